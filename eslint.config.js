@@ -1,0 +1,47 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+
+export default tseslint.config(
+  { ignores: ['out/**', 'node_modules/**', 'coverage/**', 'renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{js,ts,tsx}'],
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // core is plain Node: the headless mode and the tests load it without Electron
+    files: ['main/core/**', 'main/server/**', 'main/cli.ts', 'main/cli/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: ['electron', 'electron-store'], patterns: ['**/desktop/**'] },
+      ],
+    },
+  },
+  {
+    // the renderer sees only the API contract, never Node or the main process
+    files: ['renderer/src/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: ['**/main/**', 'node:*', 'electron'],
+          paths: ['fs', 'path', 'os', 'net', 'child_process', 'electron'],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/**'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/main/**', '**/renderer/**'] }],
+    },
+  },
+);

@@ -1,0 +1,102 @@
+// The headless entry: `relaydesk serve`, `relaydesk sendmail`. Every setting is a flag here, a
+// key in the --config file and a RELAYDESK_<NAME> environment variable.
+import { parseArgs } from 'node:util';
+import { resolveSettings } from './core/settings/settings-sources.js';
+import { settingFields, SettingsError } from './core/settings/settings-schema.js';
+import { startRelaydesk } from './headless.js';
+import { runSendmail } from './cli/sendmail.js';
+
+const usage = `Usage: relaydesk <command> [flags]
+
+Commands:
+  serve      run the relay and its web UI/API without the desktop window
+  sendmail   read a message on stdin and submit it to the running relay
+             (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
+
+Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
+  --config FILE   a JSON settings file
+${settingFields.map((f) => `  ${`${f.flag} VALUE`.padEnd(30)} ${f.allowed}`).join('\n')}
+`;
+
+class UsageError extends Error {}
+
+function parseServeFlags(args: string[]): { flags: Record<string, string>; configFile?: string } {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {
+    config: { type: 'string' },
+    help: { type: 'boolean' },
+  };
+  for (const f of settingFields) options[f.flag.slice(2)] = { type: 'string' };
+  let parsed;
+  try {
+    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+  } catch (err) {
+    const message = (err as Error).message;
+    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
+    if (unknown) {
+      throw new UsageError(`${unknown}: unknown flag; run \`relaydesk serve --help\` for the flags`);
+    }
+    const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
+    if (missing) throw new UsageError(`${missing}: needs a value`);
+    const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];
+    if (positional) throw new UsageError(`${positional}: unexpected argument; flags look like --smtp 127.0.0.1:1025`);
+    throw new UsageError(message);
+  }
+  if (parsed.values.help) {
+    process.stdout.write(usage);
+    process.exit(0);
+  }
+  const flags: Record<string, string> = {};
+  for (const [name, value] of Object.entries(parsed.values)) {
+    if (typeof value === 'string' && name !== 'config') flags[`--${name}`] = value;
+  }
+  const configFile = typeof parsed.values.config === 'string' ? parsed.values.config : undefined;
+  return { flags, configFile };
+}
+
+async function serve(args: string[]): Promise<void> {
+  const { flags, configFile } = parseServeFlags(args);
+  const settings = resolveSettings({ flags, configFile, env: process.env });
+  const log = (line: string): void => {
+    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
+  };
+  const running = await startRelaydesk({ resolved: settings, log });
+  process.stdout.write(
+    `Relaydesk is ready: SMTP on ${running.smtp.host}:${running.smtp.port}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
+    running.close().then(
+      () => process.exit(0),
+      (err: Error) => {
+        process.stderr.write(`relaydesk: error while stopping: ${err.message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'serve') await serve(rest);
+    else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
+    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+      process.stdout.write(usage);
+    } else {
+      throw new UsageError(`${command}: unknown command; use "serve" or "sendmail"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof SettingsError) {
+      process.stderr.write(`relaydesk: ${err.message}\n`);
+      process.exit(2);
+    }
+    // startup failures (port in use, data folder not writable) are one line each
+    process.stderr.write(`relaydesk: ${(err as Error).message}\n`);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,68 @@
+// Our Received stamp (RFC 5321 §4.4, protocol names from RFC 3848 and RFC 6531):
+//   Received: from <helo> (<rdns or unknown> [<ip>])
+//   	by <hostname> (Relaydesk) with ESMTP[S][A] id <id>
+//   	for <rcpt>; <RFC 5322 date>
+// folded before `by` and `for` like Postfix does, so no line exceeds 998 octets.
+
+export interface ReceivedStampInput {
+  helo: string;
+  clientHostname: string | null;
+  clientIp: string;
+  hostname: string;
+  /** Whether the client greeted with EHLO (ESMTP) or HELO (SMTP). */
+  extended: boolean;
+  tls: boolean;
+  authenticated: boolean;
+  smtpUtf8: boolean;
+  id: string;
+  rcptTo: string[];
+  date: Date;
+}
+
+const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** RFC 5322 §3.3 date-time in local time with its numeric offset. */
+export function rfc5322Date(date: Date): string {
+  const offsetMinutes = -date.getTimezoneOffset();
+  const sign = offsetMinutes >= 0 ? '+' : '-';
+  const abs = Math.abs(offsetMinutes);
+  return (
+    `${weekdays[date.getDay()]}, ${date.getDate()} ${months[date.getMonth()]} ${date.getFullYear()} ` +
+    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ` +
+    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
+  );
+}
+
+/** RFC 3848 / RFC 6531 `with` keyword. */
+export function receivedProtocol(input: Pick<ReceivedStampInput, 'extended' | 'tls' | 'authenticated' | 'smtpUtf8'>): string {
+  const base = input.smtpUtf8 ? 'UTF8SMTP' : input.extended ? 'ESMTP' : 'SMTP';
+  return `${base}${input.tls ? 'S' : ''}${input.authenticated ? 'A' : ''}`;
+}
+
+// The HELO name and addresses are the client's words: keep only characters that cannot break
+// the header (no controls, CR/LF or spaces; no parentheses, semicolons or angle brackets that
+// would change how parsers read the clauses). UTF-8 stays: with SMTPUTF8 the header may carry it.
+function safeToken(value: string, fallback: string): string {
+  const cleaned = value.replace(/[\u0000-\u0020\u007f-\u009f();<>]/g, '');
+  return cleaned.slice(0, 255) || fallback;
+}
+
+function ipLiteral(ip: string): string {
+  return ip.includes(':') ? `IPv6:${ip}` : ip;
+}
+
+export function buildReceivedStamp(input: ReceivedStampInput): string {
+  const helo = safeToken(input.helo, `[${ipLiteral(input.clientIp)}]`);
+  const rdns = input.clientHostname ? safeToken(input.clientHostname, 'unknown') : 'unknown';
+  const protocol = receivedProtocol(input);
+  const single = input.rcptTo.length === 1 ? input.rcptTo[0] : undefined;
+  const forClause = single ? `\r\n\tfor <${safeToken(single, '')}>` : '';
+  return (
+    `Received: from ${helo} (${rdns} [${ipLiteral(input.clientIp)}])\r\n` +
+    `\tby ${input.hostname} (Relaydesk) with ${protocol} id ${input.id}${forClause};` +
+    ` ${rfc5322Date(input.date)}\r\n`
+  );
+}

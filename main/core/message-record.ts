@@ -1,0 +1,41 @@
+// What the spool keeps about one message besides its raw bytes (the JSON sidecar), and what the
+// in-memory index holds for the list and for search.
+import type { Envelope, MailAddress } from '../../preload/api-contract.js';
+
+export type { Envelope, MailAddress };
+
+/** The facts read from the message's MIME structure, computed once when it is received. */
+export interface ParsedSummary {
+  messageId: string;
+  subject: string;
+  /** The Date header as RFC 3339, or null when absent or unreadable. */
+  date: string | null;
+  from: MailAddress | null;
+  to: MailAddress[];
+  cc: MailAddress[];
+  bcc: MailAddress[];
+  replyTo: MailAddress[];
+  returnPath: string;
+  attachments: number;
+  inline: number;
+  snippet: string;
+  /** Plain text of the body (text part, or HTML stripped), cut to a budget, for word search. */
+  searchText: string;
+  /** Why the MIME structure could not be read; the raw source is still kept and shown. */
+  parseError: string | null;
+}
+
+export interface MessageRecord {
+  id: string;
+  mailbox: string;
+  /** RFC 3339 time at which the message was accepted. */
+  receivedAt: string;
+  /** Size in bytes of the stored .eml (with our Received header). */
+  size: number;
+  read: boolean;
+  tags: string[];
+  envelope: Envelope;
+  summary: ParsedSummary;
+  /** What the listener noticed and repaired, e.g. bare LF line endings. */
+  notes: string[];
+}

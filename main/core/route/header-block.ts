@@ -1,0 +1,94 @@
+// The message's own header block (RFC 5322 §2.1: header fields, then an empty line, then the
+// body). Only this block is read, so Received lines in the body or in an attached message/rfc822
+// never count as hops.
+
+export interface HeaderField {
+  /** The field name as written. */
+  name: string;
+  /** Unfolded (RFC 5322 §2.2.3) with each fold collapsed to one space, and trimmed. */
+  value: string;
+  /** The whole field exactly as it appeared, name and line breaks included. */
+  raw: string;
+  /** 1-based line number of the field's first line. */
+  line: number;
+}
+
+// Field names as real mail spells them; RFC 5322 §4.5 (obs-optional) allows space before ":".
+const fieldStart = /^([A-Za-z0-9][A-Za-z0-9_.-]*)[ \t]*:/;
+
+/** Bytes are decoded as UTF-8 (RFC 6532 allows it in headers); only the header block is decoded. */
+function headerText(raw: string | Buffer): string {
+  if (typeof raw === 'string') return raw;
+  let start = 0;
+  while (start < raw.length && (raw[start] === 0x0a || raw[start] === 0x0d)) start++;
+  const lf = raw.indexOf('\n\n', start);
+  const crlf = raw.indexOf('\n\r\n', start);
+  const ends = [lf, crlf].filter((n) => n >= 0);
+  const end = ends.length ? Math.min(...ends) + 1 : raw.length;
+  return raw.subarray(start, end).toString('utf8');
+}
+
+/**
+ * Splits the top header block into fields. Pasted headers often lose their indentation, so a line
+ * that does not look like `Name:` continues the previous field (as Microsoft's MHA does); a
+ * "name" of digits only is a time such as `16:20:05 -0400` that lost its fold.
+ */
+export function splitHeaderBlock(raw: string | Buffer): HeaderField[] {
+  const text = headerText(raw).replace(/^\uFEFF/, '');
+  const fields: HeaderField[] = [];
+  let current: { name: string; parts: string[]; start: number; end: number; line: number } | null =
+    null;
+  const finish = (): void => {
+    if (!current) return;
+    fields.push({
+      name: current.name,
+      value: current.parts.join(' ').replace(/\0/g, '').trim(),
+      raw: text.slice(current.start, current.end),
+      line: current.line,
+    });
+    current = null;
+  };
+  let position = 0;
+  let line = 0;
+  while (position < text.length) {
+    const newline = text.indexOf('\n', position);
+    const next = newline < 0 ? text.length : newline + 1;
+    let end = newline < 0 ? text.length : newline;
+    if (end > position && text.charCodeAt(end - 1) === 0x0d) end--;
+    const content = text.slice(position, end);
+    line++;
+    const lineStart = position;
+    position = next;
+    if (content === '') {
+      // RFC 5322 §2.1: the first empty line ends the header block; blank lines before any field
+      // are what a paste often starts with.
+      if (fields.length || current) break;
+      continue;
+    }
+    const first = content.charCodeAt(0);
+    const folded = first === 0x20 || first === 0x09;
+    const named = folded ? null : fieldStart.exec(content);
+    if (named?.[1] && !/^\d+$/.test(named[1])) {
+      finish();
+      current = {
+        name: named[1],
+        parts: [content.slice(named[0].length)],
+        start: lineStart,
+        end,
+        line,
+      };
+    } else if (current) {
+      current.parts.push(content);
+      current.end = end;
+    }
+    // text before the first field (an mbox "From " line, stray words) belongs to no field
+  }
+  finish();
+  return fields;
+}
+
+/** Fields with this name, any case (RFC 5322 §1.2.2: field names are case-insensitive). */
+export function fieldsNamed(fields: readonly HeaderField[], name: string): HeaderField[] {
+  const lower = name.toLowerCase();
+  return fields.filter((field) => field.name.toLowerCase() === lower);
+}

@@ -1,0 +1,53 @@
+// Where a message says it comes from, apart from the Received chain: the signing domain
+// (RFC 6376 §3.5 d= and s=), the envelope sender the final server recorded (RFC 5321 §4.4
+// Return-Path), the Message-ID's domain (RFC 5322 §3.6.4) and the webmail/client X- fields.
+import { fieldsNamed, type HeaderField } from './header-block.js';
+import { normalizeIp } from './ip-address.js';
+import { firstAddress } from './address-list.js';
+import type { DkimSignatureSummary, OriginHeaders } from './types.js';
+
+/** RFC 6376 §3.2 tag-list: `tag=value; …`, whitespace (FWS) inside values ignored. */
+export function parseDkimSignature(value: string): DkimSignatureSummary {
+  const tags: Record<string, string> = {};
+  for (const part of value.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const tag = part.slice(0, eq).trim().toLowerCase();
+    if (!(tag in tags)) tags[tag] = part.slice(eq + 1).replace(/\s+/g, '');
+  }
+  return {
+    domain: tags.d || null,
+    selector: tags.s || null,
+    algorithm: tags.a || null,
+    identity: tags.i || null,
+  };
+}
+
+function messageIdDomain(value: string): string | null {
+  const inside = /<([^<>]*)>/.exec(value)?.[1] ?? value.trim();
+  const at = inside.lastIndexOf('@');
+  if (at < 0) return null;
+  const domain = inside
+    .slice(at + 1)
+    .trim()
+    .replace(/^\[|\]$/g, '');
+  return domain || null;
+}
+
+const firstValue = (fields: readonly HeaderField[], name: string): string | null =>
+  fieldsNamed(fields, name)[0]?.value ?? null;
+
+export function originHeaders(fields: readonly HeaderField[]): OriginHeaders {
+  const returnPath = firstValue(fields, 'Return-Path');
+  const messageId = firstValue(fields, 'Message-ID');
+  const originatingIp = firstValue(fields, 'X-Originating-IP');
+  return {
+    // `Return-Path: <>` is the null sender of a bounce (RFC 5321 §4.5.5)
+    returnPath: returnPath === null ? null : /^<\s*>$/.test(returnPath) ? '' : firstAddress(returnPath),
+    messageIdDomain: messageId === null ? null : messageIdDomain(messageId),
+    dkimSignatures: fieldsNamed(fields, 'DKIM-Signature').map((f) => parseDkimSignature(f.value)),
+    xOriginatingIp: originatingIp === null ? null : normalizeIp(originatingIp) ?? originatingIp,
+    xMailer: firstValue(fields, 'X-Mailer') || null,
+    userAgent: firstValue(fields, 'User-Agent') || null,
+  };
+}

@@ -1,0 +1,179 @@
+// The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
+// bottom-most is the oldest), the time between stamps, and where the chain does not join up.
+// Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
+import { fieldsNamed, type HeaderField } from './header-block.js';
+import { ipScope, isPrivateScope, normalizeIp } from './ip-address.js';
+import { parseReceived } from './received-parser.js';
+import type { Hop, Warning } from './types.js';
+
+export interface Route {
+  hops: Hop[];
+  totalSeconds: number | null;
+  positiveSeconds: number | null;
+  slowestHop: number | null;
+  warnings: Warning[];
+}
+
+const hopName = (index: number): string => `Hop ${index + 1}`;
+
+function seconds(ms: number): number {
+  return Math.round(ms) / 1000;
+}
+
+function describeSeconds(value: number): string {
+  const abs = Math.abs(value);
+  if (abs < 60) return `${abs} s`;
+  if (abs < 3600) return `${Math.floor(abs / 60)} min ${Math.round(abs % 60)} s`;
+  return `${Math.floor(abs / 3600)} h ${Math.round((abs % 3600) / 60)} min`;
+}
+
+/** Host names compare case-insensitively without the root's dot (RFC 1035 §2.3.3). */
+function hostKey(name: string | null): string | null {
+  if (!name) return null;
+  const bare = name.replace(/^\[|\]$/g, '');
+  const ip = normalizeIp(bare);
+  return ip ?? name.toLowerCase().replace(/\.$/, '');
+}
+
+/** Same host: equal, or one is the other's first label (`mx1` written for `mx1.example.com`). */
+function sameHost(a: string | null, b: string | null): boolean {
+  if (!a || !b) return false;
+  if (a === b) return true;
+  if (normalizeIp(a) || normalizeIp(b)) return false;
+  return a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+}
+
+/**
+ * Does this hop's client look like the previous hop's receiver? A content filter re-injecting on
+ * the same host (`from localhost … by mx` after `by mx`) also joins up.
+ */
+function joinsUp(hop: Hop, previous: Hop): boolean {
+  const by = hostKey(previous.by);
+  const byIp = hostKey(previous.byIp);
+  const candidates = [hostKey(hop.from), hostKey(hop.fromRdns), hostKey(hop.fromIp)];
+  if (candidates.some((c) => sameHost(c, by) || sameHost(c, byIp))) return true;
+  return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
+}
+
+export function buildRoute(fields: readonly HeaderField[]): Route {
+  const warnings: Warning[] = [];
+  const received = fieldsNamed(fields, 'Received').reverse();
+  const instants: (number | null)[] = [];
+  const hops: Hop[] = received.map((field, index) => {
+    const parsed = parseReceived(field.value);
+    const scope = parsed.fromIp ? ipScope(parsed.fromIp) : null;
+    instants.push(parsed.date?.epochMs ?? null);
+    if (!parsed.parsed) {
+      warnings.push({
+        code: 'hop-unparsed',
+        message: `${hopName(index)}: the Received field could not be read; it is shown as written.`,
+        hop: index,
+      });
+    } else {
+      for (const problem of parsed.problems) {
+        warnings.push({
+          code: 'hop-malformed',
+          message: `${hopName(index)}: the Received field has ${problem}; parts of it may be missing.`,
+          hop: index,
+        });
+      }
+      if (!parsed.date) {
+        warnings.push({
+          code: 'hop-undated',
+          message: `${hopName(index)} has no readable date, so no delay can be given for it.`,
+          hop: index,
+        });
+      }
+    }
+    return {
+      from: parsed.from,
+      fromRdns: parsed.fromRdns,
+      fromIp: parsed.fromIp,
+      by: parsed.by,
+      with: parsed.with,
+      tls: parsed.tls,
+      id: parsed.id,
+      for: parsed.for,
+      timestamp: parsed.date?.iso ?? null,
+      delaySeconds: null,
+      raw: field.raw,
+      parsed: parsed.parsed,
+      index,
+      via: parsed.via,
+      byIp: parsed.byIp,
+      envelopeFrom: parsed.envelopeFrom,
+      tlsVersion: parsed.tlsVersion,
+      tlsCipher: parsed.tlsCipher,
+      authenticated: parsed.authenticated,
+      local: parsed.local,
+      forged: parsed.forged,
+      fromIpScope: scope,
+      private: scope === null ? null : isPrivateScope(scope),
+      utcOffsetMinutes: parsed.date?.offsetMinutes ?? null,
+      skew: false,
+      broken: false,
+    };
+  });
+
+  let firstMs: number | null = null;
+  let lastMs: number | null = null;
+  let previousMs: number | null = null;
+  let previousIndex = -1;
+  let dated = 0;
+  let positive = 0;
+  let slowestHop: number | null = null;
+  hops.forEach((hop, index) => {
+    const ms = instants[index];
+    if (ms === null || ms === undefined) return;
+    dated++;
+    firstMs ??= ms;
+    lastMs = ms;
+    if (previousMs !== null) {
+      const delay = seconds(ms - previousMs);
+      hop.delaySeconds = delay;
+      if (delay > 0) {
+        positive += delay;
+        const slowest = slowestHop === null ? null : hops[slowestHop]?.delaySeconds;
+        if (slowest === null || slowest === undefined || delay > slowest) slowestHop = index;
+      } else if (delay < 0) {
+        hop.skew = true;
+        warnings.push({
+          code: 'clock-skew',
+          message:
+            `${hopName(index)} is stamped ${describeSeconds(delay)} before ${hopName(previousIndex)}. ` +
+            'Mail cannot arrive before it was sent, so the two servers’ clocks (or time zones) ' +
+            'disagree; the delays around this hop are not reliable.',
+          hop: index,
+        });
+      }
+    }
+    previousMs = ms;
+    previousIndex = index;
+  });
+
+  hops.forEach((hop, index) => {
+    const previous = hops[index - 1];
+    if (!previous || !hop.parsed || !previous.parsed) return;
+    if (hop.from === null && hop.fromIp === null) return;
+    if (previous.by === null && previous.byIp === null) return;
+    if (joinsUp(hop, previous)) return;
+    hop.broken = true;
+    warnings.push({
+      code: 'chain-broken',
+      message:
+        `${hopName(index)} was received from ${hop.from ?? hop.fromIp}, which is not ` +
+        `${previous.by ?? previous.byIp}, the server that stamped ${hopName(index - 1)}. ` +
+        'A hop may be missing, or a server names itself differently from how its peer sees it.',
+      hop: index,
+    });
+  });
+
+  const total = dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;
+  return {
+    hops,
+    totalSeconds: total,
+    positiveSeconds: dated >= 2 ? Math.round(positive * 1000) / 1000 : null,
+    slowestHop,
+    warnings,
+  };
+}

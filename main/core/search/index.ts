@@ -1,0 +1,15 @@
+// Message search: Mailpit's query syntax and MailHog's v2 search, over in-memory records.
+export { SearchSyntaxError } from './search-syntax-error.js';
+export {
+  matchesQuery,
+  parseSearchQuery,
+  type SearchField,
+  type SearchOptions,
+  type SearchQuery,
+  type SearchTerm,
+} from './search-query.js';
+export {
+  compileMailhogSearch,
+  matchesMailhogSearch,
+  type MailhogSearchKind,
+} from './mailhog-search.js';

@@ -1,0 +1,43 @@
+// Splits a search query into words the way Mailpit's `tools.ArgsParser` does: whitespace separates
+// words except inside double quotes, and the quotes themselves are dropped wherever they are, so
+// `subject:"weekly report"` and `"subject:weekly report"` both give the word `subject:weekly report`
+// and `!"foo bar"` excludes the phrase.
+import { SearchSyntaxError } from './search-syntax-error.js';
+
+export function splitQueryWords(query: string): string[] {
+  const words: string[] = [];
+  let current = '';
+  let quoted = false;
+  let quoteStart = -1;
+
+  const flush = (): void => {
+    const word = current.trim();
+    if (word !== '') words.push(word);
+    current = '';
+  };
+
+  for (let i = 0; i < query.length; i++) {
+    const ch = query[i] as string;
+    if (ch === '"') {
+      quoted = !quoted;
+      if (quoted) quoteStart = i;
+    } else if (!quoted && /\s/.test(ch)) {
+      flush();
+    } else {
+      current += ch;
+    }
+  }
+
+  // Mailpit silently runs an open quote to the end of the query; a person who typed it most
+  // likely meant a phrase that stops somewhere, so say so rather than guess.
+  if (quoted) {
+    throw new SearchSyntaxError(
+      '"',
+      query.slice(quoteStart),
+      'close every quoted phrase with a second " (e.g. subject:"weekly report")',
+      'opens a quoted phrase that is never closed',
+    );
+  }
+  flush();
+  return words;
+}

@@ -1,0 +1,18 @@
+// The one error a search query can raise. The HTTP layer turns it into `400 {error: message}`,
+// so the message must tell a person what to type instead.
+
+export class SearchSyntaxError extends Error {
+  override name = 'SearchSyntaxError';
+
+  constructor(
+    /** The operator or construct at fault, e.g. `before:`, `larger:`, `"` or `tz`. */
+    readonly term: string,
+    /** The value as typed. */
+    readonly value: string,
+    /** What would have been accepted, in words. */
+    readonly allowed: string,
+    problem = 'cannot be read',
+  ) {
+    super(`${term} ${JSON.stringify(value)} ${problem}: ${allowed}`);
+  }
+}

@@ -1,0 +1,230 @@
+// One settings schema serves the settings file, environment variables, CLI flags and (later)
+// electron-store. Each field is declared once with its flag, its environment name and how a
+// string from the command line becomes a value, so a bad value is always reported under the
+// name the user actually typed.
+import { hostname as osHostname } from 'node:os';
+
+export interface ListenAddress {
+  host: string;
+  port: number;
+}
+
+export type ApiCompat = 'mailpit' | 'mailhog';
+
+export interface Settings {
+  smtp: ListenAddress;
+  http: ListenAddress;
+  dataDir: string;
+  /** Captured messages kept at most; the oldest go first. 0 keeps all. */
+  maxMessages: number;
+  /** Captured messages older than this many days are pruned. 0 keeps them forever. */
+  maxAgeDays: number;
+  /** Largest message accepted, in bytes (SIZE). */
+  maxSize: number;
+  maxRecipients: number;
+  /** Name in our Received stamp and SMTP greeting. */
+  hostname: string;
+  /**
+   * Pause before greeting untrusted clients, to catch early talkers (smtp-server's fixed 100 ms).
+   * Loopback clients are greeted at once.
+   */
+  greetingDelayMs: number;
+  /** The longest a reverse-DNS lookup of a client may delay its greeting. */
+  reverseDnsTimeoutMs: number;
+  /** Whose meaning `GET/DELETE /api/v1/messages` takes: the two APIs clash on that path. */
+  apiCompat: ApiCompat;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+/** Where a raw value came from, so an error names what the user typed. */
+export type SettingSource = 'flag' | 'env' | 'file';
+
+interface FieldSpec<K extends keyof Settings> {
+  key: K;
+  flag: string;
+  env: string;
+  /** What is allowed, said the way an error message needs it. */
+  allowed: string;
+  parse(raw: unknown): Settings[K] | undefined;
+}
+
+function field<K extends keyof Settings>(spec: FieldSpec<K>): FieldSpec<K> {
+  return spec;
+}
+
+function parseListenAddress(raw: unknown): ListenAddress | undefined {
+  if (typeof raw !== 'string') return undefined;
+  // [v6]:port, host:port, or :port (loopback)
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s[\]]*)):(\d{1,5})$/.exec(raw.trim());
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port > 65535) return undefined;
+  const host = match[1] ?? (match[2] || '127.0.0.1');
+  return { host, port };
+}
+
+function parseCount(min: number, max: number) {
+  return (raw: unknown): number | undefined => {
+    const value = typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : raw;
+    if (typeof value !== 'number' || !Number.isInteger(value)) return undefined;
+    return value >= min && value <= max ? value : undefined;
+  };
+}
+
+const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
+
+function parseByteSize(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return parseCount(1024, 2 ** 31)(raw);
+  if (typeof raw !== 'string') return undefined;
+  const match = /^\s*(\d+)\s*([kmg]?)b?\s*$/i.exec(raw);
+  if (!match) return undefined;
+  const bytes = Number(match[1]) * (sizeUnits[(match[2] ?? '').toLowerCase()] ?? 1);
+  return parseCount(1024, 2 ** 31)(bytes);
+}
+
+function parseHostname(raw: unknown): string | undefined {
+  return typeof raw === 'string' && /^[A-Za-z0-9]([A-Za-z0-9.-]{0,252})$/.test(raw)
+    ? raw
+    : undefined;
+}
+
+function parseNonEmptyPath(raw: unknown): string | undefined {
+  return typeof raw === 'string' && raw.trim() !== '' ? raw : undefined;
+}
+
+function parseApiCompat(raw: unknown): ApiCompat | undefined {
+  return raw === 'mailpit' || raw === 'mailhog' ? raw : undefined;
+}
+
+export const settingFields = [
+  field({
+    key: 'smtp',
+    flag: '--smtp',
+    env: 'RELAYDESK_SMTP',
+    allowed: 'HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:1025',
+    parse: parseListenAddress,
+  }),
+  field({
+    key: 'http',
+    flag: '--http',
+    env: 'RELAYDESK_HTTP',
+    allowed: 'HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:8025',
+    parse: parseListenAddress,
+  }),
+  field({
+    key: 'dataDir',
+    flag: '--data',
+    env: 'RELAYDESK_DATA',
+    allowed: 'a folder path',
+    parse: parseNonEmptyPath,
+  }),
+  field({
+    key: 'maxMessages',
+    flag: '--max-messages',
+    env: 'RELAYDESK_MAX_MESSAGES',
+    allowed: 'a whole number from 0 (keep all) to 10000000',
+    parse: parseCount(0, 10_000_000),
+  }),
+  field({
+    key: 'maxAgeDays',
+    flag: '--max-age-days',
+    env: 'RELAYDESK_MAX_AGE_DAYS',
+    allowed: 'a whole number of days from 0 (keep forever) to 36500',
+    parse: parseCount(0, 36_500),
+  }),
+  field({
+    key: 'maxSize',
+    flag: '--max-size',
+    env: 'RELAYDESK_MAX_SIZE',
+    allowed: 'a size from 1k to 2g in bytes, or with k/m/g, e.g. 25m',
+    parse: parseByteSize,
+  }),
+  field({
+    key: 'maxRecipients',
+    flag: '--max-recipients',
+    env: 'RELAYDESK_MAX_RECIPIENTS',
+    allowed: 'a whole number from 1 to 10000',
+    parse: parseCount(1, 10_000),
+  }),
+  field({
+    key: 'hostname',
+    flag: '--hostname',
+    env: 'RELAYDESK_HOSTNAME',
+    allowed: 'a host name of letters, digits, dots and hyphens',
+    parse: parseHostname,
+  }),
+  field({
+    key: 'greetingDelayMs',
+    flag: '--greeting-delay-ms',
+    env: 'RELAYDESK_GREETING_DELAY_MS',
+    allowed: 'a whole number of milliseconds from 0 to 30000',
+    parse: parseCount(0, 30_000),
+  }),
+  field({
+    key: 'reverseDnsTimeoutMs',
+    flag: '--reverse-dns-timeout-ms',
+    env: 'RELAYDESK_REVERSE_DNS_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 0 (no lookups) to 1500',
+    parse: parseCount(0, 1500),
+  }),
+  field({
+    key: 'apiCompat',
+    flag: '--api-compat',
+    env: 'RELAYDESK_API_COMPAT',
+    allowed: '"mailpit" or "mailhog"',
+    parse: parseApiCompat,
+  }),
+] as const;
+
+export type SettingField = (typeof settingFields)[number];
+
+export function defaultSettings(dataDir: string): Settings {
+  return {
+    smtp: { host: '127.0.0.1', port: 1025 },
+    http: { host: '127.0.0.1', port: 8025 },
+    dataDir,
+    maxMessages: 5000,
+    maxAgeDays: 0,
+    maxSize: 25 * 1024 * 1024,
+    maxRecipients: 100,
+    hostname: parseHostname(osHostname()) ?? 'localhost',
+    greetingDelayMs: 100,
+    reverseDnsTimeoutMs: 1000,
+    apiCompat: 'mailpit',
+  };
+}
+
+function nameIn(fieldSpec: SettingField, source: SettingSource): string {
+  if (source === 'flag') return fieldSpec.flag;
+  if (source === 'env') return fieldSpec.env;
+  return `"${fieldSpec.key}" in the settings file`;
+}
+
+/**
+ * Parses one raw value for a field. Throws a SettingsError that names the field as the user
+ * typed it, the bad value, and what is allowed.
+ */
+export function parseSettingValue(
+  fieldSpec: SettingField,
+  raw: unknown,
+  source: SettingSource,
+): Settings[SettingField['key']] {
+  const value = fieldSpec.parse(raw);
+  if (value === undefined) {
+    throw new SettingsError(
+      `${nameIn(fieldSpec, source)}: ${JSON.stringify(raw)} is not valid; use ${fieldSpec.allowed}`,
+    );
+  }
+  return value;
+}
+
+export function fieldByFlag(flag: string): SettingField | undefined {
+  return settingFields.find((f) => f.flag === flag);
+}
+
+export function fieldByKey(key: string): SettingField | undefined {
+  return settingFields.find((f) => f.key === key);
+}

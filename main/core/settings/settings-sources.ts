@@ -1,0 +1,96 @@
+// Settings are layered: defaults < settings file < environment < command-line flags, the order
+// Mailpit and Postfix users expect (the most specific wins).
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import {
+  defaultSettings,
+  fieldByKey,
+  parseSettingValue,
+  settingFields,
+  SettingsError,
+  type Settings,
+} from './settings-schema.js';
+
+/** The folder Electron's `app.getPath('userData')` gives, so desktop and headless share data. */
+export function defaultDataDir(
+  platform: NodeJS.Platform = process.platform,
+  env: NodeJS.ProcessEnv = process.env,
+): string {
+  if (platform === 'win32') {
+    return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Relaydesk');
+  }
+  if (platform === 'darwin') {
+    return join(homedir(), 'Library', 'Application Support', 'Relaydesk');
+  }
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'Relaydesk');
+}
+
+export interface SettingsInput {
+  /** Raw flag values by flag name, e.g. `{'--smtp': '0.0.0.0:25'}`. */
+  flags?: Record<string, string>;
+  env?: NodeJS.ProcessEnv;
+  /** Path of a JSON settings file (`--config`). */
+  configFile?: string;
+  /** Values by key given by a program (tests, the desktop store); they win over everything. */
+  overrides?: Partial<Record<string, unknown>>;
+}
+
+function readSettingsFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new SettingsError(
+      `--config: cannot read ${JSON.stringify(path)} (${code}); give the path of a JSON settings file`,
+    );
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new SettingsError(
+      `--config: ${JSON.stringify(path)} is not valid JSON (${(err as Error).message}); fix the file or remove --config`,
+    );
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new SettingsError(
+      `--config: ${JSON.stringify(path)} must hold a JSON object such as {"maxMessages": 500}`,
+    );
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export function resolveSettings(input: SettingsInput = {}): Settings {
+  const env = input.env ?? process.env;
+  const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
+
+  if (input.configFile) {
+    for (const [key, raw] of Object.entries(readSettingsFile(input.configFile))) {
+      const spec = fieldByKey(key);
+      if (!spec) {
+        const known = settingFields.map((f) => f.key).join(', ');
+        throw new SettingsError(
+          `settings file ${JSON.stringify(input.configFile)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
+        );
+      }
+      // the file may hold smtp/http as "host:port" strings, like the flags
+      merged[key] = parseSettingValue(spec, raw, 'file');
+    }
+  }
+  for (const spec of settingFields) {
+    const raw = env[spec.env];
+    if (raw !== undefined && raw !== '') merged[spec.key] = parseSettingValue(spec, raw, 'env');
+  }
+  for (const spec of settingFields) {
+    const raw = input.flags?.[spec.flag];
+    if (raw !== undefined) merged[spec.key] = parseSettingValue(spec, raw, 'flag');
+  }
+  for (const [key, raw] of Object.entries(input.overrides ?? {})) {
+    const spec = fieldByKey(key);
+    if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);
+    merged[key] = parseSettingValue(spec, raw, 'file');
+  }
+  return merged as unknown as Settings;
+}

@@ -1,0 +1,49 @@
+// Durable writes: what the relay acknowledges with 250 must survive a crash or power loss. Each
+// file is written under a temporary name, fsynced, renamed into place, and the folder is fsynced
+// so the rename itself is on disk (the Postfix and E-MailRelay way).
+import { open, rename, unlink } from 'node:fs/promises';
+import { dirname } from 'node:path';
+
+export const tempSuffix = '.tmp';
+
+async function writeAndSync(path: string, data: Uint8Array | string): Promise<void> {
+  const handle = await open(path, 'w', 0o600);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export async function syncFolder(folder: string): Promise<void> {
+  const handle = await open(folder, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface DurableWrite {
+  path: string;
+  data: Uint8Array | string;
+}
+
+/**
+ * Writes several files durably, renaming them in the order given, then syncs their folder once.
+ * A crash leaves either the temporary files (removed at the next start) or a prefix of the
+ * renames, which is why callers put the file that makes a message visible last.
+ */
+export async function writeFilesDurably(files: DurableWrite[]): Promise<void> {
+  const temps = files.map((f) => `${f.path}.${process.pid}${tempSuffix}`);
+  try {
+    await Promise.all(files.map((f, i) => writeAndSync(temps[i] as string, f.data)));
+    for (const [i, f] of files.entries()) await rename(temps[i] as string, f.path);
+  } catch (err) {
+    await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));
+    throw err;
+  }
+  const folders = new Set(files.map((f) => dirname(f.path)));
+  for (const folder of folders) await syncFolder(folder);
+}

@@ -1,0 +1,178 @@
+// The spool: one raw .eml (the bytes received, with our Received header first) and one JSON
+// sidecar per message. The .eml is renamed into place before the sidecar, and only a sidecar
+// makes a message exist, so a crash never lists half a message.
+import { constants } from 'node:fs';
+import { access, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { MessageRecord } from '../message-record.js';
+import { tempSuffix, writeFilesDurably } from './durable-file.js';
+import { isMessageId } from './message-id.js';
+
+const sidecarVersion = 1;
+
+export interface QuarantinedFile {
+  file: string;
+  reason: string;
+}
+
+export interface SpoolLoadResult {
+  records: MessageRecord[];
+  quarantined: QuarantinedFile[];
+}
+
+export class SpoolError extends Error {
+  override name = 'SpoolError';
+}
+
+function isRecord(value: unknown, id: string): value is MessageRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const r = value as Partial<MessageRecord> & { version?: unknown };
+  return (
+    r.version === sidecarVersion &&
+    r.id === id &&
+    typeof r.receivedAt === 'string' &&
+    typeof r.size === 'number' &&
+    typeof r.envelope === 'object' &&
+    r.envelope !== null &&
+    Array.isArray(r.envelope.rcptTo) &&
+    typeof r.summary === 'object' &&
+    r.summary !== null &&
+    typeof r.summary.subject === 'string'
+  );
+}
+
+export class Spool {
+  readonly messagesDir: string;
+  readonly quarantineDir: string;
+
+  constructor(readonly dataDir: string) {
+    this.messagesDir = join(dataDir, 'spool');
+    this.quarantineDir = join(dataDir, 'quarantine');
+  }
+
+  /** Creates the folders and proves they are writable, so a bad --data fails at start. */
+  async open(): Promise<void> {
+    try {
+      await mkdir(this.messagesDir, { recursive: true, mode: 0o700 });
+      await mkdir(this.quarantineDir, { recursive: true, mode: 0o700 });
+      await access(this.messagesDir, constants.W_OK);
+      const probe = join(this.messagesDir, `.write-probe-${process.pid}`);
+      await writeFilesDurably([{ path: probe, data: '' }]);
+      await unlink(probe);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      throw new SpoolError(
+        `--data: cannot write to ${JSON.stringify(this.dataDir)} (${code}); choose a folder you can write to`,
+      );
+    }
+  }
+
+  emlPath(id: string): string {
+    return join(this.messagesDir, `${id}.eml`);
+  }
+
+  private sidecarPath(id: string): string {
+    return join(this.messagesDir, `${id}.json`);
+  }
+
+  private sidecarText(record: MessageRecord): string {
+    return JSON.stringify({ version: sidecarVersion, ...record });
+  }
+
+  /** Stores a new message durably; resolves only when both files are on disk. */
+  async store(record: MessageRecord, raw: Uint8Array): Promise<void> {
+    await writeFilesDurably([
+      { path: this.emlPath(record.id), data: raw },
+      { path: this.sidecarPath(record.id), data: this.sidecarText(record) },
+    ]);
+  }
+
+  /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
+  async update(record: MessageRecord): Promise<void> {
+    await writeFilesDurably([{ path: this.sidecarPath(record.id), data: this.sidecarText(record) }]);
+  }
+
+  async readRaw(id: string): Promise<Buffer> {
+    return readFile(this.emlPath(id));
+  }
+
+  /** Removes a message: the sidecar first, so a crash half-way leaves an orphan, not a ghost. */
+  async remove(id: string): Promise<void> {
+    await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+    await unlink(this.emlPath(id)).catch(ignoreMissing);
+  }
+
+  private async quarantine(file: string, reason: string, out: QuarantinedFile[]): Promise<void> {
+    out.push({ file, reason });
+    await rename(join(this.messagesDir, file), join(this.quarantineDir, file)).catch(
+      ignoreMissing,
+    );
+  }
+
+  /** Reads every sidecar; unreadable ones and orphans go to quarantine, the rest still load. */
+  async load(): Promise<SpoolLoadResult> {
+    const names = await readdir(this.messagesDir);
+    const quarantined: QuarantinedFile[] = [];
+    const emls = new Set<string>();
+    const sidecars: string[] = [];
+    for (const name of names) {
+      if (name.endsWith(tempSuffix) || name.startsWith('.write-probe-')) {
+        // an unfinished write from a crash: it was never acknowledged
+        await unlink(join(this.messagesDir, name)).catch(ignoreMissing);
+      } else if (name.endsWith('.eml')) emls.add(name.slice(0, -4));
+      else if (name.endsWith('.json')) sidecars.push(name.slice(0, -5));
+      else await this.quarantine(name, 'not a spool file', quarantined);
+    }
+
+    const records: MessageRecord[] = [];
+    const batch = 64;
+    for (let i = 0; i < sidecars.length; i += batch) {
+      const slice = sidecars.slice(i, i + batch);
+      const loaded = await Promise.all(
+        slice.map(async (id) => {
+          if (!isMessageId(id)) return { id, error: 'file name is not a message ID' };
+          if (!emls.has(id)) return { id, error: 'the raw .eml file is missing' };
+          try {
+            const parsed: unknown = JSON.parse(await readFile(this.sidecarPath(id), 'utf8'));
+            if (!isRecord(parsed, id)) return { id, error: 'sidecar does not have the expected fields' };
+            const { version: _version, ...record } = parsed as MessageRecord & { version: number };
+            return { id, record: record as MessageRecord };
+          } catch (err) {
+            return { id, error: `sidecar is unreadable (${(err as Error).message})` };
+          }
+        }),
+      );
+      for (const item of loaded) {
+        emls.delete(item.id);
+        if ('record' in item && item.record) records.push(item.record);
+        else {
+          const reason = 'error' in item ? (item.error ?? 'unknown') : 'unknown';
+          await this.quarantine(`${item.id}.json`, reason, quarantined);
+          if (await exists(this.emlPath(item.id))) {
+            await this.quarantine(`${item.id}.eml`, reason, quarantined);
+          }
+        }
+      }
+    }
+    for (const orphan of emls) {
+      // an .eml without sidecar was never acknowledged (the sidecar is renamed last);
+      // keep it in quarantine anyway, so nothing that reached the disk is destroyed
+      await this.quarantine(`${orphan}.eml`, 'no sidecar: the message was never acknowledged', quarantined);
+    }
+    records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return { records, quarantined };
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,118 @@
+// Plain words for a failed session step and the likely fix. The connection test shows them per
+// step; a paused upstream carries them so the notification can say what to change.
+import { formatSmtpReply } from './smtp-reply.js';
+import type { UpstreamSessionError } from './upstream-session.js';
+import type { UpstreamEndpoint } from './upstream-settings.js';
+
+export interface Advice {
+  detail: string;
+  fix: string;
+}
+
+const IMPLICIT_TLS_PORTS = new Set([465, 2465]);
+const DNS_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_FAIL', 'EAI_AGAIN']);
+
+export interface AdviceContext {
+  /** The connection test found that the port answers a TLS handshake straight away. */
+  implicitTlsDetected?: boolean;
+}
+
+export function adviseOnSessionError(
+  err: UpstreamSessionError,
+  endpoint: UpstreamEndpoint,
+  context: AdviceContext = {},
+): Advice {
+  const where = `${endpoint.host}:${endpoint.port}`;
+  const reply = err.reply && err.reply.code !== null ? formatSmtpReply(err.reply) : null;
+  const chose = endpoint.security === 'starttls' ? 'STARTTLS' : 'no TLS';
+  switch (err.step) {
+    case 'connect':
+      if (err.code === 'ECONNREFUSED') {
+        return {
+          detail: `connection refused: nothing listens on ${where}`,
+          fix: 'check the host and port; mail submission is usually 587 (STARTTLS) or 465 (implicit TLS)',
+        };
+      }
+      if (DNS_CODES.has(err.code)) {
+        return {
+          detail: `${endpoint.host} cannot be found in DNS (${err.code})`,
+          fix: 'check the spelling of the host name and that this computer is online',
+        };
+      }
+      if (err.code === 'ETIMEDOUT') {
+        return {
+          detail: `no answer from ${where}`,
+          fix: `a firewall or your network may block port ${endpoint.port} (many block 25); try 587 or 2525`,
+        };
+      }
+      if (err.code === 'EABORT') return { detail: 'the attempt was cancelled', fix: 'try again' };
+      return { detail: `cannot reach ${where} (${err.code})`, fix: 'check that this computer is online' };
+    case 'greeting':
+      if (reply) {
+        return {
+          detail: `the server refused the session: ${reply}`,
+          fix: 'the upstream may block your IP address or be busy; ask the provider if it persists',
+        };
+      }
+      if (
+        endpoint.security !== 'tls' &&
+        (context.implicitTlsDetected || IMPLICIT_TLS_PORTS.has(endpoint.port))
+      ) {
+        return {
+          detail: `port ${endpoint.port} expects implicit TLS; you chose ${chose}`,
+          fix: 'set security to "tls" (implicit TLS), or use the provider\'s STARTTLS port, usually 587',
+        };
+      }
+      return {
+        detail: `connected to ${where}, but no SMTP greeting came`,
+        fix: 'check that this port serves SMTP; if it expects implicit TLS, set security to "tls"',
+      };
+    case 'tls':
+      if (/wrong version|packet length|unknown protocol|EPROTO/i.test(`${err.code} ${err.message}`)) {
+        return {
+          detail: `port ${endpoint.port} does not start with TLS (it answered in plain text); you chose implicit TLS`,
+          fix: 'set security to "starttls", or use the provider\'s implicit-TLS port, usually 465',
+        };
+      }
+      return {
+        detail: `TLS handshake failed: ${err.message}`,
+        fix: 'check the port and security setting; the server may not support TLS 1.2 or newer',
+      };
+    case 'starttls':
+      if (err.code === 'ENOSTARTTLS') {
+        return {
+          detail: 'the server does not offer STARTTLS',
+          fix: 'use implicit TLS ("tls", usually port 465) if the provider offers it; "none" is only for a local test server',
+        };
+      }
+      return {
+        detail: `STARTTLS failed${reply ? `: ${reply}` : ` (${err.message})`}`,
+        fix: 'check the port and security setting; the server may not support TLS 1.2 or newer',
+      };
+    case 'ehlo':
+      return {
+        detail: `the server refused EHLO${reply ? `: ${reply}` : ` (${err.message})`}`,
+        fix: "set heloName to this computer's fully qualified name",
+      };
+    case 'certificate':
+      return { detail: err.message, fix: err.fix ?? 'give the CA in caFile or pin the certificate' };
+    case 'auth':
+      if (err.code === 'ENOAUTH') return { detail: err.message, fix: err.fix ?? '' };
+      if (err.reply?.code !== null && err.reply?.code !== undefined && err.reply.code < 500) {
+        return {
+          detail: `temporary authentication failure: ${reply}`,
+          fix: 'the upstream asked to try again later',
+        };
+      }
+      if (err.reply?.enhanced === '5.7.139' || /SmtpClientAuthentication/i.test(err.reply?.text ?? '')) {
+        return {
+          detail: `authentication rejected: SMTP AUTH is disabled for this Microsoft 365 mailbox or tenant (${reply})`,
+          fix: 'enable Authenticated SMTP for the mailbox (and tenant), or sign in with OAuth2 (XOAUTH2)',
+        };
+      }
+      return {
+        detail: `authentication rejected${reply ? ` (${reply})` : ` (${err.message})`}`,
+        fix: 'check user and password (for Gmail use an app password)',
+      };
+  }
+}

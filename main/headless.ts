@@ -1,0 +1,85 @@
+// Starts Relaydesk without Electron: the relay and the HTTP API + UI. The desktop app runs the
+// same thing behind its window, and the tests start it this way.
+import type { AddressInfo } from 'node:net';
+import { RelayService } from './core/relay-service.js';
+import { resolveSettings } from './core/settings/settings-sources.js';
+import type { ListenAddress, Settings } from './core/settings/settings-schema.js';
+import { createHttpServer } from './server/http-server.js';
+
+export interface StartOptions {
+  /** HOST:PORT overrides, as the flags take them. */
+  smtp?: string;
+  http?: string;
+  dataDir?: string;
+  /** Further settings by key, as in the settings file. */
+  settings?: Partial<Record<keyof Settings, unknown>>;
+  /** Fully resolved settings; when given, the other fields are ignored. */
+  resolved?: Settings;
+  rendererDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface RunningRelaydesk {
+  smtp: ListenAddress;
+  http: ListenAddress;
+  url: string;
+  service: RelayService;
+  close(): Promise<void>;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export async function startRelaydesk(options: StartOptions = {}): Promise<RunningRelaydesk> {
+  const settings =
+    options.resolved ??
+    resolveSettings({
+      env: {},
+      flags: {
+        ...(options.smtp ? { '--smtp': options.smtp } : {}),
+        ...(options.http ? { '--http': options.http } : {}),
+        ...(options.dataDir ? { '--data': options.dataDir } : {}),
+      },
+      overrides: options.settings,
+    });
+  const service = new RelayService({ settings });
+  if (options.log) service.on('log', options.log);
+
+  const { smtp } = await service.start();
+  let app;
+  try {
+    app = await createHttpServer(service, { rendererDir: options.rendererDir });
+    await app.listen({ host: settings.http.host, port: settings.http.port });
+  } catch (err) {
+    await service.stop();
+    const code = (err as NodeJS.ErrnoException).code;
+    const where = `${settings.http.host}:${settings.http.port}`;
+    if (code === 'EADDRINUSE') {
+      throw new Error(`--http: ${where} is already in use; stop the other program or choose another port`);
+    }
+    if (code === 'EACCES') {
+      throw new Error(`--http: not allowed to listen on ${where}; choose a port above 1024`);
+    }
+    throw err;
+  }
+  const address = app.server.address() as AddressInfo;
+  const http = { host: address.address, port: address.port };
+  service.httpListenAddress = http;
+
+  let closing: Promise<void> | null = null;
+  return {
+    smtp,
+    http,
+    url: `http://${urlHost(http.host)}:${http.port}/`,
+    service,
+    close() {
+      closing ??= (async () => {
+        await service.stop();
+        await app.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The HTTP side: the API (Mailpit's, MailHog's and our own), the live events and the built
+// renderer, on one port. Routes are adapters over RelayService; they hold no mail logic.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import { NotFoundError, relaydeskVersion, type RelayService } from '../core/relay-service.js';
+import { SearchSyntaxError } from '../core/search/index.js';
+import { registerEventsSocket } from './events-socket.js';
+import { guardRequestOrigin } from './request-guard.js';
+import { registerMailhogRoutes } from './routes/mailhog-routes.js';
+import { registerMailpitRoutes } from './routes/mailpit-routes.js';
+import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
+
+export interface HttpServerOptions {
+  /** Folder of the built renderer; the UI is not served when it is missing. */
+  rendererDir?: string;
+}
+
+export class BadRequestError extends Error {
+  override name = 'BadRequestError';
+}
+
+// Built, this file is out/main/server/ and the UI out/renderer/; run from the sources (tests),
+// it is main/server/ and the UI is still out/renderer/.
+const builtLayout = /[\\/]out[\\/]main[\\/]server[\\/]?$/.test(
+  fileURLToPath(new URL('.', import.meta.url)),
+);
+export const defaultRendererDir = fileURLToPath(
+  new URL(builtLayout ? '../../renderer/' : '../../out/renderer/', import.meta.url),
+);
+
+export async function createHttpServer(
+  service: RelayService,
+  options: HttpServerOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: service.settings.maxSize + 1024 * 1024,
+    // "start: must be >= 0" rather than fastify's "querystring/start must be >= 0"
+    schemaErrorFormatter: (errors, dataVar) => {
+      const first = errors[0];
+      const where = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || dataVar;
+      const param = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+      return new BadRequestError(
+        `${param ? `${dataVar}.${param}` : where}: ${first?.message ?? 'is not valid'}`,
+      );
+    },
+  });
+
+  // Mailpit's client sends DELETE with an empty JSON body for "delete all"; MailHog's sends none.
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    try {
+      done(null, JSON.parse(text));
+    } catch (err) {
+      done(new BadRequestError(`body: not valid JSON (${(err as Error).message})`), undefined);
+    }
+  });
+  app.addContentTypeParser(['text/plain', 'message/rfc822'], { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
+
+  app.addHook('onRequest', guardRequestOrigin(service.settings.http));
+
+  app.setErrorHandler((err: FastifyError | Error, _req, reply) => {
+    if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
+    if (err instanceof SearchSyntaxError || err instanceof BadRequestError) {
+      return reply.code(400).send({ error: err.message });
+    }
+    const status = (err as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: err.message });
+    service.emit('log', `http: ${err.message}`);
+    return reply.code(500).send({ error: `internal error: ${err.message}` });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({ error: `no such route: ${req.method} ${req.url.split('?')[0]}` }),
+  );
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Relaydesk API',
+        version: relaydeskVersion,
+        description:
+          "Mailpit's v1 API and MailHog's v2 API (also under /mailhog/api/…), plus Relaydesk's own routes.",
+      },
+    },
+    hideUntagged: false,
+  });
+  await app.register(fastifyWebsocket);
+
+  registerMailpitRoutes(app, service);
+  registerMailhogRoutes(app, service);
+  registerRelaydeskRoutes(app, service);
+  registerEventsSocket(app, service);
+
+  app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  const rendererDir = options.rendererDir ?? defaultRendererDir;
+  if (existsSync(rendererDir)) {
+    await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: 'index.html' });
+  } else {
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply
+        .type('text/plain')
+        .send('The UI is not built. Run `npm run build`, then reload. The API is at /api/v1/.'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,53 @@
+// The local API must not be drivable by a web page the user happens to visit:
+// - DNS rebinding: a page on evil.example can make its name resolve to 127.0.0.1; the browser
+//   then sends `Host: evil.example`. On a loopback listener only loopback host names are served.
+// - Cross-site requests: a page can POST/PUT/DELETE (and open WebSockets) to localhost without
+//   CORS stopping the request itself; browsers always say where they come from (`Origin`,
+//   `Sec-Fetch-Site`), so state changes and event streams from another origin are refused.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ListenAddress } from '../core/settings/settings-schema.js';
+import { isLoopbackIp } from '../core/listener/client-address.js';
+
+const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+function hostName(hostHeader: string): string {
+  const bracketed = /^(\[[^\]]+\])(?::\d+)?$/.exec(hostHeader);
+  if (bracketed) return (bracketed[1] as string).toLowerCase();
+  return hostHeader.replace(/:\d+$/, '').toLowerCase();
+}
+
+function isLoopbackName(name: string): boolean {
+  return loopbackNames.has(name) || name.endsWith('.localhost') || isLoopbackIp(name.replace(/^\[|\]$/g, ''));
+}
+
+const stateChanging = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
+
+export function guardRequestOrigin(listen: ListenAddress) {
+  const loopbackListener = isLoopbackIp(listen.host) || listen.host === 'localhost';
+  return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const host = req.headers.host ?? '';
+    if (loopbackListener && !isLoopbackName(hostName(host))) {
+      await reply.code(403).send({
+        error: `Host ${JSON.stringify(host)} refused: this API answers only to localhost names (DNS rebinding protection)`,
+      });
+      return;
+    }
+    const isUpgrade = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
+    if (!stateChanging.has(req.method) && !isUpgrade) return;
+    const origin = req.headers.origin;
+    const site = req.headers['sec-fetch-site'];
+    let crossOrigin = site === 'cross-site';
+    if (origin !== undefined && origin !== 'null') {
+      try {
+        crossOrigin ||= new URL(origin).host.toLowerCase() !== host.toLowerCase();
+      } catch {
+        crossOrigin = true;
+      }
+    } else if (origin === 'null') crossOrigin = true;
+    if (crossOrigin) {
+      await reply.code(403).send({
+        error: `cross-origin ${req.method} from ${origin ?? site ?? 'another site'} refused: the Relaydesk API only takes changes from its own UI or from non-browser clients`,
+      });
+    }
+  };
+}

@@ -1,0 +1,122 @@
+// MailHog's API. MailHog is unmaintained but its clients are still in wide use. Its v2 paths and
+// the v1 paths that do not clash with Mailpit are served at /api/…; the whole API is also served
+// under /mailhog/api/…, where `GET/DELETE /api/v1/messages` always mean what MailHog meant.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { toMailhogMessage, toMailhogPage } from '../../core/mailhog/mailhog-message.js';
+import type { MessageRecord } from '../../core/message-record.js';
+import type { RelayService } from '../../core/relay-service.js';
+import { matchesMailhogSearch } from '../../core/search/index.js';
+
+/** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
+const mailhogV1ListLimit = 1000;
+
+async function mailhogItems(service: RelayService, records: MessageRecord[]) {
+  return Promise.all(records.map(async (r) => toMailhogMessage(r, await service.raw(r.id))));
+}
+
+export async function mailhogListAll(service: RelayService, reply: FastifyReply) {
+  const page = service.list(0, mailhogV1ListLimit);
+  return reply.send(await mailhogItems(service, page.records));
+}
+
+const paging = {
+  type: 'object',
+  properties: {
+    start: { type: 'integer', minimum: 0, default: 0 },
+    limit: { type: 'integer', minimum: 1, maximum: 250, default: 50 },
+  },
+} as const;
+
+const idParam = {
+  type: 'object',
+  properties: { id: { type: 'string' } },
+  required: ['id'],
+} as const;
+
+function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix: string): void {
+  const tags = ['MailHog'];
+
+  app.get<{ Querystring: { start: number; limit: number } }>(
+    `${prefix}/api/v2/messages`,
+    { schema: { tags, summary: 'MailHog v2: list messages', querystring: paging } },
+    async (req) => {
+      const { start, limit } = req.query;
+      const page = service.list(start, limit);
+      return toMailhogPage(await mailhogItems(service, page.records), start, page.total);
+    },
+  );
+
+  app.get<{ Querystring: { kind: 'from' | 'to' | 'containing'; query: string; start: number; limit: number } }>(
+    `${prefix}/api/v2/search`,
+    {
+      schema: {
+        tags,
+        summary: 'MailHog v2: search by sender, recipient or content',
+        querystring: {
+          type: 'object',
+          properties: {
+            ...paging.properties,
+            kind: { type: 'string', enum: ['from', 'to', 'containing'] },
+            query: { type: 'string' },
+          },
+          required: ['kind', 'query'],
+        },
+      },
+    },
+    async (req) => {
+      const { kind, query, start, limit } = req.query;
+      const matching = [...service.records()]
+        .reverse()
+        .filter((r) => matchesMailhogSearch(r, kind, query));
+      const items = await mailhogItems(service, matching.slice(start, start + limit));
+      return toMailhogPage(items, start, matching.length);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    `${prefix}/api/v1/messages/:id`,
+    { schema: { tags, summary: 'MailHog v1: one message', params: idParam } },
+    async (req) => {
+      const record = service.record(req.params.id);
+      return toMailhogMessage(record, await service.raw(record.id));
+    },
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    `${prefix}/api/v1/messages/:id`,
+    { schema: { tags, summary: 'MailHog v1: delete one message', params: idParam } },
+    async (req, reply) => {
+      const record = service.record(req.params.id);
+      await service.deleteMessages([record.id]);
+      return reply.code(200).send();
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    `${prefix}/api/v1/messages/:id/download`,
+    { schema: { tags, summary: 'MailHog v1: the message as an .eml download', params: idParam } },
+    async (req, reply) => {
+      const record = service.record(req.params.id);
+      return reply
+        .type('message/rfc822')
+        .header('content-disposition', `attachment; filename="${record.id}.eml"`)
+        .send(await service.raw(record.id));
+    },
+  );
+
+  if (prefix !== '') {
+    // Under the prefix the clashing paths are MailHog's, without ambiguity.
+    app.get(`${prefix}/api/v1/messages`, { schema: { tags } }, async (_req, reply) =>
+      mailhogListAll(service, reply),
+    );
+    app.delete(`${prefix}/api/v1/messages`, { schema: { tags } }, async (_req, reply) => {
+      await service.deleteAll();
+      return reply.code(200).send();
+    });
+  }
+}
+
+export function registerMailhogRoutes(app: FastifyInstance, service: RelayService): void {
+  registerUnderPrefix(app, service, '');
+  registerUnderPrefix(app, service, '/mailhog');
+}

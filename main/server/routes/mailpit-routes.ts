@@ -1,0 +1,235 @@
+// Mailpit's v1 API, with its JSON shapes, so test suites written for Mailpit run unchanged.
+import type { FastifyInstance } from 'fastify';
+import type { MessagesPage, RelaydeskInfo } from '../../../preload/api-contract.js';
+import { relaydeskVersion, type RelayService } from '../../core/relay-service.js';
+import type { MessageRecord } from '../../core/message-record.js';
+import { mailhogListAll } from './mailhog-routes.js';
+
+const paging = {
+  type: 'object',
+  properties: {
+    start: { type: 'integer', minimum: 0, default: 0, description: 'Offset, newest first' },
+    limit: { type: 'integer', minimum: 1, maximum: 100000, default: 50 },
+  },
+} as const;
+
+const idParam = {
+  type: 'object',
+  properties: { id: { type: 'string', description: 'Message ID, or `latest`' } },
+  required: ['id'],
+} as const;
+
+const idsBody = {
+  type: 'object',
+  nullable: true,
+  properties: { IDs: { type: 'array', items: { type: 'string' } } },
+} as const;
+
+export function messagesPage(
+  service: RelayService,
+  page: { records: MessageRecord[]; total: number; unread: number },
+  start: number,
+): MessagesPage {
+  const tags = new Set<string>();
+  for (const record of page.records) for (const tag of record.tags) tags.add(tag);
+  return {
+    total: service.total,
+    unread: service.unread,
+    count: page.records.length,
+    messages_count: page.total,
+    messages_unread: page.unread,
+    start,
+    tags: [...tags].sort(),
+    messages: page.records.map((r) => service.summary(r)),
+  };
+}
+
+export function registerMailpitRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Mailpit'];
+
+  app.get<{ Querystring: { start: number; limit: number } }>(
+    '/api/v1/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'List messages, newest first (MailHog v1 shape instead when apiCompat is "mailhog")',
+        querystring: paging,
+      },
+    },
+    async (req, reply) => {
+      if (service.settings.apiCompat === 'mailhog') return mailhogListAll(service, reply);
+      const { start, limit } = req.query;
+      return messagesPage(service, service.list(start, limit), start);
+    },
+  );
+
+  app.put<{ Body: { IDs?: string[]; Read?: boolean; Search?: string } | undefined }>(
+    '/api/v1/messages',
+    {
+      schema: {
+        tags,
+        summary: 'Set read status of messages by IDs, by search, or of all',
+        body: {
+          type: 'object',
+          nullable: true,
+          properties: {
+            IDs: { type: 'array', items: { type: 'string' } },
+            Read: { type: 'boolean' },
+            Search: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const body = req.body ?? {};
+      const read = body.Read ?? false;
+      let ids: string[];
+      if (body.IDs && body.IDs.length > 0) ids = body.IDs;
+      else if (body.Search) ids = service.idsMatching(body.Search);
+      else ids = [...service.records()].map((r) => r.id);
+      await service.setRead(ids, read);
+      return reply.type('text/plain').send('ok');
+    },
+  );
+
+  app.delete<{ Body: { IDs?: string[] } | undefined }>(
+    '/api/v1/messages',
+    {
+      schema: {
+        tags,
+        summary:
+          'Delete messages by IDs, or all without IDs (answers "ok"; empty body when apiCompat is "mailhog")',
+        body: idsBody,
+      },
+    },
+    async (req, reply) => {
+      const ids = req.body?.IDs ?? [];
+      if (ids.length > 0) await service.deleteMessages(ids);
+      else await service.deleteAll();
+      // MailHog's clients fail on any body; Mailpit's expect "ok"
+      if (service.settings.apiCompat === 'mailhog') return reply.code(200).send();
+      return reply.type('text/plain').send('ok');
+    },
+  );
+
+  app.get<{ Querystring: { query: string; start: number; limit: number } }>(
+    '/api/v1/search',
+    {
+      schema: {
+        tags,
+        summary: "Search messages with Mailpit's search syntax",
+        querystring: {
+          type: 'object',
+          properties: { ...paging.properties, query: { type: 'string' }, tz: { type: 'string' } },
+          required: ['query'],
+        },
+      },
+    },
+    async (req) => {
+      const { query, start, limit } = req.query;
+      return messagesPage(service, service.list(start, limit, query), start);
+    },
+  );
+
+  app.delete<{ Querystring: { query: string } }>(
+    '/api/v1/search',
+    {
+      schema: {
+        tags,
+        summary: 'Delete the messages matching a search',
+        querystring: {
+          type: 'object',
+          properties: { query: { type: 'string', minLength: 1 }, tz: { type: 'string' } },
+          required: ['query'],
+        },
+      },
+    },
+    async (req, reply) => {
+      await service.deleteMessages(service.idsMatching(req.query.query));
+      return reply.type('text/plain').send('ok');
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id',
+    { schema: { tags, summary: 'A message in full; marks it read', params: idParam } },
+    async (req) => service.detail(req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/headers',
+    { schema: { tags, summary: 'Headers as name → [values]', params: idParam } },
+    async (req) => service.headers(req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/raw',
+    { schema: { tags, summary: 'The message source as received', params: idParam } },
+    async (req, reply) =>
+      reply.type('text/plain; charset=utf-8').send(await service.raw(req.params.id)),
+  );
+
+  app.get<{ Params: { id: string; partId: string } }>(
+    '/api/v1/message/:id/part/:partId',
+    {
+      schema: {
+        tags,
+        summary: 'One attachment or inline part, by the PartID in the message',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, partId: { type: 'string' } },
+          required: ['id', 'partId'],
+        },
+      },
+    },
+    async (req, reply) => {
+      const part = await service.part(req.params.id, req.params.partId);
+      const name = part.fileName.replace(/["\r\n\\]/g, '_');
+      return reply
+        .type(part.contentType)
+        .header('content-disposition', `attachment; filename="${name || `part-${req.params.partId}`}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(Buffer.from(part.content));
+    },
+  );
+
+  app.get(
+    '/api/v1/info',
+    { schema: { tags, summary: 'Runtime information and totals' } },
+    async (): Promise<RelaydeskInfo> => {
+      const memory = process.memoryUsage().rss;
+      const smtp = service.smtpListenAddress;
+      return {
+        Version: relaydeskVersion,
+        Database: service.settings.dataDir,
+        DatabaseSize: [...service.records()].reduce((sum, r) => sum + r.size, 0),
+        Messages: service.total,
+        Unread: service.unread,
+        Tags: {},
+        RuntimeStats: {
+          Uptime: Math.round((Date.now() - service.stats.startedAt) / 1000),
+          Memory: memory,
+          MessagesDeleted: service.stats.deleted,
+          SMTPAccepted: service.stats.accepted,
+          SMTPAcceptedSize: service.stats.acceptedBytes,
+          SMTPRejected: 0,
+          SMTPIgnored: 0,
+        },
+        Listeners: {
+          smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
+          http: `${(service.httpListenAddress ?? service.settings.http).host}:${(service.httpListenAddress ?? service.settings.http).port}`,
+        },
+      };
+    },
+  );
+
+  app.get('/livez', { schema: { tags, summary: 'Liveness probe' } }, async (_req, reply) =>
+    reply.type('text/plain').send('ok'),
+  );
+  app.get('/readyz', { schema: { tags, summary: 'Readiness probe' } }, async (_req, reply) =>
+    service.smtpListenAddress
+      ? reply.type('text/plain').send('ok')
+      : reply.code(503).type('text/plain').send('starting'),
+  );
+}

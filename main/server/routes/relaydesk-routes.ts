@@ -1,0 +1,47 @@
+// Relaydesk's own routes: what neither Mailpit nor MailHog offers.
+import type { FastifyInstance } from 'fastify';
+import type { RelayService } from '../../core/relay-service.js';
+
+/** The longest a /wait may hold a request open. */
+export const maxWaitSeconds = 300;
+
+export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Relaydesk'];
+
+  app.get<{ Querystring: { query: string; timeout: number } }>(
+    '/api/v1/wait',
+    {
+      schema: {
+        tags,
+        summary:
+          'Wait for a message matching a search: answers as soon as one is there or arrives, 408 at the timeout',
+        querystring: {
+          type: 'object',
+          properties: {
+            query: { type: 'string', default: '', description: "Mailpit search syntax; empty matches any" },
+            timeout: {
+              type: 'number',
+              exclusiveMinimum: 0,
+              maximum: maxWaitSeconds,
+              default: 30,
+              description: 'Seconds',
+            },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      const { query, timeout } = req.query;
+      const abort = new AbortController();
+      // the client went away: stop waiting for it
+      reply.raw.on('close', () => abort.abort());
+      const record = await service.waitFor(query, timeout * 1000, abort.signal);
+      if (!record) {
+        return reply
+          .code(408)
+          .send({ error: `no message matching ${JSON.stringify(query)} arrived within ${timeout} s` });
+      }
+      return service.summary(record);
+    },
+  );
+}

@@ -1,0 +1,123 @@
+// The API contract: the one set of shapes that the main process, the preload bridge and the
+// renderer share. It holds types only, so both the Node and the browser builds can import it.
+//
+// The JSON shapes of messages follow Mailpit's API (PascalCase) on purpose: test suites written
+// for Mailpit read these fields, and the renderer reads the same ones.
+
+export interface MailAddress {
+  Name: string;
+  Address: string;
+}
+
+/** What the SMTP client told us, as opposed to what the headers claim. */
+export interface Envelope {
+  mailFrom: string;
+  rcptTo: string[];
+  clientIp: string;
+  /** Reverse-DNS name of the client, or null when not looked up or not found. */
+  clientHostname: string | null;
+  helo: string;
+  /** The SMTP AUTH user name, or null when the client did not authenticate. */
+  user: string | null;
+  tls: { protocol: string; cipher: string } | null;
+  smtpUtf8: boolean;
+  eightBitMime: boolean;
+}
+
+export interface MessageSummary {
+  ID: string;
+  MessageID: string;
+  Read: boolean;
+  From: MailAddress | null;
+  To: MailAddress[];
+  Cc: MailAddress[];
+  Bcc: MailAddress[];
+  ReplyTo: MailAddress[];
+  Subject: string;
+  /** RFC 3339 time at which Relaydesk accepted the message. */
+  Created: string;
+  Username: string;
+  Tags: string[];
+  Size: number;
+  Attachments: number;
+  Snippet: string;
+  /** Relaydesk's own: the mailbox the message was captured into. */
+  Mailbox: string;
+}
+
+export interface MessagePart {
+  PartID: string;
+  FileName: string;
+  ContentType: string;
+  ContentID: string;
+  Size: number;
+}
+
+export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Snippet'> {
+  Date: string | null;
+  ReturnPath: string;
+  Text: string;
+  HTML: string;
+  Inline: MessagePart[];
+  Attachments: MessagePart[];
+  ListUnsubscribe: { Header: string; Links: string[]; Errors: string; HeaderPost: string };
+  /** Relaydesk's own: the SMTP envelope. */
+  Envelope: Envelope;
+  /** Relaydesk's own: why the MIME structure could not be read, or null. */
+  ParseError: string | null;
+}
+
+export interface MessagesPage {
+  total: number;
+  unread: number;
+  count: number;
+  messages_count: number;
+  messages_unread: number;
+  start: number;
+  tags: string[];
+  messages: MessageSummary[];
+}
+
+export interface RelaydeskInfo {
+  Version: string;
+  Database: string;
+  DatabaseSize: number;
+  Messages: number;
+  Unread: number;
+  Tags: Record<string, number>;
+  RuntimeStats: {
+    Uptime: number;
+    Memory: number;
+    MessagesDeleted: number;
+    SMTPAccepted: number;
+    SMTPAcceptedSize: number;
+    SMTPRejected: number;
+    SMTPIgnored: number;
+  };
+  /** Relaydesk's own: where it listens. */
+  Listeners: { smtp: string; http: string };
+}
+
+/** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
+export type RelaydeskEvent =
+  | { Type: 'new'; Data: MessageSummary }
+  | { Type: 'update'; Data: { ID: string; Read?: boolean; Tags?: string[] } }
+  | { Type: 'delete'; Data: { IDs: string[] } | null }
+  | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } };
+
+/**
+ * The typed API the renderer uses. Two transports implement it: IPC inside Electron and
+ * HTTP/WebSocket in a browser (headless mode).
+ */
+export interface RelaydeskApi {
+  listMessages(start: number, limit: number): Promise<MessagesPage>;
+  searchMessages(query: string, start: number, limit: number): Promise<MessagesPage>;
+  getMessage(id: string): Promise<MessageDetail>;
+  getHeaders(id: string): Promise<Record<string, string[]>>;
+  getRaw(id: string): Promise<string>;
+  setRead(ids: string[], read: boolean): Promise<void>;
+  deleteMessages(ids: string[]): Promise<void>;
+  info(): Promise<RelaydeskInfo>;
+  /** Subscribes to live events; returns the function that unsubscribes. */
+  onEvent(listener: (event: RelaydeskEvent) => void): () => void;
+}

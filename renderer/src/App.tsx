@@ -1,0 +1,66 @@
+import { useCallback, useEffect, useState } from 'react';
+import { useApi } from './api/api-context';
+import type { MessageSummary } from './api/contract';
+import { MailboxStatus } from './mailbox/MailboxStatus';
+import { MessageList } from './mailbox/MessageList';
+import { SearchBox } from './mailbox/SearchBox';
+import { useMailbox } from './mailbox/use-mailbox';
+import type { BodyTab } from './message/MessageTabs';
+import { MessageView } from './message/MessageView';
+
+export function App() {
+  const api = useApi();
+  const { state, streamState, search, markRead } = useMailbox(api);
+  const [openedId, setOpenedId] = useState<string | null>(null);
+  const [tab, setTab] = useState<BodyTab>('html');
+
+  const open = useCallback(
+    (message: MessageSummary) => {
+      setOpenedId(message.ID);
+      // Said explicitly rather than left to getMessage's side effect (Mailpit's GET marks read),
+      // so opening marks read over IPC too, whatever the handler does.
+      if (!message.Read) markRead([message.ID], true);
+    },
+    [markRead],
+  );
+
+  // A message deleted elsewhere (another window, the API, retention) closes if it was open.
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type !== 'delete') return;
+        const deleted = event.Data;
+        setOpenedId((current) =>
+          current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
+        );
+      }),
+    [api],
+  );
+
+  return (
+    <div className="app" data-testid="app" data-transport={api.transport}>
+      <header className="toolbar">
+        <h1>Relaydesk</h1>
+        <SearchBox onSearch={search} />
+        <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
+      </header>
+      <main className="panes">
+        <MessageList
+          messages={state.messages}
+          openedId={openedId}
+          loading={state.loading}
+          error={state.error}
+          searching={state.query !== ''}
+          onOpen={open}
+        />
+        <section className="message-pane" aria-label="Opened message">
+          {openedId ? (
+            <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+          ) : (
+            <p className="view-notice">Select a message to read it.</p>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

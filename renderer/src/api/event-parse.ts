@@ -1,0 +1,76 @@
+import type { MessageSummary, RelaydeskEvent } from './contract';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isStringArray(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((item) => typeof item === 'string');
+}
+
+/** The fields the list reads; the rest of the summary is passed through as the server sent it. */
+function isMessageSummary(value: unknown): value is MessageSummary {
+  return (
+    isRecord(value) &&
+    typeof value.ID === 'string' &&
+    typeof value.Read === 'boolean' &&
+    typeof value.Subject === 'string' &&
+    typeof value.Created === 'string' &&
+    typeof value.Size === 'number' &&
+    typeof value.Attachments === 'number' &&
+    Array.isArray(value.To) &&
+    (value.From === null || isRecord(value.From))
+  );
+}
+
+type UpdateData = Extract<RelaydeskEvent, { Type: 'update' }>['Data'];
+
+function isUpdate(value: unknown): value is UpdateData {
+  return (
+    isRecord(value) &&
+    typeof value.ID === 'string' &&
+    (value.Read === undefined || typeof value.Read === 'boolean') &&
+    (value.Tags === undefined || isStringArray(value.Tags))
+  );
+}
+
+/**
+ * Reads one WebSocket frame. Frames are checked just enough that the reducers can trust the
+ * fields they use; anything else (Mailpit's `prune`/`truncate`, a future type, garbage) is
+ * ignored rather than crashing the list.
+ */
+export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(frame);
+  } catch {
+    return null;
+  }
+  if (!isRecord(parsed)) return null;
+  const { Type: type, Data: data } = parsed;
+  switch (type) {
+    case 'new':
+      return isMessageSummary(data) ? { Type: 'new', Data: data } : null;
+    case 'update':
+      return isUpdate(data) ? { Type: 'update', Data: data } : null;
+    case 'delete':
+      // null means "everything was deleted" (Mailpit sends it after a delete-all)
+      if (data === null || data === undefined) return { Type: 'delete', Data: null };
+      return isRecord(data) && isStringArray(data.IDs)
+        ? { Type: 'delete', Data: { IDs: data.IDs } }
+        : null;
+    case 'stats':
+      return isRecord(data) && typeof data.Total === 'number' && typeof data.Unread === 'number'
+        ? {
+            Type: 'stats',
+            Data: {
+              Total: data.Total,
+              Unread: data.Unread,
+              Version: typeof data.Version === 'string' ? data.Version : '',
+            },
+          }
+        : null;
+    default:
+      return null;
+  }
+}

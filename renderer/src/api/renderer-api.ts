@@ -1,0 +1,18 @@
+import type { RelaydeskApi } from './contract';
+
+/**
+ * Whether live events are flowing. Events sent while the stream was down are lost, so the UI
+ * reloads what it shows each time the stream (re)opens.
+ */
+export type EventStreamState = 'connecting' | 'open' | 'reconnecting';
+
+/**
+ * What the renderer's components use: the contract, plus what only a client needs to know about
+ * its transport. The contract has no notion of a dropped connection (IPC never drops), so it is
+ * added here rather than in preload/api-contract.ts.
+ */
+export interface RendererApi extends RelaydeskApi {
+  readonly transport: 'ipc' | 'http';
+  /** Calls the listener with the current state at once and on every change. */
+  onStreamState(listener: (state: EventStreamState) => void): () => void;
+}

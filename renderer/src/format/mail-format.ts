@@ -1,0 +1,55 @@
+// How mail fields read in the list and the message view.
+import type { MailAddress } from '../api/contract';
+
+/** `Name <address>`, or the bare address when there is no display name. */
+export function formatAddress(address: MailAddress | null): string {
+  if (!address) return '';
+  return address.Name ? `${address.Name} <${address.Address}>` : address.Address;
+}
+
+/** The short form for a list column: the display name when there is one. */
+export function shortAddress(address: MailAddress | null): string {
+  if (!address) return '';
+  return address.Name || address.Address;
+}
+
+export function formatAddressList(addresses: MailAddress[]): string {
+  return addresses.map(formatAddress).join(', ');
+}
+
+export function shortAddressList(addresses: MailAddress[]): string {
+  return addresses.map(shortAddress).join(', ');
+}
+
+const units = ['B', 'kB', 'MB', 'GB'] as const;
+
+/** Message sizes in 1024-byte units, the way SMTP size limits are usually quoted. */
+export function formatSize(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const digits = unit === 0 || value >= 10 ? 0 : 1;
+  return `${value.toFixed(digits)} ${units[unit]}`;
+}
+
+const timeOfDay = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+const dayOfYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
+/** Today's mail shows the time, older mail the day: what a list needs at a glance. */
+export function formatReceivedTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return '';
+  return date.toDateString() === now.toDateString()
+    ? timeOfDay.format(date)
+    : dayOfYear.format(date);
+}
+
+export function formatFullDate(iso: string | null): string {
+  if (!iso) return '';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : fullDate.format(date);
+}

@@ -1,0 +1,65 @@
+import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+
+export type BodyTab = 'html' | 'text' | 'headers' | 'raw';
+
+export const bodyTabs: { id: BodyTab; label: string }[] = [
+  { id: 'html', label: 'HTML' },
+  { id: 'text', label: 'Text' },
+  { id: 'headers', label: 'Headers' },
+  { id: 'raw', label: 'Raw' },
+];
+
+/** WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded). */
+export function MessageTabs(props: {
+  selected: BodyTab;
+  onSelect(tab: BodyTab): void;
+  children: ReactNode;
+}) {
+  const buttons = useRef(new Map<BodyTab, HTMLButtonElement>());
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
+    if (step === 0) return;
+    event.preventDefault();
+    const index = bodyTabs.findIndex((tab) => tab.id === props.selected);
+    const next = bodyTabs[(index + step + bodyTabs.length) % bodyTabs.length];
+    if (!next) return;
+    props.onSelect(next.id);
+    buttons.current.get(next.id)?.focus();
+  };
+
+  return (
+    <div className="message-tabs">
+      <div role="tablist" aria-label="Message body" onKeyDown={onKeyDown}>
+        {bodyTabs.map((tab) => (
+          <button
+            key={tab.id}
+            ref={(element) => {
+              if (element) buttons.current.set(tab.id, element);
+              else buttons.current.delete(tab.id);
+            }}
+            type="button"
+            role="tab"
+            id={`tab-${tab.id}`}
+            aria-selected={tab.id === props.selected}
+            aria-controls="message-tab-panel"
+            tabIndex={tab.id === props.selected ? 0 : -1}
+            data-testid={`tab-${tab.id}`}
+            onClick={() => props.onSelect(tab.id)}
+          >
+            {tab.label}
+          </button>
+        ))}
+      </div>
+      <div
+        role="tabpanel"
+        id="message-tab-panel"
+        aria-labelledby={`tab-${props.selected}`}
+        className={`tab-panel tab-panel-${props.selected}`}
+        data-testid="tab-panel"
+      >
+        {props.children}
+      </div>
+    </div>
+  );
+}

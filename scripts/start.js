@@ -1,0 +1,40 @@
+// `npm start`: the desktop app when an Electron runtime can be had, otherwise the same app
+// headless with the UI in the browser. Electron's binary is downloaded from outside the npm
+// registry on first use, so on machines without it we say so in one line and carry on.
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+function electronBinary() {
+  try {
+    const pkgDir = dirname(require.resolve('electron/package.json'));
+    const pathFile = join(pkgDir, 'path.txt');
+    if (!existsSync(pathFile)) return null;
+    const binary = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
+    return existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+const desktopEntry = join(root, 'out', 'main', 'index.js');
+const electron = electronBinary();
+const args = process.argv.slice(2);
+let child;
+if (electron && existsSync(desktopEntry)) {
+  child = spawn(electron, [root, ...args], { stdio: 'inherit' });
+} else {
+  console.log(
+    'The Electron runtime is not available here, so Relaydesk runs headless: open the UI address below in a browser.',
+  );
+  child = spawn(process.execPath, [join(root, 'bin', 'relaydesk.js'), 'serve', ...args], {
+    stdio: 'inherit',
+  });
+}
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

@@ -1,0 +1,23 @@
+// Tests that spawn the CLI (kill -9, signals, sendmail) or load the UI need the build. Build
+// once per run; type errors are reported by `npm run typecheck`, so only a missing output fails.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export default function setup(): void {
+  const root = join(import.meta.dirname, '..');
+  if (process.env.RELAYDESK_SKIP_BUILD !== '1') {
+    try {
+      execFileSync('npx', ['tsc', '-p', 'tsconfig.node.json'], { cwd: root, stdio: 'pipe' });
+    } catch {
+      // emitted anyway; typecheck reports the errors
+    }
+    execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+  }
+  for (const file of ['out/main/cli.js', 'out/renderer/index.html']) {
+    if (!existsSync(join(root, file))) throw new Error(`build output ${file} is missing`);
+  }
+}

@@ -1,0 +1,64 @@
+// Starts a real Relaydesk (SMTP listener + HTTP API) on free loopback ports with its own data
+// folder, for one test file.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
+
+export interface TestRelaydesk extends RunningRelaydesk {
+  dataDir: string;
+  /** GET (or another method) on the API, parsed as JSON. */
+  api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  transport(): nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
+  /** Stops the relay and removes its data folder. */
+  dispose(): Promise<void>;
+}
+
+export async function makeDataDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'relaydesk-test-'));
+}
+
+export async function startTestRelaydesk(
+  settings: Record<string, unknown> = {},
+  dataDir?: string,
+): Promise<TestRelaydesk> {
+  const dir = dataDir ?? (await makeDataDir());
+  const running = await startRelaydesk({
+    smtp: '127.0.0.1:0',
+    http: '127.0.0.1:0',
+    dataDir: dir,
+    settings,
+  });
+  const base = `http://127.0.0.1:${running.http.port}`;
+  const transports: nodemailer.Transporter[] = [];
+  const doFetch = (path: string, init?: RequestInit): Promise<Response> => fetch(base + path, init);
+  return {
+    ...running,
+    dataDir: dir,
+    fetch: doFetch,
+    async api<T>(path: string, init?: RequestInit): Promise<T> {
+      const res = await doFetch(path, init);
+      const text = await res.text();
+      if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${text}`);
+      return JSON.parse(text) as T;
+    },
+    transport() {
+      const t = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: running.smtp.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      transports.push(t);
+      return t;
+    },
+    async dispose() {
+      for (const t of transports) t.close();
+      await running.close();
+      if (!dataDir) await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,55 @@
+// Tests that need a system tool (chromium, swaks, python3, smtp-sink…) ask here first. Without
+// the tool they skip with one printed line that says how to install it; under
+// RELAYDESK_REQUIRE_TOOLS=1 (set by .ci/run) a missing tool fails the run instead.
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export interface SystemTool {
+  /** Executable name looked up on PATH, or an absolute path. */
+  command: string;
+  /** How a newcomer gets it, e.g. `apt-get install -y swaks`. */
+  install: string;
+}
+
+export const tools = {
+  chromium: { command: '/usr/bin/chromium', install: 'apt-get install -y chromium' },
+  swaks: { command: 'swaks', install: 'apt-get install -y swaks' },
+  python3: { command: 'python3', install: 'apt-get install -y python3' },
+  msmtp: { command: 'msmtp', install: 'apt-get install -y msmtp' },
+  curl: { command: 'curl', install: 'apt-get install -y curl' },
+  smtpSink: {
+    command: 'smtp-sink',
+    install:
+      'apt-get download postfix && dpkg -x postfix_*.deb DIR, then put a wrapper on PATH that runs DIR/usr/sbin/smtp-sink with LD_LIBRARY_PATH=DIR/usr/lib/postfix (.ci/run shows how)',
+  },
+} satisfies Record<string, SystemTool>;
+
+export function findTool(tool: SystemTool): string | null {
+  const candidates = tool.command.includes('/')
+    ? [tool.command]
+    : (process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, tool.command));
+  for (const candidate of candidates) {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here; try the next PATH entry
+    }
+  }
+  return null;
+}
+
+/**
+ * Returns the tool's path, or null after printing why the caller's tests are skipped.
+ * Use as: `const swaks = requireTool(tools.swaks); describe.skipIf(!swaks)(…)`.
+ */
+export function requireTool(tool: SystemTool): string | null {
+  const found = findTool(tool);
+  if (found) return found;
+  const line = `${tool.command} is not installed: ${tool.install}`;
+  if (process.env.RELAYDESK_REQUIRE_TOOLS === '1') {
+    throw new Error(`${line} (required because RELAYDESK_REQUIRE_TOOLS=1)`);
+  }
+  console.log(`skipping tests that need ${line}`);
+  return null;
+}
