@@ -9,7 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import { NotFoundError, relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { SearchSyntaxError } from '../core/search/index.js';
 import { registerEventsSocket } from './events-socket.js';
-import { guardRequestOrigin } from './request-guard.js';
+import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
@@ -93,7 +93,16 @@ export async function createHttpServer(
     },
     hideUntagged: false,
   });
-  await app.register(fastifyWebsocket);
+  await app.register(fastifyWebsocket, {
+    options: {
+      // refused here rather than in the onRequest hook, so `ws` answers 403 and ends the socket
+      verifyClient: (info, next) => {
+        const reason = refusalReason(service.settings.http, 'GET', info.req.headers, true);
+        if (reason) next(false, 403, reason);
+        else next(true);
+      },
+    },
+  });
 
   registerMailpitRoutes(app, service);
   registerMailhogRoutes(app, service);

@@ -4,6 +4,7 @@
 // - Cross-site requests: a page can POST/PUT/DELETE (and open WebSockets) to localhost without
 //   CORS stopping the request itself; browsers always say where they come from (`Origin`,
 //   `Sec-Fetch-Site`), so state changes and event streams from another origin are refused.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListenAddress } from '../core/settings/settings-schema.js';
 import { isLoopbackIp } from '../core/listener/client-address.js';
@@ -17,37 +18,48 @@ function hostName(hostHeader: string): string {
 }
 
 function isLoopbackName(name: string): boolean {
-  return loopbackNames.has(name) || name.endsWith('.localhost') || isLoopbackIp(name.replace(/^\[|\]$/g, ''));
+  return (
+    loopbackNames.has(name) ||
+    name.endsWith('.localhost') ||
+    isLoopbackIp(name.replace(/^\[|\]$/g, ''))
+  );
 }
 
 const stateChanging = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
-export function guardRequestOrigin(listen: ListenAddress) {
+/** Why a request must be refused, or null when it may proceed. */
+export function refusalReason(
+  listen: ListenAddress,
+  method: string,
+  headers: IncomingHttpHeaders,
+  isUpgrade: boolean,
+): string | null {
+  const host = headers.host ?? '';
   const loopbackListener = isLoopbackIp(listen.host) || listen.host === 'localhost';
+  if (loopbackListener && !isLoopbackName(hostName(host))) {
+    return `Host ${JSON.stringify(host)} refused: this API answers only to localhost names (DNS rebinding protection)`;
+  }
+  if (!stateChanging.has(method) && !isUpgrade) return null;
+  const origin = headers.origin;
+  const site = headers['sec-fetch-site'];
+  let crossOrigin = site === 'cross-site' || origin === 'null';
+  if (origin !== undefined && origin !== 'null') {
+    try {
+      crossOrigin ||= new URL(origin).host.toLowerCase() !== host.toLowerCase();
+    } catch {
+      crossOrigin = true;
+    }
+  }
+  if (!crossOrigin) return null;
+  const what = isUpgrade ? 'WebSocket' : method;
+  return `cross-origin ${what} from ${origin ?? site ?? 'another site'} refused: the Relaydesk API only takes changes from its own UI or from non-browser clients`;
+}
+
+/** The onRequest hook for plain HTTP requests (WebSocket upgrades are checked by `ws`). */
+export function guardRequestOrigin(listen: ListenAddress) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const host = req.headers.host ?? '';
-    if (loopbackListener && !isLoopbackName(hostName(host))) {
-      await reply.code(403).send({
-        error: `Host ${JSON.stringify(host)} refused: this API answers only to localhost names (DNS rebinding protection)`,
-      });
-      return;
-    }
-    const isUpgrade = (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
-    if (!stateChanging.has(req.method) && !isUpgrade) return;
-    const origin = req.headers.origin;
-    const site = req.headers['sec-fetch-site'];
-    let crossOrigin = site === 'cross-site';
-    if (origin !== undefined && origin !== 'null') {
-      try {
-        crossOrigin ||= new URL(origin).host.toLowerCase() !== host.toLowerCase();
-      } catch {
-        crossOrigin = true;
-      }
-    } else if (origin === 'null') crossOrigin = true;
-    if (crossOrigin) {
-      await reply.code(403).send({
-        error: `cross-origin ${req.method} from ${origin ?? site ?? 'another site'} refused: the Relaydesk API only takes changes from its own UI or from non-browser clients`,
-      });
-    }
+    if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
+    const reason = refusalReason(listen, req.method, req.headers, false);
+    if (reason) await reply.code(403).send({ error: reason });
   };
 }

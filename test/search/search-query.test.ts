@@ -137,7 +137,8 @@ describe('Mailpit search: operators', () => {
     ['larger:1.5m', []],
     ['smaller:3000', []],
     ['smaller:3001', ['welcome']],
-    ['smaller:48.9KB', []],
+    ['smaller:48.8KB', ['welcome']],
+    ['smaller:48.9KB', ['invoice', 'welcome']],
     ['smaller:49kb', ['invoice', 'welcome']],
     ['larger:0', ['invoice', 'welcome', 'report']],
     // dates compare with the time the message was received, both bounds inclusive
@@ -375,7 +376,8 @@ describe('Mailpit search: malformed input', () => {
 });
 
 describe('Mailpit search: laws', () => {
-  const word = fc.stringMatching(/^[a-zA-Z0-9äÖ@._ ,<>-]{1,8}$/);
+  // Not starting with - or !: quotes do not protect a sign from being read as exclusion.
+  const word = fc.stringMatching(/^[a-zA-Z0-9äÖ@._ ,<>][a-zA-Z0-9äÖ@._ ,<>-]{0,7}$/);
   const field = fc.constantFrom('', 'to:', 'from:', 'cc:', 'addressed:', 'subject:', 'tag:', 'message-id:');
 
   it('an excluded word matches exactly the records the word does not', () => {

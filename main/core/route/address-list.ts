@@ -3,15 +3,14 @@
 // for comparing the headers with the envelope.
 import { lexStructured } from './structured-lexer.js';
 
-/** The addr-specs in the field, lower-cased for comparison (RFC 5321 §2.4 treats the domain so,
- * and real mailboxes are case-insensitive in practice). */
+/** The addr-specs in the field, as written. */
 export function addressList(value: string): string[] {
   const addresses: string[] = [];
   let words: string[] = [];
   let angle: string | null = null;
   const flush = (): void => {
     const candidate = angle ?? (words.length === 1 ? words[0] : words.find((w) => w.includes('@')));
-    if (candidate) addresses.push(candidate.trim().toLowerCase());
+    if (candidate) addresses.push(candidate.trim());
     words = [];
     angle = null;
   };

@@ -35,12 +35,19 @@ function hostKey(name: string | null): string | null {
   return ip ?? name.toLowerCase().replace(/\.$/, '');
 }
 
-/** Same host: equal, or one is the other's first label (`mx1` written for `mx1.example.com`). */
+/**
+ * Same host: equal; or one is the other's first label (`mx1` written for `mx1.example.com`); or
+ * both start with the same machine-generated label, as Exchange Online names one server in two
+ * domains (`BN2PEPF000044A9.namprd04.prod.outlook.com` / `….mail.protection.outlook.com`).
+ */
 function sameHost(a: string | null, b: string | null): boolean {
   if (!a || !b) return false;
   if (a === b) return true;
   if (normalizeIp(a) || normalizeIp(b)) return false;
-  return a.startsWith(`${b}.`) || b.startsWith(`${a}.`);
+  if (a.startsWith(`${b}.`) || b.startsWith(`${a}.`)) return true;
+  const label = a.split('.', 1)[0] ?? '';
+  const distinctive = label.length >= 10 && /\d/.test(label) && /[a-z]/.test(label);
+  return distinctive && b.split('.', 1)[0] === label;
 }
 
 /**

@@ -46,7 +46,10 @@ export function adviseOnSessionError(
         };
       }
       if (err.code === 'EABORT') return { detail: 'the attempt was cancelled', fix: 'try again' };
-      return { detail: `cannot reach ${where} (${err.code})`, fix: 'check that this computer is online' };
+      return {
+        detail: `cannot reach ${where} (${err.code})`,
+        fix: 'check that this computer is online',
+      };
     case 'greeting':
       if (reply) {
         return {
@@ -68,7 +71,9 @@ export function adviseOnSessionError(
         fix: 'check that this port serves SMTP; if it expects implicit TLS, set security to "tls"',
       };
     case 'tls':
-      if (/wrong version|packet length|unknown protocol|EPROTO/i.test(`${err.code} ${err.message}`)) {
+      if (
+        /wrong version|packet length|unknown protocol|EPROTO/i.test(`${err.code} ${err.message}`)
+      ) {
         return {
           detail: `port ${endpoint.port} does not start with TLS (it answered in plain text); you chose implicit TLS`,
           fix: 'set security to "starttls", or use the provider\'s implicit-TLS port, usually 465',
@@ -95,7 +100,10 @@ export function adviseOnSessionError(
         fix: "set heloName to this computer's fully qualified name",
       };
     case 'certificate':
-      return { detail: err.message, fix: err.fix ?? 'give the CA in caFile or pin the certificate' };
+      return {
+        detail: err.message,
+        fix: err.fix ?? 'give the CA in caFile or pin the certificate',
+      };
     case 'auth':
       if (err.code === 'ENOAUTH') return { detail: err.message, fix: err.fix ?? '' };
       if (err.reply?.code !== null && err.reply?.code !== undefined && err.reply.code < 500) {
@@ -104,7 +112,10 @@ export function adviseOnSessionError(
           fix: 'the upstream asked to try again later',
         };
       }
-      if (err.reply?.enhanced === '5.7.139' || /SmtpClientAuthentication/i.test(err.reply?.text ?? '')) {
+      if (
+        err.reply?.enhanced === '5.7.139' ||
+        /SmtpClientAuthentication/i.test(err.reply?.text ?? '')
+      ) {
         return {
           detail: `authentication rejected: SMTP AUTH is disabled for this Microsoft 365 mailbox or tenant (${reply})`,
           fix: 'enable Authenticated SMTP for the mailbox (and tenant), or sign in with OAuth2 (XOAUTH2)',

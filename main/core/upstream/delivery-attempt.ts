@@ -70,7 +70,7 @@ export interface DeliveryOptions {
   timeouts?: Partial<SessionTimeouts>;
 }
 
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /\P{ASCII}/u;
 // Forbidden by RFC 5321 §4.1.2 in a Path; nodemailer would refuse the whole envelope for them.
 const BAD_ADDRESS = /[\r\n<>\s]/;
 
@@ -81,7 +81,12 @@ function normalizeSender(mailFrom: string): string {
 
 const localReply = (enhanced: string, text: string): SmtpReply => ({ code: null, enhanced, text });
 
-function resultFrom(address: string, stage: SmtpStage, c: Classification, reply: SmtpReply | null): RecipientResult {
+function resultFrom(
+  address: string,
+  stage: SmtpStage,
+  c: Classification,
+  reply: SmtpReply | null,
+): RecipientResult {
   const outcome: RecipientOutcome = c.outcome === 'pause-upstream' ? 'deferred' : c.outcome;
   return {
     address,
@@ -121,7 +126,9 @@ export async function deliverToUpstream(
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const transcript = new TranscriptRecorder();
-  const endpoints: UpstreamEndpoint[] = settings.fallback ? [settings, settings.fallback] : [settings];
+  const endpoints: UpstreamEndpoint[] = settings.fallback
+    ? [settings, settings.fallback]
+    : [settings];
   const unreachable: DeliveryAttempt['unreachable'] = [];
 
   let endpoint = endpoints[0] as UpstreamEndpoint;
@@ -153,7 +160,11 @@ export async function deliverToUpstream(
   ): DeliveryAttempt => ({
     startedAt,
     endedAt: now(),
-    upstream: { host: endpoint.host, ip: session?.ip ?? transcript.remoteAddress, port: endpoint.port },
+    upstream: {
+      host: endpoint.host,
+      ip: session?.ip ?? transcript.remoteAddress,
+      port: endpoint.port,
+    },
     tls: session?.tls ?? null,
     authMechanism: session?.authMechanism ?? null,
     recipients,
@@ -182,12 +193,14 @@ export async function deliverToUpstream(
     );
   }
 
+  let outcome: TransactionOutcome;
   try {
-    const outcome = await runTransaction(session, envelope, message, transcript);
-    return record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId);
+    outcome = await runTransaction(session, envelope, message, transcript);
   } finally {
+    // QUIT before the record is made, so the transcript ends with it
     await endSession(session);
   }
+  return record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId);
 }
 
 interface TransactionOutcome {
@@ -209,7 +222,12 @@ async function runTransaction(
   // Refusals we can decide without asking: RFC 6531 §3.2 says an address with non-ASCII
   // characters cannot go to a server without SMTPUTF8; Postfix bounces those with 5.6.7.
   const refuse = (index: number, address: string, enhanced: string, text: string) => {
-    results[index] = { address, outcome: 'bounced', reply: localReply(enhanced, text), reason: text };
+    results[index] = {
+      address,
+      outcome: 'bounced',
+      reply: localReply(enhanced, text),
+      reason: text,
+    };
   };
   const senderProblem = BAD_ADDRESS.test(sender)
     ? (['5.1.7', `invalid sender address ${JSON.stringify(sender)}`] as const)
@@ -219,11 +237,16 @@ async function runTransaction(
   const toSend: Array<{ index: number; address: string }> = [];
   envelope.rcptTo.forEach((raw, index) => {
     const address = normalizeSender(raw);
-    if (senderProblem) refuse(index, address, ...senderProblem);
+    if (senderProblem) refuse(index, address, senderProblem[0], senderProblem[1]);
     else if (address === '' || BAD_ADDRESS.test(address)) {
       refuse(index, address, '5.1.3', `invalid recipient address ${JSON.stringify(address)}`);
     } else if (NON_ASCII.test(address) && !smtpUtf8) {
-      refuse(index, address, '5.6.7', 'the upstream does not offer SMTPUTF8, which this address needs');
+      refuse(
+        index,
+        address,
+        '5.6.7',
+        'the upstream does not offer SMTPUTF8, which this address needs',
+      );
     } else toSend.push({ index, address });
   });
   if (toSend.length === 0) {
@@ -233,17 +256,24 @@ async function runTransaction(
 
   const firstExchange = transcript.exchanges.length;
   const body = typeof message === 'function' ? toReadable(message()) : message;
-  const sendError = await send(session, {
-    from: sender,
-    to: toSend.map((r) => r.address),
-    // Harmless for 7-bit content (RFC 6152), and a stream's content is not known in advance.
-    use8BitMime: true,
-    ...(Buffer.isBuffer(body) ? { size: body.length } : {}),
-  }, body);
+  const sendError = await send(
+    session,
+    {
+      from: sender,
+      to: toSend.map((r) => r.address),
+      // Harmless for 7-bit content (RFC 6152), and a stream's content is not known in advance.
+      use8BitMime: true,
+      ...(Buffer.isBuffer(body) ? { size: body.length } : {}),
+    },
+    body,
+  );
 
   const replies = readReplies(transcript, firstExchange);
-  const errorCode = sendError ? (sendError.originalCode ?? sendError.code ?? 'ECONNECTION') : 'ECONNECTION';
-  const missing = (stage: SmtpStage) => classifySmtpOutcome({ stage, errorCode, detail: sendError?.message ?? null });
+  const errorCode = sendError
+    ? (sendError.originalCode ?? sendError.code ?? 'ECONNECTION')
+    : 'ECONNECTION';
+  const missing = (stage: SmtpStage) =>
+    classifySmtpOutcome({ stage, errorCode, detail: sendError?.message ?? null });
 
   let pauseUpstream: DeliveryAttempt['pauseUpstream'] = null;
   const decide = (stage: SmtpStage, reply: SmtpReply | null): Classification => {
@@ -260,7 +290,12 @@ async function runTransaction(
   if (sendError?.code === 'EMESSAGE' && sendError.command === 'MAIL FROM' && !replies.mail) {
     // nodemailer stops before MAIL when the upstream's EHLO SIZE is smaller than the message
     for (const { index, address } of toSend) {
-      refuse(index, address, '5.3.4', `the message is larger than the upstream accepts (${sendError.message})`);
+      refuse(
+        index,
+        address,
+        '5.3.4',
+        `the message is larger than the upstream accepts (${sendError.message})`,
+      );
     }
     return { recipients: results as RecipientResult[], pauseUpstream: null, upstreamQueueId: null };
   }
@@ -310,7 +345,11 @@ function send(
 ): Promise<NodemailerLikeError | null> {
   const { connection } = session;
   return new Promise((resolve) => {
-    const onEnd = () => resolve(session.lastError() ?? Object.assign(new Error('connection closed'), { code: 'ECONNECTION' }));
+    const onEnd = () =>
+      resolve(
+        session.lastError() ??
+          Object.assign(new Error('connection closed'), { code: 'ECONNECTION' }),
+      );
     connection.once('end', onEnd);
     connection.send(envelope, body, (err) => {
       connection.off('end', onEnd);
@@ -324,7 +363,12 @@ function readReplies(
   transcript: TranscriptRecorder,
   from: number,
 ): { mail: string | null; rcpt: string[]; data: string | null; final: string | null } {
-  const out = { mail: null as string | null, rcpt: [] as string[], data: null as string | null, final: null as string | null };
+  const out = {
+    mail: null as string | null,
+    rcpt: [] as string[],
+    data: null as string | null,
+    final: null as string | null,
+  };
   for (const { command, reply } of transcript.exchanges.slice(from)) {
     if (command === null) {
       if (out.data !== null) out.final = reply;

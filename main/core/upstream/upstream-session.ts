@@ -41,6 +41,10 @@ export class UpstreamSessionError extends Error {
     super(message);
     this.name = 'UpstreamSessionError';
   }
+
+  /** Set when the TLS handshake completed before the failure (e.g. a refused certificate). */
+  tls: { version: string; cipher: string } | null = null;
+  certificate: CertificateReport | null = null;
 }
 
 export interface UpstreamSession {
@@ -278,7 +282,9 @@ export async function openSession(
         verdict.problem.detail,
         verdict.problem.fix,
       );
-      throw Object.assign(error, { certificate });
+      error.tls = tlsInfo;
+      error.certificate = certificate;
+      throw error;
     }
   }
 

@@ -1,0 +1,85 @@
+// The envelope (what the SMTP client said in MAIL FROM and RCPT TO, RFC 5321 §3.3) against what
+// the headers claim. They differ legitimately (bounces use the null sender, lists and VERP rewrite
+// MAIL FROM, Bcc recipients appear only in RCPT TO), so differences are reported, not judged.
+import type { Envelope } from '../../../preload/api-contract.js';
+import { addressList, firstAddress } from './address-list.js';
+import { fieldsNamed, type HeaderField } from './header-block.js';
+import type { EnvelopeComparison, Warning } from './types.js';
+
+// Local parts are case-sensitive in theory (RFC 5321 §2.4) but not in any mailbox people use,
+// and domains never are: compare without case.
+const key = (address: string): string => address.trim().replace(/^<|>$/g, '').toLowerCase();
+
+function addressesIn(fields: readonly HeaderField[], name: string): string[] {
+  return fieldsNamed(fields, name).flatMap((field) => addressList(field.value));
+}
+
+export function compareEnvelope(
+  fields: readonly HeaderField[],
+  envelope: Envelope,
+): { comparison: EnvelopeComparison; warnings: Warning[] } {
+  const warnings: Warning[] = [];
+  const mailFrom = envelope.mailFrom.trim().replace(/^<|>$/g, '');
+  const from = addressesIn(fields, 'From');
+  const sender = addressesIn(fields, 'Sender')[0] ?? null;
+  const returnPathField = fieldsNamed(fields, 'Return-Path')[0];
+  const returnPath = returnPathField
+    ? /^<\s*>$/.test(returnPathField.value)
+      ? ''
+      : firstAddress(returnPathField.value)
+    : null;
+  const authors = [...from, ...(sender ? [sender] : [])].map(key);
+  const mailFromMatchesFrom = authors.includes(key(mailFrom));
+  const mailFromMatchesReturnPath = returnPath === null ? null : key(returnPath) === key(mailFrom);
+  if (!mailFromMatchesFrom) {
+    const claimed = sender ?? from[0];
+    warnings.push({
+      code: 'envelope-sender-differs',
+      message:
+        (mailFrom === ''
+          ? 'The envelope sender (MAIL FROM) is empty, as for a bounce'
+          : `The envelope sender (MAIL FROM) is ${mailFrom}`) +
+        (claimed ? `, but the header says the message is from ${claimed}.` : ', and the message has no From address.'),
+    });
+  }
+  if (mailFromMatchesReturnPath === false) {
+    warnings.push({
+      code: 'envelope-return-path-differs',
+      message: `The Return-Path header says ${returnPath || '<>'}, but the envelope sender (MAIL FROM) was ${mailFrom || '<>'}.`,
+    });
+  }
+
+  const headerRecipients = [...addressesIn(fields, 'To'), ...addressesIn(fields, 'Cc')];
+  const headerKeys = new Set(headerRecipients.map(key));
+  const rcptTo = envelope.rcptTo.map((r) => r.trim().replace(/^<|>$/g, ''));
+  const rcptKeys = new Set(rcptTo.map(key));
+  const bcc = rcptTo.filter((r) => !headerKeys.has(key(r)));
+  const notInEnvelope = headerRecipients.filter((r) => !rcptKeys.has(key(r)));
+  if (bcc.length) {
+    warnings.push({
+      code: 'envelope-bcc',
+      message: `${bcc.length === 1 ? 'One recipient' : `${bcc.length} recipients`} of the envelope (RCPT TO) ${bcc.length === 1 ? 'is' : 'are'} not in To or Cc, so ${bcc.length === 1 ? 'it was' : 'they were'} sent as Bcc: ${bcc.join(', ')}.`,
+    });
+  }
+  if (notInEnvelope.length) {
+    warnings.push({
+      code: 'envelope-recipient-missing',
+      message: `To/Cc name ${notInEnvelope.join(', ')}, but the message was not sent to ${notInEnvelope.length === 1 ? 'that address' : 'those addresses'} (RCPT TO).`,
+    });
+  }
+  return {
+    comparison: {
+      mailFrom,
+      from,
+      sender,
+      returnPath,
+      mailFromMatchesFrom,
+      mailFromMatchesReturnPath,
+      rcptTo,
+      headerRecipients,
+      bcc,
+      notInEnvelope,
+    },
+    warnings,
+  };
+}

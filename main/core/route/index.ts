@@ -1,0 +1,61 @@
+// Route analysis: the Received chain as hops, the authentication verdicts and the envelope
+// against the headers, for `GET /api/v1/message/{ID}/route` and `POST /api/v1/analyze`.
+// Pure functions: nothing is stored or looked up, and no input makes them throw.
+import type { Envelope } from '../../../preload/api-contract.js';
+import { authenticationResults } from './authentication-results.js';
+import { compareEnvelope } from './envelope-check.js';
+import { splitHeaderBlock } from './header-block.js';
+import { originHeaders } from './origin-headers.js';
+import { buildRoute } from './route.js';
+import type { RouteAnalysis } from './types.js';
+
+export type {
+  AuthenticationResult,
+  DkimSignatureSummary,
+  EnvelopeComparison,
+  Hop,
+  IpScope,
+  OriginHeaders,
+  RouteAnalysis,
+  Warning,
+} from './types.js';
+export type { Envelope };
+export { splitHeaderBlock, type HeaderField } from './header-block.js';
+export { parseReceived, type ParsedReceived } from './received-parser.js';
+export { parseMailDate, type MailDate } from './received-date.js';
+
+/**
+ * Analyses a bare header block or a whole message (.eml); only the top header block is read.
+ * With the envelope Relaydesk recorded, MAIL FROM and RCPT TO are compared with the headers.
+ */
+export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null): RouteAnalysis {
+  const fields = splitHeaderBlock(raw);
+  const route = buildRoute(fields);
+  const auth = authenticationResults(fields);
+  const warnings = [...route.warnings, ...auth.warnings];
+  if (route.hops.length === 0) {
+    warnings.unshift({
+      code: 'no-received',
+      message:
+        fields.length === 0
+          ? 'No header fields were found: paste the headers or the whole message.'
+          : 'The header has no Received fields, so there is no route to show.',
+    });
+  }
+  let comparison: RouteAnalysis['envelope'] = null;
+  if (envelope) {
+    const checked = compareEnvelope(fields, envelope);
+    comparison = checked.comparison;
+    warnings.push(...checked.warnings);
+  }
+  return {
+    hops: route.hops,
+    totalSeconds: route.totalSeconds,
+    slowestHop: route.slowestHop,
+    authentication: auth.results,
+    warnings,
+    positiveSeconds: route.positiveSeconds,
+    origin: originHeaders(fields),
+    envelope: comparison,
+  };
+}

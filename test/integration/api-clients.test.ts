@@ -1,0 +1,167 @@
+// Test suites written for Mailpit and MailHog run unchanged against Relaydesk: their own npm
+// clients drive our API here.
+import { MailpitClient } from 'mailpit-api';
+import mailhog from 'mailhog';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+async function sendSample(
+  relay: TestRelaydesk,
+  subject: string,
+  to = 'bob@rcpt.example',
+  shape: 'rich' | 'text' = 'rich',
+) {
+  return relay.transport().sendMail({
+    from: '"Ada" <ada@sender.example>',
+    to,
+    cc: 'carol@rcpt.example',
+    subject,
+    text: `Body of ${subject}: café`,
+    ...(shape === 'rich'
+      ? {
+          html: `<p>Body of ${subject}</p>`,
+          attachments: [{ filename: 'notes.txt', content: 'attached notes\n' }],
+        }
+      : {}),
+  });
+}
+
+describe('the mailpit-api client', () => {
+  let relay: TestRelaydesk;
+  let client: MailpitClient;
+
+  beforeAll(async () => {
+    relay = await startTestRelaydesk();
+    client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+  });
+  afterAll(async () => relay?.dispose());
+  beforeEach(async () => {
+    await client.deleteMessages();
+  });
+
+  it('lists, reads, searches and deletes messages', async () => {
+    await sendSample(relay, 'Welcome aboard');
+    await sendSample(relay, 'Password reset', 'erin@rcpt.example');
+
+    const list = await client.listMessages();
+    expect(list.total).toBe(2);
+    expect(list.messages_count).toBe(2);
+    expect(list.unread).toBe(2);
+    expect(list.messages.map((m) => m.Subject)).toEqual(['Password reset', 'Welcome aboard']);
+    expect(list.messages[0]?.To).toEqual([{ Name: '', Address: 'erin@rcpt.example' }]);
+
+    const latest = await client.getMessageSummary();
+    expect(latest.Subject).toBe('Password reset');
+    expect(latest.Text).toContain('Body of Password reset: café');
+    expect(latest.HTML).toContain('<p>Body of Password reset</p>');
+    expect(latest.Attachments[0]?.FileName).toBe('notes.txt');
+
+    const attachment = await client.getMessageAttachment(latest.ID, latest.Attachments[0]?.PartID as string);
+    expect(Buffer.from(await attachment.arrayBuffer()).toString()).toBe('attached notes\n');
+
+    const headers = await client.getMessageHeaders(latest.ID);
+    expect(headers['Subject']).toEqual(['Password reset']);
+    const source = await client.getMessageSource(latest.ID);
+    expect(source).toMatch(/^Received: from /);
+
+    const found = await client.searchMessages({ query: 'to:erin@rcpt.example' });
+    expect(found.messages.map((m) => m.Subject)).toEqual(['Password reset']);
+    const phrase = await client.searchMessages({ query: '"welcome aboard"' });
+    expect(phrase.messages_count).toBe(1);
+
+    await client.setReadStatus({ IDs: [found.messages[0]?.ID as string], Read: false });
+    expect((await client.listMessages()).unread).toBe(2);
+    await client.setReadStatus({ Read: true });
+    expect((await client.listMessages()).unread).toBe(0);
+
+    expect(await client.deleteMessagesBySearch({ query: 'subject:welcome' })).toBe('ok');
+    expect((await client.listMessages()).messages.map((m) => m.Subject)).toEqual(['Password reset']);
+
+    const info = await client.getInfo();
+    expect(info.Messages).toBe(1);
+    expect(await client.deleteMessages()).toBe('ok');
+    expect((await client.listMessages()).total).toBe(0);
+  });
+
+  it('waits for a message with waitForMessage', async () => {
+    const waiting = client.waitForMessage({ query: 'subject:"Late arrival"' }, { timeout: 5000, interval: 100 });
+    setTimeout(() => void sendSample(relay, 'Late arrival'), 200);
+    expect((await waiting).Subject).toBe('Late arrival');
+  });
+});
+
+interface MailhogItem {
+  ID: string;
+  From: { Mailbox: string; Domain: string };
+  To: Array<{ Mailbox: string; Domain: string }>;
+  Content: { Headers: Record<string, string[]>; Body: string };
+  Raw: { From: string; To: string[]; Data: string; Helo: string };
+  subject: string;
+  text: string;
+  html: string;
+  attachments: Array<{ name: string; content: string }>;
+}
+interface MailhogPage {
+  total: number;
+  count: number;
+  start: number;
+  items: MailhogItem[];
+}
+
+describe('the mailhog client', () => {
+  let relay: TestRelaydesk;
+
+  beforeAll(async () => {
+    relay = await startTestRelaydesk();
+  });
+  afterAll(async () => relay?.dispose());
+
+  it('works under /mailhog/api, where the clashing paths are MailHog’s', async () => {
+    const api = mailhog({ host: '127.0.0.1', port: relay.http.port, basePath: '/mailhog/api' });
+    await api.deleteAll();
+    await sendSample(relay, 'Invoice 42', 'frank@rcpt.example');
+    // MailHog's client reads text from top-level parts only, as with MailHog itself
+    await sendSample(relay, 'Newsletter', 'grace@rcpt.example', 'text');
+
+    const page = (await api.messages()) as unknown as MailhogPage;
+    expect(page.total).toBe(2);
+    expect(page.count).toBe(2);
+    const [latest] = page.items;
+    expect(latest?.Content.Headers['Subject']).toEqual(['Newsletter']);
+    expect(`${latest?.To[0]?.Mailbox}@${latest?.To[0]?.Domain}`).toBe('grace@rcpt.example');
+    expect(latest?.Raw.From).toBe('ada@sender.example');
+    expect(latest?.Raw.To).toEqual(['grace@rcpt.example', 'carol@rcpt.example']);
+    expect(latest?.subject).toBe('Newsletter');
+    expect(latest?.text).toContain('Body of Newsletter: café');
+
+    const invoice = (await api.latestTo('frank@rcpt.example')) as unknown as MailhogItem;
+    expect(invoice.subject).toBe('Invoice 42');
+    expect(invoice.attachments.map((a) => a.name)).toEqual(['notes.txt']);
+    const fromAda = (await api.search('ada@sender.example', 'from')) as unknown as MailhogPage;
+    expect(fromAda.total).toBe(2);
+    const containing = (await api.latestContaining('Body of Invoice')) as unknown as MailhogItem;
+    expect(containing.ID).toBe(invoice.ID);
+
+    await api.deleteMessage(invoice.ID);
+    expect(((await api.messages()) as unknown as MailhogPage).total).toBe(1);
+    await api.deleteAll();
+    expect(((await api.messages()) as unknown as MailhogPage).total).toBe(0);
+  });
+
+  it('works on the bare /api paths when apiCompat is "mailhog"', async () => {
+    const compat = await startTestRelaydesk({ apiCompat: 'mailhog' });
+    try {
+      const api = mailhog({ host: '127.0.0.1', port: compat.http.port });
+      await sendSample(compat, 'Compat mode');
+      const list = await compat.api<unknown[]>('/api/v1/messages');
+      expect(Array.isArray(list)).toBe(true);
+      expect(((await api.messages()) as unknown as MailhogPage).items[0]?.subject).toBe('Compat mode');
+      await api.deleteAll();
+      const empty = await compat.fetch('/api/v1/messages', { method: 'DELETE' });
+      expect(await empty.text()).toBe('');
+      expect(((await api.messages()) as unknown as MailhogPage).total).toBe(0);
+    } finally {
+      await compat.dispose();
+    }
+  });
+});

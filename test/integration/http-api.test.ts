@@ -1,0 +1,211 @@
+// Relaydesk's HTTP API beyond the client libraries: its OpenAPI document, errors, the wait
+// endpoint, live events, and the guards that keep web pages from driving it.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { MessageSummary, RelaydeskEvent } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+let messageId: string;
+
+async function send(subject: string, to = 'bob@rcpt.example'): Promise<string> {
+  const info = await relay.transport().sendMail({ from: 'ada@sender.example', to, subject, text: subject });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+  messageId = await send('First message');
+});
+afterAll(async () => relay?.dispose());
+
+interface OpenApiDocument {
+  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean }> }>>;
+}
+
+describe('the OpenAPI document', () => {
+  it('describes every route, and every documented route answers', async () => {
+    const doc = await relay.api<OpenApiDocument>('/api/v1/openapi.json');
+    const paths = Object.keys(doc.paths);
+    for (const expected of [
+      '/api/v1/messages',
+      '/api/v1/search',
+      '/api/v1/message/{id}',
+      '/api/v1/message/{id}/headers',
+      '/api/v1/message/{id}/raw',
+      '/api/v1/message/{id}/part/{partId}',
+      '/api/v1/info',
+      '/api/v1/wait',
+      '/api/v2/messages',
+      '/api/v2/search',
+      '/api/v1/messages/{id}',
+    ]) {
+      expect(paths).toContain(expected);
+    }
+    // Each documented GET answers with something other than "no such route"; writes are
+    // checked with an unknown ID so nothing is changed.
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const url =
+          path
+            .replace('{id}', method === 'get' ? messageId : 'unknown-id')
+            .replace('{partId}', '1') +
+          (path.endsWith('/search') ? '?query=first&kind=containing' : '') +
+          (path.endsWith('/wait') ? '?timeout=0.1' : '');
+        if (path === '/api/events') continue;
+        if (method !== 'get' && !path.includes('{id}')) continue;
+        const res = await relay.fetch(url, { method: method.toUpperCase() });
+        const body = await res.text();
+        expect(body, `${method.toUpperCase()} ${url}`).not.toMatch(/no such route/);
+        expect(res.status, `${method.toUpperCase()} ${url}: ${body}`).toBeLessThan(500);
+      }
+    }
+  });
+});
+
+describe('errors', () => {
+  it('answers 404 with a JSON error for an unknown message ID', async () => {
+    const res = await relay.fetch('/api/v1/message/no-such-id');
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'message "no-such-id" not found' });
+  });
+
+  it('answers 400 naming the parameter for bad paging', async () => {
+    const res = await relay.fetch('/api/v1/messages?start=-1');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/^start: must be >= 0/);
+  });
+
+  it('answers 400 naming the term for a bad search', async () => {
+    const res = await relay.fetch(`/api/v1/search?query=${encodeURIComponent('before:not-a-date')}`);
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/before/);
+  });
+
+  it('answers 400 for a MailHog search of an unknown kind', async () => {
+    const res = await relay.fetch('/api/v2/search?kind=subject&query=x');
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/kind/);
+  });
+
+  it('answers 400 for a body that is not JSON', async () => {
+    const res = await relay.fetch('/api/v1/messages', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/not valid JSON/);
+  });
+});
+
+describe('GET /api/v1/wait', () => {
+  it('answers at once with a matching message that is already there', async () => {
+    const res = await relay.api<MessageSummary>('/api/v1/wait?query=subject:first&timeout=5');
+    expect(res.ID).toBe(messageId);
+  });
+
+  it('answers when a matching message arrives', async () => {
+    const waiting = relay.api<MessageSummary>(
+      `/api/v1/wait?query=${encodeURIComponent('subject:"arrives later"')}&timeout=10`,
+    );
+    setTimeout(() => void send('Arrives later'), 150);
+    expect((await waiting).Subject).toBe('Arrives later');
+  });
+
+  it('answers 408 at the timeout', async () => {
+    const res = await relay.fetch('/api/v1/wait?query=subject:never&timeout=0.2');
+    expect(res.status).toBe(408);
+    expect((await res.json()).error).toMatch(/no message matching "subject:never"/);
+  });
+});
+
+describe('live events on /api/events', () => {
+  it('sends new, update, delete and stats events', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+    const events: RelaydeskEvent[] = [];
+    socket.on('message', (data) => events.push(JSON.parse(String(data)) as RelaydeskEvent));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    try {
+      const id = await send('Live one');
+      await relay.fetch(`/api/v1/message/${id}`);
+      await relay.fetch('/api/v1/messages', {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [id] }),
+      });
+      await expect.poll(() => events.map((e) => e.Type)).toEqual(
+        expect.arrayContaining(['new', 'stats', 'update', 'delete']),
+      );
+      expect(events.find((e) => e.Type === 'new')?.Data).toMatchObject({ ID: id, Subject: 'Live one' });
+      expect(events.find((e) => e.Type === 'update')?.Data).toEqual({ ID: id, Read: true });
+      expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ IDs: [id] });
+    } finally {
+      socket.close();
+    }
+  });
+});
+
+function rawRequest(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: '127.0.0.1', port: relay.http.port, path, method, headers },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('a web page cannot drive the local API', () => {
+  it('refuses a state change from another origin', async () => {
+    const res = await rawRequest('/api/v1/messages', 'DELETE', {
+      origin: 'https://evil.example',
+      'sec-fetch-site': 'cross-site',
+    });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error).toMatch(/cross-origin DELETE from https:\/\/evil\.example refused/);
+    expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBeGreaterThan(0);
+  });
+
+  it('allows a state change from its own UI origin', async () => {
+    const res = await rawRequest(`/api/v1/messages`, 'PUT', {
+      origin: `http://127.0.0.1:${relay.http.port}`,
+      'sec-fetch-site': 'same-origin',
+    });
+    expect(res.status).toBe(200);
+  });
+
+  it('refuses a request whose Host is not a loopback name (DNS rebinding)', async () => {
+    const res = await rawRequest('/api/v1/messages', 'GET', { host: `evil.example:${relay.http.port}` });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body).error).toMatch(/DNS rebinding/);
+  });
+
+  it('refuses a WebSocket opened by another origin', async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`, {
+      origin: 'https://evil.example',
+    });
+    const outcome = await new Promise<string>((resolve) => {
+      socket.once('open', () => resolve('open'));
+      socket.once('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
+      socket.once('error', (err) => resolve(`error ${err.message}`));
+    });
+    socket.terminate();
+    expect(outcome).toBe('status 403');
+  });
+
+  it('sends no CORS headers, so other origins cannot read mail', async () => {
+    const res = await relay.fetch('/api/v1/messages', { headers: { origin: 'https://evil.example' } });
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
