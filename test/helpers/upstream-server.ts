@@ -133,6 +133,8 @@ export async function startUpstreamServer(
     secure: mode === 'implicit',
     ...(certificate ? { key: certificate.key, cert: certificate.cert } : {}),
     hideSTARTTLS: mode !== 'starttls',
+    // hidden is not enough: smtp-server would still upgrade with its built-in certificate
+    ...(mode === 'none' ? { disabledCommands: ['STARTTLS'] } : {}),
     hideSMTPUTF8: options.smtpUtf8 === false,
     // Replies carry exactly the injected text, enhanced code included, as Postfix writes them.
     hideENHANCEDSTATUSCODES: true,

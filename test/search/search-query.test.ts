@@ -287,9 +287,9 @@ describe('Mailpit search: dates and time zones', () => {
     expect(midnight('-0530')).toBe('2024-07-01T05:30:00.000Z');
     // named zones follow daylight saving time: Berlin is +02:00 in July, +01:00 in January
     expect(midnight('Europe/Berlin')).toBe('2024-06-30T22:00:00.000Z');
-    expect(parseSearchQuery('before:2024-01-01', { timeZone: 'Europe/Berlin' }).terms[0]?.value).toBe(
-      '2023-12-31T23:00:00.000Z',
-    );
+    expect(
+      parseSearchQuery('before:2024-01-01', { timeZone: 'Europe/Berlin' }).terms[0]?.value,
+    ).toBe('2023-12-31T23:00:00.000Z');
     expect(midnight('Pacific/Auckland')).toBe('2024-06-30T12:00:00.000Z');
     expect(midnight('America/New_York')).toBe('2024-07-01T04:00:00.000Z');
     // across the spring-forward gap the offset after the change applies
@@ -334,14 +334,29 @@ describe('Mailpit search: malformed input', () => {
   it.each<[string, SearchOptions, string, RegExp]>([
     ['subject:"weekly report', {}, '"', /never closed.*second "/],
     ['"a" "b', {}, '"', /"\\"b" opens a quoted phrase/],
-    ['before:yesterday', {}, 'before:', /before: "yesterday" cannot be read: use a date such as 2024-01-31/],
+    [
+      'before:yesterday',
+      {},
+      'before:',
+      /before: "yesterday" cannot be read: use a date such as 2024-01-31/,
+    ],
     ['after:2024-13-01', {}, 'after:', /after: "2024-13-01"/],
     ['after:2024-02-30', {}, 'after:', /2024-02-30/],
     ['!before:"2024-01-01 25:00"', {}, 'before:', /2024-01-01 25:00/],
-    ['larger:10G', {}, 'larger:', /larger: "10G" cannot be read: use bytes, or a number with k, kb, m or mb/],
+    [
+      'larger:10G',
+      {},
+      'larger:',
+      /larger: "10G" cannot be read: use bytes, or a number with k, kb, m or mb/,
+    ],
     ['smaller:-5', {}, 'smaller:', /"-5"/],
     ['SMALLER:big', {}, 'smaller:', /smaller: "big"/],
-    ['after:2024-01-01', { timeZone: 'Mars/Olympus_Mons' }, 'tz', /tz "Mars\/Olympus_Mons" is not a known time zone: use an IANA time zone name/],
+    [
+      'after:2024-01-01',
+      { timeZone: 'Mars/Olympus_Mons' },
+      'tz',
+      /tz "Mars\/Olympus_Mons" is not a known time zone: use an IANA time zone name/,
+    ],
   ])('%s', (query, options, term, message) => {
     let thrown: unknown;
     try {
@@ -378,7 +393,16 @@ describe('Mailpit search: malformed input', () => {
 describe('Mailpit search: laws', () => {
   // Not starting with - or !: quotes do not protect a sign from being read as exclusion.
   const word = fc.stringMatching(/^[a-zA-Z0-9äÖ@._ ,<>][a-zA-Z0-9äÖ@._ ,<>-]{0,7}$/);
-  const field = fc.constantFrom('', 'to:', 'from:', 'cc:', 'addressed:', 'subject:', 'tag:', 'message-id:');
+  const field = fc.constantFrom(
+    '',
+    'to:',
+    'from:',
+    'cc:',
+    'addressed:',
+    'subject:',
+    'tag:',
+    'message-id:',
+  );
 
   it('an excluded word matches exactly the records the word does not', () => {
     fc.assert(

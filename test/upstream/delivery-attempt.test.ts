@@ -177,17 +177,14 @@ describe('deliverToUpstream', () => {
       ]) {
         expect(t).not.toContain(secret);
       }
-      // every client line of the SASL exchange is hidden
-      const authLines = t
-        .split('\n')
-        .filter((line) => line.startsWith('C: '))
-        .slice(
-          t
-            .split('\n')
-            .filter((l) => l.startsWith('C: '))
-            .findIndex((l) => l.startsWith('C: AUTH')),
-        );
-      expect(authLines[0]).toMatch(/^C: AUTH \S+( \*\*\*)?$/);
+      // every client line of the SASL exchange after the AUTH verb is hidden
+      const lines = t.split('\n');
+      const from = lines.findIndex((line) => line.startsWith('C: AUTH'));
+      const to = lines.findIndex((line, i) => i > from && /^S: 235/.test(line));
+      expect(lines[from]).toMatch(/^C: AUTH \S+( \*\*\*)?$/);
+      const hidden = lines.slice(from + 1, to).filter((line) => line.startsWith('C: '));
+      expect(hidden.length).toBe(mechanism === 'LOGIN' ? 2 : mechanism === 'CRAM-MD5' ? 1 : 0);
+      for (const line of hidden) expect(line).toBe('C: ***');
     });
 
     test('auto picks PLAIN when offered', async () => {

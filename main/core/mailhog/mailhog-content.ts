@@ -115,7 +115,8 @@ function parseMimeBody(content: ByteContent, eol: string, depth: number): ByteMi
     const end = skipLineBreaks(piece, piece.length - 1, -1) + 1;
     const trimmed = start < end ? piece.slice(start, end) : '';
     const part = contentFromBytes(trimmed, piece.slice(start), eol);
-    if (isMultipart(part) && depth < MAX_MIME_DEPTH) part.mime = parseMimeBody(part, eol, depth + 1);
+    if (isMultipart(part) && depth < MAX_MIME_DEPTH)
+      part.mime = parseMimeBody(part, eol, depth + 1);
     parts.push(part);
   }
   return { parts: parts.length > 0 ? parts : null };
@@ -160,9 +161,7 @@ export function boundaryOf(contentType: string): string {
 /** Go's isTokenChar: printable ASCII except space and the tspecials ()<>@,;:\"/[]?= */
 const TOKEN = String.raw`[^\x00-\x20\x7f-\xff()<>@,;:\\"/[\]?=]+`;
 const MEDIA_TYPE = new RegExp(String.raw`^${TOKEN}(?:/${TOKEN})?$`);
-const PARAMETER = new RegExp(
-  String.raw`^;\s*(${TOKEN})\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(${TOKEN}))`,
-);
+const PARAMETER = new RegExp(String.raw`^;\s*(${TOKEN})\s*=\s*(?:"((?:[^"\\]|\\.)*)"|(${TOKEN}))`);
 
 function unquote(text: string): string {
   return text.replace(/\\(.)/g, '$1');

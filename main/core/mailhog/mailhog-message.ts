@@ -4,7 +4,11 @@
 // client decodes Body by the part's Content-Transfer-Encoding and charset; so the fields keep
 // MailHog's names, order, nulls and quirks (see mailhog-content.ts for how content is split).
 import type { MessageRecord } from '../message-record.js';
-import { readMailhogContent, type MailhogContent, type MailhogMimeBody } from './mailhog-content.js';
+import {
+  readMailhogContent,
+  type MailhogContent,
+  type MailhogMimeBody,
+} from './mailhog-content.js';
 
 export type { MailhogContent, MailhogMimeBody };
 

@@ -42,7 +42,11 @@ export function splitHeaderBlock(raw: string | Buffer): HeaderField[] {
     if (!current) return;
     fields.push({
       name: current.name,
-      value: current.parts.join(' ').replace(/\0/g, '').trim(),
+      value: current.parts
+        .map((part) => part.replace(/^[ \t]+|[ \t]+$/g, ''))
+        .join(' ')
+        .replace(/\0/g, '')
+        .trim(),
       raw: text.slice(current.start, current.end),
       line: current.line,
     });

@@ -353,7 +353,7 @@ export function parseReceived(value: string): ParsedReceived {
   // 1000)", Sendmail's "(from user@localhost)" standing where the from-clause would be.
   const local =
     /^local(?:-e?smtp)?$/.test(withLower) ||
-    /\binvoked\s+(?:by|for)\b|\bfrom\s+userid\b/i.test(commentText) ||
+    /\binvoked\s+(?:by|for)\b|\bfrom\s+userid\b/i.test(value) ||
     (!fromClause &&
       tokens.some((token) => token.kind === 'comment' && /^\s*from\s/i.test(token.inner)));
   const found =

@@ -23,8 +23,11 @@ function seconds(ms: number): number {
 function describeSeconds(value: number): string {
   const abs = Math.abs(value);
   if (abs < 60) return `${abs} s`;
-  if (abs < 3600) return `${Math.floor(abs / 60)} min ${Math.round(abs % 60)} s`;
-  return `${Math.floor(abs / 3600)} h ${Math.round((abs % 3600) / 60)} min`;
+  const hours = Math.floor(abs / 3600);
+  const minutes = Math.floor((abs % 3600) / 60);
+  const secs = Math.round(abs % 60);
+  const parts = hours ? [`${hours} h`, `${minutes} min`] : [`${minutes} min`, `${secs} s`];
+  return parts.filter((part) => !part.startsWith('0 ')).join(' ');
 }
 
 /** Host names compare case-insensitively without the root's dot (RFC 1035 §2.3.3). */

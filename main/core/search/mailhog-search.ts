@@ -32,8 +32,11 @@ export function compileMailhogSearch(
   }
 }
 
-let lastSearch: { kind: MailhogSearchKind; query: string; test: (r: MessageRecord) => boolean } =
-  { kind: 'containing', query: '', test: () => true };
+let lastSearch: { kind: MailhogSearchKind; query: string; test: (r: MessageRecord) => boolean } = {
+  kind: 'containing',
+  query: '',
+  test: () => true,
+};
 
 /** One record against a MailHog search; the compiled search is reused across calls with the same query. */
 export function matchesMailhogSearch(

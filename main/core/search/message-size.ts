@@ -3,7 +3,13 @@
 import { SearchSyntaxError } from './search-syntax-error.js';
 
 const SIZE = /^(\d+(?:\.\d+)?)\s?([a-z]{1,2})?$/;
-const UNIT_BYTES: Record<string, number> = { '': 1, k: 1024, kb: 1024, m: 1024 ** 2, mb: 1024 ** 2 };
+const UNIT_BYTES: Record<string, number> = {
+  '': 1,
+  k: 1024,
+  kb: 1024,
+  m: 1024 ** 2,
+  mb: 1024 ** 2,
+};
 
 export const SIZE_FORMATS = 'bytes, or a number with k, kb, m or mb (e.g. 500, 10k, 1.5m, 2MB)';
 

@@ -72,7 +72,12 @@ export function parseSearchTimeZone(zone: string | undefined): SearchTimeZone {
     });
     return { kind: 'named', format };
   } catch {
-    throw new SearchSyntaxError('tz', value, `use ${TIME_ZONE_FORMATS}`, 'is not a known time zone');
+    throw new SearchSyntaxError(
+      'tz',
+      value,
+      `use ${TIME_ZONE_FORMATS}`,
+      'is not a known time zone',
+    );
   }
 }
 

@@ -183,20 +183,25 @@ export async function deliverToUpstream(
       errorCode: err.code,
       detail: err.reply ? null : advice.detail,
     });
-    // Nothing was said about any recipient: a session-level refusal never bounces them.
+    // Nothing was said about any recipient: a session-level refusal never bounces them. The
+    // table decides pause or not; the advice has the plainer words (same as the connection test).
     const pause = c.outcome === 'pause-upstream' || c.outcome === 'bounced';
-    const deferred: Classification = { outcome: 'deferred', reason: c.reason };
+    const deferred: Classification = { outcome: 'deferred', reason: advice.detail };
     return record(
       envelope.rcptTo.map((address) => resultFrom(address, err.step, deferred, err.reply)),
-      pause ? { reason: c.reason, fix: advice.fix } : null,
+      pause ? { reason: advice.detail, fix: advice.fix } : null,
       null,
     );
   }
 
   let outcome: TransactionOutcome;
+  const { signal } = options;
+  const onAbort = () => session.connection.close();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    outcome = await runTransaction(session, envelope, message, transcript);
+    outcome = await runTransaction(session, envelope, message, transcript, signal);
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     // QUIT before the record is made, so the transcript ends with it
     await endSession(session);
   }
@@ -214,6 +219,7 @@ async function runTransaction(
   envelope: DeliveryEnvelope,
   message: MessageSource,
   transcript: TranscriptRecorder,
+  signal: AbortSignal | undefined,
 ): Promise<TransactionOutcome> {
   const sender = normalizeSender(envelope.mailFrom);
   const smtpUtf8 = offers(session.capabilities, 'SMTPUTF8');
@@ -266,6 +272,7 @@ async function runTransaction(
       ...(Buffer.isBuffer(body) ? { size: body.length } : {}),
     },
     body,
+    signal,
   );
 
   const replies = readReplies(transcript, firstExchange);
@@ -342,13 +349,16 @@ function send(
   session: UpstreamSession,
   envelope: { from: string; to: string[]; use8BitMime: boolean; size?: number },
   body: Buffer | Readable,
+  signal: AbortSignal | undefined,
 ): Promise<NodemailerLikeError | null> {
   const { connection } = session;
   return new Promise((resolve) => {
     const onEnd = () =>
       resolve(
-        session.lastError() ??
-          Object.assign(new Error('connection closed'), { code: 'ECONNECTION' }),
+        signal?.aborted
+          ? Object.assign(new Error('attempt cancelled'), { code: 'EABORT' })
+          : (session.lastError() ??
+              Object.assign(new Error('connection closed'), { code: 'ECONNECTION' })),
       );
     connection.once('end', onEnd);
     connection.send(envelope, body, (err) => {

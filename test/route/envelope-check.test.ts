@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import type { Envelope } from '../../preload/api-contract.js';
+import { analyzeMessage } from '../../main/core/route/index.js';
+
+const envelope = (mailFrom: string, rcptTo: string[]): Envelope => ({
+  mailFrom,
+  rcptTo,
+  clientIp: '192.0.2.5',
+  clientHostname: null,
+  helo: 'client.example',
+  user: null,
+  tls: null,
+  smtpUtf8: false,
+  eightBitMime: false,
+});
+
+const headers =
+  'From: "Smith, Alice" <Alice@Example.org>\n' +
+  'To: Bob <bob@example.com>, undisclosed-recipients:;\n' +
+  'Cc: carol@example.com (Carol), Friends: dave@example.com, erin@example.com;\n' +
+  'Subject: x\n\nbody\n';
+
+describe('envelope against headers', () => {
+  test('without an envelope there is no comparison', () => {
+    expect(analyzeMessage(headers).envelope).toBeNull();
+    expect(analyzeMessage(headers, null).envelope).toBeNull();
+  });
+
+  test('matching envelope: case-insensitive, display names, comments and groups understood', () => {
+    const analysis = analyzeMessage(
+      headers,
+      envelope('alice@example.org', ['bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com']),
+    );
+    expect(analysis.envelope).toMatchObject({
+      mailFromMatchesFrom: true,
+      mailFromMatchesReturnPath: null,
+      from: ['Alice@Example.org'],
+      headerRecipients: ['bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com'],
+      bcc: [],
+      notInEnvelope: [],
+    });
+    expect(analysis.warnings.filter((w) => w.code.startsWith('envelope'))).toEqual([]);
+  });
+
+  test('Bcc recipients are derived, missing recipients and a different sender flagged', () => {
+    const analysis = analyzeMessage(
+      'Return-Path: <bounce@example.org>\n' + headers,
+      envelope('bounces+123@lists.example.org', ['bob@example.com', 'secret@example.net']),
+    );
+    expect(analysis.envelope).toMatchObject({
+      mailFrom: 'bounces+123@lists.example.org',
+      returnPath: 'bounce@example.org',
+      mailFromMatchesFrom: false,
+      mailFromMatchesReturnPath: false,
+      bcc: ['secret@example.net'],
+      notInEnvelope: ['carol@example.com', 'dave@example.com', 'erin@example.com'],
+    });
+    expect(analysis.warnings.map((w) => w.code)).toEqual([
+      'no-received',
+      'envelope-sender-differs',
+      'envelope-return-path-differs',
+      'envelope-bcc',
+      'envelope-recipient-missing',
+    ]);
+    expect(analysis.warnings.find((w) => w.code === 'envelope-bcc')?.message).toContain('secret@example.net');
+  });
+
+  test('Sender counts as the author; the null sender is explained', () => {
+    const withSender = analyzeMessage('From: a@example.org\nSender: list@example.org\n', envelope('list@example.org', []));
+    expect(withSender.envelope?.mailFromMatchesFrom).toBe(true);
+    const bounce = analyzeMessage('From: MAILER-DAEMON@example.org\n', envelope('', []));
+    expect(bounce.envelope?.mailFrom).toBe('');
+    expect(bounce.warnings.find((w) => w.code === 'envelope-sender-differs')?.message).toMatch(/empty/);
+  });
+});

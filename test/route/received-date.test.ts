@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { findMailDate, parseMailDate } from '../../main/core/route/received-date.js';
+
+describe('parseMailDate', () => {
+  test.each([
+    ['Thu, 6 Mar 2025 15:10:42 +0000', '2025-03-06T15:10:42Z'],
+    ['Thu, 06 Mar 2025 07:15:30 -0800', '2025-03-06T15:15:30Z'],
+    ['  Thu,  6 Mar 2025 15:10:42 +0530', '2025-03-06T09:40:42Z'],
+    ['6 Mar 2025 15:40:02 -0000', '2025-03-06T15:40:02Z'],
+    ['Thursday, 06 Mar 2025 23:58:30 -0800', '2025-03-07T07:58:30Z'],
+    ['Thu, 6 March 2025 15:10:42 GMT', '2025-03-06T15:10:42Z'],
+    ['Thu, 6 Mar 2025 15:10 +0000', '2025-03-06T15:10:00Z'],
+    // RFC 5322 §4.3: two-digit years 00–49 are 20xx, 50–99 19xx; three digits add 1900
+    ['Fri, 7 Mar 25 08:00:01 GMT', '2025-03-07T08:00:01Z'],
+    ['Fri, 7 Mar 49 08:00:01 GMT', '2049-03-07T08:00:01Z'],
+    ['Sun, 7 Mar 99 08:00:01 GMT', '1999-03-07T08:00:01Z'],
+    ['Fri, 7 Mar 125 08:00:01 GMT', '2025-03-07T08:00:01Z'],
+    // obsolete zone names, military letters and unknown names (the last two count as -0000)
+    ['6 Mar 2025 10:00:00 UT', '2025-03-06T10:00:00Z'],
+    ['6 Mar 2025 10:00:00 EST', '2025-03-06T15:00:00Z'],
+    ['6 Mar 2025 10:00:00 EDT', '2025-03-06T14:00:00Z'],
+    ['6 Mar 2025 10:00:00 CST', '2025-03-06T16:00:00Z'],
+    ['6 Mar 2025 10:00:00 CDT', '2025-03-06T15:00:00Z'],
+    ['6 Mar 2025 10:00:00 MST', '2025-03-06T17:00:00Z'],
+    ['6 Mar 2025 10:00:00 MDT', '2025-03-06T16:00:00Z'],
+    ['6 Mar 2025 10:00:00 PST', '2025-03-06T18:00:00Z'],
+    ['6 Mar 2025 10:00:00 pdt', '2025-03-06T17:00:00Z'],
+    ['6 Mar 2025 10:00:00 Z', '2025-03-06T10:00:00Z'],
+    ['6 Mar 2025 10:00:00 A', '2025-03-06T10:00:00Z'],
+    ['6 Mar 2025 10:00:00 CET', '2025-03-06T10:00:00Z'],
+    ['6 Mar 2025 10:00:00', '2025-03-06T10:00:00Z'],
+    // fractional seconds: milliseconds kept, digits beyond them dropped
+    ['Thu, 06 Mar 2025 16:20:01.987 +0000', '2025-03-06T16:20:01.987Z'],
+    ['Thu, 06 Mar 2025 16:20:01.5 +0000', '2025-03-06T16:20:01.500Z'],
+    ['2025-03-06 16:20:02.345012345 +0000 UTC m=+1234.567890123', '2025-03-06T16:20:02.345Z'],
+    ['2025-03-06T16:20:02Z', '2025-03-06T16:20:02Z'],
+    ['2025-03-06T16:20:02+01:00', '2025-03-06T15:20:02Z'],
+    ['Thu Mar  6 15:10:42 2025', '2025-03-06T15:10:42Z'],
+    ['Wed, 31 Dec 2025 23:59:60 +0000', '2025-12-31T23:59:59Z'],
+    ['Sat, 29 Feb 2020 12:00:00 +0000', '2020-02-29T12:00:00Z'],
+    ['Thu, 6 Mar 2025 15:10:42 +0000 id 0001.ABC', '2025-03-06T15:10:42Z'],
+  ])('%s → %s', (text, iso) => {
+    expect(parseMailDate(text)?.iso).toBe(iso);
+  });
+
+  test.each([
+    'Sat, 32 Foo 2025 99:99:99 +0000',
+    'Sat, 32 Mar 2025 10:00:00 +0000',
+    'Fri, 29 Feb 2019 12:00:00 +0000',
+    'Thu, 6 Mar 2025 24:00:00 +0000',
+    'Thu, 6 Mar 2025 10:60:00 +0000',
+    'Thu, 6 Mar 2025 10:00:00 +0099',
+    'Xyz, 6 Mar 2025 10:00:00 +0000',
+    '6 Mar 0025 10:00:00 +0000',
+    'id 0001 Thu, 6 Mar 2025',
+    '',
+  ])('%j is no date', (text) => {
+    expect(parseMailDate(text)).toBeNull();
+  });
+
+  test('keeps the offset the server wrote', () => {
+    expect(parseMailDate('Thu, 6 Mar 2025 10:00:00 -0800')?.offsetMinutes).toBe(-480);
+    expect(parseMailDate('Thu, 6 Mar 2025 10:00:00 PDT')?.offsetMinutes).toBe(-420);
+  });
+});
+
+describe('findMailDate', () => {
+  test('finds the date a server wrote without a semicolon, with its day name', () => {
+    const text = 'by geopod (SG) with HTTP id aBc Thu, 06 Mar 2025 16:20:01.987 +0000';
+    const found = findMailDate(text);
+    expect(found?.date.iso).toBe('2025-03-06T16:20:01.987Z');
+    expect(text.slice(found?.index)).toMatch(/^Thu, 06 Mar/);
+  });
+
+  test('none in plain words', () => {
+    expect(findMailDate('from a by b with SMTP id x')).toBeNull();
+  });
+});

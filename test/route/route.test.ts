@@ -1,0 +1,129 @@
+import { describe, expect, test } from 'vitest';
+import { analyzeMessage } from '../../main/core/route/index.js';
+import { ipScope, normalizeIp } from '../../main/core/route/ip-address.js';
+
+const field = (from: string, by: string, date: string): string =>
+  `Received: from ${from} (${from} [192.0.2.1]) by ${by} with ESMTP id x; ${date}\n`;
+
+describe('route', () => {
+  test('hops in trace order, delay from the nearest earlier dated hop, undated hops skipped', () => {
+    const analysis = analyzeMessage(
+      field('c.example', 'd.example', 'Thu, 6 Mar 2025 10:00:30 +0000') +
+        'Received: from b.example by c.example with ESMTP id y\n' +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops.map((h) => [h.from, h.delaySeconds])).toEqual([
+      ['a.example', null],
+      ['b.example', null],
+      ['c.example', 30],
+    ]);
+    expect(analysis.totalSeconds).toBe(30);
+    expect(analysis.slowestHop).toBe(2);
+    expect(analysis.warnings.map((w) => [w.code, w.hop])).toEqual([['hop-undated', 1]]);
+  });
+
+  test('never re-sorted by time: a hop stamped earlier than the one below it is clock skew', () => {
+    const analysis = analyzeMessage(
+      field('b.example', 'c.example', 'Thu, 6 Mar 2025 09:59:00 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops.map((h) => h.from)).toEqual(['a.example', 'b.example']);
+    expect(analysis.hops[1]).toMatchObject({ delaySeconds: -60, skew: true });
+    expect(analysis.totalSeconds).toBe(-60);
+    expect(analysis.slowestHop).toBeNull();
+    expect(analysis.positiveSeconds).toBe(0);
+    const [warning] = analysis.warnings;
+    expect(warning).toMatchObject({ code: 'clock-skew', hop: 1 });
+    expect(warning?.message).toMatch(/Hop 2 is stamped 1 min before Hop 1/);
+  });
+
+  test('one dated hop: no total, no slowest hop', () => {
+    const analysis = analyzeMessage(field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'));
+    expect(analysis).toMatchObject({ totalSeconds: null, slowestHop: null, positiveSeconds: null });
+  });
+
+  test('broken chain: a hop whose client is not the previous receiver', () => {
+    const analysis = analyzeMessage(
+      field('z.example', 'c.example', 'Thu, 6 Mar 2025 10:00:02 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops[1]?.broken).toBe(true);
+    expect(analysis.warnings.find((w) => w.code === 'chain-broken')).toMatchObject({ hop: 1 });
+  });
+
+  test('short names, IP literals and loopback re-injection on the same host join up', () => {
+    const analysis = analyzeMessage(
+      'Received: from localhost (localhost [127.0.0.1]) by mx.example.com with ESMTP id 3; Thu, 6 Mar 2025 10:00:03 +0000\n' +
+        'Received: from mx (mx.example.com [198.51.100.1]) by mx.example.com with ESMTP id 2; Thu, 6 Mar 2025 10:00:02 +0000\n' +
+        'Received: from a.example (a.example [192.0.2.1]) by [198.51.100.1] with ESMTP id 1; Thu, 6 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(analysis.hops.map((h) => h.broken)).toEqual([false, false, false]);
+  });
+
+  test('private and public client addresses', () => {
+    const analysis = analyzeMessage(
+      'Received: from a (a [10.1.2.3]) by b; Thu, 6 Mar 2025 10:00:01 +0000\n' +
+        'Received: from c (c [203.0.113.5]) by d; Thu, 6 Mar 2025 10:00:00 +0000\n' +
+        'Received: from e by f; Thu, 6 Mar 2025 09:59:59 +0000\n',
+    );
+    expect(analysis.hops.map((h) => [h.fromIpScope, h.private])).toEqual([
+      [null, null],
+      ['documentation', false],
+      ['private', true],
+    ]);
+  });
+
+  test('every contract key is present, absent values are null, and the result is plain JSON', () => {
+    const analysis = analyzeMessage('Received: ;\nReceived: by x\n');
+    for (const hop of analysis.hops) {
+      for (const key of ['from', 'fromRdns', 'fromIp', 'by', 'with', 'tls', 'id', 'for', 'timestamp', 'delaySeconds']) {
+        expect(hop).toHaveProperty(key);
+        expect(hop[key as keyof typeof hop]).not.toBeUndefined();
+      }
+    }
+    expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis);
+  });
+
+  test('no Received fields, or nothing at all', () => {
+    expect(analyzeMessage('Subject: x\n').warnings[0]?.code).toBe('no-received');
+    expect(analyzeMessage('').hops).toEqual([]);
+    expect(analyzeMessage(Buffer.alloc(0)).hops).toEqual([]);
+  });
+});
+
+describe('addresses', () => {
+  test.each([
+    ['[192.0.2.1]', '192.0.2.1'],
+    ['192.0.2.1:25', '192.0.2.1'],
+    ['[IPv6:2001:db8::1]', '2001:db8::1'],
+    ['ipv6:2001:db8::1', '2001:db8::1'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['::ffff:192.0.2.1', '192.0.2.1'],
+    ['0:0:0:0:0:ffff:c000:201', '192.0.2.1'],
+    ['2001:db8::1:2:3:4:5:6:7', null],
+    ['256.1.1.1', null],
+    ['mail.example.com', null],
+    ['15.20.8489.16', null],
+  ])('normalizeIp(%s) = %s', (text, ip) => {
+    expect(normalizeIp(text)).toBe(ip);
+  });
+
+  test.each([
+    ['10.0.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['172.32.0.1', 'public'],
+    ['192.168.1.1', 'private'],
+    ['100.64.0.1', 'shared'],
+    ['127.0.0.1', 'loopback'],
+    ['169.254.1.1', 'link-local'],
+    ['198.51.100.1', 'documentation'],
+    ['8.8.8.8', 'public'],
+    ['::1', 'loopback'],
+    ['fe80::1', 'link-local'],
+    ['fd00::1', 'unique-local'],
+    ['2001:db8::1', 'documentation'],
+    ['2a00:1450::1', 'public'],
+  ])('ipScope(%s) = %s', (ip, scope) => {
+    expect(ipScope(ip)).toBe(scope);
+  });
+});

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { buildReceivedStamp, receivedProtocol, rfc5322Date } from '../../main/core/listener/received-stamp.js';
+
+const base = {
+  helo: 'client.example',
+  clientHostname: 'mail.client.example',
+  clientIp: '192.0.2.10',
+  hostname: 'relay.example',
+  extended: true,
+  tls: false,
+  authenticated: false,
+  smtpUtf8: false,
+  id: 'abc123',
+  rcptTo: ['a@b.example', 'c@d.example'],
+  date: new Date('2026-11-28T10:00:00Z'),
+};
+
+describe('Received stamp', () => {
+  it('follows RFC 5321 §4.4 with RFC 3848 protocol names', () => {
+    const stamp = buildReceivedStamp(base);
+    expect(stamp).toMatch(
+      /^Received: from client\.example \(mail\.client\.example \[192\.0\.2\.10\]\)\r\n\tby relay\.example \(Relaydesk\) with ESMTP id abc123; \w{3}, \d{1,2} Nov 2026 \d{2}:\d{2}:\d{2} [+-]\d{4}\r\n$/,
+    );
+  });
+
+  it('names the protocol by EHLO/HELO, TLS, AUTH and SMTPUTF8', () => {
+    expect(receivedProtocol({ extended: false, tls: false, authenticated: false, smtpUtf8: false })).toBe('SMTP');
+    expect(receivedProtocol({ extended: true, tls: true, authenticated: false, smtpUtf8: false })).toBe('ESMTPS');
+    expect(receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: false })).toBe('ESMTPSA');
+    expect(receivedProtocol({ extended: true, tls: false, authenticated: true, smtpUtf8: false })).toBe('ESMTPA');
+    expect(receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: true })).toBe('UTF8SMTPSA');
+  });
+
+  it('writes "unknown" without a reverse name, IPv6 literals, and "for" only with one recipient', () => {
+    const stamp = buildReceivedStamp({ ...base, clientHostname: null, clientIp: '2001:db8::1', rcptTo: ['only@x.example'] });
+    expect(stamp).toContain('(unknown [IPv6:2001:db8::1])');
+    expect(stamp).toContain('\tfor <only@x.example>;');
+  });
+
+  it('cannot be broken by a hostile HELO name', () => {
+    const stamp = buildReceivedStamp({ ...base, helo: 'evil\r\nBcc: victim@x.example (x); y' });
+    expect(stamp.split('\r\n')).toHaveLength(3);
+    expect(stamp).toMatch(/^Received: from evilBcc:victim@x\.examplexy \(/);
+  });
+
+  it('formats the date per RFC 5322', () => {
+    expect(rfc5322Date(new Date(2026, 0, 5, 7, 8, 9))).toMatch(/^Mon, 5 Jan 2026 07:08:09 [+-]\d{4}$/);
+  });
+});

@@ -1,0 +1,246 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import { testUpstream } from '../../main/core/upstream/connection-test.js';
+import {
+  upstreamSettingsSchema,
+  type UpstreamSettingsInput,
+} from '../../main/core/upstream/upstream-settings.js';
+import {
+  closedPort,
+  makeTestCertificate,
+  startUpstreamServer,
+  type RunningUpstream,
+  type TestCertificate,
+  type UpstreamServerOptions,
+} from '../helpers/upstream-server.js';
+
+const running: RunningUpstream[] = [];
+const certificates: TestCertificate[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((upstream) => upstream.close()));
+  for (const cert of certificates.splice(0)) cert.dispose();
+});
+
+async function upstream(options: UpstreamServerOptions = {}): Promise<RunningUpstream> {
+  const server = await startUpstreamServer(options);
+  running.push(server);
+  return server;
+}
+
+const settings = (input: UpstreamSettingsInput) => upstreamSettingsSchema.parse(input);
+// short, so the "no greeting" cases answer fast
+const timeouts = { greetingMs: 1_000, connectMs: 2_000 };
+
+describe('testUpstream', () => {
+  test('STARTTLS + AUTH: every step reported, certificate described, no mail sent', async () => {
+    const server = await upstream({ users: { alice: 'pw-123456' } });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        caFile: server.certificate!.caFile,
+        auth: { user: 'alice', password: 'pw-123456' },
+      }),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['connect', true],
+      ['greeting', true],
+      ['ehlo', true],
+      ['starttls', true],
+      ['certificate', true],
+      ['auth', true],
+    ]);
+    const detail = Object.fromEntries(result.steps.map((s) => [s.step, s.detail]));
+    expect(detail.connect).toBe(`connected to 127.0.0.1 (127.0.0.1) port ${server.port}`);
+    expect(detail.greeting).toMatch(/^220 /);
+    expect(detail.ehlo).toContain('AUTH PLAIN LOGIN CRAM-MD5 XOAUTH2');
+    expect(detail.starttls).toMatch(/^upgraded to TLSv1\.[23] /);
+    expect(detail.certificate).toContain(`SHA-256 ${server.certificate!.fingerprint256}`);
+    expect(detail.certificate).toContain('verification: trusted');
+    expect(detail.certificate).toMatch(/valid until \d{4}-\d\d-\d\dT/);
+    expect(detail.auth).toBe('authenticated as alice with PLAIN');
+    expect(result.certificate?.fingerprint256).toBe(server.certificate!.fingerprint256);
+    expect(result.capabilities).toContain('SMTPUTF8');
+    expect(result.transcript).not.toMatch(/MAIL FROM|RCPT TO|DATA/);
+    expect(result.transcript).toMatch(/C: QUIT\nS: 221/);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  test('STARTTLS chosen on an implicit-TLS port', async () => {
+    const server = await upstream({ tls: 'implicit' });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        security: 'starttls',
+        caFile: server.certificate!.caFile,
+      }),
+      { timeouts },
+    );
+    expect(result.ok).toBe(false);
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['connect', true],
+      ['greeting', false],
+    ]);
+    expect(result.steps[1]).toEqual({
+      step: 'greeting',
+      ok: false,
+      detail: `port ${server.port} expects implicit TLS; you chose STARTTLS`,
+      fix: 'set security to "tls" (implicit TLS), or use the provider\'s STARTTLS port, usually 587',
+    });
+  });
+
+  test('implicit TLS chosen on a STARTTLS port', async () => {
+    const server = await upstream({ tls: 'starttls' });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        security: 'tls',
+        caFile: server.certificate!.caFile,
+      }),
+      { timeouts },
+    );
+    expect(result.steps.at(-1)).toMatchObject({
+      step: 'tls',
+      ok: false,
+      detail: `port ${server.port} does not start with TLS (it answered in plain text); you chose implicit TLS`,
+      fix: expect.stringContaining('set security to "starttls"'),
+    });
+  });
+
+  test('implicit TLS: the tls step comes before the greeting', async () => {
+    const server = await upstream({ tls: 'implicit' });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        security: 'tls',
+        caFile: server.certificate!.caFile,
+      }),
+    );
+    expect(result.ok).toBe(true);
+    expect(result.steps.map((s) => s.step)).toEqual([
+      'connect',
+      'tls',
+      'greeting',
+      'ehlo',
+      'certificate',
+      'auth',
+    ]);
+    expect(result.steps.at(-1)?.detail).toContain('no credentials configured');
+  });
+
+  test('the server does not offer STARTTLS', async () => {
+    const server = await upstream({ tls: 'none' });
+    const result = await testUpstream(
+      settings({ host: server.host, port: server.port, security: 'starttls' }),
+      { timeouts },
+    );
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['connect', true],
+      ['greeting', true],
+      ['ehlo', true],
+      ['starttls', false],
+    ]);
+    expect(result.steps.at(-1)).toMatchObject({
+      detail: 'the server does not offer STARTTLS',
+      fix: expect.stringContaining('implicit TLS'),
+    });
+  });
+
+  test('authentication rejected', async () => {
+    const server = await upstream({ users: { alice: 'pw-123456' } });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        caFile: server.certificate!.caFile,
+        auth: { user: 'alice', password: 'nope-nope' },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    expect(result.steps.at(-1)).toEqual({
+      step: 'auth',
+      ok: false,
+      detail: 'authentication rejected (535 5.7.8 Authentication credentials invalid)',
+      fix: 'check user and password (for Gmail use an app password)',
+    });
+    expect(result.transcript).not.toContain('nope-nope');
+  });
+
+  test('AUTH mechanism the server does not offer', async () => {
+    const server = await upstream({
+      users: { alice: 'pw-123456' },
+      authMethods: ['PLAIN', 'LOGIN'],
+    });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        caFile: server.certificate!.caFile,
+        auth: { user: 'alice', password: 'pw-123456', mechanism: 'CRAM-MD5' },
+      }),
+    );
+    expect(result.steps.at(-1)).toMatchObject({
+      step: 'auth',
+      ok: false,
+      detail: 'the server offers AUTH PLAIN LOGIN, not CRAM-MD5',
+    });
+  });
+
+  test('certificate for another name', async () => {
+    const cert = await makeTestCertificate(['mx.example.net']);
+    certificates.push(cert);
+    const server = await upstream({ certificate: cert });
+    const result = await testUpstream(
+      settings({ host: server.host, port: server.port, caFile: cert.caFile }),
+    );
+    expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+      ['connect', true],
+      ['greeting', true],
+      ['ehlo', true],
+      ['starttls', true],
+      ['certificate', false],
+    ]);
+    const step = result.steps.at(-1)!;
+    expect(step.detail).toMatch(
+      /^certificate is for mx\.example\.net, not 127\.0\.0\.1; subject CN=mx\.example\.net/,
+    );
+    expect(step.detail).toContain(`SHA-256 ${cert.fingerprint256}`);
+    expect(step.fix).toContain(`pinSha256 ${cert.fingerprint256}`);
+    expect(result.certificate?.ok).toBe(false);
+  });
+
+  test('a self-signed certificate, then the same with its pin', async () => {
+    const server = await upstream();
+    const untrusted = await testUpstream(settings({ host: server.host, port: server.port }));
+    expect(untrusted.steps.at(-1)).toMatchObject({ step: 'certificate', ok: false });
+    expect(untrusted.steps.at(-1)?.detail).toMatch(/^certificate is self-signed and not trusted/);
+    const pinned = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        pinSha256: untrusted.certificate!.fingerprint256,
+      }),
+    );
+    expect(pinned.ok).toBe(true);
+    expect(pinned.certificate?.verification).toBe('pinned (SHA-256 matches)');
+  });
+
+  test('connection refused', async () => {
+    const port = await closedPort();
+    const result = await testUpstream(settings({ host: '127.0.0.1', port, security: 'none' }));
+    expect(result).toMatchObject({
+      ok: false,
+      steps: [
+        {
+          step: 'connect',
+          ok: false,
+          detail: `connection refused: nothing listens on 127.0.0.1:${port}`,
+          fix: expect.stringContaining('check the host and port'),
+        },
+      ],
+    });
+  });
+});
