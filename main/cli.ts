@@ -33,12 +33,17 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) {
-      throw new UsageError(`${unknown}: unknown flag; run \`relaydesk serve --help\` for the flags`);
+      throw new UsageError(
+        `${unknown}: unknown flag; run \`relaydesk serve --help\` for the flags`,
+      );
     }
     const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
     if (missing) throw new UsageError(`${missing}: needs a value`);
     const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];
-    if (positional) throw new UsageError(`${positional}: unexpected argument; flags look like --smtp 127.0.0.1:1025`);
+    if (positional)
+      throw new UsageError(
+        `${positional}: unexpected argument; flags look like --smtp 127.0.0.1:1025`,
+      );
     throw new UsageError(message);
   }
   if (parsed.values.help) {
@@ -85,7 +90,12 @@ export async function main(argv: string[]): Promise<void> {
   try {
     if (command === 'serve') await serve(rest);
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
-    else if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    else if (
+      command === undefined ||
+      command === 'help' ||
+      command === '--help' ||
+      command === '-h'
+    ) {
       process.stdout.write(usage);
     } else {
       throw new UsageError(`${command}: unknown command; use "serve" or "sendmail"`);

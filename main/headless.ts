@@ -57,10 +57,17 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
     const code = (err as NodeJS.ErrnoException).code;
     const where = `${settings.http.host}:${settings.http.port}`;
     if (code === 'EADDRINUSE') {
-      throw new Error(`--http: ${where} is already in use; stop the other program or choose another port`);
+      throw new Error(
+        `--http: ${where} is already in use; stop the other program or choose another port`,
+        {
+          cause: err,
+        },
+      );
     }
     if (code === 'EACCES') {
-      throw new Error(`--http: not allowed to listen on ${where}; choose a port above 1024`);
+      throw new Error(`--http: not allowed to listen on ${where}; choose a port above 1024`, {
+        cause: err,
+      });
     }
     throw err;
   }

@@ -12,10 +12,14 @@ export default function setup(): void {
     } catch {
       // emitted anyway; typecheck reports the errors
     }
-    execFileSync('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    execFileSync(
+      'npx',
+      ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
   }
   for (const file of ['out/main/cli.js', 'out/renderer/index.html']) {
     if (!existsSync(join(root, file))) throw new Error(`build output ${file} is missing`);

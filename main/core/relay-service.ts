@@ -1,11 +1,7 @@
 // RelayService: the one facade over the relay. The HTTP routes, the WebSocket and (in the desktop
 // app) the IPC handlers are thin adapters over these methods and events; none holds logic.
 import { EventEmitter } from 'node:events';
-import type {
-  MessageDetail,
-  MessageSummary,
-  RelaydeskEvent,
-} from '../../preload/api-contract.js';
+import type { MessageDetail, MessageSummary, RelaydeskEvent } from '../../preload/api-contract.js';
 import { SmtpListener, type AcceptedMessage } from './listener/smtp-listener.js';
 import { MessageIndex } from './index/message-index.js';
 import { headerMap } from './message/header-fields.js';
@@ -81,7 +77,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.spool.open();
     const loaded = await this.spool.load();
     this.quarantined = loaded.quarantined;
-    for (const q of loaded.quarantined) this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
+    for (const q of loaded.quarantined)
+      this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
     this.index.load(loaded.records);
     await this.applyRetention();
     this.smtpAddress = await this.listener.start();
@@ -103,7 +100,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   private async accept(message: AcceptedMessage): Promise<void> {
     const summary = await this.parser.summarize(message.raw);
-    if (summary.parseError) this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
+    if (summary.parseError)
+      this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
     const record: MessageRecord = {
       id: message.id,
       mailbox: defaultMailbox,
@@ -157,14 +155,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return record;
   }
 
-  list(start: number, limit: number, query?: string) {
-    const filter = query && query.trim() !== '' ? parseSearchQuery(query) : null;
+  /** `timeZone` is Mailpit's `tz`: how dates in `before:`/`after:` are read. */
+  list(start: number, limit: number, query?: string, timeZone?: string) {
+    const filter = query && query.trim() !== '' ? parseSearchQuery(query, { timeZone }) : null;
     return this.index.page(start, limit, filter ? (r) => matchesQuery(r, filter) : undefined);
   }
 
   /** Every ID matching a search (for deletes and bulk read changes). */
-  idsMatching(query: string): string[] {
-    return this.list(0, Number.MAX_SAFE_INTEGER, query).records.map((r) => r.id);
+  idsMatching(query: string, timeZone?: string): string[] {
+    return this.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id);
   }
 
   get total(): number {
@@ -209,7 +208,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async part(id: string, partId: string): Promise<ParsedPart> {
     const record = this.record(id);
     const part = await this.parser.part(await this.spool.readRaw(record.id), partId);
-    if (!part) throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
+    if (!part)
+      throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
     return part;
   }
 

@@ -61,8 +61,10 @@ export async function createHttpServer(
       done(new BadRequestError(`body: not valid JSON (${(err as Error).message})`), undefined);
     }
   });
-  app.addContentTypeParser(['text/plain', 'message/rfc822'], { parseAs: 'buffer' }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['text/plain', 'message/rfc822'],
+    { parseAs: 'buffer' },
+    (_req, body, done) => done(null, body),
   );
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http));
@@ -73,7 +75,8 @@ export async function createHttpServer(
       return reply.code(400).send({ error: err.message });
     }
     const status = (err as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: err.message });
+    if (status && status >= 400 && status < 500)
+      return reply.code(status).send({ error: err.message });
     service.emit('log', `http: ${err.message}`);
     return reply.code(500).send({ error: `internal error: ${err.message}` });
   });

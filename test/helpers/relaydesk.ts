@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
 
@@ -12,7 +12,7 @@ export interface TestRelaydesk extends RunningRelaydesk {
   /** GET (or another method) on the API, parsed as JSON. */
   api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  transport(): nodemailer.Transporter<SMTPTransport.SentMessageInfo>;
+  transport(): Transporter<SMTPTransport.SentMessageInfo>;
   /** Stops the relay and removes its data folder. */
   dispose(): Promise<void>;
 }
@@ -33,7 +33,7 @@ export async function startTestRelaydesk(
     settings,
   });
   const base = `http://127.0.0.1:${running.http.port}`;
-  const transports: nodemailer.Transporter[] = [];
+  const transports: Transporter[] = [];
   const doFetch = (path: string, init?: RequestInit): Promise<Response> => fetch(base + path, init);
   return {
     ...running,

@@ -56,7 +56,10 @@ describe('the mailpit-api client', () => {
     expect(latest.HTML).toContain('<p>Body of Password reset</p>');
     expect(latest.Attachments[0]?.FileName).toBe('notes.txt');
 
-    const attachment = await client.getMessageAttachment(latest.ID, latest.Attachments[0]?.PartID as string);
+    const attachment = await client.getMessageAttachment(
+      latest.ID,
+      latest.Attachments[0]?.PartID as string,
+    );
     expect(Buffer.from(await attachment.arrayBuffer()).toString()).toBe('attached notes\n');
 
     const headers = await client.getMessageHeaders(latest.ID);
@@ -75,7 +78,9 @@ describe('the mailpit-api client', () => {
     expect((await client.listMessages()).unread).toBe(0);
 
     expect(await client.deleteMessagesBySearch({ query: 'subject:welcome' })).toBe('ok');
-    expect((await client.listMessages()).messages.map((m) => m.Subject)).toEqual(['Password reset']);
+    expect((await client.listMessages()).messages.map((m) => m.Subject)).toEqual([
+      'Password reset',
+    ]);
 
     const info = await client.getInfo();
     expect(info.Messages).toBe(1);
@@ -84,7 +89,10 @@ describe('the mailpit-api client', () => {
   });
 
   it('waits for a message with waitForMessage', async () => {
-    const waiting = client.waitForMessage({ query: 'subject:"Late arrival"' }, { timeout: 5000, interval: 100 });
+    const waiting = client.waitForMessage(
+      { query: 'subject:"Late arrival"' },
+      { timeout: 5000, interval: 100 },
+    );
     setTimeout(() => void sendSample(relay, 'Late arrival'), 200);
     expect((await waiting).Subject).toBe('Late arrival');
   });
@@ -155,7 +163,9 @@ describe('the mailhog client', () => {
       await sendSample(compat, 'Compat mode');
       const list = await compat.api<unknown[]>('/api/v1/messages');
       expect(Array.isArray(list)).toBe(true);
-      expect(((await api.messages()) as unknown as MailhogPage).items[0]?.subject).toBe('Compat mode');
+      expect(((await api.messages()) as unknown as MailhogPage).items[0]?.subject).toBe(
+        'Compat mode',
+      );
       await api.deleteAll();
       const empty = await compat.fetch('/api/v1/messages', { method: 'DELETE' });
       expect(await empty.text()).toBe('');

@@ -27,7 +27,9 @@ describe('capturing mail from nodemailer', () => {
       subject: 'Quarterly report ✓',
       text: 'Hello Bob,\nthe report is attached.',
       html: '<p>Hello <b>Bob</b>, the report is attached.</p>',
-      attachments: [{ filename: 'report.pdf', content: attachment, contentType: 'application/pdf' }],
+      attachments: [
+        { filename: 'report.pdf', content: attachment, contentType: 'application/pdf' },
+      ],
     });
     expect(info.response).toMatch(/^250 2\.6\.0 Ok: queued as [0-9a-z]{22}$/);
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
@@ -52,14 +54,23 @@ describe('capturing mail from nodemailer', () => {
     expect(detail.HTML).toContain('<b>Bob</b>');
     expect(detail.Envelope).toMatchObject({
       mailFrom: 'ada@sender.example',
-      rcptTo: ['bob@rcpt.example', 'carol@rcpt.example', 'dave@rcpt.example', 'erin@hidden.example'],
+      rcptTo: [
+        'bob@rcpt.example',
+        'carol@rcpt.example',
+        'dave@rcpt.example',
+        'erin@hidden.example',
+      ],
       clientIp: '127.0.0.1',
       clientHostname: null,
       user: null,
       tls: null,
     });
     expect(detail.Attachments).toEqual([
-      expect.objectContaining({ FileName: 'report.pdf', ContentType: 'application/pdf', Size: attachment.length }),
+      expect.objectContaining({
+        FileName: 'report.pdf',
+        ContentType: 'application/pdf',
+        Size: attachment.length,
+      }),
     ]);
     const part = await relay.fetch(`/api/v1/message/${id}/part/${detail.Attachments[0]?.PartID}`);
     expect(part.headers.get('content-type')).toBe('application/pdf');
@@ -93,7 +104,12 @@ describe('capturing mail from nodemailer', () => {
       auth: { user: 'project-a', pass: 'anything' },
     });
     try {
-      await authed.sendMail({ from: 'a@x.example', to: 'only@y.example', subject: 'one', text: 'x' });
+      await authed.sendMail({
+        from: 'a@x.example',
+        to: 'only@y.example',
+        subject: 'one',
+        text: 'x',
+      });
     } finally {
       authed.close();
       t.close();
@@ -116,7 +132,9 @@ describe('capturing mail from nodemailer', () => {
       ),
       Buffer.from('Schöne Grüße aus Köln\r\n', 'latin1'),
     ]);
-    await relay.transport().sendMail({ envelope: { from: 'sender@x.example', to: ['r@y.example'] }, raw });
+    await relay
+      .transport()
+      .sendMail({ envelope: { from: 'sender@x.example', to: ['r@y.example'] }, raw });
     const detail = await newest();
     expect(detail.Subject).toBe('Grüße');
     expect(detail.Text.trim()).toBe('Schöne Grüße aus Köln');
@@ -156,9 +174,13 @@ describe('capturing mail from nodemailer', () => {
 
   it('normalises bare LF line endings to CRLF before storing', async () => {
     const raw = Buffer.from('From: a@x.example\nSubject: bare lf\n\nline one\nline two\n');
-    await relay.transport().sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw });
+    await relay
+      .transport()
+      .sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw });
     const detail = await newest();
-    const source = Buffer.from(await (await relay.fetch(`/api/v1/message/${detail.ID}/raw`)).arrayBuffer());
+    const source = Buffer.from(
+      await (await relay.fetch(`/api/v1/message/${detail.ID}/raw`)).arrayBuffer(),
+    );
     expect(detail.Subject).toBe('bare lf');
     // every LF in the stored file is part of a CRLF
     expect(source.toString('latin1').replace(/\r\n/g, '')).not.toMatch(/[\r\n]/);
@@ -168,7 +190,9 @@ describe('capturing mail from nodemailer', () => {
 describe('limits', () => {
   it('answers 452 4.5.3 to the recipient past the limit of 100 and keeps the first 100', async () => {
     const to = Array.from({ length: 101 }, (_, i) => `r${i}@y.example`);
-    const info = await relay.transport().sendMail({ from: 'a@x.example', to, subject: 'many', text: 'x' });
+    const info = await relay
+      .transport()
+      .sendMail({ from: 'a@x.example', to, subject: 'many', text: 'x' });
     expect(info.accepted).toHaveLength(100);
     expect(info.rejected).toEqual(['r100@y.example']);
     expect(info.rejectedErrors?.[0]?.response).toMatch(/^452 4\.5\.3 Too many recipients/);
@@ -176,11 +200,18 @@ describe('limits', () => {
   });
 
   it('refuses a message with more than 30 Received headers with 554 5.4.6 (mail loop)', async () => {
-    const received = Array.from({ length: 31 }, (_, i) => `Received: from h${i}.example by h${i + 1}.example; Sat, 28 Nov 2026 10:00:00 +0000\r\n`).join('');
+    const received = Array.from(
+      { length: 31 },
+      (_, i) =>
+        `Received: from h${i}.example by h${i + 1}.example; Sat, 28 Nov 2026 10:00:00 +0000\r\n`,
+    ).join('');
     const raw = Buffer.from(`${received}From: a@x.example\r\nSubject: loop\r\n\r\nbody\r\n`);
     await expect(
       relay.transport().sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw }),
-    ).rejects.toMatchObject({ responseCode: 554, response: expect.stringMatching(/^554 5\.4\.6 /) });
+    ).rejects.toMatchObject({
+      responseCode: 554,
+      response: expect.stringMatching(/^554 5\.4\.6 /),
+    });
   });
 
   it('accepts a 25 MB message and refuses a larger one with 552 5.3.4', async () => {
@@ -188,17 +219,28 @@ describe('limits', () => {
     const fits = Buffer.alloc(limit - 64 * 1024, 'a');
     // lines of 76 characters, as a real base64 body would have
     const body = fits.toString('latin1').replace(/(.{76})/g, '$1\r\n');
-    const rawFits = Buffer.from(`From: a@x.example\r\nSubject: big\r\n\r\n${body.slice(0, limit - 200_000)}\r\n`);
-    const info = await relay.transport().sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw: rawFits });
+    const rawFits = Buffer.from(
+      `From: a@x.example\r\nSubject: big\r\n\r\n${body.slice(0, limit - 200_000)}\r\n`,
+    );
+    const info = await relay
+      .transport()
+      .sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw: rawFits });
     expect(info.response).toMatch(/^250 /);
     const big = await newest();
     expect(big.Subject).toBe('big');
     expect(big.Size).toBeGreaterThan(24 * 1024 * 1024);
 
-    const rawTooBig = Buffer.from(`From: a@x.example\r\nSubject: too big\r\n\r\n${body}${body.slice(0, 200_000)}\r\n`);
+    const rawTooBig = Buffer.from(
+      `From: a@x.example\r\nSubject: too big\r\n\r\n${body}${body.slice(0, 200_000)}\r\n`,
+    );
     await expect(
-      relay.transport().sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw: rawTooBig }),
-    ).rejects.toMatchObject({ responseCode: 552, response: expect.stringMatching(/^552 5\.3\.4 /) });
+      relay
+        .transport()
+        .sendMail({ envelope: { from: 'a@x.example', to: ['b@y.example'] }, raw: rawTooBig }),
+    ).rejects.toMatchObject({
+      responseCode: 552,
+      response: expect.stringMatching(/^552 5\.3\.4 /),
+    });
     expect((await newest()).Subject).toBe('big');
   });
 });

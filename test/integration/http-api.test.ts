@@ -10,7 +10,9 @@ let relay: TestRelaydesk;
 let messageId: string;
 
 async function send(subject: string, to = 'bob@rcpt.example'): Promise<string> {
-  const info = await relay.transport().sendMail({ from: 'ada@sender.example', to, subject, text: subject });
+  const info = await relay
+    .transport()
+    .sendMail({ from: 'ada@sender.example', to, subject, text: subject });
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
 }
 
@@ -21,7 +23,10 @@ beforeAll(async () => {
 afterAll(async () => relay?.dispose());
 
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean }> }>>;
+  paths: Record<
+    string,
+    Record<string, { parameters?: Array<{ name: string; in: string; required?: boolean }> }>
+  >;
 }
 
 describe('the OpenAPI document', () => {
@@ -78,7 +83,9 @@ describe('errors', () => {
   });
 
   it('answers 400 naming the term for a bad search', async () => {
-    const res = await relay.fetch(`/api/v1/search?query=${encodeURIComponent('before:not-a-date')}`);
+    const res = await relay.fetch(
+      `/api/v1/search?query=${encodeURIComponent('before:not-a-date')}`,
+    );
     expect(res.status).toBe(400);
     expect((await res.json()).error).toMatch(/before/);
   });
@@ -135,10 +142,13 @@ describe('live events on /api/events', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ IDs: [id] }),
       });
-      await expect.poll(() => events.map((e) => e.Type)).toEqual(
-        expect.arrayContaining(['new', 'stats', 'update', 'delete']),
-      );
-      expect(events.find((e) => e.Type === 'new')?.Data).toMatchObject({ ID: id, Subject: 'Live one' });
+      await expect
+        .poll(() => events.map((e) => e.Type))
+        .toEqual(expect.arrayContaining(['new', 'stats', 'update', 'delete']));
+      expect(events.find((e) => e.Type === 'new')?.Data).toMatchObject({
+        ID: id,
+        Subject: 'Live one',
+      });
       expect(events.find((e) => e.Type === 'update')?.Data).toEqual({ ID: id, Read: true });
       expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ IDs: [id] });
     } finally {
@@ -173,7 +183,9 @@ describe('a web page cannot drive the local API', () => {
       'sec-fetch-site': 'cross-site',
     });
     expect(res.status).toBe(403);
-    expect(JSON.parse(res.body).error).toMatch(/cross-origin DELETE from https:\/\/evil\.example refused/);
+    expect(JSON.parse(res.body).error).toMatch(
+      /cross-origin DELETE from https:\/\/evil\.example refused/,
+    );
     expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBeGreaterThan(0);
   });
 
@@ -186,7 +198,9 @@ describe('a web page cannot drive the local API', () => {
   });
 
   it('refuses a request whose Host is not a loopback name (DNS rebinding)', async () => {
-    const res = await rawRequest('/api/v1/messages', 'GET', { host: `evil.example:${relay.http.port}` });
+    const res = await rawRequest('/api/v1/messages', 'GET', {
+      host: `evil.example:${relay.http.port}`,
+    });
     expect(res.status).toBe(403);
     expect(JSON.parse(res.body).error).toMatch(/DNS rebinding/);
   });
@@ -205,7 +219,9 @@ describe('a web page cannot drive the local API', () => {
   });
 
   it('sends no CORS headers, so other origins cannot read mail', async () => {
-    const res = await relay.fetch('/api/v1/messages', { headers: { origin: 'https://evil.example' } });
+    const res = await relay.fetch('/api/v1/messages', {
+      headers: { origin: 'https://evil.example' },
+    });
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });

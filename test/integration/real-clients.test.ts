@@ -23,29 +23,48 @@ afterAll(async () => relay?.dispose());
 const latest = (): Promise<MessageDetail> => relay.api<MessageDetail>('/api/v1/message/latest');
 
 describe('the greeting', () => {
-  it('greets a trusted loopback client at once, without the early-talker pause', { timeout: 5000 }, async () => {
-    const greeting = await new Promise<string>((resolve, reject) => {
-      const socket = connect(relay.smtp.port, '127.0.0.1');
-      socket.once('data', (data) => {
-        resolve(String(data));
-        socket.end('QUIT\r\n');
+  it(
+    'greets a trusted loopback client at once, without the early-talker pause',
+    { timeout: 5000 },
+    async () => {
+      const greeting = await new Promise<string>((resolve, reject) => {
+        const socket = connect(relay.smtp.port, '127.0.0.1');
+        socket.once('data', (data) => {
+          resolve(String(data));
+          socket.end('QUIT\r\n');
+        });
+        socket.once('error', reject);
       });
-      socket.once('error', reject);
-    });
-    expect(greeting).toMatch(/^220 \S+ ESMTP Relaydesk ESMTP\r\n$|^220 .*Relaydesk/);
-  });
+      expect(greeting).toMatch(/^220 \S+ ESMTP Relaydesk ESMTP\r\n$|^220 .*Relaydesk/);
+    },
+  );
 });
 
 describe.skipIf(!swaks)('swaks', () => {
   it('delivers with AUTH and an attachment', async () => {
     await run(swaks as string, [
-      '--server', `127.0.0.1:${relay.smtp.port}`,
-      '--from', 'swaks@sender.example',
-      '--to', 'one@rcpt.example,two@rcpt.example',
-      '--auth', 'LOGIN', '--auth-user', 'ci-user', '--auth-password', 'secret',
-      '--header', 'Subject: from swaks',
-      '--body', 'Body written by swaks',
-      '--attach-type', 'text/csv', '--attach-name', 'data.csv', '--attach', '@/etc/hostname',
+      '--server',
+      `127.0.0.1:${relay.smtp.port}`,
+      '--from',
+      'swaks@sender.example',
+      '--to',
+      'one@rcpt.example,two@rcpt.example',
+      '--auth',
+      'LOGIN',
+      '--auth-user',
+      'ci-user',
+      '--auth-password',
+      'secret',
+      '--header',
+      'Subject: from swaks',
+      '--body',
+      'Body written by swaks',
+      '--attach-type',
+      'text/csv',
+      '--attach-name',
+      'data.csv',
+      '--attach',
+      '@/etc/hostname',
     ]);
     const detail = await latest();
     expect(detail.Subject).toBe('from swaks');
@@ -100,13 +119,19 @@ describe.skipIf(!curl)('curl smtp://', () => {
   it('delivers a message uploaded by curl', async () => {
     // async: the relay under test runs in this process, a blocking call would starve it
     const child = execFile(curl as string, [
-      '--silent', '--show-error',
+      '--silent',
+      '--show-error',
       `smtp://127.0.0.1:${relay.smtp.port}/curl.client.example`,
-      '--mail-from', 'curl@sender.example',
-      '--mail-rcpt', 'r@rcpt.example',
-      '--upload-file', '-',
+      '--mail-from',
+      'curl@sender.example',
+      '--mail-rcpt',
+      'r@rcpt.example',
+      '--upload-file',
+      '-',
     ]);
-    child.stdin?.end('From: curl@sender.example\r\nTo: r@rcpt.example\r\nSubject: from curl\r\n\r\nhello from curl\r\n');
+    child.stdin?.end(
+      'From: curl@sender.example\r\nTo: r@rcpt.example\r\nSubject: from curl\r\n\r\nhello from curl\r\n',
+    );
     const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code).toBe(0);
     const detail = await latest();
@@ -132,7 +157,11 @@ describe('raw SMTP', () => {
   }
 
   it('answers 552 5.3.4 to MAIL FROM with a SIZE over the limit', async () => {
-    const transcript = await converse(['EHLO raw.example', `MAIL FROM:<a@x.example> SIZE=${30 * 1024 * 1024}`, 'QUIT']);
+    const transcript = await converse([
+      'EHLO raw.example',
+      `MAIL FROM:<a@x.example> SIZE=${30 * 1024 * 1024}`,
+      'QUIT',
+    ]);
     expect(transcript).toMatch(/\r\n552 5\.3\.4 /);
     expect(transcript).toMatch(/250[ -]ENHANCEDSTATUSCODES/);
   });

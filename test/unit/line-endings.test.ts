@@ -1,6 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countReceivedHeaders, normalizeLineEndings } from '../../main/core/listener/line-endings.js';
+import {
+  countReceivedHeaders,
+  normalizeLineEndings,
+} from '../../main/core/listener/line-endings.js';
 
 describe('line endings', () => {
   it('turns bare LF and bare CR into CRLF and counts them', () => {
@@ -24,7 +27,9 @@ describe('line endings', () => {
   });
 
   it('counts Received fields in the header block only', () => {
-    const msg = Buffer.from('Received: a\r\nX-Received: b\r\nreceived: c\r\n\r\nReceived: in body\r\n');
+    const msg = Buffer.from(
+      'Received: a\r\nX-Received: b\r\nreceived: c\r\n\r\nReceived: in body\r\n',
+    );
     expect(countReceivedHeaders(msg)).toBe(2);
   });
 });

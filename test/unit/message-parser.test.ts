@@ -7,7 +7,9 @@ afterEach(async () => {
   parser = null;
 });
 
-const simple = Buffer.from('From: a@x.example\r\nTo: b@y.example\r\nSubject: hi\r\n\r\nhello there\r\n');
+const simple = Buffer.from(
+  'From: a@x.example\r\nTo: b@y.example\r\nSubject: hi\r\n\r\nhello there\r\n',
+);
 
 describe('the MIME parser in a worker', () => {
   it('summarises a message', async () => {
@@ -27,7 +29,10 @@ describe('the MIME parser in a worker', () => {
     const huge = Buffer.concat([
       Buffer.from('Subject: slow one\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n'),
       Buffer.from(
-        Array.from({ length: 3000 }, (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`).join(''),
+        Array.from(
+          { length: 3000 },
+          (_, i) => `--b\r\nContent-Type: text/plain\r\n\r\npart ${i}\r\n`,
+        ).join(''),
       ),
     ]);
     const summary = await parser.summarize(huge);

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildReceivedStamp, receivedProtocol, rfc5322Date } from '../../main/core/listener/received-stamp.js';
+import {
+  buildReceivedStamp,
+  receivedProtocol,
+  rfc5322Date,
+} from '../../main/core/listener/received-stamp.js';
 
 const base = {
   helo: 'client.example',
@@ -24,15 +28,30 @@ describe('Received stamp', () => {
   });
 
   it('names the protocol by EHLO/HELO, TLS, AUTH and SMTPUTF8', () => {
-    expect(receivedProtocol({ extended: false, tls: false, authenticated: false, smtpUtf8: false })).toBe('SMTP');
-    expect(receivedProtocol({ extended: true, tls: true, authenticated: false, smtpUtf8: false })).toBe('ESMTPS');
-    expect(receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: false })).toBe('ESMTPSA');
-    expect(receivedProtocol({ extended: true, tls: false, authenticated: true, smtpUtf8: false })).toBe('ESMTPA');
-    expect(receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: true })).toBe('UTF8SMTPSA');
+    expect(
+      receivedProtocol({ extended: false, tls: false, authenticated: false, smtpUtf8: false }),
+    ).toBe('SMTP');
+    expect(
+      receivedProtocol({ extended: true, tls: true, authenticated: false, smtpUtf8: false }),
+    ).toBe('ESMTPS');
+    expect(
+      receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: false }),
+    ).toBe('ESMTPSA');
+    expect(
+      receivedProtocol({ extended: true, tls: false, authenticated: true, smtpUtf8: false }),
+    ).toBe('ESMTPA');
+    expect(
+      receivedProtocol({ extended: true, tls: true, authenticated: true, smtpUtf8: true }),
+    ).toBe('UTF8SMTPSA');
   });
 
   it('writes "unknown" without a reverse name, IPv6 literals, and "for" only with one recipient', () => {
-    const stamp = buildReceivedStamp({ ...base, clientHostname: null, clientIp: '2001:db8::1', rcptTo: ['only@x.example'] });
+    const stamp = buildReceivedStamp({
+      ...base,
+      clientHostname: null,
+      clientIp: '2001:db8::1',
+      rcptTo: ['only@x.example'],
+    });
     expect(stamp).toContain('(unknown [IPv6:2001:db8::1])');
     expect(stamp).toContain('\tfor <only@x.example>;');
   });
@@ -44,6 +63,8 @@ describe('Received stamp', () => {
   });
 
   it('formats the date per RFC 5322', () => {
-    expect(rfc5322Date(new Date(2026, 0, 5, 7, 8, 9))).toMatch(/^Mon, 5 Jan 2026 07:08:09 [+-]\d{4}$/);
+    expect(rfc5322Date(new Date(2026, 0, 5, 7, 8, 9))).toMatch(
+      /^Mon, 5 Jan 2026 07:08:09 [+-]\d{4}$/,
+    );
   });
 });

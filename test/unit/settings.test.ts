@@ -23,9 +23,15 @@ describe('settings', () => {
   });
 
   it('layers defaults < settings file < environment < flags', async () => {
-    const file = await configFile(JSON.stringify({ maxMessages: 10, smtp: '0.0.0.0:2525', maxSize: '1m' }));
+    const file = await configFile(
+      JSON.stringify({ maxMessages: 10, smtp: '0.0.0.0:2525', maxSize: '1m' }),
+    );
     const fromFile = resolveSettings({ env: {}, configFile: file });
-    expect(fromFile).toMatchObject({ maxMessages: 10, smtp: { host: '0.0.0.0', port: 2525 }, maxSize: 1048576 });
+    expect(fromFile).toMatchObject({
+      maxMessages: 10,
+      smtp: { host: '0.0.0.0', port: 2525 },
+      maxSize: 1048576,
+    });
     const fromEnv = resolveSettings({ env: { RELAYDESK_MAX_MESSAGES: '20' }, configFile: file });
     expect(fromEnv.maxMessages).toBe(20);
     const fromFlag = resolveSettings({
@@ -58,9 +64,9 @@ describe('settings', () => {
     await expect(async () =>
       resolveSettings({ env: {}, configFile: await configFile('{"maxMessages": "many"}') }),
     ).rejects.toThrow(/^"maxMessages" in the settings file: "many" is not valid/);
-    await expect(async () => resolveSettings({ env: {}, configFile: await configFile('{oops') })).rejects.toThrow(
-      /is not valid JSON/,
-    );
+    await expect(async () =>
+      resolveSettings({ env: {}, configFile: await configFile('{oops') }),
+    ).rejects.toThrow(/is not valid JSON/);
     expect(() => resolveSettings({ env: {}, configFile: '/nonexistent/relaydesk.json' })).toThrow(
       /^--config: cannot read "\/nonexistent\/relaydesk.json" \(ENOENT\)/,
     );
@@ -68,7 +74,9 @@ describe('settings', () => {
 
   it("keeps data where Electron's userData is, per platform", () => {
     expect(defaultDataDir('linux', { XDG_CONFIG_HOME: '/x' })).toBe('/x/Relaydesk');
-    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' })).toMatch(/Relaydesk$/);
+    expect(defaultDataDir('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' })).toMatch(
+      /Relaydesk$/,
+    );
     expect(defaultDataDir('darwin', {})).toMatch(/Library\/Application Support\/Relaydesk$/);
   });
 });

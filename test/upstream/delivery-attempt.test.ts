@@ -222,7 +222,7 @@ describe('deliverToUpstream', () => {
         message,
       );
       expect(attempt.pauseUpstream?.reason).toBe(
-        'authentication rejected by the upstream: 535 5.7.8 Authentication credentials invalid',
+        'authentication rejected (535 5.7.8 Authentication credentials invalid)',
       );
       expect(attempt.pauseUpstream?.fix).toContain('check user and password');
       expect(outcomes(attempt)).toEqual({
@@ -360,7 +360,7 @@ describe('deliverToUpstream', () => {
       message,
     );
     expect(attempt.pauseUpstream?.reason).toBe(
-      `connection refused: nothing listens on the upstream port (connection refused: nothing listens on 127.0.0.1:${port})`,
+      `connection refused: nothing listens on 127.0.0.1:${port}`,
     );
     expect(attempt.recipients[0]).toMatchObject({
       outcome: 'deferred',
@@ -521,6 +521,28 @@ describe('deliverToUpstream', () => {
     );
     expect(outcomes(attempt)).toEqual({ 'ann@example.net': 'deferred' });
     expect(attempt.pauseUpstream).toBeNull();
+  });
+
+  test('aborting during DATA closes the connection and defers; nothing is delivered', async () => {
+    const server = await upstream();
+    const controller = new AbortController();
+    // a body that never ends, as a stalled spool read would
+    const stalled = () => new Readable({ read() {} });
+    const pending = deliverToUpstream(
+      settingsFor(server),
+      { mailFrom: 'a@example.com', rcptTo: ['ann@example.net'] },
+      () => {
+        const body = stalled();
+        body.push('Subject: half\r\n\r\nhalf a message');
+        setTimeout(() => controller.abort(), 100);
+        return body;
+      },
+      { signal: controller.signal },
+    );
+    const attempt = await pending;
+    expect(attempt.recipients[0]).toMatchObject({ outcome: 'deferred', reply: { code: null } });
+    expect(attempt.recipients[0]!.reason).toContain('EABORT');
+    expect(server.messages).toHaveLength(0);
   });
 
   test('the injected clock stamps the attempt', async () => {

@@ -37,7 +37,9 @@ export function rfc5322Date(date: Date): string {
 }
 
 /** RFC 3848 / RFC 6531 `with` keyword. */
-export function receivedProtocol(input: Pick<ReceivedStampInput, 'extended' | 'tls' | 'authenticated' | 'smtpUtf8'>): string {
+export function receivedProtocol(
+  input: Pick<ReceivedStampInput, 'extended' | 'tls' | 'authenticated' | 'smtpUtf8'>,
+): string {
   const base = input.smtpUtf8 ? 'UTF8SMTP' : input.extended ? 'ESMTP' : 'SMTP';
   return `${base}${input.tls ? 'S' : ''}${input.authenticated ? 'A' : ''}`;
 }
@@ -46,6 +48,7 @@ export function receivedProtocol(input: Pick<ReceivedStampInput, 'extended' | 't
 // the header (no controls, CR/LF or spaces; no parentheses, semicolons or angle brackets that
 // would change how parsers read the clauses). UTF-8 stays: with SMTPUTF8 the header may carry it.
 function safeToken(value: string, fallback: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
   const cleaned = value.replace(/[\u0000-\u0020\u007f-\u009f();<>]/g, '');
   return cleaned.slice(0, 255) || fallback;
 }

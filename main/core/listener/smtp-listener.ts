@@ -102,7 +102,10 @@ export class SmtpListener {
       done = true;
       callback(err, names);
     };
-    setTimeout(() => finish(new Error('reverse lookup timed out'), []), this.settings.reverseDnsTimeoutMs).unref();
+    setTimeout(
+      () => finish(new Error('reverse lookup timed out'), []),
+      this.settings.reverseDnsTimeoutMs,
+    ).unref();
     try {
       reverse(normalizeClientIp(ip), (err, names) => finish(err, names ?? []));
     } catch (err) {
@@ -114,11 +117,17 @@ export class SmtpListener {
     const data = await collect(stream);
     if (stream.sizeExceeded) {
       // smtp-server answers 552 5.3.4 itself (rejectOversized); this only ends the transaction
-      throw new SmtpReply(552, `5.3.4 Message exceeds the size limit of ${this.settings.maxSize} bytes`);
+      throw new SmtpReply(
+        552,
+        `5.3.4 Message exceeds the size limit of ${this.settings.maxSize} bytes`,
+      );
     }
     const repaired = normalizeLineEndings(data);
     if (countReceivedHeaders(repaired.data) > maxReceivedHeaders) {
-      throw new SmtpReply(554, `5.4.6 Too many Received headers (over ${maxReceivedHeaders}): mail loop?`);
+      throw new SmtpReply(
+        554,
+        `5.4.6 Too many Received headers (over ${maxReceivedHeaders}): mail loop?`,
+      );
     }
     const notes: string[] = [];
     if (repaired.bareLf > 0) notes.push(`${repaired.bareLf} bare LF normalised to CRLF`);
@@ -174,11 +183,19 @@ export class SmtpListener {
       onAuth: (
         auth: SMTPServerAuthentication,
         _session: SMTPServerSession,
-        callback: (err: Error | null | undefined, response?: SMTPServerAuthenticationResponse) => void,
+        callback: (
+          err: Error | null | undefined,
+          response?: SMTPServerAuthenticationResponse,
+        ) => void,
       ) => callback(null, { user: auth.username ?? '' }),
       onRcptTo: (_address, session, callback) => {
         if (session.envelope.rcptTo.length >= settings.maxRecipients) {
-          callback(new SmtpReply(452, `4.5.3 Too many recipients (at most ${settings.maxRecipients} per message)`));
+          callback(
+            new SmtpReply(
+              452,
+              `4.5.3 Too many recipients (at most ${settings.maxRecipients} per message)`,
+            ),
+          );
           return;
         }
         callback();
@@ -200,11 +217,23 @@ export class SmtpListener {
         server.server.off('listening', onListening);
         const where = `${settings.smtp.host}:${settings.smtp.port}`;
         if (err.code === 'EADDRINUSE') {
-          reject(new Error(`--smtp: ${where} is already in use; stop the other program or choose another port`));
+          reject(
+            new Error(
+              `--smtp: ${where} is already in use; stop the other program or choose another port`,
+            ),
+          );
         } else if (err.code === 'EACCES') {
-          reject(new Error(`--smtp: not allowed to listen on ${where}; ports below 1024 need privileges, try 1025`));
+          reject(
+            new Error(
+              `--smtp: not allowed to listen on ${where}; ports below 1024 need privileges, try 1025`,
+            ),
+          );
         } else if (err.code === 'EADDRNOTAVAIL') {
-          reject(new Error(`--smtp: ${settings.smtp.host} is not an address of this machine; use 127.0.0.1`));
+          reject(
+            new Error(
+              `--smtp: ${settings.smtp.host} is not an address of this machine; use 127.0.0.1`,
+            ),
+          );
         } else reject(new Error(`--smtp: cannot listen on ${where}: ${err.message}`));
       };
       const onListening = (): void => {

@@ -41,7 +41,11 @@ export class TunedSMTPServer extends SMTPServer {
     connection._setListeners(() => {
       const maxClients = this.options.maxClients;
       if (maxClients && this.connections.size > maxClients) {
-        connection.send(421, `${connection.name} Too many connected clients, try again in a moment`, false);
+        connection.send(
+          421,
+          `${connection.name} Too many connected clients, try again in a moment`,
+          false,
+        );
         return;
       }
       if (delay <= 0) {

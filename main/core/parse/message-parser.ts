@@ -80,7 +80,9 @@ class ParserSlot {
     this.timer = setTimeout(() => {
       const worker = this.worker;
       this.worker = null;
-      this.fail(new MessageParseError(`parsing took longer than ${this.budgetMs} ms and was stopped`));
+      this.fail(
+        new MessageParseError(`parsing took longer than ${this.budgetMs} ms and was stopped`),
+      );
       void worker?.terminate();
     }, this.budgetMs);
     this.timer.unref();

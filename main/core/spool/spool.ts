@@ -89,7 +89,9 @@ export class Spool {
 
   /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
   async update(record: MessageRecord): Promise<void> {
-    await writeFilesDurably([{ path: this.sidecarPath(record.id), data: this.sidecarText(record) }]);
+    await writeFilesDurably([
+      { path: this.sidecarPath(record.id), data: this.sidecarText(record) },
+    ]);
   }
 
   async readRaw(id: string): Promise<Buffer> {
@@ -104,9 +106,7 @@ export class Spool {
 
   private async quarantine(file: string, reason: string, out: QuarantinedFile[]): Promise<void> {
     out.push({ file, reason });
-    await rename(join(this.messagesDir, file), join(this.quarantineDir, file)).catch(
-      ignoreMissing,
-    );
+    await rename(join(this.messagesDir, file), join(this.quarantineDir, file)).catch(ignoreMissing);
   }
 
   /** Reads every sidecar; unreadable ones and orphans go to quarantine, the rest still load. */
@@ -134,7 +134,8 @@ export class Spool {
           if (!emls.has(id)) return { id, error: 'the raw .eml file is missing' };
           try {
             const parsed: unknown = JSON.parse(await readFile(this.sidecarPath(id), 'utf8'));
-            if (!isRecord(parsed, id)) return { id, error: 'sidecar does not have the expected fields' };
+            if (!isRecord(parsed, id))
+              return { id, error: 'sidecar does not have the expected fields' };
             const { version: _version, ...record } = parsed as MessageRecord & { version: number };
             return { id, record: record as MessageRecord };
           } catch (err) {
@@ -157,7 +158,11 @@ export class Spool {
     for (const orphan of emls) {
       // an .eml without sidecar was never acknowledged (the sidecar is renamed last);
       // keep it in quarantine anyway, so nothing that reached the disk is destroyed
-      await this.quarantine(`${orphan}.eml`, 'no sidecar: the message was never acknowledged', quarantined);
+      await this.quarantine(
+        `${orphan}.eml`,
+        'no sidecar: the message was never acknowledged',
+        quarantined,
+      );
     }
     records.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     return { records, quarantined };

@@ -11,7 +11,7 @@ import {
 } from './certificate-check.js';
 import { parseSmtpReply, type SmtpReply } from './smtp-reply.js';
 import type { TranscriptRecorder } from './transcript.js';
-import type { UpstreamEndpoint } from './upstream-settings.js';
+import { stripBrackets, type UpstreamEndpoint } from './upstream-settings.js';
 
 export type SessionStep =
   'connect' | 'greeting' | 'ehlo' | 'starttls' | 'tls' | 'certificate' | 'auth';
@@ -207,7 +207,7 @@ export async function openSession(
     throw new UpstreamSessionError('connect', 'EABORT', null, 'attempt cancelled');
 
   const connection = new SMTPConnection({
-    host: endpoint.host.replace(/^\[|\]$/g, ''),
+    host: stripBrackets(endpoint.host),
     port: endpoint.port,
     secure: endpoint.security === 'tls',
     // `starttls` means required: never fall back to plaintext (Postfix `encrypt`)

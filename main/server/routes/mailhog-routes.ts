@@ -46,7 +46,14 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
     },
   );
 
-  app.get<{ Querystring: { kind: 'from' | 'to' | 'containing'; query: string; start: number; limit: number } }>(
+  app.get<{
+    Querystring: {
+      kind: 'from' | 'to' | 'containing';
+      query: string;
+      start: number;
+      limit: number;
+    };
+  }>(
     `${prefix}/api/v2/search`,
     {
       schema: {

@@ -64,12 +64,16 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
-  app.put<{ Body: { IDs?: string[]; Read?: boolean; Search?: string } | undefined }>(
+  app.put<{
+    Body: { IDs?: string[]; Read?: boolean; Search?: string } | undefined;
+    Querystring: { tz?: string };
+  }>(
     '/api/v1/messages',
     {
       schema: {
         tags,
         summary: 'Set read status of messages by IDs, by search, or of all',
+        querystring: { type: 'object', properties: { tz: { type: 'string' } } },
         body: {
           type: 'object',
           nullable: true,
@@ -86,7 +90,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       const read = body.Read ?? false;
       let ids: string[];
       if (body.IDs && body.IDs.length > 0) ids = body.IDs;
-      else if (body.Search) ids = service.idsMatching(body.Search);
+      else if (body.Search) ids = service.idsMatching(body.Search, req.query.tz);
       else ids = [...service.records()].map((r) => r.id);
       await service.setRead(ids, read);
       return reply.type('text/plain').send('ok');
@@ -113,7 +117,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
-  app.get<{ Querystring: { query: string; start: number; limit: number } }>(
+  app.get<{ Querystring: { query: string; start: number; limit: number; tz?: string } }>(
     '/api/v1/search',
     {
       schema: {
@@ -127,12 +131,12 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req) => {
-      const { query, start, limit } = req.query;
-      return messagesPage(service, service.list(start, limit, query), start);
+      const { query, start, limit, tz } = req.query;
+      return messagesPage(service, service.list(start, limit, query, tz), start);
     },
   );
 
-  app.delete<{ Querystring: { query: string } }>(
+  app.delete<{ Querystring: { query: string; tz?: string } }>(
     '/api/v1/search',
     {
       schema: {
@@ -146,7 +150,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req, reply) => {
-      await service.deleteMessages(service.idsMatching(req.query.query));
+      await service.deleteMessages(service.idsMatching(req.query.query, req.query.tz));
       return reply.type('text/plain').send('ok');
     },
   );
@@ -188,7 +192,10 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       const name = part.fileName.replace(/["\r\n\\]/g, '_');
       return reply
         .type(part.contentType)
-        .header('content-disposition', `attachment; filename="${name || `part-${req.params.partId}`}"`)
+        .header(
+          'content-disposition',
+          `attachment; filename="${name || `part-${req.params.partId}`}"`,
+        )
         .header('x-content-type-options', 'nosniff')
         .send(Buffer.from(part.content));
     },

@@ -18,7 +18,11 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         querystring: {
           type: 'object',
           properties: {
-            query: { type: 'string', default: '', description: "Mailpit search syntax; empty matches any" },
+            query: {
+              type: 'string',
+              default: '',
+              description: 'Mailpit search syntax; empty matches any',
+            },
             timeout: {
               type: 'number',
               exclusiveMinimum: 0,
@@ -37,9 +41,9 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
       reply.raw.on('close', () => abort.abort());
       const record = await service.waitFor(query, timeout * 1000, abort.signal);
       if (!record) {
-        return reply
-          .code(408)
-          .send({ error: `no message matching ${JSON.stringify(query)} arrived within ${timeout} s` });
+        return reply.code(408).send({
+          error: `no message matching ${JSON.stringify(query)} arrived within ${timeout} s`,
+        });
       }
       return service.summary(record);
     },
