@@ -44,7 +44,9 @@ export function normalizeIp(text: string): string | null {
   let value = text.trim();
   if (value.startsWith('[')) value = value.slice(1);
   if (value.endsWith(']')) value = value.slice(0, -1);
-  value = value.replace(/^ipv6:/i, '');
+  if (value.charCodeAt(4) === 0x3a) value = value.replace(/^ipv6:/i, '');
+  // most words in a Received field are host names: turn them away before the costly checks
+  if (!/^[\da-f:]/i.test(value) || !/[.:]/.test(value)) return null;
   const zone = value.indexOf('%');
   if (zone >= 0) value = value.slice(0, zone);
   const v4 = ipv4WithPort.exec(value);

@@ -130,7 +130,8 @@ interface DateParts {
 function build(parts: DateParts): MailDate | null {
   const { year, month, day, hour, minute, second, fraction } = parts;
   if (year < 1900 || year > 9999 || month < 1 || month > 12) return null;
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
   // second 60 is a leap second (RFC 5322 §3.3); it is the instant just before the next minute
   if (day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60) return null;
   const offsetMinutes = zoneOffset(parts.zone);
@@ -140,7 +141,7 @@ function build(parts: DateParts): MailDate | null {
     Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), second === 60 ? 999 : ms) -
     offsetMinutes * 60_000;
   const full = new Date(epochMs).toISOString();
-  return { epochMs, iso: fraction ? full : full.replace(/\.\d{3}Z$/, 'Z'), offsetMinutes };
+  return { epochMs, iso: fraction ? full : `${full.slice(0, -5)}Z`, offsetMinutes };
 }
 
 /** A date at the start of `text` (leading spaces allowed, anything after it ignored), or null. */

@@ -112,10 +112,13 @@ function splitClauses(tokens: readonly Token[], dateAt: number): Clause[] {
       current = null;
       continue;
     }
-    const lower = token.kind === 'word' ? token.text.toLowerCase() : '';
+    const lower = token.kind === 'word' && token.text.length <= 15 ? token.text.toLowerCase() : '';
     // qmail's "invoked by uid 89" / "invoked from network" outside parentheses is not a clause
     const previous = tokens[index - 1];
-    const afterInvoked = previous?.kind === 'word' && previous.text.toLowerCase() === 'invoked';
+    const afterInvoked =
+      previous?.kind === 'word' &&
+      previous.text.length === 7 &&
+      previous.text.toLowerCase() === 'invoked';
     if (keywords.has(lower) && !afterInvoked) {
       // a keyword after the date still starts a clause: Courier writes "; <date> id …"
       current = { keyword: lower as Keyword, tokens: [] };
