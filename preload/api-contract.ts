@@ -103,7 +103,10 @@ export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
   | { Type: 'update'; Data: { ID: string; Read?: boolean; Tags?: string[] } }
   | { Type: 'delete'; Data: { IDs: string[] } | null }
-  | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } };
+  | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
+  | { Type: 'delivery'; Data: { ID: string; status: MessageStatus } }
+  | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
+  | { Type: 'log'; Data: { line: string } };
 
 /**
  * The typed API the renderer uses. Two transports implement it: IPC inside Electron and
@@ -120,4 +123,58 @@ export interface RelaydeskApi {
   info(): Promise<RelaydeskInfo>;
   /** Subscribes to live events; returns the function that unsubscribes. */
   onEvent(listener: (event: RelaydeskEvent) => void): () => void;
+}
+
+// --- Relaying: the delivery of each recipient ----------------------------------------------
+
+export type RecipientState =
+  | 'pending'
+  | 'sending'
+  | 'relayed'
+  | 'deferred'
+  | 'bounced'
+  | 'expired'
+  | 'held'
+  | 'cancelled'
+  | 'captured';
+
+/** Rolled up from the recipients' states. */
+export type MessageStatus = 'captured' | 'queued' | 'held' | 'delivered' | 'partial' | 'failed';
+
+export interface SmtpReplyView {
+  /** null when there was no SMTP reply (connection refused, TLS failure, local refusal). */
+  code: number | null;
+  enhanced: string | null;
+  text: string;
+}
+
+export interface DeliveryAttemptView {
+  startedAt: string;
+  endedAt: string;
+  upstream: { host: string; ip: string | null; port: number };
+  tls: { version: string; cipher: string } | null;
+  authMechanism: string | null;
+  reply: SmtpReplyView;
+  upstreamQueueId: string | null;
+  /** The SMTP conversation, AUTH secrets masked. */
+  transcript: string;
+}
+
+export interface RecipientDeliveryView {
+  address: string;
+  /** Where it is really sent: the redirect target, or the address itself. */
+  deliverTo: string;
+  state: RecipientState;
+  /** Which routing rule decided, in words. */
+  route: string;
+  nextAttemptAt: string | null;
+  attempts: DeliveryAttemptView[];
+  /** Every state change with its time, oldest first. */
+  history: Array<{ state: RecipientState; at: string; reason: string }>;
+}
+
+export interface MessageDelivery {
+  ID: string;
+  status: MessageStatus;
+  recipients: RecipientDeliveryView[];
 }

@@ -1,8 +1,18 @@
 // What the spool keeps about one message besides its raw bytes (the JSON sidecar), and what the
 // in-memory index holds for the list and for search.
-import type { Envelope, MailAddress } from '../../preload/api-contract.js';
+import type {
+  Envelope,
+  MailAddress,
+  RecipientDeliveryView,
+} from '../../preload/api-contract.js';
 
 export type { Envelope, MailAddress };
+
+/** A recipient's delivery as kept in the sidecar (the API's view, plus bookkeeping). */
+export interface RecipientDelivery extends RecipientDeliveryView {
+  /** When the first attempt started: the lifetime counts from here. */
+  firstAttemptAt: string | null;
+}
 
 /** The facts read from the message's MIME structure, computed once when it is received. */
 export interface ParsedSummary {
@@ -38,4 +48,6 @@ export interface MessageRecord {
   summary: ParsedSummary;
   /** What the listener noticed and repaired, e.g. bare LF line endings. */
   notes: string[];
+  /** Per-recipient delivery; absent for mail that was only captured. */
+  delivery?: RecipientDelivery[];
 }

@@ -9,6 +9,7 @@ import type { MessageRecord } from './message-record.js';
 import { MessageParser, type ParsedPart } from './parse/message-parser.js';
 import { toMessageDetail, toMessageSummary } from './message/mailpit-shapes.js';
 import { selectForPruning } from './retention.js';
+import { analyzeMessage, type RouteAnalysis } from './route/index.js';
 import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
@@ -203,6 +204,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     }
     if (options.markRead !== false) await this.setRead([record.id], true);
     return { ...detail, Read: true };
+  }
+
+  /** The route the message took, from its Received chain, and its envelope checked. */
+  async route(id: string): Promise<RouteAnalysis> {
+    const record = this.record(id);
+    return analyzeMessage(await this.spool.readRaw(record.id), record.envelope);
   }
 
   async part(id: string, partId: string): Promise<ParsedPart> {

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
 import { NotFoundError, relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { SearchSyntaxError } from '../core/search/index.js';
 import { registerEventsSocket } from './events-socket.js';
+import { BadRequestError } from './http-errors.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
@@ -17,10 +18,6 @@ import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
   rendererDir?: string;
-}
-
-export class BadRequestError extends Error {
-  override name = 'BadRequestError';
 }
 
 // Built, this file is out/main/server/ and the UI out/renderer/; run from the sources (tests),

@@ -20,8 +20,17 @@ describe('Authentication-Results (RFC 8601)', () => {
       2,
     );
     expect(results).toEqual([
-      expect.objectContaining({ method: 'auth', result: 'pass', comment: 'cram-md5', properties: { 'smtp.auth': 'sender@example.net' } }),
-      expect.objectContaining({ method: 'spf', result: 'pass', properties: { 'smtp.mailfrom': 'example.net' } }),
+      expect.objectContaining({
+        method: 'auth',
+        result: 'pass',
+        comment: 'cram-md5',
+        properties: { 'smtp.auth': 'sender@example.net' },
+      }),
+      expect.objectContaining({
+        method: 'spf',
+        result: 'pass',
+        properties: { 'smtp.mailfrom': 'example.net' },
+      }),
       expect.objectContaining({ method: 'sender-id', result: 'pass' }),
       expect.objectContaining({
         method: 'dkim',
@@ -34,7 +43,10 @@ describe('Authentication-Results (RFC 8601)', () => {
   });
 
   test('space around "=" and results without ";" between them', () => {
-    const results = parseAuthenticationResults('mx.example; spf = pass smtp.mailfrom=<a@example.org> dkim=none', 0);
+    const results = parseAuthenticationResults(
+      'mx.example; spf = pass smtp.mailfrom=<a@example.org> dkim=none',
+      0,
+    );
     expect(results.map((r) => [r.method, r.result, r.properties])).toEqual([
       ['spf', 'pass', { 'smtp.mailfrom': 'a@example.org' }],
       ['dkim', 'none', {}],
@@ -43,7 +55,13 @@ describe('Authentication-Results (RFC 8601)', () => {
 
   test('ARC-Authentication-Results carries its instance', () => {
     const [arc] = parseArcAuthenticationResults('i=2; lists.example.org; arc=pass (i=1)', 0);
-    expect(arc).toMatchObject({ instance: 2, authservId: 'lists.example.org', method: 'arc', result: 'pass', comment: 'i=1' });
+    expect(arc).toMatchObject({
+      instance: 2,
+      authservId: 'lists.example.org',
+      method: 'arc',
+      result: 'pass',
+      comment: 'i=1',
+    });
   });
 
   test('Received-SPF (RFC 7208 §9.1)', () => {
@@ -52,7 +70,11 @@ describe('Authentication-Results (RFC 8601)', () => {
       0,
     );
     expect(spf).toMatchObject({ method: 'spf', result: 'softfail', authservId: 'mx.example.com' });
-    expect(spf?.properties).toMatchObject({ 'client-ip': '192.0.2.1', 'envelope-from': 'a@example.net', helo: 'h.example' });
+    expect(spf?.properties).toMatchObject({
+      'client-ip': '192.0.2.1',
+      'envelope-from': 'a@example.net',
+      helo: 'h.example',
+    });
   });
 
   test('failures are warned about; upstream ARC verdicts are not', () => {
@@ -75,7 +97,11 @@ describe('Authentication-Results (RFC 8601)', () => {
 
 describe('origin headers', () => {
   test('DKIM-Signature domain and selector, folded b=', () => {
-    expect(parseDkimSignature('v=1; a=rsa-sha256; d=example.org;\r\n s=sel 2; i=@example.org; b=ab\r\n cd')).toEqual({
+    expect(
+      parseDkimSignature(
+        'v=1; a=rsa-sha256; d=example.org;\r\n s=sel 2; i=@example.org; b=ab\r\n cd',
+      ),
+    ).toEqual({
       domain: 'example.org',
       selector: 'sel2',
       algorithm: 'rsa-sha256',

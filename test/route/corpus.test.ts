@@ -48,9 +48,12 @@ describe('Received corpus', () => {
 
     expect(analysis.hops.map((hop) => hop.index)).toEqual(expected.hops.map((_, i) => i));
     expected.hops.forEach((want, index) => {
-      for (const key of contractKeys) expect(want, `${name}.json hop ${index} lists ${key}`).toHaveProperty(key);
+      for (const key of contractKeys)
+        expect(want, `${name}.json hop ${index} lists ${key}`).toHaveProperty(key);
       const got = analysis.hops[index] as Hop;
-      const picked = Object.fromEntries(Object.keys(want).map((key) => [key, got[key as keyof Hop]]));
+      const picked = Object.fromEntries(
+        Object.keys(want).map((key) => [key, got[key as keyof Hop]]),
+      );
       expect(picked, `hop ${index}`).toEqual(want);
       expect(source.toString('utf8')).toContain(got.raw);
       expect(got.raw).toMatch(/^received[ \t]*:/i);

@@ -29,13 +29,23 @@ describe('envelope against headers', () => {
   test('matching envelope: case-insensitive, display names, comments and groups understood', () => {
     const analysis = analyzeMessage(
       headers,
-      envelope('alice@example.org', ['bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com']),
+      envelope('alice@example.org', [
+        'bob@example.com',
+        'carol@example.com',
+        'dave@example.com',
+        'erin@example.com',
+      ]),
     );
     expect(analysis.envelope).toMatchObject({
       mailFromMatchesFrom: true,
       mailFromMatchesReturnPath: null,
       from: ['Alice@Example.org'],
-      headerRecipients: ['bob@example.com', 'carol@example.com', 'dave@example.com', 'erin@example.com'],
+      headerRecipients: [
+        'bob@example.com',
+        'carol@example.com',
+        'dave@example.com',
+        'erin@example.com',
+      ],
       bcc: [],
       notInEnvelope: [],
     });
@@ -62,14 +72,21 @@ describe('envelope against headers', () => {
       'envelope-bcc',
       'envelope-recipient-missing',
     ]);
-    expect(analysis.warnings.find((w) => w.code === 'envelope-bcc')?.message).toContain('secret@example.net');
+    expect(analysis.warnings.find((w) => w.code === 'envelope-bcc')?.message).toContain(
+      'secret@example.net',
+    );
   });
 
   test('Sender counts as the author; the null sender is explained', () => {
-    const withSender = analyzeMessage('From: a@example.org\nSender: list@example.org\n', envelope('list@example.org', []));
+    const withSender = analyzeMessage(
+      'From: a@example.org\nSender: list@example.org\n',
+      envelope('list@example.org', []),
+    );
     expect(withSender.envelope?.mailFromMatchesFrom).toBe(true);
     const bounce = analyzeMessage('From: MAILER-DAEMON@example.org\n', envelope('', []));
     expect(bounce.envelope?.mailFrom).toBe('');
-    expect(bounce.warnings.find((w) => w.code === 'envelope-sender-differs')?.message).toMatch(/empty/);
+    expect(bounce.warnings.find((w) => w.code === 'envelope-sender-differs')?.message).toMatch(
+      /empty/,
+    );
   });
 });

@@ -3,10 +3,16 @@ import { fieldsNamed, splitHeaderBlock } from '../../main/core/route/header-bloc
 
 describe('splitHeaderBlock', () => {
   test('unfolds CRLF folds into single spaces and keeps the raw field', () => {
-    const raw = 'Received: from a\r\n\tby b\r\n    id c; Thu, 6 Mar 2025 10:00:00 +0000\r\nSubject: s\r\n\r\nbody';
+    const raw =
+      'Received: from a\r\n\tby b\r\n    id c; Thu, 6 Mar 2025 10:00:00 +0000\r\nSubject: s\r\n\r\nbody';
     const [received, subject] = splitHeaderBlock(raw);
-    expect(received).toMatchObject({ name: 'Received', value: 'from a by b id c; Thu, 6 Mar 2025 10:00:00 +0000' });
-    expect(received?.raw).toBe('Received: from a\r\n\tby b\r\n    id c; Thu, 6 Mar 2025 10:00:00 +0000');
+    expect(received).toMatchObject({
+      name: 'Received',
+      value: 'from a by b id c; Thu, 6 Mar 2025 10:00:00 +0000',
+    });
+    expect(received?.raw).toBe(
+      'Received: from a\r\n\tby b\r\n    id c; Thu, 6 Mar 2025 10:00:00 +0000',
+    );
     expect(subject).toMatchObject({ name: 'Subject', value: 's', line: 4 });
   });
 
@@ -16,13 +22,17 @@ describe('splitHeaderBlock', () => {
   });
 
   test('a line that lost its indentation continues the previous field; a bare time is not a field name', () => {
-    const fields = splitHeaderBlock('Received: from a\nby b with ESMTP;\nThu, 6 Mar 2025\n16:20:05 -0400\nX: y\n');
+    const fields = splitHeaderBlock(
+      'Received: from a\nby b with ESMTP;\nThu, 6 Mar 2025\n16:20:05 -0400\nX: y\n',
+    );
     expect(fields).toHaveLength(2);
     expect(fields[0]?.value).toBe('from a by b with ESMTP; Thu, 6 Mar 2025 16:20:05 -0400');
   });
 
   test('leading blank lines, a BOM and an mbox From_ line are skipped', () => {
-    const fields = splitHeaderBlock('\uFEFF\n\nFrom a@example.com Thu Mar  6 10:00:00 2025\nReceived: x\n');
+    const fields = splitHeaderBlock(
+      '\uFEFF\n\nFrom a@example.com Thu Mar  6 10:00:00 2025\nReceived: x\n',
+    );
     expect(fields.map((f) => [f.name, f.value])).toEqual([['Received', 'x']]);
   });
 
@@ -32,7 +42,10 @@ describe('splitHeaderBlock', () => {
   });
 
   test('bytes: only the header block is decoded, as UTF-8', () => {
-    const buffer = Buffer.concat([Buffer.from('Subject: caf\u00e9\r\n\r\n'), Buffer.from([0xff, 0xfe, 0x00])]);
+    const buffer = Buffer.concat([
+      Buffer.from('Subject: caf\u00e9\r\n\r\n'),
+      Buffer.from([0xff, 0xfe, 0x00]),
+    ]);
     expect(splitHeaderBlock(buffer)).toEqual([
       { name: 'Subject', value: 'café', raw: 'Subject: café', line: 1 },
     ]);

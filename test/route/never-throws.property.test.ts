@@ -5,12 +5,67 @@ import { analyzeMessage, type RouteAnalysis } from '../../main/core/route/index.
 import { parseReceived } from '../../main/core/route/received-parser.js';
 
 const fragments = [
-  'from', 'by', 'with', 'id', 'for', 'via', 'tls', 'envelope-from', 'invoked', ';', '(', ')', '[', ']', '<', '>', '"',
-  '\\', '=', ':', ',', 'helo=', 'HELO', 'ESMTPS', 'ESMTPSA', 'SMTP', 'HTTP', 'mail.example.com', 'unknown',
-  '192.0.2.1', '[192.0.2.1]', '[IPv6:2001:db8::1]', '::ffff:198.51.100.1', 'fe80::1%9', 'Thu,', 'Thursday',
-  '6', '32', 'Mar', 'Foo', '2025', '25', '99', '15:10:42', '99:99:99', '15:10:42.123', '+0000', '-0800', 'PDT',
-  '(PDT)', 'GMT', 'A', '2025-03-06', '(using TLSv1.3 with cipher X)', '(version=TLS1_2, cipher=Y)', '(TLS)',
-  '(qmail 1 invoked by uid 2)', '\t', ' ', '\r\n ', '\n\t',
+  'from',
+  'by',
+  'with',
+  'id',
+  'for',
+  'via',
+  'tls',
+  'envelope-from',
+  'invoked',
+  ';',
+  '(',
+  ')',
+  '[',
+  ']',
+  '<',
+  '>',
+  '"',
+  '\\',
+  '=',
+  ':',
+  ',',
+  'helo=',
+  'HELO',
+  'ESMTPS',
+  'ESMTPSA',
+  'SMTP',
+  'HTTP',
+  'mail.example.com',
+  'unknown',
+  '192.0.2.1',
+  '[192.0.2.1]',
+  '[IPv6:2001:db8::1]',
+  '::ffff:198.51.100.1',
+  'fe80::1%9',
+  'Thu,',
+  'Thursday',
+  '6',
+  '32',
+  'Mar',
+  'Foo',
+  '2025',
+  '25',
+  '99',
+  '15:10:42',
+  '99:99:99',
+  '15:10:42.123',
+  '+0000',
+  '-0800',
+  'PDT',
+  '(PDT)',
+  'GMT',
+  'A',
+  '2025-03-06',
+  '(using TLSv1.3 with cipher X)',
+  '(version=TLS1_2, cipher=Y)',
+  '(TLS)',
+  '(qmail 1 invoked by uid 2)',
+  '\t',
+  ' ',
+  '\r\n ',
+  '\n\t',
 ];
 
 const receivedValue = fc
@@ -18,8 +73,20 @@ const receivedValue = fc
   .map((parts) => parts.join(' '));
 
 const otherField = fc.tuple(
-  fc.constantFrom('Subject', 'X-Received', 'Authentication-Results', 'ARC-Authentication-Results',
-    'Received-SPF', 'DKIM-Signature', 'From', 'To', 'Cc', 'Return-Path', 'Message-ID', 'X-Originating-IP'),
+  fc.constantFrom(
+    'Subject',
+    'X-Received',
+    'Authentication-Results',
+    'ARC-Authentication-Results',
+    'Received-SPF',
+    'DKIM-Signature',
+    'From',
+    'To',
+    'Cc',
+    'Return-Path',
+    'Message-ID',
+    'X-Originating-IP',
+  ),
   receivedValue,
 );
 
@@ -27,7 +94,18 @@ function checkShape(analysis: RouteAnalysis): void {
   expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis);
   let previous: number | null = null;
   for (const hop of analysis.hops) {
-    for (const key of ['from', 'fromRdns', 'fromIp', 'by', 'with', 'tls', 'id', 'for', 'timestamp', 'delaySeconds'] as const) {
+    for (const key of [
+      'from',
+      'fromRdns',
+      'fromIp',
+      'by',
+      'with',
+      'tls',
+      'id',
+      'for',
+      'timestamp',
+      'delaySeconds',
+    ] as const) {
       expect(hop[key]).not.toBeUndefined();
     }
     const ms = hop.timestamp === null ? null : Date.parse(hop.timestamp);
@@ -54,13 +132,26 @@ describe('never throws', () => {
 
   test('random strings, with and without an envelope', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 2000, unit: 'binary' }), fc.boolean(), (text, withEnvelope) => {
-        const envelope = withEnvelope
-          ? { mailFrom: text.slice(0, 20), rcptTo: [text.slice(5, 30)], clientIp: '', clientHostname: null,
-              helo: '', user: null, tls: null, smtpUtf8: false, eightBitMime: false }
-          : null;
-        checkShape(analyzeMessage(text, envelope));
-      }),
+      fc.property(
+        fc.string({ maxLength: 2000, unit: 'binary' }),
+        fc.boolean(),
+        (text, withEnvelope) => {
+          const envelope = withEnvelope
+            ? {
+                mailFrom: text.slice(0, 20),
+                rcptTo: [text.slice(5, 30)],
+                clientIp: '',
+                clientHostname: null,
+                helo: '',
+                user: null,
+                tls: null,
+                smtpUtf8: false,
+                eightBitMime: false,
+              }
+            : null;
+          checkShape(analyzeMessage(text, envelope));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -78,14 +169,22 @@ describe('never throws', () => {
   test('random header blocks: one hop per Received field, oldest (bottom-most) first', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.oneof(receivedValue.map((v) => ['Received', v] as const), otherField), { minLength: 1, maxLength: 30 }),
+        fc.array(
+          fc.oneof(
+            receivedValue.map((v) => ['Received', v] as const),
+            otherField,
+          ),
+          { minLength: 1, maxLength: 30 },
+        ),
         fc.constantFrom('\r\n', '\n'),
         (fields, eol) => {
           // values are single-line here so that the count of Received fields is known exactly
           const lines = fields.map(([name, value]) => `${name}: ${value.replace(/[\r\n]+/g, ' ')}`);
           const analysis = analyzeMessage(lines.join(eol) + eol + eol + 'Received: from body');
           const expected = lines.filter((line) => line.startsWith('Received:')).reverse();
-          expect(analysis.hops.map((hop) => hop.raw.trimEnd())).toEqual(expected.map((line) => line.trimEnd()));
+          expect(analysis.hops.map((hop) => hop.raw.trimEnd())).toEqual(
+            expected.map((line) => line.trimEnd()),
+          );
           checkShape(analysis);
         },
       ),

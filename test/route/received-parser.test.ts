@@ -90,17 +90,31 @@ describe('clauses', () => {
   });
 
   test('by-only field', () => {
-    const hop = parseReceived('by web1.example.com (Postfix, from userid 33) id 4Z8; Thu, 6 Mar 2025 10:00:00 +0000');
-    expect(hop).toMatchObject({ from: null, fromIp: null, by: 'web1.example.com', id: '4Z8', local: true });
+    const hop = parseReceived(
+      'by web1.example.com (Postfix, from userid 33) id 4Z8; Thu, 6 Mar 2025 10:00:00 +0000',
+    );
+    expect(hop).toMatchObject({
+      from: null,
+      fromIp: null,
+      by: 'web1.example.com',
+      id: '4Z8',
+      local: true,
+    });
   });
 
   test('id in angle brackets or followed by a comma; for without angle brackets', () => {
-    expect(parseReceived('by h id <abc.123@h.example>; 6 Mar 2025 10:00 +0000').id).toBe('abc.123@h.example');
-    expect(parseReceived('by h id abc, for u@example.com, x; 6 Mar 2025 10:00 +0000')).toMatchObject({
+    expect(parseReceived('by h id <abc.123@h.example>; 6 Mar 2025 10:00 +0000').id).toBe(
+      'abc.123@h.example',
+    );
+    expect(
+      parseReceived('by h id abc, for u@example.com, x; 6 Mar 2025 10:00 +0000'),
+    ).toMatchObject({
       id: 'abc',
       for: 'u@example.com',
     });
-    expect(parseReceived('by h with ESMTP for multiple recipients; 6 Mar 2025 10:00 +0000').for).toBeNull();
+    expect(
+      parseReceived('by h with ESMTP for multiple recipients; 6 Mar 2025 10:00 +0000').for,
+    ).toBeNull();
   });
 
   test('with keeps the protocol as written, folds collapsed and comments dropped', () => {
@@ -109,18 +123,24 @@ describe('clauses', () => {
   });
 
   test('via is kept', () => {
-    expect(parseReceived('from a (192.0.2.1) by b with HTTPS via c.example id 1').via).toBe('c.example');
+    expect(parseReceived('from a (192.0.2.1) by b with HTTPS via c.example id 1').via).toBe(
+      'c.example',
+    );
   });
 
   test('the first with-clause is the protocol; STARTTLS in a later one still means TLS', () => {
-    const hop = parseReceived('from a by b with ESMTP with both STARTTLS and AUTH id x; 6 Mar 2025 10:00 Z');
+    const hop = parseReceived(
+      'from a by b with ESMTP with both STARTTLS and AUTH id x; 6 Mar 2025 10:00 Z',
+    );
     expect(hop).toMatchObject({ with: 'ESMTP', tls: true });
   });
 });
 
 describe('tls', () => {
   const tlsOf = (tail: string): boolean | null =>
-    parseReceived(`from a.example (a.example [192.0.2.1]) by b.example ${tail}; 6 Mar 2025 10:00 +0000`).tls;
+    parseReceived(
+      `from a.example (a.example [192.0.2.1]) by b.example ${tail}; 6 Mar 2025 10:00 +0000`,
+    ).tls;
 
   test.each([
     ['with SMTP id 1', false],
@@ -173,20 +193,26 @@ describe('client address, HELO and reverse DNS', () => {
   });
 
   test('reverse DNS without IDENT, trailing dot, and not when unknown', () => {
-    expect(parseReceived('from h (IDENT:root@r.example. [192.0.2.1]) by b').fromRdns).toBe('r.example');
+    expect(parseReceived('from h (IDENT:root@r.example. [192.0.2.1]) by b').fromRdns).toBe(
+      'r.example',
+    );
     expect(parseReceived('from h (unknown [192.0.2.1]) by b').fromRdns).toBeNull();
     expect(parseReceived('from h ([192.0.2.1]) by b').fromRdns).toBeNull();
   });
 
   test('Exim: the name first is the reverse-DNS name, helo= is the HELO', () => {
-    const hop = parseReceived('from r.example ([192.0.2.1] helo=h.example) by b with esmtp (Exim 4.96) id 1');
+    const hop = parseReceived(
+      'from r.example ([192.0.2.1] helo=h.example) by b with esmtp (Exim 4.96) id 1',
+    );
     expect(hop).toMatchObject({ from: 'h.example', fromRdns: 'r.example', fromIp: '192.0.2.1' });
     const same = parseReceived('from r.example ([192.0.2.1]) by b with esmtp (Exim 4.96) id 1');
     expect(same).toMatchObject({ from: 'r.example', fromRdns: 'r.example' });
   });
 
   test('qmail: the name first is the reverse-DNS name, (HELO x) is the HELO', () => {
-    const hop = parseReceived('from unknown (HELO h.example) (192.0.2.1) by b with SMTP; 6 Mar 2025 1:02:03 -0000');
+    const hop = parseReceived(
+      'from unknown (HELO h.example) (192.0.2.1) by b with SMTP; 6 Mar 2025 1:02:03 -0000',
+    );
     expect(hop).toMatchObject({ from: 'h.example', fromRdns: null, fromIp: '192.0.2.1' });
   });
 });
@@ -201,7 +227,9 @@ describe('dates in the field', () => {
   });
 
   test('a semicolon inside a comment does not start the date', () => {
-    const hop = parseReceived('from a (x; Thu, 1 Jan 2004 00:00:00 +0000) by c; Thu, 6 Mar 2025 10:00:00 +0000');
+    const hop = parseReceived(
+      'from a (x; Thu, 1 Jan 2004 00:00:00 +0000) by c; Thu, 6 Mar 2025 10:00:00 +0000',
+    );
     expect(hop.date?.iso).toBe('2025-03-06T10:00:00Z');
   });
 
@@ -212,10 +240,13 @@ describe('dates in the field', () => {
 });
 
 describe('unreadable fields', () => {
-  test.each(['', ';', '((((', '[[[[', '<<<', '"', 'garbage words only', ')))', '\\'])('%j is unparsed, not thrown', (value) => {
-    const hop = parseReceived(value);
-    expect(hop.parsed).toBe(false);
-  });
+  test.each(['', ';', '((((', '[[[[', '<<<', '"', 'garbage words only', ')))', '\\'])(
+    '%j is unparsed, not thrown',
+    (value) => {
+      const hop = parseReceived(value);
+      expect(hop.parsed).toBe(false);
+    },
+  );
 
   test('a truncated field keeps what it has and says what is wrong', () => {
     const hop = parseReceived('from t.example (t.example [192.0.2.61');
@@ -224,7 +255,9 @@ describe('unreadable fields', () => {
   });
 
   test('an unclosed comment does not swallow the rest of the field', () => {
-    const hop = parseReceived('from a (b [192.0.2.1] by mx.example with ESMTP id 1; Thu, 6 Mar 2025 10:00:00 +0000');
+    const hop = parseReceived(
+      'from a (b [192.0.2.1] by mx.example with ESMTP id 1; Thu, 6 Mar 2025 10:00:00 +0000',
+    );
     expect(hop).toMatchObject({ by: 'mx.example', with: 'ESMTP', id: '1' });
     expect(hop.date?.iso).toBe('2025-03-06T10:00:00Z');
   });

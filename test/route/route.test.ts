@@ -38,7 +38,9 @@ describe('route', () => {
   });
 
   test('one dated hop: no total, no slowest hop', () => {
-    const analysis = analyzeMessage(field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'));
+    const analysis = analyzeMessage(
+      field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
     expect(analysis).toMatchObject({ totalSeconds: null, slowestHop: null, positiveSeconds: null });
   });
 
@@ -76,7 +78,18 @@ describe('route', () => {
   test('every contract key is present, absent values are null, and the result is plain JSON', () => {
     const analysis = analyzeMessage('Received: ;\nReceived: by x\n');
     for (const hop of analysis.hops) {
-      for (const key of ['from', 'fromRdns', 'fromIp', 'by', 'with', 'tls', 'id', 'for', 'timestamp', 'delaySeconds']) {
+      for (const key of [
+        'from',
+        'fromRdns',
+        'fromIp',
+        'by',
+        'with',
+        'tls',
+        'id',
+        'for',
+        'timestamp',
+        'delaySeconds',
+      ]) {
         expect(hop).toHaveProperty(key);
         expect(hop[key as keyof typeof hop]).not.toBeUndefined();
       }

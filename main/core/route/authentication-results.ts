@@ -67,9 +67,9 @@ function resultsFrom(
   base: Omit<AuthenticationResult, 'method' | 'result' | 'reason' | 'comment' | 'properties'>,
 ): AuthenticationResult[] {
   const results: AuthenticationResult[] = [];
-  let current: AuthenticationResult | null = null;
   for (const segment of segments) {
-    current = null;
+    // each ";" starts a new resinfo
+    let current: AuthenticationResult | null = null;
     for (const atom of segment) {
       const eq = atom.text.indexOf('=');
       if (eq <= 0) {
@@ -107,7 +107,10 @@ function resultsFrom(
   return results;
 }
 
-export function parseAuthenticationResults(value: string, fieldIndex: number): AuthenticationResult[] {
+export function parseAuthenticationResults(
+  value: string,
+  fieldIndex: number,
+): AuthenticationResult[] {
   const segments = atomsBySegment(lexStructured(value));
   const head = segments[0]?.[0];
   // RFC 8601 §2.2 puts the authserv-id first; a field that starts with a result has none

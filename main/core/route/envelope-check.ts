@@ -39,7 +39,9 @@ export function compareEnvelope(
         (mailFrom === ''
           ? 'The envelope sender (MAIL FROM) is empty, as for a bounce'
           : `The envelope sender (MAIL FROM) is ${mailFrom}`) +
-        (claimed ? `, but the header says the message is from ${claimed}.` : ', and the message has no From address.'),
+        (claimed
+          ? `, but the header says the message is from ${claimed}.`
+          : ', and the message has no From address.'),
     });
   }
   if (mailFromMatchesReturnPath === false) {

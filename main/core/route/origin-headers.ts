@@ -43,10 +43,11 @@ export function originHeaders(fields: readonly HeaderField[]): OriginHeaders {
   const originatingIp = firstValue(fields, 'X-Originating-IP');
   return {
     // `Return-Path: <>` is the null sender of a bounce (RFC 5321 §4.5.5)
-    returnPath: returnPath === null ? null : /^<\s*>$/.test(returnPath) ? '' : firstAddress(returnPath),
+    returnPath:
+      returnPath === null ? null : /^<\s*>$/.test(returnPath) ? '' : firstAddress(returnPath),
     messageIdDomain: messageId === null ? null : messageIdDomain(messageId),
     dkimSignatures: fieldsNamed(fields, 'DKIM-Signature').map((f) => parseDkimSignature(f.value)),
-    xOriginatingIp: originatingIp === null ? null : normalizeIp(originatingIp) ?? originatingIp,
+    xOriginatingIp: originatingIp === null ? null : (normalizeIp(originatingIp) ?? originatingIp),
     xMailer: firstValue(fields, 'X-Mailer') || null,
     userAgent: firstValue(fields, 'User-Agent') || null,
   };

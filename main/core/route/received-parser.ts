@@ -31,15 +31,7 @@ export interface ParsedReceived {
 }
 
 type Keyword =
-  | 'from'
-  | 'by'
-  | 'via'
-  | 'with'
-  | 'id'
-  | 'for'
-  | 'envelope-from'
-  | 'envelope-sender'
-  | 'tls';
+  'from' | 'by' | 'via' | 'with' | 'id' | 'for' | 'envelope-from' | 'envelope-sender' | 'tls';
 
 // `envelope-from` is Haraka's bare clause; `tls CIPHER` is Exim's and Haraka's.
 const keywords = new Set<string>([
@@ -192,7 +184,12 @@ function clientFacts(tokens: readonly Token[]): ClientFacts {
       if (exim && facts.helo === null) {
         // Exim writes a literal HELO as `helo=[192.0.2.1]`, which lexes as two tokens
         facts.helo = exim[1] || (next && !next.spaceBefore ? next.text : null);
-      } else if (index === 0 && /^(?:HELO|EHLO)$/i.test(token.text) && next && facts.helo === null) {
+      } else if (
+        index === 0 &&
+        /^(?:HELO|EHLO)$/i.test(token.text) &&
+        next &&
+        facts.helo === null
+      ) {
         facts.helo = next.text;
       }
     });
@@ -274,11 +271,16 @@ interface TlsFacts {
  * Sendmail/Gmail/Microsoft `version=TLS…`, Exchange `(TLS)`, Exim `(TLS1.3) tls CIPHER` and legacy
  * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`.
  */
-function tlsFacts(protocol: string | null, clauses: readonly Clause[], comments: string[]): TlsFacts {
+function tlsFacts(
+  protocol: string | null,
+  clauses: readonly Clause[],
+  comments: string[],
+): TlsFacts {
   let version: string | null = null;
   let cipher: string | null = null;
   let marker = false;
   for (const comment of comments) {
+    if (!/tls|ssl|encrypt|cipher/i.test(comment)) continue;
     const text = comment.trim();
     const postfix = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i.exec(text);
     const keyed = /\bversion=((?:TLS|SSL)v?[\w.]*)/i.exec(text);

@@ -178,7 +178,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     });
   });
 
-  const total = dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;
+  const total =
+    dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;
   return {
     hops,
     totalSeconds: total,

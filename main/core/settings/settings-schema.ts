@@ -3,6 +3,7 @@
 // string from the command line becomes a value, so a bad value is always reported under the
 // name the user actually typed.
 import { hostname as osHostname } from 'node:os';
+import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 
 export interface ListenAddress {
   host: string;
@@ -10,6 +11,9 @@ export interface ListenAddress {
 }
 
 export type ApiCompat = 'mailpit' | 'mailhog';
+
+/** `capture` and `relay` are presets of the routing rules; `rules` uses the user's rules. */
+export type RelayMode = 'capture' | 'relay' | 'rules';
 
 export interface Settings {
   smtp: ListenAddress;
@@ -33,6 +37,24 @@ export interface Settings {
   reverseDnsTimeoutMs: number;
   /** Whose meaning `GET/DELETE /api/v1/messages` takes: the two APIs clash on that path. */
   apiCompat: ApiCompat;
+  mode: RelayMode;
+  /** Simultaneous connections to the upstream (Postfix: 2 per destination is gentle). */
+  relayConnections: number;
+  /** Minutes to wait after each failed attempt, then `retryThenEveryMinutes`. */
+  retryMinutes: number[];
+  retryThenEveryMinutes: number;
+  /** How long a recipient is retried before it expires. */
+  lifetimeHours: number;
+  /** Upstream rate limits in messages; 0 is no limit. */
+  rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
+  /** Send RFC 3464 failure reports to the envelope sender (they are always captured locally). */
+  dsn: boolean;
+  /** Days relayed mail is kept after its last recipient reached a final state. */
+  relayRetentionDays: number;
+  /** The smart host; null until configured. */
+  relay: UpstreamSettings | null;
+  /** The routing rules of mode "rules", as written in the settings file. */
+  rules: unknown[];
 }
 
 export class SettingsError extends Error {
@@ -97,6 +119,38 @@ function parseNonEmptyPath(raw: unknown): string | undefined {
 
 function parseApiCompat(raw: unknown): ApiCompat | undefined {
   return raw === 'mailpit' || raw === 'mailhog' ? raw : undefined;
+}
+
+function parseMode(raw: unknown): RelayMode | undefined {
+  return raw === 'capture' || raw === 'relay' || raw === 'rules' ? raw : undefined;
+}
+
+function parseBoolean(raw: unknown): boolean | undefined {
+  if (typeof raw === 'boolean') return raw;
+  if (raw === 'true' || raw === '1' || raw === 'yes') return true;
+  if (raw === 'false' || raw === '0' || raw === 'no') return false;
+  return undefined;
+}
+
+function parseMinuteList(raw: unknown): number[] | undefined {
+  const list = typeof raw === 'string' ? raw.split(',').map((x) => x.trim()) : raw;
+  if (!Array.isArray(list) || list.length === 0 || list.length > 50) return undefined;
+  const minutes = list.map((x) => parseCount(1, 7 * 24 * 60)(x));
+  return minutes.every((m) => m !== undefined) ? (minutes as number[]) : undefined;
+}
+
+function parseRateLimit(raw: unknown): Settings['rateLimit'] | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined;
+  const known = ['perSecond', 'perMinute', 'perHour', 'perDay'] as const;
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.some(([k]) => !(known as readonly string[]).includes(k))) return undefined;
+  const out = { perSecond: 0, perMinute: 0, perHour: 0, perDay: 0 };
+  for (const [k, v] of entries) {
+    const n = parseCount(0, 10_000_000)(v);
+    if (n === undefined) return undefined;
+    out[k as (typeof known)[number]] = n;
+  }
+  return out;
 }
 
 export const settingFields = [
@@ -177,7 +231,72 @@ export const settingFields = [
     allowed: '"mailpit" or "mailhog"',
     parse: parseApiCompat,
   }),
+  field({
+    key: 'mode',
+    flag: '--mode',
+    env: 'RELAYDESK_MODE',
+    allowed: '"capture" (keep all mail), "relay" (send all mail on) or "rules" (the routing rules)',
+    parse: parseMode,
+  }),
+  field({
+    key: 'relayConnections',
+    flag: '--relay-connections',
+    env: 'RELAYDESK_RELAY_CONNECTIONS',
+    allowed: 'a whole number of connections from 1 to 5',
+    parse: parseCount(1, 5),
+  }),
+  field({
+    key: 'retryMinutes',
+    flag: '--retry-minutes',
+    env: 'RELAYDESK_RETRY_MINUTES',
+    allowed: 'a comma-separated list of minutes, e.g. 1,5,10,20,40',
+    parse: parseMinuteList,
+  }),
+  field({
+    key: 'retryThenEveryMinutes',
+    flag: '--retry-then-every-minutes',
+    env: 'RELAYDESK_RETRY_THEN_EVERY_MINUTES',
+    allowed: 'a whole number of minutes from 1 to 10080',
+    parse: parseCount(1, 7 * 24 * 60),
+  }),
+  field({
+    key: 'lifetimeHours',
+    flag: '--lifetime-hours',
+    env: 'RELAYDESK_LIFETIME_HOURS',
+    allowed: 'a whole number of hours from 0 (one attempt) to 8760',
+    parse: parseCount(0, 8760),
+  }),
+  field({
+    key: 'rateLimit',
+    flag: '--rate-limit',
+    env: 'RELAYDESK_RATE_LIMIT',
+    allowed:
+      'an object such as {"perMinute": 60, "perDay": 2000} (perSecond, perMinute, perHour, perDay)',
+    parse: (raw) => parseRateLimit(typeof raw === 'string' ? safeJson(raw) : raw),
+  }),
+  field({
+    key: 'dsn',
+    flag: '--dsn',
+    env: 'RELAYDESK_DSN',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'relayRetentionDays',
+    flag: '--relay-retention-days',
+    env: 'RELAYDESK_RELAY_RETENTION_DAYS',
+    allowed: 'a whole number of days from 0 to 3650',
+    parse: parseCount(0, 3650),
+  }),
 ] as const;
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
 
 export type SettingField = (typeof settingFields)[number];
 
@@ -194,6 +313,16 @@ export function defaultSettings(dataDir: string): Settings {
     greetingDelayMs: 100,
     reverseDnsTimeoutMs: 1000,
     apiCompat: 'mailpit',
+    mode: 'capture',
+    relayConnections: 2,
+    retryMinutes: [1, 5, 10, 20, 40],
+    retryThenEveryMinutes: 60,
+    lifetimeHours: 72,
+    rateLimit: { perSecond: 0, perMinute: 0, perHour: 0, perDay: 0 },
+    dsn: false,
+    relayRetentionDays: 7,
+    relay: null,
+    rules: [],
   };
 }
 

@@ -11,6 +11,10 @@ import {
   SettingsError,
   type Settings,
 } from './settings-schema.js';
+import { resolveRelaySettings } from './relay-settings.js';
+
+/** Settings-file keys that hold structures rather than one value. */
+const structuredKeys = new Set(['relay', 'rules']);
 
 /** The folder Electron's `app.getPath('userData')` gives, so desktop and headless share data. */
 export function defaultDataDir(
@@ -66,11 +70,23 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const env = input.env ?? process.env;
   const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
 
+  let relayFromFile: unknown;
   if (input.configFile) {
     for (const [key, raw] of Object.entries(readSettingsFile(input.configFile))) {
+      if (key === 'relay') {
+        relayFromFile = raw;
+        continue;
+      }
+      if (key === 'rules') {
+        if (!Array.isArray(raw)) {
+          throw new SettingsError('"rules" in the settings file must be a list of rules');
+        }
+        merged.rules = raw;
+        continue;
+      }
       const spec = fieldByKey(key);
       if (!spec) {
-        const known = settingFields.map((f) => f.key).join(', ');
+        const known = [...settingFields.map((f) => f.key), ...structuredKeys].join(', ');
         throw new SettingsError(
           `settings file ${JSON.stringify(input.configFile)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
         );
@@ -87,7 +103,13 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
     const raw = input.flags?.[spec.flag];
     if (raw !== undefined) merged[spec.key] = parseSettingValue(spec, raw, 'flag');
   }
-  for (const [key, raw] of Object.entries(input.overrides ?? {})) {
+  const overrides = { ...(input.overrides ?? {}) };
+  if ('relay' in overrides) relayFromFile = overrides.relay;
+  if ('rules' in overrides) merged.rules = overrides.rules;
+  delete overrides.relay;
+  delete overrides.rules;
+  merged.relay = resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env });
+  for (const [key, raw] of Object.entries(overrides)) {
     const spec = fieldByKey(key);
     if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);
     merged[key] = parseSettingValue(spec, raw, 'file');

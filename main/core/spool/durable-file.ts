@@ -6,6 +6,15 @@ import { dirname } from 'node:path';
 
 export const tempSuffix = '.tmp';
 
+// Each write gets its own temporary name: two writes of the same file at once (two updates of one
+// sidecar) must never share, and truncate, one temporary file.
+let tempCounter = 0;
+
+function tempPathFor(path: string): string {
+  tempCounter = (tempCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return `${path}.${process.pid}-${tempCounter.toString(36)}${tempSuffix}`;
+}
+
 async function writeAndSync(path: string, data: Uint8Array | string): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
@@ -36,7 +45,7 @@ export interface DurableWrite {
  * renames, which is why callers put the file that makes a message visible last.
  */
 export async function writeFilesDurably(files: DurableWrite[]): Promise<void> {
-  const temps = files.map((f) => `${f.path}.${process.pid}${tempSuffix}`);
+  const temps = files.map((f) => tempPathFor(f.path));
   try {
     await Promise.all(files.map((f, i) => writeAndSync(temps[i] as string, f.data)));
     for (const [i, f] of files.entries()) await rename(temps[i] as string, f.path);

@@ -3,7 +3,7 @@
 // makes a message exist, so a crash never lists half a message.
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { MessageRecord } from '../message-record.js';
 import { tempSuffix, writeFilesDurably } from './durable-file.js';
 import { isMessageId } from './message-id.js';
@@ -41,9 +41,34 @@ function isRecord(value: unknown, id: string): value is MessageRecord {
   );
 }
 
+/**
+ * Creates a folder and its missing parents. Node 20's `mkdir(…, {recursive: true})` never returns
+ * on a path under /proc (mkdir there answers ENOENT while the parent exists, and it retries
+ * forever), so a bad --data would hang the start instead of failing it; this walk cannot loop.
+ */
+async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(path)).isDirectory()) return;
+      throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+    }
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw err;
+    await makeFolder(parent);
+    await mkdir(path, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
+}
+
 export class Spool {
   readonly messagesDir: string;
   readonly quarantineDir: string;
+  /** The last pending write of each message, so writes of one message run in call order. */
+  private readonly writes = new Map<string, Promise<void>>();
 
   constructor(readonly dataDir: string) {
     this.messagesDir = join(dataDir, 'spool');
@@ -53,8 +78,8 @@ export class Spool {
   /** Creates the folders and proves they are writable, so a bad --data fails at start. */
   async open(): Promise<void> {
     try {
-      await mkdir(this.messagesDir, { recursive: true, mode: 0o700 });
-      await mkdir(this.quarantineDir, { recursive: true, mode: 0o700 });
+      await makeFolder(this.messagesDir);
+      await makeFolder(this.quarantineDir);
       await access(this.messagesDir, constants.W_OK);
       const probe = join(this.messagesDir, `.write-probe-${process.pid}`);
       await writeFilesDurably([{ path: probe, data: '' }]);

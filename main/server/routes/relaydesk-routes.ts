@@ -1,6 +1,8 @@
 // Relaydesk's own routes: what neither Mailpit nor MailHog offers.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { analyzeMessage } from '../../core/route/index.js';
+import { BadRequestError } from '../http-errors.js';
 
 /** The longest a /wait may hold a request open. */
 export const maxWaitSeconds = 300;
@@ -46,6 +48,44 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         });
       }
       return service.summary(record);
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/route',
+    {
+      schema: {
+        tags,
+        summary:
+          'The route: Received hops oldest first with delays, authentication results, envelope vs headers',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.route(req.params.id),
+  );
+
+  app.post<{ Body: Buffer | { headers?: string } | undefined }>(
+    '/api/v1/analyze',
+    {
+      schema: {
+        tags,
+        summary:
+          'Analyse pasted headers or a whole .eml (text/plain or message/rfc822 body, or JSON {headers}); nothing is stored',
+      },
+    },
+    async (req) => {
+      const body = req.body;
+      const text = Buffer.isBuffer(body)
+        ? body
+        : typeof body?.headers === 'string'
+          ? body.headers
+          : null;
+      if (text === null || text.length === 0) {
+        throw new BadRequestError(
+          'body: give the headers or the whole message as text/plain (or JSON {"headers": "..."})',
+        );
+      }
+      return analyzeMessage(text, null);
     },
   );
 }

@@ -1,0 +1,38 @@
+// Sliding-window rate limits on messages sent to the upstream (per second/minute/hour/day), as
+// cloud relays impose them: going over earns 4xx replies or a suspended account.
+import type { Settings } from '../settings/settings-schema.js';
+
+const windows = [
+  ['perSecond', 1000],
+  ['perMinute', 60_000],
+  ['perHour', 3_600_000],
+  ['perDay', 86_400_000],
+] as const;
+
+export class RateLimiter {
+  /** Start times of recent transactions, oldest first; kept for the longest window in use. */
+  private sent: number[] = [];
+
+  constructor(private readonly limits: Settings['rateLimit']) {}
+
+  /** How long to wait before another transaction may start; 0 when it may start now. */
+  waitMs(now: number): number {
+    let wait = 0;
+    for (const [key, span] of windows) {
+      const limit = this.limits[key];
+      if (!limit) continue;
+      const inWindow = this.sent.filter((t) => t > now - span);
+      if (inWindow.length >= limit) {
+        const oldest = inWindow[inWindow.length - limit] as number;
+        wait = Math.max(wait, oldest + span - now);
+      }
+    }
+    return wait;
+  }
+
+  record(now: number): void {
+    this.sent.push(now);
+    const longest = Math.max(0, ...windows.filter(([k]) => this.limits[k]).map(([, span]) => span));
+    this.sent = this.sent.filter((t) => t > now - longest);
+  }
+}

@@ -1,0 +1,132 @@
+// The upstream smart host in the settings: the "relay" object of the settings file, overlaid by
+// the --relay-* flags and RELAYDESK_RELAY_* variables, then checked by the upstream schema so
+// every message names the field, the value and the fix. The password is taken from a file or
+// the environment only: a flag value would show in `ps` and shell history.
+import { readFileSync } from 'node:fs';
+import {
+  createUpstreamSettingsSchema,
+  describeSettingsError,
+  type UpstreamSettings,
+} from '../upstream/upstream-settings.js';
+import { SettingsError } from './settings-schema.js';
+
+export interface RelayFlag {
+  flag: string;
+  env: string;
+  allowed: string;
+}
+
+export const relayFlags: RelayFlag[] = [
+  {
+    flag: '--relay-host',
+    env: 'RELAYDESK_RELAY_HOST',
+    allowed: 'HOST:PORT of the smart host, e.g. smtp.example.com:587',
+  },
+  {
+    flag: '--relay-security',
+    env: 'RELAYDESK_RELAY_SECURITY',
+    allowed: '"starttls", "tls" or "none"',
+  },
+  { flag: '--relay-user', env: 'RELAYDESK_RELAY_USER', allowed: 'the SMTP AUTH user name' },
+  {
+    flag: '--relay-password-file',
+    env: 'RELAYDESK_RELAY_PASSWORD_FILE',
+    allowed: 'a file holding the password (or set RELAYDESK_RELAY_PASSWORD)',
+  },
+  {
+    flag: '--relay-ca',
+    env: 'RELAYDESK_RELAY_CA',
+    allowed: 'a PEM file with the CA that signed the upstream certificate',
+  },
+];
+
+function splitHostPort(raw: string, name: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:\s]+)):(\d{1,5})$/.exec(raw.trim());
+  const port = match ? Number(match[3]) : NaN;
+  if (!match || port < 1 || port > 65535) {
+    throw new SettingsError(
+      `${name}: ${JSON.stringify(raw)} is not valid; use HOST:PORT of the smart host, e.g. smtp.example.com:587`,
+    );
+  }
+  return { host: match[1] ?? (match[2] as string), port };
+}
+
+function readSecretFile(path: string, name: string): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new SettingsError(
+      `${name}: cannot read ${JSON.stringify(path)} (${code}); give a file that holds the password`,
+    );
+  }
+}
+
+export interface RelayInput {
+  /** The "relay" object of the settings file, if any. */
+  file: unknown;
+  flags: Record<string, string>;
+  env: NodeJS.ProcessEnv;
+}
+
+/** The upstream, or null when none is configured anywhere. */
+export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null {
+  const pick = (flag: RelayFlag): { value: string; name: string } | null => {
+    const fromFlag = input.flags[flag.flag];
+    if (fromFlag !== undefined) return { value: fromFlag, name: flag.flag };
+    const fromEnv = input.env[flag.env];
+    if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, name: flag.env };
+    return null;
+  };
+  const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag] = relayFlags as [
+    RelayFlag,
+    RelayFlag,
+    RelayFlag,
+    RelayFlag,
+    RelayFlag,
+  ];
+  const base: Record<string, unknown> =
+    typeof input.file === 'object' && input.file !== null && !Array.isArray(input.file)
+      ? { ...(input.file as Record<string, unknown>) }
+      : {};
+  if (input.file !== undefined && Object.keys(base).length === 0 && input.file !== null) {
+    throw new SettingsError(
+      '"relay" in the settings file must be an object such as {"host": "smtp.example.com", "port": 587}',
+    );
+  }
+  const host = pick(hostFlag);
+  if (host) Object.assign(base, splitHostPort(host.value, host.name));
+  const security = pick(securityFlag);
+  if (security) base.security = security.value;
+  const ca = pick(caFlag);
+  if (ca) base.caFile = ca.value;
+
+  const user = pick(userFlag);
+  const passwordFile = pick(passwordFileFlag);
+  const envPassword = input.env.RELAYDESK_RELAY_PASSWORD;
+  if (user || passwordFile || envPassword) {
+    const auth: Record<string, unknown> =
+      typeof base.auth === 'object' && base.auth !== null
+        ? { ...(base.auth as Record<string, unknown>) }
+        : {};
+    if (user) auth.user = user.value;
+    if (passwordFile) auth.password = readSecretFile(passwordFile.value, passwordFile.name);
+    else if (envPassword) auth.password = envPassword;
+    if (auth.user === undefined) {
+      throw new SettingsError(
+        'a relay password is set but no user; give --relay-user (or "relay.auth.user" in the settings file)',
+      );
+    }
+    if (auth.password === undefined && auth.accessToken === undefined) {
+      throw new SettingsError(
+        `relay user ${JSON.stringify(auth.user)} has no password; give --relay-password-file FILE or set RELAYDESK_RELAY_PASSWORD`,
+      );
+    }
+    base.auth = auth;
+  }
+  if (Object.keys(base).length === 0) return null;
+  const parsed = createUpstreamSettingsSchema('relay').safeParse(base);
+  if (!parsed.success)
+    throw new SettingsError(describeSettingsError(parsed.error).split('\n')[0] as string);
+  return parsed.data;
+}

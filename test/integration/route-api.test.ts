@@ -1,0 +1,69 @@
+// The route of a message through the API: for mail Relaydesk received, and for pasted headers.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { RouteAnalysis } from '../../main/core/route/index.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+beforeAll(async () => {
+  relay = await startTestRelaydesk({ hostname: 'relay.test' });
+});
+afterAll(async () => relay?.dispose());
+
+const earlierHops =
+  'Received: from mx.sender.example (mx.sender.example [192.0.2.20])\r\n' +
+  '\tby gateway.example (Postfix) with ESMTPS id 4ABC\r\n' +
+  '\tfor <bob@rcpt.example>; Sat, 28 Nov 2026 10:00:05 +0000\r\n' +
+  'Received: from app.sender.example ([198.51.100.7])\r\n' +
+  '\tby mx.sender.example with ESMTPA id 77; Sat, 28 Nov 2026 10:00:00 +0000\r\n';
+
+it('parses the Received chain of a captured message, with our own hop last', async () => {
+  const raw = Buffer.from(
+    `${earlierHops}From: ada@sender.example\r\nTo: bob@rcpt.example\r\nSubject: routed\r\n\r\nhi\r\n`,
+  );
+  const info = await relay
+    .transport()
+    .sendMail({
+      envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example', 'hidden@rcpt.example'] },
+      raw,
+    });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
+  expect(route.hops.map((h) => [h.from, h.by, h.with, h.tls])).toEqual([
+    ['app.sender.example', 'mx.sender.example', 'ESMTPA', false],
+    ['mx.sender.example', 'gateway.example', 'ESMTPS', true],
+    ['[127.0.0.1]', 'relay.test', 'ESMTP', false],
+  ]);
+  expect(route.hops[1]).toMatchObject({
+    fromIp: '192.0.2.20',
+    delaySeconds: 5,
+    id: '4ABC',
+    for: 'bob@rcpt.example',
+  });
+  expect(route.hops[2]?.id).toBe(id);
+  // the envelope had a recipient the headers do not show: a Bcc
+  expect(JSON.stringify(route.envelope)).toContain('hidden@rcpt.example');
+});
+
+it('analyses pasted headers without storing anything', async () => {
+  const before = await relay.api<{ total: number }>('/api/v1/messages');
+  const res = await relay.fetch('/api/v1/analyze', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: `${earlierHops}Subject: pasted\r\n`,
+  });
+  expect(res.status).toBe(200);
+  const route = (await res.json()) as RouteAnalysis;
+  expect(route.hops).toHaveLength(2);
+  expect(route.totalSeconds).toBe(5);
+  expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBe(before.total);
+});
+
+it('answers 400 for an empty analysis request', async () => {
+  const res = await relay.fetch('/api/v1/analyze', {
+    method: 'POST',
+    headers: { 'content-type': 'text/plain' },
+    body: '',
+  });
+  expect(res.status).toBe(400);
+  expect((await res.json()).error).toMatch(/^body: give the headers/);
+});
