@@ -26,25 +26,45 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
     help: { type: 'boolean' },
   };
   for (const f of settingFields) options[f.flag.slice(2)] = { type: 'string' };
+  const known = ['--config', ...settingFields.map((f) => f.flag)];
+  // `--max-messages -1`: parseArgs refuses a value that starts with a dash (it might be a flag)
+  // in three lines about `--max-messages=-XYZ`. None of our flags has a single dash, so it is the
+  // value, and the setting's own check then says what is allowed.
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    const next = args[i + 1];
+    if (known.includes(arg) && next !== undefined && /^-(?!-)./.test(next)) {
+      joined.push(`${arg}=${next}`);
+      i++;
+    } else joined.push(arg);
+  }
   let parsed;
   try {
-    parsed = parseArgs({ args, options, strict: true, allowPositionals: false });
+    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });
   } catch (err) {
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) {
       throw new UsageError(
-        `${unknown}: unknown flag; run \`relaydesk serve --help\` for the flags`,
+        `${unknown}: unknown flag; the flags are ${known.join(', ')} (\`relaydesk serve --help\` says what each takes)`,
       );
     }
-    const missing = /Option '(--[\w-]+)[^']*' argument missing/.exec(message)?.[1];
-    if (missing) throw new UsageError(`${missing}: needs a value`);
+    const missing = /Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(message)?.[1];
+    if (missing) {
+      const allowed =
+        settingFields.find((f) => f.flag === missing)?.allowed ??
+        'the path of a JSON settings file';
+      throw new UsageError(`${missing}: needs a value: ${allowed}`);
+    }
     const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];
-    if (positional)
+    if (positional) {
       throw new UsageError(
         `${positional}: unexpected argument; flags look like --smtp 127.0.0.1:1025`,
       );
-    throw new UsageError(message);
+    }
+    // anything else parseArgs says, on one line
+    throw new UsageError(message.replace(/\s*\n\s*/g, ' '));
   }
   if (parsed.values.help) {
     process.stdout.write(usage);
@@ -68,13 +88,18 @@ async function serve(args: string[]): Promise<void> {
   process.stdout.write(
     `Relaydesk is ready: SMTP on ${running.smtp.host}:${running.smtp.port}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
   );
+  // A second signal changes nothing: under `npm start` one Ctrl-C reaches us twice (from the
+  // terminal and from npm), and the messages in flight must still be finished.
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
     running.close().then(
-      () => process.exit(0),
+      () => {
+        process.stdout.write('Relaydesk stopped\n');
+        process.exit(0);
+      },
       (err: Error) => {
         process.stderr.write(`relaydesk: error while stopping: ${err.message}\n`);
         process.exit(1);

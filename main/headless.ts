@@ -1,6 +1,7 @@
 // Starts Relaydesk without Electron: the relay and the HTTP API + UI. The desktop app runs the
 // same thing behind its window, and the tests start it this way.
 import type { AddressInfo } from 'node:net';
+import type { DeliverFunction } from './core/queue/delivery-queue.js';
 import { RelayService } from './core/relay-service.js';
 import { resolveSettings } from './core/settings/settings-sources.js';
 import type { ListenAddress, Settings } from './core/settings/settings-schema.js';
@@ -17,6 +18,9 @@ export interface StartOptions {
   resolved?: Settings;
   rendererDir?: string;
   log?: (line: string) => void;
+  /** Injectable clock and upstream client, for tests (see RelayServiceOptions). */
+  now?: () => number;
+  deliver?: DeliverFunction;
 }
 
 export interface RunningRelaydesk {
@@ -44,7 +48,11 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
       },
       overrides: options.settings,
     });
-  const service = new RelayService({ settings });
+  const service = new RelayService({
+    settings,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.deliver ? { deliver: options.deliver } : {}),
+  });
   if (options.log) service.on('log', options.log);
 
   const { smtp } = await service.start();

@@ -4,7 +4,11 @@ import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
-import { fieldByKey, parseSettingValue, type ListenAddress } from '../core/settings/settings-schema.js';
+import {
+  fieldByKey,
+  parseSettingValue,
+  type ListenAddress,
+} from '../core/settings/settings-schema.js';
 
 // Exit codes of sendmail(1) (sysexits.h), which callers such as cron check.
 const exUsage = 64;
@@ -31,7 +35,8 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     if (arg === '-t') readRecipientsFromHeaders = true;
     else if (arg === '-f' || arg === '-r') from = args[++i] ?? '';
     else if (/^-[fr]./.test(arg)) from = arg.slice(2);
-    else if (arg === '--smtp') smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
+    else if (arg === '--smtp')
+      smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
     else if (arg === '-F' || arg === '-o' || arg === '-O' || arg === '-B' || arg === '-N') i++;
     else if (arg === '--') {
       recipients.push(...args.slice(i + 1).filter(Boolean));
@@ -39,7 +44,13 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     }
     // -i, -oi, -odi, -oem, -v… change nothing for a relay that reads to end of input
     else if (arg.startsWith('-')) continue;
-    else recipients.push(...arg.split(',').map((a) => a.trim()).filter(Boolean));
+    else
+      recipients.push(
+        ...arg
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
+      );
   }
   if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
   return { readRecipientsFromHeaders, from, recipients, smtp };
@@ -60,7 +71,10 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
   const bodyStart = bodyOffset(raw);
   const head = raw.subarray(0, bodyStart).toString('utf8');
   const withoutBcc = head.replace(/^bcc:.*(?:\r?\n[ \t].*)*\r?\n/gim, '');
-  return { recipients, message: Buffer.concat([Buffer.from(withoutBcc, 'utf8'), raw.subarray(bodyStart)]) };
+  return {
+    recipients,
+    message: Buffer.concat([Buffer.from(withoutBcc, 'utf8'), raw.subarray(bodyStart)]),
+  };
 }
 
 async function readStdin(): Promise<Buffer> {

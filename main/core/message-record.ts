@@ -1,10 +1,6 @@
 // What the spool keeps about one message besides its raw bytes (the JSON sidecar), and what the
 // in-memory index holds for the list and for search.
-import type {
-  Envelope,
-  MailAddress,
-  RecipientDeliveryView,
-} from '../../preload/api-contract.js';
+import type { Envelope, MailAddress, RecipientDeliveryView } from '../../preload/api-contract.js';
 
 export type { Envelope, MailAddress };
 

@@ -1,8 +1,39 @@
 // RelayService: the one facade over the relay. The HTTP routes, the WebSocket and (in the desktop
 // app) the IPC handlers are thin adapters over these methods and events; none holds logic.
 import { EventEmitter } from 'node:events';
-import type { MessageDetail, MessageSummary, RelaydeskEvent } from '../../preload/api-contract.js';
-import { SmtpListener, type AcceptedMessage } from './listener/smtp-listener.js';
+import type {
+  MessageDelivery,
+  MessageDetail,
+  MessageSummary,
+  RecipientState,
+  RelaydeskEvent,
+} from '../../preload/api-contract.js';
+import { appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  SmtpListener,
+  type AcceptedMessage,
+  type RecipientRefusal,
+} from './listener/smtp-listener.js';
+import { planDelivery, isRelayed } from './queue/delivery-plan.js';
+import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
+import { buildDsn } from './queue/dsn.js';
+import { messageStatus, settledAt } from './queue/recipient-state.js';
+import {
+  applyRedirect,
+  explainRoute,
+  modeRules,
+  routeEnvelope,
+  routeRecipient,
+  type RouteExplanation,
+  type RoutingRule,
+} from './routing/index.js';
+import { deliverToUpstream } from './upstream/delivery-attempt.js';
+import { testUpstream, type ConnectionTestResult } from './upstream/connection-test.js';
+import {
+  createUpstreamSettingsSchema,
+  describeSettingsError,
+} from './upstream/upstream-settings.js';
 import { MessageIndex } from './index/message-index.js';
 import { headerMap } from './message/header-fields.js';
 import type { MessageRecord } from './message-record.js';
@@ -13,12 +44,17 @@ import { analyzeMessage, type RouteAnalysis } from './route/index.js';
 import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
+import { newMessageId } from './spool/message-id.js';
 
 export const relaydeskVersion = '0.1.0';
-export const defaultMailbox = 'inbox';
 
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
+}
+
+/** Settings given to a call (not the saved ones) are not valid; the message says which and why. */
+export class SettingsInputError extends Error {
+  override name = 'SettingsInputError';
 }
 
 export interface RuntimeStats {
@@ -35,9 +71,14 @@ interface ServiceEvents {
 
 export interface RelayServiceOptions {
   settings: Settings;
-  /** Injectable clock for retention tests. */
+  /** Injectable clock, for retention and queue tests that must not wait in real time. */
   now?: () => number;
+  /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
+  deliver?: DeliverFunction;
 }
+
+/** How many recent relay log lines the API can show. */
+const relayLogMemory = 1000;
 
 export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
@@ -52,6 +93,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   httpListenAddress: ListenAddress | null = null;
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
+  readonly queue: DeliveryQueue;
+  private readonly rules: RoutingRule[];
+  readonly relayLog: string[] = [];
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -59,10 +103,63 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
+    this.rules = modeRules(this.settings.mode, this.settings.rules);
     this.listener = new SmtpListener(this.settings, {
       accept: (message) => this.accept(message),
+      checkRecipient: (input) => this.checkRecipient(input),
       log: (line) => this.log(line),
     });
+    this.queue = new DeliveryQueue({
+      settings: this.settings,
+      store: {
+        records: () => this.index.oldestFirst(),
+        get: (id) => this.index.get(id),
+        save: (record) => this.spool.update(record),
+        raw: (id) => this.spool.readRaw(id),
+        redirectBody: (raw, originals) => applyRedirect(raw, originals),
+      },
+      deliver: options.deliver ?? deliverToUpstream,
+      now: this.now,
+      publish: (event) => this.publish(event),
+      log: (line) => this.logRelay(line),
+      onFailed: (record, failed) =>
+        void this.reportFailure(
+          record.id,
+          failed.map((r) => r.address),
+        ),
+    });
+  }
+
+  private logRelay(line: string): void {
+    this.relayLog.push(line);
+    if (this.relayLog.length > relayLogMemory) this.relayLog.shift();
+    this.log(line);
+    void appendFile(
+      join(this.settings.dataDir, 'relay.log'),
+      `${new Date(this.now()).toISOString()} ${line}\n`,
+    ).catch((err: Error) => this.log(`relay.log: ${err.message}`));
+  }
+
+  private checkRecipient(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): RecipientRefusal | null {
+    const decision = routeRecipient(this.rules, input);
+    if (decision.action.type !== 'reject') return null;
+    return {
+      code: decision.action.code,
+      message: `${decision.action.enhanced} ${decision.action.text}`,
+    };
+  }
+
+  /** Which rule decides for an address, and why (the "test this address" call). */
+  explainRoute(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): RouteExplanation {
+    return explainRoute(this.rules, input);
   }
 
   private log(line: string): void {
@@ -81,8 +178,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     for (const q of loaded.quarantined)
       this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
     this.index.load(loaded.records);
+    await this.queue.recover();
     await this.applyRetention();
     this.smtpAddress = await this.listener.start();
+    this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
     this.retentionTimer.unref();
     return { smtp: this.smtpAddress };
@@ -92,6 +191,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
     await this.listener.close();
+    await this.queue.stop();
     await this.parser.close();
   }
 
@@ -103,9 +203,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const summary = await this.parser.summarize(message.raw);
     if (summary.parseError)
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
+    const decisions = routeEnvelope(this.rules, {
+      mailFrom: message.envelope.mailFrom,
+      rcptTo: message.envelope.rcptTo,
+      user: message.envelope.user,
+    });
+    const plan = planDelivery(decisions, message.receivedAt);
     const record: MessageRecord = {
       id: message.id,
-      mailbox: defaultMailbox,
+      mailbox: plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
       size: message.raw.length,
       read: false,
@@ -113,6 +219,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       envelope: message.envelope,
       summary,
       notes: message.notes,
+      ...(plan.delivery ? { delivery: plan.delivery } : {}),
     };
     await this.spool.store(record, message.raw);
     this.index.add(record);
@@ -124,8 +231,91 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     );
     this.publish({ Type: 'new', Data: toMessageSummary(record) });
     this.publishStats();
+    if (record.delivery) this.queue.kick();
     // pruning is not part of accepting: a slow disk must not hold the 250
     setImmediate(() => void this.applyRetention());
+  }
+
+  /** Stores a message Relaydesk itself wrote (a DSN): captured, and relayed when `relayTo`. */
+  private async storeOwnMessage(
+    raw: Buffer,
+    mailbox: string,
+    relayTo: string | null,
+  ): Promise<string> {
+    const receivedAt = new Date(this.now());
+    const id = newMessageId(receivedAt.getTime());
+    const summary = await this.parser.summarize(raw);
+    const envelope = {
+      mailFrom: '',
+      rcptTo: relayTo ? [relayTo] : [],
+      clientIp: '127.0.0.1',
+      clientHostname: null,
+      helo: this.settings.hostname,
+      user: null,
+      tls: null,
+      smtpUtf8: false,
+      eightBitMime: false,
+    };
+    const record: MessageRecord = {
+      id,
+      mailbox,
+      receivedAt: receivedAt.toISOString(),
+      size: raw.length,
+      read: false,
+      tags: [],
+      envelope,
+      summary,
+      notes: [],
+      ...(relayTo
+        ? {
+            delivery: planDelivery(
+              [
+                {
+                  recipient: relayTo,
+                  action: { type: 'relay' },
+                  ruleIndex: null,
+                  ruleName: null,
+                  explanation: 'delivery status notification to the sender',
+                },
+              ],
+              receivedAt,
+            ).delivery,
+          }
+        : {}),
+    };
+    await this.spool.store(record, raw);
+    this.index.add(record);
+    this.publish({ Type: 'new', Data: toMessageSummary(record) });
+    this.publishStats();
+    if (record.delivery) this.queue.kick();
+    return id;
+  }
+
+  /**
+   * RFC 3464 report of recipients that failed for good. Off by default (the GUI shows failures);
+   * when on it goes to the envelope sender, never to the null sender (a DSN about a DSN could
+   * loop), and it is always captured so the user sees what was sent.
+   */
+  private async reportFailure(id: string, addresses: string[]): Promise<void> {
+    if (!this.settings.dsn) return;
+    const record = this.index.get(id);
+    if (!record?.delivery) return;
+    const failed = record.delivery.filter((r) => addresses.includes(r.address));
+    try {
+      const raw = await this.spool.readRaw(id);
+      const dsn = buildDsn({
+        record,
+        failed,
+        raw,
+        reportingHost: this.settings.hostname,
+        now: new Date(this.now()),
+      });
+      const sender = record.envelope.mailFrom;
+      const dsnId = await this.storeOwnMessage(dsn, 'dsn', sender === '' ? null : sender);
+      this.log(`${id}: sender non-delivery notification: ${dsnId}`);
+    } catch (err) {
+      this.log(`${id}: could not write a delivery status notification: ${(err as Error).message}`);
+    }
   }
 
   private publishStats(): void {
@@ -136,15 +326,79 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   async applyRetention(): Promise<void> {
-    const doomed = selectForPruning(this.index.oldestFirst(), this.index.size, {
+    // captured mail is pruned by count and age; relayed mail some days after it settled
+    const captured = [...this.index.oldestFirst()].filter((r) => !isRelayed(r));
+    const doomed = selectForPruning(captured, captured.length, {
       maxMessages: this.settings.maxMessages,
       maxAgeDays: this.settings.maxAgeDays,
       now: this.now(),
     });
+    const keepRelayedMs = this.settings.relayRetentionDays * 24 * 3_600_000;
+    for (const record of this.index.oldestFirst()) {
+      if (!isRelayed(record)) continue;
+      const settled = settledAt(record.delivery);
+      if (settled !== null && settled + keepRelayedMs <= this.now()) doomed.push(record.id);
+    }
     if (doomed.length > 0) {
       await this.deleteMessages(doomed);
-      this.log(`retention: pruned ${doomed.length} captured message(s)`);
+      this.log(`retention: pruned ${doomed.length} message(s)`);
     }
+  }
+
+  // --- relaying ------------------------------------------------------------------------------
+
+  delivery(id: string): MessageDelivery {
+    const record = this.record(id);
+    const recipients = (
+      record.delivery ??
+      record.envelope.rcptTo.map((address) => ({
+        address,
+        deliverTo: address,
+        state: 'captured' as const,
+        route: `captured into ${record.mailbox}`,
+        nextAttemptAt: null,
+        firstAttemptAt: null,
+        attempts: [],
+        history: [
+          {
+            state: 'captured' as const,
+            at: record.receivedAt,
+            reason: `captured into ${record.mailbox}`,
+          },
+        ],
+      }))
+    ).map(({ firstAttemptAt: _first, ...view }) => view);
+    return { ID: record.id, status: messageStatus(record.delivery), recipients };
+  }
+
+  /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
+  queued(state?: RecipientState): MessageRecord[] {
+    return [...this.index.oldestFirst()].filter((record) => {
+      if (!record.delivery) return false;
+      if (state) return record.delivery.some((r) => r.state === state);
+      return (
+        messageStatus(record.delivery) === 'queued' || messageStatus(record.delivery) === 'held'
+      );
+    });
+  }
+
+  /**
+   * Runs the connection test against the saved upstream, or against `candidate` settings
+   * (validated as the settings file would be). A successful test of the saved upstream lifts
+   * a pause.
+   */
+  async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
+    let endpoint = this.settings.relay;
+    if (candidate !== undefined) {
+      const parsed = createUpstreamSettingsSchema('relay').safeParse(candidate);
+      if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
+      endpoint = parsed.data;
+    }
+    if (!endpoint)
+      throw new SettingsInputError('no upstream is configured; give the relay settings to test');
+    const result = await testUpstream(endpoint);
+    if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
+    return result;
   }
 
   // --- queries -------------------------------------------------------------------------------

@@ -6,13 +6,20 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
-import { NotFoundError, relaydeskVersion, type RelayService } from '../core/relay-service.js';
+import {
+  NotFoundError,
+  relaydeskVersion,
+  SettingsInputError,
+  type RelayService,
+} from '../core/relay-service.js';
+import { QueueError } from '../core/queue/delivery-queue.js';
 import { SearchSyntaxError } from '../core/search/index.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError } from './http-errors.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
+import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 
 export interface HttpServerOptions {
@@ -68,7 +75,12 @@ export async function createHttpServer(
 
   app.setErrorHandler((err: FastifyError | Error, _req, reply) => {
     if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
-    if (err instanceof SearchSyntaxError || err instanceof BadRequestError) {
+    if (
+      err instanceof SearchSyntaxError ||
+      err instanceof BadRequestError ||
+      err instanceof QueueError ||
+      err instanceof SettingsInputError
+    ) {
       return reply.code(400).send({ error: err.message });
     }
     const status = (err as FastifyError).statusCode;
@@ -107,6 +119,7 @@ export async function createHttpServer(
   registerMailpitRoutes(app, service);
   registerMailhogRoutes(app, service);
   registerRelaydeskRoutes(app, service);
+  registerQueueRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

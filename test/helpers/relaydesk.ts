@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
+import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
 
 export interface TestRelaydesk extends RunningRelaydesk {
   dataDir: string;
@@ -24,6 +24,7 @@ export async function makeDataDir(): Promise<string> {
 export async function startTestRelaydesk(
   settings: Record<string, unknown> = {},
   dataDir?: string,
+  extra: Pick<StartOptions, 'now' | 'deliver'> = {},
 ): Promise<TestRelaydesk> {
   const dir = dataDir ?? (await makeDataDir());
   const running = await startRelaydesk({
@@ -31,6 +32,7 @@ export async function startTestRelaydesk(
     http: '127.0.0.1:0',
     dataDir: dir,
     settings,
+    ...extra,
   });
   const base = `http://127.0.0.1:${running.http.port}`;
   const transports: Transporter[] = [];

@@ -97,6 +97,8 @@ export interface UpstreamServerOptions {
   /** Advertise SMTPUTF8 (default true). */
   smtpUtf8?: boolean;
   failures?: FailureInjection;
+  /** A fixed port (e.g. to bring an upstream "back" where it was); default a free one. */
+  port?: number;
 }
 
 export interface RunningUpstream {
@@ -199,7 +201,7 @@ export async function startUpstreamServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.server.address() as AddressInfo;
 

@@ -20,12 +20,10 @@ it('parses the Received chain of a captured message, with our own hop last', asy
   const raw = Buffer.from(
     `${earlierHops}From: ada@sender.example\r\nTo: bob@rcpt.example\r\nSubject: routed\r\n\r\nhi\r\n`,
   );
-  const info = await relay
-    .transport()
-    .sendMail({
-      envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example', 'hidden@rcpt.example'] },
-      raw,
-    });
+  const info = await relay.transport().sendMail({
+    envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example', 'hidden@rcpt.example'] },
+    raw,
+  });
   const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
   const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
   expect(route.hops.map((h) => [h.from, h.by, h.with, h.tls])).toEqual([

@@ -30,9 +30,21 @@ export interface AcceptedMessage {
   notes: string[];
 }
 
+export interface RecipientRefusal {
+  code: number;
+  /** The reply text, starting with its enhanced status code. */
+  message: string;
+}
+
 export interface ListenerEvents {
   /** Stores the message durably; the client gets 250 only when this resolves. */
   accept(message: AcceptedMessage): Promise<void>;
+  /** Asked at RCPT TO: a refusal is sent to the client, null accepts the recipient. */
+  checkRecipient?(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): RecipientRefusal | null;
   log(line: string): void;
 }
 
@@ -188,7 +200,7 @@ export class SmtpListener {
           response?: SMTPServerAuthenticationResponse,
         ) => void,
       ) => callback(null, { user: auth.username ?? '' }),
-      onRcptTo: (_address, session, callback) => {
+      onRcptTo: (address, session, callback) => {
         if (session.envelope.rcptTo.length >= settings.maxRecipients) {
           callback(
             new SmtpReply(
@@ -196,6 +208,17 @@ export class SmtpListener {
               `4.5.3 Too many recipients (at most ${settings.maxRecipients} per message)`,
             ),
           );
+          return;
+        }
+        const mailFrom = session.envelope.mailFrom;
+        const user = session.user as unknown;
+        const refusal = this.events.checkRecipient?.({
+          recipient: address.address,
+          sender: mailFrom ? mailFrom.address : '',
+          user: typeof user === 'string' ? user : null,
+        });
+        if (refusal) {
+          callback(new SmtpReply(refusal.code, refusal.message));
           return;
         }
         callback();

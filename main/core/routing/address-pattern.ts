@@ -6,7 +6,8 @@
 //   everything, `@` and `.` included, because a shell-like rule ("`*` stops at `.`") would make
 //   `*.staging.example` miss `qa@app.staging.example`, which is what people mean by it. A glob is
 //   matched against the whole value and case-insensitively: domains are case-insensitive, and
-//   nobody routes `QA@` apart from `qa@` on a test relay. There are no character classes or
+//   nobody routes `QA@` apart from `qa@` on a test relay. `*` alone also matches the null sender
+//   (`<>`, an empty string). There are no character classes or
 //   escapes, so an address with a literal `*` or `?` needs a regex.
 // - A regex written `/…/flags` (smtp4dev and Mailpit accept regexes too). It follows JavaScript
 //   semantics exactly: it is searched, not anchored (`/example\.com/` also matches
@@ -16,7 +17,7 @@
 //
 // Patterns are compiled once, when the settings are loaded; a bad one is a settings error.
 
-import { CONTROL_CHARACTERS } from './settings-messages.js';
+import { CONTROL_CHARACTERS } from './quoted-text.js';
 
 export interface AddressPattern {
   /** The pattern as the user wrote it, for explanations and for saving the settings back. */

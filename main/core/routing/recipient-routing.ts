@@ -7,6 +7,7 @@
 import type { Envelope } from '../../../preload/api-contract.js';
 import { matchesPattern, type AddressPattern } from './address-pattern.js';
 import { DEFAULT_MAILBOX, describeAction, type RoutingAction } from './routing-action.js';
+import { quoted } from './quoted-text.js';
 import type { MatchKey, RoutingRule } from './routing-rules.js';
 
 export interface RouteInput {
@@ -51,6 +52,10 @@ const CONDITIONS: readonly { key: MatchKey; label: string }[] = [
   { key: 'user', label: 'SMTP user' },
 ];
 
+// Bare in a sentence only without spaces, quotes or controls; `\s` covers U+2028 and U+2029.
+// eslint-disable-next-line no-control-regex -- control characters are what must be quoted
+const ORDINARY_VALUE = /^[^\s"\u0000-\u001f\u007f-\u009f]+$/;
+
 const MATCHES_EVERYTHING = 'it has no conditions, so it matches everything';
 
 /**
@@ -61,8 +66,7 @@ const MATCHES_EVERYTHING = 'it has no conditions, so it matches everything';
 function showValue(value: string): string {
   if (value === '') return '<>';
   const cut = value.length > 200 ? `${value.slice(0, 197)}…` : value;
-  // eslint-disable-next-line no-control-regex -- control characters are what must be quoted
-  return /^[^\s"\u0000-\u001f\u007f-\u009f]+$/.test(cut) ? cut : JSON.stringify(cut);
+  return ORDINARY_VALUE.test(cut) ? cut : quoted(cut);
 }
 
 function conditionReason(

@@ -2,7 +2,7 @@
 // to a fixed address (relay, but to a staging inbox instead of the real person), or reject it
 // at RCPT with an SMTP reply. The delivery code takes these as they are.
 import { z } from 'zod';
-import { CONTROL_CHARACTERS, fieldError, objectError, show } from './settings-messages.js';
+import { fieldError, objectError, show } from './settings-errors.js';
 
 /** Where captured mail goes when a rule names no mailbox. */
 export const DEFAULT_MAILBOX = 'inbox';
@@ -52,8 +52,9 @@ const REPLY_TEXT = /^[\x20-\x7e]{1,400}$/;
 export const DEFAULT_REJECT_TEXT = 'Recipient address rejected by routing rule';
 
 function mailboxSchema(field: string) {
-  return z.string({ error: fieldError(field, 'a mailbox name', MAILBOX_FIX) }).superRefine(
-    (name, ctx) => {
+  return z
+    .string({ error: fieldError(field, 'a mailbox name', MAILBOX_FIX) })
+    .superRefine((name, ctx) => {
       if (!MAILBOX_NAME.test(name)) {
         ctx.addIssue({
           code: 'custom',
@@ -65,8 +66,7 @@ function mailboxSchema(field: string) {
           message: `${field}: ${show(name)} is not a mailbox name; it needs a letter, digit, "-" or "_" (names made only of dots are reserved)`,
         });
       }
-    },
-  );
+    });
 }
 
 function captureSchema(at: string) {
@@ -186,7 +186,12 @@ function rejectSchema(at: string) {
           enhanced = value.enhanced;
         }
       }
-      return { type: 'reject', code: value.code, enhanced, text: value.text ?? DEFAULT_REJECT_TEXT };
+      return {
+        type: 'reject',
+        code: value.code,
+        enhanced,
+        text: value.text ?? DEFAULT_REJECT_TEXT,
+      };
     });
 }
 

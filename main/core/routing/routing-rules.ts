@@ -14,7 +14,8 @@ import {
   type RoutingAction,
   type RoutingActionInput,
 } from './routing-action.js';
-import { CONTROL_CHARACTERS, fieldError, objectError, show } from './settings-messages.js';
+import { CONTROL_CHARACTERS } from './quoted-text.js';
+import { fieldError, objectError, show } from './settings-errors.js';
 
 export interface RoutingMatch {
   recipient?: AddressPattern;

@@ -3,6 +3,7 @@
 // string from the command line becomes a value, so a bad value is always reported under the
 // name the user actually typed.
 import { hostname as osHostname } from 'node:os';
+import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 
 export interface ListenAddress {
@@ -53,8 +54,8 @@ export interface Settings {
   relayRetentionDays: number;
   /** The smart host; null until configured. */
   relay: UpstreamSettings | null;
-  /** The routing rules of mode "rules", as written in the settings file. */
-  rules: unknown[];
+  /** The routing rules of mode "rules". */
+  rules: RoutingRule[];
 }
 
 export class SettingsError extends Error {

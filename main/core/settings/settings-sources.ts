@@ -12,6 +12,7 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { resolveRelaySettings } from './relay-settings.js';
+import { modeRules, routingRulesSchema } from '../routing/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
 const structuredKeys = new Set(['relay', 'rules']);
@@ -78,9 +79,6 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
         continue;
       }
       if (key === 'rules') {
-        if (!Array.isArray(raw)) {
-          throw new SettingsError('"rules" in the settings file must be a list of rules');
-        }
         merged.rules = raw;
         continue;
       }
@@ -114,5 +112,23 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
     if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);
     merged[key] = parseSettingValue(spec, raw, 'file');
   }
-  return merged as unknown as Settings;
+  const rules = routingRulesSchema.safeParse(merged.rules);
+  if (!rules.success) {
+    throw new SettingsError(
+      rules.error.issues.map((issue) => issue.message)[0] ?? 'rules: not valid',
+    );
+  }
+  merged.rules = rules.data;
+  const settings = merged as unknown as Settings;
+  const needsUpstream = modeRules(settings.mode, settings.rules).some(
+    (rule) => rule.action.type === 'relay' || rule.action.type === 'redirect',
+  );
+  if (needsUpstream && !settings.relay) {
+    throw new SettingsError(
+      settings.mode === 'relay'
+        ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
+        : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file',
+    );
+  }
+  return settings;
 }

@@ -1,11 +1,12 @@
 // How routing settings errors are phrased: `<field path>: <value> is not <what>; <fix>`, the same
 // shape as the upstream settings (main/core/upstream/upstream-settings.ts), so the settings
 // screen, the headless config file and the CLI can show every message as is.
+import { quoted } from './quoted-text.js';
 
 /** A value as it appears in a message: JSON, so quotes, spaces and control characters show. */
 export function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? quoted(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
@@ -26,7 +27,3 @@ export function objectError(field: string, knownKeys: string, shape: string) {
         ? `${field} is missing; give ${shape}`
         : `${field} is not an object; give ${shape}`;
 }
-
-/** Control characters (C0, DEL, C1): never wanted in names, patterns or SMTP reply text. */
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-export const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f]/;

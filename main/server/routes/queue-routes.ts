@@ -1,0 +1,200 @@
+// The relay queue over HTTP: what waits and why, each recipient's delivery, the actions on
+// messages, the upstream connection test and the routing test.
+import type { FastifyInstance } from 'fastify';
+import type { RecipientState } from '../../../preload/api-contract.js';
+import { messageStatus } from '../../core/queue/recipient-state.js';
+import type { RelayService } from '../../core/relay-service.js';
+
+const recipientStates: RecipientState[] = [
+  'pending',
+  'sending',
+  'relayed',
+  'deferred',
+  'bounced',
+  'expired',
+  'held',
+  'cancelled',
+  'captured',
+];
+
+const idsBody = {
+  type: 'object',
+  properties: {
+    IDs: { type: 'array', items: { type: 'string' }, description: 'Message IDs' },
+    To: { type: 'array', items: { type: 'string' }, description: 'resend only: other recipients' },
+  },
+} as const;
+
+export function registerQueueRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Relay'];
+
+  app.get<{ Querystring: { state?: RecipientState } }>(
+    '/api/v1/queue',
+    {
+      schema: {
+        tags,
+        summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
+        querystring: {
+          type: 'object',
+          properties: { state: { type: 'string', enum: recipientStates } },
+        },
+      },
+    },
+    async (req) => ({
+      upstream: { configured: service.settings.relay !== null, paused: service.queue.paused },
+      messages: service.queued(req.query.state).map((record) => ({
+        ...service.summary(record),
+        status: messageStatus(record.delivery),
+        recipients: (record.delivery ?? []).map((r) => ({
+          address: r.address,
+          deliverTo: r.deliverTo,
+          state: r.state,
+          nextAttemptAt: r.nextAttemptAt,
+          attempts: r.attempts.length,
+          lastReply: r.attempts.at(-1)?.reply ?? null,
+          why: r.history.at(-1)?.reason ?? '',
+        })),
+      })),
+    }),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/delivery',
+    {
+      schema: {
+        tags,
+        summary: 'Delivery status of each recipient, with every attempt, reply and transcript',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.delivery(req.params.id),
+  );
+
+  app.post<{
+    Params: { action: 'hold' | 'release' | 'retry' | 'resend' };
+    Body: { IDs?: string[]; To?: string[] } | undefined;
+  }>(
+    '/api/v1/queue/:action',
+    {
+      schema: {
+        tags,
+        summary:
+          'hold, release, retry (without IDs: everything deferred) or resend (bounced, expired or captured; To for other recipients)',
+        params: {
+          type: 'object',
+          properties: { action: { type: 'string', enum: ['hold', 'release', 'retry', 'resend'] } },
+          required: ['action'],
+        },
+        body: { ...idsBody, nullable: true },
+      },
+    },
+    async (req) => {
+      const ids = req.body?.IDs ?? [];
+      for (const id of ids) service.record(id); // 404 for an unknown ID before anything changes
+      const { action } = req.params;
+      if (action === 'hold') return { IDs: await service.queue.hold(ids) };
+      if (action === 'release') return { IDs: await service.queue.release(ids) };
+      if (action === 'retry') {
+        return {
+          IDs: ids.length
+            ? await service.queue.retry(ids)
+            : await service.queue.retryAll('retry by hand'),
+        };
+      }
+      const to = req.body?.To && req.body.To.length > 0 ? req.body.To : null;
+      for (const id of ids) await service.queue.resend(service.record(id).id, to);
+      return { IDs: ids };
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { To?: string[] } | undefined }>(
+    '/api/v1/message/:id/release',
+    {
+      schema: {
+        tags: ['Mailpit'],
+        summary: "Mailpit's release: send the message on through the upstream, to `To`",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        body: {
+          type: 'object',
+          nullable: true,
+          properties: { To: { type: 'array', items: { type: 'string' }, minItems: 1 } },
+          required: ['To'],
+        },
+      },
+    },
+    async (req, reply) => {
+      await service.queue.resend(service.record(req.params.id).id, req.body?.To ?? null);
+      return reply.type('text/plain').send('ok');
+    },
+  );
+
+  app.post<{ Body: Record<string, unknown> | undefined }>(
+    '/api/v1/relay/test',
+    {
+      schema: {
+        tags,
+        summary:
+          'Test the upstream step by step (connect, greeting, EHLO, STARTTLS/TLS, certificate, AUTH); sends no mail. Body: other relay settings to test, or none for the saved ones',
+      },
+    },
+    async (req) =>
+      service.testRelay(req.body && Object.keys(req.body).length > 0 ? req.body : undefined),
+  );
+
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/v1/relay/log',
+    {
+      schema: {
+        tags,
+        summary: 'Recent relay log lines, one per attempt, in Postfix’s shape',
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+        },
+      },
+    },
+    async (req) => ({ lines: service.relayLog.slice(-req.query.limit) }),
+  );
+
+  app.post<{ Body: { recipient: string; sender?: string; user?: string | null } }>(
+    '/api/v1/routing/test',
+    {
+      schema: {
+        tags,
+        summary: 'Which routing rule decides for an address, and why',
+        body: {
+          type: 'object',
+          properties: {
+            recipient: { type: 'string', minLength: 1 },
+            sender: { type: 'string' },
+            user: { type: 'string', nullable: true },
+          },
+          required: ['recipient'],
+        },
+      },
+    },
+    async (req) =>
+      service.explainRoute({
+        recipient: req.body.recipient,
+        sender: req.body.sender ?? '',
+        user: req.body.user ?? null,
+      }),
+  );
+
+  app.get(
+    '/api/v1/mailboxes',
+    {
+      schema: { tags, summary: 'Mailboxes with their message counts (filter with `mailbox:NAME`)' },
+    },
+    async () => {
+      const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
+      for (const record of service.records()) {
+        const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
+        box.Total++;
+        if (!record.read) box.Unread++;
+        boxes.set(record.mailbox, box);
+      }
+      return [...boxes.values()].sort((a, b) => a.Name.localeCompare(b.Name));
+    },
+  );
+}

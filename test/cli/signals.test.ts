@@ -1,0 +1,69 @@
+// SIGINT and SIGTERM stop the headless server cleanly: exit code 0, a line saying it stops, and a
+// message whose DATA was being received when the signal came is finished, answered 250 and kept.
+// What is true of smtp-server (asserted below): on close it stops listening at once, so new
+// connections are refused, while open sessions get up to closeTimeout (3 s) to finish.
+import { createConnection } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
+import { cleanupCliProcesses, makeTempDir, RawSmtp, startServe } from '../helpers/cli-process.js';
+
+afterEach(cleanupCliProcesses);
+
+function connectionRefused(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+  });
+}
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
+  it('finishes the message in flight, stores it and exits 0', async () => {
+    const dataDir = await makeTempDir();
+    const server = await startServe({ dataDir });
+    const smtp = await RawSmtp.connect(server.smtp.port);
+    expect(await smtp.reply()).toMatch(/^220 /);
+    expect(await smtp.command('EHLO client.example.test')).toMatch(/^250[- ]/);
+    expect(await smtp.command('MAIL FROM:<app@example.test>')).toMatch(/^250 /);
+    expect(await smtp.command('RCPT TO:<user@example.test>')).toMatch(/^250 /);
+    expect(await smtp.command('DATA')).toMatch(/^354 /);
+    const subject = `in flight at ${signal}`;
+    smtp.write(`From: app@example.test\r\nTo: user@example.test\r\nSubject: ${subject}\r\n\r\n`);
+    smtp.write('first half of the body\r\n');
+
+    server.kill(signal);
+    await server.waitFor(new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'));
+    // it takes no new connection while it finishes the one in flight
+    expect(await connectionRefused(server.smtp.port)).toBe(true);
+    expect(server.running).toBe(true);
+
+    smtp.write('second half of the body\r\n.\r\n');
+    expect(await smtp.reply()).toMatch(/^250 2\.0\.0 Ok: queued as [0-9a-z]+$/);
+    expect(await smtp.command('QUIT')).toMatch(/^221 /);
+    smtp.close();
+
+    const exit = await server.exited;
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(server.stdout).toMatch(/^Relaydesk stopped$/m);
+    expect(server.stderr).toBe('');
+
+    const again = await startServe({ dataDir });
+    const page = await again.api<MessagesPage>('/api/v1/messages');
+    expect(page.messages.map((m) => m.Subject)).toEqual([subject]);
+    const detail = await again.api<MessageDetail>(`/api/v1/message/${page.messages[0]?.ID}`);
+    expect(detail.Text).toBe('first half of the body\nsecond half of the body\n');
+    await again.stop();
+  });
+
+  it('exits 0 at once when no message is in flight', async () => {
+    const server = await startServe();
+    const started = Date.now();
+    const exit = await server.stop(signal);
+    expect(exit).toEqual({ code: 0, signal: null });
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(server.stdout).toMatch(new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'));
+  });
+});

@@ -1,0 +1,375 @@
+// Relaying through real upstream SMTP servers started in the test: delivery, retries, pauses,
+// partial failures, actions by hand, and lifetime expiry on an injected clock.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import {
+  closedPort,
+  makeTestCertificate,
+  startUpstreamServer,
+  type RunningUpstream,
+} from '../helpers/upstream-server.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function upstream(
+  options: Parameters<typeof startUpstreamServer>[0] = {},
+): Promise<RunningUpstream> {
+  const server = await startUpstreamServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+/** A clock the test moves by hand, so retries and expiry need no real waiting. */
+function manualClock(start = Date.parse('2026-11-28T10:00:00Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+async function relaydesk(
+  settings: Record<string, unknown>,
+  extra: Parameters<typeof startTestRelaydesk>[2] = {},
+): Promise<TestRelaydesk> {
+  const relay = await startTestRelaydesk(settings, undefined, extra);
+  cleanups.push(() => relay.dispose());
+  return relay;
+}
+
+function relaySettings(server: RunningUpstream, more: Record<string, unknown> = {}) {
+  return {
+    host: '127.0.0.1',
+    port: server.port,
+    security: server.certificate ? 'starttls' : 'none',
+    ...(server.certificate ? { caFile: server.certificate.caFile } : {}),
+    ...more,
+  };
+}
+
+async function send(
+  relay: TestRelaydesk,
+  to: string[],
+  subject = 'relayed',
+  raw?: Buffer,
+): Promise<string> {
+  const info = await relay
+    .transport()
+    .sendMail(
+      raw
+        ? { envelope: { from: 'app@sender.example', to }, raw }
+        : { from: 'app@sender.example', to, subject, text: `body of ${subject}` },
+    );
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+async function settled(
+  relay: TestRelaydesk,
+  id: string,
+  done: (d: MessageDelivery) => boolean,
+): Promise<MessageDelivery> {
+  let last: MessageDelivery | null = null;
+  await expect
+    .poll(
+      async () => {
+        await relay.service.queue.idle();
+        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        return done(last);
+      },
+      { timeout: 10_000, interval: 50 },
+    )
+    .toBe(true);
+  return last as unknown as MessageDelivery;
+}
+
+describe('relaying through an upstream', () => {
+  it('delivers over STARTTLS with AUTH: exact envelope, untouched body, attempt recorded', async () => {
+    const server = await upstream({ tls: 'starttls', users: { relayuser: 's3cret-pass' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 's3cret-pass' } }),
+    });
+    const id = await send(relay, ['bob@rcpt.example', 'carol@rcpt.example'], 'over starttls');
+    const delivery = await settled(relay, id, (d) => d.status === 'delivered');
+
+    expect(server.messages).toHaveLength(1);
+    const got = server.messages[0];
+    expect(got?.mailFrom).toBe('app@sender.example');
+    expect(got?.rcptTo).toEqual(['bob@rcpt.example', 'carol@rcpt.example']);
+    expect(got?.secure).toBe(true);
+    expect(got?.user).toBe('relayuser');
+    const stored = Buffer.from(
+      await (await relay.fetch(`/api/v1/message/${id}/raw`)).arrayBuffer(),
+    );
+    expect(got?.raw.equals(stored)).toBe(true);
+
+    const [bob] = delivery.recipients;
+    expect(bob?.state).toBe('relayed');
+    expect(bob?.attempts).toHaveLength(1);
+    const attempt = bob?.attempts[0];
+    expect(attempt?.upstream).toEqual({ host: '127.0.0.1', ip: '127.0.0.1', port: server.port });
+    expect(attempt?.tls?.version).toMatch(/^TLSv1\.[23]$/);
+    expect(attempt?.reply.code).toBe(250);
+    expect(attempt?.upstreamQueueId).toBe(got?.queueId);
+    expect(attempt?.transcript).toContain('STARTTLS');
+    expect(attempt?.transcript).not.toContain('s3cret-pass');
+    expect(attempt?.transcript).not.toContain(
+      Buffer.from('\0relayuser\0s3cret-pass').toString('base64'),
+    );
+    expect(bob?.history.map((h) => h.state)).toEqual(['pending', 'sending', 'relayed']);
+
+    // one Postfix-shaped log line per recipient, in the API and in relay.log
+    const { lines } = await relay.api<{ lines: string[] }>('/api/v1/relay/log');
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^${id}: to=<bob@rcpt\\.example>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${server.port}, delay=\\d+\\.\\d\\d, dsn=2\\.\\d\\.\\d, status=sent \\(250 `,
+        ),
+      ),
+    );
+    const file = await readFile(join(relay.dataDir, 'relay.log'), 'utf8');
+    expect(file).toContain(`${id}: to=<carol@rcpt.example>`);
+  });
+
+  it('delivers over implicit TLS', async () => {
+    const server = await upstream({ tls: 'implicit' });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { ...relaySettings(server), security: 'tls' },
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages[0]?.secure).toBe(true);
+  });
+
+  it('defers on 4xx, retries when due, and records both attempts', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: {
+        rcpt: { 'bob@rcpt.example': { code: 451, text: '4.7.1 Greylisted, try again' } },
+      },
+    });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      { mode: 'relay', relay: relaySettings(server) },
+      { now: clock.now },
+    );
+    const id = await send(relay, ['bob@rcpt.example']);
+    const first = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect(first.status).toBe('queued');
+    expect(first.recipients[0]?.attempts[0]?.reply).toEqual({
+      code: 451,
+      enhanced: '4.7.1',
+      text: 'Greylisted, try again',
+    });
+    expect(first.recipients[0]?.nextAttemptAt).toBe(new Date(clock.now() + 60_000).toISOString());
+
+    server.setFailures({});
+    clock.advance(61_000);
+    relay.service.queue.kick();
+    const second = await settled(relay, id, (d) => d.status === 'delivered');
+    expect(second.recipients[0]?.attempts.map((a) => a.reply.code)).toEqual([451, 250]);
+    expect(server.messages).toHaveLength(1);
+  });
+
+  it('reports partial delivery when one of two recipients is refused with 5xx', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    const id = await send(relay, ['bob@rcpt.example', 'gone@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.status !== 'queued');
+    expect(delivery.status).toBe('partial');
+    expect(delivery.recipients.map((r) => [r.address, r.state])).toEqual([
+      ['bob@rcpt.example', 'relayed'],
+      ['gone@rcpt.example', 'bounced'],
+    ]);
+    expect(server.messages[0]?.rcptTo).toEqual(['bob@rcpt.example']);
+  });
+
+  it('pauses the upstream when it is down, then delivers when it is back and retried', async () => {
+    const port = await closedPort();
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect(delivery.recipients[0]?.attempts[0]?.reply.code).toBeNull();
+    const queue = await relay.api<{ upstream: { paused: { reason: string } | null } }>(
+      '/api/v1/queue',
+    );
+    expect(queue.upstream.paused?.reason).toMatch(/refused/i);
+
+    // the upstream comes back on the same port; a retry by hand lifts the pause
+    const server = await upstream({ tls: 'none', port });
+    await relay.fetch('/api/v1/queue/retry', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id] }),
+    });
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(
+      (await relay.api<{ upstream: { paused: unknown } }>('/api/v1/queue')).upstream.paused,
+    ).toBeNull();
+  });
+
+  it('pauses with a clear reason on a wrong password and bounces nobody', async () => {
+    const server = await upstream({ tls: 'starttls', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+    });
+    const id = await send(relay, ['bob@rcpt.example', 'carol@rcpt.example']);
+    const delivery = await settled(relay, id, (d) =>
+      d.recipients.every((r) => r.state === 'deferred'),
+    );
+    expect(delivery.recipients.map((r) => r.state)).toEqual(['deferred', 'deferred']);
+    const queue = await relay.api<{ upstream: { paused: { reason: string; fix: string } } }>(
+      '/api/v1/queue',
+    );
+    expect(queue.upstream.paused.reason).toMatch(/authentication/i);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('refuses an upstream whose certificate is for another name, with a clear reason', async () => {
+    const certificate = await makeTestCertificate(['mx.other.example']);
+    const server = await upstream({ tls: 'starttls', certificate });
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const queue = await relay.api<{ upstream: { paused: { reason: string } } }>('/api/v1/queue');
+    expect(queue.upstream.paused.reason).toMatch(/certificate/i);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('expires a recipient past its lifetime (injected clock)', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'bob@rcpt.example': { code: 450, text: '4.2.1 Mailbox busy' } } },
+    });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      {
+        mode: 'relay',
+        relay: relaySettings(server),
+        lifetimeHours: 1,
+        retryMinutes: [30],
+        retryThenEveryMinutes: 30,
+      },
+      { now: clock.now },
+    );
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    clock.advance(31 * 60_000);
+    relay.service.queue.kick();
+    const delivery = await settled(relay, id, (d) => d.status !== 'queued');
+    expect(delivery.status).toBe('failed');
+    expect(delivery.recipients[0]?.state).toBe('expired');
+    expect(delivery.recipients[0]?.attempts).toHaveLength(2);
+    expect(delivery.recipients[0]?.history.at(-1)?.reason).toMatch(/lifetime of 1 h exceeded/);
+  });
+
+  it('never turns one message into two at the upstream (SMTP smuggling)', async () => {
+    const server = await upstream({ tls: 'none' });
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    const smuggled = Buffer.from(
+      'From: a@sender.example\r\nSubject: smuggle\r\n\r\nhello\n.\nMAIL FROM:<evil@x.example>\nRCPT TO:<victim@y.example>\nDATA\nSubject: injected\n\nx\r\n.\r\n',
+    );
+    const id = await send(relay, ['bob@rcpt.example'], 'smuggle', smuggled);
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages).toHaveLength(1);
+    expect(server.messages[0]?.rcptTo).toEqual(['bob@rcpt.example']);
+  });
+});
+
+describe('actions by hand', () => {
+  it('holds, releases, retries, resends and deletes', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'bob@rcpt.example': { code: 550, text: '5.1.1 Unknown' } } },
+    });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      { mode: 'relay', relay: relaySettings(server) },
+      { now: clock.now },
+    );
+    const post = (path: string, body: unknown) =>
+      relay.api<{ IDs: string[] }>(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+
+    const id = await send(relay, ['bob@rcpt.example']);
+    const bounced = await settled(relay, id, (d) => d.status === 'failed');
+    expect(bounced.recipients[0]?.state).toBe('bounced');
+
+    // resend the bounced recipient after the upstream is fixed
+    server.setFailures({});
+    await post('/api/v1/queue/resend', { IDs: [id] });
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages).toHaveLength(1);
+
+    // resend to other recipients (Mailpit's release does the same)
+    const released = await relay.fetch(`/api/v1/message/${id}/release`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ To: ['dave@rcpt.example'] }),
+    });
+    expect(await released.text()).toBe('ok');
+    await settled(relay, id, (d) =>
+      d.recipients.some((r) => r.address === 'dave@rcpt.example' && r.state === 'relayed'),
+    );
+    expect(server.messages[1]?.rcptTo).toEqual(['dave@rcpt.example']);
+
+    // hold a deferred message, release it, retry it now
+    server.setFailures({ rcpt: { 'erin@rcpt.example': { code: 421, text: '4.3.2 Busy' } } });
+    const second = await send(relay, ['erin@rcpt.example']);
+    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await post('/api/v1/queue/hold', { IDs: [second] })).IDs).toEqual([second]);
+    expect((await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).status).toBe(
+      'held',
+    );
+    await post('/api/v1/queue/release', { IDs: [second] });
+    await settled(relay, second, (d) => d.recipients[0]?.attempts.length === 2);
+    server.setFailures({});
+    await post('/api/v1/queue/retry', { IDs: [second] });
+    await settled(relay, second, (d) => d.status === 'delivered');
+
+    // delete stays Mailpit's DELETE /api/v1/messages
+    await relay.fetch('/api/v1/messages', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id] }),
+    });
+    expect((await relay.fetch(`/api/v1/message/${id}/delivery`)).status).toBe(404);
+  });
+
+  it('answers 404 for an action on an unknown ID and 400 for resend without a relay', async () => {
+    const relay = await relaydesk({});
+    const res = await relay.fetch('/api/v1/queue/hold', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: ['nope'] }),
+    });
+    expect(res.status).toBe(404);
+    const id = await send(relay, ['bob@rcpt.example']);
+    const resend = await relay.fetch(`/api/v1/message/${id}/release`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ To: ['x@rcpt.example'] }),
+    });
+    expect(resend.status).toBe(400);
+    expect((await resend.json()).error).toMatch(/no upstream is configured/);
+  });
+});
