@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { resolveSettings } from './core/settings/settings-sources.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
-import { startRelaydesk } from './headless.js';
+import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';
 
 const usage = `Usage: relaydesk <command> [flags]
@@ -84,18 +84,14 @@ async function serve(args: string[]): Promise<void> {
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
-  const running = await startRelaydesk({ resolved: settings, log });
-  process.stdout.write(
-    `Relaydesk is ready: SMTP on ${running.smtp.host}:${running.smtp.port}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
-  );
+  // The signal handlers are in place before anything starts: a SIGTERM that comes while we
+  // start, or just after the ready line, must stop us cleanly too, not kill us outright.
   // A second signal changes nothing: under `npm start` one Ctrl-C reaches us twice (from the
   // terminal and from npm), and the messages in flight must still be finished.
-  let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
-    stopping = true;
-    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
-    running.close().then(
+  let running: RunningRelaydesk | null = null;
+  let stopping: string | null = null;
+  const finish = (relay: RunningRelaydesk): void => {
+    relay.close().then(
       () => {
         process.stdout.write('Relaydesk stopped\n');
         process.exit(0);
@@ -106,8 +102,23 @@ async function serve(args: string[]): Promise<void> {
       },
     );
   };
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = signal;
+    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
+    if (running) finish(running);
+  };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  running = await startRelaydesk({ resolved: settings, log });
+  if (stopping) {
+    finish(running);
+    return;
+  }
+  process.stdout.write(
+    `Relaydesk is ready: SMTP on ${running.smtp.host}:${running.smtp.port}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
+  );
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -7,8 +7,8 @@
 //   `*.staging.example` miss `qa@app.staging.example`, which is what people mean by it. A glob is
 //   matched against the whole value and case-insensitively: domains are case-insensitive, and
 //   nobody routes `QA@` apart from `qa@` on a test relay. `*` alone also matches the null sender
-//   (`<>`, an empty string). There are no character classes or
-//   escapes, so an address with a literal `*` or `?` needs a regex.
+//   (`<>`, an empty string). There are no character classes or escapes, so an address with a
+//   literal `*` or `?` needs a regex.
 // - A regex written `/…/flags` (smtp4dev and Mailpit accept regexes too). It follows JavaScript
 //   semantics exactly: it is searched, not anchored (`/example\.com/` also matches
 //   `a@example.com.evil.test`; write `/@example\.com$/`), and it is case-sensitive unless it

@@ -1,0 +1,257 @@
+// More of the relay against real peers: Postfix's smtp-sink, DSNs, the connection test,
+// the connection limit, and a kill -9 in the middle of a delivery.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relaydesk(settings: Record<string, unknown>): Promise<TestRelaydesk> {
+  const relay = await startTestRelaydesk(settings);
+  cleanups.push(() => relay.dispose());
+  return relay;
+}
+
+async function upstream(options: Parameters<typeof startUpstreamServer>[0] = {}): Promise<RunningUpstream> {
+  const server = await startUpstreamServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function sendTo(relay: TestRelaydesk, to: string[], subject = 'x'): Promise<string> {
+  const info = await relay.transport().sendMail({ from: 'app@sender.example', to, subject, text: subject });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+async function settled(relay: TestRelaydesk, id: string, done: (d: MessageDelivery) => boolean, timeout = 10_000) {
+  let last: MessageDelivery | null = null;
+  await expect
+    .poll(async () => {
+      last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+      return done(last);
+    }, { timeout, interval: 50 })
+    .toBe(true);
+  return last as unknown as MessageDelivery;
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+const smtpSink = requireTool(tools.smtpSink);
+
+describe.skipIf(!smtpSink)("Postfix's smtp-sink as the upstream", () => {
+  it('takes the relayed message', async () => {
+    const port = await freePort();
+    // smtp-sink refuses to run as root unless told whom to become
+    const asUser = process.getuid?.() === 0 ? ['-u', 'nobody'] : [];
+    const sink = spawn(smtpSink as string, [...asUser, '-c', `127.0.0.1:${port}`, '10'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => {
+      sink.kill('SIGKILL');
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const relay = await relaydesk({ mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } });
+    const id = await sendTo(relay, ['bob@rcpt.example', 'carol@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.status === 'delivered');
+    expect(delivery.recipients.every((r) => r.attempts[0]?.reply.code === 250)).toBe(true);
+  });
+});
+
+describe('delivery status notifications', () => {
+  it('are off by default', async () => {
+    const server = await upstream({ tls: 'none', failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } } });
+    const relay = await relaydesk({ mode: 'relay', relay: { host: '127.0.0.1', port: server.port, security: 'none' } });
+    const id = await sendTo(relay, ['gone@rcpt.example']);
+    await settled(relay, id, (d) => d.status === 'failed');
+    expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBe(1);
+  });
+
+  it('when on, report a bounce to the sender and are captured locally', async () => {
+    const server = await upstream({ tls: 'none', failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } } });
+    const relay = await relaydesk({ mode: 'relay', dsn: true, hostname: 'relay.test', relay: { host: '127.0.0.1', port: server.port, security: 'none' } });
+    const id = await sendTo(relay, ['gone@rcpt.example'], 'doomed');
+    await settled(relay, id, (d) => d.status === 'failed');
+    const found = await relay.api<{ messages: Array<{ ID: string; Subject: string; Mailbox: string }> }>(
+      '/api/v1/search?query=mailbox:dsn',
+    );
+    expect(found.messages).toHaveLength(1);
+    expect(found.messages[0]?.Subject).toBe('Undelivered Mail Returned to Sender');
+    const raw = await (await relay.fetch(`/api/v1/message/${found.messages[0]?.ID}/raw`)).text();
+    expect(raw).toContain('Content-Type: multipart/report; report-type=delivery-status');
+    expect(raw).toContain('Final-Recipient: rfc822; gone@rcpt.example');
+    expect(raw).toContain('Status: 5.1.1');
+    expect(raw).toContain('Subject: doomed');
+    // sent to the original sender from the null sender
+    await expect.poll(() => server.messages.length, { timeout: 10_000 }).toBe(1);
+    expect(server.messages[0]?.mailFrom).toBe('');
+    expect(server.messages[0]?.rcptTo).toEqual(['app@sender.example']);
+  });
+});
+
+describe('POST /api/v1/relay/test', () => {
+  it('reports each step of a good upstream and sends no mail', async () => {
+    const server = await upstream({ tls: 'starttls', users: { u: 'p' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'starttls', caFile: server.certificate?.caFile, auth: { user: 'u', password: 'p' } },
+    });
+    const result = await relay.api<{ ok: boolean; steps: Array<{ step: string; ok: boolean }> }>('/api/v1/relay/test', {
+      method: 'POST',
+    });
+    expect(result.ok).toBe(true);
+    expect(result.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['connect', 'greeting', 'ehlo', 'starttls', 'certificate', 'auth']));
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('explains the fix when STARTTLS is chosen for an implicit-TLS port', async () => {
+    const server = await upstream({ tls: 'implicit' });
+    const relay = await relaydesk({});
+    const result = await relay.api<{ ok: boolean; steps: Array<{ ok: boolean; detail: string; fix?: string }> }>(
+      '/api/v1/relay/test',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ host: '127.0.0.1', port: server.port, security: 'starttls', caFile: server.certificate?.caFile }),
+      },
+    );
+    expect(result.ok).toBe(false);
+    const failed = result.steps.find((s) => !s.ok);
+    expect(`${failed?.detail} ${failed?.fix}`).toMatch(/implicit TLS/i);
+  });
+
+  it('answers 400 naming the field for bad candidate settings', async () => {
+    const relay = await relaydesk({});
+    const res = await relay.fetch('/api/v1/relay/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ host: 'smtp.example.com', port: 99999 }),
+    });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatch(/^relay\.port: 99999 /);
+  });
+});
+
+describe('the connection limit', () => {
+  it('never opens more than relayConnections connections to the upstream at once', async () => {
+    let open = 0;
+    let most = 0;
+    const slow = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onConnect(_session, callback) {
+        open++;
+        most = Math.max(most, open);
+        callback();
+      },
+      onClose() {
+        open--;
+      },
+      onData(stream, _session, callback) {
+        stream.resume();
+        stream.on('end', () => setTimeout(() => callback(), 150));
+      },
+    });
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => slow.close(() => resolve())));
+    const port = (slow.server.address() as { port: number }).port;
+    const relay = await relaydesk({ mode: 'relay', relayConnections: 2, relay: { host: '127.0.0.1', port, security: 'none' } });
+    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => sendTo(relay, [`r${i}@rcpt.example`])));
+    for (const id of ids) await settled(relay, id, (d) => d.status === 'delivered');
+    expect(most).toBe(2);
+  });
+});
+
+describe('kill -9 during delivery', () => {
+  it('sends the message again after a restart: at least once, never lost', async () => {
+    const port = await freePort();
+    // an upstream that takes the DATA of the first attempt but never answers it
+    let stall = true;
+    let stalled: () => void = () => undefined;
+    const dataStalled = new Promise<void>((resolve) => (stalled = resolve));
+    const received: string[] = [];
+    const upstreamServer = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      onData(stream, session, callback) {
+        stream.resume();
+        stream.on('end', () => {
+          if (stall) return stalled();
+          received.push(session.envelope.rcptTo.map((r) => r.address).join(','));
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => upstreamServer.listen(port, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise<void>((resolve) => upstreamServer.close(() => resolve())));
+
+    const dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-kill-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const config = join(dataDir, 'settings.json');
+    await writeFile(config, JSON.stringify({ mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } }));
+    const cli = join(import.meta.dirname, '../../bin/relaydesk.js');
+    const children: ChildProcess[] = [];
+    cleanups.push(() => children.forEach((c) => c.kill('SIGKILL')));
+    const serve = async (): Promise<{ child: ChildProcess; smtp: number; http: number }> => {
+      const child = spawn(process.execPath, [cli, 'serve', '--config', config, '--data', dataDir, '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0'], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.push(child);
+      const ready = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout?.on('data', (d: Buffer) => {
+          out += String(d);
+          if (out.includes('Relaydesk is ready')) resolve(out);
+        });
+        child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+      });
+      const smtp = Number(/SMTP on [^\s]+:(\d+)/.exec(ready)?.[1]);
+      const http = Number(/UI and API on http:\/\/[^:]+:(\d+)/.exec(ready)?.[1]);
+      return { child, smtp, http };
+    };
+
+    const first = await serve();
+    const nodemailer = (await import('nodemailer')).default;
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: first.smtp, secure: false, ignoreTLS: true });
+    const info = await transport.sendMail({ from: 'a@sender.example', to: 'bob@rcpt.example', subject: 'in flight', text: 'x' });
+    transport.close();
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    // the upstream has the whole DATA: the relay is in the middle of sending it, and its
+    // "sending" state was on disk before the connection was opened
+    await dataStalled;
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.once('exit', resolve));
+
+    stall = false;
+    const second = await serve();
+    await expect
+      .poll(async () => {
+        const res = await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`);
+        return ((await res.json()) as MessageDelivery).status;
+      }, { timeout: 15_000, interval: 100 })
+      .toBe('delivered');
+    expect(received).toEqual(['bob@rcpt.example']);
+    const delivery = (await (await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`)).json()) as MessageDelivery;
+    expect(delivery.recipients[0]?.history.map((h) => h.state)).toEqual(['pending', 'sending', 'pending', 'sending', 'relayed']);
+    second.child.kill('SIGTERM');
+    await new Promise((resolve) => second.child.once('exit', resolve));
+  });
+});
