@@ -101,10 +101,9 @@ export interface RelaydeskInfo {
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
-  | { Type: 'update'; Data: { ID: string; Read?: boolean; Tags?: string[] } }
+  | { Type: 'update'; Data: { ID: string; Read?: boolean; Tags?: string[]; Status?: MessageStatus } }
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
-  | { Type: 'delivery'; Data: { ID: string; status: MessageStatus } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
   | { Type: 'log'; Data: { line: string } };
 

@@ -233,7 +233,9 @@ export class DeliveryQueue {
   }
 
   private publishStatus(id: string, status: MessageStatus): void {
-    this.options.publish({ Type: 'delivery', Data: { ID: id, status } });
+    // Mailpit's `update` event, with the delivery status added: clients that only know
+    // Read/Tags ignore the extra field
+    this.options.publish({ Type: 'update', Data: { ID: id, Status: status } });
   }
 
   private async send(batch: Batch): Promise<void> {

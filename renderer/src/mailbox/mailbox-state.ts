@@ -86,6 +86,9 @@ function applyEvent(state: MailboxState, event: RelaydeskEvent): MailboxState {
       return applyDeletion(state, event.Data === null ? null : new Set(event.Data.IDs));
     case 'stats':
       return { ...state, total: event.Data.Total, unread: event.Data.Unread };
+    default:
+      // relay events (upstream pause, log lines) do not change the list
+      return state;
   }
 }
 
