@@ -101,7 +101,10 @@ export interface RelaydeskInfo {
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
-  | { Type: 'update'; Data: { ID: string; Read?: boolean; Tags?: string[]; Status?: MessageStatus } }
+  | {
+      Type: 'update';
+      Data: { ID: string; Read?: boolean; Tags?: string[]; Status?: MessageStatus };
+    }
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }

@@ -12,16 +12,14 @@ export default function setup(): void {
     } catch {
       // emitted anyway; typecheck reports the errors
     }
-    execFileSync(
-      'npx',
-      ['vite', 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
-      {
+    for (const config of ['renderer/vite.config.ts', 'preload/vite.config.ts']) {
+      execFileSync('npx', ['vite', 'build', '--config', config, '--logLevel', 'warn'], {
         cwd: root,
         stdio: 'inherit',
-      },
-    );
+      });
+    }
   }
-  for (const file of ['out/main/cli.js', 'out/renderer/index.html']) {
+  for (const file of ['out/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs']) {
     if (!existsSync(join(root, file))) throw new Error(`build output ${file} is missing`);
   }
 }

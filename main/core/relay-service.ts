@@ -4,7 +4,9 @@ import { EventEmitter } from 'node:events';
 import type {
   MessageDelivery,
   MessageDetail,
+  MessagesPage,
   MessageSummary,
+  RelaydeskInfo,
   RecipientState,
   RelaydeskEvent,
 } from '../../preload/api-contract.js';
@@ -414,6 +416,51 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   list(start: number, limit: number, query?: string, timeZone?: string) {
     const filter = query && query.trim() !== '' ? parseSearchQuery(query, { timeZone }) : null;
     return this.index.page(start, limit, filter ? (r) => matchesQuery(r, filter) : undefined);
+  }
+
+  /** A page of the list in Mailpit's shape, newest first, optionally filtered by a search. */
+  page(start: number, limit: number, query?: string, timeZone?: string): MessagesPage {
+    const found = this.list(start, limit, query, timeZone);
+    const tags = new Set<string>();
+    for (const record of found.records) for (const tag of record.tags) tags.add(tag);
+    return {
+      total: this.index.size,
+      unread: this.index.unread,
+      count: found.records.length,
+      messages_count: found.total,
+      messages_unread: found.unread,
+      start,
+      tags: [...tags].sort(),
+      messages: found.records.map(toMessageSummary),
+    };
+  }
+
+  info(): RelaydeskInfo {
+    const smtp = this.smtpAddress;
+    const http = this.httpListenAddress ?? this.settings.http;
+    let size = 0;
+    for (const record of this.index.oldestFirst()) size += record.size;
+    return {
+      Version: relaydeskVersion,
+      Database: this.settings.dataDir,
+      DatabaseSize: size,
+      Messages: this.index.size,
+      Unread: this.index.unread,
+      Tags: {},
+      RuntimeStats: {
+        Uptime: Math.round((this.now() - this.stats.startedAt) / 1000),
+        Memory: process.memoryUsage().rss,
+        MessagesDeleted: this.stats.deleted,
+        SMTPAccepted: this.stats.accepted,
+        SMTPAcceptedSize: this.stats.acceptedBytes,
+        SMTPRejected: 0,
+        SMTPIgnored: 0,
+      },
+      Listeners: {
+        smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
+        http: `${http.host}:${http.port}`,
+      },
+    };
   }
 
   /** Every ID matching a search (for deletes and bulk read changes). */

@@ -74,4 +74,3 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     }
   });
 });
-});

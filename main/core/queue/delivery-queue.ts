@@ -6,6 +6,7 @@
 import type { MessageStatus, RelaydeskEvent } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import type { Settings } from '../settings/settings-schema.js';
+import { ConnectionPool } from '../upstream/connection-pool.js';
 import type {
   DeliveryAttempt,
   DeliveryEnvelope,
@@ -83,10 +84,13 @@ export class DeliveryQueue {
   private running: Promise<void> | null = null;
   private rerun = false;
   private readonly limiter: RateLimiter;
+  /** Open sessions kept between transactions; busy and idle together within relayConnections. */
+  private readonly pool: ConnectionPool;
   paused: UpstreamPause | null = null;
 
   constructor(private readonly options: QueueOptions) {
     this.limiter = new RateLimiter(options.settings.rateLimit);
+    this.pool = new ConnectionPool({ maxOpen: () => options.settings.relayConnections });
   }
 
   get schedule(): RetrySchedule {
@@ -262,7 +266,7 @@ export class DeliveryQueue {
         relay,
         { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
         raw,
-        { signal: abort.signal, now: () => new Date(this.options.now()) },
+        { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
       );
       await this.settle(batch, attempt);
     } finally {
@@ -459,5 +463,6 @@ export class DeliveryQueue {
     while ((this.running || this.active > 0) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 20));
     }
+    await this.pool.close();
   }
 }

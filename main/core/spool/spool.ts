@@ -104,19 +104,38 @@ export class Spool {
     return JSON.stringify({ version: sidecarVersion, ...record });
   }
 
+  /**
+   * Runs the writes of one message one after the other, in call order: two updates at once must
+   * not interleave, and the state asked for last is the one left on disk.
+   */
+  private inOrder(id: string, work: () => Promise<void>): Promise<void> {
+    const run = (this.writes.get(id) ?? Promise.resolve()).then(work);
+    const settled = run.catch(() => undefined);
+    this.writes.set(id, settled);
+    void settled.then(() => {
+      if (this.writes.get(id) === settled) this.writes.delete(id);
+    });
+    return run;
+  }
+
   /** Stores a new message durably; resolves only when both files are on disk. */
   async store(record: MessageRecord, raw: Uint8Array): Promise<void> {
-    await writeFilesDurably([
-      { path: this.emlPath(record.id), data: raw },
-      { path: this.sidecarPath(record.id), data: this.sidecarText(record) },
-    ]);
+    const text = this.sidecarText(record);
+    await this.inOrder(record.id, () =>
+      writeFilesDurably([
+        { path: this.emlPath(record.id), data: raw },
+        { path: this.sidecarPath(record.id), data: text },
+      ]),
+    );
   }
 
   /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
   async update(record: MessageRecord): Promise<void> {
-    await writeFilesDurably([
-      { path: this.sidecarPath(record.id), data: this.sidecarText(record) },
-    ]);
+    // the state as it is now, not as it may be when an earlier write of this message is done
+    const text = this.sidecarText(record);
+    await this.inOrder(record.id, () =>
+      writeFilesDurably([{ path: this.sidecarPath(record.id), data: text }]),
+    );
   }
 
   async readRaw(id: string): Promise<Buffer> {
@@ -125,13 +144,18 @@ export class Spool {
 
   /** Removes a message: the sidecar first, so a crash half-way leaves an orphan, not a ghost. */
   async remove(id: string): Promise<void> {
-    await unlink(this.sidecarPath(id)).catch(ignoreMissing);
-    await unlink(this.emlPath(id)).catch(ignoreMissing);
+    await this.inOrder(id, async () => {
+      await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+      await unlink(this.emlPath(id)).catch(ignoreMissing);
+    });
   }
 
+  /** Moves a file to quarantine, never over a file quarantined before under the same name. */
   private async quarantine(file: string, reason: string, out: QuarantinedFile[]): Promise<void> {
     out.push({ file, reason });
-    await rename(join(this.messagesDir, file), join(this.quarantineDir, file)).catch(ignoreMissing);
+    let target = join(this.quarantineDir, file);
+    if (await exists(target)) target = `${target}.${Date.now()}`;
+    await rename(join(this.messagesDir, file), target).catch(ignoreMissing);
   }
 
   /** Reads every sidecar; unreadable ones and orphans go to quarantine, the rest still load. */

@@ -6,6 +6,7 @@
 // (SMTP smuggling, CVE-2023-51764), so the body is never written to the socket any other way.
 import { Readable } from 'node:stream';
 import { adviseOnSessionError } from './advice.js';
+import type { ConnectionPool } from './connection-pool.js';
 import {
   classifySmtpOutcome,
   localEnhancedCode,
@@ -68,6 +69,11 @@ export interface DeliveryOptions {
   signal?: AbortSignal;
   now?: () => Date;
   timeouts?: Partial<SessionTimeouts>;
+  /**
+   * Reuse open, authenticated sessions from this pool and give them back after the
+   * transaction, instead of connecting and QUITting every time.
+   */
+  pool?: ConnectionPool;
 }
 
 const NON_ASCII = /\P{ASCII}/u;
@@ -134,10 +140,14 @@ export async function deliverToUpstream(
   let endpoint = endpoints[0] as UpstreamEndpoint;
   let session: UpstreamSession | null = null;
   let failure: UpstreamSessionError | null = null;
+  const { pool } = options;
   for (const [index, candidate] of endpoints.entries()) {
     endpoint = candidate;
     try {
-      session = await openAuthenticated(candidate, transcript, options);
+      const open = () => openAuthenticated(candidate, transcript, options);
+      session = pool
+        ? (await pool.acquire(candidate, transcript, open, options.signal)).session
+        : await open();
       failure = null;
       break;
     } catch (err) {
@@ -194,16 +204,28 @@ export async function deliverToUpstream(
     );
   }
 
-  let outcome: TransactionOutcome;
+  let outcome: TransactionOutcome | null = null;
   const { signal } = options;
   const onAbort = () => session.connection.close();
   signal?.addEventListener('abort', onAbort, { once: true });
+  const firstExchange = transcript.exchanges.length;
   try {
     outcome = await runTransaction(session, envelope, message, transcript, signal);
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    // QUIT before the record is made, so the transcript ends with it
-    await endSession(session);
+    // QUIT (or hand back) before the record is made, so the transcript ends with it
+    if (pool) {
+      const reusable =
+        outcome !== null &&
+        outcome.sessionIntact &&
+        outcome.pauseUpstream === null &&
+        !signal?.aborted &&
+        !session.connection.destroyed &&
+        // RFC 5321 §4.2: 421 means the server is closing the channel, whatever else it says
+        !transcript.exchanges.slice(firstExchange).some((e) => /^421\b/.test(e.reply));
+      // a session kept stops logging into this transcript before another attempt can take it
+      await pool.release(session, reusable, transcript);
+    } else await endSession(session);
   }
   return record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId);
 }
@@ -212,6 +234,11 @@ interface TransactionOutcome {
   recipients: RecipientResult[];
   pauseUpstream: DeliveryAttempt['pauseUpstream'];
   upstreamQueueId: string | null;
+  /**
+   * False when the transaction broke the session itself (timeout, closed connection, protocol
+   * error), not just refused the message or some recipients: it must not be reused.
+   */
+  sessionIntact: boolean;
 }
 
 async function runTransaction(
@@ -257,7 +284,12 @@ async function runTransaction(
   });
   if (toSend.length === 0) {
     transcript.note('no recipient can be sent to this upstream; no transaction');
-    return { recipients: results as RecipientResult[], pauseUpstream: null, upstreamQueueId: null };
+    return {
+      recipients: results as RecipientResult[],
+      pauseUpstream: null,
+      upstreamQueueId: null,
+      sessionIntact: true,
+    };
   }
 
   const firstExchange = transcript.exchanges.length;
@@ -304,7 +336,12 @@ async function runTransaction(
         `the message is larger than the upstream accepts (${sendError.message})`,
       );
     }
-    return { recipients: results as RecipientResult[], pauseUpstream: null, upstreamQueueId: null };
+    return {
+      recipients: results as RecipientResult[],
+      pauseUpstream: null,
+      upstreamQueueId: null,
+      sessionIntact: true,
+    };
   }
 
   const mail = replies.mail ? parseSmtpReply(replies.mail) : null;
@@ -334,7 +371,16 @@ async function runTransaction(
     }
   }
   const queueId = final ? parseUpstreamQueueId(final) : null;
-  return { recipients: results as RecipientResult[], pauseUpstream, upstreamQueueId: queueId };
+  // a refusal (EENVELOPE: MAIL or every RCPT refused; EMESSAGE: DATA or the message refused)
+  // leaves the session usable once RSET; anything else broke it
+  const sessionIntact =
+    !sendError || sendError.code === 'EENVELOPE' || sendError.code === 'EMESSAGE';
+  return {
+    recipients: results as RecipientResult[],
+    pauseUpstream,
+    upstreamQueueId: queueId,
+    sessionIntact,
+  };
 }
 
 function toReadable(stream: NodeJS.ReadableStream): Readable {

@@ -10,8 +10,8 @@ import {
   type CertificateReport,
 } from './certificate-check.js';
 import { parseSmtpReply, type SmtpReply } from './smtp-reply.js';
-import type { TranscriptRecorder } from './transcript.js';
-import { stripBrackets, type UpstreamEndpoint } from './upstream-settings.js';
+import type { TranscriptLogger, TranscriptRecorder } from './transcript.js';
+import { stripBrackets, type UpstreamAuth, type UpstreamEndpoint } from './upstream-settings.js';
 
 export type SessionStep =
   'connect' | 'greeting' | 'ehlo' | 'starttls' | 'tls' | 'certificate' | 'auth';
@@ -58,6 +58,11 @@ export interface UpstreamSession {
   authMechanism: string | null;
   /** The error that broke the connection after it was opened, if any. */
   readonly lastError: () => NodemailerLikeError | null;
+  /**
+   * Sends the connection's log to another attempt's transcript from now on (a pooled connection
+   * serves many attempts, each with a transcript of its own); `null` drops it (idle in a pool).
+   */
+  readonly useTranscript: (transcript: TranscriptRecorder | null) => void;
 }
 
 export interface NodemailerLikeError extends Error {
@@ -73,6 +78,48 @@ export interface OpenSessionOptions {
   transcript: TranscriptRecorder;
   signal?: AbortSignal;
   timeouts?: Partial<SessionTimeouts>;
+}
+
+/**
+ * nodemailer takes its logger once, when the connection is made; this one forwards to whichever
+ * transcript is current, so a reused connection logs into the attempt that uses it.
+ */
+function switchableLogger(initial: TranscriptRecorder): {
+  logger: TranscriptLogger;
+  use(transcript: TranscriptRecorder | null): void;
+} {
+  let target: TranscriptLogger | null = initial.logger;
+  const forward =
+    (level: keyof TranscriptLogger): TranscriptLogger[typeof level] =>
+    (...args) => {
+      target?.[level](...args);
+    };
+  return {
+    logger: {
+      trace: forward('trace'),
+      debug: forward('debug'),
+      info: forward('info'),
+      warn: forward('warn'),
+      error: forward('error'),
+      fatal: forward('fatal'),
+    },
+    use(transcript) {
+      target = transcript?.logger ?? null;
+    },
+  };
+}
+
+/** Masks the endpoint's password or token (and the AUTH PLAIN/XOAUTH2 strings made of it). */
+export function registerSecrets(transcript: TranscriptRecorder, auth: UpstreamAuth | undefined): void {
+  if (!auth) return;
+  if ('accessToken' in auth) {
+    transcript.addSecret(
+      auth.accessToken,
+      `user=${auth.user}\x01auth=Bearer ${auth.accessToken}\x01\x01`,
+    );
+  } else {
+    transcript.addSecret(auth.password, `\x00${auth.user}\x00${auth.password}`);
+  }
 }
 
 function capabilitiesOf(ehloReply: string | null): string[] {
@@ -206,6 +253,7 @@ export async function openSession(
   if (signal?.aborted)
     throw new UpstreamSessionError('connect', 'EABORT', null, 'attempt cancelled');
 
+  const log = switchableLogger(transcript);
   const connection = new SMTPConnection({
     host: stripBrackets(endpoint.host),
     port: endpoint.port,
@@ -218,7 +266,7 @@ export async function openSession(
     connectionTimeout: timeouts.connectMs,
     greetingTimeout: timeouts.greetingMs,
     socketTimeout: timeouts.socketMs,
-    logger: transcript.logger,
+    logger: log.logger,
     transactionLog: true,
   });
 
@@ -298,6 +346,7 @@ export async function openSession(
     capabilities,
     authMechanism: null,
     lastError: () => lastError,
+    useTranscript: log.use,
   };
   signal?.removeEventListener('abort', onAbort);
   return session;
@@ -344,14 +393,7 @@ export async function authenticate(
       'check the host and port (authenticated submission is usually port 587 or 465), or remove the credentials if this upstream trusts your address',
     );
   }
-  if ('accessToken' in auth) {
-    transcript.addSecret(
-      auth.accessToken,
-      `user=${auth.user}\x01auth=Bearer ${auth.accessToken}\x01\x01`,
-    );
-  } else {
-    transcript.addSecret(auth.password, `\x00${auth.user}\x00${auth.password}`);
-  }
+  registerSecrets(transcript, auth);
   const credentials =
     'accessToken' in auth
       ? {

@@ -1,8 +1,7 @@
 // Mailpit's v1 API, with its JSON shapes, so test suites written for Mailpit run unchanged.
 import type { FastifyInstance } from 'fastify';
-import type { MessagesPage, RelaydeskInfo } from '../../../preload/api-contract.js';
-import { relaydeskVersion, type RelayService } from '../../core/relay-service.js';
-import type { MessageRecord } from '../../core/message-record.js';
+import type { RelaydeskInfo } from '../../../preload/api-contract.js';
+import type { RelayService } from '../../core/relay-service.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
 const paging = {
@@ -25,25 +24,6 @@ const idsBody = {
   properties: { IDs: { type: 'array', items: { type: 'string' } } },
 } as const;
 
-export function messagesPage(
-  service: RelayService,
-  page: { records: MessageRecord[]; total: number; unread: number },
-  start: number,
-): MessagesPage {
-  const tags = new Set<string>();
-  for (const record of page.records) for (const tag of record.tags) tags.add(tag);
-  return {
-    total: service.total,
-    unread: service.unread,
-    count: page.records.length,
-    messages_count: page.total,
-    messages_unread: page.unread,
-    start,
-    tags: [...tags].sort(),
-    messages: page.records.map((r) => service.summary(r)),
-  };
-}
-
 export function registerMailpitRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Mailpit'];
 
@@ -60,7 +40,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req, reply) => {
       if (service.settings.apiCompat === 'mailhog') return mailhogListAll(service, reply);
       const { start, limit } = req.query;
-      return messagesPage(service, service.list(start, limit), start);
+      return service.page(start, limit);
     },
   );
 
@@ -132,7 +112,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req) => {
       const { query, start, limit, tz } = req.query;
-      return messagesPage(service, service.list(start, limit, query, tz), start);
+      return service.page(start, limit, query, tz);
     },
   );
 
@@ -204,31 +184,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.get(
     '/api/v1/info',
     { schema: { tags, summary: 'Runtime information and totals' } },
-    async (): Promise<RelaydeskInfo> => {
-      const memory = process.memoryUsage().rss;
-      const smtp = service.smtpListenAddress;
-      return {
-        Version: relaydeskVersion,
-        Database: service.settings.dataDir,
-        DatabaseSize: [...service.records()].reduce((sum, r) => sum + r.size, 0),
-        Messages: service.total,
-        Unread: service.unread,
-        Tags: {},
-        RuntimeStats: {
-          Uptime: Math.round((Date.now() - service.stats.startedAt) / 1000),
-          Memory: memory,
-          MessagesDeleted: service.stats.deleted,
-          SMTPAccepted: service.stats.accepted,
-          SMTPAcceptedSize: service.stats.acceptedBytes,
-          SMTPRejected: 0,
-          SMTPIgnored: 0,
-        },
-        Listeners: {
-          smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
-          http: `${(service.httpListenAddress ?? service.settings.http).host}:${(service.httpListenAddress ?? service.settings.http).port}`,
-        },
-      };
-    },
+    async (): Promise<RelaydeskInfo> => service.info(),
   );
 
   app.get('/livez', { schema: { tags, summary: 'Liveness probe' } }, async (_req, reply) =>

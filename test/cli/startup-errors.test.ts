@@ -1,0 +1,174 @@
+// Each way `relaydesk serve` can refuse to start gives exactly one line on stderr, starting with
+// `relaydesk: `, naming the flag, variable or settings key and what is allowed, with no stack
+// trace, and a non-zero exit code; it never prints the ready line.
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupCliProcesses, makeTempDir, runCli, type RunResult } from '../helpers/cli-process.js';
+
+const servers: Server[] = [];
+
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise((resolve) => s.close(resolve))));
+  await cleanupCliProcesses();
+});
+
+async function occupiedPort(): Promise<number> {
+  const server = createServer();
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return (server.address() as { port: number }).port;
+}
+
+/** Asserts the one-line refusal and returns that line (without `relaydesk: ` and the newline). */
+function expectOneLine(result: RunResult): string {
+  const all = result.stdout + result.stderr;
+  expect(result.code, all).not.toBe(0);
+  expect(result.code, `killed by ${result.signal}: it hung\n${all}`).not.toBeNull();
+  expect(result.stderr, all).toMatch(/^relaydesk: [^\n]+\n$/);
+  expect(all).not.toMatch(/^\s+at /m);
+  expect(all).not.toMatch(/Relaydesk is ready/);
+  return result.stderr.slice('relaydesk: '.length, -1);
+}
+
+async function serve(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const dataDir = args.includes('--data') ? [] : ['--data', await makeTempDir()];
+  const ports = [
+    ...(args.includes('--smtp') ? [] : ['--smtp', '127.0.0.1:0']),
+    ...(args.includes('--http') ? [] : ['--http', '127.0.0.1:0']),
+  ];
+  return expectOneLine(await runCli(['serve', ...ports, ...dataDir, ...args], { env, timeoutMs: 10_000 }));
+}
+
+describe('a port in use', () => {
+  it('--smtp names the flag and the address', async () => {
+    const port = await occupiedPort();
+    expect(await serve(['--smtp', `127.0.0.1:${port}`])).toBe(
+      `--smtp: 127.0.0.1:${port} is already in use; stop the other program or choose another port`,
+    );
+  });
+
+  it('--http names the flag and the address', async () => {
+    const port = await occupiedPort();
+    expect(await serve(['--http', `127.0.0.1:${port}`])).toBe(
+      `--http: 127.0.0.1:${port} is already in use; stop the other program or choose another port`,
+    );
+  });
+});
+
+describe('a data folder it cannot write', () => {
+  // the tests run as root, whom chmod does not stop: use paths no one can create folders in
+  it('under a regular file', async () => {
+    const file = join(await makeTempDir(), 'a-file');
+    await writeFile(file, 'not a folder');
+    const data = join(file, 'sub');
+    expect(await serve(['--data', data])).toBe(
+      `--data: cannot write to ${JSON.stringify(data)} (ENOTDIR); choose a folder you can write to`,
+    );
+  });
+
+  it('that is a regular file', async () => {
+    const file = join(await makeTempDir(), 'a-file');
+    await writeFile(file, 'not a folder');
+    expect(await serve(['--data', file])).toMatch(/^--data: cannot write to ".*a-file" \(ENOTDIR\); choose a folder/);
+  });
+
+  it('under /proc (where a recursive mkdir used to hang for ever)', async () => {
+    expect(await serve(['--data', '/proc/relaydesk-test/data'])).toBe(
+      '--data: cannot write to "/proc/relaydesk-test/data" (ENOENT); choose a folder you can write to',
+    );
+  });
+});
+
+describe('flags', () => {
+  it('an unknown flag, listing the known ones', async () => {
+    const line = await serve(['--smtp-port', '25']);
+    expect(line).toMatch(/^--smtp-port: unknown flag; the flags are --config, --smtp, --http, --data, --max-messages, /);
+  });
+
+  it('a positional argument', async () => {
+    expect(await serve(['extra'])).toBe('extra: unexpected argument; flags look like --smtp 127.0.0.1:1025');
+  });
+
+  it('a flag without its value', async () => {
+    expect(await serve(['--max-messages'])).toBe(
+      '--max-messages: needs a value: a whole number from 0 (keep all) to 10000000',
+    );
+  });
+
+  it('an unknown command', async () => {
+    expect(expectOneLine(await runCli(['server']))).toBe('server: unknown command; use "serve" or "sendmail"');
+  });
+});
+
+describe('bad values', () => {
+  it('--smtp nonsense', async () => {
+    expect(await serve(['--smtp', 'nonsense'])).toBe(
+      '--smtp: "nonsense" is not valid; use HOST:PORT with a port from 0 to 65535, e.g. 127.0.0.1:1025',
+    );
+  });
+
+  it('--http with a port over 65535', async () => {
+    expect(await serve(['--http', '127.0.0.1:70000'])).toMatch(/^--http: "127.0.0.1:70000" is not valid; use HOST:PORT/);
+  });
+
+  it('--max-messages -1 (a value that starts with a dash)', async () => {
+    expect(await serve(['--max-messages', '-1'])).toBe(
+      '--max-messages: "-1" is not valid; use a whole number from 0 (keep all) to 10000000',
+    );
+  });
+
+  it('RELAYDESK_MAX_MESSAGES=abc', async () => {
+    expect(await serve([], { RELAYDESK_MAX_MESSAGES: 'abc' })).toBe(
+      'RELAYDESK_MAX_MESSAGES: "abc" is not valid; use a whole number from 0 (keep all) to 10000000',
+    );
+  });
+
+  it('RELAYDESK_SMTP with no port', async () => {
+    expect(await serve([], { RELAYDESK_SMTP: 'localhost' })).toMatch(/^RELAYDESK_SMTP: "localhost" is not valid; use HOST:PORT/);
+  });
+});
+
+describe('the --config file', () => {
+  async function configFile(text: string): Promise<string> {
+    const path = join(await makeTempDir(), 'relaydesk.json');
+    await writeFile(path, text);
+    return path;
+  }
+
+  it('an unknown key, listing the known ones', async () => {
+    const path = await configFile('{"maxMessage": 10}');
+    expect(await serve(['--config', path])).toMatch(
+      new RegExp(
+        `^settings file ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "maxMessage"; known settings are smtp, http, dataDir, maxMessages, `,
+      ),
+    );
+  });
+
+  it('a bad value, naming the key', async () => {
+    const path = await configFile('{"maxMessages": -5}');
+    expect(await serve(['--config', path])).toBe(
+      '"maxMessages" in the settings file: -5 is not valid; use a whole number from 0 (keep all) to 10000000',
+    );
+  });
+
+  it('invalid JSON', async () => {
+    const path = await configFile('{"maxMessages": 10,}');
+    expect(await serve(['--config', path])).toMatch(
+      /^--config: ".*relaydesk\.json" is not valid JSON \(.+\); fix the file or remove --config$/,
+    );
+  });
+
+  it('JSON that is not an object', async () => {
+    const path = await configFile('[1, 2]');
+    expect(await serve(['--config', path])).toMatch(/^--config: ".*" must hold a JSON object such as \{"maxMessages": 500\}$/);
+  });
+
+  it('a file that does not exist', async () => {
+    const path = join(await makeTempDir(), 'missing.json');
+    expect(await serve(['--config', path])).toBe(
+      `--config: cannot read ${JSON.stringify(path)} (ENOENT); give the path of a JSON settings file`,
+    );
+  });
+});

@@ -1,0 +1,210 @@
+// The spool on real files: what is stored comes back, updates and removals stick, unreadable files
+// go to quarantine with a reason while the rest still loads, and open() fails clearly.
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { MessageRecord } from '../../main/core/message-record.js';
+import { writeFilesDurably } from '../../main/core/spool/durable-file.js';
+import { isMessageId, newMessageId } from '../../main/core/spool/message-id.js';
+import { Spool, SpoolError } from '../../main/core/spool/spool.js';
+import { makeRecord } from '../search/record-factory.js';
+
+let dataDir: string;
+let spool: Spool;
+
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-spool-'));
+  spool = new Spool(dataDir);
+  await spool.open();
+});
+
+afterEach(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function record(subject: string, overrides: Partial<MessageRecord> = {}): MessageRecord {
+  return makeRecord({ id: newMessageId(), summary: { subject }, ...overrides });
+}
+
+const raw = (subject: string): Buffer =>
+  Buffer.from(`Received: from x by y; Sat, 1 Jun 2024 10:00:00 +0000\r\nSubject: ${subject}\r\n\r\nbody \xe9\r\n`, 'latin1');
+
+async function spoolFiles(): Promise<string[]> {
+  return (await readdir(spool.messagesDir)).sort();
+}
+
+describe('store and load', () => {
+  it('round-trips the record and the exact raw bytes, in arrival order', async () => {
+    const first = record('first', { tags: ['a'], notes: ['1 bare LF normalised to CRLF'] });
+    const second = record('second', { read: true });
+    await spool.store(first, raw('first'));
+    await spool.store(second, raw('second'));
+
+    const loaded = await new Spool(dataDir).load();
+    expect(loaded.quarantined).toEqual([]);
+    expect(loaded.records).toEqual([first, second]);
+    expect(await spool.readRaw(first.id)).toEqual(raw('first'));
+    expect(await spoolFiles()).toEqual(
+      [`${first.id}.eml`, `${first.id}.json`, `${second.id}.eml`, `${second.id}.json`].sort(),
+    );
+  });
+
+  it('writes the sidecar as JSON with a version, and leaves no temporary file', async () => {
+    const r = record('versioned');
+    await spool.store(r, raw('versioned'));
+    const sidecar = JSON.parse(await readFile(join(spool.messagesDir, `${r.id}.json`), 'utf8')) as Record<string, unknown>;
+    expect(sidecar).toMatchObject({ version: 1, id: r.id });
+    expect((await spoolFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('update', () => {
+  it('rewrites the sidecar; the raw file is untouched', async () => {
+    const r = record('to update');
+    await spool.store(r, raw('to update'));
+    await spool.update({ ...r, read: true, tags: ['invoice'] });
+    const [loaded] = (await spool.load()).records;
+    expect(loaded).toMatchObject({ id: r.id, read: true, tags: ['invoice'] });
+    expect(await spool.readRaw(r.id)).toEqual(raw('to update'));
+  });
+
+  it('many updates of one message at once all succeed, and the last one asked for is kept', async () => {
+    const r = record('busy');
+    await spool.store(r, raw('busy'));
+    const results = await Promise.allSettled(
+      Array.from({ length: 25 }, (_, i) => spool.update({ ...r, tags: [`t${i}`] })),
+    );
+    expect(results.filter((x) => x.status === 'rejected')).toEqual([]);
+    const [loaded] = (await new Spool(dataDir).load()).records;
+    expect(loaded?.tags).toEqual(['t24']);
+    expect((await spoolFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+describe('remove', () => {
+  it('deletes both files; the message does not come back', async () => {
+    const keep = record('keep');
+    const drop = record('drop');
+    await spool.store(keep, raw('keep'));
+    await spool.store(drop, raw('drop'));
+    await spool.remove(drop.id);
+    await spool.remove(drop.id); // twice is fine
+    expect(await spoolFiles()).toEqual([`${keep.id}.eml`, `${keep.id}.json`]);
+    const loaded = await spool.load();
+    expect(loaded.records.map((x) => x.id)).toEqual([keep.id]);
+    expect(loaded.quarantined).toEqual([]);
+  });
+});
+
+describe('load: quarantine', () => {
+  it('moves each kind of bad file to quarantine with its reason; the good ones still load', async () => {
+    const good = record('good');
+    await spool.store(good, raw('good'));
+    const goodSidecar = await readFile(join(spool.messagesDir, `${good.id}.json`), 'utf8');
+    const put = (name: string, data: string | Buffer) => writeFile(join(spool.messagesDir, name), data);
+
+    const orphan = newMessageId();
+    await put(`${orphan}.eml`, raw('orphan'));
+    const noEml = newMessageId();
+    await put(`${noEml}.json`, goodSidecar.replaceAll(good.id, noEml));
+    const truncated = newMessageId();
+    await put(`${truncated}.eml`, raw('truncated'));
+    await put(`${truncated}.json`, goodSidecar.slice(0, 30));
+    const fieldless = newMessageId();
+    await put(`${fieldless}.eml`, raw('fieldless'));
+    await put(`${fieldless}.json`, JSON.stringify({ version: 1, id: fieldless }));
+    const otherId = newMessageId();
+    await put(`${otherId}.eml`, raw('other id'));
+    await put(`${otherId}.json`, goodSidecar); // names another message
+    await put('not-an-id.json', goodSidecar);
+    await put('notes.txt', 'stray');
+    await put(`${good.id}.json.123-4.tmp`, goodSidecar.slice(0, 10));
+
+    const loaded = await spool.load();
+    expect(loaded.records.map((r) => r.id)).toEqual([good.id]);
+    const reasons = Object.fromEntries(loaded.quarantined.map((q) => [q.file, q.reason]));
+    expect(reasons).toEqual({
+      [`${orphan}.eml`]: 'no sidecar: the message was never acknowledged',
+      [`${noEml}.json`]: 'the raw .eml file is missing',
+      [`${truncated}.json`]: expect.stringMatching(/^sidecar is unreadable \(.*JSON.*\)$/),
+      [`${truncated}.eml`]: expect.stringMatching(/^sidecar is unreadable/),
+      [`${fieldless}.json`]: 'sidecar does not have the expected fields',
+      [`${fieldless}.eml`]: 'sidecar does not have the expected fields',
+      [`${otherId}.json`]: 'sidecar does not have the expected fields',
+      [`${otherId}.eml`]: 'sidecar does not have the expected fields',
+      'not-an-id.json': 'file name is not a message ID',
+      'notes.txt': 'not a spool file',
+    });
+    // moved, not copied; the temporary file is simply deleted
+    expect((await readdir(spool.quarantineDir)).sort()).toEqual(Object.keys(reasons).sort());
+    expect(await spoolFiles()).toEqual([`${good.id}.eml`, `${good.id}.json`]);
+
+    // a second start finds a clean spool
+    expect(await spool.load()).toEqual({ records: [good], quarantined: [] });
+  });
+
+  it('never overwrites a file quarantined earlier under the same name', async () => {
+    const id = newMessageId();
+    await writeFile(join(spool.messagesDir, `${id}.eml`), 'first');
+    await spool.load();
+    await writeFile(join(spool.messagesDir, `${id}.eml`), 'second');
+    await spool.load();
+    const files = await readdir(spool.quarantineDir);
+    expect(files).toHaveLength(2);
+    const contents = await Promise.all(files.map((f) => readFile(join(spool.quarantineDir, f), 'utf8')));
+    expect(contents.sort()).toEqual(['first', 'second']);
+  });
+});
+
+describe('open', () => {
+  it('creates missing folders', async () => {
+    const deep = new Spool(join(dataDir, 'a', 'b', 'c'));
+    await deep.open();
+    expect((await readdir(join(dataDir, 'a', 'b', 'c'))).sort()).toEqual(['quarantine', 'spool']);
+  });
+
+  it('fails with a SpoolError naming --data under a regular file', async () => {
+    const file = join(dataDir, 'a-file');
+    await writeFile(file, '');
+    const error = await new Spool(join(file, 'sub')).open().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SpoolError);
+    expect((error as Error).message).toBe(
+      `--data: cannot write to ${JSON.stringify(join(file, 'sub'))} (ENOTDIR); choose a folder you can write to`,
+    );
+  });
+
+  it('fails, and does not hang, under /proc', async () => {
+    const opened = new Spool('/proc/relaydesk-spool-test/data').open();
+    const outcome = await Promise.race([
+      opened.then(
+        () => 'opened',
+        (e: Error) => e.message,
+      ),
+      new Promise((resolve) => setTimeout(() => resolve('hung'), 3000)),
+    ]);
+    expect(outcome).toBe(
+      '--data: cannot write to "/proc/relaydesk-spool-test/data" (ENOENT); choose a folder you can write to',
+    );
+  });
+});
+
+describe('durable writes and IDs', () => {
+  it('writeFilesDurably renames every file into place and cleans up after a failure', async () => {
+    const a = join(spool.messagesDir, 'a.eml');
+    await writeFilesDurably([{ path: a, data: 'A' }]);
+    expect(await readFile(a, 'utf8')).toBe('A');
+    await expect(
+      writeFilesDurably([{ path: join(spool.messagesDir, 'missing-folder', 'b.eml'), data: 'B' }]),
+    ).rejects.toThrow(/ENOENT/);
+    expect((await spoolFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('message IDs are spool names and sort by arrival', () => {
+    const ids = Array.from({ length: 200 }, () => newMessageId());
+    expect(ids.every(isMessageId)).toBe(true);
+    expect([...ids].sort()).toEqual(ids);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(isMessageId('../../etc/passwd')).toBe(false);
+  });
+});
