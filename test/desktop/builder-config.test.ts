@@ -21,11 +21,11 @@ function included(path: string): boolean {
     const regex = new RegExp(
       `^${glob
         .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*\*\//g, '\u0001')
-        .replace(/\*\*/g, '\u0002')
+        .replace(/\*\*\//g, '<DIRS>')
+        .replace(/\*\*/g, '<ANY>')
         .replace(/\*/g, '[^/]*')
-        .replace(/\u0001/g, '(?:.*/)?')
-        .replace(/\u0002/g, '.*')}$`,
+        .replace(/<DIRS>/g, '(?:.*/)?')
+        .replace(/<ANY>/g, '.*')}$`,
     );
     if (regex.test(path)) result = !negated;
   }
