@@ -9,14 +9,17 @@ import { cleanupCliProcesses, makeTempDir, RawSmtp, startServe } from '../helper
 
 afterEach(cleanupCliProcesses);
 
-function connectionRefused(port: number): Promise<boolean> {
+/** How a new connection to the port fares: `refused`, or what happened instead. */
+function tryConnect(port: number): Promise<string> {
   return new Promise((resolve) => {
     const socket = createConnection({ port, host: '127.0.0.1' });
     socket.once('connect', () => {
       socket.destroy();
-      resolve(false);
+      resolve('connected');
     });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code === 'ECONNREFUSED'));
+    socket.once('error', (err: NodeJS.ErrnoException) =>
+      resolve(err.code === 'ECONNREFUSED' ? 'refused' : String(err.code)),
+    );
   });
 }
 
@@ -37,7 +40,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     server.kill(signal);
     await server.waitFor(new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'));
     // it takes no new connection while it finishes the one in flight
-    expect(await connectionRefused(server.smtp.port)).toBe(true);
+    expect(await tryConnect(server.smtp.port), server.describe()).toBe('refused');
     expect(server.running).toBe(true);
 
     smtp.write('second half of the body\r\n.\r\n');

@@ -74,11 +74,23 @@ export interface Lease {
 export function endpointKey(endpoint: UpstreamEndpoint): string {
   const { fallback: _ignored, ...rest } = endpoint as UpstreamEndpoint & { fallback?: unknown };
   const digest = createHash('sha256')
-    .update(JSON.stringify(rest, Object.keys(rest).sort()))
+    .update(canonical(rest))
     .digest('base64url')
     .slice(0, 16);
   const user = endpoint.auth?.user ?? '';
   return `${endpoint.host}|${endpoint.port}|${endpoint.security}|${user}|${digest}`;
+}
+
+/** JSON with object keys sorted at every level, so equal settings give equal keys. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }
 
 function socketOf(session: UpstreamSession): { ref(): unknown; unref(): unknown } | null {

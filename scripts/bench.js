@@ -1,0 +1,130 @@
+// `npm run bench`: figures, each against a baseline measured in the same run.
+// 1. Capture throughput and peak RSS of the headless relay under Postfix's smtp-source, with the
+//    shared harness (../shared/bench), against its `capture-server` baseline (smtp-server +
+//    mailparser + .eml on disk) with the greeting delay removed (node-capture-nd), the fair
+//    comparison for a capture app, and against MailDev's figure class (node-capture, delay kept).
+// 2. Route analysis of a 50-hop header block against a naive split of the same block.
+// Env: CONFIGS (default "2k-s1 2k-s10 100k-s10"), REPS (3), BENCH_MAX_MSGS (1000).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const shared = join(root, '..', 'shared', 'bench');
+
+if (!existsSync(join(root, 'out', 'main', 'cli.js'))) {
+  execFileSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
+}
+
+console.log('== route analysis ==');
+spawnSync(process.execPath, [join(root, 'bench', 'route-parse.js')], { stdio: 'inherit' });
+
+if (!existsSync(shared)) {
+  console.log(`capture throughput skipped: the shared bench harness is not at ${shared}`);
+  process.exit(0);
+}
+
+// The harness folder may be read-only: work on a copy whose baselines use our node_modules.
+const work = mkdtempSync(join(tmpdir(), 'relaydesk-bench-'));
+const bench = join(work, 'bench');
+cpSync(shared, bench, { recursive: true });
+symlinkSync(join(root, 'node_modules'), join(bench, 'baselines', 'node_modules'));
+const csv = join(work, 'raw.csv');
+const env = {
+  ...process.env,
+  CSV: csv,
+  CONFIGS: process.env.CONFIGS ?? '2k-s1 2k-s10 100k-s10',
+  REPS: process.env.REPS ?? '3',
+  BENCH_MAX_MSGS: process.env.BENCH_MAX_MSGS ?? '1000',
+};
+
+function peer(name, port, command, extraEnv = {}) {
+  console.log(`\n== ${name} ==`);
+  const result = spawnSync(
+    join(bench, 'run-peer.sh'),
+    [name, '127.0.0.1', String(port), '--', ...command],
+    {
+      cwd: bench,
+      env: { ...env, ...extraEnv },
+      stdio: 'inherit',
+    },
+  );
+  if (result.status !== 0) console.log(`${name}: the harness exited with ${result.status}`);
+}
+
+const dataDir = join(work, 'relaydesk-data');
+peer('relaydesk', 2700, [
+  process.execPath,
+  join(root, 'bin', 'relaydesk.js'),
+  'serve',
+  '--smtp',
+  '127.0.0.1:2700',
+  '--http',
+  '127.0.0.1:2701',
+  '--data',
+  dataDir,
+  '--max-messages',
+  '0',
+]);
+peer(
+  'node-capture-nd',
+  2710,
+  [
+    process.execPath,
+    join(bench, 'baselines', 'capture-server.mjs'),
+    '2710',
+    '127.0.0.1',
+    join(work, 'capture-nd'),
+  ],
+  {
+    SMTP_NO_GREETING_DELAY: '1',
+  },
+);
+peer(
+  'node-capture',
+  2720,
+  [
+    process.execPath,
+    join(bench, 'baselines', 'capture-server.mjs'),
+    '2720',
+    '127.0.0.1',
+    join(work, 'capture'),
+  ],
+  {
+    BENCH_MAX_MSGS: '100',
+  },
+);
+
+console.log('\n== summary ==');
+spawnSync(process.execPath, [join(bench, 'lib', 'summarize.mjs'), csv], { stdio: 'inherit' });
+
+// ratios against the baseline of this same run
+const rows = readFileSync(csv, 'utf8')
+  .trim()
+  .split('\n')
+  .map((line) => line.split(','))
+  .filter((cols) => cols[3] !== 'FAIL');
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const byPeer = (name, config) =>
+  median(
+    rows
+      .filter((r) => r[0] === name && (r[1] === config || r[1].startsWith(`${config}(`)))
+      .map((r) => Number(r[3])),
+  );
+console.log('\nRelaydesk msgs/s as a multiple of the baselines measured above:');
+for (const config of env.CONFIGS.split(' ')) {
+  const ours = byPeer('relaydesk', config);
+  const fair = byPeer('node-capture-nd', config);
+  const stock = byPeer('node-capture', config);
+  if (ours === undefined) continue;
+  console.log(
+    `  ${config}: ${ours.toFixed(1)} msgs/s = ${fair ? (ours / fair).toFixed(2) : '?'}× capture-server without greeting delay, ` +
+      `${stock ? (ours / stock).toFixed(2) : '?'}× stock smtp-server capture (MailDev's class)`,
+  );
+}
+rmSync(work, { recursive: true, force: true });
