@@ -88,10 +88,12 @@ describe('delivery status notifications', () => {
     const relay = await relaydesk({ mode: 'relay', dsn: true, hostname: 'relay.test', relay: { host: '127.0.0.1', port: server.port, security: 'none' } });
     const id = await sendTo(relay, ['gone@rcpt.example'], 'doomed');
     await settled(relay, id, (d) => d.status === 'failed');
-    const found = await relay.api<{ messages: Array<{ ID: string; Subject: string; Mailbox: string }> }>(
-      '/api/v1/search?query=mailbox:dsn',
-    );
-    expect(found.messages).toHaveLength(1);
+    type Found = { messages: Array<{ ID: string; Subject: string; Mailbox: string }> };
+    // the report is written after the bounce is recorded
+    let found: Found = { messages: [] };
+    await expect
+      .poll(async () => (found = await relay.api<Found>('/api/v1/search?query=mailbox:dsn')).messages.length)
+      .toBe(1);
     expect(found.messages[0]?.Subject).toBe('Undelivered Mail Returned to Sender');
     const raw = await (await relay.fetch(`/api/v1/message/${found.messages[0]?.ID}/raw`)).text();
     expect(raw).toContain('Content-Type: multipart/report; report-type=delivery-status');
@@ -253,5 +255,42 @@ describe('kill -9 during delivery', () => {
     expect(delivery.recipients[0]?.history.map((h) => h.state)).toEqual(['pending', 'sending', 'pending', 'sending', 'relayed']);
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
+  });
+});
+
+describe('provider presets', () => {
+  it('lists the presets with host, port, security and notes', async () => {
+    const relay = await relaydesk({});
+    const presets = await relay.api<Array<{ id: string; host: string; port: number; security: string; notes: string[] }>>(
+      '/api/v1/relay/presets?sesRegion=eu-west-1',
+    );
+    expect(presets.map((p) => p.id)).toEqual(
+      expect.arrayContaining(['amazon-ses', 'sendgrid', 'postmark', 'mailgun-us', 'mailgun-eu', 'gmail', 'microsoft-365', 'generic-isp']),
+    );
+    expect(presets.find((p) => p.id === 'amazon-ses')?.host).toBe('email-smtp.eu-west-1.amazonaws.com');
+    expect(presets.find((p) => p.id === 'sendgrid')).toMatchObject({ port: 587, security: 'starttls' });
+  });
+});
+
+describe('the rate limit', () => {
+  it('holds further messages until the window has room (injected clock)', async () => {
+    const server = await upstream({ tls: 'none' });
+    let now = Date.parse('2026-11-28T10:00:00Z');
+    const relay = await startTestRelaydesk(
+      { mode: 'relay', rateLimit: { perMinute: 1 }, relay: { host: '127.0.0.1', port: server.port, security: 'none' } },
+      undefined,
+      { now: () => now },
+    );
+    cleanups.push(() => relay.dispose());
+    const first = await sendTo(relay, ['a@rcpt.example']);
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const second = await sendTo(relay, ['b@rcpt.example']);
+    await relay.service.queue.idle();
+    expect((await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]?.state).toBe('pending');
+    expect(server.messages).toHaveLength(1);
+    now += 61_000;
+    relay.service.queue.kick();
+    await settled(relay, second, (d) => d.status === 'delivered');
+    expect(server.messages).toHaveLength(2);
   });
 });

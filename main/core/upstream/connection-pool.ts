@@ -73,13 +73,12 @@ export interface Lease {
 /** The pool key of an endpoint: readable where it may be, a digest where secrets are involved. */
 export function endpointKey(endpoint: UpstreamEndpoint): string {
   const { fallback: _ignored, ...rest } = endpoint as UpstreamEndpoint & { fallback?: unknown };
-  const digest = createHash('sha256')
-    .update(canonical(rest))
-    .digest('base64url')
-    .slice(0, 16);
+  const digest = createHash('sha256').update(canonical(rest)).digest('base64url').slice(0, 16);
   const user = endpoint.auth?.user ?? '';
   return `${endpoint.host}|${endpoint.port}|${endpoint.security}|${user}|${digest}`;
 }
+
+const seconds = (ms: number): string => (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1);
 
 /** JSON with object keys sorted at every level, so equal settings give equal keys. */
 function canonical(value: unknown): string {
@@ -202,7 +201,12 @@ export class ConnectionPool {
       (this.idle.get(entry.key)?.length ?? 0) < this.maxIdle &&
       this.stats.busy + this.stats.idle < this.maxOpen;
     if (!keep || !entry) {
-      if (entry && reusable && entry.uses >= this.maxTransactions && !session.connection.destroyed) {
+      if (
+        entry &&
+        reusable &&
+        entry.uses >= this.maxTransactions &&
+        !session.connection.destroyed
+      ) {
         transcript?.note(
           `closing the connection after ${entry.uses} transactions (the most one connection is used for)`,
         );
@@ -211,7 +215,7 @@ export class ConnectionPool {
       return;
     }
     transcript?.note(
-      `keeping the connection open for the next message (${Math.round(this.idleMs / 1000)} s at most)`,
+      `keeping the connection open for the next message (idle for ${seconds(this.idleMs)} s at most)`,
     );
     session.useTranscript(null);
     entry.idleSince = this.now();
@@ -294,7 +298,7 @@ export class ConnectionPool {
   ): Promise<boolean> {
     const { session } = entry;
     const { endpoint } = session;
-    const idleFor = ((this.now() - entry.idleSince) / 1000).toFixed(1);
+    const idleFor = seconds(this.now() - entry.idleSince);
     const how = [
       session.tls ? `${session.tls.version}` : 'no TLS',
       session.authMechanism && endpoint.auth

@@ -110,7 +110,10 @@ function switchableLogger(initial: TranscriptRecorder): {
 }
 
 /** Masks the endpoint's password or token (and the AUTH PLAIN/XOAUTH2 strings made of it). */
-export function registerSecrets(transcript: TranscriptRecorder, auth: UpstreamAuth | undefined): void {
+export function registerSecrets(
+  transcript: TranscriptRecorder,
+  auth: UpstreamAuth | undefined,
+): void {
   if (!auth) return;
   if ('accessToken' in auth) {
     transcript.addSecret(

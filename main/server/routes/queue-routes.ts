@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import { messageStatus } from '../../core/queue/recipient-state.js';
+import { getPreset, presetIds, type PresetId } from '../../core/upstream/presets.js';
 import type { RelayService } from '../../core/relay-service.js';
 
 const recipientStates: RecipientState[] = [
@@ -139,6 +140,22 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
     },
     async (req) =>
       service.testRelay(req.body && Object.keys(req.body).length > 0 ? req.body : undefined),
+  );
+
+  app.get<{ Querystring: { sesRegion?: string } }>(
+    '/api/v1/relay/presets',
+    {
+      schema: {
+        tags,
+        summary: 'Provider presets (host, port, security, notes) to fill the upstream settings',
+        querystring: {
+          type: 'object',
+          properties: { sesRegion: { type: 'string', pattern: '^[a-z]{2}(-[a-z]+)+-\\d$' } },
+        },
+      },
+    },
+    async (req) =>
+      presetIds.map((id: PresetId) => getPreset(id, req.query.sesRegion ? { sesRegion: req.query.sesRegion } : {})),
   );
 
   app.get<{ Querystring: { limit: number } }>(
