@@ -5,6 +5,7 @@ import { resolveSettings } from './core/settings/settings-sources.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';
+import { expandServeFlags, runUserCommand } from './cli/user-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -12,6 +13,8 @@ Commands:
   serve      run the relay and its web UI/API without the desktop window
   sendmail   read a message on stdin and submit it to the running relay
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
+  user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
+             (the password is read from stdin; see relaydesk user --help)
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -19,6 +22,11 @@ ${settingFields.map((f) => `  ${`${f.flag} VALUE`.padEnd(30)} ${f.allowed}`).joi
 `;
 
 class UsageError extends Error {}
+
+/** HOST:PORT as the flags take it: an IPv6 host goes in brackets. */
+function hostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
 
 function parseServeFlags(args: string[]): { flags: Record<string, string>; configFile?: string } {
   const options: Record<string, { type: 'string' | 'boolean' }> = {
@@ -105,8 +113,10 @@ async function serve(args: string[]): Promise<void> {
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = signal;
-    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
+    // close first (the SMTP listener stops taking connections at once), then say so: whoever
+    // reads the line may connect again within microseconds
     if (running) finish(running);
+    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -117,15 +127,16 @@ async function serve(args: string[]): Promise<void> {
     return;
   }
   process.stdout.write(
-    `Relaydesk is ready: SMTP on ${running.smtp.host}:${running.smtp.port}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
+    `Relaydesk is ready: SMTP on ${hostPort(running.smtp.host, running.smtp.port)}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
   );
 }
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'serve') await serve(rest);
+    if (command === 'serve') await serve(expandServeFlags(rest));
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
+    else if (command === 'user') process.exitCode = await runUserCommand(rest);
     else if (
       command === undefined ||
       command === 'help' ||

@@ -36,5 +36,11 @@ if (electron && existsSync(desktopEntry)) {
     stdio: 'inherit',
   });
 }
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+// Whatever stops us stops the app too: no orphan keeps the ports. (One Ctrl-C reaches both of
+// us, from the terminal and from here; the app takes a second signal calmly.)
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+child.on('error', (err) => {
+  console.error(`relaydesk: could not start ${child.spawnfile}: ${err.message}`);
+  process.exit(1);
+});
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));

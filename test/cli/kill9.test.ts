@@ -7,13 +7,20 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, startServe, type ServeProcess } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
+
+type Transport = ReturnType<typeof nodemailer.createTransport>;
 
 afterEach(cleanupCliProcesses);
 
 const endMarker = (subject: string): string => `END OF ${subject}`;
 
-function transportTo(server: ServeProcess): nodemailer.Transporter {
+function transportTo(server: ServeProcess): Transport {
   // not pooled: every message opens its own connection, so parallel sends really are parallel
   return nodemailer.createTransport({
     host: '127.0.0.1',
@@ -25,7 +32,7 @@ function transportTo(server: ServeProcess): nodemailer.Transporter {
 
 /** Sends one message; records its ID when (and only when) the server answered 250. */
 async function send(
-  transport: nodemailer.Transporter,
+  transport: Transport,
   subject: string,
   acked: Map<string, string>,
   bodyBytes = 200,
@@ -45,10 +52,14 @@ async function send(
 }
 
 /** Lists everything after a restart and checks each message is whole. */
-async function expectAllAcknowledged(server: ServeProcess, acked: Map<string, string>): Promise<void> {
+async function expectAllAcknowledged(
+  server: ServeProcess,
+  acked: Map<string, string>,
+): Promise<void> {
   const page = await server.api<MessagesPage>('/api/v1/messages?limit=10000');
   const listed = new Map(page.messages.map((m) => [m.ID, m.Subject]));
-  for (const [id, subject] of acked) expect(listed.get(id), `acknowledged ${id} ${subject}`).toBe(subject);
+  for (const [id, subject] of acked)
+    expect(listed.get(id), `acknowledged ${id} ${subject}`).toBe(subject);
   // nothing half-written: every listed message opens, and its body arrived to the last line
   for (const [id, subject] of listed) {
     const detail = await server.api<MessageDetail>(`/api/v1/message/${id}`);
@@ -153,9 +164,15 @@ describe('leftovers of a crash in the spool', () => {
 
     const log = second.stdout;
     expect(log).toMatch(new RegExp(`spool: moved ${orphan}\\.eml to quarantine: no sidecar`));
-    expect(log).toMatch(new RegExp(`spool: moved ${truncated}\\.json to quarantine: sidecar is unreadable`));
-    expect(log).toMatch(new RegExp(`spool: moved ${truncated}\\.eml to quarantine: sidecar is unreadable`));
-    expect(log).toMatch(new RegExp(`spool: moved ${garbage}\\.json to quarantine: sidecar is unreadable`));
+    expect(log).toMatch(
+      new RegExp(`spool: moved ${truncated}\\.json to quarantine: sidecar is unreadable`),
+    );
+    expect(log).toMatch(
+      new RegExp(`spool: moved ${truncated}\\.eml to quarantine: sidecar is unreadable`),
+    );
+    expect(log).toMatch(
+      new RegExp(`spool: moved ${garbage}\\.json to quarantine: sidecar is unreadable`),
+    );
     // the log lines come before the ready line: the spool is checked before mail is taken
     expect(log.indexOf('quarantine')).toBeLessThan(log.indexOf('Relaydesk is ready'));
 
@@ -171,7 +188,9 @@ describe('leftovers of a crash in the spool', () => {
     );
     const left = await readdir(spool);
     expect(left.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    expect(left.sort()).toEqual([...acked.keys()].flatMap((id) => [`${id}.eml`, `${id}.json`]).sort());
+    expect(left.sort()).toEqual(
+      [...acked.keys()].flatMap((id) => [`${id}.eml`, `${id}.json`]).sort(),
+    );
     await second.stop();
   });
 });

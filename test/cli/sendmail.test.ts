@@ -2,7 +2,13 @@
 // sendmail(1) would use; exit codes are the sysexits ones cron and PHP check.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, freePort, runCli, startServe, type ServeProcess } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  freePort,
+  runCli,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
 
 let server: ServeProcess;
 let env: Record<string, string>;
@@ -45,7 +51,13 @@ describe('relaydesk sendmail', () => {
     const { detail, raw } = await captured(subject);
     expect(detail.Envelope.mailFrom).toBe('app@example.test');
     expect(detail.Envelope.rcptTo.sort()).toEqual(
-      ['ann@example.test', 'bob@example.test', 'carol@example.test', 'hidden@example.test', 'hidden2@example.test'].sort(),
+      [
+        'ann@example.test',
+        'bob@example.test',
+        'carol@example.test',
+        'hidden@example.test',
+        'hidden2@example.test',
+      ].sort(),
     );
     expect(detail.Bcc).toEqual([]);
     expect(raw).not.toMatch(/^bcc:/im);
@@ -56,13 +68,23 @@ describe('relaydesk sendmail', () => {
   it('explicit recipients and -f set the envelope; the headers are left alone', async () => {
     const subject = 'sendmail with arguments';
     const result = await runCli(
-      ['sendmail', '-f', 'bounces@example.test', 'one@example.test', 'two@example.test,three@example.test'],
+      [
+        'sendmail',
+        '-f',
+        'bounces@example.test',
+        'one@example.test',
+        'two@example.test,three@example.test',
+      ],
       { env, input: message(subject, ['From: app@example.test', 'To: someone-else@example.test']) },
     );
     expect(result.code, result.stderr).toBe(0);
     const { detail } = await captured(subject);
     expect(detail.Envelope.mailFrom).toBe('bounces@example.test');
-    expect(detail.Envelope.rcptTo).toEqual(['one@example.test', 'two@example.test', 'three@example.test']);
+    expect(detail.Envelope.rcptTo).toEqual([
+      'one@example.test',
+      'two@example.test',
+      'three@example.test',
+    ]);
     expect(detail.To.map((a) => a.Address)).toEqual(['someone-else@example.test']);
   });
 
@@ -70,7 +92,15 @@ describe('relaydesk sendmail', () => {
     const subject = 'from php mail()';
     const result = await runCli(['sendmail', '-t', '-i', '-fphp@example.test'], {
       env,
-      input: message(subject, ['To: user@example.test', 'From: site@example.test', 'X-PHP-Originating-Script: 0:index.php'], '\n'),
+      input: message(
+        subject,
+        [
+          'To: user@example.test',
+          'From: site@example.test',
+          'X-PHP-Originating-Script: 0:index.php',
+        ],
+        '\n',
+      ),
     });
     expect(result.code, result.stderr).toBe(0);
     const { detail, raw } = await captured(subject);
@@ -89,14 +119,19 @@ describe('relaydesk sendmail', () => {
     });
     expect(result.code).toBe(75);
     expect(result.stderr).toMatch(
-      new RegExp(`^relaydesk sendmail: could not submit to 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\(is \`relaydesk serve\` running\\?\\)\\n$`),
+      new RegExp(
+        `^relaydesk sendmail: could not submit to 127\\.0\\.0\\.1:${port}: .*ECONNREFUSED.*\\(is \`relaydesk serve\` running\\?\\)\\n$`,
+      ),
     );
     expect(result.stdout).toBe('');
   });
 
   it('exits 64 (usage) with one line when there is no recipient', async () => {
     for (const args of [['sendmail'], ['sendmail', '-t']]) {
-      const result = await runCli(args, { env, input: message('no recipients', ['From: a@example.test']) });
+      const result = await runCli(args, {
+        env,
+        input: message('no recipients', ['From: a@example.test']),
+      });
       expect(result.code).toBe(64);
       expect(result.stderr).toBe(
         'relaydesk sendmail: no recipients: give addresses as arguments, or -t to read To/Cc/Bcc\n',
@@ -110,6 +145,8 @@ describe('relaydesk sendmail', () => {
       input: message('bad address', ['From: a@example.test']),
     });
     expect(result.code).toBe(64);
-    expect(result.stderr).toMatch(/^relaydesk sendmail: RELAYDESK_SMTP: "nonsense" is not valid; use HOST:PORT[^\n]*\n$/);
+    expect(result.stderr).toMatch(
+      /^relaydesk sendmail: RELAYDESK_SMTP: "nonsense" is not valid; use HOST:PORT[^\n]*\n$/,
+    );
   });
 });

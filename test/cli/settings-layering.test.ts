@@ -45,7 +45,12 @@ async function observe(server: ServeProcess, expectKept: number): Promise<Observ
     ignoreTLS: true,
   });
   for (let i = 1; i <= 3; i++) {
-    await transport.sendMail({ from: 'a@example.test', to: 'b@example.test', subject: `m${i}`, text: 'x' });
+    await transport.sendMail({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: `m${i}`,
+      text: 'x',
+    });
   }
   transport.close();
   // retention runs just after each 250: wait (a little) for the count to come down to `expectKept`
@@ -66,8 +71,11 @@ async function observe(server: ServeProcess, expectKept: number): Promise<Observ
 describe('settings layering: defaults < --config file < RELAYDESK_* < flags', () => {
   it('each layer wins over the ones below it, key by key', async () => {
     const root = await makeTempDir();
-    const [fileData, envData, flagData] = ['file-data', 'env-data', 'flag-data'].map((d) => join(root, d));
-    const [filePort, envPort] = [await freePort(), await freePort()];
+    const fileData = join(root, 'file-data');
+    const envData = join(root, 'env-data');
+    const flagData = join(root, 'flag-data');
+    const filePort = await freePort();
+    const envPort = await freePort();
     const config = join(root, 'relaydesk.json');
     await writeFile(
       config,
@@ -81,7 +89,11 @@ describe('settings layering: defaults < --config file < RELAYDESK_* < flags', ()
     const http = ['--http', '127.0.0.1:0'];
 
     // defaults, and the file over them (SIZE is still the default 25 MB)
-    const fileOnly = await startServe({ freePorts: false, dataDir: null, args: [...http, '--config', config] });
+    const fileOnly = await startServe({
+      freePorts: false,
+      dataDir: null,
+      args: [...http, '--config', config],
+    });
     expect(await observe(fileOnly, 2)).toEqual({
       smtpPort: filePort,
       dataDir: fileData,
@@ -98,7 +110,12 @@ describe('settings layering: defaults < --config file < RELAYDESK_* < flags', ()
       RELAYDESK_HOSTNAME: 'env.relaydesk.test',
       RELAYDESK_MAX_SIZE: '1m',
     };
-    const withEnv = await startServe({ freePorts: false, dataDir: null, env, args: [...http, '--config', config] });
+    const withEnv = await startServe({
+      freePorts: false,
+      dataDir: null,
+      env,
+      args: [...http, '--config', config],
+    });
     expect(await observe(withEnv, 2)).toEqual({
       smtpPort: envPort,
       dataDir: envData,
@@ -142,7 +159,9 @@ describe('settings layering: defaults < --config file < RELAYDESK_* < flags', ()
   it('with no file, variables or flags the defaults hold (host name, size, retention)', async () => {
     const server = await startServe();
     const observed = await observe(server, 3);
-    expect(observed.greetingHost).toBe(/^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(hostname()) ? hostname() : 'localhost');
+    expect(observed.greetingHost).toBe(
+      /^[A-Za-z0-9][A-Za-z0-9.-]*$/.test(hostname()) ? hostname() : 'localhost',
+    );
     expect(observed.sizeLimit).toBe(25 * 1024 * 1024);
     expect(observed.kept).toBe(3);
   });

@@ -38,7 +38,9 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
     smtp.write('first half of the body\r\n');
 
     server.kill(signal);
-    await server.waitFor(new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'));
+    await server.waitFor(
+      new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'),
+    );
     // it takes no new connection while it finishes the one in flight
     expect(await tryConnect(server.smtp.port), server.describe()).toBe('refused');
     expect(server.running).toBe(true);
@@ -72,7 +74,10 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
       expect(exit, server.describe()).toEqual({ code: 0, signal: null });
       expect(Date.now() - started).toBeLessThan(2000);
       expect(server.stdout).toMatch(
-        new RegExp(`^${signal}: finishing messages in flight, then stopping\nRelaydesk stopped\n$`, 'm'),
+        new RegExp(
+          `^${signal}: finishing messages in flight, then stopping\nRelaydesk stopped\n$`,
+          'm',
+        ),
       );
     }
   });

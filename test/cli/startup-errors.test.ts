@@ -5,7 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupCliProcesses, makeTempDir, runCli, type RunResult } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  runCli,
+  type RunResult,
+} from '../helpers/cli-process.js';
 
 const servers: Server[] = [];
 
@@ -38,7 +43,9 @@ async function serve(args: string[], env: Record<string, string> = {}): Promise<
     ...(args.includes('--smtp') ? [] : ['--smtp', '127.0.0.1:0']),
     ...(args.includes('--http') ? [] : ['--http', '127.0.0.1:0']),
   ];
-  return expectOneLine(await runCli(['serve', ...ports, ...dataDir, ...args], { env, timeoutMs: 10_000 }));
+  return expectOneLine(
+    await runCli(['serve', ...ports, ...dataDir, ...args], { env, timeoutMs: 10_000 }),
+  );
 }
 
 describe('a port in use', () => {
@@ -71,7 +78,9 @@ describe('a data folder it cannot write', () => {
   it('that is a regular file', async () => {
     const file = join(await makeTempDir(), 'a-file');
     await writeFile(file, 'not a folder');
-    expect(await serve(['--data', file])).toMatch(/^--data: cannot write to ".*a-file" \(ENOTDIR\); choose a folder/);
+    expect(await serve(['--data', file])).toMatch(
+      /^--data: cannot write to ".*a-file" \(ENOTDIR\); choose a folder/,
+    );
   });
 
   it('under /proc (where a recursive mkdir used to hang for ever)', async () => {
@@ -84,11 +93,15 @@ describe('a data folder it cannot write', () => {
 describe('flags', () => {
   it('an unknown flag, listing the known ones', async () => {
     const line = await serve(['--smtp-port', '25']);
-    expect(line).toMatch(/^--smtp-port: unknown flag; the flags are --config, --smtp, --http, --data, --max-messages, /);
+    expect(line).toMatch(
+      /^--smtp-port: unknown flag; the flags are --config, --smtp, --http, --data, --max-messages, /,
+    );
   });
 
   it('a positional argument', async () => {
-    expect(await serve(['extra'])).toBe('extra: unexpected argument; flags look like --smtp 127.0.0.1:1025');
+    expect(await serve(['extra'])).toBe(
+      'extra: unexpected argument; flags look like --smtp 127.0.0.1:1025',
+    );
   });
 
   it('a flag without its value', async () => {
@@ -98,7 +111,9 @@ describe('flags', () => {
   });
 
   it('an unknown command', async () => {
-    expect(expectOneLine(await runCli(['server']))).toBe('server: unknown command; use "serve" or "sendmail"');
+    expect(expectOneLine(await runCli(['server']))).toBe(
+      'server: unknown command; use "serve" or "sendmail"',
+    );
   });
 });
 
@@ -110,7 +125,9 @@ describe('bad values', () => {
   });
 
   it('--http with a port over 65535', async () => {
-    expect(await serve(['--http', '127.0.0.1:70000'])).toMatch(/^--http: "127.0.0.1:70000" is not valid; use HOST:PORT/);
+    expect(await serve(['--http', '127.0.0.1:70000'])).toMatch(
+      /^--http: "127.0.0.1:70000" is not valid; use HOST:PORT/,
+    );
   });
 
   it('--max-messages -1 (a value that starts with a dash)', async () => {
@@ -126,7 +143,9 @@ describe('bad values', () => {
   });
 
   it('RELAYDESK_SMTP with no port', async () => {
-    expect(await serve([], { RELAYDESK_SMTP: 'localhost' })).toMatch(/^RELAYDESK_SMTP: "localhost" is not valid; use HOST:PORT/);
+    expect(await serve([], { RELAYDESK_SMTP: 'localhost' })).toMatch(
+      /^RELAYDESK_SMTP: "localhost" is not valid; use HOST:PORT/,
+    );
   });
 });
 
@@ -162,7 +181,9 @@ describe('the --config file', () => {
 
   it('JSON that is not an object', async () => {
     const path = await configFile('[1, 2]');
-    expect(await serve(['--config', path])).toMatch(/^--config: ".*" must hold a JSON object such as \{"maxMessages": 500\}$/);
+    expect(await serve(['--config', path])).toMatch(
+      /^--config: ".*" must hold a JSON object such as \{"maxMessages": 500\}$/,
+    );
   });
 
   it('a file that does not exist', async () => {

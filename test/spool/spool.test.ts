@@ -28,7 +28,10 @@ function record(subject: string, overrides: Partial<MessageRecord> = {}): Messag
 }
 
 const raw = (subject: string): Buffer =>
-  Buffer.from(`Received: from x by y; Sat, 1 Jun 2024 10:00:00 +0000\r\nSubject: ${subject}\r\n\r\nbody \xe9\r\n`, 'latin1');
+  Buffer.from(
+    `Received: from x by y; Sat, 1 Jun 2024 10:00:00 +0000\r\nSubject: ${subject}\r\n\r\nbody \xe9\r\n`,
+    'latin1',
+  );
 
 async function spoolFiles(): Promise<string[]> {
   return (await readdir(spool.messagesDir)).sort();
@@ -53,7 +56,9 @@ describe('store and load', () => {
   it('writes the sidecar as JSON with a version, and leaves no temporary file', async () => {
     const r = record('versioned');
     await spool.store(r, raw('versioned'));
-    const sidecar = JSON.parse(await readFile(join(spool.messagesDir, `${r.id}.json`), 'utf8')) as Record<string, unknown>;
+    const sidecar = JSON.parse(
+      await readFile(join(spool.messagesDir, `${r.id}.json`), 'utf8'),
+    ) as Record<string, unknown>;
     expect(sidecar).toMatchObject({ version: 1, id: r.id });
     expect((await spoolFiles()).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
@@ -102,7 +107,8 @@ describe('load: quarantine', () => {
     const good = record('good');
     await spool.store(good, raw('good'));
     const goodSidecar = await readFile(join(spool.messagesDir, `${good.id}.json`), 'utf8');
-    const put = (name: string, data: string | Buffer) => writeFile(join(spool.messagesDir, name), data);
+    const put = (name: string, data: string | Buffer) =>
+      writeFile(join(spool.messagesDir, name), data);
 
     const orphan = newMessageId();
     await put(`${orphan}.eml`, raw('orphan'));
@@ -152,7 +158,9 @@ describe('load: quarantine', () => {
     await spool.load();
     const files = await readdir(spool.quarantineDir);
     expect(files).toHaveLength(2);
-    const contents = await Promise.all(files.map((f) => readFile(join(spool.quarantineDir, f), 'utf8')));
+    const contents = await Promise.all(
+      files.map((f) => readFile(join(spool.quarantineDir, f), 'utf8')),
+    );
     expect(contents.sort()).toEqual(['first', 'second']);
   });
 });
