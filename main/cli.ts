@@ -2,7 +2,14 @@
 // key in the --config file and a RELAYDESK_<NAME> environment variable.
 import { parseArgs } from 'node:util';
 import { resolveSettings } from './core/settings/settings-sources.js';
+import { relayFlags } from './core/settings/relay-settings.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
+
+/** Every flag of serve: one per setting, plus the upstream's (merged into the "relay" object). */
+const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
+  ...settingFields,
+  ...relayFlags,
+];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
@@ -18,7 +25,8 @@ Commands:
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
-${settingFields.map((f) => `  ${`${f.flag} VALUE`.padEnd(30)} ${f.allowed}`).join('\n')}
+${serveFlags.map((f) => `  ${`${f.flag} VALUE`.padEnd(30)} ${f.allowed}`).join('\n')}
+  (the relay password comes from --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD, never a flag)
 `;
 
 class UsageError extends Error {}
@@ -33,8 +41,8 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
     config: { type: 'string' },
     help: { type: 'boolean' },
   };
-  for (const f of settingFields) options[f.flag.slice(2)] = { type: 'string' };
-  const known = ['--config', ...settingFields.map((f) => f.flag)];
+  for (const f of serveFlags) options[f.flag.slice(2)] = { type: 'string' };
+  const known = ['--config', ...serveFlags.map((f) => f.flag)];
   // `--max-messages -1`: parseArgs refuses a value that starts with a dash (it might be a flag)
   // in three lines about `--max-messages=-XYZ`. None of our flags has a single dash, so it is the
   // value, and the setting's own check then says what is allowed.
@@ -61,8 +69,7 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
     const missing = /Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(message)?.[1];
     if (missing) {
       const allowed =
-        settingFields.find((f) => f.flag === missing)?.allowed ??
-        'the path of a JSON settings file';
+        serveFlags.find((f) => f.flag === missing)?.allowed ?? 'the path of a JSON settings file';
       throw new UsageError(`${missing}: needs a value: ${allowed}`);
     }
     const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];

@@ -23,24 +23,36 @@ async function relaydesk(settings: Record<string, unknown>): Promise<TestRelayde
   return relay;
 }
 
-async function upstream(options: Parameters<typeof startUpstreamServer>[0] = {}): Promise<RunningUpstream> {
+async function upstream(
+  options: Parameters<typeof startUpstreamServer>[0] = {},
+): Promise<RunningUpstream> {
   const server = await startUpstreamServer(options);
   cleanups.push(() => server.close());
   return server;
 }
 
 async function sendTo(relay: TestRelaydesk, to: string[], subject = 'x'): Promise<string> {
-  const info = await relay.transport().sendMail({ from: 'app@sender.example', to, subject, text: subject });
+  const info = await relay
+    .transport()
+    .sendMail({ from: 'app@sender.example', to, subject, text: subject });
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
 }
 
-async function settled(relay: TestRelaydesk, id: string, done: (d: MessageDelivery) => boolean, timeout = 10_000) {
+async function settled(
+  relay: TestRelaydesk,
+  id: string,
+  done: (d: MessageDelivery) => boolean,
+  timeout = 10_000,
+) {
   let last: MessageDelivery | null = null;
   await expect
-    .poll(async () => {
-      last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-      return done(last);
-    }, { timeout, interval: 50 })
+    .poll(
+      async () => {
+        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        return done(last);
+      },
+      { timeout, interval: 50 },
+    )
     .toBe(true);
   return last as unknown as MessageDelivery;
 }
@@ -67,7 +79,10 @@ describe.skipIf(!smtpSink)("Postfix's smtp-sink as the upstream", () => {
       sink.kill('SIGKILL');
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const relay = await relaydesk({ mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
     const id = await sendTo(relay, ['bob@rcpt.example', 'carol@rcpt.example']);
     const delivery = await settled(relay, id, (d) => d.status === 'delivered');
     expect(delivery.recipients.every((r) => r.attempts[0]?.reply.code === 250)).toBe(true);
@@ -76,23 +91,40 @@ describe.skipIf(!smtpSink)("Postfix's smtp-sink as the upstream", () => {
 
 describe('delivery status notifications', () => {
   it('are off by default', async () => {
-    const server = await upstream({ tls: 'none', failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } } });
-    const relay = await relaydesk({ mode: 'relay', relay: { host: '127.0.0.1', port: server.port, security: 'none' } });
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    });
     const id = await sendTo(relay, ['gone@rcpt.example']);
     await settled(relay, id, (d) => d.status === 'failed');
     expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBe(1);
   });
 
   it('when on, report a bounce to the sender and are captured locally', async () => {
-    const server = await upstream({ tls: 'none', failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } } });
-    const relay = await relaydesk({ mode: 'relay', dsn: true, hostname: 'relay.test', relay: { host: '127.0.0.1', port: server.port, security: 'none' } });
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      dsn: true,
+      hostname: 'relay.test',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    });
     const id = await sendTo(relay, ['gone@rcpt.example'], 'doomed');
     await settled(relay, id, (d) => d.status === 'failed');
     type Found = { messages: Array<{ ID: string; Subject: string; Mailbox: string }> };
     // the report is written after the bounce is recorded
     let found: Found = { messages: [] };
     await expect
-      .poll(async () => (found = await relay.api<Found>('/api/v1/search?query=mailbox:dsn')).messages.length)
+      .poll(
+        async () =>
+          (found = await relay.api<Found>('/api/v1/search?query=mailbox:dsn')).messages.length,
+      )
       .toBe(1);
     expect(found.messages[0]?.Subject).toBe('Undelivered Mail Returned to Sender');
     const raw = await (await relay.fetch(`/api/v1/message/${found.messages[0]?.ID}/raw`)).text();
@@ -112,27 +144,43 @@ describe('POST /api/v1/relay/test', () => {
     const server = await upstream({ tls: 'starttls', users: { u: 'p' } });
     const relay = await relaydesk({
       mode: 'relay',
-      relay: { host: '127.0.0.1', port: server.port, security: 'starttls', caFile: server.certificate?.caFile, auth: { user: 'u', password: 'p' } },
+      relay: {
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'starttls',
+        caFile: server.certificate?.caFile,
+        auth: { user: 'u', password: 'p' },
+      },
     });
-    const result = await relay.api<{ ok: boolean; steps: Array<{ step: string; ok: boolean }> }>('/api/v1/relay/test', {
-      method: 'POST',
-    });
+    const result = await relay.api<{ ok: boolean; steps: Array<{ step: string; ok: boolean }> }>(
+      '/api/v1/relay/test',
+      {
+        method: 'POST',
+      },
+    );
     expect(result.ok).toBe(true);
-    expect(result.steps.map((s) => s.step)).toEqual(expect.arrayContaining(['connect', 'greeting', 'ehlo', 'starttls', 'certificate', 'auth']));
+    expect(result.steps.map((s) => s.step)).toEqual(
+      expect.arrayContaining(['connect', 'greeting', 'ehlo', 'starttls', 'certificate', 'auth']),
+    );
     expect(server.messages).toHaveLength(0);
   });
 
   it('explains the fix when STARTTLS is chosen for an implicit-TLS port', async () => {
     const server = await upstream({ tls: 'implicit' });
     const relay = await relaydesk({});
-    const result = await relay.api<{ ok: boolean; steps: Array<{ ok: boolean; detail: string; fix?: string }> }>(
-      '/api/v1/relay/test',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ host: '127.0.0.1', port: server.port, security: 'starttls', caFile: server.certificate?.caFile }),
-      },
-    );
+    const result = await relay.api<{
+      ok: boolean;
+      steps: Array<{ ok: boolean; detail: string; fix?: string }>;
+    }>('/api/v1/relay/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        host: '127.0.0.1',
+        port: server.port,
+        security: 'starttls',
+        caFile: server.certificate?.caFile,
+      }),
+    });
     expect(result.ok).toBe(false);
     const failed = result.steps.find((s) => !s.ok);
     expect(`${failed?.detail} ${failed?.fix}`).toMatch(/implicit TLS/i);
@@ -174,8 +222,14 @@ describe('the connection limit', () => {
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
     cleanups.push(() => new Promise<void>((resolve) => slow.close(() => resolve())));
     const port = (slow.server.address() as { port: number }).port;
-    const relay = await relaydesk({ mode: 'relay', relayConnections: 2, relay: { host: '127.0.0.1', port, security: 'none' } });
-    const ids = await Promise.all(Array.from({ length: 6 }, (_, i) => sendTo(relay, [`r${i}@rcpt.example`])));
+    const relay = await relaydesk({
+      mode: 'relay',
+      relayConnections: 2,
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    const ids = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => sendTo(relay, [`r${i}@rcpt.example`])),
+    );
     for (const id of ids) await settled(relay, id, (d) => d.status === 'delivered');
     expect(most).toBe(2);
   });
@@ -208,14 +262,32 @@ describe('kill -9 during delivery', () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-kill-'));
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const config = join(dataDir, 'settings.json');
-    await writeFile(config, JSON.stringify({ mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } }));
+    await writeFile(
+      config,
+      JSON.stringify({ mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } }),
+    );
     const cli = join(import.meta.dirname, '../../bin/relaydesk.js');
     const children: ChildProcess[] = [];
     cleanups.push(() => children.forEach((c) => c.kill('SIGKILL')));
     const serve = async (): Promise<{ child: ChildProcess; smtp: number; http: number }> => {
-      const child = spawn(process.execPath, [cli, 'serve', '--config', config, '--data', dataDir, '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        [
+          cli,
+          'serve',
+          '--config',
+          config,
+          '--data',
+          dataDir,
+          '--smtp',
+          '127.0.0.1:0',
+          '--http',
+          '127.0.0.1:0',
+        ],
+        {
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       children.push(child);
       const ready = await new Promise<string>((resolve, reject) => {
         let out = '';
@@ -232,8 +304,18 @@ describe('kill -9 during delivery', () => {
 
     const first = await serve();
     const nodemailer = (await import('nodemailer')).default;
-    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: first.smtp, secure: false, ignoreTLS: true });
-    const info = await transport.sendMail({ from: 'a@sender.example', to: 'bob@rcpt.example', subject: 'in flight', text: 'x' });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: first.smtp,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const info = await transport.sendMail({
+      from: 'a@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'in flight',
+      text: 'x',
+    });
     transport.close();
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
     // the upstream has the whole DATA: the relay is in the middle of sending it, and its
@@ -245,14 +327,25 @@ describe('kill -9 during delivery', () => {
     stall = false;
     const second = await serve();
     await expect
-      .poll(async () => {
-        const res = await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`);
-        return ((await res.json()) as MessageDelivery).status;
-      }, { timeout: 15_000, interval: 100 })
+      .poll(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`);
+          return ((await res.json()) as MessageDelivery).status;
+        },
+        { timeout: 15_000, interval: 100 },
+      )
       .toBe('delivered');
     expect(received).toEqual(['bob@rcpt.example']);
-    const delivery = (await (await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`)).json()) as MessageDelivery;
-    expect(delivery.recipients[0]?.history.map((h) => h.state)).toEqual(['pending', 'sending', 'pending', 'sending', 'relayed']);
+    const delivery = (await (
+      await fetch(`http://127.0.0.1:${second.http}/api/v1/message/${id}/delivery`)
+    ).json()) as MessageDelivery;
+    expect(delivery.recipients[0]?.history.map((h) => h.state)).toEqual([
+      'pending',
+      'sending',
+      'pending',
+      'sending',
+      'relayed',
+    ]);
     second.child.kill('SIGTERM');
     await new Promise((resolve) => second.child.once('exit', resolve));
   });
@@ -261,14 +354,28 @@ describe('kill -9 during delivery', () => {
 describe('provider presets', () => {
   it('lists the presets with host, port, security and notes', async () => {
     const relay = await relaydesk({});
-    const presets = await relay.api<Array<{ id: string; host: string; port: number; security: string; notes: string[] }>>(
-      '/api/v1/relay/presets?sesRegion=eu-west-1',
-    );
+    const presets = await relay.api<
+      Array<{ id: string; host: string; port: number; security: string; notes: string[] }>
+    >('/api/v1/relay/presets?sesRegion=eu-west-1');
     expect(presets.map((p) => p.id)).toEqual(
-      expect.arrayContaining(['amazon-ses', 'sendgrid', 'postmark', 'mailgun-us', 'mailgun-eu', 'gmail', 'microsoft-365', 'generic-isp']),
+      expect.arrayContaining([
+        'amazon-ses',
+        'sendgrid',
+        'postmark',
+        'mailgun-us',
+        'mailgun-eu',
+        'gmail',
+        'microsoft-365',
+        'generic-isp',
+      ]),
     );
-    expect(presets.find((p) => p.id === 'amazon-ses')?.host).toBe('email-smtp.eu-west-1.amazonaws.com');
-    expect(presets.find((p) => p.id === 'sendgrid')).toMatchObject({ port: 587, security: 'starttls' });
+    expect(presets.find((p) => p.id === 'amazon-ses')?.host).toBe(
+      'email-smtp.eu-west-1.amazonaws.com',
+    );
+    expect(presets.find((p) => p.id === 'sendgrid')).toMatchObject({
+      port: 587,
+      security: 'starttls',
+    });
   });
 });
 
@@ -277,7 +384,11 @@ describe('the rate limit', () => {
     const server = await upstream({ tls: 'none' });
     let now = Date.parse('2026-11-28T10:00:00Z');
     const relay = await startTestRelaydesk(
-      { mode: 'relay', rateLimit: { perMinute: 1 }, relay: { host: '127.0.0.1', port: server.port, security: 'none' } },
+      {
+        mode: 'relay',
+        rateLimit: { perMinute: 1 },
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
       undefined,
       { now: () => now },
     );
@@ -286,7 +397,9 @@ describe('the rate limit', () => {
     await settled(relay, first, (d) => d.status === 'delivered');
     const second = await sendTo(relay, ['b@rcpt.example']);
     await relay.service.queue.idle();
-    expect((await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]?.state).toBe('pending');
+    expect(
+      (await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]?.state,
+    ).toBe('pending');
     expect(server.messages).toHaveLength(1);
     now += 61_000;
     relay.service.queue.kick();

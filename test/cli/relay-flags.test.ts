@@ -1,0 +1,131 @@
+// The upstream from the command line: --mode, --relay-* flags and RELAYDESK_RELAY_PASSWORD;
+// each bad value refused in one line, the password never printed.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+const upstreams: RunningUpstream[] = [];
+afterEach(async () => {
+  await cleanupCliProcesses();
+  for (const u of upstreams.splice(0)) await u.close();
+});
+
+async function refusal(args: string[], env: Record<string, string> = {}): Promise<string> {
+  const dir = await makeTempDir();
+  const result = await runCli(
+    ['serve', '--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', dir, ...args],
+    { env },
+  );
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toMatch(/^relaydesk: [^\n]+\n$/);
+  return result.stderr.slice('relaydesk: '.length, -1);
+}
+
+describe('bad relay settings', () => {
+  it.each([
+    [['--mode', 'relay'], /^--mode relay needs an upstream: give --relay-host HOST:PORT/],
+    [['--mode', 'forward'], /^--mode: "forward" is not valid; use "capture"/],
+    [
+      ['--relay-host', 'smtp.example.com'],
+      /^--relay-host: "smtp\.example\.com" is not valid; use HOST:PORT/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:587', '--relay-security', 'ssl'],
+      /^relay\.security: "ssl" is not/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:25', '--relay-security', 'none'],
+      /^relay\.security: "none" is not allowed towards smtp\.example\.com/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:587', '--relay-user', 'me'],
+      /^relay user "me" has no password; give --relay-password-file FILE or set RELAYDESK_RELAY_PASSWORD/,
+    ],
+    [
+      [
+        '--relay-host',
+        'smtp.example.com:587',
+        '--relay-user',
+        'me',
+        '--relay-password-file',
+        '/nonexistent/pw',
+      ],
+      /^--relay-password-file: cannot read "\/nonexistent\/pw" \(ENOENT\)/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:587', '--relay-ca', '/nonexistent/ca.pem'],
+      /relay\.caFile/,
+    ],
+  ])('%j', async (args, message) => {
+    expect(await refusal(args)).toMatch(message);
+  });
+
+  it('never shows the password, even in an error', async () => {
+    const line = await refusal(['--relay-host', 'smtp.example.com:99999', '--relay-user', 'me'], {
+      RELAYDESK_RELAY_PASSWORD: 'hunter2-secret',
+    });
+    expect(line).not.toContain('hunter2-secret');
+  });
+});
+
+describe('relaying configured by flags', () => {
+  it('delivers through an authenticated upstream with the password from a file, never logged', async () => {
+    const upstream = await startUpstreamServer({
+      tls: 'none',
+      users: { relayuser: 'hunter2-secret' },
+    });
+    upstreams.push(upstream);
+    const dir = await makeTempDir();
+    const passwordFile = join(dir, 'relay-password');
+    await writeFile(passwordFile, 'hunter2-secret\n', { mode: 0o600 });
+    const serve = await startServe({
+      args: [
+        '--mode',
+        'relay',
+        '--relay-host',
+        `127.0.0.1:${upstream.port}`,
+        '--relay-security',
+        'none',
+        '--relay-user',
+        'relayuser',
+        '--relay-password-file',
+        passwordFile,
+      ],
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: serve.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const info = await transport.sendMail({
+      from: 'app@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'by flags',
+      text: 'x',
+    });
+    transport.close();
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await expect
+      .poll(
+        async () => (await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status,
+        { timeout: 10_000 },
+      )
+      .toBe('delivered');
+    expect(upstream.messages[0]?.user).toBe('relayuser');
+    const delivery = await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(JSON.stringify(delivery)).not.toContain('hunter2-secret');
+    expect(serve.stdout + serve.stderr).not.toContain('hunter2-secret');
+    await expect
+      .poll(() => serve.stdout)
+      .toMatch(
+        new RegExp(
+          `${id}: to=<bob@rcpt\\.example>, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:${upstream.port}, .*status=sent`,
+        ),
+      );
+  });
+});
