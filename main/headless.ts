@@ -4,7 +4,12 @@ import type { AddressInfo } from 'node:net';
 import type { DeliverFunction } from './core/queue/delivery-queue.js';
 import { RelayService } from './core/relay-service.js';
 import { resolveSettings } from './core/settings/settings-sources.js';
-import type { ListenAddress, Settings } from './core/settings/settings-schema.js';
+import {
+  SettingsError,
+  type ListenAddress,
+  type Settings,
+} from './core/settings/settings-schema.js';
+import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 
 export interface StartOptions {
@@ -48,6 +53,8 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
       },
       overrides: options.settings,
     });
+  const httpProblem = httpExposureProblem(settings);
+  if (httpProblem) throw new SettingsError(httpProblem);
   const service = new RelayService({
     settings,
     ...(options.now ? { now: options.now } : {}),
@@ -82,6 +89,10 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   const address = app.server.address() as AddressInfo;
   const http = { host: address.address, port: address.port };
   service.httpListenAddress = http;
+  service.emit(
+    'log',
+    `exposure: UI and API on ${http.host}:${http.port} (${settings.uiPasswordFile ? 'password required' : 'no password: this machine only'})`,
+  );
 
   let closing: Promise<void> | null = null;
   return {

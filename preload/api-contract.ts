@@ -96,6 +96,19 @@ export interface RelaydeskInfo {
   };
   /** Relaydesk's own: where it listens. */
   Listeners: { smtp: string; http: string };
+  /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
+  SMTPSecurity?: {
+    starttls: boolean;
+    smtps: string | null;
+    requireTls: boolean;
+    requireAuth: boolean;
+    certificate: {
+      source: 'files' | 'self-signed';
+      fingerprint256: string;
+      subject: string;
+      validTo: string;
+    } | null;
+  };
 }
 
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */

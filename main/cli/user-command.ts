@@ -24,7 +24,12 @@ const usage = `Usage: relaydesk user <add|passwd|remove|list|hash> [NAME] [--dat
 `;
 
 /** Bare boolean flags of `serve`: `--require-auth` alone means `--require-auth true`. */
-const bareBooleanFlags = new Set(['--require-auth', '--require-tls', '--trust-loopback', '--starttls']);
+const bareBooleanFlags = new Set([
+  '--require-auth',
+  '--require-tls',
+  '--trust-loopback',
+  '--starttls',
+]);
 /** Flags that may be repeated; their values are joined with commas. */
 const repeatableFlags = new Set(['--allow-ip']);
 const booleanWords = /^(true|false|yes|no|1|0)$/;
@@ -104,7 +109,8 @@ async function readPassword(name: string): Promise<string> {
   if (process.stdin.isTTY) {
     const first = await promptHidden(`Password for ${name}: `);
     const second = await promptHidden('Again: ');
-    if (first !== second) throw new UserError('the two passwords differ; nothing changed', 'invalid');
+    if (first !== second)
+      throw new UserError('the two passwords differ; nothing changed', 'invalid');
     return first;
   }
   // the first line; a trailing CR from a Windows pipe is not part of the password
@@ -147,7 +153,9 @@ export async function runUserCommand(args: string[]): Promise<number> {
       process.stdout.write(`${await hashPassword(password)}\n`);
     } else if (action === 'list') {
       for (const user of await store.list()) {
-        process.stdout.write(`${user.name}\t(added ${user.createdAt}, changed ${user.updatedAt})\n`);
+        process.stdout.write(
+          `${user.name}\t(added ${user.createdAt}, changed ${user.updatedAt})\n`,
+        );
       }
     } else if (action === 'remove') {
       await store.remove(name as string);

@@ -16,7 +16,9 @@ import {
   SmtpListener,
   type AcceptedMessage,
   type RecipientRefusal,
+  type SmtpSecurity,
 } from './listener/smtp-listener.js';
+import { UserStore } from './policy/user-store.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { buildDsn } from './queue/dsn.js';
@@ -98,6 +100,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly queue: DeliveryQueue;
   private readonly rules: RoutingRule[];
   readonly relayLog: string[] = [];
+  /** SMTP users (AUTH); the CLI and the users API change the same file. */
+  readonly users: UserStore;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -106,11 +110,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.spool = new Spool(this.settings.dataDir);
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
-    this.listener = new SmtpListener(this.settings, {
-      accept: (message) => this.accept(message),
-      checkRecipient: (input) => this.checkRecipient(input),
-      log: (line) => this.log(line),
-    });
+    this.users = new UserStore(this.settings.dataDir);
+    this.listener = new SmtpListener(
+      this.settings,
+      {
+        accept: (message) => this.accept(message),
+        checkRecipient: (input) => this.checkRecipient(input),
+        recipientAction: (input) => routeRecipient(this.rules, input).action.type,
+        log: (line) => this.log(line),
+      },
+      { users: this.users },
+    );
     this.queue = new DeliveryQueue({
       settings: this.settings,
       store: {
@@ -199,6 +209,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   get smtpListenAddress(): ListenAddress | null {
     return this.smtpAddress;
+  }
+
+  /** STARTTLS, the implicit-TLS listener and the certificate fingerprint, for the info API. */
+  get smtpSecurity(): SmtpSecurity {
+    return this.listener.security;
   }
 
   private async accept(message: AcceptedMessage): Promise<void> {
@@ -460,6 +475,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
         http: `${http.host}:${http.port}`,
       },
+      SMTPSecurity: this.listener.infoSecurity(),
     };
   }
 

@@ -1,6 +1,6 @@
 // The IPC adapter: one handler per API method, each checking that the call comes from our own
 // page and that its arguments have the right types, then calling RelayService. No logic here.
-import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron';
+import type { WebContents } from 'electron';
 import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import {
   eventChannel,
@@ -65,12 +65,21 @@ export function serviceHandlers(service: RelayService): Handlers {
   };
 }
 
+/** The part of Electron's ipcMain the handlers use (the stand-in in tests provides the same). */
+export interface IpcMainLike {
+  handle(
+    channel: string,
+    listener: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => unknown,
+  ): void;
+  removeHandler(channel: string): void;
+}
+
 /**
  * Registers the handlers. `isOwnPage` says whether a sender frame is our renderer: a handler
  * refuses anything else (a navigated or injected frame), as GitHub Desktop's ipc-main does.
  */
 export function registerIpcHandlers(
-  ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
+  ipcMain: IpcMainLike,
   service: RelayService,
   isOwnPage: (url: string) => boolean,
 ): () => void {
@@ -78,7 +87,7 @@ export function registerIpcHandlers(
   const methods = Object.keys(ipcChannels) as InvokableMethod[];
   for (const method of methods) {
     const handler = handlers[method] as (...args: unknown[]) => Promise<unknown>;
-    ipcMain.handle(ipcChannels[method], async (event: IpcMainInvokeEvent, ...args: unknown[]) => {
+    ipcMain.handle(ipcChannels[method], async (event, ...args: unknown[]) => {
       const url = event.senderFrame?.url ?? '';
       if (!isOwnPage(url))
         throw new Error(`refused IPC ${method} from ${url || 'an unknown frame'}`);

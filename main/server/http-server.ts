@@ -16,11 +16,13 @@ import { QueueError } from '../core/queue/delivery-queue.js';
 import { SearchSyntaxError } from '../core/search/index.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError } from './http-errors.js';
+import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
+import { registerUserRoutes } from './routes/user-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -72,6 +74,13 @@ export async function createHttpServer(
   );
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http));
+  const uiPassword = service.settings.uiPasswordFile;
+  const basicAuth = uiPassword
+    ? createBasicAuth(await loadUiPasswordHash(uiPassword), service.settings, (line) =>
+        service.emit('log', line),
+      )
+    : null;
+  if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
 
   app.setErrorHandler((err: FastifyError | Error, _req, reply) => {
     if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
@@ -111,7 +120,14 @@ export async function createHttpServer(
       verifyClient: (info, next) => {
         const reason = refusalReason(service.settings.http, 'GET', info.req.headers, true);
         if (reason) next(false, 403, reason);
-        else next(true);
+        else if (!basicAuth) next(true);
+        else {
+          void basicAuth
+            .check(info.req.headers, info.req.socket.remoteAddress ?? '')
+            .then((result) =>
+              result === 'ok' ? next(true) : next(false, 401, 'UI password needed'),
+            );
+        }
       },
     },
   });
@@ -120,6 +136,7 @@ export async function createHttpServer(
   registerMailhogRoutes(app, service);
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
+  registerUserRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -5,49 +5,161 @@
 // - it adds an enhanced status code chosen from the basic code alone (552 → 5.2.2), where the
 //   right one depends on the reason (552 5.3.4 too big, 452 4.5.3 too many recipients). A reply
 //   text that starts with its own enhanced code keeps it.
-// Both are done on the connection object smtp-server creates, without forking the library.
+// - its only connection limit is one total per server; we admit each connection through a hook
+//   shared by the plain and the implicit-TLS listener (total and per-IP limits).
+// - its idle timer restarts on every byte, so a client trickling one byte at a time is never cut
+//   off. We add a command timeout (a complete command line within so long after each reply) and
+//   a session deadline that nothing extends.
+// - it still advertises AUTH in a plaintext EHLO when plaintext AUTH is not allowed, and lets
+//   AUTH through in plaintext when STARTTLS is not offered. We hide AUTH on such sessions and
+//   answer `538 5.7.11` (RFC 4954 §6) to AUTH before TLS, whatever else is configured.
+// - AUTH is gated before the SASL exchange (an IP locked out for failed attempts gets 421).
+// All of it is done on the connection object smtp-server creates, without forking the library.
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 
 const ownEnhancedCode = /^[245]\.\d{1,3}\.\d{1,3} /;
 
-export interface TunedServerOptions extends SMTPServerOptions {
-  /** Milliseconds to wait before greeting a client at this address. */
-  greetingDelayFor(remoteAddress: string): number;
+export interface Refusal {
+  code: number;
+  /** Reply text starting with its enhanced status code. */
+  message: string;
 }
 
+export interface ConnectionHooks {
+  /** Milliseconds to wait before greeting a client at this address. */
+  greetingDelayFor(remoteAddress: string): number;
+  /** Takes a connection slot, or refuses (sent, then the connection closes); logs either way. */
+  admit(remoteAddress: string): Refusal | null;
+  /** Gives back the slot of an admitted connection, once, when it closes. */
+  release(remoteAddress: string): void;
+  /** Asked at AUTH, before the exchange: a refusal ends the session (e.g. a locked-out IP). */
+  authGate(remoteAddress: string): Refusal | null;
+  /** The server ended a session with a 421 (timeouts, limits, deadline): for the audit log. */
+  serverClosed(remoteAddress: string, reply: string): void;
+}
+
+export interface TunedServerOptions extends SMTPServerOptions {
+  hooks: ConnectionHooks;
+  /** AUTH may be used before TLS on this listener. */
+  plaintextAuth: boolean;
+  /** Longest wait for a complete command after each reply (not during the message data). */
+  commandTimeoutMs: number;
+  /** Longest a whole session may last. */
+  sessionDeadlineMs: number;
+}
+
+type Connection = SMTPConnection & { handler_AUTH: SMTPConnection['handler_AUTH'] };
+
 export class TunedSMTPServer extends SMTPServer {
-  private readonly greetingDelayFor: (remoteAddress: string) => number;
+  private readonly hooks: ConnectionHooks;
+  private readonly plaintextAuth: boolean;
+  private readonly commandTimeoutMs: number;
+  private readonly sessionDeadlineMs: number;
 
   constructor(options: TunedServerOptions) {
-    const { greetingDelayFor, ...rest } = options;
-    super(rest);
-    this.greetingDelayFor = greetingDelayFor;
+    const { hooks, plaintextAuth, commandTimeoutMs, sessionDeadlineMs, ...rest } = options;
+    super({ ...rest, allowInsecureAuth: plaintextAuth });
+    this.hooks = hooks;
+    this.plaintextAuth = plaintextAuth;
+    this.commandTimeoutMs = commandTimeoutMs;
+    this.sessionDeadlineMs = sessionDeadlineMs;
   }
 
   override connect(socket: Socket, socketOptions?: SMTPConnectionOptions | null): void {
-    const connection = new SMTPConnection(this, socket, socketOptions ?? undefined);
+    const connection = new SMTPConnection(this, socket, socketOptions ?? undefined) as Connection;
     this.connections.add(connection);
     connection.on('error', (err: Error) => this._onError(err));
     connection.on('connect', (data) => this._onClientConnect(data));
+    const remote = connection.remoteAddress;
+
+    let commandTimer: NodeJS.Timeout | null = null;
+    let deadlineTimer: NodeJS.Timeout | null = null;
+    const stopTimers = (): void => {
+      if (commandTimer) clearTimeout(commandTimer);
+      if (deadlineTimer) clearTimeout(deadlineTimer);
+      commandTimer = deadlineTimer = null;
+    };
+    // The client waits for us (a handler has not answered, or a received message is being
+    // stored): no timer may fire then, or it would tell the client to retry a message we may
+    // still accept. smtp-server's own idle timeout makes the same exception.
+    const clientOwesInput = (): boolean =>
+      !connection._handlerPending &&
+      !(connection._dataStream && connection._parser && !connection._parser._dataMode);
+    const armCommandTimer = (): void => {
+      if (commandTimer) clearTimeout(commandTimer);
+      commandTimer = setTimeout(() => {
+        commandTimer = null;
+        if (connection._closing || connection._closed) return;
+        if (!clientOwesInput()) return;
+        connection.send(421, '4.4.2 Timeout waiting for a command, closing connection');
+      }, this.commandTimeoutMs);
+      commandTimer.unref();
+    };
 
     const send = connection.send.bind(connection);
-    connection.send = (code, data, context) =>
-      send(code, data, typeof data === 'string' && ownEnhancedCode.test(data) ? false : context);
-
-    const delay = this.greetingDelayFor(connection.remoteAddress);
-    // Mirrors SMTPConnection#init with our delay in place of its fixed 100 ms.
-    connection._setListeners(() => {
-      const maxClients = this.options.maxClients;
-      if (maxClients && this.connections.size > maxClients) {
-        connection.send(
-          421,
-          `${connection.name} Too many connected clients, try again in a moment`,
-          false,
-        );
+    connection.send = (code, data, context) => {
+      let reply = data;
+      // RFC 3207 §4: a server must not advertise AUTH it will refuse; on such sessions EHLO
+      // (the only multi-line 250) loses its AUTH line until TLS is up
+      if (code === 250 && Array.isArray(reply) && !connection.secure && !this.plaintextAuth) {
+        reply = reply.filter((line) => !/^AUTH\b/i.test(line));
+      }
+      if (code === 421 && !connection._closing && !connection._closed) {
+        this.hooks.serverClosed(remote, typeof reply === 'string' ? reply : String(reply));
+      }
+      if (code === 421) stopTimers();
+      else if (code !== 354) armCommandTimer();
+      send(code, reply, typeof reply === 'string' && ownEnhancedCode.test(reply) ? false : context);
+    };
+    const onCommand = connection._onCommand.bind(connection);
+    connection._onCommand = (command, callback) => {
+      if (commandTimer) clearTimeout(commandTimer);
+      commandTimer = null;
+      onCommand(command, callback);
+    };
+    const authHandler = connection.handler_AUTH.bind(connection);
+    connection.handler_AUTH = (command, callback) => {
+      if (!connection.secure && !this.plaintextAuth) {
+        connection.send(538, '5.7.11 Encryption required: issue STARTTLS before AUTH');
+        callback();
         return;
       }
+      const refusal = this.hooks.authGate(remote);
+      if (refusal) {
+        connection.send(refusal.code, refusal.message);
+        callback();
+        return;
+      }
+      authHandler(command, callback);
+    };
+
+    // Mirrors SMTPConnection#init with our admission and delay in place of its checks.
+    connection._setListeners(() => {
+      const refusal = this.hooks.admit(remote);
+      if (refusal) {
+        send(refusal.code, refusal.message, false);
+        connection.close();
+        return;
+      }
+      socket.once('close', () => {
+        stopTimers();
+        this.hooks.release(remote);
+      });
+      const onDeadline = (): void => {
+        deadlineTimer = null;
+        if (connection._closing || connection._closed) return;
+        if (!clientOwesInput()) {
+          deadlineTimer = setTimeout(onDeadline, 250);
+          deadlineTimer.unref();
+          return;
+        }
+        connection.send(421, '4.4.2 Session deadline reached, closing connection');
+      };
+      deadlineTimer = setTimeout(onDeadline, this.sessionDeadlineMs);
+      deadlineTimer.unref();
+      const delay = this.hooks.greetingDelayFor(remote);
       if (delay <= 0) {
         connection.connectionReady();
         return;

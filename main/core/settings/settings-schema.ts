@@ -2,6 +2,7 @@
 // electron-store. Each field is declared once with its flag, its environment name and how a
 // string from the command line becomes a value, so a bad value is always reported under the
 // name the user actually typed.
+import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
@@ -56,7 +57,46 @@ export interface Settings {
   relay: UpstreamSettings | null;
   /** The routing rules of mode "rules". */
   rules: RoutingRule[];
+  // --- inbound policy (main/core/policy) ---
+  /** Loopback clients (127.0.0.0/8, ::1) may send and relay without AUTH. */
+  trustLoopback: boolean;
+  /** Clients in these CIDRs (IPv4 or IPv6) may send and relay without AUTH. */
+  allowIp: string[];
+  /** Every client, trusted or not, must authenticate before MAIL. */
+  requireAuth: boolean;
+  /** PEM certificate and key files for STARTTLS and SMTPS; null: a self-signed pair in dataDir. */
+  tlsCert: string | null;
+  tlsKey: string | null;
+  /** Offer STARTTLS on the SMTP listener. */
+  starttls: boolean;
+  /** An implicit-TLS (465-style) listener; null for none. */
+  smtps: ListenAddress | null;
+  /** MAIL is refused until the session is encrypted. */
+  requireTls: boolean;
+  /** AUTH over an unencrypted session: `auto` allows it on loopback listeners only. */
+  insecureAuth: InsecureAuth;
+  /** Simultaneous SMTP sessions in total, and per untrusted client IP. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  /** MAIL commands per minute from one untrusted client (by user when authenticated); 0: no limit. */
+  maxMessagesPerMinute: number;
+  /** Silence after which a session is closed (smtp-server's socket timeout). */
+  idleTimeoutMs: number;
+  /** Longest wait for a complete command line after a reply (a byte-at-a-time client too). */
+  commandTimeoutMs: number;
+  /** Longest a whole SMTP session may last, whatever the client sends. */
+  sessionDeadlineMs: number;
+  /** Failed AUTH attempts from one IP before it is locked out; delays grow before that. */
+  authMaxFailures: number;
+  /** The first delay after a failed AUTH; it doubles with each failure. */
+  authFailureDelayMs: number;
+  /** How long a locked-out IP gets `421 4.7.0` to AUTH (and how long failures are remembered). */
+  authLockoutMs: number;
+  /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
+  uiPasswordFile: string | null;
 }
+
+export type InsecureAuth = 'auto' | 'allow' | 'refuse';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';
@@ -150,6 +190,48 @@ function parseRateLimit(raw: unknown): Settings['rateLimit'] | undefined {
     const n = parseCount(0, 10_000_000)(v);
     if (n === undefined) return undefined;
     out[k as (typeof known)[number]] = n;
+  }
+  return out;
+}
+
+// --- inbound policy parsers ---
+
+function parseOptionalListenAddress(raw: unknown): ListenAddress | null | undefined {
+  if (raw === null || raw === '' || raw === 'off' || raw === 'none') return null;
+  return parseListenAddress(raw);
+}
+
+function parseOptionalPath(raw: unknown): string | null | undefined {
+  if (raw === null || raw === '') return null;
+  return parseNonEmptyPath(raw);
+}
+
+function parseInsecureAuth(raw: unknown): InsecureAuth | undefined {
+  return raw === 'auto' || raw === 'allow' || raw === 'refuse' ? raw : undefined;
+}
+
+/** One CIDR or address: `192.168.1.0/24`, `10.0.0.7`, `2001:db8::/32`, `::ffff:10.0.0.0/104`. */
+export function isCidr(text: string): boolean {
+  const match = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(text);
+  if (!match) return false;
+  const address = match[1] as string;
+  const version = isIP(address);
+  if (version === 0) return false;
+  if (match[2] === undefined) return true;
+  const bits = Number(match[2]);
+  return bits <= (version === 4 ? 32 : 128);
+}
+
+function parseCidrList(raw: unknown): string[] | undefined {
+  const list = typeof raw === 'string' ? raw.split(',') : raw;
+  if (!Array.isArray(list) || list.length > 1000) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') return undefined;
+    const cidr = item.trim();
+    if (cidr === '') continue;
+    if (!isCidr(cidr)) return undefined;
+    out.push(cidr);
   }
   return out;
 }
@@ -289,6 +371,141 @@ export const settingFields = [
     allowed: 'a whole number of days from 0 to 3650',
     parse: parseCount(0, 3650),
   }),
+  field({
+    key: 'trustLoopback',
+    flag: '--trust-loopback',
+    env: 'RELAYDESK_TRUST_LOOPBACK',
+    allowed: 'true (loopback clients may send and relay without AUTH) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'allowIp',
+    flag: '--allow-ip',
+    env: 'RELAYDESK_ALLOW_IP',
+    allowed:
+      'CIDRs or addresses, comma-separated (repeat the flag or use an array in the settings file), e.g. 192.168.1.0/24,2001:db8::/32',
+    parse: parseCidrList,
+  }),
+  field({
+    key: 'requireAuth',
+    flag: '--require-auth',
+    env: 'RELAYDESK_REQUIRE_AUTH',
+    allowed: 'true (every client must authenticate) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'tlsCert',
+    flag: '--tls-cert',
+    env: 'RELAYDESK_TLS_CERT',
+    allowed: 'the path of a PEM certificate file (with --tls-key)',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'tlsKey',
+    flag: '--tls-key',
+    env: 'RELAYDESK_TLS_KEY',
+    allowed: 'the path of a PEM private key file (with --tls-cert)',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'starttls',
+    flag: '--starttls',
+    env: 'RELAYDESK_STARTTLS',
+    allowed: 'true (offer STARTTLS) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'smtps',
+    flag: '--smtps',
+    env: 'RELAYDESK_SMTPS',
+    allowed: 'HOST:PORT of an implicit-TLS listener, e.g. 127.0.0.1:1465, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'requireTls',
+    flag: '--require-tls',
+    env: 'RELAYDESK_REQUIRE_TLS',
+    allowed: 'true (MAIL only over TLS) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'insecureAuth',
+    flag: '--insecure-auth',
+    env: 'RELAYDESK_INSECURE_AUTH',
+    allowed:
+      '"auto" (AUTH without TLS only on loopback listeners), "allow" or "refuse" (AUTH only over TLS)',
+    parse: parseInsecureAuth,
+  }),
+  field({
+    key: 'maxConnections',
+    flag: '--max-connections',
+    env: 'RELAYDESK_MAX_CONNECTIONS',
+    allowed: 'a whole number of SMTP sessions from 1 to 100000',
+    parse: parseCount(1, 100_000),
+  }),
+  field({
+    key: 'maxConnectionsPerIp',
+    flag: '--max-connections-per-ip',
+    env: 'RELAYDESK_MAX_CONNECTIONS_PER_IP',
+    allowed: 'a whole number of SMTP sessions from 1 to 100000 (untrusted clients)',
+    parse: parseCount(1, 100_000),
+  }),
+  field({
+    key: 'maxMessagesPerMinute',
+    flag: '--max-messages-per-minute',
+    env: 'RELAYDESK_MAX_MESSAGES_PER_MINUTE',
+    allowed: 'a whole number from 0 (no limit) to 1000000 (untrusted clients, per IP or user)',
+    parse: parseCount(0, 1_000_000),
+  }),
+  field({
+    key: 'idleTimeoutMs',
+    flag: '--idle-timeout-ms',
+    env: 'RELAYDESK_IDLE_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 3600000',
+    parse: parseCount(100, 3_600_000),
+  }),
+  field({
+    key: 'commandTimeoutMs',
+    flag: '--command-timeout-ms',
+    env: 'RELAYDESK_COMMAND_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 3600000',
+    parse: parseCount(100, 3_600_000),
+  }),
+  field({
+    key: 'sessionDeadlineMs',
+    flag: '--session-deadline-ms',
+    env: 'RELAYDESK_SESSION_DEADLINE_MS',
+    allowed: 'a whole number of milliseconds from 100 to 86400000',
+    parse: parseCount(100, 86_400_000),
+  }),
+  field({
+    key: 'authMaxFailures',
+    flag: '--auth-max-failures',
+    env: 'RELAYDESK_AUTH_MAX_FAILURES',
+    allowed: 'a whole number of failed AUTH attempts from 1 to 1000',
+    parse: parseCount(1, 1000),
+  }),
+  field({
+    key: 'authFailureDelayMs',
+    flag: '--auth-failure-delay-ms',
+    env: 'RELAYDESK_AUTH_FAILURE_DELAY_MS',
+    allowed: 'a whole number of milliseconds from 0 to 60000',
+    parse: parseCount(0, 60_000),
+  }),
+  field({
+    key: 'authLockoutMs',
+    flag: '--auth-lockout-ms',
+    env: 'RELAYDESK_AUTH_LOCKOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 86400000',
+    parse: parseCount(100, 86_400_000),
+  }),
+  field({
+    key: 'uiPasswordFile',
+    flag: '--ui-password-file',
+    env: 'RELAYDESK_UI_PASSWORD_FILE',
+    allowed: 'the path of a file holding the UI/API password or its hash (relaydesk user hash)',
+    parse: parseOptionalPath,
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -324,6 +541,25 @@ export function defaultSettings(dataDir: string): Settings {
     relayRetentionDays: 7,
     relay: null,
     rules: [],
+    trustLoopback: true,
+    allowIp: [],
+    requireAuth: false,
+    tlsCert: null,
+    tlsKey: null,
+    starttls: true,
+    smtps: null,
+    requireTls: false,
+    insecureAuth: 'auto',
+    maxConnections: 100,
+    maxConnectionsPerIp: 20,
+    maxMessagesPerMinute: 120,
+    idleTimeoutMs: 60_000,
+    commandTimeoutMs: 300_000,
+    sessionDeadlineMs: 30 * 60_000,
+    authMaxFailures: 10,
+    authFailureDelayMs: 500,
+    authLockoutMs: 15 * 60_000,
+    uiPasswordFile: null,
   };
 }
 

@@ -1,0 +1,179 @@
+// SMTP users: names with scrypt-hashed passwords in `users.json` in the data folder, written
+// atomically (temporary file, fsync, rename, fsync the folder) with mode 0600. The CLI
+// (`relaydesk user …`) and the API change the same file; a running relay notices changes made
+// by another process (it compares the file's mtime and size before each use), so a user added
+// from the command line can authenticate without a restart.
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { writeFilesDurably } from '../spool/durable-file.js';
+import { hashPassword, verifyPassword } from './password-hash.js';
+
+export const usersFileName = 'users.json';
+
+export interface StoredUser {
+  name: string;
+  hash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the API and the CLI show: never the hash. */
+export interface UserView {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+interface UsersFile {
+  version: 1;
+  users: StoredUser[];
+}
+
+export class UserError extends Error {
+  override name = 'UserError';
+  constructor(
+    message: string,
+    readonly kind: 'invalid' | 'exists' | 'missing',
+  ) {
+    super(message);
+  }
+}
+
+// Names are what clients send in AUTH: printable, no spaces or controls (they reach log lines
+// and the Received stamp's neighbours), 1–128 characters, e.g. `app`, `qa@example.com`.
+const namePattern = /^[\p{L}\p{N}._@+-]{1,128}$/u;
+
+export function userNameProblem(name: unknown): string | null {
+  if (typeof name !== 'string' || !namePattern.test(name)) {
+    return 'a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com';
+  }
+  return null;
+}
+
+export function passwordProblem(password: unknown): string | null {
+  if (typeof password !== 'string' || password.length < 8 || password.length > 1024) {
+    return 'a password is 8 to 1024 characters';
+  }
+  // eslint-disable-next-line no-control-regex -- a password with a line break cannot be typed at AUTH LOGIN
+  if (/[\u0000-\u001f\u007f]/.test(password)) return 'a password may not hold control characters';
+  return null;
+}
+
+function parseUsersFile(text: string, path: string): StoredUser[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${path} is not valid JSON (${(err as Error).message}); fix or remove it`, {
+      cause: err,
+    });
+  }
+  const users = (parsed as Partial<UsersFile> | null)?.users;
+  if (!Array.isArray(users)) throw new Error(`${path} has no "users" list; fix or remove it`);
+  return users.filter(
+    (u): u is StoredUser =>
+      typeof u === 'object' &&
+      u !== null &&
+      typeof (u as StoredUser).name === 'string' &&
+      typeof (u as StoredUser).hash === 'string',
+  );
+}
+
+export class UserStore {
+  readonly path: string;
+  private users: StoredUser[] = [];
+  private seen: string | null = null;
+  /** Changes run one after another, each on the file as it is now. */
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(dataDir: string) {
+    this.path = join(dataDir, usersFileName);
+  }
+
+  /** Re-reads the file when another process changed it. */
+  async refresh(): Promise<void> {
+    let signature: string;
+    try {
+      const info = await stat(this.path);
+      signature = `${info.mtimeMs}:${info.size}:${info.ino}`;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.users = [];
+      this.seen = null;
+      return;
+    }
+    if (signature === this.seen) return;
+    this.users = parseUsersFile(await readFile(this.path, 'utf8'), this.path);
+    this.seen = signature;
+  }
+
+  /** The users as last read; call `refresh` first when another process may have written. */
+  get count(): number {
+    return this.users.length;
+  }
+
+  async list(): Promise<UserView[]> {
+    await this.refresh();
+    return this.users.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }));
+  }
+
+  async exists(): Promise<boolean> {
+    await this.refresh();
+    return this.users.length > 0;
+  }
+
+  /** Checks a name and password; false for an unknown name, after the same work. */
+  async verify(name: string, password: string): Promise<boolean> {
+    await this.refresh();
+    const user = this.users.find((u) => u.name === name);
+    return verifyPassword(password, user?.hash ?? null);
+  }
+
+  private change(apply: (users: StoredUser[]) => Promise<StoredUser[]>): Promise<void> {
+    const run = this.chain.then(async () => {
+      this.seen = null;
+      await this.refresh();
+      const next = await apply([...this.users]);
+      const file: UsersFile = { version: 1, users: next };
+      await mkdir(dirname(this.path), { recursive: true });
+      await writeFilesDurably([{ path: this.path, data: `${JSON.stringify(file, null, 2)}\n` }]);
+      this.users = next;
+      this.seen = null;
+    });
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  /** `add` fails for an existing name, `change` for a missing one; `upsert` does either. */
+  async set(name: string, password: string, mode: 'add' | 'change' | 'upsert'): Promise<void> {
+    const nameIssue = userNameProblem(name);
+    if (nameIssue) throw new UserError(`${JSON.stringify(name)}: ${nameIssue}`, 'invalid');
+    const passwordIssue = passwordProblem(password);
+    if (passwordIssue) throw new UserError(`password for ${name}: ${passwordIssue}`, 'invalid');
+    const hash = await hashPassword(password);
+    await this.change(async (users) => {
+      const now = new Date().toISOString();
+      const existing = users.find((u) => u.name === name);
+      if (existing && mode === 'add') {
+        throw new UserError(
+          `user ${name} exists already; change the password with "relaydesk user passwd ${name}" (or PUT /api/v1/users/${name})`,
+          'exists',
+        );
+      }
+      if (!existing && mode === 'change') {
+        throw new UserError(`no user ${name}; add it with "relaydesk user add ${name}"`, 'missing');
+      }
+      if (existing) return users.map((u) => (u === existing ? { ...u, hash, updatedAt: now } : u));
+      return [...users, { name, hash, createdAt: now, updatedAt: now }];
+    });
+  }
+
+  async remove(name: string): Promise<void> {
+    await this.change(async (users) => {
+      if (!users.some((u) => u.name === name)) {
+        throw new UserError(`no user ${JSON.stringify(name)}`, 'missing');
+      }
+      return users.filter((u) => u.name !== name);
+    });
+  }
+}
