@@ -51,7 +51,9 @@ export function createElectronStandIn(pageUrl: string): StandIn {
             await handler({ senderFrame: { url: standIn.pageUrl } }, ...cloned),
           );
         } catch (err) {
-          throw new Error(`Error invoking remote method '${channel}': ${(err as Error).message}`);
+          throw new Error(`Error invoking remote method '${channel}': ${(err as Error).message}`, {
+            cause: err,
+          });
         }
       },
       on(channel, listener) {

@@ -212,6 +212,7 @@ describe('relaying through an upstream', () => {
 
     // the upstream comes back on the same port; a retry by hand lifts the pause
     const server = await upstream({ tls: 'none', port });
+    expect(server.port).toBe(port);
     await relay.fetch('/api/v1/queue/retry', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -15,9 +15,21 @@ beforeAll(async () => {
     mode: 'rules',
     relay: { host: '127.0.0.1', port: server.port, security: 'none' },
     rules: [
-      { name: 'blocked', match: { recipient: '*@blocked.example' }, action: { type: 'reject', code: 550, text: 'Not here' } },
-      { name: 'staging', match: { recipient: '*@customers.example' }, action: { type: 'redirect', to: 'qa@team.example' } },
-      { name: 'project b', match: { user: 'project-b' }, action: { type: 'capture', mailbox: 'project-b' } },
+      {
+        name: 'blocked',
+        match: { recipient: '*@blocked.example' },
+        action: { type: 'reject', code: 550, text: 'Not here' },
+      },
+      {
+        name: 'staging',
+        match: { recipient: '*@customers.example' },
+        action: { type: 'redirect', to: 'qa@team.example' },
+      },
+      {
+        name: 'project b',
+        match: { user: 'project-b' },
+        action: { type: 'capture', mailbox: 'project-b' },
+      },
       { name: 'ours', match: { recipient: '/@ours\\.example$/i' }, action: { type: 'relay' } },
     ],
   });
@@ -27,13 +39,19 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function settled(id: string, done: (d: MessageDelivery) => boolean): Promise<MessageDelivery> {
+async function settled(
+  id: string,
+  done: (d: MessageDelivery) => boolean,
+): Promise<MessageDelivery> {
   let last: MessageDelivery | null = null;
   await expect
-    .poll(async () => {
-      last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-      return done(last);
-    }, { timeout: 10_000, interval: 50 })
+    .poll(
+      async () => {
+        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        return done(last);
+      },
+      { timeout: 10_000, interval: 50 },
+    )
     .toBe(true);
   return last as unknown as MessageDelivery;
 }
@@ -89,7 +107,12 @@ describe('routing rules', () => {
       auth: { user: 'project-b', pass: 'x' },
     });
     try {
-      await transport.sendMail({ from: 'b@sender.example', to: 'someone@ours.example', subject: 'for project b', text: 'b' });
+      await transport.sendMail({
+        from: 'b@sender.example',
+        to: 'someone@ours.example',
+        subject: 'for project b',
+        text: 'b',
+      });
     } finally {
       transport.close();
     }
@@ -100,14 +123,13 @@ describe('routing rules', () => {
   });
 
   it('tells which rule matches an address and why', async () => {
-    const res = await relay.api<{ decision: { ruleName: string; explanation: string; action: { type: string } } }>(
-      '/api/v1/routing/test',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ recipient: 'carol@customers.example', sender: 'app@sender.example' }),
-      },
-    );
+    const res = await relay.api<{
+      decision: { ruleName: string; explanation: string; action: { type: string } };
+    }>('/api/v1/routing/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ recipient: 'carol@customers.example', sender: 'app@sender.example' }),
+    });
     expect(res.decision.ruleName).toBe('staging');
     expect(res.decision.action.type).toBe('redirect');
     expect(res.decision.explanation).toMatch(/customers\.example/);
@@ -117,11 +139,16 @@ describe('routing rules', () => {
 describe('bad routing settings', () => {
   it('refuses to start with a bad rule, naming it', async () => {
     await expect(
-      startTestRelaydesk({ mode: 'rules', rules: [{ match: { recipient: '/[/' }, action: { type: 'capture' } }] }),
+      startTestRelaydesk({
+        mode: 'rules',
+        rules: [{ match: { recipient: '/[/' }, action: { type: 'capture' } }],
+      }),
     ).rejects.toThrow(/rules\[0\]\.match\.recipient/);
   });
 
   it('refuses relay mode without an upstream', async () => {
-    await expect(startTestRelaydesk({ mode: 'relay' })).rejects.toThrow(/--mode relay needs an upstream/);
+    await expect(startTestRelaydesk({ mode: 'relay' })).rejects.toThrow(
+      /--mode relay needs an upstream/,
+    );
   });
 });

@@ -4,9 +4,17 @@ import type { MessageRecord, RecipientDelivery } from '../../main/core/message-r
 import { buildDsn } from '../../main/core/queue/dsn.js';
 import { RateLimiter } from '../../main/core/queue/rate-limiter.js';
 import { attemptLogLine } from '../../main/core/queue/relay-log.js';
-import { isDue, messageStatus, settledAt, transition } from '../../main/core/queue/recipient-state.js';
+import {
+  isDue,
+  messageStatus,
+  settledAt,
+  transition,
+} from '../../main/core/queue/recipient-state.js';
 
-function recipient(state: RecipientState, extra: Partial<RecipientDelivery> = {}): RecipientDelivery {
+function recipient(
+  state: RecipientState,
+  extra: Partial<RecipientDelivery> = {},
+): RecipientDelivery {
   return {
     address: 'bob@rcpt.example',
     deliverTo: 'bob@rcpt.example',
@@ -40,7 +48,12 @@ describe('message status roll-up', () => {
 
 describe('recipient transitions', () => {
   it('appends each change to the history', () => {
-    const r = transition(recipient('pending'), 'sending', new Date('2026-11-28T10:01:00Z'), 'attempt 1');
+    const r = transition(
+      recipient('pending'),
+      'sending',
+      new Date('2026-11-28T10:01:00Z'),
+      'attempt 1',
+    );
     expect(r.history.map((h) => [h.state, h.reason])).toEqual([
       ['pending', 'test'],
       ['sending', 'attempt 1'],
@@ -50,8 +63,12 @@ describe('recipient transitions', () => {
   it('is due when pending, or deferred and its time has come', () => {
     const now = Date.parse('2026-11-28T10:05:00Z');
     expect(isDue(recipient('pending'), now)).toBe(true);
-    expect(isDue(recipient('deferred', { nextAttemptAt: '2026-11-28T10:04:59.000Z' }), now)).toBe(true);
-    expect(isDue(recipient('deferred', { nextAttemptAt: '2026-11-28T10:06:00.000Z' }), now)).toBe(false);
+    expect(isDue(recipient('deferred', { nextAttemptAt: '2026-11-28T10:04:59.000Z' }), now)).toBe(
+      true,
+    );
+    expect(isDue(recipient('deferred', { nextAttemptAt: '2026-11-28T10:06:00.000Z' }), now)).toBe(
+      false,
+    );
     expect(isDue(recipient('held'), now)).toBe(false);
     expect(isDue(recipient('sending'), now)).toBe(false);
   });
@@ -118,10 +135,14 @@ describe('DSN', () => {
       reportingHost: 'relay.test',
       now: new Date('2026-11-28T10:05:00Z'),
     }).toString();
-    expect(dsn).toMatch(/^From: Mail Delivery System <MAILER-DAEMON@relay\.test>\r\nTo: <app@sender\.example>\r\n/);
+    expect(dsn).toMatch(
+      /^From: Mail Delivery System <MAILER-DAEMON@relay\.test>\r\nTo: <app@sender\.example>\r\n/,
+    );
     expect(dsn).toContain('Content-Type: multipart/report; report-type=delivery-status;');
     expect(dsn).toContain('Reporting-MTA: dns; relay.test');
-    expect(dsn).toContain('Final-Recipient: rfc822; bob@rcpt.example\r\nAction: failed\r\nStatus: 5.1.1');
+    expect(dsn).toContain(
+      'Final-Recipient: rfc822; bob@rcpt.example\r\nAction: failed\r\nStatus: 5.1.1',
+    );
     expect(dsn).toContain('Diagnostic-Code: smtp; 550 No such user forged: line');
     expect(dsn).toContain('Subject: original');
     expect(dsn).not.toContain('secret body');

@@ -155,7 +155,9 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       },
     },
     async (req) =>
-      presetIds.map((id: PresetId) => getPreset(id, req.query.sesRegion ? { sesRegion: req.query.sesRegion } : {})),
+      presetIds.map((id: PresetId) =>
+        getPreset(id, req.query.sesRegion ? { sesRegion: req.query.sesRegion } : {}),
+      ),
   );
 
   app.get<{ Querystring: { limit: number } }>(
