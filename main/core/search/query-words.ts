@@ -11,8 +11,9 @@ export function splitQueryWords(query: string): string[] {
   let quoteStart = -1;
 
   const flush = (): void => {
-    const word = current.trim();
-    if (word !== '') words.push(word);
+    // not trimmed: a sign inside quotes after a space (`" -x"`) is part of the phrase, not an
+    // exclusion; only whitespace outside quotes separates words, and that never reaches here
+    if (current.trim() !== '') words.push(current);
     current = '';
   };
 
