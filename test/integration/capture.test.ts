@@ -244,3 +244,25 @@ describe('limits', () => {
     expect((await newest()).Subject).toBe('big');
   });
 });
+
+describe('the set-up Mailpit users have', () => {
+  it('takes mail from nodemailer with its defaults (no STARTTLS offered with only a self-signed certificate on loopback)', async () => {
+    const nodemailer = (await import('nodemailer')).default;
+    const plain = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: relay.smtp.port,
+      secure: false,
+    });
+    try {
+      const info = await plain.sendMail({
+        from: 'a@x.example',
+        to: 'b@y.example',
+        subject: 'defaults',
+        text: 'x',
+      });
+      expect(info.response).toMatch(/^250 /);
+    } finally {
+      plain.close();
+    }
+  });
+});

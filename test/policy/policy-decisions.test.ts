@@ -81,13 +81,13 @@ describe('client trust', () => {
     );
   });
 
-  it('has safe defaults: loopback trusted, STARTTLS on, no smtps, AUTH only over TLS off loopback', () => {
+  it('has safe defaults: loopback trusted, STARTTLS auto, no smtps, AUTH only over TLS off loopback', () => {
     const s = resolveSettings({ env: {} });
     expect(s).toMatchObject({
       trustLoopback: true,
       allowIp: [],
       requireAuth: false,
-      starttls: true,
+      starttls: 'auto',
       smtps: null,
       insecureAuth: 'auto',
     });

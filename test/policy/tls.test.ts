@@ -30,7 +30,7 @@ describe('STARTTLS with AUTH only over TLS (as on a non-loopback listener)', () 
   const logs: string[] = [];
   beforeAll(async () => {
     relay = await startTestRelaydesk(
-      { ...fast, insecureAuth: 'refuse', smtps: '127.0.0.1:0' },
+      { ...fast, starttls: true, insecureAuth: 'refuse', smtps: '127.0.0.1:0' },
       undefined,
     );
     relay.service.on('log', (line) => logs.push(line));
@@ -122,7 +122,7 @@ print('ok')
 describe('requireTLS', () => {
   let relay: TestRelaydesk;
   beforeAll(async () => {
-    relay = await startTestRelaydesk({ ...fast, requireTls: true });
+    relay = await startTestRelaydesk({ ...fast, starttls: true, requireTls: true });
   });
   afterAll(async () => relay?.dispose());
 
@@ -141,16 +141,37 @@ describe('requireTLS', () => {
   });
 });
 
+describe('STARTTLS by default', () => {
+  it('is not offered on loopback with only the self-signed certificate, and is with --starttls true', async () => {
+    const plain = await startTestRelaydesk(fast);
+    const offered = await startTestRelaydesk({ ...fast, starttls: true });
+    try {
+      for (const [relay, expected] of [
+        [plain, false],
+        [offered, true],
+      ] as const) {
+        const wire = await SmtpWire.connect(relay.smtp.port);
+        await wire.reply();
+        expect((await wire.command('EHLO client.example')).includes('STARTTLS')).toBe(expected);
+        wire.close();
+      }
+    } finally {
+      await plain.dispose();
+      await offered.dispose();
+    }
+  });
+});
+
 describe('certificates', () => {
   afterEach(cleanupCliProcesses);
 
   it('keeps the self-signed certificate in the data folder across restarts', async () => {
     const dataDir = await makeDataDir();
-    const first = await startTestRelaydesk(fast, dataDir);
+    const first = await startTestRelaydesk({ ...fast, starttls: true }, dataDir);
     const a = (await first.api<RelaydeskInfo>('/api/v1/info')).SMTPSecurity?.certificate
       ?.fingerprint256;
     await first.dispose();
-    const second = await startTestRelaydesk(fast, dataDir);
+    const second = await startTestRelaydesk({ ...fast, starttls: true }, dataDir);
     const b = (await second.api<RelaydeskInfo>('/api/v1/info')).SMTPSecurity?.certificate
       ?.fingerprint256;
     await second.dispose();

@@ -200,10 +200,17 @@ export class SmtpListener {
     });
   }
 
+  /** Whether STARTTLS is offered, `auto` resolved (see Settings.starttls). */
+  private get starttlsOffered(): boolean {
+    const setting = this.settings.starttls;
+    if (setting !== 'auto') return setting;
+    return this.settings.tlsCert !== null || !isLoopbackIp(this.settings.smtp.host);
+  }
+
   get security(): SmtpSecurity {
     const tls = this.tls;
     return {
-      starttls: this.settings.starttls,
+      starttls: this.starttlsOffered,
       smtps: this.smtpsAddress,
       requireTls: this.settings.requireTls,
       requireAuth: this.settings.requireAuth,
@@ -547,7 +554,7 @@ export class SmtpListener {
   private createServer(listener: string, secure: boolean): TunedSMTPServer {
     const settings = this.settings;
     const tls = this.tls;
-    const offerStarttls = !secure && settings.starttls && tls !== null;
+    const offerStarttls = !secure && this.starttlsOffered && tls !== null;
     const server = new TunedSMTPServer({
       name: settings.hostname,
       banner: 'Relaydesk ESMTP',
@@ -655,12 +662,12 @@ export class SmtpListener {
       trustLoopback: settings.trustLoopback,
       requireAuth: settings.requireAuth,
       userCount: this.users.count,
-      starttls: settings.starttls,
+      starttls: this.starttlsOffered,
       tlsFingerprint: null as string | null,
     };
     const problem = smtpExposureProblem(exposure);
     if (problem) throw new SettingsError(problem);
-    if (settings.starttls || settings.smtps || settings.tlsCert || settings.tlsKey) {
+    if (this.starttlsOffered || settings.smtps || settings.tlsCert || settings.tlsKey) {
       this.tls = await loadTlsMaterial(settings);
     }
     const main = this.createServer('smtp', false);

@@ -67,8 +67,14 @@ export interface Settings {
   /** PEM certificate and key files for STARTTLS and SMTPS; null: a self-signed pair in dataDir. */
   tlsCert: string | null;
   tlsKey: string | null;
-  /** Offer STARTTLS on the SMTP listener. */
-  starttls: boolean;
+  /**
+   * Offer STARTTLS on the SMTP listener. `auto`: when a certificate is configured or the listener
+   * is reachable from other machines. A loopback catcher with only the self-signed certificate
+   * does not offer it, because clients upgrade opportunistically (nodemailer does) and then
+   * refuse the unknown certificate, which would break the plain `port: 1025` set-up that
+   * Mailpit users have.
+   */
+  starttls: boolean | 'auto';
   /** An implicit-TLS (465-style) listener; null for none. */
   smtps: ListenAddress | null;
   /** MAIL is refused until the session is encrypted. */
@@ -411,8 +417,8 @@ export const settingFields = [
     key: 'starttls',
     flag: '--starttls',
     env: 'RELAYDESK_STARTTLS',
-    allowed: 'true (offer STARTTLS) or false',
-    parse: parseBoolean,
+    allowed: '"auto" (offer it with a configured certificate or off loopback), true or false',
+    parse: (raw) => (raw === 'auto' ? 'auto' : parseBoolean(raw)),
   }),
   field({
     key: 'smtps',
@@ -546,7 +552,7 @@ export function defaultSettings(dataDir: string): Settings {
     requireAuth: false,
     tlsCert: null,
     tlsKey: null,
-    starttls: true,
+    starttls: 'auto',
     smtps: null,
     requireTls: false,
     insecureAuth: 'auto',
