@@ -111,6 +111,8 @@ export interface RunningUpstream {
   connections: number;
   /** Replace the failure injection for the next transactions. */
   setFailures(failures: FailureInjection): void;
+  /** Replace the AUTH users (e.g. to make a "wrong" password right). */
+  setUsers(users: Record<string, string>): void;
   close(): Promise<void>;
 }
 
@@ -130,6 +132,7 @@ export async function startUpstreamServer(
   let failures: FailureInjection = options.failures ?? {};
   const messages: ReceivedMessage[] = [];
   const needsAuth = Boolean(options.users || options.tokens);
+  let users = options.users;
 
   const serverOptions: SMTPServerOptions = {
     secure: mode === 'implicit',
@@ -147,7 +150,7 @@ export async function startUpstreamServer(
     closeTimeout: 500,
     logger: false,
     onAuth(auth, _session, callback) {
-      const password = options.users?.[auth.username ?? ''];
+      const password = users?.[auth.username ?? ''];
       const ok =
         auth.method === 'XOAUTH2'
           ? options.tokens?.[auth.username ?? ''] === auth.accessToken
@@ -215,6 +218,9 @@ export async function startUpstreamServer(
     },
     setFailures(next) {
       failures = next;
+    },
+    setUsers(next) {
+      users = next;
     },
     close: () =>
       new Promise<void>((resolve) => {

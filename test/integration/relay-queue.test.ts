@@ -374,3 +374,62 @@ describe('actions by hand', () => {
     expect((await resend.json()).error).toMatch(/no upstream is configured/);
   });
 });
+
+describe('transactions and events', () => {
+  it('sends at most 50 recipients per transaction', async () => {
+    const server = await upstream({ tls: 'none' });
+    const relay = await relaydesk({
+      mode: 'relay',
+      maxRecipients: 200,
+      relay: relaySettings(server),
+    });
+    const to = Array.from({ length: 120 }, (_, i) => `r${i}@rcpt.example`);
+    const id = await send(relay, to);
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages.map((m) => m.rcptTo.length)).toEqual([50, 50, 20]);
+    expect(server.messages.flatMap((m) => m.rcptTo)).toEqual(to);
+  });
+
+  it('resumes a paused upstream after a successful connection test, and says so on the WebSocket', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+    });
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+    const events: Array<{ Type: string; Data: Record<string, unknown> }> = [];
+    socket.on('message', (data) => events.push(JSON.parse(String(data))));
+    await new Promise((resolve) => socket.once('open', resolve));
+    cleanups.push(async () => {
+      socket.close();
+    });
+
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    await expect
+      .poll(() => events.some((e) => e.Type === 'upstream' && e.Data['paused'] === true))
+      .toBe(true);
+    // a test of the saved (still wrong) settings fails and changes nothing
+    const failing = await relay.api<{ ok: boolean }>('/api/v1/relay/test', { method: 'POST' });
+    expect(failing.ok).toBe(false);
+    expect(
+      (await relay.api<{ upstream: { paused: unknown } }>('/api/v1/queue')).upstream.paused,
+    ).not.toBeNull();
+
+    // the upstream is fixed to take the configured password: the next successful test lifts the pause
+    server.setUsers({ relayuser: 'wrong' });
+    const passing = await relay.api<{ ok: boolean }>('/api/v1/relay/test', { method: 'POST' });
+    expect(passing.ok).toBe(true);
+    await expect
+      .poll(() => events.some((e) => e.Type === 'upstream' && e.Data['paused'] === false))
+      .toBe(true);
+    await relay.fetch('/api/v1/queue/retry', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id] }),
+    });
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(events).toContainEqual({ Type: 'update', Data: { ID: id, Status: 'delivered' } });
+  });
+});
