@@ -73,7 +73,7 @@ export async function createHttpServer(
     (_req, body, done) => done(null, body),
   );
 
-  app.addHook('onRequest', guardRequestOrigin(service.settings.http));
+  app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
   const uiPassword = service.settings.uiPasswordFile;
   const basicAuth = uiPassword
     ? createBasicAuth(await loadUiPasswordHash(uiPassword), service.settings, (line) =>
@@ -118,7 +118,13 @@ export async function createHttpServer(
     options: {
       // refused here rather than in the onRequest hook, so `ws` answers 403 and ends the socket
       verifyClient: (info, next) => {
-        const reason = refusalReason(service.settings.http, 'GET', info.req.headers, true);
+        const reason = refusalReason(
+          service.settings.http,
+          'GET',
+          info.req.headers,
+          true,
+          service.settings.apiCors,
+        );
         if (reason) next(false, 403, reason);
         else if (!basicAuth) next(true);
         else {

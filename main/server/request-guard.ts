@@ -33,6 +33,7 @@ export function refusalReason(
   method: string,
   headers: IncomingHttpHeaders,
   isUpgrade: boolean,
+  corsOrigins: readonly string[] = [],
 ): string | null {
   const host = headers.host ?? '';
   const loopbackListener = isLoopbackIp(listen.host) || listen.host === 'localhost';
@@ -41,6 +42,8 @@ export function refusalReason(
   }
   if (!stateChanging.has(method) && !isUpgrade) return null;
   const origin = headers.origin;
+  // origins the user listed (--api-cors) may use the API like its own UI
+  if (origin !== undefined && corsOrigins.includes(origin)) return null;
   const site = headers['sec-fetch-site'];
   let crossOrigin = site === 'cross-site' || origin === 'null';
   if (origin !== undefined && origin !== 'null') {
@@ -56,10 +59,25 @@ export function refusalReason(
 }
 
 /** The onRequest hook for plain HTTP requests (WebSocket upgrades are checked by `ws`). */
-export function guardRequestOrigin(listen: ListenAddress) {
+export function guardRequestOrigin(listen: ListenAddress, corsOrigins: readonly string[] = []) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
-    const reason = refusalReason(listen, req.method, req.headers, false);
-    if (reason) await reply.code(403).send({ error: reason });
+    const reason = refusalReason(listen, req.method, req.headers, false, corsOrigins);
+    if (reason) {
+      await reply.code(403).send({ error: reason });
+      return;
+    }
+    const origin = req.headers.origin;
+    if (origin === undefined || !corsOrigins.includes(origin)) return;
+    // CORS only for the origins listed; a preflight is answered here, before any route
+    void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
+    if (req.method === 'OPTIONS') {
+      await reply
+        .code(204)
+        .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
+        .header('access-control-allow-headers', 'content-type, authorization')
+        .header('access-control-max-age', '600')
+        .send();
+    }
   };
 }

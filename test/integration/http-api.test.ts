@@ -225,3 +225,44 @@ describe('a web page cannot drive the local API', () => {
     expect(res.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
+
+describe('CORS, when set', () => {
+  it('lets only the listed origins read and change through the API', async () => {
+    const cors = await startTestRelaydesk({ apiCors: 'http://localhost:3000' });
+    try {
+      const port = cors.http.port;
+      const read = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        headers: { origin: 'http://localhost:3000' },
+      });
+      expect(read.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+      const preflight = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'DELETE' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
+      const change = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        method: 'DELETE',
+        headers: { origin: 'http://localhost:3000' },
+      });
+      expect(change.status).toBe(200);
+      const other = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        method: 'DELETE',
+        headers: { origin: 'http://localhost:4000' },
+      });
+      expect(other.status).toBe(403);
+      const otherRead = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        headers: { origin: 'http://localhost:4000' },
+      });
+      expect(otherRead.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await cors.dispose();
+    }
+  });
+
+  it('refuses "*" and names the setting', async () => {
+    await expect(startTestRelaydesk({ apiCors: '*' })).rejects.toThrow(
+      /"apiCors" in the settings file: "\*" is not valid; use a comma-separated list of exact origins/,
+    );
+  });
+});

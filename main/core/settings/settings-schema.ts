@@ -62,6 +62,11 @@ export interface Settings {
   trustLoopback: boolean;
   /** Clients in these CIDRs (IPv4 or IPv6) may send and relay without AUTH. */
   allowIp: string[];
+  /**
+   * Web origins allowed to use the API from a browser (CORS), e.g. a test dashboard on
+   * http://localhost:3000. Empty: CORS off, and state changes from other origins refused.
+   */
+  apiCors: string[];
   /** Every client, trusted or not, must authenticate before MAIL. */
   requireAuth: boolean;
   /** PEM certificate and key files for STARTTLS and SMTPS; null: a self-signed pair in dataDir. */
@@ -226,6 +231,35 @@ export function isCidr(text: string): boolean {
   if (match[2] === undefined) return true;
   const bits = Number(match[2]);
   return bits <= (version === 4 ? 32 : 128);
+}
+
+/** Exact origins (scheme://host[:port]); "*" is refused: any page could then read all mail. */
+function parseOriginList(raw: unknown): string[] | undefined {
+  const list =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : raw;
+  if (!Array.isArray(list)) return undefined;
+  const origins: string[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') return undefined;
+    try {
+      const url = new URL(item);
+      if (
+        (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+        url.origin !== item.replace(/\/$/, '')
+      ) {
+        return undefined;
+      }
+      origins.push(url.origin);
+    } catch {
+      return undefined;
+    }
+  }
+  return origins;
 }
 
 function parseCidrList(raw: unknown): string[] | undefined {
@@ -512,6 +546,14 @@ export const settingFields = [
     allowed: 'the path of a file holding the UI/API password or its hash (relaydesk user hash)',
     parse: parseOptionalPath,
   }),
+  field({
+    key: 'apiCors',
+    flag: '--api-cors',
+    env: 'RELAYDESK_API_CORS',
+    allowed:
+      'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
+    parse: parseOriginList,
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -549,6 +591,7 @@ export function defaultSettings(dataDir: string): Settings {
     rules: [],
     trustLoopback: true,
     allowIp: [],
+    apiCors: [],
     requireAuth: false,
     tlsCert: null,
     tlsKey: null,
