@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -36,25 +37,6 @@ async function sendTo(relay: TestRelaydesk, to: string[], subject = 'x'): Promis
     .transport()
     .sendMail({ from: 'app@sender.example', to, subject, text: subject });
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
-}
-
-async function settled(
-  relay: TestRelaydesk,
-  id: string,
-  done: (d: MessageDelivery) => boolean,
-  timeout = 10_000,
-) {
-  let last: MessageDelivery | null = null;
-  await expect
-    .poll(
-      async () => {
-        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-        return done(last);
-      },
-      { timeout, interval: 50 },
-    )
-    .toBe(true);
-  return last as unknown as MessageDelivery;
 }
 
 async function freePort(): Promise<number> {

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import {
   closedPort,
@@ -69,25 +70,6 @@ async function send(
         : { from: 'app@sender.example', to, subject, text: `body of ${subject}` },
     );
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
-}
-
-async function settled(
-  relay: TestRelaydesk,
-  id: string,
-  done: (d: MessageDelivery) => boolean,
-): Promise<MessageDelivery> {
-  let last: MessageDelivery | null = null;
-  await expect
-    .poll(
-      async () => {
-        await relay.service.queue.idle();
-        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-        return done(last);
-      },
-      { timeout: 10_000, interval: 50 },
-    )
-    .toBe(true);
-  return last as unknown as MessageDelivery;
 }
 
 describe('relaying through an upstream', () => {

@@ -1,7 +1,8 @@
 // Routing rules decide per recipient: capture into a mailbox, relay, redirect to a fixed
 // address (with X-Original-To), or reject at RCPT; and say why.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDelivery, MessagesPage } from '../../preload/api-contract.js';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import nodemailer from 'nodemailer';
@@ -39,23 +40,6 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function settled(
-  id: string,
-  done: (d: MessageDelivery) => boolean,
-): Promise<MessageDelivery> {
-  let last: MessageDelivery | null = null;
-  await expect
-    .poll(
-      async () => {
-        last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-        return done(last);
-      },
-      { timeout: 10_000, interval: 50 },
-    )
-    .toBe(true);
-  return last as unknown as MessageDelivery;
-}
-
 describe('routing rules', () => {
   it('rejects at RCPT with the rule’s reply, and keeps the other recipients', async () => {
     const info = await relay.transport().sendMail({
@@ -67,7 +51,7 @@ describe('routing rules', () => {
     expect(info.rejected).toEqual(['x@blocked.example']);
     expect(info.rejectedErrors?.[0]?.response).toMatch(/^550 5\.7\.1 Not here/);
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    await settled(id, (d) => d.status === 'delivered');
+    await settled(relay, id, (d) => d.status === 'delivered');
   });
 
   it('redirects to a fixed address with X-Original-To, and captures what no rule names', async () => {
@@ -79,7 +63,7 @@ describe('routing rules', () => {
       text: 'hello customers',
     });
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    const delivery = await settled(id, (d) => d.status === 'delivered');
+    const delivery = await settled(relay, id, (d) => d.status === 'delivered');
     expect(delivery.recipients.map((r) => [r.address, r.deliverTo, r.state])).toEqual([
       ['alice@customers.example', 'qa@team.example', 'relayed'],
       ['bob@customers.example', 'qa@team.example', 'relayed'],
