@@ -399,6 +399,38 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     });
   }
 
+  /** The queue as the API and the GUI show it: what waits, why, and when it is tried next. */
+  queueView(state?: RecipientState) {
+    return {
+      upstream: { configured: this.settings.relay !== null, paused: this.queue.paused },
+      messages: this.queued(state).map((record) => ({
+        ...toMessageSummary(record),
+        status: messageStatus(record.delivery),
+        recipients: (record.delivery ?? []).map((r) => ({
+          address: r.address,
+          deliverTo: r.deliverTo,
+          state: r.state,
+          nextAttemptAt: r.nextAttemptAt,
+          attempts: r.attempts.length,
+          lastReply: r.attempts.at(-1)?.reply ?? null,
+          why: r.history.at(-1)?.reason ?? '',
+        })),
+      })),
+    };
+  }
+
+  /** Mailboxes with their counts, by name. */
+  mailboxes(): Array<{ Name: string; Total: number; Unread: number }> {
+    const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
+    for (const record of this.index.oldestFirst()) {
+      const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
+      box.Total++;
+      if (!record.read) box.Unread++;
+      boxes.set(record.mailbox, box);
+    }
+    return [...boxes.values()].sort((a, b) => a.Name.localeCompare(b.Name));
+  }
+
   /**
    * Runs the connection test against the saved upstream, or against `candidate` settings
    * (validated as the settings file would be). A successful test of the saved upstream lifts

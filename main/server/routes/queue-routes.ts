@@ -2,7 +2,6 @@
 // messages, the upstream connection test and the routing test.
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
-import { messageStatus } from '../../core/queue/recipient-state.js';
 import { getPreset, presetIds, type PresetId } from '../../core/upstream/presets.js';
 import type { RelayService } from '../../core/relay-service.js';
 
@@ -41,22 +40,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         },
       },
     },
-    async (req) => ({
-      upstream: { configured: service.settings.relay !== null, paused: service.queue.paused },
-      messages: service.queued(req.query.state).map((record) => ({
-        ...service.summary(record),
-        status: messageStatus(record.delivery),
-        recipients: (record.delivery ?? []).map((r) => ({
-          address: r.address,
-          deliverTo: r.deliverTo,
-          state: r.state,
-          nextAttemptAt: r.nextAttemptAt,
-          attempts: r.attempts.length,
-          lastReply: r.attempts.at(-1)?.reply ?? null,
-          why: r.history.at(-1)?.reason ?? '',
-        })),
-      })),
-    }),
+    async (req) => service.queueView(req.query.state),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -205,15 +189,6 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
     {
       schema: { tags, summary: 'Mailboxes with their message counts (filter with `mailbox:NAME`)' },
     },
-    async () => {
-      const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
-      for (const record of service.records()) {
-        const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
-        box.Total++;
-        if (!record.read) box.Unread++;
-        boxes.set(record.mailbox, box);
-      }
-      return [...boxes.values()].sort((a, b) => a.Name.localeCompare(b.Name));
-    },
+    async () => service.mailboxes(),
   );
 }
