@@ -249,8 +249,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.publish({ Type: 'new', Data: toMessageSummary(record) });
     this.publishStats();
     if (record.delivery) this.queue.kick();
-    // pruning is not part of accepting: a slow disk must not hold the 250
-    setImmediate(() => void this.applyRetention());
+    // pruning is not part of accepting: a slow disk must not hold the 250. Only the count can
+    // be exceeded by an arrival (age is checked hourly), and only once the list is that long.
+    const max = this.settings.maxMessages;
+    if (max > 0 && this.index.size > max) setImmediate(() => void this.applyRetention());
   }
 
   /** Stores a message Relaydesk itself wrote (a DSN): captured, and relayed when `relayTo`. */
