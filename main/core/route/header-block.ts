@@ -28,6 +28,17 @@ function headerText(raw: string | Buffer): string {
   return raw.subarray(start, end).toString('utf8');
 }
 
+const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
+
+/** Without the spaces and tabs at either end (a fold's indentation, trailing blanks). */
+function trimBlanks(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isBlank(text.charCodeAt(start))) start++;
+  while (end > start && isBlank(text.charCodeAt(end - 1))) end--;
+  return start === 0 && end === text.length ? text : text.slice(start, end);
+}
+
 /**
  * Splits the top header block into fields. Pasted headers often lose their indentation, so a line
  * that does not look like `Name:` continues the previous field (as Microsoft's MHA does); a
@@ -35,18 +46,17 @@ function headerText(raw: string | Buffer): string {
  */
 export function splitHeaderBlock(raw: string | Buffer): HeaderField[] {
   const text = headerText(raw).replace(/^\uFEFF/, '');
+  // NUL bytes are dropped from values; one search here spares one per field
+  const hasNul = text.includes('\0');
   const fields: HeaderField[] = [];
   let current: { name: string; parts: string[]; start: number; end: number; line: number } | null =
     null;
   const finish = (): void => {
     if (!current) return;
+    const joined = current.parts.map(trimBlanks).join(' ');
     fields.push({
       name: current.name,
-      value: current.parts
-        .map((part) => part.replace(/^[ \t]+|[ \t]+$/g, ''))
-        .join(' ')
-        .replace(/\0/g, '')
-        .trim(),
+      value: (hasNul ? joined.replace(/\0/g, '') : joined).trim(),
       raw: text.slice(current.start, current.end),
       line: current.line,
     });
@@ -94,5 +104,8 @@ export function splitHeaderBlock(raw: string | Buffer): HeaderField[] {
 /** Fields with this name, any case (RFC 5322 §1.2.2: field names are case-insensitive). */
 export function fieldsNamed(fields: readonly HeaderField[], name: string): HeaderField[] {
   const lower = name.toLowerCase();
-  return fields.filter((field) => field.name.toLowerCase() === lower);
+  // names are ASCII (see fieldStart), so lower-casing keeps their length: compare that first
+  return fields.filter(
+    (field) => field.name.length === lower.length && field.name.toLowerCase() === lower,
+  );
 }

@@ -96,14 +96,19 @@ function isDayName(word: string): boolean {
   return dayNames.some((day) => day.startsWith(lower) && lower.length >= 3);
 }
 
+/** Two ASCII digits from `at` as a number. */
+const twoDigits = (text: string, at: number): number =>
+  (text.charCodeAt(at) - 0x30) * 10 + (text.charCodeAt(at + 1) - 0x30);
+
+/** The `zone` capture above: `±hhmm`, `±hh:mm` (digits at fixed places from either end) or a name. */
 function zoneOffset(text: string | undefined): number | null {
   if (!text) return 0;
-  const numeric = /^([+-])(\d{2}):?(\d{2})$/.exec(text);
-  if (numeric) {
-    const hours = Number(numeric[2]);
-    const minutes = Number(numeric[3]);
+  const sign = text.charCodeAt(0);
+  if (sign === 0x2b || sign === 0x2d) {
+    const hours = twoDigits(text, 1);
+    const minutes = twoDigits(text, text.length - 2);
     if (hours > 23 || minutes > 59) return null;
-    return (numeric[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+    return (sign === 0x2d ? -1 : 1) * (hours * 60 + minutes);
   }
   return zoneOffsets[text.toUpperCase()] ?? 0;
 }
@@ -127,21 +132,35 @@ interface DateParts {
   zone: string | undefined;
 }
 
+const two = (value: number): string => (value < 10 ? `0${value}` : `${value}`);
+
 function build(parts: DateParts): MailDate | null {
   const { year, month, day, hour, minute, second, fraction } = parts;
   if (year < 1900 || year > 9999 || month < 1 || month > 12) return null;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
+  const thirty = month === 4 || month === 6 || month === 9 || month === 11;
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : thirty ? 30 : 31;
   // second 60 is a leap second (RFC 5322 §3.3); it is the instant just before the next minute
   if (day < 1 || day > daysInMonth || hour > 23 || minute > 59 || second > 60) return null;
   const offsetMinutes = zoneOffset(parts.zone);
   if (offsetMinutes === null) return null;
-  const ms = fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0;
+  const ms = second === 60 ? 999 : fraction ? Number(fraction.slice(0, 3).padEnd(3, '0')) : 0;
   const epochMs =
-    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), second === 60 ? 999 : ms) -
-    offsetMinutes * 60_000;
-  const full = new Date(epochMs).toISOString();
-  return { epochMs, iso: fraction ? full : `${full.slice(0, -5)}Z`, offsetMinutes };
+    Date.UTC(year, month - 1, day, hour, minute, Math.min(second, 59), ms) - offsetMinutes * 60_000;
+  // When the offset does not move the instant to another UTC day (nearly always), the ISO text is
+  // written from the parts: `new Date().toISOString()` cost as much as the rest of the parse.
+  const utcMinutes = hour * 60 + minute - offsetMinutes;
+  let iso: string;
+  if (utcMinutes >= 0 && utcMinutes < 1440) {
+    iso =
+      `${year}-${two(month)}-${two(day)}T${two(Math.floor(utcMinutes / 60))}:` +
+      `${two(utcMinutes % 60)}:${two(Math.min(second, 59))}` +
+      (fraction ? `.${String(ms).padStart(3, '0')}Z` : 'Z');
+  } else {
+    const full = new Date(epochMs).toISOString();
+    iso = fraction ? full : `${full.slice(0, -5)}Z`;
+  }
+  return { epochMs, iso, offsetMinutes };
 }
 
 /** A date at the start of `text` (leading spaces allowed, anything after it ignored), or null. */
@@ -199,7 +218,11 @@ export function parseMailDate(text: string): MailDate | null {
  */
 export function findMailDate(text: string): { index: number; date: MailDate } | null {
   const starts: number[] = [];
-  for (const match of text.matchAll(dateStart)) starts.push(match.index);
+  // exec on the shared regex rather than matchAll, which copies it for every call
+  dateStart.lastIndex = 0;
+  for (let match = dateStart.exec(text); match; match = dateStart.exec(text)) {
+    starts.push(match.index);
+  }
   for (let k = starts.length - 1; k >= 0; k--) {
     const index = starts[k] ?? 0;
     const date = parseMailDate(text.slice(index));

@@ -46,6 +46,27 @@ const keywords = new Set<string>([
   'tls',
 ]);
 
+/** The clause keyword a word is (any case), or null. */
+function keywordOf(token: Token): Keyword | null {
+  if (token.kind !== 'word' || token.text.length > 15) return null;
+  // Most words (host names, ids, dates) are turned away by their first letter before being
+  // lower-cased; only the ASCII letters lower-case to a keyword's initial b e f i t v w.
+  switch (token.text.charCodeAt(0) | 0x20) {
+    case 0x62:
+    case 0x65:
+    case 0x66:
+    case 0x69:
+    case 0x74:
+    case 0x76:
+    case 0x77: {
+      const lower = token.text.toLowerCase();
+      return keywords.has(lower) ? (lower as Keyword) : null;
+    }
+    default:
+      return null;
+  }
+}
+
 interface Clause {
   keyword: Keyword;
   tokens: Token[];
@@ -60,25 +81,29 @@ const plainProtocol = /^(?:SMTP|ESMTP|ESMTPA|LMTP|LMTPA)$/i;
 const secureProtocol = /^(?:[A-Z0-9]*MTP|HTTP)SA?$/i;
 const authenticatedProtocol = /^(?:[A-Z0-9]*MTP|HTTP)S?A$/i;
 
+/** The non-comment tokens from `from` on, joined by single spaces (folds already collapsed). */
+function wordsFrom(tokens: readonly Token[], from: number): string {
+  let text = '';
+  for (let index = from; index < tokens.length; index++) {
+    const token = tokens[index] as Token;
+    if (token.kind === 'comment') continue;
+    text = text === '' ? token.text : `${text} ${token.text}`;
+  }
+  return text;
+}
+
 /**
  * Where the date is: after the last top-level ";" (RFC 5322 §3.6.7) whose text reads as a date,
  * else wherever a date appears (servers such as SendGrid write no ";").
  * Returns the token index where the date starts, or -1.
  */
 function locateDate(tokens: readonly Token[]): { at: number; date: MailDate | null } {
-  const semicolons: number[] = [];
-  tokens.forEach((token, index) => {
-    if (token.kind === 'semicolon') semicolons.push(index);
-  });
-  for (let k = semicolons.length - 1; k >= 0; k--) {
-    const from = (semicolons[k] ?? 0) + 1;
-    const text = tokens
-      .slice(from)
-      .filter((token) => token.kind !== 'comment')
-      .map((token) => token.text)
-      .join(' ');
-    const date = parseMailDate(text);
-    if (date) return { at: from - 1, date };
+  let lastSemicolon = -1;
+  for (let index = tokens.length - 1; index >= 0; index--) {
+    if (tokens[index]?.kind !== 'semicolon') continue;
+    if (lastSemicolon < 0) lastSemicolon = index;
+    const date = parseMailDate(wordsFrom(tokens, index + 1));
+    if (date) return { at: index, date };
   }
   const offsets: number[] = [];
   let joined = '';
@@ -90,7 +115,7 @@ function locateDate(tokens: readonly Token[]): { at: number; date: MailDate | nu
     joined += token.text;
   });
   const found = findMailDate(joined);
-  if (!found) return { at: semicolons.at(-1) ?? -1, date: null };
+  if (!found) return { at: lastSemicolon, date: null };
   const at = offsets.findIndex((offset) => offset >= found.index);
   return { at, date: found.date };
 }
@@ -104,22 +129,46 @@ function splitClauses(tokens: readonly Token[], dateAt: number): Clause[] {
       current = null;
       continue;
     }
-    const lower = token.kind === 'word' && token.text.length <= 15 ? token.text.toLowerCase() : '';
+    const keyword = keywordOf(token);
     // qmail's "invoked by uid 89" / "invoked from network" outside parentheses is not a clause
     const previous = tokens[index - 1];
     const afterInvoked =
+      keyword !== null &&
       previous?.kind === 'word' &&
       previous.text.length === 7 &&
       previous.text.toLowerCase() === 'invoked';
-    if (keywords.has(lower) && !afterInvoked) {
+    if (keyword !== null && !afterInvoked) {
       // a keyword after the date still starts a clause: Courier writes "; <date> id …"
-      current = { keyword: lower as Keyword, tokens: [] };
+      current = { keyword, tokens: [] };
       clauses.push(current);
     } else {
       current?.tokens.push(token);
     }
   }
   return clauses;
+}
+
+/** Without trailing "," and ";" (what `/[,;]+$/` removes), e.g. `host;` in a clause. */
+function trimPunctuation(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text.charCodeAt(end - 1) === 0x2c || text.charCodeAt(end - 1) === 0x3b)) end--;
+  return end === text.length ? text : text.slice(0, end);
+}
+
+/** What follows an `ident@` or `user@` prefix; the regex runs only when there is an "@". */
+function afterAt(text: string): string {
+  return text.includes('@') ? text.replace(/^.*@/, '') : text;
+}
+
+/** The first clause with this keyword that has a value, else the first with it at all. */
+function pickClause(clauses: readonly Clause[], keyword: Keyword): Clause | undefined {
+  let bare: Clause | undefined;
+  for (const clause of clauses) {
+    if (clause.keyword !== keyword) continue;
+    if (clause.tokens.some(isValueToken)) return clause;
+    bare ??= clause;
+  }
+  return bare;
 }
 
 function firstValue(clause: Clause | undefined): Token | undefined {
@@ -129,10 +178,10 @@ function firstValue(clause: Clause | undefined): Token | undefined {
 /** Clause words as written, comments dropped, folds already collapsed to single spaces. */
 function clauseText(clause: Clause | undefined): string | null {
   if (!clause) return null;
-  const text = clause.tokens
-    .filter(isValueToken)
-    .map((token) => token.text)
-    .join(' ');
+  let text = '';
+  for (const token of clause.tokens) {
+    if (isValueToken(token)) text = text === '' ? token.text : `${text} ${token.text}`;
+  }
   return text || null;
 }
 
@@ -140,7 +189,7 @@ function clauseText(clause: Clause | undefined): string | null {
 function bareAddress(token: Token | undefined): string | null {
   if (!token) return null;
   let text = token.kind === 'angle' ? token.inner : token.text;
-  text = text.replace(/[;,]+$/, '');
+  text = trimPunctuation(text);
   if (text.startsWith('<')) text = text.slice(1);
   if (text.endsWith('>')) text = text.slice(0, -1);
   return text || null;
@@ -149,10 +198,9 @@ function bareAddress(token: Token | undefined): string | null {
 /** A reverse-DNS name as written: `IDENT:user@` and the root's trailing dot dropped. */
 function cleanRdns(text: string | undefined): string | null {
   if (!text) return null;
-  const name = text
-    .replace(/^.*@/, '')
-    .replace(/\.$/, '')
-    .replace(/[,;]+$/, '');
+  let name = afterAt(text);
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  name = trimPunctuation(name);
   if (!name || /^unknown$/i.test(name) || name.startsWith('[') || normalizeIp(name)) return null;
   return name;
 }
@@ -166,6 +214,29 @@ interface ClientFacts {
 
 /** Words that name something other than the client's address or name. */
 const labelled = /^(?:helo|ident|port|envelope-from|envelope-sender)=|^(?:helo|ehlo)$/i;
+const heloKeyword = /^(?:HELO|EHLO)$/i;
+const heloWord = /^(?:HELO|EHLO|helo=)$/i;
+const eximHelo = /^helo=(.*)$/i;
+/** Every comment that can name the HELO holds one of these, so the others need no lexing. */
+const mentionsHelo = /helo|ehlo/i;
+
+/** Exim `helo=x` (or `helo=` then a literal), or `HELO x` opening the comment. */
+function heloIn(inner: readonly Token[]): string | null {
+  for (let index = 0; index < inner.length; index++) {
+    const token = inner[index] as Token;
+    if (token.kind !== 'word') continue;
+    const next = inner[index + 1];
+    const exim = eximHelo.exec(token.text);
+    if (exim) {
+      // Exim writes a literal HELO as `helo=[192.0.2.1]`, which lexes as two tokens
+      const helo = exim[1] || (next && !next.spaceBefore ? next.text : null);
+      if (helo !== null) return helo;
+    } else if (index === 0 && next && heloKeyword.test(token.text)) {
+      return next.text;
+    }
+  }
+  return null;
+}
 
 /**
  * The client as the from-clause records it. Placements by MTA (SpamAssassin Received.pm):
@@ -176,32 +247,19 @@ function clientFacts(tokens: readonly Token[]): ClientFacts {
   const facts: ClientFacts = { helo: null, rdns: null, ip: null, ipFirstInComment: false };
   for (const comment of tokens) {
     if (comment.kind !== 'comment') continue;
+    const wantsHelo = facts.helo === null && mentionsHelo.test(comment.inner);
+    if (!wantsHelo && facts.ip !== null) continue;
     const inner = lexStructured(comment.inner);
-    inner.forEach((token, index) => {
-      if (token.kind !== 'word') return;
-      const next = inner[index + 1];
-      const exim = /^helo=(.*)$/i.exec(token.text);
-      if (exim && facts.helo === null) {
-        // Exim writes a literal HELO as `helo=[192.0.2.1]`, which lexes as two tokens
-        facts.helo = exim[1] || (next && !next.spaceBefore ? next.text : null);
-      } else if (
-        index === 0 &&
-        /^(?:HELO|EHLO)$/i.test(token.text) &&
-        next &&
-        facts.helo === null
-      ) {
-        facts.helo = next.text;
-      }
-    });
+    if (wantsHelo) facts.helo = heloIn(inner);
     if (facts.ip !== null) continue;
     for (let index = 0; index < inner.length; index++) {
       const token = inner[index] as Token;
       const previous = inner[index - 1];
       if (token.kind === 'comment' || token.kind === 'semicolon') continue;
       if (token.kind === 'word' && labelled.test(token.text)) continue;
-      if (previous?.kind === 'word' && /^(?:HELO|EHLO|helo=)$/i.test(previous.text)) continue;
-      const candidate = token.kind === 'word' ? token.text.replace(/^.*@/, '') : token.text;
-      const ip = normalizeIp(candidate.replace(/[,;]+$/, ''));
+      if (previous?.kind === 'word' && heloWord.test(previous.text)) continue;
+      const candidate = token.kind === 'word' ? afterAt(token.text) : token.text;
+      const ip = normalizeIp(trimPunctuation(candidate));
       if (!ip) continue;
       facts.ip = ip;
       if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
@@ -221,6 +279,9 @@ interface FromClause {
   fromIp: string | null;
 }
 
+const eximMarks = /\(\s*Exim\b|\bport=|\]:\d+/i;
+const qmailMarks = /\((?:HELO|EHLO)\s/i;
+
 function analyseFrom(clause: Clause | undefined, fieldText: string): FromClause {
   if (!clause) return { from: null, fromRdns: null, fromIp: null };
   const first = firstValue(clause);
@@ -238,15 +299,15 @@ function analyseFrom(clause: Clause | undefined, fieldText: string): FromClause 
   ip ??= firstIp;
   let rdns = facts.rdns;
   // Exim (helo differs → `helo=`; a port or `(Exim …)`) and qmail/Yahoo (`(HELO x)`) put the
-  // reverse-DNS name first and the client's own word in the comment.
-  const eximLike =
-    facts.ipFirstInComment &&
-    (facts.helo !== null || /\(\s*Exim\b|\bport=|\]:\d+/i.test(fieldText));
-  const qmailLike = /\((?:HELO|EHLO)\s/i.test(fieldText) || /qmail/i.test(fieldText);
-  if (rdns === null && first?.kind === 'word' && (eximLike || qmailLike)) {
-    rdns = cleanRdns(first.text);
+  // reverse-DNS name first and the client's own word in the comment. The field-wide searches
+  // run only when their answer is needed.
+  if (rdns === null && first?.kind === 'word') {
+    const eximLike = facts.ipFirstInComment && (facts.helo !== null || eximMarks.test(fieldText));
+    if (eximLike || qmailMarks.test(fieldText) || /qmail/i.test(fieldText)) {
+      rdns = cleanRdns(first.text);
+    }
   }
-  const from = facts.helo ?? (first ? first.text.replace(/[;,]+$/, '') : null);
+  const from = facts.helo ?? (first ? trimPunctuation(first.text) : null);
   return { from: from || null, fromRdns: rdns, fromIp: ip };
 }
 
@@ -254,7 +315,7 @@ function ipInComments(clause: Clause | undefined): string | null {
   if (!clause) return null;
   for (const token of clause.tokens) {
     if (token.kind !== 'comment') continue;
-    const ip = normalizeIp(token.inner.replace(/^.*@/, ''));
+    const ip = normalizeIp(afterAt(token.inner));
     if (ip) return ip;
   }
   return null;
@@ -264,6 +325,33 @@ interface TlsFacts {
   tls: boolean | null;
   version: string | null;
   cipher: string | null;
+}
+
+const mentionsTls = /tls|ssl|encrypt|cipher/i;
+const postfixTls = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i;
+const keyedTls = /\bversion=((?:TLS|SSL)v?[\w.]*)/i;
+const eximTls = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)/i;
+const encrypted = /(?<!\bnot\s)\bencrypted\b/i;
+const qmailCipher = /^(\S+)\s+encrypted\b/i;
+const tlsLabel = /\bTLS:\s*\S/;
+const keyedCipher = /\bcipher=([\w-]+)/i;
+const startTls = /\bSTARTTLS\b/i;
+
+/** What one comment says of TLS, tried in this order; null when it says nothing. */
+function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
+  const postfix = postfixTls.exec(text);
+  if (postfix) return { version: postfix[1] ?? null, cipher: postfix[2] ?? null };
+  const keyed = keyedTls.exec(text);
+  if (keyed) return { version: keyed[1] ?? null, cipher: null };
+  const exim = eximTls.exec(text);
+  if (exim) {
+    // a bare `TLS` names no version
+    const version = exim[1] && exim[1].length > 3 ? exim[1] : null;
+    return { version, cipher: exim[2] ?? null };
+  }
+  if (encrypted.test(text)) return { version: null, cipher: qmailCipher.exec(text)?.[1] ?? null };
+  if (tlsLabel.test(text)) return { version: null, cipher: null };
+  return null;
 }
 
 /**
@@ -280,29 +368,15 @@ function tlsFacts(
   let cipher: string | null = null;
   let marker = false;
   for (const comment of comments) {
-    if (!/tls|ssl|encrypt|cipher/i.test(comment)) continue;
+    if (!mentionsTls.test(comment)) continue;
     const text = comment.trim();
-    const postfix = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i.exec(text);
-    const keyed = /\bversion=((?:TLS|SSL)v?[\w.]*)/i.exec(text);
-    const exim = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)/i.exec(text);
-    if (postfix) {
+    const found = tlsInComment(text);
+    if (found) {
       marker = true;
-      version ??= postfix[1] ?? null;
-      cipher ??= postfix[2] ?? null;
-    } else if (keyed) {
-      marker = true;
-      version ??= keyed[1] ?? null;
-    } else if (exim) {
-      marker = true;
-      if (exim[1] && exim[1].length > 3) version ??= exim[1];
-      cipher ??= exim[2] ?? null;
-    } else if (/(?<!\bnot\s)\bencrypted\b/i.test(text)) {
-      marker = true;
-      cipher ??= /^(\S+)\s+encrypted\b/i.exec(text)?.[1] ?? null;
-    } else if (/\bTLS:\s*\S/.test(text)) {
-      marker = true;
+      version ??= found.version;
+      cipher ??= found.cipher;
     }
-    cipher ??= /\bcipher=([\w-]+)/i.exec(text)?.[1] ?? null;
+    cipher ??= keyedCipher.exec(text)?.[1] ?? null;
   }
   const tlsClause = clauses.find((clause) => clause.keyword === 'tls');
   const tlsCipher = firstValue(tlsClause);
@@ -310,7 +384,7 @@ function tlsFacts(
     marker = true;
     cipher ??= tlsCipher.text;
   }
-  if (clauses.some((c) => c.keyword === 'with' && /\bSTARTTLS\b/i.test(clauseText(c) ?? ''))) {
+  if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
     marker = true;
   }
   let tls: boolean | null = null;
@@ -323,16 +397,18 @@ function tlsFacts(
 export function parseReceived(value: string): ParsedReceived {
   const problems: string[] = [];
   const tokens = lexStructured(value);
-  if (tokens.some((token) => !token.closed)) problems.push('an unclosed bracket or angle address');
-  // the lexer keeps a "(" that nothing closes inside a word
-  if (tokens.some((token) => token.kind === 'word' && token.text.includes('('))) {
-    problems.push('an unclosed comment');
+  let unclosedBracket = false;
+  let unclosedComment = false;
+  for (const token of tokens) {
+    if (!token.closed) unclosedBracket = true;
+    // the lexer keeps a "(" that nothing closes inside a word
+    else if (token.kind === 'word' && token.text.includes('(')) unclosedComment = true;
   }
+  if (unclosedBracket) problems.push('an unclosed bracket or angle address');
+  if (unclosedComment) problems.push('an unclosed comment');
   const { at: dateAt, date } = locateDate(tokens);
   const clauses = splitClauses(tokens, dateAt);
-  const clause = (keyword: Keyword): Clause | undefined =>
-    clauses.find((c) => c.keyword === keyword && c.tokens.some(isValueToken)) ??
-    clauses.find((c) => c.keyword === keyword);
+  const clause = (keyword: Keyword): Clause | undefined => pickClause(clauses, keyword);
   const fromClause = clause('from');
   const byClause = clause('by');
   const withClause = clauses.find((c) => c.keyword === 'with');
@@ -341,7 +417,7 @@ export function parseReceived(value: string): ParsedReceived {
   const commentText = comments.join(' ');
   const from = analyseFrom(fromClause, value);
   const byToken = firstValue(byClause);
-  const by = byToken ? byToken.text.replace(/[;,]+$/, '') || null : null;
+  const by = byToken ? trimPunctuation(byToken.text) || null : null;
   const tls = tlsFacts(protocol, clauses, comments);
   const forClause = clause('for');
   let recipient = bareAddress(firstValue(forClause));

@@ -33,9 +33,12 @@ function describeSeconds(value: number): string {
 /** Host names compare case-insensitively without the root's dot (RFC 1035 §2.3.3). */
 function hostKey(name: string | null): string | null {
   if (!name) return null;
-  const bare = name.replace(/^\[|\]$/g, '');
+  let bare = name.startsWith('[') ? name.slice(1) : name;
+  if (bare.endsWith(']')) bare = bare.slice(0, -1);
   const ip = normalizeIp(bare);
-  return ip ?? name.toLowerCase().replace(/\.$/, '');
+  if (ip) return ip;
+  const lower = name.toLowerCase();
+  return lower.endsWith('.') ? lower.slice(0, -1) : lower;
 }
 
 /**
@@ -60,8 +63,11 @@ function sameHost(a: string | null, b: string | null): boolean {
 function joinsUp(hop: Hop, previous: Hop): boolean {
   const by = hostKey(previous.by);
   const byIp = hostKey(previous.byIp);
-  const candidates = [hostKey(hop.from), hostKey(hop.fromRdns), hostKey(hop.fromIp)];
-  if (candidates.some((c) => sameHost(c, by) || sameHost(c, byIp))) return true;
+  // one at a time: the first candidate usually matches, and keys are not free to work out
+  for (const name of [hop.from, hop.fromRdns, hop.fromIp]) {
+    const candidate = hostKey(name);
+    if (sameHost(candidate, by) || sameHost(candidate, byIp)) return true;
+  }
   return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
 }
 

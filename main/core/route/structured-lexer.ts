@@ -26,6 +26,10 @@ export interface Token {
 const isSpace = (code: number): boolean =>
   code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 
+/** The ASCII characters that can end a word: whitespace, `;`, `[`, `<`, `(` and `"`. */
+const mayEndWord = new Uint8Array(0x80);
+for (const code of [0x20, 0x09, 0x0a, 0x0d, 0x3b, 0x5b, 0x3c, 0x28, 0x22]) mayEndWord[code] = 1;
+
 /** RFC 5322 §3.2.2: `(` nests, `\` quotes the next character. */
 function scanComment(text: string, open: number): number {
   let depth = 0;
@@ -125,6 +129,11 @@ export function lexStructured(text: string): Token[] {
     let j = i + 1;
     while (j < text.length) {
       const c = text.charCodeAt(j);
+      // one table look-up lets the common character through; the rest are sorted out below
+      if (c >= 0x80 || !mayEndWord[c]) {
+        j++;
+        continue;
+      }
       if (isSpace(c) || c === 0x3b || c === 0x5b || c === 0x3c) break;
       if (c === 0x28 && !unclosed?.has(j)) break;
       if (c === 0x22 && quotesUsable) break;
