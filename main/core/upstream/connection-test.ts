@@ -40,6 +40,15 @@ export interface ConnectionTestOptions {
 
 const TEST_TIMEOUTS: SessionTimeouts = { connectMs: 10_000, greetingMs: 10_000, socketMs: 20_000 };
 
+/**
+ * A server that has said nothing after this long, where it should greet in plain text, may be
+ * an implicit-TLS port waiting for our handshake. A second connection tries TLS then, so the
+ * user hears "port 465 expects implicit TLS" at once instead of after the greeting timeout.
+ * (Slow greeters such as Postfix's postscreen do not answer a TLS handshake, so they are not
+ * mistaken for one.)
+ */
+const EARLY_TLS_PROBE_MS = 1500;
+
 /** Does the port complete a TLS handshake at once? Tells "expects implicit TLS" from "silent". */
 function answersTls(endpoint: UpstreamEndpoint, timeoutMs: number): Promise<boolean> {
   const host = stripBrackets(endpoint.host);
@@ -136,12 +145,23 @@ export async function testUpstream(
 ): Promise<ConnectionTestResult> {
   const timeouts = { ...TEST_TIMEOUTS, ...options.timeouts };
   const transcript = new TranscriptRecorder();
+  const session$ = new AbortController();
+  options.signal?.addEventListener('abort', () => session$.abort(), { once: true });
+  let implicitTlsEarly = false;
+  const probeTimer =
+    endpoint.security === 'tls'
+      ? null
+      : setTimeout(() => {
+          if (transcript.greeting) return;
+          void answersTls(endpoint, 3000).then((answers) => {
+            if (!answers || transcript.greeting) return;
+            implicitTlsEarly = true;
+            session$.abort();
+          });
+        }, EARLY_TLS_PROBE_MS);
+  probeTimer?.unref();
   try {
-    const session = await openSession(endpoint, {
-      transcript,
-      timeouts,
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
+    const session = await openSession(endpoint, { transcript, timeouts, signal: session$.signal });
     const steps = stepsReached(endpoint, transcript, session.tls, null);
     if (session.certificate) {
       steps.push({
@@ -176,12 +196,16 @@ export async function testUpstream(
       });
     }
     return finish(true, steps, session, transcript);
-  } catch (err) {
-    if (!(err instanceof UpstreamSessionError)) throw err;
+  } catch (caught) {
+    if (!(caught instanceof UpstreamSessionError)) throw caught;
+    const err = implicitTlsEarly
+      ? new UpstreamSessionError('greeting', 'ETIMEDOUT', null, 'no greeting in plain text')
+      : caught;
     const implicitTlsDetected =
-      err.step === 'greeting' && !err.reply && endpoint.security !== 'tls'
+      implicitTlsEarly ||
+      (err.step === 'greeting' && !err.reply && endpoint.security !== 'tls'
         ? await answersTls(endpoint, Math.min(timeouts.greetingMs, 5_000))
-        : false;
+        : false);
     const advice = adviseOnSessionError(err, endpoint, { implicitTlsDetected });
     const steps = stepsReached(endpoint, transcript, err.tls, err.step);
     const certificate = err.certificate;
@@ -196,6 +220,8 @@ export async function testUpstream(
       steps.push({ step: err.step, ok: false, detail: advice.detail, fix: advice.fix });
     }
     return { ok: false, steps, capabilities: [], certificate, transcript: transcript.toString() };
+  } finally {
+    if (probeTimer) clearTimeout(probeTimer);
   }
 }
 
