@@ -216,7 +216,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return this.listener.security;
   }
 
-  private async accept(message: AcceptedMessage): Promise<void> {
+  private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
     const summary = await this.parser.summarize(message.raw);
     if (summary.parseError)
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
@@ -226,7 +226,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       user: message.envelope.user,
     });
     const plan = planDelivery(decisions, message.receivedAt);
-    const record: MessageRecord = {
+    return {
       id: message.id,
       mailbox: plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
@@ -238,7 +238,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       notes: message.notes,
       ...(plan.delivery ? { delivery: plan.delivery } : {}),
     };
-    await this.spool.store(record, message.raw);
+  }
+
+  private async accept(message: AcceptedMessage): Promise<void> {
+    // the raw file is written while the worker parses; both are on disk before the 250
+    const made = this.makeRecord(message);
+    await this.spool.storeWhile(message.id, message.raw, made);
+    const record = await made;
     this.index.add(record);
     this.stats.accepted++;
     this.stats.acceptedBytes += record.size;

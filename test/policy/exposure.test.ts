@@ -71,6 +71,8 @@ describe('start-up checks (nothing is bound when they fail)', () => {
         '192.168.0.0/16',
         '--greeting-delay-ms',
         '0',
+        '--starttls',
+        'true',
       ],
     });
     expect(serve.stdout).toMatch(

@@ -15,10 +15,10 @@ function tempPathFor(path: string): string {
   return `${path}.${process.pid}-${tempCounter.toString(36)}${tempSuffix}`;
 }
 
-async function writeAndSync(path: string, data: Uint8Array | string): Promise<void> {
+async function writeAndSync(path: string, data: DurableWrite['data']): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
-    await handle.writeFile(data);
+    await handle.writeFile(await data);
     await handle.sync();
   } finally {
     await handle.close();
@@ -36,7 +36,8 @@ export async function syncFolder(folder: string): Promise<void> {
 
 export interface DurableWrite {
   path: string;
-  data: Uint8Array | string;
+  /** A promise lets one file be written and synced while the content of another is computed. */
+  data: Uint8Array | string | Promise<Uint8Array | string>;
 }
 
 /**

@@ -120,11 +120,18 @@ export class Spool {
 
   /** Stores a new message durably; resolves only when both files are on disk. */
   async store(record: MessageRecord, raw: Uint8Array): Promise<void> {
-    const text = this.sidecarText(record);
-    await this.inOrder(record.id, () =>
+    await this.storeWhile(record.id, raw, Promise.resolve(record));
+  }
+
+  /**
+   * The same, while the record is still being made (the MIME parse runs in a worker): the raw
+   * file is written and synced meanwhile, which takes an fsync off the time to 250.
+   */
+  async storeWhile(id: string, raw: Uint8Array, record: Promise<MessageRecord>): Promise<void> {
+    await this.inOrder(id, () =>
       writeFilesDurably([
-        { path: this.emlPath(record.id), data: raw },
-        { path: this.sidecarPath(record.id), data: text },
+        { path: this.emlPath(id), data: raw },
+        { path: this.sidecarPath(id), data: record.then((r) => this.sidecarText(r)) },
       ]),
     );
   }
