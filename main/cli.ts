@@ -152,7 +152,7 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(`${command}: unknown command; use "serve" or "sendmail"`);
+      throw new UsageError(`${command}: unknown command; use "serve", "sendmail" or "user"`);
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof SettingsError) {

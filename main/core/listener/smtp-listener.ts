@@ -604,7 +604,11 @@ export class SmtpListener {
         void work.finally(() => this.inFlight.delete(work));
       },
     });
-    server.on('error', (err) => this.events.log(`smtp: ${err.message}`));
+    server.on('error', (err: NodeJS.ErrnoException) => {
+      // a listen failure is reported once, as the start-up error, by listenOn
+      if (err.syscall === 'listen') return;
+      this.events.log(`smtp: ${err.message}`);
+    });
     return server;
   }
 

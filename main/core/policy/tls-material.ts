@@ -3,7 +3,8 @@
 // clients that pin it keep working across restarts. Its SHA-256 fingerprint is printed at start
 // and shown in /api/v1/info, so a user can compare what a client sees.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
+import { makeFolder } from '../spool/durable-file.js';
 import { join } from 'node:path';
 import selfsigned from 'selfsigned';
 import { SettingsError } from '../settings/settings-schema.js';
@@ -122,7 +123,7 @@ export async function loadTlsMaterial(input: {
       },
     ],
   });
-  await mkdir(folder, { recursive: true, mode: 0o700 });
+  await makeFolder(folder);
   // the key first: a crash between the two renames leaves no certificate without its key
   await writeFilesDurably([
     { path: keyPath, data: pems.private },

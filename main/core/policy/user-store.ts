@@ -3,7 +3,8 @@
 // (`relaydesk user …`) and the API change the same file; a running relay notices changes made
 // by another process (it compares the file's mtime and size before each use), so a user added
 // from the command line can authenticate without a restart.
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { makeFolder } from '../spool/durable-file.js';
 import { dirname, join } from 'node:path';
 import { writeFilesDurably } from '../spool/durable-file.js';
 import { hashPassword, verifyPassword } from './password-hash.js';
@@ -135,7 +136,7 @@ export class UserStore {
       await this.refresh();
       const next = await apply([...this.users]);
       const file: UsersFile = { version: 1, users: next };
-      await mkdir(dirname(this.path), { recursive: true });
+      await makeFolder(dirname(this.path));
       await writeFilesDurably([{ path: this.path, data: `${JSON.stringify(file, null, 2)}\n` }]);
       this.users = next;
       this.seen = null;

@@ -1,7 +1,7 @@
 // Durable writes: what the relay acknowledges with 250 must survive a crash or power loss. Each
 // file is written under a temporary name, fsynced, renamed into place, and the folder is fsynced
 // so the rename itself is on disk (the Postfix and E-MailRelay way).
-import { open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export const tempSuffix = '.tmp';
@@ -56,4 +56,27 @@ export async function writeFilesDurably(files: DurableWrite[]): Promise<void> {
   }
   const folders = new Set(files.map((f) => dirname(f.path)));
   for (const folder of folders) await syncFolder(folder);
+}
+
+/**
+ * Creates a folder and its missing parents. Node 20's `mkdir(…, {recursive: true})` never returns
+ * on a path under /proc (mkdir there answers ENOENT while the parent exists, and it retries
+ * forever), so a bad --data would hang the start instead of failing it; this walk cannot loop.
+ */
+export async function makeFolder(path: string): Promise<void> {
+  try {
+    await mkdir(path, { mode: 0o700 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') {
+      if ((await stat(path)).isDirectory()) return;
+      throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
+    }
+    const parent = dirname(path);
+    if (code !== 'ENOENT' || parent === path) throw err;
+    await makeFolder(parent);
+    await mkdir(path, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
+      if (again.code !== 'EEXIST') throw again;
+    });
+  }
 }

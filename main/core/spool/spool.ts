@@ -2,10 +2,10 @@
 // sidecar per message. The .eml is renamed into place before the sidecar, and only a sidecar
 // makes a message exist, so a crash never lists half a message.
 import { constants } from 'node:fs';
-import { access, mkdir, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { MessageRecord } from '../message-record.js';
-import { tempSuffix, writeFilesDurably } from './durable-file.js';
+import { makeFolder, tempSuffix, writeFilesDurably } from './durable-file.js';
 import { isMessageId } from './message-id.js';
 
 const sidecarVersion = 1;
@@ -39,29 +39,6 @@ function isRecord(value: unknown, id: string): value is MessageRecord {
     r.summary !== null &&
     typeof r.summary.subject === 'string'
   );
-}
-
-/**
- * Creates a folder and its missing parents. Node 20's `mkdir(…, {recursive: true})` never returns
- * on a path under /proc (mkdir there answers ENOENT while the parent exists, and it retries
- * forever), so a bad --data would hang the start instead of failing it; this walk cannot loop.
- */
-async function makeFolder(path: string): Promise<void> {
-  try {
-    await mkdir(path, { mode: 0o700 });
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') {
-      if ((await stat(path)).isDirectory()) return;
-      throw Object.assign(new Error(`${path} is not a folder`), { code: 'ENOTDIR' });
-    }
-    const parent = dirname(path);
-    if (code !== 'ENOENT' || parent === path) throw err;
-    await makeFolder(parent);
-    await mkdir(path, { mode: 0o700 }).catch((again: NodeJS.ErrnoException) => {
-      if (again.code !== 'EEXIST') throw again;
-    });
-  }
 }
 
 export class Spool {
