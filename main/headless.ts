@@ -102,8 +102,12 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
     service,
     close() {
       closing ??= (async () => {
-        await service.stop();
+        // SMTP refuses new connections at once; the API closes before the service's last word
+        // (the index snapshot), so nothing changes the messages after it
+        const accepting = service.stopAccepting();
         await app.close();
+        await accepting;
+        await service.stop();
       })();
       return closing;
     },

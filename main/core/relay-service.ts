@@ -100,6 +100,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly queue: DeliveryQueue;
   private readonly rules: RoutingRule[];
   readonly relayLog: string[] = [];
+  /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
+  private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
 
@@ -190,6 +192,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     for (const q of loaded.quarantined)
       this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
     this.index.load(loaded.records);
+    this.started = true;
+    this.log(
+      loaded.fromSnapshot
+        ? `spool: ${loaded.records.length} message(s) from the index snapshot of the last clean stop`
+        : `spool: ${loaded.records.length} message(s) read from their sidecars`,
+    );
     await this.queue.recover();
     await this.applyRetention();
     this.smtpAddress = await this.listener.start();
@@ -199,12 +207,21 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return { smtp: this.smtpAddress };
   }
 
+  private closingListener: Promise<void> | null = null;
+
+  /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
+  stopAccepting(): Promise<void> {
+    this.closingListener ??= this.listener.close();
+    return this.closingListener;
+  }
+
   /** Stops taking mail, lets messages being received finish, then releases everything. */
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
-    await this.listener.close();
+    await this.stopAccepting();
     await this.queue.stop();
     await this.parser.close();
+    if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
   }
 
   get smtpListenAddress(): ListenAddress | null {

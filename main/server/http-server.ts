@@ -44,6 +44,8 @@ export async function createHttpServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: false,
+    // a stop must not wait for a long /wait or an open event stream
+    forceCloseConnections: true,
     bodyLimit: service.settings.maxSize + 1024 * 1024,
     // "start: must be >= 0" rather than fastify's "querystring/start must be >= 0"
     schemaErrorFormatter: (errors, dataVar) => {

@@ -1,9 +1,9 @@
 // Retention keeps the newest captured messages, on disk as well as in the list.
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
-import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
 beforeAll(async () => {
@@ -29,4 +29,27 @@ it('keeps at most maxMessages, dropping the oldest first', async () => {
   const files = await readdir(join(relay.dataDir, 'spool'));
   expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(3);
   expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(3);
+});
+
+it('keeps read flags across a clean restart, which starts from the index snapshot', async () => {
+  const { existsSync } = await import('node:fs');
+  const dataDir = await makeDataDir();
+  const first = await startTestRelaydesk({}, dataDir);
+  await first
+    .transport()
+    .sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'kept', text: 'x' });
+  const id = (await first.api<MessagesPage>('/api/v1/messages')).messages[0]?.ID as string;
+  await first.api(`/api/v1/message/${id}`);
+  await first.dispose();
+  expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(true);
+
+  const second = await startTestRelaydesk({}, dataDir);
+  try {
+    expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(false);
+    const page = await second.api<MessagesPage>('/api/v1/messages');
+    expect(page.messages.map((m) => [m.ID, m.Subject, m.Read])).toEqual([[id, 'kept', true]]);
+  } finally {
+    await second.dispose();
+    await rm(dataDir, { recursive: true, force: true });
+  }
 });

@@ -216,3 +216,45 @@ describe('durable writes and IDs', () => {
     expect(isMessageId('../../etc/passwd')).toBe(false);
   });
 });
+
+describe('the index snapshot of a clean stop', () => {
+  const snapshot = (): string => join(dataDir, 'index-snapshot.json');
+
+  it('is used at the next start when it describes the spool exactly, and removed as it is read', async () => {
+    const a = record('a');
+    const b = record('b', { read: true });
+    await spool.store(a, raw('a'));
+    await spool.store(b, raw('b'));
+    await spool.saveSnapshot([a, b]);
+    // the snapshot, not the sidecars, is read: prove it by changing a sidecar behind its back
+    await writeFile(join(spool.messagesDir, `${a.id}.json`), 'not json');
+    const loaded = await new Spool(dataDir).load();
+    expect(loaded.fromSnapshot).toBe(true);
+    expect(loaded.records).toEqual([a, b]);
+    await expect(readFile(snapshot())).rejects.toMatchObject({ code: 'ENOENT' });
+    // a second start (as after a crash) has no snapshot and reads the sidecars
+    const again = await new Spool(dataDir).load();
+    expect(again.fromSnapshot).toBeFalsy();
+    expect(again.quarantined.map((q) => q.file)).toContain(`${a.id}.json`);
+  });
+
+  it('is ignored when the spool changed since (a file more or less), and the sidecars are read', async () => {
+    const a = record('a');
+    await spool.store(a, raw('a'));
+    await spool.saveSnapshot([a]);
+    const b = record('b');
+    await spool.store(b, raw('b'));
+    const loaded = await new Spool(dataDir).load();
+    expect(loaded.fromSnapshot).toBeFalsy();
+    expect(loaded.records.map((r) => r.id)).toEqual([a.id, b.id]);
+  });
+
+  it('is ignored when it is unreadable', async () => {
+    const a = record('a');
+    await spool.store(a, raw('a'));
+    await writeFile(snapshot(), '{"version": 1, "records": [garbage');
+    const loaded = await new Spool(dataDir).load();
+    expect(loaded.fromSnapshot).toBeFalsy();
+    expect(loaded.records).toEqual([a]);
+  });
+});
