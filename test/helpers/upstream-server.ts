@@ -2,6 +2,7 @@
 // STARTTLS or implicit TLS with a generated certificate, AUTH users, a failure-injection switch
 // (a reply code at MAIL, at RCPT per address, at DATA) and a record of every envelope and raw body
 // it received. Close it in afterEach/afterAll: `await upstream.close()`.
+import { afterEach } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -240,4 +241,32 @@ export async function closedPort(): Promise<number> {
   const { port } = probe.address() as AddressInfo;
   await new Promise<void>((resolve) => probe.close(() => resolve()));
   return port;
+}
+
+/**
+ * Upstreams and certificates for the tests of one file, closed and removed after each test:
+ * `const { upstream, certificate } = upstreamsPerTest();` at the top of the file.
+ */
+export function upstreamsPerTest(): {
+  upstream(options?: UpstreamServerOptions): Promise<RunningUpstream>;
+  certificate(names?: string[]): Promise<TestCertificate>;
+} {
+  const running: RunningUpstream[] = [];
+  const certificates: TestCertificate[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((upstream) => upstream.close()));
+    for (const cert of certificates.splice(0)) cert.dispose();
+  });
+  return {
+    async upstream(options = {}) {
+      const server = await startUpstreamServer(options);
+      running.push(server);
+      return server;
+    },
+    async certificate(names) {
+      const cert = await makeTestCertificate(names);
+      certificates.push(cert);
+      return cert;
+    },
+  };
 }

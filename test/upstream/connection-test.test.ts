@@ -1,30 +1,12 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { testUpstream } from '../../main/core/upstream/connection-test.js';
 import {
   upstreamSettingsSchema,
   type UpstreamSettingsInput,
 } from '../../main/core/upstream/upstream-settings.js';
-import {
-  closedPort,
-  makeTestCertificate,
-  startUpstreamServer,
-  type RunningUpstream,
-  type TestCertificate,
-  type UpstreamServerOptions,
-} from '../helpers/upstream-server.js';
+import { closedPort, upstreamsPerTest } from '../helpers/upstream-server.js';
 
-const running: RunningUpstream[] = [];
-const certificates: TestCertificate[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((upstream) => upstream.close()));
-  for (const cert of certificates.splice(0)) cert.dispose();
-});
-
-async function upstream(options: UpstreamServerOptions = {}): Promise<RunningUpstream> {
-  const server = await startUpstreamServer(options);
-  running.push(server);
-  return server;
-}
+const { upstream, certificate } = upstreamsPerTest();
 
 const settings = (input: UpstreamSettingsInput) => upstreamSettingsSchema.parse(input);
 // short, so the "no greeting" cases answer fast
@@ -190,8 +172,7 @@ describe('testUpstream', () => {
   });
 
   test('certificate for another name', async () => {
-    const cert = await makeTestCertificate(['mx.example.net']);
-    certificates.push(cert);
+    const cert = await certificate(['mx.example.net']);
     const server = await upstream({ certificate: cert });
     const result = await testUpstream(
       settings({ host: server.host, port: server.port, caFile: cert.caFile }),

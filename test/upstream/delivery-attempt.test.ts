@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   deliverToUpstream,
   type DeliveryAttempt,
@@ -8,27 +8,9 @@ import {
   upstreamSettingsSchema,
   type UpstreamSettingsInput,
 } from '../../main/core/upstream/upstream-settings.js';
-import {
-  closedPort,
-  makeTestCertificate,
-  startUpstreamServer,
-  type RunningUpstream,
-  type TestCertificate,
-  type UpstreamServerOptions,
-} from '../helpers/upstream-server.js';
+import { closedPort, upstreamsPerTest, type RunningUpstream } from '../helpers/upstream-server.js';
 
-const running: RunningUpstream[] = [];
-const certificates: TestCertificate[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((upstream) => upstream.close()));
-  for (const cert of certificates.splice(0)) cert.dispose();
-});
-
-async function upstream(options: UpstreamServerOptions = {}): Promise<RunningUpstream> {
-  const server = await startUpstreamServer(options);
-  running.push(server);
-  return server;
-}
+const { upstream, certificate } = upstreamsPerTest();
 
 /** Settings for a test upstream that trust its certificate through caFile. */
 function settingsFor(server: RunningUpstream, extra: Partial<UpstreamSettingsInput> = {}) {
@@ -421,8 +403,7 @@ describe('deliverToUpstream', () => {
     });
 
     test('a certificate for another name pauses the upstream and says which name', async () => {
-      const cert = await makeTestCertificate(['mx.example.net']);
-      certificates.push(cert);
+      const cert = await certificate(['mx.example.net']);
       const server = await upstream({ certificate: cert });
       const attempt = await deliverToUpstream(
         settingsFor(server),
@@ -436,8 +417,7 @@ describe('deliverToUpstream', () => {
     });
 
     test('a pinned certificate is accepted even though self-signed and for another name', async () => {
-      const cert = await makeTestCertificate(['mx.example.net']);
-      certificates.push(cert);
+      const cert = await certificate(['mx.example.net']);
       const server = await upstream({ certificate: cert });
       const attempt = await deliverToUpstream(
         upstreamSettingsSchema.parse({
