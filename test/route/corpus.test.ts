@@ -4,6 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage, type Hop } from '../../main/core/route/index.js';
+import { hopContractKeys } from './hop-keys.js';
 
 const corpus = join(import.meta.dirname, 'corpus');
 
@@ -18,19 +19,7 @@ interface Expected {
   origin?: Record<string, unknown>;
 }
 
-const contractKeys = [
-  'from',
-  'fromRdns',
-  'fromIp',
-  'by',
-  'with',
-  'tls',
-  'id',
-  'for',
-  'timestamp',
-  'delaySeconds',
-  'parsed',
-] as const;
+const contractKeys = [...hopContractKeys, 'parsed'] as const;
 
 const cases = readdirSync(corpus)
   .filter((name) => name.endsWith('.json'))

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage, type RouteAnalysis } from '../../main/core/route/index.js';
 import { parseReceived } from '../../main/core/route/received-parser.js';
+import { hopContractKeys } from './hop-keys.js';
 
 const fragments = [
   'from',
@@ -94,18 +95,7 @@ function checkShape(analysis: RouteAnalysis): void {
   expect(JSON.parse(JSON.stringify(analysis))).toEqual(analysis);
   let previous: number | null = null;
   for (const hop of analysis.hops) {
-    for (const key of [
-      'from',
-      'fromRdns',
-      'fromIp',
-      'by',
-      'with',
-      'tls',
-      'id',
-      'for',
-      'timestamp',
-      'delaySeconds',
-    ] as const) {
+    for (const key of hopContractKeys) {
       expect(hop[key]).not.toBeUndefined();
     }
     const ms = hop.timestamp === null ? null : Date.parse(hop.timestamp);

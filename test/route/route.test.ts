@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route/index.js';
 import { ipScope, normalizeIp } from '../../main/core/route/ip-address.js';
+import { hopContractKeys } from './hop-keys.js';
 
 const field = (from: string, by: string, date: string): string =>
   `Received: from ${from} (${from} [192.0.2.1]) by ${by} with ESMTP id x; ${date}\n`;
@@ -78,18 +79,7 @@ describe('route', () => {
   test('every contract key is present, absent values are null, and the result is plain JSON', () => {
     const analysis = analyzeMessage('Received: ;\nReceived: by x\n');
     for (const hop of analysis.hops) {
-      for (const key of [
-        'from',
-        'fromRdns',
-        'fromIp',
-        'by',
-        'with',
-        'tls',
-        'id',
-        'for',
-        'timestamp',
-        'delaySeconds',
-      ]) {
+      for (const key of hopContractKeys) {
         expect(hop).toHaveProperty(key);
         expect(hop[key as keyof typeof hop]).not.toBeUndefined();
       }
