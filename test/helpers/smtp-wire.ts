@@ -118,3 +118,18 @@ export async function runPython(
   const { stdout } = await execFileAsync(python, ['-c', script, ...args], { timeout: 30_000 });
   return stdout;
 }
+
+/** The base64 of an AUTH PLAIN response (RFC 4616: authzid NUL authcid NUL password). */
+export function plainToken(user: string, password: string): string {
+  return Buffer.from(`\0${user}\0${password}`).toString('base64');
+}
+
+/** A session that has been greeted and has said EHLO, both answered as they should be. */
+export async function greetedSession(port: number, helo = 'client.example'): Promise<SmtpWire> {
+  const wire = await SmtpWire.connect(port);
+  const greeting = await wire.reply();
+  if (!greeting.startsWith('220 ')) throw new Error(`no 220 greeting: ${greeting}`);
+  const ehlo = await wire.command(`EHLO ${helo}`);
+  if (!ehlo.startsWith('250')) throw new Error(`EHLO refused: ${ehlo}`);
+  return wire;
+}

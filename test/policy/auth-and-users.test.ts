@@ -5,20 +5,11 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupCliProcesses, runCli } from '../helpers/cli-process.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { SmtpWire } from '../helpers/smtp-wire.js';
+import { SmtpWire, plainToken, greetedSession } from '../helpers/smtp-wire.js';
 
 const fast = { greetingDelayMs: 0, reverseDnsTimeoutMs: 0 };
 
-function plainToken(user: string, password: string): string {
-  return Buffer.from(`\0${user}\0${password}`).toString('base64');
-}
-
-async function session(port: number): Promise<SmtpWire> {
-  const wire = await SmtpWire.connect(port);
-  expect(await wire.reply()).toMatch(/^220 /);
-  expect(await wire.command('EHLO client.example')).toMatch(/^250/);
-  return wire;
-}
+const session = (port: number): Promise<SmtpWire> => greetedSession(port);
 
 const json = (body: unknown): RequestInit => ({
   headers: { 'content-type': 'application/json' },

@@ -4,14 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { SmtpWire } from '../helpers/smtp-wire.js';
+import { SmtpWire, plainToken } from '../helpers/smtp-wire.js';
 
 const fast = { greetingDelayMs: 0, reverseDnsTimeoutMs: 0 };
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function plainToken(user: string, password: string): string {
-  return Buffer.from(`\0${user}\0${password}`).toString('base64');
-}
 
 async function withRelay(
   settings: Record<string, unknown>,

@@ -8,16 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail, RelaydeskInfo } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, makeTempDir, runCli } from '../helpers/cli-process.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { SmtpWire, runPython } from '../helpers/smtp-wire.js';
+import { SmtpWire, runPython, plainToken } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { makeTestCertificate } from '../helpers/upstream-server.js';
 
 const python = requireTool(tools.python3);
 const fast = { greetingDelayMs: 0, reverseDnsTimeoutMs: 0 };
-
-function plainToken(user: string, password: string): string {
-  return Buffer.from(`\0${user}\0${password}`).toString('base64');
-}
 
 const json = (body: unknown): RequestInit => ({
   method: 'POST',

@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { SmtpWire, runPython } from '../helpers/smtp-wire.js';
+import { SmtpWire, runPython, plainToken, greetedSession } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 
@@ -41,16 +41,7 @@ const relayTricks = [
   ' <victim@ext.example>',
 ];
 
-function plainToken(user: string, password: string): string {
-  return Buffer.from(`\0${user}\0${password}`).toString('base64');
-}
-
-async function session(port: number): Promise<SmtpWire> {
-  const wire = await SmtpWire.connect(port);
-  expect(await wire.reply()).toMatch(/^220 /);
-  expect(await wire.command('EHLO client.example')).toMatch(/^250/);
-  return wire;
-}
+const session = (port: number): Promise<SmtpWire> => greetedSession(port);
 
 describe('a stranger with no way in', () => {
   let relay: TestRelaydesk;
