@@ -9,6 +9,7 @@ import {
   type ListenAddress,
   type Settings,
 } from './core/settings/settings-schema.js';
+import type { SettingsStore } from './core/settings/settings-store.js';
 import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 
@@ -26,6 +27,8 @@ export interface StartOptions {
   /** Injectable clock and upstream client, for tests (see RelayServiceOptions). */
   now?: () => number;
   deliver?: DeliverFunction;
+  /** Where the service saves settings (the desktop app's electron-store, secrets apart). */
+  settingsStore?: SettingsStore;
 }
 
 export interface RunningRelaydesk {
@@ -59,6 +62,7 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
     settings,
     ...(options.now ? { now: options.now } : {}),
     ...(options.deliver ? { deliver: options.deliver } : {}),
+    ...(options.settingsStore ? { settingsStore: options.settingsStore } : {}),
   });
   if (options.log) service.on('log', options.log);
 

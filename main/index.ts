@@ -1,51 +1,25 @@
-// The Electron entry: the same relay as the headless mode, behind a window. Thin on purpose:
-// everything that matters runs and is tested without Electron (see main/headless.ts).
-import { existsSync } from 'node:fs';
+// The Electron entry: the same relay as the headless mode, behind a window, a tray and a menu.
+// Thin on purpose: the composition is main/desktop/desktop-app.ts, which the tests run with a
+// stand-in for Electron; everything that matters runs and is tested without Electron.
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, net, powerMonitor, shell } from 'electron';
-import { resolveSettings } from './core/settings/settings-sources.js';
-import { forwardEvents, registerIpcHandlers } from './desktop/ipc-handlers.js';
-import { createMainWindow, isOwnPage } from './desktop/main-window.js';
-import { startRelaydesk, type RunningRelaydesk } from './headless.js';
+import * as electron from 'electron';
+import { runDesktopApp } from './desktop/desktop-app.js';
+import { openDesktopStore } from './desktop/electron-store-file.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const rendererIndex = join(here, '..', 'renderer', 'index.html');
-const preloadPath = join(here, '..', 'preload', 'index.cjs');
 
-let running: RunningRelaydesk | null = null;
-
-async function start(): Promise<void> {
-  const configFile = join(app.getPath('userData'), 'settings.json');
-  const settings = resolveSettings({
-    env: process.env,
-    configFile: existsSync(configFile) ? configFile : undefined,
-  });
-  running = await startRelaydesk({ resolved: settings, log: (line) => console.log(line) });
-  const service = running.service;
-  registerIpcHandlers(ipcMain, service, (url) => isOwnPage(url, rendererIndex));
-  const window = createMainWindow({ BrowserWindow, shell }, preloadPath, rendererIndex);
-  forwardEvents(service, window.webContents);
-
-  // retry deferred mail at once when the machine wakes or the network comes back
-  powerMonitor.on('resume', () => void service.queue.retryAll('wake from sleep'));
-  let online = net.isOnline();
-  setInterval(() => {
-    const now = net.isOnline();
-    if (now && !online) void service.queue.retryAll('network is back');
-    online = now;
-  }, 15_000).unref();
-}
-
-app.on('window-all-closed', () => app.quit());
-app.on('will-quit', (event) => {
-  if (!running) return;
-  event.preventDefault();
-  const closing = running;
-  running = null;
-  void closing.close().finally(() => app.exit(0));
-});
-app.whenReady().then(start, (err: Error) => {
+runDesktopApp({
+  electron,
+  argv: process.argv,
+  cwd: process.cwd(),
+  env: process.env,
+  platform: process.platform,
+  preloadPath: join(here, '..', 'preload', 'index.cjs'),
+  rendererIndex: join(here, '..', 'renderer', 'index.html'),
+  openStore: (folder) => openDesktopStore(folder),
+  log: (line) => console.log(line),
+}).catch((err: Error) => {
   console.error(`relaydesk: ${err.message}`);
-  app.exit(1);
+  electron.app.exit(1);
 });

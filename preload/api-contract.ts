@@ -121,6 +121,7 @@ export type RelaydeskEvent =
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
+  | { Type: 'receiving'; Data: { paused: boolean } }
   | { Type: 'log'; Data: { line: string } };
 
 /**

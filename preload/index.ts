@@ -10,6 +10,12 @@ import {
   type IpcArgs,
   type IpcResult,
 } from './ipc-contract.js';
+import {
+  desktopChannels,
+  type DesktopBridge,
+  type DesktopEvent,
+  type PaneWidths,
+} from './desktop-contract.js';
 
 function call<M extends InvokableMethod>(method: M) {
   return (...args: IpcArgs<M>): Promise<IpcResult<M>> =>
@@ -36,5 +42,24 @@ export const relaydeskApi: RelaydeskApi = {
 
 contextBridge.exposeInMainWorld('relaydesk', relaydeskApi);
 
+/** Only inside the desktop app: views main asks for, and the pane widths to remember. */
+export const desktopBridge: DesktopBridge = {
+  onDesktopEvent(listener) {
+    const forward = (_event: IpcRendererEvent, payload: DesktopEvent): void => listener(payload);
+    ipcRenderer.on(desktopChannels.event, forward);
+    return () => {
+      ipcRenderer.removeListener(desktopChannels.event, forward);
+    };
+  },
+  getPaneWidths: () => ipcRenderer.invoke(desktopChannels.getPaneWidths) as Promise<PaneWidths>,
+  setPaneWidths: async (widths) => {
+    await ipcRenderer.invoke(desktopChannels.setPaneWidths, widths);
+  },
+};
+
+contextBridge.exposeInMainWorld('relaydeskDesktop', desktopBridge);
+
 /** What the renderer sees as `window.relaydesk`. */
 export type ExposedApi = typeof relaydeskApi;
+/** What the renderer sees as `window.relaydeskDesktop` (absent in a browser). */
+export type ExposedDesktopBridge = typeof desktopBridge;

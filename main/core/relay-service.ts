@@ -20,7 +20,7 @@ import {
 } from './listener/smtp-listener.js';
 import { UserStore } from './policy/user-store.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
-import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
+import { DeliveryQueue, type DeliverFunction, type UpstreamPause } from './queue/delivery-queue.js';
 import { buildDsn } from './queue/dsn.js';
 import { messageStatus, settledAt } from './queue/recipient-state.js';
 import {
@@ -47,6 +47,7 @@ import { selectForPruning } from './retention.js';
 import { analyzeMessage, type RouteAnalysis } from './route/index.js';
 import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
+import type { SettingsStore } from './settings/settings-store.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
 
@@ -79,6 +80,8 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Where settings are saved: the desktop app's store; null until one is given. */
+  settingsStore?: SettingsStore;
 }
 
 /** How many recent relay log lines the API can show. */
@@ -104,9 +107,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  readonly settingsStore: SettingsStore | null;
 
   constructor(options: RelayServiceOptions) {
     super();
+    this.settingsStore = options.settingsStore ?? null;
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
@@ -222,6 +227,30 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.queue.stop();
     await this.parser.close();
     if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
+  }
+
+  // --- pausing (tray and menu) ----------------------------------------------------------------
+
+  get receivingPaused(): boolean {
+    return this.listener.receivingPaused;
+  }
+
+  /** New SMTP connections get `421 4.3.2` until resumed; sessions already open finish. */
+  setReceivingPaused(paused: boolean): void {
+    if (this.listener.receivingPaused === paused) return;
+    this.listener.receivingPaused = paused;
+    this.log(paused ? 'smtp: receiving paused' : 'smtp: receiving resumed');
+    this.publish({ Type: 'receiving', Data: { paused } });
+  }
+
+  /** Why relaying is paused (by hand, or an upstream-wide failure), or null. */
+  get relayPause(): UpstreamPause | null {
+    return this.queue.paused;
+  }
+
+  setRelayingPaused(paused: boolean): void {
+    if (paused) this.queue.pause();
+    else this.queue.resume('relaying resumed by hand');
   }
 
   get smtpListenAddress(): ListenAddress | null {

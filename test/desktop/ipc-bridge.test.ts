@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('window.relaydesk over IPC', () => {
   it('exposes exactly the API methods, and no generic invoke', () => {
-    expect(Object.keys(standIn.exposed)).toEqual(['relaydesk']);
+    expect(Object.keys(standIn.exposed)).toEqual(['relaydesk', 'relaydeskDesktop']);
     expect(Object.keys(api).sort()).toEqual(
       [
         'deleteMessages',

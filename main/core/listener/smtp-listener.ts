@@ -186,6 +186,8 @@ export class SmtpListener {
   private readonly authThrottle: AuthThrottle;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
+  /** Paused by the user (tray, menu): new connections get a temporary refusal, so senders retry. */
+  receivingPaused = false;
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -418,6 +420,12 @@ export class SmtpListener {
     callback: (err?: Error | null) => void,
   ): void {
     const trust = this.trustOf(session.remoteAddress);
+    if (this.receivingPaused) {
+      // RFC 3463 4.3.2 "system not accepting network messages": a client queues and retries
+      this.audit('connect', { result: 'rejected', listener, client: trust.ip, reply: 421 });
+      callback(new SmtpReply(421, '4.3.2 Receiving is paused in Relaydesk; try again later'));
+      return;
+    }
     this.users.refresh().then(
       () => {
         const refusal = connectionDecision({ trust, usersExist: this.users.count > 0 });

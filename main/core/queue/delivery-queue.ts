@@ -62,6 +62,8 @@ export interface UpstreamPause {
   reason: string;
   fix: string;
   since: string;
+  /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
+  byHand?: boolean;
 }
 
 interface Batch {
@@ -345,6 +347,16 @@ export class DeliveryQueue {
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
 
+  /** Pauses relaying by hand (tray, menu): mail waits in the queue until resumed. */
+  pause(): void {
+    if (this.paused?.byHand) return;
+    const reason = 'relaying paused by hand';
+    const fix = 'resume relaying to send the queued mail';
+    this.paused = { reason, fix, since: new Date(this.options.now()).toISOString(), byHand: true };
+    this.options.log(`upstream paused: ${reason}`);
+    this.options.publish({ Type: 'upstream', Data: { paused: true, reason, fix } });
+  }
+
   /** Lifts a pause (after a successful test or a retry by hand). */
   resume(why: string): void {
     if (!this.paused) return;
@@ -396,7 +408,7 @@ export class DeliveryQueue {
 
   /** Retry everything waiting (network back, wake from sleep). */
   retryAll(why: string): Promise<string[]> {
-    this.resume(why);
+    if (!this.paused?.byHand) this.resume(why);
     const ids = [...this.options.store.records()]
       .filter((record) => record.delivery?.some((r) => r.state === 'deferred'))
       .map((record) => record.id);

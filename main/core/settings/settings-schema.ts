@@ -105,7 +105,21 @@ export interface Settings {
   authLockoutMs: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
+  // --- the desktop app (main/desktop); headless mode ignores them ---
+  /** Closing the window keeps Relaydesk running in the tray. */
+  closeToTray: boolean;
+  /** Native notifications, each kind on or off. */
+  notifyNewMail: boolean;
+  notifyBounced: boolean;
+  notifyDelayed: boolean;
+  notifyUpstreamPaused: boolean;
+  /** A recipient still not delivered this long after arrival is "delayed" (Postfix delay_warning_time). */
+  notifyDelayedAfterMinutes: number;
+  /** Where secrets go when the OS keyring is unavailable: the user's choice, asked once. */
+  secretsWithoutKeyring: SecretsWithoutKeyring;
 }
+
+export type SecretsWithoutKeyring = 'ask' | 'owner-only-file' | 'do-not-save';
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
 
@@ -554,6 +568,57 @@ export const settingFields = [
       'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
     parse: parseOriginList,
   }),
+  field({
+    key: 'closeToTray',
+    flag: '--close-to-tray',
+    env: 'RELAYDESK_CLOSE_TO_TRAY',
+    allowed: 'true (closing the window keeps Relaydesk in the tray) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'notifyNewMail',
+    flag: '--notify-new-mail',
+    env: 'RELAYDESK_NOTIFY_NEW_MAIL',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'notifyBounced',
+    flag: '--notify-bounced',
+    env: 'RELAYDESK_NOTIFY_BOUNCED',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'notifyDelayed',
+    flag: '--notify-delayed',
+    env: 'RELAYDESK_NOTIFY_DELAYED',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'notifyUpstreamPaused',
+    flag: '--notify-upstream-paused',
+    env: 'RELAYDESK_NOTIFY_UPSTREAM_PAUSED',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'notifyDelayedAfterMinutes',
+    flag: '--notify-delayed-after-minutes',
+    env: 'RELAYDESK_NOTIFY_DELAYED_AFTER_MINUTES',
+    allowed: 'a whole number of minutes from 1 to 10080',
+    parse: parseCount(1, 7 * 24 * 60),
+  }),
+  field({
+    key: 'secretsWithoutKeyring',
+    flag: '--secrets-without-keyring',
+    env: 'RELAYDESK_SECRETS_WITHOUT_KEYRING',
+    allowed:
+      '"ask", "owner-only-file" (a file only you can read) or "do-not-save" (ask again after a restart)',
+    parse: (raw) =>
+      raw === 'ask' || raw === 'owner-only-file' || raw === 'do-not-save' ? raw : undefined,
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -609,6 +674,13 @@ export function defaultSettings(dataDir: string): Settings {
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
     uiPasswordFile: null,
+    closeToTray: false,
+    notifyNewMail: true,
+    notifyBounced: true,
+    notifyDelayed: true,
+    notifyUpstreamPaused: true,
+    notifyDelayedAfterMinutes: 60,
+    secretsWithoutKeyring: 'ask',
   };
 }
 

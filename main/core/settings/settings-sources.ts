@@ -37,6 +37,11 @@ export interface SettingsInput {
   env?: NodeJS.ProcessEnv;
   /** Path of a JSON settings file (`--config`). */
   configFile?: string;
+  /**
+   * Saved settings in the settings-file shape (the desktop app's store), read in place of
+   * `configFile`: environment and flags still override them.
+   */
+  saved?: Record<string, unknown>;
   /** Values by key given by a program (tests, the desktop store); they win over everything. */
   overrides?: Partial<Record<string, unknown>>;
 }
@@ -72,8 +77,10 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
 
   let relayFromFile: unknown;
-  if (input.configFile) {
-    for (const [key, raw] of Object.entries(readSettingsFile(input.configFile))) {
+  const fromFile =
+    input.saved ?? (input.configFile ? readSettingsFile(input.configFile) : undefined);
+  if (fromFile) {
+    for (const [key, raw] of Object.entries(fromFile)) {
       if (key === 'relay') {
         relayFromFile = raw;
         continue;
@@ -86,7 +93,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       if (!spec) {
         const known = [...settingFields.map((f) => f.key), ...structuredKeys].join(', ');
         throw new SettingsError(
-          `settings file ${JSON.stringify(input.configFile)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
+          `settings file ${JSON.stringify(input.configFile ?? 'saved settings')}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
