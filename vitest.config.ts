@@ -9,5 +9,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-fast-check.ts'],
     reporters: ['default'],
+    // electron-store imports `electron` when it loads: inlined, its import reaches the stand-in
+    // a test gives with vi.mock (test/desktop/electron-store.test.ts)
+    server: { deps: { inline: ['electron-store'] } },
   },
 });

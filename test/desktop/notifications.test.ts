@@ -1,0 +1,218 @@
+// Which notifications the desktop app shows, decided from a real relay's events: new mail in
+// batches, a bounced recipient, a recipient delayed past the threshold (on an injected clock),
+// an upstream that pauses itself; each kind off when its setting is off.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { MessageSummary } from '../../preload/api-contract.js';
+import {
+  DesktopNotifier,
+  NewMailBatcher,
+  type DesktopNotice,
+} from '../../main/desktop/notification-batcher.js';
+import { settled } from '../helpers/delivery.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+const cleanups: Array<() => Promise<void> | void> = [];
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function summary(id: string, from: string, subject: string): MessageSummary {
+  return {
+    ID: id,
+    MessageID: '',
+    Read: false,
+    From: { Name: '', Address: from },
+    To: [],
+    Cc: [],
+    Bcc: [],
+    ReplyTo: [],
+    Subject: subject,
+    Created: '',
+    Username: '',
+    Tags: [],
+    Size: 1,
+    Attachments: 0,
+    Snippet: '',
+    Mailbox: 'inbox',
+  };
+}
+
+describe('batching new mail', () => {
+  it('twelve arrivals within the window make one "12 new messages"', () => {
+    vi.useFakeTimers();
+    const shown: DesktopNotice[] = [];
+    const batcher = new NewMailBatcher(2000, (n) => shown.push(n), {
+      set: (run, ms) => setTimeout(run, ms),
+      clear: (h) => clearTimeout(h as NodeJS.Timeout),
+    });
+    for (let i = 0; i < 12; i++) batcher.add(summary(`id${i}`, `s${i % 3}@example.com`, `m${i}`));
+    vi.advanceTimersByTime(1999);
+    expect(shown).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(shown).toEqual([
+      {
+        kind: 'new-mail',
+        title: '12 new messages',
+        body: 'From s0@example.com, s1@example.com and 1 more',
+        open: { view: 'inbox' },
+      },
+    ]);
+    batcher.add(summary('last', 'eve@example.com', 'alone'));
+    vi.advanceTimersByTime(2000);
+    expect(shown[1]).toEqual({
+      kind: 'new-mail',
+      title: 'New message from eve@example.com',
+      body: 'alone',
+      open: { view: 'message', id: 'last' },
+    });
+  });
+});
+
+async function upstream(options: Parameters<typeof startUpstreamServer>[0]) {
+  const server = await startUpstreamServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function relaydesk(settings: Record<string, unknown>, now?: () => number) {
+  const relay = await startTestRelaydesk(settings, undefined, now ? { now } : {});
+  cleanups.push(() => relay.dispose());
+  return relay;
+}
+
+function relaySettings(server: RunningUpstream, more: Record<string, unknown> = {}) {
+  return { host: '127.0.0.1', port: server.port, security: 'none', ...more };
+}
+
+function notifier(relay: TestRelaydesk, now?: () => number) {
+  const shown: DesktopNotice[] = [];
+  const made = new DesktopNotifier(relay.service, {
+    show: (n) => shown.push(n),
+    delayCheckMs: 3_600_000,
+    ...(now ? { now } : {}),
+  });
+  cleanups.push(() => made.dispose());
+  return { shown, made };
+}
+
+async function send(relay: TestRelaydesk, to: string[], subject = 'report') {
+  const info = await relay
+    .transport()
+    .sendMail({ from: 'app@sender.example', to, subject, text: 'hi' });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+describe('from a real relay', () => {
+  it('a bounced recipient, once, with the upstream reply; a click opens the message', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server),
+      notifyNewMail: false,
+    });
+    const { shown } = notifier(relay);
+    const id = await send(relay, ['bob@rcpt.example', 'gone@rcpt.example'], 'invoice');
+    await settled(relay, id, (d) => d.status === 'partial');
+    await expect
+      .poll(() => shown)
+      .toEqual([
+        {
+          kind: 'bounced',
+          title: 'gone@rcpt.example bounced',
+          body: 'invoice: 550 5.1.1 No such user',
+          open: { view: 'message', id },
+        },
+      ]);
+  });
+
+  it('an upstream that pauses itself, opening the queue; a pause by hand tells nothing', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+      notifyNewMail: false,
+    });
+    const { shown } = notifier(relay);
+    relay.service.setRelayingPaused(true);
+    relay.service.setRelayingPaused(false);
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    await expect.poll(() => shown.map((n) => n.kind)).toEqual(['upstream-paused']);
+    expect(shown[0]).toMatchObject({ title: 'Relaying paused', open: { view: 'queue' } });
+    expect(shown[0]?.body).toMatch(/authentication/i);
+  });
+
+  it('a recipient still waiting past the threshold, once (injected clock)', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'slow@rcpt.example': { code: 451, text: '4.7.1 Greylisted' } } },
+    });
+    // the listener stamps arrivals with the real time; the clock starts there
+    let clock = Date.now();
+    const now = () => clock;
+    const relay = await relaydesk(
+      { mode: 'relay', relay: relaySettings(server), notifyDelayedAfterMinutes: 30 },
+      now,
+    );
+    const { shown, made } = notifier(relay, now);
+    const id = await send(relay, ['slow@rcpt.example'], 'slow one');
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    made.checkDelays();
+    expect(shown.filter((n) => n.kind === 'delayed')).toHaveLength(0);
+    clock += 31 * 60_000;
+    made.checkDelays();
+    made.checkDelays();
+    expect(shown.filter((n) => n.kind === 'delayed')).toEqual([
+      {
+        kind: 'delayed',
+        title: 'Mail to slow@rcpt.example delayed',
+        body: 'Not delivered after 30 min: slow one',
+        open: { view: 'message', id },
+      },
+    ]);
+  });
+
+  it('each kind stays quiet when its setting is off', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server),
+      notifyNewMail: false,
+      notifyBounced: false,
+    });
+    const { shown, made } = notifier(relay);
+    const id = await send(relay, ['gone@rcpt.example']);
+    await settled(relay, id, (d) => d.status === 'failed');
+    made.flushNewMail();
+    expect(shown).toEqual([]);
+    // turned on again (as a settings save does), new mail is told
+    relay.service.settings.notifyNewMail = true;
+    await send(relay, ['gone@rcpt.example'], 'second');
+    made.flushNewMail();
+    expect(shown.map((n) => n.title)).toEqual(['New message from app@sender.example']);
+  });
+});
+
+describe('pausing relaying by hand', () => {
+  it('is not lifted by the network coming back, only by the user', async () => {
+    const server = await upstream({ tls: 'none' });
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    relay.service.setRelayingPaused(true);
+    const id = await send(relay, ['bob@rcpt.example']);
+    await relay.service.queue.retryAll('network is back');
+    await relay.service.queue.idle();
+    expect(relay.service.delivery(id).recipients[0]?.state).toBe('pending');
+    expect(relay.service.relayPause).toMatchObject({ byHand: true });
+    relay.service.setRelayingPaused(false);
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages).toHaveLength(1);
+  });
+});
