@@ -1,65 +1,110 @@
-// The packaging config ships what the app runs from, and only that.
-import { readFileSync } from 'node:fs';
+// The package `npm run dist` builds, packed by electron-builder's own API with a stand-in
+// Electron folder (the real runtime cannot be downloaded here): app.asar holds the built app,
+// its package.json and the production dependencies, and nothing else.
+import { listPackage } from '@electron/asar';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import { build, Platform } from 'electron-builder';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
 
 const root = join(import.meta.dirname, '../..');
-const config = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
   main: string;
   dependencies: Record<string, string>;
   devDependencies: Record<string, string>;
 };
 
-/** electron-builder's file patterns: `**` any folders, `*` within one name, `!` excludes. */
-function included(path: string): boolean {
-  const patterns = [...config.matchAll(/^ {2}- '?([^'\n]+)'?$/gm)].map((m) => m[1] as string);
-  let result = false;
-  for (const pattern of patterns) {
-    const negated = pattern.startsWith('!');
-    const glob = negated ? pattern.slice(1) : pattern;
-    const regex = new RegExp(
-      `^${glob
-        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*\*\//g, '<DIRS>')
-        .replace(/\*\*/g, '<ANY>')
-        .replace(/\*/g, '[^/]*')
-        .replace(/<DIRS>/g, '(?:.*/)?')
-        .replace(/<ANY>/g, '.*')}$`,
-    );
-    if (regex.test(path)) result = !negated;
-  }
-  return result;
-}
+let work: string;
+let packed: string[];
 
-it('packs the built main process, preload and renderer, and the entry package.json names', () => {
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'relaydesk-pack-'));
+  const electronDist = join(work, 'electron');
+  await mkdir(electronDist);
+  await writeFile(join(electronDist, 'electron'), '#!/bin/sh\n');
+  await chmod(join(electronDist, 'electron'), 0o755);
+  await build({
+    projectDir: root,
+    targets: Platform.LINUX.createTarget('dir'),
+    publish: 'never',
+    config: { electronDist, directories: { output: join(work, 'dist') } },
+  });
+  packed = listPackage(join(work, 'dist', 'linux-unpacked', 'resources', 'app.asar'), {
+    isPack: false,
+  }).map((file) => file.replace(/\\/g, '/').replace(/^\//, ''));
+}, 180_000);
+
+afterAll(async () => {
+  if (work) await rm(work, { recursive: true, force: true });
+});
+
+it('packs the built main process, preload, renderer and package.json', () => {
   for (const file of [
     'out/main/index.js',
-    'out/main/core/relay-service.js',
+    'out/main/desktop/desktop-app.js',
     'out/main/core/parse/parse-worker.js',
     'out/preload/index.cjs',
     'out/renderer/index.html',
     'package.json',
   ]) {
-    expect(included(file), file).toBe(true);
+    expect(packed, file).toContain(file);
   }
   expect(pkg.main).toBe('out/main/index.js');
-  expect(config).toMatch(/^ {2}main: out\/main\/index\.js$/m);
+  const topLevel = new Set(packed.map((file) => file.split('/')[0]));
+  expect([...topLevel].sort()).toEqual(['node_modules', 'out', 'package.json']);
 });
 
-it('leaves sources, tests, source maps and local data out', () => {
-  for (const file of [
-    'main/core/relay-service.ts',
-    'test/integration/capture.test.ts',
-    'out/main/index.js.map',
-    'renderer/src/main.tsx',
-    '.ci/run',
-  ]) {
-    expect(included(file), file).toBe(false);
-  }
+it('packs the production dependencies and no development ones', () => {
+  const modules = new Set(
+    packed
+      .filter((f) => f.startsWith('node_modules/'))
+      .map((f) =>
+        f
+          .split('/')
+          .slice(1, f.startsWith('node_modules/@') ? 3 : 2)
+          .join('/'),
+      ),
+  );
+  for (const name of Object.keys(pkg.dependencies)) expect(modules, name).toContain(name);
+  for (const name of ['electron', 'electron-builder', 'vitest', 'typescript', 'vite', 'react'])
+    expect(modules, name).not.toContain(name);
+});
+
+it('leaves sources, tests and source maps out', () => {
+  expect(packed.filter((f) => f.endsWith('.map'))).toEqual([]);
+  expect(packed.filter((f) => /^(main|test|renderer|preload|scripts)\//.test(f))).toEqual([]);
+  expect(packed.filter((f) => f.startsWith('out/') && f.endsWith('.ts'))).toEqual([]);
 });
 
 it('keeps electron out of the runtime dependencies (electron-builder refuses it there)', () => {
   expect(pkg.dependencies['electron']).toBeUndefined();
   expect(pkg.devDependencies['electron']).toBeDefined();
+});
+
+it('has the icon, the network entitlements for macOS and each OS target', async () => {
+  const icon = await readFile(join(root, 'build', 'icon.png'));
+  expect(icon.subarray(1, 4).toString()).toBe('PNG');
+  expect([icon.readUInt32BE(16), icon.readUInt32BE(20)]).toEqual([512, 512]);
+  const entitlements = await readFile(join(root, 'build', 'entitlements.mac.plist'), 'utf8');
+  expect(entitlements).toMatch(/com\.apple\.security\.network\.server<\/key>\s*<true\/>/);
+  expect(entitlements).toMatch(/com\.apple\.security\.network\.client<\/key>\s*<true\/>/);
+  const config = await readFile(join(root, 'electron-builder.yml'), 'utf8');
+  expect(config).toMatch(/^ {2}target: \[AppImage, deb\]$/m);
+  expect(config).toMatch(/^ {2}target: \[dmg\]$/m);
+  expect(config).toMatch(/^ {2}target: \[nsis\]$/m);
+});
+
+it('npm run dist stops with one clear line where the Electron runtime cannot be had', () => {
+  const result = spawnSync(process.execPath, [join(root, 'scripts', 'dist.js')], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, RELAYDESK_ELECTRON_DIST: join(work, 'no-electron-here') },
+  });
+  expect(result.status).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trim().split('\n')).toEqual([
+    expect.stringMatching(/^npm run dist: the Electron runtime is not available here/),
+  ]);
 });
