@@ -33,6 +33,8 @@ import { closeAction } from './window-state.js';
 
 export type ElectronModule = typeof import('electron');
 
+const relayingPausedByHand = 'relaying paused by hand';
+
 export interface DesktopAppOptions {
   electron: ElectronModule;
   argv: readonly string[];
@@ -219,10 +221,12 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   function runMenuAction(action: MenuAction): void {
     switch (action) {
       case 'toggle-receiving':
-        service.setReceivingPaused(!service.receivingPaused);
+        if (service.receivingPaused) service.resumeReceiving();
+        else service.pauseReceiving();
         break;
       case 'toggle-relaying':
-        service.setRelayingPaused(service.relayPause === null);
+        if (service.relayPause === null) service.pauseUpstream(relayingPausedByHand);
+        else service.resumeUpstream();
         break;
       case 'analyze-headers':
         show({ view: 'analyze' });
@@ -247,12 +251,16 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
         show({ view: 'queue' });
         break;
       case 'pause-receiving':
+        service.pauseReceiving();
+        break;
       case 'resume-receiving':
-        service.setReceivingPaused(action === 'pause-receiving');
+        service.resumeReceiving();
         break;
       case 'pause-relaying':
+        service.pauseUpstream(relayingPausedByHand);
+        break;
       case 'resume-relaying':
-        service.setRelayingPaused(action === 'pause-relaying');
+        service.resumeUpstream();
         break;
       case 'quit':
         app.quit();
@@ -298,11 +306,11 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   if (file) openFile(file);
 
   // retry deferred mail at once when the machine wakes or the network comes back
-  electron.powerMonitor.on('resume', () => void service.queue.retryAll('wake from sleep'));
+  electron.powerMonitor.on('resume', () => void service.retryDeferred('wake from sleep'));
   let online = electron.net.isOnline();
   setInterval(() => {
     const now = electron.net.isOnline();
-    if (now && !online) void service.queue.retryAll('network is back');
+    if (now && !online) void service.retryDeferred('network is back');
     online = now;
   }, 15_000).unref();
 

@@ -138,8 +138,8 @@ describe('from a real relay', () => {
       notifyNewMail: false,
     });
     const { shown } = notifier(relay);
-    relay.service.setRelayingPaused(true);
-    relay.service.setRelayingPaused(false);
+    relay.service.pauseUpstream();
+    relay.service.resumeUpstream();
     const id = await send(relay, ['bob@rcpt.example']);
     await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
     await expect.poll(() => shown.map((n) => n.kind)).toEqual(['upstream-paused']);
@@ -205,13 +205,13 @@ describe('pausing relaying by hand', () => {
   it('is not lifted by the network coming back, only by the user', async () => {
     const server = await upstream({ tls: 'none' });
     const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
-    relay.service.setRelayingPaused(true);
+    relay.service.pauseUpstream();
     const id = await send(relay, ['bob@rcpt.example']);
-    await relay.service.queue.retryAll('network is back');
+    await relay.service.retryDeferred('network is back');
     await relay.service.queue.idle();
     expect(relay.service.delivery(id).recipients[0]?.state).toBe('pending');
     expect(relay.service.relayPause).toMatchObject({ byHand: true });
-    relay.service.setRelayingPaused(false);
+    relay.service.resumeUpstream();
     await settled(relay, id, (d) => d.status === 'delivered');
     expect(server.messages).toHaveLength(1);
   });

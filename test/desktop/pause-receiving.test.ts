@@ -20,7 +20,15 @@ afterAll(async () => {
 
 it('answers 421 4.3.2 while paused, lets an open session finish, and greets again after', async () => {
   const open = await greetedSession(relay.smtp.port);
-  relay.service.setReceivingPaused(true);
+  // through the API, as the GUI's (and a script's) button does
+  expect(
+    await relay.api('/api/v1/smtp/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
+  ).toEqual({ paused: true });
+  expect(relay.service.receivingPaused).toBe(true);
   expect(events.at(-1)).toEqual({ Type: 'receiving', Data: { paused: true } });
 
   const refused = await SmtpWire.connect(relay.smtp.port);
@@ -37,7 +45,13 @@ it('answers 421 4.3.2 while paused, lets an open session finish, and greets agai
   open.close();
   expect(relay.service.total).toBe(1);
 
-  relay.service.setReceivingPaused(false);
+  expect(
+    await relay.api('/api/v1/smtp/resume', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{}',
+    }),
+  ).toEqual({ paused: false });
   expect(events.at(-1)).toEqual({ Type: 'receiving', Data: { paused: false } });
   const again = await SmtpWire.connect(relay.smtp.port);
   expect(await again.reply()).toMatch(/^220 /);
