@@ -2,28 +2,14 @@
 // dmg, nsis; electron-builder.yml). It needs the Electron runtime, which is downloaded from
 // outside the npm registry; where it cannot be had, one clear line says so and nothing is built.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronRuntime } from './electron-runtime.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-
-function electronDist() {
-  try {
-    const pkgDir = dirname(require.resolve('electron/package.json'));
-    const pathFile = join(pkgDir, 'path.txt');
-    if (!existsSync(pathFile)) return null;
-    const dist = join(pkgDir, 'dist');
-    return existsSync(join(dist, readFileSync(pathFile, 'utf8').trim())) ? dist : null;
-  } catch {
-    return null;
-  }
-}
-
 const given = process.env.RELAYDESK_ELECTRON_DIST;
-const dist = given ? (existsSync(given) ? given : null) : electronDist();
+const dist = given ? (existsSync(given) ? given : null) : (electronRuntime()?.dist ?? null);
 if (!dist) {
   console.error(
     'npm run dist: the Electron runtime is not available here (it is downloaded from outside the npm registry on first use); run `npx electron --version` where the internet is reachable, or set RELAYDESK_ELECTRON_DIST to an unpacked Electron folder, then run npm run dist again.',

@@ -2,28 +2,14 @@
 // headless with the UI in the browser. Electron's binary is downloaded from outside the npm
 // registry on first use, so on machines without it we say so in one line and carry on.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronRuntime } from './electron-runtime.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-
-function electronBinary() {
-  try {
-    const pkgDir = dirname(require.resolve('electron/package.json'));
-    const pathFile = join(pkgDir, 'path.txt');
-    if (!existsSync(pathFile)) return null;
-    const binary = join(pkgDir, 'dist', readFileSync(pathFile, 'utf8').trim());
-    return existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
-
 const desktopEntry = join(root, 'out', 'main', 'index.js');
-const electron = electronBinary();
+const electron = electronRuntime()?.binary;
 const args = process.argv.slice(2);
 let child;
 if (electron && existsSync(desktopEntry)) {

@@ -104,17 +104,18 @@ async function send(relay: TestRelaydesk, to: string[], subject = 'report') {
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
 }
 
+/** A relay whose upstream refuses gone@rcpt.example for good. */
+async function bouncingRelay(settings: Record<string, unknown>) {
+  const server = await upstream({
+    tls: 'none',
+    failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+  });
+  return relaydesk({ mode: 'relay', relay: relaySettings(server), ...settings });
+}
+
 describe('from a real relay', () => {
   it('a bounced recipient, once, with the upstream reply; a click opens the message', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
-    });
-    const relay = await relaydesk({
-      mode: 'relay',
-      relay: relaySettings(server),
-      notifyNewMail: false,
-    });
+    const relay = await bouncingRelay({ notifyNewMail: false });
     const { shown } = notifier(relay);
     const id = await send(relay, ['bob@rcpt.example', 'gone@rcpt.example'], 'invoice');
     await settled(relay, id, (d) => d.status === 'partial');
@@ -178,16 +179,7 @@ describe('from a real relay', () => {
   });
 
   it('each kind stays quiet when its setting is off', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
-    });
-    const relay = await relaydesk({
-      mode: 'relay',
-      relay: relaySettings(server),
-      notifyNewMail: false,
-      notifyBounced: false,
-    });
+    const relay = await bouncingRelay({ notifyNewMail: false, notifyBounced: false });
     const { shown, made } = notifier(relay);
     const id = await send(relay, ['gone@rcpt.example']);
     await settled(relay, id, (d) => d.status === 'failed');
