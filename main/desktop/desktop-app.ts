@@ -152,7 +152,9 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       tray?.destroy();
       await running.close();
     },
-    staysInTray: () => service.settings.closeToTray && tray !== null,
+    // macOS apps stay in the Dock with no window (a click on the icon brings it back)
+    staysInTray: () =>
+      options.platform === 'darwin' || (service.settings.closeToTray && tray !== null),
     log,
   });
 
@@ -298,6 +300,8 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     if (path) openFile(path);
     else showWindow();
   });
+  // macOS: a click on the Dock icon with no window open
+  app.on('activate', () => showWindow());
   // macOS: a file dropped on the Dock icon or opened with the app
   app.on('open-file', (event, path) => {
     event.preventDefault();

@@ -14,7 +14,7 @@ export interface QuittableApp {
 export interface QuitOptions {
   /** Stops the relay; resolves when everything is on disk. */
   stop(): Promise<void>;
-  /** Whether the tray keeps the app alive with no window (close-to-tray). */
+  /** Whether the app lives on with no window (close-to-tray; macOS's Dock). */
   staysInTray(): boolean;
   log(line: string): void;
 }

@@ -44,6 +44,7 @@ async function launch(
   standIn: DesktopStandIn,
   extraArgs: string[] = [],
   dataDir?: string,
+  platform: NodeJS.Platform = 'linux',
 ): Promise<DesktopApp | null> {
   return runDesktopApp({
     electron: standIn as unknown as ElectronModule,
@@ -60,7 +61,7 @@ async function launch(
     ],
     cwd: await folder(),
     env: {},
-    platform: 'linux',
+    platform,
     preloadPath,
     rendererIndex,
     openStore,
@@ -446,6 +447,18 @@ describe('lifecycle', () => {
     await launch(standIn);
     standIn.windows[0]?.close();
     await expect.poll(() => standIn.app.exitCode, { timeout: 15_000 }).toBe(0);
+  });
+
+  it('on macOS, closing the last window keeps the app; the Dock icon brings a new window', async () => {
+    const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
+    await launch(standIn, [], undefined, 'darwin');
+    standIn.windows[0]?.close();
+    expect(standIn.windows[0]?.isDestroyed()).toBe(true);
+    expect(standIn.app.quitCalls).toBe(0);
+    standIn.app.emit('activate');
+    expect(standIn.windows).toHaveLength(2);
+    expect(standIn.windows[1]?.isVisible()).toBe(true);
+    await quit(standIn);
   });
 
   it('quit finishes the message being received and writes the index snapshot', async () => {
