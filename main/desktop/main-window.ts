@@ -81,6 +81,7 @@ export function createMainWindow(
   contents.session.setPermissionRequestHandler((_contents, _permission, callback) =>
     callback(false),
   );
+  contents.session.setPermissionCheckHandler(() => false);
   if (options.saved?.maximized) window.maximize();
 
   if (options.saveState) {

@@ -196,6 +196,7 @@ describe('the window', () => {
     let granted: boolean | null = null;
     contents?.permissionHandler?.(contents, 'notifications', (ok) => (granted = ok));
     expect(granted).toBe(false);
+    expect(contents?.permissionCheck?.(contents, 'clipboard-read')).toBe(false);
   });
 
   it('ships a strict Content-Security-Policy in the built page', async () => {

@@ -80,6 +80,7 @@ export function createDesktopStandIn(options: DesktopStandInOptions) {
     sent: Array<{ channel: string; args: unknown[] }> = [];
     windowOpenHandler: ((details: { url: string }) => { action: string }) | null = null;
     permissionHandler: ((c: unknown, p: string, cb: (ok: boolean) => void) => void) | null = null;
+    permissionCheck: ((c: unknown, p: string) => boolean) | null = null;
     loading = true;
     destroyed = false;
     session = {
@@ -87,6 +88,9 @@ export function createDesktopStandIn(options: DesktopStandInOptions) {
         handler: (c: unknown, p: string, cb: (ok: boolean) => void) => void,
       ) => {
         this.permissionHandler = handler;
+      },
+      setPermissionCheckHandler: (check: (c: unknown, p: string) => boolean) => {
+        this.permissionCheck = check;
       },
     };
     send(channel: string, ...args: unknown[]): void {
