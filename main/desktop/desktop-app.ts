@@ -5,7 +5,7 @@
 import type Conf from 'conf';
 import type { MessageBoxOptions } from 'electron';
 import { SecretKeepingSettingsStore } from '../core/secrets/secret-settings-store.js';
-import { resolveSettings } from '../core/settings/settings-sources.js';
+import { pinnedSettings, resolveSettings } from '../core/settings/settings-sources.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -125,9 +125,11 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     await store.write({ ...plainSaved, secretsWithoutKeyring: secrets.remember });
   const settingsStore = new SecretKeepingSettingsStore(store, secrets.store);
 
+  // read once through the secret-keeping store: a plain-text secret still in the file moves out
+  const saved = await settingsStore.read();
   let settings: Settings;
   try {
-    settings = resolveSettings({ env: options.env, flags, saved: await settingsStore.read() });
+    settings = resolveSettings({ env: options.env, flags, saved, savedFrom: store.path });
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     // one clear message naming the setting and the file; never a half-configured relay
@@ -135,7 +137,17 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     app.exit(1);
     throw err;
   }
-  const running = await startRelaydesk({ resolved: settings, log, settingsStore });
+  // the Settings view saves through the service into this store, as headless mode into its file
+  const running = await startRelaydesk({
+    resolved: settings,
+    saved: {
+      store: settingsStore,
+      saved,
+      pinned: pinnedSettings({ env: options.env, flags }),
+      savedIn: `${store.path} (secrets ${secrets.store.where})`,
+    },
+    log,
+  });
   const service = running.service;
 
   const ownPage = (url: string): boolean => isOwnPage(url, options.rendererIndex);

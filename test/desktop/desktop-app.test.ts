@@ -153,10 +153,29 @@ describe('settings and secrets', () => {
       .toBe('relayuser');
   });
 
-  it('gives the service the store its settings screen saves through', async () => {
-    expect(main.app.running.service.settingsStore).toBe(main.app.settingsStore);
-    const saved = await main.app.settingsStore.read();
-    expect(saved).toMatchObject({ relay: { auth: { password: 's3cret-pass' } } });
+  it('the Settings view saves through the service into the store, secrets kept apart', async () => {
+    const result = await main.app.running.service.saveSettings({
+      maxRecipients: 8,
+      notifyDelayedAfterMinutes: 15,
+    });
+    expect(result, JSON.stringify(result)).toMatchObject({ ok: true });
+    const onDisk = JSON.parse(await readFile(join(main.userData, 'config.json'), 'utf8')) as {
+      settings: Record<string, unknown>;
+    };
+    expect(onDisk.settings).toMatchObject({ maxRecipients: 8, notifyDelayedAfterMinutes: 15 });
+    expect(JSON.stringify(onDisk)).not.toContain('s3cret-pass');
+    // applied at once: the notifier reads the new threshold
+    expect(main.app.running.service.settings.notifyDelayedAfterMinutes).toBe(15);
+    expect(await main.app.settingsStore.read()).toMatchObject({
+      relay: { auth: { user: 'relayuser', password: 's3cret-pass' } },
+    });
+  });
+
+  it('a bad value is refused, naming the field, and nothing is saved', async () => {
+    const result = await main.app.running.service.saveSettings({ notifyNewMail: 'sometimes' });
+    expect(result.ok).toBe(false);
+    expect(JSON.stringify(result)).toMatch(/notifyNewMail/);
+    expect(await readFile(join(main.userData, 'config.json'), 'utf8')).not.toContain('sometimes');
   });
 });
 
