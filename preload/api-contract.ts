@@ -109,6 +109,8 @@ export interface RelaydeskInfo {
       validTo: string;
     } | null;
   };
+  /** Relaydesk's own: SMTP sessions open now, in total and per listener (smtp, smtps). */
+  SMTPSessions: { Open: number; Listeners: Record<string, number> };
 }
 
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */

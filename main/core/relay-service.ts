@@ -533,6 +533,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         http: `${http.host}:${http.port}`,
       },
       SMTPSecurity: this.listener.infoSecurity(),
+      SMTPSessions: this.listener.openSessions(),
     };
   }
 

@@ -186,6 +186,8 @@ export class SmtpListener {
   private readonly authThrottle: AuthThrottle;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
+  /** Sessions holding a slot, by listener ("smtp", "smtps"): what /metrics and info show. */
+  private readonly openByListener = new Map<string, number>();
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -232,6 +234,13 @@ export class SmtpListener {
     return { ...security, smtps: smtps ? `${smtps.host}:${smtps.port}` : null };
   }
 
+  /** Open SMTP sessions in total and per listener (every listener started, zeros included). */
+  openSessions(): { Open: number; Listeners: Record<string, number> } {
+    const listeners: Record<string, number> = {};
+    for (const [name, count] of this.openByListener) listeners[name] = count;
+    return { Open: this.connections.open, Listeners: listeners };
+  }
+
   private audit(event: AuditEvent, fields: Record<string, AuditValue>): void {
     this.events.log(auditLine(event, fields));
   }
@@ -262,7 +271,10 @@ export class SmtpListener {
           this.settings.maxConnections,
           trust.trusted ? null : this.settings.maxConnectionsPerIp,
         );
-        if (!full) return null;
+        if (!full) {
+          this.openByListener.set(listener, (this.openByListener.get(listener) ?? 0) + 1);
+          return null;
+        }
         const refusal =
           full === 'total'
             ? {
@@ -282,7 +294,13 @@ export class SmtpListener {
         });
         return refusal;
       },
-      release: (remote) => this.connections.release(this.trustOf(remote).ip),
+      release: (remote) => {
+        this.connections.release(this.trustOf(remote).ip);
+        this.openByListener.set(
+          listener,
+          Math.max(0, (this.openByListener.get(listener) ?? 0) - 1),
+        );
+      },
       authGate: (remote) => {
         const ip = this.trustOf(remote).ip;
         const state = this.authThrottle.state(ip);
@@ -674,6 +692,8 @@ export class SmtpListener {
     if (this.starttlsOffered || settings.smtps || settings.tlsCert || settings.tlsKey) {
       this.tls = await loadTlsMaterial(settings);
     }
+    this.openByListener.set('smtp', 0);
+    if (settings.smtps) this.openByListener.set('smtps', 0);
     const main = this.createServer('smtp', false);
     this.servers.push(main);
     const address = await this.listenOn(main, '--smtp', settings.smtp);

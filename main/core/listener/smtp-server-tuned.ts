@@ -143,10 +143,23 @@ export class TunedSMTPServer extends SMTPServer {
         connection.close();
         return;
       }
-      socket.once('close', () => {
+      // The slot belongs to the client's socket, whatever wraps it. STARTTLS moves the session
+      // onto a TLSSocket and strips the listeners of the plain one (so its 'close' never reaches
+      // us), so the slot is given back when smtp-server itself sees the session end, on
+      // whichever socket carries it then, and once only.
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
         stopTimers();
         this.hooks.release(remote);
-      });
+      };
+      const onClose = connection._onClose.bind(connection);
+      connection._onClose = () => {
+        release();
+        onClose();
+      };
+      socket.once('close', release);
       const onDeadline = (): void => {
         deadlineTimer = null;
         if (connection._closing || connection._closed) return;
