@@ -11,6 +11,7 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
   ...relayFlags,
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
+import { runLockoutCommand } from './cli/lockout-command.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
 
@@ -22,6 +23,7 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -144,6 +146,7 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') await serve(expandServeFlags(rest));
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
+    else if (command === 'lockout') process.exitCode = await runLockoutCommand(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -152,7 +155,9 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(`${command}: unknown command; use "serve", "sendmail" or "user"`);
+      throw new UsageError(
+        `${command}: unknown command; use "serve", "sendmail", "user" or "lockout"`,
+      );
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof SettingsError) {

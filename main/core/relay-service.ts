@@ -18,6 +18,8 @@ import {
   type RecipientRefusal,
   type SmtpSecurity,
 } from './listener/smtp-listener.js';
+import { auditLine } from './policy/audit-line.js';
+import type { AuthLockoutEntry } from './policy/auth-lockout.js';
 import { UserStore } from './policy/user-store.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
@@ -226,6 +228,27 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   get smtpListenAddress(): ListenAddress | null {
     return this.smtpAddress;
+  }
+
+  /** (Address, user) pairs locked out of SMTP AUTH after repeated failures. */
+  authLockouts(): AuthLockoutEntry[] {
+    return this.listener.authLockouts.locked();
+  }
+
+  /** Lifts AUTH lockouts: one pair, every user of an address, or all (nothing given). */
+  releaseAuthLockouts(address?: string, user?: string): AuthLockoutEntry[] {
+    const released = this.listener.authLockouts.release(address, user);
+    for (const entry of released) {
+      this.log(
+        auditLine('auth', {
+          result: 'released',
+          client: entry.Address,
+          user: entry.User,
+          reason: 'lockout released by hand',
+        }),
+      );
+    }
+    return released;
   }
 
   /** STARTTLS, the implicit-TLS listener and the certificate fingerprint, for the info API. */

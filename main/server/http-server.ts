@@ -18,6 +18,7 @@ import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError } from './http-errors.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
+import { registerLockoutRoutes } from './routes/lockout-routes.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
@@ -145,6 +146,7 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerLockoutRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -17,7 +17,7 @@ import type { Envelope } from '../message-record.js';
 import {
   acceptsAnyCredentials,
   auditLine,
-  AuthThrottle,
+  AuthLockouts,
   clientTrust,
   connectionDecision,
   ConnectionCounter,
@@ -183,7 +183,8 @@ export class SmtpListener {
   private allowList: AllowRange[] = [];
   private readonly connections = new ConnectionCounter();
   private readonly messageRate = new SlidingWindowCounter(60_000);
-  private readonly authThrottle: AuthThrottle;
+  /** AUTH failures: slowed per client address, locked out per (address, user name). */
+  readonly authLockouts: AuthLockouts;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
   /** Sessions holding a slot, by listener ("smtp", "smtps"): what /metrics and info show. */
@@ -195,7 +196,7 @@ export class SmtpListener {
     options: ListenerOptions = {},
   ) {
     this.users = options.users ?? new UserStore(settings.dataDir);
-    this.authThrottle = new AuthThrottle({
+    this.authLockouts = new AuthLockouts({
       maxFailures: settings.authMaxFailures,
       baseDelayMs: settings.authFailureDelayMs,
       lockoutMs: settings.authLockoutMs,
@@ -300,23 +301,6 @@ export class SmtpListener {
           listener,
           Math.max(0, (this.openByListener.get(listener) ?? 0) - 1),
         );
-      },
-      authGate: (remote) => {
-        const ip = this.trustOf(remote).ip;
-        const state = this.authThrottle.state(ip);
-        if (!state.locked) return null;
-        const minutes = Math.max(1, Math.ceil(state.retryAfterMs / 60_000));
-        this.audit('auth', {
-          result: 'rejected',
-          listener,
-          client: ip,
-          reply: 421,
-          reason: `locked out after ${state.failures} failed attempts`,
-        });
-        return {
-          code: 421,
-          message: `4.7.0 Too many failed authentication attempts from ${ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-        };
       },
       serverClosed: (remote, reply) =>
         this.audit('close', {
@@ -470,9 +454,23 @@ export class SmtpListener {
       this.audit('auth', { result: 'accepted', ...fields, reason: 'any credentials (no users)' });
       return { user: name };
     }
-    // the wait grows with the failures so far; the password is checked after it
-    const before = this.authThrottle.state(trust.ip);
-    if (!before.locked && before.delayMs > 0) await sleep(before.delayMs);
+    // a user locked out from this address is refused before its password is looked at; any
+    // other attempt waits longer with each failure from the address, then is checked
+    const before = this.authLockouts.state(trust.ip, name);
+    if (before.locked) {
+      const minutes = Math.max(1, Math.ceil(before.retryAfterMs / 60_000));
+      this.audit('auth', {
+        result: 'rejected',
+        ...fields,
+        reply: 421,
+        reason: `user locked out for this client after ${before.failures} failed attempts`,
+      });
+      throw new SmtpReply(
+        421,
+        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      );
+    }
+    if (before.delayMs > 0) await sleep(before.delayMs);
     const ok =
       auth.method === 'PLAIN' || auth.method === 'LOGIN'
         ? await this.users.verify(name, auth.password ?? '')
@@ -481,18 +479,18 @@ export class SmtpListener {
       this.audit('auth', { result: 'accepted', ...fields, reason: 'password' });
       return { user: name };
     }
-    const after = this.authThrottle.fail(trust.ip);
+    const after = this.authLockouts.fail(trust.ip, name);
     this.audit('auth', {
       result: 'rejected',
       ...fields,
       failures: after.failures,
       reply: after.locked ? 421 : 535,
-      reason: after.locked ? 'bad credentials; client locked out' : 'bad credentials',
+      reason: after.locked ? 'bad credentials; user locked out for this client' : 'bad credentials',
     });
     if (after.locked) {
       throw new SmtpReply(
         421,
-        `4.7.0 Too many failed authentication attempts from ${trust.ip}; try again later`,
+        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again later`,
       );
     }
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');

@@ -13,7 +13,6 @@
 // - it still advertises AUTH in a plaintext EHLO when plaintext AUTH is not allowed, and lets
 //   AUTH through in plaintext when STARTTLS is not offered. We hide AUTH on such sessions and
 //   answer `538 5.7.11` (RFC 4954 §6) to AUTH before TLS, whatever else is configured.
-// - AUTH is gated before the SASL exchange (an IP locked out for failed attempts gets 421).
 // All of it is done on the connection object smtp-server creates, without forking the library.
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
@@ -34,8 +33,6 @@ export interface ConnectionHooks {
   admit(remoteAddress: string): Refusal | null;
   /** Gives back the slot of an admitted connection, once, when it closes. */
   release(remoteAddress: string): void;
-  /** Asked at AUTH, before the exchange: a refusal ends the session (e.g. a locked-out IP). */
-  authGate(remoteAddress: string): Refusal | null;
   /** The server ended a session with a 421 (timeouts, limits, deadline): for the audit log. */
   serverClosed(remoteAddress: string, reply: string): void;
 }
@@ -123,12 +120,6 @@ export class TunedSMTPServer extends SMTPServer {
     connection.handler_AUTH = (command, callback) => {
       if (!connection.secure && !this.plaintextAuth) {
         connection.send(538, '5.7.11 Encryption required: issue STARTTLS before AUTH');
-        callback();
-        return;
-      }
-      const refusal = this.hooks.authGate(remote);
-      if (refusal) {
-        connection.send(refusal.code, refusal.message);
         callback();
         return;
       }
