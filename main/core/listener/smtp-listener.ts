@@ -105,6 +105,7 @@ export type ListenerSettings = Pick<
   | 'idleTimeoutMs'
   | 'commandTimeoutMs'
   | 'sessionDeadlineMs'
+  | 'minDataRate'
   | 'authMaxFailures'
   | 'authFailureDelayMs'
   | 'authLockoutMs'
@@ -589,6 +590,7 @@ export class SmtpListener {
       socketTimeout: settings.idleTimeoutMs,
       commandTimeoutMs: settings.commandTimeoutMs,
       sessionDeadlineMs: settings.sessionDeadlineMs,
+      minDataRate: settings.minDataRate,
       logger: false,
       closeTimeout: 3000,
       resolver: { reverse: (ip, cb) => this.reverseLookup(ip, cb) },

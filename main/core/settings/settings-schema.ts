@@ -97,6 +97,11 @@ export interface Settings {
   commandTimeoutMs: number;
   /** Longest a whole SMTP session may last, whatever the client sends. */
   sessionDeadlineMs: number;
+  /**
+   * Slowest message data accepted during DATA, in bytes a second (Postfix's smtpd_min_data_rate):
+   * a client below it is cut off within about one idle timeout with `421 4.4.2`. 0: no minimum.
+   */
+  minDataRate: number;
   /** Failed AUTH attempts from one IP before it is locked out; delays grow before that. */
   authMaxFailures: number;
   /** The first delay after a failed AUTH; it doubles with each failure. */
@@ -519,6 +524,13 @@ export const settingFields = [
     parse: parseCount(100, 86_400_000),
   }),
   field({
+    key: 'minDataRate',
+    flag: '--min-data-rate',
+    env: 'RELAYDESK_MIN_DATA_RATE',
+    allowed: 'a whole number of bytes a second from 0 (no minimum) to 100000000',
+    parse: parseCount(0, 100_000_000),
+  }),
+  field({
     key: 'authMaxFailures',
     flag: '--auth-max-failures',
     env: 'RELAYDESK_AUTH_MAX_FAILURES',
@@ -605,6 +617,7 @@ export function defaultSettings(dataDir: string): Settings {
     idleTimeoutMs: 60_000,
     commandTimeoutMs: 300_000,
     sessionDeadlineMs: 30 * 60_000,
+    minDataRate: 500,
     authMaxFailures: 10,
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
