@@ -12,6 +12,7 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runLockoutCommand } from './cli/lockout-command.js';
+import { followParentUnderNpm } from './cli/parent-watch.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
 
@@ -129,6 +130,7 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  followParentUnderNpm(process.env, () => stop('SIGTERM (the npm process that started us ended)'));
 
   running = await startRelaydesk({ resolved: settings, log });
   if (stopping) {
