@@ -21,6 +21,8 @@ import {
 import { auditLine } from './policy/audit-line.js';
 import type { AuthLockoutEntry } from './policy/auth-lockout.js';
 import { UserStore } from './policy/user-store.js';
+import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text.js';
+import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { buildDsn } from './queue/dsn.js';
@@ -106,6 +108,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
+  private readonly deliveryOutcomes = new LabelledCounter();
+  private parseFailures = 0;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -138,6 +143,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       now: this.now,
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
+      onAttempt: (recipient) => this.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
         void this.reportFailure(
           record.id,
@@ -258,8 +264,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
     const summary = await this.parser.summarize(message.raw);
-    if (summary.parseError)
+    if (summary.parseError) {
+      this.parseFailures++;
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
+    }
     const decisions = routeEnvelope(this.rules, {
       mailFrom: message.envelope.mailFrom,
       rcptTo: message.envelope.rcptTo,
@@ -548,7 +556,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         MessagesDeleted: this.stats.deleted,
         SMTPAccepted: this.stats.accepted,
         SMTPAcceptedSize: this.stats.acceptedBytes,
-        SMTPRejected: 0,
+        // Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
+        SMTPRejected: this.listener.counters.refused.total(
+          (l) => l.stage === 'mail' || l.stage === 'message',
+        ),
         SMTPIgnored: 0,
       },
       Listeners: {
@@ -558,6 +569,39 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       SMTPSecurity: this.listener.infoSecurity(),
       SMTPSessions: this.listener.openSessions(),
     };
+  }
+
+  /** The Prometheus text of `/metrics`. */
+  metricsText(): string {
+    let spoolBytes = 0;
+    const queueByState: Record<string, number> = {};
+    for (const record of this.index.oldestFirst()) {
+      spoolBytes += record.size;
+      for (const r of record.delivery ?? [])
+        queueByState[r.state] = (queueByState[r.state] ?? 0) + 1;
+    }
+    const counters = this.listener.counters;
+    return renderPrometheusText(
+      relayMetricFamilies({
+        messages: this.index.size,
+        unread: this.index.unread,
+        spoolBytes,
+        deleted: this.stats.deleted,
+        accepted: this.stats.accepted,
+        acceptedBytes: this.stats.acceptedBytes,
+        uptimeSeconds: Math.round((this.now() - this.stats.startedAt) / 1000),
+        memoryBytes: process.memoryUsage().rss,
+        openSessions: this.listener.openSessions().Listeners,
+        sessions: counters.sessions.samples(),
+        refused: counters.refused.samples(),
+        authFailures: counters.authFailures.samples(),
+        authLockouts: this.listener.authLockouts.locked().length,
+        serverClosed: counters.serverClosed.samples(),
+        deliveryOutcomes: this.deliveryOutcomes.samples(),
+        queueByState,
+        parseFailures: this.parseFailures,
+      }),
+    );
   }
 
   /** Every ID matching a search (for deletes and bulk read changes). */

@@ -21,6 +21,7 @@ import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerLockoutRoutes } from './routes/lockout-routes.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
@@ -147,6 +148,7 @@ export async function createHttpServer(
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
   registerLockoutRoutes(app, service);
+  registerMetricsRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -47,6 +47,7 @@ describe('the OpenAPI document', () => {
       '/api/v1/messages/{id}',
       '/api/v1/auth/lockouts',
       '/api/v1/auth/lockouts/release',
+      '/metrics',
     ]) {
       expect(paths).toContain(expected);
     }

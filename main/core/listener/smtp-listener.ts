@@ -38,6 +38,8 @@ import {
   type SessionStanding,
   type TlsMaterial,
 } from '../policy/index.js';
+import { LabelledCounter } from '../metrics/prometheus-text.js';
+import { refusalReason } from '../metrics/refusal-reason.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { newMessageId } from '../spool/message-id.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
@@ -190,6 +192,13 @@ export class SmtpListener {
   private smtpsAddress: ListenAddress | null = null;
   /** Sessions holding a slot, by listener ("smtp", "smtps"): what /metrics and info show. */
   private readonly openByListener = new Map<string, number>();
+  /** For /metrics: what was refused (by stage and reason), AUTH failures, sessions. */
+  readonly counters = {
+    refused: new LabelledCounter(),
+    authFailures: new LabelledCounter(),
+    serverClosed: new LabelledCounter(),
+    sessions: new LabelledCounter(),
+  };
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -244,6 +253,11 @@ export class SmtpListener {
   }
 
   private audit(event: AuditEvent, fields: Record<string, AuditValue>): void {
+    const reason = refusalReason(typeof fields.reason === 'string' ? fields.reason : undefined);
+    if (fields.result === 'rejected') {
+      if (event === 'auth') this.counters.authFailures.add({ reason });
+      else this.counters.refused.add({ stage: event, reason });
+    } else if (event === 'close') this.counters.serverClosed.add({ reason });
     this.events.log(auditLine(event, fields));
   }
 
@@ -275,6 +289,7 @@ export class SmtpListener {
         );
         if (!full) {
           this.openByListener.set(listener, (this.openByListener.get(listener) ?? 0) + 1);
+          this.counters.sessions.add({ listener });
           return null;
         }
         const refusal =
