@@ -43,6 +43,7 @@ import {
   describeSettingsError,
 } from './upstream/upstream-settings.js';
 import { MessageIndex } from './index/message-index.js';
+import { withEnvelopeBcc } from './message/envelope-bcc.js';
 import { headerMap } from './message/header-fields.js';
 import type { MessageRecord } from './message-record.js';
 import { MessageParser, type ParsedPart } from './parse/message-parser.js';
@@ -263,7 +264,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
-    const summary = await this.parser.summarize(message.raw);
+    const summary = withEnvelopeBcc(
+      await this.parser.summarize(message.raw),
+      message.envelope.rcptTo,
+    );
     if (summary.parseError) {
       this.parseFailures++;
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
