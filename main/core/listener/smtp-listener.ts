@@ -2,7 +2,6 @@
 // spool. A message is answered 250 only after `accept` has put it durably on disk. Who may do
 // what is decided by main/core/policy; this file applies those decisions at each SMTP step and
 // writes one audit line per connection, AUTH and message.
-import { reverse } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type {
@@ -44,6 +43,7 @@ import { SettingsError, type ListenAddress, type Settings } from '../settings/se
 import { newMessageId } from '../spool/message-id.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
 import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
+import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import { TunedSMTPServer, type ConnectionHooks } from './smtp-server-tuned.js';
 
@@ -91,6 +91,7 @@ export type ListenerSettings = Pick<
   | 'hostname'
   | 'greetingDelayMs'
   | 'reverseDnsTimeoutMs'
+  | 'dnsServers'
   | 'dataDir'
   | 'trustLoopback'
   | 'allowIp'
@@ -116,6 +117,12 @@ export type ListenerSettings = Pick<
 export interface ListenerOptions {
   /** The SMTP users (shared with the API); a store on `dataDir` when not given. */
   users?: UserStore;
+  /**
+   * A test seam: the address whose name is looked up for a client. Test clients all connect
+   * from 127.0.0.0/8, which is never looked up; a test maps its client to the non-loopback
+   * address its DNS server has a PTR record for.
+   */
+  reverseDnsAddressFor?(clientIp: string): string;
 }
 
 /** What the listeners offer, for the info API and the start-up lines. */
@@ -200,12 +207,20 @@ export class SmtpListener {
     sessions: new LabelledCounter(),
   };
 
+  private readonly lookupName: ReverseLookup;
+  private readonly reverseDnsAddressFor: ListenerOptions['reverseDnsAddressFor'];
+
   constructor(
     private readonly settings: ListenerSettings,
     private readonly events: ListenerEvents,
     options: ListenerOptions = {},
   ) {
     this.users = options.users ?? new UserStore(settings.dataDir);
+    this.lookupName = createReverseLookup({
+      servers: settings.dnsServers,
+      timeoutMs: settings.reverseDnsTimeoutMs,
+    });
+    this.reverseDnsAddressFor = options.reverseDnsAddressFor;
     this.authLockouts = new AuthLockouts({
       maxFailures: settings.authMaxFailures,
       baseDelayMs: settings.authFailureDelayMs,
@@ -330,27 +345,8 @@ export class SmtpListener {
   }
 
   private reverseLookup(ip: string, callback: (err: Error | null, names: string[]) => void): void {
-    // Loopback clients are never looked up, and no lookup may hold a greeting for long: the
-    // machines we run on may have no DNS at all.
-    if (isLoopbackIp(ip) || this.settings.reverseDnsTimeoutMs === 0) {
-      callback(null, []);
-      return;
-    }
-    let done = false;
-    const finish = (err: Error | null, names: string[]): void => {
-      if (done) return;
-      done = true;
-      callback(err, names);
-    };
-    setTimeout(
-      () => finish(new Error('reverse lookup timed out'), []),
-      this.settings.reverseDnsTimeoutMs,
-    ).unref();
-    try {
-      reverse(normalizeClientIp(ip), (err, names) => finish(err, names ?? []));
-    } catch (err) {
-      finish(err as Error, []);
-    }
+    const client = normalizeClientIp(ip);
+    this.lookupName(this.reverseDnsAddressFor?.(client) ?? client, callback);
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {

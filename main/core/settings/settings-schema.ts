@@ -37,6 +37,8 @@ export interface Settings {
   greetingDelayMs: number;
   /** The longest a reverse-DNS lookup of a client may delay its greeting. */
   reverseDnsTimeoutMs: number;
+  /** DNS servers (`IP` or `IP:PORT`) for lookups; empty: the system's resolvers. */
+  dnsServers: string[];
   /** Whose meaning `GET/DELETE /api/v1/messages` takes: the two APIs clash on that path. */
   apiCompat: ApiCompat;
   mode: RelayMode;
@@ -267,6 +269,31 @@ function parseOriginList(raw: unknown): string[] | undefined {
   return origins;
 }
 
+/** `IP`, `IP:PORT` or `[IPv6]:PORT`, as node:dns `setServers` takes them. */
+function parseDnsServer(text: string): string | undefined {
+  const entry = text.trim();
+  if (isIP(entry) !== 0) return entry;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d{1,5})$/.exec(entry);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const v6 = match[1];
+  if (v6 !== undefined) return isIP(v6) === 6 ? `[${v6}]:${port}` : undefined;
+  return isIP(match[2] as string) === 4 ? `${match[2]}:${port}` : undefined;
+}
+
+function parseDnsServers(raw: unknown): string[] | undefined {
+  const list = typeof raw === 'string' ? raw.split(',').filter((x) => x.trim() !== '') : raw;
+  if (!Array.isArray(list) || list.length > 10) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    const server = typeof item === 'string' ? parseDnsServer(item) : undefined;
+    if (server === undefined) return undefined;
+    out.push(server);
+  }
+  return out;
+}
+
 function parseCidrList(raw: unknown): string[] | undefined {
   const list = typeof raw === 'string' ? raw.split(',') : raw;
   if (!Array.isArray(list) || list.length > 1000) return undefined;
@@ -351,6 +378,14 @@ export const settingFields = [
     env: 'RELAYDESK_REVERSE_DNS_TIMEOUT_MS',
     allowed: 'a whole number of milliseconds from 0 (no lookups) to 1500',
     parse: parseCount(0, 1500),
+  }),
+  field({
+    key: 'dnsServers',
+    flag: '--dns-servers',
+    env: 'RELAYDESK_DNS_SERVERS',
+    allowed:
+      'a comma-separated list of at most 10 DNS servers, each IP or IP:PORT ([IPv6]:PORT), e.g. 192.0.2.53,127.0.0.1:5353; empty for the system resolvers',
+    parse: parseDnsServers,
   }),
   field({
     key: 'apiCompat',
@@ -590,6 +625,7 @@ export function defaultSettings(dataDir: string): Settings {
     hostname: parseHostname(osHostname()) ?? 'localhost',
     greetingDelayMs: 100,
     reverseDnsTimeoutMs: 1000,
+    dnsServers: [],
     apiCompat: 'mailpit',
     mode: 'capture',
     relayConnections: 2,
