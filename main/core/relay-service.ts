@@ -10,7 +10,6 @@ import type {
   RecipientState,
   RelaydeskEvent,
 } from '../../preload/api-contract.js';
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   SmtpListener,
@@ -21,6 +20,7 @@ import {
 import { auditLine } from './policy/audit-line.js';
 import type { AuthLockoutEntry } from './policy/auth-lockout.js';
 import { UserStore } from './policy/user-store.js';
+import { RotatingLog } from './logs/rotating-log.js';
 import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text.js';
 import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
@@ -111,6 +111,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly users: UserStore;
   /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
   private readonly deliveryOutcomes = new LabelledCounter();
+  /** relay.log (one line per attempt) and audit.log (smtp-audit and http-audit lines). */
+  private readonly relayLogFile: RotatingLog;
+  private readonly auditLogFile: RotatingLog;
   private parseFailures = 0;
 
   constructor(options: RelayServiceOptions) {
@@ -121,6 +124,25 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
     this.users = new UserStore(this.settings.dataDir);
+    const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
+    const logFileError = (message: string): void => this.log(`log: ${message}`);
+    this.relayLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'relay.log'),
+      rotation,
+      logFileError,
+    );
+    this.auditLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'audit.log'),
+      rotation,
+      logFileError,
+    );
+    // every audit line, whoever logs it (the listener, the UI password check), also goes to
+    // audit.log
+    this.on('log', (line) => {
+      if (line.startsWith('smtp-audit ') || line.startsWith('http-audit ')) {
+        void this.auditLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
+      }
+    });
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -157,10 +179,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.relayLog.push(line);
     if (this.relayLog.length > relayLogMemory) this.relayLog.shift();
     this.log(line);
-    void appendFile(
-      join(this.settings.dataDir, 'relay.log'),
-      `${new Date(this.now()).toISOString()} ${line}\n`,
-    ).catch((err: Error) => this.log(`relay.log: ${err.message}`));
+    void this.relayLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
   }
 
   private checkRecipient(input: {

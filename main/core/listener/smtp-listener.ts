@@ -41,6 +41,7 @@ import { LabelledCounter } from '../metrics/prometheus-text.js';
 import { refusalReason } from '../metrics/refusal-reason.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { newMessageId } from '../spool/message-id.js';
+import { isStorageFull } from '../spool/storage-full.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
 import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
 import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
@@ -197,6 +198,8 @@ export class SmtpListener {
   readonly authLockouts: AuthLockouts;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
+  /** The last message could not be stored for want of space (logged once until it can). */
+  private storageFull = false;
   /** Sessions holding a slot, by listener ("smtp", "smtps"): what /metrics and info show. */
   private readonly openByListener = new Map<string, number>();
   /** For /metrics: what was refused (by stage and reason), AUTH failures, sessions. */
@@ -395,9 +398,24 @@ export class SmtpListener {
     try {
       await this.events.accept({ id, envelope, raw, receivedAt, notes });
     } catch (err) {
+      if (isStorageFull(err)) {
+        // nothing of the message is left on disk (durable writes rename only whole files)
+        if (!this.storageFull) {
+          this.events.log(
+            `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,
+          );
+        }
+        this.storageFull = true;
+        this.auditMessageRefusal(session, 452, 'disk full');
+        throw new SmtpReply(452, '4.3.1 Insufficient system storage; try again later');
+      }
       this.events.log(`${id}: could not store the message: ${(err as Error).message}`);
       this.auditMessageRefusal(session, 451, 'could not store the message');
       throw new SmtpReply(451, '4.3.0 Could not store the message; try again later');
+    }
+    if (this.storageFull) {
+      this.storageFull = false;
+      this.events.log(`spool: there is space on the disk again; taking mail`);
     }
     this.audit('message', {
       result: 'accepted',

@@ -110,6 +110,10 @@ export interface Settings {
   authFailureDelayMs: number;
   /** How long a locked-out IP gets `421 4.7.0` to AUTH (and how long failures are remembered). */
   authLockoutMs: number;
+  /** relay.log and audit.log rotate when they would grow beyond this many bytes. */
+  logMaxSize: number;
+  /** Rotated generations of each log kept (relay.log.1 … relay.log.N). */
+  logKeep: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
 }
@@ -587,6 +591,20 @@ export const settingFields = [
     parse: parseCount(100, 86_400_000),
   }),
   field({
+    key: 'logMaxSize',
+    flag: '--log-max-size',
+    env: 'RELAYDESK_LOG_MAX_SIZE',
+    allowed: 'a size from 1k to 2g in bytes, or with k/m/g, e.g. 10m',
+    parse: parseByteSize,
+  }),
+  field({
+    key: 'logKeep',
+    flag: '--log-keep',
+    env: 'RELAYDESK_LOG_KEEP',
+    allowed: 'a whole number of rotated log files from 0 to 100',
+    parse: parseCount(0, 100),
+  }),
+  field({
     key: 'uiPasswordFile',
     flag: '--ui-password-file',
     env: 'RELAYDESK_UI_PASSWORD_FILE',
@@ -657,6 +675,8 @@ export function defaultSettings(dataDir: string): Settings {
     authMaxFailures: 10,
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
+    logMaxSize: 10 * 1024 * 1024,
+    logKeep: 5,
     uiPasswordFile: null,
   };
 }
