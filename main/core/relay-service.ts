@@ -9,7 +9,26 @@ import type {
   RelaydeskInfo,
   RecipientState,
   RelaydeskEvent,
+  LogLines,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+  MessagePartContent,
+  MailboxCount,
+  QueueActionResult,
+  QueueView,
+  SmtpUserView,
+  UpstreamPresetView,
 } from '../../preload/api-contract.js';
+import { isAuditLine, RecentLog } from './log-view/recent-log.js';
+import {
+  applyLiveSettings,
+  checkSettingsChange,
+  settingsView,
+  withSavedSecrets,
+} from './settings/settings-editor.js';
+import { FileSettingsStore, type SettingsStore } from './settings/settings-store.js';
+import { getPreset, presetIds } from './upstream/presets.js';
 import { join } from 'node:path';
 import {
   SmtpListener,
@@ -84,6 +103,14 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
+  settingsStore?: SettingsStore;
+  /** What the store holds now, when the caller already read it. */
+  savedSettings?: Record<string, unknown>;
+  /** Settings fixed by a flag or an environment variable for this run, with what sets them. */
+  pinnedSettings?: Record<string, string>;
+  /** Where saved settings are kept, in words (shown in the Settings view). */
+  savedIn?: string;
 }
 
 /** How many recent relay log lines the API can show. */
@@ -103,8 +130,16 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
   readonly queue: DeliveryQueue;
-  private readonly rules: RoutingRule[];
-  readonly relayLog: string[] = [];
+  private rules: RoutingRule[];
+  /** The settings as saved: what runs now, plus saved changes that wait for a restart. */
+  private savedTarget: Settings;
+  private savedSettings: Record<string, unknown> | null;
+  private readonly settingsStore: SettingsStore;
+  private readonly pinned: Record<string, string>;
+  private readonly savedIn: string;
+  private settingsSaving: Promise<unknown> = Promise.resolve();
+  /** The last relay and audit lines, for the Logs view. */
+  private readonly recentLog = new RecentLog(relayLogMemory);
   /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
@@ -118,11 +153,26 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   constructor(options: RelayServiceOptions) {
     super();
+    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth), also goes
+    // to audit.log
+    this.on('log', (line) => {
+      if (!isAuditLine(line)) return;
+      const at = new Date(this.now());
+      this.publish({ Type: 'log', Data: this.recentLog.add('audit', line, at) });
+      void this.auditLogFile.append(`${at.toISOString()} ${line}`);
+    });
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
+    this.savedTarget = { ...this.settings, rateLimit: { ...this.settings.rateLimit } };
+    const store = options.settingsStore ?? new FileSettingsStore(this.settings.dataDir);
+    this.settingsStore = store;
+    this.savedSettings = options.savedSettings ?? null;
+    this.pinned = options.pinnedSettings ?? {};
+    this.savedIn =
+      options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
     const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
     const logFileError = (message: string): void => this.log(`log: ${message}`);
@@ -136,13 +186,6 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       rotation,
       logFileError,
     );
-    // every audit line, whoever logs it (the listener, the UI password check), also goes to
-    // audit.log
-    this.on('log', (line) => {
-      if (line.startsWith('smtp-audit ') || line.startsWith('http-audit ')) {
-        void this.auditLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
-      }
-    });
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -176,10 +219,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   private logRelay(line: string): void {
-    this.relayLog.push(line);
-    if (this.relayLog.length > relayLogMemory) this.relayLog.shift();
     this.log(line);
     void this.relayLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
+    this.publish({ Type: 'log', Data: this.recentLog.add('relay', line, new Date(this.now())) });
   }
 
   private checkRecipient(input: {
@@ -479,9 +521,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** The queue as the API and the GUI show it: what waits, why, and when it is tried next. */
-  queueView(state?: RecipientState) {
+  queueView(state?: RecipientState): QueueView {
     return {
-      upstream: { configured: this.settings.relay !== null, paused: this.queue.paused },
+      upstream: this.upstreamState(),
       messages: this.queued(state).map((record) => ({
         ...toMessageSummary(record),
         status: messageStatus(record.delivery),
@@ -499,7 +541,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** Mailboxes with their counts, by name. */
-  mailboxes(): Array<{ Name: string; Total: number; Unread: number }> {
+  mailboxes(): MailboxCount[] {
     const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
     for (const record of this.index.oldestFirst()) {
       const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
@@ -518,7 +560,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
     let endpoint = this.settings.relay;
     if (candidate !== undefined) {
-      const parsed = createUpstreamSettingsSchema('relay').safeParse(candidate);
+      // a form testing the saved upstream's password sends none (it never sees it)
+      const parsed = createUpstreamSettingsSchema('relay').safeParse(
+        withSavedSecrets(candidate, this.savedTarget.relay),
+      );
       if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
       endpoint = parsed.data;
     }
@@ -527,6 +572,158 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const result = await testUpstream(endpoint);
     if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
     return result;
+  }
+
+  // --- queue actions (the IDs may include Mailpit's `latest`) -------------------------------
+
+  /** The records' real IDs; a NotFoundError for an unknown one before anything changes. */
+  private knownIds(ids: string[]): string[] {
+    return ids.map((id) => this.record(id).id);
+  }
+
+  async holdMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.hold(this.knownIds(ids)) };
+  }
+
+  async releaseMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.release(this.knownIds(ids)) };
+  }
+
+  /** "Retry now"; with no IDs, everything deferred. */
+  async retryMessages(ids: string[]): Promise<QueueActionResult> {
+    const known = this.knownIds(ids);
+    return {
+      IDs: known.length
+        ? await this.queue.retry(known)
+        : await this.queue.retryAll('retry by hand'),
+    };
+  }
+
+  /** Sends again: to `to` when given, else to the recipients that bounced, expired or were cancelled. */
+  async resendMessages(ids: string[], to: string[] | null): Promise<QueueActionResult> {
+    const known = this.knownIds(ids);
+    for (const id of known) await this.queue.resend(id, to && to.length > 0 ? to : null);
+    return { IDs: known };
+  }
+
+  async cancelMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.cancel(this.knownIds(ids)) };
+  }
+
+  /** Retries everything deferred at once (the network is back, the machine woke up). */
+  retryDeferred(why: string): Promise<string[]> {
+    return this.queue.retryAll(why);
+  }
+
+  pauseUpstream(reason = 'paused by hand'): QueueView['upstream'] {
+    this.queue.pause(reason);
+    return this.upstreamState();
+  }
+
+  resumeUpstream(): QueueView['upstream'] {
+    this.queue.resume('resumed by hand');
+    return this.upstreamState();
+  }
+
+  private upstreamState(): QueueView['upstream'] {
+    return { configured: this.settings.relay !== null, paused: this.queue.paused };
+  }
+
+  upstreamPresets(sesRegion?: string): UpstreamPresetView[] {
+    return presetIds.map((id) => getPreset(id, sesRegion ? { sesRegion } : {}));
+  }
+
+  // --- settings ------------------------------------------------------------------------------
+
+  /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
+  settingsView(): SettingsView {
+    return settingsView(this.savedTarget, this.settings, this.pinned, this.savedIn);
+  }
+
+  /** Checks a change without saving it: every wrong field with its value and what is allowed. */
+  checkSettings(change: unknown): SettingsCheck {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    return checked.errors.length > 0
+      ? { ok: false, errors: checked.errors, restartNeeded: checked.restartNeeded }
+      : { ok: true, errors: [], restartNeeded: checked.restartNeeded };
+  }
+
+  /**
+   * Saves a change when all of it is valid, else changes nothing. Rules, retention, limits and
+   * the upstream apply at once; the listeners' addresses and TLS after a restart.
+   */
+  saveSettings(change: unknown): Promise<SettingsSaveResult> {
+    // one save at a time: each checks against what the previous one saved
+    const saving = this.settingsSaving.then(() => this.saveSettingsNow(change));
+    this.settingsSaving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  private async saveSettingsNow(change: unknown): Promise<SettingsSaveResult> {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    const { errors, restartNeeded } = checked;
+    if (errors.length > 0) return { ok: false, errors, restartNeeded };
+    const changed = Object.keys(checked.saved);
+    if (changed.length > 0) {
+      const saved = {
+        ...(this.savedSettings ?? (await this.settingsStore.read())),
+        ...checked.saved,
+      };
+      await this.settingsStore.write(saved);
+      this.savedSettings = saved;
+      this.savedTarget = checked.next;
+      applyLiveSettings(this.settings, checked.next);
+      this.rules = modeRules(this.settings.mode, this.settings.rules);
+      this.listener.refreshPolicy();
+      this.log(
+        `settings: saved ${changed.join(', ')}${restartNeeded.length ? ` (${restartNeeded.join(', ')} after a restart)` : ''}`,
+      );
+      this.queue.kick();
+      void this.applyRetention();
+    }
+    return { ok: true, errors: [], restartNeeded, settings: this.settingsView() };
+  }
+
+  // --- logs ----------------------------------------------------------------------------------
+
+  relayLogLines(limit: number): LogLines {
+    return this.recentLog.last('relay', limit);
+  }
+
+  auditLogLines(limit: number): LogLines {
+    return this.recentLog.last('audit', limit);
+  }
+
+  // --- SMTP users (the same file as `relaydesk user …`; the listener uses a change at once) ----
+
+  listUsers(): Promise<SmtpUserView[]> {
+    return this.users.list();
+  }
+
+  private async user(name: string): Promise<SmtpUserView> {
+    const user = (await this.users.list()).find((u) => u.name === name);
+    if (!user) throw new NotFoundError(`SMTP user ${JSON.stringify(name)} not found`);
+    return user;
+  }
+
+  async addUser(name: string, password: string): Promise<SmtpUserView> {
+    await this.users.set(name, password, 'add');
+    return this.user(name);
+  }
+
+  async changeUserPassword(name: string, password: string): Promise<SmtpUserView> {
+    await this.users.set(name, password, 'change');
+    return this.user(name);
+  }
+
+  removeUser(name: string): Promise<void> {
+    return this.users.remove(name);
   }
 
   // --- queries -------------------------------------------------------------------------------
@@ -675,6 +872,21 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async route(id: string): Promise<RouteAnalysis> {
     const record = this.record(id);
     return analyzeMessage(await this.spool.readRaw(record.id), record.envelope);
+  }
+
+  /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
+  analyzeHeaders(text: string | Buffer): RouteAnalysis {
+    return analyzeMessage(text, null);
+  }
+
+  /** An attachment with its name and type, as the contract carries it. */
+  async partContent(id: string, partId: string): Promise<MessagePartContent> {
+    const part = await this.part(id, partId);
+    return {
+      FileName: part.fileName,
+      ContentType: part.contentType,
+      Data: new Uint8Array(part.content),
+    };
   }
 
   async part(id: string, partId: string): Promise<ParsedPart> {

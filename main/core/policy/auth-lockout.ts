@@ -8,15 +8,10 @@
 //   their right passwords, are still let in (Postfix's anvil counts per client; fail2ban-style
 //   lockouts per user are what users of shared addresses ask for).
 // Locked entries can be listed and released (the API and `relaydesk lockout`).
+import type { AuthLockoutView } from '../../../preload/relay-contract.js';
 import { AuthThrottle, type ThrottleSettings } from './auth-throttle.js';
 
-export interface AuthLockoutEntry {
-  Address: string;
-  User: string;
-  Failures: number;
-  /** When the lockout ends unless it is released or failures go on (ISO 8601). */
-  LockedUntil: string;
-}
+export type AuthLockoutEntry = AuthLockoutView;
 
 export type AuthAttemptState =
   { locked: false; delayMs: number } | { locked: true; retryAfterMs: number; failures: number };
