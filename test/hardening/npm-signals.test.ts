@@ -3,7 +3,6 @@
 // flight is finished and kept, the index snapshot is written, both ports are free and no process
 // is left behind. npm passes the signal only to the shell running the script, which dies of it.
 import { existsSync } from 'node:fs';
-import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -16,20 +15,10 @@ import {
   RawSmtp,
   ServeProcess,
   startServe,
+  tryConnect,
 } from '../helpers/cli-process.js';
 
 afterEach(cleanupCliProcesses);
-
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => resolve(String(err.code)));
-  });
-}
 
 async function allGone(pids: number[], timeoutMs = 15_000): Promise<number[]> {
   const until = Date.now() + timeoutMs;
@@ -76,8 +65,8 @@ describe.each(scripts)('SIGTERM to the npm process of `%s`', (_name, npmArgs) =>
 
     expect(await allGone([npm.pid, ...processes]), npm.describe()).toEqual([]);
     expect(npm.stdout).toMatch(/^Relaydesk stopped$/m);
-    expect(await tryConnect(npm.smtp.port)).toBe('ECONNREFUSED');
-    expect(await tryConnect(npm.http.port)).toBe('ECONNREFUSED');
+    expect(await tryConnect(npm.smtp.port)).toBe('refused');
+    expect(await tryConnect(npm.http.port)).toBe('refused');
     expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(true);
 
     const again = await startServe({ dataDir });
