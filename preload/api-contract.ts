@@ -96,6 +96,8 @@ export interface RelaydeskInfo {
   };
   /** Relaydesk's own: where it listens. */
   Listeners: { smtp: string; http: string };
+  /** Relaydesk's own: whether chaos may be set, and whether a trigger is on now. */
+  Chaos?: { Enabled: boolean; Active: boolean; Triggers: ChaosTriggersView };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
   SMTPSecurity?: {
     starttls: boolean;
@@ -111,6 +113,12 @@ export interface RelaydeskInfo {
   };
 }
 
+/** Mailpit's chaos triggers: the SMTP reply code and the chance in percent of each failure. */
+export type ChaosTriggersView = Record<
+  'Sender' | 'Recipient' | 'Authentication',
+  { ErrorCode: number; Probability: number }
+>;
+
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
@@ -121,7 +129,8 @@ export type RelaydeskEvent =
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
-  | { Type: 'log'; Data: { line: string } };
+  | { Type: 'log'; Data: { line: string } }
+  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } };
 
 /**
  * The typed API the renderer uses. Two transports implement it: IPC inside Electron and

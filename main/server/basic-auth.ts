@@ -26,20 +26,23 @@ export function httpExposureProblem(
 }
 
 /** The scrypt hash of the UI password, from the file (hashing a plain password now). */
-export async function loadUiPasswordHash(file: string): Promise<string> {
+export async function loadUiPasswordHash(
+  file: string,
+  flag = '--ui-password-file',
+): Promise<string> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new SettingsError(
-      `--ui-password-file: cannot read ${JSON.stringify(file)} (${code}); give a file holding the password`,
+      `${flag}: cannot read ${JSON.stringify(file)} (${code}); give a file holding the password`,
     );
   }
   const line = text.replace(/\r?\n$/, '');
   if (line === '' || line.includes('\n')) {
     throw new SettingsError(
-      `--ui-password-file: ${JSON.stringify(file)} must hold one line, the password (or its hash from "relaydesk user hash")`,
+      `${flag}: ${JSON.stringify(file)} must hold one line, the password (or its hash from "relaydesk user hash")`,
     );
   }
   return isPasswordHash(line) ? line : hashPassword(line);
@@ -63,6 +66,8 @@ export function createBasicAuth(
   hash: string,
   settings: Pick<Settings, 'authMaxFailures' | 'authFailureDelayMs' | 'authLockoutMs'>,
   log: (line: string) => void,
+  /** Paths this password does not guard (the Send API with its own credentials). */
+  exempt: (path: string) => boolean = () => false,
 ): BasicAuth {
   const throttle = new AuthThrottle({
     maxFailures: settings.authMaxFailures,
@@ -94,7 +99,8 @@ export function createBasicAuth(
   return {
     check,
     async onRequest(req, reply) {
-      if (openPaths.has(req.url.split('?')[0] ?? '')) return;
+      const path = req.url.split('?')[0] ?? '';
+      if (openPaths.has(path) || exempt(path)) return;
       if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
       const result = await check(req.headers, req.ip);
       if (result === 'ok') return;

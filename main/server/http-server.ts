@@ -23,6 +23,9 @@ import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerToolkitRoutes } from './routes/toolkit-routes.js';
+import { ChaosError } from '../core/chaos/chaos-triggers.js';
+import { TagError } from '../core/tags/index.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -77,9 +80,22 @@ export async function createHttpServer(
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
   const uiPassword = service.settings.uiPasswordFile;
+  const sendPassword = service.settings.sendApiAuthFile;
+  // the Send API with its own credentials (or none, by choice) is not behind the UI password
+  const sendApiOwnAuth = sendPassword !== null || service.settings.sendApiAuthAcceptAny;
   const basicAuth = uiPassword
-    ? createBasicAuth(await loadUiPasswordHash(uiPassword), service.settings, (line) =>
-        service.emit('log', line),
+    ? createBasicAuth(
+        await loadUiPasswordHash(uiPassword),
+        service.settings,
+        (line) => service.emit('log', line),
+        (path) => sendApiOwnAuth && path === '/api/v1/send',
+      )
+    : null;
+  const sendAuth = sendPassword
+    ? createBasicAuth(
+        await loadUiPasswordHash(sendPassword, '--send-api-auth-file'),
+        service.settings,
+        (line) => service.emit('log', line),
       )
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
@@ -90,7 +106,9 @@ export async function createHttpServer(
       err instanceof SearchSyntaxError ||
       err instanceof BadRequestError ||
       err instanceof QueueError ||
-      err instanceof SettingsInputError
+      err instanceof SettingsInputError ||
+      err instanceof TagError ||
+      err instanceof ChaosError
     ) {
       return reply.code(400).send({ error: err.message });
     }
@@ -145,6 +163,7 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerToolkitRoutes(app, service, { sendAuth });
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
