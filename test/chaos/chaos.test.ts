@@ -63,7 +63,8 @@ describe('chaos', () => {
       response: expect.stringMatching(/Chaos recipient error/),
     });
 
-    await client.setChaosTriggers({ Authentication: { Probability: 100 } });
+    // an ErrorCode of 0 takes the default (535 for AUTH), as in Mailpit
+    await client.setChaosTriggers({ Authentication: { ErrorCode: 0, Probability: 100 } });
     const withAuth = nodemailer.createTransport({
       host: '127.0.0.1',
       port: relay.smtp.port,

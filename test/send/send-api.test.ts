@@ -89,18 +89,33 @@ describe('POST /api/v1/send', () => {
     relay = await startTestRelaydesk();
     const cases: Array<[unknown, RegExp]> = [
       [{ To: [{ Email: 'a@b.example' }] }, /^From is missing/],
-      [{ From: { Email: 'not an address' }, To: [{ Email: 'a@b.example' }] }, /^From\.Email: "not an address" is not an email address/],
+      [
+        { From: { Email: 'not an address' }, To: [{ Email: 'a@b.example' }] },
+        /^From\.Email: "not an address" is not an email address/,
+      ],
       [{ From: { Email: 'a@b.example' } }, /^To: give at least one recipient/],
       [
-        { From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }], Headers: { Subject: 'x' } },
+        {
+          From: { Email: 'a@b.example' },
+          To: [{ Email: 'c@d.example' }],
+          Headers: { Subject: 'x' },
+        },
         /cannot overwrite header: "Subject"/,
       ],
       [
-        { From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }], Headers: { 'X-A': 'x\r\nBcc: e@f.example' } },
+        {
+          From: { Email: 'a@b.example' },
+          To: [{ Email: 'c@d.example' }],
+          Headers: { 'X-A': 'x\r\nBcc: e@f.example' },
+        },
         /Headers\.X-A: .* must be a string on one line/,
       ],
       [
-        { From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }], Attachments: [{ Filename: 'a', Content: '%%%' }] },
+        {
+          From: { Email: 'a@b.example' },
+          To: [{ Email: 'c@d.example' }],
+          Attachments: [{ Filename: 'a', Content: '%%%' }],
+        },
         /Attachments\[0\]\.Content: is not base64/,
       ],
     ];
@@ -123,7 +138,9 @@ describe('POST /api/v1/send', () => {
     });
     expect(res.status).toBe(200);
     const { ID } = (await res.json()) as { ID: string };
-    expect((await relay.api<{ Subject: string; Tags: string[] }>(`/api/v1/message/${ID}`)).Tags).toEqual(['api']);
+    expect(
+      (await relay.api<{ Subject: string; Tags: string[] }>(`/api/v1/message/${ID}`)).Tags,
+    ).toEqual(['api']);
   });
 
   it('goes through the routing rules: relayed, and refused where a rule rejects', async () => {
@@ -174,7 +191,9 @@ describe('POST /api/v1/send', () => {
       const basic = (user: string, pass: string) =>
         `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
       expect((await postSend(relay, body)).status).toBe(401);
-      expect((await postSend(relay, body, { authorization: basic('app', 'wrong') })).status).toBe(401);
+      expect((await postSend(relay, body, { authorization: basic('app', 'wrong') })).status).toBe(
+        401,
+      );
       const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`, {
         auth: { username: 'ci-app', password: 'send-s3cret' },
       });

@@ -105,7 +105,14 @@ describe('webhooks', () => {
           Read: false,
         });
         expect(Object.keys(summary)).toEqual(
-          expect.arrayContaining(['MessageID', 'Created', 'Size', 'Attachments', 'Snippet', 'Username']),
+          expect.arrayContaining([
+            'MessageID',
+            'Created',
+            'Size',
+            'Attachments',
+            'Snippet',
+            'Username',
+          ]),
         );
         expect(hook.headers['content-type']).toBe('application/json');
         expect(hook.headers['x-relaydesk-event']).toBe('new');
@@ -160,7 +167,10 @@ describe('webhooks', () => {
       })
       .toBe(6);
     const all = await deliveries();
-    expect(all.find((d) => d.URL === failing.url)).toMatchObject({ Attempts: 2, Error: 'HTTP 500' });
+    expect(all.find((d) => d.URL === failing.url)).toMatchObject({
+      Attempts: 2,
+      Error: 'HTTP 500',
+    });
     expect(all.find((d) => d.URL === hanging.url)).toMatchObject({
       Attempts: 2,
       Status: null,
