@@ -215,4 +215,29 @@ describe('POST /api/v1/send', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('with a UI password: guarded by it, or open by choice with sendApiAuthAcceptAny', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'relaydesk-send-ui-'));
+    try {
+      const file = join(dir, 'ui-password');
+      await writeFile(file, 'ui-s3cret\n');
+      const body = {
+        From: { Email: 'app@sender.example' },
+        To: [{ Email: 'bob@rcpt.example' }],
+        Subject: 'UI guarded',
+      };
+      relay = await startTestRelaydesk({ uiPasswordFile: file });
+      expect((await postSend(relay, body)).status).toBe(401);
+      const ui = `Basic ${Buffer.from('me:ui-s3cret').toString('base64')}`;
+      expect((await postSend(relay, body, { authorization: ui })).status).toBe(200);
+      await relay.dispose();
+
+      relay = await startTestRelaydesk({ uiPasswordFile: file, sendApiAuthAcceptAny: true });
+      expect((await postSend(relay, body)).status).toBe(200);
+      // everything else still needs the UI password
+      expect((await relay.fetch('/api/v1/messages')).status).toBe(401);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });
