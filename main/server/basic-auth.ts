@@ -6,13 +6,13 @@
 // requests do not each pay for scrypt. Failures are throttled per client IP like SMTP AUTH
 // (then 429 for a while). The liveness and readiness probes stay open: they tell nothing.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
 import { isLoopbackHost } from '../core/policy/client-trust.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
-import { SettingsError, type Settings } from '../core/settings/settings-schema.js';
+import { type Settings } from '../core/settings/settings-schema.js';
+import { readSecretLine } from '../core/policy/secret-file.js';
 
 const openPaths = new Set(['/livez', '/readyz']);
 const realm = 'Basic realm="Relaydesk", charset="UTF-8"';
@@ -30,21 +30,11 @@ export async function loadUiPasswordHash(
   file: string,
   flag = '--ui-password-file',
 ): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new SettingsError(
-      `${flag}: cannot read ${JSON.stringify(file)} (${code}); give a file holding the password`,
-    );
-  }
-  const line = text.replace(/\r?\n$/, '');
-  if (line === '' || line.includes('\n')) {
-    throw new SettingsError(
-      `${flag}: ${JSON.stringify(file)} must hold one line, the password (or its hash from "relaydesk user hash")`,
-    );
-  }
+  const line = await readSecretLine(
+    file,
+    flag,
+    'the password (or its hash from "relaydesk user hash")',
+  );
   return isPasswordHash(line) ? line : hashPassword(line);
 }
 

@@ -127,13 +127,7 @@ describe('tag settings and routing rules', () => {
         },
       ],
     });
-    const transport = (await import('nodemailer')).default.createTransport({
-      host: '127.0.0.1',
-      port: relay.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-      auth: { user: 'project-a', pass: 'anything' },
-    });
+    const transport = relay.transport({ user: 'project-a', pass: 'anything' });
     try {
       const info = await transport.sendMail({
         from: 'app@sender.example',

@@ -1,7 +1,6 @@
 // The webhook signing secret: from --webhook-secret-file, else RELAYDESK_WEBHOOK_SECRET. It is
 // kept in memory only, never written to settings, logs or the delivery log.
-import { readFile } from 'node:fs/promises';
-import { SettingsError } from '../settings/settings-schema.js';
+import { readSecretLine } from '../policy/secret-file.js';
 
 export async function loadWebhookSecret(
   file: string | null,
@@ -11,20 +10,5 @@ export async function loadWebhookSecret(
     const fromEnv = env.RELAYDESK_WEBHOOK_SECRET;
     return fromEnv !== undefined && fromEnv !== '' ? fromEnv : null;
   }
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new SettingsError(
-      `--webhook-secret-file: cannot read ${JSON.stringify(file)} (${code}); give a file holding the secret`,
-    );
-  }
-  const secret = text.replace(/\r?\n$/, '');
-  if (secret === '' || secret.includes('\n')) {
-    throw new SettingsError(
-      `--webhook-secret-file: ${JSON.stringify(file)} must hold one line, the secret`,
-    );
-  }
-  return secret;
+  return readSecretLine(file, '--webhook-secret-file', 'the secret');
 }
