@@ -23,6 +23,7 @@ import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
@@ -163,6 +164,7 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerControlRoutes(app, service);
   registerToolkitRoutes(app, service, { sendAuth });
   registerEventsSocket(app, service);
 
