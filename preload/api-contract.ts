@@ -119,6 +119,28 @@ export type ChaosTriggersView = Record<
   { ErrorCode: number; Probability: number }
 >;
 
+/** One webhook POST and how it went (GET /api/v1/webhooks). */
+export interface WebhookDeliveryView {
+  /** Unique per event and URL; sent as X-Relaydesk-Delivery, the same on every retry. */
+  ID: string;
+  Event: 'new' | 'delivery';
+  /** The Relaydesk message ID the event is about. */
+  MessageID: string;
+  URL: string;
+  State: 'pending' | 'retrying' | 'delivered' | 'failed' | 'dropped';
+  Attempts: number;
+  /** The HTTP status of the last attempt, or null when there was no answer. */
+  Status: number | null;
+  Error: string | null;
+  Created: string;
+  Finished: string | null;
+}
+
+export interface WebhookLogView {
+  URLs: string[];
+  Deliveries: WebhookDeliveryView[];
+}
+
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }

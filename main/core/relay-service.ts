@@ -16,6 +16,7 @@ import type {
   QueueView,
   SmtpUserView,
   UpstreamPresetView,
+  WebhookLogView,
 } from '../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from './log-view/recent-log.js';
 import { getPreset, presetIds } from './upstream/presets.js';
@@ -69,7 +70,7 @@ import {
   SendRequestError,
   httpReceivedStamp,
 } from './send/index.js';
-import { loadWebhookSecret, WebhookSender, type WebhookDelivery } from './webhooks/index.js';
+import { displayUrl, loadWebhookSecret, WebhookSender } from './webhooks/index.js';
 import { deliveryPayload } from './webhooks/webhook-payloads.js';
 import { dateHeaderTime, importedEnvelope } from './ingest/imported-message.js';
 
@@ -905,9 +906,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     });
   }
 
-  /** The webhook delivery log, newest first (empty when no --webhook-url is set). */
-  webhookDeliveries(): WebhookDelivery[] {
-    return this.webhooks?.deliveries() ?? [];
+  /** The webhook URLs and delivery log, newest first (empty when no --webhook-url is set). */
+  webhookLog(): WebhookLogView {
+    return {
+      URLs: this.settings.webhookUrls.map(displayUrl),
+      Deliveries: this.webhooks?.deliveries() ?? [],
+    };
   }
 
   /**

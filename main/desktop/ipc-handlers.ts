@@ -64,6 +64,17 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
+  tags: (service) => service.tags(),
+  setTags: (service, ids, tags) => service.setTags(ids, tags),
+  renameTag: (service, tag, name) => service.renameTag(tag, name),
+  deleteTag: (service, tag) => service.deleteTag(tag),
+  chaos: (service) => service.chaosTriggers(),
+  setChaos: (service, triggers) => service.setChaosTriggers(triggers),
+  // the desktop app's own window: this machine, no Send API user
+  sendMessage: async (service, message) => ({
+    ID: await service.sendMessage(message, { ip: '127.0.0.1', user: null }),
+  }),
+  webhookLog: (service) => service.webhookLog(),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -7,25 +7,13 @@
 // process dies are not sent after the restart. The messages themselves are safe on disk. When
 // the queue is full the oldest waiting webhook is dropped (and logged as dropped), never mail.
 import { createHmac, randomUUID } from 'node:crypto';
+import type { WebhookDeliveryView } from '../../../preload/api-contract.js';
 import { displayUrl } from './webhook-urls.js';
 
-export type WebhookEvent = 'new' | 'delivery';
+export type WebhookEvent = WebhookDeliveryView['Event'];
 
-export interface WebhookDelivery {
-  /** Unique per event and URL; sent as X-Relaydesk-Delivery, the same on every retry. */
-  ID: string;
-  Event: WebhookEvent;
-  /** The Relaydesk message ID the event is about. */
-  MessageID: string;
-  URL: string;
-  State: 'pending' | 'retrying' | 'delivered' | 'failed' | 'dropped';
-  Attempts: number;
-  /** The HTTP status of the last attempt, or null when there was no answer. */
-  Status: number | null;
-  Error: string | null;
-  Created: string;
-  Finished: string | null;
-}
+/** One webhook POST and its outcome; the shape the API shows. */
+export type WebhookDelivery = WebhookDeliveryView;
 
 export interface WebhookSenderOptions {
   urls: string[];

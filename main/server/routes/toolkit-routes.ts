@@ -3,7 +3,6 @@
 // chaos (GET/PUT /api/v1/chaos); and Relaydesk's own webhook log and ingest.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import { displayUrl } from '../../core/webhooks/index.js';
 import type { BasicAuth } from '../basic-auth.js';
 import { BadRequestError } from '../http-errors.js';
 
@@ -162,10 +161,7 @@ export function registerToolkitRoutes(
         summary: 'The webhook URLs and the delivery log, newest first',
       },
     },
-    async () => ({
-      URLs: service.settings.webhookUrls.map(displayUrl),
-      Deliveries: service.webhookDeliveries(),
-    }),
+    async () => service.webhookLog(),
   );
 
   app.post<{ Body: Buffer; Querystring: { received?: string; mailbox?: string; source?: string } }>(
