@@ -919,7 +919,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
    * from `client`, through the same routing rules (so it may be relayed). Resolves with its ID
    * once it is on disk.
    */
-  async sendMessage(body: unknown, client: { ip: string; user: string | null }): Promise<string> {
+  async sendMessage(
+    body: unknown,
+    client: {
+      ip: string;
+      user: string | null;
+      /** Whether the caller proved who it is (a password) or is on this machine. */
+      trusted: boolean;
+    },
+  ): Promise<string> {
     const request = parseSendRequest(body);
     const composed = await composeMessage(request);
     if (composed.rcptTo.length > this.settings.maxRecipients) {
@@ -936,6 +944,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       if (refusal) {
         throw new SendRequestError(
           `${recipient}: refused by the routing rules (${refusal.code} ${refusal.message})`,
+        );
+      }
+      // never an open relay: as on SMTP, only a trusted caller may have mail sent on
+      const action = routeRecipient(this.rules, {
+        recipient,
+        sender: composed.mailFrom,
+        user: client.user,
+      }).action.type;
+      if (!client.trusted && (action === 'relay' || action === 'redirect')) {
+        throw new SendRequestError(
+          `${recipient}: relay access denied: the routing rules relay this address and ${client.ip} gave no password; use the Send API's or the UI's password`,
         );
       }
     }

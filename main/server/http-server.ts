@@ -165,7 +165,10 @@ export async function createHttpServer(
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
   registerControlRoutes(app, service);
-  registerToolkitRoutes(app, service, { sendAuth });
+  registerToolkitRoutes(app, service, {
+    sendAuth,
+    sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
+  });
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -175,6 +175,15 @@ describe('POST /api/v1/send', () => {
     expect(((await refused.json()) as { Error: string }).Error).toMatch(
       /x@blocked\.example: refused by the routing rules \(550/,
     );
+
+    // never an open relay: a caller from another machine without a password cannot relay
+    await expect(
+      relay.service.sendMessage(
+        { From: { Email: 'spam@sender.example' }, To: [{ Email: 'dev@team.example' }] },
+        { ip: '192.0.2.7', user: null, trusted: false },
+      ),
+    ).rejects.toThrow(/dev@team\.example: relay access denied.*192\.0\.2\.7 gave no password/);
+    expect(server.messages).toHaveLength(1);
   });
 
   it('has its own credentials, and the origin guard still stops web pages', async () => {

@@ -3,12 +3,15 @@
 // chaos (GET/PUT /api/v1/chaos); and Relaydesk's own webhook log and ingest.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { isLoopbackIp } from '../../core/listener/client-address.js';
 import type { BasicAuth } from '../basic-auth.js';
 import { BadRequestError } from '../http-errors.js';
 
 export interface ToolkitRouteOptions {
   /** The Send API's own credentials (--send-api-auth-file), checked on POST /api/v1/send. */
   sendAuth: BasicAuth | null;
+  /** Whether a password (the Send API's or the UI's) guards POST /api/v1/send. */
+  sendGuarded: boolean;
 }
 
 const tagParam = {
@@ -125,7 +128,11 @@ export function registerToolkitRoutes(
       },
     },
     async (req) => {
-      const id = await service.sendMessage(req.body, { ip: req.ip, user: basicUser(req) });
+      const id = await service.sendMessage(req.body, {
+        ip: req.ip,
+        user: basicUser(req),
+        trusted: options.sendGuarded || isLoopbackIp(req.ip),
+      });
       return { ID: id };
     },
   );
