@@ -75,6 +75,9 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
     ID: await service.sendMessage(message, { ip: '127.0.0.1', user: null, trusted: true }),
   }),
   webhookLog: (service) => service.webhookLog(),
+  getSettings: (service) => service.settingsView(),
+  validateSettings: (service, change) => service.checkSettings(change),
+  saveSettings: (service, change) => service.saveSettings(change),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -27,6 +27,7 @@ import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -169,6 +170,7 @@ export async function createHttpServer(
     sendAuth,
     sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
   });
+  registerSettingsRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
