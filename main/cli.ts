@@ -15,6 +15,9 @@ import { runLockoutCommand } from './cli/lockout-command.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
+import { runDump } from './cli/dump.js';
+import { runIngest } from './cli/ingest.js';
+import { CliUsageError } from './cli/relay-api.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -25,6 +28,10 @@ Commands:
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
   lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
+  dump       write every message of the running relay to a folder as .eml, with index.json
+             (relaydesk dump DIR [--http URL])
+  ingest     import .eml files, Maildir folders and mbox files into the running relay
+             (relaydesk ingest PATH… [--http URL] [--mailbox NAME])
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -150,6 +157,8 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
     else if (command === 'lockout') process.exitCode = await runLockoutCommand(rest);
+    else if (command === 'dump') process.exitCode = await runDump(rest);
+    else if (command === 'ingest') process.exitCode = await runIngest(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -159,11 +168,11 @@ export async function main(argv: string[]): Promise<void> {
       process.stdout.write(usage);
     } else {
       throw new UsageError(
-        `${command}: unknown command; use "serve", "sendmail", "user" or "lockout"`,
+        `${command}: unknown command; use "serve", "sendmail", "user", "lockout", "dump" or "ingest"`,
       );
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof SettingsError) {
+    if (err instanceof UsageError || err instanceof SettingsError || err instanceof CliUsageError) {
       process.stderr.write(`relaydesk: ${err.message}\n`);
       process.exit(2);
     }

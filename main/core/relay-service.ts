@@ -19,6 +19,7 @@ import type {
   QueueView,
   SmtpUserView,
   UpstreamPresetView,
+  WebhookLogView,
 } from '../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from './log-view/recent-log.js';
 import {
@@ -73,6 +74,20 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { Chaos, ChaosError, triggersFromJson, type ChaosTriggers } from './chaos/chaos-triggers.js';
+import { readHeaderFields } from './message/header-fields.js';
+import { normalizeLineEndings } from './listener/line-endings.js';
+import { autoTags, knownTags, tagCounts, type TaggedStore } from './tags/index.js';
+import * as messageTags from './tags/index.js';
+import {
+  composeMessage,
+  parseSendRequest,
+  SendRequestError,
+  httpReceivedStamp,
+} from './send/index.js';
+import { displayUrl, loadWebhookSecret, WebhookSender } from './webhooks/index.js';
+import { deliveryPayload } from './webhooks/webhook-payloads.js';
+import { dateHeaderTime, importedEnvelope } from './ingest/imported-message.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -103,6 +118,8 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Chaos's dice, 0–99 (replaceable so a test can make them certain). */
+  chaosRoll?: () => number;
   /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
   settingsStore?: SettingsStore;
   /** What the store holds now, when the caller already read it. */
@@ -150,6 +167,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private readonly relayLogFile: RotatingLog;
   private readonly auditLogFile: RotatingLog;
   private parseFailures = 0;
+  /** Failures on purpose at MAIL, RCPT and AUTH (main/core/chaos). */
+  readonly chaos: Chaos;
+  private webhooks: WebhookSender | null = null;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -186,12 +206,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       rotation,
       logFileError,
     );
+    this.chaos = new Chaos(
+      this.settings.enableChaos || this.settings.chaosTriggers !== null,
+      this.settings.chaosTriggers,
+      options.chaosRoll,
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
         accept: (message) => this.accept(message),
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
+        chaos: (stage) => this.chaos.fire(stage),
         log: (line) => this.log(line),
       },
       { users: this.users },
@@ -270,6 +296,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     );
     await this.queue.recover();
     await this.applyRetention();
+    await this.startWebhooks();
+    if (this.chaos.enabled) this.log(this.chaos.describe());
     this.smtpAddress = await this.listener.start();
     this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
@@ -288,6 +316,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Stops taking mail, lets messages being received finish, then releases everything. */
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
     await this.parser.close();
@@ -324,7 +353,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return this.listener.security;
   }
 
-  private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
+  private async makeRecord(message: AcceptedMessage, captureInto?: string): Promise<MessageRecord> {
     const summary = withEnvelopeBcc(
       await this.parser.summarize(message.raw),
       message.envelope.rcptTo,
@@ -333,19 +362,44 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.parseFailures++;
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
     }
-    const decisions = routeEnvelope(this.rules, {
-      mailFrom: message.envelope.mailFrom,
-      rcptTo: message.envelope.rcptTo,
-      user: message.envelope.user,
-    });
+    const decisions =
+      captureInto === undefined
+        ? routeEnvelope(this.rules, {
+            mailFrom: message.envelope.mailFrom,
+            rcptTo: message.envelope.rcptTo,
+            user: message.envelope.user,
+          })
+        : message.envelope.rcptTo.map((recipient) => ({
+            recipient,
+            action: { type: 'capture' as const, mailbox: captureInto },
+            ruleIndex: null,
+            ruleName: null,
+            explanation: `imported into ${captureInto}`,
+          }));
     const plan = planDelivery(decisions, message.receivedAt);
+    const tags = autoTags(
+      {
+        from: summary.from,
+        to: summary.to,
+        cc: summary.cc,
+        bcc: summary.bcc,
+        rcptTo: message.envelope.rcptTo,
+        xTags: readHeaderFields(message.raw)
+          .filter((f) => f.name.toLowerCase() === 'x-tags')
+          .map((f) => f.value),
+        user: message.envelope.user,
+        ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
+      },
+      this.settings,
+      () => knownTags(this.index.oldestFirst()),
+    );
     return {
       id: message.id,
       mailbox: plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
       size: message.raw.length,
       read: false,
-      tags: [],
+      tags,
       envelope: message.envelope,
       summary,
       notes: message.notes,
@@ -353,9 +407,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     };
   }
 
-  private async accept(message: AcceptedMessage): Promise<void> {
+  private async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
     // the raw file is written while the worker parses; both are on disk before the 250
-    const made = this.makeRecord(message);
+    const made = this.makeRecord(message, captureInto);
     await this.spool.storeWhile(message.id, message.raw, made);
     const record = await made;
     this.index.add(record);
@@ -769,7 +823,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       DatabaseSize: size,
       Messages: this.index.size,
       Unread: this.index.unread,
-      Tags: {},
+      Tags: tagCounts(this.index.oldestFirst()),
+      Chaos: {
+        Enabled: this.chaos.enabled,
+        Active: this.chaos.active,
+        Triggers: this.chaos.triggers,
+      },
       RuntimeStats: {
         Uptime: Math.round((this.now() - this.stats.startedAt) / 1000),
         Memory: process.memoryUsage().rss,
@@ -955,5 +1014,189 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.on('event', onEvent);
       signal?.addEventListener('abort', onAbort);
     });
+  }
+
+  // --- the capture toolkit: tags, send API, chaos, webhooks, ingest ----------------------------
+
+  private get taggedStore(): TaggedStore {
+    return {
+      records: () => this.index.oldestFirst(),
+      get: (id) => this.index.get(id),
+      save: (record) => this.spool.update(record),
+      publish: (event) => this.publish(event),
+    };
+  }
+
+  /** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
+  tags(): string[] {
+    return messageTags.allTags(this.index.oldestFirst());
+  }
+
+  /** Replaces the tags of messages; an empty list removes them (Mailpit's PUT /api/v1/tags). */
+  setTags(ids: string[], tags: string[]): Promise<void> {
+    return messageTags.setMessageTags(this.taggedStore, ids, tags);
+  }
+
+  renameTag(from: string, to: string): Promise<void> {
+    return messageTags.renameTag(this.taggedStore, from, to);
+  }
+
+  deleteTag(tag: string): Promise<void> {
+    return messageTags.deleteTag(this.taggedStore, tag);
+  }
+
+  /** Mailpit's GET /api/v1/chaos; a ChaosError when chaos is not enabled. */
+  chaosTriggers(): ChaosTriggers {
+    if (!this.chaos.enabled)
+      throw new ChaosError('Chaos is not enabled; start Relaydesk with --enable-chaos');
+    return this.chaos.triggers;
+  }
+
+  /** Mailpit's PUT /api/v1/chaos: triggers left out are reset to probability 0. */
+  setChaosTriggers(body: unknown): ChaosTriggers {
+    const triggers = this.chaos.set(triggersFromJson(body));
+    this.log(this.chaos.describe());
+    this.publish({ Type: 'chaos', Data: { Active: this.chaos.active, Triggers: triggers } });
+    return triggers;
+  }
+
+  private async startWebhooks(): Promise<void> {
+    if (this.settings.webhookUrls.length === 0) return;
+    const webhooks = new WebhookSender({
+      urls: this.settings.webhookUrls,
+      secret: await loadWebhookSecret(this.settings.webhookSecretFile, process.env),
+      timeoutMs: this.settings.webhookTimeoutMs,
+      retries: this.settings.webhookRetries,
+      retryDelayMs: this.settings.webhookRetryDelayMs,
+      userAgent: `Relaydesk/${relaydeskVersion}`,
+      log: (line) => this.log(line),
+    });
+    this.webhooks = webhooks;
+    // from the events, so every way in (SMTP, the Send API, ingest, our own DSNs) is covered
+    this.on('event', (event) => {
+      if (event.Type === 'new') webhooks.enqueue('new', event.Data.ID, event.Data);
+      else if (event.Type === 'update' && event.Data.Status !== undefined) {
+        const record = this.index.get(event.Data.ID);
+        if (record) webhooks.enqueue('delivery', record.id, deliveryPayload(record));
+      }
+    });
+  }
+
+  /** The webhook URLs and delivery log, newest first (empty when no --webhook-url is set). */
+  webhookLog(): WebhookLogView {
+    return {
+      URLs: this.settings.webhookUrls.map(displayUrl),
+      Deliveries: this.webhooks?.deliveries() ?? [],
+    };
+  }
+
+  /**
+   * Mailpit's POST /api/v1/send: builds the message and takes it in as if it had come over SMTP
+   * from `client`, through the same routing rules (so it may be relayed). Resolves with its ID
+   * once it is on disk.
+   */
+  async sendMessage(
+    body: unknown,
+    client: {
+      ip: string;
+      user: string | null;
+      /** Whether the caller proved who it is (a password) or is on this machine. */
+      trusted: boolean;
+    },
+  ): Promise<string> {
+    const request = parseSendRequest(body);
+    const composed = await composeMessage(request);
+    if (composed.rcptTo.length > this.settings.maxRecipients) {
+      throw new SendRequestError(
+        `To: ${composed.rcptTo.length} recipients; at most ${this.settings.maxRecipients} per message`,
+      );
+    }
+    for (const recipient of composed.rcptTo) {
+      const refusal = this.checkRecipient({
+        recipient,
+        sender: composed.mailFrom,
+        user: client.user,
+      });
+      if (refusal) {
+        throw new SendRequestError(
+          `${recipient}: refused by the routing rules (${refusal.code} ${refusal.message})`,
+        );
+      }
+      // never an open relay: as on SMTP, only a trusted caller may have mail sent on
+      const action = routeRecipient(this.rules, {
+        recipient,
+        sender: composed.mailFrom,
+        user: client.user,
+      }).action.type;
+      if (!client.trusted && (action === 'relay' || action === 'redirect')) {
+        throw new SendRequestError(
+          `${recipient}: relay access denied: the routing rules relay this address and ${client.ip} gave no password; use the Send API's or the UI's password`,
+        );
+      }
+    }
+    const receivedAt = new Date(this.now());
+    const id = newMessageId(receivedAt.getTime());
+    const stamp = httpReceivedStamp({
+      clientIp: client.ip,
+      hostname: this.settings.hostname,
+      id,
+      rcptTo: composed.rcptTo,
+      date: receivedAt,
+    });
+    const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), composed.raw]);
+    if (raw.length > this.settings.maxSize) {
+      throw new SendRequestError(
+        `body: the message would be ${raw.length} bytes; the size limit is ${this.settings.maxSize} bytes`,
+      );
+    }
+    await this.accept({
+      id,
+      receivedAt,
+      raw,
+      notes: ['submitted through the Send API'],
+      envelope: {
+        mailFrom: composed.mailFrom,
+        rcptTo: composed.rcptTo,
+        clientIp: client.ip,
+        clientHostname: null,
+        helo: 'relaydesk-send-api',
+        user: client.user,
+        tls: null,
+        smtpUtf8: false,
+        eightBitMime: false,
+      },
+    });
+    return id;
+  }
+
+  /**
+   * Imports one message from an archive (`relaydesk ingest`): captured into `mailbox`, never
+   * relayed, its bytes kept as they are (line endings made CRLF), received at `receivedAt`, else
+   * at its Date header, else now.
+   */
+  async ingest(
+    raw: Buffer,
+    options: { receivedAt?: Date; mailbox?: string; clientIp: string; source?: string },
+  ): Promise<string> {
+    if (raw.length === 0) throw new SendRequestError('body: the message is empty');
+    if (raw.length > this.settings.maxSize) {
+      throw new SendRequestError(
+        `body: ${raw.length} bytes is over the size limit of ${this.settings.maxSize} bytes`,
+      );
+    }
+    const repaired = normalizeLineEndings(raw).data;
+    const receivedAt = options.receivedAt ?? dateHeaderTime(repaired) ?? new Date(this.now());
+    const id = newMessageId(receivedAt.getTime());
+    await this.accept(
+      {
+        id,
+        receivedAt,
+        raw: repaired,
+        notes: [`imported${options.source ? ` from ${options.source}` : ''}`],
+        envelope: importedEnvelope(repaired, options.clientIp),
+      },
+      options.mailbox ?? 'inbox',
+    );
+    return id;
   }
 }

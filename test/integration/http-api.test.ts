@@ -48,6 +48,12 @@ describe('the OpenAPI document', () => {
       '/api/v1/auth/lockouts',
       '/api/v1/auth/lockouts/release',
       '/metrics',
+      '/api/v1/tags',
+      '/api/v1/tags/{tag}',
+      '/api/v1/send',
+      '/api/v1/chaos',
+      '/api/v1/webhooks',
+      '/api/v1/ingest',
     ]) {
       expect(paths).toContain(expected);
     }

@@ -47,6 +47,7 @@ import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
 import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import { TunedSMTPServer, type ConnectionHooks } from './smtp-server-tuned.js';
+import type { ChaosStage } from '../chaos/chaos-triggers.js';
 
 /** RFC 5321 §6.3: more Received fields than this means the message is looping. */
 export const maxReceivedHeaders = 30;
@@ -81,6 +82,8 @@ export interface ListenerEvents {
     sender: string;
     user: string | null;
   }): RecipientAction;
+  /** Chaos (main/core/chaos): the reply code to fail this step with on purpose, or null. */
+  chaos?(stage: ChaosStage): number | null;
   log(line: string): void;
 }
 
@@ -431,6 +434,24 @@ export class SmtpListener {
     return id;
   }
 
+  /** Mailpit's chaos replies: `451 Chaos sender error` and the like. */
+  private chaosReply(
+    stage: ChaosStage,
+    listener: string,
+    session: SMTPServerSession,
+  ): SmtpReply | null {
+    const code = this.events.chaos?.(stage) ?? null;
+    if (code === null) return null;
+    this.audit(stage === 'Authentication' ? 'auth' : stage === 'Sender' ? 'mail' : 'rcpt', {
+      result: 'rejected',
+      listener,
+      client: normalizeClientIp(session.remoteAddress),
+      reply: code,
+      reason: 'chaos',
+    });
+    return new SmtpReply(code, `Chaos ${stage.toLowerCase()} error`);
+  }
+
   private auditMessageRefusal(session: SMTPServerSession, reply: number, reason: string): void {
     const mailFrom = session.envelope.mailFrom;
     this.audit('message', {
@@ -633,15 +654,23 @@ export class SmtpListener {
           response?: SMTPServerAuthenticationResponse,
         ) => void,
       ) => {
+        const chaos = this.chaosReply('Authentication', listener, session);
+        if (chaos) return callback(chaos);
         this.authenticate(listener, auth, session).then(
           (response) => callback(null, response),
           (err: Error) => callback(err),
         );
       },
       onMailFrom: (address, session, callback) =>
-        callback(this.checkMail(listener, address, session)),
+        callback(
+          this.chaosReply('Sender', listener, session) ??
+            this.checkMail(listener, address, session),
+        ),
       onRcptTo: (address, session, callback) =>
-        callback(this.checkRecipient(listener, address, session)),
+        callback(
+          this.chaosReply('Recipient', listener, session) ??
+            this.checkRecipient(listener, address, session),
+        ),
       onData: (stream, session, callback) => {
         const work = this.receive(stream, session).then(
           (id) => callback(null, `Ok: queued as ${id}`),

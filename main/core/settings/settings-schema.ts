@@ -6,6 +6,9 @@ import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
+import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
+import { parseChaosTriggers, type ChaosTriggers } from '../chaos/chaos-triggers.js';
+import { parseWebhookUrls } from '../webhooks/webhook-urls.js';
 
 export interface ListenAddress {
   host: string;
@@ -116,6 +119,29 @@ export interface Settings {
   logKeep: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
+  // --- the capture toolkit (main/core/tags, send, webhooks, chaos) ---
+  /** Automatic tags turned off (Mailpit's --tags-disable). */
+  tagsDisable: AutoTagSource[];
+  /** Tag each message with its SMTP AUTH user (Mailpit's --tags-username). */
+  tagsUsername: boolean;
+  /** Title Case for tags from plus addresses and X-Tags (Mailpit's --tags-title-case). */
+  tagsTitleCase: boolean;
+  /** Own credentials for POST /api/v1/send: a file holding a password or its hash. */
+  sendApiAuthFile: string | null;
+  /** POST /api/v1/send takes any credentials, or none, even with a UI password. */
+  sendApiAuthAcceptAny: boolean;
+  /** URLs POSTed a JSON summary of each new message and delivery change. */
+  webhookUrls: string[];
+  /** A file holding the HMAC-SHA256 secret that signs webhook bodies. */
+  webhookSecretFile: string | null;
+  webhookTimeoutMs: number;
+  /** Attempts after the first failed one; the wait doubles each time. */
+  webhookRetries: number;
+  webhookRetryDelayMs: number;
+  /** Chaos may be set (API, GUI); off by default, as in Mailpit. */
+  enableChaos: boolean;
+  /** Chaos triggers set at start (also enables chaos, as in Mailpit). */
+  chaosTriggers: ChaosTriggers | null;
 }
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
@@ -619,6 +645,92 @@ export const settingFields = [
       'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
     parse: parseOriginList,
   }),
+  field({
+    key: 'tagsDisable',
+    flag: '--tags-disable',
+    env: 'RELAYDESK_TAGS_DISABLE',
+    allowed: 'a comma-separated list of "plus-addresses" and "x-tags"',
+    parse: parseTagsDisable,
+  }),
+  field({
+    key: 'tagsUsername',
+    flag: '--tags-username',
+    env: 'RELAYDESK_TAGS_USERNAME',
+    allowed: 'true (tag messages with the SMTP user name) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'tagsTitleCase',
+    flag: '--tags-title-case',
+    env: 'RELAYDESK_TAGS_TITLE_CASE',
+    allowed: 'true (Title Case tags from plus addresses and X-Tags) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'sendApiAuthFile',
+    flag: '--send-api-auth-file',
+    env: 'RELAYDESK_SEND_API_AUTH_FILE',
+    allowed: 'the path of a file holding the Send API password or its hash (relaydesk user hash)',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'sendApiAuthAcceptAny',
+    flag: '--send-api-auth-accept-any',
+    env: 'RELAYDESK_SEND_API_AUTH_ACCEPT_ANY',
+    allowed: 'true (POST /api/v1/send needs no password) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'webhookUrls',
+    flag: '--webhook-url',
+    env: 'RELAYDESK_WEBHOOK_URL',
+    allowed:
+      'http(s) URLs, comma-separated (repeat the flag or use an array in the settings file), e.g. http://127.0.0.1:9000/hook',
+    parse: parseWebhookUrls,
+  }),
+  field({
+    key: 'webhookSecretFile',
+    flag: '--webhook-secret-file',
+    env: 'RELAYDESK_WEBHOOK_SECRET_FILE',
+    allowed: 'the path of a file holding the webhook signing secret',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'webhookTimeoutMs',
+    flag: '--webhook-timeout-ms',
+    env: 'RELAYDESK_WEBHOOK_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 120000',
+    parse: parseCount(100, 120_000),
+  }),
+  field({
+    key: 'webhookRetries',
+    flag: '--webhook-retries',
+    env: 'RELAYDESK_WEBHOOK_RETRIES',
+    allowed: 'a whole number of retries from 0 to 10',
+    parse: parseCount(0, 10),
+  }),
+  field({
+    key: 'webhookRetryDelayMs',
+    flag: '--webhook-retry-delay-ms',
+    env: 'RELAYDESK_WEBHOOK_RETRY_DELAY_MS',
+    allowed: 'a whole number of milliseconds from 10 to 600000 (it doubles with each retry)',
+    parse: parseCount(10, 600_000),
+  }),
+  field({
+    key: 'enableChaos',
+    flag: '--enable-chaos',
+    env: 'RELAYDESK_ENABLE_CHAOS',
+    allowed: 'true (chaos triggers may be set from the API and the GUI) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'chaosTriggers',
+    flag: '--chaos-triggers',
+    env: 'RELAYDESK_CHAOS_TRIGGERS',
+    allowed:
+      "Mailpit's form, e.g. Sender:451:50,Recipient:452:10,Authentication:535:5 (stage:code 400-599:percent 0-100)",
+    parse: parseChaosTriggers,
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -678,6 +790,18 @@ export function defaultSettings(dataDir: string): Settings {
     logMaxSize: 10 * 1024 * 1024,
     logKeep: 5,
     uiPasswordFile: null,
+    tagsDisable: [],
+    tagsUsername: false,
+    tagsTitleCase: false,
+    sendApiAuthFile: null,
+    sendApiAuthAcceptAny: false,
+    webhookUrls: [],
+    webhookSecretFile: null,
+    webhookTimeoutMs: 5000,
+    webhookRetries: 3,
+    webhookRetryDelayMs: 2000,
+    enableChaos: false,
+    chaosTriggers: null,
   };
 }
 
