@@ -110,6 +110,9 @@ describe('PUT /api/v1/settings', () => {
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true, restartNeeded: [] });
+    // who may send and where mail goes changed: that is an audit line
+    const audit = await relay.api<{ lines: string[] }>('/api/v1/audit/log');
+    expect(audit.lines).toContain('settings-audit event=save changed=mode,rules');
     await relay.transport().sendMail({
       from: 'app@sender.example',
       to: 'dev@project.example',
