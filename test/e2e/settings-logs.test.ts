@@ -140,6 +140,8 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     const verdicts = page.getByRole('list', { name: 'Rules checked' });
     await eventually(() => verdicts.innerText()).toMatch(/Rule 2 \(decides\)/);
     expect(await verdicts.innerText()).toMatch(/blocked \(no match\)/);
+    await verdicts.evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await page.screenshot({ path: join(screenshots, 'settings-rules-light.png') });
   });
 
   it('walks the connection test step by step, with the fix for a wrong password', async () => {
