@@ -735,8 +735,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       applyLiveSettings(this.settings, checked.next);
       this.rules = modeRules(this.settings.mode, this.settings.rules);
       this.listener.refreshPolicy();
+      // an audit line: who may send, and where mail goes, may have changed
       this.log(
-        `settings: saved ${changed.join(', ')}${restartNeeded.length ? ` (${restartNeeded.join(', ')} after a restart)` : ''}`,
+        `settings-audit event=save changed=${changed.join(',')}${restartNeeded.length ? ` after-restart=${restartNeeded.join(',')}` : ''}`,
       );
       this.queue.kick();
       void this.applyRetention();
