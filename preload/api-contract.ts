@@ -96,6 +96,8 @@ export interface RelaydeskInfo {
   };
   /** Relaydesk's own: where it listens. */
   Listeners: { smtp: string; http: string };
+  /** Relaydesk's own: whether chaos may be set, and whether a trigger is on now. */
+  Chaos?: { Enabled: boolean; Active: boolean; Triggers: ChaosTriggersView };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
   SMTPSecurity?: {
     starttls: boolean;
@@ -109,6 +111,36 @@ export interface RelaydeskInfo {
       validTo: string;
     } | null;
   };
+  /** Relaydesk's own: SMTP sessions open now, in total and per listener (smtp, smtps). */
+  SMTPSessions: { Open: number; Listeners: Record<string, number> };
+}
+
+/** Mailpit's chaos triggers: the SMTP reply code and the chance in percent of each failure. */
+export type ChaosTriggersView = Record<
+  'Sender' | 'Recipient' | 'Authentication',
+  { ErrorCode: number; Probability: number }
+>;
+
+/** One webhook POST and how it went (GET /api/v1/webhooks). */
+export interface WebhookDeliveryView {
+  /** Unique per event and URL; sent as X-Relaydesk-Delivery, the same on every retry. */
+  ID: string;
+  Event: 'new' | 'delivery';
+  /** The Relaydesk message ID the event is about. */
+  MessageID: string;
+  URL: string;
+  State: 'pending' | 'retrying' | 'delivered' | 'failed' | 'dropped';
+  Attempts: number;
+  /** The HTTP status of the last attempt, or null when there was no answer. */
+  Status: number | null;
+  Error: string | null;
+  Created: string;
+  Finished: string | null;
+}
+
+export interface WebhookLogView {
+  URLs: string[];
+  Deliveries: WebhookDeliveryView[];
 }
 
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
@@ -123,7 +155,8 @@ export type RelaydeskEvent =
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
   | { Type: 'receiving'; Data: { paused: boolean } }
   /** A relay or audit log line as it is written (the Logs view). */
-  | { Type: 'log'; Data: LogEntry };
+  | { Type: 'log'; Data: LogEntry }
+  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } };
 
 // The methods of the API are declared once, in the method table (api-methods.ts); the type
 // the renderer programs against is derived from it there.
