@@ -3,12 +3,14 @@
 import { parseArgs } from 'node:util';
 import { resolveSettings } from './core/settings/settings-sources.js';
 import { relayFlags } from './core/settings/relay-settings.js';
+import { dkimFlags } from './core/settings/dkim-settings.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
 
 /** Every flag of serve: one per setting, plus the upstream's (merged into the "relay" object). */
 const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
   ...settingFields,
   ...relayFlags,
+  ...dkimFlags,
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';

@@ -173,6 +173,8 @@ export interface DeliveryAttemptView {
   upstreamQueueId: string | null;
   /** The SMTP conversation, AUTH secrets masked. */
   transcript: string;
+  /** The DKIM keys that signed what this attempt sent (absent when none did). */
+  signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
 }
 
 export interface RecipientDeliveryView {
@@ -186,6 +188,8 @@ export interface RecipientDeliveryView {
   attempts: DeliveryAttemptView[];
   /** Every state change with its time, oldest first. */
   history: Array<{ state: RecipientState; at: string; reason: string }>;
+  /** The address check's verdict at RCPT, when the check is on. */
+  addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
 }
 
 export interface MessageDelivery {

@@ -31,7 +31,7 @@ const bareBooleanFlags = new Set([
   '--starttls',
 ]);
 /** Flags that may be repeated; their values are joined with commas. */
-const repeatableFlags = new Set(['--allow-ip']);
+const repeatableFlags = new Set(['--allow-ip', '--dkim-domain', '--dkim-selector', '--dkim-key']);
 const booleanWords = /^(true|false|yes|no|1|0)$/;
 
 export function expandServeFlags(args: readonly string[]): string[] {

@@ -49,6 +49,15 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { DnsResolver } from './dns/dns-resolver.js';
+import { AddressChecker, type AddressCheck } from './address-check/address-checker.js';
+import { RecipientCheck } from './address-check/recipient-check.js';
+import { checkAuthentication, type MessageAuthCheck } from './authcheck/auth-check.js';
+import { DkimSigning } from './signing/dkim-signing.js';
+import { DkimKeyStore, type DkimKeyInfo } from './signing/key-store.js';
+import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
+import type { DkimAlgorithm } from './signing/dkim-key.js';
+import type { DkimDnsCheck } from './signing/dkim-record.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -79,6 +88,8 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Where DKIM private keys are kept; the desktop app passes its secrets layer. */
+  keyVault?: PrivateKeyVault;
 }
 
 /** How many recent relay log lines the API can show. */
@@ -104,6 +115,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** The DNS of every check (DKIM records, SPF/DMARC, recipient domains). */
+  readonly dns: DnsResolver;
+  readonly dkim: DkimSigning;
+  private readonly recipientCheck: RecipientCheck;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -113,12 +128,25 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
     this.users = new UserStore(this.settings.dataDir);
+    this.dns = new DnsResolver({ servers: this.settings.dnsServers });
+    this.dkim = new DkimSigning(
+      new DkimKeyStore(
+        join(this.settings.dataDir, 'dkim'),
+        options.keyVault ?? new OwnerOnlyFileVault(join(this.settings.dataDir, 'dkim', 'private')),
+      ),
+      this.dns,
+      (line) => this.log(line),
+    );
+    this.recipientCheck = new RecipientCheck(new AddressChecker(this.dns), this.settings, (line) =>
+      this.log(line),
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
         accept: (message) => this.accept(message),
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
+        validateRecipient: (input) => this.recipientCheck.atRcpt(input),
         log: (line) => this.log(line),
       },
       { users: this.users },
@@ -131,6 +159,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         save: (record) => this.spool.update(record),
         raw: (id) => this.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
+        sign: (raw) => this.dkim.sign(raw, new Date(this.now())),
       },
       deliver: options.deliver ?? deliverToUpstream,
       now: this.now,
@@ -186,6 +215,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   async start(): Promise<{ smtp: ListenAddress }> {
+    await this.dkim.keys.load(this.settings.dkim);
     await this.spool.open();
     const loaded = await this.spool.load();
     this.quarantined = loaded.quarantined;
@@ -243,6 +273,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       user: message.envelope.user,
     });
     const plan = planDelivery(decisions, message.receivedAt);
+    const addressChecks = this.recipientCheck.verdicts([
+      ...(this.settings.addressCheckSender && message.envelope.mailFrom
+        ? [message.envelope.mailFrom]
+        : []),
+      ...decisions.filter((d) => d.action.type === 'relay').map((d) => d.recipient),
+    ]);
     return {
       id: message.id,
       mailbox: plan.mailbox,
@@ -254,6 +290,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       summary,
       notes: message.notes,
       ...(plan.delivery ? { delivery: plan.delivery } : {}),
+      ...(addressChecks.length > 0 ? { addressChecks } : {}),
     };
   }
 
@@ -409,7 +446,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           },
         ],
       }))
-    ).map(({ firstAttemptAt: _first, ...view }) => view);
+    ).map(({ firstAttemptAt: _first, ...view }) => {
+      const check = record.addressChecks?.find(
+        (c) => c.address.toLowerCase() === view.address.toLowerCase(),
+      );
+      return check
+        ? { ...view, addressCheck: { verdict: check.verdict, reason: check.reason } }
+        : view;
+    });
     return { ID: record.id, status: messageStatus(record.delivery), recipients };
   }
 
@@ -473,6 +517,55 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const result = await testUpstream(endpoint);
     if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
     return result;
+  }
+
+  // --- DKIM, authentication and address checks ----------------------------------------------
+
+  /** The DKIM keys with the DNS record each needs. */
+  dkimKeys(): Promise<DkimKeyInfo[]> {
+    return this.dkim.keys.list();
+  }
+
+  /** Generates a key (RSA-2048 or Ed25519), or imports `privateKey` (PEM), as an active selector. */
+  addDkimKey(input: {
+    domain: string;
+    selector: string;
+    algorithm?: DkimAlgorithm;
+    privateKey?: string;
+  }): Promise<DkimKeyInfo> {
+    return this.dkim.keys.add(input);
+  }
+
+  /** Turns a selector's signing on or off (rotation: retire the old one after the overlap). */
+  setDkimKeyActive(domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> {
+    return this.dkim.keys.setActive(domain, selector, active);
+  }
+
+  removeDkimKey(domain: string, selector: string): Promise<void> {
+    return this.dkim.keys.remove(domain, selector);
+  }
+
+  /** "Check DNS": is the selector's record published, and is it this key? */
+  checkDkimDns(domain: string, selector: string): Promise<DkimDnsCheck> {
+    return this.dkim.checkDns(domain, selector);
+  }
+
+  /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
+  async authCheck(id: string): Promise<MessageAuthCheck> {
+    const record = this.record(id);
+    return checkAuthentication(this.dns, {
+      id: record.id,
+      raw: await this.spool.readRaw(record.id),
+      clientIp: record.envelope.clientIp,
+      helo: record.envelope.helo,
+      sender: record.envelope.mailFrom,
+      hostname: this.settings.hostname,
+    });
+  }
+
+  /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
+  checkAddresses(addresses: string[]): Promise<AddressCheck[]> {
+    return Promise.all(addresses.map((a) => this.recipientCheck.check(a)));
   }
 
   // --- queries -------------------------------------------------------------------------------

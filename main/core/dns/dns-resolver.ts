@@ -73,8 +73,9 @@ export class DnsResolver {
     this.now = options.now ?? Date.now;
   }
 
-  txt(name: string): Promise<DnsAnswer<string>> {
-    return this.lookup<string[]>(name, 'TXT').then((answer) =>
+  /** `fresh` asks the server even when the cache has an answer (the user just changed DNS). */
+  txt(name: string, options: { fresh?: boolean } = {}): Promise<DnsAnswer<string>> {
+    return this.lookup<string[]>(name, 'TXT', options).then((answer) =>
       answer.status === 'found'
         ? { status: 'found', records: answer.records.map((chunks) => chunks.join('')) }
         : answer,
@@ -90,10 +91,15 @@ export class DnsResolver {
   }
 
   /** One lookup, answered from the cache when a fresh answer is there. */
-  lookup<T>(name: string, type: DnsRecordType): Promise<DnsAnswer<T>> {
+  lookup<T>(
+    name: string,
+    type: DnsRecordType,
+    options: { fresh?: boolean } = {},
+  ): Promise<DnsAnswer<T>> {
     const key = `${type} ${name.toLowerCase().replace(/\.$/, '')}`;
     const cached = this.cache.get(key);
-    if (cached && cached.until > this.now()) return Promise.resolve(cached.answer as DnsAnswer<T>);
+    if (cached && cached.until > this.now() && !options.fresh)
+      return Promise.resolve(cached.answer as DnsAnswer<T>);
     const running = this.inFlight.get(key);
     if (running) return running as Promise<DnsAnswer<T>>;
     const work = this.query(name, type).then((answer) => {

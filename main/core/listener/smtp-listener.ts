@@ -78,6 +78,15 @@ export interface ListenerEvents {
     sender: string;
     user: string | null;
   }): RecipientAction;
+  /**
+   * Asked at RCPT TO after the checks above passed, for recipients that will be relayed: the
+   * address check (DNS, so asynchronous). A refusal is sent to the client.
+   */
+  validateRecipient?(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): Promise<RecipientRefusal | null>;
   log(line: string): void;
 }
 
@@ -551,6 +560,31 @@ export class SmtpListener {
     return null;
   }
 
+  /** The address check of a relayed recipient (the routing and policy checks passed). */
+  private async validateRecipient(
+    listener: string,
+    address: SMTPServerAddress,
+    session: SMTPServerSession,
+  ): Promise<SmtpReply | null> {
+    const standing = this.standing(session);
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const input = { recipient: address.address, sender, user: standing.user };
+    if ((this.events.recipientAction?.(input) ?? 'capture') !== 'relay') return null;
+    const refusal = await this.events.validateRecipient?.(input);
+    if (!refusal) return null;
+    this.audit('rcpt', {
+      result: 'rejected',
+      listener,
+      client: standing.trust.ip,
+      user: standing.user ?? undefined,
+      from: `<${sender}>`,
+      to: `<${input.recipient}>`,
+      reply: refusal.code,
+      reason: 'address check',
+    });
+    return new SmtpReply(refusal.code, refusal.message);
+  }
+
   private createServer(listener: string, secure: boolean): TunedSMTPServer {
     const settings = this.settings;
     const tls = this.tls;
@@ -593,8 +627,13 @@ export class SmtpListener {
       },
       onMailFrom: (address, session, callback) =>
         callback(this.checkMail(listener, address, session)),
-      onRcptTo: (address, session, callback) =>
-        callback(this.checkRecipient(listener, address, session)),
+      onRcptTo: (address, session, callback) => {
+        const refusal = this.checkRecipient(listener, address, session);
+        if (refusal || !this.events.validateRecipient) return callback(refusal);
+        this.validateRecipient(listener, address, session).then(callback, (err: Error) =>
+          callback(err),
+        );
+      },
       onData: (stream, session, callback) => {
         const work = this.receive(stream, session).then(
           (id) => callback(null, `Ok: queued as ${id}`),

@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
+import type { DkimSettingsKey } from '../signing/key-store.js';
 
 export interface ListenAddress {
   host: string;
@@ -105,7 +106,20 @@ export interface Settings {
   authLockoutMs: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
+  // --- DNS, signing and address checks (main/core/dns, signing, address-check) ---
+  /** DNS servers (`IP` or `IP:PORT`) for the checks; empty: the system's resolvers. */
+  dnsServers: string[];
+  /** DKIM keys from files (--dkim-domain/--dkim-selector/--dkim-key); generated keys live in dataDir. */
+  dkim: DkimSettingsKey[];
+  /** Check recipients before relaying: off, warn (note the verdict) or reject (550 at RCPT). */
+  addressCheck: AddressCheckPolicy;
+  /** Check the envelope sender too. */
+  addressCheckSender: boolean;
+  /** When DNS cannot be asked: pass the recipient, or defer it (450); never reject. */
+  addressCheckDnsOutage: 'pass' | 'defer';
 }
+
+export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
 
@@ -272,6 +286,34 @@ function parseCidrList(raw: unknown): string[] | undefined {
     if (cidr === '') continue;
     if (!isCidr(cidr)) return undefined;
     out.push(cidr);
+  }
+  return out;
+}
+
+/** `IP`, `IP:PORT` or `[IPv6]:PORT`, comma-separated (Node's resolver takes the same forms). */
+function parseDnsServers(raw: unknown): string[] | undefined {
+  const list =
+    typeof raw === 'string'
+      ? raw
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean)
+      : raw;
+  if (!Array.isArray(list) || list.length > 10) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    if (typeof item !== 'string') return undefined;
+    const server = item.trim();
+    const match = /^(?:\[([0-9a-fA-F:.]+)\]|([0-9.]+)):(\d{1,5})$/.exec(server);
+    if (isIP(server) !== 0) out.push(server);
+    else if (
+      match &&
+      isIP(match[1] ?? match[2] ?? '') !== 0 &&
+      Number(match[3]) > 0 &&
+      Number(match[3]) <= 65535
+    )
+      out.push(server);
+    else return undefined;
   }
   return out;
 }
@@ -554,6 +596,36 @@ export const settingFields = [
       'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
     parse: parseOriginList,
   }),
+  field({
+    key: 'dnsServers',
+    flag: '--dns-servers',
+    env: 'RELAYDESK_DNS_SERVERS',
+    allowed:
+      'a comma-separated list of DNS server addresses, IP or IP:PORT ([IPv6]:PORT), e.g. 1.1.1.1,192.168.1.1:53; empty for the system resolvers',
+    parse: parseDnsServers,
+  }),
+  field({
+    key: 'addressCheck',
+    flag: '--address-check',
+    env: 'RELAYDESK_ADDRESS_CHECK',
+    allowed:
+      '"off", "warn" (note the verdict on the message) or "reject" (refuse invalid recipients with 550 at RCPT)',
+    parse: (raw) => (raw === 'off' || raw === 'warn' || raw === 'reject' ? raw : undefined),
+  }),
+  field({
+    key: 'addressCheckSender',
+    flag: '--address-check-sender',
+    env: 'RELAYDESK_ADDRESS_CHECK_SENDER',
+    allowed: 'true (check the envelope sender as well) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'addressCheckDnsOutage',
+    flag: '--address-check-dns-outage',
+    env: 'RELAYDESK_ADDRESS_CHECK_DNS_OUTAGE',
+    allowed: '"pass" (accept when DNS cannot be asked) or "defer" (450, the client tries again)',
+    parse: (raw) => (raw === 'pass' || raw === 'defer' ? raw : undefined),
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -609,6 +681,11 @@ export function defaultSettings(dataDir: string): Settings {
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
     uiPasswordFile: null,
+    dnsServers: [],
+    dkim: [],
+    addressCheck: 'off',
+    addressCheckSender: false,
+    addressCheckDnsOutage: 'pass',
   };
 }
 

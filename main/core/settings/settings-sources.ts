@@ -12,10 +12,11 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { resolveRelaySettings } from './relay-settings.js';
+import { resolveDkimSettings } from './dkim-settings.js';
 import { modeRules, routingRulesSchema } from '../routing/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
-const structuredKeys = new Set(['relay', 'rules']);
+const structuredKeys = new Set(['relay', 'rules', 'dkim']);
 
 /** The folder Electron's `app.getPath('userData')` gives, so desktop and headless share data. */
 export function defaultDataDir(
@@ -72,6 +73,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
 
   let relayFromFile: unknown;
+  let dkimFromFile: unknown;
   if (input.configFile) {
     for (const [key, raw] of Object.entries(readSettingsFile(input.configFile))) {
       if (key === 'relay') {
@@ -80,6 +82,10 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       }
       if (key === 'rules') {
         merged.rules = raw;
+        continue;
+      }
+      if (key === 'dkim') {
+        dkimFromFile = raw;
         continue;
       }
       const spec = fieldByKey(key);
@@ -104,9 +110,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const overrides = { ...(input.overrides ?? {}) };
   if ('relay' in overrides) relayFromFile = overrides.relay;
   if ('rules' in overrides) merged.rules = overrides.rules;
+  if ('dkim' in overrides) dkimFromFile = overrides.dkim;
   delete overrides.relay;
   delete overrides.rules;
+  delete overrides.dkim;
   merged.relay = resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env });
+  merged.dkim = resolveDkimSettings({ file: dkimFromFile, flags: input.flags ?? {}, env });
   for (const [key, raw] of Object.entries(overrides)) {
     const spec = fieldByKey(key);
     if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);
