@@ -15,6 +15,8 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
+import { runDkimCommand } from './cli/dkim-command.js';
+import { runValidateCommand } from './cli/validate-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -24,6 +26,8 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], list, check
+  validate   check addresses read from stdin, one per line (valid, invalid, risky, unknown)
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -146,6 +150,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') await serve(expandServeFlags(rest));
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
+    else if (command === 'dkim') process.exitCode = await runDkimCommand(rest);
+    else if (command === 'validate') process.exitCode = await runValidateCommand(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -154,7 +160,9 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(`${command}: unknown command; use "serve", "sendmail" or "user"`);
+      throw new UsageError(
+        `${command}: unknown command; use "serve", "sendmail", "user", "dkim" or "validate"`,
+      );
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof SettingsError) {

@@ -2,7 +2,7 @@
 // the record each needs in DNS. Several active selectors of one domain all sign, so a rotation
 // overlaps: add the new selector, publish it, let both sign, then retire the old one.
 // The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
 import { makeFolder, writeFilesDurably } from '../spool/durable-file.js';
@@ -72,6 +72,8 @@ export class DkimKeyStore {
   private keys: StoredKey[] = [];
   private readonly fromSettings: Array<SigningKey & { createdAt: string; publicKey: string }> = [];
   private loaded = false;
+  /** When keys.json last changed as we read it: `relaydesk dkim keygen` may add a key meanwhile. */
+  private listChangedAt = 0;
   private readonly listFile: string;
 
   constructor(
@@ -83,12 +85,7 @@ export class DkimKeyStore {
 
   /** Reads the list, and the key files the settings name (an unreadable one stops the start). */
   async load(settingsKeys: readonly DkimSettingsKey[] = []): Promise<void> {
-    try {
-      this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      this.keys = [];
-    }
+    await this.readList();
     for (const entry of settingsKeys) {
       let pem: string;
       try {
@@ -111,13 +108,27 @@ export class DkimKeyStore {
     this.loaded = true;
   }
 
+  private async readList(): Promise<void> {
+    try {
+      const changedAt = (await stat(this.listFile)).mtimeMs;
+      if (changedAt === this.listChangedAt) return;
+      this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
+      this.listChangedAt = changedAt;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.keys = [];
+    }
+  }
+
   private async ensureLoaded(): Promise<void> {
     if (!this.loaded) await this.load();
+    else await this.readList();
   }
 
   private async saveList(): Promise<void> {
     await makeFolder(this.folder);
     await writeFilesDurably([{ path: this.listFile, data: JSON.stringify(this.keys, null, 2) }]);
+    this.listChangedAt = (await stat(this.listFile)).mtimeMs;
   }
 
   private info(key: StoredKey): DkimKeyInfo {
