@@ -215,8 +215,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   async start(): Promise<{ smtp: ListenAddress }> {
-    await this.dkim.keys.load(this.settings.dkim);
     await this.spool.open();
+    await this.dkim.keys.load(this.settings.dkim);
     const loaded = await this.spool.load();
     this.quarantined = loaded.quarantined;
     for (const q of loaded.quarantined)
