@@ -96,7 +96,7 @@ export async function checkAuthentication(
     offline,
     dkim: result.dkim.results.map((r) => ({
       ...verdict(r.status, offline, `signature of ${r.signingDomain}`),
-      domain: r.signingDomain,
+      domain: r.signingDomain ?? '',
       selector: r.selector ?? '',
       aligned: Boolean(r.status.aligned),
     })),
@@ -123,7 +123,8 @@ export async function checkAuthentication(
     },
     arc: {
       ...verdict(arc ? arc.status : undefined, offline, 'no ARC chain'),
-      instance: arc && typeof arc.i === 'number' ? arc.i : null,
+      // mailauth counts ARC sets from 1; 0 or false means there is none
+      instance: arc && typeof arc.i === 'number' && arc.i > 0 ? arc.i : null,
     },
     authenticationResults:
       result.headers

@@ -110,7 +110,8 @@ function fold(tags: string[]): string {
   let lineLength = out.length;
   for (const [i, tag] of tags.entries()) {
     const piece = ` ${tag}${i < tags.length - 1 ? ';' : ''}`;
-    if (lineLength + piece.length > 78 && lineLength > 16) {
+    // b= starts a line of its own: the signature folded after it then lines up
+    if ((lineLength + piece.length > 78 || tag === 'b=') && lineLength > 16) {
       out += '\r\n';
       lineLength = 0;
     }
