@@ -64,6 +64,14 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
+  authCheck: (service, id) => service.authCheck(id),
+  dkimKeys: (service) => service.dkimKeys(),
+  addDkimKey: (service, key) => service.addDkimKey(key),
+  setDkimKeyActive: (service, domain, selector, active) =>
+    service.setDkimKeyActive(domain, selector, active),
+  removeDkimKey: (service, domain, selector) => service.removeDkimKey(domain, selector),
+  checkDkimDns: (service, domain, selector) => service.checkDkimDns(domain, selector),
+  checkAddresses: (service, list) => service.checkAddresses(list),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -6,16 +6,9 @@ import spellChecker from '@zootools/email-spell-checker';
 import type { DnsAnswer, DnsResolver } from '../dns/dns-resolver.js';
 import { checkSyntax } from './address-syntax.js';
 
-export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';
+import type { AddressCheck } from '../../../preload/auth-contract.js';
 
-export interface AddressCheck {
-  address: string;
-  verdict: AddressVerdict;
-  /** In words, for the SMTP reply, the CLI and the GUI. */
-  reason: string;
-  /** A likely intended address (gmial.com → gmail.com), or null. */
-  suggestion: string | null;
-}
+export type { AddressCheck, AddressVerdict } from '../../../preload/auth-contract.js';
 
 export interface AddressCheckerOptions {
   /** How long a verdict is reused (unknown verdicts are not kept). */

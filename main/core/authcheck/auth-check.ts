@@ -5,35 +5,14 @@
 import { authenticate, type AuthStatus } from 'mailauth';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 
-export type AuthBadge = 'pass' | 'fail' | 'neutral' | 'offline';
+import type { AuthBadge, AuthVerdict, MessageAuthCheck } from '../../../preload/auth-contract.js';
 
-export interface AuthVerdict {
-  /** The result as RFC 8601 names it (pass, fail, softfail, neutral, none, temperror, permerror…). */
-  result: string;
-  /** What a badge shows. */
-  badge: AuthBadge;
-  reason: string;
-}
-
-export interface DkimVerdict extends AuthVerdict {
-  domain: string;
-  selector: string;
-  /** The signing domain aligns with the From domain (DMARC relaxed alignment). */
-  aligned: boolean;
-}
-
-export interface MessageAuthCheck {
-  ID: string;
-  checkedAt: string;
-  /** Some lookups could not be made: DNS was unreachable. */
-  offline: boolean;
-  dkim: DkimVerdict[];
-  spf: AuthVerdict & { domain: string; clientIp: string; sender: string };
-  dmarc: AuthVerdict & { domain: string; policy: string };
-  arc: AuthVerdict & { instance: number | null };
-  /** The Authentication-Results header a receiver would add (RFC 8601). */
-  authenticationResults: string;
-}
+export type {
+  AuthBadge,
+  AuthVerdict,
+  DkimVerdict,
+  MessageAuthCheck,
+} from '../../../preload/auth-contract.js';
 
 export interface AuthCheckInput {
   id: string;

@@ -8,7 +8,9 @@ import {
   type KeyObject,
 } from 'node:crypto';
 
-export type DkimAlgorithm = 'rsa' | 'ed25519';
+import type { DkimAlgorithm } from '../../../preload/auth-contract.js';
+
+export type { DkimAlgorithm } from '../../../preload/auth-contract.js';
 
 export class DkimKeyError extends Error {
   override name = 'DkimKeyError';

@@ -5,14 +5,13 @@ import { domainToASCII } from 'node:url';
 import type { DnsAnswer } from '../dns/dns-resolver.js';
 import type { DkimAlgorithm } from './dkim-key.js';
 
-export interface DkimDnsRecord {
-  /** `selector._domainkey.example.com` */
-  name: string;
-  /** `v=DKIM1; k=rsa; p=…` */
-  value: string;
-  /** A zone-file line, the value split in quoted strings of at most 255 octets (RFC 1035 §3.3.14). */
-  zoneLine: string;
-}
+import type { DkimDnsCheck, DkimDnsRecord } from '../../../preload/auth-contract.js';
+
+export type {
+  DkimDnsCheck,
+  DkimDnsRecord,
+  DnsCheckStatus,
+} from '../../../preload/auth-contract.js';
 
 export function recordName(domain: string, selector: string): string {
   return `${selector}._domainkey.${domainToASCII(domain) || domain}`;
@@ -40,18 +39,6 @@ export function parseRecordTags(text: string): Map<string, string> {
     tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).replace(/\s+/g, ''));
   }
   return tags;
-}
-
-export type DnsCheckStatus = 'match' | 'mismatch' | 'missing' | 'unknown';
-
-export interface DkimDnsCheck {
-  name: string;
-  status: DnsCheckStatus;
-  /** In words: what was found and what to do. */
-  reason: string;
-  /** The records found at the name (empty when none or unknown). */
-  found: string[];
-  expected: string;
 }
 
 /** Compares what DNS answered at the record's name with the record we would publish. */

@@ -13,20 +13,11 @@ import {
   readPrivateKey,
   type DkimAlgorithm,
 } from './dkim-key.js';
-import { dkimRecord, type DkimDnsRecord } from './dkim-record.js';
+import { dkimRecord } from './dkim-record.js';
+import type { DkimKeyInfo, DkimKeyInput } from '../../../preload/auth-contract.js';
 import type { PrivateKeyVault } from './key-vault.js';
 
-export interface DkimKeyInfo {
-  domain: string;
-  selector: string;
-  algorithm: DkimAlgorithm;
-  /** Signing now; an inactive key is kept (e.g. after a rotation) but signs nothing. */
-  active: boolean;
-  /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
-  source: 'generated' | 'imported' | 'settings';
-  createdAt: string;
-  record: DkimDnsRecord;
-}
+export type { DkimKeyInfo } from '../../../preload/auth-contract.js';
 
 export interface SigningKey {
   domain: string;
@@ -155,12 +146,7 @@ export class DkimKeyStore {
   }
 
   /** Generates a key (or stores `privateKey`, an imported PEM) as a new active selector. */
-  async add(input: {
-    domain: string;
-    selector: string;
-    algorithm?: DkimAlgorithm;
-    privateKey?: string;
-  }): Promise<DkimKeyInfo> {
+  async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
     const domain = signingDomain(input.domain);
     const selector = checkSelector(input.selector);
