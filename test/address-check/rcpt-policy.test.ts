@@ -103,7 +103,7 @@ describe('address check before relaying', () => {
     const relay = await relayWith({ addressCheck: 'warn' });
     const info = await relay.transport().sendMail({
       from: 'app@shop.example',
-      to: ['anna@example.net', 'bob@nomail.example', 'dora@gmial.com'],
+      to: ['anna@example.net', 'bob@nomail.example', 'dora@gmial.com', 'eve@slow.example'],
       subject: 'warned',
       text: 'x',
     });
@@ -125,6 +125,10 @@ describe('address check before relaying', () => {
         'dora@gmial.com': {
           verdict: 'risky',
           reason: 'looks like a typo: did you mean dora@gmail.com?',
+        },
+        'eve@slow.example': {
+          verdict: 'unknown',
+          reason: 'DNS could not be asked: no DNS server answered in time',
         },
       },
     );

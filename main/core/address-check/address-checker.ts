@@ -10,6 +10,9 @@ import type { AddressCheck } from '../../../preload/auth-contract.js';
 
 export type { AddressCheck, AddressVerdict } from '../../../preload/auth-contract.js';
 
+/** Verdicts kept at most; the oldest go first (a bulk `validate` must not grow without end). */
+const maxCachedAddresses = 10_000;
+
 export interface AddressCheckerOptions {
   /** How long a verdict is reused (unknown verdicts are not kept). */
   cacheMs?: number;
@@ -46,7 +49,11 @@ type DomainFinding =
   { verdict: 'valid'; reason: string } | { verdict: 'invalid' | 'unknown'; reason: string };
 
 export class AddressChecker {
-  private readonly cache = new Map<string, { until: number; check: AddressCheck }>();
+  /** Verdicts by address; `reuse` is false for unknown ones, kept only to be shown. */
+  private readonly cache = new Map<
+    string,
+    { until: number; check: AddressCheck; reuse: boolean }
+  >();
   private readonly cacheMs: number;
   private readonly now: () => number;
 
@@ -58,18 +65,26 @@ export class AddressChecker {
     this.now = options.now ?? Date.now;
   }
 
-  /** The verdict of an earlier check that is still fresh, without asking DNS. */
+  /** The latest verdict for an address that is still fresh (unknown ones too), without asking DNS. */
   cached(address: string): AddressCheck | null {
     const hit = this.cache.get(address.toLowerCase());
     return hit && hit.until > this.now() ? hit.check : null;
   }
 
   async check(address: string): Promise<AddressCheck> {
-    const hit = this.cached(address);
-    if (hit) return hit;
+    const hit = this.cache.get(address.toLowerCase());
+    if (hit?.reuse && hit.until > this.now()) return hit.check;
     const check = await this.checkNow(address);
-    if (check.verdict !== 'unknown')
-      this.cache.set(address.toLowerCase(), { until: this.now() + this.cacheMs, check });
+    // an unknown verdict is kept to be shown with the message, but the next check asks again
+    this.cache.set(address.toLowerCase(), {
+      until: this.now() + this.cacheMs,
+      check,
+      reuse: check.verdict !== 'unknown',
+    });
+    if (this.cache.size > maxCachedAddresses) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
     return check;
   }
 
