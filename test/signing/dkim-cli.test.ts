@@ -174,38 +174,30 @@ describe('serve --dkim-domain --dkim-selector --dkim-key', () => {
   });
 
   it('refuses flags that do not pair up, and an unreadable key, by name', async () => {
-    const unpaired = await runCli([
-      'serve',
-      '--smtp',
-      '127.0.0.1:0',
-      '--http',
-      '127.0.0.1:0',
-      '--data',
-      await makeTempDir(),
-      '--dkim-domain',
-      'x.example',
-      '--dkim-selector',
-      's',
-    ]);
+    const serve = async (...flags: string[]) =>
+      runCli([
+        'serve',
+        '--smtp',
+        '127.0.0.1:0',
+        '--http',
+        '127.0.0.1:0',
+        '--data',
+        await makeTempDir(),
+        ...flags,
+      ]);
+    const unpaired = await serve('--dkim-domain', 'x.example', '--dkim-selector', 's');
     expect(unpaired.code).toBe(2);
     expect(unpaired.stderr).toBe(
       'relaydesk: --dkim-domain, --dkim-selector and --dkim-key go together: give each once per key (got 1, 1 and 0)\n',
     );
-    const missing = await runCli([
-      'serve',
-      '--smtp',
-      '127.0.0.1:0',
-      '--http',
-      '127.0.0.1:0',
-      '--data',
-      await makeTempDir(),
+    const missing = await serve(
       '--dkim-domain',
       'x.example',
       '--dkim-selector',
       's',
       '--dkim-key',
       '/nonexistent.pem',
-    ]);
+    );
     expect(missing.code).not.toBe(0);
     expect(missing.stderr).toMatch(
       /^relaydesk: --dkim-key: cannot read "\/nonexistent\.pem" \(ENOENT\)/,

@@ -5,7 +5,7 @@
 // source wins, as for every setting. Keys generated in the app are not here: they live in the
 // data folder's key store.
 import type { DkimSettingsKey } from '../signing/key-store.js';
-import { SettingsError } from './settings-schema.js';
+import { SettingsError, splitCommaList } from './settings-schema.js';
 
 export interface DkimFlag {
   flag: string;
@@ -30,13 +30,6 @@ export const dkimFlags: DkimFlag[] = [
     allowed: 'the PEM private key file of that selector (repeat once per key)',
   },
 ];
-
-function list(raw: string): string[] {
-  return raw
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-}
 
 function fromFile(raw: unknown): DkimSettingsKey[] {
   const problem =
@@ -68,7 +61,7 @@ export function resolveDkimSettings(input: {
       source === 'flags' ? input.flags[f.flag] : input.env[f.env] || undefined;
     const given = [domainFlag, selectorFlag, keyFlag].map(get);
     if (given.every((v) => v === undefined)) continue;
-    const [domains, selectors, keys] = given.map((v) => list(v ?? ''));
+    const [domains, selectors, keys] = given.map((v) => splitCommaList(v ?? ''));
     const name = (f: DkimFlag): string => (source === 'flags' ? f.flag : f.env);
     if (domains?.length !== selectors?.length || domains?.length !== keys?.length) {
       throw new SettingsError(

@@ -247,15 +247,17 @@ export function isCidr(text: string): boolean {
   return bits <= (version === 4 ? 32 : 128);
 }
 
+/** The non-empty, trimmed items of a comma-separated flag or variable value. */
+export function splitCommaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 /** Exact origins (scheme://host[:port]); "*" is refused: any page could then read all mail. */
 function parseOriginList(raw: unknown): string[] | undefined {
-  const list =
-    typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : raw;
+  const list = typeof raw === 'string' ? splitCommaList(raw) : raw;
   if (!Array.isArray(list)) return undefined;
   const origins: string[] = [];
   for (const item of list) {
@@ -292,13 +294,7 @@ function parseCidrList(raw: unknown): string[] | undefined {
 
 /** `IP`, `IP:PORT` or `[IPv6]:PORT`, comma-separated (Node's resolver takes the same forms). */
 function parseDnsServers(raw: unknown): string[] | undefined {
-  const list =
-    typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : raw;
+  const list = typeof raw === 'string' ? splitCommaList(raw) : raw;
   if (!Array.isArray(list) || list.length > 10) return undefined;
   const out: string[] = [];
   for (const item of list) {
