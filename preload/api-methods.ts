@@ -348,6 +348,7 @@ export const apiMethods = {
           selector: z.string().min(1).max(255),
           algorithm: z.enum(['rsa', 'ed25519']).optional(),
           privateKey: z.string().max(20_000).optional(),
+          headers: z.array(z.string().min(1).max(76)).min(1).max(100).optional(),
         })
         .describe('key') satisfies z.ZodType<DkimKeyInput>,
     ]),

@@ -22,6 +22,8 @@ export interface DkimKeyInfo {
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;
+  /** The header fields this key signs (when present in a message; From over-signed). */
+  headers: string[];
   record: DkimDnsRecord;
 }
 
@@ -31,6 +33,8 @@ export interface DkimKeyInput {
   selector: string;
   algorithm?: DkimAlgorithm;
   privateKey?: string;
+  /** The header fields to sign; the default set when absent. Must include From. */
+  headers?: string[];
 }
 
 export type DnsCheckStatus = 'match' | 'mismatch' | 'missing' | 'unknown';

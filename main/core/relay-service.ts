@@ -65,7 +65,7 @@ import { checkAuthentication, type MessageAuthCheck } from './authcheck/auth-che
 import { DkimSigning } from './signing/dkim-signing.js';
 import { DkimKeyStore, type DkimKeyInfo } from './signing/key-store.js';
 import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
-import type { DkimAlgorithm } from './signing/dkim-key.js';
+import type { DkimKeyInput } from '../../preload/auth-contract.js';
 import type { DkimDnsCheck } from './signing/dkim-record.js';
 
 export const relaydeskVersion = '0.1.0';
@@ -544,12 +544,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** Generates a key (RSA-2048 or Ed25519), or imports `privateKey` (PEM), as an active selector. */
-  addDkimKey(input: {
-    domain: string;
-    selector: string;
-    algorithm?: DkimAlgorithm;
-    privateKey?: string;
-  }): Promise<DkimKeyInfo> {
+  addDkimKey(input: DkimKeyInput): Promise<DkimKeyInfo> {
     return this.dkim.keys.add(input);
   }
 

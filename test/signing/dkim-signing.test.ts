@@ -133,6 +133,28 @@ describe('DKIM signing', () => {
     expect((await mailauthResults(tampered))[0]?.result).toBe('fail');
   });
 
+  it('signs the header list a key names instead of the default set', async () => {
+    const pem = generateDkimKey('ed25519');
+    publish('shop.example', 'custom', pem, 'ed25519');
+    const signed = signMessage(
+      message,
+      [
+        {
+          domain: 'shop.example',
+          selector: 'custom',
+          algorithm: 'ed25519',
+          privateKey: pem,
+          headerFields: ['From', 'Subject', 'X-Absent'],
+        },
+      ],
+      { now: new Date() },
+    );
+    expect(signed.raw.toString('latin1')).toMatch(/ h=From:From:Subject;/);
+    expect(await mailauthResults(signed.raw)).toEqual([
+      { selector: 'custom', result: 'pass', comment: undefined },
+    ]);
+  });
+
   it('signs with every active selector during a rotation', async () => {
     const oldKey = generateDkimKey('rsa');
     const newKey = generateDkimKey('ed25519');

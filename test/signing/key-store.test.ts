@@ -63,6 +63,41 @@ describe('DKIM key store', () => {
     );
   });
 
+  it('keeps the header list of a key, which must name From', async () => {
+    await expect(
+      store.add({
+        domain: 'shop.example',
+        selector: 'h',
+        algorithm: 'ed25519',
+        headers: ['Subject'],
+      }),
+    ).rejects.toThrow('headers: must include From (RFC 6376 §5.4); add "From" to the list');
+    await expect(
+      store.add({
+        domain: 'shop.example',
+        selector: 'h',
+        algorithm: 'ed25519',
+        headers: ['From', 'Bad:Name'],
+      }),
+    ).rejects.toThrow('headers: "Bad:Name" is not a header field name');
+    const key = await store.add({
+      domain: 'shop.example',
+      selector: 'h',
+      algorithm: 'ed25519',
+      headers: ['From', 'Subject', 'X-Campaign'],
+    });
+    expect(key.headers).toEqual(['From', 'Subject', 'X-Campaign']);
+    expect((await store.signingKeys('shop.example'))[0]?.headerFields).toEqual([
+      'From',
+      'Subject',
+      'X-Campaign',
+    ]);
+    const plain = await store.add({ domain: 'shop.example', selector: 'd', algorithm: 'ed25519' });
+    expect(plain.headers).toEqual(
+      expect.arrayContaining(['From', 'List-Unsubscribe-Post', 'Feedback-ID']),
+    );
+  });
+
   it('signs with active keys of the From domain or its closest parent; retired and removed keys do not sign', async () => {
     await store.add({ domain: 'shop.example', selector: 'a', algorithm: 'ed25519' });
     await store.add({ domain: 'shop.example', selector: 'b', algorithm: 'ed25519' });

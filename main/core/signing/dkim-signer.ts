@@ -104,6 +104,24 @@ export function fromDomain(raw: Buffer): string | null {
   return at > 0 ? address.slice(at + 1).toLowerCase() : null;
 }
 
+/** RFC 6376 §5.4.2: the fields to sign, several instances of one from the bottom up. */
+function selectHeaders(
+  headers: readonly HeaderLine[],
+  fields: readonly string[],
+): { signedLines: string[]; names: string[] } {
+  const signedLines: string[] = [];
+  const names: string[] = [];
+  for (const field of fields) {
+    const key = field.toLowerCase();
+    for (const h of headers.filter((x) => x.key === key).reverse()) {
+      signedLines.push(relaxedHeader(h.line));
+      names.push(h.name);
+    }
+    if (overSigned.has(key)) names.push(field);
+  }
+  return { signedLines, names };
+}
+
 /** Folds a tag list at the "; " boundaries so no line passes 78 characters where it can help. */
 function fold(tags: string[]): string {
   let out = 'DKIM-Signature:';
@@ -143,23 +161,14 @@ export function signMessage(
   bodyHasher.update(body);
   const bodyHash = bodyHasher.digest('base64');
 
-  // RFC 6376 §5.4.2: several instances of a field are signed from the bottom up
-  const signedLines: string[] = [];
-  const names: string[] = [];
-  for (const field of options.headerFields ?? signedHeaderFields) {
-    const key = field.toLowerCase();
-    const present = headers.filter((h) => h.key === key).reverse();
-    for (const h of present) {
-      signedLines.push(relaxedHeader(h.line));
-      names.push(h.name);
-    }
-    if (overSigned.has(key)) names.push(field);
-  }
-
   const time = Math.floor(options.now.getTime() / 1000);
   const added: string[] = [];
   const signatures: DkimSignature[] = [];
   for (const key of keys) {
+    const { signedLines, names } = selectHeaders(
+      headers,
+      key.headerFields ?? options.headerFields ?? signedHeaderFields,
+    );
     const algorithm = key.algorithm === 'rsa' ? 'rsa-sha256' : 'ed25519-sha256';
     const header = fold([
       'v=1',

@@ -16,6 +16,7 @@ import {
 import { dkimRecord } from './dkim-record.js';
 import type { DkimKeyInfo, DkimKeyInput } from '../../../preload/auth-contract.js';
 import type { PrivateKeyVault } from './key-vault.js';
+import { signedHeaderFields } from './dkim-signer.js';
 
 export type { DkimKeyInfo } from '../../../preload/auth-contract.js';
 
@@ -24,6 +25,26 @@ export interface SigningKey {
   selector: string;
   algorithm: DkimAlgorithm;
   privateKey: string;
+  /** The header fields this key signs; the default set when absent. */
+  headerFields?: readonly string[];
+}
+
+/** RFC 5322 §3.6.8 field names: printable ASCII without the colon. */
+const fieldName = /^[!-9;-~]{1,76}$/;
+
+/** The header list of a key, checked: field names, From among them (RFC 6376 §5.4 requires it). */
+export function checkHeaderFields(fields: readonly string[] | undefined): string[] | undefined {
+  if (fields === undefined) return undefined;
+  const bad = fields.find((f) => !fieldName.test(f));
+  if (bad !== undefined) {
+    throw new DkimKeyError(
+      `headers: ${JSON.stringify(bad)} is not a header field name; give names such as Subject or List-Unsubscribe`,
+    );
+  }
+  if (!fields.some((f) => f.toLowerCase() === 'from')) {
+    throw new DkimKeyError('headers: must include From (RFC 6376 §5.4); add "From" to the list');
+  }
+  return [...new Set(fields)];
 }
 
 /** A key named in the settings: `--dkim-domain D --dkim-selector S --dkim-key FILE`. */
@@ -130,7 +151,7 @@ export class DkimKeyStore {
   async list(): Promise<DkimKeyInfo[]> {
     await this.ensureLoaded();
     const settings = this.fromSettings.map(({ privateKey: _secret, ...key }) =>
-      this.info({ ...key, active: true, source: 'settings' }),
+      this.info({ ...key, active: true, source: 'settings', headers: [...signedHeaderFields] }),
     );
     return [...settings, ...this.keys.map((k) => this.info(k))].sort(
       (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
@@ -155,6 +176,7 @@ export class DkimKeyStore {
         `selector: ${selector} of ${domain} already has a key; choose a new selector for a new key (that is how rotation works)`,
       );
     }
+    const headers = checkHeaderFields(input.headers);
     const pem = input.privateKey ?? generateDkimKey(input.algorithm ?? 'rsa');
     const { algorithm } = readPrivateKey(pem, 'privateKey');
     await this.vault.write(vaultName(domain, selector), pem);
@@ -166,6 +188,7 @@ export class DkimKeyStore {
       source: input.privateKey ? 'imported' : 'generated',
       createdAt: new Date().toISOString(),
       publicKey: publicKeyValue(pem),
+      headers: headers ?? [...signedHeaderFields],
     };
     this.keys.push(key);
     await this.saveList();
@@ -231,6 +254,7 @@ export class DkimKeyStore {
             selector: key.selector,
             algorithm: key.algorithm,
             privateKey: pem,
+            headerFields: key.headers,
           });
       }
       if (keys.length > 0) return keys;

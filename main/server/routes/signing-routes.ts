@@ -5,6 +5,7 @@ import { NotFoundError, type RelayService } from '../../core/relay-service.js';
 import { DkimKeyError } from '../../core/signing/dkim-key.js';
 import { DkimKeyNotFound } from '../../core/signing/key-store.js';
 import { BadRequestError } from '../http-errors.js';
+import type { DkimKeyInput } from '../../../preload/auth-contract.js';
 
 /** Key-store errors as the API's: a bad value is 400, an unknown selector 404. */
 async function keyCall<T>(work: () => Promise<T>): Promise<T> {
@@ -54,7 +55,7 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
   );
 
   app.post<{
-    Body: { domain: string; selector: string; algorithm?: 'rsa' | 'ed25519'; privateKey?: string };
+    Body: DkimKeyInput;
   }>(
     '/api/v1/dkim/keys',
     {
@@ -69,6 +70,12 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
             selector: { type: 'string' },
             algorithm: { type: 'string', enum: ['rsa', 'ed25519'] },
             privateKey: { type: 'string', description: 'PEM; omit to generate a key' },
+            headers: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                'Header fields to sign (must include From); the default set when omitted',
+            },
           },
           required: ['domain', 'selector'],
           additionalProperties: false,
