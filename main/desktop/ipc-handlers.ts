@@ -72,6 +72,9 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   removeDkimKey: (service, domain, selector) => service.removeDkimKey(domain, selector),
   checkDkimDns: (service, domain, selector) => service.checkDkimDns(domain, selector),
   checkAddresses: (service, list) => service.checkAddresses(list),
+  getSettings: (service) => service.settingsView(),
+  validateSettings: (service, change) => service.checkSettings(change),
+  saveSettings: (service, change) => service.saveSettings(change),
 };
 
 /** Checks the arguments against the table, then calls the service. */

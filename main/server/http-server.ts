@@ -25,6 +25,7 @@ import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerSigningRoutes } from './routes/signing-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -149,6 +150,7 @@ export async function createHttpServer(
   registerUserRoutes(app, service);
   registerSigningRoutes(app, service);
   registerControlRoutes(app, service);
+  registerSettingsRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
