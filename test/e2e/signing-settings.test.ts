@@ -105,4 +105,18 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       .poll(() => page.locator('#section-signing [role="alert"]').innerText())
       .toContain('selector: "no spaces" is not a valid selector');
   });
+
+  it('the SMTP users list, on the same list actions, adds and removes a user', async () => {
+    const form = page.getByRole('form', { name: 'Add an SMTP user' });
+    await form.getByLabel('User name').fill('mailer');
+    await form.getByLabel('Password').fill('a-long-password-1');
+    await form.getByRole('button', { name: 'Add user' }).click();
+    const list = page.getByRole('list', { name: 'SMTP users' });
+    await expect.poll(() => list.innerText()).toContain('mailer');
+    await list.getByRole('button', { name: 'Remove mailer' }).click();
+    await expect
+      .poll(() => page.locator('.users [role="status"]').innerText())
+      .toBe('Removed mailer.');
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
+import { useSectionList } from './use-section-list';
 
 const statusWords: Record<DkimDnsCheck['status'], string> = {
   match: 'Published',
@@ -16,35 +17,13 @@ const statusWords: Record<DkimDnsCheck['status'], string> = {
  */
 export function SigningSection() {
   const api = useApi();
-  const [keys, setKeys] = useState<DkimKeyInfo[] | null>(null);
+  const readKeys = useCallback(() => api.dkimKeys(), [api]);
+  const { items: keys, message, setMessage, act } = useSectionList(readKeys);
   const [checks, setChecks] = useState<Record<string, DkimDnsCheck | 'checking'>>({});
   const [domain, setDomain] = useState('');
   const [selector, setSelector] = useState('');
   const [algorithm, setAlgorithm] = useState<DkimAlgorithm>('rsa');
   const [pem, setPem] = useState('');
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setKeys(await api.dkimKeys());
-    } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
-    }
-  }, [api]);
-  useEffect(() => void load(), [load]);
-
-  const act = async (work: () => Promise<unknown>, done: string) => {
-    setMessage(null);
-    try {
-      await work();
-      setMessage({ text: done, error: false });
-      await load();
-      return true;
-    } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
-      return false;
-    }
-  };
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
