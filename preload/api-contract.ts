@@ -164,6 +164,7 @@ export type * from './relay-contract.js';
 import type { LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
 export type * from './settings-contract.js';
+export type * from './auth-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 
@@ -198,6 +199,8 @@ export interface DeliveryAttemptView {
   upstreamQueueId: string | null;
   /** The SMTP conversation, AUTH secrets masked. */
   transcript: string;
+  /** The DKIM keys that signed what this attempt sent (absent when none did). */
+  signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
 }
 
 export interface RecipientDeliveryView {
@@ -211,6 +214,8 @@ export interface RecipientDeliveryView {
   attempts: DeliveryAttemptView[];
   /** Every state change with its time, oldest first. */
   history: Array<{ state: RecipientState; at: string; reason: string }>;
+  /** The address check's verdict at RCPT, when the check is on. */
+  addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
 }
 
 export interface MessageDelivery {

@@ -38,6 +38,13 @@ import type {
 } from './relay-contract.js';
 import type { RouteAnalysis } from './route-contract.js';
 import type {
+  AddressCheck,
+  DkimDnsCheck,
+  DkimKeyInfo,
+  DkimKeyInput,
+  MessageAuthCheck,
+} from './auth-contract.js';
+import type {
   SettingsChange,
   SettingsCheck,
   SettingsSaveResult,
@@ -332,6 +339,71 @@ export const apiMethods = {
       verb: 'GET',
       route: '/api/v1/audit/log',
       request: (count = 100) => ({ query: { limit: count } }),
+    },
+  }),
+
+  // Authentication: DKIM keys, checks of captured mail, address checks
+  authCheck: method<MessageAuthCheck>()({
+    summary:
+      'DKIM, SPF, DMARC and ARC of a message: pass, fail, neutral or offline, with the reason',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/auth-check', request: messageParams },
+  }),
+  dkimKeys: method<DkimKeyInfo[]>()({
+    summary: 'The DKIM keys by domain and selector, with the DNS record each needs',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/dkim/keys' },
+  }),
+  addDkimKey: method<DkimKeyInfo>()({
+    summary: 'Generate a key (RSA-2048 or Ed25519) for a new selector, or import a PEM',
+    args: z.tuple([
+      z
+        .object({
+          domain: z.string().min(1).max(255),
+          selector: z.string().min(1).max(255),
+          algorithm: z.enum(['rsa', 'ed25519']).optional(),
+          privateKey: z.string().max(20_000).optional(),
+          headers: z.array(z.string().min(1).max(76)).min(1).max(100).optional(),
+        })
+        .describe('key') satisfies z.ZodType<DkimKeyInput>,
+    ]),
+    http: { verb: 'POST', route: '/api/v1/dkim/keys', request: (key) => ({ body: key }) },
+  }),
+  setDkimKeyActive: method<DkimKeyInfo>()({
+    summary: 'Turn signing with a selector on or off (retire the old one after a rotation)',
+    args: z.tuple([text('domain', 255), text('selector', 255), z.boolean().describe('active')]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/dkim/keys/:domain/:selector',
+      request: (domain, selector, active) => ({ params: { domain, selector }, body: { active } }),
+    },
+  }),
+  removeDkimKey: method<void>()({
+    summary: 'Delete a selector and its private key',
+    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/dkim/keys/:domain/:selector',
+      request: (domain, selector) => ({ params: { domain, selector } }),
+      response: 'none',
+    },
+  }),
+  checkDkimDns: method<DkimDnsCheck>()({
+    summary: 'Check DNS: is the selector record published, and is it this key?',
+    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/dkim/keys/:domain/:selector/dns-check',
+      request: (domain, selector) => ({ params: { domain, selector } }),
+    },
+  }),
+  checkAddresses: method<AddressCheck[]>()({
+    summary: 'Check addresses as the relay would before sending: valid, invalid, risky, unknown',
+    args: z.tuple([addresses('addresses')]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/address-check',
+      request: (list) => ({ body: { addresses: list } }),
     },
   }),
 

@@ -88,6 +88,15 @@ import {
 import { displayUrl, loadWebhookSecret, WebhookSender } from './webhooks/index.js';
 import { deliveryPayload } from './webhooks/webhook-payloads.js';
 import { dateHeaderTime, importedEnvelope } from './ingest/imported-message.js';
+import { DnsResolver } from './dns/dns-resolver.js';
+import { AddressChecker, type AddressCheck } from './address-check/address-checker.js';
+import { RecipientCheck } from './address-check/recipient-check.js';
+import { checkAuthentication, type MessageAuthCheck } from './authcheck/auth-check.js';
+import { DkimSigning } from './signing/dkim-signing.js';
+import { DkimKeyStore, type DkimKeyInfo } from './signing/key-store.js';
+import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
+import type { DkimKeyInput } from '../../preload/auth-contract.js';
+import type { DkimDnsCheck } from './signing/dkim-record.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -120,6 +129,8 @@ export interface RelayServiceOptions {
   deliver?: DeliverFunction;
   /** Chaos's dice, 0–99 (replaceable so a test can make them certain). */
   chaosRoll?: () => number;
+  /** Where DKIM private keys are kept; the desktop app passes its secrets layer. */
+  keyVault?: PrivateKeyVault;
   /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
   settingsStore?: SettingsStore;
   /** What the store holds now, when the caller already read it. */
@@ -170,6 +181,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Failures on purpose at MAIL, RCPT and AUTH (main/core/chaos). */
   readonly chaos: Chaos;
   private webhooks: WebhookSender | null = null;
+  /** The DNS of every check (DKIM records, SPF/DMARC, recipient domains). */
+  readonly dns: DnsResolver;
+  readonly dkim: DkimSigning;
+  private readonly recipientCheck: RecipientCheck;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -211,6 +226,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.settings.chaosTriggers,
       options.chaosRoll,
     );
+    this.dns = new DnsResolver({ servers: this.settings.dnsServers });
+    this.dkim = new DkimSigning(
+      new DkimKeyStore(
+        join(this.settings.dataDir, 'dkim'),
+        options.keyVault ?? new OwnerOnlyFileVault(join(this.settings.dataDir, 'dkim', 'private')),
+      ),
+      this.dns,
+      (line) => this.log(line),
+    );
+    this.recipientCheck = new RecipientCheck(new AddressChecker(this.dns), this.settings, (line) =>
+      this.log(line),
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -218,6 +245,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
         chaos: (stage) => this.chaos.fire(stage),
+        validateRecipient: (input) => this.recipientCheck.atRcpt(input),
         log: (line) => this.log(line),
       },
       { users: this.users },
@@ -230,6 +258,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         save: (record) => this.spool.update(record),
         raw: (id) => this.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
+        sign: (raw) => this.dkim.sign(raw, new Date(this.now())),
       },
       deliver: options.deliver ?? deliverToUpstream,
       now: this.now,
@@ -283,6 +312,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   async start(): Promise<{ smtp: ListenAddress }> {
     await this.spool.open();
+    await this.dkim.keys.load(this.settings.dkim);
     const loaded = await this.spool.load();
     this.quarantined = loaded.quarantined;
     for (const q of loaded.quarantined)
@@ -393,6 +423,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.settings,
       () => knownTags(this.index.oldestFirst()),
     );
+    const addressChecks = this.recipientCheck.verdicts([
+      ...(this.settings.addressCheckSender && message.envelope.mailFrom
+        ? [message.envelope.mailFrom]
+        : []),
+      ...decisions.filter((d) => d.action.type === 'relay').map((d) => d.recipient),
+    ]);
     return {
       id: message.id,
       mailbox: plan.mailbox,
@@ -404,6 +440,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       summary,
       notes: message.notes,
       ...(plan.delivery ? { delivery: plan.delivery } : {}),
+      ...(addressChecks.length > 0 ? { addressChecks } : {}),
     };
   }
 
@@ -559,7 +596,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           },
         ],
       }))
-    ).map(({ firstAttemptAt: _first, ...view }) => view);
+    ).map(({ firstAttemptAt: _first, ...view }) => {
+      const check = record.addressChecks?.find(
+        (c) => c.address.toLowerCase() === view.address.toLowerCase(),
+      );
+      return check
+        ? { ...view, addressCheck: { verdict: check.verdict, reason: check.reason } }
+        : view;
+    });
     return { ID: record.id, status: messageStatus(record.delivery), recipients };
   }
 
@@ -626,6 +670,50 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const result = await testUpstream(endpoint);
     if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
     return result;
+  }
+
+  // --- DKIM, authentication and address checks ----------------------------------------------
+
+  /** The DKIM keys with the DNS record each needs. */
+  dkimKeys(): Promise<DkimKeyInfo[]> {
+    return this.dkim.keys.list();
+  }
+
+  /** Generates a key (RSA-2048 or Ed25519), or imports `privateKey` (PEM), as an active selector. */
+  addDkimKey(input: DkimKeyInput): Promise<DkimKeyInfo> {
+    return this.dkim.keys.add(input);
+  }
+
+  /** Turns a selector's signing on or off (rotation: retire the old one after the overlap). */
+  setDkimKeyActive(domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> {
+    return this.dkim.keys.setActive(domain, selector, active);
+  }
+
+  removeDkimKey(domain: string, selector: string): Promise<void> {
+    return this.dkim.keys.remove(domain, selector);
+  }
+
+  /** "Check DNS": is the selector's record published, and is it this key? */
+  checkDkimDns(domain: string, selector: string): Promise<DkimDnsCheck> {
+    return this.dkim.checkDns(domain, selector);
+  }
+
+  /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
+  async authCheck(id: string): Promise<MessageAuthCheck> {
+    const record = this.record(id);
+    return checkAuthentication(this.dns, {
+      id: record.id,
+      raw: await this.spool.readRaw(record.id),
+      clientIp: record.envelope.clientIp,
+      helo: record.envelope.helo,
+      sender: record.envelope.mailFrom,
+      hostname: this.settings.hostname,
+    });
+  }
+
+  /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
+  checkAddresses(addresses: string[]): Promise<AddressCheck[]> {
+    return Promise.all(addresses.map((a) => this.recipientCheck.check(a)));
   }
 
   // --- queue actions (the IDs may include Mailpit's `latest`) -------------------------------

@@ -25,6 +25,7 @@ import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerSigningRoutes } from './routes/signing-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
@@ -169,6 +170,7 @@ export async function createHttpServer(
   registerUserRoutes(app, service);
   registerLockoutRoutes(app, service);
   registerMetricsRoutes(app, service);
+  registerSigningRoutes(app, service);
   registerControlRoutes(app, service);
   registerToolkitRoutes(app, service, {
     sendAuth,

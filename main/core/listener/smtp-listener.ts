@@ -84,6 +84,15 @@ export interface ListenerEvents {
   }): RecipientAction;
   /** Chaos (main/core/chaos): the reply code to fail this step with on purpose, or null. */
   chaos?(stage: ChaosStage): number | null;
+  /**
+   * Asked at RCPT TO after the checks above passed, for recipients that will be relayed: the
+   * address check (DNS, so asynchronous). A refusal is sent to the client.
+   */
+  validateRecipient?(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): Promise<RecipientRefusal | null>;
   log(line: string): void;
 }
 
@@ -618,6 +627,31 @@ export class SmtpListener {
     return null;
   }
 
+  /** The address check of a relayed recipient (the routing and policy checks passed). */
+  private async validateRecipient(
+    listener: string,
+    address: SMTPServerAddress,
+    session: SMTPServerSession,
+  ): Promise<SmtpReply | null> {
+    const standing = this.standing(session);
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const input = { recipient: address.address, sender, user: standing.user };
+    if ((this.events.recipientAction?.(input) ?? 'capture') !== 'relay') return null;
+    const refusal = await this.events.validateRecipient?.(input);
+    if (!refusal) return null;
+    this.audit('rcpt', {
+      result: 'rejected',
+      listener,
+      client: standing.trust.ip,
+      user: standing.user ?? undefined,
+      from: `<${sender}>`,
+      to: `<${input.recipient}>`,
+      reply: refusal.code,
+      reason: 'address check',
+    });
+    return new SmtpReply(refusal.code, refusal.message);
+  }
+
   private createServer(listener: string, secure: boolean): TunedSMTPServer {
     const settings = this.settings;
     const tls = this.tls;
@@ -666,11 +700,15 @@ export class SmtpListener {
           this.chaosReply('Sender', listener, session) ??
             this.checkMail(listener, address, session),
         ),
-      onRcptTo: (address, session, callback) =>
-        callback(
+      onRcptTo: (address, session, callback) => {
+        const refusal =
           this.chaosReply('Recipient', listener, session) ??
-            this.checkRecipient(listener, address, session),
-        ),
+          this.checkRecipient(listener, address, session);
+        if (refusal || !this.events.validateRecipient) return callback(refusal);
+        this.validateRecipient(listener, address, session).then(callback, (err: Error) =>
+          callback(err),
+        );
+      },
       onData: (stream, session, callback) => {
         const work = this.receive(stream, session).then(
           (id) => callback(null, `Ok: queued as ${id}`),

@@ -3,7 +3,11 @@
 // rate limit, and records each attempt. An upstream-wide failure (AUTH rejected, TLS failure,
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test.
-import type { MessageStatus, RelaydeskEvent } from '../../../preload/api-contract.js';
+import type {
+  DeliveryAttemptView,
+  MessageStatus,
+  RelaydeskEvent,
+} from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
@@ -37,7 +41,11 @@ export interface QueueStore {
   raw(id: string): Promise<Buffer>;
   /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
   redirectBody(raw: Buffer, originals: string[]): Buffer;
+  /** DKIM-signs the bytes about to be sent, after every other change; names the keys used. */
+  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy }>;
 }
+
+type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
 
 export interface QueueOptions {
   settings: Pick<
@@ -264,19 +272,26 @@ export class DeliveryQueue {
       let raw = await this.options.store.raw(batch.id);
       if (batch.redirectOriginals)
         raw = this.options.store.redirectBody(raw, batch.redirectOriginals);
+      let signedBy: SignedBy = [];
+      if (this.options.store.sign)
+        ({ raw, signatures: signedBy } = await this.options.store.sign(raw));
       const attempt = await this.options.deliver(
         relay,
         { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
         raw,
         { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
       );
-      await this.settle(batch, attempt);
+      await this.settle(batch, attempt, signedBy);
     } finally {
       this.inFlight.delete(batch.id);
     }
   }
 
-  private async settle(batch: Batch, attempt: DeliveryAttempt): Promise<void> {
+  private async settle(
+    batch: Batch,
+    attempt: DeliveryAttempt,
+    signedBy: SignedBy = [],
+  ): Promise<void> {
     const now = new Date(this.options.now());
     const failed: RecipientDelivery[] = [];
     const record = await this.update(batch.id, (list) =>
@@ -301,6 +316,7 @@ export class DeliveryQueue {
               reply: { code: reply.code, enhanced: reply.enhanced ?? null, text: reply.text },
               upstreamQueueId: result?.outcome === 'relayed' ? attempt.upstreamQueueId : null,
               transcript: attempt.transcript,
+              ...(signedBy.length > 0 ? { signedBy } : {}),
             },
           ],
         };

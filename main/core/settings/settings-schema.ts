@@ -9,6 +9,7 @@ import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
 import { parseChaosTriggers, type ChaosTriggers } from '../chaos/chaos-triggers.js';
 import { parseWebhookUrls } from '../webhooks/webhook-urls.js';
+import type { DkimSettingsKey } from '../signing/key-store.js';
 
 export interface ListenAddress {
   host: string;
@@ -142,7 +143,18 @@ export interface Settings {
   enableChaos: boolean;
   /** Chaos triggers set at start (also enables chaos, as in Mailpit). */
   chaosTriggers: ChaosTriggers | null;
+  // --- signing and address checks (main/core/dns, signing, address-check) ---
+  /** DKIM keys from files (--dkim-domain/--dkim-selector/--dkim-key); generated keys live in dataDir. */
+  dkim: DkimSettingsKey[];
+  /** Check recipients before relaying: off, warn (note the verdict) or reject (550 at RCPT). */
+  addressCheck: AddressCheckPolicy;
+  /** Check the envelope sender too. */
+  addressCheckSender: boolean;
+  /** When DNS cannot be asked: pass the recipient, or defer it (450); never reject. */
+  addressCheckDnsOutage: 'pass' | 'defer';
 }
+
+export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
 
@@ -270,15 +282,17 @@ export function isCidr(text: string): boolean {
   return bits <= (version === 4 ? 32 : 128);
 }
 
+/** The non-empty, trimmed items of a comma-separated flag or variable value. */
+export function splitCommaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 /** Exact origins (scheme://host[:port]); "*" is refused: any page could then read all mail. */
 function parseOriginList(raw: unknown): string[] | undefined {
-  const list =
-    typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : raw;
+  const list = typeof raw === 'string' ? splitCommaList(raw) : raw;
   if (!Array.isArray(list)) return undefined;
   const origins: string[] = [];
   for (const item of list) {
@@ -731,6 +745,28 @@ export const settingFields = [
       "Mailpit's form, e.g. Sender:451:50,Recipient:452:10,Authentication:535:5 (stage:code 400-599:percent 0-100)",
     parse: parseChaosTriggers,
   }),
+  field({
+    key: 'addressCheck',
+    flag: '--address-check',
+    env: 'RELAYDESK_ADDRESS_CHECK',
+    allowed:
+      '"off", "warn" (note the verdict on the message) or "reject" (refuse invalid recipients with 550 at RCPT)',
+    parse: (raw) => (raw === 'off' || raw === 'warn' || raw === 'reject' ? raw : undefined),
+  }),
+  field({
+    key: 'addressCheckSender',
+    flag: '--address-check-sender',
+    env: 'RELAYDESK_ADDRESS_CHECK_SENDER',
+    allowed: 'true (check the envelope sender as well) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'addressCheckDnsOutage',
+    flag: '--address-check-dns-outage',
+    env: 'RELAYDESK_ADDRESS_CHECK_DNS_OUTAGE',
+    allowed: '"pass" (accept when DNS cannot be asked) or "defer" (450, the client tries again)',
+    parse: (raw) => (raw === 'pass' || raw === 'defer' ? raw : undefined),
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -802,6 +838,10 @@ export function defaultSettings(dataDir: string): Settings {
     webhookRetryDelayMs: 2000,
     enableChaos: false,
     chaosTriggers: null,
+    dkim: [],
+    addressCheck: 'off',
+    addressCheckSender: false,
+    addressCheckDnsOutage: 'pass',
   };
 }
 
