@@ -42,7 +42,7 @@ describe('DNS, DKIM and address-check settings', () => {
 
   it('names the field and the fix for a bad value', () => {
     expect(() => resolveSettings({ env: {}, flags: { '--dns-servers': '1.1.1.1:99999' } })).toThrow(
-      '--dns-servers: "1.1.1.1:99999" is not valid; use a comma-separated list of DNS server addresses',
+      '--dns-servers: "1.1.1.1:99999" is not valid; use a comma-separated list of at most 10 DNS servers, each IP or IP:PORT',
     );
     expect(() => resolveSettings({ env: { RELAYDESK_ADDRESS_CHECK: 'strict' } })).toThrow(
       'RELAYDESK_ADDRESS_CHECK: "strict" is not valid; use "off", "warn"',

@@ -82,7 +82,7 @@ describe('relaydesk dkim', () => {
     ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(
-      /^relaydesk dkim: --dns-servers: "dns\.google" is not valid; use a comma-separated list of DNS server addresses/,
+      /^relaydesk dkim: --dns-servers: "dns\.google" is not valid; use a comma-separated list of at most 10 DNS servers, each IP or IP:PORT/,
     );
   });
 });
