@@ -13,6 +13,7 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
+import { runSuspendCommand } from './cli/suspend-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -22,6 +23,9 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  suspend    cut off a sender at once, on the running relay:
+             relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
+  unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -144,6 +148,8 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') await serve(expandServeFlags(rest));
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
+    else if (command === 'suspend' || command === 'unsuspend' || command === 'suspensions')
+      process.exitCode = await runSuspendCommand(command, rest);
     else if (
       command === undefined ||
       command === 'help' ||

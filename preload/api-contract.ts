@@ -121,7 +121,26 @@ export type RelaydeskEvent =
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
-  | { Type: 'log'; Data: { line: string } };
+  | { Type: 'log'; Data: { line: string } }
+  | { Type: 'sender'; Data: SenderControlEvent };
+
+/** A suspended client IP, CIDR, SMTP user or sender (GET/POST /api/v1/suspensions). */
+export interface SuspensionEntry {
+  ID: string;
+  Kind: 'ip' | 'cidr' | 'user' | 'sender';
+  Value: string;
+  Reason: string;
+  Created: string;
+  /** Made by the anomaly alert rather than by hand. */
+  Auto: boolean;
+}
+
+/** A suspension made or lifted, or an anomaly alert (with the suspension it caused, if any). */
+export interface SenderControlEvent {
+  Action: 'suspended' | 'unsuspended' | 'alert';
+  Suspension: SuspensionEntry | null;
+  Text: string;
+}
 
 /**
  * The typed API the renderer uses. Two transports implement it: IPC inside Electron and

@@ -1,6 +1,7 @@
 // What the spool keeps about one message besides its raw bytes (the JSON sidecar), and what the
 // in-memory index holds for the list and for search.
 import type { Envelope, MailAddress, RecipientDeliveryView } from '../../preload/api-contract.js';
+import type { FilterVerdict } from './filter/message-filter.js';
 
 export type { Envelope, MailAddress };
 
@@ -46,4 +47,6 @@ export interface MessageRecord {
   notes: string[];
   /** Per-recipient delivery; absent for mail that was only captured. */
   delivery?: RecipientDelivery[];
+  /** What the content filter decided (virus scan, attachment policy); absent when it is off. */
+  filter?: FilterVerdict;
 }

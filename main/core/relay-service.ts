@@ -49,6 +49,8 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { FilterControl } from './filter/filter-control.js';
+import { SenderControlService } from './sender-control/sender-control-service.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -104,6 +106,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** Virus scanning and the attachment policy, between acceptance and the queue. */
+  readonly filter: FilterControl;
+  /** Suspensions, quotas, warm-up caps and the anomaly alert. */
+  readonly senders: SenderControlService;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -113,6 +119,16 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
     this.users = new UserStore(this.settings.dataDir);
+    this.filter = new FilterControl(this.settings, this.rules, this.parser, this.now, (line) =>
+      this.log(line),
+    );
+    this.senders = new SenderControlService(this.settings, this.now, {
+      records: () => this.index.oldestFirst(),
+      hold: (ids, reason) => this.queue.hold(ids, reason),
+      release: (ids) => this.queue.release(ids),
+      publish: (event) => this.publish(event),
+      log: (line) => this.log(line),
+    });
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -120,6 +136,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
         log: (line) => this.log(line),
+        senderCheck: this.senders.control,
       },
       { users: this.users },
     );
@@ -136,6 +153,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       now: this.now,
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
+      gate: (recipients, now) => this.senders.warmupGate(recipients, now),
       onFailed: (record, failed) =>
         void this.reportFailure(
           record.id,
@@ -199,6 +217,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         : `spool: ${loaded.records.length} message(s) read from their sidecars`,
     );
     await this.queue.recover();
+    await this.senders.load();
     await this.applyRetention();
     this.smtpAddress = await this.listener.start();
     this.queue.kick();
@@ -260,9 +279,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private async accept(message: AcceptedMessage): Promise<void> {
     // the raw file is written while the worker parses; both are on disk before the 250
     const made = this.makeRecord(message);
-    await this.spool.storeWhile(message.id, message.raw, made);
-    const record = await made;
+    const record = this.filter.enabled
+      ? await this.filter.store(this.spool, message, made)
+      : await this.spool.storeWhile(message.id, message.raw, made).then(() => made);
     this.index.add(record);
+    void this.senders.accepted(record);
     this.stats.accepted++;
     this.stats.acceptedBytes += record.size;
     this.log(

@@ -1,0 +1,79 @@
+// The filter stage as RelayService uses it: stores a message through the spool's inspected path
+// (raw file, scan, then sidecar), writes the decision to the audit log, and reports the
+// scanner's state for the API.
+import type { AcceptedMessage } from '../listener/smtp-listener.js';
+import type { MessageRecord } from '../message-record.js';
+import type { MessageParser } from '../parse/message-parser.js';
+import { auditLine } from '../policy/audit-line.js';
+import type { RoutingRule } from '../routing/index.js';
+import type { Spool } from '../spool/spool.js';
+import { describeClamdAddress } from './clamd-client.js';
+import type { AttachmentPolicy } from './filter-settings.js';
+import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
+
+export interface FilterStatus {
+  clamd: string | null;
+  /** Whether clamd answered PING just now; null when no scanner is configured. */
+  clamdReachable: boolean | null;
+  virusAction: FilterSettings['virusAction'];
+  clamdUnavailable: FilterSettings['clamdUnavailable'];
+  attachments: AttachmentPolicy | null;
+}
+
+export class FilterControl {
+  private readonly filter: MessageFilter;
+
+  constructor(
+    private readonly settings: FilterSettings,
+    rules: readonly RoutingRule[],
+    parser: MessageParser,
+    now: () => number,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
+    this.filter = new MessageFilter(settings, rules, parser, now);
+  }
+
+  get enabled(): boolean {
+    return this.filter.enabled;
+  }
+
+  /** Stores, scans and inspects one message; throws a MessageRefusal when it is refused. */
+  async store(
+    spool: Spool,
+    message: AcceptedMessage,
+    made: Promise<MessageRecord>,
+  ): Promise<MessageRecord> {
+    const record = await spool.storeInspected(message.id, message.raw, async (emlPath) => {
+      const plain = await made;
+      return applyVerdict(
+        plain,
+        await this.filter.inspect({ record: plain, raw: message.raw, emlPath }),
+      );
+    });
+    const verdict = record.filter;
+    if (verdict && verdict.action !== 'accepted') {
+      this.log(
+        auditLine('message', {
+          result: verdict.action,
+          id: record.id,
+          client: record.envelope.clientIp,
+          from: `<${record.envelope.mailFrom}>`,
+          scan: verdict.scan,
+          reason: verdict.reasons.join('; '),
+        }),
+      );
+    }
+    return record;
+  }
+
+  async status(): Promise<FilterStatus> {
+    const scanner = this.filter.scanner;
+    return {
+      clamd: this.settings.clamd ? describeClamdAddress(this.settings.clamd) : null,
+      clamdReachable: scanner ? await scanner.ping() : null,
+      virusAction: this.settings.virusAction,
+      clamdUnavailable: this.settings.clamdUnavailable,
+      attachments: this.settings.attachments,
+    };
+  }
+}

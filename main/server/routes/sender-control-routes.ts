@@ -1,0 +1,175 @@
+// Content filtering and sender control over HTTP: suspensions (what `relaydesk suspend` calls),
+// quota usage, the warm-up state of the upstream, the scanner's state, the quarantine and the
+// filter's decision on one message. Adapters over RelayService; no logic here.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RelayService } from '../../core/relay-service.js';
+import {
+  SuspensionInputError,
+  SuspensionNotFoundError,
+} from '../../core/sender-control/suspensions.js';
+
+const suspensionView = {
+  type: 'object',
+  properties: {
+    ID: { type: 'string' },
+    Kind: { type: 'string', enum: ['ip', 'cidr', 'user', 'sender'] },
+    Value: { type: 'string' },
+    Reason: { type: 'string' },
+    Created: { type: 'string' },
+    Auto: { type: 'boolean' },
+  },
+} as const;
+
+function suspensionError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof SuspensionInputError) return reply.code(400).send({ error: err.message });
+  if (err instanceof SuspensionNotFoundError) return reply.code(404).send({ error: err.message });
+  throw err;
+}
+
+export function registerSenderControlRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Filtering and sender control'];
+
+  app.get(
+    '/api/v1/suspensions',
+    {
+      schema: {
+        tags,
+        summary: 'Suspended client IPs, CIDRs, SMTP users and senders',
+        response: { 200: { type: 'array', items: suspensionView } },
+      },
+    },
+    async () => service.senders.list(),
+  );
+
+  app.post<{ Body: Record<string, unknown> | undefined }>(
+    '/api/v1/suspensions',
+    {
+      schema: {
+        tags,
+        summary:
+          'Suspend at once: ip/cidr get 421 4.7.0 at connect, user/sender 554 5.7.1 at MAIL, with the Reason; what they queued is held',
+        body: {
+          type: 'object',
+          nullable: true,
+          properties: {
+            Kind: { type: 'string', enum: ['ip', 'cidr', 'user', 'sender'] },
+            Value: { type: 'string' },
+            Reason: { type: 'string' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply.code(201).send(await service.senders.suspend(req.body));
+      } catch (err) {
+        return suspensionError(reply, err);
+      }
+    },
+  );
+
+  app.delete<{ Params: { id: string }; Querystring: { release?: boolean } }>(
+    '/api/v1/suspensions/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Lift a suspension; with release=true also send on the mail it held (otherwise that stays held for review)',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          properties: { release: { type: 'boolean', default: false } },
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return await service.senders.unsuspend(req.params.id, req.query.release === true);
+      } catch (err) {
+        return suspensionError(reply, err);
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/quotas',
+    {
+      schema: {
+        tags,
+        summary: 'The sending quotas and what each SMTP user and client IP has used of them',
+      },
+    },
+    async () => service.senders.quotaUsage(),
+  );
+
+  app.get(
+    '/api/v1/warmup',
+    {
+      schema: {
+        tags,
+        summary:
+          "The upstream's warm-up: day of the schedule, today's cap, sent today, and when the next day (and deferred mail) starts",
+      },
+    },
+    async () => ({ warmup: service.senders.warmupStatus() }),
+  );
+
+  app.get(
+    '/api/v1/filter',
+    {
+      schema: {
+        tags,
+        summary: 'The virus scanner (clamd, and whether it answers now) and the attachment policy',
+      },
+    },
+    async () => service.filter.status(),
+  );
+
+  app.get<{ Querystring: { start: number; limit: number } }>(
+    '/api/v1/quarantine',
+    {
+      schema: {
+        tags,
+        summary:
+          'Quarantined messages (kept, never relayed), newest first, in the shape of /api/v1/messages',
+        querystring: {
+          type: 'object',
+          properties: {
+            start: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, default: 50 },
+          },
+        },
+      },
+    },
+    async (req) => service.page(req.query.start, req.query.limit, 'tag:quarantined'),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/filter',
+    {
+      schema: {
+        tags,
+        summary:
+          "The filter's decision on a message (scan, signature, action, reasons) and why any recipient is held or delayed",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => {
+      const record = service.record(req.params.id);
+      return {
+        ID: record.id,
+        Mailbox: record.mailbox,
+        Filter: record.filter ?? null,
+        Notes: record.notes,
+        Recipients: (record.delivery ?? [])
+          .filter((r) => r.state === 'held' || r.state === 'deferred')
+          .map((r) => ({
+            Address: r.address,
+            State: r.state,
+            Why: r.history.at(-1)?.reason ?? '',
+            NextAttemptAt: r.nextAttemptAt,
+          })),
+      };
+    },
+  );
+}
