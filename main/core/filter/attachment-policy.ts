@@ -31,7 +31,7 @@ export async function inspectAttachment(
     const disguised = type.nameExt !== type.sniffedExt;
     return {
       fileName: part.fileName,
-      reason: `attachment ${name} is a ${type.sniffedExt} file (${type.sniffedMime ?? 'by its content'})${disguised ? `, named as ${type.nameExt ? `.${type.nameExt}` : 'having no extension'}` : ''}; ${type.sniffedExt} files are not allowed`,
+      reason: `attachment ${name} is ${type.sniffedExt} content (${type.sniffedMime ?? 'by its magic bytes'})${disguised ? `, named as ${type.nameExt ? `.${type.nameExt}` : 'having no extension'}` : ''}; ${type.sniffedExt} files are not allowed`,
     };
   }
   if (type.nameExt && blocked.has(type.nameExt)) {

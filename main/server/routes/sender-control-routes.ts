@@ -51,10 +51,11 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         body: {
           type: 'object',
           nullable: true,
+          // checked by the service, whose messages name the value and the fix
           properties: {
-            Kind: { type: 'string', enum: ['ip', 'cidr', 'user', 'sender'] },
-            Value: { type: 'string' },
-            Reason: { type: 'string' },
+            Kind: { type: 'string', description: 'ip, cidr, user or sender' },
+            Value: { type: 'string', description: 'the address, CIDR, user name or sender (glob)' },
+            Reason: { type: 'string', description: 'told to the client in the SMTP reply' },
           },
         },
       },
