@@ -63,7 +63,7 @@ export class AnomalyDetector {
       value,
       count,
       median: usual,
-      reason: `automatic: ${count} messages this hour from ${key}, over ${this.settings.factor}× its hourly median of ${usual}`,
+      reason: `automatic: ${count} messages this hour from ${key}, over ${this.settings.factor} times its hourly median of ${usual}`,
     };
   }
 }
