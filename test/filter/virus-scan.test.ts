@@ -1,6 +1,8 @@
 // Virus scanning through a real clamd (Debian's clamav-daemon) started by this file with its own
 // signature database: the EICAR string and the MD5 of a test attachment. Real SMTP sessions
 // (nodemailer), a real upstream, real files.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
@@ -79,6 +81,10 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect(error?.responseCode).toBe(554);
     expect(error?.response).toMatch(/^554 5\.7\.0 .*Relaydesk\.Test\.EICAR\.UNOFFICIAL/);
     expect(relay.service.total).toBe(before);
+    // nothing of it on disk either: no raw file, no sidecar, no temporary left behind
+    const files = await readdir(join(relay.dataDir, 'spool'));
+    expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(files.length).toBe(before * 2);
     expect(log.join('\n')).toMatch(
       /smtp-audit event=message result=rejected .*reply=554 reason="virus found: Relaydesk\.Test\.EICAR\.UNOFFICIAL"/,
     );

@@ -1,9 +1,7 @@
 // A client for clamd's INSTREAM command (clamd(8), "INSTREAM"): `zINSTREAM\0`, then the data in
 // chunks each prefixed with its length as a 4-byte big-endian number, then a zero-length chunk.
 // clamd answers one NUL-terminated line: `stream: OK`, `stream: <Signature> FOUND` or
-// `... ERROR`. The message is streamed from the spool file, so a large one is never held twice
-// in memory, and every step has a time limit: a stuck scanner must not hold a client for ever.
-import { createReadStream } from 'node:fs';
+// `... ERROR`. Every step has a time limit: a stuck scanner must not hold a client for ever.
 import { connect, isIP, type Socket } from 'node:net';
 
 /** TCP `HOST:PORT` or the path of clamd's Unix socket. */
@@ -132,13 +130,10 @@ export class ClamdClient {
     }
   }
 
-  /** Streams a file (the spooled message) to clamd and returns its verdict. */
-  async scanFile(path: string): Promise<ScanResult> {
-    const answer = await this.exchange(this.scanTimeoutMs, (socket) => streamFile(socket, path));
-    return readVerdict(answer, this.description);
-  }
-
-  /** The same for bytes already in memory (small test payloads, the connection check). */
+  /**
+   * Streams a message to clamd and returns its verdict. The chunks are views of `data`, not
+   * copies, so a large message is not held twice.
+   */
   async scanBuffer(data: Uint8Array): Promise<ScanResult> {
     const answer = await this.exchange(this.scanTimeoutMs, async (socket) => {
       socket.write('zINSTREAM\0');
@@ -157,34 +152,6 @@ function lengthPrefix(length: number): Buffer {
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32BE(length, 0);
   return prefix;
-}
-
-async function streamFile(socket: Socket, path: string): Promise<void> {
-  socket.write('zINSTREAM\0');
-  const file = createReadStream(path, { highWaterMark: chunkSize });
-  try {
-    for await (const chunk of file as AsyncIterable<Buffer>) {
-      socket.write(lengthPrefix(chunk.length));
-      // respect the socket's back-pressure, so a big message is not queued in memory
-      if (!socket.write(chunk)) {
-        await new Promise<void>((resolve, reject) => {
-          const onDrain = (): void => {
-            socket.off('close', onClose);
-            resolve();
-          };
-          const onClose = (): void => {
-            socket.off('drain', onDrain);
-            reject(new ClamdUnavailableError('clamd closed the connection during the scan'));
-          };
-          socket.once('drain', onDrain);
-          socket.once('close', onClose);
-        });
-      }
-    }
-  } finally {
-    file.destroy();
-  }
-  socket.write(lengthPrefix(0));
 }
 
 function readVerdict(answer: string, where: string): ScanResult {

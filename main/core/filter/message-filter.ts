@@ -97,10 +97,10 @@ export async function attachmentParts(
 }
 
 export interface FilterInput {
-  record: MessageRecord;
+  /** The record being made (the MIME parse runs in a worker meanwhile). */
+  record: Promise<MessageRecord>;
+  /** The message as received, streamed to clamd in chunks (no copy). */
   raw: Uint8Array;
-  /** The spooled .eml, streamed to clamd. */
-  emlPath: string;
 }
 
 export class MessageFilter {
@@ -129,18 +129,25 @@ export class MessageFilter {
    * be refused or deferred; otherwise returns the verdict to keep with it.
    */
   async inspect(input: FilterInput): Promise<FilterVerdict> {
-    const choices = filterChoices(this.settings, this.rules, input.record.envelope);
+    // the scan starts at once and runs while the parse worker reads the MIME structure
+    const scanning = this.clamd?.scanBuffer(input.raw).then(
+      (result) => ({ result, error: null }),
+      (error: unknown) => ({ result: null, error }),
+    );
+    const record = await input.record;
+    const choices = filterChoices(this.settings, this.rules, record.envelope);
     const reasons: string[] = [];
     let scan: FilterVerdict['scan'] = 'off';
     let signature: string | null = null;
     let quarantine = false;
     let tag = false;
 
-    if (this.clamd) {
-      try {
-        signature = (await this.clamd.scanFile(input.emlPath)).signature;
+    if (scanning) {
+      const { result, error: err } = await scanning;
+      if (result) {
+        signature = result.signature;
         scan = signature ? 'infected' : 'clean';
-      } catch (err) {
+      } else {
         if (!(err instanceof ClamdUnavailableError)) throw err;
         if (choices.unavailable === 'defer') {
           throw new MessageRefusal(
@@ -169,7 +176,7 @@ export class MessageFilter {
     }
 
     const policy = this.settings.attachments;
-    const summary = input.record.summary;
+    const summary = record.summary;
     if (policy && choices.attachment !== 'allow' && summary.attachments + summary.inline > 0) {
       const findings = await inspectAttachments(
         await attachmentParts(this.parser, input.raw),

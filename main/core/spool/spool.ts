@@ -115,31 +115,6 @@ export class Spool {
     );
   }
 
-  /**
-   * Stores a message that must be inspected first (main/core/filter): the raw file is put in
-   * place and synced, `finish` reads it (clamd streams it) and makes the record, and only then is
-   * the sidecar written. If `finish` throws (the message is refused), the raw file is removed:
-   * without a sidecar the message never existed, and a crash in between leaves only an orphan.
-   */
-  async storeInspected(
-    id: string,
-    raw: Uint8Array,
-    finish: (emlPath: string) => Promise<MessageRecord>,
-  ): Promise<MessageRecord> {
-    let record: MessageRecord | null = null;
-    await this.inOrder(id, async () => {
-      await writeFilesDurably([{ path: this.emlPath(id), data: raw }]);
-      try {
-        record = await finish(this.emlPath(id));
-      } catch (err) {
-        await unlink(this.emlPath(id)).catch(ignoreMissing);
-        throw err;
-      }
-      await writeFilesDurably([{ path: this.sidecarPath(id), data: this.sidecarText(record) }]);
-    });
-    return record as unknown as MessageRecord;
-  }
-
   /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
   async update(record: MessageRecord): Promise<void> {
     // the state as it is now, not as it may be when an earlier write of this message is done
