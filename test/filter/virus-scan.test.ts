@@ -150,6 +150,16 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(1);
   });
 
+  it('reaches clamd over its Unix socket too', async () => {
+    const viaSocket = await startTestRelaydesk({ clamd: clamd.socket });
+    try {
+      const { error } = await sendOrError(viaSocket, { to: 'bob@example.com', text: eicar });
+      expect(error?.response).toMatch(/^554 5\.7\.0 .*Relaydesk\.Test\.EICAR\.UNOFFICIAL/);
+    } finally {
+      await viaSocket.dispose();
+    }
+  });
+
   it('reports the scanner reachable in /api/v1/filter', async () => {
     const status = await relay.api<{ clamd: string; clamdReachable: boolean }>('/api/v1/filter');
     expect(status).toMatchObject({ clamd: clamd.address, clamdReachable: true });

@@ -21,6 +21,8 @@ export const eicar = 'X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST
 export interface TestClamd {
   address: string;
   port: number;
+  /** clamd's Unix socket (it listens there too). */
+  socket: string;
   stop(): Promise<void>;
 }
 
@@ -75,6 +77,7 @@ export async function startClamd(clamd: string, hashed: Buffer): Promise<TestCla
   return {
     address: `127.0.0.1:${port}`,
     port,
+    socket: join(dir, 'clamd.sock'),
     async stop() {
       if (!exited) {
         const gone = new Promise((r) => child.once('exit', r));

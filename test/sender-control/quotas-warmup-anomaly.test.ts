@@ -136,6 +136,8 @@ describe('the warm-up schedule of an upstream', () => {
       },
       clock.now,
     );
+    const log: string[] = [];
+    relay.service.on('log', (line) => log.push(line));
     const ids: string[] = [];
     for (const to of ['a@example.com', 'b@example.com', 'c@example.com']) {
       const sent = await send(relay, [to]);
@@ -154,6 +156,9 @@ describe('the warm-up schedule of an upstream', () => {
       `warm-up of 127.0.0.1: day 1 cap of 2 reached (2 sent); goes at ${nextDay}`,
     );
     expect(server.messages).toHaveLength(2);
+    expect(log.join('\n')).toContain(
+      `sender-control event=delay upstream=127.0.0.1 nrcpt=1 until=${nextDay} reason="warm-up of 127.0.0.1: day 1 cap of 2 reached (2 sent); goes at ${nextDay}"`,
+    );
     expect((await relay.api<{ warmup: unknown }>('/api/v1/warmup')).warmup).toEqual({
       upstream: '127.0.0.1',
       preset: null,
@@ -223,12 +228,10 @@ describe('the anomaly alert', () => {
     );
     const [paused] = await relay.api<SuspensionEntry[]>('/api/v1/suspensions');
     expect(paused).toMatchObject({ Kind: 'user', Value: 'webform', Auto: true });
-    expect(events).toContainEqual(
-      expect.objectContaining({
-        Type: 'sender',
-        Data: expect.objectContaining({ Action: 'alert' }),
-      }),
-    );
+    // the notification follows once the suspension is on disk
+    await expect
+      .poll(() => events.filter((e) => e.Type === 'sender').map((e) => e.Data.Action))
+      .toEqual(['suspended', 'alert']);
     await relay.api(`/api/v1/suspensions/${paused?.ID}?release=true`, { method: 'DELETE' });
     expect((await send(relay, ['x@example.com'], 'webform')).error).toBeNull();
   });
@@ -241,13 +244,15 @@ describe('the anomaly alert', () => {
     const results = await burst(relay, clock, 'webform');
     expect(results.every((r) => r.error === null)).toBe(true);
     expect(await relay.api<SuspensionEntry[]>('/api/v1/suspensions')).toEqual([]);
-    expect(events).toContainEqual({
-      Type: 'sender',
-      Data: {
-        Action: 'alert',
-        Suspension: null,
-        Text: 'automatic: 7 messages this hour from user webform, over 3 times its hourly median of 2',
-      },
-    });
+    await expect
+      .poll(() => events.filter((e) => e.Type === 'sender'))
+      .toContainEqual({
+        Type: 'sender',
+        Data: {
+          Action: 'alert',
+          Suspension: null,
+          Text: 'automatic: 7 messages this hour from user webform, over 3 times its hourly median of 2',
+        },
+      });
   });
 });

@@ -169,7 +169,16 @@ export class SenderControlService {
   }
 
   warmupGate(recipients: number, now: number): { until: number; reason: string } | null {
-    return this.warmup?.take(recipients, now) ?? null;
+    const gated = this.warmup?.take(recipients, now) ?? null;
+    if (gated) {
+      this.line('delay', {
+        upstream: this.warmup?.schedule.upstream,
+        nrcpt: recipients,
+        until: new Date(gated.until).toISOString(),
+        reason: gated.reason,
+      });
+    }
+    return gated;
   }
 
   warmupStatus(): WarmupStatus | null {
