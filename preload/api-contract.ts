@@ -121,43 +121,19 @@ export type RelaydeskEvent =
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
-  | { Type: 'log'; Data: { line: string } }
+  /** A relay or audit log line as it is written (the Logs view). */
+  | { Type: 'log'; Data: LogEntry }
+  /** A suspension made or lifted, or an anomaly alert (main/core/sender-control). */
   | { Type: 'sender'; Data: SenderControlEvent };
 
-/** A suspended client IP, CIDR, SMTP user or sender (GET/POST /api/v1/suspensions). */
-export interface SuspensionEntry {
-  ID: string;
-  Kind: 'ip' | 'cidr' | 'user' | 'sender';
-  Value: string;
-  Reason: string;
-  Created: string;
-  /** Made by the anomaly alert rather than by hand. */
-  Auto: boolean;
-}
-
-/** A suspension made or lifted, or an anomaly alert (with the suspension it caused, if any). */
-export interface SenderControlEvent {
-  Action: 'suspended' | 'unsuspended' | 'alert';
-  Suspension: SuspensionEntry | null;
-  Text: string;
-}
-
-/**
- * The typed API the renderer uses. Two transports implement it: IPC inside Electron and
- * HTTP/WebSocket in a browser (headless mode).
- */
-export interface RelaydeskApi {
-  listMessages(start: number, limit: number): Promise<MessagesPage>;
-  searchMessages(query: string, start: number, limit: number): Promise<MessagesPage>;
-  getMessage(id: string): Promise<MessageDetail>;
-  getHeaders(id: string): Promise<Record<string, string[]>>;
-  getRaw(id: string): Promise<string>;
-  setRead(ids: string[], read: boolean): Promise<void>;
-  deleteMessages(ids: string[]): Promise<void>;
-  info(): Promise<RelaydeskInfo>;
-  /** Subscribes to live events; returns the function that unsubscribes. */
-  onEvent(listener: (event: RelaydeskEvent) => void): () => void;
-}
+// The methods of the API are declared once, in the method table (api-methods.ts); the type
+// the renderer programs against is derived from it there.
+export type { RelaydeskApi } from './api-methods.js';
+export type * from './relay-contract.js';
+import type { LogEntry } from './relay-contract.js';
+export type * from './route-contract.js';
+export type * from './filter-contract.js';
+import type { SenderControlEvent } from './filter-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

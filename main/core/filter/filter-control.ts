@@ -1,6 +1,7 @@
 // The filter stage as RelayService uses it: stores a message through the spool's inspected path
 // (raw file, scan, then sidecar), writes the decision to the audit log, and reports the
 // scanner's state for the API.
+import type { FilterStatus } from '../../../preload/filter-contract.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
@@ -8,17 +9,9 @@ import { auditLine } from '../policy/audit-line.js';
 import type { RoutingRule } from '../routing/index.js';
 import type { Spool } from '../spool/spool.js';
 import { describeClamdAddress } from './clamd-client.js';
-import type { AttachmentPolicy } from './filter-settings.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
 
-export interface FilterStatus {
-  clamd: string | null;
-  /** Whether clamd answered PING just now; null when no scanner is configured. */
-  clamdReachable: boolean | null;
-  virusAction: FilterSettings['virusAction'];
-  clamdUnavailable: FilterSettings['clamdUnavailable'];
-  attachments: AttachmentPolicy | null;
-}
+export type { FilterStatus };
 
 export class FilterControl {
   private readonly filter: MessageFilter;

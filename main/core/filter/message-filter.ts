@@ -2,6 +2,7 @@
 // its attachments checked against the policy, BEFORE the client gets 250, so a refusal is an
 // SMTP reply at end of DATA and a quarantined message is never listed as anything else. The
 // action is the strictest one that the routing rules of the message's recipients ask for.
+import type { FilterVerdictView } from '../../../preload/filter-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { routeEnvelope, type RoutingRule } from '../routing/index.js';
@@ -22,16 +23,7 @@ export type FilterSettings = Pick<
 >;
 
 /** What the filter decided, kept in the message's sidecar and shown with the message. */
-export interface FilterVerdict {
-  /** `accepted`: nothing found; `tagged`: found, passed on flagged; `quarantined`: kept, never relayed. */
-  action: 'accepted' | 'tagged' | 'quarantined';
-  /** `off` when no scanner is configured. */
-  scan: 'clean' | 'infected' | 'not-scanned' | 'off';
-  signature: string | null;
-  /** Every finding in words (virus, attachment, scanner down). */
-  reasons: string[];
-  at: string;
-}
+export type FilterVerdict = FilterVerdictView;
 
 export const quarantineMailbox = 'quarantine';
 

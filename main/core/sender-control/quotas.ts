@@ -4,6 +4,7 @@
 // recipient quota RCPT gets `452 4.5.3` (too many recipients), so a client sends what it has
 // and retries the rest later, as RFC 5321 §4.5.3.1.10 expects.
 import { z } from 'zod';
+import type { QuotaUsageView } from '../../../preload/filter-contract.js';
 import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
 import { objectError, show } from '../routing/settings-errors.js';
@@ -175,15 +176,7 @@ interface Usage {
   recipients: Array<{ at: number; count: number }>;
 }
 
-export interface QuotaUsageView {
-  quota: Record<string, unknown>;
-  /** `user NAME` or `ip ADDRESS`. */
-  key: string;
-  lastMinute: number;
-  lastHour: number;
-  lastDay: number;
-  recipientsLastDay: number;
-}
+export type { QuotaUsageView };
 
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();

@@ -3,11 +3,12 @@
 // anomaly alert that may pause a sender on its own. Every change goes to the log as one
 // `sender-control` line and to the live events.
 import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
+import type { QuotaUsage } from '../../../preload/filter-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
-import { quotaSource, type QuotaUsageView } from './quotas.js';
+import { quotaSource } from './quotas.js';
 import { SenderControl } from './sender-control.js';
 import { WarmupGate, type WarmupStatus } from './warmup.js';
 
@@ -29,6 +30,8 @@ export type SenderSettings = Pick<
   | 'anomalyFactor'
   | 'anomalyMinMessages'
 >;
+
+export type { QuotaUsage };
 
 /** The history reason of a recipient held for a suspension; `release` finds them by it. */
 function holdReason(entry: SuspensionEntry): string {
@@ -164,7 +167,7 @@ export class SenderControlService {
     }
   }
 
-  quotaUsage(): { quotas: Record<string, unknown>[]; usage: QuotaUsageView[] } {
+  quotaUsage(): QuotaUsage {
     return { quotas: this.settings.quotas.map(quotaSource), usage: this.control.quotas.view() };
   }
 

@@ -3,6 +3,7 @@
 // day 2, …; the last holds after that). What exceeds the day's cap is not refused: it waits in
 // the queue, deferred to the start of the next day of the schedule, with that time shown.
 import { z } from 'zod';
+import type { WarmupStatus } from '../../../preload/filter-contract.js';
 import { objectError, show } from '../routing/settings-errors.js';
 
 /**
@@ -137,15 +138,7 @@ export function warmupDay(
   return { index, cap, start: Math.max(start, schedule.start), end: start + day };
 }
 
-export interface WarmupStatus {
-  upstream: string;
-  preset: string | null;
-  day: number;
-  cap: number;
-  sentToday: number;
-  /** When the next day of the schedule begins (and deferred mail goes). */
-  nextDayAt: string;
-}
+export type { WarmupStatus };
 
 /** Counts what went to one upstream in the current day of its schedule, and holds the rest. */
 export class WarmupGate {

@@ -38,7 +38,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         response: { 200: { type: 'array', items: suspensionView } },
       },
     },
-    async () => service.senders.list(),
+    async () => service.suspensions(),
   );
 
   app.post<{ Body: Record<string, unknown> | undefined }>(
@@ -62,7 +62,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
     },
     async (req, reply) => {
       try {
-        return reply.code(201).send(await service.senders.suspend(req.body));
+        return reply.code(201).send(await service.suspend(req.body));
       } catch (err) {
         return suspensionError(reply, err);
       }
@@ -85,7 +85,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
     },
     async (req, reply) => {
       try {
-        return await service.senders.unsuspend(req.params.id, req.query.release === true);
+        return await service.unsuspend(req.params.id, req.query.release === true);
       } catch (err) {
         return suspensionError(reply, err);
       }
@@ -100,7 +100,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         summary: 'The sending quotas and what each SMTP user and client IP has used of them',
       },
     },
-    async () => service.senders.quotaUsage(),
+    async () => service.quotaUsage(),
   );
 
   app.get(
@@ -112,7 +112,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
           "The upstream's warm-up: day of the schedule, today's cap, sent today, and when the next day (and deferred mail) starts",
       },
     },
-    async () => ({ warmup: service.senders.warmupStatus() }),
+    async () => service.warmupStatus(),
   );
 
   app.get(
@@ -123,7 +123,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         summary: 'The virus scanner (clamd, and whether it answers now) and the attachment policy',
       },
     },
-    async () => service.filter.status(),
+    async () => service.filterStatus(),
   );
 
   app.get<{ Querystring: { start: number; limit: number } }>(
@@ -142,7 +142,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         },
       },
     },
-    async (req) => service.page(req.query.start, req.query.limit, 'tag:quarantined'),
+    async (req) => service.quarantine(req.query.start, req.query.limit),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -155,22 +155,6 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
       },
     },
-    async (req) => {
-      const record = service.record(req.params.id);
-      return {
-        ID: record.id,
-        Mailbox: record.mailbox,
-        Filter: record.filter ?? null,
-        Notes: record.notes,
-        Recipients: (record.delivery ?? [])
-          .filter((r) => r.state === 'held' || r.state === 'deferred')
-          .map((r) => ({
-            Address: r.address,
-            State: r.state,
-            Why: r.history.at(-1)?.reason ?? '',
-            NextAttemptAt: r.nextAttemptAt,
-          })),
-      };
-    },
+    async (req) => service.messageDecisions(req.params.id),
   );
 }
