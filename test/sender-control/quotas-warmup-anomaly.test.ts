@@ -157,7 +157,7 @@ describe('the warm-up schedule of an upstream', () => {
     );
     expect(server.messages).toHaveLength(2);
     expect(log.join('\n')).toContain(
-      `sender-control event=delay upstream=127.0.0.1 nrcpt=1 until=${nextDay} reason="warm-up of 127.0.0.1: day 1 cap of 2 reached (2 sent); goes at ${nextDay}"`,
+      `smtp-audit event=delay upstream=127.0.0.1 nrcpt=1 until=${nextDay} reason="warm-up of 127.0.0.1: day 1 cap of 2 reached (2 sent); goes at ${nextDay}"`,
     );
     expect((await relay.api<{ warmup: unknown }>('/api/v1/warmup')).warmup).toEqual({
       upstream: '127.0.0.1',

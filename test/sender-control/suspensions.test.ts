@@ -57,6 +57,10 @@ describe('suspensions', () => {
       Value: '127.0.0.1',
       Reason: 'infected workstation, ticket 4711',
     });
+    const audit = await relay.api<{ lines: string[] }>('/api/v1/audit/log');
+    expect(audit.lines.at(-1)).toBe(
+      `smtp-audit event=suspend id=${entry.ID} kind=ip value=127.0.0.1 auto=false held=0 reason="infected workstation, ticket 4711"`,
+    );
     expect(entry).toMatchObject({ Kind: 'ip', Value: '127.0.0.1', Auto: false });
     expect(entry.ID).toMatch(/^[0-9a-f]{12}$/);
     const wire = await SmtpWire.connect(relay.smtp.port);

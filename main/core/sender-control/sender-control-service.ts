@@ -60,7 +60,7 @@ export class SenderControlService {
   }
 
   private line(event: string, fields: Record<string, AuditValue>): void {
-    const parts = [`sender-control event=${event}`];
+    const parts = [`smtp-audit event=${event}`];
     for (const [key, value] of Object.entries(fields)) {
       if (value !== undefined) parts.push(`${key}=${auditValue(value)}`);
     }
