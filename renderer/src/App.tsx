@@ -13,6 +13,12 @@ export function App() {
   const { state, streamState, search, markRead } = useMailbox(api);
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
+  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
+  // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
+  const showQuarantine = useCallback(
+    () => setPreset((last) => ({ query: 'tag:quarantined', n: (last?.n ?? 0) + 1 })),
+    [],
+  );
 
   const open = useCallback(
     (message: MessageSummary) => {
@@ -41,7 +47,16 @@ export function App() {
     <div className="app" data-testid="app" data-transport={api.transport}>
       <header className="toolbar">
         <h1>Relaydesk</h1>
-        <SearchBox onSearch={search} />
+        <SearchBox onSearch={search} preset={preset} />
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-quarantine"
+          aria-pressed={state.query === 'tag:quarantined'}
+          onClick={showQuarantine}
+        >
+          Quarantine
+        </button>
         <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
       </header>
       <main className="panes">

@@ -1,0 +1,109 @@
+// The filter in the GUI, in Debian's Chromium against the headless server: quarantined mail is
+// flagged in the list and has its own view, and the message says why it was quarantined.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelaydesk } from '../../main/headless.js';
+import { ensureRendererBuilt, repoRoot } from '../e2e/renderer-build.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('quarantine in the GUI', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+
+  async function send(subject: string, attachment: Buffer): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: relaydesk.smtp.host,
+      port: relaydesk.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({
+        from: 'Ada <ada@example.test>',
+        to: 'bob@example.test',
+        subject,
+        text: 'see attached',
+        attachments: [{ filename: 'invoice.pdf', content: attachment }],
+      });
+    } finally {
+      transport.close();
+    }
+  }
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-filter-gui-'));
+    relaydesk = await startRelaydesk({
+      smtp: '127.0.0.1:0',
+      http: '127.0.0.1:0',
+      dataDir,
+      settings: { attachments: { types: ['executable'], action: 'quarantine' } },
+    });
+    await send('Invoice (really a program)', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400)]));
+    await send('Invoice (a real one)', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'));
+    browser = await chromium.launch({
+      executablePath: chromiumPath ?? undefined,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    await page.goto(relaydesk.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('flags quarantined mail, lists it in its own view, and says why', async () => {
+    const rows = page.getByTestId('message-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const flagged = rows.filter({ hasText: 'really a program' });
+    expect(await flagged.getByTestId('message-row-flag').innerText()).toMatch(/quarantined/i);
+    expect(
+      await rows.filter({ hasText: 'a real one' }).getByTestId('message-row-flag').count(),
+    ).toBe(0);
+
+    await page.getByTestId('show-quarantine').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByTestId('search-input').inputValue()).toBe('tag:quarantined');
+    expect(await page.getByTestId('show-quarantine').getAttribute('aria-pressed')).toBe('true');
+
+    await flagged.click();
+    const decision = page.getByTestId('filter-decision');
+    await decision.waitFor();
+    const text = await decision.innerText();
+    expect(text).toContain('Quarantined: kept here and never relayed');
+    expect(text).toMatch(/attachment "invoice\.pdf" is exe content .*named as \.pdf/);
+    await page.screenshot({ path: join(screenshots, 'filter-quarantine-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'filter-quarantine-dark.png') });
+  });
+
+  it('shows nothing about the filter on a message it let through', async () => {
+    await page.getByTestId('search-input').fill('');
+    const clean = page.getByTestId('message-row').filter({ hasText: 'a real one' });
+    await clean.click();
+    await page.getByTestId('message-view').waitFor();
+    expect(await page.getByTestId('message-subject').innerText()).toBe('Invoice (a real one)');
+    expect(await page.getByTestId('filter-decision').count()).toBe(0);
+  });
+});
