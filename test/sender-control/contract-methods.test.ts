@@ -5,9 +5,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RelaydeskApi } from '../../preload/api-methods.js';
-import { registerIpcHandlers } from '../../main/desktop/ipc-handlers.js';
-import { isOwnPage } from '../../main/desktop/main-window.js';
-import { createHttpTransport } from '../../renderer/src/api/http-transport.js';
+import { connectBothTransports } from '../helpers/both-transports.js';
 import { createElectronStandIn } from '../helpers/electron-stand-in.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
@@ -25,12 +23,12 @@ beforeAll(async () => {
     attachments: { types: ['executable'], action: 'quarantine' },
     quotas: [{ user: '*', perDay: 100 }],
   });
-  unregister = registerIpcHandlers(standIn.ipcMain, relay.service, (url) =>
-    isOwnPage(url, rendererIndex),
-  );
-  await import('../../preload/index.js');
-  ipc = standIn.exposed.relaydesk as RelaydeskApi;
-  http = createHttpTransport({ baseUrl: new URL(relay.url) });
+  ({ ipc, http, unregister } = await connectBothTransports(
+    standIn,
+    relay.service,
+    rendererIndex,
+    relay.url,
+  ));
 });
 
 afterAll(async () => {

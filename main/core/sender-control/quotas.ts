@@ -4,6 +4,7 @@
 // recipient quota RCPT gets `452 4.5.3` (too many recipients), so a client sends what it has
 // and retries the rest later, as RFC 5321 §4.5.3.1.10 expects.
 import { z } from 'zod';
+import { parseSettingsList } from './settings-list.js';
 import type { QuotaUsageView } from '../../../preload/filter-contract.js';
 import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
@@ -123,30 +124,12 @@ function quotaSchema(at: string) {
 
 /** Parses the `quotas` list; throws an Error whose message names the entry and the field. */
 export function parseQuotas(raw: unknown): Quota[] {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new Error(
-        `quotas: not valid JSON (${(err as Error).message}); give a list such as [{"user": "*", "perHour": 100}]`,
-        {
-          cause: err,
-        },
-      );
-    }
-  }
-  if (!Array.isArray(value)) {
-    throw new Error(
-      `quotas: ${show(value)} is not a list; give a list such as [{"user": "*", "perHour": 100}]`,
-    );
-  }
-  return value.map((item: unknown, index) => {
-    const parsed = quotaSchema(`quotas[${index}]`).safeParse(item);
-    if (!parsed.success)
-      throw new Error(parsed.error.issues[0]?.message ?? `quotas[${index}] is not valid`);
-    return parsed.data;
-  });
+  return parseSettingsList(
+    'quotas',
+    raw,
+    'a list such as [{"user": "*", "perHour": 100}]',
+    quotaSchema,
+  );
 }
 
 /** A quota as settings and the usage API show it. */

@@ -3,6 +3,7 @@
 // day 2, …; the last holds after that). What exceeds the day's cap is not refused: it waits in
 // the queue, deferred to the start of the next day of the schedule, with that time shown.
 import { z } from 'zod';
+import { parseSettingsList } from './settings-list.js';
 import type { WarmupStatus } from '../../../preload/filter-contract.js';
 import { objectError, show } from '../routing/settings-errors.js';
 
@@ -104,27 +105,12 @@ function scheduleSchema(at: string) {
 
 /** Parses the `warmup` list; throws an Error whose message names the entry and the field. */
 export function parseWarmup(raw: unknown): WarmupSchedule[] {
-  let value = raw;
-  if (typeof raw === 'string') {
-    try {
-      value = JSON.parse(raw);
-    } catch (err) {
-      throw new Error(`warmup: not valid JSON (${(err as Error).message})`, {
-        cause: err,
-      });
-    }
-  }
-  if (!Array.isArray(value)) {
-    throw new Error(
-      `warmup: ${show(value)} is not a list; give [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]`,
-    );
-  }
-  return value.map((item: unknown, index) => {
-    const parsed = scheduleSchema(`warmup[${index}]`).safeParse(item);
-    if (!parsed.success)
-      throw new Error(parsed.error.issues[0]?.message ?? `warmup[${index}] is not valid`);
-    return parsed.data;
-  });
+  return parseSettingsList(
+    'warmup',
+    raw,
+    'a list such as [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+    scheduleSchema,
+  );
 }
 
 /** Day `index` (0 = day 1) of a schedule at `now`, with its cap and when it ends. */
