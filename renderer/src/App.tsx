@@ -4,6 +4,7 @@ import type { MessageSummary } from './api/contract';
 import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
+import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { useMailbox } from './mailbox/use-mailbox';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
@@ -13,6 +14,8 @@ export function App() {
   const { state, streamState, search, markRead } = useMailbox(api);
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
+  const [showSenders, setShowSenders] = useState(false);
+  const [senderAlert, setSenderAlert] = useState<string | null>(null);
   const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
   // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
   const showQuarantine = useCallback(
@@ -28,6 +31,16 @@ export function App() {
       if (!message.Read) markRead([message.ID], true);
     },
     [markRead],
+  );
+
+  // An anomaly alert (and the automatic pause it may cause) is told at once.
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type === 'sender' && event.Data.Action === 'alert')
+          setSenderAlert(event.Data.Text);
+      }),
+    [api],
   );
 
   // A message deleted elsewhere (another window, the API, retention) closes if it was open.
@@ -57,6 +70,15 @@ export function App() {
         >
           Quarantine
         </button>
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-suspensions"
+          aria-pressed={showSenders}
+          onClick={() => setShowSenders((shown) => !shown)}
+        >
+          Senders
+        </button>
         <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
       </header>
       <main className="panes">
@@ -66,10 +88,30 @@ export function App() {
           loading={state.loading}
           error={state.error}
           searching={state.query !== ''}
-          onOpen={open}
+          onOpen={(message) => {
+            setShowSenders(false);
+            open(message);
+          }}
         />
         <section className="message-pane" aria-label="Opened message">
-          {openedId ? (
+          {senderAlert && (
+            <p className="filter-decision severe" role="status" data-testid="sender-alert">
+              {senderAlert}{' '}
+              <button
+                type="button"
+                className="toolbar-button"
+                onClick={() => {
+                  setSenderAlert(null);
+                  setShowSenders(true);
+                }}
+              >
+                Review
+              </button>
+            </p>
+          )}
+          {showSenders ? (
+            <SuspensionsPanel />
+          ) : openedId ? (
             <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
           ) : (
             <p className="view-notice">Select a message to read it.</p>

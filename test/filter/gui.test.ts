@@ -1,5 +1,5 @@
-// The filter in the GUI, in Debian's Chromium against the headless server: quarantined mail is
-// flagged in the list and has its own view, and the message says why it was quarantined.
+// Filtering and sender control in the GUI, in Debian's Chromium against the headless server:
+// quarantined mail flagged and in its own view with the reason, the Senders panel, the alert.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,13 +14,17 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 const chromiumPath = requireTool(tools.chromium);
 const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
-describe.skipIf(!chromiumPath)('quarantine in the GUI', () => {
+describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => {
   let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
   let dataDir: string;
   let browser: Browser;
   let page: Page;
 
-  async function send(subject: string, attachment: Buffer): Promise<void> {
+  async function send(
+    subject: string,
+    attachment: Buffer,
+    from = 'Ada <ada@example.test>',
+  ): Promise<void> {
     const transport = nodemailer.createTransport({
       host: relaydesk.smtp.host,
       port: relaydesk.smtp.port,
@@ -29,7 +33,7 @@ describe.skipIf(!chromiumPath)('quarantine in the GUI', () => {
     });
     try {
       await transport.sendMail({
-        from: 'Ada <ada@example.test>',
+        from,
         to: 'bob@example.test',
         subject,
         text: 'see attached',
@@ -47,7 +51,12 @@ describe.skipIf(!chromiumPath)('quarantine in the GUI', () => {
       smtp: '127.0.0.1:0',
       http: '127.0.0.1:0',
       dataDir,
-      settings: { attachments: { types: ['executable'], action: 'quarantine' } },
+      settings: {
+        attachments: { types: ['executable'], action: 'quarantine' },
+        // the third message of the hour from 127.0.0.1 raises the alert (no pause: the default)
+        anomalyFactor: 2,
+        anomalyMinMessages: 3,
+      },
     });
     await send('Invoice (really a program)', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400)]));
     await send('Invoice (a real one)', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'));
@@ -95,5 +104,41 @@ describe.skipIf(!chromiumPath)('quarantine in the GUI', () => {
     await page.getByTestId('message-view').waitFor();
     expect(await page.getByTestId('message-subject').innerText()).toBe('Invoice (a real one)');
     expect(await page.getByTestId('filter-decision').count()).toBe(0);
+  });
+
+  it('suspends a sender from the Senders panel, and lifts it', async () => {
+    await page.getByTestId('show-suspensions').click();
+    await page.getByTestId('suspend-kind').selectOption('sender');
+    await page.getByTestId('suspend-value').fill('spammer@example.test');
+    await page.getByTestId('suspend-reason').fill('sends invoices that are programs');
+    await page.getByTestId('suspend-submit').click();
+    const entry = page.getByTestId('suspension');
+    await expect.poll(() => entry.count()).toBe(1);
+    expect(await entry.innerText()).toContain('sends invoices that are programs');
+    await page.screenshot({ path: join(screenshots, 'filter-suspensions-dark.png') });
+    await expect(send('again', Buffer.from('x'), 'spammer@example.test')).rejects.toThrow(
+      /554 5\.7\.1 Sender suspended: sends invoices that are programs/,
+    );
+
+    await page.getByTestId('suspend-kind').selectOption('ip');
+    await page.getByTestId('suspend-value').fill('10.0.0.0/8');
+    await page.getByTestId('suspend-reason').fill('wrong kind');
+    await page.getByTestId('suspend-submit').click();
+    expect(await page.getByTestId('suspend-error').innerText()).toMatch(
+      /Value: "10\.0\.0\.0\/8" is not an IP address/,
+    );
+
+    await entry.getByTestId('unsuspend').click();
+    await expect.poll(() => entry.count()).toBe(0);
+    expect(relaydesk.service.suspensions()).toEqual([]);
+  });
+
+  it('tells at once when a sender’s volume jumps (the anomaly alert)', async () => {
+    await send('a third message this hour', Buffer.from('hello'));
+    const alert = page.getByTestId('sender-alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(
+      /automatic: 3 messages this hour from ip 127\.0\.0\.1, over 2 times its hourly median of 0/,
+    );
   });
 });
