@@ -1,7 +1,7 @@
 // The headless entry: `relaydesk serve`, `relaydesk sendmail`. Every setting is a flag here, a
 // key in the --config file and a RELAYDESK_<NAME> environment variable.
 import { parseArgs } from 'node:util';
-import { resolveSettings } from './core/settings/settings-sources.js';
+import { resolveWithSaved } from './core/settings/saved-settings.js';
 import { relayFlags } from './core/settings/relay-settings.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
 
@@ -11,6 +11,8 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
   ...relayFlags,
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
+import { runLockoutCommand } from './cli/lockout-command.js';
+import { followParentUnderNpm } from './cli/parent-watch.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
 import { runSuspendCommand } from './cli/suspend-command.js';
@@ -26,6 +28,7 @@ Commands:
   suspend    cut off a sender at once, on the running relay:
              relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
   unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
+  lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -99,7 +102,8 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
 
 async function serve(args: string[]): Promise<void> {
   const { flags, configFile } = parseServeFlags(args);
-  const settings = resolveSettings({ flags, configFile, env: process.env });
+  const resolved = await resolveWithSaved({ flags, configFile, env: process.env });
+  const settings = resolved.settings;
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
@@ -131,8 +135,9 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  followParentUnderNpm(process.env, () => stop('SIGTERM (the npm process that started us ended)'));
 
-  running = await startRelaydesk({ resolved: settings, log });
+  running = await startRelaydesk({ resolved: settings, saved: resolved, log });
   if (stopping) {
     finish(running);
     return;
@@ -150,6 +155,7 @@ export async function main(argv: string[]): Promise<void> {
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
     else if (command === 'suspend' || command === 'unsuspend' || command === 'suspensions')
       process.exitCode = await runSuspendCommand(command, rest);
+    else if (command === 'lockout') process.exitCode = await runLockoutCommand(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -158,7 +164,9 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(`${command}: unknown command; use "serve", "sendmail" or "user"`);
+      throw new UsageError(
+        `${command}: unknown command; use "serve", "sendmail", "user" or "lockout"`,
+      );
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof SettingsError) {

@@ -109,6 +109,8 @@ export interface RelaydeskInfo {
       validTo: string;
     } | null;
   };
+  /** Relaydesk's own: SMTP sessions open now, in total and per listener (smtp, smtps). */
+  SMTPSessions: { Open: number; Listeners: Record<string, number> };
 }
 
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
@@ -134,6 +136,7 @@ import type { LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
 export type * from './filter-contract.js';
 import type { SenderControlEvent } from './filter-contract.js';
+export type * from './settings-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

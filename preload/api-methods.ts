@@ -22,6 +22,7 @@ import type {
   RelaydeskInfo,
 } from './api-contract.js';
 import type {
+  AuthLockoutView,
   ConnectionTestView,
   LogLines,
   MailboxCount,
@@ -41,6 +42,12 @@ import type {
   SuspensionEntry,
   WarmupStatus,
 } from './filter-contract.js';
+import type {
+  SettingsChange,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+} from './settings-contract.js';
 
 /** Where a call's arguments go in an HTTP request. */
 export interface HttpRequestParts {
@@ -58,6 +65,8 @@ export interface HttpBinding<Args extends readonly unknown[]> {
   request?: (...args: Args) => HttpRequestParts;
   /** How the answer is read: JSON (the default), text, an attachment's bytes, or not at all. */
   response?: 'json' | 'text' | 'part' | 'none';
+  /** An answer with this status is a result too (a refused settings change, with its errors). */
+  resultStatus?: number;
 }
 
 export interface MethodSpec<Args extends z.ZodTuple, Result> {
@@ -85,6 +94,10 @@ const limit = (fallback: number, max: number) =>
 const text = (name: string, max = 10_000) => z.string().max(max).describe(name);
 const addresses = (name: string) =>
   z.array(z.string().min(3).max(320)).min(1).max(1000).describe(name);
+
+// checked field by field by the settings schema in main (so every wrong field is reported)
+const settingsChange = () =>
+  z.record(z.string(), z.unknown()).describe('change') as unknown as z.ZodType<SettingsChange>;
 
 const recipientStates = [
   'pending',
@@ -351,6 +364,25 @@ export const apiMethods = {
       request: (name, password) => ({ params: { name }, body: { password } }),
     },
   }),
+  authLockouts: method<{ lockouts: AuthLockoutView[] }>()({
+    summary: 'SMTP AUTH lockouts: (address, user) pairs refused after repeated failures',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/auth/lockouts' },
+  }),
+  releaseAuthLockouts: method<{ released: AuthLockoutView[] }>()({
+    summary: 'Release AUTH lockouts: one (address, user) pair, every user of an address, or all',
+    args: z.tuple([text('address', 100).optional(), text('user', 200).optional()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/auth/lockouts/release',
+      request: (address, user) => ({
+        body: {
+          ...(address !== undefined ? { Address: address } : {}),
+          ...(user !== undefined ? { User: user } : {}),
+        },
+      }),
+    },
+  }),
   removeUser: method<void>()({
     summary: 'Remove an SMTP user',
     args: z.tuple([text('name', 200)]),
@@ -421,6 +453,32 @@ export const apiMethods = {
     summary: "The upstream's warm-up: day, today's cap, sent today, when the next day starts",
     args: z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/warmup' },
+  }),
+  // Settings
+  getSettings: method<SettingsView>()({
+    summary:
+      'The settings as saved, which are pinned by a flag or variable, which wait for a restart',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/settings' },
+  }),
+  validateSettings: method<SettingsCheck>()({
+    summary: 'Check a change without saving it: every wrong field, its value and what is allowed',
+    args: z.tuple([settingsChange()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/settings/validate',
+      request: (change) => ({ body: change }),
+    },
+  }),
+  saveSettings: method<SettingsSaveResult>()({
+    summary: 'Save a change whole, or nothing when a field is wrong; applies at once but listeners',
+    args: z.tuple([settingsChange()]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/settings',
+      request: (change) => ({ body: change }),
+      resultStatus: 400,
+    },
   }),
 } as const;
 

@@ -10,6 +10,9 @@ import type {
   RecipientState,
   RelaydeskEvent,
   LogLines,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
   MessagePartContent,
   MailboxCount,
   QueueActionResult,
@@ -18,8 +21,14 @@ import type {
   UpstreamPresetView,
 } from '../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from './log-view/recent-log.js';
+import {
+  applyLiveSettings,
+  checkSettingsChange,
+  settingsView,
+  withSavedSecrets,
+} from './settings/settings-editor.js';
+import { FileSettingsStore, type SettingsStore } from './settings/settings-store.js';
 import { getPreset, presetIds } from './upstream/presets.js';
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   SmtpListener,
@@ -27,7 +36,12 @@ import {
   type RecipientRefusal,
   type SmtpSecurity,
 } from './listener/smtp-listener.js';
+import { auditLine } from './policy/audit-line.js';
+import type { AuthLockoutEntry } from './policy/auth-lockout.js';
 import { UserStore } from './policy/user-store.js';
+import { RotatingLog } from './logs/rotating-log.js';
+import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text.js';
+import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { buildDsn } from './queue/dsn.js';
@@ -48,6 +62,7 @@ import {
   describeSettingsError,
 } from './upstream/upstream-settings.js';
 import { MessageIndex } from './index/message-index.js';
+import { withEnvelopeBcc } from './message/envelope-bcc.js';
 import { headerMap } from './message/header-fields.js';
 import type { MessageRecord } from './message-record.js';
 import { MessageParser, type ParsedPart } from './parse/message-parser.js';
@@ -92,6 +107,14 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
+  settingsStore?: SettingsStore;
+  /** What the store holds now, when the caller already read it. */
+  savedSettings?: Record<string, unknown>;
+  /** Settings fixed by a flag or an environment variable for this run, with what sets them. */
+  pinnedSettings?: Record<string, string>;
+  /** Where saved settings are kept, in words (shown in the Settings view). */
+  savedIn?: string;
 }
 
 /** How many recent relay log lines the API can show. */
@@ -111,7 +134,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
   readonly queue: DeliveryQueue;
-  private readonly rules: RoutingRule[];
+  private rules: RoutingRule[];
+  /** The settings as saved: what runs now, plus saved changes that wait for a restart. */
+  private savedTarget: Settings;
+  private savedSettings: Record<string, unknown> | null;
+  private readonly settingsStore: SettingsStore;
+  private readonly pinned: Record<string, string>;
+  private readonly savedIn: string;
+  private settingsSaving: Promise<unknown> = Promise.resolve();
   /** The last relay and audit lines, for the Logs view. */
   private readonly recentLog = new RecentLog(relayLogMemory);
   /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
@@ -122,22 +152,35 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly filter: FilterControl;
   /** Suspensions, quotas, warm-up caps and the anomaly alert. */
   readonly senders: SenderControlService;
+  /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
+  private readonly deliveryOutcomes = new LabelledCounter();
+  /** relay.log (one line per attempt) and audit.log (smtp-audit and http-audit lines). */
+  private readonly relayLogFile: RotatingLog;
+  private readonly auditLogFile: RotatingLog;
+  private parseFailures = 0;
 
   constructor(options: RelayServiceOptions) {
     super();
-    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth)
+    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth), also goes
+    // to audit.log
     this.on('log', (line) => {
-      if (isAuditLine(line))
-        this.publish({
-          Type: 'log',
-          Data: this.recentLog.add('audit', line, new Date(this.now())),
-        });
+      if (!isAuditLine(line)) return;
+      const at = new Date(this.now());
+      this.publish({ Type: 'log', Data: this.recentLog.add('audit', line, at) });
+      void this.auditLogFile.append(`${at.toISOString()} ${line}`);
     });
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
+    this.savedTarget = { ...this.settings, rateLimit: { ...this.settings.rateLimit } };
+    const store = options.settingsStore ?? new FileSettingsStore(this.settings.dataDir);
+    this.settingsStore = store;
+    this.savedSettings = options.savedSettings ?? null;
+    this.pinned = options.pinnedSettings ?? {};
+    this.savedIn =
+      options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
     this.filter = new FilterControl(this.settings, this.rules, this.parser, this.now, (line) =>
       this.log(line),
@@ -149,6 +192,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish: (event) => this.publish(event),
       log: (line) => this.log(line),
     });
+    const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
+    const logFileError = (message: string): void => this.log(`log: ${message}`);
+    this.relayLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'relay.log'),
+      rotation,
+      logFileError,
+    );
+    this.auditLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'audit.log'),
+      rotation,
+      logFileError,
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -174,6 +229,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
       gate: (recipients, now) => this.senders.warmupGate(recipients, now),
+      onAttempt: (recipient) => this.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
         void this.reportFailure(
           record.id,
@@ -184,11 +240,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   private logRelay(line: string): void {
     this.log(line);
+    void this.relayLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
     this.publish({ Type: 'log', Data: this.recentLog.add('relay', line, new Date(this.now())) });
-    void appendFile(
-      join(this.settings.dataDir, 'relay.log'),
-      `${new Date(this.now()).toISOString()} ${line}\n`,
-    ).catch((err: Error) => this.log(`relay.log: ${err.message}`));
   }
 
   private checkRecipient(input: {
@@ -266,15 +319,41 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return this.smtpAddress;
   }
 
+  /** (Address, user) pairs locked out of SMTP AUTH after repeated failures. */
+  authLockouts(): AuthLockoutEntry[] {
+    return this.listener.authLockouts.locked();
+  }
+
+  /** Lifts AUTH lockouts: one pair, every user of an address, or all (nothing given). */
+  releaseAuthLockouts(address?: string, user?: string): AuthLockoutEntry[] {
+    const released = this.listener.authLockouts.release(address, user);
+    for (const entry of released) {
+      this.log(
+        auditLine('auth', {
+          result: 'released',
+          client: entry.Address,
+          user: entry.User,
+          reason: 'lockout released by hand',
+        }),
+      );
+    }
+    return released;
+  }
+
   /** STARTTLS, the implicit-TLS listener and the certificate fingerprint, for the info API. */
   get smtpSecurity(): SmtpSecurity {
     return this.listener.security;
   }
 
   private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
-    const summary = await this.parser.summarize(message.raw);
-    if (summary.parseError)
+    const summary = withEnvelopeBcc(
+      await this.parser.summarize(message.raw),
+      message.envelope.rcptTo,
+    );
+    if (summary.parseError) {
+      this.parseFailures++;
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
+    }
     const decisions = routeEnvelope(this.rules, {
       mailFrom: message.envelope.mailFrom,
       rcptTo: message.envelope.rcptTo,
@@ -504,7 +583,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
     let endpoint = this.settings.relay;
     if (candidate !== undefined) {
-      const parsed = createUpstreamSettingsSchema('relay').safeParse(candidate);
+      // a form testing the saved upstream's password sends none (it never sees it)
+      const parsed = createUpstreamSettingsSchema('relay').safeParse(
+        withSavedSecrets(candidate, this.savedTarget.relay),
+      );
       if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
       endpoint = parsed.data;
     }
@@ -572,6 +654,63 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   upstreamPresets(sesRegion?: string): UpstreamPresetView[] {
     return presetIds.map((id) => getPreset(id, sesRegion ? { sesRegion } : {}));
+  }
+
+  // --- settings ------------------------------------------------------------------------------
+
+  /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
+  settingsView(): SettingsView {
+    return settingsView(this.savedTarget, this.settings, this.pinned, this.savedIn);
+  }
+
+  /** Checks a change without saving it: every wrong field with its value and what is allowed. */
+  checkSettings(change: unknown): SettingsCheck {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    return checked.errors.length > 0
+      ? { ok: false, errors: checked.errors, restartNeeded: checked.restartNeeded }
+      : { ok: true, errors: [], restartNeeded: checked.restartNeeded };
+  }
+
+  /**
+   * Saves a change when all of it is valid, else changes nothing. Rules, retention, limits and
+   * the upstream apply at once; the listeners' addresses and TLS after a restart.
+   */
+  saveSettings(change: unknown): Promise<SettingsSaveResult> {
+    // one save at a time: each checks against what the previous one saved
+    const saving = this.settingsSaving.then(() => this.saveSettingsNow(change));
+    this.settingsSaving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  private async saveSettingsNow(change: unknown): Promise<SettingsSaveResult> {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    const { errors, restartNeeded } = checked;
+    if (errors.length > 0) return { ok: false, errors, restartNeeded };
+    const changed = Object.keys(checked.saved);
+    if (changed.length > 0) {
+      const saved = {
+        ...(this.savedSettings ?? (await this.settingsStore.read())),
+        ...checked.saved,
+      };
+      await this.settingsStore.write(saved);
+      this.savedSettings = saved;
+      this.savedTarget = checked.next;
+      applyLiveSettings(this.settings, checked.next);
+      this.rules = modeRules(this.settings.mode, this.settings.rules);
+      this.listener.refreshPolicy();
+      this.log(
+        `settings: saved ${changed.join(', ')}${restartNeeded.length ? ` (${restartNeeded.join(', ')} after a restart)` : ''}`,
+      );
+      this.queue.kick();
+      void this.applyRetention();
+    }
+    return { ok: true, errors: [], restartNeeded, settings: this.settingsView() };
   }
 
   // --- logs ----------------------------------------------------------------------------------
@@ -716,7 +855,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         MessagesDeleted: this.stats.deleted,
         SMTPAccepted: this.stats.accepted,
         SMTPAcceptedSize: this.stats.acceptedBytes,
-        SMTPRejected: 0,
+        // Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
+        SMTPRejected: this.listener.counters.refused.total(
+          (l) => l.stage === 'mail' || l.stage === 'message',
+        ),
         SMTPIgnored: 0,
       },
       Listeners: {
@@ -724,7 +866,41 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         http: `${http.host}:${http.port}`,
       },
       SMTPSecurity: this.listener.infoSecurity(),
+      SMTPSessions: this.listener.openSessions(),
     };
+  }
+
+  /** The Prometheus text of `/metrics`. */
+  metricsText(): string {
+    let spoolBytes = 0;
+    const queueByState: Record<string, number> = {};
+    for (const record of this.index.oldestFirst()) {
+      spoolBytes += record.size;
+      for (const r of record.delivery ?? [])
+        queueByState[r.state] = (queueByState[r.state] ?? 0) + 1;
+    }
+    const counters = this.listener.counters;
+    return renderPrometheusText(
+      relayMetricFamilies({
+        messages: this.index.size,
+        unread: this.index.unread,
+        spoolBytes,
+        deleted: this.stats.deleted,
+        accepted: this.stats.accepted,
+        acceptedBytes: this.stats.acceptedBytes,
+        uptimeSeconds: Math.round((this.now() - this.stats.startedAt) / 1000),
+        memoryBytes: process.memoryUsage().rss,
+        openSessions: this.listener.openSessions().Listeners,
+        sessions: counters.sessions.samples(),
+        refused: counters.refused.samples(),
+        authFailures: counters.authFailures.samples(),
+        authLockouts: this.listener.authLockouts.locked().length,
+        serverClosed: counters.serverClosed.samples(),
+        deliveryOutcomes: this.deliveryOutcomes.samples(),
+        queueByState,
+        parseFailures: this.parseFailures,
+      }),
+    );
   }
 
   /** Every ID matching a search (for deletes and bulk read changes). */

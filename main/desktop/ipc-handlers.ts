@@ -73,6 +73,13 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   unsuspend: (service, id, release) => service.unsuspend(id, release),
   quotaUsage: (service) => service.quotaUsage(),
   warmupStatus: (service) => service.warmupStatus(),
+  authLockouts: (service) => ({ lockouts: service.authLockouts() }),
+  releaseAuthLockouts: (service, address, user) => ({
+    released: service.releaseAuthLockouts(address, user),
+  }),
+  getSettings: (service) => service.settingsView(),
+  validateSettings: (service, change) => service.checkSettings(change),
+  saveSettings: (service, change) => service.saveSettings(change),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -18,13 +18,16 @@ import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError } from './http-errors.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
+import { registerLockoutRoutes } from './routes/lockout-routes.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -147,8 +150,11 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerLockoutRoutes(app, service);
+  registerMetricsRoutes(app, service);
   registerControlRoutes(app, service);
   registerSenderControlRoutes(app, service);
+  registerSettingsRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

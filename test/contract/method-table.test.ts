@@ -171,6 +171,11 @@ describe('both transports, on real mail', () => {
     const audit = await same((api) => api.auditLog(100));
     expect(audit.lines.join('\n')).toMatch(/smtp-audit event=message result=accepted/);
     expect(await same((api) => api.listUsers())).toEqual([]);
+    expect(await same((api) => api.authLockouts())).toEqual({ lockouts: [] });
+    expect(await same((api) => api.releaseAuthLockouts('192.0.2.7', 'nobody'))).toEqual({
+      released: [],
+    });
+    expect(await same((api) => api.releaseAuthLockouts())).toEqual({ released: [] });
   });
 
   it('change the queue, the upstream, the users and the messages over HTTP', async () => {

@@ -45,6 +45,9 @@ describe('the OpenAPI document', () => {
       '/api/v2/messages',
       '/api/v2/search',
       '/api/v1/messages/{id}',
+      '/api/v1/auth/lockouts',
+      '/api/v1/auth/lockouts/release',
+      '/metrics',
     ]) {
       expect(paths).toContain(expected);
     }

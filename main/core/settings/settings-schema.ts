@@ -49,6 +49,8 @@ export interface Settings {
   greetingDelayMs: number;
   /** The longest a reverse-DNS lookup of a client may delay its greeting. */
   reverseDnsTimeoutMs: number;
+  /** DNS servers (`IP` or `IP:PORT`) for lookups; empty: the system's resolvers. */
+  dnsServers: string[];
   /** Whose meaning `GET/DELETE /api/v1/messages` takes: the two APIs clash on that path. */
   apiCompat: ApiCompat;
   mode: RelayMode;
@@ -109,12 +111,21 @@ export interface Settings {
   commandTimeoutMs: number;
   /** Longest a whole SMTP session may last, whatever the client sends. */
   sessionDeadlineMs: number;
+  /**
+   * Slowest message data accepted during DATA, in bytes a second (Postfix's smtpd_min_data_rate):
+   * a client below it is cut off within about one idle timeout with `421 4.4.2`. 0: no minimum.
+   */
+  minDataRate: number;
   /** Failed AUTH attempts from one IP before it is locked out; delays grow before that. */
   authMaxFailures: number;
   /** The first delay after a failed AUTH; it doubles with each failure. */
   authFailureDelayMs: number;
   /** How long a locked-out IP gets `421 4.7.0` to AUTH (and how long failures are remembered). */
   authLockoutMs: number;
+  /** relay.log and audit.log rotate when they would grow beyond this many bytes. */
+  logMaxSize: number;
+  /** Rotated generations of each log kept (relay.log.1 … relay.log.N). */
+  logKeep: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
   // --- content filter and sender control (main/core/filter, main/core/sender-control) ---
@@ -291,6 +302,31 @@ function parseOriginList(raw: unknown): string[] | undefined {
   return origins;
 }
 
+/** `IP`, `IP:PORT` or `[IPv6]:PORT`, as node:dns `setServers` takes them. */
+function parseDnsServer(text: string): string | undefined {
+  const entry = text.trim();
+  if (isIP(entry) !== 0) return entry;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d{1,5})$/.exec(entry);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const v6 = match[1];
+  if (v6 !== undefined) return isIP(v6) === 6 ? `[${v6}]:${port}` : undefined;
+  return isIP(match[2] as string) === 4 ? `${match[2]}:${port}` : undefined;
+}
+
+function parseDnsServers(raw: unknown): string[] | undefined {
+  const list = typeof raw === 'string' ? raw.split(',').filter((x) => x.trim() !== '') : raw;
+  if (!Array.isArray(list) || list.length > 10) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    const server = typeof item === 'string' ? parseDnsServer(item) : undefined;
+    if (server === undefined) return undefined;
+    out.push(server);
+  }
+  return out;
+}
+
 function parseCidrList(raw: unknown): string[] | undefined {
   const list = typeof raw === 'string' ? raw.split(',') : raw;
   if (!Array.isArray(list) || list.length > 1000) return undefined;
@@ -375,6 +411,14 @@ export const settingFields = [
     env: 'RELAYDESK_REVERSE_DNS_TIMEOUT_MS',
     allowed: 'a whole number of milliseconds from 0 (no lookups) to 1500',
     parse: parseCount(0, 1500),
+  }),
+  field({
+    key: 'dnsServers',
+    flag: '--dns-servers',
+    env: 'RELAYDESK_DNS_SERVERS',
+    allowed:
+      'a comma-separated list of at most 10 DNS servers, each IP or IP:PORT ([IPv6]:PORT), e.g. 192.0.2.53,127.0.0.1:5353; empty for the system resolvers',
+    parse: parseDnsServers,
   }),
   field({
     key: 'apiCompat',
@@ -548,6 +592,13 @@ export const settingFields = [
     parse: parseCount(100, 86_400_000),
   }),
   field({
+    key: 'minDataRate',
+    flag: '--min-data-rate',
+    env: 'RELAYDESK_MIN_DATA_RATE',
+    allowed: 'a whole number of bytes a second from 0 (no minimum) to 100000000',
+    parse: parseCount(0, 100_000_000),
+  }),
+  field({
     key: 'authMaxFailures',
     flag: '--auth-max-failures',
     env: 'RELAYDESK_AUTH_MAX_FAILURES',
@@ -567,6 +618,20 @@ export const settingFields = [
     env: 'RELAYDESK_AUTH_LOCKOUT_MS',
     allowed: 'a whole number of milliseconds from 100 to 86400000',
     parse: parseCount(100, 86_400_000),
+  }),
+  field({
+    key: 'logMaxSize',
+    flag: '--log-max-size',
+    env: 'RELAYDESK_LOG_MAX_SIZE',
+    allowed: 'a size from 1k to 2g in bytes, or with k/m/g, e.g. 10m',
+    parse: parseByteSize,
+  }),
+  field({
+    key: 'logKeep',
+    flag: '--log-keep',
+    env: 'RELAYDESK_LOG_KEEP',
+    allowed: 'a whole number of rotated log files from 0 to 100',
+    parse: parseCount(0, 100),
   }),
   field({
     key: 'uiPasswordFile',
@@ -687,6 +752,7 @@ export function defaultSettings(dataDir: string): Settings {
     hostname: parseHostname(osHostname()) ?? 'localhost',
     greetingDelayMs: 100,
     reverseDnsTimeoutMs: 1000,
+    dnsServers: [],
     apiCompat: 'mailpit',
     mode: 'capture',
     relayConnections: 2,
@@ -714,9 +780,12 @@ export function defaultSettings(dataDir: string): Settings {
     idleTimeoutMs: 60_000,
     commandTimeoutMs: 300_000,
     sessionDeadlineMs: 30 * 60_000,
+    minDataRate: 500,
     authMaxFailures: 10,
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
+    logMaxSize: 10 * 1024 * 1024,
+    logKeep: 5,
     uiPasswordFile: null,
     clamd: null,
     virusAction: 'reject',
