@@ -22,6 +22,7 @@ import { runIngest } from './cli/ingest.js';
 import { CliUsageError } from './cli/relay-api.js';
 import { runDkimCommand } from './cli/dkim-command.js';
 import { runValidateCommand } from './cli/validate-command.js';
+import { runSuspendCommand } from './cli/suspend-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -31,6 +32,9 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  suspend    cut off a sender at once, on the running relay:
+             relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
+  unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
   lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
   dump       write every message of the running relay to a folder as .eml, with index.json
              (relaydesk dump DIR [--http URL])
@@ -165,6 +169,9 @@ const commands: Readonly<Record<string, (args: string[]) => Promise<number>>> = 
   ingest: runIngest,
   dkim: runDkimCommand,
   validate: runValidateCommand,
+  suspend: (args) => runSuspendCommand('suspend', args),
+  unsuspend: (args) => runSuspendCommand('unsuspend', args),
+  suspensions: (args) => runSuspendCommand('suspensions', args),
 };
 
 function commandList(): string {

@@ -155,7 +155,9 @@ export type RelaydeskEvent =
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
   /** A relay or audit log line as it is written (the Logs view). */
   | { Type: 'log'; Data: LogEntry }
-  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } };
+  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } }
+  /** A suspension made or lifted, or an anomaly alert (main/core/sender-control). */
+  | { Type: 'sender'; Data: SenderControlEvent };
 
 // The methods of the API are declared once, in the method table (api-methods.ts); the type
 // the renderer programs against is derived from it there.
@@ -163,6 +165,8 @@ export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
 import type { LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
+export type * from './filter-contract.js';
+import type { SenderControlEvent } from './filter-contract.js';
 export type * from './settings-contract.js';
 export type * from './auth-contract.js';
 

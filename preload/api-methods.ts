@@ -45,6 +45,13 @@ import type {
   MessageAuthCheck,
 } from './auth-contract.js';
 import type {
+  FilterStatus,
+  MessageDecisions,
+  QuotaUsage,
+  SuspensionEntry,
+  WarmupStatus,
+} from './filter-contract.js';
+import type {
   SettingsChange,
   SettingsCheck,
   SettingsSaveResult,
@@ -516,6 +523,67 @@ export const apiMethods = {
     summary: 'The webhook URLs and the delivery log, newest first',
     args: z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/webhooks' },
+  }),
+
+  // Content filtering and sender control
+  messageDecisions: method<MessageDecisions>()({
+    summary: "The filter's decision on a message, and why any recipient is held or delayed",
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/filter', request: messageParams },
+  }),
+  quarantine: method<MessagesPage>()({
+    summary: 'Quarantined messages (kept, never relayed), newest first',
+    args: z.tuple([start(), limit(50, 100_000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/quarantine',
+      request: (from = 0, count = 50) => ({ query: { start: from, limit: count } }),
+    },
+  }),
+  filterStatus: method<FilterStatus>()({
+    summary: 'The virus scanner (and whether it answers now) and the attachment policy',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/filter' },
+  }),
+  listSuspensions: method<SuspensionEntry[]>()({
+    summary: 'Suspended client IPs, CIDRs, SMTP users and senders',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/suspensions' },
+  }),
+  suspend: method<SuspensionEntry & { Held: string[] }>()({
+    summary: 'Suspend an ip, cidr, user or sender at once, with a reason; its queued mail is held',
+    args: z.tuple([
+      z.enum(['ip', 'cidr', 'user', 'sender']).describe('kind'),
+      text('value', 320).min(1),
+      text('reason', 300).min(1),
+    ]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/suspensions',
+      request: (kind, value, reason) => ({ body: { Kind: kind, Value: value, Reason: reason } }),
+    },
+  }),
+  unsuspend: method<SuspensionEntry & { Released: string[] }>()({
+    summary: 'Lift a suspension; with release, also send on the mail it held',
+    args: z.tuple([id(), z.boolean().default(false).describe('release')]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/suspensions/:id',
+      request: (suspension, release = false) => ({
+        params: { id: suspension },
+        query: { release: String(release) },
+      }),
+    },
+  }),
+  quotaUsage: method<QuotaUsage>()({
+    summary: 'The sending quotas and what each SMTP user and client IP has used of them',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/quotas' },
+  }),
+  warmupStatus: method<{ warmup: WarmupStatus | null }>()({
+    summary: "The upstream's warm-up: day, today's cap, sent today, when the next day starts",
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/warmup' },
   }),
   // Settings
   getSettings: method<SettingsView>()({

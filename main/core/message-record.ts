@@ -2,6 +2,7 @@
 // in-memory index holds for the list and for search.
 import type { Envelope, MailAddress, RecipientDeliveryView } from '../../preload/api-contract.js';
 import type { AddressCheck } from './address-check/address-checker.js';
+import type { FilterVerdict } from './filter/message-filter.js';
 
 export type { Envelope, MailAddress };
 
@@ -49,4 +50,6 @@ export interface MessageRecord {
   delivery?: RecipientDelivery[];
   /** Verdicts of the address check made at RCPT (recipients, and the sender when checked). */
   addressChecks?: AddressCheck[];
+  /** What the content filter decided (virus scan, attachment policy); absent when it is off. */
+  filter?: FilterVerdict;
 }

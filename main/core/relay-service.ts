@@ -97,6 +97,10 @@ import { DkimKeyStore, type DkimKeyInfo } from './signing/key-store.js';
 import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
 import type { DkimKeyInput } from '../../preload/auth-contract.js';
 import type { DkimDnsCheck } from './signing/dkim-record.js';
+import { FilterControl, type FilterStatus } from './filter/filter-control.js';
+import { SenderControlService, type QuotaUsage } from './sender-control/sender-control-service.js';
+import type { WarmupStatus } from './sender-control/warmup.js';
+import type { MessageDecisions, SuspensionEntry } from '../../preload/filter-contract.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -172,6 +176,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** Virus scanning and the attachment policy, between acceptance and the queue. */
+  readonly filter: FilterControl;
+  /** Suspensions, quotas, warm-up caps and the anomaly alert. */
+  readonly senders: SenderControlService;
   /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
   private readonly deliveryOutcomes = new LabelledCounter();
   /** relay.log (one line per attempt) and audit.log (smtp-audit and http-audit lines). */
@@ -209,6 +217,16 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.savedIn =
       options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
+    this.filter = new FilterControl(this.settings, this.rules, this.parser, this.now, (line) =>
+      this.log(line),
+    );
+    this.senders = new SenderControlService(this.settings, this.now, {
+      records: () => this.index.oldestFirst(),
+      hold: (ids, reason) => this.queue.hold(ids, reason),
+      release: (ids) => this.queue.release(ids),
+      publish: (event) => this.publish(event),
+      log: (line) => this.log(line),
+    });
     const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
     const logFileError = (message: string): void => this.log(`log: ${message}`);
     this.relayLogFile = new RotatingLog(
@@ -247,6 +265,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         chaos: (stage) => this.chaos.fire(stage),
         validateRecipient: (input) => this.recipientCheck.atRcpt(input),
         log: (line) => this.log(line),
+        senderCheck: this.senders.control,
       },
       { users: this.users },
     );
@@ -264,6 +283,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       now: this.now,
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
+      gate: (recipients, now) => this.senders.warmupGate(recipients, now),
       onAttempt: (recipient) => this.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
         void this.reportFailure(
@@ -325,6 +345,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         : `spool: ${loaded.records.length} message(s) read from their sidecars`,
     );
     await this.queue.recover();
+    await this.senders.load();
     await this.applyRetention();
     await this.startWebhooks();
     if (this.chaos.enabled) this.log(this.chaos.describe());
@@ -447,9 +468,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
     // the raw file is written while the worker parses; both are on disk before the 250
     const made = this.makeRecord(message, captureInto);
-    await this.spool.storeWhile(message.id, message.raw, made);
-    const record = await made;
+    const record = this.filter.enabled
+      ? await this.filter.store(this.spool, message, made)
+      : await this.spool.storeWhile(message.id, message.raw, made).then(() => made);
     this.index.add(record);
+    void this.senders.accepted(record);
     this.stats.accepted++;
     this.stats.acceptedBytes += record.size;
     this.log(
@@ -867,6 +890,62 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   removeUser(name: string): Promise<void> {
     return this.users.remove(name);
+  }
+
+  // --- content filter and sender control ---------------------------------------------------
+
+  /** Suspended client IPs, CIDRs, SMTP users and senders. */
+  suspensions(): SuspensionEntry[] {
+    return this.senders.list();
+  }
+
+  /** Suspends at once (`{Kind, Value, Reason}`); what the sender has queued is held. */
+  suspend(input: unknown): Promise<SuspensionEntry & { Held: string[] }> {
+    return this.senders.suspend(input);
+  }
+
+  /** Lifts a suspension; `release` also sends on what it held. */
+  unsuspend(id: string, release = false): Promise<SuspensionEntry & { Released: string[] }> {
+    return this.senders.unsuspend(id, release);
+  }
+
+  quotaUsage(): QuotaUsage {
+    return this.senders.quotaUsage();
+  }
+
+  warmupStatus(): { warmup: WarmupStatus | null } {
+    return { warmup: this.senders.warmupStatus() };
+  }
+
+  filterStatus(): Promise<FilterStatus> {
+    return this.filter.status();
+  }
+
+  /** Quarantined messages (kept, never relayed), newest first. */
+  quarantine(start: number, limit: number): MessagesPage {
+    return this.page(start, limit, 'tag:quarantined');
+  }
+
+  /** The filter's decision on a message, and why any recipient is held or delayed. */
+  messageDecisions(id: string): MessageDecisions {
+    const record = this.record(id);
+    const waiting: MessageDecisions['Recipients'] = [];
+    for (const r of record.delivery ?? []) {
+      if (r.state !== 'held' && r.state !== 'deferred') continue;
+      waiting.push({
+        Address: r.address,
+        State: r.state,
+        Why: r.history.at(-1)?.reason ?? '',
+        NextAttemptAt: r.nextAttemptAt,
+      });
+    }
+    return {
+      ID: record.id,
+      Mailbox: record.mailbox,
+      Filter: record.filter ?? null,
+      Notes: record.notes,
+      Recipients: waiting,
+    };
   }
 
   // --- queries -------------------------------------------------------------------------------

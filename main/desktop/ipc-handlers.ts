@@ -64,6 +64,15 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
+  messageDecisions: (service, id) => service.messageDecisions(id),
+  quarantine: (service, start, limit) => service.quarantine(start, limit),
+  filterStatus: (service) => service.filterStatus(),
+  listSuspensions: (service) => service.suspensions(),
+  suspend: (service, kind, value, reason) =>
+    service.suspend({ Kind: kind, Value: value, Reason: reason }),
+  unsuspend: (service, id, release) => service.unsuspend(id, release),
+  quotaUsage: (service) => service.quotaUsage(),
+  warmupStatus: (service) => service.warmupStatus(),
   authLockouts: (service) => ({ lockouts: service.authLockouts() }),
   releaseAuthLockouts: (service, address, user) => ({
     released: service.releaseAuthLockouts(address, user),

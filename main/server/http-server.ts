@@ -30,6 +30,7 @@ import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
+import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 
 export interface HttpServerOptions {
@@ -176,6 +177,7 @@ export async function createHttpServer(
     sendAuth,
     sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
   });
+  registerSenderControlRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerEventsSocket(app, service);
 

@@ -4,6 +4,7 @@ import type { MessageSummary } from './api/contract';
 import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
+import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { useMailbox } from './mailbox/use-mailbox';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
@@ -46,6 +47,14 @@ export function App() {
   );
   const page = usePage();
   const appearance = useStoredThemeChoice();
+  const [showSenders, setShowSenders] = useState(false);
+  const [senderAlert, setSenderAlert] = useState<string | null>(null);
+  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
+  // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
+  const showQuarantine = useCallback(
+    () => setPreset((last) => ({ query: 'tag:quarantined', n: (last?.n ?? 0) + 1 })),
+    [],
+  );
 
   const open = useCallback(
     (message: MessageSummary) => {
@@ -55,6 +64,16 @@ export function App() {
       if (!message.Read) markRead([message.ID], true);
     },
     [markRead],
+  );
+
+  // An anomaly alert (and the automatic pause it may cause) is told at once.
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type === 'sender' && event.Data.Action === 'alert')
+          setSenderAlert(event.Data.Text);
+      }),
+    [api],
   );
 
   // A message deleted elsewhere (another window, the API, retention) closes if it was open.
@@ -74,9 +93,31 @@ export function App() {
     <div className="app" data-testid="app" data-transport={api.transport}>
       <header className="toolbar">
         <h1>Relaydesk</h1>
-        <SearchBox onSearch={setTyped} />
+        <SearchBox onSearch={setTyped} preset={preset} />
         <TagFilter api={api} selected={tag} onSelect={setTag} />
         <ChaosSwitch api={api} />
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-quarantine"
+          aria-pressed={state.query === 'tag:quarantined'}
+          onClick={showQuarantine}
+        >
+          Quarantine
+        </button>
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-suspensions"
+          aria-pressed={showSenders}
+          onClick={() => {
+            // the panel is part of the mail page
+            if (page !== 'mail') window.location.hash = '';
+            setShowSenders((shown) => page !== 'mail' || !shown);
+          }}
+        >
+          Senders
+        </button>
         <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
         <nav aria-label="Pages" className="pages">
           <a href="#" aria-current={page === 'mail' ? 'page' : undefined}>
@@ -107,10 +148,30 @@ export function App() {
           loading={state.loading}
           error={state.error}
           searching={state.query !== ''}
-          onOpen={open}
+          onOpen={(message) => {
+            setShowSenders(false);
+            open(message);
+          }}
         />
         <section className="message-pane" aria-label="Opened message">
-          {openedId ? (
+          {senderAlert && (
+            <p className="filter-decision severe" role="status" data-testid="sender-alert">
+              {senderAlert}{' '}
+              <button
+                type="button"
+                className="toolbar-button"
+                onClick={() => {
+                  setSenderAlert(null);
+                  setShowSenders(true);
+                }}
+              >
+                Review
+              </button>
+            </p>
+          )}
+          {showSenders ? (
+            <SuspensionsPanel />
+          ) : openedId ? (
             <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
           ) : (
             <p className="view-notice">Select a message to read it.</p>

@@ -40,6 +40,8 @@ import {
 import { LabelledCounter } from '../metrics/prometheus-text.js';
 import { refusalReason } from '../metrics/refusal-reason.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
+import { MessageRefusal } from '../filter/message-refusal.js';
+import type { SenderControl } from '../sender-control/sender-control.js';
 import { newMessageId } from '../spool/message-id.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
@@ -94,6 +96,8 @@ export interface ListenerEvents {
     user: string | null;
   }): Promise<RecipientRefusal | null>;
   log(line: string): void;
+  /** Suspensions and quotas (main/core/sender-control), asked at connect, MAIL and RCPT. */
+  senderCheck?: Pick<SenderControl, 'checkClient' | 'checkSender' | 'checkRecipient'>;
 }
 
 export type ListenerSettings = Pick<
@@ -410,6 +414,10 @@ export class SmtpListener {
     try {
       await this.events.accept({ id, envelope, raw, receivedAt, notes });
     } catch (err) {
+      if (err instanceof MessageRefusal) {
+        this.auditMessageRefusal(session, err.responseCode, err.reason);
+        throw new SmtpReply(err.responseCode, err.reply);
+      }
       if (isStorageFull(err)) {
         // nothing of the message is left on disk (durable writes rename only whole files)
         if (!this.storageFull) {
@@ -482,7 +490,10 @@ export class SmtpListener {
     const trust = this.trustOf(session.remoteAddress);
     this.users.refresh().then(
       () => {
-        const refusal = connectionDecision({ trust, usersExist: this.users.count > 0 });
+        const refusal =
+          connectionDecision({ trust, usersExist: this.users.count > 0 }) ??
+          this.events.senderCheck?.checkClient(trust.ip) ??
+          null;
         this.audit('connect', {
           result: refusal ? 'rejected' : 'accepted',
           listener,
@@ -563,6 +574,12 @@ export class SmtpListener {
   ): SmtpReply | null {
     const standing = this.standing(session);
     let refusal = mailDecision(standing, this.settings);
+    refusal ??=
+      this.events.senderCheck?.checkSender({
+        clientIp: standing.trust.ip,
+        user: standing.user,
+        sender: address.address,
+      }) ?? null;
     const limit = this.settings.maxMessagesPerMinute;
     if (!refusal && !standing.trust.trusted && limit > 0) {
       const key = standing.user !== null ? `user ${standing.user}` : standing.trust.ip;
@@ -619,6 +636,11 @@ export class SmtpListener {
         'recipient limit',
       );
     }
+    const quota = this.events.senderCheck?.checkRecipient(
+      { clientIp: standing.trust.ip, user: standing.user },
+      session.envelope.rcptTo.length,
+    );
+    if (quota) return refuse(quota.code, quota.message, quota.reason);
     const action = this.events.recipientAction?.(input) ?? 'capture';
     const policy = recipientDecision(standing, input.recipient, action);
     if (policy) return refuse(policy.code, policy.message, policy.reason);

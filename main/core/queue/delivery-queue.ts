@@ -66,6 +66,8 @@ export interface QueueOptions {
   onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */
   onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
+  /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
+  gate?(recipients: number, now: number): { until: number; reason: string } | null;
 }
 
 export interface UpstreamPause {
@@ -161,6 +163,11 @@ export class DeliveryQueue {
         this.planWakeUp(now + wait);
         return;
       }
+      const gated = this.options.gate?.(batch.indexes.length, now);
+      if (gated) {
+        await this.holdBack(batch, gated);
+        continue;
+      }
       this.limiter.record(now);
       this.active++;
       void this.send(batch)
@@ -209,6 +216,19 @@ export class DeliveryQueue {
       // one batch per message at a time keeps the sidecar writes of a message in order
       break;
     }
+  }
+
+  /** Defers a batch to when its gate opens; the recipient's history says why and until when. */
+  private async holdBack(batch: Batch, gated: { until: number; reason: string }): Promise<void> {
+    const at = new Date(this.options.now());
+    const until = new Date(gated.until).toISOString();
+    await this.update(batch.id, (list) =>
+      list.map((r, i) =>
+        batch.indexes.includes(i)
+          ? transition(r, 'deferred', at, gated.reason, { nextAttemptAt: until })
+          : r,
+      ),
+    );
   }
 
   private planWakeUp(at?: number): void {
@@ -396,11 +416,9 @@ export class DeliveryQueue {
     return changed;
   }
 
-  hold(ids: string[]): Promise<string[]> {
+  hold(ids: string[], reason = 'held by hand'): Promise<string[]> {
     return this.changeAll(ids, (r, at) =>
-      r.state === 'pending' || r.state === 'deferred'
-        ? transition(r, 'held', at, 'held by hand')
-        : r,
+      r.state === 'pending' || r.state === 'deferred' ? transition(r, 'held', at, reason) : r,
     );
   }
 
@@ -454,6 +472,11 @@ export class DeliveryQueue {
     }
     const record = this.options.store.get(id);
     if (!record) throw new QueueError(`message ${JSON.stringify(id)} not found`);
+    if (record.filter?.action === 'quarantined') {
+      throw new QueueError(
+        `message ${id} is quarantined (${record.filter.reasons.join('; ')}); quarantined mail is never relayed`,
+      );
+    }
     const at = new Date(this.options.now());
     const fresh = (address: string): RecipientDelivery => ({
       address,

@@ -10,6 +10,18 @@ import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
 import { parseChaosTriggers, type ChaosTriggers } from '../chaos/chaos-triggers.js';
 import { parseWebhookUrls } from '../webhooks/webhook-urls.js';
 import type { DkimSettingsKey } from '../signing/key-store.js';
+import { parseClamdAddress, type ClamdAddress } from '../filter/clamd-client.js';
+import {
+  attachmentPolicyProblem,
+  clamdUnavailableActions,
+  parseAttachmentPolicy,
+  virusActions,
+  type AttachmentPolicy,
+  type ClamdUnavailableAction,
+  type VirusAction,
+} from '../filter/filter-settings.js';
+import { parseQuotas, type Quota } from '../sender-control/quotas.js';
+import { parseWarmup, type WarmupSchedule } from '../sender-control/warmup.js';
 
 export interface ListenAddress {
   host: string;
@@ -152,6 +164,23 @@ export interface Settings {
   addressCheckSender: boolean;
   /** When DNS cannot be asked: pass the recipient, or defer it (450); never reject. */
   addressCheckDnsOutage: 'pass' | 'defer';
+  // --- content filter and sender control (main/core/filter, main/core/sender-control) ---
+  /** clamd's address (TCP or Unix socket); null: no virus scanning. */
+  clamd: ClamdAddress | null;
+  /** What happens to a message with a virus (per routing rule too). */
+  virusAction: VirusAction;
+  /** What happens when clamd cannot be reached: `defer` (451 4.7.0) or `accept` flagged. */
+  clamdUnavailable: ClamdUnavailableAction;
+  /** Attachments refused by type, size or encryption; null: no attachment policy. */
+  attachments: AttachmentPolicy | null;
+  /** Sending quotas per SMTP user or client IP. */
+  quotas: Quota[];
+  /** IP warm-up schedules per upstream. */
+  warmup: WarmupSchedule[];
+  /** Suspend a sender automatically when its volume jumps (the alert is logged either way). */
+  anomalyPause: boolean;
+  anomalyFactor: number;
+  anomalyMinMessages: number;
 }
 
 export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
@@ -767,7 +796,87 @@ export const settingFields = [
     allowed: '"pass" (accept when DNS cannot be asked) or "defer" (450, the client tries again)',
     parse: (raw) => (raw === 'pass' || raw === 'defer' ? raw : undefined),
   }),
+  field({
+    key: 'clamd',
+    flag: '--clamd',
+    env: 'RELAYDESK_CLAMD',
+    allowed: 'HOST:PORT of clamd (e.g. 127.0.0.1:3310), the path of its Unix socket, or "off"',
+    parse: (raw) => (raw === null || raw === '' || raw === 'off' ? null : parseClamdAddress(raw)),
+  }),
+  field({
+    key: 'virusAction',
+    flag: '--virus-action',
+    env: 'RELAYDESK_VIRUS_ACTION',
+    allowed: '"reject" (554 at end of DATA), "quarantine" (kept, never relayed) or "tag"',
+    parse: (raw) => virusActions.find((a) => a === raw),
+  }),
+  field({
+    key: 'clamdUnavailable',
+    flag: '--clamd-unavailable',
+    env: 'RELAYDESK_CLAMD_UNAVAILABLE',
+    allowed: '"defer" (451 4.7.0, the client retries) or "accept" (flagged "not scanned")',
+    parse: (raw) => clamdUnavailableActions.find((a) => a === raw),
+  }),
+  field({
+    key: 'attachments',
+    flag: '--attachments',
+    env: 'RELAYDESK_ATTACHMENTS',
+    allowed:
+      'an object such as {"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}, or "off"',
+    parse: (raw) => {
+      const policy = parseAttachmentPolicy(raw);
+      if (policy !== undefined) return policy;
+      const problem = attachmentPolicyProblem(raw);
+      if (problem) throw new SettingsError(problem);
+      return undefined;
+    },
+  }),
+  field({
+    key: 'quotas',
+    flag: '--quotas',
+    env: 'RELAYDESK_QUOTAS',
+    allowed: 'a list such as [{"user": "*", "perHour": 100, "recipientsPerDay": 1000}]',
+    parse: (raw) => structured(() => parseQuotas(raw)),
+  }),
+  field({
+    key: 'warmup',
+    flag: '--warmup',
+    env: 'RELAYDESK_WARMUP',
+    allowed:
+      'a list such as [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+    parse: (raw) => structured(() => parseWarmup(raw)),
+  }),
+  field({
+    key: 'anomalyPause',
+    flag: '--anomaly-pause',
+    env: 'RELAYDESK_ANOMALY_PAUSE',
+    allowed: 'true (suspend a sender whose volume jumps) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'anomalyFactor',
+    flag: '--anomaly-factor',
+    env: 'RELAYDESK_ANOMALY_FACTOR',
+    allowed: "a whole number from 2 to 1000 (times the sender's hourly median)",
+    parse: parseCount(2, 1000),
+  }),
+  field({
+    key: 'anomalyMinMessages',
+    flag: '--anomaly-min-messages',
+    env: 'RELAYDESK_ANOMALY_MIN_MESSAGES',
+    allowed: 'a whole number of messages in an hour from 1 to 1000000',
+    parse: parseCount(1, 1_000_000),
+  }),
 ] as const;
+
+/** A structured setting's parser throws with the entry and field at fault; keep that message. */
+function structured<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+}
 
 function safeJson(text: string): unknown {
   try {
@@ -842,6 +951,15 @@ export function defaultSettings(dataDir: string): Settings {
     addressCheck: 'off',
     addressCheckSender: false,
     addressCheckDnsOutage: 'pass',
+    clamd: null,
+    virusAction: 'reject',
+    clamdUnavailable: 'defer',
+    attachments: null,
+    quotas: [],
+    warmup: [],
+    anomalyPause: false,
+    anomalyFactor: 10,
+    anomalyMinMessages: 100,
   };
 }
 

@@ -11,6 +11,13 @@ import {
 import { AttachmentMarker } from './AttachmentMarker';
 import { TagChips } from '../tags/TagChips';
 
+/** The tags the content filter sets, flagged in the list (quarantined, virus, not scanned). */
+const filterFlags = ['quarantined', 'virus', 'not-scanned'];
+
+function filterTags(tags: readonly string[]): string[] {
+  return filterFlags.filter((flag) => tags.includes(flag));
+}
+
 export function messageRowId(id: string): string {
   return `message-row-${id}`;
 }
@@ -46,6 +53,11 @@ export function MessageRow(props: {
         {formatReceivedTime(message.Created)}
       </span>
       <span className="row-subject" data-testid="message-row-subject">
+        {filterTags(message.Tags).map((tag) => (
+          <span key={tag} className={`row-flag flag-${tag}`} data-testid="message-row-flag">
+            {tag}
+          </span>
+        ))}
         {message.Subject || '(no subject)'}
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>

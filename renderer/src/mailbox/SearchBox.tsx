@@ -6,8 +6,19 @@ const TYPING_PAUSE_MS = 300;
  * Search in Mailpit's syntax (`from:`, `to:`, `subject:`, `is:unread`, `has:attachment`, quoted
  * phrases, `-` to negate). Runs after a pause in typing, or at once on Enter.
  */
-export function SearchBox({ onSearch }: { onSearch(query: string): void }) {
+export function SearchBox({
+  onSearch,
+  preset,
+}: {
+  onSearch(query: string): void;
+  /** A search put in the box from outside (the Quarantine view); `n` tells repeats apart. */
+  preset?: { query: string; n: number };
+}) {
   const [text, setText] = useState('');
+
+  useEffect(() => {
+    if (preset) setText(preset.query);
+  }, [preset]);
 
   useEffect(() => {
     const timer = setTimeout(() => onSearch(text.trim()), TYPING_PAUSE_MS);

@@ -1,6 +1,7 @@
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
+import { FilterDecision } from './FilterDecision';
 import { HeadersPanel } from './HeadersTable';
 import { HtmlPreview } from './HtmlPreview';
 import { MessageHeader } from './MessageHeader';
@@ -43,6 +44,7 @@ export function MessageView(props: {
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <MessageHeader message={message.value} />
+      <FilterDecision messageId={message.value.ID} />
       <MessageTabs selected={props.tab} onSelect={props.onSelectTab}>
         <MessageBody message={message.value} tab={props.tab} />
       </MessageTabs>
