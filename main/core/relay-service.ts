@@ -372,6 +372,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.queue.stop();
     await this.parser.close();
     if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
+    // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
+    await Promise.all([this.relayLogFile.flush(), this.auditLogFile.flush()]);
   }
 
   get smtpListenAddress(): ListenAddress | null {
