@@ -1,18 +1,69 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessageSummary } from './api/contract';
+import { useScreens } from './api/screens-context';
+import { commandFor } from './keyboard/shortcuts';
+import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
+import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
+import { Splitter } from './layout/Splitter';
+import { BulkBar, type BulkAction } from './mailbox/BulkBar';
+import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
-import { MessageList } from './mailbox/MessageList';
+import { MessageList, type MessageListHandle } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
-import { useMailbox } from './mailbox/use-mailbox';
+import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
+import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
+import { failingUpstream, queueCounts } from './queue/queue-groups';
+import { QueueView } from './queue/QueueView';
+import { AnalyzeDialog } from './route/AnalyzeDialog';
+import { Banners } from './status/Banners';
+import { useRelayStatus } from './status/use-relay-status';
+import { parseThemeChoice, useTheme } from './theme/theme';
+import { useAsyncValue } from './use-async-value';
+
+type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
+
+function isTextField(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
+}
 
 export function App() {
   const api = useApi();
-  const { state, streamState, search, markRead } = useMailbox(api);
+  const screens = useScreens();
+  const { choice, choose } = useTheme();
+  const [place, setPlace] = useState<Place>({ kind: 'mail', mailbox: null });
+  const [mailbox, setMailbox] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
+  const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
+  const status = useRelayStatus(api, screens);
+  const info = useAsyncValue(() => api.info(), 'info');
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
+  const [selection, setSelection] = useState<Selection>(noSelection);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [listWidth, setListWidth] = useState(460);
+  const listHandle = useRef<MessageListHandle>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
+
+  const go = (next: Place) => {
+    setPlace(next);
+    if (next.kind === 'mail' && next.mailbox !== mailbox) {
+      setMailbox(next.mailbox);
+      setSelection(noSelection);
+    }
+  };
+
+  const search = useCallback((text: string) => {
+    setQuery(text);
+    if (text !== '')
+      setPlace((current) => (current.kind === 'mail' ? current : { kind: 'mail', mailbox: null }));
+  }, []);
 
   const open = useCallback(
     (message: MessageSummary) => {
@@ -33,34 +84,215 @@ export function App() {
         setOpenedId((current) =>
           current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
         );
+        setSelection((current) => withoutDeleted(current, deleted === null ? null : deleted.IDs));
       }),
     [api],
   );
 
+  const targets = useCallback((): string[] => {
+    if (selection.ids.size > 0) return [...selection.ids];
+    return openedId ? [openedId] : [];
+  }, [selection, openedId]);
+
+  const runBulk = async (action: BulkAction) => {
+    const ids = targets();
+    if (ids.length === 0) return;
+    if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
+    else if (action === 'delete') await api.deleteMessages(ids);
+    else await screens.queueAction(action, ids);
+    status.refresh();
+  };
+
+  // page-wide keys; the list and the dialogs handle their own first
+  const keys = useRef({ runBulk, place });
+  keys.current = { runBulk, place };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      const target = event.target as Element | null;
+      const command = commandFor({
+        key: event.key,
+        ctrlKey: event.ctrlKey,
+        metaKey: event.metaKey,
+        altKey: event.altKey,
+        inTextField: isTextField(target),
+        inList: !!target?.closest?.('[role="listbox"]'),
+      });
+      if (!command) return;
+      const inMail = keys.current.place.kind === 'mail';
+      event.preventDefault();
+      if (command === 'help') setDialog({ kind: 'shortcuts' });
+      else if (command === 'analyze') setDialog({ kind: 'analyze' });
+      else if (command === 'focus-search') searchInput.current?.focus();
+      else if (!inMail) return;
+      else if (command === 'next' || command === 'previous') {
+        listHandle.current?.move(command === 'next' ? 1 : -1);
+        listHandle.current?.openActive();
+      } else if (command === 'open') listHandle.current?.openActive();
+      else if (command === 'delete') void keys.current.runBulk('delete');
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onDropFile = (event: DragEvent) => {
+    const file = event.dataTransfer.files[0];
+    if (!file || dialog) return;
+    event.preventDefault();
+    void file.text().then((text) => setDialog({ kind: 'analyze', text }));
+  };
+
+  const smtp = info.status === 'ready' ? info.value.Listeners.smtp : null;
+  const emptyMailbox = list.ready && !list.error && list.total === 0;
+  const title =
+    place.kind === 'mail'
+      ? place.mailbox === null
+        ? 'All mail'
+        : mailboxLabel(place.mailbox)
+      : '';
+
   return (
-    <div className="app" data-testid="app" data-transport={api.transport}>
+    <div
+      className="app"
+      data-testid="app"
+      data-transport={api.transport}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDropFile}
+    >
       <header className="toolbar">
         <h1>Relaydesk</h1>
-        <SearchBox onSearch={search} />
-        <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
-      </header>
-      <main className="panes">
-        <MessageList
-          messages={state.messages}
-          openedId={openedId}
-          loading={state.loading}
-          error={state.error}
-          searching={state.query !== ''}
-          onOpen={open}
+        <SearchBox
+          onSearch={search}
+          inputRef={searchInput}
+          onLeave={() => listHandle.current?.focus()}
         />
-        <section className="message-pane" aria-label="Opened message">
-          {openedId ? (
-            <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
-          ) : (
-            <p className="view-notice">Select a message to read it.</p>
-          )}
-        </section>
-      </main>
+        <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
+          Analyze headers
+        </button>
+        <label className="theme-switch">
+          <span>Theme</span>
+          <select
+            value={choice}
+            onChange={(event) => choose(parseThemeChoice(event.target.value))}
+            data-testid="theme-switch"
+          >
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={() => setDialog({ kind: 'shortcuts' })}
+        >
+          ?
+        </button>
+        <MailboxStatus
+          total={list.counts.total}
+          unread={list.counts.unread}
+          streamState={streamState}
+        />
+      </header>
+      <Banners
+        pause={status.pause}
+        failing={failingUpstream(status.queue)}
+        listenerProblems={[]}
+        streamState={streamState}
+        onRecovered={status.refresh}
+      />
+      <div className="workspace">
+        <Sidebar
+          current={place}
+          mailboxes={status.mailboxes}
+          total={list.counts.total}
+          unread={list.counts.unread}
+          queue={queueCounts(status.queue)}
+          onGo={go}
+        />
+        {place.kind === 'mail' && (
+          <main className="panes">
+            <section
+              className="message-list"
+              aria-label={`Message list: ${title}`}
+              style={{ width: listWidth }}
+            >
+              <h2 className="visually-hidden">{title}</h2>
+              <BulkBar
+                count={selection.ids.size > 1 ? selection.ids.size : 0}
+                onAction={(action) => void runBulk(action)}
+                onClear={() => setSelection(noSelection)}
+              />
+              {list.error && (
+                <p className="list-notice error" role="alert" data-testid="list-error">
+                  {list.error}
+                </p>
+              )}
+              {emptyMailbox && query === '' && mailbox === null && <EmptyInbox smtp={smtp} />}
+              {emptyMailbox && (query !== '' || mailbox !== null) && (
+                <p className="list-notice" data-testid="list-empty">
+                  {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
+                </p>
+              )}
+              <MessageList
+                handle={listHandle}
+                window={list}
+                ensureRows={ensureRows}
+                selection={selection}
+                onSelection={setSelection}
+                openedId={openedId}
+                onOpen={open}
+                onDelete={() => void runBulk('delete')}
+              />
+            </section>
+            <Splitter
+              label="Resize the message list"
+              width={listWidth}
+              min={280}
+              max={900}
+              onResize={setListWidth}
+            />
+            <section className="message-pane" aria-label="Opened message">
+              {openedId ? (
+                <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+              ) : (
+                <p className="view-notice">Select a message to read it.</p>
+              )}
+            </section>
+          </main>
+        )}
+        {place.kind === 'queue' && (
+          <main className="page">
+            <QueueView
+              queue={status.queue}
+              error={status.error}
+              onChanged={status.refresh}
+              onOpenMessage={(id) => {
+                setPlace({ kind: 'mail', mailbox });
+                setOpenedId(id);
+                setTab('delivery');
+              }}
+            />
+          </main>
+        )}
+        {place.kind === 'logs' && (
+          <main className="page">
+            <h2>Logs</h2>
+            <p className="body-notice">The log view arrives with the settings API.</p>
+          </main>
+        )}
+        {place.kind === 'settings' && (
+          <main className="page">
+            <h2>Settings</h2>
+            <p className="body-notice">The settings view arrives with the settings API.</p>
+          </main>
+        )}
+      </div>
+      {dialog?.kind === 'analyze' && (
+        <AnalyzeDialog initialText={dialog.text} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

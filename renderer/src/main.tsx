@@ -2,6 +2,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { createApiClient } from './api/client';
+import { createScreensHttp } from './api/screens-api';
+import { ScreensProvider } from './api/screens-context';
 import { App } from './App';
 import './styles.css';
 
@@ -11,7 +13,9 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <ApiProvider api={createApiClient()}>
-      <App />
+      <ScreensProvider api={createScreensHttp(new URL('./', window.location.href))}>
+        <App />
+      </ScreensProvider>
     </ApiProvider>
   </StrictMode>,
 );

@@ -1,3 +1,4 @@
+import type { MouseEvent } from 'react';
 import type { MessageSummary } from '../api/contract';
 import {
   formatAddress,
@@ -9,34 +10,69 @@ import {
   shortAddressList,
 } from '../format/mail-format';
 import { AttachmentMarker } from './AttachmentMarker';
+import { StatusMark } from './StatusMark';
 
-export function messageRowId(id: string): string {
-  return `message-row-${id}`;
+export function messageRowId(index: number): string {
+  return `message-row-${index}`;
 }
 
-/** One message in the list: sender, subject, recipients, time received, size. */
+/** One message in the list: status, sender, recipients, subject, snippet, size, time. */
 export function MessageRow(props: {
-  message: MessageSummary;
+  index: number;
+  total: number;
+  message: MessageSummary | undefined;
   selected: boolean;
   active: boolean;
-  onOpen(): void;
+  opened: boolean;
+  top: number;
+  height: number;
+  onPick(index: number, event: MouseEvent): void;
 }) {
-  const { message } = props;
+  const { message, index } = props;
+  const style = { transform: `translateY(${props.top}px)`, height: props.height };
+  if (!message) {
+    return (
+      <div
+        id={messageRowId(index)}
+        role="option"
+        aria-selected={false}
+        aria-setsize={props.total}
+        aria-posinset={index + 1}
+        className={`message-row placeholder${props.active ? ' active' : ''}`}
+        data-testid="message-row-loading"
+        style={style}
+      >
+        Loading…
+      </div>
+    );
+  }
   const unread = !message.Read;
-  const classes = ['message-row', unread && 'unread', props.active && 'active']
+  const classes = [
+    'message-row',
+    unread && 'unread',
+    props.active && 'active',
+    props.opened && 'opened',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <li
-      id={messageRowId(message.ID)}
+    <div
+      id={messageRowId(index)}
       role="option"
       aria-selected={props.selected}
+      aria-setsize={props.total}
+      aria-posinset={index + 1}
       className={classes}
       data-testid="message-row"
       data-message-id={message.ID}
+      data-index={index}
       data-unread={unread}
-      onClick={props.onOpen}
+      style={style}
+      onClick={(event) => props.onPick(index, event)}
     >
+      <span className="row-status">
+        <StatusMark status={message.Status ?? 'captured'} />
+      </span>
       <span className="row-from" title={formatAddress(message.From)}>
         {unread && <span className="visually-hidden">Unread, </span>}
         {shortAddress(message.From) || '(no sender)'}
@@ -54,6 +90,7 @@ export function MessageRow(props: {
       <span className="row-attachments">
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
-    </li>
+      <span className="row-snippet">{message.Snippet}</span>
+    </div>
   );
 }
