@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessageSummary } from './api/contract';
-import { useScreens } from './api/screens-context';
 import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
@@ -16,6 +15,7 @@ import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
+import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { Banners } from './status/Banners';
@@ -34,14 +34,13 @@ function isTextField(target: EventTarget | null): boolean {
 
 export function App() {
   const api = useApi();
-  const screens = useScreens();
   const { choice, choose } = useTheme();
   const [place, setPlace] = useState<Place>({ kind: 'mail', mailbox: null });
   const [mailbox, setMailbox] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
   const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
-  const status = useRelayStatus(api, screens);
+  const status = useRelayStatus(api);
   const info = useAsyncValue(() => api.info(), 'info');
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
@@ -99,7 +98,7 @@ export function App() {
     if (ids.length === 0) return;
     if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
     else if (action === 'delete') await api.deleteMessages(ids);
-    else await screens.queueAction(action, ids);
+    else await runQueueAction(api, action, ids);
     status.refresh();
   };
 

@@ -2,8 +2,6 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
 import { createApiClient } from './api/client';
-import { createScreensHttp } from './api/screens-api';
-import { ScreensProvider } from './api/screens-context';
 import { App } from './App';
 import './styles.css';
 
@@ -13,9 +11,7 @@ if (!root) throw new Error('index.html has no #root element');
 createRoot(root).render(
   <StrictMode>
     <ApiProvider api={createApiClient()}>
-      <ScreensProvider api={createScreensHttp(new URL('./', window.location.href))}>
-        <App />
-      </ScreensProvider>
+      <App />
     </ApiProvider>
   </StrictMode>,
 );

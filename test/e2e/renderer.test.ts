@@ -382,15 +382,12 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     expect(await row('Quarterly relay report').getAttribute('data-unread')).toBe('true');
     expect(await row('Relayed with a greylist').getAttribute('data-unread')).toBe('false');
     // the server has it too, not just the screen
-    const page1 = (await (
-      await fetch(new URL('api/v1/search?query=is:unread', relaydesk.url))
-    ).json()) as {
-      messages: { Subject: string }[];
+    const unreadOnServer = async () => {
+      const response = await fetch(new URL('api/v1/search?query=is:unread', relaydesk.url));
+      const found = (await response.json()) as { messages: { Subject: string }[] };
+      return found.messages.map((m) => m.Subject).sort();
     };
-    expect(page1.messages.map((m) => m.Subject).sort()).toEqual([
-      'Quarterly relay report',
-      'Three hops',
-    ]);
+    await eventually(unreadOnServer).toEqual(['Quarterly relay report', 'Three hops']);
   });
 
   it('can be used by keyboard alone', async () => {
@@ -504,6 +501,46 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.getByTestId('theme-switch').selectOption('system');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('pauses relaying by hand, explains it in a banner, cancels what waits, and resumes', async () => {
+    await page.getByTestId('nav-queue').click();
+    await page.getByRole('button', { name: 'Pause upstream' }).click();
+    const banner = page.getByRole('alert', { name: 'Relay paused' });
+    await eventually(() => banner.innerText()).toContain('Relaying is paused: Paused by hand.');
+    await shoot('paused-light');
+
+    // what arrives now waits, and says why
+    await send({
+      from: 'app@sender.example',
+      to: 'later@relay.example',
+      subject: 'Waits for resume',
+      text: 'x',
+    });
+    const waiting = page.locator('[data-testid="queue-entry"][data-address="later@relay.example"]');
+    await eventually(() => waiting.innerText()).toContain('waits for the upstream to resume');
+    await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => waiting.count()).toBe(0);
+    const delivery = (await (
+      await fetch(new URL('api/v1/queue?state=cancelled', relaydesk.url))
+    ).json()) as { messages: { Subject: string }[] };
+    expect(delivery.messages.map((m) => m.Subject)).toContain('Waits for resume');
+
+    // the banner's "Test connection" walks the steps; passing lifts the pause
+    await banner.getByRole('button', { name: 'Test connection' }).click();
+    const resumed = page.getByRole('status', { name: 'Relay resumed' });
+    await eventually(() => resumed.getByTestId('test-steps').innerText()).toContain('connect');
+    await eventually(() => banner.count()).toBe(0);
+    await resumed.getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);
+
+    // pausing and resuming by hand
+    await page.getByRole('button', { name: 'Pause upstream' }).click();
+    await banner.waitFor();
+    await page.getByRole('button', { name: 'Resume upstream' }).click();
+    await eventually(() => banner.count()).toBe(0);
+    await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

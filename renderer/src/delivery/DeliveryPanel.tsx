@@ -1,9 +1,8 @@
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDelivery, RecipientDeliveryView } from '../api/contract';
-import type { QueueAction } from '../api/pending-contract';
-import { useScreens } from '../api/screens-context';
 import { StatusMark } from '../mailbox/StatusMark';
+import { runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
 
@@ -77,7 +76,6 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({ messageId }: { messageId: string }) {
   const api = useApi();
-  const screens = useScreens();
   const [delivery, setDelivery] = useState<MessageDelivery | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -87,7 +85,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
 
   useEffect(() => {
     let current = true;
-    screens.delivery(messageId).then(
+    api.delivery(messageId).then(
       (value) => current && (setDelivery(value), setError(null)),
       (failure: unknown) =>
         current && setError(String(failure instanceof Error ? failure.message : failure)),
@@ -95,7 +93,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
     return () => {
       current = false;
     };
-  }, [screens, messageId, version]);
+  }, [api, messageId, version]);
 
   // every attempt publishes an update of the message's status: show it as it happens
   useEffect(
@@ -110,7 +108,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
     setNotice(null);
     try {
       const to = action === 'resend' ? resendTo.split(/[\s,;]+/).filter(Boolean) : undefined;
-      await screens.queueAction(action, [messageId], to);
+      await runQueueAction(api, action, [messageId], to);
       setNotice(`${label}: done.`);
     } catch (failure) {
       setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
@@ -141,11 +139,9 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
         <button type="button" onClick={() => void act('release', 'Release')}>
           Release
         </button>
-        {screens.canCancel && (
-          <button type="button" onClick={() => void act('cancel', 'Cancel')}>
-            Cancel
-          </button>
-        )}
+        <button type="button" onClick={() => void act('cancel', 'Cancel')}>
+          Cancel
+        </button>
         <span className="resend">
           <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
           <input

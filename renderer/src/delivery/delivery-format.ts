@@ -1,5 +1,5 @@
 // Words for the delivery of a recipient. Pure.
-import type { DeliveryAttemptView, RecipientState, SmtpReplyView } from '../api/contract';
+import type { DeliveryAttemptView, RecipientState, SmtpReplyView } from '../api/contract.js';
 
 export const recipientStateLabels: Record<RecipientState, string> = {
   pending: 'Waiting to be sent',

@@ -1,5 +1,5 @@
 import type { RecipientState } from '../api/contract';
-import type { MailboxCount } from '../api/pending-contract';
+import type { MailboxCount } from '../api/contract';
 import { waitingStates } from '../queue/queue-groups';
 
 export type Place =

@@ -1,4 +1,4 @@
-import type { QueueAction } from '../api/pending-contract';
+import type { QueueAction } from '../queue/queue-actions';
 
 export type BulkAction = 'delete' | 'read' | 'unread' | Exclude<QueueAction, 'cancel'>;
 

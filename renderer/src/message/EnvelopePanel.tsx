@@ -1,5 +1,5 @@
 import type { MessageDetail } from '../api/contract';
-import type { EnvelopeComparison } from '../api/pending-contract';
+import type { EnvelopeComparison } from '../api/contract';
 
 /**
  * What the SMTP client said (MAIL FROM, RCPT TO) beside what the headers claim. Recipients only

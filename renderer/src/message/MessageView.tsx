@@ -1,6 +1,5 @@
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
-import { useScreens } from '../api/screens-context';
 import { DeliveryPanel } from '../delivery/DeliveryPanel';
 import { RouteTimeline } from '../route/RouteTimeline';
 import { useAsyncValue } from '../use-async-value';
@@ -14,8 +13,8 @@ import { RawSource } from './RawSource';
 import { TextBody } from './TextBody';
 
 function RoutePanel({ messageId }: { messageId: string }) {
-  const screens = useScreens();
-  const route = useAsyncValue(() => screens.route(messageId), `route:${messageId}`);
+  const api = useApi();
+  const route = useAsyncValue(() => api.route(messageId), `route:${messageId}`);
   if (route.status === 'loading') return <p className="body-notice">Loading route…</p>;
   if (route.status === 'failed') {
     return (
@@ -51,9 +50,8 @@ export function MessageView(props: {
   onSelectTab(tab: BodyTab): void;
 }) {
   const api = useApi();
-  const screens = useScreens();
   const message = useAsyncValue(() => api.getMessage(props.messageId), props.messageId);
-  const route = useAsyncValue(() => screens.route(props.messageId), `envelope:${props.messageId}`);
+  const route = useAsyncValue(() => api.route(props.messageId), `envelope:${props.messageId}`);
 
   if (message.status === 'loading') {
     return <p className="view-notice">Loading message…</p>;

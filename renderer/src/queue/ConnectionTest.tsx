@@ -1,20 +1,35 @@
 import { useState } from 'react';
-import type { ConnectionTestResult } from '../api/pending-contract';
-import { useScreens } from '../api/screens-context';
+import { useApi } from '../api/api-context';
+import type { ConnectionTestView } from '../api/contract';
 
-/** "Test connection": each step with a tick or a plain explanation and the fix. */
-export function ConnectionTest({ onPassed }: { onPassed?(): void }) {
-  const screens = useScreens();
-  const [result, setResult] = useState<ConnectionTestResult | null>(null);
+/** Each step of a connection test with a tick, or a plain explanation and the fix. */
+export function TestSteps({ result }: { result: ConnectionTestView }) {
+  return (
+    <ol className="test-steps" aria-label="Connection test" data-testid="test-steps">
+      {result.steps.map((step, index) => (
+        <li key={index} className={step.ok ? 'ok' : 'failed'}>
+          <span aria-hidden="true">{step.ok ? '✓' : '✗'}</span> <strong>{step.step}</strong>:{' '}
+          {step.detail}
+          {step.fix && <span className="fix"> Fix: {step.fix}</span>}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** "Test connection": runs the test of the saved upstream and shows its steps. */
+export function ConnectionTest({ onPassed }: { onPassed?(result: ConnectionTestView): void }) {
+  const api = useApi();
+  const [result, setResult] = useState<ConnectionTestView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const run = async () => {
     setBusy(true);
     setError(null);
     try {
-      const answer = await screens.testConnection();
+      const answer = await api.testUpstream();
       setResult(answer);
-      if (answer.ok) onPassed?.();
+      if (answer.ok) onPassed?.(answer);
     } catch (failure) {
       setError(failure instanceof Error ? failure.message : String(failure));
     } finally {
@@ -31,17 +46,7 @@ export function ConnectionTest({ onPassed }: { onPassed?(): void }) {
           {error}
         </p>
       )}
-      {result && (
-        <ol className="test-steps" aria-label="Connection test" data-testid="test-steps">
-          {result.steps.map((step, index) => (
-            <li key={index} className={step.ok ? 'ok' : 'failed'}>
-              <span aria-hidden="true">{step.ok ? '✓' : '✗'}</span> <strong>{step.step}</strong>:{' '}
-              {step.detail}
-              {step.fix && <span className="fix"> Fix: {step.fix}</span>}
-            </li>
-          ))}
-        </ol>
-      )}
+      {result && <TestSteps result={result} />}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { useState } from 'react';
-import type { QueueAction, QueueView as QueueData } from '../api/pending-contract';
-import { useScreens } from '../api/screens-context';
+import { useApi } from '../api/api-context';
+import type { QueueView as QueueData } from '../api/contract';
 import { relativeTime, replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
+import { runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue } from './queue-groups';
 
 /** Everything not final, grouped by state: why it waits and when it is tried next. */
@@ -12,11 +13,11 @@ export function QueueView(props: {
   onChanged(): void;
   onOpenMessage(id: string): void;
 }) {
-  const screens = useScreens();
+  const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
   const act = async (action: QueueAction, ids: string[], label: string) => {
     try {
-      await screens.queueAction(action, ids);
+      await runQueueAction(api, action, ids);
       setNotice(`${label}: done.`);
     } catch (failure) {
       setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
@@ -29,11 +30,17 @@ export function QueueView(props: {
     <section className="queue-view" aria-labelledby="queue-title" data-testid="queue-view">
       <header className="view-header">
         <h2 id="queue-title">Queue</h2>
-        {screens.setUpstreamPaused && (
+        {props.queue?.upstream.configured && (
           <button
             type="button"
             onClick={async () => {
-              await screens.setUpstreamPaused?.(!paused);
+              try {
+                if (paused) await api.resumeUpstream();
+                else await api.pauseUpstream();
+                setNotice(paused ? 'Relaying resumed.' : 'Relaying paused.');
+              } catch (failure) {
+                setNotice(failure instanceof Error ? failure.message : String(failure));
+              }
               props.onChanged();
             }}
           >
@@ -128,14 +135,9 @@ export function QueueView(props: {
                       Hold
                     </button>
                   )}
-                  {screens.canCancel && (
-                    <button
-                      type="button"
-                      onClick={() => void act('cancel', [message.ID], 'Cancel')}
-                    >
-                      Cancel
-                    </button>
-                  )}
+                  <button type="button" onClick={() => void act('cancel', [message.ID], 'Cancel')}>
+                    Cancel
+                  </button>
                 </span>
               </li>
             ))}

@@ -1,6 +1,6 @@
 // The queue grouped the way a user asks about it: what is being sent, what waits and why. Pure.
-import type { RecipientState } from '../api/contract';
-import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/pending-contract';
+import type { RecipientState } from '../api/contract.js';
+import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/contract.js';
 
 export interface QueueEntry {
   message: QueuedMessage;

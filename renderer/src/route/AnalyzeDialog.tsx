@@ -1,12 +1,12 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
-import type { RouteAnalysis } from '../api/pending-contract';
-import { useScreens } from '../api/screens-context';
+import { useApi } from '../api/api-context';
+import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
 import { RouteTimeline } from './RouteTimeline';
 
 /** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
 export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) {
-  const screens = useScreens();
+  const api = useApi();
   const [text, setText] = useState(props.initialText ?? '');
   const [result, setResult] = useState<RouteAnalysis | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -17,7 +17,7 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
     setBusy(true);
     setError(null);
     try {
-      setResult(await screens.analyze(source));
+      setResult(await api.analyzeHeaders(source));
     } catch (failure) {
       setResult(null);
       setError(failure instanceof Error ? failure.message : String(failure));

@@ -1,4 +1,4 @@
-import type { RouteAnalysis } from '../api/pending-contract';
+import type { RouteAnalysis } from '../api/contract';
 import { formatFullDate } from '../format/mail-format';
 import {
   authTone,

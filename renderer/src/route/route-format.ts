@@ -1,5 +1,5 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
-import type { Hop, RouteAnalysis } from '../api/pending-contract';
+import type { Hop, RouteAnalysis } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
 export function humanDelay(seconds: number): string {

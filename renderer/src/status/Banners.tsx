@@ -1,18 +1,45 @@
 import type { EventStreamState } from '../api/client';
-import type { QueuedRecipient, UpstreamPause } from '../api/pending-contract';
+import type { ConnectionTestView, QueuedRecipient, UpstreamPauseView } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
-import { ConnectionTest } from '../queue/ConnectionTest';
+import { useState } from 'react';
+import { ConnectionTest, TestSteps } from '../queue/ConnectionTest';
+
+/** "paused by hand" → "Paused by hand." */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
 
 /** What stops mail right now, said once at the top with what to do about it. */
 export function Banners(props: {
-  pause: UpstreamPause | null;
+  pause: Pick<UpstreamPauseView, 'reason' | 'fix'> | null;
   failing: QueuedRecipient | null;
   listenerProblems: string[];
   streamState: EventStreamState;
   onRecovered(): void;
 }) {
+  // a passing test lifts the pause, which takes its banner away: say so, with the steps
+  const [passed, setPassed] = useState<ConnectionTestView | null>(null);
   return (
     <div className="banners">
+      {!props.pause && passed && (
+        <section
+          className="banner info"
+          role="status"
+          aria-label="Relay resumed"
+          data-testid="resumed-banner"
+        >
+          <p>
+            <strong>The connection test passed:</strong> relaying has resumed.
+          </p>
+          <TestSteps result={passed} />
+          <button type="button" onClick={() => setPassed(null)}>
+            Dismiss
+          </button>
+        </section>
+      )}
       {props.pause && (
         <section
           className="banner warning"
@@ -21,9 +48,15 @@ export function Banners(props: {
           data-testid="paused-banner"
         >
           <p>
-            <strong>Relaying is paused:</strong> {props.pause.reason}. {props.pause.fix}
+            <strong>Relaying is paused:</strong> {sentence(props.pause.reason)}{' '}
+            {sentence(props.pause.fix)}
           </p>
-          <ConnectionTest onPassed={props.onRecovered} />
+          <ConnectionTest
+            onPassed={(result) => {
+              setPassed(result);
+              props.onRecovered();
+            }}
+          />
         </section>
       )}
       {!props.pause && props.failing && (

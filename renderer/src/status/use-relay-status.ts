@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
-import type { MailboxCount, QueueView, UpstreamPause } from '../api/pending-contract';
-import type { ScreensApi } from '../api/screens-api';
+import type { MailboxCount, QueueView, UpstreamPauseView } from '../api/contract';
 
 /** How long events are gathered before the queue and counts are read again. */
 const SETTLE_MS = 400;
@@ -10,10 +9,10 @@ const SETTLE_MS = 400;
  * The relay's state beside the list: mailboxes with counts, the queue, the upstream pause.
  * Refreshed after events, at most every SETTLE_MS, so a burst of mail costs one read.
  */
-export function useRelayStatus(api: RendererApi, screens: ScreensApi) {
+export function useRelayStatus(api: RendererApi) {
   const [mailboxes, setMailboxes] = useState<MailboxCount[]>([]);
   const [queue, setQueue] = useState<QueueView | null>(null);
-  const [pause, setPause] = useState<UpstreamPause | null>(null);
+  const [pause, setPause] = useState<Pick<UpstreamPauseView, 'reason' | 'fix'> | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
@@ -39,7 +38,7 @@ export function useRelayStatus(api: RendererApi, screens: ScreensApi) {
 
   useEffect(() => {
     let current = true;
-    Promise.all([screens.mailboxes(), screens.queue()]).then(
+    Promise.all([api.mailboxes(), api.queue()]).then(
       ([boxes, waiting]) => {
         if (!current) return;
         setMailboxes(boxes);
@@ -53,7 +52,7 @@ export function useRelayStatus(api: RendererApi, screens: ScreensApi) {
     return () => {
       current = false;
     };
-  }, [screens, version]);
+  }, [api, version]);
 
   return { mailboxes, queue, pause, error, refresh: () => setVersion((n) => n + 1) };
 }
