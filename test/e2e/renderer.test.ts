@@ -480,7 +480,24 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
   });
 
   it('follows the OS theme unless switched by hand, and the screenshots show both', async () => {
-    await shoot('list-dark');
+    await send({
+      from: 'Relaydesk Weekly <news@example.test>',
+      to: 'you@example.test',
+      subject: 'Your relay this week',
+      text: '1,204 messages relayed, 3 deferred, 0 bounced.',
+      html:
+        '<div style="font-family:sans-serif;max-width:560px;margin:auto">' +
+        '<h1 id="weekly" style="color:#1d5bd8">Your relay this week</h1>' +
+        '<p><b>1,204</b> messages relayed, <b>3</b> deferred, <b>0</b> bounced.</p>' +
+        '<p style="background:#eef3ff;padding:12px;border-radius:8px">Greylisting at ' +
+        'mx.example.net added 4 minutes on average.</p>' +
+        '<a href="https://example.test/report">Open the full report</a></div>',
+    });
+    await row('Your relay this week').click();
+    await page.frameLocator('[data-testid="html-preview"]').locator('#weekly').waitFor();
+    // nothing remote in it (a link is not fetched), so nothing to unblock
+    expect(await page.getByRole('button', { name: 'Load remote content' }).count()).toBe(0);
+    await shoot('message-dark');
     await tab('Route').click();
     await page.getByTestId('hop').first().waitFor();
     await shoot('route-dark');

@@ -4,6 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, QueueView } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
+import {
+  buildPreviewDocument,
+  hasRemoteContent,
+  previewContentSecurityPolicy,
+  remotePreviewContentSecurityPolicy,
+} from '../../renderer/src/message/preview-document.js';
 import { failingUpstream, groupQueue, queueCounts } from '../../renderer/src/queue/queue-groups.js';
 import {
   delayBars,
@@ -132,5 +138,27 @@ describe('the theme', () => {
     expect(parseThemeChoice('dark')).toBe('dark');
     expect(parseThemeChoice('purple')).toBe('system');
     expect(nextThemeChoice('dark')).toBe('system');
+  });
+});
+
+describe('the HTML preview document', () => {
+  it('offers remote content only when the mail would fetch something, not for plain links', () => {
+    expect(hasRemoteContent('<img src="https://t.example/p.png">')).toBe(true);
+    expect(hasRemoteContent('<link rel="stylesheet" href="//cdn.example/a.css">')).toBe(true);
+    expect(hasRemoteContent('<div style="background:url(http://t.example/bg)">')).toBe(true);
+    expect(hasRemoteContent('<a href="https://example.test/report">report</a>')).toBe(false);
+    expect(hasRemoteContent('<img src="data:image/png;base64,AAAA">')).toBe(false);
+  });
+
+  it('puts the blocking policy first, after the doctype, and the looser one only on request', () => {
+    const blocked = buildPreviewDocument('<!doctype html><p>x</p>');
+    expect(blocked.startsWith('<!doctype html><meta http-equiv="Content-Security-Policy"')).toBe(
+      true,
+    );
+    expect(blocked).toContain(previewContentSecurityPolicy);
+    expect(blocked).not.toContain('http: https:');
+    const remote = buildPreviewDocument('<p>x</p>', { remote: true });
+    expect(remote).toContain(remotePreviewContentSecurityPolicy);
+    expect(remotePreviewContentSecurityPolicy).not.toContain('script');
   });
 });

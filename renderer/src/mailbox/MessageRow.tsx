@@ -70,12 +70,12 @@ export function MessageRow(props: {
       style={style}
       onClick={(event) => props.onPick(index, event)}
     >
-      <span className="row-status">
+      <span className="row-who">
         <StatusMark status={message.Status ?? 'captured'} />
-      </span>
-      <span className="row-from" title={formatAddress(message.From)}>
-        {unread && <span className="visually-hidden">Unread, </span>}
-        {shortAddress(message.From) || '(no sender)'}
+        <span className="row-from" title={formatAddress(message.From)}>
+          {unread && <span className="visually-hidden">Unread, </span>}
+          {shortAddress(message.From) || '(no sender)'}
+        </span>
       </span>
       <span className="row-time" title={formatFullDate(message.Created)}>
         {formatReceivedTime(message.Created)}
@@ -84,13 +84,15 @@ export function MessageRow(props: {
         {message.Subject || '(no subject)'}
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>
-      <span className="row-to" title={formatAddressList(message.To)}>
-        to {shortAddressList(message.To) || '(no recipients)'}
+      <span className="row-detail">
+        <span className="row-to" title={formatAddressList(message.To)}>
+          to {shortAddressList(message.To) || '(no recipients)'}
+        </span>
+        <span className="row-snippet">{message.Snippet}</span>
       </span>
       <span className="row-attachments">
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
-      <span className="row-snippet">{message.Snippet}</span>
     </div>
   );
 }

@@ -38,7 +38,8 @@ export function buildPreviewDocument(html: string, options: { remote?: boolean }
 
 /** Whether the mail asks for anything remote: only then is the "Load remote content" bar shown. */
 export function hasRemoteContent(html: string): boolean {
-  return /(?:src|href|background|srcset)\s*=\s*["']?\s*(?:https?:)?\/\/|url\(\s*["']?\s*(?:https?:)?\/\/|@import/i.test(
+  // links (<a href>) are not fetched by showing the mail, so they do not count
+  return /(?:src|background|srcset)\s*=\s*["']?\s*(?:https?:)?\/\/|<link[^>]*href\s*=\s*["']?\s*(?:https?:)?\/\/|url\(\s*["']?\s*(?:https?:)?\/\/|@import/i.test(
     html,
   );
 }
@@ -52,11 +53,11 @@ export function hasRemoteContent(html: string): boolean {
 export function withSafeLinks(html: string, parser: DOMParser): string {
   if (!/<a[\s>]|<area[\s>]|http-equiv\s*=\s*["']?refresh/i.test(html)) return html;
   const doc = parser.parseFromString(html, 'text/html');
-  for (const link of doc.querySelectorAll('a[href], area[href]')) {
+  for (const link of Array.from(doc.querySelectorAll('a[href], area[href]'))) {
     link.setAttribute('target', '_blank');
     link.setAttribute('rel', 'noopener noreferrer');
   }
-  for (const meta of doc.querySelectorAll('meta[http-equiv]')) {
+  for (const meta of Array.from(doc.querySelectorAll('meta[http-equiv]'))) {
     if (meta.getAttribute('http-equiv')?.toLowerCase() === 'refresh') meta.remove();
   }
   const doctype = leadingDoctype.exec(html)?.[0] ?? '';
