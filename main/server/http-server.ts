@@ -24,6 +24,7 @@ import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -147,6 +148,7 @@ export async function createHttpServer(
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
   registerControlRoutes(app, service);
+  registerSettingsRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -17,13 +17,28 @@ import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
 import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
+import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
+import { parseThemeChoice } from './settings/appearance';
+import { SettingsView } from './settings/SettingsView';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
-import { parseThemeChoice, useTheme } from './theme/theme';
+import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 
 type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
+
+/** The page the address's #fragment names, so a view can be linked to and survives a reload. */
+function placeFromHash(hash: string): Place {
+  if (hash === '#settings') return { kind: 'settings' };
+  if (hash === '#logs') return { kind: 'logs' };
+  if (hash === '#queue') return { kind: 'queue' };
+  return { kind: 'mail', mailbox: null };
+}
+
+function hashOf(place: Place): string {
+  return place.kind === 'mail' ? '' : `#${place.kind}`;
+}
 
 function isTextField(target: EventTarget | null): boolean {
   return (
@@ -34,8 +49,9 @@ function isTextField(target: EventTarget | null): boolean {
 
 export function App() {
   const api = useApi();
-  const { choice, choose } = useTheme();
-  const [place, setPlace] = useState<Place>({ kind: 'mail', mailbox: null });
+  const theme = useTheme();
+  const { choice, choose } = theme;
+  const [place, setPlace] = useState<Place>(() => placeFromHash(window.location.hash));
   const [mailbox, setMailbox] = useState<string | null>(null);
   const [query, setQuery] = useState('');
   const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
@@ -50,8 +66,25 @@ export function App() {
   const listHandle = useRef<MessageListHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
+  useEffect(() => {
+    const follow = () =>
+      setPlace((current) => {
+        const wanted = placeFromHash(window.location.hash);
+        return hashOf(wanted) === hashOf(current) ? current : wanted;
+      });
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+
   const go = (next: Place) => {
     setPlace(next);
+    if (hashOf(next) !== window.location.hash) {
+      history.replaceState(
+        null,
+        '',
+        hashOf(next) || window.location.pathname + window.location.search,
+      );
+    }
     if (next.kind === 'mail' && next.mailbox !== mailbox) {
       setMailbox(next.mailbox);
       setSelection(noSelection);
@@ -277,14 +310,12 @@ export function App() {
         )}
         {place.kind === 'logs' && (
           <main className="page">
-            <h2>Logs</h2>
-            <p className="body-notice">The log view arrives with the settings API.</p>
+            <LogsView />
           </main>
         )}
         {place.kind === 'settings' && (
           <main className="page">
-            <h2>Settings</h2>
-            <p className="body-notice">The settings view arrives with the settings API.</p>
+            <SettingsView appearance={theme} />
           </main>
         )}
       </div>

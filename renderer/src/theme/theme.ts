@@ -1,29 +1,24 @@
-// Light or dark: the OS decides unless the user picks one. The choice is kept in one small
-// module so the Settings → Appearance section and the toolbar switch agree.
+// Light or dark: the OS decides unless the user picks one. The choice (its values and storage
+// key are settings/appearance.ts's) is held here once, and handed to the toolbar switch and to
+// Settings → Appearance alike, so the two always agree.
 import { useEffect, useState } from 'react';
+import {
+  parseThemeChoice,
+  themeStorageKey,
+  type AppearanceControl,
+  type ThemeChoice,
+} from '../settings/appearance';
 
-export type ThemeChoice = 'system' | 'light' | 'dark';
 export type Theme = 'light' | 'dark';
-
-const storageKey = 'relaydesk.theme';
 
 export function resolveTheme(choice: ThemeChoice, systemDark: boolean): Theme {
   if (choice === 'system') return systemDark ? 'dark' : 'light';
   return choice;
 }
 
-export function parseThemeChoice(value: unknown): ThemeChoice {
-  return value === 'light' || value === 'dark' ? value : 'system';
-}
-
-/** The switch's next step: system → light → dark → system. */
-export function nextThemeChoice(choice: ThemeChoice): ThemeChoice {
-  return choice === 'system' ? 'light' : choice === 'light' ? 'dark' : 'system';
-}
-
 function readChoice(): ThemeChoice {
   try {
-    return parseThemeChoice(localStorage.getItem(storageKey));
+    return parseThemeChoice(localStorage.getItem(themeStorageKey));
   } catch {
     return 'system'; // storage may be disabled; the OS still decides
   }
@@ -32,7 +27,7 @@ function readChoice(): ThemeChoice {
 const darkQuery = '(prefers-color-scheme: dark)';
 
 /** The theme in force, written to `<html data-theme>` where the stylesheet reads it. */
-export function useTheme() {
+export function useTheme(): AppearanceControl & { theme: Theme } {
   const [choice, setChoice] = useState<ThemeChoice>(readChoice);
   const [systemDark, setSystemDark] = useState(() => matchMedia(darkQuery).matches);
 
@@ -52,7 +47,7 @@ export function useTheme() {
   const choose = (next: ThemeChoice) => {
     setChoice(next);
     try {
-      localStorage.setItem(storageKey, next);
+      localStorage.setItem(themeStorageKey, next);
     } catch {
       // not persisted; still applied for this window
     }
