@@ -509,12 +509,23 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.getByTestId('recipient').first().waitFor();
     await shoot('delivery-dark');
 
+    await page.getByTestId('nav-logs').click();
+    await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
+    await shoot('logs-dark');
+
     // a manual choice beats the OS, and survives a reload
     await page.getByTestId('theme-switch').selectOption('light');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     await page.reload();
-    await page.getByTestId('message-list').waitFor();
+    // the address kept the view (#logs), and the theme came back from storage
+    await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    // the toolbar's counts do not need the list on screen
+    await eventually(() => text('mailbox-counts')).toMatch(/^[1-9]\d* messages/);
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('heading', { name: 'Settings' }).first().waitFor();
+    await shoot('settings-light');
+    await page.getByTestId('nav-all').click();
     await page.getByTestId('theme-switch').selectOption('system');
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.emulateMedia({ colorScheme: 'light' });

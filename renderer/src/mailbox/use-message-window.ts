@@ -77,6 +77,11 @@ export function useMessageWindow(api: RendererApi, view: ListView) {
     [fetchPage],
   );
 
+  // the first page carries the counts the toolbar shows, also while the list is not on screen
+  useEffect(() => {
+    ensureRows(0, 0);
+  }, [ensureRows, state.generation]);
+
   const markRead = useCallback(
     (ids: string[], read: boolean) => {
       if (ids.length === 0) return;
