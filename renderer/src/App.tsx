@@ -230,6 +230,8 @@ export function App() {
       <Banners
         pause={status.pause}
         failing={failingUpstream(status.queue)}
+        // TODO(issue 11): headless exits when a listener cannot start; the desktop shell keeps
+        // the window open and is to report it here through the contract
         listenerProblems={[]}
         streamState={streamState}
         onRecovered={status.refresh}

@@ -315,6 +315,45 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await eventually(() => page.getByRole('dialog').count()).toBe(0);
   });
 
+  it('analyses an .eml opened in the dialog or dropped on the window', async () => {
+    const eml = [
+      'Received: from relay.example (relay.example [192.0.2.9]) by mx.example with ESMTP id R2; Tue, 1 Dec 2026 11:03:00 +0000',
+      'Received: from app.example (app.example [192.0.2.8]) by relay.example with ESMTP id R1; Tue, 1 Dec 2026 11:00:00 +0000',
+      'Subject: from a file',
+      '',
+      'body',
+      '',
+    ].join('\r\n');
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.locator('input[type="file"]').setInputFiles({
+      name: 'saved.eml',
+      mimeType: 'message/rfc822',
+      buffer: Buffer.from(eml),
+    });
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(2);
+    expect(await dialog.getByTestId('hop-delay').innerText()).toContain('+3 min');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+
+    // dropped on the window: the dialog opens with the analysis
+    await page.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.eml', { type: 'message/rfc822' }));
+      const target = document.querySelector('[data-testid="app"]') as HTMLElement;
+      target.dispatchEvent(
+        new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }),
+      );
+      target.dispatchEvent(
+        new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }),
+      );
+    }, eml);
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(2);
+    expect(await dialog.getByRole('textbox').inputValue()).toContain('Subject: from a file');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+  });
+
   it('shows a greylisted recipient deferred, then relayed after "Retry now", attempt by attempt', async () => {
     await send({
       from: 'app@sender.example',
