@@ -597,7 +597,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     // the banner's "Test connection" walks the steps; passing lifts the pause
     await banner.getByRole('button', { name: 'Test connection' }).click();
     const resumed = page.getByRole('status', { name: 'Relay resumed' });
-    await eventually(() => resumed.getByTestId('test-steps').innerText()).toContain('connect');
+    const steps = resumed.getByRole('list', { name: 'Connection test steps' });
+    await eventually(() => steps.innerText()).toContain('Connect');
     await eventually(() => banner.count()).toBe(0);
     await resumed.getByRole('button', { name: 'Dismiss' }).click();
     await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);

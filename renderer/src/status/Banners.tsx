@@ -1,8 +1,8 @@
 import type { EventStreamState } from '../api/client';
-import type { ConnectionTestView, QueuedRecipient, UpstreamPauseView } from '../api/contract';
+import type { QueuedRecipient, UpstreamPauseView } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
 import { useState } from 'react';
-import { ConnectionTest, TestSteps } from '../queue/ConnectionTest';
+import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
 
 /** "paused by hand" → "Paused by hand." */
 function sentence(text: string): string {
@@ -20,43 +20,36 @@ export function Banners(props: {
   streamState: EventStreamState;
   onRecovered(): void;
 }) {
-  // a passing test lifts the pause, which takes its banner away: say so, with the steps
-  const [passed, setPassed] = useState<ConnectionTestView | null>(null);
+  // A passing test lifts the pause, and the server may say so before the test's answer arrives:
+  // once the user works in the banner it stays (saying relaying resumed) until dismissed, so the
+  // steps of the test are not taken away from under them.
+  const [kept, setKept] = useState(false);
   return (
     <div className="banners">
-      {!props.pause && passed && (
+      {(props.pause || kept) && (
         <section
-          className="banner info"
-          role="status"
-          aria-label="Relay resumed"
-          data-testid="resumed-banner"
-        >
-          <p>
-            <strong>The connection test passed:</strong> relaying has resumed.
-          </p>
-          <TestSteps result={passed} />
-          <button type="button" onClick={() => setPassed(null)}>
-            Dismiss
-          </button>
-        </section>
-      )}
-      {props.pause && (
-        <section
-          className="banner warning"
-          role="alert"
-          aria-label="Relay paused"
+          className={`banner ${props.pause ? 'warning' : 'info'}`}
+          role={props.pause ? 'alert' : 'status'}
+          aria-label={props.pause ? 'Relay paused' : 'Relay resumed'}
           data-testid="paused-banner"
+          onClickCapture={() => setKept(true)}
         >
           <p>
-            <strong>Relaying is paused:</strong> {sentence(props.pause.reason)}{' '}
-            {sentence(props.pause.fix)}
+            {props.pause ? (
+              <>
+                <strong>Relaying is paused:</strong> {sentence(props.pause.reason)}{' '}
+                {sentence(props.pause.fix)}
+              </>
+            ) : (
+              <strong>Relaying has resumed.</strong>
+            )}
           </p>
-          <ConnectionTest
-            onPassed={(result) => {
-              setPassed(result);
-              props.onRecovered();
-            }}
-          />
+          <ConnectionTestPanel onPassed={props.onRecovered} />
+          {!props.pause && (
+            <button type="button" onClick={() => setKept(false)}>
+              Dismiss
+            </button>
+          )}
         </section>
       )}
       {!props.pause && props.failing && (
