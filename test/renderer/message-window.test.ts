@@ -158,6 +158,23 @@ describe('the message window', () => {
     expect(state.rows.size).toBe(0);
   });
 
+  it('sizes a search or mailbox view by what matches, and counts every message apart', () => {
+    let state = windowReducer(emptyWindow(), {
+      type: 'view',
+      view: { mailbox: null, query: 'subject:invoice' },
+    });
+    const found: MessagesPage = {
+      ...serverPage(2, 0, 100),
+      total: 5000,
+      unread: 40,
+      messages_count: 2,
+      messages_unread: 1,
+    };
+    state = run(state, page(state, 0, found));
+    expect(state.total).toBe(2); // no rows beyond the matches to wait for
+    expect(state.counts).toEqual({ total: 5000, unread: 40 });
+  });
+
   it('ignores a page from an older view or generation', () => {
     let state = emptyWindow();
     const stale = page(state, 0, serverPage(3, 0, 100));

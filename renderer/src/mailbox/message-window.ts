@@ -151,8 +151,9 @@ function applyPage(
     ...state,
     rows,
     positions,
-    total: offset === 0 ? page.total : Math.max(state.total, page.total + offset),
-    counts: { total: page.messages_count, unread: page.messages_unread },
+    // Mailpit's shape: messages_count is what matches the view, total is every message
+    total: offset === 0 ? page.messages_count : Math.max(state.total, page.messages_count + offset),
+    counts: { total: page.total, unread: page.unread },
     ready: true,
     error: null,
   };
