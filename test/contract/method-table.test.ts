@@ -91,9 +91,12 @@ describe('the method table', () => {
   });
 
   it('refuses arguments that do not fit, naming the argument, the value and what is allowed', async () => {
-    await expect(ipc.listMessages(-1, 10)).rejects.toThrow(
-      /listMessages: start: -1 is not valid: .*>=0/,
-    );
+    for (const api of [ipc, http]) {
+      await expect(api.listMessages(-1, 10)).rejects.toThrow(
+        /listMessages: start: -1 is not valid: .*>=0/,
+      );
+      await expect(api.setRead([], true)).rejects.toThrow(/setRead: ids: \[\] is not valid/);
+    }
     await expect((ipc.setRead as (...a: unknown[]) => Promise<void>)(['x'], 'yes')).rejects.toThrow(
       /setRead: read: "yes" is not valid: .*boolean/,
     );
