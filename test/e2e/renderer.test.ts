@@ -443,7 +443,7 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.keyboard.press('Enter');
     await eventually(() => rows().count()).toBe(1);
     // the list is as long as what matches, not as the mailbox
-    expect(await page.getByRole('option').count()).toBe(1);
+    expect(await page.getByTestId('message-list').getByRole('option').count()).toBe(1);
     await page.keyboard.press('Escape'); // clears the search
     await eventually(() => rows().count()).toBe(3);
     await page.keyboard.press('Escape'); // leaves it for the list
