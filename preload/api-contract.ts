@@ -43,6 +43,8 @@ export interface MessageSummary {
   Snippet: string;
   /** Relaydesk's own: the mailbox the message was captured into. */
   Mailbox: string;
+  /** Relaydesk's own: the delivery status rolled up from the recipients, for the list's column. */
+  Status: MessageStatus;
 }
 
 export interface MessagePart {
