@@ -49,6 +49,7 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -592,6 +593,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     if (!part)
       throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
     return part;
+  }
+
+  // --- checks (main/core/checks) --------------------------------------------------------------
+
+  /** The message as SpamAssassin scores it; `Error` says why when spamd is not available. */
+  async spamCheck(id: string): Promise<SpamCheckResult> {
+    const record = this.record(id);
+    return checkSpam(this.settings.spamassassin, await this.spool.readRaw(record.id));
   }
 
   // --- changes -------------------------------------------------------------------------------

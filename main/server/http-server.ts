@@ -23,6 +23,7 @@ import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerCheckRoutes } from './routes/check-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -145,6 +146,7 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerCheckRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -105,6 +105,19 @@ export interface Settings {
   authLockoutMs: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
+  // --- checks and POP3 (main/core/checks, main/core/pop3) ---
+  /** SpamAssassin's spamd for the spam check (Mailpit's --enable-spamassassin); null: none. */
+  spamassassin: ListenAddress | null;
+  /** The link and HTML checks may reach private, loopback and link-local addresses. */
+  allowInternalHttpRequests: boolean;
+  /** The link check retries with GET when HEAD fails (GET can use up one-time links). */
+  linkCheckGet: boolean;
+  /** How long the link check waits for one link. */
+  linkCheckTimeoutMs: number;
+  /** A POP3 listener serving captured mail (STLS offered); null: none. */
+  pop3: ListenAddress | null;
+  /** An implicit-TLS POP3 listener (995-style); null: none. */
+  pop3s: ListenAddress | null;
 }
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
@@ -554,6 +567,48 @@ export const settingFields = [
       'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
     parse: parseOriginList,
   }),
+  field({
+    key: 'spamassassin',
+    flag: '--spamassassin',
+    env: 'RELAYDESK_SPAMASSASSIN',
+    allowed: 'HOST:PORT of a SpamAssassin spamd, e.g. 127.0.0.1:783, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'allowInternalHttpRequests',
+    flag: '--allow-internal-http-requests',
+    env: 'RELAYDESK_ALLOW_INTERNAL_HTTP_REQUESTS',
+    allowed: 'true (the link check may reach loopback and private addresses) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckGet',
+    flag: '--link-check-get',
+    env: 'RELAYDESK_LINK_CHECK_GET',
+    allowed: 'true (retry with GET when HEAD fails; GET can use up one-time links) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckTimeoutMs',
+    flag: '--link-check-timeout-ms',
+    env: 'RELAYDESK_LINK_CHECK_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 120000',
+    parse: parseCount(100, 120_000),
+  }),
+  field({
+    key: 'pop3',
+    flag: '--pop3',
+    env: 'RELAYDESK_POP3',
+    allowed: 'HOST:PORT of a POP3 listener, e.g. 127.0.0.1:1110, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'pop3s',
+    flag: '--pop3s',
+    env: 'RELAYDESK_POP3S',
+    allowed: 'HOST:PORT of an implicit-TLS POP3 listener, e.g. 127.0.0.1:1995, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
 ] as const;
 
 function safeJson(text: string): unknown {
@@ -609,6 +664,12 @@ export function defaultSettings(dataDir: string): Settings {
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
     uiPasswordFile: null,
+    spamassassin: null,
+    allowInternalHttpRequests: false,
+    linkCheckGet: false,
+    linkCheckTimeoutMs: 10_000,
+    pop3: null,
+    pop3s: null,
   };
 }
 
