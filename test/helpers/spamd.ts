@@ -63,7 +63,9 @@ export async function startSpamd(command: string): Promise<RunningSpamd> {
     } catch (err) {
       if (Date.now() > deadline) {
         await stop();
-        throw new Error(`spamd did not answer within 60 s: ${(err as Error).message}\n${log}`);
+        throw new Error(`spamd did not answer within 60 s: ${(err as Error).message}\n${log}`, {
+          cause: err,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
