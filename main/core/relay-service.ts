@@ -50,6 +50,7 @@ import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
 import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
+import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -601,6 +602,35 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async spamCheck(id: string): Promise<SpamCheckResult> {
     const record = this.record(id);
     return checkSpam(this.settings.spamassassin, await this.spool.readRaw(record.id));
+  }
+
+  /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
+  private async bodies(id: string): Promise<{ html: string; text: string }> {
+    const raw = await this.spool.readRaw(this.record(id).id);
+    try {
+      const detail = await this.parser.detail(raw);
+      return { html: detail.html, text: detail.text };
+    } catch {
+      return { html: '', text: raw.toString('utf8') };
+    }
+  }
+
+  /**
+   * Every link and image URL of the message with its HTTP status (HEAD; GET too when `get` or
+   * the linkCheckGet setting allows it). `follow` follows redirects to http(s) URLs.
+   */
+  async linkCheck(
+    id: string,
+    options: { follow?: boolean; get?: boolean } = {},
+  ): Promise<LinkCheckResult> {
+    const { html, text } = await this.bodies(id);
+    return checkLinks(html, text, {
+      follow: options.follow ?? false,
+      useGet: options.get ?? this.settings.linkCheckGet,
+      timeoutMs: this.settings.linkCheckTimeoutMs,
+      allowInternal: this.settings.allowInternalHttpRequests,
+      userAgent: `Relaydesk/${relaydeskVersion} (link check)`,
+    });
   }
 
   // --- changes -------------------------------------------------------------------------------

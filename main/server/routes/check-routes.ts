@@ -24,4 +24,31 @@ export function registerCheckRoutes(app: FastifyInstance, service: RelayService)
     },
     async (req) => service.spamCheck(req.params.id),
   );
+
+  app.get<{ Params: { id: string }; Querystring: { follow?: string; get?: string } }>(
+    '/api/v1/message/:id/link-check',
+    {
+      schema: {
+        tags,
+        summary:
+          'Every link and image URL with its HTTP status, checked with HEAD (Mailpit shape); `follow` follows redirects, `get` retries with GET when HEAD fails',
+        params: idParam,
+        querystring: {
+          type: 'object',
+          properties: {
+            follow: { type: 'string', enum: ['true', 'false', '1', '0'] },
+            get: { type: 'string', enum: ['true', 'false', '1', '0'] },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const flag = (value: string | undefined): boolean | undefined =>
+        value === undefined ? undefined : value === 'true' || value === '1';
+      return service.linkCheck(req.params.id, {
+        follow: flag(req.query.follow),
+        get: flag(req.query.get),
+      });
+    },
+  );
 }
