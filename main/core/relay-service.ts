@@ -51,6 +51,7 @@ import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
 import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
+import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -613,6 +614,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     } catch {
       return { html: '', text: raw.toString('utf8') };
     }
+  }
+
+  /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
+  async htmlCheck(id: string): Promise<HtmlCheckResult> {
+    const { html } = await this.bodies(id);
+    if (html.trim() === '') throw new NoHtmlError(`message ${this.record(id).id} has no HTML part`);
+    return checkHtml(html);
   }
 
   /**

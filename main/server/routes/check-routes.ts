@@ -2,6 +2,8 @@
 // JSON shapes so its clients and its UI habits carry over. Adapters over RelayService.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { NoHtmlError } from '../../core/checks/html-check/index.js';
+import { BadRequestError } from '../http-errors.js';
 
 const idParam = {
   type: 'object',
@@ -11,6 +13,26 @@ const idParam = {
 
 export function registerCheckRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Checks'];
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/html-check',
+    {
+      schema: {
+        tags,
+        summary:
+          "How well email clients support the message's HTML and CSS, scored with caniemail.com's data (Mailpit shape, plus where each feature is used); 400 when there is no HTML part",
+        params: idParam,
+      },
+    },
+    async (req) => {
+      try {
+        return await service.htmlCheck(req.params.id);
+      } catch (err) {
+        if (err instanceof NoHtmlError) throw new BadRequestError(err.message);
+        throw err;
+      }
+    },
+  );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/sa-check',
