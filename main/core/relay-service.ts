@@ -52,6 +52,7 @@ import { newMessageId } from './spool/message-id.js';
 import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
 import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
+import { Pop3Listener } from './pop3/pop3-listener.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -107,6 +108,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** The optional POP3 listeners (--pop3, --pop3s), serving the messages kept here. */
+  readonly pop3: Pop3Listener;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -125,6 +128,20 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         log: (line) => this.log(line),
       },
       { users: this.users },
+    );
+    this.pop3 = new Pop3Listener(
+      this.settings,
+      {
+        entries: (mailbox) =>
+          [...this.index.oldestFirst()]
+            .filter((r) => mailbox === null || r.mailbox === mailbox)
+            .map((r) => ({ id: r.id, size: r.size })),
+        raw: (id) => this.spool.readRaw(this.record(id).id),
+        markRead: (id) => this.setRead([id], true),
+        remove: async (ids) => void (await this.deleteMessages(ids)),
+      },
+      this.users,
+      (line) => this.log(line),
     );
     this.queue = new DeliveryQueue({
       settings: this.settings,
@@ -204,6 +221,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.queue.recover();
     await this.applyRetention();
     this.smtpAddress = await this.listener.start();
+    try {
+      await this.pop3.start();
+    } catch (err) {
+      await this.listener.close();
+      throw err;
+    }
     this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
     this.retentionTimer.unref();
@@ -214,7 +237,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
-    this.closingListener ??= this.listener.close();
+    this.closingListener ??= Promise.all([this.listener.close(), this.pop3.close()]).then(
+      () => undefined,
+    );
     return this.closingListener;
   }
 
