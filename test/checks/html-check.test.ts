@@ -101,6 +101,13 @@ describe('the HTML check', () => {
     expect(result.Total.Supported).toBe(100);
   });
 
+  it('lists the three checks in the OpenAPI document', async () => {
+    const doc = await relay.api<{ paths: Record<string, unknown> }>('/api/v1/openapi.json');
+    for (const check of ['html-check', 'link-check', 'sa-check']) {
+      expect(Object.keys(doc.paths)).toContain(`/api/v1/message/{id}/${check}`);
+    }
+  });
+
   it('answers 400 for a message without HTML, 404 for an unknown one', async () => {
     const id = await send(undefined, 'Text only');
     const res = await relay.fetch(`/api/v1/message/${id}/html-check`);

@@ -2,7 +2,9 @@
 // and curl (pop3://, and pop3s:// with the self-signed certificate), against mail sent over SMTP.
 import { execFile } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -167,6 +169,20 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
     expect(out.quit).toMatch(/\(1 deleted\)/);
     expect(await count()).toBe(before - 1);
     expect((await relay.fetch(`/api/v1/message/${doomed}`)).status).toBe(404);
+  });
+
+  it('drops commands pipelined after STLS instead of running them encrypted', async () => {
+    const plain = connect(pop3Port(relay), '127.0.0.1');
+    await new Promise<void>((resolve) => plain.once('data', () => resolve()));
+    // "USER mallory" rides in the same packet as STLS: it must not count as sent over TLS
+    plain.write('STLS\r\nUSER mallory\r\n');
+    await new Promise<void>((resolve) => plain.once('data', () => resolve()));
+    const secure = tlsConnect({ socket: plain, rejectUnauthorized: false });
+    await once(secure, 'secureConnect');
+    secure.write('PASS x\r\n');
+    const [reply] = (await once(secure, 'data')) as [Buffer];
+    expect(reply.toString()).toBe('-ERR send USER first\r\n');
+    secure.destroy();
   });
 
   it('answers errors with -ERR and a reason', async () => {
