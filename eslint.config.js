@@ -28,6 +28,20 @@ export default tseslint.config(
     },
   },
   {
+    // adapters call RelayService's methods, never its parts (DESIGN.md "One service")
+    files: ['main/server/**', 'main/desktop/**', 'main/index.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        ...['queue', 'relayLog', 'users'].map((property) => ({
+          object: 'service',
+          property,
+          message: 'adapters call RelayService methods only: add a facade method instead',
+        })),
+      ],
+    },
+  },
+  {
     // the renderer sees only the API contract, never Node or the main process
     files: ['renderer/src/**'],
     languageOptions: { globals: { ...globals.browser } },

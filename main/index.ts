@@ -28,11 +28,11 @@ async function start(): Promise<void> {
   forwardEvents(service, window.webContents);
 
   // retry deferred mail at once when the machine wakes or the network comes back
-  powerMonitor.on('resume', () => void service.queue.retryAll('wake from sleep'));
+  powerMonitor.on('resume', () => void service.retryDeferred('wake from sleep'));
   let online = net.isOnline();
   setInterval(() => {
     const now = net.isOnline();
-    if (now && !online) void service.queue.retryAll('network is back');
+    if (now && !online) void service.retryDeferred('network is back');
     online = now;
   }, 15_000).unref();
 }

@@ -121,24 +121,15 @@ export type RelaydeskEvent =
   | { Type: 'delete'; Data: { IDs: string[] } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
-  | { Type: 'log'; Data: { line: string } };
+  /** A relay or audit log line as it is written (the Logs view). */
+  | { Type: 'log'; Data: LogEntry };
 
-/**
- * The typed API the renderer uses. Two transports implement it: IPC inside Electron and
- * HTTP/WebSocket in a browser (headless mode).
- */
-export interface RelaydeskApi {
-  listMessages(start: number, limit: number): Promise<MessagesPage>;
-  searchMessages(query: string, start: number, limit: number): Promise<MessagesPage>;
-  getMessage(id: string): Promise<MessageDetail>;
-  getHeaders(id: string): Promise<Record<string, string[]>>;
-  getRaw(id: string): Promise<string>;
-  setRead(ids: string[], read: boolean): Promise<void>;
-  deleteMessages(ids: string[]): Promise<void>;
-  info(): Promise<RelaydeskInfo>;
-  /** Subscribes to live events; returns the function that unsubscribes. */
-  onEvent(listener: (event: RelaydeskEvent) => void): () => void;
-}
+// The methods of the API are declared once, in the method table (api-methods.ts); the type
+// the renderer programs against is derived from it there.
+export type { RelaydeskApi } from './api-methods.js';
+export type * from './relay-contract.js';
+import type { LogEntry } from './relay-contract.js';
+export type * from './route-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

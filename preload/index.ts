@@ -1,38 +1,35 @@
 // The preload: exposes the typed Relaydesk API to the renderer as `window.relaydesk`, and
-// nothing else. No generic invoke(channel) is exposed, so a compromised page can call only
-// these methods; listeners never see Electron's event object.
+// nothing else. One function per method of the method table, each bound to its own channel; no
+// generic invoke(channel) is exposed, so a compromised page can call only these methods, and
+// listeners never see Electron's event object.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { RelaydeskApi, RelaydeskEvent } from './api-contract.js';
+import type { RelaydeskEvent } from './api-contract.js';
 import {
   eventChannel,
-  ipcChannels,
-  type InvokableMethod,
-  type IpcArgs,
-  type IpcResult,
-} from './ipc-contract.js';
+  ipcChannel,
+  methodNames,
+  type MethodName,
+  type RelaydeskApi,
+} from './api-methods.js';
 
-function call<M extends InvokableMethod>(method: M) {
-  return (...args: IpcArgs<M>): Promise<IpcResult<M>> =>
-    ipcRenderer.invoke(ipcChannels[method], ...args) as Promise<IpcResult<M>>;
+function call(name: MethodName) {
+  const channel = ipcChannel(name);
+  return (...args: unknown[]): Promise<unknown> => ipcRenderer.invoke(channel, ...args);
 }
 
-export const relaydeskApi: RelaydeskApi = {
-  listMessages: call('listMessages'),
-  searchMessages: call('searchMessages'),
-  getMessage: call('getMessage'),
-  getHeaders: call('getHeaders'),
-  getRaw: call('getRaw'),
-  setRead: call('setRead'),
-  deleteMessages: call('deleteMessages'),
-  info: call('info'),
-  onEvent(listener) {
+const methods = Object.fromEntries(methodNames.map((name) => [name, call(name)]));
+
+export const relaydeskApi = {
+  ...methods,
+  onEvent(listener: (event: RelaydeskEvent) => void): () => void {
     const forward = (_event: IpcRendererEvent, payload: RelaydeskEvent): void => listener(payload);
     ipcRenderer.on(eventChannel, forward);
     return () => {
       ipcRenderer.removeListener(eventChannel, forward);
     };
   },
-};
+  // The table's types describe each function; Object.fromEntries cannot carry them.
+} as RelaydeskApi;
 
 contextBridge.exposeInMainWorld('relaydesk', relaydeskApi);
 

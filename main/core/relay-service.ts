@@ -9,7 +9,16 @@ import type {
   RelaydeskInfo,
   RecipientState,
   RelaydeskEvent,
+  LogLines,
+  MessagePartContent,
+  MailboxCount,
+  QueueActionResult,
+  QueueView,
+  SmtpUserView,
+  UpstreamPresetView,
 } from '../../preload/api-contract.js';
+import { isAuditLine, RecentLog } from './log-view/recent-log.js';
+import { getPreset, presetIds } from './upstream/presets.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -103,7 +112,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   quarantined: QuarantinedFile[] = [];
   readonly queue: DeliveryQueue;
   private readonly rules: RoutingRule[];
-  readonly relayLog: string[] = [];
+  /** The last relay and audit lines, for the Logs view. */
+  private readonly recentLog = new RecentLog(relayLogMemory);
   /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
@@ -113,6 +123,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   constructor(options: RelayServiceOptions) {
     super();
+    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth)
+    this.on('log', (line) => {
+      if (isAuditLine(line))
+        this.publish({
+          Type: 'log',
+          Data: this.recentLog.add('audit', line, new Date(this.now())),
+        });
+    });
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
@@ -165,9 +183,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   private logRelay(line: string): void {
-    this.relayLog.push(line);
-    if (this.relayLog.length > relayLogMemory) this.relayLog.shift();
     this.log(line);
+    this.publish({ Type: 'log', Data: this.recentLog.add('relay', line, new Date(this.now())) });
     void appendFile(
       join(this.settings.dataDir, 'relay.log'),
       `${new Date(this.now()).toISOString()} ${line}\n`,
@@ -453,9 +470,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** The queue as the API and the GUI show it: what waits, why, and when it is tried next. */
-  queueView(state?: RecipientState) {
+  queueView(state?: RecipientState): QueueView {
     return {
-      upstream: { configured: this.settings.relay !== null, paused: this.queue.paused },
+      upstream: this.upstreamState(),
       messages: this.queued(state).map((record) => ({
         ...toMessageSummary(record),
         status: messageStatus(record.delivery),
@@ -473,7 +490,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** Mailboxes with their counts, by name. */
-  mailboxes(): Array<{ Name: string; Total: number; Unread: number }> {
+  mailboxes(): MailboxCount[] {
     const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
     for (const record of this.index.oldestFirst()) {
       const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
@@ -501,6 +518,101 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const result = await testUpstream(endpoint);
     if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
     return result;
+  }
+
+  // --- queue actions (the IDs may include Mailpit's `latest`) -------------------------------
+
+  /** The records' real IDs; a NotFoundError for an unknown one before anything changes. */
+  private knownIds(ids: string[]): string[] {
+    return ids.map((id) => this.record(id).id);
+  }
+
+  async holdMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.hold(this.knownIds(ids)) };
+  }
+
+  async releaseMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.release(this.knownIds(ids)) };
+  }
+
+  /** "Retry now"; with no IDs, everything deferred. */
+  async retryMessages(ids: string[]): Promise<QueueActionResult> {
+    const known = this.knownIds(ids);
+    return {
+      IDs: known.length
+        ? await this.queue.retry(known)
+        : await this.queue.retryAll('retry by hand'),
+    };
+  }
+
+  /** Sends again: to `to` when given, else to the recipients that bounced, expired or were cancelled. */
+  async resendMessages(ids: string[], to: string[] | null): Promise<QueueActionResult> {
+    const known = this.knownIds(ids);
+    for (const id of known) await this.queue.resend(id, to && to.length > 0 ? to : null);
+    return { IDs: known };
+  }
+
+  async cancelMessages(ids: string[]): Promise<QueueActionResult> {
+    return { IDs: await this.queue.cancel(this.knownIds(ids)) };
+  }
+
+  /** Retries everything deferred at once (the network is back, the machine woke up). */
+  retryDeferred(why: string): Promise<string[]> {
+    return this.queue.retryAll(why);
+  }
+
+  pauseUpstream(reason = 'paused by hand'): QueueView['upstream'] {
+    this.queue.pause(reason);
+    return this.upstreamState();
+  }
+
+  resumeUpstream(): QueueView['upstream'] {
+    this.queue.resume('resumed by hand');
+    return this.upstreamState();
+  }
+
+  private upstreamState(): QueueView['upstream'] {
+    return { configured: this.settings.relay !== null, paused: this.queue.paused };
+  }
+
+  upstreamPresets(sesRegion?: string): UpstreamPresetView[] {
+    return presetIds.map((id) => getPreset(id, sesRegion ? { sesRegion } : {}));
+  }
+
+  // --- logs ----------------------------------------------------------------------------------
+
+  relayLogLines(limit: number): LogLines {
+    return this.recentLog.last('relay', limit);
+  }
+
+  auditLogLines(limit: number): LogLines {
+    return this.recentLog.last('audit', limit);
+  }
+
+  // --- SMTP users (the same file as `relaydesk user …`; the listener uses a change at once) ----
+
+  listUsers(): Promise<SmtpUserView[]> {
+    return this.users.list();
+  }
+
+  private async user(name: string): Promise<SmtpUserView> {
+    const user = (await this.users.list()).find((u) => u.name === name);
+    if (!user) throw new NotFoundError(`SMTP user ${JSON.stringify(name)} not found`);
+    return user;
+  }
+
+  async addUser(name: string, password: string): Promise<SmtpUserView> {
+    await this.users.set(name, password, 'add');
+    return this.user(name);
+  }
+
+  async changeUserPassword(name: string, password: string): Promise<SmtpUserView> {
+    await this.users.set(name, password, 'change');
+    return this.user(name);
+  }
+
+  removeUser(name: string): Promise<void> {
+    return this.users.remove(name);
   }
 
   // --- queries -------------------------------------------------------------------------------
@@ -612,6 +724,21 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async route(id: string): Promise<RouteAnalysis> {
     const record = this.record(id);
     return analyzeMessage(await this.spool.readRaw(record.id), record.envelope);
+  }
+
+  /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
+  analyzeHeaders(text: string | Buffer): RouteAnalysis {
+    return analyzeMessage(text, null);
+  }
+
+  /** An attachment with its name and type, as the contract carries it. */
+  async partContent(id: string, partId: string): Promise<MessagePartContent> {
+    const part = await this.part(id, partId);
+    return {
+      FileName: part.fileName,
+      ContentType: part.contentType,
+      Data: new Uint8Array(part.content),
+    };
   }
 
   async part(id: string, partId: string): Promise<ParsedPart> {

@@ -1,68 +1,80 @@
-// The IPC adapter: one handler per API method, each checking that the call comes from our own
-// page and that its arguments have the right types, then calling RelayService. No logic here.
+// The IPC adapter: one handler per method of the method table, each checking that the call comes
+// from our own page and that its arguments fit the table, then calling RelayService. No logic.
 import type { WebContents } from 'electron';
 import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import {
+  checkArguments,
   eventChannel,
-  ipcChannels,
-  type InvokableMethod,
-  type IpcArgs,
-  type IpcResult,
-} from '../../preload/ipc-contract.js';
+  ipcChannel,
+  methodNames,
+  type CheckedArgs,
+  type MethodName,
+  type MethodResult,
+} from '../../preload/api-methods.js';
 import type { RelayService } from '../core/relay-service.js';
 
-export class IpcArgumentError extends Error {
-  override name = 'IpcArgumentError';
-}
+export { ApiArgumentError as IpcArgumentError } from '../../preload/api-methods.js';
 
-type Handler<M extends InvokableMethod> = (...args: IpcArgs<M>) => Promise<IpcResult<M>>;
-type Handlers = { [M in InvokableMethod]: Handler<M> };
+type ServiceCall<M extends MethodName> = (
+  service: RelayService,
+  ...args: CheckedArgs<M>
+) => Promise<MethodResult<M>> | MethodResult<M>;
 
-function count(value: unknown, name: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new IpcArgumentError(`${name}: ${JSON.stringify(value)} is not a whole number ≥ 0`);
-  }
-  return value;
-}
+/**
+ * What each method calls. The type demands an entry for every method of the table, so a new
+ * method without its call does not compile. The arguments arrive checked, defaults filled in.
+ */
+export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
+  listMessages: (service, start, limit) => service.page(start, limit),
+  searchMessages: (service, query, start, limit) => service.page(start, limit, query),
+  getMessage: (service, id) => service.detail(id),
+  getHeaders: (service, id) => service.headers(id),
+  getRaw: async (service, id) => (await service.raw(id)).toString('utf8'),
+  getPart: (service, id, partId) => service.partContent(id, partId),
+  setRead: (service, ids, read) => service.setRead(ids, read),
+  deleteMessages: async (service, ids) => {
+    if (ids.length === 0) await service.deleteAll();
+    else await service.deleteMessages(ids);
+  },
+  mailboxes: (service) => service.mailboxes(),
+  info: (service) => service.info(),
+  delivery: (service, id) => service.delivery(id),
+  route: (service, id) => service.route(id),
+  analyzeHeaders: (service, headers) => service.analyzeHeaders(headers),
+  queue: (service, state) => service.queueView(state),
+  holdMessages: (service, ids) => service.holdMessages(ids),
+  releaseMessages: (service, ids) => service.releaseMessages(ids),
+  retryMessages: (service, ids) => service.retryMessages(ids),
+  resendMessages: (service, ids, to) => service.resendMessages(ids, to ?? null),
+  cancelMessages: (service, ids) => service.cancelMessages(ids),
+  pauseUpstream: (service, reason) => service.pauseUpstream(reason),
+  resumeUpstream: (service) => service.resumeUpstream(),
+  testUpstream: (service, candidate) =>
+    service.testRelay(candidate && Object.keys(candidate).length > 0 ? candidate : undefined),
+  upstreamPresets: (service, sesRegion) => service.upstreamPresets(sesRegion),
+  testRouting: (service, input) =>
+    service.explainRoute({
+      recipient: input.recipient,
+      sender: input.sender ?? '',
+      user: input.user ?? null,
+    }),
+  relayLog: (service, limit) => service.relayLogLines(limit),
+  auditLog: (service, limit) => service.auditLogLines(limit),
+  listUsers: (service) => service.listUsers(),
+  addUser: (service, name, password) => service.addUser(name, password),
+  changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
+  removeUser: (service, name) => service.removeUser(name),
+};
 
-function text(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.length > 10_000)
-    throw new IpcArgumentError(`${name}: expected text`);
-  return value;
-}
-
-function ids(value: unknown): string[] {
-  if (!Array.isArray(value) || !value.every((v) => typeof v === 'string')) {
-    throw new IpcArgumentError('ids: expected a list of message IDs');
-  }
-  return value as string[];
-}
-
-export function serviceHandlers(service: RelayService): Handlers {
-  return {
-    listMessages: async (start, limit) =>
-      service.page(count(start, 'start', 0), Math.max(1, count(limit, 'limit', 50))),
-    searchMessages: async (query, start, limit) =>
-      service.page(
-        count(start, 'start', 0),
-        Math.max(1, count(limit, 'limit', 50)),
-        text(query, 'query'),
-      ),
-    getMessage: async (id) => service.detail(text(id, 'id')),
-    getHeaders: async (id) => service.headers(text(id, 'id')),
-    getRaw: async (id) => (await service.raw(text(id, 'id'))).toString('utf8'),
-    setRead: async (list, read) => {
-      if (typeof read !== 'boolean') throw new IpcArgumentError('read: expected true or false');
-      await service.setRead(ids(list), read);
-    },
-    deleteMessages: async (list) => {
-      const chosen = ids(list);
-      if (chosen.length === 0) await service.deleteAll();
-      else await service.deleteMessages(chosen);
-    },
-    info: async () => service.info(),
-  };
+/** Checks the arguments against the table, then calls the service. */
+export async function invokeMethod(
+  service: RelayService,
+  name: MethodName,
+  args: readonly unknown[],
+): Promise<unknown> {
+  const checked = checkArguments(name, args);
+  const call = serviceCalls[name] as (service: RelayService, ...args: unknown[]) => unknown;
+  return call(service, ...(checked as unknown[]));
 }
 
 /** The part of Electron's ipcMain the handlers use (the stand-in in tests provides the same). */
@@ -75,27 +87,23 @@ export interface IpcMainLike {
 }
 
 /**
- * Registers the handlers. `isOwnPage` says whether a sender frame is our renderer: a handler
- * refuses anything else (a navigated or injected frame), as GitHub Desktop's ipc-main does.
+ * Registers one handler per method. `isOwnPage` says whether a sender frame is our renderer: a
+ * handler refuses anything else (a navigated or injected frame), as GitHub Desktop's ipc-main does.
  */
 export function registerIpcHandlers(
   ipcMain: IpcMainLike,
   service: RelayService,
   isOwnPage: (url: string) => boolean,
 ): () => void {
-  const handlers = serviceHandlers(service);
-  const methods = Object.keys(ipcChannels) as InvokableMethod[];
-  for (const method of methods) {
-    const handler = handlers[method] as (...args: unknown[]) => Promise<unknown>;
-    ipcMain.handle(ipcChannels[method], async (event, ...args: unknown[]) => {
+  for (const name of methodNames) {
+    ipcMain.handle(ipcChannel(name), async (event, ...args: unknown[]) => {
       const url = event.senderFrame?.url ?? '';
-      if (!isOwnPage(url))
-        throw new Error(`refused IPC ${method} from ${url || 'an unknown frame'}`);
-      return handler(...args);
+      if (!isOwnPage(url)) throw new Error(`refused IPC ${name} from ${url || 'an unknown frame'}`);
+      return invokeMethod(service, name, args);
     });
   }
   return () => {
-    for (const method of methods) ipcMain.removeHandler(ipcChannels[method]);
+    for (const name of methodNames) ipcMain.removeHandler(ipcChannel(name));
   };
 }
 

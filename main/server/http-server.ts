@@ -23,6 +23,7 @@ import { registerMailpitRoutes } from './routes/mailpit-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerControlRoutes } from './routes/control-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 
 export interface HttpServerOptions {
@@ -146,6 +147,7 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerControlRoutes(app, service);
   registerCheckRoutes(app, service);
   registerEventsSocket(app, service);
 

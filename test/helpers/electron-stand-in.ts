@@ -22,6 +22,8 @@ export interface StandIn {
   /** What main's webContents.send does. */
   webContents: { send(channel: string, ...args: unknown[]): void; isDestroyed(): boolean };
   handlerCount(): number;
+  /** The channels that have a handler, sorted. */
+  handledChannels(): string[];
 }
 
 export function createElectronStandIn(pageUrl: string): StandIn {
@@ -77,6 +79,7 @@ export function createElectronStandIn(pageUrl: string): StandIn {
       isDestroyed: () => false,
     },
     handlerCount: () => handlers.size,
+    handledChannels: () => [...handlers.keys()].sort(),
   };
   return standIn;
 }

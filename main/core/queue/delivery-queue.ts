@@ -331,8 +331,8 @@ export class DeliveryQueue {
     for (const r of record.delivery ?? []) {
       const last = r.attempts[r.attempts.length - 1];
       if (batch.indexes.includes(record.delivery?.indexOf(r) ?? -1) && last) {
+        // the service keeps it for the Logs view and publishes it as a `log` event
         this.options.log(attemptLogLine(record, r, last));
-        this.options.publish({ Type: 'log', Data: { line: attemptLogLine(record, r, last) } });
       }
     }
     if (attempt.pauseUpstream && !this.paused) {
@@ -352,6 +352,15 @@ export class DeliveryQueue {
     this.options.log(`upstream resumed: ${why}`);
     this.options.publish({ Type: 'upstream', Data: { paused: false, reason: why, fix: '' } });
     this.kick();
+  }
+
+  /** Pauses by hand: nothing is sent to the upstream until resumed (or retried by hand). */
+  pause(reason: string): void {
+    if (this.paused) return;
+    const fix = 'resume the upstream when it should be used again';
+    this.paused = { reason, fix, since: new Date(this.options.now()).toISOString() };
+    this.options.log(`upstream paused: ${reason} (${fix})`);
+    this.options.publish({ Type: 'upstream', Data: { paused: true, reason, fix } });
   }
 
   private async changeAll(
@@ -380,6 +389,15 @@ export class DeliveryQueue {
     return this.changeAll(ids, (r, at) =>
       r.state === 'held'
         ? transition(r, 'pending', at, 'released by hand', { nextAttemptAt: null })
+        : r,
+    );
+  }
+
+  /** Cancels what has not been sent: such recipients are never tried again (resend can). */
+  cancel(ids: string[]): Promise<string[]> {
+    return this.changeAll(ids, (r, at) =>
+      r.state === 'pending' || r.state === 'deferred' || r.state === 'held'
+        ? transition(r, 'cancelled', at, 'cancelled by hand', { nextAttemptAt: null })
         : r,
     );
   }

@@ -3,17 +3,9 @@
 // can be compared and classified.
 import { isIPv4, isIPv6 } from 'node:net';
 
-export type IpScope =
-  | 'public'
-  | 'private'
-  | 'shared'
-  | 'loopback'
-  | 'link-local'
-  | 'unique-local'
-  | 'documentation'
-  | 'multicast'
-  | 'unspecified'
-  | 'reserved';
+import type { IpScope } from '../../../preload/route-contract.js';
+
+export type { IpScope };
 
 const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3})(?::\d{1,5})?$/;
 const trailingDottedQuad = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;

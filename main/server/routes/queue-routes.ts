@@ -2,7 +2,6 @@
 // messages, the upstream connection test and the routing test.
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
-import { getPreset, presetIds, type PresetId } from '../../core/upstream/presets.js';
 import type { RelayService } from '../../core/relay-service.js';
 
 const recipientStates: RecipientState[] = [
@@ -56,7 +55,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
   );
 
   app.post<{
-    Params: { action: 'hold' | 'release' | 'retry' | 'resend' };
+    Params: { action: 'hold' | 'release' | 'retry' | 'resend' | 'cancel' };
     Body: { IDs?: string[]; To?: string[] } | undefined;
   }>(
     '/api/v1/queue/:action',
@@ -64,10 +63,12 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       schema: {
         tags,
         summary:
-          'hold, release, retry (without IDs: everything deferred) or resend (bounced, expired or captured; To for other recipients)',
+          'hold, release, retry (without IDs: everything deferred), resend (bounced, expired or captured; To for other recipients) or cancel (never try again)',
         params: {
           type: 'object',
-          properties: { action: { type: 'string', enum: ['hold', 'release', 'retry', 'resend'] } },
+          properties: {
+            action: { type: 'string', enum: ['hold', 'release', 'retry', 'resend', 'cancel'] },
+          },
           required: ['action'],
         },
         body: { ...idsBody, nullable: true },
@@ -75,20 +76,18 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
     },
     async (req) => {
       const ids = req.body?.IDs ?? [];
-      for (const id of ids) service.record(id); // 404 for an unknown ID before anything changes
-      const { action } = req.params;
-      if (action === 'hold') return { IDs: await service.queue.hold(ids) };
-      if (action === 'release') return { IDs: await service.queue.release(ids) };
-      if (action === 'retry') {
-        return {
-          IDs: ids.length
-            ? await service.queue.retry(ids)
-            : await service.queue.retryAll('retry by hand'),
-        };
+      switch (req.params.action) {
+        case 'hold':
+          return service.holdMessages(ids);
+        case 'release':
+          return service.releaseMessages(ids);
+        case 'retry':
+          return service.retryMessages(ids);
+        case 'cancel':
+          return service.cancelMessages(ids);
+        case 'resend':
+          return service.resendMessages(ids, req.body?.To ?? null);
       }
-      const to = req.body?.To && req.body.To.length > 0 ? req.body.To : null;
-      for (const id of ids) await service.queue.resend(service.record(id).id, to);
-      return { IDs: ids };
     },
   );
 
@@ -108,7 +107,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       },
     },
     async (req, reply) => {
-      await service.queue.resend(service.record(req.params.id).id, req.body?.To ?? null);
+      await service.resendMessages([req.params.id], req.body?.To ?? null);
       return reply.type('text/plain').send('ok');
     },
   );
@@ -138,10 +137,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         },
       },
     },
-    async (req) =>
-      presetIds.map((id: PresetId) =>
-        getPreset(id, req.query.sesRegion ? { sesRegion: req.query.sesRegion } : {}),
-      ),
+    async (req) => service.upstreamPresets(req.query.sesRegion),
   );
 
   app.get<{ Querystring: { limit: number } }>(
@@ -156,7 +152,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         },
       },
     },
-    async (req) => ({ lines: service.relayLog.slice(-req.query.limit) }),
+    async (req) => service.relayLogLines(req.query.limit),
   );
 
   app.post<{ Body: { recipient: string; sender?: string; user?: string | null } }>(

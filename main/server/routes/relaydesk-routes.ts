@@ -1,7 +1,6 @@
 // Relaydesk's own routes: what neither Mailpit nor MailHog offers.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import { analyzeMessage } from '../../core/route/index.js';
 import { BadRequestError } from '../http-errors.js';
 
 /** The longest a /wait may hold a request open. */
@@ -85,7 +84,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
           'body: give the headers or the whole message as text/plain (or JSON {"headers": "..."})',
         );
       }
-      return analyzeMessage(text, null);
+      return service.analyzeHeaders(text);
     },
   );
 }

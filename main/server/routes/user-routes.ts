@@ -37,7 +37,7 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
         response: { 200: { type: 'array', items: userView } },
       },
     },
-    async () => service.users.list(),
+    async () => service.listUsers(),
   );
 
   app.post<{ Body: { name: string; password: string } }>(
@@ -55,12 +55,10 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
     },
     async (req, reply) => {
       try {
-        await service.users.set(req.body.name, req.body.password, 'add');
+        return reply.code(201).send(await service.addUser(req.body.name, req.body.password));
       } catch (err) {
         return userError(reply, err);
       }
-      const user = (await service.users.list()).find((u) => u.name === req.body.name);
-      return reply.code(201).send(user);
     },
   );
 
@@ -80,11 +78,10 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
     },
     async (req, reply) => {
       try {
-        await service.users.set(req.params.name, req.body.password, 'change');
+        return await service.changeUserPassword(req.params.name, req.body.password);
       } catch (err) {
         return userError(reply, err);
       }
-      return (await service.users.list()).find((u) => u.name === req.params.name);
     },
   );
 
@@ -93,7 +90,7 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
     { schema: { tags, summary: 'Remove an SMTP user', params: nameParams } },
     async (req, reply) => {
       try {
-        await service.users.remove(req.params.name);
+        await service.removeUser(req.params.name);
       } catch (err) {
         return userError(reply, err);
       }

@@ -70,6 +70,20 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
             },
           }
         : null;
+    case 'upstream':
+      return isRecord(data) &&
+        typeof data.paused === 'boolean' &&
+        typeof data.reason === 'string' &&
+        typeof data.fix === 'string'
+        ? { Type: 'upstream', Data: { paused: data.paused, reason: data.reason, fix: data.fix } }
+        : null;
+    case 'log':
+      return isRecord(data) &&
+        typeof data.line === 'string' &&
+        typeof data.at === 'string' &&
+        (data.kind === 'relay' || data.kind === 'audit')
+        ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind } }
+        : null;
     default:
       return null;
   }

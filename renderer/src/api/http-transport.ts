@@ -1,4 +1,10 @@
-import type { MessageDetail, MessagesPage, RelaydeskEvent, RelaydeskInfo } from './contract';
+import {
+  apiMethods,
+  methodNames,
+  type HttpBinding,
+  type MethodName,
+} from '../../../preload/api-methods';
+import type { MessagePartContent, RelaydeskApi, RelaydeskEvent } from './contract';
 import { openEventStream } from './event-stream';
 import { createListenerSet } from './listener-set';
 import type { EventStreamState, RendererApi } from './renderer-api';
@@ -22,7 +28,10 @@ export interface HttpTransportOptions {
   createSocket?: (url: string) => WebSocket;
 }
 
-/** Mailpit's v1 HTTP API plus its `/api/events` WebSocket, as used in a browser (headless mode). */
+/**
+ * The API over HTTP plus the `/api/events` WebSocket, as used in a browser (headless mode). Each
+ * method is the request its entry in the method table (preload/api-methods.ts) describes.
+ */
 export function createHttpTransport(options: HttpTransportOptions): RendererApi {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
 
@@ -42,14 +51,6 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     }
     return response;
   }
-
-  async function getJson<T>(path: string): Promise<T> {
-    // The server is ours and typed by the same contract, so its JSON is taken at its word here.
-    return (await (await request('GET', path)).json()) as T;
-  }
-
-  const page = (start: number, limit: number) => `start=${start}&limit=${limit}`;
-  const messagePath = (id: string) => `api/v1/message/${encodeURIComponent(id)}`;
 
   let streamState: EventStreamState = 'connecting';
   const stateListeners = createListenerSet<EventStreamState>();
@@ -86,27 +87,55 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     },
   });
 
+  /** One function per method of the table: its arguments become the request it describes. */
+  function call(name: MethodName) {
+    const { http } = apiMethods[name] as {
+      http: HttpBinding<unknown[]>;
+    };
+    return async (...args: unknown[]): Promise<unknown> => {
+      const parts = http.request?.(...args) ?? {};
+      const path = http.route
+        .slice(1)
+        .replace(/:(\w+)/g, (_match, key: string) => encodeURIComponent(parts.params?.[key] ?? ''));
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(parts.query ?? {})) {
+        if (value !== undefined) query.set(key, String(value));
+      }
+      const search = query.size > 0 ? `?${query}` : '';
+      const response = await request(http.verb, path + search, parts.body);
+      switch (http.response ?? 'json') {
+        case 'none':
+          return undefined;
+        case 'text':
+          return response.text();
+        case 'part':
+          return partContent(response);
+        default:
+          // The server is ours and typed by the same contract, so its JSON is taken at its word.
+          return response.json();
+      }
+    };
+  }
+
+  const methods = Object.fromEntries(methodNames.map((name) => [name, call(name)]));
+
   return {
+    ...(methods as Omit<RelaydeskApi, 'onEvent'>),
     transport: 'http',
-    listMessages: (start, limit) => getJson<MessagesPage>(`api/v1/messages?${page(start, limit)}`),
-    searchMessages: (query, start, limit) =>
-      getJson<MessagesPage>(
-        `api/v1/search?query=${encodeURIComponent(query)}&${page(start, limit)}`,
-      ),
-    getMessage: (id) => getJson<MessageDetail>(messagePath(id)),
-    getHeaders: (id) => getJson<Record<string, string[]>>(`${messagePath(id)}/headers`),
-    getRaw: async (id) => (await request('GET', `${messagePath(id)}/raw`)).text(),
-    setRead: async (ids, read) => {
-      await request('PUT', 'api/v1/messages', { IDs: ids, Read: read });
-    },
-    deleteMessages: async (ids) => {
-      await request('DELETE', 'api/v1/messages', { IDs: ids });
-    },
-    info: () => getJson<RelaydeskInfo>('api/v1/info'),
     onEvent: (listener) => events.add(listener),
     onStreamState(listener) {
       listener(streamState);
       return stateListeners.add(listener);
     },
+  };
+}
+
+/** An attachment's bytes with the name and type the server gave in its headers. */
+async function partContent(response: Response): Promise<MessagePartContent> {
+  const disposition = response.headers.get('content-disposition') ?? '';
+  return {
+    FileName: /filename="([^"]*)"/.exec(disposition)?.[1] ?? '',
+    ContentType: response.headers.get('content-type') ?? 'application/octet-stream',
+    Data: new Uint8Array(await response.arrayBuffer()),
   };
 }

@@ -1,3 +1,4 @@
+import { methodNames } from '../../../preload/api-methods';
 import type { RelaydeskApi } from './contract';
 import type { RendererApi } from './renderer-api';
 
@@ -8,23 +9,11 @@ declare global {
   }
 }
 
-const methods = [
-  'listMessages',
-  'searchMessages',
-  'getMessage',
-  'getHeaders',
-  'getRaw',
-  'setRead',
-  'deleteMessages',
-  'info',
-  'onEvent',
-] as const satisfies readonly (keyof RelaydeskApi)[];
-
 /** True when `value` has every method of the contract (a partial bridge is treated as none). */
 export function isRelaydeskBridge(value: unknown): value is RelaydeskApi {
   if (typeof value !== 'object' || value === null) return false;
   const candidate = value as Partial<Record<string, unknown>>;
-  return methods.every((name) => typeof candidate[name] === 'function');
+  return [...methodNames, 'onEvent'].every((name) => typeof candidate[name] === 'function');
 }
 
 /**
@@ -32,16 +21,15 @@ export function isRelaydeskBridge(value: unknown): value is RelaydeskApi {
  * contextBridge proxies are not plain objects, and this keeps the renderer's view of them typed.
  */
 export function createIpcTransport(bridge: RelaydeskApi): RendererApi {
+  const methods = Object.fromEntries(
+    methodNames.map((name) => [
+      name,
+      (...args: unknown[]) => (bridge[name] as (...a: unknown[]) => Promise<unknown>)(...args),
+    ]),
+  ) as Omit<RelaydeskApi, 'onEvent'>;
   return {
+    ...methods,
     transport: 'ipc',
-    listMessages: (start, limit) => bridge.listMessages(start, limit),
-    searchMessages: (query, start, limit) => bridge.searchMessages(query, start, limit),
-    getMessage: (id) => bridge.getMessage(id),
-    getHeaders: (id) => bridge.getHeaders(id),
-    getRaw: (id) => bridge.getRaw(id),
-    setRead: (ids, read) => bridge.setRead(ids, read),
-    deleteMessages: (ids) => bridge.deleteMessages(ids),
-    info: () => bridge.info(),
     onEvent: (listener) => bridge.onEvent(listener),
     // IPC lives as long as the window does, so events never go missing
     onStreamState(listener) {

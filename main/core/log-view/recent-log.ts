@@ -1,0 +1,29 @@
+// The last lines of the relay log and the audit log, kept in memory for the Logs view and the
+// log API (the relay log is also appended to relay.log in the data folder). Bounded, so a busy
+// relay cannot grow it without end.
+import type { LogEntry, LogKind, LogLines } from '../../../preload/api-contract.js';
+
+/** Audit lines are the ones the policy code writes in `smtp-audit …` / `http-audit …` form. */
+export function isAuditLine(line: string): boolean {
+  return line.startsWith('smtp-audit ') || line.startsWith('http-audit ');
+}
+
+export class RecentLog {
+  private readonly entries: Record<LogKind, LogEntry[]> = { relay: [], audit: [] };
+
+  constructor(private readonly keep: number) {}
+
+  add(kind: LogKind, line: string, at: Date): LogEntry {
+    const entry = { at: at.toISOString(), kind, line };
+    const list = this.entries[kind];
+    list.push(entry);
+    if (list.length > this.keep) list.splice(0, list.length - this.keep);
+    return entry;
+  }
+
+  /** The newest `limit` lines of a kind, oldest first. */
+  last(kind: LogKind, limit: number): LogLines {
+    const entries = this.entries[kind].slice(-limit);
+    return { lines: entries.map((e) => e.line), entries };
+  }
+}

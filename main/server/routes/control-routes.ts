@@ -1,0 +1,53 @@
+// Routes the GUI needs beyond the queue's: pausing and resuming the upstream by hand, and the
+// audit log. Adapters over RelayService, like every route.
+import type { FastifyInstance } from 'fastify';
+import type { RelayService } from '../../core/relay-service.js';
+
+const logLimit = {
+  type: 'object',
+  properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 100 } },
+} as const;
+
+export function registerControlRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Relay'];
+
+  app.post<{ Body: { reason?: string } | undefined }>(
+    '/api/v1/relay/pause',
+    {
+      schema: {
+        tags,
+        summary: 'Pause the upstream by hand: nothing is sent until it is resumed',
+        body: {
+          type: 'object',
+          nullable: true,
+          properties: { reason: { type: 'string', maxLength: 200 } },
+        },
+      },
+    },
+    async (req) => service.pauseUpstream(req.body?.reason || undefined),
+  );
+
+  app.post(
+    '/api/v1/relay/resume',
+    {
+      schema: {
+        tags,
+        summary: 'Resume sending to the upstream (after a pause by hand or by failure)',
+      },
+    },
+    async () => service.resumeUpstream(),
+  );
+
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/v1/audit/log',
+    {
+      schema: {
+        tags: ['Users'],
+        summary:
+          'Recent audit lines: SMTP connections, AUTH, messages accepted or refused, UI logins',
+        querystring: logLimit,
+      },
+    },
+    async (req) => service.auditLogLines(req.query.limit),
+  );
+}

@@ -1,0 +1,425 @@
+// The one method table of the API contract. Everything else is derived from it:
+// - the IPC channel of each method (`relaydesk:<name>`),
+// - the preload bridge `window.relaydesk` (preload/index.ts),
+// - the main-side IPC handlers, which check the arguments with `args` before calling
+//   RelayService (main/desktop/ipc-handlers.ts),
+// - the renderer's HTTP transport, which turns a call into the request `http` describes
+//   (renderer/src/api/http-transport.ts),
+// - the type `RelaydeskApi` the renderer programs against.
+// Adding a capability is one entry here plus one RelayService method (and its call in
+// main/desktop/ipc-handlers.ts, which the compiler demands). test/contract/ fails when a method
+// has no IPC handler or no HTTP route.
+//
+// Each argument schema is described with the argument's name, so a refused call says which
+// argument was wrong ("limit: 0 is not valid: Too small: expected number to be >=1").
+import { z } from 'zod';
+import type {
+  MessageDelivery,
+  MessageDetail,
+  MessagesPage,
+  RecipientState,
+  RelaydeskEvent,
+  RelaydeskInfo,
+} from './api-contract.js';
+import type {
+  ConnectionTestView,
+  LogLines,
+  MailboxCount,
+  MessagePartContent,
+  QueueActionResult,
+  QueueView,
+  RoutingExplanationView,
+  RoutingTestInput,
+  SmtpUserView,
+  UpstreamPresetView,
+} from './relay-contract.js';
+import type { RouteAnalysis } from './route-contract.js';
+
+/** Where a call's arguments go in an HTTP request. */
+export interface HttpRequestParts {
+  /** Values for the route's `:name` segments. */
+  params?: Record<string, string>;
+  query?: Record<string, string | number | undefined>;
+  /** Sent as JSON. */
+  body?: unknown;
+}
+
+export interface HttpBinding<Args extends readonly unknown[]> {
+  verb: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** The route exactly as the server registers it (`:name` for path parameters). */
+  route: `/api/${string}`;
+  request?: (...args: Args) => HttpRequestParts;
+  /** How the answer is read: JSON (the default), text, an attachment's bytes, or not at all. */
+  response?: 'json' | 'text' | 'part' | 'none';
+}
+
+export interface MethodSpec<Args extends z.ZodTuple, Result> {
+  /** What the method does, for people reading the table. */
+  summary: string;
+  args: Args;
+  http: HttpBinding<z.input<Args>>;
+  /** Carries the result type only; never set. */
+  readonly result?: { value: Result };
+}
+
+/** `method<Result>()({...})`: the result type is given, the argument types come from `args`. */
+function method<Result>() {
+  return <Args extends z.ZodTuple>(spec: MethodSpec<Args, Result>): MethodSpec<Args, Result> =>
+    spec;
+}
+
+// --- argument schemas, each named for the error messages ------------------------------------
+
+const id = (name = 'id') => z.string().min(1).max(200).describe(name);
+const ids = (name = 'ids') => z.array(z.string().min(1).max(200)).max(100_000).describe(name);
+const start = () => z.number().int().min(0).default(0).describe('start');
+const limit = (fallback: number, max: number) =>
+  z.number().int().min(1).max(max).default(fallback).describe('limit');
+const text = (name: string, max = 10_000) => z.string().max(max).describe(name);
+const addresses = (name: string) =>
+  z.array(z.string().min(3).max(320)).min(1).max(1000).describe(name);
+
+const recipientStates = [
+  'pending',
+  'sending',
+  'relayed',
+  'deferred',
+  'bounced',
+  'expired',
+  'held',
+  'cancelled',
+  'captured',
+] as const satisfies readonly RecipientState[];
+
+const idsBody = (list: readonly string[]) => ({ body: { IDs: list } });
+const queueAction = (action: string) => (list: readonly string[]) => ({
+  params: { action },
+  body: { IDs: list },
+});
+const messageParams = (value: string) => ({ params: { id: value } });
+
+// --- the table: one entry per capability, in the order of the GUI --------------------------
+
+export const apiMethods = {
+  // Messages
+  listMessages: method<MessagesPage>()({
+    summary: 'A page of messages, newest first',
+    args: z.tuple([start(), limit(50, 100_000)]),
+    // The search route with no query, not GET /api/v1/messages: with apiCompat "mailhog" that
+    // path answers in MailHog's shape.
+    http: {
+      verb: 'GET',
+      route: '/api/v1/search',
+      request: (from = 0, count = 50) => ({ query: { query: '', start: from, limit: count } }),
+    },
+  }),
+  searchMessages: method<MessagesPage>()({
+    summary: "A page of the messages matching a search (Mailpit's syntax)",
+    args: z.tuple([text('query', 2000), start(), limit(50, 100_000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/search',
+      request: (query, from = 0, count = 50) => ({ query: { query, start: from, limit: count } }),
+    },
+  }),
+  getMessage: method<MessageDetail>()({
+    summary: 'A message in full (marks it read)',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id', request: messageParams },
+  }),
+  getHeaders: method<Record<string, string[]>>()({
+    summary: "A message's headers as name → values",
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/headers', request: messageParams },
+  }),
+  getRaw: method<string>()({
+    summary: 'The message source as received',
+    args: z.tuple([id()]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/raw',
+      request: messageParams,
+      response: 'text',
+    },
+  }),
+  getPart: method<MessagePartContent>()({
+    summary: 'An attachment or inline part, by its PartID',
+    args: z.tuple([id(), id('partId')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/part/:partId',
+      request: (message, partId) => ({ params: { id: message, partId } }),
+      response: 'part',
+    },
+  }),
+  setRead: method<void>()({
+    summary: 'Mark messages read or unread',
+    args: z.tuple([ids().min(1), z.boolean().describe('read')]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/messages',
+      request: (list, read) => ({ body: { IDs: list, Read: read } }),
+      response: 'none',
+    },
+  }),
+  deleteMessages: method<void>()({
+    summary: 'Delete messages; an empty list deletes all',
+    args: z.tuple([ids()]),
+    http: { verb: 'DELETE', route: '/api/v1/messages', request: idsBody, response: 'none' },
+  }),
+  mailboxes: method<MailboxCount[]>()({
+    summary: 'Mailboxes with their message and unread counts',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/mailboxes' },
+  }),
+  info: method<RelaydeskInfo>()({
+    summary: 'Version, totals, listeners and TLS',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/info' },
+  }),
+
+  // A message's delivery and route
+  delivery: method<MessageDelivery>()({
+    summary: 'Each recipient’s state, with every attempt, reply and transcript',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/delivery', request: messageParams },
+  }),
+  route: method<RouteAnalysis>()({
+    summary: 'The Received chain as hops, authentication results, envelope vs headers',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/route', request: messageParams },
+  }),
+  analyzeHeaders: method<RouteAnalysis>()({
+    summary: 'The same analysis of pasted headers or a whole .eml; nothing is stored',
+    args: z.tuple([
+      z
+        .string()
+        .min(1)
+        .max(50 * 1024 * 1024)
+        .describe('headers'),
+    ]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/analyze',
+      request: (headers) => ({ body: { headers } }),
+    },
+  }),
+
+  // The queue and the upstream
+  queue: method<QueueView>()({
+    summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
+    args: z.tuple([z.enum(recipientStates).optional().describe('state')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/queue',
+      request: (state) => ({ query: { state } }),
+    },
+  }),
+  holdMessages: method<QueueActionResult>()({
+    summary: 'Hold the pending and deferred recipients',
+    args: z.tuple([ids().min(1)]),
+    http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('hold') },
+  }),
+  releaseMessages: method<QueueActionResult>()({
+    summary: 'Release held recipients',
+    args: z.tuple([ids().min(1)]),
+    http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('release') },
+  }),
+  retryMessages: method<QueueActionResult>()({
+    summary: 'Retry now; an empty list retries everything deferred',
+    args: z.tuple([ids()]),
+    http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('retry') },
+  }),
+  resendMessages: method<QueueActionResult>()({
+    summary: 'Send again (bounced, expired, cancelled or captured), optionally to other addresses',
+    args: z.tuple([ids().min(1), addresses('to').optional()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/queue/:action',
+      request: (list, to) => ({
+        params: { action: 'resend' },
+        body: { IDs: list, ...(to ? { To: to } : {}) },
+      }),
+    },
+  }),
+  cancelMessages: method<QueueActionResult>()({
+    summary: 'Cancel the recipients not yet relayed (they are never tried again)',
+    args: z.tuple([ids().min(1)]),
+    http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('cancel') },
+  }),
+  pauseUpstream: method<QueueView['upstream']>()({
+    summary: 'Stop sending to the upstream until resumed',
+    args: z.tuple([text('reason', 200).optional()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/relay/pause',
+      request: (reason) => ({ body: reason ? { reason } : {} }),
+    },
+  }),
+  resumeUpstream: method<QueueView['upstream']>()({
+    summary: 'Send to the upstream again',
+    args: z.tuple([]),
+    http: { verb: 'POST', route: '/api/v1/relay/resume', request: () => ({ body: {} }) },
+  }),
+  testUpstream: method<ConnectionTestView>()({
+    summary:
+      'Connect, greet, EHLO, STARTTLS/TLS, certificate, AUTH step by step; sends no mail. Without settings: the saved upstream',
+    args: z.tuple([z.record(z.string(), z.unknown()).optional().describe('upstream')]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/relay/test',
+      request: (candidate) => ({ body: candidate ?? {} }),
+    },
+  }),
+  upstreamPresets: method<UpstreamPresetView[]>()({
+    summary: 'Provider presets (host, port, security, notes) to fill the upstream settings',
+    args: z.tuple([
+      z
+        .string()
+        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+        .optional()
+        .describe('sesRegion'),
+    ]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/relay/presets',
+      request: (sesRegion) => ({ query: { sesRegion } }),
+    },
+  }),
+  testRouting: method<RoutingExplanationView>()({
+    summary: 'Which routing rule decides for an address, and why',
+    args: z.tuple([
+      z
+        .object({
+          recipient: z.string().min(1).max(320),
+          sender: z.string().max(320).optional(),
+          user: z.string().max(320).nullable().optional(),
+        })
+        .describe('input') satisfies z.ZodType<RoutingTestInput>,
+    ]),
+    http: { verb: 'POST', route: '/api/v1/routing/test', request: (input) => ({ body: input }) },
+  }),
+
+  // Logs
+  relayLog: method<LogLines>()({
+    summary: 'Recent relay log lines, one per attempt, in Postfix’s shape',
+    args: z.tuple([limit(100, 1000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/relay/log',
+      request: (count = 100) => ({ query: { limit: count } }),
+    },
+  }),
+  auditLog: method<LogLines>()({
+    summary: 'Recent audit lines: SMTP connections, AUTH, messages accepted or refused',
+    args: z.tuple([limit(100, 1000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/audit/log',
+      request: (count = 100) => ({ query: { limit: count } }),
+    },
+  }),
+
+  // SMTP users
+  listUsers: method<SmtpUserView[]>()({
+    summary: 'SMTP users (names only)',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/users' },
+  }),
+  addUser: method<SmtpUserView>()({
+    summary: 'Add an SMTP user',
+    args: z.tuple([text('name', 200), text('password', 1024)]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/users',
+      request: (name, password) => ({ body: { name, password } }),
+    },
+  }),
+  changeUserPassword: method<SmtpUserView>()({
+    summary: "Change an SMTP user's password",
+    args: z.tuple([text('name', 200), text('password', 1024)]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/users/:name',
+      request: (name, password) => ({ params: { name }, body: { password } }),
+    },
+  }),
+  removeUser: method<void>()({
+    summary: 'Remove an SMTP user',
+    args: z.tuple([text('name', 200)]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/users/:name',
+      request: (name) => ({ params: { name } }),
+      response: 'none',
+    },
+  }),
+} as const;
+
+export type ApiMethods = typeof apiMethods;
+export type MethodName = keyof ApiMethods;
+
+/** The arguments a caller passes (before defaults). */
+export type MethodArgs<M extends MethodName> = z.input<ApiMethods[M]['args']>;
+/** The arguments after checking, defaults filled in: what the IPC handler receives. */
+export type CheckedArgs<M extends MethodName> = z.output<ApiMethods[M]['args']>;
+export type MethodResult<M extends MethodName> = NonNullable<ApiMethods[M]['result']>['value'];
+
+export const methodNames = Object.keys(apiMethods) as MethodName[];
+
+/**
+ * The typed API the renderer uses. Two transports implement it: IPC inside Electron and
+ * HTTP/WebSocket in a browser (headless mode).
+ */
+export type RelaydeskApi = {
+  [M in MethodName]: (...args: MethodArgs<M>) => Promise<MethodResult<M>>;
+} & {
+  /** Subscribes to live events; returns the function that unsubscribes. */
+  onEvent(listener: (event: RelaydeskEvent) => void): () => void;
+};
+
+/** The IPC channel of a method. */
+export function ipcChannel(name: MethodName): `relaydesk:${MethodName}` {
+  return `relaydesk:${name}`;
+}
+
+/** Main → renderer: every RelaydeskEvent, as on the WebSocket. */
+export const eventChannel = 'relaydesk:event';
+
+export class ApiArgumentError extends Error {
+  override name = 'ApiArgumentError';
+}
+
+function argumentName(schema: z.ZodTuple, index: unknown): string {
+  const item = typeof index === 'number' ? schema.def.items[index] : undefined;
+  const described = item && 'description' in item ? item.description : undefined;
+  if (typeof described === 'string') return described;
+  return typeof index === 'number' ? `argument ${index + 1}` : 'arguments';
+}
+
+/**
+ * Checks a call's arguments against the table. Throws an ApiArgumentError naming the argument,
+ * the value given and what is allowed.
+ */
+export function checkArguments<M extends MethodName>(
+  name: M,
+  args: readonly unknown[],
+): CheckedArgs<M> {
+  const schema = apiMethods[name].args as z.ZodTuple;
+  const parsed = schema.safeParse(args);
+  if (parsed.success) return parsed.data as CheckedArgs<M>;
+  const issue = parsed.error.issues[0];
+  const [index, ...rest] = issue?.path ?? [];
+  const where = [argumentName(schema, index), ...rest.map(String)].join('.');
+  let value: unknown = args;
+  for (const key of issue?.path ?? []) {
+    value =
+      value !== null && typeof value === 'object'
+        ? (value as Record<PropertyKey, unknown>)[key as PropertyKey]
+        : undefined;
+  }
+  const shown = value === undefined ? 'nothing' : JSON.stringify(value);
+  throw new ApiArgumentError(
+    `${name}: ${where}: ${shown?.slice(0, 200)} is not valid: ${issue?.message ?? 'wrong type'}`,
+  );
+}

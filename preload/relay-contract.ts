@@ -1,0 +1,154 @@
+// The API contract's shapes for relaying, users and logs: what the queue, the upstream test, the
+// routing test, the users and the logs answer with. Types only (see api-contract.ts); the core
+// builds these values and RelayService's return types make the compiler check that they fit.
+import type {
+  MessageStatus,
+  MessageSummary,
+  RecipientState,
+  SmtpReplyView,
+} from './api-contract.js';
+
+export interface MailboxCount {
+  Name: string;
+  Total: number;
+  Unread: number;
+}
+
+/** Why the upstream is paused (authentication refused, TLS failure, …) and what to do. */
+export interface UpstreamPauseView {
+  reason: string;
+  fix: string;
+  since: string;
+}
+
+export interface QueuedRecipient {
+  address: string;
+  deliverTo: string;
+  state: RecipientState;
+  nextAttemptAt: string | null;
+  /** How many attempts were made. */
+  attempts: number;
+  lastReply: SmtpReplyView | null;
+  /** The reason of the last state change, in words. */
+  why: string;
+}
+
+export interface QueuedMessage extends MessageSummary {
+  status: MessageStatus;
+  recipients: QueuedRecipient[];
+}
+
+export interface QueueView {
+  upstream: { configured: boolean; paused: UpstreamPauseView | null };
+  messages: QueuedMessage[];
+}
+
+/** The messages a queue action changed. */
+export interface QueueActionResult {
+  IDs: string[];
+}
+
+export type UpstreamSecurityName = 'starttls' | 'tls' | 'none';
+
+export interface UpstreamPresetView {
+  id: string;
+  label: string;
+  host: string;
+  port: number;
+  security: UpstreamSecurityName;
+  alternativePorts: ReadonlyArray<{ port: number; security: UpstreamSecurityName }>;
+  /** A fixed SMTP user name, when the provider has one (SendGrid's literal `apikey`). */
+  user?: string;
+  notes: string[];
+}
+
+export interface ConnectionTestStepView {
+  step: 'connect' | 'greeting' | 'ehlo' | 'starttls' | 'tls' | 'certificate' | 'auth';
+  ok: boolean;
+  /** What happened, in plain words. */
+  detail: string;
+  /** What to change when the step failed. */
+  fix?: string;
+}
+
+export interface CertificateView {
+  subject: string;
+  issuer: string;
+  names: string[];
+  validFrom: string;
+  validTo: string;
+  fingerprint256: string;
+  verification: string;
+  ok: boolean;
+}
+
+export interface ConnectionTestView {
+  ok: boolean;
+  steps: ConnectionTestStepView[];
+  capabilities: string[];
+  certificate: CertificateView | null;
+  /** The SMTP conversation, AUTH secrets masked. */
+  transcript: string;
+}
+
+/** What the "Test an address" form sends. */
+export interface RoutingTestInput {
+  recipient: string;
+  /** The envelope sender; empty for the null sender. */
+  sender?: string;
+  /** The SMTP AUTH user, or null for an unauthenticated client. */
+  user?: string | null;
+}
+
+export type RoutingActionView =
+  | { type: 'capture'; mailbox: string }
+  | { type: 'relay' }
+  | { type: 'redirect'; to: string }
+  | { type: 'reject'; code: number; enhanced: string; text: string };
+
+export interface RoutingExplanationView {
+  decision: {
+    action: RoutingActionView;
+    /** Position of the deciding rule, from 0; null when none matched (the default applies). */
+    ruleIndex: number | null;
+    ruleName: string | null;
+    explanation: string;
+  };
+  rules: Array<{
+    index: number;
+    name: string | null;
+    matched: boolean;
+    chosen: boolean;
+    reasons: string[];
+  }>;
+}
+
+/** An SMTP AUTH user as shown: never the password, not even hashed. */
+export interface SmtpUserView {
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type LogKind = 'relay' | 'audit';
+
+export interface LogEntry {
+  /** ISO-8601 time the line was written. */
+  at: string;
+  /** relay: one line per delivery attempt (Postfix's shape); audit: SMTP/HTTP policy decisions. */
+  kind: LogKind;
+  line: string;
+}
+
+export interface LogLines {
+  /** The lines alone, oldest first (the shape `/api/v1/relay/log` always had). */
+  lines: string[];
+  entries: LogEntry[];
+}
+
+/** An attachment or inline part's content. */
+export interface MessagePartContent {
+  FileName: string;
+  ContentType: string;
+  Data: Uint8Array;
+}

@@ -1,0 +1,149 @@
+// The shapes the route API answers with (`GET /api/v1/message/{ID}/route`, `POST /api/v1/analyze`).
+// Absent values are null, never undefined, so the JSON always carries every key. They live in
+// the contract (types only) because the renderer draws them; main/core/route re-exports them.
+
+/** Where an address sits: the Internet, a private network, this machine, … */
+export type IpScope =
+  | 'public'
+  | 'private'
+  | 'shared'
+  | 'loopback'
+  | 'link-local'
+  | 'unique-local'
+  | 'documentation'
+  | 'multicast'
+  | 'unspecified'
+  | 'reserved';
+
+/** One Received field, i.e. one server handing the message on (RFC 5321 §4.4). */
+export interface Hop {
+  /** The HELO/EHLO name the client gave, as the receiver recorded it. */
+  from: string | null;
+  /** The reverse-DNS name the receiver looked up for the client. */
+  fromRdns: string | null;
+  /** The connecting client's address, bare. */
+  fromIp: string | null;
+  /** The receiving host. */
+  by: string | null;
+  /** The protocol (RFC 3848 keyword or what the server wrote). */
+  with: string | null;
+  tls: boolean | null;
+  id: string | null;
+  for: string | null;
+  /** ISO-8601 UTC. */
+  timestamp: string | null;
+  /** This hop's time minus the nearest earlier dated hop's; negative means clock skew. */
+  delaySeconds: number | null;
+  /** The whole field exactly as written. */
+  raw: string;
+  /** False when nothing in the field could be read. */
+  parsed: boolean;
+
+  // Beyond the contract:
+  /** 0-based position in `hops` (oldest first). */
+  index: number;
+  via: string | null;
+  /** The receiving host's own address where the server wrote one (Microsoft does). */
+  byIp: string | null;
+  /** Envelope sender recorded in the field (Exim's comment, Haraka's clause, qmail). */
+  envelopeFrom: string | null;
+  tlsVersion: string | null;
+  tlsCipher: string | null;
+  /** The client authenticated (an `…A` protocol, `Authenticated sender:`, `authenticated`). */
+  authenticated: boolean;
+  /** Submission on the receiving host itself (a local user or program, no network client). */
+  local: boolean;
+  /** The receiver noted that the client's names do not match (`may be forged`). */
+  forged: boolean;
+  fromIpScope: IpScope | null;
+  /** The client address is not reachable from the Internet; null without an address. */
+  private: boolean | null;
+  /** The UTC offset the receiving server wrote, in minutes. */
+  utcOffsetMinutes: number | null;
+  /** A negative delay: this server's clock disagrees with the previous one's. */
+  skew: boolean;
+  /** This hop's client does not match the previous hop's receiving host. */
+  broken: boolean;
+}
+
+export interface Warning {
+  code: string;
+  message: string;
+  /** 0-based index into `hops` when the warning is about one hop. */
+  hop?: number;
+}
+
+/** One method's result from an Authentication-Results style field (RFC 8601 §2.2). */
+export interface AuthenticationResult {
+  header: 'Authentication-Results' | 'ARC-Authentication-Results' | 'Received-SPF';
+  /** Which field of that name, 0 = top-most (the most recent). */
+  fieldIndex: number;
+  /** ARC instance (`i=`, RFC 8617 §4.1.1); null for other headers. */
+  instance: number | null;
+  authservId: string | null;
+  /** Lower case: spf, dkim, dmarc, arc, auth, iprev, … */
+  method: string;
+  /** Lower case: pass, fail, softfail, neutral, none, temperror, permerror, policy, … */
+  result: string;
+  reason: string | null;
+  /** The comment after the result, e.g. `(p=NONE sp=NONE dis=NONE)`. */
+  comment: string | null;
+  /** `ptype.property` → value, e.g. `smtp.mailfrom`, `header.d`, `header.from`. */
+  properties: Record<string, string>;
+}
+
+export interface DkimSignatureSummary {
+  domain: string | null;
+  selector: string | null;
+  algorithm: string | null;
+  /** The signing identity (`i=`). */
+  identity: string | null;
+}
+
+/** Who the message says it comes from, apart from the Received chain. */
+export interface OriginHeaders {
+  /** The Return-Path address; "" for the null sender `<>`. */
+  returnPath: string | null;
+  messageIdDomain: string | null;
+  dkimSignatures: DkimSignatureSummary[];
+  xOriginatingIp: string | null;
+  xMailer: string | null;
+  userAgent: string | null;
+}
+
+/** What the SMTP client said (the envelope) against what the headers claim. */
+export interface EnvelopeComparison {
+  /** MAIL FROM; "" for the null sender. */
+  mailFrom: string;
+  from: string[];
+  sender: string | null;
+  returnPath: string | null;
+  /** MAIL FROM equals the From address (or Sender, when present). */
+  mailFromMatchesFrom: boolean;
+  /** Null when the message has no Return-Path. */
+  mailFromMatchesReturnPath: boolean | null;
+  rcptTo: string[];
+  /** To and Cc addresses. */
+  headerRecipients: string[];
+  /** Envelope recipients that no To or Cc names: the Bcc recipients. */
+  bcc: string[];
+  /** To or Cc addresses the message was not sent to. */
+  notInEnvelope: string[];
+}
+
+export interface RouteAnalysis {
+  /** Oldest (bottom-most Received field) first, in trace order, never re-sorted by time. */
+  hops: Hop[];
+  /** Last dated hop minus first dated hop; null with fewer than two dated hops. */
+  totalSeconds: number | null;
+  /** 0-based index of the hop with the largest positive delay; null when none is positive. */
+  slowestHop: number | null;
+  authentication: AuthenticationResult[];
+  warnings: Warning[];
+
+  // Beyond the contract:
+  /** Sum of the positive delays: the time the message really spent queued or in transit. */
+  positiveSeconds: number | null;
+  origin: OriginHeaders;
+  envelope: EnvelopeComparison | null;
+}
