@@ -173,6 +173,10 @@ describe('both transports, on real mail', () => {
     const audit = await same((api) => api.auditLog(100));
     expect(audit.lines.join('\n')).toMatch(/smtp-audit event=message result=accepted/);
     expect(await same((api) => api.listUsers())).toEqual([]);
+    expect((await same((api) => api.spamCheck(captured))).Error).toMatch(/not available/);
+    expect(await same((api) => api.linkCheck(captured, false))).toEqual({ Errors: 0, Links: [] });
+    await expect(http.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
+    await expect(ipc.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
   });
 
   it('change the queue, the upstream, the users and the messages over HTTP', async () => {

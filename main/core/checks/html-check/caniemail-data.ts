@@ -2,6 +2,9 @@
 // (`caniemail/caniemail.json`; Mailpit vendors the same file), turned into Mailpit's HTML-check
 // shapes: per feature, each client version's support and the feature's score.
 import { createRequire } from 'node:module';
+import type { ClientSupport, FeatureScore } from '../../../../preload/check-contract.js';
+
+export type { ClientSupport, FeatureScore };
 
 type StatsByVersion = Record<string, string>;
 
@@ -22,24 +25,6 @@ interface CaniemailData {
   last_update_date: string;
   nicenames: { family: Record<string, string>; platform: Record<string, string> };
   data: CaniemailFeature[];
-}
-
-/** One client version's support, in Mailpit's `HTMLCheckResult` shape. */
-export interface ClientSupport {
-  Name: string;
-  Family: string;
-  Platform: string;
-  Version: string;
-  Support: 'yes' | 'no' | 'partial';
-  NoteNumber: string;
-}
-
-/** Percentages of client versions; Found is how often the feature occurs in the message. */
-export interface FeatureScore {
-  Found: number;
-  Supported: number;
-  Partial: number;
-  Unsupported: number;
 }
 
 let loaded: { data: CaniemailData; bySlug: Map<string, CaniemailFeature> } | null = null;

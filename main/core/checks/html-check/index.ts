@@ -1,55 +1,16 @@
 // HTML check: how well email clients support the HTML and CSS of a message, scored against
 // caniemail.com's data in Mailpit's `html-check` shape. Beyond Mailpit, each warning says where
 // in the HTML part the feature is used (`Locations`: line, column, offset and the source text).
-import {
-  allFeatures,
-  clientSupport,
-  feature,
-  platforms,
-  type ClientSupport,
-  type FeatureScore,
-} from './caniemail-data.js';
+import type {
+  HtmlCheckResult,
+  HtmlCheckWarning,
+  HtmlLocation,
+} from '../../../../preload/check-contract.js';
+import { allFeatures, clientSupport, feature, platforms } from './caniemail-data.js';
+
+export type { HtmlCheckResult, HtmlCheckWarning, HtmlLocation };
 import { scanCss } from './css-features.js';
 import { scanHtml, scriptSlug, type Occurrence } from './html-features.js';
-
-export interface HtmlLocation {
-  /** 1-based line and column in the HTML part. */
-  Line: number;
-  Column: number;
-  /** 0-based character offset in the HTML part, and the length of the use. */
-  Offset: number;
-  Length: number;
-  /** The source text of the use, shortened. */
-  Source: string;
-}
-
-/** Mailpit's `HTMLCheckWarning`, plus `Locations`. */
-export interface HtmlCheckWarning {
-  Slug: string;
-  Title: string;
-  Description: string;
-  URL: string;
-  Category: string;
-  Tags: string[];
-  Keywords: string;
-  Results: ClientSupport[];
-  NotesByNumber: Record<string, string>;
-  Score: FeatureScore;
-  Locations: HtmlLocation[];
-}
-
-/** Mailpit's `HTMLCheckResponse`. */
-export interface HtmlCheckResult {
-  Warnings: HtmlCheckWarning[];
-  Platforms: Record<string, string[]>;
-  Total: {
-    Tests: number;
-    Nodes: number;
-    Supported: number;
-    Partial: number;
-    Unsupported: number;
-  };
-}
 
 /** The message has no HTML part to check (Mailpit answers 400 the same way). */
 export class NoHtmlError extends Error {

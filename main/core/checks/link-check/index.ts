@@ -1,16 +1,12 @@
 // Link check: every link and image URL of a message, each checked with HEAD, several at once
 // but never more than two at a time on one host, in Mailpit's `link-check` shape.
-import { checkLink, type LinkCheckOptions, type LinkStatus } from './link-status.js';
+import type { LinkCheckResult } from '../../../../preload/check-contract.js';
+import { checkLink, type LinkCheckOptions } from './link-status.js';
 import { extractLinks } from './link-extract.js';
 
+export type { LinkCheckResult };
 export { extractLinks, maxLinksPerMessage } from './link-extract.js';
 export type { LinkCheckOptions, LinkStatus } from './link-status.js';
-
-/** Mailpit's `LinkCheckResponse`: links with an error status (4xx, 5xx) or none count as Errors. */
-export interface LinkCheckResult {
-  Errors: number;
-  Links: LinkStatus[];
-}
 
 /** Links checked at once, and on one host at once (Mailpit allows 2 per domain). */
 export const linkCheckConcurrency = 6;

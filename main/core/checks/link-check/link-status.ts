@@ -8,13 +8,9 @@ import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import ipaddr from 'ipaddr.js';
+import type { LinkStatus } from '../../../../preload/check-contract.js';
 
-/** One checked link, in Mailpit's shape. StatusCode 0: no HTTP answer (Status says why). */
-export interface LinkStatus {
-  URL: string;
-  StatusCode: number;
-  Status: string;
-}
+export type { LinkStatus };
 
 export interface LinkCheckOptions {
   /** Follow redirects (to http(s) only) and report where they end. */

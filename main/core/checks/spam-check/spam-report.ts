@@ -6,24 +6,10 @@
 //   ---- ---------------------- --------------------------------------------------
 //    2.7 MISSING_DATE           Missing Date: header
 //    1.8 DRUGS_ERECTILE         Refers to an erectile drug
+import type { SpamCheckResult, SpamRule } from '../../../../preload/check-contract.js';
 import type { SpamdReply } from './spamd-client.js';
 
-export interface SpamRule {
-  Name: string;
-  Score: number;
-  Description: string;
-}
-
-/** Mailpit's `SpamAssassinResponse`, plus the score spamd calls spam (`Threshold`). */
-export interface SpamCheckResult {
-  /** Why there is no verdict (spamd not configured or not reachable); empty when there is one. */
-  Error: string;
-  IsSpam: boolean;
-  Score: number;
-  Threshold: number;
-  /** null when `Error` is set, as in Mailpit. */
-  Rules: SpamRule[] | null;
-}
+export type { SpamCheckResult, SpamRule };
 
 /** Mailpit shows scores cut to one decimal (math.Floor(n*10)/10); so do we. */
 function oneDecimal(n: number): number {
