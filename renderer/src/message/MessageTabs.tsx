@@ -1,12 +1,15 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export type BodyTab = 'html' | 'text' | 'headers' | 'raw';
+export type BodyTab = 'html' | 'text' | 'headers' | 'raw' | 'html-check' | 'links' | 'spam';
 
 export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'html', label: 'HTML' },
   { id: 'text', label: 'Text' },
   { id: 'headers', label: 'Headers' },
   { id: 'raw', label: 'Raw' },
+  { id: 'html-check', label: 'HTML check' },
+  { id: 'links', label: 'Links' },
+  { id: 'spam', label: 'Spam' },
 ];
 
 /** WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded). */

@@ -1,6 +1,9 @@
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
+import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
+import { LinkCheckPanel } from './checks/LinkCheckPanel';
+import { SpamCheckPanel } from './checks/SpamCheckPanel';
 import { HeadersPanel } from './HeadersTable';
 import { HtmlPreview } from './HtmlPreview';
 import { MessageHeader } from './MessageHeader';
@@ -18,6 +21,12 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
       return <HeadersPanel messageId={message.ID} />;
     case 'raw':
       return <RawSource messageId={message.ID} />;
+    case 'html-check':
+      return <HtmlCheckPanel messageId={message.ID} />;
+    case 'links':
+      return <LinkCheckPanel messageId={message.ID} />;
+    case 'spam':
+      return <SpamCheckPanel messageId={message.ID} />;
   }
 }
 
