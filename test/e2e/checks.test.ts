@@ -7,10 +7,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
+import { launchChromium } from './chromium.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -60,20 +61,7 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
       ].join('\n'),
     });
     transport.close();
-    browser = await chromium.launch({
-      executablePath: chromiumPath ?? undefined,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
+    ({ browser, page } = await launchChromium(chromiumPath as string));
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(relaydesk.url);
     await page.getByTestId('message-row').filter({ hasText: 'Layout with flexbox' }).click();
