@@ -17,7 +17,8 @@ export const tools = {
   python3: { command: 'python3', install: 'apt-get install -y python3' },
   msmtp: { command: 'msmtp', install: 'apt-get install -y msmtp' },
   curl: { command: 'curl', install: 'apt-get install -y curl' },
-  spamd: { command: 'spamd', install: 'apt-get install -y spamassassin spamd spamc' },
+  // /usr/sbin is not on a normal user's PATH on Debian
+  spamd: { command: '/usr/sbin/spamd', install: 'apt-get install -y spamassassin spamd spamc' },
   smtpSink: {
     command: 'smtp-sink',
     install:
