@@ -95,7 +95,8 @@ export interface RelaydeskInfo {
     SMTPIgnored: number;
   };
   /** Relaydesk's own: where it listens. */
-  Listeners: { smtp: string; http: string };
+  /** HOST:PORT of each listener; `pop3` and `pop3s` only when those are on. */
+  Listeners: { smtp: string; http: string; pop3?: string; pop3s?: string };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
   SMTPSecurity?: {
     starttls: boolean;

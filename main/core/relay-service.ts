@@ -61,7 +61,7 @@ import { newMessageId } from './spool/message-id.js';
 import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
 import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
-import { Pop3Listener } from './pop3/pop3-listener.js';
+import { Pop3Listener, pop3Listeners } from './pop3/pop3-listener.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -671,6 +671,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       Listeners: {
         smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
         http: `${http.host}:${http.port}`,
+        ...pop3Listeners(this.pop3.addresses),
       },
       SMTPSecurity: this.listener.infoSecurity(),
     };

@@ -88,6 +88,9 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
       ),
     ) as Record<string, unknown>;
     expect(out.capa).toEqual(expect.arrayContaining(['STLS', 'USER', 'TOP', 'UIDL']));
+    const info = await relay.api<{ Listeners: Record<string, string> }>('/api/v1/info');
+    expect(info.Listeners.pop3).toBe(`127.0.0.1:${pop3Port(relay)}`);
+    expect(info.Listeners.pop3s).toBe(`127.0.0.1:${pop3Port(relay, 'pop3s')}`);
     expect(out.pass).toMatch(/^\+OK all mail: 2 messages/);
     const raw1 = await (await relay.fetch(`/api/v1/message/${ids.first}/raw`)).text();
     const raw2 = await (await relay.fetch(`/api/v1/message/${ids.second}/raw`)).text();

@@ -47,6 +47,14 @@ function where(address: ListenAddress): string {
     : `${address.host}:${address.port}`;
 }
 
+/** The POP3 listeners in the info API's `Listeners` shape (only those that are on). */
+export function pop3Listeners(addresses: Pop3Addresses): { pop3?: string; pop3s?: string } {
+  return {
+    ...(addresses.pop3 ? { pop3: where(addresses.pop3) } : {}),
+    ...(addresses.pop3s ? { pop3s: where(addresses.pop3s) } : {}),
+  };
+}
+
 /** Why these settings may not start POP3, or null. */
 export function pop3ExposureProblem(settings: Pop3Settings, userCount: number): string | null {
   for (const [flag, address] of [
