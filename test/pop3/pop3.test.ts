@@ -209,20 +209,21 @@ describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
 
   beforeAll(async () => {
     relay = await startTestRelaydesk({ pop3: '127.0.0.1:0', authFailureDelayMs: 0 });
-    await relay.service.users.set('ada', 'correct horse', 'add');
+    // two spaces and a non-ASCII letter: the password is the rest of the line, in UTF-8
+    await relay.service.users.set('ada', 'correct  hörse', 'add');
     await send(relay, 'bob@a.example', 'For Ada', 'hello');
   });
   afterAll(async () => relay?.dispose());
 
   it('takes the SMTP users’ passwords and refuses wrong ones', async () => {
     const url = `pop3://127.0.0.1:${pop3Port(relay)}/`;
-    const ok = await run(curl as string, ['-s', '-u', 'ada:correct horse', url]);
+    const ok = await run(curl as string, ['-s', '-u', 'ada:correct  hörse', url]);
     expect(ok.stdout.trim()).toMatch(/^1 \d+$/);
     const wrong = await run(curl as string, ['-s', '-u', 'ada:wrong', url]).catch(
       (err: { code: number }) => err,
     );
     expect((wrong as { code: number }).code).toBe(67); // curl: login denied
-    const unknown = await run(curl as string, ['-s', '-u', 'mallory:correct horse', url]).catch(
+    const unknown = await run(curl as string, ['-s', '-u', 'mallory:correct  hörse', url]).catch(
       (err: { code: number }) => err,
     );
     expect((unknown as { code: number }).code).toBe(67);

@@ -48,7 +48,7 @@ const sleep = (ms: number): Promise<void> =>
 
 export class Pop3Session {
   private stream: Socket;
-  private buffer = '';
+  private buffer: Buffer = Buffer.alloc(0);
   private lines: string[] = [];
   private working = false;
   private secure: boolean;
@@ -91,11 +91,12 @@ export class Pop3Session {
   }
 
   private receive(chunk: Buffer): void {
-    this.buffer += chunk.toString('latin1');
+    // split as bytes, decode each whole line: a password may be UTF-8 split across packets
+    this.buffer = Buffer.concat([this.buffer, chunk]);
     let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) !== -1) {
-      this.lines.push(this.buffer.slice(0, newline).replace(/\r$/, ''));
-      this.buffer = this.buffer.slice(newline + 1);
+    while ((newline = this.buffer.indexOf(10)) !== -1) {
+      this.lines.push(this.buffer.subarray(0, newline).toString('utf8').replace(/\r$/, ''));
+      this.buffer = this.buffer.subarray(newline + 1);
     }
     if (this.buffer.length > maxLine) {
       this.reply('-ERR line too long');
@@ -123,10 +124,14 @@ export class Pop3Session {
   }
 
   private async command(line: string): Promise<void> {
-    const [verb = '', ...args] = line.trim().split(/\s+/);
+    const verb = /^\S*/.exec(line.trimStart())?.[0] ?? '';
+    const rest = line.trimStart().slice(verb.length + 1);
     const name = verb.toUpperCase();
     if (name === 'QUIT') return this.quit();
     if (name === 'CAPA') return this.capabilities();
+    // a password is the rest of the line as typed, spaces included (RFC 1939 §7)
+    if (name === 'PASS' && this.state === 'authorization') return this.pass(rest);
+    const args = rest.trim() === '' ? [] : rest.trim().split(/\s+/);
     if (this.state === 'authorization') return this.authorization(name, args);
     return this.transaction(name, args);
   }
@@ -157,12 +162,6 @@ export class Pop3Session {
         this.pendingUser = args[0] as string;
         this.reply('+OK send PASS');
         return;
-      case 'PASS':
-        if (this.pendingUser === null) {
-          this.reply('-ERR send USER first');
-          return;
-        }
-        return this.password(this.pendingUser, args.join(' '));
       case 'APOP':
       case 'AUTH':
         this.reply('-ERR use USER and PASS');
@@ -170,6 +169,11 @@ export class Pop3Session {
       default:
         this.reply(`-ERR ${name ? `${name} is not valid before login` : 'empty command'}`);
     }
+  }
+
+  private async pass(password: string): Promise<void> {
+    if (this.pendingUser === null) return this.reply('-ERR send USER first');
+    return this.password(this.pendingUser, password);
   }
 
   private startTls(): void {
@@ -182,7 +186,7 @@ export class Pop3Session {
     plain.off('data', this.onData);
     // whatever the client sent after STLS in the clear is not trusted into the TLS session
     this.lines = [];
-    this.buffer = '';
+    this.buffer = Buffer.alloc(0);
     const tls = new TLSSocket(plain, { isServer: true, secureContext: this.context.tls });
     tls.on('data', this.onData);
     tls.on('error', (err) => {
