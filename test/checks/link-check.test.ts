@@ -154,13 +154,17 @@ describe('the link check by default', () => {
   it('does not reach loopback or private addresses', async () => {
     const relay = await startTestRelaydesk();
     try {
-      const id = await sendLinks(relay, ['/ok']);
+      // by address, and by a name that resolves to loopback
+      const byName = base.replace('127.0.0.1', 'localhost');
+      const id = await sendLinks(relay, ['/ok'], `Also ${byName}/ok/by-name here.`);
       const result = await new MailpitClient(`http://127.0.0.1:${relay.http.port}`).linkCheck(id);
-      const ok = result.Links.find((l) => l.URL.endsWith('/ok'));
-      expect(ok?.StatusCode).toBe(451);
-      expect(ok?.Status).toMatch(
-        /Blocked private\/reserved address.*--allow-internal-http-requests/,
-      );
+      for (const url of [`${base}/ok`, `${byName}/ok/by-name`]) {
+        const link = result.Links.find((l) => l.URL === url);
+        expect(link?.StatusCode, url).toBe(451);
+        expect(link?.Status).toMatch(
+          /Blocked private\/reserved address.*--allow-internal-http-requests/,
+        );
+      }
       expect(seen).toEqual([]);
     } finally {
       await relay.dispose();
