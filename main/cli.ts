@@ -1,7 +1,7 @@
 // The headless entry: `relaydesk serve`, `relaydesk sendmail`. Every setting is a flag here, a
 // key in the --config file and a RELAYDESK_<NAME> environment variable.
 import { parseArgs } from 'node:util';
-import { resolveSettings } from './core/settings/settings-sources.js';
+import { resolveWithSaved } from './core/settings/saved-settings.js';
 import { relayFlags } from './core/settings/relay-settings.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
 
@@ -95,7 +95,8 @@ function parseServeFlags(args: string[]): { flags: Record<string, string>; confi
 
 async function serve(args: string[]): Promise<void> {
   const { flags, configFile } = parseServeFlags(args);
-  const settings = resolveSettings({ flags, configFile, env: process.env });
+  const resolved = await resolveWithSaved({ flags, configFile, env: process.env });
+  const settings = resolved.settings;
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   };
@@ -128,7 +129,7 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
 
-  running = await startRelaydesk({ resolved: settings, log });
+  running = await startRelaydesk({ resolved: settings, saved: resolved, log });
   if (stopping) {
     finish(running);
     return;

@@ -3,7 +3,8 @@
 import type { AddressInfo } from 'node:net';
 import type { DeliverFunction } from './core/queue/delivery-queue.js';
 import { RelayService } from './core/relay-service.js';
-import { resolveSettings } from './core/settings/settings-sources.js';
+import { resolveWithSaved, type SavedSettings } from './core/settings/saved-settings.js';
+import type { SettingsStore } from './core/settings/settings-store.js';
 import {
   SettingsError,
   type ListenAddress,
@@ -17,10 +18,14 @@ export interface StartOptions {
   smtp?: string;
   http?: string;
   dataDir?: string;
-  /** Further settings by key, as in the settings file. */
+  /** Further settings by key, as in a --config file (saved settings win over them). */
   settings?: Partial<Record<keyof Settings, unknown>>;
   /** Fully resolved settings; when given, the other fields are ignored. */
   resolved?: Settings;
+  /** With `resolved`: the saved settings it was resolved with (see resolveWithSaved). */
+  saved?: SavedSettings;
+  /** Where GUI saves go; default `settings.json` in the data folder. */
+  settingsStore?: SettingsStore;
   rendererDir?: string;
   log?: (line: string) => void;
   /** Injectable clock and upstream client, for tests (see RelayServiceOptions). */
@@ -42,23 +47,41 @@ function urlHost(host: string): string {
 }
 
 export async function startRelaydesk(options: StartOptions = {}): Promise<RunningRelaydesk> {
-  const settings =
-    options.resolved ??
-    resolveSettings({
-      env: {},
-      flags: {
-        ...(options.smtp ? { '--smtp': options.smtp } : {}),
-        ...(options.http ? { '--http': options.http } : {}),
-        ...(options.dataDir ? { '--data': options.dataDir } : {}),
+  let settings: Settings;
+  let saved: SavedSettings | undefined = options.saved;
+  if (options.resolved) settings = options.resolved;
+  else {
+    const resolved = await resolveWithSaved(
+      {
+        env: {},
+        flags: {
+          ...(options.smtp ? { '--smtp': options.smtp } : {}),
+          ...(options.http ? { '--http': options.http } : {}),
+          ...(options.dataDir ? { '--data': options.dataDir } : {}),
+        },
+        ...(options.settings ? { configValues: options.settings } : {}),
       },
-      overrides: options.settings,
-    });
+      options.settingsStore,
+    );
+    settings = resolved.settings;
+    saved = resolved;
+  }
   const httpProblem = httpExposureProblem(settings);
   if (httpProblem) throw new SettingsError(httpProblem);
   const service = new RelayService({
     settings,
     ...(options.now ? { now: options.now } : {}),
     ...(options.deliver ? { deliver: options.deliver } : {}),
+    ...(saved
+      ? {
+          settingsStore: saved.store,
+          savedSettings: saved.saved,
+          pinnedSettings: saved.pinned,
+          savedIn: saved.savedIn,
+        }
+      : options.settingsStore
+        ? { settingsStore: options.settingsStore }
+        : {}),
   });
   if (options.log) service.on('log', options.log);
 

@@ -131,6 +131,7 @@ export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
 import type { LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
+export type * from './settings-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

@@ -34,6 +34,12 @@ import type {
   UpstreamPresetView,
 } from './relay-contract.js';
 import type { RouteAnalysis } from './route-contract.js';
+import type {
+  SettingsChange,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+} from './settings-contract.js';
 import type { HtmlCheckResult, LinkCheckResult, SpamCheckResult } from './check-contract.js';
 
 /** Where a call's arguments go in an HTTP request. */
@@ -52,6 +58,8 @@ export interface HttpBinding<Args extends readonly unknown[]> {
   request?: (...args: Args) => HttpRequestParts;
   /** How the answer is read: JSON (the default), text, an attachment's bytes, or not at all. */
   response?: 'json' | 'text' | 'part' | 'none';
+  /** An answer with this status is a result too (a refused settings change, with its errors). */
+  resultStatus?: number;
 }
 
 export interface MethodSpec<Args extends z.ZodTuple, Result> {
@@ -79,6 +87,10 @@ const limit = (fallback: number, max: number) =>
 const text = (name: string, max = 10_000) => z.string().max(max).describe(name);
 const addresses = (name: string) =>
   z.array(z.string().min(3).max(320)).min(1).max(1000).describe(name);
+
+// checked field by field by the settings schema in main (so every wrong field is reported)
+const settingsChange = () =>
+  z.record(z.string(), z.unknown()).describe('change') as unknown as z.ZodType<SettingsChange>;
 
 const recipientStates = [
   'pending',
@@ -377,6 +389,33 @@ export const apiMethods = {
       route: '/api/v1/users/:name',
       request: (name) => ({ params: { name } }),
       response: 'none',
+    },
+  }),
+
+  // Settings
+  getSettings: method<SettingsView>()({
+    summary:
+      'The settings as saved, which are pinned by a flag or variable, which wait for a restart',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/settings' },
+  }),
+  validateSettings: method<SettingsCheck>()({
+    summary: 'Check a change without saving it: every wrong field, its value and what is allowed',
+    args: z.tuple([settingsChange()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/settings/validate',
+      request: (change) => ({ body: change }),
+    },
+  }),
+  saveSettings: method<SettingsSaveResult>()({
+    summary: 'Save a change whole, or nothing when a field is wrong; applies at once but listeners',
+    args: z.tuple([settingsChange()]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/settings',
+      request: (change) => ({ body: change }),
+      resultStatus: 400,
     },
   }),
 } as const;

@@ -10,6 +10,9 @@ import type {
   RecipientState,
   RelaydeskEvent,
   LogLines,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
   MessagePartContent,
   MailboxCount,
   QueueActionResult,
@@ -18,6 +21,13 @@ import type {
   UpstreamPresetView,
 } from '../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from './log-view/recent-log.js';
+import {
+  applyLiveSettings,
+  checkSettingsChange,
+  settingsView,
+  withSavedSecrets,
+} from './settings/settings-editor.js';
+import { FileSettingsStore, type SettingsStore } from './settings/settings-store.js';
 import { getPreset, presetIds } from './upstream/presets.js';
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -92,6 +102,14 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
+  settingsStore?: SettingsStore;
+  /** What the store holds now, when the caller already read it. */
+  savedSettings?: Record<string, unknown>;
+  /** Settings fixed by a flag or an environment variable for this run, with what sets them. */
+  pinnedSettings?: Record<string, string>;
+  /** Where saved settings are kept, in words (shown in the Settings view). */
+  savedIn?: string;
 }
 
 /** How many recent relay log lines the API can show. */
@@ -111,7 +129,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
   readonly queue: DeliveryQueue;
-  private readonly rules: RoutingRule[];
+  private rules: RoutingRule[];
+  /** The settings as saved: what runs now, plus saved changes that wait for a restart. */
+  private savedTarget: Settings;
+  private savedSettings: Record<string, unknown> | null;
+  private readonly settingsStore: SettingsStore;
+  private readonly pinned: Record<string, string>;
+  private readonly savedIn: string;
+  private settingsSaving: Promise<unknown> = Promise.resolve();
   /** The last relay and audit lines, for the Logs view. */
   private readonly recentLog = new RecentLog(relayLogMemory);
   /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
@@ -136,6 +161,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.spool = new Spool(this.settings.dataDir);
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
+    this.savedTarget = { ...this.settings, rateLimit: { ...this.settings.rateLimit } };
+    const store = options.settingsStore ?? new FileSettingsStore(this.settings.dataDir);
+    this.settingsStore = store;
+    this.savedSettings = options.savedSettings ?? null;
+    this.pinned = options.pinnedSettings ?? {};
+    this.savedIn =
+      options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
     this.listener = new SmtpListener(
       this.settings,
@@ -509,7 +541,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
     let endpoint = this.settings.relay;
     if (candidate !== undefined) {
-      const parsed = createUpstreamSettingsSchema('relay').safeParse(candidate);
+      // a form testing the saved upstream's password sends none (it never sees it)
+      const parsed = createUpstreamSettingsSchema('relay').safeParse(
+        withSavedSecrets(candidate, this.savedTarget.relay),
+      );
       if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
       endpoint = parsed.data;
     }
@@ -577,6 +612,63 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   upstreamPresets(sesRegion?: string): UpstreamPresetView[] {
     return presetIds.map((id) => getPreset(id, sesRegion ? { sesRegion } : {}));
+  }
+
+  // --- settings ------------------------------------------------------------------------------
+
+  /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
+  settingsView(): SettingsView {
+    return settingsView(this.savedTarget, this.settings, this.pinned, this.savedIn);
+  }
+
+  /** Checks a change without saving it: every wrong field with its value and what is allowed. */
+  checkSettings(change: unknown): SettingsCheck {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    return checked.errors.length > 0
+      ? { ok: false, errors: checked.errors, restartNeeded: checked.restartNeeded }
+      : { ok: true, errors: [], restartNeeded: checked.restartNeeded };
+  }
+
+  /**
+   * Saves a change when all of it is valid, else changes nothing. Rules, retention, limits and
+   * the upstream apply at once; the listeners' addresses and TLS after a restart.
+   */
+  saveSettings(change: unknown): Promise<SettingsSaveResult> {
+    // one save at a time: each checks against what the previous one saved
+    const saving = this.settingsSaving.then(() => this.saveSettingsNow(change));
+    this.settingsSaving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  private async saveSettingsNow(change: unknown): Promise<SettingsSaveResult> {
+    const checked = checkSettingsChange(this.savedTarget, change, {
+      pinned: this.pinned,
+      userCount: this.users.count,
+    });
+    const { errors, restartNeeded } = checked;
+    if (errors.length > 0) return { ok: false, errors, restartNeeded };
+    const changed = Object.keys(checked.saved);
+    if (changed.length > 0) {
+      const saved = {
+        ...(this.savedSettings ?? (await this.settingsStore.read())),
+        ...checked.saved,
+      };
+      await this.settingsStore.write(saved);
+      this.savedSettings = saved;
+      this.savedTarget = checked.next;
+      applyLiveSettings(this.settings, checked.next);
+      this.rules = modeRules(this.settings.mode, this.settings.rules);
+      this.listener.refreshPolicy();
+      this.log(
+        `settings: saved ${changed.join(', ')}${restartNeeded.length ? ` (${restartNeeded.join(', ')} after a restart)` : ''}`,
+      );
+      this.queue.kick();
+      void this.applyRetention();
+    }
+    return { ok: true, errors: [], restartNeeded, settings: this.settingsView() };
   }
 
   // --- logs ----------------------------------------------------------------------------------

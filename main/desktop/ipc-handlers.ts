@@ -67,6 +67,9 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
+  getSettings: (service) => service.settingsView(),
+  validateSettings: (service, change) => service.checkSettings(change),
+  saveSettings: (service, change) => service.saveSettings(change),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -24,6 +24,7 @@ import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
+import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 
 export interface HttpServerOptions {
@@ -148,6 +149,7 @@ export async function createHttpServer(
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
   registerControlRoutes(app, service);
+  registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
   registerEventsSocket(app, service);
 

@@ -7,12 +7,36 @@ import { SearchBox } from './mailbox/SearchBox';
 import { useMailbox } from './mailbox/use-mailbox';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
+import { LogsView } from './logs/LogsView';
+import { useStoredThemeChoice } from './settings/appearance';
+import { SettingsView } from './settings/SettingsView';
+
+type Page = 'mail' | 'settings' | 'logs';
+
+/** Which page the address's #fragment asks for (the sidebar replaces this). */
+function usePage(): Page {
+  const read = (): Page =>
+    window.location.hash === '#settings'
+      ? 'settings'
+      : window.location.hash === '#logs'
+        ? 'logs'
+        : 'mail';
+  const [page, setPage] = useState<Page>(read);
+  useEffect(() => {
+    const follow = () => setPage(read());
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+  return page;
+}
 
 export function App() {
   const api = useApi();
   const { state, streamState, search, markRead } = useMailbox(api);
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
+  const page = usePage();
+  const appearance = useStoredThemeChoice();
 
   const open = useCallback(
     (message: MessageSummary) => {
@@ -43,8 +67,29 @@ export function App() {
         <h1>Relaydesk</h1>
         <SearchBox onSearch={search} />
         <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
+        <nav aria-label="Pages" className="pages">
+          <a href="#" aria-current={page === 'mail' ? 'page' : undefined}>
+            Mail
+          </a>
+          <a href="#logs" aria-current={page === 'logs' ? 'page' : undefined}>
+            Logs
+          </a>
+          <a href="#settings" aria-current={page === 'settings' ? 'page' : undefined}>
+            Settings
+          </a>
+        </nav>
       </header>
-      <main className="panes">
+      {page === 'settings' && (
+        <main className="page">
+          <SettingsView appearance={appearance} />
+        </main>
+      )}
+      {page === 'logs' && (
+        <main className="page">
+          <LogsView />
+        </main>
+      )}
+      <main className="panes" hidden={page !== 'mail'}>
         <MessageList
           messages={state.messages}
           openedId={openedId}

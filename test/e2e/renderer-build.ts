@@ -11,7 +11,7 @@ const run = promisify(execFile);
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 const builtIndex = join(repoRoot, 'out/renderer/index.html');
-const sources = [join(repoRoot, 'renderer'), join(repoRoot, 'preload/api-contract.ts')];
+const sources = [join(repoRoot, 'renderer'), join(repoRoot, 'preload')];
 
 async function newestChange(path: string): Promise<number> {
   const info = await stat(path);

@@ -695,6 +695,13 @@ export class SmtpListener {
     return address;
   }
 
+  /** Takes over settings saved while running: the allowlist and the size limit (SIZE). */
+  refreshPolicy(): void {
+    this.allowList = parseAllowList(this.settings.allowIp);
+    // smtp-server reads options.size at each EHLO, MAIL and DATA
+    for (const server of this.servers) server.options.size = this.settings.maxSize;
+  }
+
   /** Stops accepting connections and waits for messages being received to be stored. */
   async close(): Promise<void> {
     const servers = this.servers;

@@ -1,5 +1,8 @@
-// Settings are layered: defaults < settings file < environment < command-line flags, the order
-// Mailpit and Postfix users expect (the most specific wins).
+// Settings are layered: defaults < --config file < saved settings (the GUI's) < environment <
+// command-line flags, the order Mailpit and Postfix users expect (the most specific wins). Saved
+// settings are the user's latest word in the GUI, so they win over a static config file; flags
+// and environment variables pin a setting for one run, and the GUI shows those as pinned
+// (pinnedSettings) instead of letting a save be silently overridden.
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +14,7 @@ import {
   SettingsError,
   type Settings,
 } from './settings-schema.js';
-import { resolveRelaySettings } from './relay-settings.js';
+import { relayFlags, resolveRelaySettings } from './relay-settings.js';
 import { modeRules, routingRulesSchema } from '../routing/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
@@ -39,6 +42,35 @@ export interface SettingsInput {
   configFile?: string;
   /** Values by key given by a program (tests, the desktop store); they win over everything. */
   overrides?: Partial<Record<string, unknown>>;
+  /** Settings-file values given by a program (tests), as if read from a --config file. */
+  configValues?: Record<string, unknown>;
+  /** The settings saved from the GUI (settings-file shape), above the --config file. */
+  saved?: Record<string, unknown>;
+  /** Where the saved settings come from, for error messages. */
+  savedFrom?: string;
+}
+
+/**
+ * Settings a flag, an environment variable or the starting program fixes for this run, with
+ * what fixes them. They win over saved settings.
+ */
+export function pinnedSettings(input: SettingsInput): Record<string, string> {
+  const env = input.env ?? process.env;
+  const pinned: Record<string, string> = {};
+  for (const spec of settingFields) {
+    if (input.flags?.[spec.flag] !== undefined) pinned[spec.key] = spec.flag;
+    else if (env[spec.env] !== undefined && env[spec.env] !== '') pinned[spec.key] = spec.env;
+  }
+  for (const flag of relayFlags) {
+    if (pinned.relay) break;
+    if (input.flags?.[flag.flag] !== undefined) pinned.relay = flag.flag;
+    else if (env[flag.env] !== undefined && env[flag.env] !== '') pinned.relay = flag.env;
+  }
+  if (!pinned.relay && env.RELAYDESK_RELAY_PASSWORD) pinned.relay = 'RELAYDESK_RELAY_PASSWORD';
+  for (const key of Object.keys(input.overrides ?? {})) {
+    pinned[key] ??= 'the program that started Relaydesk';
+  }
+  return pinned;
 }
 
 function readSettingsFile(path: string): Record<string, unknown> {
@@ -72,8 +104,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
 
   let relayFromFile: unknown;
-  if (input.configFile) {
-    for (const [key, raw] of Object.entries(readSettingsFile(input.configFile))) {
+  const layers: Array<[string, Record<string, unknown>]> = [];
+  if (input.configFile) layers.push([input.configFile, readSettingsFile(input.configFile)]);
+  if (input.configValues) layers.push(['the given settings', input.configValues]);
+  if (input.saved) layers.push([input.savedFrom ?? 'saved settings', input.saved]);
+  for (const [file, values] of layers) {
+    for (const [key, raw] of Object.entries(values)) {
       if (key === 'relay') {
         relayFromFile = raw;
         continue;
@@ -86,7 +122,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       if (!spec) {
         const known = [...settingFields.map((f) => f.key), ...structuredKeys].join(', ');
         throw new SettingsError(
-          `settings file ${JSON.stringify(input.configFile)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
+          `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
@@ -120,15 +156,20 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   }
   merged.rules = rules.data;
   const settings = merged as unknown as Settings;
+  const missing = missingUpstreamProblem(settings);
+  if (missing) throw new SettingsError(missing);
+  return settings;
+}
+
+/** Mode "relay", or rules that relay or redirect, without an upstream to send to. */
+export function missingUpstreamProblem(
+  settings: Pick<Settings, 'mode' | 'rules' | 'relay'>,
+): string | null {
   const needsUpstream = modeRules(settings.mode, settings.rules).some(
     (rule) => rule.action.type === 'relay' || rule.action.type === 'redirect',
   );
-  if (needsUpstream && !settings.relay) {
-    throw new SettingsError(
-      settings.mode === 'relay'
-        ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
-        : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file',
-    );
-  }
-  return settings;
+  if (!needsUpstream || settings.relay) return null;
+  return settings.mode === 'relay'
+    ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
+    : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file';
 }

@@ -35,7 +35,12 @@ export interface HttpTransportOptions {
 export function createHttpTransport(options: HttpTransportOptions): RendererApi {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
 
-  async function request(method: string, path: string, body?: unknown): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    body?: unknown,
+    resultStatus?: number,
+  ): Promise<Response> {
     const url = new URL(path, options.baseUrl);
     const init: RequestInit = { method, headers: { Accept: 'application/json' } };
     if (body !== undefined) {
@@ -45,9 +50,8 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       init.body = JSON.stringify(body);
     }
     const response = await fetchImpl(url, init);
-    if (!response.ok) {
-      const detail = (await response.text().catch(() => '')).slice(0, 200).trim();
-      throw new ApiError(response.status, method, url.pathname, detail);
+    if (!response.ok && response.status !== resultStatus) {
+      throw new ApiError(response.status, method, url.pathname, await errorDetail(response));
     }
     return response;
   }
@@ -102,7 +106,7 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
         if (value !== undefined) query.set(key, String(value));
       }
       const search = query.size > 0 ? `?${query}` : '';
-      const response = await request(http.verb, path + search, parts.body);
+      const response = await request(http.verb, path + search, parts.body, http.resultStatus);
       switch (http.response ?? 'json') {
         case 'none':
           return undefined;
@@ -128,6 +132,20 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       return stateListeners.add(listener);
     },
   };
+}
+
+/** The server's `{error}` sentence, or the start of whatever else it answered. */
+async function errorDetail(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && 'error' in parsed) {
+      return String(parsed.error).slice(0, 500);
+    }
+  } catch {
+    // not JSON: shown as it is
+  }
+  return text.slice(0, 200).trim();
 }
 
 /** An attachment's bytes with the name and type the server gave in its headers. */

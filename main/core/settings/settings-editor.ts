@@ -1,0 +1,416 @@
+// Editing the settings while the relay runs (`PUT /api/v1/settings`, the Settings view). A change
+// is checked whole with the one settings schema before anything happens: an invalid change
+// changes nothing and names every wrong field, its value and what is allowed. A valid one is
+// saved in the settings-file shape, and what can change while running is applied at once; the
+// listeners' addresses and TLS files take effect after a restart.
+import type {
+  EditableSettings,
+  ListenAddressView,
+  RoutingRuleView,
+  SettingKey,
+  SettingsFieldError,
+  SettingsView,
+  UpstreamEndpointView,
+  UpstreamView,
+} from '../../../preload/api-contract.js';
+import { smtpExposureProblem } from '../policy/exposure.js';
+import { createRoutingRulesSchema, type RoutingRule } from '../routing/index.js';
+import {
+  createUpstreamSettingsSchema,
+  type UpstreamEndpoint,
+  type UpstreamSettings,
+} from '../upstream/upstream-settings.js';
+import {
+  fieldByKey,
+  parseSettingValue,
+  SettingsError,
+  type ListenAddress,
+  type Settings,
+} from './settings-schema.js';
+import { missingUpstreamProblem } from './settings-sources.js';
+
+/** Every key the GUI edits; the Record makes the compiler insist on all of EditableSettings. */
+const editable: Record<SettingKey, true> = {
+  smtp: true,
+  smtps: true,
+  http: true,
+  hostname: true,
+  tlsCert: true,
+  tlsKey: true,
+  starttls: true,
+  requireTls: true,
+  insecureAuth: true,
+  maxSize: true,
+  maxRecipients: true,
+  maxConnections: true,
+  maxConnectionsPerIp: true,
+  maxMessagesPerMinute: true,
+  idleTimeoutMs: true,
+  commandTimeoutMs: true,
+  sessionDeadlineMs: true,
+  greetingDelayMs: true,
+  reverseDnsTimeoutMs: true,
+  trustLoopback: true,
+  allowIp: true,
+  requireAuth: true,
+  authMaxFailures: true,
+  authFailureDelayMs: true,
+  authLockoutMs: true,
+  apiCors: true,
+  apiCompat: true,
+  relay: true,
+  relayConnections: true,
+  retryMinutes: true,
+  retryThenEveryMinutes: true,
+  lifetimeHours: true,
+  rateLimit: true,
+  dsn: true,
+  mode: true,
+  rules: true,
+  maxMessages: true,
+  maxAgeDays: true,
+  relayRetentionDays: true,
+};
+export const editableKeys = Object.keys(editable) as SettingKey[];
+
+/**
+ * What the running relay cannot take over: the listening sockets, their TLS material and the
+ * options smtp-server and the HTTP server are built with.
+ */
+export const restartFields: SettingKey[] = [
+  'smtp',
+  'smtps',
+  'http',
+  'hostname',
+  'tlsCert',
+  'tlsKey',
+  'starttls',
+  'insecureAuth',
+  'idleTimeoutMs',
+  'commandTimeoutMs',
+  'sessionDeadlineMs',
+  'authMaxFailures',
+  'authFailureDelayMs',
+  'authLockoutMs',
+  'apiCors',
+];
+
+const listenKeys = new Set<SettingKey>(['smtp', 'smtps', 'http']);
+const PORT_ALLOWED = 'a whole number from 1 to 65535 (0: any free port)';
+const RELAY_ALLOWED = 'an upstream {host, port, security, auth, …}, or null for none';
+const RULES_ALLOWED = 'an ordered list of rules, each with "match" and "action"';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+// --- what the GUI sees --------------------------------------------------------------------
+
+function endpointView(endpoint: UpstreamEndpoint): UpstreamEndpointView {
+  const { caPem: _pem, auth, ...rest } = endpoint as UpstreamEndpoint & { caPem?: string };
+  if (!auth) return rest;
+  return {
+    ...rest,
+    auth: {
+      user: auth.user,
+      mechanism: auth.mechanism,
+      ...('password' in auth ? { passwordSet: true } : { accessTokenSet: true }),
+    },
+  };
+}
+
+/** The upstream without its secrets: a password or token is only said to be set. */
+export function upstreamView(relay: UpstreamSettings | null): UpstreamView | null {
+  if (!relay) return null;
+  const { fallback, ...primary } = relay;
+  return { ...endpointView(primary), ...(fallback ? { fallback: endpointView(fallback) } : {}) };
+}
+
+/** A rule as a settings file writes it (patterns as the user wrote them). */
+export function ruleView(rule: RoutingRule): RoutingRuleView {
+  const match: RoutingRuleView['match'] = {};
+  if (rule.match.recipient) match.recipient = rule.match.recipient.source;
+  if (rule.match.sender) match.sender = rule.match.sender.source;
+  if (rule.match.user) match.user = rule.match.user.source;
+  return { ...(rule.name !== undefined ? { name: rule.name } : {}), match, action: rule.action };
+}
+
+export function editableValues(settings: Settings): EditableSettings {
+  const values: Record<string, unknown> = {};
+  for (const key of editableKeys) values[key] = structuredClone(settings[key]);
+  values.relay = upstreamView(settings.relay);
+  values.rules = settings.rules.map(ruleView);
+  return values as unknown as EditableSettings;
+}
+
+export function settingsView(
+  target: Settings,
+  running: Settings,
+  pinned: Record<string, string>,
+  savedIn: string,
+): SettingsView {
+  const allowed: SettingsView['allowed'] = { relay: RELAY_ALLOWED, rules: RULES_ALLOWED };
+  for (const key of editableKeys) {
+    const spec = fieldByKey(key);
+    if (spec) allowed[key] = spec.allowed;
+  }
+  return {
+    values: editableValues(target),
+    allowed,
+    pinned: Object.fromEntries(
+      Object.entries(pinned).filter(([key]) => key in editable),
+    ) as SettingsView['pinned'],
+    restartFields,
+    restartPending: restartFields.filter((key) => !same(target[key], running[key])),
+    savedIn,
+  };
+}
+
+// --- checking a change --------------------------------------------------------------------
+
+type Parsed = { value: unknown; saved: unknown } | { errors: SettingsFieldError[] };
+
+function fieldError(field: string, value: unknown, allowed: string): SettingsFieldError {
+  return {
+    field,
+    ...(value === undefined ? {} : { value }),
+    allowed,
+    message: `${field}: ${value === undefined ? 'nothing' : show(value)} is not valid; use ${allowed}`,
+  };
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path)
+    value =
+      isRecord(value) || Array.isArray(value)
+        ? (value as Record<PropertyKey, unknown>)[key]
+        : undefined;
+  return value;
+}
+
+/** zod issues (whose messages already name the field, the value and the fix) as field errors. */
+function issueErrors(
+  root: string,
+  issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }>,
+  input: unknown,
+): SettingsFieldError[] {
+  return issues.map((issue) => {
+    const field =
+      root + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const secret = issue.path.some((p) => p === 'password' || p === 'accessToken');
+    const value = secret ? undefined : valueAt(input, issue.path);
+    const cut = issue.message.indexOf('; ');
+    return {
+      field,
+      ...(value === undefined ? {} : { value }),
+      allowed: cut >= 0 ? issue.message.slice(cut + 2) : issue.message,
+      message: issue.message,
+    };
+  });
+}
+
+function hostPort(address: ListenAddressView): string {
+  return address.host.includes(':')
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
+}
+
+function parseListen(key: SettingKey, raw: unknown): Parsed {
+  const spec = fieldByKey(key);
+  if (!spec) throw new Error(`no schema field for ${key}`);
+  if (raw === null && key === 'smtps') return { value: null, saved: null };
+  let text = raw;
+  if (isRecord(raw)) {
+    const errors: SettingsFieldError[] = [];
+    const { host, port } = raw;
+    if (typeof host !== 'string' || !/^[^\s[\]]{1,253}$/.test(host)) {
+      errors.push(fieldError(`${key}.host`, host, 'an address or host name, e.g. 127.0.0.1'));
+    }
+    if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) {
+      errors.push(fieldError(`${key}.port`, port, PORT_ALLOWED));
+    }
+    if (errors.length > 0) return { errors };
+    text = hostPort({ host: host as string, port: port as number });
+  }
+  try {
+    const value = parseSettingValue(spec, text, 'file') as ListenAddress | null;
+    return { value, saved: value ? hostPort(value) : null };
+  } catch {
+    return { errors: [fieldError(key, raw, spec.allowed)] };
+  }
+}
+
+/**
+ * The upstream as the form sends it, made ready for the schema: the view's `passwordSet` markers
+ * dropped, empty optional fields left out, and the saved password or token kept when none is
+ * given (the password is never sent to the GUI, so a form cannot send it back).
+ */
+export function withSavedSecrets(
+  input: unknown,
+  saved: UpstreamEndpoint | null | undefined,
+): unknown {
+  if (!isRecord(input)) return input;
+  const out: Record<string, unknown> = { ...input };
+  for (const key of ['caFile', 'pinSha256', 'heloName']) if (out[key] === '') delete out[key];
+  if (isRecord(out.auth)) {
+    const { passwordSet: _p, accessTokenSet: _t, ...auth } = out.auth;
+    const given =
+      (auth.password !== undefined && auth.password !== '') || auth.accessToken !== undefined;
+    if (auth.password === '') delete auth.password;
+    if ((auth.user === undefined || auth.user === '') && !given) {
+      delete out.auth;
+    } else {
+      if (!given && saved?.auth) {
+        if ('password' in saved.auth) auth.password = saved.auth.password;
+        else auth.accessToken = saved.auth.accessToken;
+      }
+      out.auth = auth;
+    }
+  }
+  if (out.fallback === null) delete out.fallback;
+  else if (out.fallback !== undefined) {
+    out.fallback = withSavedSecrets(out.fallback, (saved as UpstreamSettings | null)?.fallback);
+  }
+  return out;
+}
+
+function parseRelay(raw: unknown, current: UpstreamSettings | null): Parsed {
+  if (raw === null) return { value: null, saved: null };
+  const input = withSavedSecrets(raw, current);
+  const parsed = createUpstreamSettingsSchema('relay').safeParse(input);
+  if (!parsed.success) return { errors: issueErrors('relay', parsed.error.issues, input) };
+  return { value: parsed.data, saved: input };
+}
+
+function parseRules(raw: unknown): Parsed {
+  const parsed = createRoutingRulesSchema('rules').safeParse(raw);
+  if (!parsed.success) return { errors: issueErrors('rules', parsed.error.issues, raw) };
+  // saved as the user wrote them, so the settings file stays readable
+  return { value: parsed.data, saved: parsed.data.map(ruleView) };
+}
+
+function parseField(key: SettingKey, raw: unknown, current: Settings): Parsed {
+  if (listenKeys.has(key)) return parseListen(key, raw);
+  if (key === 'relay') return parseRelay(raw, current.relay);
+  if (key === 'rules') return parseRules(raw);
+  const spec = fieldByKey(key);
+  if (!spec) throw new Error(`no schema field for ${key}`);
+  try {
+    const value = parseSettingValue(spec, raw, 'file');
+    return { value, saved: value };
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    return { errors: [fieldError(key, raw, spec.allowed)] };
+  }
+}
+
+export interface CheckedChange {
+  errors: SettingsFieldError[];
+  /** The settings with the change: what the relay will run with after a restart. */
+  next: Settings;
+  /** The changed keys in the settings-file shape, to merge into the saved settings. */
+  saved: Record<string, unknown>;
+  /** Changed keys that take effect only after a restart. */
+  restartNeeded: SettingKey[];
+}
+
+export interface CheckOptions {
+  pinned: Record<string, string>;
+  /** SMTP users, for the open-relay check (a wide listener needs an allowlist or users). */
+  userCount: number;
+}
+
+/**
+ * Checks a whole change against `current` (the settings as saved). Values equal to the current
+ * ones are not changes (a form sends everything), so a pinned field can be sent back unchanged.
+ */
+export function checkSettingsChange(
+  current: Settings,
+  change: unknown,
+  options: CheckOptions,
+): CheckedChange {
+  const next: Settings = { ...current, rateLimit: { ...current.rateLimit } };
+  const result: CheckedChange = { errors: [], next, saved: {}, restartNeeded: [] };
+  if (!isRecord(change)) {
+    result.errors.push(
+      fieldError('settings', change, 'an object of settings such as {"maxMessages": 500}'),
+    );
+    return result;
+  }
+  for (const [key, raw] of Object.entries(change)) {
+    if (!(key in editable)) {
+      result.errors.push({
+        field: key,
+        ...(raw === undefined ? {} : { value: raw }),
+        allowed: `one of ${editableKeys.join(', ')}`,
+        message: `${key}: not a setting that can be changed here; the settings are ${editableKeys.join(', ')}`,
+      });
+      continue;
+    }
+    const settingKey = key as SettingKey;
+    const parsed = parseField(settingKey, raw, current);
+    if ('errors' in parsed) {
+      result.errors.push(...parsed.errors);
+      continue;
+    }
+    if (same(parsed.value, current[settingKey])) continue;
+    const pin = options.pinned[settingKey];
+    if (pin) {
+      result.errors.push({
+        field: settingKey,
+        value: settingKey === 'relay' ? upstreamView(parsed.value as UpstreamSettings) : raw,
+        allowed: `the value ${pin} sets`,
+        message: `${settingKey}: set by ${pin} for this run; remove ${pin} to change it here`,
+      });
+      continue;
+    }
+    (next as unknown as Record<string, unknown>)[settingKey] = parsed.value;
+    result.saved[settingKey] = parsed.saved;
+    if (restartFields.includes(settingKey)) result.restartNeeded.push(settingKey);
+  }
+  if (result.errors.length > 0) return result;
+  const missing = missingUpstreamProblem(next);
+  if (missing) {
+    result.errors.push({
+      field: 'relay',
+      value: upstreamView(next.relay),
+      allowed: 'an upstream (host and port) while the mode or a rule relays or redirects mail',
+      message: missing,
+    });
+  }
+  const exposure = smtpExposureProblem({
+    ...next,
+    userCount: options.userCount,
+    starttls: false,
+    tlsFingerprint: null,
+  });
+  if (exposure) {
+    result.errors.push({
+      field: 'allowIp',
+      value: next.allowIp,
+      allowed:
+        'at least one CIDR, or SMTP users, while a listener is reachable from other machines',
+      message: exposure,
+    });
+  }
+  return result;
+}
+
+/** Puts what can change while running into the running settings, in place (others share them). */
+export function applyLiveSettings(running: Settings, next: Settings): void {
+  const target = running as unknown as Record<string, unknown>;
+  for (const key of editableKeys) {
+    if (restartFields.includes(key)) continue;
+    // the rate limiter holds this object
+    if (key === 'rateLimit') Object.assign(running.rateLimit, next.rateLimit);
+    else target[key] = next[key];
+  }
+}

@@ -1,0 +1,139 @@
+// The settings API's shapes (`GET`/`PUT /api/v1/settings`, the Settings view). Types only.
+//
+// Values are the settings file's keys. Listen addresses are `{host, port}` (a form has a host
+// field and a port field; "host:port" strings are accepted too). Routing rules are in the form a
+// settings file writes them (patterns as text). The upstream password never comes back: `auth`
+// says `passwordSet: true` instead, and a save without a password keeps the saved one.
+import type { RoutingActionView, UpstreamSecurityName } from './relay-contract.js';
+
+export interface ListenAddressView {
+  host: string;
+  port: number;
+}
+
+export interface RoutingRuleView {
+  name?: string;
+  match: { recipient?: string; sender?: string; user?: string };
+  action: RoutingActionView;
+}
+
+export interface UpstreamEndpointView {
+  host: string;
+  port: number;
+  security: UpstreamSecurityName;
+  allowInsecure: boolean;
+  verifyCertificate: boolean;
+  caFile?: string;
+  pinSha256?: string;
+  heloName?: string;
+  auth?: {
+    user: string;
+    mechanism: string;
+    /** A password is saved (it is never sent back). */
+    passwordSet?: boolean;
+    /** An XOAUTH2 access token is saved (never sent back). */
+    accessTokenSet?: boolean;
+  };
+}
+
+export interface UpstreamView extends UpstreamEndpointView {
+  fallback?: UpstreamEndpointView;
+}
+
+/** The settings the GUI shows and edits, by their settings-file keys. */
+export interface EditableSettings {
+  // Listener
+  smtp: ListenAddressView;
+  smtps: ListenAddressView | null;
+  http: ListenAddressView;
+  hostname: string;
+  tlsCert: string | null;
+  tlsKey: string | null;
+  starttls: boolean | 'auto';
+  requireTls: boolean;
+  insecureAuth: 'auto' | 'allow' | 'refuse';
+  maxSize: number;
+  maxRecipients: number;
+  maxConnections: number;
+  maxConnectionsPerIp: number;
+  maxMessagesPerMinute: number;
+  idleTimeoutMs: number;
+  commandTimeoutMs: number;
+  sessionDeadlineMs: number;
+  greetingDelayMs: number;
+  reverseDnsTimeoutMs: number;
+  // Access
+  trustLoopback: boolean;
+  allowIp: string[];
+  requireAuth: boolean;
+  authMaxFailures: number;
+  authFailureDelayMs: number;
+  authLockoutMs: number;
+  apiCors: string[];
+  apiCompat: 'mailpit' | 'mailhog';
+  // Upstream and queue
+  relay: UpstreamView | null;
+  relayConnections: number;
+  retryMinutes: number[];
+  retryThenEveryMinutes: number;
+  lifetimeHours: number;
+  rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
+  dsn: boolean;
+  // Routing
+  mode: 'capture' | 'relay' | 'rules';
+  rules: RoutingRuleView[];
+  // Retention
+  maxMessages: number;
+  maxAgeDays: number;
+  relayRetentionDays: number;
+}
+
+export type SettingKey = keyof EditableSettings;
+
+/**
+ * A change to save: any of the keys, as a form or a settings file writes them. `relay` may leave
+ * out `auth.password` to keep the saved one; `null` removes the upstream.
+ */
+export type SettingsChange = { [K in SettingKey]?: unknown };
+
+export interface SettingsView {
+  values: EditableSettings;
+  /** What each setting allows, in words (the hint beside a field). */
+  allowed: Partial<Record<SettingKey, string>>;
+  /**
+   * Settings fixed by a command-line flag or an environment variable, with what sets them
+   * (e.g. `--smtp`, `RELAYDESK_MAX_MESSAGES`). They win over saved settings, so the GUI shows
+   * them read-only; a save that changes one is refused.
+   */
+  pinned: Partial<Record<SettingKey, string>>;
+  /** Settings that take effect only after a restart (the listeners' addresses, TLS files, …). */
+  restartFields: SettingKey[];
+  /** Of those, the ones saved with a value the running relay does not use yet. */
+  restartPending: SettingKey[];
+  /** Where saved settings are kept (the settings file, or the desktop app's store). */
+  savedIn: string;
+}
+
+/** One wrong field of a change: its name, the value given and what is allowed. */
+export interface SettingsFieldError {
+  /** The field's path, e.g. `smtp.port`, `relay.auth.user`, `rules[2].action.to`. */
+  field: string;
+  /** The value given; absent for secrets. */
+  value?: unknown;
+  /** What is allowed, e.g. "a whole number from 1 to 65535". */
+  allowed: string;
+  /** The whole sentence, naming the field, the value and the fix. */
+  message: string;
+}
+
+export type SettingsCheck =
+  | {
+      ok: true;
+      errors: [];
+      /** Fields of the change that take effect after a restart. */ restartNeeded: SettingKey[];
+    }
+  | { ok: false; errors: SettingsFieldError[]; restartNeeded: SettingKey[] };
+
+export type SettingsSaveResult =
+  | { ok: true; errors: []; restartNeeded: SettingKey[]; settings: SettingsView }
+  | { ok: false; errors: SettingsFieldError[]; restartNeeded: SettingKey[] };

@@ -1,0 +1,32 @@
+// The Logs view's state, as pure functions: relay and audit lines merged in time order, live
+// lines appended, the oldest dropped past a limit, and the filter.
+import type { LogEntry, LogKind } from '../api/contract';
+
+export const maxShownLines = 2000;
+
+export type LogFilter = { kind: LogKind | 'all'; text: string };
+
+/** Both logs in one list, oldest first; equal times keep their order. */
+export function mergeLogs(...lists: LogEntry[][]): LogEntry[] {
+  return lists
+    .flat()
+    .map((entry, order) => ({ entry, order }))
+    .sort((a, b) => a.entry.at.localeCompare(b.entry.at) || a.order - b.order)
+    .map(({ entry }) => entry)
+    .slice(-maxShownLines);
+}
+
+export function appendLog(lines: LogEntry[], entry: LogEntry): LogEntry[] {
+  const next = [...lines, entry];
+  return next.length > maxShownLines ? next.slice(next.length - maxShownLines) : next;
+}
+
+/** Lines of the chosen kind containing every word of the filter text (any case). */
+export function filterLog(lines: LogEntry[], filter: LogFilter): LogEntry[] {
+  const words = filter.text.toLowerCase().split(/\s+/).filter(Boolean);
+  return lines.filter(
+    (entry) =>
+      (filter.kind === 'all' || entry.kind === filter.kind) &&
+      words.every((word) => entry.line.toLowerCase().includes(word)),
+  );
+}

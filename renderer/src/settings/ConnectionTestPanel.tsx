@@ -1,0 +1,103 @@
+import { useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { ConnectionTestView } from '../api/contract';
+
+const stepNames: Record<ConnectionTestView['steps'][number]['step'], string> = {
+  connect: 'Connect',
+  greeting: 'Greeting',
+  ehlo: 'EHLO',
+  starttls: 'STARTTLS',
+  tls: 'TLS',
+  certificate: 'Certificate',
+  auth: 'Authentication',
+};
+
+/**
+ * "Test connection": connect, greeting, EHLO, STARTTLS or TLS, certificate, AUTH, each with a
+ * tick or a plain explanation and the fix. Sends no mail. Tests `candidate` (the form's upstream,
+ * unsaved; the saved password is used when it has none) or, without one, the saved upstream.
+ */
+export function ConnectionTestPanel({
+  candidate,
+  onPassed,
+}: {
+  candidate?: () => Record<string, unknown> | undefined;
+  onPassed?(): void;
+}) {
+  const api = useApi();
+  const [result, setResult] = useState<ConnectionTestView | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const run = async () => {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const answer = await api.testUpstream(candidate?.());
+      setResult(answer);
+      if (answer.ok) onPassed?.();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section className="connection-test" aria-label="Connection test">
+      <button type="button" onClick={() => void run()} disabled={busy}>
+        {busy ? 'Testing…' : 'Test connection'}
+      </button>
+      <div aria-live="polite">
+        {busy && <p className="field-hint">Talking to the upstream (no mail is sent)…</p>}
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        {result && (
+          <>
+            <p className={result.ok ? 'test-verdict ok' : 'test-verdict failed'}>
+              {result.ok
+                ? 'The upstream accepts a connection with these settings.'
+                : 'The upstream cannot be used with these settings yet.'}
+            </p>
+            <ol className="test-steps" aria-label="Connection test steps">
+              {result.steps.map((step, index) => (
+                <li key={index} className={step.ok ? 'ok' : 'failed'}>
+                  <span className="step-mark" aria-hidden="true">
+                    {step.ok ? '✓' : '✗'}
+                  </span>
+                  <span>
+                    <strong>{stepNames[step.step]}</strong>
+                    <span className="visually-hidden">{step.ok ? ' passed' : ' failed'}</span>:{' '}
+                    {step.detail}
+                    {step.fix && (
+                      <span className="step-fix">
+                        {' '}
+                        <strong>Fix:</strong> {step.fix}
+                      </span>
+                    )}
+                  </span>
+                </li>
+              ))}
+            </ol>
+            {result.certificate && (
+              <p className="field-hint">
+                Certificate: {result.certificate.subject}, valid until {result.certificate.validTo}{' '}
+                ({result.certificate.verification})
+              </p>
+            )}
+            {result.transcript && (
+              <details>
+                <summary>SMTP transcript</summary>
+                <pre className="transcript">{result.transcript}</pre>
+              </details>
+            )}
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,433 @@
+// The Settings view: Listener, Access, Upstream, Routing rules, Retention, Appearance. One Save
+// sends what changed; the server checks the whole change and either saves all of it or answers
+// every wrong field, shown beside its input. Settings pinned by a flag or an environment variable
+// are read-only here.
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
+import { useApi } from '../api/api-context';
+import type {
+  EditableSettings,
+  ListenAddressView,
+  SettingKey,
+  SettingsFieldError,
+  SettingsView as SettingsViewData,
+} from '../api/contract';
+import { themeChoices, type AppearanceControl } from './appearance';
+import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from './fields';
+import { RulesSection } from './RulesSection';
+import {
+  changeFrom,
+  draftFrom,
+  errorsByField,
+  fieldId,
+  splitList,
+  type FieldErrors,
+  type SettingsDraft,
+} from './settings-form';
+import { UpstreamSection } from './UpstreamSection';
+import { UsersSection } from './UsersSection';
+import './settings.css';
+
+const sections = [
+  ['listener', 'Listener'],
+  ['access', 'Access'],
+  ['upstream', 'Upstream'],
+  ['routing', 'Routing rules'],
+  ['retention', 'Retention'],
+  ['appearance', 'Appearance'],
+] as const;
+
+function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
+  return (
+    <section className="settings-section" aria-labelledby={`settings-${id}`} id={`section-${id}`}>
+      <h3 id={`settings-${id}`}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+export function SettingsView({ appearance }: { appearance: AppearanceControl }) {
+  const api = useApi();
+  const [view, setView] = useState<SettingsViewData | null>(null);
+  const [draft, setDraft] = useState<SettingsDraft | null>(null);
+  const [allowText, setAllowText] = useState('');
+  const [errors, setErrors] = useState<SettingsFieldError[]>([]);
+  const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
+  const [saving, setSaving] = useState(false);
+  const summary = useRef<HTMLDivElement>(null);
+
+  const show = useCallback((next: SettingsViewData) => {
+    setView(next);
+    setDraft(draftFrom(next.values));
+    setAllowText(next.values.allowIp.join('\n'));
+  }, []);
+
+  useEffect(() => {
+    api
+      .getSettings()
+      .then(show, (failure: Error) =>
+        setStatus({ text: `The settings could not be loaded: ${failure.message}`, error: true }),
+      );
+  }, [api, show]);
+
+  if (!view || !draft) {
+    return (
+      <div className="settings-view">
+        <h2>Settings</h2>
+        {status ? (
+          <p className="field-error" role="alert">
+            {status.text}
+          </p>
+        ) : (
+          <p className="field-hint">Loading the settings…</p>
+        )}
+      </div>
+    );
+  }
+
+  const values = draft.values;
+  const byField: FieldErrors = errorsByField(errors);
+  const update = <K extends SettingKey>(key: K, value: EditableSettings[K]) =>
+    setDraft((current) => current && { ...current, values: { ...current.values, [key]: value } });
+  // the schema's words on what is allowed suit number and text boxes; a checkbox or a list of
+  // choices says it by itself
+  const common = (key: SettingKey, withHint = false) => ({
+    field: key,
+    error: byField[key],
+    pinnedBy: view.pinned[key],
+    restart: view.restartFields.includes(key),
+    hint: withHint ? view.allowed[key] : undefined,
+  });
+
+  const address = (key: 'smtp' | 'http' | 'smtps', label: string, value: ListenAddressView) => (
+    <>
+      <TextField
+        {...common(key)}
+        field={`${key}.host`}
+        hint={undefined}
+        error={byField[`${key}.host`] ?? byField[key]}
+        label={`${label} address`}
+        value={value.host}
+        onChange={(host) => update(key, { ...value, host })}
+      />
+      <NumberField
+        {...common(key)}
+        field={`${key}.port`}
+        hint="1–65535"
+        error={byField[`${key}.port`]}
+        label={`${label} port`}
+        min={0}
+        max={65535}
+        value={value.port}
+        onChange={(port) => update(key, { ...value, port })}
+      />
+    </>
+  );
+
+  const candidate = () => {
+    const relay = changeFrom(draft, { ...view.values, relay: null }).relay;
+    return relay && typeof relay === 'object' ? (relay as Record<string, unknown>) : undefined;
+  };
+
+  const save = async () => {
+    const change = changeFrom(draft, view.values);
+    if (Object.keys(change).length === 0) {
+      setErrors([]);
+      setStatus({ text: 'Nothing changed.', error: false });
+      return;
+    }
+    setSaving(true);
+    setStatus(null);
+    try {
+      const result = await api.saveSettings(change);
+      if (!result.ok) {
+        setErrors(result.errors);
+        setStatus({
+          text: `Nothing was saved: ${result.errors.length === 1 ? 'one setting needs' : `${result.errors.length} settings need`} fixing.`,
+          error: true,
+        });
+        requestAnimationFrame(() => summary.current?.focus());
+        return;
+      }
+      setErrors([]);
+      show(result.settings);
+      setStatus({
+        text:
+          result.restartNeeded.length > 0
+            ? `Saved. ${result.restartNeeded.join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
+            : 'Saved. The changes apply now.',
+        error: false,
+      });
+    } catch (failure) {
+      setStatus({ text: `Not saved: ${(failure as Error).message}`, error: true });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  return (
+    // not a <form>: the users and "Test an address" forms sit inside, and forms cannot nest
+    <div className="settings-view" role="region" aria-label="Settings">
+      <header className="settings-header">
+        <h2>Settings</h2>
+        <nav aria-label="Settings sections">
+          {sections.map(([id, title]) => (
+            <a key={id} href={`#section-${id}`}>
+              {title}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <div ref={summary} tabIndex={-1} className="settings-summary" aria-live="polite">
+        {status && (
+          <p
+            className={status.error ? 'field-error' : 'field-ok'}
+            role={status.error ? 'alert' : 'status'}
+          >
+            {status.text}
+          </p>
+        )}
+        {errors.length > 0 && (
+          <ul className="error-list">
+            {errors.map((error) => (
+              <li key={error.field}>
+                <a href={`#${fieldId(error.field)}`}>{error.message}</a>
+              </li>
+            ))}
+          </ul>
+        )}
+        {view.restartPending.length > 0 && (
+          <p className="field-hint">
+            Saved, waiting for a restart: {view.restartPending.join(', ')}.
+          </p>
+        )}
+      </div>
+
+      <Section id="listener" title="Listener">
+        <div className="field-grid">
+          {address('smtp', 'SMTP', values.smtp)}
+          {address('http', 'Web UI and API', values.http)}
+          <CheckboxField
+            {...common('smtps')}
+            label="Implicit-TLS listener (SMTPS, like port 465)"
+            checked={values.smtps !== null}
+            onChange={(on) => update('smtps', on ? { host: values.smtp.host, port: 1465 } : null)}
+          />
+          {values.smtps && address('smtps', 'SMTPS', values.smtps)}
+          <TextField
+            {...common('hostname', true)}
+            label="Host name (greeting and Received)"
+            value={values.hostname}
+            onChange={(hostname) => update('hostname', hostname)}
+          />
+          <SelectField
+            {...common('starttls')}
+            label="Offer STARTTLS"
+            value={String(values.starttls)}
+            options={[
+              { value: 'auto', label: 'Automatic' },
+              { value: 'true', label: 'Always' },
+              { value: 'false', label: 'Never' },
+            ]}
+            onChange={(value) => update('starttls', value === 'auto' ? 'auto' : value === 'true')}
+          />
+          <TextField
+            {...common('tlsCert')}
+            label="TLS certificate file (PEM)"
+            placeholder="empty: a self-signed certificate"
+            value={values.tlsCert ?? ''}
+            onChange={(file) => update('tlsCert', file === '' ? null : file)}
+          />
+          <TextField
+            {...common('tlsKey')}
+            label="TLS key file (PEM)"
+            value={values.tlsKey ?? ''}
+            onChange={(file) => update('tlsKey', file === '' ? null : file)}
+          />
+          <CheckboxField
+            {...common('requireTls')}
+            label="Accept mail only over TLS"
+            checked={values.requireTls}
+            onChange={(on) => update('requireTls', on)}
+          />
+          <NumberField
+            {...common('maxSize', true)}
+            label="Largest message (bytes)"
+            min={1024}
+            value={values.maxSize}
+            onChange={(n) => update('maxSize', n)}
+          />
+          <NumberField
+            {...common('maxRecipients', true)}
+            label="Recipients per message"
+            min={1}
+            value={values.maxRecipients}
+            onChange={(n) => update('maxRecipients', n)}
+          />
+          <NumberField
+            {...common('maxConnections', true)}
+            label="SMTP sessions at once"
+            min={1}
+            value={values.maxConnections}
+            onChange={(n) => update('maxConnections', n)}
+          />
+          <NumberField
+            {...common('maxConnectionsPerIp', true)}
+            label="SMTP sessions per client address"
+            min={1}
+            value={values.maxConnectionsPerIp}
+            onChange={(n) => update('maxConnectionsPerIp', n)}
+          />
+          <NumberField
+            {...common('maxMessagesPerMinute', true)}
+            label="Messages per minute per client"
+            min={0}
+            value={values.maxMessagesPerMinute}
+            onChange={(n) => update('maxMessagesPerMinute', n)}
+          />
+        </div>
+      </Section>
+
+      <Section id="access" title="Access">
+        <div className="field-grid">
+          <CheckboxField
+            {...common('trustLoopback')}
+            label="This machine may send without logging in"
+            checked={values.trustLoopback}
+            onChange={(on) => update('trustLoopback', on)}
+          />
+          <CheckboxField
+            {...common('requireAuth')}
+            label="Every client must log in (SMTP AUTH)"
+            checked={values.requireAuth}
+            onChange={(on) => update('requireAuth', on)}
+          />
+          <TextAreaField
+            {...common('allowIp')}
+            hint="One address or CIDR per line, e.g. 192.168.1.0/24 or 2001:db8::/32. These may send and relay without logging in."
+            label="Allowed client addresses (CIDR, one per line)"
+            value={allowText}
+            onChange={(text) => {
+              setAllowText(text);
+              update('allowIp', splitList(text));
+            }}
+          />
+        </div>
+        <UsersSection />
+      </Section>
+
+      <Section id="upstream" title="Upstream">
+        <UpstreamSection
+          relay={values.relay}
+          password={draft.relayPassword}
+          errors={byField}
+          pinnedBy={view.pinned.relay}
+          onChange={(relay) => update('relay', relay)}
+          onPassword={(relayPassword) =>
+            setDraft((current) => current && { ...current, relayPassword })
+          }
+          candidate={candidate}
+        />
+        <div className="field-grid">
+          <NumberField
+            {...common('relayConnections', true)}
+            label="Connections to the upstream"
+            min={1}
+            max={5}
+            value={values.relayConnections}
+            onChange={(n) => update('relayConnections', n)}
+          />
+          <NumberField
+            {...common('lifetimeHours', true)}
+            label="Retry for (hours)"
+            min={0}
+            value={values.lifetimeHours}
+            onChange={(n) => update('lifetimeHours', n)}
+          />
+        </div>
+      </Section>
+
+      <Section id="routing" title="Routing rules">
+        <SelectField
+          {...common('mode')}
+          label="Mode"
+          value={values.mode}
+          options={[
+            { value: 'capture', label: 'Capture everything (nothing is sent)' },
+            { value: 'relay', label: 'Relay everything through the upstream' },
+            { value: 'rules', label: 'Follow the routing rules below' },
+          ]}
+          onChange={(mode) => update('mode', mode)}
+        />
+        <RulesSection
+          rules={values.rules}
+          errors={byField}
+          onChange={(rules) => update('rules', rules)}
+        />
+      </Section>
+
+      <Section id="retention" title="Retention">
+        <div className="field-grid">
+          <NumberField
+            {...common('maxMessages', true)}
+            label="Captured messages to keep (0: all)"
+            min={0}
+            value={values.maxMessages}
+            onChange={(n) => update('maxMessages', n)}
+          />
+          <NumberField
+            {...common('maxAgeDays', true)}
+            label="Delete captured messages after (days, 0: never)"
+            min={0}
+            value={values.maxAgeDays}
+            onChange={(n) => update('maxAgeDays', n)}
+          />
+          <NumberField
+            {...common('relayRetentionDays', true)}
+            label="Keep relayed messages for (days)"
+            min={0}
+            value={values.relayRetentionDays}
+            onChange={(n) => update('relayRetentionDays', n)}
+          />
+        </div>
+      </Section>
+
+      <Section id="appearance" title="Appearance">
+        <fieldset className="theme-choice">
+          <legend>Theme</legend>
+          {themeChoices.map((option) => (
+            <label key={option.value}>
+              <input
+                type="radio"
+                name="theme"
+                value={option.value}
+                checked={appearance.choice === option.value}
+                onChange={() => appearance.choose(option.value)}
+              />
+              {option.label}
+            </label>
+          ))}
+        </fieldset>
+        <p className="field-hint">
+          The theme applies at once and is kept in this window's storage.
+        </p>
+      </Section>
+
+      <footer className="settings-footer">
+        <button type="button" className="primary" disabled={saving} onClick={() => void save()}>
+          {saving ? 'Saving…' : 'Save settings'}
+        </button>
+        <button
+          type="button"
+          onClick={() => {
+            show(view);
+            setErrors([]);
+            setStatus(null);
+          }}
+        >
+          Discard changes
+        </button>
+        <span className="field-hint">Saved in {view.savedIn}.</span>
+      </footer>
+    </div>
+  );
+}

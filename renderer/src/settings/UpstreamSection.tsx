@@ -1,0 +1,171 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { UpstreamPresetView, UpstreamView } from '../api/contract';
+import { ConnectionTestPanel } from './ConnectionTestPanel';
+import { CheckboxField, NumberField, SelectField, TextField } from './fields';
+import type { FieldErrors } from './settings-form';
+
+const securities = [
+  { value: 'starttls', label: 'STARTTLS (port 587)' },
+  { value: 'tls', label: 'Implicit TLS (port 465)' },
+  { value: 'none', label: 'None (loopback only)' },
+] as const;
+
+export function newUpstream(): UpstreamView {
+  return {
+    host: '',
+    port: 587,
+    security: 'starttls',
+    allowInsecure: false,
+    verifyCertificate: true,
+  };
+}
+
+/** The smart host: presets, host, port, security, AUTH, CA, and the connection test. */
+export function UpstreamSection({
+  relay,
+  password,
+  errors,
+  pinnedBy,
+  onChange,
+  onPassword,
+  candidate,
+}: {
+  relay: UpstreamView | null;
+  password: string;
+  errors: FieldErrors;
+  pinnedBy?: string;
+  onChange(relay: UpstreamView | null): void;
+  onPassword(password: string): void;
+  candidate(): Record<string, unknown> | undefined;
+}) {
+  const api = useApi();
+  const [presets, setPresets] = useState<UpstreamPresetView[]>([]);
+  const [presetId, setPresetId] = useState('');
+  useEffect(() => {
+    api.upstreamPresets().then(setPresets, () => setPresets([]));
+  }, [api]);
+  const preset = presets.find((p) => p.id === presetId);
+
+  const usePreset = (id: string) => {
+    setPresetId(id);
+    const chosen = presets.find((p) => p.id === id);
+    if (!chosen) return;
+    const base = relay ?? newUpstream();
+    onChange({
+      ...base,
+      host: chosen.host,
+      port: chosen.port,
+      security: chosen.security,
+      ...(chosen.user ? { auth: { mechanism: 'auto', ...base.auth, user: chosen.user } } : {}),
+    });
+  };
+
+  const set = (change: Partial<UpstreamView>) => relay && onChange({ ...relay, ...change });
+  const err = (key: string) => errors[`relay.${key}`];
+  const auth = relay?.auth;
+
+  return (
+    <>
+      <CheckboxField
+        field="relay"
+        label="Relay through an upstream smart host"
+        checked={relay !== null}
+        pinnedBy={pinnedBy}
+        error={errors.relay}
+        onChange={(on) => onChange(on ? newUpstream() : null)}
+      />
+      {relay && (
+        <>
+          <div className="field-grid">
+            <SelectField
+              field="relay-preset"
+              label="Provider preset"
+              value={presetId}
+              options={[
+                { value: '', label: 'Choose a provider to fill in host, port and security' },
+                ...presets.map((p) => ({ value: p.id, label: p.label })),
+              ]}
+              onChange={usePreset}
+            />
+            <TextField
+              field="relay.host"
+              label="Upstream host"
+              placeholder="smtp.example.com"
+              value={relay.host}
+              pinnedBy={pinnedBy}
+              error={err('host')}
+              onChange={(host) => set({ host })}
+            />
+            <NumberField
+              field="relay.port"
+              label="Upstream port"
+              hint="1–65535; 587 for STARTTLS, 465 for implicit TLS"
+              min={1}
+              max={65535}
+              value={relay.port}
+              pinnedBy={pinnedBy}
+              error={err('port')}
+              onChange={(port) => set({ port })}
+            />
+            <SelectField
+              field="relay.security"
+              label="Security"
+              value={relay.security}
+              options={securities}
+              pinnedBy={pinnedBy}
+              error={err('security')}
+              onChange={(security) => set({ security })}
+            />
+            <TextField
+              field="relay.auth.user"
+              label="Upstream user name"
+              placeholder="empty: no AUTH"
+              value={auth?.user ?? ''}
+              pinnedBy={pinnedBy}
+              error={err('auth.user') ?? err('auth')}
+              onChange={(user) => set({ auth: { mechanism: 'auto', ...auth, user } })}
+            />
+            <TextField
+              field="relay.auth.password"
+              label="Upstream password"
+              type="password"
+              autoComplete="new-password"
+              placeholder={auth?.passwordSet ? 'saved (type to replace)' : ''}
+              hint={auth?.passwordSet ? 'A password is saved; it is never shown.' : undefined}
+              value={password}
+              pinnedBy={pinnedBy}
+              error={err('auth.password')}
+              onChange={onPassword}
+            />
+            <TextField
+              field="relay.caFile"
+              label="CA certificate file (PEM)"
+              placeholder="empty: the system's trusted CAs"
+              value={relay.caFile ?? ''}
+              pinnedBy={pinnedBy}
+              error={err('caFile')}
+              onChange={(caFile) => set({ caFile })}
+            />
+            <CheckboxField
+              field="relay.verifyCertificate"
+              label="Verify the upstream's certificate"
+              checked={relay.verifyCertificate}
+              pinnedBy={pinnedBy}
+              error={err('verifyCertificate')}
+              onChange={(verifyCertificate) => set({ verifyCertificate })}
+            />
+          </div>
+          {preset && preset.notes.length > 0 && (
+            <ul className="preset-notes" aria-label={`Notes for ${preset.label}`}>
+              {preset.notes.map((note) => (
+                <li key={note}>{note}</li>
+              ))}
+            </ul>
+          )}
+          <ConnectionTestPanel candidate={candidate} />
+        </>
+      )}
+    </>
+  );
+}

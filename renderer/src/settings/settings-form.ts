@@ -1,0 +1,97 @@
+// The Settings form's state, as pure functions: the draft the user edits, the change a save
+// sends (only what differs from what was loaded), and the server's field errors by field.
+import type {
+  EditableSettings,
+  RoutingRuleView,
+  SettingKey,
+  SettingsChange,
+  SettingsFieldError,
+  UpstreamView,
+} from '../api/contract';
+
+export interface SettingsDraft {
+  values: EditableSettings;
+  /** Typed into the password field; empty keeps the saved password. */
+  relayPassword: string;
+}
+
+export function draftFrom(values: EditableSettings): SettingsDraft {
+  return { values: structuredClone(values), relayPassword: '' };
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+/** What a save sends: the settings that differ from those loaded, the password when typed. */
+export function changeFrom(draft: SettingsDraft, loaded: EditableSettings): SettingsChange {
+  const change: SettingsChange = {};
+  for (const key of Object.keys(draft.values) as SettingKey[]) {
+    if (key === 'relay') continue;
+    const value = key === 'rules' ? draft.values.rules.map(cleanRule) : draft.values[key];
+    if (!same(value, loaded[key])) change[key] = value;
+  }
+  const relay = draft.values.relay;
+  if (relay === null) {
+    if (loaded.relay !== null) change.relay = null;
+  } else if (draft.relayPassword !== '' || !same(relay, loaded.relay)) {
+    change.relay = withPassword(relay, draft.relayPassword);
+  }
+  return change;
+}
+
+function withPassword(relay: UpstreamView, password: string): Record<string, unknown> {
+  if (!relay.auth || relay.auth.user === '') {
+    const { auth: _auth, ...rest } = relay;
+    return rest;
+  }
+  // the markers say what is saved; the server keeps the saved password when none is sent
+  const { passwordSet: _p, accessTokenSet: _t, ...auth } = relay.auth;
+  return { ...relay, auth: password === '' ? auth : { ...auth, password } };
+}
+
+/** Field errors by field path (`smtp.port`, `rules[2].action.to`). */
+export type FieldErrors = Record<string, SettingsFieldError>;
+
+export function errorsByField(errors: readonly SettingsFieldError[]): FieldErrors {
+  const byField: FieldErrors = {};
+  for (const error of errors) byField[error.field] ??= error;
+  return byField;
+}
+
+/** A field's DOM id, from its path: `smtp.port` → `setting-smtp-port`. */
+export function fieldId(field: string): string {
+  return `setting-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
+}
+
+// --- routing rules -------------------------------------------------------------------------
+
+export function emptyRule(): RoutingRuleView {
+  return { match: { recipient: '' }, action: { type: 'capture', mailbox: 'inbox' } };
+}
+
+/** Moves the rule at `from` by `by` places (rules are ordered: the first match decides). */
+export function moveRule(rules: RoutingRuleView[], from: number, by: -1 | 1): RoutingRuleView[] {
+  const to = from + by;
+  if (to < 0 || to >= rules.length) return rules;
+  const next = [...rules];
+  const [rule] = next.splice(from, 1);
+  if (rule) next.splice(to, 0, rule);
+  return next;
+}
+
+/** Empty patterns mean "any": they are left out, as a settings file would write the rule. */
+export function cleanRule(rule: RoutingRuleView): RoutingRuleView {
+  const match: RoutingRuleView['match'] = {};
+  for (const key of ['recipient', 'sender', 'user'] as const) {
+    const pattern = rule.match[key]?.trim();
+    if (pattern) match[key] = pattern;
+  }
+  return { ...(rule.name?.trim() ? { name: rule.name.trim() } : {}), match, action: rule.action };
+}
+
+/** Comma- or line-separated text (the allowlist) as a list. */
+export function splitList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((item) => item.trim())
+    .filter(Boolean);
+}

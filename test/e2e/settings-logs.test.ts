@@ -1,0 +1,226 @@
+// The Settings and Logs views in Chromium against the headless server: a bad port is refused
+// beside its field with the allowed range and nothing is saved; a routing rule added, reordered
+// and saved in the form decides the next message sent over real SMTP; the connection test panel
+// walks a real upstream step by step (a wrong password gets the failed step and its fix); the
+// log shows audit and relay lines live and filters them.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesPage, SettingsView } from '../../preload/api-contract.js';
+import { startRelaydesk } from '../../main/headless.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let upstream: RunningUpstream;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+  const api = async <T>(path: string): Promise<T> =>
+    (await (await fetch(new URL(path, relaydesk.url))).json()) as T;
+
+  async function send(to: string, subject: string): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: relaydesk.smtp.host,
+      port: relaydesk.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({ from: 'app@sender.example', to, subject, text: subject });
+    } finally {
+      transport.close();
+    }
+  }
+
+  async function openSettings(): Promise<void> {
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload(); // a fresh form, as loaded from the server
+    await page.getByRole('button', { name: 'Save settings' }).waitFor();
+  }
+
+  const save = () => page.getByRole('button', { name: 'Save settings' }).click();
+  const status = () => page.locator('.settings-summary').innerText();
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    upstream = await startUpstreamServer({ tls: 'none', users: { relayuser: 'right-pass' } });
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-settings-'));
+    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    browser = await chromium.launch({
+      executablePath: chromiumPath ?? undefined,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    await upstream?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('refuses a port out of range beside the field, naming the range, and saves nothing', async () => {
+    await openSettings();
+    // the SMTP listener's address was given as a flag: shown, read-only, and said so
+    const smtpPort = page.getByLabel('SMTP port', { exact: true });
+    expect(await smtpPort.getAttribute('readonly')).not.toBeNull();
+    expect(await page.locator('#setting-smtp-port-pinned').innerText()).toContain('--smtp');
+
+    await page.getByLabel('Implicit-TLS listener (SMTPS, like port 465)').check();
+    const smtpsPort = page.getByLabel('SMTPS port');
+    expect(await smtpsPort.getAttribute('type')).toBe('number');
+    await smtpsPort.fill('70000');
+    await page.getByLabel('Captured messages to keep (0: all)').fill('42');
+    await save();
+
+    const error = page.locator('#setting-smtps-port-error');
+    await error.waitFor();
+    expect(await error.innerText()).toMatch(/smtps\.port: 70000 is not valid; use .*1 to 65535/);
+    expect(await smtpsPort.getAttribute('aria-invalid')).toBe('true');
+    expect(await smtpsPort.getAttribute('aria-describedby')).toContain('setting-smtps-port-error');
+    expect(await status()).toContain('Nothing was saved');
+    await page.screenshot({ path: join(screenshots, 'settings-error-light.png') });
+
+    const saved = await api<SettingsView>('/api/v1/settings');
+    expect(saved.values.smtps).toBeNull();
+    expect(saved.values.maxMessages).toBe(5000);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+  });
+
+  it('saves a routing rule that decides the next message sent over SMTP', async () => {
+    await openSettings();
+    await page.getByLabel('Mode').selectOption('rules');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Recipient pattern of rule 1').fill('*@project.example');
+    await page.getByLabel('Mailbox of rule 1').fill('project');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.getByLabel('Name of rule 2').fill('blocked');
+    await page.getByLabel('Recipient pattern of rule 2').fill('blocked@*');
+    await page.getByLabel('Action of rule 2').selectOption('reject');
+    // the first match decides, so order matters: move "blocked" to the top
+    await page.getByRole('button', { name: 'Move up blocked' }).click();
+    expect(await page.getByLabel('Recipient pattern of rule 1').inputValue()).toBe('blocked@*');
+    await save();
+    await eventually(() => status()).toContain('Saved');
+
+    const saved = await api<SettingsView>('/api/v1/settings');
+    expect(saved.values.rules.map((r) => r.match.recipient)).toEqual([
+      'blocked@*',
+      '*@project.example',
+    ]);
+    await send('dev@project.example', 'routed by the saved rule');
+    const boxed = await api<MessagesPage>('/api/v1/search?query=mailbox:project');
+    expect(boxed.messages.map((m) => m.Subject)).toEqual(['routed by the saved rule']);
+
+    await page.getByLabel('Recipient address to test').fill('dev@project.example');
+    await page.getByRole('button', { name: 'Test address' }).click();
+    const verdicts = page.getByRole('list', { name: 'Rules checked' });
+    await eventually(() => verdicts.innerText()).toMatch(/Rule 2 \(decides\)/);
+    expect(await verdicts.innerText()).toMatch(/blocked \(no match\)/);
+  });
+
+  it('walks the connection test step by step, with the fix for a wrong password', async () => {
+    await openSettings();
+    await page.getByLabel('Relay through an upstream smart host').check();
+    await page.getByLabel('Upstream host').fill('127.0.0.1');
+    await page.getByLabel('Upstream port').fill(String(upstream.port));
+    await page.getByLabel('Security').selectOption('none');
+    await page.getByLabel('Upstream user name').fill('relayuser');
+    await page.getByLabel('Upstream password').fill('wrong-pass');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+
+    const connectionTest = page.getByRole('region', { name: 'Connection test' });
+    const steps = connectionTest.getByRole('list', { name: 'Connection test steps' });
+    const stepsText = async () => (await steps.innerText()).replace(/\s+/g, ' ');
+    await eventually(stepsText).toMatch(/Authentication failed ?: authentication rejected \(535/);
+    const failed = steps.locator('li.failed');
+    expect(await failed.count()).toBe(1);
+    expect(await failed.innerText()).toMatch(/Fix:/);
+    expect((await steps.locator('li.ok').first().innerText()).replace(/\s+/g, ' ')).toMatch(
+      /Connect passed/,
+    );
+    await connectionTest.evaluate((element) => element.scrollIntoView({ block: 'center' }));
+    await page.screenshot({ path: join(screenshots, 'settings-connection-test-light.png') });
+
+    await page.getByLabel('Upstream password').fill('right-pass');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await eventually(() => connectionTest.locator('.test-verdict').innerText()).toContain(
+      'accepts a connection',
+    );
+    expect(await steps.locator('li.failed').count()).toBe(0);
+    expect(await stepsText()).toMatch(/Authentication passed/);
+
+    await save();
+    await eventually(() => status()).toContain('Saved');
+    const saved = await api<SettingsView>('/api/v1/settings');
+    expect(saved.values.relay?.auth).toEqual({
+      user: 'relayuser',
+      mechanism: 'auto',
+      passwordSet: true,
+    });
+    // after the save the password box is empty, and the saved one is what a test uses
+    expect(await page.getByLabel('Upstream password').inputValue()).toBe('');
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await eventually(() => connectionTest.locator('.test-verdict').innerText()).toContain(
+      'accepts a connection',
+    );
+  });
+
+  it('shows audit and relay lines live, and filters them', async () => {
+    await page.goto(`${relaydesk.url}#logs`);
+    const lines = page.getByRole('list', { name: 'Log lines' });
+    await lines.waitFor();
+    const accepted = lines.locator('li', { hasText: 'event=message result=accepted' });
+    const before = await accepted.count();
+    await send('someone@project.example', 'logged live');
+    // the new line arrives over the event stream, without a reload
+    await eventually(() => accepted.count()).toBe(before + 1);
+    const all = await lines.locator('li').count();
+    await page.getByLabel('Filter log lines').fill('event=connect');
+    await eventually(() => lines.locator('li').count()).toBeLessThan(all);
+    for (const text of await lines.locator('li code').allInnerTexts()) {
+      expect(text).toContain('event=connect');
+    }
+    await page.getByLabel('Filter log lines').fill('');
+    await page.getByLabel('Show').selectOption('audit');
+    await eventually(() => lines.locator('li.audit').count()).toBeGreaterThan(0);
+    expect(await lines.locator('li:not(.audit)').count()).toBe(0);
+    await page.getByLabel('Show').selectOption('relay');
+    await eventually(async () => (await lines.locator('li.audit').count()) === 0).toBe(true);
+    await page.getByLabel('Show').selectOption('all');
+    await page.screenshot({ path: join(screenshots, 'logs-light.png') });
+  });
+
+  it('looks right in the dark theme too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'logs-dark.png') });
+    await openSettings();
+    await page.screenshot({ path: join(screenshots, 'settings-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.screenshot({ path: join(screenshots, 'settings-light.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,101 @@
+// The renderer's Settings and Logs state: what a save sends, and how log lines merge and filter.
+import { describe, expect, it } from 'vitest';
+import type { EditableSettings, LogEntry } from '../../preload/api-contract.js';
+import { changeFrom, draftFrom, moveRule } from '../../renderer/src/settings/settings-form.js';
+import {
+  appendLog,
+  filterLog,
+  maxShownLines,
+  mergeLogs,
+} from '../../renderer/src/logs/log-lines.js';
+
+const loaded = {
+  maxMessages: 5000,
+  smtp: { host: '127.0.0.1', port: 1025 },
+  rules: [],
+  relay: {
+    host: 'smtp.example.com',
+    port: 587,
+    security: 'starttls',
+    allowInsecure: false,
+    verifyCertificate: true,
+    auth: { user: 'me', mechanism: 'auto', passwordSet: true },
+  },
+} as unknown as EditableSettings;
+
+describe('the change a save sends', () => {
+  it('holds only what differs from what was loaded', () => {
+    const draft = draftFrom(loaded);
+    expect(changeFrom(draft, loaded)).toEqual({});
+    draft.values.maxMessages = 10;
+    draft.values.smtp = { host: '127.0.0.1', port: 2525 };
+    expect(changeFrom(draft, loaded)).toEqual({
+      maxMessages: 10,
+      smtp: { host: '127.0.0.1', port: 2525 },
+    });
+  });
+
+  it('sends the upstream without the saved-password marker, and the password only when typed', () => {
+    const draft = draftFrom(loaded);
+    draft.relayPassword = 'new secret';
+    expect(changeFrom(draft, loaded).relay).toMatchObject({
+      auth: { user: 'me', mechanism: 'auto', password: 'new secret' },
+    });
+    const other = draftFrom(loaded);
+    other.values.relay = { ...loaded.relay!, port: 465, security: 'tls' };
+    const sent = changeFrom(other, loaded).relay as { auth: Record<string, unknown> };
+    expect(sent.auth).toEqual({ user: 'me', mechanism: 'auto' });
+    const removed = draftFrom(loaded);
+    removed.values.relay = null;
+    expect(changeFrom(removed, loaded)).toEqual({ relay: null });
+  });
+
+  it('leaves out empty patterns of a rule, and keeps the order the user gave', () => {
+    const draft = draftFrom(loaded);
+    draft.values.rules = [
+      { name: ' a ', match: { recipient: '*@a.example', sender: '' }, action: { type: 'relay' } },
+      { match: { recipient: 'b@*' }, action: { type: 'capture', mailbox: 'b' } },
+    ];
+    draft.values.rules = moveRule(draft.values.rules, 1, -1);
+    expect(changeFrom(draft, loaded).rules).toEqual([
+      { match: { recipient: 'b@*' }, action: { type: 'capture', mailbox: 'b' } },
+      { name: 'a', match: { recipient: '*@a.example' }, action: { type: 'relay' } },
+    ]);
+    expect(moveRule(draft.values.rules, 0, -1)).toBe(draft.values.rules);
+  });
+});
+
+describe('log lines', () => {
+  const line = (at: string, kind: LogEntry['kind'], text: string): LogEntry => ({
+    at,
+    kind,
+    line: text,
+  });
+
+  it('merge both logs in time order, and filter by kind and words', () => {
+    const merged = mergeLogs(
+      [line('2026-11-30T10:00:02Z', 'relay', 'x: to=<a@b>, status=deferred (451)')],
+      [
+        line('2026-11-30T10:00:01Z', 'audit', 'smtp-audit event=connect client=10.0.0.1'),
+        line('2026-11-30T10:00:03Z', 'audit', 'smtp-audit event=message result=accepted'),
+      ],
+    );
+    expect(merged.map((e) => e.at)).toEqual([
+      '2026-11-30T10:00:01Z',
+      '2026-11-30T10:00:02Z',
+      '2026-11-30T10:00:03Z',
+    ]);
+    expect(filterLog(merged, { kind: 'audit', text: '' })).toHaveLength(2);
+    expect(filterLog(merged, { kind: 'all', text: 'STATUS=deferred 451' })).toHaveLength(1);
+    expect(filterLog(merged, { kind: 'audit', text: 'deferred' })).toHaveLength(0);
+  });
+
+  it('keep the newest lines when live lines pass the limit', () => {
+    let lines: LogEntry[] = [];
+    for (let i = 0; i < maxShownLines + 5; i++) {
+      lines = appendLog(lines, line(new Date(i * 1000).toISOString(), 'audit', `n=${i}`));
+    }
+    expect(lines).toHaveLength(maxShownLines);
+    expect(lines[0]?.line).toBe('n=5');
+  });
+});

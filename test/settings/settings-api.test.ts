@@ -1,0 +1,222 @@
+// The settings API over real HTTP: a change is checked whole (an invalid one changes nothing and
+// names every wrong field), applied at once where it can be (routing rules, limits, upstream),
+// saved in settings.json (0600, the password never sent back) and kept across a restart;
+// settings pinned by a flag or an environment variable are shown and refused.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type {
+  MessagesPage,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+} from '../../preload/api-contract.js';
+import { startRelaydesk } from '../../main/headless.js';
+import { resolveWithSaved } from '../../main/core/settings/saved-settings.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { rm } from 'node:fs/promises';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+afterAll(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function relaydesk(settings: Record<string, unknown> = {}, dataDir?: string) {
+  const relay = await startTestRelaydesk(settings, dataDir);
+  cleanups.push(() => relay.dispose());
+  return relay;
+}
+
+async function upstream(options: Parameters<typeof startUpstreamServer>[0] = {}) {
+  const server = await startUpstreamServer(options);
+  cleanups.push(() => server.close());
+  return server;
+}
+
+async function put(relay: TestRelaydesk, change: unknown) {
+  const res = await relay.fetch('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  return { status: res.status, body: (await res.json()) as SettingsSaveResult };
+}
+
+const view = (relay: TestRelaydesk) => relay.api<SettingsView>('/api/v1/settings');
+
+function upstreamSettings(server: RunningUpstream, more: Record<string, unknown> = {}) {
+  return { host: '127.0.0.1', port: server.port, security: 'none', ...more };
+}
+
+describe('PUT /api/v1/settings', () => {
+  it('refuses a bad port with the field, the value and the range, and changes nothing', async () => {
+    const relay = await relaydesk();
+    const before = await view(relay);
+    const { status, body } = await put(relay, {
+      maxMessages: 10,
+      smtps: { host: '127.0.0.1', port: 70000 },
+      maxAgeDays: -3,
+      rules: [{ match: { recipient: '*@x.example' }, action: { type: 'redirect', to: 'nobody' } }],
+    });
+    expect(status).toBe(400);
+    expect(body.ok).toBe(false);
+    expect(body.errors).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          field: 'smtps.port',
+          value: 70000,
+          allowed: expect.stringContaining('1 to 65535'),
+        }),
+        expect.objectContaining({
+          field: 'maxAgeDays',
+          value: -3,
+          allowed: expect.stringContaining('36500'),
+        }),
+        expect.objectContaining({ field: 'rules[0].action.to', value: 'nobody' }),
+      ]),
+    );
+    expect(body.errors.find((e) => e.field === 'smtps.port')?.message).toMatch(
+      /^smtps\.port: 70000 is not valid; use a whole number from 1 to 65535/,
+    );
+    // the valid maxMessages of the same change was not taken either
+    expect(await view(relay)).toEqual(before);
+    expect(relay.service.settings.maxMessages).toBe(before.values.maxMessages);
+    await expect(stat(join(relay.dataDir, 'settings.json'))).rejects.toThrow(/ENOENT/);
+
+    // checking alone says the same and saves nothing
+    const check = await relay.api<SettingsCheck>('/api/v1/settings/validate', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ maxRecipients: 0 }),
+    });
+    expect(check).toMatchObject({ ok: false, errors: [{ field: 'maxRecipients', value: 0 }] });
+  });
+
+  it('applies a saved routing rule to the next message sent over SMTP', async () => {
+    const relay = await relaydesk();
+    const { status, body } = await put(relay, {
+      mode: 'rules',
+      rules: [
+        {
+          match: { recipient: '*@project.example' },
+          action: { type: 'capture', mailbox: 'project' },
+        },
+        { name: 'no', match: { recipient: 'blocked@*' }, action: { type: 'reject', code: 550 } },
+      ],
+    });
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ ok: true, restartNeeded: [] });
+    await relay.transport().sendMail({
+      from: 'app@sender.example',
+      to: 'dev@project.example',
+      subject: 'after the rule',
+      text: 'hi',
+    });
+    const page = await relay.api<MessagesPage>('/api/v1/search?query=mailbox:project');
+    expect(page.messages.map((m) => m.Subject)).toEqual(['after the rule']);
+    await expect(
+      relay
+        .transport()
+        .sendMail({ from: 'a@sender.example', to: 'blocked@any.example', text: 'x' }),
+    ).rejects.toMatchObject({ responseCode: 550 });
+  });
+
+  it('applies limits at once, and says which listener changes wait for a restart', async () => {
+    const relay = await relaydesk();
+    const { body } = await put(relay, { maxRecipients: 2, smtps: { host: '127.0.0.1', port: 0 } });
+    expect(body).toMatchObject({ ok: true, restartNeeded: ['smtps'] });
+    expect((await view(relay)).restartPending).toEqual(['smtps']);
+    const sent = relay.transport().sendMail({
+      from: 'a@sender.example',
+      to: ['one@x.example', 'two@x.example', 'three@x.example'],
+      text: 'three recipients',
+    });
+    await expect(sent).resolves.toMatchObject({ rejected: ['three@x.example'] });
+  });
+
+  it('never sends the upstream password back, keeps it when a save leaves it out, and tests with it', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 's3cret-pass' } });
+    const relay = await relaydesk();
+    const saved = await put(relay, {
+      relay: upstreamSettings(server, { auth: { user: 'relayuser', password: 's3cret-pass' } }),
+    });
+    expect(saved.body.ok).toBe(true);
+    const text = await (await relay.fetch('/api/v1/settings')).text();
+    expect(text).not.toContain('s3cret-pass');
+    const shown = (JSON.parse(text) as SettingsView).values.relay;
+    expect(shown?.auth).toEqual({ user: 'relayuser', mechanism: 'auto', passwordSet: true });
+
+    // the form sends back what it was shown, with another port: the password stays
+    const again = await put(relay, { relay: { ...shown, heloName: 'relay.test' } });
+    expect(again.body.ok).toBe(true);
+    const test = await relay.api<{ ok: boolean }>('/api/v1/relay/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(shown),
+    });
+    expect(test.ok).toBe(true);
+    const file = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
+    expect(JSON.parse(file).relay.auth.password).toBe('s3cret-pass');
+    expect((await stat(join(relay.dataDir, 'settings.json'))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('saved settings across a restart', () => {
+  it('keeps what was saved', async () => {
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const first = await startTestRelaydesk({}, dataDir);
+    const saved = await put(first, {
+      maxMessages: 123,
+      mode: 'rules',
+      rules: [
+        { match: { recipient: '*@kept.example' }, action: { type: 'capture', mailbox: 'kept' } },
+      ],
+    });
+    expect(saved.body.ok).toBe(true);
+    await first.dispose();
+
+    const second = await startTestRelaydesk({}, dataDir);
+    cleanups.push(() => second.dispose());
+    const after = await view(second);
+    expect(after.values.maxMessages).toBe(123);
+    expect(after.values.rules).toEqual([
+      { match: { recipient: '*@kept.example' }, action: { type: 'capture', mailbox: 'kept' } },
+    ]);
+    await second.transport().sendMail({ from: 'a@s.example', to: 'x@kept.example', text: 'x' });
+    expect((await second.api<MessagesPage>('/api/v1/search?query=mailbox:kept')).total).toBe(1);
+  });
+
+  it('shows settings pinned by an environment variable or a flag, and refuses to change them', async () => {
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const resolved = await resolveWithSaved({
+      env: { RELAYDESK_MAX_MESSAGES: '77' },
+      flags: { '--smtp': '127.0.0.1:0', '--http': '127.0.0.1:0', '--data': dataDir },
+    });
+    const running = await startRelaydesk({ resolved: resolved.settings, saved: resolved });
+    cleanups.push(() => running.close());
+    const base = `http://127.0.0.1:${running.http.port}`;
+    const shown = (await (await fetch(`${base}/api/v1/settings`)).json()) as SettingsView;
+    expect(shown.pinned).toMatchObject({ maxMessages: 'RELAYDESK_MAX_MESSAGES', smtp: '--smtp' });
+    // sending the pinned value back unchanged is fine; changing it is refused by name
+    const res = await fetch(`${base}/api/v1/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...shown.values, maxMessages: 5, maxAgeDays: 2 }),
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as SettingsSaveResult;
+    expect(body.errors).toEqual([
+      expect.objectContaining({
+        field: 'maxMessages',
+        message: expect.stringContaining('set by RELAYDESK_MAX_MESSAGES'),
+      }),
+    ]);
+    expect(running.service.settings.maxAgeDays).toBe(0);
+  });
+});
