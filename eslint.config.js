@@ -28,6 +28,27 @@ export default tseslint.config(
     },
   },
   {
+    // Node 20's mkdir({recursive: true}) never returns under /proc: folders are made with the
+    // spool's walk (makeFolder in main/core/spool/durable-file.ts), one helper everywhere
+    files: ['main/**', 'scripts/**', 'bin/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
+          message:
+            'use makeFolder from main/core/spool/durable-file.ts (a recursive mkdir hangs under /proc)',
+        },
+        {
+          selector:
+            "CallExpression[callee.property.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
+          message:
+            'use makeFolder from main/core/spool/durable-file.ts (a recursive mkdir hangs under /proc)',
+        },
+      ],
+    },
+  },
+  {
     // adapters call RelayService's methods, never its parts (DESIGN.md "One service")
     files: ['main/server/**', 'main/desktop/**', 'main/index.ts'],
     rules: {

@@ -11,8 +11,13 @@ const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
   ...relayFlags,
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
+import { runLockoutCommand } from './cli/lockout-command.js';
+import { followParentUnderNpm } from './cli/parent-watch.js';
 import { runSendmail } from './cli/sendmail.js';
 import { expandServeFlags, runUserCommand } from './cli/user-command.js';
+import { runDump } from './cli/dump.js';
+import { runIngest } from './cli/ingest.js';
+import { CliUsageError } from './cli/relay-api.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -22,6 +27,11 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
+  dump       write every message of the running relay to a folder as .eml, with index.json
+             (relaydesk dump DIR [--http URL])
+  ingest     import .eml files, Maildir folders and mbox files into the running relay
+             (relaydesk ingest PATH… [--http URL] [--mailbox NAME])
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -128,6 +138,7 @@ async function serve(args: string[]): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  followParentUnderNpm(process.env, () => stop('SIGTERM (the npm process that started us ended)'));
 
   running = await startRelaydesk({ resolved: settings, saved: resolved, log });
   if (stopping) {
@@ -145,6 +156,9 @@ export async function main(argv: string[]): Promise<void> {
     if (command === 'serve') await serve(expandServeFlags(rest));
     else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
     else if (command === 'user') process.exitCode = await runUserCommand(rest);
+    else if (command === 'lockout') process.exitCode = await runLockoutCommand(rest);
+    else if (command === 'dump') process.exitCode = await runDump(rest);
+    else if (command === 'ingest') process.exitCode = await runIngest(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -153,10 +167,12 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(`${command}: unknown command; use "serve", "sendmail" or "user"`);
+      throw new UsageError(
+        `${command}: unknown command; use "serve", "sendmail", "user", "lockout", "dump" or "ingest"`,
+      );
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof SettingsError) {
+    if (err instanceof UsageError || err instanceof SettingsError || err instanceof CliUsageError) {
       process.stderr.write(`relaydesk: ${err.message}\n`);
       process.exit(2);
     }

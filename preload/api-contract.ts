@@ -97,6 +97,8 @@ export interface RelaydeskInfo {
   /** Relaydesk's own: where it listens. */
   /** HOST:PORT of each listener; `pop3` and `pop3s` only when those are on. */
   Listeners: { smtp: string; http: string; pop3?: string; pop3s?: string };
+  /** Relaydesk's own: whether chaos may be set, and whether a trigger is on now. */
+  Chaos?: { Enabled: boolean; Active: boolean; Triggers: ChaosTriggersView };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
   SMTPSecurity?: {
     starttls: boolean;
@@ -110,6 +112,36 @@ export interface RelaydeskInfo {
       validTo: string;
     } | null;
   };
+  /** Relaydesk's own: SMTP sessions open now, in total and per listener (smtp, smtps). */
+  SMTPSessions: { Open: number; Listeners: Record<string, number> };
+}
+
+/** Mailpit's chaos triggers: the SMTP reply code and the chance in percent of each failure. */
+export type ChaosTriggersView = Record<
+  'Sender' | 'Recipient' | 'Authentication',
+  { ErrorCode: number; Probability: number }
+>;
+
+/** One webhook POST and how it went (GET /api/v1/webhooks). */
+export interface WebhookDeliveryView {
+  /** Unique per event and URL; sent as X-Relaydesk-Delivery, the same on every retry. */
+  ID: string;
+  Event: 'new' | 'delivery';
+  /** The Relaydesk message ID the event is about. */
+  MessageID: string;
+  URL: string;
+  State: 'pending' | 'retrying' | 'delivered' | 'failed' | 'dropped';
+  Attempts: number;
+  /** The HTTP status of the last attempt, or null when there was no answer. */
+  Status: number | null;
+  Error: string | null;
+  Created: string;
+  Finished: string | null;
+}
+
+export interface WebhookLogView {
+  URLs: string[];
+  Deliveries: WebhookDeliveryView[];
 }
 
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
@@ -123,7 +155,8 @@ export type RelaydeskEvent =
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
   /** A relay or audit log line as it is written (the Logs view). */
-  | { Type: 'log'; Data: LogEntry };
+  | { Type: 'log'; Data: LogEntry }
+  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } };
 
 // The methods of the API are declared once, in the method table (api-methods.ts); the type
 // the renderer programs against is derived from it there.

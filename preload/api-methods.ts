@@ -14,6 +14,8 @@
 // argument was wrong ("limit: 0 is not valid: Too small: expected number to be >=1").
 import { z } from 'zod';
 import type {
+  ChaosTriggersView,
+  WebhookLogView,
   MessageDelivery,
   MessageDetail,
   MessagesPage,
@@ -22,6 +24,7 @@ import type {
   RelaydeskInfo,
 } from './api-contract.js';
 import type {
+  AuthLockoutView,
   ConnectionTestView,
   LogLines,
   MailboxCount,
@@ -381,6 +384,25 @@ export const apiMethods = {
       request: (name, password) => ({ params: { name }, body: { password } }),
     },
   }),
+  authLockouts: method<{ lockouts: AuthLockoutView[] }>()({
+    summary: 'SMTP AUTH lockouts: (address, user) pairs refused after repeated failures',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/auth/lockouts' },
+  }),
+  releaseAuthLockouts: method<{ released: AuthLockoutView[] }>()({
+    summary: 'Release AUTH lockouts: one (address, user) pair, every user of an address, or all',
+    args: z.tuple([text('address', 100).optional(), text('user', 200).optional()]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/auth/lockouts/release',
+      request: (address, user) => ({
+        body: {
+          ...(address !== undefined ? { Address: address } : {}),
+          ...(user !== undefined ? { User: user } : {}),
+        },
+      }),
+    },
+  }),
   removeUser: method<void>()({
     summary: 'Remove an SMTP user',
     args: z.tuple([text('name', 200)]),
@@ -392,6 +414,62 @@ export const apiMethods = {
     },
   }),
 
+  // The capture toolkit: tags, chaos, the Send API, webhooks (Mailpit's routes where it has them)
+  tags: method<string[]>()({
+    summary: 'Every tag in use, sorted',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/tags' },
+  }),
+  setTags: method<void>()({
+    summary: 'Replace the tags of messages; an empty list removes them',
+    args: z.tuple([ids().min(1), z.array(text('tag', 100)).max(100).describe('tags')]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/tags',
+      request: (list, tags) => ({ body: { IDs: list, Tags: tags } }),
+      response: 'none',
+    },
+  }),
+  renameTag: method<void>()({
+    summary: 'Rename a tag on every message',
+    args: z.tuple([text('tag', 100).min(1), text('name', 100).min(1)]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/tags/:tag',
+      request: (tag, name) => ({ params: { tag }, body: { Name: name } }),
+      response: 'none',
+    },
+  }),
+  deleteTag: method<void>()({
+    summary: 'Remove a tag from every message (no message is deleted)',
+    args: z.tuple([text('tag', 100).min(1)]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/tags/:tag',
+      request: (tag) => ({ params: { tag } }),
+      response: 'none',
+    },
+  }),
+  chaos: method<ChaosTriggersView>()({
+    summary: 'The chaos triggers (an error unless chaos is enabled)',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/chaos' },
+  }),
+  setChaos: method<ChaosTriggersView>()({
+    summary: 'Set the chaos triggers; those left out are reset to probability 0',
+    args: z.tuple([z.record(z.string(), z.unknown()).describe('triggers')]),
+    http: { verb: 'PUT', route: '/api/v1/chaos', request: (triggers) => ({ body: triggers }) },
+  }),
+  sendMessage: method<{ ID: string }>()({
+    summary: "Send a message (Mailpit's Send API JSON), taken in as if received over SMTP",
+    args: z.tuple([z.record(z.string(), z.unknown()).describe('message')]),
+    http: { verb: 'POST', route: '/api/v1/send', request: (message) => ({ body: message }) },
+  }),
+  webhookLog: method<WebhookLogView>()({
+    summary: 'The webhook URLs and the delivery log, newest first',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/webhooks' },
+  }),
   // Settings
   getSettings: method<SettingsView>()({
     summary:

@@ -124,6 +124,15 @@ export interface RoutingExplanationView {
 }
 
 /** An SMTP AUTH user as shown: never the password, not even hashed. */
+/** An (address, user) pair locked out of SMTP AUTH after repeated failures. */
+export interface AuthLockoutView {
+  Address: string;
+  User: string;
+  Failures: number;
+  /** When the lockout ends unless it is released or failures go on (ISO 8601). */
+  LockedUntil: string;
+}
+
 export interface SmtpUserView {
   name: string;
   createdAt: string;

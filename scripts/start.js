@@ -39,6 +39,18 @@ if (electron && existsSync(desktopEntry)) {
 // Whatever stops us stops the app too: no orphan keeps the ports. (One Ctrl-C reaches both of
 // us, from the terminal and from here; the app takes a second signal calmly.)
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+// Under `npm start`, npm sends its SIGTERM to the shell that runs us, not to us, and the shell
+// dies of it: when our parent is gone, we pass the SIGTERM on ourselves (main/cli/parent-watch.ts
+// says why; the relay we start watches us the same way).
+if (process.env.npm_lifecycle_event) {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    child.kill('SIGTERM');
+  }, 250);
+  watch.unref();
+}
 child.on('error', (err) => {
   console.error(`relaydesk: could not start ${child.spawnfile}: ${err.message}`);
   process.exit(1);

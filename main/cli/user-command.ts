@@ -29,9 +29,13 @@ const bareBooleanFlags = new Set([
   '--require-tls',
   '--trust-loopback',
   '--starttls',
+  '--enable-chaos',
+  '--tags-username',
+  '--tags-title-case',
+  '--send-api-auth-accept-any',
 ]);
 /** Flags that may be repeated; their values are joined with commas. */
-const repeatableFlags = new Set(['--allow-ip']);
+const repeatableFlags = new Set(['--allow-ip', '--webhook-url']);
 const booleanWords = /^(true|false|yes|no|1|0)$/;
 
 export function expandServeFlags(args: readonly string[]): string[] {

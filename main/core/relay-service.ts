@@ -19,6 +19,7 @@ import type {
   QueueView,
   SmtpUserView,
   UpstreamPresetView,
+  WebhookLogView,
 } from '../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from './log-view/recent-log.js';
 import {
@@ -29,7 +30,6 @@ import {
 } from './settings/settings-editor.js';
 import { FileSettingsStore, type SettingsStore } from './settings/settings-store.js';
 import { getPreset, presetIds } from './upstream/presets.js';
-import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   SmtpListener,
@@ -37,7 +37,12 @@ import {
   type RecipientRefusal,
   type SmtpSecurity,
 } from './listener/smtp-listener.js';
+import { auditLine } from './policy/audit-line.js';
+import type { AuthLockoutEntry } from './policy/auth-lockout.js';
 import { UserStore } from './policy/user-store.js';
+import { RotatingLog } from './logs/rotating-log.js';
+import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text.js';
+import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { buildDsn } from './queue/dsn.js';
@@ -58,6 +63,7 @@ import {
   describeSettingsError,
 } from './upstream/upstream-settings.js';
 import { MessageIndex } from './index/message-index.js';
+import { withEnvelopeBcc } from './message/envelope-bcc.js';
 import { headerMap } from './message/header-fields.js';
 import type { MessageRecord } from './message-record.js';
 import { MessageParser, type ParsedPart } from './parse/message-parser.js';
@@ -68,6 +74,20 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { Chaos, ChaosError, triggersFromJson, type ChaosTriggers } from './chaos/chaos-triggers.js';
+import { readHeaderFields } from './message/header-fields.js';
+import { normalizeLineEndings } from './listener/line-endings.js';
+import { autoTags, knownTags, tagCounts, type TaggedStore } from './tags/index.js';
+import * as messageTags from './tags/index.js';
+import {
+  composeMessage,
+  parseSendRequest,
+  SendRequestError,
+  httpReceivedStamp,
+} from './send/index.js';
+import { displayUrl, loadWebhookSecret, WebhookSender } from './webhooks/index.js';
+import { deliveryPayload } from './webhooks/webhook-payloads.js';
+import { dateHeaderTime, importedEnvelope } from './ingest/imported-message.js';
 import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
 import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
@@ -102,6 +122,8 @@ export interface RelayServiceOptions {
   now?: () => number;
   /** The SMTP client that talks to the upstream (replaceable for failure-injection tests). */
   deliver?: DeliverFunction;
+  /** Chaos's dice, 0–99 (replaceable so a test can make them certain). */
+  chaosRoll?: () => number;
   /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
   settingsStore?: SettingsStore;
   /** What the store holds now, when the caller already read it. */
@@ -143,18 +165,27 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
+  private readonly deliveryOutcomes = new LabelledCounter();
+  /** relay.log (one line per attempt) and audit.log (smtp-audit and http-audit lines). */
+  private readonly relayLogFile: RotatingLog;
+  private readonly auditLogFile: RotatingLog;
+  private parseFailures = 0;
+  /** Failures on purpose at MAIL, RCPT and AUTH (main/core/chaos). */
+  readonly chaos: Chaos;
+  private webhooks: WebhookSender | null = null;
   /** The optional POP3 listeners (--pop3, --pop3s), serving the messages kept here. */
   readonly pop3: Pop3Listener;
 
   constructor(options: RelayServiceOptions) {
     super();
-    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth)
+    // every audit line, whoever writes it (the SMTP listener, the HTTP basic auth), also goes
+    // to audit.log
     this.on('log', (line) => {
-      if (isAuditLine(line))
-        this.publish({
-          Type: 'log',
-          Data: this.recentLog.add('audit', line, new Date(this.now())),
-        });
+      if (!isAuditLine(line)) return;
+      const at = new Date(this.now());
+      this.publish({ Type: 'log', Data: this.recentLog.add('audit', line, at) });
+      void this.auditLogFile.append(`${at.toISOString()} ${line}`);
     });
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
@@ -169,12 +200,30 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.savedIn =
       options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
+    const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
+    const logFileError = (message: string): void => this.log(`log: ${message}`);
+    this.relayLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'relay.log'),
+      rotation,
+      logFileError,
+    );
+    this.auditLogFile = new RotatingLog(
+      join(this.settings.dataDir, 'audit.log'),
+      rotation,
+      logFileError,
+    );
+    this.chaos = new Chaos(
+      this.settings.enableChaos || this.settings.chaosTriggers !== null,
+      this.settings.chaosTriggers,
+      options.chaosRoll,
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
         accept: (message) => this.accept(message),
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
+        chaos: (stage) => this.chaos.fire(stage),
         log: (line) => this.log(line),
       },
       { users: this.users },
@@ -206,6 +255,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       now: this.now,
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
+      onAttempt: (recipient) => this.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
         void this.reportFailure(
           record.id,
@@ -216,11 +266,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   private logRelay(line: string): void {
     this.log(line);
+    void this.relayLogFile.append(`${new Date(this.now()).toISOString()} ${line}`);
     this.publish({ Type: 'log', Data: this.recentLog.add('relay', line, new Date(this.now())) });
-    void appendFile(
-      join(this.settings.dataDir, 'relay.log'),
-      `${new Date(this.now()).toISOString()} ${line}\n`,
-    ).catch((err: Error) => this.log(`relay.log: ${err.message}`));
   }
 
   private checkRecipient(input: {
@@ -269,6 +316,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     );
     await this.queue.recover();
     await this.applyRetention();
+    await this.startWebhooks();
+    if (this.chaos.enabled) this.log(this.chaos.describe());
     this.smtpAddress = await this.listener.start();
     try {
       await this.pop3.start();
@@ -295,6 +344,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Stops taking mail, lets messages being received finish, then releases everything. */
   async stop(): Promise<void> {
     if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
     await this.parser.close();
@@ -305,28 +355,79 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return this.smtpAddress;
   }
 
+  /** (Address, user) pairs locked out of SMTP AUTH after repeated failures. */
+  authLockouts(): AuthLockoutEntry[] {
+    return this.listener.authLockouts.locked();
+  }
+
+  /** Lifts AUTH lockouts: one pair, every user of an address, or all (nothing given). */
+  releaseAuthLockouts(address?: string, user?: string): AuthLockoutEntry[] {
+    const released = this.listener.authLockouts.release(address, user);
+    for (const entry of released) {
+      this.log(
+        auditLine('auth', {
+          result: 'released',
+          client: entry.Address,
+          user: entry.User,
+          reason: 'lockout released by hand',
+        }),
+      );
+    }
+    return released;
+  }
+
   /** STARTTLS, the implicit-TLS listener and the certificate fingerprint, for the info API. */
   get smtpSecurity(): SmtpSecurity {
     return this.listener.security;
   }
 
-  private async makeRecord(message: AcceptedMessage): Promise<MessageRecord> {
-    const summary = await this.parser.summarize(message.raw);
-    if (summary.parseError)
+  private async makeRecord(message: AcceptedMessage, captureInto?: string): Promise<MessageRecord> {
+    const summary = withEnvelopeBcc(
+      await this.parser.summarize(message.raw),
+      message.envelope.rcptTo,
+    );
+    if (summary.parseError) {
+      this.parseFailures++;
       this.log(`${message.id}: MIME not readable, kept raw: ${summary.parseError}`);
-    const decisions = routeEnvelope(this.rules, {
-      mailFrom: message.envelope.mailFrom,
-      rcptTo: message.envelope.rcptTo,
-      user: message.envelope.user,
-    });
+    }
+    const decisions =
+      captureInto === undefined
+        ? routeEnvelope(this.rules, {
+            mailFrom: message.envelope.mailFrom,
+            rcptTo: message.envelope.rcptTo,
+            user: message.envelope.user,
+          })
+        : message.envelope.rcptTo.map((recipient) => ({
+            recipient,
+            action: { type: 'capture' as const, mailbox: captureInto },
+            ruleIndex: null,
+            ruleName: null,
+            explanation: `imported into ${captureInto}`,
+          }));
     const plan = planDelivery(decisions, message.receivedAt);
+    const tags = autoTags(
+      {
+        from: summary.from,
+        to: summary.to,
+        cc: summary.cc,
+        bcc: summary.bcc,
+        rcptTo: message.envelope.rcptTo,
+        xTags: readHeaderFields(message.raw)
+          .filter((f) => f.name.toLowerCase() === 'x-tags')
+          .map((f) => f.value),
+        user: message.envelope.user,
+        ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
+      },
+      this.settings,
+      () => knownTags(this.index.oldestFirst()),
+    );
     return {
       id: message.id,
       mailbox: plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
       size: message.raw.length,
       read: false,
-      tags: [],
+      tags,
       envelope: message.envelope,
       summary,
       notes: message.notes,
@@ -334,9 +435,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     };
   }
 
-  private async accept(message: AcceptedMessage): Promise<void> {
+  private async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
     // the raw file is written while the worker parses; both are on disk before the 250
-    const made = this.makeRecord(message);
+    const made = this.makeRecord(message, captureInto);
     await this.spool.storeWhile(message.id, message.raw, made);
     const record = await made;
     this.index.add(record);
@@ -662,8 +763,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       applyLiveSettings(this.settings, checked.next);
       this.rules = modeRules(this.settings.mode, this.settings.rules);
       this.listener.refreshPolicy();
+      // an audit line: who may send, and where mail goes, may have changed
       this.log(
-        `settings: saved ${changed.join(', ')}${restartNeeded.length ? ` (${restartNeeded.join(', ')} after a restart)` : ''}`,
+        `settings-audit event=save changed=${changed.join(',')}${restartNeeded.length ? ` after-restart=${restartNeeded.join(',')}` : ''}`,
       );
       this.queue.kick();
       void this.applyRetention();
@@ -750,14 +852,22 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       DatabaseSize: size,
       Messages: this.index.size,
       Unread: this.index.unread,
-      Tags: {},
+      Tags: tagCounts(this.index.oldestFirst()),
+      Chaos: {
+        Enabled: this.chaos.enabled,
+        Active: this.chaos.active,
+        Triggers: this.chaos.triggers,
+      },
       RuntimeStats: {
         Uptime: Math.round((this.now() - this.stats.startedAt) / 1000),
         Memory: process.memoryUsage().rss,
         MessagesDeleted: this.stats.deleted,
         SMTPAccepted: this.stats.accepted,
         SMTPAcceptedSize: this.stats.acceptedBytes,
-        SMTPRejected: 0,
+        // Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
+        SMTPRejected: this.listener.counters.refused.total(
+          (l) => l.stage === 'mail' || l.stage === 'message',
+        ),
         SMTPIgnored: 0,
       },
       Listeners: {
@@ -766,7 +876,41 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         ...pop3Listeners(this.pop3.addresses),
       },
       SMTPSecurity: this.listener.infoSecurity(),
+      SMTPSessions: this.listener.openSessions(),
     };
+  }
+
+  /** The Prometheus text of `/metrics`. */
+  metricsText(): string {
+    let spoolBytes = 0;
+    const queueByState: Record<string, number> = {};
+    for (const record of this.index.oldestFirst()) {
+      spoolBytes += record.size;
+      for (const r of record.delivery ?? [])
+        queueByState[r.state] = (queueByState[r.state] ?? 0) + 1;
+    }
+    const counters = this.listener.counters;
+    return renderPrometheusText(
+      relayMetricFamilies({
+        messages: this.index.size,
+        unread: this.index.unread,
+        spoolBytes,
+        deleted: this.stats.deleted,
+        accepted: this.stats.accepted,
+        acceptedBytes: this.stats.acceptedBytes,
+        uptimeSeconds: Math.round((this.now() - this.stats.startedAt) / 1000),
+        memoryBytes: process.memoryUsage().rss,
+        openSessions: this.listener.openSessions().Listeners,
+        sessions: counters.sessions.samples(),
+        refused: counters.refused.samples(),
+        authFailures: counters.authFailures.samples(),
+        authLockouts: this.listener.authLockouts.locked().length,
+        serverClosed: counters.serverClosed.samples(),
+        deliveryOutcomes: this.deliveryOutcomes.samples(),
+        queueByState,
+        parseFailures: this.parseFailures,
+      }),
+    );
   }
 
   /** Every ID matching a search (for deletes and bulk read changes). */
@@ -944,5 +1088,189 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.on('event', onEvent);
       signal?.addEventListener('abort', onAbort);
     });
+  }
+
+  // --- the capture toolkit: tags, send API, chaos, webhooks, ingest ----------------------------
+
+  private get taggedStore(): TaggedStore {
+    return {
+      records: () => this.index.oldestFirst(),
+      get: (id) => this.index.get(id),
+      save: (record) => this.spool.update(record),
+      publish: (event) => this.publish(event),
+    };
+  }
+
+  /** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
+  tags(): string[] {
+    return messageTags.allTags(this.index.oldestFirst());
+  }
+
+  /** Replaces the tags of messages; an empty list removes them (Mailpit's PUT /api/v1/tags). */
+  setTags(ids: string[], tags: string[]): Promise<void> {
+    return messageTags.setMessageTags(this.taggedStore, ids, tags);
+  }
+
+  renameTag(from: string, to: string): Promise<void> {
+    return messageTags.renameTag(this.taggedStore, from, to);
+  }
+
+  deleteTag(tag: string): Promise<void> {
+    return messageTags.deleteTag(this.taggedStore, tag);
+  }
+
+  /** Mailpit's GET /api/v1/chaos; a ChaosError when chaos is not enabled. */
+  chaosTriggers(): ChaosTriggers {
+    if (!this.chaos.enabled)
+      throw new ChaosError('Chaos is not enabled; start Relaydesk with --enable-chaos');
+    return this.chaos.triggers;
+  }
+
+  /** Mailpit's PUT /api/v1/chaos: triggers left out are reset to probability 0. */
+  setChaosTriggers(body: unknown): ChaosTriggers {
+    const triggers = this.chaos.set(triggersFromJson(body));
+    this.log(this.chaos.describe());
+    this.publish({ Type: 'chaos', Data: { Active: this.chaos.active, Triggers: triggers } });
+    return triggers;
+  }
+
+  private async startWebhooks(): Promise<void> {
+    if (this.settings.webhookUrls.length === 0) return;
+    const webhooks = new WebhookSender({
+      urls: this.settings.webhookUrls,
+      secret: await loadWebhookSecret(this.settings.webhookSecretFile, process.env),
+      timeoutMs: this.settings.webhookTimeoutMs,
+      retries: this.settings.webhookRetries,
+      retryDelayMs: this.settings.webhookRetryDelayMs,
+      userAgent: `Relaydesk/${relaydeskVersion}`,
+      log: (line) => this.log(line),
+    });
+    this.webhooks = webhooks;
+    // from the events, so every way in (SMTP, the Send API, ingest, our own DSNs) is covered
+    this.on('event', (event) => {
+      if (event.Type === 'new') webhooks.enqueue('new', event.Data.ID, event.Data);
+      else if (event.Type === 'update' && event.Data.Status !== undefined) {
+        const record = this.index.get(event.Data.ID);
+        if (record) webhooks.enqueue('delivery', record.id, deliveryPayload(record));
+      }
+    });
+  }
+
+  /** The webhook URLs and delivery log, newest first (empty when no --webhook-url is set). */
+  webhookLog(): WebhookLogView {
+    return {
+      URLs: this.settings.webhookUrls.map(displayUrl),
+      Deliveries: this.webhooks?.deliveries() ?? [],
+    };
+  }
+
+  /**
+   * Mailpit's POST /api/v1/send: builds the message and takes it in as if it had come over SMTP
+   * from `client`, through the same routing rules (so it may be relayed). Resolves with its ID
+   * once it is on disk.
+   */
+  async sendMessage(
+    body: unknown,
+    client: {
+      ip: string;
+      user: string | null;
+      /** Whether the caller proved who it is (a password) or is on this machine. */
+      trusted: boolean;
+    },
+  ): Promise<string> {
+    const request = parseSendRequest(body);
+    const composed = await composeMessage(request);
+    if (composed.rcptTo.length > this.settings.maxRecipients) {
+      throw new SendRequestError(
+        `To: ${composed.rcptTo.length} recipients; at most ${this.settings.maxRecipients} per message`,
+      );
+    }
+    for (const recipient of composed.rcptTo) {
+      const refusal = this.checkRecipient({
+        recipient,
+        sender: composed.mailFrom,
+        user: client.user,
+      });
+      if (refusal) {
+        throw new SendRequestError(
+          `${recipient}: refused by the routing rules (${refusal.code} ${refusal.message})`,
+        );
+      }
+      // never an open relay: as on SMTP, only a trusted caller may have mail sent on
+      const action = routeRecipient(this.rules, {
+        recipient,
+        sender: composed.mailFrom,
+        user: client.user,
+      }).action.type;
+      if (!client.trusted && (action === 'relay' || action === 'redirect')) {
+        throw new SendRequestError(
+          `${recipient}: relay access denied: the routing rules relay this address and ${client.ip} gave no password; use the Send API's or the UI's password`,
+        );
+      }
+    }
+    const receivedAt = new Date(this.now());
+    const id = newMessageId(receivedAt.getTime());
+    const stamp = httpReceivedStamp({
+      clientIp: client.ip,
+      hostname: this.settings.hostname,
+      id,
+      rcptTo: composed.rcptTo,
+      date: receivedAt,
+    });
+    const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), composed.raw]);
+    if (raw.length > this.settings.maxSize) {
+      throw new SendRequestError(
+        `body: the message would be ${raw.length} bytes; the size limit is ${this.settings.maxSize} bytes`,
+      );
+    }
+    await this.accept({
+      id,
+      receivedAt,
+      raw,
+      notes: ['submitted through the Send API'],
+      envelope: {
+        mailFrom: composed.mailFrom,
+        rcptTo: composed.rcptTo,
+        clientIp: client.ip,
+        clientHostname: null,
+        helo: 'relaydesk-send-api',
+        user: client.user,
+        tls: null,
+        smtpUtf8: false,
+        eightBitMime: false,
+      },
+    });
+    return id;
+  }
+
+  /**
+   * Imports one message from an archive (`relaydesk ingest`): captured into `mailbox`, never
+   * relayed, its bytes kept as they are (line endings made CRLF), received at `receivedAt`, else
+   * at its Date header, else now.
+   */
+  async ingest(
+    raw: Buffer,
+    options: { receivedAt?: Date; mailbox?: string; clientIp: string; source?: string },
+  ): Promise<string> {
+    if (raw.length === 0) throw new SendRequestError('body: the message is empty');
+    if (raw.length > this.settings.maxSize) {
+      throw new SendRequestError(
+        `body: ${raw.length} bytes is over the size limit of ${this.settings.maxSize} bytes`,
+      );
+    }
+    const repaired = normalizeLineEndings(raw).data;
+    const receivedAt = options.receivedAt ?? dateHeaderTime(repaired) ?? new Date(this.now());
+    const id = newMessageId(receivedAt.getTime());
+    await this.accept(
+      {
+        id,
+        receivedAt,
+        raw: repaired,
+        notes: [`imported${options.source ? ` from ${options.source}` : ''}`],
+        envelope: importedEnvelope(repaired, options.clientIp),
+      },
+      options.mailbox ?? 'inbox',
+    );
+    return id;
   }
 }

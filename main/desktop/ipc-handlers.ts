@@ -67,6 +67,21 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
+  authLockouts: (service) => ({ lockouts: service.authLockouts() }),
+  releaseAuthLockouts: (service, address, user) => ({
+    released: service.releaseAuthLockouts(address, user),
+  }),
+  tags: (service) => service.tags(),
+  setTags: (service, ids, tags) => service.setTags(ids, tags),
+  renameTag: (service, tag, name) => service.renameTag(tag, name),
+  deleteTag: (service, tag) => service.deleteTag(tag),
+  chaos: (service) => service.chaosTriggers(),
+  setChaos: (service, triggers) => service.setChaosTriggers(triggers),
+  // the desktop app's own window: this machine, no Send API user
+  sendMessage: async (service, message) => ({
+    ID: await service.sendMessage(message, { ip: '127.0.0.1', user: null, trusted: true }),
+  }),
+  webhookLog: (service) => service.webhookLog(),
   getSettings: (service) => service.settingsView(),
   validateSettings: (service, change) => service.checkSettings(change),
   saveSettings: (service, change) => service.saveSettings(change),

@@ -6,13 +6,13 @@
 // requests do not each pay for scrypt. Failures are throttled per client IP like SMTP AUTH
 // (then 429 for a while). The liveness and readiness probes stay open: they tell nothing.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
 import { isLoopbackHost } from '../core/policy/client-trust.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
-import { SettingsError, type Settings } from '../core/settings/settings-schema.js';
+import { type Settings } from '../core/settings/settings-schema.js';
+import { readSecretLine } from '../core/policy/secret-file.js';
 
 const openPaths = new Set(['/livez', '/readyz']);
 const realm = 'Basic realm="Relaydesk", charset="UTF-8"';
@@ -26,22 +26,15 @@ export function httpExposureProblem(
 }
 
 /** The scrypt hash of the UI password, from the file (hashing a plain password now). */
-export async function loadUiPasswordHash(file: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? 'error';
-    throw new SettingsError(
-      `--ui-password-file: cannot read ${JSON.stringify(file)} (${code}); give a file holding the password`,
-    );
-  }
-  const line = text.replace(/\r?\n$/, '');
-  if (line === '' || line.includes('\n')) {
-    throw new SettingsError(
-      `--ui-password-file: ${JSON.stringify(file)} must hold one line, the password (or its hash from "relaydesk user hash")`,
-    );
-  }
+export async function loadUiPasswordHash(
+  file: string,
+  flag = '--ui-password-file',
+): Promise<string> {
+  const line = await readSecretLine(
+    file,
+    flag,
+    'the password (or its hash from "relaydesk user hash")',
+  );
   return isPasswordHash(line) ? line : hashPassword(line);
 }
 
@@ -63,6 +56,8 @@ export function createBasicAuth(
   hash: string,
   settings: Pick<Settings, 'authMaxFailures' | 'authFailureDelayMs' | 'authLockoutMs'>,
   log: (line: string) => void,
+  /** Paths this password does not guard (the Send API with its own credentials). */
+  exempt: (path: string) => boolean = () => false,
 ): BasicAuth {
   const throttle = new AuthThrottle({
     maxFailures: settings.authMaxFailures,
@@ -94,7 +89,8 @@ export function createBasicAuth(
   return {
     check,
     async onRequest(req, reply) {
-      if (openPaths.has(req.url.split('?')[0] ?? '')) return;
+      const path = req.url.split('?')[0] ?? '';
+      if (openPaths.has(path) || exempt(path)) return;
       if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
       const result = await check(req.headers, req.ip);
       if (result === 'ok') return;

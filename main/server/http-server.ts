@@ -18,12 +18,17 @@ import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError } from './http-errors.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
+import { registerLockoutRoutes } from './routes/lockout-routes.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
 import { registerMailpitRoutes } from './routes/mailpit-routes.js';
+import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
+import { registerToolkitRoutes } from './routes/toolkit-routes.js';
+import { ChaosError } from '../core/chaos/chaos-triggers.js';
+import { TagError } from '../core/tags/index.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 
@@ -80,9 +85,22 @@ export async function createHttpServer(
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
   const uiPassword = service.settings.uiPasswordFile;
+  const sendPassword = service.settings.sendApiAuthFile;
+  // the Send API with its own credentials (or none, by choice) is not behind the UI password
+  const sendApiOwnAuth = sendPassword !== null || service.settings.sendApiAuthAcceptAny;
   const basicAuth = uiPassword
-    ? createBasicAuth(await loadUiPasswordHash(uiPassword), service.settings, (line) =>
-        service.emit('log', line),
+    ? createBasicAuth(
+        await loadUiPasswordHash(uiPassword),
+        service.settings,
+        (line) => service.emit('log', line),
+        (path) => sendApiOwnAuth && path === '/api/v1/send',
+      )
+    : null;
+  const sendAuth = sendPassword
+    ? createBasicAuth(
+        await loadUiPasswordHash(sendPassword, '--send-api-auth-file'),
+        service.settings,
+        (line) => service.emit('log', line),
       )
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
@@ -93,7 +111,9 @@ export async function createHttpServer(
       err instanceof SearchSyntaxError ||
       err instanceof BadRequestError ||
       err instanceof QueueError ||
-      err instanceof SettingsInputError
+      err instanceof SettingsInputError ||
+      err instanceof TagError ||
+      err instanceof ChaosError
     ) {
       return reply.code(400).send({ error: err.message });
     }
@@ -148,7 +168,13 @@ export async function createHttpServer(
   registerRelaydeskRoutes(app, service);
   registerQueueRoutes(app, service);
   registerUserRoutes(app, service);
+  registerLockoutRoutes(app, service);
+  registerMetricsRoutes(app, service);
   registerControlRoutes(app, service);
+  registerToolkitRoutes(app, service, {
+    sendAuth,
+    sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
+  });
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
   registerEventsSocket(app, service);

@@ -7,6 +7,8 @@ import { SearchBox } from './mailbox/SearchBox';
 import { useMailbox } from './mailbox/use-mailbox';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
+import { ChaosSwitch } from './chaos/ChaosSwitch';
+import { TagFilter, tagQuery } from './tags/TagFilter';
 import { LogsView } from './logs/LogsView';
 import { useStoredThemeChoice } from './settings/appearance';
 import { SettingsView } from './settings/SettingsView';
@@ -35,6 +37,13 @@ export function App() {
   const { state, streamState, search, markRead } = useMailbox(api);
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
+  // the search shown is what was typed, narrowed to one tag when the tag filter is set
+  const [typed, setTyped] = useState('');
+  const [tag, setTag] = useState<string | null>(null);
+  useEffect(
+    () => search([typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ')),
+    [search, typed, tag],
+  );
   const page = usePage();
   const appearance = useStoredThemeChoice();
 
@@ -65,7 +74,9 @@ export function App() {
     <div className="app" data-testid="app" data-transport={api.transport}>
       <header className="toolbar">
         <h1>Relaydesk</h1>
-        <SearchBox onSearch={search} />
+        <SearchBox onSearch={setTyped} />
+        <TagFilter api={api} selected={tag} onSelect={setTag} />
+        <ChaosSwitch api={api} />
         <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
         <nav aria-label="Pages" className="pages">
           <a href="#" aria-current={page === 'mail' ? 'page' : undefined}>

@@ -2,26 +2,17 @@
 // message whose DATA was being received when the signal came is finished, answered 250 and kept.
 // What is true of smtp-server (asserted below): on close it stops listening at once, so new
 // connections are refused, while open sessions get up to closeTimeout (3 s) to finish.
-import { createConnection } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, RawSmtp, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  RawSmtp,
+  startServe,
+  tryConnect,
+} from '../helpers/cli-process.js';
 
 afterEach(cleanupCliProcesses);
-
-/** How a new connection to the port fares: `refused`, or what happened instead. */
-function tryConnect(port: number): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ port, host: '127.0.0.1' });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve('connected');
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) =>
-      resolve(err.code === 'ECONNREFUSED' ? 'refused' : String(err.code)),
-    );
-  });
-}
 
 describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
   it('finishes the message in flight, stores it and exits 0', async () => {

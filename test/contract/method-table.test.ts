@@ -91,9 +91,12 @@ describe('the method table', () => {
   });
 
   it('refuses arguments that do not fit, naming the argument, the value and what is allowed', async () => {
-    await expect(ipc.listMessages(-1, 10)).rejects.toThrow(
-      /listMessages: start: -1 is not valid: .*>=0/,
-    );
+    for (const api of [ipc, http]) {
+      await expect(api.listMessages(-1, 10)).rejects.toThrow(
+        /listMessages: start: -1 is not valid: .*>=0/,
+      );
+      await expect(api.setRead([], true)).rejects.toThrow(/setRead: ids: \[\] is not valid/);
+    }
     await expect((ipc.setRead as (...a: unknown[]) => Promise<void>)(['x'], 'yes')).rejects.toThrow(
       /setRead: read: "yes" is not valid: .*boolean/,
     );
@@ -173,6 +176,11 @@ describe('both transports, on real mail', () => {
     const audit = await same((api) => api.auditLog(100));
     expect(audit.lines.join('\n')).toMatch(/smtp-audit event=message result=accepted/);
     expect(await same((api) => api.listUsers())).toEqual([]);
+    expect(await same((api) => api.authLockouts())).toEqual({ lockouts: [] });
+    expect(await same((api) => api.releaseAuthLockouts('192.0.2.7', 'nobody'))).toEqual({
+      released: [],
+    });
+    expect(await same((api) => api.releaseAuthLockouts())).toEqual({ released: [] });
     expect((await same((api) => api.spamCheck(captured))).Error).toMatch(/not available/);
     expect(await same((api) => api.linkCheck(captured, false))).toEqual({ Errors: 0, Links: [] });
     await expect(http.htmlCheck(captured)).rejects.toThrow(/no HTML part/);

@@ -61,7 +61,9 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
       ].join('\n'),
     });
     transport.close();
-    ({ browser, page } = await launchChromium(chromiumPath as string));
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(relaydesk.url);
     await page.getByTestId('message-row').filter({ hasText: 'Layout with flexbox' }).click();

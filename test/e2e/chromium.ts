@@ -1,11 +1,9 @@
-// Debian's Chromium for the e2e tests, started the way TOOLCHAIN.md says works on these machines
-// (headless, no sandbox, nothing fetched in the background), with one 1280×800 page.
-import { chromium, type Browser, type Page } from 'playwright-core';
+// Debian's Chromium for the e2e tests, launched the way TOOLCHAIN.md says works here (headless,
+// no sandbox, nothing fetched from the network by the browser itself).
+import { chromium, type Browser } from 'playwright-core';
 
-export async function launchChromium(
-  executablePath: string,
-): Promise<{ browser: Browser; page: Page }> {
-  const browser = await chromium.launch({
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
     executablePath,
     args: [
       '--headless',
@@ -17,10 +15,4 @@ export async function launchChromium(
       '--no-first-run',
     ],
   });
-  const page = await browser.newPage({
-    viewport: { width: 1280, height: 800 },
-    colorScheme: 'light',
-  });
-  page.setDefaultTimeout(10_000);
-  return { browser, page };
 }

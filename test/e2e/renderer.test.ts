@@ -7,11 +7,10 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { launchChromium } from './chromium.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -71,7 +70,20 @@ describe.skipIf(!chromiumPath)('renderer in Chromium against the headless server
     tracker = await startTracker();
     dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-'));
     relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
-    ({ browser, page } = await launchChromium(chromiumPath as string));
+    browser = await chromium.launch({
+      executablePath: chromiumPath ?? undefined,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
     page.on('request', (request) => requested.set(request.url(), 'sent'));
     page.on('requestfailed', (request) => {
       if (request.failure()?.errorText === 'csp') requested.set(request.url(), 'blocked by csp');

@@ -140,6 +140,8 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     const verdicts = page.getByRole('list', { name: 'Rules checked' });
     await eventually(() => verdicts.innerText()).toMatch(/Rule 2 \(decides\)/);
     expect(await verdicts.innerText()).toMatch(/blocked \(no match\)/);
+    await verdicts.evaluate((element) => element.scrollIntoView({ block: 'end' }));
+    await page.screenshot({ path: join(screenshots, 'settings-rules-light.png') });
   });
 
   it('walks the connection test step by step, with the fix for a wrong password', async () => {
@@ -187,6 +189,37 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     await eventually(() => connectionTest.locator('.test-verdict').innerText()).toContain(
       'accepts a connection',
     );
+  });
+
+  it('adds an SMTP user, changes the password and removes the user, each at once', async () => {
+    await openSettings();
+    await page.getByLabel('User name', { exact: true }).fill('alice');
+    await page.getByLabel('Password', { exact: true }).fill('first password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await eventually(() => page.locator('.user-list').innerText()).toContain('alice');
+    expect((await api<Array<{ name: string }>>('/api/v1/users')).map((u) => u.name)).toEqual([
+      'alice',
+    ]);
+    const changedBefore = (await api<Array<{ updatedAt: string }>>('/api/v1/users'))[0]?.updatedAt;
+
+    await page.getByRole('button', { name: 'Change password of alice' }).click();
+    await page.getByLabel('New password for alice').fill('second password');
+    await page.getByRole('button', { name: 'Set password' }).click();
+    await eventually(() => page.locator('.users [role=status]').innerText()).toContain(
+      "Changed alice's password",
+    );
+    const changedAfter = (await api<Array<{ updatedAt: string }>>('/api/v1/users'))[0]?.updatedAt;
+    expect(changedAfter).not.toBe(changedBefore);
+
+    // a name taken twice gets the server's sentence
+    await page.getByLabel('User name', { exact: true }).fill('alice');
+    await page.getByLabel('Password', { exact: true }).fill('third password');
+    await page.getByRole('button', { name: 'Add user' }).click();
+    await eventually(() => page.locator('.users [role=alert]').innerText()).toMatch(/alice/);
+
+    await page.getByRole('button', { name: 'Remove alice' }).click();
+    await eventually(() => api<unknown[]>('/api/v1/users')).toEqual([]);
+    await eventually(() => page.locator('.users').innerText()).toContain('No SMTP users yet');
   });
 
   it('shows audit and relay lines live, and filters them', async () => {

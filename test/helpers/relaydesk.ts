@@ -12,7 +12,8 @@ export interface TestRelaydesk extends RunningRelaydesk {
   /** GET (or another method) on the API, parsed as JSON. */
   api<T = unknown>(path: string, init?: RequestInit): Promise<T>;
   fetch(path: string, init?: RequestInit): Promise<Response>;
-  transport(): Transporter<SMTPTransport.SentMessageInfo>;
+  /** A nodemailer transport to the SMTP listener, authenticating when `auth` is given. */
+  transport(auth?: { user: string; pass: string }): Transporter<SMTPTransport.SentMessageInfo>;
   /** Stops the relay and removes its data folder. */
   dispose(): Promise<void>;
 }
@@ -47,12 +48,13 @@ export async function startTestRelaydesk(
       if (!res.ok) throw new Error(`${init?.method ?? 'GET'} ${path}: ${res.status} ${text}`);
       return JSON.parse(text) as T;
     },
-    transport() {
+    transport(auth) {
       const t = nodemailer.createTransport({
         host: '127.0.0.1',
         port: running.smtp.port,
         secure: false,
         ignoreTLS: true,
+        ...(auth ? { auth } : {}),
       });
       transports.push(t);
       return t;

@@ -45,6 +45,15 @@ describe('the OpenAPI document', () => {
       '/api/v2/messages',
       '/api/v2/search',
       '/api/v1/messages/{id}',
+      '/api/v1/auth/lockouts',
+      '/api/v1/auth/lockouts/release',
+      '/metrics',
+      '/api/v1/tags',
+      '/api/v1/tags/{tag}',
+      '/api/v1/send',
+      '/api/v1/chaos',
+      '/api/v1/webhooks',
+      '/api/v1/ingest',
     ]) {
       expect(paths).toContain(expected);
     }

@@ -148,14 +148,14 @@ describe('brute force', () => {
       /^334/,
     );
     expect(await wire.command(Buffer.from('guess-3').toString('base64'))).toMatch(
-      /^421 4\.7\.0 Too many failed authentication attempts from 127\.0\.0\.1; try again later/,
+      /^421 4\.7\.0 Too many failed authentication attempts for this user from 127\.0\.0\.1; try again later/,
     );
     await wire.waitClosed();
 
     // locked out: even the right password is not checked
     const next = await session(relay.smtp.port);
     expect(await next.command(`AUTH PLAIN ${plainToken('app', 'app-password-1')}`)).toMatch(
-      /^421 4\.7\.0 Too many failed authentication attempts from 127\.0\.0\.1; try again in 1 minute/,
+      /^421 4\.7\.0 Too many failed authentication attempts for this user from 127\.0\.0\.1; try again in 1 minute/,
     );
     await next.waitClosed();
 
@@ -176,10 +176,10 @@ describe('brute force', () => {
         /result=rejected .*user=app failures=2 reply=535 reason="bad credentials"$/,
       ),
       expect.stringMatching(
-        /result=rejected .*user=app failures=3 reply=421 reason="bad credentials; client locked out"$/,
+        /result=rejected .*user=app failures=3 reply=421 reason="bad credentials; user locked out for this client"$/,
       ),
       expect.stringMatching(
-        /result=rejected listener=smtp client=127\.0\.0\.1 reply=421 reason="locked out after 3 failed attempts"$/,
+        /result=rejected listener=smtp client=127\.0\.0\.1 method=PLAIN user=app reply=421 reason="user locked out for this client after 3 failed attempts"$/,
       ),
     ]);
     expect(logs.join('\n')).not.toMatch(/guess-|app-password/);

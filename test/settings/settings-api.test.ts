@@ -94,6 +94,11 @@ describe('PUT /api/v1/settings', () => {
       body: JSON.stringify({ maxRecipients: 0 }),
     });
     expect(check).toMatchObject({ ok: false, errors: [{ field: 'maxRecipients', value: 0 }] });
+    // a listener that would refuse to start next time is refused now
+    const { body: wide } = await put(relay, { smtps: { host: '0.0.0.0', port: 0 } });
+    expect(wide.errors).toEqual([
+      expect.objectContaining({ field: 'allowIp', message: expect.stringMatching(/--smtps/) }),
+    ]);
   });
 
   it('applies a saved routing rule to the next message sent over SMTP', async () => {
@@ -110,6 +115,9 @@ describe('PUT /api/v1/settings', () => {
     });
     expect(status).toBe(200);
     expect(body).toMatchObject({ ok: true, restartNeeded: [] });
+    // who may send and where mail goes changed: that is an audit line
+    const audit = await relay.api<{ lines: string[] }>('/api/v1/audit/log');
+    expect(audit.lines).toContain('settings-audit event=save changed=mode,rules');
     await relay.transport().sendMail({
       from: 'app@sender.example',
       to: 'dev@project.example',
@@ -218,5 +226,30 @@ describe('saved settings across a restart', () => {
       }),
     ]);
     expect(running.service.settings.maxAgeDays).toBe(0);
+  });
+
+  it('refuses a UI address beyond this machine without a UI password, which would not start', async () => {
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const resolved = await resolveWithSaved({
+      env: {},
+      flags: { '--smtp': '127.0.0.1:0', '--data': dataDir },
+      configValues: { http: '127.0.0.1:0' },
+    });
+    const running = await startRelaydesk({ resolved: resolved.settings, saved: resolved });
+    cleanups.push(() => running.close());
+    const res = await fetch(`http://127.0.0.1:${running.http.port}/api/v1/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ http: { host: '0.0.0.0', port: 8025 } }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as SettingsSaveResult).errors).toEqual([
+      expect.objectContaining({
+        field: 'http.host',
+        value: '0.0.0.0',
+        message: expect.stringContaining('--ui-password-file'),
+      }),
+    ]);
   });
 });

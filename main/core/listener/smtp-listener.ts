@@ -2,7 +2,6 @@
 // spool. A message is answered 250 only after `accept` has put it durably on disk. Who may do
 // what is decided by main/core/policy; this file applies those decisions at each SMTP step and
 // writes one audit line per connection, AUTH and message.
-import { reverse } from 'node:dns';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import type {
@@ -17,7 +16,7 @@ import type { Envelope } from '../message-record.js';
 import {
   acceptsAnyCredentials,
   auditLine,
-  AuthThrottle,
+  AuthLockouts,
   clientTrust,
   connectionDecision,
   ConnectionCounter,
@@ -38,12 +37,17 @@ import {
   type SessionStanding,
   type TlsMaterial,
 } from '../policy/index.js';
+import { LabelledCounter } from '../metrics/prometheus-text.js';
+import { refusalReason } from '../metrics/refusal-reason.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { newMessageId } from '../spool/message-id.js';
+import { isStorageFull } from '../spool/storage-full.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
 import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
+import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import { TunedSMTPServer, type ConnectionHooks } from './smtp-server-tuned.js';
+import type { ChaosStage } from '../chaos/chaos-triggers.js';
 
 /** RFC 5321 §6.3: more Received fields than this means the message is looping. */
 export const maxReceivedHeaders = 30;
@@ -78,6 +82,8 @@ export interface ListenerEvents {
     sender: string;
     user: string | null;
   }): RecipientAction;
+  /** Chaos (main/core/chaos): the reply code to fail this step with on purpose, or null. */
+  chaos?(stage: ChaosStage): number | null;
   log(line: string): void;
 }
 
@@ -89,6 +95,7 @@ export type ListenerSettings = Pick<
   | 'hostname'
   | 'greetingDelayMs'
   | 'reverseDnsTimeoutMs'
+  | 'dnsServers'
   | 'dataDir'
   | 'trustLoopback'
   | 'allowIp'
@@ -105,6 +112,7 @@ export type ListenerSettings = Pick<
   | 'idleTimeoutMs'
   | 'commandTimeoutMs'
   | 'sessionDeadlineMs'
+  | 'minDataRate'
   | 'authMaxFailures'
   | 'authFailureDelayMs'
   | 'authLockoutMs'
@@ -113,6 +121,12 @@ export type ListenerSettings = Pick<
 export interface ListenerOptions {
   /** The SMTP users (shared with the API); a store on `dataDir` when not given. */
   users?: UserStore;
+  /**
+   * A test seam: the address whose name is looked up for a client. Test clients all connect
+   * from 127.0.0.0/8, which is never looked up; a test maps its client to the non-loopback
+   * address its DNS server has a PTR record for.
+   */
+  reverseDnsAddressFor?(clientIp: string): string;
 }
 
 /** What the listeners offer, for the info API and the start-up lines. */
@@ -183,9 +197,24 @@ export class SmtpListener {
   private allowList: AllowRange[] = [];
   private readonly connections = new ConnectionCounter();
   private readonly messageRate = new SlidingWindowCounter(60_000);
-  private readonly authThrottle: AuthThrottle;
+  /** AUTH failures: slowed per client address, locked out per (address, user name). */
+  readonly authLockouts: AuthLockouts;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
+  /** The last message could not be stored for want of space (logged once until it can). */
+  private storageFull = false;
+  /** Sessions holding a slot, by listener ("smtp", "smtps"): what /metrics and info show. */
+  private readonly openByListener = new Map<string, number>();
+  /** For /metrics: what was refused (by stage and reason), AUTH failures, sessions. */
+  readonly counters = {
+    refused: new LabelledCounter(),
+    authFailures: new LabelledCounter(),
+    serverClosed: new LabelledCounter(),
+    sessions: new LabelledCounter(),
+  };
+
+  private readonly lookupName: ReverseLookup;
+  private readonly reverseDnsAddressFor: ListenerOptions['reverseDnsAddressFor'];
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -193,7 +222,12 @@ export class SmtpListener {
     options: ListenerOptions = {},
   ) {
     this.users = options.users ?? new UserStore(settings.dataDir);
-    this.authThrottle = new AuthThrottle({
+    this.lookupName = createReverseLookup({
+      servers: settings.dnsServers,
+      timeoutMs: settings.reverseDnsTimeoutMs,
+    });
+    this.reverseDnsAddressFor = options.reverseDnsAddressFor;
+    this.authLockouts = new AuthLockouts({
       maxFailures: settings.authMaxFailures,
       baseDelayMs: settings.authFailureDelayMs,
       lockoutMs: settings.authLockoutMs,
@@ -232,7 +266,19 @@ export class SmtpListener {
     return { ...security, smtps: smtps ? `${smtps.host}:${smtps.port}` : null };
   }
 
+  /** Open SMTP sessions in total and per listener (every listener started, zeros included). */
+  openSessions(): { Open: number; Listeners: Record<string, number> } {
+    const listeners: Record<string, number> = {};
+    for (const [name, count] of this.openByListener) listeners[name] = count;
+    return { Open: this.connections.open, Listeners: listeners };
+  }
+
   private audit(event: AuditEvent, fields: Record<string, AuditValue>): void {
+    const reason = refusalReason(typeof fields.reason === 'string' ? fields.reason : undefined);
+    if (fields.result === 'rejected') {
+      if (event === 'auth') this.counters.authFailures.add({ reason });
+      else this.counters.refused.add({ stage: event, reason });
+    } else if (event === 'close') this.counters.serverClosed.add({ reason });
     this.events.log(auditLine(event, fields));
   }
 
@@ -262,7 +308,11 @@ export class SmtpListener {
           this.settings.maxConnections,
           trust.trusted ? null : this.settings.maxConnectionsPerIp,
         );
-        if (!full) return null;
+        if (!full) {
+          this.openByListener.set(listener, (this.openByListener.get(listener) ?? 0) + 1);
+          this.counters.sessions.add({ listener });
+          return null;
+        }
         const refusal =
           full === 'total'
             ? {
@@ -282,23 +332,12 @@ export class SmtpListener {
         });
         return refusal;
       },
-      release: (remote) => this.connections.release(this.trustOf(remote).ip),
-      authGate: (remote) => {
-        const ip = this.trustOf(remote).ip;
-        const state = this.authThrottle.state(ip);
-        if (!state.locked) return null;
-        const minutes = Math.max(1, Math.ceil(state.retryAfterMs / 60_000));
-        this.audit('auth', {
-          result: 'rejected',
+      release: (remote) => {
+        this.connections.release(this.trustOf(remote).ip);
+        this.openByListener.set(
           listener,
-          client: ip,
-          reply: 421,
-          reason: `locked out after ${state.failures} failed attempts`,
-        });
-        return {
-          code: 421,
-          message: `4.7.0 Too many failed authentication attempts from ${ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-        };
+          Math.max(0, (this.openByListener.get(listener) ?? 0) - 1),
+        );
       },
       serverClosed: (remote, reply) =>
         this.audit('close', {
@@ -312,27 +351,8 @@ export class SmtpListener {
   }
 
   private reverseLookup(ip: string, callback: (err: Error | null, names: string[]) => void): void {
-    // Loopback clients are never looked up, and no lookup may hold a greeting for long: the
-    // machines we run on may have no DNS at all.
-    if (isLoopbackIp(ip) || this.settings.reverseDnsTimeoutMs === 0) {
-      callback(null, []);
-      return;
-    }
-    let done = false;
-    const finish = (err: Error | null, names: string[]): void => {
-      if (done) return;
-      done = true;
-      callback(err, names);
-    };
-    setTimeout(
-      () => finish(new Error('reverse lookup timed out'), []),
-      this.settings.reverseDnsTimeoutMs,
-    ).unref();
-    try {
-      reverse(normalizeClientIp(ip), (err, names) => finish(err, names ?? []));
-    } catch (err) {
-      finish(err as Error, []);
-    }
+    const client = normalizeClientIp(ip);
+    this.lookupName(this.reverseDnsAddressFor?.(client) ?? client, callback);
   }
 
   private async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
@@ -381,9 +401,24 @@ export class SmtpListener {
     try {
       await this.events.accept({ id, envelope, raw, receivedAt, notes });
     } catch (err) {
+      if (isStorageFull(err)) {
+        // nothing of the message is left on disk (durable writes rename only whole files)
+        if (!this.storageFull) {
+          this.events.log(
+            `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,
+          );
+        }
+        this.storageFull = true;
+        this.auditMessageRefusal(session, 452, 'disk full');
+        throw new SmtpReply(452, '4.3.1 Insufficient system storage; try again later');
+      }
       this.events.log(`${id}: could not store the message: ${(err as Error).message}`);
       this.auditMessageRefusal(session, 451, 'could not store the message');
       throw new SmtpReply(451, '4.3.0 Could not store the message; try again later');
+    }
+    if (this.storageFull) {
+      this.storageFull = false;
+      this.events.log(`spool: there is space on the disk again; taking mail`);
     }
     this.audit('message', {
       result: 'accepted',
@@ -397,6 +432,24 @@ export class SmtpListener {
       notes: notes.length ? notes.join('; ') : undefined,
     });
     return id;
+  }
+
+  /** Mailpit's chaos replies: `451 Chaos sender error` and the like. */
+  private chaosReply(
+    stage: ChaosStage,
+    listener: string,
+    session: SMTPServerSession,
+  ): SmtpReply | null {
+    const code = this.events.chaos?.(stage) ?? null;
+    if (code === null) return null;
+    this.audit(stage === 'Authentication' ? 'auth' : stage === 'Sender' ? 'mail' : 'rcpt', {
+      result: 'rejected',
+      listener,
+      client: normalizeClientIp(session.remoteAddress),
+      reply: code,
+      reason: 'chaos',
+    });
+    return new SmtpReply(code, `Chaos ${stage.toLowerCase()} error`);
   }
 
   private auditMessageRefusal(session: SMTPServerSession, reply: number, reason: string): void {
@@ -452,9 +505,23 @@ export class SmtpListener {
       this.audit('auth', { result: 'accepted', ...fields, reason: 'any credentials (no users)' });
       return { user: name };
     }
-    // the wait grows with the failures so far; the password is checked after it
-    const before = this.authThrottle.state(trust.ip);
-    if (!before.locked && before.delayMs > 0) await sleep(before.delayMs);
+    // a user locked out from this address is refused before its password is looked at; any
+    // other attempt waits longer with each failure from the address, then is checked
+    const before = this.authLockouts.state(trust.ip, name);
+    if (before.locked) {
+      const minutes = Math.max(1, Math.ceil(before.retryAfterMs / 60_000));
+      this.audit('auth', {
+        result: 'rejected',
+        ...fields,
+        reply: 421,
+        reason: `user locked out for this client after ${before.failures} failed attempts`,
+      });
+      throw new SmtpReply(
+        421,
+        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      );
+    }
+    if (before.delayMs > 0) await sleep(before.delayMs);
     const ok =
       auth.method === 'PLAIN' || auth.method === 'LOGIN'
         ? await this.users.verify(name, auth.password ?? '')
@@ -463,18 +530,18 @@ export class SmtpListener {
       this.audit('auth', { result: 'accepted', ...fields, reason: 'password' });
       return { user: name };
     }
-    const after = this.authThrottle.fail(trust.ip);
+    const after = this.authLockouts.fail(trust.ip, name);
     this.audit('auth', {
       result: 'rejected',
       ...fields,
       failures: after.failures,
       reply: after.locked ? 421 : 535,
-      reason: after.locked ? 'bad credentials; client locked out' : 'bad credentials',
+      reason: after.locked ? 'bad credentials; user locked out for this client' : 'bad credentials',
     });
     if (after.locked) {
       throw new SmtpReply(
         421,
-        `4.7.0 Too many failed authentication attempts from ${trust.ip}; try again later`,
+        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again later`,
       );
     }
     throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
@@ -573,6 +640,7 @@ export class SmtpListener {
       socketTimeout: settings.idleTimeoutMs,
       commandTimeoutMs: settings.commandTimeoutMs,
       sessionDeadlineMs: settings.sessionDeadlineMs,
+      minDataRate: settings.minDataRate,
       logger: false,
       closeTimeout: 3000,
       resolver: { reverse: (ip, cb) => this.reverseLookup(ip, cb) },
@@ -586,15 +654,23 @@ export class SmtpListener {
           response?: SMTPServerAuthenticationResponse,
         ) => void,
       ) => {
+        const chaos = this.chaosReply('Authentication', listener, session);
+        if (chaos) return callback(chaos);
         this.authenticate(listener, auth, session).then(
           (response) => callback(null, response),
           (err: Error) => callback(err),
         );
       },
       onMailFrom: (address, session, callback) =>
-        callback(this.checkMail(listener, address, session)),
+        callback(
+          this.chaosReply('Sender', listener, session) ??
+            this.checkMail(listener, address, session),
+        ),
       onRcptTo: (address, session, callback) =>
-        callback(this.checkRecipient(listener, address, session)),
+        callback(
+          this.chaosReply('Recipient', listener, session) ??
+            this.checkRecipient(listener, address, session),
+        ),
       onData: (stream, session, callback) => {
         const work = this.receive(stream, session).then(
           (id) => callback(null, `Ok: queued as ${id}`),
@@ -674,6 +750,8 @@ export class SmtpListener {
     if (this.starttlsOffered || settings.smtps || settings.tlsCert || settings.tlsKey) {
       this.tls = await loadTlsMaterial(settings);
     }
+    this.openByListener.set('smtp', 0);
+    if (settings.smtps) this.openByListener.set('smtps', 0);
     const main = this.createServer('smtp', false);
     this.servers.push(main);
     const address = await this.listenOn(main, '--smtp', settings.smtp);

@@ -9,15 +9,15 @@
 //   shared by the plain and the implicit-TLS listener (total and per-IP limits).
 // - its idle timer restarts on every byte, so a client trickling one byte at a time is never cut
 //   off. We add a command timeout (a complete command line within so long after each reply) and
-//   a session deadline that nothing extends.
+//   a session deadline that nothing extends, and during DATA a minimum data rate (data-rate.ts).
 // - it still advertises AUTH in a plaintext EHLO when plaintext AUTH is not allowed, and lets
 //   AUTH through in plaintext when STARTTLS is not offered. We hide AUTH on such sessions and
 //   answer `538 5.7.11` (RFC 4954 §6) to AUTH before TLS, whatever else is configured.
-// - AUTH is gated before the SASL exchange (an IP locked out for failed attempts gets 421).
 // All of it is done on the connection object smtp-server creates, without forking the library.
 import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+import { DataRateBudget } from './data-rate.js';
 
 const ownEnhancedCode = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -34,8 +34,6 @@ export interface ConnectionHooks {
   admit(remoteAddress: string): Refusal | null;
   /** Gives back the slot of an admitted connection, once, when it closes. */
   release(remoteAddress: string): void;
-  /** Asked at AUTH, before the exchange: a refusal ends the session (e.g. a locked-out IP). */
-  authGate(remoteAddress: string): Refusal | null;
   /** The server ended a session with a 421 (timeouts, limits, deadline): for the audit log. */
   serverClosed(remoteAddress: string, reply: string): void;
 }
@@ -48,6 +46,8 @@ export interface TunedServerOptions extends SMTPServerOptions {
   commandTimeoutMs: number;
   /** Longest a whole session may last. */
   sessionDeadlineMs: number;
+  /** Slowest message data accepted, in bytes a second, over one idle timeout; 0: no minimum. */
+  minDataRate: number;
 }
 
 type Connection = SMTPConnection & { handler_AUTH: SMTPConnection['handler_AUTH'] };
@@ -57,14 +57,17 @@ export class TunedSMTPServer extends SMTPServer {
   private readonly plaintextAuth: boolean;
   private readonly commandTimeoutMs: number;
   private readonly sessionDeadlineMs: number;
+  private readonly minDataRate: number;
 
   constructor(options: TunedServerOptions) {
-    const { hooks, plaintextAuth, commandTimeoutMs, sessionDeadlineMs, ...rest } = options;
+    const { hooks, plaintextAuth, commandTimeoutMs, sessionDeadlineMs, minDataRate, ...rest } =
+      options;
     super({ ...rest, allowInsecureAuth: plaintextAuth });
     this.hooks = hooks;
     this.plaintextAuth = plaintextAuth;
     this.commandTimeoutMs = commandTimeoutMs;
     this.sessionDeadlineMs = sessionDeadlineMs;
+    this.minDataRate = minDataRate;
   }
 
   override connect(socket: Socket, socketOptions?: SMTPConnectionOptions | null): void {
@@ -76,10 +79,37 @@ export class TunedSMTPServer extends SMTPServer {
 
     let commandTimer: NodeJS.Timeout | null = null;
     let deadlineTimer: NodeJS.Timeout | null = null;
+    let rateTimer: NodeJS.Timeout | null = null;
     const stopTimers = (): void => {
       if (commandTimer) clearTimeout(commandTimer);
       if (deadlineTimer) clearTimeout(deadlineTimer);
-      commandTimer = deadlineTimer = null;
+      if (rateTimer) clearInterval(rateTimer);
+      commandTimer = deadlineTimer = rateTimer = null;
+    };
+    // From the 354 until the final dot, the client must keep up the minimum data rate.
+    const idleTimeoutMs = this.options.socketTimeout ?? 60_000;
+    const watchDataRate = (): void => {
+      const parser = connection._parser;
+      if (this.minDataRate <= 0 || !parser) return;
+      if (rateTimer) clearInterval(rateTimer);
+      const budget = new DataRateBudget(this.minDataRate, idleTimeoutMs, Date.now());
+      rateTimer = setInterval(
+        () => {
+          if (connection._closing || connection._closed || !parser._dataMode) {
+            if (rateTimer) clearInterval(rateTimer);
+            rateTimer = null;
+            return;
+          }
+          budget.update(parser.dataBytes, Date.now());
+          if (!budget.exhausted) return;
+          connection.send(
+            421,
+            `4.4.2 Data rate too low (under ${this.minDataRate} bytes a second), closing connection`,
+          );
+        },
+        Math.min(1000, Math.max(50, idleTimeoutMs / 10)),
+      );
+      rateTimer.unref();
     };
     // The client waits for us (a handler has not answered, or a received message is being
     // stored): no timer may fire then, or it would tell the client to retry a message we may
@@ -110,7 +140,8 @@ export class TunedSMTPServer extends SMTPServer {
         this.hooks.serverClosed(remote, typeof reply === 'string' ? reply : String(reply));
       }
       if (code === 421) stopTimers();
-      else if (code !== 354) armCommandTimer();
+      else if (code === 354) watchDataRate();
+      else armCommandTimer();
       send(code, reply, typeof reply === 'string' && ownEnhancedCode.test(reply) ? false : context);
     };
     const onCommand = connection._onCommand.bind(connection);
@@ -126,12 +157,6 @@ export class TunedSMTPServer extends SMTPServer {
         callback();
         return;
       }
-      const refusal = this.hooks.authGate(remote);
-      if (refusal) {
-        connection.send(refusal.code, refusal.message);
-        callback();
-        return;
-      }
       authHandler(command, callback);
     };
 
@@ -143,10 +168,23 @@ export class TunedSMTPServer extends SMTPServer {
         connection.close();
         return;
       }
-      socket.once('close', () => {
+      // The slot belongs to the client's socket, whatever wraps it. STARTTLS moves the session
+      // onto a TLSSocket and strips the listeners of the plain one (so its 'close' never reaches
+      // us), so the slot is given back when smtp-server itself sees the session end, on
+      // whichever socket carries it then, and once only.
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
         stopTimers();
         this.hooks.release(remote);
-      });
+      };
+      const onClose = connection._onClose.bind(connection);
+      connection._onClose = () => {
+        release();
+        onClose();
+      };
+      socket.once('close', release);
       const onDeadline = (): void => {
         deadlineTimer = null;
         if (connection._closing || connection._closed) return;

@@ -3,9 +3,9 @@
 // relay cannot grow it without end.
 import type { LogEntry, LogKind, LogLines } from '../../../preload/api-contract.js';
 
-/** Audit lines are the ones the policy code writes in `smtp-audit …` / `http-audit …` form. */
+/** Audit lines: the policy's `smtp-audit …` / `http-audit …` and saved settings' `settings-audit …`. */
 export function isAuditLine(line: string): boolean {
-  return line.startsWith('smtp-audit ') || line.startsWith('http-audit ');
+  return /^(?:smtp|http|settings)-audit /.test(line);
 }
 
 export class RecentLog {

@@ -50,10 +50,21 @@ export interface MailhogPage {
   items: MailhogMessage[];
 }
 
-export function toMailhogMessage(record: MessageRecord, raw: Uint8Array): MailhogMessage {
+/**
+ * MailHog's session keeps the data without the CRLF before the final dot (it trims "\r\n.\r\n"),
+ * so its Content.Body, Size and Raw.Data end without it; we store that line break as part of the
+ * last line, and take it off here.
+ */
+function asMailhogData(raw: Uint8Array): Uint8Array {
+  const n = raw.byteLength;
+  return n >= 2 && raw[n - 2] === 0x0d && raw[n - 1] === 0x0a ? raw.subarray(0, n - 2) : raw;
+}
+
+export function toMailhogMessage(record: MessageRecord, stored: Uint8Array): MailhogMessage {
   const { envelope } = record;
   const mailFrom = withoutBrackets(envelope.mailFrom);
   const rcptTo = envelope.rcptTo.map(withoutBrackets);
+  const raw = asMailhogData(stored);
   const { content, mime } = readMailhogContent(raw);
   addReceivingHeaders(content.Headers, record.id, mailFrom);
   return {

@@ -13,7 +13,7 @@ export interface ThrottleSettings {
   lockoutMs: number;
 }
 
-interface FailureRecord {
+export interface FailureRecord {
   failures: number;
   last: number;
 }
@@ -52,6 +52,23 @@ export class AuthThrottle {
       };
     }
     return { locked: false, delayMs: delayAfter(failures, this.settings.baseDelayMs), failures };
+  }
+
+  /** The keys with failures still remembered, and their records. */
+  *entries(): IterableIterator<[string, Readonly<FailureRecord>]> {
+    for (const key of [...this.records.keys()]) {
+      const record = this.current(key);
+      if (record) yield [key, record];
+    }
+  }
+
+  /** Forgets the failures of one key (a lockout released by hand). */
+  forget(key: string): void {
+    this.records.delete(key);
+  }
+
+  forgetAll(): void {
+    this.records.clear();
   }
 
   /** Records a failure; returns the new state (locked once the limit is reached). */

@@ -2,6 +2,7 @@
 // (client-trust, session-policy, relay-address, exposure) apart from the state they need
 // (user-store, auth-throttle, client-limits, tls-material); the listener applies them.
 export * from './audit-line.js';
+export * from './auth-lockout.js';
 export * from './auth-throttle.js';
 export * from './client-limits.js';
 export * from './client-trust.js';

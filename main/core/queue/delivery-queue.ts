@@ -54,6 +54,8 @@ export interface QueueOptions {
   now: () => number;
   publish(event: RelaydeskEvent): void;
   log(line: string): void;
+  /** Called for each recipient after an attempt, in its new state (for the metrics). */
+  onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */
   onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
 }
@@ -331,6 +333,7 @@ export class DeliveryQueue {
     for (const r of record.delivery ?? []) {
       const last = r.attempts[r.attempts.length - 1];
       if (batch.indexes.includes(record.delivery?.indexOf(r) ?? -1) && last) {
+        this.options.onAttempt?.(r);
         // the service keeps it for the Logs view and publishes it as a `log` event
         this.options.log(attemptLogLine(record, r, last));
       }

@@ -3,22 +3,27 @@
 // at RCPT with an SMTP reply. The delivery code takes these as they are.
 import { z } from 'zod';
 import { fieldError, objectError, show } from './settings-errors.js';
+import { ruleTags, type RuleTags } from '../tags/rule-tags.js';
 
 /** Where captured mail goes when a rule names no mailbox. */
 export const DEFAULT_MAILBOX = 'inbox';
 
-export type RoutingAction =
+export type RoutingAction = (
   | { type: 'capture'; mailbox: string }
   | { type: 'relay' }
   | { type: 'redirect'; to: string }
-  | { type: 'reject'; code: number; enhanced: string; text: string };
+  | { type: 'reject'; code: number; enhanced: string; text: string }
+) &
+  RuleTags;
 
 /** An action as a settings file or form writes it, before defaults. */
-export type RoutingActionInput =
+export type RoutingActionInput = (
   | { type: 'capture'; mailbox?: string }
   | { type: 'relay' }
   | { type: 'redirect'; to: string }
-  | { type: 'reject'; code?: number; enhanced?: string; text?: string };
+  | { type: 'reject'; code?: number; enhanced?: string; text?: string }
+) &
+  RuleTags;
 
 const ACTION_TYPES = ['capture', 'relay', 'redirect', 'reject'] as const;
 const ACTION_SHAPE =
@@ -231,14 +236,21 @@ export function routingActionSchema(at: string) {
       });
       return z.NEVER;
     }
-    const result = shapes[known].safeParse(input);
+    // `tags` (main/core/tags) may go on any action that keeps the message
+    const { tags: rawTags, ...shape } = input as Record<string, unknown>;
+    const tags = known === 'reject' ? { value: undefined } : ruleTags(rawTags, `${at}.tags`);
+    if ('problem' in tags) {
+      ctx.addIssue({ code: 'custom', path: ['tags'], message: tags.problem });
+      return z.NEVER;
+    }
+    const result = shapes[known].safeParse(known === 'reject' ? input : shape);
     if (!result.success) {
       for (const issue of result.error.issues) {
         ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
       }
       return z.NEVER;
     }
-    return result.data;
+    return tags.value ? { ...result.data, tags: tags.value } : result.data;
   });
 }
 

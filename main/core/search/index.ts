@@ -10,6 +10,9 @@ export {
 } from './search-query.js';
 export {
   compileMailhogSearch,
+  mailhogContentContains,
   matchesMailhogSearch,
+  searchMailhogContaining,
+  type MailhogAddressSearchKind,
   type MailhogSearchKind,
 } from './mailhog-search.js';

@@ -2,19 +2,21 @@
 // substring, no syntax.
 // - from: the envelope sender as mailbox@domain, or the From header;
 // - to: any envelope recipient as mailbox@domain, or the To header (not Cc);
-// - containing: the body or any header value.
-// MailHog looks at the raw message; we look at the record, so "containing" sees the decoded body
-// text (base64 and quoted-printable bodies become searchable, which in MailHog they are not) and
-// the headers the record keeps: Subject, the address headers, Message-ID, Return-Path and the
-// HELO name MailHog writes into its Received line.
+// - containing: the raw message as MailHog reads it: Content.Body with its transfer encoding
+//   untouched (so a quoted-printable `=3D` or the base64 of an attachment is what is found, and an
+//   attachment's file name in its part headers is found too) or any header value, including
+//   the Return-Path and Message-ID MailHog adds. This needs each message's raw bytes, so it is
+//   `searchMailhogContaining`; from and to work on the records alone.
 import type { MailAddress, MessageRecord } from '../message-record.js';
+import { toMailhogMessage, type MailhogContent } from '../mailhog/mailhog-message.js';
 import { literalNeedle, type TextNeedle } from './text-needle.js';
 
 export type MailhogSearchKind = 'from' | 'to' | 'containing';
+export type MailhogAddressSearchKind = Exclude<MailhogSearchKind, 'containing'>;
 
-/** Compiles a MailHog search once, for running it over many records. */
+/** Compiles a MailHog from/to search once, for running it over many records. */
 export function compileMailhogSearch(
-  kind: MailhogSearchKind,
+  kind: MailhogAddressSearchKind,
   query: string,
 ): (record: MessageRecord) => boolean {
   const needle = literalNeedle(query);
@@ -27,21 +29,19 @@ export function compileMailhogSearch(
       return (r) =>
         r.envelope.rcptTo.some((rcpt) => needle.foundIn(envelopePath(rcpt))) ||
         addressesContain(r.summary.to, needle);
-    case 'containing':
-      return (r) => containing(r, needle);
   }
 }
 
-let lastSearch: { kind: MailhogSearchKind; query: string; test: (r: MessageRecord) => boolean } = {
-  kind: 'containing',
-  query: '',
-  test: () => true,
-};
+let lastSearch: {
+  kind: MailhogAddressSearchKind;
+  query: string;
+  test: (r: MessageRecord) => boolean;
+} = { kind: 'from', query: '', test: () => true };
 
 /** One record against a MailHog search; the compiled search is reused across calls with the same query. */
 export function matchesMailhogSearch(
   record: MessageRecord,
-  kind: MailhogSearchKind,
+  kind: MailhogAddressSearchKind,
   query: string,
 ): boolean {
   if (lastSearch.kind !== kind || lastSearch.query !== query) {
@@ -68,19 +68,34 @@ function addressesContain(addresses: readonly MailAddress[], needle: TextNeedle)
   return false;
 }
 
-function containing(record: MessageRecord, needle: TextNeedle): boolean {
-  const s = record.summary;
-  return (
-    needle.foundIn(s.searchText) ||
-    needle.foundIn(s.subject) ||
-    (s.from !== null && addressContains(s.from, needle)) ||
-    addressesContain(s.to, needle) ||
-    addressesContain(s.cc, needle) ||
-    addressesContain(s.bcc, needle) ||
-    addressesContain(s.replyTo, needle) ||
-    needle.foundIn(s.messageId) ||
-    needle.foundIn(s.returnPath) ||
-    needle.foundIn(record.envelope.mailFrom) ||
-    needle.foundIn(record.envelope.helo)
-  );
+/** MailHog's `containing` over one message's content: the undecoded body or a header value. */
+export function mailhogContentContains(content: MailhogContent, query: string): boolean {
+  const needle = literalNeedle(query);
+  if (needle.foundIn(content.Body)) return true;
+  for (const values of Object.values(content.Headers)) {
+    for (const value of values) if (needle.foundIn(value)) return true;
+  }
+  return false;
+}
+
+/**
+ * MailHog's `containing` over messages, reading each one's raw bytes (MailHog searched its
+ * stored messages the same way, one by one). A message deleted meanwhile is skipped.
+ */
+export async function searchMailhogContaining(
+  records: Iterable<MessageRecord>,
+  readRaw: (id: string) => Promise<Uint8Array>,
+  query: string,
+): Promise<MessageRecord[]> {
+  const found: MessageRecord[] = [];
+  for (const record of records) {
+    let raw: Uint8Array;
+    try {
+      raw = await readRaw(record.id);
+    } catch {
+      continue;
+    }
+    if (mailhogContentContains(toMailhogMessage(record, raw).Content, query)) found.push(record);
+  }
+  return found;
 }

@@ -17,6 +17,7 @@ import { smtpExposureProblem } from '../policy/exposure.js';
 import { createRoutingRulesSchema, type RoutingRule } from '../routing/index.js';
 import {
   createUpstreamSettingsSchema,
+  isLoopbackHost,
   type UpstreamEndpoint,
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
@@ -392,6 +393,15 @@ export function checkSettingsChange(
     starttls: false,
     tlsFingerprint: null,
   });
+  // saved now, refused at the next start (see httpExposureProblem): say so before saving
+  if (!isLoopbackHost(next.http.host) && !next.uiPasswordFile) {
+    result.errors.push({
+      field: 'http.host',
+      value: next.http.host,
+      allowed: '127.0.0.1 (this machine), unless a UI password is set with --ui-password-file',
+      message: `http.host: ${show(next.http.host)} listens beyond this machine, so the UI and API need a password: start with --ui-password-file FILE, or keep 127.0.0.1`,
+    });
+  }
   if (exposure) {
     result.errors.push({
       field: 'allowIp',

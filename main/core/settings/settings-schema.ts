@@ -6,6 +6,9 @@ import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
+import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
+import { parseChaosTriggers, type ChaosTriggers } from '../chaos/chaos-triggers.js';
+import { parseWebhookUrls } from '../webhooks/webhook-urls.js';
 
 export interface ListenAddress {
   host: string;
@@ -37,6 +40,8 @@ export interface Settings {
   greetingDelayMs: number;
   /** The longest a reverse-DNS lookup of a client may delay its greeting. */
   reverseDnsTimeoutMs: number;
+  /** DNS servers (`IP` or `IP:PORT`) for lookups; empty: the system's resolvers. */
+  dnsServers: string[];
   /** Whose meaning `GET/DELETE /api/v1/messages` takes: the two APIs clash on that path. */
   apiCompat: ApiCompat;
   mode: RelayMode;
@@ -97,14 +102,46 @@ export interface Settings {
   commandTimeoutMs: number;
   /** Longest a whole SMTP session may last, whatever the client sends. */
   sessionDeadlineMs: number;
+  /**
+   * Slowest message data accepted during DATA, in bytes a second (Postfix's smtpd_min_data_rate):
+   * a client below it is cut off within about one idle timeout with `421 4.4.2`. 0: no minimum.
+   */
+  minDataRate: number;
   /** Failed AUTH attempts from one IP before it is locked out; delays grow before that. */
   authMaxFailures: number;
   /** The first delay after a failed AUTH; it doubles with each failure. */
   authFailureDelayMs: number;
   /** How long a locked-out IP gets `421 4.7.0` to AUTH (and how long failures are remembered). */
   authLockoutMs: number;
+  /** relay.log and audit.log rotate when they would grow beyond this many bytes. */
+  logMaxSize: number;
+  /** Rotated generations of each log kept (relay.log.1 … relay.log.N). */
+  logKeep: number;
   /** A file holding the UI/API password (or its scrypt hash); required off loopback. */
   uiPasswordFile: string | null;
+  // --- the capture toolkit (main/core/tags, send, webhooks, chaos) ---
+  /** Automatic tags turned off (Mailpit's --tags-disable). */
+  tagsDisable: AutoTagSource[];
+  /** Tag each message with its SMTP AUTH user (Mailpit's --tags-username). */
+  tagsUsername: boolean;
+  /** Title Case for tags from plus addresses and X-Tags (Mailpit's --tags-title-case). */
+  tagsTitleCase: boolean;
+  /** Own credentials for POST /api/v1/send: a file holding a password or its hash. */
+  sendApiAuthFile: string | null;
+  /** POST /api/v1/send takes any credentials, or none, even with a UI password. */
+  sendApiAuthAcceptAny: boolean;
+  /** URLs POSTed a JSON summary of each new message and delivery change. */
+  webhookUrls: string[];
+  /** A file holding the HMAC-SHA256 secret that signs webhook bodies. */
+  webhookSecretFile: string | null;
+  webhookTimeoutMs: number;
+  /** Attempts after the first failed one; the wait doubles each time. */
+  webhookRetries: number;
+  webhookRetryDelayMs: number;
+  /** Chaos may be set (API, GUI); off by default, as in Mailpit. */
+  enableChaos: boolean;
+  /** Chaos triggers set at start (also enables chaos, as in Mailpit). */
+  chaosTriggers: ChaosTriggers | null;
   // --- checks and POP3 (main/core/checks, main/core/pop3) ---
   /** SpamAssassin's spamd for the spam check (Mailpit's --enable-spamassassin); null: none. */
   spamassassin: ListenAddress | null;
@@ -275,6 +312,31 @@ function parseOriginList(raw: unknown): string[] | undefined {
   return origins;
 }
 
+/** `IP`, `IP:PORT` or `[IPv6]:PORT`, as node:dns `setServers` takes them. */
+function parseDnsServer(text: string): string | undefined {
+  const entry = text.trim();
+  if (isIP(entry) !== 0) return entry;
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|(\d+\.\d+\.\d+\.\d+)):(\d{1,5})$/.exec(entry);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const v6 = match[1];
+  if (v6 !== undefined) return isIP(v6) === 6 ? `[${v6}]:${port}` : undefined;
+  return isIP(match[2] as string) === 4 ? `${match[2]}:${port}` : undefined;
+}
+
+function parseDnsServers(raw: unknown): string[] | undefined {
+  const list = typeof raw === 'string' ? raw.split(',').filter((x) => x.trim() !== '') : raw;
+  if (!Array.isArray(list) || list.length > 10) return undefined;
+  const out: string[] = [];
+  for (const item of list) {
+    const server = typeof item === 'string' ? parseDnsServer(item) : undefined;
+    if (server === undefined) return undefined;
+    out.push(server);
+  }
+  return out;
+}
+
 function parseCidrList(raw: unknown): string[] | undefined {
   const list = typeof raw === 'string' ? raw.split(',') : raw;
   if (!Array.isArray(list) || list.length > 1000) return undefined;
@@ -359,6 +421,14 @@ export const settingFields = [
     env: 'RELAYDESK_REVERSE_DNS_TIMEOUT_MS',
     allowed: 'a whole number of milliseconds from 0 (no lookups) to 1500',
     parse: parseCount(0, 1500),
+  }),
+  field({
+    key: 'dnsServers',
+    flag: '--dns-servers',
+    env: 'RELAYDESK_DNS_SERVERS',
+    allowed:
+      'a comma-separated list of at most 10 DNS servers, each IP or IP:PORT ([IPv6]:PORT), e.g. 192.0.2.53,127.0.0.1:5353; empty for the system resolvers',
+    parse: parseDnsServers,
   }),
   field({
     key: 'apiCompat',
@@ -532,6 +602,13 @@ export const settingFields = [
     parse: parseCount(100, 86_400_000),
   }),
   field({
+    key: 'minDataRate',
+    flag: '--min-data-rate',
+    env: 'RELAYDESK_MIN_DATA_RATE',
+    allowed: 'a whole number of bytes a second from 0 (no minimum) to 100000000',
+    parse: parseCount(0, 100_000_000),
+  }),
+  field({
     key: 'authMaxFailures',
     flag: '--auth-max-failures',
     env: 'RELAYDESK_AUTH_MAX_FAILURES',
@@ -553,6 +630,20 @@ export const settingFields = [
     parse: parseCount(100, 86_400_000),
   }),
   field({
+    key: 'logMaxSize',
+    flag: '--log-max-size',
+    env: 'RELAYDESK_LOG_MAX_SIZE',
+    allowed: 'a size from 1k to 2g in bytes, or with k/m/g, e.g. 10m',
+    parse: parseByteSize,
+  }),
+  field({
+    key: 'logKeep',
+    flag: '--log-keep',
+    env: 'RELAYDESK_LOG_KEEP',
+    allowed: 'a whole number of rotated log files from 0 to 100',
+    parse: parseCount(0, 100),
+  }),
+  field({
     key: 'uiPasswordFile',
     flag: '--ui-password-file',
     env: 'RELAYDESK_UI_PASSWORD_FILE',
@@ -566,6 +657,92 @@ export const settingFields = [
     allowed:
       'a comma-separated list of exact origins such as http://localhost:3000 ("*" is not allowed: any web page could then read your mail)',
     parse: parseOriginList,
+  }),
+  field({
+    key: 'tagsDisable',
+    flag: '--tags-disable',
+    env: 'RELAYDESK_TAGS_DISABLE',
+    allowed: 'a comma-separated list of "plus-addresses" and "x-tags"',
+    parse: parseTagsDisable,
+  }),
+  field({
+    key: 'tagsUsername',
+    flag: '--tags-username',
+    env: 'RELAYDESK_TAGS_USERNAME',
+    allowed: 'true (tag messages with the SMTP user name) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'tagsTitleCase',
+    flag: '--tags-title-case',
+    env: 'RELAYDESK_TAGS_TITLE_CASE',
+    allowed: 'true (Title Case tags from plus addresses and X-Tags) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'sendApiAuthFile',
+    flag: '--send-api-auth-file',
+    env: 'RELAYDESK_SEND_API_AUTH_FILE',
+    allowed: 'the path of a file holding the Send API password or its hash (relaydesk user hash)',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'sendApiAuthAcceptAny',
+    flag: '--send-api-auth-accept-any',
+    env: 'RELAYDESK_SEND_API_AUTH_ACCEPT_ANY',
+    allowed: 'true (POST /api/v1/send needs no password) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'webhookUrls',
+    flag: '--webhook-url',
+    env: 'RELAYDESK_WEBHOOK_URL',
+    allowed:
+      'http(s) URLs, comma-separated (repeat the flag or use an array in the settings file), e.g. http://127.0.0.1:9000/hook',
+    parse: parseWebhookUrls,
+  }),
+  field({
+    key: 'webhookSecretFile',
+    flag: '--webhook-secret-file',
+    env: 'RELAYDESK_WEBHOOK_SECRET_FILE',
+    allowed: 'the path of a file holding the webhook signing secret',
+    parse: parseOptionalPath,
+  }),
+  field({
+    key: 'webhookTimeoutMs',
+    flag: '--webhook-timeout-ms',
+    env: 'RELAYDESK_WEBHOOK_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 120000',
+    parse: parseCount(100, 120_000),
+  }),
+  field({
+    key: 'webhookRetries',
+    flag: '--webhook-retries',
+    env: 'RELAYDESK_WEBHOOK_RETRIES',
+    allowed: 'a whole number of retries from 0 to 10',
+    parse: parseCount(0, 10),
+  }),
+  field({
+    key: 'webhookRetryDelayMs',
+    flag: '--webhook-retry-delay-ms',
+    env: 'RELAYDESK_WEBHOOK_RETRY_DELAY_MS',
+    allowed: 'a whole number of milliseconds from 10 to 600000 (it doubles with each retry)',
+    parse: parseCount(10, 600_000),
+  }),
+  field({
+    key: 'enableChaos',
+    flag: '--enable-chaos',
+    env: 'RELAYDESK_ENABLE_CHAOS',
+    allowed: 'true (chaos triggers may be set from the API and the GUI) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'chaosTriggers',
+    flag: '--chaos-triggers',
+    env: 'RELAYDESK_CHAOS_TRIGGERS',
+    allowed:
+      "Mailpit's form, e.g. Sender:451:50,Recipient:452:10,Authentication:535:5 (stage:code 400-599:percent 0-100)",
+    parse: parseChaosTriggers,
   }),
   field({
     key: 'spamassassin',
@@ -633,6 +810,7 @@ export function defaultSettings(dataDir: string): Settings {
     hostname: parseHostname(osHostname()) ?? 'localhost',
     greetingDelayMs: 100,
     reverseDnsTimeoutMs: 1000,
+    dnsServers: [],
     apiCompat: 'mailpit',
     mode: 'capture',
     relayConnections: 2,
@@ -660,10 +838,25 @@ export function defaultSettings(dataDir: string): Settings {
     idleTimeoutMs: 60_000,
     commandTimeoutMs: 300_000,
     sessionDeadlineMs: 30 * 60_000,
+    minDataRate: 500,
     authMaxFailures: 10,
     authFailureDelayMs: 500,
     authLockoutMs: 15 * 60_000,
+    logMaxSize: 10 * 1024 * 1024,
+    logKeep: 5,
     uiPasswordFile: null,
+    tagsDisable: [],
+    tagsUsername: false,
+    tagsTitleCase: false,
+    sendApiAuthFile: null,
+    sendApiAuthAcceptAny: false,
+    webhookUrls: [],
+    webhookSecretFile: null,
+    webhookTimeoutMs: 5000,
+    webhookRetries: 3,
+    webhookRetryDelayMs: 2000,
+    enableChaos: false,
+    chaosTriggers: null,
     spamassassin: null,
     allowInternalHttpRequests: false,
     linkCheckGet: false,

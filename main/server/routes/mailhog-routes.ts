@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { toMailhogMessage, toMailhogPage } from '../../core/mailhog/mailhog-message.js';
 import type { MessageRecord } from '../../core/message-record.js';
 import type { RelayService } from '../../core/relay-service.js';
-import { matchesMailhogSearch } from '../../core/search/index.js';
+import { matchesMailhogSearch, searchMailhogContaining } from '../../core/search/index.js';
 
 /** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
 const mailhogV1ListLimit = 1000;
@@ -72,9 +72,11 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
     },
     async (req) => {
       const { kind, query, start, limit } = req.query;
-      const matching = [...service.records()]
-        .reverse()
-        .filter((r) => matchesMailhogSearch(r, kind, query));
+      const newestFirst = [...service.records()].reverse();
+      const matching =
+        kind === 'containing'
+          ? await searchMailhogContaining(newestFirst, (id) => service.raw(id), query)
+          : newestFirst.filter((r) => matchesMailhogSearch(r, kind, query));
       const items = await mailhogItems(service, matching.slice(start, start + limit));
       return toMailhogPage(items, start, matching.length);
     },

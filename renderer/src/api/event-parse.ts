@@ -84,7 +84,27 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
         (data.kind === 'relay' || data.kind === 'audit')
         ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind } }
         : null;
+    case 'chaos':
+      return isRecord(data) && typeof data.Active === 'boolean' && isChaosTriggers(data.Triggers)
+        ? { Type: 'chaos', Data: { Active: data.Active, Triggers: data.Triggers } }
+        : null;
     default:
       return null;
   }
+}
+
+type ChaosTriggers = Extract<RelaydeskEvent, { Type: 'chaos' }>['Data']['Triggers'];
+
+function isChaosTriggers(value: unknown): value is ChaosTriggers {
+  return (
+    isRecord(value) &&
+    ['Sender', 'Recipient', 'Authentication'].every((stage) => {
+      const trigger = value[stage];
+      return (
+        isRecord(trigger) &&
+        typeof trigger.ErrorCode === 'number' &&
+        typeof trigger.Probability === 'number'
+      );
+    })
+  );
 }

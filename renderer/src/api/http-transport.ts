@@ -1,5 +1,6 @@
 import {
   apiMethods,
+  checkArguments,
   methodNames,
   type HttpBinding,
   type MethodName,
@@ -97,7 +98,9 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       http: HttpBinding<unknown[]>;
     };
     return async (...args: unknown[]): Promise<unknown> => {
-      const parts = http.request?.(...args) ?? {};
+      // checked as the IPC handlers check them, so both transports refuse the same calls
+      const checked = checkArguments(name, args) as unknown[];
+      const parts = http.request?.(...checked) ?? {};
       const path = http.route
         .slice(1)
         .replace(/:(\w+)/g, (_match, key: string) => encodeURIComponent(parts.params?.[key] ?? ''));

@@ -9,6 +9,7 @@ import {
   shortAddressList,
 } from '../format/mail-format';
 import { AttachmentMarker } from './AttachmentMarker';
+import { TagChips } from '../tags/TagChips';
 
 export function messageRowId(id: string): string {
   return `message-row-${id}`;
@@ -52,6 +53,7 @@ export function MessageRow(props: {
         to {shortAddressList(message.To) || '(no recipients)'}
       </span>
       <span className="row-attachments">
+        <TagChips tags={message.Tags} />
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
     </li>

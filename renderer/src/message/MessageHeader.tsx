@@ -1,5 +1,6 @@
 import type { MessageDetail } from '../api/contract';
 import { formatAddress, formatAddressList, formatFullDate } from '../format/mail-format';
+import { TagChips } from '../tags/TagChips';
 
 /** Subject and the header fields people read first. */
 export function MessageHeader({ message }: { message: MessageDetail }) {
@@ -17,6 +18,7 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
   return (
     <header className="message-header">
       <h2 data-testid="message-subject">{message.Subject || '(no subject)'}</h2>
+      <TagChips tags={message.Tags} />
       <dl>
         {fields
           .filter((field) => field.value !== '')

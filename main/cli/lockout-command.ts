@@ -1,0 +1,120 @@
+// `relaydesk lockout list|release [ADDRESS [USER]] [--http HOST:PORT]`: the SMTP AUTH lockouts of
+// the running relay. Lockouts live in the relay's memory, so this asks its API (RELAYDESK_HTTP or
+// --http say where, as `sendmail` finds the SMTP port). A UI password, when the relay has one, is
+// read from RELAYDESK_UI_PASSWORD, never from the command line.
+import {
+  fieldByKey,
+  parseSettingValue,
+  type ListenAddress,
+} from '../core/settings/settings-schema.js';
+import type { AuthLockoutEntry } from '../core/policy/auth-lockout.js';
+
+const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http HOST:PORT]
+
+  list                    the (address, user) pairs locked out of SMTP AUTH
+  release ADDRESS USER    let USER authenticate from ADDRESS again
+  release ADDRESS         every user of ADDRESS (and forget its failures)
+  release --all           every lockout
+
+  --http HOST:PORT        the running relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025)
+  RELAYDESK_UI_PASSWORD   the UI password, when the relay has one
+`;
+
+class LockoutUsageError extends Error {}
+
+function apiAddress(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): { http: ListenAddress; rest: string[] } {
+  const httpField = fieldByKey('http');
+  if (!httpField) throw new Error('http setting missing');
+  let http = env.RELAYDESK_HTTP
+    ? (parseSettingValue(httpField, env.RELAYDESK_HTTP, 'env') as ListenAddress)
+    : { host: '127.0.0.1', port: 8025 };
+  const rest: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--http') http = parseSettingValue(httpField, args[++i], 'flag') as ListenAddress;
+    else if (arg.startsWith('--http=')) {
+      http = parseSettingValue(httpField, arg.slice(7), 'flag') as ListenAddress;
+    } else rest.push(arg);
+  }
+  return { http, rest };
+}
+
+function describe(entry: AuthLockoutEntry): string {
+  return `${entry.Address}\t${entry.User}\t${entry.Failures} failures\tuntil ${entry.LockedUntil}`;
+}
+
+export async function runLockoutCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  try {
+    const { http, rest } = apiAddress(args, env);
+    const [action, address, user, extra] = rest;
+    if (action === undefined || action === '--help' || action === '-h') {
+      process.stdout.write(usage);
+      return action === undefined ? 2 : 0;
+    }
+    const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
+    const base = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (env.RELAYDESK_UI_PASSWORD) {
+      headers.authorization = `Basic ${Buffer.from(`relaydesk:${env.RELAYDESK_UI_PASSWORD}`).toString('base64')}`;
+    }
+    let path: string;
+    let init: RequestInit;
+    if (action === 'list' && address === undefined) {
+      path = '/api/v1/auth/lockouts';
+      init = { headers };
+    } else if (action === 'release' && address !== undefined && extra === undefined) {
+      const body = address === '--all' ? {} : { Address: address, ...(user ? { User: user } : {}) };
+      if (address === '--all' && user !== undefined) {
+        throw new LockoutUsageError('release --all takes no ADDRESS or USER');
+      }
+      path = '/api/v1/auth/lockouts/release';
+      init = { method: 'POST', headers, body: JSON.stringify(body) };
+    } else {
+      throw new LockoutUsageError(
+        action === 'release'
+          ? 'release needs ADDRESS [USER], or --all'
+          : `${action}: unknown lockout command; use "list" or "release"`,
+      );
+    }
+    let res: Response;
+    try {
+      res = await fetch(base + path, init);
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
+      process.stderr.write(
+        `relaydesk lockout: cannot reach the relay's API at ${base} (${cause}); is it running? --http or RELAYDESK_HTTP say where\n`,
+      );
+      return 1;
+    }
+    const text = await res.text();
+    if (!res.ok) {
+      const hint = res.status === 401 ? ' (set RELAYDESK_UI_PASSWORD to the UI password)' : '';
+      process.stderr.write(`relaydesk lockout: the API answered ${res.status}: ${text}${hint}\n`);
+      return 1;
+    }
+    const body = JSON.parse(text) as {
+      lockouts?: AuthLockoutEntry[];
+      released?: AuthLockoutEntry[];
+    };
+    if (body.lockouts) {
+      if (body.lockouts.length === 0) process.stdout.write('no lockouts\n');
+      for (const entry of body.lockouts) process.stdout.write(`${describe(entry)}\n`);
+    } else {
+      const released = body.released ?? [];
+      process.stdout.write(
+        `released ${released.length} lockout${released.length === 1 ? '' : 's'}\n`,
+      );
+      for (const entry of released) process.stdout.write(`${describe(entry)}\n`);
+    }
+    return 0;
+  } catch (err) {
+    process.stderr.write(`relaydesk lockout: ${(err as Error).message}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,114 @@
+// Tags on stored messages: set, rename and delete them, list and count them. Tags live in each
+// message's sidecar (MessageRecord.tags), so every change is one atomic sidecar rewrite per
+// message, durable the spool's way, and the index rebuilt at start sees them.
+import type { RelaydeskEvent } from '../../../preload/api-contract.js';
+import type { MessageRecord } from '../message-record.js';
+import { cleanTag, isValidTag, normalizeTags, tagAlphabet } from './tag-name.js';
+
+/** A tag request that cannot be done; the message names the tag and the fix. */
+export class TagError extends Error {
+  override name = 'TagError';
+}
+
+export interface TaggedStore {
+  records(): Iterable<MessageRecord>;
+  get(id: string): MessageRecord | undefined;
+  save(record: MessageRecord): Promise<void>;
+  publish(event: RelaydeskEvent): void;
+}
+
+/** Lower-case name → the spelling in use, so new tags join existing ones. */
+export function knownTags(records: Iterable<MessageRecord>): Map<string, string> {
+  const known = new Map<string, string>();
+  for (const record of records) {
+    for (const tag of record.tags) {
+      const key = tag.toLowerCase();
+      if (!known.has(key)) known.set(key, tag);
+    }
+  }
+  return known;
+}
+
+/** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
+export function allTags(records: Iterable<MessageRecord>): string[] {
+  return [...new Set(knownTags(records).values())].sort();
+}
+
+/** Tag → number of messages carrying it (Mailpit's `Tags` in /api/v1/info). */
+export function tagCounts(records: Iterable<MessageRecord>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of records) for (const tag of record.tags) counts[tag] = (counts[tag] ?? 0) + 1;
+  return counts;
+}
+
+function sameTags(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+async function retag(store: TaggedStore, record: MessageRecord, tags: string[]): Promise<void> {
+  if (sameTags(record.tags, tags)) return;
+  record.tags = tags;
+  await store.save(record);
+  store.publish({ Type: 'update', Data: { ID: record.id, Tags: tags } });
+}
+
+/**
+ * Replaces the tags of the given messages (Mailpit's PUT /api/v1/tags: an empty list removes
+ * them all). Invalid characters are cleaned away as Mailpit does; unknown IDs are an error
+ * naming the ID, checked before anything changes.
+ */
+export async function setMessageTags(
+  store: TaggedStore,
+  ids: string[],
+  tags: string[],
+): Promise<void> {
+  const records = ids.map((id) => {
+    const record = store.get(id);
+    if (!record) throw new TagError(`IDs: message ${JSON.stringify(id)} not found`);
+    return record;
+  });
+  const wanted = normalizeTags(tags, knownTags(store.records()));
+  for (const record of records) await retag(store, record, wanted);
+}
+
+function findTag(store: TaggedStore, tag: string): string {
+  const known = knownTags(store.records());
+  const existing = [...known.values()].find((t) => t === tag) ?? known.get(tag.toLowerCase());
+  if (existing === undefined) throw new TagError(`tag not found: ${JSON.stringify(tag)}`);
+  return existing;
+}
+
+/** Mailpit's PUT /api/v1/tags/{tag} with {"Name": …}. */
+export async function renameTag(store: TaggedStore, from: string, to: string): Promise<void> {
+  const name = cleanTag(to);
+  if (!isValidTag(name)) {
+    throw new TagError(
+      `Name: ${JSON.stringify(to)} is not a valid tag name; use ${tagAlphabet} characters`,
+    );
+  }
+  const existing = findTag(store, from);
+  if (existing === name) return;
+  const clash = knownTags(store.records()).get(name.toLowerCase());
+  if (clash !== undefined && clash.toLowerCase() !== existing.toLowerCase()) {
+    throw new TagError(
+      `Name: tag ${JSON.stringify(clash)} already exists; delete it first or choose another name`,
+    );
+  }
+  for (const record of [...store.records()]) {
+    if (!record.tags.includes(existing)) continue;
+    await retag(store, record, normalizeTags(record.tags.map((t) => (t === existing ? name : t))));
+  }
+}
+
+/** Mailpit's DELETE /api/v1/tags/{tag}: the tag goes from every message; no message is deleted. */
+export async function deleteTag(store: TaggedStore, tag: string): Promise<void> {
+  const existing = findTag(store, tag);
+  for (const record of [...store.records()]) {
+    if (!record.tags.includes(existing)) continue;
+    await retag(
+      store,
+      record,
+      record.tags.filter((t) => t !== existing),
+    );
+  }
+}

@@ -1,0 +1,185 @@
+// Webhooks: a JSON POST to each configured URL for every new message (Mailpit's payload: the
+// message summary) and every change of a message's delivery status. Receiving never waits for
+// them: events go into a bounded queue in memory and are sent in the background, each with a
+// timeout, retried with a doubling wait, and recorded in a delivery log the API shows.
+//
+// What a crash loses: the queue lives in memory only, so webhooks not yet delivered when the
+// process dies are not sent after the restart. The messages themselves are safe on disk. When
+// the queue is full the oldest waiting webhook is dropped (and logged as dropped), never mail.
+import { createHmac, randomUUID } from 'node:crypto';
+import type { WebhookDeliveryView } from '../../../preload/api-contract.js';
+import { displayUrl } from './webhook-urls.js';
+
+export type WebhookEvent = WebhookDeliveryView['Event'];
+
+/** One webhook POST and its outcome; the shape the API shows. */
+export type WebhookDelivery = WebhookDeliveryView;
+
+export interface WebhookSenderOptions {
+  urls: string[];
+  /** Signs each body (HMAC-SHA256) when set; never logged, never in the delivery log. */
+  secret: string | null;
+  timeoutMs: number;
+  retries: number;
+  retryDelayMs: number;
+  userAgent: string;
+  log(line: string): void;
+  /** Webhooks waiting (not yet delivered) at most; beyond it the oldest is dropped. */
+  maxQueued?: number;
+  /** Requests in flight at most, over all URLs. */
+  concurrency?: number;
+}
+
+interface Job {
+  delivery: WebhookDelivery;
+  url: string;
+  body: string;
+}
+
+/** Deliveries the log keeps, newest first. */
+const logMemory = 500;
+
+export const signatureHeader = 'x-relaydesk-signature-256';
+
+/** `sha256=<hex>` of the body, as GitHub signs its webhooks (X-Hub-Signature-256). */
+export function signBody(secret: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export class WebhookSender {
+  private readonly waiting: Job[] = [];
+  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly inFlight = new Map<Job, AbortController>();
+  private readonly log: WebhookDelivery[] = [];
+  private stopped = false;
+  private readonly maxQueued: number;
+  private readonly concurrency: number;
+
+  constructor(private readonly options: WebhookSenderOptions) {
+    this.maxQueued = options.maxQueued ?? 1000;
+    this.concurrency = options.concurrency ?? 4;
+  }
+
+  get enabled(): boolean {
+    return this.options.urls.length > 0;
+  }
+
+  /** Queues one POST per URL; returns at once. */
+  enqueue(event: WebhookEvent, messageId: string, payload: unknown): void {
+    if (this.stopped || !this.enabled) return;
+    const body = JSON.stringify(payload);
+    for (const url of this.options.urls) {
+      const delivery: WebhookDelivery = {
+        ID: randomUUID(),
+        Event: event,
+        MessageID: messageId,
+        URL: displayUrl(url),
+        State: 'pending',
+        Attempts: 0,
+        Status: null,
+        Error: null,
+        Created: new Date().toISOString(),
+        Finished: null,
+      };
+      this.remember(delivery);
+      this.waiting.push({ delivery, url, body });
+    }
+    while (this.waiting.length > this.maxQueued) {
+      const dropped = this.waiting.shift() as Job;
+      this.finish(dropped, 'dropped', 'the webhook queue was full');
+    }
+    this.pump();
+  }
+
+  /** The delivery log, newest first. */
+  deliveries(): WebhookDelivery[] {
+    return this.log.map((d) => ({ ...d }));
+  }
+
+  /** Stops sending: requests in flight are aborted, waiting ones are left (and lost). */
+  stop(): void {
+    this.stopped = true;
+    for (const timer of this.retryTimers) clearTimeout(timer);
+    this.retryTimers.clear();
+    for (const controller of this.inFlight.values()) controller.abort();
+  }
+
+  private remember(delivery: WebhookDelivery): void {
+    this.log.unshift(delivery);
+    if (this.log.length > logMemory) this.log.pop();
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.inFlight.size < this.concurrency && this.waiting.length > 0) {
+      const job = this.waiting.shift() as Job;
+      void this.attempt(job);
+    }
+  }
+
+  private finish(job: Job, state: 'delivered' | 'failed' | 'dropped', error: string | null): void {
+    const d = job.delivery;
+    d.State = state;
+    d.Error = error;
+    d.Finished = new Date().toISOString();
+    if (state !== 'delivered') {
+      this.options.log(
+        `webhook: ${d.Event} ${d.MessageID} to ${d.URL} ${state} after ${d.Attempts} attempt(s): ${error ?? ''}`,
+      );
+    }
+  }
+
+  private async attempt(job: Job): Promise<void> {
+    const controller = new AbortController();
+    this.inFlight.set(job, controller);
+    const d = job.delivery;
+    d.Attempts++;
+    const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    let error: string | null = null;
+    try {
+      const headers: Record<string, string> = {
+        'content-type': 'application/json',
+        'user-agent': this.options.userAgent,
+        'x-relaydesk-event': d.Event,
+        'x-relaydesk-delivery': d.ID,
+      };
+      if (this.options.secret) headers[signatureHeader] = signBody(this.options.secret, job.body);
+      const res = await fetch(job.url, {
+        method: 'POST',
+        headers,
+        body: job.body,
+        signal: controller.signal,
+        // a redirect is an answer we do not follow: the body would be re-sent somewhere else
+        redirect: 'manual',
+      });
+      d.Status = res.status;
+      await res.body?.cancel().catch(() => undefined);
+      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+    } catch (err) {
+      d.Status = null;
+      error = controller.signal.aborted
+        ? this.stopped
+          ? 'stopped'
+          : `no answer within ${this.options.timeoutMs} ms`
+        : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(job);
+    }
+    if (error === null) this.finish(job, 'delivered', null);
+    else if (this.stopped) d.Error = error;
+    else if (d.Attempts > this.options.retries) this.finish(job, 'failed', error);
+    else {
+      d.State = 'retrying';
+      d.Error = error;
+      const wait = this.options.retryDelayMs * 2 ** (d.Attempts - 1);
+      const retry = setTimeout(() => {
+        this.retryTimers.delete(retry);
+        this.waiting.push(job);
+        this.pump();
+      }, wait);
+      retry.unref();
+      this.retryTimers.add(retry);
+    }
+    this.pump();
+  }
+}

@@ -1,0 +1,245 @@
+// Webhooks against a real local HTTP server: Mailpit's payload for each new message, a signed
+// body, retries after failures, a timeout, delivery-state webhooks, and the delivery log. The
+// receiver can hang or fail without holding up SMTP.
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageSummary } from '../../preload/api-contract.js';
+import { WebhookSender, type WebhookDelivery } from '../../main/core/webhooks/index.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { upstreamsPerTest } from '../helpers/upstream-server.js';
+
+interface Hook {
+  headers: IncomingMessage['headers'];
+  body: string;
+}
+
+interface Receiver {
+  url: string;
+  hooks: Hook[];
+  /** Decides the answer to each request; `null` leaves it hanging. */
+  answer: (hook: Hook, index: number) => number | null;
+  close(): Promise<void>;
+}
+
+const receivers: Receiver[] = [];
+let relay: TestRelaydesk | undefined;
+const { upstream } = upstreamsPerTest();
+afterEach(async () => {
+  await relay?.dispose();
+  relay = undefined;
+  await Promise.all(receivers.splice(0).map((r) => r.close()));
+});
+
+async function startReceiver(): Promise<Receiver> {
+  const hanging: ServerResponse[] = [];
+  const receiver: Receiver = {
+    url: '',
+    hooks: [],
+    answer: () => 200,
+    close: () =>
+      new Promise((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const hook = { headers: req.headers, body: Buffer.concat(chunks).toString() };
+      receiver.hooks.push(hook);
+      const status = receiver.answer(hook, receiver.hooks.length - 1);
+      if (status === null) hanging.push(res);
+      else res.writeHead(status).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  receiver.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  receivers.push(receiver);
+  return receiver;
+}
+
+async function send(subject: string, to = 'bob@rcpt.example'): Promise<string> {
+  const info = await (relay as TestRelaydesk)
+    .transport()
+    .sendMail({ from: 'app@sender.example', to, subject, text: subject });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+async function deliveries(): Promise<WebhookDelivery[]> {
+  return (await (relay as TestRelaydesk).api<{ Deliveries: WebhookDelivery[] }>('/api/v1/webhooks'))
+    .Deliveries;
+}
+
+describe('webhooks', () => {
+  it('POSTs the Mailpit message summary of each new message to every URL, signed', async () => {
+    const one = await startReceiver();
+    const two = await startReceiver();
+    const dir = await mkdtemp(join(tmpdir(), 'relaydesk-hook-'));
+    const secretFile = join(dir, 'secret');
+    await writeFile(secretFile, 'hook-s3cret-value\n');
+    const lines: string[] = [];
+    try {
+      relay = await startTestRelaydesk({
+        webhookUrls: [one.url, two.url],
+        webhookSecretFile: secretFile,
+      });
+      relay.service.on('log', (line) => lines.push(line));
+      const id = await send('Hello hooks', 'jane+signup@rcpt.example');
+      await expect.poll(() => one.hooks.length + two.hooks.length).toBe(2);
+      for (const receiver of [one, two]) {
+        const hook = receiver.hooks[0] as Hook;
+        const summary = JSON.parse(hook.body) as MessageSummary;
+        expect(summary).toMatchObject({
+          ID: id,
+          Subject: 'Hello hooks',
+          From: { Name: '', Address: 'app@sender.example' },
+          To: [{ Name: '', Address: 'jane+signup@rcpt.example' }],
+          Tags: ['signup'],
+          Read: false,
+        });
+        expect(Object.keys(summary)).toEqual(
+          expect.arrayContaining([
+            'MessageID',
+            'Created',
+            'Size',
+            'Attachments',
+            'Snippet',
+            'Username',
+          ]),
+        );
+        expect(hook.headers['content-type']).toBe('application/json');
+        expect(hook.headers['x-relaydesk-event']).toBe('new');
+        expect(hook.headers['user-agent']).toMatch(/^Relaydesk\//);
+        const expected = `sha256=${createHmac('sha256', 'hook-s3cret-value').update(hook.body).digest('hex')}`;
+        expect(hook.headers['x-relaydesk-signature-256']).toBe(expected);
+      }
+      await expect
+        .poll(async () => (await deliveries()).map((d) => d.State))
+        .toEqual(['delivered', 'delivered']);
+      const log = await relay.api<{ URLs: string[] }>('/api/v1/webhooks');
+      expect(log.URLs).toEqual([one.url, two.url]);
+      expect(JSON.stringify(log) + lines.join('\n')).not.toContain('hook-s3cret-value');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('retries a failing receiver until it answers 2xx, and logs each delivery', async () => {
+    const receiver = await startReceiver();
+    receiver.answer = (_hook, index) => (index < 2 ? 503 : 204);
+    relay = await startTestRelaydesk({
+      webhookUrls: [receiver.url],
+      webhookRetries: 3,
+      webhookRetryDelayMs: 20,
+    });
+    const id = await send('Retry me');
+    await expect.poll(async () => (await deliveries())[0]?.State).toBe('delivered');
+    const [delivery] = await deliveries();
+    expect(delivery).toMatchObject({ Event: 'new', MessageID: id, Attempts: 3, Status: 204 });
+    // the same delivery ID on every retry, so a receiver can drop duplicates
+    expect(new Set(receiver.hooks.map((h) => h.headers['x-relaydesk-delivery'])).size).toBe(1);
+  });
+
+  it('gives up after the retries with the reason, and a hanging receiver times out', async () => {
+    const failing = await startReceiver();
+    failing.answer = () => 500;
+    const hanging = await startReceiver();
+    hanging.answer = () => null;
+    relay = await startTestRelaydesk({
+      webhookUrls: [failing.url, hanging.url],
+      webhookRetries: 1,
+      webhookRetryDelayMs: 20,
+      webhookTimeoutMs: 300,
+    });
+    // receiving never waits for webhooks: three messages are stored while the hook hangs
+    for (const subject of ['a', 'b', 'c']) await send(subject);
+    expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBe(3);
+    await expect
+      .poll(async () => (await deliveries()).filter((d) => d.State === 'failed').length, {
+        timeout: 10_000,
+      })
+      .toBe(6);
+    const all = await deliveries();
+    expect(all.find((d) => d.URL === failing.url)).toMatchObject({
+      Attempts: 2,
+      Error: 'HTTP 500',
+    });
+    expect(all.find((d) => d.URL === hanging.url)).toMatchObject({
+      Attempts: 2,
+      Status: null,
+      Error: 'no answer within 300 ms',
+    });
+  });
+
+  it('POSTs delivery state changes of relayed mail', async () => {
+    const receiver = await startReceiver();
+    const server = await upstream({ tls: 'none' });
+    relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      webhookUrls: [receiver.url],
+    });
+    const id = await send('Relayed with hooks');
+    await expect
+      .poll(() =>
+        receiver.hooks
+          .filter((h) => h.headers['x-relaydesk-event'] === 'delivery')
+          .map((h) => (JSON.parse(h.body) as { Status: string }).Status),
+      )
+      .toContain('delivered');
+    const hook = receiver.hooks.find(
+      (h) => h.headers['x-relaydesk-event'] === 'delivery' && h.body.includes('"delivered"'),
+    ) as Hook;
+    expect(JSON.parse(hook.body)).toMatchObject({
+      ID: id,
+      Subject: 'Relayed with hooks',
+      Status: 'delivered',
+      Recipients: [{ Address: 'bob@rcpt.example', State: 'relayed', Attempts: 1 }],
+    });
+  });
+
+  it('keeps its queue bounded: beyond the limit the oldest waiting webhook is dropped', async () => {
+    const hanging = await startReceiver();
+    hanging.answer = () => null;
+    const lines: string[] = [];
+    const sender = new WebhookSender({
+      urls: [hanging.url],
+      secret: null,
+      timeoutMs: 30_000,
+      retries: 0,
+      retryDelayMs: 10,
+      userAgent: 'test',
+      log: (line) => lines.push(line),
+      maxQueued: 2,
+      concurrency: 1,
+    });
+    try {
+      for (const id of ['m1', 'm2', 'm3', 'm4', 'm5']) sender.enqueue('new', id, { ID: id });
+      await expect.poll(() => hanging.hooks.length).toBe(1);
+      const states = Object.fromEntries(sender.deliveries().map((d) => [d.MessageID, d.State]));
+      expect(states).toEqual({
+        m1: 'pending',
+        m2: 'dropped',
+        m3: 'dropped',
+        m4: 'pending',
+        m5: 'pending',
+      });
+      expect(lines.filter((l) => /dropped.*queue was full/.test(l))).toHaveLength(2);
+    } finally {
+      sender.stop();
+    }
+  });
+
+  it('refuses a webhook URL that is not http(s), naming the flag value', async () => {
+    await expect(startTestRelaydesk({ webhookUrls: ['ftp://example.com/x'] })).rejects.toThrow(
+      /"webhookUrls" in the settings file: \["ftp:\/\/example.com\/x"\] is not valid; use http\(s\) URLs/,
+    );
+  });
+});
