@@ -97,7 +97,8 @@ export interface RelaydeskInfo {
     SMTPIgnored: number;
   };
   /** Relaydesk's own: where it listens. */
-  Listeners: { smtp: string; http: string };
+  /** HOST:PORT of each listener; `pop3` and `pop3s` only when those are on. */
+  Listeners: { smtp: string; http: string; pop3?: string; pop3s?: string };
   /** Relaydesk's own: whether chaos may be set, and whether a trigger is on now. */
   Chaos?: { Enabled: boolean; Active: boolean; Triggers: ChaosTriggersView };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */

@@ -57,6 +57,7 @@ import type {
   SettingsSaveResult,
   SettingsView,
 } from './settings-contract.js';
+import type { HtmlCheckResult, LinkCheckResult, SpamCheckResult } from './check-contract.js';
 
 /** Where a call's arguments go in an HTTP request. */
 export interface HttpRequestParts {
@@ -232,6 +233,30 @@ export const apiMethods = {
       route: '/api/v1/analyze',
       request: (headers) => ({ body: { headers } }),
     },
+  }),
+
+  // A message's checks (Mailpit's)
+  htmlCheck: method<HtmlCheckResult>()({
+    summary: "Email clients' support of the HTML and CSS (caniemail.com), and where each is used",
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/html-check', request: messageParams },
+  }),
+  linkCheck: method<LinkCheckResult>()({
+    summary: 'Every link and image URL with its HTTP status (HEAD); `follow` follows redirects',
+    args: z.tuple([id(), z.boolean().optional().describe('follow')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/link-check',
+      request: (message, follow) => ({
+        params: { id: message },
+        query: { follow: follow === undefined ? undefined : String(follow) },
+      }),
+    },
+  }),
+  spamCheck: method<SpamCheckResult>()({
+    summary: 'SpamAssassin score and rules; `Error` says why when spamd is not available',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/sa-check', request: messageParams },
   }),
 
   // The queue and the upstream

@@ -101,6 +101,10 @@ import { FilterControl, type FilterStatus } from './filter/filter-control.js';
 import { SenderControlService, type QuotaUsage } from './sender-control/sender-control-service.js';
 import type { WarmupStatus } from './sender-control/warmup.js';
 import type { MessageDecisions, SuspensionEntry } from '../../preload/filter-contract.js';
+import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
+import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
+import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
+import { Pop3Listener, pop3Listeners } from './pop3/pop3-listener.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -193,6 +197,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly dns: DnsResolver;
   readonly dkim: DkimSigning;
   private readonly recipientCheck: RecipientCheck;
+  /** The optional POP3 listeners (--pop3, --pop3s), serving the messages kept here. */
+  readonly pop3: Pop3Listener;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -268,6 +274,20 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         senderCheck: this.senders.control,
       },
       { users: this.users },
+    );
+    this.pop3 = new Pop3Listener(
+      this.settings,
+      {
+        entries: (mailbox) =>
+          [...this.index.oldestFirst()]
+            .filter((r) => mailbox === null || r.mailbox === mailbox)
+            .map((r) => ({ id: r.id, size: r.size })),
+        raw: (id) => this.spool.readRaw(this.record(id).id),
+        markRead: (id) => this.setRead([id], true),
+        remove: async (ids) => void (await this.deleteMessages(ids)),
+      },
+      this.users,
+      (line) => this.log(line),
     );
     this.queue = new DeliveryQueue({
       settings: this.settings,
@@ -350,6 +370,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.startWebhooks();
     if (this.chaos.enabled) this.log(this.chaos.describe());
     this.smtpAddress = await this.listener.start();
+    try {
+      await this.pop3.start();
+    } catch (err) {
+      await this.listener.close();
+      throw err;
+    }
     this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
     this.retentionTimer.unref();
@@ -360,7 +386,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
-    this.closingListener ??= this.listener.close();
+    this.closingListener ??= Promise.all([this.listener.close(), this.pop3.close()]).then(
+      () => undefined,
+    );
     return this.closingListener;
   }
 
@@ -1014,6 +1042,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       Listeners: {
         smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
         http: `${http.host}:${http.port}`,
+        ...pop3Listeners(this.pop3.addresses),
       },
       SMTPSecurity: this.listener.infoSecurity(),
       SMTPSessions: this.listener.openSessions(),
@@ -1124,6 +1153,50 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     if (!part)
       throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
     return part;
+  }
+
+  // --- checks (main/core/checks) --------------------------------------------------------------
+
+  /** The message as SpamAssassin scores it; `Error` says why when spamd is not available. */
+  async spamCheck(id: string): Promise<SpamCheckResult> {
+    const record = this.record(id);
+    return checkSpam(this.settings.spamassassin, await this.spool.readRaw(record.id));
+  }
+
+  /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
+  private async bodies(id: string): Promise<{ html: string; text: string }> {
+    const raw = await this.spool.readRaw(this.record(id).id);
+    try {
+      const detail = await this.parser.detail(raw);
+      return { html: detail.html, text: detail.text };
+    } catch {
+      return { html: '', text: raw.toString('utf8') };
+    }
+  }
+
+  /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
+  async htmlCheck(id: string): Promise<HtmlCheckResult> {
+    const { html } = await this.bodies(id);
+    if (html.trim() === '') throw new NoHtmlError(`message ${this.record(id).id} has no HTML part`);
+    return checkHtml(html);
+  }
+
+  /**
+   * Every link and image URL of the message with its HTTP status (HEAD; GET too when `get` or
+   * the linkCheckGet setting allows it). `follow` follows redirects to http(s) URLs.
+   */
+  async linkCheck(
+    id: string,
+    options: { follow?: boolean; get?: boolean } = {},
+  ): Promise<LinkCheckResult> {
+    const { html, text } = await this.bodies(id);
+    return checkLinks(html, text, {
+      follow: options.follow ?? false,
+      useGet: options.get ?? this.settings.linkCheckGet,
+      timeoutMs: this.settings.linkCheckTimeoutMs,
+      allowInternal: this.settings.allowInternalHttpRequests,
+      userAgent: `Relaydesk/${relaydeskVersion} (link check)`,
+    });
   }
 
   // --- changes -------------------------------------------------------------------------------

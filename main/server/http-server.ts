@@ -32,6 +32,7 @@ import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerCheckRoutes } from './routes/check-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -179,6 +180,7 @@ export async function createHttpServer(
   });
   registerSenderControlRoutes(app, service);
   registerSettingsRoutes(app, service);
+  registerCheckRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -179,6 +179,10 @@ describe('both transports, on real mail', () => {
       released: [],
     });
     expect(await same((api) => api.releaseAuthLockouts())).toEqual({ released: [] });
+    expect((await same((api) => api.spamCheck(captured))).Error).toMatch(/not available/);
+    expect(await same((api) => api.linkCheck(captured, false))).toEqual({ Errors: 0, Links: [] });
+    await expect(http.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
+    await expect(ipc.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
   });
 
   it('change the queue, the upstream, the users and the messages over HTTP', async () => {

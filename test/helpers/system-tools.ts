@@ -19,6 +19,8 @@ export const tools = {
   msmtp: { command: 'msmtp', install: 'apt-get install -y msmtp' },
   curl: { command: 'curl', install: 'apt-get install -y curl' },
   dnsmasq: { command: '/usr/sbin/dnsmasq', install: 'apt-get install -y dnsmasq-base' },
+  // /usr/sbin is not on a normal user's PATH on Debian
+  spamd: { command: '/usr/sbin/spamd', install: 'apt-get install -y spamassassin spamd spamc' },
   smtpSink: {
     command: 'smtp-sink',
     install:

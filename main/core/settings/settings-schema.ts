@@ -181,6 +181,19 @@ export interface Settings {
   anomalyPause: boolean;
   anomalyFactor: number;
   anomalyMinMessages: number;
+  // --- checks and POP3 (main/core/checks, main/core/pop3) ---
+  /** SpamAssassin's spamd for the spam check (Mailpit's --enable-spamassassin); null: none. */
+  spamassassin: ListenAddress | null;
+  /** The link and HTML checks may reach private, loopback and link-local addresses. */
+  allowInternalHttpRequests: boolean;
+  /** The link check retries with GET when HEAD fails (GET can use up one-time links). */
+  linkCheckGet: boolean;
+  /** How long the link check waits for one link. */
+  linkCheckTimeoutMs: number;
+  /** A POP3 listener serving captured mail (STLS offered); null: none. */
+  pop3: ListenAddress | null;
+  /** An implicit-TLS POP3 listener (995-style); null: none. */
+  pop3s: ListenAddress | null;
 }
 
 export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
@@ -867,6 +880,48 @@ export const settingFields = [
     allowed: 'a whole number of messages in an hour from 1 to 1000000',
     parse: parseCount(1, 1_000_000),
   }),
+  field({
+    key: 'spamassassin',
+    flag: '--spamassassin',
+    env: 'RELAYDESK_SPAMASSASSIN',
+    allowed: 'HOST:PORT of a SpamAssassin spamd, e.g. 127.0.0.1:783, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'allowInternalHttpRequests',
+    flag: '--allow-internal-http-requests',
+    env: 'RELAYDESK_ALLOW_INTERNAL_HTTP_REQUESTS',
+    allowed: 'true (the link check may reach loopback and private addresses) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckGet',
+    flag: '--link-check-get',
+    env: 'RELAYDESK_LINK_CHECK_GET',
+    allowed: 'true (retry with GET when HEAD fails; GET can use up one-time links) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckTimeoutMs',
+    flag: '--link-check-timeout-ms',
+    env: 'RELAYDESK_LINK_CHECK_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 120000',
+    parse: parseCount(100, 120_000),
+  }),
+  field({
+    key: 'pop3',
+    flag: '--pop3',
+    env: 'RELAYDESK_POP3',
+    allowed: 'HOST:PORT of a POP3 listener, e.g. 127.0.0.1:1110, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'pop3s',
+    flag: '--pop3s',
+    env: 'RELAYDESK_POP3S',
+    allowed: 'HOST:PORT of an implicit-TLS POP3 listener, e.g. 127.0.0.1:1995, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
 ] as const;
 
 /** A structured setting's parser throws with the entry and field at fault; keep that message. */
@@ -960,6 +1015,12 @@ export function defaultSettings(dataDir: string): Settings {
     anomalyPause: false,
     anomalyFactor: 10,
     anomalyMinMessages: 100,
+    spamassassin: null,
+    allowInternalHttpRequests: false,
+    linkCheckGet: false,
+    linkCheckTimeoutMs: 10_000,
+    pop3: null,
+    pop3s: null,
   };
 }
 

@@ -1,6 +1,7 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export type BodyTab = 'html' | 'text' | 'headers' | 'source' | 'route' | 'delivery';
+export type BodyTab =
+  'html' | 'text' | 'headers' | 'source' | 'route' | 'delivery' | 'html-check' | 'links' | 'spam';
 
 export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'html', label: 'HTML' },
@@ -9,6 +10,9 @@ export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'source', label: 'Source' },
   { id: 'route', label: 'Route' },
   { id: 'delivery', label: 'Delivery' },
+  { id: 'html-check', label: 'HTML check' },
+  { id: 'links', label: 'Links' },
+  { id: 'spam', label: 'Spam' },
 ];
 
 /** WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded). */

@@ -3,6 +3,9 @@ import type { MessageDetail } from '../api/contract';
 import { DeliveryPanel } from '../delivery/DeliveryPanel';
 import { RouteTimeline } from '../route/RouteTimeline';
 import { useAsyncValue } from '../use-async-value';
+import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
+import { LinkCheckPanel } from './checks/LinkCheckPanel';
+import { SpamCheckPanel } from './checks/SpamCheckPanel';
 import { Attachments } from './Attachments';
 import { EnvelopePanel } from './EnvelopePanel';
 import { FilterDecision } from './FilterDecision';
@@ -41,6 +44,12 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
       return <RoutePanel messageId={message.ID} />;
     case 'delivery':
       return <DeliveryPanel messageId={message.ID} />;
+    case 'html-check':
+      return <HtmlCheckPanel messageId={message.ID} />;
+    case 'links':
+      return <LinkCheckPanel messageId={message.ID} />;
+    case 'spam':
+      return <SpamCheckPanel messageId={message.ID} />;
   }
 }
 
