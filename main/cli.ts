@@ -3,12 +3,14 @@
 import { parseArgs } from 'node:util';
 import { resolveWithSaved } from './core/settings/saved-settings.js';
 import { relayFlags } from './core/settings/relay-settings.js';
+import { dkimFlags } from './core/settings/dkim-settings.js';
 import { settingFields, SettingsError } from './core/settings/settings-schema.js';
 
 /** Every flag of serve: one per setting, plus the upstream's (merged into the "relay" object). */
 const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
   ...settingFields,
   ...relayFlags,
+  ...dkimFlags,
 ];
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runLockoutCommand } from './cli/lockout-command.js';
@@ -18,6 +20,9 @@ import { expandServeFlags, runUserCommand } from './cli/user-command.js';
 import { runDump } from './cli/dump.js';
 import { runIngest } from './cli/ingest.js';
 import { CliUsageError } from './cli/relay-api.js';
+import { runDkimCommand } from './cli/dkim-command.js';
+import { runValidateCommand } from './cli/validate-command.js';
+import { runSuspendCommand } from './cli/suspend-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -27,11 +32,16 @@ Commands:
              (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
+  suspend    cut off a sender at once, on the running relay:
+             relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
+  unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
   lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
   dump       write every message of the running relay to a folder as .eml, with index.json
              (relaydesk dump DIR [--http URL])
   ingest     import .eml files, Maildir folders and mbox files into the running relay
              (relaydesk ingest PATH… [--http URL] [--mailbox NAME])
+  dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], list, check
+  validate   check addresses read from stdin, one per line (valid, invalid, risky, unknown)
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
   --config FILE   a JSON settings file
@@ -150,15 +160,31 @@ async function serve(args: string[]): Promise<void> {
   );
 }
 
+/** The commands besides `serve`, each answering its exit code. */
+const commands: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
+  sendmail: runSendmail,
+  user: runUserCommand,
+  lockout: runLockoutCommand,
+  dump: runDump,
+  ingest: runIngest,
+  dkim: runDkimCommand,
+  validate: runValidateCommand,
+  suspend: (args) => runSuspendCommand('suspend', args),
+  unsuspend: (args) => runSuspendCommand('unsuspend', args),
+  suspensions: (args) => runSuspendCommand('suspensions', args),
+};
+
+function commandList(): string {
+  const names = ['serve', ...Object.keys(commands)].map((name) => `"${name}"`);
+  return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}
+
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
+    const run = command === undefined ? undefined : commands[command];
     if (command === 'serve') await serve(expandServeFlags(rest));
-    else if (command === 'sendmail') process.exitCode = await runSendmail(rest);
-    else if (command === 'user') process.exitCode = await runUserCommand(rest);
-    else if (command === 'lockout') process.exitCode = await runLockoutCommand(rest);
-    else if (command === 'dump') process.exitCode = await runDump(rest);
-    else if (command === 'ingest') process.exitCode = await runIngest(rest);
+    else if (run) process.exitCode = await run(rest);
     else if (
       command === undefined ||
       command === 'help' ||
@@ -167,9 +193,7 @@ export async function main(argv: string[]): Promise<void> {
     ) {
       process.stdout.write(usage);
     } else {
-      throw new UsageError(
-        `${command}: unknown command; use "serve", "sendmail", "user", "lockout", "dump" or "ingest"`,
-      );
+      throw new UsageError(`${command}: unknown command; use ${commandList()}`);
     }
   } catch (err) {
     if (err instanceof UsageError || err instanceof SettingsError || err instanceof CliUsageError) {

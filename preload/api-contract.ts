@@ -43,6 +43,8 @@ export interface MessageSummary {
   Snippet: string;
   /** Relaydesk's own: the mailbox the message was captured into. */
   Mailbox: string;
+  /** Relaydesk's own: the delivery status rolled up from the recipients, for the list's column. */
+  Status: MessageStatus;
 }
 
 export interface MessagePart {
@@ -95,7 +97,8 @@ export interface RelaydeskInfo {
     SMTPIgnored: number;
   };
   /** Relaydesk's own: where it listens. */
-  Listeners: { smtp: string; http: string };
+  /** HOST:PORT of each listener; `pop3` and `pop3s` only when those are on. */
+  Listeners: { smtp: string; http: string; pop3?: string; pop3s?: string };
   /** Relaydesk's own: whether chaos may be set, and whether a trigger is on now. */
   Chaos?: { Enabled: boolean; Active: boolean; Triggers: ChaosTriggersView };
   /** Relaydesk's own: TLS on the SMTP listeners and the certificate clients should see. */
@@ -156,7 +159,9 @@ export type RelaydeskEvent =
   | { Type: 'receiving'; Data: { paused: boolean } }
   /** A relay or audit log line as it is written (the Logs view). */
   | { Type: 'log'; Data: LogEntry }
-  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } };
+  | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } }
+  /** A suspension made or lifted, or an anomaly alert (main/core/sender-control). */
+  | { Type: 'sender'; Data: SenderControlEvent };
 
 // The methods of the API are declared once, in the method table (api-methods.ts); the type
 // the renderer programs against is derived from it there.
@@ -164,7 +169,10 @@ export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
 import type { LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
+export type * from './filter-contract.js';
+import type { SenderControlEvent } from './filter-contract.js';
 export type * from './settings-contract.js';
+export type * from './auth-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 
@@ -199,6 +207,8 @@ export interface DeliveryAttemptView {
   upstreamQueueId: string | null;
   /** The SMTP conversation, AUTH secrets masked. */
   transcript: string;
+  /** The DKIM keys that signed what this attempt sent (absent when none did). */
+  signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
 }
 
 export interface RecipientDeliveryView {
@@ -212,6 +222,8 @@ export interface RecipientDeliveryView {
   attempts: DeliveryAttemptView[];
   /** Every state change with its time, oldest first. */
   history: Array<{ state: RecipientState; at: string; reason: string }>;
+  /** The address check's verdict at RCPT, when the check is on. */
+  addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
 }
 
 export interface MessageDelivery {

@@ -38,11 +38,26 @@ import type {
 } from './relay-contract.js';
 import type { RouteAnalysis } from './route-contract.js';
 import type {
+  AddressCheck,
+  DkimDnsCheck,
+  DkimKeyInfo,
+  DkimKeyInput,
+  MessageAuthCheck,
+} from './auth-contract.js';
+import type {
+  FilterStatus,
+  MessageDecisions,
+  QuotaUsage,
+  SuspensionEntry,
+  WarmupStatus,
+} from './filter-contract.js';
+import type {
   SettingsChange,
   SettingsCheck,
   SettingsSaveResult,
   SettingsView,
 } from './settings-contract.js';
+import type { HtmlCheckResult, LinkCheckResult, SpamCheckResult } from './check-contract.js';
 
 /** Where a call's arguments go in an HTTP request. */
 export interface HttpRequestParts {
@@ -220,6 +235,30 @@ export const apiMethods = {
     },
   }),
 
+  // A message's checks (Mailpit's)
+  htmlCheck: method<HtmlCheckResult>()({
+    summary: "Email clients' support of the HTML and CSS (caniemail.com), and where each is used",
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/html-check', request: messageParams },
+  }),
+  linkCheck: method<LinkCheckResult>()({
+    summary: 'Every link and image URL with its HTTP status (HEAD); `follow` follows redirects',
+    args: z.tuple([id(), z.boolean().optional().describe('follow')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/link-check',
+      request: (message, follow) => ({
+        params: { id: message },
+        query: { follow: follow === undefined ? undefined : String(follow) },
+      }),
+    },
+  }),
+  spamCheck: method<SpamCheckResult>()({
+    summary: 'SpamAssassin score and rules; `Error` says why when spamd is not available',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/sa-check', request: messageParams },
+  }),
+
   // The queue and the upstream
   queue: method<QueueView>()({
     summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
@@ -345,6 +384,71 @@ export const apiMethods = {
     },
   }),
 
+  // Authentication: DKIM keys, checks of captured mail, address checks
+  authCheck: method<MessageAuthCheck>()({
+    summary:
+      'DKIM, SPF, DMARC and ARC of a message: pass, fail, neutral or offline, with the reason',
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/auth-check', request: messageParams },
+  }),
+  dkimKeys: method<DkimKeyInfo[]>()({
+    summary: 'The DKIM keys by domain and selector, with the DNS record each needs',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/dkim/keys' },
+  }),
+  addDkimKey: method<DkimKeyInfo>()({
+    summary: 'Generate a key (RSA-2048 or Ed25519) for a new selector, or import a PEM',
+    args: z.tuple([
+      z
+        .object({
+          domain: z.string().min(1).max(255),
+          selector: z.string().min(1).max(255),
+          algorithm: z.enum(['rsa', 'ed25519']).optional(),
+          privateKey: z.string().max(20_000).optional(),
+          headers: z.array(z.string().min(1).max(76)).min(1).max(100).optional(),
+        })
+        .describe('key') satisfies z.ZodType<DkimKeyInput>,
+    ]),
+    http: { verb: 'POST', route: '/api/v1/dkim/keys', request: (key) => ({ body: key }) },
+  }),
+  setDkimKeyActive: method<DkimKeyInfo>()({
+    summary: 'Turn signing with a selector on or off (retire the old one after a rotation)',
+    args: z.tuple([text('domain', 255), text('selector', 255), z.boolean().describe('active')]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/dkim/keys/:domain/:selector',
+      request: (domain, selector, active) => ({ params: { domain, selector }, body: { active } }),
+    },
+  }),
+  removeDkimKey: method<void>()({
+    summary: 'Delete a selector and its private key',
+    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/dkim/keys/:domain/:selector',
+      request: (domain, selector) => ({ params: { domain, selector } }),
+      response: 'none',
+    },
+  }),
+  checkDkimDns: method<DkimDnsCheck>()({
+    summary: 'Check DNS: is the selector record published, and is it this key?',
+    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/dkim/keys/:domain/:selector/dns-check',
+      request: (domain, selector) => ({ params: { domain, selector } }),
+    },
+  }),
+  checkAddresses: method<AddressCheck[]>()({
+    summary: 'Check addresses as the relay would before sending: valid, invalid, risky, unknown',
+    args: z.tuple([addresses('addresses')]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/address-check',
+      request: (list) => ({ body: { addresses: list } }),
+    },
+  }),
+
   // SMTP users
   listUsers: method<SmtpUserView[]>()({
     summary: 'SMTP users (names only)',
@@ -454,6 +558,67 @@ export const apiMethods = {
     summary: 'The webhook URLs and the delivery log, newest first',
     args: z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/webhooks' },
+  }),
+
+  // Content filtering and sender control
+  messageDecisions: method<MessageDecisions>()({
+    summary: "The filter's decision on a message, and why any recipient is held or delayed",
+    args: z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/filter', request: messageParams },
+  }),
+  quarantine: method<MessagesPage>()({
+    summary: 'Quarantined messages (kept, never relayed), newest first',
+    args: z.tuple([start(), limit(50, 100_000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/quarantine',
+      request: (from = 0, count = 50) => ({ query: { start: from, limit: count } }),
+    },
+  }),
+  filterStatus: method<FilterStatus>()({
+    summary: 'The virus scanner (and whether it answers now) and the attachment policy',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/filter' },
+  }),
+  listSuspensions: method<SuspensionEntry[]>()({
+    summary: 'Suspended client IPs, CIDRs, SMTP users and senders',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/suspensions' },
+  }),
+  suspend: method<SuspensionEntry & { Held: string[] }>()({
+    summary: 'Suspend an ip, cidr, user or sender at once, with a reason; its queued mail is held',
+    args: z.tuple([
+      z.enum(['ip', 'cidr', 'user', 'sender']).describe('kind'),
+      text('value', 320).min(1),
+      text('reason', 300).min(1),
+    ]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/suspensions',
+      request: (kind, value, reason) => ({ body: { Kind: kind, Value: value, Reason: reason } }),
+    },
+  }),
+  unsuspend: method<SuspensionEntry & { Released: string[] }>()({
+    summary: 'Lift a suspension; with release, also send on the mail it held',
+    args: z.tuple([id(), z.boolean().default(false).describe('release')]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/suspensions/:id',
+      request: (suspension, release = false) => ({
+        params: { id: suspension },
+        query: { release: String(release) },
+      }),
+    },
+  }),
+  quotaUsage: method<QuotaUsage>()({
+    summary: 'The sending quotas and what each SMTP user and client IP has used of them',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/quotas' },
+  }),
+  warmupStatus: method<{ warmup: WarmupStatus | null }>()({
+    summary: "The upstream's warm-up: day, today's cap, sent today, when the next day starts",
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/warmup' },
   }),
   // Settings
   getSettings: method<SettingsView>()({

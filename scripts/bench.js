@@ -4,6 +4,9 @@
 //    mailparser + .eml on disk) with the greeting delay removed (node-capture-nd), the fair
 //    comparison for a capture app, and against MailDev's figure class (node-capture, delay kept).
 // 2. Route analysis of a 50-hop header block against a naive split of the same block.
+// 3. Virus scanning: small messages with a warm clamd against the same load without scanning.
+// 4. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
+//    same list with 1,000 messages.
 // Env: CONFIGS (default "2k-s1 2k-s10 100k-s10"), REPS (3), BENCH_MAX_MSGS (1000).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -20,6 +23,11 @@ if (!existsSync(join(root, 'out', 'main', 'cli.js'))) {
 
 console.log('== route analysis ==');
 spawnSync(process.execPath, [join(root, 'bench', 'route-parse.js')], { stdio: 'inherit' });
+
+console.log('\n== virus scanning cost ==');
+spawnSync(process.execPath, [join(root, 'bench', 'filter-scan.js')], { stdio: 'inherit' });
+console.log('\n== mail list (Chromium) ==');
+spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
 
 if (!existsSync(shared)) {
   console.log(`capture throughput skipped: the shared bench harness is not at ${shared}`);

@@ -5,9 +5,10 @@
 // (retention, quarantine and the index snapshot change it), and the API gives a consistent
 // view while mail keeps arriving; it also works against the desktop app and against Mailpit
 // itself (the same paths). Files already in DIR are kept, so a second run adds only new mail.
-import { mkdir, rename, stat, utimes, writeFile } from 'node:fs/promises';
+import { rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { makeFolder } from '../core/spool/durable-file.js';
 import { answerText, CliUsageError, parseCommandArgs, relayApi } from './relay-api.js';
 
 const usage = `Usage: relaydesk dump DIR [--http URL]
@@ -57,7 +58,7 @@ export async function runDump(
   }
   const dir = resolve(parsed.positionals[0] as string);
   const api = relayApi(parsed.values.http, env);
-  await mkdir(dir, { recursive: true });
+  await makeFolder(dir);
 
   const summaries: Summary[] = [];
   for (let start = 0; ; start += pageSize) {

@@ -35,7 +35,13 @@ const bareBooleanFlags = new Set([
   '--send-api-auth-accept-any',
 ]);
 /** Flags that may be repeated; their values are joined with commas. */
-const repeatableFlags = new Set(['--allow-ip', '--webhook-url']);
+const repeatableFlags = new Set([
+  '--allow-ip',
+  '--webhook-url',
+  '--dkim-domain',
+  '--dkim-selector',
+  '--dkim-key',
+]);
 const booleanWords = /^(true|false|yes|no|1|0)$/;
 
 export function expandServeFlags(args: readonly string[]): string[] {

@@ -1,6 +1,8 @@
 // What the spool keeps about one message besides its raw bytes (the JSON sidecar), and what the
 // in-memory index holds for the list and for search.
 import type { Envelope, MailAddress, RecipientDeliveryView } from '../../preload/api-contract.js';
+import type { AddressCheck } from './address-check/address-checker.js';
+import type { FilterVerdict } from './filter/message-filter.js';
 
 export type { Envelope, MailAddress };
 
@@ -46,4 +48,8 @@ export interface MessageRecord {
   notes: string[];
   /** Per-recipient delivery; absent for mail that was only captured. */
   delivery?: RecipientDelivery[];
+  /** Verdicts of the address check made at RCPT (recipients, and the sender when checked). */
+  addressChecks?: AddressCheck[];
+  /** What the content filter decided (virus scan, attachment policy); absent when it is off. */
+  filter?: FilterVerdict;
 }

@@ -88,6 +88,23 @@ import {
 import { displayUrl, loadWebhookSecret, WebhookSender } from './webhooks/index.js';
 import { deliveryPayload } from './webhooks/webhook-payloads.js';
 import { dateHeaderTime, importedEnvelope } from './ingest/imported-message.js';
+import { DnsResolver } from './dns/dns-resolver.js';
+import { AddressChecker, type AddressCheck } from './address-check/address-checker.js';
+import { RecipientCheck } from './address-check/recipient-check.js';
+import { checkAuthentication, type MessageAuthCheck } from './authcheck/auth-check.js';
+import { DkimSigning } from './signing/dkim-signing.js';
+import { DkimKeyStore, type DkimKeyInfo } from './signing/key-store.js';
+import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
+import type { DkimKeyInput } from '../../preload/auth-contract.js';
+import type { DkimDnsCheck } from './signing/dkim-record.js';
+import { FilterControl, type FilterStatus } from './filter/filter-control.js';
+import { SenderControlService, type QuotaUsage } from './sender-control/sender-control-service.js';
+import type { WarmupStatus } from './sender-control/warmup.js';
+import type { MessageDecisions, SuspensionEntry } from '../../preload/filter-contract.js';
+import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
+import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
+import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
+import { Pop3Listener, pop3Listeners } from './pop3/pop3-listener.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -120,6 +137,8 @@ export interface RelayServiceOptions {
   deliver?: DeliverFunction;
   /** Chaos's dice, 0–99 (replaceable so a test can make them certain). */
   chaosRoll?: () => number;
+  /** Where DKIM private keys are kept; the desktop app passes its secrets layer. */
+  keyVault?: PrivateKeyVault;
   /** Where settings saved from the GUI go; default `settings.json` in the data folder. */
   settingsStore?: SettingsStore;
   /** What the store holds now, when the caller already read it. */
@@ -161,6 +180,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
+  /** Virus scanning and the attachment policy, between acceptance and the queue. */
+  readonly filter: FilterControl;
+  /** Suspensions, quotas, warm-up caps and the anomaly alert. */
+  readonly senders: SenderControlService;
   /** For /metrics: recipients' outcomes after each attempt, and MIME parse failures. */
   private readonly deliveryOutcomes = new LabelledCounter();
   /** relay.log (one line per attempt) and audit.log (smtp-audit and http-audit lines). */
@@ -170,6 +193,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Failures on purpose at MAIL, RCPT and AUTH (main/core/chaos). */
   readonly chaos: Chaos;
   private webhooks: WebhookSender | null = null;
+  /** The DNS of every check (DKIM records, SPF/DMARC, recipient domains). */
+  readonly dns: DnsResolver;
+  readonly dkim: DkimSigning;
+  private readonly recipientCheck: RecipientCheck;
+  /** The optional POP3 listeners (--pop3, --pop3s), serving the messages kept here. */
+  readonly pop3: Pop3Listener;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -194,6 +223,16 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.savedIn =
       options.savedIn ?? (store instanceof FileSettingsStore ? store.path : 'the settings store');
     this.users = new UserStore(this.settings.dataDir);
+    this.filter = new FilterControl(this.settings, this.rules, this.parser, this.now, (line) =>
+      this.log(line),
+    );
+    this.senders = new SenderControlService(this.settings, this.now, {
+      records: () => this.index.oldestFirst(),
+      hold: (ids, reason) => this.queue.hold(ids, reason),
+      release: (ids) => this.queue.release(ids),
+      publish: (event) => this.publish(event),
+      log: (line) => this.log(line),
+    });
     const rotation = { maxBytes: this.settings.logMaxSize, keep: this.settings.logKeep };
     const logFileError = (message: string): void => this.log(`log: ${message}`);
     this.relayLogFile = new RotatingLog(
@@ -211,6 +250,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.settings.chaosTriggers,
       options.chaosRoll,
     );
+    this.dns = new DnsResolver({ servers: this.settings.dnsServers });
+    this.dkim = new DkimSigning(
+      new DkimKeyStore(
+        join(this.settings.dataDir, 'dkim'),
+        options.keyVault ?? new OwnerOnlyFileVault(join(this.settings.dataDir, 'dkim', 'private')),
+      ),
+      this.dns,
+      (line) => this.log(line),
+    );
+    this.recipientCheck = new RecipientCheck(new AddressChecker(this.dns), this.settings, (line) =>
+      this.log(line),
+    );
     this.listener = new SmtpListener(
       this.settings,
       {
@@ -218,9 +269,25 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         checkRecipient: (input) => this.checkRecipient(input),
         recipientAction: (input) => routeRecipient(this.rules, input).action.type,
         chaos: (stage) => this.chaos.fire(stage),
+        validateRecipient: (input) => this.recipientCheck.atRcpt(input),
         log: (line) => this.log(line),
+        senderCheck: this.senders.control,
       },
       { users: this.users },
+    );
+    this.pop3 = new Pop3Listener(
+      this.settings,
+      {
+        entries: (mailbox) =>
+          [...this.index.oldestFirst()]
+            .filter((r) => mailbox === null || r.mailbox === mailbox)
+            .map((r) => ({ id: r.id, size: r.size })),
+        raw: (id) => this.spool.readRaw(this.record(id).id),
+        markRead: (id) => this.setRead([id], true),
+        remove: async (ids) => void (await this.deleteMessages(ids)),
+      },
+      this.users,
+      (line) => this.log(line),
     );
     this.queue = new DeliveryQueue({
       settings: this.settings,
@@ -230,11 +297,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         save: (record) => this.spool.update(record),
         raw: (id) => this.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
+        sign: (raw) => this.dkim.sign(raw, new Date(this.now())),
       },
       deliver: options.deliver ?? deliverToUpstream,
       now: this.now,
       publish: (event) => this.publish(event),
       log: (line) => this.logRelay(line),
+      gate: (recipients, now) => this.senders.warmupGate(recipients, now),
       onAttempt: (recipient) => this.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
         void this.reportFailure(
@@ -283,6 +352,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   async start(): Promise<{ smtp: ListenAddress }> {
     await this.spool.open();
+    await this.dkim.keys.load(this.settings.dkim);
     const loaded = await this.spool.load();
     this.quarantined = loaded.quarantined;
     for (const q of loaded.quarantined)
@@ -295,10 +365,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         : `spool: ${loaded.records.length} message(s) read from their sidecars`,
     );
     await this.queue.recover();
+    await this.senders.load();
     await this.applyRetention();
     await this.startWebhooks();
     if (this.chaos.enabled) this.log(this.chaos.describe());
     this.smtpAddress = await this.listener.start();
+    try {
+      await this.pop3.start();
+    } catch (err) {
+      await this.listener.close();
+      throw err;
+    }
     this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
     this.retentionTimer.unref();
@@ -309,7 +386,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
-    this.closingListener ??= this.listener.close();
+    this.closingListener ??= Promise.all([this.listener.close(), this.pop3.close()]).then(
+      () => undefined,
+    );
     return this.closingListener;
   }
 
@@ -321,6 +400,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.queue.stop();
     await this.parser.close();
     if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
+    // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
+    await Promise.all([this.relayLogFile.flush(), this.auditLogFile.flush()]);
   }
 
   // --- pausing (tray and menu) ----------------------------------------------------------------
@@ -422,6 +503,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.settings,
       () => knownTags(this.index.oldestFirst()),
     );
+    const addressChecks = this.recipientCheck.verdicts([
+      ...(this.settings.addressCheckSender && message.envelope.mailFrom
+        ? [message.envelope.mailFrom]
+        : []),
+      ...decisions.filter((d) => d.action.type === 'relay').map((d) => d.recipient),
+    ]);
     return {
       id: message.id,
       mailbox: plan.mailbox,
@@ -433,15 +520,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       summary,
       notes: message.notes,
       ...(plan.delivery ? { delivery: plan.delivery } : {}),
+      ...(addressChecks.length > 0 ? { addressChecks } : {}),
     };
   }
 
   private async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
     // the raw file is written while the worker parses; both are on disk before the 250
     const made = this.makeRecord(message, captureInto);
-    await this.spool.storeWhile(message.id, message.raw, made);
-    const record = await made;
+    const record = this.filter.enabled
+      ? await this.filter.store(this.spool, message, made)
+      : await this.spool.storeWhile(message.id, message.raw, made).then(() => made);
     this.index.add(record);
+    void this.senders.accepted(record);
     this.stats.accepted++;
     this.stats.acceptedBytes += record.size;
     this.log(
@@ -588,7 +678,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           },
         ],
       }))
-    ).map(({ firstAttemptAt: _first, ...view }) => view);
+    ).map(({ firstAttemptAt: _first, ...view }) => {
+      const check = record.addressChecks?.find(
+        (c) => c.address.toLowerCase() === view.address.toLowerCase(),
+      );
+      return check
+        ? { ...view, addressCheck: { verdict: check.verdict, reason: check.reason } }
+        : view;
+    });
     return { ID: record.id, status: messageStatus(record.delivery), recipients };
   }
 
@@ -655,6 +752,50 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const result = await testUpstream(endpoint);
     if (result.ok && candidate === undefined) this.queue.resume('connection test succeeded');
     return result;
+  }
+
+  // --- DKIM, authentication and address checks ----------------------------------------------
+
+  /** The DKIM keys with the DNS record each needs. */
+  dkimKeys(): Promise<DkimKeyInfo[]> {
+    return this.dkim.keys.list();
+  }
+
+  /** Generates a key (RSA-2048 or Ed25519), or imports `privateKey` (PEM), as an active selector. */
+  addDkimKey(input: DkimKeyInput): Promise<DkimKeyInfo> {
+    return this.dkim.keys.add(input);
+  }
+
+  /** Turns a selector's signing on or off (rotation: retire the old one after the overlap). */
+  setDkimKeyActive(domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> {
+    return this.dkim.keys.setActive(domain, selector, active);
+  }
+
+  removeDkimKey(domain: string, selector: string): Promise<void> {
+    return this.dkim.keys.remove(domain, selector);
+  }
+
+  /** "Check DNS": is the selector's record published, and is it this key? */
+  checkDkimDns(domain: string, selector: string): Promise<DkimDnsCheck> {
+    return this.dkim.checkDns(domain, selector);
+  }
+
+  /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
+  async authCheck(id: string): Promise<MessageAuthCheck> {
+    const record = this.record(id);
+    return checkAuthentication(this.dns, {
+      id: record.id,
+      raw: await this.spool.readRaw(record.id),
+      clientIp: record.envelope.clientIp,
+      helo: record.envelope.helo,
+      sender: record.envelope.mailFrom,
+      hostname: this.settings.hostname,
+    });
+  }
+
+  /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
+  checkAddresses(addresses: string[]): Promise<AddressCheck[]> {
+    return Promise.all(addresses.map((a) => this.recipientCheck.check(a)));
   }
 
   // --- queue actions (the IDs may include Mailpit's `latest`) -------------------------------
@@ -810,6 +951,62 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return this.users.remove(name);
   }
 
+  // --- content filter and sender control ---------------------------------------------------
+
+  /** Suspended client IPs, CIDRs, SMTP users and senders. */
+  suspensions(): SuspensionEntry[] {
+    return this.senders.list();
+  }
+
+  /** Suspends at once (`{Kind, Value, Reason}`); what the sender has queued is held. */
+  suspend(input: unknown): Promise<SuspensionEntry & { Held: string[] }> {
+    return this.senders.suspend(input);
+  }
+
+  /** Lifts a suspension; `release` also sends on what it held. */
+  unsuspend(id: string, release = false): Promise<SuspensionEntry & { Released: string[] }> {
+    return this.senders.unsuspend(id, release);
+  }
+
+  quotaUsage(): QuotaUsage {
+    return this.senders.quotaUsage();
+  }
+
+  warmupStatus(): { warmup: WarmupStatus | null } {
+    return { warmup: this.senders.warmupStatus() };
+  }
+
+  filterStatus(): Promise<FilterStatus> {
+    return this.filter.status();
+  }
+
+  /** Quarantined messages (kept, never relayed), newest first. */
+  quarantine(start: number, limit: number): MessagesPage {
+    return this.page(start, limit, 'tag:quarantined');
+  }
+
+  /** The filter's decision on a message, and why any recipient is held or delayed. */
+  messageDecisions(id: string): MessageDecisions {
+    const record = this.record(id);
+    const waiting: MessageDecisions['Recipients'] = [];
+    for (const r of record.delivery ?? []) {
+      if (r.state !== 'held' && r.state !== 'deferred') continue;
+      waiting.push({
+        Address: r.address,
+        State: r.state,
+        Why: r.history.at(-1)?.reason ?? '',
+        NextAttemptAt: r.nextAttemptAt,
+      });
+    }
+    return {
+      ID: record.id,
+      Mailbox: record.mailbox,
+      Filter: record.filter ?? null,
+      Notes: record.notes,
+      Recipients: waiting,
+    };
+  }
+
   // --- queries -------------------------------------------------------------------------------
 
   /** A record by ID, or the newest for `latest` (Mailpit's alias). */
@@ -874,6 +1071,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       Listeners: {
         smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
         http: `${http.host}:${http.port}`,
+        ...pop3Listeners(this.pop3.addresses),
       },
       SMTPSecurity: this.listener.infoSecurity(),
       SMTPSessions: this.listener.openSessions(),
@@ -984,6 +1182,50 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     if (!part)
       throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
     return part;
+  }
+
+  // --- checks (main/core/checks) --------------------------------------------------------------
+
+  /** The message as SpamAssassin scores it; `Error` says why when spamd is not available. */
+  async spamCheck(id: string): Promise<SpamCheckResult> {
+    const record = this.record(id);
+    return checkSpam(this.settings.spamassassin, await this.spool.readRaw(record.id));
+  }
+
+  /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
+  private async bodies(id: string): Promise<{ html: string; text: string }> {
+    const raw = await this.spool.readRaw(this.record(id).id);
+    try {
+      const detail = await this.parser.detail(raw);
+      return { html: detail.html, text: detail.text };
+    } catch {
+      return { html: '', text: raw.toString('utf8') };
+    }
+  }
+
+  /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
+  async htmlCheck(id: string): Promise<HtmlCheckResult> {
+    const { html } = await this.bodies(id);
+    if (html.trim() === '') throw new NoHtmlError(`message ${this.record(id).id} has no HTML part`);
+    return checkHtml(html);
+  }
+
+  /**
+   * Every link and image URL of the message with its HTTP status (HEAD; GET too when `get` or
+   * the linkCheckGet setting allows it). `follow` follows redirects to http(s) URLs.
+   */
+  async linkCheck(
+    id: string,
+    options: { follow?: boolean; get?: boolean } = {},
+  ): Promise<LinkCheckResult> {
+    const { html, text } = await this.bodies(id);
+    return checkLinks(html, text, {
+      follow: options.follow ?? false,
+      useGet: options.get ?? this.settings.linkCheckGet,
+      timeoutMs: this.settings.linkCheckTimeoutMs,
+      allowInternal: this.settings.allowInternalHttpRequests,
+      userAgent: `Relaydesk/${relaydeskVersion} (link check)`,
+    });
   }
 
   // --- changes -------------------------------------------------------------------------------

@@ -25,11 +25,14 @@ import { registerMetricsRoutes } from './routes/metrics-routes.js';
 import { registerQueueRoutes } from './routes/queue-routes.js';
 import { registerRelaydeskRoutes } from './routes/relaydesk-routes.js';
 import { registerUserRoutes } from './routes/user-routes.js';
+import { registerSigningRoutes } from './routes/signing-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
+import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerCheckRoutes } from './routes/check-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -169,12 +172,15 @@ export async function createHttpServer(
   registerUserRoutes(app, service);
   registerLockoutRoutes(app, service);
   registerMetricsRoutes(app, service);
+  registerSigningRoutes(app, service);
   registerControlRoutes(app, service);
   registerToolkitRoutes(app, service, {
     sendAuth,
     sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
   });
+  registerSenderControlRoutes(app, service);
   registerSettingsRoutes(app, service);
+  registerCheckRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

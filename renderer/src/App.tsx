@@ -1,51 +1,115 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessageSummary } from './api/contract';
+import { commandFor } from './keyboard/shortcuts';
+import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
+import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
+import { Splitter } from './layout/Splitter';
+import { BulkBar, type BulkAction } from './mailbox/BulkBar';
+import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
-import { MessageList } from './mailbox/MessageList';
+import { MessageList, type MessageListHandle } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
-import { useMailbox } from './mailbox/use-mailbox';
-import type { BodyTab } from './message/MessageTabs';
-import { MessageView } from './message/MessageView';
+import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
+import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
+import { useMessageWindow } from './mailbox/use-message-window';
+import type { BodyTab } from './message/MessageTabs';
+import { MessageView } from './message/MessageView';
+import { failingUpstream, queueCounts } from './queue/queue-groups';
+import { runQueueAction } from './queue/queue-actions';
+import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
-import { useStoredThemeChoice } from './settings/appearance';
+import { AnalyzeDialog } from './route/AnalyzeDialog';
+import { parseThemeChoice } from './settings/appearance';
 import { SettingsView } from './settings/SettingsView';
+import { Banners } from './status/Banners';
+import { useRelayStatus } from './status/use-relay-status';
+import { useTheme } from './theme/theme';
+import { useAsyncValue } from './use-async-value';
 
-type Page = 'mail' | 'settings' | 'logs';
+type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
 
-/** Which page the address's #fragment asks for (the sidebar replaces this). */
-function usePage(): Page {
-  const read = (): Page =>
-    window.location.hash === '#settings'
-      ? 'settings'
-      : window.location.hash === '#logs'
-        ? 'logs'
-        : 'mail';
-  const [page, setPage] = useState<Page>(read);
-  useEffect(() => {
-    const follow = () => setPage(read());
-    window.addEventListener('hashchange', follow);
-    return () => window.removeEventListener('hashchange', follow);
-  }, []);
-  return page;
+/** The page the address's #fragment names, so a view can be linked to and survives a reload. */
+function placeFromHash(hash: string): Place {
+  if (hash === '#settings') return { kind: 'settings' };
+  if (hash === '#logs') return { kind: 'logs' };
+  if (hash === '#queue') return { kind: 'queue' };
+  return { kind: 'mail', mailbox: null };
+}
+
+function hashOf(place: Place): string {
+  return place.kind === 'mail' ? '' : `#${place.kind}`;
+}
+
+function isTextField(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 export function App() {
   const api = useApi();
-  const { state, streamState, search, markRead } = useMailbox(api);
-  const [openedId, setOpenedId] = useState<string | null>(null);
-  const [tab, setTab] = useState<BodyTab>('html');
-  // the search shown is what was typed, narrowed to one tag when the tag filter is set
+  const theme = useTheme();
+  const { choice, choose } = theme;
+  const [place, setPlace] = useState<Place>(() => placeFromHash(window.location.hash));
+  const [mailbox, setMailbox] = useState<string | null>(null);
+  // the search is what was typed, narrowed to one tag when the tag filter is set
   const [typed, setTyped] = useState('');
   const [tag, setTag] = useState<string | null>(null);
-  useEffect(
-    () => search([typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ')),
-    [search, typed, tag],
+  const query = [typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ');
+  const [showSenders, setShowSenders] = useState(false);
+  const [senderAlert, setSenderAlert] = useState<string | null>(null);
+  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
+  // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
+  const showQuarantine = useCallback(
+    () => setPreset((last) => ({ query: 'tag:quarantined', n: (last?.n ?? 0) + 1 })),
+    [],
   );
-  const page = usePage();
-  const appearance = useStoredThemeChoice();
+  const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
+  const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
+  const status = useRelayStatus(api);
+  const info = useAsyncValue(() => api.info(), 'info');
+  const [openedId, setOpenedId] = useState<string | null>(null);
+  const [tab, setTab] = useState<BodyTab>('html');
+  const [selection, setSelection] = useState<Selection>(noSelection);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [listWidth, setListWidth] = useState(460);
+  const listHandle = useRef<MessageListHandle>(null);
+  const searchInput = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    const follow = () =>
+      setPlace((current) => {
+        const wanted = placeFromHash(window.location.hash);
+        return hashOf(wanted) === hashOf(current) ? current : wanted;
+      });
+    window.addEventListener('hashchange', follow);
+    return () => window.removeEventListener('hashchange', follow);
+  }, []);
+
+  const go = (next: Place) => {
+    setPlace(next);
+    if (hashOf(next) !== window.location.hash) {
+      history.replaceState(
+        null,
+        '',
+        hashOf(next) || window.location.pathname + window.location.search,
+      );
+    }
+    if (next.kind === 'mail' && next.mailbox !== mailbox) {
+      setMailbox(next.mailbox);
+      setSelection(noSelection);
+    }
+  };
+
+  const search = useCallback((text: string) => {
+    setTyped(text);
+    if (text !== '')
+      setPlace((current) => (current.kind === 'mail' ? current : { kind: 'mail', mailbox: null }));
+  }, []);
 
   const open = useCallback(
     (message: MessageSummary) => {
@@ -66,57 +130,274 @@ export function App() {
         setOpenedId((current) =>
           current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
         );
+        setSelection((current) => withoutDeleted(current, deleted === null ? null : deleted.IDs));
       }),
     [api],
   );
 
+  // An anomaly alert (and the automatic pause it may cause) is told at once.
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type === 'sender' && event.Data.Action === 'alert')
+          setSenderAlert(event.Data.Text);
+      }),
+    [api],
+  );
+
+  const targets = useCallback((): string[] => {
+    if (selection.ids.size > 0) return [...selection.ids];
+    return openedId ? [openedId] : [];
+  }, [selection, openedId]);
+
+  const runBulk = async (action: BulkAction) => {
+    const ids = targets();
+    if (ids.length === 0) return;
+    if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
+    else if (action === 'delete') await api.deleteMessages(ids);
+    else await runQueueAction(api, action, ids);
+    status.refresh();
+  };
+
+  // page-wide keys; the list and the dialogs handle their own first
+  const keys = useRef({ runBulk, place });
+  keys.current = { runBulk, place };
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented || document.querySelector('dialog[open]')) return;
+      const target = event.target as Element | null;
+      const command = commandFor({
+        key: event.key,
+        ctrlKey: event.ctrlKey,
+        metaKey: event.metaKey,
+        altKey: event.altKey,
+        inTextField: isTextField(target),
+        inList: !!target?.closest?.('[role="listbox"]'),
+      });
+      if (!command) return;
+      const inMail = keys.current.place.kind === 'mail';
+      event.preventDefault();
+      if (command === 'help') setDialog({ kind: 'shortcuts' });
+      else if (command === 'analyze') setDialog({ kind: 'analyze' });
+      else if (command === 'focus-search') searchInput.current?.focus();
+      else if (!inMail) return;
+      else if (command === 'next' || command === 'previous') {
+        listHandle.current?.move(command === 'next' ? 1 : -1);
+        listHandle.current?.openActive();
+      } else if (command === 'open') listHandle.current?.openActive();
+      else if (command === 'delete') void keys.current.runBulk('delete');
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
+
+  const onDropFile = (event: DragEvent) => {
+    const file = event.dataTransfer.files[0];
+    if (!file || dialog) return;
+    event.preventDefault();
+    void file.text().then((text) => setDialog({ kind: 'analyze', text }));
+  };
+
+  const smtp = info.status === 'ready' ? info.value.Listeners.smtp : null;
+  const emptyMailbox = list.ready && !list.error && list.total === 0;
+  const title =
+    place.kind === 'mail'
+      ? place.mailbox === null
+        ? 'All mail'
+        : mailboxLabel(place.mailbox)
+      : '';
+
   return (
-    <div className="app" data-testid="app" data-transport={api.transport}>
+    <div
+      className="app"
+      data-testid="app"
+      data-transport={api.transport}
+      onDragOver={(event) => event.preventDefault()}
+      onDrop={onDropFile}
+    >
       <header className="toolbar">
         <h1>Relaydesk</h1>
-        <SearchBox onSearch={setTyped} />
+        <SearchBox
+          onSearch={search}
+          inputRef={searchInput}
+          onLeave={() => listHandle.current?.focus()}
+          preset={preset}
+        />
         <TagFilter api={api} selected={tag} onSelect={setTag} />
         <ChaosSwitch api={api} />
-        <MailboxStatus total={state.total} unread={state.unread} streamState={streamState} />
-        <nav aria-label="Pages" className="pages">
-          <a href="#" aria-current={page === 'mail' ? 'page' : undefined}>
-            Mail
-          </a>
-          <a href="#logs" aria-current={page === 'logs' ? 'page' : undefined}>
-            Logs
-          </a>
-          <a href="#settings" aria-current={page === 'settings' ? 'page' : undefined}>
-            Settings
-          </a>
-        </nav>
-      </header>
-      {page === 'settings' && (
-        <main className="page">
-          <SettingsView appearance={appearance} />
-        </main>
-      )}
-      {page === 'logs' && (
-        <main className="page">
-          <LogsView />
-        </main>
-      )}
-      <main className="panes" hidden={page !== 'mail'}>
-        <MessageList
-          messages={state.messages}
-          openedId={openedId}
-          loading={state.loading}
-          error={state.error}
-          searching={state.query !== ''}
-          onOpen={open}
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-quarantine"
+          aria-pressed={query === 'tag:quarantined'}
+          onClick={() => {
+            go({ kind: 'mail', mailbox });
+            showQuarantine();
+          }}
+        >
+          Quarantine
+        </button>
+        <button
+          type="button"
+          className="toolbar-button"
+          data-testid="show-suspensions"
+          aria-pressed={showSenders && place.kind === 'mail'}
+          onClick={() => {
+            // the panel is part of the mail page
+            const away = place.kind !== 'mail';
+            if (away) go({ kind: 'mail', mailbox });
+            setShowSenders((shown) => away || !shown);
+          }}
+        >
+          Senders
+        </button>
+        <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
+          Analyze headers
+        </button>
+        <label className="theme-switch">
+          <span>Theme</span>
+          <select
+            value={choice}
+            onChange={(event) => choose(parseThemeChoice(event.target.value))}
+            data-testid="theme-switch"
+          >
+            <option value="system">System</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+        <button
+          type="button"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={() => setDialog({ kind: 'shortcuts' })}
+        >
+          ?
+        </button>
+        <MailboxStatus
+          total={list.counts.total}
+          unread={list.counts.unread}
+          streamState={streamState}
         />
-        <section className="message-pane" aria-label="Opened message">
-          {openedId ? (
-            <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
-          ) : (
-            <p className="view-notice">Select a message to read it.</p>
-          )}
-        </section>
-      </main>
+      </header>
+      <Banners
+        pause={status.pause}
+        failing={failingUpstream(status.queue)}
+        // TODO(issue 11): headless exits when a listener cannot start; the desktop shell keeps
+        // the window open and is to report it here through the contract
+        listenerProblems={[]}
+        streamState={streamState}
+        onRecovered={status.refresh}
+      />
+      <div className="workspace">
+        <Sidebar
+          current={place}
+          mailboxes={status.mailboxes}
+          total={list.counts.total}
+          unread={list.counts.unread}
+          queue={queueCounts(status.queue)}
+          onGo={go}
+        />
+        {place.kind === 'mail' && (
+          <main className="panes">
+            <section
+              className="message-list"
+              aria-label={`Message list: ${title}`}
+              style={{ width: listWidth }}
+            >
+              <h2 className="visually-hidden">{title}</h2>
+              <BulkBar
+                count={selection.ids.size > 1 ? selection.ids.size : 0}
+                onAction={(action) => void runBulk(action)}
+                onClear={() => setSelection(noSelection)}
+              />
+              {list.error && (
+                <p className="list-notice error" role="alert" data-testid="list-error">
+                  {list.error}
+                </p>
+              )}
+              {emptyMailbox && query === '' && mailbox === null && <EmptyInbox smtp={smtp} />}
+              {emptyMailbox && (query !== '' || mailbox !== null) && (
+                <p className="list-notice" data-testid="list-empty">
+                  {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
+                </p>
+              )}
+              <MessageList
+                handle={listHandle}
+                window={list}
+                ensureRows={ensureRows}
+                selection={selection}
+                onSelection={setSelection}
+                openedId={openedId}
+                onOpen={(message) => {
+                  setShowSenders(false);
+                  open(message);
+                }}
+                onDelete={() => void runBulk('delete')}
+              />
+            </section>
+            <Splitter
+              label="Resize the message list"
+              width={listWidth}
+              min={280}
+              max={900}
+              onResize={setListWidth}
+            />
+            <section className="message-pane" aria-label="Opened message">
+              {senderAlert && (
+                <p className="filter-decision severe" role="status" data-testid="sender-alert">
+                  {senderAlert}{' '}
+                  <button
+                    type="button"
+                    className="toolbar-button"
+                    onClick={() => {
+                      setSenderAlert(null);
+                      setShowSenders(true);
+                    }}
+                  >
+                    Review
+                  </button>
+                </p>
+              )}
+              {showSenders ? (
+                <SuspensionsPanel />
+              ) : openedId ? (
+                <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+              ) : (
+                <p className="view-notice">Select a message to read it.</p>
+              )}
+            </section>
+          </main>
+        )}
+        {place.kind === 'queue' && (
+          <main className="page">
+            <QueueView
+              queue={status.queue}
+              error={status.error}
+              onChanged={status.refresh}
+              onOpenMessage={(id) => {
+                setPlace({ kind: 'mail', mailbox });
+                setOpenedId(id);
+                setTab('delivery');
+              }}
+            />
+          </main>
+        )}
+        {place.kind === 'logs' && (
+          <main className="page">
+            <LogsView />
+          </main>
+        )}
+        {place.kind === 'settings' && (
+          <main className="page">
+            <SettingsView appearance={theme} />
+          </main>
+        )}
+      </div>
+      {dialog?.kind === 'analyze' && (
+        <AnalyzeDialog initialText={dialog.text} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>
   );
 }

@@ -59,7 +59,11 @@ describe('relaydesk sendmail', () => {
         'hidden2@example.test',
       ].sort(),
     );
-    expect(detail.Bcc).toEqual([]);
+    // envelope-only recipients are listed as Bcc, as Mailpit lists them, not from a header
+    expect(detail.Bcc.map((a) => a.Address).sort()).toEqual([
+      'hidden2@example.test',
+      'hidden@example.test',
+    ]);
     expect(raw).not.toMatch(/^bcc:/im);
     expect(raw).not.toContain('hidden');
     expect(detail.To.map((a) => a.Address)).toEqual(['ann@example.test', 'bob@example.test']);

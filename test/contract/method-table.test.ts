@@ -12,10 +12,8 @@ import {
   methodNames,
   type RelaydeskApi,
 } from '../../preload/api-methods.js';
-import { registerIpcHandlers } from '../../main/desktop/ipc-handlers.js';
-import { isOwnPage } from '../../main/desktop/main-window.js';
 import { createHttpServer } from '../../main/server/http-server.js';
-import { createHttpTransport } from '../../renderer/src/api/http-transport.js';
+import { connectBothTransports } from '../helpers/both-transports.js';
 import { createElectronStandIn } from '../helpers/electron-stand-in.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -49,12 +47,12 @@ beforeAll(async () => {
     ],
     relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
   });
-  unregister = registerIpcHandlers(standIn.ipcMain, relay.service, (url) =>
-    isOwnPage(url, rendererIndex),
-  );
-  await import('../../preload/index.js');
-  ipc = standIn.exposed.relaydesk as RelaydeskApi;
-  http = createHttpTransport({ baseUrl: new URL(relay.url) });
+  ({ ipc, http, unregister } = await connectBothTransports(
+    standIn,
+    relay.service,
+    rendererIndex,
+    relay.url,
+  ));
 });
 afterAll(async () => {
   unregister?.();
@@ -182,6 +180,10 @@ describe('both transports, on real mail', () => {
       released: [],
     });
     expect(await same((api) => api.releaseAuthLockouts())).toEqual({ released: [] });
+    expect((await same((api) => api.spamCheck(captured))).Error).toMatch(/not available/);
+    expect(await same((api) => api.linkCheck(captured, false))).toEqual({ Errors: 0, Links: [] });
+    await expect(http.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
+    await expect(ipc.htmlCheck(captured)).rejects.toThrow(/no HTML part/);
   });
 
   it('change the queue, the upstream, the users and the messages over HTTP', async () => {

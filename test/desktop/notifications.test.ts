@@ -36,6 +36,7 @@ function summary(id: string, from: string, subject: string): MessageSummary {
     Attachments: 0,
     Snippet: '',
     Mailbox: 'inbox',
+    Status: 'captured',
   };
 }
 

@@ -1,47 +1,34 @@
-// The renderer end to end: real headless server, real SMTP client, Debian's Chromium.
-// Proves the path SMTP → spool → WebSocket event → list → message view, and that the HTML
-// preview cannot fetch remote content.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The screens end to end: the real headless server, real mail over SMTP during the test, a real
+// upstream that greylists one recipient (451) and accepts the others, Debian's Chromium.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { eventually, launchChromium, seriousAxeViolations, startTracker } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
+const docs = join(repoRoot, 'docs/screenshots');
+const GREYLISTED = 'grey@relay.example';
 
-/** Stands in for a sender's tracking server: any hit means remote content was loaded. */
-async function startTracker(): Promise<{ server: Server; origin: string; hits: string[] }> {
-  const hits: string[] = [];
-  const server = createServer((request, response) => {
-    hits.push(request.url ?? '');
-    response.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { server, origin: `http://127.0.0.1:${port}`, hits };
+/** An RFC 5322 date `minutesAgo` before now, to the second. */
+function mailDate(minutesAgo: number): string {
+  const date = new Date(Math.floor(Date.now() / 1000) * 1000 - minutesAgo * 60_000);
+  return date.toUTCString().replace('GMT', '+0000');
 }
 
-describe.skipIf(!chromiumPath)('renderer in Chromium against the headless server', () => {
+describe.skipIf(!chromiumPath)('the screens in Chromium against the headless server', () => {
   let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let upstream: RunningUpstream;
   let tracker: Awaited<ReturnType<typeof startTracker>>;
   let dataDir: string;
   let browser: Browser;
   let page: Page;
-  /**
-   * URLs the page asked for that were not stopped by a Content-Security-Policy. Chromium reports
-   * CSS images (background-image) as requests first and then fails them with reason `csp`
-   * before anything reaches the network, so a plain `request` listener would see those too.
-   */
-  const requested = new Map<string, 'sent' | 'blocked by csp'>();
-  const fetchedOrAttempted = (prefix: string) =>
-    [...requested].filter(([url, fate]) => url.startsWith(prefix) && fate === 'sent');
   const pageErrors: string[] = [];
 
   async function send(message: SendMailOptions): Promise<void> {
@@ -49,7 +36,7 @@ describe.skipIf(!chromiumPath)('renderer in Chromium against the headless server
       host: relaydesk.smtp.host,
       port: relaydesk.smtp.port,
       secure: false,
-      ignoreTLS: true, // loopback; the listener's self-signed certificate is not under test here
+      ignoreTLS: true,
     });
     try {
       await transport.sendMail(message);
@@ -58,36 +45,44 @@ describe.skipIf(!chromiumPath)('renderer in Chromium against the headless server
     }
   }
 
-  // vitest's expect does not wait like @playwright/test's; poll until the UI catches up.
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
-  const text = (testId: string) => page.getByTestId(testId).innerText();
-
   const rows = () => page.getByTestId('message-row');
   const row = (subject: string) => rows().filter({ hasText: subject });
+  const text = (testId: string) => page.getByTestId(testId).innerText();
+  const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+  const shoot = async (name: string) => {
+    await page.screenshot({ path: join(docs, `${name}.png`) });
+  };
 
   beforeAll(async () => {
     await ensureRendererBuilt();
+    await mkdir(docs, { recursive: true });
     tracker = await startTracker();
+    upstream = await startUpstreamServer({
+      tls: 'none',
+      failures: {
+        rcpt: { [GREYLISTED]: { code: 451, text: '4.7.1 Greylisted, try again later' } },
+      },
+    });
     dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-'));
-    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
-    browser = await chromium.launch({
-      executablePath: chromiumPath ?? undefined,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
+    relaydesk = await startRelaydesk({
+      smtp: '127.0.0.1:0',
+      http: '127.0.0.1:0',
+      dataDir,
+      settings: {
+        mode: 'rules',
+        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+        rules: [
+          {
+            name: 'relay.example',
+            match: { recipient: '*@relay.example' },
+            action: { type: 'relay' },
+          },
+        ],
+      },
     });
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
-    page.on('request', (request) => requested.set(request.url(), 'sent'));
-    page.on('requestfailed', (request) => {
-      if (request.failure()?.errorText === 'csp') requested.set(request.url(), 'blocked by csp');
-    });
     page.on('pageerror', (error) => pageErrors.push(error.message));
     await page.goto(relaydesk.url);
     // Live from here on: anything that arrives now must show up through the event stream.
@@ -97,136 +92,525 @@ describe.skipIf(!chromiumPath)('renderer in Chromium against the headless server
   afterAll(async () => {
     await browser?.close();
     await relaydesk?.close();
-    await new Promise((resolve) => tracker?.server.close(resolve));
+    await upstream?.close();
+    await tracker?.close();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('shows a message sent during the test without a reload', async () => {
-    await page.getByTestId('list-empty').waitFor();
-    // A page reload would drop this attribute.
+  it('shows, while empty, how to send a test message to the port really listened on', async () => {
+    const empty = page.getByTestId('list-empty');
+    await empty.waitFor();
+    const port = String(relaydesk.smtp.port);
+    expect(await text('smtp-address')).toBe(`127.0.0.1:${port}`);
+    expect(await empty.innerText()).toContain(`swaks --server 127.0.0.1 --port ${port}`);
+    expect(await empty.innerText()).toContain(`curl smtp://127.0.0.1:${port}`);
+    expect(await empty.innerText()).toContain(`port: ${port}`);
+    await shoot('empty-light');
+  });
+
+  it('shows a message sent during the test without a reload, with every column of its row', async () => {
     await page.evaluate(() => {
       document.documentElement.dataset.e2eNoReload = 'still here';
     });
-
     await send({
       from: 'Ada Lovelace <ada@example.test>',
       to: 'Bob Builder <bob@example.test>',
+      cc: 'carol@example.test',
+      bcc: 'auditor@example.test',
       subject: 'Quarterly relay report',
       text: 'Plain text body: the relay delivered 42 messages.',
       html:
         '<!doctype html><html><head><style>h1 { color: rgb(170, 0, 0); }</style>' +
         `<link rel="stylesheet" href="${tracker.origin}/remote.css"></head><body>` +
         '<h1 id="greeting">Hello from the HTML part</h1><p>Numbers inside.</p>' +
-        '<img src="http://192.0.2.1/x.png" alt="tracking pixel">' +
-        `<img src="${tracker.origin}/pixel.png" alt="second pixel">` +
+        `<img id="pixel" src="${tracker.origin}/pixel.png" alt="pixel" width="1" height="1">` +
         `<div style="background-image: url('${tracker.origin}/bg.png')">bg</div>` +
+        '<a id="docs" href="https://docs.example.test/report">Read the docs</a>' +
         '</body></html>',
-      attachments: [{ filename: 'report.csv', content: 'month,messages\njan,42\n' }],
+      attachments: [
+        { filename: 'report.csv', content: 'month,messages\njan,42\n' },
+        {
+          filename: 'chart.png',
+          content: Buffer.from(
+            'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+            'base64',
+          ),
+        },
+      ],
     });
 
     const report = row('Quarterly relay report');
     await eventually(() => report.count()).toBe(1);
+    const cells = await report.innerText();
     expect(await report.getAttribute('data-unread')).toBe('true');
-    expect(await report.innerText()).toContain('Ada Lovelace');
-    expect(await report.innerText()).toContain('Bob Builder');
+    expect(cells).toContain('Captured'); // delivery status, in words beside its icon
+    expect(cells).toContain('Ada Lovelace');
+    expect(cells).toContain('Bob Builder');
+    expect(cells).toContain('Plain text body'); // snippet
+    expect(cells).toMatch(/\d+(\.\d)? kB/);
     expect(await report.getByTestId('attachment-marker').isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe(
       'still here',
     );
+    // the sidebar counts it in the Inbox
+    await eventually(() => page.getByTestId('nav-mailbox-inbox').innerText()).toContain('1');
   });
 
-  it('opens the message, marks it read, and shows the HTML in a sandbox without remote content', async () => {
+  it('opens the message with its attachments, envelope and a sandboxed HTML tab', async () => {
     await row('Quarterly relay report').click();
-
     await eventually(() => text('message-subject')).toBe('Quarterly relay report');
     expect(await text('message-from')).toBe('Ada Lovelace <ada@example.test>');
-    expect(await text('message-to')).toBe('Bob Builder <bob@example.test>');
     await eventually(() => row('Quarterly relay report').getAttribute('data-unread')).toBe('false');
 
+    // attachments: named by file name, with type and size; images with a thumbnail
+    const csv = page.getByRole('link', { name: 'report.csv' });
+    expect(await csv.getAttribute('download')).toBe('report.csv');
+    const download = await fetch(
+      new URL((await csv.getAttribute('href')) as string, relaydesk.url),
+    );
+    expect(await download.text()).toContain('jan,42');
+    expect(
+      await page.getByTestId('attachment').filter({ hasText: 'report.csv' }).innerText(),
+    ).toContain('text/csv');
+    const chart = page.getByRole('link', { name: 'chart.png' });
+    await eventually(() =>
+      chart.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(1);
+
+    // envelope beside the headers: the Bcc recipient is only in RCPT TO
+    const bcc = page.getByTestId('envelope-rcpt').filter({ hasText: 'auditor@example.test' });
+    await eventually(() => bcc.getByTestId('bcc-label').count()).toBe(1);
+    expect(
+      await page
+        .getByTestId('envelope-rcpt')
+        .filter({ hasText: 'bob@example.test' })
+        .getByTestId('bcc-label')
+        .count(),
+    ).toBe(0);
+    expect(await text('envelope-mail-from')).toBe('ada@example.test');
+
     const frameElement = page.getByTestId('html-preview');
-    expect(await frameElement.getAttribute('sandbox')).toBe('');
-    const greeting = page.frameLocator('[data-testid="html-preview"]').locator('#greeting');
-    expect(await greeting.innerText()).toBe('Hello from the HTML part');
-    // Inline CSS still applies: the block is on remote content, not on the mail's own styles.
-    expect(await greeting.evaluate((element) => getComputedStyle(element).color)).toBe(
+    const sandbox = (await frameElement.getAttribute('sandbox')) ?? '';
+    expect(sandbox).not.toContain('allow-scripts');
+    expect(sandbox).not.toContain('allow-same-origin');
+    const frame = page.frameLocator('[data-testid="html-preview"]');
+    expect(await frame.locator('#greeting').innerText()).toBe('Hello from the HTML part');
+    // inline CSS still applies: the block is on remote content, not on the mail's own styles
+    expect(await frame.locator('#greeting').evaluate((e) => getComputedStyle(e).color)).toBe(
       'rgb(170, 0, 0)',
     );
-
-    const frame = await (await frameElement.elementHandle())?.contentFrame();
-    await frame?.waitForLoadState('load');
-    await page.waitForTimeout(500); // let any late image or stylesheet request show itself
-    expect(fetchedOrAttempted('http://192.0.2.1')).toEqual([]);
-    expect(fetchedOrAttempted(tracker.origin)).toEqual([]);
-    expect(tracker.hits).toEqual([]);
-
-    await page.screenshot({ path: join(screenshots, 'html-tab.png') });
+    // links open in a new tab that cannot reach back
+    expect(await frame.locator('#docs').getAttribute('target')).toBe('_blank');
+    expect(await frame.locator('#docs').getAttribute('rel')).toBe('noopener noreferrer');
+    await shoot('message-light');
   });
 
-  it('shows the text part, the headers and the raw source in their tabs', async () => {
-    await page.getByTestId('tab-text').click();
-    expect(await text('text-body')).toContain('Plain text body: the relay delivered 42 messages.');
+  it('loads no remote image, stylesheet or font until "Load remote content" is pressed', async () => {
+    const frame = page.frameLocator('[data-testid="html-preview"]');
+    await frame.locator('#greeting').waitFor();
+    // the page is loaded and idle: had anything remote been allowed, it would have been asked for
+    await page.waitForLoadState('networkidle');
+    expect(tracker.hits).toEqual([]);
+    expect(
+      await frame.locator('#pixel').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(0);
 
-    await page.getByTestId('tab-headers').click();
+    await page.getByRole('button', { name: 'Load remote content' }).click();
+    await eventually(async () => [...tracker.hits].sort()).toEqual([
+      '/bg.png',
+      '/pixel.png',
+      '/remote.css',
+    ]);
+    await eventually(() =>
+      page
+        .frameLocator('[data-testid="html-preview"]')
+        .locator('#pixel')
+        .evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(1);
+  });
+
+  it('resizes the panes and switches the preview between phone, tablet and desktop widths', async () => {
+    // the splitter moves by keyboard as well as by mouse: narrow the list to make room
+    const splitter = page.getByRole('separator', { name: 'Resize the message list' });
+    await splitter.focus();
+    await page.keyboard.press('Home');
+    expect(await splitter.getAttribute('aria-valuenow')).toBe('280');
+    expect(
+      await page.locator('.message-list').evaluate((e) => e.getBoundingClientRect().width),
+    ).toBe(280);
+    await page.getByRole('radio', { name: 'Phone' }).check();
+    await eventually(() =>
+      page.getByTestId('html-preview').evaluate((e) => e.getBoundingClientRect().width),
+    ).toBe(375);
+    await page.getByRole('radio', { name: 'Tablet' }).check();
+    await eventually(() =>
+      page.getByTestId('html-preview').evaluate((e) => e.getBoundingClientRect().width),
+    ).toBe(768);
+    await page.getByRole('radio', { name: 'Desktop' }).check();
+  });
+
+  it('shows the text part, the headers and the source in their tabs', async () => {
+    await tab('Text').click();
+    expect(await text('text-body')).toContain('Plain text body: the relay delivered 42 messages.');
+    await tab('Headers').click();
     const subjectRow = page.getByTestId('headers-table').locator('tr', { hasText: /^Subject/ });
     expect(await subjectRow.innerText()).toContain('Quarterly relay report');
-
-    await page.getByTestId('tab-raw').click();
-    const raw = await text('raw-source');
-    expect(raw).toContain('Subject: Quarterly relay report');
-    expect(raw).toContain('Content-Type: multipart/mixed');
-    expect(raw).toContain('report.csv');
-    await page.screenshot({ path: join(screenshots, 'raw-tab.png') });
+    await tab('Source').click();
+    const source = await text('source');
+    expect(source).toContain('Subject: Quarterly relay report');
+    expect(source).toContain('Content-Type: multipart/mixed');
   });
 
-  it('lists newest first, opens with the keyboard, and searches with Mailpit syntax', async () => {
-    await send({
-      from: 'Billing <billing@example.test>',
-      to: 'ada@example.test',
-      subject: 'Invoice 42',
-      text: 'Please pay.',
-    });
-    await eventually(() => rows().count()).toBe(2);
-    expect(await rows().first().innerText()).toContain('Invoice 42');
+  it('draws the route of a 3-hop message as a timeline, oldest hop first, slowest marked', async () => {
+    const raw = [
+      `Received: from mx.relay.example (mx.relay.example [203.0.113.7]) by inbound.dest.example with ESMTPS id HOP2; ${mailDate(2)}`,
+      `Received: from laptop.sender.example (dsl-1.isp.example [198.51.100.20]) by mx.relay.example with ESMTPSA id HOP1 for <ops@dest.example>; ${mailDate(12)}`,
+      'Authentication-Results: inbound.dest.example; spf=pass smtp.mailfrom=sender.example; dkim=fail header.d=sender.example',
+      'From: Alerts <alerts@sender.example>',
+      'To: ops@dest.example',
+      'Subject: Three hops',
+      `Date: ${mailDate(13)}`,
+      'Message-ID: <three-hops@sender.example>',
+      '',
+      'It went the long way round.',
+      '',
+    ].join('\r\n');
+    await send({ envelope: { from: 'alerts@sender.example', to: ['ops@dest.example'] }, raw });
+    await row('Three hops').click();
+    await eventually(() => text('message-subject')).toBe('Three hops');
+    await tab('Route').click();
+    const hops = page.getByTestId('hop');
+    await eventually(() => hops.count()).toBe(3);
+    expect(await hops.nth(0).innerText()).toContain('laptop.sender.example');
+    expect(await hops.nth(0).innerText()).toContain('198.51.100.20 (documentation)');
+    expect(await hops.nth(0).getByTestId('hop-by').innerText()).toBe('mx.relay.example');
+    expect(await hops.nth(1).getByTestId('hop-delay').innerText()).toContain('+10 min');
+    expect(await hops.nth(1).getAttribute('data-slowest')).toBe('true');
+    expect(await hops.nth(1).innerText()).toContain('slowest hop');
+    expect(await hops.nth(2).getByTestId('hop-delay').innerText()).toMatch(/^\+2 min/);
+    expect(await hops.nth(2).getAttribute('data-slowest')).toBe('false');
+    const badges = await page.getByTestId('auth-badge').allInnerTexts();
+    expect(badges).toEqual(expect.arrayContaining(['SPF pass', 'DKIM fail']));
+    await shoot('route-light');
+  });
 
-    await page.getByTestId('message-list').focus();
+  it('analyses pasted headers in the "Analyze headers" dialog and closes on Esc', async () => {
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.waitFor();
+    await dialog
+      .getByRole('textbox')
+      .fill(
+        [
+          'Received: from b.example (b.example [192.0.2.2]) by c.example with ESMTP id 2; Tue, 1 Dec 2026 10:05:00 +0000',
+          'Received: from a.example (a.example [192.0.2.1]) by b.example with ESMTP id 1; Tue, 1 Dec 2026 10:00:00 +0000',
+          'Subject: pasted',
+        ].join('\n'),
+      );
+    await dialog.getByRole('button', { name: 'Analyze' }).click();
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(2);
+    expect(await dialog.getByTestId('hop').nth(0).innerText()).toContain('a.example');
+    expect(await dialog.getByTestId('hop-delay').innerText()).toContain('+5 min');
+    await page.keyboard.press('Escape');
+    await eventually(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('analyses an .eml opened in the dialog or dropped on the window', async () => {
+    const eml = [
+      'Received: from relay.example (relay.example [192.0.2.9]) by mx.example with ESMTP id R2; Tue, 1 Dec 2026 11:03:00 +0000',
+      'Received: from app.example (app.example [192.0.2.8]) by relay.example with ESMTP id R1; Tue, 1 Dec 2026 11:00:00 +0000',
+      'Subject: from a file',
+      '',
+      'body',
+      '',
+    ].join('\r\n');
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.locator('input[type="file"]').setInputFiles({
+      name: 'saved.eml',
+      mimeType: 'message/rfc822',
+      buffer: Buffer.from(eml),
+    });
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(2);
+    expect(await dialog.getByTestId('hop-delay').innerText()).toContain('+3 min');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+
+    // dropped on the window: the dialog opens with the analysis
+    await page.evaluate((text) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([text], 'dropped.eml', { type: 'message/rfc822' }));
+      const target = document.querySelector('[data-testid="app"]') as HTMLElement;
+      target.dispatchEvent(
+        new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: transfer }),
+      );
+      target.dispatchEvent(
+        new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: transfer }),
+      );
+    }, eml);
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(2);
+    expect(await dialog.getByRole('textbox').inputValue()).toContain('Subject: from a file');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+  });
+
+  it('shows a greylisted recipient deferred, then relayed after "Retry now", attempt by attempt', async () => {
+    await send({
+      from: 'app@sender.example',
+      to: [GREYLISTED, 'ok@relay.example'],
+      subject: 'Relayed with a greylist',
+      text: 'Two recipients.',
+    });
+    const relayed = row('Relayed with a greylist');
+    await eventually(() => relayed.getByTestId('status-mark').getAttribute('data-status')).toBe(
+      'queued',
+    );
+    await relayed.click();
+    await tab('Delivery').click();
+    const grey = page.locator(`[data-testid="recipient"][data-address="${GREYLISTED}"]`);
+    const ok = page.locator('[data-testid="recipient"][data-address="ok@relay.example"]');
+    await eventually(() => grey.getAttribute('data-state')).toBe('deferred');
+    await eventually(() => ok.getAttribute('data-state')).toBe('relayed');
+    expect(await grey.getByTestId('attempt-reply').innerText()).toContain('451 4.7.1 Greylisted');
+    expect(await grey.innerText()).toContain('Next attempt');
+    expect(await grey.innerText()).toContain('relay.example');
+    expect(await ok.getByTestId('attempt-reply').innerText()).toMatch(/^250/);
+    // the transcript opens on demand
+    await ok.getByText('Transcript').click();
+    expect(await ok.getByTestId('transcript').innerText()).toContain('RCPT TO:<ok@relay.example>');
+
+    // the queue: why it waits, hold, release
+    await page.getByTestId('nav-queue').click();
+    await eventually(() => page.getByTestId('queue-counts').innerText()).toContain('1 deferred');
+    const entry = page.locator(`[data-testid="queue-entry"][data-address="${GREYLISTED}"]`);
+    await eventually(() => entry.getAttribute('data-state')).toBe('deferred');
+    expect(await entry.getByTestId('queue-why').innerText()).toContain('451');
+    expect(await entry.innerText()).toMatch(/next try in \d+ (s|min)/);
+    await shoot('queue-light');
+    await entry.getByRole('button', { name: 'Hold' }).click();
+    await eventually(() => entry.getAttribute('data-state')).toBe('held');
+    await entry.getByRole('button', { name: 'Release' }).click();
+    await eventually(() => entry.getAttribute('data-state')).not.toBe('held');
+
+    // the upstream stops greylisting; "Retry now" in the message's Delivery tab sends it
+    upstream.setFailures({});
+    await entry.getByRole('button', { name: 'Relayed with a greylist' }).click();
+    await tab('Delivery').click();
+    await page.getByRole('button', { name: 'Retry now' }).click();
+    await eventually(() => grey.getAttribute('data-state'), 15_000).toBe('relayed');
+    const replies = await grey.getByTestId('attempt-reply').allInnerTexts();
+    expect(replies[0]).toContain('451');
+    expect(replies.at(-1)).toMatch(/^250/);
+    expect(upstream.messages.some((m) => m.rcptTo.includes(GREYLISTED))).toBe(true);
+    await eventually(() => relayed.getByTestId('status-mark').getAttribute('data-status')).toBe(
+      'delivered',
+    );
+    // nothing waits any more: the sidebar's queue count goes
+    await eventually(() => page.getByTestId('queue-counts').count()).toBe(0);
+    await shoot('delivery-light');
+  });
+
+  it('selects several messages with Ctrl and Shift and marks them unread at once', async () => {
+    await row('Relayed with a greylist').click();
+    await row('Quarterly relay report').click({ modifiers: ['Shift'] });
+    await eventually(() => text('selected-count')).toBe('3 selected');
+    await row('Relayed with a greylist').click({ modifiers: ['Control'] });
+    await eventually(() => text('selected-count')).toBe('2 selected');
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Mark unread' }).click();
+    await eventually(() => row('Three hops').getAttribute('data-unread')).toBe('true');
+    expect(await row('Quarterly relay report').getAttribute('data-unread')).toBe('true');
+    expect(await row('Relayed with a greylist').getAttribute('data-unread')).toBe('false');
+    // the server has it too, not just the screen
+    const unreadOnServer = async () => {
+      const response = await fetch(new URL('api/v1/search?query=is:unread', relaydesk.url));
+      const found = (await response.json()) as { messages: { Subject: string }[] };
+      return found.messages.map((m) => m.Subject).sort();
+    };
+    await eventually(unreadOnServer).toEqual(['Quarterly relay report', 'Three hops']);
+  });
+
+  it('can be used by keyboard alone', async () => {
+    await page.locator('body').focus();
+    await page.keyboard.press('/');
+    expect(
+      await page.evaluate(
+        () =>
+          document.activeElement?.getAttribute('role') ??
+          document.activeElement?.getAttribute('type'),
+      ),
+    ).toBe('search');
+    await page.keyboard.type('subject:hops');
+    await page.keyboard.press('Enter');
+    await eventually(() => rows().count()).toBe(1);
+    // the list is as long as what matches, not as the mailbox
+    expect(await page.getByTestId('message-list').getByRole('option').count()).toBe(1);
+    await page.keyboard.press('Escape'); // clears the search
+    await eventually(() => rows().count()).toBe(3);
+    await page.keyboard.press('Escape'); // leaves it for the list
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
     await page.keyboard.press('Home');
     await page.keyboard.press('Enter');
-    await eventually(() => text('message-subject')).toBe('Invoice 42');
+    await eventually(() => text('message-subject')).toBe('Relayed with a greylist');
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await eventually(() => text('message-subject')).toBe('Three hops');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('k');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('Enter');
     await eventually(() => text('message-subject')).toBe('Quarterly relay report');
 
-    await page.getByTestId('search-input').fill('subject:invoice');
-    await page.getByTestId('search-input').press('Enter');
-    await eventually(() => rows().count()).toBe(1);
-    expect(await rows().first().innerText()).toContain('Invoice 42');
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts' });
+    await help.waitFor();
+    expect(await help.innerText()).toContain('Next message');
+    await page.keyboard.press('Escape');
+    await eventually(() => help.count()).toBe(0);
 
-    await page.getByTestId('search-input').fill('');
-    await page.getByTestId('search-input').press('Enter');
-    await eventually(() => rows().count()).toBe(2);
+    // Tab reaches every part of the screen
+    const reached = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      await page.keyboard.press('Tab');
+      reached.add(
+        await page.evaluate(() => {
+          const el = document.activeElement as HTMLElement | null;
+          return `${el?.getAttribute('role') ?? el?.tagName.toLowerCase()}:${el?.getAttribute('aria-label') ?? el?.textContent?.trim().slice(0, 40)}`;
+        }),
+      );
+    }
+    const seen = [...reached].join('\n');
+    for (const expected of [
+      'Analyze headers',
+      'Queue',
+      'Settings',
+      'listbox:Messages',
+      '\ntab:',
+      'separator:Resize the message list',
+    ]) {
+      expect(seen).toContain(expected);
+    }
+
+    // Delete removes the opened message
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('Delete');
+    await eventually(() => row('Quarterly relay report').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
   });
 
-  it('drops a message from the list when it is deleted elsewhere', async () => {
-    const id = await row('Invoice 42').getAttribute('data-message-id');
-    expect(id).toBeTruthy();
-    const response = await fetch(new URL('api/v1/messages', relaydesk.url), {
-      method: 'DELETE',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ IDs: [id] }),
-    });
-    expect(response.ok).toBe(true);
-    await eventually(() => row('Invoice 42').count()).toBe(0);
-    expect(await rows().count()).toBe(1);
-  });
+  it('has no serious or critical accessibility violations, light or dark', async () => {
+    await row('Three hops').click();
+    await tab('Route').click();
+    await page.getByTestId('hop').first().waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByTestId('nav-queue').click();
+    await page.getByTestId('queue-view').waitFor();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.getByTestId('nav-all').click();
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.keyboard.press('Escape');
 
-  it('follows the dark colour scheme', async () => {
     await page.emulateMedia({ colorScheme: 'dark' });
-    await page.getByTestId('tab-html').click();
-    await page.frameLocator('[data-testid="html-preview"]').locator('#greeting').waitFor();
+    await row('Three hops').click();
+    await tab('HTML').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
       'rgb(23, 25, 28)',
     );
-    await page.screenshot({ path: join(screenshots, 'dark.png') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+  });
+
+  it('follows the OS theme unless switched by hand, and the screenshots show both', async () => {
+    await send({
+      from: 'Relaydesk Weekly <news@example.test>',
+      to: 'you@example.test',
+      subject: 'Your relay this week',
+      text: '1,204 messages relayed, 3 deferred, 0 bounced.',
+      html:
+        '<div style="font-family:sans-serif;max-width:560px;margin:auto">' +
+        '<h1 id="weekly" style="color:#1d5bd8">Your relay this week</h1>' +
+        '<p><b>1,204</b> messages relayed, <b>3</b> deferred, <b>0</b> bounced.</p>' +
+        '<p style="background:#eef3ff;padding:12px;border-radius:8px">Greylisting at ' +
+        'mx.example.net added 4 minutes on average.</p>' +
+        '<a href="https://example.test/report">Open the full report</a></div>',
+    });
+    await row('Your relay this week').click();
+    await page.frameLocator('[data-testid="html-preview"]').locator('#weekly').waitFor();
+    // nothing remote in it (a link is not fetched), so nothing to unblock
+    expect(await page.getByRole('button', { name: 'Load remote content' }).count()).toBe(0);
+    await shoot('message-dark');
+    await tab('Route').click();
+    await page.getByTestId('hop').first().waitFor();
+    await shoot('route-dark');
+    await page.getByTestId('nav-queue').click();
+    await shoot('queue-dark');
+    await page.getByTestId('nav-all').click();
+    await row('Relayed with a greylist').click();
+    await tab('Delivery').click();
+    await page.getByTestId('recipient').first().waitFor();
+    await shoot('delivery-dark');
+
+    await page.getByTestId('nav-logs').click();
+    await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
+    await shoot('logs-dark');
+
+    // a manual choice beats the OS, and survives a reload
+    await page.getByTestId('theme-switch').selectOption('light');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    await page.reload();
+    // the address kept the view (#logs), and the theme came back from storage
+    await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
+    // the toolbar's counts do not need the list on screen
+    await eventually(() => text('mailbox-counts')).toMatch(/^[1-9]\d* messages/);
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('heading', { name: 'Settings' }).first().waitFor();
+    await shoot('settings-light');
+    await page.getByTestId('nav-all').click();
+    await page.getByTestId('theme-switch').selectOption('system');
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('pauses relaying by hand, explains it in a banner, cancels what waits, and resumes', async () => {
+    await page.getByTestId('nav-queue').click();
+    await page.getByRole('button', { name: 'Pause upstream' }).click();
+    const banner = page.getByRole('alert', { name: 'Relay paused' });
+    await eventually(() => banner.innerText()).toContain('Relaying is paused: Paused by hand.');
+    await shoot('paused-light');
+
+    // what arrives now waits, and says why
+    await send({
+      from: 'app@sender.example',
+      to: 'later@relay.example',
+      subject: 'Waits for resume',
+      text: 'x',
+    });
+    const waiting = page.locator('[data-testid="queue-entry"][data-address="later@relay.example"]');
+    await eventually(() => waiting.innerText()).toContain('waits for the upstream to resume');
+    await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => waiting.count()).toBe(0);
+    const delivery = (await (
+      await fetch(new URL('api/v1/queue?state=cancelled', relaydesk.url))
+    ).json()) as { messages: { Subject: string }[] };
+    expect(delivery.messages.map((m) => m.Subject)).toContain('Waits for resume');
+
+    // the banner's "Test connection" walks the steps; passing lifts the pause
+    await banner.getByRole('button', { name: 'Test connection' }).click();
+    const resumed = page.getByRole('status', { name: 'Relay resumed' });
+    const steps = resumed.getByRole('list', { name: 'Connection test steps' });
+    await eventually(() => steps.innerText()).toContain('Connect');
+    await eventually(() => banner.count()).toBe(0);
+    await resumed.getByRole('button', { name: 'Dismiss' }).click();
+    await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);
+
+    // pausing and resuming by hand
+    await page.getByRole('button', { name: 'Pause upstream' }).click();
+    await banner.waitFor();
+    await page.getByRole('button', { name: 'Resume upstream' }).click();
+    await eventually(() => banner.count()).toBe(0);
+    await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
 });

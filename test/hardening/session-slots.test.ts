@@ -1,7 +1,9 @@
 // A connection slot belongs to the life of the client's socket, whatever upgraded it: sessions
 // upgraded by STARTTLS, on the implicit-TLS listener, ended by QUIT, by an abrupt close, by a
 // failed TLS handshake or by the idle timeout all give their slot back. With a per-client limit
-// of 3, a single leaked slot per session would refuse the fourth session with 421.
+// of 10, a single leaked slot per session would refuse the eleventh session with 421 (the limit
+// leaves room for the few abrupt closes the server has not yet seen when the client reconnects);
+// the idle-timeout sessions run against a second relay with a limit of 4 and a 300 ms timeout.
 import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RelaydeskInfo } from '../../preload/api-contract.js';
@@ -11,21 +13,25 @@ import { SmtpWire } from '../helpers/smtp-wire.js';
 type Kind = 'plain' | 'starttls' | 'implicit';
 type Ending = 'quit' | 'abrupt' | 'failed-handshake' | 'idle';
 
-const idleTimeoutMs = 150;
-let relay: TestRelaydesk;
-let smtpsPort = 0;
+interface Listeners {
+  relay: TestRelaydesk;
+  smtp: number;
+  smtps: number;
+}
 
-beforeAll(async () => {
-  relay = await startTestRelaydesk({
+let busy: Listeners;
+/** A second relay whose idle timeout is short, for the sessions that end by it. */
+let idle: Listeners;
+
+async function start(settings: Record<string, unknown>): Promise<Listeners> {
+  const relay = await startTestRelaydesk({
     greetingDelayMs: 0,
     reverseDnsTimeoutMs: 0,
     trustLoopback: false,
-    maxConnectionsPerIp: 3,
-    maxConnections: 5,
     maxMessagesPerMinute: 0,
     starttls: true,
     smtps: '127.0.0.1:0',
-    idleTimeoutMs,
+    ...settings,
   });
   // an untrusted client is only let in when it could authenticate
   await relay.api('/api/v1/users', {
@@ -34,9 +40,17 @@ beforeAll(async () => {
     body: JSON.stringify({ name: 'app', password: 'app-password-1' }),
   });
   const smtps = relay.service.info().SMTPSecurity?.smtps ?? '';
-  smtpsPort = Number(smtps.split(':').at(-1));
+  return { relay, smtp: relay.smtp.port, smtps: Number(smtps.split(':').at(-1)) };
+}
+
+beforeAll(async () => {
+  busy = await start({ maxConnectionsPerIp: 10, maxConnections: 20 });
+  idle = await start({ maxConnectionsPerIp: 4, maxConnections: 8, idleTimeoutMs: 300 });
 });
-afterAll(async () => relay?.dispose());
+afterAll(async () => {
+  await busy?.relay.dispose();
+  await idle?.relay.dispose();
+});
 
 /** Opens a raw TCP connection to the implicit-TLS port and sends bytes that are not TLS. */
 function failImplicitHandshake(port: number): Promise<void> {
@@ -50,12 +64,12 @@ function failImplicitHandshake(port: number): Promise<void> {
 }
 
 /** One session of a kind, ended in a given way; resolves with the greeting it got. */
-async function session(kind: Kind, ending: Ending): Promise<string> {
+async function session(to: Listeners, kind: Kind, ending: Ending): Promise<string> {
   if (kind === 'implicit' && ending === 'failed-handshake') {
-    await failImplicitHandshake(smtpsPort);
+    await failImplicitHandshake(to.smtps);
     return '220 (no greeting before the handshake)';
   }
-  const wire = await SmtpWire.connect(kind === 'implicit' ? smtpsPort : relay.smtp.port, {
+  const wire = await SmtpWire.connect(kind === 'implicit' ? to.smtps : to.smtp, {
     tls: kind === 'implicit',
   });
   const greeting = await wire.reply();
@@ -87,8 +101,8 @@ async function session(kind: Kind, ending: Ending): Promise<string> {
   return greeting;
 }
 
-async function openSessions(): Promise<number> {
-  const info = await relay.api<RelaydeskInfo>('/api/v1/info');
+async function openSessions(to: Listeners = busy): Promise<number> {
+  const info = await to.relay.api<RelaydeskInfo>('/api/v1/info');
   return info.SMTPSessions.Open;
 }
 
@@ -100,26 +114,26 @@ describe('connection slots follow the life of the socket', () => {
         kind === 'plain' ? ['quit', 'abrupt'] : ['quit', 'abrupt', 'failed-handshake'];
       for (let i = 0; i < 300; i++) {
         const ending = endings[i % endings.length] as Ending;
-        const greeting = await session(kind, ending);
+        const greeting = await session(busy, kind, ending);
         expect(greeting, `session ${i + 1} (${ending})`).toMatch(/^220/);
       }
       await expect.poll(openSessions).toBe(0);
     });
 
     it(`${kind}: sessions ended by the idle timeout give their slot back`, async () => {
-      for (let i = 0; i < 8; i++) {
-        expect(await session(kind, 'idle'), `session ${i + 1}`).toMatch(/^220/);
+      for (let i = 0; i < 6; i++) {
+        expect(await session(idle, kind, 'idle'), `session ${i + 1}`).toMatch(/^220/);
       }
-      await expect.poll(openSessions).toBe(0);
+      await expect.poll(() => openSessions(idle)).toBe(0);
     });
   }
 
   it('counts open sessions per listener while they are open', async () => {
-    const plain = await SmtpWire.connect(relay.smtp.port);
-    const implicit = await SmtpWire.connect(smtpsPort, { tls: true });
+    const plain = await SmtpWire.connect(busy.smtp);
+    const implicit = await SmtpWire.connect(busy.smtps, { tls: true });
     expect(await plain.reply()).toMatch(/^220/);
     expect(await implicit.reply()).toMatch(/^220/);
-    const info = await relay.api<RelaydeskInfo>('/api/v1/info');
+    const info = await busy.relay.api<RelaydeskInfo>('/api/v1/info');
     expect(info.SMTPSessions).toEqual({ Open: 2, Listeners: { smtp: 1, smtps: 1 } });
     plain.close();
     implicit.close();

@@ -161,7 +161,7 @@ describe('validation messages', () => {
     [
       'unknown rule field',
       [{ action: { type: 'relay' }, actions: [] }],
-      'rules[0]: unknown field "actions"; use name, match and action',
+      'rules[0]: unknown field "actions"; use name, match, action and filter',
     ],
     ['action missing', [{ match: {} }], `rules[0].action is missing; give ${actionShape}`],
     // name

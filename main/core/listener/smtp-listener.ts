@@ -40,6 +40,8 @@ import {
 import { LabelledCounter } from '../metrics/prometheus-text.js';
 import { refusalReason } from '../metrics/refusal-reason.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
+import { MessageRefusal } from '../filter/message-refusal.js';
+import type { SenderControl } from '../sender-control/sender-control.js';
 import { newMessageId } from '../spool/message-id.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { isLoopbackIp, normalizeClientIp } from './client-address.js';
@@ -84,7 +86,18 @@ export interface ListenerEvents {
   }): RecipientAction;
   /** Chaos (main/core/chaos): the reply code to fail this step with on purpose, or null. */
   chaos?(stage: ChaosStage): number | null;
+  /**
+   * Asked at RCPT TO after the checks above passed, for recipients that will be relayed: the
+   * address check (DNS, so asynchronous). A refusal is sent to the client.
+   */
+  validateRecipient?(input: {
+    recipient: string;
+    sender: string;
+    user: string | null;
+  }): Promise<RecipientRefusal | null>;
   log(line: string): void;
+  /** Suspensions and quotas (main/core/sender-control), asked at connect, MAIL and RCPT. */
+  senderCheck?: Pick<SenderControl, 'checkClient' | 'checkSender' | 'checkRecipient'>;
 }
 
 export type ListenerSettings = Pick<
@@ -403,6 +416,10 @@ export class SmtpListener {
     try {
       await this.events.accept({ id, envelope, raw, receivedAt, notes });
     } catch (err) {
+      if (err instanceof MessageRefusal) {
+        this.auditMessageRefusal(session, err.responseCode, err.reason);
+        throw new SmtpReply(err.responseCode, err.reply);
+      }
       if (isStorageFull(err)) {
         // nothing of the message is left on disk (durable writes rename only whole files)
         if (!this.storageFull) {
@@ -481,7 +498,10 @@ export class SmtpListener {
     }
     this.users.refresh().then(
       () => {
-        const refusal = connectionDecision({ trust, usersExist: this.users.count > 0 });
+        const refusal =
+          connectionDecision({ trust, usersExist: this.users.count > 0 }) ??
+          this.events.senderCheck?.checkClient(trust.ip) ??
+          null;
         this.audit('connect', {
           result: refusal ? 'rejected' : 'accepted',
           listener,
@@ -562,6 +582,12 @@ export class SmtpListener {
   ): SmtpReply | null {
     const standing = this.standing(session);
     let refusal = mailDecision(standing, this.settings);
+    refusal ??=
+      this.events.senderCheck?.checkSender({
+        clientIp: standing.trust.ip,
+        user: standing.user,
+        sender: address.address,
+      }) ?? null;
     const limit = this.settings.maxMessagesPerMinute;
     if (!refusal && !standing.trust.trusted && limit > 0) {
       const key = standing.user !== null ? `user ${standing.user}` : standing.trust.ip;
@@ -618,12 +644,42 @@ export class SmtpListener {
         'recipient limit',
       );
     }
+    const quota = this.events.senderCheck?.checkRecipient(
+      { clientIp: standing.trust.ip, user: standing.user },
+      session.envelope.rcptTo.length,
+    );
+    if (quota) return refuse(quota.code, quota.message, quota.reason);
     const action = this.events.recipientAction?.(input) ?? 'capture';
     const policy = recipientDecision(standing, input.recipient, action);
     if (policy) return refuse(policy.code, policy.message, policy.reason);
     const rule = this.events.checkRecipient?.(input);
     if (rule) return refuse(rule.code, rule.message, 'routing rule rejects');
     return null;
+  }
+
+  /** The address check of a relayed recipient (the routing and policy checks passed). */
+  private async validateRecipient(
+    listener: string,
+    address: SMTPServerAddress,
+    session: SMTPServerSession,
+  ): Promise<SmtpReply | null> {
+    const standing = this.standing(session);
+    const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
+    const input = { recipient: address.address, sender, user: standing.user };
+    if ((this.events.recipientAction?.(input) ?? 'capture') !== 'relay') return null;
+    const refusal = await this.events.validateRecipient?.(input);
+    if (!refusal) return null;
+    this.audit('rcpt', {
+      result: 'rejected',
+      listener,
+      client: standing.trust.ip,
+      user: standing.user ?? undefined,
+      from: `<${sender}>`,
+      to: `<${input.recipient}>`,
+      reply: refusal.code,
+      reason: 'address check',
+    });
+    return new SmtpReply(refusal.code, refusal.message);
   }
 
   private createServer(listener: string, secure: boolean): TunedSMTPServer {
@@ -674,11 +730,15 @@ export class SmtpListener {
           this.chaosReply('Sender', listener, session) ??
             this.checkMail(listener, address, session),
         ),
-      onRcptTo: (address, session, callback) =>
-        callback(
+      onRcptTo: (address, session, callback) => {
+        const refusal =
           this.chaosReply('Recipient', listener, session) ??
-            this.checkRecipient(listener, address, session),
-        ),
+          this.checkRecipient(listener, address, session);
+        if (refusal || !this.events.validateRecipient) return callback(refusal);
+        this.validateRecipient(listener, address, session).then(callback, (err: Error) =>
+          callback(err),
+        );
+      },
       onData: (stream, session, callback) => {
         const work = this.receive(stream, session).then(
           (id) => callback(null, `Ok: queued as ${id}`),

@@ -47,6 +47,11 @@ export class RotatingLog {
     return this.chain;
   }
 
+  /** Resolves when every line appended so far is written (or has failed). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+
   private async write(text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
     this.size ??= await stat(this.path).then(

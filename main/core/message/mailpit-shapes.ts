@@ -3,6 +3,7 @@
 import type { MessageDetail, MessagePart, MessageSummary } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import type { ParsedDetail } from '../parse/message-parser.js';
+import { messageStatus } from '../queue/recipient-state.js';
 
 export function toMessageSummary(record: MessageRecord): MessageSummary {
   const s = record.summary;
@@ -23,6 +24,7 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
     Attachments: s.attachments,
     Snippet: s.snippet,
     Mailbox: record.mailbox,
+    Status: messageStatus(record.delivery),
   };
 }
 

@@ -3,7 +3,11 @@
 // rate limit, and records each attempt. An upstream-wide failure (AUTH rejected, TLS failure,
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test.
-import type { MessageStatus, RelaydeskEvent } from '../../../preload/api-contract.js';
+import type {
+  DeliveryAttemptView,
+  MessageStatus,
+  RelaydeskEvent,
+} from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
@@ -37,7 +41,11 @@ export interface QueueStore {
   raw(id: string): Promise<Buffer>;
   /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
   redirectBody(raw: Buffer, originals: string[]): Buffer;
+  /** DKIM-signs the bytes about to be sent, after every other change; names the keys used. */
+  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy }>;
 }
+
+type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
 
 export interface QueueOptions {
   settings: Pick<
@@ -58,6 +66,8 @@ export interface QueueOptions {
   onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */
   onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
+  /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
+  gate?(recipients: number, now: number): { until: number; reason: string } | null;
 }
 
 export interface UpstreamPause {
@@ -155,6 +165,11 @@ export class DeliveryQueue {
         this.planWakeUp(now + wait);
         return;
       }
+      const gated = this.options.gate?.(batch.indexes.length, now);
+      if (gated) {
+        await this.holdBack(batch, gated);
+        continue;
+      }
       this.limiter.record(now);
       this.active++;
       void this.send(batch)
@@ -203,6 +218,19 @@ export class DeliveryQueue {
       // one batch per message at a time keeps the sidecar writes of a message in order
       break;
     }
+  }
+
+  /** Defers a batch to when its gate opens; the recipient's history says why and until when. */
+  private async holdBack(batch: Batch, gated: { until: number; reason: string }): Promise<void> {
+    const at = new Date(this.options.now());
+    const until = new Date(gated.until).toISOString();
+    await this.update(batch.id, (list) =>
+      list.map((r, i) =>
+        batch.indexes.includes(i)
+          ? transition(r, 'deferred', at, gated.reason, { nextAttemptAt: until })
+          : r,
+      ),
+    );
   }
 
   private planWakeUp(at?: number): void {
@@ -266,19 +294,26 @@ export class DeliveryQueue {
       let raw = await this.options.store.raw(batch.id);
       if (batch.redirectOriginals)
         raw = this.options.store.redirectBody(raw, batch.redirectOriginals);
+      let signedBy: SignedBy = [];
+      if (this.options.store.sign)
+        ({ raw, signatures: signedBy } = await this.options.store.sign(raw));
       const attempt = await this.options.deliver(
         relay,
         { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
         raw,
         { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
       );
-      await this.settle(batch, attempt);
+      await this.settle(batch, attempt, signedBy);
     } finally {
       this.inFlight.delete(batch.id);
     }
   }
 
-  private async settle(batch: Batch, attempt: DeliveryAttempt): Promise<void> {
+  private async settle(
+    batch: Batch,
+    attempt: DeliveryAttempt,
+    signedBy: SignedBy = [],
+  ): Promise<void> {
     const now = new Date(this.options.now());
     const failed: RecipientDelivery[] = [];
     const record = await this.update(batch.id, (list) =>
@@ -303,6 +338,7 @@ export class DeliveryQueue {
               reply: { code: reply.code, enhanced: reply.enhanced ?? null, text: reply.text },
               upstreamQueueId: result?.outcome === 'relayed' ? attempt.upstreamQueueId : null,
               transcript: attempt.transcript,
+              ...(signedBy.length > 0 ? { signedBy } : {}),
             },
           ],
         };
@@ -382,11 +418,9 @@ export class DeliveryQueue {
     return changed;
   }
 
-  hold(ids: string[]): Promise<string[]> {
+  hold(ids: string[], reason = 'held by hand'): Promise<string[]> {
     return this.changeAll(ids, (r, at) =>
-      r.state === 'pending' || r.state === 'deferred'
-        ? transition(r, 'held', at, 'held by hand')
-        : r,
+      r.state === 'pending' || r.state === 'deferred' ? transition(r, 'held', at, reason) : r,
     );
   }
 
@@ -440,6 +474,11 @@ export class DeliveryQueue {
     }
     const record = this.options.store.get(id);
     if (!record) throw new QueueError(`message ${JSON.stringify(id)} not found`);
+    if (record.filter?.action === 'quarantined') {
+      throw new QueueError(
+        `message ${id} is quarantined (${record.filter.reasons.join('; ')}); quarantined mail is never relayed`,
+      );
+    }
     const at = new Date(this.options.now());
     const fresh = (address: string): RecipientDelivery => ({
       address,

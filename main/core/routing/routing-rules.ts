@@ -16,6 +16,7 @@ import {
 } from './routing-action.js';
 import { CONTROL_CHARACTERS } from './quoted-text.js';
 import { fieldError, objectError, show } from './settings-errors.js';
+import { ruleFilterSchema, type RuleFilter } from '../filter/filter-settings.js';
 
 export interface RoutingMatch {
   recipient?: AddressPattern;
@@ -27,6 +28,8 @@ export interface RoutingRule {
   name?: string;
   match: RoutingMatch;
   action: RoutingAction;
+  /** Virus and attachment choices for this rule's recipients (main/core/filter). */
+  filter?: RuleFilter;
 }
 
 /** A rule as a settings file or form writes it; patterns are plain strings. */
@@ -101,9 +104,10 @@ function ruleSchema(at: string) {
           )
           .optional(),
         action: routingActionSchema(`${at}.action`),
+        filter: ruleFilterSchema(`${at}.filter`).optional(),
       },
       {
-        error: objectError(at, 'name, match and action', '{"match": {…}, "action": {…}}'),
+        error: objectError(at, 'name, match, action and filter', '{"match": {…}, "action": {…}}'),
       },
     )
     .transform((value): RoutingRule => {
@@ -116,6 +120,7 @@ function ruleSchema(at: string) {
         ...(value.name !== undefined ? { name: value.name } : {}),
         match,
         action: value.action,
+        ...(value.filter !== undefined ? { filter: value.filter } : {}),
       };
     });
 }

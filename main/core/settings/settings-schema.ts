@@ -9,6 +9,19 @@ import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
 import { parseChaosTriggers, type ChaosTriggers } from '../chaos/chaos-triggers.js';
 import { parseWebhookUrls } from '../webhooks/webhook-urls.js';
+import type { DkimSettingsKey } from '../signing/key-store.js';
+import { parseClamdAddress, type ClamdAddress } from '../filter/clamd-client.js';
+import {
+  attachmentPolicyProblem,
+  clamdUnavailableActions,
+  parseAttachmentPolicy,
+  virusActions,
+  type AttachmentPolicy,
+  type ClamdUnavailableAction,
+  type VirusAction,
+} from '../filter/filter-settings.js';
+import { parseQuotas, type Quota } from '../sender-control/quotas.js';
+import { parseWarmup, type WarmupSchedule } from '../sender-control/warmup.js';
 
 export interface ListenAddress {
   host: string;
@@ -154,9 +167,49 @@ export interface Settings {
   enableChaos: boolean;
   /** Chaos triggers set at start (also enables chaos, as in Mailpit). */
   chaosTriggers: ChaosTriggers | null;
+  // --- signing and address checks (main/core/dns, signing, address-check) ---
+  /** DKIM keys from files (--dkim-domain/--dkim-selector/--dkim-key); generated keys live in dataDir. */
+  dkim: DkimSettingsKey[];
+  /** Check recipients before relaying: off, warn (note the verdict) or reject (550 at RCPT). */
+  addressCheck: AddressCheckPolicy;
+  /** Check the envelope sender too. */
+  addressCheckSender: boolean;
+  /** When DNS cannot be asked: pass the recipient, or defer it (450); never reject. */
+  addressCheckDnsOutage: 'pass' | 'defer';
+  // --- content filter and sender control (main/core/filter, main/core/sender-control) ---
+  /** clamd's address (TCP or Unix socket); null: no virus scanning. */
+  clamd: ClamdAddress | null;
+  /** What happens to a message with a virus (per routing rule too). */
+  virusAction: VirusAction;
+  /** What happens when clamd cannot be reached: `defer` (451 4.7.0) or `accept` flagged. */
+  clamdUnavailable: ClamdUnavailableAction;
+  /** Attachments refused by type, size or encryption; null: no attachment policy. */
+  attachments: AttachmentPolicy | null;
+  /** Sending quotas per SMTP user or client IP. */
+  quotas: Quota[];
+  /** IP warm-up schedules per upstream. */
+  warmup: WarmupSchedule[];
+  /** Suspend a sender automatically when its volume jumps (the alert is logged either way). */
+  anomalyPause: boolean;
+  anomalyFactor: number;
+  anomalyMinMessages: number;
+  // --- checks and POP3 (main/core/checks, main/core/pop3) ---
+  /** SpamAssassin's spamd for the spam check (Mailpit's --enable-spamassassin); null: none. */
+  spamassassin: ListenAddress | null;
+  /** The link and HTML checks may reach private, loopback and link-local addresses. */
+  allowInternalHttpRequests: boolean;
+  /** The link check retries with GET when HEAD fails (GET can use up one-time links). */
+  linkCheckGet: boolean;
+  /** How long the link check waits for one link. */
+  linkCheckTimeoutMs: number;
+  /** A POP3 listener serving captured mail (STLS offered); null: none. */
+  pop3: ListenAddress | null;
+  /** An implicit-TLS POP3 listener (995-style); null: none. */
+  pop3s: ListenAddress | null;
 }
 
 export type SecretsWithoutKeyring = 'ask' | 'owner-only-file' | 'do-not-save';
+export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
 
@@ -284,15 +337,17 @@ export function isCidr(text: string): boolean {
   return bits <= (version === 4 ? 32 : 128);
 }
 
+/** The non-empty, trimmed items of a comma-separated flag or variable value. */
+export function splitCommaList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
 /** Exact origins (scheme://host[:port]); "*" is refused: any page could then read all mail. */
 function parseOriginList(raw: unknown): string[] | undefined {
-  const list =
-    typeof raw === 'string'
-      ? raw
-          .split(',')
-          .map((x) => x.trim())
-          .filter(Boolean)
-      : raw;
+  const list = typeof raw === 'string' ? splitCommaList(raw) : raw;
   if (!Array.isArray(list)) return undefined;
   const origins: string[] = [];
   for (const item of list) {
@@ -796,7 +851,151 @@ export const settingFields = [
       "Mailpit's form, e.g. Sender:451:50,Recipient:452:10,Authentication:535:5 (stage:code 400-599:percent 0-100)",
     parse: parseChaosTriggers,
   }),
+  field({
+    key: 'addressCheck',
+    flag: '--address-check',
+    env: 'RELAYDESK_ADDRESS_CHECK',
+    allowed:
+      '"off", "warn" (note the verdict on the message) or "reject" (refuse invalid recipients with 550 at RCPT)',
+    parse: (raw) => (raw === 'off' || raw === 'warn' || raw === 'reject' ? raw : undefined),
+  }),
+  field({
+    key: 'addressCheckSender',
+    flag: '--address-check-sender',
+    env: 'RELAYDESK_ADDRESS_CHECK_SENDER',
+    allowed: 'true (check the envelope sender as well) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'addressCheckDnsOutage',
+    flag: '--address-check-dns-outage',
+    env: 'RELAYDESK_ADDRESS_CHECK_DNS_OUTAGE',
+    allowed: '"pass" (accept when DNS cannot be asked) or "defer" (450, the client tries again)',
+    parse: (raw) => (raw === 'pass' || raw === 'defer' ? raw : undefined),
+  }),
+  field({
+    key: 'clamd',
+    flag: '--clamd',
+    env: 'RELAYDESK_CLAMD',
+    allowed: 'HOST:PORT of clamd (e.g. 127.0.0.1:3310), the path of its Unix socket, or "off"',
+    parse: (raw) => (raw === null || raw === '' || raw === 'off' ? null : parseClamdAddress(raw)),
+  }),
+  field({
+    key: 'virusAction',
+    flag: '--virus-action',
+    env: 'RELAYDESK_VIRUS_ACTION',
+    allowed: '"reject" (554 at end of DATA), "quarantine" (kept, never relayed) or "tag"',
+    parse: (raw) => virusActions.find((a) => a === raw),
+  }),
+  field({
+    key: 'clamdUnavailable',
+    flag: '--clamd-unavailable',
+    env: 'RELAYDESK_CLAMD_UNAVAILABLE',
+    allowed: '"defer" (451 4.7.0, the client retries) or "accept" (flagged "not scanned")',
+    parse: (raw) => clamdUnavailableActions.find((a) => a === raw),
+  }),
+  field({
+    key: 'attachments',
+    flag: '--attachments',
+    env: 'RELAYDESK_ATTACHMENTS',
+    allowed:
+      'an object such as {"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}, or "off"',
+    parse: (raw) => {
+      const policy = parseAttachmentPolicy(raw);
+      if (policy !== undefined) return policy;
+      const problem = attachmentPolicyProblem(raw);
+      if (problem) throw new SettingsError(problem);
+      return undefined;
+    },
+  }),
+  field({
+    key: 'quotas',
+    flag: '--quotas',
+    env: 'RELAYDESK_QUOTAS',
+    allowed: 'a list such as [{"user": "*", "perHour": 100, "recipientsPerDay": 1000}]',
+    parse: (raw) => structured(() => parseQuotas(raw)),
+  }),
+  field({
+    key: 'warmup',
+    flag: '--warmup',
+    env: 'RELAYDESK_WARMUP',
+    allowed:
+      'a list such as [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+    parse: (raw) => structured(() => parseWarmup(raw)),
+  }),
+  field({
+    key: 'anomalyPause',
+    flag: '--anomaly-pause',
+    env: 'RELAYDESK_ANOMALY_PAUSE',
+    allowed: 'true (suspend a sender whose volume jumps) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'anomalyFactor',
+    flag: '--anomaly-factor',
+    env: 'RELAYDESK_ANOMALY_FACTOR',
+    allowed: "a whole number from 2 to 1000 (times the sender's hourly median)",
+    parse: parseCount(2, 1000),
+  }),
+  field({
+    key: 'anomalyMinMessages',
+    flag: '--anomaly-min-messages',
+    env: 'RELAYDESK_ANOMALY_MIN_MESSAGES',
+    allowed: 'a whole number of messages in an hour from 1 to 1000000',
+    parse: parseCount(1, 1_000_000),
+  }),
+  field({
+    key: 'spamassassin',
+    flag: '--spamassassin',
+    env: 'RELAYDESK_SPAMASSASSIN',
+    allowed: 'HOST:PORT of a SpamAssassin spamd, e.g. 127.0.0.1:783, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'allowInternalHttpRequests',
+    flag: '--allow-internal-http-requests',
+    env: 'RELAYDESK_ALLOW_INTERNAL_HTTP_REQUESTS',
+    allowed: 'true (the link check may reach loopback and private addresses) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckGet',
+    flag: '--link-check-get',
+    env: 'RELAYDESK_LINK_CHECK_GET',
+    allowed: 'true (retry with GET when HEAD fails; GET can use up one-time links) or false',
+    parse: parseBoolean,
+  }),
+  field({
+    key: 'linkCheckTimeoutMs',
+    flag: '--link-check-timeout-ms',
+    env: 'RELAYDESK_LINK_CHECK_TIMEOUT_MS',
+    allowed: 'a whole number of milliseconds from 100 to 120000',
+    parse: parseCount(100, 120_000),
+  }),
+  field({
+    key: 'pop3',
+    flag: '--pop3',
+    env: 'RELAYDESK_POP3',
+    allowed: 'HOST:PORT of a POP3 listener, e.g. 127.0.0.1:1110, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
+  field({
+    key: 'pop3s',
+    flag: '--pop3s',
+    env: 'RELAYDESK_POP3S',
+    allowed: 'HOST:PORT of an implicit-TLS POP3 listener, e.g. 127.0.0.1:1995, or "off"',
+    parse: parseOptionalListenAddress,
+  }),
 ] as const;
+
+/** A structured setting's parser throws with the entry and field at fault; keep that message. */
+function structured<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+}
 
 function safeJson(text: string): unknown {
   try {
@@ -874,6 +1073,25 @@ export function defaultSettings(dataDir: string): Settings {
     webhookRetryDelayMs: 2000,
     enableChaos: false,
     chaosTriggers: null,
+    dkim: [],
+    addressCheck: 'off',
+    addressCheckSender: false,
+    addressCheckDnsOutage: 'pass',
+    clamd: null,
+    virusAction: 'reject',
+    clamdUnavailable: 'defer',
+    attachments: null,
+    quotas: [],
+    warmup: [],
+    anomalyPause: false,
+    anomalyFactor: 10,
+    anomalyMinMessages: 100,
+    spamassassin: null,
+    allowInternalHttpRequests: false,
+    linkCheckGet: false,
+    linkCheckTimeoutMs: 10_000,
+    pop3: null,
+    pop3s: null,
   };
 }
 

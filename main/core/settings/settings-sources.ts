@@ -15,10 +15,11 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { relayFlags, resolveRelaySettings } from './relay-settings.js';
+import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
 import { modeRules, routingRulesSchema } from '../routing/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
-const structuredKeys = new Set(['relay', 'rules']);
+const structuredKeys = new Set(['relay', 'rules', 'dkim']);
 
 /** The folder Electron's `app.getPath('userData')` gives, so desktop and headless share data. */
 export function defaultDataDir(
@@ -67,6 +68,11 @@ export function pinnedSettings(input: SettingsInput): Record<string, string> {
     else if (env[flag.env] !== undefined && env[flag.env] !== '') pinned.relay = flag.env;
   }
   if (!pinned.relay && env.RELAYDESK_RELAY_PASSWORD) pinned.relay = 'RELAYDESK_RELAY_PASSWORD';
+  for (const flag of dkimFlags) {
+    if (pinned.dkim) break;
+    if (input.flags?.[flag.flag] !== undefined) pinned.dkim = flag.flag;
+    else if (env[flag.env] !== undefined && env[flag.env] !== '') pinned.dkim = flag.env;
+  }
   for (const key of Object.keys(input.overrides ?? {})) {
     pinned[key] ??= 'the program that started Relaydesk';
   }
@@ -104,6 +110,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const merged: Record<string, unknown> = { ...defaultSettings(defaultDataDir(undefined, env)) };
 
   let relayFromFile: unknown;
+  let dkimFromFile: unknown;
   const layers: Array<[string, Record<string, unknown>]> = [];
   if (input.configFile) layers.push([input.configFile, readSettingsFile(input.configFile)]);
   if (input.configValues) layers.push(['the given settings', input.configValues]);
@@ -116,6 +123,10 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       }
       if (key === 'rules') {
         merged.rules = raw;
+        continue;
+      }
+      if (key === 'dkim') {
+        dkimFromFile = raw;
         continue;
       }
       const spec = fieldByKey(key);
@@ -140,9 +151,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   const overrides = { ...(input.overrides ?? {}) };
   if ('relay' in overrides) relayFromFile = overrides.relay;
   if ('rules' in overrides) merged.rules = overrides.rules;
+  if ('dkim' in overrides) dkimFromFile = overrides.dkim;
   delete overrides.relay;
   delete overrides.rules;
+  delete overrides.dkim;
   merged.relay = resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env });
+  merged.dkim = resolveDkimSettings({ file: dkimFromFile, flags: input.flags ?? {}, env });
   for (const [key, raw] of Object.entries(overrides)) {
     const spec = fieldByKey(key);
     if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);

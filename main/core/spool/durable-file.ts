@@ -48,7 +48,13 @@ export interface DurableWrite {
 export async function writeFilesDurably(files: DurableWrite[]): Promise<void> {
   const temps = files.map((f) => tempPathFor(f.path));
   try {
-    await Promise.all(files.map((f, i) => writeAndSync(temps[i] as string, f.data)));
+    // every write settles before the temporaries are removed: a content promise that rejects
+    // early (a refused message) must not leave a temporary that another write is still creating
+    const written = await Promise.allSettled(
+      files.map((f, i) => writeAndSync(temps[i] as string, f.data)),
+    );
+    const failed = written.find((w) => w.status === 'rejected');
+    if (failed) throw failed.reason;
     for (const [i, f] of files.entries()) await rename(temps[i] as string, f.path);
   } catch (err) {
     await Promise.all(temps.map((t) => unlink(t).catch(() => undefined)));

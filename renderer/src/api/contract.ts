@@ -1,2 +1,2 @@
 // The renderer's one door to the API contract, so no component reaches into preload/ itself.
-export type * from '../../../preload/api-contract';
+export type * from '../../../preload/api-contract.js';

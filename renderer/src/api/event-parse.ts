@@ -1,4 +1,4 @@
-import type { MessageSummary, RelaydeskEvent } from './contract';
+import type { MessageSummary, RelaydeskEvent, SuspensionEntry } from './contract';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -87,6 +87,21 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
     case 'chaos':
       return isRecord(data) && typeof data.Active === 'boolean' && isChaosTriggers(data.Triggers)
         ? { Type: 'chaos', Data: { Active: data.Active, Triggers: data.Triggers } }
+        : null;
+    case 'sender':
+      // a suspension made or lifted, or an anomaly alert (main/core/sender-control)
+      return isRecord(data) &&
+        (data.Action === 'suspended' || data.Action === 'unsuspended' || data.Action === 'alert') &&
+        typeof data.Text === 'string' &&
+        (data.Suspension === null || isRecord(data.Suspension))
+        ? {
+            Type: 'sender',
+            Data: {
+              Action: data.Action,
+              Text: data.Text,
+              Suspension: data.Suspension as SuspensionEntry | null,
+            },
+          }
         : null;
     default:
       return null;

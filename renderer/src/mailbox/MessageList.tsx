@@ -1,92 +1,195 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useEffect,
+  useImperativeHandle,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type Ref,
+} from 'react';
 import type { MessageSummary } from '../api/contract';
 import { MessageRow, messageRowId } from './MessageRow';
+import type { MessageWindow } from './message-window';
+import { gestureOf, select, type Selection } from './selection';
+
+/** Fixed, so positions are arithmetic and an arrival can move the scroll by exactly its height. */
+export const ROW_HEIGHT = 66;
+
+export interface MessageListHandle {
+  move(to: number | 'first' | 'last'): void;
+  openActive(): void;
+  focus(): void;
+}
 
 /**
- * The mail list as a listbox: one tab stop, arrow keys move, Enter opens. The row under the
- * keyboard ("active") is tracked apart from the opened one, as in mail clients, so browsing
- * with the arrows does not mark every message read on the way.
+ * The mail list as a virtualised listbox: one tab stop, j/k and the arrows move, Enter opens,
+ * Space, Shift and Ctrl select. Only the rows in sight (plus a margin) are in the DOM; the
+ * rest are counted (aria-setsize) and fetched a page at a time as they scroll into view.
  */
 export function MessageList(props: {
-  messages: MessageSummary[];
+  window: MessageWindow;
+  ensureRows(first: number, last: number): void;
+  selection: Selection;
+  onSelection(selection: Selection): void;
   openedId: string | null;
-  loading: boolean;
-  error: string | null;
-  searching: boolean;
   onOpen(message: MessageSummary): void;
+  onDelete(): void;
+  handle?: Ref<MessageListHandle>;
 }) {
-  const { messages, openedId, onOpen } = props;
-  const [activeId, setActiveId] = useState<string | null>(openedId);
+  const { window: list, ensureRows, selection, onSelection, onOpen } = props;
+  const scroller = useRef<HTMLDivElement>(null);
+  const [active, setActive] = useState<{ id: string | null; index: number }>({
+    id: null,
+    index: -1,
+  });
+  const activeIndex =
+    active.id !== null ? (list.positions.get(active.id) ?? active.index) : active.index;
+
+  const virtualizer = useVirtualizer({
+    count: list.total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items.at(-1)?.index ?? 0;
 
   useEffect(() => {
-    if (openedId) setActiveId(openedId);
-  }, [openedId]);
+    ensureRows(first, last);
+  }, [ensureRows, first, last, list.generation, list.total, list.inserted, list.ready]);
 
-  const activeIndex = messages.findIndex((m) => m.ID === activeId);
-  const activeMessage = messages[activeIndex];
+  // Mail arriving on top pushes the rows down; scroll by as much, so what the user is reading
+  // stays put. At the very top the new mail simply shows, as in every mail client.
+  const seenInserted = useRef(list.inserted);
+  useLayoutEffect(() => {
+    const added = list.inserted - seenInserted.current;
+    seenInserted.current = list.inserted;
+    const element = scroller.current;
+    if (!element) return;
+    if (added < 0)
+      element.scrollTop = 0; // a new view
+    else if (added > 0 && element.scrollTop > 0) element.scrollTop += added * ROW_HEIGHT;
+  }, [list.inserted]);
 
-  useEffect(() => {
-    if (activeId)
-      document.getElementById(messageRowId(activeId))?.scrollIntoView({ block: 'nearest' });
-  }, [activeId]);
-
-  const onKeyDown = (event: KeyboardEvent<HTMLUListElement>) => {
-    const last = messages.length - 1;
-    const moves: Record<string, number> = {
-      ArrowDown: Math.min(last, activeIndex + 1),
-      ArrowUp: Math.max(0, activeIndex - 1),
-      Home: 0,
-      End: last,
-    };
-    const target = moves[event.key];
-    if (target !== undefined && last >= 0) {
-      event.preventDefault();
-      setActiveId(messages[target]?.ID ?? null);
-      return;
-    }
-    if ((event.key === 'Enter' || event.key === ' ') && activeMessage) {
-      event.preventDefault();
-      onOpen(activeMessage);
+  const moveTo = (index: number, extend = false) => {
+    if (list.total === 0) return;
+    const target = Math.max(0, Math.min(list.total - 1, index));
+    const message = list.rows.get(target);
+    setActive({ id: message?.ID ?? null, index: target });
+    virtualizer.scrollToIndex(target, { align: 'auto' });
+    if (extend && message) {
+      onSelection(select(selection, 'range', message.ID, list.rows, list.positions));
     }
   };
 
+  // A row moved to before it was loaded becomes an ID once it is, so arrivals cannot move it.
+  useEffect(() => {
+    if (active.id !== null || active.index < 0) return;
+    const message = list.rows.get(active.index);
+    if (message) setActive({ id: message.ID, index: active.index });
+  }, [active, list.rows]);
+
+  const openAt = (index: number) => {
+    const message = list.rows.get(index);
+    if (!message) return;
+    onSelection({ ids: new Set([message.ID]), anchor: message.ID });
+    onOpen(message);
+  };
+
+  useImperativeHandle(props.handle, () => ({
+    move: (to) =>
+      moveTo(to === 'first' ? 0 : to === 'last' ? list.total - 1 : Math.max(0, activeIndex) + to),
+    openActive: () => openAt(activeIndex),
+    focus: () => scroller.current?.focus(),
+  }));
+
+  const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT));
+
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const from = Math.max(0, activeIndex);
+    const moves: Record<string, number> = {
+      ArrowDown: from + (activeIndex < 0 ? 0 : 1),
+      j: from + (activeIndex < 0 ? 0 : 1),
+      ArrowUp: from - 1,
+      k: from - 1,
+      Home: 0,
+      End: list.total - 1,
+      PageDown: from + pageRows,
+      PageUp: from - pageRows,
+    };
+    const target = event.ctrlKey || event.metaKey || event.altKey ? undefined : moves[event.key];
+    if (target !== undefined) {
+      event.preventDefault();
+      moveTo(target, event.shiftKey);
+      return;
+    }
+    const message = list.rows.get(activeIndex);
+    if (event.key === 'Enter' && message) {
+      event.preventDefault();
+      openAt(activeIndex);
+    } else if (event.key === ' ' && message) {
+      event.preventDefault();
+      onSelection(select(selection, 'toggle', message.ID, list.rows, list.positions));
+    } else if ((event.key === 'a' || event.key === 'A') && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      const ids = new Set([...list.rows.values()].map((m) => m.ID));
+      onSelection({ ids, anchor: selection.anchor });
+    } else if (event.key === 'Delete') {
+      event.preventDefault();
+      props.onDelete();
+    }
+  };
+
+  const onPick = (index: number, event: MouseEvent) => {
+    const message = list.rows.get(index);
+    if (!message) return;
+    const gesture = gestureOf(event);
+    setActive({ id: message.ID, index });
+    if (gesture === 'only') openAt(index);
+    else onSelection(select(selection, gesture, message.ID, list.rows, list.positions));
+  };
+
+  const activeInDom = items.some((item) => item.index === activeIndex);
+
   return (
-    <section className="message-list" aria-label="Message list">
-      {props.error && (
-        <p className="list-notice error" role="alert" data-testid="list-error">
-          {props.error}
-        </p>
-      )}
-      {!props.error && !props.loading && messages.length === 0 && (
-        <p className="list-notice" data-testid="list-empty">
-          {props.searching ? 'No messages match this search.' : 'No messages yet.'}
-        </p>
-      )}
-      <ul
-        role="listbox"
-        aria-label="Messages"
-        aria-busy={props.loading}
-        aria-activedescendant={activeMessage ? messageRowId(activeMessage.ID) : undefined}
-        tabIndex={0}
-        data-testid="message-list"
-        onKeyDown={onKeyDown}
-        onFocus={() => {
-          if (activeIndex < 0 && messages[0]) setActiveId(messages[0].ID);
-        }}
-      >
-        {messages.map((message) => (
-          <MessageRow
-            key={message.ID}
-            message={message}
-            selected={message.ID === openedId}
-            active={message.ID === activeId}
-            onOpen={() => {
-              setActiveId(message.ID);
-              onOpen(message);
-            }}
-          />
-        ))}
-      </ul>
-    </section>
+    <div
+      ref={scroller}
+      className="message-scroller"
+      role="listbox"
+      aria-label="Messages"
+      aria-multiselectable="true"
+      aria-busy={!list.ready}
+      aria-activedescendant={activeInDom ? messageRowId(activeIndex) : undefined}
+      tabIndex={0}
+      data-testid="message-list"
+      data-total={list.total}
+      onKeyDown={onKeyDown}
+      onFocus={() => {
+        if (activeIndex < 0 && list.total > 0) moveTo(0);
+      }}
+    >
+      <div className="message-rows" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const message = list.rows.get(item.index);
+          return (
+            <MessageRow
+              key={message?.ID ?? `index-${item.index}`}
+              index={item.index}
+              total={list.total}
+              message={message}
+              selected={message ? selection.ids.has(message.ID) : false}
+              active={item.index === activeIndex}
+              opened={message?.ID === props.openedId}
+              top={item.start}
+              height={ROW_HEIGHT}
+              onPick={onPick}
+            />
+          );
+        })}
+      </div>
+    </div>
   );
 }

@@ -1,3 +1,4 @@
+import type { MouseEvent } from 'react';
 import type { MessageSummary } from '../api/contract';
 import {
   formatAddress,
@@ -9,53 +10,103 @@ import {
   shortAddressList,
 } from '../format/mail-format';
 import { AttachmentMarker } from './AttachmentMarker';
+import { StatusMark } from './StatusMark';
 import { TagChips } from '../tags/TagChips';
 
-export function messageRowId(id: string): string {
-  return `message-row-${id}`;
+/** The tags the content filter sets, flagged in the list (quarantined, virus, not scanned). */
+const filterFlags = ['quarantined', 'virus', 'not-scanned'];
+
+function filterTags(tags: readonly string[]): string[] {
+  return filterFlags.filter((flag) => tags.includes(flag));
 }
 
-/** One message in the list: sender, subject, recipients, time received, size. */
+export function messageRowId(index: number): string {
+  return `message-row-${index}`;
+}
+
+/** One message in the list: status, sender, recipients, subject, snippet, size, time. */
 export function MessageRow(props: {
-  message: MessageSummary;
+  index: number;
+  total: number;
+  message: MessageSummary | undefined;
   selected: boolean;
   active: boolean;
-  onOpen(): void;
+  opened: boolean;
+  top: number;
+  height: number;
+  onPick(index: number, event: MouseEvent): void;
 }) {
-  const { message } = props;
+  const { message, index } = props;
+  const style = { transform: `translateY(${props.top}px)`, height: props.height };
+  if (!message) {
+    return (
+      <div
+        id={messageRowId(index)}
+        role="option"
+        aria-selected={false}
+        aria-setsize={props.total}
+        aria-posinset={index + 1}
+        className={`message-row placeholder${props.active ? ' active' : ''}`}
+        data-testid="message-row-loading"
+        style={style}
+      >
+        Loading…
+      </div>
+    );
+  }
   const unread = !message.Read;
-  const classes = ['message-row', unread && 'unread', props.active && 'active']
+  const classes = [
+    'message-row',
+    unread && 'unread',
+    props.active && 'active',
+    props.opened && 'opened',
+  ]
     .filter(Boolean)
     .join(' ');
   return (
-    <li
-      id={messageRowId(message.ID)}
+    <div
+      id={messageRowId(index)}
       role="option"
       aria-selected={props.selected}
+      aria-setsize={props.total}
+      aria-posinset={index + 1}
       className={classes}
       data-testid="message-row"
       data-message-id={message.ID}
+      data-index={index}
       data-unread={unread}
-      onClick={props.onOpen}
+      style={style}
+      onClick={(event) => props.onPick(index, event)}
     >
-      <span className="row-from" title={formatAddress(message.From)}>
-        {unread && <span className="visually-hidden">Unread, </span>}
-        {shortAddress(message.From) || '(no sender)'}
+      <span className="row-who">
+        <StatusMark status={message.Status ?? 'captured'} />
+        <span className="row-from" title={formatAddress(message.From)}>
+          {unread && <span className="visually-hidden">Unread, </span>}
+          {shortAddress(message.From) || '(no sender)'}
+        </span>
       </span>
       <span className="row-time" title={formatFullDate(message.Created)}>
         {formatReceivedTime(message.Created)}
       </span>
       <span className="row-subject" data-testid="message-row-subject">
+        {filterTags(message.Tags).map((tag) => (
+          <span key={tag} className={`row-flag flag-${tag}`} data-testid="message-row-flag">
+            {tag}
+          </span>
+        ))}
         {message.Subject || '(no subject)'}
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>
-      <span className="row-to" title={formatAddressList(message.To)}>
-        to {shortAddressList(message.To) || '(no recipients)'}
+      <span className="row-detail">
+        <span className="row-to" title={formatAddressList(message.To)}>
+          to {shortAddressList(message.To) || '(no recipients)'}
+        </span>
+        <span className="row-snippet">{message.Snippet}</span>
       </span>
       <span className="row-attachments">
         <TagChips tags={message.Tags} />
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
-    </li>
+    </div>
   );
 }

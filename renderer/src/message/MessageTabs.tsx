@@ -1,12 +1,18 @@
 import { useRef, type KeyboardEvent, type ReactNode } from 'react';
 
-export type BodyTab = 'html' | 'text' | 'headers' | 'raw';
+export type BodyTab =
+  'html' | 'text' | 'headers' | 'source' | 'route' | 'delivery' | 'html-check' | 'links' | 'spam';
 
 export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'html', label: 'HTML' },
   { id: 'text', label: 'Text' },
   { id: 'headers', label: 'Headers' },
-  { id: 'raw', label: 'Raw' },
+  { id: 'source', label: 'Source' },
+  { id: 'route', label: 'Route' },
+  { id: 'delivery', label: 'Delivery' },
+  { id: 'html-check', label: 'HTML check' },
+  { id: 'links', label: 'Links' },
+  { id: 'spam', label: 'Spam' },
 ];
 
 /** WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded). */
@@ -18,11 +24,17 @@ export function MessageTabs(props: {
   const buttons = useRef(new Map<BodyTab, HTMLButtonElement>());
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const step = event.key === 'ArrowRight' ? 1 : event.key === 'ArrowLeft' ? -1 : 0;
-    if (step === 0) return;
-    event.preventDefault();
     const index = bodyTabs.findIndex((tab) => tab.id === props.selected);
-    const next = bodyTabs[(index + step + bodyTabs.length) % bodyTabs.length];
+    const targets: Record<string, number> = {
+      ArrowRight: index + 1,
+      ArrowLeft: index - 1,
+      Home: 0,
+      End: bodyTabs.length - 1,
+    };
+    const target = targets[event.key];
+    if (target === undefined) return;
+    event.preventDefault();
+    const next = bodyTabs[(target + bodyTabs.length) % bodyTabs.length];
     if (!next) return;
     props.onSelect(next.id);
     buttons.current.get(next.id)?.focus();
@@ -57,6 +69,7 @@ export function MessageTabs(props: {
         aria-labelledby={`tab-${props.selected}`}
         className={`tab-panel tab-panel-${props.selected}`}
         data-testid="tab-panel"
+        tabIndex={0}
       >
         {props.children}
       </div>

@@ -1,12 +1,34 @@
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
+import { DeliveryPanel } from '../delivery/DeliveryPanel';
+import { RouteTimeline } from '../route/RouteTimeline';
 import { useAsyncValue } from '../use-async-value';
+import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
+import { LinkCheckPanel } from './checks/LinkCheckPanel';
+import { SpamCheckPanel } from './checks/SpamCheckPanel';
+import { Attachments } from './Attachments';
+import { EnvelopePanel } from './EnvelopePanel';
+import { FilterDecision } from './FilterDecision';
 import { HeadersPanel } from './HeadersTable';
 import { HtmlPreview } from './HtmlPreview';
 import { MessageHeader } from './MessageHeader';
 import { MessageTabs, type BodyTab } from './MessageTabs';
 import { RawSource } from './RawSource';
 import { TextBody } from './TextBody';
+
+function RoutePanel({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const route = useAsyncValue(() => api.route(messageId), `route:${messageId}`);
+  if (route.status === 'loading') return <p className="body-notice">Loading route…</p>;
+  if (route.status === 'failed') {
+    return (
+      <p className="body-notice error" role="alert">
+        {route.error}
+      </p>
+    );
+  }
+  return <RouteTimeline route={route.value} />;
+}
 
 function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab }) {
   switch (tab) {
@@ -16,12 +38,22 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
       return <TextBody text={message.Text} />;
     case 'headers':
       return <HeadersPanel messageId={message.ID} />;
-    case 'raw':
+    case 'source':
       return <RawSource messageId={message.ID} />;
+    case 'route':
+      return <RoutePanel messageId={message.ID} />;
+    case 'delivery':
+      return <DeliveryPanel messageId={message.ID} />;
+    case 'html-check':
+      return <HtmlCheckPanel messageId={message.ID} />;
+    case 'links':
+      return <LinkCheckPanel messageId={message.ID} />;
+    case 'spam':
+      return <SpamCheckPanel messageId={message.ID} />;
   }
 }
 
-/** One opened message: its header fields and the body tabs. */
+/** One opened message: header fields beside the envelope, attachments, and the tabs. */
 export function MessageView(props: {
   messageId: string;
   tab: BodyTab;
@@ -29,6 +61,7 @@ export function MessageView(props: {
 }) {
   const api = useApi();
   const message = useAsyncValue(() => api.getMessage(props.messageId), props.messageId);
+  const route = useAsyncValue(() => api.route(props.messageId), `envelope:${props.messageId}`);
 
   if (message.status === 'loading') {
     return <p className="view-notice">Loading message…</p>;
@@ -42,7 +75,15 @@ export function MessageView(props: {
   }
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
-      <MessageHeader message={message.value} />
+      <div className="message-top">
+        <MessageHeader message={message.value} />
+        <EnvelopePanel
+          message={message.value}
+          comparison={route.status === 'ready' ? route.value.envelope : null}
+        />
+      </div>
+      <FilterDecision messageId={message.value.ID} />
+      <Attachments message={message.value} />
       <MessageTabs selected={props.tab} onSelect={props.onSelectTab}>
         <MessageBody message={message.value} tab={props.tab} />
       </MessageTabs>

@@ -14,7 +14,7 @@ export function RawSource({ messageId }: { messageId: string }) {
     );
   }
   return (
-    <pre className="raw-source" data-testid="raw-source">
+    <pre className="raw-source" data-testid="source">
       {raw.value}
     </pre>
   );

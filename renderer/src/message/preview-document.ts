@@ -1,11 +1,15 @@
 // The document the HTML preview frame shows. Mail HTML is hostile by default: it may carry
 // tracking pixels, remote CSS and fonts (which tell the sender the mail was opened), forms and
-// scripts. The frame is sandboxed with no permissions (no scripts, opaque origin); this policy
-// additionally stops every fetch except inline images.
+// scripts. The frame is sandboxed with no scripts and an opaque origin; this policy additionally
+// stops every fetch except inline images until the user asks for remote content.
 
 /** Remote content blocked: only data: and cid: images, inline styles, nothing else. */
 export const previewContentSecurityPolicy =
   "default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'";
+
+/** After "Load remote content": images, stylesheets and fonts from anywhere; still no scripts. */
+export const remotePreviewContentSecurityPolicy =
+  "default-src 'none'; img-src data: cid: http: https:; style-src 'unsafe-inline' http: https:; font-src data: http: https:";
 
 const leadingDoctype = /^\s*<!doctype[^>]*>/i;
 
@@ -17,13 +21,45 @@ function escapeAttribute(value: string): string {
  * Puts the policy first, so it is in force before the parser meets the first `<img>`. A `<meta>`
  * before `<html>` still lands in the document's head (the parser opens html and head for it).
  * The mail's own doctype is kept in front, because a doctype anywhere else is ignored and would
- * switch standards-mode mail into quirks mode.
+ * switch standards-mode mail into quirks mode. A policy the mail brings itself can only narrow
+ * this one: a document enforces every policy it has.
  */
-export function buildPreviewDocument(html: string): string {
+export function buildPreviewDocument(html: string, options: { remote?: boolean } = {}): string {
+  const policy = options.remote ? remotePreviewContentSecurityPolicy : previewContentSecurityPolicy;
   const guard =
-    `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(previewContentSecurityPolicy)}">` +
-    '<meta name="referrer" content="no-referrer">';
+    `<meta http-equiv="Content-Security-Policy" content="${escapeAttribute(policy)}">` +
+    '<meta name="referrer" content="no-referrer">' +
+    // links leave the frame for a new tab (browser) or the system browser (desktop)
+    '<base target="_blank">';
   const doctype = leadingDoctype.exec(html);
   if (!doctype) return guard + html;
   return doctype[0] + guard + html.slice(doctype[0].length);
+}
+
+/** Whether the mail asks for anything remote: only then is the "Load remote content" bar shown. */
+export function hasRemoteContent(html: string): boolean {
+  // links (<a href>) are not fetched by showing the mail, so they do not count
+  return /(?:src|background|srcset)\s*=\s*["']?\s*(?:https?:)?\/\/|<link[^>]*href\s*=\s*["']?\s*(?:https?:)?\/\/|url\(\s*["']?\s*(?:https?:)?\/\/|@import/i.test(
+    html,
+  );
+}
+
+/**
+ * Every link gets `rel="noopener noreferrer"`, so the page it opens cannot reach back to the
+ * frame (no `window.opener`) nor learn where it was clicked; and `<meta http-equiv=refresh>`
+ * goes, since a navigation is not a fetch the policy can stop. Parsed with the browser's own
+ * parser, which loads nothing while it parses.
+ */
+export function withSafeLinks(html: string, parser: DOMParser): string {
+  if (!/<a[\s>]|<area[\s>]|http-equiv\s*=\s*["']?refresh/i.test(html)) return html;
+  const doc = parser.parseFromString(html, 'text/html');
+  for (const link of Array.from(doc.querySelectorAll('a[href], area[href]'))) {
+    link.setAttribute('target', '_blank');
+    link.setAttribute('rel', 'noopener noreferrer');
+  }
+  for (const meta of Array.from(doc.querySelectorAll('meta[http-equiv]'))) {
+    if (meta.getAttribute('http-equiv')?.toLowerCase() === 'refresh') meta.remove();
+  }
+  const doctype = leadingDoctype.exec(html)?.[0] ?? '';
+  return doctype + doc.documentElement.outerHTML;
 }

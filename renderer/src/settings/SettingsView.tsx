@@ -25,6 +25,7 @@ import {
 } from './settings-form';
 import { UpstreamSection } from './UpstreamSection';
 import { UsersSection } from './UsersSection';
+import { SigningSection } from './SigningSection';
 import './settings.css';
 
 const sections = [
@@ -32,6 +33,7 @@ const sections = [
   ['access', 'Access'],
   ['upstream', 'Upstream'],
   ['routing', 'Routing rules'],
+  ['signing', 'Signing'],
   ['retention', 'Retention'],
   ['appearance', 'Appearance'],
 ] as const;
@@ -365,6 +367,9 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         />
       </Section>
 
+      <Section id="signing" title="Signing">
+        <SigningSection />
+      </Section>
       <Section id="retention" title="Retention">
         <div className="field-grid">
           <NumberField

@@ -1,38 +1,17 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { SmtpUserView } from '../api/contract';
+import { useSectionList } from './use-section-list';
 
 /** SMTP users (AUTH): add, change a password, remove. They apply at once; no save needed. */
 export function UsersSection() {
   const api = useApi();
-  const [users, setUsers] = useState<SmtpUserView[] | null>(null);
+  const readUsers = useCallback(() => api.listUsers(), [api]);
+  const { items: users, message, act } = useSectionList<SmtpUserView>(readUsers);
   const [name, setName] = useState('');
   const [password, setPassword] = useState('');
   const [changing, setChanging] = useState<string | null>(null);
   const [newPassword, setNewPassword] = useState('');
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api.listUsers());
-    } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
-    }
-  }, [api]);
-  useEffect(() => void load(), [load]);
-
-  const act = async (work: () => Promise<unknown>, done: string) => {
-    setMessage(null);
-    try {
-      await work();
-      setMessage({ text: done, error: false });
-      await load();
-      return true;
-    } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
-      return false;
-    }
-  };
 
   const add = async (event: FormEvent) => {
     event.preventDefault();

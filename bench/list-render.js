@@ -1,0 +1,198 @@
+// The mail list with 100,000 messages in Chromium: first paint of the list and the cost of
+// scrolling through it, against the same figures with 1,000 messages measured in this run (the
+// ratio shows whether the list's cost grows with the mailbox; virtualised, it should stay ~1×).
+// The spool is seeded by cloning one real message's files (accepted over SMTP first), which
+// writes 100,000 messages in seconds instead of the minutes SMTP would take.
+/* global document, requestAnimationFrame -- evaluated in the page */
+import {
+  copyFileSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import nodemailer from 'nodemailer';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const { startRelaydesk } = await import(join(root, 'out/main/headless.js'));
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const SIZES = (process.env.LIST_SIZES ?? '1000 100000').split(' ').map(Number);
+const SCROLL_STEPS = 40;
+
+if (!existsSync(chromiumPath)) {
+  console.log(`list bench skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
+  process.exit(0);
+}
+
+/** One real message, accepted over SMTP, as the template for the clones. */
+async function templateMessage() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-tpl-'));
+  const relay = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: relay.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  await transport.sendMail({
+    from: 'Load <load@example.test>',
+    to: 'list@example.test',
+    subject: 'TEMPLATE',
+    text: 'A message in a long list.',
+  });
+  transport.close();
+  await relay.close();
+  const spool = join(dataDir, 'spool');
+  const id = readdirSync(spool)
+    .find((name) => name.endsWith('.json'))
+    .slice(0, -5);
+  const sidecar = JSON.parse(readFileSync(join(spool, `${id}.json`), 'utf8'));
+  // kept until the end of the run: the clones link to it
+  return { sidecar, emlPath: join(spool, `${id}.eml`), dataDir };
+}
+
+/** Writes `count` clones of the template, oldest first, with IDs that sort by arrival. */
+function seed(count, template) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-list-'));
+  const spool = join(dataDir, 'spool');
+  mkdirSync(spool, { recursive: true });
+  const start = Date.now() - count * 1000;
+  for (let n = 0; n < count; n++) {
+    const at = start + n * 1000;
+    const id = `${at.toString(36).padStart(9, '0')}000${n.toString(16).padStart(10, '0')}`;
+    const record = {
+      ...template.sidecar,
+      id,
+      receivedAt: new Date(at).toISOString(),
+      summary: { ...template.sidecar.summary, subject: `Message ${String(n).padStart(6, '0')}` },
+    };
+    writeFileSync(join(spool, `${id}.json`), JSON.stringify(record));
+    // the raw file is the same for all: a hard link costs a directory entry, not a write
+    // (a fresh copy every 50,000, under ext4's 65,000 links per file)
+    const source = `${template.emlPath}.${Math.floor(n / 50_000)}`;
+    if (n % 50_000 === 0) copyFileSync(template.emlPath, source);
+    linkSync(source, join(spool, `${id}.eml`));
+  }
+  return dataDir;
+}
+
+async function measure(browser, url, count) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const t0 = performance.now();
+  await page.goto(url);
+  await page.locator('[data-testid="message-row"]').first().waitFor({ timeout: 60_000 });
+  const firstPaint = performance.now() - t0;
+
+  // scroll from top to bottom in steps; each step waits until its rows are loaded and painted
+  const steps = [];
+  for (let i = 1; i <= SCROLL_STEPS; i++) {
+    const s0 = performance.now();
+    await page.evaluate((fraction) => {
+      const list = document.querySelector('[data-testid="message-list"]');
+      list.scrollTop = (list.scrollHeight - list.clientHeight) * fraction;
+    }, i / SCROLL_STEPS);
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('[data-testid="message-row-loading"]').length === 0 &&
+        document.querySelectorAll('[data-testid="message-row"]').length > 0,
+      undefined,
+      { timeout: 30_000, polling: 'raf' },
+    );
+    steps.push(performance.now() - s0);
+  }
+  const oldest = await page
+    .locator('[data-testid="message-row"]')
+    .last()
+    .innerText()
+    .catch(() => '');
+  // a smooth scroll by wheel: frames longer than 50 ms are the jank a user sees
+  await page.evaluate(() => {
+    document.querySelector('[data-testid="message-list"]').scrollTop = 0;
+  });
+  const longFrames = await page.evaluate(async () => {
+    const list = document.querySelector('[data-testid="message-list"]');
+    let last = performance.now();
+    let long = 0;
+    let frames = 0;
+    for (let i = 0; i < 120; i++) {
+      list.scrollTop += 400;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      const now = performance.now();
+      if (now - last > 50) long++;
+      frames++;
+      last = now;
+    }
+    return { long, frames };
+  });
+  const rowsInDom = await page.locator('[role="option"]').count();
+  await page.close();
+  steps.sort((a, b) => a - b);
+  return {
+    count,
+    firstPaint,
+    scrollMedian: steps[Math.floor(steps.length / 2)],
+    scrollP90: steps[Math.floor(steps.length * 0.9)],
+    longFrames,
+    rowsInDom,
+    reachedOldest: oldest.includes('Message 000000'),
+  };
+}
+
+const template = await templateMessage();
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const results = [];
+try {
+  for (const count of SIZES) {
+    const seeded = Date.now();
+    const dataDir = seed(count, template);
+    const relay = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    console.log(
+      `  ${count} messages seeded and loaded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
+    );
+    try {
+      results.push(await measure(browser, relay.url, count));
+    } finally {
+      await relay.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await browser.close();
+  rmSync(template.dataDir, { recursive: true, force: true });
+}
+
+const ms = (value) => `${value.toFixed(0)} ms`;
+for (const r of results) {
+  console.log(
+    `  ${r.count} messages: first list paint ${ms(r.firstPaint)} (navigation to first row), ` +
+      `scroll step median ${ms(r.scrollMedian)}, p90 ${ms(r.scrollP90)} (jump + page fetch + paint), ` +
+      `${r.longFrames.long}/${r.longFrames.frames} frames over 50 ms while scrolling, ` +
+      `${r.rowsInDom} rows in the DOM, oldest reached at the bottom: ${r.reachedOldest}`,
+  );
+}
+const base = results[0];
+for (const r of results.slice(1)) {
+  console.log(
+    `  ${r.count} vs ${base.count}: first paint ${(r.firstPaint / base.firstPaint).toFixed(2)}×, ` +
+      `scroll step ${(r.scrollMedian / base.scrollMedian).toFixed(2)}×`,
+  );
+}

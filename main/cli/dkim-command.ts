@@ -1,0 +1,121 @@
+// `relaydesk dkim keygen|list|check`: DKIM keys in the data folder, from the command line (the
+// running relay sees a new key at once: it re-reads the list when it changes).
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { DnsResolver } from '../core/dns/dns-resolver.js';
+import { DkimKeyError } from '../core/signing/dkim-key.js';
+import { DkimSigning } from '../core/signing/dkim-signing.js';
+import { DkimKeyNotFound, DkimKeyStore } from '../core/signing/key-store.js';
+import { OwnerOnlyFileVault } from '../core/signing/key-vault.js';
+import { defaultDataDir, resolveSettings } from '../core/settings/settings-sources.js';
+import { SettingsError } from '../core/settings/settings-schema.js';
+
+const usage = `Usage: relaydesk dkim <keygen|list|check> [DOMAIN SELECTOR] [flags]
+
+  keygen DOMAIN SELECTOR   generate a key for a new selector, store it, print the TXT record
+                           (--algorithm rsa|ed25519, default rsa: RSA-2048)
+  list                     the keys with the record each needs
+  check DOMAIN SELECTOR    look the record up in DNS and say whether it matches the key
+                           (--dns-servers LIST, default the system resolvers)
+
+  --data DIR     the data folder (default: RELAYDESK_DATA, else ${defaultDataDir()})
+`;
+
+export function keyStoreIn(dataDir: string): DkimKeyStore {
+  return new DkimKeyStore(
+    join(dataDir, 'dkim'),
+    new OwnerOnlyFileVault(join(dataDir, 'dkim', 'private')),
+  );
+}
+
+export async function runDkimCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: {
+        data: { type: 'string' },
+        algorithm: { type: 'string' },
+        'dns-servers': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    process.stderr.write(`relaydesk dkim: ${(err as Error).message.split('\n')[0]}\n${usage}`);
+    return 2;
+  }
+  const [action, domain, selector, ...extra] = parsed.positionals;
+  if (parsed.values.help || action === undefined) {
+    process.stdout.write(usage);
+    return parsed.values.help ? 0 : 2;
+  }
+  const needsSelector = action === 'keygen' || action === 'check';
+  if (
+    !['keygen', 'list', 'check'].includes(action) ||
+    (needsSelector && (!domain || !selector)) ||
+    extra.length > 0
+  ) {
+    process.stderr.write(
+      `relaydesk dkim: ${needsSelector ? `${action} needs DOMAIN and SELECTOR` : `${action}: unknown action`}\n${usage}`,
+    );
+    return 2;
+  }
+  const algorithm = parsed.values.algorithm ?? 'rsa';
+  if (algorithm !== 'rsa' && algorithm !== 'ed25519') {
+    process.stderr.write(
+      `relaydesk dkim: --algorithm: ${JSON.stringify(algorithm)} is not valid; use rsa (RSA-2048) or ed25519\n`,
+    );
+    return 2;
+  }
+  const dataDir = resolve(parsed.values.data ?? (process.env.RELAYDESK_DATA || defaultDataDir()));
+  const store = keyStoreIn(dataDir);
+  try {
+    if (action === 'keygen') {
+      const key = await store.add({
+        domain: domain as string,
+        selector: selector as string,
+        algorithm,
+      });
+      process.stdout.write(
+        `stored the ${key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} key of selector ${key.selector} for ${key.domain} in ${join(dataDir, 'dkim', 'private')}\n` +
+          `publish this DNS TXT record, then run: relaydesk dkim check ${key.domain} ${key.selector}\n\n` +
+          `name:  ${key.record.name}\nvalue: ${key.record.value}\n\nzone file:\n${key.record.zoneLine}\n`,
+      );
+    } else if (action === 'list') {
+      for (const key of await store.list()) {
+        process.stdout.write(
+          `${key.domain}\t${key.selector}\t${key.algorithm}\t${key.active ? 'active' : 'inactive'}\t${key.record.name}\t${key.record.value}\n`,
+        );
+      }
+    } else {
+      const settings = resolveSettings({
+        env: process.env,
+        flags:
+          parsed.values['dns-servers'] !== undefined
+            ? { '--dns-servers': parsed.values['dns-servers'] }
+            : {},
+      });
+      const signing = new DkimSigning(
+        store,
+        new DnsResolver({ servers: settings.dnsServers }),
+        () => undefined,
+      );
+      const check = await signing.checkDns(domain as string, selector as string);
+      process.stdout.write(`${check.name}\t${check.status}\t${check.reason}\n`);
+      return check.status === 'match' ? 0 : 1;
+    }
+    return 0;
+  } catch (err) {
+    if (
+      err instanceof SettingsError ||
+      err instanceof DkimKeyError ||
+      err instanceof DkimKeyNotFound
+    ) {
+      process.stderr.write(`relaydesk dkim: ${err.message}\n`);
+      return err instanceof SettingsError ? 2 : 1;
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,81 @@
+// `relaydesk validate`: addresses on standard input, one per line; for each a line
+// `<address>\t<valid|invalid|risky|unknown>\t<reason>`, in input order, then a summary line.
+// `unknown` is what DNS trouble gives, never `invalid`.
+import { parseArgs } from 'node:util';
+import { AddressChecker, type AddressVerdict } from '../core/address-check/address-checker.js';
+import { DnsResolver } from '../core/dns/dns-resolver.js';
+import { resolveSettings } from '../core/settings/settings-sources.js';
+import { SettingsError } from '../core/settings/settings-schema.js';
+
+const usage = `Usage: relaydesk validate [--dns-servers LIST] < addresses.txt
+
+Reads addresses, one per line (blank lines and lines starting with # are skipped), and prints
+  <address>\\t<valid|invalid|risky|unknown>\\t<reason>
+for each, then a summary line. unknown: DNS could not be asked (never counted as invalid).
+
+  --dns-servers LIST   DNS servers, IP or IP:PORT, comma-separated (default: RELAYDESK_DNS_SERVERS,
+                       else the system resolvers)
+`;
+
+/** Lookups in flight at once: enough to be quick on a long list, few enough to be polite. */
+const parallel = 8;
+
+async function readLines(): Promise<string[]> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+export async function runValidateCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      options: { 'dns-servers': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (err) {
+    process.stderr.write(`relaydesk validate: ${(err as Error).message.split('\n')[0]}\n${usage}`);
+    return 2;
+  }
+  if (parsed.values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  let servers: string[];
+  try {
+    const dnsFlag = parsed.values['dns-servers'];
+    servers = resolveSettings({
+      env: process.env,
+      flags: dnsFlag !== undefined ? { '--dns-servers': dnsFlag } : {},
+    }).dnsServers;
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    process.stderr.write(`relaydesk validate: ${err.message}\n`);
+    return 2;
+  }
+  const checker = new AddressChecker(new DnsResolver({ servers }));
+  const addresses = await readLines();
+  const counts: Record<AddressVerdict, number> = { valid: 0, invalid: 0, risky: 0, unknown: 0 };
+  let next = 0;
+  const results = new Array<string>(addresses.length);
+  const worker = async (): Promise<void> => {
+    while (next < addresses.length) {
+      const i = next++;
+      const check = await checker.check(addresses[i] as string);
+      counts[check.verdict]++;
+      results[i] = `${check.address}\t${check.verdict}\t${check.reason}\n`;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, addresses.length) }, worker));
+  process.stdout.write(results.join(''));
+  process.stdout.write(
+    `${addresses.length} address${addresses.length === 1 ? '' : 'es'}: ${counts.valid} valid, ${counts.invalid} invalid, ${counts.risky} risky, ${counts.unknown} unknown\n`,
+  );
+  return 0;
+}

@@ -1,0 +1,114 @@
+// Checks of a captured message's authentication, as the receiving side would do them: DKIM
+// signatures, SPF for the client IP and envelope sender, DMARC alignment and the ARC chain, by
+// mailauth, over our resolver. Each check is pass, fail or neutral with a reason; when DNS cannot
+// be reached the checks that needed it say "offline" instead of failing the message.
+import { authenticate, type AuthStatus } from 'mailauth';
+import type { DnsResolver } from '../dns/dns-resolver.js';
+
+import type { AuthBadge, AuthVerdict, MessageAuthCheck } from '../../../preload/auth-contract.js';
+
+export type {
+  AuthBadge,
+  AuthVerdict,
+  DkimVerdict,
+  MessageAuthCheck,
+} from '../../../preload/auth-contract.js';
+
+export interface AuthCheckInput {
+  id: string;
+  raw: Buffer;
+  clientIp: string;
+  helo: string;
+  /** MAIL FROM; '' for the null sender. */
+  sender: string;
+  /** Our host name, the authserv-id of the Authentication-Results header. */
+  hostname: string;
+}
+
+const failing = new Set(['fail', 'softfail', 'permerror', 'policy']);
+
+function badge(result: string, offline: boolean): AuthBadge {
+  if (result === 'pass') return 'pass';
+  if (failing.has(result)) return 'fail';
+  if ((result === 'temperror' || result === 'temperr') && offline) return 'offline';
+  return 'neutral';
+}
+
+function verdict(status: AuthStatus | undefined, offline: boolean, fallback: string): AuthVerdict {
+  const result = status?.result ?? 'none';
+  const temp = result === 'temperror' || result === 'temperr';
+  const reason =
+    temp && offline
+      ? 'DNS could not be reached; check again when online'
+      : (status?.comment ?? fallback);
+  return { result, badge: badge(result, offline), reason };
+}
+
+export async function checkAuthentication(
+  dns: DnsResolver,
+  input: AuthCheckInput,
+): Promise<MessageAuthCheck> {
+  let offline = false;
+  const lookup = dns.forMailauth((failure) => {
+    if (failure.status === 'offline') offline = true;
+  });
+  // once DNS is found unreachable the rest of the lookups fail at once instead of each waiting
+  // for its own timeout
+  const resolver = async (name: string, type: string): Promise<unknown[]> => {
+    if (offline) throw Object.assign(new Error('DNS is unreachable'), { code: 'ETIMEOUT' });
+    return lookup(name, type);
+  };
+  const result = await authenticate(input.raw, {
+    ip: input.clientIp,
+    helo: input.helo,
+    sender: input.sender,
+    mta: input.hostname,
+    resolver: resolver as never,
+    disableBimi: true,
+  });
+  const spf = result.spf || null;
+  const dmarc = result.dmarc || null;
+  const arc = result.arc || null;
+  return {
+    ID: input.id,
+    checkedAt: new Date().toISOString(),
+    offline,
+    dkim: result.dkim.results.map((r) => ({
+      ...verdict(r.status, offline, `signature of ${r.signingDomain}`),
+      domain: r.signingDomain ?? '',
+      selector: r.selector ?? '',
+      aligned: Boolean(r.status.aligned),
+    })),
+    spf: {
+      ...verdict(
+        spf?.status,
+        offline,
+        input.sender === ''
+          ? 'null sender: SPF checked the HELO name'
+          : `${input.clientIp} for ${input.sender}`,
+      ),
+      domain: spf?.domain ?? '',
+      clientIp: input.clientIp,
+      sender: input.sender,
+    },
+    dmarc: {
+      ...verdict(
+        dmarc ? dmarc.status : undefined,
+        offline,
+        dmarc ? `policy ${dmarc.policy || 'none'} of ${dmarc.domain}` : 'no From domain to check',
+      ),
+      domain: dmarc ? dmarc.domain : '',
+      policy: dmarc ? dmarc.policy || 'none' : '',
+    },
+    arc: {
+      ...verdict(arc ? arc.status : undefined, offline, 'no ARC chain'),
+      // mailauth counts ARC sets from 1; 0 or false means there is none
+      instance: arc && typeof arc.i === 'number' && arc.i > 0 ? arc.i : null,
+    },
+    authenticationResults:
+      result.headers
+        .split(/\r\n(?=\S)/)
+        .find((h) => h.startsWith('Authentication-Results:'))
+        ?.trim() ?? '',
+  };
+}

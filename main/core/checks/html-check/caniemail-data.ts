@@ -1,0 +1,107 @@
+// The email clients' support data of caniemail.com, as the `caniemail` package ships it
+// (`caniemail/caniemail.json`; Mailpit vendors the same file), turned into Mailpit's HTML-check
+// shapes: per feature, each client version's support and the feature's score.
+import { createRequire } from 'node:module';
+import type { ClientSupport, FeatureScore } from '../../../../preload/check-contract.js';
+
+export type { ClientSupport, FeatureScore };
+
+type StatsByVersion = Record<string, string>;
+
+export interface CaniemailFeature {
+  slug: string;
+  title: string;
+  description: string;
+  url: string;
+  category: string;
+  tags: string[];
+  keywords: string | null;
+  stats: Record<string, Record<string, StatsByVersion>>;
+  notes_by_num: Record<string, string> | null;
+}
+
+interface CaniemailData {
+  api_version: string;
+  last_update_date: string;
+  nicenames: { family: Record<string, string>; platform: Record<string, string> };
+  data: CaniemailFeature[];
+}
+
+let loaded: { data: CaniemailData; bySlug: Map<string, CaniemailFeature> } | null = null;
+
+function data(): { data: CaniemailData; bySlug: Map<string, CaniemailFeature> } {
+  if (!loaded) {
+    const json = createRequire(import.meta.url)('caniemail/caniemail.json') as CaniemailData;
+    loaded = { data: json, bySlug: new Map(json.data.map((f) => [f.slug, f])) };
+  }
+  return loaded;
+}
+
+export function feature(slug: string): CaniemailFeature | undefined {
+  return data().bySlug.get(slug);
+}
+
+export function allFeatures(): readonly CaniemailFeature[] {
+  return data().data.data;
+}
+
+export function dataVersion(): string {
+  return data().data.last_update_date;
+}
+
+/**
+ * Each client version's support for a feature. caniemail writes `y`, `n`, `a` (partial), `u`
+ * (not known), each optionally with note numbers (`a #1 #2`). Mailpit counts anything but a bare
+ * `y`/`n` as partial; here the letter decides, and versions not tested (`u`) are left out.
+ */
+export function clientSupport(slug: string): { results: ClientSupport[]; score: FeatureScore } {
+  const { data: json, bySlug } = data();
+  const found = bySlug.get(slug);
+  const results: ClientSupport[] = [];
+  const counts = { yes: 0, no: 0, partial: 0 };
+  for (const [family, platforms] of Object.entries(found?.stats ?? {})) {
+    for (const [platform, versions] of Object.entries(platforms)) {
+      for (const [version, value] of Object.entries(versions)) {
+        const letter = value.trim()[0];
+        const support =
+          letter === 'y' ? 'yes' : letter === 'n' ? 'no' : letter === 'a' ? 'partial' : null;
+        if (!support) continue;
+        counts[support]++;
+        results.push({
+          Name: `${json.nicenames.family[family] ?? family} ${json.nicenames.platform[platform] ?? platform} (${version})`,
+          Family: family,
+          Platform: platform,
+          Version: version,
+          Support: support,
+          NoteNumber: /#(\d+)/.exec(value)?.[1] ?? '',
+        });
+      }
+    }
+  }
+  const total = counts.yes + counts.no + counts.partial || 1;
+  return {
+    results,
+    score: {
+      Found: 0,
+      Supported: (counts.yes / total) * 100,
+      Partial: (counts.partial / total) * 100,
+      Unsupported: (counts.no / total) * 100,
+    },
+  };
+}
+
+/** Mailpit's `Platforms`: each platform with the client families tested on it, sorted. */
+export function platforms(): Record<string, string[]> {
+  const { data: json } = data();
+  const out = new Map<string, Set<string>>();
+  for (const f of json.data) {
+    for (const [family, byPlatform] of Object.entries(f.stats)) {
+      for (const platform of Object.keys(byPlatform)) {
+        const set = out.get(platform) ?? new Set<string>();
+        set.add(json.nicenames.family[family] ?? family);
+        out.set(platform, set);
+      }
+    }
+  }
+  return Object.fromEntries([...out].map(([p, set]) => [p, [...set].sort()]));
+}

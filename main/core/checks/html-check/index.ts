@@ -1,0 +1,130 @@
+// HTML check: how well email clients support the HTML and CSS of a message, scored against
+// caniemail.com's data in Mailpit's `html-check` shape. Beyond Mailpit, each warning says where
+// in the HTML part the feature is used (`Locations`: line, column, offset and the source text).
+import type {
+  HtmlCheckResult,
+  HtmlCheckWarning,
+  HtmlLocation,
+} from '../../../../preload/check-contract.js';
+import { allFeatures, clientSupport, feature, platforms } from './caniemail-data.js';
+
+export type { HtmlCheckResult, HtmlCheckWarning, HtmlLocation };
+import { scanCss } from './css-features.js';
+import { scanHtml, scriptSlug, type Occurrence } from './html-features.js';
+
+/** The message has no HTML part to check (Mailpit answers 400 the same way). */
+export class NoHtmlError extends Error {
+  override name = 'NoHtmlError';
+}
+
+/** Locations listed per warning at most; Found still counts them all. */
+export const maxLocations = 50;
+
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function locate(html: string, starts: number[], use: Occurrence): HtmlLocation {
+  let low = 0;
+  let high = starts.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if ((starts[mid] as number) <= use.start) low = mid;
+    else high = mid - 1;
+  }
+  const source = html.slice(use.start, Math.min(use.end, use.start + 120)).replace(/\s+/g, ' ');
+  return {
+    Line: low + 1,
+    Column: use.start - (starts[low] as number) + 1,
+    Offset: use.start,
+    Length: use.end - use.start,
+    Source: use.end - use.start > 120 ? `${source}…` : source,
+  };
+}
+
+function warningFor(slug: string, uses: Occurrence[], html: string, starts: number[]) {
+  const locations = uses.slice(0, maxLocations).map((use) => locate(html, starts, use));
+  if (slug === scriptSlug) {
+    return {
+      Slug: slug,
+      Title: '<script> element',
+      Description: 'JavaScript is not supported in any email client.',
+      URL: '',
+      Category: 'html',
+      Tags: [],
+      Keywords: 'script, javascript',
+      Results: [],
+      NotesByNumber: {},
+      Score: { Found: uses.length, Supported: 0, Partial: 0, Unsupported: 100 },
+      Locations: locations,
+    };
+  }
+  const data = feature(slug);
+  if (!data) return null;
+  const { results, score } = clientSupport(slug);
+  return {
+    Slug: data.slug,
+    Title: data.title,
+    Description: data.description,
+    URL: data.url,
+    Category: data.category,
+    Tags: data.tags,
+    Keywords: data.keywords ?? '',
+    Results: results,
+    NotesByNumber: data.notes_by_num ?? {},
+    Score: { ...score, Found: uses.length },
+    Locations: locations,
+  };
+}
+
+/** Checks an HTML part. Only features some client supports partly or not at all are warned of. */
+export function checkHtml(html: string): HtmlCheckResult {
+  const scan = scanHtml(html);
+  const uses = [...scan.occurrences, ...scan.css.flatMap((source) => scanCss(source))];
+  const bySlug = new Map<string, Occurrence[]>();
+  for (const use of uses.sort((a, b) => a.start - b.start)) {
+    const list = bySlug.get(use.slug) ?? [];
+    list.push(use);
+    bySlug.set(use.slug, list);
+  }
+  const starts = lineStarts(html);
+  const warnings: HtmlCheckWarning[] = [];
+  for (const [slug, list] of bySlug) {
+    const warning = warningFor(slug, list, html, starts);
+    if (warning && warning.Score.Partial + warning.Score.Unsupported > 0) warnings.push(warning);
+  }
+  // Mailpit's overall score: the worst single feature, weighted by how much of the document
+  // uses it, for partial and for unsupported support
+  const nodes = Math.max(scan.nodes, 1);
+  const weight = (w: HtmlCheckWarning, share: number): number =>
+    Math.min(100, (share * w.Score.Found) / nodes);
+  let partial = 0;
+  let unsupported = 0;
+  for (const w of warnings) {
+    partial = Math.max(partial, weight(w, w.Score.Partial));
+    unsupported = Math.max(unsupported, weight(w, w.Score.Unsupported));
+  }
+  if (partial + unsupported > 100) partial = 100 - unsupported;
+  warnings.sort(
+    (a, b) =>
+      weight(b, b.Score.Unsupported + b.Score.Partial) -
+        weight(a, a.Score.Unsupported + a.Score.Partial) || a.Slug.localeCompare(b.Slug),
+  );
+  const tests =
+    allFeatures().filter(
+      (f) => f.category === 'html' || f.category === 'css' || f.category === 'image',
+    ).length + 1;
+  return {
+    Warnings: warnings,
+    Platforms: platforms(),
+    Total: {
+      Tests: tests,
+      Nodes: scan.nodes,
+      Supported: 100 - partial - unsupported,
+      Partial: partial,
+      Unsupported: unsupported,
+    },
+  };
+}

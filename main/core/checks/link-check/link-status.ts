@@ -1,0 +1,165 @@
+// The status of one link: a HEAD request (GET only when the user allows it, since GET can use up
+// a one-time sign-in or unsubscribe link), redirects followed only when asked and only to
+// http(s), a time limit, and no requests to private, loopback or link-local addresses unless the
+// user allows them: a message's links are chosen by whoever sent it, and a check must not become
+// a way to probe the user's network (Mailpit blocks them the same way).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
+import type { LinkStatus } from '../../../../preload/check-contract.js';
+
+export type { LinkStatus };
+
+export interface LinkCheckOptions {
+  /** Follow redirects (to http(s) only) and report where they end. */
+  follow: boolean;
+  /** Retry with GET when HEAD gets an error status. */
+  useGet: boolean;
+  timeoutMs: number;
+  allowInternal: boolean;
+  userAgent: string;
+}
+
+/** Redirects followed at most (browsers allow 20; a mail link needing more is broken). */
+export const maxRedirects = 5;
+
+class BlockedAddressError extends Error {
+  override name = 'BlockedAddressError';
+}
+
+/** Only ordinary internet addresses; not loopback, private, link-local, multicast… */
+export function isInternalAddress(address: string): boolean {
+  try {
+    return ipaddr.process(address.replace(/%.*$/, '')).range() !== 'unicast';
+  } catch {
+    return true;
+  }
+}
+
+function guardedLookup(allowInternal: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      const blocked = addresses.find((a) => isInternalAddress(a.address));
+      if (!allowInternal && blocked) {
+        return callback(new BlockedAddressError(`${hostname} is ${blocked.address}`), '', 0);
+      }
+      if (options.all) return callback(null, addresses as unknown as string, 0);
+      const first = addresses[0] as LookupAddress;
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
+function describeError(err: NodeJS.ErrnoException, timeoutMs: number): LinkStatus['Status'] {
+  if (err.name === 'TimeoutError' || err.name === 'AbortError')
+    return `Timeout: no answer within ${timeoutMs / 1000} s`;
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'Connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'No such host';
+    case 'ECONNRESET':
+      return 'Connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'Host unreachable';
+    default:
+      if (err.code?.startsWith('ERR_TLS') || /certificate/i.test(err.message))
+        return `TLS error: ${err.message}`;
+      return err.message;
+  }
+}
+
+function send(
+  url: URL,
+  method: 'HEAD' | 'GET',
+  options: LinkCheckOptions,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const literal = url.hostname.replace(/^\[|\]$/g, '');
+    // a literal IP is connected to without a lookup, so it is checked here
+    if (!options.allowInternal && isIP(literal) && isInternalAddress(literal)) {
+      reject(new BlockedAddressError(`${literal} is internal`));
+      return;
+    }
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(
+      url,
+      {
+        method,
+        signal,
+        lookup: guardedLookup(options.allowInternal),
+        headers: { 'user-agent': options.userAgent, accept: '*/*' },
+        // one connection per request: no pooled socket may outlive the check
+        agent: false,
+      },
+      (res) => {
+        // the status is all we want; never download a body
+        res.destroy();
+        resolve(res);
+      },
+    );
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+async function statusOf(
+  url: URL,
+  options: LinkCheckOptions,
+  signal: AbortSignal,
+): Promise<{ code: number; location: string | null }> {
+  let res = await send(url, 'HEAD', options, signal);
+  if (options.useGet && (res.statusCode ?? 0) >= 400) res = await send(url, 'GET', options, signal);
+  const location = res.headers.location;
+  return { code: res.statusCode ?? 0, location: typeof location === 'string' ? location : null };
+}
+
+export async function checkLink(link: string, options: LinkCheckOptions): Promise<LinkStatus> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let url = new URL(link);
+  try {
+    for (let hop = 0; ; hop++) {
+      const { code, location } = await statusOf(url, options, signal);
+      const text = STATUS_CODES[code] ?? `HTTP ${code}`;
+      if (!options.follow || code < 300 || code >= 400 || location === null) {
+        return { URL: link, StatusCode: code, Status: text };
+      }
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch {
+        return { URL: link, StatusCode: code, Status: `${text}: Location is not a URL` };
+      }
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        return {
+          URL: link,
+          StatusCode: code,
+          Status: `${text}: redirect to ${next.protocol} not followed`,
+        };
+      }
+      if (hop + 1 >= maxRedirects) {
+        return {
+          URL: link,
+          StatusCode: code,
+          Status: `${text}: more than ${maxRedirects} redirects`,
+        };
+      }
+      url = next;
+    }
+  } catch (err) {
+    if (err instanceof BlockedAddressError || (err as Error).cause instanceof BlockedAddressError) {
+      return {
+        URL: link,
+        StatusCode: 451,
+        Status: 'Blocked private/reserved address (--allow-internal-http-requests true allows it)',
+      };
+    }
+    return { URL: link, StatusCode: 0, Status: describeError(err as Error, options.timeoutMs) };
+  }
+}

@@ -1,0 +1,69 @@
+// Applies the attachment policy to the parts of one message: refused file types (by name and
+// by sniffed content), the size limit, and encrypted archives. Each finding carries a sentence
+// that says which attachment and why, for the SMTP reply, the audit log and the message.
+import type { AttachmentPolicy } from './filter-settings.js';
+import { attachmentType, zipHasEncryptedEntry } from './attachment-type.js';
+
+export interface AttachmentPart {
+  fileName: string;
+  contentType: string;
+  content: Uint8Array;
+}
+
+export interface AttachmentFinding {
+  fileName: string;
+  reason: string;
+}
+
+function shown(name: string): string {
+  const clean = name.replace(/[^\x20-\x7e]/g, '?');
+  return JSON.stringify(clean.length > 80 ? `${clean.slice(0, 77)}...` : clean || '(no name)');
+}
+
+export async function inspectAttachment(
+  part: AttachmentPart,
+  policy: AttachmentPolicy,
+): Promise<AttachmentFinding | null> {
+  const name = shown(part.fileName);
+  const type = await attachmentType(part.fileName, part.content);
+  const blocked = new Set(policy.types);
+  if (type.sniffedExt && blocked.has(type.sniffedExt)) {
+    const disguised = type.nameExt !== type.sniffedExt;
+    return {
+      fileName: part.fileName,
+      reason: `attachment ${name} is ${type.sniffedExt} content (${type.sniffedMime ?? 'by its magic bytes'})${disguised ? `, named as ${type.nameExt ? `.${type.nameExt}` : 'having no extension'}` : ''}; ${type.sniffedExt} files are not allowed`,
+    };
+  }
+  if (type.nameExt && blocked.has(type.nameExt)) {
+    return {
+      fileName: part.fileName,
+      reason: `attachment ${name}: .${type.nameExt} files are not allowed`,
+    };
+  }
+  if (policy.maxSize !== null && part.content.length > policy.maxSize) {
+    return {
+      fileName: part.fileName,
+      reason: `attachment ${name} is ${part.content.length} bytes; attachments may be at most ${policy.maxSize} bytes`,
+    };
+  }
+  const isZip = type.sniffedExt === 'zip' || (type.sniffedExt === null && type.nameExt === 'zip');
+  if (policy.encrypted && isZip && zipHasEncryptedEntry(part.content)) {
+    return {
+      fileName: part.fileName,
+      reason: `attachment ${name} is an encrypted archive, which cannot be scanned; encrypted archives are not allowed`,
+    };
+  }
+  return null;
+}
+
+export async function inspectAttachments(
+  parts: readonly AttachmentPart[],
+  policy: AttachmentPolicy,
+): Promise<AttachmentFinding[]> {
+  const findings: AttachmentFinding[] = [];
+  for (const part of parts) {
+    const finding = await inspectAttachment(part, policy);
+    if (finding) findings.push(finding);
+  }
+  return findings;
+}

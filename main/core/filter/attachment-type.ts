@@ -1,0 +1,56 @@
+// What an attachment really is, from its first bytes (file-type's magic numbers), not only from
+// its name: a PE executable renamed `invoice.pdf` is still an `exe`. And whether a ZIP archive's
+// entries are encrypted (APPNOTE.TXT §4.4.4: bit 0 of the general purpose flag), since no
+// scanner can look inside those and malware is sent that way on purpose.
+import { fileTypeFromBuffer } from 'file-type';
+
+export interface AttachmentType {
+  /** The extension of the file name, lower case, or '' when it has none. */
+  nameExt: string;
+  /** The extension file-type gives the content (`exe`, `elf`, `zip`…), or null when unknown. */
+  sniffedExt: string | null;
+  sniffedMime: string | null;
+}
+
+/** file-type needs at most this many bytes to recognise what it knows. */
+const sniffBytes = 4100;
+
+export async function attachmentType(
+  fileName: string,
+  content: Uint8Array,
+): Promise<AttachmentType> {
+  const dot = fileName.lastIndexOf('.');
+  const nameExt = dot > 0 && dot < fileName.length - 1 ? fileName.slice(dot + 1).toLowerCase() : '';
+  const found = await fileTypeFromBuffer(content.subarray(0, sniffBytes)).catch(() => undefined);
+  return { nameExt, sniffedExt: found?.ext ?? null, sniffedMime: found?.mime ?? null };
+}
+
+const localHeader = 0x04034b50;
+const centralHeader = 0x02014b50;
+
+/**
+ * Whether a ZIP archive has an encrypted entry. Reads the local headers in order (skipping each
+ * entry's data by its compressed size) and, when a header defers its sizes to a data
+ * descriptor, the central directory at the end instead.
+ */
+export function zipHasEncryptedEntry(data: Uint8Array): boolean {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const at = (offset: number): number =>
+    offset + 4 <= data.length ? view.getUint32(offset, true) : -1;
+  let offset = 0;
+  while (at(offset) === localHeader && offset + 30 <= data.length) {
+    const flags = view.getUint16(offset + 6, true);
+    if (flags & 1) return true;
+    if (flags & 8) break; // sizes follow the data: use the central directory
+    const compressed = view.getUint32(offset + 18, true);
+    const nameLength = view.getUint16(offset + 26, true);
+    const extraLength = view.getUint16(offset + 28, true);
+    offset += 30 + nameLength + extraLength + compressed;
+  }
+  // the central directory: find its entries from the end record's offset, or by signature
+  for (let i = data.length - 46; i >= 0; i--) {
+    if (at(i) !== centralHeader) continue;
+    if (view.getUint16(i + 8, true) & 1) return true;
+  }
+  return false;
+}

@@ -1,0 +1,163 @@
+// A client for clamd's INSTREAM command (clamd(8), "INSTREAM"): `zINSTREAM\0`, then the data in
+// chunks each prefixed with its length as a 4-byte big-endian number, then a zero-length chunk.
+// clamd answers one NUL-terminated line: `stream: OK`, `stream: <Signature> FOUND` or
+// `... ERROR`. Every step has a time limit: a stuck scanner must not hold a client for ever.
+import { connect, isIP, type Socket } from 'node:net';
+
+/** TCP `HOST:PORT` or the path of clamd's Unix socket. */
+export type ClamdAddress = { host: string; port: number } | { path: string };
+
+export class ClamdUnavailableError extends Error {
+  override name = 'ClamdUnavailableError';
+}
+
+export interface ScanResult {
+  /** The signature clamd found, or null when the data is clean. */
+  signature: string | null;
+}
+
+/** Parses `HOST:PORT`, `[v6]:PORT` or an absolute socket path; undefined when neither. */
+export function parseClamdAddress(raw: unknown): ClamdAddress | undefined {
+  if (typeof raw !== 'string' || raw.trim() === '') return undefined;
+  const text = raw.trim();
+  if (text.startsWith('/')) return { path: text };
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([A-Za-z0-9.-]+)):(\d{1,5})$/.exec(text);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port < 1 || port > 65535) return undefined;
+  const host = match[1] ?? (match[2] as string);
+  if (match[1] !== undefined && isIP(host) !== 6) return undefined;
+  return { host, port };
+}
+
+export function describeClamdAddress(address: ClamdAddress): string {
+  if ('path' in address) return address.path;
+  return address.host.includes(':')
+    ? `[${address.host}]:${address.port}`
+    : `${address.host}:${address.port}`;
+}
+
+export interface ClamdOptions {
+  /** Connecting and the PING answer. */
+  connectTimeoutMs?: number;
+  /** The whole scan, from connect to verdict. */
+  scanTimeoutMs?: number;
+}
+
+/** clamd reads at most StreamMaxLength bytes; chunks well under its 64 KiB socket buffer. */
+const chunkSize = 64 * 1024;
+
+export class ClamdClient {
+  private readonly connectTimeoutMs: number;
+  private readonly scanTimeoutMs: number;
+
+  constructor(
+    readonly address: ClamdAddress,
+    options: ClamdOptions = {},
+  ) {
+    this.connectTimeoutMs = options.connectTimeoutMs ?? 2000;
+    this.scanTimeoutMs = options.scanTimeoutMs ?? 60_000;
+  }
+
+  get description(): string {
+    return describeClamdAddress(this.address);
+  }
+
+  /**
+   * Opens a connection, runs `session` on it and resolves with clamd's NUL-terminated answer.
+   * Every failure (refused, reset, timeout, clamd's own ERROR) is a ClamdUnavailableError.
+   */
+  private exchange(timeoutMs: number, session: (socket: Socket) => Promise<void>): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const where = this.description;
+      const socket =
+        'path' in this.address
+          ? connect({ path: this.address.path })
+          : connect({ host: this.address.host, port: this.address.port });
+      let answer = '';
+      let settled = false;
+      const finish = (err: Error | null, text?: string): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        socket.destroy();
+        if (err) reject(err);
+        else resolve(text ?? '');
+      };
+      const timer = setTimeout(
+        () =>
+          finish(new ClamdUnavailableError(`clamd at ${where} did not answer in ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      socket.setNoDelay(true);
+      socket.on('error', (err: NodeJS.ErrnoException) =>
+        finish(new ClamdUnavailableError(`clamd at ${where}: ${err.code ?? err.message}`)),
+      );
+      socket.on('data', (chunk: Buffer) => {
+        answer += chunk.toString('utf8');
+        const end = answer.indexOf('\0');
+        if (end >= 0) finish(null, answer.slice(0, end).trim());
+      });
+      socket.on('close', () => {
+        const text = answer.trim();
+        if (text) finish(null, text);
+        else
+          finish(
+            new ClamdUnavailableError(`clamd at ${where} closed the connection without an answer`),
+          );
+      });
+      socket.once('connect', () => {
+        session(socket).catch((err: Error) =>
+          finish(
+            err instanceof ClamdUnavailableError
+              ? err
+              : new ClamdUnavailableError(`clamd at ${where}: ${err.message}`),
+          ),
+        );
+      });
+    });
+  }
+
+  /** PING → PONG: whether clamd is up and has loaded its database. */
+  async ping(): Promise<boolean> {
+    try {
+      const answer = await this.exchange(this.connectTimeoutMs, async (socket) => {
+        socket.write('zPING\0');
+      });
+      return answer === 'PONG';
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Streams a message to clamd and returns its verdict. The chunks are views of `data`, not
+   * copies, so a large message is not held twice.
+   */
+  async scanBuffer(data: Uint8Array): Promise<ScanResult> {
+    const answer = await this.exchange(this.scanTimeoutMs, async (socket) => {
+      socket.write('zINSTREAM\0');
+      for (let at = 0; at < data.length; at += chunkSize) {
+        const chunk = data.subarray(at, at + chunkSize);
+        socket.write(lengthPrefix(chunk.length));
+        socket.write(chunk);
+      }
+      socket.write(lengthPrefix(0));
+    });
+    return readVerdict(answer, this.description);
+  }
+}
+
+function lengthPrefix(length: number): Buffer {
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(length, 0);
+  return prefix;
+}
+
+function readVerdict(answer: string, where: string): ScanResult {
+  // `stream: Eicar-Signature FOUND`, `stream: OK`, or e.g. `INSTREAM size limit exceeded. ERROR`
+  const found = /^(?:stream|\d+): (.+) FOUND$/.exec(answer);
+  if (found) return { signature: (found[1] as string).trim() };
+  if (/^(?:stream|\d+): OK$/.test(answer)) return { signature: null };
+  throw new ClamdUnavailableError(`clamd at ${where} could not scan the message: ${answer}`);
+}

@@ -1,0 +1,223 @@
+// The filter stage between acceptance and the queue: the spooled message is scanned by clamd and
+// its attachments checked against the policy, BEFORE the client gets 250, so a refusal is an
+// SMTP reply at end of DATA and a quarantined message is never listed as anything else. The
+// action is the strictest one that the routing rules of the message's recipients ask for.
+import type { FilterVerdictView } from '../../../preload/filter-contract.js';
+import type { MessageRecord } from '../message-record.js';
+import type { MessageParser } from '../parse/message-parser.js';
+import { routeEnvelope, type RoutingRule } from '../routing/index.js';
+import type { Settings } from '../settings/settings-schema.js';
+import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
+import { ClamdClient, ClamdUnavailableError } from './clamd-client.js';
+import type {
+  AttachmentAction,
+  ClamdUnavailableAction,
+  RuleFilter,
+  VirusAction,
+} from './filter-settings.js';
+import { MessageRefusal } from './message-refusal.js';
+
+export type FilterSettings = Pick<
+  Settings,
+  'clamd' | 'virusAction' | 'clamdUnavailable' | 'attachments'
+>;
+
+/** What the filter decided, kept in the message's sidecar and shown with the message. */
+export type FilterVerdict = FilterVerdictView;
+
+export const quarantineMailbox = 'quarantine';
+
+const virusRank: Record<VirusAction, number> = { tag: 0, quarantine: 1, reject: 2 };
+const unavailableRank: Record<ClamdUnavailableAction, number> = { accept: 0, defer: 1 };
+const attachmentRank: Record<AttachmentAction | 'allow', number> = {
+  allow: 0,
+  quarantine: 1,
+  reject: 2,
+};
+
+function strictest<T extends string>(values: T[], rank: Record<T, number>, fallback: T): T {
+  if (values.length === 0) return fallback;
+  return values.reduce((a, b) => (rank[b] > rank[a] ? b : a));
+}
+
+/** The filter choices for one message: the strictest of its recipients' rules. */
+export function filterChoices(
+  settings: FilterSettings,
+  rules: readonly RoutingRule[],
+  envelope: MessageRecord['envelope'],
+): {
+  virus: VirusAction;
+  unavailable: ClamdUnavailableAction;
+  attachment: AttachmentAction | 'allow';
+} {
+  const ruleFilters: RuleFilter[] = [];
+  for (const decision of routeEnvelope(rules, envelope)) {
+    if (decision.ruleIndex === null) continue;
+    const filter = rules[decision.ruleIndex]?.filter;
+    if (filter) ruleFilters.push(filter);
+  }
+  const pick = <K extends keyof RuleFilter>(key: K, fallback: NonNullable<RuleFilter[K]>) =>
+    ruleFilters.map((f) => f[key] ?? fallback) as NonNullable<RuleFilter[K]>[];
+  const attachmentDefault = settings.attachments?.action ?? 'allow';
+  return {
+    virus: strictest(pick('virusAction', settings.virusAction), virusRank, settings.virusAction),
+    unavailable: strictest(
+      pick('clamdUnavailable', settings.clamdUnavailable),
+      unavailableRank,
+      settings.clamdUnavailable,
+    ),
+    attachment: strictest(
+      pick('attachmentAction', attachmentDefault),
+      attachmentRank,
+      attachmentDefault,
+    ),
+  };
+}
+
+/** The attachments of a message with their content, read by the parse worker (time-boxed). */
+export async function attachmentParts(
+  parser: MessageParser,
+  raw: Uint8Array,
+): Promise<AttachmentPart[]> {
+  const detail = await parser.detail(raw);
+  const parts: AttachmentPart[] = [];
+  for (const info of detail.parts) {
+    const part = await parser.part(raw, info.PartID);
+    if (part) parts.push(part);
+  }
+  return parts;
+}
+
+export interface FilterInput {
+  /** The record being made (the MIME parse runs in a worker meanwhile). */
+  record: Promise<MessageRecord>;
+  /** The message as received, streamed to clamd in chunks (no copy). */
+  raw: Uint8Array;
+}
+
+export class MessageFilter {
+  private readonly clamd: ClamdClient | null;
+
+  constructor(
+    private readonly settings: FilterSettings,
+    private readonly rules: readonly RoutingRule[],
+    private readonly parser: MessageParser,
+    private readonly now: () => number,
+  ) {
+    this.clamd = settings.clamd ? new ClamdClient(settings.clamd) : null;
+  }
+
+  /** Whether any check is configured; without one, messages take the plain store path. */
+  get enabled(): boolean {
+    return this.clamd !== null || this.settings.attachments !== null;
+  }
+
+  get scanner(): ClamdClient | null {
+    return this.clamd;
+  }
+
+  /**
+   * Scans and inspects one spooled message. Throws a MessageRefusal (the SMTP reply) when it must
+   * be refused or deferred; otherwise returns the verdict to keep with it.
+   */
+  async inspect(input: FilterInput): Promise<FilterVerdict> {
+    // the scan starts at once and runs while the parse worker reads the MIME structure
+    const scanning = this.clamd?.scanBuffer(input.raw).then(
+      (result) => ({ result, error: null }),
+      (error: unknown) => ({ result: null, error }),
+    );
+    const record = await input.record;
+    const choices = filterChoices(this.settings, this.rules, record.envelope);
+    const reasons: string[] = [];
+    let scan: FilterVerdict['scan'] = 'off';
+    let signature: string | null = null;
+    let quarantine = false;
+    let tag = false;
+
+    if (scanning) {
+      const { result, error: err } = await scanning;
+      if (result) {
+        signature = result.signature;
+        scan = signature ? 'infected' : 'clean';
+      } else {
+        if (!(err instanceof ClamdUnavailableError)) throw err;
+        if (choices.unavailable === 'defer') {
+          throw new MessageRefusal(
+            451,
+            '4.7.0 Virus scanner unavailable; try again later',
+            `not scanned: ${err.message}; deferred (clamdUnavailable=defer)`,
+          );
+        }
+        scan = 'not-scanned';
+        tag = true;
+        reasons.push(`not scanned: ${err.message} (accepted because clamdUnavailable=accept)`);
+      }
+      if (signature) {
+        const reason = `virus found: ${signature}`;
+        if (choices.virus === 'reject') {
+          throw new MessageRefusal(
+            554,
+            `5.7.0 Message rejected: virus found: ${signature}`,
+            reason,
+          );
+        }
+        reasons.push(reason);
+        if (choices.virus === 'quarantine') quarantine = true;
+        else tag = true;
+      }
+    }
+
+    const policy = this.settings.attachments;
+    const summary = record.summary;
+    if (policy && choices.attachment !== 'allow' && summary.attachments + summary.inline > 0) {
+      const findings = await inspectAttachments(
+        await attachmentParts(this.parser, input.raw),
+        policy,
+      );
+      if (findings.length > 0) {
+        const first = findings[0]?.reason ?? '';
+        if (choices.attachment === 'reject') {
+          throw new MessageRefusal(554, `5.7.1 Message rejected: ${ascii(first)}`, first);
+        }
+        quarantine = true;
+        reasons.push(...findings.map((f) => f.reason));
+      }
+    }
+    return {
+      action: quarantine ? 'quarantined' : tag ? 'tagged' : 'accepted',
+      scan,
+      signature,
+      reasons,
+      at: new Date(this.now()).toISOString(),
+    };
+  }
+}
+
+/** SMTP replies are one line of ASCII (RFC 5321 §4.2); the reason may quote a file name. */
+function ascii(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 400 ? `${clean.slice(0, 397)}...` : clean;
+}
+
+/**
+ * Puts the verdict on the record: a quarantined message goes to the `quarantine` mailbox with no
+ * delivery (so it is never relayed), tagged; a tagged one keeps its route with a tag.
+ */
+export function applyVerdict(record: MessageRecord, verdict: FilterVerdict): MessageRecord {
+  const tags = new Set(record.tags);
+  if (verdict.scan === 'infected') tags.add('virus');
+  if (verdict.scan === 'not-scanned') tags.add('not-scanned');
+  const notes = [...record.notes, ...verdict.reasons];
+  if (verdict.action !== 'quarantined') {
+    return { ...record, tags: [...tags], notes, filter: verdict };
+  }
+  tags.add('quarantined');
+  const { delivery: _delivery, ...rest } = record;
+  return {
+    ...rest,
+    mailbox: quarantineMailbox,
+    tags: [...tags],
+    notes: [...notes, `quarantined: kept here and never relayed (was for ${record.mailbox})`],
+    filter: verdict,
+  };
+}

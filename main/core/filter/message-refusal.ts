@@ -1,0 +1,16 @@
+// A reasoned refusal of a message at end of DATA, decided after the data was read (a virus, a
+// refused attachment, the scanner down). The listener answers it as it is, instead of its
+// generic "could not store", and writes the reason to the audit log.
+export class MessageRefusal extends Error {
+  override name = 'MessageRefusal';
+
+  constructor(
+    readonly responseCode: number,
+    /** The reply text, starting with its enhanced status code. */
+    readonly reply: string,
+    /** For the audit log. */
+    readonly reason: string,
+  ) {
+    super(reply);
+  }
+}

@@ -1,0 +1,265 @@
+// Sending quotas per SMTP user and per client IP (the `quotas` setting): messages per minute,
+// hour and day, and recipients per day, counted for each user or IP on its own. Over a message
+// quota MAIL gets `451 4.7.1` (try later, RFC 3463 "delivery not authorized"); over the
+// recipient quota RCPT gets `452 4.5.3` (too many recipients), so a client sends what it has
+// and retries the rest later, as RFC 5321 §4.5.3.1.10 expects.
+import { z } from 'zod';
+import { parseSettingsList } from './settings-list.js';
+import type { QuotaUsageView } from '../../../preload/filter-contract.js';
+import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
+import { objectError, show } from '../routing/settings-errors.js';
+
+export interface Quota {
+  name: string | null;
+  /** The users it counts (each on its own); null when it counts client IPs. */
+  user: AddressPattern | null;
+  /** The client IPs it counts (each on its own); null when it counts users. */
+  ip: AllowRange | null;
+  perMinute: number;
+  perHour: number;
+  perDay: number;
+  recipientsPerDay: number;
+}
+
+const minute = 60_000;
+const hour = 60 * minute;
+const day = 24 * hour;
+const windows = [
+  ['perMinute', minute, 'a minute'],
+  ['perHour', hour, 'an hour'],
+  ['perDay', day, 'a day'],
+] as const;
+
+const limitKeys = ['perMinute', 'perHour', 'perDay', 'recipientsPerDay'] as const;
+
+function quotaSchema(at: string) {
+  const count = (key: string) =>
+    z
+      .unknown()
+      .transform((input, ctx): number => {
+        if (
+          typeof input !== 'number' ||
+          !Number.isInteger(input) ||
+          input < 0 ||
+          input > 10_000_000
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${at}.${key}: ${show(input)} is not valid; use a whole number from 0 (no limit) to 10000000`,
+          });
+          return z.NEVER;
+        }
+        return input;
+      })
+      .optional();
+  return z
+    .strictObject(
+      {
+        name: z.string().max(100).optional(),
+        user: z.string().optional(),
+        ip: z.string().optional(),
+        perMinute: count('perMinute'),
+        perHour: count('perHour'),
+        perDay: count('perDay'),
+        recipientsPerDay: count('recipientsPerDay'),
+      },
+      {
+        error: objectError(
+          at,
+          'name, user or ip, perMinute, perHour, perDay and recipientsPerDay',
+          '{"user": "*", "perHour": 100, "recipientsPerDay": 1000}',
+        ),
+      },
+    )
+    .transform((value, ctx): Quota => {
+      if ((value.user === undefined) === (value.ip === undefined)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${at}: give either "user" (a name or glob, "*" for every user) or "ip" (a CIDR such as "0.0.0.0/0" for every client), not ${value.user === undefined ? 'neither' : 'both'}`,
+        });
+        return z.NEVER;
+      }
+      let user: AddressPattern | null = null;
+      let ip: AllowRange | null = null;
+      if (value.user !== undefined) {
+        const parsed = parseAddressPattern(value.user);
+        if ('problem' in parsed) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${at}.user: ${show(value.user)} ${parsed.problem}`,
+          });
+          return z.NEVER;
+        }
+        user = parsed.pattern;
+      } else {
+        try {
+          ip = parseAllowList([value.ip as string])[0] ?? null;
+        } catch {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
+          });
+          return z.NEVER;
+        }
+      }
+      if (limitKeys.every((k) => !value[k])) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${at}: no limit given; set perMinute, perHour, perDay or recipientsPerDay`,
+        });
+        return z.NEVER;
+      }
+      return {
+        name: value.name ?? null,
+        user,
+        ip,
+        perMinute: value.perMinute ?? 0,
+        perHour: value.perHour ?? 0,
+        perDay: value.perDay ?? 0,
+        recipientsPerDay: value.recipientsPerDay ?? 0,
+      };
+    });
+}
+
+/** Parses the `quotas` list; throws an Error whose message names the entry and the field. */
+export function parseQuotas(raw: unknown): Quota[] {
+  return parseSettingsList(
+    'quotas',
+    raw,
+    'a list such as [{"user": "*", "perHour": 100}]',
+    quotaSchema,
+  );
+}
+
+/** A quota as settings and the usage API show it. */
+export function quotaSource(quota: Quota): Record<string, unknown> {
+  return {
+    ...(quota.name ? { name: quota.name } : {}),
+    ...(quota.user ? { user: quota.user.source } : { ip: quota.ip?.source }),
+    ...Object.fromEntries(limitKeys.filter((k) => quota[k] > 0).map((k) => [k, quota[k]])),
+  };
+}
+
+export interface QuotaSender {
+  clientIp: string;
+  user: string | null;
+}
+
+export interface QuotaRefusal {
+  code: number;
+  message: string;
+  reason: string;
+}
+
+interface Usage {
+  /** Times messages were accepted, oldest first, for the last day. */
+  messages: number[];
+  /** Times and counts of accepted recipients, for the last day. */
+  recipients: Array<{ at: number; count: number }>;
+}
+
+export type { QuotaUsageView };
+
+export class QuotaLedger {
+  private readonly usage = new Map<string, Usage>();
+
+  constructor(
+    private readonly quotas: readonly Quota[],
+    private readonly now: () => number,
+  ) {}
+
+  /** The quotas that count this sender, with the key its usage is kept under. */
+  private matching(sender: QuotaSender): Array<{ quota: Quota; key: string; id: string }> {
+    const out: Array<{ quota: Quota; key: string; id: string }> = [];
+    const address = parseClientAddress(sender.clientIp);
+    for (const [index, quota] of this.quotas.entries()) {
+      if (quota.user) {
+        if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
+        out.push({ quota, key: `user ${sender.user}`, id: `${index} user ${sender.user}` });
+      } else if (quota.ip && address && address.kind() === quota.ip.address.kind()) {
+        if (!address.match(quota.ip.address, quota.ip.bits)) continue;
+        const ip = address.toString();
+        out.push({ quota, key: `ip ${ip}`, id: `${index} ip ${ip}` });
+      }
+    }
+    return out;
+  }
+
+  private used(id: string): Usage {
+    const now = this.now();
+    const usage = this.usage.get(id) ?? { messages: [], recipients: [] };
+    usage.messages = usage.messages.filter((t) => t > now - day);
+    usage.recipients = usage.recipients.filter((r) => r.at > now - day);
+    this.usage.set(id, usage);
+    return usage;
+  }
+
+  /** At MAIL: whether one more message is within every message quota of this sender. */
+  checkMessage(sender: QuotaSender): QuotaRefusal | null {
+    const now = this.now();
+    for (const { quota, key, id } of this.matching(sender)) {
+      const usage = this.used(id);
+      for (const [limitKey, span, words] of windows) {
+        const limit = quota[limitKey];
+        if (!limit) continue;
+        const inWindow = usage.messages.filter((t) => t > now - span);
+        if (inWindow.length < limit) continue;
+        const freeAt = new Date((inWindow[inWindow.length - limit] as number) + span);
+        return {
+          code: 451,
+          message: `4.7.1 Quota exceeded for ${key}: at most ${limit} messages ${words}; try again after ${freeAt.toISOString()}`,
+          reason: `quota ${quota.name ?? limitKey} (${key}: ${inWindow.length}/${limit} ${words})`,
+        };
+      }
+    }
+    return null;
+  }
+
+  /** At RCPT: whether one more recipient (after `already` in this transaction) fits the day's quota. */
+  checkRecipient(sender: QuotaSender, already: number): QuotaRefusal | null {
+    for (const { quota, key, id } of this.matching(sender)) {
+      const limit = quota.recipientsPerDay;
+      if (!limit) continue;
+      const today = this.used(id).recipients.reduce((sum, r) => sum + r.count, 0);
+      if (today + already < limit) continue;
+      return {
+        code: 452,
+        message: `4.5.3 Recipient quota exceeded for ${key}: at most ${limit} recipients a day; try the rest later`,
+        reason: `quota ${quota.name ?? 'recipientsPerDay'} (${key}: ${today + already}/${limit} recipients a day)`,
+      };
+    }
+    return null;
+  }
+
+  /** Counts an accepted message against every quota of its sender. */
+  record(sender: QuotaSender, recipients: number): void {
+    const now = this.now();
+    for (const { id } of this.matching(sender)) {
+      const usage = this.used(id);
+      usage.messages.push(now);
+      usage.recipients.push({ at: now, count: recipients });
+    }
+  }
+
+  /** What each user and IP has used of its quotas, for the usage API. */
+  view(): QuotaUsageView[] {
+    const now = this.now();
+    const out: QuotaUsageView[] = [];
+    for (const id of [...this.usage.keys()].sort()) {
+      const [index, ...rest] = id.split(' ');
+      const quota = this.quotas[Number(index)];
+      if (!quota) continue;
+      const usage = this.used(id);
+      out.push({
+        quota: quotaSource(quota),
+        key: rest.join(' '),
+        lastMinute: usage.messages.filter((t) => t > now - minute).length,
+        lastHour: usage.messages.filter((t) => t > now - hour).length,
+        lastDay: usage.messages.length,
+        recipientsLastDay: usage.recipients.reduce((sum, r) => sum + r.count, 0),
+      });
+    }
+    return out;
+  }
+}

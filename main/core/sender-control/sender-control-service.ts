@@ -1,0 +1,208 @@
+// Sender control as RelayService uses it: suspending and lifting (and holding what the sender
+// already queued, for review), the quota usage, the warm-up gate of the upstream, and the
+// anomaly alert that may pause a sender on its own. Every change goes to the log as one
+// `sender-control` line and to the live events.
+import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
+import type { QuotaUsage } from '../../../preload/filter-contract.js';
+import type { MessageRecord } from '../message-record.js';
+import { auditValue, type AuditValue } from '../policy/audit-line.js';
+import { isFinal } from '../queue/recipient-state.js';
+import type { Settings } from '../settings/settings-schema.js';
+import { quotaSource } from './quotas.js';
+import { SenderControl } from './sender-control.js';
+import { WarmupGate, type WarmupStatus } from './warmup.js';
+
+export interface SenderControlHost {
+  records(): Iterable<MessageRecord>;
+  hold(ids: string[], reason: string): Promise<string[]>;
+  release(ids: string[]): Promise<string[]>;
+  publish(event: RelaydeskEvent): void;
+  log(line: string): void;
+}
+
+export type SenderSettings = Pick<
+  Settings,
+  | 'dataDir'
+  | 'quotas'
+  | 'warmup'
+  | 'relay'
+  | 'anomalyPause'
+  | 'anomalyFactor'
+  | 'anomalyMinMessages'
+>;
+
+export type { QuotaUsage };
+
+/** The history reason of a recipient held for a suspension; `release` finds them by it. */
+function holdReason(entry: SuspensionEntry): string {
+  return `held: ${entry.Kind} ${entry.Value} suspended (${entry.ID}): ${entry.Reason}`;
+}
+
+export class SenderControlService {
+  readonly control: SenderControl;
+  private readonly warmup: WarmupGate | null;
+
+  constructor(
+    private readonly settings: SenderSettings,
+    private readonly now: () => number,
+    private readonly host: SenderControlHost,
+  ) {
+    this.control = new SenderControl(settings, now);
+    const upstream = settings.relay?.host.toLowerCase();
+    const schedule = settings.warmup.find((w) => w.upstream === upstream);
+    this.warmup = schedule
+      ? new WarmupGate(schedule, (since) => this.attemptedSince(schedule.upstream, since))
+      : null;
+  }
+
+  load(): Promise<void> {
+    return this.control.load();
+  }
+
+  private line(event: string, fields: Record<string, AuditValue>): void {
+    const parts = [`smtp-audit event=${event}`];
+    for (const [key, value] of Object.entries(fields)) {
+      if (value !== undefined) parts.push(`${key}=${auditValue(value)}`);
+    }
+    this.host.log(parts.join(' '));
+  }
+
+  list(): SuspensionEntry[] {
+    return this.control.suspensions.list();
+  }
+
+  /** Suspends at once and holds what the sender has waiting in the queue. */
+  async suspend(input: unknown, auto = false): Promise<SuspensionEntry & { Held: string[] }> {
+    const entry = await this.control.suspensions.add(input, auto);
+    const ids: string[] = [];
+    for (const record of this.host.records()) {
+      const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
+      if (waiting && this.control.covers(entry, record.envelope)) ids.push(record.id);
+    }
+    const held = ids.length > 0 ? await this.host.hold(ids, holdReason(entry)) : [];
+    this.line('suspend', {
+      id: entry.ID,
+      kind: entry.Kind,
+      value: entry.Value,
+      auto,
+      held: held.length,
+      reason: entry.Reason,
+    });
+    this.host.publish({
+      Type: 'sender',
+      Data: {
+        Action: 'suspended',
+        Suspension: entry,
+        Text: `${entry.Kind} ${entry.Value} suspended: ${entry.Reason}`,
+      },
+    });
+    return { ...entry, Held: held };
+  }
+
+  /**
+   * Lifts a suspension. What it held stays held for review, unless `release` (the one-click
+   * release of an automatic pause) sends it on too.
+   */
+  async unsuspend(id: string, release = false): Promise<SuspensionEntry & { Released: string[] }> {
+    const entry = await this.control.suspensions.remove(id);
+    let released: string[] = [];
+    if (release) {
+      const reason = holdReason(entry);
+      const ids = [...this.host.records()]
+        .filter((record) =>
+          record.delivery?.some((r) => r.state === 'held' && r.history.at(-1)?.reason === reason),
+        )
+        .map((record) => record.id);
+      released = ids.length > 0 ? await this.host.release(ids) : [];
+    }
+    this.line('unsuspend', {
+      id: entry.ID,
+      kind: entry.Kind,
+      value: entry.Value,
+      released: released.length,
+    });
+    this.host.publish({
+      Type: 'sender',
+      Data: {
+        Action: 'unsuspended',
+        Suspension: entry,
+        Text: `${entry.Kind} ${entry.Value} no longer suspended`,
+      },
+    });
+    return { ...entry, Released: released };
+  }
+
+  /** After a message was accepted: count it, and act on an anomaly alert. */
+  async accepted(record: MessageRecord): Promise<void> {
+    const alert = this.control.recordAccepted(record.envelope);
+    if (!alert) return;
+    this.line('alert', {
+      sender: alert.key,
+      count: alert.count,
+      median: alert.median,
+      pause: this.settings.anomalyPause,
+    });
+    if (!this.settings.anomalyPause) {
+      this.host.publish({
+        Type: 'sender',
+        Data: { Action: 'alert', Suspension: null, Text: alert.reason },
+      });
+      return;
+    }
+    try {
+      const entry = await this.suspend(
+        { Kind: alert.kind, Value: alert.value, Reason: alert.reason },
+        true,
+      );
+      this.host.publish({
+        Type: 'sender',
+        Data: {
+          Action: 'alert',
+          Suspension: entry,
+          Text: `${alert.reason}; paused until released`,
+        },
+      });
+    } catch (err) {
+      this.host.log(`sender-control: could not pause ${alert.key}: ${(err as Error).message}`);
+    }
+  }
+
+  quotaUsage(): QuotaUsage {
+    return { quotas: this.settings.quotas.map(quotaSource), usage: this.control.quotas.view() };
+  }
+
+  warmupGate(recipients: number, now: number): { until: number; reason: string } | null {
+    const gated = this.warmup?.take(recipients, now) ?? null;
+    if (gated) {
+      this.line('delay', {
+        upstream: this.warmup?.schedule.upstream,
+        nrcpt: recipients,
+        until: new Date(gated.until).toISOString(),
+        reason: gated.reason,
+      });
+    }
+    return gated;
+  }
+
+  warmupStatus(): WarmupStatus | null {
+    return this.warmup?.status(this.now()) ?? null;
+  }
+
+  /** Recipients attempted through `upstream` since `since`, from the attempts kept on each record. */
+  private attemptedSince(upstream: string, since: number): number {
+    let count = 0;
+    for (const record of this.host.records()) {
+      for (const r of record.delivery ?? []) {
+        if (isFinal(r.state) && r.attempts.length === 0) continue;
+        for (const attempt of r.attempts) {
+          if (
+            attempt.upstream.host.toLowerCase() === upstream &&
+            Date.parse(attempt.startedAt) >= since
+          )
+            count++;
+        }
+      }
+    }
+    return count;
+  }
+}

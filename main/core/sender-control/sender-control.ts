@@ -1,0 +1,88 @@
+// Sender control at the listener: suspended clients get `421 4.7.0` at connect, suspended
+// users and senders `554 5.7.1` at MAIL, both with the administrator's reason; quotas are checked
+// at MAIL and RCPT and counted when a message is accepted, which also feeds the anomaly alert.
+import type { Envelope } from '../message-record.js';
+import { AnomalyDetector, type AnomalyAlert } from './anomaly.js';
+import { QuotaLedger, type Quota } from './quotas.js';
+import { replyReason, SuspensionStore, type Suspension } from './suspensions.js';
+
+export interface SenderRefusal {
+  code: number;
+  /** The reply text, starting with its enhanced status code. */
+  message: string;
+  /** For the audit log. */
+  reason: string;
+}
+
+export interface SenderControlSettings {
+  dataDir: string;
+  quotas: Quota[];
+  anomalyFactor: number;
+  anomalyMinMessages: number;
+}
+
+export class SenderControl {
+  readonly suspensions: SuspensionStore;
+  readonly quotas: QuotaLedger;
+  private readonly anomaly: AnomalyDetector;
+
+  constructor(settings: SenderControlSettings, now: () => number) {
+    this.suspensions = new SuspensionStore(settings.dataDir, now);
+    this.quotas = new QuotaLedger(settings.quotas, now);
+    this.anomaly = new AnomalyDetector(
+      { factor: settings.anomalyFactor, minMessages: settings.anomalyMinMessages },
+      now,
+    );
+  }
+
+  load(): Promise<void> {
+    return this.suspensions.load();
+  }
+
+  private suspended(entry: Suspension, code: number, enhanced: string): SenderRefusal {
+    return {
+      code,
+      message: `${enhanced} ${entry.Kind === 'ip' || entry.Kind === 'cidr' ? 'Client' : entry.Kind === 'user' ? 'User' : 'Sender'} suspended: ${replyReason(entry.Reason)}`,
+      reason: `suspended ${entry.Kind} ${entry.Value} (${entry.ID}): ${entry.Reason}`,
+    };
+  }
+
+  /** At connect: a suspended client IP or range is turned away. */
+  checkClient(ip: string): SenderRefusal | null {
+    const entry = this.suspensions.forClient(ip);
+    return entry ? this.suspended(entry, 421, '4.7.0') : null;
+  }
+
+  /** At MAIL: suspensions of the client, the user and the sender, then the message quotas. */
+  checkSender(input: {
+    clientIp: string;
+    user: string | null;
+    sender: string;
+  }): SenderRefusal | null {
+    const entry = this.suspensions.forSender(input);
+    if (entry) return this.suspended(entry, 554, '5.7.1');
+    return this.quotas.checkMessage(input);
+  }
+
+  /** At RCPT: the recipients-per-day quota, counting those already accepted in this transaction. */
+  checkRecipient(
+    input: { clientIp: string; user: string | null },
+    already: number,
+  ): SenderRefusal | null {
+    return this.quotas.checkRecipient(input, already);
+  }
+
+  /** Counts an accepted message; returns an anomaly alert when its sender's volume jumped. */
+  recordAccepted(envelope: Envelope): AnomalyAlert | null {
+    const sender = { clientIp: envelope.clientIp, user: envelope.user };
+    this.quotas.record(sender, envelope.rcptTo.length);
+    return this.anomaly.record(sender);
+  }
+
+  /** Whether a queued message comes from what a suspension covers. */
+  covers(entry: Suspension, envelope: Envelope): boolean {
+    return this.suspensions
+      .covering({ clientIp: envelope.clientIp, user: envelope.user, sender: envelope.mailFrom })
+      .some((s) => s.ID === entry.ID);
+  }
+}

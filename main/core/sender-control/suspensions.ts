@@ -1,0 +1,194 @@
+// Suspended senders: a client IP, a CIDR, an SMTP user or an envelope sender that the
+// administrator (or the anomaly alert) has cut off. Kept in `suspensions.json` in the data
+// folder, written durably, and used at once: the listener asks on every connection and MAIL.
+import { randomBytes } from 'node:crypto';
+import type { SuspensionEntry } from '../../../preload/api-contract.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
+import { writeFilesDurably } from '../spool/durable-file.js';
+
+export type SuspensionKind = SuspensionEntry['Kind'];
+export const suspensionKinds: readonly SuspensionKind[] = ['ip', 'cidr', 'user', 'sender'];
+
+/** One suspension, in the API's shape. */
+export type Suspension = SuspensionEntry;
+
+export class SuspensionInputError extends Error {
+  override name = 'SuspensionInputError';
+}
+
+export class SuspensionNotFoundError extends Error {
+  override name = 'SuspensionNotFoundError';
+}
+
+interface Compiled {
+  entry: Suspension;
+  range: AllowRange | null;
+  pattern: AddressPattern | null;
+}
+
+const fileVersion = 1;
+const REASON = /^[^\p{Cc}]{1,300}$/u;
+
+function compile(entry: Suspension): Compiled {
+  const value = entry.Value;
+  switch (entry.Kind) {
+    case 'ip': {
+      const address = parseClientAddress(value);
+      if (!address || value.includes('/')) {
+        throw new SuspensionInputError(
+          `Value: ${JSON.stringify(value)} is not an IP address; give one such as 192.0.2.7 or 2001:db8::7 (or use Kind "cidr" for a range)`,
+        );
+      }
+      return { entry, range: parseAllowList([address.toString()])[0] ?? null, pattern: null };
+    }
+    case 'cidr': {
+      try {
+        return { entry, range: parseAllowList([value])[0] ?? null, pattern: null };
+      } catch {
+        throw new SuspensionInputError(
+          `Value: ${JSON.stringify(value)} is not a CIDR; give one such as 192.0.2.0/24 or 2001:db8::/32`,
+        );
+      }
+    }
+    case 'user':
+    case 'sender': {
+      const parsed = value.trim() === '' ? { problem: 'is empty' } : parseAddressPattern(value);
+      if ('problem' in parsed) {
+        throw new SuspensionInputError(
+          `Value: ${JSON.stringify(value)} ${parsed.problem}; give ${entry.Kind === 'user' ? 'the SMTP user name, e.g. "printer"' : 'the sender address, e.g. "bob@example.com", or a glob such as "*@example.com"'}`,
+        );
+      }
+      return { entry, range: null, pattern: parsed.pattern };
+    }
+  }
+}
+
+/** Checks a new entry's fields; throws with the field, the value and the fix. */
+export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'Value' | 'Reason'> {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw new SuspensionInputError(
+      'body: give {"Kind": "ip"|"cidr"|"user"|"sender", "Value": "…", "Reason": "…"}',
+    );
+  }
+  const { Kind, Value, Reason } = input as Record<string, unknown>;
+  const kind = suspensionKinds.find((k) => k === Kind);
+  if (!kind) {
+    throw new SuspensionInputError(
+      `Kind: ${JSON.stringify(Kind ?? null)} is not valid; use "ip", "cidr", "user" or "sender"`,
+    );
+  }
+  if (typeof Value !== 'string' || Value.trim() === '') {
+    throw new SuspensionInputError(
+      `Value: ${JSON.stringify(Value ?? null)} is not valid; give the ${kind} to suspend`,
+    );
+  }
+  if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {
+    throw new SuspensionInputError(
+      `Reason: ${JSON.stringify(Reason ?? null)} is not valid; give one line of up to 300 characters saying why (the client is told)`,
+    );
+  }
+  const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };
+  compile({ ...entry, ID: '', Created: '', Auto: false });
+  return entry;
+}
+
+export class SuspensionStore {
+  private entries: Compiled[] = [];
+  private readonly path: string;
+
+  constructor(
+    dataDir: string,
+    private readonly now: () => number,
+  ) {
+    this.path = join(dataDir, 'suspensions.json');
+  }
+
+  async load(): Promise<void> {
+    let text: string;
+    try {
+      text = await readFile(this.path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    const parsed = JSON.parse(text) as { suspensions?: Suspension[] };
+    this.entries = (parsed.suspensions ?? []).map(compile);
+  }
+
+  private async save(): Promise<void> {
+    await writeFilesDurably([
+      {
+        path: this.path,
+        data: JSON.stringify(
+          { version: fileVersion, suspensions: this.entries.map((c) => c.entry) },
+          null,
+          1,
+        ),
+      },
+    ]);
+  }
+
+  list(): Suspension[] {
+    return this.entries.map((c) => c.entry);
+  }
+
+  async add(input: unknown, auto = false): Promise<Suspension> {
+    const fields = validateSuspension(input);
+    const entry: Suspension = {
+      ID: randomBytes(6).toString('hex'),
+      ...fields,
+      Created: new Date(this.now()).toISOString(),
+      Auto: auto,
+    };
+    this.entries.push(compile(entry));
+    await this.save();
+    return entry;
+  }
+
+  async remove(id: string): Promise<Suspension> {
+    const found = this.entries.find((c) => c.entry.ID === id);
+    if (!found) throw new SuspensionNotFoundError(`suspension ${JSON.stringify(id)} not found`);
+    this.entries = this.entries.filter((c) => c !== found);
+    await this.save();
+    return found.entry;
+  }
+
+  /** Every suspension that covers a client, its SMTP user or its envelope sender. */
+  covering(input: { clientIp: string; user: string | null; sender: string }): Suspension[] {
+    const address = parseClientAddress(input.clientIp);
+    const out: Suspension[] = [];
+    for (const { entry, range, pattern } of this.entries) {
+      if (range) {
+        if (
+          address &&
+          range.address.kind() === address.kind() &&
+          address.match(range.address, range.bits)
+        )
+          out.push(entry);
+      } else if (pattern && entry.Kind === 'user') {
+        if (input.user !== null && matchesPattern(pattern, input.user)) out.push(entry);
+      } else if (pattern && entry.Kind === 'sender') {
+        if (input.sender !== '' && matchesPattern(pattern, input.sender)) out.push(entry);
+      }
+    }
+    return out;
+  }
+
+  /** The suspension that covers a client address (kinds ip and cidr), if any. */
+  forClient(ip: string): Suspension | null {
+    return this.covering({ clientIp: ip, user: null, sender: '' })[0] ?? null;
+  }
+
+  /** The suspension that covers a client, its SMTP user or its envelope sender, if any. */
+  forSender(input: { clientIp: string; user: string | null; sender: string }): Suspension | null {
+    return this.covering(input)[0] ?? null;
+  }
+}
+
+/** The administrator's reason as it can go in an SMTP reply: one line of printable ASCII. */
+export function replyReason(reason: string): string {
+  return reason.replace(/[^\x20-\x7e]/g, '?').slice(0, 300);
+}

@@ -1,0 +1,176 @@
+// IP warm-up per upstream: a new dedicated sending IP must start slow and rise day by day, or
+// the big mailbox providers throttle or block it. The schedule is a list of daily caps (day 1,
+// day 2, …; the last holds after that). What exceeds the day's cap is not refused: it waits in
+// the queue, deferred to the start of the next day of the schedule, with that time shown.
+import { z } from 'zod';
+import { parseSettingsList } from './settings-list.js';
+import type { WarmupStatus } from '../../../preload/filter-contract.js';
+import { objectError, show } from '../routing/settings-errors.js';
+
+/**
+ * `dedicated-ip`: the daily volumes of Twilio SendGrid's suggested IP warm-up schedule
+ * ("Email Guide for IP Warm Up", linked from
+ * https://www.twilio.com/docs/sendgrid/concepts/reputation/warm-up-ip-addresses): 50, 100,
+ * 500, 1,000, 5,000 … doubling towards 8 million a day from day 18. Mailgun's and Amazon SES's
+ * published ramps have the same shape (start in the tens, roughly double daily).
+ */
+export const warmupPresets: Record<string, readonly number[]> = {
+  'dedicated-ip': [
+    50, 100, 500, 1000, 5000, 10_000, 20_000, 40_000, 70_000, 100_000, 150_000, 250_000, 400_000,
+    600_000, 1_000_000, 2_000_000, 4_000_000, 8_000_000,
+  ],
+};
+
+export interface WarmupSchedule {
+  /** The upstream host it applies to, as in the relay settings. */
+  upstream: string;
+  /** When day 1 began (ms since the epoch). */
+  start: number;
+  /** Messages per day (recipients, as providers count them), day 1 first. */
+  caps: number[];
+  preset: string | null;
+}
+
+const day = 86_400_000;
+
+function scheduleSchema(at: string) {
+  return z
+    .strictObject(
+      {
+        upstream: z.string({
+          error: (iss) =>
+            `${at}.upstream: ${show(iss.input)} is not a host; give the upstream's host name as in the relay settings, e.g. "smtp.sendgrid.net"`,
+        }),
+        start: z.string({
+          error: (iss) =>
+            `${at}.start: ${show(iss.input)} is not a date; give the first day as "2026-12-01" or a full ISO time`,
+        }),
+        preset: z.string().optional(),
+        caps: z.array(z.unknown()).optional(),
+      },
+      {
+        error: objectError(
+          at,
+          'upstream, start, preset and caps',
+          '{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}',
+        ),
+      },
+    )
+    .transform((value, ctx): WarmupSchedule => {
+      const start = Date.parse(value.start);
+      if (Number.isNaN(start)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${at}.start: ${show(value.start)} is not a date; give the first day as "2026-12-01" or a full ISO time`,
+        });
+        return z.NEVER;
+      }
+      let caps: number[] | undefined;
+      if (value.caps !== undefined) {
+        if (
+          value.caps.length === 0 ||
+          !value.caps.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 1)
+        ) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${at}.caps: ${show(value.caps)} is not a list of daily caps; give whole numbers from 1 up, day 1 first, e.g. [50, 100, 500]`,
+          });
+          return z.NEVER;
+        }
+        caps = value.caps as number[];
+      } else if (value.preset !== undefined) {
+        const preset = warmupPresets[value.preset];
+        if (!preset) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `${at}.preset: ${show(value.preset)} is not a preset; use ${Object.keys(
+              warmupPresets,
+            )
+              .map((p) => `"${p}"`)
+              .join(', ')} or give "caps"`,
+          });
+          return z.NEVER;
+        }
+        caps = [...preset];
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${at}: give "preset" ("dedicated-ip") or "caps" (daily caps, day 1 first)`,
+        });
+        return z.NEVER;
+      }
+      return { upstream: value.upstream.toLowerCase(), start, caps, preset: value.preset ?? null };
+    });
+}
+
+/** Parses the `warmup` list; throws an Error whose message names the entry and the field. */
+export function parseWarmup(raw: unknown): WarmupSchedule[] {
+  return parseSettingsList(
+    'warmup',
+    raw,
+    'a list such as [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+    scheduleSchema,
+  );
+}
+
+/** Day `index` (0 = day 1) of a schedule at `now`, with its cap and when it ends. */
+export function warmupDay(
+  schedule: WarmupSchedule,
+  now: number,
+): { index: number; cap: number; start: number; end: number } {
+  const index = Math.max(0, Math.floor((now - schedule.start) / day));
+  const cap = schedule.caps[Math.min(index, schedule.caps.length - 1)] as number;
+  const start = schedule.start + index * day;
+  return { index, cap, start: Math.max(start, schedule.start), end: start + day };
+}
+
+export type { WarmupStatus };
+
+/** Counts what went to one upstream in the current day of its schedule, and holds the rest. */
+export class WarmupGate {
+  private counted: { dayStart: number; sent: number } | null = null;
+
+  constructor(
+    readonly schedule: WarmupSchedule,
+    /** Recipients attempted through this upstream since `since` (read from the spool records). */
+    private readonly attemptedSince: (since: number) => number,
+  ) {}
+
+  private sentToday(now: number): { sent: number; day: ReturnType<typeof warmupDay> } {
+    const today = warmupDay(this.schedule, now);
+    if (!this.counted || this.counted.dayStart !== today.start) {
+      this.counted = { dayStart: today.start, sent: this.attemptedSince(today.start) };
+    }
+    return { sent: this.counted.sent, day: today };
+  }
+
+  /**
+   * Whether `recipients` more may go now. When not, the time the next day of the schedule begins
+   * and the reason to show. Before the schedule starts, nothing is held.
+   */
+  take(recipients: number, now: number): { until: number; reason: string } | null {
+    if (now < this.schedule.start) return null;
+    const { sent, day: today } = this.sentToday(now);
+    // a batch larger than the whole cap still goes on a fresh day, or it would wait for ever
+    if (sent + recipients <= today.cap || sent === 0) {
+      if (this.counted) this.counted.sent += recipients;
+      return null;
+    }
+    return {
+      until: today.end,
+      reason: `warm-up of ${this.schedule.upstream}: day ${today.index + 1} cap of ${today.cap} reached (${sent} sent); goes at ${new Date(today.end).toISOString()}`,
+    };
+  }
+
+  status(now: number): WarmupStatus {
+    const { sent, day: today } = this.sentToday(now);
+    return {
+      upstream: this.schedule.upstream,
+      preset: this.schedule.preset,
+      day: today.index + 1,
+      cap: today.cap,
+      sentToday: sent,
+      nextDayAt: new Date(today.end).toISOString(),
+    };
+  }
+}

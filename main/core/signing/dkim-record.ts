@@ -1,0 +1,93 @@
+// The DNS TXT record a domain publishes for a selector (RFC 6376 §3.6.2.2), in the forms people
+// paste into a DNS provider's form or a zone file, and the comparison of a published record with
+// ours ("Check DNS").
+import { domainToASCII } from 'node:url';
+import type { DnsAnswer } from '../dns/dns-resolver.js';
+import type { DkimAlgorithm } from './dkim-key.js';
+
+import type { DkimDnsCheck, DkimDnsRecord } from '../../../preload/auth-contract.js';
+
+export type {
+  DkimDnsCheck,
+  DkimDnsRecord,
+  DnsCheckStatus,
+} from '../../../preload/auth-contract.js';
+
+export function recordName(domain: string, selector: string): string {
+  return `${selector}._domainkey.${domainToASCII(domain) || domain}`;
+}
+
+export function dkimRecord(
+  domain: string,
+  selector: string,
+  algorithm: DkimAlgorithm,
+  publicKey: string,
+): DkimDnsRecord {
+  const name = recordName(domain, selector);
+  const value = `v=DKIM1; k=${algorithm}; p=${publicKey}`;
+  const strings: string[] = [];
+  for (let i = 0; i < value.length; i += 255) strings.push(`"${value.slice(i, i + 255)}"`);
+  return { name, value, zoneLine: `${name}. 3600 IN TXT ( ${strings.join(' ')} )` };
+}
+
+/** Tag=value pairs of a DKIM key record; whitespace inside values (folded p=) removed. */
+export function parseRecordTags(text: string): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const part of text.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq === -1) continue;
+    tags.set(part.slice(0, eq).trim().toLowerCase(), part.slice(eq + 1).replace(/\s+/g, ''));
+  }
+  return tags;
+}
+
+/** Compares what DNS answered at the record's name with the record we would publish. */
+export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>): DkimDnsCheck {
+  const base = { name: expected.name, expected: expected.value };
+  if (answer.status === 'offline' || answer.status === 'servfail') {
+    return {
+      ...base,
+      status: 'unknown',
+      found: [],
+      reason: `could not check: ${answer.reason}; try again when DNS is reachable`,
+    };
+  }
+  if (answer.status !== 'found') {
+    return {
+      ...base,
+      status: 'missing',
+      found: [],
+      reason: `no TXT record at ${expected.name}; publish the record shown (DNS changes can take up to the TTL to appear)`,
+    };
+  }
+  const ours = parseRecordTags(expected.value);
+  const dkim = answer.records.filter((r) => /^\s*v\s*=\s*DKIM1/i.test(r) || /p\s*=/.test(r));
+  const same = dkim.find((r) => {
+    const tags = parseRecordTags(r);
+    return tags.get('p') === ours.get('p') && (tags.get('k') ?? 'rsa') === ours.get('k');
+  });
+  if (same)
+    return {
+      ...base,
+      status: 'match',
+      found: answer.records,
+      reason: 'the published record matches this key',
+    };
+  if (dkim.length === 0) {
+    return {
+      ...base,
+      status: 'missing',
+      found: answer.records,
+      reason: `the TXT record at ${expected.name} is not a DKIM key record; publish the record shown`,
+    };
+  }
+  const revoked = dkim.some((r) => parseRecordTags(r).get('p') === '');
+  return {
+    ...base,
+    status: 'mismatch',
+    found: answer.records,
+    reason: revoked
+      ? `the published record revokes this selector (empty p=); publish the record shown or use another selector`
+      : `the published record holds a different key; replace it with the record shown, or use a new selector for this key`,
+  };
+}

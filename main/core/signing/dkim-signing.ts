@@ -1,0 +1,36 @@
+// DKIM as the relay uses it: the key store, signing a message on its way to the upstream with
+// the keys of its From domain, and "Check DNS" for a selector.
+import type { DnsResolver } from '../dns/dns-resolver.js';
+import { compareRecord, type DkimDnsCheck } from './dkim-record.js';
+import { fromDomain, signMessage, type DkimSignature } from './dkim-signer.js';
+import type { DkimKeyStore } from './key-store.js';
+
+export class DkimSigning {
+  constructor(
+    readonly keys: DkimKeyStore,
+    private readonly dns: DnsResolver,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  /**
+   * The message signed with every active key of its From domain; unchanged when the domain has
+   * none. A key that cannot be used is logged and the message goes unsigned rather than stuck.
+   */
+  async sign(raw: Buffer, now: Date): Promise<{ raw: Buffer; signatures: DkimSignature[] }> {
+    const domain = fromDomain(raw);
+    if (!domain) return { raw, signatures: [] };
+    try {
+      const keys = await this.keys.signingKeys(domain);
+      return signMessage(raw, keys, { now });
+    } catch (err) {
+      this.log(`dkim: could not sign mail from ${domain}: ${(err as Error).message}`);
+      return { raw, signatures: [] };
+    }
+  }
+
+  /** Looks the selector's record up and says whether it is the one to publish. */
+  async checkDns(domain: string, selector: string): Promise<DkimDnsCheck> {
+    const key = await this.keys.get(domain, selector);
+    return compareRecord(key.record, await this.dns.txt(key.record.name, { fresh: true }));
+  }
+}

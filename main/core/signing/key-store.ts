@@ -1,0 +1,272 @@
+// The DKIM keys of each sending domain: which selectors exist, which are active (signing), and
+// the record each needs in DNS. Several active selectors of one domain all sign, so a rotation
+// overlaps: add the new selector, publish it, let both sign, then retire the old one.
+// The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { domainToASCII } from 'node:url';
+import { makeFolder, writeFilesDurably } from '../spool/durable-file.js';
+import {
+  DkimKeyError,
+  generateDkimKey,
+  publicKeyValue,
+  readPrivateKey,
+  type DkimAlgorithm,
+} from './dkim-key.js';
+import { dkimRecord } from './dkim-record.js';
+import type { DkimKeyInfo, DkimKeyInput } from '../../../preload/auth-contract.js';
+import type { PrivateKeyVault } from './key-vault.js';
+import { signedHeaderFields } from './dkim-signer.js';
+
+export type { DkimKeyInfo } from '../../../preload/auth-contract.js';
+
+export interface SigningKey {
+  domain: string;
+  selector: string;
+  algorithm: DkimAlgorithm;
+  privateKey: string;
+  /** The header fields this key signs; the default set when absent. */
+  headerFields?: readonly string[];
+}
+
+/** RFC 5322 §3.6.8 field names: printable ASCII without the colon. */
+const fieldName = /^[!-9;-~]{1,76}$/;
+
+/** The header list of a key, checked: field names, From among them (RFC 6376 §5.4 requires it). */
+export function checkHeaderFields(fields: readonly string[] | undefined): string[] | undefined {
+  if (fields === undefined) return undefined;
+  const bad = fields.find((f) => !fieldName.test(f));
+  if (bad !== undefined) {
+    throw new DkimKeyError(
+      `headers: ${JSON.stringify(bad)} is not a header field name; give names such as Subject or List-Unsubscribe`,
+    );
+  }
+  if (!fields.some((f) => f.toLowerCase() === 'from')) {
+    throw new DkimKeyError('headers: must include From (RFC 6376 §5.4); add "From" to the list');
+  }
+  return [...new Set(fields)];
+}
+
+/** A key named in the settings: `--dkim-domain D --dkim-selector S --dkim-key FILE`. */
+export interface DkimSettingsKey {
+  domain: string;
+  selector: string;
+  keyFile: string;
+}
+
+type StoredKey = Omit<DkimKeyInfo, 'record'> & { publicKey: string };
+
+const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
+
+/** The domain in lower-case A-labels, or an error naming the value. */
+export function signingDomain(domain: string): string {
+  const ascii = domainToASCII(domain.trim().replace(/\.$/, '')).toLowerCase();
+  if (!ascii || !ascii.includes('.') || !ascii.split('.').every((l) => label.test(l))) {
+    throw new DkimKeyError(
+      `domain: ${JSON.stringify(domain)} is not a domain name; give the domain of the From address, e.g. example.com`,
+    );
+  }
+  return ascii;
+}
+
+/** RFC 6376 §3.1: a selector is one or more dot-separated DNS labels. */
+export function checkSelector(selector: string): string {
+  const s = selector.trim();
+  if (!s || !s.split('.').every((l) => label.test(l))) {
+    throw new DkimKeyError(
+      `selector: ${JSON.stringify(selector)} is not a valid selector; use letters, digits and hyphens, e.g. mail2026`,
+    );
+  }
+  return s.toLowerCase();
+}
+
+export class DkimKeyStore {
+  private keys: StoredKey[] = [];
+  private readonly fromSettings: Array<SigningKey & { createdAt: string; publicKey: string }> = [];
+  private loaded = false;
+  /** When keys.json last changed as we read it: `relaydesk dkim keygen` may add a key meanwhile. */
+  private listChangedAt = 0;
+  private readonly listFile: string;
+
+  constructor(
+    private readonly folder: string,
+    private readonly vault: PrivateKeyVault,
+  ) {
+    this.listFile = join(folder, 'keys.json');
+  }
+
+  /** Reads the list, and the key files the settings name (an unreadable one stops the start). */
+  async load(settingsKeys: readonly DkimSettingsKey[] = []): Promise<void> {
+    await this.readList();
+    for (const entry of settingsKeys) {
+      let pem: string;
+      try {
+        pem = await readFile(entry.keyFile, 'utf8');
+      } catch (err) {
+        throw new DkimKeyError(
+          `--dkim-key: cannot read ${JSON.stringify(entry.keyFile)} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give the PEM private key of selector ${entry.selector} of ${entry.domain}`,
+        );
+      }
+      const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);
+      this.fromSettings.push({
+        domain: signingDomain(entry.domain),
+        selector: checkSelector(entry.selector),
+        algorithm,
+        privateKey: pem,
+        createdAt: new Date().toISOString(),
+        publicKey: publicKeyValue(pem),
+      });
+    }
+    this.loaded = true;
+  }
+
+  private async readList(): Promise<void> {
+    try {
+      const changedAt = (await stat(this.listFile)).mtimeMs;
+      if (changedAt === this.listChangedAt) return;
+      this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
+      this.listChangedAt = changedAt;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.keys = [];
+    }
+  }
+
+  private async ensureLoaded(): Promise<void> {
+    if (!this.loaded) await this.load();
+    else await this.readList();
+  }
+
+  private async saveList(): Promise<void> {
+    await makeFolder(this.folder);
+    await writeFilesDurably([{ path: this.listFile, data: JSON.stringify(this.keys, null, 2) }]);
+    this.listChangedAt = (await stat(this.listFile)).mtimeMs;
+  }
+
+  private info(key: StoredKey): DkimKeyInfo {
+    const { publicKey, ...rest } = key;
+    return { ...rest, record: dkimRecord(key.domain, key.selector, key.algorithm, publicKey) };
+  }
+
+  async list(): Promise<DkimKeyInfo[]> {
+    await this.ensureLoaded();
+    const settings = this.fromSettings.map(({ privateKey: _secret, ...key }) =>
+      this.info({ ...key, active: true, source: 'settings', headers: [...signedHeaderFields] }),
+    );
+    return [...settings, ...this.keys.map((k) => this.info(k))].sort(
+      (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
+    );
+  }
+
+  async get(domain: string, selector: string): Promise<DkimKeyInfo> {
+    const d = signingDomain(domain);
+    const s = checkSelector(selector);
+    const found = (await this.list()).find((k) => k.domain === d && k.selector === s);
+    if (!found) throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+    return found;
+  }
+
+  /** Generates a key (or stores `privateKey`, an imported PEM) as a new active selector. */
+  async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
+    await this.ensureLoaded();
+    const domain = signingDomain(input.domain);
+    const selector = checkSelector(input.selector);
+    if ((await this.list()).some((k) => k.domain === domain && k.selector === selector)) {
+      throw new DkimKeyError(
+        `selector: ${selector} of ${domain} already has a key; choose a new selector for a new key (that is how rotation works)`,
+      );
+    }
+    const headers = checkHeaderFields(input.headers);
+    const pem = input.privateKey ?? generateDkimKey(input.algorithm ?? 'rsa');
+    const { algorithm } = readPrivateKey(pem, 'privateKey');
+    await this.vault.write(vaultName(domain, selector), pem);
+    const key: StoredKey = {
+      domain,
+      selector,
+      algorithm,
+      active: true,
+      source: input.privateKey ? 'imported' : 'generated',
+      createdAt: new Date().toISOString(),
+      publicKey: publicKeyValue(pem),
+      headers: headers ?? [...signedHeaderFields],
+    };
+    this.keys.push(key);
+    await this.saveList();
+    return this.info(key);
+  }
+
+  async setActive(domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> {
+    const key = await this.stored(domain, selector);
+    key.active = active;
+    await this.saveList();
+    return this.info(key);
+  }
+
+  async remove(domain: string, selector: string): Promise<void> {
+    const key = await this.stored(domain, selector);
+    this.keys = this.keys.filter((k) => k !== key);
+    await this.saveList();
+    await this.vault.remove(vaultName(key.domain, key.selector));
+  }
+
+  private async stored(domain: string, selector: string): Promise<StoredKey> {
+    await this.ensureLoaded();
+    const d = signingDomain(domain);
+    const s = checkSelector(selector);
+    const key = this.keys.find((k) => k.domain === d && k.selector === s);
+    if (key) return key;
+    if (this.fromSettings.some((k) => k.domain === d && k.selector === s)) {
+      throw new DkimKeyError(
+        `selector ${s} of ${d} comes from the settings (--dkim-key); change it there`,
+      );
+    }
+    throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+  }
+
+  /**
+   * The active keys that sign mail from `fromDomain`: those of the domain itself, else of its
+   * closest parent (mail from news.example.com signed as example.com still aligns for DMARC).
+   */
+  async signingKeys(fromDomain: string): Promise<SigningKey[]> {
+    await this.ensureLoaded();
+    let domain: string;
+    try {
+      domain = signingDomain(fromDomain);
+    } catch {
+      return [];
+    }
+    const labels = domain.split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const candidate = labels.slice(i).join('.');
+      const keys: SigningKey[] = this.fromSettings
+        .filter((k) => k.domain === candidate)
+        .map(({ domain: d, selector, algorithm, privateKey }) => ({
+          domain: d,
+          selector,
+          algorithm,
+          privateKey,
+        }));
+      for (const key of this.keys.filter((k) => k.domain === candidate && k.active)) {
+        const pem = await this.vault.read(vaultName(key.domain, key.selector));
+        if (pem)
+          keys.push({
+            domain: key.domain,
+            selector: key.selector,
+            algorithm: key.algorithm,
+            privateKey: pem,
+            headerFields: key.headers,
+          });
+      }
+      if (keys.length > 0) return keys;
+    }
+    return [];
+  }
+}
+
+export class DkimKeyNotFound extends Error {
+  override name = 'DkimKeyNotFound';
+}
+
+function vaultName(domain: string, selector: string): string {
+  return `${domain}_${selector}`;
+}

@@ -1,0 +1,160 @@
+// Content filtering and sender control over HTTP: suspensions (what `relaydesk suspend` calls),
+// quota usage, the warm-up state of the upstream, the scanner's state, the quarantine and the
+// filter's decision on one message. Adapters over RelayService; no logic here.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RelayService } from '../../core/relay-service.js';
+import {
+  SuspensionInputError,
+  SuspensionNotFoundError,
+} from '../../core/sender-control/suspensions.js';
+
+const suspensionView = {
+  type: 'object',
+  properties: {
+    ID: { type: 'string' },
+    Kind: { type: 'string', enum: ['ip', 'cidr', 'user', 'sender'] },
+    Value: { type: 'string' },
+    Reason: { type: 'string' },
+    Created: { type: 'string' },
+    Auto: { type: 'boolean' },
+  },
+} as const;
+
+function suspensionError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof SuspensionInputError) return reply.code(400).send({ error: err.message });
+  if (err instanceof SuspensionNotFoundError) return reply.code(404).send({ error: err.message });
+  throw err;
+}
+
+export function registerSenderControlRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Filtering and sender control'];
+
+  app.get(
+    '/api/v1/suspensions',
+    {
+      schema: {
+        tags,
+        summary: 'Suspended client IPs, CIDRs, SMTP users and senders',
+        response: { 200: { type: 'array', items: suspensionView } },
+      },
+    },
+    async () => service.suspensions(),
+  );
+
+  app.post<{ Body: Record<string, unknown> | undefined }>(
+    '/api/v1/suspensions',
+    {
+      schema: {
+        tags,
+        summary:
+          'Suspend at once: ip/cidr get 421 4.7.0 at connect, user/sender 554 5.7.1 at MAIL, with the Reason; what they queued is held',
+        body: {
+          type: 'object',
+          nullable: true,
+          // checked by the service, whose messages name the value and the fix
+          properties: {
+            Kind: { type: 'string', description: 'ip, cidr, user or sender' },
+            Value: { type: 'string', description: 'the address, CIDR, user name or sender (glob)' },
+            Reason: { type: 'string', description: 'told to the client in the SMTP reply' },
+          },
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return reply.code(201).send(await service.suspend(req.body));
+      } catch (err) {
+        return suspensionError(reply, err);
+      }
+    },
+  );
+
+  app.delete<{ Params: { id: string }; Querystring: { release?: boolean } }>(
+    '/api/v1/suspensions/:id',
+    {
+      schema: {
+        tags,
+        summary:
+          'Lift a suspension; with release=true also send on the mail it held (otherwise that stays held for review)',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        querystring: {
+          type: 'object',
+          properties: { release: { type: 'boolean', default: false } },
+        },
+      },
+    },
+    async (req, reply) => {
+      try {
+        return await service.unsuspend(req.params.id, req.query.release === true);
+      } catch (err) {
+        return suspensionError(reply, err);
+      }
+    },
+  );
+
+  app.get(
+    '/api/v1/quotas',
+    {
+      schema: {
+        tags,
+        summary: 'The sending quotas and what each SMTP user and client IP has used of them',
+      },
+    },
+    async () => service.quotaUsage(),
+  );
+
+  app.get(
+    '/api/v1/warmup',
+    {
+      schema: {
+        tags,
+        summary:
+          "The upstream's warm-up: day of the schedule, today's cap, sent today, and when the next day (and deferred mail) starts",
+      },
+    },
+    async () => service.warmupStatus(),
+  );
+
+  app.get(
+    '/api/v1/filter',
+    {
+      schema: {
+        tags,
+        summary: 'The virus scanner (clamd, and whether it answers now) and the attachment policy',
+      },
+    },
+    async () => service.filterStatus(),
+  );
+
+  app.get<{ Querystring: { start: number; limit: number } }>(
+    '/api/v1/quarantine',
+    {
+      schema: {
+        tags,
+        summary:
+          'Quarantined messages (kept, never relayed), newest first, in the shape of /api/v1/messages',
+        querystring: {
+          type: 'object',
+          properties: {
+            start: { type: 'integer', minimum: 0, default: 0 },
+            limit: { type: 'integer', minimum: 1, default: 50 },
+          },
+        },
+      },
+    },
+    async (req) => service.quarantine(req.query.start, req.query.limit),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/filter',
+    {
+      schema: {
+        tags,
+        summary:
+          "The filter's decision on a message (scan, signature, action, reasons) and why any recipient is held or delayed",
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.messageDecisions(req.params.id),
+  );
+}

@@ -1,0 +1,91 @@
+// The API contract's shapes for DKIM keys, authentication checks and address checks. Types only
+// (see api-contract.ts); the core builds these values (main/core/signing, authcheck,
+// address-check re-export them), so the compiler checks that they fit.
+
+export type DkimAlgorithm = 'rsa' | 'ed25519';
+
+export interface DkimDnsRecord {
+  /** `selector._domainkey.example.com` */
+  name: string;
+  /** `v=DKIM1; k=rsa; p=…` */
+  value: string;
+  /** A zone-file line, the value split in quoted strings of at most 255 octets (RFC 1035 §3.3.14). */
+  zoneLine: string;
+}
+
+export interface DkimKeyInfo {
+  domain: string;
+  selector: string;
+  algorithm: DkimAlgorithm;
+  /** Signing now; an inactive key is kept (e.g. after a rotation) but signs nothing. */
+  active: boolean;
+  /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
+  source: 'generated' | 'imported' | 'settings';
+  createdAt: string;
+  /** The header fields this key signs (when present in a message; From over-signed). */
+  headers: string[];
+  record: DkimDnsRecord;
+}
+
+/** What "Add key" takes: a selector, and a PEM to import or an algorithm to generate. */
+export interface DkimKeyInput {
+  domain: string;
+  selector: string;
+  algorithm?: DkimAlgorithm;
+  privateKey?: string;
+  /** The header fields to sign; the default set when absent. Must include From. */
+  headers?: string[];
+}
+
+export type DnsCheckStatus = 'match' | 'mismatch' | 'missing' | 'unknown';
+
+export interface DkimDnsCheck {
+  name: string;
+  status: DnsCheckStatus;
+  /** In words: what was found and what to do. */
+  reason: string;
+  /** The records found at the name (empty when none or unknown). */
+  found: string[];
+  expected: string;
+}
+
+export type AuthBadge = 'pass' | 'fail' | 'neutral' | 'offline';
+
+export interface AuthVerdict {
+  /** The result as RFC 8601 names it (pass, fail, softfail, neutral, none, temperror, permerror…). */
+  result: string;
+  /** What a badge shows. */
+  badge: AuthBadge;
+  reason: string;
+}
+
+export interface DkimVerdict extends AuthVerdict {
+  domain: string;
+  selector: string;
+  /** The signing domain aligns with the From domain (DMARC relaxed alignment). */
+  aligned: boolean;
+}
+
+export interface MessageAuthCheck {
+  ID: string;
+  checkedAt: string;
+  /** Some lookups could not be made: DNS was unreachable. */
+  offline: boolean;
+  dkim: DkimVerdict[];
+  spf: AuthVerdict & { domain: string; clientIp: string; sender: string };
+  dmarc: AuthVerdict & { domain: string; policy: string };
+  arc: AuthVerdict & { instance: number | null };
+  /** The Authentication-Results header a receiver would add (RFC 8601). */
+  authenticationResults: string;
+}
+
+export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';
+
+export interface AddressCheck {
+  address: string;
+  verdict: AddressVerdict;
+  /** In words, for the SMTP reply, the CLI and the GUI. */
+  reason: string;
+  /** A likely intended address (gmial.com → gmail.com), or null. */
+  suggestion: string | null;
+}

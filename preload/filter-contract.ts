@@ -1,0 +1,89 @@
+// The shapes of content filtering and sender control (main/core/filter,
+// main/core/sender-control) as the API, the events and the GUI see them. Types only.
+
+/** A suspended client IP, CIDR, SMTP user or sender (GET/POST /api/v1/suspensions). */
+export interface SuspensionEntry {
+  ID: string;
+  Kind: 'ip' | 'cidr' | 'user' | 'sender';
+  Value: string;
+  Reason: string;
+  Created: string;
+  /** Made by the anomaly alert rather than by hand. */
+  Auto: boolean;
+}
+
+/** A suspension made or lifted, or an anomaly alert (with the suspension it caused, if any). */
+export interface SenderControlEvent {
+  Action: 'suspended' | 'unsuspended' | 'alert';
+  Suspension: SuspensionEntry | null;
+  Text: string;
+}
+
+/** What the content filter decided about a message, kept with it. */
+export interface FilterVerdictView {
+  /** `accepted`: nothing found; `tagged`: found, passed on flagged; `quarantined`: kept, never relayed. */
+  action: 'accepted' | 'tagged' | 'quarantined';
+  /** `off` when no scanner is configured. */
+  scan: 'clean' | 'infected' | 'not-scanned' | 'off';
+  signature: string | null;
+  /** Every finding in words (virus, attachment, scanner down). */
+  reasons: string[];
+  at: string;
+}
+
+/** GET /api/v1/message/{ID}/filter: the filter's decision and why recipients wait. */
+export interface MessageDecisions {
+  ID: string;
+  Mailbox: string;
+  Filter: FilterVerdictView | null;
+  Notes: string[];
+  Recipients: Array<{
+    Address: string;
+    State: 'held' | 'deferred';
+    Why: string;
+    NextAttemptAt: string | null;
+  }>;
+}
+
+/** What one SMTP user or client IP has used of a quota (GET /api/v1/quotas). */
+export interface QuotaUsageView {
+  quota: Record<string, unknown>;
+  /** `user NAME` or `ip ADDRESS`. */
+  key: string;
+  lastMinute: number;
+  lastHour: number;
+  lastDay: number;
+  recipientsLastDay: number;
+}
+
+export interface QuotaUsage {
+  /** The quotas as the settings give them. */
+  quotas: Record<string, unknown>[];
+  usage: QuotaUsageView[];
+}
+
+/** The upstream's warm-up today (GET /api/v1/warmup). */
+export interface WarmupStatus {
+  upstream: string;
+  preset: string | null;
+  day: number;
+  cap: number;
+  sentToday: number;
+  /** When the next day of the schedule begins (and deferred mail goes). */
+  nextDayAt: string;
+}
+
+/** The scanner and the attachment policy (GET /api/v1/filter). */
+export interface FilterStatus {
+  clamd: string | null;
+  /** Whether clamd answered PING just now; null when no scanner is configured. */
+  clamdReachable: boolean | null;
+  virusAction: 'reject' | 'quarantine' | 'tag';
+  clamdUnavailable: 'defer' | 'accept';
+  attachments: {
+    types: string[];
+    maxSize: number | null;
+    encrypted: boolean;
+    action: 'reject' | 'quarantine';
+  } | null;
+}

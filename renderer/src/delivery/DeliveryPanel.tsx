@@ -1,0 +1,171 @@
+import { useEffect, useId, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { MessageDelivery, RecipientDeliveryView } from '../api/contract';
+import { StatusMark } from '../mailbox/StatusMark';
+import { runQueueAction, type QueueAction } from '../queue/queue-actions';
+import { formatFullDate } from '../format/mail-format';
+import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
+
+function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
+  return (
+    <li
+      className="recipient"
+      data-testid="recipient"
+      data-state={recipient.state}
+      data-address={recipient.address}
+    >
+      <h3>
+        {recipient.address}
+        {recipient.deliverTo !== recipient.address && ` → ${recipient.deliverTo}`}
+      </h3>
+      <dl className="recipient-facts">
+        <div>
+          <dt>State</dt>
+          <dd data-testid="recipient-state">{recipientStateLabels[recipient.state]}</dd>
+        </div>
+        <div>
+          <dt>Rule</dt>
+          <dd>{recipient.route}</dd>
+        </div>
+        {recipient.nextAttemptAt && (
+          <div>
+            <dt>Next attempt</dt>
+            <dd title={formatFullDate(recipient.nextAttemptAt)}>
+              {relativeTime(recipient.nextAttemptAt)}
+            </dd>
+          </div>
+        )}
+      </dl>
+      {recipient.attempts.length > 0 && (
+        <table className="attempts" data-testid="attempts">
+          <caption>Attempts for {recipient.address}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Upstream</th>
+              <th scope="col">TLS</th>
+              <th scope="col">Reply</th>
+              <th scope="col">Upstream queue ID</th>
+            </tr>
+          </thead>
+          <tbody>
+            {recipient.attempts.map((attempt, index) => (
+              <tr key={index} data-testid="attempt">
+                <td>{formatFullDate(attempt.startedAt)}</td>
+                <td>{attemptUpstream(attempt)}</td>
+                <td>{attempt.tls ? `${attempt.tls.version} ${attempt.tls.cipher}` : 'none'}</td>
+                <td>
+                  <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
+                  <details>
+                    <summary>Transcript</summary>
+                    <pre className="transcript" data-testid="transcript">
+                      {attempt.transcript}
+                    </pre>
+                  </details>
+                </td>
+                <td>{attempt.upstreamQueueId ?? '—'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </li>
+  );
+}
+
+/** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
+export function DeliveryPanel({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const [delivery, setDelivery] = useState<MessageDelivery | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [resendTo, setResendTo] = useState('');
+  const [version, setVersion] = useState(0);
+  const resendId = useId();
+
+  useEffect(() => {
+    let current = true;
+    api.delivery(messageId).then(
+      (value) => current && (setDelivery(value), setError(null)),
+      (failure: unknown) =>
+        current && setError(String(failure instanceof Error ? failure.message : failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, messageId, version]);
+
+  // every attempt publishes an update of the message's status: show it as it happens
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type === 'update' && event.Data.ID === messageId) setVersion((n) => n + 1);
+      }),
+    [api, messageId],
+  );
+
+  const act = async (action: QueueAction, label: string) => {
+    setNotice(null);
+    try {
+      const to = action === 'resend' ? resendTo.split(/[\s,;]+/).filter(Boolean) : undefined;
+      await runQueueAction(api, action, [messageId], to);
+      setNotice(`${label}: done.`);
+    } catch (failure) {
+      setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    }
+    setVersion((n) => n + 1);
+  };
+
+  if (error) {
+    return (
+      <p className="body-notice error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!delivery) return <p className="body-notice">Loading delivery…</p>;
+  return (
+    <section className="delivery" data-testid="delivery-view" aria-label="Delivery">
+      <p className="delivery-status">
+        Status: <StatusMark status={delivery.status} />
+      </p>
+      <div className="delivery-actions" role="group" aria-label="Delivery actions">
+        <button type="button" onClick={() => void act('retry', 'Retry now')}>
+          Retry now
+        </button>
+        <button type="button" onClick={() => void act('hold', 'Hold')}>
+          Hold
+        </button>
+        <button type="button" onClick={() => void act('release', 'Release')}>
+          Release
+        </button>
+        <button type="button" onClick={() => void act('cancel', 'Cancel')}>
+          Cancel
+        </button>
+        <span className="resend">
+          <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
+          <input
+            id={resendId}
+            type="text"
+            value={resendTo}
+            placeholder="someone@example.com"
+            onChange={(event) => setResendTo(event.target.value)}
+          />
+          <button type="button" onClick={() => void act('resend', 'Resend')}>
+            Resend
+          </button>
+        </span>
+      </div>
+      {notice && (
+        <p className="body-notice" role="status">
+          {notice}
+        </p>
+      )}
+      <ul className="recipients">
+        {delivery.recipients.map((recipient) => (
+          <Recipient key={recipient.address} recipient={recipient} />
+        ))}
+      </ul>
+    </section>
+  );
+}

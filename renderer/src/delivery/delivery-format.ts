@@ -1,0 +1,40 @@
+// Words for the delivery of a recipient. Pure.
+import type { DeliveryAttemptView, RecipientState, SmtpReplyView } from '../api/contract.js';
+
+export const recipientStateLabels: Record<RecipientState, string> = {
+  pending: 'Waiting to be sent',
+  sending: 'Sending now',
+  relayed: 'Relayed',
+  deferred: 'Deferred, will retry',
+  bounced: 'Bounced',
+  expired: 'Expired (gave up)',
+  held: 'Held',
+  cancelled: 'Cancelled',
+  captured: 'Captured (not sent on)',
+};
+
+export function replyLine(reply: SmtpReplyView): string {
+  return [reply.code ?? 'no reply', reply.enhanced, reply.text].filter(Boolean).join(' ');
+}
+
+export function attemptUpstream(attempt: DeliveryAttemptView): string {
+  const { host, ip, port } = attempt.upstream;
+  return `${host}${ip && ip !== host ? ` [${ip}]` : ''}:${port}`;
+}
+
+/** "in 4 min", "now", "4 min ago" — the next attempt relative to now. */
+export function relativeTime(iso: string, now: number = Date.now()): string {
+  const seconds = Math.round((Date.parse(iso) - now) / 1000);
+  if (Number.isNaN(seconds)) return iso;
+  if (Math.abs(seconds) < 5) return 'now';
+  const abs = Math.abs(seconds);
+  const text =
+    abs < 60
+      ? `${abs} s`
+      : abs < 3600
+        ? `${Math.round(abs / 60)} min`
+        : abs < 86_400
+          ? `${Math.round(abs / 3600)} h`
+          : `${Math.round(abs / 86_400)} days`;
+  return seconds > 0 ? `in ${text}` : `${text} ago`;
+}

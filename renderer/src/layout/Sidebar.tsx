@@ -1,0 +1,138 @@
+import type { RecipientState } from '../api/contract';
+import type { MailboxCount } from '../api/contract';
+import { waitingStates } from '../queue/queue-groups';
+
+export type Place =
+  | { kind: 'mail'; mailbox: string | null }
+  | { kind: 'queue' }
+  | { kind: 'logs' }
+  | { kind: 'settings' };
+
+export function samePlace(a: Place, b: Place): boolean {
+  if (a.kind !== b.kind) return false;
+  return a.kind !== 'mail' || b.kind !== 'mail' || a.mailbox === b.mailbox;
+}
+
+/** "inbox" reads as "Inbox"; names the user gave keep their spelling. */
+export function mailboxLabel(name: string): string {
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+/** Inbox first and always there (it is where mail goes by default), then the others by name. */
+export function sidebarMailboxes(boxes: readonly MailboxCount[]): MailboxCount[] {
+  const inbox = boxes.find((box) => box.Name.toLowerCase() === 'inbox') ?? {
+    Name: 'inbox',
+    Total: 0,
+    Unread: 0,
+  };
+  return [inbox, ...boxes.filter((box) => box !== inbox && box.Name.toLowerCase() !== 'inbox')];
+}
+
+function Item(props: {
+  place: Place;
+  current: Place;
+  label: string;
+  count?: string;
+  countLabel?: string;
+  onGo(place: Place): void;
+  testId?: string;
+}) {
+  const here = samePlace(props.place, props.current);
+  return (
+    <li>
+      <button
+        type="button"
+        className={`nav-item${here ? ' current' : ''}`}
+        aria-current={here ? 'page' : undefined}
+        data-testid={props.testId}
+        onClick={() => props.onGo(props.place)}
+      >
+        <span className="nav-label">{props.label}</span>
+        {props.count && (
+          <span className="nav-count">
+            <span aria-hidden="true">{props.count}</span>
+            <span className="visually-hidden">, {props.countLabel}</span>
+          </span>
+        )}
+      </button>
+    </li>
+  );
+}
+
+export function Sidebar(props: {
+  current: Place;
+  mailboxes: readonly MailboxCount[];
+  total: number;
+  unread: number;
+  queue: Partial<Record<RecipientState, number>>;
+  onGo(place: Place): void;
+}) {
+  const waiting = waitingStates.filter(({ state }) => (props.queue[state] ?? 0) > 0);
+  const queueCount = waiting.map(({ state }) => `${props.queue[state]} ${state}`).join(', ');
+  return (
+    <nav className="sidebar" aria-label="Views">
+      <h2 className="nav-heading">Mail</h2>
+      <ul>
+        <Item
+          place={{ kind: 'mail', mailbox: null }}
+          current={props.current}
+          label="All mail"
+          count={props.unread > 0 ? String(props.unread) : undefined}
+          countLabel={`${props.unread} unread`}
+          onGo={props.onGo}
+          testId="nav-all"
+        />
+        {sidebarMailboxes(props.mailboxes).map((box) => (
+          <Item
+            key={box.Name}
+            place={{ kind: 'mail', mailbox: box.Name }}
+            current={props.current}
+            label={mailboxLabel(box.Name)}
+            count={box.Unread > 0 ? String(box.Unread) : undefined}
+            countLabel={`${box.Unread} unread`}
+            onGo={props.onGo}
+            testId={`nav-mailbox-${box.Name}`}
+          />
+        ))}
+      </ul>
+      <h2 className="nav-heading">Relay</h2>
+      <ul>
+        <li>
+          <button
+            type="button"
+            className={`nav-item${props.current.kind === 'queue' ? ' current' : ''}`}
+            aria-current={props.current.kind === 'queue' ? 'page' : undefined}
+            data-testid="nav-queue"
+            onClick={() => props.onGo({ kind: 'queue' })}
+          >
+            <span className="nav-label">Queue</span>
+            {waiting.length > 0 && (
+              <span className="nav-states" data-testid="queue-counts">
+                {waiting.map(({ state }) => (
+                  <span key={state} className={`nav-state state-${state}`}>
+                    {props.queue[state]} {state}
+                  </span>
+                ))}
+                <span className="visually-hidden">{queueCount}</span>
+              </span>
+            )}
+          </button>
+        </li>
+        <Item
+          place={{ kind: 'logs' }}
+          current={props.current}
+          label="Logs"
+          onGo={props.onGo}
+          testId="nav-logs"
+        />
+        <Item
+          place={{ kind: 'settings' }}
+          current={props.current}
+          label="Settings"
+          onGo={props.onGo}
+          testId="nav-settings"
+        />
+      </ul>
+    </nav>
+  );
+}

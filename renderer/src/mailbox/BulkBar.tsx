@@ -1,0 +1,37 @@
+import type { QueueAction } from '../queue/queue-actions';
+
+export type BulkAction = 'delete' | 'read' | 'unread' | Exclude<QueueAction, 'cancel'>;
+
+const actions: { id: BulkAction; label: string }[] = [
+  { id: 'delete', label: 'Delete' },
+  { id: 'read', label: 'Mark read' },
+  { id: 'unread', label: 'Mark unread' },
+  { id: 'hold', label: 'Hold' },
+  { id: 'release', label: 'Release' },
+  { id: 'retry', label: 'Retry' },
+  { id: 'resend', label: 'Resend' },
+];
+
+/** What can be done to the selected messages at once. */
+export function BulkBar(props: {
+  count: number;
+  onAction(action: BulkAction): void;
+  onClear(): void;
+}) {
+  if (props.count === 0) return null;
+  return (
+    <div className="bulk-bar" role="toolbar" aria-label="Selected messages" data-testid="bulk-bar">
+      <span className="bulk-count" data-testid="selected-count">
+        {props.count} selected
+      </span>
+      {actions.map((action) => (
+        <button key={action.id} type="button" onClick={() => props.onAction(action.id)}>
+          {action.label}
+        </button>
+      ))}
+      <button type="button" onClick={props.onClear}>
+        Clear selection
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+/** The SMTP listener as `host` and `port`, from "127.0.0.1:1025" or "[::1]:1025". */
+export function splitListen(address: string): { host: string; port: string } {
+  const match = /^\[?([^\]]*?)\]?:(\d+)$/.exec(address);
+  if (!match) return { host: '127.0.0.1', port: '1025' };
+  const host =
+    match[1] === '0.0.0.0' || match[1] === '::' || match[1] === '' ? '127.0.0.1' : match[1];
+  return { host: host as string, port: match[2] as string };
+}
+
+/** No mail yet: how to send some, to the port Relaydesk really listens on. */
+export function EmptyInbox({ smtp }: { smtp: string | null }) {
+  const { host, port } = splitListen(smtp ?? '');
+  const swaks = `swaks --server ${host} --port ${port} --to test@example.com --from me@example.com`;
+  const curl =
+    `printf 'Subject: Hello\\r\\n\\r\\nIt works.\\r\\n' | curl smtp://${host}:${port} ` +
+    '--mail-from me@example.com --mail-rcpt test@example.com --upload-file -';
+  const nodemailer =
+    `nodemailer.createTransport({ host: '${host}', port: ${port} })\n` +
+    "  .sendMail({ from: 'me@example.com', to: 'test@example.com', subject: 'Hello', text: 'It works.' })";
+  return (
+    <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+      <h2>No messages yet</h2>
+      <p>
+        Point your app at <strong data-testid="smtp-address">{`${host}:${port}`}</strong> (SMTP, no
+        password needed from this machine), or send a test message:
+      </p>
+      <h3>swaks</h3>
+      <pre tabIndex={0}>{swaks}</pre>
+      <h3>curl</h3>
+      <pre tabIndex={0}>{curl}</pre>
+      <h3>Node.js (nodemailer)</h3>
+      <pre tabIndex={0}>{nodemailer}</pre>
+    </section>
+  );
+}

@@ -1,0 +1,251 @@
+// The list as a window onto the server's view: the count of every message in it, and the rows
+// loaded so far by position (0 = newest). Pages are fetched as the list scrolls, so 100,000
+// messages cost only what is on screen. Pure, so the arithmetic of arrivals and late pages is
+// tested without a DOM.
+import type { MessageSummary, MessagesPage, RelaydeskEvent } from '../api/contract.js';
+
+export const PAGE_SIZE = 100;
+
+/** What the list shows: one mailbox (or all) and a search in Mailpit's syntax. */
+export interface ListView {
+  mailbox: string | null;
+  query: string;
+}
+
+export interface MessageWindow {
+  view: ListView;
+  /** Bumped when loaded rows may no longer sit where the server has them: pages are refetched. */
+  generation: number;
+  /** Messages in the view. */
+  total: number;
+  rows: ReadonlyMap<number, MessageSummary>;
+  positions: ReadonlyMap<string, number>;
+  /** Messages put on top since the view opened, so a page asked for earlier lands right. */
+  inserted: number;
+  /** The first page has answered. */
+  ready: boolean;
+  error: string | null;
+  /** Over every mailbox, for the status bar. */
+  counts: { total: number; unread: number };
+}
+
+export type WindowAction =
+  | { type: 'view'; view: ListView }
+  | {
+      type: 'page';
+      generation: number;
+      start: number;
+      /** `inserted` when the page was asked for. */
+      insertedAtRequest: number;
+      page: MessagesPage;
+    }
+  | { type: 'failed'; generation: number; error: string }
+  | { type: 'refetch' }
+  | { type: 'read'; ids: readonly string[]; read: boolean }
+  | { type: 'event'; event: RelaydeskEvent };
+
+export function emptyWindow(view: ListView = { mailbox: null, query: '' }): MessageWindow {
+  return {
+    view,
+    generation: 0,
+    total: 0,
+    rows: new Map(),
+    positions: new Map(),
+    inserted: 0,
+    ready: false,
+    error: null,
+    counts: { total: 0, unread: 0 },
+  };
+}
+
+/** The search the server runs for a view: the mailbox filter and the user's own terms. */
+export function viewQuery(view: ListView): string {
+  const box = view.mailbox === null ? '' : `mailbox:${quoteTerm(view.mailbox)}`;
+  return [box, view.query.trim()].filter(Boolean).join(' ');
+}
+
+function quoteTerm(value: string): string {
+  return /[\s"]/.test(value) ? `"${value.replace(/"/g, '')}"` : value;
+}
+
+/** Which pages hold the rows `first..last` (inclusive). */
+export function pagesFor(first: number, last: number, pageSize = PAGE_SIZE): number[] {
+  if (last < first || last < 0) return [];
+  const pages: number[] = [];
+  for (let page = Math.floor(Math.max(0, first) / pageSize); page * pageSize <= last; page++) {
+    pages.push(page);
+  }
+  return pages;
+}
+
+/** True when every row of the page is loaded (pages at the end may be short). */
+export function pageLoaded(state: MessageWindow, page: number, pageSize = PAGE_SIZE): boolean {
+  const end = Math.min(state.total, (page + 1) * pageSize);
+  for (let index = page * pageSize; index < end; index++) {
+    if (!state.rows.has(index)) return false;
+  }
+  return true;
+}
+
+function build(entries: Iterable<[number, MessageSummary]>) {
+  const rows = new Map<number, MessageSummary>();
+  const positions = new Map<string, number>();
+  for (const [index, message] of entries) {
+    const earlier = positions.get(message.ID);
+    if (earlier !== undefined) rows.delete(earlier);
+    rows.set(index, message);
+    positions.set(message.ID, index);
+  }
+  return { rows, positions };
+}
+
+function shifted(state: MessageWindow, from: number, by: number): [number, MessageSummary][] {
+  return [...state.rows].map(([index, message]) => [index >= from ? index + by : index, message]);
+}
+
+function matchesView(view: ListView, message: MessageSummary): boolean {
+  return view.mailbox === null || view.mailbox.toLowerCase() === message.Mailbox.toLowerCase();
+}
+
+export function windowReducer(state: MessageWindow, action: WindowAction): MessageWindow {
+  switch (action.type) {
+    case 'view':
+      return {
+        ...emptyWindow(action.view),
+        generation: state.generation + 1,
+        counts: state.counts,
+      };
+    case 'refetch':
+      return { ...state, generation: state.generation + 1 };
+    case 'failed':
+      if (action.generation !== state.generation) return state;
+      return { ...state, error: action.error, ready: true };
+    case 'page':
+      return applyPage(state, action);
+    case 'read':
+      return applyRead(state, new Set(action.ids), action.read);
+    case 'event':
+      return applyEvent(state, action.event);
+  }
+}
+
+function applyPage(
+  state: MessageWindow,
+  action: Extract<WindowAction, { type: 'page' }>,
+): MessageWindow {
+  if (action.generation !== state.generation) return state;
+  const { page, start } = action;
+  // Align by a message already placed when there is one: an arrival may have been counted
+  // before or after the server read this page, and only the IDs tell which.
+  let offset = state.inserted - action.insertedAtRequest;
+  for (let i = 0; i < page.messages.length; i++) {
+    const known = state.positions.get((page.messages[i] as MessageSummary).ID);
+    if (known !== undefined) {
+      offset = known - (start + i);
+      break;
+    }
+  }
+  const placed = page.messages.map((m, i): [number, MessageSummary] => [start + i + offset, m]);
+  const { rows, positions } = build([...state.rows, ...placed]);
+  return {
+    ...state,
+    rows,
+    positions,
+    // Mailpit's shape: messages_count is what matches the view, total is every message
+    total: offset === 0 ? page.messages_count : Math.max(state.total, page.messages_count + offset),
+    counts: { total: page.total, unread: page.unread },
+    ready: true,
+    error: null,
+  };
+}
+
+function applyRead(state: MessageWindow, ids: Set<string>, read: boolean): MessageWindow {
+  let delta = 0;
+  const entries = [...state.rows].map(([index, m]): [number, MessageSummary] => {
+    if (!ids.has(m.ID) || m.Read === read) return [index, m];
+    delta += read ? -1 : 1;
+    return [index, { ...m, Read: read }];
+  });
+  if (delta === 0) return state;
+  return {
+    ...state,
+    ...build(entries),
+    counts: { ...state.counts, unread: Math.max(0, state.counts.unread + delta) },
+  };
+}
+
+function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow {
+  switch (event.Type) {
+    case 'new': {
+      const message = event.Data;
+      if (state.positions.has(message.ID)) return state;
+      const counts = {
+        total: state.counts.total + 1,
+        unread: state.counts.unread + (message.Read ? 0 : 1),
+      };
+      if (!matchesView(state.view, message)) return { ...state, counts };
+      // Whether it matches a search is the server's call: look again.
+      if (state.view.query.trim() !== '') {
+        return { ...state, counts, generation: state.generation + 1 };
+      }
+      return {
+        ...state,
+        ...build([...shifted(state, 0, 1), [0, message]]),
+        total: state.total + 1,
+        inserted: state.inserted + 1,
+        counts,
+      };
+    }
+    case 'update': {
+      const { ID, Read, Tags, Status } = event.Data;
+      const at = state.positions.get(ID);
+      const withRead = Read === undefined ? state : applyRead(state, new Set([ID]), Read);
+      if (at === undefined || (Tags === undefined && Status === undefined)) return withRead;
+      const current = withRead.rows.get(at) as MessageSummary;
+      const next = { ...current, ...(Tags ? { Tags } : {}), ...(Status ? { Status } : {}) };
+      return { ...withRead, ...build([...withRead.rows, [at, next]]) };
+    }
+    case 'delete': {
+      if (event.Data === null) {
+        return {
+          ...emptyWindow(state.view),
+          generation: state.generation + 1,
+          ready: true,
+          counts: { total: 0, unread: 0 },
+        };
+      }
+      const ids = new Set(event.Data.IDs);
+      const doomed = [...ids].flatMap((id) => {
+        const at = state.positions.get(id);
+        return at === undefined ? [] : [at];
+      });
+      const gone = doomed.map((at) => state.rows.get(at) as MessageSummary);
+      const unreadGone = gone.filter((m) => !m.Read).length;
+      const counts = {
+        total: Math.max(0, state.counts.total - ids.size),
+        unread: Math.max(0, state.counts.unread - unreadGone),
+      };
+      if (doomed.length < ids.size) {
+        // Some were not loaded, so where the rest now sit is unknown: ask the server again.
+        const kept = [...state.rows].filter(([, m]) => !ids.has(m.ID));
+        return { ...state, ...build(kept), counts, generation: state.generation + 1 };
+      }
+      const sorted = doomed.sort((a, b) => a - b);
+      const kept = [...state.rows].flatMap(([index, m]): [number, MessageSummary][] => {
+        if (ids.has(m.ID)) return [];
+        const before = sorted.filter((d) => d < index).length;
+        return [[index - before, m]];
+      });
+      return {
+        ...state,
+        ...build(kept),
+        total: Math.max(0, state.total - doomed.length),
+        counts,
+      };
+    }
+    case 'stats':
+      return { ...state, counts: { total: event.Data.Total, unread: event.Data.Unread } };
+    default:
+      return state;
+  }
+}

@@ -1,0 +1,95 @@
+import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
+import type { EventStreamState, RendererApi } from '../api/client';
+import {
+  emptyWindow,
+  pageLoaded,
+  pagesFor,
+  PAGE_SIZE,
+  viewQuery,
+  windowReducer,
+  type ListView,
+} from './message-window';
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The list's data: pages fetched for the rows in sight, kept live from the event stream, and
+ * refetched when the stream reopens (events sent while it was down are lost).
+ */
+export function useMessageWindow(api: RendererApi, view: ListView) {
+  const [state, dispatch] = useReducer(windowReducer, view, emptyWindow);
+  const [streamState, setStreamState] = useState<EventStreamState>('connecting');
+  const latest = useRef(state);
+  latest.current = state;
+  /** page → what it was last asked for under, so each page is fetched once per generation. */
+  const asked = useRef(new Map<number, { generation: number; inserted: number }>());
+
+  useEffect(() => {
+    asked.current.clear();
+    dispatch({ type: 'view', view: { mailbox: view.mailbox, query: view.query } });
+  }, [view.mailbox, view.query]);
+
+  useEffect(() => api.onEvent((event) => dispatch({ type: 'event', event })), [api]);
+
+  useEffect(
+    () =>
+      api.onStreamState((next) => {
+        setStreamState(next);
+        if (next === 'open') dispatch({ type: 'refetch' });
+      }),
+    [api],
+  );
+
+  const fetchPage = useCallback(
+    (page: number) => {
+      const { generation, inserted, view: shown } = latest.current;
+      asked.current.set(page, { generation, inserted });
+      const query = viewQuery(shown);
+      const start = page * PAGE_SIZE;
+      const load =
+        query === ''
+          ? api.listMessages(start, PAGE_SIZE)
+          : api.searchMessages(query, start, PAGE_SIZE);
+      load.then(
+        (result) =>
+          dispatch({ type: 'page', generation, start, insertedAtRequest: inserted, page: result }),
+        (error: unknown) => dispatch({ type: 'failed', generation, error: describeError(error) }),
+      );
+    },
+    [api],
+  );
+
+  /** Makes sure rows `first..last` are loaded or on their way. */
+  const ensureRows = useCallback(
+    (first: number, last: number) => {
+      const current = latest.current;
+      const pages = current.ready ? pagesFor(first, Math.min(last, current.total - 1)) : [0];
+      for (const page of pages) {
+        const before = asked.current.get(page);
+        const stale = !before || before.generation !== current.generation;
+        // rows shift down as mail arrives, which can leave a gap at a page's edge
+        const gap = before?.inserted !== current.inserted && !pageLoaded(current, page);
+        if (stale || gap) fetchPage(page);
+      }
+    },
+    [fetchPage],
+  );
+
+  // the first page carries the counts the toolbar shows, also while the list is not on screen
+  useEffect(() => {
+    ensureRows(0, 0);
+  }, [ensureRows, state.generation]);
+
+  const markRead = useCallback(
+    (ids: string[], read: boolean) => {
+      if (ids.length === 0) return;
+      dispatch({ type: 'read', ids, read });
+      api.setRead(ids, read).catch(() => dispatch({ type: 'refetch' }));
+    },
+    [api],
+  );
+
+  return { state, streamState, ensureRows, markRead };
+}

@@ -1,0 +1,76 @@
+import { useEffect, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { MessageDetail, MessagePart } from '../api/contract';
+import { formatSize } from '../format/mail-format';
+
+/**
+ * Where a part can be downloaded from. Over HTTP the API's own URL (same origin, so the page's
+ * CSP allows the thumbnail); over IPC the bytes come through the bridge as a blob URL.
+ */
+function usePartUrl(messageId: string, part: MessagePart, wanted: boolean): string | null {
+  const api = useApi();
+  const [blobUrl, setBlobUrl] = useState<string | null>(null);
+  const direct =
+    api.transport === 'http'
+      ? `api/v1/message/${encodeURIComponent(messageId)}/part/${encodeURIComponent(part.PartID)}`
+      : null;
+  useEffect(() => {
+    if (direct || !wanted) return;
+    let url: string | null = null;
+    let current = true;
+    void api.getPart(messageId, part.PartID).then((content) => {
+      if (!current) return;
+      url = URL.createObjectURL(
+        new Blob([content.Data as BlobPart], { type: content.ContentType }),
+      );
+      setBlobUrl(url);
+    });
+    return () => {
+      current = false;
+      if (url) URL.revokeObjectURL(url);
+    };
+  }, [api, direct, wanted, messageId, part.PartID]);
+  return direct ?? blobUrl;
+}
+
+function Attachment({ messageId, part }: { messageId: string; part: MessagePart }) {
+  const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
+  const url = usePartUrl(messageId, part, wanted);
+  const name = part.FileName || `part ${part.PartID}`;
+  return (
+    <li className="attachment" data-testid="attachment">
+      <a
+        href={url ?? '#'}
+        download={name}
+        title={`Download ${name}`}
+        onClick={(event) => {
+          if (url) return;
+          event.preventDefault(); // fetched through the bridge first; a second click saves
+          setWanted(true);
+        }}
+      >
+        {part.ContentType.startsWith('image/') && url && (
+          <img className="thumbnail" src={url} alt="" width={40} height={40} />
+        )}
+        <span className="attachment-name">{name}</span>
+      </a>
+      <span className="attachment-meta">
+        {part.ContentType}, {formatSize(part.Size)}
+      </span>
+    </li>
+  );
+}
+
+/** Each attachment as a download link named by its file name, images with a thumbnail. */
+export function Attachments({ message }: { message: MessageDetail }) {
+  if (message.Attachments.length === 0) return null;
+  return (
+    <section className="attachments" aria-label="Attachments">
+      <ul>
+        {message.Attachments.map((part) => (
+          <Attachment key={part.PartID} messageId={message.ID} part={part} />
+        ))}
+      </ul>
+    </section>
+  );
+}

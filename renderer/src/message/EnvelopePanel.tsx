@@ -1,0 +1,74 @@
+import type { MessageDetail } from '../api/contract';
+import type { EnvelopeComparison } from '../api/contract';
+
+/**
+ * What the SMTP client said (MAIL FROM, RCPT TO) beside what the headers claim. Recipients only
+ * in the envelope are the Bcc; differences are flagged, since they are where spoofing, lists and
+ * forwarding show.
+ */
+export function EnvelopePanel({
+  message,
+  comparison,
+}: {
+  message: MessageDetail;
+  comparison: EnvelopeComparison | null;
+}) {
+  const envelope = message.Envelope;
+  const bcc = new Set(comparison?.bcc ?? []);
+  const missing = comparison?.notInEnvelope ?? [];
+  const senderMismatch = comparison ? !comparison.mailFromMatchesFrom : false;
+  return (
+    <section className="envelope" aria-label="Envelope" data-testid="envelope">
+      <h3>Envelope</h3>
+      <dl>
+        <div className={senderMismatch ? 'mismatch' : undefined}>
+          <dt>MAIL FROM</dt>
+          <dd data-testid="envelope-mail-from">
+            {envelope.mailFrom === '' ? '<> (null sender)' : envelope.mailFrom}
+            {senderMismatch && (
+              <span className="flag" data-testid="envelope-flag">
+                {' '}
+                differs from the From header
+              </span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>RCPT TO</dt>
+          <dd>
+            <ul className="rcpt-list">
+              {envelope.rcptTo.map((address) => (
+                <li key={address} data-testid="envelope-rcpt">
+                  {address}
+                  {bcc.has(address) && (
+                    <span className="badge bcc" data-testid="bcc-label">
+                      Bcc
+                    </span>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+        {missing.length > 0 && (
+          <div className="mismatch">
+            <dt>Not in envelope</dt>
+            <dd data-testid="envelope-flag">
+              {missing.join(', ')}: named in To/Cc but not sent to
+            </dd>
+          </div>
+        )}
+        <div>
+          <dt>Client</dt>
+          <dd>
+            {envelope.helo === `[${envelope.clientIp}]`
+              ? envelope.helo
+              : `${envelope.helo} [${envelope.clientIp}]`}
+            {envelope.user ? `, user ${envelope.user}` : ''}
+            {envelope.tls ? `, ${envelope.tls.protocol}` : ', no TLS'}
+          </dd>
+        </div>
+      </dl>
+    </section>
+  );
+}

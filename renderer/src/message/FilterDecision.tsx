@@ -1,0 +1,52 @@
+import { useApi } from '../api/api-context';
+import type { MessageDecisions } from '../api/contract';
+import { useAsyncValue } from '../use-async-value';
+
+const headline: Record<string, string> = {
+  quarantined: 'Quarantined: kept here and never relayed',
+  tagged: 'Flagged by the filter, then accepted',
+};
+
+function title(decisions: MessageDecisions): string | null {
+  const filter = decisions.Filter;
+  if (filter && filter.action !== 'accepted') {
+    if (filter.scan === 'not-scanned' && filter.action === 'tagged')
+      return 'Not scanned: the virus scanner could not be reached';
+    return headline[filter.action] ?? null;
+  }
+  return decisions.Recipients.length > 0 ? 'Waiting in the queue' : null;
+}
+
+/**
+ * Why the content filter or sender control acted on this message: quarantined, tagged, not
+ * scanned, or recipients held (a suspended sender) or delayed (the upstream's warm-up cap).
+ * Shows nothing for a message nothing happened to.
+ */
+export function FilterDecision({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const decisions = useAsyncValue(() => api.messageDecisions(messageId), messageId);
+  if (decisions.status !== 'ready') return null;
+  const heading = title(decisions.value);
+  if (!heading) return null;
+  const { Filter: filter, Recipients: waiting } = decisions.value;
+  const severe = filter?.action === 'quarantined' || filter?.scan === 'infected';
+  return (
+    <section
+      className={`filter-decision${severe ? ' severe' : ''}`}
+      data-testid="filter-decision"
+      aria-label="Filter decision"
+    >
+      <strong>{heading}</strong>
+      <ul>
+        {filter && filter.action !== 'accepted'
+          ? filter.reasons.map((reason) => <li key={reason}>{reason}</li>)
+          : null}
+        {waiting.map((r) => (
+          <li key={r.Address}>
+            {r.Address}: {r.Why}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import { useApi } from '../../api/api-context';
+import { useAsyncValue } from '../../use-async-value';
+import { clientsWith, percent, type HtmlWarning } from './check-results';
+
+function Warning({ warning }: { warning: HtmlWarning }) {
+  const unsupported = clientsWith(warning, 'no');
+  const partial = clientsWith(warning, 'partial');
+  const notes = Object.entries(warning.NotesByNumber);
+  return (
+    <li className="check-item" data-testid="html-check-warning">
+      <div className="check-item-head">
+        <strong>{warning.Title}</strong>
+        <span className="check-badge">{warning.Category}</span>
+        <span className="check-figures">
+          {percent(warning.Score.Unsupported)} not supported · {percent(warning.Score.Partial)}{' '}
+          partly · used {warning.Score.Found}×
+        </span>
+      </div>
+      <ul className="check-locations" aria-label="Where it is used">
+        {warning.Locations.map((at) => (
+          <li key={at.Offset}>
+            <span className="check-where">
+              line {at.Line}, column {at.Column}
+            </span>{' '}
+            <code>{at.Source}</code>
+          </li>
+        ))}
+      </ul>
+      <details>
+        <summary>Clients</summary>
+        {unsupported.length > 0 && (
+          <p>
+            <span className="error">Not supported</span> in {unsupported.join('; ')}
+          </p>
+        )}
+        {partial.length > 0 && <p>Partly supported in {partial.join('; ')}</p>}
+        {notes.map(([number, note]) => (
+          <p key={number} className="check-note">
+            Note {number}: {note}
+          </p>
+        ))}
+        {warning.URL && (
+          <p>
+            <a href={warning.URL} target="_blank" rel="noreferrer noopener">
+              {warning.URL}
+            </a>
+          </p>
+        )}
+      </details>
+    </li>
+  );
+}
+
+/** How well email clients support the HTML part, feature by feature, with where each is used. */
+export function HtmlCheckPanel({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const check = useAsyncValue(() => api.htmlCheck(messageId), `html-check:${messageId}`);
+  if (check.status === 'loading') return <p className="body-notice">Checking the HTML…</p>;
+  if (check.status === 'failed') {
+    return (
+      <p className="body-notice" role="status" data-testid="html-check-notice">
+        {/has no HTML part/.test(check.error) ? 'This message has no HTML part.' : check.error}
+      </p>
+    );
+  }
+  const { Total, Warnings } = check.value;
+  return (
+    <section className="check-panel" data-testid="html-check">
+      <p className="check-summary" data-testid="html-check-total">
+        Supported {percent(Total.Supported)} · partly {percent(Total.Partial)} · not supported{' '}
+        {percent(Total.Unsupported)}
+      </p>
+      <div className="check-bar" aria-hidden="true">
+        <span className="check-bar-yes" style={{ width: `${Total.Supported}%` }} />
+        <span className="check-bar-partial" style={{ width: `${Total.Partial}%` }} />
+        <span className="check-bar-no" style={{ width: `${Total.Unsupported}%` }} />
+      </div>
+      {Warnings.length === 0 ? (
+        <p className="body-notice">Every feature used is supported by every client tested.</p>
+      ) : (
+        <ol className="check-list">
+          {Warnings.map((warning) => (
+            <Warning key={warning.Slug} warning={warning} />
+          ))}
+        </ol>
+      )}
+      <p className="check-source">Support data: caniemail.com</p>
+    </section>
+  );
+}

@@ -1,0 +1,82 @@
+import { useState } from 'react';
+import { useApi } from '../../api/api-context';
+import type { LinkCheck } from './check-results';
+
+type State =
+  | { status: 'idle' }
+  | { status: 'checking' }
+  | { status: 'done'; result: LinkCheck }
+  | { status: 'failed'; error: string };
+
+/**
+ * Checks the links only when asked: each check is a request to the sender's servers (HEAD, which
+ * does not use up one-time links).
+ */
+export function LinkCheckPanel({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const [follow, setFollow] = useState(false);
+  const [state, setState] = useState<State>({ status: 'idle' });
+  const run = () => {
+    setState({ status: 'checking' });
+    api.linkCheck(messageId, follow).then(
+      (result) => setState({ status: 'done', result }),
+      (error: unknown) =>
+        setState({
+          status: 'failed',
+          error: error instanceof Error ? error.message : String(error),
+        }),
+    );
+  };
+  return (
+    <section className="check-panel" data-testid="link-check">
+      <div className="check-actions">
+        <button
+          type="button"
+          onClick={run}
+          disabled={state.status === 'checking'}
+          data-testid="link-check-run"
+        >
+          {state.status === 'checking' ? 'Checking…' : 'Check links'}
+        </button>
+        <label>
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} />{' '}
+          Follow redirects
+        </label>
+      </div>
+      {state.status === 'failed' && (
+        <p className="body-notice error" role="alert">
+          {state.error}
+        </p>
+      )}
+      {state.status === 'done' && (
+        <>
+          <p className="check-summary" data-testid="link-check-summary">
+            {state.result.Links.length} link{state.result.Links.length === 1 ? '' : 's'},{' '}
+            {state.result.Errors} with errors
+          </p>
+          <table className="headers-table check-table">
+            <thead>
+              <tr>
+                <th scope="col">Status</th>
+                <th scope="col">Link</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.result.Links.map((link) => (
+                <tr key={link.URL} data-testid="link-check-row">
+                  <th
+                    scope="row"
+                    className={link.StatusCode === 0 || link.StatusCode >= 400 ? 'error' : ''}
+                  >
+                    {link.StatusCode || '—'} {link.Status}
+                  </th>
+                  <td>{link.URL}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+    </section>
+  );
+}

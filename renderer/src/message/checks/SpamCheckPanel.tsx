@@ -1,0 +1,52 @@
+import { useApi } from '../../api/api-context';
+import { useAsyncValue } from '../../use-async-value';
+
+/** The SpamAssassin score and every rule that fired, or why spamd is not available. */
+export function SpamCheckPanel({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const check = useAsyncValue(() => api.spamCheck(messageId), `spam-check:${messageId}`);
+  if (check.status === 'loading') return <p className="body-notice">Asking SpamAssassin…</p>;
+  if (check.status === 'failed') {
+    return (
+      <p className="body-notice error" role="alert">
+        {check.error}
+      </p>
+    );
+  }
+  const result = check.value;
+  if (result.Error) {
+    return (
+      <p className="body-notice" role="status" data-testid="spam-check-notice">
+        {result.Error}
+      </p>
+    );
+  }
+  return (
+    <section className="check-panel" data-testid="spam-check">
+      <p className="check-summary" data-testid="spam-check-score">
+        Score <strong>{result.Score}</strong> of {result.Threshold} needed to be spam:{' '}
+        <span className={result.IsSpam ? 'error' : 'check-ok'}>
+          {result.IsSpam ? 'spam' : 'not spam'}
+        </span>
+      </p>
+      <table className="headers-table check-table">
+        <thead>
+          <tr>
+            <th scope="col">Points</th>
+            <th scope="col">Rule</th>
+          </tr>
+        </thead>
+        <tbody>
+          {(result.Rules ?? []).map((rule) => (
+            <tr key={rule.Name} data-testid="spam-rule">
+              <th scope="row">{rule.Score}</th>
+              <td>
+                <code>{rule.Name}</code> {rule.Description}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

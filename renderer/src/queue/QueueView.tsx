@@ -1,0 +1,149 @@
+import { useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { QueueView as QueueData } from '../api/contract';
+import { relativeTime, replyLine } from '../delivery/delivery-format';
+import { formatFullDate } from '../format/mail-format';
+import { runQueueAction, type QueueAction } from './queue-actions';
+import { groupQueue } from './queue-groups';
+
+/** Everything not final, grouped by state: why it waits and when it is tried next. */
+export function QueueView(props: {
+  queue: QueueData | null;
+  error: string | null;
+  onChanged(): void;
+  onOpenMessage(id: string): void;
+}) {
+  const api = useApi();
+  const [notice, setNotice] = useState<string | null>(null);
+  const act = async (action: QueueAction, ids: string[], label: string) => {
+    try {
+      await runQueueAction(api, action, ids);
+      setNotice(`${label}: done.`);
+    } catch (failure) {
+      setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+    }
+    props.onChanged();
+  };
+  const paused = props.queue?.upstream.paused ?? null;
+  const groups = props.queue ? groupQueue(props.queue) : [];
+  return (
+    <section className="queue-view" aria-labelledby="queue-title" data-testid="queue-view">
+      <header className="view-header">
+        <h2 id="queue-title">Queue</h2>
+        {props.queue?.upstream.configured && (
+          <button
+            type="button"
+            onClick={async () => {
+              try {
+                if (paused) await api.resumeUpstream();
+                else await api.pauseUpstream();
+                setNotice(paused ? 'Relaying resumed.' : 'Relaying paused.');
+              } catch (failure) {
+                setNotice(failure instanceof Error ? failure.message : String(failure));
+              }
+              props.onChanged();
+            }}
+          >
+            {paused ? 'Resume upstream' : 'Pause upstream'}
+          </button>
+        )}
+        <button type="button" onClick={() => void act('retry', [], 'Retry all deferred')}>
+          Retry all deferred
+        </button>
+      </header>
+      {notice && (
+        <p className="body-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {props.error && (
+        <p className="body-notice error" role="alert">
+          {props.error}
+        </p>
+      )}
+      {props.queue && !props.queue.upstream.configured && (
+        <p className="body-notice">
+          No upstream is set up, so every message is captured and nothing waits here. Set one in
+          Settings → Upstream to relay mail.
+        </p>
+      )}
+      {props.queue && groups.length === 0 && (
+        <p className="body-notice" data-testid="queue-empty">
+          Nothing is waiting: every message has reached its final state.
+        </p>
+      )}
+      {groups.map((group) => (
+        <section key={group.state} className="queue-group" aria-label={group.title}>
+          <h3>
+            {group.title} ({group.entries.length})
+          </h3>
+          <ul>
+            {group.entries.map(({ message, recipient }) => (
+              <li
+                key={`${message.ID}-${recipient.address}`}
+                className="queue-entry"
+                data-testid="queue-entry"
+                data-state={recipient.state}
+                data-address={recipient.address}
+              >
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => props.onOpenMessage(message.ID)}
+                >
+                  {message.Subject || '(no subject)'}
+                </button>
+                <span className="queue-recipient">to {recipient.deliverTo}</span>
+                <span className="queue-why" data-testid="queue-why">
+                  {recipient.why}
+                  {recipient.lastReply &&
+                    !recipient.why.includes(recipient.lastReply.text) &&
+                    ` — last reply: ${replyLine(recipient.lastReply)}`}
+                </span>
+                <span className="queue-next">
+                  {recipient.nextAttemptAt ? (
+                    <span title={formatFullDate(recipient.nextAttemptAt)}>
+                      next try {relativeTime(recipient.nextAttemptAt)}
+                    </span>
+                  ) : paused ? (
+                    'waits for the upstream to resume'
+                  ) : (
+                    ''
+                  )}
+                  {` · ${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`}
+                </span>
+                <span
+                  className="queue-actions"
+                  role="group"
+                  aria-label={`Actions for ${message.Subject}`}
+                >
+                  <button
+                    type="button"
+                    onClick={() => void act('retry', [message.ID], 'Retry now')}
+                  >
+                    Retry now
+                  </button>
+                  {recipient.state === 'held' ? (
+                    <button
+                      type="button"
+                      onClick={() => void act('release', [message.ID], 'Release')}
+                    >
+                      Release
+                    </button>
+                  ) : (
+                    <button type="button" onClick={() => void act('hold', [message.ID], 'Hold')}>
+                      Hold
+                    </button>
+                  )}
+                  <button type="button" onClick={() => void act('cancel', [message.ID], 'Cancel')}>
+                    Cancel
+                  </button>
+                </span>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+// The queue grouped the way a user asks about it: what is being sent, what waits and why. Pure.
+import type { RecipientState } from '../api/contract.js';
+import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/contract.js';
+
+export interface QueueEntry {
+  message: QueuedMessage;
+  recipient: QueuedRecipient;
+}
+
+export interface QueueGroup {
+  state: RecipientState;
+  title: string;
+  entries: QueueEntry[];
+}
+
+/** The states with work left, in the order a user reads them. */
+export const waitingStates: { state: RecipientState; title: string }[] = [
+  { state: 'sending', title: 'Sending' },
+  { state: 'pending', title: 'Waiting to be sent' },
+  { state: 'deferred', title: 'Deferred' },
+  { state: 'held', title: 'Held' },
+];
+
+export function groupQueue(queue: QueueView): QueueGroup[] {
+  return waitingStates
+    .map(({ state, title }) => ({
+      state,
+      title,
+      entries: queue.messages.flatMap((message) =>
+        message.recipients
+          .filter((recipient) => recipient.state === state)
+          .map((recipient) => ({ message, recipient })),
+      ),
+    }))
+    .filter((group) => group.entries.length > 0);
+}
+
+/** Recipients per waiting state, for the sidebar. */
+export function queueCounts(queue: QueueView | null): Partial<Record<RecipientState, number>> {
+  const counts: Partial<Record<RecipientState, number>> = {};
+  for (const message of queue?.messages ?? []) {
+    for (const recipient of message.recipients) {
+      if (!waitingStates.some((w) => w.state === recipient.state)) continue;
+      counts[recipient.state] = (counts[recipient.state] ?? 0) + 1;
+    }
+  }
+  return counts;
+}
+
+/** Deferred recipients whose last reply says the upstream itself is failing (no reply, 4xx). */
+export function failingUpstream(queue: QueueView | null): QueuedRecipient | null {
+  for (const message of queue?.messages ?? []) {
+    for (const recipient of message.recipients) {
+      if (
+        recipient.state === 'deferred' &&
+        recipient.lastReply &&
+        recipient.lastReply.code === null
+      ) {
+        return recipient;
+      }
+    }
+  }
+  return null;
+}

@@ -1,0 +1,96 @@
+import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
+import { useApi } from '../api/api-context';
+import type { RouteAnalysis } from '../api/contract';
+import { Dialog } from '../layout/Dialog';
+import { RouteTimeline } from './RouteTimeline';
+
+/** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
+export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) {
+  const api = useApi();
+  const [text, setText] = useState(props.initialText ?? '');
+  const [result, setResult] = useState<RouteAnalysis | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const fieldId = useId();
+
+  const analyze = async (source: string) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.analyzeHeaders(source));
+    } catch (failure) {
+      setResult(null);
+      setError(failure instanceof Error ? failure.message : String(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  // an .eml dropped on the window arrives with the dialog: analyse it at once
+  const initial = useRef(props.initialText);
+  useEffect(() => {
+    if (initial.current) void analyze(initial.current);
+    // once, for what the dialog opened with
+  }, []);
+
+  const readFile = async (file: File | undefined) => {
+    if (!file) return;
+    const content = await file.text();
+    setText(content);
+    await analyze(content);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    void readFile(event.dataTransfer.files[0]);
+  };
+
+  return (
+    <Dialog
+      title="Analyze headers"
+      onClose={props.onClose}
+      className="analyze-dialog"
+      testId="analyze-dialog"
+    >
+      <form
+        className="analyze-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (text.trim()) void analyze(text);
+        }}
+        onDragOver={(event) => event.preventDefault()}
+        onDrop={onDrop}
+      >
+        <label htmlFor={fieldId}>
+          Headers or the whole message (paste them, or drop an .eml file here)
+        </label>
+        <textarea
+          id={fieldId}
+          value={text}
+          rows={8}
+          spellCheck={false}
+          onChange={(event) => setText(event.target.value)}
+        />
+        <div className="analyze-actions">
+          <button type="submit" disabled={busy || text.trim() === ''}>
+            Analyze
+          </button>
+          <label className="file-button">
+            Open .eml file
+            <input
+              type="file"
+              accept=".eml,message/rfc822,text/plain"
+              onChange={(event) => void readFile(event.target.files?.[0])}
+            />
+          </label>
+        </div>
+      </form>
+      {error && (
+        <p className="body-notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {result && <RouteTimeline route={result} />}
+    </Dialog>
+  );
+}

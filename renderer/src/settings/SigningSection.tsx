@@ -1,0 +1,195 @@
+import { useCallback, useState, type FormEvent } from 'react';
+import { useApi } from '../api/api-context';
+import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
+import { useSectionList } from './use-section-list';
+
+const statusWords: Record<DkimDnsCheck['status'], string> = {
+  match: 'Published',
+  mismatch: 'Different key published',
+  missing: 'Not published',
+  unknown: 'Could not check',
+};
+
+/**
+ * Settings → Signing: the DKIM keys by domain and selector, the TXT record each needs, "Check
+ * DNS", and a new key (generated, or a PEM imported). Changes apply at once; no save needed.
+ * Several active selectors of a domain all sign, so a rotation overlaps.
+ */
+export function SigningSection() {
+  const api = useApi();
+  const readKeys = useCallback(() => api.dkimKeys(), [api]);
+  const { items: keys, message, setMessage, act } = useSectionList(readKeys);
+  const [checks, setChecks] = useState<Record<string, DkimDnsCheck | 'checking'>>({});
+  const [domain, setDomain] = useState('');
+  const [selector, setSelector] = useState('');
+  const [algorithm, setAlgorithm] = useState<DkimAlgorithm>('rsa');
+  const [pem, setPem] = useState('');
+
+  const add = async (event: FormEvent) => {
+    event.preventDefault();
+    const key = {
+      domain: domain.trim(),
+      selector: selector.trim(),
+      ...(pem.trim() ? { privateKey: pem } : { algorithm }),
+    };
+    const done = pem.trim()
+      ? `Imported the key of ${key.selector} for ${key.domain}: publish its record.`
+      : `Generated a key for ${key.selector} of ${key.domain}: publish its record.`;
+    if (await act(() => api.addDkimKey(key), done)) {
+      setSelector('');
+      setPem('');
+    }
+  };
+
+  const checkDns = async (key: DkimKeyInfo) => {
+    const id = `${key.domain}/${key.selector}`;
+    setChecks((current) => ({ ...current, [id]: 'checking' }));
+    try {
+      const result = await api.checkDkimDns(key.domain, key.selector);
+      setChecks((current) => ({ ...current, [id]: result }));
+    } catch (failure) {
+      setMessage({ text: (failure as Error).message, error: true });
+      setChecks((current) => {
+        const { [id]: _gone, ...rest } = current;
+        return rest;
+      });
+    }
+  };
+
+  return (
+    <div className="signing">
+      <p className="field-hint">
+        Relayed mail is signed with every active key of its From domain, just before it goes to the
+        upstream. Publish each key&apos;s record in DNS, then check it.
+      </p>
+      {keys && keys.length === 0 && <p className="field-hint">No DKIM keys yet.</p>}
+      {keys && keys.length > 0 && (
+        <ul className="dkim-keys" aria-label="DKIM keys">
+          {keys.map((key) => {
+            const id = `${key.domain}/${key.selector}`;
+            const check = checks[id];
+            return (
+              <li key={id} className="dkim-key">
+                <div className="dkim-key-head">
+                  <span className="user-name">
+                    {key.selector} · {key.domain}
+                  </span>
+                  <span className="field-hint">
+                    {key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} ·{' '}
+                    {key.active ? 'signing' : 'not signing'} · {key.source}
+                  </span>
+                  <button type="button" onClick={() => void checkDns(key)}>
+                    Check DNS<span className="visually-hidden"> for {id}</span>
+                  </button>
+                  {key.source !== 'settings' && (
+                    <>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          void act(
+                            () => api.setDkimKeyActive(key.domain, key.selector, !key.active),
+                            `${key.selector} of ${key.domain} ${key.active ? 'no longer signs' : 'signs again'}.`,
+                          )
+                        }
+                      >
+                        {key.active ? 'Stop signing' : 'Sign again'}
+                        <span className="visually-hidden"> with {id}</span>
+                      </button>
+                      <button
+                        type="button"
+                        className="danger"
+                        onClick={() =>
+                          void act(
+                            () => api.removeDkimKey(key.domain, key.selector),
+                            `Removed ${key.selector} of ${key.domain}.`,
+                          )
+                        }
+                      >
+                        Remove<span className="visually-hidden"> {id}</span>
+                      </button>
+                    </>
+                  )}
+                </div>
+                <label className="field-hint" htmlFor={`dkim-record-${id}`}>
+                  TXT record {key.record.name}
+                </label>
+                <textarea
+                  id={`dkim-record-${id}`}
+                  className="dkim-record"
+                  readOnly
+                  rows={3}
+                  value={key.record.value}
+                />
+                {check === 'checking' && <p className="field-hint">Looking it up…</p>}
+                {check && check !== 'checking' && (
+                  <p
+                    className={check.status === 'match' ? 'field-ok' : 'field-error'}
+                    role="status"
+                  >
+                    {statusWords[check.status]}: {check.reason}
+                  </p>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <form
+        className="inline-form"
+        onSubmit={(event) => void add(event)}
+        aria-label="Add a DKIM key"
+      >
+        <div className="field">
+          <label htmlFor="dkim-add-domain">Domain</label>
+          <input
+            id="dkim-add-domain"
+            autoComplete="off"
+            placeholder="example.com"
+            value={domain}
+            onChange={(event) => setDomain(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="dkim-add-selector">Selector</label>
+          <input
+            id="dkim-add-selector"
+            autoComplete="off"
+            placeholder="mail2026"
+            value={selector}
+            onChange={(event) => setSelector(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="dkim-add-algorithm">Key</label>
+          <select
+            id="dkim-add-algorithm"
+            value={algorithm}
+            disabled={pem.trim() !== ''}
+            onChange={(event) => setAlgorithm(event.target.value as DkimAlgorithm)}
+          >
+            <option value="rsa">RSA-2048</option>
+            <option value="ed25519">Ed25519</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor="dkim-add-pem">Or import a PEM private key</label>
+          <textarea
+            id="dkim-add-pem"
+            rows={2}
+            value={pem}
+            onChange={(event) => setPem(event.target.value)}
+          />
+        </div>
+        <button type="submit">{pem.trim() ? 'Import key' : 'Generate key'}</button>
+      </form>
+      {message && (
+        <p
+          className={message.error ? 'field-error' : 'field-ok'}
+          role={message.error ? 'alert' : 'status'}
+        >
+          {message.text}
+        </p>
+      )}
+    </div>
+  );
+}

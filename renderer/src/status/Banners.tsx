@@ -1,0 +1,87 @@
+import type { EventStreamState } from '../api/client';
+import type { QueuedRecipient, UpstreamPauseView } from '../api/contract';
+import { replyLine } from '../delivery/delivery-format';
+import { useState } from 'react';
+import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
+
+/** "paused by hand" → "Paused by hand." */
+function sentence(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed === '') return '';
+  const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capital) ? capital : `${capital}.`;
+}
+
+/** What stops mail right now, said once at the top with what to do about it. */
+export function Banners(props: {
+  pause: Pick<UpstreamPauseView, 'reason' | 'fix'> | null;
+  failing: QueuedRecipient | null;
+  listenerProblems: string[];
+  streamState: EventStreamState;
+  onRecovered(): void;
+}) {
+  // A passing test lifts the pause, and the server may say so before the test's answer arrives:
+  // once the user works in the banner it stays (saying relaying resumed) until dismissed, so the
+  // steps of the test are not taken away from under them.
+  const [kept, setKept] = useState(false);
+  return (
+    <div className="banners">
+      {(props.pause || kept) && (
+        <section
+          className={`banner ${props.pause ? 'warning' : 'info'}`}
+          role={props.pause ? 'alert' : 'status'}
+          aria-label={props.pause ? 'Relay paused' : 'Relay resumed'}
+          data-testid="paused-banner"
+          onClickCapture={() => setKept(true)}
+        >
+          <p>
+            {props.pause ? (
+              <>
+                <strong>Relaying is paused:</strong> {sentence(props.pause.reason)}{' '}
+                {sentence(props.pause.fix)}
+              </>
+            ) : (
+              <strong>Relaying has resumed.</strong>
+            )}
+          </p>
+          <ConnectionTestPanel onPassed={props.onRecovered} />
+          {!props.pause && (
+            <button type="button" onClick={() => setKept(false)}>
+              Dismiss
+            </button>
+          )}
+        </section>
+      )}
+      {!props.pause && props.failing && (
+        <section
+          className="banner warning"
+          role="alert"
+          aria-label="Upstream failing"
+          data-testid="failing-banner"
+        >
+          <p>
+            <strong>The upstream is not answering:</strong> mail to {props.failing.deliverTo} is
+            deferred (
+            {props.failing.lastReply ? replyLine(props.failing.lastReply) : props.failing.why}). It
+            is retried by itself; check the upstream in Settings.
+          </p>
+        </section>
+      )}
+      {props.listenerProblems.map((problem) => (
+        <section key={problem} className="banner error" role="alert" aria-label="Listener problem">
+          <p>
+            <strong>A listener could not start:</strong> {problem}
+          </p>
+        </section>
+      ))}
+      {props.streamState === 'reconnecting' && (
+        <section className="banner info" role="status" data-testid="reconnecting-banner">
+          <p>
+            Lost the connection to Relaydesk; reconnecting by itself. New mail shows once it is
+            back.
+          </p>
+        </section>
+      )}
+    </div>
+  );
+}

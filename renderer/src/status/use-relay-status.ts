@@ -1,0 +1,58 @@
+import { useEffect, useState } from 'react';
+import type { RendererApi } from '../api/client';
+import type { MailboxCount, QueueView, UpstreamPauseView } from '../api/contract';
+
+/** How long events are gathered before the queue and counts are read again. */
+const SETTLE_MS = 400;
+
+/**
+ * The relay's state beside the list: mailboxes with counts, the queue, the upstream pause.
+ * Refreshed after events, at most every SETTLE_MS, so a burst of mail costs one read.
+ */
+export function useRelayStatus(api: RendererApi) {
+  const [mailboxes, setMailboxes] = useState<MailboxCount[]>([]);
+  const [queue, setQueue] = useState<QueueView | null>(null);
+  const [pause, setPause] = useState<Pick<UpstreamPauseView, 'reason' | 'fix'> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const unsubscribe = api.onEvent((event) => {
+      if (event.Type === 'upstream') setPause(event.Data.paused ? event.Data : null);
+      if (event.Type === 'log') return;
+      timer ??= setTimeout(() => {
+        timer = null;
+        setVersion((n) => n + 1);
+      }, SETTLE_MS);
+    });
+    const unState = api.onStreamState((state) => {
+      if (state === 'open') setVersion((n) => n + 1);
+    });
+    return () => {
+      unsubscribe();
+      unState();
+      if (timer) clearTimeout(timer);
+    };
+  }, [api]);
+
+  useEffect(() => {
+    let current = true;
+    Promise.all([api.mailboxes(), api.queue()]).then(
+      ([boxes, waiting]) => {
+        if (!current) return;
+        setMailboxes(boxes);
+        setQueue(waiting);
+        setPause(waiting.upstream.paused);
+        setError(null);
+      },
+      (failure: unknown) =>
+        current && setError(failure instanceof Error ? failure.message : String(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, version]);
+
+  return { mailboxes, queue, pause, error, refresh: () => setVersion((n) => n + 1) };
+}

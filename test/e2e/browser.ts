@@ -1,0 +1,90 @@
+// One Chromium per e2e file, the flags TOOLCHAIN.md lists, and what every screen test needs:
+// waiting for the UI, axe-core, and a record of the requests the page let through.
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
+
+export const chromiumFlags = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({ executablePath, args: chromiumFlags });
+}
+
+/** vitest's expect does not wait like @playwright/test's; poll until the UI catches up. */
+export const eventually = <T>(read: () => Promise<T>, timeout = 10_000) =>
+  expect.poll(read, { timeout });
+
+const require = createRequire(import.meta.url);
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/**
+ * Runs axe-core in the page. Evaluated over the DevTools protocol, which the page's CSP does not
+ * govern, so the app's strict policy stays on while it is checked.
+ */
+export async function seriousAxeViolations(page: Page): Promise<AxeViolation[]> {
+  const source = await readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  const violations = await page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: unknown[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations as AxeViolation[];
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ ...v, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target })) }));
+}
+
+/** Stands in for a sender's tracking server: any hit means remote content was loaded. */
+export async function startTracker(): Promise<{
+  server: Server;
+  origin: string;
+  hits: string[];
+  close(): Promise<void>;
+}> {
+  const hits: string[] = [];
+  const server = createServer((request, response) => {
+    hits.push(request.url ?? '');
+    if (request.url?.endsWith('.png')) {
+      // a 1×1 transparent PNG, so the image really loads once allowed
+      response.setHeader('Content-Type', 'image/png');
+      response.end(
+        Buffer.from(
+          'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+          'base64',
+        ),
+      );
+      return;
+    }
+    if (request.url?.endsWith('.css')) response.setHeader('Content-Type', 'text/css');
+    response.end('');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,127 @@
+// The message checks in the renderer, in Debian's Chromium against the headless server: the HTML
+// check tab (features, clients, where), the link check against a real local HTTP server, and the
+// spam tab's "not available" without spamd. Screenshots in light and dark.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelaydesk } from '../../main/headless.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { launchChromium } from './chromium.js';
+import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let links: Server;
+  let linkOrigin: string;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    links = createServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 404).end());
+    await new Promise<void>((resolve) => links.listen(0, '127.0.0.1', resolve));
+    linkOrigin = `http://127.0.0.1:${(links.address() as AddressInfo).port}`;
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-checks-'));
+    relaydesk = await startRelaydesk({
+      smtp: '127.0.0.1:0',
+      http: '127.0.0.1:0',
+      dataDir,
+      settings: { allowInternalHttpRequests: true, linkCheckTimeoutMs: 2000 },
+    });
+    const transport = nodemailer.createTransport({
+      host: relaydesk.smtp.host,
+      port: relaydesk.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'app@example.test',
+      to: 'bob@example.test',
+      subject: 'Layout with flexbox',
+      text: 'See the HTML part.',
+      html: [
+        '<!doctype html><html><head>',
+        '<style>',
+        '  .row { display: flex; gap: 8px; }',
+        '</style></head><body>',
+        `<div class="row"><a href="${linkOrigin}/ok">Confirm</a> <a href="${linkOrigin}/gone">Old link</a></div>`,
+        '<form><input type="checkbox"></form>',
+        '</body></html>',
+      ].join('\n'),
+    });
+    transport.close();
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(relaydesk.url);
+    await page.getByTestId('message-row').filter({ hasText: 'Layout with flexbox' }).click();
+    await page.getByTestId('message-subject').filter({ hasText: 'Layout with flexbox' }).waitFor();
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    await new Promise((resolve) => links?.close(resolve));
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('shows each feature some clients lack, the score, and where it is used', async () => {
+    await page.getByTestId('tab-html-check').click();
+    const flex = page.getByTestId('html-check-warning').filter({ hasText: 'display:flex' });
+    await flex.waitFor();
+    expect(await flex.innerText()).toContain('line 3, column 10');
+    expect(await flex.innerText()).toContain('display: flex');
+    await flex.locator('summary').click();
+    expect(await flex.innerText()).toMatch(/Not supported in .*Outlook Windows: .*2019/);
+    expect(await page.getByTestId('html-check-warning').filter({ hasText: '<form>' }).count()).toBe(
+      1,
+    );
+    expect(await page.getByTestId('html-check-total').innerText()).toMatch(
+      /Supported \d+% · partly \d+% · not supported \d+%/,
+    );
+    await page.screenshot({ path: join(screenshots, 'checks-html.png') });
+  });
+
+  it('checks the links on request and shows each status', async () => {
+    await page.getByTestId('tab-links').click();
+    expect(await page.getByTestId('link-check-row').count()).toBe(0);
+    await page.getByTestId('link-check-run').click();
+    await eventually(() => page.getByTestId('link-check-row').count()).toBe(2);
+    const rowText = async (path: string) =>
+      page
+        .getByTestId('link-check-row')
+        .filter({ hasText: `${linkOrigin}${path}` })
+        .innerText();
+    expect(await rowText('/ok')).toMatch(/200 OK/);
+    expect(await rowText('/gone')).toMatch(/404 Not Found/);
+    expect(await page.getByTestId('link-check-summary').innerText()).toBe('2 links, 1 with errors');
+    await page.screenshot({ path: join(screenshots, 'checks-links.png') });
+  });
+
+  it('says the spam check is not available without spamd', async () => {
+    await page.getByTestId('tab-spam').click();
+    expect(await page.getByTestId('spam-check-notice').innerText()).toMatch(
+      /not available.*--spamassassin HOST:PORT/,
+    );
+  });
+
+  it('draws the HTML check in the dark colour scheme too', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.getByTestId('tab-html-check').click();
+    await page.getByTestId('html-check-warning').first().waitFor();
+    await page.screenshot({ path: join(screenshots, 'checks-html-dark.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,123 @@
+// The attachment policy over real SMTP sessions: refused types by name and by sniffed content
+// (a renamed .exe), the size limit, encrypted archives, and the per-rule override.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { storedZip } from './zip-builder.js';
+
+interface SmtpError extends Error {
+  responseCode?: number;
+  response?: string;
+}
+
+/** The first bytes of a Windows PE executable: what file-type recognises as `exe`. */
+const peExecutable = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(510, 0x90)]);
+
+let relay: TestRelaydesk;
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk({
+    mode: 'rules',
+    attachments: { types: ['executable', 'iso'], maxSize: '4k', encrypted: true, action: 'reject' },
+    rules: [
+      {
+        match: { recipient: '*@review.example' },
+        action: { type: 'capture', mailbox: 'review' },
+        filter: { attachmentAction: 'quarantine' },
+      },
+      {
+        match: { recipient: '*@builds.example' },
+        action: { type: 'capture', mailbox: 'builds' },
+        filter: { attachmentAction: 'allow' },
+      },
+    ],
+  });
+});
+afterAll(async () => relay?.dispose());
+
+async function send(
+  to: string,
+  attachments: Array<{ filename: string; content: Buffer | string }>,
+): Promise<{ id: string | null; error: SmtpError | null }> {
+  try {
+    const info = await relay.transport().sendMail({
+      from: 'app@sender.example',
+      to,
+      subject: 'with attachments',
+      text: 'see attached',
+      attachments,
+    });
+    return { id: /queued as (\S+)/.exec(info.response)?.[1] ?? null, error: null };
+  } catch (err) {
+    return { id: null, error: err as SmtpError };
+  }
+}
+
+describe('the attachment policy', () => {
+  it('catches a renamed .exe by its content and refuses it at end of DATA with the reason', async () => {
+    const before = relay.service.total;
+    const { error } = await send('bob@inbox.example', [
+      { filename: 'invoice.pdf', content: peExecutable },
+    ]);
+    expect(error?.responseCode).toBe(554);
+    expect(error?.response).toMatch(
+      /^554 5\.7\.1 Message rejected: attachment "invoice\.pdf" is exe content .*named as \.pdf; exe files are not allowed/,
+    );
+    expect(relay.service.total).toBe(before);
+  });
+
+  it('refuses a blocked type by its name', async () => {
+    const { error } = await send('bob@inbox.example', [
+      { filename: 'setup.js', content: 'WScript.Echo("hi")' },
+    ]);
+    expect(error?.response).toMatch(/attachment "setup\.js": \.js files are not allowed/);
+  });
+
+  it('refuses an attachment over the size limit', async () => {
+    const { error } = await send('bob@inbox.example', [
+      { filename: 'big.txt', content: 'x'.repeat(5000) },
+    ]);
+    expect(error?.response).toMatch(
+      /attachment "big\.txt" is 5000 bytes; attachments may be at most 4096 bytes/,
+    );
+  });
+
+  it('refuses an encrypted archive, and lets the same archive unencrypted through', async () => {
+    const secret = Buffer.from('quarterly numbers');
+    const refused = await send('bob@inbox.example', [
+      { filename: 'numbers.zip', content: storedZip('numbers.txt', secret, true) },
+    ]);
+    expect(refused.error?.response).toMatch(
+      /attachment "numbers\.zip" is an encrypted archive, which cannot be scanned/,
+    );
+    const passed = await send('bob@inbox.example', [
+      { filename: 'numbers.zip', content: storedZip('numbers.txt', secret) },
+    ]);
+    expect(passed.error).toBeNull();
+    expect(relay.service.record(passed.id as string).mailbox).toBe('inbox');
+  });
+
+  it('quarantines instead for a rule that says so, with the reason on the message', async () => {
+    const { id, error } = await send('carol@review.example', [
+      { filename: 'tool.bin', content: peExecutable },
+    ]);
+    expect(error).toBeNull();
+    const record = relay.service.record(id as string);
+    expect(record.mailbox).toBe('quarantine');
+    expect(record.tags).toContain('quarantined');
+    expect(record.filter?.reasons[0]).toMatch(/attachment "tool\.bin" is exe content/);
+  });
+
+  it('lets a rule with attachmentAction "allow" receive what the policy refuses elsewhere', async () => {
+    const { id, error } = await send('ci@builds.example', [
+      { filename: 'build.exe', content: peExecutable },
+    ]);
+    expect(error).toBeNull();
+    expect(relay.service.record(id as string).mailbox).toBe('builds');
+  });
+
+  it('names the field, the value and the fix for a bad policy', async () => {
+    await expect(startTestRelaydesk({ attachments: { types: ['e x e'] } })).rejects.toThrow(
+      /attachments\.types: "e x e" is not a file type; use an extension such as "exe"/,
+    );
+  });
+});

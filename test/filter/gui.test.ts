@@ -1,0 +1,144 @@
+// Filtering and sender control in the GUI, in Debian's Chromium against the headless server:
+// quarantined mail flagged and in its own view with the reason, the Senders panel, the alert.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelaydesk } from '../../main/headless.js';
+import { ensureRendererBuilt, repoRoot } from '../e2e/renderer-build.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+
+  async function send(
+    subject: string,
+    attachment: Buffer,
+    from = 'Ada <ada@example.test>',
+  ): Promise<void> {
+    const transport = nodemailer.createTransport({
+      host: relaydesk.smtp.host,
+      port: relaydesk.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    try {
+      await transport.sendMail({
+        from,
+        to: 'bob@example.test',
+        subject,
+        text: 'see attached',
+        attachments: [{ filename: 'invoice.pdf', content: attachment }],
+      });
+    } finally {
+      transport.close();
+    }
+  }
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-filter-gui-'));
+    relaydesk = await startRelaydesk({
+      smtp: '127.0.0.1:0',
+      http: '127.0.0.1:0',
+      dataDir,
+      settings: {
+        attachments: { types: ['executable'], action: 'quarantine' },
+        // the third message of the hour from 127.0.0.1 raises the alert (no pause: the default)
+        anomalyFactor: 2,
+        anomalyMinMessages: 3,
+      },
+    });
+    await send('Invoice (really a program)', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400)]));
+    await send('Invoice (a real one)', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'));
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    await page.goto(relaydesk.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('flags quarantined mail, lists it in its own view, and says why', async () => {
+    const rows = page.getByTestId('message-row');
+    await expect.poll(() => rows.count()).toBe(2);
+    const flagged = rows.filter({ hasText: 'really a program' });
+    expect(await flagged.getByTestId('message-row-flag').innerText()).toMatch(/quarantined/i);
+    expect(
+      await rows.filter({ hasText: 'a real one' }).getByTestId('message-row-flag').count(),
+    ).toBe(0);
+
+    await page.getByTestId('show-quarantine').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    expect(await page.getByTestId('search-input').inputValue()).toBe('tag:quarantined');
+    expect(await page.getByTestId('show-quarantine').getAttribute('aria-pressed')).toBe('true');
+
+    await flagged.click();
+    const decision = page.getByTestId('filter-decision');
+    await decision.waitFor();
+    const text = await decision.innerText();
+    expect(text).toContain('Quarantined: kept here and never relayed');
+    expect(text).toMatch(/attachment "invoice\.pdf" is exe content .*named as \.pdf/);
+    await page.screenshot({ path: join(screenshots, 'filter-quarantine-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'filter-quarantine-dark.png') });
+  });
+
+  it('shows nothing about the filter on a message it let through', async () => {
+    await page.getByTestId('search-input').fill('');
+    const clean = page.getByTestId('message-row').filter({ hasText: 'a real one' });
+    await clean.click();
+    await page.getByTestId('message-view').waitFor();
+    expect(await page.getByTestId('message-subject').innerText()).toBe('Invoice (a real one)');
+    expect(await page.getByTestId('filter-decision').count()).toBe(0);
+  });
+
+  it('suspends a sender from the Senders panel, and lifts it', async () => {
+    await page.getByTestId('show-suspensions').click();
+    await page.getByTestId('suspend-kind').selectOption('sender');
+    await page.getByTestId('suspend-value').fill('spammer@example.test');
+    await page.getByTestId('suspend-reason').fill('sends invoices that are programs');
+    await page.getByTestId('suspend-submit').click();
+    const entry = page.getByTestId('suspension');
+    await expect.poll(() => entry.count()).toBe(1);
+    expect(await entry.innerText()).toContain('sends invoices that are programs');
+    await page.screenshot({ path: join(screenshots, 'filter-suspensions-dark.png') });
+    await expect(send('again', Buffer.from('x'), 'spammer@example.test')).rejects.toThrow(
+      /554 5\.7\.1 Sender suspended: sends invoices that are programs/,
+    );
+
+    await page.getByTestId('suspend-kind').selectOption('ip');
+    await page.getByTestId('suspend-value').fill('10.0.0.0/8');
+    await page.getByTestId('suspend-reason').fill('wrong kind');
+    await page.getByTestId('suspend-submit').click();
+    expect(await page.getByTestId('suspend-error').innerText()).toMatch(
+      /Value: "10\.0\.0\.0\/8" is not an IP address/,
+    );
+
+    await entry.getByTestId('unsuspend').click();
+    await expect.poll(() => entry.count()).toBe(0);
+    expect(relaydesk.service.suspensions()).toEqual([]);
+  });
+
+  it('tells at once when a sender’s volume jumps (the anomaly alert)', async () => {
+    await send('a third message this hour', Buffer.from('hello'));
+    const alert = page.getByTestId('sender-alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toMatch(
+      /automatic: 3 messages this hour from ip 127\.0\.0\.1, over 2 times its hourly median of 0/,
+    );
+  });
+});

@@ -1,0 +1,270 @@
+// POP3 with real clients: Python's poplib (STLS, STAT, LIST, UIDL, RETR, TOP, DELE, RSET, QUIT)
+// and curl (pop3://, and pop3s:// with the self-signed certificate), against mail sent over SMTP.
+import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+
+const run = promisify(execFile);
+const python = requireTool(tools.python3);
+const curl = requireTool(tools.curl);
+
+/** Runs a poplib script; `pop` is a POP3 connection to the port, after `setup`. */
+async function poplib(port: number, body: string): Promise<string> {
+  const script = [
+    'import poplib, ssl, sys, json',
+    `pop = poplib.POP3('127.0.0.1', ${port}, timeout=20)`,
+    'ctx = ssl.create_default_context(); ctx.check_hostname = False; ctx.verify_mode = ssl.CERT_NONE',
+    'out = {}',
+    body,
+    'print(json.dumps(out))',
+  ].join('\n');
+  const { stdout } = await run(python as string, ['-c', script]);
+  return stdout;
+}
+
+async function send(
+  relay: TestRelaydesk,
+  to: string,
+  subject: string,
+  text: string,
+): Promise<string> {
+  const info = await relay.transport().sendMail({ from: 'app@sender.example', to, subject, text });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+function pop3Port(relay: TestRelaydesk, which: 'pop3' | 'pop3s' = 'pop3'): number {
+  return (relay.service.pop3.addresses[which] as { port: number }).port;
+}
+
+describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log in)', () => {
+  let relay: TestRelaydesk;
+  const ids: Record<string, string> = {};
+
+  beforeAll(async () => {
+    relay = await startTestRelaydesk({
+      pop3: '127.0.0.1:0',
+      pop3s: '127.0.0.1:0',
+      mode: 'rules',
+      rules: [
+        {
+          name: 'project b',
+          match: { recipient: '*@b.example' },
+          action: { type: 'capture', mailbox: 'project-b' },
+        },
+      ],
+    });
+    ids.first = await send(
+      relay,
+      'bob@a.example',
+      'First',
+      'Hello\n.a line with a leading dot\nBye',
+    );
+    ids.second = await send(relay, 'carol@b.example', 'Second', 'For project B');
+  });
+  afterAll(async () => relay?.dispose());
+
+  it('serves every message, oldest first, byte for byte as the API has it (poplib, STLS)', async () => {
+    const out = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        [
+          "out['capa'] = sorted(pop.capa().keys())",
+          'pop.stls(ctx)',
+          "pop.user('ada'); out['pass'] = pop.pass_('anything').decode()",
+          "out['stat'] = list(pop.stat())",
+          "out['uidl'] = [l.decode() for l in pop.uidl()[1]]",
+          "out['list'] = [l.decode() for l in pop.list()[1]]",
+          "out['retr'] = b'\\r\\n'.join(pop.retr(1)[1]).decode()",
+          "out['top'] = [l.decode() for l in pop.top(1, 1)[1]]",
+          'pop.quit()',
+        ].join('\n'),
+      ),
+    ) as Record<string, unknown>;
+    expect(out.capa).toEqual(expect.arrayContaining(['STLS', 'USER', 'TOP', 'UIDL']));
+    const info = await relay.api<{ Listeners: Record<string, string> }>('/api/v1/info');
+    expect(info.Listeners.pop3).toBe(`127.0.0.1:${pop3Port(relay)}`);
+    expect(info.Listeners.pop3s).toBe(`127.0.0.1:${pop3Port(relay, 'pop3s')}`);
+    expect(out.pass).toMatch(/^\+OK all mail: 2 messages/);
+    const raw1 = await (await relay.fetch(`/api/v1/message/${ids.first}/raw`)).text();
+    const raw2 = await (await relay.fetch(`/api/v1/message/${ids.second}/raw`)).text();
+    expect(out.stat).toEqual([2, Buffer.byteLength(raw1) + Buffer.byteLength(raw2)]);
+    expect(out.uidl).toEqual([`1 ${ids.first}`, `2 ${ids.second}`]);
+    expect(out.list).toEqual([`1 ${Buffer.byteLength(raw1)}`, `2 ${Buffer.byteLength(raw2)}`]);
+    // poplib undoes the dot-stuffing: the line with a leading dot arrives as sent
+    expect(`${out.retr as string}\r\n`).toBe(raw1);
+    const top = out.top as string[];
+    expect(top).toContain('Subject: First');
+    expect(top.at(-1)).toBe('Hello');
+    // reading a message marks it read, as opening it in the web UI does
+    const page = await relay.api<MessagesPage>('/api/v1/messages');
+    expect(page.messages.find((m) => m.ID === ids.first)?.Read).toBe(true);
+    expect(page.messages.find((m) => m.ID === ids.second)?.Read).toBe(false);
+  });
+
+  it('serves one mailbox for NAME/MAILBOX (curl pop3:// and pop3s:// with -k)', async () => {
+    const list = await run(curl as string, [
+      '-s',
+      '-u',
+      'ada/project-b:x',
+      `pop3://127.0.0.1:${pop3Port(relay)}/`,
+    ]);
+    expect(list.stdout.trim().split(/\r?\n/)).toHaveLength(1);
+    const message = await run(curl as string, [
+      '-s',
+      '-k',
+      '-u',
+      'ada/project-b:x',
+      `pop3s://127.0.0.1:${pop3Port(relay, 'pop3s')}/1`,
+    ]);
+    expect(message.stdout).toContain('Subject: Second');
+    // without -k, curl refuses the self-signed certificate: it really is TLS
+    const strict = await run(curl as string, [
+      '-s',
+      '-u',
+      'ada:x',
+      `pop3s://127.0.0.1:${pop3Port(relay, 'pop3s')}/`,
+    ]).catch((err: { code: number }) => err);
+    expect((strict as { code: number }).code).toBe(60);
+  });
+
+  it('deletes at QUIT, not before, and RSET takes deletions back', async () => {
+    const doomed = await send(relay, 'dan@a.example', 'Doomed', 'bye');
+    const count = async (): Promise<number> =>
+      (await relay.api<MessagesPage>('/api/v1/messages')).total;
+    const before = await count();
+    // DELE, then the connection drops without QUIT: nothing is deleted
+    const socket: Socket = connect(pop3Port(relay), '127.0.0.1');
+    const transcript = await new Promise<string>((resolve) => {
+      let text = '';
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (/deleted\r\n$/.test(text)) {
+          socket.destroy();
+          resolve(text);
+        }
+      });
+      socket.write('USER ada\r\nPASS x\r\nDELE 1\r\n');
+    });
+    expect(transcript).toContain('+OK message 1 deleted');
+    expect(await count()).toBe(before);
+
+    const out = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        [
+          "pop.user('ada'); pop.pass_('x')",
+          'n = pop.stat()[0]',
+          'pop.dele(n); pop.rset()',
+          "out['afterRset'] = pop.stat()[0]",
+          'pop.dele(n)',
+          "out['quit'] = pop.quit().decode()",
+        ].join('\n'),
+      ),
+    ) as { afterRset: number; quit: string };
+    expect(out.afterRset).toBe(before);
+    expect(out.quit).toMatch(/\(1 deleted\)/);
+    expect(await count()).toBe(before - 1);
+    expect((await relay.fetch(`/api/v1/message/${doomed}`)).status).toBe(404);
+  });
+
+  it('drops commands pipelined after STLS instead of running them encrypted', async () => {
+    const plain = connect(pop3Port(relay), '127.0.0.1');
+    await new Promise<void>((resolve) => plain.once('data', () => resolve()));
+    // "USER mallory" rides in the same packet as STLS: it must not count as sent over TLS
+    plain.write('STLS\r\nUSER mallory\r\n');
+    await new Promise<void>((resolve) => plain.once('data', () => resolve()));
+    const secure = tlsConnect({ socket: plain, rejectUnauthorized: false });
+    await once(secure, 'secureConnect');
+    secure.write('PASS x\r\n');
+    const [reply] = (await once(secure, 'data')) as [Buffer];
+    expect(reply.toString()).toBe('-ERR send USER first\r\n');
+    secure.destroy();
+  });
+
+  it('answers errors with -ERR and a reason', async () => {
+    const socket = connect(pop3Port(relay), '127.0.0.1');
+    const text = await new Promise<string>((resolve) => {
+      let all = '';
+      socket.on('data', (chunk: Buffer) => (all += chunk.toString()));
+      socket.on('end', () => resolve(all));
+      socket.write('STAT\r\nUSER ada\r\nPASS x\r\nRETR 99\r\nTOP 1\r\nFOO\r\nQUIT\r\n');
+    });
+    const replies = text.split('\r\n');
+    expect(replies).toContain('-ERR STAT is not valid before login');
+    expect(replies).toContain('-ERR no message 99');
+    expect(replies).toContain('-ERR TOP takes a message number and a line count, e.g. TOP 1 10');
+    expect(replies).toContain('-ERR unknown command FOO');
+  });
+});
+
+describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
+  let relay: TestRelaydesk;
+
+  beforeAll(async () => {
+    relay = await startTestRelaydesk({ pop3: '127.0.0.1:0', authFailureDelayMs: 0 });
+    // two spaces and a non-ASCII letter: the password is the rest of the line, in UTF-8
+    await relay.service.users.set('ada', 'correct  hörse', 'add');
+    await send(relay, 'bob@a.example', 'For Ada', 'hello');
+  });
+  afterAll(async () => relay?.dispose());
+
+  it('takes the SMTP users’ passwords and refuses wrong ones', async () => {
+    const url = `pop3://127.0.0.1:${pop3Port(relay)}/`;
+    const ok = await run(curl as string, ['-s', '-u', 'ada:correct  hörse', url]);
+    expect(ok.stdout.trim()).toMatch(/^1 \d+$/);
+    const wrong = await run(curl as string, ['-s', '-u', 'ada:wrong', url]).catch(
+      (err: { code: number }) => err,
+    );
+    expect((wrong as { code: number }).code).toBe(67); // curl: login denied
+    const unknown = await run(curl as string, ['-s', '-u', 'mallory:correct  hörse', url]).catch(
+      (err: { code: number }) => err,
+    );
+    expect((unknown as { code: number }).code).toBe(67);
+  });
+});
+
+describe.skipIf(!python)('POP3 beyond loopback', () => {
+  it('refuses to start without users to log in as', async () => {
+    await expect(startTestRelaydesk({ pop3: '0.0.0.0:0' })).rejects.toThrow(
+      /--pop3 0\.0\.0\.0:0 listens beyond this machine, but there are no users/,
+    );
+  });
+
+  it('takes passwords only after STLS', async () => {
+    const dataDir = await makeDataDir();
+    const relay = await startTestRelaydesk({ pop3: '127.0.0.1:0' }, dataDir);
+    await relay.service.users.set('ada', 'correct horse', 'add');
+    await relay.dispose();
+    // the same data folder, now with a user, listening on every address
+    const exposed = await startTestRelaydesk({ pop3: '0.0.0.0:0' }, dataDir);
+    try {
+      const out = JSON.parse(
+        await poplib(
+          pop3Port(exposed),
+          [
+            "out['capa'] = sorted(pop.capa().keys())",
+            'try:\n    pop.user("ada")\nexcept poplib.error_proto as e:\n    out["plain"] = str(e)',
+            'pop.stls(ctx)',
+            "out['capaTls'] = sorted(pop.capa().keys())",
+            "pop.user('ada'); out['pass'] = pop.pass_('correct horse').decode()",
+            'pop.quit()',
+          ].join('\n'),
+        ),
+      ) as { capa: string[]; plain: string; capaTls: string[]; pass: string };
+      expect(out.capa).not.toContain('USER');
+      expect(out.plain).toMatch(/-ERR \[AUTH\] log in only over TLS: use STLS first/);
+      expect(out.capaTls).toContain('USER');
+      expect(out.pass).toMatch(/^\+OK all mail/);
+    } finally {
+      await exposed.dispose();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+});

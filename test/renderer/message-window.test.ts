@@ -1,0 +1,228 @@
+// The list's window onto the server: pages placed where they belong, arrivals on top, deletions,
+// read marks; and the selection gestures. Pure functions, no DOM.
+import { describe, expect, it } from 'vitest';
+import type { MessageSummary, MessagesPage } from '../../preload/api-contract.js';
+import {
+  emptyWindow,
+  pageLoaded,
+  pagesFor,
+  viewQuery,
+  windowReducer,
+  type MessageWindow,
+  type WindowAction,
+} from '../../renderer/src/mailbox/message-window.js';
+import { select, withoutDeleted, noSelection } from '../../renderer/src/mailbox/selection.js';
+
+function summary(id: string, more: Partial<MessageSummary> = {}): MessageSummary {
+  return {
+    ID: id,
+    MessageID: `${id}@test`,
+    Read: false,
+    From: { Name: '', Address: 'a@example.test' },
+    To: [],
+    Cc: [],
+    Bcc: [],
+    ReplyTo: [],
+    Subject: `subject ${id}`,
+    Created: '2026-11-30T10:00:00Z',
+    Username: '',
+    Tags: [],
+    Size: 100,
+    Attachments: 0,
+    Snippet: '',
+    Mailbox: 'inbox',
+    Status: 'captured',
+    ...more,
+  };
+}
+
+/** The server's view: `total` messages named m{total-1} (newest) … m0 (oldest). */
+function serverPage(total: number, start: number, limit: number, unread = total): MessagesPage {
+  const messages: MessageSummary[] = [];
+  for (let i = start; i < Math.min(total, start + limit); i++)
+    messages.push(summary(`m${total - 1 - i}`));
+  return {
+    total,
+    unread,
+    count: messages.length,
+    messages_count: total,
+    messages_unread: unread,
+    start,
+    tags: [],
+    messages,
+  };
+}
+
+function run(state: MessageWindow, ...actions: WindowAction[]): MessageWindow {
+  return actions.reduce(windowReducer, state);
+}
+
+const page = (
+  state: MessageWindow,
+  start: number,
+  result: MessagesPage,
+  insertedAtRequest = state.inserted,
+): WindowAction => ({
+  type: 'page',
+  generation: state.generation,
+  start,
+  insertedAtRequest,
+  page: result,
+});
+
+const ids = (state: MessageWindow) =>
+  [...state.rows].sort(([a], [b]) => a - b).map(([index, m]) => `${index}:${m.ID}`);
+
+describe('the message window', () => {
+  it('counts every message but holds only the pages fetched', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(100_000, 0, 100)));
+    expect(state.total).toBe(100_000);
+    expect(state.rows.size).toBe(100);
+    state = run(state, page(state, 99_900, serverPage(100_000, 99_900, 100)));
+    expect(state.rows.get(99_999)?.ID).toBe('m0'); // the oldest is reachable
+    expect(pageLoaded(state, 999)).toBe(true);
+    expect(pageLoaded(state, 500)).toBe(false);
+  });
+
+  it('puts an arrival on top and shifts the loaded rows down by one', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(3, 0, 100)));
+    state = run(state, { type: 'event', event: { Type: 'new', Data: summary('m3') } });
+    expect(ids(state)).toEqual(['0:m3', '1:m2', '2:m1', '3:m0']);
+    expect(state.total).toBe(4);
+    expect(state.inserted).toBe(1);
+  });
+
+  it('places a page asked for before an arrival where it now belongs, whichever came first', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(250, 0, 100)));
+    const askedAt = state.inserted;
+    // page 1 was read by the server before m250 arrived …
+    const early = serverPage(250, 100, 100);
+    state = run(state, { type: 'event', event: { Type: 'new', Data: summary('m250') } });
+    state = run(state, page(state, 100, early, askedAt));
+    expect(state.rows.get(101)?.ID).toBe('m149'); // old index 100, one further down
+    // … or after: the IDs already placed decide
+    let other = emptyWindow();
+    other = run(other, page(other, 0, serverPage(250, 0, 100)));
+    other = run(other, { type: 'event', event: { Type: 'new', Data: summary('m250') } });
+    other = run(other, page(other, 0, serverPage(251, 0, 100), 0));
+    expect(other.rows.get(0)?.ID).toBe('m250');
+    expect(other.rows.get(1)?.ID).toBe('m249');
+    expect(new Set([...other.rows.values()].map((m) => m.ID)).size).toBe(other.rows.size);
+  });
+
+  it('asks the server again when mail arrives during a search, and leaves other mailboxes alone', () => {
+    let state = windowReducer(emptyWindow(), {
+      type: 'view',
+      view: { mailbox: null, query: 'subject:x' },
+    });
+    const before = state.generation;
+    state = run(state, { type: 'event', event: { Type: 'new', Data: summary('n') } });
+    expect(state.generation).toBe(before + 1);
+    expect(state.rows.size).toBe(0);
+
+    let box = windowReducer(emptyWindow(), {
+      type: 'view',
+      view: { mailbox: 'project-b', query: '' },
+    });
+    box = run(box, page(box, 0, serverPage(0, 0, 100)));
+    box = run(box, {
+      type: 'event',
+      event: { Type: 'new', Data: summary('x', { Mailbox: 'inbox' }) },
+    });
+    expect(box.total).toBe(0);
+    expect(box.counts.total).toBe(1);
+    box = run(box, {
+      type: 'event',
+      event: { Type: 'new', Data: summary('y', { Mailbox: 'Project-B' }) },
+    });
+    expect(box.total).toBe(1);
+  });
+
+  it('closes the gap a deletion leaves, or refetches when it cannot know where it was', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(5, 0, 100)));
+    state = run(state, { type: 'event', event: { Type: 'delete', Data: { IDs: ['m3'] } } });
+    expect(ids(state)).toEqual(['0:m4', '1:m2', '2:m1', '3:m0']);
+    expect(state.total).toBe(4);
+    const generation = state.generation;
+    state = run(state, {
+      type: 'event',
+      event: { Type: 'delete', Data: { IDs: ['m1', 'unseen'] } },
+    });
+    expect(state.generation).toBe(generation + 1);
+    state = run(state, { type: 'event', event: { Type: 'delete', Data: null } });
+    expect(state.total).toBe(0);
+    expect(state.rows.size).toBe(0);
+  });
+
+  it('sizes a search or mailbox view by what matches, and counts every message apart', () => {
+    let state = windowReducer(emptyWindow(), {
+      type: 'view',
+      view: { mailbox: null, query: 'subject:invoice' },
+    });
+    const found: MessagesPage = {
+      ...serverPage(2, 0, 100),
+      total: 5000,
+      unread: 40,
+      messages_count: 2,
+      messages_unread: 1,
+    };
+    state = run(state, page(state, 0, found));
+    expect(state.total).toBe(2); // no rows beyond the matches to wait for
+    expect(state.counts).toEqual({ total: 5000, unread: 40 });
+  });
+
+  it('ignores a page from an older view or generation', () => {
+    let state = emptyWindow();
+    const stale = page(state, 0, serverPage(3, 0, 100));
+    state = windowReducer(state, { type: 'view', view: { mailbox: null, query: 'is:unread' } });
+    state = run(state, stale);
+    expect(state.ready).toBe(false);
+    expect(state.rows.size).toBe(0);
+  });
+
+  it('keeps the unread count in step with read marks and status updates', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(3, 0, 100)));
+    state = run(state, { type: 'read', ids: ['m0', 'm1'], read: true });
+    expect(state.counts.unread).toBe(1);
+    state = run(state, {
+      type: 'event',
+      event: { Type: 'update', Data: { ID: 'm2', Status: 'delivered' } },
+    });
+    expect(state.rows.get(0)?.Status).toBe('delivered');
+  });
+
+  it('builds the server query from the mailbox and the search', () => {
+    expect(viewQuery({ mailbox: null, query: ' from:ada ' })).toBe('from:ada');
+    expect(viewQuery({ mailbox: 'inbox', query: '' })).toBe('mailbox:inbox');
+    expect(viewQuery({ mailbox: 'project b', query: 'is:unread' })).toBe(
+      'mailbox:"project b" is:unread',
+    );
+    expect(pagesFor(95, 205)).toEqual([0, 1, 2]);
+    expect(pagesFor(0, -1)).toEqual([]);
+  });
+});
+
+describe('selection', () => {
+  const state = run(emptyWindow(), {
+    type: 'page',
+    generation: 0,
+    start: 0,
+    insertedAtRequest: 0,
+    page: serverPage(10, 0, 100),
+  });
+
+  it('selects one on a click, toggles with Ctrl, takes the run from the anchor with Shift', () => {
+    let selection = select(noSelection, 'only', 'm9', state.rows, state.positions);
+    selection = select(selection, 'range', 'm6', state.rows, state.positions);
+    expect([...selection.ids]).toEqual(['m9', 'm8', 'm7', 'm6']);
+    selection = select(selection, 'toggle', 'm8', state.rows, state.positions);
+    expect([...selection.ids].sort()).toEqual(['m6', 'm7', 'm9']);
+    expect(withoutDeleted(selection, ['m7']).ids.has('m7')).toBe(false);
+    expect(withoutDeleted(selection, null).ids.size).toBe(0);
+  });
+});

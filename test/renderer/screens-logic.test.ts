@@ -1,0 +1,164 @@
+// The screens' pure parts: how delays, states and times read, how the queue is grouped, which
+// key does what, and which theme is in force.
+import { describe, expect, it } from 'vitest';
+import type { Hop, QueueView } from '../../preload/api-contract.js';
+import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
+import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
+import {
+  buildPreviewDocument,
+  hasRemoteContent,
+  previewContentSecurityPolicy,
+  remotePreviewContentSecurityPolicy,
+} from '../../renderer/src/message/preview-document.js';
+import { failingUpstream, groupQueue, queueCounts } from '../../renderer/src/queue/queue-groups.js';
+import {
+  delayBars,
+  humanDelay,
+  hopClient,
+  tlsLabel,
+} from '../../renderer/src/route/route-format.js';
+import { parseThemeChoice } from '../../renderer/src/settings/appearance.js';
+import { resolveTheme } from '../../renderer/src/theme/theme.js';
+
+describe('route wording', () => {
+  it('says delays the way people do', () => {
+    expect(humanDelay(0.2)).toBe('under 1 s');
+    expect(humanDelay(45)).toBe('45 s');
+    expect(humanDelay(120)).toBe('2 min');
+    expect(humanDelay(150)).toBe('2 min 30 s');
+    expect(humanDelay(-600)).toBe('10 min');
+    expect(humanDelay(3900)).toBe('1 h 5 min');
+    expect(humanDelay(3 * 86_400)).toBe('3 days');
+  });
+
+  it('draws bars to scale, the longest full, none for no or negative delay', () => {
+    const hop = (delaySeconds: number | null) => ({ delaySeconds }) as Hop;
+    expect(delayBars([hop(null), hop(60), hop(3600), hop(-5)])).toEqual([0, 13, 100, 0]);
+  });
+
+  it('names the client by HELO and reverse DNS, and TLS by version', () => {
+    const base = { from: 'laptop', fromRdns: 'dsl-1.isp.example', local: false } as Hop;
+    expect(hopClient(base)).toBe('laptop / dsl-1.isp.example');
+    expect(hopClient({ ...base, fromRdns: 'laptop' })).toBe('laptop');
+    expect(hopClient({ ...base, local: true })).toBe('local submission');
+    expect(tlsLabel({ tls: true, tlsVersion: 'TLSv1.3', tlsCipher: null } as Hop)).toBe(
+      'TLS TLSv1.3',
+    );
+    expect(tlsLabel({ tls: false } as Hop)).toBe('no TLS');
+  });
+});
+
+describe('delivery wording', () => {
+  it('reads replies and next attempts', () => {
+    expect(replyLine({ code: 451, enhanced: '4.7.1', text: 'Greylisted' })).toBe(
+      '451 4.7.1 Greylisted',
+    );
+    expect(replyLine({ code: null, enhanced: null, text: 'connection refused' })).toBe(
+      'no reply connection refused',
+    );
+    const now = Date.parse('2026-11-30T10:00:00Z');
+    expect(relativeTime('2026-11-30T10:04:00Z', now)).toBe('in 4 min');
+    expect(relativeTime('2026-11-30T09:00:00Z', now)).toBe('1 h ago');
+    expect(relativeTime('2026-11-30T10:00:02Z', now)).toBe('now');
+  });
+});
+
+describe('the queue', () => {
+  const recipient = (address: string, state: string, code: number | null = 451) => ({
+    address,
+    deliverTo: address,
+    state,
+    nextAttemptAt: null,
+    attempts: 1,
+    lastReply: { code, enhanced: null, text: 'x' },
+    why: 'because',
+  });
+  const queue = {
+    upstream: { configured: true, paused: null },
+    messages: [
+      { ID: 'a', recipients: [recipient('x@a', 'deferred'), recipient('y@a', 'relayed', 250)] },
+      { ID: 'b', recipients: [recipient('z@b', 'held'), recipient('w@b', 'deferred', null)] },
+    ],
+  } as unknown as QueueView;
+
+  it('groups recipients by the state they wait in, and leaves out the final ones', () => {
+    const groups = groupQueue(queue);
+    expect(groups.map((g) => [g.state, g.entries.map((e) => e.recipient.address)])).toEqual([
+      ['deferred', ['x@a', 'w@b']],
+      ['held', ['z@b']],
+    ]);
+    expect(queueCounts(queue)).toEqual({ deferred: 2, held: 1 });
+    expect(queueCounts(null)).toEqual({});
+  });
+
+  it('calls the upstream failing only when a deferral had no reply at all', () => {
+    expect(failingUpstream(queue)?.address).toBe('w@b');
+    expect(failingUpstream({ ...queue, messages: [queue.messages[0]!] })).toBeNull();
+  });
+});
+
+describe('the keyboard map', () => {
+  const key = (k: string, more: Partial<KeyInput> = {}): KeyInput => ({
+    key: k,
+    ctrlKey: false,
+    metaKey: false,
+    altKey: false,
+    inTextField: false,
+    inList: false,
+    ...more,
+  });
+
+  it('gives page-wide commands outside text fields only', () => {
+    expect(commandFor(key('/'))).toBe('focus-search');
+    expect(commandFor(key('?'))).toBe('help');
+    expect(commandFor(key('j'))).toBe('next');
+    expect(commandFor(key('Delete'))).toBe('delete');
+    expect(commandFor(key('j', { inTextField: true }))).toBeNull();
+    expect(commandFor(key('/', { ctrlKey: true }))).toBeNull();
+  });
+
+  it('leaves arrows and Enter to buttons and tabs, and list keys to the list', () => {
+    expect(commandFor(key('ArrowDown'))).toBeNull();
+    expect(commandFor(key('Enter'))).toBeNull();
+    expect(commandFor(key('j', { inList: true }))).toBeNull();
+    expect(commandFor(key('?', { inList: true }))).toBe('help');
+  });
+
+  it('lists every command it handles in the shortcuts dialog', () => {
+    const listed = new Set(shortcuts.map((s) => s.command));
+    const handled = ['j', 'k', 'Delete', '/', '?', 'a'].map((k) => commandFor(key(k)));
+    expect(handled.every((command) => command !== null && listed.has(command))).toBe(true);
+  });
+});
+
+describe('the theme', () => {
+  it('follows the OS unless the user chose', () => {
+    expect(resolveTheme('system', true)).toBe('dark');
+    expect(resolveTheme('system', false)).toBe('light');
+    expect(resolveTheme('light', true)).toBe('light');
+    expect(parseThemeChoice('dark')).toBe('dark');
+    expect(parseThemeChoice('purple')).toBe('system');
+  });
+});
+
+describe('the HTML preview document', () => {
+  it('offers remote content only when the mail would fetch something, not for plain links', () => {
+    expect(hasRemoteContent('<img src="https://t.example/p.png">')).toBe(true);
+    expect(hasRemoteContent('<link rel="stylesheet" href="//cdn.example/a.css">')).toBe(true);
+    expect(hasRemoteContent('<div style="background:url(http://t.example/bg)">')).toBe(true);
+    expect(hasRemoteContent('<a href="https://example.test/report">report</a>')).toBe(false);
+    expect(hasRemoteContent('<img src="data:image/png;base64,AAAA">')).toBe(false);
+  });
+
+  it('puts the blocking policy first, after the doctype, and the looser one only on request', () => {
+    const blocked = buildPreviewDocument('<!doctype html><p>x</p>');
+    expect(blocked.startsWith('<!doctype html><meta http-equiv="Content-Security-Policy"')).toBe(
+      true,
+    );
+    expect(blocked).toContain(previewContentSecurityPolicy);
+    expect(blocked).not.toContain('http: https:');
+    const remote = buildPreviewDocument('<p>x</p>', { remote: true });
+    expect(remote).toContain(remotePreviewContentSecurityPolicy);
+    expect(remotePreviewContentSecurityPolicy).not.toContain('script');
+  });
+});

@@ -1,0 +1,206 @@
+// The command line: `relaydesk dkim keygen|check|list`, `relaydesk validate`, and the signing
+// flags of `serve` (--dkim-domain/--dkim-selector/--dkim-key, repeatable per key).
+import { statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dkimVerify } from 'mailauth';
+import nodemailer from 'nodemailer';
+import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
+import { generateDkimKey, publicKeyValue } from '../../main/core/signing/dkim-key.js';
+import { dkimRecord } from '../../main/core/signing/dkim-record.js';
+import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+let dns: TestDnsServer;
+let upstream: RunningUpstream;
+
+beforeAll(async () => {
+  dns = await startDnsServer();
+  upstream = await startUpstreamServer({ tls: 'none' });
+});
+afterAll(async () => {
+  await cleanupCliProcesses();
+  await upstream?.close();
+  await dns?.close();
+});
+
+describe('relaydesk dkim', () => {
+  it('keygen stores an owner-only key and prints the record; check finds it published', async () => {
+    const data = await makeTempDir();
+    const gen = await runCli(['dkim', 'keygen', 'shop.example', 'cli1', '--data', data]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const value = /^value: (v=DKIM1; k=rsa; p=\S+)$/m.exec(gen.stdout)?.[1] as string;
+    expect(gen.stdout).toMatch(/^name: {2}cli1\._domainkey\.shop\.example$/m);
+    expect(gen.stdout).toMatch(
+      /^cli1\._domainkey\.shop\.example\. 3600 IN TXT \( "v=DKIM1; k=rsa; p=/m,
+    );
+    expect(statSync(join(data, 'dkim', 'private', 'shop.example_cli1.pem')).mode & 0o777).toBe(
+      0o600,
+    );
+
+    const check = () =>
+      runCli([
+        'dkim',
+        'check',
+        'shop.example',
+        'cli1',
+        '--data',
+        data,
+        '--dns-servers',
+        dns.address,
+      ]);
+    const missing = await check();
+    expect(missing.code).toBe(1);
+    expect(missing.stdout).toMatch(/^cli1\._domainkey\.shop\.example\tmissing\t/);
+    dns.set('cli1._domainkey.shop.example', { TXT: [value] });
+    const found = await check();
+    expect(found.stdout).toBe(
+      'cli1._domainkey.shop.example\tmatch\tthe published record matches this key\n',
+    );
+    expect(found.code).toBe(0);
+
+    const again = await runCli(['dkim', 'keygen', 'shop.example', 'cli1', '--data', data]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(
+      /selector: cli1 of shop\.example already has a key; choose a new selector/,
+    );
+    const list = await runCli(['dkim', 'list', '--data', data]);
+    expect(list.stdout).toMatch(
+      /^shop\.example\tcli1\trsa\tactive\tcli1\._domainkey\.shop\.example\tv=DKIM1/,
+    );
+  });
+
+  it('check says why with a bad --dns-servers', async () => {
+    const result = await runCli([
+      'dkim',
+      'check',
+      'shop.example',
+      'x',
+      '--dns-servers',
+      'dns.google',
+    ]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^relaydesk dkim: --dns-servers: "dns\.google" is not valid; use a comma-separated list of at most 10 DNS servers, each IP or IP:PORT/,
+    );
+  });
+});
+
+describe('relaydesk validate', () => {
+  it('prints a verdict per line in input order, then a summary; DNS trouble is unknown', async () => {
+    dns.set('shop.example', { MX: [{ exchange: 'mx.shop.example', priority: 10 }] });
+    dns.set('nomail.example', { MX: [{ exchange: '.', priority: 0 }] });
+    dns.silentNames.add('slow.example');
+    const result = await runCli(['validate'], {
+      env: { RELAYDESK_DNS_SERVERS: dns.address },
+      input:
+        'anna@shop.example\n\n# a comment\nbob@nomail.example\r\nnot-an-address\ndora@gmial.com\neve@slow.example\n',
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'anna@shop.example\tvalid\tshop.example has mail servers (MX mx.shop.example)',
+      'bob@nomail.example\tinvalid\tnomail.example accepts no mail (null MX, RFC 7505)',
+      'not-an-address\tinvalid\tsyntax: there is no @ between the mailbox and the domain',
+      expect.stringMatching(
+        /^dora@gmial\.com\tinvalid\tthe domain gmial\.com does not exist; did you mean dora@gmail\.com\?$/,
+      ),
+      'eve@slow.example\tunknown\tDNS could not be asked: no DNS server answered in time',
+      '5 addresses: 1 valid, 3 invalid, 0 risky, 1 unknown',
+      '',
+    ]);
+  });
+});
+
+describe('serve --dkim-domain --dkim-selector --dkim-key', () => {
+  it('signs relayed mail with each key given, paired in order', async () => {
+    const dir = await makeTempDir();
+    const keys = ['a', 'b'].map((s) => {
+      const pem = generateDkimKey(s === 'a' ? 'rsa' : 'ed25519');
+      const file = join(dir, `${s}.pem`);
+      writeFileSync(file, pem, { mode: 0o600 });
+      const record = dkimRecord(
+        'flags.example',
+        `sel-${s}`,
+        s === 'a' ? 'rsa' : 'ed25519',
+        publicKeyValue(pem),
+      );
+      dns.set(record.name, { TXT: [record.value] });
+      return file;
+    });
+    const serve = await startServe({
+      args: [
+        '--mode',
+        'relay',
+        '--relay-host',
+        `127.0.0.1:${upstream.port}`,
+        '--relay-security',
+        'none',
+        '--dkim-domain',
+        'flags.example',
+        '--dkim-selector',
+        'sel-a',
+        '--dkim-key',
+        keys[0] as string,
+        '--dkim-domain',
+        'flags.example',
+        '--dkim-selector',
+        'sel-b',
+        '--dkim-key',
+        keys[1] as string,
+      ],
+    });
+    const before = upstream.messages.length;
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: serve.smtp.port,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      from: 'app@flags.example',
+      to: 'x@example.net',
+      subject: 'flags',
+      text: 'x',
+    });
+    transport.close();
+    await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(before + 1);
+    const raw = upstream.messages[before]?.raw as Buffer;
+    const resolver = new DnsResolver({ servers: [dns.address] });
+    const { results } = await dkimVerify(raw, { resolver: resolver.forMailauth() as never });
+    expect(results.map((r) => [r.selector, r.status.result]).sort()).toEqual([
+      ['sel-a', 'pass'],
+      ['sel-b', 'pass'],
+    ]);
+  });
+
+  it('refuses flags that do not pair up, and an unreadable key, by name', async () => {
+    const serve = async (...flags: string[]) =>
+      runCli([
+        'serve',
+        '--smtp',
+        '127.0.0.1:0',
+        '--http',
+        '127.0.0.1:0',
+        '--data',
+        await makeTempDir(),
+        ...flags,
+      ]);
+    const unpaired = await serve('--dkim-domain', 'x.example', '--dkim-selector', 's');
+    expect(unpaired.code).toBe(2);
+    expect(unpaired.stderr).toBe(
+      'relaydesk: --dkim-domain, --dkim-selector and --dkim-key go together: give each once per key (got 1, 1 and 0)\n',
+    );
+    const missing = await serve(
+      '--dkim-domain',
+      'x.example',
+      '--dkim-selector',
+      's',
+      '--dkim-key',
+      '/nonexistent.pem',
+    );
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(
+      /^relaydesk: --dkim-key: cannot read "\/nonexistent\.pem" \(ENOENT\)/,
+    );
+  });
+});

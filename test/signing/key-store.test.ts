@@ -1,0 +1,127 @@
+// The key store on real files: generated and imported keys, weak or foreign keys refused by
+// name, selectors retired and removed, and which keys sign for a From domain.
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { publicKeyValue } from '../../main/core/signing/dkim-key.js';
+import { DkimKeyStore } from '../../main/core/signing/key-store.js';
+import { OwnerOnlyFileVault } from '../../main/core/signing/key-vault.js';
+
+let dir: string;
+let store: DkimKeyStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relaydesk-keys-'));
+  store = new DkimKeyStore(join(dir, 'dkim'), new OwnerOnlyFileVault(join(dir, 'dkim', 'private')));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+const pem = (type: 'rsa' | 'ec' | 'ed25519', bits = 2048): string =>
+  (type === 'rsa'
+    ? generateKeyPairSync('rsa', { modulusLength: bits })
+    : type === 'ec'
+      ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      : generateKeyPairSync('ed25519')
+  ).privateKey
+    .export({ format: 'pem', type: 'pkcs8' })
+    .toString();
+
+describe('DKIM key store', () => {
+  it('imports a PEM key and publishes its public half', async () => {
+    const key = pem('rsa');
+    const added = await store.add({
+      domain: 'Shop.Example.',
+      selector: 'Imported',
+      privateKey: key,
+    });
+    expect(added).toMatchObject({
+      domain: 'shop.example',
+      selector: 'imported',
+      source: 'imported',
+      algorithm: 'rsa',
+    });
+    expect(added.record.value).toBe(`v=DKIM1; k=rsa; p=${publicKeyValue(key)}`);
+    expect(added.record.zoneLine).toMatch(
+      /^imported\._domainkey\.shop\.example\. 3600 IN TXT \( "v=DKIM1; k=rsa; p=.{237}" ".+" \)$/,
+    );
+  });
+
+  it('refuses keys that cannot sign DKIM, saying why', async () => {
+    await expect(
+      store.add({ domain: 'shop.example', selector: 'weak', privateKey: pem('rsa', 512) }),
+    ).rejects.toThrow(
+      'privateKey: an RSA key of 512 bits is too short for DKIM (RFC 8301); generate one of 2048 bits',
+    );
+    await expect(
+      store.add({ domain: 'shop.example', selector: 'ec', privateKey: pem('ec') }),
+    ).rejects.toThrow('privateKey: a ec key cannot sign DKIM; use RSA (2048 bits) or Ed25519');
+    await expect(store.add({ domain: 'localhost', selector: 's' })).rejects.toThrow(
+      'domain: "localhost" is not a domain name; give the domain of the From address, e.g. example.com',
+    );
+  });
+
+  it('keeps the header list of a key, which must name From', async () => {
+    await expect(
+      store.add({
+        domain: 'shop.example',
+        selector: 'h',
+        algorithm: 'ed25519',
+        headers: ['Subject'],
+      }),
+    ).rejects.toThrow('headers: must include From (RFC 6376 §5.4); add "From" to the list');
+    await expect(
+      store.add({
+        domain: 'shop.example',
+        selector: 'h',
+        algorithm: 'ed25519',
+        headers: ['From', 'Bad:Name'],
+      }),
+    ).rejects.toThrow('headers: "Bad:Name" is not a header field name');
+    const key = await store.add({
+      domain: 'shop.example',
+      selector: 'h',
+      algorithm: 'ed25519',
+      headers: ['From', 'Subject', 'X-Campaign'],
+    });
+    expect(key.headers).toEqual(['From', 'Subject', 'X-Campaign']);
+    expect((await store.signingKeys('shop.example'))[0]?.headerFields).toEqual([
+      'From',
+      'Subject',
+      'X-Campaign',
+    ]);
+    const plain = await store.add({ domain: 'shop.example', selector: 'd', algorithm: 'ed25519' });
+    expect(plain.headers).toEqual(
+      expect.arrayContaining(['From', 'List-Unsubscribe-Post', 'Feedback-ID']),
+    );
+  });
+
+  it('signs with active keys of the From domain or its closest parent; retired and removed keys do not sign', async () => {
+    await store.add({ domain: 'shop.example', selector: 'a', algorithm: 'ed25519' });
+    await store.add({ domain: 'shop.example', selector: 'b', algorithm: 'ed25519' });
+    await store.add({ domain: 'news.shop.example', selector: 'n', algorithm: 'ed25519' });
+    const selectors = async (domain: string) =>
+      (await store.signingKeys(domain)).map((k) => `${k.domain}/${k.selector}`);
+    expect(await selectors('shop.example')).toEqual(['shop.example/a', 'shop.example/b']);
+    expect(await selectors('mail.shop.example')).toEqual(['shop.example/a', 'shop.example/b']);
+    expect(await selectors('news.shop.example')).toEqual(['news.shop.example/n']);
+    expect(await selectors('other.example')).toEqual([]);
+    await store.setActive('shop.example', 'a', false);
+    expect(await selectors('shop.example')).toEqual(['shop.example/b']);
+    await store.remove('shop.example', 'b');
+    expect(await selectors('shop.example')).toEqual([]);
+    expect((await readdir(join(dir, 'dkim', 'private'))).sort()).toEqual([
+      'news.shop.example_n.pem',
+      'shop.example_a.pem',
+    ]);
+    // another process (relaydesk dkim keygen) adds a key: this store sees it
+    const other = new DkimKeyStore(
+      join(dir, 'dkim'),
+      new OwnerOnlyFileVault(join(dir, 'dkim', 'private')),
+    );
+    await other.add({ domain: 'shop.example', selector: 'c', algorithm: 'ed25519' });
+    expect(await selectors('shop.example')).toEqual(['shop.example/c']);
+  });
+});

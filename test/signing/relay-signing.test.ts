@@ -1,0 +1,201 @@
+// Signing at relay time, end to end: keys made through the API, the record published on a real
+// DNS server, mail sent over SMTP, and the copy the real upstream received verified by mailauth
+// and by python3-dkim. Redirect's X-Original-To is added before signing, so it never breaks it.
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dkimVerify } from 'mailauth';
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { DkimKeyInfo } from '../../main/core/signing/key-store.js';
+import type { DkimDnsCheck } from '../../main/core/signing/dkim-record.js';
+import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
+import { settled } from '../helpers/delivery.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requirePythonModule } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+const python = requirePythonModule('dkim', 'apt-get install -y python3-dkim');
+
+let dns: TestDnsServer;
+let upstream: RunningUpstream;
+let relay: TestRelaydesk;
+
+beforeAll(async () => {
+  dns = await startDnsServer();
+  upstream = await startUpstreamServer({ tls: 'none' });
+  relay = await startTestRelaydesk({
+    mode: 'rules',
+    dnsServers: [dns.address],
+    relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+    rules: [
+      {
+        name: 'staging',
+        match: { recipient: '*@customers.example' },
+        action: { type: 'redirect', to: 'qa@team.example' },
+      },
+      { name: 'out', match: { recipient: '*' }, action: { type: 'relay' } },
+    ],
+  });
+});
+afterAll(async () => {
+  await relay?.dispose();
+  await upstream?.close();
+  await dns?.close();
+});
+
+const json = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+async function send(to: string, subject: string): Promise<{ id: string; raw: Buffer }> {
+  const before = upstream.messages.length;
+  const info = await relay.transport().sendMail({
+    from: '"Shop" <news@shop.example>',
+    to,
+    subject,
+    text: 'Your order ships today.',
+    headers: { 'List-Unsubscribe': '<https://shop.example/u>' },
+  });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  await settled(relay, id, (d) => d.status === 'delivered');
+  const received = upstream.messages.slice(before);
+  expect(received).toHaveLength(1);
+  return { id, raw: (received[0] as { raw: Buffer }).raw };
+}
+
+async function verify(raw: Buffer): Promise<Array<[string, string]>> {
+  const resolver = new DnsResolver({ servers: [dns.address], cacheMs: 0 });
+  const { results } = await dkimVerify(raw, { resolver: resolver.forMailauth() as never });
+  return results.map((r) => [r.selector ?? '', r.status.result]);
+}
+
+function pythonVerify(raw: Buffer, record: string): string {
+  const script =
+    'import sys, dkim\nrecord = sys.argv[1].encode()\n' +
+    'print("pass" if dkim.verify(sys.stdin.buffer.read(), dnsfunc=lambda n, timeout=5: record) else "fail")';
+  return spawnSync(python as string, ['-c', script, record], {
+    input: raw,
+    encoding: 'utf8',
+  }).stdout.trim();
+}
+
+describe('DKIM signing at relay time', () => {
+  let first: DkimKeyInfo;
+
+  it('generates a key, shows the record, and Check DNS says missing until it is published', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 's2026' }),
+    );
+    expect(res.status).toBe(201);
+    first = (await res.json()) as DkimKeyInfo;
+    expect(first).toMatchObject({
+      domain: 'shop.example',
+      selector: 's2026',
+      algorithm: 'rsa',
+      active: true,
+    });
+    expect(first.record.name).toBe('s2026._domainkey.shop.example');
+    expect(first.record.value).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
+    expect(JSON.stringify(first)).not.toMatch(/PRIVATE KEY/);
+
+    const check = () => relay.api<DkimDnsCheck>('/api/v1/dkim/keys/shop.example/s2026/dns-check');
+    expect((await check()).status).toBe('missing');
+    dns.set(first.record.name, {
+      TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong'],
+    });
+    expect(await check()).toMatchObject({ status: 'mismatch' });
+    dns.set(first.record.name, { TXT: [first.record.value] });
+    expect(await check()).toMatchObject({
+      status: 'match',
+      reason: 'the published record matches this key',
+    });
+    dns.silent = true;
+    expect(await check()).toMatchObject({ status: 'unknown' });
+    dns.silent = false;
+  });
+
+  it('keeps the private key in an owner-only file, never in the list', async () => {
+    const folder = join(relay.dataDir, 'dkim', 'private');
+    const [file] = readdirSync(folder);
+    expect(statSync(join(folder, file as string)).mode & 0o777).toBe(0o600);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(readFileSync(join(relay.dataDir, 'dkim', 'keys.json'), 'utf8')).not.toMatch(/PRIVATE/);
+  });
+
+  it('signs relayed mail; the upstream copy verifies, and the delivery says which key signed', async () => {
+    const { id, raw } = await send('anna@example.net', 'Signed');
+    expect(await verify(raw)).toEqual([['s2026', 'pass']]);
+    if (python) expect(pythonVerify(raw, first.record.value)).toBe('pass');
+    const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients[0]?.attempts[0]?.signedBy).toEqual([
+      { domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256' },
+    ]);
+  });
+
+  it('signs after the redirect adds X-Original-To, so the signature holds', async () => {
+    const { raw } = await send('carl@customers.example', 'Redirected');
+    const text = raw.toString('latin1');
+    expect(text.indexOf('DKIM-Signature:')).toBeLessThan(
+      text.indexOf('X-Original-To: carl@customers.example'),
+    );
+    expect(await verify(raw)).toEqual([['s2026', 'pass']]);
+    if (python) expect(pythonVerify(raw, first.record.value)).toBe('pass');
+  });
+
+  it('signs with both selectors during a rotation, then only the new one', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 's2027', algorithm: 'ed25519' }),
+    );
+    const second = (await res.json()) as DkimKeyInfo;
+    expect(second.record.value).toMatch(/^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
+    dns.set(second.record.name, { TXT: [second.record.value] });
+    const both = await send('anna@example.net', 'Overlap');
+    expect((await verify(both.raw)).sort()).toEqual([
+      ['s2026', 'pass'],
+      ['s2027', 'pass'],
+    ]);
+    const retired = await relay.fetch('/api/v1/dkim/keys/shop.example/s2026', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: false }),
+    });
+    expect(retired.status).toBe(200);
+    const after = await send('anna@example.net', 'After');
+    expect(await verify(after.raw)).toEqual([['s2027', 'pass']]);
+  });
+
+  it('leaves mail of domains without a key unsigned, and refuses bad key input by name', async () => {
+    const before = upstream.messages.length;
+    const info = await relay
+      .transport()
+      .sendMail({ from: 'x@other.example', to: 'a@example.net', subject: 'u', text: 'u' });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(upstream.messages[before]?.raw.toString()).not.toMatch(/DKIM-Signature/);
+
+    const bad = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 'bad key' }),
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({
+      error:
+        'selector: "bad key" is not a valid selector; use letters, digits and hyphens, e.g. mail2026',
+    });
+    const pem = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 'imp', privateKey: 'nope' }),
+    );
+    expect(pem.status).toBe(400);
+    expect(((await pem.json()) as { error: string }).error).toMatch(
+      /^privateKey: not a readable PEM private key/,
+    );
+    expect((await relay.fetch('/api/v1/dkim/keys/shop.example/none/dns-check')).status).toBe(404);
+  });
+});
