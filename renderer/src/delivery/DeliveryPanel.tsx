@@ -1,10 +1,18 @@
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { MessageDelivery, RecipientDeliveryView } from '../api/contract';
+import type { DeliveryAttemptView, MessageDelivery, RecipientDeliveryView } from '../api/contract';
 import { StatusMark } from '../mailbox/StatusMark';
 import { runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
+
+/** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
+function signedByLabel(attempt: DeliveryAttemptView): string {
+  if (!attempt.signedBy?.length) return 'not signed';
+  return attempt.signedBy
+    .map((key) => `${key.selector}._domainkey.${key.domain} (${key.algorithm})`)
+    .join(', ');
+}
 
 function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   return (
@@ -27,6 +35,17 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
           <dt>Rule</dt>
           <dd>{recipient.route}</dd>
         </div>
+        {recipient.addressCheck && (
+          <div>
+            <dt>Address check</dt>
+            <dd
+              className={`address-check address-${recipient.addressCheck.verdict}`}
+              data-testid="address-check"
+            >
+              {recipient.addressCheck.verdict}: {recipient.addressCheck.reason}
+            </dd>
+          </div>
+        )}
         {recipient.nextAttemptAt && (
           <div>
             <dt>Next attempt</dt>
@@ -56,6 +75,9 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                 <td>{attempt.tls ? `${attempt.tls.version} ${attempt.tls.cipher}` : 'none'}</td>
                 <td>
                   <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
+                  <p className="attempt-signed">
+                    Signed by: <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
+                  </p>
                   <details>
                     <summary>Transcript</summary>
                     <pre className="transcript" data-testid="transcript">

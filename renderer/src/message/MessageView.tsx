@@ -1,6 +1,7 @@
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
 import { DeliveryPanel } from '../delivery/DeliveryPanel';
+import { AuthCheckRow } from '../route/AuthCheckRow';
 import { RouteTimeline } from '../route/RouteTimeline';
 import { useAsyncValue } from '../use-async-value';
 import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
@@ -27,7 +28,7 @@ function RoutePanel({ messageId }: { messageId: string }) {
       </p>
     );
   }
-  return <RouteTimeline route={route.value} />;
+  return <RouteTimeline route={route.value} check={<AuthCheckRow messageId={messageId} />} />;
 }
 
 function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab }) {

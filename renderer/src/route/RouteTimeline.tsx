@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { RouteAnalysis } from '../api/contract';
 import { formatFullDate } from '../format/mail-format';
 import {
@@ -31,11 +32,12 @@ function AuthBadges({ route }: { route: RouteAnalysis }) {
 }
 
 /** The Received chain as a vertical timeline, oldest hop first, delays drawn to scale. */
-export function RouteTimeline({ route }: { route: RouteAnalysis }) {
+export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: ReactNode }) {
   const bars = delayBars(route.hops);
   const general = route.warnings.filter((w) => w.hop === undefined);
   return (
     <section className="route" data-testid="route-view" aria-label="Route">
+      {check}
       <AuthBadges route={route} />
       <p className="route-summary">
         {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}

@@ -1,0 +1,103 @@
+// A relayed, DKIM-signed message in Chromium: Delivery says which key signed each attempt and the
+// address check of each recipient; Route shows our DKIM/SPF/DMARC/ARC check as badges with reasons.
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DkimKeyInfo } from '../../preload/api-contract.js';
+import { settled } from '../helpers/delivery.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { eventually, launchChromium } from './browser.js';
+import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chromium', () => {
+  let dns: TestDnsServer;
+  let upstream: RunningUpstream;
+  let relay: TestRelaydesk;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    dns = await startDnsServer();
+    upstream = await startUpstreamServer({ tls: 'none' });
+    relay = await startTestRelaydesk({
+      mode: 'relay',
+      dnsServers: [dns.address],
+      addressCheck: 'warn',
+      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+    });
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relay?.dispose();
+    await upstream?.close();
+    await dns?.close();
+  });
+
+  it('shows the signing key per attempt, the address check, and the auth badges', async () => {
+    const key = await relay.api<DkimKeyInfo>('/api/v1/dkim/keys', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'shop.example', selector: 's2026', algorithm: 'ed25519' }),
+    });
+    dns.set(key.record.name, { TXT: [key.record.value] });
+    dns.set('shop.example', { TXT: ['v=spf1 ip4:127.0.0.1 -all'] });
+    dns.set('_dmarc.shop.example', { TXT: ['v=DMARC1; p=reject'] });
+    dns.set('example.net', { MX: [{ exchange: 'mx.example.net', priority: 10 }] });
+    dns.set('mx.example.net', { A: ['192.0.2.25'] });
+
+    const info = await relay.transport().sendMail({
+      from: '"Shop" <news@shop.example>',
+      to: 'anna@example.net',
+      subject: 'Signed order',
+      text: 'Your order ships today.',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.status === 'delivered');
+
+    await page.goto(relay.url);
+    await page.getByTestId('message-row').filter({ hasText: 'Signed order' }).click();
+    await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+    const recipient = page.locator('[data-testid="recipient"][data-address="anna@example.net"]');
+    await eventually(() => recipient.getByTestId('attempt-signed-by').innerText()).toBe(
+      's2026._domainkey.shop.example (ed25519-sha256)',
+    );
+    expect(await recipient.getByTestId('address-check').innerText()).toMatch(/^valid: /);
+    await page.screenshot({ path: join(screenshots, 'delivery-signed-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'delivery-signed-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    const badges = page.getByRole('list', { name: 'Authentication check' }).getByRole('listitem');
+    await eventually(() => badges.allInnerTexts()).toHaveLength(4);
+    // the captured copy is the one before signing, sent from 127.0.0.1, which the SPF record allows
+    const texts = await badges.allInnerTexts();
+    expect(texts).toEqual([
+      'DKIM neutral — message not signed',
+      // mailauth prefixes the reason with the host name
+      expect.stringMatching(
+        /^SPF pass — \S+: domain of news@shop\.example designates 127\.0\.0\.1 as permitted sender$/,
+      ),
+      'DMARC pass — p=REJECT arc=none',
+      'ARC neutral — no ARC chain',
+    ]);
+    expect(await badges.nth(1).getAttribute('title')).toMatch(/^pass: /);
+    await page.screenshot({ path: join(screenshots, 'route-auth-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'route-auth-dark.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
