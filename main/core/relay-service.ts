@@ -544,7 +544,33 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // pruning is not part of accepting: a slow disk must not hold the 250. Only the count can
     // be exceeded by an arrival (age is checked hourly), and only once the list is that long.
     const max = this.settings.maxMessages;
-    if (max > 0 && this.index.size > max) setImmediate(() => void this.applyRetention());
+    if (max > 0 && this.index.size > max) this.pruneAtCap();
+  }
+
+  private pruneAtCapScheduled = false;
+
+  /**
+   * At the cap every arrival makes one message too many. One pass serves a burst of arrivals,
+   * and when no message is planned for relaying (relayed mail counts apart) it removes the
+   * oldest directly instead of walking the whole index, which cost a third of the throughput.
+   */
+  private pruneAtCap(): void {
+    if (this.pruneAtCapScheduled) return;
+    this.pruneAtCapScheduled = true;
+    setImmediate(() => {
+      this.pruneAtCapScheduled = false;
+      const pass =
+        this.index.withDelivery > 0
+          ? this.applyRetention()
+          : this.pruneOldest(this.index.size - this.settings.maxMessages);
+      pass.catch((err: Error) => this.log(`retention: could not prune: ${err.message}`));
+    });
+  }
+
+  private async pruneOldest(excess: number): Promise<void> {
+    if (this.settings.maxMessages <= 0 || excess <= 0) return;
+    const removed = await this.deleteMessages(this.index.oldestIds(excess));
+    if (removed.length > 0) this.log(`retention: pruned ${removed.length} message(s)`);
   }
 
   /** Stores a message Relaydesk itself wrote (a DSN): captured, and relayed when `relayTo`. */

@@ -31,6 +31,28 @@ it('keeps at most maxMessages, dropping the oldest first', async () => {
   expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(3);
 });
 
+it('prunes a burst of concurrent arrivals at the cap down to the newest', async () => {
+  const transport = relay.transport();
+  const subjects = Array.from({ length: 8 }, (_, i) => `burst${i}`);
+  // five at once over the cap, then three one after the other, so the newest three are known
+  await Promise.all(
+    subjects
+      .slice(0, 5)
+      .map((subject) =>
+        transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' }),
+      ),
+  );
+  for (const subject of subjects.slice(5)) {
+    await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' });
+  }
+  await expect
+    .poll(async () =>
+      (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject),
+    )
+    .toEqual(['burst7', 'burst6', 'burst5']);
+  await expect.poll(async () => (await readdir(join(relay.dataDir, 'spool'))).length).toBe(6);
+});
+
 it('keeps read flags across a clean restart, which starts from the index snapshot', async () => {
   const { existsSync } = await import('node:fs');
   const dataDir = await makeDataDir();

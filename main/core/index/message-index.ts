@@ -7,13 +7,17 @@ export class MessageIndex {
   /** Ascending by ID, i.e. oldest first. */
   private ordered: string[] = [];
   private unreadCount = 0;
+  /** Records planned for relaying: fixed from arrival on, and they count apart at retention. */
+  private deliveryCount = 0;
 
   load(records: MessageRecord[]): void {
     this.byId.clear();
     this.unreadCount = 0;
+    this.deliveryCount = 0;
     for (const record of records) {
       this.byId.set(record.id, record);
       if (!record.read) this.unreadCount++;
+      if (record.delivery) this.deliveryCount++;
     }
     this.ordered = [...this.byId.keys()].sort();
   }
@@ -21,6 +25,7 @@ export class MessageIndex {
   add(record: MessageRecord): void {
     this.byId.set(record.id, record);
     if (!record.read) this.unreadCount++;
+    if (record.delivery) this.deliveryCount++;
     const last = this.ordered[this.ordered.length - 1];
     if (last === undefined || last < record.id) this.ordered.push(record.id);
     else {
@@ -54,13 +59,24 @@ export class MessageIndex {
       if (!record) continue;
       this.byId.delete(id);
       if (!record.read) this.unreadCount--;
+      if (record.delivery) this.deliveryCount--;
       removed.push(id);
     }
     if (removed.length > 0) {
       const gone = new Set(removed);
-      this.ordered = this.ordered.filter((id) => !gone.has(id));
+      // pruning at the retention cap removes the oldest: drop them from the front without a
+      // pass over the whole list (shift is cheap in V8); anything else filters the list once
+      let front = 0;
+      while (front < this.ordered.length && gone.has(this.ordered[front] as string)) front++;
+      if (front === removed.length) for (let i = 0; i < front; i++) this.ordered.shift();
+      else this.ordered = this.ordered.filter((id) => !gone.has(id));
     }
     return removed;
+  }
+
+  /** IDs of the `count` oldest messages. */
+  oldestIds(count: number): string[] {
+    return this.ordered.slice(0, Math.max(0, count));
   }
 
   get size(): number {
@@ -69,6 +85,11 @@ export class MessageIndex {
 
   get unread(): number {
     return this.unreadCount;
+  }
+
+  /** How many messages have a delivery plan (were routed to be relayed). */
+  get withDelivery(): number {
+    return this.deliveryCount;
   }
 
   /** Newest first, optionally filtered, with paging; `total` counts all matches. */
