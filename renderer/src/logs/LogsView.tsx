@@ -1,8 +1,8 @@
 // The Logs view: relay lines (one per delivery attempt, Postfix's shape) and audit lines
-// (connections, AUTH, messages accepted or refused), live and filterable.
-import { useEffect, useMemo, useRef, useState } from 'react';
+// (connections, AUTH, messages accepted or refused), live and filterable; then the webhooks.
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { LogEntry } from '../api/contract';
+import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
 import { appendLog, filterLog, mergeLogs, type LogFilter } from './log-lines';
 import './logs.css';
 
@@ -116,6 +116,114 @@ export function LogsView() {
         </ol>
       )}
       <div ref={end} />
+      <WebhooksSection />
     </div>
+  );
+}
+
+/** A POST is still under way or waiting for its retry, so its outcome is yet to come. */
+const unsettled = (d: WebhookDeliveryView) => d.State === 'pending' || d.State === 'retrying';
+
+function outcome(d: WebhookDeliveryView): string {
+  if (d.Status !== null && d.Error) return `HTTP ${d.Status}: ${d.Error}`;
+  if (d.Status !== null) return `HTTP ${d.Status}`;
+  return d.Error ?? '—';
+}
+
+/** The configured webhook URLs and each POST made to them, newest first. */
+function WebhooksSection() {
+  const api = useApi();
+  const [log, setLog] = useState<WebhookLogView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const refresh = useCallback(() => {
+    api.webhookLog().then(
+      (view) => {
+        setLog(view);
+        setError(null);
+      },
+      (failure: Error) => setError(failure.message),
+    );
+  }, [api]);
+
+  useEffect(() => {
+    refresh();
+    // a new message or a delivery state change is what fires a webhook
+    return api.onEvent((event) => {
+      if (event.Type === 'new' || event.Type === 'update') refresh();
+    });
+  }, [api, refresh]);
+
+  // webhooks are posted after the event that fired them and retried later: no event tells the
+  // GUI when they end, so look again while any is unsettled
+  const waiting = log?.Deliveries.some(unsettled) ?? false;
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setInterval(refresh, 2000);
+    return () => clearInterval(timer);
+  }, [waiting, refresh]);
+
+  return (
+    <section className="webhooks" aria-labelledby="webhooks-heading">
+      <header className="logs-header">
+        <h2 id="webhooks-heading">Webhooks</h2>
+        <button type="button" onClick={refresh}>
+          Refresh webhooks
+        </button>
+      </header>
+      {error && (
+        <p className="field-error" role="alert">
+          The webhook log could not be loaded: {error}
+        </p>
+      )}
+      {log &&
+        (log.URLs.length === 0 ? (
+          <p className="field-hint">
+            No webhook URLs are configured. Start Relaydesk with <code>--webhook-url URL</code>{' '}
+            (once per URL) to have each new message posted to it.
+          </p>
+        ) : (
+          <ul className="webhook-urls" aria-label="Webhook URLs">
+            {log.URLs.map((url) => (
+              <li key={url}>
+                <code>{url}</code>
+              </li>
+            ))}
+          </ul>
+        ))}
+      {log && log.URLs.length > 0 && log.Deliveries.length === 0 && (
+        <p className="field-hint">No webhooks posted yet; one goes out with each new message.</p>
+      )}
+      {log && log.Deliveries.length > 0 && (
+        <table className="webhook-deliveries" aria-label="Webhook deliveries">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">URL</th>
+              <th scope="col">Event</th>
+              <th scope="col">State</th>
+              <th scope="col">HTTP status or error</th>
+              <th scope="col">Attempts</th>
+            </tr>
+          </thead>
+          <tbody>
+            {log.Deliveries.map((d) => (
+              <tr key={d.ID} className={`webhook-${d.State}`}>
+                <td>
+                  <time dateTime={d.Created}>{new Date(d.Created).toLocaleTimeString()}</time>
+                </td>
+                <td>
+                  <code>{d.URL}</code>
+                </td>
+                <td>{d.Event}</td>
+                <td className="webhook-state">{d.State}</td>
+                <td>{outcome(d)}</td>
+                <td>{d.Attempts}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
