@@ -28,6 +28,11 @@ import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
+import {
+  rememberPaneWidth,
+  useDesktopViews,
+  useRememberedPaneWidth,
+} from './desktop/desktop-bridge';
 
 type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
 
@@ -77,6 +82,14 @@ export function App() {
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listWidth, setListWidth] = useState(460);
+  // the desktop app remembers the list's width; a drag is saved once it settles
+  useRememberedPaneWidth('list', setListWidth);
+  const draggedWidth = useRef<number | null>(null);
+  useEffect(() => {
+    if (draggedWidth.current !== listWidth) return;
+    const timer = setTimeout(() => rememberPaneWidth('list', listWidth), 400);
+    return () => clearTimeout(timer);
+  }, [listWidth]);
   const listHandle = useRef<MessageListHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
@@ -104,6 +117,20 @@ export function App() {
       setSelection(noSelection);
     }
   };
+
+  // what the desktop app asks for: a clicked notification or menu item, an .eml opened with it
+  useDesktopViews((view) => {
+    if (view.view === 'analyze') setDialog({ kind: 'analyze', text: view.file?.text });
+    else if (view.view === 'queue') go({ kind: 'queue' });
+    else if (view.view === 'settings') go({ kind: 'settings' });
+    else {
+      go({ kind: 'mail', mailbox: null });
+      if (view.view === 'message') {
+        setShowSenders(false);
+        setOpenedId(view.id);
+      }
+    }
+  });
 
   const search = useCallback((text: string) => {
     setTyped(text);
@@ -341,7 +368,10 @@ export function App() {
               width={listWidth}
               min={280}
               max={900}
-              onResize={setListWidth}
+              onResize={(width) => {
+                draggedWidth.current = width;
+                setListWidth(width);
+              }}
             />
             <section className="message-pane" aria-label="Opened message">
               {senderAlert && (
@@ -395,7 +425,11 @@ export function App() {
         )}
       </div>
       {dialog?.kind === 'analyze' && (
-        <AnalyzeDialog initialText={dialog.text} onClose={() => setDialog(null)} />
+        <AnalyzeDialog
+          key={dialog.text ?? ''}
+          initialText={dialog.text}
+          onClose={() => setDialog(null)}
+        />
       )}
       {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
     </div>

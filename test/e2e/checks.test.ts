@@ -11,7 +11,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { launchChromium } from './chromium.js';
+import { launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);

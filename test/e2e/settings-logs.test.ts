@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage, SettingsView } from '../../preload/api-contract.js';
 import { startRelaydesk } from '../../main/headless.js';
@@ -58,18 +59,7 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     upstream = await startUpstreamServer({ tls: 'none', users: { relayuser: 'right-pass' } });
     dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-settings-'));
     relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
-    browser = await chromium.launch({
-      executablePath: chromiumPath ?? undefined,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(chromiumPath as string);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));

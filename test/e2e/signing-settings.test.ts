@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from './browser.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
@@ -32,18 +33,7 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       dataDir,
       settings: { dnsServers: [dns.address] },
     });
-    browser = await chromium.launch({
-      executablePath: chromiumPath ?? undefined,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium(chromiumPath as string);
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk } from '../../main/headless.js';
 import { ensureRendererBuilt, repoRoot } from '../e2e/renderer-build.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { launchChromium } from '../e2e/browser.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const chromiumPath = requireTool(tools.chromium);

@@ -1,0 +1,128 @@
+// The renderer's side of the desktop bridge, in Chromium against the headless server. The real
+// preload cannot run here (no Electron runtime), so the page gets an object of the
+// DesktopBridge shape before it loads, and the test plays main: it asks for views (a second
+// launch handing over an .eml, a clicked notification) and checks what the pane widths report.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DesktopEvent, PaneWidths } from '../../preload/desktop-contract.js';
+import { startRelaydesk } from '../../main/headless.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { launchChromium } from './browser.js';
+import { ensureRendererBuilt } from './renderer-build.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+interface StandInMain {
+  fire(event: DesktopEvent): void;
+  saved: PaneWidths[];
+}
+
+describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let dataDir: string;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+  const fire = (event: DesktopEvent) =>
+    page.evaluate(
+      (e) => (window as unknown as { standInMain: StandInMain }).standInMain.fire(e),
+      event,
+    );
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-desktop-'));
+    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.addInitScript(() => {
+      const listeners: ((event: unknown) => void)[] = [];
+      const standInMain = {
+        fire: (event: unknown) => listeners.forEach((listener) => listener(event)),
+        saved: [] as unknown[],
+      };
+      Object.assign(window, {
+        standInMain,
+        relaydeskDesktop: {
+          onDesktopEvent(listener: (event: unknown) => void) {
+            listeners.push(listener);
+            return () => listeners.splice(listeners.indexOf(listener), 1);
+          },
+          getPaneWidths: async () => ({ list: 333 }),
+          setPaneWidths: async (widths: unknown) => void standInMain.saved.push(widths),
+        },
+      });
+    });
+    await page.goto(relaydesk.url);
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('opens an .eml handed over by a second launch in the "Analyze headers" dialog', async () => {
+    const eml = [
+      'Received: from mx.sender.example (mx.sender.example [192.0.2.10]) by mx.dest.example',
+      ' with ESMTPS id H2; Mon, 30 Nov 2026 10:02:00 +0000',
+      'Subject: handed over',
+      '',
+      'body',
+    ].join('\r\n');
+    await fire({ Type: 'open', Data: { view: 'analyze', file: { name: 'x.eml', text: eml } } });
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    // a textarea keeps line breaks as LF
+    await eventually(() => dialog.getByRole('textbox').inputValue()).toBe(
+      eml.replace(/\r\n/g, '\n'),
+    );
+    await page.keyboard.press('Escape');
+    await eventually(() => page.getByRole('dialog').count()).toBe(0);
+  });
+
+  it('opens the queue and a message when a notification is clicked', async () => {
+    await fire({ Type: 'open', Data: { view: 'queue' } });
+    await eventually(() => page.evaluate(() => window.location.hash)).toBe('#queue');
+
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: relaydesk.smtp.port,
+      secure: false,
+    });
+    await transport.sendMail({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject: 'Opened from a notification',
+      text: 'hello',
+    });
+    transport.close();
+    const list = (await (await fetch(`${relaydesk.url}api/v1/messages`)).json()) as {
+      messages: { ID: string }[];
+    };
+    const id = list.messages[0]?.ID as string;
+    await fire({ Type: 'open', Data: { view: 'message', id } });
+    await eventually(() =>
+      page.getByRole('article', { name: 'Message' }).getByRole('heading').first().innerText(),
+    ).toBe('Opened from a notification');
+  });
+
+  it('starts with the remembered list width and reports a new one', async () => {
+    const list = page.getByRole('region', { name: /^Message list/ });
+    await eventually(async () => Math.round((await list.boundingBox())?.width ?? 0)).toBe(333);
+    const splitter = page.getByRole('separator', { name: 'Resize the message list' });
+    await splitter.focus();
+    await page.keyboard.press('ArrowRight');
+    await eventually(() => splitter.getAttribute('aria-valuenow')).toBe('349');
+    await eventually(() =>
+      page.evaluate(() => (window as unknown as { standInMain: StandInMain }).standInMain.saved),
+    ).toContainEqual({ list: expect.any(Number) as number });
+    expect(pageErrors).toEqual([]);
+  });
+});
