@@ -9,6 +9,7 @@ import nodemailer from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopEvent, PaneWidths } from '../../preload/desktop-contract.js';
+import type { SettingsView } from '../../preload/settings-contract.js';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { launchChromium } from './browser.js';
@@ -123,6 +124,19 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     await eventually(() =>
       page.evaluate(() => (window as unknown as { standInMain: StandInMain }).standInMain.saved),
     ).toContainEqual({ list: expect.any(Number) as number });
+  });
+
+  it("opens Settings, where the desktop app's notifications can be turned off", async () => {
+    await fire({ Type: 'open', Data: { view: 'settings' } });
+    const newMail = page.getByRole('checkbox', { name: 'Notify me of new mail' });
+    expect(await newMail.isChecked()).toBe(true);
+    await newMail.uncheck();
+    await page.getByRole('checkbox', { name: /keeps Relaydesk running in the tray/ }).check();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const saved = async () =>
+      ((await (await fetch(`${relaydesk.url}api/v1/settings`)).json()) as SettingsView).values;
+    await eventually(async () => (await saved()).notifyNewMail).toBe(false);
+    expect((await saved()).closeToTray).toBe(true);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -396,6 +396,49 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         </div>
       </Section>
 
+      <Section id="desktop" title="Desktop app">
+        <div className="field-grid">
+          <CheckboxField
+            {...common('closeToTray')}
+            label="Closing the window keeps Relaydesk running in the tray"
+            checked={values.closeToTray}
+            onChange={(on) => update('closeToTray', on)}
+          />
+          <CheckboxField
+            {...common('notifyNewMail')}
+            label="Notify me of new mail"
+            checked={values.notifyNewMail}
+            onChange={(on) => update('notifyNewMail', on)}
+          />
+          <CheckboxField
+            {...common('notifyBounced')}
+            label="Notify me when a recipient bounces"
+            checked={values.notifyBounced}
+            onChange={(on) => update('notifyBounced', on)}
+          />
+          <CheckboxField
+            {...common('notifyDelayed')}
+            label="Notify me when a recipient is delayed"
+            checked={values.notifyDelayed}
+            onChange={(on) => update('notifyDelayed', on)}
+          />
+          <NumberField
+            {...common('notifyDelayedAfterMinutes', true)}
+            label="Delayed means still waiting after (minutes)"
+            min={1}
+            value={values.notifyDelayedAfterMinutes}
+            onChange={(n) => update('notifyDelayedAfterMinutes', n)}
+          />
+          <CheckboxField
+            {...common('notifyUpstreamPaused')}
+            label="Notify me when the upstream is paused by a failure"
+            checked={values.notifyUpstreamPaused}
+            onChange={(on) => update('notifyUpstreamPaused', on)}
+          />
+        </div>
+        <p className="field-hint">These apply to the desktop app; the browser UI ignores them.</p>
+      </Section>
+
       <Section id="appearance" title="Appearance">
         <fieldset className="theme-choice">
           <legend>Theme</legend>
