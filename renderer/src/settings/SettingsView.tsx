@@ -35,6 +35,7 @@ const sections = [
   ['routing', 'Routing rules'],
   ['signing', 'Signing'],
   ['retention', 'Retention'],
+  ['desktop', 'Desktop app'],
   ['appearance', 'Appearance'],
 ] as const;
 
