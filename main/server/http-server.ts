@@ -94,7 +94,7 @@ export async function createHttpServer(
     ? createBasicAuth(
         await loadUiPasswordHash(uiPassword),
         service.settings,
-        (line) => service.emit('log', line),
+        (line) => service.logLine(line),
         (path) => sendApiOwnAuth && path === '/api/v1/send',
       )
     : null;
@@ -102,7 +102,7 @@ export async function createHttpServer(
     ? createBasicAuth(
         await loadUiPasswordHash(sendPassword, '--send-api-auth-file'),
         service.settings,
-        (line) => service.emit('log', line),
+        (line) => service.logLine(line),
       )
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
@@ -122,7 +122,7 @@ export async function createHttpServer(
     const status = (err as FastifyError).statusCode;
     if (status && status >= 400 && status < 500)
       return reply.code(status).send({ error: err.message });
-    service.emit('log', `http: ${err.message}`);
+    service.logLine(`http: ${err.message}`);
     return reply.code(500).send({ error: `internal error: ${err.message}` });
   });
   app.setNotFoundHandler((req, reply) =>
