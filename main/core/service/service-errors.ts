@@ -1,10 +1,9 @@
-// Errors the service's methods throw for a caller's mistake (answered 4xx by the HTTP side).
+// Errors the service's methods throw for a caller's mistake (see main/core/caller-error.ts).
+import { CallerError } from '../caller-error.js';
 
-export class NotFoundError extends Error {
-  override name = 'NotFoundError';
-}
+export { NotFoundError } from '../caller-error.js';
 
 /** Settings given to a call (not the saved ones) are not valid; the message says which and why. */
-export class SettingsInputError extends Error {
+export class SettingsInputError extends CallerError {
   override name = 'SettingsInputError';
 }
