@@ -11,6 +11,7 @@ import { Chaos } from './chaos/chaos-triggers.js';
 import { DnsResolver } from './dns/dns-resolver.js';
 import { FilterControl } from './filter/filter-control.js';
 import { SmtpListener } from './listener/smtp-listener.js';
+import { formatLogLine, note, type LogRecord } from './logs/log-record.js';
 import { RelayLog } from './logs/relay-log.js';
 import { LabelledCounter } from './metrics/prometheus-text.js';
 import { UserStore } from './policy/user-store.js';
@@ -96,7 +97,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const settings = options.settings;
     this.settings = settings;
     const now = options.now ?? Date.now;
-    const log = (line: string): void => void this.emit('log', line);
+    const log = (entry: string | LogRecord): void => {
+      const record = typeof entry === 'string' ? note('', entry) : entry;
+      this.emit('record', record);
+      this.emit('log', formatLogLine(record));
+    };
     const publish = (event: RelaydeskEvent): void => void this.emit('event', event);
     const store = new MessageStore(settings.dataDir, now, publish);
     const rules = new RecipientRules(settings);
@@ -208,9 +213,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         rules.reload(settings);
         listener.refreshPolicy();
         // an audit line: who may send, and where mail goes, may have changed
-        log(
-          `settings-audit event=save changed=${changed.join(',')}${restartNeeded.length ? ` after-restart=${restartNeeded.join(',')}` : ''}`,
-        );
+        log({
+          level: 'info',
+          event: 'settings-audit',
+          fields: {
+            event: 'save',
+            changed: changed.join(','),
+            'after-restart': restartNeeded.length ? restartNeeded.join(',') : undefined,
+          },
+        });
         queue.kick();
         void retention.apply();
       },
@@ -222,7 +233,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       records: () => store.index.oldestFirst(),
       onParseFailure: (id, error) => {
         runtime.parseFailures++;
-        log(`${id}: MIME not readable, kept raw: ${error}`);
+        log(note(id, `MIME not readable, kept raw: ${error}`, 'warn'));
       },
     });
     Object.assign(parts, {
@@ -271,13 +282,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await dkim.keys.load(this.settings.dkim);
     const loaded = await store.spool.load();
     store.quarantined = loaded.quarantined;
-    for (const q of loaded.quarantined) log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
+    for (const q of loaded.quarantined)
+      log(note('spool', `moved ${q.file} to quarantine: ${q.reason}`, 'warn'));
     store.index.load(loaded.records);
     this.started = true;
     log(
-      loaded.fromSnapshot
-        ? `spool: ${loaded.records.length} message(s) from the index snapshot of the last clean stop`
-        : `spool: ${loaded.records.length} message(s) read from their sidecars`,
+      note(
+        'spool',
+        loaded.fromSnapshot
+          ? `${loaded.records.length} message(s) from the index snapshot of the last clean stop`
+          : `${loaded.records.length} message(s) read from their sidecars`,
+      ),
     );
     await queue.recover();
     await senders.load();

@@ -1,6 +1,7 @@
 // Retention of captured mail: at most N messages and/or none older than D days, oldest first;
 // relayed mail is kept for some days after its last recipient reached a final state.
 import type { MessageIndex } from './index/message-index.js';
+import { note, type LogRecord } from './logs/log-record.js';
 import type { MessageRecord } from './message-record.js';
 import { isRelayed } from './queue/delivery-plan.js';
 import { settledAt } from './queue/recipient-state.js';
@@ -40,7 +41,7 @@ export interface RetentionParts {
   index: MessageIndex;
   now: () => number;
   deleteMessages: (ids: string[]) => Promise<string[]>;
-  log: (line: string) => void;
+  log: (entry: LogRecord) => void;
 }
 
 /**
@@ -79,7 +80,7 @@ export class Retention {
     }
     if (doomed.length > 0) {
       await this.parts.deleteMessages(doomed);
-      this.parts.log(`retention: pruned ${doomed.length} message(s)`);
+      this.parts.log(note('retention', `pruned ${doomed.length} message(s)`));
     }
   }
 
@@ -97,13 +98,16 @@ export class Retention {
       const { index, settings } = this.parts;
       const pass =
         index.withDelivery > 0 ? this.apply() : this.pruneOldest(index.size - settings.maxMessages);
-      pass.catch((err: Error) => this.parts.log(`retention: could not prune: ${err.message}`));
+      pass.catch((err: Error) =>
+        this.parts.log(note('retention', `could not prune: ${err.message}`, 'error')),
+      );
     });
   }
 
   private async pruneOldest(excess: number): Promise<void> {
     if (this.parts.settings.maxMessages <= 0 || excess <= 0) return;
     const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess));
-    if (removed.length > 0) this.parts.log(`retention: pruned ${removed.length} message(s)`);
+    if (removed.length > 0)
+      this.parts.log(note('retention', `pruned ${removed.length} message(s)`));
   }
 }

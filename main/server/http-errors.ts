@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallerError } from '../core/caller-error.js';
+import { note, type LogRecord } from '../core/logs/log-record.js';
 
 /** A request the API cannot take; answered 400 with its message as `{error}`. */
 export class BadRequestError extends CallerError {
@@ -24,13 +25,17 @@ export function publicError(err: Error): PublicError | null {
 }
 
 /** Answers `{error}`; an internal error is logged with an id and answered with that id only. */
-export function errorHandler(log: (line: string) => void) {
+export function errorHandler(log: (record: LogRecord) => void) {
   return (err: Error, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
     const known = publicError(err);
     if (known) return reply.code(known.status).send({ error: known.message });
     const id = randomBytes(6).toString('hex');
     log(
-      `http: internal error id=${id} ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`,
+      note(
+        'http',
+        `internal error id=${id} ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`,
+        'error',
+      ),
     );
     return reply
       .code(500)

@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
+import { httpLogger } from './http-log.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerLockoutRoutes } from './routes/lockout-routes.js';
@@ -44,7 +45,9 @@ export async function createHttpServer(
   options: HttpServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    loggerInstance: httpLogger((record) => service.logLine(record)),
+    // our error handler and the audit log say what matters about a request
+    disableRequestLogging: true,
     // a stop must not wait for a long /wait or an open event stream
     forceCloseConnections: true,
     bodyLimit: service.settings.maxSize + 1024 * 1024,
@@ -98,7 +101,7 @@ export async function createHttpServer(
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
 
-  app.setErrorHandler(errorHandler((line) => service.logLine(line)));
+  app.setErrorHandler(errorHandler((record) => service.logLine(record)));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `no such route: ${req.method} ${req.url.split('?')[0]}` }),
   );

@@ -15,7 +15,7 @@ export interface RelayLogOptions {
   now: () => number;
   publish: (event: RelaydeskEvent) => void;
   /** The service's log line (console, headless output): also told when a log file fails. */
-  log: (line: string) => void;
+  log: (entry: string) => void;
 }
 
 export class RelayLog {

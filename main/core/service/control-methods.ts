@@ -9,6 +9,7 @@ import type {
 import type { SmtpSecurity } from '../listener/smtp-listener.js';
 import type { RouteExplanation } from '../routing/index.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
+import { note, type LogRecord } from '../logs/log-record.js';
 import type { ServiceParts } from './service-parts.js';
 
 export function controlMethods({
@@ -24,7 +25,7 @@ export function controlMethods({
   const setReceivingPaused = (paused: boolean): { paused: boolean } => {
     if (listener.receivingPaused !== paused) {
       listener.receivingPaused = paused;
-      log(paused ? 'smtp: receiving paused' : 'smtp: receiving resumed');
+      log(note('smtp', paused ? 'receiving paused' : 'receiving resumed'));
       store.publish({ Type: 'receiving', Data: { paused } });
     }
     return { paused };
@@ -79,8 +80,8 @@ export function controlMethods({
 
     auditLogLines: (limit: number): LogLines => relayLog.lines('audit', limit),
 
-    /** A line for the service's log from an adapter (the HTTP basic auth's audit lines). */
-    logLine: (line: string): void => log(line),
+    /** A line or record for the service's log from an adapter (HTTP audit lines, errors). */
+    logLine: (entry: string | LogRecord): void => log(entry),
   };
 }
 

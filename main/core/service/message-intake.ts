@@ -7,6 +7,7 @@ import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js'
 import type { MessageRecord } from '../message-record.js';
 import { toMessageSummary } from '../message/mailpit-shapes.js';
 import { buildDsn } from '../queue/dsn.js';
+import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing/index.js';
 import {
   composeMessage,
@@ -45,10 +46,18 @@ export class MessageIntake {
     void this.parts.senders.accepted(record);
     store.stats.accepted++;
     store.stats.acceptedBytes += record.size;
-    this.parts.log(
-      `${record.id}: from=<${record.envelope.mailFrom}>, size=${record.size}, nrcpt=${record.envelope.rcptTo.length}, client=${record.envelope.clientIp}` +
-        (record.notes.length ? `, notes=${record.notes.join('; ')}` : ''),
-    );
+    this.parts.log({
+      level: 'info',
+      event: 'message',
+      id: record.id,
+      fields: {
+        from: `<${record.envelope.mailFrom}>`,
+        size: record.size,
+        nrcpt: record.envelope.rcptTo.length,
+        client: record.envelope.clientIp,
+        notes: record.notes.length ? record.notes.join('; ') : undefined,
+      },
+    });
     this.listed(record);
     // pruning is not part of accepting: a slow disk must not hold the 250
     if (settings.maxMessages > 0 && store.index.size > settings.maxMessages)
@@ -87,10 +96,14 @@ export class MessageIntake {
         receivedAt,
         sender === '' ? [] : [notificationTo(sender)],
       );
-      this.parts.log(`${id}: sender non-delivery notification: ${dsnId}`);
+      this.parts.log(note(id, `sender non-delivery notification: ${dsnId}`));
     } catch (err) {
       this.parts.log(
-        `${id}: could not write a delivery status notification: ${(err as Error).message}`,
+        note(
+          id,
+          `could not write a delivery status notification: ${(err as Error).message}`,
+          'error',
+        ),
       );
     }
   }

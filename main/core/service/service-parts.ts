@@ -7,6 +7,7 @@ import type { Chaos } from '../chaos/chaos-triggers.js';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 import type { FilterControl } from '../filter/filter-control.js';
 import type { SmtpListener } from '../listener/smtp-listener.js';
+import type { LogRecord } from '../logs/log-record.js';
 import type { RelayLog } from '../logs/relay-log.js';
 import type { LabelledCounter } from '../metrics/prometheus-text.js';
 import type { UserStore } from '../policy/user-store.js';
@@ -24,7 +25,10 @@ import type { SettingsKeeper } from './settings-keeper.js';
 
 export interface ServiceEvents {
   event: [RelaydeskEvent];
+  /** Every log record, formatted as the line the console and the log files show. */
   log: [string];
+  /** The same, as the record it was made from. */
+  record: [LogRecord];
 }
 
 /** What changes while the service runs and is shown by the info and metrics calls. */
@@ -42,7 +46,8 @@ export interface ServiceParts {
   now: () => number;
   /** The service itself as an event source (waits and webhooks follow its events). */
   events: EventEmitter<ServiceEvents>;
-  log: (line: string) => void;
+  /** A line or a record for the service's log (a plain line is an `info` note). */
+  log: (entry: string | LogRecord) => void;
   runtime: ServiceRuntime;
   store: MessageStore;
   rules: RecipientRules;
