@@ -44,7 +44,7 @@ import { MessageRefusal } from '../filter/message-refusal.js';
 import type { SenderControl } from '../sender-control/sender-control.js';
 import { newMessageId } from '../spool/message-id.js';
 import { isStorageFull } from '../spool/storage-full.js';
-import { isLoopbackIp, normalizeClientIp } from './client-address.js';
+import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
 import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
 import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
 import { buildReceivedStamp } from './received-stamp.js';
