@@ -8,7 +8,7 @@ import type { Envelope } from '../message-record.js';
 import { MessageRefusal } from '../filter/message-refusal.js';
 import { newMessageId } from '../spool/message-id.js';
 import { isStorageFull } from '../spool/storage-full.js';
-import { normalizeClientIp } from './client-address.js';
+import { normalizeClientIp } from '../net/ip-address.js';
 import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import {

@@ -14,7 +14,7 @@ import {
 } from '../policy/index.js';
 import { SettingsError, type ListenAddress } from '../settings/settings-schema.js';
 import { SmtpAdmission } from './admission.js';
-import { isLoopbackIp, normalizeClientIp } from './client-address.js';
+import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn } from './listen-address.js';
 import type {
   ListenerEvents,
