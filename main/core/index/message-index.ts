@@ -27,7 +27,11 @@ type Database = BetterSqlite3.Database;
 /** Loads the native module, or says in one line what to do when this machine lacks it. */
 function loadSqlite(): typeof BetterSqlite3 {
   try {
-    return createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    // the binary itself is loaded with the first database: load it here, where its failure
+    // means "this machine lacks the module", not "the index file is damaged"
+    new Sqlite(':memory:').close();
+    return Sqlite;
   } catch (err) {
     const why = (err as Error).message.split('\n')[0] ?? 'unknown error';
     throw new IndexUnavailableError(
