@@ -400,6 +400,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
+    this.senders.stop();
     await this.parser.close();
     if (this.started) this.index.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
