@@ -17,6 +17,7 @@ import { LabelledCounter } from './metrics/prometheus-text.js';
 import { UserStore } from './policy/user-store.js';
 import { Pop3Listener } from './pop3/pop3-listener.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
+import { openIndex } from './index/index-startup.js';
 import { Retention } from './retention.js';
 import { applyRedirect } from './routing/index.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
@@ -126,7 +127,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // the parts below call one another through `parts`, which is complete before any call
     const parts = {} as ServiceParts;
     const senders = new SenderControlService(settings, now, {
-      records: () => store.index.oldestFirst(),
+      records: () => store.index.relayedOldestFirst(),
       hold: (ids, reason) => parts.queue.hold(ids, reason),
       release: (ids) => parts.queue.release(ids),
       publish,
@@ -176,9 +177,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const queue = new DeliveryQueue({
       settings,
       store: {
-        records: () => store.index.oldestFirst(),
+        records: () => store.index.relayedOldestFirst(),
         get: (id) => store.index.get(id),
-        save: (record) => store.spool.update(record),
+        save: (record) => store.saveRecord(record),
         raw: (id) => store.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
         sign: (raw) => dkim.sign(raw, new Date(now())),
@@ -230,7 +231,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       settings,
       parser: store.parser,
       recipientCheck,
-      records: () => store.index.oldestFirst(),
+      records: () => store.index.tagged(),
       onParseFailure: (id, error) => {
         runtime.parseFailures++;
         log(note(id, `MIME not readable, kept raw: ${error}`, 'warn'));
@@ -280,20 +281,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const { store, dkim, queue, senders, retention, chaos, listener, pop3, log } = this.parts;
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
-    const loaded = await store.spool.load();
-    store.quarantined = loaded.quarantined;
-    for (const q of loaded.quarantined)
+    const opened = await openIndex(store.index, store.spool);
+    store.quarantined = opened.quarantined;
+    for (const q of opened.quarantined)
       log(note('spool', `moved ${q.file} to quarantine: ${q.reason}`, 'warn'));
-    store.index.load(loaded.records);
     this.started = true;
-    log(
-      note(
-        'spool',
-        loaded.fromSnapshot
-          ? `${loaded.records.length} message(s) from the index snapshot of the last clean stop`
-          : `${loaded.records.length} message(s) read from their sidecars`,
-      ),
-    );
+    log(opened.summary);
     await queue.recover();
     await senders.load();
     await retention.apply();
@@ -328,8 +321,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.webhooks?.stop();
     await this.stopAccepting();
     await queue.stop();
+    this.parts.senders.stop();
     await store.parser.close();
-    if (this.started) await store.spool.saveSnapshot([...store.index.oldestFirst()]);
+    if (this.started) store.index.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
     await relayLog.flush();
   }

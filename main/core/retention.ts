@@ -66,14 +66,17 @@ export class Retention {
 
   async apply(): Promise<void> {
     const { settings, index, now } = this.parts;
-    const captured = [...index.oldestFirst()].filter((r) => !isRelayed(r));
-    const doomed = selectForPruning(captured, captured.length, {
-      maxMessages: settings.maxMessages,
-      maxAgeDays: settings.maxAgeDays,
-      now: now(),
-    });
+    const doomed = selectForPruning(
+      index.oldestFirst({ capturedOnly: true }),
+      index.capturedCount,
+      {
+        maxMessages: settings.maxMessages,
+        maxAgeDays: settings.maxAgeDays,
+        now: now(),
+      },
+    );
     const keepRelayedMs = settings.relayRetentionDays * dayMs;
-    for (const record of index.oldestFirst()) {
+    for (const record of index.relayedOldestFirst()) {
       if (!isRelayed(record)) continue;
       const settled = settledAt(record.delivery);
       if (settled !== null && settled + keepRelayedMs <= now()) doomed.push(record.id);

@@ -15,7 +15,7 @@ import { toMessageDetail, toMessageSummary } from '../message/mailpit-shapes.js'
 import type { ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { analyzeMessage, type RouteAnalysis } from '../route/index.js';
-import { matchesQuery, parseSearchQuery } from '../search/index.js';
+import { parseSearchQuery } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
@@ -109,16 +109,7 @@ export function messageMethods({ store, events }: ServiceParts) {
     },
 
     /** Mailboxes with their counts, by name. */
-    mailboxes(): MailboxCount[] {
-      const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
-      for (const record of index.oldestFirst()) {
-        const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
-        box.Total++;
-        if (!record.read) box.Unread++;
-        boxes.set(record.mailbox, box);
-      }
-      return [...boxes.values()].sort((a, b) => a.Name.localeCompare(b.Name));
-    },
+    mailboxes: (): MailboxCount[] => index.mailboxes(),
 
     /** Each recipient's state and attempts; captured mail lists its envelope recipients. */
     delivery(id: string): MessageDelivery {
@@ -164,8 +155,8 @@ export function messageMethods({ store, events }: ServiceParts) {
      */
     waitFor(query: string, timeoutMs: number, signal?: AbortSignal): Promise<MessageRecord | null> {
       const filter = query.trim() === '' ? null : parseSearchQuery(query);
-      const matches = (r: MessageRecord): boolean => (filter ? matchesQuery(r, filter) : true);
-      const existing = index.page(0, 1, matches).records[0];
+      const matches = (r: MessageRecord): boolean => (filter ? index.matches(r.id, filter) : true);
+      const existing = index.page(0, 1, filter).records[0];
       if (existing) return Promise.resolve(existing);
       return new Promise((resolve) => {
         const finish = (record: MessageRecord | null): void => {

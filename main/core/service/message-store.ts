@@ -5,7 +5,7 @@ import type { RelaydeskEvent } from '../../../preload/api-contract.js';
 import { MessageIndex } from '../index/message-index.js';
 import type { MessageRecord } from '../message-record.js';
 import { MessageParser } from '../parse/message-parser.js';
-import { matchesQuery, parseSearchQuery } from '../search/index.js';
+import { parseSearchQuery } from '../search/index.js';
 import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
 
@@ -54,7 +54,13 @@ export class MessageStore {
   /** `timeZone` is Mailpit's `tz`: how dates in `before:`/`after:` are read. */
   list(start: number, limit: number, query?: string, timeZone?: string) {
     const filter = query && query.trim() !== '' ? parseSearchQuery(query, { timeZone }) : null;
-    return this.index.page(start, limit, filter ? (r) => matchesQuery(r, filter) : undefined);
+    return this.index.page(start, limit, filter);
+  }
+
+  /** A state change: the index first (it answers the next question), then the sidecar. */
+  saveRecord(record: MessageRecord): Promise<void> {
+    this.index.update(record);
+    return this.spool.update(record);
   }
 
   async setRead(ids: string[], read: boolean): Promise<void> {
@@ -79,8 +85,7 @@ export class MessageStore {
   }
 
   async deleteAll(): Promise<void> {
-    const all = [...this.index.oldestFirst()].map((r) => r.id);
-    this.index.remove(all);
+    const all = this.index.remove(this.index.oldestIds(this.index.size));
     for (const id of all) await this.spool.remove(id);
     this.stats.deleted += all.length;
     this.publish({ Type: 'delete', Data: null });

@@ -28,7 +28,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
   const methods = {
     /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
     queued(state?: RecipientState): MessageRecord[] {
-      return [...store.index.oldestFirst()].filter((record) => {
+      return store.index.relayedOldestFirst().filter((record) => {
         if (!record.delivery) return false;
         if (state) return record.delivery.some((r) => r.state === state);
         const status = messageStatus(record.delivery);

@@ -21,15 +21,14 @@ export function runtimeMethods({
     info(): RelaydeskInfo {
       const smtp = runtime.smtpAddress;
       const http = runtime.httpAddress ?? settings.http;
-      let size = 0;
-      for (const record of index.oldestFirst()) size += record.size;
+      const size = index.totalBytes();
       return {
         Version: relaydeskVersion,
         Database: settings.dataDir,
         DatabaseSize: size,
         Messages: index.size,
         Unread: index.unread,
-        Tags: tagCounts(index.oldestFirst()),
+        Tags: tagCounts(index.tagged()),
         Chaos: { Enabled: chaos.enabled, Active: chaos.active, Triggers: chaos.triggers },
         RuntimeStats: {
           Uptime: Math.round((now() - stats.startedAt) / 1000),
@@ -55,10 +54,9 @@ export function runtimeMethods({
 
     /** The Prometheus text of `/metrics`. */
     metricsText(): string {
-      let spoolBytes = 0;
+      const spoolBytes = index.totalBytes();
       const queueByState: Record<string, number> = {};
-      for (const record of index.oldestFirst()) {
-        spoolBytes += record.size;
+      for (const record of index.relayedOldestFirst()) {
         for (const r of record.delivery ?? [])
           queueByState[r.state] = (queueByState[r.state] ?? 0) + 1;
       }

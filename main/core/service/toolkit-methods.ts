@@ -47,12 +47,12 @@ export function toolkitMethods(
   const tagged: TaggedStore = {
     records: () => store.index.oldestFirst(),
     get: (id) => store.index.get(id),
-    save: (record) => store.spool.update(record),
+    save: (record) => store.saveRecord(record),
     publish: (event) => store.publish(event),
   };
   return {
     /** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
-    tags: (): string[] => messageTags.allTags(store.index.oldestFirst()),
+    tags: (): string[] => messageTags.allTags(store.index.tagged()),
 
     /** Replaces the tags of messages; an empty list removes them (Mailpit's PUT /api/v1/tags). */
     setTags: (ids: string[], tags: string[]): Promise<void> =>
