@@ -46,8 +46,6 @@ export async function createHttpServer(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: httpLogger((record) => service.logLine(record)),
-    // our error handler and the audit log say what matters about a request
-    disableRequestLogging: true,
     // a stop must not wait for a long /wait or an open event stream
     forceCloseConnections: true,
     bodyLimit: service.settings.maxSize + 1024 * 1024,
