@@ -74,6 +74,7 @@ import { matchesQuery, parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
+import { sourceHead, sourceSize } from './spool/message-source.js';
 import { Chaos, ChaosError, triggersFromJson, type ChaosTriggers } from './chaos/chaos-triggers.js';
 import { readHeaderFields } from './message/header-fields.js';
 import { normalizeLineEndings } from './listener/line-endings.js';
@@ -494,7 +495,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         cc: summary.cc,
         bcc: summary.bcc,
         rcptTo: message.envelope.rcptTo,
-        xTags: readHeaderFields(message.raw)
+        xTags: readHeaderFields(sourceHead(message.raw))
           .filter((f) => f.name.toLowerCase() === 'x-tags')
           .map((f) => f.value),
         user: message.envelope.user,
@@ -513,7 +514,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       id: message.id,
       mailbox: plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
-      size: message.raw.length,
+      size: sourceSize(message.raw),
       read: false,
       tags,
       envelope: message.envelope,

@@ -1,6 +1,7 @@
 // Runs mailparser off the SMTP event loop. Plain JavaScript on purpose: worker threads start
 // a fresh Node that cannot load TypeScript, and this file runs both from the sources (tests)
 // and from the build. Its input and output shapes are declared in message-parser.ts.
+import { createReadStream } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { simpleParser } from 'mailparser';
 
@@ -52,8 +53,19 @@ function headerText(parsed, name) {
   return String(value);
 }
 
+// Only the start of the text is kept (snippet, search text); collapsing the whitespace of all
+// of a 25 MB body would copy it twice more. Whitespace-heavy text takes a longer slice.
+function textStart(body) {
+  let end = 8 * searchTextBudget;
+  for (;;) {
+    const text = body.slice(0, end).replace(/\s+/g, ' ').trim();
+    if (text.length >= searchTextBudget || end >= body.length) return text;
+    end *= 4;
+  }
+}
+
 function summarize(parsed) {
-  const text = bodyText(parsed).replace(/\s+/g, ' ').trim();
+  const text = textStart(bodyText(parsed));
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
@@ -88,7 +100,11 @@ function parts(parsed) {
 }
 
 async function handle(request) {
-  const parsed = await simpleParser(Buffer.from(request.raw), {
+  // a message received over SMTP is read from its file in the spool folder; others come as bytes
+  const input = request.path
+    ? createReadStream(request.path)
+    : Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  const parsed = await simpleParser(input, {
     skipImageLinks: true,
     skipTextLinks: true,
     skipTextToHtml: true,
