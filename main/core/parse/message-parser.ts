@@ -5,7 +5,10 @@
 import { Worker } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
-import { sourceHead, type MessageSource } from '../spool/message-source.js';
+import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
+
+/** Messages up to this size are summarised from all of their bytes. */
+const trimAbove = 1024 * 1024;
 
 export interface ParsedPartInfo {
   PartID: string;
@@ -94,6 +97,8 @@ class ParserSlot {
     this.worker.postMessage({
       jobId: job.jobId,
       kind: job.kind,
+      // a large message is summarised from the start of each of its parts (parse-worker.js)
+      trim: job.kind === 'summary' && sourceSize(source) > trimAbove,
       ...(source instanceof IncomingFile ? { path: source.path } : { raw: source }),
       partId: job.partId,
     });
