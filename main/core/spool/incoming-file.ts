@@ -14,6 +14,11 @@ const writeSize = 256 * 1024;
  */
 const headLimit = 1024 * 1024;
 const blankLine = Buffer.from('\r\n\r\n');
+/**
+ * While a large message arrives, what is written is flushed to the disk every so many bytes, in
+ * the background: the fsync before the 250 then has only the last part left to write.
+ */
+const syncEvery = 8 * 1024 * 1024;
 
 export class IncomingFile {
   /** Bytes written so far. */
@@ -25,6 +30,8 @@ export class IncomingFile {
   private headDone = false;
   private handle: FileHandle | null;
   private discarded = false;
+  private syncedUpTo = 0;
+  private background: Promise<void> | null = null;
 
   private constructor(
     /** The temporary file's path: readable until it is renamed or discarded. */
@@ -65,6 +72,19 @@ export class IncomingFile {
     this.pending = [];
     this.pendingBytes = 0;
     await handle.writev(chunks);
+    if (!this.background && this.size - this.syncedUpTo >= syncEvery) {
+      const upTo = this.size;
+      this.background = handle.datasync().then(
+        () => {
+          this.syncedUpTo = upTo;
+          this.background = null;
+        },
+        () => {
+          // the final fsync reports what went wrong
+          this.background = null;
+        },
+      );
+    }
   }
 
   /** Writes the rest, fsyncs and closes: the bytes are on disk, under the temporary name. */
@@ -77,6 +97,7 @@ export class IncomingFile {
     }
     this.handle = null;
     try {
+      await this.background;
       await handle.sync();
     } finally {
       await handle.close();
@@ -90,6 +111,7 @@ export class IncomingFile {
     this.pendingBytes = 0;
     const handle = this.handle;
     this.handle = null;
+    await this.background;
     await handle?.close().catch(() => undefined);
     await unlink(this.path).catch((err: NodeJS.ErrnoException) => {
       if (err.code !== 'ENOENT') throw err;
