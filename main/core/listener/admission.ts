@@ -28,7 +28,7 @@ import {
 import { LabelledCounter } from '../metrics/prometheus-text.js';
 import { refusalReason } from '../metrics/refusal-reason.js';
 import type { ChaosStage } from '../chaos/chaos-triggers.js';
-import { normalizeClientIp } from './client-address.js';
+import { normalizeClientIp } from '../net/ip-address.js';
 import type { ConnectionHooks } from './smtp-server-tuned.js';
 import {
   sessionUser,

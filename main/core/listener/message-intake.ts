@@ -9,7 +9,7 @@ import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import { spoolFolder } from '../spool/spool.js';
 import { isStorageFull } from '../spool/storage-full.js';
-import { normalizeClientIp } from './client-address.js';
+import { normalizeClientIp } from '../net/ip-address.js';
 import { countReceivedHeaders, LineEndingRepairStream } from './line-endings.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import {

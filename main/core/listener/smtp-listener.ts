@@ -16,7 +16,7 @@ import { SettingsError, type ListenAddress } from '../settings/settings-schema.j
 import { makeFolder } from '../spool/durable-file.js';
 import { spoolFolder } from '../spool/spool.js';
 import { SmtpAdmission } from './admission.js';
-import { isLoopbackIp, normalizeClientIp } from './client-address.js';
+import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn } from './listen-address.js';
 import type {
   ListenerEvents,

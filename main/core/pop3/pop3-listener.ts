@@ -10,11 +10,10 @@ import {
   clientTrust,
   ConnectionCounter,
   insecureAuthAllowed,
-  isLoopbackHost,
   loadTlsMaterial,
   type UserStore,
 } from '../policy/index.js';
-import { normalizeClientIp } from '../listener/client-address.js';
+import { isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
