@@ -100,6 +100,25 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     ).toBe('Opened from a notification');
   });
 
+  it('opens the suspended senders when an anomaly alert is clicked, with the one-click release', async () => {
+    const paused = (await (
+      await fetch(`${relaydesk.url}api/v1/suspensions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ Kind: 'user', Value: 'webform', Reason: 'automatic: burst' }),
+      })
+    ).json()) as { ID: string };
+    await fire({ Type: 'open', Data: { view: 'senders' } });
+    const panel = page.getByRole('region', { name: 'Suspended senders' });
+    await panel.getByRole('button', { name: 'Lift and release' }).click();
+    await eventually(async () =>
+      ((await (await fetch(`${relaydesk.url}api/v1/suspensions`)).json()) as { ID: string }[]).map(
+        (s) => s.ID,
+      ),
+    ).not.toContain(paused.ID);
+    await eventually(() => panel.getByText('Nobody is suspended.').count()).toBe(1);
+  });
+
   it('starts with the remembered list width and reports a new one', async () => {
     const list = page.getByRole('region', { name: /^Message list/ });
     await eventually(async () => Math.round((await list.boundingBox())?.width ?? 0)).toBe(333);
