@@ -21,6 +21,9 @@ export default defineConfig({
       reporter: ['text-summary', 'html', 'json-summary'],
       // a test that flakes under load should not hide the figures of the run
       reportOnFailure: true,
+      // the floor, a little under what the whole suite reached on 2026-11-30 (statements 75.05,
+      // branches 66.15, functions 71.96, lines 76.76): raise it as tests are added, never lower it
+      thresholds: { statements: 73, branches: 64, functions: 70, lines: 75 },
     },
   },
 });
