@@ -8,6 +8,7 @@ import { readHeaderFields } from '../message/header-fields.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { planDelivery } from '../queue/delivery-plan.js';
 import type { RecipientDecision } from '../routing/index.js';
+import { sourceHead, sourceSize } from '../spool/message-source.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { autoTags, knownTags } from '../tags/index.js';
 import type { RecipientCheck } from '../address-check/recipient-check.js';
@@ -74,7 +75,7 @@ export class RecordBuilder {
             cc: summary.cc,
             bcc: summary.bcc,
             rcptTo: message.envelope.rcptTo,
-            xTags: readHeaderFields(message.raw)
+            xTags: readHeaderFields(sourceHead(message.raw))
               .filter((f) => f.name.toLowerCase() === 'x-tags')
               .map((f) => f.value),
             user: message.envelope.user,
@@ -96,7 +97,7 @@ export class RecordBuilder {
       id: message.id,
       mailbox: origin.mailbox ?? plan.mailbox,
       receivedAt: message.receivedAt.toISOString(),
-      size: message.raw.length,
+      size: sourceSize(message.raw),
       read: false,
       tags,
       envelope: message.envelope,
