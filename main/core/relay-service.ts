@@ -45,6 +45,7 @@ import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text
 import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction, type UpstreamPause } from './queue/delivery-queue.js';
+import { newRecipient } from './queue/delivery-transition.js';
 import { buildDsn } from './queue/dsn.js';
 import { messageStatus, settledAt } from './queue/recipient-state.js';
 import {
@@ -688,22 +689,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const record = this.record(id);
     const recipients = (
       record.delivery ??
-      record.envelope.rcptTo.map((address) => ({
-        address,
-        deliverTo: address,
-        state: 'captured' as const,
-        route: `captured into ${record.mailbox}`,
-        nextAttemptAt: null,
-        firstAttemptAt: null,
-        attempts: [],
-        history: [
-          {
-            state: 'captured' as const,
-            at: record.receivedAt,
-            reason: `captured into ${record.mailbox}`,
-          },
-        ],
-      }))
+      record.envelope.rcptTo.map((address) =>
+        newRecipient({
+          address,
+          state: 'captured',
+          route: `captured into ${record.mailbox}`,
+          at: record.receivedAt,
+        }),
+      )
     ).map(({ firstAttemptAt: _first, ...view }) => {
       const check = record.addressChecks?.find(
         (c) => c.address.toLowerCase() === view.address.toLowerCase(),
