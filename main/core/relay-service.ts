@@ -45,6 +45,7 @@ import { LabelledCounter, renderPrometheusText } from './metrics/prometheus-text
 import { relayMetricFamilies } from './metrics/relay-metrics.js';
 import { planDelivery, isRelayed } from './queue/delivery-plan.js';
 import { DeliveryQueue, type DeliverFunction, type UpstreamPause } from './queue/delivery-queue.js';
+import { DeliveryJournal } from './queue/delivery-journal.js';
 import { newRecipient } from './queue/delivery-transition.js';
 import { buildDsn } from './queue/dsn.js';
 import { messageStatus, settledAt } from './queue/recipient-state.js';
@@ -156,6 +157,8 @@ const relayLogMemory = 1000;
 export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
   private readonly spool: Spool;
+  /** Delivery state changes, appended with group commit and folded into the sidecars later. */
+  private readonly journal: DeliveryJournal;
   private readonly index = new MessageIndex();
   private readonly parser = new MessageParser({ workers: 1 });
   private readonly listener: SmtpListener;
@@ -214,6 +217,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.settings = options.settings;
     this.now = options.now ?? Date.now;
     this.spool = new Spool(this.settings.dataDir);
+    this.journal = new DeliveryJournal({
+      dataDir: this.settings.dataDir,
+      current: (id) => this.index.get(id),
+      writeSidecar: (record) => this.spool.update(record),
+      log: (line) => this.log(line),
+    });
     this.stats = { startedAt: this.now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
     this.rules = modeRules(this.settings.mode, this.settings.rules);
     this.savedTarget = { ...this.settings, rateLimit: { ...this.settings.rateLimit } };
@@ -295,7 +304,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       store: {
         records: () => this.index.oldestFirst(),
         get: (id) => this.index.get(id),
-        save: (record) => this.spool.update(record),
+        save: (record) => this.journal.append(record),
         raw: (id) => this.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
         sign: (raw) => this.dkim.sign(raw, new Date(this.now())),
@@ -358,6 +367,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.quarantined = loaded.quarantined;
     for (const q of loaded.quarantined)
       this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
+    await this.journal.open(loaded.records);
     this.index.load(loaded.records);
     this.started = true;
     this.log(
@@ -399,6 +409,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
+    if (this.started) await this.journal.close();
     await this.parser.close();
     if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
