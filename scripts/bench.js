@@ -5,7 +5,8 @@
 //    comparison for a capture app, and against MailDev's figure class (node-capture, delay kept).
 // 2. Route analysis of a 50-hop header block against a naive split of the same block.
 // 3. Virus scanning: small messages with a warm clamd against the same load without scanning.
-// 4. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
+// 4. Relay end to end (2 KB × 10 sessions → smtp-sink) against the bare Node relay.
+// 5. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
 //    same list with 1,000 messages.
 // Env: CONFIGS (default "2k-s1 2k-s10 100k-s10"), REPS (3), BENCH_MAX_MSGS (1000).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -26,6 +27,8 @@ spawnSync(process.execPath, [join(root, 'bench', 'route-parse.js')], { stdio: 'i
 
 console.log('\n== virus scanning cost ==');
 spawnSync(process.execPath, [join(root, 'bench', 'filter-scan.js')], { stdio: 'inherit' });
+console.log('\n== relay end to end (queue) ==');
+spawnSync(process.execPath, [join(root, 'bench', 'relay-e2e.js')], { stdio: 'inherit' });
 console.log('\n== mail list (Chromium) ==');
 spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
 

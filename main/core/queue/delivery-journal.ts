@@ -28,9 +28,12 @@ export interface JournalOptions {
   compactAt?: number;
 }
 
-/** A crash hook for the kill -9 tests: the process kills itself at the named point. */
+/** A crash hook for the kill -9 tests: the process kills itself at the Nth pass of a point. */
+let crashHits = 0;
 function crashPoint(name: string): void {
-  if (process.env.RELAYDESK_TEST_CRASH_AT === name) process.kill(process.pid, 'SIGKILL');
+  if (process.env.RELAYDESK_TEST_CRASH_AT !== name) return;
+  if (++crashHits >= Number(process.env.RELAYDESK_TEST_CRASH_HIT ?? 1))
+    process.kill(process.pid, 'SIGKILL');
 }
 
 export function deliveryVersion(delivery: readonly RecipientDelivery[] | undefined): number {
@@ -147,11 +150,14 @@ export class DeliveryJournal {
         try {
           while (this.swapping) await this.swapping;
           const data = lines.join('');
-          if (process.env.RELAYDESK_TEST_CRASH_AT === 'journal-append') {
+          if (
+            process.env.RELAYDESK_TEST_CRASH_AT === 'journal-append' &&
+            crashHits + 1 >= Number(process.env.RELAYDESK_TEST_CRASH_HIT ?? 1)
+          ) {
             // half a batch on disk, as a power cut in the middle of the write leaves it
             await this.handle.write(data.slice(0, Math.ceil(data.length / 2)));
-            crashPoint('journal-append');
           }
+          crashPoint('journal-append');
           await this.handle.write(data);
           crashPoint('journal-before-sync');
           await this.handle.datasync();
@@ -165,7 +171,11 @@ export class DeliveryJournal {
     } finally {
       this.committing = null;
     }
-    if (this.size >= (this.options.compactAt ?? compactAtBytes)) void this.compact();
+    // the kill -9 tests ask for compactions early, to crash inside one
+    const limit =
+      this.options.compactAt ??
+      Number(process.env.RELAYDESK_TEST_JOURNAL_COMPACT_AT || compactAtBytes);
+    if (this.size >= limit) void this.compact();
   }
 
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
