@@ -72,17 +72,20 @@ export class DeliveryJournal {
     return join(this.dir, 'journal.compacting.log');
   }
 
-  /** Replays what a crash left over the sidecars just loaded, folds it in, and opens for appends. */
-  async open(records: MessageRecord[]): Promise<void> {
+  /**
+   * Replays what a crash left over the messages as loaded at start, saves those it changed
+   * (sidecar and index), and opens the journal for appends.
+   */
+  async open(save: (record: MessageRecord) => Promise<void>): Promise<void> {
     await makeFolder(this.dir);
-    const byId = new Map(records.map((r) => [r.id, r]));
+    const byId = new Map<string, MessageRecord>();
     const replayed = new Set<string>();
     for (const path of [this.compactingPath, this.activePath]) {
       for (const id of await this.replay(path, byId)) replayed.add(id);
     }
     for (const id of replayed) {
       const record = byId.get(id);
-      if (record) await this.options.writeSidecar(record);
+      if (record) await save(record);
     }
     await unlink(this.compactingPath).catch(ignoreMissing);
     this.handle = await open(this.activePath, 'w', 0o600);
@@ -116,8 +119,9 @@ export class DeliveryJournal {
         );
         continue;
       }
-      const record = byId.get(parsed.id);
+      const record = byId.get(parsed.id) ?? this.options.current(parsed.id);
       if (!record || parsed.v <= deliveryVersion(record.delivery)) continue;
+      byId.set(parsed.id, record);
       record.delivery = parsed.delivery;
       applied.push(parsed.id);
     }

@@ -4,6 +4,7 @@
 // name the user actually typed.
 import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
+import { isCidr } from '../net/ip-address.js';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
@@ -140,6 +141,8 @@ export interface Settings {
   notifyBounced: boolean;
   notifyDelayed: boolean;
   notifyUpstreamPaused: boolean;
+  /** A sender's volume jumped (the anomaly alert), and whether it was paused. */
+  notifySenderAlert: boolean;
   /** A recipient still not delivered this long after arrival is "delayed" (Postfix delay_warning_time). */
   notifyDelayedAfterMinutes: number;
   /** Where secrets go when the OS keyring is unavailable: the user's choice, asked once. */
@@ -323,18 +326,6 @@ function parseOptionalPath(raw: unknown): string | null | undefined {
 
 function parseInsecureAuth(raw: unknown): InsecureAuth | undefined {
   return raw === 'auto' || raw === 'allow' || raw === 'refuse' ? raw : undefined;
-}
-
-/** One CIDR or address: `192.168.1.0/24`, `10.0.0.7`, `2001:db8::/32`, `::ffff:10.0.0.0/104`. */
-export function isCidr(text: string): boolean {
-  const match = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(text);
-  if (!match) return false;
-  const address = match[1] as string;
-  const version = isIP(address);
-  if (version === 0) return false;
-  if (match[2] === undefined) return true;
-  const bits = Number(match[2]);
-  return bits <= (version === 4 ? 32 : 128);
 }
 
 /** The non-empty, trimmed items of a comma-separated flag or variable value. */
@@ -750,6 +741,13 @@ export const settingFields = [
     parse: parseBoolean,
   }),
   field({
+    key: 'notifySenderAlert',
+    flag: '--notify-sender-alert',
+    env: 'RELAYDESK_NOTIFY_SENDER_ALERT',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
     key: 'notifyDelayedAfterMinutes',
     flag: '--notify-delayed-after-minutes',
     env: 'RELAYDESK_NOTIFY_DELAYED_AFTER_MINUTES',
@@ -1059,6 +1057,7 @@ export function defaultSettings(dataDir: string): Settings {
     notifyBounced: true,
     notifyDelayed: true,
     notifyUpstreamPaused: true,
+    notifySenderAlert: true,
     notifyDelayedAfterMinutes: 60,
     secretsWithoutKeyring: 'ask',
     tagsDisable: [],
