@@ -5,7 +5,8 @@
 //    comparison for a capture app, and against MailDev's figure class (node-capture, delay kept).
 // 2. Route analysis of a 50-hop header block against a naive split of the same block.
 // 3. Virus scanning: small messages with a warm clamd against the same load without scanning.
-// 4. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
+// 4. Relay end to end (2 KB × 10 sessions → smtp-sink) against the bare Node relay.
+// 5. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
 //    same list with 1,000 messages.
 //    The capture loads include one 25 MB message (`25m-s1`; Relaydesk runs with --max-size 30m,
 //    as the default limit of 25 MB rightly refuses it): time to its 250 and peak RSS.
@@ -36,6 +37,8 @@ if (!process.env.BENCH_CAPTURE_ONLY) {
 
   console.log('\n== virus scanning cost ==');
   spawnSync(process.execPath, [join(root, 'bench', 'filter-scan.js')], { stdio: 'inherit' });
+  console.log('\n== relay end to end (queue) ==');
+  spawnSync(process.execPath, [join(root, 'bench', 'relay-e2e.js')], { stdio: 'inherit' });
   console.log('\n== mail list (Chromium) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
 }

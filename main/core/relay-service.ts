@@ -17,6 +17,7 @@ import { LabelledCounter } from './metrics/prometheus-text.js';
 import { UserStore } from './policy/user-store.js';
 import { Pop3Listener } from './pop3/pop3-listener.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
+import { DeliveryJournal } from './queue/delivery-journal.js';
 import { openIndex } from './index/index-startup.js';
 import { Retention } from './retention.js';
 import { applyRedirect } from './routing/index.js';
@@ -174,12 +175,22 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       users,
       log,
     );
+    // delivery state changes, appended with group commit and folded into the sidecars later
+    const journal = new DeliveryJournal({
+      dataDir: settings.dataDir,
+      current: (id) => store.index.get(id),
+      writeSidecar: (record) => store.spool.update(record),
+      log: (line) => log(line),
+    });
     const queue = new DeliveryQueue({
       settings,
       store: {
         records: () => store.index.relayedOldestFirst(),
         get: (id) => store.index.get(id),
-        save: (record) => store.saveRecord(record),
+        save: (record) => {
+          store.index.update(record);
+          return journal.append(record);
+        },
         raw: (id) => store.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
         sign: (raw) => dkim.sign(raw, new Date(now())),
@@ -252,6 +263,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       listener,
       pop3,
       queue,
+      journal,
       users,
       filter,
       senders,
@@ -278,13 +290,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   async start(): Promise<{ smtp: ListenAddress }> {
-    const { store, dkim, queue, senders, retention, chaos, listener, pop3, log } = this.parts;
+    const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
+      this.parts;
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);
     store.quarantined = opened.quarantined;
     for (const q of opened.quarantined)
       log(note('spool', `moved ${q.file} to quarantine: ${q.reason}`, 'warn'));
+    await journal.open((record) => store.saveRecord(record));
     this.started = true;
     log(opened.summary);
     await queue.recover();
@@ -316,11 +330,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Stops taking mail, lets messages being received finish, then releases everything. */
   async stop(): Promise<void> {
-    const { retention, queue, store, relayLog } = this.parts;
+    const { retention, queue, journal, store, relayLog } = this.parts;
     retention.stop();
     this.webhooks?.stop();
     await this.stopAccepting();
     await queue.stop();
+    if (this.started) await journal.close();
     this.parts.senders.stop();
     await store.parser.close();
     if (this.started) store.index.close();

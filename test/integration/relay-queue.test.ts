@@ -368,8 +368,9 @@ describe('transactions and events', () => {
     const to = Array.from({ length: 120 }, (_, i) => `r${i}@rcpt.example`);
     const id = await send(relay, to);
     await settled(relay, id, (d) => d.status === 'delivered');
-    expect(server.messages.map((m) => m.rcptTo.length)).toEqual([50, 50, 20]);
-    expect(server.messages.flatMap((m) => m.rcptTo)).toEqual(to);
+    // the transactions go over two connections at once, so they may arrive in any order
+    expect(server.messages.map((m) => m.rcptTo.length).sort()).toEqual([20, 50, 50]);
+    expect(server.messages.flatMap((m) => m.rcptTo).sort()).toEqual([...to].sort());
   });
 
   it('resumes a paused upstream after a successful connection test, and says so on the WebSocket', async () => {

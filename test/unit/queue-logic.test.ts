@@ -4,12 +4,9 @@ import type { MessageRecord, RecipientDelivery } from '../../main/core/message-r
 import { buildDsn } from '../../main/core/queue/dsn.js';
 import { RateLimiter } from '../../main/core/queue/rate-limiter.js';
 import { attemptLogLine } from '../../main/core/queue/relay-log.js';
-import {
-  isDue,
-  messageStatus,
-  settledAt,
-  transition,
-} from '../../main/core/queue/recipient-state.js';
+import { applyDelivery } from '../../main/core/queue/delivery-transition.js';
+import { isDue, messageStatus, settledAt } from '../../main/core/queue/recipient-state.js';
+import { defaultRetrySchedule } from '../../main/core/queue/retry-schedule.js';
 
 function recipient(
   state: RecipientState,
@@ -48,11 +45,11 @@ describe('message status roll-up', () => {
 
 describe('recipient transitions', () => {
   it('appends each change to the history', () => {
-    const r = transition(
+    const r = applyDelivery(
       recipient('pending'),
-      'sending',
+      { type: 'start' },
       new Date('2026-11-28T10:01:00Z'),
-      'attempt 1',
+      defaultRetrySchedule,
     );
     expect(r.history.map((h) => [h.state, h.reason])).toEqual([
       ['pending', 'test'],
@@ -74,7 +71,12 @@ describe('recipient transitions', () => {
   });
 
   it('is settled only when every recipient is final, at the last change', () => {
-    const a = transition(recipient('sending'), 'relayed', new Date('2026-11-28T11:00:00Z'), 'ok');
+    const a = applyDelivery(
+      recipient('sending'),
+      { type: 'attempt', attempt, outcome: 'relayed', reason: 'ok' },
+      new Date('2026-11-28T11:00:00Z'),
+      defaultRetrySchedule,
+    );
     expect(settledAt([a, recipient('deferred')])).toBeNull();
     expect(settledAt([a, recipient('bounced')])).toBe(Date.parse('2026-11-28T11:00:00Z'));
   });

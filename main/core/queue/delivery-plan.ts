@@ -2,6 +2,7 @@
 // the mailbox it is listed in, and a delivery entry per recipient when any is relayed.
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import type { RecipientDecision } from '../routing/index.js';
+import { newRecipient } from './delivery-transition.js';
 
 /** Messages that are only relayed are listed here. */
 export const outboxMailbox = 'outbox';
@@ -20,19 +21,15 @@ export function planDelivery(decisions: readonly RecipientDecision[], at: Date):
   if (!relayed) return { mailbox, delivery: undefined };
   const delivery = decisions
     .filter((d) => d.action.type !== 'reject')
-    .map((d): RecipientDelivery => {
-      const state = d.action.type === 'capture' ? 'captured' : 'pending';
-      return {
+    .map((d) =>
+      newRecipient({
         address: d.recipient,
         deliverTo: d.action.type === 'redirect' ? d.action.to : d.recipient,
-        state,
+        state: d.action.type === 'capture' ? 'captured' : 'pending',
         route: d.explanation,
-        nextAttemptAt: null,
-        firstAttemptAt: null,
-        attempts: [],
-        history: [{ state, at: at.toISOString(), reason: d.explanation }],
-      };
-    });
+        at,
+      }),
+    );
   return { mailbox, delivery };
 }
 

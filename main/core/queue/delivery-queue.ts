@@ -3,93 +3,26 @@
 // rate limit, and records each attempt. An upstream-wide failure (AUTH rejected, TLS failure,
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test.
-import { CallerError, NotFoundError } from '../caller-error.js';
-import type {
-  DeliveryAttemptView,
-  MessageStatus,
-  RelaydeskEvent,
-} from '../../../preload/api-contract.js';
+import { NotFoundError } from '../caller-error.js';
+import type { MessageStatus, RecipientState } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
-import type { Settings } from '../settings/settings-schema.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
-import type {
-  DeliveryAttempt,
-  DeliveryEnvelope,
-  DeliveryOptions,
-  MessageSource,
-} from '../upstream/delivery-attempt.js';
-import { nextAttemptAt, type RetrySchedule } from '../upstream/retry-schedule.js';
-import type { UpstreamSettings } from '../upstream/upstream-settings.js';
+import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import { attemptEvent, type SignedBy } from './attempt-record.js';
+import { dueBatches, nextWakeUp, type Batch } from './delivery-batches.js';
+import { allows, applyDelivery, type DeliveryEvent } from './delivery-transition.js';
+import { QueueError } from './queue-error.js';
+import type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause } from './queue-options.js';
 import { attemptLogLine } from './relay-log.js';
 import { RateLimiter } from './rate-limiter.js';
-import { isDue, isFinal, messageStatus, transition } from './recipient-state.js';
+import { messageStatus } from './recipient-state.js';
+import { resentDelivery } from './resend.js';
+import { retryScheduleOf, type RetrySchedule } from './retry-schedule.js';
 
-/** RFC 5321 §4.5.3.1.8 requires servers to take 100; 50 is what Postfix and cloud relays use. */
-export const maxRecipientsPerTransaction = 50;
+export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
-export type DeliverFunction = (
-  settings: UpstreamSettings,
-  envelope: DeliveryEnvelope,
-  message: MessageSource,
-  options?: DeliveryOptions,
-) => Promise<DeliveryAttempt>;
-
-/** What the queue needs from the spool and the index. */
-export interface QueueStore {
-  records(): Iterable<MessageRecord>;
-  get(id: string): MessageRecord | undefined;
-  save(record: MessageRecord): Promise<void>;
-  raw(id: string): Promise<Buffer>;
-  /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
-  redirectBody(raw: Buffer, originals: string[]): Buffer;
-  /** DKIM-signs the bytes about to be sent, after every other change; names the keys used. */
-  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy }>;
-}
-
-type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
-
-export interface QueueOptions {
-  settings: Pick<
-    Settings,
-    | 'relay'
-    | 'relayConnections'
-    | 'retryMinutes'
-    | 'retryThenEveryMinutes'
-    | 'lifetimeHours'
-    | 'rateLimit'
-  >;
-  store: QueueStore;
-  deliver: DeliverFunction;
-  now: () => number;
-  publish(event: RelaydeskEvent): void;
-  log(line: string): void;
-  /** Called for each recipient after an attempt, in its new state (for the metrics). */
-  onAttempt?(recipient: RecipientDelivery): void;
-  /** Called when recipients reach a final failure (for DSNs). */
-  onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
-  /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
-  gate?(recipients: number, now: number): { until: number; reason: string } | null;
-}
-
-export interface UpstreamPause {
-  reason: string;
-  fix: string;
-  since: string;
-  /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
-  byHand?: boolean;
-}
-
-interface Batch {
-  id: string;
-  /** Indexes into the record's delivery list. */
-  indexes: number[];
-  deliverTo: string[];
-  redirectOriginals: string[] | null;
-}
-
-export class QueueError extends CallerError {
-  override name = 'QueueError';
-}
+export { QueueError };
+export type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause };
 
 export class DeliveryQueue {
   private active = 0;
@@ -98,6 +31,8 @@ export class DeliveryQueue {
   private stopped = false;
   private running: Promise<void> | null = null;
   private rerun = false;
+  /** Callers of idle() waiting for the queue to go quiet. */
+  private quietWaiters: Array<() => void> = [];
   private readonly limiter: RateLimiter;
   /** Open sessions kept between transactions; busy and idle together within relayConnections. */
   private readonly pool: ConnectionPool;
@@ -109,31 +44,24 @@ export class DeliveryQueue {
   }
 
   get schedule(): RetrySchedule {
-    const s = this.options.settings;
-    return {
-      delaysMs: s.retryMinutes.map((m) => m * 60_000),
-      thenEveryMs: s.retryThenEveryMinutes * 60_000,
-      lifetimeMs: s.lifetimeHours * 3_600_000,
-    };
+    return retryScheduleOf(this.options.settings);
   }
 
   /** At start: a recipient that was being sent when the app died is sent again (at-least-once). */
   async recover(): Promise<void> {
-    const at = new Date(this.options.now());
+    const event = {
+      type: 'interrupt',
+      reason: 'Relaydesk stopped while sending; sending again',
+    } as const;
     for (const record of this.options.store.records()) {
       if (!record.delivery?.some((r) => r.state === 'sending')) continue;
-      record.delivery = record.delivery.map((r) =>
-        r.state === 'sending'
-          ? transition(r, 'pending', at, 'Relaydesk stopped while sending; sending again')
-          : r,
-      );
-      await this.options.store.save(record);
+      await this.update(record.id, (list) => this.applyWhere(list, event));
     }
   }
 
   /** Looks for due work soon (after the current turn), coalescing many calls into one run. */
   kick(): void {
-    if (this.stopped) return;
+    if (this.stopped) return this.noticeQuiet();
     if (this.running) {
       this.rerun = true;
       return;
@@ -144,14 +72,25 @@ export class DeliveryQueue {
         this.rerun = false;
         this.kick();
       }
+      this.noticeQuiet();
     });
   }
 
-  /** Waits until no delivery is running and nothing due is left to start. */
-  async idle(): Promise<void> {
-    while (this.running || this.active > 0) {
-      await (this.running ?? new Promise((r) => setTimeout(r, 10)));
-    }
+  private get quiet(): boolean {
+    return this.running === null && this.active === 0;
+  }
+
+  private noticeQuiet(): void {
+    if (!this.quiet) return;
+    const waiters = this.quietWaiters;
+    this.quietWaiters = [];
+    for (const wake of waiters) wake();
+  }
+
+  /** Resolves when no delivery is running and nothing due is left to start. */
+  idle(): Promise<void> {
+    if (this.quiet) return Promise.resolve();
+    return new Promise((resolve) => this.quietWaiters.push(resolve));
   }
 
   /** Starts every due batch that fits in the free connections, then plans the next wake-up. */
@@ -159,7 +98,7 @@ export class DeliveryQueue {
     if (this.stopped || !this.options.settings.relay) return;
     if (this.paused) return this.planWakeUp();
     const now = this.options.now();
-    for (const batch of this.dueBatches(now)) {
+    for (const batch of this.nextBatches(now)) {
       if (this.active >= this.options.settings.relayConnections) break;
       const wait = this.limiter.waitMs(now);
       if (wait > 0) {
@@ -180,79 +119,62 @@ export class DeliveryQueue {
         .finally(() => {
           this.active--;
           this.kick();
+          this.noticeQuiet();
         });
     }
     this.planWakeUp();
   }
 
-  private *dueBatches(now: number): Generator<Batch> {
+  /** The due batches of the oldest message with due work that is not being sent. */
+  private nextBatches(now: number): Batch[] {
     for (const record of this.options.store.records()) {
       if (!record.delivery || this.inFlight.has(record.id)) continue;
-      const due = record.delivery
-        .map((r, index) => ({ r, index }))
-        .filter(({ r }) => isDue(r, now));
-      if (due.length === 0) continue;
-      // a redirected recipient goes to its target with the original addresses in a header, so
-      // each target is a transaction of its own; the rest go together, 50 at a time
-      const direct = due.filter(({ r }) => r.deliverTo === r.address);
-      const redirected = new Map<string, typeof due>();
-      for (const item of due.filter(({ r }) => r.deliverTo !== r.address)) {
-        redirected.set(item.r.deliverTo, [...(redirected.get(item.r.deliverTo) ?? []), item]);
-      }
-      for (let i = 0; i < direct.length; i += maxRecipientsPerTransaction) {
-        const slice = direct.slice(i, i + maxRecipientsPerTransaction);
-        yield {
-          id: record.id,
-          indexes: slice.map((d) => d.index),
-          deliverTo: slice.map((d) => d.r.deliverTo),
-          redirectOriginals: null,
-        };
-      }
-      for (const [target, items] of redirected) {
-        yield {
-          id: record.id,
-          indexes: items.map((d) => d.index),
-          deliverTo: [target],
-          redirectOriginals: items.map((d) => d.r.address),
-        };
-      }
-      // one batch per message at a time keeps the sidecar writes of a message in order
-      break;
+      const batches = dueBatches(record, now);
+      // one message at a time keeps the sidecar writes of a message in order
+      if (batches.length > 0) return batches;
     }
+    return [];
   }
 
   /** Defers a batch to when its gate opens; the recipient's history says why and until when. */
   private async holdBack(batch: Batch, gated: { until: number; reason: string }): Promise<void> {
-    const at = new Date(this.options.now());
-    const until = new Date(gated.until).toISOString();
-    await this.update(batch.id, (list) =>
-      list.map((r, i) =>
-        batch.indexes.includes(i)
-          ? transition(r, 'deferred', at, gated.reason, { nextAttemptAt: until })
-          : r,
-      ),
+    const event = { type: 'gate', until: new Date(gated.until), reason: gated.reason } as const;
+    const record = await this.update(batch.id, (list) =>
+      this.applyWhere(list, event, (_, i) => batch.indexes.includes(i)),
     );
+    const expired = batch.indexes
+      .map((i) => record?.delivery?.[i])
+      .filter((r) => r?.state === 'expired');
+    if (record && expired.length > 0)
+      this.options.onFailed?.(record, expired as RecipientDelivery[]);
   }
 
   private planWakeUp(at?: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.stopped) return;
-    let next = at ?? Infinity;
-    if (!this.paused) {
-      for (const record of this.options.store.records()) {
-        for (const r of record.delivery ?? []) {
-          if (r.state === 'deferred' && r.nextAttemptAt)
-            next = Math.min(next, Date.parse(r.nextAttemptAt));
-          if (r.state === 'pending') next = Math.min(next, this.options.now());
-        }
-      }
-    }
+    const next = this.paused
+      ? (at ?? Infinity)
+      : nextWakeUp(this.options.store.records(), this.options.now(), at);
     if (next === Infinity) return;
     // timers are capped so that a clock step (sleep, NTP) is noticed within the hour
     const delay = Math.min(Math.max(0, next - this.options.now()), 3_600_000);
     this.timer = setTimeout(() => this.kick(), delay);
     this.timer.unref();
+  }
+
+  /** Applies one event to the recipients it is allowed for (and `which` picks), at `now`. */
+  private applyWhere(
+    list: RecipientDelivery[],
+    event: DeliveryEvent | ((r: RecipientDelivery, index: number) => DeliveryEvent),
+    which: (r: RecipientDelivery, index: number) => boolean = () => true,
+  ): RecipientDelivery[] {
+    const now = new Date(this.options.now());
+    return list.map((r, i) => {
+      if (!which(r, i)) return r;
+      const e = typeof event === 'function' ? event(r, i) : event;
+      return allows(r.state, e.type) ? applyDelivery(r, e, now, this.schedule) : r;
+    });
   }
 
   private async update(
@@ -281,15 +203,9 @@ export class DeliveryQueue {
     const abort = new AbortController();
     this.inFlight.set(batch.id, abort);
     try {
-      const startAt = new Date(this.options.now());
+      const inBatch = (_: RecipientDelivery, i: number): boolean => batch.indexes.includes(i);
       const record = await this.update(batch.id, (list) =>
-        list.map((r, i) =>
-          batch.indexes.includes(i)
-            ? transition(r, 'sending', startAt, `attempt ${r.attempts.length + 1}`, {
-                firstAttemptAt: r.firstAttemptAt ?? startAt.toISOString(),
-              })
-            : r,
-        ),
+        this.applyWhere(list, { type: 'start' }, inBatch),
       );
       if (!record) return;
       let raw = await this.options.store.raw(batch.id);
@@ -310,75 +226,30 @@ export class DeliveryQueue {
     }
   }
 
-  private async settle(
-    batch: Batch,
-    attempt: DeliveryAttempt,
-    signedBy: SignedBy = [],
-  ): Promise<void> {
-    const now = new Date(this.options.now());
-    const failed: RecipientDelivery[] = [];
+  private async settle(batch: Batch, attempt: DeliveryAttempt, signedBy: SignedBy): Promise<void> {
     const record = await this.update(batch.id, (list) =>
-      list.map((r, i) => {
-        if (!batch.indexes.includes(i) || r.state !== 'sending') return r;
-        const result = attempt.recipients.find((x) => x.address === r.deliverTo);
-        const reply = result?.reply ?? {
-          code: null,
-          enhanced: '4.4.0',
-          text: 'no result for this recipient',
-        };
-        const withAttempt: RecipientDelivery = {
-          ...r,
-          attempts: [
-            ...r.attempts,
-            {
-              startedAt: attempt.startedAt.toISOString(),
-              endedAt: attempt.endedAt.toISOString(),
-              upstream: attempt.upstream,
-              tls: attempt.tls,
-              authMechanism: attempt.authMechanism,
-              reply: { code: reply.code, enhanced: reply.enhanced ?? null, text: reply.text },
-              upstreamQueueId: result?.outcome === 'relayed' ? attempt.upstreamQueueId : null,
-              transcript: attempt.transcript,
-              ...(signedBy.length > 0 ? { signedBy } : {}),
-            },
-          ],
-        };
-        const reason = result?.reason ?? reply.text;
-        let next: RecipientDelivery;
-        if (result?.outcome === 'relayed')
-          next = transition(withAttempt, 'relayed', now, reason, { nextAttemptAt: null });
-        else if (result?.outcome === 'bounced')
-          next = transition(withAttempt, 'bounced', now, reason, { nextAttemptAt: null });
-        else {
-          const first = Date.parse(withAttempt.firstAttemptAt ?? now.toISOString());
-          const at = nextAttemptAt(withAttempt.attempts.length, first, now, this.schedule);
-          next = at
-            ? transition(withAttempt, 'deferred', now, reason, { nextAttemptAt: at.toISOString() })
-            : transition(
-                withAttempt,
-                'expired',
-                now,
-                `lifetime of ${this.options.settings.lifetimeHours} h exceeded: ${reason}`,
-                {
-                  nextAttemptAt: null,
-                },
-              );
-        }
-        if (next.state === 'bounced' || next.state === 'expired') failed.push(next);
-        return next;
-      }),
+      this.applyWhere(
+        list,
+        (r) => attemptEvent(attempt, r.deliverTo, signedBy),
+        (r, i) => batch.indexes.includes(i) && r.state === 'sending',
+      ),
     );
-    if (!record) return;
-    for (const r of record.delivery ?? []) {
-      const last = r.attempts[r.attempts.length - 1];
-      if (batch.indexes.includes(record.delivery?.indexOf(r) ?? -1) && last) {
-        this.options.onAttempt?.(r);
-        // the service keeps it for the Logs view and publishes it as a `log` event
-        this.options.log(attemptLogLine(record, r, last));
-      }
+    if (!record?.delivery) return;
+    const failed: RecipientDelivery[] = [];
+    for (const i of batch.indexes) {
+      const r = record.delivery[i];
+      const last = r?.attempts[r.attempts.length - 1];
+      if (!r || !last) continue;
+      this.options.onAttempt?.(r);
+      // the service keeps it for the Logs view and publishes it as a `log` event
+      this.options.log(attemptLogLine(record, r, last));
+      if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
     if (attempt.pauseUpstream && !this.paused) {
-      this.paused = { ...attempt.pauseUpstream, since: now.toISOString() };
+      this.paused = {
+        ...attempt.pauseUpstream,
+        since: new Date(this.options.now()).toISOString(),
+      };
       this.options.log(
         `upstream paused: ${attempt.pauseUpstream.reason} (${attempt.pauseUpstream.fix})`,
       );
@@ -405,14 +276,17 @@ export class DeliveryQueue {
     this.options.publish({ Type: 'upstream', Data: { paused: true, reason, fix } });
   }
 
+  /** Applies a by-hand action to every recipient of `ids` it is allowed for. */
   private async changeAll(
     ids: string[],
-    change: (r: RecipientDelivery, at: Date) => RecipientDelivery,
+    event: Exclude<DeliveryEvent, { type: 'attempt' | 'gate' | 'start' }>,
+    onlyFrom?: RecipientState,
   ): Promise<string[]> {
-    const at = new Date(this.options.now());
     const changed: string[] = [];
     for (const id of ids) {
-      const record = await this.update(id, (list) => list.map((r) => change(r, at)));
+      const record = await this.update(id, (list) =>
+        this.applyWhere(list, event, (r) => onlyFrom === undefined || r.state === onlyFrom),
+      );
       if (record) changed.push(id);
     }
     this.kick();
@@ -420,36 +294,22 @@ export class DeliveryQueue {
   }
 
   hold(ids: string[], reason = 'held by hand'): Promise<string[]> {
-    return this.changeAll(ids, (r, at) =>
-      r.state === 'pending' || r.state === 'deferred' ? transition(r, 'held', at, reason) : r,
-    );
+    return this.changeAll(ids, { type: 'hold', reason });
   }
 
   release(ids: string[]): Promise<string[]> {
-    return this.changeAll(ids, (r, at) =>
-      r.state === 'held'
-        ? transition(r, 'pending', at, 'released by hand', { nextAttemptAt: null })
-        : r,
-    );
+    return this.changeAll(ids, { type: 'release', reason: 'released by hand' });
   }
 
   /** Cancels what has not been sent: such recipients are never tried again (resend can). */
   cancel(ids: string[]): Promise<string[]> {
-    return this.changeAll(ids, (r, at) =>
-      r.state === 'pending' || r.state === 'deferred' || r.state === 'held'
-        ? transition(r, 'cancelled', at, 'cancelled by hand', { nextAttemptAt: null })
-        : r,
-    );
+    return this.changeAll(ids, { type: 'cancel', reason: 'cancelled by hand' });
   }
 
   /** "Retry now": due at once; also lifts a pause, as a user who retries expects. */
   retry(ids: string[]): Promise<string[]> {
     this.resume('retry by hand');
-    return this.changeAll(ids, (r, at) =>
-      r.state === 'deferred' || r.state === 'pending'
-        ? transition(r, 'pending', at, 'retry by hand', { nextAttemptAt: null })
-        : r,
-    );
+    return this.changeAll(ids, { type: 'retry', reason: 'retry by hand' });
   }
 
   /** Retry everything waiting (network back, wake from sleep). */
@@ -458,9 +318,7 @@ export class DeliveryQueue {
     const ids = [...this.options.store.records()]
       .filter((record) => record.delivery?.some((r) => r.state === 'deferred'))
       .map((record) => record.id);
-    return this.changeAll(ids, (r, at) =>
-      r.state === 'deferred' ? transition(r, 'pending', at, why, { nextAttemptAt: null }) : r,
-    );
+    return this.changeAll(ids, { type: 'retry', reason: why }, 'deferred');
   }
 
   /**
@@ -480,39 +338,7 @@ export class DeliveryQueue {
         `message ${id} is quarantined (${record.filter.reasons.join('; ')}); quarantined mail is never relayed`,
       );
     }
-    const at = new Date(this.options.now());
-    const fresh = (address: string): RecipientDelivery => ({
-      address,
-      deliverTo: address,
-      state: 'pending',
-      route: 'resent by hand',
-      nextAttemptAt: null,
-      firstAttemptAt: null,
-      attempts: [],
-      history: [{ state: 'pending', at: at.toISOString(), reason: 'resent by hand' }],
-    });
-    const list = [...(record.delivery ?? [])];
-    const targets =
-      to ??
-      list
-        .filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state))
-        .map((r) => r.address);
-    if (targets.length === 0) {
-      throw new QueueError(
-        `message ${id} has no bounced, expired or cancelled recipient; give "To" to resend it to other addresses`,
-      );
-    }
-    for (const address of targets) {
-      const index = list.findIndex((r) => r.address.toLowerCase() === address.toLowerCase());
-      const existing = index >= 0 ? list[index] : undefined;
-      if (existing && !isFinal(existing.state)) continue;
-      if (existing && existing.state !== 'captured') {
-        list[index] = transition(existing, 'pending', at, 'resent by hand', {
-          nextAttemptAt: null,
-          firstAttemptAt: null,
-        });
-      } else list.push(fresh(address));
-    }
+    const list = resentDelivery(record, to, new Date(this.options.now()), this.schedule);
     await this.update(id, () => list);
     this.kick();
   }
@@ -522,10 +348,12 @@ export class DeliveryQueue {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     for (const abort of this.inFlight.values()) abort.abort();
-    const deadline = Date.now() + 5000;
-    while ((this.running || this.active > 0) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    let timeout: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.idle(),
+      new Promise<void>((resolve) => (timeout = setTimeout(resolve, 5000))),
+    ]);
+    clearTimeout(timeout);
     await this.pool.close();
   }
 }

@@ -1,37 +1,15 @@
-// The life of one recipient, as pure functions over its record:
-//   pending → sending → relayed | deferred | bounced;  deferred → pending when due;
-//   expired past the lifetime; held and cancelled by hand; captured for mail kept locally.
-// Every change is appended to the recipient's history with its time and reason.
+// Questions asked of recipients' delivery states: is one due, final, what does the message's
+// status roll up to. The changes themselves are in delivery-transition.ts.
 import type { MessageStatus, RecipientState } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
+import { finalStates } from './delivery-transition.js';
 
-export const finalStates: ReadonlySet<RecipientState> = new Set([
-  'relayed',
-  'bounced',
-  'expired',
-  'cancelled',
-  'captured',
-]);
+export { finalStates };
 
 const failedStates: ReadonlySet<RecipientState> = new Set(['bounced', 'expired', 'cancelled']);
 
 export function isFinal(state: RecipientState): boolean {
   return finalStates.has(state);
-}
-
-export function transition(
-  recipient: RecipientDelivery,
-  state: RecipientState,
-  at: Date,
-  reason: string,
-  changes: Partial<Pick<RecipientDelivery, 'nextAttemptAt' | 'firstAttemptAt'>> = {},
-): RecipientDelivery {
-  return {
-    ...recipient,
-    ...changes,
-    state,
-    history: [...recipient.history, { state, at: at.toISOString(), reason }],
-  };
 }
 
 /** Due for an attempt: waiting and its time has come. */

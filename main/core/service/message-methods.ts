@@ -1,5 +1,6 @@
 // The facade's calls over kept messages: the list and search, one message in its forms, its
 // route and delivery, read and delete, and the wait for a message to arrive.
+import { newRecipient } from '../queue/delivery-transition.js';
 import type {
   MailboxCount,
   MessageDelivery,
@@ -116,22 +117,14 @@ export function messageMethods({ store, events }: ServiceParts) {
       const record = store.record(id);
       const recipients = (
         record.delivery ??
-        record.envelope.rcptTo.map((address) => ({
-          address,
-          deliverTo: address,
-          state: 'captured' as const,
-          route: `captured into ${record.mailbox}`,
-          nextAttemptAt: null,
-          firstAttemptAt: null,
-          attempts: [],
-          history: [
-            {
-              state: 'captured' as const,
-              at: record.receivedAt,
-              reason: `captured into ${record.mailbox}`,
-            },
-          ],
-        }))
+        record.envelope.rcptTo.map((address) =>
+          newRecipient({
+            address,
+            state: 'captured',
+            route: `captured into ${record.mailbox}`,
+            at: record.receivedAt,
+          }),
+        )
       ).map(({ firstAttemptAt: _first, ...view }) => {
         const check = record.addressChecks?.find(
           (c) => c.address.toLowerCase() === view.address.toLowerCase(),

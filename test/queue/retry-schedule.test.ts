@@ -6,7 +6,7 @@ import {
   isExpired,
   nextAttemptAt,
   type RetrySchedule,
-} from '../../main/core/upstream/retry-schedule.js';
+} from '../../main/core/queue/retry-schedule.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;

@@ -58,3 +58,16 @@ export function nextAttemptAt(
   if (next - ms(firstAttemptAt) >= schedule.lifetimeMs) return null;
   return new Date(next);
 }
+
+/** The schedule the settings ask for (minutes and hours, as the user writes them). */
+export function retryScheduleOf(settings: {
+  retryMinutes: readonly number[];
+  retryThenEveryMinutes: number;
+  lifetimeHours: number;
+}): RetrySchedule {
+  return {
+    delaysMs: settings.retryMinutes.map((m) => m * MINUTE),
+    thenEveryMs: settings.retryThenEveryMinutes * MINUTE,
+    lifetimeMs: settings.lifetimeHours * HOUR,
+  };
+}

@@ -1,0 +1,38 @@
+// What one upstream attempt means for one recipient: the attempt as kept in its log, and the
+// verdict the transition function takes. A recipient the attempt has no result for (the
+// session ended before RCPT) is deferred, never taken as sent.
+import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
+import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import type { DeliveryEvent } from './delivery-transition.js';
+
+export type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
+
+export function attemptEvent(
+  attempt: DeliveryAttempt,
+  deliverTo: string,
+  signedBy: SignedBy,
+): Extract<DeliveryEvent, { type: 'attempt' }> {
+  const result = attempt.recipients.find((x) => x.address === deliverTo);
+  const reply = result?.reply ?? {
+    code: null,
+    enhanced: '4.4.0',
+    text: 'no result for this recipient',
+  };
+  const outcome = result?.outcome ?? 'deferred';
+  return {
+    type: 'attempt',
+    outcome,
+    reason: result?.reason ?? reply.text,
+    attempt: {
+      startedAt: attempt.startedAt.toISOString(),
+      endedAt: attempt.endedAt.toISOString(),
+      upstream: attempt.upstream,
+      tls: attempt.tls,
+      authMechanism: attempt.authMechanism,
+      reply: { code: reply.code, enhanced: reply.enhanced ?? null, text: reply.text },
+      upstreamQueueId: outcome === 'relayed' ? attempt.upstreamQueueId : null,
+      transcript: attempt.transcript,
+      ...(signedBy.length > 0 ? { signedBy } : {}),
+    },
+  };
+}

@@ -1,0 +1,63 @@
+// What the queue is given: its settings, the store of messages, the upstream client, the clock,
+// and where it reports.
+import type { RelaydeskEvent } from '../../../preload/api-contract.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import type { Settings } from '../settings/settings-schema.js';
+import type {
+  DeliveryAttempt,
+  DeliveryEnvelope,
+  DeliveryOptions,
+  MessageSource,
+} from '../upstream/delivery-attempt.js';
+import type { UpstreamSettings } from '../upstream/upstream-settings.js';
+import type { SignedBy } from './attempt-record.js';
+
+export type DeliverFunction = (
+  settings: UpstreamSettings,
+  envelope: DeliveryEnvelope,
+  message: MessageSource,
+  options?: DeliveryOptions,
+) => Promise<DeliveryAttempt>;
+
+/** What the queue needs from the spool and the index. */
+export interface QueueStore {
+  records(): Iterable<MessageRecord>;
+  get(id: string): MessageRecord | undefined;
+  save(record: MessageRecord): Promise<void>;
+  raw(id: string): Promise<Buffer>;
+  /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
+  redirectBody(raw: Buffer, originals: string[]): Buffer;
+  /** DKIM-signs the bytes about to be sent, after every other change; names the keys used. */
+  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy }>;
+}
+
+export interface QueueOptions {
+  settings: Pick<
+    Settings,
+    | 'relay'
+    | 'relayConnections'
+    | 'retryMinutes'
+    | 'retryThenEveryMinutes'
+    | 'lifetimeHours'
+    | 'rateLimit'
+  >;
+  store: QueueStore;
+  deliver: DeliverFunction;
+  now: () => number;
+  publish(event: RelaydeskEvent): void;
+  log(line: string): void;
+  /** Called for each recipient after an attempt, in its new state (for the metrics). */
+  onAttempt?(recipient: RecipientDelivery): void;
+  /** Called when recipients reach a final failure (for DSNs). */
+  onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
+  /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
+  gate?(recipients: number, now: number): { until: number; reason: string } | null;
+}
+
+export interface UpstreamPause {
+  reason: string;
+  fix: string;
+  since: string;
+  /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
+  byHand?: boolean;
+}

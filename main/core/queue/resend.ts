@@ -1,0 +1,35 @@
+// "Resend": a message sent again, to `to` when given (e.g. a captured message released to
+// someone), else to its recipients that bounced, expired or were cancelled. A new lifetime starts
+// for each; a recipient still waiting or being sent is left as it is.
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { allows, applyDelivery, newRecipient } from './delivery-transition.js';
+import { QueueError } from './queue-error.js';
+import { isFinal } from './recipient-state.js';
+import type { RetrySchedule } from './retry-schedule.js';
+
+export function resentDelivery(
+  record: MessageRecord,
+  to: string[] | null,
+  at: Date,
+  policy: RetrySchedule,
+): RecipientDelivery[] {
+  const list = [...(record.delivery ?? [])];
+  const targets =
+    to ??
+    list.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state)).map((r) => r.address);
+  if (targets.length === 0) {
+    throw new QueueError(
+      `message ${record.id} has no bounced, expired or cancelled recipient; give "To" to resend it to other addresses`,
+    );
+  }
+  const resend = { type: 'resend', reason: 'resent by hand' } as const;
+  for (const address of targets) {
+    const index = list.findIndex((r) => r.address.toLowerCase() === address.toLowerCase());
+    const existing = index >= 0 ? list[index] : undefined;
+    if (existing && !isFinal(existing.state)) continue;
+    if (existing && allows(existing.state, resend.type))
+      list[index] = applyDelivery(existing, resend, at, policy);
+    else list.push(newRecipient({ address, state: 'pending', route: 'resent by hand', at }));
+  }
+  return list;
+}

@@ -1,0 +1,112 @@
+// kill -9 at every step of the queue's journal (in the middle of an append, between the write and
+// its fsync, after an append, at the start of a compaction, half-way through one, just before the
+// folded journal is removed), then a restart on the same data folder: no delivery state is lost
+// and each recipient reaches the upstream at least once, and more than once only when it was
+// being sent when the process died (at-least-once, as SMTP allows: at most one message per
+// upstream connection in flight). A torn last journal record is ignored with a log line.
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { QueueView } from '../../preload/api-contract.js';
+import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+
+afterEach(cleanupCliProcesses);
+
+const relayConnections = 2;
+
+async function upstream(): Promise<{ port: number; got: string[]; close(): Promise<void> }> {
+  const got: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, session, callback) {
+      stream.resume();
+      stream.on('end', () => {
+        for (const r of session.envelope.rcptTo) got.push(r.address);
+        callback();
+      });
+    },
+  });
+  // a relay killed mid-session resets its connections
+  server.on('error', () => undefined);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return { port, got, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+describe.each([
+  'journal-append',
+  'journal-before-sync',
+  'journal-appended',
+  'compaction-start',
+  'compaction-midway',
+  'compaction-before-unlink',
+])('kill -9 at %s', (point) => {
+  it('loses no delivery state and sends each recipient again only if it was in flight', async () => {
+    const up = await upstream();
+    const dataDir = await makeTempDir();
+    const args = [
+      ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
+      ...['--relay-connections', String(relayConnections)],
+    ];
+    const first = await startServe({
+      dataDir,
+      args,
+      env: {
+        RELAYDESK_TEST_CRASH_AT: point,
+        // well into the run: many states are in the journal (or half folded) when it dies
+        RELAYDESK_TEST_CRASH_HIT: point.startsWith('journal') ? '24' : '3',
+        RELAYDESK_TEST_JOURNAL_COMPACT_AT: '4000',
+      },
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: first.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const acked: string[] = [];
+    for (
+      let i = 0;
+      i < 30 && first.child.exitCode === null && first.child.signalCode === null;
+      i++
+    ) {
+      const to = `r${i}@rcpt.example`;
+      try {
+        await transport.sendMail({ from: 'app@example.test', to, subject: `m ${i}`, text: 'x' });
+        acked.push(to);
+      } catch {
+        break;
+      }
+    }
+    transport.close();
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(acked.length).toBeGreaterThan(0);
+    const beforeRestart = up.got.length;
+
+    const second = await startServe({ dataDir, args });
+    await expect
+      .poll(async () => (await second.api<QueueView>('/api/v1/queue')).messages.length, {
+        timeout: 20_000,
+      })
+      .toBe(0);
+    // every acknowledged recipient reached the upstream…
+    for (const to of acked) expect(up.got, to).toContain(to);
+    // …and again only when it was on one of the connections when the process died
+    const twice = [...new Set(up.got)].filter((to) => up.got.filter((t) => t === to).length > 1);
+    expect(twice.length).toBeLessThanOrEqual(relayConnections);
+    expect(up.got.length - beforeRestart).toBeLessThanOrEqual(
+      acked.length - new Set(up.got.slice(0, beforeRestart)).size + relayConnections,
+    );
+    if (point === 'journal-append')
+      expect(second.stdout).toMatch(/queue journal: ignored a torn last record \(\d+ bytes\)/);
+    expect((await second.stop()).code).toBe(0);
+    // a clean stop folds the journal into the sidecars and leaves it empty
+    const files = await readdir(join(dataDir, 'queue'));
+    expect(files).toEqual(['journal.log']);
+    await up.close();
+  });
+});
