@@ -3,7 +3,7 @@
 // MAIL FROM, Bcc recipients appear only in RCPT TO), so differences are reported, not judged.
 import type { Envelope } from '../../../preload/api-contract.js';
 import { addressList, firstAddress } from './address-list.js';
-import { fieldsNamed, type HeaderField } from './header-block.js';
+import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import type { EnvelopeComparison, Warning } from './types.js';
 
 // Local parts are case-sensitive in theory (RFC 5321 §2.4) but not in any mailbox people use,
