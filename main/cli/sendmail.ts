@@ -4,6 +4,7 @@ import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
+import { readStdin } from './read-stdin.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -75,12 +76,6 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
     recipients,
     message: Buffer.concat([Buffer.from(withoutBcc, 'utf8'), raw.subarray(bodyStart)]),
   };
-}
-
-async function readStdin(): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 export async function runSendmail(args: string[]): Promise<number> {

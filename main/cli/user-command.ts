@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
 import { hashPassword } from '../core/policy/password-hash.js';
 import { passwordProblem, UserError, UserStore } from '../core/policy/user-store.js';
+import { readStdin } from './read-stdin.js';
 
 const usage = `Usage: relaydesk user <add|passwd|remove|list|hash> [NAME] [--data DIR]
 
@@ -80,12 +81,6 @@ export function expandServeFlags(args: readonly string[]): string[] {
   return out;
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 /** One line typed without echo, when stdin is a terminal. */
 function promptHidden(question: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
@@ -124,7 +119,7 @@ async function readPassword(name: string): Promise<string> {
     return first;
   }
   // the first line; a trailing CR from a Windows pipe is not part of the password
-  return (await readStdin()).split('\n')[0]?.replace(/\r$/, '') ?? '';
+  return (await readStdin()).toString('utf8').split('\n')[0]?.replace(/\r$/, '') ?? '';
 }
 
 export async function runUserCommand(args: string[]): Promise<number> {

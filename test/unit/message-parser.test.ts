@@ -79,6 +79,17 @@ describe('the MIME parser in a worker', () => {
     });
   });
 
+  it('reads an HTML-only body as its words: no tags, scripts or styles, entities decoded', async () => {
+    parser = new MessageParser();
+    const html = Buffer.from(
+      'Subject: html only\r\nContent-Type: text/html; charset=utf-8\r\n\r\n' +
+        '<html><head><style>p { color: red }</style></head><body>' +
+        '<p>Caf&eacute; &amp; <b>bar</b><script>track()</script></p></body></html>\r\n',
+    );
+    const summary = await parser.summarize(html);
+    expect(summary.snippet).toBe('Café & bar');
+  });
+
   it('stops a parse that runs over its budget, keeps the Subject, and parses the next message', async () => {
     parser = new MessageParser({ budgetMs: 1 });
     const huge = Buffer.concat([

@@ -4,6 +4,7 @@
 // outage must not turn good addresses away.
 import spellChecker from '@zootools/email-spell-checker';
 import type { DnsAnswer, DnsResolver } from '../dns/dns-resolver.js';
+import { BoundedMap } from '../limits/bounded-map.js';
 import { checkSyntax } from './address-syntax.js';
 
 import type { AddressCheck } from '../../../preload/auth-contract.js';
@@ -50,10 +51,10 @@ type DomainFinding =
 
 export class AddressChecker {
   /** Verdicts by address; `reuse` is false for unknown ones, kept only to be shown. */
-  private readonly cache = new Map<
+  private readonly cache = new BoundedMap<
     string,
     { until: number; check: AddressCheck; reuse: boolean }
-  >();
+  >(maxCachedAddresses);
   private readonly cacheMs: number;
   private readonly now: () => number;
 
@@ -81,10 +82,6 @@ export class AddressChecker {
       check,
       reuse: check.verdict !== 'unknown',
     });
-    if (this.cache.size > maxCachedAddresses) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
     return check;
   }
 

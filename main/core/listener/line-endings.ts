@@ -2,6 +2,7 @@
 // to us unchanged. Stored and forwarded mail must not carry them: an upstream that treats a bare
 // LF as a line end could see a second message in the first (SMTP smuggling). Postfix's
 // `smtpd_forbid_bare_newline = normalize` does the same repair.
+import { headerBlockEnd } from '../mail/header-block.js';
 
 export interface LineEndingRepair {
   data: Buffer;
@@ -95,8 +96,7 @@ export function normalizeLineEndings(input: Buffer): LineEndingRepair {
 
 /** The header block ends at the first empty line; count its Received fields (loop guard). */
 export function countReceivedHeaders(message: Buffer): number {
-  const end = message.indexOf('\r\n\r\n');
-  const head = message.subarray(0, end === -1 ? message.length : end).toString('latin1');
+  const head = message.subarray(0, headerBlockEnd(message).headerEnd).toString('latin1');
   const matches = head.match(/(?:^|\r\n)received:/gi);
   return matches ? matches.length : 0;
 }

@@ -116,9 +116,8 @@ export function zoneOffset(text: string): number | null {
 export function isValidWallTime(wall: WallTime): boolean {
   const { year, month, day, hour, minute, second } = wall;
   if (month < 1 || month > 12 || day < 1) return false;
-  // Date.UTC(year, month, 0) is the last day of `month`; it maps years 0–99 to 19xx, which
-  // have the same leap years except 1900 (never a question for mail dates)
-  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const daysInMonth = month === 2 ? (leap ? 29 : 28) : [4, 6, 9, 11].includes(month) ? 30 : 31;
   return day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 60;
 }
 

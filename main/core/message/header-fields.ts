@@ -1,6 +1,7 @@
 // The header block of a raw message as name → values, the shape Mailpit's and MailHog's APIs
 // return. Names are canonicalised the way Go's textproto does (both tools are Go programs and
 // their clients index by those names: `Message-Id`, `Content-Type`).
+import { headerBlockEnd } from '../mail/header-block.js';
 
 export function canonicalHeaderName(name: string): string {
   return name
@@ -10,12 +11,7 @@ export function canonicalHeaderName(name: string): string {
 
 /** Byte offset where the body starts (after the first empty line), or the length if none. */
 export function bodyOffset(raw: Uint8Array): number {
-  const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
-  const crlf = buf.indexOf('\r\n\r\n');
-  const lf = buf.indexOf('\n\n');
-  if (crlf !== -1 && (lf === -1 || crlf < lf)) return crlf + 4;
-  if (lf !== -1) return lf + 2;
-  return buf.length;
+  return headerBlockEnd(raw).bodyStart;
 }
 
 export interface HeaderField {

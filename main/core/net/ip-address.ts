@@ -20,15 +20,15 @@ export type IpAddress = ipaddr.IPv4 | ipaddr.IPv6;
 const ipv6Prefix = /^ipv6:/i;
 const ipv4WithPort = /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/;
 // Most words in a Received field are host names: turned away before the costlier checks.
-const startsLikeIp = /^[\da-f:]/i;
+const startsLikeIp = /^\s*\[?(?:ipv6:)?[\da-f:]/i;
 
 /**
  * The bare address, or null when the text is not one. Brackets, an `IPv6:` tag, a zone id and a
  * port after an IPv4 address are taken off; an IPv4-mapped address comes back as IPv4.
  */
 export function normalizeIp(text: string): string | null {
+  if (!startsLikeIp.test(text)) return null;
   let value = text.trim().replace(/^\[/, '').replace(/\]$/, '').replace(ipv6Prefix, '');
-  if (!startsLikeIp.test(value)) return null;
   const zone = value.indexOf('%');
   if (zone >= 0) value = value.slice(0, zone);
   value = ipv4WithPort.exec(value)?.[1] ?? value;

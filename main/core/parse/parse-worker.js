@@ -28,20 +28,10 @@ function addressList(value) {
   return out;
 }
 
-function stripHtml(html) {
-  return html
-    .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&nbsp;/gi, ' ')
-    .replace(/&amp;/gi, '&')
-    .replace(/&lt;/gi, '<')
-    .replace(/&gt;/gi, '>');
-}
-
+// An HTML-only body's words come from mailparser, which converts the HTML with html-to-text
+// (scripts, styles and tags gone, entities decoded) when the message has no text part.
 function bodyText(parsed) {
-  if (parsed.text) return parsed.text;
-  if (typeof parsed.html === 'string') return stripHtml(parsed.html);
-  return '';
+  return parsed.text || '';
 }
 
 function isInline(att) {

@@ -5,6 +5,8 @@
 // `lockoutMs` after the last failure. Failures older than `lockoutMs` are forgotten. A success
 // does not clear the count: one known password must not buy unlimited guesses at the others.
 
+import { BoundedMap } from '../limits/bounded-map.js';
+
 const maxTrackedIps = 10_000;
 
 export interface ThrottleSettings {
@@ -23,7 +25,7 @@ export type ThrottleState =
   | { locked: true; retryAfterMs: number; failures: number };
 
 export class AuthThrottle {
-  private readonly records = new Map<string, FailureRecord>();
+  private readonly records = new BoundedMap<string, FailureRecord>(maxTrackedIps);
 
   constructor(
     private readonly settings: ThrottleSettings,
@@ -76,12 +78,7 @@ export class AuthThrottle {
     const record = this.current(ip) ?? { failures: 0, last: 0 };
     record.failures++;
     record.last = this.now();
-    this.records.delete(ip);
     this.records.set(ip, record);
-    if (this.records.size > maxTrackedIps) {
-      const oldest = this.records.keys().next().value;
-      if (oldest !== undefined) this.records.delete(oldest);
-    }
     return this.state(ip);
   }
 }

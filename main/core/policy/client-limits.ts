@@ -3,6 +3,8 @@
 // per-client limits, like Postfix's `smtpd_client_event_limit_exceptions = $mynetworks`; the
 // total applies to everyone. Every map is bounded, so a flood of distinct addresses cannot grow
 // memory without limit.
+import { BoundedMap } from '../limits/bounded-map.js';
+import { EventWindow } from '../limits/event-window.js';
 
 const maxTrackedKeys = 10_000;
 
@@ -41,7 +43,7 @@ export class ConnectionCounter {
 
 /** Events per key in a sliding window (messages per minute). */
 export class SlidingWindowCounter {
-  private readonly events = new Map<string, number[]>();
+  private readonly windows = new BoundedMap<string, EventWindow>(maxTrackedKeys);
 
   constructor(
     private readonly windowMs: number,
@@ -51,19 +53,12 @@ export class SlidingWindowCounter {
   /** Records one event if fewer than `limit` happened in the window; false when over. */
   take(key: string, limit: number): boolean {
     const now = this.now();
-    const since = now - this.windowMs;
-    const list = (this.events.get(key) ?? []).filter((t) => t > since);
-    if (list.length >= limit) {
-      this.events.set(key, list);
-      return false;
-    }
-    list.push(now);
-    this.events.delete(key);
-    this.events.set(key, list);
-    if (this.events.size > maxTrackedKeys) {
-      const oldest = this.events.keys().next().value;
-      if (oldest !== undefined) this.events.delete(oldest);
-    }
+    const window = this.windows.get(key) ?? new EventWindow();
+    window.forgetBefore(now, this.windowMs);
+    if (window.count(now, this.windowMs) >= limit) return false;
+    window.record(now);
+    // written last: the most recently counted key is the last to be forgotten
+    this.windows.set(key, window);
     return true;
   }
 }

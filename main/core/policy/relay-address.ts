@@ -9,6 +9,7 @@
 //
 // Captured recipients are not checked: nothing leaves for them. Domains are matched by the
 // routing rules case-insensitively, so `VICTIM@EXAMPLE.COM` is routed like victim@example.com.
+import { CONTROL_CHARACTERS } from '../text/sanitise.js';
 
 export interface AddressProblem {
   /** Short name of the trick, for log lines and tests. */
@@ -31,8 +32,7 @@ function problem(trick: string, what: string): AddressProblem {
 /** Null when the address may be relayed, else what is wrong with it. */
 export function relayAddressProblem(address: string): AddressProblem | null {
   if (address === '') return problem('empty', 'Empty recipient');
-  // eslint-disable-next-line no-control-regex -- control characters are what is refused
-  if (/[\u0000-\u001f\u007f-\u009f\s]/u.test(address)) {
+  if (CONTROL_CHARACTERS.test(address) || /\s/u.test(address)) {
     return problem('control', 'Recipient holds spaces or control characters');
   }
   if (address.startsWith('@')) return problem('source-route', 'Source route');

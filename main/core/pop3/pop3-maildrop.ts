@@ -1,6 +1,7 @@
 // The maildrop of one POP3 session (RFC 1939): the messages of the chosen mailbox as they were at
 // login, numbered from 1 oldest first, with the deletion marks that take effect only at QUIT.
 // Mail arriving during the session waits for the next login, as RFC 1939's lock implies.
+import { headerBlockEnd } from '../mail/header-block.js';
 
 export interface MaildropEntry {
   id: string;
@@ -68,10 +69,10 @@ export function multiLine(raw: Buffer): Buffer {
 /** TOP: the header, the blank line, then the first `lines` lines of the body. */
 export function topOf(raw: Buffer, lines: number): Buffer {
   const text = raw.toString('latin1');
-  const split = text.indexOf('\r\n\r\n');
-  if (split === -1) return Buffer.from(text, 'latin1');
-  const head = text.slice(0, split + 4);
-  const body = text.slice(split + 4);
+  const { headerEnd, bodyStart } = headerBlockEnd(text);
+  if (headerEnd === text.length) return Buffer.from(text, 'latin1');
+  const head = text.slice(0, bodyStart);
+  const body = text.slice(bodyStart);
   if (lines === 0) return Buffer.from(head, 'latin1');
   const bodyLines = body.split('\r\n').slice(0, lines);
   return Buffer.from(`${head}${bodyLines.join('\r\n')}\r\n`, 'latin1');

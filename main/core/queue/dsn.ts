@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { bodyOffset } from '../message/header-fields.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { rfc5322Date } from '../mail/mail-date.js';
+import { oneLine } from '../text/sanitise.js';
 
 export interface DsnInput {
   record: MessageRecord;
@@ -13,10 +14,6 @@ export interface DsnInput {
   raw: Buffer;
   reportingHost: string;
   now: Date;
-}
-
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').trim();
 }
 
 function diagnostic(r: RecipientDelivery): { status: string; code: string; text: string } {

@@ -1,5 +1,6 @@
 // Sliding-window rate limits on messages sent to the upstream (per second/minute/hour/day), as
 // cloud relays impose them: going over earns 4xx replies or a suspended account.
+import { EventWindow } from '../limits/event-window.js';
 import type { Settings } from '../settings/settings-schema.js';
 
 const windows = [
@@ -10,8 +11,8 @@ const windows = [
 ] as const;
 
 export class RateLimiter {
-  /** Start times of recent transactions, oldest first; kept for the longest window in use. */
-  private sent: number[] = [];
+  /** Start times of recent transactions; kept for the longest window in use. */
+  private readonly sent = new EventWindow();
 
   constructor(private readonly limits: Settings['rateLimit']) {}
 
@@ -21,18 +22,14 @@ export class RateLimiter {
     for (const [key, span] of windows) {
       const limit = this.limits[key];
       if (!limit) continue;
-      const inWindow = this.sent.filter((t) => t > now - span);
-      if (inWindow.length >= limit) {
-        const oldest = inWindow[inWindow.length - limit] as number;
-        wait = Math.max(wait, oldest + span - now);
-      }
+      wait = Math.max(wait, this.sent.waitMs(now, span, limit));
     }
     return wait;
   }
 
   record(now: number): void {
-    this.sent.push(now);
+    this.sent.record(now);
     const longest = Math.max(0, ...windows.filter(([k]) => this.limits[k]).map(([, span]) => span));
-    this.sent = this.sent.filter((t) => t > now - longest);
+    this.sent.forgetBefore(now, longest);
   }
 }

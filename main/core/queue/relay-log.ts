@@ -2,6 +2,7 @@
 //   <id>: to=<rcpt>, relay=host[ip]:port, delay=1.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { oneLine } from '../text/sanitise.js';
 
 const postfixStatus: Record<string, string> = {
   relayed: 'sent',
@@ -9,11 +10,6 @@ const postfixStatus: Record<string, string> = {
   bounced: 'bounced',
   expired: 'expired',
 };
-
-/** Removes CR/LF so an upstream's reply text cannot forge log lines. */
-function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').trim();
-}
 
 export function attemptLogLine(
   record: MessageRecord,

@@ -2,7 +2,7 @@
 // Received-SPF (RFC 7208 §9.1) into one list of method results.
 //   authres = authserv-id [version] ( ";" "none" / 1*( ";" method["/"version] "=" result
 //             [reason] *propspec ) )
-import { fieldsNamed, type HeaderField } from './header-block.js';
+import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { lexStructured, type Token } from './structured-lexer.js';
 import type { AuthenticationResult, Warning } from './types.js';
 

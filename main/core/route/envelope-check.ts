@@ -3,12 +3,9 @@
 // MAIL FROM, Bcc recipients appear only in RCPT TO), so differences are reported, not judged.
 import type { Envelope } from '../../../preload/api-contract.js';
 import { addressList, firstAddress } from './address-list.js';
-import { fieldsNamed, type HeaderField } from './header-block.js';
+import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
+import { addressKey as key, recipientsNotNamed } from '../mail/address-key.js';
 import type { EnvelopeComparison, Warning } from './types.js';
-
-// Local parts are case-sensitive in theory (RFC 5321 §2.4) but not in any mailbox people use,
-// and domains never are: compare without case.
-const key = (address: string): string => address.trim().replace(/^<|>$/g, '').toLowerCase();
 
 function addressesIn(fields: readonly HeaderField[], name: string): string[] {
   return fieldsNamed(fields, name).flatMap((field) => addressList(field.value));
@@ -52,11 +49,9 @@ export function compareEnvelope(
   }
 
   const headerRecipients = [...addressesIn(fields, 'To'), ...addressesIn(fields, 'Cc')];
-  const headerKeys = new Set(headerRecipients.map(key));
   const rcptTo = envelope.rcptTo.map((r) => r.trim().replace(/^<|>$/g, ''));
-  const rcptKeys = new Set(rcptTo.map(key));
-  const bcc = rcptTo.filter((r) => !headerKeys.has(key(r)));
-  const notInEnvelope = headerRecipients.filter((r) => !rcptKeys.has(key(r)));
+  const bcc = recipientsNotNamed(rcptTo, headerRecipients);
+  const notInEnvelope = recipientsNotNamed(headerRecipients, rcptTo);
   if (bcc.length) {
     warnings.push({
       code: 'envelope-bcc',

@@ -4,7 +4,7 @@
 import type { Envelope } from '../../../preload/api-contract.js';
 import { authenticationResults } from './authentication-results.js';
 import { compareEnvelope } from './envelope-check.js';
-import { splitHeaderBlock } from './header-block.js';
+import { splitHeaderBlock } from '../mail/header-block.js';
 import { originHeaders } from './origin-headers.js';
 import { buildRoute } from './route.js';
 import type { RouteAnalysis } from './types.js';
@@ -20,7 +20,7 @@ export type {
   Warning,
 } from './types.js';
 export type { Envelope };
-export { splitHeaderBlock, type HeaderField } from './header-block.js';
+export { splitHeaderBlock, type HeaderField } from '../mail/header-block.js';
 export { parseReceived, type ParsedReceived } from './received-parser.js';
 export { parseMailDate, type MailDate } from '../mail/mail-date.js';
 

@@ -34,37 +34,12 @@ type Keyword =
   'from' | 'by' | 'via' | 'with' | 'id' | 'for' | 'envelope-from' | 'envelope-sender' | 'tls';
 
 // `envelope-from` is Haraka's bare clause; `tls CIPHER` is Exim's and Haraka's.
-const keywords = new Set<string>([
-  'from',
-  'by',
-  'via',
-  'with',
-  'id',
-  'for',
-  'envelope-from',
-  'envelope-sender',
-  'tls',
-]);
+const keyword = /^(?:from|by|via|with|id|for|envelope-from|envelope-sender|tls)$/i;
 
 /** The clause keyword a word is (any case), or null. */
 function keywordOf(token: Token): Keyword | null {
-  if (token.kind !== 'word' || token.text.length > 15) return null;
-  // Most words (host names, ids, dates) are turned away by their first letter before being
-  // lower-cased; only the ASCII letters lower-case to a keyword's initial b e f i t v w.
-  switch (token.text.charCodeAt(0) | 0x20) {
-    case 0x62:
-    case 0x65:
-    case 0x66:
-    case 0x69:
-    case 0x74:
-    case 0x76:
-    case 0x77: {
-      const lower = token.text.toLowerCase();
-      return keywords.has(lower) ? (lower as Keyword) : null;
-    }
-    default:
-      return null;
-  }
+  if (token.kind !== 'word' || !keyword.test(token.text)) return null;
+  return token.text.toLowerCase() as Keyword;
 }
 
 interface Clause {
@@ -81,15 +56,12 @@ const plainProtocol = /^(?:SMTP|ESMTP|ESMTPA|LMTP|LMTPA)$/i;
 const secureProtocol = /^(?:[A-Z0-9]*MTP|HTTP)SA?$/i;
 const authenticatedProtocol = /^(?:[A-Z0-9]*MTP|HTTP)S?A$/i;
 
-/** The non-comment tokens from `from` on, joined by single spaces (folds already collapsed). */
-function wordsFrom(tokens: readonly Token[], from: number): string {
-  let text = '';
-  for (let index = from; index < tokens.length; index++) {
-    const token = tokens[index] as Token;
-    if (token.kind === 'comment') continue;
-    text = text === '' ? token.text : `${text} ${token.text}`;
-  }
-  return text;
+/** The tokens' text without comments, joined by single spaces (folds already collapsed). */
+function wordsOf(tokens: readonly Token[]): string {
+  return tokens
+    .filter((token) => token.kind !== 'comment')
+    .map((token) => token.text)
+    .join(' ');
 }
 
 /**
@@ -102,21 +74,21 @@ function locateDate(tokens: readonly Token[]): { at: number; date: MailDate | nu
   for (let index = tokens.length - 1; index >= 0; index--) {
     if (tokens[index]?.kind !== 'semicolon') continue;
     if (lastSemicolon < 0) lastSemicolon = index;
-    const date = parseMailDate(wordsFrom(tokens, index + 1));
+    const date = parseMailDate(wordsOf(tokens.slice(index + 1)));
     if (date) return { at: index, date };
   }
-  const offsets: number[] = [];
+  // the words joined as wordsOf does, remembering where each token starts in the joined text
+  const starts = new Map<Token, number>();
   let joined = '';
-  tokens.forEach((token, index) => {
-    offsets[index] = -1;
-    if (token.kind === 'comment') return;
-    if (joined) joined += ' ';
-    offsets[index] = joined.length;
+  for (const token of tokens) {
+    if (token.kind === 'comment') continue;
+    if (joined !== '') joined += ' ';
+    starts.set(token, joined.length);
     joined += token.text;
-  });
+  }
   const found = findMailDate(joined);
   if (!found) return { at: lastSemicolon, date: null };
-  const at = offsets.findIndex((offset) => offset >= found.index);
+  const at = tokens.findIndex((token) => (starts.get(token) ?? -1) >= found.index);
   return { at, date: found.date };
 }
 
@@ -129,17 +101,14 @@ function splitClauses(tokens: readonly Token[], dateAt: number): Clause[] {
       current = null;
       continue;
     }
-    const keyword = keywordOf(token);
+    const clauseKeyword = keywordOf(token);
     // qmail's "invoked by uid 89" / "invoked from network" outside parentheses is not a clause
     const previous = tokens[index - 1];
     const afterInvoked =
-      keyword !== null &&
-      previous?.kind === 'word' &&
-      previous.text.length === 7 &&
-      previous.text.toLowerCase() === 'invoked';
-    if (keyword !== null && !afterInvoked) {
+      clauseKeyword !== null && previous?.kind === 'word' && /^invoked$/i.test(previous.text);
+    if (clauseKeyword !== null && !afterInvoked) {
       // a keyword after the date still starts a clause: Courier writes "; <date> id …"
-      current = { keyword, tokens: [] };
+      current = { keyword: clauseKeyword, tokens: [] };
       clauses.push(current);
     } else {
       current?.tokens.push(token);
@@ -148,17 +117,11 @@ function splitClauses(tokens: readonly Token[], dateAt: number): Clause[] {
   return clauses;
 }
 
-/** Without trailing "," and ";" (what `/[,;]+$/` removes), e.g. `host;` in a clause. */
-function trimPunctuation(text: string): string {
-  let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 0x2c || text.charCodeAt(end - 1) === 0x3b)) end--;
-  return end === text.length ? text : text.slice(0, end);
-}
+/** Without trailing "," and ";", e.g. `host;` in a clause. */
+const trimPunctuation = (text: string): string => text.replace(/[,;]+$/, '');
 
-/** What follows an `ident@` or `user@` prefix; the regex runs only when there is an "@". */
-function afterAt(text: string): string {
-  return text.includes('@') ? text.replace(/^.*@/, '') : text;
-}
+/** What follows an `ident@` or `user@` prefix. */
+const afterAt = (text: string): string => text.replace(/^.*@/, '');
 
 /** The first clause with this keyword that has a value, else the first with it at all. */
 function pickClause(clauses: readonly Clause[], keyword: Keyword): Clause | undefined {
@@ -178,11 +141,12 @@ function firstValue(clause: Clause | undefined): Token | undefined {
 /** Clause words as written, comments dropped, folds already collapsed to single spaces. */
 function clauseText(clause: Clause | undefined): string | null {
   if (!clause) return null;
-  let text = '';
-  for (const token of clause.tokens) {
-    if (isValueToken(token)) text = text === '' ? token.text : `${text} ${token.text}`;
-  }
-  return text || null;
+  return (
+    clause.tokens
+      .filter(isValueToken)
+      .map((token) => token.text)
+      .join(' ') || null
+  );
 }
 
 /** `<addr>`, `addr;` or `addr,` to the bare address. */

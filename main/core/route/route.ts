@@ -1,7 +1,7 @@
 // The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
-import { fieldsNamed, type HeaderField } from './header-block.js';
+import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived } from './received-parser.js';
 import type { Hop, Warning } from './types.js';

@@ -23,21 +23,17 @@ export interface Token {
   closed: boolean;
 }
 
-const isSpace = (code: number): boolean =>
-  code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
+const SPACES = ' \t\r\n';
+const isSpace = (char: string | undefined): boolean => char !== undefined && SPACES.includes(char);
 
-/** The ASCII characters that can end a word: whitespace, `;`, `[`, `<`, `(` and `"`. */
-const mayEndWord = new Uint8Array(0x80);
-for (const code of [0x20, 0x09, 0x0a, 0x0d, 0x3b, 0x5b, 0x3c, 0x28, 0x22]) mayEndWord[code] = 1;
-
-/** RFC 5322 §3.2.2: `(` nests, `\` quotes the next character. */
+/** RFC 5322 §3.2.2: `(` nests, `\` quotes the next character. Returns the end, or -1. */
 function scanComment(text: string, open: number): number {
   let depth = 0;
   for (let i = open; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x5c) i++;
-    else if (ch === 0x28) depth++;
-    else if (ch === 0x29 && --depth === 0) return i + 1;
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === '(') depth++;
+    else if (char === ')' && --depth === 0) return i + 1;
   }
   return -1;
 }
@@ -49,23 +45,36 @@ function scanComment(text: string, open: number): number {
 function unclosedOpenings(text: string, from: number): Set<number> {
   const stack: number[] = [];
   for (let i = from; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x5c) i++;
-    else if (ch === 0x28) stack.push(i);
-    else if (ch === 0x29) stack.pop();
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === '(') stack.push(i);
+    else if (char === ')') stack.pop();
   }
   return new Set(stack);
 }
 
-function scanUntil(text: string, from: number, close: number): { end: number; closed: boolean } {
+/** A literal or angle address: to `close`, or (unclosed) to the next whitespace. */
+function scanUntil(text: string, from: number, close: string): { end: number; closed: boolean } {
   for (let i = from + 1; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x5c) i++;
-    else if (ch === close) return { end: i + 1, closed: true };
-    else if (isSpace(ch)) return { end: i, closed: false };
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === close) return { end: i + 1, closed: true };
+    else if (isSpace(char)) return { end: i, closed: false };
   }
   return { end: text.length, closed: false };
 }
+
+/** A quoted string's end after its closing quote, or -1 when no quote closes it. */
+function scanQuoted(text: string, open: number): number {
+  for (let i = open + 1; i < text.length; i++) {
+    if (text[i] === '\\') i++;
+    else if (text[i] === '"') return i + 1;
+  }
+  return -1;
+}
+
+// What can end a word: whitespace, ";", "[", "<", and a "(" or '"' when it opens something.
+const wordBreak = /[ \t\r\n;[<("]/g;
 
 export function lexStructured(text: string): Token[] {
   const tokens: Token[] = [];
@@ -79,68 +88,52 @@ export function lexStructured(text: string): Token[] {
     const inner = delimited ? tokenText.slice(1, closed ? -1 : undefined) : tokenText;
     tokens.push({ kind, text: tokenText, inner, start, end, spaceBefore, closed });
     spaceBefore = false;
+    i = end;
+  };
+  /** Where the word starting at `from` ends; a "(" that nothing closes is kept inside it. */
+  const wordEnd = (from: number): number => {
+    wordBreak.lastIndex = from + 1;
+    for (let found = wordBreak.exec(text); found; found = wordBreak.exec(text)) {
+      const opensNothing =
+        (found[0] === '(' && unclosed?.has(found.index)) || (found[0] === '"' && !quotesUsable);
+      if (!opensNothing) return found.index;
+    }
+    return text.length;
   };
   while (i < text.length) {
-    const ch = text.charCodeAt(i);
-    if (isSpace(ch)) {
+    const char = text[i];
+    if (isSpace(char)) {
       spaceBefore = true;
       i++;
       continue;
     }
-    if (ch === 0x28 && !unclosed?.has(i)) {
+    if (char === '(' && !unclosed?.has(i)) {
       const end = scanComment(text, i);
       if (end > 0) {
         push('comment', i, end);
-        i = end;
         continue;
       }
       unclosed = unclosedOpenings(text, i);
     }
-    if (ch === 0x5b || ch === 0x3c) {
-      const { end, closed } = scanUntil(text, i, ch === 0x5b ? 0x5d : 0x3e);
-      push(ch === 0x5b ? 'literal' : 'angle', i, end, closed);
-      i = end;
+    if (char === '[' || char === '<') {
+      const { end, closed } = scanUntil(text, i, char === '[' ? ']' : '>');
+      push(char === '[' ? 'literal' : 'angle', i, end, closed);
       continue;
     }
-    if (ch === 0x22 && quotesUsable) {
-      let end = -1;
-      for (let j = i + 1; j < text.length; j++) {
-        const c = text.charCodeAt(j);
-        if (c === 0x5c) j++;
-        else if (c === 0x22) {
-          end = j + 1;
-          break;
-        }
-      }
+    if (char === '"' && quotesUsable) {
+      const end = scanQuoted(text, i);
       if (end > 0) {
         push('quoted', i, end);
-        i = end;
         continue;
       }
       // no later quote closes this one, so no later quote can close at all
       quotesUsable = false;
     }
-    if (ch === 0x3b) {
+    if (char === ';') {
       push('semicolon', i, i + 1);
-      i++;
       continue;
     }
-    // an atom-ish run; a "(" that nothing closes is kept as part of it
-    let j = i + 1;
-    while (j < text.length) {
-      const c = text.charCodeAt(j);
-      // one table look-up lets the common character through; the rest are sorted out below
-      if (c >= 0x80 || !mayEndWord[c]) {
-        j++;
-        continue;
-      }
-      if (isSpace(c) || c === 0x3b || c === 0x5b || c === 0x3c) break;
-      if (c === 0x28 && !unclosed?.has(j)) break;
-      if (c === 0x22 && quotesUsable) break;
-      j++;
-    }
-    push('word', i, j);
-    i = j;
+    push('word', i, wordEnd(i));
   }
   return tokens;
 }

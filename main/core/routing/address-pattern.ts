@@ -17,7 +17,7 @@
 //
 // Patterns are compiled once, when the settings are loaded; a bad one is a settings error.
 
-import { CONTROL_CHARACTERS } from './quoted-text.js';
+import { CONTROL_CHARACTERS } from '../text/sanitise.js';
 
 export interface AddressPattern {
   /** The pattern as the user wrote it, for explanations and for saving the settings back. */

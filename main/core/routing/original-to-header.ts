@@ -12,15 +12,14 @@
 //   address cannot end the field and start a new one (header injection); the value stays on one
 //   line within the 998-octet limit of RFC 5322 §2.1.1. UTF-8 is kept (SMTPUTF8, RFC 6532).
 // - Lines end in CRLF, like the spool's copy of the message (the listener normalises to CRLF).
+import { withoutControlCharacters } from '../text/sanitise.js';
 
 const FIELD_NAME = 'X-Original-To: ';
 const MAX_LINE_OCTETS = 998;
-// eslint-disable-next-line no-control-regex -- removing control characters is the point
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /** The address as a safe one-line field value, cut at a character boundary if it is too long. */
 function fieldValue(address: string): string {
-  const value = address.replace(CONTROL_CHARACTERS, '').trim();
+  const value = withoutControlCharacters(address).trim();
   const room = MAX_LINE_OCTETS - FIELD_NAME.length;
   if (Buffer.byteLength(value, 'utf8') <= room) return value;
   let kept = '';

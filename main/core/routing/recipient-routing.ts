@@ -7,7 +7,7 @@
 import type { Envelope } from '../../../preload/api-contract.js';
 import { matchesPattern, type AddressPattern } from './address-pattern.js';
 import { DEFAULT_MAILBOX, describeAction, type RoutingAction } from './routing-action.js';
-import { quoted } from './quoted-text.js';
+import { CONTROL_CHARACTERS, quoted } from '../text/sanitise.js';
 import type { MatchKey, RoutingRule } from './routing-rules.js';
 
 export interface RouteInput {
@@ -53,8 +53,8 @@ const CONDITIONS: readonly { key: MatchKey; label: string }[] = [
 ];
 
 // Bare in a sentence only without spaces, quotes or controls; `\s` covers U+2028 and U+2029.
-// eslint-disable-next-line no-control-regex -- control characters are what must be quoted
-const ORDINARY_VALUE = /^[^\s"\u0000-\u001f\u007f-\u009f]+$/;
+const isOrdinaryValue = (value: string): boolean =>
+  value !== '' && !/[\s"]/.test(value) && !CONTROL_CHARACTERS.test(value);
 
 const MATCHES_EVERYTHING = 'it has no conditions, so it matches everything';
 
@@ -66,7 +66,7 @@ const MATCHES_EVERYTHING = 'it has no conditions, so it matches everything';
 function showValue(value: string): string {
   if (value === '') return '<>';
   const cut = value.length > 200 ? `${value.slice(0, 197)}…` : value;
-  return ORDINARY_VALUE.test(cut) ? cut : quoted(cut);
+  return isOrdinaryValue(cut) ? cut : quoted(cut);
 }
 
 function conditionReason(

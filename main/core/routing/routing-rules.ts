@@ -14,7 +14,7 @@ import {
   type RoutingAction,
   type RoutingActionInput,
 } from './routing-action.js';
-import { CONTROL_CHARACTERS } from './quoted-text.js';
+import { CONTROL_CHARACTERS } from '../text/sanitise.js';
 import { fieldError, objectError, show } from './settings-errors.js';
 import { ruleFilterSchema, type RuleFilter } from '../filter/filter-settings.js';
 

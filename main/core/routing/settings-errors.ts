@@ -1,7 +1,7 @@
 // How routing settings errors are phrased: `<field path>: <value> is not <what>; <fix>`, the same
 // shape as the upstream settings (main/core/upstream/upstream-settings.ts), so the settings
 // screen, the headless config file and the CLI can show every message as is.
-import { quoted } from './quoted-text.js';
+import { quoted } from '../text/sanitise.js';
 
 /** A value as it appears in a message: JSON, so quotes, spaces and control characters show. */
 export function show(value: unknown): string {

@@ -9,6 +9,7 @@
 import { createHash, createPrivateKey, sign } from 'node:crypto';
 import addressparser from 'nodemailer/lib/addressparser';
 import { RelaxedHash } from 'mailauth/lib/dkim/body/relaxed.js';
+import { headerBlockEnd } from '../mail/header-block.js';
 import type { SigningKey } from './key-store.js';
 
 /**
@@ -67,9 +68,9 @@ interface HeaderLine {
 
 /** The header block of a CRLF message as fields, and where the body starts. */
 function splitMessage(raw: Buffer): { headers: HeaderLine[]; body: Buffer } {
-  const end = raw.indexOf('\r\n\r\n');
-  const headerText = (end === -1 ? raw : raw.subarray(0, end)).toString('latin1');
-  const body = end === -1 ? Buffer.alloc(0) : raw.subarray(end + 4);
+  const { headerEnd, bodyStart } = headerBlockEnd(raw);
+  const headerText = raw.subarray(0, headerEnd).toString('latin1');
+  const body = raw.subarray(bodyStart);
   const headers: HeaderLine[] = [];
   for (const line of headerText.split('\r\n')) {
     const last = headers[headers.length - 1];

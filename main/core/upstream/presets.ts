@@ -30,31 +30,26 @@ export interface UpstreamPreset {
 
 export const DEFAULT_SES_REGION = 'us-east-1';
 
+type PresetPort = UpstreamPreset['alternativePorts'][number];
+const starttls = (port: number): PresetPort => ({ port, security: 'starttls' });
+const implicitTls = (port: number): PresetPort => ({ port, security: 'tls' });
+
+/** Message submission on port 587 with STARTTLS (RFC 6409, RFC 8314): where every preset starts. */
+function submission(id: PresetId, label: string, host: string) {
+  return { id, label, host, port: 587, security: 'starttls' as const };
+}
+
 const presets: Record<Exclude<PresetId, 'amazon-ses'>, UpstreamPreset> = {
   sendgrid: {
-    id: 'sendgrid',
-    label: 'SendGrid',
-    host: 'smtp.sendgrid.net',
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [
-      { port: 2525, security: 'starttls' },
-      { port: 465, security: 'tls' },
-    ],
+    ...submission('sendgrid', 'SendGrid', 'smtp.sendgrid.net'),
+    alternativePorts: [starttls(2525), implicitTls(465)],
     user: 'apikey',
     notes: ['User is the literal word "apikey"; the password is your API key.'],
   },
   postmark: {
-    id: 'postmark',
-    label: 'Postmark',
-    host: 'smtp.postmarkapp.com',
-    port: 587,
-    security: 'starttls',
+    ...submission('postmark', 'Postmark', 'smtp.postmarkapp.com'),
     // No implicit-TLS port: 465 hangs instead of failing (relay-anchors §1B).
-    alternativePorts: [
-      { port: 2525, security: 'starttls' },
-      { port: 25, security: 'starttls' },
-    ],
+    alternativePorts: [starttls(2525), starttls(25)],
     notes: [
       'Use your Server API token as both user and password, or an SMTP token with the X-PM-Message-Stream header.',
       'Broadcast streams use smtp-broadcasts.postmarkapp.com.',
@@ -62,50 +57,28 @@ const presets: Record<Exclude<PresetId, 'amazon-ses'>, UpstreamPreset> = {
     ],
   },
   'mailgun-us': {
-    id: 'mailgun-us',
-    label: 'Mailgun (US)',
-    host: 'smtp.mailgun.org',
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [
-      { port: 2525, security: 'starttls' },
-      { port: 465, security: 'tls' },
-    ],
+    ...submission('mailgun-us', 'Mailgun (US)', 'smtp.mailgun.org'),
+    alternativePorts: [starttls(2525), implicitTls(465)],
     notes: ['User is the per-domain SMTP login (a full address); password is its SMTP password.'],
   },
   'mailgun-eu': {
-    id: 'mailgun-eu',
-    label: 'Mailgun (EU)',
-    host: 'smtp.eu.mailgun.org',
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [
-      { port: 2525, security: 'starttls' },
-      { port: 465, security: 'tls' },
-    ],
+    ...submission('mailgun-eu', 'Mailgun (EU)', 'smtp.eu.mailgun.org'),
+    alternativePorts: [starttls(2525), implicitTls(465)],
     notes: [
       'For domains created in the EU region.',
       'User is the per-domain SMTP login (a full address); password is its SMTP password.',
     ],
   },
   gmail: {
-    id: 'gmail',
-    label: 'Gmail / Google Workspace',
-    host: 'smtp.gmail.com',
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [{ port: 465, security: 'tls' }],
+    ...submission('gmail', 'Gmail / Google Workspace', 'smtp.gmail.com'),
+    alternativePorts: [implicitTls(465)],
     notes: [
       'User is your full address. With 2-step verification use an app password, or sign in with OAuth2 (XOAUTH2).',
       'Gmail rewrites the From address to the authenticated account unless it is a verified alias.',
     ],
   },
   'microsoft-365': {
-    id: 'microsoft-365',
-    label: 'Microsoft 365 / Outlook.com',
-    host: 'smtp.office365.com',
-    port: 587,
-    security: 'starttls',
+    ...submission('microsoft-365', 'Microsoft 365 / Outlook.com', 'smtp.office365.com'),
     alternativePorts: [],
     notes: [
       'SMTP AUTH must be enabled for the mailbox and the tenant; otherwise the reply is 535 5.7.139.',
@@ -113,15 +86,8 @@ const presets: Record<Exclude<PresetId, 'amazon-ses'>, UpstreamPreset> = {
     ],
   },
   'generic-isp': {
-    id: 'generic-isp',
-    label: 'Internet provider (generic)',
-    host: 'smtp.example.net',
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [
-      { port: 465, security: 'tls' },
-      { port: 25, security: 'starttls' },
-    ],
+    ...submission('generic-isp', 'Internet provider (generic)', 'smtp.example.net'),
+    alternativePorts: [implicitTls(465), starttls(25)],
     notes: [
       "Replace the host with your provider's outgoing mail server.",
       'Submission port 587 with STARTTLS is the usual choice; many networks block port 25.',
@@ -135,17 +101,8 @@ export function amazonSesPreset(region: string = DEFAULT_SES_REGION): UpstreamPr
     throw new Error(`Amazon SES region "${region}" is not a region name; use e.g. "eu-west-1"`);
   }
   return {
-    id: 'amazon-ses',
-    label: `Amazon SES (${region})`,
-    host: `email-smtp.${region}.amazonaws.com`,
-    port: 587,
-    security: 'starttls',
-    alternativePorts: [
-      { port: 2587, security: 'starttls' },
-      { port: 25, security: 'starttls' },
-      { port: 465, security: 'tls' },
-      { port: 2465, security: 'tls' },
-    ],
+    ...submission('amazon-ses', `Amazon SES (${region})`, `email-smtp.${region}.amazonaws.com`),
+    alternativePorts: [starttls(2587), starttls(25), implicitTls(465), implicitTls(2465)],
     notes: [
       'Use SMTP credentials created in the SES console (derived from IAM), not your AWS access keys.',
       'SES refuses connections without TLS (TLS 1.2 or 1.3).',

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { fieldsNamed, splitHeaderBlock } from '../../main/core/route/header-block.js';
+// The one home of header-block splitting (main/core/mail/header-block.ts).
+import {
+  fieldsNamed,
+  headerBlockEnd,
+  splitHeaderBlock,
+} from '../../main/core/mail/header-block.js';
 
 describe('splitHeaderBlock', () => {
   test('unfolds CRLF folds into single spaces and keeps the raw field', () => {
@@ -53,5 +58,30 @@ describe('splitHeaderBlock', () => {
 
   test('NULs are dropped from values', () => {
     expect(splitHeaderBlock('A: x\0y\n')[0]?.value).toBe('xy');
+  });
+});
+
+describe('headerBlockEnd', () => {
+  test.each([
+    ['A: 1\r\nB: 2\r\n\r\nbody', 12, 14],
+    ['A: 1\nB: 2\n\nbody', 10, 11],
+    ['A: 1\nB: 2\n\r\nbody', 10, 12],
+    ['A: 1\r\n\r\nbody\r\n\r\nmore', 6, 8],
+    ['\r\nbody', 0, 2],
+    ['A: 1\r\nno body', 13, 13],
+    ['', 0, 0],
+  ])('%j: header ends at %i, body starts at %i', (raw, headerEnd, bodyStart) => {
+    expect(headerBlockEnd(raw)).toEqual({ headerEnd, bodyStart });
+    expect(headerBlockEnd(Buffer.from(raw, 'latin1'))).toEqual({ headerEnd, bodyStart });
+  });
+
+  test('counts bytes in a Buffer and UTF-16 units in a string', () => {
+    const raw = 'Subject: é\r\n\r\nbody';
+    expect(headerBlockEnd(raw).bodyStart).toBe(14);
+    expect(headerBlockEnd(Buffer.from(raw, 'utf8')).bodyStart).toBe(15);
+  });
+
+  test('searches from an offset, for a block after leading blank lines', () => {
+    expect(headerBlockEnd('\n\nA: 1\n\nbody', 2)).toEqual({ headerEnd: 7, bodyStart: 8 });
   });
 });

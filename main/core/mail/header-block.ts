@@ -1,6 +1,35 @@
 // The message's own header block (RFC 5322 §2.1: header fields, then an empty line, then the
-// body). Only this block is read, so Received lines in the body or in an attached message/rfc822
-// never count as hops.
+// body): where it ends, and its fields. Only this block is read, so Received lines in the body or
+// in an attached message/rfc822 never count as hops, and a header is never looked for in a body.
+
+export interface HeaderBlockEnd {
+  /** Where the header block ends: after the line break of its last field. */
+  headerEnd: number;
+  /** Where the body starts: after the empty line (the message's length when there is none). */
+  bodyStart: number;
+}
+
+/**
+ * Finds the first empty line at or after `from`, in a CRLF or LF message (or a mix of both);
+ * offsets are in the units of `raw` (bytes for a Buffer, UTF-16 units for a string).
+ */
+export function headerBlockEnd(raw: string | Uint8Array, from = 0): HeaderBlockEnd {
+  const text =
+    typeof raw === 'string' ? raw : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
+  const find = (needle: string): number =>
+    typeof text === 'string' ? text.indexOf(needle, from) : text.indexOf(needle, from);
+  // a message that starts with the empty line has no header fields at all
+  const opening =
+    typeof text === 'string' ? text.slice(from, from + 2) : text.toString('latin1', from, from + 2);
+  if (opening.startsWith('\n')) return { headerEnd: from, bodyStart: from + 1 };
+  if (opening === '\r\n') return { headerEnd: from, bodyStart: from + 2 };
+  const lf = find('\n\n');
+  const crlf = find('\n\r\n');
+  if (lf < 0 && crlf < 0) return { headerEnd: text.length, bodyStart: text.length };
+  // the line break that ends the last field, then the empty line (LF or CRLF)
+  const [lastBreak, blankLine] = crlf < 0 || (lf >= 0 && lf < crlf) ? [lf, 1] : [crlf, 2];
+  return { headerEnd: lastBreak + 1, bodyStart: lastBreak + 1 + blankLine };
+}
 
 export interface HeaderField {
   /** The field name as written. */
@@ -19,13 +48,10 @@ const fieldStart = /^([A-Za-z0-9][A-Za-z0-9_.-]*)[ \t]*:/;
 /** Bytes are decoded as UTF-8 (RFC 6532 allows it in headers); only the header block is decoded. */
 function headerText(raw: string | Buffer): string {
   if (typeof raw === 'string') return raw;
+  // blank lines before the first field are what a paste often starts with
   let start = 0;
   while (start < raw.length && (raw[start] === 0x0a || raw[start] === 0x0d)) start++;
-  const lf = raw.indexOf('\n\n', start);
-  const crlf = raw.indexOf('\n\r\n', start);
-  const ends = [lf, crlf].filter((n) => n >= 0);
-  const end = ends.length ? Math.min(...ends) + 1 : raw.length;
-  return raw.subarray(start, end).toString('utf8');
+  return raw.subarray(start, headerBlockEnd(raw, start).headerEnd).toString('utf8');
 }
 
 const isBlank = (code: number): boolean => code === 0x20 || code === 0x09;
