@@ -7,6 +7,8 @@
 // 3. Virus scanning: small messages with a warm clamd against the same load without scanning.
 // 4. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
 //    same list with 1,000 messages.
+// 5. The message index with 100,000 messages: start after a clean stop and after kill -9, RSS,
+//    list (first and oldest page) and search (bench/index-100k.js, into bench/results.md).
 // Env: CONFIGS (default "2k-s1 2k-s10 100k-s10"), REPS (3), BENCH_MAX_MSGS (1000).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
@@ -28,6 +30,8 @@ console.log('\n== virus scanning cost ==');
 spawnSync(process.execPath, [join(root, 'bench', 'filter-scan.js')], { stdio: 'inherit' });
 console.log('\n== mail list (Chromium) ==');
 spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
+console.log('\n== message index, 100,000 messages (written to bench/results.md) ==');
+spawnSync(process.execPath, [join(root, 'bench', 'index-100k.js')], { stdio: 'inherit' });
 
 if (!existsSync(shared)) {
   console.log(`capture throughput skipped: the shared bench harness is not at ${shared}`);
