@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseSettingsList } from './settings-list.js';
 import type { QuotaUsageView } from '../../../preload/filter-contract.js';
-import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
 import { objectError, show } from '../routing/settings-errors.js';
 
@@ -15,7 +15,7 @@ export interface Quota {
   /** The users it counts (each on its own); null when it counts client IPs. */
   user: AddressPattern | null;
   /** The client IPs it counts (each on its own); null when it counts users. */
-  ip: AllowRange | null;
+  ip: CidrRange | null;
   perMinute: number;
   perHour: number;
   perDay: number;
@@ -81,7 +81,7 @@ function quotaSchema(at: string) {
         return z.NEVER;
       }
       let user: AddressPattern | null = null;
-      let ip: AllowRange | null = null;
+      let ip: CidrRange | null = null;
       if (value.user !== undefined) {
         const parsed = parseAddressPattern(value.user);
         if ('problem' in parsed) {
@@ -93,9 +93,8 @@ function quotaSchema(at: string) {
         }
         user = parsed.pattern;
       } else {
-        try {
-          ip = parseAllowList([value.ip as string])[0] ?? null;
-        } catch {
+        ip = parseCidr(value.ip as string);
+        if (!ip) {
           ctx.addIssue({
             code: 'custom',
             message: `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
@@ -172,13 +171,12 @@ export class QuotaLedger {
   /** The quotas that count this sender, with the key its usage is kept under. */
   private matching(sender: QuotaSender): Array<{ quota: Quota; key: string; id: string }> {
     const out: Array<{ quota: Quota; key: string; id: string }> = [];
-    const address = parseClientAddress(sender.clientIp);
+    const address = parseIp(sender.clientIp);
     for (const [index, quota] of this.quotas.entries()) {
       if (quota.user) {
         if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
         out.push({ quota, key: `user ${sender.user}`, id: `${index} user ${sender.user}` });
-      } else if (quota.ip && address && address.kind() === quota.ip.address.kind()) {
-        if (!address.match(quota.ip.address, quota.ip.bits)) continue;
+      } else if (quota.ip && address && inCidr(address, quota.ip)) {
         const ip = address.toString();
         out.push({ quota, key: `ip ${ip}`, id: `${index} ip ${ip}` });
       }
