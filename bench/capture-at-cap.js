@@ -12,7 +12,11 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const shared = join(root, '..', 'shared', 'bench');
+// beside the checkout, or beside the folder of worktrees
+const shared =
+  [join(root, '..', 'shared', 'bench'), join(root, '..', '..', 'shared', 'bench')].find((dir) =>
+    existsSync(dir),
+  ) ?? join(root, '..', 'shared', 'bench');
 const smtpSource = ['/usr/local/bin/smtp-source', '/usr/sbin/smtp-source'].find(existsSync);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const FILL = Number(process.env.FILL ?? 5000);

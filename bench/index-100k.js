@@ -7,7 +7,7 @@
 // RESULTS (bench/results.md).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -244,7 +244,9 @@ try {
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on this machine` +
       ' (medians of 7 calls through the HTTP API of a `relaydesk serve` process; before this index:' +
       ' 645 MB after receiving, start 2.3 s from the JSON snapshot at 779 MB or 5.5 s after kill -9 at 518 MB,' +
-      ' absent word 316 ms, `to:` 110 ms, list 20 ms).',
+      ' absent word 316 ms, `to:` 110 ms, list 20 ms).' +
+      ` Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; the` +
+      ' start-up figures compare with the empty-folder start of the same run.',
     '',
     ...lines,
     '<!-- /index-100k -->',
