@@ -18,6 +18,10 @@ import { searchConditions } from './search-sql.js';
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
 export const indexSchemaVersion = 1;
 
+/** Writes wait at most this long for company, or until this many are waiting. */
+const flushDelayMs = 20;
+const flushBatch = 256;
+
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';
 }
@@ -113,7 +117,9 @@ export class MessageIndex {
   });
   /** Arrivals not yet written: concurrent arrivals share one transaction. */
   private pending = new Map<string, MessageRecord>();
-  private flushScheduled = false;
+  /** Removals not yet written (pruning at the cap): they join the arrivals' transaction. */
+  private pendingRemovals = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
   private count = 0;
   private unreadCount = 0;
 
@@ -197,6 +203,7 @@ export class MessageIndex {
     })();
     this.live.clear();
     this.pending.clear();
+    this.pendingRemovals.clear();
     this.loadWorkingSet();
   }
 
@@ -235,12 +242,27 @@ export class MessageIndex {
 
   /** Writes the arrivals waiting for their transaction; every read calls it first. */
   flush(): void {
-    if (this.pending.size === 0) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.size === 0 && this.pendingRemovals.size === 0) return;
     const batch = [...this.pending.values()];
+    const removals = [...this.pendingRemovals];
     this.pending = new Map();
+    this.pendingRemovals = new Set();
     (this.db as Database).transaction(() => {
       for (const record of batch) this.insert(record);
+      for (const id of removals) this.deleteRow(id);
     })();
+  }
+
+  /**
+   * Arrivals and prunes are written a moment later, many to a transaction: a commit per message
+   * cost more than the rows themselves. Every read writes them first, and a crash before the
+   * write loses nothing: the sidecars are on disk and the start-up check puts the index right.
+   */
+  private scheduleFlush(): void {
+    if (this.pending.size + this.pendingRemovals.size >= flushBatch) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), flushDelayMs);
   }
 
   add(record: MessageRecord): void {
@@ -248,13 +270,7 @@ export class MessageIndex {
     this.remember(record);
     this.count++;
     if (!record.read) this.unreadCount++;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
-    }
+    this.scheduleFlush();
   }
 
   private remember(record: MessageRecord): void {
@@ -314,20 +330,26 @@ export class MessageIndex {
   }
 
   remove(ids: Iterable<string>): string[] {
-    this.flush();
     const s = this.sql;
     const removed: string[] = [];
-    (this.db as Database).transaction(() => {
-      for (const id of ids) {
-        const read = s.readOfId.pluck().get(id) as number | undefined;
-        if (read === undefined || !this.deleteRow(id)) continue;
-        this.count--;
-        if (read === 0) this.unreadCount--;
-        this.relayed.delete(id);
-        this.live.delete(id);
-        removed.push(id);
+    for (const id of ids) {
+      let read: number | undefined;
+      const waiting = this.pending.get(id);
+      if (waiting) {
+        this.pending.delete(id);
+        read = waiting.read ? 1 : 0;
+      } else if (!this.pendingRemovals.has(id)) {
+        read = s.readOfId.pluck().get(id) as number | undefined;
+        if (read !== undefined) this.pendingRemovals.add(id);
       }
-    })();
+      if (read === undefined) continue;
+      this.count--;
+      if (read === 0) this.unreadCount--;
+      this.relayed.delete(id);
+      this.live.delete(id);
+      removed.push(id);
+    }
+    if (removed.length > 0) this.scheduleFlush();
     return removed;
   }
 
