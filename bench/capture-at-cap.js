@@ -5,9 +5,17 @@
 // for a before/after in the same run. Rounds interleave the servers; medians are printed.
 // Env: ROUNDS (3), FILL (5000), MEASURE (2000), PROFILE_DIR (run Relaydesk under --cpu-prof).
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -153,13 +161,28 @@ for (let round = 1; round <= ROUNDS; round++) {
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const base = median(results.get(servers[0].name).map((r) => r.rate));
 const baseCpu = median(results.get(servers[0].name).map((r) => r.cpuMs));
-console.log(
-  `\n  at the cap (${FILL} kept, ${MEASURE} arrivals timed, 2 KB × 10 sessions), medians of ${ROUNDS}:`,
-);
-for (const server of servers) {
-  const rate = median(results.get(server.name).map((r) => r.rate));
-  const cpu = median(results.get(server.name).map((r) => r.cpuMs));
-  console.log(
-    `  | ${server.name} | ${rate.toFixed(0)} msgs/s | ${(rate / base).toFixed(2)}× | ${cpu.toFixed(2)} ms CPU/msg | ${(cpu / baseCpu).toFixed(2)}× |`,
-  );
-}
+const table = [
+  `| server (at the cap: ${FILL} kept, ${MEASURE} arrivals timed, 2 KB × 10 sessions; medians of ${ROUNDS}) | msgs/s | × baseline | CPU ms per message | × baseline CPU |`,
+  '|---|---:|---:|---:|---:|',
+  ...servers.map((server) => {
+    const rate = median(results.get(server.name).map((r) => r.rate));
+    const cpu = median(results.get(server.name).map((r) => r.cpuMs));
+    return `| ${server.name} | ${rate.toFixed(0)} | ${(rate / base).toFixed(2)} | ${cpu.toFixed(2)} | ${(cpu / baseCpu).toFixed(2)} |`;
+  }),
+];
+for (const line of table) console.log(`  ${line}`);
+const resultsFile = process.env.RESULTS ?? join(root, 'bench', 'results.md');
+const section = [
+  '<!-- capture-at-cap -->',
+  '## Capture at the retention cap (`bench/capture-at-cap.js`)',
+  '',
+  `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores.`,
+  '',
+  ...table,
+  '<!-- /capture-at-cap -->',
+].join('\n');
+const before = existsSync(resultsFile)
+  ? readFileSync(resultsFile, 'utf8')
+  : '# Benchmark results\n';
+const kept = before.replace(/\n?<!-- capture-at-cap -->[\s\S]*<!-- \/capture-at-cap -->\n?/, '\n');
+writeFileSync(resultsFile, `${kept.trimEnd()}\n\n${section}\n`);
