@@ -177,7 +177,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private settingsSaving: Promise<unknown> = Promise.resolve();
   /** The last relay and audit lines, for the Logs view. */
   private readonly recentLog = new RecentLog(relayLogMemory);
-  /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
+  /** Set once the spool is loaded: only then does a stop close the message index. */
   private started = false;
   /** SMTP users (AUTH); the CLI and the users API change the same file. */
   readonly users: UserStore;
@@ -400,6 +400,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
+    this.senders.stop();
     await this.parser.close();
     if (this.started) this.index.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped

@@ -17,16 +17,16 @@ import {
   startServe,
   tryConnect,
 } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
+/** The processes of `pids` still there once all are gone or the time is up. */
 async function allGone(pids: number[], timeoutMs = 15_000): Promise<number[]> {
-  const until = Date.now() + timeoutMs;
   let left = pids.filter(processExists);
-  while (left.length > 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = left.filter(processExists);
-  }
+  await waitFor('the processes to end', () => (left = left.filter(processExists)).length === 0, {
+    timeout: timeoutMs,
+  }).catch(() => undefined);
   return left;
 }
 

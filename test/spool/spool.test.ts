@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../main/core/message-record.js';
 import { writeFilesDurably } from '../../main/core/spool/durable-file.js';
 import { isMessageId, newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool, SpoolError } from '../../main/core/spool/spool.js';
+import { letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
 
 let dataDir: string;
@@ -189,7 +190,8 @@ describe('open', () => {
         () => 'opened',
         (e: Error) => e.message,
       ),
-      new Promise((resolve) => setTimeout(() => resolve('hung'), 3000)),
+      // a window long enough to call it a hang (the bug made open() never settle at all)
+      letTimePass(3000).then(() => 'hung'),
     ]);
     expect(outcome).toBe(
       '--data: cannot write to "/proc/relaydesk-spool-test/data" (ENOENT); choose a folder you can write to',

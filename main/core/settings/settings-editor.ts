@@ -76,6 +76,7 @@ const editable: Record<SettingKey, true> = {
   notifyBounced: true,
   notifyDelayed: true,
   notifyUpstreamPaused: true,
+  notifySenderAlert: true,
   notifyDelayedAfterMinutes: true,
   secretsWithoutKeyring: true,
 };

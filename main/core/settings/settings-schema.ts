@@ -141,6 +141,8 @@ export interface Settings {
   notifyBounced: boolean;
   notifyDelayed: boolean;
   notifyUpstreamPaused: boolean;
+  /** A sender's volume jumped (the anomaly alert), and whether it was paused. */
+  notifySenderAlert: boolean;
   /** A recipient still not delivered this long after arrival is "delayed" (Postfix delay_warning_time). */
   notifyDelayedAfterMinutes: number;
   /** Where secrets go when the OS keyring is unavailable: the user's choice, asked once. */
@@ -739,6 +741,13 @@ export const settingFields = [
     parse: parseBoolean,
   }),
   field({
+    key: 'notifySenderAlert',
+    flag: '--notify-sender-alert',
+    env: 'RELAYDESK_NOTIFY_SENDER_ALERT',
+    allowed: 'true or false',
+    parse: parseBoolean,
+  }),
+  field({
     key: 'notifyDelayedAfterMinutes',
     flag: '--notify-delayed-after-minutes',
     env: 'RELAYDESK_NOTIFY_DELAYED_AFTER_MINUTES',
@@ -1048,6 +1057,7 @@ export function defaultSettings(dataDir: string): Settings {
     notifyBounced: true,
     notifyDelayed: true,
     notifyUpstreamPaused: true,
+    notifySenderAlert: true,
     notifyDelayedAfterMinutes: 60,
     secretsWithoutKeyring: 'ask',
     tagsDisable: [],

@@ -436,6 +436,12 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
             checked={values.notifyUpstreamPaused}
             onChange={(on) => update('notifyUpstreamPaused', on)}
           />
+          <CheckboxField
+            {...common('notifySenderAlert')}
+            label="Notify me when a sender's volume jumps (anomaly alert)"
+            checked={values.notifySenderAlert}
+            onChange={(on) => update('notifySenderAlert', on)}
+          />
         </div>
         <p className="field-hint">These apply to the desktop app; the browser UI ignores them.</p>
       </Section>
