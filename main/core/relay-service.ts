@@ -156,7 +156,7 @@ const relayLogMemory = 1000;
 export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
   private readonly spool: Spool;
-  private readonly index = new MessageIndex();
+  private readonly index = new MessageIndex((line) => this.log(line));
   private readonly parser = new MessageParser({ workers: 1 });
   private readonly listener: SmtpListener;
   private readonly now: () => number;

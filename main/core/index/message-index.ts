@@ -11,7 +11,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MessageRecord } from '../message-record.js';
-import type { SearchQuery } from '../search/index.js';
+import { matchesQuery, type SearchQuery } from '../search/index.js';
 import { indexRow, recordJson, searchableText } from './index-row.js';
 import { searchConditions } from './search-sql.js';
 
@@ -120,6 +120,11 @@ export class MessageIndex {
   /** Removals not yet written (pruning at the cap): they join the arrivals' transaction. */
   private pendingRemovals = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Why the last write failed (a full disk), until one succeeds again. */
+  private writeFailure: string | null = null;
+
+  /** `log` hears when writes fail (a full disk) and when they work again. */
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
   private count = 0;
   private unreadCount = 0;
 
@@ -185,8 +190,14 @@ export class MessageIndex {
   close(): void {
     if (!this.db) return;
     this.flush();
-    writeMeta(this.db, 'open', '0');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    try {
+      writeMeta(this.db, 'open', '0');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      // still marked open: the next start checks the index against the spool
+      this.log(`index: could not mark a clean stop (${(err as Error).message})`);
+    }
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.db.close();
     this.db = null;
     this.statements = null;
@@ -247,12 +258,25 @@ export class MessageIndex {
     if (this.pending.size === 0 && this.pendingRemovals.size === 0) return;
     const batch = [...this.pending.values()];
     const removals = [...this.pendingRemovals];
+    try {
+      (this.db as Database).transaction(() => {
+        for (const record of batch) this.insert(record);
+        for (const id of removals) this.deleteRow(id);
+      })();
+    } catch (err) {
+      // a full disk: the messages are safe in the spool; keep them here, answer reads with
+      // them too (page), and try again in a while
+      if (this.writeFailure === null)
+        this.log(`index: cannot write (${(err as Error).message}); trying again every second`);
+      this.writeFailure = (err as Error).message;
+      this.flushTimer = setTimeout(() => this.flush(), 1000);
+      this.flushTimer.unref();
+      return;
+    }
     this.pending = new Map();
     this.pendingRemovals = new Set();
-    (this.db as Database).transaction(() => {
-      for (const record of batch) this.insert(record);
-      for (const id of removals) this.deleteRow(id);
-    })();
+    if (this.writeFailure !== null) this.log('index: writing again');
+    this.writeFailure = null;
   }
 
   /**
@@ -385,6 +409,47 @@ export class MessageIndex {
     query?: SearchQuery | null,
   ): { records: MessageRecord[]; total: number; unread: number } {
     this.flush();
+    if (this.pending.size > 0 || this.pendingRemovals.size > 0)
+      return this.pageWhileFailing(start, limit, query);
+    return this.pageFromDatabase(start, limit, query);
+  }
+
+  /** The database's answer corrected by the writes it could not take (a full disk). */
+  private pageWhileFailing(
+    start: number,
+    limit: number,
+    query?: SearchQuery | null,
+  ): { records: MessageRecord[]; total: number; unread: number } {
+    const offset = Math.max(0, start);
+    const fromDb = this.pageFromDatabase(
+      0,
+      offset + Math.max(0, limit) + this.pendingRemovals.size,
+      query,
+    );
+    let removedTotal = 0;
+    let removedUnread = 0;
+    for (const id of this.pendingRemovals) {
+      if (query ? !this.matches(id, query) : this.sql.rowidOf.pluck().get(id) === undefined)
+        continue;
+      removedTotal++;
+      if (this.sql.readOfId.pluck().get(id) === 0) removedUnread++;
+    }
+    const waiting = [...this.pending.values()].filter((r) => !query || matchesQuery(r, query));
+    const records = [...fromDb.records.filter((r) => !this.pendingRemovals.has(r.id)), ...waiting]
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(offset, offset + Math.max(0, limit));
+    return {
+      records,
+      total: fromDb.total - removedTotal + waiting.length,
+      unread: fromDb.unread - removedUnread + waiting.filter((r) => !r.read).length,
+    };
+  }
+
+  private pageFromDatabase(
+    start: number,
+    limit: number,
+    query?: SearchQuery | null,
+  ): { records: MessageRecord[]; total: number; unread: number } {
     const conditions = query ? searchConditions(query) : [];
     const where =
       conditions.length === 0 ? '' : `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`;
@@ -393,6 +458,12 @@ export class MessageIndex {
     const offset = Math.max(0, start);
     let total = this.count;
     let unread = this.unreadCount;
+    if (this.pending.size > 0 || this.pendingRemovals.size > 0) {
+      // writes are waiting (a full disk): the counters include them, the database does not
+      const counts = this.sql.counts.get() as { total: number; unread: number | null };
+      total = counts.total;
+      unread = counts.unread ?? 0;
+    }
     let ids: number[];
     if (conditions.length > 0) {
       // one pass over the table collects the matches; sorting them here is cheaper than asking
