@@ -3,10 +3,11 @@
 // The spool is written directly through Relaydesk's spool writer (durable .eml + sidecar, as the
 // listener writes them), not over SMTP, to keep the run to minutes. The server is the real
 // `relaydesk serve` process; its first start builds the index from the sidecars (timed too).
-// Env: INDEX_MESSAGES (100000), INDEX_DATA (reuse a seeded folder), RESULTS (bench/results.md).
+// Env: INDEX_MESSAGES (100000), INDEX_DATA (reuse a seeded folder), INDEX_KEEP (1: and its index),
+// RESULTS (bench/results.md).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -195,9 +196,11 @@ try {
   await stop(empty, 'SIGTERM');
   rmSync(emptyDir, { recursive: true, force: true });
 
-  rmSync(join(dataDir, 'index.sqlite'), { force: true });
+  // INDEX_KEEP=1 with INDEX_DATA: keep the index a previous run built (skips the long rebuild)
+  const keep = process.env.INDEX_KEEP === '1' && existsSync(join(dataDir, 'index.sqlite'));
+  if (!keep) rmSync(join(dataDir, 'index.sqlite'), { force: true });
   const building = await serve(dataDir);
-  const rebuild = building.seconds;
+  const rebuild = keep ? NaN : building.seconds;
   const cleanStop = await stop(building, 'SIGTERM');
 
   const clean = await serve(dataDir);
@@ -241,7 +244,9 @@ try {
     `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench\` on this machine` +
       ' (medians of 7 calls through the HTTP API of a `relaydesk serve` process; before this index:' +
       ' 645 MB after receiving, start 2.3 s from the JSON snapshot at 779 MB or 5.5 s after kill -9 at 518 MB,' +
-      ' absent word 316 ms, `to:` 110 ms, list 20 ms).',
+      ' absent word 316 ms, `to:` 110 ms, list 20 ms).' +
+      ` Load average at the end: ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; the` +
+      ' start-up figures compare with the empty-folder start of the same run.',
     '',
     ...lines,
     '<!-- /index-100k -->',

@@ -90,7 +90,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
   private readonly parts: ServiceParts;
   private webhooks: WebhookSender | null = null;
-  /** Set once the spool is loaded: only then does a stop leave an index snapshot. */
+  /** Set once the spool is loaded: only then does a stop close the message index. */
   private started = false;
   private closingListener: Promise<void> | null = null;
 

@@ -56,6 +56,13 @@ it('removes the oldest from the front and keeps order, counts and paging right',
   index.add(record(7));
   expect(ids()).toEqual(['m000004', 'm000006', 'm000007']);
   expect(index.oldestIds(0)).toEqual([]);
+
+  // an arrival pruned before its write (a burst at the cap) never reaches the file
+  index.add(record(9));
+  expect(index.remove(['m000009', 'm000004'])).toEqual(['m000009', 'm000004']);
+  expect(index.remove(['m000004'])).toEqual([]);
+  expect([index.size, index.unread]).toEqual([2, 1]);
+  expect(ids()).toEqual(['m000006', 'm000007']);
 });
 
 it('serves every page, the oldest too, in newest-first order, filtered or not', () => {

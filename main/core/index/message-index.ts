@@ -7,16 +7,20 @@
 // for. Two kinds of record stay in memory: those planned for relaying (the queue walks them on
 // every run, and they are few next to captured mail), and any record someone still holds (a weak
 // map), so that two callers never change two copies of one message.
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { MessageRecord } from '../message-record.js';
-import type { SearchQuery } from '../search/index.js';
+import { matchesQuery, type SearchQuery } from '../search/index.js';
 import { indexRow, recordJson, searchableText } from './index-row.js';
 import { searchConditions } from './search-sql.js';
 
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
 export const indexSchemaVersion = 1;
+
+/** Writes wait at most this long for company, or until this many are waiting (scheduleFlush). */
+const flushDelayMs = 200;
+const flushBatch = 256;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';
@@ -113,7 +117,14 @@ export class MessageIndex {
   });
   /** Arrivals not yet written: concurrent arrivals share one transaction. */
   private pending = new Map<string, MessageRecord>();
-  private flushScheduled = false;
+  /** Removals not yet written (pruning at the cap): they join the arrivals' transaction. */
+  private pendingRemovals = new Set<string>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  /** Why the last write failed (a full disk), until one succeeds again. */
+  private writeFailure: string | null = null;
+
+  /** `log` hears when writes fail (a full disk) and when they work again. */
+  constructor(private readonly log: (line: string) => void = () => undefined) {}
   private count = 0;
   private unreadCount = 0;
 
@@ -128,29 +139,34 @@ export class MessageIndex {
     try {
       const db = new Sqlite(path);
       try {
-        const problem = checkDatabase(db);
+        const problem = checkDatabase(db, path);
         if (problem) throw new Error(problem);
         uncleanStop = readMeta(db, 'open') === '1';
-        this.db = db;
+        this.use(db);
       } catch (err) {
         db.close();
         throw err;
       }
     } catch (err) {
       rebuildReason = (err as Error).message;
+      this.db = null;
+      this.statements = null;
       removeDatabase(path);
-      this.db = createDatabase(new Sqlite(path));
+      this.use(createDatabase(new Sqlite(path)));
     }
-    const db = this.db as Database;
+    return { rebuildReason, uncleanStop };
+  }
+
+  private use(db: Database): void {
     db.pragma('journal_mode = WAL');
     // a kill -9 loses nothing committed in WAL mode at NORMAL; a power cut may lose the last
     // transactions, which the check against the spool after an unclean stop puts back
     db.pragma('synchronous = NORMAL');
     db.pragma('cache_size = -16000');
     writeMeta(db, 'open', '1');
+    this.db = db;
     this.statements = prepare(db);
     this.loadWorkingSet();
-    return { rebuildReason, uncleanStop };
   }
 
   private loadWorkingSet(): void {
@@ -174,8 +190,14 @@ export class MessageIndex {
   close(): void {
     if (!this.db) return;
     this.flush();
-    writeMeta(this.db, 'open', '0');
-    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    try {
+      writeMeta(this.db, 'open', '0');
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (err) {
+      // still marked open: the next start checks the index against the spool
+      this.log(`index: could not mark a clean stop (${(err as Error).message})`);
+    }
+    if (this.flushTimer) clearTimeout(this.flushTimer);
     this.db.close();
     this.db = null;
     this.statements = null;
@@ -192,6 +214,7 @@ export class MessageIndex {
     })();
     this.live.clear();
     this.pending.clear();
+    this.pendingRemovals.clear();
     this.loadWorkingSet();
   }
 
@@ -230,12 +253,41 @@ export class MessageIndex {
 
   /** Writes the arrivals waiting for their transaction; every read calls it first. */
   flush(): void {
-    if (this.pending.size === 0) return;
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    if (this.pending.size === 0 && this.pendingRemovals.size === 0) return;
     const batch = [...this.pending.values()];
+    const removals = [...this.pendingRemovals];
+    try {
+      (this.db as Database).transaction(() => {
+        for (const record of batch) this.insert(record);
+        for (const id of removals) this.deleteRow(id);
+      })();
+    } catch (err) {
+      // a full disk: the messages are safe in the spool; keep them here, answer reads with
+      // them too (page), and try again in a while
+      if (this.writeFailure === null)
+        this.log(`index: cannot write (${(err as Error).message}); trying again every second`);
+      this.writeFailure = (err as Error).message;
+      this.flushTimer = setTimeout(() => this.flush(), 1000);
+      this.flushTimer.unref();
+      return;
+    }
     this.pending = new Map();
-    (this.db as Database).transaction(() => {
-      for (const record of batch) this.insert(record);
-    })();
+    this.pendingRemovals = new Set();
+    if (this.writeFailure !== null) this.log('index: writing again');
+    this.writeFailure = null;
+  }
+
+  /**
+   * Arrivals and prunes are written a moment later, many to a transaction: the full-text table
+   * costs half the CPU per row in batches of 50 than one by one (a segment and its merges per
+   * transaction). Every read writes them first, and a crash before the write loses nothing: the
+   * sidecars are on disk and the start-up check puts the index right.
+   */
+  private scheduleFlush(): void {
+    if (this.pending.size + this.pendingRemovals.size >= flushBatch) this.flush();
+    else this.flushTimer ??= setTimeout(() => this.flush(), flushDelayMs);
   }
 
   add(record: MessageRecord): void {
@@ -243,13 +295,7 @@ export class MessageIndex {
     this.remember(record);
     this.count++;
     if (!record.read) this.unreadCount++;
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => {
-        this.flushScheduled = false;
-        this.flush();
-      });
-    }
+    this.scheduleFlush();
   }
 
   private remember(record: MessageRecord): void {
@@ -309,20 +355,26 @@ export class MessageIndex {
   }
 
   remove(ids: Iterable<string>): string[] {
-    this.flush();
     const s = this.sql;
     const removed: string[] = [];
-    (this.db as Database).transaction(() => {
-      for (const id of ids) {
-        const read = s.readOfId.pluck().get(id) as number | undefined;
-        if (read === undefined || !this.deleteRow(id)) continue;
-        this.count--;
-        if (read === 0) this.unreadCount--;
-        this.relayed.delete(id);
-        this.live.delete(id);
-        removed.push(id);
+    for (const id of ids) {
+      let read: number | undefined;
+      const waiting = this.pending.get(id);
+      if (waiting) {
+        this.pending.delete(id);
+        read = waiting.read ? 1 : 0;
+      } else if (!this.pendingRemovals.has(id)) {
+        read = s.readOfId.pluck().get(id) as number | undefined;
+        if (read !== undefined) this.pendingRemovals.add(id);
       }
-    })();
+      if (read === undefined) continue;
+      this.count--;
+      if (read === 0) this.unreadCount--;
+      this.relayed.delete(id);
+      this.live.delete(id);
+      removed.push(id);
+    }
+    if (removed.length > 0) this.scheduleFlush();
     return removed;
   }
 
@@ -357,32 +409,87 @@ export class MessageIndex {
     query?: SearchQuery | null,
   ): { records: MessageRecord[]; total: number; unread: number } {
     this.flush();
+    if (this.pending.size > 0 || this.pendingRemovals.size > 0)
+      return this.pageWhileFailing(start, limit, query);
+    return this.pageFromDatabase(start, limit, query);
+  }
+
+  /** The database's answer corrected by the writes it could not take (a full disk). */
+  private pageWhileFailing(
+    start: number,
+    limit: number,
+    query?: SearchQuery | null,
+  ): { records: MessageRecord[]; total: number; unread: number } {
+    const offset = Math.max(0, start);
+    const fromDb = this.pageFromDatabase(
+      0,
+      offset + Math.max(0, limit) + this.pendingRemovals.size,
+      query,
+    );
+    let removedTotal = 0;
+    let removedUnread = 0;
+    for (const id of this.pendingRemovals) {
+      if (query ? !this.matches(id, query) : this.sql.rowidOf.pluck().get(id) === undefined)
+        continue;
+      removedTotal++;
+      if (this.sql.readOfId.pluck().get(id) === 0) removedUnread++;
+    }
+    const waiting = [...this.pending.values()].filter((r) => !query || matchesQuery(r, query));
+    const records = [...fromDb.records.filter((r) => !this.pendingRemovals.has(r.id)), ...waiting]
+      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+      .slice(offset, offset + Math.max(0, limit));
+    return {
+      records,
+      total: fromDb.total - removedTotal + waiting.length,
+      unread: fromDb.unread - removedUnread + waiting.filter((r) => !r.read).length,
+    };
+  }
+
+  private pageFromDatabase(
+    start: number,
+    limit: number,
+    query?: SearchQuery | null,
+  ): { records: MessageRecord[]; total: number; unread: number } {
     const conditions = query ? searchConditions(query) : [];
     const where =
       conditions.length === 0 ? '' : `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`;
     const params = conditions.flatMap((c) => c.params);
     const db = this.db as Database;
+    const offset = Math.max(0, start);
     let total = this.count;
     let unread = this.unreadCount;
-    if (conditions.length > 0) {
-      const counts = db
-        .prepare(`SELECT count(*) AS total, sum(m.read = 0) AS unread FROM messages m ${where}`)
-        .get(...params) as { total: number; unread: number | null };
+    if (this.pending.size > 0 || this.pendingRemovals.size > 0) {
+      // writes are waiting (a full disk): the counters include them, the database does not
+      const counts = this.sql.counts.get() as { total: number; unread: number | null };
       total = counts.total;
       unread = counts.unread ?? 0;
     }
-    const offset = Math.max(0, start);
-    const wanted = Math.max(0, Math.min(limit, total - offset));
-    if (wanted === 0) return { records: [], total, unread };
-    // the oldest pages walk from the oldest end, so every page costs the same
-    const fromOldest = offset > total / 2;
-    const ids = db
-      .prepare(
-        `SELECT m.rowid FROM messages m ${where} ORDER BY m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
-      )
-      .pluck()
-      .all(...params, wanted, fromOldest ? total - offset - wanted : offset) as number[];
-    if (fromOldest) ids.reverse();
+    let ids: number[];
+    if (conditions.length > 0) {
+      // one pass over the table collects the matches; sorting them here is cheaper than asking
+      // SQLite to walk the ID index and look every row up, and gives the counts in the same pass
+      const rows = db
+        .prepare(`SELECT m.id, m.rowid, m.read FROM messages m ${where}`)
+        .raw()
+        .all(...params) as [string, number, number][];
+      rows.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+      total = rows.length;
+      unread = 0;
+      for (const row of rows) if (row[2] === 0) unread++;
+      ids = rows.slice(offset, offset + Math.max(0, limit)).map((row) => row[1]);
+    } else {
+      const wanted = Math.max(0, Math.min(limit, total - offset));
+      if (wanted === 0) return { records: [], total, unread };
+      // the oldest pages walk from the oldest end, so every page costs the same
+      const fromOldest = offset > total / 2;
+      ids = db
+        .prepare(
+          `SELECT m.rowid FROM messages m ORDER BY m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+        )
+        .pluck()
+        .all(wanted, fromOldest ? total - offset - wanted : offset) as number[];
+      if (fromOldest) ids.reverse();
+    }
     const records = ids.map((rowid) =>
       this.fromJson(this.sql.recordByRowid.pluck().get(rowid) as string),
     );
@@ -500,15 +607,24 @@ function createDatabase(db: Database): Database {
 }
 
 /** What is wrong with an existing file, or null when it can be used as it is. */
-function checkDatabase(db: Database): string | null {
+function checkDatabase(db: Database, path: string): string | null {
   const version = db.pragma('user_version', { simple: true }) as number;
   if (version === 0) return 'the index database is new or empty';
   if (version !== indexSchemaVersion)
     return `the index database has schema version ${version}, this Relaydesk uses ${indexSchemaVersion}`;
-  // a file cut short keeps its header; its page count then says more pages than there are
-  const quick = db.pragma('quick_check(1)', { simple: true }) as string;
-  if (quick !== 'ok') return `the index database is damaged (${quick})`;
+  // A whole-file check reads every page (tens of seconds at 100,000 messages), so only what is
+  // cheap: a file cut short keeps its header, whose page count then says more than the file
+  // holds (after a clean stop there is no write-ahead log to add pages). Damage further in
+  // shows as an error on first use, which the start-up turns into a rebuild too.
+  if (!existsSync(`${path}-wal`)) {
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const bytes = statSync(path).size;
+    if (bytes < pages * pageSize)
+      return `the index database is damaged (${bytes} bytes, its header says ${pages * pageSize})`;
+  }
   db.prepare('SELECT count(*) FROM messages').get();
+  db.prepare('SELECT count(*) FROM message_records').get();
   return null;
 }
 

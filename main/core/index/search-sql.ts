@@ -103,10 +103,32 @@ function textCondition(needle: string): SqlCondition {
   };
 }
 
-/** Distinct trigrams of the needle (by code point, as the trigram tokenizer counts). */
+/** How many trigrams of a long word are looked up: each more is a doclist to intersect. */
+const maxTrigrams = 5;
+
+/**
+ * Distinct trigrams of the needle (by code point, as the trigram tokenizer counts), at most
+ * `maxTrigrams` of them: those likeliest to be rare (digits, signs, uncommon letters), since a
+ * common one ("ion") costs a long list and narrows nothing. `instr` checks the whole word anyway.
+ */
 function trigramsOf(needle: string): string[] {
   const chars = [...needle];
   const out = new Set<string>();
   for (let i = 0; i + 3 <= chars.length; i++) out.add(chars.slice(i, i + 3).join(''));
-  return [...out];
+  return [...out]
+    .map((trigram, order) => ({ trigram, order, rarity: rarity(trigram) }))
+    .sort((a, b) => b.rarity - a.rarity || a.order - b.order)
+    .slice(0, maxTrigrams)
+    .map((t) => t.trigram);
+}
+
+function rarity(trigram: string): number {
+  let score = 0;
+  for (const ch of trigram) {
+    if (ch === ' ') continue;
+    if (/[0-9]/.test(ch)) score += 3;
+    else if (/[jqxzkvwybgpfm]/.test(ch) || !/[a-z]/.test(ch)) score += 2;
+    else score += 1;
+  }
+  return score;
 }
