@@ -6,6 +6,7 @@ import type {
   MessageDetail,
   MessagesPage,
   MessageSummary,
+  ListenersView,
   RelaydeskInfo,
   RecipientState,
   RelaydeskEvent,
@@ -105,6 +106,7 @@ import { checkSpam, type SpamCheckResult } from './checks/spam-check/index.js';
 import { checkLinks, type LinkCheckResult } from './checks/link-check/index.js';
 import { checkHtml, NoHtmlError, type HtmlCheckResult } from './checks/html-check/index.js';
 import { Pop3Listener, pop3Listeners } from './pop3/pop3-listener.js';
+import { ListenerStatus } from './listener-status/listener-status.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -199,6 +201,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private readonly recipientCheck: RecipientCheck;
   /** The optional POP3 listeners (--pop3, --pop3s), serving the messages kept here. */
   readonly pop3: Pop3Listener;
+  private readonly listenerStatus: ListenerStatus;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -289,6 +292,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.users,
       (line) => this.log(line),
     );
+    this.listenerStatus = new ListenerStatus(this.settings, this.now, {
+      publish: (view) => this.publish({ Type: 'listeners', Data: view }),
+      log: (line) => this.log(line),
+    });
     this.queue = new DeliveryQueue({
       settings: this.settings,
       store: {
@@ -369,9 +376,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.applyRetention();
     await this.startWebhooks();
     if (this.chaos.enabled) this.log(this.chaos.describe());
-    this.smtpAddress = await this.listener.start();
+    // a listener that cannot listen stops the start, or is shown with its fix (listenerFailure)
+    this.smtpAddress = await this.listenerStatus.start(
+      this.listener,
+      ['smtp', 'smtps'],
+      (smtp) => ({
+        smtp,
+        smtps: this.listener.security.smtps,
+      }),
+    );
     try {
-      await this.pop3.start();
+      await this.listenerStatus.start(this.pop3, ['pop3', 'pop3s'], (bound) => ({ ...bound }));
     } catch (err) {
       await this.listener.close();
       throw err;
@@ -379,7 +394,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.queue.kick();
     this.retentionTimer = setInterval(() => void this.applyRetention(), 60 * 60 * 1000);
     this.retentionTimer.unref();
-    return { smtp: this.smtpAddress };
+    return { smtp: this.smtpAddress ?? this.settings.smtp };
+  }
+
+  /** Each listener besides the HTTP API: listening, or why not and the fix. */
+  listenerView(): ListenersView {
+    return this.listenerStatus.view();
   }
 
   private closingListener: Promise<void> | null = null;

@@ -31,6 +31,7 @@ import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { ChaosError } from '../core/chaos/chaos-triggers.js';
 import { TagError } from '../core/tags/index.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
+import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 
@@ -179,6 +180,7 @@ export async function createHttpServer(
     sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
   });
   registerSenderControlRoutes(app, service);
+  registerListenerRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
   registerEventsSocket(app, service);

@@ -26,6 +26,8 @@ import { parseThemeChoice } from './settings/appearance';
 import { SettingsView } from './settings/SettingsView';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
+import { useListenerProblems } from './status/use-listener-status';
+import { revealSection } from './status/reveal-section';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 import {
@@ -76,6 +78,7 @@ export function App() {
   const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
   const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
   const status = useRelayStatus(api);
+  const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
@@ -122,8 +125,10 @@ export function App() {
   useDesktopViews((view) => {
     if (view.view === 'analyze') setDialog({ kind: 'analyze', text: view.file?.text });
     else if (view.view === 'queue') go({ kind: 'queue' });
-    else if (view.view === 'settings') go({ kind: 'settings' });
-    else if (view.view === 'senders') {
+    else if (view.view === 'settings') {
+      go({ kind: 'settings' });
+      if (view.section) revealSection(view.section);
+    } else if (view.view === 'senders') {
       go({ kind: 'mail', mailbox: null });
       setShowSenders(true);
     } else {
@@ -313,9 +318,11 @@ export function App() {
       <Banners
         pause={status.pause}
         failing={failingUpstream(status.queue)}
-        // TODO(issue 11): headless exits when a listener cannot start; the desktop shell keeps
-        // the window open and is to report it here through the contract
-        listenerProblems={[]}
+        listenerProblems={listenerProblems}
+        onOpenListenerSettings={() => {
+          go({ kind: 'settings' });
+          revealSection('listener');
+        }}
         streamState={streamState}
         onRecovered={status.refresh}
       />
@@ -346,7 +353,12 @@ export function App() {
                   {list.error}
                 </p>
               )}
-              {emptyMailbox && query === '' && mailbox === null && <EmptyInbox smtp={smtp} />}
+              {emptyMailbox && query === '' && mailbox === null && (
+                <EmptyInbox
+                  smtp={smtp}
+                  down={listenerProblems.find((l) => l.listener === 'smtp')?.address ?? null}
+                />
+              )}
               {emptyMailbox && (query !== '' || mailbox !== null) && (
                 <p className="list-notice" data-testid="list-empty">
                   {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
