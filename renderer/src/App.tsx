@@ -5,6 +5,7 @@ import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
+import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
 import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
@@ -22,7 +23,6 @@ import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
-import { parseThemeChoice } from './settings/appearance';
 import { SettingsView } from './settings/SettingsView';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
@@ -260,55 +260,43 @@ export function App() {
         />
         <TagFilter api={api} selected={tag} onSelect={setTag} />
         <ChaosSwitch api={api} />
-        <button
-          type="button"
-          className="toolbar-button"
-          data-testid="show-quarantine"
-          aria-pressed={query === 'tag:quarantined'}
-          onClick={() => {
-            go({ kind: 'mail', mailbox });
-            showQuarantine();
-          }}
-        >
-          Quarantine
-        </button>
-        <button
-          type="button"
-          className="toolbar-button"
-          data-testid="show-suspensions"
-          aria-pressed={showSenders && place.kind === 'mail'}
-          onClick={() => {
-            // the panel is part of the mail page
-            const away = place.kind !== 'mail';
-            if (away) go({ kind: 'mail', mailbox });
-            setShowSenders((shown) => away || !shown);
-          }}
-        >
-          Senders
-        </button>
         <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
           Analyze headers
         </button>
-        <label className="theme-switch">
-          <span>Theme</span>
-          <select
-            value={choice}
-            onChange={(event) => choose(parseThemeChoice(event.target.value))}
-            data-testid="theme-switch"
-          >
-            <option value="system">System</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
-        <button
-          type="button"
-          aria-label="Keyboard shortcuts"
-          title="Keyboard shortcuts (?)"
-          onClick={() => setDialog({ kind: 'shortcuts' })}
-        >
-          ?
-        </button>
+        <MoreActionsMenu
+          theme={choice}
+          onTheme={choose}
+          actions={[
+            {
+              kind: 'toggle',
+              label: 'Quarantine',
+              testId: 'show-quarantine',
+              checked: query === 'tag:quarantined',
+              run: () => {
+                go({ kind: 'mail', mailbox });
+                showQuarantine();
+              },
+            },
+            {
+              kind: 'toggle',
+              label: 'Senders',
+              testId: 'show-suspensions',
+              checked: showSenders && place.kind === 'mail',
+              run: () => {
+                // the panel is part of the mail page
+                const away = place.kind !== 'mail';
+                if (away) go({ kind: 'mail', mailbox });
+                setShowSenders((shown) => away || !shown);
+              },
+            },
+            {
+              kind: 'action',
+              label: 'Keyboard shortcuts (?)',
+              testId: 'show-shortcuts',
+              run: () => setDialog({ kind: 'shortcuts' }),
+            },
+          ]}
+        />
         <MailboxStatus
           total={list.counts.total}
           unread={list.counts.unread}
