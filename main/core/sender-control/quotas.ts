@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { parseSettingsList } from './settings-list.js';
 import type { QuotaUsageView } from '../../../preload/filter-contract.js';
-import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
 import { objectError, show } from '../routing/settings-errors.js';
 import type { QuotaCount, QuotaJournal } from './quota-journal.js';
@@ -16,7 +16,7 @@ export interface Quota {
   /** The users it counts (each on its own); null when it counts client IPs. */
   user: AddressPattern | null;
   /** The client IPs it counts (each on its own); null when it counts users. */
-  ip: AllowRange | null;
+  ip: CidrRange | null;
   perMinute: number;
   perHour: number;
   perDay: number;
@@ -82,7 +82,7 @@ function quotaSchema(at: string) {
         return z.NEVER;
       }
       let user: AddressPattern | null = null;
-      let ip: AllowRange | null = null;
+      let ip: CidrRange | null = null;
       if (value.user !== undefined) {
         const parsed = parseAddressPattern(value.user);
         if ('problem' in parsed) {
@@ -94,9 +94,8 @@ function quotaSchema(at: string) {
         }
         user = parsed.pattern;
       } else {
-        try {
-          ip = parseAllowList([value.ip as string])[0] ?? null;
-        } catch {
+        ip = parseCidr(value.ip as string);
+        if (!ip) {
           ctx.addIssue({
             code: 'custom',
             message: `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
@@ -168,13 +167,8 @@ function counts(quota: Quota, key: string): boolean {
   const kind = key.slice(0, space);
   const value = key.slice(space + 1);
   if (kind === 'user') return quota.user !== null && matchesPattern(quota.user, value);
-  const address = kind === 'ip' ? parseClientAddress(value) : null;
-  return (
-    quota.ip !== null &&
-    address !== null &&
-    address.kind() === quota.ip.address.kind() &&
-    address.match(quota.ip.address, quota.ip.bits)
-  );
+  const address = kind === 'ip' ? parseIp(value) : null;
+  return quota.ip !== null && address !== null && inCidr(address, quota.ip);
 }
 
 /**
@@ -222,13 +216,12 @@ export class QuotaLedger {
   /** The quotas that count this sender, with the key its usage is kept under. */
   private matching(sender: QuotaSender): Array<{ quota: Quota; key: string }> {
     const out: Array<{ quota: Quota; key: string }> = [];
-    const address = parseClientAddress(sender.clientIp);
+    const address = parseIp(sender.clientIp);
     for (const quota of this.quotas) {
       if (quota.user) {
         if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
         out.push({ quota, key: `user ${sender.user}` });
-      } else if (quota.ip && address && address.kind() === quota.ip.address.kind()) {
-        if (!address.match(quota.ip.address, quota.ip.bits)) continue;
+      } else if (quota.ip && address && inCidr(address, quota.ip)) {
         out.push({ quota, key: `ip ${address.toString()}` });
       }
     }

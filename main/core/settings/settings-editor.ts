@@ -13,11 +13,11 @@ import type {
   UpstreamEndpointView,
   UpstreamView,
 } from '../../../preload/api-contract.js';
+import { isLoopbackHost } from '../net/ip-address.js';
 import { smtpExposureProblem } from '../policy/exposure.js';
 import { createRoutingRulesSchema, type RoutingRule } from '../routing/index.js';
 import {
   createUpstreamSettingsSchema,
-  isLoopbackHost,
   type UpstreamEndpoint,
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';

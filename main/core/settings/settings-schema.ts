@@ -4,6 +4,7 @@
 // name the user actually typed.
 import { isIP } from 'node:net';
 import { hostname as osHostname } from 'node:os';
+import { isCidr } from '../net/ip-address.js';
 import type { RoutingRule } from '../routing/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { parseTagsDisable, type AutoTagSource } from '../tags/auto-tags.js';
@@ -327,18 +328,6 @@ function parseOptionalPath(raw: unknown): string | null | undefined {
 
 function parseInsecureAuth(raw: unknown): InsecureAuth | undefined {
   return raw === 'auto' || raw === 'allow' || raw === 'refuse' ? raw : undefined;
-}
-
-/** One CIDR or address: `192.168.1.0/24`, `10.0.0.7`, `2001:db8::/32`, `::ffff:10.0.0.0/104`. */
-export function isCidr(text: string): boolean {
-  const match = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(text);
-  if (!match) return false;
-  const address = match[1] as string;
-  const version = isIP(address);
-  if (version === 0) return false;
-  if (match[2] === undefined) return true;
-  const bits = Number(match[2]);
-  return bits <= (version === 4 ? 32 : 128);
 }
 
 /** The non-empty, trimmed items of a comma-separated flag or variable value. */
