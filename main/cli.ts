@@ -155,8 +155,14 @@ async function serve(args: string[]): Promise<void> {
     finish(running);
     return;
   }
+  // with --listener-failure keep-running, SMTP may be down (the log line above says why)
+  const smtpDown = running.service.listenerView().listeners.find((l) => l.listener === 'smtp');
+  const smtpWords =
+    smtpDown?.state === 'failed'
+      ? `SMTP not listening (${smtpDown.address} could not start)`
+      : `SMTP on ${hostPort(running.smtp.host, running.smtp.port)}`;
   process.stdout.write(
-    `Relaydesk is ready: SMTP on ${hostPort(running.smtp.host, running.smtp.port)}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
+    `Relaydesk is ready: ${smtpWords}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
   );
 }
 

@@ -161,7 +161,9 @@ export type RelaydeskEvent =
   | { Type: 'log'; Data: LogEntry }
   | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } }
   /** A suspension made or lifted, or an anomaly alert (main/core/sender-control). */
-  | { Type: 'sender'; Data: SenderControlEvent };
+  | { Type: 'sender'; Data: SenderControlEvent }
+  /** Each listener's state; sent when one could not start (main/core/listener-status). */
+  | { Type: 'listeners'; Data: ListenersView };
 
 // The methods of the API are declared once, in the method table (api-methods.ts); the type
 // the renderer programs against is derived from it there.
@@ -173,6 +175,8 @@ export type * from './filter-contract.js';
 import type { SenderControlEvent } from './filter-contract.js';
 export type * from './settings-contract.js';
 export type * from './auth-contract.js';
+export type * from './listener-contract.js';
+import type { ListenersView } from './listener-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

@@ -15,6 +15,7 @@
 import { z } from 'zod';
 import type {
   ChaosTriggersView,
+  ListenersView,
   WebhookLogView,
   MessageDelivery,
   MessageDetail,
@@ -206,6 +207,12 @@ export const apiMethods = {
     summary: 'Version, totals, listeners and TLS',
     args: z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/info' },
+  }),
+  listeners: method<ListenersView>()({
+    summary:
+      'Each listener besides the HTTP API (SMTP, SMTPS, POP3, POP3S): listening, or why it could not start and the fix',
+    args: z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/listeners' },
   }),
 
   // A message's delivery and route

@@ -8,7 +8,8 @@ export type DesktopView =
   | { view: 'inbox' }
   | { view: 'message'; id: string }
   | { view: 'queue' }
-  | { view: 'settings' }
+  /** Settings, scrolled to a section (`listener` when a listener could not start). */
+  | { view: 'settings'; section?: 'listener' }
   /** The suspended senders, with the one-click release of an automatic pause. */
   | { view: 'senders' }
   /** The "Analyze headers" view, empty or with a file's text (an .eml opened with the app). */

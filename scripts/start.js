@@ -18,9 +18,18 @@ if (electron && existsSync(desktopEntry)) {
   console.log(
     'The Electron runtime is not available here, so Relaydesk runs headless: open the UI address below in a browser.',
   );
-  child = spawn(process.execPath, [join(root, 'bin', 'relaydesk.js'), 'serve', ...args], {
-    stdio: 'inherit',
-  });
+  // as the desktop app does, a taken SMTP port is shown in the UI (with the fix) rather than
+  // ending the app; `--listener-failure exit` or RELAYDESK_LISTENER_FAILURE still decide
+  const chosen =
+    process.env.RELAYDESK_LISTENER_FAILURE || args.some((a) => a.startsWith('--listener-failure'));
+  const keepRunning = chosen ? [] : ['--listener-failure', 'keep-running'];
+  child = spawn(
+    process.execPath,
+    [join(root, 'bin', 'relaydesk.js'), 'serve', ...keepRunning, ...args],
+    {
+      stdio: 'inherit',
+    },
+  );
 }
 // Whatever stops us stops the app too: no orphan keeps the ports. (One Ctrl-C reaches both of
 // us, from the terminal and from here; the app takes a second signal calmly.)

@@ -16,6 +16,7 @@ import { RelayLog } from './logs/relay-log.js';
 import { LabelledCounter } from './metrics/prometheus-text.js';
 import { UserStore } from './policy/user-store.js';
 import { Pop3Listener } from './pop3/pop3-listener.js';
+import { ListenerStatus } from './listener-status/listener-status.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { DeliveryJournal } from './queue/delivery-journal.js';
 import { openIndex } from './index/index-startup.js';
@@ -182,6 +183,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       writeSidecar: (record) => store.spool.update(record),
       log: (line) => log(line),
     });
+    const listenerStatus = new ListenerStatus(settings, now, {
+      publish: (view) => publish({ Type: 'listeners', Data: view }),
+      log: (line) => log(line),
+    });
     const queue = new DeliveryQueue({
       settings,
       store: {
@@ -262,6 +267,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       saved,
       listener,
       pop3,
+      listenerStatus,
       queue,
       journal,
       users,
@@ -306,17 +312,21 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await retention.apply();
     this.webhooks = await startWebhooks(this.parts);
     if (chaos.enabled) log(chaos.describe());
-    const smtp = await listener.start();
+    // a listener that cannot listen stops the start, or is shown with its fix (listenerFailure)
+    const smtp = await this.parts.listenerStatus.start(listener, ['smtp', 'smtps'], (bound) => ({
+      smtp: bound,
+      smtps: listener.security.smtps,
+    }));
     this.parts.runtime.smtpAddress = smtp;
     try {
-      await pop3.start();
+      await this.parts.listenerStatus.start(pop3, ['pop3', 'pop3s'], (bound) => ({ ...bound }));
     } catch (err) {
       await listener.close();
       throw err;
     }
     queue.kick();
     retention.start();
-    return { smtp };
+    return { smtp: smtp ?? this.settings.smtp };
   }
 
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */

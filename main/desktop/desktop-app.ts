@@ -137,6 +137,9 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     app.exit(1);
     throw err;
   }
+  // a taken port must not end the app: the window shows why and where to change it
+  if (flags['--listener-failure'] === undefined && !options.env.RELAYDESK_LISTENER_FAILURE)
+    settings.listenerFailure = 'keep-running';
   // the Settings view saves through the service into this store, as headless mode into its file
   const running = await startRelaydesk({
     resolved: settings,

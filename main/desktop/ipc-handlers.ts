@@ -38,6 +38,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   },
   mailboxes: (service) => service.mailboxes(),
   info: (service) => service.info(),
+  listeners: (service) => service.listenerView(),
   delivery: (service, id) => service.delivery(id),
   route: (service, id) => service.route(id),
   analyzeHeaders: (service, headers) => service.analyzeHeaders(headers),

@@ -4,6 +4,7 @@
 // an anomaly alert (a sender's volume jumped, perhaps paused by it) each time it fires.
 // Each notice says what a click opens; each kind can be turned off in the settings.
 import type {
+  ListenersView,
   MessageSummary,
   RelaydeskEvent,
   SenderControlEvent,
@@ -12,7 +13,8 @@ import type { DesktopView } from '../../preload/desktop-contract.js';
 import type { MessageRecord } from '../core/message-record.js';
 import type { Settings } from '../core/settings/settings-schema.js';
 
-export type NoticeKind = 'new-mail' | 'bounced' | 'delayed' | 'upstream-paused' | 'sender-alert';
+export type NoticeKind =
+  'new-mail' | 'bounced' | 'delayed' | 'upstream-paused' | 'sender-alert' | 'listener-failed';
 
 export interface DesktopNotice {
   kind: NoticeKind;
@@ -32,7 +34,8 @@ export type NoticeSettings = Pick<
   | 'notifyDelayedAfterMinutes'
 >;
 
-const settingOf: Record<NoticeKind, keyof NoticeSettings> = {
+// a listener that could not start is always told: without it no mail arrives at all
+const settingOf: Partial<Record<NoticeKind, keyof NoticeSettings>> = {
   'new-mail': 'notifyNewMail',
   bounced: 'notifyBounced',
   delayed: 'notifyDelayed',
@@ -41,7 +44,30 @@ const settingOf: Record<NoticeKind, keyof NoticeSettings> = {
 };
 
 export function noticeAllowed(kind: NoticeKind, settings: NoticeSettings): boolean {
-  return settings[settingOf[kind]] === true;
+  const setting = settingOf[kind];
+  return setting === undefined || settings[setting] === true;
+}
+
+/** One notice per listener that could not start (a port taken…), not told of yet. */
+export function listenerNotices(view: ListenersView, told: Set<string>): DesktopNotice[] {
+  const notices: DesktopNotice[] = [];
+  for (const failed of view.listeners) {
+    const problem = failed.problem;
+    if (failed.state !== 'failed' || !problem) continue;
+    const key = `listener|${failed.listener}|${problem.at}`;
+    if (told.has(key)) continue;
+    told.add(key);
+    notices.push({
+      kind: 'listener-failed',
+      title: `${failed.listener.toUpperCase()} could not start`,
+      body: `${problem.reason}: ${problem.fix}.`,
+      open:
+        failed.listener === 'smtp' || failed.listener === 'smtps'
+          ? { view: 'settings', section: 'listener' }
+          : { view: 'settings' },
+    });
+  }
+  return notices;
 }
 
 function sender(summary: MessageSummary): string {
@@ -204,6 +230,8 @@ export interface NoticeSource {
   readonly relayPause: { byHand?: boolean } | null;
   record(id: string): MessageRecord;
   records(): Iterable<MessageRecord>;
+  /** Each listener's state (those that could not start are told at once). */
+  listenerView?(): ListenersView;
   on(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
   off(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
 }
@@ -236,6 +264,9 @@ export class DesktopNotifier {
     this.batcher = new NewMailBatcher(options.batchMs ?? 2000, (n) => this.show(n), this.timers);
     source.on('event', this.listener);
     this.scheduleDelayCheck();
+    // the listeners started before we were made: what failed then is told now
+    const listeners = source.listenerView?.();
+    if (listeners) for (const notice of listenerNotices(listeners, this.told)) this.show(notice);
   }
 
   private show(notice: DesktopNotice): void {
@@ -263,6 +294,8 @@ export class DesktopNotifier {
         body: `${event.Data.reason}. ${event.Data.fix}`,
         open: { view: 'queue' },
       });
+    } else if (event.Type === 'listeners') {
+      for (const notice of listenerNotices(event.Data, this.told)) this.show(notice);
     } else if (event.Type === 'sender') {
       const notice = senderAlertNotice(event.Data);
       if (notice) this.show(notice);

@@ -23,6 +23,7 @@ import { registerSigningRoutes } from './routes/signing-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
+import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 
@@ -154,6 +155,7 @@ export async function createHttpServer(
     sendGuarded: sendAuth !== null || (basicAuth !== null && !sendApiOwnAuth),
   });
   registerSenderControlRoutes(app, service);
+  registerListenerRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
   registerEventsSocket(app, service);

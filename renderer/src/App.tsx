@@ -5,6 +5,7 @@ import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
+import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
 import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
@@ -22,10 +23,11 @@ import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
-import { parseThemeChoice } from './settings/appearance';
 import { SettingsView } from './settings/SettingsView';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
+import { useListenerProblems } from './status/use-listener-status';
+import { revealSection } from './status/reveal-section';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 import {
@@ -76,6 +78,7 @@ export function App() {
   const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
   const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
   const status = useRelayStatus(api);
+  const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
@@ -122,8 +125,10 @@ export function App() {
   useDesktopViews((view) => {
     if (view.view === 'analyze') setDialog({ kind: 'analyze', text: view.file?.text });
     else if (view.view === 'queue') go({ kind: 'queue' });
-    else if (view.view === 'settings') go({ kind: 'settings' });
-    else if (view.view === 'senders') {
+    else if (view.view === 'settings') {
+      go({ kind: 'settings' });
+      if (view.section) revealSection(view.section);
+    } else if (view.view === 'senders') {
       go({ kind: 'mail', mailbox: null });
       setShowSenders(true);
     } else {
@@ -255,55 +260,43 @@ export function App() {
         />
         <TagFilter api={api} selected={tag} onSelect={setTag} />
         <ChaosSwitch api={api} />
-        <button
-          type="button"
-          className="toolbar-button"
-          data-testid="show-quarantine"
-          aria-pressed={query === 'tag:quarantined'}
-          onClick={() => {
-            go({ kind: 'mail', mailbox });
-            showQuarantine();
-          }}
-        >
-          Quarantine
-        </button>
-        <button
-          type="button"
-          className="toolbar-button"
-          data-testid="show-suspensions"
-          aria-pressed={showSenders && place.kind === 'mail'}
-          onClick={() => {
-            // the panel is part of the mail page
-            const away = place.kind !== 'mail';
-            if (away) go({ kind: 'mail', mailbox });
-            setShowSenders((shown) => away || !shown);
-          }}
-        >
-          Senders
-        </button>
         <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
           Analyze headers
         </button>
-        <label className="theme-switch">
-          <span>Theme</span>
-          <select
-            value={choice}
-            onChange={(event) => choose(parseThemeChoice(event.target.value))}
-            data-testid="theme-switch"
-          >
-            <option value="system">System</option>
-            <option value="light">Light</option>
-            <option value="dark">Dark</option>
-          </select>
-        </label>
-        <button
-          type="button"
-          aria-label="Keyboard shortcuts"
-          title="Keyboard shortcuts (?)"
-          onClick={() => setDialog({ kind: 'shortcuts' })}
-        >
-          ?
-        </button>
+        <MoreActionsMenu
+          theme={choice}
+          onTheme={choose}
+          actions={[
+            {
+              kind: 'toggle',
+              label: 'Quarantine',
+              testId: 'show-quarantine',
+              checked: query === 'tag:quarantined',
+              run: () => {
+                go({ kind: 'mail', mailbox });
+                showQuarantine();
+              },
+            },
+            {
+              kind: 'toggle',
+              label: 'Senders',
+              testId: 'show-suspensions',
+              checked: showSenders && place.kind === 'mail',
+              run: () => {
+                // the panel is part of the mail page
+                const away = place.kind !== 'mail';
+                if (away) go({ kind: 'mail', mailbox });
+                setShowSenders((shown) => away || !shown);
+              },
+            },
+            {
+              kind: 'action',
+              label: 'Keyboard shortcuts (?)',
+              testId: 'show-shortcuts',
+              run: () => setDialog({ kind: 'shortcuts' }),
+            },
+          ]}
+        />
         <MailboxStatus
           total={list.counts.total}
           unread={list.counts.unread}
@@ -313,9 +306,11 @@ export function App() {
       <Banners
         pause={status.pause}
         failing={failingUpstream(status.queue)}
-        // TODO(issue 11): headless exits when a listener cannot start; the desktop shell keeps
-        // the window open and is to report it here through the contract
-        listenerProblems={[]}
+        listenerProblems={listenerProblems}
+        onOpenListenerSettings={() => {
+          go({ kind: 'settings' });
+          revealSection('listener');
+        }}
         streamState={streamState}
         onRecovered={status.refresh}
       />
@@ -346,7 +341,12 @@ export function App() {
                   {list.error}
                 </p>
               )}
-              {emptyMailbox && query === '' && mailbox === null && <EmptyInbox smtp={smtp} />}
+              {emptyMailbox && query === '' && mailbox === null && (
+                <EmptyInbox
+                  smtp={smtp}
+                  down={listenerProblems.find((l) => l.listener === 'smtp')?.address ?? null}
+                />
+              )}
               {emptyMailbox && (query !== '' || mailbox !== null) && (
                 <p className="list-notice" data-testid="list-empty">
                   {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}

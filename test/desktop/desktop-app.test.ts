@@ -4,6 +4,7 @@
 // close-to-tray, and a quit that finishes the message being received.
 import Conf from 'conf';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -394,6 +395,45 @@ describe('notifications', () => {
     await expect
       .poll(() => desktopEvents.at(-1))
       .toEqual({ Type: 'open', Data: { view: 'message', id } });
+  });
+});
+
+describe('an SMTP port another program holds', () => {
+  it('keeps the window up, tells in a notification, and a click opens Settings → Listener', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
+      // the flag given last wins over the launch's own --smtp 127.0.0.1:0
+      const app = (await launch(standIn, ['--smtp', `127.0.0.1:${port}`])) as DesktopApp;
+      expect(standIn.app.exitCode).toBeNull();
+      expect(standIn.windows[0]?.isDestroyed()).toBe(false);
+      expect(app.running.service.listenerView().listeners[0]).toMatchObject({
+        listener: 'smtp',
+        state: 'failed',
+        problem: { code: 'EADDRINUSE' },
+      });
+      const note = standIn.Notification.shown.find(
+        (n) => n.options.title === 'SMTP could not start',
+      );
+      expect(note?.options.body).toBe(
+        `127.0.0.1:${port} is already in use by another program: stop that program, or choose another port in Settings → Listener and restart Relaydesk.`,
+      );
+      note?.click();
+      await expect
+        .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
+        .toEqual({
+          channel: 'relaydesk-desktop:event',
+          args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
+        });
+      // the rest of the app works: the API answers over IPC's service
+      expect(app.running.service.info().Listeners.smtp).toBe('');
+      await quit(standIn);
+      expect(standIn.app.exitCode).toBe(0);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
   });
 });
 

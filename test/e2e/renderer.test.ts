@@ -530,7 +530,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await shoot('logs-dark');
 
     // a manual choice beats the OS, and survives a reload
-    await page.getByTestId('theme-switch').selectOption('light');
+    await page.getByTestId('more-actions').click();
+    await page.getByRole('menuitemradio', { name: 'Light' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     await page.reload();
     // the address kept the view (#logs), and the theme came back from storage
@@ -542,7 +543,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.getByRole('heading', { name: 'Settings' }).first().waitFor();
     await shoot('settings-light');
     await page.getByTestId('nav-all').click();
-    await page.getByTestId('theme-switch').selectOption('system');
+    await page.getByTestId('more-actions').click();
+    await page.getByRole('menuitemradio', { name: 'Follow the system' }).click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);

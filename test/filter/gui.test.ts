@@ -54,10 +54,13 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
       await rows.filter({ hasText: 'a real one' }).getByTestId('message-row-flag').count(),
     ).toBe(0);
 
+    await page.getByTestId('more-actions').click();
     await page.getByTestId('show-quarantine').click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await page.getByTestId('search-input').inputValue()).toBe('tag:quarantined');
-    expect(await page.getByTestId('show-quarantine').getAttribute('aria-pressed')).toBe('true');
+    await page.getByTestId('more-actions').click();
+    expect(await page.getByTestId('show-quarantine').getAttribute('aria-checked')).toBe('true');
+    await page.keyboard.press('Escape');
 
     await flagged.click();
     const decision = page.getByTestId('filter-decision');
@@ -80,6 +83,7 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
   });
 
   it('suspends a sender from the Senders panel, and lifts it', async () => {
+    await page.getByTestId('more-actions').click();
     await page.getByTestId('show-suspensions').click();
     await page.getByTestId('suspend-kind').selectOption('sender');
     await page.getByTestId('suspend-value').fill('spammer@example.test');

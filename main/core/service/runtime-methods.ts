@@ -1,5 +1,5 @@
 // The facade's figures about the running relay: Mailpit's info and the Prometheus metrics.
-import type { RelaydeskInfo } from '../../../preload/api-contract.js';
+import type { ListenersView, RelaydeskInfo } from '../../../preload/api-contract.js';
 import { renderPrometheusText } from '../metrics/prometheus-text.js';
 import { relayMetricFamilies } from '../metrics/relay-metrics.js';
 import { pop3Listeners } from '../pop3/pop3-listener.js';
@@ -14,10 +14,16 @@ export function runtimeMethods({
   pop3,
   chaos,
   runtime,
+  listenerStatus,
   now,
 }: ServiceParts) {
   const { index, stats } = store;
   return {
+    /** Each listener besides the HTTP API: listening, or why not and the fix. */
+    listenerView(): ListenersView {
+      return listenerStatus.view();
+    },
+
     info(): RelaydeskInfo {
       const smtp = runtime.smtpAddress;
       const http = runtime.httpAddress ?? settings.http;

@@ -12,6 +12,7 @@ import type { RelayLog } from '../logs/relay-log.js';
 import type { LabelledCounter } from '../metrics/prometheus-text.js';
 import type { UserStore } from '../policy/user-store.js';
 import type { Pop3Listener } from '../pop3/pop3-listener.js';
+import type { ListenerStatus } from '../listener-status/listener-status.js';
 import type { DeliveryJournal } from '../queue/delivery-journal.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
 import type { Retention } from '../retention.js';
@@ -59,6 +60,7 @@ export interface ServiceParts {
   saved: SettingsKeeper;
   listener: SmtpListener;
   pop3: Pop3Listener;
+  listenerStatus: ListenerStatus;
   queue: DeliveryQueue;
   journal: DeliveryJournal;
   users: UserStore;

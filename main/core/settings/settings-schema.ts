@@ -101,6 +101,8 @@ export interface Settings {
   starttls: boolean | 'auto';
   /** An implicit-TLS (465-style) listener; null for none. */
   smtps: ListenAddress | null;
+  /** When SMTP(S) or POP3(S) cannot listen: stop the start, or keep running and show why. */
+  listenerFailure: 'exit' | 'keep-running';
   /** MAIL is refused until the session is encrypted. */
   requireTls: boolean;
   /** AUTH over an unencrypted session: `auto` allows it on loopback listeners only. */
@@ -592,6 +594,14 @@ export const settingFields = [
     parse: parseOptionalListenAddress,
   }),
   field({
+    key: 'listenerFailure',
+    flag: '--listener-failure',
+    env: 'RELAYDESK_LISTENER_FAILURE',
+    allowed:
+      '"exit" (stop with one line when a port is taken) or "keep-running" (run without that listener and show why, as the desktop app does)',
+    parse: (raw) => (raw === 'exit' || raw === 'keep-running' ? raw : undefined),
+  }),
+  field({
     key: 'requireTls',
     flag: '--require-tls',
     env: 'RELAYDESK_REQUIRE_TLS',
@@ -1009,6 +1019,7 @@ export function defaultSettings(dataDir: string): Settings {
   return {
     smtp: { host: '127.0.0.1', port: 1025 },
     http: { host: '127.0.0.1', port: 8025 },
+    listenerFailure: 'exit',
     dataDir,
     maxMessages: 5000,
     maxAgeDays: 0,

@@ -1,4 +1,4 @@
-import type { MessageSummary, RelaydeskEvent, SuspensionEntry } from './contract';
+import type { ListenersView, MessageSummary, RelaydeskEvent, SuspensionEntry } from './contract';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -102,6 +102,15 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
               Suspension: data.Suspension as SuspensionEntry | null,
             },
           }
+        : null;
+    case 'listeners':
+      // each listener's state, sent when one could not start (main/core/listener-status)
+      return isRecord(data) &&
+        Array.isArray(data.listeners) &&
+        data.listeners.every(
+          (l) => isRecord(l) && typeof l.listener === 'string' && typeof l.state === 'string',
+        )
+        ? { Type: 'listeners', Data: data as unknown as ListenersView }
         : null;
     default:
       return null;

@@ -8,7 +8,19 @@ export function splitListen(address: string): { host: string; port: string } {
 }
 
 /** No mail yet: how to send some, to the port Relaydesk really listens on. */
-export function EmptyInbox({ smtp }: { smtp: string | null }) {
+export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string | null }) {
+  if (down) {
+    // pointing an app at a port someone else holds would only send its mail elsewhere
+    return (
+      <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+        <h2>No messages yet</h2>
+        <p>
+          Nothing can arrive while SMTP is not listening on <strong>{down}</strong>: see the message
+          above for why and what to change.
+        </p>
+      </section>
+    );
+  }
   const { host, port } = splitListen(smtp ?? '');
   const swaks = `swaks --server ${host} --port ${port} --to test@example.com --from me@example.com`;
   const curl =

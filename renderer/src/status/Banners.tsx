@@ -1,5 +1,5 @@
 import type { EventStreamState } from '../api/client';
-import type { QueuedRecipient, UpstreamPauseView } from '../api/contract';
+import type { ListenerStatusView, QueuedRecipient, UpstreamPauseView } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
 import { useState } from 'react';
 import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
@@ -16,7 +16,9 @@ function sentence(text: string): string {
 export function Banners(props: {
   pause: Pick<UpstreamPauseView, 'reason' | 'fix'> | null;
   failing: QueuedRecipient | null;
-  listenerProblems: string[];
+  /** Listeners that could not start (a port taken…), each with its reason and fix. */
+  listenerProblems: ListenerStatusView[];
+  onOpenListenerSettings(): void;
   streamState: EventStreamState;
   onRecovered(): void;
 }) {
@@ -67,13 +69,29 @@ export function Banners(props: {
           </p>
         </section>
       )}
-      {props.listenerProblems.map((problem) => (
-        <section key={problem} className="banner error" role="alert" aria-label="Listener problem">
-          <p>
-            <strong>A listener could not start:</strong> {problem}
-          </p>
-        </section>
-      ))}
+      {props.listenerProblems.map((failed) => {
+        const name = failed.listener.toUpperCase();
+        return (
+          <section
+            key={failed.listener}
+            className="banner error"
+            role="alert"
+            aria-label={`${name} could not start`}
+            data-testid="listener-banner"
+          >
+            <p>
+              <strong>{name} is not receiving:</strong>{' '}
+              {failed.problem ? sentence(failed.problem.reason) : ''}{' '}
+              {failed.problem ? sentence(failed.problem.fix) : ''}
+            </p>
+            {(failed.listener === 'smtp' || failed.listener === 'smtps') && (
+              <button type="button" onClick={props.onOpenListenerSettings}>
+                Open Settings → Listener
+              </button>
+            )}
+          </section>
+        );
+      })}
       {props.streamState === 'reconnecting' && (
         <section className="banner info" role="status" data-testid="reconnecting-banner">
           <p>

@@ -1,0 +1,35 @@
+// The state of each listener Relaydesk starts besides the HTTP API (SMTP, SMTPS, POP3, POP3S),
+// as the API, the events and the GUI see it. A listener that could not start (port in use,
+// no permission, an address this machine does not have) is kept here with the reason and the
+// fix, while the rest of the app keeps running. Types only.
+
+export type ListenerName = 'smtp' | 'smtps' | 'pop3' | 'pop3s';
+
+export interface ListenerProblemView {
+  /** The system's error code: EADDRINUSE, EACCES, EADDRNOTAVAIL… */
+  code: string;
+  /** What went wrong, in plain words, naming the address. */
+  reason: string;
+  /** What to do about it. */
+  fix: string;
+  /** When it failed (RFC 3339). */
+  at: string;
+}
+
+export interface ListenerStatusView {
+  listener: ListenerName;
+  /** The flag that sets its address (`--smtp`…), as in the settings tables. */
+  flag: string;
+  /** HOST:PORT as configured. */
+  address: string;
+  /** `not-started`: it was not tried, because another part of the same listener failed first. */
+  state: 'listening' | 'failed' | 'not-started';
+  /** HOST:PORT it is bound to (the real port when 0 was configured), when listening. */
+  listeningOn: string | null;
+  problem: ListenerProblemView | null;
+}
+
+/** GET /api/v1/listeners, and the `listeners` event. */
+export interface ListenersView {
+  listeners: ListenerStatusView[];
+}

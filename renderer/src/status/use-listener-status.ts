@@ -1,0 +1,34 @@
+import { useEffect, useState } from 'react';
+import type { RendererApi } from '../api/client';
+import type { ListenerStatusView } from '../api/contract';
+
+/**
+ * The listeners that could not start (SMTP port taken…), read at load and again after the event
+ * stream reconnects, and kept current by the `listeners` event.
+ */
+export function useListenerProblems(api: RendererApi): ListenerStatusView[] {
+  const [failed, setFailed] = useState<ListenerStatusView[]>([]);
+  useEffect(() => {
+    let live = true;
+    const read = () =>
+      api.listeners().then(
+        (view) => live && setFailed(view.listeners.filter((l) => l.state === 'failed')),
+        // an older relay without the method: no banner rather than an error
+        () => undefined,
+      );
+    void read();
+    const unEvent = api.onEvent((event) => {
+      if (event.Type === 'listeners')
+        setFailed(event.Data.listeners.filter((l) => l.state === 'failed'));
+    });
+    const unState = api.onStreamState((state) => {
+      if (state === 'open') void read();
+    });
+    return () => {
+      live = false;
+      unEvent();
+      unState();
+    };
+  }, [api]);
+  return failed;
+}
