@@ -164,10 +164,15 @@ export type { QuotaUsageView };
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();
 
+  /** `quotas` may be a getter: a quota saved in the settings then counts from the next MAIL. */
   constructor(
-    private readonly quotas: readonly Quota[],
+    private readonly source: readonly Quota[] | (() => readonly Quota[]),
     private readonly now: () => number,
   ) {}
+
+  private get quotas(): readonly Quota[] {
+    return typeof this.source === 'function' ? this.source() : this.source;
+  }
 
   /** The quotas that count this sender, with the key its usage is kept under. */
   private matching(sender: QuotaSender): Array<{ quota: Quota; key: string; id: string }> {

@@ -28,7 +28,7 @@ export class SenderControl {
 
   constructor(settings: SenderControlSettings, now: () => number) {
     this.suspensions = new SuspensionStore(settings.dataDir, now);
-    this.quotas = new QuotaLedger(settings.quotas, now);
+    this.quotas = new QuotaLedger(() => settings.quotas, now);
     this.anomaly = new AnomalyDetector(
       { factor: settings.anomalyFactor, minMessages: settings.anomalyMinMessages },
       now,
