@@ -2,6 +2,42 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
 
+const mkdirMessage =
+  'use makeFolder from main/core/spool/durable-file.ts (a recursive mkdir hangs under /proc)';
+const mkdirSyntax = [
+  {
+    selector: "CallExpression[callee.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
+    message: mkdirMessage,
+  },
+  {
+    selector:
+      "CallExpression[callee.property.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
+    message: mkdirMessage,
+  },
+];
+
+// Where ipcMain/ipcRenderer may be used. Elsewhere a file may hand Electron's ipcMain on to a
+// registration function (desktop-app.ts does), but never import it, call it or reach through it.
+const ipcFiles = ['preload/**', 'main/desktop/ipc-*.ts', 'main/desktop/*-bridge.ts'];
+const ipcMessage =
+  'ipcMain/ipcRenderer belong in the IPC files only (main/desktop/ipc-handlers.ts, main/desktop/*-bridge.ts, preload/): add a typed method there';
+const ipcSyntax = [
+  'ImportSpecifier[imported.name=/^ipc(Main|Renderer)$/]',
+  'MemberExpression[object.name=/^ipc(Main|Renderer)$/]',
+  'MemberExpression[object.property.name=/^ipc(Main|Renderer)$/]',
+].map((selector) => ({ selector, message: ipcMessage }));
+
+// The one file in test/ that may sleep: its waitFor/eventually wait for a condition, and its
+// letTimePass is for where real time passing is itself the behaviour under test.
+const waitingHelper = 'test/helpers/eventually.ts';
+const sleepMessage = `no fixed sleeps in tests: wait for the condition with waitFor or eventually from ${waitingHelper} (letTimePass there, with a comment saying why, only where real time passing is the behaviour under test)`;
+const sleepSyntax = [
+  // new Promise((resolve) => setTimeout(resolve, ms))
+  "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout'][arguments.0.type='Identifier']",
+  // new Promise((resolve) => setTimeout(() => resolve(…), ms))
+  "NewExpression[callee.name='Promise'] CallExpression[callee.name='setTimeout'][arguments.0.body.type='CallExpression'][arguments.0.body.callee.name=/^(r|res|resolve|done|wake)$/]",
+].map((selector) => ({ selector, message: sleepMessage }));
+
 export default tseslint.config(
   { ignores: ['out/**', 'node_modules/**', 'coverage/**', 'renderer/dist/**'] },
   js.configs.recommended,
@@ -31,21 +67,35 @@ export default tseslint.config(
     // Node 20's mkdir({recursive: true}) never returns under /proc: folders are made with the
     // spool's walk (makeFolder in main/core/spool/durable-file.ts), one helper everywhere
     files: ['main/**', 'scripts/**', 'bin/**'],
+    rules: { 'no-restricted-syntax': ['error', ...mkdirSyntax, ...ipcSyntax] },
+  },
+  {
+    files: ['renderer/**'],
+    rules: { 'no-restricted-syntax': ['error', ...ipcSyntax] },
+  },
+  {
+    // the IPC files: the only place main and renderer talk over Electron's IPC, each channel
+    // typed by the contract and its arguments checked (STYLE.md, GitHub Desktop's ipc-main.ts)
+    files: ipcFiles,
+    rules: { 'no-restricted-syntax': ['error', ...mkdirSyntax] },
+  },
+  {
+    // tests wait for a condition, never for a fixed time: too short on a loaded machine, too
+    // long everywhere else (test/lint/lint-rules.test.ts proves the rule fires)
+    files: ['test/**'],
+    ignores: [waitingHelper],
     rules: {
-      'no-restricted-syntax': [
+      'no-restricted-syntax': ['error', ...sleepSyntax],
+      'no-restricted-imports': [
         'error',
         {
-          selector: "CallExpression[callee.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
-          message:
-            'use makeFolder from main/core/spool/durable-file.ts (a recursive mkdir hangs under /proc)',
-        },
-        {
-          selector:
-            "CallExpression[callee.property.name=/^mkdir(Sync)?$/] Property[key.name='recursive']",
-          message:
-            'use makeFolder from main/core/spool/durable-file.ts (a recursive mkdir hangs under /proc)',
+          paths: ['timers/promises', 'node:timers/promises'].map((name) => ({
+            name,
+            message: sleepMessage,
+          })),
         },
       ],
+      'no-restricted-properties': ['error', { property: 'waitForTimeout', message: sleepMessage }],
     },
   },
   {

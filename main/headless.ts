@@ -2,6 +2,7 @@
 // same thing behind its window, and the tests start it this way.
 import type { AddressInfo } from 'node:net';
 import type { DeliverFunction } from './core/queue/delivery-queue.js';
+import { listenFailure } from './core/listener/listen-address.js';
 import { RelayService } from './core/relay-service.js';
 import { resolveWithSaved, type SavedSettings } from './core/settings/saved-settings.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
@@ -92,20 +93,8 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
     await app.listen({ host: settings.http.host, port: settings.http.port });
   } catch (err) {
     await service.stop();
-    const code = (err as NodeJS.ErrnoException).code;
-    const where = `${settings.http.host}:${settings.http.port}`;
-    if (code === 'EADDRINUSE') {
-      throw new Error(
-        `--http: ${where} is already in use; stop the other program or choose another port`,
-        {
-          cause: err,
-        },
-      );
-    }
-    if (code === 'EACCES') {
-      throw new Error(`--http: not allowed to listen on ${where}; choose a port above 1024`, {
-        cause: err,
-      });
+    if ((err as NodeJS.ErrnoException).syscall === 'listen') {
+      throw listenFailure('--http', settings.http, err, 8025);
     }
     throw err;
   }

@@ -9,6 +9,8 @@ export type DesktopView =
   | { view: 'message'; id: string }
   | { view: 'queue' }
   | { view: 'settings' }
+  /** The suspended senders, with the one-click release of an automatic pause. */
+  | { view: 'senders' }
   /** The "Analyze headers" view, empty or with a file's text (an .eml opened with the app). */
   | { view: 'analyze'; file?: { name: string; text: string } };
 

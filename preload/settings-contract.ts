@@ -200,6 +200,7 @@ export interface EditableSettings {
   notifyBounced: boolean;
   notifyDelayed: boolean;
   notifyUpstreamPaused: boolean;
+  notifySenderAlert: boolean;
   notifyDelayedAfterMinutes: number;
   secretsWithoutKeyring: 'ask' | 'owner-only-file' | 'do-not-save';
 }

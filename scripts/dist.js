@@ -1,6 +1,8 @@
 // `npm run dist`: the desktop app packaged for this OS with electron-builder (AppImage and deb,
 // dmg, nsis; electron-builder.yml). It needs the Electron runtime, which is downloaded from
 // outside the npm registry; where it cannot be had, one clear line says so and nothing is built.
+// electron-builder also rebuilds better-sqlite3 (the message index) for Electron's ABI
+// (`npmRebuild: true`), which downloads Electron's headers the same way.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';

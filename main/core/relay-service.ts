@@ -63,6 +63,7 @@ import {
   describeSettingsError,
 } from './upstream/upstream-settings.js';
 import { MessageIndex } from './index/message-index.js';
+import { openIndex } from './index/index-startup.js';
 import { withEnvelopeBcc } from './message/envelope-bcc.js';
 import { headerMap } from './message/header-fields.js';
 import type { MessageRecord } from './message-record.js';
@@ -70,7 +71,7 @@ import { MessageParser, type ParsedPart } from './parse/message-parser.js';
 import { toMessageDetail, toMessageSummary } from './message/mailpit-shapes.js';
 import { selectForPruning } from './retention.js';
 import { analyzeMessage, type RouteAnalysis } from './route/index.js';
-import { matchesQuery, parseSearchQuery } from './search/index.js';
+import { parseSearchQuery } from './search/index.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import { Spool, type QuarantinedFile } from './spool/spool.js';
 import { newMessageId } from './spool/message-id.js';
@@ -227,7 +228,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.log(line),
     );
     this.senders = new SenderControlService(this.settings, this.now, {
-      records: () => this.index.oldestFirst(),
+      records: () => this.index.relayedOldestFirst(),
       hold: (ids, reason) => this.queue.hold(ids, reason),
       release: (ids) => this.queue.release(ids),
       publish: (event) => this.publish(event),
@@ -292,9 +293,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.queue = new DeliveryQueue({
       settings: this.settings,
       store: {
-        records: () => this.index.oldestFirst(),
+        records: () => this.index.relayedOldestFirst(),
         get: (id) => this.index.get(id),
-        save: (record) => this.spool.update(record),
+        save: (record) => this.saveRecord(record),
         raw: (id) => this.spool.readRaw(id),
         redirectBody: (raw, originals) => applyRedirect(raw, originals),
         sign: (raw) => this.dkim.sign(raw, new Date(this.now())),
@@ -311,6 +312,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           failed.map((r) => r.address),
         ),
     });
+  }
+
+  /** A state change: the index first (it answers the next question), then the sidecar. */
+  private saveRecord(record: MessageRecord): Promise<void> {
+    this.index.update(record);
+    return this.spool.update(record);
   }
 
   private logRelay(line: string): void {
@@ -353,17 +360,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async start(): Promise<{ smtp: ListenAddress }> {
     await this.spool.open();
     await this.dkim.keys.load(this.settings.dkim);
-    const loaded = await this.spool.load();
-    this.quarantined = loaded.quarantined;
-    for (const q of loaded.quarantined)
+    const opened = await openIndex(this.index, this.spool);
+    this.quarantined = opened.quarantined;
+    for (const q of opened.quarantined)
       this.log(`spool: moved ${q.file} to quarantine: ${q.reason}`);
-    this.index.load(loaded.records);
     this.started = true;
-    this.log(
-      loaded.fromSnapshot
-        ? `spool: ${loaded.records.length} message(s) from the index snapshot of the last clean stop`
-        : `spool: ${loaded.records.length} message(s) read from their sidecars`,
-    );
+    this.log(opened.summary);
     await this.queue.recover();
     await this.senders.load();
     await this.applyRetention();
@@ -398,8 +400,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.webhooks?.stop();
     await this.stopAccepting();
     await this.queue.stop();
+    this.senders.stop();
     await this.parser.close();
-    if (this.started) await this.spool.saveSnapshot([...this.index.oldestFirst()]);
+    if (this.started) this.index.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
     await Promise.all([this.relayLogFile.flush(), this.auditLogFile.flush()]);
   }
@@ -501,7 +504,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
       },
       this.settings,
-      () => knownTags(this.index.oldestFirst()),
+      () => knownTags(this.index.tagged()),
     );
     const addressChecks = this.recipientCheck.verdicts([
       ...(this.settings.addressCheckSender && message.envelope.mailFrom
@@ -664,14 +667,17 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   async applyRetention(): Promise<void> {
     // captured mail is pruned by count and age; relayed mail some days after it settled
-    const captured = [...this.index.oldestFirst()].filter((r) => !isRelayed(r));
-    const doomed = selectForPruning(captured, captured.length, {
-      maxMessages: this.settings.maxMessages,
-      maxAgeDays: this.settings.maxAgeDays,
-      now: this.now(),
-    });
+    const doomed = selectForPruning(
+      this.index.oldestFirst({ capturedOnly: true }),
+      this.index.capturedCount,
+      {
+        maxMessages: this.settings.maxMessages,
+        maxAgeDays: this.settings.maxAgeDays,
+        now: this.now(),
+      },
+    );
     const keepRelayedMs = this.settings.relayRetentionDays * 24 * 3_600_000;
-    for (const record of this.index.oldestFirst()) {
+    for (const record of this.index.relayedOldestFirst()) {
       if (!isRelayed(record)) continue;
       const settled = settledAt(record.delivery);
       if (settled !== null && settled + keepRelayedMs <= this.now()) doomed.push(record.id);
@@ -717,7 +723,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
   queued(state?: RecipientState): MessageRecord[] {
-    return [...this.index.oldestFirst()].filter((record) => {
+    return this.index.relayedOldestFirst().filter((record) => {
       if (!record.delivery) return false;
       if (state) return record.delivery.some((r) => r.state === state);
       return (
@@ -748,14 +754,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** Mailboxes with their counts, by name. */
   mailboxes(): MailboxCount[] {
-    const boxes = new Map<string, { Name: string; Total: number; Unread: number }>();
-    for (const record of this.index.oldestFirst()) {
-      const box = boxes.get(record.mailbox) ?? { Name: record.mailbox, Total: 0, Unread: 0 };
-      box.Total++;
-      if (!record.read) box.Unread++;
-      boxes.set(record.mailbox, box);
-    }
-    return [...boxes.values()].sort((a, b) => a.Name.localeCompare(b.Name));
+    return this.index.mailboxes();
   }
 
   /**
@@ -1045,7 +1044,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** `timeZone` is Mailpit's `tz`: how dates in `before:`/`after:` are read. */
   list(start: number, limit: number, query?: string, timeZone?: string) {
     const filter = query && query.trim() !== '' ? parseSearchQuery(query, { timeZone }) : null;
-    return this.index.page(start, limit, filter ? (r) => matchesQuery(r, filter) : undefined);
+    return this.index.page(start, limit, filter);
   }
 
   /** A page of the list in Mailpit's shape, newest first, optionally filtered by a search. */
@@ -1068,15 +1067,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   info(): RelaydeskInfo {
     const smtp = this.smtpAddress;
     const http = this.httpListenAddress ?? this.settings.http;
-    let size = 0;
-    for (const record of this.index.oldestFirst()) size += record.size;
+    const size = this.index.totalBytes();
     return {
       Version: relaydeskVersion,
       Database: this.settings.dataDir,
       DatabaseSize: size,
       Messages: this.index.size,
       Unread: this.index.unread,
-      Tags: tagCounts(this.index.oldestFirst()),
+      Tags: tagCounts(this.index.tagged()),
       Chaos: {
         Enabled: this.chaos.enabled,
         Active: this.chaos.active,
@@ -1106,10 +1104,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
 
   /** The Prometheus text of `/metrics`. */
   metricsText(): string {
-    let spoolBytes = 0;
+    const spoolBytes = this.index.totalBytes();
     const queueByState: Record<string, number> = {};
-    for (const record of this.index.oldestFirst()) {
-      spoolBytes += record.size;
+    for (const record of this.index.relayedOldestFirst()) {
       for (const r of record.delivery ?? [])
         queueByState[r.state] = (queueByState[r.state] ?? 0) + 1;
     }
@@ -1278,8 +1275,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   async deleteAll(): Promise<void> {
-    const all = [...this.index.oldestFirst()].map((r) => r.id);
-    this.index.remove(all);
+    const all = this.index.remove(this.index.oldestIds(this.index.size));
     for (const id of all) await this.spool.remove(id);
     this.stats.deleted += all.length;
     this.publish({ Type: 'delete', Data: null });
@@ -1292,8 +1288,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
    */
   waitFor(query: string, timeoutMs: number, signal?: AbortSignal): Promise<MessageRecord | null> {
     const filter = query.trim() === '' ? null : parseSearchQuery(query);
-    const matches = (r: MessageRecord): boolean => (filter ? matchesQuery(r, filter) : true);
-    const existing = this.index.page(0, 1, matches).records[0];
+    const matches = (r: MessageRecord): boolean =>
+      filter ? this.index.matches(r.id, filter) : true;
+    const existing = this.index.page(0, 1, filter).records[0];
     if (existing) return Promise.resolve(existing);
     return new Promise((resolve) => {
       const finish = (record: MessageRecord | null): void => {
@@ -1320,14 +1317,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return {
       records: () => this.index.oldestFirst(),
       get: (id) => this.index.get(id),
-      save: (record) => this.spool.update(record),
+      save: (record) => this.saveRecord(record),
       publish: (event) => this.publish(event),
     };
   }
 
   /** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
   tags(): string[] {
-    return messageTags.allTags(this.index.oldestFirst());
+    return messageTags.allTags(this.index.tagged());
   }
 
   /** Replaces the tags of messages; an empty list removes them (Mailpit's PUT /api/v1/tags). */

@@ -1,13 +1,18 @@
 // Which native notifications to show, decided from the relay's events without Electron: new
 // mail is batched ("12 new messages" rather than twelve), a bounced recipient and an upstream
-// that pauses itself are told once each, and a recipient still waiting past the threshold once.
+// that pauses itself are told once each, a recipient still waiting past the threshold once, and
+// an anomaly alert (a sender's volume jumped, perhaps paused by it) each time it fires.
 // Each notice says what a click opens; each kind can be turned off in the settings.
-import type { MessageSummary, RelaydeskEvent } from '../../preload/api-contract.js';
+import type {
+  MessageSummary,
+  RelaydeskEvent,
+  SenderControlEvent,
+} from '../../preload/api-contract.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
 import type { MessageRecord } from '../core/message-record.js';
 import type { Settings } from '../core/settings/settings-schema.js';
 
-export type NoticeKind = 'new-mail' | 'bounced' | 'delayed' | 'upstream-paused';
+export type NoticeKind = 'new-mail' | 'bounced' | 'delayed' | 'upstream-paused' | 'sender-alert';
 
 export interface DesktopNotice {
   kind: NoticeKind;
@@ -23,6 +28,7 @@ export type NoticeSettings = Pick<
   | 'notifyBounced'
   | 'notifyDelayed'
   | 'notifyUpstreamPaused'
+  | 'notifySenderAlert'
   | 'notifyDelayedAfterMinutes'
 >;
 
@@ -31,6 +37,7 @@ const settingOf: Record<NoticeKind, keyof NoticeSettings> = {
   bounced: 'notifyBounced',
   delayed: 'notifyDelayed',
   'upstream-paused': 'notifyUpstreamPaused',
+  'sender-alert': 'notifySenderAlert',
 };
 
 export function noticeAllowed(kind: NoticeKind, settings: NoticeSettings): boolean {
@@ -86,6 +93,23 @@ export function bouncedNotices(record: MessageRecord, told: Set<string>): Deskto
     });
   }
   return notices;
+}
+
+/**
+ * The anomaly alert: a sender sent far more than usual this hour. When the alert paused it, a
+ * click opens the suspended senders, where one click lifts the pause and sends on what it held.
+ */
+export function senderAlertNotice(event: SenderControlEvent): DesktopNotice | null {
+  if (event.Action !== 'alert') return null;
+  const paused = event.Suspension;
+  return {
+    kind: 'sender-alert',
+    title: paused
+      ? `Sender paused: ${paused.Kind} ${paused.Value}`
+      : 'Unusual volume from a sender',
+    body: paused ? `${event.Text}. Review it to release.` : event.Text,
+    open: { view: 'senders' },
+  };
 }
 
 /**
@@ -239,6 +263,9 @@ export class DesktopNotifier {
         body: `${event.Data.reason}. ${event.Data.fix}`,
         open: { view: 'queue' },
       });
+    } else if (event.Type === 'sender') {
+      const notice = senderAlertNotice(event.Data);
+      if (notice) this.show(notice);
     }
   }
 

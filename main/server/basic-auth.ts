@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
-import { isLoopbackHost } from '../core/policy/client-trust.js';
+import { isLoopbackHost } from '../core/net/ip-address.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
 import { type Settings } from '../core/settings/settings-schema.js';
 import { readSecretLine } from '../core/policy/secret-file.js';

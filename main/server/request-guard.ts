@@ -7,7 +7,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListenAddress } from '../core/settings/settings-schema.js';
-import { isLoopbackIp } from '../core/listener/client-address.js';
+import { isLoopbackIp } from '../core/net/ip-address.js';
 
 const loopbackNames = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 

@@ -123,7 +123,10 @@ export function App() {
     if (view.view === 'analyze') setDialog({ kind: 'analyze', text: view.file?.text });
     else if (view.view === 'queue') go({ kind: 'queue' });
     else if (view.view === 'settings') go({ kind: 'settings' });
-    else {
+    else if (view.view === 'senders') {
+      go({ kind: 'mail', mailbox: null });
+      setShowSenders(true);
+    } else {
       go({ kind: 'mail', mailbox: null });
       if (view.view === 'message') {
         setShowSenders(false);

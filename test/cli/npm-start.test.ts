@@ -11,6 +11,7 @@ import {
   repoRoot,
   startServe,
 } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -29,13 +30,11 @@ const hasElectron = electronInstalled();
 if (hasElectron)
   console.log('skipping the headless `npm start` tests: an Electron runtime is installed here');
 
-async function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (!processExists(pid)) return true;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return !processExists(pid);
+function gone(pid: number, timeoutMs = 5000): Promise<boolean> {
+  return waitFor(`process ${pid} to end`, () => !processExists(pid), {
+    timeout: timeoutMs,
+    interval: 25,
+  }).catch(() => false);
 }
 
 describe.skipIf(hasElectron)('npm start without Electron', () => {

@@ -15,6 +15,7 @@ import {
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -55,10 +56,14 @@ async function observe(server: ServeProcess, expectKept: number): Promise<Observ
   transport.close();
   // retention runs just after each 250: wait (a little) for the count to come down to `expectKept`
   let kept = Infinity;
-  for (let tries = 0; tries < 40 && kept > expectKept; tries++) {
-    if (tries > 0) await new Promise((resolve) => setTimeout(resolve, 50));
-    kept = (await server.api<MessagesPage>('/api/v1/messages')).total;
-  }
+  await waitFor(
+    `at most ${expectKept} messages kept`,
+    async () => {
+      kept = (await server.api<MessagesPage>('/api/v1/messages')).total;
+      return kept <= expectKept;
+    },
+    { timeout: 2000 },
+  ).catch(() => undefined); // the caller's comparison of `kept` names the difference
   return {
     smtpPort: Number(info.Listeners.smtp.split(':').pop()),
     dataDir: info.Database,

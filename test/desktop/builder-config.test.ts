@@ -29,7 +29,9 @@ beforeAll(async () => {
     projectDir: root,
     targets: Platform.LINUX.createTarget('dir'),
     publish: 'never',
-    config: { electronDist, directories: { output: join(work, 'dist') } },
+    // the rebuild of native modules for Electron needs its headers from outside the registry;
+    // the release config does it (npmRebuild: true, checked below)
+    config: { electronDist, npmRebuild: false, directories: { output: join(work, 'dist') } },
   });
   packed = listPackage(join(work, 'dist', 'linux-unpacked', 'resources', 'app.asar'), {
     isPack: false,
@@ -70,6 +72,14 @@ it('packs the production dependencies and no development ones', () => {
   for (const name of Object.keys(pkg.dependencies)) expect(modules, name).toContain(name);
   for (const name of ['electron', 'electron-builder', 'vitest', 'typescript', 'vite', 'react'])
     expect(modules, name).not.toContain(name);
+});
+
+it('rebuilds the native index module for Electron and keeps it outside app.asar', async () => {
+  const config = await readFile(join(root, 'electron-builder.yml'), 'utf8');
+  expect(config).toMatch(/^npmRebuild: true$/m);
+  const unpacked = join(work, 'dist', 'linux-unpacked', 'resources', 'app.asar.unpacked');
+  const binary = join(unpacked, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
+  expect((await readFile(binary)).subarray(1, 4).toString()).toBe('ELF');
 });
 
 it('leaves sources, tests and source maps out', () => {

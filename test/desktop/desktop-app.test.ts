@@ -397,6 +397,51 @@ describe('notifications', () => {
   });
 });
 
+describe('the anomaly alert', () => {
+  it('is a native notification; a click opens the suspended senders', async () => {
+    const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
+    const app = (await launch(standIn, [
+      '--anomaly-pause',
+      'true',
+      '--anomaly-factor',
+      '2',
+      '--anomaly-min-messages',
+      '3',
+      '--notify-new-mail',
+      'false',
+    ])) as DesktopApp;
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: app.running.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+      auth: { user: 'webform', pass: 'any' },
+    });
+    // a new sender's third message in an hour is over 2 × its (empty) median; should an hour
+    // begin between two of them, a few more trip it all the same
+    const alerted = () =>
+      standIn.Notification.shown.some((n) => /^Sender paused/.test(n.options.title));
+    for (let sent = 0; sent < 9 && !alerted(); sent++) {
+      await transport
+        .sendMail({ from: 'form@example.com', to: 'x@example.com', text: 'hi' })
+        .catch(() => undefined);
+      await app.running.service.queue.idle();
+    }
+    transport.close();
+    await expect.poll(alerted).toBe(true);
+    const note = standIn.Notification.shown.find((n) => /^Sender paused/.test(n.options.title));
+    expect(note?.options.title).toBe('Sender paused: user webform');
+    note?.click();
+    await expect
+      .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
+      .toEqual({
+        channel: 'relaydesk-desktop:event',
+        args: [{ Type: 'open', Data: { view: 'senders' } }],
+      });
+    await quit(standIn);
+  });
+});
+
 describe('a second launch', () => {
   it('focuses the window and opens an .eml from its command line in the analyze view', async () => {
     const cwd = await folder();
@@ -481,7 +526,7 @@ describe('lifecycle', () => {
     await quit(standIn);
   });
 
-  it('quit finishes the message being received and writes the index snapshot', async () => {
+  it('quit finishes the message being received and closes the message index cleanly', async () => {
     const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
     const dataDir = await folder();
     const app = (await launch(standIn, [], dataDir)) as DesktopApp;
@@ -509,10 +554,13 @@ describe('lifecycle', () => {
     expect(await wire.command('second half\r\n.')).toMatch(/^250 /);
     wire.close();
     await expect.poll(() => standIn.app.exitCode, { timeout: 15_000 }).toBe(0);
-    const snapshot = JSON.parse(
-      await readFile(join(dataDir, 'index-snapshot.json'), 'utf8'),
-    ) as unknown;
-    expect(JSON.stringify(snapshot)).toContain('in flight');
+    // closed cleanly: the write-ahead log is folded into the file, which holds the message
+    await expect(readFile(join(dataDir, 'index.sqlite-wal'))).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
+    expect((await readFile(join(dataDir, 'index.sqlite'))).toString('latin1')).toContain(
+      'in flight',
+    );
   });
 
   it('remembers the window size and position for the next start', async () => {

@@ -209,3 +209,71 @@ describe('pausing relaying by hand', () => {
     expect(server.messages).toHaveLength(1);
   });
 });
+
+describe('the anomaly alert', () => {
+  /** Two quiet hours of two messages each, then a burst of `count` in the third. */
+  async function burst(relay: TestRelaydesk, advance: (ms: number) => void, count: number) {
+    const transport = relay.transport({ user: 'webform', pass: 'any' });
+    const sendOne = () =>
+      transport.sendMail({ from: 'form@sender.example', to: 'x@example.com', text: 'hi' });
+    for (let hour = 0; hour < 2; hour++) {
+      await sendOne();
+      await sendOne();
+      advance(3_600_000);
+    }
+    for (let i = 0; i < count; i++) await sendOne();
+  }
+
+  it('tells when a sender is paused automatically; a click opens the suspended senders, where one call releases it', async () => {
+    let clock = Date.parse('2026-11-28T10:00:00Z');
+    const now = () => clock;
+    const relay = await relaydesk(
+      { anomalyPause: true, anomalyFactor: 3, anomalyMinMessages: 5, notifyNewMail: false },
+      now,
+    );
+    const { shown } = notifier(relay, now);
+    // median 2 → the 7th message of the hour is over 3 × 2
+    await burst(relay, (ms) => (clock += ms), 7);
+    await expect
+      .poll(() => shown)
+      .toEqual([
+        {
+          kind: 'sender-alert',
+          title: 'Sender paused: user webform',
+          body: 'automatic: 7 messages this hour from user webform, over 3 times its hourly median of 2; paused until released. Review it to release.',
+          open: { view: 'senders' },
+        },
+      ]);
+    const refused = relay
+      .transport({ user: 'webform', pass: 'any' })
+      .sendMail({ from: 'form@sender.example', to: 'x@example.com', text: 'hi' });
+    await expect(refused).rejects.toMatchObject({ responseCode: 554 });
+    const [paused] = await relay.api<Array<{ ID: string }>>('/api/v1/suspensions');
+    await relay.api(`/api/v1/suspensions/${paused?.ID}?release=true`, { method: 'DELETE' });
+    await relay
+      .transport({ user: 'webform', pass: 'any' })
+      .sendMail({ from: 'form@sender.example', to: 'x@example.com', text: 'hi' });
+  });
+
+  it('an alert without a pause is told too, and nothing when its setting is off', async () => {
+    let clock = Date.parse('2026-11-28T10:00:00Z');
+    const now = () => clock;
+    const relay = await relaydesk(
+      { anomalyFactor: 3, anomalyMinMessages: 5, notifyNewMail: false },
+      now,
+    );
+    const { shown } = notifier(relay, now);
+    await burst(relay, (ms) => (clock += ms), 7);
+    await expect
+      .poll(() => shown.map((n) => [n.kind, n.title]))
+      .toEqual([['sender-alert', 'Unusual volume from a sender']]);
+    relay.service.settings.notifySenderAlert = false;
+    clock += 3_600_000;
+    await burst(relay, (ms) => (clock += ms), 12);
+    // the second alert fired (the log says so) but was not shown
+    await expect
+      .poll(() => relay.service.auditLogLines(100).lines.filter((l) => /event=alert/.test(l)))
+      .toHaveLength(2);
+    expect(shown).toHaveLength(1);
+  });
+});

@@ -5,7 +5,6 @@ import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 export const chromiumFlags = [
   '--headless',
@@ -21,9 +20,9 @@ export function launchChromium(executablePath: string): Promise<Browser> {
   return chromium.launch({ executablePath, args: chromiumFlags });
 }
 
-/** vitest's expect does not wait like @playwright/test's; poll until the UI catches up. */
-export const eventually = <T>(read: () => Promise<T>, timeout = 10_000) =>
-  expect.poll(read, { timeout });
+// vitest's expect does not wait like @playwright/test's: poll until the UI catches up, with the
+// one waiting helper every test uses
+export { eventually, waitFor } from '../helpers/eventually.js';
 
 const require = createRequire(import.meta.url);
 

@@ -1,51 +1,33 @@
 // The message checks in the renderer, in Debian's Chromium against the headless server: the HTML
 // check tab (features, clients, where), the link check against a real local HTTP server, and the
 // spam tab's "not available" without spamd. Screenshots in light and dark.
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { launchChromium } from './browser.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let gui: Gui;
   let links: Server;
   let linkOrigin: string;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     links = createServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 404).end());
     await new Promise<void>((resolve) => links.listen(0, '127.0.0.1', resolve));
     linkOrigin = `http://127.0.0.1:${(links.address() as AddressInfo).port}`;
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-checks-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
+    gui = await startGui(chromiumPath as string, {
       settings: { allowInternalHttpRequests: true, linkCheckTimeoutMs: 2000 },
     });
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    await transport.sendMail({
+    ({ page, pageErrors } = gui);
+    await gui.send({
       from: 'app@example.test',
       to: 'bob@example.test',
       subject: 'Layout with flexbox',
@@ -60,21 +42,14 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
         '</body></html>',
       ].join('\n'),
     });
-    transport.close();
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(relaydesk.url);
+    await page.goto(gui.relaydesk.url);
     await page.getByTestId('message-row').filter({ hasText: 'Layout with flexbox' }).click();
     await page.getByTestId('message-subject').filter({ hasText: 'Layout with flexbox' }).waitFor();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
+    await gui?.close();
     await new Promise((resolve) => links?.close(resolve));
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('shows each feature some clients lack, the score, and where it is used', async () => {

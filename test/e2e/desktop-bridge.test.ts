@@ -2,18 +2,15 @@
 // preload cannot run here (no Electron runtime), so the page gets an object of the
 // DesktopBridge shape before it loads, and the test plays main: it asks for views (a second
 // launch handing over an .eml, a clicked notification) and checks what the pane widths report.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DesktopEvent, PaneWidths } from '../../preload/desktop-contract.js';
 import type { SettingsView } from '../../preload/settings-contract.js';
-import { startRelaydesk } from '../../main/headless.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { launchChromium } from './browser.js';
-import { ensureRendererBuilt } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -23,12 +20,10 @@ interface StandInMain {
 }
 
 describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
-  let dataDir: string;
-  let browser: Browser;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let page: Page;
-  const pageErrors: string[] = [];
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+  let pageErrors: string[];
   const fire = (event: DesktopEvent) =>
     page.evaluate(
       (e) => (window as unknown as { standInMain: StandInMain }).standInMain.fire(e),
@@ -36,13 +31,8 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     );
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-desktop-'));
-    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    gui = await startGui(chromiumPath as string);
+    ({ relaydesk, page, pageErrors } = gui);
     await page.addInitScript(() => {
       const listeners: ((event: unknown) => void)[] = [];
       const standInMain = {
@@ -64,11 +54,7 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     await page.goto(relaydesk.url);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => gui?.close());
 
   it('opens an .eml handed over by a second launch in the "Analyze headers" dialog', async () => {
     const eml = [
@@ -112,6 +98,25 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     await eventually(() =>
       page.getByRole('article', { name: 'Message' }).getByRole('heading').first().innerText(),
     ).toBe('Opened from a notification');
+  });
+
+  it('opens the suspended senders when an anomaly alert is clicked, with the one-click release', async () => {
+    const paused = (await (
+      await fetch(`${relaydesk.url}api/v1/suspensions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ Kind: 'user', Value: 'webform', Reason: 'automatic: burst' }),
+      })
+    ).json()) as { ID: string };
+    await fire({ Type: 'open', Data: { view: 'senders' } });
+    const panel = page.getByRole('region', { name: 'Suspended senders' });
+    await panel.getByRole('button', { name: 'Lift and release' }).click();
+    await eventually(async () =>
+      ((await (await fetch(`${relaydesk.url}api/v1/suspensions`)).json()) as { ID: string }[]).map(
+        (s) => s.ID,
+      ),
+    ).not.toContain(paused.ID);
+    await eventually(() => panel.getByText('Nobody is suspended.').count()).toBe(1);
   });
 
   it('starts with the remembered list width and reports a new one', async () => {

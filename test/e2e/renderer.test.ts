@@ -1,16 +1,16 @@
 // The screens end to end: the real headless server, real mail over SMTP during the test, a real
 // upstream that greylists one recipient (451) and accepts the others, Debian's Chromium.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { SendMailOptions } from 'nodemailer';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { eventually, launchChromium, seriousAxeViolations, startTracker } from './browser.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually, seriousAxeViolations, startTracker } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+import { repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const docs = join(repoRoot, 'docs/screenshots');
@@ -23,27 +23,13 @@ function mailDate(minutesAgo: number): string {
 }
 
 describe.skipIf(!chromiumPath)('the screens in Chromium against the headless server', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let upstream: RunningUpstream;
   let tracker: Awaited<ReturnType<typeof startTracker>>;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
-
-  async function send(message: SendMailOptions): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    try {
-      await transport.sendMail(message);
-    } finally {
-      transport.close();
-    }
-  }
+  let pageErrors: string[];
+  const send = (message: SendMailOptions) => gui.send(message);
 
   const rows = () => page.getByTestId('message-row');
   const row = (subject: string) => rows().filter({ hasText: subject });
@@ -54,7 +40,6 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
   };
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     await mkdir(docs, { recursive: true });
     tracker = await startTracker();
     upstream = await startUpstreamServer({
@@ -63,11 +48,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
         rcpt: { [GREYLISTED]: { code: 451, text: '4.7.1 Greylisted, try again later' } },
       },
     });
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 1400, height: 860 },
       settings: {
         mode: 'rules',
         relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
@@ -80,21 +62,14 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
         ],
       },
     });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(relaydesk.url);
-    // Live from here on: anything that arrives now must show up through the event stream.
-    await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+    ({ relaydesk, page, pageErrors } = gui);
+    await gui.openLive();
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
+    await gui?.close();
     await upstream?.close();
     await tracker?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('shows, while empty, how to send a test message to the port really listened on', async () => {

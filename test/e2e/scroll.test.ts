@@ -1,24 +1,21 @@
 // 2,000 messages sent over SMTP: the list keeps a few dozen rows in the DOM, fetches pages as it
 // scrolls, reaches the oldest, and keeps the user's place and selection when mail arrives.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
+import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually, launchChromium } from './browser.js';
-import { ensureRendererBuilt } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const COUNT = 2000;
 const subject = (n: number) => `Bulk ${String(n).padStart(4, '0')}`;
 
 describe.skipIf(!chromiumPath)('a long list in Chromium', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
-  let dataDir: string;
-  let browser: Browser;
+  let gui: Gui;
+  // the fixture's relay, then the one a test starts again on the same address and spool
+  let relaydesk: RunningRelaydesk;
   let page: Page;
 
   async function sendMany(from: number, count: number): Promise<void> {
@@ -67,21 +64,15 @@ describe.skipIf(!chromiumPath)('a long list in Chromium', () => {
     });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-scroll-'));
-    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    gui = await startGui(chromiumPath as string);
+    ({ relaydesk, page } = gui);
     await sendMany(0, COUNT);
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    page.setDefaultTimeout(10_000);
-    await page.goto(relaydesk.url);
-    await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+    await gui.openLive();
   }, 240_000);
 
   afterAll(async () => {
-    await browser?.close();
     await relaydesk?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await gui?.close();
   });
 
   it('counts all 2,000 but keeps only the rows in sight in the DOM', async () => {
@@ -156,7 +147,7 @@ describe.skipIf(!chromiumPath)('a long list in Chromium', () => {
       'reconnecting by itself',
     );
     // back on the same address, with the same spool
-    relaydesk = await startRelaydesk({ smtp, http, dataDir });
+    relaydesk = await startRelaydesk({ smtp, http, dataDir: gui.relaydesk.dataDir });
     await page
       .locator('[data-testid="stream-state"][data-state="open"]')
       .waitFor({ timeout: 30_000 });

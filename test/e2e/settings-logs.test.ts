@@ -3,47 +3,30 @@
 // and saved in the form decides the next message sent over real SMTP; the connection test panel
 // walks a real upstream step by step (a wrong password gets the failed step and its fix); the
 // log shows audit and relay lines live and filters them.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage, SettingsView } from '../../preload/api-contract.js';
-import { startRelaydesk } from '../../main/headless.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let upstream: RunningUpstream;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
   const api = async <T>(path: string): Promise<T> =>
     (await (await fetch(new URL(path, relaydesk.url))).json()) as T;
 
-  async function send(to: string, subject: string): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    try {
-      await transport.sendMail({ from: 'app@sender.example', to, subject, text: subject });
-    } finally {
-      transport.close();
-    }
-  }
+  const send = (to: string, subject: string) =>
+    gui.send({ from: 'app@sender.example', to, subject, text: subject });
 
   async function openSettings(): Promise<void> {
     await page.goto(`${relaydesk.url}#settings`);
@@ -55,21 +38,14 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
   const status = () => page.locator('.settings-summary').innerText();
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     upstream = await startUpstreamServer({ tls: 'none', users: { relayuser: 'right-pass' } });
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-settings-'));
-    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 900 } });
+    ({ relaydesk, page, pageErrors } = gui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
+    await gui?.close();
     await upstream?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('refuses a port out of range beside the field, naming the range, and saves nothing', async () => {

@@ -1,47 +1,44 @@
 // A relayed, DKIM-signed message in Chromium: Delivery says which key signed each attempt and the
 // address check of each recipient; Route shows our DKIM/SPF/DMARC/ARC check as badges with reasons.
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DkimKeyInfo } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
-import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { eventually, launchChromium } from './browser.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chromium', () => {
   let dns: TestDnsServer;
   let upstream: RunningUpstream;
+  let gui: Gui;
   let relay: TestRelaydesk;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     dns = await startDnsServer();
     upstream = await startUpstreamServer({ tls: 'none' });
-    relay = await startTestRelaydesk({
-      mode: 'relay',
-      dnsServers: [dns.address],
-      addressCheck: 'warn',
-      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        dnsServers: [dns.address],
+        addressCheck: 'warn',
+        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+      },
+      viewport: { width: 1400, height: 900 },
     });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ relaydesk: relay, page, pageErrors } = gui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relay?.dispose();
+    await gui?.close();
     await upstream?.close();
     await dns?.close();
   });

@@ -1,49 +1,35 @@
 // Settings → Signing in Chromium against the headless server: a key generated in the form shows
 // the TXT record to publish; "Check DNS" asks a real DNS server on 127.0.0.1 and says "Not
 // published" until the record is there, then "Published"; retiring a selector is one click.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let dns: TestDnsServer;
-  let dataDir: string;
-  let browser: Browser;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     dns = await startDnsServer();
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-signing-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
+    gui = await startGui(chromiumPath as string, {
       settings: { dnsServers: [dns.address] },
+      viewport: { width: 1280, height: 900 },
     });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ relaydesk, page, pageErrors } = gui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
+    await gui?.close();
     await dns?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('generates a key, shows its record, and checks DNS', async () => {

@@ -1,67 +1,32 @@
 // The toolkit in the GUI, in Debian's Chromium against the headless server: tag chips on rows
 // and in the message, the tag filter, and the chaos switch that is visibly on while it fails
 // SMTP on purpose.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from './browser.js';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('tags and chaos in the GUI', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
-  let dataDir: string;
-  let browser: Browser;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let page: Page;
-  const pageErrors: string[] = [];
-
-  async function send(message: SendMailOptions): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    try {
-      await transport.sendMail(message);
-    } finally {
-      transport.close();
-    }
-  }
-
-  const eventually = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 10_000 });
+  let pageErrors: string[];
+  const send: Gui['send'] = (message) => gui.send(message);
   const rows = () => page.getByTestId('message-row');
   const row = (subject: string) => rows().filter({ hasText: subject });
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-toolkit-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
-      settings: { enableChaos: true },
-    });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
-    await page.goto(relaydesk.url);
-    await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+    gui = await startGui(chromiumPath as string, { settings: { enableChaos: true } });
+    ({ relaydesk, page, pageErrors } = gui);
+    await gui.openLive();
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => gui?.close());
 
   it('shows tag chips and filters the list by tag', async () => {
     await send({

@@ -1,23 +1,17 @@
 // Filtering and sender control in the GUI, in Debian's Chromium against the headless server:
 // quarantined mail flagged and in its own view with the reason, the Senders panel, the alert.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRelaydesk } from '../../main/headless.js';
-import { ensureRendererBuilt, repoRoot } from '../e2e/renderer-build.js';
-import { launchChromium } from '../e2e/browser.js';
+import { screenshots, startGui, type Gui } from '../e2e/gui.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 
 describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
-  let dataDir: string;
-  let browser: Browser;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let page: Page;
 
   async function send(
@@ -25,32 +19,17 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
     attachment: Buffer,
     from = 'Ada <ada@example.test>',
   ): Promise<void> {
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
+    await gui.send({
+      from,
+      to: 'bob@example.test',
+      subject,
+      text: 'see attached',
+      attachments: [{ filename: 'invoice.pdf', content: attachment }],
     });
-    try {
-      await transport.sendMail({
-        from,
-        to: 'bob@example.test',
-        subject,
-        text: 'see attached',
-        attachments: [{ filename: 'invoice.pdf', content: attachment }],
-      });
-    } finally {
-      transport.close();
-    }
   }
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-filter-gui-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
+    gui = await startGui(chromiumPath as string, {
       settings: {
         attachments: { types: ['executable'], action: 'quarantine' },
         // the third message of the hour from 127.0.0.1 raises the alert (no pause: the default)
@@ -58,19 +37,13 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
         anomalyMinMessages: 3,
       },
     });
+    ({ relaydesk, page } = gui);
     await send('Invoice (really a program)', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400)]));
     await send('Invoice (a real one)', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'));
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
     await page.goto(relaydesk.url);
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  });
+  afterAll(async () => gui?.close());
 
   it('flags quarantined mail, lists it in its own view, and says why', async () => {
     const rows = page.getByTestId('message-row');

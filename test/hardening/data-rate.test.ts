@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
+import { letTimePass } from '../helpers/eventually.js';
 
 let relay: TestRelaydesk;
 const logs: string[] = [];
@@ -20,8 +21,6 @@ beforeAll(async () => {
   relay.service.on('log', (line) => logs.push(line));
 });
 afterAll(async () => relay?.dispose());
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function inData(subject: string) {
   const wire = await greetedSession(relay.smtp.port);
@@ -39,7 +38,8 @@ describe('minimum data rate', () => {
     while (!wire.closed && sent < 200) {
       wire.write('x');
       sent++;
-      await sleep(100);
+      // the pace is the behaviour under test: real time between bytes, as a slow client sends
+      await letTimePass(100);
     }
     expect(await wire.reply(1000)).toBe(
       '421 4.4.2 Data rate too low (under 1000 bytes a second), closing connection',
@@ -62,7 +62,8 @@ describe('minimum data rate', () => {
     // 30 KB in 100-byte lines, 1 KB every 100 ms: about 3 s, twice the idle timeout
     for (let chunk = 0; chunk < 30; chunk++) {
       wire.write(line.repeat(10));
-      await sleep(100);
+      // the pace is the behaviour under test: 1 KB every 100 ms of real time
+      await letTimePass(100);
     }
     expect(await wire.command('.')).toMatch(/^250 /);
     wire.close();

@@ -165,6 +165,7 @@ describe.skipIf(!mounted)('a full disk', () => {
     expect(after.messages.map((m) => m.Subject)).toEqual(['after', 'before']);
     await relay.dispose();
     relay = null;
-    expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(true);
+    expect(existsSync(join(dataDir, 'index.sqlite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'index.sqlite-wal'))).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 // SIGTERM to the npm process of `npm run headless`, `npm start` and `npm run cli -- serve` (what
 // a process manager, a container runtime or CI sends) stops the relay cleanly: the message in
-// flight is finished and kept, the index snapshot is written, both ports are free and no process
+// flight is finished and kept, the message index is closed cleanly, both ports are free and no process
 // is left behind. npm passes the signal only to the shell running the script, which dies of it.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,16 +17,16 @@ import {
   startServe,
   tryConnect,
 } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
+/** The processes of `pids` still there once all are gone or the time is up. */
 async function allGone(pids: number[], timeoutMs = 15_000): Promise<number[]> {
-  const until = Date.now() + timeoutMs;
   let left = pids.filter(processExists);
-  while (left.length > 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    left = left.filter(processExists);
-  }
+  await waitFor('the processes to end', () => (left = left.filter(processExists)).length === 0, {
+    timeout: timeoutMs,
+  }).catch(() => undefined);
   return left;
 }
 
@@ -67,10 +67,12 @@ describe.each(scripts)('SIGTERM to the npm process of `%s`', (_name, npmArgs) =>
     expect(npm.stdout).toMatch(/^Relaydesk stopped$/m);
     expect(await tryConnect(npm.smtp.port)).toBe('refused');
     expect(await tryConnect(npm.http.port)).toBe('refused');
-    expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(true);
+    // a clean stop folds the index's write-ahead log into the file and marks it closed
+    expect(existsSync(join(dataDir, 'index.sqlite'))).toBe(true);
+    expect(existsSync(join(dataDir, 'index.sqlite-wal'))).toBe(false);
 
     const again = await startServe({ dataDir });
-    expect(again.stdout).toMatch(/from the index snapshot of the last clean stop/);
+    expect(again.stdout).toMatch(/index: 1 message\(s\) \(clean stop\)/);
     const page = await again.api<MessagesPage>('/api/v1/messages');
     expect(page.messages.map((m) => m.Subject)).toEqual(['in flight at SIGTERM']);
     await again.stop();

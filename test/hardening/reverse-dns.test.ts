@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SmtpListener, type AcceptedMessage } from '../../main/core/listener/smtp-listener.js';
 import { createReverseLookup, reverseName } from '../../main/core/listener/reverse-dns.js';
 import { resolveSettings } from '../../main/core/settings/settings-sources.js';
+import { waitFor } from '../helpers/eventually.js';
 import { makeDataDir } from '../helpers/relaydesk.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -55,11 +56,11 @@ beforeAll(async () => {
   dnsServer = `127.0.0.1:${port}`;
   // ready when it answers
   const lookup = createReverseLookup({ servers: [dnsServer], timeoutMs: 500 });
-  const until = Date.now() + 10_000;
-  while ((await reverseName(lookup, '192.0.2.7')) !== 'mail.client.example') {
-    if (Date.now() > until) throw new Error('dnsmasq did not answer within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  await waitFor(
+    'dnsmasq to answer',
+    async () => (await reverseName(lookup, '192.0.2.7')) === 'mail.client.example',
+    { interval: 100 },
+  );
 });
 
 afterAll(async () => {

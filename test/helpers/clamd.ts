@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ClamdClient } from '../../main/core/filter/clamd-client.js';
 import { closedPort } from './upstream-server.js';
 import type { SystemTool } from './system-tools.js';
+import { waitFor } from './eventually.js';
 
 export const clamdTool: SystemTool = {
   command: '/usr/sbin/clamd',
@@ -64,15 +65,19 @@ export async function startClamd(clamd: string, hashed: Buffer): Promise<TestCla
   let exited = false;
   child.on('exit', () => (exited = true));
   const client = new ClamdClient({ host: '127.0.0.1', port }, { connectTimeoutMs: 500 });
-  const deadline = Date.now() + 60_000;
   // clamd loads its engine before it listens: wait for PONG, not for a fixed time
-  while (!(await client.ping())) {
-    if (exited) throw new Error(`clamd exited while starting: ${stderr}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`clamd did not answer PING within 60 s: ${stderr}`);
-    }
-    await new Promise((r) => setTimeout(r, 100));
+  try {
+    await waitFor(
+      'clamd to answer PING',
+      () => {
+        if (exited) throw new Error('clamd exited while starting');
+        return client.ping();
+      },
+      { timeout: 60_000, interval: 100 },
+    );
+  } catch (err) {
+    child.kill('SIGKILL');
+    throw new Error(`${(err as Error).message}: ${stderr}`, { cause: err });
   }
   return {
     address: `127.0.0.1:${port}`,

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askSpamd } from '../../main/core/checks/spam-check/index.js';
 import type { ListenAddress } from '../../main/core/settings/settings-schema.js';
+import { waitFor } from './eventually.js';
 
 export interface RunningSpamd {
   address: ListenAddress;
@@ -51,23 +52,21 @@ export async function startSpamd(command: string): Promise<RunningSpamd> {
     await rm(home, { recursive: true, force: true });
   };
   // ready when it answers PING (it loads its rules first: a few seconds)
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) {
-      await stop();
-      throw new Error(`spamd exited at start (${child.exitCode}): ${log}`);
-    }
-    try {
-      await askSpamd(address, 'PING', null, 2000);
-      return { address, stop };
-    } catch (err) {
-      if (Date.now() > deadline) {
-        await stop();
-        throw new Error(`spamd did not answer within 60 s: ${(err as Error).message}\n${log}`, {
-          cause: err,
-        });
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
+  try {
+    await waitFor(
+      'spamd to answer PING',
+      () => {
+        if (child.exitCode !== null) throw new Error(`spamd exited at start (${child.exitCode})`);
+        return askSpamd(address, 'PING', null, 2000).then(
+          () => true,
+          () => false,
+        );
+      },
+      { timeout: 60_000, interval: 200 },
+    );
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}\n${log}`, { cause: err });
   }
+  return { address, stop };
 }

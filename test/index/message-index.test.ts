@@ -1,38 +1,118 @@
-// The index's order and counts after pruning from the front (the retention cap) and elsewhere.
-import { expect, it } from 'vitest';
+// The SQLite message index on a real file: order, counts and paging after pruning from the front
+// (the retention cap) and elsewhere; the oldest page the same as the newest; one object per
+// message while it is held; changes that survive closing and opening again.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageIndex } from '../../main/core/index/message-index.js';
 import type { MessageRecord } from '../../main/core/message-record.js';
+import { parseSearchQuery } from '../../main/core/search/index.js';
+import { makeRecord } from '../search/record-factory.js';
+
+let dir: string;
+let index: MessageIndex;
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relaydesk-index-'));
+  index = new MessageIndex();
+  index.open(join(dir, 'index.sqlite'));
+});
+
+afterEach(async () => {
+  index.close();
+  await rm(dir, { recursive: true, force: true });
+});
 
 function record(n: number, relayed = false): MessageRecord {
-  return {
-    id: `m${String(n).padStart(4, '0')}`,
+  return makeRecord({
+    id: `m${String(n).padStart(6, '0')}`,
     read: n % 2 === 0,
+    summary: { subject: `message ${n}` },
     ...(relayed ? { delivery: [] } : {}),
-  } as unknown as MessageRecord;
+  });
 }
 
-const ids = (index: MessageIndex): string[] => [...index.oldestFirst()].map((r) => r.id);
+const ids = (): string[] => [...index.oldestFirst()].map((r) => r.id);
 
 it('removes the oldest from the front and keeps order, counts and paging right', () => {
-  const index = new MessageIndex();
   for (let n = 1; n <= 6; n++) index.add(record(n, n === 2 || n === 5));
   expect(index.withDelivery).toBe(2);
-  expect(index.oldestIds(2)).toEqual(['m0001', 'm0002']);
+  expect(index.oldestIds(2)).toEqual(['m000001', 'm000002']);
 
-  expect(index.remove(index.oldestIds(2))).toEqual(['m0001', 'm0002']);
-  expect(ids(index)).toEqual(['m0003', 'm0004', 'm0005', 'm0006']);
+  expect(index.remove(index.oldestIds(2))).toEqual(['m000001', 'm000002']);
+  expect(ids()).toEqual(['m000003', 'm000004', 'm000005', 'm000006']);
   expect(index.size).toBe(4);
   expect(index.unread).toBe(2);
   expect(index.withDelivery).toBe(1);
-  expect(index.page(0, 2).records.map((r) => r.id)).toEqual(['m0006', 'm0005']);
-  expect(index.latest()?.id).toBe('m0006');
+  expect(index.page(0, 2).records.map((r) => r.id)).toEqual(['m000006', 'm000005']);
+  expect(index.latest()?.id).toBe('m000006');
 
   // not a prefix: the middle goes, the rest keeps its order
-  expect(index.remove(['m0005', 'm0003', 'absent'])).toEqual(['m0005', 'm0003']);
-  expect(ids(index)).toEqual(['m0004', 'm0006']);
+  expect(index.remove(['m000005', 'm000003', 'absent'])).toEqual(['m000005', 'm000003']);
+  expect(ids()).toEqual(['m000004', 'm000006']);
   expect(index.withDelivery).toBe(0);
 
   index.add(record(7));
-  expect(ids(index)).toEqual(['m0004', 'm0006', 'm0007']);
+  expect(ids()).toEqual(['m000004', 'm000006', 'm000007']);
   expect(index.oldestIds(0)).toEqual([]);
+});
+
+it('serves every page, the oldest too, in newest-first order, filtered or not', () => {
+  for (let n = 1; n <= 250; n++) index.add(record(n));
+  const all = Array.from({ length: 250 }, (_, i) => `m${String(250 - i).padStart(6, '0')}`);
+  for (const start of [0, 50, 120, 200, 240, 249, 250, 300]) {
+    const page = index.page(start, 50);
+    expect(
+      page.records.map((r) => r.id),
+      `start ${start}`,
+    ).toEqual(all.slice(start, start + 50));
+    expect(page.total).toBe(250);
+  }
+  const unread = parseSearchQuery('is:unread');
+  const odd = all.filter((id) => Number(id.slice(1)) % 2 === 1);
+  for (const start of [0, 60, 100, 124]) {
+    const page = index.page(start, 20, unread);
+    expect(page.records.map((r) => r.id)).toEqual(odd.slice(start, start + 20));
+    expect([page.total, page.unread]).toEqual([125, 125]);
+  }
+});
+
+it('hands out one object per message while it is held, and writes changes through', () => {
+  index.add(record(1));
+  index.add(record(2, true));
+  const held = index.get('m000001') as MessageRecord;
+  expect(index.page(0, 10).records.find((r) => r.id === 'm000001')).toBe(held);
+  index.setRead(held, true);
+  held.tags = ['Finance'];
+  index.update(held);
+  expect(index.unread).toBe(0);
+  expect(index.relayedOldestFirst().map((r) => r.id)).toEqual(['m000002']);
+
+  index.close();
+  index = new MessageIndex();
+  expect(index.open(join(dir, 'index.sqlite'))).toEqual({
+    rebuildReason: null,
+    uncleanStop: false,
+  });
+  const again = index.get('m000001') as MessageRecord;
+  expect([again.read, again.tags, index.unread, index.size]).toEqual([true, ['Finance'], 0, 2]);
+  expect(index.page(0, 10, parseSearchQuery('tag:finance')).records.map((r) => r.id)).toEqual([
+    'm000001',
+  ]);
+  expect(index.mailboxes()).toEqual([{ Name: 'default', Total: 2, Unread: 0 }]);
+  expect(index.totalBytes()).toBe(4096);
+});
+
+it('finds a body word only by the whole substring, not by its trigrams in another order', () => {
+  index.add(makeRecord({ id: 'm1', summary: { searchText: 'the quick brown fox' } }));
+  index.add(makeRecord({ id: 'm2', summary: { searchText: 'brown the quick' } }));
+  const found = (q: string): string[] =>
+    index.page(0, 10, parseSearchQuery(q)).records.map((r) => r.id);
+  expect(found('"quick brown"')).toEqual(['m1']);
+  expect(found('QUICK')).toEqual(['m2', 'm1']);
+  expect(found('ox')).toEqual(['m1']);
+  expect(found('!fox')).toEqual(['m2']);
+  expect(index.matches('m2', parseSearchQuery('brown'))).toBe(true);
+  expect(index.matches('m2', parseSearchQuery('fox'))).toBe(false);
 });

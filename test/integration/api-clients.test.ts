@@ -3,6 +3,7 @@
 import { MailpitClient } from 'mailpit-api';
 import mailhog from 'mailhog';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 async function sendSample(
@@ -89,12 +90,23 @@ describe('the mailpit-api client', () => {
   });
 
   it('waits for a message with waitForMessage', async () => {
-    const waiting = client.waitForMessage(
+    // the client polls: send only once it has searched and found nothing
+    const found: number[] = [];
+    const watched = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    const search = watched.searchMessages.bind(watched);
+    watched.searchMessages = async (request) => {
+      const result = await search(request);
+      found.push(result.messages_count);
+      return result;
+    };
+    const waiting = watched.waitForMessage(
       { query: 'subject:"Late arrival"' },
       { timeout: 5000, interval: 100 },
     );
-    setTimeout(() => void sendSample(relay, 'Late arrival'), 200);
+    await waitFor('the client to search once', () => found.length > 0);
+    await sendSample(relay, 'Late arrival');
     expect((await waiting).Subject).toBe('Late arrival');
+    expect(found[0]).toBe(0);
   });
 });
 

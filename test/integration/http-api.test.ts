@@ -4,6 +4,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { MessageSummary, RelaydeskEvent } from '../../preload/api-contract.js';
+import { waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -123,10 +124,16 @@ describe('GET /api/v1/wait', () => {
   });
 
   it('answers when a matching message arrives', async () => {
+    const waiters = relay.service.listenerCount('event');
     const waiting = relay.api<MessageSummary>(
       `/api/v1/wait?query=${encodeURIComponent('subject:"arrives later"')}&timeout=10`,
     );
-    setTimeout(() => void send('Arrives later'), 150);
+    // send only once the request waits, so the message really arrives later
+    await waitFor(
+      'the wait request to listen',
+      () => relay.service.listenerCount('event') > waiters,
+    );
+    await send('Arrives later');
     expect((await waiting).Subject).toBe('Arrives later');
   });
 

@@ -9,6 +9,8 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
+import { tryConnect } from '../helpers/cli-process.js';
+import { letTimePass, waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -60,7 +62,7 @@ describe.skipIf(!smtpSink)("Postfix's smtp-sink as the upstream", () => {
     cleanups.push(() => {
       sink.kill('SIGKILL');
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await waitFor('smtp-sink to listen', async () => (await tryConnect(port)) === 'connected');
     const relay = await relaydesk({
       mode: 'relay',
       relay: { host: '127.0.0.1', port, security: 'none' },
@@ -198,7 +200,9 @@ describe('the connection limit', () => {
       },
       onData(stream, _session, callback) {
         stream.resume();
-        stream.on('end', () => setTimeout(() => callback(), 150));
+        // a slow upstream is the behaviour under test: replies that take real time make the
+        // deliveries overlap, which is what the connection limit has to hold back
+        stream.on('end', () => void letTimePass(150).then(() => callback()));
       },
     });
     await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));

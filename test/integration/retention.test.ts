@@ -53,7 +53,7 @@ it('prunes a burst of concurrent arrivals at the cap down to the newest', async 
   await expect.poll(async () => (await readdir(join(relay.dataDir, 'spool'))).length).toBe(6);
 });
 
-it('keeps read flags across a clean restart, which starts from the index snapshot', async () => {
+it('keeps read flags across a clean restart, which starts from the index database', async () => {
   const { existsSync } = await import('node:fs');
   const dataDir = await makeDataDir();
   const first = await startTestRelaydesk({}, dataDir);
@@ -63,11 +63,10 @@ it('keeps read flags across a clean restart, which starts from the index snapsho
   const id = (await first.api<MessagesPage>('/api/v1/messages')).messages[0]?.ID as string;
   await first.api(`/api/v1/message/${id}`);
   await first.dispose();
-  expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(true);
+  expect(existsSync(join(dataDir, 'index.sqlite'))).toBe(true);
 
   const second = await startTestRelaydesk({}, dataDir);
   try {
-    expect(existsSync(join(dataDir, 'index-snapshot.json'))).toBe(false);
     const page = await second.api<MessagesPage>('/api/v1/messages');
     expect(page.messages.map((m) => [m.ID, m.Subject, m.Read])).toEqual([[id, 'kept', true]]);
   } finally {

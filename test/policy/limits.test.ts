@@ -5,9 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { SmtpWire, plainToken } from '../helpers/smtp-wire.js';
+import { waitFor } from '../helpers/eventually.js';
 
 const fast = { greetingDelayMs: 0, reverseDnsTimeoutMs: 0 };
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function withRelay(
   settings: Record<string, unknown>,
@@ -203,11 +203,14 @@ describe('timeouts', () => {
         await wire.command('MAIL FROM:<slow@sender.example>');
         await wire.command('RCPT TO:<qa@team.example>');
         expect(await wire.command('DATA')).toMatch(/^354/);
+        // the client's pace is the behaviour under test: one byte every 50 ms
+        let trickled = 0;
         const dribble = setInterval(() => {
           if (!wire.closed) wire.write('x');
+          trickled++;
         }, 50);
         try {
-          await sleep(200);
+          await waitFor('the slow client to be trickling', () => trickled >= 3);
           // another client is served while the slow one trickles
           expect(await send(relay.smtp.port, 'meanwhile')).toMatch(/^250 2\.6\.0/);
           expect(await wire.reply(5000)).toBe(

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route/index.js';
-import { ipScope, normalizeIp } from '../../main/core/route/ip-address.js';
 import { hopContractKeys } from './hop-keys.js';
 
 const field = (from: string, by: string, date: string): string =>
@@ -91,42 +90,5 @@ describe('route', () => {
     expect(analyzeMessage('Subject: x\n').warnings[0]?.code).toBe('no-received');
     expect(analyzeMessage('').hops).toEqual([]);
     expect(analyzeMessage(Buffer.alloc(0)).hops).toEqual([]);
-  });
-});
-
-describe('addresses', () => {
-  test.each([
-    ['[192.0.2.1]', '192.0.2.1'],
-    ['192.0.2.1:25', '192.0.2.1'],
-    ['[IPv6:2001:db8::1]', '2001:db8::1'],
-    ['ipv6:2001:db8::1', '2001:db8::1'],
-    ['fe80::1%eth0', 'fe80::1'],
-    ['::ffff:192.0.2.1', '192.0.2.1'],
-    ['0:0:0:0:0:ffff:c000:201', '192.0.2.1'],
-    ['2001:db8::1:2:3:4:5:6:7', null],
-    ['256.1.1.1', null],
-    ['mail.example.com', null],
-    ['15.20.8489.16', null],
-  ])('normalizeIp(%s) = %s', (text, ip) => {
-    expect(normalizeIp(text)).toBe(ip);
-  });
-
-  test.each([
-    ['10.0.0.1', 'private'],
-    ['172.31.255.255', 'private'],
-    ['172.32.0.1', 'public'],
-    ['192.168.1.1', 'private'],
-    ['100.64.0.1', 'shared'],
-    ['127.0.0.1', 'loopback'],
-    ['169.254.1.1', 'link-local'],
-    ['198.51.100.1', 'documentation'],
-    ['8.8.8.8', 'public'],
-    ['::1', 'loopback'],
-    ['fe80::1', 'link-local'],
-    ['fd00::1', 'unique-local'],
-    ['2001:db8::1', 'documentation'],
-    ['2a00:1450::1', 'public'],
-  ])('ipScope(%s) = %s', (ip, scope) => {
-    expect(ipScope(ip)).toBe(scope);
   });
 });

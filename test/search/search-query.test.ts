@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { MessageIndex } from '../../main/core/index/message-index.js';
 import {
   matchesQuery,
   parseSearchQuery,
@@ -61,9 +65,29 @@ const report = makeRecord({
 
 const records = [invoice, welcome, report];
 
+// The same records in the SQLite index: every query below is answered by both the in-memory
+// matcher and the index's SQL, and the two must agree.
+const indexDir = mkdtempSync(join(tmpdir(), 'relaydesk-search-'));
+const index = new MessageIndex();
+index.open(join(indexDir, 'index.sqlite'));
+index.rebuild(records.map((r) => structuredClone(r)));
+afterAll(() => {
+  index.close();
+  rmSync(indexDir, { recursive: true, force: true });
+});
+
+function inIndex(compiled: ReturnType<typeof parseSearchQuery>): string[] {
+  return index
+    .page(0, 100, compiled)
+    .records.map((r) => r.id)
+    .sort();
+}
+
 function search(query: string, options?: SearchOptions): string[] {
   const compiled = parseSearchQuery(query, options);
-  return records.filter((r) => matchesQuery(r, compiled)).map((r) => r.id);
+  const found = records.filter((r) => matchesQuery(r, compiled)).map((r) => r.id);
+  expect(inIndex(compiled), `the index's answer to ${query}`).toEqual([...found].sort());
+  return found;
 }
 
 describe('Mailpit search: operators', () => {
@@ -414,6 +438,16 @@ describe('Mailpit search: laws', () => {
         for (const r of records) {
           expect(matchesQuery(r, excluded)).toBe(!matchesQuery(r, plain));
         }
+      }),
+    );
+  });
+
+  it('the index answers every word as the in-memory matcher does', () => {
+    fc.assert(
+      fc.property(fc.boolean(), field, word, (excluded, prefix, value) => {
+        const compiled = parseSearchQuery(`${excluded ? '!' : ''}${prefix}"${value}"`);
+        const found = records.filter((r) => matchesQuery(r, compiled)).map((r) => r.id);
+        expect(inIndex(compiled)).toEqual(found.sort());
       }),
     );
   });

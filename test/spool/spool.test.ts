@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../main/core/message-record.js';
 import { writeFilesDurably } from '../../main/core/spool/durable-file.js';
 import { isMessageId, newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool, SpoolError } from '../../main/core/spool/spool.js';
+import { letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
 
 let dataDir: string;
@@ -189,7 +190,8 @@ describe('open', () => {
         () => 'opened',
         (e: Error) => e.message,
       ),
-      new Promise((resolve) => setTimeout(() => resolve('hung'), 3000)),
+      // a window long enough to call it a hang (the bug made open() never settle at all)
+      letTimePass(3000).then(() => 'hung'),
     ]);
     expect(outcome).toBe(
       '--data: cannot write to "/proc/relaydesk-spool-test/data" (ENOENT); choose a folder you can write to',
@@ -214,47 +216,5 @@ describe('durable writes and IDs', () => {
     expect([...ids].sort()).toEqual(ids);
     expect(new Set(ids).size).toBe(ids.length);
     expect(isMessageId('../../etc/passwd')).toBe(false);
-  });
-});
-
-describe('the index snapshot of a clean stop', () => {
-  const snapshot = (): string => join(dataDir, 'index-snapshot.json');
-
-  it('is used at the next start when it describes the spool exactly, and removed as it is read', async () => {
-    const a = record('a');
-    const b = record('b', { read: true });
-    await spool.store(a, raw('a'));
-    await spool.store(b, raw('b'));
-    await spool.saveSnapshot([a, b]);
-    // the snapshot, not the sidecars, is read: prove it by changing a sidecar behind its back
-    await writeFile(join(spool.messagesDir, `${a.id}.json`), 'not json');
-    const loaded = await new Spool(dataDir).load();
-    expect(loaded.fromSnapshot).toBe(true);
-    expect(loaded.records).toEqual([a, b]);
-    await expect(readFile(snapshot())).rejects.toMatchObject({ code: 'ENOENT' });
-    // a second start (as after a crash) has no snapshot and reads the sidecars
-    const again = await new Spool(dataDir).load();
-    expect(again.fromSnapshot).toBeFalsy();
-    expect(again.quarantined.map((q) => q.file)).toContain(`${a.id}.json`);
-  });
-
-  it('is ignored when the spool changed since (a file more or less), and the sidecars are read', async () => {
-    const a = record('a');
-    await spool.store(a, raw('a'));
-    await spool.saveSnapshot([a]);
-    const b = record('b');
-    await spool.store(b, raw('b'));
-    const loaded = await new Spool(dataDir).load();
-    expect(loaded.fromSnapshot).toBeFalsy();
-    expect(loaded.records.map((r) => r.id)).toEqual([a.id, b.id]);
-  });
-
-  it('is ignored when it is unreadable', async () => {
-    const a = record('a');
-    await spool.store(a, raw('a'));
-    await writeFile(snapshot(), '{"version": 1, "records": [garbage');
-    const loaded = await new Spool(dataDir).load();
-    expect(loaded.fromSnapshot).toBeFalsy();
-    expect(loaded.records).toEqual([a]);
   });
 });

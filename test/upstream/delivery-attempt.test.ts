@@ -514,7 +514,8 @@ describe('deliverToUpstream', () => {
       () => {
         const body = stalled();
         body.push('Subject: half\r\n\r\nhalf a message');
-        setTimeout(() => controller.abort(), 100);
+        // nodemailer pipes (resumes) the body only once the upstream has answered DATA with 354
+        body.once('resume', () => controller.abort());
         return body;
       },
       { signal: controller.signal },

@@ -3,6 +3,7 @@
 //   	by <hostname> (Relaydesk) with ESMTP[S][A] id <id>
 //   	for <rcpt>; <RFC 5322 date>
 // folded before `by` and `for` like Postfix does, so no line exceeds 998 octets.
+import { rfc5322Date } from '../mail/mail-date.js';
 
 export interface ReceivedStampInput {
   helo: string;
@@ -17,23 +18,6 @@ export interface ReceivedStampInput {
   id: string;
   rcptTo: string[];
   date: Date;
-}
-
-const weekdays = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** RFC 5322 §3.3 date-time in local time with its numeric offset. */
-export function rfc5322Date(date: Date): string {
-  const offsetMinutes = -date.getTimezoneOffset();
-  const sign = offsetMinutes >= 0 ? '+' : '-';
-  const abs = Math.abs(offsetMinutes);
-  return (
-    `${weekdays[date.getDay()]}, ${date.getDate()} ${months[date.getMonth()]} ${date.getFullYear()} ` +
-    `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())} ` +
-    `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`
-  );
 }
 
 /** RFC 3848 / RFC 6531 `with` keyword. */

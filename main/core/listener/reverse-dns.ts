@@ -3,7 +3,7 @@
 // may hold a greeting for longer than its timeout: the machines we run on may have no DNS at
 // all. The resolvers are the system's, or the ones the `dnsServers` setting names.
 import { Resolver } from 'node:dns';
-import { isLoopbackIp, normalizeClientIp } from './client-address.js';
+import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
 
 export interface ReverseDnsOptions {
   /** `IP` or `IP:PORT` (`[IPv6]:PORT`); empty: the system's resolvers. */

@@ -3,7 +3,7 @@
 // likewise refuses remote clients unless `--remote-clients` is given. The HTTP side has its own
 // rule (a UI password off loopback, main/server/basic-auth.ts).
 import type { ListenAddress } from '../settings/settings-schema.js';
-import { isLoopbackHost } from './client-trust.js';
+import { isLoopbackHost } from '../net/ip-address.js';
 
 export interface ExposureInput {
   smtp: ListenAddress;

@@ -13,7 +13,7 @@
 // - relayed recipients must not use an open-relay address form (relay-address.ts), whoever asks;
 // - `requireAuth` makes every client authenticate before MAIL, `requireTls` encrypt before MAIL.
 import type { ClientTrust } from './client-trust.js';
-import { isLoopbackHost } from './client-trust.js';
+import { isLoopbackHost } from '../net/ip-address.js';
 import { relayAddressProblem } from './relay-address.js';
 
 export type RecipientAction = 'capture' | 'relay' | 'redirect' | 'reject';

@@ -2,7 +2,7 @@
 // read the mail an application sent. Exposure follows the SMTP listener's rules: a listener
 // beyond loopback needs SMTP users to log in as (without them only loopback clients may log in),
 // and passwords are not accepted over plain text off loopback unless insecureAuth allows it.
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type SecureContext } from 'node:tls';
 import {
   auditLine,
@@ -10,11 +10,11 @@ import {
   clientTrust,
   ConnectionCounter,
   insecureAuthAllowed,
-  isLoopbackHost,
   loadTlsMaterial,
   type UserStore,
 } from '../policy/index.js';
-import { normalizeClientIp } from '../listener/client-address.js';
+import { isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
+import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
 
@@ -150,24 +150,9 @@ export class Pop3Listener {
     flag: string,
     address: ListenAddress,
   ): Promise<ListenAddress> {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (err: NodeJS.ErrnoException) => {
-        const at = where(address);
-        reject(
-          new Error(
-            err.code === 'EADDRINUSE'
-              ? `${flag}: ${at} is already in use; stop the other program or choose another port`
-              : err.code === 'EACCES'
-                ? `${flag}: not allowed to listen on ${at}; choose a port above 1024, e.g. 1110`
-                : `${flag}: cannot listen on ${at}: ${err.message}`,
-          ),
-        );
-      });
-      server.listen(address.port, address.host, () => resolve());
-    });
+    const bound = await listenOn(server, flag, address, 1110);
     server.on('error', (err) => this.log(`pop3: ${err.message}`));
-    const bound = server.address() as AddressInfo;
-    return { host: bound.address, port: bound.port };
+    return bound;
   }
 
   /** Starts the configured listeners; nothing when neither --pop3 nor --pop3s is set. */

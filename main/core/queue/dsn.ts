@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { bodyOffset } from '../message/header-fields.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
-import { rfc5322Date } from '../listener/received-stamp.js';
+import { rfc5322Date } from '../mail/mail-date.js';
 
 export interface DsnInput {
   record: MessageRecord;

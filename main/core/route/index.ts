@@ -22,7 +22,7 @@ export type {
 export type { Envelope };
 export { splitHeaderBlock, type HeaderField } from './header-block.js';
 export { parseReceived, type ParsedReceived } from './received-parser.js';
-export { parseMailDate, type MailDate } from './received-date.js';
+export { parseMailDate, type MailDate } from '../mail/mail-date.js';
 
 /**
  * Analyses a bare header block or a whole message (.eml); only the top header block is read.

@@ -2,7 +2,7 @@
 // (RFC 6376 §3.5 d= and s=), the envelope sender the final server recorded (RFC 5321 §4.4
 // Return-Path), the Message-ID's domain (RFC 5322 §3.6.4) and the webmail/client X- fields.
 import { fieldsNamed, type HeaderField } from './header-block.js';
-import { normalizeIp } from './ip-address.js';
+import { normalizeIp } from '../net/ip-address.js';
 import { firstAddress } from './address-list.js';
 import type { DkimSignatureSummary, OriginHeaders } from './types.js';
 

@@ -3,8 +3,8 @@
 // Servers fill it in their own ways, so after the clauses are found, the client's HELO name,
 // reverse-DNS name and address are picked out of the from-clause comments the way each MTA
 // writes them (the placements SpamAssassin's Received.pm catalogues).
-import { normalizeIp } from './ip-address.js';
-import { findMailDate, parseMailDate, type MailDate } from './received-date.js';
+import { normalizeIp } from '../net/ip-address.js';
+import { findMailDate, parseMailDate, type MailDate } from '../mail/mail-date.js';
 import { allComments, lexStructured, type Token } from './structured-lexer.js';
 
 export interface ParsedReceived {

@@ -2,7 +2,7 @@
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
 import { fieldsNamed, type HeaderField } from './header-block.js';
-import { ipScope, isPrivateScope, normalizeIp } from './ip-address.js';
+import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived } from './received-parser.js';
 import type { Hop, Warning } from './types.js';
 

@@ -3,6 +3,15 @@
 // in the error when something else is typed. A date without a zone is wall-clock time in the
 // searcher's time zone (Mailpit's `tz` parameter: the web UI sends the browser's zone because the
 // server may run in UTC), or in the local zone of this machine when none is given.
+import {
+  fractionMilliseconds,
+  instantAtOffset,
+  isValidWallTime,
+  monthOfAbbreviation,
+  MONTH_ABBREVIATIONS,
+  numericZoneOffset,
+  type WallTime,
+} from '../mail/mail-date.js';
 import { SearchSyntaxError } from './search-syntax-error.js';
 
 export const DATE_FORMATS =
@@ -20,21 +29,9 @@ export type SearchTimeZone =
   | { kind: 'offset'; minutes: number }
   | { kind: 'named'; format: Intl.DateTimeFormat };
 
-interface WallTime {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-  millisecond: number;
-}
-
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
 const TIME = String.raw`(?:[T ]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?`;
 const ZONE = String.raw`\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?`;
-const MONTH_NAME = String.raw`(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?`;
+const MONTH_NAME = String.raw`(${MONTH_ABBREVIATIONS.join('|')})[a-z]*\.?`;
 
 const YEAR_FIRST = new RegExp(String.raw`^(\d{4})([-/.])(\d{1,2})\2(\d{1,2})${TIME}${ZONE}$`, 'i');
 const US_ORDER = new RegExp(String.raw`^(\d{1,2})/(\d{1,2})/(\d{4})${TIME}${ZONE}$`, 'i');
@@ -50,14 +47,12 @@ const MONTH_DAY_YEAR = new RegExp(
 const UNIX_SECONDS = /^\d{9,10}$/;
 const UNIX_MILLISECONDS = /^\d{12,13}$/;
 
-const OFFSET = /^([+-])(\d{2}):?(\d{2})?$/;
-
 /** Reads the `tz` a client passed along with its query. */
 export function parseSearchTimeZone(zone: string | undefined): SearchTimeZone {
   const value = zone?.trim() ?? '';
   if (value === '' || value.toLowerCase() === 'local') return { kind: 'local' };
   if (/^(z|utc|gmt)$/i.test(value)) return { kind: 'offset', minutes: 0 };
-  const offset = offsetMinutes(value);
+  const offset = numericZoneOffset(value);
   if (offset !== null) return { kind: 'offset', minutes: offset };
   try {
     const format = new Intl.DateTimeFormat('en-US', {
@@ -79,15 +74,6 @@ export function parseSearchTimeZone(zone: string | undefined): SearchTimeZone {
       'is not a known time zone',
     );
   }
-}
-
-function offsetMinutes(text: string): number | null {
-  const m = OFFSET.exec(text);
-  if (!m) return null;
-  const hours = Number(m[2]);
-  const minutes = Number(m[3] ?? '0');
-  if (hours > 23 || minutes > 59) return null;
-  return (m[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 /**
@@ -124,15 +110,16 @@ export function parseSearchDate(term: string, text: string, zone: SearchTimeZone
   if (!wall) return fail();
 
   if (zonePart !== undefined) {
-    const minutes = /^(z|utc|gmt)$/i.test(zonePart) ? 0 : offsetMinutes(zonePart);
+    const minutes = /^(z|utc|gmt)$/i.test(zonePart) ? 0 : numericZoneOffset(zonePart);
     if (minutes === null) return fail();
     return instantAtOffset(wall, minutes);
   }
   return instantInZone(wall, zone);
 }
 
+/** The month of a name the MONTH_NAME pattern matched (its first three letters); "0" if none. */
 function monthNumber(name: string | undefined): string {
-  return String(MONTHS.indexOf((name ?? '').slice(0, 3).toLowerCase()) + 1);
+  return String(monthOfAbbreviation((name ?? '').slice(0, 3)) ?? 0);
 }
 
 function wallTime(
@@ -149,30 +136,11 @@ function wallTime(
     hour: Number(hour ?? '0'),
     minute: Number(minute ?? '0'),
     second: Number(second ?? '0'),
-    millisecond: Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)),
+    millisecond: fractionMilliseconds(fraction),
   };
-  // Date.UTC would roll 2024-02-30 over to March; a typo should be an error instead.
-  const daysInMonth = new Date(Date.UTC(wall.year, wall.month, 0)).getUTCDate();
-  const valid =
-    wall.month >= 1 &&
-    wall.month <= 12 &&
-    wall.day >= 1 &&
-    wall.day <= daysInMonth &&
-    wall.hour <= 23 &&
-    wall.minute <= 59 &&
-    wall.second <= 59;
-  return valid ? wall : null;
-}
-
-function utcOf(wall: WallTime): number {
-  const { year, month, day, hour, minute, second, millisecond } = wall;
-  const ms = Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
-  // Date.UTC maps years 0–99 to 1900–1999.
-  return year < 100 ? new Date(ms).setUTCFullYear(year) : ms;
-}
-
-function instantAtOffset(wall: WallTime, minutes: number): number {
-  return utcOf(wall) - minutes * 60_000;
+  // Date.UTC would roll 2024-02-30 over to March; a typo should be an error instead. A typed
+  // date has no leap second.
+  return isValidWallTime(wall) && wall.second <= 59 ? wall : null;
 }
 
 function instantInZone(wall: WallTime, zone: SearchTimeZone): number {
@@ -188,7 +156,7 @@ function instantInZone(wall: WallTime, zone: SearchTimeZone): number {
     case 'named': {
       // The zone's offset depends on the instant (DST), which we are computing: take the offset
       // at the wall time read as UTC, then correct once with the offset at the first guess.
-      const asUtc = utcOf(wall);
+      const asUtc = instantAtOffset(wall, 0);
       const first = asUtc - zoneOffsetMs(zone.format, asUtc);
       const second = zoneOffsetMs(zone.format, first);
       return asUtc - second;

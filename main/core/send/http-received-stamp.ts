@@ -1,6 +1,6 @@
 // The Received stamp of a message submitted over the Send API: like our SMTP stamp (RFC 5321
 // §4.4), with HTTP as the protocol, so the route view shows where it came in.
-import { rfc5322Date } from '../listener/received-stamp.js';
+import { rfc5322Date } from '../mail/mail-date.js';
 
 export function httpReceivedStamp(input: {
   clientIp: string;

@@ -6,16 +6,17 @@
 import { z } from 'zod';
 import { parseSettingsList } from './settings-list.js';
 import type { QuotaUsageView } from '../../../preload/filter-contract.js';
-import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
 import { objectError, show } from '../routing/settings-errors.js';
+import type { QuotaCount, QuotaJournal } from './quota-journal.js';
 
 export interface Quota {
   name: string | null;
   /** The users it counts (each on its own); null when it counts client IPs. */
   user: AddressPattern | null;
   /** The client IPs it counts (each on its own); null when it counts users. */
-  ip: AllowRange | null;
+  ip: CidrRange | null;
   perMinute: number;
   perHour: number;
   perDay: number;
@@ -81,7 +82,7 @@ function quotaSchema(at: string) {
         return z.NEVER;
       }
       let user: AddressPattern | null = null;
-      let ip: AllowRange | null = null;
+      let ip: CidrRange | null = null;
       if (value.user !== undefined) {
         const parsed = parseAddressPattern(value.user);
         if ('problem' in parsed) {
@@ -93,9 +94,8 @@ function quotaSchema(at: string) {
         }
         user = parsed.pattern;
       } else {
-        try {
-          ip = parseAllowList([value.ip as string])[0] ?? null;
-        } catch {
+        ip = parseCidr(value.ip as string);
+        if (!ip) {
           ctx.addIssue({
             code: 'custom',
             message: `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
@@ -161,6 +161,21 @@ interface Usage {
 
 export type { QuotaUsageView };
 
+/** Whether a quota counts a sender key (`user NAME` or `ip ADDRESS`). */
+function counts(quota: Quota, key: string): boolean {
+  const space = key.indexOf(' ');
+  const kind = key.slice(0, space);
+  const value = key.slice(space + 1);
+  if (kind === 'user') return quota.user !== null && matchesPattern(quota.user, value);
+  const address = kind === 'ip' ? parseIp(value) : null;
+  return quota.ip !== null && address !== null && inCidr(address, quota.ip);
+}
+
+/**
+ * The usage is kept per sender key (`user alice`, `ip 192.0.2.7`), not per quota, so a quota's
+ * limits can change across a restart without its usage being forgotten. With a journal the
+ * counts survive a restart (see quota-journal.ts).
+ */
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();
 
@@ -168,43 +183,70 @@ export class QuotaLedger {
   constructor(
     private readonly source: readonly Quota[] | (() => readonly Quota[]),
     private readonly now: () => number,
+    private readonly journal: QuotaJournal | null = null,
   ) {}
 
   private get quotas(): readonly Quota[] {
     return typeof this.source === 'function' ? this.source() : this.source;
   }
 
+  /** Reads the counts the journal kept (the last day's), then appends to it. */
+  async load(): Promise<void> {
+    if (!this.journal || this.quotas.length === 0) return;
+    for (const count of await this.journal.load(this.now() - day)) {
+      const usage = this.usage.get(count.key) ?? { messages: [], recipients: [] };
+      usage.messages.push(count.at);
+      usage.recipients.push({ at: count.at, count: count.recipients });
+      this.usage.set(count.key, usage);
+    }
+    await this.journal.open(this.live());
+  }
+
+  close(): void {
+    this.journal?.close();
+  }
+
+  /** Every count still within the day, for rewriting the journal. */
+  private live(): QuotaCount[] {
+    const out: QuotaCount[] = [];
+    for (const key of this.usage.keys()) {
+      const usage = this.used(key);
+      usage.messages.forEach((at, i) =>
+        out.push({ key, at, recipients: usage.recipients[i]?.count ?? 0 }),
+      );
+    }
+    return out;
+  }
+
   /** The quotas that count this sender, with the key its usage is kept under. */
-  private matching(sender: QuotaSender): Array<{ quota: Quota; key: string; id: string }> {
-    const out: Array<{ quota: Quota; key: string; id: string }> = [];
-    const address = parseClientAddress(sender.clientIp);
-    for (const [index, quota] of this.quotas.entries()) {
+  private matching(sender: QuotaSender): Array<{ quota: Quota; key: string }> {
+    const out: Array<{ quota: Quota; key: string }> = [];
+    const address = parseIp(sender.clientIp);
+    for (const quota of this.quotas) {
       if (quota.user) {
         if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
-        out.push({ quota, key: `user ${sender.user}`, id: `${index} user ${sender.user}` });
-      } else if (quota.ip && address && address.kind() === quota.ip.address.kind()) {
-        if (!address.match(quota.ip.address, quota.ip.bits)) continue;
-        const ip = address.toString();
-        out.push({ quota, key: `ip ${ip}`, id: `${index} ip ${ip}` });
+        out.push({ quota, key: `user ${sender.user}` });
+      } else if (quota.ip && address && inCidr(address, quota.ip)) {
+        out.push({ quota, key: `ip ${address.toString()}` });
       }
     }
     return out;
   }
 
-  private used(id: string): Usage {
+  private used(key: string): Usage {
     const now = this.now();
-    const usage = this.usage.get(id) ?? { messages: [], recipients: [] };
+    const usage = this.usage.get(key) ?? { messages: [], recipients: [] };
     usage.messages = usage.messages.filter((t) => t > now - day);
     usage.recipients = usage.recipients.filter((r) => r.at > now - day);
-    this.usage.set(id, usage);
+    this.usage.set(key, usage);
     return usage;
   }
 
   /** At MAIL: whether one more message is within every message quota of this sender. */
   checkMessage(sender: QuotaSender): QuotaRefusal | null {
     const now = this.now();
-    for (const { quota, key, id } of this.matching(sender)) {
-      const usage = this.used(id);
+    for (const { quota, key } of this.matching(sender)) {
+      const usage = this.used(key);
       for (const [limitKey, span, words] of windows) {
         const limit = quota[limitKey];
         if (!limit) continue;
@@ -223,10 +265,10 @@ export class QuotaLedger {
 
   /** At RCPT: whether one more recipient (after `already` in this transaction) fits the day's quota. */
   checkRecipient(sender: QuotaSender, already: number): QuotaRefusal | null {
-    for (const { quota, key, id } of this.matching(sender)) {
+    for (const { quota, key } of this.matching(sender)) {
       const limit = quota.recipientsPerDay;
       if (!limit) continue;
-      const today = this.used(id).recipients.reduce((sum, r) => sum + r.count, 0);
+      const today = this.used(key).recipients.reduce((sum, r) => sum + r.count, 0);
       if (today + already < limit) continue;
       return {
         code: 452,
@@ -240,31 +282,42 @@ export class QuotaLedger {
   /** Counts an accepted message against every quota of its sender. */
   record(sender: QuotaSender, recipients: number): void {
     const now = this.now();
-    for (const { id } of this.matching(sender)) {
-      const usage = this.used(id);
+    const keys = new Set(this.matching(sender).map((m) => m.key));
+    for (const key of keys) {
+      const usage = this.used(key);
       usage.messages.push(now);
       usage.recipients.push({ at: now, count: recipients });
     }
+    this.journal?.append(
+      [...keys].map((key) => ({ key, at: now, recipients })),
+      () => this.live(),
+    );
   }
 
-  /** What each user and IP has used of its quotas, for the usage API. */
+  /** What each user and IP has used of each quota that counts it, for the usage API. */
   view(): QuotaUsageView[] {
     const now = this.now();
-    const out: QuotaUsageView[] = [];
-    for (const id of [...this.usage.keys()].sort()) {
-      const [index, ...rest] = id.split(' ');
-      const quota = this.quotas[Number(index)];
-      if (!quota) continue;
-      const usage = this.used(id);
-      out.push({
-        quota: quotaSource(quota),
-        key: rest.join(' '),
-        lastMinute: usage.messages.filter((t) => t > now - minute).length,
-        lastHour: usage.messages.filter((t) => t > now - hour).length,
-        lastDay: usage.messages.length,
-        recipientsLastDay: usage.recipients.reduce((sum, r) => sum + r.count, 0),
-      });
+    const rows: Array<{ order: string; view: QuotaUsageView }> = [];
+    for (const key of this.usage.keys()) {
+      const usage = this.used(key);
+      if (usage.messages.length === 0) continue;
+      for (const [index, quota] of this.quotas.entries()) {
+        if (!counts(quota, key)) continue;
+        rows.push({
+          order: `${index} ${key}`,
+          view: {
+            quota: quotaSource(quota),
+            key,
+            lastMinute: usage.messages.filter((t) => t > now - minute).length,
+            lastHour: usage.messages.filter((t) => t > now - hour).length,
+            lastDay: usage.messages.length,
+            recipientsLastDay: usage.recipients.reduce((sum, r) => sum + r.count, 0),
+          },
+        });
+      }
     }
-    return out;
+    return rows
+      .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+      .map((r) => r.view);
   }
 }

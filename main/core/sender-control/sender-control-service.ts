@@ -56,7 +56,12 @@ export class SenderControlService {
   }
 
   load(): Promise<void> {
-    return this.control.load();
+    return this.control.load((line) => this.host.log(line));
+  }
+
+  /** Puts the quota counters on disk. */
+  stop(): void {
+    this.control.close();
   }
 
   private line(event: string, fields: Record<string, AuditValue>): void {

@@ -3,6 +3,7 @@
 // at MAIL and RCPT and counted when a message is accepted, which also feeds the anomaly alert.
 import type { Envelope } from '../message-record.js';
 import { AnomalyDetector, type AnomalyAlert } from './anomaly.js';
+import { QuotaJournal } from './quota-journal.js';
 import { QuotaLedger, type Quota } from './quotas.js';
 import { replyReason, SuspensionStore, type Suspension } from './suspensions.js';
 
@@ -28,15 +29,28 @@ export class SenderControl {
 
   constructor(settings: SenderControlSettings, now: () => number) {
     this.suspensions = new SuspensionStore(settings.dataDir, now);
-    this.quotas = new QuotaLedger(() => settings.quotas, now);
+    this.quotas = new QuotaLedger(
+      () => settings.quotas,
+      now,
+      new QuotaJournal(settings.dataDir, (line) => this.log(line)),
+    );
     this.anomaly = new AnomalyDetector(
       { factor: settings.anomalyFactor, minMessages: settings.anomalyMinMessages },
       now,
     );
   }
 
-  load(): Promise<void> {
-    return this.suspensions.load();
+  private log: (line: string) => void = () => undefined;
+
+  async load(log: (line: string) => void): Promise<void> {
+    this.log = log;
+    await this.suspensions.load();
+    await this.quotas.load();
+  }
+
+  /** Syncs the quota counters to disk (at stop). */
+  close(): void {
+    this.quotas.close();
   }
 
   private suspended(entry: Suspension, code: number, enhanced: string): SenderRefusal {

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { SuspensionEntry } from '../../../preload/api-contract.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseAllowList, parseClientAddress, type AllowRange } from '../policy/client-trust.js';
+import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
 import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing/index.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
 
@@ -25,7 +25,7 @@ export class SuspensionNotFoundError extends Error {
 
 interface Compiled {
   entry: Suspension;
-  range: AllowRange | null;
+  range: CidrRange | null;
   pattern: AddressPattern | null;
 }
 
@@ -36,22 +36,20 @@ function compile(entry: Suspension): Compiled {
   const value = entry.Value;
   switch (entry.Kind) {
     case 'ip': {
-      const address = parseClientAddress(value);
+      const address = parseIp(value);
       if (!address || value.includes('/')) {
         throw new SuspensionInputError(
           `Value: ${JSON.stringify(value)} is not an IP address; give one such as 192.0.2.7 or 2001:db8::7 (or use Kind "cidr" for a range)`,
         );
       }
-      return { entry, range: parseAllowList([address.toString()])[0] ?? null, pattern: null };
+      return { entry, range: parseCidr(address.toString()), pattern: null };
     }
     case 'cidr': {
-      try {
-        return { entry, range: parseAllowList([value])[0] ?? null, pattern: null };
-      } catch {
-        throw new SuspensionInputError(
-          `Value: ${JSON.stringify(value)} is not a CIDR; give one such as 192.0.2.0/24 or 2001:db8::/32`,
-        );
-      }
+      const range = parseCidr(value);
+      if (range) return { entry, range, pattern: null };
+      throw new SuspensionInputError(
+        `Value: ${JSON.stringify(value)} is not a CIDR; give one such as 192.0.2.0/24 or 2001:db8::/32`,
+      );
     }
     case 'user':
     case 'sender': {
@@ -158,16 +156,11 @@ export class SuspensionStore {
 
   /** Every suspension that covers a client, its SMTP user or its envelope sender. */
   covering(input: { clientIp: string; user: string | null; sender: string }): Suspension[] {
-    const address = parseClientAddress(input.clientIp);
+    const address = parseIp(input.clientIp);
     const out: Suspension[] = [];
     for (const { entry, range, pattern } of this.entries) {
       if (range) {
-        if (
-          address &&
-          range.address.kind() === address.kind() &&
-          address.match(range.address, range.bits)
-        )
-          out.push(entry);
+        if (address && inCidr(address, range)) out.push(entry);
       } else if (pattern && entry.Kind === 'user') {
         if (input.user !== null && matchesPattern(pattern, input.user)) out.push(entry);
       } else if (pattern && entry.Kind === 'sender') {

@@ -2,7 +2,6 @@
 // text of a flag or an environment variable, and the JSON of a settings file or the settings API.
 // Each kind also says, in words, what it allows (the error's "use …" and the --help line) and
 // how the Settings screen edits it, so a declaration states its range once.
-import { isIP } from 'node:net';
 import { z } from 'zod';
 import type { SettingInputView } from '../../../preload/settings-contract.js';
 import type { ListenAddress } from './settings-types.js';
@@ -168,18 +167,6 @@ export function splitCommaList(raw: string): string[] {
     .split(',')
     .map((x) => x.trim())
     .filter(Boolean);
-}
-
-/** One CIDR or address: `192.168.1.0/24`, `10.0.0.7`, `2001:db8::/32`, `::ffff:10.0.0.0/104`. */
-export function isCidr(text: string): boolean {
-  const match = /^([0-9a-fA-F:.]+)(?:\/(\d{1,3}))?$/.exec(text);
-  if (!match) return false;
-  const address = match[1] as string;
-  const version = isIP(address);
-  if (version === 0) return false;
-  if (match[2] === undefined) return true;
-  const bits = Number(match[2]);
-  return bits <= (version === 4 ? 32 : 128);
 }
 
 /**

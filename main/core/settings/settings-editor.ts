@@ -10,9 +10,9 @@ import type {
 } from '../../../preload/api-contract.js';
 import { smtpExposureProblem } from '../policy/exposure.js';
 import { createRoutingRulesSchema } from '../routing/index.js';
+import { isLoopbackHost } from '../net/ip-address.js';
 import {
   createUpstreamSettingsSchema,
-  isLoopbackHost,
   type UpstreamEndpoint,
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';

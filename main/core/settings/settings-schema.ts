@@ -14,7 +14,7 @@ import type { AnySettingDeclaration, FieldKey } from './setting-declaration.js';
 import { SettingsError, type Settings, type SettingSource } from './settings-types.js';
 
 export * from './settings-types.js';
-export { isCidr, splitCommaList } from './setting-kinds.js';
+export { splitCommaList } from './setting-kinds.js';
 
 /** The settings people set most come first wherever all are listed (--help, "known settings"). */
 const first = ['smtp', 'http', 'dataDir', 'maxMessages'];

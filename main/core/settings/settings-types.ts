@@ -132,6 +132,8 @@ export interface Settings {
   notifyBounced: boolean;
   notifyDelayed: boolean;
   notifyUpstreamPaused: boolean;
+  /** A sender's volume jumped (the anomaly alert), and whether it was paused. */
+  notifySenderAlert: boolean;
   /** A recipient still not delivered this long after arrival is "delayed" (Postfix delay_warning_time). */
   notifyDelayedAfterMinutes: number;
   /** Where secrets go when the OS keyring is unavailable: the user's choice, asked once. */

@@ -18,8 +18,6 @@ export interface QuarantinedFile {
 export interface SpoolLoadResult {
   records: MessageRecord[];
   quarantined: QuarantinedFile[];
-  /** Whether the index came from the snapshot of a clean stop rather than every sidecar. */
-  fromSnapshot?: boolean;
 }
 
 export class SpoolError extends Error {
@@ -144,64 +142,12 @@ export class Spool {
     await rename(join(this.messagesDir, file), target).catch(ignoreMissing);
   }
 
-  /** Reads every sidecar; unreadable ones and orphans go to quarantine, the rest still load. */
-  /** Where the index is kept between a clean stop and the next start. */
-  private get snapshotPath(): string {
-    return join(this.dataDir, 'index-snapshot.json');
-  }
-
   /**
-   * Writes the index as it is at a clean stop, so the next start need not read every sidecar
-   * (seconds at 100,000 messages). Called when nothing can change any more; waits for the
-   * writes still in flight so the snapshot and the sidecars agree.
+   * Reads every sidecar, or only those of `only` (the messages a crash kept out of the index);
+   * unreadable ones and orphans go to quarantine, the rest still load.
    */
-  async saveSnapshot(records: MessageRecord[]): Promise<void> {
-    while (this.writes.size > 0) await Promise.all(this.writes.values());
+  async load(only?: ReadonlySet<string>): Promise<SpoolLoadResult> {
     const names = await readdir(this.messagesDir);
-    await writeFilesDurably([
-      {
-        path: this.snapshotPath,
-        data: JSON.stringify({ version: sidecarVersion, files: names.length, records }),
-      },
-    ]);
-  }
-
-  /**
-   * The snapshot of the last clean stop, if it still describes the spool exactly: one .eml and
-   * one .json per record and nothing else. It is removed as it is read, so a crash after this
-   * start finds none and the next start reads every sidecar again.
-   */
-  private async takeSnapshot(names: string[]): Promise<MessageRecord[] | null> {
-    let text: string;
-    try {
-      text = await readFile(this.snapshotPath, 'utf8');
-    } catch {
-      return null;
-    }
-    await unlink(this.snapshotPath).catch(ignoreMissing);
-    try {
-      const parsed = JSON.parse(text) as { version?: unknown; files?: unknown; records?: unknown };
-      if (parsed.version !== sidecarVersion || !Array.isArray(parsed.records)) return null;
-      const records = parsed.records as MessageRecord[];
-      if (parsed.files !== names.length || names.length !== records.length * 2) return null;
-      const present = new Set(names);
-      for (const record of records) {
-        if (!isRecord({ version: sidecarVersion, ...record }, record.id)) return null;
-        if (!present.has(`${record.id}.eml`) || !present.has(`${record.id}.json`)) return null;
-      }
-      return records;
-    } catch {
-      return null;
-    }
-  }
-
-  async load(): Promise<SpoolLoadResult> {
-    const names = await readdir(this.messagesDir);
-    const fromSnapshot = await this.takeSnapshot(names);
-    if (fromSnapshot) {
-      fromSnapshot.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      return { records: fromSnapshot, quarantined: [], fromSnapshot: true };
-    }
     const quarantined: QuarantinedFile[] = [];
     const emls = new Set<string>();
     const sidecars: string[] = [];
@@ -209,9 +155,11 @@ export class Spool {
       if (name.endsWith(tempSuffix) || name.startsWith('.write-probe-')) {
         // an unfinished write from a crash: it was never acknowledged
         await unlink(join(this.messagesDir, name)).catch(ignoreMissing);
-      } else if (name.endsWith('.eml')) emls.add(name.slice(0, -4));
-      else if (name.endsWith('.json')) sidecars.push(name.slice(0, -5));
-      else await this.quarantine(name, 'not a spool file', quarantined);
+      } else if (name.endsWith('.eml')) {
+        if (!only || only.has(name.slice(0, -4))) emls.add(name.slice(0, -4));
+      } else if (name.endsWith('.json')) {
+        if (!only || only.has(name.slice(0, -5))) sidecars.push(name.slice(0, -5));
+      } else await this.quarantine(name, 'not a spool file', quarantined);
     }
 
     const records: MessageRecord[] = [];

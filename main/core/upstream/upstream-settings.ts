@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
+import { isLoopbackHost } from '../net/ip-address.js';
+
 export type UpstreamSecurity = 'starttls' | 'tls' | 'none';
 export type PasswordMechanism = 'auto' | 'PLAIN' | 'LOGIN' | 'CRAM-MD5';
 export type UpstreamAuth =
@@ -40,14 +42,6 @@ function secretError(field: string, fix: string) {
 
 export function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
-}
-
-export function isLoopbackHost(host: string): boolean {
-  const bare = stripBrackets(host).toLowerCase();
-  if (bare === 'localhost' || bare.endsWith('.localhost')) return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare.startsWith('::ffff:127.');
-  return false;
 }
 
 /** Why a host string is unusable, or null when it is fine. */

@@ -3,7 +3,7 @@
 // chaos (GET/PUT /api/v1/chaos); and Relaydesk's own webhook log and ingest.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import { isLoopbackIp } from '../../core/listener/client-address.js';
+import { isLoopbackIp } from '../../core/net/ip-address.js';
 import type { BasicAuth } from '../basic-auth.js';
 import { BadRequestError } from '../http-errors.js';
 

@@ -7,7 +7,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { isInternalAddress } from '../../net/ip-address.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
 
 export type { LinkStatus };
@@ -27,15 +27,6 @@ export const maxRedirects = 5;
 
 class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
-}
-
-/** Only ordinary internet addresses; not loopback, private, link-local, multicast… */
-export function isInternalAddress(address: string): boolean {
-  try {
-    return ipaddr.process(address.replace(/%.*$/, '')).range() !== 'unicast';
-  } catch {
-    return true;
-  }
 }
 
 function guardedLookup(allowInternal: boolean): LookupFunction {

@@ -2,7 +2,6 @@
 // lockout, the API's browser origins and password. The Settings screen's Access section.
 import {
   fromParser,
-  isCidr,
   listOf,
   oneOf,
   onOff,
@@ -11,6 +10,7 @@ import {
   wholeNumber,
 } from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';
+import { isCidr } from '../../net/ip-address.js';
 
 const section = 'access';
 

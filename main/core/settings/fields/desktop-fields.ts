@@ -56,6 +56,18 @@ export const desktopFields = [
     applies: 'now',
   }),
   setting({
+    key: 'notifySenderAlert',
+    flag: '--notify-sender-alert',
+    env: 'RELAYDESK_NOTIFY_SENDER_ALERT',
+    value: 'true|false',
+    ...onOff(),
+    default: true,
+    defaultText: `\`true\`${desktopOnly}`,
+    label: "Notify me when a sender's volume jumps (anomaly alert)",
+    section,
+    applies: 'now',
+  }),
+  setting({
     key: 'notifyDelayedAfterMinutes',
     flag: '--notify-delayed-after-minutes',
     env: 'RELAYDESK_NOTIFY_DELAYED_AFTER_MINUTES',

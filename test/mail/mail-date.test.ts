@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { findMailDate, parseMailDate } from '../../main/core/route/received-date.js';
+// The one home of mail dates (main/core/mail/mail-date.ts): Received fields, search and our own
+// stamps read and write dates through it.
+import {
+  findMailDate,
+  monthNumber,
+  numericZoneOffset,
+  parseMailDate,
+  rfc5322Date,
+  zoneOffset,
+} from '../../main/core/mail/mail-date.js';
 
 describe('parseMailDate', () => {
   test.each([
@@ -74,5 +83,45 @@ describe('findMailDate', () => {
 
   test('none in plain words', () => {
     expect(findMailDate('from a by b with SMTP id x')).toBeNull();
+  });
+});
+
+describe('rfc5322Date', () => {
+  test('formats local time with its numeric offset, and reads back as the same instant', () => {
+    const date = new Date(2026, 0, 5, 7, 8, 9);
+    const text = rfc5322Date(date);
+    expect(text).toMatch(/^Mon, 5 Jan 2026 07:08:09 [+-]\d{4}$/);
+    expect(parseMailDate(text)?.epochMs).toBe(date.getTime());
+  });
+});
+
+describe('months and zones', () => {
+  test.each([
+    ['Mar', 3],
+    ['march', 3],
+    ['SEPT', 9],
+    ['Dec', 12],
+    ['Marc', null],
+    ['Foo', null],
+  ])('monthNumber(%s) = %s', (word, month) => {
+    expect(monthNumber(word)).toBe(month);
+  });
+
+  test.each([
+    ['+0200', 120],
+    ['-05:30', -330],
+    ['+02', 120],
+    ['+0000', 0],
+    ['+2400', null],
+    ['+0260', null],
+    ['0200', null],
+  ])('numericZoneOffset(%s) = %s', (text, minutes) => {
+    expect(numericZoneOffset(text)).toBe(minutes);
+  });
+
+  test('zone names of RFC 5322 §4.3; unknown names are not guessed', () => {
+    expect(zoneOffset('GMT')).toBe(0);
+    expect(zoneOffset('edt')).toBe(-240);
+    expect(zoneOffset('CET')).toBeNull();
   });
 });

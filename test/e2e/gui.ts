@@ -1,0 +1,76 @@
+// The set-up every screen test shares: the built renderer, a real headless server on free ports
+// with its own data folder, Debian's Chromium with one page that records its errors, and mail
+// sent over real SMTP. Start it in beforeAll, `await gui.close()` in afterAll.
+import { join } from 'node:path';
+import type { SendMailOptions } from 'nodemailer';
+import type { Browser, Page } from 'playwright-core';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { launchChromium } from './browser.js';
+import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+
+/** Where the e2e tests leave their screenshots for a person to look at. */
+export const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+export interface GuiOptions {
+  /** The relay's settings, as a settings file would give them. */
+  settings?: Record<string, unknown>;
+  viewport?: { width: number; height: number };
+  colorScheme?: 'light' | 'dark';
+}
+
+export interface Gui {
+  relaydesk: TestRelaydesk;
+  browser: Browser;
+  page: Page;
+  /** Uncaught errors of the page, in order: a screen test ends expecting none. */
+  pageErrors: string[];
+  /** Sends one message over SMTP on a connection of its own. */
+  send(message: SendMailOptions): Promise<void>;
+  /** Loads the UI (at `hash`, e.g. `#settings`) and waits for its live event stream. */
+  openLive(hash?: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startGui(chromiumPath: string, options: GuiOptions = {}): Promise<Gui> {
+  await ensureRendererBuilt();
+  const relaydesk = await startTestRelaydesk(options.settings ?? {});
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium(chromiumPath);
+    const page = await browser.newPage({
+      viewport: options.viewport ?? { width: 1280, height: 800 },
+      colorScheme: options.colorScheme ?? 'light',
+    });
+    page.setDefaultTimeout(10_000);
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    const opened = browser;
+    return {
+      relaydesk,
+      browser,
+      page,
+      pageErrors,
+      async send(message) {
+        const transport = relaydesk.transport();
+        try {
+          await transport.sendMail(message);
+        } finally {
+          transport.close();
+        }
+      },
+      async openLive(hash = '') {
+        await page.goto(relaydesk.url + hash);
+        // live from here on: anything that arrives now must show up through the event stream
+        await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+      },
+      async close() {
+        await opened.close();
+        await relaydesk.dispose();
+      },
+    };
+  } catch (err) {
+    await browser?.close();
+    await relaydesk.dispose();
+    throw err;
+  }
+}

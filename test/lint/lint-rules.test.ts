@@ -1,0 +1,93 @@
+// The project's own lint rules fire where they should and stay quiet where the code is allowed:
+// the repository's eslint.config.js run through ESLint's API on small sources, as if they stood
+// at the given paths.
+import { join } from 'node:path';
+import { ESLint } from 'eslint';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+let eslint: ESLint;
+
+beforeAll(() => {
+  eslint = new ESLint({ cwd: root });
+});
+
+/** The messages of the rules these tests are about, for `source` standing at `path`. */
+async function complaints(path: string, source: string): Promise<string[]> {
+  const [result] = await eslint.lintText(source, { filePath: join(root, path) });
+  return (result?.messages ?? [])
+    .filter((m) => /^no-restricted-(syntax|imports|properties)$/.test(m.ruleId ?? ''))
+    .map((m) => m.message);
+}
+
+describe('no fixed sleeps in tests', () => {
+  const sleeps = {
+    'a promise resolved by a timer':
+      'export async function f() { await new Promise((resolve) => setTimeout(resolve, 100)); }',
+    'a timer calling resolve':
+      'export async function f() { await new Promise((r) => setTimeout(() => r(undefined), 100)); }',
+    'timers/promises':
+      "import { setTimeout as sleep } from 'node:timers/promises'; export const f = () => sleep(100);",
+    "Playwright's waitForTimeout":
+      'export const f = (page: { waitForTimeout(ms: number): Promise<void> }) => page.waitForTimeout(100);',
+  };
+
+  it.each(Object.entries(sleeps))('refuses %s in test/, naming the helper', async (_, source) => {
+    const messages = await complaints('test/queue/example.test.ts', source);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('waitFor or eventually from test/helpers/eventually.ts');
+  });
+
+  it('allows the helper itself, timeouts that reject, and sleeps outside test/', async () => {
+    const sleep = sleeps['a promise resolved by a timer'];
+    expect(await complaints('test/helpers/eventually.ts', sleep)).toEqual([]);
+    expect(await complaints('main/core/queue/example.ts', sleep)).toEqual([]);
+    const timeout =
+      "export const t = () => new Promise((_, reject) => setTimeout(() => reject(new Error('no reply')), 100));";
+    expect(await complaints('test/helpers/example.ts', timeout)).toEqual([]);
+  });
+});
+
+describe('ipcMain and ipcRenderer stay in the IPC files', () => {
+  const handler = "import { ipcMain } from 'electron';\nipcMain.handle('relaydesk:x', () => 1);\n";
+  const reaching =
+    "import electron from 'electron';\nelectron.ipcMain.on('relaydesk:x', () => 1);\n";
+
+  it.each([
+    ['main/desktop/tray-menu.ts', handler],
+    ['main/desktop/tray-menu.ts', reaching],
+    ['main/index.ts', reaching],
+    ['scripts/example.js', reaching],
+  ])('refuses them in %s', async (path, source) => {
+    const messages = await complaints(path, source);
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.every((m) => m.startsWith('ipcMain/ipcRenderer belong in the IPC files'))).toBe(
+      true,
+    );
+  });
+
+  it('refuses ipcRenderer in the renderer', async () => {
+    const messages = await complaints(
+      'renderer/src/example.ts',
+      "declare const ipcRenderer: { send(c: string): void };\nipcRenderer.send('relaydesk:x');\n",
+    );
+    expect(messages).toEqual([expect.stringMatching(/^ipcMain\/ipcRenderer belong in the IPC/)]);
+  });
+
+  it('allows them in the IPC handlers, the bridges and the preload', async () => {
+    expect(await complaints('main/desktop/ipc-handlers.ts', handler)).toEqual([]);
+    expect(await complaints('main/desktop/desktop-bridge.ts', handler)).toEqual([]);
+    expect(
+      await complaints(
+        'preload/index.ts',
+        "import { ipcRenderer } from 'electron';\nexport const f = () => ipcRenderer.invoke('relaydesk:x');\n",
+      ),
+    ).toEqual([]);
+  });
+
+  it('allows handing Electron’s ipcMain to a registration function, as desktop-app.ts does', async () => {
+    const wiring =
+      'declare function register(ipc: unknown): void;\nexport function wire(electron: { ipcMain: unknown }) {\n  const { ipcMain } = electron;\n  register(ipcMain);\n}\n';
+    expect(await complaints('main/desktop/desktop-app.ts', wiring)).toEqual([]);
+  });
+});
