@@ -121,6 +121,8 @@ describe('the settings declarations', () => {
         expect.objectContaining({ field: 'dnsServers', value: ['not-an-ip'] }),
         expect.objectContaining({
           field: 'quotas[0].perHour',
+          value: -1,
+          allowed: 'a whole number from 0 (no limit) to 10000000',
           message:
             'quotas[0].perHour: -1 is not valid; use a whole number from 0 (no limit) to 10000000',
         }),

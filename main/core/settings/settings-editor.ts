@@ -17,6 +17,7 @@ import {
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
 import type { AnySettingDeclaration } from './setting-declaration.js';
+import { safeJson } from './setting-kinds.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -187,7 +188,18 @@ function parseRules(raw: unknown): Parsed {
 function structureError(key: string, raw: unknown, message: string, allowed: string) {
   const at = /^([A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*): /.exec(message)?.[1];
   if (!at || !at.startsWith(key)) return fieldError(key, raw, allowed);
-  return { field: at, allowed, message, ...(raw === undefined ? {} : { value: raw }) };
+  // the part's own value and fix, as the routing rules' errors give them
+  const path = [...at.slice(key.length).matchAll(/\[(\d+)\]|\.([A-Za-z]+)/g)].map((m) =>
+    m[1] !== undefined ? Number(m[1]) : (m[2] as string),
+  );
+  const value = valueAt(typeof raw === 'string' ? safeJson(raw) : raw, path);
+  const cut = message.indexOf('; ');
+  return {
+    field: at,
+    ...(value === undefined ? {} : { value }),
+    allowed: cut >= 0 ? message.slice(cut + 2).replace(/^use /, '') : allowed,
+    message,
+  };
 }
 
 function parseField(key: SettingKey, raw: unknown, current: Settings): Parsed {
