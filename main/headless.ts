@@ -100,9 +100,8 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   }
   const address = app.server.address() as AddressInfo;
   const http = { host: address.address, port: address.port };
-  service.httpListenAddress = http;
-  service.emit(
-    'log',
+  service.httpListening(http);
+  service.logLine(
     `exposure: UI and API on ${http.host}:${http.port} (${settings.uiPasswordFile ? 'password required' : 'no password: this machine only'})`,
   );
 

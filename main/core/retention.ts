@@ -1,5 +1,11 @@
-// Retention of captured mail: at most N messages and/or none older than D days, oldest first.
+// Retention of captured mail: at most N messages and/or none older than D days, oldest first;
+// relayed mail is kept for some days after its last recipient reached a final state.
+import type { MessageIndex } from './index/message-index.js';
+import { note, type LogRecord } from './logs/log-record.js';
 import type { MessageRecord } from './message-record.js';
+import { isRelayed } from './queue/delivery-plan.js';
+import { settledAt } from './queue/recipient-state.js';
+import type { Settings } from './settings/settings-schema.js';
 
 const dayMs = 24 * 60 * 60 * 1000;
 
@@ -28,4 +34,83 @@ export function selectForPruning(
     doomed.push(record.id);
   }
   return doomed;
+}
+
+export interface RetentionParts {
+  settings: Pick<Settings, 'maxMessages' | 'maxAgeDays' | 'relayRetentionDays'>;
+  index: MessageIndex;
+  now: () => number;
+  deleteMessages: (ids: string[]) => Promise<string[]>;
+  log: (entry: LogRecord) => void;
+}
+
+/**
+ * Runs the policy over the kept messages: captured mail by count and age, relayed mail some days
+ * after its last recipient settled. Hourly (age), after each arrival at the cap (count), and
+ * after settings change.
+ */
+export class Retention {
+  private timer: NodeJS.Timeout | null = null;
+  private pruneAtCapScheduled = false;
+
+  constructor(private readonly parts: RetentionParts) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.apply(), 60 * 60 * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  async apply(): Promise<void> {
+    const { settings, index, now } = this.parts;
+    const doomed = selectForPruning(
+      index.oldestFirst({ capturedOnly: true }),
+      index.capturedCount,
+      {
+        maxMessages: settings.maxMessages,
+        maxAgeDays: settings.maxAgeDays,
+        now: now(),
+      },
+    );
+    const keepRelayedMs = settings.relayRetentionDays * dayMs;
+    for (const record of index.relayedOldestFirst()) {
+      if (!isRelayed(record)) continue;
+      const settled = settledAt(record.delivery);
+      if (settled !== null && settled + keepRelayedMs <= now()) doomed.push(record.id);
+    }
+    if (doomed.length > 0) {
+      await this.parts.deleteMessages(doomed);
+      this.parts.log(note('retention', `pruned ${doomed.length} message(s)`));
+    }
+  }
+
+  /**
+   * At the cap every arrival makes one message too many (only the count can be exceeded by an
+   * arrival; age is checked hourly). One pass serves a burst of arrivals, and when no message is
+   * planned for relaying (relayed mail counts apart) it removes the oldest directly instead of
+   * walking the whole index, which cost a third of the throughput.
+   */
+  pruneAtCap(): void {
+    if (this.pruneAtCapScheduled) return;
+    this.pruneAtCapScheduled = true;
+    setImmediate(() => {
+      this.pruneAtCapScheduled = false;
+      const { index, settings } = this.parts;
+      const pass =
+        index.withDelivery > 0 ? this.apply() : this.pruneOldest(index.size - settings.maxMessages);
+      pass.catch((err: Error) =>
+        this.parts.log(note('retention', `could not prune: ${err.message}`, 'error')),
+      );
+    });
+  }
+
+  private async pruneOldest(excess: number): Promise<void> {
+    if (this.parts.settings.maxMessages <= 0 || excess <= 0) return;
+    const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess));
+    if (removed.length > 0)
+      this.parts.log(note('retention', `pruned ${removed.length} message(s)`));
+  }
 }

@@ -1,4 +1,44 @@
+// How the API answers an error: a caller's mistake (CallerError, or one of Fastify's own 4xx)
+// with its status and message; anything else as a 500 that says only that it happened and under
+// which id the log holds the details, so no stack, path or internal message reaches the client.
+import { randomBytes } from 'node:crypto';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { CallerError } from '../core/caller-error.js';
+import { note, type LogRecord } from '../core/logs/log-record.js';
+
 /** A request the API cannot take; answered 400 with its message as `{error}`. */
-export class BadRequestError extends Error {
+export class BadRequestError extends CallerError {
   override name = 'BadRequestError';
+}
+
+export interface PublicError {
+  status: number;
+  message: string;
+}
+
+/** The status and the message a client may see, or null for an internal error. */
+export function publicError(err: Error): PublicError | null {
+  if (err instanceof CallerError) return { status: err.status, message: err.message };
+  const status = (err as FastifyError).statusCode;
+  if (status && status >= 400 && status < 500) return { status, message: err.message };
+  return null;
+}
+
+/** Answers `{error}`; an internal error is logged with an id and answered with that id only. */
+export function errorHandler(log: (record: LogRecord) => void) {
+  return (err: Error, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const known = publicError(err);
+    if (known) return reply.code(known.status).send({ error: known.message });
+    const id = randomBytes(6).toString('hex');
+    log(
+      note(
+        'http',
+        `internal error id=${id} ${req.method} ${req.url.split('?')[0]}: ${err.stack ?? err.message}`,
+        'error',
+      ),
+    );
+    return reply
+      .code(500)
+      .send({ error: `internal error (id ${id}); the server's log has the details` });
+  };
 }

@@ -5,17 +5,11 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
-import {
-  NotFoundError,
-  relaydeskVersion,
-  SettingsInputError,
-  type RelayService,
-} from '../core/relay-service.js';
-import { QueueError } from '../core/queue/delivery-queue.js';
-import { SearchSyntaxError } from '../core/search/index.js';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
-import { BadRequestError } from './http-errors.js';
+import { BadRequestError, errorHandler } from './http-errors.js';
+import { httpLogger } from './http-log.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerLockoutRoutes } from './routes/lockout-routes.js';
@@ -28,8 +22,6 @@ import { registerUserRoutes } from './routes/user-routes.js';
 import { registerSigningRoutes } from './routes/signing-routes.js';
 import { registerControlRoutes } from './routes/control-routes.js';
 import { registerToolkitRoutes } from './routes/toolkit-routes.js';
-import { ChaosError } from '../core/chaos/chaos-triggers.js';
-import { TagError } from '../core/tags/index.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
@@ -53,7 +45,7 @@ export async function createHttpServer(
   options: HttpServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: false,
+    loggerInstance: httpLogger((record) => service.logLine(record)),
     // a stop must not wait for a long /wait or an open event stream
     forceCloseConnections: true,
     bodyLimit: service.settings.maxSize + 1024 * 1024,
@@ -94,7 +86,7 @@ export async function createHttpServer(
     ? createBasicAuth(
         await loadUiPasswordHash(uiPassword),
         service.settings,
-        (line) => service.emit('log', line),
+        (line) => service.logLine(line),
         (path) => sendApiOwnAuth && path === '/api/v1/send',
       )
     : null;
@@ -102,29 +94,12 @@ export async function createHttpServer(
     ? createBasicAuth(
         await loadUiPasswordHash(sendPassword, '--send-api-auth-file'),
         service.settings,
-        (line) => service.emit('log', line),
+        (line) => service.logLine(line),
       )
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
 
-  app.setErrorHandler((err: FastifyError | Error, _req, reply) => {
-    if (err instanceof NotFoundError) return reply.code(404).send({ error: err.message });
-    if (
-      err instanceof SearchSyntaxError ||
-      err instanceof BadRequestError ||
-      err instanceof QueueError ||
-      err instanceof SettingsInputError ||
-      err instanceof TagError ||
-      err instanceof ChaosError
-    ) {
-      return reply.code(400).send({ error: err.message });
-    }
-    const status = (err as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500)
-      return reply.code(status).send({ error: err.message });
-    service.emit('log', `http: ${err.message}`);
-    return reply.code(500).send({ error: `internal error: ${err.message}` });
-  });
+  app.setErrorHandler(errorHandler((record) => service.logLine(record)));
   app.setNotFoundHandler((req, reply) =>
     reply.code(404).send({ error: `no such route: ${req.method} ${req.url.split('?')[0]}` }),
   );

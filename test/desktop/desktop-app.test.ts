@@ -291,7 +291,7 @@ describe('application menu', () => {
     menu()?.click('toggle-relaying');
     expect(menu()?.item('toggle-relaying').checked).toBe(true);
     const id = idOf((await send('held back', 'dave@example.com')).response);
-    await main.app.running.service.queue.idle();
+    await main.app.running.service.queueIdle();
     expect(main.app.running.service.delivery(id).recipients[0]?.state).toBe('pending');
     expect(upstream.messages.some((m) => m.rcptTo.includes('dave@example.com'))).toBe(false);
     menu()?.click('toggle-relaying');
@@ -425,7 +425,7 @@ describe('the anomaly alert', () => {
       await transport
         .sendMail({ from: 'form@example.com', to: 'x@example.com', text: 'hi' })
         .catch(() => undefined);
-      await app.running.service.queue.idle();
+      await app.running.service.queueIdle();
     }
     transport.close();
     await expect.poll(alerted).toBe(true);

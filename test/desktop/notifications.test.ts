@@ -201,7 +201,7 @@ describe('pausing relaying by hand', () => {
     relay.service.pauseUpstream();
     const id = await send(relay, ['bob@rcpt.example']);
     await relay.service.retryDeferred('network is back');
-    await relay.service.queue.idle();
+    await relay.service.queueIdle();
     expect(relay.service.delivery(id).recipients[0]?.state).toBe('pending');
     expect(relay.service.relayPause).toMatchObject({ byHand: true });
     relay.service.resumeUpstream();

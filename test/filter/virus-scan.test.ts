@@ -109,7 +109,7 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
       action: 'quarantined',
       signature: 'Relaydesk.Test.Attachment.UNOFFICIAL',
     });
-    await relay.service.queue.idle();
+    await relay.service.queueIdle();
     expect(upstream.messages).toHaveLength(0);
     const resend = await relay.fetch('/api/v1/queue/resend', {
       method: 'POST',
@@ -118,7 +118,7 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     });
     expect(resend.status).toBe(400);
     expect((await resend.json()).error).toMatch(/quarantined mail is never relayed/);
-    await relay.service.queue.idle();
+    await relay.service.queueIdle();
     expect(upstream.messages).toHaveLength(0);
   });
 

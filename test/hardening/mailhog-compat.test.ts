@@ -3,7 +3,7 @@
 // `kind=containing` over the raw message as MailHog searches it: headers and undecoded bodies, so
 // a quoted-printable form and an attachment's file name are found.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MailhogPage } from '../../main/core/mailhog/mailhog-message.js';
+import type { MailhogPage } from '../../main/server/mailhog/mailhog-message.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;

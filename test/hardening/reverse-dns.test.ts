@@ -6,7 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SmtpListener, type AcceptedMessage } from '../../main/core/listener/smtp-listener.js';
+import { SmtpListener } from '../../main/core/listener/smtp-listener.js';
+import { readSource } from '../../main/core/spool/message-source.js';
 import { createReverseLookup, reverseName } from '../../main/core/listener/reverse-dns.js';
 import { resolveSettings } from '../../main/core/settings/settings-sources.js';
 import { waitFor } from '../helpers/eventually.js';
@@ -89,14 +90,14 @@ describe.skipIf(!dnsmasqPath)('reverse DNS against dnsmasq', () => {
   describe('in the Received stamp of a message', () => {
     async function receive(servers: string): Promise<{ received: string; reply: string }> {
       const dataDir = await makeDataDir();
-      const accepted: AcceptedMessage[] = [];
+      const accepted: Buffer[] = [];
       const settings = resolveSettings({
         env: { RELAYDESK_DNS_SERVERS: servers },
         flags: { '--smtp': '127.0.0.1:0', '--data': dataDir, '--reverse-dns-timeout-ms': '300' },
       });
       const listener = new SmtpListener(
         settings,
-        { accept: async (m) => void accepted.push(m), log: () => undefined },
+        { accept: async (m) => void accepted.push(await readSource(m.raw)), log: () => undefined },
         { reverseDnsAddressFor: (ip) => (ip === '127.0.0.1' ? '192.0.2.7' : ip) },
       );
       const address = await listener.start();
@@ -107,7 +108,7 @@ describe.skipIf(!dnsmasqPath)('reverse DNS against dnsmasq', () => {
         await wire.command('DATA');
         const stored = await wire.command('Subject: rdns\r\n\r\nx\r\n.');
         wire.close();
-        const received = accepted[0]?.raw.toString('latin1').split('\r\n')[0] ?? '';
+        const received = accepted[0]?.toString('latin1').split('\r\n')[0] ?? '';
         return { received, reply: stored };
       } finally {
         await listener.close();

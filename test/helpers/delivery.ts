@@ -14,7 +14,7 @@ export async function settled(
   await expect
     .poll(
       async () => {
-        await relay.service.queue.idle();
+        await relay.service.queueIdle();
         last = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
         return done(last);
       },

@@ -382,13 +382,13 @@ describe('the rate limit', () => {
     const first = await sendTo(relay, ['a@rcpt.example']);
     await settled(relay, first, (d) => d.status === 'delivered');
     const second = await sendTo(relay, ['b@rcpt.example']);
-    await relay.service.queue.idle();
+    await relay.service.queueIdle();
     expect(
       (await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]?.state,
     ).toBe('pending');
     expect(server.messages).toHaveLength(1);
     now += 61_000;
-    relay.service.queue.kick();
+    relay.service.kickQueue();
     await settled(relay, second, (d) => d.status === 'delivered');
     expect(server.messages).toHaveLength(2);
   });

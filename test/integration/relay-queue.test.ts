@@ -156,7 +156,7 @@ describe('relaying through an upstream', () => {
 
     server.setFailures({});
     clock.advance(61_000);
-    relay.service.queue.kick();
+    relay.service.kickQueue();
     const second = await settled(relay, id, (d) => d.status === 'delivered');
     expect(second.recipients[0]?.attempts.map((a) => a.reply.code)).toEqual([451, 250]);
     expect(server.messages).toHaveLength(1);
@@ -254,7 +254,7 @@ describe('relaying through an upstream', () => {
     const id = await send(relay, ['bob@rcpt.example']);
     await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
     clock.advance(31 * 60_000);
-    relay.service.queue.kick();
+    relay.service.kickQueue();
     const delivery = await settled(relay, id, (d) => d.status !== 'queued');
     expect(delivery.status).toBe('failed');
     expect(delivery.recipients[0]?.state).toBe('expired');

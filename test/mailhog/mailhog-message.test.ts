@@ -6,14 +6,14 @@ import mailhog from 'mailhog';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { boundaryOf } from '../../main/core/mailhog/mailhog-content.js';
+import { boundaryOf } from '../../main/server/mailhog/mailhog-content.js';
 import {
   mailhogPath,
   toMailhogMessage,
   toMailhogPage,
   type MailhogContent,
   type MailhogMessage,
-} from '../../main/core/mailhog/mailhog-message.js';
+} from '../../main/server/mailhog/mailhog-message.js';
 import type { Envelope } from '../../main/core/message-record.js';
 import { makeRecord } from '../search/record-factory.js';
 

@@ -40,7 +40,7 @@ async function send(
 }
 
 function pop3Port(relay: TestRelaydesk, which: 'pop3' | 'pop3s' = 'pop3'): number {
-  return (relay.service.pop3.addresses[which] as { port: number }).port;
+  return (relay.service.pop3Addresses()[which] as { port: number }).port;
 }
 
 describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log in)', () => {
@@ -210,7 +210,7 @@ describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
   beforeAll(async () => {
     relay = await startTestRelaydesk({ pop3: '127.0.0.1:0', authFailureDelayMs: 0 });
     // two spaces and a non-ASCII letter: the password is the rest of the line, in UTF-8
-    await relay.service.users.set('ada', 'correct  hörse', 'add');
+    await relay.service.addUser('ada', 'correct  hörse');
     await send(relay, 'bob@a.example', 'For Ada', 'hello');
   });
   afterAll(async () => relay?.dispose());
@@ -240,7 +240,7 @@ describe.skipIf(!python)('POP3 beyond loopback', () => {
   it('takes passwords only after STLS', async () => {
     const dataDir = await makeDataDir();
     const relay = await startTestRelaydesk({ pop3: '127.0.0.1:0' }, dataDir);
-    await relay.service.users.set('ada', 'correct horse', 'add');
+    await relay.service.addUser('ada', 'correct horse');
     await relay.dispose();
     // the same data folder, now with a user, listening on every address
     const exposed = await startTestRelaydesk({ pop3: '0.0.0.0:0' }, dataDir);

@@ -142,7 +142,7 @@ describe('the warm-up schedule of an upstream', () => {
     for (const to of ['a@example.com', 'b@example.com', 'c@example.com']) {
       const sent = await send(relay, [to]);
       ids.push(sent.id as string);
-      await relay.service.queue.idle();
+      await relay.service.queueIdle();
     }
     await settled(relay, ids[1] as string, (d) => d.recipients[0]?.state === 'relayed');
     const nextDay = new Date(clock.start + 86_400_000).toISOString();
@@ -169,7 +169,7 @@ describe('the warm-up schedule of an upstream', () => {
     });
 
     clock.advance(86_400_000);
-    relay.service.queue.kick();
+    relay.service.kickQueue();
     await settled(relay, ids[2] as string, (d) => d.recipients[0]?.state === 'relayed');
     expect(server.messages).toHaveLength(3);
     expect(

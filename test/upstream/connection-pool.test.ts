@@ -414,7 +414,7 @@ describe('the relay queue with pooling', () => {
     await expect
       .poll(
         async () => {
-          await relay.service.queue.idle();
+          await relay.service.queueIdle();
           return server.messages.length;
         },
         { timeout: 10_000, interval: 50 },

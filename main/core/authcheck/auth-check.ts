@@ -2,7 +2,7 @@
 // signatures, SPF for the client IP and envelope sender, DMARC alignment and the ARC chain, by
 // mailauth, over our resolver. Each check is pass, fail or neutral with a reason; when DNS cannot
 // be reached the checks that needed it say "offline" instead of failing the message.
-import { authenticate, type AuthStatus } from 'mailauth';
+import type { AuthStatus } from 'mailauth';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 
 import type { AuthBadge, AuthVerdict, MessageAuthCheck } from '../../../preload/auth-contract.js';
@@ -58,6 +58,8 @@ export async function checkAuthentication(
     if (offline) throw Object.assign(new Error('DNS is unreachable'), { code: 'ETIMEOUT' });
     return lookup(name, type);
   };
+  // loaded on first use: mailauth is the largest module of the relay (~35 MB resident)
+  const { authenticate } = await import('mailauth');
   const result = await authenticate(input.raw, {
     ip: input.clientIp,
     helo: input.helo,

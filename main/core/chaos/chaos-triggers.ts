@@ -2,6 +2,7 @@
 // (Sender), RCPT TO (Recipient) or AUTH (Authentication), each with its own reply code and a
 // probability in percent, so an application's retry logic can be tested against real failures.
 // Off unless --enable-chaos (or --chaos-triggers) is given; the API refuses changes otherwise.
+import { CallerError } from '../caller-error.js';
 import { randomInt } from 'node:crypto';
 
 export interface ChaosTrigger {
@@ -31,7 +32,7 @@ export function defaultChaosTriggers(): ChaosTriggers {
   };
 }
 
-export class ChaosError extends Error {
+export class ChaosError extends CallerError {
   override name = 'ChaosError';
 }
 

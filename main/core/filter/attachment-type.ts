@@ -2,7 +2,6 @@
 // its name: a PE executable renamed `invoice.pdf` is still an `exe`. And whether a ZIP archive's
 // entries are encrypted (APPNOTE.TXT §4.4.4: bit 0 of the general purpose flag), since no
 // scanner can look inside those and malware is sent that way on purpose.
-import { fileTypeFromBuffer } from 'file-type';
 
 export interface AttachmentType {
   /** The extension of the file name, lower case, or '' when it has none. */
@@ -21,6 +20,8 @@ export async function attachmentType(
 ): Promise<AttachmentType> {
   const dot = fileName.lastIndexOf('.');
   const nameExt = dot > 0 && dot < fileName.length - 1 ? fileName.slice(dot + 1).toLowerCase() : '';
+  // loaded on first use: only an attachment policy sniffs types
+  const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(content.subarray(0, sniffBytes)).catch(() => undefined);
   return { nameExt, sniffedExt: found?.ext ?? null, sniffedMime: found?.mime ?? null };
 }

@@ -3,6 +3,7 @@
 // clamd answers one NUL-terminated line: `stream: OK`, `stream: <Signature> FOUND` or
 // `... ERROR`. Every step has a time limit: a stuck scanner must not hold a client for ever.
 import { connect, isIP, type Socket } from 'node:net';
+import { sourceChunks, type MessageSource } from '../spool/message-source.js';
 
 /** TCP `HOST:PORT` or the path of clamd's Unix socket. */
 export type ClamdAddress = { host: string; port: number } | { path: string };
@@ -131,21 +132,35 @@ export class ClamdClient {
   }
 
   /**
-   * Streams a message to clamd and returns its verdict. The chunks are views of `data`, not
-   * copies, so a large message is not held twice.
+   * Streams a message to clamd and returns its verdict. A message in memory is sent as views of
+   * its bytes, one in the spool folder is read from its file: a large message is not held twice.
    */
-  async scanBuffer(data: Uint8Array): Promise<ScanResult> {
+  async scan(source: MessageSource): Promise<ScanResult> {
     const answer = await this.exchange(this.scanTimeoutMs, async (socket) => {
       socket.write('zINSTREAM\0');
-      for (let at = 0; at < data.length; at += chunkSize) {
-        const chunk = data.subarray(at, at + chunkSize);
+      for await (const chunk of sourceChunks(source, chunkSize)) {
         socket.write(lengthPrefix(chunk.length));
-        socket.write(chunk);
+        // wait while clamd is behind, so a large file is not queued in memory
+        if (!socket.write(chunk)) await drained(socket);
       }
       socket.write(lengthPrefix(0));
     });
     return readVerdict(answer, this.description);
   }
+}
+
+/** Resolves when the socket takes writes again; throws when it closed meanwhile. */
+async function drained(socket: Socket): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
+  if (socket.destroyed) throw new Error('connection closed while sending the message');
 }
 
 function lengthPrefix(length: number): Buffer {

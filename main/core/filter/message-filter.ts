@@ -7,6 +7,7 @@ import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { routeEnvelope, type RoutingRule } from '../routing/index.js';
 import type { Settings } from '../settings/settings-schema.js';
+import type { MessageSource } from '../spool/message-source.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
 import { ClamdClient, ClamdUnavailableError } from './clamd-client.js';
 import type {
@@ -77,7 +78,7 @@ export function filterChoices(
 /** The attachments of a message with their content, read by the parse worker (time-boxed). */
 export async function attachmentParts(
   parser: MessageParser,
-  raw: Uint8Array,
+  raw: MessageSource,
 ): Promise<AttachmentPart[]> {
   const detail = await parser.detail(raw);
   const parts: AttachmentPart[] = [];
@@ -91,8 +92,8 @@ export async function attachmentParts(
 export interface FilterInput {
   /** The record being made (the MIME parse runs in a worker meanwhile). */
   record: Promise<MessageRecord>;
-  /** The message as received, streamed to clamd in chunks (no copy). */
-  raw: Uint8Array;
+  /** The message as received, streamed to clamd in chunks (no copy), parsed by the worker. */
+  raw: MessageSource;
 }
 
 export class MessageFilter {
@@ -122,7 +123,7 @@ export class MessageFilter {
    */
   async inspect(input: FilterInput): Promise<FilterVerdict> {
     // the scan starts at once and runs while the parse worker reads the MIME structure
-    const scanning = this.clamd?.scanBuffer(input.raw).then(
+    const scanning = this.clamd?.scan(input.raw).then(
       (result) => ({ result, error: null }),
       (error: unknown) => ({ result: null, error }),
     );

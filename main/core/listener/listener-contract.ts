@@ -5,6 +5,7 @@ import type { SMTPServerSession } from 'smtp-server';
 import type { Envelope } from '../message-record.js';
 import type { RecipientAction, TlsMaterial, UserStore } from '../policy/index.js';
 import type { ListenAddress, Settings } from '../settings/settings-schema.js';
+import type { MessageSource } from '../spool/message-source.js';
 import type { SenderControl } from '../sender-control/sender-control.js';
 import type { ChaosStage } from '../chaos/chaos-triggers.js';
 
@@ -14,8 +15,11 @@ export const maxReceivedHeaders = 30;
 export interface AcceptedMessage {
   id: string;
   envelope: Envelope;
-  /** The bytes to store: our Received stamp, then the client's data with line endings repaired. */
-  raw: Buffer;
+  /**
+   * The bytes to store: our Received stamp, then the client's data with line endings repaired;
+   * from SMTP, a file in the spool folder written as the data arrived.
+   */
+  raw: MessageSource;
   receivedAt: Date;
   notes: string[];
 }

@@ -1,15 +1,16 @@
 // Message intake: the DATA of one SMTP transaction becomes an accepted message. The data is
 // checked (size, loop), its line endings repaired, our Received stamp put first, and the result
 // handed to the owner, whose `accept` stores it durably; the client gets 250 only after that.
-import type { Readable } from 'node:stream';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AuditEvent, AuditValue } from '../policy/index.js';
 import type { Envelope } from '../message-record.js';
 import { MessageRefusal } from '../filter/message-refusal.js';
+import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
+import { spoolFolder } from '../spool/spool.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { normalizeClientIp } from '../net/ip-address.js';
-import { countReceivedHeaders, normalizeLineEndings } from './line-endings.js';
+import { countReceivedHeaders, LineEndingRepairStream } from './line-endings.js';
 import { buildReceivedStamp } from './received-stamp.js';
 import {
   maxReceivedHeaders,
@@ -18,15 +19,6 @@ import {
   type ListenerEvents,
   type ListenerSettings,
 } from './listener-contract.js';
-
-function collect(stream: Readable): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', reject);
-  });
-}
 
 function envelopeOf(session: SMTPServerSession): Envelope {
   const mailFrom = session.envelope.mailFrom as SMTPServerAddress | false;
@@ -59,10 +51,67 @@ export class MessageIntake {
     private readonly audit: (event: AuditEvent, fields: Record<string, AuditValue>) => void,
   ) {}
 
-  /** Receives one message; resolves with its ID once it is stored, or throws the reply. */
+  /**
+   * Receives one message; resolves with its ID once it is stored, or throws the reply. The data
+   * goes to a file in the spool folder as it arrives (Postfix writes its queue file the same way,
+   * with the Received header first, at the start of DATA), so a large message is never held in
+   * memory; `accept` syncs and renames it into place, and anything else removes it.
+   */
   async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
-    const data = await collect(stream);
+    const receivedAt = new Date();
+    const id = newMessageId(receivedAt.getTime());
+    const envelope = envelopeOf(session);
+    const stamp = Buffer.from(
+      buildReceivedStamp({
+        helo: envelope.helo,
+        clientHostname: envelope.clientHostname,
+        clientIp: envelope.clientIp,
+        hostname: this.settings.hostname,
+        extended: session.openingCommand !== 'HELO',
+        tls: Boolean(session.secure),
+        authenticated: envelope.user !== null,
+        smtpUtf8: envelope.smtpUtf8,
+        id,
+        rcptTo: envelope.rcptTo,
+        date: receivedAt,
+      }),
+      'utf8',
+    );
+    const repair = new LineEndingRepairStream();
+    let file: IncomingFile | null = null;
+    let writeError: unknown = null;
+    const drop = async (err: unknown): Promise<void> => {
+      writeError ??= err;
+      const dropped = file;
+      file = null;
+      await dropped?.discard().catch(() => undefined);
+    };
+    try {
+      file = await IncomingFile.create(spoolFolder(this.settings.dataDir), id);
+      await file.write(stamp);
+    } catch (err) {
+      await drop(err);
+    }
+    try {
+      // the whole stream is read even after a failure, or smtp-server could not answer
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        if (!file) continue;
+        if (stream.sizeExceeded) {
+          // nothing more of it is kept: the 552 comes at the final dot
+          await drop(null);
+          continue;
+        }
+        await file.write(repair.push(chunk)).catch(drop);
+      }
+      if (file) await file.write(repair.end()).catch(drop);
+      if (file) await file.flush().catch(drop);
+    } catch (err) {
+      // the client went away before the final dot: nothing was accepted
+      await drop(err);
+      throw err;
+    }
     if (stream.sizeExceeded) {
+      await drop(null);
       this.auditMessageRefusal(session, 552, `larger than ${this.settings.maxSize} bytes`);
       // smtp-server answers 552 5.3.4 itself (rejectOversized); this only ends the transaction
       throw new SmtpReply(
@@ -70,8 +119,10 @@ export class MessageIntake {
         `5.3.4 Message exceeds the size limit of ${this.settings.maxSize} bytes`,
       );
     }
-    const repaired = normalizeLineEndings(data);
-    if (countReceivedHeaders(repaired.data) > maxReceivedHeaders) {
+    if (!file) throw this.storeFailure(id, session, writeError);
+    const received: IncomingFile = file;
+    if (countReceivedHeaders(received.head.subarray(stamp.length)) > maxReceivedHeaders) {
+      await drop(null);
       this.auditMessageRefusal(
         session,
         554,
@@ -83,47 +134,15 @@ export class MessageIntake {
       );
     }
     const notes: string[] = [];
-    if (repaired.bareLf > 0) notes.push(`${repaired.bareLf} bare LF normalised to CRLF`);
-    if (repaired.bareCr > 0) notes.push(`${repaired.bareCr} bare CR normalised to CRLF`);
+    if (repair.bareLf > 0) notes.push(`${repair.bareLf} bare LF normalised to CRLF`);
+    if (repair.bareCr > 0) notes.push(`${repair.bareCr} bare CR normalised to CRLF`);
 
-    const receivedAt = new Date();
-    const id = newMessageId(receivedAt.getTime());
-    const envelope = envelopeOf(session);
-    const stamp = buildReceivedStamp({
-      helo: envelope.helo,
-      clientHostname: envelope.clientHostname,
-      clientIp: envelope.clientIp,
-      hostname: this.settings.hostname,
-      extended: session.openingCommand !== 'HELO',
-      tls: Boolean(session.secure),
-      authenticated: envelope.user !== null,
-      smtpUtf8: envelope.smtpUtf8,
-      id,
-      rcptTo: envelope.rcptTo,
-      date: receivedAt,
-    });
-    const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), repaired.data]);
     try {
-      await this.events.accept({ id, envelope, raw, receivedAt, notes });
+      await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
     } catch (err) {
-      if (err instanceof MessageRefusal) {
-        this.auditMessageRefusal(session, err.responseCode, err.reason);
-        throw new SmtpReply(err.responseCode, err.reply);
-      }
-      if (isStorageFull(err)) {
-        // nothing of the message is left on disk (durable writes rename only whole files)
-        if (!this.storageFull) {
-          this.events.log(
-            `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,
-          );
-        }
-        this.storageFull = true;
-        this.auditMessageRefusal(session, 452, 'disk full');
-        throw new SmtpReply(452, '4.3.1 Insufficient system storage; try again later');
-      }
-      this.events.log(`${id}: could not store the message: ${(err as Error).message}`);
-      this.auditMessageRefusal(session, 451, 'could not store the message');
-      throw new SmtpReply(451, '4.3.0 Could not store the message; try again later');
+      // renamed into place only when stored; whatever failed, the temporary file goes
+      await received.discard().catch(() => undefined);
+      throw this.storeFailure(id, session, err);
     }
     if (this.storageFull) {
       this.storageFull = false;
@@ -136,11 +155,33 @@ export class MessageIntake {
       user: envelope.user ?? undefined,
       from: `<${envelope.mailFrom}>`,
       nrcpt: envelope.rcptTo.length,
-      size: raw.length,
+      size: received.size,
       tls: envelope.tls ? envelope.tls.protocol || true : false,
       notes: notes.length ? notes.join('; ') : undefined,
     });
     return id;
+  }
+
+  /** The reply to a message that could not be stored (or that a later stage refused). */
+  private storeFailure(id: string, session: SMTPServerSession, err: unknown): SmtpReply {
+    if (err instanceof MessageRefusal) {
+      this.auditMessageRefusal(session, err.responseCode, err.reason);
+      return new SmtpReply(err.responseCode, err.reply);
+    }
+    if (isStorageFull(err)) {
+      // nothing of the message is left on disk (durable writes rename only whole files)
+      if (!this.storageFull) {
+        this.events.log(
+          `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,
+        );
+      }
+      this.storageFull = true;
+      this.auditMessageRefusal(session, 452, 'disk full');
+      return new SmtpReply(452, '4.3.1 Insufficient system storage; try again later');
+    }
+    this.events.log(`${id}: could not store the message: ${(err as Error).message}`);
+    this.auditMessageRefusal(session, 451, 'could not store the message');
+    return new SmtpReply(451, '4.3.0 Could not store the message; try again later');
   }
 
   private auditMessageRefusal(session: SMTPServerSession, reply: number, reason: string): void {

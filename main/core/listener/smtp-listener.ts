@@ -13,6 +13,8 @@ import {
   type TlsMaterial,
 } from '../policy/index.js';
 import { SettingsError, type ListenAddress } from '../settings/settings-schema.js';
+import { makeFolder } from '../spool/durable-file.js';
+import { spoolFolder } from '../spool/spool.js';
 import { SmtpAdmission } from './admission.js';
 import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn } from './listen-address.js';
@@ -148,6 +150,8 @@ export class SmtpListener {
       throw new SettingsError(`--${(err as Error).message}`);
     }
     await this.users.refresh();
+    // messages are received straight into the spool folder (message-intake.ts)
+    await makeFolder(spoolFolder(settings.dataDir));
     const exposure = {
       smtp: settings.smtp,
       smtps: settings.smtps,

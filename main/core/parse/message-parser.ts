@@ -4,6 +4,11 @@
 // runs over its budget has its worker terminated and the message is kept with a parse error.
 import { Worker } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
+import { IncomingFile } from '../spool/incoming-file.js';
+import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
+
+/** Messages up to this size are summarised from all of their bytes. */
+const trimAbove = 1024 * 1024;
 
 export interface ParsedPartInfo {
   PartID: string;
@@ -35,7 +40,7 @@ type JobResult = { summary: ParsedSummary } | ParsedDetail | { part: ParsedPart 
 interface Job {
   jobId: number;
   kind: JobKind;
-  raw: Uint8Array;
+  source: MessageSource;
   partId?: string;
   resolve(result: JobResult): void;
   reject(err: Error): void;
@@ -86,7 +91,17 @@ class ParserSlot {
       void worker?.terminate();
     }, this.budgetMs);
     this.timer.unref();
-    this.worker.postMessage({ jobId: job.jobId, kind: job.kind, raw: job.raw, partId: job.partId });
+    // a message in the spool folder is read there by the worker: copying its bytes to the worker
+    // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md)
+    const source = job.source;
+    this.worker.postMessage({
+      jobId: job.jobId,
+      kind: job.kind,
+      // a large message is summarised from the start of each of its parts (parse-worker.js)
+      trim: job.kind === 'summary' && sourceSize(source) > trimAbove,
+      ...(source instanceof IncomingFile ? { path: source.path } : { raw: source }),
+      partId: job.partId,
+    });
   }
 
   private settle(): Job | null {
@@ -141,15 +156,15 @@ export class MessageParser {
     }
   }
 
-  private enqueue(kind: JobKind, raw: Uint8Array, partId?: string): Promise<JobResult> {
+  private enqueue(kind: JobKind, source: MessageSource, partId?: string): Promise<JobResult> {
     return new Promise<JobResult>((resolve, reject) => {
-      this.waiting.push({ jobId: this.nextJobId++, kind, raw, partId, resolve, reject });
+      this.waiting.push({ jobId: this.nextJobId++, kind, source, partId, resolve, reject });
       this.dispatch();
     });
   }
 
   /** The list/search facts of a message; never rejects: a failure is kept as `parseError`. */
-  async summarize(raw: Uint8Array): Promise<ParsedSummary> {
+  async summarize(raw: MessageSource): Promise<ParsedSummary> {
     try {
       const result = (await this.enqueue('summary', raw)) as { summary: ParsedSummary };
       return result.summary;
@@ -158,11 +173,11 @@ export class MessageParser {
     }
   }
 
-  async detail(raw: Uint8Array): Promise<ParsedDetail> {
+  async detail(raw: MessageSource): Promise<ParsedDetail> {
     return (await this.enqueue('detail', raw)) as ParsedDetail;
   }
 
-  async part(raw: Uint8Array, partId: string): Promise<ParsedPart | null> {
+  async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {
     return ((await this.enqueue('part', raw, partId)) as { part: ParsedPart | null }).part;
   }
 
@@ -173,8 +188,8 @@ export class MessageParser {
 }
 
 /** What we can still say about a message mailparser could not read: its raw Subject line. */
-export function unparsedSummary(raw: Uint8Array, reason: string): ParsedSummary {
-  const head = Buffer.from(raw.subarray(0, 64 * 1024)).toString('latin1');
+export function unparsedSummary(raw: MessageSource, reason: string): ParsedSummary {
+  const head = Buffer.from(sourceHead(raw).subarray(0, 64 * 1024)).toString('latin1');
   const subject = /^subject:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(head)?.[1] ?? '';
   return {
     messageId: '',

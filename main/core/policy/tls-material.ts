@@ -6,7 +6,6 @@ import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { makeFolder } from '../spool/durable-file.js';
 import { join } from 'node:path';
-import selfsigned from 'selfsigned';
 import { SettingsError } from '../settings/settings-schema.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
 
@@ -102,6 +101,8 @@ export async function loadTlsMaterial(input: {
   // P-256: generated in milliseconds (RSA-2048 takes seconds in pure JS); every TLS client we
   // know accepts it
   const now = new Date();
+  // loaded only when a certificate is made (first run), not at every start
+  const { default: selfsigned } = await import('selfsigned');
   const pems = await selfsigned.generate([{ name: 'commonName', value: input.hostname }], {
     keyType: 'ec',
     curve: 'P-256',

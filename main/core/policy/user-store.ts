@@ -3,6 +3,7 @@
 // (`relaydesk user …`) and the API change the same file; a running relay notices changes made
 // by another process (it compares the file's mtime and size before each use), so a user added
 // from the command line can authenticate without a restart.
+import { CallerError } from '../caller-error.js';
 import { readFile, stat } from 'node:fs/promises';
 import { makeFolder } from '../spool/durable-file.js';
 import { dirname, join } from 'node:path';
@@ -30,13 +31,13 @@ interface UsersFile {
   users: StoredUser[];
 }
 
-export class UserError extends Error {
+export class UserError extends CallerError {
   override name = 'UserError';
   constructor(
     message: string,
     readonly kind: 'invalid' | 'exists' | 'missing',
   ) {
-    super(message);
+    super(message, kind === 'exists' ? 409 : kind === 'missing' ? 404 : 400);
   }
 }
 

@@ -3,6 +3,7 @@
 // rate limit, and records each attempt. An upstream-wide failure (AUTH rejected, TLS failure,
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test.
+import { CallerError, NotFoundError } from '../caller-error.js';
 import type {
   DeliveryAttemptView,
   MessageStatus,
@@ -86,7 +87,7 @@ interface Batch {
   redirectOriginals: string[] | null;
 }
 
-export class QueueError extends Error {
+export class QueueError extends CallerError {
   override name = 'QueueError';
 }
 
@@ -473,7 +474,7 @@ export class DeliveryQueue {
       );
     }
     const record = this.options.store.get(id);
-    if (!record) throw new QueueError(`message ${JSON.stringify(id)} not found`);
+    if (!record) throw new NotFoundError(`message ${JSON.stringify(id)} not found`);
     if (record.filter?.action === 'quarantined') {
       throw new QueueError(
         `message ${id} is quarantined (${record.filter.reasons.join('; ')}); quarantined mail is never relayed`,

@@ -1,4 +1,5 @@
-// Message search: Mailpit's query syntax and MailHog's v2 search, over in-memory records.
+// Message search: Mailpit's query syntax over in-memory records (MailHog's v2 search belongs to
+// its API: main/server/mailhog/).
 export { SearchSyntaxError } from './search-syntax-error.js';
 export {
   matchesQuery,
@@ -8,11 +9,3 @@ export {
   type SearchQuery,
   type SearchTerm,
 } from './search-query.js';
-export {
-  compileMailhogSearch,
-  mailhogContentContains,
-  matchesMailhogSearch,
-  searchMailhogContaining,
-  type MailhogAddressSearchKind,
-  type MailhogSearchKind,
-} from './mailhog-search.js';

@@ -1,7 +1,8 @@
 // The one error a search query can raise. The HTTP layer turns it into `400 {error: message}`,
 // so the message must tell a person what to type instead.
+import { CallerError } from '../caller-error.js';
 
-export class SearchSyntaxError extends Error {
+export class SearchSyntaxError extends CallerError {
   override name = 'SearchSyntaxError';
 
   constructor(

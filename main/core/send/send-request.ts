@@ -1,6 +1,7 @@
 // The body of POST /api/v1/send in Mailpit's JSON (server/apiv1/swaggerParams.go
 // sendMessageParams). Go decodes JSON field names case-insensitively, so Mailpit takes `from`
 // as well as `From`; so do we. Every error names the field, the value and the fix.
+import { CallerError } from '../caller-error.js';
 import { isPlainAddress } from '../routing/index.js';
 import { cleanTag, isValidTag } from '../tags/index.js';
 
@@ -32,7 +33,7 @@ export interface SendRequest {
   Headers: Record<string, string>;
 }
 
-export class SendRequestError extends Error {
+export class SendRequestError extends CallerError {
   override name = 'SendRequestError';
 }
 

@@ -1,6 +1,7 @@
 // Suspended senders: a client IP, a CIDR, an SMTP user or an envelope sender that the
 // administrator (or the anomaly alert) has cut off. Kept in `suspensions.json` in the data
 // folder, written durably, and used at once: the listener asks on every connection and MAIL.
+import { CallerError, NotFoundError } from '../caller-error.js';
 import { randomBytes } from 'node:crypto';
 import type { SuspensionEntry } from '../../../preload/api-contract.js';
 import { readFile } from 'node:fs/promises';
@@ -15,11 +16,11 @@ export const suspensionKinds: readonly SuspensionKind[] = ['ip', 'cidr', 'user',
 /** One suspension, in the API's shape. */
 export type Suspension = SuspensionEntry;
 
-export class SuspensionInputError extends Error {
+export class SuspensionInputError extends CallerError {
   override name = 'SuspensionInputError';
 }
 
-export class SuspensionNotFoundError extends Error {
+export class SuspensionNotFoundError extends NotFoundError {
   override name = 'SuspensionNotFoundError';
 }
 

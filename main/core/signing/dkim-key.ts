@@ -1,6 +1,7 @@
 // DKIM key material: generating RSA-2048 or Ed25519 keys, reading an imported PEM, and the
 // public half as the p= value of the DNS record (RFC 6376 §3.6.1; RFC 8463 §4 for Ed25519,
 // whose p= is the raw 32-byte key, not the SubjectPublicKeyInfo RSA uses).
+import { CallerError } from '../caller-error.js';
 import {
   createPrivateKey,
   createPublicKey,
@@ -12,7 +13,7 @@ import type { DkimAlgorithm } from '../../../preload/auth-contract.js';
 
 export type { DkimAlgorithm } from '../../../preload/auth-contract.js';
 
-export class DkimKeyError extends Error {
+export class DkimKeyError extends CallerError {
   override name = 'DkimKeyError';
 }
 

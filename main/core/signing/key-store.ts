@@ -2,6 +2,7 @@
 // the record each needs in DNS. Several active selectors of one domain all sign, so a rotation
 // overlaps: add the new selector, publish it, let both sign, then retire the old one.
 // The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
+import { NotFoundError } from '../caller-error.js';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
@@ -263,7 +264,7 @@ export class DkimKeyStore {
   }
 }
 
-export class DkimKeyNotFound extends Error {
+export class DkimKeyNotFound extends NotFoundError {
   override name = 'DkimKeyNotFound';
 }
 

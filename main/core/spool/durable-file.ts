@@ -10,12 +10,15 @@ export const tempSuffix = '.tmp';
 // sidecar) must never share, and truncate, one temporary file.
 let tempCounter = 0;
 
-function tempPathFor(path: string): string {
+export function tempPathFor(path: string): string {
   tempCounter = (tempCounter + 1) % Number.MAX_SAFE_INTEGER;
   return `${path}.${process.pid}-${tempCounter.toString(36)}${tempSuffix}`;
 }
 
-async function writeAndSync(path: string, data: DurableWrite['data']): Promise<void> {
+async function writeAndSync(
+  path: string,
+  data: Uint8Array | string | Promise<Uint8Array | string>,
+): Promise<void> {
   const handle = await open(path, 'w', 0o600);
   try {
     await handle.writeFile(await data);
@@ -34,11 +37,17 @@ export async function syncFolder(folder: string): Promise<void> {
   }
 }
 
-export interface DurableWrite {
-  path: string;
-  /** A promise lets one file be written and synced while the content of another is computed. */
-  data: Uint8Array | string | Promise<Uint8Array | string>;
-}
+export type DurableWrite =
+  | {
+      path: string;
+      /** A promise lets one file be written and synced while the content of another is computed. */
+      data: Uint8Array | string | Promise<Uint8Array | string>;
+    }
+  | {
+      path: string;
+      /** A file already written under a temporary name (from tempPathFor), renamed to `path`. */
+      written: { path: string; sync(): Promise<void> };
+    };
 
 /**
  * Writes several files durably, renaming them in the order given, then syncs their folder once.
@@ -46,12 +55,14 @@ export interface DurableWrite {
  * renames, which is why callers put the file that makes a message visible last.
  */
 export async function writeFilesDurably(files: DurableWrite[]): Promise<void> {
-  const temps = files.map((f) => tempPathFor(f.path));
+  const temps = files.map((f) => ('written' in f ? f.written.path : tempPathFor(f.path)));
   try {
     // every write settles before the temporaries are removed: a content promise that rejects
     // early (a refused message) must not leave a temporary that another write is still creating
     const written = await Promise.allSettled(
-      files.map((f, i) => writeAndSync(temps[i] as string, f.data)),
+      files.map((f, i) =>
+        'written' in f ? f.written.sync() : writeAndSync(temps[i] as string, f.data),
+      ),
     );
     const failed = written.find((w) => w.status === 'rejected');
     if (failed) throw failed.reason;

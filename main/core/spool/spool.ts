@@ -6,7 +6,9 @@ import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promise
 import { join } from 'node:path';
 import type { MessageRecord } from '../message-record.js';
 import { makeFolder, tempSuffix, writeFilesDurably } from './durable-file.js';
+import { IncomingFile } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
+import type { MessageSource } from './message-source.js';
 
 const sidecarVersion = 1;
 
@@ -41,6 +43,11 @@ function isRecord(value: unknown, id: string): value is MessageRecord {
   );
 }
 
+/** Where the messages are, under the data folder. */
+export function spoolFolder(dataDir: string): string {
+  return join(dataDir, 'spool');
+}
+
 export class Spool {
   readonly messagesDir: string;
   readonly quarantineDir: string;
@@ -48,7 +55,7 @@ export class Spool {
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(readonly dataDir: string) {
-    this.messagesDir = join(dataDir, 'spool');
+    this.messagesDir = spoolFolder(dataDir);
     this.quarantineDir = join(dataDir, 'quarantine');
   }
 
@@ -102,12 +109,15 @@ export class Spool {
 
   /**
    * The same, while the record is still being made (the MIME parse runs in a worker): the raw
-   * file is written and synced meanwhile, which takes an fsync off the time to 250.
+   * file is written (or, received into the spool folder already, synced) meanwhile, which takes
+   * an fsync off the time to 250.
    */
-  async storeWhile(id: string, raw: Uint8Array, record: Promise<MessageRecord>): Promise<void> {
+  async storeWhile(id: string, raw: MessageSource, record: Promise<MessageRecord>): Promise<void> {
     await this.inOrder(id, () =>
       writeFilesDurably([
-        { path: this.emlPath(id), data: raw },
+        raw instanceof IncomingFile
+          ? { path: this.emlPath(id), written: raw }
+          : { path: this.emlPath(id), data: raw },
         { path: this.sidecarPath(id), data: record.then((r) => this.sidecarText(r)) },
       ]),
     );

@@ -1,12 +1,13 @@
 // Tags on stored messages: set, rename and delete them, list and count them. Tags live in each
 // message's sidecar (MessageRecord.tags), so every change is one atomic sidecar rewrite per
 // message, durable the spool's way, and the index rebuilt at start sees them.
+import { CallerError } from '../caller-error.js';
 import type { RelaydeskEvent } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { cleanTag, isValidTag, normalizeTags, tagAlphabet } from './tag-name.js';
 
 /** A tag request that cannot be done; the message names the tag and the fix. */
-export class TagError extends Error {
+export class TagError extends CallerError {
   override name = 'TagError';
 }
 

@@ -2,8 +2,6 @@
 // JSON shapes so its clients and its UI habits carry over. Adapters over RelayService.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import { NoHtmlError } from '../../core/checks/html-check/index.js';
-import { BadRequestError } from '../http-errors.js';
 
 const idParam = {
   type: 'object',
@@ -24,14 +22,7 @@ export function registerCheckRoutes(app: FastifyInstance, service: RelayService)
         params: idParam,
       },
     },
-    async (req) => {
-      try {
-        return await service.htmlCheck(req.params.id);
-      } catch (err) {
-        if (err instanceof NoHtmlError) throw new BadRequestError(err.message);
-        throw err;
-      }
-    },
+    async (req) => service.htmlCheck(req.params.id),
   );
 
   app.get<{ Params: { id: string } }>(

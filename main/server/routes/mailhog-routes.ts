@@ -2,10 +2,10 @@
 // the v1 paths that do not clash with Mailpit are served at /api/…; the whole API is also served
 // under /mailhog/api/…, where `GET/DELETE /api/v1/messages` always mean what MailHog meant.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { toMailhogMessage, toMailhogPage } from '../../core/mailhog/mailhog-message.js';
+import { toMailhogMessage, toMailhogPage } from '../mailhog/mailhog-message.js';
 import type { MessageRecord } from '../../core/message-record.js';
 import type { RelayService } from '../../core/relay-service.js';
-import { matchesMailhogSearch, searchMailhogContaining } from '../../core/search/index.js';
+import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailhog-search.js';
 
 /** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
 const mailhogV1ListLimit = 1000;

@@ -1,12 +1,8 @@
 // Content filtering and sender control over HTTP: suspensions (what `relaydesk suspend` calls),
 // quota usage, the warm-up state of the upstream, the scanner's state, the quarantine and the
 // filter's decision on one message. Adapters over RelayService; no logic here.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import {
-  SuspensionInputError,
-  SuspensionNotFoundError,
-} from '../../core/sender-control/suspensions.js';
 
 const suspensionView = {
   type: 'object',
@@ -19,12 +15,6 @@ const suspensionView = {
     Auto: { type: 'boolean' },
   },
 } as const;
-
-function suspensionError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof SuspensionInputError) return reply.code(400).send({ error: err.message });
-  if (err instanceof SuspensionNotFoundError) return reply.code(404).send({ error: err.message });
-  throw err;
-}
 
 export function registerSenderControlRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Filtering and sender control'];
@@ -61,11 +51,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
       },
     },
     async (req, reply) => {
-      try {
-        return reply.code(201).send(await service.suspend(req.body));
-      } catch (err) {
-        return suspensionError(reply, err);
-      }
+      return reply.code(201).send(await service.suspend(req.body));
     },
   );
 
@@ -83,13 +69,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         },
       },
     },
-    async (req, reply) => {
-      try {
-        return await service.unsuspend(req.params.id, req.query.release === true);
-      } catch (err) {
-        return suspensionError(reply, err);
-      }
-    },
+    async (req) => service.unsuspend(req.params.id, req.query.release === true),
   );
 
   app.get(

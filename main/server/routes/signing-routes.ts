@@ -1,22 +1,8 @@
 // DKIM keys, the authentication check of a message, and the address check: thin adapters over
 // RelayService.
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError, type RelayService } from '../../core/relay-service.js';
-import { DkimKeyError } from '../../core/signing/dkim-key.js';
-import { DkimKeyNotFound } from '../../core/signing/key-store.js';
-import { BadRequestError } from '../http-errors.js';
+import type { RelayService } from '../../core/relay-service.js';
 import type { DkimKeyInput } from '../../../preload/auth-contract.js';
-
-/** Key-store errors as the API's: a bad value is 400, an unknown selector 404. */
-async function keyCall<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (err) {
-    if (err instanceof DkimKeyNotFound) throw new NotFoundError(err.message);
-    if (err instanceof DkimKeyError) throw new BadRequestError(err.message);
-    throw err;
-  }
-}
 
 const selectorParams = {
   type: 'object',
@@ -82,7 +68,7 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
         },
       },
     },
-    async (req, reply) => reply.code(201).send(await keyCall(() => service.addDkimKey(req.body))),
+    async (req, reply) => reply.code(201).send(await service.addDkimKey(req.body)),
   );
 
   app.put<{ Params: { domain: string; selector: string }; Body: { active: boolean } }>(
@@ -101,16 +87,14 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req) =>
-      keyCall(() =>
-        service.setDkimKeyActive(req.params.domain, req.params.selector, req.body.active),
-      ),
+      service.setDkimKeyActive(req.params.domain, req.params.selector, req.body.active),
   );
 
   app.delete<{ Params: { domain: string; selector: string } }>(
     '/api/v1/dkim/keys/:domain/:selector',
     { schema: { tags, summary: 'Delete a selector and its private key', params: selectorParams } },
     async (req) => {
-      await keyCall(() => service.removeDkimKey(req.params.domain, req.params.selector));
+      await service.removeDkimKey(req.params.domain, req.params.selector);
       return { ok: true };
     },
   );
@@ -125,7 +109,7 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
         params: selectorParams,
       },
     },
-    async (req) => keyCall(() => service.checkDkimDns(req.params.domain, req.params.selector)),
+    async (req) => service.checkDkimDns(req.params.domain, req.params.selector),
   );
 
   app.post<{ Body: { addresses: string[] } }>(

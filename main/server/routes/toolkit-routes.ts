@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 import { isLoopbackIp } from '../../core/net/ip-address.js';
 import type { BasicAuth } from '../basic-auth.js';
-import { BadRequestError } from '../http-errors.js';
+import { BadRequestError, publicError } from '../http-errors.js';
 
 export interface ToolkitRouteOptions {
   /** The Send API's own credentials (--send-api-auth-file), checked on POST /api/v1/send. */
@@ -121,10 +121,9 @@ export function registerToolkitRoutes(
       },
       // Mailpit answers Send API errors as {"Error": "..."}; its clients read that
       errorHandler: (err, _req, reply) => {
-        const status = (err as { statusCode?: number }).statusCode;
-        const known = ['SendRequestError', 'BadRequestError'].includes(err.name);
-        if (!known && !(status && status >= 400 && status < 500)) throw err;
-        return reply.code(known ? 400 : (status as number)).send({ Error: err.message });
+        const known = publicError(err);
+        if (!known) throw err;
+        return reply.code(known.status).send({ Error: known.message });
       },
     },
     async (req) => {

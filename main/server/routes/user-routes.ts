@@ -1,8 +1,7 @@
 // SMTP users over HTTP: list, add, change the password, remove. Passwords go in, never out (not
 // even hashed). The same file as `relaydesk user …`; the relay uses a change at once.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
-import { UserError } from '../../core/policy/user-store.js';
 
 const userView = {
   type: 'object',
@@ -18,12 +17,6 @@ const nameParams = {
   properties: { name: { type: 'string' } },
   required: ['name'],
 } as const;
-
-function userError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (!(err instanceof UserError)) throw err;
-  const status = err.kind === 'exists' ? 409 : err.kind === 'missing' ? 404 : 400;
-  return reply.code(status).send({ error: err.message });
-}
 
 export function registerUserRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Users'];
@@ -54,11 +47,7 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
       },
     },
     async (req, reply) => {
-      try {
-        return reply.code(201).send(await service.addUser(req.body.name, req.body.password));
-      } catch (err) {
-        return userError(reply, err);
-      }
+      return reply.code(201).send(await service.addUser(req.body.name, req.body.password));
     },
   );
 
@@ -76,24 +65,14 @@ export function registerUserRoutes(app: FastifyInstance, service: RelayService):
         },
       },
     },
-    async (req, reply) => {
-      try {
-        return await service.changeUserPassword(req.params.name, req.body.password);
-      } catch (err) {
-        return userError(reply, err);
-      }
-    },
+    async (req) => service.changeUserPassword(req.params.name, req.body.password),
   );
 
   app.delete<{ Params: { name: string } }>(
     '/api/v1/users/:name',
     { schema: { tags, summary: 'Remove an SMTP user', params: nameParams } },
     async (req, reply) => {
-      try {
-        await service.removeUser(req.params.name);
-      } catch (err) {
-        return userError(reply, err);
-      }
+      await service.removeUser(req.params.name);
       return reply.send({ removed: req.params.name });
     },
   );

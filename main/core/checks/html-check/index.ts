@@ -1,6 +1,7 @@
 // HTML check: how well email clients support the HTML and CSS of a message, scored against
 // caniemail.com's data in Mailpit's `html-check` shape. Beyond Mailpit, each warning says where
 // in the HTML part the feature is used (`Locations`: line, column, offset and the source text).
+import { CallerError } from '../../caller-error.js';
 import type {
   HtmlCheckResult,
   HtmlCheckWarning,
@@ -13,7 +14,7 @@ import { scanCss } from './css-features.js';
 import { scanHtml, scriptSlug, type Occurrence } from './html-features.js';
 
 /** The message has no HTML part to check (Mailpit answers 400 the same way). */
-export class NoHtmlError extends Error {
+export class NoHtmlError extends CallerError {
   override name = 'NoHtmlError';
 }
 

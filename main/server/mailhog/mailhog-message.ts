@@ -3,7 +3,7 @@
 // `To[0].Mailbox + "@" + To[0].Domain`, `Content.Body` and `MIME.Parts[n]`, and the `mailhog` npm
 // client decodes Body by the part's Content-Transfer-Encoding and charset; so the fields keep
 // MailHog's names, order, nulls and quirks (see mailhog-content.ts for how content is split).
-import type { MessageRecord } from '../message-record.js';
+import type { MessageRecord } from '../../core/message-record.js';
 import {
   readMailhogContent,
   type MailhogContent,

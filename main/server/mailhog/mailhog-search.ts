@@ -7,9 +7,9 @@
 //   attachment's file name in its part headers is found too) or any header value, including
 //   the Return-Path and Message-ID MailHog adds. This needs each message's raw bytes, so it is
 //   `searchMailhogContaining`; from and to work on the records alone.
-import type { MailAddress, MessageRecord } from '../message-record.js';
-import { toMailhogMessage, type MailhogContent } from '../mailhog/mailhog-message.js';
-import { literalNeedle, type TextNeedle } from './text-needle.js';
+import type { MailAddress, MessageRecord } from '../../core/message-record.js';
+import { toMailhogMessage, type MailhogContent } from './mailhog-message.js';
+import { literalNeedle, type TextNeedle } from '../../core/search/text-needle.js';
 
 export type MailhogSearchKind = 'from' | 'to' | 'containing';
 export type MailhogAddressSearchKind = Exclude<MailhogSearchKind, 'containing'>;

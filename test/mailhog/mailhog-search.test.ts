@@ -4,8 +4,8 @@ import {
   matchesMailhogSearch,
   searchMailhogContaining,
   type MailhogAddressSearchKind,
-} from '../../main/core/search/index.js';
-import { address, makeRecord } from './record-factory.js';
+} from '../../main/server/mailhog/mailhog-search.js';
+import { address, makeRecord } from '../search/record-factory.js';
 
 const newsletter = makeRecord({
   id: 'newsletter',

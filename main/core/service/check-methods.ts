@@ -1,0 +1,97 @@
+// The facade's checks of a message (SpamAssassin, email clients' HTML support, links, DKIM/SPF/
+// DMARC/ARC) and of addresses, and the DKIM signing keys.
+import type { DkimKeyInput } from '../../../preload/auth-contract.js';
+import type { AddressCheck } from '../address-check/address-checker.js';
+import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
+import { checkHtml, NoHtmlError, type HtmlCheckResult } from '../checks/html-check/index.js';
+import { checkLinks, type LinkCheckResult } from '../checks/link-check/index.js';
+import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
+import type { DkimDnsCheck } from '../signing/dkim-record.js';
+import type { DkimKeyInfo } from '../signing/key-store.js';
+import { relaydeskVersion } from './message-store.js';
+import type { ServiceParts } from './service-parts.js';
+
+export function checkMethods({ settings, store, dns, recipientCheck }: ServiceParts) {
+  /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
+  const bodies = async (id: string): Promise<{ html: string; text: string }> => {
+    const raw = await store.raw(id);
+    try {
+      const detail = await store.parser.detail(raw);
+      return { html: detail.html, text: detail.text };
+    } catch {
+      return { html: '', text: raw.toString('utf8') };
+    }
+  };
+  return {
+    /** The message as SpamAssassin scores it; `Error` says why when spamd is not available. */
+    spamCheck: async (id: string): Promise<SpamCheckResult> =>
+      checkSpam(settings.spamassassin, await store.raw(id)),
+
+    /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
+    async htmlCheck(id: string): Promise<HtmlCheckResult> {
+      const { html } = await bodies(id);
+      if (html.trim() === '')
+        throw new NoHtmlError(`message ${store.record(id).id} has no HTML part`);
+      return checkHtml(html);
+    },
+
+    /**
+     * Every link and image URL of the message with its HTTP status (HEAD; GET too when `get` or
+     * the linkCheckGet setting allows it). `follow` follows redirects to http(s) URLs.
+     */
+    async linkCheck(
+      id: string,
+      options: { follow?: boolean; get?: boolean } = {},
+    ): Promise<LinkCheckResult> {
+      const { html, text } = await bodies(id);
+      return checkLinks(html, text, {
+        follow: options.follow ?? false,
+        useGet: options.get ?? settings.linkCheckGet,
+        timeoutMs: settings.linkCheckTimeoutMs,
+        allowInternal: settings.allowInternalHttpRequests,
+        userAgent: `Relaydesk/${relaydeskVersion} (link check)`,
+      });
+    },
+
+    /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
+    async authCheck(id: string): Promise<MessageAuthCheck> {
+      const record = store.record(id);
+      return checkAuthentication(dns, {
+        id: record.id,
+        raw: await store.spool.readRaw(record.id),
+        clientIp: record.envelope.clientIp,
+        helo: record.envelope.helo,
+        sender: record.envelope.mailFrom,
+        hostname: settings.hostname,
+      });
+    },
+
+    /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
+    checkAddresses: (addresses: string[]): Promise<AddressCheck[]> =>
+      Promise.all(addresses.map((a) => recipientCheck.check(a))),
+  };
+}
+
+export function signingMethods({ dkim }: ServiceParts) {
+  return {
+    /** The DKIM keys with the DNS record each needs. */
+    dkimKeys: (): Promise<DkimKeyInfo[]> => dkim.keys.list(),
+
+    /** Generates a key (RSA-2048 or Ed25519), or imports `privateKey` (PEM), as an active selector. */
+    addDkimKey: (input: DkimKeyInput): Promise<DkimKeyInfo> => dkim.keys.add(input),
+
+    /** Turns a selector's signing on or off (rotation: retire the old one after the overlap). */
+    setDkimKeyActive: (domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> =>
+      dkim.keys.setActive(domain, selector, active),
+
+    removeDkimKey: (domain: string, selector: string): Promise<void> =>
+      dkim.keys.remove(domain, selector),
+
+    /** "Check DNS": is the selector's record published, and is it this key? */
+    checkDkimDns: (domain: string, selector: string): Promise<DkimDnsCheck> =>
+      dkim.checkDns(domain, selector),
+  };
+}
+
+export type CheckMethods = ReturnType<typeof checkMethods>;
+export type SigningMethods = ReturnType<typeof signingMethods>;

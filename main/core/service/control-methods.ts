@@ -1,0 +1,88 @@
+// The facade's calls over the running relay: pausing receiving, the listeners' addresses and
+// security, the routing rules' answer for an address, the settings, and the logs.
+import type {
+  LogLines,
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+} from '../../../preload/api-contract.js';
+import type { SmtpSecurity } from '../listener/smtp-listener.js';
+import type { RouteExplanation } from '../routing/index.js';
+import type { ListenAddress } from '../settings/settings-schema.js';
+import { note, type LogRecord } from '../logs/log-record.js';
+import type { ServiceParts } from './service-parts.js';
+
+export function controlMethods({
+  listener,
+  pop3,
+  rules,
+  saved,
+  relayLog,
+  runtime,
+  store,
+  log,
+}: ServiceParts) {
+  const setReceivingPaused = (paused: boolean): { paused: boolean } => {
+    if (listener.receivingPaused !== paused) {
+      listener.receivingPaused = paused;
+      log(note('smtp', paused ? 'receiving paused' : 'receiving resumed'));
+      store.publish({ Type: 'receiving', Data: { paused } });
+    }
+    return { paused };
+  };
+  return {
+    get receivingPaused(): boolean {
+      return listener.receivingPaused;
+    },
+
+    /** New SMTP connections get `421 4.3.2` until resumed; sessions already open finish. */
+    pauseReceiving: (): { paused: boolean } => setReceivingPaused(true),
+
+    resumeReceiving: (): { paused: boolean } => setReceivingPaused(false),
+
+    get smtpListenAddress(): ListenAddress | null {
+      return runtime.smtpAddress;
+    },
+
+    /** STARTTLS, the implicit-TLS listener and the certificate fingerprint, for the info API. */
+    get smtpSecurity(): SmtpSecurity {
+      return listener.security;
+    },
+
+    /** Where the POP3 listeners listen (empty when none is configured). */
+    pop3Addresses: () => pop3.addresses,
+
+    /** Where the HTTP API listens, once whoever starts it says so (for the info API). */
+    httpListening(address: ListenAddress): void {
+      runtime.httpAddress = address;
+    },
+
+    /** Which rule decides for an address, and why (the "test this address" call). */
+    explainRoute: (input: {
+      recipient: string;
+      sender: string;
+      user: string | null;
+    }): RouteExplanation => rules.explain(input),
+
+    /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
+    settingsView: (): SettingsView => saved.view(),
+
+    /** Checks a change without saving it: every wrong field with its value and what is allowed. */
+    checkSettings: (change: unknown): SettingsCheck => saved.check(change),
+
+    /**
+     * Saves a change when all of it is valid, else changes nothing. Rules, retention, limits and
+     * the upstream apply at once; the listeners' addresses and TLS after a restart.
+     */
+    saveSettings: (change: unknown): Promise<SettingsSaveResult> => saved.save(change),
+
+    relayLogLines: (limit: number): LogLines => relayLog.lines('relay', limit),
+
+    auditLogLines: (limit: number): LogLines => relayLog.lines('audit', limit),
+
+    /** A line or record for the service's log from an adapter (HTTP audit lines, errors). */
+    logLine: (entry: string | LogRecord): void => log(entry),
+  };
+}
+
+export type ControlMethods = ReturnType<typeof controlMethods>;

@@ -1,0 +1,241 @@
+// How a message gets in: over SMTP (the listener hands it over), through the Send API, by an
+// import, or written by Relaydesk itself (a delivery status notification). Each way builds its
+// record with the one record builder, stores it, lists it and tells the queue.
+import type { AcceptedMessage } from '../listener/smtp-listener.js';
+import { normalizeLineEndings } from '../listener/line-endings.js';
+import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
+import type { MessageRecord } from '../message-record.js';
+import { toMessageSummary } from '../message/mailpit-shapes.js';
+import { buildDsn } from '../queue/dsn.js';
+import { note } from '../logs/log-record.js';
+import type { RecipientDecision } from '../routing/index.js';
+import {
+  composeMessage,
+  httpReceivedStamp,
+  parseSendRequest,
+  SendRequestError,
+} from '../send/index.js';
+import { newMessageId } from '../spool/message-id.js';
+import type { ServiceParts } from './service-parts.js';
+import { capturedInto, notificationTo } from './record-builder.js';
+
+/** Who called the Send API. */
+export interface SendClient {
+  ip: string;
+  user: string | null;
+  /** Whether the caller proved who it is (a password) or is on this machine. */
+  trusted: boolean;
+}
+
+export class MessageIntake {
+  constructor(private readonly parts: ServiceParts) {}
+
+  /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
+  async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
+    const { store, filter, settings } = this.parts;
+    const decisions =
+      captureInto === undefined
+        ? this.parts.rules.decide(message.envelope)
+        : capturedInto(message.envelope.rcptTo, captureInto);
+    // the raw file is written while the worker parses; both are on disk before the 250
+    const made = this.parts.builder.build(message, decisions, { fromOutside: true });
+    const record = filter.enabled
+      ? await filter.store(store.spool, message, made)
+      : await store.spool.storeWhile(message.id, message.raw, made).then(() => made);
+    store.index.add(record);
+    void this.parts.senders.accepted(record);
+    store.stats.accepted++;
+    store.stats.acceptedBytes += record.size;
+    this.parts.log({
+      level: 'info',
+      event: 'message',
+      id: record.id,
+      fields: {
+        from: `<${record.envelope.mailFrom}>`,
+        size: record.size,
+        nrcpt: record.envelope.rcptTo.length,
+        client: record.envelope.clientIp,
+        notes: record.notes.length ? record.notes.join('; ') : undefined,
+      },
+    });
+    this.listed(record);
+    // pruning is not part of accepting: a slow disk must not hold the 250
+    if (settings.maxMessages > 0 && store.index.size > settings.maxMessages)
+      this.parts.retention.pruneAtCap();
+  }
+
+  private listed(record: MessageRecord): void {
+    this.parts.store.publish({ Type: 'new', Data: toMessageSummary(record) });
+    this.parts.store.publishStats();
+    if (record.delivery) this.parts.queue.kick();
+  }
+
+  /**
+   * RFC 3464 report of recipients that failed for good. Off by default (the GUI shows failures);
+   * when on it goes to the envelope sender, never to the null sender (a DSN about a DSN could
+   * loop), and it is always captured so the user sees what was sent.
+   */
+  async reportFailure(id: string, addresses: string[]): Promise<void> {
+    const { settings, store } = this.parts;
+    if (!settings.dsn) return;
+    const record = store.index.get(id);
+    if (!record?.delivery) return;
+    const failed = record.delivery.filter((r) => addresses.includes(r.address));
+    try {
+      const receivedAt = new Date(this.parts.now());
+      const raw = buildDsn({
+        record,
+        failed,
+        raw: await store.spool.readRaw(id),
+        reportingHost: settings.hostname,
+        now: receivedAt,
+      });
+      const sender = record.envelope.mailFrom;
+      const dsnId = await this.storeOwn(
+        raw,
+        receivedAt,
+        sender === '' ? [] : [notificationTo(sender)],
+      );
+      this.parts.log(note(id, `sender non-delivery notification: ${dsnId}`));
+    } catch (err) {
+      this.parts.log(
+        note(
+          id,
+          `could not write a delivery status notification: ${(err as Error).message}`,
+          'error',
+        ),
+      );
+    }
+  }
+
+  /** Stores a message Relaydesk itself wrote: listed under `dsn`, relayed by `decisions`. */
+  private async storeOwn(
+    raw: Buffer,
+    receivedAt: Date,
+    decisions: RecipientDecision[],
+  ): Promise<string> {
+    const id = newMessageId(receivedAt.getTime());
+    const message: AcceptedMessage = {
+      id,
+      receivedAt,
+      raw,
+      notes: [],
+      envelope: {
+        mailFrom: '',
+        rcptTo: decisions.map((d) => d.recipient),
+        clientIp: '127.0.0.1',
+        clientHostname: null,
+        helo: this.parts.settings.hostname,
+        user: null,
+        tls: null,
+        smtpUtf8: false,
+        eightBitMime: false,
+      },
+    };
+    const record = await this.parts.builder.build(message, decisions, {
+      fromOutside: false,
+      mailbox: 'dsn',
+    });
+    await this.parts.store.spool.store(record, raw);
+    this.parts.store.index.add(record);
+    this.listed(record);
+    return id;
+  }
+
+  /**
+   * Mailpit's POST /api/v1/send: builds the message and takes it in as if it had come over SMTP
+   * from `client`, through the same routing rules (so it may be relayed). Resolves with its ID
+   * once it is on disk.
+   */
+  async send(body: unknown, client: SendClient): Promise<string> {
+    const { settings, rules } = this.parts;
+    const request = parseSendRequest(body);
+    const composed = await composeMessage(request);
+    if (composed.rcptTo.length > settings.maxRecipients) {
+      throw new SendRequestError(
+        `To: ${composed.rcptTo.length} recipients; at most ${settings.maxRecipients} per message`,
+      );
+    }
+    for (const recipient of composed.rcptTo) {
+      const input = { recipient, sender: composed.mailFrom, user: client.user };
+      const refusal = rules.refusal(input);
+      if (refusal) {
+        throw new SendRequestError(
+          `${recipient}: refused by the routing rules (${refusal.code} ${refusal.message})`,
+        );
+      }
+      // never an open relay: as on SMTP, only a trusted caller may have mail sent on
+      const action = rules.action(input);
+      if (!client.trusted && (action === 'relay' || action === 'redirect')) {
+        throw new SendRequestError(
+          `${recipient}: relay access denied: the routing rules relay this address and ${client.ip} gave no password; use the Send API's or the UI's password`,
+        );
+      }
+    }
+    const receivedAt = new Date(this.parts.now());
+    const id = newMessageId(receivedAt.getTime());
+    const stamp = httpReceivedStamp({
+      clientIp: client.ip,
+      hostname: settings.hostname,
+      id,
+      rcptTo: composed.rcptTo,
+      date: receivedAt,
+    });
+    const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), composed.raw]);
+    if (raw.length > settings.maxSize) {
+      throw new SendRequestError(
+        `body: the message would be ${raw.length} bytes; the size limit is ${settings.maxSize} bytes`,
+      );
+    }
+    await this.accept({
+      id,
+      receivedAt,
+      raw,
+      notes: ['submitted through the Send API'],
+      envelope: {
+        mailFrom: composed.mailFrom,
+        rcptTo: composed.rcptTo,
+        clientIp: client.ip,
+        clientHostname: null,
+        helo: 'relaydesk-send-api',
+        user: client.user,
+        tls: null,
+        smtpUtf8: false,
+        eightBitMime: false,
+      },
+    });
+    return id;
+  }
+
+  /**
+   * Imports one message from an archive (`relaydesk ingest`): captured into `mailbox`, never
+   * relayed, its bytes kept as they are (line endings made CRLF), received at `receivedAt`, else
+   * at its Date header, else now.
+   */
+  async ingest(
+    raw: Buffer,
+    options: { receivedAt?: Date; mailbox?: string; clientIp: string; source?: string },
+  ): Promise<string> {
+    const { settings } = this.parts;
+    if (raw.length === 0) throw new SendRequestError('body: the message is empty');
+    if (raw.length > settings.maxSize) {
+      throw new SendRequestError(
+        `body: ${raw.length} bytes is over the size limit of ${settings.maxSize} bytes`,
+      );
+    }
+    const repaired = normalizeLineEndings(raw).data;
+    const receivedAt = options.receivedAt ?? dateHeaderTime(repaired) ?? new Date(this.parts.now());
+    const id = newMessageId(receivedAt.getTime());
+    await this.accept(
+      {
+        id,
+        receivedAt,
+        raw: repaired,
+        notes: [`imported${options.source ? ` from ${options.source}` : ''}`],
+        envelope: importedEnvelope(repaired, options.clientIp),
+      },
+      options.mailbox ?? 'inbox',
+    );
+    return id;
+  }
+}

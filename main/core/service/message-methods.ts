@@ -1,0 +1,183 @@
+// The facade's calls over kept messages: the list and search, one message in its forms, its
+// route and delivery, read and delete, and the wait for a message to arrive.
+import type {
+  MailboxCount,
+  MessageDelivery,
+  MessageDetail,
+  MessagePartContent,
+  MessagesPage,
+  MessageSummary,
+  RelaydeskEvent,
+} from '../../../preload/api-contract.js';
+import type { MessageRecord } from '../message-record.js';
+import { headerMap } from '../message/header-fields.js';
+import { toMessageDetail, toMessageSummary } from '../message/mailpit-shapes.js';
+import type { ParsedPart } from '../parse/message-parser.js';
+import { messageStatus } from '../queue/recipient-state.js';
+import { analyzeMessage, type RouteAnalysis } from '../route/index.js';
+import { parseSearchQuery } from '../search/index.js';
+import { NotFoundError } from './service-errors.js';
+import type { ServiceParts } from './service-parts.js';
+
+export function messageMethods({ store, events }: ServiceParts) {
+  const { index, spool, parser } = store;
+  const methods = {
+    /** A record by ID, or the newest for `latest` (Mailpit's alias). */
+    record: (id: string): MessageRecord => store.record(id),
+
+    records: (): Iterable<MessageRecord> => index.oldestFirst(),
+
+    summary: (record: MessageRecord): MessageSummary => toMessageSummary(record),
+
+    get total(): number {
+      return index.size;
+    },
+
+    get unread(): number {
+      return index.unread;
+    },
+
+    /** `timeZone` is Mailpit's `tz`: how dates in `before:`/`after:` are read. */
+    list: (start: number, limit: number, query?: string, timeZone?: string) =>
+      store.list(start, limit, query, timeZone),
+
+    /** Every ID matching a search (for deletes and bulk read changes). */
+    idsMatching: (query: string, timeZone?: string): string[] =>
+      store.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id),
+
+    /** A page of the list in Mailpit's shape, newest first, optionally filtered by a search. */
+    page(start: number, limit: number, query?: string, timeZone?: string): MessagesPage {
+      const found = store.list(start, limit, query, timeZone);
+      const tags = new Set<string>();
+      for (const record of found.records) for (const tag of record.tags) tags.add(tag);
+      return {
+        total: index.size,
+        unread: index.unread,
+        count: found.records.length,
+        messages_count: found.total,
+        messages_unread: found.unread,
+        start,
+        tags: [...tags].sort(),
+        messages: found.records.map(toMessageSummary),
+      };
+    },
+
+    raw: (id: string): Promise<Buffer> => store.raw(id),
+
+    headers: async (id: string): Promise<Record<string, string[]>> =>
+      headerMap(await store.raw(id)),
+
+    /** The full message as Mailpit returns it. Opening a message marks it read, as in Mailpit. */
+    async detail(id: string, options: { markRead?: boolean } = {}): Promise<MessageDetail> {
+      const record = store.record(id);
+      const raw = await spool.readRaw(record.id);
+      let detail: MessageDetail;
+      try {
+        detail = toMessageDetail(record, await parser.detail(raw));
+      } catch (err) {
+        detail = toMessageDetail(record, null, (err as Error).message);
+      }
+      if (options.markRead !== false) await store.setRead([record.id], true);
+      return { ...detail, Read: true };
+    },
+
+    /** The route the message took, from its Received chain, and its envelope checked. */
+    async route(id: string): Promise<RouteAnalysis> {
+      const record = store.record(id);
+      return analyzeMessage(await spool.readRaw(record.id), record.envelope);
+    },
+
+    /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
+    analyzeHeaders: (text: string | Buffer): RouteAnalysis => analyzeMessage(text, null),
+
+    async part(id: string, partId: string): Promise<ParsedPart> {
+      const record = store.record(id);
+      const part = await parser.part(await spool.readRaw(record.id), partId);
+      if (!part)
+        throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
+      return part;
+    },
+
+    /** An attachment with its name and type, as the contract carries it. */
+    async partContent(id: string, partId: string): Promise<MessagePartContent> {
+      const part = await methods.part(id, partId);
+      return {
+        FileName: part.fileName,
+        ContentType: part.contentType,
+        Data: new Uint8Array(part.content),
+      };
+    },
+
+    /** Mailboxes with their counts, by name. */
+    mailboxes: (): MailboxCount[] => index.mailboxes(),
+
+    /** Each recipient's state and attempts; captured mail lists its envelope recipients. */
+    delivery(id: string): MessageDelivery {
+      const record = store.record(id);
+      const recipients = (
+        record.delivery ??
+        record.envelope.rcptTo.map((address) => ({
+          address,
+          deliverTo: address,
+          state: 'captured' as const,
+          route: `captured into ${record.mailbox}`,
+          nextAttemptAt: null,
+          firstAttemptAt: null,
+          attempts: [],
+          history: [
+            {
+              state: 'captured' as const,
+              at: record.receivedAt,
+              reason: `captured into ${record.mailbox}`,
+            },
+          ],
+        }))
+      ).map(({ firstAttemptAt: _first, ...view }) => {
+        const check = record.addressChecks?.find(
+          (c) => c.address.toLowerCase() === view.address.toLowerCase(),
+        );
+        return check
+          ? { ...view, addressCheck: { verdict: check.verdict, reason: check.reason } }
+          : view;
+      });
+      return { ID: record.id, status: messageStatus(record.delivery), recipients };
+    },
+
+    setRead: (ids: string[], read: boolean): Promise<void> => store.setRead(ids, read),
+
+    deleteMessages: (ids: string[]): Promise<string[]> => store.deleteMessages(ids),
+
+    deleteAll: (): Promise<void> => store.deleteAll(),
+
+    /**
+     * Resolves with the newest message matching `query` that is already there, or the first one
+     * to arrive before the timeout; null at the timeout. Tests use it instead of polling.
+     */
+    waitFor(query: string, timeoutMs: number, signal?: AbortSignal): Promise<MessageRecord | null> {
+      const filter = query.trim() === '' ? null : parseSearchQuery(query);
+      const matches = (r: MessageRecord): boolean => (filter ? index.matches(r.id, filter) : true);
+      const existing = index.page(0, 1, filter).records[0];
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve) => {
+        const finish = (record: MessageRecord | null): void => {
+          clearTimeout(timer);
+          events.off('event', onEvent);
+          signal?.removeEventListener('abort', onAbort);
+          resolve(record);
+        };
+        const onEvent = (event: RelaydeskEvent): void => {
+          if (event.Type !== 'new') return;
+          const record = index.get(event.Data.ID);
+          if (record && matches(record)) finish(record);
+        };
+        const onAbort = (): void => finish(null);
+        const timer = setTimeout(() => finish(null), timeoutMs);
+        events.on('event', onEvent);
+        signal?.addEventListener('abort', onAbort);
+      });
+    },
+  };
+  return methods;
+}
+
+export type MessageMethods = ReturnType<typeof messageMethods>;

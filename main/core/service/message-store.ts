@@ -1,0 +1,101 @@
+// The messages the service keeps: the spool on disk, the in-memory index over it and the MIME
+// parser, with the few changes every feature area makes (read, delete) and the events they
+// publish. Feature modules reach messages through this, never through the spool directly.
+import type { RelaydeskEvent } from '../../../preload/api-contract.js';
+import { MessageIndex } from '../index/message-index.js';
+import type { MessageRecord } from '../message-record.js';
+import { MessageParser } from '../parse/message-parser.js';
+import { parseSearchQuery } from '../search/index.js';
+import { Spool, type QuarantinedFile } from '../spool/spool.js';
+import { NotFoundError } from './service-errors.js';
+
+export const relaydeskVersion = '0.1.0';
+
+export interface RuntimeStats {
+  startedAt: number;
+  accepted: number;
+  acceptedBytes: number;
+  deleted: number;
+}
+
+export class MessageStore {
+  readonly spool: Spool;
+  readonly index = new MessageIndex();
+  readonly parser = new MessageParser({ workers: 1 });
+  readonly stats: RuntimeStats;
+  quarantined: QuarantinedFile[] = [];
+
+  constructor(
+    dataDir: string,
+    readonly now: () => number,
+    readonly publish: (event: RelaydeskEvent) => void,
+  ) {
+    this.spool = new Spool(dataDir);
+    this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
+  }
+
+  /** A record by ID, or the newest for `latest` (Mailpit's alias). */
+  record(id: string): MessageRecord {
+    const record = id === 'latest' ? this.index.latest() : this.index.get(id);
+    if (!record) throw new NotFoundError(`message ${JSON.stringify(id)} not found`);
+    return record;
+  }
+
+  /** The records' real IDs; a NotFoundError for an unknown one before anything changes. */
+  knownIds(ids: string[]): string[] {
+    return ids.map((id) => this.record(id).id);
+  }
+
+  /** The message's bytes as stored (`latest` allowed). */
+  raw(id: string): Promise<Buffer> {
+    return this.spool.readRaw(this.record(id).id);
+  }
+
+  /** `timeZone` is Mailpit's `tz`: how dates in `before:`/`after:` are read. */
+  list(start: number, limit: number, query?: string, timeZone?: string) {
+    const filter = query && query.trim() !== '' ? parseSearchQuery(query, { timeZone }) : null;
+    return this.index.page(start, limit, filter);
+  }
+
+  /** A state change: the index first (it answers the next question), then the sidecar. */
+  saveRecord(record: MessageRecord): Promise<void> {
+    this.index.update(record);
+    return this.spool.update(record);
+  }
+
+  async setRead(ids: string[], read: boolean): Promise<void> {
+    for (const id of ids) {
+      const record = this.index.get(id);
+      if (!record || !this.index.setRead(record, read)) continue;
+      await this.spool.update(record);
+      this.publish({ Type: 'update', Data: { ID: id, Read: read } });
+    }
+    this.publishStats();
+  }
+
+  async deleteMessages(ids: string[]): Promise<string[]> {
+    const removed = this.index.remove(ids);
+    for (const id of removed) await this.spool.remove(id);
+    this.stats.deleted += removed.length;
+    if (removed.length > 0) {
+      this.publish({ Type: 'delete', Data: { IDs: removed } });
+      this.publishStats();
+    }
+    return removed;
+  }
+
+  async deleteAll(): Promise<void> {
+    const all = this.index.remove(this.index.oldestIds(this.index.size));
+    for (const id of all) await this.spool.remove(id);
+    this.stats.deleted += all.length;
+    this.publish({ Type: 'delete', Data: null });
+    this.publishStats();
+  }
+
+  publishStats(): void {
+    this.publish({
+      Type: 'stats',
+      Data: { Total: this.index.size, Unread: this.index.unread, Version: relaydeskVersion },
+    });
+  }
+}

@@ -1,0 +1,138 @@
+// The facade's calls over the delivery queue: what waits and why, the actions on it (the IDs may
+// include Mailpit's `latest`), pausing the upstream, and the upstream connection test.
+import type {
+  QueueActionResult,
+  QueueView,
+  RecipientState,
+  UpstreamPresetView,
+} from '../../../preload/api-contract.js';
+import type { MessageRecord } from '../message-record.js';
+import { toMessageSummary } from '../message/mailpit-shapes.js';
+import type { UpstreamPause } from '../queue/delivery-queue.js';
+import { messageStatus } from '../queue/recipient-state.js';
+import { withSavedSecrets } from '../settings/settings-editor.js';
+import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
+import { getPreset, presetIds } from '../upstream/presets.js';
+import {
+  createUpstreamSettingsSchema,
+  describeSettingsError,
+} from '../upstream/upstream-settings.js';
+import { SettingsInputError } from './service-errors.js';
+import type { ServiceParts } from './service-parts.js';
+
+export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
+  const upstreamState = (): QueueView['upstream'] => ({
+    configured: settings.relay !== null,
+    paused: queue.paused,
+  });
+  const methods = {
+    /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
+    queued(state?: RecipientState): MessageRecord[] {
+      return store.index.relayedOldestFirst().filter((record) => {
+        if (!record.delivery) return false;
+        if (state) return record.delivery.some((r) => r.state === state);
+        const status = messageStatus(record.delivery);
+        return status === 'queued' || status === 'held';
+      });
+    },
+
+    /** The queue as the API and the GUI show it: what waits, why, and when it is tried next. */
+    queueView(state?: RecipientState): QueueView {
+      return {
+        upstream: upstreamState(),
+        messages: methods.queued(state).map((record) => ({
+          ...toMessageSummary(record),
+          status: messageStatus(record.delivery),
+          recipients: (record.delivery ?? []).map((r) => ({
+            address: r.address,
+            deliverTo: r.deliverTo,
+            state: r.state,
+            nextAttemptAt: r.nextAttemptAt,
+            attempts: r.attempts.length,
+            lastReply: r.attempts.at(-1)?.reply ?? null,
+            why: r.history.at(-1)?.reason ?? '',
+          })),
+        })),
+      };
+    },
+
+    async holdMessages(ids: string[]): Promise<QueueActionResult> {
+      return { IDs: await queue.hold(store.knownIds(ids)) };
+    },
+
+    async releaseMessages(ids: string[]): Promise<QueueActionResult> {
+      return { IDs: await queue.release(store.knownIds(ids)) };
+    },
+
+    /** "Retry now"; with no IDs, everything deferred. */
+    async retryMessages(ids: string[]): Promise<QueueActionResult> {
+      const known = store.knownIds(ids);
+      return {
+        IDs: known.length ? await queue.retry(known) : await queue.retryAll('retry by hand'),
+      };
+    },
+
+    /** Sends again: to `to` when given, else to the recipients that bounced, expired or were cancelled. */
+    async resendMessages(ids: string[], to: string[] | null): Promise<QueueActionResult> {
+      const known = store.knownIds(ids);
+      for (const id of known) await queue.resend(id, to && to.length > 0 ? to : null);
+      return { IDs: known };
+    },
+
+    async cancelMessages(ids: string[]): Promise<QueueActionResult> {
+      return { IDs: await queue.cancel(store.knownIds(ids)) };
+    },
+
+    /** Retries everything deferred at once (the network is back, the machine woke up). */
+    retryDeferred: (why: string): Promise<string[]> => queue.retryAll(why),
+
+    /** Tries what is due now (after a change a test made behind the queue's back). */
+    kickQueue: (): void => queue.kick(),
+
+    /** Resolves when no delivery is running or due now. */
+    queueIdle: (): Promise<void> => queue.idle(),
+
+    /** Why relaying is paused (by hand, or an upstream-wide failure), or null. */
+    get relayPause(): UpstreamPause | null {
+      return queue.paused;
+    },
+
+    pauseUpstream(reason = 'paused by hand'): QueueView['upstream'] {
+      queue.pause(reason);
+      return upstreamState();
+    },
+
+    resumeUpstream(): QueueView['upstream'] {
+      queue.resume('resumed by hand');
+      return upstreamState();
+    },
+
+    upstreamPresets: (sesRegion?: string): UpstreamPresetView[] =>
+      presetIds.map((id) => getPreset(id, sesRegion ? { sesRegion } : {})),
+
+    /**
+     * Runs the connection test against the saved upstream, or against `candidate` settings
+     * (validated as the settings file would be). A successful test of the saved upstream lifts
+     * a pause.
+     */
+    async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
+      let endpoint = settings.relay;
+      if (candidate !== undefined) {
+        // a form testing the saved upstream's password sends none (it never sees it)
+        const parsed = createUpstreamSettingsSchema('relay').safeParse(
+          withSavedSecrets(candidate, saved.target.relay),
+        );
+        if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
+        endpoint = parsed.data;
+      }
+      if (!endpoint)
+        throw new SettingsInputError('no upstream is configured; give the relay settings to test');
+      const result = await testUpstream(endpoint);
+      if (result.ok && candidate === undefined) queue.resume('connection test succeeded');
+      return result;
+    },
+  };
+  return methods;
+}
+
+export type QueueMethods = ReturnType<typeof queueMethods>;

@@ -1,0 +1,99 @@
+// The settings as saved from the GUI or the API: what runs now, plus saved changes that wait for
+// a restart. A save is checked whole, written to the settings store, and what can change live
+// is applied to the running settings at once.
+import type {
+  SettingsCheck,
+  SettingsSaveResult,
+  SettingsView,
+} from '../../../preload/api-contract.js';
+import {
+  applyLiveSettings,
+  checkSettingsChange,
+  settingsView,
+} from '../settings/settings-editor.js';
+import { FileSettingsStore, type SettingsStore } from '../settings/settings-store.js';
+import type { Settings } from '../settings/settings-schema.js';
+
+export interface SettingsKeeperOptions {
+  /** The running settings; live changes are written into this object. */
+  settings: Settings;
+  store?: SettingsStore;
+  /** What the store holds now, when the caller already read it. */
+  saved?: Record<string, unknown>;
+  /** Settings fixed by a flag or an environment variable for this run, with what sets them. */
+  pinned?: Record<string, string>;
+  /** Where saved settings are kept, in words (shown in the Settings view). */
+  savedIn?: string;
+  /** How many SMTP users exist (AUTH settings are checked against it). */
+  userCount: () => number;
+  /** Called after a save that changed something, once the live settings are applied. */
+  applied: (changed: string[], restartNeeded: string[]) => void;
+}
+
+export class SettingsKeeper {
+  /** The settings as saved: what runs now, plus saved changes that wait for a restart. */
+  target: Settings;
+  private savedValues: Record<string, unknown> | null;
+  private readonly store: SettingsStore;
+  private readonly pinned: Record<string, string>;
+  private readonly savedIn: string;
+  private saving: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: SettingsKeeperOptions) {
+    const { settings } = options;
+    this.target = { ...settings, rateLimit: { ...settings.rateLimit } };
+    this.store = options.store ?? new FileSettingsStore(settings.dataDir);
+    this.savedValues = options.saved ?? null;
+    this.pinned = options.pinned ?? {};
+    this.savedIn =
+      options.savedIn ??
+      (this.store instanceof FileSettingsStore ? this.store.path : 'the settings store');
+  }
+
+  /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
+  view(): SettingsView {
+    return settingsView(this.target, this.options.settings, this.pinned, this.savedIn);
+  }
+
+  /** Checks a change without saving it: every wrong field with its value and what is allowed. */
+  check(change: unknown): SettingsCheck {
+    const checked = this.checkChange(change);
+    return checked.errors.length > 0
+      ? { ok: false, errors: checked.errors, restartNeeded: checked.restartNeeded }
+      : { ok: true, errors: [], restartNeeded: checked.restartNeeded };
+  }
+
+  /**
+   * Saves a change when all of it is valid, else changes nothing. Rules, retention, limits and
+   * the upstream apply at once; the listeners' addresses and TLS after a restart.
+   */
+  save(change: unknown): Promise<SettingsSaveResult> {
+    // one save at a time: each checks against what the previous one saved
+    const saving = this.saving.then(() => this.saveNow(change));
+    this.saving = saving.catch(() => undefined);
+    return saving;
+  }
+
+  private checkChange(change: unknown) {
+    return checkSettingsChange(this.target, change, {
+      pinned: this.pinned,
+      userCount: this.options.userCount(),
+    });
+  }
+
+  private async saveNow(change: unknown): Promise<SettingsSaveResult> {
+    const checked = this.checkChange(change);
+    const { errors, restartNeeded } = checked;
+    if (errors.length > 0) return { ok: false, errors, restartNeeded };
+    const changed = Object.keys(checked.saved);
+    if (changed.length > 0) {
+      const saved = { ...(this.savedValues ?? (await this.store.read())), ...checked.saved };
+      await this.store.write(saved);
+      this.savedValues = saved;
+      this.target = checked.next;
+      applyLiveSettings(this.options.settings, checked.next);
+      this.options.applied(changed, restartNeeded);
+    }
+    return { ok: true, errors: [], restartNeeded, settings: this.view() };
+  }
+}

@@ -1,0 +1,38 @@
+// A message's bytes as the stages after the listener get them: in memory (the Send API, imports)
+// or in the spool folder under a temporary name (SMTP, written as it arrived). Stages that need
+// all of it read the file (the parse worker, clamd); stages that need the headers take the head.
+import { createReadStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { IncomingFile } from './incoming-file.js';
+
+export type MessageSource = Uint8Array | IncomingFile;
+
+export function sourceSize(source: MessageSource): number {
+  return source instanceof IncomingFile ? source.size : source.length;
+}
+
+/** The start of the message, at least its header block (up to 1 MiB of it). */
+export function sourceHead(source: MessageSource): Uint8Array {
+  return source instanceof IncomingFile ? source.head : source;
+}
+
+/** The whole message in chunks of at most `chunkSize` bytes. */
+export function sourceChunks(source: MessageSource, chunkSize: number): AsyncIterable<Uint8Array> {
+  if (source instanceof IncomingFile) {
+    return createReadStream(source.path, { highWaterMark: chunkSize }) as Readable &
+      AsyncIterable<Uint8Array>;
+  }
+  return (async function* () {
+    for (let at = 0; at < source.length; at += chunkSize) {
+      yield source.subarray(at, at + chunkSize);
+    }
+  })();
+}
+
+/** All of the message in memory: for the few who need it whole, and for tests. */
+export async function readSource(source: MessageSource): Promise<Buffer> {
+  return source instanceof IncomingFile
+    ? readFile(source.path)
+    : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+}

@@ -1,0 +1,68 @@
+// How the API answers errors: a caller's mistake with its own status and message (an unknown ID
+// is 404, wherever it is asked for); an internal failure as a 500 that names only an id, which
+// the log holds with the details.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+const logLines: string[] = [];
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+  relay.service.on('log', (line) => logLines.push(line));
+});
+afterAll(async () => relay?.dispose());
+
+const post = (path: string, body: unknown): Promise<Response> =>
+  relay.fetch(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+it('answers 404 for a queue action or a release of a message that does not exist', async () => {
+  for (const action of ['hold', 'release', 'retry', 'resend', 'cancel']) {
+    const res = await post(`/api/v1/queue/${action}`, { IDs: ['no-such-message'] });
+    expect(res.status, action).toBe(404);
+    expect(await res.json()).toEqual({ error: 'message "no-such-message" not found' });
+  }
+  const release = await post('/api/v1/message/no-such-message/release', {
+    To: ['someone@example.com'],
+  });
+  expect(release.status).toBe(404);
+});
+
+it('keeps 400 for bad input, with the message that names the fix', async () => {
+  const res = await relay.fetch('/api/v1/search?query=before:notadate');
+  expect(res.status).toBe(400);
+  expect(((await res.json()) as { error: string }).error).toMatch(/^before: "notadate"/);
+});
+
+it('answers an internal failure with 500 and an id only, and logs the details under that id', async () => {
+  await relay.transport().sendMail({
+    from: 'a@x.example',
+    to: 'b@y.example',
+    subject: 'its file goes missing',
+    text: 'x',
+  });
+  const page = await relay.api<MessagesPage>('/api/v1/messages');
+  const id = page.messages[0]?.ID as string;
+  // the message's bytes vanish behind the relay's back: reading them fails inside the server
+  await rm(join(relay.dataDir, 'spool', `${id}.eml`));
+
+  const res = await relay.fetch(`/api/v1/message/${id}/raw`);
+  expect(res.status).toBe(500);
+  const body = await res.text();
+  const { error } = JSON.parse(body) as { error: string };
+  const errorId = /internal error \(id ([0-9a-f]+)\)/.exec(error)?.[1];
+  expect(errorId).toBeDefined();
+  // no path, no system error, no stack
+  expect(body).not.toContain(relay.dataDir);
+  expect(body).not.toContain('ENOENT');
+  expect(body).not.toMatch(/\bat .+:\d+:\d+/);
+  const logged = logLines.find((line) => line.includes(`id=${errorId}`));
+  expect(logged).toContain('ENOENT');
+  expect(logged).toContain(`${id}.eml`);
+});
