@@ -1,22 +1,14 @@
 // The headless entry: `relaydesk serve`, `relaydesk sendmail`. Every setting is a flag here, a
 // key in the --config file and a RELAYDESK_<NAME> environment variable.
-import { parseArgs } from 'node:util';
 import { resolveWithSaved } from './core/settings/saved-settings.js';
-import { relayFlags } from './core/settings/relay-settings.js';
-import { dkimFlags } from './core/settings/dkim-settings.js';
-import { settingFields, SettingsError } from './core/settings/settings-schema.js';
-
-/** Every flag of serve: one per setting, plus the upstream's (merged into the "relay" object). */
-const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
-  ...settingFields,
-  ...relayFlags,
-  ...dkimFlags,
-];
+import { SettingsError } from './core/settings/settings-schema.js';
+import { serveFlagsHelp } from './core/settings/settings-docs.js';
+import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags.js';
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { runLockoutCommand } from './cli/lockout-command.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { runSendmail } from './cli/sendmail.js';
-import { expandServeFlags, runUserCommand } from './cli/user-command.js';
+import { runUserCommand } from './cli/user-command.js';
 import { runDump } from './cli/dump.js';
 import { runIngest } from './cli/ingest.js';
 import { CliUsageError } from './cli/relay-api.js';
@@ -43,78 +35,24 @@ Commands:
   dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], list, check
   validate   check addresses read from stdin, one per line (valid, invalid, risky, unknown)
 
-Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file):
+Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file; README.md has
+the table). An on/off flag alone means true; a list flag may be repeated.
   --config FILE   a JSON settings file
-${serveFlags.map((f) => `  ${`${f.flag} VALUE`.padEnd(30)} ${f.allowed}`).join('\n')}
+${serveFlagsHelp()}
   (the relay password comes from --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD, never a flag)
 `;
-
-class UsageError extends Error {}
 
 /** HOST:PORT as the flags take it: an IPv6 host goes in brackets. */
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
-function parseServeFlags(args: string[]): { flags: Record<string, string>; configFile?: string } {
-  const options: Record<string, { type: 'string' | 'boolean' }> = {
-    config: { type: 'string' },
-    help: { type: 'boolean' },
-  };
-  for (const f of serveFlags) options[f.flag.slice(2)] = { type: 'string' };
-  const known = ['--config', ...serveFlags.map((f) => f.flag)];
-  // `--max-messages -1`: parseArgs refuses a value that starts with a dash (it might be a flag)
-  // in three lines about `--max-messages=-XYZ`. None of our flags has a single dash, so it is the
-  // value, and the setting's own check then says what is allowed.
-  const joined: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const next = args[i + 1];
-    if (known.includes(arg) && next !== undefined && /^-(?!-)./.test(next)) {
-      joined.push(`${arg}=${next}`);
-      i++;
-    } else joined.push(arg);
-  }
-  let parsed;
-  try {
-    parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });
-  } catch (err) {
-    const message = (err as Error).message;
-    const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
-    if (unknown) {
-      throw new UsageError(
-        `${unknown}: unknown flag; the flags are ${known.join(', ')} (\`relaydesk serve --help\` says what each takes)`,
-      );
-    }
-    const missing = /Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(message)?.[1];
-    if (missing) {
-      const allowed =
-        serveFlags.find((f) => f.flag === missing)?.allowed ?? 'the path of a JSON settings file';
-      throw new UsageError(`${missing}: needs a value: ${allowed}`);
-    }
-    const positional = /Unexpected argument '([^']+)'/.exec(message)?.[1];
-    if (positional) {
-      throw new UsageError(
-        `${positional}: unexpected argument; flags look like --smtp 127.0.0.1:1025`,
-      );
-    }
-    // anything else parseArgs says, on one line
-    throw new UsageError(message.replace(/\s*\n\s*/g, ' '));
-  }
-  if (parsed.values.help) {
+async function serve(args: string[]): Promise<void> {
+  const { flags, configFile, help } = parseServeFlags(args);
+  if (help) {
     process.stdout.write(usage);
     process.exit(0);
   }
-  const flags: Record<string, string> = {};
-  for (const [name, value] of Object.entries(parsed.values)) {
-    if (typeof value === 'string' && name !== 'config') flags[`--${name}`] = value;
-  }
-  const configFile = typeof parsed.values.config === 'string' ? parsed.values.config : undefined;
-  return { flags, configFile };
-}
-
-async function serve(args: string[]): Promise<void> {
-  const { flags, configFile } = parseServeFlags(args);
   const resolved = await resolveWithSaved({ flags, configFile, env: process.env });
   const settings = resolved.settings;
   const log = (line: string): void => {

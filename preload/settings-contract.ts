@@ -40,6 +40,78 @@ export interface UpstreamView extends UpstreamEndpointView {
   fallback?: UpstreamEndpointView;
 }
 
+/** The attachment policy as the settings file writes it. */
+export interface AttachmentPolicyView {
+  types: string[];
+  /** Bytes; null: no size limit. */
+  maxSize: number | null;
+  encrypted: boolean;
+  action: 'reject' | 'quarantine';
+}
+
+/** A sending quota: `user` (a name or glob) or `ip` (a CIDR), and at least one limit (0: none). */
+export interface QuotaView {
+  name?: string;
+  user?: string;
+  ip?: string;
+  perMinute?: number;
+  perHour?: number;
+  perDay?: number;
+  recipientsPerDay?: number;
+}
+
+/** A warm-up schedule: a preset or daily caps, from its first day. */
+export interface WarmupView {
+  upstream: string;
+  /** The first day, `2026-12-01` or an ISO time. */
+  start: string;
+  preset?: string;
+  caps?: number[];
+}
+
+/** The sections of the Settings screen, in order. */
+export type SettingsSectionId =
+  | 'listener'
+  | 'access'
+  | 'upstream'
+  | 'routing'
+  | 'signing'
+  | 'filtering'
+  | 'retention'
+  | 'logs'
+  | 'toolkit'
+  | 'checks'
+  | 'desktop';
+
+/** How the Settings screen edits a setting, from its declaration. */
+export type SettingInputView =
+  | { kind: 'number'; min: number; max: number }
+  | { kind: 'checkbox' }
+  | { kind: 'select'; options: Array<{ value: string; label: string }> }
+  /** Free text; `nullable`: an empty box means "none" (null). */
+  | { kind: 'text'; nullable: boolean; placeholder?: string }
+  /** A list of strings, one per line. */
+  | { kind: 'lines'; placeholder?: string }
+  /** A list of whole numbers, comma-separated. */
+  | { kind: 'numbers' }
+  /** `{host, port}`; `nullable`: may be off. */
+  | { kind: 'listen'; nullable: boolean }
+  /** Named whole numbers, e.g. the upstream rate limit. */
+  | { kind: 'counts'; keys: string[]; min: number; max: number }
+  /** A structure written as JSON (`null` or empty: none). */
+  | { kind: 'json'; placeholder: string }
+  /** Edited by a section of its own (the upstream, the rules, the quotas…). */
+  | { kind: 'custom' };
+
+/** One editable setting as its declaration describes it. */
+export interface SettingFieldView {
+  key: SettingKey;
+  /** The label beside its input. */
+  label: string;
+  section: SettingsSectionId;
+  input: SettingInputView;
+}
+
 /** The settings the GUI shows and edits, by their settings-file keys. */
 export interface EditableSettings {
   // Listener
@@ -57,6 +129,8 @@ export interface EditableSettings {
   maxConnections: number;
   maxConnectionsPerIp: number;
   maxMessagesPerMinute: number;
+  minDataRate: number;
+  dnsServers: string[];
   idleTimeoutMs: number;
   commandTimeoutMs: number;
   sessionDeadlineMs: number;
@@ -86,6 +160,40 @@ export interface EditableSettings {
   maxMessages: number;
   maxAgeDays: number;
   relayRetentionDays: number;
+  // Logs
+  logMaxSize: number;
+  logKeep: number;
+  // Signing and address checks
+  addressCheck: 'off' | 'warn' | 'reject';
+  addressCheckSender: boolean;
+  addressCheckDnsOutage: 'pass' | 'defer';
+  // Filtering and senders
+  clamd: string | null;
+  virusAction: 'reject' | 'quarantine' | 'tag';
+  clamdUnavailable: 'defer' | 'accept';
+  attachments: AttachmentPolicyView | null;
+  quotas: QuotaView[];
+  warmup: WarmupView[];
+  anomalyPause: boolean;
+  anomalyFactor: number;
+  anomalyMinMessages: number;
+  // Capture toolkit
+  tagsDisable: string[];
+  tagsUsername: boolean;
+  tagsTitleCase: boolean;
+  webhookUrls: string[];
+  webhookSecretFile: string | null;
+  webhookTimeoutMs: number;
+  webhookRetries: number;
+  webhookRetryDelayMs: number;
+  enableChaos: boolean;
+  // Checks and POP3
+  spamassassin: ListenAddressView | null;
+  allowInternalHttpRequests: boolean;
+  linkCheckGet: boolean;
+  linkCheckTimeoutMs: number;
+  pop3: ListenAddressView | null;
+  pop3s: ListenAddressView | null;
   // Desktop app (the headless mode keeps and ignores them)
   closeToTray: boolean;
   notifyNewMail: boolean;
@@ -109,6 +217,8 @@ export interface SettingsView {
   values: EditableSettings;
   /** What each setting allows, in words (the hint beside a field). */
   allowed: Partial<Record<SettingKey, string>>;
+  /** Every editable setting's label, section and input, in the order of its declarations. */
+  fields: SettingFieldView[];
   /**
    * Settings fixed by a command-line flag or an environment variable, with what sets them
    * (e.g. `--smtp`, `RELAYDESK_MAX_MESSAGES`). They win over saved settings, so the GUI shows

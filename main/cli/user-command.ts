@@ -4,14 +4,14 @@
 // history would keep it: `echo 's3cret-pass' | relaydesk user add app`, or typed at the prompt.
 // `relaydesk user hash` prints the scrypt hash of a password for --ui-password-file.
 //
-// Also here: `expandServeFlags`, which lets `serve` take the policy flags the way people write
-// them (a bare `--require-auth`, `--allow-ip` repeated) before the generic flag parser sees them.
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
 import { hashPassword } from '../core/policy/password-hash.js';
 import { passwordProblem, UserError, UserStore } from '../core/policy/user-store.js';
 import { readStdin } from './read-stdin.js';
+
+export { expandServeFlags } from './serve-flags.js';
 
 const usage = `Usage: relaydesk user <add|passwd|remove|list|hash> [NAME] [--data DIR]
 
@@ -23,63 +23,6 @@ const usage = `Usage: relaydesk user <add|passwd|remove|list|hash> [NAME] [--dat
 
   --data DIR     the data folder (default: RELAYDESK_DATA, else ${defaultDataDir()})
 `;
-
-/** Bare boolean flags of `serve`: `--require-auth` alone means `--require-auth true`. */
-const bareBooleanFlags = new Set([
-  '--require-auth',
-  '--require-tls',
-  '--trust-loopback',
-  '--starttls',
-  '--enable-chaos',
-  '--tags-username',
-  '--tags-title-case',
-  '--send-api-auth-accept-any',
-]);
-/** Flags that may be repeated; their values are joined with commas. */
-const repeatableFlags = new Set([
-  '--allow-ip',
-  '--webhook-url',
-  '--dkim-domain',
-  '--dkim-selector',
-  '--dkim-key',
-]);
-const booleanWords = /^(true|false|yes|no|1|0)$/;
-
-export function expandServeFlags(args: readonly string[]): string[] {
-  const out: string[] = [];
-  const repeated = new Map<string, { index: number; values: string[] }>();
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    if (repeatableFlags.has(name)) {
-      let value: string | undefined;
-      if (eq !== -1) value = arg.slice(eq + 1);
-      else if (i + 1 < args.length) value = args[++i] as string;
-      if (value === undefined) {
-        out.push(arg);
-        continue;
-      }
-      const seen = repeated.get(name);
-      if (seen) seen.values.push(value);
-      else {
-        repeated.set(name, { index: out.length, values: [value] });
-        out.push(name);
-      }
-      continue;
-    }
-    if (eq === -1 && bareBooleanFlags.has(arg)) {
-      const next = args[i + 1];
-      if (next === undefined || !booleanWords.test(next)) {
-        out.push(`${arg}=true`);
-        continue;
-      }
-    }
-    out.push(arg);
-  }
-  for (const [name, { index, values }] of repeated) out[index] = `${name}=${values.join(',')}`;
-  return out;
-}
 
 /** One line typed without echo, when stdin is a terminal. */
 function promptHidden(question: string): Promise<string> {

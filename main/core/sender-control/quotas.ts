@@ -179,11 +179,16 @@ function counts(quota: Quota, key: string): boolean {
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();
 
+  /** `quotas` may be a getter: a quota saved in the settings then counts from the next MAIL. */
   constructor(
-    private readonly quotas: readonly Quota[],
+    private readonly source: readonly Quota[] | (() => readonly Quota[]),
     private readonly now: () => number,
     private readonly journal: QuotaJournal | null = null,
   ) {}
+
+  private get quotas(): readonly Quota[] {
+    return typeof this.source === 'function' ? this.source() : this.source;
+  }
 
   /** Reads the counts the journal kept (the last day's), then appends to it. */
   async load(): Promise<void> {

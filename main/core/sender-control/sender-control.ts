@@ -30,7 +30,7 @@ export class SenderControl {
   constructor(settings: SenderControlSettings, now: () => number) {
     this.suspensions = new SuspensionStore(settings.dataDir, now);
     this.quotas = new QuotaLedger(
-      settings.quotas,
+      () => settings.quotas,
       now,
       new QuotaJournal(settings.dataDir, (line) => this.log(line)),
     );

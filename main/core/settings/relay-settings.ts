@@ -10,10 +10,16 @@ import {
 } from '../upstream/upstream-settings.js';
 import { SettingsError } from './settings-schema.js';
 
+/** A flag that sets one part of the "relay" object (declared like the settings' own flags). */
 export interface RelayFlag {
   flag: string;
   env: string;
   allowed: string;
+  /** Where it goes in the settings file, e.g. `relay.auth.user`. */
+  keys: string[];
+  value: string;
+  label: string;
+  defaultText: string;
 }
 
 export const relayFlags: RelayFlag[] = [
@@ -21,22 +27,47 @@ export const relayFlags: RelayFlag[] = [
     flag: '--relay-host',
     env: 'RELAYDESK_RELAY_HOST',
     allowed: 'HOST:PORT of the smart host, e.g. smtp.example.com:587',
+    keys: ['relay.host', 'relay.port'],
+    value: 'HOST:PORT',
+    label: 'The upstream smart host',
+    defaultText: 'none',
   },
   {
     flag: '--relay-security',
     env: 'RELAYDESK_RELAY_SECURITY',
     allowed: '"starttls", "tls" or "none"',
+    keys: ['relay.security'],
+    value: 'starttls|tls|none',
+    label: 'How the connection to the upstream is encrypted',
+    defaultText: '`starttls` (`tls` on 465)',
   },
-  { flag: '--relay-user', env: 'RELAYDESK_RELAY_USER', allowed: 'the SMTP AUTH user name' },
+  {
+    flag: '--relay-user',
+    env: 'RELAYDESK_RELAY_USER',
+    allowed: 'the SMTP AUTH user name',
+    keys: ['relay.auth.user'],
+    value: 'USER',
+    label: 'The user Relaydesk logs in to the upstream as',
+    defaultText: 'none',
+  },
   {
     flag: '--relay-password-file',
+    // the password itself may come from RELAYDESK_RELAY_PASSWORD (never from a flag: `ps` shows those)
     env: 'RELAYDESK_RELAY_PASSWORD_FILE',
     allowed: 'a file holding the password (or set RELAYDESK_RELAY_PASSWORD)',
+    keys: ['relay.auth.password'],
+    value: 'FILE',
+    label: 'The upstream password (secret: never shown, logged or sent back)',
+    defaultText: 'none (`RELAYDESK_RELAY_PASSWORD` gives the password itself)',
   },
   {
     flag: '--relay-ca',
     env: 'RELAYDESK_RELAY_CA',
     allowed: 'a PEM file with the CA that signed the upstream certificate',
+    keys: ['relay.caFile'],
+    value: 'FILE',
+    label: "The CA of the upstream's certificate",
+    defaultText: 'system CAs',
   },
 ];
 

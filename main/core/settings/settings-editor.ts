@@ -4,23 +4,20 @@
 // saved in the settings-file shape, and what can change while running is applied at once; the
 // listeners' addresses and TLS files take effect after a restart.
 import type {
-  EditableSettings,
   ListenAddressView,
-  RoutingRuleView,
   SettingKey,
   SettingsFieldError,
-  SettingsView,
-  UpstreamEndpointView,
-  UpstreamView,
 } from '../../../preload/api-contract.js';
-import { isLoopbackHost } from '../net/ip-address.js';
 import { smtpExposureProblem } from '../policy/exposure.js';
-import { createRoutingRulesSchema, type RoutingRule } from '../routing/index.js';
+import { createRoutingRulesSchema } from '../routing/index.js';
+import { isLoopbackHost } from '../net/ip-address.js';
 import {
   createUpstreamSettingsSchema,
   type UpstreamEndpoint,
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
+import type { AnySettingDeclaration } from './setting-declaration.js';
+import { safeJson } from './setting-kinds.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -29,87 +26,24 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { missingUpstreamProblem } from './settings-sources.js';
+import {
+  editableKeys,
+  fieldValueView,
+  isEditable,
+  restartFields,
+  ruleView,
+  upstreamView,
+} from './settings-view.js';
 
-/** Every key the GUI edits; the Record makes the compiler insist on all of EditableSettings. */
-const editable: Record<SettingKey, true> = {
-  smtp: true,
-  smtps: true,
-  http: true,
-  hostname: true,
-  tlsCert: true,
-  tlsKey: true,
-  starttls: true,
-  requireTls: true,
-  insecureAuth: true,
-  maxSize: true,
-  maxRecipients: true,
-  maxConnections: true,
-  maxConnectionsPerIp: true,
-  maxMessagesPerMinute: true,
-  idleTimeoutMs: true,
-  commandTimeoutMs: true,
-  sessionDeadlineMs: true,
-  greetingDelayMs: true,
-  reverseDnsTimeoutMs: true,
-  trustLoopback: true,
-  allowIp: true,
-  requireAuth: true,
-  authMaxFailures: true,
-  authFailureDelayMs: true,
-  authLockoutMs: true,
-  apiCors: true,
-  apiCompat: true,
-  relay: true,
-  relayConnections: true,
-  retryMinutes: true,
-  retryThenEveryMinutes: true,
-  lifetimeHours: true,
-  rateLimit: true,
-  dsn: true,
-  mode: true,
-  rules: true,
-  maxMessages: true,
-  maxAgeDays: true,
-  relayRetentionDays: true,
-  closeToTray: true,
-  notifyNewMail: true,
-  notifyBounced: true,
-  notifyDelayed: true,
-  notifyUpstreamPaused: true,
-  notifySenderAlert: true,
-  notifyDelayedAfterMinutes: true,
-  secretsWithoutKeyring: true,
-};
-export const editableKeys = Object.keys(editable) as SettingKey[];
+export {
+  editableKeys,
+  restartFields,
+  settingsView,
+  upstreamView,
+  ruleView,
+} from './settings-view.js';
 
-/**
- * What the running relay cannot take over: the listening sockets, their TLS material and the
- * options smtp-server and the HTTP server are built with.
- */
-export const restartFields: SettingKey[] = [
-  'smtp',
-  'smtps',
-  'http',
-  'hostname',
-  'tlsCert',
-  'tlsKey',
-  'starttls',
-  'insecureAuth',
-  'idleTimeoutMs',
-  'commandTimeoutMs',
-  'sessionDeadlineMs',
-  'authMaxFailures',
-  'authFailureDelayMs',
-  'authLockoutMs',
-  'apiCors',
-  // the desktop app picks its secret store when it starts
-  'secretsWithoutKeyring',
-];
-
-const listenKeys = new Set<SettingKey>(['smtp', 'smtps', 'http']);
 const PORT_ALLOWED = 'a whole number from 1 to 65535 (0: any free port)';
-const RELAY_ALLOWED = 'an upstream {host, port, security, auth, …}, or null for none';
-const RULES_ALLOWED = 'an ordered list of rules, each with "match" and "action"';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -121,68 +55,6 @@ const show = (value: unknown): string => {
 };
 
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
-
-// --- what the GUI sees --------------------------------------------------------------------
-
-function endpointView(endpoint: UpstreamEndpoint): UpstreamEndpointView {
-  const { caPem: _pem, auth, ...rest } = endpoint as UpstreamEndpoint & { caPem?: string };
-  if (!auth) return rest;
-  return {
-    ...rest,
-    auth: {
-      user: auth.user,
-      mechanism: auth.mechanism,
-      ...('password' in auth ? { passwordSet: true } : { accessTokenSet: true }),
-    },
-  };
-}
-
-/** The upstream without its secrets: a password or token is only said to be set. */
-export function upstreamView(relay: UpstreamSettings | null): UpstreamView | null {
-  if (!relay) return null;
-  const { fallback, ...primary } = relay;
-  return { ...endpointView(primary), ...(fallback ? { fallback: endpointView(fallback) } : {}) };
-}
-
-/** A rule as a settings file writes it (patterns as the user wrote them). */
-export function ruleView(rule: RoutingRule): RoutingRuleView {
-  const match: RoutingRuleView['match'] = {};
-  if (rule.match.recipient) match.recipient = rule.match.recipient.source;
-  if (rule.match.sender) match.sender = rule.match.sender.source;
-  if (rule.match.user) match.user = rule.match.user.source;
-  return { ...(rule.name !== undefined ? { name: rule.name } : {}), match, action: rule.action };
-}
-
-export function editableValues(settings: Settings): EditableSettings {
-  const values: Record<string, unknown> = {};
-  for (const key of editableKeys) values[key] = structuredClone(settings[key]);
-  values.relay = upstreamView(settings.relay);
-  values.rules = settings.rules.map(ruleView);
-  return values as unknown as EditableSettings;
-}
-
-export function settingsView(
-  target: Settings,
-  running: Settings,
-  pinned: Record<string, string>,
-  savedIn: string,
-): SettingsView {
-  const allowed: SettingsView['allowed'] = { relay: RELAY_ALLOWED, rules: RULES_ALLOWED };
-  for (const key of editableKeys) {
-    const spec = fieldByKey(key);
-    if (spec) allowed[key] = spec.allowed;
-  }
-  return {
-    values: editableValues(target),
-    allowed,
-    pinned: Object.fromEntries(
-      Object.entries(pinned).filter(([key]) => key in editable),
-    ) as SettingsView['pinned'],
-    restartFields,
-    restartPending: restartFields.filter((key) => !same(target[key], running[key])),
-    savedIn,
-  };
-}
 
 // --- checking a change --------------------------------------------------------------------
 
@@ -234,10 +106,11 @@ function hostPort(address: ListenAddressView): string {
     : `${address.host}:${address.port}`;
 }
 
-function parseListen(key: SettingKey, raw: unknown): Parsed {
-  const spec = fieldByKey(key);
-  if (!spec) throw new Error(`no schema field for ${key}`);
-  if (raw === null && key === 'smtps') return { value: null, saved: null };
+function parseListen(spec: AnySettingDeclaration, raw: unknown): Parsed {
+  const key = spec.key;
+  if (raw === null && spec.input.kind === 'listen' && spec.input.nullable) {
+    return { value: null, saved: null };
+  }
   let text = raw;
   if (isRecord(raw)) {
     const errors: SettingsFieldError[] = [];
@@ -308,18 +181,51 @@ function parseRules(raw: unknown): Parsed {
   return { value: parsed.data, saved: parsed.data.map(ruleView) };
 }
 
+/**
+ * A structure's own message names the entry and the field at fault (`quotas[1].perHour: …`):
+ * the error points there, so the screen shows it beside that field.
+ */
+function structureError(key: string, raw: unknown, message: string, allowed: string) {
+  const at = /^([A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*): /.exec(message)?.[1];
+  if (!at || !at.startsWith(key)) return fieldError(key, raw, allowed);
+  // the part's own value and fix, as the routing rules' errors give them
+  const path = [...at.slice(key.length).matchAll(/\[(\d+)\]|\.([A-Za-z]+)/g)].map((m) =>
+    m[1] !== undefined ? Number(m[1]) : (m[2] as string),
+  );
+  const value = valueAt(typeof raw === 'string' ? safeJson(raw) : raw, path);
+  const cut = message.indexOf('; ');
+  return {
+    field: at,
+    ...(value === undefined ? {} : { value }),
+    allowed: cut >= 0 ? message.slice(cut + 2).replace(/^use /, '') : allowed,
+    message,
+  };
+}
+
 function parseField(key: SettingKey, raw: unknown, current: Settings): Parsed {
-  if (listenKeys.has(key)) return parseListen(key, raw);
   if (key === 'relay') return parseRelay(raw, current.relay);
   if (key === 'rules') return parseRules(raw);
   const spec = fieldByKey(key);
   if (!spec) throw new Error(`no schema field for ${key}`);
+  if (spec.input.kind === 'listen') return parseListen(spec, raw);
+  // a secret comes back as "set": keep the saved one
+  if (spec.secret && (raw === true || raw === undefined)) {
+    const value = current[spec.key];
+    return { value, saved: fieldValueView(spec, value) };
+  }
   try {
     const value = parseSettingValue(spec, raw, 'file');
-    return { value, saved: value };
+    return { value, saved: fieldValueView(spec, value) };
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
-    return { errors: [fieldError(key, raw, spec.allowed)] };
+    const plain = err.message.startsWith(`"${key}" in the settings file: `);
+    return {
+      errors: [
+        plain
+          ? fieldError(key, raw, spec.allowed)
+          : structureError(key, raw, err.message, spec.allowed),
+      ],
+    };
   }
 }
 
@@ -357,7 +263,7 @@ export function checkSettingsChange(
     return result;
   }
   for (const [key, raw] of Object.entries(change)) {
-    if (!(key in editable)) {
+    if (!isEditable(key)) {
       result.errors.push({
         field: key,
         ...(raw === undefined ? {} : { value: raw }),

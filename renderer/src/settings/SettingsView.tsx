@@ -26,6 +26,8 @@ import {
 import { UpstreamSection } from './UpstreamSection';
 import { UsersSection } from './UsersSection';
 import { SigningSection } from './SigningSection';
+import { DeclaredFields } from './DeclaredFields';
+import { QuotasSection } from './QuotasSection';
 import './settings.css';
 
 const sections = [
@@ -34,10 +36,19 @@ const sections = [
   ['upstream', 'Upstream'],
   ['routing', 'Routing rules'],
   ['signing', 'Signing'],
+  ['filtering', 'Filtering & senders'],
   ['retention', 'Retention'],
+  ['logs', 'Logs'],
+  ['toolkit', 'Capture toolkit'],
+  ['checks', 'Checks & POP3'],
   ['desktop', 'Desktop app'],
   ['appearance', 'Appearance'],
 ] as const;
+
+/** Settings this view draws itself; every other declared setting is drawn by DeclaredFields. */
+const drawnHere = new Set<string>([
+  ...['smtp', 'http', 'smtps', 'hostname', 'starttls', 'tlsCert', 'tlsKey', 'allowIp', 'mode'],
+]);
 
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
@@ -100,6 +111,17 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
     restart: view.restartFields.includes(key),
     hint: withHint ? view.allowed[key] : undefined,
   });
+
+  const declared = (section: (typeof view.fields)[number]['section']) => (
+    <DeclaredFields
+      view={view}
+      values={values as unknown as Record<string, unknown>}
+      errors={byField}
+      section={section}
+      skip={drawnHere}
+      onChange={(key, value) => update(key, value as never)}
+    />
+  );
 
   const address = (key: 'smtp' | 'http' | 'smtps', label: string, value: ListenAddressView) => (
     <>
@@ -246,64 +268,12 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
             value={values.tlsKey ?? ''}
             onChange={(file) => update('tlsKey', file === '' ? null : file)}
           />
-          <CheckboxField
-            {...common('requireTls')}
-            label="Accept mail only over TLS"
-            checked={values.requireTls}
-            onChange={(on) => update('requireTls', on)}
-          />
-          <NumberField
-            {...common('maxSize', true)}
-            label="Largest message (bytes)"
-            min={1024}
-            value={values.maxSize}
-            onChange={(n) => update('maxSize', n)}
-          />
-          <NumberField
-            {...common('maxRecipients', true)}
-            label="Recipients per message"
-            min={1}
-            value={values.maxRecipients}
-            onChange={(n) => update('maxRecipients', n)}
-          />
-          <NumberField
-            {...common('maxConnections', true)}
-            label="SMTP sessions at once"
-            min={1}
-            value={values.maxConnections}
-            onChange={(n) => update('maxConnections', n)}
-          />
-          <NumberField
-            {...common('maxConnectionsPerIp', true)}
-            label="SMTP sessions per client address"
-            min={1}
-            value={values.maxConnectionsPerIp}
-            onChange={(n) => update('maxConnectionsPerIp', n)}
-          />
-          <NumberField
-            {...common('maxMessagesPerMinute', true)}
-            label="Messages per minute per client"
-            min={0}
-            value={values.maxMessagesPerMinute}
-            onChange={(n) => update('maxMessagesPerMinute', n)}
-          />
         </div>
+        {declared('listener')}
       </Section>
 
       <Section id="access" title="Access">
         <div className="field-grid">
-          <CheckboxField
-            {...common('trustLoopback')}
-            label="This machine may send without logging in"
-            checked={values.trustLoopback}
-            onChange={(on) => update('trustLoopback', on)}
-          />
-          <CheckboxField
-            {...common('requireAuth')}
-            label="Every client must log in (SMTP AUTH)"
-            checked={values.requireAuth}
-            onChange={(on) => update('requireAuth', on)}
-          />
           <TextAreaField
             {...common('allowIp')}
             hint="One address or CIDR per line, e.g. 192.168.1.0/24 or 2001:db8::/32. These may send and relay without logging in."
@@ -315,6 +285,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
             }}
           />
         </div>
+        {declared('access')}
         <UsersSection />
       </Section>
 
@@ -330,23 +301,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
           }
           candidate={candidate}
         />
-        <div className="field-grid">
-          <NumberField
-            {...common('relayConnections', true)}
-            label="Connections to the upstream"
-            min={1}
-            max={5}
-            value={values.relayConnections}
-            onChange={(n) => update('relayConnections', n)}
-          />
-          <NumberField
-            {...common('lifetimeHours', true)}
-            label="Retry for (hours)"
-            min={0}
-            value={values.lifetimeHours}
-            onChange={(n) => update('lifetimeHours', n)}
-          />
-        </div>
+        {declared('upstream')}
       </Section>
 
       <Section id="routing" title="Routing rules">
@@ -366,83 +321,37 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
           errors={byField}
           onChange={(rules) => update('rules', rules)}
         />
+        {declared('routing')}
       </Section>
 
       <Section id="signing" title="Signing">
         <SigningSection />
+        {declared('signing')}
+      </Section>
+      <Section id="filtering" title="Filtering & senders">
+        {declared('filtering')}
+        <QuotasSection
+          quotas={values.quotas}
+          errors={byField}
+          pinnedBy={view.pinned.quotas}
+          onChange={(quotas) => update('quotas', quotas)}
+        />
       </Section>
       <Section id="retention" title="Retention">
-        <div className="field-grid">
-          <NumberField
-            {...common('maxMessages', true)}
-            label="Captured messages to keep (0: all)"
-            min={0}
-            value={values.maxMessages}
-            onChange={(n) => update('maxMessages', n)}
-          />
-          <NumberField
-            {...common('maxAgeDays', true)}
-            label="Delete captured messages after (days, 0: never)"
-            min={0}
-            value={values.maxAgeDays}
-            onChange={(n) => update('maxAgeDays', n)}
-          />
-          <NumberField
-            {...common('relayRetentionDays', true)}
-            label="Keep relayed messages for (days)"
-            min={0}
-            value={values.relayRetentionDays}
-            onChange={(n) => update('relayRetentionDays', n)}
-          />
-        </div>
+        {declared('retention')}
+      </Section>
+      <Section id="logs" title="Logs">
+        {declared('logs')}
+      </Section>
+      <Section id="toolkit" title="Capture toolkit">
+        {declared('toolkit')}
+      </Section>
+      <Section id="checks" title="Checks & POP3">
+        {declared('checks')}
       </Section>
 
       <Section id="desktop" title="Desktop app">
-        <div className="field-grid">
-          <CheckboxField
-            {...common('closeToTray')}
-            label="Closing the window keeps Relaydesk running in the tray"
-            checked={values.closeToTray}
-            onChange={(on) => update('closeToTray', on)}
-          />
-          <CheckboxField
-            {...common('notifyNewMail')}
-            label="Notify me of new mail"
-            checked={values.notifyNewMail}
-            onChange={(on) => update('notifyNewMail', on)}
-          />
-          <CheckboxField
-            {...common('notifyBounced')}
-            label="Notify me when a recipient bounces"
-            checked={values.notifyBounced}
-            onChange={(on) => update('notifyBounced', on)}
-          />
-          <CheckboxField
-            {...common('notifyDelayed')}
-            label="Notify me when a recipient is delayed"
-            checked={values.notifyDelayed}
-            onChange={(on) => update('notifyDelayed', on)}
-          />
-          <NumberField
-            {...common('notifyDelayedAfterMinutes', true)}
-            label="Delayed means still waiting after (minutes)"
-            min={1}
-            value={values.notifyDelayedAfterMinutes}
-            onChange={(n) => update('notifyDelayedAfterMinutes', n)}
-          />
-          <CheckboxField
-            {...common('notifyUpstreamPaused')}
-            label="Notify me when the upstream is paused by a failure"
-            checked={values.notifyUpstreamPaused}
-            onChange={(on) => update('notifyUpstreamPaused', on)}
-          />
-          <CheckboxField
-            {...common('notifySenderAlert')}
-            label="Notify me when a sender's volume jumps (anomaly alert)"
-            checked={values.notifySenderAlert}
-            onChange={(on) => update('notifySenderAlert', on)}
-          />
-        </div>
+        {declared('desktop')}
         <p className="field-hint">These apply to the desktop app; the browser UI ignores them.</p>
       </Section>
 

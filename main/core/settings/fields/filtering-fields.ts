@@ -1,0 +1,219 @@
+// The filter stage and sender control: clamd and what a virus or a scanner outage does, the
+// attachment policy, sending quotas, warm-up schedules and the anomaly alert (the Settings
+// screen's "Filtering & senders"), and the address checks (beside Signing).
+import { describeClamdAddress, parseClamdAddress } from '../../filter/clamd-client.js';
+import { attachmentPolicyProblem, parseAttachmentPolicy } from '../../filter/filter-settings.js';
+import { parseQuotas, quotaSource } from '../../sender-control/quotas.js';
+import { parseWarmup } from '../../sender-control/warmup.js';
+import { fromParser, oneOf, onOff, structure, wholeNumber } from '../setting-kinds.js';
+import { setting } from '../setting-declaration.js';
+import { SettingsError } from '../settings-types.js';
+
+const section = 'filtering';
+
+/** A structured setting's parser throws with the entry and field at fault; keep that message. */
+function structured<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    throw new SettingsError((err as Error).message);
+  }
+}
+
+export const filteringFields = [
+  setting({
+    key: 'addressCheck',
+    flag: '--address-check',
+    env: 'RELAYDESK_ADDRESS_CHECK',
+    value: 'off|warn|reject',
+    ...oneOf(
+      {
+        off: 'Off',
+        warn: 'Note the verdict on the message',
+        reject: 'Refuse invalid recipients (550 at RCPT)',
+      },
+      '"off", "warn" (note the verdict on the message) or "reject" (refuse invalid recipients with 550 at RCPT)',
+    ),
+    default: 'off',
+    label: 'Check recipients before relaying',
+    section: 'signing',
+    applies: 'now',
+  }),
+  setting({
+    key: 'addressCheckSender',
+    flag: '--address-check-sender',
+    env: 'RELAYDESK_ADDRESS_CHECK_SENDER',
+    value: 'true|false',
+    ...onOff('check the envelope sender as well'),
+    default: false,
+    label: 'Check the envelope sender too',
+    section: 'signing',
+    applies: 'now',
+  }),
+  setting({
+    key: 'addressCheckDnsOutage',
+    flag: '--address-check-dns-outage',
+    env: 'RELAYDESK_ADDRESS_CHECK_DNS_OUTAGE',
+    value: 'pass|defer',
+    ...oneOf(
+      { pass: 'Pass the recipient', defer: 'Defer it (450, the client tries again)' },
+      '"pass" (accept when DNS cannot be asked) or "defer" (450, the client tries again)',
+    ),
+    default: 'pass',
+    label: 'When DNS cannot be asked',
+    section: 'signing',
+    applies: 'now',
+  }),
+  setting({
+    key: 'clamd',
+    flag: '--clamd',
+    env: 'RELAYDESK_CLAMD',
+    value: 'ADDRESS',
+    type: fromParser((raw) =>
+      raw === null || raw === '' || raw === 'off' ? null : parseClamdAddress(raw),
+    ),
+    allowed: 'HOST:PORT of clamd (e.g. 127.0.0.1:3310), the path of its Unix socket, or "off"',
+    input: { kind: 'text', nullable: true, placeholder: 'empty: no virus scanning' },
+    default: null,
+    defaultText: 'none (`127.0.0.1:3310` or `/run/clamav/clamd.ctl`)',
+    label: 'clamd address (HOST:PORT or Unix socket)',
+    section,
+    applies: 'restart',
+    view: (address) => (address ? describeClamdAddress(address) : null),
+  }),
+  setting({
+    key: 'virusAction',
+    flag: '--virus-action',
+    env: 'RELAYDESK_VIRUS_ACTION',
+    value: 'reject|quarantine|tag',
+    ...oneOf(
+      {
+        reject: 'Reject (554 at end of DATA)',
+        quarantine: 'Quarantine (kept, never relayed)',
+        tag: 'Tag only',
+      },
+      '"reject" (554 at end of DATA), "quarantine" (kept, never relayed) or "tag"',
+    ),
+    default: 'reject',
+    label: 'A message with a virus',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'clamdUnavailable',
+    flag: '--clamd-unavailable',
+    env: 'RELAYDESK_CLAMD_UNAVAILABLE',
+    value: 'defer|accept',
+    ...oneOf(
+      {
+        defer: 'Defer (451 4.7.0, the client retries)',
+        accept: 'Accept, flagged "not scanned"',
+      },
+      '"defer" (451 4.7.0, the client retries) or "accept" (flagged "not scanned")',
+    ),
+    default: 'defer',
+    label: 'When clamd cannot be reached',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'attachments',
+    flag: '--attachments',
+    env: 'RELAYDESK_ATTACHMENTS',
+    value: 'JSON',
+    ...structure(
+      (raw) => {
+        const policy = parseAttachmentPolicy(raw);
+        if (policy !== undefined) return policy;
+        const problem = attachmentPolicyProblem(raw);
+        if (problem) throw new SettingsError(problem);
+        return undefined;
+      },
+      'an object such as {"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}, or "off"',
+      '{"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}',
+    ),
+    default: null,
+    defaultText:
+      'none (`{"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}`)',
+    label: 'Attachment policy (JSON; empty: none)',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'quotas',
+    flag: '--quotas',
+    env: 'RELAYDESK_QUOTAS',
+    value: 'JSON',
+    ...structure(
+      (raw) => structured(() => parseQuotas(raw)),
+      'a list such as [{"user": "*", "perHour": 100, "recipientsPerDay": 1000}]',
+      '[{"user": "*", "perHour": 100, "recipientsPerDay": 1000}]',
+    ),
+    input: { kind: 'custom' },
+    default: [],
+    defaultText: 'none (`[{"user": "*", "perHour": 100, "recipientsPerDay": 1000}]`)',
+    label: 'Sending quotas',
+    section,
+    applies: 'now',
+    view: (quotas) => quotas.map(quotaSource),
+  }),
+  setting({
+    key: 'warmup',
+    flag: '--warmup',
+    env: 'RELAYDESK_WARMUP',
+    value: 'JSON',
+    ...structure(
+      (raw) => structured(() => parseWarmup(raw)),
+      'a list such as [{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+      '[{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]',
+    ),
+    default: [],
+    defaultText:
+      'none (`[{"upstream": "smtp.sendgrid.net", "start": "2026-12-01", "preset": "dedicated-ip"}]`)',
+    label: 'IP warm-up schedules (JSON)',
+    section,
+    applies: 'now',
+    view: (schedules) =>
+      schedules.map((w) => ({
+        upstream: w.upstream,
+        start: new Date(w.start).toISOString(),
+        ...(w.preset ? { preset: w.preset } : { caps: w.caps }),
+      })),
+  }),
+  setting({
+    key: 'anomalyPause',
+    flag: '--anomaly-pause',
+    env: 'RELAYDESK_ANOMALY_PAUSE',
+    value: 'true|false',
+    ...onOff('suspend a sender whose volume jumps'),
+    default: false,
+    defaultText: '`false` (alert only)',
+    label: 'Suspend a sender whose volume jumps',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'anomalyFactor',
+    flag: '--anomaly-factor',
+    env: 'RELAYDESK_ANOMALY_FACTOR',
+    value: 'N',
+    ...wholeNumber(2, 1000, { note: "(times the sender's hourly median)" }),
+    default: 10,
+    defaultText: "`10` (× the sender's hourly median)",
+    label: "A jump is this many times the sender's hourly median",
+    section,
+    applies: 'restart',
+  }),
+  setting({
+    key: 'anomalyMinMessages',
+    flag: '--anomaly-min-messages',
+    env: 'RELAYDESK_ANOMALY_MIN_MESSAGES',
+    value: 'N',
+    ...wholeNumber(1, 1_000_000, { unit: 'messages in an hour' }),
+    default: 100,
+    defaultText: '`100` (in the hour)',
+    label: 'and at least this many messages in the hour',
+    section,
+    applies: 'restart',
+  }),
+];
