@@ -2,11 +2,11 @@
 // measured in the same run (splitting the block into Received fields with one regex).
 // Build first: npx tsc -p tsconfig.node.json   (writes out/)
 // Run:         node bench/route-parse.js [iterations]
-import { analyzeMessage } from '../out/main/core/route/index.js';
+import { analyzeMessage } from '../out/main/core/route-analysis/index.js';
 
 const iterations = Number(process.argv[2] ?? 2000);
 
-// Shapes from test/route/corpus, cycled to 50 hops with distinct ids and times.
+// Shapes from test/route-analysis/corpus, cycled to 50 hops with distinct ids and times.
 const shapes = [
   (i, t) =>
     `Received: from mx${i}.example.net (mx${i}.example.net [198.51.100.${i}])\r\n` +

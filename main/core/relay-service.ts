@@ -21,7 +21,7 @@ import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { DeliveryJournal } from './queue/delivery-journal.js';
 import { openIndex } from './index/index-startup.js';
 import { Retention } from './retention.js';
-import { applyRedirect } from './routing/index.js';
+import { applyRedirect } from './routing-rules/index.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import type { SettingsStore } from './settings/settings-store.js';

@@ -1,6 +1,6 @@
 // The route of a message through the API: for mail Relaydesk received, and for pasted headers.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RouteAnalysis } from '../../main/core/route/index.js';
+import type { RouteAnalysis } from '../../main/core/route-analysis/index.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;

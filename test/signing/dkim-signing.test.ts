@@ -12,7 +12,7 @@ import {
 } from '../../main/core/signing/dkim-key.js';
 import { dkimRecord } from '../../main/core/signing/dkim-record.js';
 import { signMessage } from '../../main/core/signing/dkim-signer.js';
-import { applyRedirect } from '../../main/core/routing/original-to-header.js';
+import { applyRedirect } from '../../main/core/routing-rules/original-to-header.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { requirePythonModule } from '../helpers/system-tools.js';
 

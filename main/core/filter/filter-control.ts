@@ -6,7 +6,7 @@ import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { auditLine } from '../policy/audit-line.js';
-import type { RoutingRule } from '../routing/index.js';
+import type { RoutingRule } from '../routing-rules/index.js';
 import type { Spool } from '../spool/spool.js';
 import { describeClamdAddress } from './clamd-client.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';

@@ -1,9 +1,9 @@
 // The filter's settings: what happens to a message with a virus (`virusAction`), what happens
 // when clamd cannot be reached (`clamdUnavailable`), the attachment policy (`attachments`), and
 // the same choices per routing rule (`rules[i].filter`). Every message names the field, the
-// value and the fix, like the routing rules' (main/core/routing/settings-errors.ts).
+// value and the fix, like the routing rules' (main/core/routing-rules/settings-errors.ts).
 import { z } from 'zod';
-import { fieldError, objectError, show } from '../routing/settings-errors.js';
+import { fieldError, objectError, show } from '../routing-rules/settings-errors.js';
 
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
 export type ClamdUnavailableAction = 'defer' | 'accept';

@@ -5,7 +5,7 @@
 import type { FilterVerdictView } from '../../../preload/filter-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
-import { routeEnvelope, type RoutingRule } from '../routing/index.js';
+import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
 import type { MessageSource } from '../spool/message-source.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';

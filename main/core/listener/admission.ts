@@ -32,7 +32,7 @@ import { normalizeClientIp } from '../net/ip-address.js';
 import type { ConnectionHooks } from './smtp-server-tuned.js';
 import {
   sessionUser,
-  SmtpReply,
+  SmtpRefusal,
   type ListenerEvents,
   type ListenerSettings,
 } from './listener-contract.js';
@@ -156,7 +156,7 @@ export class SmtpAdmission {
   }
 
   /** Mailpit's chaos replies: `451 Chaos sender error` and the like. */
-  chaosReply(stage: ChaosStage, listener: string, session: SMTPServerSession): SmtpReply | null {
+  chaosReply(stage: ChaosStage, listener: string, session: SMTPServerSession): SmtpRefusal | null {
     const code = this.events.chaos?.(stage) ?? null;
     if (code === null) return null;
     this.audit(stage === 'Authentication' ? 'auth' : stage === 'Sender' ? 'mail' : 'rcpt', {
@@ -166,7 +166,7 @@ export class SmtpAdmission {
       reply: code,
       reason: 'chaos',
     });
-    return new SmtpReply(code, `Chaos ${stage.toLowerCase()} error`);
+    return new SmtpRefusal(code, `Chaos ${stage.toLowerCase()} error`);
   }
 
   onConnect(
@@ -178,7 +178,7 @@ export class SmtpAdmission {
     if (this.receivingPaused) {
       // RFC 3463 4.3.2 "system not accepting network messages": a client queues and retries
       this.audit('connect', { result: 'rejected', listener, client: trust.ip, reply: 421 });
-      callback(new SmtpReply(421, '4.3.2 Receiving is paused in Relaydesk; try again later'));
+      callback(new SmtpRefusal(421, '4.3.2 Receiving is paused in Relaydesk; try again later'));
       return;
     }
     this.users.refresh().then(
@@ -195,11 +195,11 @@ export class SmtpAdmission {
           reply: refusal?.code,
           reason: refusal?.reason,
         });
-        callback(refusal ? new SmtpReply(refusal.code, refusal.message) : null);
+        callback(refusal ? new SmtpRefusal(refusal.code, refusal.message) : null);
       },
       (err: Error) => {
         this.events.log(`smtp: users: ${err.message}`);
-        callback(new SmtpReply(421, '4.3.0 Service not available, try again later'));
+        callback(new SmtpRefusal(421, '4.3.0 Service not available, try again later'));
       },
     );
   }
@@ -229,7 +229,7 @@ export class SmtpAdmission {
         reply: 421,
         reason: `user locked out for this client after ${before.failures} failed attempts`,
       });
-      throw new SmtpReply(
+      throw new SmtpRefusal(
         421,
         `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
       );
@@ -252,19 +252,19 @@ export class SmtpAdmission {
       reason: after.locked ? 'bad credentials; user locked out for this client' : 'bad credentials',
     });
     if (after.locked) {
-      throw new SmtpReply(
+      throw new SmtpRefusal(
         421,
         `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again later`,
       );
     }
-    throw new SmtpReply(535, '5.7.8 Authentication credentials invalid');
+    throw new SmtpRefusal(535, '5.7.8 Authentication credentials invalid');
   }
 
   checkMail(
     listener: string,
     address: SMTPServerAddress,
     session: SMTPServerSession,
-  ): SmtpReply | null {
+  ): SmtpRefusal | null {
     const standing = this.standing(session);
     let refusal = mailDecision(standing, this.settings);
     refusal ??=
@@ -294,14 +294,14 @@ export class SmtpAdmission {
       reply: refusal.code,
       reason: refusal.reason,
     });
-    return new SmtpReply(refusal.code, refusal.message);
+    return new SmtpRefusal(refusal.code, refusal.message);
   }
 
   checkRecipient(
     listener: string,
     address: SMTPServerAddress,
     session: SMTPServerSession,
-  ): SmtpReply | null {
+  ): SmtpRefusal | null {
     const standing = this.standing(session);
     const mailFrom = session.envelope.mailFrom;
     const input = {
@@ -309,7 +309,7 @@ export class SmtpAdmission {
       sender: mailFrom ? mailFrom.address : '',
       user: standing.user,
     };
-    const refuse = (code: number, message: string, reason: string): SmtpReply => {
+    const refuse = (code: number, message: string, reason: string): SmtpRefusal => {
       this.audit('rcpt', {
         result: 'rejected',
         listener,
@@ -320,7 +320,7 @@ export class SmtpAdmission {
         reply: code,
         reason,
       });
-      return new SmtpReply(code, message);
+      return new SmtpRefusal(code, message);
     };
     if (session.envelope.rcptTo.length >= this.settings.maxRecipients) {
       return refuse(
@@ -347,7 +347,7 @@ export class SmtpAdmission {
     listener: string,
     address: SMTPServerAddress,
     session: SMTPServerSession,
-  ): Promise<SmtpReply | null> {
+  ): Promise<SmtpRefusal | null> {
     const standing = this.standing(session);
     const sender = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
     const input = { recipient: address.address, sender, user: standing.user };
@@ -364,6 +364,6 @@ export class SmtpAdmission {
       reply: refusal.code,
       reason: 'address check',
     });
-    return new SmtpReply(refusal.code, refusal.message);
+    return new SmtpRefusal(refusal.code, refusal.message);
   }
 }

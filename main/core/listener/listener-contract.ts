@@ -117,8 +117,8 @@ export interface SmtpSecurity {
   } | null;
 }
 
-/** An SMTP reply to a command, thrown or returned to smtp-server. */
-export class SmtpReply extends Error {
+/** A refusal (4xx/5xx) of an SMTP command, thrown to smtp-server; not the upstream's parsed SmtpReply. */
+export class SmtpRefusal extends Error {
   constructor(
     readonly responseCode: number,
     message: string,

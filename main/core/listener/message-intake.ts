@@ -15,7 +15,7 @@ import { buildReceivedStamp } from './received-stamp.js';
 import {
   maxReceivedHeaders,
   sessionUser,
-  SmtpReply,
+  SmtpRefusal,
   type ListenerEvents,
   type ListenerSettings,
 } from './listener-contract.js';
@@ -114,7 +114,7 @@ export class MessageIntake {
       await drop(null);
       this.auditMessageRefusal(session, 552, `larger than ${this.settings.maxSize} bytes`);
       // smtp-server answers 552 5.3.4 itself (rejectOversized); this only ends the transaction
-      throw new SmtpReply(
+      throw new SmtpRefusal(
         552,
         `5.3.4 Message exceeds the size limit of ${this.settings.maxSize} bytes`,
       );
@@ -128,7 +128,7 @@ export class MessageIntake {
         554,
         `more than ${maxReceivedHeaders} Received headers (loop)`,
       );
-      throw new SmtpReply(
+      throw new SmtpRefusal(
         554,
         `5.4.6 Too many Received headers (over ${maxReceivedHeaders}): mail loop?`,
       );
@@ -163,10 +163,10 @@ export class MessageIntake {
   }
 
   /** The reply to a message that could not be stored (or that a later stage refused). */
-  private storeFailure(id: string, session: SMTPServerSession, err: unknown): SmtpReply {
+  private storeFailure(id: string, session: SMTPServerSession, err: unknown): SmtpRefusal {
     if (err instanceof MessageRefusal) {
       this.auditMessageRefusal(session, err.responseCode, err.reason);
-      return new SmtpReply(err.responseCode, err.reply);
+      return new SmtpRefusal(err.responseCode, err.reply);
     }
     if (isStorageFull(err)) {
       // nothing of the message is left on disk (durable writes rename only whole files)
@@ -177,11 +177,11 @@ export class MessageIntake {
       }
       this.storageFull = true;
       this.auditMessageRefusal(session, 452, 'disk full');
-      return new SmtpReply(452, '4.3.1 Insufficient system storage; try again later');
+      return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');
     }
     this.events.log(`${id}: could not store the message: ${(err as Error).message}`);
     this.auditMessageRefusal(session, 451, 'could not store the message');
-    return new SmtpReply(451, '4.3.0 Could not store the message; try again later');
+    return new SmtpRefusal(451, '4.3.0 Could not store the message; try again later');
   }
 
   private auditMessageRefusal(session: SMTPServerSession, reply: number, reason: string): void {

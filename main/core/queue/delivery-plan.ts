@@ -1,7 +1,7 @@
 // What happens to a newly accepted message, from the routing decisions of its recipients:
 // the mailbox it is listed in, and a delivery entry per recipient when any is relayed.
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
-import type { RecipientDecision } from '../routing/index.js';
+import type { RecipientDecision } from '../routing-rules/index.js';
 import { newRecipient } from './delivery-transition.js';
 
 /** Messages that are only relayed are listed here. */

@@ -2,7 +2,7 @@
 // sendMessageParams). Go decodes JSON field names case-insensitively, so Mailpit takes `from`
 // as well as `From`; so do we. Every error names the field, the value and the fix.
 import { CallerError } from '../caller-error.js';
-import { isPlainAddress } from '../routing/index.js';
+import { isPlainAddress } from '../routing-rules/index.js';
 import { cleanTag, isValidTag } from '../tags/index.js';
 
 export interface SendAddress {

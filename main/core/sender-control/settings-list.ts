@@ -2,7 +2,7 @@
 // or in the environment, or as an array in the settings file. Each entry is checked by its own
 // schema with messages rooted at `name[i]`, so the error names the entry and the field.
 import type { z } from 'zod';
-import { show } from '../routing/settings-errors.js';
+import { show } from '../routing-rules/settings-errors.js';
 
 export function parseSettingsList<T>(
   name: string,

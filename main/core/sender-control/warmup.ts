@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseSettingsList } from './settings-list.js';
 import type { WarmupStatus } from '../../../preload/filter-contract.js';
-import { objectError, show } from '../routing/settings-errors.js';
+import { objectError, show } from '../routing-rules/settings-errors.js';
 
 /**
  * `dedicated-ip`: the daily volumes of Twilio SendGrid's suggested IP warm-up schedule

@@ -7,7 +7,7 @@ import type {
   SettingsView,
 } from '../../../preload/api-contract.js';
 import type { SmtpSecurity } from '../listener/smtp-listener.js';
-import type { RouteExplanation } from '../routing/index.js';
+import type { RouteExplanation } from '../routing-rules/index.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
 import type { ServiceParts } from './service-parts.js';

@@ -8,7 +8,7 @@ import type { MessageRecord } from '../message-record.js';
 import { toMessageSummary } from '../message/mailpit-shapes.js';
 import { buildDsn } from '../queue/dsn.js';
 import { note } from '../logs/log-record.js';
-import type { RecipientDecision } from '../routing/index.js';
+import type { RecipientDecision } from '../routing-rules/index.js';
 import {
   composeMessage,
   httpReceivedStamp,

@@ -15,7 +15,7 @@ import { headerMap } from '../message/header-fields.js';
 import { toMessageDetail, toMessageSummary } from '../message/mailpit-shapes.js';
 import type { ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
-import { analyzeMessage, type RouteAnalysis } from '../route/index.js';
+import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';

@@ -11,7 +11,7 @@ import {
   type RouteInput,
   type RoutingAction,
   type RoutingRule,
-} from '../routing/index.js';
+} from '../routing-rules/index.js';
 import type { Envelope } from '../message-record.js';
 import type { Settings } from '../settings/settings-schema.js';
 

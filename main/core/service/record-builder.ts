@@ -7,7 +7,7 @@ import { withEnvelopeBcc } from '../message/envelope-bcc.js';
 import { readHeaderFields } from '../message/header-fields.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { planDelivery } from '../queue/delivery-plan.js';
-import type { RecipientDecision } from '../routing/index.js';
+import type { RecipientDecision } from '../routing-rules/index.js';
 import { sourceHead, sourceSize } from '../spool/message-source.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { autoTags, knownTags } from '../tags/index.js';

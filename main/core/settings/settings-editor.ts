@@ -9,7 +9,7 @@ import type {
   SettingsFieldError,
 } from '../../../preload/api-contract.js';
 import { smtpExposureProblem } from '../policy/exposure.js';
-import { createRoutingRulesSchema } from '../routing/index.js';
+import { createRoutingRulesSchema } from '../routing-rules/index.js';
 import { isLoopbackHost } from '../net/ip-address.js';
 import {
   createUpstreamSettingsSchema,

@@ -16,7 +16,7 @@ import {
 } from './settings-schema.js';
 import { relayFlags, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
-import { modeRules, routingRulesSchema } from '../routing/index.js';
+import { modeRules, routingRulesSchema } from '../routing-rules/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
 const structuredKeys = new Set(['relay', 'rules', 'dkim']);

@@ -1,7 +1,7 @@
 // The settings as the relay runs with them: one typed object, resolved from defaults, the
 // settings file, saved settings, environment and flags (settings-sources.ts). Each field is
 // declared once, with its type, default, flag and environment name, in fields/*.ts.
-import type { RoutingRule } from '../routing/index.js';
+import type { RoutingRule } from '../routing-rules/index.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import type { AutoTagSource } from '../tags/auto-tags.js';
 import type { ChaosTriggers } from '../chaos/chaos-triggers.js';

@@ -11,7 +11,7 @@ import type {
   UpstreamEndpointView,
   UpstreamView,
 } from '../../../preload/api-contract.js';
-import type { RoutingRule } from '../routing/index.js';
+import type { RoutingRule } from '../routing-rules/index.js';
 import type { UpstreamEndpoint, UpstreamSettings } from '../upstream/upstream-settings.js';
 import type { AnySettingDeclaration } from './setting-declaration.js';
 import { settingFields, type Settings } from './settings-schema.js';

@@ -1,7 +1,7 @@
 // Where mail goes and how long it is kept: the mode, the delivery queue towards the upstream
 // (connections, retries, rate limit, DSN), retention and the logs' rotation. The Settings
 // screen's Routing, Upstream, Retention and Logs sections. The upstream itself ("relay") and the
-// routing rules are structures of their own (relay-settings.ts, routing/).
+// routing rules are structures of their own (relay-settings.ts, routing-rules/).
 import { z } from 'zod';
 import { byteSize, count, oneOf, onOff, path, safeJson, wholeNumber } from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';

@@ -1,9 +1,9 @@
-// One table test over test/route/corpus: each <name>.eml is a real-format chain (documentation
+// One table test over test/route-analysis/corpus: each <name>.eml is a real-format chain (documentation
 // addresses and example domains only) and <name>.json holds the hops a reader should see.
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { analyzeMessage, type Hop } from '../../main/core/route/index.js';
+import { analyzeMessage, type Hop } from '../../main/core/route-analysis/index.js';
 import { hopContractKeys } from './hop-keys.js';
 
 const corpus = join(import.meta.dirname, 'corpus');

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { analyzeMessage } from '../../main/core/route/index.js';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 import { hopContractKeys } from './hop-keys.js';
 
 const field = (from: string, by: string, date: string): string =>

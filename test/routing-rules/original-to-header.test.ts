@@ -1,7 +1,7 @@
 // A redirect adds X-Original-To fields at the top and changes nothing else, and no address can
 // smuggle in a header field of its own.
 import { describe, expect, test } from 'vitest';
-import { applyRedirect, originalToFields } from '../../main/core/routing/index.js';
+import { applyRedirect, originalToFields } from '../../main/core/routing-rules/index.js';
 
 const raw = Buffer.from(
   'Received: from app (localhost [127.0.0.1])\r\n\tby relaydesk (Relaydesk) with ESMTP id A1;' +

@@ -10,7 +10,7 @@ import {
   routeRecipient,
   routingRulesSchema,
   type RoutingRule,
-} from '../../main/core/routing/index.js';
+} from '../../main/core/routing-rules/index.js';
 
 const fragments = [
   '*',

@@ -3,9 +3,9 @@ import {
   parseArcAuthenticationResults,
   parseAuthenticationResults,
   parseReceivedSpf,
-} from '../../main/core/route/authentication-results.js';
-import { analyzeMessage } from '../../main/core/route/index.js';
-import { parseDkimSignature } from '../../main/core/route/origin-headers.js';
+} from '../../main/core/route-analysis/authentication-results.js';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+import { parseDkimSignature } from '../../main/core/route-analysis/origin-headers.js';
 
 describe('Authentication-Results (RFC 8601)', () => {
   test('"none" gives no results (RFC 8601 Appendix B.2)', () => {

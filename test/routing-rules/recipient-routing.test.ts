@@ -10,7 +10,7 @@ import {
   routingRulesSchema,
   type RouteInput,
   type RoutingRuleInput,
-} from '../../main/core/routing/index.js';
+} from '../../main/core/routing-rules/index.js';
 
 const load = (rules: RoutingRuleInput[]) => routingRulesSchema.parse(rules);
 

@@ -8,7 +8,7 @@ import {
   modeRules,
   routingRulesSchema,
   type RoutingRule,
-} from '../../main/core/routing/index.js';
+} from '../../main/core/routing-rules/index.js';
 
 function messagesFor(input: unknown): string[] {
   const result = routingRulesSchema.safeParse(input);

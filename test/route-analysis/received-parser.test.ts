@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildReceivedStamp } from '../../main/core/listener/received-stamp.js';
-import { analyzeMessage } from '../../main/core/route/index.js';
-import { parseReceived } from '../../main/core/route/received-parser.js';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+import { parseReceived } from '../../main/core/route-analysis/received-parser.js';
 
 describe('Relaydesk’s own Received stamp', () => {
   const base = {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { Envelope } from '../../preload/api-contract.js';
-import { analyzeMessage } from '../../main/core/route/index.js';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 
 const envelope = (mailFrom: string, rcptTo: string[]): Envelope => ({
   mailFrom,

@@ -1,8 +1,8 @@
 // Property tests: whatever bytes or header blocks arrive, analysis answers and never throws.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { analyzeMessage, type RouteAnalysis } from '../../main/core/route/index.js';
-import { parseReceived } from '../../main/core/route/received-parser.js';
+import { analyzeMessage, type RouteAnalysis } from '../../main/core/route-analysis/index.js';
+import { parseReceived } from '../../main/core/route-analysis/received-parser.js';
 import { hopContractKeys } from './hop-keys.js';
 
 const fragments = [
