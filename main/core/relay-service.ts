@@ -37,7 +37,7 @@ import {
   type SigningMethods,
 } from './service/check-methods.js';
 import { controlMethods, type ControlMethods } from './service/control-methods.js';
-import { MessageIntake } from './service/message-intake.js';
+import { MessageArrival } from './service/message-arrival.js';
 import { messageMethods, type MessageMethods } from './service/message-methods.js';
 import { MessageStore } from './service/message-store.js';
 import { queueMethods, type QueueMethods } from './service/queue-methods.js';
@@ -51,7 +51,7 @@ import { startWebhooks, toolkitMethods, type ToolkitMethods } from './service/to
 
 export { relaydeskVersion, type RuntimeStats } from './service/message-store.js';
 export { NotFoundError, SettingsInputError } from './service/service-errors.js';
-export type { SendClient } from './service/message-intake.js';
+export type { SendClient } from './service/message-arrival.js';
 
 export interface RelayServiceOptions {
   settings: Settings;
@@ -152,7 +152,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const listener = new SmtpListener(
       settings,
       {
-        accept: (message) => parts.intake.accept(message),
+        accept: (message) => parts.arrival.accept(message),
         checkRecipient: (input) => rules.refusal(input),
         recipientAction: (input) => rules.action(input),
         chaos: (stage) => chaos.fire(stage),
@@ -207,7 +207,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       gate: (recipients, at) => senders.warmupGate(recipients, at),
       onAttempt: (recipient) => runtime.deliveryOutcomes.add({ state: recipient.state }),
       onFailed: (record, failed) =>
-        void parts.intake.reportFailure(
+        void parts.arrival.reportFailure(
           record.id,
           failed.map((r) => r.address),
         ),
@@ -278,7 +278,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       dkim,
       recipientCheck,
     });
-    parts.intake = new MessageIntake(parts);
+    parts.arrival = new MessageArrival(parts);
     this.parts = parts;
     const messages = messageMethods(parts);
     attach(this, messages);

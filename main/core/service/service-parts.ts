@@ -19,7 +19,7 @@ import type { Retention } from '../retention.js';
 import type { SenderControlService } from '../sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from '../settings/settings-schema.js';
 import type { DkimSigning } from '../signing/dkim-signing.js';
-import type { MessageIntake } from './message-intake.js';
+import type { MessageArrival } from './message-arrival.js';
 import type { MessageStore } from './message-store.js';
 import type { RecipientRules } from './recipient-rules.js';
 import type { RecordBuilder } from './record-builder.js';
@@ -54,7 +54,7 @@ export interface ServiceParts {
   store: MessageStore;
   rules: RecipientRules;
   builder: RecordBuilder;
-  intake: MessageIntake;
+  arrival: MessageArrival;
   retention: Retention;
   relayLog: RelayLog;
   saved: SettingsKeeper;

@@ -6,7 +6,7 @@ import * as messageTags from '../tags/index.js';
 import type { TaggedStore } from '../tags/index.js';
 import { displayUrl, loadWebhookSecret, WebhookSender } from '../webhooks/index.js';
 import { deliveryPayload } from '../webhooks/webhook-payloads.js';
-import type { SendClient } from './message-intake.js';
+import type { SendClient } from './message-arrival.js';
 import { relaydeskVersion } from './message-store.js';
 import type { ServiceParts } from './service-parts.js';
 
@@ -41,7 +41,7 @@ export async function startWebhooks({
 }
 
 export function toolkitMethods(
-  { settings, store, chaos, intake, log }: ServiceParts,
+  { settings, store, chaos, arrival, log }: ServiceParts,
   webhooks: () => WebhookSender | null,
 ) {
   const tagged: TaggedStore = {
@@ -88,7 +88,7 @@ export function toolkitMethods(
      * SMTP from `client`, through the same routing rules (so it may be relayed). Resolves with
      * its ID once it is on disk.
      */
-    sendMessage: (body: unknown, client: SendClient): Promise<string> => intake.send(body, client),
+    sendMessage: (body: unknown, client: SendClient): Promise<string> => arrival.send(body, client),
 
     /**
      * Imports one message from an archive (`relaydesk ingest`): captured into `mailbox`, never
@@ -97,7 +97,7 @@ export function toolkitMethods(
     ingest: (
       raw: Buffer,
       options: { receivedAt?: Date; mailbox?: string; clientIp: string; source?: string },
-    ): Promise<string> => intake.ingest(raw, options),
+    ): Promise<string> => arrival.ingest(raw, options),
   };
 }
 

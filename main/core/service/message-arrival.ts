@@ -27,7 +27,7 @@ export interface SendClient {
   trusted: boolean;
 }
 
-export class MessageIntake {
+export class MessageArrival {
   constructor(private readonly parts: ServiceParts) {}
 
   /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
