@@ -1,6 +1,9 @@
 // Globs and regexes as routing rules use them: what matches, and what is refused and why.
 import { describe, expect, test } from 'vitest';
-import { matchesPattern, parseAddressPattern } from '../../main/core/routing-rules/address-pattern.js';
+import {
+  matchesPattern,
+  parseAddressPattern,
+} from '../../main/core/routing-rules/address-pattern.js';
 
 function compile(source: string) {
   const parsed = parseAddressPattern(source);

@@ -7,7 +7,11 @@ import { z } from 'zod';
 import { parseSettingsList } from './settings-list.js';
 import type { QuotaUsageView } from '../../../preload/filter-contract.js';
 import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
-import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing-rules/index.js';
+import {
+  matchesPattern,
+  parseAddressPattern,
+  type AddressPattern,
+} from '../routing-rules/index.js';
 import { objectError, show } from '../routing-rules/settings-errors.js';
 import type { QuotaCount, QuotaJournal } from './quota-journal.js';
 

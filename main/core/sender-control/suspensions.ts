@@ -7,7 +7,11 @@ import type { SuspensionEntry } from '../../../preload/api-contract.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
-import { matchesPattern, parseAddressPattern, type AddressPattern } from '../routing-rules/index.js';
+import {
+  matchesPattern,
+  parseAddressPattern,
+  type AddressPattern,
+} from '../routing-rules/index.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
 
 export type SuspensionKind = SuspensionEntry['Kind'];
