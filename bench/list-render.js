@@ -164,7 +164,13 @@ try {
   for (const count of SIZES) {
     const seeded = Date.now();
     const dataDir = seed(count, template);
-    const relay = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    // every seeded message is kept: the default cap of 5,000 would prune the rest at start
+    const relay = await startRelaydesk({
+      smtp: '127.0.0.1:0',
+      http: '127.0.0.1:0',
+      dataDir,
+      settings: { maxMessages: 0 },
+    });
     console.log(
       `  ${count} messages seeded and loaded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
     );
