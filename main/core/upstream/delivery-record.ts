@@ -1,0 +1,66 @@
+// What one delivery attempt leaves behind: the upstream it reached and a result per recipient.
+// The queue reads these to decide retries and pauses; both halves of the attempt (opening the
+// session, the envelope and DATA exchange) fill them in the same way.
+import {
+  localEnhancedCode,
+  type Classification,
+  type SmtpReply,
+  type SmtpStage,
+} from './smtp-reply.js';
+
+export interface DeliveryEnvelope {
+  /** `''` or `'<>'` is the null sender. */
+  mailFrom: string;
+  rcptTo: string[];
+}
+
+/** A factory, not a stream: a fallback upstream needs the body from the start again. */
+export type MessageSource = Buffer | (() => NodeJS.ReadableStream);
+
+export type RecipientOutcome = 'relayed' | 'deferred' | 'bounced';
+
+export interface RecipientResult {
+  address: string;
+  outcome: RecipientOutcome;
+  /** The upstream's reply; `code: null` when there was none (network, TLS, local refusal). */
+  reply: SmtpReply;
+  /** One line for logs and the GUI. */
+  reason: string;
+}
+
+export interface DeliveryAttempt {
+  startedAt: Date;
+  endedAt: Date;
+  /** The upstream this attempt ended with (the fallback when the primary was unreachable). */
+  upstream: { host: string; ip: string | null; port: number };
+  tls: { version: string; cipher: string } | null;
+  authMechanism: string | null;
+  recipients: RecipientResult[];
+  /** Set when the failure concerns the upstream as a whole; every recipient is then deferred. */
+  pauseUpstream: null | { reason: string; fix: string };
+  upstreamQueueId: string | null;
+  transcript: string;
+  /** Upstreams tried first and found unreachable. */
+  unreachable: Array<{ host: string; port: number; reason: string }>;
+}
+
+export const localReply = (enhanced: string, text: string): SmtpReply => ({
+  code: null,
+  enhanced,
+  text,
+});
+
+export function resultFrom(
+  address: string,
+  stage: SmtpStage,
+  c: Classification,
+  reply: SmtpReply | null,
+): RecipientResult {
+  const outcome: RecipientOutcome = c.outcome === 'pause-upstream' ? 'deferred' : c.outcome;
+  return {
+    address,
+    outcome,
+    reply: reply ?? localReply(localEnhancedCode(outcome, stage), c.reason),
+    reason: c.reason,
+  };
+}
