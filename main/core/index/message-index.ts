@@ -7,97 +7,34 @@
 // for. Two kinds of record stay in memory: those planned for relaying (the queue walks them on
 // every run, and they are few next to captured mail), and any record someone still holds (a weak
 // map), so that two callers never change two copies of one message.
-import { existsSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type BetterSqlite3 from 'better-sqlite3';
 import type { MessageRecord } from '../message-record.js';
-import { matchesQuery, type SearchQuery } from '../search/index.js';
-import { indexRow, recordJson, searchableText } from './index-row.js';
-import { searchConditions } from './search-sql.js';
+import type { SearchQuery } from '../search/index.js';
+import {
+  checkDatabase,
+  createDatabase,
+  loadSqlite,
+  readMeta,
+  removeDatabase,
+  writeMeta,
+  type Database,
+  type IndexOpenResult,
+} from './index-database.js';
+import {
+  listPage,
+  matchesSearch,
+  oldestFirst,
+  type ListPage,
+  type ListSource,
+} from './index-list-queries.js';
+import { indexRow, recordJson } from './index-row.js';
+import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
+import { PendingWrites } from './index-writer.js';
 
-/** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
-export const indexSchemaVersion = 1;
-
-/** Writes wait at most this long for company, or until this many are waiting (scheduleFlush). */
-const flushDelayMs = 200;
-const flushBatch = 256;
-
-export class IndexUnavailableError extends Error {
-  override name = 'IndexUnavailableError';
-}
-
-type Database = BetterSqlite3.Database;
-
-/** Loads the native module, or says in one line what to do when this machine lacks it. */
-function loadSqlite(): typeof BetterSqlite3 {
-  try {
-    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-    // the binary itself is loaded with the first database: load it here, where its failure
-    // means "this machine lacks the module", not "the index file is damaged"
-    new Sqlite(':memory:').close();
-    return Sqlite;
-  } catch (err) {
-    const why = (err as Error).message.split('\n')[0] ?? 'unknown error';
-    throw new IndexUnavailableError(
-      `message index: the native module better-sqlite3 cannot be loaded (${why}); reinstall Relaydesk, or from a source checkout run \`npm rebuild better-sqlite3\` (for the desktop app: \`npm run dist\` rebuilds it for Electron)`,
-    );
-  }
-}
-
-const SCHEMA = `
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE messages (
-  rowid INTEGER PRIMARY KEY,
-  id TEXT NOT NULL UNIQUE,
-  received_ms INTEGER NOT NULL,
-  size INTEGER NOT NULL,
-  read INTEGER NOT NULL,
-  relayed INTEGER NOT NULL,
-  mailbox TEXT NOT NULL,
-  mailbox_key TEXT NOT NULL,
-  tags_key TEXT NOT NULL,
-  attachments INTEGER NOT NULL,
-  inline INTEGER NOT NULL,
-  subject_key TEXT NOT NULL,
-  message_id_text TEXT NOT NULL,
-  from_text TEXT NOT NULL,
-  to_text TEXT NOT NULL,
-  cc_text TEXT NOT NULL,
-  bcc_text TEXT NOT NULL,
-  reply_to_text TEXT NOT NULL
-);
-CREATE INDEX messages_counts ON messages (read, relayed, mailbox);
-CREATE INDEX messages_relayed ON messages (relayed, id);
-CREATE TABLE message_records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL);
-CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram', detail = 'none');
-`;
-
-const ROW_COLUMNS = [
-  'id',
-  'received_ms',
-  'size',
-  'read',
-  'relayed',
-  'mailbox',
-  'mailbox_key',
-  'tags_key',
-  'attachments',
-  'inline',
-  'subject_key',
-  'message_id_text',
-  'from_text',
-  'to_text',
-  'cc_text',
-  'bcc_text',
-  'reply_to_text',
-] as const;
-
-export interface IndexOpenResult {
-  /** Why the database had to be made anew from the sidecars; null when it was sound. */
-  rebuildReason: string | null;
-  /** The last run ended without `close()` (a crash or kill -9): check it against the spool. */
-  uncleanStop: boolean;
-}
+export {
+  IndexUnavailableError,
+  indexSchemaVersion,
+  type IndexOpenResult,
+} from './index-database.js';
 
 export interface MailboxTotals {
   Name: string;
@@ -107,7 +44,7 @@ export interface MailboxTotals {
 
 export class MessageIndex {
   private db: Database | null = null;
-  private statements: ReturnType<typeof prepare> | null = null;
+  private statements: Statements | null = null;
   /** Records planned for relaying, by ID: the queue's working set. */
   private readonly relayed = new Map<string, MessageRecord>();
   /** Records handed out and still held somewhere, so everyone shares one object per message. */
@@ -115,13 +52,25 @@ export class MessageIndex {
   private readonly gone = new FinalizationRegistry<string>((id) => {
     if (this.live.get(id)?.deref() === undefined) this.live.delete(id);
   });
-  /** Arrivals not yet written: concurrent arrivals share one transaction. */
-  private pending = new Map<string, MessageRecord>();
-  /** Removals not yet written (pruning at the cap): they join the arrivals' transaction. */
-  private pendingRemovals = new Set<string>();
-  private flushTimer: NodeJS.Timeout | null = null;
-  /** Why the last write failed (a full disk), until one succeeds again. */
-  private writeFailure: string | null = null;
+  private readonly writes = new PendingWrites(
+    (batch, removals) =>
+      (this.db as Database).transaction(() => {
+        for (const record of batch) insertRow(this.sql, record);
+        for (const id of removals) deleteRow(this.sql, id);
+      })(),
+    (line) => this.log(line),
+  );
+  /** What the list and search queries read, asked for when they need it. */
+  private readonly source: ListSource = {
+    db: () => this.db as Database,
+    sql: () => this.sql,
+    total: () => this.count,
+    unread: () => this.unreadCount,
+    arrivals: () => this.writes.arrivals,
+    removals: () => this.writes.removals,
+    fromJson: (json) => this.fromJson(json),
+    flush: () => this.flush(),
+  };
 
   /** `log` hears when writes fail (a full disk) and when they work again. */
   constructor(private readonly log: (line: string) => void = () => undefined) {}
@@ -165,7 +114,7 @@ export class MessageIndex {
     db.pragma('cache_size = -16000');
     writeMeta(db, 'open', '1');
     this.db = db;
-    this.statements = prepare(db);
+    this.statements = prepareStatements(db);
     this.loadWorkingSet();
   }
 
@@ -181,7 +130,7 @@ export class MessageIndex {
     }
   }
 
-  private get sql(): ReturnType<typeof prepare> {
+  private get sql(): Statements {
     if (!this.statements) throw new Error('the message index is not open');
     return this.statements;
   }
@@ -197,7 +146,7 @@ export class MessageIndex {
       // still marked open: the next start checks the index against the spool
       this.log(`index: could not mark a clean stop (${(err as Error).message})`);
     }
-    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.writes.cancelTimer();
     this.db.close();
     this.db = null;
     this.statements = null;
@@ -210,11 +159,11 @@ export class MessageIndex {
       s.clearMessages.run();
       s.clearRecords.run();
       s.clearText.run();
-      for (const record of records) this.insert(record);
+      for (const record of records) insertRow(s, record);
     })();
     this.live.clear();
-    this.pending.clear();
-    this.pendingRemovals.clear();
+    this.writes.arrivals.clear();
+    this.writes.removals.clear();
     this.loadWorkingSet();
   }
 
@@ -227,75 +176,23 @@ export class MessageIndex {
   /** Adds records read from sidecars the database missed, and drops rows whose files are gone. */
   reconcile(added: readonly MessageRecord[], removedIds: readonly string[]): void {
     (this.db as Database).transaction(() => {
-      for (const record of added) this.insert(record);
-      for (const id of removedIds) this.deleteRow(id);
+      for (const record of added) insertRow(this.sql, record);
+      for (const id of removedIds) deleteRow(this.sql, id);
     })();
     this.loadWorkingSet();
   }
 
-  private insert(record: MessageRecord): void {
-    const s = this.sql;
-    const row = indexRow(record);
-    const { lastInsertRowid } = s.insertMessage.run(row);
-    s.insertRecord.run(lastInsertRowid, recordJson(record));
-    s.insertText.run(lastInsertRowid, searchableText(record));
-  }
-
-  private deleteRow(id: string): boolean {
-    const s = this.sql;
-    const rowid = s.rowidOf.pluck().get(id) as number | bigint | undefined;
-    if (rowid === undefined) return false;
-    s.deleteMessage.run(rowid);
-    s.deleteRecord.run(rowid);
-    s.deleteText.run(rowid);
-    return true;
-  }
-
   /** Writes the arrivals waiting for their transaction; every read calls it first. */
   flush(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    if (this.pending.size === 0 && this.pendingRemovals.size === 0) return;
-    const batch = [...this.pending.values()];
-    const removals = [...this.pendingRemovals];
-    try {
-      (this.db as Database).transaction(() => {
-        for (const record of batch) this.insert(record);
-        for (const id of removals) this.deleteRow(id);
-      })();
-    } catch (err) {
-      // a full disk: the messages are safe in the spool; keep them here, answer reads with
-      // them too (page), and try again in a while
-      if (this.writeFailure === null)
-        this.log(`index: cannot write (${(err as Error).message}); trying again every second`);
-      this.writeFailure = (err as Error).message;
-      this.flushTimer = setTimeout(() => this.flush(), 1000);
-      this.flushTimer.unref();
-      return;
-    }
-    this.pending = new Map();
-    this.pendingRemovals = new Set();
-    if (this.writeFailure !== null) this.log('index: writing again');
-    this.writeFailure = null;
-  }
-
-  /**
-   * Arrivals and prunes are written a moment later, many to a transaction: the full-text table
-   * costs half the CPU per row in batches of 50 than one by one (a segment and its merges per
-   * transaction). Every read writes them first, and a crash before the write loses nothing: the
-   * sidecars are on disk and the start-up check puts the index right.
-   */
-  private scheduleFlush(): void {
-    if (this.pending.size + this.pendingRemovals.size >= flushBatch) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), flushDelayMs);
+    this.writes.flush();
   }
 
   add(record: MessageRecord): void {
-    this.pending.set(record.id, record);
+    this.writes.arrivals.set(record.id, record);
     this.remember(record);
     this.count++;
     if (!record.read) this.unreadCount++;
-    this.scheduleFlush();
+    this.writes.schedule();
   }
 
   private remember(record: MessageRecord): void {
@@ -317,7 +214,8 @@ export class MessageIndex {
   }
 
   get(id: string): MessageRecord | undefined {
-    const known = this.relayed.get(id) ?? this.live.get(id)?.deref() ?? this.pending.get(id);
+    const known =
+      this.relayed.get(id) ?? this.live.get(id)?.deref() ?? this.writes.arrivals.get(id);
     if (known) return known;
     this.flush();
     const json = this.sql.recordOf.pluck().get(id) as string | undefined;
@@ -359,13 +257,13 @@ export class MessageIndex {
     const removed: string[] = [];
     for (const id of ids) {
       let read: number | undefined;
-      const waiting = this.pending.get(id);
+      const waiting = this.writes.arrivals.get(id);
       if (waiting) {
-        this.pending.delete(id);
+        this.writes.arrivals.delete(id);
         read = waiting.read ? 1 : 0;
-      } else if (!this.pendingRemovals.has(id)) {
+      } else if (!this.writes.removals.has(id)) {
         read = s.readOfId.pluck().get(id) as number | undefined;
-        if (read !== undefined) this.pendingRemovals.add(id);
+        if (read !== undefined) this.writes.removals.add(id);
       }
       if (read === undefined) continue;
       this.count--;
@@ -374,7 +272,7 @@ export class MessageIndex {
       this.live.delete(id);
       removed.push(id);
     }
-    if (removed.length > 0) this.scheduleFlush();
+    if (removed.length > 0) this.writes.schedule();
     return removed;
   }
 
@@ -402,138 +300,20 @@ export class MessageIndex {
     return [...this.relayed.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 
-  /** Newest first, optionally filtered by a search, with paging; `total` counts all matches. */
-  page(
-    start: number,
-    limit: number,
-    query?: SearchQuery | null,
-  ): { records: MessageRecord[]; total: number; unread: number } {
-    this.flush();
-    if (this.pending.size > 0 || this.pendingRemovals.size > 0)
-      return this.pageWhileFailing(start, limit, query);
-    return this.pageFromDatabase(start, limit, query);
-  }
-
-  /** The database's answer corrected by the writes it could not take (a full disk). */
-  private pageWhileFailing(
-    start: number,
-    limit: number,
-    query?: SearchQuery | null,
-  ): { records: MessageRecord[]; total: number; unread: number } {
-    const offset = Math.max(0, start);
-    const fromDb = this.pageFromDatabase(
-      0,
-      offset + Math.max(0, limit) + this.pendingRemovals.size,
-      query,
-    );
-    let removedTotal = 0;
-    let removedUnread = 0;
-    for (const id of this.pendingRemovals) {
-      if (query ? !this.matches(id, query) : this.sql.rowidOf.pluck().get(id) === undefined)
-        continue;
-      removedTotal++;
-      if (this.sql.readOfId.pluck().get(id) === 0) removedUnread++;
-    }
-    const waiting = [...this.pending.values()].filter((r) => !query || matchesQuery(r, query));
-    const records = [...fromDb.records.filter((r) => !this.pendingRemovals.has(r.id)), ...waiting]
-      .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
-      .slice(offset, offset + Math.max(0, limit));
-    return {
-      records,
-      total: fromDb.total - removedTotal + waiting.length,
-      unread: fromDb.unread - removedUnread + waiting.filter((r) => !r.read).length,
-    };
-  }
-
-  private pageFromDatabase(
-    start: number,
-    limit: number,
-    query?: SearchQuery | null,
-  ): { records: MessageRecord[]; total: number; unread: number } {
-    const conditions = query ? searchConditions(query) : [];
-    const where =
-      conditions.length === 0 ? '' : `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`;
-    const params = conditions.flatMap((c) => c.params);
-    const db = this.db as Database;
-    const offset = Math.max(0, start);
-    let total = this.count;
-    let unread = this.unreadCount;
-    if (this.pending.size > 0 || this.pendingRemovals.size > 0) {
-      // writes are waiting (a full disk): the counters include them, the database does not
-      const counts = this.sql.counts.get() as { total: number; unread: number | null };
-      total = counts.total;
-      unread = counts.unread ?? 0;
-    }
-    let ids: number[];
-    if (conditions.length > 0) {
-      // one pass over the table collects the matches; sorting them here is cheaper than asking
-      // SQLite to walk the ID index and look every row up, and gives the counts in the same pass
-      const rows = db
-        .prepare(`SELECT m.id, m.rowid, m.read FROM messages m ${where}`)
-        .raw()
-        .all(...params) as [string, number, number][];
-      rows.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
-      total = rows.length;
-      unread = 0;
-      for (const row of rows) if (row[2] === 0) unread++;
-      ids = rows.slice(offset, offset + Math.max(0, limit)).map((row) => row[1]);
-    } else {
-      const wanted = Math.max(0, Math.min(limit, total - offset));
-      if (wanted === 0) return { records: [], total, unread };
-      // the oldest pages walk from the oldest end, so every page costs the same
-      const fromOldest = offset > total / 2;
-      ids = db
-        .prepare(
-          `SELECT m.rowid FROM messages m ORDER BY m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
-        )
-        .pluck()
-        .all(wanted, fromOldest ? total - offset - wanted : offset) as number[];
-      if (fromOldest) ids.reverse();
-    }
-    const records = ids.map((rowid) =>
-      this.fromJson(this.sql.recordByRowid.pluck().get(rowid) as string),
-    );
-    return { records, total, unread };
+  page(start: number, limit: number, query?: SearchQuery | null): ListPage {
+    return listPage(this.source, start, limit, query);
   }
 
   /** True when the message `id` matches the search. */
   matches(id: string, query: SearchQuery): boolean {
-    this.flush();
-    const conditions = searchConditions(query);
-    if (conditions.length === 0) return this.sql.rowidOf.pluck().get(id) !== undefined;
-    const where = conditions.map((c) => `(${c.sql})`).join(' AND ');
-    const row = (this.db as Database)
-      .prepare(`SELECT 1 FROM messages m WHERE m.id = ? AND ${where}`)
-      .get(id, ...conditions.flatMap((c) => c.params));
-    return row !== undefined;
+    return matchesSearch(this.source, id, query);
   }
 
   /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
-  *oldestFirst(
+  oldestFirst(
     options: { capturedOnly?: boolean; taggedOnly?: boolean } = {},
   ): Generator<MessageRecord> {
-    const chunk = 500;
-    let after = '';
-    const filter = [
-      options.capturedOnly ? 'm.relayed = 0' : '',
-      options.taggedOnly ? "m.tags_key <> ''" : '',
-    ]
-      .filter(Boolean)
-      .map((c) => ` AND ${c}`)
-      .join('');
-    const statement = (this.db as Database).prepare(
-      `SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id > ?${filter} ORDER BY m.id LIMIT ?`,
-    );
-    for (;;) {
-      this.flush();
-      const rows = statement.pluck().all(after, chunk) as string[];
-      for (const json of rows) {
-        const record = this.fromJson(json);
-        after = record.id;
-        yield record;
-      }
-      if (rows.length < chunk) return;
-    }
+    return oldestFirst(this.source, options);
   }
 
   /** How many messages were only captured (relayed mail is kept by other rules). */
@@ -558,90 +338,5 @@ export class MessageIndex {
   /** Records with at least one tag, oldest first. */
   tagged(): Generator<MessageRecord> {
     return this.oldestFirst({ taggedOnly: true });
-  }
-}
-
-function prepare(db: Database) {
-  const columns = ROW_COLUMNS.join(', ');
-  const values = ROW_COLUMNS.map((c) => `@${c}`).join(', ');
-  const assignments = ROW_COLUMNS.map((c) => `${c} = @${c}`).join(', ');
-  return {
-    counts: db.prepare('SELECT count(*) AS total, sum(read = 0) AS unread FROM messages'),
-    relayedRecords: db.prepare(
-      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.relayed = 1 ORDER BY m.id',
-    ),
-    insertMessage: db.prepare(`INSERT INTO messages (${columns}) VALUES (${values})`),
-    insertRecord: db.prepare('INSERT INTO message_records (rowid, record) VALUES (?, ?)'),
-    insertText: db.prepare('INSERT INTO message_text (rowid, text) VALUES (?, ?)'),
-    updateMessage: db.prepare(`UPDATE messages SET ${assignments} WHERE rowid = @rowid`),
-    updateRecord: db.prepare('UPDATE message_records SET record = ? WHERE rowid = ?'),
-    rowidOf: db.prepare('SELECT rowid FROM messages WHERE id = ?'),
-    readOf: db.prepare('SELECT read FROM messages WHERE rowid = ?'),
-    readOfId: db.prepare('SELECT read FROM messages WHERE id = ?'),
-    recordOf: db.prepare(
-      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id = ?',
-    ),
-    recordByRowid: db.prepare('SELECT record FROM message_records WHERE rowid = ?'),
-    latest: db.prepare(
-      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.id DESC LIMIT 1',
-    ),
-    deleteMessage: db.prepare('DELETE FROM messages WHERE rowid = ?'),
-    deleteRecord: db.prepare('DELETE FROM message_records WHERE rowid = ?'),
-    deleteText: db.prepare('DELETE FROM message_text WHERE rowid = ?'),
-    clearMessages: db.prepare('DELETE FROM messages'),
-    clearRecords: db.prepare('DELETE FROM message_records'),
-    clearText: db.prepare('DELETE FROM message_text'),
-    allIds: db.prepare('SELECT id FROM messages ORDER BY id'),
-    oldestIds: db.prepare('SELECT id FROM messages ORDER BY id LIMIT ?'),
-    totalBytes: db.prepare('SELECT sum(size) FROM messages'),
-    mailboxes: db.prepare(
-      'SELECT mailbox AS Name, count(*) AS Total, sum(read = 0) AS Unread FROM messages GROUP BY mailbox',
-    ),
-  };
-}
-
-function createDatabase(db: Database): Database {
-  db.exec(SCHEMA);
-  db.pragma(`user_version = ${indexSchemaVersion}`);
-  return db;
-}
-
-/** What is wrong with an existing file, or null when it can be used as it is. */
-function checkDatabase(db: Database, path: string): string | null {
-  const version = db.pragma('user_version', { simple: true }) as number;
-  if (version === 0) return 'the index database is new or empty';
-  if (version !== indexSchemaVersion)
-    return `the index database has schema version ${version}, this Relaydesk uses ${indexSchemaVersion}`;
-  // A whole-file check reads every page (tens of seconds at 100,000 messages), so only what is
-  // cheap: a file cut short keeps its header, whose page count then says more than the file
-  // holds (after a clean stop there is no write-ahead log to add pages). Damage further in
-  // shows as an error on first use, which the start-up turns into a rebuild too.
-  if (!existsSync(`${path}-wal`)) {
-    const pages = db.pragma('page_count', { simple: true }) as number;
-    const pageSize = db.pragma('page_size', { simple: true }) as number;
-    const bytes = statSync(path).size;
-    if (bytes < pages * pageSize)
-      return `the index database is damaged (${bytes} bytes, its header says ${pages * pageSize})`;
-  }
-  db.prepare('SELECT count(*) FROM messages').get();
-  db.prepare('SELECT count(*) FROM message_records').get();
-  return null;
-}
-
-function readMeta(db: Database, key: string): string | undefined {
-  return db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
-}
-
-function writeMeta(db: Database, key: string, value: string): void {
-  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
-}
-
-function removeDatabase(path: string): void {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) {
-    try {
-      rmSync(path + suffix, { force: true });
-    } catch {
-      // gone already, or held by nobody we can ask: the open below says if it matters
-    }
   }
 }

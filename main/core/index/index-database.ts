@@ -1,0 +1,111 @@
+// The index's database file: its schema, and the checks that decide whether a file found at start-up
+// can be used or must be made anew from the sidecars (which stay the source of truth).
+import { existsSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type BetterSqlite3 from 'better-sqlite3';
+
+/** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
+export const indexSchemaVersion = 1;
+
+export class IndexUnavailableError extends Error {
+  override name = 'IndexUnavailableError';
+}
+
+export type Database = BetterSqlite3.Database;
+
+/** Loads the native module, or says in one line what to do when this machine lacks it. */
+export function loadSqlite(): typeof BetterSqlite3 {
+  try {
+    const Sqlite = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+    // the binary itself is loaded with the first database: load it here, where its failure
+    // means "this machine lacks the module", not "the index file is damaged"
+    new Sqlite(':memory:').close();
+    return Sqlite;
+  } catch (err) {
+    const why = (err as Error).message.split('\n')[0] ?? 'unknown error';
+    throw new IndexUnavailableError(
+      `message index: the native module better-sqlite3 cannot be loaded (${why}); reinstall Relaydesk, or from a source checkout run \`npm rebuild better-sqlite3\` (for the desktop app: \`npm run dist\` rebuilds it for Electron)`,
+    );
+  }
+}
+
+const SCHEMA = `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE messages (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  received_ms INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  read INTEGER NOT NULL,
+  relayed INTEGER NOT NULL,
+  mailbox TEXT NOT NULL,
+  mailbox_key TEXT NOT NULL,
+  tags_key TEXT NOT NULL,
+  attachments INTEGER NOT NULL,
+  inline INTEGER NOT NULL,
+  subject_key TEXT NOT NULL,
+  message_id_text TEXT NOT NULL,
+  from_text TEXT NOT NULL,
+  to_text TEXT NOT NULL,
+  cc_text TEXT NOT NULL,
+  bcc_text TEXT NOT NULL,
+  reply_to_text TEXT NOT NULL
+);
+CREATE INDEX messages_counts ON messages (read, relayed, mailbox);
+CREATE INDEX messages_relayed ON messages (relayed, id);
+CREATE TABLE message_records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL);
+CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram', detail = 'none');
+`;
+
+export interface IndexOpenResult {
+  /** Why the database had to be made anew from the sidecars; null when it was sound. */
+  rebuildReason: string | null;
+  /** The last run ended without `close()` (a crash or kill -9): check it against the spool. */
+  uncleanStop: boolean;
+}
+
+export function createDatabase(db: Database): Database {
+  db.exec(SCHEMA);
+  db.pragma(`user_version = ${indexSchemaVersion}`);
+  return db;
+}
+
+/** What is wrong with an existing file, or null when it can be used as it is. */
+export function checkDatabase(db: Database, path: string): string | null {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version === 0) return 'the index database is new or empty';
+  if (version !== indexSchemaVersion)
+    return `the index database has schema version ${version}, this Relaydesk uses ${indexSchemaVersion}`;
+  // A whole-file check reads every page (tens of seconds at 100,000 messages), so only what is
+  // cheap: a file cut short keeps its header, whose page count then says more than the file
+  // holds (after a clean stop there is no write-ahead log to add pages). Damage further in
+  // shows as an error on first use, which the start-up turns into a rebuild too.
+  if (!existsSync(`${path}-wal`)) {
+    const pages = db.pragma('page_count', { simple: true }) as number;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    const bytes = statSync(path).size;
+    if (bytes < pages * pageSize)
+      return `the index database is damaged (${bytes} bytes, its header says ${pages * pageSize})`;
+  }
+  db.prepare('SELECT count(*) FROM messages').get();
+  db.prepare('SELECT count(*) FROM message_records').get();
+  return null;
+}
+
+export function readMeta(db: Database, key: string): string | undefined {
+  return db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(key) as string | undefined;
+}
+
+export function writeMeta(db: Database, key: string, value: string): void {
+  db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+}
+
+export function removeDatabase(path: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    try {
+      rmSync(path + suffix, { force: true });
+    } catch {
+      // gone already, or held by nobody we can ask: the open below says if it matters
+    }
+  }
+}

@@ -1,0 +1,165 @@
+// The queries behind the message list and search: pages newest first with their counts, a
+// search's match on one message, and the oldest-first walk. While writes cannot be taken (a full
+// disk) a page is the database's answer corrected by what still waits, so the list never lags.
+import type { MessageRecord } from '../message-record.js';
+import { matchesQuery, type SearchQuery } from '../search/index.js';
+import type { Database } from './index-database.js';
+import type { Statements } from './index-statements.js';
+import { searchConditions } from './search-sql.js';
+
+/** What the queries read of the index, asked at the moment they need it. */
+export interface ListSource {
+  db(): Database;
+  sql(): Statements;
+  /** The counters, which include writes still waiting. */
+  total(): number;
+  unread(): number;
+  arrivals(): ReadonlyMap<string, MessageRecord>;
+  removals(): ReadonlySet<string>;
+  /** The object for a stored row: the one already handed out if it is still held. */
+  fromJson(json: string): MessageRecord;
+  flush(): void;
+}
+
+export interface ListPage {
+  records: MessageRecord[];
+  total: number;
+  unread: number;
+}
+
+/** Newest first, optionally filtered by a search, with paging; `total` counts all matches. */
+export function listPage(
+  src: ListSource,
+  start: number,
+  limit: number,
+  query?: SearchQuery | null,
+): ListPage {
+  src.flush();
+  if (src.arrivals().size > 0 || src.removals().size > 0)
+    return pageWhileFailing(src, start, limit, query);
+  return pageFromDatabase(src, start, limit, query);
+}
+
+/** The database's answer corrected by the writes it could not take (a full disk). */
+function pageWhileFailing(
+  src: ListSource,
+  start: number,
+  limit: number,
+  query?: SearchQuery | null,
+): ListPage {
+  const offset = Math.max(0, start);
+  const fromDb = pageFromDatabase(src, 0, offset + Math.max(0, limit) + src.removals().size, query);
+  let removedTotal = 0;
+  let removedUnread = 0;
+  for (const id of src.removals()) {
+    if (query ? !matchesSearch(src, id, query) : src.sql().rowidOf.pluck().get(id) === undefined)
+      continue;
+    removedTotal++;
+    if (src.sql().readOfId.pluck().get(id) === 0) removedUnread++;
+  }
+  const waiting = [...src.arrivals().values()].filter((r) => !query || matchesQuery(r, query));
+  const records = [...fromDb.records.filter((r) => !src.removals().has(r.id)), ...waiting]
+    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .slice(offset, offset + Math.max(0, limit));
+  return {
+    records,
+    total: fromDb.total - removedTotal + waiting.length,
+    unread: fromDb.unread - removedUnread + waiting.filter((r) => !r.read).length,
+  };
+}
+
+function pageFromDatabase(
+  src: ListSource,
+  start: number,
+  limit: number,
+  query?: SearchQuery | null,
+): ListPage {
+  const conditions = query ? searchConditions(query) : [];
+  const where =
+    conditions.length === 0 ? '' : `WHERE ${conditions.map((c) => `(${c.sql})`).join(' AND ')}`;
+  const params = conditions.flatMap((c) => c.params);
+  const db = src.db();
+  const offset = Math.max(0, start);
+  let total = src.total();
+  let unread = src.unread();
+  if (src.arrivals().size > 0 || src.removals().size > 0) {
+    // writes are waiting (a full disk): the counters include them, the database does not
+    const counts = src.sql().counts.get() as { total: number; unread: number | null };
+    total = counts.total;
+    unread = counts.unread ?? 0;
+  }
+  let ids: number[];
+  if (conditions.length > 0) {
+    // one pass over the table collects the matches; sorting them here is cheaper than asking
+    // SQLite to walk the ID index and look every row up, and gives the counts in the same pass
+    const rows = db
+      .prepare(`SELECT m.id, m.rowid, m.read FROM messages m ${where}`)
+      .raw()
+      .all(...params) as [string, number, number][];
+    rows.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+    total = rows.length;
+    unread = 0;
+    for (const row of rows) if (row[2] === 0) unread++;
+    ids = rows.slice(offset, offset + Math.max(0, limit)).map((row) => row[1]);
+  } else {
+    const wanted = Math.max(0, Math.min(limit, total - offset));
+    if (wanted === 0) return { records: [], total, unread };
+    // the oldest pages walk from the oldest end, so every page costs the same
+    const fromOldest = offset > total / 2;
+    ids = db
+      .prepare(
+        `SELECT m.rowid FROM messages m ORDER BY m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+      )
+      .pluck()
+      .all(wanted, fromOldest ? total - offset - wanted : offset) as number[];
+    if (fromOldest) ids.reverse();
+  }
+  const records = ids.map((rowid) =>
+    src.fromJson(src.sql().recordByRowid.pluck().get(rowid) as string),
+  );
+  return { records, total, unread };
+}
+
+/** True when the message `id` matches the search. */
+export function matchesSearch(src: ListSource, id: string, query: SearchQuery): boolean {
+  src.flush();
+  const conditions = searchConditions(query);
+  if (conditions.length === 0) return src.sql().rowidOf.pluck().get(id) !== undefined;
+  const where = conditions.map((c) => `(${c.sql})`).join(' AND ');
+  const row = src
+    .db()
+    .prepare(`SELECT 1 FROM messages m WHERE m.id = ? AND ${where}`)
+    .get(id, ...conditions.flatMap((c) => c.params));
+  return row !== undefined;
+}
+
+/** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
+export function* oldestFirst(
+  src: ListSource,
+  options: { capturedOnly?: boolean; taggedOnly?: boolean } = {},
+): Generator<MessageRecord> {
+  const chunk = 500;
+  let after = '';
+  const filter = [
+    options.capturedOnly ? 'm.relayed = 0' : '',
+    options.taggedOnly ? "m.tags_key <> ''" : '',
+  ]
+    .filter(Boolean)
+    .map((c) => ` AND ${c}`)
+    .join('');
+  const statement = src
+    .db()
+    .prepare(
+      `SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id > ?${filter} ORDER BY m.id LIMIT ?`,
+    );
+  for (;;) {
+    src.flush();
+    const rows = statement.pluck().all(after, chunk) as string[];
+    for (const json of rows) {
+      const record = src.fromJson(json);
+      after = record.id;
+      yield record;
+    }
+    if (rows.length < chunk) return;
+  }
+}

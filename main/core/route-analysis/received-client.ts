@@ -1,0 +1,131 @@
+// The from-clause and by-clause: who handed the message over (HELO, reverse-DNS name, address)
+// and who took it, read from wherever each MTA puts them in its comments.
+import { normalizeIp } from '../net/ip-address.js';
+import { afterAt, firstValue, trimPunctuation, type Clause } from './received-clauses.js';
+import { lexStructured, type Token } from './structured-lexer.js';
+
+/** A reverse-DNS name as written: `IDENT:user@` and the root's trailing dot dropped. */
+function cleanRdns(text: string | undefined): string | null {
+  if (!text) return null;
+  let name = afterAt(text);
+  if (name.endsWith('.')) name = name.slice(0, -1);
+  name = trimPunctuation(name);
+  if (!name || /^unknown$/i.test(name) || name.startsWith('[') || normalizeIp(name)) return null;
+  return name;
+}
+
+interface ClientFacts {
+  helo: string | null;
+  rdns: string | null;
+  ip: string | null;
+  ipFirstInComment: boolean;
+}
+
+/** Words that name something other than the client's address or name. */
+const labelled = /^(?:helo|ident|port|envelope-from|envelope-sender)=|^(?:helo|ehlo)$/i;
+const heloKeyword = /^(?:HELO|EHLO)$/i;
+const heloWord = /^(?:HELO|EHLO|helo=)$/i;
+const eximHelo = /^helo=(.*)$/i;
+/** Every comment that can name the HELO holds one of these, so the others need no lexing. */
+const mentionsHelo = /helo|ehlo/i;
+
+/** Exim `helo=x` (or `helo=` then a literal), or `HELO x` opening the comment. */
+function heloIn(inner: readonly Token[]): string | null {
+  for (let index = 0; index < inner.length; index++) {
+    const token = inner[index] as Token;
+    if (token.kind !== 'word') continue;
+    const next = inner[index + 1];
+    const exim = eximHelo.exec(token.text);
+    if (exim) {
+      // Exim writes a literal HELO as `helo=[192.0.2.1]`, which lexes as two tokens
+      const helo = exim[1] || (next && !next.spaceBefore ? next.text : null);
+      if (helo !== null) return helo;
+    } else if (index === 0 && next && heloKeyword.test(token.text)) {
+      return next.text;
+    }
+  }
+  return null;
+}
+
+/**
+ * The client as the from-clause records it. Placements by MTA (SpamAssassin Received.pm):
+ * Postfix/Sendmail `helo (rdns [ip])`, Exim `rdns ([ip]:port helo=x)` and `[ip] (helo=x)`,
+ * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`.
+ */
+function clientFacts(tokens: readonly Token[]): ClientFacts {
+  const facts: ClientFacts = { helo: null, rdns: null, ip: null, ipFirstInComment: false };
+  for (const comment of tokens) {
+    if (comment.kind !== 'comment') continue;
+    const wantsHelo = facts.helo === null && mentionsHelo.test(comment.inner);
+    if (!wantsHelo && facts.ip !== null) continue;
+    const inner = lexStructured(comment.inner);
+    if (wantsHelo) facts.helo = heloIn(inner);
+    if (facts.ip !== null) continue;
+    for (let index = 0; index < inner.length; index++) {
+      const token = inner[index] as Token;
+      const previous = inner[index - 1];
+      if (token.kind === 'comment' || token.kind === 'semicolon') continue;
+      if (token.kind === 'word' && labelled.test(token.text)) continue;
+      if (previous?.kind === 'word' && heloWord.test(previous.text)) continue;
+      const candidate = token.kind === 'word' ? afterAt(token.text) : token.text;
+      const ip = normalizeIp(trimPunctuation(candidate));
+      if (!ip) continue;
+      facts.ip = ip;
+      if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
+        facts.rdns = cleanRdns(previous.text);
+      } else {
+        facts.ipFirstInComment = index === 0;
+      }
+      break;
+    }
+  }
+  return facts;
+}
+
+interface FromClause {
+  from: string | null;
+  fromRdns: string | null;
+  fromIp: string | null;
+}
+
+const eximMarks = /\(\s*Exim\b|\bport=|\]:\d+/i;
+const qmailMarks = /\((?:HELO|EHLO)\s/i;
+
+export function analyseFrom(clause: Clause | undefined, fieldText: string): FromClause {
+  if (!clause) return { from: null, fromRdns: null, fromIp: null };
+  const first = firstValue(clause);
+  const facts = clientFacts(clause.tokens);
+  const firstIp = first && first.kind !== 'angle' ? normalizeIp(first.text) : null;
+  let ip = facts.ip;
+  // an address left outside a comment, e.g. by a truncated field: `from x (y [192.0.2.1`
+  if (ip === null) {
+    for (const token of clause.tokens) {
+      if (token === first || token.kind !== 'literal') continue;
+      ip = normalizeIp(token.text);
+      if (ip) break;
+    }
+  }
+  ip ??= firstIp;
+  let rdns = facts.rdns;
+  // Exim (helo differs → `helo=`; a port or `(Exim …)`) and qmail/Yahoo (`(HELO x)`) put the
+  // reverse-DNS name first and the client's own word in the comment. The field-wide searches
+  // run only when their answer is needed.
+  if (rdns === null && first?.kind === 'word') {
+    const eximLike = facts.ipFirstInComment && (facts.helo !== null || eximMarks.test(fieldText));
+    if (eximLike || qmailMarks.test(fieldText) || /qmail/i.test(fieldText)) {
+      rdns = cleanRdns(first.text);
+    }
+  }
+  const from = facts.helo ?? (first ? trimPunctuation(first.text) : null);
+  return { from: from || null, fromRdns: rdns, fromIp: ip };
+}
+
+export function ipInComments(clause: Clause | undefined): string | null {
+  if (!clause) return null;
+  for (const token of clause.tokens) {
+    if (token.kind !== 'comment') continue;
+    const ip = normalizeIp(afterAt(token.inner));
+    if (ip) return ip;
+  }
+  return null;
+}

@@ -1,0 +1,81 @@
+// The with-clause and TLS: the protocol keyword, and the many ways servers note encryption in
+// comments, which matter more than the keyword because many write plain ESMTP over TLS.
+import { clauseText, firstValue, type Clause } from './received-clauses.js';
+
+/** RFC 3848 plain keywords: no TLS unless a comment says otherwise. */
+const plainProtocol = /^(?:SMTP|ESMTP|ESMTPA|LMTP|LMTPA)$/i;
+/** RFC 3848 / RFC 6531 / RFC 8314 keywords that say TLS: …S and …SA (ESMTPS, UTF8SMTPSA, HTTPS). */
+const secureProtocol = /^(?:[A-Z0-9]*MTP|HTTP)SA?$/i;
+export const authenticatedProtocol = /^(?:[A-Z0-9]*MTP|HTTP)S?A$/i;
+
+interface TlsFacts {
+  tls: boolean | null;
+  version: string | null;
+  cipher: string | null;
+}
+
+const mentionsTls = /tls|ssl|encrypt|cipher/i;
+const postfixTls = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i;
+const keyedTls = /\bversion=((?:TLS|SSL)v?[\w.]*)/i;
+const eximTls = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)/i;
+const encrypted = /(?<!\bnot\s)\bencrypted\b/i;
+const qmailCipher = /^(\S+)\s+encrypted\b/i;
+const tlsLabel = /\bTLS:\s*\S/;
+const keyedCipher = /\bcipher=([\w-]+)/i;
+const startTls = /\bSTARTTLS\b/i;
+
+/** What one comment says of TLS, tried in this order; null when it says nothing. */
+function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
+  const postfix = postfixTls.exec(text);
+  if (postfix) return { version: postfix[1] ?? null, cipher: postfix[2] ?? null };
+  const keyed = keyedTls.exec(text);
+  if (keyed) return { version: keyed[1] ?? null, cipher: null };
+  const exim = eximTls.exec(text);
+  if (exim) {
+    // a bare `TLS` names no version
+    const version = exim[1] && exim[1].length > 3 ? exim[1] : null;
+    return { version, cipher: exim[2] ?? null };
+  }
+  if (encrypted.test(text)) return { version: null, cipher: qmailCipher.exec(text)?.[1] ?? null };
+  if (tlsLabel.test(text)) return { version: null, cipher: null };
+  return null;
+}
+
+/**
+ * TLS as the field records it: the protocol keyword (RFC 3848 "S"), Postfix `using TLSv1.3`,
+ * Sendmail/Gmail/Microsoft `version=TLS…`, Exchange `(TLS)`, Exim `(TLS1.3) tls CIPHER` and legacy
+ * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`.
+ */
+export function tlsFacts(
+  protocol: string | null,
+  clauses: readonly Clause[],
+  comments: string[],
+): TlsFacts {
+  let version: string | null = null;
+  let cipher: string | null = null;
+  let marker = false;
+  for (const comment of comments) {
+    if (!mentionsTls.test(comment)) continue;
+    const text = comment.trim();
+    const found = tlsInComment(text);
+    if (found) {
+      marker = true;
+      version ??= found.version;
+      cipher ??= found.cipher;
+    }
+    cipher ??= keyedCipher.exec(text)?.[1] ?? null;
+  }
+  const tlsClause = clauses.find((clause) => clause.keyword === 'tls');
+  const tlsCipher = firstValue(tlsClause);
+  if (tlsCipher) {
+    marker = true;
+    cipher ??= tlsCipher.text;
+  }
+  if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
+    marker = true;
+  }
+  let tls: boolean | null = null;
+  if (marker || (protocol !== null && secureProtocol.test(protocol))) tls = true;
+  else if (protocol !== null && plainProtocol.test(protocol)) tls = false;
+  return { tls, version, cipher };
+}
