@@ -99,10 +99,20 @@ async function measure(browser, url, count) {
       const list = document.querySelector('[data-testid="message-list"]');
       list.scrollTop = (list.scrollHeight - list.clientHeight) * fraction;
     }, i / SCROLL_STEPS);
+    // done when the rows under the new scroll position are painted: the rows of the previous
+    // position are still in the DOM until React renders the jump, so "some row" is not enough
     await page.waitForFunction(
-      () =>
-        document.querySelectorAll('[data-testid="message-row-loading"]').length === 0 &&
-        document.querySelectorAll('[data-testid="message-row"]').length > 0,
+      () => {
+        const box = document.querySelector('[data-testid="message-list"]').getBoundingClientRect();
+        const rows = [...document.querySelectorAll('[data-testid="message-row"]')];
+        return (
+          document.querySelectorAll('[data-testid="message-row-loading"]').length === 0 &&
+          rows.some((row) => {
+            const at = row.getBoundingClientRect();
+            return at.bottom > box.top && at.top < box.bottom;
+          })
+        );
+      },
       undefined,
       { timeout: 30_000, polling: 'raf' },
     );
