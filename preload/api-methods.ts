@@ -110,7 +110,8 @@ const addresses = (name: string) =>
 const settingsChange = () =>
   z.record(z.string(), z.unknown()).describe('change') as unknown as z.ZodType<SettingsChange>;
 
-const recipientStates = [
+/** Every recipient state, for the API's argument checks and the OpenAPI document. */
+export const recipientStates = [
   'pending',
   'sending',
   'relayed',

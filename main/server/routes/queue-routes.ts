@@ -3,18 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
-
-const recipientStates: RecipientState[] = [
-  'pending',
-  'sending',
-  'relayed',
-  'deferred',
-  'bounced',
-  'expired',
-  'held',
-  'cancelled',
-  'captured',
-];
+import { recipientStates } from '../../../preload/api-methods.js';
 
 const idsBody = {
   type: 'object',
@@ -35,7 +24,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
         querystring: {
           type: 'object',
-          properties: { state: { type: 'string', enum: recipientStates } },
+          properties: { state: { type: 'string', enum: [...recipientStates] } },
         },
       },
     },
