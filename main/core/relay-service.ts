@@ -106,7 +106,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.emit('log', formatLogLine(record));
     };
     const publish = (event: RelaydeskEvent): void => void this.emit('event', event);
-    const store = new MessageStore(settings.dataDir, now, publish);
+    const store = new MessageStore(settings.dataDir, now, publish, (line) => log(line));
     const rules = new RecipientRules(settings);
     const runtime: ServiceParts['runtime'] = {
       smtpAddress: null,

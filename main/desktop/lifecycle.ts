@@ -1,6 +1,6 @@
 // Quitting cleanly: Electron's `will-quit` is held back until the relay has stopped (the SMTP
-// message in flight stored, the queue's sends finished or handed back, the index snapshot
-// written), then the app exits. Closing the last window quits unless the tray keeps us running.
+// message in flight stored, the queue's sends finished or handed back, the message index
+// closed), then the app exits. Closing the last window quits unless the tray keeps us running.
 
 /** The part of Electron's `app` this uses (the stand-in in tests provides the same). */
 export interface QuittableApp {

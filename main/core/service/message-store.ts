@@ -20,7 +20,7 @@ export interface RuntimeStats {
 
 export class MessageStore {
   readonly spool: Spool;
-  readonly index = new MessageIndex();
+  readonly index: MessageIndex;
   readonly parser = new MessageParser({ workers: 1 });
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
@@ -29,7 +29,10 @@ export class MessageStore {
     dataDir: string,
     readonly now: () => number,
     readonly publish: (event: RelaydeskEvent) => void,
+    log: (line: string) => void,
   ) {
+    // the index logs when its writes fail (a full disk) and when they succeed again
+    this.index = new MessageIndex(log);
     this.spool = new Spool(dataDir);
     this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
   }
