@@ -12,6 +12,7 @@ import {
   type MethodResult,
 } from '../../preload/api-methods.js';
 import type { RelayService } from '../core/relay-service.js';
+import { toMessagesPage, toOpenedDetail, toQueueView } from '../server/mailpit/mailpit-shapes.js';
 
 export { ApiArgumentError as IpcArgumentError } from '../../preload/api-methods.js';
 
@@ -25,9 +26,10 @@ type ServiceCall<M extends MethodName> = (
  * method without its call does not compile. The arguments arrive checked, defaults filled in.
  */
 export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
-  listMessages: (service, start, limit) => service.page(start, limit),
-  searchMessages: (service, query, start, limit) => service.page(start, limit, query),
-  getMessage: (service, id) => service.detail(id),
+  listMessages: (service, start, limit) => toMessagesPage(service.listing(start, limit)),
+  searchMessages: (service, query, start, limit) =>
+    toMessagesPage(service.listing(start, limit, query)),
+  getMessage: async (service, id) => toOpenedDetail(await service.openMessage(id)),
   getHeaders: (service, id) => service.headers(id),
   getRaw: async (service, id) => (await service.raw(id)).toString('utf8'),
   getPart: (service, id, partId) => service.partContent(id, partId),
@@ -45,7 +47,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   htmlCheck: (service, id) => service.htmlCheck(id),
   linkCheck: (service, id, follow) => service.linkCheck(id, { follow }),
   spamCheck: (service, id) => service.spamCheck(id),
-  queue: (service, state) => service.queueView(state),
+  queue: (service, state) => toQueueView(service.queueState(state)),
   holdMessages: (service, ids) => service.holdMessages(ids),
   releaseMessages: (service, ids) => service.releaseMessages(ids),
   retryMessages: (service, ids) => service.retryMessages(ids),
@@ -71,7 +73,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
   messageDecisions: (service, id) => service.messageDecisions(id),
-  quarantine: (service, start, limit) => service.quarantine(start, limit),
+  quarantine: (service, start, limit) => toMessagesPage(service.quarantine(start, limit)),
   filterStatus: (service) => service.filterStatus(),
   listSuspensions: (service) => service.suspensions(),
   suspend: (service, kind, value, reason) =>

@@ -5,7 +5,7 @@ import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { normalizeLineEndings } from '../listener/line-endings.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
-import { toMessageSummary } from '../message/mailpit-shapes.js';
+import { toMessageSummary } from '../../server/mailpit/mailpit-shapes.js';
 import { buildDsn } from '../queue/dsn.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';

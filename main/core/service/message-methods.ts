@@ -4,21 +4,36 @@ import { newRecipient } from '../queue/delivery-transition.js';
 import type {
   MailboxCount,
   MessageDelivery,
-  MessageDetail,
   MessagePartContent,
-  MessagesPage,
-  MessageSummary,
   RelaydeskEvent,
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
-import { toMessageDetail, toMessageSummary } from '../message/mailpit-shapes.js';
-import type { ParsedPart } from '../parse/message-parser.js';
+import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
+
+/** A page of the list, newest first, with the counts a list shows above it. */
+export interface MessageListing {
+  start: number;
+  /** Messages kept, and how many of them are unread. */
+  total: number;
+  unread: number;
+  /** Messages the search matched (all of them without a search), and how many are unread. */
+  matched: number;
+  matchedUnread: number;
+  records: MessageRecord[];
+}
+
+/** A message opened: its record and its MIME structure, or why that could not be read. */
+export interface OpenedMessage {
+  record: MessageRecord;
+  parsed: ParsedDetail | null;
+  parseError?: string;
+}
 
 export function messageMethods({ store, events }: ServiceParts) {
   const { index, spool, parser } = store;
@@ -27,8 +42,6 @@ export function messageMethods({ store, events }: ServiceParts) {
     record: (id: string): MessageRecord => store.record(id),
 
     records: (): Iterable<MessageRecord> => index.oldestFirst(),
-
-    summary: (record: MessageRecord): MessageSummary => toMessageSummary(record),
 
     get total(): number {
       return index.size;
@@ -46,20 +59,16 @@ export function messageMethods({ store, events }: ServiceParts) {
     idsMatching: (query: string, timeZone?: string): string[] =>
       store.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id),
 
-    /** A page of the list in Mailpit's shape, newest first, optionally filtered by a search. */
-    page(start: number, limit: number, query?: string, timeZone?: string): MessagesPage {
+    /** A page of the list, newest first, optionally filtered by a search. */
+    listing(start: number, limit: number, query?: string, timeZone?: string): MessageListing {
       const found = store.list(start, limit, query, timeZone);
-      const tags = new Set<string>();
-      for (const record of found.records) for (const tag of record.tags) tags.add(tag);
       return {
+        start,
         total: index.size,
         unread: index.unread,
-        count: found.records.length,
-        messages_count: found.total,
-        messages_unread: found.unread,
-        start,
-        tags: [...tags].sort(),
-        messages: found.records.map(toMessageSummary),
+        matched: found.total,
+        matchedUnread: found.unread,
+        records: found.records,
       };
     },
 
@@ -68,18 +77,18 @@ export function messageMethods({ store, events }: ServiceParts) {
     headers: async (id: string): Promise<Record<string, string[]>> =>
       headerMap(await store.raw(id)),
 
-    /** The full message as Mailpit returns it. Opening a message marks it read, as in Mailpit. */
-    async detail(id: string, options: { markRead?: boolean } = {}): Promise<MessageDetail> {
+    /** The whole message, parsed. Opening a message marks it read, as in Mailpit. */
+    async openMessage(id: string): Promise<OpenedMessage> {
       const record = store.record(id);
       const raw = await spool.readRaw(record.id);
-      let detail: MessageDetail;
+      let opened: OpenedMessage;
       try {
-        detail = toMessageDetail(record, await parser.detail(raw));
+        opened = { record, parsed: await parser.detail(raw) };
       } catch (err) {
-        detail = toMessageDetail(record, null, (err as Error).message);
+        opened = { record, parsed: null, parseError: (err as Error).message };
       }
-      if (options.markRead !== false) await store.setRead([record.id], true);
-      return { ...detail, Read: true };
+      await store.setRead([record.id], true);
+      return opened;
     },
 
     /** The route the message took, from its Received chain, and its envelope checked. */

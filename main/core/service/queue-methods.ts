@@ -2,12 +2,12 @@
 // include Mailpit's `latest`), pausing the upstream, and the upstream connection test.
 import type {
   QueueActionResult,
+  QueuedMessage,
   QueueView,
   RecipientState,
   UpstreamPresetView,
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
-import { toMessageSummary } from '../message/mailpit-shapes.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
@@ -19,6 +19,15 @@ import {
 } from '../upstream/upstream-settings.js';
 import { SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
+
+/** A message waiting in the queue: its record, its rolled-up status and each recipient's state. */
+export type QueuedRecord = Pick<QueuedMessage, 'status' | 'recipients'> & { record: MessageRecord };
+
+/** What waits and why, and whether the upstream is paused. */
+export interface QueueState {
+  upstream: QueueView['upstream'];
+  messages: QueuedRecord[];
+}
 
 export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
   const upstreamState = (): QueueView['upstream'] => ({
@@ -37,11 +46,11 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
     },
 
     /** The queue as the API and the GUI show it: what waits, why, and when it is tried next. */
-    queueView(state?: RecipientState): QueueView {
+    queueState(state?: RecipientState): QueueState {
       return {
         upstream: upstreamState(),
         messages: methods.queued(state).map((record) => ({
-          ...toMessageSummary(record),
+          record,
           status: messageStatus(record.delivery),
           recipients: (record.delivery ?? []).map((r) => ({
             address: r.address,

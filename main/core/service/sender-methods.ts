@@ -1,19 +1,19 @@
 // The facade's calls over who may send: the content filter, suspensions, quotas and warm-up,
 // SMTP users (the same file as `relaydesk user …`) and AUTH lockouts.
-import type { MessagesPage, SmtpUserView } from '../../../preload/api-contract.js';
+import type { SmtpUserView } from '../../../preload/api-contract.js';
 import type { MessageDecisions, SuspensionEntry } from '../../../preload/filter-contract.js';
 import type { FilterStatus } from '../filter/filter-control.js';
 import { auditLine } from '../policy/audit-line.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
 import type { QuotaUsage } from '../sender-control/sender-control-service.js';
 import type { WarmupStatus } from '../sender-control/warmup.js';
-import type { MessageMethods } from './message-methods.js';
+import type { MessageListing, MessageMethods } from './message-methods.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 export function senderMethods(
   { store, filter, senders, users, listener, log }: ServiceParts,
-  messages: Pick<MessageMethods, 'page'>,
+  messages: Pick<MessageMethods, 'listing'>,
 ) {
   const user = async (name: string): Promise<SmtpUserView> => {
     const found = (await users.list()).find((u) => u.name === name);
@@ -39,8 +39,8 @@ export function senderMethods(
     filterStatus: (): Promise<FilterStatus> => filter.status(),
 
     /** Quarantined messages (kept, never relayed), newest first. */
-    quarantine: (start: number, limit: number): MessagesPage =>
-      messages.page(start, limit, 'tag:quarantined'),
+    quarantine: (start: number, limit: number): MessageListing =>
+      messages.listing(start, limit, 'tag:quarantined'),
 
     /** The filter's decision on a message, and why any recipient is held or delayed. */
     messageDecisions(id: string): MessageDecisions {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { toMessagesPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
 const paging = {
@@ -40,7 +41,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req, reply) => {
       if (service.settings.apiCompat === 'mailhog') return mailhogListAll(service, reply);
       const { start, limit } = req.query;
-      return service.page(start, limit);
+      return toMessagesPage(service.listing(start, limit));
     },
   );
 
@@ -112,7 +113,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req) => {
       const { query, start, limit, tz } = req.query;
-      return service.page(start, limit, query, tz);
+      return toMessagesPage(service.listing(start, limit, query, tz));
     },
   );
 
@@ -138,7 +139,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id',
     { schema: { tags, summary: 'A message in full; marks it read', params: idParam } },
-    async (req) => service.detail(req.params.id),
+    async (req) => toOpenedDetail(await service.openMessage(req.params.id)),
   );
 
   app.get<{ Params: { id: string } }>(

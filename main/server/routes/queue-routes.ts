@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { toQueueView } from '../mailpit/mailpit-shapes.js';
 import { recipientStates } from '../../../preload/api-methods.js';
 
 const idsBody = {
@@ -28,7 +29,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         },
       },
     },
-    async (req) => service.queueView(req.query.state),
+    async (req) => toQueueView(service.queueState(req.query.state)),
   );
 
   app.get<{ Params: { id: string } }>(

@@ -1,6 +1,7 @@
 // Relaydesk's own routes: what neither Mailpit nor MailHog offers.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
 import { BadRequestError } from '../http-errors.js';
 
 /** The longest a /wait may hold a request open. */
@@ -46,7 +47,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
           error: `no message matching ${JSON.stringify(query)} arrived within ${timeout} s`,
         });
       }
-      return service.summary(record);
+      return toMessageSummary(record);
     },
   );
 

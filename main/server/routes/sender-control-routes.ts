@@ -3,6 +3,7 @@
 // filter's decision on one message. Adapters over RelayService; no logic here.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { toMessagesPage } from '../mailpit/mailpit-shapes.js';
 
 const suspensionView = {
   type: 'object',
@@ -122,7 +123,7 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
         },
       },
     },
-    async (req) => service.quarantine(req.query.start, req.query.limit),
+    async (req) => toMessagesPage(service.quarantine(req.query.start, req.query.limit)),
   );
 
   app.get<{ Params: { id: string } }>(

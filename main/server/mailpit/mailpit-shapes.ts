@@ -1,0 +1,101 @@
+// The core's records in the JSON shapes of Mailpit's API (reference/capture-anchors.md §4), which
+// Mailpit's clients and our renderer both read. The core never builds these: each edge (the HTTP
+// routes, the WebSocket, webhooks, the IPC handlers) translates what the service gives it here.
+import type {
+  MessageDetail,
+  MessagePart,
+  MessagesPage,
+  MessageSummary,
+  QueueView,
+} from '../../../preload/api-contract.js';
+import type { MessageRecord } from '../../core/message-record.js';
+import type { ParsedDetail } from '../../core/parse/message-parser.js';
+import { messageStatus } from '../../core/queue/recipient-state.js';
+import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
+import type { QueueState } from '../../core/service/queue-methods.js';
+
+export function toMessageSummary(record: MessageRecord): MessageSummary {
+  const s = record.summary;
+  return {
+    ID: record.id,
+    MessageID: s.messageId,
+    Read: record.read,
+    From: s.from,
+    To: s.to,
+    Cc: s.cc,
+    Bcc: s.bcc,
+    ReplyTo: s.replyTo,
+    Subject: s.subject,
+    Created: record.receivedAt,
+    Username: record.envelope.user ?? '',
+    Tags: record.tags,
+    Size: record.size,
+    Attachments: s.attachments,
+    Snippet: s.snippet,
+    Mailbox: record.mailbox,
+    Status: messageStatus(record.delivery),
+  };
+}
+
+function splitLinks(header: string): string[] {
+  return [...header.matchAll(/<([^>]+)>/g)].map((m) => m[1] as string);
+}
+
+export function toMessageDetail(
+  record: MessageRecord,
+  parsed: ParsedDetail | null,
+  parseError?: string,
+): MessageDetail {
+  const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
+  const parts: MessagePart[] = (parsed?.parts ?? []).map(({ inline: _inline, ...part }) => part);
+  const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
+  return {
+    ...summary,
+    Date: record.summary.date,
+    ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
+    Text: parsed?.text ?? '',
+    HTML: parsed?.html ?? '',
+    Inline: parts.filter((p) => inlineIds.has(p.PartID)),
+    Attachments: parts.filter((p) => !inlineIds.has(p.PartID)),
+    ListUnsubscribe: {
+      Header: parsed?.listUnsubscribe ?? '',
+      Links: splitLinks(parsed?.listUnsubscribe ?? ''),
+      Errors: '',
+      HeaderPost: parsed?.listUnsubscribePost ?? '',
+    },
+    Envelope: record.envelope,
+    ParseError: parseError ?? record.summary.parseError,
+  };
+}
+
+/** A message as `GET /api/v1/message/{ID}` returns it: opening it has marked it read. */
+export function toOpenedDetail({ record, parsed, parseError }: OpenedMessage): MessageDetail {
+  return { ...toMessageDetail(record, parsed, parseError), Read: true };
+}
+
+/** A page of the list as `GET /api/v1/messages` and `/api/v1/search` return it. */
+export function toMessagesPage(listing: MessageListing): MessagesPage {
+  const tags = new Set<string>();
+  for (const record of listing.records) for (const tag of record.tags) tags.add(tag);
+  return {
+    total: listing.total,
+    unread: listing.unread,
+    count: listing.records.length,
+    messages_count: listing.matched,
+    messages_unread: listing.matchedUnread,
+    start: listing.start,
+    tags: [...tags].sort(),
+    messages: listing.records.map(toMessageSummary),
+  };
+}
+
+/** The queue (`GET /api/v1/queue`): each waiting message is listed as in the message list. */
+export function toQueueView({ upstream, messages }: QueueState): QueueView {
+  return {
+    upstream,
+    messages: messages.map(({ record, ...waiting }) => ({
+      ...toMessageSummary(record),
+      ...waiting,
+    })),
+  };
+}
