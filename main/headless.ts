@@ -13,6 +13,7 @@ import {
 } from './core/settings/settings-schema.js';
 import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
+import { sendEventsAsWebhooks } from './server/webhooks/webhook-events.js';
 
 export interface StartOptions {
   /** HOST:PORT overrides, as the flags take them. */
@@ -85,6 +86,8 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
         : {}),
   });
   if (options.log) service.on('log', options.log);
+  // before the start, so that no message listed is missed; the service sends, the edge shapes
+  sendEventsAsWebhooks(service);
 
   const { smtp } = await service.start();
   let app;

@@ -3,7 +3,6 @@
 // reaches its parts. This file builds the parts and starts and stops them; each feature area's
 // calls live in their own module under service/ and are attached here.
 import { EventEmitter } from 'node:events';
-import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import { join } from 'node:path';
 import { AddressChecker } from './address-check/address-checker.js';
 import { RecipientCheck } from './address-check/recipient-check.js';
@@ -45,6 +44,7 @@ import { RecipientRules } from './service/recipient-rules.js';
 import { RecordBuilder } from './service/record-builder.js';
 import { runtimeMethods, type RuntimeMethods } from './service/runtime-methods.js';
 import { senderMethods, type SenderMethods } from './service/sender-methods.js';
+import type { ServiceEvent } from './service/service-event.js';
 import type { ServiceEvents, ServiceParts } from './service/service-parts.js';
 import { SettingsKeeper } from './service/settings-keeper.js';
 import { startWebhooks, toolkitMethods, type ToolkitMethods } from './service/toolkit-methods.js';
@@ -52,6 +52,7 @@ import { startWebhooks, toolkitMethods, type ToolkitMethods } from './service/to
 export { relaydeskVersion, type RuntimeStats } from './service/message-store.js';
 export { NotFoundError, SettingsInputError } from './service/service-errors.js';
 export type { SendClient } from './service/message-arrival.js';
+export type { MessageListed, ServiceEvent } from './service/service-event.js';
 
 export interface RelayServiceOptions {
   settings: Settings;
@@ -105,7 +106,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.emit('record', record);
       this.emit('log', formatLogLine(record));
     };
-    const publish = (event: RelaydeskEvent): void => void this.emit('event', event);
+    const publish = (event: ServiceEvent): void => void this.emit('event', event);
     const store = new MessageStore(settings.dataDir, now, publish, (line) => log(line));
     const rules = new RecipientRules(settings);
     const runtime: ServiceParts['runtime'] = {

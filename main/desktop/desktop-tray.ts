@@ -1,7 +1,7 @@
 // The tray icon: drawn from trayView() whenever the relay's state or counts change.
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import type { MessageRecord } from '../core/message-record.js';
+import type { ServiceEvent } from '../core/relay-service.js';
 import { relayIconPng } from './relay-icon.js';
 import {
   countMail,
@@ -28,8 +28,8 @@ export interface TraySource {
   readonly relayPause: { reason: string; byHand?: boolean } | null;
   readonly settings: { relay: unknown };
   records(): Iterable<MessageRecord>;
-  on(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
-  off(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
+  on(name: 'event', listener: (event: ServiceEvent) => void): unknown;
+  off(name: 'event', listener: (event: ServiceEvent) => void): unknown;
 }
 
 export function relayState(source: TraySource): RelayState {
@@ -85,7 +85,7 @@ export function createRelayTray(
   draw();
   // A burst of arrivals redraws once: counting walks every message.
   let pending: NodeJS.Timeout | null = null;
-  const onEvent = (event: RelaydeskEvent): void => {
+  const onEvent = (event: ServiceEvent): void => {
     if (event.Type === 'log' || pending) return;
     pending = setTimeout(() => {
       pending = null;

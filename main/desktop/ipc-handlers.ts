@@ -1,7 +1,6 @@
 // The IPC adapter: one handler per method of the method table, each checking that the call comes
 // from our own page and that its arguments fit the table, then calling RelayService. No logic.
 import type { WebContents } from 'electron';
-import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import {
   checkArguments,
   eventChannel,
@@ -11,7 +10,8 @@ import {
   type MethodName,
   type MethodResult,
 } from '../../preload/api-methods.js';
-import type { RelayService } from '../core/relay-service.js';
+import type { RelayService, ServiceEvent } from '../core/relay-service.js';
+import { toMailpitEvent } from '../server/mailpit/mailpit-events.js';
 import { toMessagesPage, toOpenedDetail, toQueueView } from '../server/mailpit/mailpit-shapes.js';
 
 export { ApiArgumentError as IpcArgumentError } from '../../preload/api-methods.js';
@@ -150,13 +150,13 @@ export function registerIpcHandlers(
   };
 }
 
-/** Sends every service event to the window, as the WebSocket does for browsers. */
+/** Sends every service event to the window in the WebSocket's shape, as browsers get it. */
 export function forwardEvents(
   service: RelayService,
   webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
 ): () => void {
-  const forward = (event: RelaydeskEvent): void => {
-    if (!webContents.isDestroyed()) webContents.send(eventChannel, event);
+  const forward = (event: ServiceEvent): void => {
+    if (!webContents.isDestroyed()) webContents.send(eventChannel, toMailpitEvent(event));
   };
   service.on('event', forward);
   return () => service.off('event', forward);

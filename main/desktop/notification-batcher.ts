@@ -6,12 +6,13 @@
 import type {
   ListenersView,
   MessageSummary,
-  RelaydeskEvent,
   SenderControlEvent,
 } from '../../preload/api-contract.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
 import type { MessageRecord } from '../core/message-record.js';
+import type { ServiceEvent } from '../core/relay-service.js';
 import type { Settings } from '../core/settings/settings-schema.js';
+import { toMessageSummary } from '../server/mailpit/mailpit-shapes.js';
 
 export type NoticeKind =
   'new-mail' | 'bounced' | 'delayed' | 'upstream-paused' | 'sender-alert' | 'listener-failed';
@@ -232,8 +233,8 @@ export interface NoticeSource {
   records(): Iterable<MessageRecord>;
   /** Each listener's state (those that could not start are told at once). */
   listenerView?(): ListenersView;
-  on(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
-  off(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
+  on(name: 'event', listener: (event: ServiceEvent) => void): unknown;
+  off(name: 'event', listener: (event: ServiceEvent) => void): unknown;
 }
 
 export interface NotifierOptions {
@@ -250,7 +251,7 @@ export interface NotifierOptions {
 export class DesktopNotifier {
   private readonly told = new Set<string>();
   private readonly batcher: NewMailBatcher;
-  private readonly listener = (event: RelaydeskEvent): void => this.onEvent(event);
+  private readonly listener = (event: ServiceEvent): void => this.onEvent(event);
   private delayTimer: unknown = null;
   private readonly timers: Timers;
   private readonly now: () => number;
@@ -273,9 +274,11 @@ export class DesktopNotifier {
     if (noticeAllowed(notice.kind, this.source.settings)) this.options.show(notice);
   }
 
-  private onEvent(event: RelaydeskEvent): void {
-    if (event.Type === 'new') {
-      if (noticeAllowed('new-mail', this.source.settings)) this.batcher.add(event.Data);
+  private onEvent(event: ServiceEvent): void {
+    if (event.Type === 'listed') {
+      // the notice reads the list's summary (sender's name, subject), as the window shows it
+      if (noticeAllowed('new-mail', this.source.settings))
+        this.batcher.add(toMessageSummary(event.Data));
     } else if (
       event.Type === 'update' &&
       (event.Data.Status === 'failed' || event.Data.Status === 'partial')

@@ -1,7 +1,7 @@
 // Mailpit's live events: WebSocket `/api/events`, one JSON `{Type, Data}` per event.
 import type { FastifyInstance } from 'fastify';
-import type { RelaydeskEvent } from '../../preload/api-contract.js';
-import type { RelayService } from '../core/relay-service.js';
+import type { RelayService, ServiceEvent } from '../core/relay-service.js';
+import { toMailpitEvent } from './mailpit/mailpit-events.js';
 
 export function registerEventsSocket(app: FastifyInstance, service: RelayService): void {
   app.get(
@@ -14,8 +14,8 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       },
     },
     (socket) => {
-      const forward = (event: RelaydeskEvent): void => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(event));
+      const forward = (event: ServiceEvent): void => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(toMailpitEvent(event)));
       };
       service.on('event', forward);
       socket.on('close', () => service.off('event', forward));

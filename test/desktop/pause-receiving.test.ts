@@ -2,12 +2,12 @@
 // that senders retry, a session already open still delivers its message, and resuming
 // greets again. The change is an event and an audit line.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { RelaydeskEvent } from '../../preload/api-contract.js';
+import type { ServiceEvent } from '../../main/core/relay-service.js';
 import { greetedSession, SmtpWire } from '../helpers/smtp-wire.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
-const events: RelaydeskEvent[] = [];
+const events: ServiceEvent[] = [];
 const lines: string[] = [];
 beforeAll(async () => {
   relay = await startTestRelaydesk();

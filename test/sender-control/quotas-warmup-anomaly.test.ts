@@ -2,7 +2,8 @@
 // the test moves by hand (the relay's injectable `now`), so minutes, hours and days pass at once.
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RelaydeskEvent, SuspensionEntry } from '../../preload/api-contract.js';
+import type { ServiceEvent } from '../../main/core/relay-service.js';
+import type { SuspensionEntry } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { upstreamsPerTest } from '../helpers/upstream-server.js';
@@ -218,7 +219,7 @@ describe('the anomaly alert', () => {
       { anomalyPause: true, anomalyFactor: 3, anomalyMinMessages: 5 },
       clock.now,
     );
-    const events: RelaydeskEvent[] = [];
+    const events: ServiceEvent[] = [];
     relay.service.on('event', (e) => events.push(e));
     const results = await burst(relay, clock, 'webform');
     // median 2 → over 3 × 2 = 6: the 7th message of the hour trips it; the 8th is refused
@@ -239,7 +240,7 @@ describe('the anomaly alert', () => {
   it('only alerts when the pause is off (the default)', async () => {
     const clock = manualClock();
     const relay = await relaydesk({ anomalyFactor: 3, anomalyMinMessages: 5 }, clock.now);
-    const events: RelaydeskEvent[] = [];
+    const events: ServiceEvent[] = [];
     relay.service.on('event', (e) => events.push(e));
     const results = await burst(relay, clock, 'webform');
     expect(results.every((r) => r.error === null)).toBe(true);

@@ -13,7 +13,7 @@ export interface RelayLogOptions {
   dataDir: string;
   rotation: RotationSettings;
   now: () => number;
-  publish: (event: RelaydeskEvent) => void;
+  publish: (event: Extract<RelaydeskEvent, { Type: 'log' }>) => void;
   /** The service's log line (console, headless output): also told when a log file fails. */
   log: (entry: string) => void;
 }

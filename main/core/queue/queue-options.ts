@@ -44,7 +44,7 @@ export interface QueueOptions {
   store: QueueStore;
   deliver: DeliverFunction;
   now: () => number;
-  publish(event: RelaydeskEvent): void;
+  publish(event: Extract<RelaydeskEvent, { Type: 'update' | 'upstream' }>): void;
   log(line: string): void;
   /** Called for each recipient after an attempt, in its new state (for the metrics). */
   onAttempt?(recipient: RecipientDelivery): void;

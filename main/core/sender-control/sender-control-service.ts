@@ -16,7 +16,7 @@ export interface SenderControlHost {
   records(): Iterable<MessageRecord>;
   hold(ids: string[], reason: string): Promise<string[]>;
   release(ids: string[]): Promise<string[]>;
-  publish(event: RelaydeskEvent): void;
+  publish(event: Extract<RelaydeskEvent, { Type: 'sender' }>): void;
   log(line: string): void;
 }
 

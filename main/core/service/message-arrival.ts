@@ -5,7 +5,6 @@ import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { normalizeLineEndings } from '../listener/line-endings.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
-import { toMessageSummary } from '../../server/mailpit/mailpit-shapes.js';
 import { buildDsn } from '../queue/dsn.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
@@ -65,7 +64,7 @@ export class MessageArrival {
   }
 
   private listed(record: MessageRecord): void {
-    this.parts.store.publish({ Type: 'new', Data: toMessageSummary(record) });
+    this.parts.store.publish({ Type: 'listed', Data: record });
     this.parts.store.publishStats();
     if (record.delivery) this.parts.queue.kick();
   }

@@ -5,7 +5,6 @@ import type {
   MailboxCount,
   MessageDelivery,
   MessagePartContent,
-  RelaydeskEvent,
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
@@ -14,6 +13,7 @@ import { messageStatus } from '../queue/recipient-state.js';
 import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
+import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A page of the list, newest first, with the counts a list shows above it. */
@@ -167,10 +167,8 @@ export function messageMethods({ store, events }: ServiceParts) {
           signal?.removeEventListener('abort', onAbort);
           resolve(record);
         };
-        const onEvent = (event: RelaydeskEvent): void => {
-          if (event.Type !== 'new') return;
-          const record = index.get(event.Data.ID);
-          if (record && matches(record)) finish(record);
+        const onEvent = (event: ServiceEvent): void => {
+          if (event.Type === 'listed' && matches(event.Data)) finish(event.Data);
         };
         const onAbort = (): void => finish(null);
         const timer = setTimeout(() => finish(null), timeoutMs);

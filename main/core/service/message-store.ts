@@ -1,13 +1,13 @@
 // The messages the service keeps: the spool on disk, the in-memory index over it and the MIME
 // parser, with the few changes every feature area makes (read, delete) and the events they
 // publish. Feature modules reach messages through this, never through the spool directly.
-import type { RelaydeskEvent } from '../../../preload/api-contract.js';
 import { MessageIndex } from '../index/message-index.js';
 import type { MessageRecord } from '../message-record.js';
 import { MessageParser } from '../parse/message-parser.js';
 import { parseSearchQuery } from '../search/index.js';
 import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
+import type { ServiceEvent } from './service-event.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -28,7 +28,7 @@ export class MessageStore {
   constructor(
     dataDir: string,
     readonly now: () => number,
-    readonly publish: (event: RelaydeskEvent) => void,
+    readonly publish: (event: ServiceEvent) => void,
     log: (line: string) => void,
   ) {
     // the index logs when its writes fail (a full disk) and when they succeed again

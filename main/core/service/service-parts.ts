@@ -1,7 +1,6 @@
 // The parts of the relay that the service's feature modules share. The facade (relay-service.ts)
 // builds them once; a feature module gets them and exposes methods, never the parts themselves.
 import type { EventEmitter } from 'node:events';
-import type { RelaydeskEvent } from '../../../preload/api-contract.js';
 import type { RecipientCheck } from '../address-check/recipient-check.js';
 import type { Chaos } from '../chaos/chaos-triggers.js';
 import type { DnsResolver } from '../dns/dns-resolver.js';
@@ -23,10 +22,12 @@ import type { MessageArrival } from './message-arrival.js';
 import type { MessageStore } from './message-store.js';
 import type { RecipientRules } from './recipient-rules.js';
 import type { RecordBuilder } from './record-builder.js';
+import type { ServiceEvent } from './service-event.js';
 import type { SettingsKeeper } from './settings-keeper.js';
 
 export interface ServiceEvents {
-  event: [RelaydeskEvent];
+  /** A change adapters pass on: the WebSocket, webhooks, the desktop window and tray. */
+  event: [ServiceEvent];
   /** Every log record, formatted as the line the console and the log files show. */
   log: [string];
   /** The same, as the record it was made from. */

@@ -4,20 +4,23 @@ import type { WebhookLogView } from '../../../preload/api-contract.js';
 import { ChaosError, triggersFromJson, type ChaosTriggers } from '../chaos/chaos-triggers.js';
 import * as messageTags from '../tags/index.js';
 import type { TaggedStore } from '../tags/index.js';
-import { displayUrl, loadWebhookSecret, WebhookSender } from '../webhooks/index.js';
-import { deliveryPayload } from '../webhooks/webhook-payloads.js';
+import {
+  displayUrl,
+  loadWebhookSecret,
+  WebhookSender,
+  type WebhookEvent,
+} from '../webhooks/index.js';
 import type { SendClient } from './message-arrival.js';
 import { relaydeskVersion } from './message-store.js';
 import type { ServiceParts } from './service-parts.js';
 
 /**
- * Starts sending webhooks when URLs are set. They follow the service's events, so every way in
- * (SMTP, the Send API, ingest, our own DSNs) is covered. Resolves with the sender, or null.
+ * Starts sending webhooks when URLs are set; resolves with the sender, or null. What to send is
+ * the HTTP side's: it follows the service's events and shapes their bodies
+ * (main/server/webhooks/webhook-events.ts), as the WebSocket does.
  */
 export async function startWebhooks({
   settings,
-  store,
-  events,
   log,
 }: ServiceParts): Promise<WebhookSender | null> {
   if (settings.webhookUrls.length === 0) return null;
@@ -29,13 +32,6 @@ export async function startWebhooks({
     retryDelayMs: settings.webhookRetryDelayMs,
     userAgent: `Relaydesk/${relaydeskVersion}`,
     log,
-  });
-  events.on('event', (event) => {
-    if (event.Type === 'new') webhooks.enqueue('new', event.Data.ID, event.Data);
-    else if (event.Type === 'update' && event.Data.Status !== undefined) {
-      const record = store.index.get(event.Data.ID);
-      if (record) webhooks.enqueue('delivery', record.id, deliveryPayload(record));
-    }
   });
   return webhooks;
 }
@@ -75,6 +71,16 @@ export function toolkitMethods(
       log(chaos.describe());
       store.publish({ Type: 'chaos', Data: { Active: chaos.active, Triggers: triggers } });
       return triggers;
+    },
+
+    /** Whether webhook URLs are set, so that events are worth shaping into webhook bodies. */
+    get webhooksOn(): boolean {
+      return settings.webhookUrls.length > 0;
+    },
+
+    /** Queues one POST of `payload` to every webhook URL; returns at once (none when off). */
+    queueWebhook(event: WebhookEvent, messageId: string, payload: unknown): void {
+      webhooks()?.enqueue(event, messageId, payload);
     },
 
     /** The webhook URLs and delivery log, newest first (empty when no --webhook-url is set). */

@@ -15,7 +15,7 @@ export interface TaggedStore {
   records(): Iterable<MessageRecord>;
   get(id: string): MessageRecord | undefined;
   save(record: MessageRecord): Promise<void>;
-  publish(event: RelaydeskEvent): void;
+  publish(event: Extract<RelaydeskEvent, { Type: 'update' }>): void;
 }
 
 /** Lower-case name → the spelling in use, so new tags join existing ones. */

@@ -1,5 +1,5 @@
-// Webhooks: a JSON POST to each configured URL for every new message (Mailpit's payload: the
-// message summary) and every change of a message's delivery status. Receiving never waits for
+// Webhooks: a JSON POST to each configured URL for every new message and every change of a
+// message's delivery status (main/server/webhooks/ shapes the bodies). Receiving never waits for
 // them: events go into a bounded queue in memory and are sent in the background, each with a
 // timeout, retried with a doubling wait, and recorded in a delivery log the API shows.
 //

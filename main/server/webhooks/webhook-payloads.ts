@@ -1,7 +1,14 @@
-// The body of a delivery webhook (Relaydesk's own; a new-message webhook is Mailpit's message
-// summary as is): the message's rolled-up status and each recipient's state and last reply.
-import type { MessageRecord } from '../message-record.js';
-import { messageStatus } from '../queue/recipient-state.js';
+// The bodies of the webhooks, built from the service's records at the edge as the WebSocket's
+// events are. A new message is Mailpit's message summary as is; a delivery change is Relaydesk's
+// own: the message's rolled-up status and each recipient's state and last reply.
+import type { MessageSummary } from '../../../preload/api-contract.js';
+import type { MessageRecord } from '../../core/message-record.js';
+import { messageStatus } from '../../core/queue/recipient-state.js';
+import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
+
+export function newMessagePayload(record: MessageRecord): MessageSummary {
+  return toMessageSummary(record);
+}
 
 export interface DeliveryWebhookPayload {
   ID: string;
