@@ -91,3 +91,46 @@ describe('ipcMain and ipcRenderer stay in the IPC files', () => {
     expect(await complaints('main/desktop/desktop-app.ts', wiring)).toEqual([]);
   });
 });
+
+describe('the core never imports the Mailpit and MailHog shapes', () => {
+  const shapesMessage = /^'.*' import is restricted.*the core speaks its own records/s;
+
+  it.each([
+    ['main/core/service/message-arrival.ts', '../../server/mailpit/mailpit-shapes.js'],
+    ['main/core/service/message-methods.ts', '../../server/mailhog/mailhog-message.js'],
+    ['main/core/relay-service.ts', '../server/webhooks/webhook-payloads.js'],
+    ['main/core/service/queue-methods.ts', '../../server/http-server.js'],
+    // a shapes module written back into the core is refused as well
+    ['main/core/service/message-methods.ts', '../message/mailpit-shapes.js'],
+    ['main/core/index/message-index.ts', '../mailhog/mailhog-search.js'],
+  ])('refuses %s importing %s, and says where shapes belong', async (path, from) => {
+    const messages = await complaints(
+      path,
+      `import { shape } from '${from}';\nexport { shape };\n`,
+    );
+    expect(messages).toEqual([expect.stringMatching(shapesMessage)]);
+  });
+
+  it('still keeps Electron out of the core', async () => {
+    const messages = await complaints(
+      'main/core/relay-service.ts',
+      "import { app } from 'electron';\nexport { app };\n",
+    );
+    expect(messages).toEqual([expect.stringMatching(/'electron' import is restricted/)]);
+  });
+
+  it('allows the core its own modules and smtp-server, and the adapters the shapes', async () => {
+    const core =
+      "import { SMTPServer } from 'smtp-server';\nimport { note } from '../logs/log-record.js';\nexport { SMTPServer, note };\n";
+    expect(await complaints('main/core/service/message-arrival.ts', core)).toEqual([]);
+    const adapter =
+      "import { toMessageSummary } from '../server/mailpit/mailpit-shapes.js';\nexport { toMessageSummary };\n";
+    expect(await complaints('main/desktop/ipc-handlers.ts', adapter)).toEqual([]);
+    expect(
+      await complaints(
+        'main/server/routes/relaydesk-routes.ts',
+        "import { toMessageSummary } from '../mailpit/mailpit-shapes.js';\nexport { toMessageSummary };\n",
+      ),
+    ).toEqual([]);
+  });
+});
