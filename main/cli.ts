@@ -5,16 +5,8 @@ import { SettingsError } from './core/settings/settings-schema.js';
 import { serveFlagsHelp } from './core/settings/settings-docs.js';
 import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags.js';
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
-import { runLockoutCommand } from './cli/lockout-command.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
-import { runSendmail } from './cli/sendmail.js';
-import { runUserCommand } from './cli/user-command.js';
-import { runDump } from './cli/dump.js';
-import { runIngest } from './cli/ingest.js';
 import { CliUsageError } from './cli/relay-api.js';
-import { runDkimCommand } from './cli/dkim-command.js';
-import { runValidateCommand } from './cli/validate-command.js';
-import { runSuspendCommand } from './cli/suspend-command.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -104,18 +96,25 @@ async function serve(args: string[]): Promise<void> {
   );
 }
 
-/** The commands besides `serve`, each answering its exit code. */
+/**
+ * The commands besides `serve`, each answering its exit code. Each is imported when it runs:
+ * `serve` has no use for nodemailer (sendmail), mbox-reader (ingest) or the DKIM and address
+ * checkers, and would keep them in memory for as long as it runs.
+ */
 const commands: Readonly<Record<string, (args: string[]) => Promise<number>>> = {
-  sendmail: runSendmail,
-  user: runUserCommand,
-  lockout: runLockoutCommand,
-  dump: runDump,
-  ingest: runIngest,
-  dkim: runDkimCommand,
-  validate: runValidateCommand,
-  suspend: (args) => runSuspendCommand('suspend', args),
-  unsuspend: (args) => runSuspendCommand('unsuspend', args),
-  suspensions: (args) => runSuspendCommand('suspensions', args),
+  sendmail: async (args) => (await import('./cli/sendmail.js')).runSendmail(args),
+  user: async (args) => (await import('./cli/user-command.js')).runUserCommand(args),
+  lockout: async (args) => (await import('./cli/lockout-command.js')).runLockoutCommand(args),
+  dump: async (args) => (await import('./cli/dump.js')).runDump(args),
+  ingest: async (args) => (await import('./cli/ingest.js')).runIngest(args),
+  dkim: async (args) => (await import('./cli/dkim-command.js')).runDkimCommand(args),
+  validate: async (args) => (await import('./cli/validate-command.js')).runValidateCommand(args),
+  suspend: async (args) =>
+    (await import('./cli/suspend-command.js')).runSuspendCommand('suspend', args),
+  unsuspend: async (args) =>
+    (await import('./cli/suspend-command.js')).runSuspendCommand('unsuspend', args),
+  suspensions: async (args) =>
+    (await import('./cli/suspend-command.js')).runSuspendCommand('suspensions', args),
 };
 
 function commandList(): string {

@@ -2,9 +2,9 @@
 // A/AAAA fallback of RFC 5321 §5.1, a null MX (RFC 7505) meaning "no mail here", and typos of
 // the big providers. When DNS cannot be asked the verdict is `unknown`, never `invalid`: a DNS
 // outage must not turn good addresses away.
-import spellChecker from '@zootools/email-spell-checker';
 import type { DnsAnswer, DnsResolver } from '../dns/dns-resolver.js';
 import { BoundedMap } from '../limits/bounded-map.js';
+import { onFirstUse } from '../load/first-use.js';
 import { checkSyntax } from './address-syntax.js';
 
 import type { AddressCheck } from '../../../preload/auth-contract.js';
@@ -20,23 +20,32 @@ export interface AddressCheckerOptions {
   now?: () => number;
 }
 
-/** The providers whose typos are worth a warning: most mail goes there, typos there are common. */
-const bigProviders = [
-  ...spellChecker.POPULAR_DOMAINS,
-  'hotmail.com',
-  'outlook.com',
-  'live.com',
-  'yahoo.com',
-  'gmx.de',
-  'gmx.net',
-  'mail.ru',
-  'yandex.ru',
-  'orange.fr',
-  't-online.de',
-];
+// the typo checker and its domain lists: loaded by the first address check, not at start
+const spellCheckerModule = onFirstUse(
+  'the address typo checker (@zootools/email-spell-checker)',
+  async () => {
+    const { default: spellChecker } = await import('@zootools/email-spell-checker');
+    /** The providers whose typos are worth a warning: most mail goes there, typos there are common. */
+    const bigProviders = [
+      ...spellChecker.POPULAR_DOMAINS,
+      'hotmail.com',
+      'outlook.com',
+      'live.com',
+      'yahoo.com',
+      'gmx.de',
+      'gmx.net',
+      'mail.ru',
+      'yandex.ru',
+      'orange.fr',
+      't-online.de',
+    ];
+    return { spellChecker, bigProviders };
+  },
+);
 
 /** A likely intended address when the domain is a near miss of a big provider's. */
-function typoSuggestion(address: string, domain: string): string | null {
+async function typoSuggestion(address: string, domain: string): Promise<string | null> {
+  const { spellChecker, bigProviders } = await spellCheckerModule();
   if (bigProviders.includes(domain.toLowerCase())) return null;
   const suggestion = spellChecker.run({ email: address, domains: bigProviders });
   // the checker also "corrects" short or unknown domains (b.c → b.co, e.com → me.com); only a
@@ -88,7 +97,7 @@ export class AddressChecker {
   private async checkNow(address: string): Promise<AddressCheck> {
     const syntax = checkSyntax(address);
     if (!syntax.ok) return { address, verdict: 'invalid', reason: syntax.reason, suggestion: null };
-    const suggestion = typoSuggestion(address, syntax.domain);
+    const suggestion = await typoSuggestion(address, syntax.domain);
     const domain = await this.checkDomain(syntax.asciiDomain);
     const hint = suggestion ? `; did you mean ${suggestion}?` : '';
     if (domain.verdict !== 'valid')

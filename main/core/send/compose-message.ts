@@ -1,12 +1,18 @@
 // The MIME message of a Send API request, built by nodemailer's MailComposer (the same code
 // that builds what nodemailer sends over SMTP), so it is what an application would have sent.
-import MailComposer from 'nodemailer/lib/mail-composer';
+import { onFirstUse } from '../load/first-use.js';
 import type { SendAddress, SendRequest } from './send-request.js';
 
 const mailbox = (a: SendAddress): { name: string; address: string } => ({
   name: a.Name,
   address: a.Email,
 });
+
+// loaded by the first Send API call: capture over SMTP never builds a message
+const mailComposerModule = onFirstUse(
+  "nodemailer's MailComposer",
+  () => import('nodemailer/lib/mail-composer'),
+);
 
 export interface ComposedMessage {
   raw: Buffer;
@@ -16,6 +22,7 @@ export interface ComposedMessage {
 }
 
 export async function composeMessage(request: SendRequest): Promise<ComposedMessage> {
+  const { default: MailComposer } = await mailComposerModule();
   const composer = new MailComposer({
     from: mailbox(request.From),
     to: request.To.map(mailbox),

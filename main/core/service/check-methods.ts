@@ -3,13 +3,24 @@
 import type { DkimKeyInput } from '../../../preload/auth-contract.js';
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
-import { checkHtml, NoHtmlError, type HtmlCheckResult } from '../checks/html-check/index.js';
-import { checkLinks, type LinkCheckResult } from '../checks/link-check/index.js';
+import type { HtmlCheckResult } from '../checks/html-check/index.js';
+import type { LinkCheckResult } from '../checks/link-check/index.js';
 import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
 import type { DkimDnsCheck } from '../signing/dkim-record.js';
 import type { DkimKeyInfo } from '../signing/key-store.js';
+import { onFirstUse } from '../load/first-use.js';
 import { relaydeskVersion } from './message-store.js';
 import type { ServiceParts } from './service-parts.js';
+
+// css-tree, htmlparser2 and caniemail's data: loaded when a user first asks for these checks
+const htmlCheckModule = onFirstUse(
+  'the HTML check (css-tree, htmlparser2, caniemail)',
+  () => import('../checks/html-check/index.js'),
+);
+const linkCheckModule = onFirstUse(
+  'the link check (htmlparser2)',
+  () => import('../checks/link-check/index.js'),
+);
 
 export function checkMethods({ settings, store, dns, recipientCheck }: ServiceParts) {
   /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
@@ -30,6 +41,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
     /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
     async htmlCheck(id: string): Promise<HtmlCheckResult> {
       const { html } = await bodies(id);
+      const { checkHtml, NoHtmlError } = await htmlCheckModule();
       if (html.trim() === '')
         throw new NoHtmlError(`message ${store.record(id).id} has no HTML part`);
       return checkHtml(html);
@@ -44,6 +56,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
       options: { follow?: boolean; get?: boolean } = {},
     ): Promise<LinkCheckResult> {
       const { html, text } = await bodies(id);
+      const { checkLinks } = await linkCheckModule();
       return checkLinks(html, text, {
         follow: options.follow ?? false,
         useGet: options.get ?? settings.linkCheckGet,

@@ -1,12 +1,15 @@
 // The AUTH step: pick a mechanism the upstream offers and log in, with the credentials masked in
 // the transcript before they can be written to it.
-import XOAuth2 from 'nodemailer/lib/xoauth2';
+import { onFirstUse } from '../load/first-use.js';
 import { authMechanismsOffered } from './ehlo-capabilities.js';
 import { UpstreamSessionError, type NodemailerLikeError } from './session-error.js';
 import { parseSmtpReply } from './smtp-reply.js';
 import type { TranscriptRecorder } from './transcript.js';
 import type { UpstreamSession } from './upstream-session.js';
 import type { UpstreamAuth, UpstreamEndpoint } from './upstream-settings.js';
+
+// loaded by the first OAuth2 login only
+const xoauth2Module = onFirstUse("nodemailer's XOAUTH2", () => import('nodemailer/lib/xoauth2'));
 
 /** Masks the endpoint's password or token (and the AUTH PLAIN/XOAUTH2 strings made of it). */
 export function registerSecrets(
@@ -71,7 +74,10 @@ export async function authenticate(
       ? {
           user: auth.user,
           method: 'XOAUTH2',
-          oauth2: new XOAuth2({ user: auth.user, accessToken: auth.accessToken }),
+          oauth2: new (await xoauth2Module()).default({
+            user: auth.user,
+            accessToken: auth.accessToken,
+          }),
         }
       : { user: auth.user, pass: auth.password, method: choice.mechanism };
   try {

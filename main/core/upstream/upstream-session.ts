@@ -3,7 +3,8 @@
 // Shared by the delivery attempt and the connection test so both see the same steps and the
 // same failures.
 import { TLSSocket } from 'node:tls';
-import SMTPConnection from 'nodemailer/lib/smtp-connection';
+import type SMTPConnection from 'nodemailer/lib/smtp-connection';
+import { onFirstUse } from '../load/first-use.js';
 import {
   checkPeerCertificate,
   tlsOptionsFor,
@@ -22,6 +23,12 @@ export {
   type NodemailerLikeError,
   type SessionStep,
 } from './session-error.js';
+
+// nodemailer's SMTP client: loaded when the first message is relayed (capture never needs it)
+const smtpConnectionModule = onFirstUse(
+  "nodemailer's SMTP client",
+  () => import('nodemailer/lib/smtp-connection'),
+);
 
 export interface SessionTimeouts {
   connectMs: number;
@@ -98,6 +105,7 @@ export async function openSession(
   if (signal?.aborted)
     throw new UpstreamSessionError('connect', 'EABORT', null, 'attempt cancelled');
 
+  const { default: SMTPConnection } = await smtpConnectionModule();
   const log = switchableLogger(transcript);
   const connection = new SMTPConnection({
     host: stripBrackets(endpoint.host),
