@@ -4,7 +4,7 @@
 import { constants } from 'node:fs';
 import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageRecord } from '../message-record.js';
+import { withRuleName, type MessageRecord } from '../message-record.js';
 import { makeFolder, tempSuffix, writeFilesDurably } from './durable-file.js';
 import { IncomingFile } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
@@ -185,6 +185,7 @@ export class Spool {
             if (!isRecord(parsed, id))
               return { id, error: 'sidecar does not have the expected fields' };
             const { version: _version, ...record } = parsed as MessageRecord & { version: number };
+            if (record.delivery) record.delivery = record.delivery.map(withRuleName);
             return { id, record: record as MessageRecord };
           } catch (err) {
             return { id, error: `sidecar is unreadable (${(err as Error).message})` };
