@@ -125,7 +125,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const users = new UserStore(settings.dataDir);
     const dns = new DnsResolver({ servers: settings.dnsServers });
     const recipientCheck = new RecipientCheck(new AddressChecker(dns), settings, log);
-    const filter = new FilterControl(settings, rules.current, store.parser, now, log);
+    const filter = new FilterControl(settings, () => rules.current, store.parser, now, log);
     // the parts below call one another through `parts`, which is complete before any call
     const parts = {} as ServiceParts;
     const senders = new SenderControlService(settings, now, {

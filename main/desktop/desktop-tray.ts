@@ -27,7 +27,8 @@ export interface TraySource {
   readonly receivingPaused: boolean;
   readonly relayPause: { reason: string; byHand?: boolean } | null;
   readonly settings: { relay: unknown };
-  records(): Iterable<MessageRecord>;
+  readonly unread: number;
+  relayedRecords(): Iterable<MessageRecord>;
   on(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
   off(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
 }
@@ -37,7 +38,7 @@ export function relayState(source: TraySource): RelayState {
     receivingPaused: source.receivingPaused,
     relayPause: source.relayPause,
     upstreamConfigured: source.settings.relay !== null,
-    counts: countMail(source.records()),
+    counts: countMail(source.unread, source.relayedRecords()),
   };
 }
 
@@ -83,7 +84,7 @@ export function createRelayTray(
     tray.setContextMenu(deps.Menu.buildFromTemplate(trayMenuTemplate(view, act)));
   };
   draw();
-  // A burst of arrivals redraws once: counting walks every message.
+  // A burst of arrivals redraws once: counting walks every message to relay.
   let pending: NodeJS.Timeout | null = null;
   const onEvent = (event: RelaydeskEvent): void => {
     if (event.Type === 'log' || pending) return;

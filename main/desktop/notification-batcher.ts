@@ -229,7 +229,8 @@ export interface NoticeSource {
   readonly settings: NoticeSettings;
   readonly relayPause: { byHand?: boolean } | null;
   record(id: string): MessageRecord;
-  records(): Iterable<MessageRecord>;
+  /** The records with recipients to relay: only they can be delayed. */
+  relayedRecords(): Iterable<MessageRecord>;
   /** Each listener's state (those that could not start are told at once). */
   listenerView?(): ListenersView;
   on(name: 'event', listener: (event: RelaydeskEvent) => void): unknown;
@@ -310,7 +311,7 @@ export class DesktopNotifier {
   /** Checks waiting recipients against the threshold now (the timer calls it every minute). */
   checkDelays(): void {
     const notice = delayedNotice(
-      this.source.records(),
+      this.source.relayedRecords(),
       this.now(),
       this.source.settings.notifyDelayedAfterMinutes,
       this.told,

@@ -44,10 +44,14 @@ export interface TrayView {
   menu: TrayMenuItem[];
 }
 
-export function countMail(records: Iterable<MessageRecord>): MailCounts {
-  const counts: MailCounts = { unread: 0, queued: 0, failed: 0 };
-  for (const record of records) {
-    if (!record.read) counts.unread++;
+/**
+ * The tray's counts: unread from the index's count, queued and failed from the records with
+ * recipients to relay only (with 100,000 captured messages, walking all of them at each burst of
+ * arrivals cost the main process seconds).
+ */
+export function countMail(unread: number, relayed: Iterable<MessageRecord>): MailCounts {
+  const counts: MailCounts = { unread, queued: 0, failed: 0 };
+  for (const record of relayed) {
     if (!record.delivery) continue;
     const status = messageStatus(record.delivery);
     if (status === 'queued' || status === 'held') counts.queued++;

@@ -115,6 +115,26 @@ describe('the attachment policy', () => {
     expect(relay.service.record(id as string).mailbox).toBe('builds');
   });
 
+  it('follows rules saved while running: a new rule allowing attachments applies to the next message', async () => {
+    const before = await send('ops@later.example', [
+      { filename: 'fix.exe', content: peExecutable },
+    ]);
+    expect(before.error?.responseCode).toBe(554);
+    const saved = await relay.service.saveSettings({
+      rules: [
+        {
+          match: { recipient: '*@later.example' },
+          action: { type: 'capture', mailbox: 'later' },
+          filter: { attachmentAction: 'allow' },
+        },
+      ],
+    });
+    expect(saved.ok).toBe(true);
+    const after = await send('ops@later.example', [{ filename: 'fix.exe', content: peExecutable }]);
+    expect(after.error).toBeNull();
+    expect(relay.service.record(after.id as string).mailbox).toBe('later');
+  });
+
   it('names the field, the value and the fix for a bad policy', async () => {
     await expect(startTestRelaydesk({ attachments: { types: ['e x e'] } })).rejects.toThrow(
       /attachments\.types: "e x e" is not a file type; use an extension such as "exe"/,

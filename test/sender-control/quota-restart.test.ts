@@ -101,6 +101,28 @@ describe('quota counters', () => {
     );
   });
 
+  it('a quota saved while running, with none at start, still counts across a restart', async () => {
+    const dataDir = await dataFolder();
+    const first = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    running.push(first);
+    const saved = await fetch(`http://127.0.0.1:${first.http.port}/api/v1/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ quotas }),
+    });
+    expect(saved.status).toBe(200);
+    expect(await send(first.smtp.port)).toBeNull();
+    expect(await send(first.smtp.port)).toBeNull();
+    await first.close();
+    running.splice(running.indexOf(first), 1);
+
+    const second = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    running.push(second);
+    expect(await send(second.smtp.port)).toMatch(
+      /^451 4\.7\.1 Quota exceeded for user alice: at most 2 messages a day/,
+    );
+  });
+
   it('a damaged counters file: one clear log line, the file set aside, counters start empty', async () => {
     const dataDir = await dataFolder();
     const path = join(dataDir, 'quota-usage.jsonl');

@@ -18,7 +18,7 @@ export class FilterControl {
 
   constructor(
     private readonly settings: FilterSettings,
-    rules: readonly RoutingRule[],
+    rules: () => readonly RoutingRule[],
     parser: MessageParser,
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,

@@ -101,7 +101,8 @@ export class MessageFilter {
 
   constructor(
     private readonly settings: FilterSettings,
-    private readonly rules: readonly RoutingRule[],
+    /** Read at each message: rules saved in the Settings apply to the next one. */
+    private readonly rules: () => readonly RoutingRule[],
     private readonly parser: MessageParser,
     private readonly now: () => number,
   ) {
@@ -128,7 +129,7 @@ export class MessageFilter {
       (error: unknown) => ({ result: null, error }),
     );
     const record = await input.record;
-    const choices = filterChoices(this.settings, this.rules, record.envelope);
+    const choices = filterChoices(this.settings, this.rules(), record.envelope);
     const reasons: string[] = [];
     let scan: FilterVerdict['scan'] = 'off';
     let signature: string | null = null;

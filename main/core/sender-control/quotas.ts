@@ -182,6 +182,12 @@ function counts(quota: Quota, key: string): boolean {
  */
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();
+  /**
+   * Whether the journal is being written to. With no quota at start it stays closed until a
+   * quota saved later first counts a message (no file for those who never set a quota).
+   */
+  private journalState: 'closed' | 'reading' | 'open' = 'closed';
+  private stopped = false;
 
   /** `quotas` may be a getter: a quota saved in the settings then counts from the next MAIL. */
   constructor(
@@ -196,17 +202,31 @@ export class QuotaLedger {
 
   /** Reads the counts the journal kept (the last day's), then appends to it. */
   async load(): Promise<void> {
-    if (!this.journal || this.quotas.length === 0) return;
-    for (const count of await this.journal.load(this.now() - day)) {
+    if (this.quotas.length === 0) return;
+    await this.openJournal();
+  }
+
+  private async openJournal(): Promise<void> {
+    const journal = this.journal;
+    if (!journal || this.journalState !== 'closed') return;
+    this.journalState = 'reading';
+    for (const count of await journal.load(this.now() - day)) {
       const usage = this.usage.get(count.key) ?? { messages: [], recipients: [] };
       usage.messages.push(count.at);
       usage.recipients.push({ at: count.at, count: count.recipients });
       this.usage.set(count.key, usage);
     }
-    await this.journal.open(this.live());
+    if (this.stopped) return;
+    // what was counted while the file was read is in memory, so in `live()`: written once; from
+    // here on appends are held by the journal until its rewrite is in place
+    const opened = journal.open(this.live());
+    this.journalState = 'open';
+    await opened;
+    if (this.stopped) journal.close();
   }
 
   close(): void {
+    this.stopped = true;
     this.journal?.close();
   }
 
@@ -292,6 +312,13 @@ export class QuotaLedger {
       usage.messages.push(now);
       usage.recipients.push({ at: now, count: recipients });
     }
+    if (keys.size === 0) return;
+    if (this.journalState === 'closed') {
+      // the first count under a quota saved while running: opening writes it with the rest
+      void this.openJournal();
+      return;
+    }
+    if (this.journalState !== 'open') return;
     this.journal?.append(
       [...keys].map((key) => ({ key, at: now, recipients })),
       () => this.live(),

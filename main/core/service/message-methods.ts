@@ -28,6 +28,9 @@ export function messageMethods({ store, events }: ServiceParts) {
 
     records: (): Iterable<MessageRecord> => index.oldestFirst(),
 
+    /** Only the records with recipients to relay (the queue's, the tray's and delay notices'). */
+    relayedRecords: (): Iterable<MessageRecord> => index.relayedOldestFirst(),
+
     summary: (record: MessageRecord): MessageSummary => toMessageSummary(record),
 
     get total(): number {
