@@ -221,7 +221,7 @@ export interface RecipientDeliveryView {
   deliverTo: string;
   state: RecipientState;
   /** Which routing rule decided, in words. */
-  route: string;
+  rule: string;
   nextAttemptAt: string | null;
   attempts: DeliveryAttemptView[];
   /** Every state change with its time, oldest first. */
@@ -230,8 +230,17 @@ export interface RecipientDeliveryView {
   addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
 }
 
+/** A recipient as the delivery answer carries it (HTTP and IPC). */
+export interface RecipientDeliveryAnswer extends RecipientDeliveryView {
+  /**
+   * @deprecated The same text as `rule`, under the field's name before the rename (the word
+   * "route" is the Received-chain analysis's). Kept so older clients still read it; use `rule`.
+   */
+  route: string;
+}
+
 export interface MessageDelivery {
   ID: string;
   status: MessageStatus;
-  recipients: RecipientDeliveryView[];
+  recipients: RecipientDeliveryAnswer[];
 }

@@ -53,3 +53,14 @@ export interface MessageRecord {
   /** What the content filter decided (virus scan, attachment policy); absent when it is off. */
   filter?: FilterVerdict;
 }
+
+/**
+ * A recipient's delivery as written before the routing rule's text was renamed from `route` to
+ * `rule` (the word belongs to the Received-chain analysis): old sidecars, index rows and queue
+ * journal lines still say `route`.
+ */
+export function withRuleName<T extends object>(recipient: T): T {
+  if ('rule' in recipient || !('route' in recipient)) return recipient;
+  const { route, ...rest } = recipient as T & { route: unknown };
+  return { ...rest, rule: route } as T;
+}

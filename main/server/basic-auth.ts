@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { LogRecord } from '../core/logs/log-record.js';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
 import { isLoopbackHost } from '../core/net/ip-address.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
@@ -55,7 +56,7 @@ export interface BasicAuth {
 export function createBasicAuth(
   hash: string,
   settings: Pick<Settings, 'authMaxFailures' | 'authFailureDelayMs' | 'authLockoutMs'>,
-  log: (line: string) => void,
+  log: (record: LogRecord) => void,
   /** Paths this password does not guard (the Send API with its own credentials). */
   exempt: (path: string) => boolean = () => false,
 ): BasicAuth {
@@ -81,9 +82,17 @@ export function createBasicAuth(
       return 'ok';
     }
     const after = throttle.fail(ip);
-    log(
-      `http-audit event=auth result=rejected client=${JSON.stringify(ip)} failures=${after.failures}${after.locked ? ' reason="locked out"' : ''}`,
-    );
+    log({
+      level: 'warn',
+      event: 'http-audit',
+      fields: {
+        event: 'auth',
+        result: 'rejected',
+        client: ip,
+        failures: after.failures,
+        reason: after.locked ? 'locked out' : undefined,
+      },
+    });
     return after.locked ? 'locked' : 'wrong';
   };
   return {

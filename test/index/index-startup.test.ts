@@ -101,7 +101,7 @@ describe('rebuilds from the sidecars when the database', () => {
         db.pragma('user_version = 99');
         db.close();
       },
-      /schema version 99, this Relaydesk uses 1/,
+      /schema version 99, this Relaydesk uses 2/,
     ],
   ])('%s', async (_name, spoil, why) => {
     const ids = await fill(40);

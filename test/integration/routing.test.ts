@@ -69,7 +69,7 @@ describe('routing rules', () => {
       ['bob@customers.example', 'qa@team.example', 'relayed'],
       ['nobody@elsewhere.example', 'nobody@elsewhere.example', 'captured'],
     ]);
-    expect(delivery.recipients[0]?.route).toMatch(/staging/);
+    expect(delivery.recipients[0]?.rule).toMatch(/staging/);
     const sent = server.messages.slice(before);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.rcptTo).toEqual(['qa@team.example']);

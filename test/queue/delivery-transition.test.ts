@@ -83,7 +83,7 @@ describe('the delivery transition function', () => {
         let r: RecipientDelivery = newRecipient({
           address: 'bob@rcpt.example',
           state: 'pending',
-          route: 'relay everything',
+          rule: 'relay everything',
           at: new Date(now),
         });
         for (const [makeEvent, wait] of steps) {
@@ -142,7 +142,7 @@ describe('the delivery transition function', () => {
         let r = newRecipient({
           address: 'a@b.example',
           state: 'pending',
-          route: 'x',
+          rule: 'x',
           at: new Date(now),
         });
         for (let i = 0; i < 10_000 && r.state !== 'expired'; i++) {

@@ -136,10 +136,10 @@ describe('load: quarantine', () => {
       [`${noEml}.json`]: 'the raw .eml file is missing',
       [`${truncated}.json`]: expect.stringMatching(/^sidecar is unreadable \(.*JSON.*\)$/),
       [`${truncated}.eml`]: expect.stringMatching(/^sidecar is unreadable/),
-      [`${fieldless}.json`]: 'sidecar does not have the expected fields',
-      [`${fieldless}.eml`]: 'sidecar does not have the expected fields',
-      [`${otherId}.json`]: 'sidecar does not have the expected fields',
-      [`${otherId}.eml`]: 'sidecar does not have the expected fields',
+      [`${fieldless}.json`]: 'sidecar field mailbox: missing (expected string)',
+      [`${fieldless}.eml`]: 'sidecar field mailbox: missing (expected string)',
+      [`${otherId}.json`]: `sidecar field id: "${good.id}" is not the file's name (${otherId})`,
+      [`${otherId}.eml`]: `sidecar field id: "${good.id}" is not the file's name (${otherId})`,
       'not-an-id.json': 'file name is not a message ID',
       'notes.txt': 'not a spool file',
     });
@@ -149,6 +149,81 @@ describe('load: quarantine', () => {
 
     // a second start finds a clean spool
     expect(await spool.load()).toEqual({ records: [good], quarantined: [] });
+  });
+
+  it('names the field that failed, deep inside the sidecar; the sound ones still load', async () => {
+    const good = record('good');
+    await spool.store(good, raw('good'));
+    const sound = JSON.parse(
+      await readFile(join(spool.messagesDir, `${good.id}.json`), 'utf8'),
+    ) as Record<string, unknown>;
+    const damaged = async (change: (s: Record<string, unknown>) => void): Promise<string> => {
+      const id = newMessageId();
+      const copy = structuredClone({ ...sound, id });
+      change(copy);
+      await writeFile(join(spool.messagesDir, `${id}.eml`), raw('damaged'));
+      await writeFile(join(spool.messagesDir, `${id}.json`), JSON.stringify(copy));
+      return id;
+    };
+    const rcptTo = await damaged((s) => {
+      (s.envelope as Record<string, unknown>).rcptTo = 'bob@rcpt.example';
+    });
+    const state = await damaged((s) => {
+      s.delivery = [
+        {
+          address: 'bob@rcpt.example',
+          deliverTo: 'bob@rcpt.example',
+          state: 'lost',
+          rule: 'relay everything',
+          nextAttemptAt: null,
+          firstAttemptAt: null,
+          attempts: [],
+          history: [],
+        },
+      ];
+    });
+    const version = await damaged((s) => {
+      s.version = 7;
+    });
+
+    const loaded = await spool.load();
+    expect(loaded.records).toEqual([good]);
+    const reasons = Object.fromEntries(loaded.quarantined.map((q) => [q.file, q.reason]));
+    expect(reasons[`${rcptTo}.json`]).toBe(
+      'sidecar field envelope.rcptTo: expected array, got "bob@rcpt.example"',
+    );
+    expect(reasons[`${rcptTo}.eml`]).toBe(reasons[`${rcptTo}.json`]);
+    expect(reasons[`${state}.json`]).toMatch(
+      /^sidecar field delivery\.0\.state: expected "pending" or .*"captured", got "lost"$/,
+    );
+    expect(reasons[`${version}.json`]).toBe('sidecar field version: expected 1, got 7');
+    expect(Object.keys(reasons)).toHaveLength(6);
+  });
+
+  it('loads a sidecar written before the rule was called `rule` (it said `route`)', async () => {
+    const id = newMessageId();
+    const old = {
+      version: 1,
+      ...record('old', { id }),
+      delivery: [
+        {
+          address: 'bob@rcpt.example',
+          deliverTo: 'bob@rcpt.example',
+          state: 'relayed',
+          route: 'relay everything',
+          nextAttemptAt: null,
+          firstAttemptAt: null,
+          attempts: [],
+          history: [{ state: 'pending', at: '2026-11-28T10:00:00.000Z', reason: 'x' }],
+        },
+      ],
+    };
+    await writeFile(join(spool.messagesDir, `${id}.eml`), raw('old'));
+    await writeFile(join(spool.messagesDir, `${id}.json`), JSON.stringify(old));
+    const loaded = await spool.load();
+    expect(loaded.quarantined).toEqual([]);
+    expect(loaded.records[0]?.delivery?.[0]).toMatchObject({ rule: 'relay everything' });
+    expect(loaded.records[0]?.delivery?.[0]).not.toHaveProperty('route');
   });
 
   it('never overwrites a file quarantined earlier under the same name', async () => {

@@ -16,7 +16,7 @@ function recipient(
     address: 'bob@rcpt.example',
     deliverTo: 'bob@rcpt.example',
     state,
-    route: 'relay everything',
+    rule: 'relay everything',
     nextAttemptAt: null,
     firstAttemptAt: null,
     attempts: [],

@@ -5,7 +5,8 @@ import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
-export const indexSchemaVersion = 1;
+// 2: a recipient's routing rule is kept as `rule` (was `route`)
+export const indexSchemaVersion = 2;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';

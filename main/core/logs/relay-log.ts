@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { LogLines, RelaydeskEvent } from '../../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from '../log-view/recent-log.js';
+import { formatLogLine, type LogRecord } from './log-record.js';
 import { RotatingLog, type RotationSettings } from './rotating-log.js';
 
 /** How many recent relay and audit lines the API can show. */
@@ -14,8 +15,8 @@ export interface RelayLogOptions {
   rotation: RotationSettings;
   now: () => number;
   publish: (event: Extract<RelaydeskEvent, { Type: 'log' }>) => void;
-  /** The service's log line (console, headless output): also told when a log file fails. */
-  log: (entry: string) => void;
+  /** The service's log (console, headless output): also told when a log file fails. */
+  log: (entry: string | LogRecord) => void;
 }
 
 export class RelayLog {
@@ -37,10 +38,10 @@ export class RelayLog {
     );
   }
 
-  /** A delivery attempt's line: the service log, relay.log and the Logs view. */
-  relay(line: string): void {
-    this.options.log(line);
-    this.write('relay', this.relayFile, line);
+  /** A delivery attempt's record (or a queue note): the service log, relay.log and the Logs view. */
+  relay(entry: string | LogRecord): void {
+    this.options.log(entry);
+    this.write('relay', this.relayFile, typeof entry === 'string' ? entry : formatLogLine(entry));
   }
 
   /**

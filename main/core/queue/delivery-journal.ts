@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { withRuleName, type MessageRecord, type RecipientDelivery } from '../message-record.js';
 import { makeFolder, syncFolder } from '../spool/durable-file.js';
 
 /** Compaction starts when the journal is this big (a few thousand state changes). */
@@ -239,7 +239,8 @@ function parseLine(line: string): { id: string; v: number; delivery: RecipientDe
     const parsed = JSON.parse(json) as { id?: unknown; v?: unknown; delivery?: unknown };
     if (typeof parsed.id !== 'string' || typeof parsed.v !== 'number') return null;
     if (!Array.isArray(parsed.delivery)) return null;
-    return { id: parsed.id, v: parsed.v, delivery: parsed.delivery as RecipientDelivery[] };
+    const delivery = (parsed.delivery as RecipientDelivery[]).map(withRuleName);
+    return { id: parsed.id, v: parsed.v, delivery };
   } catch {
     return null;
   }

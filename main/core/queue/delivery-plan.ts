@@ -15,7 +15,7 @@ export interface DeliveryPlan {
 export function planDelivery(decisions: readonly RecipientDecision[], at: Date): DeliveryPlan {
   const captured = decisions.find((d) => d.action.type === 'capture');
   // one record, one mailbox: the first capturing rule names it (recipients split across
-  // mailboxes are listed in the first one; the delivery view shows each recipient's route)
+  // mailboxes are listed in the first one; the delivery view shows each recipient's rule)
   const mailbox = captured?.action.type === 'capture' ? captured.action.mailbox : outboxMailbox;
   const relayed = decisions.some((d) => d.action.type === 'relay' || d.action.type === 'redirect');
   if (!relayed) return { mailbox, delivery: undefined };
@@ -26,7 +26,7 @@ export function planDelivery(decisions: readonly RecipientDecision[], at: Date):
         address: d.recipient,
         deliverTo: d.action.type === 'redirect' ? d.action.to : d.recipient,
         state: d.action.type === 'capture' ? 'captured' : 'pending',
-        route: d.explanation,
+        rule: d.explanation,
         at,
       }),
     );

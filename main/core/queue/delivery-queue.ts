@@ -13,7 +13,7 @@ import { dueBatches, nextWakeUp, type Batch } from './delivery-batches.js';
 import { allows, applyDelivery, type DeliveryEvent } from './delivery-transition.js';
 import { QueueError } from './queue-error.js';
 import type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause } from './queue-options.js';
-import { attemptLogLine } from './relay-log.js';
+import { attemptLogRecord } from './relay-log.js';
 import { RateLimiter } from './rate-limiter.js';
 import { messageStatus } from './recipient-state.js';
 import { resentDelivery } from './resend.js';
@@ -242,7 +242,7 @@ export class DeliveryQueue {
       if (!r || !last) continue;
       this.options.onAttempt?.(r);
       // the service keeps it for the Logs view and publishes it as a `log` event
-      this.options.log(attemptLogLine(record, r, last));
+      this.options.log(attemptLogRecord(record, r, last));
       if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
     if (attempt.pauseUpstream && !this.paused) {

@@ -167,7 +167,7 @@ export function newRecipient(input: {
   deliverTo?: string;
   state: (typeof initialStates)[number];
   /** Which routing rule decided, in words; also the first history entry's reason. */
-  route: string;
+  rule: string;
   at: Date | string;
 }): RecipientDelivery {
   const at = typeof input.at === 'string' ? input.at : input.at.toISOString();
@@ -175,10 +175,10 @@ export function newRecipient(input: {
     address: input.address,
     deliverTo: input.deliverTo ?? input.address,
     state: input.state,
-    route: input.route,
+    rule: input.rule,
     nextAttemptAt: null,
     firstAttemptAt: null,
     attempts: [],
-    history: [{ state: input.state, at, reason: input.route }],
+    history: [{ state: input.state, at, reason: input.rule }],
   };
 }

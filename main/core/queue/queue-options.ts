@@ -1,6 +1,7 @@
 // What the queue is given: its settings, the store of messages, the upstream client, the clock,
 // and where it reports.
 import type { RelaydeskEvent } from '../../../preload/api-contract.js';
+import type { LogRecord } from '../logs/log-record.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import type { Settings } from '../settings/settings-schema.js';
 import type {
@@ -45,7 +46,7 @@ export interface QueueOptions {
   deliver: DeliverFunction;
   now: () => number;
   publish(event: Extract<RelaydeskEvent, { Type: 'update' | 'upstream' }>): void;
-  log(line: string): void;
+  log(entry: string | LogRecord): void;
   /** Called for each recipient after an attempt, in its new state (for the metrics). */
   onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */

@@ -29,7 +29,7 @@ export function resentDelivery(
     if (existing && !isFinal(existing.state)) continue;
     if (existing && allows(existing.state, resend.type))
       list[index] = applyDelivery(existing, resend, at, policy);
-    else list.push(newRecipient({ address, state: 'pending', route: 'resent by hand', at }));
+    else list.push(newRecipient({ address, state: 'pending', rule: 'resent by hand', at }));
   }
   return list;
 }

@@ -133,11 +133,13 @@ export function messageMethods({ store, events }: ServiceParts) {
           newRecipient({
             address,
             state: 'captured',
-            route: `captured into ${record.mailbox}`,
+            rule: `captured into ${record.mailbox}`,
             at: record.receivedAt,
           }),
         )
-      ).map(({ firstAttemptAt: _first, ...view }) => {
+      ).map(({ firstAttemptAt: _first, ...kept }) => {
+        // `route`: the rule's old name, still answered for clients written before the rename
+        const view = { ...kept, route: kept.rule };
         const check = record.addressChecks?.find(
           (c) => c.address.toLowerCase() === view.address.toLowerCase(),
         );

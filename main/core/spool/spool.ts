@@ -9,8 +9,7 @@ import { makeFolder, tempSuffix, writeFilesDurably } from './durable-file.js';
 import { IncomingFile } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
 import type { MessageSource } from './message-source.js';
-
-const sidecarVersion = 1;
+import { readSidecar, sidecarVersion } from './sidecar-schema.js';
 
 export interface QuarantinedFile {
   file: string;
@@ -24,23 +23,6 @@ export interface SpoolLoadResult {
 
 export class SpoolError extends Error {
   override name = 'SpoolError';
-}
-
-function isRecord(value: unknown, id: string): value is MessageRecord {
-  if (typeof value !== 'object' || value === null) return false;
-  const r = value as Partial<MessageRecord> & { version?: unknown };
-  return (
-    r.version === sidecarVersion &&
-    r.id === id &&
-    typeof r.receivedAt === 'string' &&
-    typeof r.size === 'number' &&
-    typeof r.envelope === 'object' &&
-    r.envelope !== null &&
-    Array.isArray(r.envelope.rcptTo) &&
-    typeof r.summary === 'object' &&
-    r.summary !== null &&
-    typeof r.summary.subject === 'string'
-  );
 }
 
 /** Where the messages are, under the data folder. */
@@ -182,10 +164,7 @@ export class Spool {
           if (!emls.has(id)) return { id, error: 'the raw .eml file is missing' };
           try {
             const parsed: unknown = JSON.parse(await readFile(this.sidecarPath(id), 'utf8'));
-            if (!isRecord(parsed, id))
-              return { id, error: 'sidecar does not have the expected fields' };
-            const { version: _version, ...record } = parsed as MessageRecord & { version: number };
-            return { id, record: record as MessageRecord };
+            return { id, ...readSidecar(parsed, id) };
           } catch (err) {
             return { id, error: `sidecar is unreadable (${(err as Error).message})` };
           }

@@ -5,6 +5,7 @@ import type { RecipientState } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { toQueueView } from '../mailpit/mailpit-shapes.js';
 import { recipientStates } from '../../../preload/api-methods.js';
+import { deliveryResponse } from './delivery-schema.js';
 
 const idsBody = {
   type: 'object',
@@ -39,6 +40,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         tags,
         summary: 'Delivery status of each recipient, with every attempt, reply and transcript',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: deliveryResponse,
       },
     },
     async (req) => service.delivery(req.params.id),

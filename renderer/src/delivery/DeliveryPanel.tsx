@@ -33,7 +33,7 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
         </div>
         <div>
           <dt>Rule</dt>
-          <dd>{recipient.route}</dd>
+          <dd>{recipient.rule}</dd>
         </div>
         {recipient.addressCheck && (
           <div>

@@ -1,0 +1,50 @@
+// The answer of GET /api/v1/message/{ID}/delivery as the OpenAPI document describes it. Objects
+// stay open (additionalProperties) so the serialiser never drops a field the core adds later.
+import { recipientStates } from '../../../preload/api-methods.js';
+
+const ruleText = {
+  type: 'string',
+  description: 'Which routing rule decided for this recipient, in words',
+} as const;
+
+const recipient = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['address', 'deliverTo', 'state', 'rule', 'route', 'attempts', 'history'],
+  properties: {
+    address: { type: 'string' },
+    deliverTo: { type: 'string', description: 'The redirect target, or the address itself' },
+    state: { type: 'string', enum: [...recipientStates] },
+    rule: ruleText,
+    route: {
+      ...ruleText,
+      deprecated: true,
+      description:
+        'Deprecated: the same text as `rule`, under its name before the rename (`route` now means the Received-chain analysis). Read `rule`.',
+    },
+    nextAttemptAt: { type: 'string', nullable: true },
+    attempts: {
+      type: 'array',
+      description: 'Every attempt: upstream, TLS, SMTP reply, upstream queue ID, transcript',
+      items: { type: 'object', additionalProperties: true },
+    },
+    history: {
+      type: 'array',
+      description: 'Every state change with its time and reason, oldest first',
+      items: { type: 'object', additionalProperties: true },
+    },
+  },
+} as const;
+
+export const deliveryResponse = {
+  200: {
+    type: 'object',
+    additionalProperties: true,
+    required: ['ID', 'status', 'recipients'],
+    properties: {
+      ID: { type: 'string' },
+      status: { type: 'string' },
+      recipients: { type: 'array', items: recipient },
+    },
+  },
+} as const;
