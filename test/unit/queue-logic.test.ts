@@ -3,7 +3,8 @@ import type { RecipientState } from '../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
 import { buildDsn } from '../../main/core/queue/dsn.js';
 import { RateLimiter } from '../../main/core/queue/rate-limiter.js';
-import { attemptLogLine } from '../../main/core/queue/relay-log.js';
+import { formatLogLine } from '../../main/core/logs/log-record.js';
+import { attemptLogRecord } from '../../main/core/queue/relay-log.js';
 import { applyDelivery } from '../../main/core/queue/delivery-transition.js';
 import { isDue, messageStatus, settledAt } from '../../main/core/queue/recipient-state.js';
 import { defaultRetrySchedule } from '../../main/core/queue/retry-schedule.js';
@@ -120,7 +121,7 @@ const attempt = {
 
 describe('relay log line', () => {
   it("has Postfix's shape, and a reply cannot forge another line", () => {
-    const line = attemptLogLine(record, recipient('bounced'), attempt);
+    const line = formatLogLine(attemptLogRecord(record, recipient('bounced'), attempt));
     expect(line).toBe(
       'abc: to=<bob@rcpt.example>, relay=smtp.example.com[192.0.2.25]:587, delay=2.50, dsn=5.1.1, status=bounced (550 5.1.1 No such user forged: line)',
     );

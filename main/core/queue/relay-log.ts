@@ -1,7 +1,7 @@
 // One log line per attempt, in the shape people grep Postfix logs for:
 //   <id>: to=<rcpt>, relay=host[ip]:port, delay=1.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
-import { formatLogLine, type LogRecord } from '../logs/log-record.js';
+import type { LogRecord } from '../logs/log-record.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { oneLine } from '../text/sanitise.js';
 
@@ -39,12 +39,4 @@ export function attemptLogRecord(
       status: `${status} (${oneLine(reply)})`,
     },
   };
-}
-
-export function attemptLogLine(
-  record: MessageRecord,
-  recipient: RecipientDelivery,
-  attempt: DeliveryAttemptView,
-): string {
-  return formatLogLine(attemptLogRecord(record, recipient, attempt));
 }
