@@ -371,8 +371,14 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     upstream.setFailures({});
     await entry.getByRole('button', { name: 'Relayed with a greylist' }).click();
     await tab('Delivery').click();
+    const waiting = page.getByTestId('filter-decision');
+    await eventually(() => waiting.innerText()).toMatch(
+      new RegExp(`Waiting in the queue\\s+${GREYLISTED.replace(/\./g, '\\.')}: .*451`),
+    );
     await page.getByRole('button', { name: 'Retry now' }).click();
     await eventually(() => grey.getAttribute('data-state'), 15_000).toBe('relayed');
+    // once nothing waits, the banner that said so goes without reopening the message
+    await eventually(() => waiting.count()).toBe(0);
     const replies = await grey.getByTestId('attempt-reply').allInnerTexts();
     expect(replies[0]).toContain('451');
     expect(replies.at(-1)).toMatch(/^250/);

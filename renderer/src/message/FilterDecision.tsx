@@ -1,6 +1,6 @@
+import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDecisions } from '../api/contract';
-import { useAsyncValue } from '../use-async-value';
 
 const headline: Record<string, string> = {
   quarantined: 'Quarantined: kept here and never relayed',
@@ -24,8 +24,31 @@ function title(decisions: MessageDecisions): string | null {
  */
 export function FilterDecision({ messageId }: { messageId: string }) {
   const api = useApi();
-  const decisions = useAsyncValue(() => api.messageDecisions(messageId), messageId);
-  if (decisions.status !== 'ready') return null;
+  const [decisions, setDecisions] = useState<{ id: string; value: MessageDecisions } | null>(null);
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    // a failed call shows no banner: the message view itself says what went wrong
+    api.messageDecisions(messageId).then(
+      (value) => current && setDecisions({ id: messageId, value }),
+      () => current && setDecisions(null),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, messageId, version]);
+
+  // a recipient sent, held or released changes what waits: ask again, keeping the banner meanwhile
+  useEffect(
+    () =>
+      api.onEvent((event) => {
+        if (event.Type === 'update' && event.Data.ID === messageId) setVersion((n) => n + 1);
+      }),
+    [api, messageId],
+  );
+
+  if (decisions?.id !== messageId) return null;
   const heading = title(decisions.value);
   if (!heading) return null;
   const { Filter: filter, Recipients: waiting } = decisions.value;
