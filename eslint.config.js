@@ -34,6 +34,20 @@ const plainNode = { paths: ['electron', 'electron-store'], patterns: ['**/deskto
 // core never imports the adapters at all. A shapes module written back into core is caught too.
 const shapesMessage =
   'the core speaks its own records: Mailpit/MailHog shapes belong to main/server/ (return or publish the record; the adapter translates)';
+// ...nor the answers the HTTP side builds from them, although they live in the shared contract
+const shapeAnswers = {
+  group: ['**/preload/api-contract.js'],
+  importNames: [
+    'MessageSummary',
+    'MessageDetail',
+    'MessagesPage',
+    'MessagePart',
+    'RelaydeskInfo',
+    'MessageDelivery',
+    'RecipientDeliveryAnswer',
+  ],
+  message: shapesMessage,
+};
 const shapeModules = [
   '**/server/**',
   '**/mailpit/**',
@@ -84,6 +98,7 @@ export default tseslint.config(
           patterns: [
             { group: plainNode.patterns },
             { group: shapeModules, message: shapesMessage },
+            shapeAnswers,
           ],
         },
       ],

@@ -2,7 +2,10 @@
 // scrolling through it, against the same figures with 1,000 messages measured in this run (the
 // ratio shows whether the list's cost grows with the mailbox; virtualised, it should stay ~1×).
 // The spool is seeded by cloning one real message's files (accepted over SMTP first), which
-// writes 100,000 messages in seconds instead of the minutes SMTP would take.
+// writes 100,000 messages in seconds instead of the minutes SMTP would take. Each size is served
+// by `relaydesk serve` processes; with BEFORE_ROOT (another built checkout) the two builds take
+// turns on the same folder, ROUNDS times (default 3), and the medians and ratios go to
+// bench/results.md (RESULTS) under "list-render".
 /* global document, requestAnimationFrame -- evaluated in the page */
 import {
   copyFileSync,
@@ -20,12 +23,24 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
 import { chromium } from 'playwright-core';
+import { measuredLine, writeResultsSection } from './results-section.js';
+import { startServe } from './serve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startRelaydesk } = await import(join(root, 'out/main/headless.js'));
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SIZES = (process.env.LIST_SIZES ?? '1000 100000').split(' ').map(Number);
 const SCROLL_STEPS = 40;
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const builds = [
+  ...(process.env.BEFORE_ROOT ? [{ name: 'before', root: process.env.BEFORE_ROOT }] : []),
+  { name: 'this tree', root },
+];
+
+/** Starts `relaydesk serve` of `build` on `dataDir`, keeping every message; resolves when ready. */
+function serve(build, dataDir) {
+  return startServe(build.root, dataDir);
+}
 
 if (!existsSync(chromiumPath)) {
   console.log(`list bench skipped: no Chromium at ${chromiumPath} (apt-get install chromium)`);
@@ -170,24 +185,35 @@ const browser = await chromium.launch({
   ],
 });
 const results = [];
+/** Every round's figures, by build and size. */
+const rounds = new Map(builds.map((b) => [b.name, new Map(SIZES.map((n) => [n, []]))]));
 try {
   for (const count of SIZES) {
     const seeded = Date.now();
     const dataDir = seed(count, template);
-    // every seeded message is kept: the default cap of 5,000 would prune the rest at start
-    const relay = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
-      settings: { maxMessages: 0 },
-    });
+    // the first start builds the index from the sidecars; every later one opens it as it is
+    // (every seeded message is kept: --max-messages 0)
+    await (await serve(builds[0], dataDir)).close();
     console.log(
       `  ${count} messages seeded and loaded in ${((Date.now() - seeded) / 1000).toFixed(1)} s`,
     );
     try {
-      results.push(await measure(browser, relay.url, count));
+      for (let round = 1; round <= ROUNDS; round++) {
+        for (const build of builds) {
+          const relay = await serve(build, dataDir);
+          try {
+            const r = await measure(browser, relay.url, count);
+            rounds.get(build.name).get(count).push(r);
+            if (build.name === 'this tree' && round === ROUNDS) results.push(r);
+            console.log(
+              `  round ${round}, ${build.name}, ${count}: first paint ${r.firstPaint.toFixed(0)} ms, scroll step ${r.scrollMedian.toFixed(0)} ms`,
+            );
+          } finally {
+            await relay.close();
+          }
+        }
+      }
     } finally {
-      await relay.close();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }
@@ -212,3 +238,36 @@ for (const r of results.slice(1)) {
       `scroll step ${(r.scrollMedian / base.scrollMedian).toFixed(2)}×`,
   );
 }
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const figure = (build, count, key) =>
+  median(
+    rounds
+      .get(build)
+      .get(count)
+      .map((r) => r[key]),
+  );
+const baseName = builds[0].name;
+const table = [
+  `| build (medians of ${ROUNDS} rounds, builds alternating) | messages | first list paint | × ${baseName} | scroll step (jump + page fetch + paint) | × ${baseName} |`,
+  '|---|---:|---:|---:|---:|---:|',
+  ...SIZES.flatMap((count) =>
+    builds.map((b) => {
+      const paint = figure(b.name, count, 'firstPaint');
+      const step = figure(b.name, count, 'scrollMedian');
+      return `| ${b.name} | ${count.toLocaleString('en')} | ${paint.toFixed(0)} ms | ${(paint / figure(baseName, count, 'firstPaint')).toFixed(2)} | ${step.toFixed(0)} ms | ${(step / figure(baseName, count, 'scrollMedian')).toFixed(2)} |`;
+    }),
+  ),
+];
+for (const line of table) console.log(`  ${line}`);
+const written = writeResultsSection(
+  root,
+  'list-render',
+  'First list paint and scrolling in Chromium (`bench/list-render.js`)',
+  [
+    `${measuredLine()} First paint: from navigation to the first row on screen (target: under 1 s at 100,000). Each round starts a \`relaydesk serve\` of each build on the same seeded folder.`,
+    '',
+    ...table,
+  ],
+);
+console.log(`  written to ${written}`);

@@ -3,13 +3,17 @@
 // message. Against the bare Node relay of the shared harness (smtp-server → pooled nodemailer, no
 // queue, no disk, 250 after the upstream accepted) with the same connection count, in this run.
 // Env: RELAY_MSGS (1000), REPS (3), RELAY_CONNECTIONS (Relaydesk's default, 2),
-//      RELAY_PROFILE=DIR (runs Relaydesk under `node --cpu-prof`, profiles written to DIR).
+//      RELAY_PROFILE=DIR (runs Relaydesk under `node --cpu-prof`, profiles written to DIR),
+//      RELAY_DRAIN=1 (also: the queue's own rate, with the upstream paused while the messages
+//      come in and resumed once all are stored; the clock runs from the resume),
+//      BENCH_DEBUG=1 (when the messages were all received, at the sink, and the queue empty).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { measuredLine, writeResultsSection } from './results-section.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // the harness folder may be read-only and has no node_modules: run a copy that uses ours
@@ -64,6 +68,21 @@ async function waitFor(check, what, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
+/**
+ * CPU time (user + system, all threads) a process has used, in ms; null off Linux. Wall time
+ * on a shared machine moves with the others' load; CPU per message much less.
+ */
+function cpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second)
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 function listening(port) {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
@@ -82,9 +101,14 @@ async function source(port) {
 
 async function sink() {
   const port = await freePort();
-  const s = start(tool('smtp-sink'), ['-u', 'nobody', `127.0.0.1:${port}`, '1024']);
+  // -c: a running count of the messages taken (`… mesg=N`), so the bench need not ask the relay
+  // (a listing of every queued message) while it drains. smtp-sink writes it only to a terminal,
+  // hence util-linux's `script` around it; SIGTERM to `script` ends the sink too.
+  const command = `${tool('smtp-sink')} -c -u nobody 127.0.0.1:${port} 1024`;
+  const s = start('script', ['-qfec', command, '/dev/null']);
   await waitFor(() => listening(port), 'smtp-sink');
-  return { port, stop: () => (s.child.kill('SIGTERM'), s.exited) };
+  const taken = () => Number(/mesg=(\d+)\s*$/.exec(s.output().slice(-64))?.[1] ?? 0);
+  return { port, taken, stop: () => (s.child.kill('SIGTERM'), s.exited) };
 }
 
 async function bareRelay(pool) {
@@ -100,17 +124,19 @@ async function bareRelay(pool) {
       throw new Error(`${err.message}: ${relay.output()}`);
     },
   );
+  const cpuBefore = cpuMs(relay.child.pid);
   const began = process.hrtime.bigint();
   const result = await source(port);
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const cpu = cpuMs(relay.child.pid);
   relay.child.kill('SIGTERM');
   await relay.exited;
   await up.stop();
   if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
-  return messages / seconds;
+  return { rate: messages / seconds, cpu: cpu === null ? null : (cpu - cpuBefore) / messages };
 }
 
-async function relaydesk() {
+async function relaydesk({ drainOnly = false } = {}) {
   const up = await sink();
   const smtp = await freePort();
   const http = await freePort();
@@ -130,16 +156,33 @@ async function relaydesk() {
     const body = await res.json();
     return body.messages.length;
   };
-  const began = process.hrtime.bigint();
+  const post = (path) => fetch(`http://127.0.0.1:${http}${path}`, { method: 'POST' });
+  if (drainOnly) await post('/api/v1/relay/pause');
+  let cpuBefore = cpuMs(serve.child.pid);
+  let began = process.hrtime.bigint();
   const result = await source(smtp);
+  if (drainOnly) {
+    cpuBefore = cpuMs(serve.child.pid);
+    began = process.hrtime.bigint();
+    await post('/api/v1/relay/resume');
+  }
+  const at = () => (Number(process.hrtime.bigint() - began) / 1e9).toFixed(2);
+  const sent = at();
+  // the sink's count first; then the queue, empty once the last states are stored
+  await waitFor(() => up.taken() >= messages, 'smtp-sink to take every message', 600_000);
+  const taken = at();
   await waitFor(async () => (await queued()) === 0, 'the queue to drain', 600_000);
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const cpu = cpuMs(serve.child.pid);
+  // where the time went: taking the messages in (smtp-source done) or relaying them
+  if (process.env.BENCH_DEBUG)
+    console.error(`  received by ${sent} s, at the sink by ${taken} s, queue empty at ${at()} s`);
   serve.child.kill('SIGTERM');
   await serve.exited;
   await up.stop();
   rmSync(data, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
-  return messages / seconds;
+  return { rate: messages / seconds, cpu: cpu === null ? null : (cpu - cpuBefore) / messages };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -150,20 +193,52 @@ for (let i = 0; i < reps; i++) {
   bare.push(await bareRelay(connections));
   ours.push(await relaydesk());
 }
-const bare5 = await bareRelay(5);
-const b = median(bare);
-const o = median(ours);
+const drained = process.env.RELAY_DRAIN ? await relaydesk({ drainOnly: true }) : null;
+const bare5 = (await bareRelay(5)).rate;
+const rates = (runs) => runs.map((r) => r.rate);
+const b = median(rates(bare));
+const o = median(rates(ours));
+const list = (values) => values.map((v) => v.toFixed(0)).join(', ');
+// CPU per message of the relay process (all threads): the queue's own cost, steadier than wall
+// time when other work shares the machine
+const cpus = (runs) => (runs.every((r) => r.cpu !== null) ? runs.map((r) => r.cpu) : null);
+const cpu = (runs) => {
+  const values = cpus(runs);
+  return values ? `; ${median(values).toFixed(2)} ms CPU per message` : '';
+};
 console.log(
   `relay end to end, ${messages} × 2 KB over 10 sessions → smtp-sink, ${connections} upstream connections:`,
 );
 console.log(
-  `  bare Node relay (no queue): ${b.toFixed(0)} msgs/s (${bare.map((v) => v.toFixed(0)).join(', ')})`,
+  `  bare Node relay (no queue): ${b.toFixed(0)} msgs/s (${list(rates(bare))})${cpu(bare)}`,
 );
 console.log(
-  `  Relaydesk (queued, durable): ${o.toFixed(0)} msgs/s (${ours.map((v) => v.toFixed(0)).join(', ')})`,
+  `  Relaydesk (queued, durable): ${o.toFixed(0)} msgs/s (${list(rates(ours))})${cpu(ours)}`,
 );
 console.log(`  Relaydesk = ${(o / b).toFixed(2)}× the bare relay with the same connection count`);
+if (cpus(bare) && cpus(ours))
+  console.log(
+    `  CPU per message: Relaydesk = ${(median(cpus(ours)) / median(cpus(bare))).toFixed(2)}× the bare relay's`,
+  );
 console.log(
   `  (the bare relay with 5 connections, for reference: ${bare5.toFixed(0)} msgs/s; ratio ${(o / bare5).toFixed(2)}×)`,
 );
+if (drained !== null)
+  console.log(
+    `  Relaydesk's queue alone (messages stored first, then relayed): ${drained.rate.toFixed(0)} msgs/s (${(drained.rate / b).toFixed(2)}×)${drained.cpu === null ? '' : `; ${drained.cpu.toFixed(2)} ms CPU per message, relaying only`}`,
+  );
+const cpuCell = (runs) => (cpus(runs) ? `${median(cpus(runs)).toFixed(2)} ms` : 'n/a');
+writeResultsSection(root, 'relay-e2e', 'Relay end to end', [
+  `${messages} × 2 KB over 10 sessions (Postfix smtp-source) → Postfix smtp-sink, ${connections} upstream connections, medians of ${reps} alternating runs; from the first message sent until the queue is empty. ${measuredLine()}`,
+  '',
+  '| | msgs/s | ratio | CPU per message (all threads) |',
+  '|---|---:|---:|---:|',
+  `| bare Node relay (smtp-server → pooled nodemailer, no queue, no disk) | ${b.toFixed(0)} | 1.00× | ${cpuCell(bare)} |`,
+  `| Relaydesk (queued, durable) | ${o.toFixed(0)} | ${(o / b).toFixed(2)}× | ${cpuCell(ours)} |`,
+  ...(drained === null
+    ? []
+    : [
+        `| Relaydesk's queue alone (stored first, then relayed) | ${drained.rate.toFixed(0)} | ${(drained.rate / b).toFixed(2)}× | ${drained.cpu === null ? 'n/a' : `${drained.cpu.toFixed(2)} ms`} (relaying only) |`,
+      ]),
+]);
 rmSync(baselines, { recursive: true, force: true });

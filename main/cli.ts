@@ -7,6 +7,7 @@ import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags
 import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { CliUsageError } from './cli/relay-api.js';
+import { hostPort } from './core/net/ip-address.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -33,11 +34,6 @@ the table). An on/off flag alone means true; a list flag may be repeated.
 ${serveFlagsHelp()}
   (the relay password comes from --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD, never a flag)
 `;
-
-/** HOST:PORT as the flags take it: an IPv6 host goes in brackets. */
-function hostPort(host: string, port: number): string {
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
 
 async function serve(args: string[]): Promise<void> {
   const { flags, configFile, help } = parseServeFlags(args);
@@ -90,7 +86,7 @@ async function serve(args: string[]): Promise<void> {
   const smtpWords =
     smtpDown?.state === 'failed'
       ? `SMTP not listening (${smtpDown.address} could not start)`
-      : `SMTP on ${hostPort(running.smtp.host, running.smtp.port)}`;
+      : `SMTP on ${hostPort(running.smtp)}`;
   process.stdout.write(
     `Relaydesk is ready: ${smtpWords}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
   );

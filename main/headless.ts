@@ -14,6 +14,7 @@ import {
 import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 import { sendEventsAsWebhooks } from './server/webhooks/webhook-events.js';
+import { bracketHost } from './core/net/ip-address.js';
 
 export interface StartOptions {
   /** HOST:PORT overrides, as the flags take them. */
@@ -45,7 +46,7 @@ export interface RunningRelaydesk {
 
 function urlHost(host: string): string {
   if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return host.includes(':') ? `[${host}]` : host;
+  return bracketHost(host);
 }
 
 export async function startRelaydesk(options: StartOptions = {}): Promise<RunningRelaydesk> {

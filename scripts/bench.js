@@ -17,6 +17,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { measuredLine, writeResultsSection } from '../bench/results-section.js';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -145,14 +146,32 @@ const byPeer = (name, config) =>
       .map((r) => Number(r[3])),
   );
 console.log('\nRelaydesk msgs/s as a multiple of the baselines measured above:');
+const captureTable = [
+  "| load | Relaydesk msgs/s | × capture-server without greeting delay | × stock smtp-server capture (MailDev's class) | CPU ms per message (× capture-server without delay) | peak RSS MiB (× capture-server without delay) |",
+  '|---|---:|---:|---:|---:|---:|',
+];
+// the server's CPU seconds over the messages of each run (rate × elapsed), and its peak RSS
+const runsOf = (name, config) =>
+  rows.filter((r) => r[0] === name && (r[1] === config || r[1].startsWith(`${config}(`)));
+const cpuPerMessage = (name, config) =>
+  median(runsOf(name, config).map((r) => (Number(r[7]) * 1000) / (Number(r[3]) * Number(r[4]))));
+const peakMiB = (name, config) => Math.max(...runsOf(name, config).map((r) => Number(r[6]) / 1024));
+const ratio = (a, b) => (a && b ? (a / b).toFixed(2) : '?');
 for (const config of env.CONFIGS.split(' ').filter((c) => c !== '25m-s1')) {
   const ours = byPeer('relaydesk', config);
   const fair = byPeer('node-capture-nd', config);
   const stock = byPeer('node-capture', config);
   if (ours === undefined) continue;
   console.log(
-    `  ${config}: ${ours.toFixed(1)} msgs/s = ${fair ? (ours / fair).toFixed(2) : '?'}× capture-server without greeting delay, ` +
-      `${stock ? (ours / stock).toFixed(2) : '?'}× stock smtp-server capture (MailDev's class)`,
+    `  ${config}: ${ours.toFixed(1)} msgs/s = ${ratio(ours, fair)}× capture-server without greeting delay, ` +
+      `${ratio(ours, stock)}× stock smtp-server capture (MailDev's class)`,
+  );
+  const cpu = cpuPerMessage('relaydesk', config);
+  const rss = peakMiB('relaydesk', config);
+  captureTable.push(
+    `| ${config} | ${ours.toFixed(0)} | ${ratio(ours, fair)} | ${ratio(ours, stock)} | ` +
+      `${cpu.toFixed(2)} (${ratio(cpu, cpuPerMessage('node-capture-nd', config))}×) | ` +
+      `${rss.toFixed(0)} (${ratio(rss, peakMiB('node-capture-nd', config))}×) |`,
   );
 }
 
@@ -169,13 +188,22 @@ if (env.CONFIGS.split(' ').includes('25m-s1')) {
   const ours = large('relaydesk');
   const base = large('node-capture-nd');
   if (ours) {
-    console.log(
-      `  one 25 MB message: Relaydesk ${ours.seconds.toFixed(2)} s, peak RSS ${ours.rssMiB.toFixed(0)} MiB` +
-        (base
-          ? `; capture-server ${base.seconds.toFixed(2)} s, ${base.rssMiB.toFixed(0)} MiB` +
-            ` (time ${(ours.seconds / base.seconds).toFixed(2)}×, peak RSS ${(ours.rssMiB / base.rssMiB).toFixed(2)}×)`
-          : ''),
-    );
+    const line =
+      `one 25 MB message: Relaydesk ${ours.seconds.toFixed(2)} s, peak RSS ${ours.rssMiB.toFixed(0)} MiB` +
+      (base
+        ? `; capture-server ${base.seconds.toFixed(2)} s, ${base.rssMiB.toFixed(0)} MiB` +
+          ` (time ${(ours.seconds / base.seconds).toFixed(2)}×, peak RSS ${(ours.rssMiB / base.rssMiB).toFixed(2)}×)`
+        : '');
+    console.log(`  ${line}`);
+    captureTable.push('', `${line[0].toUpperCase()}${line.slice(1)}.`);
   }
+}
+if (captureTable.length > 2) {
+  const file = writeResultsSection(root, 'capture', 'Capture throughput (`npm run bench`)', [
+    `${measuredLine()} Postfix's smtp-source through the shared harness, medians of ${env.REPS} runs of ${env.BENCH_MAX_MSGS} messages (each a new connection), against baselines measured in the same run. CPU per message is the server's CPU over the whole run (its start-up included) divided by the messages.`,
+    '',
+    ...captureTable,
+  ]);
+  console.log(`  written to ${file}`);
 }
 rmSync(work, { recursive: true, force: true });

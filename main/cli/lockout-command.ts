@@ -8,6 +8,7 @@ import {
   type ListenAddress,
 } from '../core/settings/settings-schema.js';
 import type { AuthLockoutEntry } from '../core/policy/auth-lockout.js';
+import { bracketHost } from '../core/net/ip-address.js';
 
 const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http HOST:PORT]
 
@@ -58,7 +59,7 @@ export async function runLockoutCommand(
       return action === undefined ? 2 : 0;
     }
     const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
-    const base = `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`;
+    const base = `http://${bracketHost(host)}:${http.port}`;
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (env.RELAYDESK_UI_PASSWORD) {
       headers.authorization = `Basic ${Buffer.from(`relaydesk:${env.RELAYDESK_UI_PASSWORD}`).toString('base64')}`;

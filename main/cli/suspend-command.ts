@@ -2,6 +2,7 @@
 // [--release]`, plus `relaydesk suspensions` to list them: they talk to the running relay over
 // its HTTP API (RELAYDESK_HTTP or --http say where), as `sendmail` talks to its SMTP, so the
 // change takes effect at once without a restart.
+import { bracketHost } from '../core/net/ip-address.js';
 import { readFileSync } from 'node:fs';
 import {
   fieldByKey,
@@ -48,7 +49,7 @@ function target(args: string[], env: NodeJS.ProcessEnv): ApiTarget {
       ? readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '')
       : env.RELAYDESK_UI_PASSWORD;
   return {
-    base: `http://${host.includes(':') ? `[${host}]` : host}:${http.port}`,
+    base: `http://${bracketHost(host)}:${http.port}`,
     authorization: password
       ? `Basic ${Buffer.from(`relaydesk:${password}`).toString('base64')}`
       : null,

@@ -18,9 +18,9 @@ import { Pop3Listener } from './pop3/pop3-listener.js';
 import { ListenerStatus } from './listener-status/listener-status.js';
 import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { DeliveryJournal } from './queue/delivery-journal.js';
+import { queueStore } from './queue/queue-store.js';
 import { openIndex } from './index/index-startup.js';
 import { Retention } from './retention.js';
-import { applyRedirect } from './routing-rules/index.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import type { SettingsStore } from './settings/settings-store.js';
@@ -182,6 +182,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       dataDir: settings.dataDir,
       current: (id) => store.index.get(id),
       writeSidecar: (record) => store.spool.update(record),
+      indexSettled: () => store.index.settled(),
       log: (line) => log(line),
     });
     const listenerStatus = new ListenerStatus(settings, now, {
@@ -190,17 +191,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     });
     const queue = new DeliveryQueue({
       settings,
-      store: {
-        records: () => store.index.relayedOldestFirst(),
-        get: (id) => store.index.get(id),
-        save: (record) => {
-          store.index.update(record);
-          return journal.append(record);
-        },
-        raw: (id) => store.spool.readRaw(id),
-        redirectBody: (raw, originals) => applyRedirect(raw, originals),
-        sign: (raw) => dkim.sign(raw, new Date(now())),
-      },
+      store: queueStore(store, journal, dkim, now),
       deliver: options.deliver ?? deliverToUpstream,
       now,
       publish,
@@ -347,6 +338,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.stopAccepting();
     await queue.stop();
     if (this.started) await journal.close();
+    if (this.started) await store.spool.close();
     this.parts.senders.stop();
     await store.parser.close();
     if (this.started) store.index.close();

@@ -11,7 +11,9 @@ import {
   type MethodResult,
 } from '../../preload/api-methods.js';
 import type { RelayService, ServiceEvent } from '../core/relay-service.js';
+import { toDeliveryAnswer } from '../server/delivery-answer.js';
 import { toMailpitEvent } from '../server/mailpit/mailpit-events.js';
+import { toMailpitInfo } from '../server/mailpit/mailpit-info.js';
 import { toMessagesPage, toOpenedDetail, toQueueView } from '../server/mailpit/mailpit-shapes.js';
 
 export { ApiArgumentError as IpcArgumentError } from '../../preload/api-methods.js';
@@ -39,9 +41,9 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
     else await service.deleteMessages(ids);
   },
   mailboxes: (service) => service.mailboxes(),
-  info: (service) => service.info(),
+  info: (service) => toMailpitInfo(service.figures()),
   listeners: (service) => service.listenerView(),
-  delivery: (service, id) => service.delivery(id),
+  delivery: (service, id) => toDeliveryAnswer(service.delivery(id)),
   route: (service, id) => service.route(id),
   analyzeHeaders: (service, headers) => service.analyzeHeaders(headers),
   htmlCheck: (service, id) => service.htmlCheck(id),

@@ -65,6 +65,15 @@ async function expectAllAcknowledged(
     const detail = await server.api<MessageDetail>(`/api/v1/message/${id}`);
     expect(detail.Subject).toBe(subject);
     expect(detail.Text.trimEnd().endsWith(endMarker(subject)), `body of ${subject}`).toBe(true);
+    // and searchable: the index caught up with the spool, full-text table included (a plain
+    // word; the body's end is past the search text's budget for the large ones)
+    const found = await server.api<MessagesPage>(
+      `/api/v1/search?query=${encodeURIComponent(`"${subject}"`)}`,
+    );
+    expect(
+      found.messages.map((m) => m.ID),
+      `search for ${subject}`,
+    ).toContain(id);
   }
   expect(page.total).toBe(listed.size);
   // the start removed temporary files and left every sidecar with its .eml
@@ -131,6 +140,40 @@ describe('kill -9 right after a 250', () => {
     const third = await startServe({ dataDir });
     await expectAllAcknowledged(third, acked);
     await third.stop();
+  });
+});
+
+describe('kill -9 while many arrivals share one folder fsync', () => {
+  it('keeps every message acknowledged before the kill, though their fsyncs were grouped', async () => {
+    const dataDir = await makeTempDir();
+    const acked = new Map<string, string>();
+    const server = await startServe({ dataDir });
+    const transport = transportTo(server);
+    // 40 messages at once, each on its own connection: their renames land while a folder fsync
+    // runs, so they wait for the next one and share it; SIGKILL right after the 30th 250
+    let count = 0;
+    await new Promise<void>((resolve) => {
+      for (let i = 1; i <= 40; i++) {
+        send(transport, `grouped ${i}`, acked).then(
+          () => {
+            count++;
+            if (count === 30) {
+              server.kill('SIGKILL');
+              resolve();
+            }
+          },
+          () => undefined,
+        );
+      }
+      void server.exited.then(() => resolve());
+    });
+    expect((await server.exited).signal).toBe('SIGKILL');
+    transport.close();
+    expect(acked.size).toBeGreaterThanOrEqual(30);
+
+    const restarted = await startServe({ dataDir });
+    await expectAllAcknowledged(restarted, acked);
+    await restarted.stop();
   });
 });
 

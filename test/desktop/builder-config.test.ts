@@ -47,6 +47,7 @@ it('packs the built main process, preload, renderer and package.json', () => {
     'out/main/index.js',
     'out/main/desktop/desktop-app.js',
     'out/main/core/parse/parse-worker.js',
+    'out/main/core/index/index-write-worker.js',
     'out/preload/index.cjs',
     'out/renderer/index.html',
     'package.json',

@@ -17,6 +17,7 @@ import {
   type DesktopApp,
   type ElectronModule,
 } from '../../main/desktop/desktop-app.js';
+import { serviceCalls } from '../../main/desktop/ipc-handlers.js';
 import { desktopStoreOptions, type DesktopStoreShape } from '../../main/desktop/desktop-store.js';
 import { createDesktopStandIn, type DesktopStandIn } from '../helpers/electron-desktop-stand-in.js';
 import { SmtpWire } from '../helpers/smtp-wire.js';
@@ -428,7 +429,7 @@ describe('an SMTP port another program holds', () => {
           args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
         });
       // the rest of the app works: the API answers over IPC's service
-      expect(app.running.service.info().Listeners.smtp).toBe('');
+      expect((await serviceCalls.info(app.running.service)).Listeners.smtp).toBe('');
       await quit(standIn);
       expect(standIn.app.exitCode).toBe(0);
     } finally {

@@ -234,6 +234,7 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     const source = await text('source');
     expect(source).toContain('Subject: Quarterly relay report');
     expect(source).toContain('Content-Type: multipart/mixed');
+    await tab('HTML').click();
   });
 
   it('draws the route of a 3-hop message as a timeline, oldest hop first, slowest marked', async () => {
@@ -251,6 +252,15 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
       '',
     ].join('\r\n');
     await send({ envelope: { from: 'alerts@sender.example', to: ['ops@dest.example'] }, raw });
+    await row('Three hops').click();
+    await eventually(() => text('message-subject')).toBe('Three hops');
+    // with HTML chosen, a message without HTML opens on its text (as in Mailpit), and the next
+    // message with HTML opens on HTML again
+    expect(await tab('Text').getAttribute('aria-selected')).toBe('true');
+    expect(await text('text-body')).toContain('It went the long way round.');
+    await row('Quarterly relay report').click();
+    await eventually(() => tab('HTML').getAttribute('aria-selected')).toBe('true');
+    await page.getByTestId('html-preview').waitFor();
     await row('Three hops').click();
     await eventually(() => text('message-subject')).toBe('Three hops');
     await tab('Route').click();

@@ -39,8 +39,8 @@ async function start(settings: Record<string, unknown>): Promise<Listeners> {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ name: 'app', password: 'app-password-1' }),
   });
-  const smtps = relay.service.info().SMTPSecurity?.smtps ?? '';
-  return { relay, smtp: relay.smtp.port, smtps: Number(smtps.split(':').at(-1)) };
+  const smtps = relay.service.figures().security.smtps;
+  return { relay, smtp: relay.smtp.port, smtps: smtps?.port ?? 0 };
 }
 
 beforeAll(async () => {

@@ -111,6 +111,25 @@ it('hands out one object per message while it is held, and writes changes throug
   expect(index.totalBytes()).toBe(4096);
 });
 
+it('answers sizes, mailboxes and tags again after every kind of write', () => {
+  index.add(record(1));
+  // asked several times at once, as the GUI's panels do when it opens: one answer
+  expect(index.mailboxes()).toEqual([{ Name: 'default', Total: 1, Unread: 1 }]);
+  expect(index.totalBytes()).toBe(2048);
+  index.add(record(3));
+  expect(index.mailboxes()).toEqual([{ Name: 'default', Total: 2, Unread: 2 }]);
+  expect(index.totalBytes()).toBe(4096);
+  const held = index.get('m000001') as MessageRecord;
+  index.setRead(held, true);
+  held.tags = ['Finance'];
+  index.update(held);
+  expect(index.mailboxes()).toEqual([{ Name: 'default', Total: 2, Unread: 1 }]);
+  expect([...index.tagged()].map((r) => r.id)).toEqual(['m000001']);
+  index.remove(['m000003']);
+  expect(index.mailboxes()).toEqual([{ Name: 'default', Total: 1, Unread: 0 }]);
+  expect(index.totalBytes()).toBe(2048);
+});
+
 it('finds a body word only by the whole substring, not by its trigrams in another order', () => {
   index.add(makeRecord({ id: 'm1', summary: { searchText: 'the quick brown fox' } }));
   index.add(makeRecord({ id: 'm2', summary: { searchText: 'brown the quick' } }));
@@ -122,4 +141,24 @@ it('finds a body word only by the whole substring, not by its trigrams in anothe
   expect(found('!fox')).toEqual(['m2']);
   expect(index.matches('m2', parseSearchQuery('brown'))).toBe(true);
   expect(index.matches('m2', parseSearchQuery('fox'))).toBe(false);
+});
+
+it('answers from what was just written: arrivals, changes and removals before their commit', () => {
+  for (let n = 1; n <= 3; n++) index.add(record(n));
+  const first = index.get('m000001') as MessageRecord;
+  index.setRead(first, false);
+  first.tags = ['Urgent'];
+  index.update(first);
+  expect(index.page(0, 10, parseSearchQuery('tag:urgent')).records.map((r) => r.id)).toEqual([
+    'm000001',
+  ]);
+  expect(index.page(0, 10, parseSearchQuery('is:unread')).total).toBe(2);
+  expect(index.remove(['m000003'])).toEqual(['m000003']);
+  expect(index.get('m000003')).toBeUndefined();
+  expect(index.oldestIds(5)).toEqual(['m000001', 'm000002']);
+  index.add(record(4));
+  expect(index.oldestIds(5)).toEqual(['m000001', 'm000002', 'm000004']);
+  expect(index.page(0, 10).records.map((r) => r.id)).toEqual(['m000004', 'm000002', 'm000001']);
+  expect([index.size, index.unread]).toEqual([3, 1]);
+  expect(index.matches('m000004', parseSearchQuery('subject:"message 4"'))).toBe(true);
 });

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import { serviceCalls } from '../../main/desktop/ipc-handlers.js';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { makeRecord } from '../search/record-factory.js';
@@ -65,8 +66,8 @@ describe('the routing rule of a recipient, under its new name and its old one', 
     });
     // the serialiser keeps what the schema does not list
     expect(http.recipients[0]?.history).toHaveLength(2);
-    // what the IPC handler returns is the service's answer itself
-    const ipc = relay.service.delivery(id);
+    // the desktop window's IPC answers the same, through the same edge
+    const ipc = await serviceCalls.delivery(relay.service, id);
     expect(ipc.recipients[0]?.rule).toBe(oldRule);
     expect(ipc.recipients[0]?.route).toBe(oldRule);
     // the record the core keeps has only the new name

@@ -99,4 +99,33 @@ describe('a new message at the edges', () => {
     const windowNew = windowEvents.find((e) => (e as { Type: string }).Type === 'new');
     expect(JSON.stringify(windowNew)).toBe(socketTexts.find(isNew));
   });
+
+  it("tells the list's counts as the core's figures inside and Mailpit's stats outside", async () => {
+    const before = socketTexts.length;
+    await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'counts@rcpt.example',
+      subject: 'Counted',
+      text: 'One more.',
+    });
+    const isStats = (text: string): boolean => text.startsWith('{"Type":"stats"');
+    await expect.poll(() => socketTexts.slice(before).filter(isStats).length).toBeGreaterThan(0);
+    const info = await relay.api<{ Messages: number; Unread: number; Version: string }>(
+      '/api/v1/info',
+    );
+    expect(info).toMatchObject({ Messages: 2, Unread: 2 });
+
+    // inside: the core's counts, in its own words
+    const counted = coreEvents.filter((e) => e.Type === 'counted').at(-1);
+    expect(counted).toEqual({ Type: 'counted', Data: { messages: 2, unread: 2 } });
+    expect(coreEvents.map((e) => e.Type as string)).not.toContain('stats');
+
+    // outside: Mailpit's stats event, the same bytes on the WebSocket and over IPC
+    const socketStats = socketTexts.filter(isStats).at(-1);
+    expect(socketStats).toBe(
+      `{"Type":"stats","Data":{"Total":2,"Unread":2,"Version":"${info.Version}"}}`,
+    );
+    const windowStats = windowEvents.filter((e) => (e as { Type: string }).Type === 'stats');
+    expect(JSON.stringify(windowStats.at(-1))).toBe(socketStats);
+  });
 });

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import { readAtOnceBelow } from '../../main/core/queue/queue-store.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import {
@@ -119,6 +120,25 @@ describe('relaying through an upstream', () => {
     );
     const file = await readFile(join(relay.dataDir, 'relay.log'), 'utf8');
     expect(file).toContain(`${id}: to=<carol@rcpt.example>`);
+  });
+
+  it('sends the stored bytes of small and large messages (read at once, or streamed from the file)', async () => {
+    const server = await upstream();
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    const line = `${'x'.repeat(76)}\r\n`;
+    const sizes = [readAtOnceBelow - 4096, readAtOnceBelow + 4096];
+    for (const size of sizes) {
+      const body = line.repeat(Math.ceil(size / line.length));
+      const raw = Buffer.from(`Subject: ${size} bytes\r\n\r\n${body}`);
+      const id = await send(relay, ['bob@rcpt.example'], undefined, raw);
+      await settled(relay, id, (d) => d.status === 'delivered');
+      const stored = Buffer.from(
+        await (await relay.fetch(`/api/v1/message/${id}/raw`)).arrayBuffer(),
+      );
+      const got = server.messages.at(-1);
+      expect(got?.raw.equals(stored), `${size} bytes`).toBe(true);
+      expect(stored.length > readAtOnceBelow).toBe(size > readAtOnceBelow);
+    }
   });
 
   it('delivers over implicit TLS', async () => {

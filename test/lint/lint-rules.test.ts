@@ -111,6 +111,21 @@ describe('the core never imports the Mailpit and MailHog shapes', () => {
     expect(messages).toEqual([expect.stringMatching(shapesMessage)]);
   });
 
+  it.each([
+    ['main/core/service/runtime-methods.ts', 'RelaydeskInfo', '../../../preload/api-contract.js'],
+    ['main/core/service/message-methods.ts', 'MessageDelivery', '../../../preload/api-contract.js'],
+    ['main/core/index/message-index.ts', 'MessageSummary', '../../../preload/api-contract.js'],
+  ])(
+    'refuses %s importing the API answer %s, which the server builds',
+    async (path, name, from) => {
+      const messages = await complaints(
+        path,
+        `import type { ${name} } from '${from}';\nexport type { ${name} };\n`,
+      );
+      expect(messages).toEqual([expect.stringMatching(/the core speaks its own records/)]);
+    },
+  );
+
   it('still keeps Electron out of the core', async () => {
     const messages = await complaints(
       'main/core/relay-service.ts',
@@ -123,6 +138,9 @@ describe('the core never imports the Mailpit and MailHog shapes', () => {
     const core =
       "import { SMTPServer } from 'smtp-server';\nimport { note } from '../logs/log-record.js';\nexport { SMTPServer, note };\n";
     expect(await complaints('main/core/service/message-arrival.ts', core)).toEqual([]);
+    const contract =
+      "import type { RecipientState } from '../../../preload/api-contract.js';\nexport type { RecipientState };\n";
+    expect(await complaints('main/core/service/message-methods.ts', contract)).toEqual([]);
     const adapter =
       "import { toMessageSummary } from '../server/mailpit/mailpit-shapes.js';\nexport { toMessageSummary };\n";
     expect(await complaints('main/desktop/ipc-handlers.ts', adapter)).toEqual([]);

@@ -70,6 +70,9 @@ const page = (
   page: result,
 });
 
+const pageAction = (state: MessageWindow, start: number, result: MessagesPage) =>
+  page(state, start, result) as Extract<WindowAction, { type: 'page' }>;
+
 const ids = (state: MessageWindow) =>
   [...state.rows].sort(([a], [b]) => a - b).map(([index, m]) => `${index}:${m.ID}`);
 
@@ -182,6 +185,24 @@ describe('the message window', () => {
     state = run(state, stale);
     expect(state.ready).toBe(false);
     expect(state.rows.size).toBe(0);
+  });
+
+  it('shows a page of the same view asked for before a refetch while nothing is shown yet', () => {
+    let state = emptyWindow();
+    const view = state.view;
+    // the first page is on its way when the event stream opens and asks again
+    const first = { ...pageAction(state, 0, serverPage(5, 0, 100)), view };
+    state = run(state, { type: 'refetch' });
+    const again = { ...pageAction(state, 0, serverPage(5, 0, 100, 2)), view };
+    state = run(state, first);
+    expect(ids(state).slice(0, 2)).toEqual(['0:m4', '1:m3']);
+    expect(state.ready).toBe(true);
+    // the refetch's answer (two were read meanwhile) lands on top of it
+    state = run(state, again);
+    expect(state.counts.unread).toBe(2);
+    // once something is shown, a stale page is ignored again
+    state = run(state, { type: 'refetch' }, first);
+    expect(state.counts.unread).toBe(2);
   });
 
   it('keeps the unread count in step with read marks and status updates', () => {

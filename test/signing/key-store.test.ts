@@ -123,5 +123,13 @@ describe('DKIM key store', () => {
     );
     await other.add({ domain: 'shop.example', selector: 'c', algorithm: 'ed25519' });
     expect(await selectors('shop.example')).toEqual(['shop.example/c']);
+    // private keys are kept between messages, but never past a change of the list: a selector
+    // removed and added again by the other process signs with its new key
+    const first = (await store.signingKeys('shop.example'))[0]?.privateKey;
+    await other.remove('shop.example', 'c');
+    const replaced = pem('ed25519');
+    await other.add({ domain: 'shop.example', selector: 'c', privateKey: replaced });
+    expect(replaced).not.toBe(first);
+    expect((await store.signingKeys('shop.example'))[0]?.privateKey).toBe(replaced);
   });
 });

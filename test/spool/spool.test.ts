@@ -44,6 +44,8 @@ describe('store and load', () => {
     const second = record('second', { read: true });
     await spool.store(first, raw('first'));
     await spool.store(second, raw('second'));
+    // a clean stop folds the arrivals journal into the sidecars
+    await spool.close();
 
     const loaded = await new Spool(dataDir).load();
     expect(loaded.quarantined).toEqual([]);
@@ -57,6 +59,7 @@ describe('store and load', () => {
   it('writes the sidecar as JSON with a version, and leaves no temporary file', async () => {
     const r = record('versioned');
     await spool.store(r, raw('versioned'));
+    await spool.arrivals.compact();
     const sidecar = JSON.parse(
       await readFile(join(spool.messagesDir, `${r.id}.json`), 'utf8'),
     ) as Record<string, unknown>;
@@ -94,6 +97,7 @@ describe('remove', () => {
     const drop = record('drop');
     await spool.store(keep, raw('keep'));
     await spool.store(drop, raw('drop'));
+    await spool.arrivals.compact();
     await spool.remove(drop.id);
     await spool.remove(drop.id); // twice is fine
     expect(await spoolFiles()).toEqual([`${keep.id}.eml`, `${keep.id}.json`]);
@@ -107,6 +111,7 @@ describe('load: quarantine', () => {
   it('moves each kind of bad file to quarantine with its reason; the good ones still load', async () => {
     const good = record('good');
     await spool.store(good, raw('good'));
+    await spool.arrivals.compact();
     const goodSidecar = await readFile(join(spool.messagesDir, `${good.id}.json`), 'utf8');
     const put = (name: string, data: string | Buffer) =>
       writeFile(join(spool.messagesDir, name), data);
@@ -154,6 +159,7 @@ describe('load: quarantine', () => {
   it('names the field that failed, deep inside the sidecar; the sound ones still load', async () => {
     const good = record('good');
     await spool.store(good, raw('good'));
+    await spool.arrivals.compact();
     const sound = JSON.parse(
       await readFile(join(spool.messagesDir, `${good.id}.json`), 'utf8'),
     ) as Record<string, unknown>;
@@ -245,7 +251,11 @@ describe('open', () => {
   it('creates missing folders', async () => {
     const deep = new Spool(join(dataDir, 'a', 'b', 'c'));
     await deep.open();
-    expect((await readdir(join(dataDir, 'a', 'b', 'c'))).sort()).toEqual(['quarantine', 'spool']);
+    expect((await readdir(join(dataDir, 'a', 'b', 'c'))).sort()).toEqual([
+      'arrivals',
+      'quarantine',
+      'spool',
+    ]);
   });
 
   it('fails with a SpoolError naming --data under a regular file', async () => {

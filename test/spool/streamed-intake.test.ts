@@ -1,8 +1,8 @@
-// SMTP DATA goes to a temporary file in the spool folder as it arrives (never whole in memory),
-// and becomes a message only when it is synced and renamed before the 250. Over real SMTP: a large
-// message arrives byte for byte; a message over the size limit is dropped from disk as soon as it
-// crosses the limit and still gets 552; kill -9 in the middle of DATA leaves nothing listed and,
-// after the restart, no temporary file.
+// SMTP DATA goes to the message's .eml in the spool folder as it arrives (never whole in memory),
+// and becomes a message only when it is synced and its record committed before the 250. Over real
+// SMTP: a large message arrives byte for byte; a message over the size limit is dropped from disk
+// as soon as it crosses the limit and still gets 552; kill -9 in the middle of DATA leaves nothing
+// listed and, after the restart, no file of it.
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,8 +20,13 @@ async function spoolFiles(dataDir: string): Promise<string[]> {
   return readdir(join(dataDir, 'spool'));
 }
 
-const temporaries = async (dataDir: string): Promise<string[]> =>
-  (await spoolFiles(dataDir)).filter((f) => f.endsWith('.tmp'));
+/** Files of messages being received: an .eml without sidecar, or a temporary file. */
+const temporaries = async (dataDir: string): Promise<string[]> => {
+  const files = await spoolFiles(dataDir);
+  return files.filter(
+    (f) => f.endsWith('.tmp') || (f.endsWith('.eml') && !files.includes(`${f.slice(0, -4)}.json`)),
+  );
+};
 
 /** A MIME message with one binary attachment; CRLF line ends, base64 never starts with a dot. */
 function messageWith(attachment: Buffer, subject: string): Buffer {
@@ -90,19 +95,20 @@ describe('a large message over SMTP', () => {
     const part = await relay.fetch(`/api/v1/message/${id}/part/1`);
     expect(part.status).toBe(200);
     expect(sha256(Buffer.from(await part.arrayBuffer()))).toBe(sha256(attachment));
-    expect(await temporaries(relay.dataDir)).toEqual([]);
+    expect((await spoolFiles(relay.dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
   it('over the size limit: dropped from disk once past the limit, then 552 at the final dot', async () => {
     const limit = 1024 * 1024;
     relay = await startTestRelaydesk({ maxSize: limit });
     const wire = await openData(relay.smtp.port);
-    // the data goes to a temporary file in the spool folder from the start
-    wire.write('Subject: too big\r\n\r\n');
+    // the data goes to its file in the spool folder once more than a write's worth (256 KiB)
+    // has come, long before the end
+    const line = `${'y'.repeat(78)}\r\n`;
+    wire.write(`Subject: too big\r\n\r\n${line.repeat(Math.ceil(limit / 2 / line.length))}`);
     await vi.waitFor(async () => expect(await temporaries(relay!.dataDir)).toHaveLength(1), {
       timeout: 10_000,
     });
-    const line = `${'y'.repeat(78)}\r\n`;
     wire.write(line.repeat(Math.ceil((2 * limit) / line.length)));
     // past the limit and before the final dot, nothing of it is left on disk
     await vi.waitFor(async () => expect(await temporaries(relay!.dataDir)).toEqual([]), {
@@ -119,13 +125,13 @@ describe('a large message over SMTP', () => {
 });
 
 describe('kill -9 in the middle of DATA', () => {
-  it('lists no half message, and the restart removes the temporary file', async () => {
+  it('lists no half message, and the restart removes its file', async () => {
     const dataDir = await makeTempDir();
     const server = await startServe({ dataDir, args: ['--max-size', '30m'] });
     const wire = await openData(server.smtp.port);
     const line = `${'z'.repeat(78)}\r\n`;
     wire.write(`Subject: cut short\r\n\r\n${line.repeat(40_000)}`);
-    // the first megabytes are on disk under the temporary name when the process dies
+    // the first megabytes are on disk when the process dies
     await vi.waitFor(async () => expect(await temporaries(dataDir)).toHaveLength(1), {
       timeout: 10_000,
     });

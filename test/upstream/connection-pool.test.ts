@@ -107,13 +107,18 @@ async function countingUpstream(options: { socketTimeout?: number } = {}) {
 
 /**
  * A scripted SMTP server: accepts every transaction; `rset` decides the reply to RSET on a
- * connection (by its number, from 1), so a connection can "die" exactly when it is checked.
+ * connection (by its number, from 1), so a connection can "die" exactly when it is checked, and
+ * `mail` (when given) the reply to the nth MAIL FROM on a connection.
  */
-async function scriptedUpstream(rset: (connection: number) => string) {
+async function scriptedUpstream(
+  rset: (connection: number) => string,
+  mail?: (connection: number, nth: number) => string,
+) {
   let connections = 0;
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     const id = ++connections;
+    let mails = 0;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
@@ -146,6 +151,11 @@ async function scriptedUpstream(rset: (connection: number) => string) {
         } else if (verb === 'QUIT') {
           say('221 bye');
           socket.end();
+        } else if (verb === 'MAIL' && mail) {
+          const reply = mail(id, ++mails);
+          say(reply);
+          // what a closing server says goes with the rest of the pipelined commands unread
+          if (reply.startsWith('421')) socket.destroySoon();
         } else say('250 ok');
       }
     });
@@ -186,10 +196,12 @@ describe('ConnectionPool with deliverToUpstream', () => {
     expect(attempts.filter((a) => /^C: AUTH /m.test(a.transcript))).toHaveLength(1);
     expect(attempts[0]?.transcript).toMatch(/^C: STARTTLS/m);
     for (const attempt of attempts.slice(1)) {
-      // each transcript is its own: the reuse note, RSET, then this transaction only
+      // each transcript is its own: the reuse note, then this transaction only; no RSET right
+      // after a transaction that ended cleanly (freshMs)
       expect(attempt.transcript).toMatch(/^\* reusing the open connection to 127\.0\.0\.1:\d+ /);
       expect(attempt.transcript).toContain('authenticated as relayuser with PLAIN');
-      expect(attempt.transcript.split('\n')[1]).toBe('C: RSET');
+      expect(attempt.transcript.split('\n')[0]).toContain('ended cleanly: no RSET');
+      expect(attempt.transcript.split('\n')[1]).toMatch(/^C: MAIL FROM:/);
       expect(attempt.transcript).not.toMatch(/STARTTLS|EHLO|^C: AUTH/m);
       expect(attempt.transcript.match(/^C: MAIL FROM:/gm)).toHaveLength(1);
       expect(attempt.transcript).not.toContain('s3cret-pass');
@@ -266,11 +278,48 @@ describe('ConnectionPool with deliverToUpstream', () => {
     expect(server.received).toHaveLength(2);
   });
 
+  test('a connection idle for longer is checked with RSET first', async () => {
+    const server = await upstream({ tls: 'none' });
+    const connections = pool({ freshMs: 0 });
+    await deliverToUpstream(settingsFor(server), envelope, body(1), { pool: connections });
+    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
+      pool: connections,
+    });
+    expect(outcomes(second)).toEqual(['relayed']);
+    expect(second.transcript.split('\n')[1]).toBe('C: RSET');
+    expect(server.connections).toBe(1);
+  });
+
+  test('a connection reused without RSET that is gone before MAIL FROM is answered: sent again at once', async () => {
+    // the first connection takes one message, then says 421 to the next MAIL FROM and hangs up
+    const server = await scriptedUpstream(
+      () => '250 2.0.0 flushed',
+      (connection, nth) =>
+        connection === 1 && nth === 2 ? '421 4.4.2 scripted: too many messages' : '250 ok',
+    );
+    const connections = pool();
+    const first = await deliverToUpstream(settingsFor(server), envelope, body(1), {
+      pool: connections,
+    });
+    expect(outcomes(first)).toEqual(['relayed']);
+    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
+      pool: connections,
+    });
+    expect(outcomes(second)).toEqual(['relayed']);
+    expect(second.pauseUpstream).toBeNull();
+    expect(second.transcript).toMatch(/ended cleanly: no RSET/);
+    expect(second.transcript).toMatch(/^S: 421 4\.4\.2 scripted: too many messages/m);
+    expect(second.transcript).toMatch(/gone before MAIL FROM was answered; sending again/);
+    expect(second.transcript).toMatch(/^\* connecting to 127\.0\.0\.1:\d+ \(none\)/m);
+    expect(second.transcript).toMatch(/^S: 250 2\.0\.0 Ok: queued as SCRIPTED$/m);
+    expect(server.connections).toBe(2);
+  });
+
   test('a connection that fails its RSET check is replaced without failing the delivery', async () => {
     const server = await scriptedUpstream((connection) =>
       connection === 1 ? '421 4.4.2 scripted idle timeout, closing' : '250 2.0.0 flushed',
     );
-    const connections = pool();
+    const connections = pool({ freshMs: 0 });
     const first = await deliverToUpstream(settingsFor(server), envelope, body(1), {
       pool: connections,
     });

@@ -30,6 +30,27 @@ export function loadSqlite(): typeof BetterSqlite3 {
   }
 }
 
+/**
+ * Narrow indexes for the figures the GUI asks for as it opens (sizes, mailboxes, tagged
+ * messages): each is answered from one of these instead of a walk over every row (20-50 ms at
+ * 100,000 messages, times the few panels asking at once). Made with IF NOT EXISTS at each open,
+ * so a file of the same schema version gains them once, without a rebuild.
+ */
+const AGGREGATE_INDEXES = `
+CREATE INDEX IF NOT EXISTS messages_sizes ON messages (size);
+CREATE INDEX IF NOT EXISTS messages_mailboxes ON messages (mailbox, read);
+CREATE INDEX IF NOT EXISTS messages_tagged ON messages (id) WHERE tags_key <> '';
+`;
+
+/** Adds them when missing; a file that cannot take them now (a full disk) is used without. */
+export function addAggregateIndexes(db: Database): void {
+  try {
+    db.exec(AGGREGATE_INDEXES);
+  } catch {
+    // only speed is lost: the figures' queries work without them
+  }
+}
+
 const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE messages (
@@ -54,6 +75,7 @@ CREATE TABLE messages (
 );
 CREATE INDEX messages_counts ON messages (read, relayed, mailbox);
 CREATE INDEX messages_relayed ON messages (relayed, id);
+${AGGREGATE_INDEXES}
 CREATE TABLE message_records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL);
 CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram', detail = 'none');
 `;
@@ -63,6 +85,21 @@ export interface IndexOpenResult {
   rebuildReason: string | null;
   /** The last run ended without `close()` (a crash or kill -9): check it against the spool. */
   uncleanStop: boolean;
+  /** The spool folder's stamp (folderStamp) at the last clean stop, when one was recorded. */
+  spoolStamp?: string;
+}
+
+/**
+ * The folder's modification time in whole milliseconds: it changes whenever a file is added,
+ * removed or renamed in it, so an equal stamp at start-up says the listing is as it was at the
+ * clean stop, without listing 200,000 names.
+ */
+export function folderStamp(path: string): string {
+  return stampOf(statSync(path, { bigint: true }).mtimeNs);
+}
+
+export function stampOf(mtimeNs: bigint): string {
+  return (mtimeNs / 1_000_000n).toString();
 }
 
 export function createDatabase(db: Database): Database {
@@ -77,10 +114,11 @@ export function checkDatabase(db: Database, path: string): string | null {
   if (version === 0) return 'the index database is new or empty';
   if (version !== indexSchemaVersion)
     return `the index database has schema version ${version}, this Relaydesk uses ${indexSchemaVersion}`;
-  // A whole-file check reads every page (tens of seconds at 100,000 messages), so only what is
-  // cheap: a file cut short keeps its header, whose page count then says more than the file
-  // holds (after a clean stop there is no write-ahead log to add pages). Damage further in
-  // shows as an error on first use, which the start-up turns into a rebuild too.
+  // A whole-file check reads every page (tens of seconds at 100,000 messages), and so does a
+  // count of a table without an index of its own, so only what is cheap: a file cut short keeps
+  // its header, whose page count then says more than the file holds (after a clean stop there is
+  // no write-ahead log to add pages). Damage further in shows as an error on first use, which the
+  // start-up turns into a rebuild too.
   if (!existsSync(`${path}-wal`)) {
     const pages = db.pragma('page_count', { simple: true }) as number;
     const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -88,8 +126,8 @@ export function checkDatabase(db: Database, path: string): string | null {
     if (bytes < pages * pageSize)
       return `the index database is damaged (${bytes} bytes, its header says ${pages * pageSize})`;
   }
-  db.prepare('SELECT count(*) FROM messages').get();
-  db.prepare('SELECT count(*) FROM message_records').get();
+  db.prepare('SELECT max(rowid) FROM messages').get();
+  db.prepare('SELECT max(rowid) FROM message_records').get();
   return null;
 }
 

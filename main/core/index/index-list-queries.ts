@@ -1,10 +1,12 @@
 // The queries behind the message list and search: pages newest first with their counts, a
-// search's match on one message, and the oldest-first walk. While writes cannot be taken (a full
-// disk) a page is the database's answer corrected by what still waits, so the list never lags.
+// search's match on one message, and the oldest-first walk. Each first waits for the write worker
+// to commit what was sent (read-your-writes); while it cannot (a full disk) a page is the
+// database's answer corrected by what still waits, so the list never lags.
 import type { MessageRecord } from '../message-record.js';
 import { matchesQuery, type SearchQuery } from '../search/index.js';
 import type { Database } from './index-database.js';
 import type { Statements } from './index-statements.js';
+import type { PendingView } from './index-writer.js';
 import { searchConditions } from './search-sql.js';
 
 /** What the queries read of the index, asked at the moment they need it. */
@@ -14,8 +16,8 @@ export interface ListSource {
   /** The counters, which include writes still waiting. */
   total(): number;
   unread(): number;
-  arrivals(): ReadonlyMap<string, MessageRecord>;
-  removals(): ReadonlySet<string>;
+  /** Writes the worker has not committed (after `flush`: only when it cannot write). */
+  pending(): PendingView | null;
   /** The object for a stored row: the one already handed out if it is still held. */
   fromJson(json: string): MessageRecord;
   flush(): void;
@@ -35,30 +37,43 @@ export function listPage(
   query?: SearchQuery | null,
 ): ListPage {
   src.flush();
-  if (src.arrivals().size > 0 || src.removals().size > 0)
-    return pageWhileFailing(src, start, limit, query);
-  return pageFromDatabase(src, start, limit, query);
+  const pending = src.pending();
+  // one read transaction: the worker may commit between the statements of a page
+  return src
+    .db()
+    .transaction(() =>
+      pending
+        ? pageWhileFailing(src, pending, start, limit, query)
+        : pageFromDatabase(src, start, limit, query, null),
+    )();
 }
 
 /** The database's answer corrected by the writes it could not take (a full disk). */
 function pageWhileFailing(
   src: ListSource,
+  pending: PendingView,
   start: number,
   limit: number,
   query?: SearchQuery | null,
 ): ListPage {
   const offset = Math.max(0, start);
-  const fromDb = pageFromDatabase(src, 0, offset + Math.max(0, limit) + src.removals().size, query);
+  const fromDb = pageFromDatabase(
+    src,
+    0,
+    offset + Math.max(0, limit) + pending.removals.size,
+    query,
+    pending,
+  );
   let removedTotal = 0;
   let removedUnread = 0;
-  for (const id of src.removals()) {
+  for (const id of pending.removals) {
     if (query ? !matchesSearch(src, id, query) : src.sql().rowidOf.pluck().get(id) === undefined)
       continue;
     removedTotal++;
     if (src.sql().readOfId.pluck().get(id) === 0) removedUnread++;
   }
-  const waiting = [...src.arrivals().values()].filter((r) => !query || matchesQuery(r, query));
-  const records = [...fromDb.records.filter((r) => !src.removals().has(r.id)), ...waiting]
+  const waiting = pending.arrivals.filter((r) => !query || matchesQuery(r, query));
+  const records = [...fromDb.records.filter((r) => !pending.removals.has(r.id)), ...waiting]
     .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(offset, offset + Math.max(0, limit));
   return {
@@ -72,7 +87,8 @@ function pageFromDatabase(
   src: ListSource,
   start: number,
   limit: number,
-  query?: SearchQuery | null,
+  query: SearchQuery | null | undefined,
+  pending: PendingView | null,
 ): ListPage {
   const conditions = query ? searchConditions(query) : [];
   const where =
@@ -82,7 +98,7 @@ function pageFromDatabase(
   const offset = Math.max(0, start);
   let total = src.total();
   let unread = src.unread();
-  if (src.arrivals().size > 0 || src.removals().size > 0) {
+  if (pending) {
     // writes are waiting (a full disk): the counters include them, the database does not
     const counts = src.sql().counts.get() as { total: number; unread: number | null };
     total = counts.total;

@@ -1,6 +1,7 @@
 // The prepared statements, made once per open file, and the row writes that touch all three
 // tables together so that a message, its record and its searchable text never part.
 import type { MessageRecord } from '../message-record.js';
+import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from './index-database.js';
 import { indexRow, recordJson, searchableText } from './index-row.js';
 
@@ -26,21 +27,43 @@ const ROW_COLUMNS = [
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-export function prepareStatements(db: Database) {
+/**
+ * The statements the write worker prepares on its own connection (index-write-worker.js), by
+ * name: insert a row with its record and text, delete one by ID, update one's columns and record.
+ */
+export function writeSql() {
   const columns = ROW_COLUMNS.join(', ');
   const values = ROW_COLUMNS.map((c) => `@${c}`).join(', ');
   const assignments = ROW_COLUMNS.map((c) => `${c} = @${c}`).join(', ');
   return {
+    insertMessage: `INSERT INTO messages (${columns}) VALUES (${values})`,
+    insertRecord: 'INSERT INTO message_records (rowid, record) VALUES (?, ?)',
+    insertText: 'INSERT INTO message_text (rowid, text) VALUES (?, ?)',
+    rowidOf: 'SELECT rowid FROM messages WHERE id = ?',
+    updateMessage: `UPDATE messages SET ${assignments} WHERE rowid = @rowid`,
+    updateRecord: 'UPDATE message_records SET record = ? WHERE rowid = ?',
+    deleteMessage: 'DELETE FROM messages WHERE rowid = ?',
+    deleteRecord: 'DELETE FROM message_records WHERE rowid = ?',
+    deleteText: 'DELETE FROM message_text WHERE rowid = ?',
+    // the spool checkpoint (message-index.ts): written when all is quiet, cleared by any write
+    setSpoolStamp: "INSERT OR REPLACE INTO meta (key, value) VALUES ('spool_stamp', ?)",
+    clearSpoolStamp: "DELETE FROM meta WHERE key = 'spool_stamp'",
+  } satisfies Record<string, string>;
+}
+
+type Statement = BetterSqlite3.Statement<unknown[]>;
+
+export function prepareStatements(db: Database) {
+  // the worker's writes, prepared here too for the few writes made on this connection (a rebuild)
+  const writes = Object.fromEntries(
+    Object.entries(writeSql()).map(([name, text]) => [name, db.prepare(text)]),
+  ) as Record<keyof ReturnType<typeof writeSql>, Statement>;
+  return {
+    ...writes,
     counts: db.prepare('SELECT count(*) AS total, sum(read = 0) AS unread FROM messages'),
     relayedRecords: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.relayed = 1 ORDER BY m.id',
     ),
-    insertMessage: db.prepare(`INSERT INTO messages (${columns}) VALUES (${values})`),
-    insertRecord: db.prepare('INSERT INTO message_records (rowid, record) VALUES (?, ?)'),
-    insertText: db.prepare('INSERT INTO message_text (rowid, text) VALUES (?, ?)'),
-    updateMessage: db.prepare(`UPDATE messages SET ${assignments} WHERE rowid = @rowid`),
-    updateRecord: db.prepare('UPDATE message_records SET record = ? WHERE rowid = ?'),
-    rowidOf: db.prepare('SELECT rowid FROM messages WHERE id = ?'),
     readOf: db.prepare('SELECT read FROM messages WHERE rowid = ?'),
     readOfId: db.prepare('SELECT read FROM messages WHERE id = ?'),
     recordOf: db.prepare(
@@ -50,9 +73,6 @@ export function prepareStatements(db: Database) {
     latest: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.id DESC LIMIT 1',
     ),
-    deleteMessage: db.prepare('DELETE FROM messages WHERE rowid = ?'),
-    deleteRecord: db.prepare('DELETE FROM message_records WHERE rowid = ?'),
-    deleteText: db.prepare('DELETE FROM message_text WHERE rowid = ?'),
     clearMessages: db.prepare('DELETE FROM messages'),
     clearRecords: db.prepare('DELETE FROM message_records'),
     clearText: db.prepare('DELETE FROM message_text'),

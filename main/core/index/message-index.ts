@@ -2,14 +2,12 @@
 // trigram full-text table (index.sqlite in the data folder) instead of in memory. The spool's
 // sidecars stay the source of truth: the database is only a fast way to ask them questions, and it
 // is rebuilt from them whenever it is missing, damaged or of another schema (index-startup.ts).
-//
 // Memory stays flat with the number of messages: a record is read from the database when asked
-// for. Two kinds of record stay in memory: those planned for relaying (the queue walks them on
-// every run, and they are few next to captured mail), and any record someone still holds (a weak
-// map), so that two callers never change two copies of one message.
+// for; only the relayed working set and records someone holds stay in memory (held-records.ts).
 import type { MessageRecord } from '../message-record.js';
 import type { SearchQuery } from '../search/index.js';
 import {
+  addAggregateIndexes,
   checkDatabase,
   createDatabase,
   loadSqlite,
@@ -26,9 +24,12 @@ import {
   type ListPage,
   type ListSource,
 } from './index-list-queries.js';
-import { indexRow, recordJson } from './index-row.js';
+import { indexRow, recordJson, searchableText } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
-import { PendingWrites } from './index-writer.js';
+import { HeldRecords } from './held-records.js';
+import { RowFigures } from './row-figures.js';
+import { IndexWriter } from './index-writer.js';
+import { SpoolCheckpoint } from './spool-checkpoint.js';
 
 export {
   IndexUnavailableError,
@@ -45,37 +46,32 @@ export interface MailboxTotals {
 export class MessageIndex {
   private db: Database | null = null;
   private statements: Statements | null = null;
-  /** Records planned for relaying, by ID: the queue's working set. */
-  private readonly relayed = new Map<string, MessageRecord>();
-  /** Records handed out and still held somewhere, so everyone shares one object per message. */
-  private readonly live = new Map<string, WeakRef<MessageRecord>>();
-  private readonly gone = new FinalizationRegistry<string>((id) => {
-    if (this.live.get(id)?.deref() === undefined) this.live.delete(id);
-  });
-  private readonly writes = new PendingWrites(
-    (batch, removals) =>
-      (this.db as Database).transaction(() => {
-        for (const record of batch) insertRow(this.sql, record);
-        for (const id of removals) deleteRow(this.sql, id);
-      })(),
-    (line) => this.log(line),
-  );
+  /** One object per message: the relayed working set, and records someone still holds. */
+  private readonly held = new HeldRecords();
+  /** Arrivals, prunes and changes go to a worker thread that commits them (index-writer.ts). */
+  private writer: IndexWriter | null = null;
   /** What the list and search queries read, asked for when they need it. */
   private readonly source: ListSource = {
     db: () => this.db as Database,
     sql: () => this.sql,
     total: () => this.count,
     unread: () => this.unreadCount,
-    arrivals: () => this.writes.arrivals,
-    removals: () => this.writes.removals,
-    fromJson: (json) => this.fromJson(json),
+    pending: () => this.writes.pendingView(),
+    fromJson: (json) => this.held.fromJson(json),
     flush: () => this.flush(),
   };
+
+  private readonly spoolCheckpoint = new SpoolCheckpoint({
+    idle: () => this.db !== null && this.writes.idle,
+    stamp: (stamp) => this.writes.stamp(stamp),
+  });
 
   /** `log` hears when writes fail (a full disk) and when they work again. */
   constructor(private readonly log: (line: string) => void = () => undefined) {}
   private count = 0;
   private unreadCount = 0;
+  /** Figures over all rows, kept until the next write. */
+  private readonly figures = new RowFigures();
 
   /**
    * Opens (or makes) the database at `path`. A file that cannot be read, or is of another schema
@@ -85,13 +81,16 @@ export class MessageIndex {
     const Sqlite = loadSqlite();
     let rebuildReason: string | null = null;
     let uncleanStop = false;
+    let spoolStamp: string | undefined;
     try {
       const db = new Sqlite(path);
       try {
         const problem = checkDatabase(db, path);
         if (problem) throw new Error(problem);
         uncleanStop = readMeta(db, 'open') === '1';
-        this.use(db);
+        addAggregateIndexes(db);
+        spoolStamp = readMeta(db, 'spool_stamp');
+        this.use(db, path);
       } catch (err) {
         db.close();
         throw err;
@@ -101,33 +100,79 @@ export class MessageIndex {
       this.db = null;
       this.statements = null;
       removeDatabase(path);
-      this.use(createDatabase(new Sqlite(path)));
+      this.use(createDatabase(new Sqlite(path)), path);
     }
-    return { rebuildReason, uncleanStop };
+    return { rebuildReason, uncleanStop, ...(spoolStamp === undefined ? {} : { spoolStamp }) };
   }
 
-  private use(db: Database): void {
+  /** The spool folder whose stamp a clean stop records, for the next start (index-startup.ts). */
+  describesFolder(path: string): void {
+    this.spoolCheckpoint.describe(path);
+  }
+
+  /**
+   * From now on the stamp is also recorded while running, each time the index and the folder
+   * have been quiet for a moment (checkpoint), so a crash after it starts without listing the
+   * folder. Call it only once the index matches the folder (after the start-up's check): a
+   * stamp taken during a rebuild would vouch for a half-filled index. `busy` says whether the
+   * spool has writes under way.
+   */
+  checkpointWhileRunning(busy: () => boolean): void {
+    this.spoolCheckpoint.whileRunning(busy);
+  }
+
+  /**
+   * Records the spool folder's stamp when nothing is on its way: every write sent to the
+   * database is committed, the spool has no write under way, and the folder has not changed for
+   * `quietMs` (so any later change gives it another modification time, whatever the clock's
+   * grain). The stamp then says "the index holds exactly what this folder holds"; the worker
+   * clears it with the next write. True when a stamp was sent.
+   */
+  checkpoint(quietMs?: number): boolean {
+    return this.spoolCheckpoint.tryNow(quietMs);
+  }
+
+  /** Every write: figures over all rows are computed again, and a new stamp may be taken. */
+  private written(): void {
+    this.figures.invalidate();
+    this.spoolCheckpoint.written();
+  }
+
+  private use(db: Database, path: string): void {
     db.pragma('journal_mode = WAL');
+    // the write worker's connection and this one take turns at the few writes made here (open,
+    // rebuild, close): wait for the other rather than fail
+    db.pragma('busy_timeout = 5000');
     // a kill -9 loses nothing committed in WAL mode at NORMAL; a power cut may lose the last
     // transactions, which the check against the spool after an unclean stop puts back
     db.pragma('synchronous = NORMAL');
     db.pragma('cache_size = -16000');
     writeMeta(db, 'open', '1');
+    // the stamp of the last stop (read by open) no longer holds once this run writes
+    db.prepare("DELETE FROM meta WHERE key = 'spool_stamp'").run();
+    this.spoolCheckpoint.written();
     this.db = db;
     this.statements = prepareStatements(db);
+    this.writer = new IndexWriter(path, (line) => this.log(line));
     this.loadWorkingSet();
   }
 
   private loadWorkingSet(): void {
+    this.figures.invalidate();
     const s = this.sql;
     const counts = s.counts.get() as { total: number; unread: number | null };
     this.count = counts.total;
     this.unreadCount = counts.unread ?? 0;
-    this.relayed.clear();
-    for (const row of s.relayedRecords.all() as { record: string }[]) {
-      const record = JSON.parse(row.record) as MessageRecord;
-      this.relayed.set(record.id, record);
-    }
+    const relayed = s.relayedRecords.all() as { record: string }[];
+    this.held.reload(
+      relayed.map((row) => JSON.parse(row.record) as MessageRecord),
+      { keepLive: true },
+    );
+  }
+
+  private get writes(): IndexWriter {
+    if (!this.writer) throw new Error('the message index is not open');
+    return this.writer;
   }
 
   private get sql(): Statements {
@@ -137,23 +182,29 @@ export class MessageIndex {
 
   /** Marks a clean stop and closes the file; the next start then trusts it as it is. */
   close(): void {
+    this.spoolCheckpoint.stop();
     if (!this.db) return;
-    this.flush();
+    const committed = this.writes.close();
     try {
+      // a write the worker could not commit (a full disk) leaves the file marked open, so the
+      // next start checks the index against the spool
+      if (!committed) throw new Error('writes were pending');
+      const stamp = this.spoolCheckpoint.stampNow();
+      if (stamp) writeMeta(this.db, 'spool_stamp', stamp);
       writeMeta(this.db, 'open', '0');
       this.db.pragma('wal_checkpoint(TRUNCATE)');
     } catch (err) {
-      // still marked open: the next start checks the index against the spool
       this.log(`index: could not mark a clean stop (${(err as Error).message})`);
     }
-    this.writes.cancelTimer();
     this.db.close();
     this.db = null;
     this.statements = null;
+    this.writer = null;
   }
 
   /** Replaces the whole content with `records` (a rebuild from the sidecars), in one transaction. */
   rebuild(records: Iterable<MessageRecord>): void {
+    this.writes.commitNow();
     const s = this.sql;
     (this.db as Database).transaction(() => {
       s.clearMessages.run();
@@ -161,9 +212,8 @@ export class MessageIndex {
       s.clearText.run();
       for (const record of records) insertRow(s, record);
     })();
-    this.live.clear();
-    this.writes.arrivals.clear();
-    this.writes.removals.clear();
+    this.held.reload([], { keepLive: false });
+    this.writes.clear();
     this.loadWorkingSet();
   }
 
@@ -175,6 +225,7 @@ export class MessageIndex {
 
   /** Adds records read from sidecars the database missed, and drops rows whose files are gone. */
   reconcile(added: readonly MessageRecord[], removedIds: readonly string[]): void {
+    this.writes.commitNow();
     (this.db as Database).transaction(() => {
       for (const record of added) insertRow(this.sql, record);
       for (const id of removedIds) deleteRow(this.sql, id);
@@ -182,50 +233,41 @@ export class MessageIndex {
     this.loadWorkingSet();
   }
 
-  /** Writes the arrivals waiting for their transaction; every read calls it first. */
+  /**
+   * Waits until the worker has committed every write sent so far; every read of the database
+   * that the pending writes could change calls it first.
+   */
   flush(): void {
-    this.writes.flush();
+    this.writes.commitNow();
   }
 
   add(record: MessageRecord): void {
-    this.writes.arrivals.set(record.id, record);
-    this.remember(record);
+    this.written();
+    this.writes.add(record, {
+      kind: 'add',
+      row: indexRow(record),
+      json: recordJson(record),
+      text: searchableText(record),
+    });
+    this.held.remember(record);
     this.count++;
     if (!record.read) this.unreadCount++;
-    this.writes.schedule();
-  }
-
-  private remember(record: MessageRecord): void {
-    if (record.delivery) this.relayed.set(record.id, record);
-    else this.relayed.delete(record.id);
-    if (this.live.get(record.id)?.deref() !== record) {
-      this.live.set(record.id, new WeakRef(record));
-      this.gone.register(record, record.id);
-    }
-  }
-
-  /** The object for a stored row: the one already handed out if it is still held. */
-  private fromJson(json: string): MessageRecord {
-    const parsed = JSON.parse(json) as MessageRecord;
-    const known = this.relayed.get(parsed.id) ?? this.live.get(parsed.id)?.deref();
-    if (known) return known;
-    this.remember(parsed);
-    return parsed;
   }
 
   get(id: string): MessageRecord | undefined {
-    const known =
-      this.relayed.get(id) ?? this.live.get(id)?.deref() ?? this.writes.arrivals.get(id);
+    if (this.writes.isRemoved(id)) return undefined;
+    const known = this.held.known(id) ?? this.writes.arrival(id);
     if (known) return known;
-    this.flush();
+    // a change still on its way to the database: its row says what it was before
+    if (this.writes.pendingRead(id) !== undefined) this.flush();
     const json = this.sql.recordOf.pluck().get(id) as string | undefined;
-    return json === undefined ? undefined : this.fromJson(json);
+    return json === undefined ? undefined : this.held.fromJson(json);
   }
 
   latest(): MessageRecord | undefined {
     this.flush();
     const json = this.sql.latest.pluck().get() as string | undefined;
-    return json === undefined ? undefined : this.fromJson(json);
+    return json === undefined ? undefined : this.held.fromJson(json);
   }
 
   /**
@@ -233,16 +275,21 @@ export class MessageIndex {
    * rewrite, so the database says what the sidecar says.
    */
   update(record: MessageRecord): void {
-    this.flush();
-    const s = this.sql;
-    const rowid = s.rowidOf.pluck().get(record.id) as number | bigint | undefined;
-    if (rowid === undefined) return;
-    const before = s.readOf.pluck().get(rowid) as number;
+    const { id } = record;
+    if (this.writes.isRemoved(id)) return;
+    const before =
+      this.writes.pendingRead(id) ?? (this.sql.readOfId.pluck().get(id) as number | undefined);
+    if (before === undefined) return;
     const row = indexRow(record);
-    s.updateMessage.run({ ...row, rowid });
-    s.updateRecord.run(recordJson(record), rowid);
+    this.written();
+    this.writes.update({ kind: 'update', row, json: recordJson(record) });
     this.unreadCount += before - row.read;
-    this.remember(record);
+    this.held.remember(record);
+  }
+
+  /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */
+  settled(): Promise<void> {
+    return this.writer ? this.writer.settled() : Promise.resolve();
   }
 
   setRead(record: MessageRecord, read: boolean): boolean {
@@ -253,33 +300,35 @@ export class MessageIndex {
   }
 
   remove(ids: Iterable<string>): string[] {
-    const s = this.sql;
     const removed: string[] = [];
     for (const id of ids) {
-      let read: number | undefined;
-      const waiting = this.writes.arrivals.get(id);
-      if (waiting) {
-        this.writes.arrivals.delete(id);
-        read = waiting.read ? 1 : 0;
-      } else if (!this.writes.removals.has(id)) {
-        read = s.readOfId.pluck().get(id) as number | undefined;
-        if (read !== undefined) this.writes.removals.add(id);
-      }
+      if (this.writes.isRemoved(id)) continue;
+      const read =
+        this.writes.pendingRead(id) ?? (this.sql.readOfId.pluck().get(id) as number | undefined);
       if (read === undefined) continue;
+      this.written();
+      this.writes.remove(id);
       this.count--;
       if (read === 0) this.unreadCount--;
-      this.relayed.delete(id);
-      this.live.delete(id);
+      this.held.forget(id);
       removed.push(id);
     }
-    if (removed.length > 0) this.writes.schedule();
     return removed;
   }
 
-  /** IDs of the `count` oldest messages. */
+  /**
+   * IDs of the `count` oldest messages. It does not wait for the worker (pruning at the cap asks
+   * after every burst of arrivals): pending removals are left out, pending arrivals merged in.
+   */
   oldestIds(count: number): string[] {
-    this.flush();
-    return this.sql.oldestIds.pluck().all(Math.max(0, count)) as string[];
+    const wanted = Math.max(0, count);
+    const removals = [...this.writes.pendingRemovals()];
+    const fromDb = (this.sql.oldestIds.pluck().all(wanted + removals.length) as string[]).filter(
+      (id) => !this.writes.isRemoved(id),
+    );
+    const arrivals = this.writes.pendingArrivals().map((r) => r.id);
+    if (arrivals.length === 0) return fromDb.slice(0, wanted);
+    return [...fromDb, ...arrivals].sort().slice(0, wanted);
   }
 
   get size(): number {
@@ -292,12 +341,12 @@ export class MessageIndex {
 
   /** How many messages have a delivery plan (were routed to be relayed). */
   get withDelivery(): number {
-    return this.relayed.size;
+    return this.held.relayedCount;
   }
 
   /** Records planned for relaying, oldest first (held in memory: the queue's working set). */
   relayedOldestFirst(): MessageRecord[] {
-    return [...this.relayed.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return this.held.relayedOldestFirst();
   }
 
   page(start: number, limit: number, query?: SearchQuery | null): ListPage {
@@ -318,21 +367,26 @@ export class MessageIndex {
 
   /** How many messages were only captured (relayed mail is kept by other rules). */
   get capturedCount(): number {
-    return this.count - this.relayed.size;
+    return this.count - this.held.relayedCount;
   }
 
   /** Sum of the messages' sizes in bytes. */
   totalBytes(): number {
-    this.flush();
-    return (this.sql.totalBytes.pluck().get() as number | null) ?? 0;
+    return this.figures.get('bytes', () => {
+      this.flush();
+      return (this.sql.totalBytes.pluck().get() as number | null) ?? 0;
+    });
   }
 
   /** Mailboxes with their counts, by name. */
   mailboxes(): MailboxTotals[] {
-    this.flush();
-    return (this.sql.mailboxes.all() as MailboxTotals[]).sort((a, b) =>
-      a.Name.localeCompare(b.Name),
-    );
+    const totals = this.figures.get('mailboxes', () => {
+      this.flush();
+      return (this.sql.mailboxes.all() as MailboxTotals[]).sort((a, b) =>
+        a.Name.localeCompare(b.Name),
+      );
+    });
+    return totals.map((t) => ({ ...t }));
   }
 
   /** Records with at least one tag, oldest first. */

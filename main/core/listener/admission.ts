@@ -72,10 +72,10 @@ export class SmtpAdmission {
   }
 
   /** Open SMTP sessions in total and per listener (every listener started, zeros included). */
-  openSessions(): { Open: number; Listeners: Record<string, number> } {
-    const listeners: Record<string, number> = {};
-    for (const [name, count] of this.openByListener) listeners[name] = count;
-    return { Open: this.connections.open, Listeners: listeners };
+  openSessions(): { open: number; byListener: Record<string, number> } {
+    const byListener: Record<string, number> = {};
+    for (const [name, count] of this.openByListener) byListener[name] = count;
+    return { open: this.connections.open, byListener };
   }
 
   audit(event: AuditEvent, fields: Record<string, AuditValue>): void {

@@ -55,7 +55,7 @@ export class MessageIntake {
    * Receives one message; resolves with its ID once it is stored, or throws the reply. The data
    * goes to a file in the spool folder as it arrives (Postfix writes its queue file the same way,
    * with the Received header first, at the start of DATA), so a large message is never held in
-   * memory; `accept` syncs and renames it into place, and anything else removes it.
+   * memory; `accept` syncs it and commits its record, and anything else removes it.
    */
   async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const receivedAt = new Date();
@@ -104,7 +104,7 @@ export class MessageIntake {
         await file.write(repair.push(chunk)).catch(drop);
       }
       if (file) await file.write(repair.end()).catch(drop);
-      if (file) await file.flush().catch(drop);
+      if (file) await file.finish().catch(drop);
     } catch (err) {
       // the client went away before the final dot: nothing was accepted
       await drop(err);
@@ -140,7 +140,7 @@ export class MessageIntake {
     try {
       await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
     } catch (err) {
-      // renamed into place only when stored; whatever failed, the temporary file goes
+      // a message only once stored; whatever failed, its file goes
       await received.discard().catch(() => undefined);
       throw this.storeFailure(id, session, err);
     }
@@ -169,7 +169,7 @@ export class MessageIntake {
       return new SmtpRefusal(err.responseCode, err.reply);
     }
     if (isStorageFull(err)) {
-      // nothing of the message is left on disk (durable writes rename only whole files)
+      // nothing of the message is left on disk (its file is removed when storing fails)
       if (!this.storageFull) {
         this.events.log(
           `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,

@@ -3,7 +3,6 @@
 // the order a session meets them: admission.ts (who may connect, authenticate, send and to
 // whom), message-intake.ts (the DATA), smtp-server-factory.ts (the smtp-server of each
 // listener); this file checks the TLS and exposure settings at start and binds the listeners.
-import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import {
   describeExposure,
   loadTlsMaterial,
@@ -87,7 +86,7 @@ export class SmtpListener {
   }
 
   /** Open SMTP sessions in total and per listener (every listener started, zeros included). */
-  openSessions(): { Open: number; Listeners: Record<string, number> } {
+  openSessions(): { open: number; byListener: Record<string, number> } {
     return this.admission.openSessions();
   }
 
@@ -114,13 +113,6 @@ export class SmtpListener {
           }
         : null,
     };
-  }
-
-  /** `security` in the shape of the info API (`SMTPSecurity`). */
-  infoSecurity(): RelaydeskInfo['SMTPSecurity'] {
-    const security = this.security;
-    const smtps = security.smtps;
-    return { ...security, smtps: smtps ? `${smtps.host}:${smtps.port}` : null };
   }
 
   private reverseLookup(ip: string, callback: (err: Error | null, names: string[]) => void): void {

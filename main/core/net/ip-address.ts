@@ -154,3 +154,13 @@ export function inCidr(address: IpAddress | string, range: CidrRange): boolean {
   if (parsed === null || parsed.kind() !== range.address.kind()) return false;
   return parsed.match(range.address, range.bits);
 }
+
+/** A host as a URL or a HOST:PORT flag writes it: an IPv6 literal goes in brackets. */
+export function bracketHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** HOST:PORT as the flags take it and POP3 clients are told (an IPv6 host in brackets). */
+export function hostPort(address: { host: string; port: number }): string {
+  return `${bracketHost(address.host)}:${address.port}`;
+}

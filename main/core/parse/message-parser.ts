@@ -92,14 +92,20 @@ class ParserSlot {
     }, this.budgetMs);
     this.timer.unref();
     // a message in the spool folder is read there by the worker: copying its bytes to the worker
-    // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md)
+    // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md);
+    // a small one still in memory goes with the job (cheaper than the worker's open and reads)
     const source = job.source;
+    const small = source instanceof IncomingFile ? source.bytes : null;
     this.worker.postMessage({
       jobId: job.jobId,
       kind: job.kind,
       // a large message is summarised from the start of each of its parts (parse-worker.js)
       trim: job.kind === 'summary' && sourceSize(source) > trimAbove,
-      ...(source instanceof IncomingFile ? { path: source.path } : { raw: source }),
+      ...(source instanceof IncomingFile
+        ? small
+          ? { raw: small }
+          : { path: source.path }
+        : { raw: source }),
       partId: job.partId,
     });
   }

@@ -85,6 +85,7 @@ export class UserStore {
   readonly path: string;
   private users: StoredUser[] = [];
   private seen: string | null = null;
+  private refreshing: Promise<void> | null = null;
   /** Changes run one after another, each on the file as it is now. */
   private chain: Promise<unknown> = Promise.resolve();
 
@@ -92,8 +93,18 @@ export class UserStore {
     this.path = join(dataDir, usersFileName);
   }
 
-  /** Re-reads the file when another process changed it. */
-  async refresh(): Promise<void> {
+  /**
+   * Re-reads the file when another process changed it. Callers that come while a check runs
+   * share it: ten clients connecting at once cost one stat, not ten.
+   */
+  refresh(): Promise<void> {
+    this.refreshing ??= this.reread().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  private async reread(): Promise<void> {
     let signature: string;
     try {
       const info = await stat(this.path);
@@ -134,7 +145,8 @@ export class UserStore {
   private change(apply: (users: StoredUser[]) => Promise<StoredUser[]>): Promise<void> {
     const run = this.chain.then(async () => {
       this.seen = null;
-      await this.refresh();
+      // the file as it is now, not as a check begun before this change saw it
+      await this.reread();
       const next = await apply([...this.users]);
       const file: UsersFile = { version: 1, users: next };
       await makeFolder(dirname(this.path));

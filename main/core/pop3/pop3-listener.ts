@@ -13,7 +13,7 @@ import {
   loadTlsMaterial,
   type UserStore,
 } from '../policy/index.js';
-import { isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
+import { hostPort, isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
@@ -41,20 +41,6 @@ export interface Pop3Addresses {
   pop3s: ListenAddress | null;
 }
 
-function where(address: ListenAddress): string {
-  return address.host.includes(':')
-    ? `[${address.host}]:${address.port}`
-    : `${address.host}:${address.port}`;
-}
-
-/** The POP3 listeners in the info API's `Listeners` shape (only those that are on). */
-export function pop3Listeners(addresses: Pop3Addresses): { pop3?: string; pop3s?: string } {
-  return {
-    ...(addresses.pop3 ? { pop3: where(addresses.pop3) } : {}),
-    ...(addresses.pop3s ? { pop3s: where(addresses.pop3s) } : {}),
-  };
-}
-
 /** Why these settings may not start POP3, or null. */
 export function pop3ExposureProblem(settings: Pop3Settings, userCount: number): string | null {
   for (const [flag, address] of [
@@ -62,7 +48,7 @@ export function pop3ExposureProblem(settings: Pop3Settings, userCount: number): 
     ['--pop3s', settings.pop3s],
   ] as const) {
     if (!address || isLoopbackHost(address.host) || userCount > 0) continue;
-    return `${flag} ${where(address)} listens beyond this machine, but there are no users to log in as: add one (relaydesk user add NAME --data DIR), or listen on 127.0.0.1`;
+    return `${flag} ${hostPort(address)} listens beyond this machine, but there are no users to log in as: add one (relaydesk user add NAME --data DIR), or listen on 127.0.0.1`;
   }
   return null;
 }
@@ -186,7 +172,9 @@ export class Pop3Listener {
     ] as const) {
       if (!address) continue;
       const reach = isLoopbackHost(address.host) ? 'this machine only' : 'other machines too';
-      this.log(`exposure: ${name} on ${where(address)} (${reach}; log in as NAME or NAME/MAILBOX)`);
+      this.log(
+        `exposure: ${name} on ${hostPort(address)} (${reach}; log in as NAME or NAME/MAILBOX)`,
+      );
     }
     return this.addresses;
   }

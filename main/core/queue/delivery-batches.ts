@@ -44,16 +44,3 @@ export function dueBatches(record: MessageRecord, now: number): Batch[] {
   }
   return batches;
 }
-
-/** When the queue should look again: the earliest due time of any waiting recipient. */
-export function nextWakeUp(records: Iterable<MessageRecord>, now: number, at?: number): number {
-  let next = at ?? Infinity;
-  for (const record of records) {
-    for (const r of record.delivery ?? []) {
-      if (r.state === 'deferred' && r.nextAttemptAt)
-        next = Math.min(next, Date.parse(r.nextAttemptAt));
-      if (r.state === 'pending') next = Math.min(next, now);
-    }
-  }
-  return next;
-}

@@ -2,22 +2,23 @@
 // transactions of at most 50 recipients over at most `relayConnections` connections, under the
 // rate limit, and records each attempt. An upstream-wide failure (AUTH rejected, TLS failure,
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
-// retry by hand or a successful connection test.
+// retry by hand or a successful connection test. This file schedules and takes the actions by
+// hand; one transaction is batch-sender.ts, a state change recipient-ledger.ts.
 import { NotFoundError } from '../caller-error.js';
-import type { MessageStatus, RecipientState } from '../../../preload/api-contract.js';
+import type { RecipientState } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
-import { attemptEvent, type SignedBy } from './attempt-record.js';
-import { dueBatches, nextWakeUp, type Batch } from './delivery-batches.js';
-import { allows, applyDelivery, type DeliveryEvent } from './delivery-transition.js';
+import { BatchSender } from './batch-sender.js';
+import { dueBatches, type Batch } from './delivery-batches.js';
+import type { DeliveryEvent } from './delivery-transition.js';
+import { DueList } from './due-list.js';
 import { QueueError } from './queue-error.js';
 import type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause } from './queue-options.js';
-import { attemptLogRecord } from './relay-log.js';
 import { RateLimiter } from './rate-limiter.js';
-import { messageStatus } from './recipient-state.js';
+import { RecipientLedger } from './recipient-ledger.js';
 import { resentDelivery } from './resend.js';
-import { retryScheduleOf, type RetrySchedule } from './retry-schedule.js';
+import type { RetrySchedule } from './retry-schedule.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
@@ -25,8 +26,18 @@ export { QueueError };
 export type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause };
 
 export class DeliveryQueue {
+  /** Transactions with the upstream under way (each holds one of relayConnections). */
   private active = 0;
-  private readonly inFlight = new Map<string, AbortController>();
+  /**
+   * Attempts the upstream has answered whose outcome is not on disk yet. The connection is free
+   * for the next message meanwhile; at most relayConnections wait, so a crash sends again at
+   * most twice relayConnections messages (the ones on the wire and these).
+   */
+  private settling = 0;
+  /** Messages with work, kept as states change (see due-list.ts). */
+  private readonly due = new DueList();
+  /** Set when the due list must be read again from the store (at start, settings changed). */
+  private rescan = true;
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
   private running: Promise<void> | null = null;
@@ -36,15 +47,27 @@ export class DeliveryQueue {
   private readonly limiter: RateLimiter;
   /** Open sessions kept between transactions; busy and idle together within relayConnections. */
   private readonly pool: ConnectionPool;
+  private readonly ledger: RecipientLedger;
+  private readonly sender: BatchSender;
   paused: UpstreamPause | null = null;
 
   constructor(private readonly options: QueueOptions) {
     this.limiter = new RateLimiter(options.settings.rateLimit);
     this.pool = new ConnectionPool({ maxOpen: () => options.settings.relayConnections });
+    this.ledger = new RecipientLedger(options, this.due);
+    this.sender = new BatchSender(
+      { ...options, pause: (pause) => this.pauseUpstream(pause) },
+      this.ledger,
+      this.pool,
+    );
   }
 
   get schedule(): RetrySchedule {
-    return retryScheduleOf(this.options.settings);
+    return this.ledger.schedule;
+  }
+
+  private get inFlight(): Map<string, AbortController> {
+    return this.sender.inFlight;
   }
 
   /** At start: a recipient that was being sent when the app died is sent again (at-least-once). */
@@ -55,12 +78,25 @@ export class DeliveryQueue {
     } as const;
     for (const record of this.options.store.records()) {
       if (!record.delivery?.some((r) => r.state === 'sending')) continue;
-      await this.update(record.id, (list) => this.applyWhere(list, event));
+      await this.ledger.update(record.id, (list) => this.ledger.applyWhere(list, event));
     }
   }
 
-  /** Looks for due work soon (after the current turn), coalescing many calls into one run. */
-  kick(): void {
+  /**
+   * Looks for due work soon, coalescing many calls into one run: in the message `id` (a new
+   * arrival), or without one in every message of the store (after start or a settings change).
+   */
+  kick(id?: string): void {
+    if (id === undefined) this.rescan = true;
+    else {
+      const record = this.options.store.get(id);
+      if (record?.delivery) this.due.note(record);
+    }
+    this.soon();
+  }
+
+  /** Runs runDue soon; a call while it runs makes it run once more afterwards. */
+  private soon(): void {
     if (this.stopped) return this.noticeQuiet();
     if (this.running) {
       this.rerun = true;
@@ -70,14 +106,14 @@ export class DeliveryQueue {
       this.running = null;
       if (this.rerun) {
         this.rerun = false;
-        this.kick();
+        this.soon();
       }
       this.noticeQuiet();
     });
   }
 
   private get quiet(): boolean {
-    return this.running === null && this.active === 0;
+    return this.running === null && this.active === 0 && this.settling === 0;
   }
 
   private noticeQuiet(): void {
@@ -96,51 +132,79 @@ export class DeliveryQueue {
   /** Starts every due batch that fits in the free connections, then plans the next wake-up. */
   async runDue(): Promise<void> {
     if (this.stopped || !this.options.settings.relay) return;
+    if (this.rescan) {
+      this.rescan = false;
+      this.due.rebuild(this.options.store.records());
+    }
     if (this.paused) return this.planWakeUp();
     const now = this.options.now();
-    for (const batch of this.nextBatches(now)) {
-      if (this.active >= this.options.settings.relayConnections) break;
-      const wait = this.limiter.waitMs(now);
-      if (wait > 0) {
-        this.planWakeUp(now + wait);
-        return;
+    const max = this.options.settings.relayConnections;
+    // a message is looked at once per run: held back or started, it is not due again in this run
+    const seen = new Set<string>();
+    while (this.active < max && this.settling < max) {
+      const batches = this.nextBatches(now, seen);
+      if (batches.length === 0) break;
+      for (const batch of batches) {
+        if (this.active >= max || this.settling >= max) break;
+        const wait = this.limiter.waitMs(now);
+        if (wait > 0) {
+          this.planWakeUp(now + wait);
+          return;
+        }
+        const gated = this.options.gate?.(batch.indexes.length, now);
+        if (gated) {
+          await this.holdBack(batch, gated);
+          continue;
+        }
+        this.limiter.record(now);
+        this.active++;
+        void this.sender
+          .send(batch)
+          .then((settling) => settling && this.trackOutcome(batch.id, settling))
+          .catch((err: Error) =>
+            this.options.log(`${batch.id}: delivery failed unexpectedly: ${err.message}`),
+          )
+          .finally(() => {
+            this.active--;
+            this.soon();
+            this.noticeQuiet();
+          });
       }
-      const gated = this.options.gate?.(batch.indexes.length, now);
-      if (gated) {
-        await this.holdBack(batch, gated);
-        continue;
-      }
-      this.limiter.record(now);
-      this.active++;
-      void this.send(batch)
-        .catch((err: Error) =>
-          this.options.log(`${batch.id}: delivery failed unexpectedly: ${err.message}`),
-        )
-        .finally(() => {
-          this.active--;
-          this.kick();
-          this.noticeQuiet();
-        });
     }
     this.planWakeUp();
   }
 
   /** The due batches of the oldest message with due work that is not being sent. */
-  private nextBatches(now: number): Batch[] {
-    for (const record of this.options.store.records()) {
-      if (!record.delivery || this.inFlight.has(record.id)) continue;
+  private nextBatches(now: number, seen: Set<string>): Batch[] {
+    const gone: string[] = [];
+    const misfiled: MessageRecord[] = [];
+    let found: Batch[] = [];
+    for (const id of this.due.readyAt(now)) {
+      if (seen.has(id) || this.inFlight.has(id)) continue;
+      const record = this.options.store.get(id);
+      if (!record?.delivery) {
+        gone.push(id);
+        continue;
+      }
       const batches = dueBatches(record, now);
-      // one message at a time keeps the sidecar writes of a message in order
-      if (batches.length > 0) return batches;
+      // one message at a time keeps the state changes of a message in order
+      if (batches.length > 0) {
+        seen.add(id);
+        found = batches;
+        break;
+      }
+      misfiled.push(record);
     }
-    return [];
+    for (const id of gone) this.due.forget(id);
+    for (const record of misfiled) this.due.note(record);
+    return found;
   }
 
   /** Defers a batch to when its gate opens; the recipient's history says why and until when. */
   private async holdBack(batch: Batch, gated: { until: number; reason: string }): Promise<void> {
     const event = { type: 'gate', until: new Date(gated.until), reason: gated.reason } as const;
-    const record = await this.update(batch.id, (list) =>
-      this.applyWhere(list, event, (_, i) => batch.indexes.includes(i)),
+    const record = await this.ledger.update(batch.id, (list) =>
+      this.ledger.applyWhere(list, event, (_, i) => batch.indexes.includes(i)),
     );
     const expired = batch.indexes
       .map((i) => record?.delivery?.[i])
@@ -153,109 +217,35 @@ export class DeliveryQueue {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.stopped) return;
-    const next = this.paused
-      ? (at ?? Infinity)
-      : nextWakeUp(this.options.store.records(), this.options.now(), at);
+    // only waiting recipients need a timer: pending ones start when a connection frees up
+    const next = this.paused ? (at ?? Infinity) : Math.min(at ?? Infinity, this.due.wakeAt());
     if (next === Infinity) return;
     // timers are capped so that a clock step (sleep, NTP) is noticed within the hour
     const delay = Math.min(Math.max(0, next - this.options.now()), 3_600_000);
-    this.timer = setTimeout(() => this.kick(), delay);
+    this.timer = setTimeout(() => this.soon(), delay);
     this.timer.unref();
   }
 
-  /** Applies one event to the recipients it is allowed for (and `which` picks), at `now`. */
-  private applyWhere(
-    list: RecipientDelivery[],
-    event: DeliveryEvent | ((r: RecipientDelivery, index: number) => DeliveryEvent),
-    which: (r: RecipientDelivery, index: number) => boolean = () => true,
-  ): RecipientDelivery[] {
-    const now = new Date(this.options.now());
-    return list.map((r, i) => {
-      if (!which(r, i)) return r;
-      const e = typeof event === 'function' ? event(r, i) : event;
-      return allows(r.state, e.type) ? applyDelivery(r, e, now, this.schedule) : r;
-    });
+  /** Counts an outcome being stored until it is, then looks for more work. */
+  private trackOutcome(id: string, settling: Promise<void>): void {
+    this.settling++;
+    void settling
+      .catch((err: Error) =>
+        this.options.log(`${id}: delivery failed unexpectedly: ${err.message}`),
+      )
+      .finally(() => {
+        this.settling--;
+        this.soon();
+        this.noticeQuiet();
+      });
   }
 
-  private async update(
-    id: string,
-    change: (recipients: RecipientDelivery[]) => RecipientDelivery[],
-  ): Promise<MessageRecord | null> {
-    const record = this.options.store.get(id);
-    if (!record?.delivery) return null;
-    const before = messageStatus(record.delivery);
-    record.delivery = change(record.delivery);
-    await this.options.store.save(record);
-    const after = messageStatus(record.delivery);
-    if (after !== before) this.publishStatus(id, after);
-    return record;
-  }
-
-  private publishStatus(id: string, status: MessageStatus): void {
-    // Mailpit's `update` event, with the delivery status added: clients that only know
-    // Read/Tags ignore the extra field
-    this.options.publish({ Type: 'update', Data: { ID: id, Status: status } });
-  }
-
-  private async send(batch: Batch): Promise<void> {
-    const relay = this.options.settings.relay;
-    if (!relay) return;
-    const abort = new AbortController();
-    this.inFlight.set(batch.id, abort);
-    try {
-      const inBatch = (_: RecipientDelivery, i: number): boolean => batch.indexes.includes(i);
-      const record = await this.update(batch.id, (list) =>
-        this.applyWhere(list, { type: 'start' }, inBatch),
-      );
-      if (!record) return;
-      let raw = await this.options.store.raw(batch.id);
-      if (batch.redirectOriginals)
-        raw = this.options.store.redirectBody(raw, batch.redirectOriginals);
-      let signedBy: SignedBy = [];
-      if (this.options.store.sign)
-        ({ raw, signatures: signedBy } = await this.options.store.sign(raw));
-      const attempt = await this.options.deliver(
-        relay,
-        { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
-        raw,
-        { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
-      );
-      await this.settle(batch, attempt, signedBy);
-    } finally {
-      this.inFlight.delete(batch.id);
-    }
-  }
-
-  private async settle(batch: Batch, attempt: DeliveryAttempt, signedBy: SignedBy): Promise<void> {
-    const record = await this.update(batch.id, (list) =>
-      this.applyWhere(
-        list,
-        (r) => attemptEvent(attempt, r.deliverTo, signedBy),
-        (r, i) => batch.indexes.includes(i) && r.state === 'sending',
-      ),
-    );
-    if (!record?.delivery) return;
-    const failed: RecipientDelivery[] = [];
-    for (const i of batch.indexes) {
-      const r = record.delivery[i];
-      const last = r?.attempts[r.attempts.length - 1];
-      if (!r || !last) continue;
-      this.options.onAttempt?.(r);
-      // the service keeps it for the Logs view and publishes it as a `log` event
-      this.options.log(attemptLogRecord(record, r, last));
-      if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
-    }
-    if (attempt.pauseUpstream && !this.paused) {
-      this.paused = {
-        ...attempt.pauseUpstream,
-        since: new Date(this.options.now()).toISOString(),
-      };
-      this.options.log(
-        `upstream paused: ${attempt.pauseUpstream.reason} (${attempt.pauseUpstream.fix})`,
-      );
-      this.options.publish({ Type: 'upstream', Data: { paused: true, ...attempt.pauseUpstream } });
-    }
-    if (failed.length > 0) this.options.onFailed?.(record, failed);
+  /** An upstream-wide failure: nothing more is sent until a test or a retry by hand resumes. */
+  private pauseUpstream(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void {
+    if (this.paused) return;
+    this.paused = { ...pause, since: new Date(this.options.now()).toISOString() };
+    this.options.log(`upstream paused: ${pause.reason} (${pause.fix})`);
+    this.options.publish({ Type: 'upstream', Data: { paused: true, ...pause } });
   }
 
   /** Lifts a pause (after a successful test or a retry by hand). */
@@ -264,7 +254,7 @@ export class DeliveryQueue {
     this.paused = null;
     this.options.log(`upstream resumed: ${why}`);
     this.options.publish({ Type: 'upstream', Data: { paused: false, reason: why, fix: '' } });
-    this.kick();
+    this.soon();
   }
 
   /** Pauses by hand: nothing is sent to the upstream until resumed (or retried by hand). */
@@ -284,12 +274,12 @@ export class DeliveryQueue {
   ): Promise<string[]> {
     const changed: string[] = [];
     for (const id of ids) {
-      const record = await this.update(id, (list) =>
-        this.applyWhere(list, event, (r) => onlyFrom === undefined || r.state === onlyFrom),
+      const record = await this.ledger.update(id, (list) =>
+        this.ledger.applyWhere(list, event, (r) => onlyFrom === undefined || r.state === onlyFrom),
       );
       if (record) changed.push(id);
     }
-    this.kick();
+    this.soon();
     return changed;
   }
 
@@ -339,8 +329,8 @@ export class DeliveryQueue {
       );
     }
     const list = resentDelivery(record, to, new Date(this.options.now()), this.schedule);
-    await this.update(id, () => list);
-    this.kick();
+    await this.ledger.update(id, () => list);
+    this.soon();
   }
 
   /** Stops scheduling; deliveries in flight are abandoned and sent again after a restart. */

@@ -24,7 +24,11 @@ export type DeliverFunction = (
 export interface QueueStore {
   records(): Iterable<MessageRecord>;
   get(id: string): MessageRecord | undefined;
-  save(record: MessageRecord): Promise<void>;
+  /**
+   * Stores a change of the record's delivery states; resolves when it is durable. `passing`: a
+   * state the next change soon replaces (`sending`), which the index need not be written for.
+   */
+  save(record: MessageRecord, passing?: boolean): Promise<void>;
   raw(id: string): Promise<Buffer>;
   /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
   redirectBody(raw: Buffer, originals: string[]): Buffer;

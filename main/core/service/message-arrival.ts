@@ -65,8 +65,8 @@ export class MessageArrival {
 
   private listed(record: MessageRecord): void {
     this.parts.store.publish({ Type: 'listed', Data: record });
-    this.parts.store.publishStats();
-    if (record.delivery) this.parts.queue.kick();
+    this.parts.store.publishCounts();
+    if (record.delivery) this.parts.queue.kick(record.id);
   }
 
   /**

@@ -3,10 +3,10 @@
 import { newRecipient } from '../queue/delivery-transition.js';
 import type {
   MailboxCount,
-  MessageDelivery,
   MessagePartContent,
+  MessageStatus,
 } from '../../../preload/api-contract.js';
-import type { MessageRecord } from '../message-record.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
@@ -15,6 +15,13 @@ import { parseSearchQuery } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
+
+/** A message's delivery: its status and each recipient with the address check's verdict. */
+export interface MessageDeliveryRecord {
+  id: string;
+  status: MessageStatus;
+  recipients: RecipientDelivery[];
+}
 
 /** A page of the list, newest first, with the counts a list shows above it. */
 export interface MessageListing {
@@ -125,7 +132,7 @@ export function messageMethods({ store, events }: ServiceParts) {
     mailboxes: (): MailboxCount[] => index.mailboxes(),
 
     /** Each recipient's state and attempts; captured mail lists its envelope recipients. */
-    delivery(id: string): MessageDelivery {
+    delivery(id: string): MessageDeliveryRecord {
       const record = store.record(id);
       const recipients = (
         record.delivery ??
@@ -137,17 +144,15 @@ export function messageMethods({ store, events }: ServiceParts) {
             at: record.receivedAt,
           }),
         )
-      ).map(({ firstAttemptAt: _first, ...kept }) => {
-        // `route`: the rule's old name, still answered for clients written before the rename
-        const view = { ...kept, route: kept.rule };
+      ).map((recipient) => {
         const check = record.addressChecks?.find(
-          (c) => c.address.toLowerCase() === view.address.toLowerCase(),
+          (c) => c.address.toLowerCase() === recipient.address.toLowerCase(),
         );
         return check
-          ? { ...view, addressCheck: { verdict: check.verdict, reason: check.reason } }
-          : view;
+          ? { ...recipient, addressCheck: { verdict: check.verdict, reason: check.reason } }
+          : recipient;
       });
-      return { ID: record.id, status: messageStatus(record.delivery), recipients };
+      return { id: record.id, status: messageStatus(record.delivery), recipients };
     },
 
     setRead: (ids: string[], read: boolean): Promise<void> => store.setRead(ids, read),

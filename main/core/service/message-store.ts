@@ -33,7 +33,7 @@ export class MessageStore {
   ) {
     // the index logs when its writes fail (a full disk) and when they succeed again
     this.index = new MessageIndex(log);
-    this.spool = new Spool(dataDir);
+    this.spool = new Spool(dataDir, log);
     this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
   }
 
@@ -61,8 +61,9 @@ export class MessageStore {
   }
 
   /** A state change: the index first (it answers the next question), then the sidecar. */
-  saveRecord(record: MessageRecord): Promise<void> {
+  async saveRecord(record: MessageRecord): Promise<void> {
     this.index.update(record);
+    await this.index.settled();
     return this.spool.update(record);
   }
 
@@ -70,10 +71,11 @@ export class MessageStore {
     for (const id of ids) {
       const record = this.index.get(id);
       if (!record || !this.index.setRead(record, read)) continue;
+      await this.index.settled();
       await this.spool.update(record);
       this.publish({ Type: 'update', Data: { ID: id, Read: read } });
     }
-    this.publishStats();
+    this.publishCounts();
   }
 
   async deleteMessages(ids: string[]): Promise<string[]> {
@@ -82,7 +84,7 @@ export class MessageStore {
     this.stats.deleted += removed.length;
     if (removed.length > 0) {
       this.publish({ Type: 'delete', Data: { IDs: removed } });
-      this.publishStats();
+      this.publishCounts();
     }
     return removed;
   }
@@ -92,13 +94,13 @@ export class MessageStore {
     for (const id of all) await this.spool.remove(id);
     this.stats.deleted += all.length;
     this.publish({ Type: 'delete', Data: null });
-    this.publishStats();
+    this.publishCounts();
   }
 
-  publishStats(): void {
+  publishCounts(): void {
     this.publish({
-      Type: 'stats',
-      Data: { Total: this.index.size, Unread: this.index.unread, Version: relaydeskVersion },
+      Type: 'counted',
+      Data: { messages: this.index.size, unread: this.index.unread },
     });
   }
 }

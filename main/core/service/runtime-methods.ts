@@ -1,10 +1,10 @@
-// The facade's figures about the running relay: Mailpit's info and the Prometheus metrics.
-import type { ListenersView, RelaydeskInfo } from '../../../preload/api-contract.js';
+// The facade's figures about the running relay, and the Prometheus metrics made of them.
+import type { ListenersView } from '../../../preload/api-contract.js';
 import { renderPrometheusText } from '../metrics/prometheus-text.js';
 import { relayMetricFamilies } from '../metrics/relay-metrics.js';
-import { pop3Listeners } from '../pop3/pop3-listener.js';
 import { tagCounts } from '../tags/index.js';
 import { relaydeskVersion } from './message-store.js';
+import type { RuntimeFigures } from './runtime-figures.js';
 import type { ServiceParts } from './service-parts.js';
 
 export function runtimeMethods({
@@ -18,49 +18,47 @@ export function runtimeMethods({
   now,
 }: ServiceParts) {
   const { index, stats } = store;
+  /** The running relay's figures (Mailpit's /api/v1/info at the edges). */
+  function figures(): RuntimeFigures {
+    return {
+      version: relaydeskVersion,
+      dataDir: settings.dataDir,
+      messages: index.size,
+      unread: index.unread,
+      spoolBytes: index.totalBytes(),
+      tags: tagCounts(index.tagged()),
+      chaos: { enabled: chaos.enabled, active: chaos.active, triggers: chaos.triggers },
+      uptimeSeconds: Math.round((now() - stats.startedAt) / 1000),
+      memoryBytes: process.memoryUsage().rss,
+      deleted: stats.deleted,
+      accepted: stats.accepted,
+      acceptedBytes: stats.acceptedBytes,
+      // as Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
+      refusedMessages: listener.counters.refused.total(
+        (l) => l.stage === 'mail' || l.stage === 'message',
+      ),
+      listeners: {
+        smtp: runtime.smtpAddress,
+        http: runtime.httpAddress ?? settings.http,
+        pop3: pop3.addresses.pop3,
+        pop3s: pop3.addresses.pop3s,
+      },
+      security: listener.security,
+      sessions: listener.openSessions(),
+    };
+  }
+
   return {
     /** Each listener besides the HTTP API: listening, or why not and the fix. */
     listenerView(): ListenersView {
       return listenerStatus.view();
     },
 
-    info(): RelaydeskInfo {
-      const smtp = runtime.smtpAddress;
-      const http = runtime.httpAddress ?? settings.http;
-      const size = index.totalBytes();
-      return {
-        Version: relaydeskVersion,
-        Database: settings.dataDir,
-        DatabaseSize: size,
-        Messages: index.size,
-        Unread: index.unread,
-        Tags: tagCounts(index.tagged()),
-        Chaos: { Enabled: chaos.enabled, Active: chaos.active, Triggers: chaos.triggers },
-        RuntimeStats: {
-          Uptime: Math.round((now() - stats.startedAt) / 1000),
-          Memory: process.memoryUsage().rss,
-          MessagesDeleted: stats.deleted,
-          SMTPAccepted: stats.accepted,
-          SMTPAcceptedSize: stats.acceptedBytes,
-          // Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
-          SMTPRejected: listener.counters.refused.total(
-            (l) => l.stage === 'mail' || l.stage === 'message',
-          ),
-          SMTPIgnored: 0,
-        },
-        Listeners: {
-          smtp: smtp ? `${smtp.host}:${smtp.port}` : '',
-          http: `${http.host}:${http.port}`,
-          ...pop3Listeners(pop3.addresses),
-        },
-        SMTPSecurity: listener.infoSecurity(),
-        SMTPSessions: listener.openSessions(),
-      };
-    },
+    figures,
 
     /** The Prometheus text of `/metrics`. */
     metricsText(): string {
-      const spoolBytes = index.totalBytes();
+      const current = figures();
       const queueByState: Record<string, number> = {};
       for (const record of index.relayedOldestFirst()) {
         for (const r of record.delivery ?? [])
@@ -69,15 +67,15 @@ export function runtimeMethods({
       const counters = listener.counters;
       return renderPrometheusText(
         relayMetricFamilies({
-          messages: index.size,
-          unread: index.unread,
-          spoolBytes,
-          deleted: stats.deleted,
-          accepted: stats.accepted,
-          acceptedBytes: stats.acceptedBytes,
-          uptimeSeconds: Math.round((now() - stats.startedAt) / 1000),
-          memoryBytes: process.memoryUsage().rss,
-          openSessions: listener.openSessions().Listeners,
+          messages: current.messages,
+          unread: current.unread,
+          spoolBytes: current.spoolBytes,
+          deleted: current.deleted,
+          accepted: current.accepted,
+          acceptedBytes: current.acceptedBytes,
+          uptimeSeconds: current.uptimeSeconds,
+          memoryBytes: current.memoryBytes,
+          openSessions: current.sessions.byListener,
           sessions: counters.sessions.samples(),
           refused: counters.refused.samples(),
           authFailures: counters.authFailures.samples(),

@@ -56,13 +56,18 @@ export function wholeNumber(min: number, max: number, words: WholeNumberWords = 
 
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
-/** `25m`, `512k`, `1048576`: bytes from 1 KiB to 2 GiB. */
-export function byteSize(example: string, note = '') {
-  const toBytes = (raw: unknown): unknown => {
-    if (typeof raw !== 'string') return raw;
-    const match = /^\s*(\d+)\s*([kmg]?)b?\s*$/i.exec(raw);
-    return match ? Number(match[1]) * (sizeUnits[(match[2] ?? '').toLowerCase()] ?? 1) : raw;
-  };
+/** `25m`, `512k`, `1048576` as bytes; anything else as it was given (the schema names it). */
+function toBytes(raw: unknown): unknown {
+  if (typeof raw !== 'string') return raw;
+  const match = /^\s*(\d+)\s*([kmg]?)b?\s*$/i.exec(raw);
+  return match ? Number(match[1]) * (sizeUnits[(match[2] ?? '').toLowerCase()] ?? 1) : raw;
+}
+
+/**
+ * A size setting: bytes from 1 KiB to 2 GiB, given as `25m`, `512k` or `1048576`. Its default is
+ * written once, as a user would write it (`defaultSize`), and shown in the help that way.
+ */
+export function byteSize(defaultSize: string, note = '') {
   return {
     type: z.preprocess(
       toBytes,
@@ -72,9 +77,12 @@ export function byteSize(example: string, note = '') {
         .min(1024)
         .max(2 ** 31),
     ),
-    allowed: `a size from 1k to 2g in bytes, or with k/m/g, e.g. ${example}${note}`,
+    allowed: `a size from 1k to 2g in bytes, or with k/m/g, e.g. ${defaultSize}${note}`,
     input: { kind: 'number', min: 1024, max: 2 ** 31 },
-  } satisfies SettingKind<number>;
+    value: 'SIZE',
+    default: toBytes(defaultSize) as number,
+    defaultText: `\`${defaultSize}\``,
+  } satisfies SettingKind<number> & Record<string, unknown>;
 }
 
 /** true/false, also 1/0 and yes/no as shell scripts write them. */

@@ -17,14 +17,20 @@ export class DkimSigning {
    * none. A key that cannot be used is logged and the message goes unsigned rather than stuck.
    */
   async sign(raw: Buffer, now: Date): Promise<{ raw: Buffer; signatures: DkimSignature[] }> {
-    const domain = fromDomain(raw);
-    if (!domain) return { raw, signatures: [] };
+    const unsigned = { raw, signatures: [] };
+    let domain: string | null = null;
     try {
+      // most relays have no key: the From header is not even parsed then
+      if (!(await this.keys.hasActiveKeys())) return unsigned;
+      domain = fromDomain(raw);
+      if (!domain) return unsigned;
       const keys = await this.keys.signingKeys(domain);
       return signMessage(raw, keys, { now });
     } catch (err) {
-      this.log(`dkim: could not sign mail from ${domain}: ${(err as Error).message}`);
-      return { raw, signatures: [] };
+      this.log(
+        `dkim: could not sign mail from ${domain ?? 'any domain'}: ${(err as Error).message}`,
+      );
+      return unsigned;
     }
   }
 

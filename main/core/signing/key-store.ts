@@ -3,6 +3,7 @@
 // overlaps: add the new selector, publish it, let both sign, then retire the old one.
 // The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
 import { NotFoundError } from '../caller-error.js';
+import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { domainToASCII } from 'node:url';
@@ -88,6 +89,8 @@ export class DkimKeyStore {
   /** When keys.json last changed as we read it: `relaydesk dkim keygen` may add a key meanwhile. */
   private listChangedAt = 0;
   private readonly listFile: string;
+  /** Private keys read from the vault, by vault name: read once, not for every message. */
+  private readonly pems = new Map<string, string>();
 
   constructor(
     private readonly folder: string,
@@ -123,7 +126,9 @@ export class DkimKeyStore {
 
   private async readList(): Promise<void> {
     try {
-      const changedAt = (await stat(this.listFile)).mtimeMs;
+      // runs for every relayed message: a stat of one small file is cheaper done here than as
+      // a trip through libuv's thread pool, which the spool's writes are waiting for
+      const changedAt = statSync(this.listFile).mtimeMs;
       if (changedAt === this.listChangedAt) return;
       this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
       this.listChangedAt = changedAt;
@@ -131,6 +136,14 @@ export class DkimKeyStore {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.keys = [];
     }
+    // another process (`relaydesk dkim keygen`) changed the list: read keys again when used
+    this.pems.clear();
+  }
+
+  /** Whether any key signs at all: most relays sign nothing, and then nothing is parsed. */
+  async hasActiveKeys(): Promise<boolean> {
+    await this.ensureLoaded();
+    return this.fromSettings.length > 0 || this.keys.some((k) => k.active);
   }
 
   private async ensureLoaded(): Promise<void> {
@@ -206,6 +219,7 @@ export class DkimKeyStore {
   async remove(domain: string, selector: string): Promise<void> {
     const key = await this.stored(domain, selector);
     this.keys = this.keys.filter((k) => k !== key);
+    this.pems.delete(vaultName(key.domain, key.selector));
     await this.saveList();
     await this.vault.remove(vaultName(key.domain, key.selector));
   }
@@ -222,6 +236,14 @@ export class DkimKeyStore {
       );
     }
     throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+  }
+
+  private async privateKey(name: string): Promise<string | null> {
+    const known = this.pems.get(name);
+    if (known !== undefined) return known;
+    const pem = await this.vault.read(name);
+    if (pem) this.pems.set(name, pem);
+    return pem;
   }
 
   /**
@@ -248,7 +270,7 @@ export class DkimKeyStore {
           privateKey,
         }));
       for (const key of this.keys.filter((k) => k.domain === candidate && k.active)) {
-        const pem = await this.vault.read(vaultName(key.domain, key.selector));
+        const pem = await this.privateKey(vaultName(key.domain, key.selector));
         if (pem)
           keys.push({
             domain: key.domain,

@@ -1,10 +1,11 @@
-// A message being received, written to the spool folder as it arrives, under a temporary name
-// (removed at the next start if the process dies before it is renamed): a large message is never
-// held in memory whole. The spool syncs and renames it into place before the 250
-// (Spool.storeWhile); until then it is not a message, and `discard` removes it.
+// A message being received, written to the spool folder as it arrives, straight under its own
+// name: a large message is never held in memory whole. Until the arrivals journal has its record
+// (Spool.storeWhile) it is not a message: `discard` removes it, and after a crash the next start
+// does (no record names it). A small message (kept whole in memory anyway, see keepBelow) is
+// written only when it is synced, in one synchronous write: open, write, close.
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { tempPathFor } from './durable-file.js';
+import { writeSyncedFile } from './durable-file.js';
 
 /** Small chunks are gathered into writes of this size: one syscall per 256 KiB, not per packet. */
 const writeSize = 256 * 1024;
@@ -19,6 +20,11 @@ const blankLine = Buffer.from('\r\n\r\n');
  * the background: the fsync before the 250 then has only the last part left to write.
  */
 const syncEvery = 8 * 1024 * 1024;
+/**
+ * A message up to this size is also kept in memory until it is synced, for the parse worker:
+ * copying a few KiB to it costs less than its opening and reading the file again.
+ */
+const keepBelow = 64 * 1024;
 
 export class IncomingFile {
   /** Bytes written so far. */
@@ -28,23 +34,25 @@ export class IncomingFile {
   private headParts: Buffer[] = [];
   private headBytes = 0;
   private headDone = false;
-  private handle: FileHandle | null;
+  private handle: FileHandle | null = null;
   private discarded = false;
+  private synced = false;
   private syncedUpTo = 0;
+  /** Every chunk written, while the message is small (see keepBelow); null beyond. */
+  private kept: Buffer[] | null = [];
   private background: Promise<void> | null = null;
 
   private constructor(
-    /** The temporary file's path: readable until it is renamed or discarded. */
+    /**
+     * The file's path: readable until it is discarded, once `bytes` is null (a message kept in
+     * memory is read from there until it is on disk).
+     */
     readonly path: string,
-    handle: FileHandle,
-  ) {
-    this.handle = handle;
-  }
+  ) {}
 
-  /** Creates the temporary file for message `id` in `folder` (the spool's messages folder). */
-  static async create(folder: string, id: string): Promise<IncomingFile> {
-    const path = tempPathFor(join(folder, `${id}.eml`));
-    return new IncomingFile(path, await open(path, 'wx', 0o600));
+  /** The .eml of message `id` in `folder` (the spool's messages folder), created when written. */
+  static create(folder: string, id: string): Promise<IncomingFile> {
+    return Promise.resolve(new IncomingFile(join(folder, `${id}.eml`)));
   }
 
   /** The header block (up to its blank line), or the first MiB of it. */
@@ -55,19 +63,39 @@ export class IncomingFile {
     return this.headParts[0] as Buffer;
   }
 
+  /** The whole message, when it is small and not yet synced; null otherwise (read the file). */
+  get bytes(): Buffer | null {
+    if (!this.kept) return null;
+    if (this.kept.length !== 1) this.kept = [Buffer.concat(this.kept, this.size)];
+    return this.kept[0] ?? Buffer.alloc(0);
+  }
+
   async write(chunk: Buffer): Promise<void> {
     if (chunk.length === 0) return;
     this.keepHead(chunk);
     this.size += chunk.length;
+    if (this.kept) {
+      if (this.size <= keepBelow) this.kept.push(chunk);
+      else this.kept = null;
+    }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
     if (this.pendingBytes >= writeSize) await this.flush();
   }
 
+  /**
+   * The end of the data: what is gathered is written, unless the whole message is kept in memory
+   * (then sync() writes it). Readers have every byte, from `bytes` or from the file.
+   */
+  async finish(): Promise<void> {
+    if (!this.kept) await this.flush();
+  }
+
   /** Writes what is gathered; the file then holds every byte (not yet synced). */
   async flush(): Promise<void> {
+    if (this.pendingBytes === 0 || this.discarded || this.synced) return;
+    this.handle ??= await open(this.path, 'wx', 0o600);
     const handle = this.handle;
-    if (!handle || this.pendingBytes === 0) return;
     const chunks = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
@@ -87,26 +115,38 @@ export class IncomingFile {
     }
   }
 
-  /** Writes the rest, fsyncs and closes: the bytes are on disk, under the temporary name. */
-  async sync(): Promise<void> {
-    await this.flush();
-    const handle = this.handle;
-    if (!handle) {
-      if (this.discarded) throw new Error(`${this.path} was discarded`);
+  /** Writes the rest, fsyncs and closes: the bytes are on disk. `onCreated`: see writeSyncedFile. */
+  async sync(onCreated?: () => void): Promise<void> {
+    if (this.discarded) throw new Error(`${this.path} was discarded`);
+    if (this.synced) return;
+    if (!this.handle) {
+      // never written: the whole message in one synced write
+      await writeSyncedFile(this.path, this.pending, undefined, onCreated);
+      this.synced = true;
+      this.pending = [];
+      this.pendingBytes = 0;
+      this.kept = null;
       return;
     }
+    await this.flush();
+    onCreated?.();
+    const handle = this.handle;
     this.handle = null;
+    this.synced = true;
+    this.kept = null;
     try {
       await this.background;
-      await handle.sync();
+      // a new file: fdatasync writes its size and blocks too (see writeAndSync)
+      await handle.datasync();
     } finally {
       await handle.close();
     }
   }
 
-  /** Closes and removes the temporary file (nothing of the message stays on disk). */
+  /** Closes and removes the file (nothing of the message stays on disk). */
   async discard(): Promise<void> {
     this.discarded = true;
+    this.kept = null;
     this.pending = [];
     this.pendingBytes = 0;
     const handle = this.handle;

@@ -19,20 +19,22 @@ export function sourceHead(source: MessageSource): Uint8Array {
 
 /** The whole message in chunks of at most `chunkSize` bytes. */
 export function sourceChunks(source: MessageSource, chunkSize: number): AsyncIterable<Uint8Array> {
+  const kept = source instanceof IncomingFile ? source.bytes : null;
+  if (kept) return inChunks(kept, chunkSize);
   if (source instanceof IncomingFile) {
     return createReadStream(source.path, { highWaterMark: chunkSize }) as Readable &
       AsyncIterable<Uint8Array>;
   }
-  return (async function* () {
-    for (let at = 0; at < source.length; at += chunkSize) {
-      yield source.subarray(at, at + chunkSize);
-    }
-  })();
+  return inChunks(source, chunkSize);
+}
+
+async function* inChunks(source: Uint8Array, chunkSize: number): AsyncIterable<Uint8Array> {
+  for (let at = 0; at < source.length; at += chunkSize) yield source.subarray(at, at + chunkSize);
 }
 
 /** All of the message in memory: for the few who need it whole, and for tests. */
 export async function readSource(source: MessageSource): Promise<Buffer> {
-  return source instanceof IncomingFile
-    ? readFile(source.path)
-    : Buffer.from(source.buffer, source.byteOffset, source.byteLength);
+  // a small message is in memory until it is on disk
+  if (source instanceof IncomingFile) return source.bytes ?? readFile(source.path);
+  return Buffer.from(source.buffer, source.byteOffset, source.byteLength);
 }

@@ -1,14 +1,25 @@
 // The spool: one raw .eml (the bytes received, with our Received header first) and one JSON
-// sidecar per message. The .eml is renamed into place before the sidecar, and only a sidecar
-// makes a message exist, so a crash never lists half a message.
+// sidecar per message. A new message's sidecar goes first into the arrivals journal
+// (arrival-journal.ts), whose line is what makes the message exist: the .eml is written straight
+// under its own name, and a crash never lists half a message. The journal is folded into the
+// sidecars later, off the SMTP path; until then readers take the record from the journal.
 import { constants } from 'node:fs';
 import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { MessageRecord } from '../message-record.js';
-import { makeFolder, tempSuffix, writeFilesDurably } from './durable-file.js';
+import { crashesNext, crashPoint } from '../queue/crash-point.js';
+import { ArrivalJournal } from './arrival-journal.js';
+import {
+  makeFolder,
+  openFolder,
+  tempSuffix,
+  writeFilesDurably,
+  writeSyncedFile,
+  type HeldFolder,
+} from './durable-file.js';
 import { IncomingFile } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
-import type { MessageSource } from './message-source.js';
+import { sourceSize, type MessageSource } from './message-source.js';
 import { readSidecar, sidecarVersion } from './sidecar-schema.js';
 
 export interface QuarantinedFile {
@@ -33,12 +44,30 @@ export function spoolFolder(dataDir: string): string {
 export class Spool {
   readonly messagesDir: string;
   readonly quarantineDir: string;
+  /**
+   * The folder's modification time (ns) when open() found it, before its write probe touched
+   * it: the index's start-up compares it with the one recorded at its clean stop.
+   */
+  folderMtimeNs: bigint | null = null;
   /** The last pending write of each message, so writes of one message run in call order. */
   private readonly writes = new Map<string, Promise<void>>();
+  readonly arrivals: ArrivalJournal;
+  /** The messages folder, open while the spool takes mail: its fsyncs need no open and close. */
+  private heldFolder: HeldFolder | null = null;
 
-  constructor(readonly dataDir: string) {
+  constructor(
+    readonly dataDir: string,
+    private readonly log: (line: string) => void = () => undefined,
+  ) {
     this.messagesDir = spoolFolder(dataDir);
     this.quarantineDir = join(dataDir, 'quarantine');
+    this.arrivals = new ArrivalJournal({
+      dataDir,
+      messagesDir: this.messagesDir,
+      log: (line) => this.log(line),
+      folder: () => this.folder,
+      inOrder: (id, work) => this.inOrder(id, work),
+    });
   }
 
   /** Creates the folders and proves they are writable, so a bad --data fails at start. */
@@ -47,6 +76,7 @@ export class Spool {
       await makeFolder(this.messagesDir);
       await makeFolder(this.quarantineDir);
       await access(this.messagesDir, constants.W_OK);
+      this.folderMtimeNs = (await stat(this.messagesDir, { bigint: true })).mtimeNs;
       const probe = join(this.messagesDir, `.write-probe-${process.pid}`);
       await writeFilesDurably([{ path: probe, data: '' }]);
       await unlink(probe);
@@ -56,6 +86,27 @@ export class Spool {
         `--data: cannot write to ${JSON.stringify(this.dataDir)} (${code}); choose a folder you can write to`,
       );
     }
+    this.heldFolder = await openFolder(this.messagesDir);
+    // what a crash left in the journal becomes sidecars before anything reads the spool
+    await this.arrivals.open();
+  }
+
+  private get folder(): HeldFolder {
+    if (!this.heldFolder) throw new SpoolError('the spool is not open');
+    return this.heldFolder;
+  }
+
+  /** At a clean stop: the journal folded into the sidecars (none is left for the next start). */
+  async close(): Promise<void> {
+    await this.arrivals.close();
+    const folder = this.heldFolder;
+    this.heldFolder = null;
+    await folder?.close();
+  }
+
+  /** True while a message's files are being written or removed (the index's checkpoint waits). */
+  get writing(): boolean {
+    return this.writes.size > 0;
   }
 
   emlPath(id: string): string {
@@ -95,34 +146,86 @@ export class Spool {
    * an fsync off the time to 250.
    */
   async storeWhile(id: string, raw: MessageSource, record: Promise<MessageRecord>): Promise<void> {
-    await this.inOrder(id, () =>
-      writeFilesDurably([
-        raw instanceof IncomingFile
-          ? { path: this.emlPath(id), written: raw }
-          : { path: this.emlPath(id), data: raw },
-        { path: this.sidecarPath(id), data: record.then((r) => this.sidecarText(r)) },
-      ]),
-    );
+    if (!this.arrivals.isOpen) {
+      // not opened for arrivals (a tool on a spool folder): both files the durable way
+      await this.inOrder(id, () =>
+        writeFilesDurably([
+          raw instanceof IncomingFile
+            ? { path: this.emlPath(id), written: raw }
+            : { path: this.emlPath(id), data: raw },
+          { path: this.sidecarPath(id), data: record.then((r) => this.sidecarText(r)) },
+        ]),
+      );
+      return;
+    }
+    await this.inOrder(id, () => this.storeArrival(id, raw, record));
+  }
+
+  /**
+   * One new file per message: the .eml under its own name (written as DATA arrived, or now), its
+   * fdatasync, the journal's commit of the sidecar and the folder's fsync all at once; resolved
+   * (and the 250 sent) only when the three are done. A crash before the commit leaves an .eml no
+   * record names, removed at the next start; after it, a message whose .eml is whole.
+   */
+  private async storeArrival(
+    id: string,
+    raw: MessageSource,
+    record: Promise<MessageRecord>,
+  ): Promise<void> {
+    const path = this.emlPath(id);
+    // the folder's fsync must begin after the .eml's name is in it, and runs while its bytes
+    // are written
+    let folder: Promise<void> = Promise.resolve();
+    const created = (): void => {
+      folder = this.folder.sync();
+    };
+    const synced =
+      raw instanceof IncomingFile
+        ? raw.sync(created)
+        : writeSyncedFile(path, raw, undefined, created);
+    const bytes = sourceSize(raw);
+    const committed = record.then(async (r) => {
+      // the kill -9 test dies here with the whole .eml on disk and no record of it
+      if (crashesNext('arrivals-before-commit')) await synced.catch(() => undefined);
+      crashPoint('arrivals-before-commit');
+      return this.arrivals.commit(id, bytes, this.sidecarText(r));
+    });
+    const results = await Promise.allSettled([synced, committed]);
+    results.push(...(await Promise.allSettled([folder])));
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) {
+      // not acknowledged: without its .eml, a record that did reach the journal is dropped at
+      // start (the listener's IncomingFile removes its own file)
+      this.arrivals.forget(id);
+      if (!(raw instanceof IncomingFile)) await unlink(path).catch(() => undefined);
+      throw failed.reason;
+    }
   }
 
   /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
   async update(record: MessageRecord): Promise<void> {
     // the state as it is now, not as it may be when an earlier write of this message is done
     const text = this.sidecarText(record);
-    await this.inOrder(record.id, () =>
-      writeFilesDurably([{ path: this.sidecarPath(record.id), data: text }]),
-    );
+    await this.inOrder(record.id, async () => {
+      await writeFilesDurably([{ path: this.sidecarPath(record.id), data: text }]);
+      // the sidecar is newer than the journal's record: nothing left to fold in
+      this.arrivals.forget(record.id);
+    });
   }
 
   async readRaw(id: string): Promise<Buffer> {
     return readFile(this.emlPath(id));
   }
 
-  /** Removes a message: the sidecar first, so a crash half-way leaves an orphan, not a ghost. */
+  /**
+   * Removes a message: the .eml first, so its record in the arrivals journal (if any) is dropped
+   * at the next start, and a crash half-way leaves a sidecar without .eml, quarantined, not listed.
+   */
   async remove(id: string): Promise<void> {
     await this.inOrder(id, async () => {
-      await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+      this.arrivals.forget(id);
       await unlink(this.emlPath(id)).catch(ignoreMissing);
+      await unlink(this.sidecarPath(id)).catch(ignoreMissing);
     });
   }
 
@@ -154,6 +257,16 @@ export class Spool {
       } else await this.quarantine(name, 'not a spool file', quarantined);
     }
 
+    // messages whose sidecar is not folded in yet are read from the arrivals journal (a sidecar
+    // being written by the folding may be half there)
+    const sidecarsPending = new Map<string, string>();
+    for (const [id, text] of this.arrivals.pendingSidecars()) {
+      if (emls.has(id)) sidecarsPending.set(id, text);
+    }
+    if (sidecarsPending.size > 0) {
+      const listed = new Set(sidecars);
+      for (const id of sidecarsPending.keys()) if (!listed.has(id)) sidecars.push(id);
+    }
     const records: MessageRecord[] = [];
     const batch = 64;
     for (let i = 0; i < sidecars.length; i += batch) {
@@ -163,7 +276,8 @@ export class Spool {
           if (!isMessageId(id)) return { id, error: 'file name is not a message ID' };
           if (!emls.has(id)) return { id, error: 'the raw .eml file is missing' };
           try {
-            const parsed: unknown = JSON.parse(await readFile(this.sidecarPath(id), 'utf8'));
+            const text = sidecarsPending.get(id) ?? (await readFile(this.sidecarPath(id), 'utf8'));
+            const parsed: unknown = JSON.parse(text);
             return { id, ...readSidecar(parsed, id) };
           } catch (err) {
             return { id, error: `sidecar is unreadable (${(err as Error).message})` };
@@ -183,7 +297,14 @@ export class Spool {
       }
     }
     for (const orphan of emls) {
-      // an .eml without sidecar was never acknowledged (the sidecar is renamed last);
+      if (this.arrivals.receivedByCrashedRun(orphan)) {
+        // received by the run that crashed, and no journal record names it: it never got its
+        // 250 (the sender still has it), so it is not kept
+        await unlink(this.emlPath(orphan)).catch(ignoreMissing);
+        this.log(`spool: removed ${orphan}.eml: never acknowledged (the process stopped first)`);
+        continue;
+      }
+      // an .eml without sidecar from before (or put there by hand) was never acknowledged;
       // keep it in quarantine anyway, so nothing that reached the disk is destroyed
       await this.quarantine(
         `${orphan}.eml`,

@@ -1,6 +1,6 @@
 // Keeps authenticated upstream sessions open between transactions, as Postfix's connection cache
 // and nodemailer's pool do: the next message to the same upstream skips connect, greeting, EHLO,
-// TLS and AUTH and starts with RSET (RFC 5321 §4.1.1.5) instead.
+// TLS and AUTH, and starts with RSET (RFC 5321 §4.1.1.5) when the session may need it.
 //
 // Rules:
 // - Sessions are keyed by the whole endpoint (host, port, security, user and a digest of the rest:
@@ -8,7 +8,11 @@
 //   reuses a session set up under the old ones.
 // - An idle session is checked with RSET when taken; if that fails (the upstream timed it out,
 //   replied 421, the socket went away), it is closed and a fresh one opened, and the delivery
-//   never sees it as a failure.
+//   never sees it as a failure. A session taken again within `freshMs` of a transaction that
+//   ended with the upstream's final reply to the message is not checked: it is in its initial
+//   state already (RFC 5321 §4.1.1.4), a close is seen by its end event, and an RSET would cost
+//   a round trip per message. If it turns out gone before MAIL FROM is answered, the delivery
+//   is tried again at once with a checked session (deliverToUpstream).
 // - An idle session is closed (QUIT) after `idleMs`, as soon as the upstream closes it or says
 //   421, and after `maxTransactions` uses.
 // - Busy and idle sessions together stay within `maxOpen` (the queue's relayConnections): before
@@ -42,6 +46,8 @@ export interface ConnectionPoolOptions {
   maxTransactions?: number;
   /** How long the RSET check of an idle session may take before it is given up. */
   checkMs?: number;
+  /** How long after a clean transaction a session is taken again without the RSET check. */
+  freshMs?: number;
   now?: () => number;
 }
 
@@ -50,6 +56,7 @@ export const defaultPoolOptions = {
   idleMs: 5_000,
   maxTransactions: 100,
   checkMs: 10_000,
+  freshMs: 2_000,
 } as const;
 
 interface Entry {
@@ -59,6 +66,8 @@ interface Entry {
   /** Transactions this session has been handed out for. */
   uses: number;
   idleSince: number;
+  /** The last transaction ended with the final reply to the message: nothing to RSET. */
+  clean: boolean;
   timer: NodeJS.Timeout | null;
   onEnd: (() => void) | null;
 }
@@ -66,8 +75,10 @@ interface Entry {
 /** What a delivery got from the pool. */
 export interface Lease {
   session: UpstreamSession;
-  /** True when the session was already open (and just passed its RSET check). */
+  /** True when the session was already open. */
   reused: boolean;
+  /** False for a session reused without the RSET check (see freshMs). */
+  checked: boolean;
 }
 
 /** The pool key of an endpoint: readable where it may be, a digest where secrets are involved. */
@@ -144,15 +155,24 @@ export class ConnectionPool {
     transcript: TranscriptRecorder,
     open: () => Promise<UpstreamSession>,
     signal?: AbortSignal,
+    /** Check any idle session with RSET, however fresh (a retry after a fresh one failed). */
+    alwaysCheck = false,
   ): Promise<Lease> {
     const key = endpointKey(endpoint);
     if (!this.closed) {
       let entry: Entry | undefined;
       while (!signal?.aborted && (entry = this.takeIdle(key))) {
         this.busy.set(entry.session, entry);
+        const idleFor = this.now() - entry.idleSince;
+        const freshMs = this.options.freshMs ?? defaultPoolOptions.freshMs;
+        if (!alwaysCheck && entry.clean && idleFor < freshMs) {
+          this.lend(entry, transcript, 'the last transaction on it ended cleanly: no RSET');
+          entry.uses++;
+          return { session: entry.session, reused: true, checked: false };
+        }
         if (await this.check(entry, transcript, signal)) {
           entry.uses++;
-          return { session: entry.session, reused: true };
+          return { session: entry.session, reused: true, checked: true };
         }
         this.busy.delete(entry.session);
         await this.end(entry.session);
@@ -173,22 +193,25 @@ export class ConnectionPool {
       openedAt: at,
       uses: 1,
       idleSince: at,
+      clean: false,
       timer: null,
       onEnd: null,
     });
-    return { session, reused: false };
+    return { session, reused: false, checked: true };
   }
 
   /**
    * Gives a session back after a delivery. `reusable` is the caller's verdict (the transaction
    * ended cleanly or with a refusal of the message or its recipients, no 421, no broken
-   * connection); the pool adds its own limits. A session not kept is QUIT, into the transcript
-   * of the attempt that used it.
+   * connection); the pool adds its own limits. `clean`: the transaction ended with the final
+   * reply to the message, so the next one needs no RSET first. A session not kept is QUIT, into
+   * the transcript of the attempt that used it.
    */
   async release(
     session: UpstreamSession,
     reusable: boolean,
     transcript?: TranscriptRecorder,
+    clean = false,
   ): Promise<void> {
     const entry = this.busy.get(session);
     this.busy.delete(session);
@@ -219,6 +242,7 @@ export class ConnectionPool {
     );
     session.useTranscript(null);
     entry.idleSince = this.now();
+    entry.clean = clean;
     entry.onEnd = () => this.drop(entry);
     session.connection.once('end', entry.onEnd);
     entry.timer = setTimeout(() => {
@@ -297,6 +321,16 @@ export class ConnectionPool {
     signal: AbortSignal | undefined,
   ): Promise<boolean> {
     const { session } = entry;
+    this.lend(entry, transcript);
+    const error = await reset(session, this.options.checkMs ?? defaultPoolOptions.checkMs, signal);
+    if (!error) return true;
+    transcript.note(`the reused connection failed its check (${error}); opening a new one`);
+    return false;
+  }
+
+  /** Hands an idle session to an attempt: its transcript gets the session's notes from now. */
+  private lend(entry: Entry, transcript: TranscriptRecorder, why?: string): void {
+    const { session } = entry;
     const { endpoint } = session;
     const idleFor = seconds(this.now() - entry.idleSince);
     const how = [
@@ -308,16 +342,12 @@ export class ConnectionPool {
       .filter(Boolean)
       .join(', ');
     transcript.note(
-      `reusing the open connection to ${endpoint.host}:${endpoint.port} (${how}; transaction ${entry.uses + 1} on it, idle for ${idleFor} s)`,
+      `reusing the open connection to ${endpoint.host}:${endpoint.port} (${how}; transaction ${entry.uses + 1} on it, idle for ${idleFor} s${why ? `; ${why}` : ''})`,
     );
     registerSecrets(transcript, endpoint.auth);
     if (session.ip) transcript.remoteAddress ??= session.ip;
     socketOf(session)?.ref();
     session.useTranscript(transcript);
-    const error = await reset(session, this.options.checkMs ?? defaultPoolOptions.checkMs, signal);
-    if (!error) return true;
-    transcript.note(`the reused connection failed its check (${error}); opening a new one`);
-    return false;
   }
 
   private end(session: UpstreamSession): Promise<void> {

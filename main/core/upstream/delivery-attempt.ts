@@ -73,6 +73,25 @@ export async function deliverToUpstream(
   const now = options.now ?? (() => new Date());
   const startedAt = now();
   const transcript = new TranscriptRecorder();
+  const first = await attemptOnce(settings, envelope, message, options, transcript, startedAt);
+  if (!first.goneUnchecked || options.signal?.aborted) return first.attempt;
+  // a session taken without RSET (see ConnectionPool's freshMs) was gone before MAIL FROM was
+  // answered: the upstream has nothing of the message; again at once, on a checked session
+  transcript.note('the reused connection was gone before MAIL FROM was answered; sending again');
+  return (await attemptOnce(settings, envelope, message, options, transcript, startedAt, true))
+    .attempt;
+}
+
+async function attemptOnce(
+  settings: UpstreamSettings,
+  envelope: DeliveryEnvelope,
+  message: MessageSource,
+  options: DeliveryOptions,
+  transcript: TranscriptRecorder,
+  startedAt: Date,
+  alwaysCheck = false,
+): Promise<{ attempt: DeliveryAttempt; goneUnchecked: boolean }> {
+  const now = options.now ?? (() => new Date());
   const endpoints: UpstreamEndpoint[] = settings.fallback
     ? [settings, settings.fallback]
     : [settings];
@@ -80,15 +99,17 @@ export async function deliverToUpstream(
 
   let endpoint = endpoints[0] as UpstreamEndpoint;
   let session: UpstreamSession | null = null;
+  let checked = true;
   let failure: UpstreamSessionError | null = null;
   const { pool } = options;
   for (const [index, candidate] of endpoints.entries()) {
     endpoint = candidate;
     try {
       const open = () => openAuthenticated(candidate, transcript, options);
-      session = pool
-        ? (await pool.acquire(candidate, transcript, open, options.signal)).session
-        : await open();
+      if (pool) {
+        const lease = await pool.acquire(candidate, transcript, open, options.signal, alwaysCheck);
+        ({ session, checked } = lease);
+      } else session = await open();
       failure = null;
       break;
     } catch (err) {
@@ -138,11 +159,12 @@ export async function deliverToUpstream(
     // table decides pause or not; the advice has the plainer words (same as the connection test).
     const pause = c.outcome === 'pause-upstream' || c.outcome === 'bounced';
     const deferred: Classification = { outcome: 'deferred', reason: advice.detail };
-    return record(
+    const attempt = record(
       envelope.rcptTo.map((address) => resultFrom(address, err.step, deferred, err.reply)),
       pause ? { reason: advice.detail, fix: advice.fix } : null,
       null,
     );
+    return { attempt, goneUnchecked: false };
   }
 
   let outcome: TransactionOutcome | null = null;
@@ -165,8 +187,11 @@ export async function deliverToUpstream(
         // RFC 5321 §4.2: 421 means the server is closing the channel, whatever else it says
         !transcript.exchanges.slice(firstExchange).some((e) => /^421\b/.test(e.reply));
       // a session kept stops logging into this transcript before another attempt can take it
-      await pool.release(session, reusable, transcript);
+      await pool.release(session, reusable, transcript, reusable && outcome?.clean === true);
     } else await endSession(session);
   }
-  return record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId);
+  return {
+    attempt: record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId),
+    goneUnchecked: !checked && outcome.goneBeforeMail,
+  };
 }

@@ -5,6 +5,7 @@
 // The body goes through nodemailer's DataStream, which dot-stuffs and turns every lone CR or LF
 // into CRLF. That normalisation is what keeps a message from being split in two by the upstream
 // (SMTP smuggling, CVE-2023-51764), so the body is never written to the socket any other way.
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import {
   localReply,
@@ -45,6 +46,25 @@ export interface TransactionOutcome {
    * error), not just refused the message or some recipients: it must not be reused.
    */
   sessionIntact: boolean;
+  /** The upstream answered the message with its final 2xx: the session needs no RSET. */
+  clean: boolean;
+  /**
+   * The session was gone before MAIL FROM was answered (closed, or 421): the upstream has
+   * nothing of this message, and nothing was said about any recipient.
+   */
+  goneBeforeMail: boolean;
+}
+
+/** The outcome when no transaction was started: each recipient's refusal says why. */
+function noTransaction(results: Array<RecipientResult | undefined>): TransactionOutcome {
+  return {
+    recipients: results as RecipientResult[],
+    pauseUpstream: null,
+    upstreamQueueId: null,
+    sessionIntact: true,
+    clean: false,
+    goneBeforeMail: false,
+  };
 }
 
 export async function runTransaction(
@@ -90,12 +110,7 @@ export async function runTransaction(
   });
   if (toSend.length === 0) {
     transcript.note('no recipient can be sent to this upstream; no transaction');
-    return {
-      recipients: results as RecipientResult[],
-      pauseUpstream: null,
-      upstreamQueueId: null,
-      sessionIntact: true,
-    };
+    return noTransaction(results);
   }
 
   const firstExchange = transcript.exchanges.length;
@@ -142,12 +157,7 @@ export async function runTransaction(
         `the message is larger than the upstream accepts (${sendError.message})`,
       );
     }
-    return {
-      recipients: results as RecipientResult[],
-      pauseUpstream: null,
-      upstreamQueueId: null,
-      sessionIntact: true,
-    };
+    return noTransaction(results);
   }
 
   const mail = replies.mail ? parseSmtpReply(replies.mail) : null;
@@ -186,6 +196,8 @@ export async function runTransaction(
     pauseUpstream,
     upstreamQueueId: queueId,
     sessionIntact,
+    clean: !sendError,
+    goneBeforeMail: mail?.code === 421 || (mail === null && !sessionIntact),
   };
 }
 
@@ -213,10 +225,18 @@ function send(
               Object.assign(new Error('connection closed'), { code: 'ECONNECTION' })),
       );
     connection.once('end', onEnd);
-    connection.send(envelope, body, (err) => {
-      connection.off('end', onEnd);
-      resolve(err ? (err as NodemailerLikeError) : null);
-    });
+    // With PIPELINING nodemailer writes MAIL FROM, each RCPT TO and DATA at once, one write
+    // each: corked, they leave in one segment (one syscall here, one wake-up at the upstream)
+    const socket = connection._socket as Socket | undefined;
+    socket?.cork();
+    try {
+      connection.send(envelope, body, (err) => {
+        connection.off('end', onEnd);
+        resolve(err ? (err as NodemailerLikeError) : null);
+      });
+    } finally {
+      if (socket) process.nextTick(() => socket.uncork());
+    }
   });
 }
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { toMailpitInfo } from '../mailpit/mailpit-info.js';
 import { toMessagesPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
@@ -185,7 +186,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.get(
     '/api/v1/info',
     { schema: { tags, summary: 'Runtime information and totals' } },
-    async (): Promise<RelaydeskInfo> => service.info(),
+    async (): Promise<RelaydeskInfo> => toMailpitInfo(service.figures()),
   );
 
   app.get('/livez', { schema: { tags, summary: 'Liveness probe' } }, async (_req, reply) =>

@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { toDeliveryAnswer } from '../delivery-answer.js';
 import { toQueueView } from '../mailpit/mailpit-shapes.js';
 import { recipientStates } from '../../../preload/api-methods.js';
 import { deliveryResponse } from './delivery-schema.js';
@@ -43,7 +44,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         response: deliveryResponse,
       },
     },
-    async (req) => service.delivery(req.params.id),
+    async (req) => toDeliveryAnswer(service.delivery(req.params.id)),
   );
 
   app.post<{

@@ -5,6 +5,7 @@ import { StatusMark } from '../mailbox/StatusMark';
 import { runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
+import { useMessageUpdates } from '../message/use-message-updates';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 function signedByLabel(attempt: DeliveryAttemptView): string {
@@ -102,7 +103,10 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [resendTo, setResendTo] = useState('');
-  const [version, setVersion] = useState(0);
+  // every attempt publishes an update of the message's status: show it as it happens
+  const version = useMessageUpdates(api, messageId);
+  // and after an action taken here, whether or not it changed anything
+  const [asked, setAsked] = useState(0);
   const resendId = useId();
 
   useEffect(() => {
@@ -115,16 +119,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
     return () => {
       current = false;
     };
-  }, [api, messageId, version]);
-
-  // every attempt publishes an update of the message's status: show it as it happens
-  useEffect(
-    () =>
-      api.onEvent((event) => {
-        if (event.Type === 'update' && event.Data.ID === messageId) setVersion((n) => n + 1);
-      }),
-    [api, messageId],
-  );
+  }, [api, messageId, version, asked]);
 
   const act = async (action: QueueAction, label: string) => {
     setNotice(null);
@@ -135,7 +130,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
     } catch (failure) {
       setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
     }
-    setVersion((n) => n + 1);
+    setAsked((n) => n + 1);
   };
 
   if (error) {

@@ -38,6 +38,8 @@ export type WindowAction =
       /** `inserted` when the page was asked for. */
       insertedAtRequest: number;
       page: MessagesPage;
+      /** The view it was asked for under (a page of an older generation may still be shown). */
+      view?: ListView;
     }
   | { type: 'failed'; generation: number; error: string }
   | { type: 'refetch' }
@@ -133,7 +135,12 @@ function applyPage(
   state: MessageWindow,
   action: Extract<WindowAction, { type: 'page' }>,
 ): MessageWindow {
-  if (action.generation !== state.generation) return state;
+  // A page asked for before the last refetch is stale, except while the list shows nothing yet
+  // and it is of the same view: then it is the first paint (at start the event stream opens and
+  // refetches while the first page is on its way), and the refetch's answer lands on top of it.
+  const firstPaint =
+    !state.ready && action.view !== undefined && viewQuery(action.view) === viewQuery(state.view);
+  if (action.generation !== state.generation && !firstPaint) return state;
   const { page, start } = action;
   // Align by a message already placed when there is one: an arrival may have been counted
   // before or after the server read this page, and only the IDs tell which.

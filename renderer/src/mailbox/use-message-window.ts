@@ -27,8 +27,12 @@ export function useMessageWindow(api: RendererApi, view: ListView) {
   const asked = useRef(new Map<number, { generation: number; inserted: number }>());
 
   useEffect(() => {
+    // the window starts with this view: a 'view' at mount would only make its first page stale
+    const next = { mailbox: view.mailbox, query: view.query };
+    if (latest.current.generation === 0 && viewQuery(latest.current.view) === viewQuery(next))
+      return;
     asked.current.clear();
-    dispatch({ type: 'view', view: { mailbox: view.mailbox, query: view.query } });
+    dispatch({ type: 'view', view: next });
   }, [view.mailbox, view.query]);
 
   useEffect(() => api.onEvent((event) => dispatch({ type: 'event', event })), [api]);
@@ -54,7 +58,14 @@ export function useMessageWindow(api: RendererApi, view: ListView) {
           : api.searchMessages(query, start, PAGE_SIZE);
       load.then(
         (result) =>
-          dispatch({ type: 'page', generation, start, insertedAtRequest: inserted, page: result }),
+          dispatch({
+            type: 'page',
+            generation,
+            start,
+            insertedAtRequest: inserted,
+            page: result,
+            view: shown,
+          }),
         (error: unknown) => dispatch({ type: 'failed', generation, error: describeError(error) }),
       );
     },

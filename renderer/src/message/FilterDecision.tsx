@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDecisions } from '../api/contract';
+import { useMessageUpdates } from './use-message-updates';
 
 const headline: Record<string, string> = {
   quarantined: 'Quarantined: kept here and never relayed',
@@ -25,7 +26,8 @@ function title(decisions: MessageDecisions): string | null {
 export function FilterDecision({ messageId }: { messageId: string }) {
   const api = useApi();
   const [decisions, setDecisions] = useState<{ id: string; value: MessageDecisions } | null>(null);
-  const [version, setVersion] = useState(0);
+  // a recipient sent, held or released changes what waits: ask again, keeping the banner meanwhile
+  const version = useMessageUpdates(api, messageId);
 
   useEffect(() => {
     let current = true;
@@ -38,15 +40,6 @@ export function FilterDecision({ messageId }: { messageId: string }) {
       current = false;
     };
   }, [api, messageId, version]);
-
-  // a recipient sent, held or released changes what waits: ask again, keeping the banner meanwhile
-  useEffect(
-    () =>
-      api.onEvent((event) => {
-        if (event.Type === 'update' && event.Data.ID === messageId) setVersion((n) => n + 1);
-      }),
-    [api, messageId],
-  );
 
   if (decisions?.id !== messageId) return null;
   const heading = title(decisions.value);

@@ -74,6 +74,8 @@ export function MessageView(props: {
       </p>
     );
   }
+  // a message without HTML opens on its text, as in Mailpit; the HTML choice stays for the next one
+  const tab = props.tab === 'html' && !message.value.HTML ? 'text' : props.tab;
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-top">
@@ -85,8 +87,8 @@ export function MessageView(props: {
       </div>
       <FilterDecision messageId={message.value.ID} />
       <Attachments message={message.value} />
-      <MessageTabs selected={props.tab} onSelect={props.onSelectTab}>
-        <MessageBody message={message.value} tab={props.tab} />
+      <MessageTabs selected={tab} onSelect={props.onSelectTab}>
+        <MessageBody message={message.value} tab={tab} />
       </MessageTabs>
     </article>
   );

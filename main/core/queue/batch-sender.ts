@@ -1,0 +1,101 @@
+// One transaction with the upstream for one batch of a message's recipients: they are marked
+// sending, the bytes are made (redirect header, DKIM signature), the upstream is asked, and its
+// answer is recorded for each recipient with one log line per attempt. The connection is free for
+// the next message as soon as the upstream has answered; the outcome is made durable meanwhile.
+import type { RecipientDelivery } from '../message-record.js';
+import type { ConnectionPool } from '../upstream/connection-pool.js';
+import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import { attemptEvent, type SignedBy } from './attempt-record.js';
+import type { Batch } from './delivery-batches.js';
+import { crashPoint } from './crash-point.js';
+import type { QueueOptions } from './queue-options.js';
+import type { RecipientLedger } from './recipient-ledger.js';
+import { attemptLogRecord } from './relay-log.js';
+
+export type BatchSenderOptions = Pick<
+  QueueOptions,
+  'settings' | 'store' | 'deliver' | 'now' | 'log' | 'onAttempt' | 'onFailed'
+> & {
+  /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
+  pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
+};
+
+export class BatchSender {
+  /** Messages on the wire, so that a stop can abandon them. */
+  readonly inFlight = new Map<string, AbortController>();
+
+  constructor(
+    private readonly options: BatchSenderOptions,
+    private readonly ledger: RecipientLedger,
+    private readonly pool: ConnectionPool,
+  ) {}
+
+  /**
+   * Sends a batch; resolves when the upstream has answered, with the storing of the outcome
+   * (null when nothing was sent), so that the connection takes the next message meanwhile.
+   */
+  async send(batch: Batch): Promise<Promise<void> | null> {
+    const relay = this.options.settings.relay;
+    if (!relay) return null;
+    const abort = new AbortController();
+    this.inFlight.set(batch.id, abort);
+    try {
+      const inBatch = (_: RecipientDelivery, i: number): boolean => batch.indexes.includes(i);
+      // `sending` is passing: the index is written for the outcome (it rolls up to `queued`
+      // alike), and after a crash it is pending again either way
+      const started = this.ledger.change(
+        batch.id,
+        (list) => this.ledger.applyWhere(list, { type: 'start' }, inBatch),
+        true,
+      );
+      if (!started) return null;
+      const { record } = started;
+      // Sending does not wait for `sending` to be on disk: a crash before it is leaves the
+      // recipient pending there, and pending is sent again after a restart just as an
+      // interrupted `sending` is (at-least-once either way). The outcome waits for it, as the
+      // journal writes changes in order.
+      started.saved.catch((err: Error) =>
+        this.options.log(`${batch.id}: the sending state was not stored: ${err.message}`),
+      );
+      const { store } = this.options;
+      let raw = await store.raw(batch.id);
+      if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
+      let signedBy: SignedBy = [];
+      if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
+      const attempt = await this.options.deliver(
+        relay,
+        { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
+        raw,
+        { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
+      );
+      crashPoint('upstream-answered');
+      // settle() applies the outcome before its first await: the message is no longer in flight
+      return this.settle(batch, attempt, signedBy);
+    } finally {
+      this.inFlight.delete(batch.id);
+    }
+  }
+
+  private async settle(batch: Batch, attempt: DeliveryAttempt, signedBy: SignedBy): Promise<void> {
+    const record = await this.ledger.update(batch.id, (list) =>
+      this.ledger.applyWhere(
+        list,
+        (r) => attemptEvent(attempt, r.deliverTo, signedBy),
+        (r, i) => batch.indexes.includes(i) && r.state === 'sending',
+      ),
+    );
+    if (!record?.delivery) return;
+    const failed: RecipientDelivery[] = [];
+    for (const i of batch.indexes) {
+      const r = record.delivery[i];
+      const last = r?.attempts[r.attempts.length - 1];
+      if (!r || !last) continue;
+      this.options.onAttempt?.(r);
+      // the service keeps it for the Logs view and publishes it as a `log` event
+      this.options.log(attemptLogRecord(record, r, last));
+      if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
+    }
+    if (attempt.pauseUpstream) this.options.pause(attempt.pauseUpstream);
+    if (failed.length > 0) this.options.onFailed?.(record, failed);
+  }
+}

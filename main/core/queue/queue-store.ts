@@ -1,0 +1,49 @@
+// The queue's view of the message store: records from the index, state changes to the journal,
+// the bytes to send from the spool, the redirect header and the DKIM signature.
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import type { MessageRecord } from '../message-record.js';
+import { applyRedirect } from '../routing-rules/index.js';
+import type { MessageStore } from '../service/message-store.js';
+import type { DkimSigning } from '../signing/dkim-signing.js';
+import type { DeliveryJournal } from './delivery-journal.js';
+import type { QueueStore } from './queue-options.js';
+
+/**
+ * Up to this size a message is read with one synchronous call: the file was written moments ago
+ * (in the page cache), and four trips through libuv's thread pool (open, stat, read, close) cost
+ * the main thread more than the copy, and make the spool's writes of new arrivals wait.
+ */
+export const readAtOnceBelow = 64 * 1024;
+
+export function queueStore(
+  store: MessageStore,
+  journal: DeliveryJournal,
+  dkim: DkimSigning,
+  now: () => number,
+): QueueStore {
+  return {
+    records: () => store.index.relayedOldestFirst(),
+    get: (id) => store.index.get(id),
+    save: (record, passing) => {
+      if (!passing) store.index.update(record);
+      return journal.append(record);
+    },
+    raw: (id) => messageBytes(store, id),
+    redirectBody: (raw, originals) => applyRedirect(raw, originals),
+    sign: (raw) => dkim.sign(raw, new Date(now())),
+  };
+}
+
+async function messageBytes(store: MessageStore, id: string): Promise<Buffer> {
+  const record: MessageRecord | undefined = store.index.get(id);
+  const path = store.spool.emlPath(id);
+  if (record && record.size < readAtOnceBelow) {
+    try {
+      return readFileSync(path);
+    } catch {
+      // said by the asynchronous read below, as for a large message
+    }
+  }
+  return readFile(path);
+}

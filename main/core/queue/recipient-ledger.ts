@@ -1,0 +1,76 @@
+// Where the queue changes recipients' delivery states: an event is applied to the recipients it
+// is allowed for, the due list refiled, the change handed to the store (the journal) in the order
+// it is made, and a new message status published.
+import type { MessageStatus } from '../../../preload/api-contract.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { allows, applyDelivery, type DeliveryEvent } from './delivery-transition.js';
+import type { DueList } from './due-list.js';
+import type { QueueOptions } from './queue-options.js';
+import { messageStatus } from './recipient-state.js';
+import { retryScheduleOf, type RetrySchedule } from './retry-schedule.js';
+
+export type RecipientChange = (recipients: RecipientDelivery[]) => RecipientDelivery[];
+
+export class RecipientLedger {
+  constructor(
+    private readonly options: Pick<QueueOptions, 'settings' | 'store' | 'now' | 'publish'>,
+    private readonly due: DueList,
+  ) {}
+
+  get schedule(): RetrySchedule {
+    return retryScheduleOf(this.options.settings);
+  }
+
+  /** Applies one event to the recipients it is allowed for (and `which` picks), at `now`. */
+  applyWhere(
+    list: RecipientDelivery[],
+    event: DeliveryEvent | ((r: RecipientDelivery, index: number) => DeliveryEvent),
+    which: (r: RecipientDelivery, index: number) => boolean = () => true,
+  ): RecipientDelivery[] {
+    const now = new Date(this.options.now());
+    const schedule = this.schedule;
+    return list.map((r, i) => {
+      if (!which(r, i)) return r;
+      const e = typeof event === 'function' ? event(r, i) : event;
+      return allows(r.state, e.type) ? applyDelivery(r, e, now, schedule) : r;
+    });
+  }
+
+  /** Changes a message's recipients and resolves once the change is on disk. */
+  async update(id: string, change: RecipientChange): Promise<MessageRecord | null> {
+    const changed = this.change(id, change);
+    if (!changed) return null;
+    await changed.saved;
+    return changed.record;
+  }
+
+  /**
+   * Changes a message's recipients now; `saved` resolves when the change is on disk. `passing`:
+   * a state the next change soon replaces (see QueueStore.save).
+   */
+  change(
+    id: string,
+    change: RecipientChange,
+    passing = false,
+  ): { record: MessageRecord; saved: Promise<void> } | null {
+    const record = this.options.store.get(id);
+    if (!record?.delivery) {
+      this.due.forget(id);
+      return null;
+    }
+    const before = messageStatus(record.delivery);
+    record.delivery = change(record.delivery);
+    this.due.note(record);
+    // the journal takes changes in the order they are made, whenever each is awaited
+    const saved = this.options.store.save(record, passing);
+    const after = messageStatus(record.delivery);
+    if (after !== before) this.publishStatus(id, after);
+    return { record, saved };
+  }
+
+  private publishStatus(id: string, status: MessageStatus): void {
+    // Mailpit's `update` event, with the delivery status added: clients that only know
+    // Read/Tags ignore the extra field
+    this.options.publish({ Type: 'update', Data: { ID: id, Status: status } });
+  }
+}

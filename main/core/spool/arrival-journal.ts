@@ -1,0 +1,240 @@
+// The arrivals journal: a new message's sidecar is first one appended line (group commit: the
+// arrivals of the same moment share one write and one fdatasync), and the line is what makes the
+// message exist, so its .eml can be written straight under its own name. The sidecars stay the
+// source of truth: the journal is folded into them (compaction) off the SMTP path when it grows
+// past a threshold, at a clean stop, and at start after a crash, before anything reads the spool.
+//
+// Files, in <data>/arrivals/: journal.log (and journal.compacting.log while folding, see
+// journal-file.ts). Every file starts with `{"since": ms}`, when the run that wrote it began; the
+// other lines are `{"id", "bytes", "sidecar"}`: `bytes` is the .eml's size, so a record whose .eml
+// is missing or shorter (a crash before its fdatasync finished) is dropped at start, never listed.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crashPoint } from '../queue/crash-point.js';
+import { rewrittenSyncedFileFlags, writeSyncedFile, type HeldFolder } from './durable-file.js';
+import { JournalFile } from './journal-file.js';
+import { isMessageId } from './message-id.js';
+
+/**
+ * Compaction starts when the journal is this big (a few hundred 2 KB messages): small enough that
+ * a clean stop has little left to fold, large enough that the swap of files is rare.
+ */
+export const arrivalsCompactAt = 512 * 1024;
+/**
+ * Sidecars written at once while folding: few, so the arrivals' own file operations still find a
+ * free thread in libuv's pool (four) while a folding runs.
+ */
+const foldConcurrency = 2;
+/** At a clean stop no arrival competes: the disk takes more fdatasyncs in flight. */
+const foldConcurrencyAtStop = 8;
+
+interface PendingArrival {
+  /** The sidecar's text, as it is to be written. */
+  sidecar: string;
+  /** Its line is on disk (in journal.log, or in the journal being folded). */
+  committed: boolean;
+}
+
+export interface ArrivalJournalOptions {
+  dataDir: string;
+  messagesDir: string;
+  log(line: string): void;
+  /** The messages folder, kept open while mail is taken. */
+  folder(): HeldFolder;
+  /** Writes a sidecar in the spool's per-message order, if the message still wants it. */
+  inOrder(id: string, work: () => Promise<void>): Promise<void>;
+  compactAt?: number;
+}
+
+/** Sidecars written by folding the journal in, in this process (for tests and diagnostics). */
+let foldedSidecars = 0;
+export function foldedSidecarCount(): number {
+  return foldedSidecars;
+}
+
+export class ArrivalJournal {
+  private readonly file: JournalFile;
+  /** Messages whose sidecar is only in the journal so far: what readers fall back to. */
+  private readonly pending = new Map<string, PendingArrival>();
+  private compacting: Promise<void> | null = null;
+  /** When the run that crashed began, if the last stop was a crash: its orphans are its own. */
+  crashedRunSince: number | null = null;
+  private readonly startedAt = Date.now();
+
+  constructor(private readonly options: ArrivalJournalOptions) {
+    this.file = new JournalFile(
+      join(options.dataDir, 'arrivals'),
+      'journal',
+      options.log,
+      'arrivals',
+      () => JSON.stringify({ since: this.startedAt }),
+    );
+  }
+
+  private sidecarPath(id: string): string {
+    return join(this.options.messagesDir, `${id}.json`);
+  }
+
+  /**
+   * Folds in what a crash left (a record whose .eml is whole gets its sidecar, unless it has a
+   * sound one already; others are dropped), then opens the journal for appends.
+   */
+  async open(): Promise<void> {
+    const records = new Map<string, { bytes: number; sidecar: unknown }>();
+    let since: number | null = null;
+    for (const json of await this.file.leftOver()) {
+      const parsed = parseRecord(json);
+      if (!parsed || ('id' in parsed && !isMessageId(parsed.id))) continue;
+      if ('since' in parsed) since = since === null ? parsed.since : Math.min(since, parsed.since);
+      else records.set(parsed.id, parsed);
+    }
+    this.crashedRunSince = since;
+    let restored = 0;
+    let dropped = 0;
+    for (const [id, record] of records) {
+      if (await soundSidecar(this.sidecarPath(id))) continue;
+      const size = await stat(join(this.options.messagesDir, `${id}.eml`)).then(
+        (s) => s.size,
+        () => -1,
+      );
+      if (size < record.bytes) {
+        dropped++;
+        continue;
+      }
+      await writeSidecar(this.sidecarPath(id), JSON.stringify(record.sidecar));
+      restored++;
+    }
+    if (restored > 0) await this.options.folder().sync();
+    if (records.size > 0 || since !== null) {
+      this.options.log(
+        `arrivals journal: ${restored} sidecar(s) written from the journal after an unclean stop` +
+          (dropped ? `, ${dropped} record(s) without their whole .eml dropped` : ''),
+      );
+    }
+    await this.file.start();
+  }
+
+  /**
+   * A message received before the last unclean stop whose .eml no record names was never
+   * acknowledged: the spool removes it instead of quarantining it.
+   */
+  receivedByCrashedRun(id: string): boolean {
+    if (this.crashedRunSince === null) return false;
+    const time = parseInt(id.slice(0, 9), 36);
+    return Number.isFinite(time) && time >= this.crashedRunSince;
+  }
+
+  /** Commits a new message's sidecar to the journal; resolves when it is on disk. */
+  async commit(id: string, bytes: number, sidecar: string): Promise<void> {
+    const entry: PendingArrival = { sidecar, committed: false };
+    this.pending.set(id, entry);
+    try {
+      await this.file.append(`{"id":${JSON.stringify(id)},"bytes":${bytes},"sidecar":${sidecar}}`);
+      entry.committed = true;
+    } catch (err) {
+      if (this.pending.get(id) === entry) this.pending.delete(id);
+      throw err;
+    }
+    if (this.file.size >= this.compactAt) void this.compact().catch(() => undefined);
+  }
+
+  private get compactAt(): number {
+    return (
+      this.options.compactAt ??
+      Number(process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT || arrivalsCompactAt)
+    );
+  }
+
+  /** The sidecar text of each message not folded in yet, by ID. */
+  *pendingSidecars(): IterableIterator<[string, string]> {
+    for (const [id, entry] of this.pending) if (entry.committed) yield [id, entry.sidecar];
+  }
+
+  get isOpen(): boolean {
+    return this.file.isOpen;
+  }
+
+  /** The sidecar was written (or the message removed) by someone else: nothing left to fold. */
+  forget(id: string): void {
+    this.pending.delete(id);
+  }
+
+  /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
+  compact(concurrency = foldConcurrency): Promise<void> {
+    this.compacting ??= this.foldIn(concurrency).finally(() => (this.compacting = null));
+    return this.compacting;
+  }
+
+  private async foldIn(concurrency: number): Promise<void> {
+    if (!this.file.isOpen || this.pending.size === 0) return;
+    await this.file.swap();
+    // every message whose line is on disk: those in the folded journal, and maybe a few in the
+    // fresh one already (folded early, which only makes their line there redundant)
+    const ids: string[] = [];
+    for (const [id, entry] of this.pending) if (entry.committed) ids.push(id);
+    crashPoint('arrivals-compaction-start');
+    let next = 0;
+    let written = 0;
+    const half = Math.ceil(ids.length / 2);
+    const worker = async (): Promise<void> => {
+      while (next < ids.length) {
+        const id = ids[next++] as string;
+        await this.options.inOrder(id, async () => {
+          const entry = this.pending.get(id);
+          if (!entry) return; // removed, or its sidecar rewritten meanwhile
+          await writeSidecar(this.sidecarPath(id), entry.sidecar);
+          foldedSidecars++;
+          // the record stays readable from the journal until the sidecar is in the folder
+          this.pending.delete(id);
+        });
+        if (++written === half) crashPoint('arrivals-compaction-midway');
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    await this.options.folder().sync();
+    crashPoint('arrivals-compaction-before-unlink');
+    await this.file.dropCompacting();
+  }
+
+  /** At a clean stop: everything folded into the sidecars, no journal left behind. */
+  async close(): Promise<void> {
+    if (!this.file.isOpen) return;
+    await this.file.settled();
+    await this.compact(foldConcurrencyAtStop);
+    await this.compact(foldConcurrencyAtStop);
+    await this.file.close();
+  }
+}
+
+/**
+ * Writes a sidecar under its own name, not through a temporary: the journal keeps its record
+ * until the folder is synced after the folding, so a torn sidecar from a crash here is written
+ * again at the next start.
+ */
+function writeSidecar(path: string, text: string): Promise<void> {
+  return writeSyncedFile(path, text, rewrittenSyncedFileFlags);
+}
+
+async function soundSidecar(path: string): Promise<boolean> {
+  try {
+    JSON.parse(await readFile(path, 'utf8'));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function parseRecord(
+  json: string,
+): { since: number } | { id: string; bytes: number; sidecar: unknown } | null {
+  try {
+    const parsed = JSON.parse(json) as { since?: unknown; id?: unknown; bytes?: unknown };
+    if (typeof parsed.since === 'number') return { since: parsed.since };
+    const record = parsed as { id?: unknown; bytes?: unknown; sidecar?: unknown };
+    if (typeof record.id !== 'string' || typeof record.bytes !== 'number') return null;
+    if (typeof record.sidecar !== 'object' || record.sidecar === null) return null;
+    return { id: record.id, bytes: record.bytes, sidecar: record.sidecar };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,207 @@
+// An append-only journal file with group commit: records appended at the same time share one
+// write and one fdatasync, and each caller resolves only when its record is on disk. The pattern
+// of the queue's delivery journal (queue/delivery-journal.ts), kept apart from what a record means
+// so the spool's arrivals journal can use it too.
+//
+// Two files in one folder: `<name>.log` takes appends; `<name>.compacting.log` is a journal whose
+// records are being folded into the files they describe (renamed from `<name>.log`, so appends
+// never wait for the folding). A line is `<crc32 of the JSON, 8 hex digits> <JSON>\n`: a torn
+// last line (the process died in the middle of a write) or a damaged one fails its checksum and
+// is skipped with a log line, never taken for a record.
+import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { crashesNext, crashPoint } from '../queue/crash-point.js';
+import { makeFolder, needsDatasync, rewrittenSyncedFileFlags, syncFolder } from './durable-file.js';
+
+export function journalLine(json: string): string {
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
+}
+
+/** The JSON of a line whose checksum holds, or null. */
+export function journalLineJson(line: string): string | null {
+  if (line.charCodeAt(8) !== 32) return null;
+  const json = line.slice(9);
+  return crc32(json).toString(16).padStart(8, '0') === line.slice(0, 8) ? json : null;
+}
+
+export class JournalFile {
+  private handle: FileHandle | null = null;
+  /** Open for appends (also while the active file is being swapped). */
+  private accepting = false;
+  /** Bytes committed to the active file since it was started. */
+  size = 0;
+  private pending: string[] = [];
+  private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private committing: Promise<void> | null = null;
+  /** Set while the active file is renamed away and opened fresh: appends wait for it. */
+  private swapping: Promise<void> | null = null;
+
+  constructor(
+    readonly dir: string,
+    readonly name: string,
+    private readonly log: (line: string) => void,
+    /** Names it in log lines, and its crash points for the kill -9 tests (`<label>-append`…). */
+    private readonly label: string,
+    /** A line written first into every new active file (e.g. when this run began). */
+    private readonly header: () => string,
+  ) {}
+
+  get activePath(): string {
+    return join(this.dir, `${this.name}.log`);
+  }
+
+  get compactingPath(): string {
+    return join(this.dir, `${this.name}.compacting.log`);
+  }
+
+  get isOpen(): boolean {
+    return this.accepting;
+  }
+
+  /**
+   * The JSON of every sound record a crash or an unfinished folding left, the folding journal's
+   * first (it is the older), in the order written.
+   */
+  async leftOver(): Promise<string[]> {
+    await makeFolder(this.dir);
+    const records: string[] = [];
+    for (const path of [this.compactingPath, this.activePath]) {
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (err) {
+        ignoreMissing(err as NodeJS.ErrnoException);
+        continue;
+      }
+      const lines = text.split('\n');
+      // a complete file ends with a newline: the last piece is then empty
+      const last = lines.pop() ?? '';
+      if (last !== '') lines.push(last);
+      for (const [i, line] of lines.entries()) {
+        const json = journalLineJson(line);
+        if (json !== null) {
+          records.push(json);
+          continue;
+        }
+        const torn = i === lines.length - 1 && last !== '';
+        this.log(
+          torn
+            ? `${this.label} journal: ignored a torn last record (${line.length} bytes) in ${path}`
+            : `${this.label} journal: ignored a damaged record (line ${i + 1}) in ${path}`,
+        );
+      }
+    }
+    return records;
+  }
+
+  /** Removes what leftOver() read (once it is folded in) and starts an empty active file. */
+  async start(): Promise<void> {
+    await unlink(this.compactingPath).catch(ignoreMissing);
+    await this.openActive();
+    this.accepting = true;
+  }
+
+  private async openActive(): Promise<void> {
+    // O_DSYNC: each write returns when it is on disk, one call per batch instead of two
+    const handle = await open(this.activePath, rewrittenSyncedFileFlags, 0o600);
+    const header = journalLine(this.header());
+    await handle.write(header);
+    this.handle = handle;
+    this.size = Buffer.byteLength(header);
+    await syncFolder(this.dir);
+  }
+
+  /** Appends one record (its JSON); resolves when it is on disk. */
+  append(json: string): Promise<void> {
+    if (!this.accepting) return Promise.reject(new Error(`the ${this.label} journal is closed`));
+    this.pending.push(journalLine(json));
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (!this.swapping) this.committing ??= this.commitLoop();
+    return done;
+  }
+
+  /** One write and one fdatasync for everything appended since the last commit. */
+  private async commitLoop(): Promise<void> {
+    try {
+      // (a swap waits only for the batch being written, not for a load that never pauses)
+      while (this.pending.length > 0 && !this.swapping) {
+        const lines = this.pending;
+        const waiters = this.waiters;
+        this.pending = [];
+        this.waiters = [];
+        try {
+          const handle = this.handle;
+          if (!handle) throw new Error(`the ${this.label} journal is closed`);
+          const data = lines.join('');
+          const point = `${this.label}-append`;
+          if (crashesNext(point)) {
+            // a batch cut short in its last record, as a power cut in the middle of the write
+            // leaves it
+            await handle.write(data.slice(0, Math.max(1, data.length - 16)));
+          }
+          crashPoint(point);
+          await handle.write(data);
+          if (needsDatasync) await handle.datasync();
+          this.size += Buffer.byteLength(data);
+          crashPoint(`${this.label}-appended`);
+          for (const w of waiters) w.resolve();
+        } catch (err) {
+          for (const w of waiters) w.reject(err as Error);
+        }
+      }
+    } finally {
+      this.committing = null;
+    }
+  }
+
+  /** Resolves when every record appended so far is committed (or failed). */
+  async settled(): Promise<void> {
+    while (this.committing) await this.committing;
+  }
+
+  /**
+   * Moves the active file aside as the folding journal and starts a fresh one; appends made
+   * meanwhile wait and go into the fresh one. The caller folds, then calls dropCompacting().
+   */
+  async swap(): Promise<void> {
+    if (!this.handle || this.swapping) return;
+    const swapping = (async () => {
+      await this.settled();
+      const old = this.handle;
+      if (!old) return;
+      this.handle = null;
+      await old.close();
+      await rename(this.activePath, this.compactingPath);
+      await this.openActive();
+    })();
+    this.swapping = swapping;
+    try {
+      await swapping;
+    } finally {
+      this.swapping = null;
+      if (this.pending.length > 0) this.committing ??= this.commitLoop();
+    }
+  }
+
+  /** The folded journal is no longer needed: its records are in their own files. */
+  async dropCompacting(): Promise<void> {
+    await unlink(this.compactingPath).catch(ignoreMissing);
+  }
+
+  /** At a clean stop, after everything is folded: no journal is left for the next start. */
+  async close(): Promise<void> {
+    this.accepting = false;
+    await this.settled();
+    while (this.swapping) await this.swapping;
+    const handle = this.handle;
+    this.handle = null;
+    await handle?.close();
+    await unlink(this.activePath).catch(ignoreMissing);
+    await this.dropCompacting();
+  }
+}
+
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}

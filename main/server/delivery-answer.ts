@@ -1,0 +1,16 @@
+// A message's delivery as the API answers it (HTTP and the desktop window's IPC): the core's
+// records without the lifetime's start, and with the rule's text also under its old name.
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { MessageDeliveryRecord } from '../core/service/message-methods.js';
+
+export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelivery {
+  return {
+    ID: delivery.id,
+    status: delivery.status,
+    recipients: delivery.recipients.map(({ firstAttemptAt: _first, ...kept }) => ({
+      ...kept,
+      // `route`: the rule's old name, still answered for clients written before the rename
+      route: kept.rule,
+    })),
+  };
+}
