@@ -8,6 +8,7 @@ import { startRelaydesk, type RunningRelaydesk } from './headless.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { CliUsageError } from './cli/relay-api.js';
 import { hostPort } from './core/net/ip-address.js';
+import { consoleLines } from './cli/console-lines.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -35,6 +36,9 @@ ${serveFlagsHelp()}
   (the relay password comes from --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD, never a flag)
 `;
 
+/** What `serve` prints: its log lines, a write per turn of the event loop. */
+const lines = consoleLines();
+
 async function serve(args: string[]): Promise<void> {
   const { flags, configFile, help } = parseServeFlags(args);
   if (help) {
@@ -43,9 +47,8 @@ async function serve(args: string[]): Promise<void> {
   }
   const resolved = await resolveWithSaved({ flags, configFile, env: process.env });
   const settings = resolved.settings;
-  const log = (line: string): void => {
-    process.stdout.write(`${new Date().toISOString()} ${line}\n`);
-  };
+  const log = (line: string): void => lines.log(line);
+  process.on('exit', () => lines.flush());
   // The signal handlers are in place before anything starts: a SIGTERM that comes while we
   // start, or just after the ready line, must stop us cleanly too, not kill us outright.
   // A second signal changes nothing: under `npm start` one Ctrl-C reaches us twice (from the
@@ -55,10 +58,11 @@ async function serve(args: string[]): Promise<void> {
   const finish = (relay: RunningRelaydesk): void => {
     relay.close().then(
       () => {
-        process.stdout.write('Relaydesk stopped\n');
+        lines.print('Relaydesk stopped\n');
         process.exit(0);
       },
       (err: Error) => {
+        lines.flush();
         process.stderr.write(`relaydesk: error while stopping: ${err.message}\n`);
         process.exit(1);
       },
@@ -70,7 +74,7 @@ async function serve(args: string[]): Promise<void> {
     // close first (the SMTP listener stops taking connections at once), then say so: whoever
     // reads the line may connect again within microseconds
     if (running) finish(running);
-    process.stdout.write(`${signal}: finishing messages in flight, then stopping\n`);
+    lines.print(`${signal}: finishing messages in flight, then stopping\n`);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
@@ -87,7 +91,7 @@ async function serve(args: string[]): Promise<void> {
     smtpDown?.state === 'failed'
       ? `SMTP not listening (${smtpDown.address} could not start)`
       : `SMTP on ${hostPort(running.smtp)}`;
-  process.stdout.write(
+  lines.print(
     `Relaydesk is ready: ${smtpWords}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
   );
 }
@@ -135,6 +139,7 @@ export async function main(argv: string[]): Promise<void> {
       throw new UsageError(`${command}: unknown command; use ${commandList()}`);
     }
   } catch (err) {
+    lines.flush();
     if (err instanceof UsageError || err instanceof SettingsError || err instanceof CliUsageError) {
       process.stderr.write(`relaydesk: ${err.message}\n`);
       process.exit(2);
