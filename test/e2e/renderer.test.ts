@@ -571,6 +571,13 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.getByRole('button', { name: 'Pause upstream' }).click();
     const banner = page.getByRole('alert', { name: 'Relay paused' });
     await eventually(() => banner.innerText()).toContain('Relaying is paused: Paused by hand.');
+    // the banner's button sits on the line of its sentence (Settings' spacing above the
+    // connection test once pushed it down)
+    const middle = async (selector: string) => {
+      const box = (await banner.locator(selector).first().boundingBox())!;
+      return box.y + box.height / 2;
+    };
+    expect(Math.abs((await middle('button')) - (await middle('p')))).toBeLessThanOrEqual(2);
     await shoot('paused-light');
 
     // what arrives now waits, and says why
