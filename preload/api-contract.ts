@@ -239,8 +239,13 @@ export interface RecipientDeliveryAnswer extends RecipientDeliveryView {
   route: string;
 }
 
+/** The queue actions taken by hand on a message's waiting recipients (resend aside). */
+export type DeliveryHandAction = 'retry' | 'hold' | 'release' | 'cancel';
+
 export interface MessageDelivery {
   ID: string;
   status: MessageStatus;
   recipients: RecipientDeliveryAnswer[];
+  /** The hand actions that would change at least one recipient now (none once all are final). */
+  actions: DeliveryHandAction[];
 }

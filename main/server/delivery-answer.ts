@@ -7,6 +7,7 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
   return {
     ID: delivery.id,
     status: delivery.status,
+    actions: delivery.actions,
     recipients: delivery.recipients.map(({ firstAttemptAt: _first, ...kept }) => ({
       ...kept,
       // `route`: the rule's old name, still answered for clients written before the rename

@@ -385,8 +385,20 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await eventually(() => waiting.innerText()).toMatch(
       new RegExp(`Waiting in the queue\\s+${GREYLISTED.replace(/\./g, '\\.')}: .*451`),
     );
+    // only what would change a recipient is offered: one waits (retry, hold, cancel), none is held
+    const actions = page.getByRole('group', { name: 'Delivery actions' });
+    const enabled = () =>
+      actions
+        .locator('button:not([disabled])')
+        .evaluateAll((buttons) => buttons.map((b) => b.textContent));
+    await eventually(enabled).toEqual(['Retry now', 'Hold', 'Cancel', 'Resend']);
     await page.getByRole('button', { name: 'Retry now' }).click();
     await eventually(() => grey.getAttribute('data-state'), 15_000).toBe('relayed');
+    // delivered: nothing left to retry, hold, release or cancel; a resend still can be asked for
+    await eventually(enabled).toEqual(['Resend']);
+    expect(await actions.getByRole('button', { name: 'Hold' }).getAttribute('title')).toBe(
+      'No recipient waits to be sent',
+    );
     // once nothing waits, the banner that said so goes without reopening the message
     await eventually(() => waiting.count()).toBe(0);
     const replies = await grey.getByTestId('attempt-reply').allInnerTexts();

@@ -338,16 +338,19 @@ describe('actions by hand', () => {
     // hold a deferred message, release it, retry it now
     server.setFailures({ rcpt: { 'erin@rcpt.example': { code: 421, text: '4.3.2 Busy' } } });
     const second = await send(relay, ['erin@rcpt.example']);
-    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    const deferred = await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    // the answer says which actions would change something now
+    expect(deferred.actions).toEqual(['retry', 'hold', 'cancel']);
     expect((await post('/api/v1/queue/hold', { IDs: [second] })).IDs).toEqual([second]);
-    expect((await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).status).toBe(
-      'held',
-    );
+    const held = await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`);
+    expect(held.status).toBe('held');
+    expect(held.actions).toEqual(['release', 'cancel']);
     await post('/api/v1/queue/release', { IDs: [second] });
     await settled(relay, second, (d) => d.recipients[0]?.attempts.length === 2);
     server.setFailures({});
     await post('/api/v1/queue/retry', { IDs: [second] });
-    await settled(relay, second, (d) => d.status === 'delivered');
+    const delivered = await settled(relay, second, (d) => d.status === 'delivered');
+    expect(delivered.actions).toEqual([]);
 
     // delete stays Mailpit's DELETE /api/v1/messages
     await relay.fetch('/api/v1/messages', {

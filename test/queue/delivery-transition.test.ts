@@ -7,6 +7,7 @@ import type { DeliveryAttemptView, RecipientState } from '../../preload/api-cont
 import type { RecipientDelivery } from '../../main/core/message-record.js';
 import {
   allows,
+  applicableActions,
   applyDelivery,
   deliveryTransitions,
   DeliveryTransitionError,
@@ -180,5 +181,23 @@ describe('the delivery transition function', () => {
       for (const state of finalStates) expect(rule.from).not.toContain(state);
     }
     expect(allows('captured', 'resend')).toBe(false);
+  });
+
+  it('offers the hand actions that would move a recipient, and none once all are final', () => {
+    const states = (...list: RecipientState[]) => list.map((state) => ({ state }));
+    expect(applicableActions(states('relayed', 'relayed'))).toEqual([]);
+    expect(applicableActions(states('captured'))).toEqual([]);
+    expect(applicableActions(states('bounced', 'cancelled', 'expired'))).toEqual([]);
+    // one recipient deferred beside one delivered: the message can still be retried, held or cancelled
+    expect(applicableActions(states('relayed', 'deferred'))).toEqual(['retry', 'hold', 'cancel']);
+    expect(applicableActions(states('held'))).toEqual(['release', 'cancel']);
+    expect(applicableActions(states('held', 'pending'))).toEqual([
+      'retry',
+      'hold',
+      'release',
+      'cancel',
+    ]);
+    // on its way to the upstream: nothing to do by hand until the attempt ends
+    expect(applicableActions(states('sending'))).toEqual([]);
   });
 });

@@ -2,7 +2,11 @@
 // policy) → the recipient after the event. Which event may move which state is data (the table
 // below); anything else is refused with an error naming the recipient, its state and the event,
 // so a bug in the queue shows up as a clear message instead of a recipient sent twice.
-import type { DeliveryAttemptView, RecipientState } from '../../../preload/api-contract.js';
+import type {
+  DeliveryAttemptView,
+  DeliveryHandAction,
+  RecipientState,
+} from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
 import type { RecipientOutcome } from '../upstream/delivery-attempt.js';
 import { nextAttemptAt, type RetrySchedule } from './retry-schedule.js';
@@ -62,6 +66,18 @@ export class DeliveryTransitionError extends Error {
 
 export function allows(state: RecipientState, event: DeliveryEventType): boolean {
   return (deliveryTransitions[event].from as readonly RecipientState[]).includes(state);
+}
+
+const handActions: readonly DeliveryHandAction[] = ['retry', 'hold', 'release', 'cancel'];
+
+/**
+ * The hand actions that would move at least one of these recipients, by the table above: the
+ * buttons worth offering (a delivered message has none; a held one can be released or cancelled).
+ */
+export function applicableActions(
+  recipients: readonly Pick<RecipientDelivery, 'state'>[],
+): DeliveryHandAction[] {
+  return handActions.filter((action) => recipients.some((r) => allows(r.state, action)));
 }
 
 /** The recipient after `event` at `now`; throws DeliveryTransitionError when not allowed. */

@@ -1,7 +1,8 @@
 // The facade's calls over kept messages: the list and search, one message in its forms, its
 // route and delivery, read and delete, and the wait for a message to arrive.
-import { newRecipient } from '../queue/delivery-transition.js';
+import { applicableActions, newRecipient } from '../queue/delivery-transition.js';
 import type {
+  DeliveryHandAction,
   MailboxCount,
   MessagePartContent,
   MessageStatus,
@@ -21,6 +22,8 @@ export interface MessageDeliveryRecord {
   id: string;
   status: MessageStatus;
   recipients: RecipientDelivery[];
+  /** The hand actions that would change at least one recipient now. */
+  actions: DeliveryHandAction[];
 }
 
 /** A page of the list, newest first, with the counts a list shows above it. */
@@ -152,7 +155,12 @@ export function messageMethods({ store, events }: ServiceParts) {
           ? { ...recipient, addressCheck: { verdict: check.verdict, reason: check.reason } }
           : recipient;
       });
-      return { id: record.id, status: messageStatus(record.delivery), recipients };
+      return {
+        id: record.id,
+        status: messageStatus(record.delivery),
+        recipients,
+        actions: applicableActions(record.delivery ?? []),
+      };
     },
 
     setRead: (ids: string[], read: boolean): Promise<void> => store.setRead(ids, read),

@@ -40,11 +40,17 @@ export const deliveryResponse = {
   200: {
     type: 'object',
     additionalProperties: true,
-    required: ['ID', 'status', 'recipients'],
+    required: ['ID', 'status', 'recipients', 'actions'],
     properties: {
       ID: { type: 'string' },
       status: { type: 'string' },
       recipients: { type: 'array', items: recipient },
+      actions: {
+        type: 'array',
+        description:
+          'The actions (POST /api/v1/queue/{action}) that would change at least one recipient now; empty once every recipient is final',
+        items: { type: 'string', enum: ['retry', 'hold', 'release', 'cancel'] },
+      },
     },
   },
 } as const;

@@ -1,6 +1,11 @@
 import { useEffect, useId, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { DeliveryAttemptView, MessageDelivery, RecipientDeliveryView } from '../api/contract';
+import type {
+  DeliveryAttemptView,
+  DeliveryHandAction,
+  MessageDelivery,
+  RecipientDeliveryView,
+} from '../api/contract';
 import { StatusMark } from '../mailbox/StatusMark';
 import { runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
@@ -96,6 +101,14 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   );
 }
 
+/** The queue's actions on this message, each offered only while it would change a recipient. */
+const handButtons: Array<{ action: DeliveryHandAction; label: string; without: string }> = [
+  { action: 'retry', label: 'Retry now', without: 'No recipient waits for a retry' },
+  { action: 'hold', label: 'Hold', without: 'No recipient waits to be sent' },
+  { action: 'release', label: 'Release', without: 'No recipient is held' },
+  { action: 'cancel', label: 'Cancel', without: 'Every recipient has reached its final state' },
+];
+
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -147,18 +160,20 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
         Status: <StatusMark status={delivery.status} />
       </p>
       <div className="delivery-actions" role="group" aria-label="Delivery actions">
-        <button type="button" onClick={() => void act('retry', 'Retry now')}>
-          Retry now
-        </button>
-        <button type="button" onClick={() => void act('hold', 'Hold')}>
-          Hold
-        </button>
-        <button type="button" onClick={() => void act('release', 'Release')}>
-          Release
-        </button>
-        <button type="button" onClick={() => void act('cancel', 'Cancel')}>
-          Cancel
-        </button>
+        {handButtons.map(({ action, label, without }) => {
+          const applies = delivery.actions.includes(action);
+          return (
+            <button
+              key={action}
+              type="button"
+              disabled={!applies}
+              title={applies ? undefined : without}
+              onClick={() => void act(action, label)}
+            >
+              {label}
+            </button>
+          );
+        })}
         <span className="resend">
           <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
           <input
