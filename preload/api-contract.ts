@@ -169,7 +169,7 @@ export type RelaydeskEvent =
 // the renderer programs against is derived from it there.
 export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
-import type { LogEntry } from './relay-contract.js';
+import type { DeliveryHandAction, LogEntry } from './relay-contract.js';
 export type * from './route-contract.js';
 export type * from './filter-contract.js';
 import type { SenderControlEvent } from './filter-contract.js';
@@ -238,9 +238,6 @@ export interface RecipientDeliveryAnswer extends RecipientDeliveryView {
    */
   route: string;
 }
-
-/** The queue actions taken by hand on a message's waiting recipients (resend aside). */
-export type DeliveryHandAction = 'retry' | 'hold' | 'release' | 'cancel';
 
 export interface MessageDelivery {
   ID: string;

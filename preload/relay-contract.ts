@@ -23,6 +23,9 @@ export interface UpstreamPauseView {
   byHand?: boolean;
 }
 
+/** The queue actions taken by hand on a message's waiting recipients (resend aside). */
+export type DeliveryHandAction = 'retry' | 'hold' | 'release' | 'cancel';
+
 export interface QueuedRecipient {
   address: string;
   deliverTo: string;
@@ -38,6 +41,8 @@ export interface QueuedRecipient {
 export interface QueuedMessage extends MessageSummary {
   status: MessageStatus;
   recipients: QueuedRecipient[];
+  /** The hand actions that would change at least one of its recipients now. */
+  actions: DeliveryHandAction[];
 }
 
 export interface QueueView {

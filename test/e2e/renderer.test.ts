@@ -374,6 +374,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await shoot('queue-light');
     await entry.getByRole('button', { name: 'Hold' }).click();
     await eventually(() => entry.getAttribute('data-state')).toBe('held');
+    // held: nothing to retry until it is released
+    expect(await entry.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
     await entry.getByRole('button', { name: 'Release' }).click();
     await eventually(() => entry.getAttribute('data-state')).not.toBe('held');
 

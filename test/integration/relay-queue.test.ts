@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { readAtOnceBelow } from '../../main/core/queue/queue-store.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -345,6 +345,8 @@ describe('actions by hand', () => {
     const held = await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`);
     expect(held.status).toBe('held');
     expect(held.actions).toEqual(['release', 'cancel']);
+    const queue = await relay.api<QueueView>('/api/v1/queue');
+    expect(queue.messages.find((m) => m.ID === second)?.actions).toEqual(['release', 'cancel']);
     await post('/api/v1/queue/release', { IDs: [second] });
     await settled(relay, second, (d) => d.recipients[0]?.attempts.length === 2);
     server.setFailures({});

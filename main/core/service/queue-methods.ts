@@ -9,6 +9,7 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
+import { applicableActions } from '../queue/delivery-transition.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
@@ -21,7 +22,9 @@ import { SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A message waiting in the queue: its record, its rolled-up status and each recipient's state. */
-export type QueuedRecord = Pick<QueuedMessage, 'status' | 'recipients'> & { record: MessageRecord };
+export type QueuedRecord = Pick<QueuedMessage, 'status' | 'recipients' | 'actions'> & {
+  record: MessageRecord;
+};
 
 /** What waits and why, and whether the upstream is paused. */
 export interface QueueState {
@@ -52,6 +55,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
         messages: methods.queued(state).map((record) => ({
           record,
           status: messageStatus(record.delivery),
+          actions: applicableActions(record.delivery ?? []),
           recipients: (record.delivery ?? []).map((r) => ({
             address: r.address,
             deliverTo: r.deliverTo,

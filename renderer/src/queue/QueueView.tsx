@@ -1,10 +1,19 @@
 import { useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { QueueView as QueueData } from '../api/contract';
+import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
 import { relativeTime, replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
 import { runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue } from './queue-groups';
+
+/** A queue entry's buttons: Release in place of Hold while the recipient is held. */
+function entryButtons(held: boolean): Array<[DeliveryHandAction, string]> {
+  return [
+    ['retry', 'Retry now'],
+    held ? ['release', 'Release'] : ['hold', 'Hold'],
+    ['cancel', 'Cancel'],
+  ];
+}
 
 /** Everything not final, grouped by state: why it waits and when it is tried next. */
 export function QueueView(props: {
@@ -117,27 +126,16 @@ export function QueueView(props: {
                   role="group"
                   aria-label={`Actions for ${message.Subject}`}
                 >
-                  <button
-                    type="button"
-                    onClick={() => void act('retry', [message.ID], 'Retry now')}
-                  >
-                    Retry now
-                  </button>
-                  {recipient.state === 'held' ? (
+                  {entryButtons(recipient.state === 'held').map(([action, label]) => (
                     <button
+                      key={action}
                       type="button"
-                      onClick={() => void act('release', [message.ID], 'Release')}
+                      disabled={!message.actions.includes(action)}
+                      onClick={() => void act(action, [message.ID], label)}
                     >
-                      Release
+                      {label}
                     </button>
-                  ) : (
-                    <button type="button" onClick={() => void act('hold', [message.ID], 'Hold')}>
-                      Hold
-                    </button>
-                  )}
-                  <button type="button" onClick={() => void act('cancel', [message.ID], 'Cancel')}>
-                    Cancel
-                  </button>
+                  ))}
                 </span>
               </li>
             ))}
