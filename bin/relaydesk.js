@@ -7,7 +7,7 @@ if (!existsSync(cli)) {
   process.stderr.write('relaydesk: not built yet; run `npm run build` (npm install does it too)\n');
   process.exit(1);
 }
-// before the CLI's modules are compiled: see main/core/load/young-generation.ts
-await import(new URL('../out/main/core/load/young-generation.js', import.meta.url).href);
+// before the CLI's modules are compiled: see main/core/load/heap-flags.js
+await import(new URL('../out/main/core/load/heap-flags.js', import.meta.url).href);
 const { main } = await import(cli.href);
 await main(process.argv.slice(2));

@@ -1,5 +1,5 @@
-// The Electron entry. The young generation's limit is set before anything else is even
-// compiled (see young-generation.ts); the app itself is desktop/electron-main.ts.
-import './core/load/young-generation.js';
+// The Electron entry. V8's heap flags are set before anything else is even
+// compiled (see heap-flags.js); the app itself is desktop/electron-main.ts.
+import './core/load/heap-flags.js';
 
 await import('./desktop/electron-main.js');

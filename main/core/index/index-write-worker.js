@@ -7,13 +7,10 @@
 // Batches wait here a moment for company (the trigram table costs half the CPU per row in batches
 // of 50 than one by one), then commit in one transaction; the number of the last batch committed
 // goes into shared memory, where a read on the main thread can wait for it.
+// first: a worker's start puts V8's flags back to their defaults (see heap-flags.js)
+import '../load/heap-flags.js';
 import { createRequire } from 'node:module';
-import { setFlagsFromString } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
-
-// Starting a worker puts V8's flags back to their defaults for the whole process (see
-// parse-worker.js): set again what main/core/load/young-generation.ts set.
-setFlagsFromString('--semi-space-growth-factor=1');
 
 const Sqlite = createRequire(import.meta.url)('better-sqlite3');
 const { path, sql, shared, delayMs, batchOps } = workerData;

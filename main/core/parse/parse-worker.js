@@ -1,17 +1,13 @@
 // Runs mailparser off the SMTP event loop. Plain JavaScript on purpose: worker threads start
 // a fresh Node that cannot load TypeScript, and this file runs both from the sources (tests)
 // and from the build. Its input and output shapes are declared in message-parser.ts.
+// first: a worker's start puts V8's flags back to their defaults (see heap-flags.js)
+import '../load/heap-flags.js';
 import { createReadStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
-import { setFlagsFromString } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import mailsplit from '@zone-eu/mailsplit';
 import { simpleParser } from 'mailparser';
-
-// Starting a worker puts V8's flags back to their defaults for the whole process, so this
-// worker sets again what main/core/load/young-generation.ts set: the young generation stays
-// at its starting size, in this worker and in the SMTP thread.
-setFlagsFromString('--semi-space-growth-factor=1');
 
 const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
