@@ -1,7 +1,7 @@
 // An append-only journal file with group commit: records appended at the same time share one
-// write and one fdatasync, and each caller resolves only when its record is on disk. The pattern
-// of the queue's delivery journal (queue/delivery-journal.ts), kept apart from what a record means
-// so the spool's arrivals journal can use it too.
+// write and one fdatasync, and each caller resolves only when its record is on disk. It knows
+// nothing of what a record means: the spool's arrivals journal (arrival-journal.ts) and the
+// queue's delivery journal (queue/delivery-journal.ts) are both written with it.
 //
 // Two files in one folder: `<name>.log` takes appends; `<name>.compacting.log` is a journal whose
 // records are being folded into the files they describe (renamed from `<name>.log`, so appends
@@ -25,6 +25,13 @@ export function journalLineJson(line: string): string | null {
   return crc32(json).toString(16).padStart(8, '0') === line.slice(0, 8) ? json : null;
 }
 
+export interface JournalFileHooks {
+  /** Prefix of its crash points for the kill -9 tests (`<prefix>-append`…); the label's if unset. */
+  crashPrefix?: string;
+  /** While true nothing is written (a kill -9 test's state change that never reached the disk). */
+  held?: () => boolean;
+}
+
 export class JournalFile {
   private handle: FileHandle | null = null;
   /** Open for appends (also while the active file is being swapped). */
@@ -45,7 +52,12 @@ export class JournalFile {
     private readonly label: string,
     /** A line written first into every new active file (e.g. when this run began). */
     private readonly header: () => string,
+    private readonly hooks: JournalFileHooks = {},
   ) {}
+
+  private get crashPrefix(): string {
+    return this.hooks.crashPrefix ?? this.label;
+  }
 
   get activePath(): string {
     return join(this.dir, `${this.name}.log`);
@@ -117,7 +129,7 @@ export class JournalFile {
     if (!this.accepting) return Promise.reject(new Error(`the ${this.label} journal is closed`));
     this.pending.push(journalLine(json));
     const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-    if (!this.swapping) this.committing ??= this.commitLoop();
+    if (!this.swapping && !this.hooks.held?.()) this.committing ??= this.commitLoop();
     return done;
   }
 
@@ -134,7 +146,7 @@ export class JournalFile {
           const handle = this.handle;
           if (!handle) throw new Error(`the ${this.label} journal is closed`);
           const data = lines.join('');
-          const point = `${this.label}-append`;
+          const point = `${this.crashPrefix}-append`;
           if (crashesNext(point)) {
             // a batch cut short in its last record, as a power cut in the middle of the write
             // leaves it
@@ -143,8 +155,9 @@ export class JournalFile {
           crashPoint(point);
           await handle.write(data);
           if (needsDatasync) await handle.datasync();
+          crashPoint(`${this.crashPrefix}-written`);
           this.size += Buffer.byteLength(data);
-          crashPoint(`${this.label}-appended`);
+          crashPoint(`${this.crashPrefix}-appended`);
           for (const w of waiters) w.resolve();
         } catch (err) {
           for (const w of waiters) w.reject(err as Error);
@@ -180,7 +193,7 @@ export class JournalFile {
       await swapping;
     } finally {
       this.swapping = null;
-      if (this.pending.length > 0) this.committing ??= this.commitLoop();
+      if (this.pending.length > 0 && !this.hooks.held?.()) this.committing ??= this.commitLoop();
     }
   }
 
