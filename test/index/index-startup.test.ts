@@ -27,16 +27,27 @@ import { makeRecord } from '../search/record-factory.js';
 let dataDir: string;
 let spool: Spool;
 let index: MessageIndex;
+/** Every spool a test opened: a simulated crash leaves one open, as a killed process would. */
+let opened: Spool[] = [];
+
+async function openSpool(): Promise<Spool> {
+  const opening = new Spool(dataDir);
+  await opening.open();
+  opened.push(opening);
+  return opening;
+}
 
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-index-start-'));
-  spool = new Spool(dataDir);
-  await spool.open();
+  spool = await openSpool();
   index = new MessageIndex();
 });
 
 afterEach(async () => {
   index.close();
+  // their folder and journal handles: the newest first, so an older one cannot fold into it
+  for (const left of opened.reverse()) await left.close().catch(() => undefined);
+  opened = [];
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -61,8 +72,7 @@ async function fill(count: number): Promise<string[]> {
 
 async function reopen(): Promise<string> {
   // as at a start: the spool is opened first, and finds its folder as it is now
-  spool = new Spool(dataDir);
-  await spool.open();
+  spool = await openSpool();
   index = new MessageIndex();
   return (await openIndex(index, spool)).summary;
 }
@@ -130,8 +140,7 @@ async function ageFolder(seconds = 5): Promise<void> {
 
 /** Opens the index as a start does and lets it record a checkpoint of the quiet folder. */
 async function runUntilCheckpoint(): Promise<MessageIndex> {
-  spool = new Spool(dataDir);
-  await spool.open();
+  spool = await openSpool();
   const running = new MessageIndex();
   await openIndex(running, spool);
   await ageFolder();
@@ -150,8 +159,7 @@ it('after a crash that followed a checkpoint, does not list the folder', async (
   await writeFile(join(spool.messagesDir, planted), 'x');
   await utimes(spool.messagesDir, seconds, seconds);
   // the crash: `crashed` is never closed
-  spool = new Spool(dataDir);
-  await spool.open();
+  spool = await openSpool();
   index = new MessageIndex();
   const opened = await openIndex(index, spool);
   expect(opened.summary).toBe(
@@ -197,8 +205,7 @@ it('a write to the index after the checkpoint voids it, even when the folder did
 
 it('records no checkpoint while the folder is changing or the spool is writing', async () => {
   await fill(2);
-  spool = new Spool(dataDir);
-  await spool.open();
+  spool = await openSpool();
   await openIndex(index, spool);
   // the spool's open just probed the folder: not quiet for a minute
   expect(index.checkpoint(60_000)).toBe(false);

@@ -21,6 +21,8 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // its folder and journal stay open until closed (a test may have closed it already)
+  await spool.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -251,6 +253,7 @@ describe('open', () => {
   it('creates missing folders', async () => {
     const deep = new Spool(join(dataDir, 'a', 'b', 'c'));
     await deep.open();
+    await deep.close();
     expect((await readdir(join(dataDir, 'a', 'b', 'c'))).sort()).toEqual([
       'arrivals',
       'quarantine',
