@@ -68,7 +68,8 @@ export function allows(state: RecipientState, event: DeliveryEventType): boolean
   return (deliveryTransitions[event].from as readonly RecipientState[]).includes(state);
 }
 
-const handActions: readonly DeliveryHandAction[] = ['retry', 'hold', 'release', 'cancel'];
+/** The actions a user takes on waiting recipients (the queue's buttons and POST /api/v1/queue/…). */
+export const handActions: readonly DeliveryHandAction[] = ['retry', 'hold', 'release', 'cancel'];
 
 /**
  * The hand actions that would move at least one of these recipients, by the table above: the

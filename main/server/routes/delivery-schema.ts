@@ -1,6 +1,7 @@
 // The answer of GET /api/v1/message/{ID}/delivery as the OpenAPI document describes it. Objects
 // stay open (additionalProperties) so the serialiser never drops a field the core adds later.
 import { recipientStates } from '../../../preload/api-methods.js';
+import { handActions } from '../../core/queue/delivery-transition.js';
 
 const ruleText = {
   type: 'string',
@@ -49,7 +50,7 @@ export const deliveryResponse = {
         type: 'array',
         description:
           'The actions (POST /api/v1/queue/{action}) that would change at least one recipient now; empty once every recipient is final',
-        items: { type: 'string', enum: ['retry', 'hold', 'release', 'cancel'] },
+        items: { type: 'string', enum: [...handActions] },
       },
     },
   },

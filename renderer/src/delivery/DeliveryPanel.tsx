@@ -7,7 +7,7 @@ import type {
   RecipientDeliveryView,
 } from '../api/contract';
 import { StatusMark } from '../mailbox/StatusMark';
-import { runQueueAction, type QueueAction } from '../queue/queue-actions';
+import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
@@ -101,14 +101,6 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   );
 }
 
-/** The queue's actions on this message, each offered only while it would change a recipient. */
-const handButtons: Array<{ action: DeliveryHandAction; label: string; without: string }> = [
-  { action: 'retry', label: 'Retry now', without: 'No recipient waits for a retry' },
-  { action: 'hold', label: 'Hold', without: 'No recipient waits to be sent' },
-  { action: 'release', label: 'Release', without: 'No recipient is held' },
-  { action: 'cancel', label: 'Cancel', without: 'Every recipient has reached its final state' },
-];
-
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -160,7 +152,8 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
         Status: <StatusMark status={delivery.status} />
       </p>
       <div className="delivery-actions" role="group" aria-label="Delivery actions">
-        {handButtons.map(({ action, label, without }) => {
+        {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
+          const { label, without } = handActionButtons[action];
           const applies = delivery.actions.includes(action);
           return (
             <button

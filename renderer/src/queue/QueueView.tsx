@@ -3,16 +3,12 @@ import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
 import { relativeTime, replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
-import { runQueueAction, type QueueAction } from './queue-actions';
+import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue } from './queue-groups';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
-function entryButtons(held: boolean): Array<[DeliveryHandAction, string]> {
-  return [
-    ['retry', 'Retry now'],
-    held ? ['release', 'Release'] : ['hold', 'Hold'],
-    ['cancel', 'Cancel'],
-  ];
+function entryActions(held: boolean): DeliveryHandAction[] {
+  return ['retry', held ? 'release' : 'hold', 'cancel'];
 }
 
 /** Everything not final, grouped by state: why it waits and when it is tried next. */
@@ -126,16 +122,21 @@ export function QueueView(props: {
                   role="group"
                   aria-label={`Actions for ${message.Subject}`}
                 >
-                  {entryButtons(recipient.state === 'held').map(([action, label]) => (
-                    <button
-                      key={action}
-                      type="button"
-                      disabled={!message.actions.includes(action)}
-                      onClick={() => void act(action, [message.ID], label)}
-                    >
-                      {label}
-                    </button>
-                  ))}
+                  {entryActions(recipient.state === 'held').map((action) => {
+                    const { label, without } = handActionButtons[action];
+                    const applies = message.actions.includes(action);
+                    return (
+                      <button
+                        key={action}
+                        type="button"
+                        disabled={!applies}
+                        title={applies ? undefined : without}
+                        onClick={() => void act(action, [message.ID], label)}
+                      >
+                        {label}
+                      </button>
+                    );
+                  })}
                 </span>
               </li>
             ))}

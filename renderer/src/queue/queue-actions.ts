@@ -1,6 +1,17 @@
-import type { RelaydeskApi } from '../api/contract';
+import type { DeliveryHandAction, RelaydeskApi } from '../api/contract';
 
-export type QueueAction = 'hold' | 'release' | 'retry' | 'resend' | 'cancel';
+export type QueueAction = DeliveryHandAction | 'resend';
+
+/**
+ * Each hand action's button, wherever it is (queue view, delivery tab), and what its tooltip
+ * says while it would change nothing (the server's `actions` leave it out).
+ */
+export const handActionButtons: Record<DeliveryHandAction, { label: string; without: string }> = {
+  retry: { label: 'Retry now', without: 'No recipient waits for a retry' },
+  hold: { label: 'Hold', without: 'No recipient waits to be sent' },
+  release: { label: 'Release', without: 'No recipient is held' },
+  cancel: { label: 'Cancel', without: 'Every recipient has reached its final state' },
+};
 
 /** One door for the queue's buttons, wherever they are (list, queue view, delivery tab). */
 export async function runQueueAction(
