@@ -15,6 +15,6 @@
 //   per message (three interleaved runs of 1,000 messages, 2 KB × 10 sessions).
 import { setFlagsFromString } from 'node:v8';
 
-export const heapFlags = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'];
+const heapFlags = ['--semi-space-growth-factor=1', '--heap-growing-percent=20'];
 
 for (const flag of heapFlags) setFlagsFromString(flag);
