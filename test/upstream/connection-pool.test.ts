@@ -55,6 +55,14 @@ const body = (n: number) =>
 
 const envelope = { mailFrom: 'app@example.com', rcptTo: ['ann@example.net'] };
 
+/** Message `n` to `server` over the pool's connections, with default upstream settings. */
+const deliverOver = (
+  connections: ConnectionPool,
+  server: Parameters<typeof settingsFor>[0],
+  n: number,
+): Promise<DeliveryAttempt> =>
+  deliverToUpstream(settingsFor(server), envelope, body(n), { pool: connections });
+
 const outcomes = (attempt: DeliveryAttempt) => attempt.recipients.map((r) => r.outcome);
 
 /** smtp-server without the helper, to count connections open right now. */
@@ -243,9 +251,7 @@ describe('ConnectionPool with deliverToUpstream', () => {
   test('an idle connection is QUIT after idleMs and the next message opens a new one', async () => {
     const server = await countingUpstream();
     const connections = pool({ idleMs: 50 });
-    const first = await deliverToUpstream(settingsFor(server), envelope, body(1), {
-      pool: connections,
-    });
+    const first = await deliverOver(connections, server, 1);
     expect(outcomes(first)).toEqual(['relayed']);
     expect(first.transcript).toMatch(/keeping the connection open/);
     expect(first.transcript).not.toMatch(/^C: QUIT$/m);
@@ -253,9 +259,7 @@ describe('ConnectionPool with deliverToUpstream', () => {
     await expect.poll(() => server.open, { timeout: 5_000 }).toBe(0);
     expect(connections.stats).toEqual({ idle: 0, busy: 0 });
 
-    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const second = await deliverOver(connections, server, 2);
     expect(outcomes(second)).toEqual(['relayed']);
     expect(second.transcript).not.toContain('reusing');
     expect(server.opened).toBe(2);
@@ -265,13 +269,11 @@ describe('ConnectionPool with deliverToUpstream', () => {
     // smtp-server says 421 and hangs up after 300 ms without a command
     const server = await countingUpstream({ socketTimeout: 300 });
     const connections = pool({ idleMs: 60_000 });
-    await deliverToUpstream(settingsFor(server), envelope, body(1), { pool: connections });
+    await deliverOver(connections, server, 1);
     await expect.poll(() => server.open, { timeout: 5_000 }).toBe(0);
     await expect.poll(() => connections.stats.idle, { timeout: 5_000 }).toBe(0);
 
-    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const second = await deliverOver(connections, server, 2);
     expect(outcomes(second)).toEqual(['relayed']);
     expect(second.pauseUpstream).toBeNull();
     expect(server.opened).toBe(2);
@@ -281,10 +283,8 @@ describe('ConnectionPool with deliverToUpstream', () => {
   test('a connection idle for longer is checked with RSET first', async () => {
     const server = await upstream({ tls: 'none' });
     const connections = pool({ freshMs: 0 });
-    await deliverToUpstream(settingsFor(server), envelope, body(1), { pool: connections });
-    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    await deliverOver(connections, server, 1);
+    const second = await deliverOver(connections, server, 2);
     expect(outcomes(second)).toEqual(['relayed']);
     expect(second.transcript.split('\n')[1]).toBe('C: RSET');
     expect(server.connections).toBe(1);
@@ -298,13 +298,9 @@ describe('ConnectionPool with deliverToUpstream', () => {
         connection === 1 && nth === 2 ? '421 4.4.2 scripted: too many messages' : '250 ok',
     );
     const connections = pool();
-    const first = await deliverToUpstream(settingsFor(server), envelope, body(1), {
-      pool: connections,
-    });
+    const first = await deliverOver(connections, server, 1);
     expect(outcomes(first)).toEqual(['relayed']);
-    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const second = await deliverOver(connections, server, 2);
     expect(outcomes(second)).toEqual(['relayed']);
     expect(second.pauseUpstream).toBeNull();
     expect(second.transcript).toMatch(/ended cleanly: no RSET/);
@@ -320,14 +316,10 @@ describe('ConnectionPool with deliverToUpstream', () => {
       connection === 1 ? '421 4.4.2 scripted idle timeout, closing' : '250 2.0.0 flushed',
     );
     const connections = pool({ freshMs: 0 });
-    const first = await deliverToUpstream(settingsFor(server), envelope, body(1), {
-      pool: connections,
-    });
+    const first = await deliverOver(connections, server, 1);
     expect(outcomes(first)).toEqual(['relayed']);
 
-    const second = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const second = await deliverOver(connections, server, 2);
     expect(outcomes(second)).toEqual(['relayed']);
     expect(second.pauseUpstream).toBeNull();
     expect(second.unreachable).toEqual([]);
@@ -338,9 +330,7 @@ describe('ConnectionPool with deliverToUpstream', () => {
     expect(server.connections).toBe(2);
 
     // the new connection answers RSET: it is reused for the third message
-    const third = await deliverToUpstream(settingsFor(server), envelope, body(3), {
-      pool: connections,
-    });
+    const third = await deliverOver(connections, server, 3);
     expect(outcomes(third)).toEqual(['relayed']);
     expect(third.transcript).toMatch(/^S: 250 2\.0\.0 flushed$/m);
     expect(server.connections).toBe(2);
@@ -372,9 +362,7 @@ describe('ConnectionPool with deliverToUpstream', () => {
     const b = await countingUpstream();
     const connections = pool({ maxOpen: 1 });
     for (const server of [a, b, a, b]) {
-      const attempt = await deliverToUpstream(settingsFor(server), envelope, body(0), {
-        pool: connections,
-      });
+      const attempt = await deliverOver(connections, server, 0);
       expect(outcomes(attempt)).toEqual(['relayed']);
       // the other upstream's idle connection was QUIT before this one was opened
       expect(a.open + b.open).toBeLessThanOrEqual(1);
@@ -387,17 +375,13 @@ describe('ConnectionPool with deliverToUpstream', () => {
     const server = await upstream({ tls: 'none' });
     const connections = pool();
     server.setFailures({ data: { code: 421, text: '4.3.2 going down for maintenance' } });
-    const failed = await deliverToUpstream(settingsFor(server), envelope, body(1), {
-      pool: connections,
-    });
+    const failed = await deliverOver(connections, server, 1);
     expect(outcomes(failed)).toEqual(['deferred']);
     expect(failed.transcript).not.toContain('keeping the connection open');
     expect(connections.stats).toEqual({ idle: 0, busy: 0 });
 
     server.setFailures({});
-    const next = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const next = await deliverOver(connections, server, 2);
     expect(outcomes(next)).toEqual(['relayed']);
     expect(next.transcript).not.toContain('reusing');
     expect(server.connections).toBe(2);
@@ -407,19 +391,13 @@ describe('ConnectionPool with deliverToUpstream', () => {
     const server = await upstream({ tls: 'none' });
     const connections = pool();
     server.setFailures({ rcpt: { 'ann@example.net': { code: 550, text: '5.1.1 no such user' } } });
-    const bounced = await deliverToUpstream(settingsFor(server), envelope, body(1), {
-      pool: connections,
-    });
+    const bounced = await deliverOver(connections, server, 1);
     expect(outcomes(bounced)).toEqual(['bounced']);
     server.setFailures({ data: { code: 554, text: '5.6.0 content refused' } });
-    const refused = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const refused = await deliverOver(connections, server, 2);
     expect(outcomes(refused)).toEqual(['bounced']);
     server.setFailures({});
-    const relayed = await deliverToUpstream(settingsFor(server), envelope, body(3), {
-      pool: connections,
-    });
+    const relayed = await deliverOver(connections, server, 3);
     expect(outcomes(relayed)).toEqual(['relayed']);
     expect(relayed.transcript).toMatch(/^\* reusing/);
     expect(server.connections).toBe(1);
@@ -428,15 +406,13 @@ describe('ConnectionPool with deliverToUpstream', () => {
   test('close() QUITs the idle connections; a session given back afterwards is closed too', async () => {
     const server = await countingUpstream();
     const connections = new ConnectionPool({ idleMs: 60_000 });
-    await deliverToUpstream(settingsFor(server), envelope, body(1), { pool: connections });
+    await deliverOver(connections, server, 1);
     expect(server.open).toBe(1);
     await connections.close();
     await expect.poll(() => server.open, { timeout: 5_000 }).toBe(0);
     expect(connections.stats).toEqual({ idle: 0, busy: 0 });
 
-    const after = await deliverToUpstream(settingsFor(server), envelope, body(2), {
-      pool: connections,
-    });
+    const after = await deliverOver(connections, server, 2);
     expect(outcomes(after)).toEqual(['relayed']);
     expect(after.transcript).toMatch(/^C: QUIT$/m);
     await expect.poll(() => server.open, { timeout: 5_000 }).toBe(0);
