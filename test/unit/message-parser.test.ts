@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 
 let parser: MessageParser | null = null;
@@ -107,5 +110,72 @@ describe('the MIME parser in a worker', () => {
     await parser.close();
     parser = new MessageParser({ budgetMs: 10_000 });
     expect((await parser.summarize(simple)).subject).toBe('hi');
+  });
+});
+
+describe('batches of small messages in the worker', () => {
+  it('gives each of many messages summarised at once its own summary', async () => {
+    parser = new MessageParser();
+    const subjects = Array.from({ length: 60 }, (_, i) => `message ${i}`);
+    const summaries = await Promise.all(
+      subjects.map((subject) =>
+        parser!.summarize(Buffer.from(`Subject: ${subject}\r\n\r\nbody of ${subject}\r\n`)),
+      ),
+    );
+    expect(summaries.map((s) => s.subject)).toEqual(subjects);
+    expect(summaries.map((s) => s.snippet)).toEqual(subjects.map((s) => `body of ${s}`));
+  });
+
+  it('parses the messages batched with one that overruns the budget; only that one is cut short', async () => {
+    // the first message goes alone (the worker is idle); the next three wait and go as one batch,
+    // which overruns: each is then run again on its own
+    parser = new MessageParser({ budgetMs: 250 });
+    // about half a second of mailparser's HTML-to-text (under the size from which parts are cut)
+    const slow = Buffer.from(
+      'Subject: slow one\r\nContent-Type: text/html\r\n\r\n' +
+        '<div><p>word <b>x</b></p></div>\r\n'.repeat(30_000),
+    );
+    // a started worker, so that only the parses count against the budget
+    await parser.summarize(Buffer.from('Subject: warm\r\n\r\nup\r\n'));
+    const quick = (n: number) => Buffer.from(`Subject: quick ${n}\r\n\r\nhello\r\n`);
+    const [first, before, stopped, after] = await Promise.all([
+      parser.summarize(quick(1)),
+      parser.summarize(quick(2)),
+      parser.summarize(slow),
+      parser.summarize(quick(3)),
+    ]);
+    expect(first).toMatchObject({ subject: 'quick 1', parseError: null });
+    expect(before).toMatchObject({ subject: 'quick 2', parseError: null });
+    expect(after).toMatchObject({ subject: 'quick 3', parseError: null });
+    expect(stopped.subject).toBe('slow one');
+    expect(stopped.parseError).toMatch(/longer than 250 ms/);
+  });
+});
+
+describe('small files written by the worker', () => {
+  let dir = '';
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = '';
+  });
+
+  it('writes new files, refuses to overwrite one unless asked, and reports the errno code', async () => {
+    parser = new MessageParser();
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => parser!.write(join(dir, `m${i}.eml`), `message ${i}`)),
+    );
+    for (let i = 0; i < 40; i++) {
+      expect(await readFile(join(dir, `m${i}.eml`), 'utf8')).toBe(`message ${i}`);
+    }
+    await expect(parser.write(join(dir, 'm0.eml'), 'again')).rejects.toMatchObject({
+      code: 'EEXIST',
+    });
+    expect(await readFile(join(dir, 'm0.eml'), 'utf8')).toBe('message 0');
+    await parser.write(join(dir, 'm0.eml'), 'again', true);
+    expect(await readFile(join(dir, 'm0.eml'), 'utf8')).toBe('again');
+    await expect(parser.write(join(dir, 'no-such-folder', 'x.eml'), 'x')).rejects.toMatchObject({
+      code: 'ENOENT',
+    });
   });
 });

@@ -2,6 +2,11 @@
 // maintainer says not all of its regexes are safe from catastrophic backtracking (mailparser#378),
 // so a hostile message must neither stall the SMTP event loop nor crash the relay: a job that
 // runs over its budget has its worker terminated and the message is kept with a parse error.
+//
+// The same worker writes the spool's small files (a new message's .eml, whose bytes it gets for
+// the parse anyway, and the sidecars folded in from the arrivals journal): with blocking calls
+// there, a batch of files costs the SMTP thread one hand-off, where the libuv pool took three
+// per file (open, write, close), each a wake-up of another thread on a machine of few cores.
 import { Worker } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
@@ -34,14 +39,20 @@ export interface ParsedPart {
   content: Uint8Array;
 }
 
-type JobKind = 'summary' | 'detail' | 'part';
-type JobResult = { summary: ParsedSummary } | ParsedDetail | { part: ParsedPart | null };
+type JobKind = 'summary' | 'detail' | 'part' | 'write';
+type JobResult =
+  { summary: ParsedSummary } | ParsedDetail | { part: ParsedPart | null } | Record<string, never>;
 
 interface Job {
   jobId: number;
   kind: JobKind;
   source: MessageSource;
   partId?: string;
+  /** For a write: the file, and whether it may be there already (else it must be new). */
+  path?: string;
+  overwrite?: boolean;
+  /** Run alone: its batch overran the time budget, and this one may be why. */
+  alone?: boolean;
   resolve(result: JobResult): void;
   reject(err: Error): void;
 }
@@ -51,6 +62,55 @@ interface WorkerReply {
   ok: boolean;
   result?: JobResult;
   error?: string;
+  /** The errno code of a failed write (ENOSPC: the listener answers 452). */
+  code?: string;
+}
+
+/**
+ * Summaries of small messages waiting at once go to the worker in one batch, and come back in
+ * one reply: each message's round trip cost the two threads more than its parse (profiled at
+ * 2 KB × 10 sessions), and under load the waiting ones are many.
+ */
+const batchJobs = 32;
+const batchBytes = 1024 * 1024;
+
+function batchable(job: Job): boolean {
+  return (
+    (job.kind === 'summary' || job.kind === 'write') &&
+    !job.alone &&
+    !(job.source instanceof IncomingFile)
+  );
+}
+
+/** What the worker gets of a job (parse-worker.js reads these fields). */
+function workerRequest(job: Job): Record<string, unknown> {
+  const { jobId, kind, source } = job;
+  if (kind === 'write') {
+    // a write run again after its batch was stopped may find its own file from the first try
+    return {
+      jobId,
+      kind,
+      path: job.path,
+      data: source,
+      overwrite: Boolean(job.overwrite || job.alone),
+    };
+  }
+  return {
+    jobId,
+    kind,
+    partId: job.partId,
+    // a large message is summarised from the start of each of its parts (parse-worker.js)
+    trim: kind === 'summary' && sourceSize(source) > trimAbove,
+    // a message in the spool folder is read there by the worker: copying its bytes to the worker
+    // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md);
+    // a small one in memory goes with the job (cheaper than the worker's open and reads)
+    ...(source instanceof IncomingFile ? { path: source.path } : { raw: source }),
+  };
+}
+
+function jobError(reply: WorkerReply): Error {
+  const err = new MessageParseError(reply.error ?? 'unknown parser error');
+  return reply.code ? Object.assign(err, { code: reply.code }) : err;
 }
 
 export class MessageParseError extends Error {
@@ -59,77 +119,101 @@ export class MessageParseError extends Error {
 
 class ParserSlot {
   private worker: Worker | null = null;
-  current: Job | null = null;
+  /** The jobs the worker has, in the order sent; empty when it is idle. */
+  private current: Job[] = [];
+  /** The worker has loaded its modules and takes jobs. */
+  private ready = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly budgetMs: number,
     private readonly onIdle: () => void,
+    /** Jobs of a batch that overran: each is run again on its own. */
+    private readonly retryAlone: (jobs: Job[]) => void,
   ) {}
+
+  get busy(): boolean {
+    return this.current.length > 0;
+  }
 
   private spawn(): Worker {
     const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
     worker.unref();
-    worker.on('message', (reply: WorkerReply) => this.finish(reply));
-    worker.on('error', (err) => this.fail(new MessageParseError(`parser crashed: ${err.message}`)));
+    worker.on('message', (replies: WorkerReply[] | 'ready') => {
+      if (replies !== 'ready') this.finish(replies);
+      else if (this.worker === worker) {
+        this.ready = true;
+        if (this.current.length > 0) this.startBudget();
+      }
+    });
+    // a worker stopped for overrunning exits later, when its jobs are settled and the next ones
+    // run in its successor: its end is not theirs
+    worker.on('error', (err) => {
+      if (this.worker === worker)
+        this.fail(new MessageParseError(`parser crashed: ${err.message}`));
+    });
     worker.on('exit', () => {
-      if (this.worker === worker) this.worker = null;
+      if (this.worker !== worker) return;
+      this.worker = null;
       this.fail(new MessageParseError('parser exited'));
     });
     return worker;
   }
 
-  run(job: Job): void {
-    this.current = job;
-    this.worker ??= this.spawn();
+  run(jobs: Job[]): void {
+    this.current = jobs;
+    if (!this.worker) {
+      this.worker = this.spawn();
+      this.ready = false;
+    }
+    if (this.ready) this.startBudget();
+    this.worker.postMessage(jobs.map(workerRequest));
+  }
+
+  /** The jobs' time starts once the worker has started (loading mailparser is not theirs). */
+  private startBudget(): void {
     this.timer = setTimeout(() => {
       const worker = this.worker;
       this.worker = null;
-      this.fail(
-        new MessageParseError(`parsing took longer than ${this.budgetMs} ms and was stopped`),
-      );
+      const overran = this.settle();
+      if (overran.length > 1) this.retryAlone(overran);
+      else {
+        for (const job of overran) {
+          job.reject(
+            new MessageParseError(`parsing took longer than ${this.budgetMs} ms and was stopped`),
+          );
+        }
+      }
       void worker?.terminate();
+      this.onIdle();
     }, this.budgetMs);
     this.timer.unref();
-    // a message in the spool folder is read there by the worker: copying its bytes to the worker
-    // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md);
-    // a small one still in memory goes with the job (cheaper than the worker's open and reads)
-    const source = job.source;
-    const small = source instanceof IncomingFile ? source.bytes : null;
-    this.worker.postMessage({
-      jobId: job.jobId,
-      kind: job.kind,
-      // a large message is summarised from the start of each of its parts (parse-worker.js)
-      trim: job.kind === 'summary' && sourceSize(source) > trimAbove,
-      ...(source instanceof IncomingFile
-        ? small
-          ? { raw: small }
-          : { path: source.path }
-        : { raw: source }),
-      partId: job.partId,
-    });
   }
 
-  private settle(): Job | null {
-    const job = this.current;
-    this.current = null;
+  private settle(): Job[] {
+    const jobs = this.current;
+    this.current = [];
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    return job;
+    return jobs;
   }
 
-  private finish(reply: WorkerReply): void {
-    if (!this.current || reply.jobId !== this.current.jobId) return;
-    const job = this.settle();
-    if (reply.ok && reply.result) job?.resolve(reply.result);
-    else job?.reject(new MessageParseError(reply.error ?? 'unknown parser error'));
+  private finish(replies: WorkerReply[]): void {
+    const jobs = new Map(this.current.map((job) => [job.jobId, job]));
+    if (replies.some((reply) => !jobs.has(reply.jobId))) return;
+    this.settle();
+    for (const reply of replies) {
+      const job = jobs.get(reply.jobId);
+      if (reply.ok && reply.result) job?.resolve(reply.result);
+      else job?.reject(jobError(reply));
+    }
     this.onIdle();
   }
 
   private fail(err: Error): void {
-    const job = this.settle();
-    if (!job) return;
-    job.reject(err);
+    const jobs = this.settle();
+    if (jobs.length === 0) return;
+    for (const job of jobs) job.reject(err);
     this.onIdle();
   }
 
@@ -149,24 +233,57 @@ export class MessageParser {
     const count = Math.max(1, options.workers ?? 1);
     this.slots = Array.from(
       { length: count },
-      () => new ParserSlot(options.budgetMs ?? 10_000, () => this.dispatch()),
+      () =>
+        new ParserSlot(
+          options.budgetMs ?? 10_000,
+          () => this.dispatch(),
+          (jobs) => {
+            for (const job of jobs) job.alone = true;
+            this.waiting.unshift(...jobs);
+          },
+        ),
     );
   }
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.current) continue;
-      const job = this.waiting.shift();
-      if (!job) return;
-      slot.run(job);
+      if (slot.busy) continue;
+      const first = this.waiting.shift();
+      if (!first) return;
+      const jobs = [first];
+      let bytes = sourceSize(first.source);
+      while (batchable(first) && jobs.length < batchJobs) {
+        const next = this.waiting[0];
+        if (!next || !batchable(next) || bytes + sourceSize(next.source) > batchBytes) break;
+        bytes += sourceSize(next.source);
+        jobs.push(this.waiting.shift() as Job);
+      }
+      slot.run(jobs);
     }
   }
 
-  private enqueue(kind: JobKind, source: MessageSource, partId?: string): Promise<JobResult> {
+  private enqueue(
+    kind: JobKind,
+    source: MessageSource,
+    more: Pick<Job, 'partId' | 'path' | 'overwrite'> = {},
+  ): Promise<JobResult> {
+    // a small message received over SMTP goes to the worker from memory even if it is on disk
+    // by the time its turn comes (its bytes are dropped from the IncomingFile once synced)
+    const kept = source instanceof IncomingFile ? (source.bytes ?? source) : source;
     return new Promise<JobResult>((resolve, reject) => {
-      this.waiting.push({ jobId: this.nextJobId++, kind, source, partId, resolve, reject });
+      this.waiting.push({ jobId: this.nextJobId++, kind, source: kept, ...more, resolve, reject });
       this.dispatch();
     });
+  }
+
+  /**
+   * Writes a small file durably in the worker: resolved once its bytes and its name are on disk
+   * (O_DSYNC, then an fsync of its folder, shared by the files of one batch). A new file must
+   * not exist yet unless `overwrite`. A failure carries the errno `code` (ENOSPC, EEXIST).
+   */
+  async write(path: string, data: Uint8Array | string, overwrite = false): Promise<void> {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    await this.enqueue('write', bytes, { path, overwrite });
   }
 
   /** The list/search facts of a message; never rejects: a failure is kept as `parseError`. */
@@ -184,7 +301,7 @@ export class MessageParser {
   }
 
   async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {
-    return ((await this.enqueue('part', raw, partId)) as { part: ParsedPart | null }).part;
+    return ((await this.enqueue('part', raw, { partId })) as { part: ParsedPart | null }).part;
   }
 
   async close(): Promise<void> {

@@ -33,7 +33,8 @@ export class MessageStore {
   ) {
     // the index logs when its writes fail (a full disk) and when they succeed again
     this.index = new MessageIndex(log);
-    this.spool = new Spool(dataDir, log);
+    // the parse worker writes the small files: see message-parser.ts
+    this.spool = new Spool(dataDir, log, this.parser);
     this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
   }
 

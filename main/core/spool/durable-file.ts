@@ -36,6 +36,14 @@ export async function writeSyncedFile(
   }
 }
 
+/**
+ * Writes small files durably off the SMTP thread, in batches (the parse worker does: see
+ * message-parser.ts): resolved once the file's bytes and its name in its folder are on disk.
+ */
+export interface SyncedFileWriter {
+  write(path: string, data: Uint8Array | string, overwrite?: boolean): Promise<void>;
+}
+
 export const tempSuffix = '.tmp';
 
 // Each write gets its own temporary name: two writes of the same file at once (two updates of one

@@ -5,7 +5,7 @@
 // written only when it is synced, in one synchronous write: open, write, close.
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSyncedFile } from './durable-file.js';
+import { writeSyncedFile, type SyncedFileWriter } from './durable-file.js';
 
 /** Small chunks are gathered into writes of this size: one syscall per 256 KiB, not per packet. */
 const writeSize = 256 * 1024;
@@ -24,7 +24,7 @@ const syncEvery = 8 * 1024 * 1024;
  * A message up to this size is also kept in memory until it is synced, for the parse worker:
  * copying a few KiB to it costs less than its opening and reading the file again.
  */
-const keepBelow = 64 * 1024;
+export const keepBelow = 64 * 1024;
 
 export class IncomingFile {
   /** Bytes written so far. */
@@ -115,13 +115,18 @@ export class IncomingFile {
     }
   }
 
-  /** Writes the rest, fsyncs and closes: the bytes are on disk. `onCreated`: see writeSyncedFile. */
-  async sync(onCreated?: () => void): Promise<void> {
+  /**
+   * Writes the rest, fsyncs and closes: the bytes are on disk. `onCreated`: see writeSyncedFile.
+   * A message never written yet goes whole through `writer` if there is one (which syncs its
+   * folder entry too: `onCreated` is not called).
+   */
+  async sync(onCreated?: () => void, writer?: SyncedFileWriter): Promise<void> {
     if (this.discarded) throw new Error(`${this.path} was discarded`);
     if (this.synced) return;
     if (!this.handle) {
       // never written: the whole message in one synced write
-      await writeSyncedFile(this.path, this.pending, undefined, onCreated);
+      if (writer) await writer.write(this.path, Buffer.concat(this.pending, this.pendingBytes));
+      else await writeSyncedFile(this.path, this.pending, undefined, onCreated);
       this.synced = true;
       this.pending = [];
       this.pendingBytes = 0;

@@ -16,8 +16,9 @@ import {
   writeFilesDurably,
   writeSyncedFile,
   type HeldFolder,
+  type SyncedFileWriter,
 } from './durable-file.js';
-import { IncomingFile } from './incoming-file.js';
+import { IncomingFile, keepBelow } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
 import { sourceSize, type MessageSource } from './message-source.js';
 import { readSidecar, sidecarVersion } from './sidecar-schema.js';
@@ -58,6 +59,8 @@ export class Spool {
   constructor(
     readonly dataDir: string,
     private readonly log: (line: string) => void = () => undefined,
+    /** Where small new files (a message's .eml, folded sidecars) are written; else here. */
+    private readonly writer?: SyncedFileWriter,
   ) {
     this.messagesDir = spoolFolder(dataDir);
     this.quarantineDir = join(dataDir, 'quarantine');
@@ -67,6 +70,7 @@ export class Spool {
       log: (line) => this.log(line),
       folder: () => this.folder,
       inOrder: (id, work) => this.inOrder(id, work),
+      writer,
     });
   }
 
@@ -181,8 +185,10 @@ export class Spool {
     };
     const synced =
       raw instanceof IncomingFile
-        ? raw.sync(created)
-        : writeSyncedFile(path, raw, undefined, created);
+        ? raw.sync(created, this.writer)
+        : this.writer && raw.length <= keepBelow
+          ? this.writer.write(path, raw)
+          : writeSyncedFile(path, raw, undefined, created);
     const bytes = sourceSize(raw);
     const committed = record.then(async (r) => {
       // the kill -9 test dies here with the whole .eml on disk and no record of it
