@@ -172,10 +172,31 @@ describe('small files written by the worker', () => {
       code: 'EEXIST',
     });
     expect(await readFile(join(dir, 'm0.eml'), 'utf8')).toBe('message 0');
-    await parser.write(join(dir, 'm0.eml'), 'again', true);
+    await parser.write(join(dir, 'm0.eml'), 'again', { overwrite: true });
     expect(await readFile(join(dir, 'm0.eml'), 'utf8')).toBe('again');
     await expect(parser.write(join(dir, 'no-such-folder', 'x.eml'), 'x')).rejects.toMatchObject({
       code: 'ENOENT',
     });
+  });
+
+  it('writes background files only when no message waits to be parsed or written', async () => {
+    parser = new MessageParser();
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    const done: string[] = [];
+    const busy = parser.summarize(simple);
+    const background = Array.from({ length: 40 }, (_, i) =>
+      parser!
+        .write(join(dir, `s${i}.json`), '{}', { overwrite: true, background: true })
+        .then(() => done.push(`sidecar ${i}`)),
+    );
+    const arrivals = Array.from({ length: 5 }, (_, i) =>
+      Promise.all([
+        parser!.summarize(simple),
+        parser!.write(join(dir, `m${i}.eml`), `message ${i}`),
+      ]).then(() => done.push(`message ${i}`)),
+    );
+    await Promise.all([busy, ...background, ...arrivals]);
+    expect(done.slice(0, 5).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `message ${i}`));
+    expect(done).toHaveLength(45);
   });
 });

@@ -37,6 +37,13 @@ import {
   type ListenerSettings,
 } from './listener-contract.js';
 
+/**
+ * A connection looks at the users file again at most this often (whether users exist decides
+ * if an untrusted client may connect to authenticate). Users added or removed by another process
+ * (`relaydesk user`) count for new connections within this time; AUTH always reads them afresh.
+ */
+const usersRecheckMs = 1000;
+
 const sleep = (ms: number): Promise<void> =>
   new Promise((resolve) => setTimeout(resolve, ms).unref());
 
@@ -181,7 +188,7 @@ export class SmtpAdmission {
       callback(new SmtpRefusal(421, '4.3.2 Receiving is paused in Relaydesk; try again later'));
       return;
     }
-    this.users.refresh().then(
+    this.users.refreshIfOlder(usersRecheckMs).then(
       () => {
         const refusal =
           connectionDecision({ trust, usersExist: this.users.count > 0 }) ??

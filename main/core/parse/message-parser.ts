@@ -10,6 +10,7 @@
 import { Worker } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
+import type { WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 
 /** Messages up to this size are summarised from all of their bytes. */
@@ -227,6 +228,9 @@ class ParserSlot {
 export class MessageParser {
   private readonly slots: ParserSlot[];
   private readonly waiting: Job[] = [];
+  /** Background writes (folded sidecars): sent only when nothing else waits. */
+  private readonly later: Job[] = [];
+  private dispatchScheduled = false;
   private nextJobId = 1;
 
   constructor(options: { workers?: number; budgetMs?: number } = {}) {
@@ -245,18 +249,32 @@ export class MessageParser {
     );
   }
 
+  /**
+   * Sends what waits once this turn's jobs are all in: a message's parse and its .eml write are
+   * asked for a few microtasks apart, and go to the worker in one batch.
+   */
+  private dispatchSoon(): void {
+    if (this.dispatchScheduled) return;
+    this.dispatchScheduled = true;
+    setImmediate(() => {
+      this.dispatchScheduled = false;
+      this.dispatch();
+    });
+  }
+
   private dispatch(): void {
     for (const slot of this.slots) {
       if (slot.busy) continue;
-      const first = this.waiting.shift();
+      const queue = this.waiting.length > 0 ? this.waiting : this.later;
+      const first = queue.shift();
       if (!first) return;
       const jobs = [first];
       let bytes = sourceSize(first.source);
       while (batchable(first) && jobs.length < batchJobs) {
-        const next = this.waiting[0];
+        const next = queue[0];
         if (!next || !batchable(next) || bytes + sourceSize(next.source) > batchBytes) break;
         bytes += sourceSize(next.source);
-        jobs.push(this.waiting.shift() as Job);
+        jobs.push(queue.shift() as Job);
       }
       slot.run(jobs);
     }
@@ -266,24 +284,32 @@ export class MessageParser {
     kind: JobKind,
     source: MessageSource,
     more: Pick<Job, 'partId' | 'path' | 'overwrite'> = {},
+    background = false,
   ): Promise<JobResult> {
     // a small message received over SMTP goes to the worker from memory even if it is on disk
     // by the time its turn comes (its bytes are dropped from the IncomingFile once synced)
     const kept = source instanceof IncomingFile ? (source.bytes ?? source) : source;
     return new Promise<JobResult>((resolve, reject) => {
-      this.waiting.push({ jobId: this.nextJobId++, kind, source: kept, ...more, resolve, reject });
-      this.dispatch();
+      const job = { jobId: this.nextJobId++, kind, source: kept, ...more, resolve, reject };
+      (background ? this.later : this.waiting).push(job);
+      this.dispatchSoon();
     });
   }
 
   /**
    * Writes a small file durably in the worker: resolved once its bytes and its name are on disk
    * (O_DSYNC, then an fsync of its folder, shared by the files of one batch). A new file must
-   * not exist yet unless `overwrite`. A failure carries the errno `code` (ENOSPC, EEXIST).
+   * not exist yet unless `overwrite`; a `background` write waits until no other job does. A
+   * failure carries the errno `code` (ENOSPC, EEXIST).
    */
-  async write(path: string, data: Uint8Array | string, overwrite = false): Promise<void> {
+  async write(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    await this.enqueue('write', bytes, { path, overwrite });
+    await this.enqueue(
+      'write',
+      bytes,
+      { path, overwrite: options.overwrite ?? false },
+      options.background ?? false,
+    );
   }
 
   /** The list/search facts of a message; never rejects: a failure is kept as `parseError`. */
@@ -305,7 +331,8 @@ export class MessageParser {
   }
 
   async close(): Promise<void> {
-    for (const job of this.waiting.splice(0)) job.reject(new MessageParseError('parser closed'));
+    for (const job of [...this.waiting.splice(0), ...this.later.splice(0)])
+      job.reject(new MessageParseError('parser closed'));
     await Promise.all(this.slots.map((slot) => slot.close()));
   }
 }

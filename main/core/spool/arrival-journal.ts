@@ -30,6 +30,11 @@ export const arrivalsCompactAt = 512 * 1024;
  * free thread in libuv's pool (four) while a folding runs.
  */
 const foldConcurrency = 2;
+/**
+ * Folded sidecars wait behind new arrivals (the 250s) until the fresh journal is this many times
+ * the compaction size: then they go first, so a crash never leaves a long journal to fold at start.
+ */
+const foldUrgentAfter = 4;
 /** With a writer of its own (no pool threads taken), a batch of its size at a time. */
 const foldBatch = 32;
 /** At a clean stop no arrival competes: the disk takes more fdatasyncs in flight. */
@@ -192,7 +197,10 @@ export class ArrivalJournal {
           const entry = this.pending.get(id);
           if (!entry) return; // removed, or its sidecar rewritten meanwhile
           const path = this.sidecarPath(id);
-          if (this.options.writer) await this.options.writer.write(path, entry.sidecar, true);
+          // behind the arrivals, unless the journal grows faster than its folding keeps up
+          const background = this.file.size < this.compactAt * foldUrgentAfter;
+          if (this.options.writer)
+            await this.options.writer.write(path, entry.sidecar, { overwrite: true, background });
           else await writeSidecar(path, entry.sidecar);
           foldedSidecars++;
           // the record stays readable from the journal until the sidecar is in the folder

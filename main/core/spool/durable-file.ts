@@ -41,7 +41,14 @@ export async function writeSyncedFile(
  * message-parser.ts): resolved once the file's bytes and its name in its folder are on disk.
  */
 export interface SyncedFileWriter {
-  write(path: string, data: Uint8Array | string, overwrite?: boolean): Promise<void>;
+  write(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void>;
+}
+
+export interface WriteOptions {
+  /** The file may exist already (it is replaced); else it must be new. */
+  overwrite?: boolean;
+  /** Written when nothing else waits for the writer (a folded sidecar, not an arrival). */
+  background?: boolean;
 }
 
 export const tempSuffix = '.tmp';
