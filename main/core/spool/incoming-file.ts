@@ -21,10 +21,13 @@ const blankLine = Buffer.from('\r\n\r\n');
  */
 const syncEvery = 8 * 1024 * 1024;
 /**
- * A message up to this size is also kept in memory until it is synced, for the parse worker:
- * copying a few KiB to it costs less than its opening and reading the file again.
+ * A message up to this size is also kept in memory until it is synced, for the parse worker,
+ * which then writes it too (see message-parser.ts): copying it to the worker costs less than the
+ * pool's writes here and the worker's open and reads of the file. Up to the size of one write,
+ * so such a message is never on disk before it is synced. At 100 KB × 10 sessions: CPU per
+ * message 5–8 % lower, half the context switches, against 64 KiB (bench, interleaved runs).
  */
-export const keepBelow = 64 * 1024;
+export const keepBelow = writeSize;
 
 export class IncomingFile {
   /** Bytes written so far. */
