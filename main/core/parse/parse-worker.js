@@ -7,7 +7,7 @@ import {
   closeSync,
   constants,
   createReadStream,
-  fdatasyncSync,
+  fdatasync,
   fsyncSync,
   openSync,
   writeSync,
@@ -167,24 +167,33 @@ async function handle(request) {
   };
 }
 
-// The flags of durable-file.ts (which this plain-JS worker cannot import): with O_DSYNC the write
-// returns once the bytes and the size are on disk; without it (Windows) an fdatasync follows.
-const dsync = constants.O_DSYNC ?? 0;
-const newFileFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | dsync;
-const overwriteFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | dsync;
+// New files are written with blocking calls (into the page cache: quick), then all of a batch's
+// fdatasyncs run at once in the libuv pool (the disk takes several in flight faster than one after
+// another, and this thread parses meanwhile), then one fsync of each folder puts their names on
+// disk. From the SMTP thread's side the whole batch is one hand-off.
+const newFileFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
+const overwriteFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
 
-// Writes one small file durably with blocking calls: this thread has nothing else to do meanwhile,
-// and the libuv pool would cost the SMTP thread a hand-off for each of open, write and close.
 function writeFile(request) {
   const fd = openSync(request.path, request.overwrite ? overwriteFlags : newFileFlags, 0o600);
   try {
-    const data =
-      typeof request.data === 'string' ? Buffer.from(request.data, 'utf8') : request.data;
+    const data = request.data;
     for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
-    if (!dsync) fdatasyncSync(fd);
-  } finally {
+    return fd;
+  } catch (err) {
     closeSync(fd);
+    throw err;
   }
+}
+
+function datasync(fd) {
+  return new Promise((resolve, reject) => {
+    fdatasync(fd, (err) => {
+      closeSync(fd);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }
 
 function syncFolder(folder) {
@@ -205,35 +214,53 @@ function failure(request, err) {
   };
 }
 
-// A batch of jobs in, one reply with every result out (see message-parser.ts). Files first, with
-// one fsync of each folder they are in after them (their names are then on disk too), then the
-// parses, one at a time, so a batch of small messages holds no more in memory than one large one.
-parentPort.on('message', async (requests) => {
+/** Writes the batch's files; resolves with their replies once they are on disk. */
+function writeAll(requests) {
   const replies = [];
-  const written = [];
+  const syncing = [];
   for (const request of requests) {
-    if (request.kind !== 'write') continue;
     try {
-      writeFile(request);
-      written.push(request);
+      const fd = writeFile(request);
+      syncing.push(
+        datasync(fd).then(
+          () => ({ request, err: null }),
+          (err) => ({ request, err }),
+        ),
+      );
     } catch (err) {
       replies.push(failure(request, err));
     }
   }
-  const folders = new Map();
-  for (const request of written) {
-    const folder = dirname(request.path);
-    if (!folders.has(folder)) {
-      try {
-        syncFolder(folder);
-        folders.set(folder, null);
-      } catch (err) {
-        folders.set(folder, err);
-      }
+  return Promise.all(syncing).then((synced) => {
+    const written = [];
+    for (const { request, err } of synced) {
+      if (err) replies.push(failure(request, err));
+      else written.push(request);
     }
-    const err = folders.get(folder);
-    replies.push(err ? failure(request, err) : { jobId: request.jobId, ok: true, result: {} });
-  }
+    const folders = new Map();
+    for (const request of written) {
+      const folder = dirname(request.path);
+      if (!folders.has(folder)) {
+        try {
+          syncFolder(folder);
+          folders.set(folder, null);
+        } catch (err) {
+          folders.set(folder, err);
+        }
+      }
+      const err = folders.get(folder);
+      replies.push(err ? failure(request, err) : { jobId: request.jobId, ok: true, result: {} });
+    }
+    return replies;
+  });
+}
+
+// A batch of jobs in, one reply with every result out (see message-parser.ts). The files are
+// written first and synced while the messages are parsed, one at a time, so a batch of small
+// messages holds no more in memory than one large one.
+parentPort.on('message', async (requests) => {
+  const writing = writeAll(requests.filter((request) => request.kind === 'write'));
+  const replies = [];
   for (const request of requests) {
     if (request.kind === 'write') continue;
     try {
@@ -242,6 +269,7 @@ parentPort.on('message', async (requests) => {
       replies.push(failure(request, err));
     }
   }
+  replies.push(...(await writing));
   parentPort.postMessage(replies);
 });
 
