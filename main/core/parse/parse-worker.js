@@ -8,7 +8,7 @@ import {
   constants,
   createReadStream,
   fdatasync,
-  fsyncSync,
+  fsync,
   openSync,
   writeSync,
 } from 'node:fs';
@@ -196,13 +196,23 @@ function datasync(fd) {
   });
 }
 
+// A folder's fsync, in the pool: it runs while the files' fdatasyncs do (their names are in the
+// folder already), not after them, which halves the wait of a lone message.
 function syncFolder(folder) {
-  const fd = openSync(folder, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  return new Promise((resolve, reject) => {
+    let fd;
+    try {
+      fd = openSync(folder, 'r');
+    } catch (err) {
+      reject(err);
+      return;
+    }
+    fsync(fd, (err) => {
+      closeSync(fd);
+      if (err) reject(err);
+      else resolve();
+    });
+  });
 }
 
 function failure(request, err) {
@@ -215,7 +225,7 @@ function failure(request, err) {
 }
 
 /** Writes the batch's files; resolves with their replies once they are on disk. */
-function writeAll(requests) {
+async function writeAll(requests) {
   const replies = [];
   const syncing = [];
   for (const request of requests) {
@@ -231,28 +241,24 @@ function writeAll(requests) {
       replies.push(failure(request, err));
     }
   }
-  return Promise.all(syncing).then((synced) => {
-    const written = [];
-    for (const { request, err } of synced) {
-      if (err) replies.push(failure(request, err));
-      else written.push(request);
-    }
-    const folders = new Map();
-    for (const request of written) {
-      const folder = dirname(request.path);
-      if (!folders.has(folder)) {
-        try {
-          syncFolder(folder);
-          folders.set(folder, null);
-        } catch (err) {
-          folders.set(folder, err);
-        }
-      }
-      const err = folders.get(folder);
-      replies.push(err ? failure(request, err) : { jobId: request.jobId, ok: true, result: {} });
-    }
-    return replies;
-  });
+  // every name of the batch is in its folder now: the folders' fsyncs may begin
+  const folders = new Map();
+  for (const folder of new Set(requests.map((request) => dirname(request.path)))) {
+    folders.set(
+      folder,
+      syncFolder(folder).then(
+        () => null,
+        (err) => err,
+      ),
+    );
+  }
+  for (const { request, err } of await Promise.all(syncing)) {
+    const failed = err ?? (await folders.get(dirname(request.path)));
+    replies.push(
+      failed ? failure(request, failed) : { jobId: request.jobId, ok: true, result: {} },
+    );
+  }
+  return replies;
 }
 
 // A batch of jobs in, one reply with every result out (see message-parser.ts). The files are
