@@ -2,6 +2,7 @@
 // policy, route analysis, upstream, link check, settings) reads addresses by these rules.
 import { describe, expect, test } from 'vitest';
 import {
+  parseIp,
   inCidr,
   ipScope,
   isCidr,
@@ -157,5 +158,20 @@ describe('internal addresses (what outgoing requests must not reach)', () => {
     ['2a00:1450:4001::1', false],
   ])('isInternalAddress(%s) = %s', (address, internal) => {
     expect(isInternalAddress(address)).toBe(internal);
+  });
+});
+
+describe('parsed addresses (parsed once per text)', () => {
+  test('stay right for many more distinct addresses than are kept, and for repeats', () => {
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i++) {
+        const text = `10.${(i >> 8) & 255}.${i & 255}.7`;
+        expect(parseIp(text)?.toString()).toBe(text);
+      }
+    }
+    expect(parseIp('::ffff:127.0.0.1')?.range()).toBe('loopback');
+    expect(parseIp('[IPv6:2001:db8::1]')?.toString()).toBe('2001:db8::1');
+    expect(parseIp('mail.example.com')).toBeNull();
+    expect(parseIp('mail.example.com')).toBeNull();
   });
 });
