@@ -199,4 +199,21 @@ describe('small files written by the worker', () => {
     expect(done.slice(0, 5).sort()).toEqual(Array.from({ length: 5 }, (_, i) => `message ${i}`));
     expect(done).toHaveLength(45);
   });
+
+  it('writes a file batched with a parse that overruns, when its batch is run again', async () => {
+    parser = new MessageParser({ budgetMs: 250 });
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    const slow = Buffer.from(
+      'Subject: slow one\r\nContent-Type: text/html\r\n\r\n' +
+        '<div><p>word <b>x</b></p></div>\r\n'.repeat(30_000),
+    );
+    await parser.summarize(Buffer.from('Subject: warm\r\n\r\nup\r\n'));
+    // the file is written before the parse overruns; on its own again it finds itself there
+    const [stopped] = await Promise.all([
+      parser.summarize(slow),
+      parser.write(join(dir, 'beside.eml'), 'beside the slow one'),
+    ]);
+    expect(stopped.parseError).toMatch(/longer than 250 ms/);
+    expect(await readFile(join(dir, 'beside.eml'), 'utf8')).toBe('beside the slow one');
+  });
 });
