@@ -4,9 +4,9 @@
 // runs over its budget has its worker terminated and the message is kept with a parse error.
 //
 // The same worker writes the spool's small files (a new message's .eml, whose bytes it gets for
-// the parse anyway, and the sidecars folded in from the arrivals journal): with blocking calls
-// there, a batch of files costs the SMTP thread one hand-off, where the libuv pool took three
-// per file (open, write, close), each a wake-up of another thread on a machine of few cores.
+// the parse anyway, and the sidecars folded in from the arrivals journal): a batch of files costs
+// the SMTP thread one hand-off, where the libuv pool took three per file (open, write, close),
+// each a wake-up of another thread on a machine of few cores.
 import { Worker } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
@@ -68,8 +68,8 @@ interface WorkerReply {
 }
 
 /**
- * Summaries of small messages waiting at once go to the worker in one batch, and come back in
- * one reply: each message's round trip cost the two threads more than its parse (profiled at
+ * Summaries and writes of small messages waiting at once go to the worker in one batch, and come
+ * back in one reply: each message's round trip cost the two threads more than its parse (profiled at
  * 2 KB × 10 sessions), and under load the waiting ones are many.
  */
 const batchJobs = 32;
@@ -173,6 +173,7 @@ class ParserSlot {
 
   /** The jobs' time starts once the worker has started (loading mailparser is not theirs). */
   private startBudget(): void {
+    if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       const worker = this.worker;
       this.worker = null;
@@ -298,7 +299,7 @@ export class MessageParser {
 
   /**
    * Writes a small file durably in the worker: resolved once its bytes and its name are on disk
-   * (O_DSYNC, then an fsync of its folder, shared by the files of one batch). A new file must
+   * (its fdatasync, and an fsync of its folder shared by the files of one batch). A new file must
    * not exist yet unless `overwrite`; a `background` write waits until no other job does. A
    * failure carries the errno `code` (ENOSPC, EEXIST).
    */

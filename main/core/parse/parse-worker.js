@@ -281,6 +281,3 @@ parentPort.on('message', async (requests) => {
 
 // the time budget of the first jobs starts now, not while mailparser loads
 parentPort.postMessage('ready');
-
-// the time budget of the first jobs starts now, not while mailparser loads
-parentPort.postMessage('ready');

@@ -128,7 +128,8 @@ export class IncomingFile {
     if (this.synced) return;
     if (!this.handle) {
       // never written: the whole message in one synced write
-      if (writer) await writer.write(this.path, Buffer.concat(this.pending, this.pendingBytes));
+      // never flushed, so kept whole: the same bytes the parse got (one copy to the worker)
+      if (writer) await writer.write(this.path, this.bytes ?? Buffer.concat(this.pending));
       else await writeSyncedFile(this.path, this.pending, undefined, onCreated);
       this.synced = true;
       this.pending = [];
