@@ -21,7 +21,16 @@ export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string 
       </section>
     );
   }
-  const { host, port } = splitListen(smtp ?? '');
+  if (smtp === null) {
+    // the status is still on its way: a guessed port (1025) would send the user's app elsewhere
+    return (
+      <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+        <h2>No messages yet</h2>
+        <p>Looking up the address Relaydesk listens on…</p>
+      </section>
+    );
+  }
+  const { host, port } = splitListen(smtp);
   const swaks = `swaks --server ${host} --port ${port} --to test@example.com --from me@example.com`;
   const curl =
     `printf 'Subject: Hello\\r\\n\\r\\nIt works.\\r\\n' | curl smtp://${host}:${port} ` +
