@@ -340,8 +340,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     if (this.started) await journal.close();
     if (this.started) await store.spool.close();
     this.parts.senders.stop();
-    await store.parser.close();
+    // the index's writes run in the parse worker: they are committed before it ends
     if (this.started) store.index.close();
+    await store.parser.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
     await relayLog.flush();
   }

@@ -48,6 +48,7 @@ it('packs the built main process, preload, renderer and package.json', () => {
     'out/main/desktop/desktop-app.js',
     'out/main/core/parse/parse-worker.js',
     'out/main/core/index/index-write-worker.js',
+    'out/main/core/index/index-writes.js',
     'out/preload/index.cjs',
     'out/renderer/index.html',
     'package.json',

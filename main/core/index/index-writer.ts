@@ -1,12 +1,13 @@
-// The index's writes, off the SMTP event loop: arrivals, prunes and changes go to a worker thread
-// with its own connection (index-write-worker.js), which commits them in batches; this thread
-// keeps its connection for reads. Until a write is committed it is "pending" here, and reads stay
-// right in two ways: a read that needs the database first waits (Atomics.wait, a few ms at most)
-// for the worker to commit everything sent so far, and while the worker cannot write (a full
-// disk) the pending writes are laid over the database's answers (index-list-queries.ts). A crash
-// before the commit loses nothing: the sidecars are on disk, and the start-up check against the
-// spool puts the index right.
-import { Worker } from 'node:worker_threads';
+// The index's writes, off the SMTP event loop: arrivals, prunes and changes go to another thread
+// with its own connection (index-writes.js), which commits them in batches; this thread keeps its
+// connection for reads. In the service that thread is the parse worker's (a port into it: one
+// thread and one V8 heap fewer), elsewhere a worker of their own. Until a write is committed it is
+// "pending" here, and reads stay right in two ways: a read that needs the database first waits
+// (Atomics.wait, a few ms as a rule, readWaitMs at most) for the other thread to commit everything
+// sent so far, and while it cannot write (a full disk) or is busy beyond that, the pending writes
+// are laid over the database's answers (index-list-queries.ts). A crash before the commit loses nothing: the sidecars are on disk, and
+// the start-up check against the spool puts the index right.
+import { Worker, type MessagePort } from 'node:worker_threads';
 import type { MessageRecord } from '../message-record.js';
 import type { IndexRow } from './index-row.js';
 import { writeSql } from './index-statements.js';
@@ -25,6 +26,57 @@ interface Batch {
   ops: IndexOp[];
   /** Commit at once (a read is waiting) instead of waiting for company. */
   now: boolean;
+}
+
+/** What the thread running the writes is given (index-writes.js reads these fields). */
+export interface IndexWritesData {
+  path: string;
+  sql: Record<string, string>;
+  shared: SharedArrayBuffer;
+  delayMs: number;
+  batchOps: number;
+}
+
+/** What that thread says: a commit failed, commits work again, or it cannot write at all. */
+export type IndexWritesReply = { failed?: string; writing?: boolean; crashed?: string };
+
+/** The writes' thread as this side holds it. */
+export interface IndexWritesHost {
+  post(message: Batch | { close: true }): void;
+  end(): void;
+}
+
+export interface IndexWritesEvents {
+  message(reply: IndexWritesReply): void;
+  /** When the thread (or the port into it) is gone; the writer heeds the first call. */
+  ended(): void;
+}
+
+/** Starts the writes somewhere: a worker of their own by default (ownWorker). */
+export type IndexWritesHosting = (
+  data: IndexWritesData,
+  events: IndexWritesEvents,
+) => IndexWritesHost;
+
+/** The writes in a worker of their own (index-write-worker.js). */
+export const ownWorker: IndexWritesHosting = (data, events) => {
+  const worker = new Worker(new URL('./index-write-worker.js', import.meta.url), {
+    workerData: data,
+  });
+  worker.unref();
+  worker.on('message', events.message);
+  worker.on('error', (err) => events.message({ crashed: err.message }));
+  worker.on('exit', events.ended);
+  return { post: (message) => worker.postMessage(message), end: () => void worker.terminate() };
+};
+
+/** The writes in another worker, through a port into it (the parse worker's: MessageStore). */
+export function portHost(port: MessagePort, events: IndexWritesEvents): IndexWritesHost {
+  port.on('message', events.message);
+  // the port closes when the thread on its other side ends, or closes it
+  port.once('close', events.ended);
+  port.unref();
+  return { post: (message) => port.postMessage(message), end: () => port.close() };
 }
 
 /** `Atomics.waitAsync` (Node 16+; ES2024, past this project's `lib`). */
@@ -50,8 +102,13 @@ const CLOSED = 2;
  */
 const delayMs = Number(process.env.RELAYDESK_TEST_INDEX_COMMIT_MS || 100);
 const batchOps = 256;
-/** How long a read waits for the worker before it answers with the pending writes laid over. */
-const readWaitMs = 5000;
+/**
+ * How long a read blocks this thread for the commit before it answers with the pending writes
+ * laid over the database's (as while the writes fail). The writes' thread is the parse worker's,
+ * which a hostile message can keep inside one parse up to its budget (seconds); its commits
+ * otherwise come within a few ms.
+ */
+const readWaitMs = 250;
 
 export interface PendingView {
   /** Arrivals not yet in the database. */
@@ -61,7 +118,8 @@ export interface PendingView {
 }
 
 export class IndexWriter {
-  private worker: Worker | null = null;
+  /** The thread the writes run in, once started. */
+  private host: IndexWritesHost | null = null;
   private readonly state = new Int32Array(new SharedArrayBuffer(16));
   private outbox: IndexOp[] = [];
   private outboxScheduled = false;
@@ -81,6 +139,7 @@ export class IndexWriter {
   constructor(
     private readonly path: string,
     private readonly log: (line: string) => void,
+    private readonly hosting: IndexWritesHosting = ownWorker,
   ) {}
 
   /** The number of the batch the next write joins. */
@@ -128,7 +187,7 @@ export class IndexWriter {
     const target = this.sentSeq;
     for (;;) {
       const committed = Atomics.load(this.state, COMMITTED);
-      if (committed >= target || Atomics.load(this.state, FAILING) === 1 || !this.worker) return;
+      if (committed >= target || Atomics.load(this.state, FAILING) === 1 || !this.host) return;
       const wait = waitAsync(this.state, COMMITTED, committed, 1000);
       if (wait.async) await wait.value;
     }
@@ -190,54 +249,73 @@ export class IndexWriter {
     if (this.outbox.length === 0 && !now) return;
     if (this.outbox.length === 0) {
       // nothing new: only ask the worker to commit what it holds
-      this.worker?.postMessage({ seq: this.sentSeq, ops: [], now: true } satisfies Batch);
+      this.host?.post({ seq: this.sentSeq, ops: [], now: true } satisfies Batch);
       return;
     }
     const batch: Batch = { seq: ++this.sentSeq, ops: this.outbox, now };
     this.outbox = [];
     this.inflight.push(batch);
-    if (this.worker) this.worker.postMessage(batch);
+    if (this.host) this.host.post(batch);
     // a new worker is sent every batch not yet committed, this one included
     else if (Date.now() >= this.respawnAfter) this.spawned();
     // dropping what is committed as writes go keeps the pending maps small under a steady load
     this.settle();
   }
 
-  private spawned(): Worker {
-    if (this.worker) return this.worker;
+  private spawned(): IndexWritesHost | null {
+    if (this.host) return this.host;
     this.respawnAfter = 0;
-    const worker = new Worker(new URL('./index-write-worker.js', import.meta.url), {
-      workerData: {
-        path: this.path,
-        sql: writeSql(),
-        shared: this.state.buffer,
-        delayMs,
-        batchOps,
+    let host: IndexWritesHost | null = null;
+    const events: IndexWritesEvents = {
+      message: (message) => {
+        if (message.crashed !== undefined)
+          this.log(`index: the write worker failed (${message.crashed})`);
+        else if (message.failed !== undefined)
+          this.log(`index: cannot write (${message.failed}); trying again every second`);
+        else if (message.writing) this.log('index: writing again');
       },
-    });
-    worker.unref();
-    worker.on('message', (message: { failed?: string; writing?: boolean }) => {
-      if (message.failed !== undefined)
-        this.log(`index: cannot write (${message.failed}); trying again every second`);
-      else if (message.writing) this.log('index: writing again');
-    });
-    worker.on('error', (err) => this.log(`index: the write worker failed (${err.message})`));
-    worker.on('exit', () => {
-      if (this.worker !== worker) return;
-      this.worker = null;
-      if (this.closing) return;
-      // what it had not committed is sent again to a new worker (an add replaces its row) a
-      // second later, not in a loop if it cannot even start; meanwhile reads lay it over
-      Atomics.store(this.state, FAILING, 1);
-      this.respawnAfter = Date.now() + 1000;
-      setTimeout(() => {
-        this.settle();
-        if (!this.closing && !this.worker && this.inflight.length > 0) this.spawned();
-      }, 1000).unref();
-    });
-    this.worker = worker;
-    for (const batch of this.inflight) worker.postMessage(batch);
-    return worker;
+      ended: () => {
+        if (!host || this.host !== host) return;
+        this.host = null;
+        if (this.closing) return;
+        this.lost();
+      },
+    };
+    try {
+      host = this.hosting(
+        {
+          path: this.path,
+          sql: writeSql(),
+          shared: this.state.buffer as SharedArrayBuffer,
+          delayMs,
+          batchOps,
+        },
+        events,
+      );
+    } catch (err) {
+      // no thread to host the writes (the parser was closed): they stay pending, laid over reads
+      this.log(`index: the write worker failed (${(err as Error).message})`);
+      this.lost();
+      return null;
+    }
+    this.host = host;
+    for (const batch of this.inflight) host.post(batch);
+    return host;
+  }
+
+  /**
+   * The writes' thread is gone: what it had not committed is sent again to a new one (an add
+   * replaces its row) a second later, not in a loop if it cannot even start; meanwhile reads lay
+   * it over.
+   */
+  private lost(): void {
+    Atomics.store(this.state, FAILING, 1);
+    Atomics.notify(this.state, COMMITTED);
+    this.respawnAfter = Date.now() + 1000;
+    setTimeout(() => {
+      this.settle();
+      if (!this.closing && !this.host && this.inflight.length > 0) this.spawned();
+    }, 1000).unref();
   }
 
   /** True when nothing is pending: every write sent has been committed. */
@@ -287,15 +365,15 @@ export class IndexWriter {
   close(timeoutMs = 30_000): boolean {
     const committed = this.commitNow(timeoutMs);
     this.closing = true;
-    const worker = this.worker;
-    this.worker = null;
+    const worker = this.host;
+    this.host = null;
     if (!worker) return committed;
-    worker.postMessage({ close: true });
+    worker.post({ close: true });
     // its connection must be closed before ours folds the write-ahead log into the file
     const deadline = Date.now() + timeoutMs;
     while (Atomics.load(this.state, CLOSED) === 0 && Date.now() < deadline)
       Atomics.wait(this.state, CLOSED, 0, 50);
-    void worker.terminate();
+    worker.end();
     return committed && Atomics.load(this.state, CLOSED) === 1;
   }
 

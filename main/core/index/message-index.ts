@@ -28,7 +28,7 @@ import { indexRow, recordJson, searchableText } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
 import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
-import { IndexWriter } from './index-writer.js';
+import { IndexWriter, ownWorker, type IndexWritesHosting } from './index-writer.js';
 import { SpoolCheckpoint } from './spool-checkpoint.js';
 
 export {
@@ -67,7 +67,14 @@ export class MessageIndex {
   });
 
   /** `log` hears when writes fail (a full disk) and when they work again. */
-  constructor(private readonly log: (line: string) => void = () => undefined) {}
+  /**
+   * `hosting`: where the writes run (index-writer.ts); the service puts them in its parse worker,
+   * by default they have a worker of their own.
+   */
+  constructor(
+    private readonly log: (line: string) => void = () => undefined,
+    private readonly hosting: IndexWritesHosting = ownWorker,
+  ) {}
   private count = 0;
   private unreadCount = 0;
   /** Figures over all rows, kept until the next write. */
@@ -153,7 +160,7 @@ export class MessageIndex {
     this.spoolCheckpoint.written();
     this.db = db;
     this.statements = prepareStatements(db);
-    this.writer = new IndexWriter(path, (line) => this.log(line));
+    this.writer = new IndexWriter(path, (line) => this.log(line), this.hosting);
     this.loadWorkingSet();
   }
 

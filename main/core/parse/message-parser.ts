@@ -7,7 +7,11 @@
 // the parse anyway, and the sidecars folded in from the arrivals journal): a batch of files costs
 // the SMTP thread one hand-off, where the libuv pool took three per file (open, write, close),
 // each a wake-up of another thread on a machine of few cores.
-import { Worker } from 'node:worker_threads';
+//
+// It also hosts the message index's writes (hostIndexWrites): one thread and one V8 heap fewer
+// than a worker of their own. They come and go through a port of their own; a worker stopped for
+// overrunning takes them along, and the index sends what it had not committed to the next one.
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import type { WriteOptions } from '../spool/durable-file.js';
@@ -125,6 +129,9 @@ class ParserSlot {
   /** The worker has loaded its modules and takes jobs. */
   private ready = false;
   private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Told at once when the current worker stops: the ends of what it hosts (the index's writes). */
+  private hosted: (() => void)[] = [];
 
   constructor(
     private readonly budgetMs: number,
@@ -155,28 +162,55 @@ class ParserSlot {
     });
     worker.on('exit', () => {
       if (this.worker !== worker) return;
-      this.worker = null;
+      this.stopped();
       this.fail(new MessageParseError('parser exited'));
     });
     return worker;
   }
 
-  run(jobs: Job[]): void {
-    this.current = jobs;
+  private started(): Worker {
     if (!this.worker) {
       this.worker = this.spawn();
       this.ready = false;
     }
+    return this.worker;
+  }
+
+  run(jobs: Job[]): void {
+    this.current = jobs;
+    const worker = this.started();
     if (this.ready) this.startBudget();
-    this.worker.postMessage(jobs.map(workerRequest));
+    worker.postMessage(jobs.map(workerRequest));
+  }
+
+  /** A port into the worker (started if need be), where it serves the index's writes. */
+  hostIndexWrites(indexData: object, ended: () => void): MessagePort {
+    if (this.closed) throw new MessageParseError('parser closed');
+    const { port1, port2 } = new MessageChannel();
+    this.started().postMessage({ indexPort: port2, indexData }, [port2]);
+    this.hosted.push(ended);
+    return port1;
+  }
+
+  /**
+   * Lets go of the current worker (its caller ends it) and says so at once to what it hosts: the
+   * port's own `close` comes a turn later, and a read of the index blocking meanwhile for a
+   * commit (Atomics.wait) would wait out its timeout on the SMTP thread.
+   */
+  private stopped(): Worker | null {
+    const worker = this.worker;
+    this.worker = null;
+    const hosted = this.hosted;
+    this.hosted = [];
+    for (const ended of hosted) ended();
+    return worker;
   }
 
   /** The jobs' time starts once the worker has started (loading mailparser is not theirs). */
   private startBudget(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
-      const worker = this.worker;
-      this.worker = null;
+      const worker = this.stopped();
       const overran = this.settle();
       if (overran.length > 1) this.retryAlone(overran);
       else {
@@ -220,8 +254,8 @@ class ParserSlot {
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
+    this.closed = true;
+    const worker = this.stopped();
     if (worker) await worker.terminate();
   }
 }
@@ -329,6 +363,14 @@ export class MessageParser {
 
   async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {
     return ((await this.enqueue('part', raw, { partId })) as { part: ParsedPart | null }).part;
+  }
+
+  /**
+   * Serves the message index's writes in the parse worker (index-writes.js, given `indexData`)
+   * and returns the port to them; `ended` is called as soon as that worker is stopped or exits.
+   */
+  hostIndexWrites(indexData: object, ended: () => void): MessagePort {
+    return (this.slots[0] as ParserSlot).hostIndexWrites(indexData, ended);
   }
 
   async close(): Promise<void> {

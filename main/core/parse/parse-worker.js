@@ -265,6 +265,10 @@ async function writeAll(requests) {
 // written first and synced while the messages are parsed, one at a time, so a batch of small
 // messages holds no more in memory than one large one.
 parentPort.on('message', async (requests) => {
+  if (!Array.isArray(requests)) {
+    hostIndexWrites(requests);
+    return;
+  }
   const writing = writeAll(requests.filter((request) => request.kind === 'write'));
   const replies = [];
   for (const request of requests) {
@@ -278,6 +282,18 @@ parentPort.on('message', async (requests) => {
   replies.push(...(await writing));
   parentPort.postMessage(replies);
 });
+
+// The message index's writes run in this thread too (message-parser.ts, hostIndexWrites): their
+// module, and SQLite with it, is loaded when the first port comes.
+function hostIndexWrites({ indexPort, indexData }) {
+  import('../index/index-writes.js').then(
+    ({ serveIndexWrites }) => serveIndexWrites(indexPort, indexData),
+    (err) => {
+      indexPort.postMessage({ crashed: err && err.message ? String(err.message) : String(err) });
+      indexPort.close();
+    },
+  );
+}
 
 // the time budget of the first jobs starts now, not while mailparser loads
 parentPort.postMessage('ready');

@@ -1,6 +1,7 @@
 // The messages the service keeps: the spool on disk, the in-memory index over it and the MIME
 // parser, with the few changes every feature area makes (read, delete) and the events they
 // publish. Feature modules reach messages through this, never through the spool directly.
+import { portHost } from '../index/index-writer.js';
 import { MessageIndex } from '../index/message-index.js';
 import type { MessageRecord } from '../message-record.js';
 import { MessageParser } from '../parse/message-parser.js';
@@ -31,8 +32,11 @@ export class MessageStore {
     readonly publish: (event: ServiceEvent) => void,
     log: (line: string) => void,
   ) {
-    // the index logs when its writes fail (a full disk) and when they succeed again
-    this.index = new MessageIndex(log);
+    // the index logs when its writes fail (a full disk) and when they succeed again; its writes
+    // run in the parse worker (one thread and one V8 heap fewer than a worker of their own)
+    this.index = new MessageIndex(log, (data, events) =>
+      portHost(this.parser.hostIndexWrites(data, events.ended), events),
+    );
     // the parse worker writes the small files: see message-parser.ts
     this.spool = new Spool(dataDir, log, this.parser);
     this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
