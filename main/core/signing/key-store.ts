@@ -127,8 +127,16 @@ export class DkimKeyStore {
   private async readList(): Promise<void> {
     try {
       // runs for every relayed message: a stat of one small file is cheaper done here than as
-      // a trip through libuv's thread pool, which the spool's writes are waiting for
-      const changedAt = statSync(this.listFile).mtimeMs;
+      // a trip through libuv's thread pool, which the spool's writes are waiting for; and most
+      // relays have no list, where an ENOENT error with its stack cost more than the stat
+      const changedAt = statSync(this.listFile, { throwIfNoEntry: false })?.mtimeMs;
+      if (changedAt === undefined) {
+        if (this.listChangedAt === 0 && this.keys.length === 0) return;
+        this.keys = [];
+        this.listChangedAt = 0;
+        this.pems.clear();
+        return;
+      }
       if (changedAt === this.listChangedAt) return;
       this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
       this.listChangedAt = changedAt;
