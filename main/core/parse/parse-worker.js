@@ -15,8 +15,17 @@ import {
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import mailsplit from '@zone-eu/mailsplit';
-import { simpleParser } from 'mailparser';
+
+// mailparser and its dependencies take a few hundred ms to load: meanwhile this thread already
+// serves the index's writes (hostIndexWrites) and writes files; parses wait for them
+let mailsplit;
+let simpleParser;
+const parserLoaded = Promise.all([import('@zone-eu/mailsplit'), import('mailparser')]).then(
+  ([splitModule, parserModule]) => {
+    mailsplit = splitModule.default;
+    simpleParser = parserModule.simpleParser;
+  },
+);
 
 const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
@@ -271,6 +280,7 @@ parentPort.on('message', async (requests) => {
   }
   const writing = writeAll(requests.filter((request) => request.kind === 'write'));
   const replies = [];
+  await parserLoaded;
   for (const request of requests) {
     if (request.kind === 'write') continue;
     try {
@@ -295,5 +305,5 @@ function hostIndexWrites({ indexPort, indexData }) {
   );
 }
 
-// the time budget of the first jobs starts now, not while mailparser loads
-parentPort.postMessage('ready');
+// the time budget of the first jobs starts once mailparser is loaded, not while it loads
+parserLoaded.then(() => parentPort.postMessage('ready'));
