@@ -90,6 +90,9 @@ async function seed(dataDir) {
       }
     }),
   );
+  // a clean stop: the arrivals journal folded into the sidecars, as the listener's spool leaves
+  // it, so that the first start below times the index's build from the sidecars alone
+  await spool.close();
   return (performance.now() - t0) / 1000;
 }
 

@@ -44,6 +44,8 @@ export async function ensureRendererBuilt(): Promise<void> {
       '--logLevel',
       'warn',
     ],
-    { cwd: repoRoot },
+    // the production bundle, as `npm run build` makes it (vitest's NODE_ENV=test would give
+    // React's development build: see test/global-setup.ts)
+    { cwd: repoRoot, env: { ...process.env, NODE_ENV: 'production' } },
   );
 }

@@ -126,7 +126,7 @@ class ParserSlot {
   private worker: Worker | null = null;
   /** The jobs the worker has, in the order sent; empty when it is idle. */
   private current: Job[] = [];
-  /** The worker has loaded its modules and takes jobs. */
+  /** The worker has loaded mailparser (at its first parse): from then on a budget runs. */
   private ready = false;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;

@@ -16,16 +16,25 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 
-// mailparser and its dependencies take a few hundred ms to load: meanwhile this thread already
-// serves the index's writes (hostIndexWrites) and writes files; parses wait for them
+// mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded for the
+// first parse, not when the worker starts. A worker started to host the index's writes (at the
+// first write, e.g. the spool checkpoint of an idle app) or to write files does not load them, so
+// it does not compete with what the app is doing then (the GUI's first list paint).
 let mailsplit;
 let simpleParser;
-const parserLoaded = Promise.all([import('@zone-eu/mailsplit'), import('mailparser')]).then(
-  ([splitModule, parserModule]) => {
-    mailsplit = splitModule.default;
-    simpleParser = parserModule.simpleParser;
-  },
-);
+let parserLoaded = null;
+
+function loadParser() {
+  parserLoaded ??= Promise.all([import('@zone-eu/mailsplit'), import('mailparser')]).then(
+    ([splitModule, parserModule]) => {
+      mailsplit = splitModule.default;
+      simpleParser = parserModule.simpleParser;
+      // the time budget of the parses starts now, not while mailparser loads
+      parentPort.postMessage('ready');
+    },
+  );
+  return parserLoaded;
+}
 
 const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
@@ -280,7 +289,7 @@ parentPort.on('message', async (requests) => {
   }
   const writing = writeAll(requests.filter((request) => request.kind === 'write'));
   const replies = [];
-  await parserLoaded;
+  if (requests.some((request) => request.kind !== 'write')) await loadParser();
   for (const request of requests) {
     if (request.kind === 'write') continue;
     try {
@@ -304,6 +313,3 @@ function hostIndexWrites({ indexPort, indexData }) {
     },
   );
 }
-
-// the time budget of the first jobs starts once mailparser is loaded, not while it loads
-parserLoaded.then(() => parentPort.postMessage('ready'));
