@@ -70,7 +70,7 @@ const records = [invoice, welcome, report];
 const indexDir = mkdtempSync(join(tmpdir(), 'relaydesk-search-'));
 const index = new MessageIndex();
 index.open(join(indexDir, 'index.sqlite'));
-index.rebuild(records.map((r) => structuredClone(r)));
+await index.rebuild(async (add) => add(records.map((r) => structuredClone(r))));
 afterAll(() => {
   index.close();
   rmSync(indexDir, { recursive: true, force: true });

@@ -41,6 +41,25 @@ async function spoolFiles(): Promise<string[]> {
 }
 
 describe('store and load', () => {
+  it('hands the records over in chunks, in ID order, keeping none (an index rebuild)', async () => {
+    const stored: MessageRecord[] = [];
+    for (let n = 0; n < 40; n++) {
+      const r = record(`message ${n}`);
+      stored.push(r);
+      await spool.store(r, raw(`message ${n}`));
+    }
+    await spool.close();
+    const chunks: string[][] = [];
+    const loaded = await new Spool(dataDir).load(
+      undefined,
+      (records) => chunks.push(records.map((r) => r.id)),
+      16,
+    );
+    expect(chunks.map((c) => c.length)).toEqual([16, 16, 8]);
+    expect(chunks.flat()).toEqual(stored.map((r) => r.id).sort());
+    expect(loaded).toEqual({ records: [], quarantined: [] });
+  });
+
   it('round-trips the record and the exact raw bytes, in arrival order', async () => {
     const first = record('first', { tags: ['a'], notes: ['1 bare LF normalised to CRLF'] });
     const second = record('second', { read: true });

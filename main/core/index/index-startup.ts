@@ -43,11 +43,17 @@ async function checkedIndex(index: MessageIndex, spool: Spool): Promise<IndexSta
   const opened = index.open(join(spool.dataDir, indexFileName));
   index.describesFolder(spool.messagesDir);
   if (opened.rebuildReason !== null) {
-    const loaded = await spool.load();
-    index.rebuild(loaded.records);
+    let quarantined: QuarantinedFile[] = [];
+    let count = 0;
+    await index.rebuild(async (add) => {
+      ({ quarantined } = await spool.load(undefined, (records) => {
+        add(records);
+        count += records.length;
+      }));
+    });
     return {
-      quarantined: loaded.quarantined,
-      summary: `index: rebuilt from the sidecars (${opened.rebuildReason}): ${loaded.records.length} message(s)`,
+      quarantined,
+      summary: `index: rebuilt from the sidecars (${opened.rebuildReason}): ${count} message(s)`,
     };
   }
   // an unchanged folder stamp says no file was added or removed since the index recorded it, at

@@ -4,8 +4,8 @@
 // thread and one V8 heap fewer), elsewhere a worker of their own. Until a write is committed it is
 // "pending" here, and reads stay right in two ways: a read that needs the database first waits
 // (Atomics.wait, a few ms as a rule, readWaitMs at most) for the other thread to commit everything
-// sent so far, and while it cannot write (a full disk) or is busy beyond that, the pending writes
-// are laid over the database's answers (index-list-queries.ts). A crash before the commit loses nothing: the sidecars are on disk, and
+// sent so far, and while it cannot write (a full disk) the pending writes are laid over the
+// database's answers (index-list-queries.ts). A crash before the commit loses nothing: the sidecars are on disk, and
 // the start-up check against the spool puts the index right.
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { MessageRecord } from '../message-record.js';
@@ -103,12 +103,13 @@ const CLOSED = 2;
 const delayMs = Number(process.env.RELAYDESK_TEST_INDEX_COMMIT_MS || 100);
 const batchOps = 256;
 /**
- * How long a read blocks this thread for the commit before it answers with the pending writes
- * laid over the database's (as while the writes fail). The writes' thread is the parse worker's,
- * which a hostile message can keep inside one parse up to its budget (seconds); its commits
- * otherwise come within a few ms.
+ * How long a read waits (blocking this thread) for the commit before it answers with what it can:
+ * list pages lay the pending writes over the database's answer, but other reads (the oldest
+ * first, mailbox figures) would miss them, so it is generous. The writes' thread is the parse
+ * worker's: its commits come within a few ms, unless a parse holds it (a message whose HTML takes
+ * seconds to turn into text, at most the parse budget).
  */
-const readWaitMs = 250;
+const readWaitMs = 5000;
 
 export interface PendingView {
   /** Arrivals not yet in the database. */

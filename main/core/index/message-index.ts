@@ -209,16 +209,27 @@ export class MessageIndex {
     this.writer = null;
   }
 
-  /** Replaces the whole content with `records` (a rebuild from the sidecars), in one transaction. */
-  rebuild(records: Iterable<MessageRecord>): void {
+  /**
+   * Replaces the whole content with the records `fill` adds (a rebuild from the sidecars): they
+   * come in chunks, each its own transaction, so 100,000 records never sit in memory at once. A
+   * crash half-way leaves the file marked open: the next start adds what the spool has and it
+   * lacks.
+   */
+  async rebuild(
+    fill: (add: (records: readonly MessageRecord[]) => void) => Promise<void>,
+  ): Promise<void> {
     this.writes.commitNow();
     const s = this.sql;
-    (this.db as Database).transaction(() => {
+    const db = this.db as Database;
+    db.transaction(() => {
       s.clearMessages.run();
       s.clearRecords.run();
       s.clearText.run();
-      for (const record of records) insertRow(s, record);
     })();
+    const insert = db.transaction((records: readonly MessageRecord[]) => {
+      for (const record of records) insertRow(s, record);
+    });
+    await fill((records) => insert(records));
     this.held.reload([], { keepLive: false });
     this.writes.clear();
     this.loadWorkingSet();
