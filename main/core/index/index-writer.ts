@@ -5,8 +5,8 @@
 // "pending" here, and reads stay right in two ways: a read that needs the database first waits
 // (Atomics.wait, a few ms as a rule, readWaitMs at most) for the other thread to commit everything
 // sent so far, and while it cannot write (a full disk) the pending writes are laid over the
-// database's answers (index-list-queries.ts). A crash before the commit loses nothing: the sidecars are on disk, and
-// the start-up check against the spool puts the index right.
+// database's answers (index-list-queries.ts). A crash before the commit loses nothing: the
+// sidecars are on disk, and the start-up check against the spool puts the index right.
 import { Worker, type MessagePort } from 'node:worker_threads';
 import type { MessageRecord } from '../message-record.js';
 import type { IndexRow } from './index-row.js';
