@@ -10,7 +10,7 @@ import { afterEach, expect, it, vi } from 'vitest';
 import { portHost } from '../../main/core/index/index-writer.js';
 import { MessageIndex } from '../../main/core/index/message-index.js';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
-import { eventually } from '../helpers/eventually.js';
+import { eventually, letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
 
 // writes are committed only when a read asks (or at a clean stop), never by the clock: what is
@@ -102,6 +102,51 @@ it('commits arrivals in the parse worker, also when it is stopped while they wai
     parseError: null,
   });
   expect(log.filter((line) => /failed|cannot write/.test(line))).toEqual([]);
+});
+
+it('answers a read at once while a message is being opened, however long its parse', async () => {
+  dir = await mkdtemp(join(tmpdir(), 'relaydesk-index-host-'));
+  const path = join(dir, 'index.sqlite');
+  parser = new MessageParser({ budgetMs: 120_000 });
+  index = indexInParser([]);
+  index.open(path);
+  await parser.summarize(Buffer.from('Subject: warm\r\n\r\nup\r\n'));
+  // seconds of mailparser's HTML-to-text in one go, as when a large HTML mail is opened
+  let parsed = false;
+  const long = parser
+    .detail(
+      Buffer.from(
+        'Subject: long one\r\nContent-Type: text/html\r\n\r\n' +
+          '<div><p>word <b>x</b></p></div>\r\n'.repeat(160_000),
+      ),
+    )
+    .finally(() => (parsed = true));
+  // reads as the SMTP thread makes them, each after an arrival: each waits for its commit,
+  // which the worker of the arrivals gives at once, whatever the opened message's worker does
+  let slowest = 0;
+  for (let n = 1; !parsed; n++) {
+    index.add(makeRecord({ id: `d${n}`, summary: { subject: `during ${n}` } }));
+    const readAt = Date.now();
+    expect(index.page(0, 1000).records).toHaveLength(n);
+    slowest = Math.max(slowest, Date.now() - readAt);
+    expect(committedIds(path)).toHaveLength(n);
+    // reads spread over the parse's whole length, as the GUI's would come
+    await letTimePass(20);
+  }
+  expect((await long).summary.subject).toBe('long one');
+  expect(slowest).toBeLessThan(1000);
+});
+
+it('starts the worker for opened messages when asked, and ends it once idle', async () => {
+  parser = new MessageParser({ viewerIdleMs: 50 });
+  expect(parser.viewerRunning).toBe(false);
+  const detail = await parser.detail(Buffer.from('Subject: opened\r\n\r\nhello\r\n'));
+  expect(detail.text.trim()).toBe('hello');
+  expect(parser.viewerRunning).toBe(true);
+  await eventually(() => parser?.viewerRunning).toBe(false);
+  // and starts again for the next
+  const part = await parser.detail(Buffer.from('Subject: again\r\n\r\nworld\r\n'));
+  expect(part.summary.subject).toBe('again');
 });
 
 it('a clean stop commits what waits before the parse worker ends, and the next start trusts it', async () => {

@@ -144,6 +144,10 @@ class ParserSlot {
     return this.current.length > 0;
   }
 
+  get running(): boolean {
+    return this.worker !== null;
+  }
+
   private spawn(): Worker {
     const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
     worker.unref();
@@ -253,6 +257,12 @@ class ParserSlot {
     this.onIdle();
   }
 
+  /** Ends the worker (idle); the next job starts another. */
+  release(): void {
+    if (this.busy) return;
+    void this.stopped()?.terminate();
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     const worker = this.stopped();
@@ -267,9 +277,31 @@ export class MessageParser {
   private readonly later: Job[] = [];
   private dispatchScheduled = false;
   private nextJobId = 1;
+  /**
+   * A whole message's parse (a message opened, its parts, the attachment filter's look) runs in a
+   * worker of its own, started when asked and ended once idle for a while: it can take seconds
+   * for a large HTML body, and the arrivals' worker, which also commits the index's writes that
+   * reads wait for, must not sit behind it.
+   */
+  private readonly viewer: ParserSlot;
+  private readonly viewing: Job[] = [];
+  private viewerIdle: NodeJS.Timeout | null = null;
 
-  constructor(options: { workers?: number; budgetMs?: number } = {}) {
+  constructor(options: { workers?: number; budgetMs?: number; viewerIdleMs?: number } = {}) {
     const count = Math.max(1, options.workers ?? 1);
+    const viewerIdleMs = options.viewerIdleMs ?? 30_000;
+    this.viewer = new ParserSlot(
+      options.budgetMs ?? 10_000,
+      () => {
+        this.dispatch();
+        if (this.viewer.busy) return;
+        if (this.viewerIdle) clearTimeout(this.viewerIdle);
+        this.viewerIdle = setTimeout(() => this.viewer.release(), viewerIdleMs);
+        this.viewerIdle.unref();
+      },
+      // its jobs go one at a time (a job that overran is the one): only as a safeguard
+      (jobs) => this.viewing.unshift(...jobs),
+    );
     this.slots = Array.from(
       { length: count },
       () =>
@@ -298,6 +330,14 @@ export class MessageParser {
   }
 
   private dispatch(): void {
+    if (!this.viewer.busy) {
+      const job = this.viewing.shift();
+      if (job) {
+        if (this.viewerIdle) clearTimeout(this.viewerIdle);
+        this.viewerIdle = null;
+        this.viewer.run([job]);
+      }
+    }
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const queue = this.waiting.length > 0 ? this.waiting : this.later;
@@ -326,7 +366,13 @@ export class MessageParser {
     const kept = source instanceof IncomingFile ? (source.bytes ?? source) : source;
     return new Promise<JobResult>((resolve, reject) => {
       const job = { jobId: this.nextJobId++, kind, source: kept, ...more, resolve, reject };
-      (background ? this.later : this.waiting).push(job);
+      const queue =
+        kind === 'detail' || kind === 'part'
+          ? this.viewing
+          : background
+            ? this.later
+            : this.waiting;
+      queue.push(job);
       this.dispatchSoon();
     });
   }
@@ -374,9 +420,15 @@ export class MessageParser {
   }
 
   async close(): Promise<void> {
-    for (const job of [...this.waiting.splice(0), ...this.later.splice(0)])
-      job.reject(new MessageParseError('parser closed'));
-    await Promise.all(this.slots.map((slot) => slot.close()));
+    const left = [...this.waiting.splice(0), ...this.later.splice(0), ...this.viewing.splice(0)];
+    for (const job of left) job.reject(new MessageParseError('parser closed'));
+    if (this.viewerIdle) clearTimeout(this.viewerIdle);
+    await Promise.all([...this.slots, this.viewer].map((slot) => slot.close()));
+  }
+
+  /** Whether the worker for whole-message parses is running (it ends once idle a while). */
+  get viewerRunning(): boolean {
+    return this.viewer.running;
   }
 }
 
