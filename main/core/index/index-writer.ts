@@ -366,15 +366,15 @@ export class IndexWriter {
   close(timeoutMs = 30_000): boolean {
     const committed = this.commitNow(timeoutMs);
     this.closing = true;
-    const worker = this.host;
+    const host = this.host;
     this.host = null;
-    if (!worker) return committed;
-    worker.post({ close: true });
+    if (!host) return committed;
+    host.post({ close: true });
     // its connection must be closed before ours folds the write-ahead log into the file
     const deadline = Date.now() + timeoutMs;
     while (Atomics.load(this.state, CLOSED) === 0 && Date.now() < deadline)
       Atomics.wait(this.state, CLOSED, 0, 50);
-    worker.end();
+    host.end();
     return committed && Atomics.load(this.state, CLOSED) === 1;
   }
 

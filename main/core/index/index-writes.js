@@ -5,7 +5,7 @@
 // the SQL comes from the main thread (index-statements.ts), so the columns are written down once.
 //
 // It runs in whichever thread is given the port: the parse worker's in the service (one thread
-// and one V8 heap fewer than a worker of its own: about 9 MB of resident memory under load), or
+// and one V8 heap fewer than a worker of its own: about 12 MB of peak memory under load), or
 // its own worker (index-write-worker.js) where there is no parser, as in tools and tests.
 //
 // Batches wait here a moment for company (the trigram table costs half the CPU per row in batches

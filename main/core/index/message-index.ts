@@ -66,10 +66,10 @@ export class MessageIndex {
     stamp: (stamp) => this.writes.stamp(stamp),
   });
 
-  /** `log` hears when writes fail (a full disk) and when they work again. */
   /**
-   * `hosting`: where the writes run (index-writer.ts); the service puts them in its parse worker,
-   * by default they have a worker of their own.
+   * `log` hears when writes fail (a full disk) and when they work again. `hosting`: where the
+   * writes run (index-writer.ts); the service puts them in its parse worker, by default they have
+   * a worker of their own.
    */
   constructor(
     private readonly log: (line: string) => void = () => undefined,

@@ -73,8 +73,8 @@ interface WorkerReply {
 
 /**
  * Summaries and writes of small messages waiting at once go to the worker in one batch, and come
- * back in one reply: each message's round trip cost the two threads more than its parse (profiled at
- * 2 KB × 10 sessions), and under load the waiting ones are many.
+ * back in one reply: each message's round trip cost the two threads more than its parse
+ * (profiled at 2 KB × 10 sessions), and under load the waiting ones are many.
  */
 const batchJobs = 32;
 const batchBytes = 1024 * 1024;
@@ -133,11 +133,15 @@ class ParserSlot {
   /** Told at once when the current worker stops: the ends of what it hosts (the index's writes). */
   private hosted: (() => void)[] = [];
 
+  private idleTimer: NodeJS.Timeout | null = null;
+
   constructor(
     private readonly budgetMs: number,
     private readonly onIdle: () => void,
     /** Jobs of a batch that overran: each is run again on its own. */
     private readonly retryAlone: (jobs: Job[]) => void,
+    /** Ends the worker once it has had nothing to do this long (null: keeps it). */
+    private readonly idleMs: number | null = null,
   ) {}
 
   get busy(): boolean {
@@ -182,6 +186,8 @@ class ParserSlot {
 
   run(jobs: Job[]): void {
     this.current = jobs;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
     const worker = this.started();
     if (this.ready) this.startBudget();
     worker.postMessage(jobs.map(workerRequest));
@@ -225,7 +231,7 @@ class ParserSlot {
         }
       }
       void worker?.terminate();
-      this.onIdle();
+      this.idle();
     }, this.budgetMs);
     this.timer.unref();
   }
@@ -247,23 +253,28 @@ class ParserSlot {
       if (reply.ok && reply.result) job?.resolve(reply.result);
       else job?.reject(jobError(reply));
     }
-    this.onIdle();
+    this.idle();
   }
 
   private fail(err: Error): void {
     const jobs = this.settle();
     if (jobs.length === 0) return;
     for (const job of jobs) job.reject(err);
-    this.onIdle();
+    this.idle();
   }
 
-  /** Ends the worker (idle); the next job starts another. */
-  release(): void {
-    if (this.busy) return;
-    void this.stopped()?.terminate();
+  /** Its jobs are done: the next ones are asked for, and with none an idle worker may end. */
+  private idle(): void {
+    this.onIdle();
+    if (this.busy || this.idleMs === null || !this.worker) return;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    // the next job starts another
+    this.idleTimer = setTimeout(() => void this.stopped()?.terminate(), this.idleMs);
+    this.idleTimer.unref();
   }
 
   async close(): Promise<void> {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     this.closed = true;
     const worker = this.stopped();
     if (worker) await worker.terminate();
@@ -285,22 +296,15 @@ export class MessageParser {
    */
   private readonly viewer: ParserSlot;
   private readonly viewing: Job[] = [];
-  private viewerIdle: NodeJS.Timeout | null = null;
 
   constructor(options: { workers?: number; budgetMs?: number; viewerIdleMs?: number } = {}) {
     const count = Math.max(1, options.workers ?? 1);
-    const viewerIdleMs = options.viewerIdleMs ?? 30_000;
     this.viewer = new ParserSlot(
       options.budgetMs ?? 10_000,
-      () => {
-        this.dispatch();
-        if (this.viewer.busy) return;
-        if (this.viewerIdle) clearTimeout(this.viewerIdle);
-        this.viewerIdle = setTimeout(() => this.viewer.release(), viewerIdleMs);
-        this.viewerIdle.unref();
-      },
+      () => this.dispatch(),
       // its jobs go one at a time (a job that overran is the one): only as a safeguard
       (jobs) => this.viewing.unshift(...jobs),
+      options.viewerIdleMs ?? 30_000,
     );
     this.slots = Array.from(
       { length: count },
@@ -330,14 +334,8 @@ export class MessageParser {
   }
 
   private dispatch(): void {
-    if (!this.viewer.busy) {
-      const job = this.viewing.shift();
-      if (job) {
-        if (this.viewerIdle) clearTimeout(this.viewerIdle);
-        this.viewerIdle = null;
-        this.viewer.run([job]);
-      }
-    }
+    const viewed = this.viewer.busy ? undefined : this.viewing.shift();
+    if (viewed) this.viewer.run([viewed]);
     for (const slot of this.slots) {
       if (slot.busy) continue;
       const queue = this.waiting.length > 0 ? this.waiting : this.later;
@@ -422,7 +420,6 @@ export class MessageParser {
   async close(): Promise<void> {
     const left = [...this.waiting.splice(0), ...this.later.splice(0), ...this.viewing.splice(0)];
     for (const job of left) job.reject(new MessageParseError('parser closed'));
-    if (this.viewerIdle) clearTimeout(this.viewerIdle);
     await Promise.all([...this.slots, this.viewer].map((slot) => slot.close()));
   }
 

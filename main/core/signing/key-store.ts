@@ -129,16 +129,11 @@ export class DkimKeyStore {
       // runs for every relayed message: a stat of one small file is cheaper done here than as
       // a trip through libuv's thread pool, which the spool's writes are waiting for; and most
       // relays have no list, where an ENOENT error with its stack cost more than the stat
-      const changedAt = statSync(this.listFile, { throwIfNoEntry: false })?.mtimeMs;
-      if (changedAt === undefined) {
-        if (this.listChangedAt === 0 && this.keys.length === 0) return;
-        this.keys = [];
-        this.listChangedAt = 0;
-        this.pems.clear();
-        return;
-      }
+      // (0: there is no list)
+      const changedAt = statSync(this.listFile, { throwIfNoEntry: false })?.mtimeMs ?? 0;
       if (changedAt === this.listChangedAt) return;
-      this.keys = JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[];
+      this.keys =
+        changedAt === 0 ? [] : (JSON.parse(await readFile(this.listFile, 'utf8')) as StoredKey[]);
       this.listChangedAt = changedAt;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
