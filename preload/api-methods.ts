@@ -10,9 +10,15 @@
 // main/desktop/ipc-handlers.ts, which the compiler demands). test/contract/ fails when a method
 // has no IPC handler or no HTTP route.
 //
-// Each argument schema is described with the argument's name, so a refused call says which
-// argument was wrong ("limit: 0 is not valid: Too small: expected number to be >=1").
-import { z } from 'zod';
+// Each argument schema is named (`named`), so a refused call says which argument was wrong
+// ("limit: 0 is not valid: Too small: expected number to be >=1").
+//
+// The schemas are zod's "mini" build, and each method's are built when first checked: the
+// renderer checks its calls too, and classic zod (whose every schema carries every method, so
+// none is tree-shaken) was a fifth of its bundle; loading and running it held the list's first
+// paint ~100 ms (bench/list-render.js).
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import type {
   ChaosTriggersView,
   ListenersView,
@@ -80,10 +86,14 @@ export interface HttpBinding<Args extends readonly unknown[]> {
   resultStatus?: number;
 }
 
-export interface MethodSpec<Args extends z.ZodTuple, Result> {
+export interface MethodSpec<Args extends z.ZodMiniTuple, Result> {
   /** What the method does, for people reading the table. */
   summary: string;
-  args: Args;
+  /**
+   * Builds the schema of its arguments, when first checked: the renderer's first paint waited
+   * ~60 ms for the whole table's schemas (zod objects), of which it uses a handful at start.
+   */
+  args: () => Args;
   http: HttpBinding<z.input<Args>>;
   /** Carries the result type only; never set. */
   readonly result?: { value: Result };
@@ -91,24 +101,40 @@ export interface MethodSpec<Args extends z.ZodTuple, Result> {
 
 /** `method<Result>()({...})`: the result type is given, the argument types come from `args`. */
 function method<Result>() {
-  return <Args extends z.ZodTuple>(spec: MethodSpec<Args, Result>): MethodSpec<Args, Result> =>
+  return <Args extends z.ZodMiniTuple>(spec: MethodSpec<Args, Result>): MethodSpec<Args, Result> =>
     spec;
 }
 
 // --- argument schemas, each named for the error messages ------------------------------------
 
-const id = (name = 'id') => z.string().min(1).max(200).describe(name);
-const ids = (name = 'ids') => z.array(z.string().min(1).max(200)).max(100_000).describe(name);
-const start = () => z.number().int().min(0).default(0).describe('start');
+// the same messages as classic zod, which sets this locale when loaded (mini does not)
+z.config(en());
+
+const argumentNames = new WeakMap<object, string>();
+
+/** Names an argument's schema for the messages of a refused call (see argumentName). */
+function named<T extends z.ZodMiniType>(name: string, schema: T): T {
+  argumentNames.set(schema, name);
+  return schema;
+}
+
+const string = (min: number, max: number) => z.string().check(z.minLength(min), z.maxLength(max));
+const id = (name = 'id') => named(name, string(1, 200));
+const ids = (name = 'ids', min = 0) =>
+  named(name, z.array(string(1, 200)).check(z.minLength(min), z.maxLength(100_000)));
+const start = () => named('start', z._default(z.int().check(z.minimum(0)), 0));
 const limit = (fallback: number, max: number) =>
-  z.number().int().min(1).max(max).default(fallback).describe('limit');
-const text = (name: string, max = 10_000) => z.string().max(max).describe(name);
+  named('limit', z._default(z.int().check(z.minimum(1), z.maximum(max)), fallback));
+const text = (name: string, max = 10_000, min = 0) => named(name, string(min, max));
 const addresses = (name: string) =>
-  z.array(z.string().min(3).max(320)).min(1).max(1000).describe(name);
+  named(name, z.array(string(3, 320)).check(z.minLength(1), z.maxLength(1000)));
+const flag = (name: string) => named(name, z.boolean());
+const optional = <T extends z.ZodMiniType>(name: string, schema: T) =>
+  named(name, z.optional(schema));
+const record = () => z.record(z.string(), z.unknown());
 
 // checked field by field by the settings schema in main (so every wrong field is reported)
-const settingsChange = () =>
-  z.record(z.string(), z.unknown()).describe('change') as unknown as z.ZodType<SettingsChange>;
+const settingsChange = () => named('change', record()) as unknown as z.ZodMiniType<SettingsChange>;
 
 /** Every recipient state, for the API's argument checks and the OpenAPI document. */
 export const recipientStates = [
@@ -136,7 +162,7 @@ export const apiMethods = {
   // Messages
   listMessages: method<MessagesPage>()({
     summary: 'A page of messages, newest first',
-    args: z.tuple([start(), limit(50, 100_000)]),
+    args: () => z.tuple([start(), limit(50, 100_000)]),
     // The search route with no query, not GET /api/v1/messages: with apiCompat "mailhog" that
     // path answers in MailHog's shape.
     http: {
@@ -147,7 +173,7 @@ export const apiMethods = {
   }),
   searchMessages: method<MessagesPage>()({
     summary: "A page of the messages matching a search (Mailpit's syntax)",
-    args: z.tuple([text('query', 2000), start(), limit(50, 100_000)]),
+    args: () => z.tuple([text('query', 2000), start(), limit(50, 100_000)]),
     http: {
       verb: 'GET',
       route: '/api/v1/search',
@@ -156,17 +182,17 @@ export const apiMethods = {
   }),
   getMessage: method<MessageDetail>()({
     summary: 'A message in full (marks it read)',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id', request: messageParams },
   }),
   getHeaders: method<Record<string, string[]>>()({
     summary: "A message's headers as name → values",
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/headers', request: messageParams },
   }),
   getRaw: method<string>()({
     summary: 'The message source as received',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: {
       verb: 'GET',
       route: '/api/v1/message/:id/raw',
@@ -176,7 +202,7 @@ export const apiMethods = {
   }),
   getPart: method<MessagePartContent>()({
     summary: 'An attachment or inline part, by its PartID',
-    args: z.tuple([id(), id('partId')]),
+    args: () => z.tuple([id(), id('partId')]),
     http: {
       verb: 'GET',
       route: '/api/v1/message/:id/part/:partId',
@@ -186,7 +212,7 @@ export const apiMethods = {
   }),
   setRead: method<void>()({
     summary: 'Mark messages read or unread',
-    args: z.tuple([ids().min(1), z.boolean().describe('read')]),
+    args: () => z.tuple([ids('ids', 1), flag('read')]),
     http: {
       verb: 'PUT',
       route: '/api/v1/messages',
@@ -196,46 +222,40 @@ export const apiMethods = {
   }),
   deleteMessages: method<void>()({
     summary: 'Delete messages; an empty list deletes all',
-    args: z.tuple([ids()]),
+    args: () => z.tuple([ids()]),
     http: { verb: 'DELETE', route: '/api/v1/messages', request: idsBody, response: 'none' },
   }),
   mailboxes: method<MailboxCount[]>()({
     summary: 'Mailboxes with their message and unread counts',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/mailboxes' },
   }),
   info: method<RelaydeskInfo>()({
     summary: 'Version, totals, listeners and TLS',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/info' },
   }),
   listeners: method<ListenersView>()({
     summary:
       'Each listener besides the HTTP API (SMTP, SMTPS, POP3, POP3S): listening, or why it could not start and the fix',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/listeners' },
   }),
 
   // A message's delivery and route
   delivery: method<MessageDelivery>()({
     summary: 'Each recipient’s state, with every attempt, reply and transcript',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/delivery', request: messageParams },
   }),
   route: method<RouteAnalysis>()({
     summary: 'The Received chain as hops, authentication results, envelope vs headers',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/route', request: messageParams },
   }),
   analyzeHeaders: method<RouteAnalysis>()({
     summary: 'The same analysis of pasted headers or a whole .eml; nothing is stored',
-    args: z.tuple([
-      z
-        .string()
-        .min(1)
-        .max(50 * 1024 * 1024)
-        .describe('headers'),
-    ]),
+    args: () => z.tuple([text('headers', 50 * 1024 * 1024, 1)]),
     http: {
       verb: 'POST',
       route: '/api/v1/analyze',
@@ -246,12 +266,12 @@ export const apiMethods = {
   // A message's checks (Mailpit's)
   htmlCheck: method<HtmlCheckResult>()({
     summary: "Email clients' support of the HTML and CSS (caniemail.com), and where each is used",
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/html-check', request: messageParams },
   }),
   linkCheck: method<LinkCheckResult>()({
     summary: 'Every link and image URL with its HTTP status (HEAD); `follow` follows redirects',
-    args: z.tuple([id(), z.boolean().optional().describe('follow')]),
+    args: () => z.tuple([id(), optional('follow', z.boolean())]),
     http: {
       verb: 'GET',
       route: '/api/v1/message/:id/link-check',
@@ -263,14 +283,14 @@ export const apiMethods = {
   }),
   spamCheck: method<SpamCheckResult>()({
     summary: 'SpamAssassin score and rules; `Error` says why when spamd is not available',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/sa-check', request: messageParams },
   }),
 
   // The queue and the upstream
   queue: method<QueueView>()({
     summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
-    args: z.tuple([z.enum(recipientStates).optional().describe('state')]),
+    args: () => z.tuple([optional('state', z.enum(recipientStates))]),
     http: {
       verb: 'GET',
       route: '/api/v1/queue',
@@ -279,22 +299,22 @@ export const apiMethods = {
   }),
   holdMessages: method<QueueActionResult>()({
     summary: 'Hold the pending and deferred recipients',
-    args: z.tuple([ids().min(1)]),
+    args: () => z.tuple([ids('ids', 1)]),
     http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('hold') },
   }),
   releaseMessages: method<QueueActionResult>()({
     summary: 'Release held recipients',
-    args: z.tuple([ids().min(1)]),
+    args: () => z.tuple([ids('ids', 1)]),
     http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('release') },
   }),
   retryMessages: method<QueueActionResult>()({
     summary: 'Retry now; an empty list retries everything deferred',
-    args: z.tuple([ids()]),
+    args: () => z.tuple([ids()]),
     http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('retry') },
   }),
   resendMessages: method<QueueActionResult>()({
     summary: 'Send again (bounced, expired, cancelled or captured), optionally to other addresses',
-    args: z.tuple([ids().min(1), addresses('to').optional()]),
+    args: () => z.tuple([ids('ids', 1), optional('to', addresses('to'))]),
     http: {
       verb: 'POST',
       route: '/api/v1/queue/:action',
@@ -306,12 +326,12 @@ export const apiMethods = {
   }),
   cancelMessages: method<QueueActionResult>()({
     summary: 'Cancel the recipients not yet relayed (they are never tried again)',
-    args: z.tuple([ids().min(1)]),
+    args: () => z.tuple([ids('ids', 1)]),
     http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('cancel') },
   }),
   pauseUpstream: method<QueueView['upstream']>()({
     summary: 'Stop sending to the upstream until resumed',
-    args: z.tuple([text('reason', 200).optional()]),
+    args: () => z.tuple([optional('reason', text('reason', 200))]),
     http: {
       verb: 'POST',
       route: '/api/v1/relay/pause',
@@ -320,23 +340,23 @@ export const apiMethods = {
   }),
   resumeUpstream: method<QueueView['upstream']>()({
     summary: 'Send to the upstream again',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'POST', route: '/api/v1/relay/resume', request: () => ({ body: {} }) },
   }),
   pauseReceiving: method<{ paused: boolean }>()({
     summary: 'Refuse new SMTP connections with 421 4.3.2 (senders retry) until resumed',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'POST', route: '/api/v1/smtp/pause', request: () => ({ body: {} }) },
   }),
   resumeReceiving: method<{ paused: boolean }>()({
     summary: 'Accept SMTP connections again',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'POST', route: '/api/v1/smtp/resume', request: () => ({ body: {} }) },
   }),
   testUpstream: method<ConnectionTestView>()({
     summary:
       'Connect, greet, EHLO, STARTTLS/TLS, certificate, AUTH step by step; sends no mail. Without settings: the saved upstream',
-    args: z.tuple([z.record(z.string(), z.unknown()).optional().describe('upstream')]),
+    args: () => z.tuple([optional('upstream', record())]),
     http: {
       verb: 'POST',
       route: '/api/v1/relay/test',
@@ -345,13 +365,8 @@ export const apiMethods = {
   }),
   upstreamPresets: method<UpstreamPresetView[]>()({
     summary: 'Provider presets (host, port, security, notes) to fill the upstream settings',
-    args: z.tuple([
-      z
-        .string()
-        .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
-        .optional()
-        .describe('sesRegion'),
-    ]),
+    args: () =>
+      z.tuple([optional('sesRegion', z.string().check(z.regex(/^[a-z]{2}(-[a-z]+)+-\d$/)))]),
     http: {
       verb: 'GET',
       route: '/api/v1/relay/presets',
@@ -360,22 +375,24 @@ export const apiMethods = {
   }),
   testRouting: method<RoutingExplanationView>()({
     summary: 'Which routing rule decides for an address, and why',
-    args: z.tuple([
-      z
-        .object({
-          recipient: z.string().min(1).max(320),
-          sender: z.string().max(320).optional(),
-          user: z.string().max(320).nullable().optional(),
-        })
-        .describe('input') satisfies z.ZodType<RoutingTestInput>,
-    ]),
+    args: () =>
+      z.tuple([
+        named(
+          'input',
+          z.object({
+            recipient: string(1, 320),
+            sender: z.optional(string(0, 320)),
+            user: z.optional(z.nullable(string(0, 320))),
+          }),
+        ) satisfies z.ZodMiniType<RoutingTestInput>,
+      ]),
     http: { verb: 'POST', route: '/api/v1/routing/test', request: (input) => ({ body: input }) },
   }),
 
   // Logs
   relayLog: method<LogLines>()({
     summary: 'Recent relay log lines, one per attempt, in Postfix’s shape',
-    args: z.tuple([limit(100, 1000)]),
+    args: () => z.tuple([limit(100, 1000)]),
     http: {
       verb: 'GET',
       route: '/api/v1/relay/log',
@@ -384,7 +401,7 @@ export const apiMethods = {
   }),
   auditLog: method<LogLines>()({
     summary: 'Recent audit lines: SMTP connections, AUTH, messages accepted or refused',
-    args: z.tuple([limit(100, 1000)]),
+    args: () => z.tuple([limit(100, 1000)]),
     http: {
       verb: 'GET',
       route: '/api/v1/audit/log',
@@ -396,32 +413,34 @@ export const apiMethods = {
   authCheck: method<MessageAuthCheck>()({
     summary:
       'DKIM, SPF, DMARC and ARC of a message: pass, fail, neutral or offline, with the reason',
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/auth-check', request: messageParams },
   }),
   dkimKeys: method<DkimKeyInfo[]>()({
     summary: 'The DKIM keys by domain and selector, with the DNS record each needs',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/dkim/keys' },
   }),
   addDkimKey: method<DkimKeyInfo>()({
     summary: 'Generate a key (RSA-2048 or Ed25519) for a new selector, or import a PEM',
-    args: z.tuple([
-      z
-        .object({
-          domain: z.string().min(1).max(255),
-          selector: z.string().min(1).max(255),
-          algorithm: z.enum(['rsa', 'ed25519']).optional(),
-          privateKey: z.string().max(20_000).optional(),
-          headers: z.array(z.string().min(1).max(76)).min(1).max(100).optional(),
-        })
-        .describe('key') satisfies z.ZodType<DkimKeyInput>,
-    ]),
+    args: () =>
+      z.tuple([
+        named(
+          'key',
+          z.object({
+            domain: string(1, 255),
+            selector: string(1, 255),
+            algorithm: z.optional(z.enum(['rsa', 'ed25519'])),
+            privateKey: z.optional(string(0, 20_000)),
+            headers: z.optional(z.array(string(1, 76)).check(z.minLength(1), z.maxLength(100))),
+          }),
+        ) satisfies z.ZodMiniType<DkimKeyInput>,
+      ]),
     http: { verb: 'POST', route: '/api/v1/dkim/keys', request: (key) => ({ body: key }) },
   }),
   setDkimKeyActive: method<DkimKeyInfo>()({
     summary: 'Turn signing with a selector on or off (retire the old one after a rotation)',
-    args: z.tuple([text('domain', 255), text('selector', 255), z.boolean().describe('active')]),
+    args: () => z.tuple([text('domain', 255), text('selector', 255), flag('active')]),
     http: {
       verb: 'PUT',
       route: '/api/v1/dkim/keys/:domain/:selector',
@@ -430,7 +449,7 @@ export const apiMethods = {
   }),
   removeDkimKey: method<void>()({
     summary: 'Delete a selector and its private key',
-    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    args: () => z.tuple([text('domain', 255), text('selector', 255)]),
     http: {
       verb: 'DELETE',
       route: '/api/v1/dkim/keys/:domain/:selector',
@@ -440,7 +459,7 @@ export const apiMethods = {
   }),
   checkDkimDns: method<DkimDnsCheck>()({
     summary: 'Check DNS: is the selector record published, and is it this key?',
-    args: z.tuple([text('domain', 255), text('selector', 255)]),
+    args: () => z.tuple([text('domain', 255), text('selector', 255)]),
     http: {
       verb: 'GET',
       route: '/api/v1/dkim/keys/:domain/:selector/dns-check',
@@ -449,7 +468,7 @@ export const apiMethods = {
   }),
   checkAddresses: method<AddressCheck[]>()({
     summary: 'Check addresses as the relay would before sending: valid, invalid, risky, unknown',
-    args: z.tuple([addresses('addresses')]),
+    args: () => z.tuple([addresses('addresses')]),
     http: {
       verb: 'POST',
       route: '/api/v1/address-check',
@@ -460,12 +479,12 @@ export const apiMethods = {
   // SMTP users
   listUsers: method<SmtpUserView[]>()({
     summary: 'SMTP users (names only)',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/users' },
   }),
   addUser: method<SmtpUserView>()({
     summary: 'Add an SMTP user',
-    args: z.tuple([text('name', 200), text('password', 1024)]),
+    args: () => z.tuple([text('name', 200), text('password', 1024)]),
     http: {
       verb: 'POST',
       route: '/api/v1/users',
@@ -474,7 +493,7 @@ export const apiMethods = {
   }),
   changeUserPassword: method<SmtpUserView>()({
     summary: "Change an SMTP user's password",
-    args: z.tuple([text('name', 200), text('password', 1024)]),
+    args: () => z.tuple([text('name', 200), text('password', 1024)]),
     http: {
       verb: 'PUT',
       route: '/api/v1/users/:name',
@@ -483,12 +502,13 @@ export const apiMethods = {
   }),
   authLockouts: method<{ lockouts: AuthLockoutView[] }>()({
     summary: 'SMTP AUTH lockouts: (address, user) pairs refused after repeated failures',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/auth/lockouts' },
   }),
   releaseAuthLockouts: method<{ released: AuthLockoutView[] }>()({
     summary: 'Release AUTH lockouts: one (address, user) pair, every user of an address, or all',
-    args: z.tuple([text('address', 100).optional(), text('user', 200).optional()]),
+    args: () =>
+      z.tuple([optional('address', text('address', 100)), optional('user', text('user', 200))]),
     http: {
       verb: 'POST',
       route: '/api/v1/auth/lockouts/release',
@@ -502,7 +522,7 @@ export const apiMethods = {
   }),
   removeUser: method<void>()({
     summary: 'Remove an SMTP user',
-    args: z.tuple([text('name', 200)]),
+    args: () => z.tuple([text('name', 200)]),
     http: {
       verb: 'DELETE',
       route: '/api/v1/users/:name',
@@ -514,12 +534,13 @@ export const apiMethods = {
   // The capture toolkit: tags, chaos, the Send API, webhooks (Mailpit's routes where it has them)
   tags: method<string[]>()({
     summary: 'Every tag in use, sorted',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/tags' },
   }),
   setTags: method<void>()({
     summary: 'Replace the tags of messages; an empty list removes them',
-    args: z.tuple([ids().min(1), z.array(text('tag', 100)).max(100).describe('tags')]),
+    args: () =>
+      z.tuple([ids('ids', 1), named('tags', z.array(text('tag', 100)).check(z.maxLength(100)))]),
     http: {
       verb: 'PUT',
       route: '/api/v1/tags',
@@ -529,7 +550,7 @@ export const apiMethods = {
   }),
   renameTag: method<void>()({
     summary: 'Rename a tag on every message',
-    args: z.tuple([text('tag', 100).min(1), text('name', 100).min(1)]),
+    args: () => z.tuple([text('tag', 100, 1), text('name', 100, 1)]),
     http: {
       verb: 'PUT',
       route: '/api/v1/tags/:tag',
@@ -539,7 +560,7 @@ export const apiMethods = {
   }),
   deleteTag: method<void>()({
     summary: 'Remove a tag from every message (no message is deleted)',
-    args: z.tuple([text('tag', 100).min(1)]),
+    args: () => z.tuple([text('tag', 100, 1)]),
     http: {
       verb: 'DELETE',
       route: '/api/v1/tags/:tag',
@@ -549,34 +570,34 @@ export const apiMethods = {
   }),
   chaos: method<ChaosTriggersView>()({
     summary: 'The chaos triggers (an error unless chaos is enabled)',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/chaos' },
   }),
   setChaos: method<ChaosTriggersView>()({
     summary: 'Set the chaos triggers; those left out are reset to probability 0',
-    args: z.tuple([z.record(z.string(), z.unknown()).describe('triggers')]),
+    args: () => z.tuple([named('triggers', record())]),
     http: { verb: 'PUT', route: '/api/v1/chaos', request: (triggers) => ({ body: triggers }) },
   }),
   sendMessage: method<{ ID: string }>()({
     summary: "Send a message (Mailpit's Send API JSON), taken in as if received over SMTP",
-    args: z.tuple([z.record(z.string(), z.unknown()).describe('message')]),
+    args: () => z.tuple([named('message', record())]),
     http: { verb: 'POST', route: '/api/v1/send', request: (message) => ({ body: message }) },
   }),
   webhookLog: method<WebhookLogView>()({
     summary: 'The webhook URLs and the delivery log, newest first',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/webhooks' },
   }),
 
   // Content filtering and sender control
   messageDecisions: method<MessageDecisions>()({
     summary: "The filter's decision on a message, and why any recipient is held or delayed",
-    args: z.tuple([id()]),
+    args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/filter', request: messageParams },
   }),
   quarantine: method<MessagesPage>()({
     summary: 'Quarantined messages (kept, never relayed), newest first',
-    args: z.tuple([start(), limit(50, 100_000)]),
+    args: () => z.tuple([start(), limit(50, 100_000)]),
     http: {
       verb: 'GET',
       route: '/api/v1/quarantine',
@@ -585,21 +606,22 @@ export const apiMethods = {
   }),
   filterStatus: method<FilterStatus>()({
     summary: 'The virus scanner (and whether it answers now) and the attachment policy',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/filter' },
   }),
   listSuspensions: method<SuspensionEntry[]>()({
     summary: 'Suspended client IPs, CIDRs, SMTP users and senders',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/suspensions' },
   }),
   suspend: method<SuspensionEntry & { Held: string[] }>()({
     summary: 'Suspend an ip, cidr, user or sender at once, with a reason; its queued mail is held',
-    args: z.tuple([
-      z.enum(['ip', 'cidr', 'user', 'sender']).describe('kind'),
-      text('value', 320).min(1),
-      text('reason', 300).min(1),
-    ]),
+    args: () =>
+      z.tuple([
+        named('kind', z.enum(['ip', 'cidr', 'user', 'sender'])),
+        text('value', 320, 1),
+        text('reason', 300, 1),
+      ]),
     http: {
       verb: 'POST',
       route: '/api/v1/suspensions',
@@ -608,7 +630,7 @@ export const apiMethods = {
   }),
   unsuspend: method<SuspensionEntry & { Released: string[] }>()({
     summary: 'Lift a suspension; with release, also send on the mail it held',
-    args: z.tuple([id(), z.boolean().default(false).describe('release')]),
+    args: () => z.tuple([id(), named('release', z._default(z.boolean(), false))]),
     http: {
       verb: 'DELETE',
       route: '/api/v1/suspensions/:id',
@@ -620,24 +642,24 @@ export const apiMethods = {
   }),
   quotaUsage: method<QuotaUsage>()({
     summary: 'The sending quotas and what each SMTP user and client IP has used of them',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/quotas' },
   }),
   warmupStatus: method<{ warmup: WarmupStatus | null }>()({
     summary: "The upstream's warm-up: day, today's cap, sent today, when the next day starts",
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/warmup' },
   }),
   // Settings
   getSettings: method<SettingsView>()({
     summary:
       'The settings as saved, which are pinned by a flag or variable, which wait for a restart',
-    args: z.tuple([]),
+    args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/settings' },
   }),
   validateSettings: method<SettingsCheck>()({
     summary: 'Check a change without saving it: every wrong field, its value and what is allowed',
-    args: z.tuple([settingsChange()]),
+    args: () => z.tuple([settingsChange()]),
     http: {
       verb: 'POST',
       route: '/api/v1/settings/validate',
@@ -646,7 +668,7 @@ export const apiMethods = {
   }),
   saveSettings: method<SettingsSaveResult>()({
     summary: 'Save a change whole, or nothing when a field is wrong; applies at once but listeners',
-    args: z.tuple([settingsChange()]),
+    args: () => z.tuple([settingsChange()]),
     http: {
       verb: 'PUT',
       route: '/api/v1/settings',
@@ -660,9 +682,9 @@ export type ApiMethods = typeof apiMethods;
 export type MethodName = keyof ApiMethods;
 
 /** The arguments a caller passes (before defaults). */
-export type MethodArgs<M extends MethodName> = z.input<ApiMethods[M]['args']>;
+export type MethodArgs<M extends MethodName> = z.input<ReturnType<ApiMethods[M]['args']>>;
 /** The arguments after checking, defaults filled in: what the IPC handler receives. */
-export type CheckedArgs<M extends MethodName> = z.output<ApiMethods[M]['args']>;
+export type CheckedArgs<M extends MethodName> = z.output<ReturnType<ApiMethods[M]['args']>>;
 export type MethodResult<M extends MethodName> = NonNullable<ApiMethods[M]['result']>['value'];
 
 export const methodNames = Object.keys(apiMethods) as MethodName[];
@@ -686,15 +708,56 @@ export function ipcChannel(name: MethodName): `relaydesk:${MethodName}` {
 /** Main → renderer: every RelaydeskEvent, as on the WebSocket. */
 export const eventChannel = 'relaydesk:event';
 
+/**
+ * The path and query (relative to the API's base, no leading slash) of a call over HTTP: its
+ * route with the `:name` segments filled in, and its query parameters. `checked`: the arguments
+ * after checkArguments.
+ */
+export function httpPath(name: MethodName, checked: readonly unknown[]): string {
+  const { http } = apiMethods[name] as { http: HttpBinding<unknown[]> };
+  const parts = http.request?.(...checked) ?? {};
+  const path = http.route
+    .slice(1)
+    .replace(/:(\w+)/g, (_match, key: string) => encodeURIComponent(parts.params?.[key] ?? ''));
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(parts.query ?? {})) {
+    if (value !== undefined) query.set(key, String(value));
+  }
+  return query.size > 0 ? `${path}?${query}` : path;
+}
+
+/** Rows per page of the mail list: the GUI asks for them, newest first, 100 at a time. */
+export const listPageSize = 100;
+
+/**
+ * The mail list's first page as the GUI asks for it when it opens. The headless server names it
+ * in a `Link: rel=preload` header of the page, so the browser fetches it while the scripts load
+ * and the GUI's own request is answered from that (the first paint came ~50 ms sooner).
+ */
+export function firstListPagePath(): string {
+  return httpPath('listMessages', [0, listPageSize]);
+}
+
 export class ApiArgumentError extends Error {
   override name = 'ApiArgumentError';
 }
 
-function argumentName(schema: z.ZodTuple, index: unknown): string {
+function argumentName(schema: z.ZodMiniTuple, index: unknown): string {
   const item = typeof index === 'number' ? schema.def.items[index] : undefined;
-  const described = item && 'description' in item ? item.description : undefined;
-  if (typeof described === 'string') return described;
+  const described = item ? argumentNames.get(item) : undefined;
+  if (described !== undefined) return described;
   return typeof index === 'number' ? `argument ${index + 1}` : 'arguments';
+}
+
+const builtSchemas = new Map<MethodName, z.ZodMiniTuple>();
+
+function argumentSchema(name: MethodName): z.ZodMiniTuple {
+  let schema = builtSchemas.get(name);
+  if (!schema) {
+    schema = (apiMethods[name].args as () => z.ZodMiniTuple)();
+    builtSchemas.set(name, schema);
+  }
+  return schema;
 }
 
 /**
@@ -705,7 +768,7 @@ export function checkArguments<M extends MethodName>(
   name: M,
   args: readonly unknown[],
 ): CheckedArgs<M> {
-  const schema = apiMethods[name].args as z.ZodTuple;
+  const schema = argumentSchema(name);
   const parsed = schema.safeParse(args);
   if (parsed.success) return parsed.data as CheckedArgs<M>;
   const issue = parsed.error.issues[0];

@@ -1,11 +1,13 @@
 // The HTTP side: the API (Mailpit's, MailHog's and our own), the live events and the built
 // renderer, on one port. Routes are adapters over RelayService; they hold no mail logic.
 import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
@@ -164,7 +166,16 @@ export async function createHttpServer(
 
   const rendererDir = options.rendererDir ?? defaultRendererDir;
   if (existsSync(rendererDir)) {
-    await app.register(fastifyStatic, { root: rendererDir, prefix: '/', index: 'index.html' });
+    const firstPage = `<${firstListPagePath()}>; rel=preload; as=fetch; crossorigin`;
+    await app.register(fastifyStatic, {
+      root: rendererDir,
+      prefix: '/',
+      index: 'index.html',
+      // the list's first page loads beside the scripts (see firstListPagePath)
+      setHeaders: (res, path) => {
+        if (basename(path) === 'index.html') res.setHeader('Link', firstPage);
+      },
+    });
   } else {
     app.get('/', { schema: { hide: true } }, async (_req, reply) =>
       reply

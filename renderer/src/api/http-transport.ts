@@ -1,6 +1,7 @@
 import {
   apiMethods,
   checkArguments,
+  httpPath,
   methodNames,
   type HttpBinding,
   type MethodName,
@@ -101,15 +102,12 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       // checked as the IPC handlers check them, so both transports refuse the same calls
       const checked = checkArguments(name, args) as unknown[];
       const parts = http.request?.(...checked) ?? {};
-      const path = http.route
-        .slice(1)
-        .replace(/:(\w+)/g, (_match, key: string) => encodeURIComponent(parts.params?.[key] ?? ''));
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(parts.query ?? {})) {
-        if (value !== undefined) query.set(key, String(value));
-      }
-      const search = query.size > 0 ? `?${query}` : '';
-      const response = await request(http.verb, path + search, parts.body, http.resultStatus);
+      const response = await request(
+        http.verb,
+        httpPath(name, checked),
+        parts.body,
+        http.resultStatus,
+      );
       switch (http.response ?? 'json') {
         case 'none':
           return undefined;

@@ -3,8 +3,9 @@
 // messages cost only what is on screen. Pure, so the arithmetic of arrivals and late pages is
 // tested without a DOM.
 import type { MessageSummary, MessagesPage, RelaydeskEvent } from '../api/contract.js';
+import { listPageSize } from '../../../preload/api-methods.js';
 
-export const PAGE_SIZE = 100;
+export const PAGE_SIZE = listPageSize;
 
 /** What the list shows: one mailbox (or all) and a search in Mailpit's syntax. */
 export interface ListView {

@@ -1,0 +1,72 @@
+// The mail list's first page loads beside the scripts: the headless server names it in a
+// `Link: rel=preload` header of the page, and the GUI's own first request for it is answered from
+// that preload, not sent again (bench/list-render.js: the first row ~50 ms sooner).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { firstListPagePath } from '../../preload/api-methods.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the page', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string);
+    await gui.send({
+      from: 'a@example.test',
+      to: 'b@example.test',
+      subject: 'Preloaded',
+      text: 'x',
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('names the page the GUI asks for first in a Link header of the page', async () => {
+    const response = await fetch(gui.relaydesk.url);
+    expect(response.headers.get('link')).toBe(
+      `<${firstListPagePath()}>; rel=preload; as=fetch; crossorigin`,
+    );
+    await response.body?.cancel();
+    // the scripts and the API do not carry it
+    const api = await fetch(new URL('api/v1/info', gui.relaydesk.url));
+    expect(api.headers.get('link')).toBeNull();
+  });
+
+  it('fetches it once per request the GUI makes: its first is answered by the preload', async () => {
+    const { page } = gui;
+    const firstPage = new URL(firstListPagePath(), gui.relaydesk.url).href;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    const sent: string[] = [];
+    cdp.on('Network.requestWillBeSent', (event) => {
+      if (event.request.url === firstPage) sent.push(event.initiator.type);
+    });
+    await page.addInitScript((url) => {
+      const calls: string[] = [];
+      (window as unknown as { firstPageCalls: string[] }).firstPageCalls = calls;
+      const original = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        const target = input instanceof Request ? input.url : String(input);
+        if (target === url) calls.push(target);
+        return original(input, init);
+      };
+    }, firstPage);
+
+    await gui.openLive();
+    await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
+    const calls = await page.evaluate(
+      () => (window as unknown as { firstPageCalls: string[] }).firstPageCalls.length,
+    );
+    // the browser's own request from the Link header came first, before any script asked
+    expect(sent[0]).toBe('other');
+    expect(calls).toBeGreaterThanOrEqual(1);
+    // one request on the wire per call of the GUI: the preload stood in for the first call
+    expect(sent).toHaveLength(calls);
+    expect(gui.pageErrors).toEqual([]);
+    await cdp.detach();
+  });
+});
