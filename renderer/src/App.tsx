@@ -15,7 +15,7 @@ import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
-import { useMessageWindow } from './mailbox/use-message-window';
+import { useMessageWindow, type FirstPage } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
@@ -57,7 +57,7 @@ function isTextField(target: EventTarget | null): boolean {
   );
 }
 
-export function App() {
+export function App(props: { firstPage?: FirstPage } = {}) {
   const api = useApi();
   const theme = useTheme();
   const { choice, choose } = theme;
@@ -76,7 +76,12 @@ export function App() {
     [],
   );
   const view = useMemo(() => ({ mailbox, query }), [mailbox, query]);
-  const { state: list, streamState, ensureRows, markRead } = useMessageWindow(api, view);
+  const {
+    state: list,
+    streamState,
+    ensureRows,
+    markRead,
+  } = useMessageWindow(api, view, props.firstPage);
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
