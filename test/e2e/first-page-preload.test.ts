@@ -1,6 +1,7 @@
 // The mail list's first page loads beside the scripts: the headless server names it in a
 // `Link: rel=preload` header of the page, and the GUI's own first request for it is answered from
-// that preload, not sent again (bench/list-render.js: the first row ~50 ms sooner).
+// that preload, not sent again (bench/list-render.js: the first row ~50 ms sooner). And the page
+// loads with no failed request (a browser asks for an icon: it was a 404 in every console).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -34,6 +35,29 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
     // the scripts and the API do not carry it
     const api = await fetch(new URL('api/v1/info', gui.relaydesk.url));
     expect(api.headers.get('link')).toBeNull();
+  });
+
+  it('loads without a failed request, its icon included', async () => {
+    const page = await gui.browser.newPage();
+    try {
+      const failed: string[] = [];
+      page.on('response', (response) => {
+        if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+      });
+      page.on('console', (message) => {
+        if (message.type() === 'error') failed.push(message.text());
+      });
+      await page.goto(gui.relaydesk.url);
+      await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
+      // without one, the browser asks for /favicon.ico
+      expect(await page.locator('link[rel="icon"]').count()).toBe(1);
+      const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+      const answer = await page.request.get(new URL(icon as string, gui.relaydesk.url).href);
+      expect(answer.headers()['content-type']).toBe('image/png');
+      expect(failed).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 
   it('fetches it once per request the GUI makes: its first is answered by the preload', async () => {
