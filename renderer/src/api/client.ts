@@ -1,3 +1,4 @@
+import { batchEvents } from './event-batching';
 import { createHttpTransport } from './http-transport';
 import { createIpcTransport, isRelaydeskBridge } from './ipc-transport';
 import type { RendererApi } from './renderer-api';
@@ -9,11 +10,11 @@ export type { RendererApi, EventStreamState } from './renderer-api';
  * in a browser (headless mode) the API is on the server that served this page.
  */
 export function createApiClient(win: Window = window): RendererApi {
-  if (isRelaydeskBridge(win.relaydesk)) return createIpcTransport(win.relaydesk);
+  if (isRelaydeskBridge(win.relaydesk)) return batchEvents(createIpcTransport(win.relaydesk));
   if (win.location.protocol === 'file:') {
     throw new Error('The desktop bridge (window.relaydesk) is missing: the preload did not load.');
   }
   // Resolved against the page's folder, not the origin's root, so the UI also works when a
   // reverse proxy serves it under a path prefix.
-  return createHttpTransport({ baseUrl: new URL('./', win.location.href) });
+  return batchEvents(createHttpTransport({ baseUrl: new URL('./', win.location.href) }));
 }

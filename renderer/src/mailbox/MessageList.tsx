@@ -69,9 +69,13 @@ export function MessageList(props: {
     seenInserted.current = list.inserted;
     const element = scroller.current;
     if (!element) return;
+    // the virtualizer's own record of the offset: reading scrollTop here made the browser lay
+    // the page out in the middle of every render that mail arrived in
     if (added < 0)
       element.scrollTop = 0; // a new view
-    else if (added > 0 && element.scrollTop > 0) element.scrollTop += added * ROW_HEIGHT;
+    else if (added > 0 && (virtualizer.scrollOffset ?? 0) > 0) {
+      element.scrollTop += added * ROW_HEIGHT;
+    }
   }, [list.inserted]);
 
   const moveTo = (index: number, extend = false) => {
