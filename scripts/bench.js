@@ -7,7 +7,8 @@
 // 3. Virus scanning: small messages with a warm clamd against the same load without scanning.
 // 4. Relay end to end (2 KB × 10 sessions → smtp-sink) against the bare Node relay.
 // 5. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
-//    same list with 1,000 messages.
+//    same list with 1,000 messages; and capture (2 KB × 10 sessions) with the list open in
+//    Chromium against the same load with no UI (bench/capture-gui.js).
 // 5. The message index with 100,000 messages: start after a clean stop and after kill -9, RSS,
 //    list (first and oldest page) and search (bench/index-100k.js, into bench/results.md).
 //    The capture loads include one 25 MB message (`25m-s1`; Relaydesk runs with --max-size 30m,
@@ -44,6 +45,8 @@ if (!process.env.BENCH_CAPTURE_ONLY) {
   spawnSync(process.execPath, [join(root, 'bench', 'relay-e2e.js')], { stdio: 'inherit' });
   console.log('\n== mail list (Chromium) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
+  console.log('\n== capture with the mail list open (Chromium) ==');
+  spawnSync(process.execPath, [join(root, 'bench', 'capture-gui.js')], { stdio: 'inherit' });
   console.log('\n== message index, 100,000 messages (written to bench/results.md) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'index-100k.js')], { stdio: 'inherit' });
 }

@@ -15,4 +15,9 @@ export interface RendererApi extends RelaydeskApi {
   readonly transport: 'ipc' | 'http';
   /** Calls the listener with the current state at once and on every change. */
   onStreamState(listener: (state: EventStreamState) => void): () => void;
+  /**
+   * Hands over at once the live events held back for the next batch (event-batching.ts), so a
+   * page read from the server is applied after every event that came before its answer.
+   */
+  deliverPendingEvents?(): void;
 }

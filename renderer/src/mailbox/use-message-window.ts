@@ -80,7 +80,9 @@ export function useMessageWindow(api: RendererApi, view: ListView, first?: First
           ? api.listMessages(start, PAGE_SIZE)
           : api.searchMessages(query, start, PAGE_SIZE));
       load.then(
-        (result) =>
+        (result) => {
+          // the events that came before this answer first (see deliverPendingEvents)
+          api.deliverPendingEvents?.();
           dispatch({
             type: 'page',
             generation,
@@ -88,7 +90,8 @@ export function useMessageWindow(api: RendererApi, view: ListView, first?: First
             insertedAtRequest: inserted,
             page: result,
             view: shown,
-          }),
+          });
+        },
         (error: unknown) => dispatch({ type: 'failed', generation, error: describeError(error) }),
       );
     },

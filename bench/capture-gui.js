@@ -1,0 +1,163 @@
+// Capture with the mail list open: Postfix's smtp-source sends 2 KB messages over 10 sessions to
+// `relaydesk serve` while Chromium shows its UI (the list live, from the event stream), against
+// the same load with no UI open, taking turns on fresh data folders. In the desktop app the
+// renderer shares the machine with the relay: what it spends per arriving message is taken from
+// taking mail in. Prints msgs/s, the server's and the renderer processes' CPU per message, and
+// writes them to bench/results.md.
+// Env: GUI_MSGS (1000), ROUNDS (3), CHROMIUM (/usr/bin/chromium).
+/* global document -- evaluated in the page */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { measuredLine, writeResultsSection } from './results-section.js';
+import { startServe } from './serve.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const messages = Number(process.env.GUI_MSGS ?? 1000);
+const rounds = Number(process.env.ROUNDS ?? 3);
+const smtpSource = ['/usr/local/bin/smtp-source', '/usr/sbin/smtp-source'].find(existsSync);
+
+if (!existsSync(chromiumPath) || !smtpSource) {
+  console.log(
+    `capture with the GUI open skipped: needs Chromium (${chromiumPath}) and Postfix's smtp-source`,
+  );
+  process.exit(0);
+}
+
+/** CPU seconds (user + system) of a process, from /proc. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** Chromium's renderer processes (the page's), by their command line. */
+function rendererPids() {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        return cmd.includes('chromium') && cmd.includes('--type=renderer');
+      } catch {
+        return false;
+      }
+    });
+}
+
+const rendererCpu = () => rendererPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+
+function sendLoad(port) {
+  return new Promise((resolve, reject) => {
+    const args = ['-l', '2048', '-m', String(messages), '-s', '10'];
+    const run = spawn(smtpSource, [
+      ...args,
+      ...['-f', 'load@example.test', '-t', 'list@example.test', '-M', 'bench.local'],
+      `127.0.0.1:${port}`,
+    ]);
+    let err = '';
+    run.stderr.on('data', (d) => (err += d));
+    run.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`smtp-source: ${err}`))));
+  });
+}
+
+async function once(browser, withGui) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-gui-'));
+  const relay = await startServe(root, dataDir);
+  const port = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(relay.log)?.[1]);
+  const page = withGui ? await browser.newPage({ viewport: { width: 1280, height: 800 } }) : null;
+  try {
+    if (page) {
+      await page.goto(`${relay.url}/`);
+      await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+    }
+    const server0 = cpuSeconds(relay.child.pid);
+    const renderer0 = page ? rendererCpu() : 0;
+    const t0 = performance.now();
+    await sendLoad(port);
+    const seconds = (performance.now() - t0) / 1000;
+    const server = cpuSeconds(relay.child.pid) - server0;
+    if (page) {
+      // the last batch of events on screen, then what the page spent
+      await page
+        .waitForFunction(
+          (count) =>
+            document.querySelector('[data-testid="message-list"]')?.getAttribute('data-total') ===
+            String(count),
+          messages,
+          { timeout: 30_000 },
+        )
+        .catch(async () => {
+          const shown = await page.getByTestId('message-list').getAttribute('data-total');
+          throw new Error(`the list counts ${shown} of the ${messages} messages received`);
+        });
+    }
+    const renderer = page ? rendererCpu() - renderer0 : 0;
+    return {
+      rate: messages / seconds,
+      serverMs: (server * 1000) / messages,
+      rendererMs: (renderer * 1000) / messages,
+    };
+  } finally {
+    await page?.close();
+    await relay.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+  ],
+});
+const runs = { without: [], with: [] };
+try {
+  for (let round = 1; round <= rounds; round++) {
+    for (const withGui of [false, true]) {
+      const r = await once(browser, withGui);
+      runs[withGui ? 'with' : 'without'].push(r);
+      console.log(
+        `  round ${round}, ${withGui ? 'list open' : 'no UI   '}: ${r.rate.toFixed(0)} msgs/s, server ${r.serverMs.toFixed(2)} ms CPU per message${withGui ? `, renderer ${r.rendererMs.toFixed(2)} ms` : ''}`,
+      );
+    }
+  }
+} finally {
+  await browser.close();
+}
+
+const figure = (list, key) => median(list.map((r) => r[key]));
+const without = figure(runs.without, 'rate');
+const withGui = figure(runs.with, 'rate');
+const lines = [
+  `| ${messages} × 2 KB over 10 sessions (medians of ${rounds}, taking turns) | msgs/s | × no UI | server CPU per message | renderer CPU per message |`,
+  '|---|---:|---:|---:|---:|',
+  `| no UI open | ${without.toFixed(0)} | 1.00 | ${figure(runs.without, 'serverMs').toFixed(2)} ms | |`,
+  `| the mail list open in Chromium | ${withGui.toFixed(0)} | ${(withGui / without).toFixed(2)} | ${figure(runs.with, 'serverMs').toFixed(2)} ms | ${figure(runs.with, 'rendererMs').toFixed(2)} ms |`,
+];
+for (const line of lines) console.log(`  ${line}`);
+const written = writeResultsSection(
+  root,
+  'capture-gui',
+  'Capture with the mail list open (`bench/capture-gui.js`)',
+  [
+    `${measuredLine()} Postfix's smtp-source against \`relaydesk serve\` on a fresh data folder each run; the renderer's CPU is that of Chromium's renderer processes from the load's start until the list shows every message.`,
+    '',
+    ...lines,
+  ],
+);
+console.log(`  written to ${written}`);

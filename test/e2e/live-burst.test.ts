@@ -1,0 +1,54 @@
+// A burst of mail while the list is open and live: the GUI takes the events in batches
+// (renderer/src/api/event-batching.ts), and the list still counts and shows every message.
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const COUNT = 600;
+
+describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string);
+    await gui.openLive();
+  }, 60_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('counts and lists every message of the burst', async () => {
+    const { page, relaydesk } = gui;
+    const transport = nodemailer.createTransport({
+      host: relaydesk.smtp.host,
+      port: relaydesk.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+      pool: true,
+      maxConnections: 8,
+      maxMessages: Infinity,
+    });
+    try {
+      await Promise.all(
+        Array.from({ length: COUNT }, (_, n) =>
+          transport.sendMail({
+            from: 'burst@example.test',
+            to: 'list@example.test',
+            subject: `Burst ${String(n).padStart(3, '0')}`,
+            text: `${n}`,
+          }),
+        ),
+      );
+    } finally {
+      transport.close();
+    }
+    const list = page.getByTestId('message-list');
+    await eventually(() => list.getAttribute('data-total'), 15_000).toBe(String(COUNT));
+    expect(await page.getByTestId('message-row').first().innerText()).toMatch(/Burst \d{3}/);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
