@@ -11,12 +11,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 import { startServe } from './serve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const messages = Number(process.env.GUI_MSGS ?? 1000);
 const rounds = Number(process.env.ROUNDS ?? 3);
 const smtpSource = ['/usr/local/bin/smtp-source', '/usr/sbin/smtp-source'].find(existsSync);
@@ -113,18 +112,7 @@ async function once(browser, withGui) {
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const runs = { without: [], with: [] };
 try {
   for (let round = 1; round <= rounds; round++) {

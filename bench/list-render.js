@@ -22,13 +22,12 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import nodemailer from 'nodemailer';
-import { chromium } from 'playwright-core';
+import { chromiumPath, launchChromium } from './chromium.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 import { startServe } from './serve.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { startRelaydesk } = await import(join(root, 'out/main/headless.js'));
-const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const SIZES = (process.env.LIST_SIZES ?? '1000 100000').split(' ').map(Number);
 const SCROLL_STEPS = 40;
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -184,18 +183,7 @@ async function measure(browser, url, count) {
 }
 
 const template = await templateMessage();
-const browser = await chromium.launch({
-  executablePath: chromiumPath,
-  args: [
-    '--headless',
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--no-first-run',
-  ],
-});
+const browser = await launchChromium();
 const results = [];
 /** Every round's figures, by build and size. */
 const rounds = new Map(builds.map((b) => [b.name, new Map(SIZES.map((n) => [n, []]))]));

@@ -1,7 +1,7 @@
 // A burst of mail while the list is open and live: the GUI takes the events in batches
 // (renderer/src/api/event-batching.ts), and the list still counts and shows every message.
-import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pooledTransport } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -23,15 +23,7 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
 
   it('counts and lists every message of the burst', async () => {
     const { page, relaydesk } = gui;
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-      pool: true,
-      maxConnections: 8,
-      maxMessages: Infinity,
-    });
+    const transport = pooledTransport(relaydesk.smtp, 8);
     try {
       await Promise.all(
         Array.from({ length: COUNT }, (_, n) =>

@@ -1,9 +1,9 @@
 // 2,000 messages sent over SMTP: the list keeps a few dozen rows in the DOM, fetches pages as it
 // scrolls, reaches the oldest, and keeps the user's place and selection when mail arrives.
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
+import { pooledTransport } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -20,15 +20,7 @@ describe.skipIf(!chromiumPath)('a long list in Chromium', () => {
 
   async function sendMany(from: number, count: number): Promise<void> {
     // one pooled connection per sender: the listener's greeting delay is paid once, not 2,000 times
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-      pool: true,
-      maxConnections: 4,
-      maxMessages: Infinity,
-    });
+    const transport = pooledTransport(relaydesk.smtp);
     try {
       const one = (n: number) =>
         transport.sendMail({

@@ -7,6 +7,25 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
 
+/**
+ * A pooled SMTP client for bursts of mail: each of its connections pays the listener's greeting
+ * delay once, not once per message. Close it when done.
+ */
+export function pooledTransport(
+  smtp: { host: string; port: number },
+  maxConnections = 4,
+): Transporter<SMTPTransport.SentMessageInfo> {
+  return nodemailer.createTransport({
+    host: smtp.host,
+    port: smtp.port,
+    secure: false,
+    ignoreTLS: true,
+    pool: true,
+    maxConnections,
+    maxMessages: Infinity,
+  });
+}
+
 export interface TestRelaydesk extends RunningRelaydesk {
   dataDir: string;
   /** GET (or another method) on the API, parsed as JSON. */
