@@ -709,21 +709,24 @@ export function ipcChannel(name: MethodName): `relaydesk:${MethodName}` {
 export const eventChannel = 'relaydesk:event';
 
 /**
- * The path and query (relative to the API's base, no leading slash) of a call over HTTP: its
- * route with the `:name` segments filled in, and its query parameters. `checked`: the arguments
- * after checkArguments.
+ * A call over HTTP: its path and query (relative to the API's base, no leading slash: the route
+ * with the `:name` segments filled in, and the query parameters) and its JSON body, if any.
+ * `checked`: the arguments after checkArguments.
  */
-export function httpPath(name: MethodName, checked: readonly unknown[]): string {
+export function httpRequest(
+  name: MethodName,
+  checked: readonly unknown[],
+): { path: string; body: unknown } {
   const { http } = apiMethods[name] as { http: HttpBinding<unknown[]> };
   const parts = http.request?.(...checked) ?? {};
-  const path = http.route
+  const route = http.route
     .slice(1)
     .replace(/:(\w+)/g, (_match, key: string) => encodeURIComponent(parts.params?.[key] ?? ''));
   const query = new URLSearchParams();
   for (const [key, value] of Object.entries(parts.query ?? {})) {
     if (value !== undefined) query.set(key, String(value));
   }
-  return query.size > 0 ? `${path}?${query}` : path;
+  return { path: query.size > 0 ? `${route}?${query}` : route, body: parts.body };
 }
 
 /** Rows per page of the mail list: the GUI asks for them, newest first, 100 at a time. */
@@ -735,7 +738,7 @@ export const listPageSize = 100;
  * and the GUI's own request is answered from that (the first paint came ~50 ms sooner).
  */
 export function firstListPagePath(): string {
-  return httpPath('listMessages', [0, listPageSize]);
+  return httpRequest('listMessages', [0, listPageSize]).path;
 }
 
 export class ApiArgumentError extends Error {

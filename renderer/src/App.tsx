@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
-import type { MessageSummary } from './api/contract';
+import type { MessagesPage, MessageSummary } from './api/contract';
 import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
@@ -15,7 +15,7 @@ import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
-import { useMessageWindow, type FirstPage } from './mailbox/use-message-window';
+import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
@@ -57,7 +57,7 @@ function isTextField(target: EventTarget | null): boolean {
   );
 }
 
-export function App(props: { firstPage?: FirstPage } = {}) {
+export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const api = useApi();
   const theme = useTheme();
   const { choice, choose } = theme;

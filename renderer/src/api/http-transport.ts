@@ -1,7 +1,7 @@
 import {
   apiMethods,
   checkArguments,
-  httpPath,
+  httpRequest,
   methodNames,
   type HttpBinding,
   type MethodName,
@@ -101,13 +101,8 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     return async (...args: unknown[]): Promise<unknown> => {
       // checked as the IPC handlers check them, so both transports refuse the same calls
       const checked = checkArguments(name, args) as unknown[];
-      const parts = http.request?.(...checked) ?? {};
-      const response = await request(
-        http.verb,
-        httpPath(name, checked),
-        parts.body,
-        http.resultStatus,
-      );
+      const { path, body } = httpRequest(name, checked);
+      const response = await request(http.verb, path, body, http.resultStatus);
       switch (http.response ?? 'json') {
         case 'none':
           return undefined;

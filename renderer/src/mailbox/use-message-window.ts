@@ -12,20 +12,15 @@ import {
 } from './message-window';
 
 /**
- * The list's first page, asked for before React first renders (main.tsx) rather than from the
- * list's effect after it: the rows then come one request's time sooner (bench/list-render.js).
+ * Asks for the list's first page (the unfiltered list's page 0) before React first renders
+ * (main.tsx), rather than from the list's effect after it: the rows then come one request's time
+ * sooner (bench/list-render.js). The list takes it as page 0 of its first generation.
  */
-export interface FirstPage {
-  /** Taken as the list's page 0 of its first generation. */
-  readonly request: Promise<MessagesPage>;
-}
-
-/** Asks for the first page of the unfiltered list, as the list would (see FirstPage). */
-export function requestFirstPage(api: RendererApi): FirstPage {
+export function requestFirstPage(api: RendererApi): Promise<MessagesPage> {
   const request = api.listMessages(0, PAGE_SIZE);
   // a failure is the list's to show (it takes the request over); until then it is not unhandled
   request.catch(() => undefined);
-  return { request };
+  return request;
 }
 
 function describeError(error: unknown): string {
@@ -36,7 +31,11 @@ function describeError(error: unknown): string {
  * The list's data: pages fetched for the rows in sight, kept live from the event stream, and
  * refetched when the stream reopens (events sent while it was down are lost).
  */
-export function useMessageWindow(api: RendererApi, view: ListView, first?: FirstPage) {
+export function useMessageWindow(
+  api: RendererApi,
+  view: ListView,
+  firstPage?: Promise<MessagesPage>,
+) {
   const [state, dispatch] = useReducer(windowReducer, view, emptyWindow);
   const [streamState, setStreamState] = useState<EventStreamState>('connecting');
   const latest = useRef(state);
@@ -44,7 +43,7 @@ export function useMessageWindow(api: RendererApi, view: ListView, first?: First
   /** page → what it was last asked for under, so each page is fetched once per generation. */
   const asked = useRef(new Map<number, { generation: number; inserted: number }>());
   /** The first page's request, until it is taken as page 0 of generation 0. */
-  const pendingFirst = useRef(first?.request ?? null);
+  const pendingFirst = useRef(firstPage ?? null);
 
   useEffect(() => {
     // the window starts with this view: a 'view' at mount would only make its first page stale
