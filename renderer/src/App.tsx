@@ -402,7 +402,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               ) : openedId ? (
                 <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
               ) : (
-                <p className="view-notice">Select a message to read it.</p>
+                <p className="view-notice" data-testid="reading-notice">
+                  {list.ready && list.total === 0
+                    ? 'Nothing to read yet: new mail shows in the list as it arrives.'
+                    : 'Select a message to read it.'}
+                </p>
               )}
             </section>
           </main>

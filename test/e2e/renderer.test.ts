@@ -80,6 +80,10 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     expect(await empty.innerText()).toContain(`swaks --server 127.0.0.1 --port ${port}`);
     expect(await empty.innerText()).toContain(`curl smtp://127.0.0.1:${port}`);
     expect(await empty.innerText()).toContain(`port: ${port}`);
+    // the reading pane does not ask to select what is not there
+    expect(await text('reading-notice')).toBe(
+      'Nothing to read yet: new mail shows in the list as it arrives.',
+    );
     await shoot('empty-light');
   });
 
