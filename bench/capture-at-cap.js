@@ -1,8 +1,9 @@
 // Capture at the retention cap (issue 12): each server fresh, 5,000 messages of 2 KB over ten
 // sessions (Postfix's smtp-source) to reach the cap, then 2,000 more timed, each arrival pruning
 // the oldest. Servers: the shared harness's capture-server baseline without the greeting delay,
-// and Relaydesk built from this tree; with BEFORE_ROOT (another built checkout) also that one,
-// for a before/after in the same run. Rounds interleave the servers; medians are printed.
+// and Relaydesk built from this tree, at the cap and with no cap on the same fill and load (what
+// pruning costs is the difference); with BEFORE_ROOT (another built checkout) also that one, for
+// a before/after in the same run. Rounds interleave the servers; medians are printed.
 // Env: ROUNDS (3), FILL (5000), MEASURE (2000), PROFILE_DIR (run Relaydesk under --cpu-prof).
 import { spawn, spawnSync } from 'node:child_process';
 import {
@@ -104,7 +105,7 @@ async function measure(name, command, env = {}) {
   }
 }
 
-function relaydesk(checkout) {
+function relaydesk(checkout, cap = FILL) {
   const profile = process.env.PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.PROFILE_DIR}`]
     : [];
@@ -120,7 +121,7 @@ function relaydesk(checkout) {
     '--data',
     '$DIR',
     '--max-messages',
-    String(FILL),
+    String(cap),
   ];
 }
 
@@ -146,6 +147,12 @@ const servers = [
     ? [{ name: 'Relaydesk before', command: relaydesk(process.env.BEFORE_ROOT), env: {} }]
     : []),
   { name: 'Relaydesk (this tree)', command: relaydesk(root), env: {} },
+  // the same fill and load with no cap: what pruning costs is the difference
+  {
+    name: 'Relaydesk (this tree), no cap: nothing pruned',
+    command: relaydesk(root, 0),
+    env: {},
+  },
 ];
 
 const results = new Map(servers.map((s) => [s.name, []]));

@@ -4,7 +4,9 @@
 // renderer shares the machine with the relay: what it spends per arriving message is taken from
 // taking mail in. Prints msgs/s, the server's and the renderer processes' CPU per message, and
 // writes them to bench/results.md.
-// Env: GUI_MSGS (1000), ROUNDS (3), CHROMIUM (/usr/bin/chromium).
+// With GUI_CAP=N, the relay keeps N messages (--max-messages N), is filled to N before the page
+// opens, and every timed arrival prunes the oldest: the list stays at N while it changes.
+// Env: GUI_MSGS (1000), GUI_CAP (none), ROUNDS (3), CHROMIUM (/usr/bin/chromium).
 /* global document -- evaluated in the page */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,6 +20,7 @@ import { startServe } from './serve.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const messages = Number(process.env.GUI_MSGS ?? 1000);
 const rounds = Number(process.env.ROUNDS ?? 3);
+const cap = Number(process.env.GUI_CAP ?? 0);
 const smtpSource = ['/usr/local/bin/smtp-source', '/usr/sbin/smtp-source'].find(existsSync);
 
 if (!existsSync(chromiumPath) || !smtpSource) {
@@ -53,9 +56,9 @@ function rendererPids() {
 
 const rendererCpu = () => rendererPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
 
-function sendLoad(port) {
+function sendLoad(port, count = messages) {
   return new Promise((resolve, reject) => {
-    const args = ['-l', '2048', '-m', String(messages), '-s', '10'];
+    const args = ['-l', '2048', '-m', String(count), '-s', '10'];
     const run = spawn(smtpSource, [
       ...args,
       ...['-f', 'load@example.test', '-t', 'list@example.test', '-M', 'bench.local'],
@@ -67,10 +70,16 @@ function sendLoad(port) {
   });
 }
 
+async function newestId(url) {
+  const page = await (await fetch(`${url}/api/v1/messages?limit=1`)).json();
+  return page.messages[0].ID;
+}
+
 async function once(browser, withGui) {
   const dataDir = mkdtempSync(join(tmpdir(), 'relaydesk-bench-gui-'));
-  const relay = await startServe(root, dataDir);
+  const relay = await startServe(root, dataDir, cap);
   const port = Number(/SMTP on 127\.0\.0\.1:(\d+)/.exec(relay.log)?.[1]);
+  if (cap > 0) await sendLoad(port, cap);
   const page = withGui ? await browser.newPage({ viewport: { width: 1280, height: 800 } }) : null;
   try {
     if (page) {
@@ -84,13 +93,18 @@ async function once(browser, withGui) {
     const seconds = (performance.now() - t0) / 1000;
     const server = cpuSeconds(relay.child.pid) - server0;
     if (page) {
-      // the last batch of events on screen, then what the page spent
+      // the last batch of events on screen (at the cap: the newest message on top of a list of
+      // the cap's size), then what the page spent
+      const newest = cap > 0 ? await newestId(relay.url) : null;
       await page
         .waitForFunction(
-          (count) =>
+          ({ count, id }) =>
             document.querySelector('[data-testid="message-list"]')?.getAttribute('data-total') ===
-            String(count),
-          messages,
+              String(count) &&
+            (id === null ||
+              document.querySelector('[data-testid="message-row"][data-index="0"]')?.dataset
+                .messageId === id),
+          { count: cap > 0 ? cap : messages, id: newest },
           { timeout: 30_000 },
         )
         .catch(async () => {
@@ -132,7 +146,7 @@ const figure = (list, key) => median(list.map((r) => r[key]));
 const without = figure(runs.without, 'rate');
 const withGui = figure(runs.with, 'rate');
 const lines = [
-  `| ${messages} × 2 KB over 10 sessions (medians of ${rounds}, taking turns) | msgs/s | × no UI | server CPU per message | renderer CPU per message |`,
+  `| ${messages} × 2 KB over 10 sessions${cap > 0 ? `, at a cap of ${cap} kept` : ''} (medians of ${rounds}, taking turns) | msgs/s | × no UI | server CPU per message | renderer CPU per message |`,
   '|---|---:|---:|---:|---:|',
   `| no UI open | ${without.toFixed(0)} | 1.00 | ${figure(runs.without, 'serverMs').toFixed(2)} ms | |`,
   `| the mail list open in Chromium | ${withGui.toFixed(0)} | ${(withGui / without).toFixed(2)} | ${figure(runs.with, 'serverMs').toFixed(2)} ms | ${figure(runs.with, 'rendererMs').toFixed(2)} ms |`,
@@ -140,8 +154,8 @@ const lines = [
 for (const line of lines) console.log(`  ${line}`);
 const written = writeResultsSection(
   root,
-  'capture-gui',
-  'Capture with the mail list open (`bench/capture-gui.js`)',
+  cap > 0 ? 'capture-gui-cap' : 'capture-gui',
+  `Capture with the mail list open${cap > 0 ? ', at the retention cap' : ''} (\`bench/capture-gui.js\`)`,
   [
     `${measuredLine()} Postfix's smtp-source against \`relaydesk serve\` on a fresh data folder each run; the renderer's CPU is that of Chromium's renderer processes from the load's start until the list shows every message.`,
     '',

@@ -1,9 +1,9 @@
 // The `relaydesk serve` the benchmarks start: loopback, ports of the system's choosing (the ready
-// line says which), every message kept (no retention cap).
+// line says which), every message kept unless a retention cap is given.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 
-export function serveArgs(root, dataDir) {
+export function serveArgs(root, dataDir, maxMessages = 0) {
   return [
     join(root, 'bin', 'relaydesk.js'),
     'serve',
@@ -14,7 +14,7 @@ export function serveArgs(root, dataDir) {
     '--data',
     dataDir,
     '--max-messages',
-    '0',
+    String(maxMessages),
   ];
 }
 
@@ -22,9 +22,9 @@ export function serveArgs(root, dataDir) {
  * Starts `relaydesk serve` of the checkout at `root` on `dataDir` and resolves when it says it is
  * ready: its URL (no trailing slash), the seconds that took, what it printed, and a clean stop.
  */
-export function startServe(root, dataDir) {
+export function startServe(root, dataDir, maxMessages = 0) {
   const t0 = performance.now();
-  const child = spawn(process.execPath, serveArgs(root, dataDir), {
+  const child = spawn(process.execPath, serveArgs(root, dataDir, maxMessages), {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

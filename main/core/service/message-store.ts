@@ -85,7 +85,7 @@ export class MessageStore {
 
   async deleteMessages(ids: string[]): Promise<string[]> {
     const removed = this.index.remove(ids);
-    for (const id of removed) await this.spool.remove(id);
+    await this.spool.removeAll(removed);
     this.stats.deleted += removed.length;
     if (removed.length > 0) {
       this.publish({ Type: 'delete', Data: { IDs: removed } });
@@ -96,7 +96,7 @@ export class MessageStore {
 
   async deleteAll(): Promise<void> {
     const all = this.index.remove(this.index.oldestIds(this.index.size));
-    for (const id of all) await this.spool.remove(id);
+    await this.spool.removeAll(all);
     this.stats.deleted += all.length;
     this.publish({ Type: 'delete', Data: null });
     this.publishCounts();

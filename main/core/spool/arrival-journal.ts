@@ -168,9 +168,12 @@ export class ArrivalJournal {
     return this.file.isOpen;
   }
 
-  /** The sidecar was written (or the message removed) by someone else: nothing left to fold. */
-  forget(id: string): void {
-    this.pending.delete(id);
+  /**
+   * The sidecar was written (or the message removed) by someone else: nothing left to fold. True
+   * when the message's record was only in the journal (its sidecar file was never written).
+   */
+  forget(id: string): boolean {
+    return this.pending.delete(id);
   }
 
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
