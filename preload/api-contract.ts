@@ -153,7 +153,11 @@ export type RelaydeskEvent =
       Type: 'update';
       Data: { ID: string; Read?: boolean; Tags?: string[]; Status?: MessageStatus };
     }
-  | { Type: 'delete'; Data: { IDs: string[] } | null }
+  /**
+   * `Oldest`: the IDs are the oldest messages of all (pruning at the cap), so the last rows of the
+   * unfiltered list; nothing listed before them moves. Mailpit's clients ignore it.
+   */
+  | { Type: 'delete'; Data: { IDs: string[]; Oldest?: boolean } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
   | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
   | { Type: 'receiving'; Data: { paused: boolean } }

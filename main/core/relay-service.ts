@@ -208,7 +208,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       settings,
       index: store.index,
       now,
-      deleteMessages: (ids) => store.deleteMessages(ids),
+      deleteMessages: (ids, oldest) => store.deleteMessages(ids, oldest),
       log,
     });
     const saved = new SettingsKeeper({

@@ -42,7 +42,8 @@ export interface RetentionParts {
   settings: Pick<Settings, 'maxMessages' | 'maxAgeDays' | 'relayRetentionDays'>;
   index: MessageIndex;
   now: () => number;
-  deleteMessages: (ids: string[]) => Promise<string[]>;
+  /** `oldest`: the IDs are the oldest messages of all (the GUI's list keeps its rows). */
+  deleteMessages: (ids: string[], oldest?: boolean) => Promise<string[]>;
   log: (entry: LogRecord) => void;
 }
 
@@ -115,7 +116,7 @@ export class Retention {
 
   private async pruneOldest(excess: number): Promise<void> {
     if (this.parts.settings.maxMessages <= 0 || excess <= 0) return;
-    const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess));
+    const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess), true);
     if (removed.length > 0)
       this.parts.log(note('retention', `pruned ${removed.length} message(s)`));
   }

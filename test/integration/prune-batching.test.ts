@@ -1,6 +1,7 @@
 // At the retention cap, arrivals are pruned together: the list (the WebSocket's `delete` events,
 // what the GUI redraws on) and the log hear of a burst's pruning a few times, not once per
-// message, and nothing over the cap stays.
+// message, and nothing over the cap stays. The events say the messages were the oldest, so the
+// GUI keeps its rows instead of asking for the page again.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -11,13 +12,19 @@ import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js'
 let relay: TestRelaydesk;
 let socket: WebSocket;
 const deleted: string[][] = [];
+const oldest: boolean[] = [];
 
 beforeAll(async () => {
   relay = await startTestRelaydesk({ maxMessages: 3 });
   socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
   socket.on('message', (data) => {
-    const event = JSON.parse(String(data)) as { Type: string; Data: { IDs?: string[] } | null };
-    if (event.Type === 'delete' && event.Data?.IDs) deleted.push(event.Data.IDs);
+    const event = JSON.parse(String(data)) as {
+      Type: string;
+      Data: { IDs?: string[]; Oldest?: boolean } | null;
+    };
+    if (event.Type !== 'delete' || !event.Data?.IDs) return;
+    deleted.push(event.Data.IDs);
+    oldest.push(event.Data.Oldest === true);
   });
   await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
 });
@@ -51,6 +58,7 @@ it('prunes the arrivals of a burst over the cap in a few passes, down to the new
   expect(new Set(deleted.flat())).toEqual(new Set(ids.slice(0, -3)));
   // the 24 sends take more than one pass's wait on a slow machine, never one per message
   expect(deleted.length).toBeLessThanOrEqual(8);
+  expect(oldest.every(Boolean)).toBe(true);
   const files = await readdir(join(relay.dataDir, 'spool'));
   expect(files.filter((f) => !kept.includes(f.split('.')[0] as string))).toEqual([]);
 });

@@ -161,6 +161,44 @@ describe('the message window', () => {
     expect(state.rows.size).toBe(0);
   });
 
+  it('drops pruned oldest messages from the end of the list without asking the server again', () => {
+    let state = emptyWindow();
+    // 300 messages, the first two pages loaded: m299 … m100
+    state = run(state, page(state, 0, serverPage(300, 0, 100)));
+    state = run(state, page(state, 100, serverPage(300, 100, 100)));
+    const generation = state.generation;
+    // the oldest three, none of them loaded (pruning at the cap)
+    state = run(state, {
+      type: 'event',
+      event: { Type: 'delete', Data: { IDs: ['m0', 'm1', 'm2'], Oldest: true } },
+    });
+    expect(state.generation).toBe(generation);
+    expect(state.total).toBe(297);
+    expect(state.counts.total).toBe(297);
+    expect(ids(state).slice(0, 2)).toEqual(['0:m299', '1:m298']);
+    expect(ids(state).at(-1)).toBe('199:m100');
+    // pruned down into the loaded rows: those go, the rest stay where they were
+    state = run(state, {
+      type: 'event',
+      event: {
+        Type: 'delete',
+        Data: { IDs: Array.from({ length: 200 }, (_, i) => `m${i + 3}`), Oldest: true },
+      },
+    });
+    expect(state.generation).toBe(generation);
+    expect(state.total).toBe(97);
+    expect(ids(state).at(-1)).toBe('96:m203');
+    // in a mailbox or a search, how many of them it held is not known here: asked again
+    let box = windowReducer(state, { type: 'view', view: { mailbox: 'inbox', query: '' } });
+    box = run(box, page(box, 0, serverPage(97, 0, 100)));
+    const boxGeneration = box.generation;
+    box = run(box, {
+      type: 'event',
+      event: { Type: 'delete', Data: { IDs: ['elsewhere'], Oldest: true } },
+    });
+    expect(box.generation).toBe(boxGeneration + 1);
+  });
+
   it('sizes a search or mailbox view by what matches, and counts every message apart', () => {
     let state = windowReducer(emptyWindow(), {
       type: 'view',

@@ -83,12 +83,13 @@ export class MessageStore {
     this.publishCounts();
   }
 
-  async deleteMessages(ids: string[]): Promise<string[]> {
+  /** `oldest`: the IDs are the oldest messages of all (pruning at the cap), said in the event. */
+  async deleteMessages(ids: string[], oldest = false): Promise<string[]> {
     const removed = this.index.remove(ids);
     await this.spool.removeAll(removed);
     this.stats.deleted += removed.length;
     if (removed.length > 0) {
-      this.publish({ Type: 'delete', Data: { IDs: removed } });
+      this.publish({ Type: 'delete', Data: { IDs: removed, ...(oldest && { Oldest: true }) } });
       this.publishCounts();
     }
     return removed;

@@ -56,9 +56,11 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
     case 'delete':
       // null means "everything was deleted" (Mailpit sends it after a delete-all)
       if (data === null || data === undefined) return { Type: 'delete', Data: null };
-      return isRecord(data) && isStringArray(data.IDs)
-        ? { Type: 'delete', Data: { IDs: data.IDs } }
-        : null;
+      if (!isRecord(data) || !isStringArray(data.IDs)) return null;
+      return {
+        Type: 'delete',
+        Data: { IDs: data.IDs, ...(data.Oldest === true && { Oldest: true }) },
+      };
     case 'stats':
       return isRecord(data) && typeof data.Total === 'number' && typeof data.Unread === 'number'
         ? {

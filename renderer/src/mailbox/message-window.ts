@@ -233,6 +233,14 @@ function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow 
         total: Math.max(0, state.counts.total - ids.size),
         unread: Math.max(0, state.counts.unread - unreadGone),
       };
+      if (doomed.length < ids.size && event.Data.Oldest && viewQuery(state.view) === '') {
+        // The oldest of all (pruning at the cap): the last rows of this list, so every row
+        // before them stays where it is and nothing needs asking again (at the cap this came
+        // with every few arrivals, and each refetch cost the server a page and the GUI a render).
+        const total = Math.max(0, state.total - ids.size);
+        const kept = [...state.rows].filter(([index, m]) => index < total && !ids.has(m.ID));
+        return { ...state, ...build(kept), total, counts };
+      }
       if (doomed.length < ids.size) {
         // Some were not loaded, so where the rest now sit is unknown: ask the server again.
         const kept = [...state.rows].filter(([, m]) => !ids.has(m.ID));
