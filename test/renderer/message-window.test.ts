@@ -6,6 +6,7 @@ import {
   emptyWindow,
   pageLoaded,
   pagesFor,
+  rowsKept,
   viewQuery,
   windowReducer,
   type MessageWindow,
@@ -159,6 +160,33 @@ describe('the message window', () => {
     state = run(state, { type: 'event', event: { Type: 'delete', Data: null } });
     expect(state.total).toBe(0);
     expect(state.rows.size).toBe(0);
+  });
+
+  it('keeps a bounded number of rows through a long stream of arrivals: the top and what is in sight', () => {
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(3000, 0, 100)));
+    // the user reads rows 1,500… (their page loaded), while mail keeps coming in on top
+    state = run(state, page(state, 1500, serverPage(3000, 1500, 100)));
+    let sight = { first: 1500, last: 1520 };
+    const reading = state.rows.get(1500)?.ID as string;
+    for (let i = 0; i < 5000; i++) {
+      state = run(state, {
+        type: 'event',
+        event: { Type: 'new', Data: summary(`new${i}`) },
+        sight,
+      });
+      // the list scrolls by as much as arrived, so the same rows stay on screen
+      sight = { first: sight.first + 1, last: sight.last + 1 };
+      expect(state.rows.size).toBeLessThanOrEqual(rowsKept + 1);
+    }
+    expect(state.total).toBe(8000);
+    expect(state.rows.get(0)?.ID).toBe('new4999');
+    expect(state.rows.get(99)?.ID).toBe('new4900');
+    // what the user is reading is still loaded, where it now is
+    expect(state.positions.get(reading)).toBe(6500);
+    expect(state.rows.get(6500)?.ID).toBe(reading);
+    // rows far from both are gone (fetched again when scrolled to)
+    expect(pageLoaded(state, 30)).toBe(false);
   });
 
   it('drops pruned oldest messages from the end of the list without asking the server again', () => {

@@ -45,7 +45,21 @@ export type WindowAction =
   | { type: 'failed'; generation: number; error: string }
   | { type: 'refetch' }
   | { type: 'read'; ids: readonly string[]; read: boolean }
-  | { type: 'event'; event: RelaydeskEvent };
+  | {
+      type: 'event';
+      event: RelaydeskEvent;
+      /** The rows on screen when it came: kept when arrivals make the list drop rows. */
+      sight?: { first: number; last: number };
+    };
+
+/**
+ * Rows kept loaded: beyond this many, an arrival drops those far from sight (they are fetched
+ * again if scrolled to). Every arrival adds a row and copies them all: a window open through a
+ * long capture with no cap would grow, and slow, without end.
+ */
+export const rowsKept = 20 * PAGE_SIZE;
+/** What stays loaded of a trimmed list: the top, and this many rows either side of sight. */
+const keptAround = 2 * PAGE_SIZE;
 
 export function emptyWindow(view: ListView = { mailbox: null, query: '' }): MessageWindow {
   return {
@@ -128,7 +142,7 @@ export function windowReducer(state: MessageWindow, action: WindowAction): Messa
     case 'read':
       return applyRead(state, new Set(action.ids), action.read);
     case 'event':
-      return applyEvent(state, action.event);
+      return trimmed(applyEvent(state, action.event), action.sight);
   }
 }
 
@@ -165,6 +179,16 @@ function applyPage(
     ready: true,
     error: null,
   };
+}
+
+/** Drops the rows far from sight and from the top once more than `rowsKept` are loaded. */
+function trimmed(state: MessageWindow, sight = { first: 0, last: 0 }): MessageWindow {
+  if (state.rows.size <= rowsKept) return state;
+  // sight is from before the arrival: what was on screen has moved down by as many rows since
+  const near = (index: number): boolean =>
+    index < keptAround ||
+    (index >= sight.first - keptAround && index <= sight.last + keptAround * 2);
+  return { ...state, ...build([...state.rows].filter(([index]) => near(index))) };
 }
 
 function applyRead(state: MessageWindow, ids: Set<string>, read: boolean): MessageWindow {

@@ -54,7 +54,12 @@ export function useMessageWindow(
     dispatch({ type: 'view', view: next });
   }, [view.mailbox, view.query]);
 
-  useEffect(() => api.onEvent((event) => dispatch({ type: 'event', event })), [api]);
+  /** The rows last on screen (what ensureRows was asked for): an arrival keeps those loaded. */
+  const sight = useRef({ first: 0, last: 0 });
+  useEffect(
+    () => api.onEvent((event) => dispatch({ type: 'event', event, sight: sight.current })),
+    [api],
+  );
 
   useEffect(
     () =>
@@ -98,7 +103,7 @@ export function useMessageWindow(
   );
 
   /** Makes sure rows `first..last` are loaded or on their way. */
-  const ensureRows = useCallback(
+  const loadRows = useCallback(
     (first: number, last: number) => {
       const current = latest.current;
       const pages = current.ready ? pagesFor(first, Math.min(last, current.total - 1)) : [0];
@@ -113,10 +118,19 @@ export function useMessageWindow(
     [fetchPage],
   );
 
+  /** The same, for the rows on screen (the list's): those stay loaded as mail arrives. */
+  const ensureRows = useCallback(
+    (first: number, last: number) => {
+      sight.current = { first, last };
+      loadRows(first, last);
+    },
+    [loadRows],
+  );
+
   // the first page carries the counts the toolbar shows, also while the list is not on screen
   useEffect(() => {
-    ensureRows(0, 0);
-  }, [ensureRows, state.generation]);
+    loadRows(0, 0);
+  }, [loadRows, state.generation]);
 
   const markRead = useCallback(
     (ids: string[], read: boolean) => {
