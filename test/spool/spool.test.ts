@@ -1,6 +1,7 @@
 // The spool on real files: what is stored comes back, updates and removals stick, unreadable files
 // go to quarantine with a reason while the rest still loads, and open() fails clearly.
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -324,4 +325,29 @@ describe('durable writes and IDs', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect(isMessageId('../../etc/passwd')).toBe(false);
   });
+});
+
+describe('a stop that cannot fold the arrivals journal', () => {
+  // (the open handles are read from /proc: Linux only)
+  it.skipIf(!existsSync('/proc/self/fd'))(
+    'fails, and still lets go of the messages folder it held open',
+    async () => {
+      await spool.store(record('kept'), raw('kept'));
+      const messagesDir = spool.messagesDir;
+      const heldOpen = async (): Promise<boolean> => {
+        const fds = await readdir('/proc/self/fd');
+        const targets = await Promise.all(
+          fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+        );
+        return targets.some((target) => target.startsWith(messagesDir));
+      };
+      expect(await heldOpen()).toBe(true);
+      // the folding's writes fail: the folder is gone (as on a disk unplugged)
+      await rm(dataDir, { recursive: true, force: true });
+      await expect(spool.close()).rejects.toThrow();
+      expect(await heldOpen()).toBe(false);
+      // (afterEach closes a spool that never opened)
+      spool = new Spool(dataDir);
+    },
+  );
 });

@@ -102,10 +102,15 @@ export class Spool {
 
   /** At a clean stop: the journal folded into the sidecars (none is left for the next start). */
   async close(): Promise<void> {
-    await this.arrivals.close();
-    const folder = this.heldFolder;
-    this.heldFolder = null;
-    await folder?.close();
+    try {
+      await this.arrivals.close();
+    } finally {
+      // the folder's handle is let go even when the folding failed (a full disk): else it
+      // stayed open until the garbage collector closed it
+      const folder = this.heldFolder;
+      this.heldFolder = null;
+      await folder?.close();
+    }
   }
 
   /** True while a message's files are being written or removed (the index's checkpoint waits). */
