@@ -58,7 +58,10 @@ export type WindowAction =
  * long capture with no cap would grow, and slow, without end.
  */
 export const rowsKept = 20 * PAGE_SIZE;
-/** What stays loaded of a trimmed list: the top, and this many rows either side of sight. */
+/**
+ * What stays loaded of a trimmed list: this many rows at the top and before sight, and twice as
+ * many after it (arrivals push what is on screen down).
+ */
 const keptAround = 2 * PAGE_SIZE;
 
 export function emptyWindow(view: ListView = { mailbox: null, query: '' }): MessageWindow {
