@@ -264,7 +264,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           preset={preset}
         />
         <TagFilter api={api} selected={tag} onSelect={setTag} />
-        <ChaosSwitch api={api} />
+        <ChaosSwitch api={api} chaos={info.status === 'ready' ? info.value.Chaos : undefined} />
         <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
           Analyze headers
         </button>

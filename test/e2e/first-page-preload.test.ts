@@ -96,4 +96,26 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
     expect(gui.pageErrors).toEqual([]);
     await cdp.detach();
   });
+
+  it('asks for the app info and the listeners once each while it loads', async () => {
+    const { page } = gui;
+    await page.addInitScript(() => {
+      const calls: string[] = [];
+      (window as unknown as { apiCalls: string[] }).apiCalls = calls;
+      const original = window.fetch.bind(window);
+      window.fetch = (input, init) => {
+        calls.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
+        return original(input, init);
+      };
+    });
+    await gui.openLive();
+    await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
+    const count = async (path: string): Promise<number> =>
+      (await page.evaluate(() => (window as unknown as { apiCalls: string[] }).apiCalls)).filter(
+        (called) => called === path,
+      ).length;
+    await expect.poll(() => count('/api/v1/listeners')).toBe(1);
+    // (the chaos switch took the app's answer: it asked on its own before)
+    expect(await count('/api/v1/info')).toBe(1);
+  });
 });

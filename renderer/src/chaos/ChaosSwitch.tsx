@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
-import type { ChaosTriggersView } from '../api/contract';
+import type { ChaosTriggersView, RelaydeskInfo } from '../api/contract';
 
 const stages = ['Sender', 'Recipient', 'Authentication'] as const;
 type Stage = (typeof stages)[number];
@@ -20,31 +20,25 @@ function describe(triggers: ChaosTriggersView): string {
 /**
  * Chaos (Mailpit's): the SMTP listener fails on purpose. Shown only when Relaydesk was started
  * with --enable-chaos; while a trigger is on, a red badge says so and one click turns it off.
+ * `chaos` is what the app's info said at load (asked for once, by the app).
  */
-export function ChaosSwitch({ api }: { api: RendererApi }) {
-  const [enabled, setEnabled] = useState(false);
+export function ChaosSwitch({ api, chaos }: { api: RendererApi; chaos?: RelaydeskInfo['Chaos'] }) {
+  const enabled = chaos?.Enabled ?? false;
   const [triggers, setTriggers] = useState<ChaosTriggersView | null>(null);
   const [editing, setEditing] = useState(false);
   const [error, setError] = useState<string | null>(null);
 
-  const refresh = useCallback(
+  useEffect(() => {
+    if (chaos) setTriggers(chaos.Triggers);
+  }, [chaos]);
+
+  useEffect(
     () =>
-      api.info().then(
-        (info) => {
-          setEnabled(info.Chaos?.Enabled ?? false);
-          setTriggers(info.Chaos?.Triggers ?? null);
-        },
-        () => undefined,
-      ),
+      api.onEvent((event) => {
+        if (event.Type === 'chaos') setTriggers(event.Data.Triggers);
+      }),
     [api],
   );
-
-  useEffect(() => {
-    void refresh();
-    return api.onEvent((event) => {
-      if (event.Type === 'chaos') setTriggers(event.Data.Triggers);
-    });
-  }, [api, refresh]);
 
   if (!enabled || !triggers) return null;
   const active = stages.some((s) => triggers[s].Probability > 0);

@@ -3,8 +3,9 @@ import type { RendererApi } from '../api/client';
 import type { ListenerStatusView } from '../api/contract';
 
 /**
- * The listeners that could not start (SMTP port taken…), read at load and again after the event
- * stream reconnects, and kept current by the `listeners` event.
+ * The listeners that could not start (SMTP port taken…), read when the event stream is open (a
+ * transport says so at once when it is already) and again after it reconnects, and kept current
+ * by the `listeners` event.
  */
 export function useListenerProblems(api: RendererApi): ListenerStatusView[] {
   const [failed, setFailed] = useState<ListenerStatusView[]>([]);
@@ -16,7 +17,6 @@ export function useListenerProblems(api: RendererApi): ListenerStatusView[] {
         // an older relay without the method: no banner rather than an error
         () => undefined,
       );
-    void read();
     const unEvent = api.onEvent((event) => {
       if (event.Type === 'listeners')
         setFailed(event.Data.listeners.filter((l) => l.state === 'failed'));
