@@ -97,7 +97,45 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
     await cdp.detach();
   });
 
-  it('asks for the app info and the listeners once each while it loads', async () => {
+  it('still shows the mailboxes when the event stream cannot open (a proxy dropping WebSockets)', async () => {
+    const page = await gui.browser.newPage();
+    try {
+      // every WebSocket is refused before it opens, as by a proxy that drops the upgrade
+      await page.addInitScript(() => {
+        class Refused extends EventTarget {
+          readyState = 3;
+          onopen: ((event: Event) => void) | null = null;
+          onerror: ((event: Event) => void) | null = null;
+          onclose: ((event: Event) => void) | null = null;
+          onmessage: ((event: Event) => void) | null = null;
+          constructor() {
+            super();
+            setTimeout(() => {
+              this.onerror?.(new Event('error'));
+              this.onclose?.(new CloseEvent('close', { code: 1006 }));
+            }, 0);
+          }
+          close(): void {}
+          send(): void {}
+        }
+        (window as unknown as { WebSocket: unknown }).WebSocket = Refused;
+      });
+      await page.goto(gui.relaydesk.url);
+      await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
+      // read once when the stream failed to open, as they were read at mount before: the
+      // inbox's unread count comes from that read
+      await expect
+        .poll(() => page.getByTestId('nav-mailbox-inbox').locator('.nav-count').textContent())
+        .toMatch(/^1,/);
+      expect(
+        await page.locator('[data-testid="stream-state"]').getAttribute('data-state'),
+      ).not.toBe('open');
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('asks for the app info, the listeners, the mailboxes and the queue once each while it loads', async () => {
     const { page } = gui;
     await page.addInitScript(() => {
       const calls: string[] = [];
@@ -115,7 +153,14 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
         (called) => called === path,
       ).length;
     await expect.poll(() => count('/api/v1/listeners')).toBe(1);
-    // (the chaos switch took the app's answer: it asked on its own before)
+    await expect.poll(() => count('/api/v1/queue')).toBe(1);
+    // (the chaos switch took the app's answer: it asked on its own before; the sidebar and the
+    // banner read at mount and again when the event stream opened)
     expect(await count('/api/v1/info')).toBe(1);
+    expect(await count('/api/v1/mailboxes')).toBe(1);
+    // the sidebar has its counts all the same (they come from that one read)
+    await expect
+      .poll(() => page.getByTestId('nav-mailbox-inbox').locator('.nav-count').textContent())
+      .toMatch(/^1,/);
   });
 });

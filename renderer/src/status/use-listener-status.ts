@@ -1,11 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
 import type { ListenerStatusView } from '../api/contract';
+import { readWhenStreamOpens } from '../api/stream-reads';
 
 /**
- * The listeners that could not start (SMTP port taken…), read when the event stream is open (a
- * transport says so at once when it is already) and again after it reconnects, and kept current
- * by the `listeners` event.
+ * The listeners that could not start (SMTP port taken…), read when the event stream opens and
+ * again after it reconnects (readWhenStreamOpens), and kept current by the `listeners` event.
  */
 export function useListenerProblems(api: RendererApi): ListenerStatusView[] {
   const [failed, setFailed] = useState<ListenerStatusView[]>([]);
@@ -21,9 +21,7 @@ export function useListenerProblems(api: RendererApi): ListenerStatusView[] {
       if (event.Type === 'listeners')
         setFailed(event.Data.listeners.filter((l) => l.state === 'failed'));
     });
-    const unState = api.onStreamState((state) => {
-      if (state === 'open') void read();
-    });
+    const unState = readWhenStreamOpens(api, () => void read());
     return () => {
       live = false;
       unEvent();

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
 import type { MailboxCount, QueueView, UpstreamPauseView } from '../api/contract';
+import { readWhenStreamOpens } from '../api/stream-reads';
 
 /** How long events are gathered before the queue and counts are read again. */
 const SETTLE_MS = 400;
@@ -26,9 +27,7 @@ export function useRelayStatus(api: RendererApi) {
         setVersion((n) => n + 1);
       }, SETTLE_MS);
     });
-    const unState = api.onStreamState((state) => {
-      if (state === 'open') setVersion((n) => n + 1);
-    });
+    const unState = readWhenStreamOpens(api, () => setVersion((n) => n + 1));
     return () => {
       unsubscribe();
       unState();
@@ -37,6 +36,8 @@ export function useRelayStatus(api: RendererApi) {
   }, [api]);
 
   useEffect(() => {
+    // read when the stream opens (version 1) or something changed, not at mount as well
+    if (version === 0) return;
     let current = true;
     Promise.all([api.mailboxes(), api.queue()]).then(
       ([boxes, waiting]) => {
