@@ -2,12 +2,37 @@
 // `Link: rel=preload` header of the page, and the GUI's own first request for it is answered from
 // that preload, not sent again (bench/list-render.js: the first row ~50 ms sooner). And the page
 // loads with no failed request (a browser asks for an icon: it was a 404 in every console).
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
+
+/**
+ * Records the URL of every fetch the page makes from its next load on; the function returns them.
+ * (Once per page: a second recorder on the same page leaves the first in place.)
+ */
+async function recordFetches(page: Page): Promise<() => Promise<string[]>> {
+  await page.addInitScript(() => {
+    const scope = window as unknown as { apiCalls?: string[] };
+    if (scope.apiCalls) return;
+    const calls: string[] = [];
+    scope.apiCalls = calls;
+    const original = window.fetch.bind(window);
+    window.fetch = (input, init) => {
+      calls.push(input instanceof Request ? input.url : String(input));
+      return original(input, init);
+    };
+  });
+  return () => page.evaluate(() => (window as unknown as { apiCalls: string[] }).apiCalls);
+}
+
+/** The sidebar's unread count of the inbox, as a screen reader hears it ("1, 1 unread"). */
+function inboxCount(page: Page): Promise<string | null> {
+  return page.getByTestId('nav-mailbox-inbox').locator('.nav-count').textContent();
+}
 
 describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the page', () => {
   let gui: Gui;
@@ -69,21 +94,11 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
     cdp.on('Network.requestWillBeSent', (event) => {
       if (event.request.url === firstPage) sent.push(event.initiator.type);
     });
-    await page.addInitScript(() => {
-      const calls: string[] = [];
-      (window as unknown as { apiCalls: string[] }).apiCalls = calls;
-      const original = window.fetch.bind(window);
-      window.fetch = (input, init) => {
-        calls.push(input instanceof Request ? input.url : String(input));
-        return original(input, init);
-      };
-    });
+    const fetched = await recordFetches(page);
 
     await gui.openLive();
     await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
-    const apiCalls = await page.evaluate(
-      () => (window as unknown as { apiCalls: string[] }).apiCalls,
-    );
+    const apiCalls = await fetched();
     const calls = apiCalls.filter((url) => url === firstPage).length;
     // asked for before React renders, not from the list's effect after the first render (which
     // came after the tag filter's and the status bar's)
@@ -124,9 +139,7 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
       await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
       // read once when the stream failed to open, as they were read at mount before: the
       // inbox's unread count comes from that read
-      await expect
-        .poll(() => page.getByTestId('nav-mailbox-inbox').locator('.nav-count').textContent())
-        .toMatch(/^1,/);
+      await expect.poll(() => inboxCount(page)).toMatch(/^1,/);
       expect(
         await page.locator('[data-testid="stream-state"]').getAttribute('data-state'),
       ).not.toBe('open');
@@ -137,21 +150,11 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
 
   it('asks for the app info, the listeners, the mailboxes and the queue once each while it loads', async () => {
     const { page } = gui;
-    await page.addInitScript(() => {
-      const calls: string[] = [];
-      (window as unknown as { apiCalls: string[] }).apiCalls = calls;
-      const original = window.fetch.bind(window);
-      window.fetch = (input, init) => {
-        calls.push(new URL(input instanceof Request ? input.url : String(input)).pathname);
-        return original(input, init);
-      };
-    });
+    const fetched = await recordFetches(page);
     await gui.openLive();
     await page.getByTestId('message-row').filter({ hasText: 'Preloaded' }).waitFor();
     const count = async (path: string): Promise<number> =>
-      (await page.evaluate(() => (window as unknown as { apiCalls: string[] }).apiCalls)).filter(
-        (called) => called === path,
-      ).length;
+      (await fetched()).filter((url) => new URL(url).pathname === path).length;
     await expect.poll(() => count('/api/v1/listeners')).toBe(1);
     await expect.poll(() => count('/api/v1/queue')).toBe(1);
     // (the chaos switch took the app's answer: it asked on its own before; the sidebar and the
@@ -159,8 +162,6 @@ describe.skipIf(!chromiumPath)('the first page of the list, preloaded with the p
     expect(await count('/api/v1/info')).toBe(1);
     expect(await count('/api/v1/mailboxes')).toBe(1);
     // the sidebar has its counts all the same (they come from that one read)
-    await expect
-      .poll(() => page.getByTestId('nav-mailbox-inbox').locator('.nav-count').textContent())
-      .toMatch(/^1,/);
+    await expect.poll(() => inboxCount(page)).toMatch(/^1,/);
   });
 });
