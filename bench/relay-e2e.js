@@ -136,7 +136,15 @@ async function bareRelay(pool) {
   return { rate: messages / seconds, cpu: cpu === null ? null : (cpu - cpuBefore) / messages };
 }
 
-async function relaydesk({ drainOnly = false } = {}) {
+/** SIGTERM until the process has exited: a clean stop, which folds the queue's journal in. */
+async function stopTime(serve) {
+  const began = process.hrtime.bigint();
+  serve.child.kill('SIGTERM');
+  await serve.exited;
+  return Number(process.hrtime.bigint() - began) / 1e9;
+}
+
+async function relaydesk({ drainOnly = false, idle = false } = {}) {
   const up = await sink();
   const smtp = await freePort();
   const http = await freePort();
@@ -151,6 +159,13 @@ async function relaydesk({ drainOnly = false } = {}) {
     ...['--relay-connections', String(connections), '--max-messages', '0'],
   ]);
   await waitFor(() => serve.output().includes('Relaydesk is ready'), 'Relaydesk');
+  if (idle) {
+    // the baseline of the stop's time: the same relay with nothing received
+    const stop = await stopTime(serve);
+    await up.stop();
+    rmSync(data, { recursive: true, force: true });
+    return { stop };
+  }
   const queued = async () => {
     const res = await fetch(`http://127.0.0.1:${http}/api/v1/queue`);
     const body = await res.json();
@@ -177,21 +192,26 @@ async function relaydesk({ drainOnly = false } = {}) {
   // where the time went: taking the messages in (smtp-source done) or relaying them
   if (process.env.BENCH_DEBUG)
     console.error(`  received by ${sent} s, at the sink by ${taken} s, queue empty at ${at()} s`);
-  serve.child.kill('SIGTERM');
-  await serve.exited;
+  const stop = await stopTime(serve);
   await up.stop();
   rmSync(data, { recursive: true, force: true });
   if (result.status !== 0) throw new Error(`smtp-source failed: ${result.stderr}`);
-  return { rate: messages / seconds, cpu: cpu === null ? null : (cpu - cpuBefore) / messages };
+  return {
+    rate: messages / seconds,
+    cpu: cpu === null ? null : (cpu - cpuBefore) / messages,
+    stop,
+  };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const bare = [];
 const ours = [];
+const idleStops = [];
 for (let i = 0; i < reps; i++) {
   bare.push(await bareRelay(connections));
   ours.push(await relaydesk());
+  idleStops.push((await relaydesk({ idle: true })).stop);
 }
 const drained = process.env.RELAY_DRAIN ? await relaydesk({ drainOnly: true }) : null;
 const bare5 = (await bareRelay(5)).rate;
@@ -223,6 +243,10 @@ if (cpus(bare) && cpus(ours))
 console.log(
   `  (the bare relay with 5 connections, for reference: ${bare5.toFixed(0)} msgs/s; ratio ${(o / bare5).toFixed(2)}×)`,
 );
+const stopped = median(ours.map((r) => r.stop));
+const idleStop = median(idleStops);
+const stopLine = `clean stop after relaying them (SIGTERM until exit; the queue's journal folded into the sidecars): ${stopped.toFixed(2)} s, ${(stopped / idleStop).toFixed(1)}× the stop of the same relay with nothing received (${idleStop.toFixed(2)} s)`;
+console.log(`  ${stopLine}`);
 if (drained !== null)
   console.log(
     `  Relaydesk's queue alone (messages stored first, then relayed): ${drained.rate.toFixed(0)} msgs/s (${(drained.rate / b).toFixed(2)}×)${drained.cpu === null ? '' : `; ${drained.cpu.toFixed(2)} ms CPU per message, relaying only`}`,
@@ -240,5 +264,7 @@ writeResultsSection(root, 'relay-e2e', 'Relay end to end', [
     : [
         `| Relaydesk's queue alone (stored first, then relayed) | ${drained.rate.toFixed(0)} | ${(drained.rate / b).toFixed(2)}× | ${drained.cpu === null ? 'n/a' : `${drained.cpu.toFixed(2)} ms`} (relaying only) |`,
       ]),
+  '',
+  `Relaydesk's ${stopLine}; medians of ${reps} runs.`,
 ]);
 rmSync(baselines, { recursive: true, force: true });

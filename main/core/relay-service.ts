@@ -181,7 +181,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const journal = new DeliveryJournal({
       dataDir: settings.dataDir,
       current: (id) => store.index.get(id),
-      writeSidecar: (record) => store.spool.update(record),
+      writeSidecar: (record, folding) => store.spool.update(record, folding),
       indexSettled: () => store.index.settled(),
       log: (line) => log(line),
     });

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
@@ -177,6 +177,41 @@ describe('small files written by the worker', () => {
     await expect(parser.write(join(dir, 'no-such-folder', 'x.eml'), 'x')).rejects.toMatchObject({
       code: 'ENOENT',
     });
+  });
+
+  it('replaces a file whole through a temporary name, and leaves no temporary behind', async () => {
+    parser = new MessageParser();
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) => writeFile(join(dir, `s${i}.json`), `old ${i}`)),
+    );
+    // a reader holding the old file keeps reading the old bytes: it was renamed over, not
+    // truncated and rewritten in place
+    const held = await open(join(dir, 's0.json'), 'r');
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        parser!.write(join(dir, `s${i}.json`), `new ${i}`, { replace: true }),
+      ),
+    );
+    // a new file too: a replace needs no old one
+    await parser.write(join(dir, 'fresh.json'), 'fresh', { replace: true });
+    expect((await held.readFile('utf8')).toString()).toBe('old 0');
+    await held.close();
+    for (let i = 0; i < 40; i++) {
+      expect(await readFile(join(dir, `s${i}.json`), 'utf8')).toBe(`new ${i}`);
+    }
+    expect(await readFile(join(dir, 'fresh.json'), 'utf8')).toBe('fresh');
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+    await expect(
+      parser.write(join(dir, 'no-such-folder', 'x.json'), 'x', { replace: true }),
+    ).rejects.toMatchObject({ code: 'ENOENT' });
+    // a rename that fails (a folder in the way) leaves the old state and no temporary
+    await mkdir(join(dir, 'in-the-way.json'));
+    await writeFile(join(dir, 'in-the-way.json', 'keep'), 'x');
+    await expect(
+      parser.write(join(dir, 'in-the-way.json'), 'y', { replace: true }),
+    ).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
+    expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
   });
 
   it('writes background files only when no message waits to be parsed or written', async () => {

@@ -14,7 +14,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
-import type { WriteOptions } from '../spool/durable-file.js';
+import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 
 /** Messages up to this size are summarised from all of their bytes. */
@@ -56,6 +56,8 @@ interface Job {
   /** For a write: the file, and whether it may be there already (else it must be new). */
   path?: string;
   overwrite?: boolean;
+  /** For a replacing write: the temporary name it is written under, then renamed from. */
+  temp?: string;
   /** Run alone: its batch overran the time budget, and this one may be why. */
   alone?: boolean;
   resolve(result: JobResult): void;
@@ -96,6 +98,7 @@ function workerRequest(job: Job): Record<string, unknown> {
       jobId,
       kind,
       path: job.path,
+      temp: job.temp,
       data: source,
       overwrite: Boolean(job.overwrite || job.alone),
     };
@@ -356,7 +359,7 @@ export class MessageParser {
   private enqueue(
     kind: JobKind,
     source: MessageSource,
-    more: Pick<Job, 'partId' | 'path' | 'overwrite'> = {},
+    more: Pick<Job, 'partId' | 'path' | 'overwrite' | 'temp'> = {},
     background = false,
   ): Promise<JobResult> {
     // a small message received over SMTP goes to the worker from memory even if it is on disk
@@ -378,15 +381,18 @@ export class MessageParser {
   /**
    * Writes a small file durably in the worker: resolved once its bytes and its name are on disk
    * (its fdatasync, and an fsync of its folder shared by the files of one batch). A new file must
-   * not exist yet unless `overwrite`; a `background` write waits until no other job does. A
-   * failure carries the errno `code` (ENOSPC, EEXIST).
+   * not exist yet unless `overwrite`; a `replace` write goes under a temporary name first and is
+   * renamed over the old file once synced; a `background` write waits until no other job does.
+   * A failure carries the errno `code` (ENOSPC, EEXIST).
    */
   async write(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     await this.enqueue(
       'write',
       bytes,
-      { path, overwrite: options.overwrite ?? false },
+      options.replace
+        ? { path, temp: tempPathFor(path) }
+        : { path, overwrite: options.overwrite ?? false },
       options.background ?? false,
     );
   }

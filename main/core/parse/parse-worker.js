@@ -10,6 +10,8 @@ import {
   fdatasync,
   fsync,
   openSync,
+  renameSync,
+  unlinkSync,
   writeSync,
 } from 'node:fs';
 import { dirname } from 'node:path';
@@ -189,11 +191,19 @@ async function handle(request) {
 // fdatasyncs run at once in the libuv pool (the disk takes several in flight faster than one after
 // another, and this thread parses meanwhile), then one fsync of each folder puts their names on
 // disk. From the SMTP thread's side the whole batch is one hand-off.
+//
+// A file replaced (`temp` given: a sidecar rewritten by the folding of the queue's journal) is
+// written under its temporary name and renamed over the old one once synced: a crash leaves the
+// old file or the new, never a torn one. Its folder's fsync begins after the batch's renames.
 const newFileFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
 const overwriteFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
 
 function writeFile(request) {
-  const fd = openSync(request.path, request.overwrite ? overwriteFlags : newFileFlags, 0o600);
+  const fd = openSync(
+    request.temp ?? request.path,
+    request.overwrite ? overwriteFlags : newFileFlags,
+    0o600,
+  );
   try {
     const data = request.data;
     for (let at = 0; at < data.length;) at += writeSync(fd, data, at);
@@ -233,6 +243,28 @@ function syncFolder(folder) {
   });
 }
 
+function syncFolders(requests) {
+  const folders = new Map();
+  for (const folder of new Set(requests.map((request) => dirname(request.path)))) {
+    folders.set(
+      folder,
+      syncFolder(folder).then(
+        () => null,
+        (err) => err,
+      ),
+    );
+  }
+  return folders;
+}
+
+function removeTemp(request) {
+  try {
+    if (request.temp) unlinkSync(request.temp);
+  } catch {
+    // not there: nothing to remove
+  }
+}
+
 function failure(request, err) {
   return {
     jobId: request.jobId,
@@ -245,32 +277,34 @@ function failure(request, err) {
 /** Writes the batch's files; resolves with their replies once they are on disk. */
 async function writeAll(requests) {
   const replies = [];
-  const syncing = [];
+  const created = [];
+  const replaced = [];
   for (const request of requests) {
     try {
       const fd = writeFile(request);
-      syncing.push(
-        datasync(fd).then(
+      const synced = datasync(fd).then(() => {
+        if (request.temp) renameSync(request.temp, request.path);
+      });
+      (request.temp ? replaced : created).push(
+        synced.then(
           () => ({ request, err: null }),
-          (err) => ({ request, err }),
+          (err) => {
+            removeTemp(request);
+            return { request, err };
+          },
         ),
       );
     } catch (err) {
+      removeTemp(request);
       replies.push(failure(request, err));
     }
   }
-  // every name of the batch is in its folder now: the folders' fsyncs may begin
-  const folders = new Map();
-  for (const folder of new Set(requests.map((request) => dirname(request.path)))) {
-    folders.set(
-      folder,
-      syncFolder(folder).then(
-        () => null,
-        (err) => err,
-      ),
-    );
-  }
-  for (const { request, err } of await Promise.all(syncing)) {
+  // every new name of the batch is in its folder now: those folders' fsyncs may begin
+  const createdIn = syncFolders(requests.filter((request) => !request.temp));
+  const renamed = await Promise.all(replaced);
+  const renamedIn = syncFolders(renamed.filter((r) => !r.err).map((r) => r.request));
+  for (const { request, err } of [...(await Promise.all(created)), ...renamed]) {
+    const folders = request.temp ? renamedIn : createdIn;
     const failed = err ?? (await folders.get(dirname(request.path)));
     replies.push(
       failed ? failure(request, failed) : { jobId: request.jobId, ok: true, result: {} },

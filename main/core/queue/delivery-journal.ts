@@ -18,13 +18,18 @@ import { crashPoint, journalHeld } from './crash-point.js';
 
 /** Compaction starts when the journal is this big (a few thousand state changes). */
 export const compactAtBytes = 8 * 1024 * 1024;
+/** Sidecars rewritten at once while folding: two of the parse worker's batches of writes. */
+const foldInFlight = 64;
 
 export interface JournalOptions {
   dataDir: string;
   /** The message as it is now, or undefined when it was deleted meanwhile. */
   current(id: string): MessageRecord | undefined;
-  /** Writes a sidecar durably (the spool's own atomic rewrite). */
-  writeSidecar(record: MessageRecord): Promise<void>;
+  /**
+   * Writes a sidecar durably (the spool's own atomic rewrite); `folding`: one of many at once,
+   * which may share their syncs.
+   */
+  writeSidecar(record: MessageRecord, folding?: boolean): Promise<void>;
   /**
    * Resolves when the index has committed every change made so far. Its commits are batched,
    * and after a crash the journal is replayed over the index: a folded journal may go only when
@@ -116,12 +121,31 @@ export class DeliveryJournal {
     await this.file.swap();
     crashPoint('compaction-start');
     await this.options.indexSettled?.();
+    // many in flight: one by one, each rewrite waited for its own fdatasync and folder fsync
+    // (a clean stop after 3,000 relayed messages took over 7 s)
+    const queue = [...ids];
+    let next = 0;
     let written = 0;
-    for (const id of ids) {
-      const record = this.options.current(id);
-      if (!record) continue;
-      await this.options.writeSidecar(record);
-      if (++written === Math.ceil(ids.size / 2)) crashPoint('compaction-midway');
+    let failure: { err: unknown } | null = null;
+    const fold = async (): Promise<void> => {
+      // after a failure (a full disk) no more is begun; the journal stays, to be folded later
+      while (next < queue.length && !failure) {
+        const record = this.options.current(queue[next++] as string);
+        if (!record) continue;
+        try {
+          await this.options.writeSidecar(record, true);
+        } catch (err) {
+          failure ??= { err };
+          return;
+        }
+        if (++written === Math.ceil(ids.size / 2)) crashPoint('compaction-midway');
+      }
+    };
+    await Promise.all(Array.from({ length: foldInFlight }, fold));
+    if (failure) {
+      // the next folding writes them again, whatever this one got to
+      for (const id of ids) this.touched.add(id);
+      throw (failure as { err: unknown }).err;
     }
     crashPoint('compaction-before-unlink');
     await this.file.dropCompacting();

@@ -45,8 +45,13 @@ export interface SyncedFileWriter {
 }
 
 export interface WriteOptions {
-  /** The file may exist already (it is replaced); else it must be new. */
+  /** The file may exist already (it is overwritten in place); else it must be new. */
   overwrite?: boolean;
+  /**
+   * The file is replaced whole: written under a temporary name, synced, renamed over the old
+   * one, so that a crash leaves the old file or the new, never a torn one.
+   */
+  replace?: boolean;
   /** Written when nothing else waits for the writer (a folded sidecar, not an arrival). */
   background?: boolean;
 }

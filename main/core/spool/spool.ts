@@ -213,12 +213,18 @@ export class Spool {
     }
   }
 
-  /** Rewrites a sidecar after a state change (read flag, tags, delivery state). */
-  async update(record: MessageRecord): Promise<void> {
+  /**
+   * Rewrites a sidecar after a state change (read flag, tags, delivery state). `folding`: one of
+   * many rewritten at once (the queue's journal folded in), which the parse worker writes in
+   * batches (their fdatasyncs in flight together, one folder fsync) rather than one by one here.
+   */
+  async update(record: MessageRecord, folding = false): Promise<void> {
     // the state as it is now, not as it may be when an earlier write of this message is done
     const text = this.sidecarText(record);
     await this.inOrder(record.id, async () => {
-      await writeFilesDurably([{ path: this.sidecarPath(record.id), data: text }]);
+      const path = this.sidecarPath(record.id);
+      if (folding && this.writer) await this.writer.write(path, text, { replace: true });
+      else await writeFilesDurably([{ path, data: text }]);
       // the sidecar is newer than the journal's record: nothing left to fold in
       this.arrivals.forget(record.id);
     });
