@@ -3,7 +3,7 @@
 // no temporary file is left, and the sidecars are rewritten many at a time. One after another,
 // each rewrite waited for its own fdatasync and folder fsync: a clean stop after 3,000 relayed
 // messages took 4–7 s (bench/relay-e2e.js now says how long the stop takes).
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -89,5 +89,60 @@ describe('folding the queue journal', () => {
     }
     expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
     expect((await readdir(spool.messagesDir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('keeps the records of a folding that failed until a folding has put them in their sidecars', async () => {
+    const records = new Map<string, MessageRecord>();
+    const make = (): MessageRecord => {
+      const record = makeRecord({ id: newMessageId() });
+      record.delivery = [relayed(`r-${record.id}@example.test`, '2026-12-01T20:00:00.000Z')];
+      records.set(record.id, record);
+      return record;
+    };
+    const options = {
+      dataDir,
+      current: (id: string) => records.get(id),
+      writeSidecar: (record: MessageRecord, folding?: boolean) => spool.update(record, folding),
+      log: () => undefined,
+    };
+    const journal = new DeliveryJournal(options);
+    await journal.open(async () => undefined);
+    const blocked = make();
+    await journal.append(blocked);
+    // its sidecar cannot be written (a folder is in the way, as a full disk would refuse it)
+    const inTheWay = join(spool.messagesDir, `${blocked.id}.json`);
+    await mkdir(inTheWay);
+    await expect(journal.compact()).rejects.toThrow();
+    const later = make();
+    await journal.append(later);
+    await expect(journal.compact()).rejects.toThrow();
+
+    // the process dies here: a new start (on a copy of the folder) replays what the journal
+    // files still hold
+    const copy = await mkdtemp(join(tmpdir(), 'relaydesk-fold-copy-'));
+    await cp(join(dataDir, 'queue'), join(copy, 'queue'), { recursive: true });
+    const replayed: string[] = [];
+    const restarted = new DeliveryJournal({
+      ...options,
+      dataDir: copy,
+      current: (id) => (records.has(id) ? makeRecord({ id }) : undefined),
+    });
+    await restarted.open(async (record) => {
+      replayed.push(record.id);
+    });
+    expect(replayed.sort()).toEqual([blocked.id, later.id].sort());
+    await restarted.close();
+    await rm(copy, { recursive: true, force: true });
+
+    // and where the disk takes it again, the next folding does both and leaves no journal
+    await rm(inTheWay, { recursive: true });
+    await journal.close();
+    for (const id of [blocked.id, later.id]) {
+      const sidecar = JSON.parse(
+        await readFile(join(spool.messagesDir, `${id}.json`), 'utf8'),
+      ) as MessageRecord;
+      expect(sidecar.delivery?.[0]?.state).toBe('relayed');
+    }
+    expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
   });
 });

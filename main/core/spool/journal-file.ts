@@ -43,6 +43,11 @@ export class JournalFile {
   private committing: Promise<void> | null = null;
   /** Set while the active file is renamed away and opened fresh: appends wait for it. */
   private swapping: Promise<void> | null = null;
+  /**
+   * A folding journal is on disk whose records are not all in their files yet (its folding
+   * failed: a full disk): it must not be renamed over until a folding has done them.
+   */
+  private unfolded = false;
 
   constructor(
     readonly dir: string,
@@ -176,9 +181,11 @@ export class JournalFile {
   /**
    * Moves the active file aside as the folding journal and starts a fresh one; appends made
    * meanwhile wait and go into the fresh one. The caller folds, then calls dropCompacting().
+   * While an earlier folding journal is still there (its folding failed), both stay as they are:
+   * the caller's folding covers the records of both, and the next swap moves the active file.
    */
   async swap(): Promise<void> {
-    if (!this.handle || this.swapping) return;
+    if (!this.handle || this.swapping || this.unfolded) return;
     const swapping = (async () => {
       await this.settled();
       const old = this.handle;
@@ -186,6 +193,7 @@ export class JournalFile {
       this.handle = null;
       await old.close();
       await rename(this.activePath, this.compactingPath);
+      this.unfolded = true;
       await this.openActive();
     })();
     this.swapping = swapping;
@@ -200,6 +208,7 @@ export class JournalFile {
   /** The folded journal is no longer needed: its records are in their own files. */
   async dropCompacting(): Promise<void> {
     await unlink(this.compactingPath).catch(ignoreMissing);
+    this.unfolded = false;
   }
 
   /** At a clean stop, after everything is folded: no journal is left for the next start. */
