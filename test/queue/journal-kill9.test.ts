@@ -7,7 +7,7 @@
 // allows: per upstream connection, one message on the wire and one whose outcome is being
 // stored). A torn last journal record is ignored with a log line. And a message the upstream took
 // before even its `sending` state was on disk is sent again after the restart.
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
@@ -115,6 +115,18 @@ describe.each([
     // a clean stop folds the journal into the sidecars and leaves none behind
     const files = await readdir(join(dataDir, 'queue'));
     expect(files).toEqual([]);
+    // and the sidecars hold every last state: an index made anew from them (index.sqlite
+    // damaged or deleted) finds nothing to send again (it found every message the journal had
+    // not been folded for, and sent them all a second time)
+    for (const name of await readdir(dataDir)) {
+      if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
+    }
+    const sentBefore = up.got.length;
+    const third = await startServe({ dataDir, args });
+    expect(third.stdout).toMatch(/index: rebuilt from the sidecars/);
+    expect((await third.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+    expect((await third.stop()).code).toBe(0);
+    expect(up.got.length).toBe(sentBefore);
     await up.close();
   });
 });

@@ -66,24 +66,30 @@ export class DeliveryJournal {
 
   /**
    * Replays what a crash left over the messages as loaded at start, saves those it changed
-   * (sidecar and index), and opens the journal for appends.
+   * (sidecar and index), writes the sidecar of every other message it names (the index may have
+   * had their states already, but the sidecars, which an index made anew reads, did not: the
+   * journal goes now), and opens the journal for appends.
    */
   async open(save: (record: MessageRecord) => Promise<void>): Promise<void> {
     const byId = new Map<string, MessageRecord>();
     const replayed = new Set<string>();
+    const named = new Set<string>();
     for (const json of await this.file.leftOver()) {
       const parsed = parseRecord(json);
       if (!parsed) continue;
+      named.add(parsed.id);
       const record = byId.get(parsed.id) ?? this.options.current(parsed.id);
       if (!record || parsed.v <= deliveryVersion(record.delivery)) continue;
       byId.set(parsed.id, record);
       record.delivery = parsed.delivery;
       replayed.add(parsed.id);
     }
-    for (const id of replayed) {
-      const record = byId.get(id);
-      if (record) await save(record);
-    }
+    await this.inFlight([...named], async (id) => {
+      const changed = replayed.has(id) ? byId.get(id) : undefined;
+      if (changed) return save(changed);
+      const record = this.options.current(id);
+      if (record) await this.options.writeSidecar(record, true);
+    });
     await this.file.start();
     if (replayed.size > 0)
       this.options.log(`queue journal: replayed changes of ${replayed.size} message(s)`);
@@ -121,36 +127,44 @@ export class DeliveryJournal {
     await this.file.swap();
     crashPoint('compaction-start');
     await this.options.indexSettled?.();
-    // many in flight: one by one, each rewrite waited for its own fdatasync and folder fsync
-    // (a clean stop after 3,000 relayed messages took over 7 s)
-    const queue = [...ids];
-    let next = 0;
     let written = 0;
-    let failure: { err: unknown } | null = null;
-    const fold = async (): Promise<void> => {
-      // after a failure (a full disk) no more is begun; the journal stays, to be folded later
-      while (next < queue.length && !failure) {
-        const record = this.options.current(queue[next++] as string);
-        if (!record) continue;
-        try {
-          await this.options.writeSidecar(record, true);
-        } catch (err) {
-          failure ??= { err };
-          return;
-        }
+    try {
+      await this.inFlight([...ids], async (id) => {
+        const record = this.options.current(id);
+        if (!record) return;
+        await this.options.writeSidecar(record, true);
         if (++written === Math.ceil(ids.size / 2)) crashPoint('compaction-midway');
-      }
-    };
-    await Promise.all(Array.from({ length: foldInFlight }, fold));
-    if (failure) {
+      });
+    } catch (err) {
       // the next folding writes them again, whatever this one got to
       for (const id of ids) this.touched.add(id);
-      throw (failure as { err: unknown }).err;
+      throw err;
     }
     crashPoint('compaction-before-unlink');
     await this.file.dropCompacting();
     await syncFolder(this.file.dir);
     crashPoint('compaction-done');
+  }
+
+  /**
+   * Runs `write` for every ID, many at once: one by one, each sidecar's rewrite waited for its
+   * own fdatasync and folder fsync (a clean stop after 3,000 relayed messages took over 4 s).
+   * After a failure (a full disk) no more is begun, and the first error is thrown.
+   */
+  private async inFlight(ids: string[], write: (id: string) => Promise<void>): Promise<void> {
+    let next = 0;
+    let failure: { err: unknown } | null = null;
+    const run = async (): Promise<void> => {
+      while (next < ids.length && !failure) {
+        try {
+          await write(ids[next++] as string);
+        } catch (err) {
+          failure ??= { err };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: foldInFlight }, run));
+    if (failure) throw (failure as { err: unknown }).err;
   }
 
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */
