@@ -145,4 +145,75 @@ describe('folding the queue journal', () => {
     }
     expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
   });
+
+  it('after a crash, starts without waiting for the sidecars, and keeps the records until they are written', async () => {
+    const records = new Map<string, MessageRecord>();
+    for (let n = 0; n < 50; n++) {
+      const record = makeRecord({ id: newMessageId() });
+      record.delivery = [relayed(`r-${record.id}@example.test`, '2026-12-01T20:00:00.000Z')];
+      records.set(record.id, record);
+    }
+    const first = new DeliveryJournal({
+      dataDir,
+      current: (id) => records.get(id),
+      writeSidecar: (record, folding) => spool.update(record, folding),
+      log: () => undefined,
+    });
+    await first.open(async () => undefined);
+    for (const record of records.values()) await first.append(record);
+
+    // it dies before any folding; the index had every state (as its batched commits usually
+    // have), the sidecars none
+    const crashed = async (): Promise<string> => {
+      const copy = await mkdtemp(join(tmpdir(), 'relaydesk-fold-copy-'));
+      await cp(join(dataDir, 'queue'), join(copy, 'queue'), { recursive: true });
+      return copy;
+    };
+    const second = await crashed();
+    let open = (): void => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const asked: string[] = [];
+    const saved: string[] = [];
+    const restarted = new DeliveryJournal({
+      dataDir: second,
+      current: (id) => records.get(id),
+      writeSidecar: async (record, folding) => {
+        asked.push(record.id);
+        await gate;
+        await spool.update(record, folding);
+      },
+      log: () => undefined,
+    });
+    // resolves while no sidecar can be written: the start does not wait for them
+    await restarted.open(async (record) => void saved.push(record.id));
+    expect(saved).toEqual([]);
+    expect(await readdir(join(second, 'queue'))).toContain('journal.compacting.log');
+
+    // dying again before those rewrites are done loses nothing: the next start finds them all
+    const third = await crashed();
+    await cp(join(second, 'queue'), join(third, 'queue'), { recursive: true, force: true });
+    const thirdAsked = new Set<string>();
+    const again = new DeliveryJournal({
+      dataDir: third,
+      current: (id) => records.get(id),
+      writeSidecar: async (record) => void thirdAsked.add(record.id),
+      log: () => undefined,
+    });
+    await again.open(async () => undefined);
+    await again.close();
+    expect([...thirdAsked].sort()).toEqual([...records.keys()].sort());
+
+    open();
+    await restarted.close();
+    expect(new Set(asked)).toEqual(new Set(records.keys()));
+    for (const id of records.keys()) {
+      const sidecar = JSON.parse(
+        await readFile(join(spool.messagesDir, `${id}.json`), 'utf8'),
+      ) as MessageRecord;
+      expect(sidecar.delivery?.[0]?.state).toBe('relayed');
+    }
+    expect(await readdir(join(second, 'queue'))).toEqual([]);
+    await first.close();
+    for (const dir of [second, third]) await rm(dir, { recursive: true, force: true });
+  });
 });

@@ -66,33 +66,35 @@ export class DeliveryJournal {
 
   /**
    * Replays what a crash left over the messages as loaded at start, saves those it changed
-   * (sidecar and index), writes the sidecar of every other message it names (the index may have
-   * had their states already, but the sidecars, which an index made anew reads, did not: the
-   * journal goes now), and opens the journal for appends.
+   * (sidecar and index), and opens the journal for appends. The other messages it names may
+   * still have older states in their sidecars (the index had the changes; the sidecars, which an
+   * index made anew reads, did not): the records stay on disk as the folding journal, folded into
+   * their sidecars in the background, so the start does not wait for thousands of rewrites.
    */
   async open(save: (record: MessageRecord) => Promise<void>): Promise<void> {
     const byId = new Map<string, MessageRecord>();
     const replayed = new Set<string>();
-    const named = new Set<string>();
+    const kept: string[] = [];
     for (const json of await this.file.leftOver()) {
       const parsed = parseRecord(json);
       if (!parsed) continue;
-      named.add(parsed.id);
+      kept.push(json);
+      this.touched.add(parsed.id);
       const record = byId.get(parsed.id) ?? this.options.current(parsed.id);
       if (!record || parsed.v <= deliveryVersion(record.delivery)) continue;
       byId.set(parsed.id, record);
       record.delivery = parsed.delivery;
       replayed.add(parsed.id);
     }
-    await this.inFlight([...named], async (id) => {
-      const changed = replayed.has(id) ? byId.get(id) : undefined;
-      if (changed) return save(changed);
-      const record = this.options.current(id);
-      if (record) await this.options.writeSidecar(record, true);
+    await this.inFlight([...replayed], async (id) => {
+      const record = byId.get(id);
+      if (record) await save(record);
     });
-    await this.file.start();
+    for (const id of replayed) this.touched.delete(id);
+    await this.file.start(this.touched.size > 0 ? kept : []);
     if (replayed.size > 0)
       this.options.log(`queue journal: replayed changes of ${replayed.size} message(s)`);
+    if (this.touched.size > 0) this.foldSoon();
   }
 
   /** Records a message's delivery state; resolves when it is on disk. */
@@ -110,7 +112,16 @@ export class DeliveryJournal {
     const limit =
       this.options.compactAt ??
       Number(process.env.RELAYDESK_TEST_JOURNAL_COMPACT_AT || compactAtBytes);
-    if (this.file.size >= limit) void this.compact();
+    if (this.file.size >= limit) this.foldSoon();
+  }
+
+  /** Folds in the background; a failure (a full disk) is said, and tried again later. */
+  private foldSoon(): void {
+    void this.compact().catch((err: Error) =>
+      this.options.log(
+        `queue journal: folding into the sidecars failed (${err.message}); tried again at the next folding`,
+      ),
+    );
   }
 
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */

@@ -12,7 +12,14 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { crashesNext, crashPoint } from '../queue/crash-point.js';
-import { makeFolder, needsDatasync, rewrittenSyncedFileFlags, syncFolder } from './durable-file.js';
+import {
+  makeFolder,
+  needsDatasync,
+  rewrittenSyncedFileFlags,
+  syncFolder,
+  tempSuffix,
+  writeSyncedFile,
+} from './durable-file.js';
 
 export function journalLine(json: string): string {
   return `${crc32(json).toString(16).padStart(8, '0')} ${json}\n`;
@@ -112,9 +119,27 @@ export class JournalFile {
     return records;
   }
 
-  /** Removes what leftOver() read (once it is folded in) and starts an empty active file. */
-  async start(): Promise<void> {
-    await unlink(this.compactingPath).catch(ignoreMissing);
+  /**
+   * Removes what leftOver() read (once it is folded in) and starts an empty active file. With
+   * `keep`, those records are not folded in yet: they become the folding journal (one synced
+   * write, renamed into place), which the caller folds in the background like a swapped one.
+   */
+  async start(keep: readonly string[] = []): Promise<void> {
+    const temp = `${this.compactingPath}${tempSuffix}`;
+    if (keep.length > 0) {
+      await writeSyncedFile(
+        temp,
+        keep.map((json) => journalLine(json)).join(''),
+        rewrittenSyncedFileFlags,
+      );
+      await rename(temp, this.compactingPath);
+      // on disk before the active file, whose records it holds too, is emptied
+      await syncFolder(this.dir);
+      this.unfolded = true;
+    } else {
+      await unlink(temp).catch(ignoreMissing);
+      await unlink(this.compactingPath).catch(ignoreMissing);
+    }
     await this.openActive();
     this.accepting = true;
   }
