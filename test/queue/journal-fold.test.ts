@@ -216,4 +216,32 @@ describe('folding the queue journal', () => {
     await first.close();
     for (const dir of [second, third]) await rm(dir, { recursive: true, force: true });
   });
+
+  it('says so when a folding it started on its own fails, and goes on taking changes', async () => {
+    const lines: string[] = [];
+    const records = new Map<string, MessageRecord>();
+    const journal = new DeliveryJournal({
+      dataDir,
+      current: (id) => records.get(id),
+      writeSidecar: (record, folding) => spool.update(record, folding),
+      log: (line) => lines.push(line),
+      // every append starts a folding
+      compactAt: 1,
+    });
+    await journal.open(async () => undefined);
+    const record = makeRecord({ id: newMessageId() });
+    record.delivery = [relayed('r@example.test', '2026-12-01T20:00:00.000Z')];
+    records.set(record.id, record);
+    const inTheWay = join(spool.messagesDir, `${record.id}.json`);
+    await mkdir(inTheWay);
+    await journal.append(record);
+    await expect
+      .poll(() => lines.join('\n'))
+      .toMatch(/queue journal: folding into the sidecars failed \(.+\); tried again/);
+    await journal.append(record);
+    await rm(inTheWay, { recursive: true });
+    await journal.close();
+    const sidecar = JSON.parse(await readFile(inTheWay, 'utf8')) as MessageRecord;
+    expect(sidecar.delivery?.[0]?.state).toBe('relayed');
+  });
 });
