@@ -69,7 +69,16 @@ export class Retention {
     this.pruneAtCapTimer = null;
   }
 
+  /** Never rejects: what cannot be pruned (a file that will not go) is said in the log. */
   async apply(): Promise<void> {
+    try {
+      await this.pruneByPolicy();
+    } catch (err) {
+      this.parts.log(note('retention', `could not prune: ${(err as Error).message}`, 'error'));
+    }
+  }
+
+  private async pruneByPolicy(): Promise<void> {
     const { settings, index, now } = this.parts;
     const doomed = selectForPruning(
       index.oldestFirst({ capturedOnly: true }),

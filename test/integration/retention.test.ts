@@ -1,7 +1,8 @@
 // Retention keeps the newest captured messages, on disk as well as in the list.
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { formatLogLine, type LogRecord } from '../../main/core/logs/log-record.js';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
@@ -80,5 +81,47 @@ it('keeps read flags across a clean restart, which starts from the index databas
   } finally {
     await second.dispose();
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('prunes what it can when a message file will not go, says why, and keeps taking mail', async () => {
+  const own = await startTestRelaydesk({});
+  try {
+    const records: LogRecord[] = [];
+    own.service.on('record', (record: LogRecord) => records.push(record));
+    const transport = own.transport();
+    for (const subject of ['old1', 'old2', 'new3']) {
+      await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' });
+    }
+    const page = await own.api<MessagesPage>('/api/v1/messages');
+    const byId = new Map(page.messages.map((m) => [m.Subject, m.ID]));
+    // the oldest's .eml cannot be removed: a folder in its place (as a file another program
+    // holds open is, on Windows)
+    const stuck = join(own.dataDir, 'spool', `${byId.get('old1')}.eml`);
+    await rm(stuck);
+    await mkdir(stuck);
+    await writeFile(join(stuck, 'held'), 'x');
+
+    await own.service.saveSettings({ maxMessages: 1 });
+    await expect
+      .poll(async () =>
+        (await own.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject),
+      )
+      .toEqual(['new3']);
+    await expect
+      .poll(() => records.map((r) => formatLogLine(r)).join('\n'))
+      .toMatch(/retention: could not prune: could not remove the files of 1 message\(s\) \(EISDIR/);
+    // the other message's files went
+    const files = await readdir(join(own.dataDir, 'spool'));
+    expect(files.filter((f) => f.startsWith(byId.get('old2') as string))).toEqual([]);
+    // and the relay still takes mail, and prunes
+    await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'n4', text: 'x' });
+    await expect
+      .poll(async () =>
+        (await own.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject),
+      )
+      .toEqual(['n4']);
+  } finally {
+    await own.dispose();
   }
 });

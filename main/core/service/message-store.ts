@@ -86,21 +86,28 @@ export class MessageStore {
   /** `oldest`: the IDs are the oldest messages of all (pruning at the cap), said in the event. */
   async deleteMessages(ids: string[], oldest = false): Promise<string[]> {
     const removed = this.index.remove(ids);
-    await this.spool.removeAll(removed);
-    this.stats.deleted += removed.length;
-    if (removed.length > 0) {
-      this.publish({ Type: 'delete', Data: { IDs: removed, ...(oldest && { Oldest: true }) } });
-      this.publishCounts();
+    try {
+      await this.spool.removeAll(removed);
+    } finally {
+      // out of the index, so out of every list, even where a file could not be removed
+      this.stats.deleted += removed.length;
+      if (removed.length > 0) {
+        this.publish({ Type: 'delete', Data: { IDs: removed, ...(oldest && { Oldest: true }) } });
+        this.publishCounts();
+      }
     }
     return removed;
   }
 
   async deleteAll(): Promise<void> {
     const all = this.index.remove(this.index.oldestIds(this.index.size));
-    await this.spool.removeAll(all);
-    this.stats.deleted += all.length;
-    this.publish({ Type: 'delete', Data: null });
-    this.publishCounts();
+    try {
+      await this.spool.removeAll(all);
+    } finally {
+      this.stats.deleted += all.length;
+      this.publish({ Type: 'delete', Data: null });
+      this.publishCounts();
+    }
   }
 
   publishCounts(): void {

@@ -253,8 +253,23 @@ export class Spool {
    * than one after another), a bounded number so that deleting 100,000 queues no more.
    */
   async removeAll(ids: readonly string[]): Promise<void> {
+    // one file that cannot go (another program holding it on Windows, a failing disk) does not
+    // keep the others: every removal is tried, then the failures are said together
+    const failed: unknown[] = [];
     for (let at = 0; at < ids.length; at += removeAtOnce) {
-      await Promise.all(ids.slice(at, at + removeAtOnce).map((id) => this.remove(id)));
+      const results = await Promise.allSettled(
+        ids.slice(at, at + removeAtOnce).map((id) => this.remove(id)),
+      );
+      for (const r of results) if (r.status === 'rejected') failed.push(r.reason);
+    }
+    if (failed.length > 0) {
+      const first = failed[0] as Error;
+      throw Object.assign(
+        new Error(
+          `could not remove the files of ${failed.length} message(s) (${first.message}); they are listed again at the next start`,
+        ),
+        { code: (first as NodeJS.ErrnoException).code },
+      );
     }
   }
 
