@@ -1,7 +1,7 @@
 // The spool on real files: what is stored comes back, updates and removals stick, unreadable files
 // go to quarantine with a reason while the rest still loads, and open() fails clearly.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -350,4 +350,39 @@ describe('a stop that cannot fold the arrivals journal', () => {
       spool = new Spool(dataDir);
     },
   );
+});
+
+describe('a folding of the arrivals journal that fails while mail arrives', () => {
+  it('is said once, keeps the records, and succeeds once the disk takes the sidecar', async () => {
+    const lines: string[] = [];
+    const own = new Spool(join(dataDir, 'own'), (line) => lines.push(line));
+    await own.open();
+    const before = process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT;
+    // every arrival starts a folding
+    process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT = '1';
+    try {
+      const blocked = record('blocked');
+      // its sidecar cannot be written: a folder in its place (as a full disk refuses it)
+      const inTheWay = join(own.messagesDir, `${blocked.id}.json`);
+      await mkdir(inTheWay);
+      await own.store(blocked, raw('blocked'));
+      for (let n = 0; n < 5; n++) {
+        await own.store(record(`after ${n}`), raw(`after ${n}`));
+        await letTimePass(20);
+      }
+      const failures = () => lines.filter((l) => l.includes('folding into the sidecars failed'));
+      await expect.poll(() => failures().length).toBe(1);
+      expect(failures()[0]).toMatch(/^arrivals journal: folding into the sidecars failed \(/);
+      await rm(inTheWay, { recursive: true });
+      await own.store(record('later'), raw('later'));
+      await expect
+        .poll(async () => JSON.parse(await readFile(inTheWay, 'utf8').catch(() => 'null')))
+        .toMatchObject({ id: blocked.id });
+    } finally {
+      if (before === undefined) delete process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT;
+      else process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT = before;
+      await own.close();
+    }
+    expect((await new Spool(join(dataDir, 'own')).load()).records).toHaveLength(7);
+  });
 });

@@ -71,6 +71,8 @@ export class ArrivalJournal {
   /** Messages whose sidecar is only in the journal so far: what readers fall back to. */
   private readonly pending = new Map<string, PendingArrival>();
   private compacting: Promise<void> | null = null;
+  /** The last folding failed (said once in the log until one works again). */
+  private foldFailing = false;
   /** When the run that crashed began, if the last stop was a crash: its orphans are its own. */
   crashedRunSince: number | null = null;
   private readonly startedAt = Date.now();
@@ -149,7 +151,24 @@ export class ArrivalJournal {
       if (this.pending.get(id) === entry) this.pending.delete(id);
       throw err;
     }
-    if (this.file.size >= this.compactAt) void this.compact().catch(() => undefined);
+    if (this.file.size >= this.compactAt) this.foldSoon();
+  }
+
+  /**
+   * Folds in the background. A failure (a full disk) is said once until a folding works again;
+   * the records stay in the journal, and the next arrival tries again.
+   */
+  private foldSoon(): void {
+    this.compact().then(
+      () => (this.foldFailing = false),
+      (err: Error) => {
+        if (this.foldFailing) return;
+        this.foldFailing = true;
+        this.options.log(
+          `arrivals journal: folding into the sidecars failed (${err.message}); the records stay in the journal and it is tried again as mail arrives`,
+        );
+      },
+    );
   }
 
   private get compactAt(): number {
