@@ -13,12 +13,16 @@
 import { join } from 'node:path';
 import { withRuleName, type MessageRecord, type RecipientDelivery } from '../message-record.js';
 import { syncFolder } from '../spool/durable-file.js';
+import { eachInFlight } from '../spool/in-flight.js';
 import { JournalFile } from '../spool/journal-file.js';
 import { crashPoint, journalHeld } from './crash-point.js';
 
 /** Compaction starts when the journal is this big (a few thousand state changes). */
 export const compactAtBytes = 8 * 1024 * 1024;
-/** Sidecars rewritten at once while folding: two of the parse worker's batches of writes. */
+/**
+ * Sidecars rewritten at once while folding: two of the parse worker's batches of writes (one by
+ * one, a clean stop after 3,000 relayed messages took over 4 s).
+ */
 const foldInFlight = 64;
 
 export interface JournalOptions {
@@ -86,7 +90,7 @@ export class DeliveryJournal {
       record.delivery = parsed.delivery;
       replayed.add(parsed.id);
     }
-    await this.inFlight([...replayed], async (id) => {
+    await eachInFlight([...replayed], foldInFlight, async (id) => {
       const record = byId.get(id);
       if (record) await save(record);
     });
@@ -115,13 +119,8 @@ export class DeliveryJournal {
     if (this.file.size >= limit) this.foldSoon();
   }
 
-  /** Folds in the background; a failure (a full disk) is said, and tried again later. */
   private foldSoon(): void {
-    void this.compact().catch((err: Error) =>
-      this.options.log(
-        `queue journal: folding into the sidecars failed (${err.message}); tried again at the next folding`,
-      ),
-    );
+    this.file.inBackground(() => this.compact());
   }
 
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
@@ -140,7 +139,7 @@ export class DeliveryJournal {
     await this.options.indexSettled?.();
     let written = 0;
     try {
-      await this.inFlight([...ids], async (id) => {
+      await eachInFlight([...ids], foldInFlight, async (id) => {
         const record = this.options.current(id);
         if (!record) return;
         await this.options.writeSidecar(record, true);
@@ -155,27 +154,6 @@ export class DeliveryJournal {
     await this.file.dropCompacting();
     await syncFolder(this.file.dir);
     crashPoint('compaction-done');
-  }
-
-  /**
-   * Runs `write` for every ID, many at once: one by one, each sidecar's rewrite waited for its
-   * own fdatasync and folder fsync (a clean stop after 3,000 relayed messages took over 4 s).
-   * After a failure (a full disk) no more is begun, and the first error is thrown.
-   */
-  private async inFlight(ids: string[], write: (id: string) => Promise<void>): Promise<void> {
-    let next = 0;
-    let failure: { err: unknown } | null = null;
-    const run = async (): Promise<void> => {
-      while (next < ids.length && !failure) {
-        try {
-          await write(ids[next++] as string);
-        } catch (err) {
-          failure ??= { err };
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: foldInFlight }, run));
-    if (failure) throw (failure as { err: unknown }).err;
   }
 
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */

@@ -17,6 +17,7 @@ import {
   type HeldFolder,
   type SyncedFileWriter,
 } from './durable-file.js';
+import { eachInFlight } from './in-flight.js';
 import { JournalFile } from './journal-file.js';
 import { isMessageId } from './message-id.js';
 
@@ -71,8 +72,6 @@ export class ArrivalJournal {
   /** Messages whose sidecar is only in the journal so far: what readers fall back to. */
   private readonly pending = new Map<string, PendingArrival>();
   private compacting: Promise<void> | null = null;
-  /** The last folding failed (said once in the log until one works again). */
-  private foldFailing = false;
   /** When the run that crashed began, if the last stop was a crash: its orphans are its own. */
   crashedRunSince: number | null = null;
   private readonly startedAt = Date.now();
@@ -154,21 +153,8 @@ export class ArrivalJournal {
     if (this.file.size >= this.compactAt) this.foldSoon();
   }
 
-  /**
-   * Folds in the background. A failure (a full disk) is said once until a folding works again;
-   * the records stay in the journal, and the next arrival tries again.
-   */
   private foldSoon(): void {
-    this.compact().then(
-      () => (this.foldFailing = false),
-      (err: Error) => {
-        if (this.foldFailing) return;
-        this.foldFailing = true;
-        this.options.log(
-          `arrivals journal: folding into the sidecars failed (${err.message}); the records stay in the journal and it is tried again as mail arrives`,
-        );
-      },
-    );
+    this.file.inBackground(() => this.compact());
   }
 
   private get compactAt(): number {
@@ -209,29 +195,24 @@ export class ArrivalJournal {
     const ids: string[] = [];
     for (const [id, entry] of this.pending) if (entry.committed) ids.push(id);
     crashPoint('arrivals-compaction-start');
-    let next = 0;
     let written = 0;
     const half = Math.ceil(ids.length / 2);
-    const worker = async (): Promise<void> => {
-      while (next < ids.length) {
-        const id = ids[next++] as string;
-        await this.options.inOrder(id, async () => {
-          const entry = this.pending.get(id);
-          if (!entry) return; // removed, or its sidecar rewritten meanwhile
-          const path = this.sidecarPath(id);
-          // behind the arrivals, unless the journal grows faster than its folding keeps up
-          const background = this.file.size < this.compactAt * foldUrgentAfter;
-          if (this.options.writer)
-            await this.options.writer.write(path, entry.sidecar, { overwrite: true, background });
-          else await writeSidecar(path, entry.sidecar);
-          foldedSidecars++;
-          // the record stays readable from the journal until the sidecar is in the folder
-          this.pending.delete(id);
-        });
-        if (++written === half) crashPoint('arrivals-compaction-midway');
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    await eachInFlight(ids, concurrency, async (id) => {
+      await this.options.inOrder(id, async () => {
+        const entry = this.pending.get(id);
+        if (!entry) return; // removed, or its sidecar rewritten meanwhile
+        const path = this.sidecarPath(id);
+        // behind the arrivals, unless the journal grows faster than its folding keeps up
+        const background = this.file.size < this.compactAt * foldUrgentAfter;
+        if (this.options.writer)
+          await this.options.writer.write(path, entry.sidecar, { overwrite: true, background });
+        else await writeSidecar(path, entry.sidecar);
+        foldedSidecars++;
+        // the record stays readable from the journal until the sidecar is in the folder
+        this.pending.delete(id);
+      });
+      if (++written === half) crashPoint('arrivals-compaction-midway');
+    });
     await this.options.folder().sync();
     crashPoint('arrivals-compaction-before-unlink');
     await this.file.dropCompacting();

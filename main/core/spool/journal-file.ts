@@ -55,6 +55,8 @@ export class JournalFile {
    * failed: a full disk): it must not be renamed over until a folding has done them.
    */
   private unfolded = false;
+  /** The last folding begun in the background failed (said once until one works again). */
+  private foldFailing = false;
 
   constructor(
     readonly dir: string,
@@ -228,6 +230,24 @@ export class JournalFile {
       this.swapping = null;
       if (this.pending.length > 0 && !this.hooks.held?.()) this.committing ??= this.commitLoop();
     }
+  }
+
+  /**
+   * Runs the owner's folding in the background (the journal grew past its threshold, or a crash
+   * left records to fold). A failure (a full disk) is said once until a folding works again,
+   * never thrown: the records stay in the journal, and the next folding tries again.
+   */
+  inBackground(fold: () => Promise<void>): void {
+    fold().then(
+      () => (this.foldFailing = false),
+      (err: Error) => {
+        if (this.foldFailing) return;
+        this.foldFailing = true;
+        this.log(
+          `${this.label} journal: folding into the sidecars failed (${err.message}); tried again later, its records kept in the journal meanwhile`,
+        );
+      },
+    );
   }
 
   /** The folded journal is no longer needed: its records are in their own files. */
