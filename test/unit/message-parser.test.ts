@@ -1,8 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
+import { letTimePass } from '../helpers/eventually.js';
 
 let parser: MessageParser | null = null;
 afterEach(async () => {
@@ -212,6 +215,38 @@ describe('small files written by the worker', () => {
       parser.write(join(dir, 'in-the-way.json'), 'y', { replace: true }),
     ).rejects.toMatchObject({ code: expect.stringMatching(/^(EISDIR|ENOTEMPTY|EEXIST)$/) });
     expect((await readdir(dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it("answers a batch's parses before its files are synced", async () => {
+    // the arrivals journal's commit needs the parse: it must not also wait for the .eml's fdatasync
+    parser = new MessageParser();
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    await parser.summarize(simple);
+    // every thread of libuv's pool (shared by the worker) held by an open(2) of a FIFO that has
+    // no writer yet: the batch's fdatasync and folder fsync wait in the pool's queue
+    const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+    const fifos = Array.from({ length: threads }, (_, i) => join(dir, `hold-${i}`));
+    execFileSync('mkfifo', fifos);
+    const held = fifos.map((fifo) => open(fifo, 'r'));
+    await letTimePass(100);
+    let written = false;
+    const write = parser.write(join(dir, 'm.eml'), 'the message').then(() => {
+      written = true;
+    });
+    const answer = await Promise.race([
+      parser.summarize(simple).then((summary) => summary.subject),
+      letTimePass(10_000).then(() => 'no answer while the write waits for the pool'),
+    ]);
+    try {
+      expect(answer).toBe('hi');
+      expect(written).toBe(false);
+    } finally {
+      // let the pool go: a writer for each FIFO (opened here, not in the pool)
+      for (const fifo of fifos) closeSync(openSync(fifo, 'w'));
+      for (const handle of await Promise.all(held)) await handle.close();
+    }
+    await write;
+    expect(await readFile(join(dir, 'm.eml'), 'utf8')).toBe('the message');
   });
 
   it('writes background files only when no message waits to be parsed or written', async () => {

@@ -75,7 +75,8 @@ interface WorkerReply {
 
 /**
  * Summaries and writes of small messages waiting at once go to the worker in one batch, and come
- * back in one reply: each message's round trip cost the two threads more than its parse
+ * back in two replies at most (the parses, then the synced writes): each message's round trip
+ * cost the two threads more than its parse
  * (profiled at 2 KB × 10 sessions), and under load the waiting ones are many.
  */
 const batchJobs = 32;
@@ -247,16 +248,23 @@ class ParserSlot {
     return jobs;
   }
 
+  /**
+   * Settles the jobs a reply answers. A batch's parses come back before its writes are synced
+   * (parse-worker.js): the worker stays busy, and its budget runs, until the last job is answered.
+   * A reply from a worker already let go of (its jobs are elsewhere now) is ignored.
+   */
   private finish(replies: WorkerReply[]): void {
     const jobs = new Map(this.current.map((job) => [job.jobId, job]));
     if (replies.some((reply) => !jobs.has(reply.jobId))) return;
-    this.settle();
+    const answered = new Set(replies.map((reply) => reply.jobId));
+    this.current = this.current.filter((job) => !answered.has(job.jobId));
+    if (this.current.length === 0) this.settle();
     for (const reply of replies) {
       const job = jobs.get(reply.jobId);
       if (reply.ok && reply.result) job?.resolve(reply.result);
       else job?.reject(jobError(reply));
     }
-    this.idle();
+    if (this.current.length === 0) this.idle();
   }
 
   private fail(err: Error): void {

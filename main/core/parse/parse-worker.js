@@ -313,27 +313,31 @@ async function writeAll(requests) {
   return replies;
 }
 
-// A batch of jobs in, one reply with every result out (see message-parser.ts). The files are
-// written first and synced while the messages are parsed, one at a time, so a batch of small
-// messages holds no more in memory than one large one.
+// A batch of jobs in, its results out in at most two replies (see message-parser.ts). The files
+// are written first and synced while the messages are parsed, one at a time, so a batch of small
+// messages holds no more in memory than one large one. The parses' results go back as soon as
+// they are done, not once the files are synced: the arrivals journal's commit, which needs the
+// parse, then runs while the .eml's fdatasync does, instead of after it (one disk flush fewer on
+// the way to a lone message's 250).
 parentPort.on('message', async (requests) => {
   if (!Array.isArray(requests)) {
     hostIndexWrites(requests);
     return;
   }
-  const writing = writeAll(requests.filter((request) => request.kind === 'write'));
-  const replies = [];
-  if (requests.some((request) => request.kind !== 'write')) await loadParser();
+  const writes = requests.filter((request) => request.kind === 'write');
+  const writing = writeAll(writes);
+  const parsed = [];
+  if (writes.length < requests.length) await loadParser();
   for (const request of requests) {
     if (request.kind === 'write') continue;
     try {
-      replies.push({ jobId: request.jobId, ok: true, result: await handle(request) });
+      parsed.push({ jobId: request.jobId, ok: true, result: await handle(request) });
     } catch (err) {
-      replies.push(failure(request, err));
+      parsed.push(failure(request, err));
     }
   }
-  replies.push(...(await writing));
-  parentPort.postMessage(replies);
+  if (parsed.length > 0) parentPort.postMessage(parsed);
+  if (writes.length > 0) parentPort.postMessage(await writing);
 });
 
 // The message index's writes run in this thread too (message-parser.ts, hostIndexWrites): their
