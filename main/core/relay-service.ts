@@ -290,6 +290,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async start(): Promise<{ smtp: ListenAddress }> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
+    // mailparser loads in the worker, on another core, while this thread opens what follows
+    store.parser.warm();
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);

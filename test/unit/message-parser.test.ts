@@ -5,7 +5,7 @@ import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
-import { letTimePass } from '../helpers/eventually.js';
+import { eventually, letTimePass } from '../helpers/eventually.js';
 
 let parser: MessageParser | null = null;
 afterEach(async () => {
@@ -113,6 +113,22 @@ describe('the MIME parser in a worker', () => {
     await parser.close();
     parser = new MessageParser({ budgetMs: 10_000 });
     expect((await parser.summarize(simple)).subject).toBe('hi');
+  });
+});
+
+describe('loading mailparser', () => {
+  it('is done ahead of the first message when the parser is warmed, and not by writes alone', async () => {
+    parser = new MessageParser();
+    const dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    try {
+      await parser.write(join(dir, 'm.eml'), 'a message');
+      expect(parser.parserLoaded).toBe(false);
+      parser.warm();
+      await eventually(() => parser?.parserLoaded, 20_000).toBe(true);
+      expect((await parser.summarize(simple)).subject).toBe('hi');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -156,6 +156,11 @@ class ParserSlot {
     return this.worker !== null;
   }
 
+  /** Its worker has loaded mailparser. */
+  get loaded(): boolean {
+    return this.worker !== null && this.ready;
+  }
+
   private spawn(): Worker {
     const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
     worker.unref();
@@ -195,6 +200,11 @@ class ParserSlot {
     const worker = this.started();
     if (this.ready) this.startBudget();
     worker.postMessage(jobs.map(workerRequest));
+  }
+
+  /** Starts the worker, which loads mailparser meanwhile (parse-worker.js). */
+  warm(): void {
+    if (!this.closed) this.started().postMessage('load');
   }
 
   /** A port into the worker (started if need be), where it serves the index's writes. */
@@ -424,6 +434,14 @@ export class MessageParser {
   }
 
   /**
+   * Starts the arrivals' worker and has it load mailparser now, in the background: the first
+   * message's 250 then does not wait a few hundred ms for it.
+   */
+  warm(): void {
+    (this.slots[0] as ParserSlot).warm();
+  }
+
+  /**
    * Serves the message index's writes in the parse worker (index-writes.js, given `indexData`)
    * and returns the port to them; `ended` is called as soon as that worker is stopped or exits.
    */
@@ -435,6 +453,11 @@ export class MessageParser {
     const left = [...this.waiting.splice(0), ...this.later.splice(0), ...this.viewing.splice(0)];
     for (const job of left) job.reject(new MessageParseError('parser closed'));
     await Promise.all([...this.slots, this.viewer].map((slot) => slot.close()));
+  }
+
+  /** Whether the arrivals' worker has mailparser loaded (warm, or a first parse). */
+  get parserLoaded(): boolean {
+    return (this.slots[0] as ParserSlot).loaded;
   }
 
   /** Whether the worker for whole-message parses is running (it ends once idle a while). */

@@ -18,10 +18,11 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 
-// mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded for the
-// first parse, not when the worker starts. A worker started to host the index's writes (at the
-// first write, e.g. the spool checkpoint of an idle app) or to write files does not load them, so
-// it does not compete with what the app is doing then (the GUI's first list paint).
+// mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
+// service starts (MessageParser.warm: 'load'), on the other core while the SMTP thread opens the
+// spool and the index, so the first message does not wait for them; otherwise for the first
+// parse. A worker started only to host the index's writes or to write files does not load them,
+// so it does not compete with what the app is doing then (the GUI's first list paint).
 let mailsplit;
 let simpleParser;
 let parserLoaded = null;
@@ -320,6 +321,11 @@ async function writeAll(requests) {
 // parse, then runs while the .eml's fdatasync does, instead of after it (one disk flush fewer on
 // the way to a lone message's 250).
 parentPort.on('message', async (requests) => {
+  if (requests === 'load') {
+    // its failure is the first parse's to report
+    loadParser().catch(() => undefined);
+    return;
+  }
   if (!Array.isArray(requests)) {
     hostIndexWrites(requests);
     return;
