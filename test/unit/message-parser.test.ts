@@ -73,6 +73,17 @@ describe('the MIME parser in a worker', () => {
     expect(large).toEqual(small);
   });
 
+  it('finds the words of a body that starts with pages of blank lines', async () => {
+    parser = new MessageParser();
+    const words = Array.from({ length: 4000 }, (_, i) => `Word${i}`).join(' ');
+    const summary = await parser.summarize(
+      Buffer.from(`Subject: spaced\r\n\r\n${'   \t \r\n'.repeat(20_000)}${words}\r\n`),
+    );
+    expect(summary.snippet).toBe(words.slice(0, 250));
+    expect(summary.searchText.length).toBe(16 * 1024);
+    expect(summary.searchText.startsWith('word0 word1 word2')).toBe(true);
+  });
+
   it('summarises a message', async () => {
     parser = new MessageParser();
     const summary = await parser.summarize(simple);
