@@ -9,12 +9,18 @@ export function measuredLine() {
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC; load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores.`;
 }
 
-/** Replaces (or adds) the section `name` of the results file with `title` and `lines`. */
+/**
+ * Replaces the section `name` of the results file with `title` and `lines` where it is (so the
+ * file keeps its order and a diff shows only new figures), or adds it at the end.
+ */
 export function writeResultsSection(root, name, title, lines) {
   const file = process.env.RESULTS ?? join(root, 'bench', 'results.md');
   const section = [`<!-- ${name} -->`, `## ${title}`, '', ...lines, `<!-- /${name} -->`].join('\n');
   const before = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const marker = new RegExp(`\\n?<!-- ${name} -->[\\s\\S]*<!-- /${name} -->\\n?`);
-  writeFileSync(file, `${before.replace(marker, '\n').trimEnd()}\n\n${section}\n`);
+  const marker = new RegExp(`<!-- ${name} -->[\\s\\S]*<!-- /${name} -->`);
+  const after = marker.test(before)
+    ? before.replace(marker, () => section)
+    : `${before.trimEnd()}\n\n${section}\n`;
+  writeFileSync(file, after);
   return file;
 }
