@@ -291,7 +291,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
     // mailparser loads in the worker, on another core, while this thread opens what follows
-    store.parser.warm();
+    store.parser.warm((ms) => log(note('parser', `mailparser loaded in ${ms} ms`)));
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);

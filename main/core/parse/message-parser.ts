@@ -138,6 +138,8 @@ class ParserSlot {
   private hosted: (() => void)[] = [];
 
   private idleTimer: NodeJS.Timeout | null = null;
+  /** Told once when a warmed worker has loaded mailparser. */
+  private loadedCallback: (() => void) | null = null;
 
   constructor(
     private readonly budgetMs: number,
@@ -168,6 +170,9 @@ class ParserSlot {
       if (replies !== 'ready') this.finish(replies);
       else if (this.worker === worker) {
         this.ready = true;
+        const loaded = this.loadedCallback;
+        this.loadedCallback = null;
+        loaded?.();
         if (this.current.length > 0) this.startBudget();
       }
     });
@@ -203,8 +208,11 @@ class ParserSlot {
   }
 
   /** Starts the worker, which loads mailparser meanwhile (parse-worker.js). */
-  warm(): void {
-    if (!this.closed) this.started().postMessage('load');
+  warm(onLoaded?: (ms: number) => void): void {
+    if (this.closed) return;
+    const since = performance.now();
+    this.loadedCallback = onLoaded ? () => onLoaded(Math.round(performance.now() - since)) : null;
+    this.started().postMessage('load');
   }
 
   /** A port into the worker (started if need be), where it serves the index's writes. */
@@ -437,8 +445,8 @@ export class MessageParser {
    * Starts the arrivals' worker and has it load mailparser now, in the background: the first
    * message's 250 then does not wait a few hundred ms for it.
    */
-  warm(): void {
-    (this.slots[0] as ParserSlot).warm();
+  warm(onLoaded?: (ms: number) => void): void {
+    (this.slots[0] as ParserSlot).warm(onLoaded);
   }
 
   /**
