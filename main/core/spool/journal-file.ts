@@ -12,13 +12,13 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { crashesNext, crashPoint } from '../queue/crash-point.js';
+import { removeCrashLeftovers } from './crash-leftovers.js';
 import {
   makeFolder,
   needsDatasync,
   rewrittenSyncedFileFlags,
   syncFolder,
-  tempSuffix,
-  writeSyncedFile,
+  writeFilesDurably,
 } from './durable-file.js';
 
 export function journalLine(json: string): string {
@@ -127,19 +127,14 @@ export class JournalFile {
    * write, renamed into place), which the caller folds in the background like a swapped one.
    */
   async start(keep: readonly string[] = []): Promise<void> {
-    const temp = `${this.compactingPath}${tempSuffix}`;
+    // the temporary file of such a write that a crash cut short
+    await removeCrashLeftovers(this.dir);
     if (keep.length > 0) {
-      await writeSyncedFile(
-        temp,
-        keep.map((json) => journalLine(json)).join(''),
-        rewrittenSyncedFileFlags,
-      );
-      await rename(temp, this.compactingPath);
-      // on disk before the active file, whose records it holds too, is emptied
-      await syncFolder(this.dir);
+      // on disk (its name too) before the active file, whose records it holds too, is emptied
+      const data = keep.map((json) => journalLine(json)).join('');
+      await writeFilesDurably([{ path: this.compactingPath, data }]);
       this.unfolded = true;
     } else {
-      await unlink(temp).catch(ignoreMissing);
       await unlink(this.compactingPath).catch(ignoreMissing);
     }
     await this.openActive();
