@@ -44,7 +44,7 @@ export async function makeDataDir(): Promise<string> {
 export async function startTestRelaydesk(
   settings: Record<string, unknown> = {},
   dataDir?: string,
-  extra: Pick<StartOptions, 'now' | 'deliver'> = {},
+  extra: Pick<StartOptions, 'now' | 'deliver' | 'log'> = {},
 ): Promise<TestRelaydesk> {
   const dir = dataDir ?? (await makeDataDir());
   const running = await startRelaydesk({
