@@ -290,8 +290,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async start(): Promise<{ smtp: ListenAddress }> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
-    // mailparser loads in the worker, on another core, while this thread opens what follows
-    store.parser.warm((ms) => log(note('parser', `mailparser loaded in ${ms} ms`)));
+    // mailparser loads in the worker, on another core, while this thread opens what follows;
+    // a stop begun meanwhile (a signal right after the ready line) gets no line about it
+    store.parser.warm((ms) => {
+      if (!this.closingListener) log(note('parser', `mailparser loaded in ${ms} ms`));
+    });
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);
