@@ -159,7 +159,9 @@ export class DeliveryJournal {
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */
   async close(): Promise<void> {
     if (!this.file.isOpen) return;
-    await this.compact();
+    // a folding under way may fail (said already, by inBackground): the next one tries again,
+    // and only its failure is the stop's
+    await this.compact().catch(() => undefined);
     await this.file.settled();
     await this.compact();
     await this.file.close();
