@@ -41,7 +41,7 @@ import { messageMethods, type MessageMethods } from './service/message-methods.j
 import { MessageStore } from './service/message-store.js';
 import { queueMethods, type QueueMethods } from './service/queue-methods.js';
 import { RecipientRules } from './service/recipient-rules.js';
-import { RecordBuilder } from './service/record-builder.js';
+import { readRecordIntake, RecordBuilder } from './service/record-builder.js';
 import { runtimeMethods, type RuntimeMethods } from './service/runtime-methods.js';
 import { senderMethods, type SenderMethods } from './service/sender-methods.js';
 import type { ServiceEvent } from './service/service-event.js';
@@ -245,6 +245,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         log(note(id, `MIME not readable, kept raw: ${error}`, 'warn'));
       },
     });
+    // after a crash, a message the journal has only by its intake is parsed again at start
+    store.spool.completeArrivalsWith((intake, raw) =>
+      builder.complete(readRecordIntake(intake), raw, true),
+    );
     Object.assign(parts, {
       settings,
       now,

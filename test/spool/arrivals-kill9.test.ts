@@ -3,7 +3,9 @@
 // journal's write, after the commit but before the 250, and at three points of a compaction
 // (folding the journal into the sidecars). Every message that got its 250 is listed with its
 // envelope and its whole body; none that did not is listed half-written; every .eml left has its
-// sidecar, and what was never acknowledged is removed, not quarantined.
+// sidecar, and what was never acknowledged is removed, not quarantined. The journal's line is
+// the message's record before its parse, so what a crash left unfolded is parsed again at start:
+// subject, body and tags come back from the .eml.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
@@ -53,6 +55,7 @@ describe.each([
         from: `sender${n}@example.test`,
         to,
         subject,
+        headers: { 'X-Tags': `batch${n % 3}` },
         text: `${'line of the body\r\n'.repeat(40)}${endMarker(subject)}`,
       })) as { response: string };
       const id = /queued as ([0-9a-z]+)/.exec(info.response)?.[1];
@@ -77,6 +80,8 @@ describe.each([
       expect(detail.Text.trimEnd().endsWith(endMarker(sent.subject))).toBe(true);
       expect(detail.Envelope.rcptTo).toEqual([sent.to]);
       expect(detail.Envelope.mailFrom).toBe(sent.to.replace('rcpt', 'sender'));
+      // a record made again from its intake and its .eml has its tags too
+      expect(detail.Tags).toEqual([`batch${Number(sent.subject.split(' ')[1]) % 3}`]);
     }
     // anything else listed (its 250 was lost with the process) is whole too
     for (const id of listed) {
@@ -93,6 +98,13 @@ describe.each([
     expect(await readdir(join(dataDir, 'quarantine'))).toEqual([]);
     if (point === 'arrivals-before-commit') {
       expect(second.stdout).toMatch(/spool: removed \w+\.eml: never acknowledged/);
+    }
+    if (point === 'arrivals-appended') {
+      // the journal's lines are the records before their parse: those not folded into sidecars
+      // when the process died are parsed again from their .eml
+      expect(second.stdout).toMatch(
+        /arrivals journal: \d+ sidecar\(s\) written .*\(\d+ parsed again/,
+      );
     }
     if (point === 'arrivals-append') {
       expect(second.stdout).toMatch(/arrivals journal: ignored a torn last record/);

@@ -1,7 +1,7 @@
 // The spool on real files: what is stored comes back, updates and removals stick, unreadable files
 // go to quarantine with a reason while the rest still loads, and open() fails clearly.
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -384,5 +384,87 @@ describe('a folding of the arrivals journal that fails while mail arrives', () =
       await own.close();
     }
     expect((await new Spool(join(dataDir, 'own')).load()).records).toHaveLength(7);
+  });
+});
+
+describe('a message committed before its parse is done (its intake)', () => {
+  const journalText = (dir: string): Promise<string> =>
+    readFile(join(dir, 'arrivals', 'journal.log'), 'utf8').catch(() => '');
+  const intakeOf = (r: MessageRecord): object => {
+    const { summary: _summary, tags: _tags, ...rest } = r;
+    return { record: rest, ruleTags: [], fromOutside: true };
+  };
+
+  it('writes the journal line while the parse runs, and the parsed record at the folding', async () => {
+    const r = record('parsed later');
+    let parsed!: (done: MessageRecord) => void;
+    const parse = new Promise<MessageRecord>((resolve) => (parsed = resolve));
+    let stored = false;
+    const storing = spool.storeWhile(r.id, raw('parsed later'), parse, intakeOf(r)).then(() => {
+      stored = true;
+    });
+    // the line is on disk with the parse still running: the 250 no longer waits for one, then
+    // the other
+    await expect.poll(() => journalText(dataDir)).toContain(`"id":"${r.id}"`);
+    expect(await journalText(dataDir)).toContain('"intake":');
+    await letTimePass(20);
+    expect(stored).toBe(false);
+    parsed(r);
+    await storing;
+    // readers take the parsed record until the sidecar exists
+    expect([...spool.arrivals.pendingSidecars()].map(([, text]) => JSON.parse(text))).toEqual([
+      expect.objectContaining({
+        id: r.id,
+        summary: expect.objectContaining({ subject: 'parsed later' }),
+      }),
+    ]);
+    await spool.close();
+    const sidecar = JSON.parse(await readFile(join(spool.messagesDir, `${r.id}.json`), 'utf8'));
+    expect(sidecar.summary.subject).toBe('parsed later');
+  });
+
+  it('after a crash, makes the record again from the intake and the .eml, and says so', async () => {
+    const r = record('before the crash', { tags: ['from-parse'] });
+    await spool.storeWhile(r.id, raw('before the crash'), Promise.resolve(r), intakeOf(r));
+    // the disk as kill -9 would leave it: the journal's line, the .eml, no sidecar
+    const crashed = join(dataDir, 'crashed');
+    await cp(join(dataDir, 'spool'), join(crashed, 'spool'), { recursive: true });
+    await cp(join(dataDir, 'arrivals'), join(crashed, 'arrivals'), { recursive: true });
+    const lines: string[] = [];
+    const seen: { intake: unknown; raw: string }[] = [];
+    const again = new Spool(crashed, (line) => lines.push(line));
+    again.completeArrivalsWith(async (intake, bytes) => {
+      seen.push({ intake, raw: bytes.toString('latin1') });
+      const { record: partial } = intake as { record: Omit<MessageRecord, 'summary' | 'tags'> };
+      const subject = /^Subject: (.*)$/m.exec(bytes.toString('latin1'))?.[1]?.trim() ?? '';
+      return { ...partial, tags: ['from-parse'], summary: { ...r.summary, subject } };
+    });
+    await again.open();
+    try {
+      expect(seen).toEqual([
+        { intake: intakeOf(r), raw: raw('before the crash').toString('latin1') },
+      ]);
+      expect(lines).toContain(
+        'arrivals journal: 1 sidecar(s) written from the journal after an unclean stop (1 parsed again from their .eml)',
+      );
+      const [loaded] = (await again.load()).records;
+      expect(loaded).toMatchObject({ id: r.id, tags: ['from-parse'] });
+      expect(loaded?.summary.subject).toBe('before the crash');
+    } finally {
+      await again.close();
+    }
+  });
+
+  it('fails to open, naming the message, where no record builder was given', async () => {
+    const r = record('needs a parse');
+    await spool.storeWhile(r.id, raw('needs a parse'), Promise.resolve(r), intakeOf(r));
+    const crashed = join(dataDir, 'crashed');
+    await cp(join(dataDir, 'spool'), join(crashed, 'spool'), { recursive: true });
+    await cp(join(dataDir, 'arrivals'), join(crashed, 'arrivals'), { recursive: true });
+    const bare = new Spool(crashed);
+    await expect(bare.open()).rejects.toThrow(
+      `arrivals journal: the record of ${r.id} could not be made again from its .eml (the spool was opened without a record builder)`,
+    );
+    await bare.close();
   });
 });

@@ -36,11 +36,14 @@ export class MessageArrival {
       captureInto === undefined
         ? this.parts.rules.decide(message.envelope)
         : capturedInto(message.envelope.rcptTo, captureInto);
-    // the raw file is written while the worker parses; both are on disk before the 250
-    const made = this.parts.builder.build(message, decisions, { fromOutside: true });
+    // the raw file is written while the worker parses, and the record's intake committed to
+    // the journal meanwhile; all are on disk, and the record listed, before the 250
+    const { builder } = this.parts;
+    const intake = builder.intake(message, decisions, { fromOutside: true });
+    const made = builder.complete(intake, message.raw);
     const record = filter.enabled
       ? await filter.store(store.spool, message, made)
-      : await store.spool.storeWhile(message.id, message.raw, made).then(() => made);
+      : await store.spool.storeWhile(message.id, message.raw, made, intake).then(() => made);
     store.index.add(record);
     void this.parts.senders.accepted(record);
     store.stats.accepted++;

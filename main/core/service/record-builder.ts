@@ -8,7 +8,7 @@ import { readHeaderFields } from '../message/header-fields.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { planDelivery } from '../queue/delivery-plan.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
-import { sourceHead, sourceSize } from '../spool/message-source.js';
+import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { autoTags, knownTags } from '../tags/index.js';
 import type { RecipientCheck } from '../address-check/recipient-check.js';
@@ -52,6 +52,36 @@ export function notificationTo(sender: string): RecipientDecision {
   };
 }
 
+/**
+ * What a record is before its MIME parse: everything the envelope and the routing rules decide.
+ * The arrivals journal commits it as the message arrives, so the 250 does not wait for the parse
+ * to reach the disk; after a crash the record is completed from it and the .eml.
+ */
+export interface RecordIntake {
+  record: Omit<MessageRecord, 'summary' | 'tags'>;
+  /** Tags the routing rules gave (the others come from the parse). */
+  ruleTags: string[];
+  /** Mail from outside is tagged (X-Tags, rules, plus addresses). */
+  fromOutside: boolean;
+}
+
+/** An intake as the arrivals journal gives it back after a crash (our own JSON, checked). */
+export function readRecordIntake(value: unknown): RecordIntake {
+  const intake = value as Partial<RecordIntake> | null;
+  const record = intake?.record as Partial<MessageRecord> | undefined;
+  if (
+    typeof record?.id !== 'string' ||
+    !Array.isArray(record.envelope?.rcptTo) ||
+    !Array.isArray(intake?.ruleTags) ||
+    typeof intake.fromOutside !== 'boolean'
+  ) {
+    throw new Error(
+      'the journal line is not a record intake (id, envelope, ruleTags, fromOutside)',
+    );
+  }
+  return intake as RecordIntake;
+}
+
 export class RecordBuilder {
   constructor(private readonly parts: RecordBuilderParts) {}
 
@@ -60,31 +90,17 @@ export class RecordBuilder {
     decisions: RecipientDecision[],
     origin: RecordOrigin,
   ): Promise<MessageRecord> {
+    return this.complete(this.intake(message, decisions, origin), message.raw);
+  }
+
+  /** The record's part that needs no parse (synchronous: nothing waits for a worker). */
+  intake(
+    message: AcceptedMessage,
+    decisions: RecipientDecision[],
+    origin: RecordOrigin,
+  ): RecordIntake {
     const { settings } = this.parts;
-    const summary = withEnvelopeBcc(
-      await this.parts.parser.summarize(message.raw),
-      message.envelope.rcptTo,
-    );
-    if (summary.parseError) this.parts.onParseFailure(message.id, summary.parseError);
     const plan = planDelivery(decisions, message.receivedAt);
-    const tags = origin.fromOutside
-      ? autoTags(
-          {
-            from: summary.from,
-            to: summary.to,
-            cc: summary.cc,
-            bcc: summary.bcc,
-            rcptTo: message.envelope.rcptTo,
-            xTags: readHeaderFields(sourceHead(message.raw))
-              .filter((f) => f.name.toLowerCase() === 'x-tags')
-              .map((f) => f.value),
-            user: message.envelope.user,
-            ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
-          },
-          settings,
-          () => knownTags(this.parts.records()),
-        )
-      : [];
     const addressChecks = origin.fromOutside
       ? this.parts.recipientCheck.verdicts([
           ...(settings.addressCheckSender && message.envelope.mailFrom
@@ -94,17 +110,66 @@ export class RecordBuilder {
         ])
       : [];
     return {
-      id: message.id,
-      mailbox: origin.mailbox ?? plan.mailbox,
-      receivedAt: message.receivedAt.toISOString(),
-      size: sourceSize(message.raw),
-      read: false,
+      record: {
+        id: message.id,
+        mailbox: origin.mailbox ?? plan.mailbox,
+        receivedAt: message.receivedAt.toISOString(),
+        size: sourceSize(message.raw),
+        read: false,
+        envelope: message.envelope,
+        notes: message.notes,
+        ...(plan.delivery ? { delivery: plan.delivery } : {}),
+        ...(addressChecks.length > 0 ? { addressChecks } : {}),
+      },
+      ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
+      fromOutside: origin.fromOutside,
+    };
+  }
+
+  /**
+   * The whole record: the intake with the parse's summary and the tags it gives. `recovering`:
+   * at start, before the index is open, tags are not matched to the spelling of those in use.
+   */
+  async complete(
+    intake: RecordIntake,
+    raw: MessageSource,
+    recovering = false,
+  ): Promise<MessageRecord> {
+    const { settings } = this.parts;
+    const { record } = intake;
+    const summary = withEnvelopeBcc(await this.parts.parser.summarize(raw), record.envelope.rcptTo);
+    if (summary.parseError) this.parts.onParseFailure(record.id, summary.parseError);
+    const tags = intake.fromOutside
+      ? autoTags(
+          {
+            from: summary.from,
+            to: summary.to,
+            cc: summary.cc,
+            bcc: summary.bcc,
+            rcptTo: record.envelope.rcptTo,
+            xTags: readHeaderFields(sourceHead(raw))
+              .filter((f) => f.name.toLowerCase() === 'x-tags')
+              .map((f) => f.value),
+            user: record.envelope.user,
+            ruleTags: intake.ruleTags,
+          },
+          settings,
+          () => (recovering ? new Map<string, string>() : knownTags(this.parts.records())),
+        )
+      : [];
+    // the fields in the order a sidecar always had them
+    return {
+      id: record.id,
+      mailbox: record.mailbox,
+      receivedAt: record.receivedAt,
+      size: record.size,
+      read: record.read,
       tags,
-      envelope: message.envelope,
+      envelope: record.envelope,
       summary,
-      notes: message.notes,
-      ...(plan.delivery ? { delivery: plan.delivery } : {}),
-      ...(addressChecks.length > 0 ? { addressChecks } : {}),
+      notes: record.notes,
+      ...(record.delivery ? { delivery: record.delivery } : {}),
+      ...(record.addressChecks ? { addressChecks: record.addressChecks } : {}),
     };
   }
 }

@@ -1,4 +1,4 @@
-// The arrivals journal: a new message's sidecar is first one appended line (group commit: the
+// The arrivals journal: a new message's record is first one appended line (group commit: the
 // arrivals of the same moment share one write and one fdatasync), and the line is what makes the
 // message exist, so its .eml can be written straight under its own name. The sidecars stay the
 // source of truth: the journal is folded into them (compaction) off the SMTP path when it grows
@@ -6,8 +6,11 @@
 //
 // Files, in <data>/arrivals/: journal.log (and journal.compacting.log while folding, see
 // journal-file.ts). Every file starts with `{"since": ms}`, when the run that wrote it began; the
-// other lines are `{"id", "bytes", "sidecar"}`: `bytes` is the .eml's size, so a record whose .eml
-// is missing or shorter (a crash before its fdatasync finished) is dropped at start, never listed.
+// other lines are `{"id", "bytes", "intake"}` (the record before its parse, committed while the
+// parse runs; the parsed record waits in memory for the folding, and after a crash is made again
+// from the intake and the .eml) or `{"id", "bytes", "sidecar"}` (the whole record, for messages
+// stored once their record is made). `bytes` is the .eml's size, so a record whose .eml is
+// missing or shorter (a crash before its fdatasync finished) is dropped at start, never listed.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint } from '../queue/crash-point.js';
@@ -46,8 +49,9 @@ interface PendingArrival {
    * The sidecar, as it is to be written: as bytes, off V8's heap. It is kept until the folding,
    * long enough to be promoted to the old generation as a string (a big message's search text
    * is 16 KB of it), where it cost mark-compacts; a Buffer's bytes are not marked or copied.
+   * Null while the message's line is its intake and its parse is not done.
    */
-  sidecar: Buffer;
+  sidecar: Buffer | null;
   /** Its line is on disk (in journal.log, or in the journal being folded). */
   committed: boolean;
 }
@@ -62,8 +66,16 @@ export interface ArrivalJournalOptions {
   inOrder(id: string, work: () => Promise<void>): Promise<void>;
   /** Writes the folded sidecars (in batches, off this thread), if given. */
   writer?: SyncedFileWriter;
+  /**
+   * Makes the sidecar of a message whose line is its intake (the record before its parse) from
+   * that intake and its .eml: at start, when a crash came before the journal was folded.
+   */
+  complete?: ArrivalCompleter;
   compactAt?: number;
 }
+
+/** The sidecar's text for an intake line's record, from the message's bytes (the parse). */
+export type ArrivalCompleter = (intake: unknown, raw: Buffer) => Promise<string>;
 
 /** Sidecars written by folding the journal in, in this process (for tests and diagnostics). */
 let foldedSidecars = 0;
@@ -76,6 +88,8 @@ export class ArrivalJournal {
   /** Messages whose sidecar is only in the journal so far: what readers fall back to. */
   private readonly pending = new Map<string, PendingArrival>();
   private compacting: Promise<void> | null = null;
+  /** Bytes of the sidecars made since the journal was last moved aside for folding. */
+  private sidecarBytesSinceSwap = 0;
   /** When the run that crashed began, if the last stop was a crash: its orphans are its own. */
   crashedRunSince: number | null = null;
   private readonly startedAt = Date.now();
@@ -99,7 +113,7 @@ export class ArrivalJournal {
    * sound one already; others are dropped), then opens the journal for appends.
    */
   async open(): Promise<void> {
-    const records = new Map<string, { bytes: number; sidecar: unknown }>();
+    const records = new Map<string, JournalRecord>();
     let since: number | null = null;
     for (const json of await this.file.leftOver()) {
       const parsed = parseRecord(json);
@@ -110,6 +124,7 @@ export class ArrivalJournal {
     this.crashedRunSince = since;
     let restored = 0;
     let dropped = 0;
+    const toWrite: [string, JournalRecord][] = [];
     for (const [id, record] of records) {
       if (await soundSidecar(this.sidecarPath(id))) continue;
       const size = await stat(join(this.options.messagesDir, `${id}.eml`)).then(
@@ -120,17 +135,38 @@ export class ArrivalJournal {
         dropped++;
         continue;
       }
-      await writeSidecar(this.sidecarPath(id), JSON.stringify(record.sidecar));
-      restored++;
+      toWrite.push([id, record]);
     }
+    let parsed = 0;
+    await eachInFlight(toWrite, foldConcurrencyAtStop, async ([id, record]) => {
+      await writeSidecar(this.sidecarPath(id), await this.sidecarOf(id, record));
+      restored++;
+      if ('intake' in record) parsed++;
+    });
     if (restored > 0) await this.options.folder().sync();
     if (records.size > 0 || since !== null) {
       this.options.log(
         `arrivals journal: ${restored} sidecar(s) written from the journal after an unclean stop` +
+          (parsed ? ` (${parsed} parsed again from their .eml)` : '') +
           (dropped ? `, ${dropped} record(s) without their whole .eml dropped` : ''),
       );
     }
     await this.file.start();
+  }
+
+  /** A line's sidecar: as it is, or made from its intake and the .eml (a parse). */
+  private async sidecarOf(id: string, record: JournalRecord): Promise<string> {
+    if ('sidecar' in record) return JSON.stringify(record.sidecar);
+    try {
+      if (!this.options.complete) throw new Error('no record builder was given');
+      const raw = await readFile(join(this.options.messagesDir, `${id}.eml`));
+      return await this.options.complete(record.intake, raw);
+    } catch (err) {
+      throw new Error(
+        `arrivals journal: the record of ${id} could not be made again from its .eml (${(err as Error).message})`,
+        { cause: err },
+      );
+    }
   }
 
   /**
@@ -146,15 +182,54 @@ export class ArrivalJournal {
   /** Commits a new message's sidecar to the journal; resolves when it is on disk. */
   async commit(id: string, bytes: number, sidecar: string): Promise<void> {
     const entry: PendingArrival = { sidecar: Buffer.from(sidecar), committed: false };
+    this.sidecarBytesSinceSwap += sidecar.length;
+    await this.append(id, entry, `"sidecar":${sidecar}`, bytes);
+  }
+
+  /**
+   * Commits a new message by its intake (its record before the parse, as JSON), so that the
+   * write need not wait for the parse; complete() gives the sidecar once the parse is done.
+   * Resolves when the line is on disk. The caller completes or forgets the message before its
+   * other writes (the spool's per-message order), so a folding never meets it half made.
+   */
+  async commitIntake(id: string, bytes: number, intake: string): Promise<void> {
+    await this.append(id, { sidecar: null, committed: false }, `"intake":${intake}`, bytes);
+  }
+
+  /** The sidecar of a message committed by its intake. */
+  complete(id: string, sidecar: string): void {
+    const entry = this.pending.get(id);
+    if (!entry) return;
+    entry.sidecar = Buffer.from(sidecar);
+    this.sidecarBytesSinceSwap += entry.sidecar.length;
+    this.foldIfDue();
+  }
+
+  private async append(
+    id: string,
+    entry: PendingArrival,
+    content: string,
+    bytes: number,
+  ): Promise<void> {
     this.pending.set(id, entry);
     try {
-      await this.file.append(`{"id":${JSON.stringify(id)},"bytes":${bytes},"sidecar":${sidecar}}`);
+      await this.file.append(`{"id":${JSON.stringify(id)},"bytes":${bytes},${content}}`);
       entry.committed = true;
     } catch (err) {
       if (this.pending.get(id) === entry) this.pending.delete(id);
       throw err;
     }
-    if (this.file.size >= this.compactAt) this.foldSoon();
+    this.foldIfDue();
+  }
+
+  /**
+   * When the journal, or the sidecars made since its last folding (held in memory until then,
+   * and much bigger than intake lines), pass the threshold.
+   */
+  private foldIfDue(): void {
+    if (this.compacting) return;
+    if (this.file.size >= this.compactAt || this.sidecarBytesSinceSwap >= this.compactAt)
+      this.foldSoon();
   }
 
   private foldSoon(): void {
@@ -171,7 +246,7 @@ export class ArrivalJournal {
   /** The sidecar text of each message not folded in yet, by ID. */
   *pendingSidecars(): IterableIterator<[string, string]> {
     for (const [id, entry] of this.pending)
-      if (entry.committed) yield [id, entry.sidecar.toString('utf8')];
+      if (entry.committed && entry.sidecar) yield [id, entry.sidecar.toString('utf8')];
   }
 
   get isOpen(): boolean {
@@ -195,6 +270,7 @@ export class ArrivalJournal {
   private async foldIn(concurrency: number): Promise<void> {
     if (!this.file.isOpen || this.pending.size === 0) return;
     await this.file.swap();
+    this.sidecarBytesSinceSwap = 0;
     // every message whose line is on disk: those in the folded journal, and maybe a few in the
     // fresh one already (folded early, which only makes their line there redundant)
     const ids: string[] = [];
@@ -205,7 +281,9 @@ export class ArrivalJournal {
     await eachInFlight(ids, concurrency, async (id) => {
       await this.options.inOrder(id, async () => {
         const entry = this.pending.get(id);
-        if (!entry) return; // removed, or its sidecar rewritten meanwhile
+        // removed, or its sidecar rewritten meanwhile; an arrival is done with (completed or
+        // forgotten) before its turn here comes, so an entry without a sidecar is never met
+        if (!entry?.sidecar) return;
         const path = this.sidecarPath(id);
         // behind the arrivals, unless the journal grows faster than its folding keeps up
         const background = this.file.size < this.compactAt * foldUrgentAfter;
@@ -227,7 +305,9 @@ export class ArrivalJournal {
   async close(): Promise<void> {
     if (!this.file.isOpen) return;
     await this.file.settled();
-    await this.compact(foldConcurrencyAtStop);
+    // a folding under way may fail (said already, by inBackground): the next one tries again,
+    // and only its failure is the stop's
+    await this.compact(foldConcurrencyAtStop).catch(() => undefined);
     await this.compact(foldConcurrencyAtStop);
     await this.file.close();
   }
@@ -251,16 +331,20 @@ async function soundSidecar(path: string): Promise<boolean> {
   }
 }
 
-function parseRecord(
-  json: string,
-): { since: number } | { id: string; bytes: number; sidecar: unknown } | null {
+/** A message's line: its sidecar, or its intake (the record before the parse). */
+type JournalRecord =
+  { id: string; bytes: number; sidecar: object } | { id: string; bytes: number; intake: object };
+
+function parseRecord(json: string): { since: number } | JournalRecord | null {
   try {
     const parsed = JSON.parse(json) as { since?: unknown; id?: unknown; bytes?: unknown };
     if (typeof parsed.since === 'number') return { since: parsed.since };
-    const record = parsed as { id?: unknown; bytes?: unknown; sidecar?: unknown };
+    const record = parsed as { id?: unknown; bytes?: unknown; sidecar?: unknown; intake?: unknown };
     if (typeof record.id !== 'string' || typeof record.bytes !== 'number') return null;
-    if (typeof record.sidecar !== 'object' || record.sidecar === null) return null;
-    return { id: record.id, bytes: record.bytes, sidecar: record.sidecar };
+    const { id, bytes, sidecar, intake } = record;
+    if (typeof sidecar === 'object' && sidecar !== null) return { id, bytes, sidecar };
+    if (typeof intake === 'object' && intake !== null) return { id, bytes, intake };
+    return null;
   } catch {
     return null;
   }

@@ -33,6 +33,9 @@ export interface SpoolLoadResult {
   quarantined: QuarantinedFile[];
 }
 
+/** The record of a message committed by its intake, from that intake and the .eml's bytes. */
+export type RecordCompleter = (intake: unknown, raw: Buffer) => Promise<MessageRecord>;
+
 export class SpoolError extends Error {
   override name = 'SpoolError';
 }
@@ -55,6 +58,8 @@ export class Spool {
   readonly arrivals: ArrivalJournal;
   /** The messages folder, open while the spool takes mail: its fsyncs need no open and close. */
   private heldFolder: HeldFolder | null = null;
+  /** Makes a record from its intake and the message's bytes (the service's record builder). */
+  private completer: RecordCompleter | null = null;
 
   constructor(
     readonly dataDir: string,
@@ -71,7 +76,19 @@ export class Spool {
       folder: () => this.folder,
       inOrder: (id, work) => this.inOrder(id, work),
       writer,
+      complete: async (intake, raw) => {
+        if (!this.completer) throw new SpoolError('the spool was opened without a record builder');
+        return this.sidecarText(await this.completer(intake, raw));
+      },
     });
+  }
+
+  /**
+   * How a message committed by its intake gets its record after a crash (before open()): the
+   * intake as stored by storeWhile, and the .eml's bytes.
+   */
+  completeArrivalsWith(completer: RecordCompleter): void {
+    this.completer = completer;
   }
 
   /** Creates the folders and proves they are writable, so a bad --data fails at start. */
@@ -152,9 +169,16 @@ export class Spool {
   /**
    * The same, while the record is still being made (the MIME parse runs in a worker): the raw
    * file is written (or, received into the spool folder already, synced) meanwhile, which takes
-   * an fsync off the time to 250.
+   * an fsync off the time to 250. With `intake` (the record's part that needs no parse, as the
+   * completer set by completeArrivalsWith takes it), the journal commits that at once instead of
+   * the sidecar once parsed: the journal's write no longer follows the parse.
    */
-  async storeWhile(id: string, raw: MessageSource, record: Promise<MessageRecord>): Promise<void> {
+  async storeWhile(
+    id: string,
+    raw: MessageSource,
+    record: Promise<MessageRecord>,
+    intake?: object,
+  ): Promise<void> {
     if (!this.arrivals.isOpen) {
       // not opened for arrivals (a tool on a spool folder): both files the durable way
       await this.inOrder(id, () =>
@@ -167,7 +191,7 @@ export class Spool {
       );
       return;
     }
-    await this.inOrder(id, () => this.storeArrival(id, raw, record));
+    await this.inOrder(id, () => this.storeArrival(id, raw, record, intake));
   }
 
   /**
@@ -180,6 +204,7 @@ export class Spool {
     id: string,
     raw: MessageSource,
     record: Promise<MessageRecord>,
+    intake: object | undefined,
   ): Promise<void> {
     const path = this.emlPath(id);
     // the folder's fsync must begin after the .eml's name is in it, and runs while its bytes
@@ -195,12 +220,24 @@ export class Spool {
           ? this.writer.write(path, raw)
           : writeSyncedFile(path, raw, undefined, created);
     const bytes = sourceSize(raw);
-    const committed = record.then(async (r) => {
+    const beforeCommit = async (): Promise<void> => {
       // the kill -9 test dies here with the whole .eml on disk and no record of it
       if (crashesNext('arrivals-before-commit')) await synced.catch(() => undefined);
       crashPoint('arrivals-before-commit');
-      return this.arrivals.commit(id, bytes, this.sidecarText(r));
-    });
+    };
+    const committed = intake
+      ? beforeCommit().then(() => {
+          // the journal knows the message (synchronously) before its sidecar is handed over
+          const line = this.arrivals.commitIntake(id, bytes, JSON.stringify(intake));
+          return Promise.all([
+            line,
+            record.then((r) => this.arrivals.complete(id, this.sidecarText(r))),
+          ]);
+        })
+      : record.then(async (r) => {
+          await beforeCommit();
+          return this.arrivals.commit(id, bytes, this.sidecarText(r));
+        });
     const results = await Promise.allSettled([synced, committed]);
     results.push(...(await Promise.allSettled([folder])));
     const failed = results.find((r) => r.status === 'rejected');
