@@ -16,6 +16,8 @@ export interface GuiOptions {
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** The relay's clock (the real one if not given). */
+  now?: () => number;
 }
 
 export interface Gui {
@@ -33,7 +35,11 @@ export interface Gui {
 
 export async function startGui(chromiumPath: string, options: GuiOptions = {}): Promise<Gui> {
   await ensureRendererBuilt();
-  const relaydesk = await startTestRelaydesk(options.settings ?? {});
+  const relaydesk = await startTestRelaydesk(
+    options.settings ?? {},
+    undefined,
+    options.now ? { now: options.now } : {},
+  );
   let browser: Browser | undefined;
   try {
     browser = await launchChromium(chromiumPath);
