@@ -423,6 +423,35 @@ describe('a message committed before its parse is done (its intake)', () => {
     expect(sidecar.summary.subject).toBe('parsed later');
   });
 
+  it('folds again once a folding ends when more arrived meanwhile, with no arrival after', async () => {
+    const before = process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT;
+    // every arrival is due for a folding
+    process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT = '1';
+    try {
+      const first = record('still parsing');
+      let parsed!: (done: MessageRecord) => void;
+      const parse = new Promise<MessageRecord>((resolve) => (parsed = resolve));
+      // its folding begins, and waits for its record (the spool's per-message order)
+      const storing = spool.storeWhile(first.id, raw('still parsing'), parse, intakeOf(first));
+      await expect.poll(() => journalText(dataDir)).toContain(first.id);
+      // the journal is moved aside: the folding has taken its records
+      await expect
+        .poll(() => readdir(join(dataDir, 'arrivals')))
+        .toContain('journal.compacting.log');
+      const second = record('arrived during the folding');
+      await spool.store(second, raw('arrived during the folding'));
+      parsed(first);
+      await storing;
+      // the first folding took only the first; the second's sidecar comes from the next one
+      await expect
+        .poll(() => readFile(join(spool.messagesDir, `${second.id}.json`), 'utf8').catch(() => ''))
+        .toContain('arrived during the folding');
+    } finally {
+      if (before === undefined) delete process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT;
+      else process.env.RELAYDESK_TEST_ARRIVALS_COMPACT_AT = before;
+    }
+  });
+
   it('after a crash, makes the record again from the intake and the .eml, and says so', async () => {
     const r = record('before the crash', { tags: ['from-parse'] });
     await spool.storeWhile(r.id, raw('before the crash'), Promise.resolve(r), intakeOf(r));

@@ -90,6 +90,9 @@ export class ArrivalJournal {
   private compacting: Promise<void> | null = null;
   /** Bytes of the sidecars made since the journal was last moved aside for folding. */
   private sidecarBytesSinceSwap = 0;
+  /** The threshold was passed during a folding: once it ends, another if still due. */
+  private foldAgain = false;
+  private closing = false;
   /** When the run that crashed began, if the last stop was a crash: its orphans are its own. */
   crashedRunSince: number | null = null;
   private readonly startedAt = Date.now();
@@ -113,6 +116,7 @@ export class ArrivalJournal {
    * sound one already; others are dropped), then opens the journal for appends.
    */
   async open(): Promise<void> {
+    this.closing = false;
     const records = new Map<string, JournalRecord>();
     let since: number | null = null;
     for (const json of await this.file.leftOver()) {
@@ -227,9 +231,12 @@ export class ArrivalJournal {
    * and much bigger than intake lines), pass the threshold.
    */
   private foldIfDue(): void {
-    if (this.compacting) return;
-    if (this.file.size >= this.compactAt || this.sidecarBytesSinceSwap >= this.compactAt)
-      this.foldSoon();
+    if (this.closing) return;
+    if (this.file.size < this.compactAt && this.sidecarBytesSinceSwap < this.compactAt) return;
+    // a folding under way took its records when it began: the later ones wait for the next,
+    // which a failed folding (a full disk) needs too, and an arrival may not come for hours
+    if (this.compacting) this.foldAgain = true;
+    else this.foldSoon();
   }
 
   private foldSoon(): void {
@@ -263,7 +270,12 @@ export class ArrivalJournal {
 
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
   compact(concurrency = this.options.writer ? foldBatch : foldConcurrency): Promise<void> {
-    this.compacting ??= this.foldIn(concurrency).finally(() => (this.compacting = null));
+    this.compacting ??= this.foldIn(concurrency).finally(() => {
+      this.compacting = null;
+      if (!this.foldAgain) return;
+      this.foldAgain = false;
+      this.foldIfDue();
+    });
     return this.compacting;
   }
 
@@ -281,9 +293,10 @@ export class ArrivalJournal {
     await eachInFlight(ids, concurrency, async (id) => {
       await this.options.inOrder(id, async () => {
         const entry = this.pending.get(id);
-        // removed, or its sidecar rewritten meanwhile; an arrival is done with (completed or
-        // forgotten) before its turn here comes, so an entry without a sidecar is never met
-        if (!entry?.sidecar) return;
+        if (!entry) return; // removed, or its sidecar rewritten meanwhile
+        // an arrival is done with (completed or forgotten) before its turn here comes; were one
+        // not, the folding fails and is tried again rather than drop the journal it is in
+        if (!entry.sidecar) throw new Error(`${id} has no record yet`);
         const path = this.sidecarPath(id);
         // behind the arrivals, unless the journal grows faster than its folding keeps up
         const background = this.file.size < this.compactAt * foldUrgentAfter;
@@ -304,6 +317,7 @@ export class ArrivalJournal {
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */
   async close(): Promise<void> {
     if (!this.file.isOpen) return;
+    this.closing = true;
     await this.file.settled();
     // a folding under way may fail (said already, by inBackground): the next one tries again,
     // and only its failure is the stop's
