@@ -70,7 +70,7 @@ export interface ArrivalJournalOptions {
    * Makes the sidecar of a message whose line is its intake (the record before its parse) from
    * that intake and its .eml: at start, when a crash came before the journal was folded.
    */
-  complete?: ArrivalCompleter;
+  complete: ArrivalCompleter;
   compactAt?: number;
 }
 
@@ -162,7 +162,6 @@ export class ArrivalJournal {
   private async sidecarOf(id: string, record: JournalRecord): Promise<string> {
     if ('sidecar' in record) return JSON.stringify(record.sidecar);
     try {
-      if (!this.options.complete) throw new Error('no record builder was given');
       const raw = await readFile(join(this.options.messagesDir, `${id}.eml`));
       return await this.options.complete(record.intake, raw);
     } catch (err) {
@@ -185,8 +184,9 @@ export class ArrivalJournal {
 
   /** Commits a new message's sidecar to the journal; resolves when it is on disk. */
   async commit(id: string, bytes: number, sidecar: string): Promise<void> {
-    const entry: PendingArrival = { sidecar: Buffer.from(sidecar), committed: false };
-    this.sidecarBytesSinceSwap += sidecar.length;
+    const bytesOfSidecar = Buffer.from(sidecar);
+    const entry: PendingArrival = { sidecar: bytesOfSidecar, committed: false };
+    this.sidecarBytesSinceSwap += bytesOfSidecar.length;
     await this.append(id, entry, `"sidecar":${sidecar}`, bytes);
   }
 
