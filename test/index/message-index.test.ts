@@ -162,3 +162,39 @@ it('answers from what was just written: arrivals, changes and removals before th
   expect([index.size, index.unread]).toEqual([3, 1]);
   expect(index.matches('m000004', parseSearchQuery('subject:"message 4"'))).toBe(true);
 });
+
+it('keeps the unread count through delivery changes, read flags and a reopening', async () => {
+  const relayed = makeRecord({ id: 'm000001', read: false, delivery: [] });
+  const captured = makeRecord({ id: 'm000002', read: true });
+  index.add(relayed);
+  index.add(captured);
+  expect(index.unread).toBe(1);
+  // a delivery state changing again and again (every relayed message) leaves the count alone,
+  // committed in between or not
+  for (let n = 0; n < 3; n++) {
+    relayed.delivery = [];
+    index.update(relayed);
+    await index.settled();
+    index.update(relayed);
+  }
+  expect(index.unread).toBe(1);
+  expect(index.setRead(relayed, true)).toBe(true);
+  index.update(relayed);
+  await index.settled();
+  index.update(relayed);
+  expect(index.unread).toBe(0);
+  expect(index.setRead(captured, false)).toBe(true);
+  expect(index.setRead(relayed, false)).toBe(true);
+  expect(index.unread).toBe(2);
+  await index.settled();
+  index.close();
+
+  // another process's view: the rows say the same as the count did
+  index = new MessageIndex();
+  index.open(join(dir, 'index.sqlite'));
+  expect(index.unread).toBe(2);
+  const again = index.get('m000001') as MessageRecord;
+  index.update(again);
+  expect(index.setRead(again, true)).toBe(true);
+  expect(index.unread).toBe(1);
+});

@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import { keptBytesAtMost } from '../../main/core/queue/arrival-bytes.js';
 import { readAtOnceBelow } from '../../main/core/queue/queue-store.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -139,6 +140,37 @@ describe('relaying through an upstream', () => {
       expect(got?.raw.equals(stored), `${size} bytes`).toBe(true);
       expect(stored.length > readAtOnceBelow).toBe(size > readAtOnceBelow);
     }
+  });
+
+  it('sends the stored bytes when the queue lags behind the arrivals (the oldest no longer kept in memory)', async () => {
+    const server = await upstream();
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    expect((await relay.fetch('/api/v1/relay/pause', { method: 'POST' })).ok).toBe(true);
+    // more than the queue keeps of recent arrivals: the first ones are read back from their files
+    const count = Math.ceil((keptBytesAtMost * 1.25) / (56 * 1024));
+    const line = `${'y'.repeat(76)}\r\n`;
+    const ids: string[] = [];
+    for (let n = 0; n < count; n++) {
+      const body = `message ${n}\r\n${line.repeat(Math.floor((56 * 1024) / line.length))}`;
+      ids.push(
+        await send(
+          relay,
+          ['bob@rcpt.example'],
+          undefined,
+          Buffer.from(`Subject: lag ${n}\r\n\r\n${body}`),
+        ),
+      );
+    }
+    expect((await relay.fetch('/api/v1/relay/resume', { method: 'POST' })).ok).toBe(true);
+    for (const [n, id] of ids.entries()) {
+      await settled(relay, id, (d) => d.status === 'delivered');
+      const stored = Buffer.from(
+        await (await relay.fetch(`/api/v1/message/${id}/raw`)).arrayBuffer(),
+      );
+      const got = server.messages.find((m) => m.raw.includes(`Subject: lag ${n}\r\n`));
+      expect(got?.raw.equals(stored), `message ${n}`).toBe(true);
+    }
+    expect(server.messages).toHaveLength(count);
   });
 
   it('delivers over implicit TLS', async () => {

@@ -77,6 +77,11 @@ export class MessageIndex {
   ) {}
   private count = 0;
   private unreadCount = 0;
+  /**
+   * The read flag this process last wrote for a record it holds, so that a change of another
+   * field (a delivery state: every relayed message) needs no query to keep the unread count.
+   */
+  private writtenRead = new WeakMap<MessageRecord, number>();
   /** Figures over all rows, kept until the next write. */
   private readonly figures = new RowFigures();
 
@@ -171,6 +176,7 @@ export class MessageIndex {
     this.count = counts.total;
     this.unreadCount = counts.unread ?? 0;
     const relayed = s.relayedRecords.all() as { record: string }[];
+    this.writtenRead = new WeakMap();
     this.held.reload(
       relayed.map((row) => JSON.parse(row.record) as MessageRecord),
       { keepLive: true },
@@ -268,6 +274,7 @@ export class MessageIndex {
       text: searchableText(record),
     });
     this.held.remember(record);
+    this.writtenRead.set(record, record.read ? 1 : 0);
     this.count++;
     if (!record.read) this.unreadCount++;
   }
@@ -296,13 +303,16 @@ export class MessageIndex {
     const { id } = record;
     if (this.writes.isRemoved(id)) return;
     const before =
-      this.writes.pendingRead(id) ?? (this.sql.readOfId.pluck().get(id) as number | undefined);
+      this.writes.pendingRead(id) ??
+      (this.held.known(id) === record ? this.writtenRead.get(record) : undefined) ??
+      (this.sql.readOfId.pluck().get(id) as number | undefined);
     if (before === undefined) return;
     const row = indexRow(record);
     this.written();
     this.writes.update({ kind: 'update', row, json: recordJson(record) });
     this.unreadCount += before - row.read;
     this.held.remember(record);
+    this.writtenRead.set(record, row.read);
   }
 
   /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */

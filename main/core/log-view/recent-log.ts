@@ -17,13 +17,16 @@ export class RecentLog {
     const entry = { at: at.toISOString(), kind, line };
     const list = this.entries[kind];
     list.push(entry);
-    if (list.length > this.keep) list.splice(0, list.length - this.keep);
+    // the oldest go a batch at a time: dropping one per line moved the whole list each time
+    // (two or three lines a message under load)
+    if (list.length >= 2 * this.keep) list.splice(0, list.length - this.keep);
     return entry;
   }
 
-  /** The newest `limit` lines of a kind, oldest first. */
+  /** The newest `limit` lines of a kind (never more than `keep`), oldest first. */
   last(kind: LogKind, limit: number): LogLines {
-    const entries = this.entries[kind].slice(-limit);
+    const count = Math.max(0, Math.min(limit, this.keep));
+    const entries = count === 0 ? [] : this.entries[kind].slice(-count);
     return { lines: entries.map((e) => e.line), entries };
   }
 }

@@ -8,6 +8,7 @@ import type { MessageStore } from '../service/message-store.js';
 import type { DkimSigning } from '../signing/dkim-signing.js';
 import type { DeliveryJournal } from './delivery-journal.js';
 import type { QueueStore } from './queue-options.js';
+import { messageStatus } from './recipient-state.js';
 
 /**
  * Up to this size a message is read with one synchronous call: the file was written moments ago
@@ -27,6 +28,7 @@ export function queueStore(
     get: (id) => store.index.get(id),
     save: (record, passing) => {
       if (!passing) store.index.update(record);
+      if (messageStatus(record.delivery) !== 'queued') store.arrivalBytes.forget(record.id);
       return journal.append(record);
     },
     raw: (id) => messageBytes(store, id),
@@ -36,6 +38,8 @@ export function queueStore(
 }
 
 async function messageBytes(store: MessageStore, id: string): Promise<Buffer> {
+  const kept = store.arrivalBytes.get(id);
+  if (kept) return kept;
   const record: MessageRecord | undefined = store.index.get(id);
   const path = store.spool.emlPath(id);
   if (record && record.size < readAtOnceBelow) {

@@ -14,6 +14,7 @@ import {
   parseSendRequest,
   SendRequestError,
 } from '../send/index.js';
+import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import type { ServiceParts } from './service-parts.js';
 import { capturedInto, notificationTo } from './record-builder.js';
@@ -41,10 +42,17 @@ export class MessageArrival {
     const { builder } = this.parts;
     const intake = builder.intake(message, decisions, { fromOutside: true });
     const made = builder.complete(intake, message.raw);
+    // a small message's bytes, before storing lets go of them: the queue sends from them
+    const { raw } = message;
+    const small =
+      raw instanceof IncomingFile
+        ? raw.bytes
+        : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const record = filter.enabled
       ? await filter.store(store.spool, message, made)
       : await store.spool.storeWhile(message.id, message.raw, made, intake).then(() => made);
     store.index.add(record);
+    if (record.delivery && small) store.arrivalBytes.keep(record.id, small);
     void this.parts.senders.accepted(record);
     store.stats.accepted++;
     store.stats.acceptedBytes += record.size;

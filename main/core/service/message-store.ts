@@ -5,6 +5,7 @@ import { portHost } from '../index/index-writer.js';
 import { MessageIndex } from '../index/message-index.js';
 import type { MessageRecord } from '../message-record.js';
 import { MessageParser } from '../parse/message-parser.js';
+import { ArrivalBytes } from '../queue/arrival-bytes.js';
 import { parseSearchQuery } from '../search/index.js';
 import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
@@ -23,6 +24,8 @@ export class MessageStore {
   readonly spool: Spool;
   readonly index: MessageIndex;
   readonly parser = new MessageParser({ workers: 1 });
+  /** Small messages to relay, from their arrival until sent (see arrival-bytes.ts). */
+  readonly arrivalBytes = new ArrivalBytes();
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
 
