@@ -90,18 +90,34 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   // before the start, so that no message listed is missed; the service sends, the edge shapes
   sendEventsAsWebhooks(service);
 
-  const { smtp } = await service.start();
-  let app;
+  const server: { app?: Awaited<ReturnType<typeof createHttpServer>>; failed?: boolean } = {};
+  const listenHttp = async (): Promise<void> => {
+    try {
+      server.app = await createHttpServer(service, { rendererDir: options.rendererDir });
+      await server.app.listen({ host: settings.http.host, port: settings.http.port });
+    } catch (err) {
+      server.failed = true;
+      throw err;
+    }
+  };
+  let smtp: ListenAddress;
   try {
-    app = await createHttpServer(service, { rendererDir: options.rendererDir });
-    await app.listen({ host: settings.http.host, port: settings.http.port });
+    // the API listens before the SMTP port does (see RelayService.start)
+    ({ smtp } = await service.start({ beforeListening: listenHttp }));
   } catch (err) {
+    if (!server.failed) {
+      // the SMTP listener could not start: the API, already up, goes too
+      await server.app?.close();
+      throw err;
+    }
     await service.stop();
     if ((err as NodeJS.ErrnoException).syscall === 'listen') {
       throw listenFailure('--http', settings.http, err, 8025);
     }
     throw err;
   }
+  const app = server.app;
+  if (!app) throw new Error('the HTTP server was not started');
   const address = app.server.address() as AddressInfo;
   const http = { host: address.address, port: address.port };
   service.httpListening(http);

@@ -291,7 +291,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }
 
   /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
-  async start(): Promise<{ smtp: ListenAddress }> {
+  /**
+   * Opens the spool, the index and the queue, then listens for SMTP and POP3. `beforeListening`
+   * runs once all is open and before the SMTP port is: the HTTP API starts there, so a script
+   * that waits for the SMTP port finds the API answering too.
+   */
+  async start({ beforeListening }: { beforeListening?: () => Promise<void> } = {}): Promise<{
+    smtp: ListenAddress;
+  }> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
     // mailparser loads in the worker, on another core, while this thread opens what follows;
@@ -313,6 +320,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await retention.apply();
     this.webhooks = await startWebhooks(this.parts);
     if (chaos.enabled) log(chaos.describe());
+    await beforeListening?.();
     // a listener that cannot listen stops the start, or is shown with its fix (listenerFailure)
     const smtp = await this.parts.listenerStatus.start(listener, ['smtp', 'smtps'], (bound) => ({
       smtp: bound,
