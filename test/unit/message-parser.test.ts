@@ -209,6 +209,30 @@ describe('small files written by the worker', () => {
     });
   });
 
+  it('answers each file of a batch on its own: one in the way or without its folder fails alone', async () => {
+    parser = new MessageParser();
+    dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
+    await parser.write(join(dir, 'taken.eml'), 'first');
+    // asked for at once, so they go to the worker as one batch (synced there one by one)
+    const results = await Promise.allSettled([
+      parser.write(join(dir, 'a.eml'), 'message a'),
+      parser.write(join(dir, 'taken.eml'), 'second'),
+      parser.write(join(dir, 'no-such-folder', 'b.eml'), 'message b'),
+      parser.write(join(dir, 'c.eml'), 'message c'),
+    ]);
+    expect(results.map((r) => r.status)).toEqual([
+      'fulfilled',
+      'rejected',
+      'rejected',
+      'fulfilled',
+    ]);
+    expect(results[1]).toMatchObject({ reason: { code: 'EEXIST' } });
+    expect(results[2]).toMatchObject({ reason: { code: 'ENOENT' } });
+    expect(await readFile(join(dir, 'a.eml'), 'utf8')).toBe('message a');
+    expect(await readFile(join(dir, 'c.eml'), 'utf8')).toBe('message c');
+    expect(await readFile(join(dir, 'taken.eml'), 'utf8')).toBe('first');
+  });
+
   it('replaces a file whole through a temporary name, and leaves no temporary behind', async () => {
     parser = new MessageParser();
     dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
