@@ -78,8 +78,10 @@ export class MessageIndex {
   private count = 0;
   private unreadCount = 0;
   /**
-   * The read flag this process last wrote for a record it holds, so that a change of another
-   * field (a delivery state: every relayed message) needs no query to keep the unread count.
+   * The read flag this process last wrote for a relayed record it holds, so that a change of its
+   * delivery state (every relayed message, twice or more) needs no query to keep the unread
+   * count. Captured mail is changed only by hand: entries for all of it would cost the garbage
+   * collector more than the queries they save.
    */
   private writtenRead = new WeakMap<MessageRecord, number>();
   /** Figures over all rows, kept until the next write. */
@@ -274,7 +276,7 @@ export class MessageIndex {
       text: searchableText(record),
     });
     this.held.remember(record);
-    this.writtenRead.set(record, record.read ? 1 : 0);
+    if (record.delivery) this.writtenRead.set(record, record.read ? 1 : 0);
     this.count++;
     if (!record.read) this.unreadCount++;
   }
@@ -312,7 +314,7 @@ export class MessageIndex {
     this.writes.update({ kind: 'update', row, json: recordJson(record) });
     this.unreadCount += before - row.read;
     this.held.remember(record);
-    this.writtenRead.set(record, row.read);
+    if (record.delivery) this.writtenRead.set(record, row.read);
   }
 
   /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */
