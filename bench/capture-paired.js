@@ -6,7 +6,7 @@
 // their ratio is steady (the same build against itself: 0.98–1.02).
 // Prints msgs/s and CPU per message of each (all threads, the second after each burst included:
 // work a burst leaves behind is its cost), their ratios, and in how many rounds this tree was
-// faster. Env: BEFORE_ROOT (required), ROUNDS (8), BURST (300), SESSIONS (10).
+// faster. Env: BEFORE_ROOT (required), ROUNDS (8), BURST (300), SESSIONS (10), LENGTH (2048 bytes).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -20,6 +20,7 @@ const smtpSource = ['/usr/local/bin/smtp-source', '/usr/sbin/smtp-source'].find(
 const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const BURST = Number(process.env.BURST ?? 300);
 const SESSIONS = Number(process.env.SESSIONS ?? 10);
+const LENGTH = Number(process.env.LENGTH ?? 2048);
 if (!before || !smtpSource) {
   console.log('capture-paired skipped: needs BEFORE_ROOT (a built checkout) and smtp-source');
   process.exit(0);
@@ -40,7 +41,7 @@ function listening(port) {
 }
 
 function send(port, count, sessions) {
-  const args = ['-l', '2048', '-m', String(count), '-s', String(sessions)];
+  const args = ['-l', String(LENGTH), '-m', String(count), '-s', String(sessions)];
   args.push('-f', 's@example.test', '-t', 'r@example.test', '-M', 'bench.local');
   const t0 = performance.now();
   const run = spawnSync(smtpSource, [...args, `127.0.0.1:${port}`], { encoding: 'utf8' });
@@ -101,7 +102,7 @@ const rate = (s) => total / s.seconds;
 const cpuMs = (s) => (s.cpu * 1000) / total;
 const wins = b.rates.filter((r, i) => r > a.rates[i]).length;
 console.log(
-  `capture, paired: ${ROUNDS} rounds of ${BURST} × 2 KB over ${SESSIONS} session(s), turns alternating`,
+  `capture, paired: ${ROUNDS} rounds of ${BURST} × ${LENGTH} bytes over ${SESSIONS} session(s), turns alternating`,
 );
 for (const s of servers)
   console.log(
