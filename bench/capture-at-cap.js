@@ -19,6 +19,7 @@ import { createConnection } from 'node:net';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds } from './process-cpu.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 // beside the checkout, or beside the folder of worktrees
@@ -33,12 +34,6 @@ const MEASURE = Number(process.env.MEASURE ?? 2000);
 if (!smtpSource || !existsSync(join(shared, 'baselines', 'capture-server.mjs'))) {
   console.log('capture-at-cap skipped: needs smtp-source and the shared harness (../shared/bench)');
   process.exit(0);
-}
-
-const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
 }
 
 function waitPort(port) {

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromiumPath, launchChromium } from './chromium.js';
+import { cpuSeconds } from './process-cpu.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 import { startServe } from './serve.js';
 
@@ -30,16 +31,6 @@ if (!existsSync(chromiumPath) || !smtpSource) {
   process.exit(0);
 }
 
-/** CPU seconds (user + system) of a process, from /proc. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** Chromium's renderer processes (the page's), by their command line. */
 function rendererPids() {
   return readdirSync('/proc')
@@ -54,7 +45,7 @@ function rendererPids() {
     });
 }
 
-const rendererCpu = () => rendererPids().reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const rendererCpu = () => rendererPids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
 
 function sendLoad(port, count = messages) {
   return new Promise((resolve, reject) => {

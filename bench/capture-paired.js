@@ -8,11 +8,12 @@
 // work a burst leaves behind is its cost), their ratios, and in how many rounds this tree was
 // faster. Env: BEFORE_ROOT (required), ROUNDS (8), BURST (300), SESSIONS (10), LENGTH (2048 bytes).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds } from './process-cpu.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const before = process.env.BEFORE_ROOT;
@@ -24,12 +25,6 @@ const LENGTH = Number(process.env.LENGTH ?? 2048);
 if (!before || !smtpSource) {
   console.log('capture-paired skipped: needs BEFORE_ROOT (a built checkout) and smtp-source');
   process.exit(0);
-}
-
-const ticks = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-function cpuSeconds(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / ticks;
 }
 
 function listening(port) {

@@ -8,11 +8,12 @@
 //      come in and resumed once all are stored; the clock runs from the resume),
 //      BENCH_DEBUG=1 (when the messages were all received, at the sink, and the queue empty).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cpuSeconds } from './process-cpu.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -68,19 +69,10 @@ async function waitFor(check, what, timeoutMs = 60_000) {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/**
- * CPU time (user + system, all threads) a process has used, in ms; null off Linux. Wall time
- * on a shared machine moves with the others' load; CPU per message much less.
- */
+/** CPU time a process has used, in ms; null off Linux. */
 function cpuMs(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second)
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return null;
-  }
+  const seconds = cpuSeconds(pid);
+  return seconds === null ? null : seconds * 1000;
 }
 
 function listening(port) {
