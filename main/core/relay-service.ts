@@ -290,7 +290,6 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     attach(this, runtimeMethods(parts));
   }
 
-  /** Opens the spool, rebuilds the index, then starts the SMTP listener. */
   /**
    * Opens the spool, the index and the queue, then listens for SMTP and POP3. `beforeListening`
    * runs once all is open and before the SMTP port is: the HTTP API starts there, so a script

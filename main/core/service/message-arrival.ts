@@ -42,17 +42,19 @@ export class MessageArrival {
     const { builder } = this.parts;
     const intake = builder.intake(message, decisions, { fromOutside: true });
     const made = builder.complete(intake, message.raw);
-    // a small message's bytes, before storing lets go of them: the queue sends from them
+    // a small message to relay: its bytes, taken before storing lets go of them, are what the
+    // queue sends
     const { raw } = message;
-    const small =
-      raw instanceof IncomingFile
+    const toRelay = !intake.record.delivery
+      ? null
+      : raw instanceof IncomingFile
         ? raw.bytes
         : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const record = filter.enabled
       ? await filter.store(store.spool, message, made)
       : await store.spool.storeWhile(message.id, message.raw, made, intake).then(() => made);
     store.index.add(record);
-    if (record.delivery && small) store.arrivalBytes.keep(record.id, small);
+    if (record.delivery && toRelay) store.arrivalBytes.keep(record.id, toRelay);
     void this.parts.senders.accepted(record);
     store.stats.accepted++;
     store.stats.acceptedBytes += record.size;
