@@ -6,7 +6,12 @@
 // sidecar, and what was never acknowledged is removed, not quarantined. The journal's line is
 // the message's record before its parse, so what a crash left unfolded is parsed again at start:
 // subject, body and tags come back from the .eml.
-import { readdir } from 'node:fs/promises';
+//
+// A small message's line carries its bytes, and its .eml is only in the page cache until the
+// folding syncs it: a power loss may then take the .eml (or part of it) while the line stays.
+// kill -9 cannot drop the page cache, so those tests remove or cut the .eml files themselves
+// after the kill, as the power loss would, and a removal made before the kill must stay one.
+import { readdir, readFile, truncate, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -109,6 +114,84 @@ describe.each([
     if (point === 'arrivals-append') {
       expect(second.stdout).toMatch(/arrivals journal: ignored a torn last record/);
     }
+    await second.stop();
+  });
+});
+
+async function sendOne(port: number, n: number): Promise<{ id: string; subject: string }> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  try {
+    const subject = `carried ${n}`;
+    const info = (await transport.sendMail({
+      from: `sender${n}@example.test`,
+      to: `rcpt${n}@example.test`,
+      subject,
+      text: `${'a line of the body\r\n'.repeat(30)}${endMarker(subject)}`,
+    })) as { response: string };
+    const id = /queued as ([0-9a-z]+)/.exec(info.response)?.[1];
+    if (!id) throw new Error(`no ID in ${info.response}`);
+    return { id, subject };
+  } finally {
+    transport.close();
+  }
+}
+
+// no folding while the test runs: every message is in the journal only, its .eml unsynced
+const noFolding = { RELAYDESK_TEST_ARRIVALS_COMPACT_AT: String(64 * 1024 * 1024) };
+
+describe('a small message whose bytes are in its journal line', () => {
+  it('is whole after a kill -9 even when its .eml is gone or cut short (a power loss)', async () => {
+    const dataDir = await makeTempDir();
+    const first = await startServe({ dataDir, env: noFolding });
+    const sent = [];
+    for (let n = 0; n < 6; n++) sent.push(await sendOne(first.smtp.port, n));
+    const journal = await readFile(join(dataDir, 'arrivals', 'journal.log'), 'utf8');
+    for (const { id } of sent) expect(journal).toMatch(new RegExp(`"id":"${id}".*"raw":"`));
+    first.kill('SIGKILL');
+    await first.exited;
+    const spool = join(dataDir, 'spool');
+    // what the page cache had not written yet: two files gone, two cut short, two whole
+    for (const { id } of sent.slice(0, 2)) await unlink(join(spool, `${id}.eml`));
+    for (const { id } of sent.slice(2, 4)) await truncate(join(spool, `${id}.eml`), 100);
+
+    const second = await startServe({ dataDir });
+    const page = await second.api<MessagesPage>('/api/v1/messages?limit=100');
+    expect(page.messages.map((m) => m.ID).sort()).toEqual(sent.map((m) => m.id).sort());
+    for (const { id, subject } of sent) {
+      const detail = await second.api<MessageDetail>(`/api/v1/message/${id}`);
+      expect(detail.Subject).toBe(subject);
+      expect(detail.Text.trimEnd().endsWith(endMarker(subject))).toBe(true);
+    }
+    expect(second.stdout).toMatch(/4 \.eml file\(s\) written again from their line/);
+    expect(await readdir(join(dataDir, 'quarantine'))).toEqual([]);
+    await second.stop();
+  });
+
+  it('stays deleted after a kill -9 while its line is still in the journal', async () => {
+    const dataDir = await makeTempDir();
+    const first = await startServe({ dataDir, env: noFolding });
+    const sent = [];
+    for (let n = 0; n < 4; n++) sent.push(await sendOne(first.smtp.port, n));
+    const deleted = [sent[0]?.id, sent[2]?.id];
+    const removal = await first.fetch('/api/v1/messages', {
+      method: 'DELETE',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: deleted }),
+    });
+    expect(removal.status).toBe(200);
+    first.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startServe({ dataDir });
+    const page = await second.api<MessagesPage>('/api/v1/messages?limit=100');
+    expect(page.messages.map((m) => m.ID).sort()).toEqual([sent[1]?.id, sent[3]?.id].sort());
+    const files = await readdir(join(dataDir, 'spool'));
+    for (const id of deleted) expect(files.filter((f) => f.startsWith(`${id}.`))).toEqual([]);
     await second.stop();
   });
 });

@@ -8,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRecord } from '../../main/core/message-record.js';
 import { writeFilesDurably } from '../../main/core/spool/durable-file.js';
 import { isMessageId, newMessageId } from '../../main/core/spool/message-id.js';
+import { MessageParser } from '../../main/core/parse/message-parser.js';
+import { foldedEmlSyncCount } from '../../main/core/spool/arrival-journal.js';
 import { Spool, SpoolError } from '../../main/core/spool/spool.js';
 import { letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
@@ -495,5 +497,50 @@ describe('a message committed before its parse is done (its intake)', () => {
       `arrivals journal: the record of ${r.id} could not be made again from its .eml (the spool was opened without a record builder)`,
     );
     await bare.close();
+  });
+});
+
+describe('small messages committed with their bytes in the journal line', () => {
+  it('have their .eml synced by the folding before the journal goes; a removed one is not brought back', async () => {
+    const parser = new MessageParser();
+    const own = new Spool(join(dataDir, 'own'), () => undefined, parser);
+    await own.open();
+    const journal = (): Promise<string> =>
+      readFile(join(dataDir, 'own', 'arrivals', 'journal.log'), 'utf8');
+    try {
+      const kept = [record('kept 1'), record('kept 2'), record('kept 3')];
+      for (const r of kept) await own.store(r, raw(r.summary.subject));
+      const removed = record('removed');
+      await own.store(removed, raw('removed'));
+      // the line is the commit: it carries the bytes, written to the .eml without a sync
+      for (const r of [...kept, removed]) {
+        const line = (await journal()).split('\n').find((l) => l.includes(`"id":"${r.id}"`));
+        const carried = /"raw":"([^"]+)"/.exec(line ?? '')?.[1] ?? '';
+        expect(Buffer.from(carried, 'base64')).toEqual(raw(r.summary.subject));
+        expect(await readFile(own.emlPath(r.id))).toEqual(raw(r.summary.subject));
+      }
+      await own.remove(removed.id);
+      expect(await journal()).toContain(`{"id":"${removed.id}","gone":true}`);
+      const before = foldedEmlSyncCount();
+      await own.arrivals.compact();
+      // each .eml whose bytes only the folded journal held, and not the removed one's
+      expect(foldedEmlSyncCount() - before).toBe(3);
+      expect(await readdir(join(dataDir, 'own', 'arrivals'))).toEqual(['journal.log']);
+      expect(await journal()).not.toContain('"raw"');
+      // a second folding has nothing left to sync
+      await own.store(record('after'), raw('after'));
+      await own.arrivals.compact();
+      expect(foldedEmlSyncCount() - before).toBe(4);
+    } finally {
+      await own.close();
+      await parser.close();
+    }
+    const loaded = (await new Spool(join(dataDir, 'own')).load()).records;
+    expect(loaded.map((r) => r.summary.subject).sort()).toEqual([
+      'after',
+      'kept 1',
+      'kept 2',
+      'kept 3',
+    ]);
   });
 });

@@ -17,6 +17,8 @@ import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 
+const noBytes = new Uint8Array(0);
+
 /** Messages up to this size are summarised from all of their bytes. */
 const trimAbove = 1024 * 1024;
 
@@ -58,6 +60,10 @@ interface Job {
   overwrite?: boolean;
   /** For a replacing write: the temporary name it is written under, then renamed from. */
   temp?: string;
+  /** A write into the page cache only, answered with the batch's parses (WriteOptions). */
+  unsynced?: boolean;
+  /** No bytes: the fdatasync of a file written unsynced before. */
+  syncOnly?: boolean;
   /** Run alone: its batch overran the time budget, and this one may be why. */
   alone?: boolean;
   resolve(result: JobResult): void;
@@ -102,6 +108,8 @@ function workerRequest(job: Job): Record<string, unknown> {
       temp: job.temp,
       data: source,
       overwrite: Boolean(job.overwrite || job.alone),
+      unsynced: job.unsynced,
+      syncOnly: job.syncOnly,
     };
   }
   return {
@@ -385,7 +393,7 @@ export class MessageParser {
   private enqueue(
     kind: JobKind,
     source: MessageSource,
-    more: Pick<Job, 'partId' | 'path' | 'overwrite' | 'temp'> = {},
+    more: Pick<Job, 'partId' | 'path' | 'overwrite' | 'temp' | 'unsynced' | 'syncOnly'> = {},
     background = false,
   ): Promise<JobResult> {
     // a small message received over SMTP goes to the worker from memory even if it is on disk
@@ -408,7 +416,8 @@ export class MessageParser {
    * Writes a small file durably in the worker: resolved once its bytes and its name are on disk
    * (its fdatasync, and an fsync of its folder shared by the files of one batch). A new file must
    * not exist yet unless `overwrite`; a `replace` write goes under a temporary name first and is
-   * renamed over the old file once synced; a `background` write waits until no other job does.
+   * renamed over the old file once synced; a `background` write waits until no other job does;
+   * an `unsynced` one is answered once in the page cache, with its batch's parses.
    * A failure carries the errno `code` (ENOSPC, EEXIST).
    */
   async write(path: string, data: Uint8Array | string, options: WriteOptions = {}): Promise<void> {
@@ -418,7 +427,17 @@ export class MessageParser {
       bytes,
       options.replace
         ? { path, temp: tempPathFor(path) }
-        : { path, overwrite: options.overwrite ?? false },
+        : { path, overwrite: options.overwrite ?? false, unsynced: options.unsynced },
+      options.background ?? false,
+    );
+  }
+
+  /** The fdatasync of a file written `unsynced` (with its batch's folder fsync), in the worker. */
+  async datasync(path: string, options: { background?: boolean } = {}): Promise<void> {
+    await this.enqueue(
+      'write',
+      noBytes,
+      { path, overwrite: true, syncOnly: true },
       options.background ?? false,
     );
   }

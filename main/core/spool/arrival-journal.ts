@@ -11,10 +11,19 @@
 // from the intake and the .eml) or `{"id", "bytes", "sidecar"}` (the whole record, for messages
 // stored once their record is made). `bytes` is the .eml's size, so a record whose .eml is
 // missing or shorter (a crash before its fdatasync finished) is dropped at start, never listed.
-import { readFile, stat } from 'node:fs/promises';
+//
+// A small message's line also carries its bytes (`"raw"`, base64; under journalRawBelow): its
+// .eml is then written to the page cache only, and the line's one synced write is the message's
+// whole commit before its 250 (no fdatasync of the .eml, no fsync of the folder on the way).
+// The folding fdatasyncs those .emls before the journal they are in goes; a start after a crash
+// writes each again from its line unless it is whole, and syncs it. A message removed while its
+// line is still in a journal gets a line `{"id", "gone": true}` first, so that a crash then does
+// not bring it back from its bytes.
+import { readFile, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crashPoint } from '../queue/crash-point.js';
 import {
+  datasyncFile,
   rewrittenSyncedFileFlags,
   writeSyncedFile,
   type HeldFolder,
@@ -29,6 +38,17 @@ import { isMessageId } from './message-id.js';
  * a clean stop has little left to fold, large enough that the swap of files is rare.
  */
 export const arrivalsCompactAt = 512 * 1024;
+/**
+ * A message up to this size is committed with its bytes in its line (see above). Larger ones are
+ * written and synced as .eml files before the 250: their bytes twice on disk would cost more than
+ * the syncs saved, and their lines would fill the journal in a few messages.
+ */
+export const journalRawBelow = 64 * 1024;
+/**
+ * Lines carrying bytes make the file grow faster than the sidecars it stands for: it is folded at
+ * this many times the compaction size (the sidecars' own threshold stays compactAt).
+ */
+const fileCompactFactor = 4;
 /**
  * Sidecars written at once while folding: few, so the arrivals' own file operations still find a
  * free thread in libuv's pool (four) while a folding runs.
@@ -82,11 +102,22 @@ let foldedSidecars = 0;
 export function foldedSidecarCount(): number {
   return foldedSidecars;
 }
+/** .eml files whose line carried their bytes, synced by a folding in this process (the same). */
+let syncedEmls = 0;
+export function foldedEmlSyncCount(): number {
+  return syncedEmls;
+}
 
 export class ArrivalJournal {
   private readonly file: JournalFile;
   /** Messages whose sidecar is only in the journal so far: what readers fall back to. */
   private readonly pending = new Map<string, PendingArrival>();
+  /**
+   * Messages whose line carries their bytes and whose .eml is not synced yet, with the journal
+   * file's generation that line went into: until that file is folded and dropped, the .eml is
+   * durable through the line only.
+   */
+  private readonly rawLines = new Map<string, number>();
   private compacting: Promise<void> | null = null;
   /** Bytes of the sidecars made since the journal was last moved aside for folding. */
   private sidecarBytesSinceSwap = 0;
@@ -111,6 +142,10 @@ export class ArrivalJournal {
     return join(this.options.messagesDir, `${id}.json`);
   }
 
+  private emlPath(id: string): string {
+    return join(this.options.messagesDir, `${id}.eml`);
+  }
+
   /**
    * Folds in what a crash left (a record whose .eml is whole gets its sidecar, unless it has a
    * sound one already; others are dropped), then opens the journal for appends.
@@ -118,16 +153,31 @@ export class ArrivalJournal {
   async open(): Promise<void> {
     this.closing = false;
     const records = new Map<string, JournalRecord>();
+    const gone = new Set<string>();
     let since: number | null = null;
     for (const json of await this.file.leftOver()) {
       const parsed = parseRecord(json);
       if (!parsed || ('id' in parsed && !isMessageId(parsed.id))) continue;
       if ('since' in parsed) since = since === null ? parsed.since : Math.min(since, parsed.since);
+      else if ('gone' in parsed) gone.add(parsed.id);
       else records.set(parsed.id, parsed);
     }
     this.crashedRunSince = since;
     let restored = 0;
     let dropped = 0;
+    let rewritten = 0;
+    // a removal begun before the crash is finished: its line's bytes must not bring it back
+    for (const id of gone) {
+      records.delete(id);
+      await unlink(this.emlPath(id)).catch(ignoreMissing);
+      await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+    }
+    // an .eml whose bytes are in its line was perhaps never on disk whole: written again, or
+    // synced (a kill -9 leaves it whole in the page cache, which a power loss then would not)
+    await eachInFlight([...records], foldConcurrencyAtStop, async ([id, record]) => {
+      if (record.raw === undefined) return;
+      if (await restoreEml(this.emlPath(id), record.raw)) rewritten++;
+    });
     const toWrite: [string, JournalRecord][] = [];
     for (const [id, record] of records) {
       if (await soundSidecar(this.sidecarPath(id))) continue;
@@ -147,11 +197,12 @@ export class ArrivalJournal {
       restored++;
       if ('intake' in record) parsed++;
     });
-    if (restored > 0) await this.options.folder().sync();
+    if (restored > 0 || rewritten > 0 || gone.size > 0) await this.options.folder().sync();
     if (records.size > 0 || since !== null) {
       this.options.log(
         `arrivals journal: ${restored} sidecar(s) written from the journal after an unclean stop` +
           (parsed ? ` (${parsed} parsed again from their .eml)` : '') +
+          (rewritten ? `, ${rewritten} .eml file(s) written again from their line` : '') +
           (dropped ? `, ${dropped} record(s) without their whole .eml dropped` : ''),
       );
     }
@@ -182,12 +233,16 @@ export class ArrivalJournal {
     return Number.isFinite(time) && time >= this.crashedRunSince;
   }
 
-  /** Commits a new message's sidecar to the journal; resolves when it is on disk. */
-  async commit(id: string, bytes: number, sidecar: string): Promise<void> {
+  /**
+   * Commits a new message's sidecar to the journal; resolves when it is on disk. With `raw` (the
+   * message's bytes, under journalRawBelow) the line carries them, and the caller writes the .eml
+   * unsynced (see the top of this file).
+   */
+  async commit(id: string, bytes: number, sidecar: string, raw?: Uint8Array): Promise<void> {
     const bytesOfSidecar = Buffer.from(sidecar);
     const entry: PendingArrival = { sidecar: bytesOfSidecar, committed: false };
     this.sidecarBytesSinceSwap += bytesOfSidecar.length;
-    await this.append(id, entry, `"sidecar":${sidecar}`, bytes);
+    await this.append(id, entry, `"sidecar":${sidecar}`, bytes, raw);
   }
 
   /**
@@ -196,8 +251,8 @@ export class ArrivalJournal {
    * Resolves when the line is on disk. The caller completes or forgets the message before its
    * other writes (the spool's per-message order), so a folding never meets it half made.
    */
-  async commitIntake(id: string, bytes: number, intake: string): Promise<void> {
-    await this.append(id, { sidecar: null, committed: false }, `"intake":${intake}`, bytes);
+  async commitIntake(id: string, bytes: number, intake: string, raw?: Uint8Array): Promise<void> {
+    await this.append(id, { sidecar: null, committed: false }, `"intake":${intake}`, bytes, raw);
   }
 
   /** The sidecar of a message committed by its intake. */
@@ -214,11 +269,18 @@ export class ArrivalJournal {
     entry: PendingArrival,
     content: string,
     bytes: number,
+    raw?: Uint8Array,
   ): Promise<void> {
     this.pending.set(id, entry);
+    const carried = raw
+      ? `,"raw":"${Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64')}"`
+      : '';
     try {
-      await this.file.append(`{"id":${JSON.stringify(id)},"bytes":${bytes},${content}}`);
+      const generation = await this.file.append(
+        `{"id":${JSON.stringify(id)},"bytes":${bytes},${content}${carried}}`,
+      );
       entry.committed = true;
+      if (raw) this.rawLines.set(id, generation);
     } catch (err) {
       if (this.pending.get(id) === entry) this.pending.delete(id);
       throw err;
@@ -232,7 +294,11 @@ export class ArrivalJournal {
    */
   private foldIfDue(): void {
     if (this.closing) return;
-    if (this.file.size < this.compactAt && this.sidecarBytesSinceSwap < this.compactAt) return;
+    if (
+      this.file.size < this.compactAt * fileCompactFactor &&
+      this.sidecarBytesSinceSwap < this.compactAt
+    )
+      return;
     // a folding under way took its records when it began: the later ones wait for the next,
     // which a failed folding (a full disk) needs too, and an arrival may not come for hours
     if (this.compacting) this.foldAgain = true;
@@ -241,6 +307,11 @@ export class ArrivalJournal {
 
   private foldSoon(): void {
     this.file.inBackground(() => this.compact());
+  }
+
+  /** A folding's writes wait behind new arrivals, unless the journal grows faster than it folds. */
+  private get foldBehindArrivals(): boolean {
+    return this.file.size < this.compactAt * fileCompactFactor * foldUrgentAfter;
   }
 
   private get compactAt(): number {
@@ -268,6 +339,16 @@ export class ArrivalJournal {
     return this.pending.delete(id);
   }
 
+  /**
+   * Before a message's files are removed: if a journal still carries its bytes, a line saying it
+   * is gone is committed first (else a crash would bring it back from them).
+   */
+  async removing(id: string): Promise<void> {
+    if (!this.rawLines.has(id) || !this.file.isOpen) return;
+    await this.file.append(`{"id":${JSON.stringify(id)},"gone":true}`);
+    this.rawLines.delete(id);
+  }
+
   /** Folds the journal into the sidecars; appends go on meanwhile into a fresh journal. */
   compact(concurrency = this.options.writer ? foldBatch : foldConcurrency): Promise<void> {
     this.compacting ??= this.foldIn(concurrency).finally(() => {
@@ -280,9 +361,23 @@ export class ArrivalJournal {
   }
 
   private async foldIn(concurrency: number): Promise<void> {
-    if (!this.file.isOpen || this.pending.size === 0) return;
+    if (!this.file.isOpen || (this.pending.size === 0 && this.rawLines.size === 0)) return;
     await this.file.swap();
     this.sidecarBytesSinceSwap = 0;
+    // the .eml files whose bytes only the folded journal holds are synced before it goes
+    const foldedBelow = this.file.generation;
+    const toSync: [string, number][] = [];
+    for (const [id, generation] of this.rawLines)
+      if (generation < foldedBelow) toSync.push([id, generation]);
+    const syncing = eachInFlight(toSync, concurrency, async ([id]) => {
+      const path = this.emlPath(id);
+      if (this.options.writer)
+        await this.options.writer.datasync(path, { background: this.foldBehindArrivals });
+      else await datasyncFile(path);
+      syncedEmls++;
+    });
+    // said when awaited, after the sidecars
+    syncing.catch(() => undefined);
     // every message whose line is on disk: those in the folded journal, and maybe a few in the
     // fresh one already (folded early, which only makes their line there redundant)
     const ids: string[] = [];
@@ -299,7 +394,7 @@ export class ArrivalJournal {
         if (!entry.sidecar) throw new Error(`${id} has no record yet`);
         const path = this.sidecarPath(id);
         // behind the arrivals, unless the journal grows faster than its folding keeps up
-        const background = this.file.size < this.compactAt * foldUrgentAfter;
+        const background = this.foldBehindArrivals;
         if (this.options.writer)
           await this.options.writer.write(path, entry.sidecar, { overwrite: true, background });
         else await writeSidecar(path, entry.sidecar);
@@ -309,9 +404,12 @@ export class ArrivalJournal {
       });
       if (++written === half) crashPoint('arrivals-compaction-midway');
     });
+    await syncing;
     await this.options.folder().sync();
     crashPoint('arrivals-compaction-before-unlink');
     await this.file.dropCompacting();
+    for (const [id, generation] of toSync)
+      if (this.rawLines.get(id) === generation) this.rawLines.delete(id);
   }
 
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */
@@ -345,19 +443,58 @@ async function soundSidecar(path: string): Promise<boolean> {
   }
 }
 
-/** A message's line: its sidecar, or its intake (the record before the parse). */
-type JournalRecord =
-  { id: string; bytes: number; sidecar: object } | { id: string; bytes: number; intake: object };
+/**
+ * Makes a message's .eml the bytes its line carries, on disk: written again unless it is whole
+ * already, then synced. True when it was written again.
+ */
+async function restoreEml(path: string, raw: Buffer): Promise<boolean> {
+  const onDisk = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return null;
+    throw err;
+  });
+  if (onDisk && onDisk.equals(raw)) {
+    await datasyncFile(path);
+    return false;
+  }
+  await writeSyncedFile(path, raw, rewrittenSyncedFileFlags);
+  return true;
+}
 
-function parseRecord(json: string): { since: number } | JournalRecord | null {
+function ignoreMissing(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'ENOENT') throw err;
+}
+
+/**
+ * A message's line: its sidecar, or its intake (the record before the parse); with its bytes
+ * when small.
+ */
+type JournalRecord = { id: string; bytes: number; raw?: Buffer } & (
+  { sidecar: object } | { intake: object }
+);
+
+function parseRecord(
+  json: string,
+): { since: number } | { id: string; gone: true } | JournalRecord | null {
   try {
     const parsed = JSON.parse(json) as { since?: unknown; id?: unknown; bytes?: unknown };
     if (typeof parsed.since === 'number') return { since: parsed.since };
-    const record = parsed as { id?: unknown; bytes?: unknown; sidecar?: unknown; intake?: unknown };
+    const record = parsed as {
+      id?: unknown;
+      bytes?: unknown;
+      sidecar?: unknown;
+      intake?: unknown;
+      raw?: unknown;
+      gone?: unknown;
+    };
+    if (typeof record.id === 'string' && record.gone === true) return { id: record.id, gone: true };
     if (typeof record.id !== 'string' || typeof record.bytes !== 'number') return null;
     const { id, bytes, sidecar, intake } = record;
-    if (typeof sidecar === 'object' && sidecar !== null) return { id, bytes, sidecar };
-    if (typeof intake === 'object' && intake !== null) return { id, bytes, intake };
+    const raw = typeof record.raw === 'string' ? Buffer.from(record.raw, 'base64') : undefined;
+    // a line whose bytes do not add up is not this message's commit
+    if (raw && raw.length !== bytes) return null;
+    const carried = raw ? { raw } : {};
+    if (typeof sidecar === 'object' && sidecar !== null) return { id, bytes, sidecar, ...carried };
+    if (typeof intake === 'object' && intake !== null) return { id, bytes, intake, ...carried };
     return null;
   } catch {
     return null;

@@ -42,6 +42,11 @@ export async function writeSyncedFile(
  */
 export interface SyncedFileWriter {
   write(path: string, data: Uint8Array | string, options?: WriteOptions): Promise<void>;
+  /**
+   * Makes a file written `unsynced` durable: its fdatasync (and its folder's fsync, shared by a
+   * batch). A file removed meanwhile needs nothing: resolved as well.
+   */
+  datasync(path: string, options?: { background?: boolean }): Promise<void>;
 }
 
 export interface WriteOptions {
@@ -54,6 +59,28 @@ export interface WriteOptions {
   replace?: boolean;
   /** Written when nothing else waits for the writer (a folded sidecar, not an arrival). */
   background?: boolean;
+  /**
+   * Only into the page cache: resolved once written, with no fdatasync and no folder fsync. For
+   * a new message's .eml whose bytes the arrivals journal holds until datasync() has run.
+   */
+  unsynced?: boolean;
+}
+
+/** fdatasync of a file already written (a missing one needs nothing), on this thread's pool. */
+export async function datasyncFile(path: string): Promise<void> {
+  let handle: FileHandle;
+  try {
+    // read and write: Windows flushes only a handle that may write
+    handle = await open(path, 'r+');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  try {
+    await handle.datasync();
+  } finally {
+    await handle.close();
+  }
 }
 
 export const tempSuffix = '.tmp';

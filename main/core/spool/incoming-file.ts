@@ -152,6 +152,29 @@ export class IncomingFile {
     }
   }
 
+  /**
+   * The whole message if none of it is written yet (small, kept in memory): what the arrivals
+   * journal may carry instead of a synced .eml. Null once written or when large.
+   */
+  get unwritten(): Buffer | null {
+    return this.handle || this.synced || this.discarded ? null : this.bytes;
+  }
+
+  /**
+   * Hands the bytes kept in memory (see `unwritten`) to `writer` as a new file in the page cache
+   * only: their durability is the caller's (the arrivals journal's line) until it syncs the file.
+   */
+  async writeUnsynced(writer: SyncedFileWriter): Promise<void> {
+    const bytes = this.unwritten;
+    if (!bytes) throw new Error(`${this.path} is written already or not kept in memory`);
+    // readers (the filter's scan) take the bytes from memory until the file has them
+    await writer.write(this.path, bytes, { unsynced: true });
+    this.synced = true;
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.kept = null;
+  }
+
   /** Closes and removes the file (nothing of the message stays on disk). */
   async discard(): Promise<void> {
     this.discarded = true;

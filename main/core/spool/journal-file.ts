@@ -45,8 +45,14 @@ export class JournalFile {
   private accepting = false;
   /** Bytes committed to the active file since it was started. */
   size = 0;
+  /**
+   * How many times the active file was moved aside (swap): a record appended while this was N is
+   * in the folding journal once it is more than N, and gone with it once that is dropped.
+   */
+  generation = 0;
   private pending: string[] = [];
-  private waiters: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
+  private waiters: Array<{ resolve: (generation: number) => void; reject: (err: Error) => void }> =
+    [];
   private committing: Promise<void> | null = null;
   /** Set while the active file is renamed away and opened fresh: appends wait for it. */
   private swapping: Promise<void> | null = null;
@@ -151,11 +157,11 @@ export class JournalFile {
     await syncFolder(this.dir);
   }
 
-  /** Appends one record (its JSON); resolves when it is on disk. */
-  append(json: string): Promise<void> {
+  /** Appends one record (its JSON); resolves when it is on disk, with the file's generation. */
+  append(json: string): Promise<number> {
     if (!this.accepting) return Promise.reject(new Error(`the ${this.label} journal is closed`));
     this.pending.push(journalLine(json));
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<number>((resolve, reject) => this.waiters.push({ resolve, reject }));
     if (!this.swapping && !this.hooks.held?.()) this.committing ??= this.commitLoop();
     return done;
   }
@@ -185,7 +191,7 @@ export class JournalFile {
           crashPoint(`${this.crashPrefix}-written`);
           this.size += Buffer.byteLength(data);
           crashPoint(`${this.crashPrefix}-appended`);
-          for (const w of waiters) w.resolve();
+          for (const w of waiters) w.resolve(this.generation);
         } catch (err) {
           for (const w of waiters) w.reject(err as Error);
         }
@@ -215,6 +221,7 @@ export class JournalFile {
       this.handle = null;
       await old.close();
       await rename(this.activePath, this.compactingPath);
+      this.generation++;
       this.unfolded = true;
       await this.openActive();
     })();

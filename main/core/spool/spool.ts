@@ -8,7 +8,7 @@ import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promise
 import { join } from 'node:path';
 import type { MessageRecord } from '../message-record.js';
 import { crashesNext, crashPoint } from '../queue/crash-point.js';
-import { ArrivalJournal } from './arrival-journal.js';
+import { ArrivalJournal, journalRawBelow } from './arrival-journal.js';
 import {
   makeFolder,
   openFolder,
@@ -213,8 +213,14 @@ export class Spool {
     const created = (): void => {
       folder = this.folder.sync();
     };
-    const synced =
-      raw instanceof IncomingFile
+    // a small message's bytes go into its journal line, and its .eml only into the page cache
+    // (arrival-journal.ts): the line's write is then its one synced write before the 250
+    const carried = this.writer ? journalCarries(raw) : null;
+    const synced = carried
+      ? raw instanceof IncomingFile
+        ? raw.writeUnsynced(this.writer as SyncedFileWriter)
+        : (this.writer as SyncedFileWriter).write(path, carried, { unsynced: true })
+      : raw instanceof IncomingFile
         ? raw.sync(created, this.writer)
         : this.writer && raw.length <= keepBelow
           ? this.writer.write(path, raw)
@@ -235,7 +241,12 @@ export class Spool {
           .then(beforeCommit)
           .then(() => {
             // the journal knows the message (synchronously) before its sidecar is handed over
-            const line = this.arrivals.commitIntake(id, bytes, JSON.stringify(intake));
+            const line = this.arrivals.commitIntake(
+              id,
+              bytes,
+              JSON.stringify(intake),
+              carried ?? undefined,
+            );
             return Promise.all([
               line,
               record.then((r) => this.arrivals.complete(id, this.sidecarText(r))),
@@ -243,7 +254,7 @@ export class Spool {
           })
       : record.then(async (r) => {
           await beforeCommit();
-          return this.arrivals.commit(id, bytes, this.sidecarText(r));
+          return this.arrivals.commit(id, bytes, this.sidecarText(r), carried ?? undefined);
         });
     const results = await Promise.allSettled([synced, committed]);
     results.push(...(await Promise.allSettled([folder])));
@@ -252,6 +263,8 @@ export class Spool {
       // not acknowledged: without its .eml, a record that did reach the journal is dropped at
       // start (the listener's IncomingFile removes its own file)
       this.arrivals.forget(id);
+      // a line that carries its bytes would bring it back (its .eml unwritten or removed)
+      await this.arrivals.removing(id).catch(() => undefined);
       if (!(raw instanceof IncomingFile)) await unlink(path).catch(() => undefined);
       throw failed.reason;
     }
@@ -287,6 +300,7 @@ export class Spool {
       // a message whose record is still only in the journal has no sidecar file: its unlink
       // would only make an ENOENT error (a stack trace each, at every arrival at the cap)
       const sidecarWritten = !this.arrivals.forget(id);
+      await this.arrivals.removing(id);
       await unlink(this.emlPath(id)).catch(ignoreMissing);
       if (sidecarWritten) await unlink(this.sidecarPath(id)).catch(ignoreMissing);
     });
@@ -434,6 +448,12 @@ async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** A new message's bytes, if small enough for its journal line and not written yet. */
+function journalCarries(raw: MessageSource): Uint8Array | null {
+  const bytes = raw instanceof IncomingFile ? raw.unwritten : raw;
+  return bytes && bytes.length <= journalRawBelow ? bytes : null;
 }
 
 /** Resolves in the event loop's check phase, after what this turn asked setImmediate for first. */
