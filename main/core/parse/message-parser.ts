@@ -434,12 +434,7 @@ export class MessageParser {
 
   /** The fdatasync of a file written `unsynced` (with its batch's folder fsync), in the worker. */
   async datasync(path: string, options: { background?: boolean } = {}): Promise<void> {
-    await this.enqueue(
-      'write',
-      noBytes,
-      { path, overwrite: true, syncOnly: true },
-      options.background ?? false,
-    );
+    await this.enqueue('write', noBytes, { path, syncOnly: true }, options.background ?? false);
   }
 
   /** The list/search facts of a message; never rejects: a failure is kept as `parseError`. */

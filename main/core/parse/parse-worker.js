@@ -365,6 +365,7 @@ parentPort.on('message', async (requests) => {
     return;
   }
   const writes = requests.filter((request) => request.kind === 'write' && !request.unsynced);
+  // answered with the parses, in the first reply
   const parsed = requests
     .filter((request) => request.kind === 'write' && request.unsynced)
     .map(writeUnsynced);

@@ -5,7 +5,7 @@
 // written only when it is synced, in one synchronous write: open, write, close.
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSyncedFile, type SyncedFileWriter } from './durable-file.js';
+import { writeSyncedFile, type SyncedFileWriter, type WriteOptions } from './durable-file.js';
 
 /** Small chunks are gathered into writes of this size: one syscall per 256 KiB, not per packet. */
 const writeSize = 256 * 1024;
@@ -121,15 +121,20 @@ export class IncomingFile {
   /**
    * Writes the rest, fsyncs and closes: the bytes are on disk. `onCreated`: see writeSyncedFile.
    * A message never written yet goes whole through `writer` if there is one (which syncs its
-   * folder entry too: `onCreated` is not called).
+   * folder entry too: `onCreated` is not called), with `options` (`unsynced`: into the page cache
+   * only, when the arrivals journal's line carries the bytes: see `unwritten`).
    */
-  async sync(onCreated?: () => void, writer?: SyncedFileWriter): Promise<void> {
+  async sync(
+    onCreated?: () => void,
+    writer?: SyncedFileWriter,
+    options?: WriteOptions,
+  ): Promise<void> {
     if (this.discarded) throw new Error(`${this.path} was discarded`);
     if (this.synced) return;
     if (!this.handle) {
       // never written: the whole message in one synced write
       // never flushed, so kept whole: the same bytes the parse got (one copy to the worker)
-      if (writer) await writer.write(this.path, this.bytes ?? Buffer.concat(this.pending));
+      if (writer) await writer.write(this.path, this.bytes ?? Buffer.concat(this.pending), options);
       else await writeSyncedFile(this.path, this.pending, undefined, onCreated);
       this.synced = true;
       this.pending = [];
@@ -158,21 +163,6 @@ export class IncomingFile {
    */
   get unwritten(): Buffer | null {
     return this.handle || this.synced || this.discarded ? null : this.bytes;
-  }
-
-  /**
-   * Hands the bytes kept in memory (see `unwritten`) to `writer` as a new file in the page cache
-   * only: their durability is the caller's (the arrivals journal's line) until it syncs the file.
-   */
-  async writeUnsynced(writer: SyncedFileWriter): Promise<void> {
-    const bytes = this.unwritten;
-    if (!bytes) throw new Error(`${this.path} is written already or not kept in memory`);
-    // readers (the filter's scan) take the bytes from memory until the file has them
-    await writer.write(this.path, bytes, { unsynced: true });
-    this.synced = true;
-    this.pending = [];
-    this.pendingBytes = 0;
-    this.kept = null;
   }
 
   /** Closes and removes the file (nothing of the message stays on disk). */

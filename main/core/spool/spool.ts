@@ -215,15 +215,14 @@ export class Spool {
     };
     // a small message's bytes go into its journal line, and its .eml only into the page cache
     // (arrival-journal.ts): the line's write is then its one synced write before the 250
-    const carried = this.writer ? journalCarries(raw) : null;
-    const synced = carried
-      ? raw instanceof IncomingFile
-        ? raw.writeUnsynced(this.writer as SyncedFileWriter)
-        : (this.writer as SyncedFileWriter).write(path, carried, { unsynced: true })
-      : raw instanceof IncomingFile
-        ? raw.sync(created, this.writer)
-        : this.writer && raw.length <= keepBelow
-          ? this.writer.write(path, raw)
+    const { writer } = this;
+    const carried = writer ? journalCarries(raw) : null;
+    const unsynced = { unsynced: carried !== null };
+    const synced =
+      raw instanceof IncomingFile
+        ? raw.sync(created, writer, unsynced)
+        : writer && raw.length <= keepBelow
+          ? writer.write(path, raw, unsynced)
           : writeSyncedFile(path, raw, undefined, created);
     const bytes = sourceSize(raw);
     const beforeCommit = async (): Promise<void> => {
@@ -233,9 +232,9 @@ export class Spool {
     };
     // the intake's line is written after the turn's end, once the parse worker has been handed
     // this message (its dispatch, also at setImmediate, was asked for first): the worker's
-    // write and fdatasync of the .eml are the longer way to the 250, and its wake-up no longer
-    // waits for the line's JSON, CRC and write request (lone session, paired runs: DATA's end
-    // to 250 0.10–0.15 ms sooner)
+    // write (and fdatasync, unless carried) of the .eml is the longer way to the 250, and its
+    // wake-up no longer waits for the line's JSON, CRC and write request (lone session, paired
+    // runs: DATA's end to 250 0.10–0.15 ms sooner)
     const committed = intake
       ? afterTurn()
           .then(beforeCommit)
