@@ -130,7 +130,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // the parts below call one another through `parts`, which is complete before any call
     const parts = {} as ServiceParts;
     const senders = new SenderControlService(settings, now, {
-      records: () => store.index.relayedOldestFirst(),
+      records: () => store.index.workingOldestFirst(),
+      relayedRecords: () => store.index.relayedOldestFirst(),
       hold: (ids, reason) => parts.queue.hold(ids, reason),
       release: (ids) => parts.queue.release(ids),
       publish,

@@ -1,6 +1,6 @@
 // The tray icon: drawn from trayView() whenever the relay's state or counts change.
 import type { Menu, MenuItemConstructorOptions, NativeImage, Tray } from 'electron';
-import type { MessageRecord } from '../core/message-record.js';
+import type { MessageStatus } from '../../preload/api-contract.js';
 import type { ServiceEvent } from '../core/relay-service.js';
 import { relayIconPng } from './relay-icon.js';
 import {
@@ -28,7 +28,7 @@ export interface TraySource {
   readonly relayPause: { reason: string; byHand?: boolean } | null;
   readonly settings: { relay: unknown };
   readonly unread: number;
-  relayedRecords(): Iterable<MessageRecord>;
+  relayedStatuses(): Iterable<MessageStatus>;
   on(name: 'event', listener: (event: ServiceEvent) => void): unknown;
   off(name: 'event', listener: (event: ServiceEvent) => void): unknown;
 }
@@ -38,7 +38,7 @@ export function relayState(source: TraySource): RelayState {
     receivingPaused: source.receivingPaused,
     relayPause: source.relayPause,
     upstreamConfigured: source.settings.relay !== null,
-    counts: countMail(source.unread, source.relayedRecords()),
+    counts: countMail(source.unread, source.relayedStatuses()),
   };
 }
 

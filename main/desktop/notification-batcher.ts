@@ -231,7 +231,7 @@ export interface NoticeSource {
   readonly relayPause: { byHand?: boolean } | null;
   record(id: string): MessageRecord;
   /** The records with recipients to relay: only they can be delayed. */
-  relayedRecords(): Iterable<MessageRecord>;
+  workingRecords(): Iterable<MessageRecord>;
   /** Each listener's state (those that could not start are told at once). */
   listenerView?(): ListenersView;
   on(name: 'event', listener: (event: ServiceEvent) => void): unknown;
@@ -314,7 +314,7 @@ export class DesktopNotifier {
   /** Checks waiting recipients against the threshold now (the timer calls it every minute). */
   checkDelays(): void {
     const notice = delayedNotice(
-      this.source.relayedRecords(),
+      this.source.workingRecords(),
       this.now(),
       this.source.settings.notifyDelayedAfterMinutes,
       this.told,

@@ -1,7 +1,6 @@
 // What the tray shows, as a pure function of the relay's state: which icon, the tooltip and the
 // menu. The Electron wiring (desktop-tray.ts) only draws it, so all of this is tested in Node.
-import type { MessageRecord } from '../core/message-record.js';
-import { messageStatus } from '../core/queue/recipient-state.js';
+import type { MessageStatus } from '../../preload/api-contract.js';
 
 export interface MailCounts {
   unread: number;
@@ -49,11 +48,9 @@ export interface TrayView {
  * recipients to relay only (with 100,000 captured messages, walking all of them at each burst of
  * arrivals cost the main process seconds).
  */
-export function countMail(unread: number, relayed: Iterable<MessageRecord>): MailCounts {
+export function countMail(unread: number, relayed: Iterable<MessageStatus>): MailCounts {
   const counts: MailCounts = { unread, queued: 0, failed: 0 };
-  for (const record of relayed) {
-    if (!record.delivery) continue;
-    const status = messageStatus(record.delivery);
+  for (const status of relayed) {
     if (status === 'queued' || status === 'held') counts.queued++;
     else if (status === 'failed' || status === 'partial') counts.failed++;
   }

@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { MessageIndex } from '../../main/core/index/message-index.js';
-import type { MessageRecord } from '../../main/core/message-record.js';
+import type { RecipientState } from '../../preload/api-contract.js';
+import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
+import { newRecipient } from '../../main/core/queue/delivery-transition.js';
 import { parseSearchQuery } from '../../main/core/search/index.js';
 import { makeRecord } from '../search/record-factory.js';
 
@@ -94,7 +96,7 @@ it('hands out one object per message while it is held, and writes changes throug
   held.tags = ['Finance'];
   index.update(held);
   expect(index.unread).toBe(0);
-  expect(index.relayedOldestFirst().map((r) => r.id)).toEqual(['m000002']);
+  expect([...index.relayedOldestFirst()].map((r) => r.id)).toEqual(['m000002']);
 
   index.close();
   index = new MessageIndex();
@@ -197,4 +199,48 @@ it('keeps the unread count through delivery changes, read flags and a reopening'
   index.update(again);
   expect(index.setRead(again, true)).toBe(true);
   expect(index.unread).toBe(1);
+});
+
+it('holds in memory only the records with delivery work left, and counts every relayed one', () => {
+  const to = (state: RecipientState, address = 'r@example.test'): RecipientDelivery => ({
+    ...newRecipient({ address, state: 'pending', rule: 'relay', at: new Date(0) }),
+    state,
+  });
+  const relayed = (n: number, ...states: RecipientState[]): MessageRecord => ({
+    ...record(n),
+    delivery: states.map((state, i) => to(state, `r${i}@example.test`)),
+  });
+  index.add(record(1));
+  index.add(relayed(2, 'pending'));
+  index.add(relayed(3, 'relayed'));
+  index.add(relayed(4, 'held', 'bounced'));
+  index.add(relayed(5, 'relayed', 'bounced'));
+  const working = (): string[] => index.workingOldestFirst().map((r) => r.id);
+  const statuses = (): string[] => [...index.relayedStatuses()].sort();
+  expect(working()).toEqual(['m000002', 'm000004']);
+  expect([...index.relayedOldestFirst()].map((r) => r.id)).toEqual([
+    'm000002',
+    'm000003',
+    'm000004',
+    'm000005',
+  ]);
+  expect(statuses()).toEqual(['delivered', 'held', 'partial', 'queued']);
+  expect([index.withDelivery, index.capturedCount]).toEqual([4, 1]);
+
+  // delivered: out of the working set, still counted and listed
+  const second = index.get('m000002') as MessageRecord;
+  second.delivery = [to('relayed')];
+  index.update(second);
+  expect(working()).toEqual(['m000004']);
+  expect(statuses()).toEqual(['delivered', 'delivered', 'held', 'partial']);
+  expect(index.get('m000002')?.delivery?.[0]?.state).toBe('relayed');
+
+  // read again at open from the database alone
+  index.close();
+  index = new MessageIndex();
+  index.open(join(dir, 'index.sqlite'));
+  expect(working()).toEqual(['m000004']);
+  expect(statuses()).toEqual(['delivered', 'delivered', 'held', 'partial']);
+  expect([index.withDelivery, index.capturedCount]).toEqual([4, 1]);
+  expect([...index.relayedOldestFirst()].map((r) => r.delivery?.length)).toEqual([1, 1, 2, 2]);
 });

@@ -1,12 +1,25 @@
-// One object per message: the records the index hands out. Those planned for relaying stay in
-// memory (the queue walks them on every run, and they are few next to captured mail); any other
-// record is remembered only while someone still holds it (a weak reference), so two callers never
-// change two copies of one message, and memory stays flat with the number of messages.
+// One object per message: the records the index hands out. Those with delivery work left (a
+// recipient pending, sending, deferred or held) stay in memory: the queue walks them on every
+// run. Every other record, relayed ones whose recipients are all final included, is remembered
+// only while someone still holds it (a weak reference), so two callers never change two copies of
+// one message, and memory stays flat with the number of messages. (Relayed records used to stay
+// for as long as they were kept: about 13 KB each, a heap growing with every message relayed and
+// garbage collection marking all of it; 5,000 relayed messages held 65 MB.) Of every relayed
+// message only its status is kept, for the counts (retention, the tray).
+import type { MessageStatus } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
+import { messageStatus } from '../queue/recipient-state.js';
+
+/** A status with recipients still to be sent (or released): the record is the queue's. */
+export function hasDeliveryWork(status: MessageStatus): boolean {
+  return status === 'queued' || status === 'held';
+}
 
 export class HeldRecords {
-  /** Records planned for relaying, by ID: the queue's working set. */
-  private readonly relayed = new Map<string, MessageRecord>();
+  /** Records with delivery work left, by ID: the queue's working set. */
+  private readonly working = new Map<string, MessageRecord>();
+  /** The status of every message with a delivery plan, by ID. */
+  private readonly relayed = new Map<string, MessageStatus>();
   private readonly live = new Map<string, WeakRef<MessageRecord>>();
   private readonly gone = new FinalizationRegistry<string>((id) => {
     if (this.live.get(id)?.deref() === undefined) this.live.delete(id);
@@ -14,16 +27,23 @@ export class HeldRecords {
 
   /** The object already handed out for `id`, if it is still held. */
   known(id: string): MessageRecord | undefined {
-    return this.relayed.get(id) ?? this.live.get(id)?.deref();
+    return this.working.get(id) ?? this.live.get(id)?.deref();
   }
 
   remember(record: MessageRecord): void {
-    if (record.delivery) this.relayed.set(record.id, record);
-    else this.relayed.delete(record.id);
+    this.file(record.id, record.delivery ? messageStatus(record.delivery) : null, record);
     if (this.live.get(record.id)?.deref() !== record) {
       this.live.set(record.id, new WeakRef(record));
       this.gone.register(record, record.id);
     }
+  }
+
+  /** Files a message by its status (null: no delivery plan). */
+  private file(id: string, status: MessageStatus | null, record?: MessageRecord): void {
+    if (status === null) this.relayed.delete(id);
+    else this.relayed.set(id, status);
+    if (record && status !== null && hasDeliveryWork(status)) this.working.set(id, record);
+    else this.working.delete(id);
   }
 
   /** The object for a stored row: the one already handed out if it is still held. */
@@ -36,15 +56,28 @@ export class HeldRecords {
   }
 
   forget(id: string): void {
+    this.working.delete(id);
     this.relayed.delete(id);
     this.live.delete(id);
   }
 
-  /** The working set read again from the database (at open and after a rebuild). */
-  reload(relayed: Iterable<MessageRecord>, { keepLive }: { keepLive: boolean }): void {
+  /**
+   * The relayed messages read again from the database (at open and after a rebuild): the status
+   * of each, and the records of those with work left.
+   */
+  reload(
+    statuses: Iterable<[string, MessageStatus]>,
+    working: Iterable<MessageRecord>,
+    { keepLive }: { keepLive: boolean },
+  ): void {
     if (!keepLive) this.live.clear();
+    this.working.clear();
     this.relayed.clear();
-    for (const record of relayed) this.relayed.set(record.id, record);
+    for (const [id, status] of statuses) this.relayed.set(id, status);
+    for (const record of working) {
+      const status = messageStatus(record.delivery);
+      this.file(record.id, status, this.known(record.id) ?? record);
+    }
   }
 
   /** How many messages have a delivery plan. */
@@ -52,8 +85,13 @@ export class HeldRecords {
     return this.relayed.size;
   }
 
-  /** Records planned for relaying, oldest first. */
-  relayedOldestFirst(): MessageRecord[] {
-    return [...this.relayed.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  /** The statuses of the messages with a delivery plan. */
+  relayedStatuses(): IterableIterator<MessageStatus> {
+    return this.relayed.values();
+  }
+
+  /** Records with delivery work left, oldest first. */
+  workingOldestFirst(): MessageRecord[] {
+    return [...this.working.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
 }

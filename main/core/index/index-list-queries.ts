@@ -152,12 +152,13 @@ export function matchesSearch(src: ListSource, id: string, query: SearchQuery): 
 /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
 export function* oldestFirst(
   src: ListSource,
-  options: { capturedOnly?: boolean; taggedOnly?: boolean } = {},
+  options: { capturedOnly?: boolean; relayedOnly?: boolean; taggedOnly?: boolean } = {},
 ): Generator<MessageRecord> {
   const chunk = 500;
   let after = '';
   const filter = [
     options.capturedOnly ? 'm.relayed = 0' : '',
+    options.relayedOnly ? 'm.relayed = 1' : '',
     options.taggedOnly ? "m.tags_key <> ''" : '',
   ]
     .filter(Boolean)

@@ -3,8 +3,11 @@
 // sidecars stay the source of truth: the database is only a fast way to ask them questions, and it
 // is rebuilt from them whenever it is missing, damaged or of another schema (index-startup.ts).
 // Memory stays flat with the number of messages: a record is read from the database when asked
-// for; only the relayed working set and records someone holds stay in memory (held-records.ts).
-import type { MessageRecord } from '../message-record.js';
+// for; only the queue's working set (records with delivery work left) and records someone holds
+// stay in memory (held-records.ts).
+import type { MessageStatus } from '../../../preload/api-contract.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { messageStatus } from '../queue/recipient-state.js';
 import type { SearchQuery } from '../search/index.js';
 import {
   addAggregateIndexes,
@@ -26,7 +29,7 @@ import {
 } from './index-list-queries.js';
 import { indexRow, recordJson, searchableText } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
-import { HeldRecords } from './held-records.js';
+import { hasDeliveryWork, HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
 import { IndexWriter, ownWorker, type IndexWritesHosting } from './index-writer.js';
 import { SpoolCheckpoint } from './spool-checkpoint.js';
@@ -37,6 +40,9 @@ export {
   type IndexOpenResult,
 } from './index-database.js';
 
+/** Enough of a recipient for its message's status: its state. */
+const recipientIn = (state: string): RecipientDelivery => ({ state }) as RecipientDelivery;
+
 export interface MailboxTotals {
   Name: string;
   Total: number;
@@ -46,7 +52,7 @@ export interface MailboxTotals {
 export class MessageIndex {
   private db: Database | null = null;
   private statements: Statements | null = null;
-  /** One object per message: the relayed working set, and records someone still holds. */
+  /** One object per message: the queue's working set, and records someone still holds. */
   private readonly held = new HeldRecords();
   /** Arrivals, prunes and changes go to a worker thread that commits them (index-writer.ts). */
   private writer: IndexWriter | null = null;
@@ -177,12 +183,18 @@ export class MessageIndex {
     const counts = s.counts.get() as { total: number; unread: number | null };
     this.count = counts.total;
     this.unreadCount = counts.unread ?? 0;
-    const relayed = s.relayedRecords.all() as { record: string }[];
-    this.writtenRead = new WeakMap();
-    this.held.reload(
-      relayed.map((row) => JSON.parse(row.record) as MessageRecord),
-      { keepLive: true },
+    const relayed = (s.relayedStates.all() as { id: string; states: string | null }[]).map(
+      ({ id, states }): [string, MessageStatus] => [
+        id,
+        messageStatus((states ?? '').split(',').filter(Boolean).map(recipientIn)),
+      ],
     );
+    const workingIds = relayed.filter(([, status]) => hasDeliveryWork(status)).map(([id]) => id);
+    const working = (s.recordsOfIds.pluck().all(JSON.stringify(workingIds)) as string[]).map(
+      (json) => JSON.parse(json) as MessageRecord,
+    );
+    this.writtenRead = new WeakMap();
+    this.held.reload(relayed, working, { keepLive: true });
   }
 
   private get writes(): IndexWriter {
@@ -238,7 +250,7 @@ export class MessageIndex {
       for (const record of records) insertRow(s, record);
     });
     await fill((records) => insert(records));
-    this.held.reload([], { keepLive: false });
+    this.held.reload([], [], { keepLive: false });
     this.writes.clear();
     this.loadWorkingSet();
   }
@@ -374,9 +386,19 @@ export class MessageIndex {
     return this.held.relayedCount;
   }
 
-  /** Records planned for relaying, oldest first (held in memory: the queue's working set). */
-  relayedOldestFirst(): MessageRecord[] {
-    return this.held.relayedOldestFirst();
+  /** Records with delivery work left, oldest first (held in memory: the queue's working set). */
+  workingOldestFirst(): MessageRecord[] {
+    return this.held.workingOldestFirst();
+  }
+
+  /** Every record planned for relaying, oldest first, read from the database in chunks. */
+  relayedOldestFirst(): Generator<MessageRecord> {
+    return this.oldestFirst({ relayedOnly: true });
+  }
+
+  /** The status of every message planned for relaying (held in memory, without the records). */
+  relayedStatuses(): IterableIterator<MessageStatus> {
+    return this.held.relayedStatuses();
   }
 
   page(start: number, limit: number, query?: SearchQuery | null): ListPage {
@@ -390,7 +412,7 @@ export class MessageIndex {
 
   /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
   oldestFirst(
-    options: { capturedOnly?: boolean; taggedOnly?: boolean } = {},
+    options: { capturedOnly?: boolean; relayedOnly?: boolean; taggedOnly?: boolean } = {},
   ): Generator<MessageRecord> {
     return oldestFirst(this.source, options);
   }

@@ -24,7 +24,7 @@ export function queueStore(
   now: () => number,
 ): QueueStore {
   return {
-    records: () => store.index.relayedOldestFirst(),
+    records: () => store.index.workingOldestFirst(),
     get: (id) => store.index.get(id),
     save: (record, passing) => {
       if (!passing) store.index.update(record);

@@ -13,7 +13,10 @@ import { SenderControl } from './sender-control.js';
 import { WarmupGate, type WarmupStatus } from './warmup.js';
 
 export interface SenderControlHost {
+  /** Records with delivery work left (a recipient pending, deferred, sending or held). */
   records(): Iterable<MessageRecord>;
+  /** Every record planned for relaying, those whose recipients are all final included. */
+  relayedRecords(): Iterable<MessageRecord>;
   hold(ids: string[], reason: string): Promise<string[]>;
   release(ids: string[]): Promise<string[]>;
   publish(event: Extract<RelaydeskEvent, { Type: 'sender' }>): void;
@@ -196,7 +199,7 @@ export class SenderControlService {
   /** Recipients attempted through `upstream` since `since`, from the attempts kept on each record. */
   private attemptedSince(upstream: string, since: number): number {
     let count = 0;
-    for (const record of this.host.records()) {
+    for (const record of this.host.relayedRecords()) {
       for (const r of record.delivery ?? []) {
         if (isFinal(r.state) && r.attempts.length === 0) continue;
         for (const attempt of r.attempts) {

@@ -53,8 +53,11 @@ export function messageMethods({ store, events }: ServiceParts) {
 
     records: (): Iterable<MessageRecord> => index.oldestFirst(),
 
-    /** Only the records with recipients to relay (the queue's, the tray's and delay notices'). */
-    relayedRecords: (): Iterable<MessageRecord> => index.relayedOldestFirst(),
+    /** Records with delivery work left: a recipient still to send or release (delay notices'). */
+    workingRecords: (): Iterable<MessageRecord> => index.workingOldestFirst(),
+
+    /** The status of every message planned for relaying (the tray's counts). */
+    relayedStatuses: (): Iterable<MessageStatus> => index.relayedStatuses(),
 
     get total(): number {
       return index.size;

@@ -10,7 +10,7 @@ import type {
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
-import { messageStatus } from '../queue/recipient-state.js';
+import { isFinal, messageStatus } from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
@@ -40,7 +40,12 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
   const methods = {
     /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
     queued(state?: RecipientState): MessageRecord[] {
-      return store.index.relayedOldestFirst().filter((record) => {
+      // final states are read from the database; the rest are the working set's, in memory
+      const records =
+        state && isFinal(state)
+          ? [...store.index.relayedOldestFirst()]
+          : store.index.workingOldestFirst();
+      return records.filter((record) => {
         if (!record.delivery) return false;
         if (state) return record.delivery.some((r) => r.state === state);
         const status = messageStatus(record.delivery);
