@@ -90,7 +90,8 @@ export class Retention {
       },
     );
     const keepRelayedMs = settings.relayRetentionDays * dayMs;
-    for (const record of index.relayedOldestFirst()) {
+    // settled after it was received: only mail received before the cut-off can be due
+    for (const record of index.relayedOldestFirst(now() - keepRelayedMs)) {
       if (!isRelayed(record)) continue;
       const settled = settledAt(record.delivery);
       if (settled !== null && settled + keepRelayedMs <= now()) doomed.push(record.id);

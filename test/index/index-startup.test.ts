@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type BetterSqlite3 from 'better-sqlite3';
 import { indexFileName, openIndex } from '../../main/core/index/index-startup.js';
-import { MessageIndex } from '../../main/core/index/message-index.js';
+import { indexSchemaVersion, MessageIndex } from '../../main/core/index/message-index.js';
 import type { MessageRecord } from '../../main/core/message-record.js';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool } from '../../main/core/spool/spool.js';
@@ -239,7 +239,7 @@ describe('rebuilds from the sidecars when the database', () => {
         db.pragma('user_version = 99');
         db.close();
       },
-      /schema version 99, this Relaydesk uses 2/,
+      new RegExp(`schema version 99, this Relaydesk uses ${indexSchemaVersion}`),
     ],
   ])('%s', async (_name, spoil, why) => {
     const ids = await fill(40);

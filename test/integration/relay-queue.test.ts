@@ -473,3 +473,45 @@ describe('transactions and events', () => {
     expect(events).toContainEqual({ Type: 'update', Data: { ID: id, Status: 'delivered' } });
   });
 });
+
+describe('keeping relayed mail', () => {
+  it('prunes it relayRetentionDays after its last recipient settled; mail with work left stays', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'later@rcpt.example': { code: 451, text: '4.7.1 Try again later' } } },
+    });
+    // from now: a message's arrival time is the real clock's (the listener's), as in use
+    const clock = manualClock(Date.now());
+    const relay = await relaydesk(
+      { mode: 'relay', relay: relaySettings(server), relayRetentionDays: 2 },
+      { now: clock.now },
+    );
+    const day = 24 * 3600 * 1000;
+    const first = await send(relay, ['one@rcpt.example'], 'first');
+    const waiting = await send(relay, ['later@rcpt.example'], 'waiting');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    await settled(relay, waiting, (d) => d.recipients[0]?.state === 'deferred');
+    clock.advance(day);
+    const second = await send(relay, ['two@rcpt.example'], 'second');
+    await settled(relay, second, (d) => d.status === 'delivered');
+    const listed = async (): Promise<string[]> =>
+      (await relay.api<{ messages: Array<{ ID: string }> }>('/api/v1/messages')).messages
+        .map((m) => m.ID)
+        .sort();
+
+    await relay.service.applyRetention();
+    expect(await listed()).toEqual([first, waiting, second].sort());
+
+    // two and a half days after the first settled, a day and a half after the second
+    clock.advance(1.5 * day);
+    await relay.service.applyRetention();
+    expect(await listed()).toEqual([waiting, second].sort());
+    await expect(readFile(join(relay.dataDir, 'spool', `${first}.eml`))).rejects.toThrow(/ENOENT/);
+    const queue = await relay.api<QueueView>('/api/v1/queue');
+    expect(queue.messages.map((m) => m.ID)).toEqual([waiting]);
+
+    clock.advance(day);
+    await relay.service.applyRetention();
+    expect(await listed()).toEqual([waiting]);
+  });
+});

@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
 // 2: a recipient's routing rule is kept as `rule` (was `route`)
-export const indexSchemaVersion = 2;
+export const indexSchemaVersion = 3;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';
@@ -60,6 +60,7 @@ CREATE TABLE messages (
   size INTEGER NOT NULL,
   read INTEGER NOT NULL,
   relayed INTEGER NOT NULL,
+  status TEXT NOT NULL,
   mailbox TEXT NOT NULL,
   mailbox_key TEXT NOT NULL,
   tags_key TEXT NOT NULL,

@@ -150,15 +150,26 @@ export function matchesSearch(src: ListSource, id: string, query: SearchQuery): 
 }
 
 /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
+export interface OldestFirstOptions {
+  capturedOnly?: boolean;
+  relayedOnly?: boolean;
+  taggedOnly?: boolean;
+  /** Only messages received at or before this time (ms). */
+  receivedBefore?: number;
+}
+
 export function* oldestFirst(
   src: ListSource,
-  options: { capturedOnly?: boolean; relayedOnly?: boolean; taggedOnly?: boolean } = {},
+  options: OldestFirstOptions = {},
 ): Generator<MessageRecord> {
   const chunk = 500;
   let after = '';
   const filter = [
     options.capturedOnly ? 'm.relayed = 0' : '',
     options.relayedOnly ? 'm.relayed = 1' : '',
+    options.receivedBefore === undefined
+      ? ''
+      : `m.received_ms <= ${Math.floor(options.receivedBefore)}`,
     options.taggedOnly ? "m.tags_key <> ''" : '',
   ]
     .filter(Boolean)

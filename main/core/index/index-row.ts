@@ -1,7 +1,9 @@
 // One message as the index stores it: the columns that list and search read, each lowercased and
 // cleaned the way the search terms' values are (so `instr` is the whole comparison), and the
 // record itself as JSON without its body text, which lives in the full-text table instead.
+import type { MessageStatus } from '../../../preload/api-contract.js';
 import type { MailAddress, MessageRecord } from '../message-record.js';
+import { messageStatus } from '../queue/recipient-state.js';
 import { cleanSearchWord } from '../search/text-needle.js';
 
 export interface IndexRow {
@@ -10,6 +12,8 @@ export interface IndexRow {
   size: number;
   read: number;
   relayed: number;
+  /** The delivery status of a relayed message ('' when not relayed): a start reads the queue's from it. */
+  status: MessageStatus | '';
   mailbox: string;
   mailbox_key: string;
   tags_key: string;
@@ -46,6 +50,7 @@ export function indexRow(record: MessageRecord): IndexRow {
     size: record.size,
     read: record.read ? 1 : 0,
     relayed: record.delivery ? 1 : 0,
+    status: record.delivery ? messageStatus(record.delivery) : '',
     mailbox: record.mailbox,
     mailbox_key: record.mailbox.toLowerCase(),
     tags_key: tagsKey(record.tags),

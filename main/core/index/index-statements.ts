@@ -11,6 +11,7 @@ const ROW_COLUMNS = [
   'size',
   'read',
   'relayed',
+  'status',
   'mailbox',
   'mailbox_key',
   'tags_key',
@@ -61,13 +62,10 @@ export function prepareStatements(db: Database) {
   return {
     ...writes,
     counts: db.prepare('SELECT count(*) AS total, sum(read = 0) AS unread FROM messages'),
-    // each relayed message's recipient states, read by SQLite's JSON functions: a start with many
-    // relayed messages parses none of their records in JavaScript
-    relayedStates: db.prepare(
-      "SELECT m.id AS id, group_concat(json_extract(d.value, '$.state')) AS states FROM messages m JOIN message_records r ON r.rowid = m.rowid LEFT JOIN json_each(r.record, '$.delivery') d WHERE m.relayed = 1 GROUP BY m.id",
-    ),
-    recordsOfIds: db.prepare(
-      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id IN (SELECT value FROM json_each(?))',
+    // a start reads the records of the queue's working set only (held-records.ts)
+    relayedStatuses: db.prepare('SELECT id, status FROM messages WHERE relayed = 1'),
+    workingRecords: db.prepare(
+      "SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.relayed = 1 AND m.status IN ('queued', 'held')",
     ),
     readOf: db.prepare('SELECT read FROM messages WHERE rowid = ?'),
     readOfId: db.prepare('SELECT read FROM messages WHERE id = ?'),

@@ -6,8 +6,7 @@
 // for; only the queue's working set (records with delivery work left) and records someone holds
 // stay in memory (held-records.ts).
 import type { MessageStatus } from '../../../preload/api-contract.js';
-import type { MessageRecord, RecipientDelivery } from '../message-record.js';
-import { messageStatus } from '../queue/recipient-state.js';
+import type { MessageRecord } from '../message-record.js';
 import type { SearchQuery } from '../search/index.js';
 import {
   addAggregateIndexes,
@@ -25,11 +24,12 @@ import {
   matchesSearch,
   oldestFirst,
   type ListPage,
+  type OldestFirstOptions,
   type ListSource,
 } from './index-list-queries.js';
 import { indexRow, recordJson, searchableText } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
-import { hasDeliveryWork, HeldRecords } from './held-records.js';
+import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
 import { IndexWriter, ownWorker, type IndexWritesHosting } from './index-writer.js';
 import { SpoolCheckpoint } from './spool-checkpoint.js';
@@ -39,9 +39,6 @@ export {
   indexSchemaVersion,
   type IndexOpenResult,
 } from './index-database.js';
-
-/** Enough of a recipient for its message's status: its state. */
-const recipientIn = (state: string): RecipientDelivery => ({ state }) as RecipientDelivery;
 
 export interface MailboxTotals {
   Name: string;
@@ -183,14 +180,10 @@ export class MessageIndex {
     const counts = s.counts.get() as { total: number; unread: number | null };
     this.count = counts.total;
     this.unreadCount = counts.unread ?? 0;
-    const relayed = (s.relayedStates.all() as { id: string; states: string | null }[]).map(
-      ({ id, states }): [string, MessageStatus] => [
-        id,
-        messageStatus((states ?? '').split(',').filter(Boolean).map(recipientIn)),
-      ],
+    const relayed = (s.relayedStatuses.all() as { id: string; status: MessageStatus }[]).map(
+      ({ id, status }): [string, MessageStatus] => [id, status],
     );
-    const workingIds = relayed.filter(([, status]) => hasDeliveryWork(status)).map(([id]) => id);
-    const working = (s.recordsOfIds.pluck().all(JSON.stringify(workingIds)) as string[]).map(
+    const working = (s.workingRecords.pluck().all() as string[]).map(
       (json) => JSON.parse(json) as MessageRecord,
     );
     this.writtenRead = new WeakMap();
@@ -391,9 +384,14 @@ export class MessageIndex {
     return this.held.workingOldestFirst();
   }
 
-  /** Every record planned for relaying, oldest first, read from the database in chunks. */
-  relayedOldestFirst(): Generator<MessageRecord> {
-    return this.oldestFirst({ relayedOnly: true });
+  /**
+   * Every record planned for relaying (received at or before `receivedBefore` when given),
+   * oldest first, read from the database in chunks.
+   */
+  relayedOldestFirst(receivedBefore?: number): Generator<MessageRecord> {
+    return this.oldestFirst(
+      receivedBefore === undefined ? { relayedOnly: true } : { relayedOnly: true, receivedBefore },
+    );
   }
 
   /** The status of every message planned for relaying (held in memory, without the records). */
@@ -411,9 +409,7 @@ export class MessageIndex {
   }
 
   /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
-  oldestFirst(
-    options: { capturedOnly?: boolean; relayedOnly?: boolean; taggedOnly?: boolean } = {},
-  ): Generator<MessageRecord> {
+  oldestFirst(options: OldestFirstOptions = {}): Generator<MessageRecord> {
     return oldestFirst(this.source, options);
   }
 
