@@ -332,6 +332,11 @@ export class ArrivalJournal {
     return this.file.isOpen;
   }
 
+  /** The sidecar a message has in the journal only (not folded in yet), if any. */
+  pendingSidecar(id: string): Buffer | null {
+    return this.pending.get(id)?.sidecar ?? null;
+  }
+
   /**
    * The sidecar was written (or the message removed) by someone else: nothing left to fold. True
    * when the message's record was only in the journal (its sidecar file was never written).
