@@ -1,6 +1,7 @@
 // What the tray shows, as a pure function of the relay's state: which icon, the tooltip and the
 // menu. The Electron wiring (desktop-tray.ts) only draws it, so all of this is tested in Node.
 import type { MessageStatus } from '../../preload/api-contract.js';
+import { hasDeliveryWork } from '../core/queue/recipient-state.js';
 
 export interface MailCounts {
   unread: number;
@@ -51,7 +52,7 @@ export interface TrayView {
 export function countMail(unread: number, relayed: Iterable<MessageStatus>): MailCounts {
   const counts: MailCounts = { unread, queued: 0, failed: 0 };
   for (const status of relayed) {
-    if (status === 'queued' || status === 'held') counts.queued++;
+    if (hasDeliveryWork(status)) counts.queued++;
     else if (status === 'failed' || status === 'partial') counts.failed++;
   }
   return counts;

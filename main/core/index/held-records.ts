@@ -8,12 +8,7 @@
 // message only its status is kept, for the counts (retention, the tray).
 import type { MessageStatus } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
-import { messageStatus } from '../queue/recipient-state.js';
-
-/** A status with recipients still to be sent (or released): the record is the queue's. */
-function hasDeliveryWork(status: MessageStatus): boolean {
-  return status === 'queued' || status === 'held';
-}
+import { hasDeliveryWork, messageStatus } from '../queue/recipient-state.js';
 
 export class HeldRecords {
   /** Records with delivery work left, by ID: the queue's working set. */
@@ -31,19 +26,15 @@ export class HeldRecords {
   }
 
   remember(record: MessageRecord): void {
-    this.file(record.id, record.delivery ? messageStatus(record.delivery) : null, record);
+    const status = record.delivery ? messageStatus(record.delivery) : null;
+    if (status === null) this.relayed.delete(record.id);
+    else this.relayed.set(record.id, status);
+    if (status !== null && hasDeliveryWork(status)) this.working.set(record.id, record);
+    else this.working.delete(record.id);
     if (this.live.get(record.id)?.deref() !== record) {
       this.live.set(record.id, new WeakRef(record));
       this.gone.register(record, record.id);
     }
-  }
-
-  /** Files a message by its status (null: no delivery plan). */
-  private file(id: string, status: MessageStatus | null, record?: MessageRecord): void {
-    if (status === null) this.relayed.delete(id);
-    else this.relayed.set(id, status);
-    if (record && status !== null && hasDeliveryWork(status)) this.working.set(id, record);
-    else this.working.delete(id);
   }
 
   /** The object for a stored row: the one already handed out if it is still held. */
@@ -63,7 +54,7 @@ export class HeldRecords {
 
   /**
    * The relayed messages read again from the database (at open and after a rebuild): the status
-   * of each, and the records of those with work left.
+   * of each, and the records of those with work left (by their status).
    */
   reload(
     statuses: Iterable<[string, MessageStatus]>,
@@ -74,10 +65,7 @@ export class HeldRecords {
     this.working.clear();
     this.relayed.clear();
     for (const [id, status] of statuses) this.relayed.set(id, status);
-    for (const record of working) {
-      const status = messageStatus(record.delivery);
-      this.file(record.id, status, this.known(record.id) ?? record);
-    }
+    for (const record of working) this.working.set(record.id, this.known(record.id) ?? record);
   }
 
   /** How many messages have a delivery plan. */

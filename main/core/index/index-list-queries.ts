@@ -149,7 +149,6 @@ export function matchesSearch(src: ListSource, id: string, query: SearchQuery): 
   return row !== undefined;
 }
 
-/** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
 export interface OldestFirstOptions {
   capturedOnly?: boolean;
   relayedOnly?: boolean;
@@ -158,6 +157,7 @@ export interface OldestFirstOptions {
   receivedBefore?: number;
 }
 
+/** Oldest first, read from the database in chunks (safe to change the index meanwhile). */
 export function* oldestFirst(
   src: ListSource,
   options: OldestFirstOptions = {},

@@ -64,6 +64,7 @@ export function prepareStatements(db: Database) {
     counts: db.prepare('SELECT count(*) AS total, sum(read = 0) AS unread FROM messages'),
     // a start reads the records of the queue's working set only (held-records.ts)
     relayedStatuses: db.prepare('SELECT id, status FROM messages WHERE relayed = 1'),
+    // the statuses hasDeliveryWork (queue/recipient-state.ts) says the queue has work in
     workingRecords: db.prepare(
       "SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.relayed = 1 AND m.status IN ('queued', 'held')",
     ),

@@ -180,9 +180,7 @@ export class MessageIndex {
     const counts = s.counts.get() as { total: number; unread: number | null };
     this.count = counts.total;
     this.unreadCount = counts.unread ?? 0;
-    const relayed = (s.relayedStatuses.all() as { id: string; status: MessageStatus }[]).map(
-      ({ id, status }): [string, MessageStatus] => [id, status],
-    );
+    const relayed = s.relayedStatuses.raw().all() as [string, MessageStatus][];
     const working = (s.workingRecords.pluck().all() as string[]).map(
       (json) => JSON.parse(json) as MessageRecord,
     );

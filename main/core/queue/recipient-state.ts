@@ -33,6 +33,11 @@ export function messageStatus(recipients: readonly RecipientDelivery[] | undefin
   return succeeded > 0 ? 'partial' : 'failed';
 }
 
+/** A status with recipients still to be sent (or released): the queue's working set. */
+export function hasDeliveryWork(status: MessageStatus): boolean {
+  return status === 'queued' || status === 'held';
+}
+
 /** When nothing of the message is left to do: the moment its last recipient became final. */
 export function settledAt(recipients: readonly RecipientDelivery[] | undefined): number | null {
   if (!recipients || recipients.length === 0) return null;

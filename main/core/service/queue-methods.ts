@@ -10,7 +10,7 @@ import type {
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
-import { isFinal, messageStatus } from '../queue/recipient-state.js';
+import { hasDeliveryWork, isFinal, messageStatus } from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
@@ -48,8 +48,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
       return records.filter((record) => {
         if (!record.delivery) return false;
         if (state) return record.delivery.some((r) => r.state === state);
-        const status = messageStatus(record.delivery);
-        return status === 'queued' || status === 'held';
+        return hasDeliveryWork(messageStatus(record.delivery));
       });
     },
 
