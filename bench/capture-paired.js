@@ -6,7 +6,8 @@
 // their ratio is steady (the same build against itself: 0.98–1.02).
 // Prints msgs/s and CPU per message of each (all threads, the second after each burst included:
 // work a burst leaves behind is its cost), their ratios, and in how many rounds this tree was
-// faster. Env: BEFORE_ROOT (required), ROUNDS (8), BURST (300), SESSIONS (10), LENGTH (2048 bytes).
+// faster. Env: BEFORE_ROOT (required), ROUNDS (8), BURST (300), SESSIONS (10), LENGTH (2048 bytes),
+// WARM (1000 messages each before the rounds; V8 is still optimizing new functions up to ~3,000).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
@@ -22,6 +23,7 @@ const ROUNDS = Number(process.env.ROUNDS ?? 8);
 const BURST = Number(process.env.BURST ?? 300);
 const SESSIONS = Number(process.env.SESSIONS ?? 10);
 const LENGTH = Number(process.env.LENGTH ?? 2048);
+const WARM = Number(process.env.WARM ?? 1000);
 if (!before || !smtpSource) {
   console.log('capture-paired skipped: needs BEFORE_ROOT (a built checkout) and smtp-source');
   process.exit(0);
@@ -67,7 +69,7 @@ try {
       if (Date.now() > deadline) throw new Error(`${server.name} did not start`);
       await pause(100);
     }
-    send(server.port, 1000, 10);
+    send(server.port, WARM, 10);
   }
   await pause(1000);
   for (let round = 0; round < ROUNDS; round++) {
