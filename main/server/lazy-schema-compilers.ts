@@ -43,35 +43,28 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
       }
     ).SerializerSelector();
 
-  /**
-   * For each route, a function that compiles its schema on its first call (`pending` until then)
-   * and returns the compiled one from then on; the compiler itself is made by `makeCompiler` when
-   * the first route needs it.
-   */
-  function onFirstUse<Route, Compiled>(
-    makeCompiler: () => (route: Route) => Compiled,
-  ): (route: Route) => () => Compiled {
-    let compiler: ((route: Route) => Compiled) | undefined;
-    return (route) => {
-      let done: Compiled | undefined;
-      const now = (): Compiled => {
-        if (done === undefined) {
-          compiler ??= makeCompiler();
-          done = compiler(route);
-          compiled++;
-          pending.delete(now);
-        }
-        return done;
-      };
-      pending.add(now);
-      return now;
+  /** `compile` once, on the first call of the function it returns; `pending` until then. */
+  function onFirstCall<F>(compile: () => F): () => F {
+    let done: F | undefined;
+    const now = (): F => {
+      if (done === undefined) {
+        done = compile();
+        compiled++;
+        pending.delete(now);
+      }
+      return done;
     };
+    pending.add(now);
+    return now;
   }
 
   const buildValidator: ValidatorFactory = (externalSchemas, options) => {
-    const compileOnFirstUse = onFirstUse(() => defaultValidators()(externalSchemas, options));
+    let compiler: ReturnType<ValidatorFactory> | undefined;
     return (route) => {
-      const validator = compileOnFirstUse(route);
+      const validator = onFirstCall(() => {
+        compiler ??= defaultValidators()(externalSchemas, options);
+        return compiler(route);
+      });
       // Fastify reads `errors` after a failed call, and passes Ajv's validators (those with a
       // `schemaEnv`) the request as the parent of the data so that a root value can be coerced.
       // The stand-in has only what Fastify uses of a validator, hence the cast to Ajv's type.
@@ -89,9 +82,12 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   };
 
   const buildSerializer: SerializerFactory = (externalSchemas, options) => {
-    const compileOnFirstUse = onFirstUse(() => defaultSerializers()(externalSchemas, options));
+    let compiler: ReturnType<SerializerFactory> | undefined;
     return (route) => {
-      const serializer = compileOnFirstUse(route);
+      const serializer = onFirstCall(() => {
+        compiler ??= defaultSerializers()(externalSchemas, options);
+        return compiler(route);
+      });
       const lazy: Serializer = (doc) => serializer()(doc);
       return lazy;
     };
