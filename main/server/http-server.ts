@@ -12,7 +12,6 @@ import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
 import { httpLogger } from './http-log.js';
-import { lazySchemaCompilers, type LazySchemaCompilers } from './lazy-schema-compilers.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerLockoutRoutes } from './routes/lockout-routes.js';
@@ -33,8 +32,6 @@ import { registerCheckRoutes } from './routes/check-routes.js';
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
   rendererDir?: string;
-  /** Compiles the routes' schemas on first use; given, a test can see and force the compiling. */
-  schemaCompilers?: LazySchemaCompilers;
 }
 
 // Built, this file is out/main/server/ and the UI out/renderer/; run from the sources (tests),
@@ -51,9 +48,6 @@ export async function createHttpServer(
   options: HttpServerOptions = {},
 ): Promise<FastifyInstance> {
   const app = Fastify({
-    schemaController: {
-      compilersFactory: (options.schemaCompilers ?? lazySchemaCompilers()).compilersFactory,
-    },
     loggerInstance: httpLogger((record) => service.logLine(record)),
     // a stop must not wait for a long /wait or an open event stream
     forceCloseConnections: true,
