@@ -5,6 +5,7 @@ import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 
 import type { AuditEvent, AuditValue } from '../policy/index.js';
 import type { Envelope } from '../message-record.js';
 import { MessageRefusal } from '../filter/message-refusal.js';
+import { dataGarbage } from '../load/data-garbage.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import { spoolFolder } from '../spool/spool.js';
@@ -92,9 +93,11 @@ export class MessageIntake {
     } catch (err) {
       await drop(err);
     }
+    const garbage = dataGarbage();
     try {
       // the whole stream is read even after a failure, or smtp-server could not answer
       for await (const chunk of stream as AsyncIterable<Buffer>) {
+        garbage.taken(chunk.length);
         if (!file) continue;
         if (stream.sizeExceeded) {
           // nothing more of it is kept: the 552 comes at the final dot
