@@ -2,12 +2,13 @@
 // see them pile up. Their bytes live outside its heap (Buffers), and it collects young objects when
 // its own young generation fills (1 MiB here, heap-flags.js): a 64 KB chunk's JS object is about
 // 100 bytes, and smtp-server copies every chunk once more (to join the 4 bytes it holds back while
-// looking for the final dot). So a 25 MB message left 50 MB of chunks waiting for the
-// external-memory limit to force a full collection, and its peak resident memory varied from 125
-// to 155 MiB run to run (the issue asks under 150 MB). A minor collection (a scavenge: ~1 ms)
-// after every 4 MiB of DATA the listener has taken, whatever the message, frees them as they go:
-// 121–126 MiB in four runs against 125–144 in four of the build before, alternating. Small
-// messages trigger it once per ~1,700 of 2 KB, beside V8's own scavenge every few messages.
+// looking for the final dot). So a 25 MB message left ~50 MB of chunks waiting for the
+// external-memory limit to force a full collection, and its peak resident memory depended on when
+// that came (the issue asks under 150 MB). A minor collection (a scavenge, about a millisecond)
+// after every 4 MiB of DATA the listener has taken, whatever the message, frees them as they go.
+// `npm run bench`, one 25 MB message: peak RSS 120–132 MiB in eight runs, against 139, 146 and
+// 155 MiB in three runs of the build before, the same hour. 100 KB × 10 sessions, paired: 1.00×
+// msgs/s. Small messages trigger it once per ~1,700 of 2 KB, beside V8's own scavenge every few.
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 
@@ -18,7 +19,7 @@ type Collect = () => void;
 
 /**
  * V8's `gc` for minor collections, taken from a context made while `--expose-gc` is on, which is
- * turned off again at once: no other code, this process's or a message's, ever sees a `gc`.
+ * turned off again at once: no other code ever sees a `gc`.
  * Null where the runtime refuses (the data is then collected as V8 sees fit, as before).
  */
 function minorCollector(): Collect | null {
