@@ -30,10 +30,17 @@ it('keeps at most maxMessages, dropping the oldest first', async () => {
   const kept = new Set(
     (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.ID),
   );
+  // a pruned message leaves the index (so every list) before its files are unlinked: wait for
+  // those; nothing of a pruned message is left (sidecars come from the arrivals journal later)
+  await expect
+    .poll(async () =>
+      (await readdir(join(relay.dataDir, 'spool'))).filter(
+        (f) => !kept.has(f.split('.')[0] as string),
+      ),
+    )
+    .toEqual([]);
   const files = await readdir(join(relay.dataDir, 'spool'));
   expect(files.filter((f) => f.endsWith('.eml'))).toHaveLength(3);
-  // (sidecars come from the arrivals journal later); nothing of a pruned message is left
-  expect(files.filter((f) => !kept.has(f.split('.')[0] as string))).toEqual([]);
 });
 
 it('prunes a burst of concurrent arrivals at the cap down to the newest', async () => {
