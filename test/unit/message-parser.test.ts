@@ -73,6 +73,84 @@ describe('the MIME parser in a worker', () => {
     expect(large).toEqual(small);
   });
 
+  it('summarises a message with attachments from their headers, as a whole parse does', async () => {
+    parser = new MessageParser();
+    const pdf = Buffer.alloc(300 * 1024, 5)
+      .toString('base64')
+      .replace(/.{76}/g, '$&\r\n');
+    const forwarded = (disposition: string): Buffer =>
+      Buffer.from(
+        [
+          'From: a@x.example',
+          'Subject: fwd',
+          'Content-Type: multipart/mixed; boundary="f"',
+          '',
+          '--f',
+          'Content-Type: text/plain',
+          '',
+          'see below',
+          '--f',
+          `Content-Type: message/rfc822${disposition}`,
+          '',
+          'From: c@z.example',
+          'Subject: the original',
+          'Content-Type: multipart/mixed; boundary="o"',
+          '',
+          '--o',
+          '',
+          'original words, a part without a Content-Type',
+          '--o',
+          'Content-Type: application/pdf',
+          'Content-Disposition: attachment; filename="o.pdf"',
+          'Content-Transfer-Encoding: base64',
+          '',
+          pdf,
+          '--o--',
+          '--f--',
+          '',
+        ].join('\r\n'),
+      );
+    const untyped = Buffer.from(
+      [
+        'Subject: untyped',
+        'Content-Type: multipart/mixed; boundary="u"',
+        '',
+        '--u',
+        '',
+        'the words of a part without a Content-Type',
+        '--u',
+        'Content-Type: application/pdf',
+        'Content-Transfer-Encoding: base64',
+        '',
+        pdf,
+        '--u--',
+        '',
+      ].join('\r\n'),
+    );
+    const lonePdf = Buffer.from(
+      `Subject: scan\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${pdf}\r\n`,
+    );
+    // all over the size above which attachments are left out of the summary's parse; the
+    // message view's parse (detail) always reads every byte
+    for (const raw of [
+      mixed(100 * 1024),
+      forwarded(''),
+      forwarded('\r\nContent-Disposition: inline'),
+      untyped,
+      lonePdf,
+    ]) {
+      expect(raw.length).toBeGreaterThan(64 * 1024);
+      const summary = await parser.summarize(raw);
+      expect(summary.parseError).toBeNull();
+      expect(summary).toEqual((await parser.detail(raw)).summary);
+    }
+    expect(await parser.summarize(mixed(100 * 1024))).toMatchObject({ attachments: 2, inline: 1 });
+    expect(await parser.summarize(lonePdf)).toMatchObject({ attachments: 1, snippet: '' });
+    expect((await parser.summarize(untyped)).snippet).toBe(
+      'the words of a part without a Content-Type',
+    );
+  });
+
   it('finds the words of a body that starts with pages of blank lines', async () => {
     parser = new MessageParser();
     const words = Array.from({ length: 4000 }, (_, i) => `Word${i}`).join(' ');

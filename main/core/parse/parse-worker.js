@@ -130,16 +130,21 @@ function parts(parsed) {
 }
 
 // The summary (list, search) needs the headers, the kind of each part and the start of the
-// text, not 25 MB of body: mailparser keeps every text part whole, in several copies. So for a
-// large message each part's body is cut after its first 256 KiB (at a line end, so the MIME
-// structure stays intact) before mailparser sees it: the same summary for a fraction of the
-// time and memory. mailsplit is the MIME splitter mailparser itself is built on.
+// text, not 25 MB of body: mailparser keeps every text part whole, in several copies, and
+// decodes and checksums every attachment. So for a large message (message-parser.ts says which)
+// a text part's body is cut after its first 256 KiB (at a line end, so the MIME structure stays
+// intact) and any other part's body is left out before mailparser sees it: the same summary (an
+// attachment is counted, and told inline, from its headers) for a fraction of the time and
+// memory. mailsplit is the MIME splitter mailparser itself is built on.
 function trimmedParts(input) {
   const kept = new WeakMap();
   const trim = new Transform({
     objectMode: true,
     transform(chunk, _encoding, callback) {
       if (chunk.type !== 'body' || !chunk.value) return callback(null, chunk);
+      // no Content-Type is text/plain (RFC 2045 §5.2)
+      const type = chunk.node.contentType;
+      if (type && !type.startsWith('text/')) return callback();
       const used = kept.get(chunk.node) ?? 0;
       if (used >= partBudget) return callback();
       if (used + chunk.value.length > partBudget) {
