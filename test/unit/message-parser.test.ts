@@ -4,6 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { simpleParser } from 'mailparser';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { eventually, letTimePass } from '../helpers/eventually.js';
 
@@ -183,6 +184,37 @@ describe('the MIME parser in a worker', () => {
     );
     const summary = await parser.summarize(html);
     expect(summary.snippet).toBe('Café & bar');
+  });
+
+  it("turns HTML into the same text as mailparser's own conversion, message after message", async () => {
+    parser = new MessageParser();
+    const page = (i: number): string =>
+      `<html><head><style>p { color: red }</style><script>track(${i})</script></head><body>` +
+      `<h1>Offer ${i}</h1><table><tr><td>Caf&eacute; &amp; <b>bar</b></td>` +
+      `<td><a href="https://shop.example/item/${i}">item ${i}</a></td></tr></table>` +
+      `<ul><li>one</li><li>two</li></ul><p>${'word '.repeat(i * 40)}</p></body></html>`;
+    const messages = [1, 2, 3].flatMap((i) => [
+      Buffer.from(
+        `Subject: html ${i}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${page(i)}\r\n`,
+      ),
+      // an HTML part beside a text part (not alternatives): both make the text
+      Buffer.from(
+        `Subject: mixed ${i}\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n` +
+          `--b\r\nContent-Type: text/plain\r\n\r\nplain words ${i}\r\n` +
+          `--b\r\nContent-Type: text/html\r\n\r\n${page(i)}\r\n--b--\r\n`,
+      ),
+    ]);
+    const options = {
+      skipImageLinks: true,
+      skipTextLinks: true,
+      skipTextToHtml: true,
+      keepCidLinks: true,
+    };
+    for (const raw of [...messages, ...messages]) {
+      const expected = (await simpleParser(raw, options)).text ?? '';
+      expect(expected).toContain('OFFER');
+      expect((await parser.detail(raw)).text).toBe(expected);
+    }
   });
 
   it('stops a parse that runs over its budget, keeps the Subject, and parses the next message', async () => {
