@@ -26,12 +26,14 @@ import { parentPort } from 'node:worker_threads';
 // so it does not compete with what the app is doing then (the GUI's first list paint).
 let mailsplit;
 let simpleParser;
+/** html-to-text's conversion, its options compiled once (compileHtmlToTextOnce). */
+let htmlToText;
 let parserLoaded = null;
 
 function loadParser() {
   parserLoaded ??= Promise.resolve().then(() => {
     const require = createRequire(import.meta.url);
-    compileHtmlToTextOnce(require('html-to-text'));
+    htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
     simpleParser = require('mailparser').simpleParser;
     // the time budget of the parses starts now, not while mailparser loads
@@ -50,7 +52,11 @@ const compiledHtmlToTextAtMost = 8;
 // mailparser has no option for it; its CommonJS build looks `htmlToText` up on html-to-text's
 // exports at every call, so it is given one that compiles each set of options (keyed by their
 // JSON: mailparser's are plain data) once: the same function (`htmlToText` is
-// `compile(options)(html)`), the same text.
+// `compile(options)(html)`), the same text but for images. Those it wrote as their source
+// (`[cid:logo]`, a CDN's URL), first in the snippet of nearly every receipt; they are not words
+// of the message, and the HTML view shows them.
+const skipImages = { selector: 'img', format: 'skip' };
+
 function compileHtmlToTextOnce(htmlToTextModule) {
   const { compile } = htmlToTextModule;
   const compiled = new Map();
@@ -58,11 +64,12 @@ function compileHtmlToTextOnce(htmlToTextModule) {
     const key = JSON.stringify(options);
     let convert = compiled.get(key);
     if (!convert) {
-      convert = compile(options);
+      convert = compile({ ...options, selectors: [...(options.selectors ?? []), skipImages] });
       if (compiled.size < compiledHtmlToTextAtMost) compiled.set(key, convert);
     }
     return convert(html, metadata);
   };
+  return htmlToTextModule.htmlToText;
 }
 
 const snippetLength = 250;
@@ -86,10 +93,29 @@ function addressList(value) {
   return out;
 }
 
-// An HTML-only body's words come from mailparser, which converts the HTML with html-to-text
-// (scripts, styles and tags gone, entities decoded) when the message has no text part.
+/** The start of an HTML body turned into its words when mailparser made none (bodyText). */
+const htmlForTextAtMost = 128 * 1024;
+/** The deepest nesting html-to-text is asked to walk: mailparser's own limit. */
+const htmlMaxDepth = 1000;
+
+// An HTML body's words: mailparser converts the HTML with html-to-text (scripts, styles and tags
+// gone, entities decoded) only when the HTML is the whole message or sits beside a text part.
+// An HTML body with an inline image (multipart/related) or with attachments (multipart/mixed),
+// as most receipts and invoices are, came out with no text: no snippet in the list, and none of
+// its words found. Its HTML is converted the same way then, from its first 128 KiB (the
+// worker's time budget still bounds a hostile one; 128 KiB of nested tags takes well under a
+// second to parse).
 function bodyText(parsed) {
-  return parsed.text || '';
+  if (parsed.text) return parsed.text;
+  if (typeof parsed.html !== 'string' || parsed.html === '') return '';
+  try {
+    return htmlToText(parsed.html.slice(0, htmlForTextAtMost), {
+      limits: { maxDepth: htmlMaxDepth },
+    });
+  } catch {
+    // as mailparser does with HTML it cannot convert: the message keeps its HTML, without text
+    return '';
+  }
 }
 
 function isInline(att) {
@@ -203,7 +229,7 @@ async function handle(request) {
   if (request.kind === 'detail') {
     return {
       summary: summarize(parsed),
-      text: parsed.text || '',
+      text: bodyText(parsed),
       html: typeof parsed.html === 'string' ? parsed.html : '',
       parts: parts(parsed),
       listUnsubscribe: headerText(parsed, 'list-unsubscribe'),
