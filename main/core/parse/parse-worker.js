@@ -47,7 +47,7 @@ const compiledHtmlToTextAtMost = 8;
 
 // mailparser turns an HTML body into text with html-to-text's `htmlToText(html, options)`, which
 // compiles the options (selectors, formatters) again on every call: most of the summary's time
-// for a small HTML-only message (8 KB: 1.6–1.9 against 0.96–0.98 ms through this worker).
+// for a small HTML-only message (8 KB: 1.65–1.83 against 1.15–1.23 ms through this worker).
 // html-to-text's advice for many documents with the same options is to compile them once, and
 // mailparser has no option for it; its CommonJS build looks `htmlToText` up on html-to-text's
 // exports at every call, so it is given one that compiles each set of options (keyed by their
@@ -103,8 +103,8 @@ const htmlMaxDepth = 1000;
 // An HTML body with an inline image (multipart/related) or with attachments (multipart/mixed),
 // as most receipts and invoices are, came out with no text: no snippet in the list, and none of
 // its words found. Its HTML is converted the same way then, from its first 128 KiB (the
-// worker's time budget still bounds a hostile one; 128 KiB of nested tags takes well under a
-// second to parse).
+// worker's time budget still bounds a hostile one: 128 KiB of nothing but nested `<b>` took
+// 0.57 s here).
 function bodyText(parsed) {
   if (parsed.text) return parsed.text;
   if (typeof parsed.html !== 'string' || parsed.html === '') return '';
