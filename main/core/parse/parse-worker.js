@@ -145,8 +145,9 @@ function textStart(body) {
   }
 }
 
-function summarize(parsed) {
-  const text = textStart(bodyText(parsed));
+/** `body`: the message's text when the caller has it already (bodyText converts HTML). */
+function summarize(parsed, body = bodyText(parsed)) {
+  const text = textStart(body);
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
@@ -227,9 +228,10 @@ async function handle(request) {
   });
   if (request.kind === 'summary') return { summary: summarize(parsed) };
   if (request.kind === 'detail') {
+    const text = bodyText(parsed);
     return {
-      summary: summarize(parsed),
-      text: bodyText(parsed),
+      summary: summarize(parsed, text),
+      text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
       parts: parts(parsed),
       listUnsubscribe: headerText(parsed, 'list-unsubscribe'),
