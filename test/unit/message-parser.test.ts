@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
+import { IncomingFile } from '../../main/core/spool/incoming-file.js';
 import { eventually, letTimePass } from '../helpers/eventually.js';
 
 let parser: MessageParser | null = null;
@@ -150,6 +151,82 @@ describe('the MIME parser in a worker', () => {
     expect((await parser.summarize(untyped)).snippet).toBe(
       'the words of a part without a Content-Type',
     );
+  });
+
+  it('summarises a long plain text from the start of its body, as a whole parse does', async () => {
+    parser = new MessageParser();
+    const words = (count: number, word = (i: number): string => `word${i}`): string =>
+      Array.from({ length: count }, (_, i) => word(i)).join(' ');
+    const lines = (text: string, width = 72): string =>
+      text.replace(new RegExp(`(.{1,${width}})( |$)`, 'g'), '$1\r\n');
+    const plain = (headers: string[], body: string): Buffer =>
+      Buffer.from([...headers, '', body].join('\r\n'));
+    const ascii = plain(['From: a@x.example', 'Subject: a log'], lines(words(20_000)));
+    const untyped = plain(['Subject: no Content-Type'], lines(words(20_000)));
+    const quotedPrintable = plain(
+      [
+        'Subject: =?utf-8?q?r=C3=A9sum=C3=A9?=',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: quoted-printable',
+      ],
+      // a soft line break every 70 characters, across words: the cut falls on one
+      words(20_000, (i) => `caf=C3=A9${i}`).replace(/.{70}/g, '$&=\r\n'),
+    );
+    const base64 = plain(
+      [
+        'Subject: b64',
+        'Content-Type: text/plain; charset=utf-8',
+        'Content-Transfer-Encoding: base64',
+      ],
+      Buffer.from(lines(words(20_000, (i) => `naïve${i}`)))
+        .toString('base64')
+        .replace(/.{76}/g, '$&\r\n'),
+    );
+    const flowed = plain(
+      ['Subject: flowed', 'Content-Type: text/plain; charset=us-ascii; format=flowed'],
+      // every line but a paragraph's last ends with a space: the cut falls inside a paragraph
+      words(20_000).replace(/(.{1,60}) /g, '$1 \r\n'),
+    );
+    // three bytes a character: the first start read has too few of them, a longer one is read
+    const wide = plain(
+      ['Subject: wide', 'Content-Type: text/plain; charset=utf-8'],
+      lines(words(12_000, (i) => `漢字かな${i}`)),
+    );
+    // the start is not enough: mostly whitespace, or no text at all
+    const sparse = plain(['Subject: sparse'], `${'   \t \r\n'.repeat(12_000)}${words(2_000)}\r\n`);
+    const attached = plain(
+      [
+        'Subject: a text file',
+        'Content-Type: text/plain; name="notes.txt"',
+        'Content-Disposition: attachment; filename="notes.txt"',
+      ],
+      lines(words(20_000)),
+    );
+    const fromStart = [ascii, untyped, quotedPrintable, base64, flowed, wide];
+    const whole = [sparse, attached];
+    for (const raw of [...fromStart, ...whole]) {
+      expect(raw.length).toBeGreaterThan(80 * 1024);
+      const summary = await parser.summarize(raw);
+      expect(summary.parseError).toBeNull();
+      expect(summary).toEqual((await parser.detail(raw)).summary);
+    }
+    // the same from the spool folder, where a large message received over SMTP is read
+    const folder = await mkdtemp(join(tmpdir(), 'relaydesk-cut-'));
+    try {
+      const file = await IncomingFile.create(folder, 'big');
+      const large = plain(['Subject: from the file'], lines(words(60_000)));
+      await file.write(large);
+      await file.finish();
+      expect(file.bytes).toBeNull();
+      const summary = await parser.summarize(file);
+      expect(summary).toEqual((await parser.detail(large)).summary);
+      expect(summary.searchText.startsWith('word0 word1')).toBe(true);
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    expect(parser.summariesFromStart).toBe(fromStart.length + 1);
+    expect((await parser.summarize(quotedPrintable)).snippet.startsWith('café0 café1')).toBe(true);
+    expect((await parser.summarize(attached)).attachments).toBe(1);
   });
 
   it('finds the words of a body that starts with pages of blank lines', async () => {

@@ -17,6 +17,7 @@ import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 import { readHeaderFields } from '../message/header-fields.js';
+import { headerBlockEnd } from '../mail/header-block.js';
 
 const noBytes = new Uint8Array(0);
 
@@ -26,21 +27,51 @@ const trimAbove = 1024 * 1024;
  * A message with parts (or one part that is not text) above this size is summarised without
  * the bodies of its attachments (parse-worker.js, trimmedParts): they are most of its bytes, and
  * the summary needs only their headers. An invoice of 700 KB (a 500 KB PDF): 4.4–4.9 against
- * 8.6–8.9 ms per summary through the worker. A single text part gains nothing from the extra
- * pass, so it is left whole.
+ * 8.6–8.9 ms per summary through the worker.
  */
 const attachmentsLeftAbove = 64 * 1024;
+/**
+ * A message of one plain-text part whose body is longer than this is summarised from the start
+ * of its body only (parse-worker.js, cutSummary): the summary keeps the first 16 K characters of
+ * the text, and the rest was decoded, split into lines and copied for nothing.
+ */
+const textCutAbove = 64 * 1024;
+/** How much of such a body the summary's parse reads first (parse-worker.js reads more if need be). */
+const textCutBytes = 48 * 1024;
 
-/** Summarised from part of its bytes (see trimAbove, attachmentsLeftAbove). */
-function summaryTrimmed(source: MessageSource): boolean {
-  const size = sourceSize(source);
-  if (size > trimAbove) return true;
-  if (size <= attachmentsLeftAbove) return false;
+/** The top-level Content-Type, lowercased; '' when there is none (text/plain, RFC 2045 §5.2). */
+function topContentType(source: MessageSource): string {
   const type = readHeaderFields(sourceHead(source)).find(
     (field) => field.name.toLowerCase() === 'content-type',
   );
-  // no Content-Type is text/plain (RFC 2045 §5.2)
-  return type !== undefined && !/^\s*text\//i.test(type.value);
+  return type ? type.value.trim().toLowerCase() : '';
+}
+
+/** Summarised from part of its bytes (see trimAbove, attachmentsLeftAbove). */
+function summaryTrimmed(source: MessageSource, type: string): boolean {
+  const size = sourceSize(source);
+  if (size > trimAbove) return true;
+  if (size <= attachmentsLeftAbove) return false;
+  return type !== '' && !type.startsWith('text/');
+}
+
+/** How the summary's parse of a long plain-text message reads the start of its body. */
+interface SummaryCut {
+  bodyStart: number;
+  /** Bytes of the body read first. */
+  bytes: number;
+  /** The whole message's. */
+  size: number;
+}
+
+/** Null: the summary's parse reads the whole message. */
+function summaryCut(source: MessageSource, type: string): SummaryCut | null {
+  const size = sourceSize(source);
+  if (size <= textCutAbove) return null;
+  if (type !== '' && !/^text\/plain\s*(;|$)/.test(type)) return null;
+  const { bodyStart } = headerBlockEnd(sourceHead(source));
+  if (size - bodyStart <= textCutAbove) return null;
+  return { bodyStart, bytes: textCutBytes, size };
 }
 
 export interface ParsedPartInfo {
@@ -69,7 +100,10 @@ export interface ParsedPart {
 
 type JobKind = 'summary' | 'detail' | 'part' | 'write';
 type JobResult =
-  { summary: ParsedSummary } | ParsedDetail | { part: ParsedPart | null } | Record<string, never>;
+  | { summary: ParsedSummary; fromStart?: boolean }
+  | ParsedDetail
+  | { part: ParsedPart | null }
+  | Record<string, never>;
 
 interface Job {
   jobId: number;
@@ -133,13 +167,16 @@ function workerRequest(job: Job): Record<string, unknown> {
       syncOnly: job.syncOnly,
     };
   }
+  // a large message is summarised from the start of its text parts and the headers of the
+  // others (parse-worker.js); a long plain text from the start of its body if that is enough
+  const type =
+    kind === 'summary' && sourceSize(source) > attachmentsLeftAbove ? topContentType(source) : '';
   return {
     jobId,
     kind,
     partId: job.partId,
-    // a large message is summarised from the start of its text parts and the headers of the
-    // others (parse-worker.js)
-    trim: kind === 'summary' && summaryTrimmed(source),
+    trim: kind === 'summary' && summaryTrimmed(source, type),
+    cut: kind === 'summary' ? summaryCut(source, type) : null,
     // a message in the spool folder is read there by the worker: copying its bytes to the worker
     // cost the SMTP thread more than anything but the socket writes (bench/profile-2k-s10.md);
     // a small one in memory goes with the job (cheaper than the worker's open and reads)
@@ -347,6 +384,8 @@ export class MessageParser {
   private readonly later: Job[] = [];
   private dispatchScheduled = false;
   private nextJobId = 1;
+  /** Summaries made from the start of a long plain text (parse-worker.js, cutSummary): for tests. */
+  summariesFromStart = 0;
   /**
    * A whole message's parse (a message opened, its parts, the attachment filter's look) runs in a
    * worker of its own, started when asked and ended once idle for a while: it can take seconds
@@ -462,7 +501,11 @@ export class MessageParser {
   /** The list/search facts of a message; never rejects: a failure is kept as `parseError`. */
   async summarize(raw: MessageSource): Promise<ParsedSummary> {
     try {
-      const result = (await this.enqueue('summary', raw)) as { summary: ParsedSummary };
+      const result = (await this.enqueue('summary', raw)) as {
+        summary: ParsedSummary;
+        fromStart?: boolean;
+      };
+      if (result.fromStart) this.summariesFromStart++;
       return result.summary;
     } catch (err) {
       return unparsedSummary(raw, (err as Error).message);

@@ -10,6 +10,7 @@ import {
   fdatasync,
   fsync,
   openSync,
+  readSync,
   renameSync,
   unlinkSync,
   writeSync,
@@ -76,6 +77,14 @@ const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
 const partBudget = 256 * 1024;
 const searchTextBudget = 16 * 1024;
+/** The start of the text textStart reads first (more only if that much collapses too short). */
+const textStartFirst = 2 * searchTextBudget;
+/**
+ * Characters at the end of a text read from part of its body that may differ from the whole
+ * body's text at that place: the last line's line break, a soft break or a flowed line that the
+ * next line would have continued, a base64 quantum or a character cut in two (cutSummary).
+ */
+const cutTextTail = 1024;
 
 function addressList(value) {
   if (!value) return [];
@@ -136,18 +145,22 @@ function headerText(parsed, name) {
 // first slice is small: the copies made of it (and the snippet, a slice of them) live until the
 // batch's reply, and copies of 128 KiB each were most of what this thread's heap promoted under
 // 100 KB messages, and so most of its mark-compacts.
+/** One round of textStart: the first `end` characters, whitespace collapsed. */
+function textRound(body, end) {
+  return body.slice(0, end).replace(/\s+/g, ' ').trim();
+}
+
 function textStart(body) {
-  let end = 2 * searchTextBudget;
+  let end = textStartFirst;
   for (;;) {
-    const text = body.slice(0, end).replace(/\s+/g, ' ').trim();
+    const text = textRound(body, end);
     if (text.length >= searchTextBudget || end >= body.length) return text;
     end *= 4;
   }
 }
 
 /** `body`: the message's text when the caller has it already (bodyText converts HTML). */
-function summarize(parsed, body = bodyText(parsed)) {
-  const text = textStart(body);
+function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
@@ -214,18 +227,78 @@ function trimmedParts(input) {
   return input.pipe(splitter).pipe(trim).pipe(joiner);
 }
 
+const parseOptions = {
+  skipImageLinks: true,
+  skipTextLinks: true,
+  skipTextToHtml: true,
+  keepCidLinks: true,
+};
+
+/** The first `length` bytes of a file (fewer if it is shorter). */
+function readStart(path, length) {
+  const fd = openSync(path, 'r');
+  try {
+    const start = Buffer.allocUnsafe(length);
+    let got = 0;
+    for (let n = -1; got < length && n !== 0; got += n)
+      n = readSync(fd, start, got, length - got, got);
+    return start.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * What textStart makes of a whole text, told from a start of it whose last cutTextTail
+ * characters may differ from the whole text's: the same rounds, each of which must end before
+ * them. Null when the start is too short to tell.
+ */
+function textStartFrom(start) {
+  for (let end = textStartFirst; end + cutTextTail < start.length; end *= 4) {
+    const text = textRound(start, end);
+    if (text.length >= searchTextBudget) return text;
+  }
+  return null;
+}
+
+// The summary of a message of one plain-text part needs its headers and the first 16 K
+// characters of its text (textStart): mailparser would decode, split into lines and copy all of a
+// long body for them. The start of the body (whole lines) gives the same text but for its last
+// few characters (cutTextTail), so the summary is the whole parse's when that text reaches past
+// what textStart reads. The start read is 48 KiB of body (message-parser.ts), then four times as
+// much while its text is too short (characters of many bytes, an encoding, mostly whitespace): at
+// most a third more work than one whole parse. Null: the whole message is to be parsed (it is no
+// plain text to mailparser after all, or the start grew to the whole).
+async function cutSummary(request) {
+  const { bodyStart, bytes: first, size } = request.cut;
+  const bytes = request.raw
+    ? Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength)
+    : null;
+  for (let take = first; bodyStart + take < size; take *= 4) {
+    const length = bodyStart + take;
+    const start = bytes ? bytes.subarray(0, length) : readStart(request.path, length);
+    const parsed = await simpleParser(start.subarray(0, start.lastIndexOf(0x0a) + 1), parseOptions);
+    const type = parsed.headers.get('content-type');
+    if (type && String(type.value).toLowerCase() !== 'text/plain') return null;
+    if ((parsed.attachments || []).length > 0 || typeof parsed.text !== 'string') return null;
+    const text = textStartFrom(parsed.text);
+    if (text !== null) return summarize(parsed, parsed.text, text);
+  }
+  return null;
+}
+
 async function handle(request) {
+  if (request.kind === 'summary' && request.cut) {
+    // whatever goes wrong with the start alone is the whole parse's to find, or not
+    const summary = await cutSummary(request).catch(() => null);
+    if (summary) return { summary, fromStart: true };
+  }
   // a message received over SMTP is read from its file in the spool folder; others come as bytes
   let input = request.path
     ? createReadStream(request.path)
     : Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
   if (request.trim && Buffer.isBuffer(input)) input = Readable.from([input]);
-  const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, {
-    skipImageLinks: true,
-    skipTextLinks: true,
-    skipTextToHtml: true,
-    keepCidLinks: true,
-  });
+  const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, parseOptions);
   if (request.kind === 'summary') return { summary: summarize(parsed) };
   if (request.kind === 'detail') {
     const text = bodyText(parsed);
