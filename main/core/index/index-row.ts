@@ -4,7 +4,7 @@
 import type { MessageStatus } from '../../../preload/api-contract.js';
 import type { MailAddress, MessageRecord } from '../message-record.js';
 import { messageStatus } from '../queue/recipient-state.js';
-import { cleanSearchWord } from '../search/text-needle.js';
+import { cleanSearchWord, fullTextRow } from '../search/search-words.js';
 
 export interface IndexRow {
   id: string;
@@ -71,6 +71,14 @@ export function indexRow(record: MessageRecord): IndexRow {
  * body text, each cleaned, apart.
  */
 export function searchableText(record: MessageRecord): string {
+  return fullTextRow(headerSearchWords(record), record.summary.searchText);
+}
+
+/**
+ * The words of searchableText but the body's: the index's worker cleans a new message's body
+ * text itself (index-writes.js), where it costs the SMTP thread nothing.
+ */
+export function headerSearchWords(record: MessageRecord): string {
   const s = record.summary;
   const addresses = [s.from ? [s.from] : [], s.to, s.cc, s.bcc, s.replyTo].map(addressText);
   return [
@@ -78,7 +86,6 @@ export function searchableText(record: MessageRecord): string {
     ...addresses,
     cleanSearchWord(s.messageId),
     cleanSearchWord(s.returnPath),
-    cleanSearchWord(s.searchText),
   ]
     .filter((part) => part !== '')
     .join(',');

@@ -14,7 +14,8 @@ import { writeSql } from './index-statements.js';
 
 /** One write as the worker applies it; rows and JSON are made here, the worker only runs SQL. */
 export type IndexOp =
-  | { kind: 'add'; row: IndexRow; json: string; text: string }
+  /** Its full-text row: `headerWords` and `bodyText` as search-words.js's fullTextRow joins them. */
+  | { kind: 'add'; row: IndexRow; json: string; headerWords: string; bodyText: string }
   | { kind: 'remove'; id: string }
   | { kind: 'update'; row: IndexRow; json: string }
   /** The spool folder's stamp, recorded when nothing was pending (message-index.ts). */

@@ -27,7 +27,7 @@ import {
   type OldestFirstOptions,
   type ListSource,
 } from './index-list-queries.js';
-import { indexRow, recordJson, searchableText } from './index-row.js';
+import { headerSearchWords, indexRow, recordJson } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
 import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
@@ -276,7 +276,8 @@ export class MessageIndex {
       kind: 'add',
       row: indexRow(record),
       json: recordJson(record),
-      text: searchableText(record),
+      headerWords: headerSearchWords(record),
+      bodyText: record.summary.searchText,
     });
     this.held.remember(record);
     if (record.delivery) this.writtenRead.set(record, record.read ? 1 : 0);

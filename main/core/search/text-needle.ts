@@ -7,14 +7,9 @@
 // cleaned copy of every message we compile the cleaned word to a pattern in which each space
 // matches any run of those separators: the same matches, with no second copy of the text.
 
-/** Characters Mailpit's `cleanString` turns into spaces (plus whitespace and U+FEFF). */
-const SEPARATORS = String.raw`[\s\uFEFF<>",;()]+`;
-const SEPARATOR_CHARS = /[\s\uFEFF<>",;()]+/g;
+import { cleanSearchWord, SEPARATORS } from './search-words.js';
 
-/** Mailpit's `cleanString`: separators to single spaces, trimmed, lowercased. */
-export function cleanSearchWord(word: string): string {
-  return word.replace(SEPARATOR_CHARS, ' ').trim().toLowerCase();
-}
+export { cleanSearchWord };
 
 function escapeRegExp(text: string): string {
   // Only syntax characters: with the 'u' flag any other escaped character is a syntax error.
