@@ -140,16 +140,16 @@ function headerText(parsed, name) {
   return String(value);
 }
 
-// Only the start of the text is kept (snippet, search text); collapsing the whitespace of all
-// of a 25 MB body would copy it twice more. Whitespace-heavy text takes a longer slice. The
-// first slice is small: the copies made of it (and the snippet, a slice of them) live until the
-// batch's reply, and copies of 128 KiB each were most of what this thread's heap promoted under
-// 100 KB messages, and so most of its mark-compacts.
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
 }
 
+// Only the start of the text is kept (snippet, search text); collapsing the whitespace of all
+// of a 25 MB body would copy it twice more. Whitespace-heavy text takes a longer slice. The
+// first slice is small: the copies made of it (and the snippet, a slice of them) live until the
+// batch's reply, and copies of 128 KiB each were most of what this thread's heap promoted under
+// 100 KB messages, and so most of its mark-compacts.
 function textStart(body) {
   let end = textStartFirst;
   for (;;) {

@@ -13,7 +13,8 @@ import type { MailAddress, MessageRecord } from '../message-record.js';
 import { parseMessageSize } from './message-size.js';
 import { splitQueryWords } from './query-words.js';
 import { parseSearchDate, parseSearchTimeZone, type SearchTimeZone } from './search-date.js';
-import { cleanSearchWord, literalNeedle, looseNeedle, type TextNeedle } from './text-needle.js';
+import { cleanSearchWord } from './search-words.js';
+import { literalNeedle, looseNeedle, type TextNeedle } from './text-needle.js';
 
 export type SearchField =
   | 'text'

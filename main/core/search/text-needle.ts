@@ -9,8 +9,6 @@
 
 import { cleanSearchWord, SEPARATORS } from './search-words.js';
 
-export { cleanSearchWord };
-
 function escapeRegExp(text: string): string {
   // Only syntax characters: with the 'u' flag any other escaped character is a syntax error.
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
