@@ -16,8 +16,7 @@ import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
-import { readHeaderFields } from '../message/header-fields.js';
-import { headerBlockEnd } from '../mail/header-block.js';
+import { bodyOffset, readHeaderFields } from '../message/header-fields.js';
 
 const noBytes = new Uint8Array(0);
 
@@ -69,7 +68,7 @@ function summaryCut(source: MessageSource, type: string): SummaryCut | null {
   const size = sourceSize(source);
   if (size <= textCutAbove) return null;
   if (type !== '' && !/^text\/plain\s*(;|$)/.test(type)) return null;
-  const { bodyStart } = headerBlockEnd(sourceHead(source));
+  const bodyStart = bodyOffset(sourceHead(source));
   if (size - bodyStart <= textCutAbove) return null;
   return { bodyStart, bytes: textCutBytes, size };
 }

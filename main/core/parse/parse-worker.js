@@ -234,6 +234,11 @@ const parseOptions = {
   keepCidLinks: true,
 };
 
+/** A request's message bytes, as sent in memory (no copy). */
+function rawBytes(request) {
+  return Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+}
+
 /** The first `length` bytes of a file (fewer if it is shorter). */
 function readStart(path, length) {
   const fd = openSync(path, 'r');
@@ -271,9 +276,7 @@ function textStartFrom(start) {
 // plain text to mailparser after all, or the start grew to the whole).
 async function cutSummary(request) {
   const { bodyStart, bytes: first, size } = request.cut;
-  const bytes = request.raw
-    ? Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength)
-    : null;
+  const bytes = request.raw ? rawBytes(request) : null;
   for (let take = first; bodyStart + take < size; take *= 4) {
     const length = bodyStart + take;
     const start = bytes ? bytes.subarray(0, length) : readStart(request.path, length);
@@ -294,9 +297,7 @@ async function handle(request) {
     if (summary) return { summary, fromStart: true };
   }
   // a message received over SMTP is read from its file in the spool folder; others come as bytes
-  let input = request.path
-    ? createReadStream(request.path)
-    : Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
+  let input = request.path ? createReadStream(request.path) : rawBytes(request);
   if (request.trim && Buffer.isBuffer(input)) input = Readable.from([input]);
   const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, parseOptions);
   if (request.kind === 'summary') return { summary: summarize(parsed) };
