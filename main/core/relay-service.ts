@@ -20,6 +20,7 @@ import { DeliveryQueue, type DeliverFunction } from './queue/delivery-queue.js';
 import { DeliveryJournal } from './queue/delivery-journal.js';
 import { queueStore } from './queue/queue-store.js';
 import { openIndex } from './index/index-startup.js';
+import { BodyTextRefill } from './index/body-text-refill.js';
 import { Retention } from './retention.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
@@ -95,6 +96,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Set once the spool is loaded: only then does a stop close the message index. */
   private started = false;
   private closingListener: Promise<void> | null = null;
+  /** The body text of messages the index took from their sidecars, read from their .eml. */
+  private bodyTextRefill: BodyTextRefill | null = null;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -335,6 +338,18 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     }
     queue.kick();
     retention.start();
+    this.bodyTextRefill = new BodyTextRefill(
+      store.index,
+      async (id) => {
+        const raw = await store.spool.readRaw(id).catch((err: NodeJS.ErrnoException) => {
+          if (err.code === 'ENOENT') return null;
+          throw err;
+        });
+        return raw && (await store.parser.summarize(raw)).searchText;
+      },
+      (line, level) => log(note('index', line, level)),
+    );
+    void this.bodyTextRefill.start();
     return { smtp: smtp ?? this.settings.smtp };
   }
 
@@ -353,6 +368,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     retention.stop();
     this.webhooks?.stop();
     await this.stopAccepting();
+    await this.bodyTextRefill?.stop();
     await queue.stop();
     if (this.started) await journal.close();
     if (this.started) await store.spool.close();

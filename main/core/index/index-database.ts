@@ -6,7 +6,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
 // 2: a recipient's routing rule is kept as `rule` (was `route`)
-export const indexSchemaVersion = 3;
+// 4: body_text_pending (sidecars no longer carry the body text)
+export const indexSchemaVersion = 4;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';
@@ -79,6 +80,9 @@ CREATE INDEX messages_relayed ON messages (relayed, id);
 ${AGGREGATE_INDEXES}
 CREATE TABLE message_records (rowid INTEGER PRIMARY KEY, record TEXT NOT NULL);
 CREATE VIRTUAL TABLE message_text USING fts5(text, tokenize = 'trigram', detail = 'none');
+-- messages added from a sidecar, which does not keep the body text: their full-text row has the
+-- header words only until the body is read again from the .eml (body-text-refill.ts)
+CREATE TABLE body_text_pending (id TEXT PRIMARY KEY) WITHOUT ROWID;
 `;
 
 export interface IndexOpenResult {

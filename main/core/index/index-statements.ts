@@ -46,6 +46,10 @@ export function writeSql() {
     deleteMessage: 'DELETE FROM messages WHERE rowid = ?',
     deleteRecord: 'DELETE FROM message_records WHERE rowid = ?',
     deleteText: 'DELETE FROM message_text WHERE rowid = ?',
+    insertBodyPending: 'INSERT OR IGNORE INTO body_text_pending (id) VALUES (?)',
+    bodyPendingOf: 'SELECT 1 FROM body_text_pending WHERE id = ?',
+    textOf: 'SELECT text FROM message_text WHERE rowid = ?',
+    deleteBodyPending: 'DELETE FROM body_text_pending WHERE id = ?',
     // the spool checkpoint (message-index.ts): written when all is quiet, cleared by any write
     setSpoolStamp: "INSERT OR REPLACE INTO meta (key, value) VALUES ('spool_stamp', ?)",
     clearSpoolStamp: "DELETE FROM meta WHERE key = 'spool_stamp'",
@@ -80,6 +84,10 @@ export function prepareStatements(db: Database) {
     clearMessages: db.prepare('DELETE FROM messages'),
     clearRecords: db.prepare('DELETE FROM message_records'),
     clearText: db.prepare('DELETE FROM message_text'),
+    clearBodyPending: db.prepare('DELETE FROM body_text_pending'),
+    // the newest first: the mail most likely searched for
+    bodyPendingIds: db.prepare('SELECT id FROM body_text_pending ORDER BY id DESC LIMIT ?'),
+    bodyPendingCount: db.prepare('SELECT count(*) FROM body_text_pending'),
     allIds: db.prepare('SELECT id FROM messages ORDER BY id'),
     oldestIds: db.prepare('SELECT id FROM messages ORDER BY id LIMIT ?'),
     totalBytes: db.prepare('SELECT sum(size) FROM messages'),
@@ -89,11 +97,16 @@ export function prepareStatements(db: Database) {
   };
 }
 
+/**
+ * A row from a sidecar (a rebuild, or one the index missed): without its body text, which the
+ * sidecar does not keep, it is marked for the body to be read again from its .eml.
+ */
 export function insertRow(s: Statements, record: MessageRecord): void {
   const row = indexRow(record);
   const { lastInsertRowid } = s.insertMessage.run(row);
   s.insertRecord.run(lastInsertRowid, recordJson(record));
   s.insertText.run(lastInsertRowid, searchableText(record));
+  if (record.summary.searchText === '') s.insertBodyPending.run(record.id);
 }
 
 export function deleteRow(s: Statements, id: string): boolean {
@@ -102,5 +115,6 @@ export function deleteRow(s: Statements, id: string): boolean {
   s.deleteMessage.run(rowid);
   s.deleteRecord.run(rowid);
   s.deleteText.run(rowid);
+  s.deleteBodyPending.run(id);
   return true;
 }

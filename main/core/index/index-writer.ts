@@ -18,6 +18,8 @@ export type IndexOp =
   | { kind: 'add'; row: IndexRow; json: string; headerWords: string; bodyText: string }
   | { kind: 'remove'; id: string }
   | { kind: 'update'; row: IndexRow; json: string }
+  /** The body text of a row made from a sidecar, read again from its .eml, joins its full-text row. */
+  | { kind: 'body'; id: string; bodyText: string }
   /** The spool folder's stamp, recorded when nothing was pending (message-index.ts). */
   | { kind: 'stamp'; value: string };
 
@@ -198,6 +200,11 @@ export class IndexWriter {
   private noteRead(id: string, read: number, seq: number): void {
     this.reads.delete(id);
     this.reads.set(id, { read, seq });
+  }
+
+  /** Completes the full-text row of a message added from its sidecar (body-text-refill.ts). */
+  body(op: IndexOp & { kind: 'body' }): void {
+    this.send(op);
   }
 
   /**

@@ -75,6 +75,7 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     s.deleteMessage.run(rowid);
     s.deleteRecord.run(rowid);
     s.deleteText.run(rowid);
+    s.deleteBodyPending.run(id);
   }
 
   function apply(op) {
@@ -88,6 +89,17 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
       s.insertText.run(lastInsertRowid, fullTextRow(op.headerWords, op.bodyText));
     } else if (op.kind === 'remove') {
       deleteById(op.id);
+    } else if (op.kind === 'body') {
+      // a row made from a sidecar holds its header words only (insertRow) until the body read
+      // again from its .eml joins them; one removed meanwhile, or done already, is left alone
+      if (s.bodyPendingOf.pluck().get(op.id) === undefined) return;
+      const rowid = s.rowidOf.pluck().get(op.id);
+      if (rowid !== undefined) {
+        const headerWords = s.textOf.pluck().get(rowid) ?? '';
+        s.deleteText.run(rowid);
+        s.insertText.run(rowid, fullTextRow(headerWords, op.bodyText));
+      }
+      s.deleteBodyPending.run(op.id);
     } else {
       const rowid = s.rowidOf.pluck().get(op.row.id);
       if (rowid === undefined) return;

@@ -236,6 +236,7 @@ export class MessageIndex {
       s.clearMessages.run();
       s.clearRecords.run();
       s.clearText.run();
+      s.clearBodyPending.run();
     })();
     const insert = db.transaction((records: readonly MessageRecord[]) => {
       for (const record of records) insertRow(s, record);
@@ -322,6 +323,26 @@ export class MessageIndex {
   }
 
   /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */
+  /**
+   * Messages added from their sidecars whose body text is still to be read from the .eml (search
+   * finds them by their headers meanwhile), the newest first.
+   */
+  bodyTextPending(limit: number): string[] {
+    this.flush();
+    return this.sql.bodyPendingIds.pluck().all(limit) as string[];
+  }
+
+  bodyTextPendingCount(): number {
+    this.flush();
+    return this.sql.bodyPendingCount.pluck().get() as number;
+  }
+
+  /** A message's body text, read again from its .eml, joins its full-text row. */
+  setBodyText(id: string, bodyText: string): void {
+    this.written();
+    this.writes.body({ kind: 'body', id, bodyText });
+  }
+
   settled(): Promise<void> {
     return this.writer ? this.writer.settled() : Promise.resolve();
   }

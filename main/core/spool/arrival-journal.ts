@@ -68,8 +68,8 @@ const foldConcurrencyAtStop = 8;
 interface PendingArrival {
   /**
    * The sidecar, as it is to be written: as bytes, off V8's heap. It is kept until the folding,
-   * long enough to be promoted to the old generation as a string (a big message's search text
-   * is 16 KB of it), where it cost mark-compacts; a Buffer's bytes are not marked or copied.
+   * long enough to be promoted to the old generation as a string (a message to many recipients
+   * makes a long one), where it cost mark-compacts; a Buffer's bytes are not marked or copied.
    * Null while the message's line is its intake and its parse is not done.
    */
   sidecar: Buffer | null;
@@ -330,11 +330,6 @@ export class ArrivalJournal {
 
   get isOpen(): boolean {
     return this.file.isOpen;
-  }
-
-  /** The sidecar a message has in the journal only (not folded in yet), if any. */
-  pendingSidecar(id: string): Buffer | null {
-    return this.pending.get(id)?.sidecar ?? null;
   }
 
   /**

@@ -45,17 +45,6 @@ export function spoolFolder(dataDir: string): string {
   return join(dataDir, 'spool');
 }
 
-/** The body text a stored sidecar holds ('' when none, or it will not parse). */
-function storedSearchText(sidecar: string | Buffer): string {
-  try {
-    const text = (JSON.parse(sidecar.toString()) as { summary?: { searchText?: unknown } }).summary
-      ?.searchText;
-    return typeof text === 'string' ? text : '';
-  } catch {
-    return '';
-  }
-}
-
 export class Spool {
   readonly messagesDir: string;
   readonly quarantineDir: string;
@@ -154,8 +143,16 @@ export class Spool {
     return join(this.messagesDir, `${id}.json`);
   }
 
+  /**
+   * A sidecar holds the record without its body text: that is kept by the index's full-text
+   * table only, and an index rebuilt from the sidecars reads it again from the .eml files
+   * (body-text-refill.ts). In the sidecar it was 16 K characters per message made into JSON,
+   * held until folded in, written and synced, for a copy only a rebuild ever read.
+   */
   private sidecarText(record: MessageRecord): string {
-    return JSON.stringify({ version: sidecarVersion, ...record });
+    const summary =
+      record.summary.searchText === '' ? record.summary : { ...record.summary, searchText: '' };
+    return JSON.stringify({ version: sidecarVersion, ...record, summary });
   }
 
   /**
@@ -287,32 +284,14 @@ export class Spool {
    */
   async update(record: MessageRecord, folding = false): Promise<void> {
     // the state as it is now, not as it may be when an earlier write of this message is done
-    const now = this.sidecarText(record);
-    const textless = record.summary.searchText === '';
+    const text = this.sidecarText(record);
     await this.inOrder(record.id, async () => {
       const path = this.sidecarPath(record.id);
-      const text = textless ? await this.withStoredSearchText(record.id, now) : now;
       if (folding && this.writer) await this.writer.write(path, text, { replace: true });
       else await writeFilesDurably([{ path, data: text }]);
       // the sidecar is newer than the journal's record: nothing left to fold in
       this.arrivals.forget(record.id);
     });
-  }
-
-  /**
-   * A record read back from the index has no body text (the index keeps it in its full-text
-   * table only): rewriting the sidecar from it keeps the text the stored sidecar has (in the
-   * arrivals journal until folded in, then the file), or an index rebuilt from the sidecars would
-   * no longer find the message by a word of its body. The body never changes.
-   */
-  private async withStoredSearchText(id: string, text: string): Promise<string> {
-    const stored =
-      this.arrivals.pendingSidecar(id) ?? (await readFile(this.sidecarPath(id)).catch(() => null));
-    const searchText = stored ? storedSearchText(stored) : '';
-    if (searchText === '') return text;
-    const sidecar = JSON.parse(text) as MessageRecord;
-    sidecar.summary.searchText = searchText;
-    return JSON.stringify(sidecar);
   }
 
   async readRaw(id: string): Promise<Buffer> {
