@@ -41,7 +41,7 @@ export class BodyTextRefill {
   start(): Promise<void> {
     this.running ??= this.run().catch((err: unknown) => {
       this.log(
-        `index: could not read a message's body text again (${(err as Error).message}); the rest is read at the next start`,
+        `could not read a message's body text again (${(err as Error).message}); the rest is read at the next start`,
         'warn',
       );
     });
@@ -59,7 +59,7 @@ export class BodyTextRefill {
     if (total === 0) return;
     const since = performance.now();
     this.log(
-      `index: reading the body text of ${total} message(s) again from their .eml, in the background (search finds them by their headers until then)`,
+      `reading the body text of ${total} message(s) again from their .eml, in the background (search finds them by their headers until then)`,
     );
     const tried = new Set<string>();
     while (!this.stopping) {
@@ -79,9 +79,9 @@ export class BodyTextRefill {
       await this.index.settled();
     }
     if (this.stopping) return;
-    const seconds = ((performance.now() - since) / 1000).toFixed(1);
+    const seconds = ((performance.now() - since) / 1000).toFixed(2);
     this.log(
-      `index: body text of ${this.refilled} message(s) read again from their .eml in ${seconds} s`,
+      `body text of ${this.refilled} message(s) read again from their .eml in ${seconds} s`,
     );
   }
 }
