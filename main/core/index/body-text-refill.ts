@@ -80,8 +80,6 @@ export class BodyTextRefill {
     }
     if (this.stopping) return;
     const seconds = ((performance.now() - since) / 1000).toFixed(2);
-    this.log(
-      `body text of ${this.refilled} message(s) read again from their .eml in ${seconds} s`,
-    );
+    this.log(`body text of ${this.refilled} message(s) read again from their .eml in ${seconds} s`);
   }
 }
