@@ -322,7 +322,6 @@ export class MessageIndex {
     if (record.delivery) this.writtenRead.set(record, row.read);
   }
 
-  /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */
   /**
    * Messages added from their sidecars whose body text is still to be read from the .eml (search
    * finds them by their headers meanwhile), the newest first.
@@ -343,6 +342,7 @@ export class MessageIndex {
     this.writes.body({ kind: 'body', id, bodyText });
   }
 
+  /** Resolves when every write made so far is committed: rewrite a sidecar only after it. */
   settled(): Promise<void> {
     return this.writer ? this.writer.settled() : Promise.resolve();
   }
