@@ -21,6 +21,7 @@ import { DeliveryJournal } from './queue/delivery-journal.js';
 import { queueStore } from './queue/queue-store.js';
 import { openIndex } from './index/index-startup.js';
 import { BodyTextRefill } from './index/body-text-refill.js';
+import { bodyTextReader } from './service/body-text-reader.js';
 import { Retention } from './retention.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
@@ -340,13 +341,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     retention.start();
     this.bodyTextRefill = new BodyTextRefill(
       store.index,
-      async (id) => {
-        const raw = await store.spool.readRaw(id).catch((err: NodeJS.ErrnoException) => {
-          if (err.code === 'ENOENT') return null;
-          throw err;
-        });
-        return raw && (await store.parser.summarize(raw)).searchText;
-      },
+      bodyTextReader(store.spool, store.parser),
       (line, level) => log(note('index', line, level)),
     );
     void this.bodyTextRefill.start();
