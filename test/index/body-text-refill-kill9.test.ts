@@ -3,10 +3,10 @@
 // up where it stopped, and then every message is found by a word of its body, once.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterEach, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import { pooledTransport } from '../helpers/relaydesk.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -17,14 +17,7 @@ const filler = 'lorem ipsum dolor sit amet '.repeat(12);
 it('takes the body text refill up again after a kill -9 half-way', async () => {
   const dataDir = await makeTempDir();
   const first = await startServe({ dataDir });
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port: first.smtp.port,
-    secure: false,
-    ignoreTLS: true,
-    pool: true,
-    maxConnections: 5,
-  });
+  const transport = pooledTransport(first.smtp, 5);
   await Promise.all(
     Array.from({ length: count }, (_, n) =>
       transport.sendMail({
