@@ -108,13 +108,18 @@ function serve(dataDir) {
 
 const refilledLine = /body text of \d+ message\(s\) read again from their \.eml in ([\d.]+) s/;
 
-/** Resolves with the match once the server has printed a line matching `pattern`. */
+/** Resolves with the match once the server has printed a line matching `pattern` (10 min at most). */
 function logLine(server, pattern) {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let out = server.log;
+    const timer = setTimeout(() => {
+      server.child.stdout.off('data', more);
+      reject(new Error(`no line matching ${pattern} in 10 minutes:\n${out.slice(-2000)}`));
+    }, 600_000);
     const seen = () => {
       const match = pattern.exec(out);
       if (!match) return;
+      clearTimeout(timer);
       server.child.stdout.off('data', more);
       resolve(match);
     };
