@@ -61,21 +61,23 @@ export class BodyTextRefill {
     this.log(
       `reading the body text of ${total} message(s) again from their .eml, in the background (search finds them by their headers until then)`,
     );
-    const tried = new Set<string>();
+    // the oldest ID the last round took: IDs are listed at start only and taken newest first
+    let taken: string | null = null;
     while (!this.stopping) {
       const ids = this.index.bodyTextPending(this.roundSize);
-      if (ids.length === 0) break;
-      // a message still listed after its text was sent: the index cannot write now (a full
-      // disk); the next start takes the rest up rather than this reading it again and again
-      if (ids.some((id) => tried.has(id)))
+      const newest = ids[0];
+      if (newest === undefined) break;
+      // one already sent still listed: the index cannot write now (a full disk); the next
+      // start takes the rest up rather than this reading it again and again
+      if (taken !== null && newest >= taken)
         throw new Error('the index did not take the text read before');
       await eachInFlight(ids, this.inFlight, async (id) => {
         if (this.stopping) return;
-        tried.add(id);
         const text = await this.read(id);
         this.index.setBodyText(id, text ?? '');
         this.refilled++;
       });
+      taken = ids[ids.length - 1] ?? null;
       await this.index.settled();
     }
     if (this.stopping) return;
