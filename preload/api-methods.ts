@@ -408,6 +408,16 @@ export const apiMethods = {
       request: (count = 100) => ({ query: { limit: count } }),
     },
   }),
+  serviceLog: method<LogLines>()({
+    summary:
+      'Recent service lines: the app’s own notes (start, the index, the journals, quarantined files, failures)',
+    args: () => z.tuple([limit(100, 1000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/service/log',
+      request: (count = 100) => ({ query: { limit: count } }),
+    },
+  }),
 
   // Authentication: DKIM keys, checks of captured mail, address checks
   authCheck: method<MessageAuthCheck>()({

@@ -146,12 +146,15 @@ export interface SmtpUserView {
   updatedAt: string;
 }
 
-export type LogKind = 'relay' | 'audit';
+export type LogKind = 'relay' | 'audit' | 'service';
 
 export interface LogEntry {
   /** ISO-8601 time the line was written. */
   at: string;
-  /** relay: one line per delivery attempt (Postfix's shape); audit: SMTP/HTTP policy decisions. */
+  /**
+   * relay: one line per delivery attempt (Postfix's shape); audit: SMTP/HTTP policy decisions;
+   * service: the app's own notes (start, the index, the journals, quarantine, failures).
+   */
   kind: LogKind;
   line: string;
 }

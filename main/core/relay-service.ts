@@ -105,10 +105,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const settings = options.settings;
     this.settings = settings;
     const now = options.now ?? Date.now;
+    // the relay, audit and service logs' files and views take every record too (set below: they
+    // report their own write failures through this log)
+    let intoLogFiles = (_record: LogRecord, _line: string): void => undefined;
     const log = (entry: string | LogRecord): void => {
       const record = typeof entry === 'string' ? note('', entry) : entry;
+      const line = formatLogLine(record);
       this.emit('record', record);
-      this.emit('log', formatLogLine(record));
+      this.emit('log', line);
+      intoLogFiles(record, line);
     };
     const publish = (event: ServiceEvent): void => void this.emit('event', event);
     const store = new MessageStore(settings.dataDir, now, publish, (line) => log(line));
@@ -126,7 +131,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish,
       log,
     });
-    this.on('log', (line) => relayLog.noteServiceLine(line));
+    intoLogFiles = (record, line) => relayLog.noteRecord(record, line);
     const users = new UserStore(settings.dataDir);
     const dns = new DnsResolver({ servers: settings.dnsServers });
     const recipientCheck = new RecipientCheck(new AddressChecker(dns), settings, log);

@@ -70,6 +70,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
     }),
   relayLog: (service, limit) => service.relayLogLines(limit),
   auditLog: (service, limit) => service.auditLogLines(limit),
+  serviceLog: (service, limit) => service.serviceLogLines(limit),
   listUsers: (service) => service.listUsers(),
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),

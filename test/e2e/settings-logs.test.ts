@@ -2,7 +2,7 @@
 // beside its field with the allowed range and nothing is saved; a routing rule added, reordered
 // and saved in the form decides the next message sent over real SMTP; the connection test panel
 // walks a real upstream step by step (a wrong password gets the failed step and its fix); the
-// log shows audit and relay lines live and filters them.
+// log shows audit, relay and service lines live and filters them.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +186,30 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     await page.getByRole('button', { name: 'Remove alice' }).click();
     await eventually(() => api<unknown[]>('/api/v1/users')).toEqual([]);
     await eventually(() => page.locator('.users').innerText()).toContain('No SMTP users yet');
+  });
+
+  it("shows the service's own lines, live, apart from the others", async () => {
+    await page.goto(`${relaydesk.url}#logs`);
+    const lines = page.getByRole('list', { name: 'Log lines' });
+    await lines.waitFor();
+    await page.getByLabel('Show').selectOption('service');
+    // from the start: where the UI listens, said once
+    const exposure = lines.locator('li.service', { hasText: 'exposure: UI and API on' });
+    await eventually(() => exposure.count()).toBe(1);
+    expect(await lines.locator('li:not(.service)').count()).toBe(0);
+    const control = (what: 'pause' | 'resume') =>
+      fetch(new URL(`/api/v1/smtp/${what}`, relaydesk.url), { method: 'POST' }).then((r) =>
+        r.text(),
+      );
+    await control('pause');
+    await control('resume');
+    // over the event stream, without a reload, in the order they happened
+    const paused = lines.locator('li.service', { hasText: /smtp: receiving (paused|resumed)/ });
+    await eventually(() => paused.allInnerTexts()).toEqual([
+      expect.stringContaining('smtp: receiving paused'),
+      expect.stringContaining('smtp: receiving resumed'),
+    ]);
+    await page.getByLabel('Show').selectOption('all');
   });
 
   it('shows audit and relay lines live, and filters them', async () => {

@@ -17,6 +17,9 @@ export interface WaitOptions {
   interval?: number;
 }
 
+/** What a value is once known to be truthy (`null`, `undefined`, `false`, `0` and `''` are not). */
+export type Truthy<T> = Exclude<T, null | undefined | false | 0 | ''>;
+
 /**
  * Resolves with the first truthy value `condition` returns (it may be async: a call still in
  * flight is never overlapped); rejects at the timeout naming `what` it waited for.
@@ -25,9 +28,9 @@ export async function waitFor<T>(
   what: string,
   condition: () => T | Promise<T>,
   { timeout = 10_000, interval = 50 }: WaitOptions = {},
-): Promise<T> {
+): Promise<Truthy<T>> {
   try {
-    return await vi.waitUntil(condition, { timeout, interval });
+    return (await vi.waitUntil(condition, { timeout, interval })) as Truthy<T>;
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     throw new Error(`waited ${timeout} ms for ${what}: ${detail}`, { cause: err });

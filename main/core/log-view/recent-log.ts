@@ -1,15 +1,18 @@
-// The last lines of the relay log and the audit log, kept in memory for the Logs view and the
-// log API (the relay log is also appended to relay.log in the data folder). Bounded, so a busy
-// relay cannot grow it without end.
+// The last lines of the relay, audit and service logs, kept in memory for the Logs view and the
+// log API (each is also appended to its file in the data folder). Bounded, so a busy relay
+// cannot grow them without end.
 import type { LogEntry, LogKind, LogLines } from '../../../preload/api-contract.js';
 
-/** Audit lines: the policy's `smtp-audit …` / `http-audit …` and saved settings' `settings-audit …`. */
+/**
+ * Audit lines: the policy's `smtp-audit …` / `http-audit …`, the POP3 listener's `pop3-audit …`
+ * and saved settings' `settings-audit …`.
+ */
 export function isAuditLine(line: string): boolean {
-  return /^(?:smtp|http|settings)-audit /.test(line);
+  return /^(?:smtp|http|pop3|settings)-audit /.test(line);
 }
 
 export class RecentLog {
-  private readonly entries: Record<LogKind, LogEntry[]> = { relay: [], audit: [] };
+  private readonly entries: Record<LogKind, LogEntry[]> = { relay: [], audit: [], service: [] };
 
   constructor(private readonly keep: number) {}
 

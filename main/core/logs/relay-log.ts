@@ -1,13 +1,18 @@
-// The relay's two log files and their recent lines: relay.log (one line per delivery attempt,
-// Postfix-style) and audit.log (who was let in or refused, and saved settings). Each line also
-// goes to the Logs view's memory and, as a `log` event, to whoever watches the service.
+// The relay's three log files and their recent lines: relay.log (one line per delivery attempt,
+// Postfix-style), audit.log (who was let in or refused, and saved settings) and service.log (the
+// app's own notes: its start, the index, the journals, a quarantined file, a failure). Each line
+// also goes to the Logs view's memory and, as a `log` event, to whoever watches the service.
+//
+// The service's notes were on the console only, which the desktop app has none of: a sidecar
+// moved to quarantine, a journal that could not be folded or an index rebuilt was said where its
+// user could not see it.
 import { join } from 'node:path';
-import type { LogLines, RelaydeskEvent } from '../../../preload/api-contract.js';
+import type { LogKind, LogLines, RelaydeskEvent } from '../../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from '../log-view/recent-log.js';
 import { formatLogLine, type LogRecord } from './log-record.js';
 import { RotatingLog, type RotationSettings } from './rotating-log.js';
 
-/** How many recent relay and audit lines the API can show. */
+/** How many recent lines of each kind the API can show. */
 const recentLines = 1000;
 
 export interface RelayLogOptions {
@@ -21,49 +26,55 @@ export interface RelayLogOptions {
 
 export class RelayLog {
   private readonly recent = new RecentLog(recentLines);
-  private readonly relayFile: RotatingLog;
-  private readonly auditFile: RotatingLog;
+  private readonly files: Record<LogKind, RotatingLog>;
+  /** Set while relay() hands its line to the service's log, which passes it back to noteRecord. */
+  private relaying = false;
 
   constructor(private readonly options: RelayLogOptions) {
     const fileError = (message: string): void => options.log(`log: ${message}`);
-    this.relayFile = new RotatingLog(
-      join(options.dataDir, 'relay.log'),
-      options.rotation,
-      fileError,
-    );
-    this.auditFile = new RotatingLog(
-      join(options.dataDir, 'audit.log'),
-      options.rotation,
-      fileError,
-    );
+    const file = (name: string): RotatingLog =>
+      new RotatingLog(join(options.dataDir, name), options.rotation, fileError);
+    this.files = {
+      relay: file('relay.log'),
+      audit: file('audit.log'),
+      service: file('service.log'),
+    };
   }
 
   /** A delivery attempt's record (or a queue note): the service log, relay.log and the Logs view. */
   relay(entry: string | LogRecord): void {
-    this.options.log(entry);
-    this.write('relay', this.relayFile, typeof entry === 'string' ? entry : formatLogLine(entry));
+    this.relaying = true;
+    try {
+      this.options.log(entry);
+    } finally {
+      this.relaying = false;
+    }
+    this.write('relay', typeof entry === 'string' ? entry : formatLogLine(entry));
   }
 
   /**
-   * Every service log line passes here: audit lines (whoever writes them: the SMTP listener, the
-   * HTTP basic auth, a settings save) also go to audit.log and the Logs view.
+   * Every record of the service's log passes here. Audit records (whoever writes them: the SMTP
+   * listener, the HTTP basic auth, a settings save) go to audit.log, notes to service.log; a
+   * message's own line (`<id>: from=<…>, size=…`, one per message) to neither, as before.
    */
-  noteServiceLine(line: string): void {
-    if (isAuditLine(line)) this.write('audit', this.auditFile, line);
+  noteRecord(record: LogRecord, line: string): void {
+    if (this.relaying || record.event === 'message') return;
+    // some audit lines come as notes already written (the sender controls', POP3's)
+    this.write(record.event === 'note' && !isAuditLine(line) ? 'service' : 'audit', line);
   }
 
-  lines(kind: 'relay' | 'audit', limit: number): LogLines {
+  lines(kind: LogKind, limit: number): LogLines {
     return this.recent.last(kind, limit);
   }
 
   /** Resolves when every line appended so far is on disk (or has failed). */
   async flush(): Promise<void> {
-    await Promise.all([this.relayFile.flush(), this.auditFile.flush()]);
+    await Promise.all(Object.values(this.files).map((file) => file.flush()));
   }
 
-  private write(kind: 'relay' | 'audit', file: RotatingLog, line: string): void {
+  private write(kind: LogKind, line: string): void {
     const at = new Date(this.options.now());
-    void file.append(`${at.toISOString()} ${line}`);
+    void this.files[kind].append(`${at.toISOString()} ${line}`);
     this.options.publish({ Type: 'log', Data: this.recent.add(kind, line, at) });
   }
 }

@@ -80,6 +80,8 @@ export function controlMethods({
 
     auditLogLines: (limit: number): LogLines => relayLog.lines('audit', limit),
 
+    serviceLogLines: (limit: number): LogLines => relayLog.lines('service', limit),
+
     /** A line or record for the service's log from an adapter (HTTP audit lines, errors). */
     logLine: (entry: string | LogRecord): void => log(entry),
   };

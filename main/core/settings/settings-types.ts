@@ -120,7 +120,7 @@ export interface Settings {
   authFailureDelayMs: number;
   /** How long a locked-out IP gets `421 4.7.0` to AUTH (and how long failures are remembered). */
   authLockoutMs: number;
-  /** relay.log and audit.log rotate when they would grow beyond this many bytes. */
+  /** relay.log, audit.log and service.log rotate when they would grow beyond this many bytes. */
   logMaxSize: number;
   /** Rotated generations of each log kept (relay.log.1 … relay.log.N). */
   logKeep: number;

@@ -1,5 +1,5 @@
 // Routes the GUI needs beyond the queue's: pausing and resuming the upstream by hand, and the
-// audit log. Adapters over RelayService, like every route.
+// audit and service logs. Adapters over RelayService, like every route.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 
@@ -66,5 +66,18 @@ export function registerControlRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req) => service.auditLogLines(req.query.limit),
+  );
+
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/v1/service/log',
+    {
+      schema: {
+        tags: ['Relaydesk'],
+        summary:
+          'Recent service lines: the app’s own notes (start, the index, the journals, quarantined files, failures)',
+        querystring: logLimit,
+      },
+    },
+    async (req) => service.serviceLogLines(req.query.limit),
   );
 }

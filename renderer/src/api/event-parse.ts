@@ -83,7 +83,7 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
       return isRecord(data) &&
         typeof data.line === 'string' &&
         typeof data.at === 'string' &&
-        (data.kind === 'relay' || data.kind === 'audit')
+        (data.kind === 'relay' || data.kind === 'audit' || data.kind === 'service')
         ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind } }
         : null;
     case 'chaos':

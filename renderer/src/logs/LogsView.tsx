@@ -1,5 +1,6 @@
-// The Logs view: relay lines (one per delivery attempt, Postfix's shape) and audit lines
-// (connections, AUTH, messages accepted or refused), live and filterable; then the webhooks.
+// The Logs view: relay lines (one per delivery attempt, Postfix's shape), audit lines
+// (connections, AUTH, messages accepted or refused) and the service's own lines (its start, the
+// index, the journals, quarantined files, failures), live and filterable; then the webhooks.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
@@ -7,9 +8,10 @@ import { appendLog, filterLog, mergeLogs, type LogFilter } from './log-lines';
 import './logs.css';
 
 const kinds = [
-  { value: 'all', label: 'Relay and audit' },
+  { value: 'all', label: 'Relay, audit and service' },
   { value: 'relay', label: 'Relay (deliveries)' },
   { value: 'audit', label: 'Audit (connections, AUTH, messages)' },
+  { value: 'service', label: 'Service (start, index, journals, problems)' },
 ] as const;
 
 export function LogsView() {
@@ -29,13 +31,13 @@ export function LogsView() {
       if (loaded) setLines((current) => appendLog(current, event.Data));
       else live.push(event.Data);
     });
-    Promise.all([api.relayLog(1000), api.auditLog(1000)]).then(
-      ([relay, audit]) => {
-        const known = new Set([...relay.entries, ...audit.entries].map((e) => `${e.at} ${e.line}`));
+    Promise.all([api.relayLog(1000), api.auditLog(1000), api.serviceLog(1000)]).then(
+      (logs) => {
+        const history = logs.map((log) => log.entries);
+        const known = new Set(history.flat().map((e) => `${e.at} ${e.line}`));
         setLines(
           mergeLogs(
-            relay.entries,
-            audit.entries,
+            ...history,
             live.filter((e) => !known.has(`${e.at} ${e.line}`)),
           ),
         );
@@ -102,7 +104,7 @@ export function LogsView() {
       {lines.length === 0 && !error ? (
         <p className="field-hint">
           No log lines yet. Audit lines appear as clients connect; relay lines with each delivery
-          attempt.
+          attempt; service lines as the app starts and when something needs attention.
         </p>
       ) : (
         <ol className="log-lines" aria-label="Log lines">

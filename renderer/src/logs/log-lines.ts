@@ -1,12 +1,12 @@
-// The Logs view's state, as pure functions: relay and audit lines merged in time order, live
-// lines appended, the oldest dropped past a limit, and the filter.
+// The Logs view's state, as pure functions: relay, audit and service lines merged in time order,
+// live lines appended, the oldest dropped past a limit, and the filter.
 import type { LogEntry, LogKind } from '../api/contract';
 
 export const maxShownLines = 2000;
 
 export type LogFilter = { kind: LogKind | 'all'; text: string };
 
-/** Both logs in one list, oldest first; equal times keep their order. */
+/** The logs in one list, oldest first; equal times keep their order. */
 export function mergeLogs(...lists: LogEntry[][]): LogEntry[] {
   return lists
     .flat()
