@@ -4,7 +4,7 @@ import { resolveWithSaved } from './core/settings/saved-settings.js';
 import { SettingsError } from './core/settings/settings-schema.js';
 import { serveFlagsHelp } from './core/settings/settings-docs.js';
 import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags.js';
-import { startRelaydesk, type RunningRelaydesk } from './headless.js';
+import type { RunningRelaydesk } from './headless.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { CliUsageError } from './cli/relay-api.js';
 import { hostPort } from './core/net/ip-address.js';
@@ -80,6 +80,10 @@ async function serve(args: string[]): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   followParentUnderNpm(process.env, () => stop('SIGTERM (the npm process that started us ended)'));
 
+  // the relay's modules (Fastify, smtp-server, SQLite, …) load only once the flags and settings
+  // are good: a mistyped flag, --help and the other commands answer without them (0.15 s
+  // instead of 0.8)
+  const { startRelaydesk } = await import('./headless.js');
   running = await startRelaydesk({ resolved: settings, saved: resolved, log });
   if (stopping) {
     finish(running);
