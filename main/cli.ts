@@ -81,8 +81,8 @@ async function serve(args: string[]): Promise<void> {
   followParentUnderNpm(process.env, () => stop('SIGTERM (the npm process that started us ended)'));
 
   // the relay's modules (Fastify, smtp-server, SQLite, …) load only once the flags and settings
-  // are good: a mistyped flag, --help and the other commands answer without them (0.15 s
-  // instead of 0.8)
+  // are good: a mistyped flag, --help and the other commands answer without them (0.3 s
+  // instead of 0.7 here)
   const { startRelaydesk } = await import('./headless.js');
   running = await startRelaydesk({ resolved: settings, saved: resolved, log });
   if (stopping) {
