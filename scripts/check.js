@@ -16,7 +16,9 @@ const checks = [
   [bin('tsc'), '-p', 'tsconfig.test.json', '--noEmit'],
   [bin('eslint'), '.'],
   [bin('prettier'), '--check', '.'],
-  [bin('tsc'), '-p', 'tsconfig.node.json', '--noEmit'],
+  // with its output: the suite's global setup builds the same, and tsc's incremental build
+  // (tsconfig.node.json) then finds nothing to do
+  [bin('tsc'), '-p', 'tsconfig.node.json'],
   [bin('tsc'), '-p', 'tsconfig.web.json', '--noEmit'],
 ];
 
