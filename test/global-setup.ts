@@ -1,12 +1,15 @@
 // Tests that spawn the CLI (kill -9, signals, sendmail) or load the UI need the build. Build
 // once per run; type errors are reported by `npm run typecheck`, so only a missing output fails.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 
 export default function setup(): void {
   const root = join(import.meta.dirname, '..');
   if (process.env.RELAYDESK_SKIP_BUILD !== '1') {
+    // tsc builds incrementally: with its build info left and its output gone, it would emit nothing
+    if (!existsSync(join(root, 'out/main/cli.js')))
+      rmSync(join(root, 'out/.tsbuildinfo-node'), { force: true });
     try {
       execFileSync('npx', ['tsc', '-p', 'tsconfig.node.json'], { cwd: root, stdio: 'pipe' });
     } catch {
