@@ -241,6 +241,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
             'after-restart': restartNeeded.length ? restartNeeded.join(',') : undefined,
           },
         });
+        if (changed.includes('relay')) queue.upstreamChanged();
         queue.kick();
         void retention.apply();
       },

@@ -105,6 +105,11 @@ describe('/metrics', () => {
     expect(m.get('relaydesk_smtp_auth_failures_total{reason="bad_credentials"}')).toBe(1);
     // parse failures (a parse over its time budget) are exposed; none happened here
     expect(m.get('relaydesk_parse_failures_total')).toBe(0);
+    // a paused relay says so, for an alert in Prometheus (nothing goes out while it lasts)
+    expect(m.get('relaydesk_upstream_paused')).toBe(0);
+    expect((await relay.fetch('/api/v1/relay/pause', { method: 'POST' })).ok).toBe(true);
+    expect((await metrics()).get('relaydesk_upstream_paused')).toBe(1);
+    expect((await relay.fetch('/api/v1/relay/resume', { method: 'POST' })).ok).toBe(true);
     wire.close();
     open.close();
     await expect

@@ -258,6 +258,88 @@ describe('relaying through an upstream', () => {
     ).toBeNull();
   });
 
+  it('while paused because the upstream is down, tries one message on its retry schedule and resumes by itself when the upstream answers', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const relay = await relaydesk(
+      {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port, security: 'none' },
+        retryMinutes: [1],
+        retryThenEveryMinutes: 1,
+      },
+      { now: clock.now },
+    );
+    const first = await send(relay, ['bob@rcpt.example'], 'first');
+    await settled(relay, first, (d) => d.recipients[0]?.state === 'deferred');
+    const paused = await relay.api<QueueView>('/api/v1/queue');
+    expect(paused.upstream.paused?.reason).toMatch(/refused/i);
+    expect(paused.upstream.paused?.fix).toMatch(/tries again on the retry schedule/);
+
+    // mail that comes while paused waits: an upstream down is not tried once per message
+    const second = await send(relay, ['carol@rcpt.example'], 'second');
+    relay.service.kickQueue();
+    await relay.service.queueIdle();
+    const waiting = await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`);
+    expect(waiting.recipients[0]?.state).toBe('pending');
+    expect(waiting.recipients[0]?.attempts).toHaveLength(0);
+
+    // its retry time comes with the upstream still down: one more attempt, still paused
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    await settled(relay, first, (d) => (d.recipients[0]?.attempts.length ?? 0) === 2);
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).not.toBeNull();
+
+    // the upstream is back: at the next retry time the attempt gets through and the pause ends
+    const server = await upstream({ tls: 'none', port });
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    await settled(relay, first, (d) => d.status === 'delivered');
+    await settled(relay, second, (d) => d.status === 'delivered');
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
+    expect(server.messages.flatMap((m) => m.rcptTo).sort()).toEqual([
+      'bob@rcpt.example',
+      'carol@rcpt.example',
+    ]);
+  });
+
+  it('stays paused on a wrong password until the upstream settings change, without trying again by itself', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      {
+        mode: 'relay',
+        relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+        retryMinutes: [1],
+      },
+      { now: clock.now },
+    );
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    // a rejected login is not retried by the clock: each try would be one more failed login
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    await relay.service.queueIdle();
+    const still = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(still.recipients[0]?.attempts).toHaveLength(1);
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused?.reason).toMatch(
+      /authentication/i,
+    );
+
+    // the password put right in the settings: the pause ends and the message goes
+    const res = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        relay: relaySettings(server, { auth: { user: 'relayuser', password: 'right' } }),
+      }),
+    });
+    expect(res.status).toBe(200);
+    relay.service.kickQueue();
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
+  });
+
   it('pauses with a clear reason on a wrong password and bounces nobody', async () => {
     const server = await upstream({ tls: 'starttls', users: { relayuser: 'right' } });
     const relay = await relaydesk({

@@ -23,6 +23,8 @@ export interface RelayMetricsSnapshot {
   deliveryOutcomes: MetricSample[];
   /** Recipients in the queue by state. */
   queueByState: Record<string, number>;
+  /** Relaying is paused (by hand, or an upstream-wide failure): nothing goes out until it ends. */
+  upstreamPaused: boolean;
   parseFailures: number;
 }
 
@@ -120,6 +122,12 @@ export function relayMetricFamilies(s: RelayMetricsSnapshot): MetricFamily[] {
         labels: { state },
         value,
       })),
+    },
+    {
+      name: `${p}_upstream_paused`,
+      help: 'Whether relaying is paused (1): by hand, or after an upstream-wide failure (GET /api/v1/queue says why)',
+      type: 'gauge',
+      samples: one(s.upstreamPaused ? 1 : 0),
     },
     {
       name: `${p}_parse_failures_total`,

@@ -18,6 +18,8 @@ export type BatchSenderOptions = Pick<
 > & {
   /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
   pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
+  /** An attempt that did not pause the upstream: it was reached (whatever it said of the recipients). */
+  answered(): void;
 };
 
 export class BatchSender {
@@ -96,6 +98,7 @@ export class BatchSender {
       if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
     if (attempt.pauseUpstream) this.options.pause(attempt.pauseUpstream);
+    else this.options.answered();
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
 }

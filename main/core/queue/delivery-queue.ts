@@ -56,7 +56,14 @@ export class DeliveryQueue {
     this.pool = new ConnectionPool({ maxOpen: () => options.settings.relayConnections });
     this.ledger = new RecipientLedger(options, this.due);
     this.sender = new BatchSender(
-      { ...options, pause: (pause) => this.pauseUpstream(pause) },
+      {
+        ...options,
+        pause: (pause) => this.pauseUpstream(pause),
+        answered: () => {
+          if (this.paused?.unreachable && !this.paused.byHand)
+            this.resume('the upstream answered again');
+        },
+      },
       this.ledger,
       this.pool,
     );
@@ -136,9 +143,10 @@ export class DeliveryQueue {
       this.rescan = false;
       this.due.rebuild(this.options.store.records());
     }
-    if (this.paused) return this.planWakeUp();
     const now = this.options.now();
-    const max = this.options.settings.relayConnections;
+    if (this.paused && !this.probes(now)) return this.planWakeUp();
+    // paused because nothing answered: one batch, the first due, tries the upstream again
+    const max = this.paused ? 1 : this.options.settings.relayConnections;
     // a message is looked at once per run: held back or started, it is not due again in this run
     const seen = new Set<string>();
     while (this.active < max && this.settling < max) {
@@ -213,12 +221,30 @@ export class DeliveryQueue {
       this.options.onFailed?.(record, expired as RecipientDelivery[]);
   }
 
+  /**
+   * Whether a paused queue tries the upstream now: only a pause because nothing answered (not one
+   * by hand, nor a rejected login or certificate), only when a waiting recipient's retry time has
+   * come (new arrivals wait with the rest, so an upstream down is tried once per retry time, not
+   * once per message), and one attempt at a time. Each attempt that fails again defers its
+   * recipients to their next retry time, so the tries follow the retry schedule; an attempt that
+   * reaches the upstream lifts the pause (`answered`), and expiry is reached as without a pause.
+   */
+  private probes(now: number): boolean {
+    const pause = this.paused;
+    if (!pause?.unreachable || pause.byHand) return false;
+    return this.active === 0 && this.settling === 0 && this.due.wakeAt() <= now;
+  }
+
   private planWakeUp(at?: number): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     if (this.stopped) return;
-    // only waiting recipients need a timer: pending ones start when a connection frees up
-    const next = this.paused ? (at ?? Infinity) : Math.min(at ?? Infinity, this.due.wakeAt());
+    // only waiting recipients need a timer: pending ones start when a connection frees up; while
+    // paused, only a pause that ends by itself waits for them (probes), and not while one is out:
+    // its end looks again
+    const probing = this.active > 0 || this.settling > 0;
+    const waiting = !this.paused || (this.paused.unreachable && !this.paused.byHand && !probing);
+    const next = Math.min(at ?? Infinity, waiting ? this.due.wakeAt() : Infinity);
     if (next === Infinity) return;
     // timers are capped so that a clock step (sleep, NTP) is noticed within the hour
     const delay = Math.min(Math.max(0, next - this.options.now()), 3_600_000);
@@ -255,6 +281,11 @@ export class DeliveryQueue {
     this.options.log(`upstream resumed: ${why}`);
     this.options.publish({ Type: 'upstream', Data: { paused: false, reason: why, fix: '' } });
     this.soon();
+  }
+
+  /** New upstream settings (a password put right, another host) end a pause that was not by hand. */
+  upstreamChanged(): void {
+    if (this.paused && !this.paused.byHand) this.resume('the upstream settings changed');
   }
 
   /** Pauses by hand: nothing is sent to the upstream until resumed (or retried by hand). */

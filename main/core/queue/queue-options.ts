@@ -65,4 +65,6 @@ export interface UpstreamPause {
   since: string;
   /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
   byHand?: boolean;
+  /** Nothing answered (refused, no DNS): one waiting message is tried on its retry schedule. */
+  unreachable?: true;
 }

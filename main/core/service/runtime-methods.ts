@@ -11,6 +11,7 @@ export function runtimeMethods({
   settings,
   store,
   listener,
+  queue,
   pop3,
   chaos,
   runtime,
@@ -83,6 +84,7 @@ export function runtimeMethods({
           serverClosed: counters.serverClosed.samples(),
           deliveryOutcomes: runtime.deliveryOutcomes.samples(),
           queueByState,
+          upstreamPaused: queue.paused !== null,
           parseFailures: runtime.parseFailures,
         }),
       );

@@ -161,7 +161,7 @@ async function attemptOnce(
     const deferred: Classification = { outcome: 'deferred', reason: advice.detail };
     const attempt = record(
       envelope.rcptTo.map((address) => resultFrom(address, err.step, deferred, err.reply)),
-      pause ? { reason: advice.detail, fix: advice.fix } : null,
+      pause ? pausing(advice, c) : null,
       null,
     );
     return { attempt, goneUnchecked: false };
@@ -193,5 +193,18 @@ async function attemptOnce(
   return {
     attempt: record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId),
     goneUnchecked: !checked && outcome.goneBeforeMail,
+  };
+}
+
+/** Why the queue pauses; a pause because nothing answered also says it ends by itself. */
+function pausing(
+  advice: { detail: string; fix: string },
+  c: Classification,
+): NonNullable<DeliveryAttempt['pauseUpstream']> {
+  if (!c.unreachable) return { reason: advice.detail, fix: advice.fix };
+  return {
+    reason: advice.detail,
+    fix: `${advice.fix}; meanwhile Relaydesk tries again on the retry schedule and resumes when the upstream answers`,
+    unreachable: true,
   };
 }

@@ -37,7 +37,7 @@ export interface DeliveryAttempt {
   authMechanism: string | null;
   recipients: RecipientResult[];
   /** Set when the failure concerns the upstream as a whole; every recipient is then deferred. */
-  pauseUpstream: null | { reason: string; fix: string };
+  pauseUpstream: null | { reason: string; fix: string; unreachable?: true };
   upstreamQueueId: string | null;
   transcript: string;
   /** Upstreams tried first and found unreachable. */

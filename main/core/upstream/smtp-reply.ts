@@ -40,6 +40,8 @@ export interface OutcomeInput {
 export interface Classification {
   outcome: SmtpOutcome;
   reason: string;
+  /** A pause because the upstream could not be reached at all, which ends by itself (see Row). */
+  unreachable?: true;
 }
 
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})(?=\s|$)/;
@@ -164,6 +166,13 @@ interface Row {
   when: (input: OutcomeInput) => boolean;
   outcome: SmtpOutcome;
   reason: (input: OutcomeInput) => string;
+  /**
+   * Nothing answered (no DNS record, connection refused): a host restarting or a network that went
+   * away comes back without anyone changing a setting, so the paused queue keeps trying on the
+   * retry schedule, as Postfix does. A rejected login or a bad certificate needs a person; tried
+   * again by itself, it would only add failed logins (which lock some accounts).
+   */
+  unreachable?: true;
 }
 
 /** First matching row wins; the order is the policy. */
@@ -173,12 +182,14 @@ export const classificationTable: readonly Row[] = [
     when: (i) => !i.reply?.code && DNS_MISSING.has(i.errorCode ?? ''),
     outcome: 'pause-upstream',
     reason: (i) => withDetail(`DNS lookup of the upstream host failed (${i.errorCode})`, i),
+    unreachable: true,
   },
   {
     name: 'connection refused',
     when: (i) => !i.reply?.code && i.errorCode === 'ECONNREFUSED',
     outcome: 'pause-upstream',
     reason: (i) => withDetail('connection refused: nothing listens on the upstream port', i),
+    unreachable: true,
   },
   {
     name: 'TLS handshake or certificate failure',
@@ -267,7 +278,11 @@ export const classificationTable: readonly Row[] = [
 export function classifySmtpOutcome(input: OutcomeInput): Classification {
   // The last row matches everything, so a row is always found.
   const row = classificationTable.find((candidate) => candidate.when(input)) as Row;
-  return { outcome: row.outcome, reason: row.reason(input) };
+  return {
+    outcome: row.outcome,
+    reason: row.reason(input),
+    ...(row.unreachable ? { unreachable: row.unreachable } : {}),
+  };
 }
 
 /**
