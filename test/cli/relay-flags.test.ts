@@ -128,4 +128,50 @@ describe('relaying configured by flags', () => {
         ),
       );
   });
+
+  it('trusts a self-signed upstream pinned with --relay-pin-sha256, the flag its refusal names', async () => {
+    const upstream = await startUpstreamServer({ tls: 'starttls' });
+    upstreams.push(upstream);
+    const fingerprint = upstream.certificate?.fingerprint256 as string;
+    const relayArgs = ['--mode', 'relay', '--relay-host', `127.0.0.1:${upstream.port}`];
+    const sendOne = async (port: number): Promise<string> => {
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      const info = await transport.sendMail({
+        from: 'app@sender.example',
+        to: 'bob@rcpt.example',
+        subject: 'pinned',
+        text: 'x',
+      });
+      transport.close();
+      return /queued as (\S+)/.exec(info.response)?.[1] as string;
+    };
+
+    const untrusted = await startServe({ args: relayArgs });
+    await sendOne(untrusted.smtp.port);
+    await expect
+      .poll(
+        async () =>
+          (await untrusted.api<{ upstream: { paused: { fix: string } | null } }>('/api/v1/queue'))
+            .upstream.paused?.fix ?? '',
+        { timeout: 10_000 },
+      )
+      .toContain(`--relay-pin-sha256 ${fingerprint}`);
+    expect(upstream.messages).toHaveLength(0);
+    await untrusted.stop();
+
+    const pinned = await startServe({ args: [...relayArgs, '--relay-pin-sha256', fingerprint] });
+    const id = await sendOne(pinned.smtp.port);
+    await expect
+      .poll(
+        async () => (await pinned.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status,
+        { timeout: 10_000 },
+      )
+      .toBe('delivered');
+    expect(upstream.messages).toHaveLength(1);
+  });
 });

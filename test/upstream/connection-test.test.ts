@@ -189,7 +189,7 @@ describe('testUpstream', () => {
       /^certificate is for mx\.example\.net, not 127\.0\.0\.1; subject CN=mx\.example\.net/,
     );
     expect(step.detail).toContain(`SHA-256 ${cert.fingerprint256}`);
-    expect(step.fix).toContain(`pinSha256 ${cert.fingerprint256}`);
+    expect(step.fix).toContain(`--relay-pin-sha256 ${cert.fingerprint256}`);
     expect(result.certificate?.ok).toBe(false);
   });
 

@@ -69,6 +69,16 @@ export const relayFlags: RelayFlag[] = [
     label: "The CA of the upstream's certificate",
     defaultText: 'system CAs',
   },
+  {
+    flag: '--relay-pin-sha256',
+    env: 'RELAYDESK_RELAY_PIN_SHA256',
+    allowed:
+      "the certificate's SHA-256 fingerprint, AB:CD:… (a refused certificate's error names it)",
+    keys: ['relay.pinSha256'],
+    value: 'FINGERPRINT',
+    label: "Trust exactly this upstream certificate (a self-signed one, say) instead of a CA's",
+    defaultText: 'none',
+  },
 ];
 
 function splitHostPort(raw: string, name: string): { host: string; port: number } {
@@ -109,7 +119,8 @@ export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null
     if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, name: flag.env };
     return null;
   };
-  const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag] = relayFlags as [
+  const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag, pinFlag] = relayFlags as [
+    RelayFlag,
     RelayFlag,
     RelayFlag,
     RelayFlag,
@@ -131,6 +142,8 @@ export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null
   if (security) base.security = security.value;
   const ca = pick(caFlag);
   if (ca) base.caFile = ca.value;
+  const pin = pick(pinFlag);
+  if (pin) base.pinSha256 = pin.value;
 
   const user = pick(userFlag);
   const passwordFile = pick(passwordFileFlag);

@@ -102,7 +102,9 @@ export function adviseOnSessionError(
     case 'certificate':
       return {
         detail: err.message,
-        fix: err.fix ?? 'give the CA in caFile or pin the certificate',
+        fix:
+          err.fix ??
+          'give the CA (--relay-ca FILE, or "caFile" in the settings) or pin the certificate (--relay-pin-sha256)',
       };
     case 'auth':
       if (err.code === 'ENOAUTH') return { detail: err.message, fix: err.fix ?? '' };

@@ -81,7 +81,9 @@ function explain(
   cert: PeerCertificate,
   host: string,
 ): { detail: string; fix: string } {
-  const pinFix = `or pin this certificate with pinSha256 ${cert.fingerprint256}`;
+  // named as the command line and the settings file each call them: a user has one or the other
+  const pinFix = `or pin this certificate (--relay-pin-sha256 ${cert.fingerprint256}, or "pinSha256" in the settings)`;
+  const caFix = '(--relay-ca FILE, or "caFile" in the settings)';
   switch (code) {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return {
@@ -92,14 +94,14 @@ function explain(
     case 'SELF_SIGNED_CERT_IN_CHAIN':
       return {
         detail: 'certificate is self-signed and not trusted',
-        fix: `give its CA certificate in caFile, ${pinFix}`,
+        fix: `give its CA certificate ${caFix}, ${pinFix}`,
       };
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY':
     case 'UNABLE_TO_GET_ISSUER_CERT':
       return {
         detail: `certificate is issued by an untrusted CA (${nameOf(cert.issuer as unknown as Record<string, string>)})`,
-        fix: `give that CA certificate in caFile, ${pinFix}`,
+        fix: `give that CA certificate ${caFix}, ${pinFix}`,
       };
     case 'CERT_HAS_EXPIRED':
       return {
@@ -114,7 +116,7 @@ function explain(
     default:
       return {
         detail: `certificate not trusted (${code})`,
-        fix: `give the CA in caFile, ${pinFix}`,
+        fix: `give the CA ${caFix}, ${pinFix}`,
       };
   }
 }
