@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { errorCodes, type FastifyInstance } from 'fastify';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
@@ -64,20 +64,39 @@ export async function createHttpServer(
   });
 
   // Mailpit's client sends DELETE with an empty JSON body for "delete all"; MailHog's sends none.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
+  const parseJson = (text: string): unknown => {
+    if (text.trim() === '') return undefined;
     try {
-      done(null, JSON.parse(text));
+      return JSON.parse(text);
     } catch (err) {
-      done(new BadRequestError(`body: not valid JSON (${(err as Error).message})`), undefined);
+      throw new BadRequestError(`body: not valid JSON (${(err as Error).message})`);
     }
-  });
+  };
+  const jsonParser = (body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJson(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  };
+  // Mailpit reads a PUT or DELETE body as JSON whatever its Content-Type (`curl -d` says
+  // form-urlencoded, some clients text/plain or nothing). That opens nothing to web pages: a
+  // browser preflights any cross-origin PUT/DELETE, and the origin guard refuses them anyway.
+  // POST stays strict, since a cross-site form can POST text/plain with no preflight.
+  const bodyAsJson = (method: string): boolean => method === 'PUT' || method === 'DELETE';
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    jsonParser(body, done),
+  );
   app.addContentTypeParser(
     ['text/plain', 'message/rfc822'],
     { parseAs: 'buffer' },
-    (_req, body, done) => done(null, body),
+    (req, body, done) => (bodyAsJson(req.method) ? jsonParser(body, done) : done(null, body)),
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) =>
+    bodyAsJson(req.method)
+      ? jsonParser(body, done)
+      : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(req.headers['content-type']), undefined),
   );
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
