@@ -28,6 +28,7 @@ import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
+import { registerViewRoutes } from './routes/view-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -179,6 +180,7 @@ export async function createHttpServer(
   registerListenerRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
+  registerViewRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

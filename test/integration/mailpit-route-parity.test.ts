@@ -1,6 +1,6 @@
 // Where Relaydesk's routes answered differently from Mailpit's (server/apiv1, server/server.go):
 // tags with every page, IDs with a search, the raw download, JSON bodies sent
-// without a JSON Content-Type, and paging values Mailpit ignores.
+// without a JSON Content-Type, the /view/ routes, and paging values Mailpit ignores.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -203,6 +203,57 @@ describe('PUT and DELETE bodies without a JSON Content-Type', () => {
     const ids = (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.ID);
     expect(ids).not.toContain(doomed);
     expect(ids).toContain(textId);
+  });
+});
+
+describe('the /view/ routes', () => {
+  it('serve the HTML body with cid: images linked to their parts, under a CSP without scripts', async () => {
+    const res = await relay.fetch(`/view/${htmlId}.html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).not.toMatch(/script-src/);
+    const html = await res.text();
+    const src = /<img src="([^"]+)">/.exec(html)?.[1] as string;
+    expect(src).toMatch(new RegExp(`^/api/v1/message/${htmlId}/part/[^/]+$`));
+    // an unknown cid and a cid: in the text stay as written
+    expect(html).toContain("src='cid:missing@x'");
+    expect(html).toContain('> cid:logo@relaydesk</p>');
+    const image = await relay.fetch(src);
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(pixel);
+  });
+
+  it('serve the text body, and `latest` as the ID', async () => {
+    const text = await relay.fetch(`/view/${textId}.txt`);
+    expect(text.status).toBe(200);
+    expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await text.text()).trim()).toBe('Just text, é');
+    await send({ subject: 'Newest', text: 'The newest text' });
+    const latest = await relay.fetch('/view/latest.txt');
+    expect(latest.status).toBe(200);
+    expect((await latest.text()).trim()).toBe('The newest text');
+  });
+
+  it('redirect /view/latest to the newest message (matching `query`)', async () => {
+    const newest = await relay.fetch('/view/latest', { redirect: 'manual' });
+    expect(newest.status).toBe(302);
+    const page = await relay.api<MessagesPage>('/api/v1/messages?limit=1');
+    expect(newest.headers.get('location')).toBe(`/view/${page.messages[0]?.ID}.html`);
+    const matching = await relay.fetch('/view/latest?query=subject:plain', { redirect: 'manual' });
+    expect(matching.headers.get('location')).toBe(`/view/${textId}.html`);
+  });
+
+  it('answer 404 with a clear error for an unknown ID or a message without HTML', async () => {
+    const unknown = await relay.fetch('/view/no-such-id.html');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toBe(
+      'message "no-such-id" not found',
+    );
+    const noHtml = await relay.fetch(`/view/${textId}.html`);
+    expect(noHtml.status).toBe(404);
+    expect(((await noHtml.json()) as { error: string }).error).toMatch(/has no HTML part/);
   });
 });
 
