@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { errorCodes, type FastifyInstance } from 'fastify';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
@@ -28,6 +28,7 @@ import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
+import { registerViewRoutes } from './routes/view-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -64,20 +65,39 @@ export async function createHttpServer(
   });
 
   // Mailpit's client sends DELETE with an empty JSON body for "delete all"; MailHog's sends none.
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
+  const parseJson = (text: string): unknown => {
+    if (text.trim() === '') return undefined;
     try {
-      done(null, JSON.parse(text));
+      return JSON.parse(text);
     } catch (err) {
-      done(new BadRequestError(`body: not valid JSON (${(err as Error).message})`), undefined);
+      throw new BadRequestError(`body: not valid JSON (${(err as Error).message})`);
     }
-  });
+  };
+  const jsonParser = (body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    try {
+      done(null, parseJson(typeof body === 'string' ? body : body.toString('utf8')));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  };
+  // Mailpit reads a PUT or DELETE body as JSON whatever its Content-Type (`curl -d` says
+  // form-urlencoded, some clients text/plain or nothing). That opens nothing to web pages: a
+  // browser preflights any cross-origin PUT/DELETE, and the origin guard refuses them anyway.
+  // POST stays strict, since a cross-site form can POST text/plain with no preflight.
+  const bodyAsJson = (method: string): boolean => method === 'PUT' || method === 'DELETE';
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
+    jsonParser(body, done),
+  );
   app.addContentTypeParser(
     ['text/plain', 'message/rfc822'],
     { parseAs: 'buffer' },
-    (_req, body, done) => done(null, body),
+    (req, body, done) => (bodyAsJson(req.method) ? jsonParser(body, done) : done(null, body)),
+  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) =>
+    bodyAsJson(req.method)
+      ? jsonParser(body, done)
+      : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(req.headers['content-type']), undefined),
   );
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
@@ -160,6 +180,7 @@ export async function createHttpServer(
   registerListenerRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
+  registerViewRoutes(app, service);
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());

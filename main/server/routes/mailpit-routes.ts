@@ -1,18 +1,42 @@
 // Mailpit's v1 API, with its JSON shapes, so test suites written for Mailpit run unchanged.
 import type { FastifyInstance } from 'fastify';
-import type { RelaydeskInfo } from '../../../preload/api-contract.js';
+import type { MessagesPage, RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { BadRequestError } from '../http-errors.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
 import { toMessagesPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
+// strings, read by pageOf: Mailpit answers a value it cannot use with its default, not a 400
 const paging = {
   type: 'object',
   properties: {
-    start: { type: 'integer', minimum: 0, default: 0, description: 'Offset, newest first' },
-    limit: { type: 'integer', minimum: 1, maximum: 100000, default: 50 },
+    start: { type: 'string', description: 'Offset, newest first (0 when not a whole number ≥ 0)' },
+    limit: {
+      type: 'string',
+      description: 'Page size, at most 100000 (50 when not a whole number ≥ 1)',
+    },
   },
 } as const;
+
+interface PagingQuery {
+  start?: string;
+  limit?: string;
+}
+
+const maxLimit = 100000;
+
+/** Mailpit's getStartLimit: start 0 and limit 50 unless given as usable whole numbers. */
+export function pageOf(query: PagingQuery): { start: number; limit: number } {
+  const whole = (value: string | undefined): number | null =>
+    value !== undefined && /^\s*\+?\d+\s*$/.test(value) ? Number(value) : null;
+  const start = whole(query.start) ?? 0;
+  const limit = whole(query.limit);
+  return {
+    start: Number.isSafeInteger(start) ? start : 0,
+    limit: limit === null || limit < 1 ? 50 : Math.min(limit, maxLimit),
+  };
+}
 
 const idParam = {
   type: 'object',
@@ -28,8 +52,11 @@ const idsBody = {
 
 export function registerMailpitRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Mailpit'];
+  // Mailpit lists every tag in the mailbox with each page (GetAllTags), so a client can offer
+  // them all as filters whatever page or search it shows
+  const allTags = (page: MessagesPage): MessagesPage => ({ ...page, tags: service.tags() });
 
-  app.get<{ Querystring: { start: number; limit: number } }>(
+  app.get<{ Querystring: PagingQuery }>(
     '/api/v1/messages',
     {
       schema: {
@@ -41,8 +68,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req, reply) => {
       if (service.settings.apiCompat === 'mailhog') return mailhogListAll(service, reply);
-      const { start, limit } = req.query;
-      return toMessagesPage(service.listing(start, limit));
+      const { start, limit } = pageOf(req.query);
+      return allTags(toMessagesPage(service.listing(start, limit)));
     },
   );
 
@@ -69,6 +96,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req, reply) => {
       const body = req.body ?? {};
+      if (body.IDs && body.IDs.length > 0 && body.Search && body.Search.trim() !== '')
+        throw new BadRequestError('You may specify either IDs or a search query, not both');
       const read = body.Read ?? false;
       let ids: string[];
       if (body.IDs && body.IDs.length > 0) ids = body.IDs;
@@ -99,7 +128,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
-  app.get<{ Querystring: { query: string; start: number; limit: number; tz?: string } }>(
+  app.get<{ Querystring: PagingQuery & { query: string; tz?: string } }>(
     '/api/v1/search',
     {
       schema: {
@@ -113,8 +142,11 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req) => {
-      const { query, start, limit, tz } = req.query;
-      return toMessagesPage(service.listing(start, limit, query, tz));
+      const { query, tz } = req.query;
+      // an empty query lists everything (Mailpit answers 400): our UI lists through this route
+      // (preload's listMessages), since GET /api/v1/messages answers MailHog's shape in that mode
+      const { start, limit } = pageOf(req.query);
+      return allTags(toMessagesPage(service.listing(start, limit, query, tz)));
     },
   );
 
@@ -149,11 +181,25 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req) => service.headers(req.params.id),
   );
 
-  app.get<{ Params: { id: string } }>(
+  app.get<{ Params: { id: string }; Querystring: { dl?: string } }>(
     '/api/v1/message/:id/raw',
-    { schema: { tags, summary: 'The message source as received', params: idParam } },
-    async (req, reply) =>
-      reply.type('text/plain; charset=utf-8').send(await service.raw(req.params.id)),
+    {
+      schema: {
+        tags,
+        summary: 'The message source as received; `dl=1` to download it as {ID}.eml',
+        params: idParam,
+        querystring: { type: 'object', properties: { dl: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      const raw = await service.raw(req.params.id);
+      if (req.query.dl === '1') {
+        // the real ID for `latest`, as the file is kept under it
+        const id = service.record(req.params.id).id.replace(/[^A-Za-z0-9._-]/g, '_');
+        void reply.header('content-disposition', `attachment; filename="${id}.eml"`);
+      }
+      return reply.type('text/plain; charset=utf-8').send(raw);
+    },
   );
 
   app.get<{ Params: { id: string; partId: string } }>(

@@ -1,0 +1,86 @@
+// Mailpit's /view/ routes, which front-end test tools (Cypress, Playwright) open to look at a
+// message as a page: /view/{ID}.html, /view/{ID}.txt and /view/latest. The HTML is mail from
+// anyone, served on the API's own origin, so it goes out under a CSP that runs no script and
+// loads nothing from elsewhere: it cannot read the API as our origin, nor phone home.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { RelayService } from '../../core/relay-service.js';
+import type { ParsedPartInfo } from '../../core/parse/message-parser.js';
+import { NotFoundError } from '../../core/service/service-errors.js';
+
+export const viewContentSecurityPolicy =
+  "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `cid:` references to the message's own parts, pointed at the part route (as Mailpit does). */
+export function linkInlineImages(html: string, id: string, parts: ParsedPartInfo[]): string {
+  let out = html;
+  for (const part of parts) {
+    if (part.ContentID === '') continue;
+    const url = `/api/v1/message/${encodeURIComponent(id)}/part/${encodeURIComponent(part.PartID)}`;
+    // only where an attribute's value starts, so a "cid:" in the text stays as written
+    const ref = new RegExp(`(=["']?)cid:${escapeRegExp(part.ContentID)}(?=["'\\s/>;])`, 'gi');
+    out = out.replace(ref, (_m, prefix: string) => `${prefix}${url}`);
+  }
+  return out;
+}
+
+const nameParam = {
+  type: 'object',
+  properties: {
+    name: {
+      type: 'string',
+      description: '`{ID}.html`, `{ID}.txt` (ID may be `latest`), or `latest`',
+    },
+  },
+  required: ['name'],
+} as const;
+
+export function registerViewRoutes(app: FastifyInstance, service: RelayService): void {
+  const tags = ['Mailpit'];
+
+  async function sendView(reply: FastifyReply, id: string, kind: 'html' | 'txt') {
+    const { record, parsed, parseError } = await service.openMessage(id);
+    if (!parsed) throw new NotFoundError(`message ${record.id} could not be read: ${parseError}`);
+    if (kind === 'txt') return reply.type('text/plain; charset=utf-8').send(parsed.text);
+    if (parsed.html === '')
+      throw new NotFoundError(`message ${record.id} has no HTML part; try /view/${record.id}.txt`);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', viewContentSecurityPolicy)
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .send(linkInlineImages(parsed.html, record.id, parsed.parts));
+  }
+
+  app.get<{ Params: { name: string }; Querystring: { query?: string } }>(
+    '/view/:name',
+    {
+      schema: {
+        tags,
+        summary:
+          'The HTML body (`{ID}.html`, under a CSP without scripts; cid: images point at the part route) or the text body (`{ID}.txt`); `latest` redirects to the newest message (matching `query`) as .html',
+        params: nameParam,
+        querystring: { type: 'object', properties: { query: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      const { name } = req.params;
+      const view = /^(.+)\.(html|txt)$/.exec(name);
+      if (view) return sendView(reply, view[1] as string, view[2] as 'html' | 'txt');
+      if (name === 'latest') {
+        // Mailpit redirects to its UI's page of the message; ours has no such page, so to the
+        // message's HTML, and to the UI when there is no message (as Mailpit)
+        const query = req.query.query?.trim() ?? '';
+        const newest = service.listing(0, 1, query === '' ? undefined : query).records[0];
+        return reply.redirect(newest ? `/view/${encodeURIComponent(newest.id)}.html` : '/', 302);
+      }
+      throw new NotFoundError(
+        `no such view ${JSON.stringify(name)}: use /view/{ID}.html, /view/{ID}.txt or /view/latest`,
+      );
+    },
+  );
+}

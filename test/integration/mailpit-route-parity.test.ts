@@ -1,0 +1,276 @@
+// Where Relaydesk's routes answered differently from Mailpit's (server/apiv1, server/server.go):
+// tags with every page, IDs with a search, the raw download, JSON bodies sent
+// without a JSON Content-Type, the /view/ routes, and paging values Mailpit ignores.
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+let htmlId: string;
+let textId: string;
+
+const pixel = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
+
+async function send(mail: Record<string, unknown>): Promise<string> {
+  const info = await relay.transport().sendMail({
+    from: 'ada@sender.example',
+    to: 'bob@rcpt.example',
+    ...mail,
+  });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+/** A request with exactly these headers (fetch adds its own Content-Type and Origin rules). */
+function rawRequest(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: relay.http.port,
+        path,
+        method,
+        // node frames no DELETE body by itself: unframed, it would be read as a bodiless DELETE
+        headers:
+          body === undefined
+            ? headers
+            : { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+        agent: false,
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function setTags(ids: string[], tags: string[]): Promise<void> {
+  const res = await relay.fetch('/api/v1/tags', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ IDs: ids, Tags: tags }),
+  });
+  expect(res.status).toBe(200);
+}
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+  textId = await send({ subject: 'Plain one', text: 'Just text, é' });
+  htmlId = await send({
+    subject: 'Html one',
+    text: 'The text side',
+    html: '<p>Hello <img src="cid:logo@relaydesk"> and <img src=\'cid:missing@x\'> cid:logo@relaydesk</p>',
+    attachments: [{ filename: 'logo.png', content: pixel, cid: 'logo@relaydesk' }],
+  });
+});
+afterAll(async () => relay?.dispose());
+
+describe('tags in the list and in search results', () => {
+  it('are every tag in the mailbox, not only those of the page', async () => {
+    await setTags([textId], ['alpha']);
+    await setTags([htmlId], ['beta']);
+    const page = await relay.api<MessagesPage>('/api/v1/messages?limit=1');
+    expect(page.messages.map((m) => m.ID)).toEqual([htmlId]);
+    expect(page.tags).toEqual(['alpha', 'beta']);
+    const found = await relay.api<MessagesPage>('/api/v1/search?query=subject:plain');
+    expect(found.messages.map((m) => m.ID)).toEqual([textId]);
+    expect(found.tags).toEqual(await relay.api<string[]>('/api/v1/tags'));
+    expect(found.tags).toEqual(['alpha', 'beta']);
+  });
+});
+
+describe('PUT /api/v1/messages', () => {
+  it('refuses IDs and a search together, as Mailpit', async () => {
+    const res = await relay.fetch('/api/v1/messages', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [textId], Search: 'subject:html', Read: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'You may specify either IDs or a search query, not both',
+    );
+  });
+});
+
+describe('GET /api/v1/message/{ID}/raw?dl=1', () => {
+  it('is an attachment named {ID}.eml, also for `latest`', async () => {
+    const res = await relay.fetch(`/api/v1/message/${textId}/raw?dl=1`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${textId}.eml"`);
+    expect(await res.text()).toMatch(/Subject: Plain one/);
+    const latest = await relay.fetch('/api/v1/message/latest/raw?dl=1');
+    expect(latest.headers.get('content-disposition')).toBe(`attachment; filename="${htmlId}.eml"`);
+    const inline = await relay.fetch(`/api/v1/message/${textId}/raw`);
+    expect(inline.headers.get('content-disposition')).toBeNull();
+  });
+});
+
+describe('PUT and DELETE bodies without a JSON Content-Type', () => {
+  const readOf = async (id: string): Promise<boolean> =>
+    (await relay.api<MessagesPage>('/api/v1/messages')).messages.find((m) => m.ID === id)
+      ?.Read as boolean;
+
+  it('are read as JSON, as Mailpit does (curl -d, text/plain, none)', async () => {
+    for (const [i, type] of ['application/x-www-form-urlencoded', 'text/plain', null].entries()) {
+      const read = i % 2 === 0;
+      const body = JSON.stringify({ IDs: [textId], Read: read });
+      const res = await rawRequest(
+        '/api/v1/messages',
+        'PUT',
+        type ? { 'content-type': type } : {},
+        body,
+      );
+      expect(res.status, `${type}: ${res.body}`).toBe(200);
+      await eventually(() => readOf(textId)).toBe(read);
+    }
+    const tagBody = JSON.stringify({ IDs: [textId], Tags: ['form-tag'] });
+    const tagged = await rawRequest(
+      '/api/v1/tags',
+      'PUT',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      tagBody,
+    );
+    expect(tagged.status, tagged.body).toBe(200);
+    const renamed = await rawRequest(
+      '/api/v1/tags/form-tag',
+      'PUT',
+      { 'content-type': 'text/plain' },
+      JSON.stringify({ Name: 'renamed-tag' }),
+    );
+    expect(renamed.status, renamed.body).toBe(200);
+    expect(await relay.api<string[]>('/api/v1/tags')).toContain('renamed-tag');
+  });
+
+  it('answer 400 when the body is not JSON', async () => {
+    const res = await rawRequest(
+      '/api/v1/messages',
+      'PUT',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      'Read=true',
+    );
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.body).error).toMatch(/not valid JSON/);
+  });
+
+  it('are still refused from another site, and POST stays strict', async () => {
+    const victim = await send({ subject: 'Keep me', text: 'keep' });
+    const cross = await rawRequest(
+      '/api/v1/messages',
+      'DELETE',
+      {
+        'content-type': 'text/plain',
+        origin: 'https://evil.example',
+        'sec-fetch-site': 'cross-site',
+      },
+      JSON.stringify({ IDs: [victim] }),
+    );
+    expect(cross.status).toBe(403);
+    const form = await rawRequest(
+      '/api/v1/send',
+      'POST',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      JSON.stringify({ From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }] }),
+    );
+    expect(form.status).toBe(415);
+    expect((await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.ID)).toContain(
+      victim,
+    );
+  });
+
+  it('delete by IDs', async () => {
+    const doomed = await send({ subject: 'Delete me by form', text: 'x' });
+    const res = await rawRequest(
+      '/api/v1/messages',
+      'DELETE',
+      { 'content-type': 'application/x-www-form-urlencoded' },
+      JSON.stringify({ IDs: [doomed] }),
+    );
+    expect(res.status, res.body).toBe(200);
+    const ids = (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.ID);
+    expect(ids).not.toContain(doomed);
+    expect(ids).toContain(textId);
+  });
+});
+
+describe('the /view/ routes', () => {
+  it('serve the HTML body with cid: images linked to their parts, under a CSP without scripts', async () => {
+    const res = await relay.fetch(`/view/${htmlId}.html`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toMatch(/default-src 'none'/);
+    expect(csp).not.toMatch(/script-src/);
+    const html = await res.text();
+    const src = /<img src="([^"]+)">/.exec(html)?.[1] as string;
+    expect(src).toMatch(new RegExp(`^/api/v1/message/${htmlId}/part/[^/]+$`));
+    // an unknown cid and a cid: in the text stay as written
+    expect(html).toContain("src='cid:missing@x'");
+    expect(html).toContain('> cid:logo@relaydesk</p>');
+    const image = await relay.fetch(src);
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer())).toEqual(pixel);
+  });
+
+  it('serve the text body, and `latest` as the ID', async () => {
+    const text = await relay.fetch(`/view/${textId}.txt`);
+    expect(text.status).toBe(200);
+    expect(text.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+    expect((await text.text()).trim()).toBe('Just text, é');
+    await send({ subject: 'Newest', text: 'The newest text' });
+    const latest = await relay.fetch('/view/latest.txt');
+    expect(latest.status).toBe(200);
+    expect((await latest.text()).trim()).toBe('The newest text');
+  });
+
+  it('redirect /view/latest to the newest message (matching `query`)', async () => {
+    const newest = await relay.fetch('/view/latest', { redirect: 'manual' });
+    expect(newest.status).toBe(302);
+    const page = await relay.api<MessagesPage>('/api/v1/messages?limit=1');
+    expect(newest.headers.get('location')).toBe(`/view/${page.messages[0]?.ID}.html`);
+    const matching = await relay.fetch('/view/latest?query=subject:plain', { redirect: 'manual' });
+    expect(matching.headers.get('location')).toBe(`/view/${textId}.html`);
+  });
+
+  it('answer 404 with a clear error for an unknown ID or a message without HTML', async () => {
+    const unknown = await relay.fetch('/view/no-such-id.html');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toBe(
+      'message "no-such-id" not found',
+    );
+    const noHtml = await relay.fetch(`/view/${textId}.html`);
+    expect(noHtml.status).toBe(404);
+    expect(((await noHtml.json()) as { error: string }).error).toMatch(/has no HTML part/);
+  });
+});
+
+describe('paging values Mailpit cannot use', () => {
+  it('fall back to start 0 and limit 50 instead of a 400', async () => {
+    const all = await relay.api<MessagesPage>('/api/v1/messages');
+    for (const query of ['limit=abc', 'start=-5', 'start=x&limit=-1', 'limit=0', 'start=1.5']) {
+      const page = await relay.api<MessagesPage>(`/api/v1/messages?${query}`);
+      expect(page.start, query).toBe(0);
+      expect(
+        page.messages.map((m) => m.ID),
+        query,
+      ).toEqual(all.messages.map((m) => m.ID));
+    }
+    const second = await relay.api<MessagesPage>('/api/v1/messages?start=1&limit=1');
+    expect(second.messages.map((m) => m.ID)).toEqual([all.messages[1]?.ID]);
+    const search = await relay.api<MessagesPage>('/api/v1/search?query=subject:one&limit=abc');
+    expect(search.messages).toHaveLength(2);
+  });
+});
