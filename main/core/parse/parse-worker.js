@@ -140,6 +140,20 @@ function headerText(parsed, name) {
   return String(value);
 }
 
+// A header as written, its folds joined with one space (as Go's textproto, which Mailpit reads
+// headers with, joins them): mailparser turns List-* headers into a structure of its own
+// (`headers.get('list')`) and keeps no text of them.
+function headerLine(parsed, name) {
+  const found = (parsed.headerLines || []).find((h) => h.key === name);
+  if (!found) return '';
+  const value = found.line.slice(found.line.indexOf(':') + 1);
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .join(' ')
+    .trim();
+}
+
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
@@ -308,8 +322,8 @@ async function handle(request) {
       text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
       parts: parts(parsed),
-      listUnsubscribe: headerText(parsed, 'list-unsubscribe'),
-      listUnsubscribePost: headerText(parsed, 'list-unsubscribe-post'),
+      listUnsubscribe: headerLine(parsed, 'list-unsubscribe'),
+      listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
     };
   }
   const index = Number(request.partId) - 1;

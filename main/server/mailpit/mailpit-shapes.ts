@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../../core/message-record.js';
 import type { ParsedDetail } from '../../core/parse/message-parser.js';
+import { parseListUnsubscribe } from './list-unsubscribe.js';
 import { messageStatus } from '../../core/queue/recipient-state.js';
 import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
 import type { QueueState } from '../../core/service/queue-methods.js';
@@ -37,8 +38,17 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
   };
 }
 
-function splitLinks(header: string): string[] {
-  return [...header.matchAll(/<([^>]+)>/g)].map((m) => m[1] as string);
+function listUnsubscribe(parsed: ParsedDetail | null): MessageDetail['ListUnsubscribe'] {
+  const header = parsed?.listUnsubscribe ?? '';
+  // as Mailpit: all four empty when there is no List-Unsubscribe, even with a -Post header
+  if (header === '') return { Header: '', Links: [], Errors: '', HeaderPost: '' };
+  const { links, errors } = parseListUnsubscribe(header);
+  return {
+    Header: header,
+    Links: links,
+    Errors: errors,
+    HeaderPost: parsed?.listUnsubscribePost ?? '',
+  };
 }
 
 export function toMessageDetail(
@@ -57,12 +67,7 @@ export function toMessageDetail(
     HTML: parsed?.html ?? '',
     Inline: parts.filter((p) => inlineIds.has(p.PartID)),
     Attachments: parts.filter((p) => !inlineIds.has(p.PartID)),
-    ListUnsubscribe: {
-      Header: parsed?.listUnsubscribe ?? '',
-      Links: splitLinks(parsed?.listUnsubscribe ?? ''),
-      Errors: '',
-      HeaderPost: parsed?.listUnsubscribePost ?? '',
-    },
+    ListUnsubscribe: listUnsubscribe(parsed),
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,
   };

@@ -1,0 +1,70 @@
+// The message JSON (GET /api/v1/message/{ID} and the list) against what Mailpit answers for the
+// same message (axllent/mailpit internal/storage/messages.go), field by field where we differed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDetail } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+});
+afterAll(async () => relay?.dispose());
+
+/** Sends `headers` + body as written (CRLF added) and answers the stored message's ID. */
+async function sendRaw(lines: string[]): Promise<string> {
+  const info = await relay.transport().sendMail({
+    envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example'] },
+    raw: lines.join('\r\n') + '\r\n',
+  });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+const detail = (id: string) => relay.api<MessageDetail>(`/api/v1/message/${id}`);
+
+describe('ListUnsubscribe', () => {
+  it('has the header, its links, no errors and the -Post header for a valid one', async () => {
+    const id = await sendRaw([
+      'From: Ada <ada@sender.example>',
+      'To: bob@rcpt.example',
+      'Subject: list',
+      'List-Unsubscribe: <mailto:unsub@example.com>,',
+      ' <https://example.com/unsub>',
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<mailto:unsub@example.com>, <https://example.com/unsub>',
+      Links: ['mailto:unsub@example.com', 'https://example.com/unsub'],
+      Errors: '',
+      HeaderPost: 'List-Unsubscribe=One-Click',
+    });
+  });
+
+  it("reports what Mailpit's parser reports for invalid ones", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: bad list',
+      'List-Unsubscribe: <ftp://example.com/x>, <https://a.example/1> (a comment)',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<ftp://example.com/x>, <https://a.example/1> (a comment)',
+      Links: ['https://a.example/1'],
+      Errors: '"ftp://example.com/x" should start with either http(s):// or mailto:',
+      HeaderPost: '',
+    });
+    const unwrapped = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: bad list 2',
+      'List-Unsubscribe: https://example.com/unsub',
+      '',
+      'hello',
+    ]);
+    expect((await detail(unwrapped)).ListUnsubscribe.Errors).toBe(
+      '"https://example.com/unsub" no valid unsubscribe links found',
+    );
+  });
+});
