@@ -68,3 +68,44 @@ describe('ListUnsubscribe', () => {
     );
   });
 });
+
+describe('Date', () => {
+  it('is the time received when the message has no Date header', async () => {
+    const id = await sendRaw(['From: ada@sender.example', 'Subject: no date', '', 'hello']);
+    const message = await detail(id);
+    expect(message.Date).not.toBeNull();
+    expect(message.Date).toBe(message.Created);
+  });
+
+  it("keeps the Date header's offset", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: dated',
+      'Date: Tue, 01 Dec 2026 10:00:00 +0200',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).Date).toBe('2026-12-01T10:00:00+02:00');
+    const utc = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: dated utc',
+      'Date: Tue, 01 Dec 2026 10:00:00 +0000',
+      '',
+      'hello',
+    ]);
+    expect(new Date((await detail(utc)).Date as string).toISOString()).toBe(
+      '2026-12-01T10:00:00.000Z',
+    );
+  });
+});
+
+describe('From', () => {
+  it('is an empty address, not null, when the message has no From', async () => {
+    const id = await sendRaw(['To: bob@rcpt.example', 'Subject: nobody', '', 'hello']);
+    expect((await detail(id)).From).toEqual({ Name: '', Address: '' });
+    const list = await relay.api<{ messages: Array<{ ID: string; From: unknown }> }>(
+      '/api/v1/messages',
+    );
+    expect(list.messages.find((m) => m.ID === id)?.From).toEqual({ Name: '', Address: '' });
+  });
+});

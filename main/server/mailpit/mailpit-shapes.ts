@@ -15,13 +15,16 @@ import { messageStatus } from '../../core/queue/recipient-state.js';
 import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
 import type { QueueState } from '../../core/service/queue-methods.js';
 
+/** Mailpit's From when a message has none: an empty address (messages.go, Store), not null. */
+const noAddress = { Name: '', Address: '' };
+
 export function toMessageSummary(record: MessageRecord): MessageSummary {
   const s = record.summary;
   return {
     ID: record.id,
     MessageID: s.messageId,
     Read: record.read,
-    From: s.from,
+    From: s.from ?? { ...noAddress },
     To: s.to,
     Cc: s.cc,
     Bcc: s.bcc,
@@ -61,7 +64,8 @@ export function toMessageDetail(
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
   return {
     ...summary,
-    Date: record.summary.date,
+    // as Mailpit: the time received when the message has no (readable) Date header
+    Date: parsed?.date ?? record.summary.date ?? record.receivedAt,
     ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
     Text: parsed?.text ?? '',
     HTML: parsed?.html ?? '',
