@@ -1,5 +1,6 @@
 // The message JSON (GET /api/v1/message/{ID} and the list) against what Mailpit answers for the
 // same message (axllent/mailpit internal/storage/messages.go), field by field where we differed.
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -107,5 +108,52 @@ describe('From', () => {
       '/api/v1/messages',
     );
     expect(list.messages.find((m) => m.ID === id)?.From).toEqual({ Name: '', Address: '' });
+  });
+});
+
+describe('parts', () => {
+  it('have the checksums of their decoded content, as Mailpit', async () => {
+    const content = Buffer.from('%PDF-1.4 not really a pdf\n');
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'with parts',
+      text: 'see attached',
+      html: '<p>logo: <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: 'a.pdf', content, contentType: 'application/pdf' },
+        { filename: 'logo.png', content: Buffer.from('png bytes'), cid: 'logo@x' },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    const hashes = (bytes: Buffer) => ({
+      MD5: createHash('md5').update(bytes).digest('hex'),
+      SHA1: createHash('sha1').update(bytes).digest('hex'),
+      SHA256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    expect(message.Attachments.map((a) => a.Checksums)).toEqual([hashes(content)]);
+    expect(message.Inline.map((a) => a.Checksums)).toEqual([hashes(Buffer.from('png bytes'))]);
+  });
+});
+
+describe('the text of an HTML-only message', () => {
+  it('keeps the case of headings, in Text and in the snippet', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: html only',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<h1>Only HTML</h1><h3>Second heading</h3><p>and a paragraph</p>',
+    ]);
+    const message = await detail(id);
+    expect(message.Text).toContain('Only HTML');
+    expect(message.Text).toContain('Second heading');
+    const list = await relay.api<{ messages: Array<{ ID: string; Snippet: string }> }>(
+      '/api/v1/messages',
+    );
+    expect(list.messages.find((m) => m.ID === id)?.Snippet).toBe(
+      'Only HTML Second heading and a paragraph',
+    );
   });
 });

@@ -15,6 +15,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -53,10 +54,17 @@ const compiledHtmlToTextAtMost = 8;
 // mailparser has no option for it; its CommonJS build looks `htmlToText` up on html-to-text's
 // exports at every call, so it is given one that compiles each set of options (keyed by their
 // JSON: mailparser's are plain data) once: the same function (`htmlToText` is
-// `compile(options)(html)`), the same text but for images. Those it wrote as their source
+// `compile(options)(html)`), the same text but for images (and headings, below). Those it wrote as their source
 // (`[cid:logo]`, a CDN's URL), first in the snippet of nearly every receipt; they are not words
 // of the message, and the HTML view shows them.
 const skipImages = { selector: 'img', format: 'skip' };
+// html-to-text writes headings in capitals by default (`<h1>Only HTML</h1>` as "ONLY HTML"),
+// in the Text of an HTML-only message and in its snippet; Mailpit keeps the words as written.
+// Set here, in the options every conversion is compiled with, it costs the arrival path nothing.
+const headingsAsWritten = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
 
 function compileHtmlToTextOnce(htmlToTextModule) {
   const { compile } = htmlToTextModule;
@@ -65,7 +73,10 @@ function compileHtmlToTextOnce(htmlToTextModule) {
     const key = JSON.stringify(options);
     let convert = compiled.get(key);
     if (!convert) {
-      convert = compile({ ...options, selectors: [...(options.selectors ?? []), skipImages] });
+      convert = compile({
+        ...options,
+        selectors: [...(options.selectors ?? []), ...headingsAsWritten, skipImages],
+      });
       if (compiled.size < compiledHtmlToTextAtMost) compiled.set(key, convert);
     }
     return convert(html, metadata);
@@ -214,6 +225,17 @@ function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
   };
 }
 
+const noBytesHashed = Buffer.alloc(0);
+
+/** Mailpit's Checksums of a part: of its decoded content, lowercase hex. */
+function checksums(content) {
+  const bytes = content ?? noBytesHashed;
+  const hex = (algorithm) => createHash(algorithm).update(bytes).digest('hex');
+  return { MD5: hex('md5'), SHA1: hex('sha1'), SHA256: hex('sha256') };
+}
+
+// Only the whole-message view lists parts (the summary counts them), so the hashing is per view,
+// never on the arrival path.
 function parts(parsed) {
   return (parsed.attachments || []).map((att, index) => ({
     PartID: String(index + 1),
@@ -221,6 +243,7 @@ function parts(parsed) {
     ContentType: att.contentType || 'application/octet-stream',
     ContentID: att.cid || '',
     Size: att.size || (att.content ? att.content.length : 0),
+    Checksums: checksums(att.content),
     inline: isInline(att),
   }));
 }
