@@ -157,3 +157,35 @@ describe('the text of an HTML-only message', () => {
     );
   });
 });
+
+describe('PartIDs', () => {
+  it("are the parts' MIME positions, and /part/{PartID} serves each", async () => {
+    const pdf = Buffer.from('%PDF-1.4 fake\n');
+    const png = Buffer.from('png image bytes');
+    // multipart/mixed [ multipart/alternative [ text, multipart/related [ html, png ] ], pdf ]
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'part ids',
+      text: 'text',
+      html: '<p><img src="cid:img@x"></p>',
+      attachments: [
+        { filename: 'doc.pdf', content: pdf, contentType: 'application/pdf' },
+        { filename: 'img.png', content: png, cid: 'img@x', contentType: 'image/png' },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    expect(message.Attachments.map((a) => [a.FileName, a.PartID])).toEqual([['doc.pdf', '2']]);
+    expect(message.Inline.map((a) => [a.FileName, a.PartID])).toEqual([['img.png', '1.2.2']]);
+    for (const [partId, bytes] of [
+      ['2', pdf],
+      ['1.2.2', png],
+    ] as const) {
+      const res = await relay.fetch(`/api/v1/message/${id}/part/${partId}`);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
+    }
+    expect((await relay.fetch(`/api/v1/message/${id}/part/1`)).status).toBe(404);
+  });
+});

@@ -234,11 +234,18 @@ function checksums(content) {
   return { MD5: hex('md5'), SHA1: hex('sha1'), SHA256: hex('sha256') };
 }
 
+// A part's position in the MIME tree ("2", "1.2.2"), as Mailpit's PartIDs (enmime numbers parts
+// the same way): mailparser gives it as `partId`, null for a message that is itself the one
+// part, which enmime calls "0". Both the message's JSON and /part/{PartID} use it.
+function partIdOf(att) {
+  return att.partId || '0';
+}
+
 // Only the whole-message view lists parts (the summary counts them), so the hashing is per view,
 // never on the arrival path.
 function parts(parsed) {
-  return (parsed.attachments || []).map((att, index) => ({
-    PartID: String(index + 1),
+  return (parsed.attachments || []).map((att) => ({
+    PartID: partIdOf(att),
     FileName: att.filename || '',
     ContentType: att.contentType || 'application/octet-stream',
     ContentID: att.cid || '',
@@ -366,8 +373,7 @@ async function handle(request) {
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
     };
   }
-  const index = Number(request.partId) - 1;
-  const att = (parsed.attachments || [])[index];
+  const att = (parsed.attachments || []).find((a) => partIdOf(a) === request.partId);
   if (!att) return { part: null };
   const content = att.content;
   return {
