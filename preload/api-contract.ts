@@ -53,6 +53,14 @@ export interface MessagePart {
   ContentType: string;
   ContentID: string;
   Size: number;
+  /** Of the decoded content, lowercase hex (as Mailpit). */
+  Checksums: PartChecksums;
+}
+
+export interface PartChecksums {
+  MD5: string;
+  SHA1: string;
+  SHA256: string;
 }
 
 export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Snippet'> {

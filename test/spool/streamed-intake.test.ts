@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { MessagesPage } from '../../preload/api-contract.js';
+import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { greetedSession, type SmtpWire } from '../helpers/smtp-wire.js';
@@ -92,7 +92,10 @@ describe('a large message over SMTP', () => {
     const page = await relay.api<MessagesPage>('/api/v1/messages');
     expect(page.messages[0]).toMatchObject({ ID: id, Subject: 'large', Attachments: 1 });
     expect(page.messages[0]?.Size).toBe(raw.length);
-    const part = await relay.fetch(`/api/v1/message/${id}/part/1`);
+    // its PartID is its MIME position (after the text part), as Mailpit's
+    const opened = await relay.api<MessageDetail>(`/api/v1/message/${id}`);
+    expect(opened.Attachments.map((a) => a.PartID)).toEqual(['2']);
+    const part = await relay.fetch(`/api/v1/message/${id}/part/2`);
     expect(part.status).toBe(200);
     expect(sha256(Buffer.from(await part.arrayBuffer()))).toBe(sha256(attachment));
     expect((await spoolFiles(relay.dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);

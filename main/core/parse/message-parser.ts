@@ -12,6 +12,7 @@
 // than a worker of their own. They come and go through a port of their own; a worker stopped for
 // overrunning takes them along, and the index sends what it had not committed to the next one.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
+import type { PartChecksums } from '../../../preload/api-contract.js';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
@@ -79,6 +80,7 @@ export interface ParsedPartInfo {
   ContentType: string;
   ContentID: string;
   Size: number;
+  Checksums: PartChecksums;
   inline: boolean;
 }
 
@@ -86,6 +88,8 @@ export interface ParsedDetail {
   summary: ParsedSummary;
   text: string;
   html: string;
+  /** The Date header's instant in the header's own offset (RFC 3339); null without a date. */
+  date: string | null;
   parts: ParsedPartInfo[];
   listUnsubscribe: string;
   listUnsubscribePost: string;

@@ -15,6 +15,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
@@ -53,10 +54,17 @@ const compiledHtmlToTextAtMost = 8;
 // mailparser has no option for it; its CommonJS build looks `htmlToText` up on html-to-text's
 // exports at every call, so it is given one that compiles each set of options (keyed by their
 // JSON: mailparser's are plain data) once: the same function (`htmlToText` is
-// `compile(options)(html)`), the same text but for images. Those it wrote as their source
+// `compile(options)(html)`), the same text but for images (and headings, below). Those it wrote as their source
 // (`[cid:logo]`, a CDN's URL), first in the snippet of nearly every receipt; they are not words
 // of the message, and the HTML view shows them.
 const skipImages = { selector: 'img', format: 'skip' };
+// html-to-text writes headings in capitals by default (`<h1>Only HTML</h1>` as "ONLY HTML"),
+// in the Text of an HTML-only message and in its snippet; Mailpit keeps the words as written.
+// Set here, in the options every conversion is compiled with, it costs the arrival path nothing.
+const headingsAsWritten = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) => ({
+  selector,
+  options: { uppercase: false },
+}));
 
 function compileHtmlToTextOnce(htmlToTextModule) {
   const { compile } = htmlToTextModule;
@@ -65,7 +73,10 @@ function compileHtmlToTextOnce(htmlToTextModule) {
     const key = JSON.stringify(options);
     let convert = compiled.get(key);
     if (!convert) {
-      convert = compile({ ...options, selectors: [...(options.selectors ?? []), skipImages] });
+      convert = compile({
+        ...options,
+        selectors: [...(options.selectors ?? []), ...headingsAsWritten, skipImages],
+      });
       if (compiled.size < compiledHtmlToTextAtMost) compiled.set(key, convert);
     }
     return convert(html, metadata);
@@ -140,6 +151,36 @@ function headerText(parsed, name) {
   return String(value);
 }
 
+// A header as written, its folds joined with one space (as Go's textproto, which Mailpit reads
+// headers with, joins them): mailparser turns List-* headers into a structure of its own
+// (`headers.get('list')`) and keeps no text of them.
+function headerLine(parsed, name) {
+  const found = (parsed.headerLines || []).find((h) => h.key === name);
+  if (!found) return '';
+  const value = found.line.slice(found.line.indexOf(':') + 1);
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .join(' ')
+    .trim();
+}
+
+// Mailpit answers a message's Date in the zone its header gives (Go's time.Time keeps the
+// offset, and its JSON is RFC 3339 with it); mailparser's Date is an instant. The offset is read
+// from the header's text: a numeric zone at its end, before an optional comment like "(CET)".
+// A named or missing zone stays UTC.
+function dateInItsZone(parsed) {
+  const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
+  if (!date) return null;
+  const zone = /\s([+-])(\d\d)(\d\d)\s*(?:\([^)]*\)\s*)?$/.exec(headerLine(parsed, 'date'));
+  const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
+  if (minutes === 0 || Math.abs(minutes) >= 24 * 60) return date.toISOString();
+  const local = new Date(date.getTime() + minutes * 60_000).toISOString();
+  // Go's RFC3339Nano leaves out a fraction of zero, and a header's time has whole seconds
+  const fraction = local.slice(19, 23) === '.000' ? '' : local.slice(19, 23);
+  return `${local.slice(0, 19)}${fraction}${zone[1]}${zone[2]}:${zone[3]}`;
+}
+
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
@@ -184,13 +225,32 @@ function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
   };
 }
 
+const noBytesHashed = Buffer.alloc(0);
+
+/** Mailpit's Checksums of a part: of its decoded content, lowercase hex. */
+function checksums(content) {
+  const bytes = content ?? noBytesHashed;
+  const hex = (algorithm) => createHash(algorithm).update(bytes).digest('hex');
+  return { MD5: hex('md5'), SHA1: hex('sha1'), SHA256: hex('sha256') };
+}
+
+// A part's position in the MIME tree ("2", "1.2.2"), as Mailpit's PartIDs (enmime numbers parts
+// the same way): mailparser gives it as `partId`, null for a message that is itself the one
+// part, which enmime calls "0". Both the message's JSON and /part/{PartID} use it.
+function partIdOf(att) {
+  return att.partId || '0';
+}
+
+// Only the whole-message view lists parts (the summary counts them), so the hashing is per view,
+// never on the arrival path.
 function parts(parsed) {
-  return (parsed.attachments || []).map((att, index) => ({
-    PartID: String(index + 1),
+  return (parsed.attachments || []).map((att) => ({
+    PartID: partIdOf(att),
     FileName: att.filename || '',
     ContentType: att.contentType || 'application/octet-stream',
     ContentID: att.cid || '',
     Size: att.size || (att.content ? att.content.length : 0),
+    Checksums: checksums(att.content),
     inline: isInline(att),
   }));
 }
@@ -307,13 +367,13 @@ async function handle(request) {
       summary: summarize(parsed, text),
       text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
+      date: dateInItsZone(parsed),
       parts: parts(parsed),
-      listUnsubscribe: headerText(parsed, 'list-unsubscribe'),
-      listUnsubscribePost: headerText(parsed, 'list-unsubscribe-post'),
+      listUnsubscribe: headerLine(parsed, 'list-unsubscribe'),
+      listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
     };
   }
-  const index = Number(request.partId) - 1;
-  const att = (parsed.attachments || [])[index];
+  const att = (parsed.attachments || []).find((a) => partIdOf(a) === request.partId);
   if (!att) return { part: null };
   const content = att.content;
   return {

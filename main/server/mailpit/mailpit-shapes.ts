@@ -10,9 +10,13 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../../core/message-record.js';
 import type { ParsedDetail } from '../../core/parse/message-parser.js';
+import { parseListUnsubscribe } from './list-unsubscribe.js';
 import { messageStatus } from '../../core/queue/recipient-state.js';
 import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
 import type { QueueState } from '../../core/service/queue-methods.js';
+
+/** Mailpit's From when a message has none: an empty address (messages.go, Store), not null. */
+const noAddress = { Name: '', Address: '' };
 
 export function toMessageSummary(record: MessageRecord): MessageSummary {
   const s = record.summary;
@@ -20,7 +24,7 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
     ID: record.id,
     MessageID: s.messageId,
     Read: record.read,
-    From: s.from,
+    From: s.from ?? { ...noAddress },
     To: s.to,
     Cc: s.cc,
     Bcc: s.bcc,
@@ -37,8 +41,17 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
   };
 }
 
-function splitLinks(header: string): string[] {
-  return [...header.matchAll(/<([^>]+)>/g)].map((m) => m[1] as string);
+function listUnsubscribe(parsed: ParsedDetail | null): MessageDetail['ListUnsubscribe'] {
+  const header = parsed?.listUnsubscribe ?? '';
+  // as Mailpit: all four empty when there is no List-Unsubscribe, even with a -Post header
+  if (header === '') return { Header: '', Links: [], Errors: '', HeaderPost: '' };
+  const { links, errors } = parseListUnsubscribe(header);
+  return {
+    Header: header,
+    Links: links,
+    Errors: errors,
+    HeaderPost: parsed?.listUnsubscribePost ?? '',
+  };
 }
 
 export function toMessageDetail(
@@ -51,18 +64,14 @@ export function toMessageDetail(
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
   return {
     ...summary,
-    Date: record.summary.date,
+    // as Mailpit: the time received when the message has no (readable) Date header
+    Date: parsed?.date ?? record.summary.date ?? record.receivedAt,
     ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
     Text: parsed?.text ?? '',
     HTML: parsed?.html ?? '',
     Inline: parts.filter((p) => inlineIds.has(p.PartID)),
     Attachments: parts.filter((p) => !inlineIds.has(p.PartID)),
-    ListUnsubscribe: {
-      Header: parsed?.listUnsubscribe ?? '',
-      Links: splitLinks(parsed?.listUnsubscribe ?? ''),
-      Errors: '',
-      HeaderPost: parsed?.listUnsubscribePost ?? '',
-    },
+    ListUnsubscribe: listUnsubscribe(parsed),
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,
   };

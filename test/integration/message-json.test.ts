@@ -1,0 +1,191 @@
+// The message JSON (GET /api/v1/message/{ID} and the list) against what Mailpit answers for the
+// same message (axllent/mailpit internal/storage/messages.go), field by field where we differed.
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDetail } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+});
+afterAll(async () => relay?.dispose());
+
+/** Sends `headers` + body as written (CRLF added) and answers the stored message's ID. */
+async function sendRaw(lines: string[]): Promise<string> {
+  const info = await relay.transport().sendMail({
+    envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example'] },
+    raw: lines.join('\r\n') + '\r\n',
+  });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+const detail = (id: string) => relay.api<MessageDetail>(`/api/v1/message/${id}`);
+
+describe('ListUnsubscribe', () => {
+  it('has the header, its links, no errors and the -Post header for a valid one', async () => {
+    const id = await sendRaw([
+      'From: Ada <ada@sender.example>',
+      'To: bob@rcpt.example',
+      'Subject: list',
+      'List-Unsubscribe: <mailto:unsub@example.com>,',
+      ' <https://example.com/unsub>',
+      'List-Unsubscribe-Post: List-Unsubscribe=One-Click',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<mailto:unsub@example.com>, <https://example.com/unsub>',
+      Links: ['mailto:unsub@example.com', 'https://example.com/unsub'],
+      Errors: '',
+      HeaderPost: 'List-Unsubscribe=One-Click',
+    });
+  });
+
+  it("reports what Mailpit's parser reports for invalid ones", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: bad list',
+      'List-Unsubscribe: <ftp://example.com/x>, <https://a.example/1> (a comment)',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<ftp://example.com/x>, <https://a.example/1> (a comment)',
+      Links: ['https://a.example/1'],
+      Errors: '"ftp://example.com/x" should start with either http(s):// or mailto:',
+      HeaderPost: '',
+    });
+    const unwrapped = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: bad list 2',
+      'List-Unsubscribe: https://example.com/unsub',
+      '',
+      'hello',
+    ]);
+    expect((await detail(unwrapped)).ListUnsubscribe.Errors).toBe(
+      '"https://example.com/unsub" no valid unsubscribe links found',
+    );
+  });
+});
+
+describe('Date', () => {
+  it('is the time received when the message has no Date header', async () => {
+    const id = await sendRaw(['From: ada@sender.example', 'Subject: no date', '', 'hello']);
+    const message = await detail(id);
+    expect(message.Date).not.toBeNull();
+    expect(message.Date).toBe(message.Created);
+  });
+
+  it("keeps the Date header's offset", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: dated',
+      'Date: Tue, 01 Dec 2026 10:00:00 +0200',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).Date).toBe('2026-12-01T10:00:00+02:00');
+    const utc = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: dated utc',
+      'Date: Tue, 01 Dec 2026 10:00:00 +0000',
+      '',
+      'hello',
+    ]);
+    expect(new Date((await detail(utc)).Date as string).toISOString()).toBe(
+      '2026-12-01T10:00:00.000Z',
+    );
+  });
+});
+
+describe('From', () => {
+  it('is an empty address, not null, when the message has no From', async () => {
+    const id = await sendRaw(['To: bob@rcpt.example', 'Subject: nobody', '', 'hello']);
+    expect((await detail(id)).From).toEqual({ Name: '', Address: '' });
+    const list = await relay.api<{ messages: Array<{ ID: string; From: unknown }> }>(
+      '/api/v1/messages',
+    );
+    expect(list.messages.find((m) => m.ID === id)?.From).toEqual({ Name: '', Address: '' });
+  });
+});
+
+describe('parts', () => {
+  it('have the checksums of their decoded content, as Mailpit', async () => {
+    const content = Buffer.from('%PDF-1.4 not really a pdf\n');
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'with parts',
+      text: 'see attached',
+      html: '<p>logo: <img src="cid:logo@x"></p>',
+      attachments: [
+        { filename: 'a.pdf', content, contentType: 'application/pdf' },
+        { filename: 'logo.png', content: Buffer.from('png bytes'), cid: 'logo@x' },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    const hashes = (bytes: Buffer) => ({
+      MD5: createHash('md5').update(bytes).digest('hex'),
+      SHA1: createHash('sha1').update(bytes).digest('hex'),
+      SHA256: createHash('sha256').update(bytes).digest('hex'),
+    });
+    expect(message.Attachments.map((a) => a.Checksums)).toEqual([hashes(content)]);
+    expect(message.Inline.map((a) => a.Checksums)).toEqual([hashes(Buffer.from('png bytes'))]);
+  });
+});
+
+describe('the text of an HTML-only message', () => {
+  it('keeps the case of headings, in Text and in the snippet', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: html only',
+      'Content-Type: text/html; charset=utf-8',
+      '',
+      '<h1>Only HTML</h1><h3>Second heading</h3><p>and a paragraph</p>',
+    ]);
+    const message = await detail(id);
+    expect(message.Text).toContain('Only HTML');
+    expect(message.Text).toContain('Second heading');
+    const list = await relay.api<{ messages: Array<{ ID: string; Snippet: string }> }>(
+      '/api/v1/messages',
+    );
+    expect(list.messages.find((m) => m.ID === id)?.Snippet).toBe(
+      'Only HTML Second heading and a paragraph',
+    );
+  });
+});
+
+describe('PartIDs', () => {
+  it("are the parts' MIME positions, and /part/{PartID} serves each", async () => {
+    const pdf = Buffer.from('%PDF-1.4 fake\n');
+    const png = Buffer.from('png image bytes');
+    // multipart/mixed [ multipart/alternative [ text, multipart/related [ html, png ] ], pdf ]
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'part ids',
+      text: 'text',
+      html: '<p><img src="cid:img@x"></p>',
+      attachments: [
+        { filename: 'doc.pdf', content: pdf, contentType: 'application/pdf' },
+        { filename: 'img.png', content: png, cid: 'img@x', contentType: 'image/png' },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    expect(message.Attachments.map((a) => [a.FileName, a.PartID])).toEqual([['doc.pdf', '2']]);
+    expect(message.Inline.map((a) => [a.FileName, a.PartID])).toEqual([['img.png', '1.2.2']]);
+    for (const [partId, bytes] of [
+      ['2', pdf],
+      ['1.2.2', png],
+    ] as const) {
+      const res = await relay.fetch(`/api/v1/message/${id}/part/${partId}`);
+      expect(res.status).toBe(200);
+      expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
+    }
+    expect((await relay.fetch(`/api/v1/message/${id}/part/1`)).status).toBe(404);
+  });
+});
