@@ -1,5 +1,6 @@
 // `relaydesk sendmail`: the sendmail(1) interface PHP's mail(), cron and many scripts use.
 // Reads one message on stdin and submits it over SMTP to the running relay.
+import { randomBytes } from 'node:crypto';
 import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
@@ -78,6 +79,33 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
   };
 }
 
+/** RFC 5322's date-time, e.g. `Thu, 03 Dec 2026 07:40:00 +0000`. */
+function rfc5322Date(at: Date): string {
+  return at.toUTCString().replace(/ GMT$/, ' +0000');
+}
+
+/**
+ * Adds the From, Date and Message-ID a message lacks, as Postfix's sendmail (its cleanup daemon)
+ * and msmtp do: cron, scripts and `mail` pipe messages without them, and a smart host such as
+ * Gmail or Microsoft 365 may refuse mail with none. Present ones are left as they are.
+ */
+export function completedHeaders(raw: Buffer, from: string, at = new Date()): Buffer {
+  const present = new Set(readHeaderFields(raw).map((f) => f.name.toLowerCase()));
+  const added: string[] = [];
+  if (!present.has('from') && from !== '') added.push(`From: ${from}`);
+  if (!present.has('date')) added.push(`Date: ${rfc5322Date(at)}`);
+  if (!present.has('message-id')) {
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+    added.push(`Message-ID: <${at.getTime()}.${randomBytes(6).toString('hex')}@${host}>`);
+  }
+  if (added.length === 0) return raw;
+  const eol = raw.includes('\r\n') ? '\r\n' : '\n';
+  // a message of a body alone (no header at all) gets the blank line that ends the new headers
+  const bodyAlone = present.size === 0 && !raw.subarray(0, 2).toString().startsWith(eol);
+  const head = added.map((line) => line + eol).join('') + (bodyAlone ? eol : '');
+  return Buffer.concat([Buffer.from(head, 'utf8'), raw]);
+}
+
 export async function runSendmail(args: string[]): Promise<number> {
   let parsed: SendmailArgs;
   try {
@@ -105,6 +133,7 @@ export async function runSendmail(args: string[]): Promise<number> {
       .map((f) => f.value),
   )[0];
   const from = parsed.from ?? headerFrom ?? `${userInfo().username}@${hostname()}`;
+  message = completedHeaders(message, from);
   const transport = nodemailer.createTransport({
     host: parsed.smtp.host,
     port: parsed.smtp.port,

@@ -34,6 +34,36 @@ function message(subject: string, headers: string[], eol = '\r\n'): string {
 }
 
 describe('relaydesk sendmail', () => {
+  it('adds the From, Date and Message-ID a piped message lacks, as Postfix sendmail does', async () => {
+    const subject = 'sendmail without From, Date or Message-ID';
+    const result = await runCli(['sendmail', '-t', '-f', 'cron@example.test'], {
+      env,
+      input: message(subject, ['To: ops@example.test']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured(subject);
+    expect(detail.From?.Address).toBe('cron@example.test');
+    expect(raw).toMatch(/^Date: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\r$/m);
+    expect(raw).toMatch(/^Message-ID: <\d+\.[0-9a-f]{12}@[^>\s]+>\r$/m);
+    expect(Math.abs(Date.parse(detail.Date ?? '') - Date.now())).toBeLessThan(60_000);
+
+    // what the message has already is left alone
+    const kept = 'sendmail keeps its own headers';
+    const own = await runCli(['sendmail', '-t'], {
+      env,
+      input: message(kept, [
+        'From: App <app@example.test>',
+        'To: ops@example.test',
+        'Date: Tue, 01 Dec 2026 10:00:00 +0200',
+        'Message-ID: <own@example.test>',
+      ]),
+    });
+    expect(own.code, own.stderr).toBe(0);
+    const second = await captured(kept);
+    expect(second.raw.match(/^(From|Date|Message-ID):/gim)).toHaveLength(3);
+    expect(second.raw).toContain('Message-ID: <own@example.test>');
+  });
+
   it('-t takes the recipients from To, Cc and Bcc and removes the Bcc header', async () => {
     const subject = 'sendmail -t with bcc';
     const result = await runCli(['sendmail', '-t'], {
