@@ -358,6 +358,19 @@ describe('relaying through an upstream', () => {
     expect(server.messages).toHaveLength(0);
   });
 
+  it('records the TLS of an attempt whose login was refused after STARTTLS', async () => {
+    const server = await upstream({ tls: 'starttls', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const attempt = delivery.recipients[0]?.attempts[0];
+    expect(attempt?.reply.text).toMatch(/authentication|535/i);
+    expect(attempt?.tls?.version).toMatch(/^TLSv1\.[23]$/);
+  });
+
   it('refuses an upstream whose certificate is for another name, with a clear reason', async () => {
     const certificate = await makeTestCertificate(['mx.other.example']);
     const server = await upstream({ tls: 'starttls', certificate });

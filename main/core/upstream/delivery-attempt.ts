@@ -60,7 +60,17 @@ async function openAuthenticated(
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
-  await authenticate(session, transcript);
+  try {
+    await authenticate(session, transcript);
+  } catch (err) {
+    // a login refused after STARTTLS was still sent encrypted: the attempt must say so, or a
+    // refused password reads as one sent in the clear
+    if (err instanceof UpstreamSessionError) {
+      err.tls ??= session.tls;
+      err.certificate ??= session.certificate;
+    }
+    throw err;
+  }
   return session;
 }
 
@@ -137,7 +147,7 @@ async function attemptOnce(
       ip: session?.ip ?? transcript.remoteAddress,
       port: endpoint.port,
     },
-    tls: session?.tls ?? null,
+    tls: session?.tls ?? failure?.tls ?? null,
     authMechanism: session?.authMechanism ?? null,
     recipients,
     pauseUpstream,
