@@ -46,6 +46,10 @@ function placeFromHash(hash: string): Place {
   return { kind: 'mail', mailbox: null };
 }
 
+function isPlaceHash(hash: string): boolean {
+  return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
+}
+
 function hashOf(place: Place): string {
   return place.kind === 'mail' ? '' : `#${place.kind}`;
 }
@@ -102,11 +106,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const searchInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    const follow = () =>
+    const follow = () => {
+      // an in-page link (a Settings section, a field named by an error) is not a place
+      const hash = window.location.hash;
+      if (!isPlaceHash(hash) && document.getElementById(decodeURIComponent(hash.slice(1)))) return;
       setPlace((current) => {
         const wanted = placeFromHash(window.location.hash);
         return hashOf(wanted) === hashOf(current) ? current : wanted;
       });
+    };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);

@@ -1,0 +1,45 @@
+// What the GUI QA pass found (qa/gui/FINDINGS.md), each checked in Chromium against the real
+// headless server with mail sent over SMTP during the test.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless server', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 860 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('Settings: a section link scrolls to its section and stays in Settings', async () => {
+    await gui.openLive('#settings');
+    const settings = page.getByRole('region', { name: 'Settings' });
+    const nav = page.getByRole('navigation', { name: 'Settings sections' });
+    const retention = page.locator('#section-retention');
+    await retention.waitFor();
+    await nav.getByRole('link', { name: 'Retention', exact: true }).click();
+    await eventually(() => retention.evaluate((el) => el.getBoundingClientRect().top)).toBeLessThan(
+      200,
+    );
+    expect(await settings.isVisible()).toBe(true);
+    expect(await page.evaluate(() => window.location.hash)).toBe('#settings');
+    // from the keyboard too: focus a link, press Enter, the focus lands in that section
+    await nav.getByRole('link', { name: 'Appearance', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() =>
+      page.evaluate(() => !!document.activeElement?.closest('#section-appearance')),
+    ).toBe(true);
+    expect(await settings.isVisible()).toBe(true);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
