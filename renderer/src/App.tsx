@@ -221,6 +221,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         altKey: event.altKey,
         inTextField: isTextField(target),
         inList: !!target?.closest?.('[role="listbox"]'),
+        onPage: !target || target === document.body || target === document.documentElement,
       });
       if (!command) return;
       const inMail = keys.current.place.kind === 'mail';
@@ -230,8 +231,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       else if (command === 'focus-search') searchInput.current?.focus();
       else if (!inMail) return;
       else if (command === 'next' || command === 'previous') {
-        listHandle.current?.move(command === 'next' ? 1 : -1);
-        listHandle.current?.openActive();
+        listHandle.current?.step(command === 'next' ? 1 : -1);
       } else if (command === 'open') listHandle.current?.openActive();
       else if (command === 'delete') void keys.current.runBulk('delete');
     };

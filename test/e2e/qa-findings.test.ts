@@ -42,4 +42,43 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     expect(await settings.isVisible()).toBe(true);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('j/k and the arrows: the first j opens the newest, j goes down one, k up one', async () => {
+    for (let n = 1; n <= 5; n++) {
+      await gui.send({
+        from: 'keys@example.test',
+        to: 'you@example.test',
+        subject: `Key message ${n}`,
+        text: `body ${n}`,
+      });
+    }
+    // a fresh page, nothing focused, nothing open
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(5);
+    const opened = () =>
+      page.evaluate(
+        () => document.querySelector('.message-row.opened')?.getAttribute('data-index') ?? 'none',
+      );
+    const press = async (key: string, index: string) => {
+      await page.keyboard.press(key);
+      await eventually(opened).toBe(index);
+    };
+    // newest first: row 0 is "Key message 5"
+    await press('j', '0');
+    expect(await page.locator('.message-row.opened').innerText()).toContain('Key message 5');
+    await press('j', '1');
+    await press('j', '2');
+    await press('k', '1');
+    await press('k', '0');
+    await press('k', '0'); // at the top it stays
+    await press('End', '0'); // not a page-wide key: nothing moves
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(5);
+    await press('ArrowDown', '0');
+    await press('ArrowDown', '1');
+    await press('ArrowUp', '0');
+    for (let i = 0; i < 6; i++) await page.keyboard.press('j');
+    await eventually(opened).toBe('4'); // at the bottom it stays
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -122,6 +122,10 @@ describe('the keyboard map', () => {
     expect(commandFor(key('Enter'))).toBeNull();
     expect(commandFor(key('j', { inList: true }))).toBeNull();
     expect(commandFor(key('?', { inList: true }))).toBe('help');
+    // with nothing focused the arrows move through the list like j and k
+    expect(commandFor(key('ArrowDown', { onPage: true }))).toBe('next');
+    expect(commandFor(key('ArrowUp', { onPage: true }))).toBe('previous');
+    expect(commandFor(key('ArrowDown', { inList: true, onPage: true }))).toBeNull();
   });
 
   it('lists every command it handles in the shortcuts dialog', () => {
