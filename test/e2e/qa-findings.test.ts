@@ -81,4 +81,42 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     await eventually(opened).toBe('4'); // at the bottom it stays
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('shows cid: images of a multipart/related message without asking for remote content', async () => {
+    await gui.send({
+      from: 'news@example.test',
+      to: 'you@example.test',
+      subject: 'Newsletter with an inline logo',
+      text: 'logo',
+      html: '<p>Our logo:</p><img id="logo" src="cid:logo1" alt="logo"><img id="missing" src="cid:nope" alt="none">',
+      attachments: [
+        {
+          filename: 'logo.png',
+          cid: 'logo1',
+          contentType: 'image/png',
+          content: Buffer.from(
+            'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=',
+            'base64',
+          ),
+        },
+      ],
+    });
+    await page
+      .getByTestId('message-row')
+      .filter({ hasText: 'Newsletter with an inline logo' })
+      .click();
+    const frame = page.frameLocator('[data-testid="html-preview"]');
+    await eventually(() =>
+      frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(1);
+    expect(await frame.locator('#logo').getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    // a reference to no part of the message stays what it was
+    expect(await frame.locator('#missing').getAttribute('src')).toBe('cid:nope');
+    expect(await page.getByTestId('remote-notice').count()).toBe(0);
+    // the frame keeps its sandbox and its strict policy
+    expect(await page.getByTestId('html-preview').getAttribute('sandbox')).toBe(
+      'allow-popups allow-popups-to-escape-sandbox',
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
