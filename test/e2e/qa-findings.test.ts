@@ -1,5 +1,6 @@
 // What the GUI QA pass found (qa/gui/FINDINGS.md), each checked in Chromium against the real
 // headless server with mail sent over SMTP during the test.
+import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -117,6 +118,55 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     expect(await page.getByTestId('html-preview').getAttribute('sandbox')).toBe(
       'allow-popups allow-popups-to-escape-sandbox',
     );
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
+
+/** A port nothing listens on: one the system gave out and that was closed again. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+describe.skipIf(!chromiumPath)('the queue while the upstream is unreachable', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 1400, height: 860 },
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: await closedPort(), security: 'none' },
+      },
+      // the relay's clock an hour behind the page's: its next attempt is already past here,
+      // as it is once relaying has been paused for longer than the retry delay
+      now: () => Date.now() - 3_600_000,
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('says a deferred recipient waits for the upstream, never a next try "ago"', async () => {
+    const page = gui.page;
+    await gui.openLive('#queue');
+    await gui.send({
+      from: 'app@example.test',
+      to: 'customer@example.com',
+      subject: 'Order confirmation',
+      text: 'Thanks.',
+    });
+    const entry = page.locator('[data-testid="queue-entry"][data-address="customer@example.com"]');
+    await eventually(() => entry.getAttribute('data-state')).toBe('deferred');
+    await page.getByRole('button', { name: 'Resume upstream' }).waitFor();
+    await eventually(() => entry.getByTestId('queue-next').innerText()).toBe(
+      'waits for the upstream to resume',
+    );
+    expect(await entry.innerText()).not.toContain('ago');
     expect(gui.pageErrors).toEqual([]);
   });
 });

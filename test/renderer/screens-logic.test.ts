@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, QueueView } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
+import { nextTryText } from '../../renderer/src/queue/queue-groups.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
 import {
   buildPreviewDocument,
@@ -94,6 +95,17 @@ describe('the queue', () => {
   it('calls the upstream failing only when a deferral had no reply at all', () => {
     expect(failingUpstream(queue)?.address).toBe('w@b');
     expect(failingUpstream({ ...queue, messages: [queue.messages[0]!] })).toBeNull();
+  });
+});
+
+describe("the queue's next try", () => {
+  const now = Date.parse('2026-11-30T10:00:00Z');
+  it('is never a time in the past', () => {
+    expect(nextTryText('2026-11-30T10:04:00Z', false, now)).toBe('next try in 4 min');
+    expect(nextTryText('2026-11-30T09:52:00Z', false, now)).toBe('next try due now');
+    expect(nextTryText('2026-11-30T09:52:00Z', true, now)).toBe('waits for the upstream to resume');
+    expect(nextTryText(null, true, now)).toBe('waits for the upstream to resume');
+    expect(nextTryText(null, false, now)).toBe('');
   });
 });
 
