@@ -334,7 +334,18 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           total={list.counts.total}
           unread={list.counts.unread}
           queue={queueCounts(status.queue)}
-          onGo={go}
+          onGo={(next) => {
+            // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
+            // one in) and the Senders pane go
+            if (next.kind === 'mail') {
+              setShowSenders(false);
+              if (typed !== '') {
+                setTyped('');
+                setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
+              }
+            }
+            go(next);
+          }}
         />
         {place.kind === 'mail' && (
           <main className="panes">

@@ -120,6 +120,32 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     );
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('a sidebar mailbox clears the search Quarantine set and the Senders pane', async () => {
+    await gui.openLive();
+    const more = page.getByRole('button', { name: 'More actions' });
+    const allMail = page
+      .getByRole('navigation', { name: 'Views' })
+      .getByRole('button', { name: /^All mail/ });
+    await eventually(() => page.getByTestId('message-row').count()).toBeGreaterThan(0);
+    await more.click();
+    await page.getByTestId('show-quarantine').click();
+    await page.getByTestId('list-empty').waitFor();
+    expect(await page.getByRole('searchbox').inputValue()).toBe('tag:quarantined');
+    await allMail.click();
+    await eventually(() => page.getByRole('searchbox').inputValue()).toBe('');
+    await page.getByTestId('list-empty').waitFor({ state: 'detached' });
+    await eventually(() => page.getByTestId('message-row').count()).toBeGreaterThan(0);
+
+    await more.click();
+    await page.getByTestId('show-suspensions').click();
+    const senders = page.getByTestId('suspensions');
+    await senders.waitFor();
+    await allMail.click();
+    await senders.waitFor({ state: 'detached' });
+    await page.getByTestId('reading-notice').waitFor();
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
 
 /** A port nothing listens on: one the system gave out and that was closed again. */
