@@ -46,6 +46,11 @@ function placeFromHash(hash: string): Place {
   return { kind: 'mail', mailbox: null };
 }
 
+/** The widest the message list may be in a window this wide: 40% of it below 1100 px. */
+export function listWidthLimit(windowWidth: number): number {
+  return windowWidth < 1100 ? Math.max(240, Math.round(windowWidth * 0.4)) : 900;
+}
+
 function isPlaceHash(hash: string): boolean {
   return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
 }
@@ -102,6 +107,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     const timer = setTimeout(() => rememberPaneWidth('list', listWidth), 400);
     return () => clearTimeout(timer);
   }, [listWidth]);
+  // a narrow window keeps room to read: the list takes at most 40% of it below 1100 px
+  const [windowWidth, setWindowWidth] = useState(() => window.innerWidth);
+  useEffect(() => {
+    const follow = () => setWindowWidth(window.innerWidth);
+    window.addEventListener('resize', follow);
+    return () => window.removeEventListener('resize', follow);
+  }, []);
+  const maxListWidth = listWidthLimit(windowWidth);
+  const shownListWidth = Math.min(listWidth, maxListWidth);
   const listHandle = useRef<MessageListHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
@@ -352,7 +366,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             <section
               className="message-list"
               aria-label={`Message list: ${title}`}
-              style={{ width: listWidth }}
+              style={{ width: shownListWidth }}
+              data-testid="message-list-pane"
             >
               <h2 className="visually-hidden">{title}</h2>
               <BulkBar
@@ -392,9 +407,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             </section>
             <Splitter
               label="Resize the message list"
-              width={listWidth}
-              min={280}
-              max={900}
+              width={shownListWidth}
+              min={Math.min(280, maxListWidth)}
+              max={maxListWidth}
               onResize={(width) => {
                 draggedWidth.current = width;
                 setListWidth(width);

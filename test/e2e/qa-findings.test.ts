@@ -146,6 +146,36 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     await page.getByTestId('reading-notice').waitFor();
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('at 900×650 the list leaves room to read and the page does not scroll as a whole', async () => {
+    await page.setViewportSize({ width: 900, height: 650 });
+    try {
+      await gui.openLive();
+      await page
+        .getByTestId('message-row')
+        .filter({ hasText: 'Newsletter with an inline logo' })
+        .click();
+      await page.getByTestId('html-preview').waitFor();
+      const width = (testId: string) =>
+        page.getByTestId(testId).evaluate((el) => el.getBoundingClientRect().width);
+      expect(await width('message-list-pane')).toBeLessThanOrEqual(360);
+      const pane = await page
+        .getByRole('region', { name: 'Opened message' })
+        .evaluate((el) => el.getBoundingClientRect().width);
+      expect(pane).toBeGreaterThanOrEqual(300);
+      const page_ = await page.evaluate(() => ({
+        scroll: document.scrollingElement?.scrollHeight ?? 0,
+        height: window.innerHeight,
+      }));
+      expect(page_.scroll).toBeLessThanOrEqual(page_.height);
+      // wide again, the list has its width back
+      await page.setViewportSize({ width: 1400, height: 860 });
+      await eventually(() => width('message-list-pane')).toBe(460);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 860 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
 
 /** A port nothing listens on: one the system gave out and that was closed again. */
