@@ -46,6 +46,15 @@ function placeFromHash(hash: string): Place {
   return { kind: 'mail', mailbox: null };
 }
 
+/** The widest the message list may be in a window this wide: 40% of it below 1100 px. */
+export function listWidthLimit(windowWidth: number): number {
+  return windowWidth < 1100 ? Math.max(240, Math.round(windowWidth * 0.4)) : 900;
+}
+
+function isPlaceHash(hash: string): boolean {
+  return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
+}
+
 function hashOf(place: Place): string {
   return place.kind === 'mail' ? '' : `#${place.kind}`;
 }
@@ -98,15 +107,28 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     const timer = setTimeout(() => rememberPaneWidth('list', listWidth), 400);
     return () => clearTimeout(timer);
   }, [listWidth]);
+  // a narrow window keeps room to read: the list takes at most 40% of it below 1100 px
+  const [windowWidth, setWindowWidth] = useState(() => window.innerWidth);
+  useEffect(() => {
+    const follow = () => setWindowWidth(window.innerWidth);
+    window.addEventListener('resize', follow);
+    return () => window.removeEventListener('resize', follow);
+  }, []);
+  const maxListWidth = listWidthLimit(windowWidth);
+  const shownListWidth = Math.min(listWidth, maxListWidth);
   const listHandle = useRef<MessageListHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    const follow = () =>
+    const follow = () => {
+      // an in-page link (a Settings section, a field named by an error) is not a place
+      const hash = window.location.hash;
+      if (!isPlaceHash(hash) && document.getElementById(decodeURIComponent(hash.slice(1)))) return;
       setPlace((current) => {
         const wanted = placeFromHash(window.location.hash);
         return hashOf(wanted) === hashOf(current) ? current : wanted;
       });
+    };
     window.addEventListener('hashchange', follow);
     return () => window.removeEventListener('hashchange', follow);
   }, []);
@@ -213,6 +235,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         altKey: event.altKey,
         inTextField: isTextField(target),
         inList: !!target?.closest?.('[role="listbox"]'),
+        onPage: !target || target === document.body || target === document.documentElement,
       });
       if (!command) return;
       const inMail = keys.current.place.kind === 'mail';
@@ -222,8 +245,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       else if (command === 'focus-search') searchInput.current?.focus();
       else if (!inMail) return;
       else if (command === 'next' || command === 'previous') {
-        listHandle.current?.move(command === 'next' ? 1 : -1);
-        listHandle.current?.openActive();
+        listHandle.current?.step(command === 'next' ? 1 : -1);
       } else if (command === 'open') listHandle.current?.openActive();
       else if (command === 'delete') void keys.current.runBulk('delete');
     };
@@ -326,14 +348,26 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           total={list.counts.total}
           unread={list.counts.unread}
           queue={queueCounts(status.queue)}
-          onGo={go}
+          onGo={(next) => {
+            // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
+            // one in) and the Senders pane go
+            if (next.kind === 'mail') {
+              setShowSenders(false);
+              if (typed !== '') {
+                setTyped('');
+                setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
+              }
+            }
+            go(next);
+          }}
         />
         {place.kind === 'mail' && (
           <main className="panes">
             <section
               className="message-list"
               aria-label={`Message list: ${title}`}
-              style={{ width: listWidth }}
+              style={{ width: shownListWidth }}
+              data-testid="message-list-pane"
             >
               <h2 className="visually-hidden">{title}</h2>
               <BulkBar
@@ -373,9 +407,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             </section>
             <Splitter
               label="Resize the message list"
-              width={listWidth}
-              min={280}
-              max={900}
+              width={shownListWidth}
+              min={Math.min(280, maxListWidth)}
+              max={maxListWidth}
               onResize={(width) => {
                 draggedWidth.current = width;
                 setListWidth(width);

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, QueueView } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
+import { nextTryText } from '../../renderer/src/queue/queue-groups.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
 import {
   buildPreviewDocument,
@@ -97,6 +98,17 @@ describe('the queue', () => {
   });
 });
 
+describe("the queue's next try", () => {
+  const now = Date.parse('2026-11-30T10:00:00Z');
+  it('is never a time in the past', () => {
+    expect(nextTryText('2026-11-30T10:04:00Z', false, now)).toBe('next try in 4 min');
+    expect(nextTryText('2026-11-30T09:52:00Z', false, now)).toBe('next try due now');
+    expect(nextTryText('2026-11-30T09:52:00Z', true, now)).toBe('waits for the upstream to resume');
+    expect(nextTryText(null, true, now)).toBe('waits for the upstream to resume');
+    expect(nextTryText(null, false, now)).toBe('');
+  });
+});
+
 describe('the keyboard map', () => {
   const key = (k: string, more: Partial<KeyInput> = {}): KeyInput => ({
     key: k,
@@ -122,6 +134,10 @@ describe('the keyboard map', () => {
     expect(commandFor(key('Enter'))).toBeNull();
     expect(commandFor(key('j', { inList: true }))).toBeNull();
     expect(commandFor(key('?', { inList: true }))).toBe('help');
+    // with nothing focused the arrows move through the list like j and k
+    expect(commandFor(key('ArrowDown', { onPage: true }))).toBe('next');
+    expect(commandFor(key('ArrowUp', { onPage: true }))).toBe('previous');
+    expect(commandFor(key('ArrowDown', { inList: true, onPage: true }))).toBeNull();
   });
 
   it('lists every command it handles in the shortcuts dialog', () => {

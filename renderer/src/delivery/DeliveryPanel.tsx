@@ -56,7 +56,9 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
           <div>
             <dt>Next attempt</dt>
             <dd title={formatFullDate(recipient.nextAttemptAt)}>
-              {relativeTime(recipient.nextAttemptAt)}
+              {Date.parse(recipient.nextAttemptAt) < Date.now()
+                ? 'due now'
+                : relativeTime(recipient.nextAttemptAt)}
             </dd>
           </div>
         )}

@@ -30,6 +30,8 @@ export interface KeyInput {
   inTextField: boolean;
   /** The key went to the list, which handles j/k/arrows/Enter/Delete itself. */
   inList: boolean;
+  /** Nothing has the focus (the key went to the page itself), so the arrows are free. */
+  onPage?: boolean;
 }
 
 const byKey: Record<string, Command> = {
@@ -52,7 +54,8 @@ export function commandFor(input: KeyInput): Command | null {
   if (input.inList && command !== 'focus-search' && command !== 'help' && command !== 'analyze') {
     return null;
   }
-  // arrows and Enter keep their meaning on buttons, tabs and links
-  if ((input.key.startsWith('Arrow') || input.key === 'Enter') && !input.inList) return null;
+  // arrows and Enter keep their meaning on buttons, tabs and links; with nothing focused they
+  // move through the list like j and k
+  if ((input.key.startsWith('Arrow') || input.key === 'Enter') && !input.onPage) return null;
   return command;
 }

@@ -19,6 +19,11 @@ export const ROW_HEIGHT = 66;
 
 export interface MessageListHandle {
   move(to: number | 'first' | 'last'): void;
+  /**
+   * The next (1) or previous (-1) message becomes the active one and opens: with none active
+   * yet, the first one (the newest); at either end it stays.
+   */
+  step(delta: 1 | -1): void;
   openActive(): void;
   focus(): void;
 }
@@ -106,6 +111,13 @@ export function MessageList(props: {
   useImperativeHandle(props.handle, () => ({
     move: (to) =>
       moveTo(to === 'first' ? 0 : to === 'last' ? list.total - 1 : Math.max(0, activeIndex) + to),
+    step: (delta) => {
+      if (list.total === 0) return;
+      const target =
+        activeIndex < 0 ? 0 : Math.max(0, Math.min(list.total - 1, activeIndex + delta));
+      moveTo(target);
+      openAt(target);
+    },
     openActive: () => openAt(activeIndex),
     focus: () => scroller.current?.focus(),
   }));

@@ -1,5 +1,14 @@
-import { useMemo, useState } from 'react';
-import { buildPreviewDocument, hasRemoteContent, withSafeLinks } from './preview-document';
+import { useEffect, useMemo, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { MessagePart, MessagePartContent } from '../api/contract';
+import {
+  buildPreviewDocument,
+  contentIdKey,
+  hasRemoteContent,
+  referencedContentIds,
+  withInlineParts,
+  withSafeLinks,
+} from './preview-document';
 
 const widths = [
   { id: 'phone', label: 'Phone', px: 375 },
@@ -9,15 +18,83 @@ const widths = [
 
 type Width = (typeof widths)[number]['id'];
 
+function asDataUrl(content: MessagePartContent): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable part'));
+    reader.readAsDataURL(new Blob([content.Data as BlobPart], { type: content.ContentType }));
+  });
+}
+
+/**
+ * The message's own images the HTML shows by cid: (multipart/related), as data: URLs by
+ * Content-ID key. They are part of the message, not remote content, so they show at once, and
+ * as data: URLs the frame's policy needs no new source. Read through the API (HTTP or IPC) by
+ * the PartID the message JSON gives; empty until they arrive.
+ */
+function useInlineImages(
+  messageId: string,
+  parts: readonly MessagePart[],
+  html: string,
+): ReadonlyMap<string, string> {
+  const api = useApi();
+  const [images, setImages] = useState<ReadonlyMap<string, string>>(new Map());
+  const referenced = useMemo(() => referencedContentIds(html), [html]);
+  // as text, so a new but equal list of parts (each render makes one) fetches nothing again
+  const wanted = JSON.stringify(
+    parts
+      .filter(
+        (part) =>
+          part.ContentID !== '' &&
+          part.ContentType.toLowerCase().startsWith('image/') &&
+          referenced.has(contentIdKey(part.ContentID)),
+      )
+      .map((part) => [part.PartID, part.ContentID]),
+  );
+  useEffect(() => {
+    const list = JSON.parse(wanted) as [string, string][];
+    if (list.length === 0) return;
+    let current = true;
+    void Promise.allSettled(
+      list.map(async ([partId, contentId]) => {
+        const url = await asDataUrl(await api.getPart(messageId, partId));
+        return [contentIdKey(contentId), url] as const;
+      }),
+    ).then((results) => {
+      if (!current) return;
+      const found = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      setImages(new Map(found));
+    });
+    return () => {
+      current = false;
+    };
+  }, [api, messageId, wanted]);
+  return images;
+}
+
 /**
  * The HTML body in a sandboxed frame: no scripts, no forms, an opaque origin, so the mail cannot
  * reach this page or the API. Popups are allowed (and escape the sandbox) only so that a clicked
  * link opens in a new tab; the desktop shell sends those to the system browser.
  */
-export function HtmlPreview({ html }: { html: string }) {
+export function HtmlPreview({
+  html,
+  messageId,
+  parts = [],
+}: {
+  html: string;
+  messageId: string;
+  /** The message's inline parts and attachments: those the HTML names by cid: are shown. */
+  parts?: readonly MessagePart[];
+}) {
   const [remote, setRemote] = useState(false);
   const [width, setWidth] = useState<Width>('desktop');
-  const safe = useMemo(() => withSafeLinks(html, new DOMParser()), [html]);
+  const images = useInlineImages(messageId, parts, html);
+  const safe = useMemo(
+    () => withInlineParts(withSafeLinks(html, new DOMParser()), images),
+    [html, images],
+  );
   const document = useMemo(() => buildPreviewDocument(safe, { remote }), [safe, remote]);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
   if (html.trim() === '') {

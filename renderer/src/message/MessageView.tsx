@@ -34,7 +34,13 @@ function RoutePanel({ messageId }: { messageId: string }) {
 function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab }) {
   switch (tab) {
     case 'html':
-      return <HtmlPreview html={message.HTML} />;
+      return (
+        <HtmlPreview
+          html={message.HTML}
+          messageId={message.ID}
+          parts={[...message.Inline, ...message.Attachments]}
+        />
+      );
     case 'text':
       return <TextBody text={message.Text} />;
     case 'headers':

@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
-import { relativeTime, replyLine } from '../delivery/delivery-format';
+import { replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
-import { groupQueue } from './queue-groups';
+import { groupQueue, nextTryText } from './queue-groups';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -106,15 +106,14 @@ export function QueueView(props: {
                     ` — last reply: ${replyLine(recipient.lastReply)}`}
                 </span>
                 <span className="queue-next">
-                  {recipient.nextAttemptAt ? (
-                    <span title={formatFullDate(recipient.nextAttemptAt)}>
-                      next try {relativeTime(recipient.nextAttemptAt)}
-                    </span>
-                  ) : paused ? (
-                    'waits for the upstream to resume'
-                  ) : (
-                    ''
-                  )}
+                  <span
+                    data-testid="queue-next"
+                    title={
+                      recipient.nextAttemptAt ? formatFullDate(recipient.nextAttemptAt) : undefined
+                    }
+                  >
+                    {nextTryText(recipient.nextAttemptAt, !!paused)}
+                  </span>
                   {` · ${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`}
                 </span>
                 <span

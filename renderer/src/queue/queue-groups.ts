@@ -1,6 +1,7 @@
 // The queue grouped the way a user asks about it: what is being sent, what waits and why. Pure.
 import type { RecipientState } from '../api/contract.js';
 import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/contract.js';
+import { relativeTime } from '../delivery/delivery-format.js';
 
 export interface QueueEntry {
   message: QueuedMessage;
@@ -61,4 +62,22 @@ export function failingUpstream(queue: QueueView | null): QueuedRecipient | null
     }
   }
   return null;
+}
+
+/**
+ * When a recipient is tried next, as the queue says it. A time already past is never shown as
+ * "… ago": while relaying is paused nothing is tried until the upstream resumes, and otherwise
+ * the attempt is due now.
+ */
+export function nextTryText(
+  nextAttemptAt: string | null,
+  paused: boolean,
+  now: number = Date.now(),
+): string {
+  const at = nextAttemptAt === null ? Number.NaN : Date.parse(nextAttemptAt);
+  if (Number.isNaN(at) || at - now < 5000) {
+    if (paused) return 'waits for the upstream to resume';
+    return nextAttemptAt === null ? '' : 'next try due now';
+  }
+  return `next try ${relativeTime(nextAttemptAt as string, now)}`;
 }

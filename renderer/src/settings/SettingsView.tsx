@@ -27,6 +27,7 @@ import { UpstreamSection } from './UpstreamSection';
 import { UsersSection } from './UsersSection';
 import { SigningSection } from './SigningSection';
 import { DeclaredFields } from './DeclaredFields';
+import { revealSection } from '../status/reveal-section';
 import { QuotasSection } from './QuotasSection';
 import './settings.css';
 
@@ -196,7 +197,16 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         <h2>Settings</h2>
         <nav aria-label="Settings sections">
           {sections.map(([id, title]) => (
-            <a key={id} href={`#section-${id}`}>
+            <a
+              key={id}
+              href={`#section-${id}`}
+              onClick={(event) => {
+                // the address's #fragment is the app's place (Settings): going to a section
+                // scrolls to it and leaves the address, so the app stays in Settings
+                event.preventDefault();
+                revealSection(id);
+              }}
+            >
               {title}
             </a>
           ))}
