@@ -1,5 +1,6 @@
-// What the GUI QA pass found (qa/gui/FINDINGS.md), each checked in Chromium against the real
-// headless server with mail sent over SMTP during the test.
+// What a QA pass through the GUI found (session 36: settings links, j/k, cid: images, the queue's
+// times, the sidebar, narrow windows, envelope-only recipients), each checked in Chromium against
+// the real headless server with mail sent over SMTP during the test.
 import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -145,6 +146,21 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     await senders.waitFor({ state: 'detached' });
     await page.getByTestId('reading-notice').waitFor();
     expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('lists a message sent to envelope recipients only (no To or Cc) by those recipients', async () => {
+    // msmtp, cron and `sendmail rcpt` send such mail; Mailpit lists its envelope-only
+    // recipients as Bcc, and the row names them rather than "(no recipients)"
+    await gui.send({
+      envelope: { from: 'cron@example.test', to: ['ops@example.test'] },
+      from: 'cron@example.test',
+      subject: 'Envelope only',
+      text: 'nightly job done',
+    });
+    await gui.openLive();
+    const row = page.getByTestId('message-row').filter({ hasText: 'Envelope only' });
+    await eventually(() => row.innerText()).toContain('to ops@example.test');
+    expect(await row.innerText()).not.toContain('(no recipients)');
   });
 
   it('at 900×650 the list leaves room to read and the page does not scroll as a whole', async () => {

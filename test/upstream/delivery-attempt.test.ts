@@ -395,7 +395,7 @@ describe('deliverToUpstream', () => {
       );
       expect(attempt.pauseUpstream?.reason).toContain('certificate is self-signed and not trusted');
       expect(attempt.pauseUpstream?.fix).toContain(
-        `pinSha256 ${server.certificate!.fingerprint256}`,
+        `--relay-pin-sha256 ${server.certificate!.fingerprint256}`,
       );
       expect(outcomes(attempt)).toEqual({ 'ann@example.net': 'deferred' });
       expect(attempt.transcript).not.toMatch(/^C: (AUTH|MAIL)/m);

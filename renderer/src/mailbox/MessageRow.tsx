@@ -54,6 +54,8 @@ export function MessageRow(props: {
       </div>
     );
   }
+  // mail with no To (cron, msmtp, `sendmail rcpt`) names whom it went to: Cc, else the envelope
+  const shownRecipients = [message.To, message.Cc, message.Bcc].find((l) => l.length > 0) ?? [];
   const unread = !message.Read;
   const classes = [
     'message-row',
@@ -98,8 +100,8 @@ export function MessageRow(props: {
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>
       <span className="row-detail">
-        <span className="row-to" title={formatAddressList(message.To)}>
-          to {shortAddressList(message.To) || '(no recipients)'}
+        <span className="row-to" title={formatAddressList(shownRecipients)}>
+          to {shortAddressList(shownRecipients) || '(no recipients)'}
         </span>
         <span className="row-snippet">{message.Snippet}</span>
       </span>
