@@ -6,26 +6,23 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 import type { ParsedPartInfo } from '../../core/parse/message-parser.js';
 import { NotFoundError } from '../../core/service/service-errors.js';
+import { contentIdKey, replaceCidReferences } from '../../../preload/content-id.js';
 
 export const viewContentSecurityPolicy =
   "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
   "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** `cid:` references to the message's own parts, pointed at the part route (as Mailpit does). */
 export function linkInlineImages(html: string, id: string, parts: ParsedPartInfo[]): string {
-  let out = html;
-  for (const part of parts) {
-    if (part.ContentID === '') continue;
-    const url = `/api/v1/message/${encodeURIComponent(id)}/part/${encodeURIComponent(part.PartID)}`;
-    // only where an attribute's value starts, so a "cid:" in the text stays as written
-    const ref = new RegExp(`(=["']?)cid:${escapeRegExp(part.ContentID)}(?=["'\\s/>;])`, 'gi');
-    out = out.replace(ref, (_m, prefix: string) => `${prefix}${url}`);
-  }
-  return out;
+  const urls = new Map(
+    parts
+      .filter((part) => part.ContentID !== '')
+      .map((part) => [
+        contentIdKey(part.ContentID),
+        `/api/v1/message/${encodeURIComponent(id)}/part/${encodeURIComponent(part.PartID)}`,
+      ]),
+  );
+  return replaceCidReferences(html, (key) => urls.get(key));
 }
 
 const nameParam = {

@@ -1,11 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useApi } from '../api/api-context';
+import { contentIdKey, referencedContentIds } from '../api/contract';
 import type { MessagePart, MessagePartContent } from '../api/contract';
 import {
   buildPreviewDocument,
-  contentIdKey,
   hasRemoteContent,
-  referencedContentIds,
   withInlineParts,
   withSafeLinks,
 } from './preview-document';

@@ -2,6 +2,7 @@
 // tracking pixels, remote CSS and fonts (which tell the sender the mail was opened), forms and
 // scripts. The frame is sandboxed with no scripts and an opaque origin; this policy additionally
 // stops every fetch except inline images until the user asks for remote content.
+import { replaceCidReferences } from '../api/contract';
 
 /** Remote content blocked: only data: and cid: images, inline styles, nothing else. */
 export const previewContentSecurityPolicy =
@@ -64,33 +65,11 @@ export function withSafeLinks(html: string, parser: DOMParser): string {
   return doctype + doc.documentElement.outerHTML;
 }
 
-/** A Content-ID as a cid: URL or a header gives it: no angle brackets, %-escapes undone, any case. */
-export function contentIdKey(id: string): string {
-  let bare = id.trim().replace(/^<|>$/g, '');
-  try {
-    bare = decodeURIComponent(bare);
-  } catch {
-    // a stray % is part of the ID
-  }
-  return bare.toLowerCase();
-}
-
-/** The Content-IDs the HTML refers to with cid: URLs, as contentIdKey gives them. */
-export function referencedContentIds(html: string): Set<string> {
-  const found = new Set<string>();
-  for (const match of html.matchAll(/\bcid:([^"'\s)>]+)/gi))
-    found.add(contentIdKey(match[1] ?? ''));
-  return found;
-}
-
 /**
  * Points cid: references (an inline part of a multipart/related message) at that part's bytes,
  * given as data: URLs by Content-ID key. A reference to a part the message lacks stays as it is.
  */
 export function withInlineParts(html: string, parts: ReadonlyMap<string, string>): string {
   if (parts.size === 0) return html;
-  return html.replace(
-    /\bcid:([^"'\s)>]+)/gi,
-    (whole, id: string) => parts.get(contentIdKey(id)) ?? whole,
-  );
+  return replaceCidReferences(html, (key) => parts.get(key));
 }
