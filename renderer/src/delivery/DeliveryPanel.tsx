@@ -9,7 +9,12 @@ import type {
 import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
-import { attemptUpstream, recipientStateLabels, relativeTime, replyLine } from './delivery-format';
+import {
+  attemptUpstream,
+  nextAttemptTime,
+  recipientStateLabels,
+  replyLine,
+} from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
@@ -56,9 +61,7 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
           <div>
             <dt>Next attempt</dt>
             <dd title={formatFullDate(recipient.nextAttemptAt)}>
-              {Date.parse(recipient.nextAttemptAt) < Date.now()
-                ? 'due now'
-                : relativeTime(recipient.nextAttemptAt)}
+              {nextAttemptTime(recipient.nextAttemptAt)}
             </dd>
           </div>
         )}

@@ -23,6 +23,12 @@ export function attemptUpstream(attempt: DeliveryAttemptView): string {
 }
 
 /** "in 4 min", "now", "4 min ago" — the next attempt relative to now. */
+/** When a next attempt comes: a time already past (or within 5 s) is due now, never "… ago". */
+export function nextAttemptTime(iso: string, now: number = Date.now()): string {
+  const at = Date.parse(iso);
+  return at - now >= 5000 ? relativeTime(iso, now) : 'due now';
+}
+
 export function relativeTime(iso: string, now: number = Date.now()): string {
   const seconds = Math.round((Date.parse(iso) - now) / 1000);
   if (Number.isNaN(seconds)) return iso;

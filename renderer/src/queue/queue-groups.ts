@@ -1,7 +1,7 @@
 // The queue grouped the way a user asks about it: what is being sent, what waits and why. Pure.
 import type { RecipientState } from '../api/contract.js';
 import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/contract.js';
-import { relativeTime } from '../delivery/delivery-format.js';
+import { nextAttemptTime } from '../delivery/delivery-format.js';
 
 export interface QueueEntry {
   message: QueuedMessage;
@@ -74,10 +74,9 @@ export function nextTryText(
   paused: boolean,
   now: number = Date.now(),
 ): string {
-  const at = nextAttemptAt === null ? Number.NaN : Date.parse(nextAttemptAt);
-  if (Number.isNaN(at) || at - now < 5000) {
-    if (paused) return 'waits for the upstream to resume';
-    return nextAttemptAt === null ? '' : 'next try due now';
-  }
-  return `next try ${relativeTime(nextAttemptAt as string, now)}`;
+  const waits = 'waits for the upstream to resume';
+  if (nextAttemptAt === null) return paused ? waits : '';
+  const when = nextAttemptTime(nextAttemptAt, now);
+  if (when !== 'due now') return `next try ${when}`;
+  return paused ? waits : 'next try due now';
 }
