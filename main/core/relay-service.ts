@@ -250,7 +250,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       settings,
       parser: store.parser,
       recipientCheck,
-      records: () => store.index.tagged(),
+      knownTags: () => store.index.tags().spellings,
       onParseFailure: (id, error) => {
         runtime.parseFailures++;
         log(note(id, `MIME not readable, kept raw: ${error}`, 'warn'));

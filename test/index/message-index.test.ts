@@ -244,3 +244,41 @@ it('holds in memory only the records with delivery work left, and counts every r
   expect([index.withDelivery, index.capturedCount]).toEqual([4, 1]);
   expect([...index.relayedOldestFirst()].map((r) => r.delivery?.length)).toEqual([1, 1, 2, 2]);
 });
+
+it('names the tags in use with the oldest spelling and counts them, after every change', () => {
+  const tagged = (n: number, tags: string[]): MessageRecord => ({ ...record(n), tags });
+  const figures = () => {
+    const { spellings, counts } = index.tags();
+    return { spellings: Object.fromEntries(spellings), counts: Object.fromEntries(counts) };
+  };
+  expect(figures()).toEqual({ spellings: {}, counts: {} });
+  index.add(tagged(1, ['Orders']));
+  index.add(tagged(2, []));
+  // sidecars written by hand or by an older version may spell one tag two ways
+  index.add(tagged(3, ['orders', 'VIP']));
+  index.add(tagged(4, ['Orders']));
+  expect(figures()).toEqual({
+    spellings: { orders: 'Orders', vip: 'VIP' },
+    counts: { Orders: 3, VIP: 1 },
+  });
+
+  // the figure is asked again after each write, not kept from before it
+  const first = index.get('m000001') as MessageRecord;
+  first.tags = ['Signup'];
+  index.update(first);
+  expect(figures()).toEqual({
+    spellings: { orders: 'orders', signup: 'Signup', vip: 'VIP' },
+    counts: { orders: 2, Signup: 1, VIP: 1 },
+  });
+  index.remove(['m000003']);
+  expect(figures()).toEqual({
+    spellings: { orders: 'Orders', signup: 'Signup' },
+    counts: { Orders: 1, Signup: 1 },
+  });
+
+  // and read from the file after a restart
+  index.close();
+  index = new MessageIndex();
+  index.open(join(dir, 'index.sqlite'));
+  expect(figures().counts).toEqual({ Orders: 1, Signup: 1 });
+});

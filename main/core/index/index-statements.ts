@@ -94,6 +94,14 @@ export function prepareStatements(db: Database) {
     mailboxes: db.prepare(
       'SELECT mailbox AS Name, count(*) AS Total, sum(read = 0) AS Unread FROM messages GROUP BY mailbox',
     ),
+    // each set of tags once, from the messages_tag_sets index, with its oldest message's spelling
+    // (JSON read by SQLite: one short string per set crosses into JavaScript)
+    tagSets: db.prepare(
+      `SELECT s.count AS count, json_extract(r.record, '$.tags') AS tags
+       FROM (SELECT tags_key, count(*) AS count, min(rowid) AS oldest FROM messages
+             WHERE tags_key <> '' GROUP BY tags_key) s
+       JOIN message_records r ON r.rowid = s.oldest ORDER BY s.oldest`,
+    ),
   };
 }
 

@@ -31,6 +31,7 @@ import { headerSearchWords, indexRow, recordJson } from './index-row.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
 import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
+import { tagFigures, type TagFigures, type TagSetRow } from './tag-sets.js';
 import { IndexWriter, ownWorker, type IndexWritesHosting } from './index-writer.js';
 import { SpoolCheckpoint } from './spool-checkpoint.js';
 
@@ -455,6 +456,14 @@ export class MessageIndex {
       );
     });
     return totals.map((t) => ({ ...t }));
+  }
+
+  /** The tags in use: their spellings and counts (tag-sets.ts). */
+  tags(): TagFigures {
+    return this.figures.get('tags', () => {
+      this.flush();
+      return tagFigures(this.sql.tagSets.all() as TagSetRow[]);
+    });
   }
 
   /** Records with at least one tag, oldest first. */

@@ -10,15 +10,15 @@ import { planDelivery } from '../queue/delivery-plan.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
 import type { Settings } from '../settings/settings-schema.js';
-import { autoTags, knownTags } from '../tags/index.js';
+import { autoTags } from '../tags/index.js';
 import type { RecipientCheck } from '../address-check/recipient-check.js';
 
 export interface RecordBuilderParts {
   settings: Settings;
   parser: MessageParser;
   recipientCheck: RecipientCheck;
-  /** Every record kept, for the tags already in use. */
-  records: () => Iterable<MessageRecord>;
+  /** Lower-case name → the spelling in use, so automatic tags join existing ones. */
+  knownTags: () => ReadonlyMap<string, string>;
   /** A message mailparser cannot read is kept raw; the caller counts and logs it. */
   onParseFailure: (id: string, error: string) => void;
 }
@@ -154,7 +154,7 @@ export class RecordBuilder {
             ruleTags: intake.ruleTags,
           },
           settings,
-          () => (recovering ? new Map<string, string>() : knownTags(this.parts.records())),
+          () => (recovering ? new Map<string, string>() : this.parts.knownTags()),
         )
       : [];
     // the fields in the order a sidecar always had them

@@ -2,7 +2,6 @@
 import type { ListenersView } from '../../../preload/api-contract.js';
 import { renderPrometheusText } from '../metrics/prometheus-text.js';
 import { relayMetricFamilies } from '../metrics/relay-metrics.js';
-import { tagCounts } from '../tags/index.js';
 import { relaydeskVersion } from './message-store.js';
 import type { RuntimeFigures } from './runtime-figures.js';
 import type { ServiceParts } from './service-parts.js';
@@ -27,7 +26,7 @@ export function runtimeMethods({
       messages: index.size,
       unread: index.unread,
       spoolBytes: index.totalBytes(),
-      tags: tagCounts(index.tagged()),
+      tags: Object.fromEntries(index.tags().counts),
       chaos: { enabled: chaos.enabled, active: chaos.active, triggers: chaos.triggers },
       uptimeSeconds: Math.round((now() - stats.startedAt) / 1000),
       memoryBytes: process.memoryUsage().rss,

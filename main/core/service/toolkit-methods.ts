@@ -41,14 +41,15 @@ export function toolkitMethods(
   webhooks: () => WebhookSender | null,
 ) {
   const tagged: TaggedStore = {
-    records: () => store.index.oldestFirst(),
+    records: () => store.index.tagged(),
+    knownTags: () => store.index.tags().spellings,
     get: (id) => store.index.get(id),
     save: (record) => store.saveRecord(record),
     publish: (event) => store.publish(event),
   };
   return {
     /** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
-    tags: (): string[] => messageTags.allTags(store.index.tagged()),
+    tags: (): string[] => [...store.index.tags().counts.keys()].sort(),
 
     /** Replaces the tags of messages; an empty list removes them (Mailpit's PUT /api/v1/tags). */
     setTags: (ids: string[], tags: string[]): Promise<void> =>

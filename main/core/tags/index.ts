@@ -9,12 +9,9 @@ export {
   type AutoTagSource,
 } from './auto-tags.js';
 export {
-  allTags,
   deleteTag,
-  knownTags,
   renameTag,
   setMessageTags,
-  tagCounts,
   TagError,
   type TaggedStore,
 } from './message-tags.js';

@@ -12,34 +12,13 @@ export class TagError extends CallerError {
 }
 
 export interface TaggedStore {
+  /** The messages that carry tags, oldest first. */
   records(): Iterable<MessageRecord>;
+  /** Lower-case name → the spelling in use, so new tags join existing ones. */
+  knownTags(): ReadonlyMap<string, string>;
   get(id: string): MessageRecord | undefined;
   save(record: MessageRecord): Promise<void>;
   publish(event: Extract<RelaydeskEvent, { Type: 'update' }>): void;
-}
-
-/** Lower-case name → the spelling in use, so new tags join existing ones. */
-export function knownTags(records: Iterable<MessageRecord>): Map<string, string> {
-  const known = new Map<string, string>();
-  for (const record of records) {
-    for (const tag of record.tags) {
-      const key = tag.toLowerCase();
-      if (!known.has(key)) known.set(key, tag);
-    }
-  }
-  return known;
-}
-
-/** Every tag in use, sorted (Mailpit's GET /api/v1/tags). */
-export function allTags(records: Iterable<MessageRecord>): string[] {
-  return [...new Set(knownTags(records).values())].sort();
-}
-
-/** Tag → number of messages carrying it (Mailpit's `Tags` in /api/v1/info). */
-export function tagCounts(records: Iterable<MessageRecord>): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const record of records) for (const tag of record.tags) counts[tag] = (counts[tag] ?? 0) + 1;
-  return counts;
 }
 
 function sameTags(a: string[], b: string[]): boolean {
@@ -68,12 +47,12 @@ export async function setMessageTags(
     if (!record) throw new TagError(`IDs: message ${JSON.stringify(id)} not found`);
     return record;
   });
-  const wanted = normalizeTags(tags, knownTags(store.records()));
+  const wanted = normalizeTags(tags, store.knownTags());
   for (const record of records) await retag(store, record, wanted);
 }
 
 function findTag(store: TaggedStore, tag: string): string {
-  const known = knownTags(store.records());
+  const known = store.knownTags();
   const existing = [...known.values()].find((t) => t === tag) ?? known.get(tag.toLowerCase());
   if (existing === undefined) throw new TagError(`tag not found: ${JSON.stringify(tag)}`);
   return existing;
@@ -89,7 +68,7 @@ export async function renameTag(store: TaggedStore, from: string, to: string): P
   }
   const existing = findTag(store, from);
   if (existing === name) return;
-  const clash = knownTags(store.records()).get(name.toLowerCase());
+  const clash = store.knownTags().get(name.toLowerCase());
   if (clash !== undefined && clash.toLowerCase() !== existing.toLowerCase()) {
     throw new TagError(
       `Name: tag ${JSON.stringify(clash)} already exists; delete it first or choose another name`,
