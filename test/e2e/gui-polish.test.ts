@@ -1,0 +1,116 @@
+// What a QA pass of every screen (light and dark, 1400 and 900 px) found next, each in Chromium
+// against the real headless server, with mail sent over SMTP during the test: the list went
+// through an empty search (which Mailpit refuses).
+import type { Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { pooledTransport } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+/** The page's requests for the list: which route, from where, how many. */
+function listRequests(page: Page): { path: string; start: string | null; query: string | null }[] {
+  const seen: { path: string; start: string | null; query: string | null }[] = [];
+  page.on('request', (request: Request) => {
+    const url = new URL(request.url());
+    if (url.pathname !== '/api/v1/messages' && url.pathname !== '/api/v1/search') return;
+    if (request.method() !== 'GET') return;
+    seen.push({
+      path: url.pathname,
+      start: url.searchParams.get('start'),
+      query: url.searchParams.get('query'),
+    });
+  });
+  return seen;
+}
+
+describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 900 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('lists through GET /api/v1/messages, never an empty search, and pages as it scrolls', async () => {
+    // 130 messages: more than the list's page of 100
+    const transport = pooledTransport(gui.relaydesk.smtp);
+    try {
+      const batch = [];
+      for (let n = 0; n < 130; n++) {
+        batch.push(
+          transport.sendMail({
+            from: 'load@example.test',
+            to: 'list@example.test',
+            subject: `Paged ${String(n).padStart(3, '0')}`,
+            text: `message ${n}`,
+          }),
+        );
+      }
+      await Promise.all(batch);
+    } finally {
+      transport.close();
+    }
+    const total = (await gui.relaydesk.api<MessagesPage>('/api/v1/messages?limit=1')).total;
+    expect(total).toBeGreaterThan(130);
+    const requests = listRequests(page);
+    await gui.openLive();
+    const list = page.getByTestId('message-list');
+    await eventually(() => list.getAttribute('data-total')).toBe(String(total));
+    await list.evaluate((element) => {
+      element.scrollTop = element.scrollHeight;
+    });
+    await eventually(() =>
+      page.getByTestId('message-row').last().getAttribute('aria-posinset'),
+    ).toBe(String(total));
+    expect(requests.filter((r) => r.path === '/api/v1/messages').map((r) => r.start)).toEqual(
+      expect.arrayContaining(['0', '100']),
+    );
+    expect(requests.filter((r) => r.path === '/api/v1/search')).toEqual([]);
+    // a search still goes through /api/v1/search
+    await page.getByRole('searchbox').fill('subject:"Paged 007"');
+    await page.getByRole('searchbox').press('Enter');
+    await eventually(() => page.getByTestId('message-row').count()).toBe(1);
+    expect(requests.filter((r) => r.path === '/api/v1/search').map((r) => r.query)).toContain(
+      'subject:"Paged 007"',
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
+
+describe.skipIf(!chromiumPath)('the list when apiCompat is "mailhog"', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { settings: { apiCompat: 'mailhog' } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('still lists, though GET /api/v1/messages answers MailHog clients in their shape', async () => {
+    await gui.openLive();
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Listed in MailHog mode',
+      text: 'x',
+    });
+    await eventually(() => gui.page.getByTestId('message-row').count()).toBe(1);
+    await gui.openLive();
+    await eventually(() => gui.page.getByTestId('message-row').innerText()).toContain(
+      'Listed in MailHog mode',
+    );
+    expect(await gui.page.getByTestId('list-error').count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
