@@ -1,6 +1,7 @@
 // What a QA pass of every screen (light and dark, 1400 and 900 px) found next, each in Chromium
-// against the real headless server, with mail sent over SMTP during the test: the list went
-// through an empty search (which Mailpit refuses).
+// against the real headless server, with mail sent over SMTP during the test: a Settings error
+// link that left the app's place on reload, and the list going through an empty search (which
+// Mailpit refuses).
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -38,6 +39,26 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
 
   afterAll(async () => {
     await gui?.close();
+  });
+
+  it('a Settings error link goes to its field and leaves the address on Settings', async () => {
+    await gui.openLive('#settings');
+    await page.getByLabel('Implicit-TLS listener (SMTPS, like port 465)').check();
+    await page.getByLabel('SMTPS port').fill('70000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const link = page.locator('.error-list a').first();
+    await link.waitFor();
+    // away from the field first, so that reaching it is the link's doing
+    await page.getByRole('link', { name: 'Appearance', exact: true }).click();
+    await link.click();
+    await eventually(() => page.evaluate(() => document.activeElement?.id)).toBe(
+      'setting-smtps-port',
+    );
+    expect(await page.evaluate(() => window.location.hash)).toBe('#settings');
+    await page.reload();
+    await page.getByRole('region', { name: 'Settings' }).waitFor();
+    expect(await page.getByTestId('message-list-pane').count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
   });
 
   it('lists through GET /api/v1/messages, never an empty search, and pages as it scrolls', async () => {
