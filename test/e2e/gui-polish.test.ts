@@ -1,7 +1,7 @@
 // What a QA pass of every screen (light and dark, 1400 and 900 px) found next, each in Chromium
-// against the real headless server, with mail sent over SMTP during the test: a Settings error
-// link that left the app's place on reload, and the list going through an empty search (which
-// Mailpit refuses).
+// against the real headless server, with mail sent over SMTP during the test: the message tabs
+// wrapping onto three rows in a narrow window, a Settings error link that left the app's place
+// on reload, and the list going through an empty search (which Mailpit refuses).
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -39,6 +39,69 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
 
   afterAll(async () => {
     await gui?.close();
+  });
+
+  const open = async (subject: string) => {
+    await page.getByTestId('message-row').filter({ hasText: subject }).click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+  };
+
+  it('at 900 px the nine message tabs take one row, and each is reachable', async () => {
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Tabs in a narrow window',
+      text: 'plain',
+      html: '<p>Hello</p>',
+    });
+    await page.setViewportSize({ width: 900, height: 650 });
+    try {
+      await gui.openLive();
+      await open('Tabs in a narrow window');
+      const tabs = page.getByRole('tablist', { name: 'Message body' }).getByRole('tab');
+      expect(await tabs.count()).toBe(9);
+      const tops = await tabs.evaluateAll((all) =>
+        all.map((tab) => Math.round(tab.getBoundingClientRect().top)),
+      );
+      expect(new Set(tops).size).toBe(1);
+      // the row is narrower than the tabs, so some start out of sight: the arrows bring each
+      // one into view as they choose it
+      const inSight = (id: string) =>
+        page.evaluate((tabId) => {
+          const tab = document.getElementById(tabId) as HTMLElement;
+          const row = tab.parentElement as HTMLElement;
+          const t = tab.getBoundingClientRect();
+          const r = row.getBoundingClientRect();
+          return t.left >= r.left - 1 && t.right <= r.right + 1;
+        }, id);
+      expect(await inSight('tab-spam')).toBe(false);
+      await page.getByRole('tab', { name: 'HTML', exact: true }).focus();
+      const ids = await tabs.evaluateAll((all) => all.map((tab) => tab.id));
+      for (const id of ids.slice(1)) {
+        await page.keyboard.press('ArrowRight');
+        await eventually(() => page.locator(`#${id}`).getAttribute('aria-selected')).toBe('true');
+        await eventually(() => inSight(id)).toBe(true);
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
+      }
+      // and back to the first, by the arrow that wraps round
+      await page.keyboard.press('ArrowRight');
+      await eventually(() => inSight('tab-html')).toBe(true);
+      // a click reaches a tab too (the pointer scrolls the row to it first)
+      await page.getByRole('tab', { name: 'Spam' }).click();
+      expect(await page.getByRole('tab', { name: 'Spam' }).getAttribute('aria-selected')).toBe(
+        'true',
+      );
+      // the tab row scrolls, not the page
+      const scroll = await page.evaluate(() => ({
+        height: document.scrollingElement?.scrollHeight ?? 0,
+        width: document.scrollingElement?.scrollWidth ?? 0,
+      }));
+      expect(scroll.height).toBeLessThanOrEqual(650);
+      expect(scroll.width).toBeLessThanOrEqual(900);
+    } finally {
+      await page.setViewportSize({ width: 1400, height: 900 });
+    }
+    expect(gui.pageErrors).toEqual([]);
   });
 
   it('a Settings error link goes to its field and leaves the address on Settings', async () => {
