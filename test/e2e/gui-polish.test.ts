@@ -1,7 +1,8 @@
-// What a QA pass of every screen (light and dark, 1400 and 900 px) found next, each in Chromium
-// against the real headless server, with mail sent over SMTP during the test: the message tabs
-// wrapping onto three rows in a narrow window, a Settings error link that left the app's place
-// on reload, and the list going through an empty search (which Mailpit refuses).
+// What a QA pass of every screen (light and dark, 1400 and 900 px) found next: the message tabs
+// wrapping onto three rows in a narrow window, dozens of recipients pushing the body out of
+// sight, a Settings error link that left the app's place on reload, and the list going through
+// an empty search (which Mailpit refuses). Each in Chromium against the real headless server,
+// with mail sent over SMTP during the test.
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -101,6 +102,65 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     } finally {
       await page.setViewportSize({ width: 1400, height: 900 });
     }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('shows the first few of 40 recipients and "+N more", so the body is in sight', async () => {
+    const to = Array.from({ length: 40 }, (_, n) => `member${n + 1}@list.example`);
+    const cc = Array.from({ length: 12 }, (_, n) => `watcher${n + 1}@list.example`);
+    await gui.send({
+      envelope: {
+        from: 'news@example.test',
+        to: [...to, ...cc, 'hidden@audit.example'],
+      },
+      from: 'news@example.test',
+      to,
+      cc,
+      subject: 'To the whole list',
+      text: 'The body people came to read.',
+      html: '<p id="body">The body people came to read.</p>',
+    });
+    await gui.openLive();
+    await open('To the whole list');
+    const preview = page.getByTestId('html-preview');
+    await preview.waitFor();
+    // the body starts well inside the 900 px window, and the pane did not need scrolling
+    const top = await preview.evaluate((el) => el.getBoundingClientRect().top);
+    expect(top).toBeLessThan(900 - 300);
+    expect(
+      await page
+        .getByRole('region', { name: 'Opened message' })
+        .evaluate((el) => el.scrollHeight <= el.clientHeight),
+    ).toBe(true);
+
+    const toField = page.getByTestId('message-to');
+    expect((await toField.innerText()).split(', ')).toHaveLength(4);
+    const moreTo = page.getByTestId('message-to-more');
+    // named for screen readers by what it shows and what it is about
+    expect(await page.getByRole('button', { name: '+36 more To recipients' }).count()).toBe(1);
+    expect(await moreTo.getAttribute('aria-expanded')).toBe('false');
+    await moreTo.click();
+    expect((await toField.innerText()).split(', ')).toEqual(to);
+    expect(await moreTo.getAttribute('aria-expanded')).toBe('true');
+
+    const ccField = page.getByTestId('message-cc');
+    expect((await ccField.innerText()).split(', ')).toHaveLength(4);
+    await page.getByRole('button', { name: '+8 more Cc recipients' }).click();
+    expect((await ccField.innerText()).split(', ')).toEqual(cc);
+
+    // the envelope lists 53 RCPT TO; the hidden ones include the Bcc, and the button says so
+    const rcpts = page.getByTestId('envelope-rcpt');
+    await eventually(() => rcpts.count()).toBe(4);
+    const moreRcpt = page.getByTestId('envelope-rcpt-more');
+    await eventually(() => moreRcpt.innerText()).toMatch(/^\+49 more \(1 Bcc\)/);
+    await moreRcpt.click();
+    expect(await rcpts.count()).toBe(53);
+    expect(
+      await rcpts.filter({ hasText: 'hidden@audit.example' }).getByTestId('bcc-label').count(),
+    ).toBe(1);
+    // and folds again
+    await moreRcpt.click();
+    expect(await rcpts.count()).toBe(4);
     expect(gui.pageErrors).toEqual([]);
   });
 
