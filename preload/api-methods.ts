@@ -163,12 +163,12 @@ export const apiMethods = {
   listMessages: method<MessagesPage>()({
     summary: 'A page of messages, newest first',
     args: () => z.tuple([start(), limit(50, 100_000)]),
-    // The search route with no query, not GET /api/v1/messages: with apiCompat "mailhog" that
-    // path answers in MailHog's shape.
+    // start and limit are always sent: with apiCompat "mailhog" the path answers a request
+    // without them in MailHog's shape
     http: {
       verb: 'GET',
-      route: '/api/v1/search',
-      request: (from = 0, count = 50) => ({ query: { query: '', start: from, limit: count } }),
+      route: '/api/v1/messages',
+      request: (from = 0, count = 50) => ({ query: { start: from, limit: count } }),
     },
   }),
   searchMessages: method<MessagesPage>()({

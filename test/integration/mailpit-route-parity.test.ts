@@ -274,3 +274,45 @@ describe('paging values Mailpit cannot use', () => {
     expect(search.messages).toHaveLength(2);
   });
 });
+
+describe('a search without terms', () => {
+  it('is refused with 400 "Error: no search query", as Mailpit refuses it', async () => {
+    const before = (await relay.api<MessagesPage>('/api/v1/messages')).total;
+    expect(before).toBeGreaterThan(0);
+    for (const query of ['', '%20%20']) {
+      const res = await relay.fetch(`/api/v1/search?query=${query}`);
+      expect(res.status, `GET query=${query}`).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toBe('Error: no search query');
+      // blank terms delete nothing (they matched everything before)
+      const deleted = await relay.fetch(`/api/v1/search?query=${query}`, { method: 'DELETE' });
+      expect(deleted.status, `DELETE query=${query}`).toBe(400);
+      expect(((await deleted.json()) as { error: string }).error).toBe('Error: no search query');
+    }
+    expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before);
+  });
+
+  it('leaves listing to GET /api/v1/messages, in Mailpit\'s shape also when apiCompat is "mailhog" if paged', async () => {
+    const compat = await startTestRelaydesk({ apiCompat: 'mailhog' });
+    try {
+      const transport = compat.transport();
+      try {
+        await transport.sendMail({
+          from: 'ada@sender.example',
+          to: 'bob@rcpt.example',
+          subject: 'Listed in compat mode',
+          text: 'x',
+        });
+      } finally {
+        transport.close();
+      }
+      // what the GUI asks for (preload's listMessages) is a Mailpit page in either mode
+      const page = await compat.api<MessagesPage>('/api/v1/messages?start=0&limit=100');
+      expect(page.messages.map((m) => m.Subject)).toEqual(['Listed in compat mode']);
+      expect(page.total).toBe(1);
+      // MailHog's clients, which send no paging, still get MailHog's array
+      expect(Array.isArray(await compat.api<unknown>('/api/v1/messages'))).toBe(true);
+    } finally {
+      await compat.dispose();
+    }
+  });
+});

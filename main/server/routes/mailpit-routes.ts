@@ -26,6 +26,9 @@ interface PagingQuery {
 
 const maxLimit = 100000;
 
+/** Mailpit's words for a search without terms (GET and DELETE /api/v1/search). */
+const noSearchQuery = 'Error: no search query';
+
 /** Mailpit's getStartLimit: start 0 and limit 50 unless given as usable whole numbers. */
 export function pageOf(query: PagingQuery): { start: number; limit: number } {
   const whole = (value: string | undefined): number | null =>
@@ -62,12 +65,17 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       schema: {
         tags,
         summary:
-          'List messages, newest first (MailHog v1 shape instead when apiCompat is "mailhog")',
+          'List messages, newest first (MailHog v1 shape instead when apiCompat is "mailhog", unless start or limit is given)',
         querystring: paging,
       },
     },
     async (req, reply) => {
-      if (service.settings.apiCompat === 'mailhog') return mailhogListAll(service, reply);
+      // MailHog's v1 list takes no parameters ("TODO start, limit" in its api/v1.go), so a
+      // request naming Mailpit's paging is a Mailpit client's: the GUI lists through here in
+      // either mode
+      const mailpitPaging = req.query.start !== undefined || req.query.limit !== undefined;
+      if (service.settings.apiCompat === 'mailhog' && !mailpitPaging)
+        return mailhogListAll(service, reply);
       const { start, limit } = pageOf(req.query);
       return allTags(toMessagesPage(service.listing(start, limit)));
     },
@@ -133,7 +141,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     {
       schema: {
         tags,
-        summary: "Search messages with Mailpit's search syntax",
+        summary: "Search messages with Mailpit's search syntax (400 without a query, as Mailpit)",
         querystring: {
           type: 'object',
           properties: { ...paging.properties, query: { type: 'string' }, tz: { type: 'string' } },
@@ -143,8 +151,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req) => {
       const { query, tz } = req.query;
-      // an empty query lists everything (Mailpit answers 400): our UI lists through this route
-      // (preload's listMessages), since GET /api/v1/messages answers MailHog's shape in that mode
+      // Mailpit's answer (server/apiv1/messages.go): a list of everything is GET /api/v1/messages
+      if (query.trim() === '') throw new BadRequestError(noSearchQuery);
       const { start, limit } = pageOf(req.query);
       return allTags(toMessagesPage(service.listing(start, limit, query, tz)));
     },
@@ -158,12 +166,13 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
         summary: 'Delete the messages matching a search',
         querystring: {
           type: 'object',
-          properties: { query: { type: 'string', minLength: 1 }, tz: { type: 'string' } },
+          properties: { query: { type: 'string' }, tz: { type: 'string' } },
           required: ['query'],
         },
       },
     },
     async (req, reply) => {
+      if (req.query.query.trim() === '') throw new BadRequestError(noSearchQuery);
       await service.deleteMessages(service.idsMatching(req.query.query, req.query.tz));
       return reply.type('text/plain').send('ok');
     },

@@ -13,7 +13,7 @@ export function shortAddress(address: MailAddress | null): string {
   return address.Name || address.Address;
 }
 
-export function formatAddressList(addresses: MailAddress[]): string {
+export function formatAddressList(addresses: readonly MailAddress[]): string {
   return addresses.map(formatAddress).join(', ');
 }
 

@@ -1,5 +1,6 @@
 import type { MessageDetail } from '../api/contract';
 import type { EnvelopeComparison } from '../api/contract';
+import { CollapsedList } from './CollapsedList';
 
 /**
  * What the SMTP client said (MAIL FROM, RCPT TO) beside what the headers claim. Recipients only
@@ -36,18 +37,30 @@ export function EnvelopePanel({
         <div>
           <dt>RCPT TO</dt>
           <dd>
-            <ul className="rcpt-list">
-              {envelope.rcptTo.map((address) => (
-                <li key={address} data-testid="envelope-rcpt">
-                  {address}
-                  {bcc.has(address) && (
-                    <span className="badge bcc" data-testid="bcc-label">
-                      Bcc
-                    </span>
-                  )}
-                </li>
-              ))}
-            </ul>
+            <CollapsedList
+              items={envelope.rcptTo}
+              label="RCPT TO recipients"
+              testId="envelope-rcpt-more"
+              // a Bcc recipient is what the envelope is read for: never hidden unsaid
+              hiddenNote={(hidden) => {
+                const count = hidden.filter((address) => bcc.has(address)).length;
+                return count > 0 ? `${count} Bcc` : null;
+              }}
+              render={(shown) => (
+                <ul className="rcpt-list">
+                  {shown.map((address) => (
+                    <li key={address} data-testid="envelope-rcpt">
+                      {address}
+                      {bcc.has(address) && (
+                        <span className="badge bcc" data-testid="bcc-label">
+                          Bcc
+                        </span>
+                      )}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            />
           </dd>
         </div>
         {missing.length > 0 && (

@@ -1,18 +1,41 @@
-import type { MessageDetail } from '../api/contract';
+import type { ReactNode } from 'react';
+import type { MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatAddressList, formatFullDate } from '../format/mail-format';
 import { TagChips } from '../tags/TagChips';
+import { CollapsedList } from './CollapsedList';
+
+/** An address field: the first few addresses and "+N more" when there are dozens. */
+function addressField(label: string, addresses: MailAddress[], testId: string): ReactNode {
+  if (addresses.length === 0) return null;
+  return (
+    <CollapsedList
+      items={addresses}
+      label={`${label} recipients`}
+      testId={`${testId}-more`}
+      render={(shown) => (
+        <>
+          <span data-testid={testId}>{formatAddressList(shown)}</span>
+          {shown.length < addresses.length ? ', ' : ' '}
+        </>
+      )}
+    />
+  );
+}
 
 /** Subject and the header fields people read first. */
 export function MessageHeader({ message }: { message: MessageDetail }) {
-  const fields: { label: string; value: string; testId: string }[] = [
-    { label: 'From', value: formatAddress(message.From), testId: 'message-from' },
-    { label: 'To', value: formatAddressList(message.To), testId: 'message-to' },
-    { label: 'Cc', value: formatAddressList(message.Cc), testId: 'message-cc' },
-    { label: 'Bcc', value: formatAddressList(message.Bcc), testId: 'message-bcc' },
+  const date = formatFullDate(message.Date ?? message.Created);
+  const fields: { label: string; value: ReactNode }[] = [
+    {
+      label: 'From',
+      value: message.From && <span data-testid="message-from">{formatAddress(message.From)}</span>,
+    },
+    { label: 'To', value: addressField('To', message.To, 'message-to') },
+    { label: 'Cc', value: addressField('Cc', message.Cc, 'message-cc') },
+    { label: 'Bcc', value: addressField('Bcc', message.Bcc, 'message-bcc') },
     {
       label: 'Date',
-      value: formatFullDate(message.Date ?? message.Created),
-      testId: 'message-date',
+      value: date && <span data-testid="message-date">{date}</span>,
     },
   ];
   return (
@@ -21,11 +44,11 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
       <TagChips tags={message.Tags} />
       <dl>
         {fields
-          .filter((field) => field.value !== '')
+          .filter((field) => field.value)
           .map((field) => (
             <div key={field.label} className="header-field">
               <dt>{field.label}</dt>
-              <dd data-testid={field.testId}>{field.value}</dd>
+              <dd>{field.value}</dd>
             </div>
           ))}
       </dl>

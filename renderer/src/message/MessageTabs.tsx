@@ -1,4 +1,5 @@
-import { useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import { useScrollEdges } from './use-scroll-edges';
 
 export type BodyTab =
   'html' | 'text' | 'headers' | 'source' | 'route' | 'delivery' | 'html-check' | 'links' | 'spam';
@@ -15,13 +16,24 @@ export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'spam', label: 'Spam' },
 ];
 
-/** WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded). */
+/**
+ * WAI-ARIA tabs: Left/Right move between tabs; only the chosen panel is rendered (and loaded).
+ * The tabs stay one row: where the pane is too narrow for them (a 900 px window leaves it about
+ * 335 px) the row scrolls sideways, a faded edge says more tabs lie that way, and the chosen
+ * tab is scrolled into sight.
+ */
 export function MessageTabs(props: {
   selected: BodyTab;
   onSelect(tab: BodyTab): void;
   children: ReactNode;
 }) {
   const buttons = useRef(new Map<BodyTab, HTMLButtonElement>());
+  const list = useRef<HTMLDivElement>(null);
+  const edges = useScrollEdges(list);
+
+  useEffect(() => {
+    buttons.current.get(props.selected)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+  }, [props.selected]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = bodyTabs.findIndex((tab) => tab.id === props.selected);
@@ -42,7 +54,14 @@ export function MessageTabs(props: {
 
   return (
     <div className="message-tabs">
-      <div role="tablist" aria-label="Message body" onKeyDown={onKeyDown}>
+      <div
+        ref={list}
+        role="tablist"
+        aria-label="Message body"
+        onKeyDown={onKeyDown}
+        data-more-before={edges.before || undefined}
+        data-more-after={edges.after || undefined}
+      >
         {bodyTabs.map((tab) => (
           <button
             key={tab.id}

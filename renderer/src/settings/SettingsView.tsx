@@ -51,6 +51,14 @@ const drawnHere = new Set<string>([
   ...['smtp', 'http', 'smtps', 'hostname', 'starttls', 'tlsCert', 'tlsKey', 'allowIp', 'mode'],
 ]);
 
+/** Brings a field named by an error into view and puts the focus in it. */
+function revealField(field: string): void {
+  const input = document.getElementById(fieldId(field));
+  if (!input) return;
+  input.scrollIntoView({ block: 'center' });
+  input.focus({ preventScroll: true });
+}
+
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
     <section className="settings-section" aria-labelledby={`settings-${id}`} id={`section-${id}`}>
@@ -225,7 +233,17 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
           <ul className="error-list">
             {errors.map((error) => (
               <li key={error.field}>
-                <a href={`#${fieldId(error.field)}`}>{error.message}</a>
+                <a
+                  href={`#${fieldId(error.field)}`}
+                  onClick={(event) => {
+                    // as with the section links: the #fragment is the app's place, and a field's
+                    // id there would open the mail list on reload
+                    event.preventDefault();
+                    revealField(error.field);
+                  }}
+                >
+                  {error.message}
+                </a>
               </li>
             ))}
           </ul>
