@@ -25,7 +25,7 @@ import { SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A message waiting in the queue: its record, its rolled-up status and each recipient's state. */
-export type QueuedRecord = Pick<QueuedMessage, 'status' | 'recipients' | 'actions'> & {
+export type QueuedRecord = Pick<QueuedMessage, 'sender' | 'status' | 'recipients' | 'actions'> & {
   record: MessageRecord;
 };
 
@@ -73,6 +73,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
         upstream: upstreamState(),
         messages: methods.queued(state).map((record) => ({
           record,
+          sender: record.envelope.mailFrom,
           status: messageStatus(record.delivery),
           actions: applicableActions(record.delivery ?? []),
           recipients: (record.delivery ?? []).map((r) => ({
