@@ -23,12 +23,13 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
             parentheses, the upstream's last reply or why it waits
   flush     try every deferred message now (postqueue -f)
   hold      keep messages from being sent until released (postsuper -h)
-  release   send held messages again (postsuper -H)
+  release   let held messages be sent again (postsuper -H)
   retry     try these messages now
   delete    take messages out of the queue: their recipients not yet sent are cancelled and
             never tried again (the message stays in the mail list, with its delivery record)
 
-  --state STATE  list the messages with a recipient in STATE (${recipientStates.join(', ')})
+  --state STATE  list the messages with a recipient in STATE:
+                 ${recipientStates.join(', ')}
   --json         one JSON object per message and line, in postqueue -j's fields
   --http URL     the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
                  a UI password goes in the URL (http://any:PASSWORD@host:port) or RELAYDESK_UI_PASSWORD
