@@ -22,6 +22,8 @@ Commands:
              relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
   unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
   lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
+  queue      the running relay's delivery queue, like mailq: relaydesk queue [--json],
+             relaydesk queue flush, relaydesk queue hold|release|retry|delete ID…
   dump       write every message of the running relay to a folder as .eml, with index.json
              (relaydesk dump DIR [--http URL])
   ingest     import .eml files, Maildir folders and mbox files into the running relay
@@ -109,6 +111,7 @@ const commands: Readonly<Record<string, (args: string[]) => Promise<number>>> = 
   sendmail: async (args) => (await import('./cli/sendmail.js')).runSendmail(args),
   user: async (args) => (await import('./cli/user-command.js')).runUserCommand(args),
   lockout: async (args) => (await import('./cli/lockout-command.js')).runLockoutCommand(args),
+  queue: async (args) => (await import('./cli/queue-command.js')).runQueueCommand(args),
   dump: async (args) => (await import('./cli/dump.js')).runDump(args),
   ingest: async (args) => (await import('./cli/ingest.js')).runIngest(args),
   dkim: async (args) => (await import('./cli/dkim-command.js')).runDkimCommand(args),

@@ -39,6 +39,8 @@ export interface QueuedRecipient {
 }
 
 export interface QueuedMessage extends MessageSummary {
+  /** The envelope's MAIL FROM (`''` for the null sender): what mailq lists, not the From header. */
+  sender: string;
   status: MessageStatus;
   recipients: QueuedRecipient[];
   /** The hand actions that would change at least one of its recipients now. */

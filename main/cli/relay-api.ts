@@ -4,6 +4,8 @@
 export interface RelayApi {
   /** Base URL without credentials, ending in "/". */
   base: string;
+  /** Whether a UI password is sent (a 401 then means a wrong one, not a missing one). */
+  sendsPassword: boolean;
   fetch(path: string, init?: RequestInit): Promise<Response>;
 }
 
@@ -34,6 +36,7 @@ export function relayApi(flag: string | undefined, env: NodeJS.ProcessEnv): Rela
   const auth = password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : null;
   return {
     base,
+    sendsPassword: auth !== null,
     async fetch(path, init = {}) {
       const headers = new Headers(init.headers);
       if (auth) headers.set('authorization', auth);

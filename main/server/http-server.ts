@@ -11,6 +11,7 @@ import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
+import { schemaError } from './schema-errors.js';
 import { httpLogger } from './http-log.js';
 import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
@@ -53,15 +54,9 @@ export async function createHttpServer(
     // a stop must not wait for a long /wait or an open event stream
     forceCloseConnections: true,
     bodyLimit: service.settings.maxSize + 1024 * 1024,
-    // "start: must be >= 0" rather than fastify's "querystring/start must be >= 0"
-    schemaErrorFormatter: (errors, dataVar) => {
-      const first = errors[0];
-      const where = first?.instancePath.replace(/^\//, '').replace(/\//g, '.') || dataVar;
-      const param = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
-      return new BadRequestError(
-        `${param ? `${dataVar}.${param}` : where}: ${first?.message ?? 'is not valid'}`,
-      );
-    },
+    schemaErrorFormatter: schemaError,
+    // the value a request gave goes into the answer (schema-errors.ts)
+    ajv: { customOptions: { verbose: true } },
   });
 
   // Mailpit's client sends DELETE with an empty JSON body for "delete all"; MailHog's sends none.

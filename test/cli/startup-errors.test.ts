@@ -114,7 +114,7 @@ describe('flags', () => {
 
   it('an unknown command', async () => {
     expect(expectOneLine(await runCli(['server']))).toBe(
-      'server: unknown command; use "serve", "sendmail", "user", "lockout", "dump", "ingest", "dkim", "validate", "suspend", "unsuspend" or "suspensions"',
+      'server: unknown command; use "serve", "sendmail", "user", "lockout", "queue", "dump", "ingest", "dkim", "validate", "suspend", "unsuspend" or "suspensions"',
     );
   });
 });

@@ -40,6 +40,15 @@ it('keeps 400 for bad input, with the message that names the fix', async () => {
   expect(((await res.json()) as { error: string }).error).toMatch(/^before: "notadate"/);
 });
 
+it('answers 400 for a queue state that does not exist, naming it and the states there are', async () => {
+  const res = await relay.fetch('/api/v1/queue?state=bogus');
+  expect(res.status).toBe(400);
+  expect(await res.json()).toEqual({
+    error:
+      'state: "bogus" is not valid; use "pending", "sending", "relayed", "deferred", "bounced", "expired", "held", "cancelled" or "captured"',
+  });
+});
+
 it('answers an internal failure with 500 and an id only, and logs the details under that id', async () => {
   await relay.transport().sendMail({
     from: 'a@x.example',

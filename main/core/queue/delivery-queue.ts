@@ -305,10 +305,19 @@ export class DeliveryQueue {
   ): Promise<string[]> {
     const changed: string[] = [];
     for (const id of ids) {
-      const record = await this.ledger.update(id, (list) =>
-        this.ledger.applyWhere(list, event, (r) => onlyFrom === undefined || r.state === onlyFrom),
-      );
-      if (record) changed.push(id);
+      // only the messages it moved are answered: one whose last recipient was sent meanwhile
+      // was not held, whatever was asked
+      let moved = false;
+      await this.ledger.update(id, (list) => {
+        const next = this.ledger.applyWhere(
+          list,
+          event,
+          (r) => onlyFrom === undefined || r.state === onlyFrom,
+        );
+        moved = next.some((r, i) => r !== list[i]);
+        return next;
+      });
+      if (moved) changed.push(id);
     }
     this.soon();
     return changed;

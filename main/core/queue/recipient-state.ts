@@ -20,7 +20,9 @@ export function isDue(recipient: RecipientDelivery, now: number): boolean {
 }
 
 /** The message's status, rolled up from its recipients. */
-export function messageStatus(recipients: readonly RecipientDelivery[] | undefined): MessageStatus {
+export function messageStatus(
+  recipients: readonly Pick<RecipientDelivery, 'state'>[] | undefined,
+): MessageStatus {
   if (!recipients || recipients.every((r) => r.state === 'captured')) return 'captured';
   const states = new Set(recipients.map((r) => r.state));
   if (states.has('pending') || states.has('sending') || states.has('deferred')) return 'queued';

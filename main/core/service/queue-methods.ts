@@ -1,6 +1,7 @@
 // The facade's calls over the delivery queue: what waits and why, the actions on it (the IDs may
 // include Mailpit's `latest`), pausing the upstream, and the upstream connection test.
 import type {
+  DeliveryHandAction,
   QueueActionResult,
   QueuedMessage,
   QueueView,
@@ -10,6 +11,8 @@ import type {
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
+import { handActionRefusal } from '../queue/hand-action-refusal.js';
+import { QueueError } from '../queue/queue-error.js';
 import { hasDeliveryWork, isFinal, messageStatus } from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
@@ -22,7 +25,7 @@ import { SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A message waiting in the queue: its record, its rolled-up status and each recipient's state. */
-export type QueuedRecord = Pick<QueuedMessage, 'status' | 'recipients' | 'actions'> & {
+export type QueuedRecord = Pick<QueuedMessage, 'sender' | 'status' | 'recipients' | 'actions'> & {
   record: MessageRecord;
 };
 
@@ -37,6 +40,18 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
     configured: settings.relay !== null,
     paused: queue.paused,
   });
+  /**
+   * The real IDs of messages a hand action would change; unknown IDs are 404 and messages it
+   * would not change 409, before anything changes (as for an unknown ID, all or nothing).
+   */
+  const changeableIds = (action: DeliveryHandAction, ids: string[]): string[] => {
+    const records = ids.map((id) => store.record(id));
+    const refusals = records
+      .map((record) => handActionRefusal(action, record.id, record.delivery))
+      .filter((refusal) => refusal !== null);
+    if (refusals.length > 0) throw new QueueError(refusals.join('; '), 409);
+    return records.map((record) => record.id);
+  };
   const methods = {
     /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
     queued(state?: RecipientState): MessageRecord[] {
@@ -58,6 +73,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
         upstream: upstreamState(),
         messages: methods.queued(state).map((record) => ({
           record,
+          sender: record.envelope.mailFrom,
           status: messageStatus(record.delivery),
           actions: applicableActions(record.delivery ?? []),
           recipients: (record.delivery ?? []).map((r) => ({
@@ -74,16 +90,16 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
     },
 
     async holdMessages(ids: string[]): Promise<QueueActionResult> {
-      return { IDs: await queue.hold(store.knownIds(ids)) };
+      return { IDs: await queue.hold(changeableIds('hold', ids)) };
     },
 
     async releaseMessages(ids: string[]): Promise<QueueActionResult> {
-      return { IDs: await queue.release(store.knownIds(ids)) };
+      return { IDs: await queue.release(changeableIds('release', ids)) };
     },
 
     /** "Retry now"; with no IDs, everything deferred. */
     async retryMessages(ids: string[]): Promise<QueueActionResult> {
-      const known = store.knownIds(ids);
+      const known = changeableIds('retry', ids);
       return {
         IDs: known.length ? await queue.retry(known) : await queue.retryAll('retry by hand'),
       };
@@ -97,7 +113,7 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
     },
 
     async cancelMessages(ids: string[]): Promise<QueueActionResult> {
-      return { IDs: await queue.cancel(store.knownIds(ids)) };
+      return { IDs: await queue.cancel(changeableIds('cancel', ids)) };
     },
 
     /** Retries everything deferred at once (the network is back, the machine woke up). */

@@ -1,0 +1,131 @@
+// The queue as `relaydesk queue` prints it: Postfix's mailq layout (queue ID with `*` while being
+// sent and `!` when held, size, arrival time, envelope sender, then the recipients), with each
+// recipient's state and, in parentheses as mailq has it, the upstream's last reply or the reason
+// it waits. `--json` gives `postqueue -j`'s shape instead, one object per line, so scripts
+// written for Postfix's queue read ours.
+import type {
+  QueuedMessage,
+  QueuedRecipient,
+  QueueView,
+  SmtpReplyView,
+} from '../../preload/api-contract.js';
+
+const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** mailq's time: `Thu Dec  3 08:27:06`, in local time. */
+export function mailqTime(iso: string): string {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return iso;
+  const day = String(at.getDate()).padStart(2, ' ');
+  const clock = `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}`;
+  return `${days[at.getDay()]} ${months[at.getMonth()]} ${day} ${clock}`;
+}
+
+function replyWords(reply: SmtpReplyView): string {
+  return [reply.code, reply.enhanced, reply.text]
+    .filter((part) => part !== null && part !== '')
+    .join(' ');
+}
+
+/** What the recipient's parenthesised line says: the last reply, else why it is where it is. */
+function reason(r: QueuedRecipient): string | null {
+  if (r.lastReply) return replyWords(r.lastReply);
+  // a pending recipient's reason is only how it arrived
+  return r.state !== 'pending' && r.why !== '' ? r.why : null;
+}
+
+function stateWords(r: QueuedRecipient): string {
+  const parts: string[] = [r.state];
+  if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
+  if (r.state === 'deferred' && r.nextAttemptAt) parts.push(`next ${mailqTime(r.nextAttemptAt)}`);
+  return parts.join(', ');
+}
+
+function mark(message: QueuedMessage): string {
+  if (message.recipients.some((r) => r.state === 'sending')) return '*';
+  return message.status === 'held' ? '!' : ' ';
+}
+
+const sender = (message: QueuedMessage): string => message.sender || 'MAILER-DAEMON';
+
+/** The listing as lines of text, ending in mailq's total or "Mail queue is empty". */
+export function mailqListing(view: QueueView): string {
+  const lines: string[] = [];
+  const pause = view.upstream.paused;
+  if (pause) {
+    lines.push(
+      `Relaying is paused since ${mailqTime(pause.since)}: ${pause.reason} (${pause.fix})`,
+    );
+  }
+  if (view.messages.length === 0) {
+    lines.push('Mail queue is empty');
+    return `${lines.join('\n')}\n`;
+  }
+  const idWidth = Math.max(10, ...view.messages.map((m) => m.ID.length)) + 1;
+  const indent = ' '.repeat(idWidth + 8 + 1 + 20 + 2);
+  lines.push(
+    `${'-Queue ID-'.padEnd(idWidth, '-')} --Size-- ----Arrival Time---- -Sender/Recipient-------`,
+  );
+  let bytes = 0;
+  for (const message of view.messages) {
+    bytes += message.Size;
+    lines.push(
+      `${(message.ID + mark(message)).padEnd(idWidth)} ${String(message.Size).padStart(8)} ${mailqTime(message.Created)}  ${sender(message)}`,
+    );
+    for (const r of message.recipients) {
+      const to =
+        r.deliverTo && r.deliverTo !== r.address ? `${r.address} -> ${r.deliverTo}` : r.address;
+      lines.push(`${indent}${to}  ${stateWords(r)}`);
+      const why = reason(r);
+      if (why) lines.push(`${indent}  (${why})`);
+    }
+    lines.push('');
+  }
+  const count = view.messages.length;
+  lines.push(`-- ${Math.ceil(bytes / 1024)} Kbytes in ${count} Request${count === 1 ? '' : 's'}.`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** postqueue -j's queue names: `hold`, `active` (being or about to be sent), `deferred`. */
+function queueName(message: QueuedMessage): string {
+  const states = new Set(message.recipients.map((r) => r.state));
+  if (states.has('sending') || states.has('pending')) return 'active';
+  if (states.has('deferred')) return 'deferred';
+  if (states.has('held')) return 'hold';
+  // a final message, listed with --state: its rolled-up status
+  return message.status;
+}
+
+const unixTime = (iso: string | null): number | null =>
+  iso === null ? null : Math.floor(Date.parse(iso) / 1000);
+
+/**
+ * One JSON object per line per message, in postqueue -j's fields, plus Relaydesk's own (`status`,
+ * and each recipient's `state`, `attempts`, `next_attempt_time`) which Postfix scripts ignore.
+ */
+export function postqueueJson(view: QueueView): string {
+  return view.messages
+    .map((message) =>
+      JSON.stringify({
+        queue_name: queueName(message),
+        queue_id: message.ID,
+        arrival_time: unixTime(message.Created),
+        message_size: message.Size,
+        forced_expire: false,
+        sender: message.sender,
+        status: message.status,
+        recipients: message.recipients.map((r) => ({
+          address: r.deliverTo || r.address,
+          ...(r.deliverTo && r.deliverTo !== r.address ? { orig_address: r.address } : {}),
+          ...(reason(r) !== null && r.state !== 'relayed' ? { delay_reason: reason(r) } : {}),
+          state: r.state,
+          attempts: r.attempts,
+          next_attempt_time: unixTime(r.nextAttemptAt),
+        })),
+      }),
+    )
+    .map((line) => `${line}\n`)
+    .join('');
+}

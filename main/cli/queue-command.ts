@@ -1,0 +1,179 @@
+// `relaydesk queue`: the running relay's delivery queue from a shell, as Postfix's `mailq` /
+// `postqueue -p` (list), `postqueue -f` (flush) and `postsuper -h/-H/-d` (hold, release,
+// delete) give it. It goes through the HTTP API, as `dump` does: the queue lives in the relay's
+// memory and journal, which only the running relay may change.
+import { parseArgs } from 'node:util';
+import type { QueueActionResult, QueueView } from '../../preload/api-contract.js';
+import { recipientStates } from '../../preload/api-methods.js';
+import { mailqListing, postqueueJson } from './mailq-listing.js';
+import {
+  answerText,
+  CliUsageError,
+  parseCommandArgs,
+  relayApi,
+  type RelayApi,
+} from './relay-api.js';
+
+const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http URL]
+       relaydesk queue flush [--http URL]
+       relaydesk queue hold|release|retry|delete ID… [--http URL]
+
+  list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
+            arrival time, envelope sender, then each recipient with its state and, in
+            parentheses, the upstream's last reply or why it waits
+  flush     try every deferred message now (postqueue -f)
+  hold      keep messages from being sent until released (postsuper -h)
+  release   let held messages be sent again (postsuper -H)
+  retry     try these messages now
+  delete    take messages out of the queue: their recipients not yet sent are cancelled and
+            never tried again (the message stays in the mail list, with its delivery record)
+
+  --state STATE  list the messages with a recipient in STATE:
+                 ${recipientStates.join(', ')}
+  --json         one JSON object per message and line, in postqueue -j's fields
+  --http URL     the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
+                 a UI password goes in the URL (http://any:PASSWORD@host:port) or RELAYDESK_UI_PASSWORD
+`;
+
+/** The API's queue action for each subcommand that takes IDs. */
+const actions = {
+  hold: { action: 'hold', done: 'held' },
+  release: { action: 'release', done: 'released' },
+  retry: { action: 'retry', done: 'to be tried now' },
+  delete: { action: 'cancel', done: 'deleted from the queue (its unsent recipients cancelled)' },
+} as const;
+
+type ActionName = keyof typeof actions;
+
+const isActionName = (name: string): name is ActionName => Object.hasOwn(actions, name);
+
+/** A refusal of the relay's, as one line naming what to do about it. */
+async function refusal(api: RelayApi, res: Response, doing: string): Promise<Error> {
+  const said = await answerText(res);
+  const passwordFix =
+    'give the UI password in RELAYDESK_UI_PASSWORD or in the URL (--http http://any:PASSWORD@host:port)';
+  switch (res.status) {
+    case 401:
+      return new Error(
+        api.sendsPassword
+          ? `the relay's API at ${api.base} refused the UI password given; ${passwordFix}`
+          : `the relay's API at ${api.base} needs its UI password (${said}); ${passwordFix}`,
+      );
+    case 429:
+      return new Error(`the relay's API at ${api.base} answered: ${said}`);
+    case 404:
+      return new Error(`${doing}: ${said}; \`relaydesk queue\` lists the queue IDs`);
+    default:
+      return new Error(`${doing}: ${said}`);
+  }
+}
+
+async function readQueue(api: RelayApi, state: string | undefined): Promise<QueueView> {
+  const query = state === undefined ? '' : `?state=${encodeURIComponent(state)}`;
+  const res = await api.fetch(`api/v1/queue${query}`);
+  if (!res.ok) throw await refusal(api, res, 'queue');
+  return (await res.json()) as QueueView;
+}
+
+async function post(
+  api: RelayApi,
+  action: string,
+  ids: string[],
+  doing: string,
+): Promise<string[]> {
+  const res = await api.fetch(`api/v1/queue/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ IDs: ids }),
+  });
+  if (!res.ok) throw await refusal(api, res, doing);
+  return ((await res.json()) as QueueActionResult).IDs;
+}
+
+export async function runQueueCommand(
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  out: (text: string) => void = (text) => process.stdout.write(text),
+  err: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<number> {
+  const parsed = parseCommandArgs('queue', () =>
+    parseArgs({
+      args,
+      options: {
+        http: { type: 'string' },
+        json: { type: 'boolean' },
+        state: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: true,
+      strict: true,
+    }),
+  );
+  if (parsed.values.help) {
+    out(usage);
+    return 0;
+  }
+  const [command = 'list', ...ids] = parsed.positionals;
+  const api = relayApi(parsed.values.http, env);
+  const json = parsed.values.json === true;
+
+  const state = parsed.values.state;
+  if (state !== undefined && !(recipientStates as readonly string[]).includes(state)) {
+    throw new CliUsageError(
+      `queue: --state ${JSON.stringify(state)} is not a recipient state; use one of ${recipientStates.join(', ')}`,
+    );
+  }
+
+  if (command === 'list') {
+    if (ids.length > 0)
+      throw new CliUsageError(
+        `queue list: takes no IDs (got ${ids.join(' ')}); use --state to filter`,
+      );
+    const view = await readQueue(api, state);
+    out(json ? postqueueJson(view) : mailqListing(view));
+    return 0;
+  }
+  if (state !== undefined)
+    throw new CliUsageError(`queue ${command}: --state applies to the listing only`);
+
+  if (command === 'flush') {
+    if (ids.length > 0) {
+      throw new CliUsageError(
+        `queue flush: takes no IDs (it tries everything deferred); use relaydesk queue retry ${ids.join(' ')}`,
+      );
+    }
+    const flushed = await post(api, 'retry', [], 'queue flush');
+    if (json) out(`${JSON.stringify({ IDs: flushed })}\n`);
+    else out(`${flushed.length} deferred message(s) to be tried now\n`);
+    // a pause by hand outlives a flush (as the network coming back does not lift it): say so,
+    // or the user waits for mail that will not go
+    const paused = (await readQueue(api, undefined)).upstream.paused;
+    if (paused?.byHand) {
+      err(
+        `relaydesk queue: relaying is paused by hand (${paused.reason}): nothing is sent until it is resumed (Queue view, or POST /api/v1/relay/resume)\n`,
+      );
+    }
+    return 0;
+  }
+
+  if (!isActionName(command)) {
+    const names = ['list', 'flush', ...Object.keys(actions)].map((name) => `"${name}"`);
+    throw new CliUsageError(
+      `queue: ${JSON.stringify(command)} is not a queue command; use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`,
+    );
+  }
+  if (ids.length === 0)
+    throw new CliUsageError(
+      `queue ${command}: give the queue ID(s); \`relaydesk queue\` lists them`,
+    );
+  const { action, done } = actions[command];
+  const changed = await post(api, action, ids, `queue ${command}`);
+  if (json) out(`${JSON.stringify({ IDs: changed })}\n`);
+  else for (const id of changed) out(`${id}: ${done}\n`);
+  // the relay checks each ID first, so this is a message that changed state in between (its
+  // last recipient was sent just then): nothing was done to it, which must not look like success
+  const untouched = ids.filter((id) => !changed.includes(id) && id !== 'latest');
+  for (const id of untouched)
+    err(`relaydesk queue: ${command} ${id}: nothing done, its state changed meanwhile\n`);
+  return untouched.length > 0 ? 1 : 0;
+}

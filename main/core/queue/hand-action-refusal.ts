@@ -1,0 +1,59 @@
+// Why a queue action asked for by hand (hold, release, retry now, cancel) cannot apply to a
+// message, in words for whoever asked. The queue itself skips recipients an event does not apply
+// to, which is right for its own sweeps (retry everything deferred, hold what a suspended sender
+// has waiting); but a person who holds a delivered message by its ID must hear that nothing was
+// held, not get the ID back as if it had been (QA).
+import type {
+  DeliveryHandAction,
+  MessageStatus,
+  RecipientState,
+} from '../../../preload/api-contract.js';
+import { allows } from './delivery-transition.js';
+import { messageStatus } from './recipient-state.js';
+
+/** What each action applies to, as the sentence after the message's state. */
+const appliesTo: Record<DeliveryHandAction, string> = {
+  hold: 'only queued or deferred messages can be held',
+  release: 'only held messages can be released',
+  retry: 'only queued or deferred messages can be retried now (resend sends a message again)',
+  cancel: 'only messages with recipients not yet sent (queued, deferred or held) can be cancelled',
+};
+
+function stateWords(
+  status: MessageStatus,
+  states: ReadonlySet<RecipientState>,
+  action: DeliveryHandAction,
+): string {
+  switch (status) {
+    case 'captured':
+      return 'captured (never relayed)';
+    case 'delivered':
+      return 'already delivered';
+    case 'failed':
+      return `already failed (${[...states].join(', ')})`;
+    case 'partial':
+      return `already final (partly delivered: ${[...states].join(', ')})`;
+    case 'held':
+      return action === 'hold' ? 'already held' : 'held';
+    case 'queued':
+      // queued with none of its recipients waiting: each one is in the middle of an attempt
+      if (!states.has('pending') && !states.has('deferred')) return 'being sent right now';
+      return action === 'release' ? 'queued, not held' : 'queued';
+  }
+}
+
+/**
+ * Null when `action` changes at least one of the message's recipients; else the refusal, naming
+ * the message, its state and what the action applies to.
+ */
+export function handActionRefusal(
+  action: DeliveryHandAction,
+  id: string,
+  recipients: ReadonlyArray<{ state: RecipientState }> | undefined,
+): string | null {
+  const list = recipients ?? [];
+  if (list.some((r) => allows(r.state, action))) return null;
+  const states = new Set(list.map((r) => r.state));
+  const status = messageStatus(list);
+  return `message ${id} is ${stateWords(status, states, action)}; ${appliesTo[action]}`;
+}

@@ -1,0 +1,254 @@
+// `relaydesk queue`, run as the real command against a real `relaydesk serve` in relay mode with
+// a real upstream that delivers one recipient and defers (451) another: the mailq-style listing,
+// --json in postqueue -j's fields, flush, hold/release/retry/delete by ID, and each failure
+// (relay not running, password missing or wrong, unknown ID, an action that does not apply) in
+// one line with a non-zero exit.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDelivery } from '../../preload/api-contract.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  runCli,
+  startServe,
+  type RunResult,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
+import {
+  closedPort,
+  startUpstreamServer,
+  type RunningUpstream,
+} from '../helpers/upstream-server.js';
+
+let upstream: RunningUpstream;
+let serve: ServeProcess;
+let env: Record<string, string>;
+
+const busy = { code: 451, text: '4.3.2 Busy, try later' };
+const mailqTime = String.raw`\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d`;
+
+beforeAll(async () => {
+  upstream = await startUpstreamServer({
+    tls: 'none',
+    failures: { rcpt: { 'grey@rcpt.example': busy } },
+  });
+  serve = await startServe({
+    args: [
+      '--mode',
+      'relay',
+      '--relay-host',
+      `127.0.0.1:${upstream.port}`,
+      '--relay-security',
+      'none',
+    ],
+  });
+  env = { RELAYDESK_HTTP: `127.0.0.1:${serve.http.port}` };
+});
+afterAll(async () => {
+  await cleanupCliProcesses();
+  await upstream?.close();
+});
+
+async function send(port: number, to: string[], subject: string): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  try {
+    const info = await transport.sendMail({ from: 'app@sender.example', to, subject, text: 'x' });
+    return /queued as (\S+)/.exec(info.response)?.[1] as string;
+  } finally {
+    transport.close();
+  }
+}
+
+const delivery = (id: string): Promise<MessageDelivery> =>
+  serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+
+const queue = (...args: string[]): Promise<RunResult> => runCli(['queue', ...args], { env });
+
+/** A failure: exit code not 0, nothing on stdout, one line on stderr (returned without its prefix). */
+function oneLineFailure(result: RunResult): string {
+  expect(result.code, result.stderr).not.toBe(0);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toMatch(/^relaydesk: [^\n]+\n$/);
+  expect(result.stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  return result.stderr.slice('relaydesk: '.length, -1);
+}
+
+describe('relaydesk queue', () => {
+  it('says when the queue is empty, as mailq does', async () => {
+    const result = await queue();
+    expect(result).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n', stderr: '' });
+    expect((await queue('--json')).stdout).toBe('');
+  });
+
+  it('lists each message with its size, arrival, sender and each recipient with state and reply', async () => {
+    const id = await send(serve.smtp.port, ['ok@rcpt.example', 'grey@rcpt.example'], 'listed');
+    await eventually(async () => (await delivery(id)).recipients.map((r) => r.state)).toEqual([
+      'relayed',
+      'deferred',
+    ]);
+    const size = (await serve.api<{ Size: number }>(`/api/v1/message/${id}`)).Size;
+
+    const result = await queue();
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^-Queue ID-+ --Size-- ----Arrival Time---- -Sender\/Recipient-+$/);
+    expect(lines[1]).toMatch(new RegExp(`^${id} +${size} ${mailqTime}  app@sender\\.example$`));
+    expect(lines[2]).toMatch(/^ +ok@rcpt\.example {2}relayed, 1 attempt$/);
+    expect(lines[3]).toMatch(/^ +\(250 /);
+    expect(lines[4]).toMatch(
+      new RegExp(`^ +grey@rcpt\\.example {2}deferred, 1 attempt, next ${mailqTime}$`),
+    );
+    // the reason of the deferral in parentheses, as mailq shows it
+    expect(lines[5]).toMatch(/^ +\(451 4\.3\.2 Busy, try later\)$/);
+    expect(result.stdout).toMatch(/\n-- 1 Kbytes in 1 Request\.\n$/);
+
+    const json = await queue('--json');
+    expect(json.code).toBe(0);
+    const entries = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(entries).toEqual([
+      expect.objectContaining({
+        queue_name: 'deferred',
+        queue_id: id,
+        message_size: size,
+        sender: 'app@sender.example',
+        recipients: [
+          expect.objectContaining({ address: 'ok@rcpt.example', state: 'relayed' }),
+          expect.objectContaining({
+            address: 'grey@rcpt.example',
+            state: 'deferred',
+            delay_reason: '451 4.3.2 Busy, try later',
+          }),
+        ],
+      }),
+    ]);
+  });
+
+  it('holds, releases, retries and deletes by queue ID, and refuses what does not apply', async () => {
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'by hand');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+
+    expect(await queue('hold', id)).toMatchObject({ code: 0, stdout: `${id}: held\n` });
+    expect((await queue()).stdout).toMatch(
+      new RegExp(`^${id}! +\\d+ .*\\n +grey@rcpt\\.example {2}held, 1 attempt\\n`, 'm'),
+    );
+    expect(oneLineFailure(await queue('hold', id))).toBe(
+      `queue hold: message ${id} is already held; only queued or deferred messages can be held`,
+    );
+
+    expect(await queue('release', id)).toMatchObject({ code: 0, stdout: `${id}: released\n` });
+    await eventually(async () => (await delivery(id)).recipients[0]?.attempts.length).toBe(2);
+    expect(oneLineFailure(await queue('release', id))).toBe(
+      `queue release: message ${id} is queued, not held; only held messages can be released`,
+    );
+
+    expect(await queue('retry', id)).toMatchObject({ code: 0, stdout: `${id}: to be tried now\n` });
+    await eventually(async () => (await delivery(id)).recipients[0]?.attempts.length).toBe(3);
+
+    const deleted = await queue('delete', id);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stdout).toMatch(new RegExp(`^${id}: deleted from the queue`));
+    expect((await delivery(id)).recipients[0]?.state).toBe('cancelled');
+    expect((await queue()).stdout).not.toContain(id);
+  });
+
+  it('refuses to hold a delivered message, naming it and its state', async () => {
+    const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
+    await eventually(async () => (await delivery(id)).status).toBe('delivered');
+    expect(oneLineFailure(await queue('hold', id))).toBe(
+      `queue hold: message ${id} is already delivered; only queued or deferred messages can be held`,
+    );
+  });
+
+  it('flushes: every deferred message is tried at once', async () => {
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'flushed');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    upstream.setFailures({});
+    try {
+      const flushed = await queue('flush');
+      expect(flushed.stderr).toBe('');
+      expect(flushed.code).toBe(0);
+      expect(flushed.stdout).toMatch(/^\d+ deferred message\(s\) to be tried now\n$/);
+      await eventually(async () => (await delivery(id)).status).toBe('delivered');
+    } finally {
+      upstream.setFailures({ rcpt: { 'grey@rcpt.example': busy } });
+    }
+  });
+
+  it('names an unknown queue ID and where the IDs are listed', async () => {
+    expect(oneLineFailure(await queue('hold', 'no-such-id'))).toBe(
+      'queue hold: message "no-such-id" not found; `relaydesk queue` lists the queue IDs',
+    );
+  });
+
+  it('says the relay cannot be reached, with the address and the fix', async () => {
+    const port = await closedPort();
+    const line = oneLineFailure(await queue('--http', `127.0.0.1:${port}`));
+    expect(line).toMatch(
+      new RegExp(
+        `^cannot reach the relay's API at http://127\\.0\\.0\\.1:${port}/ \\(.+\\); is \`relaydesk serve\` running\\? give --http URL$`,
+      ),
+    );
+  });
+
+  it('refuses bad usage with exit code 2, naming what to give', async () => {
+    const cases: Array<[string[], RegExp]> = [
+      [['hold'], /^queue hold: give the queue ID\(s\); `relaydesk queue` lists them$/],
+      [['bogus'], /^queue: "bogus" is not a queue command; use "list", "flush", "hold"/],
+      [
+        ['--state', 'bogus'],
+        /^queue: --state "bogus" is not a recipient state; use one of pending, /,
+      ],
+      [['flush', 'some-id'], /^queue flush: takes no IDs .*relaydesk queue retry some-id$/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await queue(...args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(oneLineFailure(result)).toMatch(message);
+    }
+  });
+});
+
+describe('relaydesk queue against a relay with a UI password', () => {
+  it('says the password is missing or wrong, and how to give it', async () => {
+    const dir = await makeTempDir();
+    const passwordFile = join(dir, 'ui-password');
+    await writeFile(passwordFile, 'office-secret\n', { mode: 0o600 });
+    const guarded = await startServe({ args: ['--ui-password-file', passwordFile] });
+    const http = `127.0.0.1:${guarded.http.port}`;
+    const fix =
+      'give the UI password in RELAYDESK_UI_PASSWORD or in the URL (--http http://any:PASSWORD@host:port)';
+
+    const missing = await runCli(['queue'], { env: { RELAYDESK_HTTP: http } });
+    expect(oneLineFailure(missing)).toMatch(
+      new RegExp(
+        `^the relay's API at http://${http}/ needs its UI password \\(.*\\); ${escape(fix)}$`,
+      ),
+    );
+    const wrong = await runCli(['queue'], {
+      env: { RELAYDESK_HTTP: http, RELAYDESK_UI_PASSWORD: 'guess' },
+    });
+    expect(oneLineFailure(wrong)).toBe(
+      `the relay's API at http://${http}/ refused the UI password given; ${fix}`,
+    );
+    expect(wrong.stderr).not.toContain('guess');
+    const right = await runCli(['queue', '--http', `http://any:office-secret@${http}`]);
+    expect(right).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n' });
+    await guarded.stop();
+  });
+});
+
+function escape(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
