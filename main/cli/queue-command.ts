@@ -170,10 +170,12 @@ export async function runQueueCommand(
   const changed = await post(api, action, ids, `queue ${command}`);
   if (json) out(`${JSON.stringify({ IDs: changed })}\n`);
   else for (const id of changed) out(`${id}: ${done}\n`);
-  // the relay checks each ID first, so this is a message that changed state in between (its
-  // last recipient was sent just then): nothing was done to it, which must not look like success
+  // the relay changes what it can of several IDs (postsuper does too) and refuses only when it
+  // can change none: one left out was not done, which must not look like success
   const untouched = ids.filter((id) => !changed.includes(id) && id !== 'latest');
   for (const id of untouched)
-    err(`relaydesk queue: ${command} ${id}: nothing done, its state changed meanwhile\n`);
+    err(
+      `relaydesk queue: ${command} ${id}: nothing done, ${command} does not apply to it in its state (\`relaydesk queue\` lists what waits)\n`,
+    );
   return untouched.length > 0 ? 1 : 0;
 }

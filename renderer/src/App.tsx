@@ -97,6 +97,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const [openedId, setOpenedId] = useState<string | null>(null);
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
+  /** Why the last action on the selected messages did nothing. */
+  const [bulkNotice, setBulkNotice] = useState<string | null>(null);
+  useEffect(() => setBulkNotice(null), [selection]);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listWidth, setListWidth] = useState(460);
   // the desktop app remembers the list's width; a drag is saved once it settles
@@ -215,9 +218,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const runBulk = async (action: BulkAction) => {
     const ids = targets();
     if (ids.length === 0) return;
-    if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
-    else if (action === 'delete') await api.deleteMessages(ids);
-    else await runQueueAction(api, action, ids);
+    setBulkNotice(null);
+    try {
+      if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
+      else if (action === 'delete') await api.deleteMessages(ids);
+      else await runQueueAction(api, action, ids);
+    } catch (failure) {
+      // e.g. Hold on delivered messages only: the relay names each and its state
+      setBulkNotice(failure instanceof Error ? failure.message : String(failure));
+    }
     status.refresh();
   };
 
@@ -375,6 +384,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 onAction={(action) => void runBulk(action)}
                 onClear={() => setSelection(noSelection)}
               />
+              {bulkNotice && (
+                <p className="list-notice error" role="alert" data-testid="bulk-error">
+                  {bulkNotice}
+                </p>
+              )}
               {list.error && (
                 <p className="list-notice error" role="alert" data-testid="list-error">
                   {list.error}

@@ -169,6 +169,17 @@ describe('relaydesk queue', () => {
     expect(oneLineFailure(await queue('hold', id))).toBe(
       `queue hold: message ${id} is already delivered; only queued or deferred messages can be held`,
     );
+
+    // with a deferred one beside it, that one is held and the delivered one named as not done
+    const waiting = await send(serve.smtp.port, ['grey@rcpt.example'], 'beside it');
+    await eventually(async () => (await delivery(waiting)).recipients[0]?.state).toBe('deferred');
+    const both = await queue('hold', waiting, id);
+    expect(both).toMatchObject({
+      code: 1,
+      stdout: `${waiting}: held\n`,
+      stderr: `relaydesk queue: hold ${id}: nothing done, hold does not apply to it in its state (\`relaydesk queue\` lists what waits)\n`,
+    });
+    expect(await queue('delete', waiting)).toMatchObject({ code: 0 });
   });
 
   it('flushes: every deferred message is tried at once', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { eventually, seriousAxeViolations, startTracker } from './browser.js';
+import { eventually, seriousAxeViolations, startTracker, waitFor } from './browser.js';
 import { startGui, type Gui } from './gui.js';
 import { repoRoot } from './renderer-build.js';
 
@@ -436,6 +436,21 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
       return found.messages.map((m) => m.Subject).sort();
     };
     await eventually(unreadOnServer).toEqual(['Quarterly relay report', 'Three hops']);
+  });
+
+  it('says why a queue action did nothing to the selected messages', async () => {
+    await eventually(() => text('selected-count')).toBe('2 selected');
+    // both were captured, never relayed: the relay refuses, naming each
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Hold' }).click();
+    const notice = await waitFor('the refusal shown', async () =>
+      (await page.getByTestId('bulk-error').count()) > 0 ? text('bulk-error') : null,
+    );
+    expect(notice.match(/captured \(never relayed\)/g)).toHaveLength(2);
+    // another selection is another question: the answer to the last one goes
+    await row('Relayed with a greylist').click({ modifiers: ['Control'] });
+    await eventually(() => page.getByTestId('bulk-error').count()).toBe(0);
+    await row('Relayed with a greylist').click({ modifiers: ['Control'] });
+    await eventually(() => text('selected-count')).toBe('2 selected');
   });
 
   it('can be used by keyboard alone', async () => {

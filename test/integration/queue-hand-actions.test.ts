@@ -1,6 +1,6 @@
 // Queue actions by hand (POST /api/v1/queue/hold|release|retry|cancel) on messages they cannot
-// change: refused with 409 naming the message and its state, and nothing changed, instead of
-// the message's ID answered back as if it had been held (QA). Against a real relay and a real
+// change: refused with 409 naming the message and its state, instead of the message's ID
+// answered back as if it had been held (QA); in a mixed selection, only the others change. Against a real relay and a real
 // upstream that delivers one recipient and defers another.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueActionResult } from '../../preload/api-contract.js';
@@ -87,16 +87,6 @@ describe('a queue action on a message it cannot change', () => {
     }
   });
 
-  it('changes nothing when one of the messages asked for cannot be changed', async () => {
-    const res = await act('hold', [deferred, delivered]);
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: string }).error).toMatch(
-      new RegExp(`message ${delivered} is already delivered`),
-    );
-    // the deferred one was not held either: all or nothing, as for an unknown ID
-    expect(await stateOf(deferred)).toBe('queued');
-  });
-
   it('still holds and releases what it can change, and refuses a second hold', async () => {
     expect(await (await act('hold', [deferred])).json()).toEqual({ IDs: [deferred] });
     const again = await act('hold', [deferred]);
@@ -106,5 +96,27 @@ describe('a queue action on a message it cannot change', () => {
     );
     const released = (await (await act('release', [deferred])).json()) as QueueActionResult;
     expect(released.IDs).toEqual([deferred]);
+  });
+
+  it('changes what it can in a mixed selection, answering only those, as postsuper does', async () => {
+    // the release before sent it again: wait for its next deferral
+    await waitFor(
+      'the released message deferred again',
+      async () =>
+        (await relay.api<MessageDelivery>(`/api/v1/message/${deferred}/delivery`)).recipients[0]
+          ?.state === 'deferred',
+    );
+    const res = await act('hold', [deferred, delivered]);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ IDs: [deferred] });
+    expect(await stateOf(deferred)).toBe('held');
+    expect(await stateOf(delivered)).toBe('delivered');
+    // and refused only when none of them can be: each named
+    const none = await act('hold', [deferred, delivered]);
+    expect(none.status).toBe(409);
+    expect(((await none.json()) as { error: string }).error).toBe(
+      `message ${deferred} is already held; only queued or deferred messages can be held; ` +
+        `message ${delivered} is already delivered; only queued or deferred messages can be held`,
+    );
   });
 });

@@ -41,16 +41,17 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
     paused: queue.paused,
   });
   /**
-   * The real IDs of messages a hand action would change; unknown IDs are 404 and messages it
-   * would not change 409, before anything changes (as for an unknown ID, all or nothing).
+   * The real IDs of the messages a hand action would change. Unknown IDs are 404, before anything
+   * changes. A selection may mix messages (the list's bulk bar: held and delivered ones), so what
+   * can be changed is, as postsuper does, and the answer's IDs say which; only when nothing can
+   * be is it refused, 409, naming each message and its state.
    */
   const changeableIds = (action: DeliveryHandAction, ids: string[]): string[] => {
     const records = ids.map((id) => store.record(id));
-    const refusals = records
-      .map((record) => handActionRefusal(action, record.id, record.delivery))
-      .filter((refusal) => refusal !== null);
-    if (refusals.length > 0) throw new QueueError(refusals.join('; '), 409);
-    return records.map((record) => record.id);
+    const refusals = records.map((record) => handActionRefusal(action, record.id, record.delivery));
+    if (records.length > 0 && refusals.every((refusal) => refusal !== null))
+      throw new QueueError(refusals.join('; '), 409);
+    return records.filter((_, i) => refusals[i] === null).map((record) => record.id);
   };
   const methods = {
     /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
