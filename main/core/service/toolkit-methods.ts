@@ -59,6 +59,9 @@ export function toolkitMethods(
 
     deleteTag: (tag: string): Promise<void> => messageTags.deleteTag(tagged, tag),
 
+    /** Whether failures on purpose can be set (--enable-chaos or triggers given at start). */
+    chaosEnabled: (): boolean => chaos.enabled,
+
     /** Mailpit's GET /api/v1/chaos; a ChaosError when chaos is not enabled. */
     chaosTriggers(): ChaosTriggers {
       if (!chaos.enabled)

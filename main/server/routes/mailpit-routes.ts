@@ -5,6 +5,7 @@ import type { RelayService } from '../../core/relay-service.js';
 import { BadRequestError } from '../http-errors.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
 import { toMessagesPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
+import { toWebUiConfiguration, type WebUiConfiguration } from '../mailpit/webui-config.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
 // strings, read by pageOf: Mailpit answers a value it cannot use with its default, not a 400
@@ -242,6 +243,15 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     '/api/v1/info',
     { schema: { tags, summary: 'Runtime information and totals' } },
     async (): Promise<RelaydeskInfo> => toMailpitInfo(service.figures()),
+  );
+
+  app.get(
+    '/api/v1/webui',
+    {
+      schema: { tags, summary: "Mailpit's web UI configuration: which features this instance has" },
+    },
+    async (): Promise<WebUiConfiguration> =>
+      toWebUiConfiguration(service.settings, service.chaosEnabled()),
   );
 
   app.get('/livez', { schema: { tags, summary: 'Liveness probe' } }, async (_req, reply) =>
