@@ -89,6 +89,35 @@ describe('the mailpit-api client', () => {
     expect((await client.listMessages()).total).toBe(0);
   });
 
+  it('renders a message for a frame (embed=1) and reads the instance configuration', async () => {
+    await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'Links',
+      html:
+        '<p>Read <A HREF="https://docs.example/?a=1&amp;b=2" target="_self" rel="opener">the docs</A>' +
+        ' or <a href=\'https://x.example/"q"\'>quoted</a>.</p><!-- <a href="no"> -->',
+    });
+    const plain = await client.renderMessageHTML();
+    expect(plain).toContain(
+      '<A HREF="https://docs.example/?a=1&amp;b=2" target="_self" rel="opener">',
+    );
+    const framed = await client.renderMessageHTML('latest', 1);
+    expect(framed).toContain(
+      '<a href="https://docs.example/?a=1&amp;b=2" target="_blank" rel="noreferrer noopener">the docs</A>',
+    );
+    expect(framed).toContain(
+      '<a href="https://x.example/&quot;q&quot;" target="_blank" rel="noreferrer noopener">quoted</a>',
+    );
+    // the rest of the markup as it was, a comment's link too
+    expect(framed).toContain('<p>Read ');
+    expect(framed).toContain('<!-- <a href="no"> -->');
+
+    const configuration = await client.getConfiguration();
+    expect(configuration.MessageRelay.Enabled).toBe(false);
+    expect(configuration.SpamAssassin).toBe(false);
+  });
+
   it('waits for a message with waitForMessage', async () => {
     // the client polls: send only once it has searched and found nothing
     const found: number[] = [];

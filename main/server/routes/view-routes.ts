@@ -7,6 +7,7 @@ import type { RelayService } from '../../core/relay-service.js';
 import type { ParsedPartInfo } from '../../core/parse/message-parser.js';
 import { NotFoundError } from '../../core/service/service-errors.js';
 import { contentIdKey, replaceCidReferences } from '../../../preload/content-id.js';
+import { linksOpenOutside } from '../mailpit/embedded-links.js';
 
 export const viewContentSecurityPolicy =
   "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
@@ -39,7 +40,12 @@ const nameParam = {
 export function registerViewRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Mailpit'];
 
-  async function sendView(reply: FastifyReply, id: string, kind: 'html' | 'txt') {
+  async function sendView(
+    reply: FastifyReply,
+    id: string,
+    kind: 'html' | 'txt',
+    embedded: boolean,
+  ) {
     const { record, parsed, parseError } = await service.openMessage(id);
     if (!parsed) throw new NotFoundError(`message ${record.id} could not be read: ${parseError}`);
     if (kind === 'txt') return reply.type('text/plain; charset=utf-8').send(parsed.text);
@@ -50,24 +56,34 @@ export function registerViewRoutes(app: FastifyInstance, service: RelayService):
       .header('content-security-policy', viewContentSecurityPolicy)
       .header('x-content-type-options', 'nosniff')
       .header('referrer-policy', 'no-referrer')
-      .send(linkInlineImages(parsed.html, record.id, parsed.parts));
+      .send(
+        embedded
+          ? linksOpenOutside(linkInlineImages(parsed.html, record.id, parsed.parts))
+          : linkInlineImages(parsed.html, record.id, parsed.parts),
+      );
   }
 
-  app.get<{ Params: { name: string }; Querystring: { query?: string } }>(
+  app.get<{ Params: { name: string }; Querystring: { query?: string; embed?: string } }>(
     '/view/:name',
     {
       schema: {
         tags,
         summary:
-          'The HTML body (`{ID}.html`, under a CSP without scripts; cid: images point at the part route) or the text body (`{ID}.txt`); `latest` redirects to the newest message (matching `query`) as .html',
+          'The HTML body (`{ID}.html`, under a CSP without scripts; cid: images point at the part route; `embed=1`: every link opens outside the frame) or the text body (`{ID}.txt`); `latest` redirects to the newest message (matching `query`) as .html',
         params: nameParam,
-        querystring: { type: 'object', properties: { query: { type: 'string' } } },
+        querystring: {
+          type: 'object',
+          properties: { query: { type: 'string' }, embed: { type: 'string' } },
+        },
       },
     },
     async (req, reply) => {
       const { name } = req.params;
       const view = /^(.+)\.(html|txt)$/.exec(name);
-      if (view) return sendView(reply, view[1] as string, view[2] as 'html' | 'txt');
+      if (view) {
+        const kind = view[2] as 'html' | 'txt';
+        return sendView(reply, view[1] as string, kind, req.query.embed === '1');
+      }
       if (name === 'latest') {
         // Mailpit redirects to its UI's page of the message; ours has no such page, so to the
         // message's HTML, and to the UI when there is no message (as Mailpit)
