@@ -53,7 +53,7 @@ export function adviseOnSessionError(
     case 'greeting':
       if (reply) {
         return {
-          detail: `the server refused the session: ${reply}`,
+          detail: `the upstream refused the connection at its greeting: ${reply}`,
           fix: 'the upstream may block your IP address or be busy; ask the provider if it persists',
         };
       }
