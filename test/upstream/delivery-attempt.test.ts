@@ -387,7 +387,9 @@ describe('deliverToUpstream', () => {
     const busy = '4.3.2 Too many connections from your address, try again later';
     const servers: SMTPServer[] = [];
     afterEach(async () => {
-      await Promise.all(servers.splice(0).map((s) => new Promise((done) => s.close(done))));
+      await Promise.all(
+        servers.splice(0).map((s) => new Promise<void>((done) => s.close(() => done()))),
+      );
     });
     /** smtp-server answering every connection `421 <busy>` instead of 220, then closing. */
     async function busyUpstream(): Promise<number> {
