@@ -4,6 +4,7 @@
 // the next message as soon as the upstream has answered; the outcome is made durable meanwhile.
 import type { RecipientDelivery } from '../message-record.js';
 import type { ConnectionPool } from '../upstream/connection-pool.js';
+import type { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
 import { attemptEvent, type SignedBy } from './attempt-record.js';
 import type { Batch } from './delivery-batches.js';
@@ -30,6 +31,7 @@ export class BatchSender {
     private readonly options: BatchSenderOptions,
     private readonly ledger: RecipientLedger,
     private readonly pool: ConnectionPool,
+    private readonly logins: LoginGate,
   ) {}
 
   /**
@@ -68,7 +70,12 @@ export class BatchSender {
         relay,
         { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
         raw,
-        { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
+        {
+          signal: abort.signal,
+          now: () => new Date(this.options.now()),
+          pool: this.pool,
+          logins: this.logins,
+        },
       );
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
