@@ -398,6 +398,22 @@ describe('relaying through an upstream', () => {
     expect(server.messages).toHaveLength(0);
   });
 
+  it('with several connections and the right password, each connection logs in and sends', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relayConnections: 3,
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'right' } }),
+    });
+    relay.service.pauseUpstream('to queue up three messages');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await send(relay, [`r${i}@rcpt.example`], `m${i}`));
+    relay.service.resumeUpstream();
+    for (const id of ids) await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.refusedLogins).toBe(0);
+    expect(server.messages.map((m) => m.user)).toEqual(['relayuser', 'relayuser', 'relayuser']);
+  });
+
   it('pauses with a clear reason on a wrong password and bounces nobody', async () => {
     const server = await upstream({ tls: 'starttls', users: { relayuser: 'right' } });
     const relay = await relaydesk({
