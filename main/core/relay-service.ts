@@ -23,6 +23,7 @@ import { openIndex } from './index/index-startup.js';
 import { BodyTextRefill } from './index/body-text-refill.js';
 import { bodyTextReader } from './service/body-text-reader.js';
 import { Retention } from './retention.js';
+import { RelayPasswordFile } from './secrets/relay-password-file.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import type { SettingsStore } from './settings/settings-store.js';
@@ -199,8 +200,25 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish: (view) => publish({ Type: 'listeners', Data: view }),
       log: (line) => log(line),
     });
+    // --relay-password-file: read again when it changes, a change counting as new settings
+    const passwordFile = settings.relayPasswordFile
+      ? new RelayPasswordFile(settings.relayPasswordFile, {
+          current: () => {
+            const auth = settings.relay?.auth;
+            return auth && 'password' in auth ? auth.password : null;
+          },
+          apply: (password) => {
+            const relay = settings.relay;
+            if (!relay?.auth || !('password' in relay.auth)) return;
+            settings.relay = { ...relay, auth: { ...relay.auth, password } };
+            parts.queue.upstreamChanged();
+          },
+          log: (line, level) => relayLog.relay(note('relay', line, level)),
+        })
+      : null;
     const queue = new DeliveryQueue({
       settings,
+      ...(passwordFile ? { refreshUpstream: () => passwordFile.refresh() } : {}),
       store: queueStore(store, journal, dkim, now),
       deliver: options.deliver ?? deliverToUpstream,
       now,
@@ -262,6 +280,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     );
     Object.assign(parts, {
       settings,
+      passwordFile,
       now,
       events: this,
       log,
@@ -345,6 +364,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     }
     queue.kick();
     retention.start();
+    this.parts.passwordFile?.start();
     this.bodyTextRefill = new BodyTextRefill(
       store.index,
       bodyTextReader(store.spool, store.parser),
@@ -367,6 +387,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     const { retention, queue, journal, store, relayLog } = this.parts;
     retention.stop();
+    this.parts.passwordFile?.stop();
     this.webhooks?.stop();
     await this.stopAccepting();
     await this.bodyTextRefill?.stop();

@@ -129,6 +129,116 @@ describe('relaying configured by flags', () => {
       );
   });
 
+  describe('--relay-password-file is read again when it changes', () => {
+    type QueueState = { upstream: { paused: { reason: string } | null } };
+
+    async function relayWithPasswordFile(upstream: RunningUpstream, password: string) {
+      const dir = await makeTempDir();
+      const passwordFile = join(dir, 'relay-password');
+      await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+      const serve = await startServe({
+        args: [
+          '--mode',
+          'relay',
+          '--relay-host',
+          `127.0.0.1:${upstream.port}`,
+          '--relay-security',
+          'none',
+          '--relay-user',
+          'relayuser',
+          '--relay-password-file',
+          passwordFile,
+        ],
+      });
+      const send = async (subject: string): Promise<string> => {
+        const transport = nodemailer.createTransport({
+          host: '127.0.0.1',
+          port: serve.smtp.port,
+          secure: false,
+          ignoreTLS: true,
+        });
+        const info = await transport.sendMail({
+          from: 'app@sender.example',
+          to: 'bob@rcpt.example',
+          subject,
+          text: 'x',
+        });
+        transport.close();
+        return /queued as (\S+)/.exec(info.response)?.[1] as string;
+      };
+      const status = async (id: string) =>
+        (await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status;
+      return { serve, passwordFile, send, status };
+    }
+
+    it('a queue paused by the rejected login resumes once the file is put right, without a restart', async () => {
+      const upstream = await startUpstreamServer({
+        tls: 'none',
+        users: { relayuser: 'right-secret-2' },
+      });
+      upstreams.push(upstream);
+      const { serve, passwordFile, send, status } = await relayWithPasswordFile(
+        upstream,
+        'wrong-secret-1',
+      );
+      const id = await send('while the file is wrong');
+      await expect
+        .poll(
+          async () => (await serve.api<QueueState>('/api/v1/queue')).upstream.paused?.reason ?? '',
+          { timeout: 10_000 },
+        )
+        .toMatch(/authentication rejected/);
+      expect(upstream.refusedLogins).toBe(1);
+
+      // the only thing the user does: write the right password into the file
+      await writeFile(passwordFile, 'right-secret-2\n');
+      await expect
+        .poll(async () => (await serve.api<QueueState>('/api/v1/queue')).upstream.paused, {
+          timeout: 15_000,
+        })
+        .toBeNull();
+      await expect
+        .poll(() => serve.stdout)
+        .toContain(`relay password file ${passwordFile} changed`);
+      // relaying again, with the new password
+      const next = await send('after the file was put right');
+      await expect.poll(() => status(next), { timeout: 10_000 }).toBe('delivered');
+      expect(upstream.messages[0]?.user).toBe('relayuser');
+      expect(upstream.refusedLogins).toBe(1);
+      // the first one waits for its retry time (a minute), as after a fix in the settings
+      const waiting = await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+      expect(waiting.recipients[0]?.state).toBe('deferred');
+      for (const secret of ['wrong-secret-1', 'right-secret-2']) {
+        expect(serve.stdout + serve.stderr).not.toContain(secret);
+      }
+    });
+
+    it('a new login uses the password the file holds now, with no failed login first', async () => {
+      const upstream = await startUpstreamServer({ tls: 'none', users: { relayuser: 'first-pw' } });
+      upstreams.push(upstream);
+      const { passwordFile, send, status } = await relayWithPasswordFile(upstream, 'first-pw');
+      const first = await send('with the first password');
+      await expect.poll(() => status(first), { timeout: 10_000 }).toBe('delivered');
+
+      // the provider's password is changed, and the file with it (a rotation); the upstream
+      // restarts where it was, so the connection kept open from the first message is gone and
+      // the next message needs a new login
+      upstreams.splice(upstreams.indexOf(upstream), 1);
+      await upstream.close();
+      const rotated = await startUpstreamServer({
+        tls: 'none',
+        users: { relayuser: 'second-pw' },
+        port: upstream.port,
+      });
+      upstreams.push(rotated);
+      await writeFile(passwordFile, 'second-pw\n');
+      const second = await send('with the second password');
+      await expect.poll(() => status(second), { timeout: 10_000 }).toBe('delivered');
+      expect(rotated.refusedLogins).toBe(0);
+      expect(rotated.messages).toHaveLength(1);
+    });
+  });
+
   it('trusts a self-signed upstream pinned with --relay-pin-sha256, the flag its refusal names', async () => {
     const upstream = await startUpstreamServer({ tls: 'starttls' });
     upstreams.push(upstream);

@@ -110,6 +110,8 @@ export interface RunningUpstream {
   messages: ReceivedMessage[];
   /** Number of TCP connections accepted. */
   connections: number;
+  /** AUTH attempts refused (wrong user, password or token), as a provider's lockout counts them. */
+  refusedLogins: number;
   /** Replace the failure injection for the next transactions. */
   setFailures(failures: FailureInjection): void;
   /** Replace the AUTH users (e.g. to make a "wrong" password right). */
@@ -134,6 +136,7 @@ export async function startUpstreamServer(
   const messages: ReceivedMessage[] = [];
   const needsAuth = Boolean(options.users || options.tokens);
   let users = options.users;
+  let refusedLogins = 0;
 
   const serverOptions: SMTPServerOptions = {
     secure: mode === 'implicit',
@@ -158,10 +161,12 @@ export async function startUpstreamServer(
           : auth.method === 'CRAM-MD5'
             ? password !== undefined && auth.validatePassword(password)
             : password !== undefined && auth.password === password;
-      if (!ok)
+      if (!ok) {
+        refusedLogins += 1;
         return callback(
           replyError({ code: 535, text: '5.7.8 Authentication credentials invalid' }),
         );
+      }
       callback(null, { user: auth.username });
     },
     onMailFrom(_address, _session, callback) {
@@ -216,6 +221,9 @@ export async function startUpstreamServer(
     messages,
     get connections() {
       return connections;
+    },
+    get refusedLogins() {
+      return refusedLogins;
     },
     setFailures(next) {
       failures = next;

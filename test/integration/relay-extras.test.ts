@@ -89,9 +89,10 @@ describe('delivery status notifications', () => {
   });
 
   it('when on, report a bounce to the sender and are captured locally', async () => {
+    const refusal = '5.1.1 <gone@rcpt.example>: Recipient address rejected: User unknown';
     const server = await upstream({
       tls: 'none',
-      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: refusal } } },
     });
     const relay = await relaydesk({
       mode: 'relay',
@@ -115,11 +116,36 @@ describe('delivery status notifications', () => {
     expect(raw).toContain('Content-Type: multipart/report; report-type=delivery-status');
     expect(raw).toContain('Final-Recipient: rfc822; gone@rcpt.example');
     expect(raw).toContain('Status: 5.1.1');
+    expect(raw).toContain(`Diagnostic-Code: smtp; 550 ${refusal}\r\n`);
+    expect(raw).toMatch(/^From: Mail Delivery System <MAILER-DAEMON@relay\.test>\r\n/m);
     expect(raw).toContain('Subject: doomed');
     // sent to the original sender from the null sender
     await expect.poll(() => server.messages.length, { timeout: 10_000 }).toBe(1);
     expect(server.messages[0]?.mailFrom).toBe('');
     expect(server.messages[0]?.rcptTo).toEqual(['app@sender.example']);
+  });
+});
+
+describe('delivery status notifications from a machine with a short name', () => {
+  it('come from MAILER-DAEMON at a fully qualified name, as Postfix appends .localdomain', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'gone@rcpt.example': { code: 550, text: '5.1.1 No such user' } } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      dsn: true,
+      hostname: 'relaybox',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    });
+    const id = await sendTo(relay, ['gone@rcpt.example'], 'doomed');
+    await settled(relay, id, (d) => d.status === 'failed');
+    await expect.poll(() => server.messages.length, { timeout: 10_000 }).toBe(1);
+    const report = server.messages[0]?.raw.toString('utf8') ?? '';
+    expect(report).toMatch(
+      /^From: Mail Delivery System <MAILER-DAEMON@relaybox\.localdomain>\r\n/m,
+    );
+    expect(report).toContain('Reporting-MTA: dns; relaybox.localdomain\r\n');
   });
 });
 

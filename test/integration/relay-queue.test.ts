@@ -7,6 +7,7 @@ import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { keptBytesAtMost } from '../../main/core/queue/arrival-bytes.js';
 import { readAtOnceBelow } from '../../main/core/queue/queue-store.js';
 import { settled } from '../helpers/delivery.js';
+import { waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import {
   closedPort,
@@ -338,6 +339,79 @@ describe('relaying through an upstream', () => {
     relay.service.kickQueue();
     await settled(relay, id, (d) => d.status === 'delivered');
     expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
+  });
+
+  it('with 5 connections, makes one failed login per pause, not one per connection', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relayConnections: 5,
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+    });
+    // five messages waiting, so that resuming starts all five connections at once
+    relay.service.pauseUpstream('to queue up five messages');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push(await send(relay, [`r${i}@rcpt.example`], `m${i}`));
+    relay.service.resumeUpstream();
+    const tried = async () => {
+      for (const id of ids) {
+        const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        if (delivery.recipients[0]?.attempts.length !== 1) return false;
+      }
+      return true;
+    };
+    await waitFor('an attempt for each of the five messages', tried);
+    await relay.service.queueIdle();
+    expect(server.connections).toBeGreaterThan(1);
+    expect(server.refusedLogins).toBe(1);
+    const queue = await relay.api<QueueView>('/api/v1/queue');
+    expect(queue.upstream.paused?.reason).toMatch(/authentication|refused these credentials/i);
+    const replies = await Promise.all(
+      ids.map(async (id) => {
+        const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        return delivery.recipients[0]?.attempts[0]?.reply;
+      }),
+    );
+    // one attempt has the upstream's refusal; the others say why they did not log in
+    expect(replies.filter((reply) => reply?.code === 535)).toHaveLength(1);
+    const heldBack = replies.filter((reply) => reply?.code === null);
+    expect(heldBack).toHaveLength(4);
+    for (const reply of heldBack) {
+      expect(reply?.text).toMatch(
+        /^not logging in as relayuser: the upstream refused these credentials on another connection just now \(535 5\.7\.8 /,
+      );
+    }
+
+    // Retry by hand ends the pause: one more login is tried, and one only
+    const retried = await relay.fetch('/api/v1/queue/retry', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: ids }),
+    });
+    expect(retried.status).toBe(200);
+    await waitFor('the paused queue again', async () => {
+      const view = await relay.api<QueueView>('/api/v1/queue');
+      return view.upstream.paused !== null && server.refusedLogins > 1;
+    });
+    await relay.service.queueIdle();
+    expect(server.refusedLogins).toBe(2);
+    expect(server.messages).toHaveLength(0);
+  });
+
+  it('with several connections and the right password, each connection logs in and sends', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relayConnections: 3,
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'right' } }),
+    });
+    relay.service.pauseUpstream('to queue up three messages');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push(await send(relay, [`r${i}@rcpt.example`], `m${i}`));
+    relay.service.resumeUpstream();
+    for (const id of ids) await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.refusedLogins).toBe(0);
+    expect(server.messages.map((m) => m.user)).toEqual(['relayuser', 'relayuser', 'relayuser']);
   });
 
   it('pauses with a clear reason on a wrong password and bounces nobody', async () => {

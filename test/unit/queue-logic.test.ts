@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RecipientState } from '../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
 import { buildDsn } from '../../main/core/queue/dsn.js';
+import { reportingHostName } from '../../main/core/queue/reporting-host.js';
 import { RateLimiter } from '../../main/core/queue/rate-limiter.js';
 import { formatLogLine } from '../../main/core/logs/log-record.js';
 import { attemptLogRecord } from '../../main/core/queue/relay-log.js';
@@ -146,8 +147,27 @@ describe('DSN', () => {
     expect(dsn).toContain(
       'Final-Recipient: rfc822; bob@rcpt.example\r\nAction: failed\r\nStatus: 5.1.1',
     );
-    expect(dsn).toContain('Diagnostic-Code: smtp; 550 No such user forged: line');
+    // the reply as the upstream gave it, enhanced code included (RFC 3464 §2.3.6)
+    expect(dsn).toContain('Diagnostic-Code: smtp; 550 5.1.1 No such user forged: line');
     expect(dsn).toContain('Subject: original');
     expect(dsn).not.toContain('secret body');
+  });
+});
+
+describe('the name DSNs come from (MAILER-DAEMON@…)', () => {
+  it.each([
+    // a fully qualified --hostname is used as is, as Postfix uses $myhostname
+    ['mail.example.com', undefined, 'mail.example.com'],
+    ['Relay.Example.Org.', 'other.example.com', 'relay.example.org'],
+    // a short machine name: the EHLO name the upstream knows us by, when it is a domain
+    ['relaybox', 'relaybox.office.example', 'relaybox.office.example'],
+    ['localhost', 'relaybox.office.example', 'relaybox.office.example'],
+    // …else Postfix's default $mydomain, "localdomain"
+    ['relaybox', undefined, 'relaybox.localdomain'],
+    ['relaybox', '[192.0.2.1]', 'relaybox.localdomain'],
+    ['localhost', null, 'localhost.localdomain'],
+    ['localhost.localdomain', undefined, 'localhost.localdomain'],
+  ])('hostname %j, EHLO name %j: %s', (hostname, heloName, expected) => {
+    expect(reportingHostName(hostname, heloName)).toBe(expected);
   });
 });

@@ -1,3 +1,5 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { describe, expect, test } from 'vitest';
 import { testUpstream } from '../../main/core/upstream/connection-test.js';
 import {
@@ -70,6 +72,36 @@ describe('testUpstream', () => {
       detail: `port ${server.port} expects implicit TLS; you chose STARTTLS`,
       fix: 'set security to "tls" (implicit TLS), or use the provider\'s STARTTLS port, usually 587',
     });
+  });
+
+  test('a 421 greeting fails the greeting step, not EHLO', async () => {
+    const busy = '4.3.2 Too many connections from your address, try again later';
+    const server = new SMTPServer({
+      authOptional: true,
+      disableReverseLookup: true,
+      hideENHANCEDSTATUSCODES: true,
+      logger: false,
+      onConnect: (_session, callback) =>
+        callback(Object.assign(new Error(busy), { responseCode: 421 })),
+    });
+    server.on('error', () => undefined);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.server.address() as AddressInfo;
+      const result = await testUpstream(settings({ host: '127.0.0.1', port, security: 'none' }), {
+        timeouts,
+      });
+      expect(result.ok).toBe(false);
+      expect(result.steps.map((s) => [s.step, s.ok])).toEqual([
+        ['connect', true],
+        ['greeting', false],
+      ]);
+      expect(result.steps[1]?.detail).toBe(
+        `the upstream refused the connection at its greeting: 421 ${busy}`,
+      );
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   test('implicit TLS chosen on a STARTTLS port', async () => {

@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { describe, expect, test } from 'vitest';
+import { SMTPServer } from 'smtp-server';
+import { afterEach, describe, expect, test } from 'vitest';
 import {
   deliverToUpstream,
   type DeliveryAttempt,
@@ -379,6 +381,74 @@ describe('deliverToUpstream', () => {
     ]);
     expect(attempt.transcript).toContain('trying the fallback upstream');
     expect(fallback.messages).toHaveLength(1);
+  });
+
+  describe('an upstream that turns the connection down in its greeting (421)', () => {
+    const busy = '4.3.2 Too many connections from your address, try again later';
+    const servers: SMTPServer[] = [];
+    afterEach(async () => {
+      await Promise.all(
+        servers.splice(0).map((s) => new Promise<void>((done) => s.close(() => done()))),
+      );
+    });
+    /** smtp-server answering every connection `421 <busy>` instead of 220, then closing. */
+    async function busyUpstream(): Promise<number> {
+      const server = new SMTPServer({
+        authOptional: true,
+        disableReverseLookup: true,
+        hideENHANCEDSTATUSCODES: true,
+        logger: false,
+        onConnect: (_session, callback) =>
+          callback(Object.assign(new Error(busy), { responseCode: 421 })),
+      });
+      servers.push(server);
+      server.on('error', () => undefined);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return (server.server.address() as AddressInfo).port;
+    }
+
+    test('the attempt says the greeting refused it, not EHLO, and defers', async () => {
+      const port = await busyUpstream();
+      const attempt = await deliverToUpstream(
+        upstreamSettingsSchema.parse({ host: '127.0.0.1', port, security: 'none' }),
+        { mailFrom: 'a@example.com', rcptTo: ['ann@example.net'] },
+        message,
+      );
+      expect(attempt.transcript).toMatch(/^S: 421 4\.3\.2 Too many connections/m);
+      expect(attempt.transcript).not.toMatch(/^C: EHLO/m);
+      expect(attempt.recipients[0]).toMatchObject({
+        outcome: 'deferred',
+        reason: `the upstream refused the connection at its greeting: 421 ${busy}`,
+        reply: { code: 421, enhanced: '4.3.2' },
+      });
+      expect(attempt.recipients[0]?.reason).not.toMatch(/EHLO/);
+      // a busy upstream is a temporary matter: no pause, the retry schedule handles it
+      expect(attempt.pauseUpstream).toBeNull();
+    });
+
+    test('the fallback upstream takes the message, as for an upstream that cannot be reached', async () => {
+      const port = await busyUpstream();
+      const fallback = await upstream({ tls: 'none' });
+      const attempt = await deliverToUpstream(
+        upstreamSettingsSchema.parse({
+          host: '127.0.0.1',
+          port,
+          security: 'none',
+          fallback: { host: fallback.host, port: fallback.port, security: 'none' },
+        }),
+        { mailFrom: 'a@example.com', rcptTo: ['ann@example.net'] },
+        message,
+      );
+      expect(outcomes(attempt)).toEqual({ 'ann@example.net': 'relayed' });
+      expect(attempt.unreachable).toEqual([
+        {
+          host: '127.0.0.1',
+          port,
+          reason: `the upstream refused the connection at its greeting: 421 ${busy}`,
+        },
+      ]);
+      expect(fallback.messages).toHaveLength(1);
+    });
   });
 
   describe('certificates', () => {

@@ -3,8 +3,10 @@
 // answer is recorded for each recipient with one log line per attempt. The connection is free for
 // the next message as soon as the upstream has answered; the outcome is made durable meanwhile.
 import type { RecipientDelivery } from '../message-record.js';
-import type { ConnectionPool } from '../upstream/connection-pool.js';
+import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
+import type { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { attemptEvent, type SignedBy } from './attempt-record.js';
 import type { Batch } from './delivery-batches.js';
 import { crashPoint } from './crash-point.js';
@@ -14,7 +16,7 @@ import { attemptLogRecord } from './relay-log.js';
 
 export type BatchSenderOptions = Pick<
   QueueOptions,
-  'settings' | 'store' | 'deliver' | 'now' | 'log' | 'onAttempt' | 'onFailed'
+  'settings' | 'store' | 'deliver' | 'now' | 'log' | 'onAttempt' | 'onFailed' | 'refreshUpstream'
 > & {
   /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
   pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
@@ -30,6 +32,7 @@ export class BatchSender {
     private readonly options: BatchSenderOptions,
     private readonly ledger: RecipientLedger,
     private readonly pool: ConnectionPool,
+    private readonly logins: LoginGate,
   ) {}
 
   /**
@@ -64,21 +67,33 @@ export class BatchSender {
       if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
       let signedBy: SignedBy = [];
       if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
+      await this.options.refreshUpstream?.();
+      const upstream = this.options.settings.relay ?? relay;
       const attempt = await this.options.deliver(
-        relay,
+        upstream,
         { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
         raw,
-        { signal: abort.signal, now: () => new Date(this.options.now()), pool: this.pool },
+        {
+          signal: abort.signal,
+          now: () => new Date(this.options.now()),
+          pool: this.pool,
+          logins: this.logins,
+        },
       );
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
-      return this.settle(batch, attempt, signedBy);
+      return this.settle(batch, attempt, signedBy, upstream);
     } finally {
       this.inFlight.delete(batch.id);
     }
   }
 
-  private async settle(batch: Batch, attempt: DeliveryAttempt, signedBy: SignedBy): Promise<void> {
+  private async settle(
+    batch: Batch,
+    attempt: DeliveryAttempt,
+    signedBy: SignedBy,
+    upstream: UpstreamSettings,
+  ): Promise<void> {
     const record = await this.ledger.update(batch.id, (list) =>
       this.ledger.applyWhere(
         list,
@@ -97,8 +112,17 @@ export class BatchSender {
       this.options.log(attemptLogRecord(record, r, last));
       if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
-    if (attempt.pauseUpstream) this.options.pause(attempt.pauseUpstream);
-    else this.options.answered();
+    if (attempt.pauseUpstream) {
+      // refused with settings that were replaced meanwhile (a password file put right while
+      // this login was on the wire): the pause would wait for a change that already came
+      if (sameUpstream(upstream, this.options.settings.relay))
+        this.options.pause(attempt.pauseUpstream);
+    } else this.options.answered();
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
+}
+
+/** Same host, port, TLS policy and credentials (the pool's key, which digests the secrets). */
+function sameUpstream(used: UpstreamSettings, now: UpstreamSettings | null): boolean {
+  return now !== null && endpointKey(used) === endpointKey(now);
 }

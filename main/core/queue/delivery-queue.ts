@@ -8,6 +8,7 @@ import { NotFoundError } from '../caller-error.js';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
+import { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
 import { BatchSender } from './batch-sender.js';
 import { dueBatches, type Batch } from './delivery-batches.js';
@@ -47,6 +48,8 @@ export class DeliveryQueue {
   private readonly limiter: RateLimiter;
   /** Open sessions kept between transactions; busy and idle together within relayConnections. */
   private readonly pool: ConnectionPool;
+  /** One login at a time per credentials; none after a refusal until the queue resumes. */
+  private readonly logins = new LoginGate();
   private readonly ledger: RecipientLedger;
   private readonly sender: BatchSender;
   paused: UpstreamPause | null = null;
@@ -66,6 +69,7 @@ export class DeliveryQueue {
       },
       this.ledger,
       this.pool,
+      this.logins,
     );
   }
 
@@ -278,6 +282,8 @@ export class DeliveryQueue {
   resume(why: string): void {
     if (!this.paused) return;
     this.paused = null;
+    // a rejected login held the others back for the pause; its end allows one more try
+    this.logins.reopen();
     this.options.log(`upstream resumed: ${why}`);
     this.options.publish({ Type: 'upstream', Data: { paused: false, reason: why, fix: '' } });
     this.soon();

@@ -20,9 +20,11 @@ function diagnostic(r: RecipientDelivery): { status: string; code: string; text:
   const last = r.attempts[r.attempts.length - 1];
   const reply = last?.reply;
   const status = reply?.enhanced ?? (r.state === 'expired' ? '4.4.7' : '5.0.0');
-  const text = reply
-    ? `${reply.code ?? ''} ${oneLine(reply.text)}`.trim()
-    : oneLine(r.history.at(-1)?.reason ?? '');
+  // RFC 3464 §2.3.6: the diagnostic is the reply as the remote MTA sent it, so its enhanced
+  // code stays in (`smtp; 550 5.1.1 <bob@…>: Recipient address rejected`), as Postfix writes it
+  const text = reply?.code
+    ? [reply.code, reply.enhanced, oneLine(reply.text)].filter((part) => part).join(' ')
+    : oneLine(reply?.text || (r.history.at(-1)?.reason ?? ''));
   return { status, code: reply?.code ? `smtp; ${text}` : '', text };
 }
 

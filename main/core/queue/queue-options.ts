@@ -55,6 +55,11 @@ export interface QueueOptions {
   onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */
   onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
+  /**
+   * Brings `settings.relay` up to date just before a batch goes out (the password file read
+   * again if it changed), so a new login never uses a password that was already put right.
+   */
+  refreshUpstream?(): Promise<void>;
   /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
   gate?(recipients: number, now: number): { until: number; reason: string } | null;
 }

@@ -6,6 +6,7 @@ import { normalizeLineEndings } from '../listener/line-endings.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
 import { buildDsn } from '../queue/dsn.js';
+import { reportingHostName } from '../queue/reporting-host.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
 import {
@@ -99,7 +100,7 @@ export class MessageArrival {
         record,
         failed,
         raw: await store.spool.readRaw(id),
-        reportingHost: settings.hostname,
+        reportingHost: reportingHostName(settings.hostname, settings.relay?.heloName),
         now: receivedAt,
       });
       const sender = record.envelope.mailFrom;

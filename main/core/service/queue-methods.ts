@@ -35,7 +35,7 @@ export interface QueueState {
   messages: QueuedRecord[];
 }
 
-export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
+export function queueMethods({ settings, store, queue, saved, passwordFile }: ServiceParts) {
   const upstreamState = (): QueueView['upstream'] => ({
     configured: settings.relay !== null,
     paused: queue.paused,
@@ -150,6 +150,8 @@ export function queueMethods({ settings, store, queue, saved }: ServiceParts) {
      * a pause.
      */
     async testRelay(candidate?: unknown): Promise<ConnectionTestResult> {
+      // the saved upstream is tested with the password its file holds now
+      if (candidate === undefined) await passwordFile?.refresh();
       let endpoint = settings.relay;
       if (candidate !== undefined) {
         // a form testing the saved upstream's password sends none (it never sees it)

@@ -14,6 +14,7 @@ import type { Pop3Listener } from '../pop3/pop3-listener.js';
 import type { ListenerStatus } from '../listener-status/listener-status.js';
 import type { DeliveryJournal } from '../queue/delivery-journal.js';
 import type { DeliveryQueue } from '../queue/delivery-queue.js';
+import type { RelayPasswordFile } from '../secrets/relay-password-file.js';
 import type { Retention } from '../retention.js';
 import type { SenderControlService } from '../sender-control/sender-control-service.js';
 import type { ListenAddress, Settings } from '../settings/settings-schema.js';
@@ -63,6 +64,8 @@ export interface ServiceParts {
   pop3: Pop3Listener;
   listenerStatus: ListenerStatus;
   queue: DeliveryQueue;
+  /** The upstream password file, watched for changes; null without --relay-password-file. */
+  passwordFile: RelayPasswordFile | null;
   journal: DeliveryJournal;
   users: UserStore;
   filter: FilterControl;

@@ -92,9 +92,12 @@ function splitHostPort(raw: string, name: string): { host: string; port: number 
   return { host: match[1] ?? (match[2] as string), port };
 }
 
+/** The password as a password file holds it: its text without one final line break. */
+export const passwordFromFile = (text: string): string => text.replace(/\r?\n$/, '');
+
 function readSecretFile(path: string, name: string): string {
   try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    return passwordFromFile(readFileSync(path, 'utf8'));
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? 'error';
     throw new SettingsError(
@@ -110,15 +113,24 @@ export interface RelayInput {
   env: NodeJS.ProcessEnv;
 }
 
+/** A relay flag's value, from the command line or else the environment, with where it came from. */
+function pickRelayFlag(input: RelayInput, flag: RelayFlag): { value: string; name: string } | null {
+  const fromFlag = input.flags[flag.flag];
+  if (fromFlag !== undefined) return { value: fromFlag, name: flag.flag };
+  const fromEnv = input.env[flag.env];
+  if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, name: flag.env };
+  return null;
+}
+
+/** The file the upstream password is read from (--relay-password-file), if it is. */
+export function relayPasswordFileOf(input: RelayInput): string | null {
+  const flag = relayFlags.find((f) => f.flag === '--relay-password-file') as RelayFlag;
+  return pickRelayFlag(input, flag)?.value ?? null;
+}
+
 /** The upstream, or null when none is configured anywhere. */
 export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null {
-  const pick = (flag: RelayFlag): { value: string; name: string } | null => {
-    const fromFlag = input.flags[flag.flag];
-    if (fromFlag !== undefined) return { value: fromFlag, name: flag.flag };
-    const fromEnv = input.env[flag.env];
-    if (fromEnv !== undefined && fromEnv !== '') return { value: fromEnv, name: flag.env };
-    return null;
-  };
+  const pick = (flag: RelayFlag) => pickRelayFlag(input, flag);
   const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag, pinFlag] = relayFlags as [
     RelayFlag,
     RelayFlag,

@@ -8,7 +8,7 @@ import type { SettingInputView, SettingsSectionId } from '../../../preload/setti
 import type { Settings } from './settings-types.js';
 
 /** The settings declared one value each; `relay`, `rules` and `dkim` are structures of their own. */
-export type FieldKey = Exclude<keyof Settings, 'relay' | 'rules' | 'dkim'>;
+export type FieldKey = Exclude<keyof Settings, 'relay' | 'relayPasswordFile' | 'rules' | 'dkim'>;
 
 export interface SettingDeclaration<K extends FieldKey> {
   /** The settings-file key (and the settings API's). */

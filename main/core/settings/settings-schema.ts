@@ -41,7 +41,12 @@ const byKey = new Map<string, AnySettingDeclaration>(settingFields.map((f) => [f
 const byFlag = new Map<string, AnySettingDeclaration>(settingFields.map((f) => [f.flag, f]));
 
 export function defaultSettings(dataDir: string): Settings {
-  const values: Record<string, unknown> = { relay: null, rules: [], dkim: [] };
+  const values: Record<string, unknown> = {
+    relay: null,
+    relayPasswordFile: null,
+    rules: [],
+    dkim: [],
+  };
   for (const field of settingFields) {
     values[field.key] =
       typeof field.default === 'function'

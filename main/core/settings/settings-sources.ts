@@ -14,7 +14,7 @@ import {
   SettingsError,
   type Settings,
 } from './settings-schema.js';
-import { relayFlags, resolveRelaySettings } from './relay-settings.js';
+import { relayFlags, relayPasswordFileOf, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
 import { modeRules, routingRulesSchema } from '../routing-rules/index.js';
 
@@ -156,6 +156,9 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   delete overrides.rules;
   delete overrides.dkim;
   merged.relay = resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env });
+  merged.relayPasswordFile = merged.relay
+    ? relayPasswordFileOf({ file: relayFromFile, flags: input.flags ?? {}, env })
+    : null;
   merged.dkim = resolveDkimSettings({ file: dkimFromFile, flags: input.flags ?? {}, env });
   for (const [key, raw] of Object.entries(overrides)) {
     const spec = fieldByKey(key);

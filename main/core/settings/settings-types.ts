@@ -65,6 +65,11 @@ export interface Settings {
   relayRetentionDays: number;
   /** The smart host; null until configured. */
   relay: UpstreamSettings | null;
+  /**
+   * The file relay.auth.password was read from (--relay-password-file), read again when it
+   * changes and before new upstream logins, so that fixing the file is enough; null otherwise.
+   */
+  relayPasswordFile: string | null;
   /** The routing rules of mode "rules". */
   rules: RoutingRule[];
   // --- inbound policy (main/core/policy) ---

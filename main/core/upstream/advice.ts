@@ -1,5 +1,6 @@
 // Plain words for a failed session step and the likely fix. The connection test shows them per
 // step; a paused upstream carries them so the notification can say what to change.
+import { LoginHeldBack } from './login-gate.js';
 import { formatSmtpReply } from './smtp-reply.js';
 import type { UpstreamSessionError } from './upstream-session.js';
 import type { UpstreamEndpoint } from './upstream-settings.js';
@@ -53,7 +54,7 @@ export function adviseOnSessionError(
     case 'greeting':
       if (reply) {
         return {
-          detail: `the server refused the session: ${reply}`,
+          detail: `the upstream refused the connection at its greeting: ${reply}`,
           fix: 'the upstream may block your IP address or be busy; ask the provider if it persists',
         };
       }
@@ -108,6 +109,9 @@ export function adviseOnSessionError(
       };
     case 'auth':
       if (err.code === 'ENOAUTH') return { detail: err.message, fix: err.fix ?? '' };
+      if (err instanceof LoginHeldBack) {
+        return { detail: err.message, fix: adviseOnSessionError(err.refusal, endpoint).fix };
+      }
       if (err.reply?.code !== null && err.reply?.code !== undefined && err.reply.code < 500) {
         return {
           detail: `temporary authentication failure: ${reply}`,

@@ -3,6 +3,7 @@
 //
 import { adviseOnSessionError } from './advice.js';
 import type { ConnectionPool } from './connection-pool.js';
+import { LoginHeldBack, type LoginGate } from './login-gate.js';
 import {
   resultFrom,
   type DeliveryAttempt,
@@ -41,6 +42,8 @@ export interface DeliveryOptions {
    * transaction, instead of connecting and QUITting every time.
    */
   pool?: ConnectionPool;
+  /** Logins one at a time per credentials, none after a refusal until the queue resumes. */
+  logins?: LoginGate;
 }
 
 /** Whether the next upstream should be tried: this one could not even be talked to. */
@@ -61,8 +64,14 @@ async function openAuthenticated(
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
   try {
-    await authenticate(session, transcript);
+    const login = () => authenticate(session, transcript);
+    if (options.logins && endpoint.auth) {
+      await options.logins.login(endpoint, login, options.signal);
+    } else await login();
   } catch (err) {
+    if (err instanceof LoginHeldBack) transcript.note(err.message);
+    // a failed login closes its connection; one held back (or cancelled) before AUTH says QUIT
+    await endSession(session);
     // a login refused after STARTTLS was still sent encrypted: the attempt must say so, or a
     // refused password reads as one sent in the clear
     if (err instanceof UpstreamSessionError) {

@@ -3,7 +3,7 @@
 // worked out once, here, from what the transcript shows was reached.
 import type { CertificateReport } from './certificate-check.js';
 import { capabilitiesOf, offers } from './ehlo-capabilities.js';
-import { parseSmtpReply, type SmtpReply } from './smtp-reply.js';
+import { formatSmtpReply, parseSmtpReply, type SmtpReply } from './smtp-reply.js';
 import type { TranscriptRecorder } from './transcript.js';
 import type { UpstreamEndpoint } from './upstream-settings.js';
 
@@ -93,12 +93,24 @@ export function toSessionError(
       `cannot connect to ${where}: ${err.message}`,
     );
   }
-  if (!transcript.greeting) {
+  const greeting = transcript.greeting;
+  if (!greeting) {
     return new UpstreamSessionError(
       'greeting',
       code,
       reply,
       `no valid greeting from ${where}: ${err.message}`,
+    );
+  }
+  // A greeting other than 220 (`421 4.3.2 busy`, `554 no service for you`) is the server turning
+  // the connection down before we say anything (RFC 5321 §3.1); nodemailer reports it without a
+  // command, which would otherwise read as a refused EHLO.
+  if (!greeting.startsWith('220')) {
+    return new UpstreamSessionError(
+      'greeting',
+      code,
+      reply,
+      `${where} refused the connection at its greeting: ${reply ? formatSmtpReply(reply) : greeting}`,
     );
   }
   if (err.command === 'STARTTLS' || err.code === 'ETLS') {
