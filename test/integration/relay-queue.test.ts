@@ -341,6 +341,33 @@ describe('relaying through an upstream', () => {
     expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
   });
 
+  it('sends what a wrong password deferred as soon as the settings are put right, not at its retry time', async () => {
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      {
+        mode: 'relay',
+        relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+        retryMinutes: [5],
+      },
+      { now: clock.now },
+    );
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const res = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        relay: relaySettings(server, { auth: { user: 'relayuser', password: 'right' } }),
+      }),
+    });
+    expect(res.status).toBe(200);
+    // the clock stands still: only the change itself can have sent it
+    await settled(relay, id, (d) => d.status === 'delivered');
+    const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients[0]?.attempts).toHaveLength(2);
+  });
+
   it('with 5 connections, makes one failed login per pause, not one per connection', async () => {
     const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
     const relay = await relaydesk({

@@ -289,9 +289,15 @@ export class DeliveryQueue {
     this.soon();
   }
 
-  /** New upstream settings (a password put right, another host) end a pause that was not by hand. */
+  /**
+   * New upstream settings (a password put right, another host) end a pause that was not by hand,
+   * and what the old settings deferred is tried now: left to its retry time (a minute, then
+   * five…), the fix would look as if it had done nothing.
+   */
   upstreamChanged(): void {
-    if (this.paused && !this.paused.byHand) this.resume('the upstream settings changed');
+    this.retryAll('the upstream settings changed').catch((err: unknown) =>
+      this.options.log(`retry after the upstream settings changed: ${(err as Error).message}`),
+    );
   }
 
   /** Pauses by hand: nothing is sent to the upstream until resumed (or retried by hand). */
