@@ -86,6 +86,23 @@ describe('address check', () => {
     });
   });
 
+  it('answers each spelling of an address with its own verdict, without asking DNS again', async () => {
+    const check = checker();
+    await check.check('bob@GMIAL.com');
+    await check.check('Anna@Shop.Example');
+    const asked = dns.questions.length;
+    expect(await check.check('bob@gmial.com')).toMatchObject({
+      address: 'bob@gmial.com',
+      suggestion: 'bob@gmail.com',
+    });
+    expect(await check.check('anna@shop.example')).toMatchObject({
+      address: 'anna@shop.example',
+      verdict: 'valid',
+    });
+    expect(check.cached('anna@shop.example')?.address).toBe('anna@shop.example');
+    expect(dns.questions.length).toBe(asked);
+  });
+
   it('keeps verdicts, but asks again after an unknown one', async () => {
     const check = checker();
     await check.check('x@shop.example');
