@@ -68,6 +68,26 @@ describe('address check', () => {
       'shop.example has mail servers (MX mx.shop.example); the quoted local part is valid but many servers refuse it',
     ],
     [
+      `"${'a'.repeat(62)}"@shop.example`,
+      'risky',
+      'shop.example has mail servers (MX mx.shop.example); the quoted local part is valid but many servers refuse it',
+    ],
+    [
+      `"${'a'.repeat(63)}"@shop.example`,
+      'invalid',
+      'syntax: the part before the @ is longer than 64 octets (RFC 5321 §4.5.3.1.1)',
+    ],
+    [
+      `"${'a b'.repeat(40)}"@shop.example`,
+      'invalid',
+      'syntax: the part before the @ is longer than 64 octets (RFC 5321 §4.5.3.1.1)',
+    ],
+    [
+      `"${'a'.repeat(62)}"@${'d'.repeat(60)}.${'d'.repeat(60)}.${'d'.repeat(60)}.shop.example`,
+      'invalid',
+      'syntax: the address is longer than 254 octets (RFC 5321 §4.5.3.1)',
+    ],
+    [
       'anna@failing.example',
       'unknown',
       'DNS could not be asked: the DNS server failed to answer (SERVFAIL)',

@@ -45,6 +45,14 @@ export function checkSyntax(address: string): SyntaxResult {
   // RFC 5321 allows a quoted local part; the validator does not, so its domain is checked alone
   const quoted = /^"(?:[^"\\\r\n]|\\[ -~])*"$/.test(local);
   const analysed = quoted ? `quoted@${address.slice(at + 1)}` : address;
+  // the validator sees a stand-in for a quoted local part, so the lengths are checked here
+  // (RFC 5321 §4.5.3.1.1: 64 octets with the quotes)
+  if (quoted && Buffer.byteLength(address) > 254) {
+    return { ok: false, reason: `syntax: ${reasons.ADDRESS_TOO_LONG}` };
+  }
+  if (quoted && Buffer.byteLength(local) > 64) {
+    return { ok: false, reason: `syntax: ${reasons.LOCAL_TOO_LONG}` };
+  }
   const problem = analyzeEmail(analysed, {
     // DNS says which top-level domains exist; a built-in list would refuse new ones
     tlds: { deny: new Set<string>() },
