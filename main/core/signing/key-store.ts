@@ -178,8 +178,9 @@ export class DkimKeyStore {
   async get(domain: string, selector: string): Promise<DkimKeyInfo> {
     const d = signingDomain(domain);
     const s = checkSelector(selector);
-    const found = (await this.list()).find((k) => k.domain === d && k.selector === s);
-    if (!found) throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+    const keys = await this.list();
+    const found = keys.find((k) => k.domain === d && k.selector === s);
+    if (!found) throw keyNotFound(d, s, keys);
     return found;
   }
 
@@ -238,7 +239,7 @@ export class DkimKeyStore {
         `selector ${s} of ${d} comes from the settings (--dkim-key); change it there`,
       );
     }
-    throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+    throw keyNotFound(d, s, await this.list());
   }
 
   private async privateKey(name: string): Promise<string | null> {
@@ -291,6 +292,20 @@ export class DkimKeyStore {
 
 export class DkimKeyNotFound extends NotFoundError {
   override name = 'DkimKeyNotFound';
+}
+
+/** Names the selectors the domain does have, or how to make a key when it has none. */
+function keyNotFound(
+  domain: string,
+  selector: string,
+  keys: readonly DkimKeyInfo[],
+): DkimKeyNotFound {
+  const selectors = keys.filter((k) => k.domain === domain).map((k) => k.selector);
+  const fix =
+    selectors.length > 0
+      ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
+      : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
+  return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
 }
 
 function vaultName(domain: string, selector: string): string {
