@@ -105,7 +105,12 @@ export async function checkAuthentication(
       ...verdict(
         dmarc ? dmarc.status : undefined,
         offline,
-        dmarc ? `policy ${dmarc.policy || 'none'} of ${dmarc.domain}` : 'no From domain to check',
+        !dmarc
+          ? 'no From domain to check'
+          : // without a record there is no policy: "policy none" would read as a p=none record
+            dmarc.status.result === 'none'
+            ? `${dmarc.domain} publishes no DMARC record`
+            : `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`,
       ),
       domain: dmarc ? dmarc.domain : '',
       policy: dmarc ? dmarc.policy || 'none' : '',
