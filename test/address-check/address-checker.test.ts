@@ -88,6 +88,26 @@ describe('address check', () => {
       'syntax: the address is longer than 254 octets (RFC 5321 §4.5.3.1)',
     ],
     [
+      'Anna <anna@shop.example>',
+      'invalid',
+      'syntax: give the bare address (anna@shop.example), without a name or angle brackets',
+    ],
+    [
+      '<anna@shop.example>',
+      'invalid',
+      'syntax: give the bare address (anna@shop.example), without a name or angle brackets',
+    ],
+    [
+      ' anna@shop.example',
+      'invalid',
+      'syntax: there is a space or tab in or around the address; give the address alone',
+    ],
+    [
+      'anna@shop.example\textra',
+      'invalid',
+      'syntax: there is a space or tab in or around the address; give the address alone',
+    ],
+    [
       'anna@failing.example',
       'unknown',
       'DNS could not be asked: the DNS server failed to answer (SERVFAIL)',
