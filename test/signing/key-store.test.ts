@@ -166,4 +166,21 @@ describe('DKIM key store', () => {
     expect(replaced).not.toBe(first);
     expect((await store.signingKeys('shop.example'))[0]?.privateKey).toBe(replaced);
   });
+
+  it('says so when an active key has lost its private key, and signs with the others', async () => {
+    await store.add({ domain: 'shop.example', selector: 'gone', algorithm: 'ed25519' });
+    await store.add({ domain: 'shop.example', selector: 'kept', algorithm: 'ed25519' });
+    // the data folder copied without dkim/private, or the file deleted by hand
+    await rm(join(dir, 'dkim', 'private', 'shop.example_gone.pem'));
+    const fresh = new DkimKeyStore(
+      join(dir, 'dkim'),
+      new OwnerOnlyFileVault(join(dir, 'dkim', 'private')),
+    );
+    const problems: string[] = [];
+    const keys = await fresh.signingKeys('shop.example', (problem) => problems.push(problem));
+    expect(keys.map((k) => k.selector)).toEqual(['kept']);
+    expect(problems).toEqual([
+      'the private key of selector gone of shop.example is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one',
+    ]);
+  });
 });

@@ -6,6 +6,9 @@ import { fromDomain, signMessage, type DkimSignature } from './dkim-signer.js';
 import type { DkimKeyStore } from './key-store.js';
 
 export class DkimSigning {
+  /** Problems already logged: one line per missing key, not one per message. */
+  private readonly reported = new Set<string>();
+
   constructor(
     readonly keys: DkimKeyStore,
     private readonly dns: DnsResolver,
@@ -24,7 +27,11 @@ export class DkimSigning {
       if (!(await this.keys.hasActiveKeys())) return unsigned;
       domain = fromDomain(raw);
       if (!domain) return unsigned;
-      const keys = await this.keys.signingKeys(domain);
+      const keys = await this.keys.signingKeys(domain, (problem) => {
+        if (this.reported.has(problem)) return;
+        this.reported.add(problem);
+        this.log(`dkim: ${problem}`);
+      });
       return signMessage(raw, keys, { now });
     } catch (err) {
       this.log(

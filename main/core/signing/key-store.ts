@@ -253,8 +253,13 @@ export class DkimKeyStore {
   /**
    * The active keys that sign mail from `fromDomain`: those of the domain itself, else of its
    * closest parent (mail from news.example.com signed as example.com still aligns for DMARC).
+   * An active key whose private key is gone (a data folder copied without `dkim/private`)
+   * cannot sign: `onUnusable` hears why, so the mail does not go unsigned unnoticed.
    */
-  async signingKeys(fromDomain: string): Promise<SigningKey[]> {
+  async signingKeys(
+    fromDomain: string,
+    onUnusable: (problem: string) => void = () => {},
+  ): Promise<SigningKey[]> {
     await this.ensureLoaded();
     let domain: string;
     try {
@@ -283,6 +288,10 @@ export class DkimKeyStore {
             privateKey: pem,
             headerFields: key.headers,
           });
+        else
+          onUnusable(
+            `the private key of selector ${key.selector} of ${key.domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`,
+          );
       }
       if (keys.length > 0) return keys;
     }
