@@ -196,6 +196,16 @@ describe('DKIM signing at relay time', () => {
     expect(((await pem.json()) as { error: string }).error).toMatch(
       /^privateKey: not a readable PEM private key/,
     );
+    // a header list sent as one string, as a form or a shell user easily does
+    const joined = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 'hdr', headers: 'From,Subject' }),
+    );
+    expect(joined.status).toBe(400);
+    expect(await joined.json()).toEqual({
+      error:
+        'headers: "From,Subject" is one name with commas in it; give each field as its own item, e.g. ["From", "Subject"]',
+    });
     expect((await relay.fetch('/api/v1/dkim/keys/shop.example/none/dns-check')).status).toBe(404);
   });
 });

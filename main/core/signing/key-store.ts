@@ -37,6 +37,14 @@ const fieldName = /^[!-9;-~]{1,76}$/;
 /** The header list of a key, checked: field names, From among them (RFC 6376 §5.4 requires it). */
 export function checkHeaderFields(fields: readonly string[] | undefined): string[] | undefined {
   if (fields === undefined) return undefined;
+  // "From,Subject" given as one string (the API turns a string into a list of one): no real
+  // field has a comma in its name, and "must include From" would not say what went wrong
+  const commas = fields.find((f) => f.includes(','));
+  if (commas !== undefined) {
+    throw new DkimKeyError(
+      `headers: ${JSON.stringify(commas)} is one name with commas in it; give each field as its own item, e.g. ["From", "Subject"]`,
+    );
+  }
   const bad = fields.find((f) => !fieldName.test(f));
   if (bad !== undefined) {
     throw new DkimKeyError(
