@@ -119,6 +119,24 @@ describe('DKIM signing at relay time', () => {
     dns.silent = false;
   });
 
+  it('Check DNS finds a record published under the domain twice and says which name to enter', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'twice.example', selector: 'd1', algorithm: 'ed25519' }),
+    );
+    const key = (await res.json()) as DkimKeyInfo;
+    // what a provider's form makes of the full name pasted into it
+    dns.set('d1._domainkey.twice.example.twice.example', { TXT: [key.record.value] });
+    expect(
+      await relay.api<DkimDnsCheck>('/api/v1/dkim/keys/twice.example/d1/dns-check'),
+    ).toMatchObject({
+      status: 'missing',
+      reason:
+        'the record is published at d1._domainkey.twice.example.twice.example: the DNS provider added twice.example to the name again; enter the name as d1._domainkey',
+    });
+    await relay.fetch('/api/v1/dkim/keys/twice.example/d1', { method: 'DELETE' });
+  });
+
   it('keeps the private key in an owner-only file, never in the list', async () => {
     const folder = join(relay.dataDir, 'dkim', 'private');
     const [file] = readdirSync(folder);
