@@ -137,6 +137,23 @@ describe('DKIM signing at relay time', () => {
     await relay.fetch('/api/v1/dkim/keys/twice.example/d1', { method: 'DELETE' });
   });
 
+  it('Check DNS says when an Ed25519 key is published without k=ed25519', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'kless.example', selector: 'e1', algorithm: 'ed25519' }),
+    );
+    const key = (await res.json()) as DkimKeyInfo;
+    dns.set(key.record.name, { TXT: [key.record.value.replace('k=ed25519; ', '')] });
+    expect(
+      await relay.api<DkimDnsCheck>('/api/v1/dkim/keys/kless.example/e1/dns-check'),
+    ).toMatchObject({
+      status: 'mismatch',
+      reason:
+        'the published record has this key but no k= (which means rsa); it needs k=ed25519: publish the record shown',
+    });
+    await relay.fetch('/api/v1/dkim/keys/kless.example/e1', { method: 'DELETE' });
+  });
+
   it('keeps the private key in an owner-only file, never in the list', async () => {
     const folder = join(relay.dataDir, 'dkim', 'private');
     const [file] = readdirSync(folder);
