@@ -9,7 +9,8 @@ import { SettingsError } from '../core/settings/settings-schema.js';
 
 const usage = `Usage: relaydesk validate [--dns-servers LIST] < addresses.txt
 
-Reads addresses, one per line (blank lines and lines starting with # are skipped), and prints
+Reads addresses as UTF-8 text, one per line (blank lines and lines starting with # are
+skipped; a line that is not UTF-8 is invalid), and prints
   <address>\\t<valid|invalid|risky|unknown>\\t<reason>
 for each, then a summary line. unknown: DNS could not be asked (never counted as invalid).
 
@@ -20,14 +21,38 @@ for each, then a summary line. unknown: DNS could not be asked (never counted as
 /** Lookups in flight at once: enough to be quick on a long list, few enough to be polite. */
 const parallel = 8;
 
-async function readLines(): Promise<string[]> {
+/** A line of input: its text, and whether its bytes were UTF-8 at all. */
+interface InputLine {
+  text: string;
+  utf8: boolean;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+async function readLines(): Promise<InputLine[]> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks)
-    .toString('utf8')
-    .split(/\r?\n/)
-    .map((line) => line.trim())
-    .filter((line) => line !== '' && !line.startsWith('#'));
+  const input = Buffer.concat(chunks);
+  const lines: InputLine[] = [];
+  let start = 0;
+  while (start < input.length) {
+    const end = input.indexOf(0x0a, start);
+    const bytes = input.subarray(start, end === -1 ? input.length : end);
+    start = end === -1 ? input.length : end + 1;
+    // a list saved as Windows-1252 or Latin-1 (a spreadsheet's CSV) turns jörg into j\ufffdrg,
+    // which would pass as a UTF-8 mailbox: such a line is named, not checked
+    let text: string;
+    let utf8 = true;
+    try {
+      text = strictUtf8.decode(bytes);
+    } catch {
+      text = bytes.toString('utf8');
+      utf8 = false;
+    }
+    text = text.trim();
+    if (text !== '' && !text.startsWith('#')) lines.push({ text, utf8 });
+  }
+  return lines;
 }
 
 export async function runValidateCommand(args: string[]): Promise<number> {
@@ -67,7 +92,14 @@ export async function runValidateCommand(args: string[]): Promise<number> {
   const worker = async (): Promise<void> => {
     while (next < addresses.length) {
       const i = next++;
-      const check = await checker.check(addresses[i] as string);
+      const line = addresses[i] as InputLine;
+      const check = line.utf8
+        ? await checker.check(line.text)
+        : {
+            address: line.text,
+            verdict: 'invalid' as const,
+            reason: 'the line is not UTF-8 text; save the list as UTF-8 and check it again',
+          };
       counts[check.verdict]++;
       results[i] = `${check.address}\t${check.verdict}\t${check.reason}\n`;
     }

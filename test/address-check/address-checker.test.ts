@@ -68,6 +68,46 @@ describe('address check', () => {
       'shop.example has mail servers (MX mx.shop.example); the quoted local part is valid but many servers refuse it',
     ],
     [
+      `"${'a'.repeat(62)}"@shop.example`,
+      'risky',
+      'shop.example has mail servers (MX mx.shop.example); the quoted local part is valid but many servers refuse it',
+    ],
+    [
+      `"${'a'.repeat(63)}"@shop.example`,
+      'invalid',
+      'syntax: the part before the @ is longer than 64 octets (RFC 5321 §4.5.3.1.1)',
+    ],
+    [
+      `"${'a b'.repeat(40)}"@shop.example`,
+      'invalid',
+      'syntax: the part before the @ is longer than 64 octets (RFC 5321 §4.5.3.1.1)',
+    ],
+    [
+      `"${'a'.repeat(62)}"@${'d'.repeat(60)}.${'d'.repeat(60)}.${'d'.repeat(60)}.shop.example`,
+      'invalid',
+      'syntax: the address is longer than 254 octets (RFC 5321 §4.5.3.1)',
+    ],
+    [
+      'Anna <anna@shop.example>',
+      'invalid',
+      'syntax: give the bare address (anna@shop.example), without a name or angle brackets',
+    ],
+    [
+      '<anna@shop.example>',
+      'invalid',
+      'syntax: give the bare address (anna@shop.example), without a name or angle brackets',
+    ],
+    [
+      ' anna@shop.example',
+      'invalid',
+      'syntax: there is a space or tab in or around the address; give the address alone',
+    ],
+    [
+      'anna@shop.example\textra',
+      'invalid',
+      'syntax: there is a space or tab in or around the address; give the address alone',
+    ],
+    [
       'anna@failing.example',
       'unknown',
       'DNS could not be asked: the DNS server failed to answer (SERVFAIL)',
@@ -84,6 +124,23 @@ describe('address check', () => {
       reason: 'the domain hotmial.com does not exist; did you mean bob@hotmail.com?',
       suggestion: 'bob@hotmail.com',
     });
+  });
+
+  it('answers each spelling of an address with its own verdict, without asking DNS again', async () => {
+    const check = checker();
+    await check.check('bob@GMIAL.com');
+    await check.check('Anna@Shop.Example');
+    const asked = dns.questions.length;
+    expect(await check.check('bob@gmial.com')).toMatchObject({
+      address: 'bob@gmial.com',
+      suggestion: 'bob@gmail.com',
+    });
+    expect(await check.check('anna@shop.example')).toMatchObject({
+      address: 'anna@shop.example',
+      verdict: 'valid',
+    });
+    expect(check.cached('anna@shop.example')?.address).toBe('anna@shop.example');
+    expect(dns.questions.length).toBe(asked);
   });
 
   it('keeps verdicts, but asks again after an unknown one', async () => {

@@ -91,6 +91,18 @@ describe('auth check of captured mail', () => {
     expect(unsigned.dmarc).toMatchObject({ result: 'fail', badge: 'fail' });
   });
 
+  it('says a domain without a DMARC record publishes none, not that its policy is none', async () => {
+    dns.set('nodmarc.example', { TXT: ['v=spf1 ip4:192.0.2.5 -all'] });
+    const raw = Buffer.from(plain.toString().replace('news@shop.example', 'news@nodmarc.example'));
+    const check = await checkAuthentication(resolver(), input(raw, '192.0.2.5'));
+    expect(check.dmarc).toMatchObject({
+      result: 'none',
+      badge: 'neutral',
+      domain: 'nodmarc.example',
+      reason: 'nodmarc.example publishes no DMARC record',
+    });
+  });
+
   it('verifies an ARC chain sealed by a forwarder', async () => {
     const sealed = await authenticate(signed(), {
       ip: '192.0.2.5',

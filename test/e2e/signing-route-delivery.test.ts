@@ -92,6 +92,10 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
       'ARC neutral — no ARC chain',
     ]);
     expect(await badges.nth(1).getAttribute('title')).toMatch(/^pass: /);
+    // the check reads the copy as received; the note says the copy sent out was signed
+    await eventually(() => page.getByTestId('auth-check-signed-out').innerText()).toBe(
+      'Checked as Relaydesk received it. The copies sent upstream were DKIM-signed by s2026._domainkey.shop.example (Delivery lists each attempt).',
+    );
     await page.screenshot({ path: join(screenshots, 'route-auth-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'route-auth-dark.png') });

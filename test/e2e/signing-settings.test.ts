@@ -50,6 +50,15 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       .poll(() => keyItem.getByRole('status').innerText())
       .toMatch(/^Not published: no TXT record at web1\._domainkey\.shop\.example/);
 
+    // the right key without its k=: the words must not say the key is a different one
+    dns.set('web1._domainkey.shop.example', { TXT: [value.replace('k=ed25519; ', '')] });
+    await keyItem.getByRole('button', { name: 'Check DNS for shop.example/web1' }).click();
+    await expect
+      .poll(() => keyItem.getByRole('status').innerText())
+      .toBe(
+        'Published record does not match: the published record has this key but no k= (which means rsa); it needs k=ed25519: publish the record shown',
+      );
+
     dns.set('web1._domainkey.shop.example', { TXT: [value] });
     await keyItem.getByRole('button', { name: 'Check DNS for shop.example/web1' }).click();
     await expect

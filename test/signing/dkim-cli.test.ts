@@ -110,6 +110,24 @@ describe('relaydesk validate', () => {
       '',
     ]);
   });
+
+  it('names a line that is not UTF-8 (a list saved as Latin-1) instead of checking a mangled address', async () => {
+    dns.set('shop.example', { MX: [{ exchange: 'mx.shop.example', priority: 10 }] });
+    const result = await runCli(['validate'], {
+      env: { RELAYDESK_DNS_SERVERS: dns.address },
+      input: Buffer.concat([
+        Buffer.from('j\xf6rg@shop.example\n', 'latin1'),
+        Buffer.from('jörg@shop.example\n', 'utf8'),
+      ]),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout.split('\n')).toEqual([
+      'j\ufffdrg@shop.example\tinvalid\tthe line is not UTF-8 text; save the list as UTF-8 and check it again',
+      'jörg@shop.example\tvalid\tshop.example has mail servers (MX mx.shop.example); needs SMTPUTF8 (the upstream must offer it)',
+      '2 addresses: 1 valid, 1 invalid, 0 risky, 0 unknown',
+      '',
+    ]);
+  });
 });
 
 describe('serve --dkim-domain --dkim-selector --dkim-key', () => {

@@ -57,9 +57,43 @@ describe('DKIM key store', () => {
     );
     await expect(
       store.add({ domain: 'shop.example', selector: 'ec', privateKey: pem('ec') }),
-    ).rejects.toThrow('privateKey: a ec key cannot sign DKIM; use RSA (2048 bits) or Ed25519');
+    ).rejects.toThrow('privateKey: an EC key cannot sign DKIM; use RSA (2048 bits) or Ed25519');
     await expect(store.add({ domain: 'localhost', selector: 's' })).rejects.toThrow(
       'domain: "localhost" is not a domain name; give the domain of the From address, e.g. example.com',
+    );
+  });
+
+  it('says what to do with an encrypted key or a public key, not what OpenSSL says', async () => {
+    const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const encrypted = pair.privateKey
+      .export({ format: 'pem', type: 'pkcs8', cipher: 'aes-128-cbc', passphrase: 'x' })
+      .toString();
+    const legacyEncrypted = pair.privateKey
+      .export({ format: 'pem', type: 'pkcs1', cipher: 'aes-128-cbc', passphrase: 'x' })
+      .toString();
+    for (const privateKey of [encrypted, legacyEncrypted]) {
+      await expect(
+        store.add({ domain: 'shop.example', selector: 'enc', privateKey }),
+      ).rejects.toThrow(
+        'privateKey: the key is encrypted with a passphrase; import it unencrypted (openssl pkey -in KEY.pem -out PLAIN.pem asks for the passphrase once)',
+      );
+    }
+    for (const type of ['spki', 'pkcs1'] as const) {
+      const publicKey = pair.publicKey.export({ format: 'pem', type }).toString();
+      await expect(
+        store.add({ domain: 'shop.example', selector: 'pub', privateKey: publicKey }),
+      ).rejects.toThrow('privateKey: this is a public key; give the private key');
+    }
+  });
+
+  it('names the selectors a domain has when asked for one it has not', async () => {
+    await store.add({ domain: 'shop.example', selector: 's1', algorithm: 'ed25519' });
+    await store.add({ domain: 'shop.example', selector: 's2', algorithm: 'ed25519' });
+    await expect(store.get('shop.example', 'nope')).rejects.toThrow(
+      'no DKIM key for selector nope of shop.example; shop.example has selectors s1, s2',
+    );
+    await expect(store.setActive('other.example', 's1', false)).rejects.toThrow(
+      'no DKIM key for selector s1 of other.example; other.example has no key: make one in Settings → DKIM or with relaydesk dkim keygen other.example s1',
     );
   });
 
@@ -131,5 +165,22 @@ describe('DKIM key store', () => {
     await other.add({ domain: 'shop.example', selector: 'c', privateKey: replaced });
     expect(replaced).not.toBe(first);
     expect((await store.signingKeys('shop.example'))[0]?.privateKey).toBe(replaced);
+  });
+
+  it('says so when an active key has lost its private key, and signs with the others', async () => {
+    await store.add({ domain: 'shop.example', selector: 'gone', algorithm: 'ed25519' });
+    await store.add({ domain: 'shop.example', selector: 'kept', algorithm: 'ed25519' });
+    // the data folder copied without dkim/private, or the file deleted by hand
+    await rm(join(dir, 'dkim', 'private', 'shop.example_gone.pem'));
+    const fresh = new DkimKeyStore(
+      join(dir, 'dkim'),
+      new OwnerOnlyFileVault(join(dir, 'dkim', 'private')),
+    );
+    const problems: string[] = [];
+    const keys = await fresh.signingKeys('shop.example', (problem) => problems.push(problem));
+    expect(keys.map((k) => k.selector)).toEqual(['kept']);
+    expect(problems).toEqual([
+      'the private key of selector gone of shop.example is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one',
+    ]);
   });
 });

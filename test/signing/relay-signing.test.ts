@@ -119,6 +119,41 @@ describe('DKIM signing at relay time', () => {
     dns.silent = false;
   });
 
+  it('Check DNS finds a record published under the domain twice and says which name to enter', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'twice.example', selector: 'd1', algorithm: 'ed25519' }),
+    );
+    const key = (await res.json()) as DkimKeyInfo;
+    // what a provider's form makes of the full name pasted into it
+    dns.set('d1._domainkey.twice.example.twice.example', { TXT: [key.record.value] });
+    expect(
+      await relay.api<DkimDnsCheck>('/api/v1/dkim/keys/twice.example/d1/dns-check'),
+    ).toMatchObject({
+      status: 'missing',
+      reason:
+        'the record is published at d1._domainkey.twice.example.twice.example: the DNS provider added twice.example to the name again; enter the name as d1._domainkey',
+    });
+    await relay.fetch('/api/v1/dkim/keys/twice.example/d1', { method: 'DELETE' });
+  });
+
+  it('Check DNS says when an Ed25519 key is published without k=ed25519', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'kless.example', selector: 'e1', algorithm: 'ed25519' }),
+    );
+    const key = (await res.json()) as DkimKeyInfo;
+    dns.set(key.record.name, { TXT: [key.record.value.replace('k=ed25519; ', '')] });
+    expect(
+      await relay.api<DkimDnsCheck>('/api/v1/dkim/keys/kless.example/e1/dns-check'),
+    ).toMatchObject({
+      status: 'mismatch',
+      reason:
+        'the published record has this key but no k= (which means rsa); it needs k=ed25519: publish the record shown',
+    });
+    await relay.fetch('/api/v1/dkim/keys/kless.example/e1', { method: 'DELETE' });
+  });
+
   it('keeps the private key in an owner-only file, never in the list', async () => {
     const folder = join(relay.dataDir, 'dkim', 'private');
     const [file] = readdirSync(folder);
@@ -196,6 +231,16 @@ describe('DKIM signing at relay time', () => {
     expect(((await pem.json()) as { error: string }).error).toMatch(
       /^privateKey: not a readable PEM private key/,
     );
+    // a header list sent as one string, as a form or a shell user easily does
+    const joined = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'shop.example', selector: 'hdr', headers: 'From,Subject' }),
+    );
+    expect(joined.status).toBe(400);
+    expect(await joined.json()).toEqual({
+      error:
+        'headers: "From,Subject" is one name with commas in it; give each field as its own item, e.g. ["From", "Subject"]',
+    });
     expect((await relay.fetch('/api/v1/dkim/keys/shop.example/none/dns-check')).status).toBe(404);
   });
 });

@@ -77,16 +77,19 @@ export class AddressChecker {
 
   /** The latest verdict for an address that is still fresh (unknown ones too), without asking DNS. */
   cached(address: string): AddressCheck | null {
-    const hit = this.cache.get(address.toLowerCase());
+    const hit = this.cache.get(address);
     return hit && hit.until > this.now() ? hit.check : null;
   }
 
   async check(address: string): Promise<AddressCheck> {
-    const hit = this.cache.get(address.toLowerCase());
+    // keyed by the address as written: a verdict names its address and suggests a correction of
+    // it, so another spelling (ANNA@Example.net) must not get this one's; DNS answers are cached
+    // by the resolver, so a second spelling costs no lookup
+    const hit = this.cache.get(address);
     if (hit?.reuse && hit.until > this.now()) return hit.check;
     const check = await this.checkNow(address);
     // an unknown verdict is kept to be shown with the message, but the next check asks again
-    this.cache.set(address.toLowerCase(), {
+    this.cache.set(address, {
       until: this.now() + this.cacheMs,
       check,
       reuse: check.verdict !== 'unknown',

@@ -39,20 +39,48 @@ const reasons: Record<string, string> = {
   DOMAIN_LONG_SEGMENT: 'a label of the domain is longer than 63 octets',
 };
 
+/**
+ * What to give instead, for the forms addresses are pasted in from a mail client or a
+ * spreadsheet (`Name <address>`, spaces around it), which the validator would call bad
+ * characters in the mailbox or the domain.
+ */
+function pastedFormHint(address: string): string | null {
+  const bracketed = /<([^<>]*)>\s*$/.exec(address);
+  if (bracketed) {
+    return `give the bare address (${bracketed[1]?.trim() ?? ''}), without a name or angle brackets`;
+  }
+  // a quoted mailbox may hold spaces; elsewhere one is a pasted extra (a name, a second column)
+  const unquoted = address.replace(/^"(?:[^"\\\r\n]|\\[ -~])*"@/, '@');
+  if (/\s/.test(unquoted) && address.trim() !== '') {
+    return 'there is a space or tab in or around the address; give the address alone';
+  }
+  return null;
+}
+
 export function checkSyntax(address: string): SyntaxResult {
   const at = address.lastIndexOf('@');
   const local = at > 0 ? address.slice(0, at) : '';
   // RFC 5321 allows a quoted local part; the validator does not, so its domain is checked alone
   const quoted = /^"(?:[^"\\\r\n]|\\[ -~])*"$/.test(local);
   const analysed = quoted ? `quoted@${address.slice(at + 1)}` : address;
+  // the validator sees a stand-in for a quoted local part, so the lengths are checked here
+  // (RFC 5321 §4.5.3.1.1: 64 octets with the quotes)
+  if (quoted && Buffer.byteLength(address) > 254) {
+    return { ok: false, reason: `syntax: ${reasons.ADDRESS_TOO_LONG}` };
+  }
+  if (quoted && Buffer.byteLength(local) > 64) {
+    return { ok: false, reason: `syntax: ${reasons.LOCAL_TOO_LONG}` };
+  }
   const problem = analyzeEmail(analysed, {
     // DNS says which top-level domains exist; a built-in list would refuse new ones
     tlds: { deny: new Set<string>() },
     allowUnicode: true,
   });
-  if (problem) {
-    return { ok: false, reason: `syntax: ${reasons[problem.code] ?? problem.error}` };
-  }
+  if (problem)
+    return {
+      ok: false,
+      reason: `syntax: ${pastedFormHint(address) ?? reasons[problem.code] ?? problem.error}`,
+    };
   const domain = address.slice(at + 1);
   return {
     ok: true,

@@ -26,6 +26,8 @@ export interface AuthCheckInput {
 }
 
 const failing = new Set(['fail', 'softfail', 'permerror', 'policy']);
+/** mailauth's comment when the body no longer hashes to the signature's bh=. */
+const bodyHashMismatch = 'body hash did not verify';
 
 function badge(result: string, offline: boolean): AuthBadge {
   if (result === 'pass') return 'pass';
@@ -75,12 +77,18 @@ export async function checkAuthentication(
     ID: input.id,
     checkedAt: new Date().toISOString(),
     offline,
-    dkim: result.dkim.results.map((r) => ({
-      ...verdict(r.status, offline, `signature of ${r.signingDomain}`),
-      domain: r.signingDomain ?? '',
-      selector: r.selector ?? '',
-      aligned: Boolean(r.status.aligned),
-    })),
+    dkim: result.dkim.results.map((r) => {
+      const v = verdict(r.status, offline, `signature of ${r.signingDomain}`);
+      return {
+        ...v,
+        // mailauth says neutral here, as Gmail does, but the message was changed after it was
+        // signed: RFC 6376 §6.1.3 makes that a PERMFAIL, and a grey badge would hide it
+        badge: r.status.comment === bodyHashMismatch ? 'fail' : v.badge,
+        domain: r.signingDomain ?? '',
+        selector: r.selector ?? '',
+        aligned: Boolean(r.status.aligned),
+      };
+    }),
     spf: {
       ...verdict(
         spf?.status,
@@ -97,7 +105,12 @@ export async function checkAuthentication(
       ...verdict(
         dmarc ? dmarc.status : undefined,
         offline,
-        dmarc ? `policy ${dmarc.policy || 'none'} of ${dmarc.domain}` : 'no From domain to check',
+        !dmarc
+          ? 'no From domain to check'
+          : // without a record there is no policy: "policy none" would read as a p=none record
+            dmarc.status.result === 'none'
+            ? `${dmarc.domain} publishes no DMARC record`
+            : `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`,
       ),
       domain: dmarc ? dmarc.domain : '',
       policy: dmarc ? dmarc.policy || 'none' : '',

@@ -30,6 +30,8 @@ export interface DnsResolverOptions {
   timeoutMs?: number;
   /** How long an answer (found, nxdomain, nodata) is reused. */
   cacheMs?: number;
+  /** How long lookups answer "offline" at once after DNS was found unreachable. */
+  outageHoldMs?: number;
   now?: () => number;
 }
 
@@ -61,7 +63,12 @@ export class DnsResolver {
   private readonly cache = new Map<string, { until: number; answer: DnsAnswer<unknown> }>();
   private readonly inFlight = new Map<string, Promise<DnsAnswer<unknown>>>();
   private readonly cacheMs: number;
+  private readonly outageHoldMs: number;
   private readonly now: () => number;
+  /** Domains (last two labels) no server answered for since the last answer to any query. */
+  private readonly unanswered = new Set<string>();
+  /** While set, DNS is taken to be unreachable: lookups answer "offline" without asking. */
+  private outage: { until: number; reason: string } | null = null;
   /** Queries sent to a server (not answered from the cache), for the status line and tests. */
   queries = 0;
 
@@ -70,6 +77,7 @@ export class DnsResolver {
     this.resolver = new Resolver({ timeout: options.timeoutMs ?? 2000, tries: 1 });
     if (options.servers.length > 0) this.resolver.setServers([...options.servers]);
     this.cacheMs = options.cacheMs ?? 5 * 60_000;
+    this.outageHoldMs = options.outageHoldMs ?? 15_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -100,10 +108,15 @@ export class DnsResolver {
     const cached = this.cache.get(key);
     if (cached && cached.until > this.now() && !options.fresh)
       return Promise.resolve(cached.answer as DnsAnswer<T>);
+    // Without this every lookup of an outage waits out its own timeout (2-3 s): per recipient
+    // at RCPT, per message opened in Route, per line of `relaydesk validate`
+    if (this.outage && this.outage.until > this.now() && !options.fresh)
+      return Promise.resolve({ status: 'offline', reason: this.outage.reason });
     const running = this.inFlight.get(key);
     if (running) return running as Promise<DnsAnswer<T>>;
     const work = this.query(name, type).then((answer) => {
       this.inFlight.delete(key);
+      this.noteReachability(name, answer);
       // failures are not kept: the next message should try again
       if (answer.status !== 'offline' && answer.status !== 'servfail')
         this.cache.set(key, { until: this.now() + this.cacheMs, answer });
@@ -111,6 +124,24 @@ export class DnsResolver {
     });
     this.inFlight.set(key, work);
     return work as Promise<DnsAnswer<T>>;
+  }
+
+  /**
+   * One domain going unanswered may be only its own servers being slow (the recursive resolver
+   * is still waiting for them), for its SPF, DMARC and DKIM names alike; two different domains
+   * with no answer to anything in between mean no server answers at all. Any answer ends it.
+   * (The last two labels stand for the domain: wrong for co.uk and the like, but only ever
+   * towards not seeing an outage.)
+   */
+  private noteReachability(name: string, answer: DnsAnswer<unknown>): void {
+    if (answer.status !== 'offline') {
+      this.unanswered.clear();
+      this.outage = null;
+      return;
+    }
+    this.unanswered.add(name.toLowerCase().replace(/\.$/, '').split('.').slice(-2).join('.'));
+    if (this.unanswered.size >= 2)
+      this.outage = { until: this.now() + this.outageHoldMs, reason: answer.reason };
   }
 
   private async query(name: string, type: DnsRecordType): Promise<DnsAnswer<unknown>> {

@@ -33,6 +33,18 @@ export function readPrivateKey(
   pem: string,
   what: string,
 ): { key: KeyObject; algorithm: DkimAlgorithm } {
+  // OpenSSL's own words for these two ("interrupted or cancelled": it wanted a passphrase;
+  // "unsupported") do not say what to do, and both are common first tries
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
+    throw new DkimKeyError(
+      `${what}: the key is encrypted with a passphrase; import it unencrypted (openssl pkey -in KEY.pem -out PLAIN.pem asks for the passphrase once)`,
+    );
+  }
+  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
+    throw new DkimKeyError(
+      `${what}: this is a public key; give the private key ("-----BEGIN PRIVATE KEY-----"): the public half is worked out from it`,
+    );
+  }
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
@@ -43,8 +55,9 @@ export function readPrivateKey(
   }
   if (key.asymmetricKeyType === 'ed25519') return { key, algorithm: 'ed25519' };
   if (key.asymmetricKeyType !== 'rsa') {
+    const type = (key.asymmetricKeyType ?? 'unknown').toUpperCase();
     throw new DkimKeyError(
-      `${what}: a ${key.asymmetricKeyType ?? 'unknown'} key cannot sign DKIM; use RSA (2048 bits) or Ed25519`,
+      `${what}: ${/^[AEIOU]/.test(type) ? 'an' : 'a'} ${type} key cannot sign DKIM; use RSA (2048 bits) or Ed25519`,
     );
   }
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;

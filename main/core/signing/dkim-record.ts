@@ -82,6 +82,20 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
     };
   }
   const revoked = dkim.some((r) => parseRecordTags(r).get('p') === '');
+  // the key is right but its type is not: an Ed25519 key published without k=ed25519 is read
+  // as RSA (k= defaults to rsa, RFC 6376 §3.6.1) and no signature of it verifies
+  const wrongType = dkim
+    .map((r) => parseRecordTags(r))
+    .find((tags) => tags.get('p') === ours.get('p'));
+  if (wrongType) {
+    const k = wrongType.get('k');
+    return {
+      ...base,
+      status: 'mismatch',
+      found: answer.records,
+      reason: `the published record has this key but ${k === undefined ? 'no k= (which means rsa)' : `k=${k}`}; it needs k=${ours.get('k') ?? 'rsa'}: publish the record shown`,
+    };
+  }
   return {
     ...base,
     status: 'mismatch',

@@ -6,6 +6,9 @@ import { fromDomain, signMessage, type DkimSignature } from './dkim-signer.js';
 import type { DkimKeyStore } from './key-store.js';
 
 export class DkimSigning {
+  /** Problems already logged: one line per missing key, not one per message. */
+  private readonly reported = new Set<string>();
+
   constructor(
     readonly keys: DkimKeyStore,
     private readonly dns: DnsResolver,
@@ -24,7 +27,11 @@ export class DkimSigning {
       if (!(await this.keys.hasActiveKeys())) return unsigned;
       domain = fromDomain(raw);
       if (!domain) return unsigned;
-      const keys = await this.keys.signingKeys(domain);
+      const keys = await this.keys.signingKeys(domain, (problem) => {
+        if (this.reported.has(problem)) return;
+        this.reported.add(problem);
+        this.log(`dkim: ${problem}`);
+      });
       return signMessage(raw, keys, { now });
     } catch (err) {
       this.log(
@@ -37,6 +44,18 @@ export class DkimSigning {
   /** Looks the selector's record up and says whether it is the one to publish. */
   async checkDns(domain: string, selector: string): Promise<DkimDnsCheck> {
     const key = await this.keys.get(domain, selector);
-    return compareRecord(key.record, await this.dns.txt(key.record.name, { fresh: true }));
+    const check = compareRecord(key.record, await this.dns.txt(key.record.name, { fresh: true }));
+    if (check.status !== 'missing' || check.found.length > 0) return check;
+    // The usual mistake: a DNS provider's form adds the zone to the name it is given, so the
+    // full name pasted there ends up as s1._domainkey.example.com.example.com
+    const doubled = `${key.record.name}.${key.domain}`;
+    const there = await this.dns.txt(doubled, { fresh: true });
+    if (there.status !== 'found' || compareRecord(key.record, there).status !== 'match')
+      return check;
+    const short = key.record.name.slice(0, -(key.domain.length + 1));
+    return {
+      ...check,
+      reason: `the record is published at ${doubled}: the DNS provider added ${key.domain} to the name again; enter the name as ${short}`,
+    };
   }
 }

@@ -37,6 +37,14 @@ const fieldName = /^[!-9;-~]{1,76}$/;
 /** The header list of a key, checked: field names, From among them (RFC 6376 §5.4 requires it). */
 export function checkHeaderFields(fields: readonly string[] | undefined): string[] | undefined {
   if (fields === undefined) return undefined;
+  // "From,Subject" given as one string (the API turns a string into a list of one): no real
+  // field has a comma in its name, and "must include From" would not say what went wrong
+  const commas = fields.find((f) => f.includes(','));
+  if (commas !== undefined) {
+    throw new DkimKeyError(
+      `headers: ${JSON.stringify(commas)} is one name with commas in it; give each field as its own item, e.g. ["From", "Subject"]`,
+    );
+  }
   const bad = fields.find((f) => !fieldName.test(f));
   if (bad !== undefined) {
     throw new DkimKeyError(
@@ -178,8 +186,9 @@ export class DkimKeyStore {
   async get(domain: string, selector: string): Promise<DkimKeyInfo> {
     const d = signingDomain(domain);
     const s = checkSelector(selector);
-    const found = (await this.list()).find((k) => k.domain === d && k.selector === s);
-    if (!found) throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+    const keys = await this.list();
+    const found = keys.find((k) => k.domain === d && k.selector === s);
+    if (!found) throw keyNotFound(d, s, keys);
     return found;
   }
 
@@ -238,7 +247,7 @@ export class DkimKeyStore {
         `selector ${s} of ${d} comes from the settings (--dkim-key); change it there`,
       );
     }
-    throw new DkimKeyNotFound(`no DKIM key for selector ${s} of ${d}`);
+    throw keyNotFound(d, s, await this.list());
   }
 
   private async privateKey(name: string): Promise<string | null> {
@@ -252,8 +261,13 @@ export class DkimKeyStore {
   /**
    * The active keys that sign mail from `fromDomain`: those of the domain itself, else of its
    * closest parent (mail from news.example.com signed as example.com still aligns for DMARC).
+   * An active key whose private key is gone (a data folder copied without `dkim/private`)
+   * cannot sign: `onUnusable` hears why, so the mail does not go unsigned unnoticed.
    */
-  async signingKeys(fromDomain: string): Promise<SigningKey[]> {
+  async signingKeys(
+    fromDomain: string,
+    onUnusable: (problem: string) => void = () => {},
+  ): Promise<SigningKey[]> {
     await this.ensureLoaded();
     let domain: string;
     try {
@@ -282,6 +296,10 @@ export class DkimKeyStore {
             privateKey: pem,
             headerFields: key.headers,
           });
+        else
+          onUnusable(
+            `the private key of selector ${key.selector} of ${key.domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`,
+          );
       }
       if (keys.length > 0) return keys;
     }
@@ -291,6 +309,20 @@ export class DkimKeyStore {
 
 export class DkimKeyNotFound extends NotFoundError {
   override name = 'DkimKeyNotFound';
+}
+
+/** Names the selectors the domain does have, or how to make a key when it has none. */
+function keyNotFound(
+  domain: string,
+  selector: string,
+  keys: readonly DkimKeyInfo[],
+): DkimKeyNotFound {
+  const selectors = keys.filter((k) => k.domain === domain).map((k) => k.selector);
+  const fix =
+    selectors.length > 0
+      ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
+      : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
+  return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
 }
 
 function vaultName(domain: string, selector: string): string {

@@ -7,6 +7,7 @@
 // (SMTP smuggling, CVE-2023-51764), so the body is never written to the socket any other way.
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import { domainToASCII } from 'node:url';
 import {
   localReply,
   resultFrom,
@@ -35,6 +36,19 @@ const BAD_ADDRESS = /[\r\n<>\s]/;
 function normalizeSender(mailFrom: string): string {
   const trimmed = mailFrom.trim();
   return trimmed.startsWith('<') && trimmed.endsWith('>') ? trimmed.slice(1, -1) : trimmed;
+}
+
+/**
+ * The address as an upstream without SMTPUTF8 can take it. smtp-server hands us every IDN domain
+ * as U-labels, also when the client wrote A-labels (xn--…) and never asked for SMTPUTF8; the
+ * domain always has an ASCII form (RFC 5890), so only a UTF-8 local part needs SMTPUTF8
+ * (RFC 6531 §3.2). Unchanged when the domain has no A-label form.
+ */
+function asciiDomainAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  if (at <= 0 || !NON_ASCII.test(address.slice(at + 1))) return address;
+  const domain = domainToASCII(address.slice(at + 1));
+  return domain ? `${address.slice(0, at)}@${domain}` : address;
 }
 
 export interface TransactionOutcome {
@@ -74,8 +88,9 @@ export async function runTransaction(
   transcript: TranscriptRecorder,
   signal: AbortSignal | undefined,
 ): Promise<TransactionOutcome> {
-  const sender = normalizeSender(envelope.mailFrom);
   const smtpUtf8 = offers(session.capabilities, 'SMTPUTF8');
+  const onTheWire = (address: string) => (smtpUtf8 ? address : asciiDomainAddress(address));
+  const sender = onTheWire(normalizeSender(envelope.mailFrom));
   const results = new Array<RecipientResult | undefined>(envelope.rcptTo.length);
 
   // Refusals we can decide without asking: RFC 6531 §3.2 says an address with non-ASCII
@@ -93,20 +108,22 @@ export async function runTransaction(
     : NON_ASCII.test(sender) && !smtpUtf8
       ? (['5.6.7', 'the upstream does not offer SMTPUTF8, which the sender address needs'] as const)
       : null;
-  const toSend: Array<{ index: number; address: string }> = [];
+  /** `address` is the recipient as queued (results are matched on it), `wire` as sent. */
+  const toSend: Array<{ index: number; address: string; wire: string }> = [];
   envelope.rcptTo.forEach((raw, index) => {
     const address = normalizeSender(raw);
+    const wire = onTheWire(address);
     if (senderProblem) refuse(index, address, senderProblem[0], senderProblem[1]);
     else if (address === '' || BAD_ADDRESS.test(address)) {
       refuse(index, address, '5.1.3', `invalid recipient address ${JSON.stringify(address)}`);
-    } else if (NON_ASCII.test(address) && !smtpUtf8) {
+    } else if (NON_ASCII.test(wire) && !smtpUtf8) {
       refuse(
         index,
         address,
         '5.6.7',
         'the upstream does not offer SMTPUTF8, which this address needs',
       );
-    } else toSend.push({ index, address });
+    } else toSend.push({ index, address, wire });
   });
   if (toSend.length === 0) {
     transcript.note('no recipient can be sent to this upstream; no transaction');
@@ -119,7 +136,7 @@ export async function runTransaction(
     session,
     {
       from: sender,
-      to: toSend.map((r) => r.address),
+      to: toSend.map((r) => r.wire),
       // Harmless for 7-bit content (RFC 6152), and a stream's content is not known in advance.
       use8BitMime: true,
       ...(Buffer.isBuffer(body) ? { size: body.length } : {}),

@@ -1,5 +1,5 @@
 import { useApi } from '../api/api-context';
-import type { AuthVerdict, MessageAuthCheck } from '../api/contract';
+import type { AuthVerdict, MessageAuthCheck, MessageDelivery } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
 
 interface Badge {
@@ -24,6 +24,37 @@ function badges(check: MessageAuthCheck): Badge[] {
   ];
 }
 
+/** The keys that signed the copies sent upstream, as `selector._domainkey.domain`. */
+function signersOfSentCopies(delivery: MessageDelivery): string[] {
+  const signers = new Set<string>();
+  for (const recipient of delivery.recipients) {
+    for (const attempt of recipient.attempts) {
+      for (const key of attempt.signedBy ?? [])
+        signers.add(`${key.selector}._domainkey.${key.domain}`);
+    }
+  }
+  return [...signers];
+}
+
+/**
+ * Relayed mail is signed on its way to the upstream, after it was stored: the check reads the
+ * stored copy, so without this a user who set up DKIM reads "not signed" here and thinks
+ * signing is broken.
+ */
+function SignedOnTheWayOut({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const delivery = useAsyncValue(() => api.delivery(messageId), `delivery:${messageId}`);
+  if (delivery.status !== 'ready') return null;
+  const signers = signersOfSentCopies(delivery.value);
+  if (signers.length === 0) return null;
+  return (
+    <p className="route-note" data-testid="auth-check-signed-out">
+      Checked as Relaydesk received it. The copies sent upstream were DKIM-signed by{' '}
+      {signers.join(', ')} (Delivery lists each attempt).
+    </p>
+  );
+}
+
 /** Our own DKIM/SPF/DMARC/ARC check of the message, one badge each, the reason in words. */
 export function AuthCheckRow({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -37,19 +68,23 @@ export function AuthCheckRow({ messageId }: { messageId: string }) {
     );
   }
   return (
-    <ul className="auth-badges" aria-label="Authentication check" data-testid="auth-check">
-      {badges(check.value).map(({ label, verdict }) => (
-        <li
-          key={label}
-          className={`auth-badge auth-${verdict.badge}`}
-          data-testid="auth-check-badge"
-          data-badge={verdict.badge}
-          title={`${verdict.result}: ${verdict.reason}`}
-        >
-          {label} {verdict.badge}
-          <span className="auth-reason"> — {verdict.reason}</span>
-        </li>
-      ))}
-    </ul>
+    <>
+      <ul className="auth-badges" aria-label="Authentication check" data-testid="auth-check">
+        {badges(check.value).map(({ label, verdict }, index) => (
+          <li
+            // a message can carry two signatures of one selector (signed again on a second pass)
+            key={`${index}:${label}`}
+            className={`auth-badge auth-${verdict.badge}`}
+            data-testid="auth-check-badge"
+            data-badge={verdict.badge}
+            title={`${verdict.result}: ${verdict.reason}`}
+          >
+            {label} {verdict.badge}
+            <span className="auth-reason"> — {verdict.reason}</span>
+          </li>
+        ))}
+      </ul>
+      <SignedOnTheWayOut messageId={messageId} />
+    </>
   );
 }

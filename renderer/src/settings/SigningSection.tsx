@@ -5,7 +5,8 @@ import { useSectionList } from './use-section-list';
 
 const statusWords: Record<DkimDnsCheck['status'], string> = {
   match: 'Published',
-  mismatch: 'Different key published',
+  // not "different key": the key can be right and its k= wrong
+  mismatch: 'Published record does not match',
   missing: 'Not published',
   unknown: 'Could not check',
 };

@@ -1,0 +1,102 @@
+// The auth check of captured mail signed by another implementation, Debian's python3-dkim
+// (dkimpy): a message as signed passes; one changed after signing — its body or a signed
+// header — is a failure the user sees as one, not a neutral grey badge.
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageAuthCheck } from '../../main/core/authcheck/auth-check.js';
+import { generateDkimKey, publicKeyValue } from '../../main/core/signing/dkim-key.js';
+import { dkimRecord } from '../../main/core/signing/dkim-record.js';
+import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requirePythonModule } from '../helpers/system-tools.js';
+
+const python = requirePythonModule('dkim', 'apt-get install -y python3-dkim');
+
+let dns: TestDnsServer;
+let relay: TestRelaydesk;
+const key = generateDkimKey('rsa');
+
+beforeAll(async () => {
+  dns = await startDnsServer();
+  const record = dkimRecord('py.example', 'py1', 'rsa', publicKeyValue(key));
+  dns.set(record.name, { TXT: [record.value] });
+  dns.set('py.example', { TXT: ['v=spf1 ip4:127.0.0.1 -all'] });
+  dns.set('_dmarc.py.example', { TXT: ['v=DMARC1; p=reject'] });
+  relay = await startTestRelaydesk({ dnsServers: [dns.address] });
+});
+afterAll(async () => {
+  await relay?.dispose();
+  await dns?.close();
+});
+
+const message = (subject: string): Buffer =>
+  Buffer.from(
+    [
+      'From: Py <app@py.example>',
+      'To: qa@example.net',
+      `Subject: ${subject}`,
+      'Date: Thu, 03 Dec 2026 09:00:00 +0000',
+      `Message-ID: <${subject}@py.example>`,
+      '',
+      'Your code is 123456.',
+      '',
+    ].join('\r\n'),
+  );
+
+/** The DKIM-Signature header dkimpy makes for `raw` (relaxed/relaxed). */
+function dkimpySignature(raw: Buffer): Buffer {
+  const script = [
+    'import sys, dkim',
+    'key = sys.argv[1].encode()',
+    'sys.stdout.buffer.write(dkim.sign(sys.stdin.buffer.read(), b"py1", b"py.example", key,',
+    '    canonicalize=(b"relaxed", b"relaxed"), include_headers=[b"from", b"to", b"subject", b"date"]))',
+  ].join('\n');
+  const run = spawnSync(python as string, ['-c', script, key], { input: raw });
+  if (run.status !== 0) throw new Error(`dkimpy failed: ${run.stderr.toString()}`);
+  return run.stdout;
+}
+
+async function capture(raw: Buffer): Promise<MessageAuthCheck> {
+  const info = await relay.transport().sendMail({
+    envelope: { from: 'app@py.example', to: ['qa@example.net'] },
+    raw,
+  });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  return relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+}
+
+describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
+  it('passes the message as signed', async () => {
+    const raw = message('asis');
+    const check = await capture(Buffer.concat([dkimpySignature(raw), raw]));
+    expect(check.dkim).toEqual([
+      expect.objectContaining({ domain: 'py.example', selector: 'py1', badge: 'pass' }),
+    ]);
+    expect(check.dmarc.badge).toBe('pass');
+  });
+
+  it('shows a body changed after signing as a failure', async () => {
+    const raw = message('body');
+    const signature = dkimpySignature(raw);
+    const changed = Buffer.from(raw.toString().replace('123456', '654321'));
+    const check = await capture(Buffer.concat([signature, changed]));
+    expect(check.dkim).toEqual([
+      expect.objectContaining({
+        selector: 'py1',
+        result: 'neutral',
+        badge: 'fail',
+        reason: 'body hash did not verify',
+      }),
+    ]);
+  });
+
+  it('shows a signed header changed after signing as a failure', async () => {
+    const raw = message('header');
+    const signature = dkimpySignature(raw);
+    const changed = Buffer.from(raw.toString().replace('Subject: header', 'Subject: HEADER'));
+    const check = await capture(Buffer.concat([signature, changed]));
+    expect(check.dkim).toEqual([
+      expect.objectContaining({ result: 'fail', badge: 'fail', reason: 'bad signature' }),
+    ]);
+  });
+});
