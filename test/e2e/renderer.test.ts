@@ -364,6 +364,22 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     expect(await grey.innerText()).toContain('Next attempt');
     expect(await grey.innerText()).toContain('relay.example');
     expect(await ok.getByTestId('attempt-reply').innerText()).toMatch(/^250/);
+    // in a narrower window no heading or short value breaks inside a word ("Upstrea m", "TL S")
+    await page.setViewportSize({ width: 1280, height: 800 });
+    const lineCounts = await grey.getByTestId('attempts').evaluate((table) =>
+      [...table.querySelectorAll('th, td:nth-child(2), td:nth-child(3)')].map((cell) => {
+        const range = document.createRange();
+        range.selectNodeContents(cell);
+        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        return `${cell.textContent}: ${lines.size}`;
+      }),
+    );
+    expect(lineCounts.filter((c) => !c.startsWith('Upstream queue ID'))).toEqual(
+      lineCounts
+        .filter((c) => !c.startsWith('Upstream queue ID'))
+        .map((c) => c.replace(/\d+$/, '1')),
+    );
+    await page.setViewportSize({ width: 1400, height: 860 });
     // the transcript opens on demand
     await ok.getByText('Transcript').click();
     expect(await ok.getByTestId('transcript').innerText()).toContain('RCPT TO:<ok@relay.example>');

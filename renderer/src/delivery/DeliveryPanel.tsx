@@ -67,40 +67,43 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
         )}
       </dl>
       {recipient.attempts.length > 0 && (
-        <table className="attempts" data-testid="attempts">
-          <caption>Attempts for {recipient.address}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Upstream</th>
-              <th scope="col">TLS</th>
-              <th scope="col">Reply</th>
-              <th scope="col">Upstream queue ID</th>
-            </tr>
-          </thead>
-          <tbody>
-            {recipient.attempts.map((attempt, index) => (
-              <tr key={index} data-testid="attempt">
-                <td>{formatFullDate(attempt.startedAt)}</td>
-                <td>{attemptUpstream(attempt)}</td>
-                <td>{attempt.tls ? `${attempt.tls.version} ${attempt.tls.cipher}` : 'none'}</td>
-                <td>
-                  <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
-                  <p className="attempt-signed">
-                    Signed by: <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
-                  </p>
-                  <details>
-                    <summary>Transcript</summary>
-                    <pre className="transcript" data-testid="transcript">
-                      {attempt.transcript}
-                    </pre>
-                  </details>
-                </td>
-                <td>{attempt.upstreamQueueId ?? '—'}</td>
+        <div className="attempts-scroll">
+          <table className="attempts" data-testid="attempts">
+            <caption>Attempts for {recipient.address}</caption>
+            <thead>
+              <tr>
+                <th scope="col">Time</th>
+                <th scope="col">Upstream</th>
+                <th scope="col">TLS</th>
+                <th scope="col">Reply</th>
+                <th scope="col">Upstream queue ID</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {recipient.attempts.map((attempt, index) => (
+                <tr key={index} data-testid="attempt">
+                  <td>{formatFullDate(attempt.startedAt)}</td>
+                  <td>{attemptUpstream(attempt)}</td>
+                  <td>{attempt.tls ? `${attempt.tls.version} ${attempt.tls.cipher}` : 'none'}</td>
+                  <td className="attempt-free-text">
+                    <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
+                    <p className="attempt-signed">
+                      Signed by:{' '}
+                      <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
+                    </p>
+                    <details>
+                      <summary>Transcript</summary>
+                      <pre className="transcript" data-testid="transcript">
+                        {attempt.transcript}
+                      </pre>
+                    </details>
+                  </td>
+                  <td className="attempt-free-text">{attempt.upstreamQueueId ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
     </li>
   );
