@@ -159,9 +159,10 @@ export async function runSuspendCommand(
       api,
       'DELETE',
       `/api/v1/suspensions/${encodeURIComponent(id)}${release ? '?release=true' : ''}`,
-    )) as { Kind: string; Value: string; Released: string[] };
+    )) as { Kind: string; Value: string; Released: string[]; StillHeld?: string[] };
+    const stillHeld = lifted.StillHeld ?? [];
     err(
-      `${lifted.Kind} ${lifted.Value} is no longer suspended${release ? `; ${lifted.Released.length} held message(s) released` : ''}\n`,
+      `${lifted.Kind} ${lifted.Value} is no longer suspended${release ? `; ${lifted.Released.length} held message(s) released` : ''}${stillHeld.length ? `; ${stillHeld.length} stay held: another suspension still covers them (see \`relaydesk suspensions\`)` : ''}\n`,
     );
     return 0;
   } catch (e) {

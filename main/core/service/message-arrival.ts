@@ -1,6 +1,7 @@
 // How a message gets in: over SMTP (the listener hands it over), through the Send API, by an
 // import, or written by Relaydesk itself (a delivery status notification). Each way builds its
 // record with the one record builder, stores it, lists it and tells the queue.
+import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { normalizeLineEndings } from '../listener/line-endings.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
@@ -33,6 +34,10 @@ export class MessageArrival {
   /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
   async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
     const { store, filter, settings } = this.parts;
+    if (captureInto === undefined) {
+      const suspended = this.parts.senders.control.checkSuspended(message.envelope);
+      if (suspended) throw new MessageRefusal(suspended.code, suspended.message, suspended.reason);
+    }
     const decisions =
       captureInto === undefined
         ? this.parts.rules.decide(message.envelope)
@@ -199,7 +204,7 @@ export class MessageArrival {
         `body: the message would be ${raw.length} bytes; the size limit is ${settings.maxSize} bytes`,
       );
     }
-    await this.accept({
+    await this.acceptOrExplain({
       id,
       receivedAt,
       raw,
@@ -217,6 +222,19 @@ export class MessageArrival {
       },
     });
     return id;
+  }
+
+  /**
+   * A Send API message refused as SMTP would refuse it at end of DATA (a virus, an attachment,
+   * a suspended sender, the scanner down) is the caller's answer, not an internal error.
+   */
+  private async acceptOrExplain(message: AcceptedMessage): Promise<void> {
+    try {
+      await this.accept(message);
+    } catch (err) {
+      if (!(err instanceof MessageRefusal)) throw err;
+      throw new SendRequestError(`message refused: ${err.responseCode} ${err.reply}`);
+    }
   }
 
   /**
