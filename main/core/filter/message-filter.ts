@@ -9,7 +9,7 @@ import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
 import type { MessageSource } from '../spool/message-source.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
-import { ClamdClient, ClamdUnavailableError } from './clamd-client.js';
+import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError } from './clamd-client.js';
 import type {
   AttachmentAction,
   ClamdUnavailableAction,
@@ -143,6 +143,15 @@ export class MessageFilter {
         scan = signature ? 'infected' : 'clean';
       } else {
         if (!(err instanceof ClamdUnavailableError)) throw err;
+        if (choices.unavailable === 'defer' && err instanceof ClamdSizeLimitError) {
+          // a 451 here would be answered again at every retry until the sender gives up days
+          // later; a permanent refusal tells the sender now
+          throw new MessageRefusal(
+            552,
+            '5.3.4 Message too large for the virus scanner',
+            `not scanned: ${err.message}; refused (clamdUnavailable=defer); raise StreamMaxLength in clamd.conf to at least maxSize, or set clamdUnavailable to accept`,
+          );
+        }
         if (choices.unavailable === 'defer') {
           throw new MessageRefusal(
             451,
