@@ -96,6 +96,82 @@ describe('the attachment policy', () => {
     expect(relay.service.record(passed.id as string).mailbox).toBe('inbox');
   });
 
+  it('reads a name as Windows saves it: trailing dots and spaces do not hide the type', async () => {
+    for (const filename of ['invoice.js.', 'invoice.js ', 'invoice.JS. .']) {
+      const { error } = await send('bob@inbox.example', [
+        { filename, content: 'WScript.Echo("hi")' },
+      ]);
+      expect(error?.response, filename).toMatch(/: \.js files are not allowed$/);
+    }
+  });
+
+  it('refuses a blocked type packed in a ZIP archive, by the entry name', async () => {
+    const { error } = await send('bob@inbox.example', [
+      { filename: 'docs.zip', content: storedZip('docs/setup.exe', Buffer.from('not a PE')) },
+    ]);
+    expect(error?.response).toBe(
+      '554 5.7.1 Message rejected: attachment "docs.zip" holds "docs/setup.exe": .exe files are not allowed',
+    );
+    const harmless = await send('bob@inbox.example', [
+      { filename: 'docs.zip', content: storedZip('docs/setup.txt', Buffer.from('notes')) },
+    ]);
+    expect(harmless.error).toBeNull();
+  });
+
+  it('opens a forwarded message: its attachments are checked like the outer ones', async () => {
+    // as mail clients forward "as attachment": a message/rfc822 part with a file name, which
+    // mailparser lists as one opaque attachment
+    const message = [
+      'From: app@sender.example',
+      'To: bob@inbox.example',
+      'Subject: fwd: the installer',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="outer"',
+      '',
+      '--outer',
+      'Content-Type: text/plain',
+      '',
+      'see the forwarded message',
+      '--outer',
+      'Content-Type: message/rfc822',
+      'Content-Disposition: attachment; filename="fwd.eml"',
+      '',
+      'From: someone@elsewhere.example',
+      'Subject: the installer',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="inner"',
+      '',
+      '--inner',
+      'Content-Type: text/plain',
+      '',
+      'run this',
+      '--inner',
+      'Content-Type: application/octet-stream',
+      'Content-Disposition: attachment; filename="update.js"',
+      '',
+      'WScript.Echo("hi")',
+      '--inner--',
+      '',
+      '--outer--',
+      '',
+    ].join('\r\n');
+    const before = relay.service.total;
+    const error = await relay
+      .transport()
+      .sendMail({
+        envelope: { from: 'app@sender.example', to: ['bob@inbox.example'] },
+        raw: message,
+      })
+      .then(
+        () => null,
+        (err: SmtpError) => err,
+      );
+    expect(error?.response).toBe(
+      '554 5.7.1 Message rejected: attachment "update.js" (in "fwd.eml"): .js files are not allowed',
+    );
+    expect(relay.service.total).toBe(before);
+  });
+
   it('quarantines instead for a rule that says so, with the reason on the message', async () => {
     const { id, error } = await send('carol@review.example', [
       { filename: 'tool.bin', content: peExecutable },

@@ -75,16 +75,31 @@ export function filterChoices(
   };
 }
 
-/** The attachments of a message with their content, read by the parse worker (time-boxed). */
+/** How deep forwarded messages inside forwarded messages are opened. */
+const attachedMessageDepth = 3;
+
+/**
+ * The attachments of a message with their content, read by the parse worker (time-boxed). The
+ * attachments of an attached message (a forwarded `.eml`) are the recipient's to open as well,
+ * so they are listed too.
+ */
 export async function attachmentParts(
   parser: MessageParser,
   raw: MessageSource,
+  depth = 0,
 ): Promise<AttachmentPart[]> {
   const detail = await parser.detail(raw);
   const parts: AttachmentPart[] = [];
   for (const info of detail.parts) {
     const part = await parser.part(raw, info.PartID);
-    if (part) parts.push(part);
+    if (!part) continue;
+    parts.push(part);
+    if (depth < attachedMessageDepth && /^message\/(?:rfc822|global)$/i.test(part.contentType)) {
+      const within = part.fileName || 'an attached message';
+      for (const inner of await attachmentParts(parser, part.content, depth + 1)) {
+        parts.push({ ...inner, within: inner.within ?? within });
+      }
+    }
   }
   return parts;
 }
