@@ -92,6 +92,17 @@ export class SenderControl {
     return this.quotas.checkRecipient(input, already);
   }
 
+  /**
+   * At end of DATA: the quotas checked again, counting messages still being stored; the
+   * place is held until `done` (see QuotaLedger.reserve).
+   */
+  reserveQuota(envelope: Envelope): SenderRefusal | { done: () => void } {
+    return this.quotas.reserve(
+      { clientIp: envelope.clientIp, user: envelope.user },
+      envelope.rcptTo.length,
+    );
+  }
+
   /** Counts an accepted message; returns an anomaly alert when its sender's volume jumped. */
   recordAccepted(envelope: Envelope): AnomalyAlert | null {
     const sender = { clientIp: envelope.clientIp, user: envelope.user };

@@ -33,11 +33,31 @@ export class MessageArrival {
 
   /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
   async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
-    const { store, filter, settings } = this.parts;
+    let quota: { done: () => void } | null = null;
     if (captureInto === undefined) {
-      const suspended = this.parts.senders.control.checkSuspended(message.envelope);
-      if (suspended) throw new MessageRefusal(suspended.code, suspended.message, suspended.reason);
+      const { control } = this.parts.senders;
+      const refusal = control.checkSuspended(message.envelope);
+      const reserved = refusal ?? control.reserveQuota(message.envelope);
+      if ('code' in reserved)
+        throw new MessageRefusal(reserved.code, reserved.message, reserved.reason);
+      quota = reserved;
     }
+    const counted = (): void => quota?.done();
+    try {
+      await this.stored(message, captureInto, counted);
+    } finally {
+      // not stored after all (refused by the filter, disk full): its place is free again
+      counted();
+    }
+  }
+
+  /** `counted` is called as soon as the quotas count the message as accepted. */
+  private async stored(
+    message: AcceptedMessage,
+    captureInto: string | undefined,
+    counted: () => void,
+  ): Promise<void> {
+    const { store, filter, settings } = this.parts;
     const decisions =
       captureInto === undefined
         ? this.parts.rules.decide(message.envelope)
@@ -61,6 +81,8 @@ export class MessageArrival {
     store.index.add(record);
     if (record.delivery && toRelay) store.arrivalBytes.keep(record.id, toRelay);
     void this.parts.senders.accepted(record);
+    // in the same turn as the count above: never counted twice, nor nowhere
+    counted();
     store.stats.accepted++;
     store.stats.acceptedBytes += record.size;
     this.parts.log({
