@@ -12,6 +12,7 @@ import { inspectAttachments, type AttachmentPart } from './attachment-policy.js'
 import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError } from './clamd-client.js';
 import type {
   AttachmentAction,
+  AttachmentPolicy,
   ClamdUnavailableAction,
   RuleFilter,
   VirusAction,
@@ -88,11 +89,8 @@ export async function attachmentParts(
   raw: MessageSource,
   depth = 0,
 ): Promise<AttachmentPart[]> {
-  const detail = await parser.detail(raw);
   const parts: AttachmentPart[] = [];
-  for (const info of detail.parts) {
-    const part = await parser.part(raw, info.PartID);
-    if (!part) continue;
+  for (const part of await parser.parts(raw)) {
     parts.push(part);
     if (depth < attachedMessageDepth && /^message\/(?:rfc822|global)$/i.test(part.contentType)) {
       const within = part.fileName || 'an attached message';
@@ -195,11 +193,8 @@ export class MessageFilter {
 
     const policy = this.settings.attachments;
     const summary = record.summary;
-    if (policy && choices.attachment !== 'allow' && summary.attachments + summary.inline > 0) {
-      const findings = await inspectAttachments(
-        await attachmentParts(this.parser, input.raw),
-        policy,
-      );
+    if (policy && choices.attachment !== 'allow') {
+      const findings = await this.policyFindings(input.raw, summary, policy);
       if (findings.length > 0) {
         const first = findings[0]?.reason ?? '';
         if (choices.attachment === 'reject') {
@@ -216,6 +211,32 @@ export class MessageFilter {
       reasons,
       at: new Date(this.now()).toISOString(),
     };
+  }
+
+  /**
+   * What the attachment policy finds. A message whose MIME structure cannot be read (mailparser
+   * gives up past 1,000 parts, for one) cannot have its attachments checked: padding a message
+   * with empty parts must not carry a program past the policy, so that is a finding too.
+   */
+  private async policyFindings(
+    raw: MessageSource,
+    summary: MessageRecord['summary'],
+    policy: AttachmentPolicy,
+  ): Promise<Array<{ reason: string }>> {
+    const unreadable = (why: string) => [
+      {
+        reason: `the message's MIME structure could not be read (${why}), so its attachments cannot be checked`,
+      },
+    ];
+    if (summary.parseError !== null) return unreadable(summary.parseError);
+    if (summary.attachments + summary.inline === 0) return [];
+    let parts: AttachmentPart[];
+    try {
+      parts = await attachmentParts(this.parser, raw);
+    } catch (err) {
+      return unreadable((err as Error).message);
+    }
+    return inspectAttachments(parts, policy);
   }
 }
 
