@@ -638,7 +638,7 @@ export const apiMethods = {
       request: (kind, value, reason) => ({ body: { Kind: kind, Value: value, Reason: reason } }),
     },
   }),
-  unsuspend: method<SuspensionEntry & { Released: string[] }>()({
+  unsuspend: method<SuspensionEntry & { Released: string[]; StillHeld: string[] }>()({
     summary: 'Lift a suspension; with release, also send on the mail it held',
     args: () => z.tuple([id(), named('release', z._default(z.boolean(), false))]),
     http: {

@@ -2,6 +2,7 @@
 // the running relay. Lockouts live in the relay's memory, so this asks its API (RELAYDESK_HTTP or
 // --http say where, as `sendmail` finds the SMTP port). A UI password, when the relay has one, is
 // read from RELAYDESK_UI_PASSWORD, never from the command line.
+import { isIP } from 'node:net';
 import {
   fieldByKey,
   parseSettingValue,
@@ -70,6 +71,11 @@ export async function runLockoutCommand(
       path = '/api/v1/auth/lockouts';
       init = { headers };
     } else if (action === 'release' && address !== undefined && extra === undefined) {
+      if (address !== '--all' && isIP(address) === 0) {
+        throw new LockoutUsageError(
+          `ADDRESS: ${JSON.stringify(address)} is not an IP address; give the client address as \`relaydesk lockout list\` shows it, e.g. 192.0.2.7`,
+        );
+      }
       const body = address === '--all' ? {} : { Address: address, ...(user ? { User: user } : {}) };
       if (address === '--all' && user !== undefined) {
         throw new LockoutUsageError('release --all takes no ADDRESS or USER');
@@ -108,6 +114,13 @@ export async function runLockoutCommand(
       for (const entry of body.lockouts) process.stdout.write(`${describe(entry)}\n`);
     } else {
       const released = body.released ?? [];
+      if (released.length === 0 && address !== '--all') {
+        // a release that matched nothing is most often a mistyped address or user name
+        process.stderr.write(
+          `relaydesk lockout: ${user === undefined ? 'no user is' : `user ${JSON.stringify(user)} is not`} locked out from ${address} (its failures, if any, are forgotten); \`relaydesk lockout list\` shows the lockouts\n`,
+        );
+        return 1;
+      }
       process.stdout.write(
         `released ${released.length} lockout${released.length === 1 ? '' : 's'}\n`,
       );

@@ -91,7 +91,11 @@ async function call(
       typeof parsed === 'object' && parsed !== null && 'error' in parsed
         ? String((parsed as { error: unknown }).error)
         : text;
-    throw new CliFailure(res.status === 400 || res.status === 404 ? exUsage : 1, message);
+    throw new CliFailure(
+      res.status === 400 || res.status === 404 ? exUsage : 1,
+      message,
+      res.status,
+    );
   }
   return parsed;
 }
@@ -100,6 +104,8 @@ class CliFailure extends Error {
   constructor(
     readonly exitCode: number,
     message: string,
+    /** The API's HTTP status, when it answered. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -123,6 +129,7 @@ export async function runSuspendCommand(
       const list = (await call(api, 'GET', '/api/v1/suspensions')) as Array<
         Record<string, unknown>
       >;
+      if (list.length === 0) err('no suspensions\n');
       for (const s of list)
         out(`${s.ID}\t${s.Kind}\t${s.Value}\t${s.Reason}${s.Auto ? '\t(automatic)' : ''}\n`);
       return 0;
@@ -131,8 +138,15 @@ export async function runSuspendCommand(
       const reason = takeOption(args, '--reason');
       const [kind, value, ...extra] = args;
       if (!kind || !value || extra.length > 0 || reason === undefined) {
+        // say which part is missing: the client is told the reason, so it is required
+        const missing =
+          !kind || !value
+            ? 'KIND and VALUE are missing'
+            : extra.length > 0
+              ? `${JSON.stringify(extra.join(' '))} is one word too many (quote a VALUE with spaces)`
+              : '--reason is missing (the client is told why)';
         err(
-          `relaydesk suspend: give KIND VALUE --reason TEXT, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"\n`,
+          `relaydesk suspend: ${missing}; give KIND VALUE --reason TEXT, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"\n`,
         );
         return exUsage;
       }
@@ -159,9 +173,15 @@ export async function runSuspendCommand(
       api,
       'DELETE',
       `/api/v1/suspensions/${encodeURIComponent(id)}${release ? '?release=true' : ''}`,
-    )) as { Kind: string; Value: string; Released: string[] };
+    ).catch((e: unknown) => {
+      if (e instanceof CliFailure && e.status === 404) {
+        throw new CliFailure(e.exitCode, `${e.message}; \`relaydesk suspensions\` lists the IDs`);
+      }
+      throw e;
+    })) as { Kind: string; Value: string; Released: string[]; StillHeld?: string[] };
+    const stillHeld = lifted.StillHeld ?? [];
     err(
-      `${lifted.Kind} ${lifted.Value} is no longer suspended${release ? `; ${lifted.Released.length} held message(s) released` : ''}\n`,
+      `${lifted.Kind} ${lifted.Value} is no longer suspended${release ? `; ${lifted.Released.length} held message(s) released` : ''}${stillHeld.length ? `; ${stillHeld.length} stay held: another suspension still covers them (see \`relaydesk suspensions\`)` : ''}\n`,
     );
     return 0;
   } catch (e) {

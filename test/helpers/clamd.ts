@@ -32,7 +32,12 @@ export interface TestClamd {
  * string, .ndb) and `Relaydesk.Test.Attachment` (an MD5 hash signature of `hashed`, .hdb).
  * clamd names them with `.UNOFFICIAL` appended.
  */
-export async function startClamd(clamd: string, hashed: Buffer): Promise<TestClamd> {
+export async function startClamd(
+  clamd: string,
+  hashed: Buffer,
+  /** More clamd.conf lines, e.g. `StreamMaxLength 1M`. */
+  extraConfig: string[] = [],
+): Promise<TestClamd> {
   const dir = await mkdtemp(join(tmpdir(), 'relaydesk-clamd-'));
   const db = join(dir, 'db');
   await import('node:fs/promises').then((fs) => fs.mkdir(db));
@@ -56,6 +61,7 @@ export async function startClamd(clamd: string, hashed: Buffer): Promise<TestCla
       `LocalSocket ${join(dir, 'clamd.sock')}`,
       // a quick self-check would reload the database in the middle of a test
       'SelfCheck 3600',
+      ...extraConfig,
       '',
     ].join('\n'),
   );

@@ -2,12 +2,19 @@
 // by sniffed content), the size limit, and encrypted archives. Each finding carries a sentence
 // that says which attachment and why, for the SMTP reply, the audit log and the message.
 import type { AttachmentPolicy } from './filter-settings.js';
-import { attachmentType, zipHasEncryptedEntry } from './attachment-type.js';
+import {
+  attachmentType,
+  extensionOf,
+  zipEntryNames,
+  zipHasEncryptedEntry,
+} from './attachment-type.js';
 
 export interface AttachmentPart {
   fileName: string;
   contentType: string;
   content: Uint8Array;
+  /** The attached message this part came out of (a forwarded `.eml`), if any. */
+  within?: string;
 }
 
 export interface AttachmentFinding {
@@ -24,7 +31,7 @@ export async function inspectAttachment(
   part: AttachmentPart,
   policy: AttachmentPolicy,
 ): Promise<AttachmentFinding | null> {
-  const name = shown(part.fileName);
+  const name = `${shown(part.fileName)}${part.within === undefined ? '' : ` (in ${shown(part.within)})`}`;
   const type = await attachmentType(part.fileName, part.content);
   const blocked = new Set(policy.types);
   if (type.sniffedExt && blocked.has(type.sniffedExt)) {
@@ -47,6 +54,16 @@ export async function inspectAttachment(
     };
   }
   const isZip = type.sniffedExt === 'zip' || (type.sniffedExt === null && type.nameExt === 'zip');
+  // zipping a script or a program is how such files are usually sent past a filter by name
+  const packed = isZip
+    ? zipEntryNames(part.content).find((n) => blocked.has(extensionOf(n)))
+    : undefined;
+  if (packed !== undefined) {
+    return {
+      fileName: part.fileName,
+      reason: `attachment ${name} holds ${shown(packed)}: .${extensionOf(packed)} files are not allowed`,
+    };
+  }
   if (policy.encrypted && isZip && zipHasEncryptedEntry(part.content)) {
     return {
       fileName: part.fileName,

@@ -18,16 +18,58 @@ export async function attachmentType(
   fileName: string,
   content: Uint8Array,
 ): Promise<AttachmentType> {
-  const dot = fileName.lastIndexOf('.');
-  const nameExt = dot > 0 && dot < fileName.length - 1 ? fileName.slice(dot + 1).toLowerCase() : '';
+  const nameExt = extensionOf(fileName);
   // loaded on first use: only an attachment policy sniffs types
   const { fileTypeFromBuffer } = await import('file-type');
   const found = await fileTypeFromBuffer(content.subarray(0, sniffBytes)).catch(() => undefined);
   return { nameExt, sniffedExt: found?.ext ?? null, sniffedMime: found?.mime ?? null };
 }
 
+/**
+ * The extension a file gets when it is saved: Windows drops trailing dots and spaces from a
+ * name, so `setup.exe.` and `setup.exe ` are saved, and run, as `setup.exe`. An archive entry's
+ * folders (`docs/setup.exe`, `docs\\setup.exe`) do not count.
+ */
+export function extensionOf(fileName: string): string {
+  const base = fileName.replace(/[\s.]+$/u, '');
+  const name = base.slice(Math.max(base.lastIndexOf('/'), base.lastIndexOf('\\')) + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot + 1).toLowerCase() : '';
+}
+
 const localHeader = 0x04034b50;
 const centralHeader = 0x02014b50;
+const endHeader = 0x06054b50;
+
+/**
+ * The names of a ZIP archive's entries, from its central directory (APPNOTE.TXT §4.3.12), so a
+ * blocked type can be refused inside an archive too, without unpacking it.
+ */
+export function zipEntryNames(data: Uint8Array): string[] {
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  // the end record is the last 22 bytes, or more before them when the archive has a comment
+  let end = -1;
+  for (let i = data.length - 22; i >= Math.max(0, data.length - 22 - 0xffff); i--) {
+    if (view.getUint32(i, true) === endHeader) {
+      end = i;
+      break;
+    }
+  }
+  if (end < 0) return [];
+  const count = view.getUint16(end + 10, true);
+  let offset = view.getUint32(end + 16, true);
+  const names: string[] = [];
+  for (let n = 0; n < count && offset + 46 <= data.length; n++) {
+    if (view.getUint32(offset, true) !== centralHeader) break;
+    const nameLength = view.getUint16(offset + 28, true);
+    const extraLength = view.getUint16(offset + 30, true);
+    const commentLength = view.getUint16(offset + 32, true);
+    const name = data.subarray(offset + 46, Math.min(data.length, offset + 46 + nameLength));
+    names.push(Buffer.from(name).toString('utf8'));
+    offset += 46 + nameLength + extraLength + commentLength;
+  }
+  return names;
+}
 
 /**
  * Whether a ZIP archive has an encrypted entry. Reads the local headers in order (skipping each

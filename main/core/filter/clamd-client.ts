@@ -10,6 +10,23 @@ export type ClamdAddress = { host: string; port: number } | { path: string };
 
 export class ClamdUnavailableError extends Error {
   override name = 'ClamdUnavailableError';
+
+  constructor(
+    message: string,
+    /** clamd was connected and dropped the connection before it answered. */
+    readonly droppedByClamd = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * clamd read its StreamMaxLength (clamd.conf; 25M in Debian's) and stopped: the message was
+ * not scanned, and never will be by this clamd, so a "try again later" would be answered the
+ * same way until the sender gives up.
+ */
+export class ClamdSizeLimitError extends ClamdUnavailableError {
+  override name = 'ClamdSizeLimitError';
 }
 
 export interface ScanResult {
@@ -91,8 +108,14 @@ export class ClamdClient {
         timeoutMs,
       );
       socket.setNoDelay(true);
+      let connected = false;
       socket.on('error', (err: NodeJS.ErrnoException) =>
-        finish(new ClamdUnavailableError(`clamd at ${where}: ${err.code ?? err.message}`)),
+        finish(
+          new ClamdUnavailableError(
+            `clamd at ${where}: ${err.code ?? err.message}`,
+            connected && (err.code === 'EPIPE' || err.code === 'ECONNRESET'),
+          ),
+        ),
       );
       socket.on('data', (chunk: Buffer) => {
         answer += chunk.toString('utf8');
@@ -104,15 +127,19 @@ export class ClamdClient {
         if (text) finish(null, text);
         else
           finish(
-            new ClamdUnavailableError(`clamd at ${where} closed the connection without an answer`),
+            new ClamdUnavailableError(
+              `clamd at ${where} closed the connection without an answer`,
+              connected,
+            ),
           );
       });
       socket.once('connect', () => {
+        connected = true;
         session(socket).catch((err: Error) =>
           finish(
             err instanceof ClamdUnavailableError
               ? err
-              : new ClamdUnavailableError(`clamd at ${where}: ${err.message}`),
+              : new ClamdUnavailableError(`clamd at ${where}: ${err.message}`, true),
           ),
         );
       });
@@ -136,7 +163,23 @@ export class ClamdClient {
    * its bytes, one in the spool folder is read from its file: a large message is not held twice.
    */
   async scan(source: MessageSource): Promise<ScanResult> {
-    const answer = await this.exchange(this.scanTimeoutMs, async (socket) => {
+    const answer = await this.stream(source).catch(async (err: unknown) => {
+      // Past StreamMaxLength clamd answers "INSTREAM size limit exceeded" and closes while the
+      // rest is still arriving; the reset that follows often discards that answer before it is
+      // read. A clamd that dropped the stream yet answers PING at once is up: it refused the
+      // size (a crash would not answer; a scan error is answered, not dropped).
+      if (err instanceof ClamdUnavailableError && err.droppedByClamd && (await this.ping())) {
+        throw new ClamdSizeLimitError(
+          `clamd at ${this.description} stopped reading the message (${err.message}) and is up: the message is larger than its StreamMaxLength`,
+        );
+      }
+      throw err;
+    });
+    return readVerdict(answer, this.description);
+  }
+
+  private stream(source: MessageSource): Promise<string> {
+    return this.exchange(this.scanTimeoutMs, async (socket) => {
       socket.write('zINSTREAM\0');
       for await (const chunk of sourceChunks(source, chunkSize)) {
         socket.write(lengthPrefix(chunk.length));
@@ -145,7 +188,6 @@ export class ClamdClient {
       }
       socket.write(lengthPrefix(0));
     });
-    return readVerdict(answer, this.description);
   }
 }
 
@@ -174,5 +216,10 @@ function readVerdict(answer: string, where: string): ScanResult {
   const found = /^(?:stream|\d+): (.+) FOUND$/.exec(answer);
   if (found) return { signature: (found[1] as string).trim() };
   if (/^(?:stream|\d+): OK$/.test(answer)) return { signature: null };
+  if (/size limit exceeded/i.test(answer)) {
+    throw new ClamdSizeLimitError(
+      `clamd at ${where} scans at most its StreamMaxLength and the message is larger (${answer})`,
+    );
+  }
   throw new ClamdUnavailableError(`clamd at ${where} could not scan the message: ${answer}`);
 }

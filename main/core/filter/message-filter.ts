@@ -9,9 +9,10 @@ import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
 import type { MessageSource } from '../spool/message-source.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
-import { ClamdClient, ClamdUnavailableError } from './clamd-client.js';
+import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError } from './clamd-client.js';
 import type {
   AttachmentAction,
+  AttachmentPolicy,
   ClamdUnavailableAction,
   RuleFilter,
   VirusAction,
@@ -75,16 +76,28 @@ export function filterChoices(
   };
 }
 
-/** The attachments of a message with their content, read by the parse worker (time-boxed). */
+/** How deep forwarded messages inside forwarded messages are opened. */
+const attachedMessageDepth = 3;
+
+/**
+ * The attachments of a message with their content, read by the parse worker (time-boxed). The
+ * attachments of an attached message (a forwarded `.eml`) are the recipient's to open as well,
+ * so they are listed too.
+ */
 export async function attachmentParts(
   parser: MessageParser,
   raw: MessageSource,
+  depth = 0,
 ): Promise<AttachmentPart[]> {
-  const detail = await parser.detail(raw);
   const parts: AttachmentPart[] = [];
-  for (const info of detail.parts) {
-    const part = await parser.part(raw, info.PartID);
-    if (part) parts.push(part);
+  for (const part of await parser.parts(raw)) {
+    parts.push(part);
+    if (depth < attachedMessageDepth && /^message\/(?:rfc822|global)$/i.test(part.contentType)) {
+      const within = part.fileName || 'an attached message';
+      for (const inner of await attachmentParts(parser, part.content, depth + 1)) {
+        parts.push({ ...inner, within: inner.within ?? within });
+      }
+    }
   }
   return parts;
 }
@@ -143,6 +156,15 @@ export class MessageFilter {
         scan = signature ? 'infected' : 'clean';
       } else {
         if (!(err instanceof ClamdUnavailableError)) throw err;
+        if (choices.unavailable === 'defer' && err instanceof ClamdSizeLimitError) {
+          // a 451 here would be answered again at every retry until the sender gives up days
+          // later; a permanent refusal tells the sender now
+          throw new MessageRefusal(
+            552,
+            '5.3.4 Message too large for the virus scanner',
+            `not scanned: ${err.message}; refused (clamdUnavailable=defer); raise StreamMaxLength in clamd.conf to at least maxSize, or set clamdUnavailable to accept`,
+          );
+        }
         if (choices.unavailable === 'defer') {
           throw new MessageRefusal(
             451,
@@ -171,11 +193,8 @@ export class MessageFilter {
 
     const policy = this.settings.attachments;
     const summary = record.summary;
-    if (policy && choices.attachment !== 'allow' && summary.attachments + summary.inline > 0) {
-      const findings = await inspectAttachments(
-        await attachmentParts(this.parser, input.raw),
-        policy,
-      );
+    if (policy && choices.attachment !== 'allow') {
+      const findings = await this.policyFindings(input.raw, summary, policy);
       if (findings.length > 0) {
         const first = findings[0]?.reason ?? '';
         if (choices.attachment === 'reject') {
@@ -192,6 +211,32 @@ export class MessageFilter {
       reasons,
       at: new Date(this.now()).toISOString(),
     };
+  }
+
+  /**
+   * What the attachment policy finds. A message whose MIME structure cannot be read (mailparser
+   * gives up past 1,000 parts, for one) cannot have its attachments checked: padding a message
+   * with empty parts must not carry a program past the policy, so that is a finding too.
+   */
+  private async policyFindings(
+    raw: MessageSource,
+    summary: MessageRecord['summary'],
+    policy: AttachmentPolicy,
+  ): Promise<Array<{ reason: string }>> {
+    const unreadable = (why: string) => [
+      {
+        reason: `the message's MIME structure could not be read (${why}), so its attachments cannot be checked`,
+      },
+    ];
+    if (summary.parseError !== null) return unreadable(summary.parseError);
+    if (summary.attachments + summary.inline === 0) return [];
+    let parts: AttachmentPart[];
+    try {
+      parts = await attachmentParts(this.parser, raw);
+    } catch (err) {
+      return unreadable((err as Error).message);
+    }
+    return inspectAttachments(parts, policy);
   }
 }
 

@@ -101,11 +101,12 @@ export interface ParsedPart {
   content: Uint8Array;
 }
 
-type JobKind = 'summary' | 'detail' | 'part' | 'write';
+type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'write';
 type JobResult =
   | { summary: ParsedSummary; fromStart?: boolean }
   | ParsedDetail
   | { part: ParsedPart | null }
+  | { parts: ParsedPart[] }
   | Record<string, never>;
 
 interface Job {
@@ -466,7 +467,7 @@ export class MessageParser {
     return new Promise<JobResult>((resolve, reject) => {
       const job = { jobId: this.nextJobId++, kind, source: kept, ...more, resolve, reject };
       const queue =
-        kind === 'detail' || kind === 'part'
+        kind === 'detail' || kind === 'part' || kind === 'parts'
           ? this.viewing
           : background
             ? this.later
@@ -517,6 +518,11 @@ export class MessageParser {
 
   async detail(raw: MessageSource): Promise<ParsedDetail> {
     return (await this.enqueue('detail', raw)) as ParsedDetail;
+  }
+
+  /** Every attachment and inline part with its content, from one parse. */
+  async parts(raw: MessageSource): Promise<ParsedPart[]> {
+    return ((await this.enqueue('parts', raw)) as { parts: ParsedPart[] }).parts;
   }
 
   async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {

@@ -373,15 +373,19 @@ async function handle(request) {
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
     };
   }
+  // the attachment policy reads every part: one parse for all, not one per part (a message of
+  // a thousand small parts would be parsed a thousand times)
+  if (request.kind === 'parts') return { parts: (parsed.attachments || []).map(partOf) };
   const att = (parsed.attachments || []).find((a) => partIdOf(a) === request.partId);
-  if (!att) return { part: null };
+  return { part: att ? partOf(att) : null };
+}
+
+function partOf(att) {
   const content = att.content;
   return {
-    part: {
-      contentType: att.contentType || 'application/octet-stream',
-      fileName: att.filename || '',
-      content: new Uint8Array(content.buffer, content.byteOffset, content.length),
-    },
+    contentType: att.contentType || 'application/octet-stream',
+    fileName: att.filename || '',
+    content: new Uint8Array(content.buffer, content.byteOffset, content.length),
   };
 }
 

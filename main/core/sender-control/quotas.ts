@@ -183,6 +183,11 @@ function counts(quota: Quota, key: string): boolean {
 export class QuotaLedger {
   private readonly usage = new Map<string, Usage>();
   /**
+   * Messages past their end of DATA and not yet stored (fsync, virus scan), per sender key.
+   * Counted by the checks, so concurrent sessions cannot all pass on the same free place.
+   */
+  private readonly inFlight = new Map<string, Array<{ at: number; count: number }>>();
+  /**
    * Whether the journal is being written to. With no quota at start it stays closed until a
    * quota saved later first counts a message (no file for those who never set a quota).
    */
@@ -271,10 +276,13 @@ export class QuotaLedger {
     const now = this.now();
     for (const { quota, key } of this.matching(sender)) {
       const usage = this.used(key);
+      const storing = (this.inFlight.get(key) ?? []).map((m) => m.at);
       for (const [limitKey, span, words] of windows) {
         const limit = quota[limitKey];
         if (!limit) continue;
-        const inWindow = usage.messages.filter((t) => t > now - span);
+        const inWindow = [...usage.messages, ...storing]
+          .filter((t) => t > now - span)
+          .sort((a, b) => a - b);
         if (inWindow.length < limit) continue;
         const freeAt = new Date((inWindow[inWindow.length - limit] as number) + span);
         return {
@@ -292,7 +300,10 @@ export class QuotaLedger {
     for (const { quota, key } of this.matching(sender)) {
       const limit = quota.recipientsPerDay;
       if (!limit) continue;
-      const today = this.used(key).recipients.reduce((sum, r) => sum + r.count, 0);
+      const today = [...this.used(key).recipients, ...(this.inFlight.get(key) ?? [])].reduce(
+        (sum, r) => sum + r.count,
+        0,
+      );
       if (today + already < limit) continue;
       return {
         code: 452,
@@ -301,6 +312,29 @@ export class QuotaLedger {
       };
     }
     return null;
+  }
+
+  /**
+   * At end of DATA: checks the whole message again, now counting the messages other sessions
+   * have past their end of DATA (MAIL passed them all on the same free place), and holds its
+   * place until `done` is called (after `record`, or when it was not stored after all).
+   */
+  reserve(sender: QuotaSender, recipients: number): QuotaRefusal | { done: () => void } {
+    const refusal =
+      this.checkMessage(sender) ?? this.checkRecipient(sender, Math.max(0, recipients - 1));
+    if (refusal) return refusal;
+    const place = { at: this.now(), count: recipients };
+    const keys = new Set(this.matching(sender).map((m) => m.key));
+    for (const key of keys) this.inFlight.set(key, [...(this.inFlight.get(key) ?? []), place]);
+    return {
+      done: () => {
+        for (const key of keys) {
+          const left = (this.inFlight.get(key) ?? []).filter((p) => p !== place);
+          if (left.length > 0) this.inFlight.set(key, left);
+          else this.inFlight.delete(key);
+        }
+      },
+    };
   }
 
   /** Counts an accepted message against every quota of its sender. */

@@ -41,6 +41,13 @@ function holdReason(entry: SuspensionEntry): string {
   return `held: ${entry.Kind} ${entry.Value} suspended (${entry.ID}): ${entry.Reason}`;
 }
 
+/** The ID of the suspension a recipient was held for, read back from holdReason's text. */
+function heldFor(reason: string | undefined): string | null {
+  return reason?.startsWith('held: ')
+    ? (/ suspended \(([0-9a-f]+)\): /.exec(reason)?.[1] ?? null)
+    : null;
+}
+
 export class SenderControlService {
   readonly control: SenderControl;
   private readonly warmup: WarmupGate | null;
@@ -109,18 +116,35 @@ export class SenderControlService {
 
   /**
    * Lifts a suspension. What it held stays held for review, unless `release` (the one-click
-   * release of an automatic pause) sends it on too.
+   * release of an automatic pause) sends it on too. Mail that another suspension still covers
+   * stays held even then: lifting the IP of a sender still suspended must not send its mail
+   * (it may have been held under this suspension only because it came first). Such mail is
+   * released with the last suspension that covers it, which is why mail held for a suspension
+   * already lifted counts as this one's when this one covers it.
    */
-  async unsuspend(id: string, release = false): Promise<SuspensionEntry & { Released: string[] }> {
+  async unsuspend(
+    id: string,
+    release = false,
+  ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> {
     const entry = await this.control.suspensions.remove(id);
     let released: string[] = [];
+    const stillHeld: string[] = [];
     if (release) {
-      const reason = holdReason(entry);
-      const ids = [...this.host.records()]
-        .filter((record) =>
-          record.delivery?.some((r) => r.state === 'held' && r.history.at(-1)?.reason === reason),
-        )
-        .map((record) => record.id);
+      const active = new Set(this.list().map((s) => s.ID));
+      const ids: string[] = [];
+      for (const record of this.host.records()) {
+        const heldBy = (record.delivery ?? [])
+          .filter((r) => r.state === 'held')
+          .map((r) => heldFor(r.history.at(-1)?.reason));
+        const ours = heldBy.some(
+          (by) =>
+            by === entry.ID ||
+            (by !== null && !active.has(by) && this.control.covers(entry, record.envelope)),
+        );
+        if (!ours) continue;
+        if (this.control.coveredBy(record.envelope).length > 0) stillHeld.push(record.id);
+        else ids.push(record.id);
+      }
       released = ids.length > 0 ? await this.host.release(ids) : [];
     }
     this.line('unsuspend', {
@@ -128,6 +152,7 @@ export class SenderControlService {
       kind: entry.Kind,
       value: entry.Value,
       released: released.length,
+      stillHeld: stillHeld.length > 0 ? stillHeld.length : undefined,
     });
     this.host.publish({
       Type: 'sender',
@@ -137,7 +162,7 @@ export class SenderControlService {
         Text: `${entry.Kind} ${entry.Value} no longer suspended`,
       },
     });
-    return { ...entry, Released: released };
+    return { ...entry, Released: released, StillHeld: stillHeld };
   }
 
   /** After a message was accepted: count it, and act on an anomaly alert. */

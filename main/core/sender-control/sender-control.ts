@@ -5,7 +5,13 @@ import type { Envelope } from '../message-record.js';
 import { AnomalyDetector, type AnomalyAlert } from './anomaly.js';
 import { QuotaJournal } from './quota-journal.js';
 import { QuotaLedger, type Quota } from './quotas.js';
-import { replyReason, SuspensionStore, type Suspension } from './suspensions.js';
+import {
+  replyReason,
+  suspensionCovers,
+  SuspensionStore,
+  type SenderIdentity,
+  type Suspension,
+} from './suspensions.js';
 
 export interface SenderRefusal {
   code: number;
@@ -86,6 +92,17 @@ export class SenderControl {
     return this.quotas.checkRecipient(input, already);
   }
 
+  /**
+   * At end of DATA: the quotas checked again, counting messages still being stored; the
+   * place is held until `done` (see QuotaLedger.reserve).
+   */
+  reserveQuota(envelope: Envelope): SenderRefusal | { done: () => void } {
+    return this.quotas.reserve(
+      { clientIp: envelope.clientIp, user: envelope.user },
+      envelope.rcptTo.length,
+    );
+  }
+
   /** Counts an accepted message; returns an anomaly alert when its sender's volume jumped. */
   recordAccepted(envelope: Envelope): AnomalyAlert | null {
     const sender = { clientIp: envelope.clientIp, user: envelope.user };
@@ -93,10 +110,26 @@ export class SenderControl {
     return this.anomaly.record(sender);
   }
 
-  /** Whether a queued message comes from what a suspension covers. */
+  /** Whether a queued message comes from what a suspension (listed or just lifted) covers. */
   covers(entry: Suspension, envelope: Envelope): boolean {
-    return this.suspensions
-      .covering({ clientIp: envelope.clientIp, user: envelope.user, sender: envelope.mailFrom })
-      .some((s) => s.ID === entry.ID);
+    return suspensionCovers(entry, identity(envelope));
   }
+
+  /** The listed suspensions that cover a message's client, user or sender. */
+  coveredBy(envelope: Envelope): Suspension[] {
+    return this.suspensions.covering(identity(envelope));
+  }
+
+  /**
+   * At end of DATA: a suspension made while the message was being sent (MAIL was checked
+   * before it) refuses it as MAIL would now, instead of queueing mail from a suspended sender.
+   */
+  checkSuspended(envelope: Envelope): SenderRefusal | null {
+    const entry = this.coveredBy(envelope)[0];
+    return entry ? this.suspended(entry, 554, '5.7.1') : null;
+  }
+}
+
+function identity(envelope: Envelope): SenderIdentity {
+  return { clientIp: envelope.clientIp, user: envelope.user, sender: envelope.mailFrom };
 }

@@ -28,6 +28,13 @@ export class SuspensionNotFoundError extends NotFoundError {
   override name = 'SuspensionNotFoundError';
 }
 
+/** Who is sending: the client address, the SMTP user (if logged in) and the envelope sender. */
+export interface SenderIdentity {
+  clientIp: string;
+  user: string | null;
+  sender: string;
+}
+
 interface Compiled {
   entry: Suspension;
   range: CidrRange | null;
@@ -160,19 +167,8 @@ export class SuspensionStore {
   }
 
   /** Every suspension that covers a client, its SMTP user or its envelope sender. */
-  covering(input: { clientIp: string; user: string | null; sender: string }): Suspension[] {
-    const address = parseIp(input.clientIp);
-    const out: Suspension[] = [];
-    for (const { entry, range, pattern } of this.entries) {
-      if (range) {
-        if (address && inCidr(address, range)) out.push(entry);
-      } else if (pattern && entry.Kind === 'user') {
-        if (input.user !== null && matchesPattern(pattern, input.user)) out.push(entry);
-      } else if (pattern && entry.Kind === 'sender') {
-        if (input.sender !== '' && matchesPattern(pattern, input.sender)) out.push(entry);
-      }
-    }
-    return out;
+  covering(input: SenderIdentity): Suspension[] {
+    return this.entries.filter((c) => compiledCovers(c, input)).map((c) => c.entry);
   }
 
   /** The suspension that covers a client address (kinds ip and cidr), if any. */
@@ -181,9 +177,24 @@ export class SuspensionStore {
   }
 
   /** The suspension that covers a client, its SMTP user or its envelope sender, if any. */
-  forSender(input: { clientIp: string; user: string | null; sender: string }): Suspension | null {
+  forSender(input: SenderIdentity): Suspension | null {
     return this.covering(input)[0] ?? null;
   }
+}
+
+/** Whether a suspension, listed or already lifted, covers a client, its user or its sender. */
+export function suspensionCovers(entry: Suspension, input: SenderIdentity): boolean {
+  return compiledCovers(compile(entry), input);
+}
+
+function compiledCovers({ entry, range, pattern }: Compiled, input: SenderIdentity): boolean {
+  if (range) {
+    const address = parseIp(input.clientIp);
+    return address ? inCidr(address, range) : false;
+  }
+  if (!pattern) return false;
+  if (entry.Kind === 'user') return input.user !== null && matchesPattern(pattern, input.user);
+  return entry.Kind === 'sender' && input.sender !== '' && matchesPattern(pattern, input.sender);
 }
 
 /** The administrator's reason as it can go in an SMTP reply: one line of printable ASCII. */

@@ -1,6 +1,7 @@
 // How a message gets in: over SMTP (the listener hands it over), through the Send API, by an
 // import, or written by Relaydesk itself (a delivery status notification). Each way builds its
 // record with the one record builder, stores it, lists it and tells the queue.
+import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { normalizeLineEndings } from '../listener/line-endings.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
@@ -33,6 +34,30 @@ export class MessageArrival {
 
   /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
   async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
+    let quota: { done: () => void } | null = null;
+    if (captureInto === undefined) {
+      const { control } = this.parts.senders;
+      const refusal = control.checkSuspended(message.envelope);
+      const reserved = refusal ?? control.reserveQuota(message.envelope);
+      if ('code' in reserved)
+        throw new MessageRefusal(reserved.code, reserved.message, reserved.reason);
+      quota = reserved;
+    }
+    const counted = (): void => quota?.done();
+    try {
+      await this.stored(message, captureInto, counted);
+    } finally {
+      // not stored after all (refused by the filter, disk full): its place is free again
+      counted();
+    }
+  }
+
+  /** `counted` is called as soon as the quotas count the message as accepted. */
+  private async stored(
+    message: AcceptedMessage,
+    captureInto: string | undefined,
+    counted: () => void,
+  ): Promise<void> {
     const { store, filter, settings } = this.parts;
     const decisions =
       captureInto === undefined
@@ -57,6 +82,8 @@ export class MessageArrival {
     store.index.add(record);
     if (record.delivery && toRelay) store.arrivalBytes.keep(record.id, toRelay);
     void this.parts.senders.accepted(record);
+    // in the same turn as the count above: never counted twice, nor nowhere
+    counted();
     store.stats.accepted++;
     store.stats.acceptedBytes += record.size;
     this.parts.log({
@@ -200,7 +227,7 @@ export class MessageArrival {
         `body: the message would be ${raw.length} bytes; the size limit is ${settings.maxSize} bytes`,
       );
     }
-    await this.accept({
+    await this.acceptOrExplain({
       id,
       receivedAt,
       raw,
@@ -218,6 +245,19 @@ export class MessageArrival {
       },
     });
     return id;
+  }
+
+  /**
+   * A Send API message refused as SMTP would refuse it at end of DATA (a virus, an attachment,
+   * a suspended sender, the scanner down) is the caller's answer, not an internal error.
+   */
+  private async acceptOrExplain(message: AcceptedMessage): Promise<void> {
+    try {
+      await this.accept(message);
+    } catch (err) {
+      if (!(err instanceof MessageRefusal)) throw err;
+      throw new SendRequestError(`message refused: ${err.responseCode} ${err.reply}`);
+    }
   }
 
   /**

@@ -29,7 +29,10 @@ export function senderMethods(
       senders.suspend(input),
 
     /** Lifts a suspension; `release` also sends on what it held. */
-    unsuspend: (id: string, release = false): Promise<SuspensionEntry & { Released: string[] }> =>
+    unsuspend: (
+      id: string,
+      release = false,
+    ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> =>
       senders.unsuspend(id, release),
 
     quotaUsage: (): QuotaUsage => senders.quotaUsage(),

@@ -1,0 +1,56 @@
+// What an administrator's mistakes with `relaydesk suspend/unsuspend/suspensions` and `relaydesk
+// lockout release` get back, from the real command against a running relay: one line naming the
+// value and the fix, and a non-zero exit, never a silent "released 0" or a bare "not found".
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli-process.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+  env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+});
+afterAll(async () => relay?.dispose());
+
+describe('sender command mistakes', () => {
+  it('unsuspend of an unknown ID says where the IDs are', async () => {
+    const run = await runCli(['unsuspend', 'deadbeef0000'], { env });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toBe(
+      'relaydesk unsuspend: suspension "deadbeef0000" not found; `relaydesk suspensions` lists the IDs\n',
+    );
+  });
+
+  it('suspend without --reason names what is missing', async () => {
+    const run = await runCli(['suspend', 'sender', '*@newsletter.example'], { env });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toBe(
+      'relaydesk suspend: --reason is missing (the client is told why); give KIND VALUE --reason TEXT, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"\n',
+    );
+  });
+
+  it('suspensions says so when there are none', async () => {
+    const run = await runCli(['suspensions'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe('no suspensions\n');
+  });
+
+  it('lockout release refuses an address that is not one, and says when nothing matched', async () => {
+    const bad = await runCli(['lockout', 'release', '999.1.1.1'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe(
+      'relaydesk lockout: ADDRESS: "999.1.1.1" is not an IP address; give the client address as `relaydesk lockout list` shows it, e.g. 192.0.2.7\n',
+    );
+    const none = await runCli(['lockout', 'release', '127.0.0.2', 'printer'], { env });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(
+      'relaydesk lockout: user "printer" is not locked out from 127.0.0.2 (its failures, if any, are forgotten); `relaydesk lockout list` shows the lockouts\n',
+    );
+    const all = await runCli(['lockout', 'release', '--all'], { env });
+    expect(all.code).toBe(0);
+    expect(all.stdout).toBe('released 0 lockouts\n');
+  });
+});
