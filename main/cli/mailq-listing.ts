@@ -31,6 +31,10 @@ function replyWords(reply: SmtpReplyView): string {
 
 /** What the recipient's parenthesised line says: the last reply, else why it is where it is. */
 function reason(r: QueuedRecipient): string | null {
+  // held (by hand, by a suspension): why it was held is the answer; the reply is older news
+  if (r.state === 'held' && r.why !== '') {
+    return r.lastReply ? `${r.why}; last reply: ${replyWords(r.lastReply)}` : r.why;
+  }
   if (r.lastReply) return replyWords(r.lastReply);
   // a pending recipient's reason is only how it arrived
   return r.state !== 'pending' && r.why !== '' ? r.why : null;

@@ -141,7 +141,10 @@ describe('relaydesk queue', () => {
 
     expect(await queue('hold', id)).toMatchObject({ code: 0, stdout: `${id}: held\n` });
     expect((await queue()).stdout).toMatch(
-      new RegExp(`^${id}! +\\d+ .*\\n +grey@rcpt\\.example {2}held, 1 attempt\\n`, 'm'),
+      new RegExp(
+        `^${id}! +\\d+ .*\\n +grey@rcpt\\.example {2}held, 1 attempt\\n +\\(held by hand; last reply: 451 4\\.3\\.2 Busy, try later\\)\\n`,
+        'm',
+      ),
     );
     expect(oneLineFailure(await queue('hold', id))).toBe(
       `queue hold: message ${id} is already held; only queued or deferred messages can be held`,

@@ -367,10 +367,10 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     // in a narrower window no heading or short value breaks inside a word ("Upstrea m", "TL S")
     await page.setViewportSize({ width: 1280, height: 800 });
     const lineCounts = await grey.getByTestId('attempts').evaluate((table) =>
-      [...table.querySelectorAll('th, td:nth-child(2), td:nth-child(3)')].map((cell) => {
+      Array.from(table.querySelectorAll('th, td:nth-child(2), td:nth-child(3)')).map((cell) => {
         const range = document.createRange();
         range.selectNodeContents(cell);
-        const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
         return `${cell.textContent}: ${lines.size}`;
       }),
     );
