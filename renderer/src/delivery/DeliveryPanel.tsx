@@ -11,6 +11,7 @@ import { handActionButtons, runQueueAction, type QueueAction } from '../queue/qu
 import { formatFullDate } from '../format/mail-format';
 import {
   attemptUpstream,
+  dkimKeyName,
   nextAttemptTime,
   recipientStateLabels,
   replyLine,
@@ -20,9 +21,7 @@ import { useMessageUpdates } from '../message/use-message-updates';
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 function signedByLabel(attempt: DeliveryAttemptView): string {
   if (!attempt.signedBy?.length) return 'not signed';
-  return attempt.signedBy
-    .map((key) => `${key.selector}._domainkey.${key.domain} (${key.algorithm})`)
-    .join(', ');
+  return attempt.signedBy.map((key) => `${dkimKeyName(key)} (${key.algorithm})`).join(', ');
 }
 
 function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {

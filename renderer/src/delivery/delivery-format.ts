@@ -17,6 +17,11 @@ export function replyLine(reply: SmtpReplyView): string {
   return [reply.code ?? 'no reply', reply.enhanced, reply.text].filter(Boolean).join(' ');
 }
 
+/** A signing key as DNS names it: `selector._domainkey.domain`. */
+export function dkimKeyName(key: { selector: string; domain: string }): string {
+  return `${key.selector}._domainkey.${key.domain}`;
+}
+
 export function attemptUpstream(attempt: DeliveryAttemptView): string {
   const { host, ip, port } = attempt.upstream;
   return `${host}${ip && ip !== host ? ` [${ip}]` : ''}:${port}`;

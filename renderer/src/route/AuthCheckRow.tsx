@@ -1,6 +1,7 @@
 import { useApi } from '../api/api-context';
 import type { AuthVerdict, MessageAuthCheck, MessageDelivery } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
+import { dkimKeyName } from '../delivery/delivery-format';
 
 interface Badge {
   label: string;
@@ -29,8 +30,7 @@ function signersOfSentCopies(delivery: MessageDelivery): string[] {
   const signers = new Set<string>();
   for (const recipient of delivery.recipients) {
     for (const attempt of recipient.attempts) {
-      for (const key of attempt.signedBy ?? [])
-        signers.add(`${key.selector}._domainkey.${key.domain}`);
+      for (const key of attempt.signedBy ?? []) signers.add(dkimKeyName(key));
     }
   }
   return [...signers];
