@@ -88,4 +88,10 @@ export interface AddressCheck {
   reason: string;
   /** A likely intended address (gmial.com → gmail.com), or null. */
   suggestion: string | null;
+  /**
+   * Why an invalid address is invalid: its syntax, its domain's null MX (the owner says "no mail
+   * here"), or DNS saying the domain does not exist or has no address for mail, which a DNS
+   * filter or a zone being fixed can say for a while; absent for other verdicts.
+   */
+  invalidBy?: 'syntax' | 'null-mx' | 'no-domain';
 }

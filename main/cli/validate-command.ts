@@ -88,7 +88,18 @@ export async function runValidateCommand(args: string[]): Promise<number> {
   const addresses = await readLines();
   const counts: Record<AddressVerdict, number> = { valid: 0, invalid: 0, risky: 0, unknown: 0 };
   let next = 0;
-  const results = new Array<string>(addresses.length);
+  const results = new Array<string | undefined>(addresses.length);
+  // each line is printed as soon as it and every line before it are checked, in the list's order,
+  // so a long list shows progress (and `| head` answers) instead of waiting for the last lookup
+  let printed = 0;
+  const printReady = (): void => {
+    let out = '';
+    for (; printed < results.length && results[printed] !== undefined; printed++) {
+      out += results[printed];
+      results[printed] = undefined;
+    }
+    if (out !== '') process.stdout.write(out);
+  };
   const worker = async (): Promise<void> => {
     while (next < addresses.length) {
       const i = next++;
@@ -102,10 +113,11 @@ export async function runValidateCommand(args: string[]): Promise<number> {
           };
       counts[check.verdict]++;
       results[i] = `${check.address}\t${check.verdict}\t${check.reason}\n`;
+      if (i === printed) printReady();
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, addresses.length) }, worker));
-  process.stdout.write(results.join(''));
+  printReady();
   process.stdout.write(
     `${addresses.length} address${addresses.length === 1 ? '' : 'es'}: ${counts.valid} valid, ${counts.invalid} invalid, ${counts.risky} risky, ${counts.unknown} unknown\n`,
   );

@@ -123,6 +123,7 @@ describe('address check', () => {
       verdict: 'invalid',
       reason: 'the domain hotmial.com does not exist; did you mean bob@hotmail.com?',
       suggestion: 'bob@hotmail.com',
+      invalidBy: 'no-domain',
     });
   });
 

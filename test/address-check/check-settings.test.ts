@@ -14,7 +14,15 @@ describe('DNS, DKIM and address-check settings', () => {
       addressCheck: 'off',
       addressCheckSender: false,
       addressCheckDnsOutage: 'pass',
+      addressCheckUnknownDomain: 'defer',
     });
+    expect(
+      resolveSettings({ env: { RELAYDESK_ADDRESS_CHECK_UNKNOWN_DOMAIN: 'reject' } })
+        .addressCheckUnknownDomain,
+    ).toBe('reject');
+    expect(() =>
+      resolveSettings({ env: {}, flags: { '--address-check-unknown-domain': '550' } }),
+    ).toThrow('--address-check-unknown-domain: "550" is not valid; use "defer" (450');
   });
 
   it('dnsServers takes IP and IP:PORT from the flag, the environment and the file', async () => {

@@ -1,6 +1,7 @@
 // The address check at RCPT TO of relayed mail, through a real DNS server: reject refuses an
-// invalid recipient with 550 and the reason, warn keeps the verdict on the message, and a DNS
-// outage passes or defers, by setting, but never rejects.
+// invalid recipient with the reason (550 syntax, 556 null MX, 450 a domain DNS says does not
+// exist, unless told to refuse it), warn keeps the verdict on the message, and a DNS outage
+// passes or defers, by setting, but never rejects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AddressCheck } from '../../main/core/address-check/address-checker.js';
 import { settled } from '../helpers/delivery.js';
@@ -70,11 +71,25 @@ describe('address check before relaying', () => {
       ]),
     ).toEqual([
       '250 2.1.5 Accepted',
-      '550 5.1.2 <bob@nomail.example>: nomail.example accepts no mail (null MX, RFC 7505)',
+      '556 5.1.10 <bob@nomail.example>: nomail.example accepts no mail (null MX, RFC 7505)',
+      // Postfix's default: a resolver that says every name is missing (a DNS filter) must not
+      // bounce good mail for good
+      '450 4.1.2 <carl@missing.example>: the domain missing.example does not exist; try again later',
+      '250 2.1.5 Accepted',
+      '250 2.1.5 Accepted',
+      '250 2.1.5 Accepted',
+    ]);
+  });
+
+  it('reject, unknown domains refused: 550 for a missing domain, 550 5.1.3 for bad syntax', async () => {
+    const relay = await relayWith({ addressCheck: 'reject', addressCheckUnknownDomain: 'reject' });
+    // smtp-server refuses most bad syntax itself (501); a local part over 64 octets is ours
+    const long = 'a'.repeat(65);
+    expect(
+      await rcptReplies(relay, 'app@shop.example', ['carl@missing.example', `${long}@example.net`]),
+    ).toEqual([
       '550 5.1.2 <carl@missing.example>: the domain missing.example does not exist',
-      '250 2.1.5 Accepted',
-      '250 2.1.5 Accepted',
-      '250 2.1.5 Accepted',
+      expect.stringMatching(/^550 5\.1\.3 <a{65}@example\.net>: syntax: /),
     ]);
   });
 
@@ -95,7 +110,7 @@ describe('address check before relaying', () => {
   it('checks the sender when asked', async () => {
     const relay = await relayWith({ addressCheck: 'reject', addressCheckSender: true });
     expect(await rcptReplies(relay, 'app@missing.example', ['anna@example.net'])).toEqual([
-      '550 5.1.8 sender <app@missing.example>: the domain missing.example does not exist',
+      '450 4.1.8 sender <app@missing.example>: the domain missing.example does not exist; try again later',
     ]);
   });
 

@@ -8,7 +8,15 @@ import nodemailer from 'nodemailer';
 import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
 import { generateDkimKey, publicKeyValue } from '../../main/core/signing/dkim-key.js';
 import { dkimRecord } from '../../main/core/signing/dkim-record.js';
-import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  cliEnv,
+  makeTempDir,
+  relaydeskBin,
+  runCli,
+  startServe,
+  TrackedProcess,
+} from '../helpers/cli-process.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 
@@ -109,6 +117,20 @@ describe('relaydesk validate', () => {
       '5 addresses: 1 valid, 3 invalid, 0 risky, 1 unknown',
       '',
     ]);
+  });
+
+  it('prints each verdict as soon as the lines before it are checked, not after the last lookup', async () => {
+    dns.set('shop.example', { MX: [{ exchange: 'mx.shop.example', priority: 10 }] });
+    dns.silentNames.add('slow.example');
+    const proc = new TrackedProcess(process.execPath, [relaydeskBin, 'validate'], {
+      env: cliEnv({ RELAYDESK_DNS_SERVERS: dns.address }),
+    });
+    proc.child.stdin?.end('anna@shop.example\neve@slow.example\n');
+    // the unanswered lookup takes seconds; anna's verdict is out while it is still waiting
+    await proc.waitFor(/^anna@shop\.example\tvalid\t/m);
+    expect(proc.stdout).not.toContain('eve@slow.example');
+    expect((await proc.exited).code).toBe(0);
+    expect(proc.stdout).toMatch(/^eve@slow\.example\tunknown\t.*\n2 addresses: /m);
   });
 
   it('names a line that is not UTF-8 (a list saved as Latin-1) instead of checking a mangled address', async () => {

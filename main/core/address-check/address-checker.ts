@@ -56,7 +56,8 @@ async function typoSuggestion(address: string, domain: string): Promise<string |
 }
 
 type DomainFinding =
-  { verdict: 'valid'; reason: string } | { verdict: 'invalid' | 'unknown'; reason: string };
+  | { verdict: 'valid' | 'unknown'; reason: string }
+  | { verdict: 'invalid'; reason: string; invalidBy: 'null-mx' | 'no-domain' };
 
 export class AddressChecker {
   /** Verdicts by address; `reuse` is false for unknown ones, kept only to be shown. */
@@ -99,12 +100,27 @@ export class AddressChecker {
 
   private async checkNow(address: string): Promise<AddressCheck> {
     const syntax = checkSyntax(address);
-    if (!syntax.ok) return { address, verdict: 'invalid', reason: syntax.reason, suggestion: null };
+    if (!syntax.ok)
+      return {
+        address,
+        verdict: 'invalid',
+        reason: syntax.reason,
+        suggestion: null,
+        invalidBy: 'syntax',
+      };
     const suggestion = await typoSuggestion(address, syntax.domain);
     const domain = await this.checkDomain(syntax.asciiDomain);
     const hint = suggestion ? `; did you mean ${suggestion}?` : '';
-    if (domain.verdict !== 'valid')
-      return { address, verdict: domain.verdict, reason: domain.reason + hint, suggestion };
+    if (domain.verdict === 'invalid')
+      return {
+        address,
+        verdict: 'invalid',
+        reason: domain.reason + hint,
+        suggestion,
+        invalidBy: domain.invalidBy,
+      };
+    if (domain.verdict === 'unknown')
+      return { address, verdict: 'unknown', reason: domain.reason + hint, suggestion };
     if (suggestion)
       return {
         address,
@@ -129,7 +145,11 @@ export class AddressChecker {
     if (mx.status === 'found') {
       // RFC 7505: a single MX of "." (priority 0) says the domain accepts no mail
       if (mx.records.every((r) => r.exchange === '' || r.exchange === '.')) {
-        return { verdict: 'invalid', reason: `${domain} accepts no mail (null MX, RFC 7505)` };
+        return {
+          verdict: 'invalid',
+          reason: `${domain} accepts no mail (null MX, RFC 7505)`,
+          invalidBy: 'null-mx',
+        };
       }
       const best = [...mx.records].sort((a, b) => a.priority - b.priority)[0];
       return {
@@ -138,7 +158,11 @@ export class AddressChecker {
       };
     }
     if (mx.status === 'nxdomain')
-      return { verdict: 'invalid', reason: `the domain ${domain} does not exist` };
+      return {
+        verdict: 'invalid',
+        reason: `the domain ${domain} does not exist`,
+        invalidBy: 'no-domain',
+      };
     if (mx.status !== 'nodata') return unknown(mx);
     // no MX: RFC 5321 §5.1 sends to the domain's own address
     for (const family of ['A', 'AAAA'] as const) {
@@ -154,6 +178,7 @@ export class AddressChecker {
     return {
       verdict: 'invalid',
       reason: `${domain} has no MX and no A/AAAA record: it cannot receive mail`,
+      invalidBy: 'no-domain',
     };
   }
 }

@@ -1,6 +1,9 @@
 // The address check at RCPT TO, by policy: `off`, `warn` (accept, and keep the verdict on the
-// message), `reject` (refuse an invalid recipient with 550 and the reason). An address DNS could
-// not judge is never refused: it passes, or is deferred with 450 when the user prefers that.
+// message), `reject` (refuse an invalid recipient with the reason). Bad syntax is refused with
+// 550, a null MX with 556 (RFC 7505). A domain DNS says does not exist is deferred with 450 by
+// default, as Postfix's `unknown_address_reject_code`: a DNS filter, a captive portal or a zone
+// being fixed answers so for every name for a while, and a 550 there would bounce good mail for
+// good. An address DNS could not judge is never refused: it passes, or gets 450 when asked.
 import type { Settings } from '../settings/settings-schema.js';
 import type { AddressCheck, AddressChecker } from './address-checker.js';
 
@@ -12,7 +15,7 @@ export interface AddressRefusal {
 
 type PolicySettings = Pick<
   Settings,
-  'addressCheck' | 'addressCheckSender' | 'addressCheckDnsOutage'
+  'addressCheck' | 'addressCheckSender' | 'addressCheckDnsOutage' | 'addressCheckUnknownDomain'
 >;
 
 /** The SMTP reply a verdict gets under the policy; null accepts. */
@@ -24,9 +27,18 @@ export function addressCheckReply(
   if (settings.addressCheck !== 'reject') return null;
   const who = role === 'sender' ? `sender <${check.address}>` : `<${check.address}>`;
   if (check.verdict === 'invalid') {
+    if (check.invalidBy === 'no-domain' && settings.addressCheckUnknownDomain === 'defer') {
+      // RFC 3463: 4.1.2 / 4.1.8, the destination (sender) system's address is not resolvable now
+      const enhanced = role === 'sender' ? '4.1.8' : '4.1.2';
+      return { code: 450, message: `${enhanced} ${who}: ${check.reason}; try again later` };
+    }
+    if (check.invalidBy === 'null-mx') {
+      // RFC 7505 §4.2 (recipient) and §4.3 (sender): 556 with 5.1.10 and 5.7.27
+      const enhanced = role === 'sender' ? '5.7.27' : '5.1.10';
+      return { code: 556, message: `${enhanced} ${who}: ${check.reason}` };
+    }
     // RFC 3463: 5.1.3 bad mailbox syntax, 5.1.2 bad destination system, 5.1.8 bad sender system
-    const enhanced =
-      role === 'sender' ? '5.1.8' : check.reason.startsWith('syntax:') ? '5.1.3' : '5.1.2';
+    const enhanced = role === 'sender' ? '5.1.8' : check.invalidBy === 'syntax' ? '5.1.3' : '5.1.2';
     return { code: 550, message: `${enhanced} ${who}: ${check.reason}` };
   }
   if (check.verdict === 'unknown' && settings.addressCheckDnsOutage === 'defer') {

@@ -177,6 +177,7 @@ export interface Settings {
   addressCheckSender: boolean;
   /** When DNS cannot be asked: pass the recipient, or defer it (450); never reject. */
   addressCheckDnsOutage: 'pass' | 'defer';
+  addressCheckUnknownDomain: 'defer' | 'reject';
   // --- content filter and sender control (main/core/filter, main/core/sender-control) ---
   /** clamd's address (TCP or Unix socket); null: no virus scanning. */
   clamd: ClamdAddress | null;

@@ -94,6 +94,7 @@ const sidecar = z.object({
         verdict: addressVerdict,
         reason: z.string(),
         suggestion: z.string().nullable(),
+        invalidBy: z.enum(['syntax', 'null-mx', 'no-domain']).optional(),
       }),
     )
     .optional(),
