@@ -147,8 +147,9 @@ describe('brute force', () => {
     expect(await wire.command(`AUTH LOGIN ${Buffer.from('app').toString('base64')}`)).toMatch(
       /^334/,
     );
+    // the failure that locks says how long, worded as every refusal after it
     expect(await wire.command(Buffer.from('guess-3').toString('base64'))).toMatch(
-      /^421 4\.7\.0 Too many failed authentication attempts for this user from 127\.0\.0\.1; try again later/,
+      /^421 4\.7\.0 Too many failed authentication attempts for this user from 127\.0\.0\.1; try again in 1 minute/,
     );
     await wire.waitClosed();
 

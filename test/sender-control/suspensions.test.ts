@@ -74,10 +74,16 @@ describe('suspensions', () => {
     expect(await mailFrom(relay, 'app@example.com')).toMatch(/^250/);
   });
 
-  it('covers a CIDR, and keeps suspensions in the data folder across a restart', async () => {
+  it('covers a CIDR, stored as the range it matches, and kept across a restart', async () => {
     const dataDir = await makeDataDir();
     const first = await startTestRelaydesk({}, dataDir);
-    await suspend(first, { Kind: 'cidr', Value: '127.0.0.0/8', Reason: 'lab network is loose' });
+    // written with a host address, as people do: listed as the network it covers
+    const made = await suspend(first, {
+      Kind: 'cidr',
+      Value: '127.1.2.3/8',
+      Reason: 'lab network is loose',
+    });
+    expect(made.Value).toBe('127.0.0.0/8');
     await first.close();
     const again = await relaydesk({}, dataDir);
     const wire = await SmtpWire.connect(again.smtp.port);

@@ -229,17 +229,13 @@ export class SmtpAdmission {
     // other attempt waits longer with each failure from the address, then is checked
     const before = this.authLockouts.state(trust.ip, name);
     if (before.locked) {
-      const minutes = Math.max(1, Math.ceil(before.retryAfterMs / 60_000));
       this.audit('auth', {
         result: 'rejected',
         ...fields,
         reply: 421,
         reason: `user locked out for this client after ${before.failures} failed attempts`,
       });
-      throw new SmtpRefusal(
-        421,
-        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-      );
+      throw lockedOut(trust.ip, before.retryAfterMs);
     }
     if (before.delayMs > 0) await sleep(before.delayMs);
     const ok =
@@ -259,10 +255,9 @@ export class SmtpAdmission {
       reason: after.locked ? 'bad credentials; user locked out for this client' : 'bad credentials',
     });
     if (after.locked) {
-      throw new SmtpRefusal(
-        421,
-        `4.7.0 Too many failed authentication attempts for this user from ${trust.ip}; try again later`,
-      );
+      const now = this.authLockouts.state(trust.ip, name);
+      // the failure that locks says how long, as every refusal after it does
+      throw lockedOut(trust.ip, now.locked ? now.retryAfterMs : 60_000);
     }
     throw new SmtpRefusal(535, '5.7.8 Authentication credentials invalid');
   }
@@ -373,4 +368,13 @@ export class SmtpAdmission {
     });
     return new SmtpRefusal(refusal.code, refusal.message);
   }
+}
+
+/** The refusal of a user locked out from an address, with the wait in whole minutes. */
+function lockedOut(ip: string, retryAfterMs: number): SmtpRefusal {
+  const minutes = Math.max(1, Math.ceil(retryAfterMs / 60_000));
+  return new SmtpRefusal(
+    421,
+    `4.7.0 Too many failed authentication attempts for this user from ${ip}; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+  );
 }

@@ -157,6 +157,16 @@ export function parseCidr(text: string): CidrRange | null {
   return { source, address, bits: unmappedBits };
 }
 
+/** A range as its network address and prefix (`10.0.0.1/24` → `10.0.0.0/24`), as matched. */
+export function cidrNetwork(range: CidrRange): string {
+  const written = `${range.address.toString()}/${range.bits}`;
+  const network =
+    range.address.kind() === 'ipv4'
+      ? ipaddr.IPv4.networkAddressFromCIDR(written)
+      : ipaddr.IPv6.networkAddressFromCIDR(written);
+  return `${network.toString()}/${range.bits}`;
+}
+
 export function isCidr(text: string): boolean {
   return parseCidr(text) !== null;
 }

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { SuspensionEntry } from '../../../preload/api-contract.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
+import { cidrNetwork, inCidr, parseCidr, parseIp, type CidrRange } from '../net/ip-address.js';
 import {
   matchesPattern,
   parseAddressPattern,
@@ -101,7 +101,9 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
     );
   }
   const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };
-  compile({ ...entry, ID: '', Created: '', Auto: false });
+  const { range } = compile({ ...entry, ID: '', Created: '', Auto: false });
+  // stored as it matches: `10.0.0.1/24` covers 10.0.0.0-255, and the list must say so
+  if (kind === 'cidr' && range) entry.Value = cidrNetwork(range);
   return entry;
 }
 
