@@ -17,7 +17,8 @@ Writes every message of the running relay to DIR as <ID>.eml, with DIR/index.jso
 listing each message's summary (Mailpit's JSON shape) and its file.
 
   --http URL   the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
-               a UI password goes in the URL (http://any:PASSWORD@host:port) or RELAYDESK_UI_PASSWORD
+               a UI password goes in the URL (http://any:PASSWORD@host:port),
+               --ui-password-file FILE or RELAYDESK_UI_PASSWORD
 `;
 
 interface Summary {
@@ -44,7 +45,11 @@ export async function runDump(
   const parsed = parseCommandArgs('dump', () =>
     parseArgs({
       args,
-      options: { http: { type: 'string' }, help: { type: 'boolean' } },
+      options: {
+        http: { type: 'string' },
+        'ui-password-file': { type: 'string' },
+        help: { type: 'boolean' },
+      },
       allowPositionals: true,
       strict: true,
     }),
@@ -57,7 +62,11 @@ export async function runDump(
     throw new CliUsageError('dump: give one folder to write to: relaydesk dump DIR [--http URL]');
   }
   const dir = resolve(parsed.positionals[0] as string);
-  const api = relayApi(parsed.values.http, env);
+  const api = relayApi(parsed.values.http, env, {
+    ...(parsed.values['ui-password-file'] !== undefined
+      ? { passwordFile: parsed.values['ui-password-file'] }
+      : {}),
+  });
   await makeFolder(dir);
 
   const summaries: Summary[] = [];

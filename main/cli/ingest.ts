@@ -18,7 +18,9 @@ const usage = `Usage: relaydesk ingest PATH… [--http URL] [--mailbox NAME]
 Imports .eml files, Maildir folders and mbox files into the running relay, captured
 (never relayed), keeping their dates (the mbox From_ line, else the Date header).
 
-  --http URL      the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025)
+  --http URL      the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
+                  a UI password goes in the URL (http://any:PASSWORD@host:port),
+                  --ui-password-file FILE or RELAYDESK_UI_PASSWORD
   --mailbox NAME  the mailbox to capture into (default: inbox)
 `;
 
@@ -54,6 +56,7 @@ export async function runIngest(
       args,
       options: {
         http: { type: 'string' },
+        'ui-password-file': { type: 'string' },
         mailbox: { type: 'string' },
         help: { type: 'boolean' },
       },
@@ -68,7 +71,11 @@ export async function runIngest(
   if (parsed.positionals.length === 0) {
     throw new CliUsageError('ingest: give at least one .eml file, Maildir folder or mbox file');
   }
-  const api = relayApi(parsed.values.http, env);
+  const api = relayApi(parsed.values.http, env, {
+    ...(parsed.values['ui-password-file'] !== undefined
+      ? { passwordFile: parsed.values['ui-password-file'] }
+      : {}),
+  });
   const mailbox = parsed.values.mailbox;
   const tally: Tally = { imported: 0, failed: 0, skipped: 0 };
 

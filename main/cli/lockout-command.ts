@@ -1,15 +1,10 @@
 // `relaydesk lockout list|release [ADDRESS [USER]] [--http HOST:PORT]`: the SMTP AUTH lockouts of
 // the running relay. Lockouts live in the relay's memory, so this asks its API (RELAYDESK_HTTP or
 // --http say where, as `sendmail` finds the SMTP port). A UI password, when the relay has one, is
-// read from RELAYDESK_UI_PASSWORD, never from the command line.
+// read from RELAYDESK_UI_PASSWORD or --ui-password-file, never from the command line.
 import { isIP } from 'node:net';
-import {
-  fieldByKey,
-  parseSettingValue,
-  type ListenAddress,
-} from '../core/settings/settings-schema.js';
 import type { AuthLockoutEntry } from '../core/policy/auth-lockout.js';
-import { bracketHost } from '../core/net/ip-address.js';
+import { passwordHint, relayApi, RelayUnreachableError, takeOptions } from './relay-api.js';
 
 const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http HOST:PORT]
 
@@ -19,30 +14,10 @@ const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http 
   release --all           every lockout
 
   --http HOST:PORT        the running relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025)
-  RELAYDESK_UI_PASSWORD   the UI password, when the relay has one
+  --ui-password-file FILE the UI password, when the relay has one (or RELAYDESK_UI_PASSWORD)
 `;
 
 class LockoutUsageError extends Error {}
-
-function apiAddress(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): { http: ListenAddress; rest: string[] } {
-  const httpField = fieldByKey('http');
-  if (!httpField) throw new Error('http setting missing');
-  let http = env.RELAYDESK_HTTP
-    ? (parseSettingValue(httpField, env.RELAYDESK_HTTP, 'env') as ListenAddress)
-    : { host: '127.0.0.1', port: 8025 };
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--http') http = parseSettingValue(httpField, args[++i], 'flag') as ListenAddress;
-    else if (arg.startsWith('--http=')) {
-      http = parseSettingValue(httpField, arg.slice(7), 'flag') as ListenAddress;
-    } else rest.push(arg);
-  }
-  return { http, rest };
-}
 
 function describe(entry: AuthLockoutEntry): string {
   return `${entry.Address}\t${entry.User}\t${entry.Failures} failures\tuntil ${entry.LockedUntil}`;
@@ -53,18 +28,17 @@ export async function runLockoutCommand(
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<number> {
   try {
-    const { http, rest } = apiAddress(args, env);
+    const {
+      options: { '--http': http, '--ui-password-file': passwordFile },
+      rest,
+    } = takeOptions(args, ['--http', '--ui-password-file']);
     const [action, address, user, extra] = rest;
     if (action === undefined || action === '--help' || action === '-h') {
       process.stdout.write(usage);
       return action === undefined ? 2 : 0;
     }
-    const host = http.host === '0.0.0.0' ? '127.0.0.1' : http.host === '::' ? '::1' : http.host;
-    const base = `http://${bracketHost(host)}:${http.port}`;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (env.RELAYDESK_UI_PASSWORD) {
-      headers.authorization = `Basic ${Buffer.from(`relaydesk:${env.RELAYDESK_UI_PASSWORD}`).toString('base64')}`;
-    }
+    const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
+    const headers = { 'content-type': 'application/json' };
     let path: string;
     let init: RequestInit;
     if (action === 'list' && address === undefined) {
@@ -91,17 +65,15 @@ export async function runLockoutCommand(
     }
     let res: Response;
     try {
-      res = await fetch(base + path, init);
+      res = await api.fetch(path, init);
     } catch (err) {
-      const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-      process.stderr.write(
-        `relaydesk lockout: cannot reach the relay's API at ${base} (${cause}); is it running? --http or RELAYDESK_HTTP say where\n`,
-      );
+      if (!(err instanceof RelayUnreachableError)) throw err;
+      process.stderr.write(`relaydesk lockout: ${err.message}\n`);
       return 1;
     }
     const text = await res.text();
     if (!res.ok) {
-      const hint = res.status === 401 ? ' (set RELAYDESK_UI_PASSWORD to the UI password)' : '';
+      const hint = res.status === 401 ? ` (${passwordHint(api)})` : '';
       process.stderr.write(`relaydesk lockout: the API answered ${res.status}: ${text}${hint}\n`);
       return 1;
     }

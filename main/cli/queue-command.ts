@@ -32,7 +32,8 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
                  ${recipientStates.join(', ')}
   --json         one JSON object per message and line, in postqueue -j's fields
   --http URL     the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
-                 a UI password goes in the URL (http://any:PASSWORD@host:port) or RELAYDESK_UI_PASSWORD
+                 a UI password goes in the URL (http://any:PASSWORD@host:port),
+                 --ui-password-file FILE or RELAYDESK_UI_PASSWORD
 `;
 
 /** The API's queue action for each subcommand that takes IDs. */
@@ -51,7 +52,7 @@ const isActionName = (name: string): name is ActionName => Object.hasOwn(actions
 async function refusal(api: RelayApi, res: Response, doing: string): Promise<Error> {
   const said = await answerText(res);
   const passwordFix =
-    'give the UI password in RELAYDESK_UI_PASSWORD or in the URL (--http http://any:PASSWORD@host:port)';
+    'give the UI password in RELAYDESK_UI_PASSWORD, --ui-password-file FILE or the URL (--http http://any:PASSWORD@host:port)';
   switch (res.status) {
     case 401:
       return new Error(
@@ -101,6 +102,7 @@ export async function runQueueCommand(
       args,
       options: {
         http: { type: 'string' },
+        'ui-password-file': { type: 'string' },
         json: { type: 'boolean' },
         state: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -114,7 +116,11 @@ export async function runQueueCommand(
     return 0;
   }
   const [command = 'list', ...ids] = parsed.positionals;
-  const api = relayApi(parsed.values.http, env);
+  const api = relayApi(parsed.values.http, env, {
+    ...(parsed.values['ui-password-file'] !== undefined
+      ? { passwordFile: parsed.values['ui-password-file'] }
+      : {}),
+  });
   const json = parsed.values.json === true;
 
   const state = parsed.values.state;

@@ -2,13 +2,14 @@
 // [--release]`, plus `relaydesk suspensions` to list them: they talk to the running relay over
 // its HTTP API (RELAYDESK_HTTP or --http say where), as `sendmail` talks to its SMTP, so the
 // change takes effect at once without a restart.
-import { bracketHost } from '../core/net/ip-address.js';
-import { readFileSync } from 'node:fs';
 import {
-  fieldByKey,
-  parseSettingValue,
-  type ListenAddress,
-} from '../core/settings/settings-schema.js';
+  answerText,
+  passwordHint,
+  relayApi,
+  RelayUnreachableError,
+  takeOptions,
+  type RelayApi,
+} from './relay-api.js';
 
 const exUsage = 64;
 const exUnavailable = 69;
@@ -21,83 +22,28 @@ The relay's API is at --http, else RELAYDESK_HTTP, else 127.0.0.1:8025. With a U
 give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
 `;
 
-interface ApiTarget {
-  base: string;
-  authorization: string | null;
-}
-
-function takeOption(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  args.splice(index, 2);
-  return value;
-}
-
-function target(args: string[], env: NodeJS.ProcessEnv): ApiTarget {
-  const httpField = fieldByKey('http');
-  if (!httpField) throw new Error('http setting missing');
-  const flag = takeOption(args, '--http');
-  let http: ListenAddress = { host: '127.0.0.1', port: 8025 };
-  if (flag !== undefined) http = parseSettingValue(httpField, flag, 'flag') as ListenAddress;
-  else if (env.RELAYDESK_HTTP)
-    http = parseSettingValue(httpField, env.RELAYDESK_HTTP, 'env') as ListenAddress;
-  const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-  const passwordFile = takeOption(args, '--ui-password-file');
-  const password =
-    passwordFile !== undefined
-      ? readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '')
-      : env.RELAYDESK_UI_PASSWORD;
-  return {
-    base: `http://${bracketHost(host)}:${http.port}`,
-    authorization: password
-      ? `Basic ${Buffer.from(`relaydesk:${password}`).toString('base64')}`
-      : null,
-  };
-}
-
-async function call(
-  api: ApiTarget,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<unknown> {
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
-  if (api.authorization) headers.authorization = api.authorization;
+async function call(api: RelayApi, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
-    res = await fetch(api.base + path, {
+    res = await api.fetch(path, {
       method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      ...(body !== undefined
+        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }
+        : {}),
     });
   } catch (err) {
-    const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).message;
-    throw new CliFailure(
-      exUnavailable,
-      `cannot reach the relay's API at ${api.base} (${cause}); is it running? give --http HOST:PORT`,
-    );
-  }
-  const text = await res.text();
-  let parsed: unknown = text;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    // not JSON: shown as it is
+    if (err instanceof RelayUnreachableError) throw new CliFailure(exUnavailable, err.message);
+    throw err;
   }
   if (!res.ok) {
-    const message =
-      typeof parsed === 'object' && parsed !== null && 'error' in parsed
-        ? String((parsed as { error: unknown }).error)
-        : text;
+    const why = await answerText(res);
     throw new CliFailure(
       res.status === 400 || res.status === 404 ? exUsage : 1,
-      message,
+      res.status === 401 ? `${why} (${passwordHint(api)})` : why,
       res.status,
     );
   }
-  return parsed;
+  return (await res.json()) as unknown;
 }
 
 class CliFailure extends Error {
@@ -118,13 +64,16 @@ export async function runSuspendCommand(
   out: (text: string) => void = (text) => process.stdout.write(text),
   err: (text: string) => void = (text) => process.stderr.write(text),
 ): Promise<number> {
-  const args = [...rawArgs];
+  const {
+    options: { '--http': http, '--ui-password-file': passwordFile, '--reason': reason },
+    rest: args,
+  } = takeOptions(rawArgs, ['--http', '--ui-password-file', '--reason']);
   if (args.includes('--help') || args.includes('-h')) {
     out(usage);
     return 0;
   }
   try {
-    const api = target(args, env);
+    const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
     if (command === 'suspensions') {
       const list = (await call(api, 'GET', '/api/v1/suspensions')) as Array<
         Record<string, unknown>
@@ -135,7 +84,6 @@ export async function runSuspendCommand(
       return 0;
     }
     if (command === 'suspend') {
-      const reason = takeOption(args, '--reason');
       const [kind, value, ...extra] = args;
       if (!kind || !value || extra.length > 0 || reason === undefined) {
         // say which part is missing: the client is told the reason, so it is required

@@ -242,7 +242,7 @@ describe('relaydesk queue against a relay with a UI password', () => {
     const guarded = await startServe({ args: ['--ui-password-file', passwordFile] });
     const http = `127.0.0.1:${guarded.http.port}`;
     const fix =
-      'give the UI password in RELAYDESK_UI_PASSWORD or in the URL (--http http://any:PASSWORD@host:port)';
+      'give the UI password in RELAYDESK_UI_PASSWORD, --ui-password-file FILE or the URL (--http http://any:PASSWORD@host:port)';
 
     const missing = await runCli(['queue'], { env: { RELAYDESK_HTTP: http } });
     expect(oneLineFailure(missing)).toMatch(
@@ -259,6 +259,8 @@ describe('relaydesk queue against a relay with a UI password', () => {
     expect(wrong.stderr).not.toContain('guess');
     const right = await runCli(['queue', '--http', `http://any:office-secret@${http}`]);
     expect(right).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n' });
+    const fromFile = await runCli(['queue', '--http', http, '--ui-password-file', passwordFile]);
+    expect(fromFile).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n' });
     await guarded.stop();
   });
 });

@@ -1,8 +1,10 @@
 // What an administrator's mistakes with `relaydesk suspend/unsuspend/suspensions` and `relaydesk
 // lockout release` get back, from the real command against a running relay: one line naming the
 // value and the fix, and a non-zero exit, never a silent "released 0" or a bare "not found".
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli-process.js';
+import { makeTempDir, runCli } from '../helpers/cli-process.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -52,5 +54,57 @@ describe('sender command mistakes', () => {
     const all = await runCli(['lockout', 'release', '--all'], { env });
     expect(all.code).toBe(0);
     expect(all.stdout).toBe('released 0 lockouts\n');
+  });
+});
+
+describe('sender commands against a relay with a UI password', () => {
+  let guarded: TestRelaydesk;
+  let http: string;
+  let passwordFile: string;
+  beforeAll(async () => {
+    const dir = await makeTempDir();
+    passwordFile = join(dir, 'ui-password');
+    await writeFile(passwordFile, 'ui-password-1\n');
+    guarded = await startTestRelaydesk({ uiPasswordFile: passwordFile });
+    http = `127.0.0.1:${guarded.http.port}`;
+  });
+  afterAll(async () => guarded?.dispose());
+
+  it('suspend and lockout take the password from --ui-password-file, and a 401 says what to give', async () => {
+    for (const args of [['suspensions'], ['lockout', 'list']]) {
+      const without = await runCli([...args, '--http', http], {});
+      expect(without.code, without.stderr).not.toBe(0);
+      expect(without.stderr).toContain(
+        'the relay has a UI password: give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE',
+      );
+      const withFile = await runCli(
+        [...args, '--http', http, '--ui-password-file', passwordFile],
+        {},
+      );
+      expect(withFile.code, withFile.stderr).toBe(0);
+      const wrong = await runCli([...args, '--http', http], {
+        env: { RELAYDESK_UI_PASSWORD: 'not-it' },
+      });
+      expect(wrong.stderr).toContain("the UI password given is not the relay's");
+    }
+    const made = await runCli(
+      [
+        'suspend',
+        'ip',
+        '192.0.2.7',
+        '--reason',
+        'spam',
+        `--http=${http}`,
+        '--ui-password-file',
+        passwordFile,
+      ],
+      {},
+    );
+    expect(made.code, made.stderr).toBe(0);
+    const listed = await runCli(
+      ['lockout', 'list', `--http=${http}`, `--ui-password-file=${passwordFile}`],
+      {},
+    );
+    expect(listed.stdout).toBe('no lockouts\n');
   });
 });

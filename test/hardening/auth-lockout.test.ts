@@ -105,6 +105,6 @@ describe('AUTH lockout per (address, user)', () => {
     expect(usage.stderr).toBe('relaydesk lockout: release needs ADDRESS [USER], or --all\n');
     const away = await runCli(['lockout', 'list', '--http', '127.0.0.1:1'], {});
     expect(away.code).toBe(1);
-    expect(away.stderr).toMatch(/cannot reach the relay's API at http:\/\/127\.0\.0\.1:1 /);
+    expect(away.stderr).toMatch(/cannot reach the relay's API at http:\/\/127\.0\.0\.1:1\/ /);
   });
 });
