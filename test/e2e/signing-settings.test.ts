@@ -91,6 +91,39 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       .toContain('selector: "no spaces" is not a valid selector');
   });
 
+  it("a key's own header list is given in the form and shown, with the zone file line", async () => {
+    const form = page.getByRole('form', { name: 'Add a DKIM key' });
+    await form.getByLabel('Domain').fill('list.example');
+    await form.getByLabel('Selector').fill('news1');
+    await form.getByLabel('Key', { exact: true }).selectOption('rsa');
+    // without From: refused, naming the field and the fix
+    await form.getByLabel('Header fields to sign (optional)').fill('Subject, To');
+    await form.getByRole('button', { name: 'Generate key' }).click();
+    await expect
+      .poll(() => page.locator('#section-signing [role="alert"]').innerText())
+      .toContain('headers: must include From');
+    await form
+      .getByLabel('Header fields to sign (optional)')
+      .fill('From, Subject List-Unsubscribe');
+    await form.getByRole('button', { name: 'Generate key' }).click();
+    const keyItem = page.locator('.dkim-key', { hasText: 'news1 · list.example' });
+    await expect
+      .poll(() => keyItem.locator('.dkim-headers').innerText())
+      .toMatch(/^Signs From, Subject, List-Unsubscribe when present/);
+    // an RSA-2048 value is over 255 octets: the zone line splits it in quoted strings
+    await keyItem.getByText('Zone file line').click();
+    const zone = await keyItem
+      .getByLabel('Zone file line of news1._domainkey.list.example')
+      .inputValue();
+    const value = await keyItem.getByLabel('TXT record news1._domainkey.list.example').inputValue();
+    const strings = [...zone.matchAll(/"([^"]*)"/g)].map((m) => m[1] as string);
+    expect(zone).toMatch(/^news1\._domainkey\.list\.example\. 3600 IN TXT \( "/);
+    expect(strings.length).toBeGreaterThan(1);
+    expect(strings.every((part) => part.length <= 255)).toBe(true);
+    expect(strings.join('')).toBe(value);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('the SMTP users list, on the same list actions, adds and removes a user', async () => {
     const form = page.getByRole('form', { name: 'Add an SMTP user' });
     await form.getByLabel('User name').fill('mailer');

@@ -25,13 +25,17 @@ export function SigningSection() {
   const [selector, setSelector] = useState('');
   const [algorithm, setAlgorithm] = useState<DkimAlgorithm>('rsa');
   const [pem, setPem] = useState('');
+  const [headers, setHeaders] = useState('');
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
+    // "From, To Subject" or one per line: the API names a field that is not a header name
+    const headerList = headers.split(/[\s,:;]+/).filter((name) => name !== '');
     const key = {
       domain: domain.trim(),
       selector: selector.trim(),
       ...(pem.trim() ? { privateKey: pem } : { algorithm }),
+      ...(headerList.length > 0 ? { headers: headerList } : {}),
     };
     const done = pem.trim()
       ? `Imported the key of ${key.selector} for ${key.domain}: publish its record.`
@@ -39,6 +43,7 @@ export function SigningSection() {
     if (await act(() => api.addDkimKey(key), done)) {
       setSelector('');
       setPem('');
+      setHeaders('');
     }
   };
 
@@ -121,6 +126,22 @@ export function SigningSection() {
                   rows={3}
                   value={key.record.value}
                 />
+                <details className="dkim-zone">
+                  {/* a zone file takes the value in quoted strings of at most 255 octets; a
+                      2048-bit key's value is longer, and pasting it whole breaks the record */}
+                  <summary>Zone file line</summary>
+                  <textarea
+                    aria-label={`Zone file line of ${key.record.name}`}
+                    className="dkim-record"
+                    readOnly
+                    rows={4}
+                    value={key.record.zoneLine}
+                  />
+                </details>
+                <p className="field-hint dkim-headers">
+                  Signs {key.headers.join(', ')} when present; From once more than it appears, so no
+                  From can be added after signing
+                </p>
                 {check === 'checking' && <p className="field-hint">Looking it up…</p>}
                 {check && check !== 'checking' && (
                   <p
@@ -179,6 +200,16 @@ export function SigningSection() {
             rows={2}
             value={pem}
             onChange={(event) => setPem(event.target.value)}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="dkim-add-headers">Header fields to sign (optional)</label>
+          <input
+            id="dkim-add-headers"
+            autoComplete="off"
+            placeholder="the usual set, with From"
+            value={headers}
+            onChange={(event) => setHeaders(event.target.value)}
           />
         </div>
         <button type="submit">{pem.trim() ? 'Import key' : 'Generate key'}</button>

@@ -71,7 +71,7 @@ export const filteringFields = [
     value: 'defer|reject',
     ...oneOf(
       {
-        defer: 'Defer it (450, as Postfix does: the client tries again)',
+        defer: 'Defer it (450, the client tries again)',
         reject: 'Refuse it (550)',
       },
       '"defer" (450, the client tries again, as Postfix\'s unknown_address_reject_code) or "reject" (550)',
