@@ -16,6 +16,13 @@ export interface Route {
 
 const hopName = (index: number): string => `Hop ${index + 1}`;
 
+/**
+ * The most Received fields read. RFC 5321 §6.3 asks relays to allow at least 100 before calling
+ * it a loop, and Postfix stops at 50; a pasted block with thousands is a loop or made up, and
+ * reading all of it held the server for seconds and sent the browser tens of megabytes.
+ */
+export const MAX_HOPS = 100;
+
 function seconds(ms: number): number {
   return Math.round(ms) / 1000;
 }
@@ -73,7 +80,18 @@ function joinsUp(hop: Hop, previous: Hop): boolean {
 
 export function buildRoute(fields: readonly HeaderField[]): Route {
   const warnings: Warning[] = [];
-  const received = fieldsNamed(fields, 'Received').reverse();
+  const all = fieldsNamed(fields, 'Received');
+  // the top-most fields were stamped by the servers nearest the reader, the ones to trust most
+  const received = all.slice(0, MAX_HOPS).reverse();
+  if (all.length > MAX_HOPS) {
+    warnings.push({
+      code: 'hops-truncated',
+      message:
+        `The header has ${all.length.toLocaleString('en')} Received fields; only the ` +
+        `${MAX_HOPS} most recent (top-most) are shown. A real route has a few dozen at most, ` +
+        'so this is a mail loop or a made-up header.',
+    });
+  }
   const instants: (number | null)[] = [];
   const hops: Hop[] = received.map((field, index) => {
     const parsed = parseReceived(field.value);
