@@ -23,6 +23,11 @@ const qmailCipher = /^(\S+)\s+encrypted\b/i;
 const tlsLabel = /\bTLS:\s*\S/;
 const keyedCipher = /\bcipher=([\w-]+)/i;
 const startTls = /\bSTARTTLS\b/i;
+/**
+ * A cipher as Exim and Haraka write it after `tls` (`TLS_AES_256_GCM_SHA384`,
+ * `ECDHE-RSA-AES256-GCM-SHA384`). IIS writes `over TLS secured channel`: TLS, but no cipher.
+ */
+const cipherName = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+$/;
 
 /** What one comment says of TLS, tried in this order; null when it says nothing. */
 function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
@@ -69,7 +74,7 @@ export function tlsFacts(
   const tlsCipher = firstValue(tlsClause);
   if (tlsCipher) {
     marker = true;
-    cipher ??= tlsCipher.text;
+    if (cipherName.test(tlsCipher.text)) cipher ??= tlsCipher.text;
   }
   if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
     marker = true;
