@@ -2,8 +2,11 @@
 // comments, which matter more than the keyword because many write plain ESMTP over TLS.
 import { clauseText, firstValue, type Clause } from './received-clauses.js';
 
-/** RFC 3848 plain keywords: no TLS unless a comment says otherwise. */
-const plainProtocol = /^(?:SMTP|ESMTP|ESMTPA|LMTP|LMTPA)$/i;
+/**
+ * RFC 3848 / RFC 6531 plain keywords: no TLS unless a comment says otherwise. UTF8SMTP is what a
+ * server (Relaydesk's own stamp included) writes for SMTPUTF8 mail without TLS.
+ */
+const plainProtocol = /^(?:E?SMTPA?|LMTPA?|UTF8(?:SMTP|LMTP)A?)$/i;
 /** RFC 3848 / RFC 6531 / RFC 8314 keywords that say TLS: …S and …SA (ESMTPS, UTF8SMTPSA, HTTPS). */
 const secureProtocol = /^(?:[A-Z0-9]*MTP|HTTP)SA?$/i;
 export const authenticatedProtocol = /^(?:[A-Z0-9]*MTP|HTTP)S?A$/i;
