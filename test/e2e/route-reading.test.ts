@@ -153,7 +153,7 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     expect(await hops.nth(0).getByTestId('hop-origin').count()).toBe(0);
     expect(await hops.nth(1).getByTestId('hop-origin').innerText()).toBe(
       'Origin: the first hop from an Internet address (2a00:1450:4864:20::62f); the hop before ' +
-        'it ran inside a private network or on one machine.',
+        'it names no address or a private one.',
     );
     expect(await page.getByTestId('hop-origin').count()).toBe(1);
     expect(await fact(hops.nth(1), 'TLS')).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');

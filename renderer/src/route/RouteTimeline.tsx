@@ -127,8 +127,9 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                     {index === 0
                       ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
                       : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
-                        `${index === 1 ? 'hop' : `${index} hops`} before it ran inside a ` +
-                        'private network or on one machine.'}
+                        (index === 1
+                          ? 'hop before it names no address or a private one.'
+                          : `${index} hops before it name no address or a private one.`)}
                   </p>
                 )}
                 <dl className="hop-facts">
