@@ -89,10 +89,20 @@ export async function createHttpServer(
     { parseAs: 'buffer' },
     (req, body, done) => (bodyAsJson(req.method) ? jsonParser(body, done) : done(null, body)),
   );
+  // curl's -d and --data-binary say form-urlencoded unless told otherwise: name what to send
+  const unreadableBody = (type: string | undefined, method: string, url: string): Error => {
+    const error = new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(type);
+    error.message =
+      `Content-Type: ${type || '(none)'} is not read by ${method} ${url.split('?')[0]}: send ` +
+      'JSON as application/json, or a message or pasted headers as text/plain or ' +
+      "message/rfc822 where the route takes one (curl -H 'Content-Type: text/plain' " +
+      '--data-binary @headers.txt).';
+    return error;
+  };
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) =>
     bodyAsJson(req.method)
       ? jsonParser(body, done)
-      : done(new errorCodes.FST_ERR_CTP_INVALID_MEDIA_TYPE(req.headers['content-type']), undefined),
+      : done(unreadableBody(req.headers['content-type'], req.method, req.url), undefined),
   );
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));

@@ -65,3 +65,18 @@ it('answers 400 for an empty analysis request', async () => {
   expect(res.status).toBe(400);
   expect((await res.json()).error).toMatch(/^body: give the headers/);
 });
+
+it('answers 415 naming the fix when headers are posted as curl sends them by default', async () => {
+  // `curl --data-binary @headers.txt` without -H says application/x-www-form-urlencoded
+  const res = await relay.fetch('/api/v1/analyze', {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: earlierHops,
+  });
+  expect(res.status).toBe(415);
+  expect((await res.json()).error).toBe(
+    'Content-Type: application/x-www-form-urlencoded is not read by POST /api/v1/analyze: send ' +
+      'JSON as application/json, or a message or pasted headers as text/plain or message/rfc822 ' +
+      "where the route takes one (curl -H 'Content-Type: text/plain' --data-binary @headers.txt).",
+  );
+});

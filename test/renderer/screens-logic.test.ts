@@ -13,10 +13,14 @@ import {
 } from '../../renderer/src/message/preview-document.js';
 import { failingUpstream, groupQueue, queueCounts } from '../../renderer/src/queue/queue-groups.js';
 import {
+  authGroups,
+  authSubject,
   delayBars,
   humanDelay,
   hopClient,
+  originHop,
   tlsLabel,
+  tlsVersionName,
 } from '../../renderer/src/route/route-format.js';
 import { parseThemeChoice } from '../../renderer/src/settings/appearance.js';
 import { resolveTheme } from '../../renderer/src/theme/theme.js';
@@ -42,10 +46,66 @@ describe('route wording', () => {
     expect(hopClient(base)).toBe('laptop / dsl-1.isp.example');
     expect(hopClient({ ...base, fromRdns: 'laptop' })).toBe('laptop');
     expect(hopClient({ ...base, local: true })).toBe('local submission');
-    expect(tlsLabel({ tls: true, tlsVersion: 'TLSv1.3', tlsCipher: null } as Hop)).toBe(
-      'TLS TLSv1.3',
+    expect(tlsLabel({ tls: true, tlsVersion: 'TLSv1.3', tlsCipher: null } as Hop)).toBe('TLS 1.3');
+    expect(tlsLabel({ tls: true, tlsVersion: null, tlsCipher: null } as Hop)).toBe('TLS');
+    expect(tlsLabel({ tls: true, tlsVersion: 'TLS1_2', tlsCipher: 'ECDHE-RSA' } as Hop)).toBe(
+      'TLS 1.2, ECDHE-RSA',
     );
     expect(tlsLabel({ tls: false } as Hop)).toBe('no TLS');
+  });
+
+  it('spells TLS versions one way, whichever server wrote them', () => {
+    // Postfix, Exim, Microsoft/Gmail, Sendmail's TLSv1 (1.0), SSL, and what it does not know
+    const written = ['TLSv1.3', 'TLS1.3', 'TLS1_3', 'TLSv1', 'tlsv1.2', 'SSLv3', 'TLS13-X'];
+    expect(written.map(tlsVersionName)).toEqual([
+      'TLS 1.3',
+      'TLS 1.3',
+      'TLS 1.3',
+      'TLS 1.0',
+      'TLS 1.2',
+      'SSL 3',
+      'TLS13-X',
+    ]);
+  });
+
+  it('finds where the message entered the Internet: the first hop from a public address', () => {
+    const hop = (fromIp: string | null, isPrivate: boolean | null) =>
+      ({ fromIp, private: isPrivate }) as Hop;
+    expect(originHop([hop(null, null), hop('10.0.0.1', true), hop('192.0.2.1', false)])).toBe(2);
+    expect(originHop([hop('127.0.0.1', true)])).toBeNull();
+  });
+
+  it('groups authentication verdicts by the field that gave them and names their subject', () => {
+    const result = (header: 'Authentication-Results' | 'Received-SPF', fieldIndex: number) => ({
+      header,
+      fieldIndex,
+      instance: null,
+      authservId: header === 'Received-SPF' ? null : 'mx.example.com',
+      method: 'spf',
+      result: 'pass',
+      reason: null,
+      comment: null,
+      properties: { 'smtp.mailfrom': 'a@example.org' },
+    });
+    const groups = authGroups([
+      result('Authentication-Results', 0),
+      result('Authentication-Results', 1),
+      result('Authentication-Results', 0),
+      result('Received-SPF', 0),
+    ]);
+    expect(groups.map((g) => [g.title, g.results.length])).toEqual([
+      ['Authentication-Results by mx.example.com', 2],
+      ['Authentication-Results by mx.example.com', 1],
+      ['Received-SPF', 1],
+    ]);
+    expect(authSubject(result('Authentication-Results', 0))).toBe('a@example.org');
+    expect(
+      authSubject({
+        ...result('Authentication-Results', 0),
+        method: 'dkim',
+        properties: { 'header.i': '@example.org' },
+      }),
+    ).toBe('example.org');
   });
 });
 

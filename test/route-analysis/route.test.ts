@@ -91,4 +91,28 @@ describe('route', () => {
     expect(analyzeMessage('').hops).toEqual([]);
     expect(analyzeMessage(Buffer.alloc(0)).hops).toEqual([]);
   });
+
+  test('a 9 MB paste of Received fields: the 100 most recent are read, and the rest is named', () => {
+    // before, all 70,000 became hops: the API held its thread ~9 s and answered with 80 MB
+    const fields: string[] = [];
+    for (let n = 70_000; n > 0; n--) {
+      fields.push(
+        `Received: from h${n - 1}.example (h${n - 1}.example [192.0.2.1]) by h${n}.example with ESMTP id ${n}; Thu, 6 Mar 2025 10:00:00 +0000`,
+      );
+    }
+    const paste = fields.join('\n') + '\n';
+    expect(paste.length).toBeGreaterThan(8_500_000);
+    const analysis = analyzeMessage(paste);
+    expect(analysis.hops).toHaveLength(100);
+    // oldest first among those read; the top-most field is the last hop
+    expect(analysis.hops[0]?.by).toBe('h69901.example');
+    expect(analysis.hops[99]?.by).toBe('h70000.example');
+    expect(analysis.hops.some((hop) => hop.broken)).toBe(false);
+    const truncated = analysis.warnings.find((w) => w.code === 'hops-truncated');
+    expect(truncated?.message).toBe(
+      'The header has 70,000 Received fields; only the 100 most recent (top-most) are shown. ' +
+        'A real route has a few dozen at most, so this is a mail loop or a made-up header.',
+    );
+    expect(truncated?.hop).toBeUndefined();
+  });
 });

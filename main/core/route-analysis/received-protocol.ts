@@ -2,8 +2,11 @@
 // comments, which matter more than the keyword because many write plain ESMTP over TLS.
 import { clauseText, firstValue, type Clause } from './received-clauses.js';
 
-/** RFC 3848 plain keywords: no TLS unless a comment says otherwise. */
-const plainProtocol = /^(?:SMTP|ESMTP|ESMTPA|LMTP|LMTPA)$/i;
+/**
+ * RFC 3848 / RFC 6531 plain keywords: no TLS unless a comment says otherwise. UTF8SMTP is what a
+ * server (Relaydesk's own stamp included) writes for SMTPUTF8 mail without TLS.
+ */
+const plainProtocol = /^(?:E?SMTPA?|LMTPA?|UTF8(?:SMTP|LMTP)A?)$/i;
 /** RFC 3848 / RFC 6531 / RFC 8314 keywords that say TLS: …S and …SA (ESMTPS, UTF8SMTPSA, HTTPS). */
 const secureProtocol = /^(?:[A-Z0-9]*MTP|HTTP)SA?$/i;
 export const authenticatedProtocol = /^(?:[A-Z0-9]*MTP|HTTP)S?A$/i;
@@ -23,6 +26,11 @@ const qmailCipher = /^(\S+)\s+encrypted\b/i;
 const tlsLabel = /\bTLS:\s*\S/;
 const keyedCipher = /\bcipher=([\w-]+)/i;
 const startTls = /\bSTARTTLS\b/i;
+/**
+ * A cipher as Exim and Haraka write it after `tls` (`TLS_AES_256_GCM_SHA384`,
+ * `ECDHE-RSA-AES256-GCM-SHA384`). IIS writes `over TLS secured channel`: TLS, but no cipher.
+ */
+const cipherName = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+$/;
 
 /** What one comment says of TLS, tried in this order; null when it says nothing. */
 function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
@@ -69,7 +77,7 @@ export function tlsFacts(
   const tlsCipher = firstValue(tlsClause);
   if (tlsCipher) {
     marker = true;
-    cipher ??= tlsCipher.text;
+    if (cipherName.test(tlsCipher.text)) cipher ??= tlsCipher.text;
   }
   if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
     marker = true;

@@ -1,6 +1,7 @@
 // The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
+import { getDomain } from 'tldts';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived } from './received-parser.js';
@@ -15,6 +16,13 @@ export interface Route {
 }
 
 const hopName = (index: number): string => `Hop ${index + 1}`;
+
+/**
+ * The most Received fields read. RFC 5321 §6.3 asks relays to allow at least 100 before calling
+ * it a loop, and Postfix stops at 50; a pasted block with thousands is a loop or made up, and
+ * reading all of it held the server for seconds and sent the browser tens of megabytes.
+ */
+export const MAX_HOPS = 100;
 
 function seconds(ms: number): number {
   return Math.round(ms) / 1000;
@@ -57,6 +65,19 @@ function sameHost(a: string | null, b: string | null): boolean {
 }
 
 /**
+ * Both names in one registered domain (by the Public Suffix List): one organisation's own servers,
+ * which hand mail on without stamping every step or name themselves differently inside. Exchange
+ * Online does so in every message it sends (`by DB9PR04MB8412.eurprd04.prod.outlook.com`, then
+ * `from EUR05-AM6-obe.outbound.protection.outlook.com`), and calling that a broken chain flagged
+ * all of them.
+ */
+function sameOrganisation(a: string | null, b: string | null): boolean {
+  if (!a || !b || normalizeIp(a) || normalizeIp(b)) return false;
+  const domain = getDomain(a);
+  return domain !== null && domain.includes('.') && domain === getDomain(b);
+}
+
+/**
  * Does this hop's client look like the previous hop's receiver? A content filter re-injecting on
  * the same host (`from localhost … by mx` after `by mx`) also joins up.
  */
@@ -68,12 +89,26 @@ function joinsUp(hop: Hop, previous: Hop): boolean {
     const candidate = hostKey(name);
     if (sameHost(candidate, by) || sameHost(candidate, byIp)) return true;
   }
+  if (sameOrganisation(hostKey(hop.from), by) || sameOrganisation(hostKey(hop.fromRdns), by)) {
+    return true;
+  }
   return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
 }
 
 export function buildRoute(fields: readonly HeaderField[]): Route {
   const warnings: Warning[] = [];
-  const received = fieldsNamed(fields, 'Received').reverse();
+  const all = fieldsNamed(fields, 'Received');
+  // the top-most fields were stamped by the servers nearest the reader, the ones to trust most
+  const received = all.slice(0, MAX_HOPS).reverse();
+  if (all.length > MAX_HOPS) {
+    warnings.push({
+      code: 'hops-truncated',
+      message:
+        `The header has ${all.length.toLocaleString('en')} Received fields; only the ` +
+        `${MAX_HOPS} most recent (top-most) are shown. A real route has a few dozen at most, ` +
+        'so this is a mail loop or a made-up header.',
+    });
+  }
   const instants: (number | null)[] = [];
   const hops: Hop[] = received.map((field, index) => {
     const parsed = parseReceived(field.value);

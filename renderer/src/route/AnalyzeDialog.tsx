@@ -2,12 +2,14 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
+import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
 /** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
 export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) {
   const api = useApi();
-  const [text, setText] = useState(props.initialText ?? '');
+  const opened = props.initialText === undefined ? undefined : headerBlockOf(props.initialText);
+  const [text, setText] = useState(opened ?? '');
   const [result, setResult] = useState<RouteAnalysis | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -27,7 +29,7 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
   };
 
   // an .eml dropped on the window arrives with the dialog: analyse it at once
-  const initial = useRef(props.initialText);
+  const initial = useRef(opened);
   useEffect(() => {
     if (initial.current) void analyze(initial.current);
     // once, for what the dialog opened with
@@ -35,7 +37,7 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
-    const content = await file.text();
+    const content = headerBlockOf(await file.text());
     setText(content);
     await analyze(content);
   };

@@ -2,12 +2,15 @@ import type { ReactNode } from 'react';
 import type { RouteAnalysis } from '../api/contract';
 import { formatFullDate } from '../format/mail-format';
 import {
+  authGroups,
+  authSubject,
   authTone,
   delayBars,
   hopClient,
   hopWarnings,
   humanDelay,
   ipScopeLabel,
+  originHop,
   tlsLabel,
 } from './route-format';
 
@@ -16,29 +19,67 @@ function AuthBadges({ route }: { route: RouteAnalysis }) {
     return <p className="route-note">No Authentication-Results in the headers.</p>;
   }
   return (
-    <ul className="auth-badges" aria-label="Authentication results">
-      {route.authentication.map((result, index) => (
-        <li
-          key={`${result.header}-${result.fieldIndex}-${result.method}-${index}`}
-          className={`auth-badge auth-${authTone(result.result)}`}
-          data-testid="auth-badge"
-          title={[result.authservId, result.reason, result.comment].filter(Boolean).join(' · ')}
-        >
-          {result.method.toUpperCase()} {result.result}
-        </li>
+    <div className="auth-results">
+      {authGroups(route.authentication).map((group) => (
+        <div key={group.key} className="auth-group" data-testid="auth-group">
+          <p className="auth-source">{group.title}</p>
+          <ul className="auth-badges" aria-label={group.title}>
+            {group.results.map((result, index) => {
+              const subject = authSubject(result);
+              return (
+                <li
+                  key={`${result.method}-${index}`}
+                  className={`auth-badge auth-${authTone(result.result)}`}
+                  data-testid="auth-badge"
+                  title={[result.reason, result.comment].filter(Boolean).join(' · ')}
+                >
+                  {result.method.toUpperCase()} {result.result}
+                  {subject && <span className="auth-reason"> {subject}</span>}
+                </li>
+              );
+            })}
+          </ul>
+        </div>
       ))}
-    </ul>
+    </div>
+  );
+}
+
+/** What the headers other than Received say of the sender, where they say anything. */
+function OriginFacts({ route }: { route: RouteAnalysis }) {
+  const { origin } = route;
+  const signers = origin.dkimSignatures
+    .filter((signature) => signature.domain)
+    .map((signature) =>
+      signature.selector ? `${signature.domain} (${signature.selector})` : signature.domain,
+    );
+  const facts: [string, string][] = [];
+  if (origin.returnPath !== null) facts.push(['Return-Path', origin.returnPath || '<> (a bounce)']);
+  if (origin.xOriginatingIp) facts.push(['X-Originating-IP', origin.xOriginatingIp]);
+  if (signers.length) facts.push(['DKIM-Signature', signers.join(', ')]);
+  if (facts.length === 0) return null;
+  return (
+    <dl className="hop-facts route-origin" data-testid="route-origin">
+      {facts.map(([name, value]) => (
+        <div key={name}>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }
 
 /** The Received chain as a vertical timeline, oldest hop first, delays drawn to scale. */
 export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: ReactNode }) {
   const bars = delayBars(route.hops);
+  const origin = originHop(route.hops);
   const general = route.warnings.filter((w) => w.hop === undefined);
   return (
     <section className="route" data-testid="route-view" aria-label="Route">
       {check}
       <AuthBadges route={route} />
+      <OriginFacts route={route} />
       <p className="route-summary">
         {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
         {route.totalSeconds !== null && `, ${humanDelay(route.totalSeconds)} from first to last`}
@@ -48,7 +89,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           {warning.message}
         </p>
       ))}
-      {route.hops.length === 0 && (
+      {route.hops.length === 0 && !general.some((w) => w.code === 'no-received') && (
         <p className="route-note">No Received headers: the message never passed a mail server.</p>
       )}
       <ol className="hops" aria-label="Hops, oldest first">
@@ -81,6 +122,16 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                   {' → '}
                   <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
                 </p>
+                {origin === index && (
+                  <p className="hop-origin" data-testid="hop-origin">
+                    {index === 0
+                      ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
+                      : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
+                        (index === 1
+                          ? 'hop before it names no address or a private one.'
+                          : `${index} hops before it name no address or a private one.`)}
+                  </p>
+                )}
                 <dl className="hop-facts">
                   {ipScopeLabel(hop) && (
                     <div>

@@ -1,5 +1,5 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
-import type { Hop, RouteAnalysis } from '../api/contract.js';
+import type { AuthenticationResult, Hop, RouteAnalysis } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
 export function humanDelay(seconds: number): string {
@@ -48,10 +48,80 @@ export function ipScopeLabel(hop: Hop): string | null {
   return `${hop.fromIp} (${scope})`;
 }
 
+/**
+ * One spelling for the versions servers write differently (Postfix `TLSv1.3`, Exim `TLS1.3`,
+ * Microsoft `TLS1_3`, Sendmail `TLSv1`), so hops compare at a glance; anything else as written.
+ */
+export function tlsVersionName(version: string): string {
+  const known = /^(TLS|SSL)\s*v?(\d+)(?:[._](\d+))?$/i.exec(version.trim());
+  if (!known) return version;
+  const [, family = '', major = '', minor] = known;
+  const name = family.toUpperCase();
+  return name === 'TLS'
+    ? `TLS ${major}.${minor ?? '0'}`
+    : `SSL ${major}${minor ? `.${minor}` : ''}`;
+}
+
+/** "TLS 1.3, TLS_AES_256_GCM_SHA384"; "TLS" alone when the server named no version. */
 export function tlsLabel(hop: Hop): string {
   if (hop.tls === null) return 'TLS unknown';
   if (!hop.tls) return 'no TLS';
-  return ['TLS', hop.tlsVersion, hop.tlsCipher].filter(Boolean).join(' ');
+  const version = hop.tlsVersion ? tlsVersionName(hop.tlsVersion) : 'TLS';
+  return hop.tlsCipher ? `${version}, ${hop.tlsCipher}` : version;
+}
+
+/**
+ * The first hop, oldest first, whose client had an Internet address: where the message entered
+ * the public network, as far as the headers tell (the hops before it ran inside a private network
+ * or on one machine). Null when no hop names such a client.
+ */
+export function originHop(hops: readonly Hop[]): number | null {
+  const index = hops.findIndex((hop) => hop.fromIp !== null && hop.private === false);
+  return index < 0 ? null : index;
+}
+
+/** What a result is about: the signing domain, the envelope sender, the From domain. */
+export function authSubject(result: AuthenticationResult): string | null {
+  const p = result.properties;
+  const value =
+    result.method === 'dkim'
+      ? (p['header.d'] ?? p['header.i'])
+      : result.method === 'spf'
+        ? (p['smtp.mailfrom'] ?? p['smtp.helo'] ?? p['envelope-from'] ?? p['client-ip'])
+        : result.method === 'dmarc'
+          ? p['header.from']
+          : result.method === 'auth'
+            ? p['smtp.auth']
+            : undefined;
+  return value ? value.replace(/^@/, '') : null;
+}
+
+export interface AuthGroup {
+  key: string;
+  /** "Authentication-Results by mx.google.com", "ARC-Authentication-Results i=1 by …". */
+  title: string;
+  results: AuthenticationResult[];
+}
+
+/**
+ * Results grouped by the field that gave them, top-most first: Gmail alone adds the same three
+ * verdicts in Authentication-Results, ARC-Authentication-Results and Received-SPF, which read as
+ * seven unexplained badges when drawn in one row.
+ */
+export function authGroups(results: readonly AuthenticationResult[]): AuthGroup[] {
+  const groups = new Map<string, AuthGroup>();
+  for (const result of results) {
+    const key = `${result.header}#${result.fieldIndex}`;
+    let group = groups.get(key);
+    if (!group) {
+      const instance = result.instance === null ? '' : ` i=${result.instance}`;
+      const by = result.authservId ? ` by ${result.authservId}` : '';
+      group = { key, title: `${result.header}${instance}${by}`, results: [] };
+      groups.set(key, group);
+    }
+    group.results.push(result);
+  }
+  return [...groups.values()];
 }
 
 /** A sentence for each warning of this hop (the API's message already explains). */
@@ -63,4 +133,13 @@ export function authTone(result: string): 'pass' | 'fail' | 'neutral' {
   if (result === 'pass') return 'pass';
   if (['fail', 'softfail', 'permerror', 'temperror', 'policy'].includes(result)) return 'fail';
   return 'neutral';
+}
+
+/**
+ * The top header block of a message (up to the first empty line), which is all the route is read
+ * from. An .eml with a 10 MB attachment put whole into the text field took the dialog ~11 s.
+ */
+export function headerBlockOf(message: string): string {
+  const end = /\r?\n\r?\n/.exec(message);
+  return end ? message.slice(0, end.index + end[0].length) : message;
 }

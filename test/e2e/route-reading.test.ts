@@ -1,0 +1,214 @@
+// The Route tab read as a person reading routing headers does (QA of route analysis): a Gmail
+// delivery's three sources of verdicts kept apart, where the message entered the Internet, TLS
+// versions spelled one way, and a 25-hop chain with long queue ids inside a 900 px window.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+/** Gmail to a Gmail mailbox: Gmail writes the same verdicts three times. */
+const gmail = [
+  'Received: by 2002:a05:6402:3596:b0:5e5:c0d1:9a10 with SMTP id y22csp1405863edc;',
+  '        Thu, 6 Mar 2025 07:12:45 -0800 (PST)',
+  'ARC-Authentication-Results: i=1; mx.google.com;',
+  '       dkim=pass header.i=@example.org header.s=s1 header.b=Qx7yZ1aB;',
+  '       spf=pass (google.com: domain of bob@example.org designates 2a00:1450:4864:20::62f as permitted sender) smtp.mailfrom=bob@example.org;',
+  '       dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.org',
+  'Return-Path: <bob@example.org>',
+  'Received: from mail-ej1-x62f.google.com (mail-ej1-x62f.google.com. [2a00:1450:4864:20::62f])',
+  '        by mx.google.com with SMTPS id a640c23a62f3a-ac1e2b3c4d5si1234567866b.512.2025.03.06.07.12.45',
+  '        for <alice@example.com>',
+  '        (version=TLS1_3 cipher=TLS_AES_256_GCM_SHA384 bits=256/256);',
+  '        Thu, 06 Mar 2025 07:12:45 -0800 (PST)',
+  'Received-SPF: pass (google.com: domain of bob@example.org designates 2a00:1450:4864:20::62f as permitted sender) client-ip=2a00:1450:4864:20::62f;',
+  'Authentication-Results: mx.google.com;',
+  '       dkim=pass header.i=@example.org header.s=s1 header.b=Qx7yZ1aB;',
+  '       spf=pass (google.com: domain of bob@example.org designates 2a00:1450:4864:20::62f as permitted sender) smtp.mailfrom=bob@example.org;',
+  '       dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.org',
+  'Received: from [192.168.1.23] (unknown [10.20.30.40])',
+  '        by mail-ej1-x62f.google.com with ESMTPSA id 9a1b2c3d;',
+  '        Thu, 06 Mar 2025 07:12:44 -0800 (PST)',
+  'From: Bob <bob@example.org>',
+  'To: alice@example.com',
+  'Subject: Gmail to Gmail',
+  'Message-ID: <CAExample123@mail.gmail.com>',
+  '',
+  'Body.',
+  '',
+].join('\r\n');
+
+/** Alternating Postfix, Exim and Exchange Online hops with ids that have nowhere to break. */
+function longChain(): string {
+  const fields: string[] = [];
+  let client = 'submit.example.org';
+  for (let i = 0; i < 25; i++) {
+    const date = `Thu, 6 Mar 2025 15:${String(i).padStart(2, '0')}:00 +0000`;
+    const by =
+      i % 3 === 0
+        ? `AM${i}PR04MB67${i}.eurprd04.prod.outlook.example`
+        : `relay${i}.eu-west-1.mailgateway.example.net`;
+    const ip = i % 4 === 0 ? `10.${i}.0.1` : `198.51.100.${i + 10}`;
+    fields.push(
+      i % 3 === 0
+        ? `Received: from ${client} (${ip}) by ${by} (2001:db8::${i + 1}) with\r\n Microsoft SMTP Server (version=TLS1_2,\r\n cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8489.${i}; ${date}`
+        : i % 3 === 1
+          ? `Received: from ${client} (${client} [${ip}])\r\n\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits))\r\n\tby ${by} (Postfix) with ESMTPS id 4Z8Q1m0XyZz2def${i}VeryLongQueueIdentifierThatGoesOnAndOn\r\n\tfor <recipient.with.a.long.local.part@subdomain.example.com>; ${date}`
+          : `Received: from ${client} ([${ip}]:${40000 + i} helo=${client})\r\n\tby ${by} with esmtps (TLS1.3) tls TLS_AES_256_GCM_SHA384\r\n\t(Exim 4.96)\r\n\tid 1tq8Zb-000AbC-${i}\r\n\tfor recipient.with.a.long.local.part@subdomain.example.com; ${date}`,
+    );
+    client = by;
+  }
+  return [
+    ...fields.reverse(),
+    'From: a@example.org',
+    'To: recipient.with.a.long.local.part@subdomain.example.com',
+    'Subject: Twenty-five hops',
+    '',
+    'Body.',
+    '',
+  ].join('\r\n');
+}
+
+/** Elements of the route view whose content is wider than they are (cut off at the pane's edge). */
+function overflowing(page: Page): Promise<string[]> {
+  return page
+    .getByTestId('route-view')
+    .evaluate((route) =>
+      [route, ...Array.from(route.querySelectorAll('*'))]
+        .filter((element) => element.scrollWidth > element.clientWidth + 1)
+        .map((element) => `${element.className}: ${(element.textContent ?? '').slice(0, 60)}`),
+    );
+}
+
+/** A fact of a hop card (`TLS`, `ID`, …) or of the origin line, by its name. */
+function fact(scope: Locator, name: string): Promise<string> {
+  return scope
+    .locator('dt')
+    .filter({ hasText: new RegExp(`^${name}$`) })
+    .locator('xpath=following-sibling::dd[1]')
+    .innerText();
+}
+
+describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 900 } });
+    page = gui.page;
+    await gui.send({
+      envelope: { from: 'bob@example.org', to: ['alice@example.com'] },
+      raw: gmail,
+    });
+    await gui.send({
+      envelope: {
+        from: 'a@example.org',
+        to: ['recipient.with.a.long.local.part@subdomain.example.com'],
+      },
+      raw: longChain(),
+    });
+    await gui.openLive();
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  const openRoute = async (subject: string) => {
+    await page.getByTestId('message-row').filter({ hasText: subject }).click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    await page.getByTestId('hop').first().waitFor();
+  };
+
+  it('keeps each header’s verdicts apart, names what they are about, and marks the origin', async () => {
+    await openRoute('Gmail to Gmail');
+    const groups = page.getByTestId('auth-group');
+    await eventually(() => groups.count()).toBe(3);
+    const read = async (index: number) => ({
+      title: await groups.nth(index).locator('.auth-source').innerText(),
+      badges: await groups.nth(index).getByTestId('auth-badge').allInnerTexts(),
+    });
+    expect(await read(0)).toEqual({
+      title: 'Authentication-Results by mx.google.com',
+      badges: ['DKIM pass example.org', 'SPF pass bob@example.org', 'DMARC pass example.org'],
+    });
+    expect(await read(1)).toEqual({
+      title: 'ARC-Authentication-Results i=1 by mx.google.com',
+      badges: ['DKIM pass example.org', 'SPF pass bob@example.org', 'DMARC pass example.org'],
+    });
+    expect(await read(2)).toEqual({
+      title: 'Received-SPF',
+      badges: ['SPF pass 2a00:1450:4864:20::62f'],
+    });
+    expect(await fact(page.getByTestId('route-origin'), 'Return-Path')).toBe('bob@example.org');
+
+    // hop 1 ran from a private address to Gmail's submission server; hop 2 left it for the MX
+    const hops = page.getByTestId('hop');
+    expect(await hops.nth(0).getByTestId('hop-origin').count()).toBe(0);
+    expect(await hops.nth(1).getByTestId('hop-origin').innerText()).toBe(
+      'Origin: the first hop from an Internet address (2a00:1450:4864:20::62f); the hop before ' +
+        'it names no address or a private one.',
+    );
+    expect(await page.getByTestId('hop-origin').count()).toBe(1);
+    expect(await fact(hops.nth(1), 'TLS')).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+    await page.screenshot({ path: join(screenshots, 'route-reading-gmail-light.png') });
+  });
+
+  it('fits a 25-hop chain with long ids into a 900 px window, light and dark', async () => {
+    await page.setViewportSize({ width: 900, height: 900 });
+    await openRoute('Twenty-five hops');
+    const hops = page.getByTestId('hop');
+    // 25 pasted hops and Relaydesk's own stamp
+    await eventually(() => hops.count()).toBe(26);
+    expect(await fact(hops.nth(1), 'TLS')).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+    expect(await fact(hops.nth(2), 'TLS')).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+    expect(await fact(hops.nth(3), 'TLS')).toBe('TLS 1.2, TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384');
+    // before, ids and recipients ran past the card and the pane cut them off
+    expect(await overflowing(page)).toEqual([]);
+    await hops.nth(1).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'route-reading-900-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await overflowing(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'route-reading-900-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('opens an .eml with a 10 MB attachment by its header block, and says plainly when there is none', async () => {
+    const folder = await mkdtemp(join(tmpdir(), 'relaydesk-route-'));
+    try {
+      const file = join(folder, 'with-attachment.eml');
+      const header = gmail.slice(0, gmail.indexOf('\r\n\r\n') + 4);
+      const attachment = `${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo='.repeat(2)}\r\n`.repeat(140_000);
+      await writeFile(file, header + attachment);
+      await page.setViewportSize({ width: 1400, height: 900 });
+      await page.getByRole('button', { name: 'Analyze headers' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+      await dialog.locator('input[type=file]').setInputFiles(file);
+      await eventually(() => dialog.getByTestId('hop').count()).toBe(3);
+      // before, all 10 MB went into the text field (and to the API): ~11 s before the route showed
+      // (a text field keeps its lines with LF)
+      expect(await dialog.getByRole('textbox').inputValue()).toBe(header.replace(/\r\n/g, '\n'));
+
+      await dialog.getByRole('textbox').fill('Hello Bob,\nsee you tomorrow.\n');
+      await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
+      await eventually(() => dialog.getByTestId('hop').count()).toBe(0);
+      await eventually(() => dialog.locator('.route-warning, .route-note').allInnerTexts()).toEqual(
+        [
+          'No Authentication-Results in the headers.',
+          'No header fields were found: paste the headers or the whole message.',
+        ],
+      );
+      await page.keyboard.press('Escape');
+    } finally {
+      await rm(folder, { recursive: true, force: true });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
