@@ -40,7 +40,10 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
   ];
   return (
     <header className="message-header">
-      <h2 data-testid="message-subject">{message.Subject || '(no subject)'}</h2>
+      {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
+      <h2 data-testid="message-subject" title={message.Subject || undefined}>
+        {message.Subject || '(no subject)'}
+      </h2>
       <TagChips tags={message.Tags} />
       <dl>
         {fields
