@@ -119,4 +119,68 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
       await wide.close();
     }
   });
+
+  it('at 900 px an address wraps between addresses, never inside one; a long one is cut', async () => {
+    const long = `"${'Quarterly Reporting Distribution '.repeat(3).trim()}" <quarterly.reporting.distribution@finance.example.org>`;
+    await gui.send({
+      from: '"Jane Doe" <jane.doe@example.com>',
+      to: [
+        '"Jane Doe" <jane.doe@customers.example.org>',
+        '"Maria Gonzalez" <maria@customers.example.org>',
+        '"Jon Appleseed" <jon@customers.example.org>',
+        long,
+      ],
+      subject: 'Addresses in a narrow pane',
+      text: 'plain',
+    });
+    await gui.openLive();
+    await open('Addresses in a narrow pane');
+    const field = page.getByTestId('message-to');
+    /** How many lines each address's own text takes in the field, as laid out. */
+    const linesOf = (needles: string[]) =>
+      field.evaluate((el, wanted) => {
+        const nodes: { node: Text; start: number }[] = [];
+        let text = '';
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          nodes.push({ node: node as Text, start: text.length });
+          text += node.textContent ?? '';
+        }
+        const at = (offset: number): [Text, number] => {
+          const hit = nodes.filter((n) => n.start <= offset).at(-1) as {
+            node: Text;
+            start: number;
+          };
+          return [hit.node, offset - hit.start];
+        };
+        return wanted.map((needle) => {
+          const index = text.indexOf(needle);
+          if (index < 0) return -1;
+          const range = document.createRange();
+          range.setStart(...at(index));
+          range.setEnd(...at(index + needle.length - 1));
+          const tops = Array.from(range.getClientRects(), (r) => Math.round(r.top));
+          return new Set(tops).size;
+        });
+      }, needles);
+    expect(
+      await linesOf([
+        'Jane Doe <jane.doe@customers.example.org>',
+        'Maria Gonzalez <maria@customers.example.org>',
+        'Jon Appleseed <jon@customers.example.org>',
+      ]),
+    ).toEqual([1, 1, 1]);
+    // the long one is cut to the pane's width, and its tooltip reads it whole
+    const whole = long.replace(/"/g, '');
+    const cut = field.getByTitle(whole, { exact: true });
+    expect(await cut.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await cut.evaluate((el) => el.getClientRects().length)).toBe(1);
+    expect(
+      await page
+        .getByRole('region', { name: 'Opened message' })
+        .evaluate((el) => el.scrollWidth <= el.clientWidth),
+    ).toBe(true);
+    await page.screenshot({ path: '/tmp/shots-gui-pane/test-900x650-addresses.png' });
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
