@@ -183,4 +183,29 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     await page.screenshot({ path: '/tmp/shots-gui-pane/test-900x650-addresses.png' });
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('folds a long "Not in envelope" list like RCPT TO, with "+N more"', async () => {
+    // list mail: the header names the whole list, the envelope only the one member delivered to
+    const members = Array.from({ length: 12 }, (_, n) => `member${n + 1}@list.example`);
+    await gui.send({
+      envelope: { from: 'list-bounces@list.example', to: ['me@example.com'] },
+      from: 'announce@list.example',
+      to: members,
+      subject: 'List mail with a long To',
+      text: 'plain',
+    });
+    await gui.openLive();
+    await open('List mail with a long To');
+    if ((await page.getByTestId('envelope-toggle').getAttribute('aria-expanded')) === 'false') {
+      await page.getByTestId('envelope-toggle').click();
+    }
+    const missing = page.locator('[data-testid="envelope-not-sent-address"]:visible');
+    await eventually(() => missing.count()).toBe(4);
+    const more = page.getByRole('button', { name: '+8 more recipients not in the envelope' });
+    await more.click();
+    expect(await missing.allInnerTexts()).toEqual(members);
+    await page.getByTestId('envelope-not-sent-more').click();
+    expect(await missing.count()).toBe(4);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -114,8 +114,23 @@ export function EnvelopePanel({
         {missing.length > 0 && (
           <div className="mismatch">
             <dt>Not in envelope</dt>
-            <dd data-testid="envelope-flag">
-              {missing.join(', ')}: named in To/Cc but not sent to
+            <dd data-testid="envelope-not-sent">
+              <span className="note">named in To/Cc but not sent to:</span>
+              {/* a list's To names thousands: folded like RCPT TO, not a paragraph of addresses */}
+              <CollapsedList
+                items={missing}
+                label="recipients not in the envelope"
+                testId="envelope-not-sent-more"
+                render={(shown) => (
+                  <ul className="rcpt-list">
+                    {shown.map((address) => (
+                      <li key={address} data-testid="envelope-not-sent-address">
+                        {address}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              />
             </dd>
           </div>
         )}
