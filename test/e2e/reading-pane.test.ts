@@ -4,6 +4,7 @@
 // server, relaying over real SMTP to an upstream that answers 451.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greetedSession } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually } from './browser.js';
@@ -206,6 +207,46 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     expect(await missing.allInnerTexts()).toEqual(members);
     await page.getByTestId('envelope-not-sent-more').click();
     expect(await missing.count()).toBe(4);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('reads a quoted local part with a space in To as the address it is', async () => {
+    // the SMTP listener refuses a space in RCPT TO (501 5.1.3), so such an address reaches the
+    // headers only: here it was named in To and not sent to
+    const wire = await greetedSession(gui.relaydesk.smtp.port);
+    try {
+      expect(await wire.command('MAIL FROM:<a@example.org>')).toMatch(/^250/);
+      expect(await wire.command('RCPT TO:<bob@example.net>')).toMatch(/^250/);
+      expect(await wire.command('DATA')).toMatch(/^354/);
+      const message = [
+        'From: a@example.org',
+        'To: "q u"@example.net, Bob <bob@example.net>',
+        'Subject: Quoted local part',
+        '',
+        'plain',
+        '.',
+      ];
+      expect(await wire.command(message.join('\r\n'))).toMatch(/^250/);
+      await wire.command('QUIT');
+    } finally {
+      wire.close();
+    }
+    await gui.openLive();
+    await open('Quoted local part');
+    expect(await page.getByTestId('message-to').innerText()).toBe(
+      '"q u"@example.net, Bob <bob@example.net>',
+    );
+    if ((await page.getByTestId('envelope-toggle').getAttribute('aria-expanded')) === 'false') {
+      await page.getByTestId('envelope-toggle').click();
+    }
+    const rcpts = page.locator('[data-testid="envelope-rcpt"]:visible');
+    await eventually(() => rcpts.allInnerTexts()).toEqual(['bob@example.net']);
+    await eventually(() => page.getByTestId('envelope').getAttribute('data-compared')).toBe('yes');
+    // the quoted words are the address's local part, not a display name before "@example.net"
+    expect(
+      await page.locator('[data-testid="envelope-not-sent-address"]:visible').allInnerTexts(),
+    ).toEqual(['"q u"@example.net']);
+    expect(await page.getByTestId('bcc-label').count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -50,6 +50,8 @@ export function EnvelopePanel({
       className={`envelope${disclosure.open ? '' : ' closed'}`}
       aria-label="Envelope"
       data-testid="envelope"
+      // whether the headers were compared yet (the Bcc and "not in envelope" marks come with it)
+      data-compared={comparison ? 'yes' : 'no'}
     >
       <h3>
         <button
