@@ -85,6 +85,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   quarantine: (service, start, limit) => toMessagesPage(service.quarantine(start, limit)),
   filterStatus: (service) => service.filterStatus(),
   listSuspensions: (service) => service.suspensions(),
+  senderAlerts: (service) => service.senderAlerts(),
+  dismissSenderAlert: (service, id) => service.dismissSenderAlert(id),
   suspend: (service, kind, value, reason) =>
     service.suspend({ Kind: kind, Value: value, Reason: reason }),
   unsuspend: (service, id, release) => service.unsuspend(id, release),
