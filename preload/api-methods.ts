@@ -55,6 +55,7 @@ import type {
   FilterStatus,
   MessageDecisions,
   QuotaUsage,
+  SenderAlert,
   SuspensionEntry,
   WarmupStatus,
 } from './filter-contract.js';
@@ -648,6 +649,20 @@ export const apiMethods = {
         params: { id: suspension },
         query: { release: String(release) },
       }),
+    },
+  }),
+  senderAlerts: method<SenderAlert[]>()({
+    summary: "Anomaly alerts (a sender's volume jumped) not yet dismissed, newest first",
+    args: () => z.tuple([]),
+    http: { verb: 'GET', route: '/api/v1/sender-alerts' },
+  }),
+  dismissSenderAlert: method<SenderAlert>()({
+    summary: 'Dismiss a kept anomaly alert',
+    args: () => z.tuple([id()]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/sender-alerts/:id',
+      request: (alert) => ({ params: { id: alert } }),
     },
   }),
   quotaUsage: method<QuotaUsage>()({

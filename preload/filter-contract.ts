@@ -19,6 +19,23 @@ export interface SenderControlEvent {
   Text: string;
 }
 
+/**
+ * An anomaly alert kept until dismissed (GET /api/v1/sender-alerts): raised while no window was
+ * open, it is still there to act on when one opens.
+ */
+export interface SenderAlert {
+  ID: string;
+  Created: string;
+  Kind: 'ip' | 'user';
+  Value: string;
+  /** Messages this hour when it fired, and the sender's usual hourly volume. */
+  Count: number;
+  Median: number;
+  Text: string;
+  /** The suspension the alert made (anomalyPause on), or null. */
+  SuspensionID: string | null;
+}
+
 /** What the content filter decided about a message, kept with it. */
 export interface FilterVerdictView {
   /** `accepted`: nothing found; `tagged`: found, passed on flagged; `quarantined`: kept, never relayed. */

@@ -46,6 +46,8 @@ export interface DesktopAppOptions {
   /** Opens the desktop store in the app's data folder: electron-store in the app. */
   openStore(folder: string): Conf<DesktopStoreShape>;
   log(line: string): void;
+  /** The relay's clock (tests move it by hours); the real one when not given. */
+  now?: () => number;
 }
 
 export interface DesktopApp {
@@ -150,6 +152,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       savedIn: `${store.path} (secrets ${secrets.store.where})`,
     },
     log,
+    ...(options.now ? { now: options.now } : {}),
   });
   const service = running.service;
 

@@ -14,7 +14,12 @@ import type { RelayService, ServiceEvent } from '../core/relay-service.js';
 import { toDeliveryAnswer } from '../server/delivery-answer.js';
 import { toMailpitEvent } from '../server/mailpit/mailpit-events.js';
 import { toMailpitInfo } from '../server/mailpit/mailpit-info.js';
-import { toMessagesPage, toOpenedDetail, toQueueView } from '../server/mailpit/mailpit-shapes.js';
+import {
+  toListedPage,
+  toMessagesPage,
+  toOpenedDetail,
+  toQueueView,
+} from '../server/mailpit/mailpit-shapes.js';
 
 export { ApiArgumentError as IpcArgumentError } from '../../preload/api-methods.js';
 
@@ -28,9 +33,10 @@ type ServiceCall<M extends MethodName> = (
  * method without its call does not compile. The arguments arrive checked, defaults filled in.
  */
 export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
-  listMessages: (service, start, limit) => toMessagesPage(service.listing(start, limit)),
+  listMessages: (service, start, limit) =>
+    toListedPage(service.listing(start, limit), service.tags()),
   searchMessages: (service, query, start, limit) =>
-    toMessagesPage(service.listing(start, limit, query)),
+    toListedPage(service.listing(start, limit, query), service.tags()),
   getMessage: async (service, id) => toOpenedDetail(await service.openMessage(id)),
   getHeaders: (service, id) => service.headers(id),
   getRaw: async (service, id) => (await service.raw(id)).toString('utf8'),
@@ -79,6 +85,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   quarantine: (service, start, limit) => toMessagesPage(service.quarantine(start, limit)),
   filterStatus: (service) => service.filterStatus(),
   listSuspensions: (service) => service.suspensions(),
+  senderAlerts: (service) => service.senderAlerts(),
+  dismissSenderAlert: (service, id) => service.dismissSenderAlert(id),
   suspend: (service, kind, value, reason) =>
     service.suspend({ Kind: kind, Value: value, Reason: reason }),
   unsuspend: (service, id, release) => service.unsuspend(id, release),

@@ -24,6 +24,7 @@ import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { SettingsView } from './settings/SettingsView';
+import { SenderAlerts } from './status/SenderAlerts';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { useListenerProblems } from './status/use-listener-status';
@@ -77,7 +78,6 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const [tag, setTag] = useState<string | null>(null);
   const query = [typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ');
   const [showSenders, setShowSenders] = useState(false);
-  const [senderAlert, setSenderAlert] = useState<string | null>(null);
   const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
   // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
   const showQuarantine = useCallback(
@@ -196,16 +196,6 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
         );
         setSelection((current) => withoutDeleted(current, deleted === null ? null : deleted.IDs));
-      }),
-    [api],
-  );
-
-  // An anomaly alert (and the automatic pause it may cause) is told at once.
-  useEffect(
-    () =>
-      api.onEvent((event) => {
-        if (event.Type === 'sender' && event.Data.Action === 'alert')
-          setSenderAlert(event.Data.Text);
       }),
     [api],
   );
@@ -430,21 +420,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               }}
             />
             <section className="message-pane" aria-label="Opened message">
-              {senderAlert && (
-                <p className="filter-decision severe" role="status" data-testid="sender-alert">
-                  {senderAlert}{' '}
-                  <button
-                    type="button"
-                    className="toolbar-button"
-                    onClick={() => {
-                      setSenderAlert(null);
-                      setShowSenders(true);
-                    }}
-                  >
-                    Review
-                  </button>
-                </p>
-              )}
+              {/* an anomaly alert, told at once and kept until dismissed */}
+              <SenderAlerts onReview={() => setShowSenders(true)} />
               {showSenders ? (
                 <SuspensionsPanel />
               ) : openedId ? (

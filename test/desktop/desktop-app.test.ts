@@ -47,8 +47,10 @@ async function launch(
   extraArgs: string[] = [],
   dataDir?: string,
   platform: NodeJS.Platform = 'linux',
+  now?: () => number,
 ): Promise<DesktopApp | null> {
   return runDesktopApp({
+    ...(now ? { now } : {}),
     electron: standIn as unknown as ElectronModule,
     argv: [
       '/opt/Relaydesk/relaydesk',
@@ -441,16 +443,28 @@ describe('an SMTP port another program holds', () => {
 describe('the anomaly alert', () => {
   it('is a native notification; a click opens the suspended senders', async () => {
     const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
-    const app = (await launch(standIn, [
-      '--anomaly-pause',
-      'true',
-      '--anomaly-factor',
-      '2',
-      '--anomaly-min-messages',
-      '3',
-      '--notify-new-mail',
-      'false',
-    ])) as DesktopApp;
+    // the alert compares a sender with its own history: the clock is moved back two hours for
+    // its quiet hours, and starts ten minutes into an hour so the burst stays in one
+    const hour = 3_600_000;
+    const startedAt = Date.now();
+    const clockStart = Math.floor(startedAt / hour) * hour + 10 * 60_000;
+    let shift = -2 * hour;
+    const app = (await launch(
+      standIn,
+      [
+        '--anomaly-pause',
+        'true',
+        '--anomaly-factor',
+        '2',
+        '--anomaly-min-messages',
+        '3',
+        '--notify-new-mail',
+        'false',
+      ],
+      undefined,
+      'linux',
+      () => clockStart + shift + (Date.now() - startedAt),
+    )) as DesktopApp;
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
       port: app.running.smtp.port,
@@ -458,16 +472,20 @@ describe('the anomaly alert', () => {
       ignoreTLS: true,
       auth: { user: 'webform', pass: 'any' },
     });
-    // a new sender's third message in an hour is over 2 × its (empty) median; should an hour
-    // begin between two of them, a few more trip it all the same
-    const alerted = () =>
-      standIn.Notification.shown.some((n) => /^Sender paused/.test(n.options.title));
-    for (let sent = 0; sent < 9 && !alerted(); sent++) {
+    const sendOne = async () => {
       await transport
         .sendMail({ from: 'form@example.com', to: 'x@example.com', text: 'hi' })
         .catch(() => undefined);
       await app.running.service.queueIdle();
-    }
+    };
+    // one message in each of two quiet hours (median 1), then the third this hour is over 2 × 1
+    await sendOne();
+    shift = -hour;
+    await sendOne();
+    shift = 0;
+    const alerted = () =>
+      standIn.Notification.shown.some((n) => /^Sender paused/.test(n.options.title));
+    for (let sent = 0; sent < 3; sent++) await sendOne();
     transport.close();
     await expect.poll(alerted).toBe(true);
     const note = standIn.Notification.shown.find((n) => /^Sender paused/.test(n.options.title));

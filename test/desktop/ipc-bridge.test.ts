@@ -83,6 +83,36 @@ describe('window.relaydesk over IPC', () => {
     ).rejects.toThrow(/read: "yes" is not valid/);
   });
 
+  it('lists every tag of the mailbox with a page, as the HTTP route does', async () => {
+    // the tag filter is built from the list's tags: a tag only on a later page must be there too
+    const transport = relay.transport();
+    const sent = await transport.sendMail({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: 'tagged, on page two',
+      text: 'x',
+    });
+    await transport.sendMail({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: 'newest',
+      text: 'y',
+    });
+    transport.close();
+    const id = /queued as (\S+)/.exec(sent.response)?.[1] as string;
+    await expect.poll(async () => (await api.listMessages(0, 10)).total).toBe(2);
+    await api.setTags([id], ['invoice', 'Customer A']);
+
+    const http = (path: string) => relay.api<{ tags: string[] }>(path);
+    const overIpc = await api.listMessages(0, 1);
+    expect(overIpc.messages.map((m) => m.Subject)).toEqual(['newest']);
+    expect(overIpc.tags).toEqual((await http('/api/v1/messages?limit=1')).tags);
+    expect(overIpc.tags).toEqual(['Customer A', 'invoice']);
+    const searched = await api.searchMessages('subject:newest', 0, 10);
+    expect(searched.tags).toEqual((await http('/api/v1/search?query=subject:newest')).tags);
+    await api.deleteMessages([]);
+  });
+
   it('registers one handler per API method, and removes them all', () => {
     expect(standIn.handlerCount()).toBe(methodNames.length);
     unregister();

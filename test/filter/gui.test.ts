@@ -34,8 +34,9 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
     const hour = 3_600_000;
     const startedAt = Date.now();
     const clockStart = Math.floor(startedAt / hour) * hour + 10 * 60_000;
+    let shift = 0;
     gui = await startGui(chromiumPath as string, {
-      now: () => clockStart + (Date.now() - startedAt),
+      now: () => clockStart + shift + (Date.now() - startedAt),
       settings: {
         attachments: { types: ['executable'], action: 'quarantine' },
         // the third message of the hour from 127.0.0.1 raises the alert (no pause: the default)
@@ -44,6 +45,14 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
       },
     });
     ({ relaydesk, page } = gui);
+    // the alert compares a sender with its own history: one message in each of the two hours
+    // before this one (then deleted, so the list holds only what the tests below send)
+    for (const hoursAgo of [2, 1]) {
+      shift = -hoursAgo * hour;
+      await send(`history ${hoursAgo}`, Buffer.from('x'));
+    }
+    shift = 0;
+    await relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
     await send('Invoice (really a program)', Buffer.concat([Buffer.from('MZ'), Buffer.alloc(400)]));
     await send('Invoice (a real one)', Buffer.from('%PDF-1.4\n%\xe2\xe3\xcf\xd3\n'));
     await page.goto(relaydesk.url);
@@ -121,7 +130,7 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
     const alert = page.getByTestId('sender-alert');
     await alert.waitFor();
     expect(await alert.innerText()).toMatch(
-      /automatic: 3 messages this hour from ip 127\.0\.0\.1, over 2 times its hourly median of 0/,
+      /Client 127\.0\.0\.1 sent 3 messages this hour \(usually 1 an hour\)/,
     );
   });
 });

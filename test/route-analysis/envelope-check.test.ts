@@ -89,4 +89,16 @@ describe('envelope against headers', () => {
       /empty/,
     );
   });
+
+  test('a quoted local part with a space is the address, not a display name', () => {
+    const analysis = analyzeMessage(
+      'From: a@example.org\nTo: "q u"@example.net, Bob <bob@example.net>\nSubject: x\n\nbody\n',
+      envelope('a@example.org', ['"q u"@example.net', 'bob@example.net']),
+    );
+    expect(analysis.envelope).toMatchObject({
+      headerRecipients: ['"q u"@example.net', 'bob@example.net'],
+      bcc: [],
+      notInEnvelope: [],
+    });
+  });
 });

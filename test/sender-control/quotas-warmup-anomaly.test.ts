@@ -256,4 +256,19 @@ describe('the anomaly alert', () => {
         },
       });
   });
+
+  it("stays quiet in a sender's first hours: with no history there is no usual volume", async () => {
+    const clock = manualClock();
+    const relay = await relaydesk({ anomalyFactor: 3, anomalyMinMessages: 5 }, clock.now);
+    const events: ServiceEvent[] = [];
+    relay.service.on('event', (e) => events.push(e));
+    // a new app's first batch, then a second hour as busy: one earlier hour is not yet a baseline
+    for (let hour = 0; hour < 2; hour++) {
+      for (let i = 0; i < 12; i++)
+        expect((await send(relay, ['x@example.com'], 'newapp')).error).toBeNull();
+      clock.advance(3_600_000);
+    }
+    expect(events.filter((e) => e.Type === 'sender')).toEqual([]);
+    expect(await relay.api('/api/v1/sender-alerts')).toEqual([]);
+  });
 });

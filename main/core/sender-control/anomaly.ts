@@ -4,6 +4,15 @@
 // and hour; whether it also pauses the sender is a setting (off by default).
 const hour = 3_600_000;
 const historyHours = 7 * 24;
+/**
+ * Earlier hours with mail a sender needs before it can be anomalous. With none its median is 0,
+ * and any `minMessages` messages in a new sender's first hour (a new app's first batch) raised
+ * the alert. A burst from a sender with no history is what fixed limits are for (the quotas,
+ * as Postfix's anvil rate limits and policyd-rate-limit apply them); this alert compares a
+ * sender with itself, so it waits until there is a self to compare with: two hours of mail,
+ * since a median of one hour is a single sample.
+ */
+export const baselineHours = 2;
 
 export interface AnomalySettings {
   /** Volume this hour must exceed `factor` × the sender's hourly median. */
@@ -54,8 +63,9 @@ export class AnomalyDetector {
     const count = counts.get(current) ?? 0;
     if (this.alerted.get(key) === current || count < this.settings.minMessages) return null;
     const history = [...counts.entries()].filter(([h]) => h !== current).map(([, n]) => n);
+    if (history.length < baselineHours) return null;
     const usual = median(history);
-    if (count <= this.settings.factor * Math.max(usual, 1)) return null;
+    if (count <= this.settings.factor * usual) return null;
     this.alerted.set(key, current);
     return {
       key,

@@ -3,12 +3,14 @@
 // anomaly alert that may pause a sender on its own. Every change goes to the log as one
 // `sender-control` line and to the live events.
 import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
-import type { QuotaUsage } from '../../../preload/filter-contract.js';
+import type { QuotaUsage, SenderAlert } from '../../../preload/filter-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
+import { SenderAlertLog } from './alert-log.js';
 import { quotaSource } from './quotas.js';
+import type { AnomalyAlert } from './anomaly.js';
 import { SenderControl } from './sender-control.js';
 import { WarmupGate, type WarmupStatus } from './warmup.js';
 
@@ -51,6 +53,7 @@ function heldFor(reason: string | undefined): string | null {
 export class SenderControlService {
   readonly control: SenderControl;
   private readonly warmup: WarmupGate | null;
+  private readonly alerts: SenderAlertLog;
 
   constructor(
     private readonly settings: SenderSettings,
@@ -58,6 +61,7 @@ export class SenderControlService {
     private readonly host: SenderControlHost,
   ) {
     this.control = new SenderControl(settings, now);
+    this.alerts = new SenderAlertLog(settings.dataDir, now);
     const upstream = settings.relay?.host.toLowerCase();
     const schedule = settings.warmup.find((w) => w.upstream === upstream);
     this.warmup = schedule
@@ -65,8 +69,18 @@ export class SenderControlService {
       : null;
   }
 
-  load(): Promise<void> {
-    return this.control.load((line) => this.host.log(line));
+  async load(): Promise<void> {
+    await this.control.load((line) => this.host.log(line));
+    await this.alerts.load((line) => this.host.log(line));
+  }
+
+  /** The anomaly alerts not yet dismissed, newest first. */
+  listAlerts(): SenderAlert[] {
+    return this.alerts.list();
+  }
+
+  dismissAlert(id: string): Promise<SenderAlert> {
+    return this.alerts.dismiss(id);
   }
 
   /** Puts the quota counters on disk. */
@@ -176,6 +190,7 @@ export class SenderControlService {
       pause: this.settings.anomalyPause,
     });
     if (!this.settings.anomalyPause) {
+      await this.keepAlert(alert, null);
       this.host.publish({
         Type: 'sender',
         Data: { Action: 'alert', Suspension: null, Text: alert.reason },
@@ -187,6 +202,7 @@ export class SenderControlService {
         { Kind: alert.kind, Value: alert.value, Reason: alert.reason },
         true,
       );
+      await this.keepAlert(alert, entry.ID);
       this.host.publish({
         Type: 'sender',
         Data: {
@@ -197,6 +213,17 @@ export class SenderControlService {
       });
     } catch (err) {
       this.host.log(`sender-control: could not pause ${alert.key}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Kept for a window that opens later; a disk failure costs the keeping, not the alert. */
+  private async keepAlert(alert: AnomalyAlert, suspensionId: string | null): Promise<void> {
+    try {
+      await this.alerts.add(alert, suspensionId);
+    } catch (err) {
+      this.host.log(
+        `sender-control: could not keep the alert on ${alert.key}: ${(err as Error).message}`,
+      );
     }
   }
 

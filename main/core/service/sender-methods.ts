@@ -1,7 +1,11 @@
 // The facade's calls over who may send: the content filter, suspensions, quotas and warm-up,
 // SMTP users (the same file as `relaydesk user …`) and AUTH lockouts.
 import type { SmtpUserView } from '../../../preload/api-contract.js';
-import type { MessageDecisions, SuspensionEntry } from '../../../preload/filter-contract.js';
+import type {
+  MessageDecisions,
+  SenderAlert,
+  SuspensionEntry,
+} from '../../../preload/filter-contract.js';
 import type { FilterStatus } from '../filter/filter-control.js';
 import { auditLine } from '../policy/audit-line.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
@@ -34,6 +38,11 @@ export function senderMethods(
       release = false,
     ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> =>
       senders.unsuspend(id, release),
+
+    /** Anomaly alerts kept until dismissed, newest first. */
+    senderAlerts: (): SenderAlert[] => senders.listAlerts(),
+
+    dismissSenderAlert: (id: string): Promise<SenderAlert> => senders.dismissAlert(id),
 
     quotaUsage: (): QuotaUsage => senders.quotaUsage(),
 

@@ -82,7 +82,16 @@ export function toOpenedDetail({ record, parsed, parseError }: OpenedMessage): M
   return { ...toMessageDetail(record, parsed, parseError), Read: true };
 }
 
-/** A page of the list as `GET /api/v1/messages` and `/api/v1/search` return it. */
+/**
+ * A page of the mail list or a search, as `GET /api/v1/messages` and `/api/v1/search` return it,
+ * over HTTP and over the desktop's IPC alike: with every tag in the mailbox (Mailpit's
+ * GetAllTags), so the tag filter offers them all whatever page or search is shown.
+ */
+export function toListedPage(listing: MessageListing, allTags: readonly string[]): MessagesPage {
+  return { ...toMessagesPage(listing), tags: [...allTags] };
+}
+
+/** A page of messages with the tags found on that page (the quarantine's list). */
 export function toMessagesPage(listing: MessageListing): MessagesPage {
   const tags = new Set<string>();
   for (const record of listing.records) for (const tag of record.tags) tags.add(tag);

@@ -1,10 +1,10 @@
 // Mailpit's v1 API, with its JSON shapes, so test suites written for Mailpit run unchanged.
 import type { FastifyInstance } from 'fastify';
-import type { MessagesPage, RelaydeskInfo } from '../../../preload/api-contract.js';
+import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { BadRequestError } from '../http-errors.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
-import { toMessagesPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
+import { toListedPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { toWebUiConfiguration, type WebUiConfiguration } from '../mailpit/webui-config.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
@@ -56,9 +56,6 @@ const idsBody = {
 
 export function registerMailpitRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Mailpit'];
-  // Mailpit lists every tag in the mailbox with each page (GetAllTags), so a client can offer
-  // them all as filters whatever page or search it shows
-  const allTags = (page: MessagesPage): MessagesPage => ({ ...page, tags: service.tags() });
 
   app.get<{ Querystring: PagingQuery }>(
     '/api/v1/messages',
@@ -78,7 +75,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       if (service.settings.apiCompat === 'mailhog' && !mailpitPaging)
         return mailhogListAll(service, reply);
       const { start, limit } = pageOf(req.query);
-      return allTags(toMessagesPage(service.listing(start, limit)));
+      return toListedPage(service.listing(start, limit), service.tags());
     },
   );
 
@@ -155,7 +152,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       // Mailpit's answer (server/apiv1/messages.go): a list of everything is GET /api/v1/messages
       if (query.trim() === '') throw new BadRequestError(noSearchQuery);
       const { start, limit } = pageOf(req.query);
-      return allTags(toMessagesPage(service.listing(start, limit, query, tz)));
+      return toListedPage(service.listing(start, limit, query, tz), service.tags());
     },
   );
 

@@ -74,6 +74,30 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
   );
 
   app.get(
+    '/api/v1/sender-alerts',
+    {
+      schema: {
+        tags,
+        summary:
+          "Anomaly alerts (a sender's volume jumped) kept until dismissed, newest first, so one raised while no window was open can still be acted on",
+      },
+    },
+    async () => service.senderAlerts(),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/sender-alerts/:id',
+    {
+      schema: {
+        tags,
+        summary: 'Dismiss a kept anomaly alert',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.dismissSenderAlert(req.params.id),
+  );
+
+  app.get(
     '/api/v1/quotas',
     {
       schema: {

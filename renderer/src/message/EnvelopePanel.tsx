@@ -1,6 +1,25 @@
 import type { MessageDetail } from '../api/contract';
 import type { EnvelopeComparison } from '../api/contract';
 import { CollapsedList } from './CollapsedList';
+import { useRememberedDisclosure } from './use-remembered-disclosure';
+
+/** The closed panel's one line: who sent to how many, and what differs, so nothing hides. */
+function envelopeSummary(
+  mailFrom: string,
+  recipients: number,
+  bcc: number,
+  missing: number,
+  senderMismatch: boolean,
+): { text: string; flags: string } {
+  const sender = mailFrom === '' ? '<>' : mailFrom;
+  const text = `${sender} → ${recipients} ${recipients === 1 ? 'recipient' : 'recipients'}`;
+  const flags = [
+    senderMismatch ? 'sender differs' : '',
+    bcc > 0 ? `${bcc} Bcc` : '',
+    missing > 0 ? `${missing} not in envelope` : '',
+  ].filter(Boolean);
+  return { text, flags: flags.join(', ') };
+}
 
 /**
  * What the SMTP client said (MAIL FROM, RCPT TO) beside what the headers claim. Recipients only
@@ -18,10 +37,41 @@ export function EnvelopePanel({
   const bcc = new Set(comparison?.bcc ?? []);
   const missing = comparison?.notInEnvelope ?? [];
   const senderMismatch = comparison ? !comparison.mailFromMatchesFrom : false;
+  const disclosure = useRememberedDisclosure('envelope');
+  const summary = envelopeSummary(
+    envelope.mailFrom,
+    envelope.rcptTo.length,
+    bcc.size,
+    missing.length,
+    senderMismatch,
+  );
   return (
-    <section className="envelope" aria-label="Envelope" data-testid="envelope">
-      <h3>Envelope</h3>
-      <dl>
+    <section
+      className={`envelope${disclosure.open ? '' : ' closed'}`}
+      aria-label="Envelope"
+      data-testid="envelope"
+      // whether the headers were compared yet (the Bcc and "not in envelope" marks come with it)
+      data-compared={comparison ? 'yes' : 'no'}
+    >
+      <h3>
+        <button
+          type="button"
+          className="disclosure"
+          aria-expanded={disclosure.open}
+          aria-controls="envelope-details"
+          data-testid="envelope-toggle"
+          onClick={disclosure.toggle}
+        >
+          Envelope
+        </button>
+        {!disclosure.open && (
+          <span className="panel-summary" data-testid="envelope-summary">
+            {summary.text}
+            {summary.flags && <span className="flag">, {summary.flags}</span>}
+          </span>
+        )}
+      </h3>
+      <dl id="envelope-details" hidden={!disclosure.open}>
         <div className={senderMismatch ? 'mismatch' : undefined}>
           <dt>MAIL FROM</dt>
           <dd data-testid="envelope-mail-from">
@@ -66,8 +116,23 @@ export function EnvelopePanel({
         {missing.length > 0 && (
           <div className="mismatch">
             <dt>Not in envelope</dt>
-            <dd data-testid="envelope-flag">
-              {missing.join(', ')}: named in To/Cc but not sent to
+            <dd data-testid="envelope-not-sent">
+              <span className="note">named in To/Cc but not sent to:</span>
+              {/* a list's To names thousands: folded like RCPT TO, not a paragraph of addresses */}
+              <CollapsedList
+                items={missing}
+                label="recipients not in the envelope"
+                testId="envelope-not-sent-more"
+                render={(shown) => (
+                  <ul className="rcpt-list">
+                    {shown.map((address) => (
+                      <li key={address} data-testid="envelope-not-sent-address">
+                        {address}
+                      </li>
+                    ))}
+                  </ul>
+                )}
+              />
             </dd>
           </div>
         )}

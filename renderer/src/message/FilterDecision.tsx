@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDecisions } from '../api/contract';
 import { useMessageUpdates } from './use-message-updates';
+import { useRememberedDisclosure } from './use-remembered-disclosure';
 
 const headline: Record<string, string> = {
   quarantined: 'Quarantined: kept here and never relayed',
@@ -18,6 +19,17 @@ function title(decisions: MessageDecisions): string | null {
   return decisions.Recipients.length > 0 ? 'Waiting in the queue' : null;
 }
 
+/** The closed banner's one line: how many wait, and the upstream's word when they share it. */
+function waitingSummary(waiting: MessageDecisions['Recipients'], reasons: string[]): string {
+  const first = waiting[0];
+  if (!first) return reasons.join('; ');
+  if (waiting.length === 1) return `${first.Address}: ${first.Why}`;
+  const shared = waiting.every((r) => r.Why === first.Why);
+  return shared
+    ? `${waiting.length} recipients: ${first.Why}`
+    : `${waiting.length} recipients; ${first.Address}: ${first.Why}`;
+}
+
 /**
  * Why the content filter or sender control acted on this message: quarantined, tagged, not
  * scanned, or recipients held (a suspended sender) or delayed (the upstream's warm-up cap).
@@ -28,6 +40,7 @@ export function FilterDecision({ messageId }: { messageId: string }) {
   const [decisions, setDecisions] = useState<{ id: string; value: MessageDecisions } | null>(null);
   // a recipient sent, held or released changes what waits: ask again, keeping the banner meanwhile
   const version = useMessageUpdates(api, messageId);
+  const disclosure = useRememberedDisclosure('decision');
 
   useEffect(() => {
     let current = true;
@@ -46,17 +59,32 @@ export function FilterDecision({ messageId }: { messageId: string }) {
   if (!heading) return null;
   const { Filter: filter, Recipients: waiting } = decisions.value;
   const severe = filter?.action === 'quarantined' || filter?.scan === 'infected';
+  const reasons = filter && filter.action !== 'accepted' ? filter.reasons : [];
   return (
     <section
-      className={`filter-decision${severe ? ' severe' : ''}`}
+      className={`filter-decision${severe ? ' severe' : ''}${disclosure.open ? '' : ' closed'}`}
       data-testid="filter-decision"
       aria-label="Filter decision"
     >
-      <strong>{heading}</strong>
-      <ul>
-        {filter && filter.action !== 'accepted'
-          ? filter.reasons.map((reason) => <li key={reason}>{reason}</li>)
-          : null}
+      <button
+        type="button"
+        className="disclosure"
+        aria-expanded={disclosure.open}
+        aria-controls="filter-decision-details"
+        data-testid="filter-decision-toggle"
+        onClick={disclosure.toggle}
+      >
+        <strong>{heading}</strong>
+      </button>
+      {!disclosure.open && (
+        <span className="panel-summary" data-testid="filter-decision-summary">
+          {waitingSummary(waiting, reasons)}
+        </span>
+      )}
+      <ul id="filter-decision-details" hidden={!disclosure.open}>
+        {reasons.map((reason) => (
+          <li key={reason}>{reason}</li>
+        ))}
         {waiting.map((r) => (
           <li key={r.Address}>
             {r.Address}: {r.Why}

@@ -1,8 +1,33 @@
 import type { ReactNode } from 'react';
 import type { MailAddress, MessageDetail } from '../api/contract';
-import { formatAddress, formatAddressList, formatFullDate } from '../format/mail-format';
+import { formatAddress, formatFullDate } from '../format/mail-format';
 import { TagChips } from '../tags/TagChips';
 import { CollapsedList } from './CollapsedList';
+
+/**
+ * One address, kept whole: a narrow pane breaks a list between addresses, never inside one ("Jane"
+ * on one line, "Doe <jane@…>" on the next); one too long for the pane is cut with an ellipsis and
+ * reads whole in its tooltip.
+ */
+function AddressText({ address, comma }: { address: MailAddress; comma?: boolean }) {
+  const text = formatAddress(address);
+  // the comma inside: a line never starts with it (a cut address, alone on its line, loses it)
+  return (
+    <span className="address" title={text}>
+      {text}
+      {comma && ','}
+    </span>
+  );
+}
+
+function AddressList({ addresses }: { addresses: readonly MailAddress[] }) {
+  return addresses.map((address, index) => (
+    <span key={index}>
+      {index > 0 && ' '}
+      <AddressText address={address} comma={index < addresses.length - 1} />
+    </span>
+  ));
+}
 
 /** An address field: the first few addresses and "+N more" when there are dozens. */
 function addressField(label: string, addresses: MailAddress[], testId: string): ReactNode {
@@ -14,7 +39,9 @@ function addressField(label: string, addresses: MailAddress[], testId: string): 
       testId={`${testId}-more`}
       render={(shown) => (
         <>
-          <span data-testid={testId}>{formatAddressList(shown)}</span>
+          <span data-testid={testId}>
+            <AddressList addresses={shown} />
+          </span>
           {shown.length < addresses.length ? ', ' : ' '}
         </>
       )}
@@ -28,7 +55,11 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
   const fields: { label: string; value: ReactNode }[] = [
     {
       label: 'From',
-      value: message.From && <span data-testid="message-from">{formatAddress(message.From)}</span>,
+      value: message.From && (
+        <span data-testid="message-from">
+          <AddressText address={message.From} />
+        </span>
+      ),
     },
     { label: 'To', value: addressField('To', message.To, 'message-to') },
     { label: 'Cc', value: addressField('Cc', message.Cc, 'message-cc') },
@@ -40,7 +71,10 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
   ];
   return (
     <header className="message-header">
-      <h2 data-testid="message-subject">{message.Subject || '(no subject)'}</h2>
+      {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
+      <h2 data-testid="message-subject" title={message.Subject || undefined}>
+        {message.Subject || '(no subject)'}
+      </h2>
       <TagChips tags={message.Tags} />
       <dl>
         {fields
