@@ -65,7 +65,7 @@ describe.skipIf(!chromiumPath)('kept anomaly alerts in Chromium', () => {
     await eventually(() => alert.innerText()).toMatch(
       /^Client 127\.0\.0\.1 sent 3 messages this hour \(usually 1 an hour\)\./,
     );
-    await page.screenshot({ path: '/tmp/shots-gui-pane/test-sender-alert.png' });
+    await page.screenshot({ path: join(screenshots, 'sender-alert.png') });
     await page.getByTestId('sender-alert-suspend').click();
     await eventually(() => alert.count()).toBe(0);
     expect(gui.relaydesk.service.suspensions()).toMatchObject([
