@@ -50,8 +50,8 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '-t') readRecipientsFromHeaders = true;
-    else if (arg === '-f' || arg === '-r') from = args[++i] ?? '';
-    else if (/^-[fr]./.test(arg)) from = arg.slice(2);
+    else if (arg === '-f' || arg === '-r') from = envelopeSender(args[++i] ?? '');
+    else if (/^-[fr]./.test(arg)) from = envelopeSender(arg.slice(2));
     else if (arg === '--smtp')
       smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
     else if (arg === '-i' || arg === '-oi') dotEndsInput = false;
@@ -79,6 +79,12 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   }
   if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
   return { readRecipientsFromHeaders, from, recipients, smtp, smtpSession, dotEndsInput, verbose };
+}
+
+/** -f's address as MAIL FROM takes it: `<>` is the null sender, `<a@b>` is `a@b`. */
+function envelopeSender(value: string): string {
+  const trimmed = value.trim();
+  return /^<[^<>]*>$/.test(trimmed) ? trimmed.slice(1, -1).trim() : trimmed;
 }
 
 function addressesOf(values: string[]): string[] {

@@ -203,6 +203,24 @@ describe('relaydesk sendmail', () => {
     );
   });
 
+  it('-f "<>" sends with the null sender and adds no From: <> to the message', async () => {
+    for (const [flag, subject] of [
+      ['<>', 'null sender by -f'],
+      ['<bounces@example.test>', 'bracketed -f'],
+    ] as const) {
+      const result = await runCli(['sendmail', '-f', flag, 'ops@example.test'], {
+        env,
+        input: message(subject, []),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const { detail, raw } = await captured(subject);
+      const sender = flag.slice(1, -1);
+      expect(detail.Envelope.mailFrom).toBe(sender);
+      if (sender === '') expect(raw).not.toMatch(/^From:/im);
+      else expect(raw).toMatch(/^From: bounces@example\.test\r$/m);
+    }
+  });
+
   it("cron's call (sendmail -FCronDaemon -i -B8BITMIME -oem root) reaches root at this host", async () => {
     // Debian's cron mails a job's output this way, to the bare user name
     const result = await runCli(['sendmail', '-FCronDaemon', '-i', '-B8BITMIME', '-oem', 'root'], {
