@@ -174,6 +174,26 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
     expect((await relay.fetch(`/api/v1/message/${doomed}`)).status).toBe(404);
   });
 
+  it('a second session deleting the same message says at QUIT that it deleted none', async () => {
+    await send(relay, 'erin@a.example', 'Deleted twice', 'gone');
+    const out = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        [
+          "pop.user('ada'); pop.pass_('x')",
+          "other = poplib.POP3('127.0.0.1', pop.port, timeout=20)",
+          "other.user('ada'); other.pass_('x')",
+          'n = pop.stat()[0]',
+          'pop.dele(n); other.dele(n)',
+          "out['first'] = pop.quit().decode()",
+          "out['second'] = other.quit().decode()",
+        ].join('\n'),
+      ),
+    ) as { first: string; second: string };
+    expect(out.first).toMatch(/\(1 deleted\)$/);
+    expect(out.second).toMatch(/\(0 deleted\)$/);
+  });
+
   it('drops commands pipelined after STLS instead of running them encrypted', async () => {
     const plain = connect(pop3Port(relay), '127.0.0.1');
     await new Promise<void>((resolve) => plain.once('data', () => resolve()));

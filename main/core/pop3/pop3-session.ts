@@ -16,7 +16,8 @@ export interface Pop3Store {
   entries(mailbox: string | null): MaildropEntry[];
   raw(id: string): Promise<Buffer>;
   markRead(id: string): Promise<void>;
-  remove(ids: string[]): Promise<void>;
+  /** Deletes the messages; answers the IDs that were still there to delete. */
+  remove(ids: string[]): Promise<string[]>;
 }
 
 export interface Pop3SessionContext {
@@ -323,9 +324,11 @@ export class Pop3Session {
   private async quit(): Promise<void> {
     if (this.state === 'transaction' && this.maildrop) {
       const ids = this.maildrop.deletedIds();
+      // a message another session or the API removed meanwhile is not counted twice
+      let deleted = 0;
       try {
-        if (ids.length > 0) await this.context.store.remove(ids);
-        this.reply(`+OK Relaydesk POP3 server signing off (${ids.length} deleted)`);
+        if (ids.length > 0) deleted = (await this.context.store.remove(ids)).length;
+        this.reply(`+OK Relaydesk POP3 server signing off (${deleted} deleted)`);
       } catch (err) {
         this.context.log(
           `pop3: deleting ${ids.length} message(s) failed: ${(err as Error).message}`,
@@ -337,7 +340,7 @@ export class Pop3Session {
         client: this.context.trust.ip,
         user: this.login?.user,
         mailbox: this.login?.mailbox ?? 'all',
-        deleted: ids.length,
+        deleted,
       });
     } else {
       this.reply('+OK Relaydesk POP3 server signing off');
