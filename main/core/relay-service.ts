@@ -186,6 +186,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         remove: (ids) => store.deleteMessages(ids),
       },
       users,
+      listener.authLockouts,
       log,
     );
     // delivery state changes, appended with group commit and folded into the sidecars later

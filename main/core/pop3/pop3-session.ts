@@ -6,7 +6,8 @@
 // cannot be smuggled into the encrypted session (CVE-2011-0411 did this to SMTP servers).
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { AuthThrottle, ClientTrust, UserStore } from '../policy/index.js';
+import type { AuthLockouts } from '../policy/auth-lockout.js';
+import type { ClientTrust, UserStore } from '../policy/index.js';
 import { Maildrop, multiLine, topOf, type MaildropEntry } from './pop3-maildrop.js';
 import { parseLogin, passwordCheck, type Pop3Login } from './pop3-login.js';
 
@@ -23,7 +24,7 @@ export interface Pop3Store {
 export interface Pop3SessionContext {
   store: Pop3Store;
   users: UserStore;
-  throttle: AuthThrottle;
+  lockouts: AuthLockouts;
   trust: ClientTrust;
   /** null when no certificate is loaded (then STLS is not offered). */
   tls: SecureContext | null;
@@ -200,7 +201,7 @@ export class Pop3Session {
   }
 
   private async password(name: string, password: string): Promise<void> {
-    const { trust, throttle, users } = this.context;
+    const { trust, lockouts, users } = this.context;
     this.pendingUser = null;
     const login = parseLogin(name);
     const fields = {
@@ -208,10 +209,12 @@ export class Pop3Session {
       client: trust.ip,
       user: name,
     };
-    const before = throttle.state(trust.ip);
+    const before = lockouts.state(trust.ip, login.user);
     if (before.locked) {
       this.context.audit('auth', { result: 'rejected', ...fields, reason: 'locked out' });
-      this.reply('-ERR [LOGIN-DELAY] too many failed logins from this address; try again later');
+      this.reply(
+        `-ERR [LOGIN-DELAY] too many failed logins as ${login.user} from this address; try again in ${Math.ceil(before.retryAfterMs / 60_000)} min, or release it: relaydesk lockout release ${trust.ip} ${login.user}`,
+      );
       return;
     }
     await users.refresh();
@@ -226,7 +229,7 @@ export class Pop3Session {
       ok = await users.verify(login.user, password);
     }
     if (!ok) {
-      const after = check === 'verify' ? throttle.fail(trust.ip) : null;
+      const after = check === 'verify' ? lockouts.fail(trust.ip, login.user) : null;
       this.context.audit('auth', {
         result: 'rejected',
         ...fields,
