@@ -143,11 +143,17 @@ export async function runIngest(
     }
   };
 
+  // every path is checked before anything is imported: a typo in the last one must not leave
+  // the others imported, to be imported twice when the command is run again
+  const sources: { path: string; folder: boolean }[] = [];
   for (const arg of parsed.positionals) {
     const path = resolve(arg);
     const info = await stat(path).catch(() => null);
-    if (!info) throw new CliUsageError(`ingest: ${arg}: no such file or folder`);
-    if (info.isDirectory()) await walk(path, false);
+    if (!info) throw new CliUsageError(`ingest: ${arg}: no such file or folder; nothing imported`);
+    sources.push({ path, folder: info.isDirectory() });
+  }
+  for (const { path, folder } of sources) {
+    if (folder) await walk(path, false);
     else await importFile(path);
   }
   process.stdout.write(

@@ -5,7 +5,8 @@ import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
-import { readStdin } from './read-stdin.js';
+import { readSendmailInput } from './sendmail-input.js';
+import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -14,6 +15,8 @@ import {
 
 // Exit codes of sendmail(1) (sysexits.h), which callers such as cron check.
 const exUsage = 64;
+const exNoUser = 67;
+const exUnavailable = 69;
 const exTempfail = 75;
 
 export interface SendmailArgs {
@@ -21,7 +24,16 @@ export interface SendmailArgs {
   from: string | null;
   recipients: string[];
   smtp: ListenAddress;
+  /** -bs: SMTP on standard input and output (Symfony Mailer's and Laravel's default). */
+  smtpSession: boolean;
+  /** A line of a single "." ends the message, unless -i or -oi (sendmail(1)). */
+  dotEndsInput: boolean;
+  /** -v: print the relay's reply. */
+  verbose: boolean;
 }
+
+// Options of Postfix's and Sendmail's sendmail(1) that take a value as the next argument.
+const optionsWithValue = new Set(['-B', '-C', '-F', '-L', '-N', '-O', '-R', '-V', '-X', '-o']);
 
 export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): SendmailArgs {
   const smtpField = fieldByKey('smtp');
@@ -31,20 +43,31 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     : { host: '127.0.0.1', port: 1025 };
   let from: string | null = null;
   let readRecipientsFromHeaders = false;
+  let smtpSession = false;
+  let dotEndsInput = true;
+  let verbose = false;
   const recipients: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
     if (arg === '-t') readRecipientsFromHeaders = true;
-    else if (arg === '-f' || arg === '-r') from = args[++i] ?? '';
-    else if (/^-[fr]./.test(arg)) from = arg.slice(2);
+    else if (arg === '-f' || arg === '-r') from = envelopeSender(args[++i] ?? '');
+    else if (/^-[fr]./.test(arg)) from = envelopeSender(arg.slice(2));
     else if (arg === '--smtp')
       smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
-    else if (arg === '-F' || arg === '-o' || arg === '-O' || arg === '-B' || arg === '-N') i++;
+    else if (arg === '-i' || arg === '-oi') dotEndsInput = false;
+    else if (arg === '-v') verbose = true;
+    else if (arg === '-bs') smtpSession = true;
+    else if (arg === '-bm') continue;
+    else if (/^-b./.test(arg))
+      throw new Error(
+        `${arg}: not supported; relaydesk sendmail sends a message (-bm, the default) or speaks SMTP on stdin (-bs); for the queue use relaydesk queue`,
+      );
+    else if (optionsWithValue.has(arg)) i++;
     else if (arg === '--') {
       recipients.push(...args.slice(i + 1).filter(Boolean));
       break;
     }
-    // -i, -oi, -odi, -oem, -v… change nothing for a relay that reads to end of input
+    // -odi, -oem, -B8BITMIME, -FName… change nothing for a relay
     else if (arg.startsWith('-')) continue;
     else
       recipients.push(
@@ -55,7 +78,13 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
       );
   }
   if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
-  return { readRecipientsFromHeaders, from, recipients, smtp };
+  return { readRecipientsFromHeaders, from, recipients, smtp, smtpSession, dotEndsInput, verbose };
+}
+
+/** -f's address as MAIL FROM takes it: `<>` is the null sender, `<a@b>` is `a@b`. */
+function envelopeSender(value: string): string {
+  const trimmed = value.trim();
+  return /^<[^<>]*>$/.test(trimmed) ? trimmed.slice(1, -1).trim() : trimmed;
 }
 
 function addressesOf(values: string[]): string[] {
@@ -64,12 +93,36 @@ function addressesOf(values: string[]): string[] {
     .filter(Boolean);
 }
 
+/** This machine's name as a mail domain, as Postfix's $myhostname. */
+function localDomain(): string {
+  return hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+}
+
+/**
+ * The recipients' addresses, a bare local name such as cron's `root` or mailx's `bob` qualified
+ * with this machine's name (`root@host`), as Postfix does (append_at_myorigin): the relay, like
+ * any SMTP server, refuses an address without a domain. Anything else that is no address is
+ * refused here, named, rather than left for the relay to refuse.
+ */
+export function recipientAddresses(values: string[]): { addresses: string[]; invalid: string[] } {
+  const addresses: string[] = [];
+  const invalid: string[] = [];
+  for (const entry of addressparser(values.join(', '), { flatten: true })) {
+    const address = 'address' in entry ? entry.address : '';
+    if (address && /^[^@\s]+@[^@\s]+$/.test(address)) addresses.push(address);
+    else if (!address && /^[A-Za-z0-9._+-]+$/.test(entry.name))
+      addresses.push(`${entry.name}@${localDomain()}`);
+    else invalid.push(address || entry.name);
+  }
+  return { addresses, invalid };
+}
+
 /** With -t, recipients come from To, Cc and Bcc, and the Bcc field is removed (sendmail -t). */
 export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; message: Buffer } {
   const fields = readHeaderFields(raw);
   const pick = (name: string): string[] =>
     fields.filter((f) => f.name.toLowerCase() === name).map((f) => f.value);
-  const recipients = addressesOf([...pick('to'), ...pick('cc'), ...pick('bcc')]);
+  const recipients = [...pick('to'), ...pick('cc'), ...pick('bcc')];
   const bodyStart = bodyOffset(raw);
   const head = raw.subarray(0, bodyStart).toString('utf8');
   const withoutBcc = head.replace(/^bcc:.*(?:\r?\n[ \t].*)*\r?\n/gim, '');
@@ -95,8 +148,7 @@ export function completedHeaders(raw: Buffer, from: string, at = new Date()): Bu
   if (!present.has('from') && from !== '') added.push(`From: ${from}`);
   if (!present.has('date')) added.push(`Date: ${rfc5322Date(at)}`);
   if (!present.has('message-id')) {
-    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
-    added.push(`Message-ID: <${at.getTime()}.${randomBytes(6).toString('hex')}@${host}>`);
+    added.push(`Message-ID: <${at.getTime()}.${randomBytes(6).toString('hex')}@${localDomain()}>`);
   }
   if (added.length === 0) return raw;
   const eol = raw.includes('\r\n') ? '\r\n' : '\n';
@@ -114,12 +166,27 @@ export async function runSendmail(args: string[]): Promise<number> {
     process.stderr.write(`relaydesk sendmail: ${(err as Error).message}\n`);
     return exUsage;
   }
-  let message = await readStdin();
-  const recipients = [...parsed.recipients];
+  const relay = `${parsed.smtp.host}:${parsed.smtp.port}`;
+  if (parsed.smtpSession) {
+    const { unreachable } = await relaySmtpSession(parsed.smtp, process.stdin, process.stdout);
+    process.stdin.destroy();
+    if (unreachable === null) return 0;
+    process.stderr.write(`relaydesk sendmail: ${unreachable} (is \`relaydesk serve\` running?)\n`);
+    return exTempfail;
+  }
+  let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
+  const given = [...parsed.recipients];
   if (parsed.readRecipientsFromHeaders) {
     const fromHeaders = recipientsFromHeaders(message);
-    recipients.push(...fromHeaders.recipients);
+    given.push(...fromHeaders.recipients);
     message = fromHeaders.message;
+  }
+  const { addresses: recipients, invalid } = recipientAddresses(given);
+  if (invalid.length > 0) {
+    process.stderr.write(
+      `relaydesk sendmail: ${invalid.map((a) => JSON.stringify(a)).join(', ')}: not an email address; give addresses like user@example.com (or a local name such as root)\n`,
+    );
+    return exUsage;
   }
   if (recipients.length === 0) {
     process.stderr.write(
@@ -142,14 +209,44 @@ export async function runSendmail(args: string[]): Promise<number> {
   });
   try {
     const info = await transport.sendMail({ envelope: { from, to: recipients }, raw: message });
-    process.stdout.write(`${info.response}\n`);
-    return 0;
+    // silent on success, as sendmail(1) is: cron mails whatever a job prints, and PHP's CLI
+    // would print it among the script's own output
+    if (parsed.verbose) process.stdout.write(`${info.response}\n`);
+    const refused = (info as { rejectedErrors?: SubmitError[] }).rejectedErrors ?? [];
+    if (refused.length === 0) return 0;
+    for (const err of refused) {
+      process.stderr.write(
+        `relaydesk sendmail: the relay at ${relay} refused ${err.recipient ?? 'a recipient'}: ${err.response ?? err.message}; the message went to the other recipients\n`,
+      );
+    }
+    return exNoUser;
   } catch (err) {
-    process.stderr.write(
-      `relaydesk sendmail: could not submit to ${parsed.smtp.host}:${parsed.smtp.port}: ${(err as Error).message} (is \`relaydesk serve\` running?)\n`,
-    );
-    return exTempfail;
+    return reportSubmitError(err as SubmitError, relay);
   } finally {
     transport.close();
   }
+}
+
+/** The parts of nodemailer's errors read here (its NodemailerError). */
+interface SubmitError extends Error {
+  code?: string;
+  responseCode?: number;
+  response?: string;
+  recipient?: string;
+}
+
+/** One line on stderr and the sysexits code: 75 (cron and PHP may try again) unless refused for good. */
+function reportSubmitError(err: SubmitError, relay: string): number {
+  if (err.responseCode === undefined) {
+    process.stderr.write(
+      `relaydesk sendmail: could not submit to ${relay}: ${err.message} (is \`relaydesk serve\` running?)\n`,
+    );
+    return exTempfail;
+  }
+  const reply = err.response ?? err.message;
+  const permanent = err.responseCode >= 500;
+  process.stderr.write(
+    `relaydesk sendmail: the relay at ${relay} refused the message: ${reply}${permanent ? '' : ' (try again later)'}\n`,
+  );
+  return permanent ? exUnavailable : exTempfail;
 }

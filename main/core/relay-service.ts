@@ -183,9 +183,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
             .map((r) => ({ id: r.id, size: r.size })),
         raw: (id) => store.raw(id),
         markRead: (id) => store.setRead([id], true),
-        remove: async (ids) => void (await store.deleteMessages(ids)),
+        remove: (ids) => store.deleteMessages(ids),
       },
       users,
+      listener.authLockouts,
       log,
     );
     // delivery state changes, appended with group commit and folded into the sidecars later

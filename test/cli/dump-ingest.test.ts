@@ -135,7 +135,15 @@ describe('relaydesk ingest', () => {
   it('says clearly what is wrong', async () => {
     const missing = await runCli(['ingest', join(work, 'nope.eml')], { env });
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/ingest: .*nope\.eml: no such file or folder/);
+    expect(missing.stderr).toMatch(/ingest: .*nope\.eml: no such file or folder; nothing imported/);
+    // a missing path after good ones: nothing is imported, so running it again adds no duplicate
+    const before = (await messages()).length;
+    const typo = await runCli(['ingest', join(work, 'invoice.eml'), join(work, 'nope.eml')], {
+      env,
+    });
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/nope\.eml: no such file or folder; nothing imported/);
+    expect((await messages()).length).toBe(before);
     const badBox = await runCli(['ingest', join(work, 'invoice.eml'), '--mailbox', '../x'], {
       env,
     });

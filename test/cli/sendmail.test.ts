@@ -1,14 +1,32 @@
 // `relaydesk sendmail`: a message piped in is submitted to the running relay with the envelope
 // sendmail(1) would use; exit codes are the sysexits ones cron and PHP check.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail } from '../../preload/api-contract.js';
 import {
   cleanupCliProcesses,
   freePort,
+  makeTempDir,
+  relaydeskBin,
   runCli,
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+
+const run = promisify(execFile);
+const php = requireTool(tools.php);
+const symfonyMailerAutoload = '/usr/share/php/Symfony/Component/Mailer/autoload.php';
+const symfonyMailer = php !== null && existsSync(symfonyMailerAutoload);
+if (php && !symfonyMailer) {
+  console.log(`skipping the Symfony Mailer test: ${tools.php.install}`);
+}
 
 let server: ServeProcess;
 let env: Record<string, string>;
@@ -77,7 +95,8 @@ describe('relaydesk sendmail', () => {
       ]),
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/^250 .*queued as/);
+    // silent, as sendmail(1) is: cron would mail any output of the job that ran it
+    expect(result.stdout).toBe('');
     const { detail, raw } = await captured(subject);
     expect(detail.Envelope.mailFrom).toBe('app@example.test');
     expect(detail.Envelope.rcptTo.sort()).toEqual(
@@ -182,5 +201,170 @@ describe('relaydesk sendmail', () => {
     expect(result.stderr).toMatch(
       /^relaydesk sendmail: RELAYDESK_SMTP: "nonsense" is not valid; use HOST:PORT[^\n]*\n$/,
     );
+  });
+
+  it('-f "<>" sends with the null sender and adds no From: <> to the message', async () => {
+    for (const [flag, subject] of [
+      ['<>', 'null sender by -f'],
+      ['<bounces@example.test>', 'bracketed -f'],
+    ] as const) {
+      const result = await runCli(['sendmail', '-f', flag, 'ops@example.test'], {
+        env,
+        input: message(subject, []),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const { detail, raw } = await captured(subject);
+      const sender = flag.slice(1, -1);
+      expect(detail.Envelope.mailFrom).toBe(sender);
+      if (sender === '') expect(raw).not.toMatch(/^From:/im);
+      else expect(raw).toMatch(/^From: bounces@example\.test\r$/m);
+    }
+  });
+
+  it("cron's call (sendmail -FCronDaemon -i -B8BITMIME -oem root) reaches root at this host", async () => {
+    // Debian's cron mails a job's output this way, to the bare user name
+    const result = await runCli(['sendmail', '-FCronDaemon', '-i', '-B8BITMIME', '-oem', 'root'], {
+      env,
+      input: [
+        'From: root (Cron Daemon)',
+        'To: root',
+        'Subject: Cron <root@host> /usr/local/bin/nightly',
+        'Content-Type: text/plain; charset=UTF-8',
+        '',
+        'output of the nightly job',
+        '',
+      ].join('\n'),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const { detail } = await captured('Cron <root@host> /usr/local/bin/nightly');
+    const host = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+    expect(detail.Envelope.rcptTo).toEqual([`root@${host}`]);
+  });
+
+  it('a line of a single "." ends the message unless -i or -oi, as sendmail(1) reads', async () => {
+    const body = (subject: string): string =>
+      ['To: ops@example.test', `Subject: ${subject}`, '', 'before', '.', 'after', ''].join('\n');
+    const plain = await runCli(['sendmail', '-t'], { env, input: body('lone dot, no -i') });
+    expect(plain.code, plain.stderr).toBe(0);
+    expect((await captured('lone dot, no -i')).detail.Text.trim()).toBe('before');
+    for (const flag of ['-i', '-oi']) {
+      const subject = `lone dot with ${flag}`;
+      const kept = await runCli(['sendmail', '-t', flag], { env, input: body(subject) });
+      expect(kept.code, kept.stderr).toBe(0);
+      expect((await captured(subject)).detail.Text.trim()).toBe('before\n.\nafter');
+    }
+  });
+
+  it("-v prints the relay's reply; an argument that is no address is refused by name", async () => {
+    const verbose = await runCli(['sendmail', '-v', 'ops@example.test'], {
+      env,
+      input: message('sendmail -v', ['From: a@example.test']),
+    });
+    expect(verbose.code, verbose.stderr).toBe(0);
+    expect(verbose.stdout).toMatch(/^250 .*queued as \S+\n$/);
+
+    const bad = await runCli(['sendmail', 'ops@example.test', 'Ops Team'], {
+      env,
+      input: message('sendmail bad argument', ['From: a@example.test']),
+    });
+    expect(bad.code).toBe(64);
+    expect(bad.stderr).toBe(
+      'relaydesk sendmail: "Ops Team": not an email address; give addresses like user@example.com (or a local name such as root)\n',
+    );
+  });
+
+  it('-bs speaks SMTP on stdin and stdout through to the relay (Symfony and Laravel use it)', async () => {
+    const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
+      env: { ...process.env, ...env },
+    });
+    let replies = '';
+    child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    // a client writes nothing before the greeting, as Symfony's SmtpTransport waits for 220
+    const reply = async (code: string): Promise<void> => {
+      await eventually(() => replies).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
+      replies = '';
+    };
+    const say = (line: string): boolean => child.stdin.write(`${line}\r\n`);
+    await reply('220');
+    say('EHLO app.example.test');
+    await reply('250');
+    say('MAIL FROM:<app@example.test>');
+    await reply('250');
+    say('RCPT TO:<user@example.test>');
+    await reply('250');
+    say('DATA');
+    await reply('354');
+    say('Subject: sendmail -bs\r\n\r\n..a stuffed dot line\r\n.');
+    await reply('250');
+    say('QUIT');
+    await reply('221');
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    const { detail } = await captured('sendmail -bs');
+    expect(detail.Envelope.rcptTo).toEqual(['user@example.test']);
+    expect(detail.Text.trim()).toBe('.a stuffed dot line');
+  });
+
+  it('-bs with no relay running greets with 421 and exits 75', async () => {
+    const port = await freePort();
+    const result = await runCli(['sendmail', '-bs'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${port}` },
+      input: '',
+    });
+    expect(result.code).toBe(75);
+    expect(result.stdout).toMatch(
+      /^421 4\.3\.0 could not reach the relay at 127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+    );
+    expect(result.stderr).toMatch(/\(is `relaydesk serve` running\?\)\n$/);
+  });
+});
+
+describe.skipIf(!php)("PHP's mail() and Symfony Mailer", () => {
+  it("mail() with sendmail_path = relaydesk sendmail -t -i: PHP's output stays the script's", async () => {
+    const script =
+      'var_dump(mail("dev@example.test", "from PHP mail()", "line1\\n.\\nline3", "From: App <app@example.test>\\r\\nBcc: hidden@example.test"));';
+    const { stdout } = await run(
+      php as string,
+      ['-d', `sendmail_path=${process.execPath} ${relaydeskBin} sendmail -t -i`, '-r', script],
+      { env: { ...process.env, ...env }, timeout: 20_000 },
+    );
+    expect(stdout).toBe('bool(true)\n');
+    const { detail, raw } = await captured('from PHP mail()');
+    expect(detail.Envelope.rcptTo.sort()).toEqual(['dev@example.test', 'hidden@example.test']);
+    expect(raw).not.toMatch(/^bcc:/im);
+    expect(detail.Text.trim()).toBe('line1\n.\nline3');
+  });
+
+  it.skipIf(!symfonyMailer)("Symfony Mailer's sendmail transport with -bs", async () => {
+    const dir = await makeTempDir('relaydesk-symfony-');
+    const file = join(dir, 'send.php');
+    await writeFile(
+      file,
+      [
+        '<?php',
+        `require '${symfonyMailerAutoload}';`,
+        "require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';",
+        'use Symfony\\Component\\Mailer\\Mailer;',
+        'use Symfony\\Component\\Mailer\\Transport;',
+        'use Symfony\\Component\\Mime\\Email;',
+        "$transport = Transport::fromDsn('sendmail://default?command=' . urlencode($argv[1]));",
+        '(new Mailer($transport))->send((new Email())',
+        "  ->from('app@example.test')->to('dev@example.test')->bcc('audit@example.test')",
+        "  ->subject('from Symfony Mailer')->text('Hello')->html('<p>Hello</p>'));",
+        'echo "sent\\n";',
+      ].join('\n'),
+    );
+    const { stdout } = await run(
+      php as string,
+      [file, `${process.execPath} ${relaydeskBin} sendmail -bs`],
+      { env: { ...process.env, ...env }, timeout: 20_000 },
+    );
+    expect(stdout).toBe('sent\n');
+    const { detail, raw } = await captured('from Symfony Mailer');
+    expect(detail.Envelope.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
+    expect(raw).not.toMatch(/^bcc:/im);
   });
 });

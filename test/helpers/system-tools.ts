@@ -18,6 +18,7 @@ export const tools = {
   python3: { command: 'python3', install: 'apt-get install -y python3' },
   msmtp: { command: 'msmtp', install: 'apt-get install -y msmtp' },
   curl: { command: 'curl', install: 'apt-get install -y curl' },
+  php: { command: 'php', install: 'apt-get install -y php-cli php-symfony-mailer' },
   dnsmasq: { command: '/usr/sbin/dnsmasq', install: 'apt-get install -y dnsmasq-base' },
   // /usr/sbin is not on a normal user's PATH on Debian
   spamd: { command: '/usr/sbin/spamd', install: 'apt-get install -y spamassassin spamd spamc' },

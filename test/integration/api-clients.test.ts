@@ -197,6 +197,43 @@ describe('the mailhog client', () => {
     expect(((await api.messages()) as unknown as MailhogPage).total).toBe(0);
   });
 
+  it('pages as MailHog does: limit=1000 is taken (as at most 250), unusable values are the defaults', async () => {
+    const api = mailhog({ host: '127.0.0.1', port: relay.http.port, basePath: '/mailhog/api' });
+    await api.deleteAll();
+    for (const subject of ['Page one', 'Page two', 'Page three']) await sendSample(relay, subject);
+    // "give me everything", as test suites written for MailHog ask for it
+    const all = (await api.messages(0, 1000)) as unknown as MailhogPage;
+    expect(all.count).toBe(3);
+    expect(all.items.map((m) => m.Content.Headers['Subject']?.[0])).toEqual([
+      'Page three',
+      'Page two',
+      'Page one',
+    ]);
+    const found = (await api.search(
+      'Body of Page',
+      'containing',
+      0,
+      9999,
+    )) as unknown as MailhogPage;
+    expect(found.total).toBe(3);
+    for (const query of ['limit=abc', 'limit=0', 'start=-1&limit=-5', 'start=x&limit=2.5']) {
+      const res = await relay.fetch(`/api/v2/messages?${query}`);
+      expect(res.status, query).toBe(200);
+      const page = (await res.json()) as MailhogPage;
+      expect([page.start, page.count], query).toEqual([0, 3]);
+    }
+    const second = await relay.api<MailhogPage>('/api/v2/messages?start=1&limit=1');
+    expect([second.start, second.count, second.items[0]?.Content.Headers['Subject']]).toEqual([
+      1,
+      1,
+      ['Page two'],
+    ]);
+    // MailHog refuses an empty search (400) rather than matching everything
+    const empty = await relay.fetch('/api/v2/search?kind=to&query=');
+    expect(empty.status).toBe(400);
+    expect(await empty.text()).toMatch(/query: is empty/);
+  });
+
   it('works on the bare /api paths when apiCompat is "mailhog"', async () => {
     const compat = await startTestRelaydesk({ apiCompat: 'mailhog' });
     try {

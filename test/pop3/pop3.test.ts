@@ -174,6 +174,26 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
     expect((await relay.fetch(`/api/v1/message/${doomed}`)).status).toBe(404);
   });
 
+  it('a second session deleting the same message says at QUIT that it deleted none', async () => {
+    await send(relay, 'erin@a.example', 'Deleted twice', 'gone');
+    const out = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        [
+          "pop.user('ada'); pop.pass_('x')",
+          "other = poplib.POP3('127.0.0.1', pop.port, timeout=20)",
+          "other.user('ada'); other.pass_('x')",
+          'n = pop.stat()[0]',
+          'pop.dele(n); other.dele(n)',
+          "out['first'] = pop.quit().decode()",
+          "out['second'] = other.quit().decode()",
+        ].join('\n'),
+      ),
+    ) as { first: string; second: string };
+    expect(out.first).toMatch(/\(1 deleted\)$/);
+    expect(out.second).toMatch(/\(0 deleted\)$/);
+  });
+
   it('drops commands pipelined after STLS instead of running them encrypted', async () => {
     const plain = connect(pop3Port(relay), '127.0.0.1');
     await new Promise<void>((resolve) => plain.once('data', () => resolve()));
@@ -227,6 +247,53 @@ describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
       (err: { code: number }) => err,
     );
     expect((unknown as { code: number }).code).toBe(67);
+  });
+});
+
+describe.skipIf(!python)('POP3 login failures', () => {
+  it('lock out one user from one address, listed and released with the SMTP lockouts', async () => {
+    const relay = await startTestRelaydesk({
+      pop3: '127.0.0.1:0',
+      authFailureDelayMs: 0,
+      authMaxFailures: 3,
+    });
+    try {
+      await relay.service.addUser('ada', 'ada-pass-123');
+      await relay.service.addUser('bob', 'bob-pass-123');
+      const login = async (user: string, password: string): Promise<string> =>
+        JSON.parse(
+          await poplib(
+            pop3Port(relay),
+            [
+              `pop.user(${JSON.stringify(user)})`,
+              `try:\n  out['reply'] = pop.pass_(${JSON.stringify(password)}).decode()`,
+              "except poplib.error_proto as e:\n  out['reply'] = e.args[0].decode()",
+            ].join('\n'),
+          ),
+        ).reply as string;
+      for (const guess of ['a', 'b', 'c']) {
+        expect(await login('ada', `wrong-${guess}`)).toBe(
+          '-ERR [AUTH] invalid user name or password',
+        );
+      }
+      expect(await login('ada', 'ada-pass-123')).toMatch(
+        /^-ERR \[LOGIN-DELAY\] too many failed logins as ada from this address; try again in \d+ min, or release it: relaydesk lockout release 127\.0\.0\.1 ada$/,
+      );
+      // an office behind one address: the others still get in
+      expect(await login('bob', 'bob-pass-123')).toMatch(/^\+OK /);
+      const { lockouts } = await relay.api<{ lockouts: Array<{ Address: string; User: string }> }>(
+        '/api/v1/auth/lockouts',
+      );
+      expect(lockouts.map((l) => [l.Address, l.User])).toEqual([['127.0.0.1', 'ada']]);
+      await relay.api('/api/v1/auth/lockouts/release', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ Address: '127.0.0.1', User: 'ada' }),
+      });
+      expect(await login('ada', 'ada-pass-123')).toMatch(/^\+OK /);
+    } finally {
+      await relay.dispose();
+    }
   });
 });
 

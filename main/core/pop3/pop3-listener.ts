@@ -6,7 +6,6 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { createSecureContext, createServer as createTlsServer, type SecureContext } from 'node:tls';
 import {
   auditLine,
-  AuthThrottle,
   clientTrust,
   ConnectionCounter,
   insecureAuthAllowed,
@@ -14,6 +13,7 @@ import {
   type UserStore,
 } from '../policy/index.js';
 import { hostPort, isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
+import type { AuthLockouts } from '../policy/auth-lockout.js';
 import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
@@ -31,9 +31,6 @@ export type Pop3Settings = Pick<
   | 'insecureAuth'
   | 'maxConnections'
   | 'maxConnectionsPerIp'
-  | 'authMaxFailures'
-  | 'authFailureDelayMs'
-  | 'authLockoutMs'
 >;
 
 export interface Pop3Addresses {
@@ -57,22 +54,21 @@ export class Pop3Listener {
   private servers: Server[] = [];
   private readonly sockets = new Set<Socket>();
   private readonly connections = new ConnectionCounter();
-  private readonly throttle: AuthThrottle;
   private tls: SecureContext | null = null;
   addresses: Pop3Addresses = { pop3: null, pop3s: null };
 
+  /**
+   * `lockouts` are the SMTP listener's: POP3 logs in with the same users and passwords, so a
+   * failure counts once against one limit, per (address, user) as for SMTP AUTH, and a lockout
+   * is listed and released in one place (the API and `relaydesk lockout`).
+   */
   constructor(
     private readonly settings: Pop3Settings,
     private readonly store: Pop3Store,
     private readonly users: UserStore,
+    private readonly lockouts: AuthLockouts,
     private readonly log: (line: string) => void,
-  ) {
-    this.throttle = new AuthThrottle({
-      maxFailures: settings.authMaxFailures,
-      baseDelayMs: settings.authFailureDelayMs,
-      lockoutMs: settings.authLockoutMs,
-    });
-  }
+  ) {}
 
   private audit(
     event: 'connect' | 'auth' | 'close',
@@ -114,7 +110,7 @@ export class Pop3Listener {
         new Pop3Session(socket, {
           store: this.store,
           users: this.users,
-          throttle: this.throttle,
+          lockouts: this.lockouts,
           trust,
           tls: this.tls,
           implicitTls: listener === 'pop3s',

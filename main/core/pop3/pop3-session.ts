@@ -6,7 +6,8 @@
 // cannot be smuggled into the encrypted session (CVE-2011-0411 did this to SMTP servers).
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
-import type { AuthThrottle, ClientTrust, UserStore } from '../policy/index.js';
+import type { AuthLockouts } from '../policy/auth-lockout.js';
+import type { ClientTrust, UserStore } from '../policy/index.js';
 import { Maildrop, multiLine, topOf, type MaildropEntry } from './pop3-maildrop.js';
 import { parseLogin, passwordCheck, type Pop3Login } from './pop3-login.js';
 
@@ -16,13 +17,14 @@ export interface Pop3Store {
   entries(mailbox: string | null): MaildropEntry[];
   raw(id: string): Promise<Buffer>;
   markRead(id: string): Promise<void>;
-  remove(ids: string[]): Promise<void>;
+  /** Deletes the messages; answers the IDs that were still there to delete. */
+  remove(ids: string[]): Promise<string[]>;
 }
 
 export interface Pop3SessionContext {
   store: Pop3Store;
   users: UserStore;
-  throttle: AuthThrottle;
+  lockouts: AuthLockouts;
   trust: ClientTrust;
   /** null when no certificate is loaded (then STLS is not offered). */
   tls: SecureContext | null;
@@ -199,7 +201,7 @@ export class Pop3Session {
   }
 
   private async password(name: string, password: string): Promise<void> {
-    const { trust, throttle, users } = this.context;
+    const { trust, lockouts, users } = this.context;
     this.pendingUser = null;
     const login = parseLogin(name);
     const fields = {
@@ -207,10 +209,12 @@ export class Pop3Session {
       client: trust.ip,
       user: name,
     };
-    const before = throttle.state(trust.ip);
+    const before = lockouts.state(trust.ip, login.user);
     if (before.locked) {
       this.context.audit('auth', { result: 'rejected', ...fields, reason: 'locked out' });
-      this.reply('-ERR [LOGIN-DELAY] too many failed logins from this address; try again later');
+      this.reply(
+        `-ERR [LOGIN-DELAY] too many failed logins as ${login.user} from this address; try again in ${Math.ceil(before.retryAfterMs / 60_000)} min, or release it: relaydesk lockout release ${trust.ip} ${login.user}`,
+      );
       return;
     }
     await users.refresh();
@@ -225,7 +229,7 @@ export class Pop3Session {
       ok = await users.verify(login.user, password);
     }
     if (!ok) {
-      const after = check === 'verify' ? throttle.fail(trust.ip) : null;
+      const after = check === 'verify' ? lockouts.fail(trust.ip, login.user) : null;
       this.context.audit('auth', {
         result: 'rejected',
         ...fields,
@@ -323,9 +327,11 @@ export class Pop3Session {
   private async quit(): Promise<void> {
     if (this.state === 'transaction' && this.maildrop) {
       const ids = this.maildrop.deletedIds();
+      // a message another session or the API removed meanwhile is not counted twice
+      let deleted = 0;
       try {
-        if (ids.length > 0) await this.context.store.remove(ids);
-        this.reply(`+OK Relaydesk POP3 server signing off (${ids.length} deleted)`);
+        if (ids.length > 0) deleted = (await this.context.store.remove(ids)).length;
+        this.reply(`+OK Relaydesk POP3 server signing off (${deleted} deleted)`);
       } catch (err) {
         this.context.log(
           `pop3: deleting ${ids.length} message(s) failed: ${(err as Error).message}`,
@@ -337,7 +343,7 @@ export class Pop3Session {
         client: this.context.trust.ip,
         user: this.login?.user,
         mailbox: this.login?.mailbox ?? 'all',
-        deleted: ids.length,
+        deleted,
       });
     } else {
       this.reply('+OK Relaydesk POP3 server signing off');

@@ -6,6 +6,8 @@ import { toMailhogMessage, toMailhogPage } from '../mailhog/mailhog-message.js';
 import type { MessageRecord } from '../../core/message-record.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailhog-search.js';
+import { mailhogPageOf, type MailhogPagingQuery } from '../mailhog/mailhog-paging.js';
+import { BadRequestError } from '../http-errors.js';
 
 /** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
 const mailhogV1ListLimit = 1000;
@@ -19,11 +21,15 @@ export async function mailhogListAll(service: RelayService, reply: FastifyReply)
   return reply.send(await mailhogItems(service, page.records));
 }
 
+// strings, read by mailhogPageOf: MailHog answers a value it cannot use with its default
 const paging = {
   type: 'object',
   properties: {
-    start: { type: 'integer', minimum: 0, default: 0 },
-    limit: { type: 'integer', minimum: 1, maximum: 250, default: 50 },
+    start: { type: 'string', description: 'Offset, newest first (0 unless a whole number > 0)' },
+    limit: {
+      type: 'string',
+      description: 'Page size (50 unless a whole number > 0; more than 250 is 250)',
+    },
   },
 } as const;
 
@@ -36,22 +42,20 @@ const idParam = {
 function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix: string): void {
   const tags = ['MailHog'];
 
-  app.get<{ Querystring: { start: number; limit: number } }>(
+  app.get<{ Querystring: MailhogPagingQuery }>(
     `${prefix}/api/v2/messages`,
     { schema: { tags, summary: 'MailHog v2: list messages', querystring: paging } },
     async (req) => {
-      const { start, limit } = req.query;
+      const { start, limit } = mailhogPageOf(req.query);
       const page = service.list(start, limit);
       return toMailhogPage(await mailhogItems(service, page.records), start, page.total);
     },
   );
 
   app.get<{
-    Querystring: {
+    Querystring: MailhogPagingQuery & {
       kind: 'from' | 'to' | 'containing';
       query: string;
-      start: number;
-      limit: number;
     };
   }>(
     `${prefix}/api/v2/search`,
@@ -71,7 +75,10 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
       },
     },
     async (req) => {
-      const { kind, query, start, limit } = req.query;
+      const { kind, query } = req.query;
+      // MailHog answers 400 to an empty query rather than listing everything
+      if (query === '') throw new BadRequestError('query: is empty; give the text to search for');
+      const { start, limit } = mailhogPageOf(req.query);
       const newestFirst = [...service.records()].reverse();
       const matching =
         kind === 'containing'
