@@ -98,6 +98,8 @@ export interface ParsedDetail {
 export interface ParsedPart {
   contentType: string;
   fileName: string;
+  /** Its Content-ID without the brackets; '' without one. */
+  contentId: string;
   content: Uint8Array;
 }
 

@@ -385,6 +385,7 @@ function partOf(att) {
   return {
     contentType: att.contentType || 'application/octet-stream',
     fileName: att.filename || '',
+    contentId: att.cid || '',
     content: new Uint8Array(content.buffer, content.byteOffset, content.length),
   };
 }

@@ -239,6 +239,31 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
+  app.get<{ Params: { id: string; partId: string } }>(
+    '/api/v1/message/:id/part/:partId/thumb',
+    {
+      schema: {
+        tags,
+        summary:
+          'A 180×120 JPEG thumbnail of an image attachment (cropped to fill, or padded on white when smaller); a white one for a part that is not an image',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, partId: { type: 'string' } },
+          required: ['id', 'partId'],
+        },
+      },
+    },
+    async (req, reply) => {
+      const { jpeg, name } = await service.partThumbnail(req.params.id, req.params.partId);
+      // Mailpit's header: no `attachment`, so a browser shows it in place
+      return reply
+        .type('image/jpeg')
+        .header('content-disposition', `filename="${name.replace(/["\r\n\\]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(jpeg);
+    },
+  );
+
   app.get(
     '/api/v1/info',
     { schema: { tags, summary: 'Runtime information and totals' } },
