@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
 // service starts (MessageParser.warm: 'load'), on the other core while the SMTP thread opens the
@@ -84,7 +85,6 @@ function compileHtmlToTextOnce(htmlToTextModule) {
   return htmlToTextModule.htmlToText;
 }
 
-const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
 const partBudget = 256 * 1024;
 const searchTextBudget = 16 * 1024;
@@ -218,8 +218,9 @@ function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
     returnPath,
     attachments: attachments.length - inline,
     inline,
-    // a copy, not a slice: a slice keeps all of `text` alive as long as the summary lives
-    snippet: Buffer.from(text.slice(0, snippetLength), 'utf8').toString('utf8'),
+    // Mailpit's: from the HTML when there is any (mail-snippet.js); a new string, which keeps
+    // nothing of the body alive as long as the summary lives
+    snippet: mailSnippet(body, typeof parsed.html === 'string' ? parsed.html : ''),
     searchText: text.slice(0, searchTextBudget).toLowerCase(),
     parseError: null,
   };
