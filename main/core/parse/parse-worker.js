@@ -165,22 +165,6 @@ function headerLine(parsed, name) {
     .trim();
 }
 
-// Mailpit answers a message's Date in the zone its header gives (Go's time.Time keeps the
-// offset, and its JSON is RFC 3339 with it); mailparser's Date is an instant. The offset is read
-// from the header's text: a numeric zone at its end, before an optional comment like "(CET)".
-// A named or missing zone stays UTC.
-function dateInItsZone(parsed) {
-  const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
-  if (!date) return null;
-  const zone = /\s([+-])(\d\d)(\d\d)\s*(?:\([^)]*\)\s*)?$/.exec(headerLine(parsed, 'date'));
-  const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
-  if (minutes === 0 || Math.abs(minutes) >= 24 * 60) return date.toISOString();
-  const local = new Date(date.getTime() + minutes * 60_000).toISOString();
-  // Go's RFC3339Nano leaves out a fraction of zero, and a header's time has whole seconds
-  const fraction = local.slice(19, 23) === '.000' ? '' : local.slice(19, 23);
-  return `${local.slice(0, 19)}${fraction}${zone[1]}${zone[2]}:${zone[3]}`;
-}
-
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
@@ -368,7 +352,8 @@ async function handle(request) {
       summary: summarize(parsed, text),
       text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
-      date: dateInItsZone(parsed),
+      // read as Mailpit reads it (Go's net/mail) in mailpit-date.ts
+      dateHeader: headerLine(parsed, 'date'),
       parts: parts(parsed),
       listUnsubscribe: headerLine(parsed, 'list-unsubscribe'),
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
