@@ -204,6 +204,18 @@ describe('GET /api/v1/message/{ID}/part/{PartID}/thumb', () => {
     expect((await relay.fetch('/livez')).status).toBe(200);
   });
 
+  it("answers an unknown message or part with Mailpit's 400 and words, as text", async () => {
+    for (const [path, words] of [
+      ['/api/v1/message/no-such-id/part/2/thumb', 'message not found'],
+      [`/api/v1/message/${id}/part/99/thumb`, 'attachment not found'],
+    ] as const) {
+      const res = await relay.fetch(path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toBe(words);
+    }
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await (await relay.fetch('/api/v1/openapi.json')).json()) as {
       paths: Record<string, { get?: { tags?: string[] } }>;
