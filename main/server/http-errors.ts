@@ -42,3 +42,26 @@ export function errorHandler(log: (record: LogRecord) => void) {
       .send({ error: `internal error (id ${id}); the server's log has the details` });
   };
 }
+
+/**
+ * Mailpit's error answers (server/apiv1/api.go): its httpError is the message as text/plain, and
+ * its fourOFour the text "404 page not found". A route's `errorHandler` on Mailpit's paths, so
+ * the clients and tests written for Mailpit read what they read there (its npm client puts the
+ * body in its Error's message); Relaydesk's own routes keep `{error}`. An internal error goes on
+ * to the app's handler (logged, answered with its id only).
+ */
+export function mailpitTextErrors(
+  err: Error,
+  _req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  const known = publicError(err);
+  if (!known) throw err;
+  return reply
+    .code(known.status)
+    .type('text/plain; charset=utf-8')
+    .send(known.status === 404 ? mailpitNotFound : known.message);
+}
+
+/** The body of Mailpit's 404s (its fourOFour). */
+export const mailpitNotFound = '404 page not found';

@@ -2,7 +2,7 @@
 // Electron folder (the real runtime cannot be downloaded here): app.asar holds the built app,
 // its package.json and the production dependencies, and nothing else.
 import { listPackage } from '@electron/asar';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build, Platform } from 'electron-builder';
@@ -82,6 +82,16 @@ it('rebuilds the native index module for Electron and keeps it outside app.asar'
   const unpacked = join(work, 'dist', 'linux-unpacked', 'resources', 'app.asar.unpacked');
   const binary = join(unpacked, 'node_modules/better-sqlite3/build/Release/better_sqlite3.node');
   expect((await readFile(binary)).subarray(1, 4).toString()).toBe('ELF');
+});
+
+it('keeps sharp and its libvips outside app.asar, where they can be loaded (thumbnails)', async () => {
+  const unpacked = join(work, 'dist', 'linux-unpacked', 'resources', 'app.asar.unpacked');
+  const platform = `linux-${process.arch}`;
+  const bindingDir = join(unpacked, `node_modules/@img/sharp-${platform}/lib`);
+  const binding = (await readdir(bindingDir)).find((name) => name.endsWith('.node')) ?? '';
+  expect((await readFile(join(bindingDir, binding))).subarray(1, 4).toString()).toBe('ELF');
+  const libs = await readdir(join(unpacked, `node_modules/@img/sharp-libvips-${platform}/lib`));
+  expect(libs.filter((name) => name.startsWith('libvips-cpp.so'))).not.toEqual([]);
 });
 
 it('leaves sources, tests and source maps out', () => {

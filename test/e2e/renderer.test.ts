@@ -125,7 +125,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     expect(cells).toContain('Captured'); // delivery status, in words beside its icon
     expect(cells).toContain('Ada Lovelace');
     expect(cells).toContain('Bob Builder');
-    expect(cells).toContain('Plain text body'); // snippet
+    // snippet: from the HTML part, as Mailpit makes it
+    expect(cells).toContain('Hello from the HTML part Numbers inside.');
     expect(cells).toMatch(/\d+(\.\d)? kB/);
     expect(await report.getByTestId('attachment-marker').isVisible()).toBe(true);
     expect(await page.evaluate(() => document.documentElement.dataset.e2eNoReload)).toBe(

@@ -100,9 +100,8 @@ describe('PUT /api/v1/messages', () => {
       body: JSON.stringify({ IDs: [textId], Search: 'subject:html', Read: true }),
     });
     expect(res.status).toBe(400);
-    expect(((await res.json()) as { error: string }).error).toBe(
-      'You may specify either IDs or a search query, not both',
-    );
+    expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await res.text()).toBe('You may specify either IDs or a search query, not both');
   });
 });
 
@@ -163,7 +162,7 @@ describe('PUT and DELETE bodies without a JSON Content-Type', () => {
       'Read=true',
     );
     expect(res.status).toBe(400);
-    expect(JSON.parse(res.body).error).toMatch(/not valid JSON/);
+    expect(res.body).toMatch(/not valid JSON/);
   });
 
   it('are still refused from another site, and POST stays strict', async () => {
@@ -279,14 +278,16 @@ describe('a search without terms', () => {
   it('is refused with 400 "Error: no search query", as Mailpit refuses it', async () => {
     const before = (await relay.api<MessagesPage>('/api/v1/messages')).total;
     expect(before).toBeGreaterThan(0);
-    for (const query of ['', '%20%20']) {
-      const res = await relay.fetch(`/api/v1/search?query=${query}`);
-      expect(res.status, `GET query=${query}`).toBe(400);
-      expect(((await res.json()) as { error: string }).error).toBe('Error: no search query');
+    // Mailpit's httpError: the words as text/plain; no query at all is an empty one
+    for (const search of ['?query=', '?query=%20%20', '']) {
+      const res = await relay.fetch(`/api/v1/search${search}`);
+      expect(res.status, `GET ${search}`).toBe(400);
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+      expect(await res.text()).toBe('Error: no search query');
       // blank terms delete nothing (they matched everything before)
-      const deleted = await relay.fetch(`/api/v1/search?query=${query}`, { method: 'DELETE' });
-      expect(deleted.status, `DELETE query=${query}`).toBe(400);
-      expect(((await deleted.json()) as { error: string }).error).toBe('Error: no search query');
+      const deleted = await relay.fetch(`/api/v1/search${search}`, { method: 'DELETE' });
+      expect(deleted.status, `DELETE ${search}`).toBe(400);
+      expect(await deleted.text()).toBe('Error: no search query');
     }
     expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before);
   });
@@ -314,5 +315,50 @@ describe('a search without terms', () => {
     } finally {
       await compat.dispose();
     }
+  });
+});
+
+describe("errors on Mailpit's routes", () => {
+  // server/apiv1/api.go: fourOFour answers "404 page not found", httpError the message, both as
+  // text/plain; Relaydesk's own routes keep {error}
+  it('are text, as Mailpit answers them, where its clients read them', async () => {
+    for (const path of [
+      '/api/v1/message/no-such-id',
+      '/api/v1/message/no-such-id/headers',
+      '/api/v1/message/no-such-id/raw',
+      '/api/v1/message/no-such-id/part/2',
+      `/api/v1/message/${textId}/part/9`,
+      '/api/v1/message/no-such-id/html-check',
+      '/api/v1/message/no-such-id/link-check',
+    ]) {
+      const res = await relay.fetch(path);
+      expect(res.status, path).toBe(404);
+      expect(res.headers.get('content-type'), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toBe('404 page not found');
+    }
+    const badJson = await relay.fetch('/api/v1/messages', { method: 'PUT', body: '{"IDs": [' });
+    expect(badJson.status).toBe(400);
+    expect(badJson.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await badJson.text()).toMatch(/not valid JSON/);
+    const badTags = await relay.fetch('/api/v1/tags', { method: 'PUT', body: 'nope' });
+    expect([badTags.status, badTags.headers.get('content-type')]).toEqual([
+      400,
+      expect.stringMatching(/^text\/plain/),
+    ]);
+    // Relaydesk's own routes answer JSON, as before
+    const delivery = await relay.fetch('/api/v1/message/no-such-id/delivery');
+    expect(delivery.status).toBe(404);
+    expect(await delivery.json()).toEqual({ error: 'message "no-such-id" not found' });
+  });
+
+  it("reach Mailpit's npm client as its words", async () => {
+    const { MailpitClient } = await import('mailpit-api');
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    await expect(client.searchMessages({ query: '' })).rejects.toThrow(
+      /400 Bad Request .*: Error: no search query$/,
+    );
+    await expect(client.getMessageSummary('no-such-id')).rejects.toThrow(
+      /404 Not Found .*: 404 page not found$/,
+    );
   });
 });

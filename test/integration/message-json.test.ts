@@ -94,9 +94,27 @@ describe('Date', () => {
       '',
       'hello',
     ]);
-    expect(new Date((await detail(utc)).Date as string).toISOString()).toBe(
-      '2026-12-01T10:00:00.000Z',
+    // Go writes a zero offset as Z, without a fraction
+    expect((await detail(utc)).Date).toBe('2026-12-01T10:00:00Z');
+  });
+
+  it('keeps the wall clock of a named zone, with its offset, as Mailpit (Go net/mail)', async () => {
+    const dated = async (date: string) =>
+      detail(
+        await sendRaw(['From: ada@sender.example', `Subject: ${date}`, `Date: ${date}`, '', 'x']),
+      );
+    expect((await dated('Tue, 1 Dec 2026 10:00:00 EST')).Date).toBe('2026-12-01T10:00:00-05:00');
+    expect((await dated('Tue, 1 Dec 2026 10:00:00 PDT (Pacific)')).Date).toBe(
+      '2026-12-01T10:00:00-07:00',
     );
+    expect((await dated('Tue, 1 Dec 2026 10:00:00 GMT')).Date).toBe('2026-12-01T10:00:00Z');
+    expect((await dated('Tue, 1 Dec 2026 10:00:00 UT')).Date).toBe('2026-12-01T10:00:00Z');
+    // a name Go does not know: offset 0, not the time the message happened to be opened
+    const cet = await dated('Tue, 1 Dec 2026 10:00:00 CET');
+    expect(cet.Date).toBe('2026-12-01T10:00:00Z');
+    // a military zone is no date to Go: Mailpit answers the time received
+    const military = await dated('Tue, 1 Dec 2026 10:00:00 Z');
+    expect(military.Date).toBe(military.Created);
   });
 });
 

@@ -88,8 +88,8 @@ export interface ParsedDetail {
   summary: ParsedSummary;
   text: string;
   html: string;
-  /** The Date header's instant in the header's own offset (RFC 3339); null without a date. */
-  date: string | null;
+  /** The first Date header's value, its folds joined; '' without one. */
+  dateHeader: string;
   parts: ParsedPartInfo[];
   listUnsubscribe: string;
   listUnsubscribePost: string;
@@ -98,6 +98,8 @@ export interface ParsedDetail {
 export interface ParsedPart {
   contentType: string;
   fileName: string;
+  /** Its Content-ID without the brackets; '' without one. */
+  contentId: string;
   content: Uint8Array;
 }
 

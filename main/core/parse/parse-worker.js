@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
 // service starts (MessageParser.warm: 'load'), on the other core while the SMTP thread opens the
@@ -84,7 +85,6 @@ function compileHtmlToTextOnce(htmlToTextModule) {
   return htmlToTextModule.htmlToText;
 }
 
-const snippetLength = 250;
 /** For the summary of a large message, the bytes kept of each part (see trimmedParts). */
 const partBudget = 256 * 1024;
 const searchTextBudget = 16 * 1024;
@@ -165,22 +165,6 @@ function headerLine(parsed, name) {
     .trim();
 }
 
-// Mailpit answers a message's Date in the zone its header gives (Go's time.Time keeps the
-// offset, and its JSON is RFC 3339 with it); mailparser's Date is an instant. The offset is read
-// from the header's text: a numeric zone at its end, before an optional comment like "(CET)".
-// A named or missing zone stays UTC.
-function dateInItsZone(parsed) {
-  const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
-  if (!date) return null;
-  const zone = /\s([+-])(\d\d)(\d\d)\s*(?:\([^)]*\)\s*)?$/.exec(headerLine(parsed, 'date'));
-  const minutes = zone ? (zone[1] === '-' ? -1 : 1) * (Number(zone[2]) * 60 + Number(zone[3])) : 0;
-  if (minutes === 0 || Math.abs(minutes) >= 24 * 60) return date.toISOString();
-  const local = new Date(date.getTime() + minutes * 60_000).toISOString();
-  // Go's RFC3339Nano leaves out a fraction of zero, and a header's time has whole seconds
-  const fraction = local.slice(19, 23) === '.000' ? '' : local.slice(19, 23);
-  return `${local.slice(0, 19)}${fraction}${zone[1]}${zone[2]}:${zone[3]}`;
-}
-
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
@@ -218,8 +202,9 @@ function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
     returnPath,
     attachments: attachments.length - inline,
     inline,
-    // a copy, not a slice: a slice keeps all of `text` alive as long as the summary lives
-    snippet: Buffer.from(text.slice(0, snippetLength), 'utf8').toString('utf8'),
+    // Mailpit's: from the HTML when there is any (mail-snippet.js); a new string, which keeps
+    // nothing of the body alive as long as the summary lives
+    snippet: mailSnippet(body, typeof parsed.html === 'string' ? parsed.html : ''),
     searchText: text.slice(0, searchTextBudget).toLowerCase(),
     parseError: null,
   };
@@ -367,7 +352,8 @@ async function handle(request) {
       summary: summarize(parsed, text),
       text,
       html: typeof parsed.html === 'string' ? parsed.html : '',
-      date: dateInItsZone(parsed),
+      // read as Mailpit reads it (Go's net/mail) in mailpit-date.ts
+      dateHeader: headerLine(parsed, 'date'),
       parts: parts(parsed),
       listUnsubscribe: headerLine(parsed, 'list-unsubscribe'),
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
@@ -385,6 +371,7 @@ function partOf(att) {
   return {
     contentType: att.contentType || 'application/octet-stream',
     fileName: att.filename || '',
+    contentId: att.cid || '',
     content: new Uint8Array(content.buffer, content.byteOffset, content.length),
   };
 }

@@ -9,6 +9,8 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
+import { partThumbnail } from '../message/part-thumbnail.js';
+import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
@@ -45,7 +47,7 @@ export interface OpenedMessage {
   parseError?: string;
 }
 
-export function messageMethods({ store, events }: ServiceParts) {
+export function messageMethods({ store, events, log }: ServiceParts) {
   const { index, spool, parser } = store;
   const methods = {
     /** A record by ID, or the newest for `latest` (Mailpit's alias). */
@@ -122,6 +124,18 @@ export function messageMethods({ store, events }: ServiceParts) {
       if (!part)
         throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
       return part;
+    },
+
+    /**
+     * Mailpit's thumbnail of a part: a 180×120 JPEG of an image, or a white one for anything else
+     * (part-thumbnail.ts). `name` is the part's file name, or its Content-ID without one.
+     */
+    async partThumbnail(id: string, partId: string): Promise<{ jpeg: Buffer; name: string }> {
+      const part = await methods.part(id, partId);
+      const thumbnail = await partThumbnail(part.contentType, part.content);
+      if (thumbnail.reason)
+        log(note('http', `thumbnail of part ${partId} of ${id}: ${thumbnail.reason}`, 'warn'));
+      return { jpeg: thumbnail.jpeg, name: part.fileName || part.contentId };
     },
 
     /** An attachment with its name and type, as the contract carries it. */

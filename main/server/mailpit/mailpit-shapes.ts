@@ -11,6 +11,7 @@ import type {
 import type { MessageRecord } from '../../core/message-record.js';
 import type { ParsedDetail } from '../../core/parse/message-parser.js';
 import { parseListUnsubscribe } from './list-unsubscribe.js';
+import { mailpitDate } from './mailpit-date.js';
 import { messageStatus } from '../../core/queue/recipient-state.js';
 import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
 import type { QueueState } from '../../core/service/queue-methods.js';
@@ -64,8 +65,11 @@ export function toMessageDetail(
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
   return {
     ...summary,
-    // as Mailpit: the time received when the message has no (readable) Date header
-    Date: parsed?.date ?? record.summary.date ?? record.receivedAt,
+    // as Mailpit: the header's wall clock and offset, or the time received when Go's
+    // net/mail cannot read it (mailpit-date.ts)
+    Date: parsed
+      ? (mailpitDate(parsed.dateHeader) ?? record.receivedAt)
+      : (record.summary.date ?? record.receivedAt),
     ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
     Text: parsed?.text ?? '',
     HTML: parsed?.html ?? '',

@@ -2,6 +2,7 @@
 // JSON shapes so its clients and its UI habits carry over. Adapters over RelayService.
 import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
+import { mailpitTextErrors } from '../http-errors.js';
 
 const idParam = {
   type: 'object',
@@ -15,6 +16,7 @@ export function registerCheckRoutes(app: FastifyInstance, service: RelayService)
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/html-check',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary:
@@ -28,6 +30,7 @@ export function registerCheckRoutes(app: FastifyInstance, service: RelayService)
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/sa-check',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary:
@@ -41,6 +44,7 @@ export function registerCheckRoutes(app: FastifyInstance, service: RelayService)
   app.get<{ Params: { id: string }; Querystring: { follow?: string; get?: string } }>(
     '/api/v1/message/:id/link-check',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary:

@@ -2,7 +2,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
-import { BadRequestError } from '../http-errors.js';
+import { BadRequestError, mailpitTextErrors } from '../http-errors.js';
+import { NotFoundError } from '../../core/caller-error.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
 import { toListedPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { toWebUiConfiguration, type WebUiConfiguration } from '../mailpit/webui-config.js';
@@ -60,6 +61,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.get<{ Querystring: PagingQuery }>(
     '/api/v1/messages',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary:
@@ -85,6 +87,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   }>(
     '/api/v1/messages',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary: 'Set read status of messages by IDs, by search, or of all',
@@ -117,6 +120,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.delete<{ Body: { IDs?: string[] } | undefined }>(
     '/api/v1/messages',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary:
@@ -134,21 +138,22 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
-  app.get<{ Querystring: PagingQuery & { query: string; tz?: string } }>(
+  app.get<{ Querystring: PagingQuery & { query?: string; tz?: string } }>(
     '/api/v1/search',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary: "Search messages with Mailpit's search syntax (400 without a query, as Mailpit)",
         querystring: {
           type: 'object',
+          // no `required`: Mailpit answers a missing query as an empty one
           properties: { ...paging.properties, query: { type: 'string' }, tz: { type: 'string' } },
-          required: ['query'],
         },
       },
     },
     async (req) => {
-      const { query, tz } = req.query;
+      const { query = '', tz } = req.query;
       // Mailpit's answer (server/apiv1/messages.go): a list of everything is GET /api/v1/messages
       if (query.trim() === '') throw new BadRequestError(noSearchQuery);
       const { start, limit } = pageOf(req.query);
@@ -156,41 +161,49 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
-  app.delete<{ Querystring: { query: string; tz?: string } }>(
+  app.delete<{ Querystring: { query?: string; tz?: string } }>(
     '/api/v1/search',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary: 'Delete the messages matching a search',
         querystring: {
           type: 'object',
           properties: { query: { type: 'string' }, tz: { type: 'string' } },
-          required: ['query'],
         },
       },
     },
     async (req, reply) => {
-      if (req.query.query.trim() === '') throw new BadRequestError(noSearchQuery);
-      await service.deleteMessages(service.idsMatching(req.query.query, req.query.tz));
+      const { query = '', tz } = req.query;
+      if (query.trim() === '') throw new BadRequestError(noSearchQuery);
+      await service.deleteMessages(service.idsMatching(query, tz));
       return reply.type('text/plain').send('ok');
     },
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id',
-    { schema: { tags, summary: 'A message in full; marks it read', params: idParam } },
+    {
+      errorHandler: mailpitTextErrors,
+      schema: { tags, summary: 'A message in full; marks it read', params: idParam },
+    },
     async (req) => toOpenedDetail(await service.openMessage(req.params.id)),
   );
 
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/headers',
-    { schema: { tags, summary: 'Headers as name → [values]', params: idParam } },
+    {
+      errorHandler: mailpitTextErrors,
+      schema: { tags, summary: 'Headers as name → [values]', params: idParam },
+    },
     async (req) => service.headers(req.params.id),
   );
 
   app.get<{ Params: { id: string }; Querystring: { dl?: string } }>(
     '/api/v1/message/:id/raw',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary: 'The message source as received; `dl=1` to download it as {ID}.eml',
@@ -212,6 +225,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
   app.get<{ Params: { id: string; partId: string } }>(
     '/api/v1/message/:id/part/:partId',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags,
         summary: 'One attachment or inline part, by the PartID in the message',
@@ -236,15 +250,58 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
   );
 
+  app.get<{ Params: { id: string; partId: string } }>(
+    '/api/v1/message/:id/part/:partId/thumb',
+    {
+      errorHandler: mailpitTextErrors,
+      schema: {
+        tags,
+        summary:
+          'A 180×120 JPEG thumbnail of an image attachment (cropped to fill, or padded on white when smaller); a white one for a part that is not an image',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, partId: { type: 'string' } },
+          required: ['id', 'partId'],
+        },
+      },
+    },
+    async (req, reply) => {
+      // Mailpit answers these two with its 400 and storage's words, not its 404
+      try {
+        service.record(req.params.id);
+      } catch (err) {
+        if (err instanceof NotFoundError) throw new BadRequestError('message not found');
+        throw err;
+      }
+      const thumbnail = await service
+        .partThumbnail(req.params.id, req.params.partId)
+        .catch((err: unknown) => {
+          if (err instanceof NotFoundError) throw new BadRequestError('attachment not found');
+          throw err;
+        });
+      const { jpeg, name } = thumbnail;
+      // Mailpit's header: no `attachment`, so a browser shows it in place
+      return reply
+        .type('image/jpeg')
+        .header('content-disposition', `filename="${name.replace(/["\r\n\\]/g, '_')}"`)
+        .header('x-content-type-options', 'nosniff')
+        .send(jpeg);
+    },
+  );
+
   app.get(
     '/api/v1/info',
-    { schema: { tags, summary: 'Runtime information and totals' } },
+    {
+      errorHandler: mailpitTextErrors,
+      schema: { tags, summary: 'Runtime information and totals' },
+    },
     async (): Promise<RelaydeskInfo> => toMailpitInfo(service.figures()),
   );
 
   app.get(
     '/api/v1/webui',
     {
+      errorHandler: mailpitTextErrors,
       schema: { tags, summary: "Mailpit's web UI configuration: which features this instance has" },
     },
     async (): Promise<WebUiConfiguration> =>

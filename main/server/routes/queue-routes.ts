@@ -7,6 +7,7 @@ import { toDeliveryAnswer } from '../delivery-answer.js';
 import { toQueueView } from '../mailpit/mailpit-shapes.js';
 import { recipientStates } from '../../../preload/api-methods.js';
 import { deliveryResponse } from './delivery-schema.js';
+import { mailpitTextErrors } from '../http-errors.js';
 
 const idsBody = {
   type: 'object',
@@ -87,6 +88,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
   app.post<{ Params: { id: string }; Body: { To?: string[] } | undefined }>(
     '/api/v1/message/:id/release',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: ['Mailpit'],
         summary: "Mailpit's release: send the message on through the upstream, to `To`",

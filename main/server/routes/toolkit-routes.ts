@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 import { isLoopbackIp } from '../../core/net/ip-address.js';
 import type { BasicAuth } from '../basic-auth.js';
-import { BadRequestError, publicError } from '../http-errors.js';
+import { BadRequestError, mailpitTextErrors, publicError } from '../http-errors.js';
 
 export interface ToolkitRouteOptions {
   /** The Send API's own credentials (--send-api-auth-file), checked on POST /api/v1/send. */
@@ -41,13 +41,17 @@ export function registerToolkitRoutes(
 
   app.get(
     '/api/v1/tags',
-    { schema: { tags: mailpit, summary: 'Every tag in use, sorted' } },
+    {
+      errorHandler: mailpitTextErrors,
+      schema: { tags: mailpit, summary: 'Every tag in use, sorted' },
+    },
     async () => service.tags(),
   );
 
   app.put<{ Body: { IDs?: string[]; Tags?: string[] } | undefined }>(
     '/api/v1/tags',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: mailpit,
         summary: 'Set the tags of messages (replaces them; an empty Tags removes them all)',
@@ -70,6 +74,7 @@ export function registerToolkitRoutes(
   app.put<{ Params: { tag: string }; Body: { Name?: string } | undefined }>(
     '/api/v1/tags/:tag',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: mailpit,
         summary: 'Rename a tag on every message',
@@ -89,6 +94,7 @@ export function registerToolkitRoutes(
   app.delete<{ Params: { tag: string } }>(
     '/api/v1/tags/:tag',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: mailpit,
         summary: 'Remove a tag from every message (no message is deleted)',
@@ -139,6 +145,7 @@ export function registerToolkitRoutes(
   app.get(
     '/api/v1/chaos',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: mailpit,
         summary: 'The chaos triggers (400 unless chaos is enabled with --enable-chaos)',
@@ -150,6 +157,7 @@ export function registerToolkitRoutes(
   app.put<{ Body: unknown }>(
     '/api/v1/chaos',
     {
+      errorHandler: mailpitTextErrors,
       schema: {
         tags: mailpit,
         summary:
