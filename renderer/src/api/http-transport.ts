@@ -53,7 +53,13 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     }
     const response = await fetchImpl(url, init);
     if (!response.ok && response.status !== resultStatus) {
-      throw new ApiError(response.status, method, url.pathname, await errorDetail(response));
+      const detail = await errorDetail(response);
+      throw new ApiError(
+        response.status,
+        method,
+        url.pathname,
+        response.status === 404 ? notFoundDetail(url.pathname, detail) : detail,
+      );
     }
     return response;
   }
@@ -128,6 +134,16 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       return stateListeners.add(listener);
     },
   };
+}
+
+/**
+ * Mailpit's routes answer a message that is not there (deleted elsewhere, pruned at the cap) with
+ * Mailpit's bare "404 page not found"; the GUI names what is missing, as over IPC.
+ */
+function notFoundDetail(path: string, detail: string): string {
+  const id = /^\/api\/v1\/message\/([^/]+)/.exec(path)?.[1];
+  if (!id || !/^404 page not found$/i.test(detail)) return detail;
+  return `message "${decodeURIComponent(id)}" not found`;
 }
 
 /** The server's `{error}` sentence, or the start of whatever else it answered. */
