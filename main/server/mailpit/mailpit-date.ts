@@ -11,18 +11,12 @@
 // given their offsets here, as in the first case, whatever this machine's zone: the same wall
 // clock, and the instant the sender meant. UT, GMT and UTC are `Z`; other names (CET, JST,
 // BST: some mean two places) have offset 0, as in Mailpit's image.
-import { MONTH_ABBREVIATIONS, isValidWallTime, type WallTime } from '../../core/mail/mail-date.js';
-
-const usZones: Readonly<Record<string, number>> = {
-  EST: -5 * 60,
-  EDT: -4 * 60,
-  CST: -6 * 60,
-  CDT: -5 * 60,
-  MST: -7 * 60,
-  MDT: -6 * 60,
-  PST: -8 * 60,
-  PDT: -7 * 60,
-};
+import {
+  MONTH_ABBREVIATIONS,
+  isValidWallTime,
+  zoneOffset,
+  type WallTime,
+} from '../../core/mail/mail-date.js';
 
 const days = '(?:mon|tue|wed|thu|fri|sat|sun)';
 const months = `(${MONTH_ABBREVIATIONS.join('|')})`;
@@ -85,7 +79,8 @@ function zoneMinutes(zone: string): number | null {
     const hours = Number(gmt[1]);
     return Math.abs(hours) > 23 ? 0 : hours * 60;
   }
-  return usZones[zone] ?? 0;
+  // the US names of RFC 5322 §4.3 (and UT, GMT) as that section gives them; any other name 0
+  return zoneOffset(zone) ?? 0;
 }
 
 /** Mailpit's `Date` of a Date header's value; null when Go cannot read it (see the top). */
