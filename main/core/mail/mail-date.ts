@@ -212,11 +212,19 @@ function mailDate(
   clock: ClockText,
 ): MailDate | null {
   if (month === null || year < 1900 || year > 9999) return null;
+  // A 12-hour clock (`3:00 PM`, a few broken MTAs): read as a zone name, PM was 12 hours off
+  const meridiem = /^[AP]M$/i.exec(clock.zone ?? '')?.[0].toUpperCase();
+  let hour = Number(clock.hour);
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (meridiem === 'PM' ? 12 : 0);
+    clock = { ...clock, zone: undefined };
+  }
   const wall: WallTime = {
     year,
     month,
     day: Number(day),
-    hour: Number(clock.hour),
+    hour,
     minute: Number(clock.minute),
     second: Number(clock.second ?? 0),
     millisecond: fractionMilliseconds(clock.fraction),
