@@ -58,8 +58,16 @@ export interface Hop {
   fromIpScope: IpScope | null;
   /** The client address is not reachable from the Internet; null without an address. */
   private: boolean | null;
-  /** The UTC offset the receiving server wrote, in minutes. */
+  /** The UTC offset the receiving server wrote, in minutes (0 where its zone says none). */
   utcOffsetMinutes: number | null;
+  /** The zone as the server wrote it (`-0800`, `PST`, `CET`, `-0000`); null when none or undated. */
+  zone: string | null;
+  /**
+   * The zone gives the offset (numeric, `-0000` being UTC with no word of the server's own zone,
+   * or a name RFC 5322 defines); false when the time was read as UTC for want of one (a name such
+   * as `CET`, a military letter, no zone at all); null when the hop has no date.
+   */
+  zoneKnown: boolean | null;
   /** A negative delay: this server's clock disagrees with the previous one's. */
   skew: boolean;
   /** This hop's client does not match the previous hop's receiving host. */
@@ -107,6 +115,8 @@ export interface OriginHeaders {
   messageIdDomain: string | null;
   dkimSignatures: DkimSignatureSummary[];
   xOriginatingIp: string | null;
+  /** X-Forwarded-For: the client addresses a proxy chain saw, the original client first. */
+  xForwardedFor: string[] | null;
   xMailer: string | null;
   userAgent: string | null;
 }

@@ -16,6 +16,9 @@ export interface GuiOptions {
   settings?: Record<string, unknown>;
   viewport?: { width: number; height: number };
   colorScheme?: 'light' | 'dark';
+  /** The browser's time zone and locale (the machine's if not given), for times shown as local. */
+  timezoneId?: string;
+  locale?: string;
   /** The relay's clock (the real one if not given). */
   now?: () => number;
 }
@@ -46,6 +49,8 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
     const page = await browser.newPage({
       viewport: options.viewport ?? { width: 1280, height: 800 },
       colorScheme: options.colorScheme ?? 'light',
+      ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
+      ...(options.locale ? { locale: options.locale } : {}),
     });
     page.setDefaultTimeout(10_000);
     const pageErrors: string[] = [];

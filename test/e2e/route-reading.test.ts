@@ -43,6 +43,26 @@ const gmail = [
   '',
 ].join('\r\n');
 
+/**
+ * Stamps a reader compares with the raw header: a CET server (a zone RFC 5322 does not define),
+ * qmail's -0000, a client's HELO name in encoded words, and the webmail's proxy chain.
+ */
+const zones = [
+  'Received: (qmail 4242 invoked from network); 6 Mar 2025 14:00:09 -0000',
+  'Received: from mx.example.net (mx.example.net [198.51.100.9])',
+  '        by inbox.example.com with ESMTPS id 7Hq2; 6 Mar 2025 14:00:08 -0000',
+  'Received: from =?utf-8?q?m=C3=BCller-pc?= (dsl.example.org [203.0.113.7])',
+  '        by mx.example.net with ESMTP id 4Z8Q1; Thu, 6 Mar 2025 15:00:05 CET',
+  'X-Originating-IP: [203.0.113.7]',
+  'X-Forwarded-For: 203.0.113.7, 10.0.0.2',
+  'From: Jörg <joerg@example.org>',
+  'To: alice@example.com',
+  'Subject: Zones and names',
+  '',
+  'Body.',
+  '',
+].join('\r\n');
+
 /** Alternating Postfix, Exim and Exchange Online hops with ids that have nowhere to break. */
 function longChain(): string {
   const fields: string[] = [];
@@ -99,7 +119,12 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
   let page: Page;
 
   beforeAll(async () => {
-    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 900 } });
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 1400, height: 900 },
+      // the reader is in Tokyo: a Pacific stamp shown in the reader's zone is a day later
+      timezoneId: 'Asia/Tokyo',
+      locale: 'en-US',
+    });
     page = gui.page;
     await gui.send({
       envelope: { from: 'bob@example.org', to: ['alice@example.com'] },
@@ -111,6 +136,10 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
         to: ['recipient.with.a.long.local.part@subdomain.example.com'],
       },
       raw: longChain(),
+    });
+    await gui.send({
+      envelope: { from: 'joerg@example.org', to: ['alice@example.com'] },
+      raw: zones,
     });
     await gui.openLive();
   }, 120_000);
@@ -157,7 +186,60 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     );
     expect(await page.getByTestId('hop-origin').count()).toBe(1);
     expect(await fact(hops.nth(1), 'TLS')).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+
+    // the time as Gmail wrote it, to compare with the field; the reader's own time on hover
+    // (before, the browser's zone only: 'Mar 7, 2025, 12:12:45 AM' beside '07:12:45 -0800')
+    const time = hops.nth(1).getByTestId('hop-time');
+    expect(await time.innerText()).toBe('Thu, 6 Mar 2025 07:12:45 -0800');
+    // (ICU puts a narrow no-break space before AM)
+    expect(await time.getAttribute('title')).toMatch(/^Your time: Mar 7, 2025, 12:12:45\sAM$/);
+
+    // our own check, read now against today's DNS, is named apart from what the servers wrote
+    const own = page.getByTestId('auth-check-title');
+    await eventually(() => own.innerText()).toBe('Relaydesk’s own check (DNS now)');
+    expect(
+      await page
+        .getByRole('list', { name: 'Relaydesk’s own check (DNS now)' })
+        .getByTestId('auth-check-badge')
+        .count(),
+    ).toBe(4);
+    const above = await own.evaluate(
+      (title, group) => !!(title.compareDocumentPosition(group as Node) & 4),
+      await groups.first().elementHandle(),
+    );
+    expect(above).toBe(true);
     await page.screenshot({ path: join(screenshots, 'route-reading-gmail-light.png') });
+  });
+
+  it('shows each hop’s time as its server wrote it, warns of a zone it cannot read, and decodes names', async () => {
+    await openRoute('Zones and names');
+    const hops = page.getByTestId('hop');
+    // three pasted hops and Relaydesk's own stamp
+    await eventually(() => hops.count()).toBe(4);
+    const cet = hops.nth(0);
+    expect(await cet.locator('.hop-title').innerText()).toBe(
+      'Hop 1 müller-pc / dsl.example.org → mx.example.net',
+    );
+    expect(await cet.getByTestId('hop-time').innerText()).toBe(
+      'Thu, 6 Mar 2025 15:00:05 CET (read as UTC)',
+    );
+    expect(await cet.getByRole('note').allInnerTexts()).toContain(
+      'Hop 1: zone CET not defined by RFC 5322: read as UTC; delays around this hop may be off by hours.',
+    );
+    expect(await hops.nth(1).getByTestId('hop-time').innerText()).toBe(
+      'Thu, 6 Mar 2025 14:00:08 -0000 (UTC, no zone information)',
+    );
+    // its only note is the skew the CET stamp read as UTC makes, not its own zone
+    expect(await hops.nth(1).getByRole('note').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Hop 2 is stamped 59 min 57 s before Hop 1\./),
+    ]);
+    const origin = page.getByTestId('route-origin');
+    expect(await fact(origin, 'X-Originating-IP')).toBe('203.0.113.7');
+    expect(await fact(origin, 'X-Forwarded-For')).toBe('203.0.113.7, 10.0.0.2');
+    // the Headers tab keeps the field as it was written
+    await page.getByRole('tab', { name: 'Headers', exact: true }).click();
+    await eventually(() => page.getByText('=?utf-8?q?m=C3=BCller-pc?=').count()).toBeGreaterThan(0);
+    expect(gui.pageErrors).toEqual([]);
   });
 
   it('fits a 25-hop chain with long ids into a 900 px window, light and dark', async () => {

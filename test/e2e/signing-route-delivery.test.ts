@@ -78,7 +78,9 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await page.emulateMedia({ colorScheme: 'light' });
 
     await page.getByRole('tab', { name: 'Route', exact: true }).click();
-    const badges = page.getByRole('list', { name: 'Authentication check' }).getByRole('listitem');
+    const badges = page
+      .getByRole('list', { name: 'Relaydesk’s own check (DNS now)' })
+      .getByRole('listitem');
     await eventually(() => badges.allInnerTexts()).toHaveLength(4);
     // the captured copy is the one before signing, sent from 127.0.0.1, which the SPF record allows
     const texts = await badges.allInnerTexts();

@@ -67,6 +67,19 @@ describe('parseMailDate', () => {
     expect(parseMailDate(text)).toBeNull();
   });
 
+  test('a 12-hour clock is read as one, with no zone (PM was taken for a zone, 12 hours off)', () => {
+    expect(parseMailDate('Thu, 6 Mar 2025 3:00 PM')).toEqual({
+      epochMs: Date.UTC(2025, 2, 6, 15, 0, 0),
+      iso: '2025-03-06T15:00:00Z',
+      offsetMinutes: 0,
+      zone: null,
+      zoneKnown: false,
+    });
+    expect(parseMailDate('Thu, 6 Mar 2025 12:05:09 am')?.iso).toBe('2025-03-06T00:05:09Z');
+    expect(parseMailDate('Thu, 6 Mar 2025 12:05 PM')?.iso).toBe('2025-03-06T12:05:00Z');
+    expect(parseMailDate('Thu, 6 Mar 2025 13:05 PM')).toBeNull();
+  });
+
   test('keeps the offset the server wrote', () => {
     expect(parseMailDate('Thu, 6 Mar 2025 10:00:00 -0800')?.offsetMinutes).toBe(-480);
     expect(parseMailDate('Thu, 6 Mar 2025 10:00:00 PDT')?.offsetMinutes).toBe(-420);

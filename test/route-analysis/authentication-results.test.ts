@@ -109,15 +109,17 @@ describe('origin headers', () => {
     });
   });
 
-  test('Return-Path, null sender, Message-ID domain, X-Originating-IP, X-Mailer, User-Agent', () => {
+  test('Return-Path, null sender, Message-ID domain, X-Originating-IP, X-Forwarded-For, X-Mailer, User-Agent', () => {
     const analysis = analyzeMessage(
-      'Return-Path: <>\nMessage-ID: <abc@[192.0.2.1]>\nX-Originating-IP: [IPv6:2001:db8::5]\nX-Mailer: M 1\nUser-Agent: U 2\n',
+      'Return-Path: <>\nMessage-ID: <abc@[192.0.2.1]>\nX-Originating-IP: [IPv6:2001:db8::5]\n' +
+        'X-Forwarded-For: 203.0.113.7, [10.1.2.3], 198.51.100.4:5123,\n unknown\nX-Mailer: M 1\nUser-Agent: U 2\n',
     );
     expect(analysis.origin).toEqual({
       returnPath: '',
       messageIdDomain: '192.0.2.1',
       dkimSignatures: [],
       xOriginatingIp: '2001:db8::5',
+      xForwardedFor: ['203.0.113.7', '10.1.2.3', '198.51.100.4', 'unknown'],
       xMailer: 'M 1',
       userAgent: 'U 2',
     });
@@ -127,6 +129,7 @@ describe('origin headers', () => {
       messageIdDomain: null,
       dkimSignatures: [],
       xOriginatingIp: null,
+      xForwardedFor: null,
       xMailer: null,
       userAgent: null,
     });

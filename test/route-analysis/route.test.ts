@@ -115,4 +115,52 @@ describe('route', () => {
     );
     expect(truncated?.hop).toBeUndefined();
   });
+
+  test('a zone that gives no offset is read as UTC and the hop says so; -0000 is UTC; known zones are kept as written', () => {
+    const analysis = analyzeMessage(
+      field('d.example', 'e.example', 'Thu, 6 Mar 2025 15:00:09 +0100') +
+        field('c.example', 'd.example', 'Thu, 6 Mar 2025 14:00:08') +
+        field('b.example', 'c.example', 'Thu, 6 Mar 2025 14:00:07 -0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 15:00:05 CET') +
+        field('z.example', 'a.example', 'Thu, 6 Mar 2025 06:00:03 PST'),
+    );
+    expect(analysis.hops.map((h) => [h.zone, h.zoneKnown, h.utcOffsetMinutes])).toEqual([
+      ['PST', true, -480],
+      ['CET', false, 0],
+      ['-0000', true, 0],
+      [null, false, 0],
+      ['+0100', true, 60],
+    ]);
+    // delays still come from the instants (CET read as UTC: an hour too late)
+    expect(analysis.hops[1]?.delaySeconds).toBe(3602);
+    expect(
+      analysis.warnings.filter((w) => w.code === 'hop-zone-unknown').map((w) => [w.hop, w.message]),
+    ).toEqual([
+      [
+        1,
+        'Hop 2: zone CET not defined by RFC 5322: read as UTC; delays around this hop may be off by hours.',
+      ],
+      [
+        3,
+        'Hop 4: the date names no time zone: read as UTC; delays around this hop may be off by hours.',
+      ],
+    ]);
+  });
+
+  test('encoded words in a Received field read decoded; the field stays as written in raw', () => {
+    const raw =
+      'Received: from =?utf-8?q?m=C3=BCller-pc?= (dsl.example.org [203.0.113.7])\n' +
+      ' by mx.example.net with ESMTP id =?utf-8?B?w6k=?=1 for <=?utf-8?q?j=C3=B6rg?=@example.net>;\n' +
+      ' Thu, 6 Mar 2025 15:00:05 +0000\n';
+    const [hop] = analyzeMessage(raw).hops;
+    expect(hop).toMatchObject({
+      from: 'müller-pc',
+      fromRdns: 'dsl.example.org',
+      fromIp: '203.0.113.7',
+      by: 'mx.example.net',
+      id: 'é1',
+      for: 'jörg@example.net',
+    });
+    expect(hop?.raw).toBe(raw.trimEnd());
+  });
 });

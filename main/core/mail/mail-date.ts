@@ -11,6 +11,10 @@ export interface MailDate {
   iso: string;
   /** The offset from UTC the server wrote, in minutes (0 for `-0000` and unknown zones). */
   offsetMinutes: number;
+  /** The zone as written (`-0800`, `PST`, `CET`, `-0000`); null when the date names none. */
+  zone: string | null;
+  /** The zone tells the offset: numeric (`-0000` is UTC), or a name RFC 5322 §4.3 defines. */
+  zoneKnown: boolean;
 }
 
 /** A calendar date and clock time, before any zone is applied. */
@@ -104,7 +108,8 @@ export function numericZoneOffset(text: string): number | null {
   const hours = Number(match[2]);
   const minutes = Number(match[3] ?? '0');
   if (hours > 23 || minutes > 59) return null;
-  return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  // `-0000` is 0, not -0 (which Object.is and test equality tell apart)
+  return (match[1] === '-' ? -1 : 1) * (hours * 60 + minutes) || 0;
 }
 
 /** A numeric offset or one of the RFC 5322 zone names (UT, GMT, EST…); null when neither. */
@@ -207,11 +212,19 @@ function mailDate(
   clock: ClockText,
 ): MailDate | null {
   if (month === null || year < 1900 || year > 9999) return null;
+  // A 12-hour clock (`3:00 PM`, a few broken MTAs): read as a zone name, PM was 12 hours off
+  const meridiem = /^[AP]M$/i.exec(clock.zone ?? '')?.[0].toUpperCase();
+  let hour = Number(clock.hour);
+  if (meridiem) {
+    if (hour < 1 || hour > 12) return null;
+    hour = (hour % 12) + (meridiem === 'PM' ? 12 : 0);
+    clock = { ...clock, zone: undefined };
+  }
   const wall: WallTime = {
     year,
     month,
     day: Number(day),
-    hour: Number(clock.hour),
+    hour,
     minute: Number(clock.minute),
     second: Number(clock.second ?? 0),
     millisecond: fractionMilliseconds(clock.fraction),
@@ -221,6 +234,10 @@ function mailDate(
   const offset = clock.zone === undefined ? 0 : zoneOffset(clock.zone);
   if (offset === null && /^[+-]/.test(clock.zone ?? '')) return null;
   const offsetMinutes = offset ?? 0;
+  const zone = clock.zone ?? null;
+  // `-0000` is UTC from a server that does not say its own zone (RFC 5322 §3.3): the instant is
+  // exact, so it counts as known; a name §4.3 does not define is only assumed to be UTC
+  const zoneKnown = zone !== null && offset !== null;
   // a leap second (RFC 5322 §3.3) is the instant just before the next minute
   if (wall.second === 60) Object.assign(wall, { second: 59, millisecond: 999 });
   const epochMs = instantAtOffset(wall, offsetMinutes);
@@ -229,6 +246,8 @@ function mailDate(
     epochMs,
     iso: clock.fraction === undefined ? `${iso.slice(0, -5)}Z` : iso,
     offsetMinutes,
+    zone,
+    zoneKnown,
   };
 }
 

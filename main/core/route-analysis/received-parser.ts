@@ -3,6 +3,7 @@
 // Servers fill it in their own ways, so after the clauses are found, the client's HELO name,
 // reverse-DNS name and address are picked out of the from-clause comments the way each MTA
 // writes them (the placements SpamAssassin's Received.pm catalogues).
+import libmime from 'libmime';
 import { normalizeIp } from '../net/ip-address.js';
 import type { MailDate } from '../mail/mail-date.js';
 import {
@@ -41,6 +42,20 @@ export interface ParsedReceived {
   parsed: boolean;
   /** Human-readable notes on what was odd, e.g. an unclosed comment. */
   problems: string[];
+}
+
+/**
+ * RFC 2047 encoded words (`=?utf-8?q?m=C3=BCller?=`) decoded for reading. They have no place in
+ * a Received field's clauses (§5 allows them in comments only), but servers copy a client's
+ * HELO or a webmail user's name into it as they got it; the field itself stays as written (raw).
+ */
+function decodedWords(text: string | null): string | null {
+  if (text === null || !text.includes('=?')) return text;
+  try {
+    return libmime.decodeWords(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Reads one Received field value (unfolded). Never throws. */
@@ -95,19 +110,19 @@ export function parseReceived(value: string): ParsedReceived {
     recipient !== null ||
     date !== null;
   return {
-    from: from.from,
-    fromRdns: from.fromRdns,
+    from: decodedWords(from.from),
+    fromRdns: decodedWords(from.fromRdns),
     fromIp: from.fromIp,
-    by,
+    by: decodedWords(by),
     byIp: (byToken ? normalizeIp(byToken.text) : null) ?? ipInComments(byClause),
-    via: clauseText(clause('via')),
-    with: protocol,
+    via: decodedWords(clauseText(clause('via'))),
+    with: decodedWords(protocol),
     tls: tls.tls,
     tlsVersion: tls.version,
     tlsCipher: tls.cipher,
-    id: bareAddress(firstValue(clause('id'))),
-    for: recipient,
-    envelopeFrom,
+    id: decodedWords(bareAddress(firstValue(clause('id')))),
+    for: decodedWords(recipient),
+    envelopeFrom: decodedWords(envelopeFrom),
     authenticated,
     local,
     forged: /\bmay be forged\b/i.test(commentText),

@@ -95,6 +95,25 @@ function joinsUp(hop: Hop, previous: Hop): boolean {
   return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
 }
 
+/**
+ * A date whose zone gives no offset is read as UTC, as RFC 5322 §4.3 asks of unknown zones, but
+ * the reader is told: a CET server's stamp read as UTC is an hour off, which shows as a delay or
+ * clock skew that never happened.
+ */
+function zoneWarning(index: number, zone: string | null): Warning {
+  const what =
+    zone === null
+      ? 'the date names no time zone'
+      : /^[A-IK-Y]$/i.test(zone)
+        ? `zone ${zone} is a military letter, which RFC 5322 §4.3 says not to trust`
+        : `zone ${zone} not defined by RFC 5322`;
+  return {
+    code: 'hop-zone-unknown',
+    message: `${hopName(index)}: ${what}: read as UTC; delays around this hop may be off by hours.`,
+    hop: index,
+  };
+}
+
 export function buildRoute(fields: readonly HeaderField[]): Route {
   const warnings: Warning[] = [];
   const all = fieldsNamed(fields, 'Received');
@@ -134,6 +153,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
           message: `${hopName(index)} has no readable date, so no delay can be given for it.`,
           hop: index,
         });
+      } else if (!parsed.date.zoneKnown) {
+        warnings.push(zoneWarning(index, parsed.date.zone));
       }
     }
     return {
@@ -161,6 +182,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       fromIpScope: scope,
       private: scope === null ? null : isPrivateScope(scope),
       utcOffsetMinutes: parsed.date?.offsetMinutes ?? null,
+      zone: parsed.date?.zone ?? null,
+      zoneKnown: parsed.date?.zoneKnown ?? null,
       skew: false,
       broken: false,
     };

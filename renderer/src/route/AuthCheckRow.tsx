@@ -55,6 +55,10 @@ function SignedOnTheWayOut({ messageId }: { messageId: string }) {
   );
 }
 
+// Named like the header verdicts' groups below it, so the two cannot be taken for one another:
+// ours is read now, against today's DNS; theirs were written when the message passed.
+const OWN_CHECK_TITLE = 'Relaydesk’s own check (DNS now)';
+
 /** Our own DKIM/SPF/DMARC/ARC check of the message, one badge each, the reason in words. */
 export function AuthCheckRow({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -68,8 +72,15 @@ export function AuthCheckRow({ messageId }: { messageId: string }) {
     );
   }
   return (
-    <>
-      <ul className="auth-badges" aria-label="Authentication check" data-testid="auth-check">
+    <div className="auth-group">
+      <p
+        className="auth-source"
+        data-testid="auth-check-title"
+        title="Checked by Relaydesk with the DNS records as they are now; the groups below are what the receiving servers wrote when the message passed them."
+      >
+        {OWN_CHECK_TITLE}
+      </p>
+      <ul className="auth-badges" aria-label={OWN_CHECK_TITLE} data-testid="auth-check">
         {badges(check.value).map(({ label, verdict }, index) => (
           <li
             // a message can carry two signatures of one selector (signed again on a second pass)
@@ -85,6 +96,6 @@ export function AuthCheckRow({ messageId }: { messageId: string }) {
         ))}
       </ul>
       <SignedOnTheWayOut messageId={messageId} />
-    </>
+    </div>
   );
 }

@@ -8,6 +8,7 @@ import {
   delayBars,
   hopClient,
   hopWarnings,
+  hopWrittenTime,
   humanDelay,
   ipScopeLabel,
   originHop,
@@ -56,6 +57,7 @@ function OriginFacts({ route }: { route: RouteAnalysis }) {
   const facts: [string, string][] = [];
   if (origin.returnPath !== null) facts.push(['Return-Path', origin.returnPath || '<> (a bounce)']);
   if (origin.xOriginatingIp) facts.push(['X-Originating-IP', origin.xOriginatingIp]);
+  if (origin.xForwardedFor) facts.push(['X-Forwarded-For', origin.xForwardedFor.join(', ')]);
   if (signers.length) facts.push(['DKIM-Signature', signers.join(', ')]);
   if (facts.length === 0) return null;
   return (
@@ -164,7 +166,14 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                   )}
                   <div>
                     <dt>Time</dt>
-                    <dd>{hop.timestamp ? formatFullDate(hop.timestamp) : 'no date'}</dd>
+                    <dd
+                      data-testid="hop-time"
+                      title={
+                        hop.timestamp ? `Your time: ${formatFullDate(hop.timestamp)}` : undefined
+                      }
+                    >
+                      {hopWrittenTime(hop) ?? 'no date'}
+                    </dd>
                   </div>
                 </dl>
                 {warnings.map((message) => (

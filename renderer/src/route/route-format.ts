@@ -42,6 +42,44 @@ export function hopClient(hop: Hop): string {
   return names.length ? names.join(' / ') : 'unknown client';
 }
 
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+const pad2 = (n: number): string => String(n).padStart(2, '0');
+
+/** Minutes east of UTC as RFC 5322 writes them: `-0800`, `+0530`. */
+export function offsetText(minutes: number): string {
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? '-' : '+'}${pad2(Math.floor(abs / 60))}${pad2(abs % 60)}`;
+}
+
+/**
+ * A hop's time as its server wrote it, on its own clock and offset (`Thu, 6 Mar 2025 07:12:45
+ * -0800`), so it reads against the raw field without converting; a zone name is kept beside the
+ * offset, and a zone that gave none says how it was read. The hyphen is ASCII, as in the field,
+ * so searching the source for what is shown finds it. Null without a date.
+ */
+export function hopWrittenTime(hop: Hop): string | null {
+  if (!hop.timestamp) return null;
+  const instant = Date.parse(hop.timestamp);
+  if (Number.isNaN(instant)) return hop.timestamp;
+  const offset = hop.utcOffsetMinutes ?? 0;
+  const wall = new Date(instant + offset * 60_000);
+  const seconds = wall.getUTCMilliseconds()
+    ? `.${String(wall.getUTCMilliseconds()).padStart(3, '0')}`
+    : '';
+  const clock =
+    `${WEEKDAYS[wall.getUTCDay()]}, ${wall.getUTCDate()} ${MONTHS[wall.getUTCMonth()]} ` +
+    `${wall.getUTCFullYear()} ${pad2(wall.getUTCHours())}:${pad2(wall.getUTCMinutes())}:` +
+    `${pad2(wall.getUTCSeconds())}${seconds}`;
+  const zone = hop.zone;
+  if (zone === null) return `${clock} (no zone, read as UTC)`;
+  if (hop.zoneKnown === false) return `${clock} ${zone} (read as UTC)`;
+  // RFC 5322 §3.3: UTC, from a server that gives no information about its own zone
+  if (/^-00:?00$/.test(zone)) return `${clock} -0000 (UTC, no zone information)`;
+  const numeric = offsetText(offset);
+  return /^[+-]/.test(zone) ? `${clock} ${numeric}` : `${clock} ${numeric} (${zone})`;
+}
+
 export function ipScopeLabel(hop: Hop): string | null {
   if (!hop.fromIp) return null;
   const scope = hop.fromIpScope ?? (hop.private ? 'private' : 'public');
