@@ -163,4 +163,13 @@ describe('route', () => {
     });
     expect(hop?.raw).toBe(raw.trimEnd());
   });
+
+  test('a decoded name cannot carry control or bidi characters into the reading', () => {
+    // "evil" + RIGHT-TO-LEFT OVERRIDE + "gpj.exe", and a line break, each encoded
+    const raw =
+      'Received: from =?utf-8?q?evil=E2=80=AEgpj.exe?= (dsl.example.org [203.0.113.7])\n' +
+      ' by mx.example.net with ESMTP id =?utf-8?q?a=0Db?=; Thu, 6 Mar 2025 15:00:05 +0000\n';
+    const [hop] = analyzeMessage(raw).hops;
+    expect(hop).toMatchObject({ from: 'evil\uFFFDgpj.exe', id: 'a\uFFFDb' });
+  });
 });

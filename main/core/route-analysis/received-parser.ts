@@ -52,11 +52,16 @@ export interface ParsedReceived {
 function decodedWords(text: string | null): string | null {
   if (text === null || !text.includes('=?')) return text;
   try {
-    return libmime.decodeWords(text);
+    // what a sender encodes may hide anything: a control character, or a bidi override that
+    // shows `exe.pdf` for `fdp.exe`; each is shown as U+FFFD, never acted on
+    return libmime.decodeWords(text).replace(unsafeDecoded, '\uFFFD');
   } catch {
     return text;
   }
 }
+
+// C0 and C1 controls, zero-width characters, bidi embeddings, overrides and isolates
+const unsafeDecoded = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060\u2066-\u2069\uFEFF]/gu;
 
 /** Reads one Received field value (unfolded). Never throws. */
 export function parseReceived(value: string): ParsedReceived {
