@@ -26,5 +26,54 @@ export function schemaError(
       `${where}: ${JSON.stringify(value)} is not valid; use ${allowed.slice(0, -1).join(', ')}${allowed.length > 1 ? ' or ' : ''}${allowed.at(-1) ?? ''}`,
     );
   }
-  return new BadRequestError(`${where}: ${first?.message ?? 'is not valid'}`);
+  if (!first) return new BadRequestError(`${dataVar}: is not valid`);
+  const value = (first as { data?: unknown }).data;
+  const fix = fixFor(first);
+  // the value as given, and what to give instead ("timeout: "abc" is not valid; give a number"),
+  // not Ajv's bare "must be number"
+  return new BadRequestError(
+    fix && value !== undefined
+      ? `${where}: ${shown(value)} is not valid; ${fix}`
+      : `${where}: ${first.message ?? 'is not valid'}`,
+  );
+}
+
+const typeFixes: Readonly<Record<string, string>> = {
+  number: 'give a number',
+  integer: 'give a whole number',
+  boolean: 'give true or false',
+  string: 'give text',
+  array: 'give a list',
+  object: 'give an object of fields',
+};
+
+/** What to give instead, for Ajv's common keywords; null where its own message must do. */
+function fixFor(error: FastifySchemaValidationError): string | null {
+  const params = error.params as { type?: unknown; limit?: unknown };
+  switch (error.keyword) {
+    case 'type':
+      return typeof params.type === 'string' ? (typeFixes[params.type] ?? null) : null;
+    case 'minimum':
+      return `give a number of at least ${String(params.limit)}`;
+    case 'maximum':
+      return `give a number of at most ${String(params.limit)}`;
+    case 'exclusiveMinimum':
+      return `give a number above ${String(params.limit)}`;
+    case 'minLength':
+      return `give at least ${String(params.limit)} character${params.limit === 1 ? '' : 's'}`;
+    case 'maxLength':
+      return `give at most ${String(params.limit)} characters`;
+    case 'minItems':
+      return `give at least ${String(params.limit)} item${params.limit === 1 ? '' : 's'}`;
+    case 'maxItems':
+      return `give at most ${String(params.limit)} items`;
+    default:
+      return null;
+  }
+}
+
+/** A value for a one-line error: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

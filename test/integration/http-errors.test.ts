@@ -41,6 +41,15 @@ it('keeps 400 for bad input, with the message that names the fix', async () => {
   expect(await res.text()).toMatch(/^before: "notadate"/);
 });
 
+it('names the value given and what to give instead when a field has the wrong type or range', async () => {
+  const wait = await relay.fetch('/api/v1/wait?query=x&timeout=abc');
+  expect(wait.status).toBe(400);
+  expect(await wait.json()).toEqual({ error: 'timeout: "abc" is not valid; give a number' });
+  const logs = await relay.fetch('/api/v1/service/log?limit=0');
+  expect(logs.status).toBe(400);
+  expect((await logs.json()).error).toMatch(/^limit: 0 is not valid; give a number of at least 1$/);
+});
+
 it('answers 400 for a queue state that does not exist, naming it and the states there are', async () => {
   const res = await relay.fetch('/api/v1/queue?state=bogus');
   expect(res.status).toBe(400);
