@@ -8,6 +8,14 @@ import type { RelayService } from '../../core/relay-service.js';
 import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailhog-search.js';
 import { mailhogPageOf, type MailhogPagingQuery } from '../mailhog/mailhog-paging.js';
 import { BadRequestError } from '../http-errors.js';
+import type { ChaosTriggers } from '../../core/chaos/chaos-triggers.js';
+import {
+  defaultJim,
+  jimFromBody,
+  jimNotSimulated,
+  jimTriggers,
+  type Jim,
+} from '../mailhog/mailhog-jim.js';
 
 /** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
 const mailhogV1ListLimit = 1000;
@@ -133,6 +141,95 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
 }
 
 export function registerMailhogRoutes(app: FastifyInstance, service: RelayService): void {
-  registerUnderPrefix(app, service, '');
-  registerUnderPrefix(app, service, '/mailhog');
+  const jim = jimState(service);
+  for (const prefix of ['', '/mailhog']) {
+    registerUnderPrefix(app, service, prefix);
+    registerJimRoutes(app, jim, prefix);
+  }
+}
+
+interface JimState {
+  /** The Jim invited, while the chaos triggers are still the ones it set; else null. */
+  current(): Jim | null;
+  invite(jim: Jim): void;
+  leave(): void;
+}
+
+function jimState(service: RelayService): JimState {
+  let invited: Jim | null = null;
+  const sameTriggers = (a: ChaosTriggers, b: ChaosTriggers): boolean =>
+    JSON.stringify(a) === JSON.stringify(b);
+  return {
+    current() {
+      // chaos set since through /api/v1/chaos or the GUI means Jim has left
+      if (invited && !sameTriggers(service.chaosTriggers(), jimTriggers(invited))) invited = null;
+      return invited;
+    },
+    invite(jim) {
+      service.setChaosTriggers(jimTriggers(jim));
+      invited = jim;
+    },
+    leave() {
+      service.setChaosTriggers({});
+      invited = null;
+    },
+  };
+}
+
+/** MailHog's `/api/v2/jim`: GET, POST (invite), PUT (change), DELETE (leave), as api/v2.go. */
+function registerJimRoutes(app: FastifyInstance, jim: JimState, prefix: string): void {
+  const tags = ['MailHog'];
+  const path = `${prefix}/api/v2/jim`;
+  const noted = (reply: FastifyReply, current: Jim): FastifyReply => {
+    const note = jimNotSimulated(current);
+    return note ? reply.header('x-relaydesk-note', note) : reply;
+  };
+  app.get(
+    path,
+    { schema: { tags, summary: "MailHog v2: Jim, the chaos monkey (404 when it isn't invited)" } },
+    async (_req, reply) => {
+      const current = jim.current();
+      if (!current) return reply.code(404).send();
+      return noted(reply, current).send(current);
+    },
+  );
+  app.post<{ Body: unknown }>(
+    path,
+    {
+      schema: {
+        tags,
+        summary:
+          'MailHog v2: invite Jim (its Reject*Chance fail MAIL, RCPT and AUTH at random; needs --enable-chaos)',
+      },
+    },
+    async (req, reply) => {
+      if (jim.current()) return reply.code(400).send();
+      const invited = jimFromBody(req.body) ?? defaultJim();
+      jim.invite(invited);
+      return noted(reply.code(201), invited).send();
+    },
+  );
+  app.put<{ Body: unknown }>(
+    path,
+    { schema: { tags, summary: "MailHog v2: change Jim's chances" } },
+    async (req, reply) => {
+      if (!jim.current()) return reply.code(404).send();
+      const changed = jimFromBody(req.body);
+      if (!changed)
+        throw new BadRequestError(
+          'body: give Jim as a JSON object, e.g. {"RejectSenderChance": 0.5}',
+        );
+      jim.invite(changed);
+      return noted(reply, changed).send();
+    },
+  );
+  app.delete(
+    path,
+    { schema: { tags, summary: 'MailHog v2: Jim leaves (the chaos triggers are reset)' } },
+    async (_req, reply) => {
+      if (!jim.current()) return reply.code(404).send();
+      jim.leave();
+      return reply.send();
+    },
+  );
 }
