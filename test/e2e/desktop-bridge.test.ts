@@ -66,9 +66,10 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
     ].join('\r\n');
     await fire({ Type: 'open', Data: { view: 'analyze', file: { name: 'x.eml', text: eml } } });
     const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
-    // a textarea keeps line breaks as LF
+    // the header block only (the route is read from it; a large attachment made the dialog
+    // slow), and a textarea keeps line breaks as LF
     await eventually(() => dialog.getByRole('textbox').inputValue()).toBe(
-      eml.replace(/\r\n/g, '\n'),
+      eml.replace(/\r\n/g, '\n').replace(/body$/, ''),
     );
     await page.keyboard.press('Escape');
     await eventually(() => page.getByRole('dialog').count()).toBe(0);

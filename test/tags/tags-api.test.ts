@@ -68,19 +68,20 @@ describe('tags with the mailpit-api client', () => {
     expect(await client.getTags()).toEqual([]);
   });
 
+  // Mailpit's routes answer errors as text, as Mailpit does: the quotes come through unescaped
   it('refuses what cannot be done, naming the tag', async () => {
     const a = await send(relay, { to: 'bob@rcpt.example', subject: 'One' });
     await client.setTags({ IDs: [a], Tags: ['alpha', 'beta'] });
     await expect(client.renameTag('gamma', 'delta')).rejects.toThrow(
-      /400.*tag not found: \\"gamma\\"/,
+      /400.*tag not found: "gamma"/,
     );
     await expect(client.renameTag('alpha', 'beta')).rejects.toThrow(
-      /tag \\"beta\\" already exists/,
+      /tag "beta" already exists/,
     );
     await expect(client.renameTag('alpha', '!!!')).rejects.toThrow(/not a valid tag name/);
     await expect(client.deleteTag('gamma')).rejects.toThrow(/tag not found/);
     await expect(client.setTags({ IDs: ['nope'], Tags: ['x'] })).rejects.toThrow(
-      /"nope\\" not found/,
+      /"nope" not found/,
     );
   });
 
