@@ -143,6 +143,26 @@ describe('GET /api/v1/wait', () => {
     expect((await waiting).Subject).toBe('Arrives later');
   });
 
+  it('with since, passes over a match received before it and answers the next one', async () => {
+    // "first" is there already, from before the time the suite took
+    const since = new Date(Date.now() + 1).toISOString();
+    const waiters = relay.service.listenerCount('event');
+    const waiting = relay.api<MessageSummary>(
+      `/api/v1/wait?query=subject:first&since=${encodeURIComponent(since)}&timeout=10`,
+    );
+    await waitFor(
+      'the wait request to listen',
+      () => relay.service.listenerCount('event') > waiters,
+    );
+    const again = await send('First again');
+    expect((await waiting).ID).toBe(again);
+    const bad = await relay.fetch('/api/v1/wait?query=x&since=yesterday&timeout=1');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe(
+      'since: "yesterday" is not valid; give an RFC 3339 time such as 2026-12-03T10:00:00Z',
+    );
+  });
+
   it('answers 408 at the timeout', async () => {
     const res = await relay.fetch('/api/v1/wait?query=subject:never&timeout=0.2');
     expect(res.status).toBe(408);

@@ -188,13 +188,24 @@ export function messageMethods({ store, events, log }: ServiceParts) {
 
     /**
      * Resolves with the newest message matching `query` that is already there, or the first one
-     * to arrive before the timeout; null at the timeout. Tests use it instead of polling.
+     * to arrive before the timeout; null at the timeout. Tests use it instead of polling. With
+     * `since`, only a message received at or after that time counts: a suite that does not clear
+     * the mailbox first takes the time before it acts and gets no message of an earlier run.
      */
-    waitFor(query: string, timeoutMs: number, signal?: AbortSignal): Promise<MessageRecord | null> {
+    waitFor(
+      query: string,
+      timeoutMs: number,
+      signal?: AbortSignal,
+      since?: Date,
+    ): Promise<MessageRecord | null> {
       const filter = query.trim() === '' ? null : parseSearchQuery(query);
-      const matches = (r: MessageRecord): boolean => (filter ? index.matches(r.id, filter) : true);
+      const recent = (r: MessageRecord): boolean =>
+        since === undefined || Date.parse(r.receivedAt) >= since.getTime();
+      const matches = (r: MessageRecord): boolean =>
+        recent(r) && (filter ? index.matches(r.id, filter) : true);
+      // the newest match is the only candidate: any other is older still
       const existing = index.page(0, 1, filter).records[0];
-      if (existing) return Promise.resolve(existing);
+      if (existing && recent(existing)) return Promise.resolve(existing);
       return new Promise((resolve) => {
         const finish = (record: MessageRecord | null): void => {
           clearTimeout(timer);

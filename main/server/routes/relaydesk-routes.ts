@@ -10,7 +10,7 @@ export const maxWaitSeconds = 300;
 export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Relaydesk'];
 
-  app.get<{ Querystring: { query: string; timeout: number } }>(
+  app.get<{ Querystring: { query: string; timeout: number; since?: string } }>(
     '/api/v1/wait',
     {
       schema: {
@@ -32,19 +32,33 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
               default: 30,
               description: 'Seconds',
             },
+            since: {
+              type: 'string',
+              description:
+                'Only a message received at or after this time (RFC 3339, e.g. 2026-12-03T10:00:00Z) counts',
+            },
           },
         },
       },
     },
     async (req, reply) => {
       const { query, timeout } = req.query;
+      const since = req.query.since === undefined ? undefined : new Date(req.query.since);
+      if (
+        since &&
+        (Number.isNaN(since.getTime()) || !/^\d{4}-\d{2}-\d{2}T/.test(req.query.since ?? ''))
+      ) {
+        throw new BadRequestError(
+          `since: ${JSON.stringify(req.query.since)} is not valid; give an RFC 3339 time such as 2026-12-03T10:00:00Z`,
+        );
+      }
       const abort = new AbortController();
       // the client went away: stop waiting for it
       reply.raw.on('close', () => abort.abort());
-      const record = await service.waitFor(query, timeout * 1000, abort.signal);
+      const record = await service.waitFor(query, timeout * 1000, abort.signal, since);
       if (!record) {
         return reply.code(408).send({
-          error: `no message matching ${JSON.stringify(query)} arrived within ${timeout} s`,
+          error: `no message matching ${JSON.stringify(query)}${since ? ` received since ${since.toISOString()}` : ''} arrived within ${timeout} s`,
         });
       }
       return toMessageSummary(record);
