@@ -4,6 +4,7 @@
 // allowed values").
 import type { FastifySchemaValidationError } from 'fastify';
 import { BadRequestError } from './http-errors.js';
+import { shownValue } from '../core/text/sanitise.js';
 
 /** Fastify's `schemaErrorFormatter`; needs Ajv's `verbose` for the value (`data`). */
 export function schemaError(
@@ -33,7 +34,7 @@ export function schemaError(
   // not Ajv's bare "must be number"
   return new BadRequestError(
     fix && value !== undefined
-      ? `${where}: ${shown(value)} is not valid; ${fix}`
+      ? `${where}: ${shownValue(value)} is not valid; ${fix}`
       : `${where}: ${first.message ?? 'is not valid'}`,
   );
 }
@@ -70,10 +71,4 @@ function fixFor(error: FastifySchemaValidationError): string | null {
     default:
       return null;
   }
-}
-
-/** A value for a one-line error: JSON, cut short. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }

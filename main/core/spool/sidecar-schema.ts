@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { recipientStates } from '../../../preload/api-methods.js';
 import { withRuleName, type MessageRecord } from '../message-record.js';
+import { shownValue } from '../text/sanitise.js';
 
 /** The sidecar format's version, written into every sidecar. */
 export const sidecarVersion = 1;
@@ -125,7 +126,7 @@ export function readSidecar(json: unknown, id: string): SidecarResult {
   if (!parsed.success) return { error: describeIssue(parsed.error.issues[0]) };
   const { version: _version, ...record } = parsed.data;
   if (record.id !== id)
-    return { error: `sidecar field id: ${shown(record.id)} is not the file's name (${id})` };
+    return { error: `sidecar field id: ${shownValue(record.id)} is not the file's name (${id})` };
   return { record };
 }
 
@@ -134,7 +135,7 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
   const field = issue.path.length > 0 ? issue.path.join('.') : '(the whole file)';
   if (issue.code === 'invalid_type' && issue.input === undefined)
     return `sidecar field ${field}: missing (expected ${issue.expected})`;
-  const got = 'input' in issue ? `, got ${shown(issue.input)}` : '';
+  const got = 'input' in issue ? `, got ${shownValue(issue.input)}` : '';
   switch (issue.code) {
     case 'invalid_type':
       return `sidecar field ${field}: expected ${issue.expected}${got}`;
@@ -143,10 +144,4 @@ function describeIssue(issue: z.core.$ZodIssue | undefined): string {
     default:
       return `sidecar field ${field}: ${issue.message}${got}`;
   }
-}
-
-/** A value for a reason line: short, on one line. */
-function shown(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
