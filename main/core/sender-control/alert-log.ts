@@ -24,7 +24,7 @@ export class SenderAlertLog {
     this.path = join(dataDir, 'sender-alerts.json');
   }
 
-  /** Reads the kept alerts; a damaged file is reported and set aside, never fatal. */
+  /** Reads the kept alerts; a damaged file is reported and replaced at the next alert, never fatal. */
   async load(log: (line: string) => void): Promise<void> {
     try {
       const parsed = JSON.parse(await readFile(this.path, 'utf8')) as { alerts?: unknown };

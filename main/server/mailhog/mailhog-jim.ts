@@ -5,6 +5,7 @@
 // (refused or dropped connections, slowed links) has no counterpart here: its fields are kept
 // and answered back, and the log says they are not simulated.
 import { ChaosError, type ChaosTriggers } from '../../core/chaos/chaos-triggers.js';
+import type { RelayService } from '../../core/relay-service.js';
 
 export interface Jim {
   DisconnectChance: number;
@@ -93,4 +94,35 @@ export function jimNotSimulated(jim: Jim): string | null {
   return missing.length > 0
     ? `MailHog Jim: ${missing.join(', ')} not simulated (Relaydesk's chaos fails MAIL, RCPT and AUTH only)`
     : null;
+}
+
+export interface JimState {
+  /** The Jim invited, while the chaos triggers are still the ones it set; else null. */
+  current(): Jim | null;
+  invite(jim: Jim): void;
+  leave(): void;
+}
+
+/** Jim as invited through the API, kept while the chaos triggers are still the ones it set. */
+export function jimState(
+  service: Pick<RelayService, 'chaosTriggers' | 'setChaosTriggers'>,
+): JimState {
+  let invited: Jim | null = null;
+  const sameTriggers = (a: ChaosTriggers, b: ChaosTriggers): boolean =>
+    JSON.stringify(a) === JSON.stringify(b);
+  return {
+    current() {
+      // chaos set since through /api/v1/chaos or the GUI means Jim has left
+      if (invited && !sameTriggers(service.chaosTriggers(), jimTriggers(invited))) invited = null;
+      return invited;
+    },
+    invite(jim) {
+      service.setChaosTriggers(jimTriggers(jim));
+      invited = jim;
+    },
+    leave() {
+      service.setChaosTriggers({});
+      invited = null;
+    },
+  };
 }

@@ -8,13 +8,13 @@ import type { RelayService } from '../../core/relay-service.js';
 import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailhog-search.js';
 import { mailhogPageOf, type MailhogPagingQuery } from '../mailhog/mailhog-paging.js';
 import { BadRequestError } from '../http-errors.js';
-import type { ChaosTriggers } from '../../core/chaos/chaos-triggers.js';
 import {
   defaultJim,
   jimFromBody,
   jimNotSimulated,
-  jimTriggers,
+  jimState,
   type Jim,
+  type JimState,
 } from '../mailhog/mailhog-jim.js';
 
 /** MailHog's v1 list returns at most this many full messages (`List(0, 1000)`). */
@@ -146,34 +146,6 @@ export function registerMailhogRoutes(app: FastifyInstance, service: RelayServic
     registerUnderPrefix(app, service, prefix);
     registerJimRoutes(app, jim, prefix);
   }
-}
-
-interface JimState {
-  /** The Jim invited, while the chaos triggers are still the ones it set; else null. */
-  current(): Jim | null;
-  invite(jim: Jim): void;
-  leave(): void;
-}
-
-function jimState(service: RelayService): JimState {
-  let invited: Jim | null = null;
-  const sameTriggers = (a: ChaosTriggers, b: ChaosTriggers): boolean =>
-    JSON.stringify(a) === JSON.stringify(b);
-  return {
-    current() {
-      // chaos set since through /api/v1/chaos or the GUI means Jim has left
-      if (invited && !sameTriggers(service.chaosTriggers(), jimTriggers(invited))) invited = null;
-      return invited;
-    },
-    invite(jim) {
-      service.setChaosTriggers(jimTriggers(jim));
-      invited = jim;
-    },
-    leave() {
-      service.setChaosTriggers({});
-      invited = null;
-    },
-  };
 }
 
 /** MailHog's `/api/v2/jim`: GET, POST (invite), PUT (change), DELETE (leave), as api/v2.go. */
