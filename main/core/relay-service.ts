@@ -395,7 +395,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await queue.stop();
     if (this.started) await journal.close();
     if (this.started) await store.spool.close();
-    this.parts.senders.stop();
+    await this.parts.senders.stop();
     // the index's writes run in the parse worker: they are committed before it ends
     if (this.started) store.index.close();
     await store.parser.close();

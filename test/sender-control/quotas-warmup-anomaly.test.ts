@@ -1,11 +1,13 @@
 // Quotas, the upstream warm-up cap and the anomaly alert over real SMTP sessions, with a clock
 // the test moves by hand (the relay's injectable `now`), so minutes, hours and days pass at once.
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceEvent } from '../../main/core/relay-service.js';
 import type { SuspensionEntry } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
-import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { upstreamsPerTest } from '../helpers/upstream-server.js';
 
 const { upstream } = upstreamsPerTest();
@@ -270,5 +272,57 @@ describe('the anomaly alert', () => {
     }
     expect(events.filter((e) => e.Type === 'sender')).toEqual([]);
     expect(await relay.api('/api/v1/sender-alerts')).toEqual([]);
+  });
+
+  it('remembers the usual hours across a restart: the desktop app quit overnight is not blind in the morning', async () => {
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const settings = { anomalyFactor: 3, anomalyMinMessages: 5 };
+    const evening = await startTestRelaydesk(settings, dataDir, { now: clock.now });
+    for (let hour = 0; hour < 2; hour++) {
+      for (let i = 0; i < 2; i++)
+        expect((await send(evening, ['x@example.com'], 'webform')).error).toBeNull();
+      clock.advance(3_600_000);
+    }
+    await evening.dispose();
+    // the next morning: still within the week, so those two hours are its usual volume
+    clock.advance(12 * 3_600_000);
+    const logged: string[] = [];
+    const morning = await startTestRelaydesk(settings, dataDir, {
+      now: clock.now,
+      log: (line) => logged.push(line),
+    });
+    cleanups.push(() => morning.dispose());
+    for (let i = 0; i < 7; i++)
+      expect((await send(morning, ['x@example.com'], 'webform')).error).toBeNull();
+    await expect
+      .poll(() =>
+        morning.api<Array<{ Value: string; Count: number; Median: number }>>(
+          '/api/v1/sender-alerts',
+        ),
+      )
+      .toEqual([expect.objectContaining({ Value: 'webform', Count: 7, Median: 2 })]);
+    expect(logged.filter((l) => l.includes('sender-hours'))).toEqual([]);
+  });
+
+  it('starts afresh from a damaged history file, says so, and writes a good one', async () => {
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const file = join(dataDir, 'sender-hours.json');
+    await writeFile(file, '{"hours": {"user webform": [[1, "two"]]}, "alerted": {}}');
+    const logged: string[] = [];
+    const relay = await startTestRelaydesk({ anomalyFactor: 3, anomalyMinMessages: 5 }, dataDir, {
+      now: clock.now,
+      log: (line) => logged.push(line),
+    });
+    expect(logged).toContainEqual(
+      `sender-control: ${file} is damaged; the anomaly alert starts with no sending history (the file is replaced at the next save)`,
+    );
+    expect((await send(relay, ['x@example.com'], 'webform')).error).toBeNull();
+    await relay.dispose();
+    const kept = JSON.parse(await readFile(file, 'utf8')) as { hours: Record<string, unknown> };
+    expect(kept.hours).toEqual({ 'user webform': [[Math.floor(clock.start / 3_600_000), 1]] });
   });
 });

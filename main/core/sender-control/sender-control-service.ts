@@ -83,9 +83,9 @@ export class SenderControlService {
     return this.alerts.dismiss(id);
   }
 
-  /** Puts the quota counters on disk. */
-  stop(): void {
-    this.control.close();
+  /** Puts the quota counters and the sending history on disk. */
+  stop(): Promise<void> {
+    return this.control.close();
   }
 
   private line(event: string, fields: Record<string, AuditValue>): void {

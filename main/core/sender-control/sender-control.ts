@@ -4,6 +4,7 @@
 import type { Envelope } from '../message-record.js';
 import { AnomalyDetector, type AnomalyAlert } from './anomaly.js';
 import { QuotaJournal } from './quota-journal.js';
+import { SendingHistoryFile } from './sending-history.js';
 import { QuotaLedger, type Quota } from './quotas.js';
 import {
   replyReason,
@@ -32,8 +33,12 @@ export class SenderControl {
   readonly suspensions: SuspensionStore;
   readonly quotas: QuotaLedger;
   private readonly anomaly: AnomalyDetector;
+  private readonly history: SendingHistoryFile;
+  /** Counts are saved only once the kept ones are read: a save before would drop them. */
+  private historyLoaded = false;
 
   constructor(settings: SenderControlSettings, now: () => number) {
+    this.history = new SendingHistoryFile(settings.dataDir, (line) => this.log(line));
     this.suspensions = new SuspensionStore(settings.dataDir, now);
     this.quotas = new QuotaLedger(
       () => settings.quotas,
@@ -43,6 +48,9 @@ export class SenderControl {
     this.anomaly = new AnomalyDetector(
       { factor: settings.anomalyFactor, minMessages: settings.anomalyMinMessages },
       now,
+      (hourEnded) => {
+        if (this.historyLoaded) this.history.schedule(() => this.anomaly.history(), hourEnded);
+      },
     );
   }
 
@@ -52,11 +60,15 @@ export class SenderControl {
     this.log = log;
     await this.suspensions.load();
     await this.quotas.load();
+    const kept = await this.history.load();
+    if (kept) this.anomaly.restore(kept);
+    this.historyLoaded = true;
   }
 
-  /** Syncs the quota counters to disk (at stop). */
-  close(): void {
+  /** Syncs the quota counters and the sending history to disk (at stop). */
+  async close(): Promise<void> {
     this.quotas.close();
+    await this.history.close(this.historyLoaded ? this.anomaly.history() : null);
   }
 
   private suspended(entry: Suspension, code: number, enhanced: string): SenderRefusal {
