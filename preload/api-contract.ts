@@ -225,6 +225,8 @@ export interface DeliveryAttemptView {
   transcript: string;
   /** The DKIM keys that signed what this attempt sent (absent when none did). */
   signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
+  /** What a sender rewriting rule made of the sender (absent when none applied). */
+  sentAs?: { mailFrom: string; from: string | null; rule: string };
 }
 
 export interface RecipientDeliveryView {

@@ -103,4 +103,50 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await page.screenshot({ path: join(screenshots, 'route-auth-dark.png') });
     expect(pageErrors).toEqual([]);
   });
+
+  it('takes a "Send as" rule in Settings and says per attempt what the message was sent as', async () => {
+    await page.goto(`${relay.url}#settings`);
+    const field = page.getByLabel('Send as (sender rewriting, JSON)');
+    // a wrong rule is refused beside its field, naming what to give
+    await field.fill('[{"match": "*@printer.local", "to": "the office"}]');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => page.locator('.settings-summary').innerText()).toContain(
+      'senderRewrite[0].to: "the office" is not an email address',
+    );
+    await field.fill('[{"match": "*@printer.local", "to": "office@shop.example"}]');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => page.locator('.settings-summary').innerText()).toContain('Saved.');
+
+    const before = upstream.messages.length;
+    const info = await relay.transport().sendMail({
+      from: '"Scanner" <scan@printer.local>',
+      to: 'anna@example.net',
+      subject: 'Scan 0042',
+      text: 'Attached.',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(upstream.messages[before]?.mailFrom).toBe('office@shop.example');
+
+    await page.goto(relay.url);
+    await page.getByTestId('message-row').filter({ hasText: 'Scan 0042' }).click();
+    // the list and the message show what the scanner sent
+    await eventually(() =>
+      page.getByTestId('message-row').filter({ hasText: 'Scan 0042' }).innerText(),
+    ).toContain('Scanner');
+    await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+    const recipient = page.locator('[data-testid="recipient"][data-address="anna@example.net"]');
+    await eventually(() => recipient.getByTestId('attempt-sent-as').innerText()).toBe(
+      'Sent as: office@shop.example (From: Scanner <office@shop.example>), by senderRewrite[0] "*@printer.local"',
+    );
+    // signed for the domain it was sent as (the key made above)
+    expect(await recipient.getByTestId('attempt-signed-by').innerText()).toBe(
+      's2026._domainkey.shop.example (ed25519-sha256)',
+    );
+    await page.screenshot({ path: join(screenshots, 'delivery-sent-as-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'delivery-sent-as-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -7,10 +7,16 @@ import type { DeliveryEvent } from './delivery-transition.js';
 
 export type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
 
+/** What was done to the message before it went: who signed it, what it was sent as. */
+export interface MadeMessage {
+  signedBy: SignedBy;
+  sentAs: DeliveryAttemptView['sentAs'] | null;
+}
+
 export function attemptEvent(
   attempt: DeliveryAttempt,
   deliverTo: string,
-  signedBy: SignedBy,
+  { signedBy, sentAs }: MadeMessage,
 ): Extract<DeliveryEvent, { type: 'attempt' }> {
   const result = attempt.recipients.find((x) => x.address === deliverTo);
   const reply = result?.reply ?? {
@@ -33,6 +39,7 @@ export function attemptEvent(
       upstreamQueueId: outcome === 'relayed' ? attempt.upstreamQueueId : null,
       transcript: attempt.transcript,
       ...(signedBy.length > 0 ? { signedBy } : {}),
+      ...(sentAs ? { sentAs } : {}),
     },
   };
 }

@@ -1,5 +1,5 @@
 // One transaction with the upstream for one batch of a message's recipients: they are marked
-// sending, the bytes are made (redirect header, DKIM signature), the upstream is asked, and its
+// sending, the bytes are made (redirect header, sender rewriting, DKIM signature), the upstream is asked, and its
 // answer is recorded for each recipient with one log line per attempt. The connection is free for
 // the next message as soon as the upstream has answered; the outcome is made durable meanwhile.
 import type { RecipientDelivery } from '../message-record.js';
@@ -7,11 +7,12 @@ import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js
 import type { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
-import { attemptEvent, type SignedBy } from './attempt-record.js';
+import { attemptEvent, type MadeMessage, type SignedBy } from './attempt-record.js';
 import type { Batch } from './delivery-batches.js';
 import { crashPoint } from './crash-point.js';
 import type { QueueOptions } from './queue-options.js';
 import type { RecipientLedger } from './recipient-ledger.js';
+import { rewriteSender } from './sender-rewrite.js';
 import { attemptLogRecord } from './relay-log.js';
 
 export type BatchSenderOptions = Pick<
@@ -65,13 +66,19 @@ export class BatchSender {
       const { store } = this.options;
       let raw = await store.raw(batch.id);
       if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
+      const rewritten = rewriteSender(
+        this.options.settings.senderRewrite,
+        record.envelope.mailFrom,
+        raw,
+      );
+      raw = rewritten.raw;
       let signedBy: SignedBy = [];
       if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
       await this.options.refreshUpstream?.();
       const upstream = this.options.settings.relay ?? relay;
       const attempt = await this.options.deliver(
         upstream,
-        { mailFrom: record.envelope.mailFrom, rcptTo: batch.deliverTo },
+        { mailFrom: rewritten.mailFrom, rcptTo: batch.deliverTo },
         raw,
         {
           signal: abort.signal,
@@ -82,7 +89,7 @@ export class BatchSender {
       );
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
-      return this.settle(batch, attempt, signedBy, upstream);
+      return this.settle(batch, attempt, { signedBy, sentAs: rewritten.sentAs }, upstream);
     } finally {
       this.inFlight.delete(batch.id);
     }
@@ -91,13 +98,13 @@ export class BatchSender {
   private async settle(
     batch: Batch,
     attempt: DeliveryAttempt,
-    signedBy: SignedBy,
+    made: MadeMessage,
     upstream: UpstreamSettings,
   ): Promise<void> {
     const record = await this.ledger.update(batch.id, (list) =>
       this.ledger.applyWhere(
         list,
-        (r) => attemptEvent(attempt, r.deliverTo, signedBy),
+        (r) => attemptEvent(attempt, r.deliverTo, made),
         (r, i) => batch.indexes.includes(i) && r.state === 'sending',
       ),
     );

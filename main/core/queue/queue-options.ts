@@ -45,6 +45,7 @@ export interface QueueOptions {
     | 'retryThenEveryMinutes'
     | 'lifetimeHours'
     | 'rateLimit'
+    | 'senderRewrite'
   >;
   store: QueueStore;
   deliver: DeliverFunction;

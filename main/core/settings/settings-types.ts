@@ -13,6 +13,7 @@ import type {
   VirusAction,
 } from '../filter/filter-settings.js';
 import type { Quota } from '../sender-control/quotas.js';
+import type { SenderRewriteRule } from '../queue/sender-rewrite.js';
 import type { WarmupSchedule } from '../sender-control/warmup.js';
 
 export interface ListenAddress {
@@ -189,6 +190,8 @@ export interface Settings {
   attachments: AttachmentPolicy | null;
   /** Sending quotas per SMTP user or client IP. */
   quotas: Quota[];
+  /** The sender the upstream sees (envelope, From), rewritten by the first matching rule. */
+  senderRewrite: SenderRewriteRule[];
   /** IP warm-up schedules per upstream. */
   warmup: WarmupSchedule[];
   /** Suspend a sender automatically when its volume jumps (the alert is logged either way). */

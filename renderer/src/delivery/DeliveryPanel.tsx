@@ -19,6 +19,12 @@ import {
 import { useMessageUpdates } from '../message/use-message-updates';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
+/** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
+function sentAsLabel(sentAs: NonNullable<DeliveryAttemptView['sentAs']>): string {
+  const sender = sentAs.mailFrom === '' ? '<> (null sender)' : sentAs.mailFrom;
+  return `${sender}${sentAs.from ? ` (From: ${sentAs.from})` : ''}, by ${sentAs.rule}`;
+}
+
 function signedByLabel(attempt: DeliveryAttemptView): string {
   if (!attempt.signedBy?.length) return 'not signed';
   return attempt.signedBy.map((key) => `${dkimKeyName(key)} (${key.algorithm})`).join(', ');
@@ -90,6 +96,11 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                       Signed by:{' '}
                       <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
                     </p>
+                    {attempt.sentAs && (
+                      <p className="attempt-signed" data-testid="attempt-sent-as">
+                        Sent as: {sentAsLabel(attempt.sentAs)}
+                      </p>
+                    )}
                     <details>
                       <summary>Transcript</summary>
                       <pre className="transcript" data-testid="transcript">

@@ -3,8 +3,23 @@
 // screen's Routing, Upstream, Retention and Logs sections. The upstream itself ("relay") and the
 // routing rules are structures of their own (relay-settings.ts, routing-rules/).
 import { z } from 'zod';
-import { byteSize, count, oneOf, onOff, path, safeJson, wholeNumber } from '../setting-kinds.js';
+import {
+  byteSize,
+  count,
+  oneOf,
+  onOff,
+  path,
+  safeJson,
+  structure,
+  wholeNumber,
+} from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';
+import { SettingsError } from '../settings-types.js';
+import {
+  parseSenderRewrite,
+  senderRewriteExample,
+  senderRewriteSource,
+} from '../../queue/sender-rewrite.js';
 
 const rateWindows = ['perSecond', 'perMinute', 'perHour', 'perDay'] as const;
 
@@ -119,6 +134,29 @@ export const queueFields = [
     label: 'Send failure reports (DSN) to the sender',
     section: 'upstream',
     applies: 'now',
+  }),
+  setting({
+    key: 'senderRewrite',
+    flag: '--sender-rewrite',
+    env: 'RELAYDESK_SENDER_REWRITE',
+    value: 'JSON',
+    ...structure(
+      (raw) => {
+        try {
+          return parseSenderRewrite(raw);
+        } catch (err) {
+          throw new SettingsError((err as Error).message);
+        }
+      },
+      `a list such as ${senderRewriteExample}`,
+      senderRewriteExample,
+    ),
+    default: [],
+    defaultText: `none (\`${senderRewriteExample}\`)`,
+    label: 'Send as (sender rewriting, JSON)',
+    section: 'upstream',
+    applies: 'now',
+    view: (rules) => rules.map(senderRewriteSource),
   }),
   setting({
     key: 'maxMessages',
