@@ -130,6 +130,8 @@ export interface RoutingExplanationView {
     chosen: boolean;
     reasons: string[];
   }>;
+  /** The MAIL FROM a "Send as" rule gives the sender at the upstream; null when none applies. */
+  sentAs: { mailFrom: string; rule: string } | null;
 }
 
 /** An SMTP AUTH user as shown: never the password, not even hashed. */

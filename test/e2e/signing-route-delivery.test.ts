@@ -116,6 +116,13 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await field.fill('[{"match": "*@printer.local", "to": "office@shop.example"}]');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => page.locator('.settings-summary').innerText()).toContain('Saved.');
+    // the address test says what the sender goes to the upstream as
+    await page.getByLabel('Recipient address to test').fill('anna@example.net');
+    await page.getByLabel('Sender address (optional)').fill('scan@printer.local');
+    await page.getByRole('button', { name: 'Test address' }).click();
+    await eventually(() => page.getByTestId('route-test-sent-as').innerText()).toBe(
+      'Sent to the upstream as office@shop.example (senderRewrite[0] "*@printer.local")',
+    );
 
     const before = upstream.messages.length;
     const info = await relay.transport().sendMail({

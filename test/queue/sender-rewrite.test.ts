@@ -133,6 +133,40 @@ describe('sender rewriting', () => {
     }
   });
 
+  it('says in the routing test what a sender goes to the upstream as, and follows a saved change', async () => {
+    const test = async (sender: string) =>
+      (
+        await relay.api<{ sentAs: unknown }>('/api/v1/routing/test', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ recipient: 'boss@customer.example', sender }),
+        })
+      ).sentAs;
+    expect(await test('scan@printer.local')).toEqual({
+      mailFrom: 'office@example.com',
+      rule: 'senderRewrite[0] "*@printer.local"',
+    });
+    expect(await test('alice@example.org')).toBeNull();
+    const saved = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        senderRewrite: [{ match: '*@example.org', to: 'relay@example.com' }],
+      }),
+    });
+    expect(saved.status).toBe(200);
+    expect(await test('alice@example.org')).toEqual({
+      mailFrom: 'relay@example.com',
+      rule: 'senderRewrite[0] "*@example.org"',
+    });
+    const { got } = await relayed(
+      'alice@example.org',
+      'From: Alice <alice@example.org>\nTo: boss@customer.example\nSubject: Hello again\n\nHi.\n',
+    );
+    expect(got.mailFrom).toBe('relay@example.com');
+    expect(head(got.raw)).toMatch(/^From: Alice <relay@example\.com>\r\n/m);
+  });
+
   it('refuses a rule that is not one, naming the entry, the field and the fix', async () => {
     await expect(
       startTestRelaydesk({ senderRewrite: [{ match: '*@printer.local', to: 'the office' }] }),

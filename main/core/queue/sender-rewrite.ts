@@ -161,6 +161,25 @@ function rewriteField(field: HeaderField, address: string, to: string): string {
   return `${field.name}: ${name ? `${JSON.stringify(name)} <${to}>` : to}\r\n`;
 }
 
+/** The rule in words, as attempts and the routing test say it. */
+function ruleName(rules: readonly SenderRewriteRule[], index: number): string {
+  return `senderRewrite[${index}] ${show(rules[index]?.match.source ?? '')}`;
+}
+
+/**
+ * What the upstream would get as MAIL FROM for an envelope sender (the routing test's answer;
+ * the From field is only known with a message). Null when no rule rewrites it.
+ */
+export function rewrittenEnvelopeSender(
+  rules: readonly SenderRewriteRule[],
+  mailFrom: string,
+): { mailFrom: string; rule: string } | null {
+  if (mailFrom === '') return null;
+  const index = rules.findIndex((r) => matchesPattern(r.match, mailFrom));
+  const rule = rules[index];
+  return rule ? { mailFrom: rule.to, rule: ruleName(rules, index) } : null;
+}
+
 /** Applies the first matching rule; the same bytes and sender come back when none matches. */
 export function rewriteSender(
   rules: readonly SenderRewriteRule[],
@@ -215,7 +234,7 @@ export function rewriteSender(
     sentAs: {
       mailFrom: newMailFrom,
       from: newFrom,
-      rule: `senderRewrite[${index}] ${show(rule.match.source)}`,
+      rule: ruleName(rules, index),
     },
   };
 }

@@ -1,5 +1,6 @@
 // The facade's calls over the running relay: pausing receiving, the listeners' addresses and
 // security, the routing rules' answer for an address, the settings, and the logs.
+import type { RoutingExplanationView } from '../../../preload/relay-contract.js';
 import type {
   LogLines,
   SettingsCheck,
@@ -8,15 +9,19 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { SmtpSecurity } from '../listener/smtp-listener.js';
 import type { RouteExplanation } from '../routing-rules/index.js';
+import { rewrittenEnvelopeSender } from '../queue/sender-rewrite.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
 import type { ServiceParts } from './service-parts.js';
+
+type SentEnvelope = NonNullable<RoutingExplanationView['sentAs']>;
 
 export function controlMethods({
   listener,
   pop3,
   rules,
   saved,
+  settings,
   relayLog,
   runtime,
   store,
@@ -62,7 +67,15 @@ export function controlMethods({
       recipient: string;
       sender: string;
       user: string | null;
-    }): RouteExplanation => rules.explain(input),
+    }): RouteExplanation & { sentAs: SentEnvelope | null } => {
+      const explained = rules.explain(input);
+      const upstream = ['relay', 'redirect'].includes(explained.decision.action.type);
+      return {
+        ...explained,
+        // what a "Send as" rule makes of the sender for the upstream, when it goes there
+        sentAs: upstream ? rewrittenEnvelopeSender(settings.senderRewrite, input.sender) : null,
+      };
+    },
 
     /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
     settingsView: (): SettingsView => saved.view(),

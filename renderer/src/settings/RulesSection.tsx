@@ -252,6 +252,11 @@ function AddressTest({ rules }: { rules: RoutingRuleView[] }) {
         {result && (
           <div className="route-result">
             <p className="test-verdict">{result.decision.explanation}</p>
+            {result.sentAs && (
+              <p className="test-verdict" data-testid="route-test-sent-as">
+                Sent to the upstream as {result.sentAs.mailFrom} ({result.sentAs.rule})
+              </p>
+            )}
             <ol className="rule-verdicts" aria-label="Rules checked">
               {result.rules.map((verdict) => (
                 <li key={verdict.index} className={verdict.chosen ? 'chosen' : undefined}>
