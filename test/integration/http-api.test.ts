@@ -192,7 +192,8 @@ describe('live events on /api/events', () => {
         Subject: 'Live one',
       });
       expect(events.find((e) => e.Type === 'update')?.Data).toEqual({ ID: id, Read: true });
-      expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ IDs: [id] });
+      // Mailpit's shape: one event per message deleted
+      expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ ID: id });
     } finally {
       socket.close();
     }
