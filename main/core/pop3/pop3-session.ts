@@ -64,6 +64,8 @@ export class Pop3Session {
   private maildrop: Maildrop | null = null;
   /** Releases the maildrop's lock: at QUIT after its deletions, at a timeout or a disconnect. */
   private unlock: (() => void) | null = null;
+  /** In UPDATE: the lock is held until the deletions are done, even if the client goes. */
+  private updating = false;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
@@ -79,10 +81,7 @@ export class Pop3Session {
     socket.on('data', this.onData);
     socket.on('error', () => this.end());
     // a client gone without QUIT (or a stop) must not keep its maildrop locked
-    socket.on('close', () => {
-      this.end();
-      this.unlock?.();
-    });
+    socket.on('close', () => this.end());
     this.reply('+OK Relaydesk POP3 server ready');
   }
 
@@ -95,9 +94,9 @@ export class Pop3Session {
   }
 
   private end(): void {
+    if (!this.updating) this.unlock?.();
     if (this.state === 'closed') return;
     this.state = 'closed';
-    this.unlock?.();
     const stream = this.stream;
     stream.end();
     // a client that never closes its side must not hold the connection open
@@ -348,8 +347,9 @@ export class Pop3Session {
   private async quit(): Promise<void> {
     if (this.state === 'transaction' && this.maildrop) {
       const ids = this.maildrop.deletedIds();
-      // a message another session or the API removed meanwhile is not counted twice
+      // a message the API or the GUI removed meanwhile is not counted twice
       let deleted = 0;
+      this.updating = true;
       try {
         if (ids.length > 0) deleted = (await this.context.store.remove(ids)).length;
         this.reply(`+OK Relaydesk POP3 server signing off (${deleted} deleted)`);
@@ -358,6 +358,8 @@ export class Pop3Session {
           `pop3: deleting ${ids.length} message(s) failed: ${(err as Error).message}`,
         );
         this.reply('-ERR [SYS/TEMP] some deleted messages were not removed');
+      } finally {
+        this.updating = false;
       }
       this.context.audit('close', {
         result: 'closed',
