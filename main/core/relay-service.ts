@@ -183,7 +183,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
             .map((r) => ({ id: r.id, size: r.size })),
         raw: (id) => store.raw(id),
         markRead: (id) => store.setRead([id], true),
-        remove: (ids) => store.deleteMessages(ids),
+        remove: (ids) => store.deleteMessages(ids, 'pop3'),
       },
       users,
       listener.authLockouts,
@@ -237,7 +237,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       settings,
       index: store.index,
       now,
-      deleteMessages: (ids, oldest) => store.deleteMessages(ids, oldest),
+      deleteMessages: (ids, cause) => store.deleteMessages(ids, cause),
       log,
     });
     const saved = new SettingsKeeper({

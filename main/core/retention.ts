@@ -42,8 +42,8 @@ export interface RetentionParts {
   settings: Pick<Settings, 'maxMessages' | 'maxAgeDays' | 'relayRetentionDays'>;
   index: MessageIndex;
   now: () => number;
-  /** `oldest`: the IDs are the oldest messages of all (the GUI's list keeps its rows). */
-  deleteMessages: (ids: string[], oldest?: boolean) => Promise<string[]>;
+  /** `cap`: the IDs are the oldest messages of all (the GUI's list keeps its rows). */
+  deleteMessages: (ids: string[], cause: 'retention' | 'cap') => Promise<string[]>;
   log: (entry: LogRecord) => void;
 }
 
@@ -97,7 +97,7 @@ export class Retention {
       if (settled !== null && settled + keepRelayedMs <= now()) doomed.push(record.id);
     }
     if (doomed.length > 0) {
-      await this.parts.deleteMessages(doomed);
+      await this.parts.deleteMessages(doomed, 'retention');
       this.parts.log(note('retention', `pruned ${doomed.length} message(s)`));
     }
   }
@@ -126,7 +126,7 @@ export class Retention {
 
   private async pruneOldest(excess: number): Promise<void> {
     if (this.parts.settings.maxMessages <= 0 || excess <= 0) return;
-    const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess), true);
+    const removed = await this.parts.deleteMessages(this.parts.index.oldestIds(excess), 'cap');
     if (removed.length > 0)
       this.parts.log(note('retention', `pruned ${removed.length} message(s)`));
   }

@@ -152,7 +152,7 @@ export async function createHttpServer(
           service.settings.http,
           'GET',
           info.req.headers,
-          true,
+          'WebSocket',
           service.settings.apiCors,
         );
         if (reason) next(false, 403, reason);

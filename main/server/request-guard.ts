@@ -27,12 +27,25 @@ function isLoopbackName(name: string): boolean {
 
 const stateChanging = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * A GET that streams live events (MailHog's Server-Sent Events): refused from another
+     * origin like a WebSocket, since it reads the mail as it arrives.
+     */
+    eventStream?: boolean;
+  }
+}
+
+/** A request that is refused from another origin even though it changes nothing. */
+export type EventStreamKind = 'WebSocket' | 'event stream';
+
 /** Why a request must be refused, or null when it may proceed. */
 export function refusalReason(
   listen: ListenAddress,
   method: string,
   headers: IncomingHttpHeaders,
-  isUpgrade: boolean,
+  stream: EventStreamKind | null,
   corsOrigins: readonly string[] = [],
 ): string | null {
   const host = headers.host ?? '';
@@ -40,7 +53,7 @@ export function refusalReason(
   if (loopbackListener && !isLoopbackName(hostName(host))) {
     return `Host ${JSON.stringify(host)} refused: this API answers only to localhost names (DNS rebinding protection)`;
   }
-  if (!stateChanging.has(method) && !isUpgrade) return null;
+  if (!stateChanging.has(method) && !stream) return null;
   const origin = headers.origin;
   // origins the user listed (--api-cors) may use the API like its own UI
   if (origin !== undefined && corsOrigins.includes(origin)) return null;
@@ -54,7 +67,7 @@ export function refusalReason(
     }
   }
   if (!crossOrigin) return null;
-  const what = isUpgrade ? 'WebSocket' : method;
+  const what = stream ?? method;
   return `cross-origin ${what} from ${origin ?? site ?? 'another site'} refused: the Relaydesk API only takes changes from its own UI or from non-browser clients`;
 }
 
@@ -62,7 +75,8 @@ export function refusalReason(
 export function guardRequestOrigin(listen: ListenAddress, corsOrigins: readonly string[] = []) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
-    const reason = refusalReason(listen, req.method, req.headers, false, corsOrigins);
+    const stream = req.routeOptions.config.eventStream ? 'event stream' : null;
+    const reason = refusalReason(listen, req.method, req.headers, stream, corsOrigins);
     if (reason) {
       await reply.code(403).send({ error: reason });
       return;

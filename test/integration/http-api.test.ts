@@ -68,7 +68,8 @@ describe('the OpenAPI document', () => {
             .replace('{partId}', '1') +
           (path.endsWith('/search') ? '?query=first&kind=containing' : '') +
           (path.endsWith('/wait') ? '?timeout=0.1' : '');
-        if (path === '/api/events') continue;
+        // live streams stay open: their own tests read them
+        if (/\/(events|websocket)$/.test(path)) continue;
         if (method !== 'get' && !path.includes('{id}')) continue;
         const res = await relay.fetch(url, { method: method.toUpperCase() });
         const body = await res.text();
@@ -192,7 +193,8 @@ describe('live events on /api/events', () => {
         Subject: 'Live one',
       });
       expect(events.find((e) => e.Type === 'update')?.Data).toEqual({ ID: id, Read: true });
-      expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ IDs: [id] });
+      // Mailpit's shape: one event per message deleted
+      expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ ID: id });
     } finally {
       socket.close();
     }

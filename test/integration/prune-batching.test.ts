@@ -16,7 +16,8 @@ const oldest: boolean[] = [];
 
 beforeAll(async () => {
   relay = await startTestRelaydesk({ maxMessages: 3 });
-  socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+  // our GUI's shape; Mailpit's (one `prune`, no IDs) is in mailpit-delete-events.test.ts
+  socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events?shape=relaydesk`);
   socket.on('message', (data) => {
     const event = JSON.parse(String(data)) as {
       Type: string;

@@ -17,6 +17,7 @@ import type { AuthLockouts } from '../policy/auth-lockout.js';
 import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
+import { MaildropLocks } from './pop3-maildrop-lock.js';
 
 export type Pop3Settings = Pick<
   Settings,
@@ -55,6 +56,7 @@ export class Pop3Listener {
   private readonly sockets = new Set<Socket>();
   private readonly connections = new ConnectionCounter();
   private tls: SecureContext | null = null;
+  private readonly locks = new MaildropLocks();
   addresses: Pop3Addresses = { pop3: null, pop3s: null };
 
   /**
@@ -111,6 +113,7 @@ export class Pop3Listener {
           store: this.store,
           users: this.users,
           lockouts: this.lockouts,
+          locks: this.locks,
           trust,
           tls: this.tls,
           implicitTls: listener === 'pop3s',

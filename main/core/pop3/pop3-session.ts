@@ -1,7 +1,8 @@
 // One POP3 session (RFC 1939, with CAPA and response codes from RFC 2449 and STLS from RFC 2595):
 // AUTHORIZATION (CAPA, STLS, USER, PASS, QUIT), then TRANSACTION (STAT, LIST, UIDL, RETR, TOP,
 // DELE, RSET, NOOP, CAPA, QUIT), then UPDATE at QUIT, where the deletions take effect. A session
-// that ends without QUIT deletes nothing. Commands are answered one at a time in the order they
+// that ends without QUIT deletes nothing. A login locks its maildrop until the session ends
+// (pop3-maildrop-lock.ts). Commands are answered one at a time in the order they
 // came (so pipelining clients work); after STLS anything the client sent early is dropped, so it
 // cannot be smuggled into the encrypted session (CVE-2011-0411 did this to SMTP servers).
 import type { Socket } from 'node:net';
@@ -9,6 +10,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import type { AuthLockouts } from '../policy/auth-lockout.js';
 import type { ClientTrust, UserStore } from '../policy/index.js';
 import { Maildrop, multiLine, topOf, type MaildropEntry } from './pop3-maildrop.js';
+import type { MaildropLocks } from './pop3-maildrop-lock.js';
 import { parseLogin, passwordCheck, type Pop3Login } from './pop3-login.js';
 
 /** What a session needs from the relay: the messages, and the two changes POP3 makes. */
@@ -25,6 +27,8 @@ export interface Pop3SessionContext {
   store: Pop3Store;
   users: UserStore;
   lockouts: AuthLockouts;
+  /** One session per maildrop (RFC 1939 §8), shared by all sessions of both listeners. */
+  locks: MaildropLocks;
   trust: ClientTrust;
   /** null when no certificate is loaded (then STLS is not offered). */
   tls: SecureContext | null;
@@ -58,6 +62,10 @@ export class Pop3Session {
   private pendingUser: string | null = null;
   private login: Pop3Login | null = null;
   private maildrop: Maildrop | null = null;
+  /** Releases the maildrop's lock: at QUIT after its deletions, at a timeout or a disconnect. */
+  private unlock: (() => void) | null = null;
+  /** In UPDATE: the lock is held until the deletions are done, even if the client goes. */
+  private updating = false;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
@@ -72,6 +80,8 @@ export class Pop3Session {
     });
     socket.on('data', this.onData);
     socket.on('error', () => this.end());
+    // a client gone without QUIT (or a stop) must not keep its maildrop locked
+    socket.on('close', () => this.end());
     this.reply('+OK Relaydesk POP3 server ready');
   }
 
@@ -84,6 +94,7 @@ export class Pop3Session {
   }
 
   private end(): void {
+    if (!this.updating) this.unlock?.();
     if (this.state === 'closed') return;
     this.state = 'closed';
     const stream = this.stream;
@@ -243,6 +254,17 @@ export class Pop3Session {
       );
       return;
     }
+    const unlock = this.context.locks.acquire(login.mailbox);
+    const maildropName = login.mailbox ? `mailbox ${login.mailbox}` : 'all mail';
+    if (!unlock) {
+      // the password was right: not a failure to count towards a lockout
+      this.context.audit('auth', { result: 'rejected', ...fields, reason: 'maildrop in use' });
+      this.reply(
+        `-ERR [IN-USE] ${maildropName} is open in another POP3 session (one at a time, RFC 1939); try again after it ends with QUIT`,
+      );
+      return;
+    }
+    this.unlock = unlock;
     this.context.audit('auth', {
       result: 'accepted',
       ...fields,
@@ -252,9 +274,7 @@ export class Pop3Session {
     this.maildrop = new Maildrop(this.context.store.entries(login.mailbox));
     this.state = 'transaction';
     const { count, octets } = this.maildrop.stat();
-    this.reply(
-      `+OK ${login.mailbox ? `mailbox ${login.mailbox}` : 'all mail'}: ${count} message${count === 1 ? '' : 's'} (${octets} octets)`,
-    );
+    this.reply(`+OK ${maildropName}: ${count} message${count === 1 ? '' : 's'} (${octets} octets)`);
   }
 
   private async transaction(name: string, args: string[]): Promise<void> {
@@ -327,8 +347,9 @@ export class Pop3Session {
   private async quit(): Promise<void> {
     if (this.state === 'transaction' && this.maildrop) {
       const ids = this.maildrop.deletedIds();
-      // a message another session or the API removed meanwhile is not counted twice
+      // a message the API or the GUI removed meanwhile is not counted twice
       let deleted = 0;
+      this.updating = true;
       try {
         if (ids.length > 0) deleted = (await this.context.store.remove(ids)).length;
         this.reply(`+OK Relaydesk POP3 server signing off (${deleted} deleted)`);
@@ -337,6 +358,8 @@ export class Pop3Session {
           `pop3: deleting ${ids.length} message(s) failed: ${(err as Error).message}`,
         );
         this.reply('-ERR [SYS/TEMP] some deleted messages were not removed');
+      } finally {
+        this.updating = false;
       }
       this.context.audit('close', {
         result: 'closed',

@@ -182,7 +182,9 @@ export function messageMethods({ store, events, log }: ServiceParts) {
 
     setRead: (ids: string[], read: boolean): Promise<void> => store.setRead(ids, read),
 
-    deleteMessages: (ids: string[]): Promise<string[]> => store.deleteMessages(ids),
+    /** `search`: they are the messages matching a search (Mailpit tells its clients otherwise). */
+    deleteMessages: (ids: string[], cause: 'request' | 'search' = 'request'): Promise<string[]> =>
+      store.deleteMessages(ids, cause),
 
     deleteAll: (): Promise<void> => store.deleteAll(),
 

@@ -9,7 +9,7 @@ import { ArrivalBytes } from '../queue/arrival-bytes.js';
 import { parseSearchQuery } from '../search/index.js';
 import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
-import type { ServiceEvent } from './service-event.js';
+import type { DeletionCause, ServiceEvent } from './service-event.js';
 
 export const relaydeskVersion = '0.1.0';
 
@@ -86,8 +86,8 @@ export class MessageStore {
     this.publishCounts();
   }
 
-  /** `oldest`: the IDs are the oldest messages of all (pruning at the cap), said in the event. */
-  async deleteMessages(ids: string[], oldest = false): Promise<string[]> {
+  /** `cause` is said in the event: Mailpit's clients hear a deletion differently by its cause. */
+  async deleteMessages(ids: string[], cause: DeletionCause = 'request'): Promise<string[]> {
     const removed = this.index.remove(ids);
     try {
       await this.spool.removeAll(removed);
@@ -95,7 +95,7 @@ export class MessageStore {
       // out of the index, so out of every list, even where a file could not be removed
       this.stats.deleted += removed.length;
       if (removed.length > 0) {
-        this.publish({ Type: 'delete', Data: { IDs: removed, ...(oldest && { Oldest: true }) } });
+        this.publish({ Type: 'deleted', Data: { IDs: removed, cause } });
         this.publishCounts();
       }
     }
@@ -108,7 +108,7 @@ export class MessageStore {
       await this.spool.removeAll(all);
     } finally {
       this.stats.deleted += all.length;
-      this.publish({ Type: 'delete', Data: null });
+      this.publish({ Type: 'deleted', Data: { IDs: all, cause: 'all' } });
       this.publishCounts();
     }
   }

@@ -7,6 +7,7 @@ import type { MessageRecord } from '../../core/message-record.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailhog-search.js';
 import { mailhogPageOf, type MailhogPagingQuery } from '../mailhog/mailhog-paging.js';
+import { MailhogEvents } from '../mailhog/mailhog-events.js';
 import { BadRequestError } from '../http-errors.js';
 import {
   defaultJim,
@@ -142,10 +143,51 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
 
 export function registerMailhogRoutes(app: FastifyInstance, service: RelayService): void {
   const jim = jimState(service);
+  const events = new MailhogEvents(service);
+  // before the server closes: a stop must not wait for a client to hang up
+  app.addHook('preClose', (done) => {
+    events.close();
+    done();
+  });
   for (const prefix of ['', '/mailhog']) {
     registerUnderPrefix(app, service, prefix);
     registerJimRoutes(app, jim, prefix);
+    registerEventRoutes(app, events, prefix);
   }
+}
+
+/** MailHog's live events; the origin guard and the UI password apply as to our own socket. */
+function registerEventRoutes(app: FastifyInstance, events: MailhogEvents, prefix: string): void {
+  const tags = ['MailHog'];
+  app.get(
+    `${prefix}/api/v1/events`,
+    {
+      // refused from another origin like a WebSocket (request-guard.ts)
+      config: { eventStream: true },
+      schema: {
+        tags,
+        summary:
+          'MailHog v1: live events (Server-Sent Events): each new message as `data:` lines of its JSON',
+      },
+    },
+    (_req, reply) => {
+      // the headers the hooks set (CORS for a listed origin) go out with the stream's head
+      const headers: Record<string, string | string[]> = {};
+      for (const [name, value] of Object.entries(reply.getHeaders())) {
+        if (value !== undefined) headers[name] = typeof value === 'number' ? String(value) : value;
+      }
+      reply.hijack();
+      events.addStream(reply.raw, headers);
+    },
+  );
+  app.get(
+    `${prefix}/api/v2/websocket`,
+    {
+      websocket: true,
+      schema: { tags, summary: 'MailHog v2: live events (WebSocket): each new message as JSON' },
+    },
+    (socket) => events.addSocket(socket),
+  );
 }
 
 /** MailHog's `/api/v2/jim`: GET, POST (invite), PUT (change), DELETE (leave), as api/v2.go. */

@@ -177,7 +177,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req, reply) => {
       const { query = '', tz } = req.query;
       if (query.trim() === '') throw new BadRequestError(noSearchQuery);
-      await service.deleteMessages(service.idsMatching(query, tz));
+      await service.deleteMessages(service.idsMatching(query, tz), 'search');
       return reply.type('text/plain').send('ok');
     },
   );

@@ -74,7 +74,8 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       if (closeTimer) clearTimeout(closeTimer);
       closeTimer = null;
       if (stream) return;
-      const url = new URL('api/events', options.baseUrl);
+      // the contract's shapes: a deletion is one event listing its IDs (Mailpit sends one each)
+      const url = new URL('api/events?shape=relaydesk', options.baseUrl);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       stream = openEventStream({
         url: url.href,
