@@ -12,7 +12,9 @@ import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
 import { readSendmailInput } from './sendmail-input.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
-import { writeDropFile } from '../core/maildrop/drop-file.js';
+import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
+import { makeFolder } from '../core/spool/durable-file.js';
+import { keepSmtpSessionInMaildrop } from './sendmail-local-smtp.js';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
 import {
   fieldByKey,
@@ -193,10 +195,11 @@ export async function runSendmail(args: string[]): Promise<number> {
   const relay = `${parsed.smtp.host}:${parsed.smtp.port}`;
   if (parsed.smtpSession) {
     const { unreachable } = await relaySmtpSession(parsed.smtp, process.stdin, process.stdout);
-    process.stdin.destroy();
-    if (unreachable === null) return 0;
-    process.stderr.write(`relaydesk sendmail: ${unreachable} (is \`relaydesk serve\` running?)\n`);
-    return exTempfail;
+    if (unreachable === null) {
+      process.stdin.destroy();
+      return 0;
+    }
+    return keepSmtpSession(parsed, unreachable);
   }
   let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
   const given = [...parsed.recipients];
@@ -305,6 +308,34 @@ function dropMessage(
     },
     message,
   );
+}
+
+/**
+ * -bs with the relay down: the session is answered here and its messages kept in the drop
+ * folder; only when that folder cannot be made, a 421 greeting (the client reports it) and 75.
+ */
+async function keepSmtpSession(parsed: SendmailArgs, unreachable: string): Promise<number> {
+  try {
+    await makeFolder(maildropFolder(parsed.dataDir));
+  } catch (err) {
+    const reason = `${unreachable}; could not keep mail in the drop folder either (${(err as Error).message})`;
+    process.stdout.write(`421 4.3.0 ${reason}\r\n`);
+    process.stdin.destroy();
+    process.stderr.write(`relaydesk sendmail: ${reason} (is \`relaydesk serve\` running?)\n`);
+    return exTempfail;
+  }
+  const { kept } = await keepSmtpSessionInMaildrop(process.stdin, process.stdout, {
+    dataDir: parsed.dataDir,
+    user: localUser(),
+    uid: process.getuid?.() ?? null,
+  });
+  process.stdin.destroy();
+  if (parsed.verbose && kept > 0) {
+    process.stderr.write(
+      `relaydesk sendmail: ${unreachable}; kept ${kept} message(s) in ${maildropFolder(parsed.dataDir)}; \`relaydesk serve\` takes them in as soon as it runs\n`,
+    );
+  }
+  return 0;
 }
 
 /** The parts of nodemailer's errors read here (its NodemailerError). */

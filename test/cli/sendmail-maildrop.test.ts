@@ -1,7 +1,8 @@
 // `relaydesk sendmail` never loses a message when the relay cannot take it: it is kept in the
 // drop folder of the relay's data folder (Postfix's maildrop), and `relaydesk serve` takes it in
 // (at start, and while it runs) through the same intake as SMTP mail.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +11,7 @@ import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js'
 import { writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
   cleanupCliProcesses,
+  cliEnv,
   freePort,
   makeTempDir,
   relaydeskBin,
@@ -22,6 +24,8 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 
 const run = promisify(execFile);
 const php = requireTool(tools.php);
+const symfonyMailerAutoload = '/usr/share/php/Symfony/Component/Mailer/autoload.php';
+const symfonyMailer = php !== null && existsSync(symfonyMailerAutoload);
 
 afterEach(cleanupCliProcesses);
 
@@ -293,6 +297,96 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const subjects = page.messages.map((m) => m.Subject).sort();
     expect(subjects).toEqual(Array.from({ length: count }, (_, i) => `drop ${i}`).sort());
   });
+});
+
+describe('sendmail -bs with the relay down', () => {
+  it('answers the SMTP dialogue itself and keeps each message for the relay', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const port = await freePort();
+    const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
+      env: cliEnv({ RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir }),
+    });
+    let replies = '';
+    child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const reply = async (code: string): Promise<string> => {
+      await eventually(() => replies).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
+      const got = replies;
+      replies = '';
+      return got;
+    };
+    const say = (line: string): boolean => child.stdin.write(`${line}\r\n`);
+    expect(await reply('220')).toMatch(/the relay is not running; mail is kept for it/);
+    say('EHLO app.example.test');
+    await reply('250');
+    // two messages in one session, as Symfony Mailer sends them
+    for (const subject of ['kept by -bs one', 'kept by -bs two']) {
+      say('MAIL FROM:<app@example.test>');
+      await reply('250');
+      say('RCPT TO:<user@example.test>');
+      await reply('250');
+      say('RCPT TO:<audit@example.test>');
+      await reply('250');
+      say('DATA');
+      await reply('354');
+      say(`Subject: ${subject}\r\n\r\n..a stuffed dot line\r\n.`);
+      expect(await reply('250')).toMatch(/Kept as \w+ for the relay/);
+    }
+    say('QUIT');
+    await reply('221');
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(await dropped(dataDir)).toHaveLength(2);
+
+    const server = await startServe({ dataDir });
+    for (const subject of ['kept by -bs one', 'kept by -bs two']) {
+      const detail = await waitFor(`"${subject}" listed`, () =>
+        detailOf(server, subject).catch(() => null),
+      );
+      expect(detail.Envelope.rcptTo).toEqual(['user@example.test', 'audit@example.test']);
+      expect(detail.Text.trim()).toBe('.a stuffed dot line');
+    }
+    await eventually(() => dropped(dataDir)).toEqual([]);
+  });
+
+  it.skipIf(!symfonyMailer)(
+    "Symfony Mailer's sendmail transport (-bs) while serve is stopped",
+    async () => {
+      const dataDir = await makeTempDir('relaydesk-maildrop-');
+      const port = await freePort();
+      const file = join(dataDir, 'send.php');
+      await writeFile(
+        file,
+        [
+          '<?php',
+          `require '${symfonyMailerAutoload}';`,
+          "require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';",
+          'use Symfony\\Component\\Mailer\\Mailer;',
+          'use Symfony\\Component\\Mailer\\Transport;',
+          'use Symfony\\Component\\Mime\\Email;',
+          "$transport = Transport::fromDsn('sendmail://default?command=' . urlencode($argv[1]));",
+          '(new Mailer($transport))->send((new Email())',
+          "  ->from('app@example.test')->to('dev@example.test')->bcc('audit@example.test')",
+          "  ->subject('Symfony while stopped')->text('Hello'));",
+          'echo "sent\\n";',
+        ].join('\n'),
+      );
+      const { stdout } = await run(
+        php as string,
+        [file, `${process.execPath} ${relaydeskBin} sendmail -bs`],
+        {
+          env: { ...process.env, RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
+          timeout: 20_000,
+        },
+      );
+      expect(stdout).toBe('sent\n');
+      const server = await startServe({ dataDir });
+      const detail = await waitFor('the Symfony message listed', () =>
+        detailOf(server, 'Symfony while stopped').catch(() => null),
+      );
+      expect(detail.Envelope.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
+    },
+  );
 });
 
 describe.skipIf(!php)("PHP's mail() while the relay is stopped", () => {

@@ -304,15 +304,17 @@ describe('relaydesk sendmail', () => {
     expect(detail.Text.trim()).toBe('.a stuffed dot line');
   });
 
-  it('-bs with no relay running greets with 421 and exits 75', async () => {
+  it('-bs with no relay running and no drop folder to keep mail in greets with 421 and exits 75', async () => {
     const port = await freePort();
+    const dir = await makeTempDir('relaydesk-sendmail-');
+    await writeFile(join(dir, 'a-file'), 'x');
     const result = await runCli(['sendmail', '-bs'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${port}` },
+      env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: join(dir, 'a-file', 'data') },
       input: '',
     });
     expect(result.code).toBe(75);
     expect(result.stdout).toMatch(
-      /^421 4\.3\.0 could not reach the relay at 127\.0\.0\.1:\d+: .*ECONNREFUSED/,
+      /^421 4\.3\.0 could not reach the relay at 127\.0\.0\.1:\d+: .*ECONNREFUSED.*; could not keep mail in the drop folder either \(.*ENOTDIR/,
     );
     expect(result.stderr).toMatch(/\(is `relaydesk serve` running\?\)\n$/);
   });
