@@ -3,12 +3,12 @@
 // (at start, and while it runs) through the same intake as SMTP mail.
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { copyFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
-import { writeDropFile } from '../../main/core/maildrop/drop-file.js';
+import { encodeDropFile, writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
   cleanupCliProcesses,
   cliEnv,
@@ -21,6 +21,7 @@ import {
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 const run = promisify(execFile);
 const php = requireTool(tools.php);
@@ -102,6 +103,37 @@ describe('sendmail with the relay down (the maildrop)', () => {
     expect(raw).toMatch(/^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid \w+; /);
     expect(server.stdout).toMatch(/notes=left by sendmail of local user \S+ \(uid \d+\)/);
     expect(await dropped(dataDir)).toEqual([]);
+  });
+
+  it('in relay mode, a message taken in from the drop folder is relayed to the upstream', async () => {
+    const upstream = await startUpstreamServer({ tls: 'none' });
+    try {
+      const dataDir = await makeTempDir('relaydesk-maildrop-');
+      const subject = 'relayed after the relay came back';
+      const result = await sendmailRelayDown(
+        dataDir,
+        message(subject, ['From: app@example.test', 'To: ops@example.test']),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      await startServe({
+        dataDir,
+        args: [
+          '--mode',
+          'relay',
+          '--relay-host',
+          `127.0.0.1:${upstream.port}`,
+          '--relay-security',
+          'none',
+        ],
+      });
+      await eventually(() => upstream.messages.length, 20_000).toBe(1);
+      const sent = upstream.messages[0];
+      expect(sent?.mailFrom).toBe('app@example.test');
+      expect(sent?.rcptTo).toEqual(['ops@example.test']);
+      expect(sent?.raw.toString()).toContain(`Subject: ${subject}`);
+    } finally {
+      await upstream.close();
+    }
   });
 
   it('-v says where the message was kept, on stderr', async () => {
@@ -222,12 +254,17 @@ describe('sendmail with the relay down (the maildrop)', () => {
     // not a drop file at all, under a name that looks like one
     const junk = join(folder, '0mx000000000000a0b1c2d');
     await writeFile(junk, 'hello\n', { mode: 0o600 });
+    // a link to a well-formed drop file elsewhere: the relay must not read through it
+    const elsewhere = join(dataDir, 'elsewhere');
+    await writeFile(elsewhere, encodeDropFile(envelope, body));
+    const link = join(folder, '0mx000000000000a0b1c2e');
+    await symlink(elsewhere, link);
 
     const server = await startServe({ dataDir });
     await waitFor(`"${good}" listed`, () => detailOf(server, good).catch(() => null));
     await eventually(() => dropped(dataDir)).toEqual([]);
     const failed = (await readdir(join(folder, 'failed'))).sort();
-    expect(failed).toEqual([cut, bad, junk].map((p) => p.slice(folder.length + 1)).sort());
+    expect(failed).toEqual([cut, bad, junk, link].map((p) => p.slice(folder.length + 1)).sort());
     const name = (p: string): string => p.slice(folder.length + 1);
     expect(server.stdout).toMatch(
       new RegExp(
@@ -243,6 +280,9 @@ describe('sendmail with the relay down (the maildrop)', () => {
       new RegExp(
         `maildrop: moved ${name(junk)} to \\S+: it does not start with "Relaydesk-Maildrop: 1"`,
       ),
+    );
+    expect(server.stdout).toMatch(
+      new RegExp(`maildrop: moved ${name(link)} to \\S+: it is not a regular file`),
     );
     expect((await listed(server)).total).toBe(1);
   });

@@ -8,7 +8,7 @@
 // stored and removes the file instead of storing the message twice. Nothing is lost and nothing
 // is duplicated, with no second state to keep (a `taken/` folder would need the same check).
 import { watch, type FSWatcher } from 'node:fs';
-import { chmod, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, lstat, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeFolder, syncFolder } from '../spool/durable-file.js';
 import {
@@ -183,8 +183,12 @@ export class MaildropPickup {
     const path = join(this.folder, name);
     let data: Buffer;
     try {
-      const info = await stat(path);
-      if (!info.isFile()) return false;
+      // lstat: a link would have the relay read, and send, a file the link points to
+      const info = await lstat(path);
+      if (!info.isFile()) {
+        await this.moveAside(name, 'it is not a regular file (a link or a folder)');
+        return false;
+      }
       if (this.uid !== null && info.uid !== this.uid) {
         await this.moveAside(name, `it belongs to uid ${info.uid}, not to the relay's user`);
         return false;
