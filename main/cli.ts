@@ -14,8 +14,9 @@ const usage = `Usage: relaydesk <command> [flags]
 
 Commands:
   serve      run the relay and its web UI/API without the desktop window
-  sendmail   read a message on stdin and submit it to the running relay
-             (relaydesk sendmail [-t] [-f from] [rcpt…]; for PHP's sendmail_path and cron)
+  sendmail   read a message on stdin and submit it to the running relay, or keep it in the
+             drop folder for serve when the relay is down (relaydesk sendmail [-t] [-f from]
+             [--data DIR] [rcpt…]; for PHP's sendmail_path and cron)
   user       SMTP users: relaydesk user add|passwd|remove|list NAME [--data DIR]
              (the password is read from stdin; see relaydesk user --help)
   suspend    cut off a sender at once, on the running relay:

@@ -1,13 +1,14 @@
 // `sendmail -bs`: SMTP on standard input and output. Symfony Mailer's and Laravel's sendmail
 // transports run `sendmail -bs` by default and wait for the 220 greeting before they write, so
 // the session is passed through to the running relay's SMTP listener as it is: the relay
-// answers every command itself, with its own limits and policy.
+// answers every command itself, with its own limits and policy. When it cannot be reached,
+// sendmail-local-smtp.ts answers instead.
 import { connect } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
 import type { ListenAddress } from '../core/settings/settings-schema.js';
 
 export interface SmtpModeResult {
-  /** The relay could not be reached (the caller exits 75, try again later). */
+  /** The relay could not be reached: the session is the caller's, untouched. */
   unreachable: string | null;
 }
 
@@ -26,10 +27,10 @@ export function relaySmtpSession(
     });
     socket.on('error', (err) => {
       if (connected) return; // the close below ends the session either way
-      const reason = `could not reach the relay at ${smtp.host}:${smtp.port}: ${err.message}`;
-      // the client waits for a greeting: a 421 tells it at once, instead of an end of input
-      output.write(`421 4.3.0 ${reason}\r\n`);
-      resolve({ unreachable: reason });
+      // nothing was read from the client nor written to it: the caller may answer it instead
+      resolve({
+        unreachable: `could not reach the relay at ${smtp.host}:${smtp.port}: ${err.message}`,
+      });
     });
     socket.once('close', () => {
       input.unpipe(socket);

@@ -1,12 +1,21 @@
 // `relaydesk sendmail`: the sendmail(1) interface PHP's mail(), cron and many scripts use.
-// Reads one message on stdin and submits it over SMTP to the running relay.
+// Reads one message on stdin and submits it over SMTP to the running relay. When the relay
+// cannot take it (not running, or "try again later"), the message goes into the drop folder of
+// the relay's data folder, which `relaydesk serve` takes in when it runs (Postfix's maildrop):
+// cron ignores exit 75 and PHP's mail() returns a false nobody checks, so a message a caller
+// was told to retry is in practice a message lost.
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
 import { readSendmailInput } from './sendmail-input.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
+import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
+import { makeFolder } from '../core/spool/durable-file.js';
+import { keepSmtpSessionInMaildrop } from './sendmail-local-smtp.js';
+import { defaultDataDir } from '../core/settings/settings-sources.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -30,6 +39,8 @@ export interface SendmailArgs {
   dotEndsInput: boolean;
   /** -v: print the relay's reply. */
   verbose: boolean;
+  /** The relay's data folder, whose drop folder keeps the message when the relay cannot. */
+  dataDir: string;
 }
 
 // Options of Postfix's and Sendmail's sendmail(1) that take a value as the next argument.
@@ -46,6 +57,7 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   let smtpSession = false;
   let dotEndsInput = true;
   let verbose = false;
+  let dataDir = env.RELAYDESK_DATA || defaultDataDir(undefined, env);
   const recipients: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -54,7 +66,12 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     else if (/^-[fr]./.test(arg)) from = envelopeSender(arg.slice(2));
     else if (arg === '--smtp')
       smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
-    else if (arg === '-i' || arg === '-oi') dotEndsInput = false;
+    else if (arg === '--data' || arg.startsWith('--data=')) {
+      const value = arg === '--data' ? args[++i] : arg.slice('--data='.length);
+      if (!value)
+        throw new Error('--data: needs a value: the folder `relaydesk serve --data` uses');
+      dataDir = value;
+    } else if (arg === '-i' || arg === '-oi') dotEndsInput = false;
     else if (arg === '-v') verbose = true;
     else if (arg === '-bs') smtpSession = true;
     else if (arg === '-bm') continue;
@@ -78,7 +95,16 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
       );
   }
   if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
-  return { readRecipientsFromHeaders, from, recipients, smtp, smtpSession, dotEndsInput, verbose };
+  return {
+    readRecipientsFromHeaders,
+    from,
+    recipients,
+    smtp,
+    smtpSession,
+    dotEndsInput,
+    verbose,
+    dataDir: resolve(dataDir),
+  };
 }
 
 /** -f's address as MAIL FROM takes it: `<>` is the null sender, `<a@b>` is `a@b`. */
@@ -169,10 +195,11 @@ export async function runSendmail(args: string[]): Promise<number> {
   const relay = `${parsed.smtp.host}:${parsed.smtp.port}`;
   if (parsed.smtpSession) {
     const { unreachable } = await relaySmtpSession(parsed.smtp, process.stdin, process.stdout);
-    process.stdin.destroy();
-    if (unreachable === null) return 0;
-    process.stderr.write(`relaydesk sendmail: ${unreachable} (is \`relaydesk serve\` running?)\n`);
-    return exTempfail;
+    if (unreachable === null) {
+      process.stdin.destroy();
+      return 0;
+    }
+    return keepSmtpSession(parsed, unreachable);
   }
   let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
   const given = [...parsed.recipients];
@@ -199,7 +226,7 @@ export async function runSendmail(args: string[]): Promise<number> {
       .filter((f) => f.name.toLowerCase() === 'from')
       .map((f) => f.value),
   )[0];
-  const from = parsed.from ?? headerFrom ?? `${userInfo().username}@${hostname()}`;
+  const from = parsed.from ?? headerFrom ?? `${localUser()}@${hostname()}`;
   message = completedHeaders(message, from);
   const transport = nodemailer.createTransport({
     host: parsed.smtp.host,
@@ -221,10 +248,94 @@ export async function runSendmail(args: string[]): Promise<number> {
     }
     return exNoUser;
   } catch (err) {
-    return reportSubmitError(err as SubmitError, relay);
+    const failure = err as SubmitError;
+    if (!isTemporary(failure)) return reportSubmitError(failure, relay);
+    try {
+      const path = await dropMessage(parsed.dataDir, from, recipients, message);
+      // silent as on success: the message is safe, and will be sent once the relay runs
+      if (parsed.verbose) {
+        process.stderr.write(
+          `relaydesk sendmail: ${whyNotSubmitted(failure, relay)}; kept in ${path}; \`relaydesk serve\` takes it in as soon as it runs and receives\n`,
+        );
+      }
+      return 0;
+    } catch (dropErr) {
+      const reason = (dropErr as Error).message;
+      process.stderr.write(
+        `relaydesk sendmail: ${whyNotSubmitted(failure, relay)}; could not keep it in the drop folder either (${reason}; give the relay's data folder with --data or RELAYDESK_DATA)\n`,
+      );
+      return exTempfail;
+    }
   } finally {
     transport.close();
   }
+}
+
+/** The name of the user running us; a process with no passwd entry (a container) has a uid only. */
+function localUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return `uid${process.getuid?.() ?? ''}`;
+  }
+}
+
+/** The relay could not be reached, or said "try again later" for the whole message. */
+function isTemporary(err: SubmitError): boolean {
+  return err.responseCode === undefined || (err.responseCode >= 400 && err.responseCode < 500);
+}
+
+function whyNotSubmitted(err: SubmitError, relay: string): string {
+  return err.responseCode === undefined
+    ? `could not submit to ${relay}: ${err.message}`
+    : `the relay at ${relay} answered ${err.response ?? err.message}`;
+}
+
+function dropMessage(
+  dataDir: string,
+  from: string,
+  recipients: string[],
+  message: Buffer,
+): Promise<string> {
+  return writeDropFile(
+    dataDir,
+    {
+      mailFrom: from,
+      rcptTo: recipients,
+      queuedAt: new Date().toISOString(),
+      user: localUser(),
+      uid: process.getuid?.() ?? null,
+    },
+    message,
+  );
+}
+
+/**
+ * -bs with the relay down: the session is answered here and its messages kept in the drop
+ * folder; only when that folder cannot be made, a 421 greeting (the client reports it) and 75.
+ */
+async function keepSmtpSession(parsed: SendmailArgs, unreachable: string): Promise<number> {
+  try {
+    await makeFolder(maildropFolder(parsed.dataDir));
+  } catch (err) {
+    const reason = `${unreachable}; could not keep mail in the drop folder either (${(err as Error).message})`;
+    process.stdout.write(`421 4.3.0 ${reason}\r\n`);
+    process.stdin.destroy();
+    process.stderr.write(`relaydesk sendmail: ${reason} (is \`relaydesk serve\` running?)\n`);
+    return exTempfail;
+  }
+  const { kept } = await keepSmtpSessionInMaildrop(process.stdin, process.stdout, {
+    dataDir: parsed.dataDir,
+    user: localUser(),
+    uid: process.getuid?.() ?? null,
+  });
+  process.stdin.destroy();
+  if (parsed.verbose && kept > 0) {
+    process.stderr.write(
+      `relaydesk sendmail: ${unreachable}; kept ${kept} message(s) in ${maildropFolder(parsed.dataDir)}; \`relaydesk serve\` takes them in as soon as it runs\n`,
+    );
+  }
+  return 0;
 }
 
 /** The parts of nodemailer's errors read here (its NodemailerError). */

@@ -10,6 +10,7 @@ import { Chaos } from './chaos/chaos-triggers.js';
 import { DnsResolver } from './dns/dns-resolver.js';
 import { FilterControl } from './filter/filter-control.js';
 import { SmtpListener } from './listener/smtp-listener.js';
+import { MaildropPickup } from './maildrop/maildrop-pickup.js';
 import { formatLogLine, note, type LogRecord } from './logs/log-record.js';
 import { RelayLog } from './logs/relay-log.js';
 import { LabelledCounter } from './metrics/prometheus-text.js';
@@ -100,6 +101,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private closingListener: Promise<void> | null = null;
   /** The body text of messages the index took from their sidecars, read from their .eml. */
   private bodyTextRefill: BodyTextRefill | null = null;
+  /** Takes in what `relaydesk sendmail` left in the drop folder while we could not take it. */
+  private maildrop: MaildropPickup | null = null;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -366,6 +369,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     queue.kick();
     retention.start();
     this.parts.passwordFile?.start();
+    await this.startMaildrop();
     this.bodyTextRefill = new BodyTextRefill(
       store.index,
       bodyTextReader(store.spool, store.parser),
@@ -375,11 +379,37 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     return { smtp: smtp ?? this.settings.smtp };
   }
 
+  /**
+   * The drop folder is read once now (mail left while the relay was stopped), then whenever a
+   * file appears; paused with receiving, as mail from outside is.
+   */
+  private async startMaildrop(): Promise<void> {
+    const { store, arrival, listener, log } = this.parts;
+    const pickup = new MaildropPickup({
+      dataDir: this.settings.dataDir,
+      isStored: (id) => store.index.get(id) !== undefined,
+      take: (dropped) => arrival.fromMaildrop(dropped),
+      paused: () => listener.receivingPaused,
+      log: (line, level) => log(note('maildrop', line, level)),
+    });
+    this.maildrop = pickup;
+    this.on('event', (event) => {
+      if (event.Type === 'receiving' && !event.Data.paused) pickup.kick();
+    });
+    try {
+      await pickup.start();
+    } catch (err) {
+      // the relay runs on without it; sendmail's drops wait for the next start
+      log(note('maildrop', `not watching the drop folder: ${(err as Error).message}`, 'error'));
+    }
+  }
+
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
     this.closingListener ??= Promise.all([
       this.parts.listener.close(),
       this.parts.pop3.close(),
+      this.maildrop?.stop(),
     ]).then(() => undefined);
     return this.closingListener;
   }

@@ -3,7 +3,12 @@
 // record with the one record builder, stores it, lists it and tells the queue.
 import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
-import { normalizeLineEndings } from '../listener/line-endings.js';
+import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
+import { maxReceivedHeaders } from '../listener/listener-contract.js';
+import type { DroppedMessage } from '../maildrop/drop-file.js';
+import type { TakeOutcome } from '../maildrop/maildrop-pickup.js';
+import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
+import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
 import { buildDsn } from '../queue/dsn.js';
@@ -290,5 +295,84 @@ export class MessageArrival {
       options.mailbox ?? 'inbox',
     );
     return id;
+  }
+
+  /**
+   * A message `relaydesk sendmail` left in the drop folder while the relay could not take it:
+   * taken in as if sendmail had submitted it over SMTP from this machine (the drop folder is
+   * its user's own, mode 0700, so a local, trusted submission, as Postfix trusts its maildrop),
+   * through the same routing rules, sender checks, filter and spool. Received at the time
+   * sendmail was called, under the ID the drop file is named by.
+   */
+  async fromMaildrop(dropped: DroppedMessage): Promise<TakeOutcome> {
+    const { settings, rules } = this.parts;
+    const { envelope } = dropped;
+    const notes = [
+      `left by sendmail of local user ${envelope.user}${envelope.uid === null ? '' : ` (uid ${envelope.uid})`} while the relay could not take it`,
+    ];
+    // LF line endings are what a pipe gives (nodemailer makes them CRLF on the SMTP path, with no
+    // note): made CRLF here too, and not noted as the repair of a suspicious client
+    const repair = normalizeLineEndings(dropped.raw);
+    if (countReceivedHeaders(repair.data) > maxReceivedHeaders) {
+      return {
+        taken: false,
+        permanent: true,
+        reason: `more than ${maxReceivedHeaders} Received headers (a mail loop?)`,
+      };
+    }
+    // a recipient the rules reject is left out, as SMTP would refuse its RCPT
+    const rcptTo: string[] = [];
+    for (const recipient of envelope.rcptTo) {
+      const refusal = rules.refusal({ recipient, sender: envelope.mailFrom, user: null });
+      if (refusal)
+        notes.push(`${recipient} refused by the routing rules: ${refusal.code} ${refusal.message}`);
+      else rcptTo.push(recipient);
+    }
+    if (rcptTo.length === 0) {
+      return { taken: false, permanent: true, reason: 'the routing rules refuse every recipient' };
+    }
+    const receivedAt = new Date(envelope.queuedAt);
+    const stamp = maildropReceivedStamp({
+      hostname: settings.hostname,
+      uid: envelope.uid,
+      id: dropped.id,
+      rcptTo,
+      date: receivedAt,
+    });
+    const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), repair.data]);
+    if (raw.length > settings.maxSize) {
+      return {
+        taken: false,
+        permanent: true,
+        reason: `${raw.length} bytes is over the size limit of ${settings.maxSize} bytes`,
+      };
+    }
+    try {
+      await this.accept({
+        id: dropped.id,
+        receivedAt,
+        raw,
+        notes,
+        envelope: {
+          mailFrom: envelope.mailFrom,
+          rcptTo,
+          clientIp: '127.0.0.1',
+          clientHostname: null,
+          helo: 'relaydesk-sendmail',
+          user: null,
+          tls: null,
+          smtpUtf8: false,
+          eightBitMime: false,
+        },
+      });
+      return { taken: true };
+    } catch (err) {
+      if (err instanceof MessageRefusal) {
+        const reason = `${err.responseCode} ${err.reply}`;
+        return { taken: false, permanent: err.responseCode >= 500, reason };
+      }
+      const reason = isStorageFull(err) ? 'the disk is full' : (err as Error).message;
+      return { taken: false, permanent: false, reason };
+    }
   }
 }

@@ -1,0 +1,457 @@
+// `relaydesk sendmail` never loses a message when the relay cannot take it: it is kept in the
+// drop folder of the relay's data folder (Postfix's maildrop), and `relaydesk serve` takes it in
+// (at start, and while it runs) through the same intake as SMTP mail.
+import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { copyFile, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
+import { encodeDropFile, writeDropFile } from '../../main/core/maildrop/drop-file.js';
+import {
+  cleanupCliProcesses,
+  cliEnv,
+  freePort,
+  makeTempDir,
+  relaydeskBin,
+  runCli,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
+import { eventually, waitFor } from '../helpers/eventually.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer } from '../helpers/upstream-server.js';
+
+const run = promisify(execFile);
+const php = requireTool(tools.php);
+const symfonyMailerAutoload = '/usr/share/php/Symfony/Component/Mailer/autoload.php';
+const symfonyMailer = php !== null && existsSync(symfonyMailerAutoload);
+
+afterEach(cleanupCliProcesses);
+
+function message(subject: string, headers: string[]): string {
+  return [...headers, `Subject: ${subject}`, '', 'Hello from sendmail.', ''].join('\n');
+}
+
+async function dropped(dataDir: string): Promise<string[]> {
+  const names = await readdir(join(dataDir, 'maildrop')).catch(() => []);
+  return names.filter((n) => n !== 'failed');
+}
+
+async function listed(server: ServeProcess): Promise<MessagesPage> {
+  return server.api<MessagesPage>('/api/v1/messages');
+}
+
+async function detailOf(server: ServeProcess, subject: string): Promise<MessageDetail> {
+  const page = await listed(server);
+  const summary = page.messages.find((m) => m.Subject === subject);
+  if (!summary) throw new Error(`no message "${subject}"`);
+  return server.api<MessageDetail>(`/api/v1/message/${summary.ID}`);
+}
+
+/** sendmail -t towards a port where nothing listens, keeping its drops in `dataDir`. */
+async function sendmailRelayDown(
+  dataDir: string,
+  input: string,
+  args: string[] = ['-t'],
+): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const port = await freePort();
+  return runCli(['sendmail', ...args], {
+    env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
+    input,
+  });
+}
+
+describe('sendmail with the relay down (the maildrop)', () => {
+  it('keeps the message in the drop folder (exit 0, silent); serve takes it in at start', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const subject = 'sent while the relay was stopped';
+    const result = await sendmailRelayDown(
+      dataDir,
+      message(subject, [
+        'From: App <app@example.test>',
+        'To: ann@example.test',
+        'Cc: carol@example.test',
+        'Bcc: hidden@example.test',
+      ]),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const files = await dropped(dataDir);
+    expect(files).toHaveLength(1);
+    // only the relay's user may read it or drop mail that the relay trusts as local
+    expect((await stat(join(dataDir, 'maildrop'))).mode & 0o777).toBe(0o700);
+    const file = join(dataDir, 'maildrop', files[0] as string);
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readFile(file, 'utf8')).not.toMatch(/^bcc:/im);
+
+    const server = await startServe({ dataDir });
+    await server.waitFor(/maildrop: took in 1 message\(s\) left by sendmail while the relay/);
+    const detail = await detailOf(server, subject);
+    expect(detail.Envelope.mailFrom).toBe('app@example.test');
+    expect(detail.Envelope.rcptTo.sort()).toEqual([
+      'ann@example.test',
+      'carol@example.test',
+      'hidden@example.test',
+    ]);
+    expect(detail.Bcc.map((a) => a.Address)).toEqual(['hidden@example.test']);
+    // received when sendmail was called, stamped as Postfix's pickup stamps local mail
+    expect(Date.parse(detail.Date ?? '')).toBeLessThanOrEqual(Date.now());
+    const raw = await (await server.fetch(`/api/v1/message/${detail.ID}/raw`)).text();
+    expect(raw).toMatch(/^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid \w+; /);
+    expect(server.stdout).toMatch(/notes=left by sendmail of local user \S+ \(uid \d+\)/);
+    expect(await dropped(dataDir)).toEqual([]);
+  });
+
+  it('in relay mode, a message taken in from the drop folder is relayed to the upstream', async () => {
+    const upstream = await startUpstreamServer({ tls: 'none' });
+    try {
+      const dataDir = await makeTempDir('relaydesk-maildrop-');
+      const subject = 'relayed after the relay came back';
+      const result = await sendmailRelayDown(
+        dataDir,
+        message(subject, ['From: app@example.test', 'To: ops@example.test']),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      await startServe({
+        dataDir,
+        args: [
+          '--mode',
+          'relay',
+          '--relay-host',
+          `127.0.0.1:${upstream.port}`,
+          '--relay-security',
+          'none',
+        ],
+      });
+      await eventually(() => upstream.messages.length, 20_000).toBe(1);
+      const sent = upstream.messages[0];
+      expect(sent?.mailFrom).toBe('app@example.test');
+      expect(sent?.rcptTo).toEqual(['ops@example.test']);
+      expect(sent?.raw.toString()).toContain(`Subject: ${subject}`);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('-v says where the message was kept, on stderr', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const result = await sendmailRelayDown(
+      dataDir,
+      message('verbose drop', ['From: a@example.test']),
+      ['-v', 'ops@example.test'],
+    );
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('');
+    const [name] = await dropped(dataDir);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^relaydesk sendmail: could not submit to 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; kept in ${join(dataDir, 'maildrop', name as string).replace(/[/.]/g, '\\$&')}; .*\\n$`,
+      ),
+    );
+  });
+
+  it('exits 75 with one line when the drop folder cannot be written either', async () => {
+    const dir = await makeTempDir('relaydesk-maildrop-');
+    const notAFolder = join(dir, 'a-file');
+    await writeFile(notAFolder, 'x');
+    const result = await sendmailRelayDown(
+      join(notAFolder, 'data'),
+      message('nowhere to keep it', ['From: a@example.test', 'To: b@example.test']),
+    );
+    expect(result.code).toBe(75);
+    expect(result.stderr).toMatch(
+      /^relaydesk sendmail: could not submit to 127\.0\.0\.1:\d+: .*ECONNREFUSED.*; could not keep it in the drop folder either \(.*ENOTDIR.*; give the relay's data folder with --data or RELAYDESK_DATA\)\n$/,
+    );
+  });
+
+  it('--data names the data folder as serve --data does', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const port = await freePort();
+    const result = await runCli(['sendmail', '--data', dataDir, '-t'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${port}` },
+      input: message('with --data', ['To: b@example.test']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await dropped(dataDir)).toHaveLength(1);
+  });
+
+  it('a relay that answers 4xx: kept, and the running relay takes it in from the drop folder', async () => {
+    const server = await startServe({ args: ['--chaos-triggers', 'Sender:451:100'] });
+    const subject = 'refused for now by the relay';
+    const result = await runCli(['sendmail', '-t'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: message(subject, ['From: app@example.test', 'To: dev@example.test']),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const detail = await waitFor(`"${subject}" listed`, () =>
+      detailOf(server, subject).catch(() => null),
+    );
+    expect(detail.Envelope.rcptTo).toEqual(['dev@example.test']);
+    await eventually(() => dropped(server.dataDir)).toEqual([]);
+  });
+
+  it('a 5xx refusal stays a refusal: exit 69, nothing kept', async () => {
+    const server = await startServe({ args: ['--chaos-triggers', 'Sender:550:100'] });
+    const result = await runCli(['sendmail', 'dev@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: message('refused for good', ['From: app@example.test']),
+    });
+    expect(result.code).toBe(69);
+    expect(result.stderr).toMatch(/refused the message: 550 /);
+    expect(await dropped(server.dataDir)).toEqual([]);
+  });
+
+  it('receiving paused: the message waits in the drop folder and comes in on resume', async () => {
+    const server = await startServe();
+    await server.api('/api/v1/smtp/pause', { method: 'POST' });
+    const subject = 'sent while receiving was paused';
+    const result = await runCli(['sendmail', 'dev@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: message(subject, ['From: app@example.test']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await dropped(server.dataDir)).toHaveLength(1);
+    // kept, not refused: it comes in once receiving resumes
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    await waitFor(`"${subject}" listed`, () => detailOf(server, subject).catch(() => null));
+    await eventually(() => dropped(server.dataDir)).toEqual([]);
+  });
+
+  it('a damaged drop file is moved aside to maildrop/failed with a log line; the others come in', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const good = 'the good one';
+    expect(
+      (
+        await sendmailRelayDown(
+          dataDir,
+          message(good, ['From: a@example.test', 'To: b@example.test']),
+        )
+      ).code,
+    ).toBe(0);
+    const folder = join(dataDir, 'maildrop');
+    const envelope = {
+      mailFrom: 'a@example.test',
+      rcptTo: ['b@example.test'],
+      queuedAt: new Date().toISOString(),
+      user: 'tester',
+      uid: process.getuid?.() ?? null,
+    };
+    const body = Buffer.from('Subject: cut short\r\n\r\nbody\r\n');
+    // cut short: the size in its envelope line is more than what follows
+    const cut = await writeDropFile(dataDir, envelope, body);
+    const whole = await readFile(cut);
+    await writeFile(cut, whole.subarray(0, whole.length - 4));
+    // an envelope whose recipient is no address
+    const bad = await writeDropFile(
+      dataDir,
+      { ...envelope, rcptTo: ['b@example.test\r\nX: y'] },
+      body,
+    );
+    // not a drop file at all, under a name that looks like one
+    const junk = join(folder, '0mx000000000000a0b1c2d');
+    await writeFile(junk, 'hello\n', { mode: 0o600 });
+    // a link to a well-formed drop file elsewhere: the relay must not read through it
+    const elsewhere = join(dataDir, 'elsewhere');
+    await writeFile(elsewhere, encodeDropFile(envelope, body));
+    const link = join(folder, '0mx000000000000a0b1c2e');
+    await symlink(elsewhere, link);
+
+    const server = await startServe({ dataDir });
+    await waitFor(`"${good}" listed`, () => detailOf(server, good).catch(() => null));
+    await eventually(() => dropped(dataDir)).toEqual([]);
+    const failed = (await readdir(join(folder, 'failed'))).sort();
+    expect(failed).toEqual([cut, bad, junk, link].map((p) => p.slice(folder.length + 1)).sort());
+    const name = (p: string): string => p.slice(folder.length + 1);
+    expect(server.stdout).toMatch(
+      new RegExp(
+        `maildrop: moved ${name(cut)} to \\S+: the message is \\d+ bytes where its envelope says \\d+`,
+      ),
+    );
+    expect(server.stdout).toMatch(
+      new RegExp(
+        `maildrop: moved ${name(bad)} to \\S+: envelope: rcptTo "b@example.test\\\\r\\\\nX: y" is not an address`,
+      ),
+    );
+    expect(server.stdout).toMatch(
+      new RegExp(
+        `maildrop: moved ${name(junk)} to \\S+: it does not start with "Relaydesk-Maildrop: 1"`,
+      ),
+    );
+    expect(server.stdout).toMatch(
+      new RegExp(`maildrop: moved ${name(link)} to \\S+: it is not a regular file`),
+    );
+    expect((await listed(server)).total).toBe(1);
+  });
+
+  it('a drop file left behind after its message was stored (a crash between the two) is not taken twice', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const subject = 'stored once';
+    await sendmailRelayDown(
+      dataDir,
+      message(subject, ['From: a@example.test', 'To: b@example.test']),
+    );
+    const [name] = await dropped(dataDir);
+    const aside = join(dataDir, 'copy-of-drop');
+    await copyFile(join(dataDir, 'maildrop', name as string), aside);
+    const server = await startServe({ dataDir });
+    await eventually(() => dropped(dataDir)).toEqual([]);
+    expect((await listed(server)).total).toBe(1);
+    // the state a kill -9 after storing and before the removal leaves: both
+    await copyFile(aside, join(dataDir, 'maildrop', name as string));
+    await eventually(() => dropped(dataDir)).toEqual([]);
+    expect((await listed(server)).total).toBe(1);
+  });
+
+  it('kill -9 of serve while it takes the drop folder in loses nothing and stores nothing twice', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const count = 80;
+    for (let i = 0; i < count; i++) {
+      await writeDropFile(
+        dataDir,
+        {
+          mailFrom: 'a@example.test',
+          rcptTo: ['b@example.test'],
+          queuedAt: new Date().toISOString(),
+          user: 'tester',
+          uid: process.getuid?.() ?? null,
+        },
+        Buffer.from(`Subject: drop ${i}\r\n\r\nbody ${i}\r\n`),
+      );
+    }
+    const first = await startServe({ dataDir });
+    // killed once some files are taken in and some are not (if the machine is too quick for
+    // that, killed after: the second start must then find nothing to do)
+    await waitFor('the pickup under way', async () => (await dropped(dataDir)).length < count, {
+      interval: 5,
+      timeout: 20_000,
+    });
+    first.kill('SIGKILL');
+    await first.exited;
+    const second = await startServe({ dataDir });
+    await eventually(() => dropped(dataDir), 30_000).toEqual([]);
+    const page = await second.api<MessagesPage>('/api/v1/messages?limit=500');
+    const subjects = page.messages.map((m) => m.Subject).sort();
+    expect(subjects).toEqual(Array.from({ length: count }, (_, i) => `drop ${i}`).sort());
+  });
+});
+
+describe('sendmail -bs with the relay down', () => {
+  it('answers the SMTP dialogue itself and keeps each message for the relay', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const port = await freePort();
+    const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
+      env: cliEnv({ RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir }),
+    });
+    let replies = '';
+    child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const reply = async (code: string): Promise<string> => {
+      await eventually(() => replies).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
+      const got = replies;
+      replies = '';
+      return got;
+    };
+    const say = (line: string): boolean => child.stdin.write(`${line}\r\n`);
+    expect(await reply('220')).toMatch(/the relay is not running; mail is kept for it/);
+    say('EHLO app.example.test');
+    await reply('250');
+    // two messages in one session, as Symfony Mailer sends them
+    for (const subject of ['kept by -bs one', 'kept by -bs two']) {
+      say('MAIL FROM:<app@example.test>');
+      await reply('250');
+      say('RCPT TO:<user@example.test>');
+      await reply('250');
+      say('RCPT TO:<audit@example.test>');
+      await reply('250');
+      say('DATA');
+      await reply('354');
+      say(`Subject: ${subject}\r\n\r\n..a stuffed dot line\r\n.`);
+      expect(await reply('250')).toMatch(/Kept as \w+ for the relay/);
+    }
+    say('QUIT');
+    await reply('221');
+    child.stdin.end();
+    expect(await exited).toBe(0);
+    expect(await dropped(dataDir)).toHaveLength(2);
+
+    const server = await startServe({ dataDir });
+    for (const subject of ['kept by -bs one', 'kept by -bs two']) {
+      const detail = await waitFor(`"${subject}" listed`, () =>
+        detailOf(server, subject).catch(() => null),
+      );
+      expect(detail.Envelope.rcptTo).toEqual(['user@example.test', 'audit@example.test']);
+      expect(detail.Text.trim()).toBe('.a stuffed dot line');
+    }
+    await eventually(() => dropped(dataDir)).toEqual([]);
+  });
+
+  it.skipIf(!symfonyMailer)(
+    "Symfony Mailer's sendmail transport (-bs) while serve is stopped",
+    async () => {
+      const dataDir = await makeTempDir('relaydesk-maildrop-');
+      const port = await freePort();
+      const file = join(dataDir, 'send.php');
+      await writeFile(
+        file,
+        [
+          '<?php',
+          `require '${symfonyMailerAutoload}';`,
+          "require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';",
+          'use Symfony\\Component\\Mailer\\Mailer;',
+          'use Symfony\\Component\\Mailer\\Transport;',
+          'use Symfony\\Component\\Mime\\Email;',
+          "$transport = Transport::fromDsn('sendmail://default?command=' . urlencode($argv[1]));",
+          '(new Mailer($transport))->send((new Email())',
+          "  ->from('app@example.test')->to('dev@example.test')->bcc('audit@example.test')",
+          "  ->subject('Symfony while stopped')->text('Hello'));",
+          'echo "sent\\n";',
+        ].join('\n'),
+      );
+      const { stdout } = await run(
+        php as string,
+        [file, `${process.execPath} ${relaydeskBin} sendmail -bs`],
+        {
+          env: { ...process.env, RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
+          timeout: 20_000,
+        },
+      );
+      expect(stdout).toBe('sent\n');
+      const server = await startServe({ dataDir });
+      const detail = await waitFor('the Symfony message listed', () =>
+        detailOf(server, 'Symfony while stopped').catch(() => null),
+      );
+      expect(detail.Envelope.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
+    },
+  );
+});
+
+describe.skipIf(!php)("PHP's mail() while the relay is stopped", () => {
+  it('mail() returns true; the message is listed once serve runs', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    const port = await freePort();
+    const script =
+      'var_dump(mail("dev@example.test", "PHP mail() while stopped", "Hello", "From: App <app@example.test>\\r\\nBcc: audit@example.test"));';
+    const { stdout } = await run(
+      php as string,
+      ['-d', `sendmail_path=${process.execPath} ${relaydeskBin} sendmail -t -i`, '-r', script],
+      {
+        env: {
+          ...process.env,
+          RELAYDESK_SMTP: `127.0.0.1:${port}`,
+          RELAYDESK_DATA: dataDir,
+        },
+        timeout: 20_000,
+      },
+    );
+    expect(stdout).toBe('bool(true)\n');
+    const server = await startServe({ dataDir });
+    const detail = await waitFor('the PHP message listed', () =>
+      detailOf(server, 'PHP mail() while stopped').catch(() => null),
+    );
+    expect(detail.Envelope.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
+  });
+});
