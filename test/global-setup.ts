@@ -20,8 +20,9 @@ function hashTree(hash: Hash, root: string, path: string): void {
 }
 
 /**
- * Runs `build` unless `output` exists and the sources hash as they did after its last run here
- * (recorded beside it in out/).
+ * Runs `build` unless `output` exists and the sources hash as they did after its last run here,
+ * with `output` as it was then (a build of other sources since, say `npm run build` on another
+ * branch, changed it): recorded beside it in out/.
  */
 function buildOnChange(
   root: string,
@@ -33,28 +34,33 @@ function buildOnChange(
   const hash = createHash('sha256');
   for (const source of sources) hashTree(hash, root, join(root, source));
   const digest = hash.digest('hex');
+  const built = (): string | null => {
+    const path = join(root, output);
+    return existsSync(path) ? `${digest} ${statSync(path).mtimeMs}` : null;
+  };
   const stamp = join(root, 'out', `.sources-${name}`);
-  if (existsSync(join(root, output)) && existsSync(stamp) && readFileSync(stamp, 'utf8') === digest)
-    return;
+  const was = built();
+  if (was !== null && existsSync(stamp) && readFileSync(stamp, 'utf8') === was) return;
   rmSync(stamp, { force: true });
   build();
-  if (existsSync(join(root, output))) writeFileSync(stamp, digest);
+  const now = built();
+  if (now !== null) writeFileSync(stamp, now);
 }
 
 export default function setup(): void {
   const root = join(import.meta.dirname, '..');
   if (process.env.RELAYDESK_SKIP_BUILD !== '1') {
     const packages = ['package-lock.json', 'tsconfig.base.json'];
+    // tsc builds incrementally: with its build info left and its output gone, it would emit
+    // nothing (and main's build is told by that build info, which tsc rewrites when it emits)
+    if (!existsSync(join(root, 'out/main/cli.js')))
+      rmSync(join(root, 'out/.tsbuildinfo-node'), { force: true });
     buildOnChange(
       root,
       'node',
-      'out/main/cli.js',
+      'out/.tsbuildinfo-node',
       ['main', 'preload', 'tsconfig.node.json', ...packages],
       () => {
-        // tsc builds incrementally: with its build info left and its output gone, it would emit
-        // nothing
-        if (!existsSync(join(root, 'out/main/cli.js')))
-          rmSync(join(root, 'out/.tsbuildinfo-node'), { force: true });
         try {
           execFileSync('npx', ['tsc', '-p', 'tsconfig.node.json'], { cwd: root, stdio: 'pipe' });
         } catch {
