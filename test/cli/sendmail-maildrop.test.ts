@@ -2,7 +2,6 @@
 // drop folder of the relay's data folder (Postfix's maildrop), and `relaydesk serve` takes it in
 // (at start, and while it runs) through the same intake as SMTP mail.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { copyFile, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -20,13 +19,10 @@ import {
   type ServeProcess,
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
-import { requireTool, tools } from '../helpers/system-tools.js';
+import { php, sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 const run = promisify(execFile);
-const php = requireTool(tools.php);
-const symfonyMailerAutoload = '/usr/share/php/Symfony/Component/Mailer/autoload.php';
-const symfonyMailer = php !== null && existsSync(symfonyMailerAutoload);
 
 afterEach(cleanupCliProcesses);
 
@@ -394,30 +390,10 @@ describe('sendmail -bs with the relay down', () => {
     async () => {
       const dataDir = await makeTempDir('relaydesk-maildrop-');
       const port = await freePort();
-      const file = join(dataDir, 'send.php');
-      await writeFile(
-        file,
-        [
-          '<?php',
-          `require '${symfonyMailerAutoload}';`,
-          "require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';",
-          'use Symfony\\Component\\Mailer\\Mailer;',
-          'use Symfony\\Component\\Mailer\\Transport;',
-          'use Symfony\\Component\\Mime\\Email;',
-          "$transport = Transport::fromDsn('sendmail://default?command=' . urlencode($argv[1]));",
-          '(new Mailer($transport))->send((new Email())',
-          "  ->from('app@example.test')->to('dev@example.test')->bcc('audit@example.test')",
-          "  ->subject('Symfony while stopped')->text('Hello'));",
-          'echo "sent\\n";',
-        ].join('\n'),
-      );
-      const { stdout } = await run(
-        php as string,
-        [file, `${process.execPath} ${relaydeskBin} sendmail -bs`],
-        {
-          env: { ...process.env, RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
-          timeout: 20_000,
-        },
+      const stdout = await sendWithSymfonyMailer(
+        dataDir,
+        { subject: 'Symfony while stopped' },
+        { ...process.env, RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
       );
       expect(stdout).toBe('sent\n');
       const server = await startServe({ dataDir });

@@ -1,7 +1,6 @@
 // `relaydesk sendmail`: a message piped in is submitted to the running relay with the envelope
 // sendmail(1) would use; exit codes are the sysexits ones cron and PHP check.
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -18,12 +17,10 @@ import {
   type ServeProcess,
 } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
-import { requireTool, tools } from '../helpers/system-tools.js';
+import { php, sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
+import { tools } from '../helpers/system-tools.js';
 
 const run = promisify(execFile);
-const php = requireTool(tools.php);
-const symfonyMailerAutoload = '/usr/share/php/Symfony/Component/Mailer/autoload.php';
-const symfonyMailer = php !== null && existsSync(symfonyMailerAutoload);
 if (php && !symfonyMailer) {
   console.log(`skipping the Symfony Mailer test: ${tools.php.install}`);
 }
@@ -338,27 +335,10 @@ describe.skipIf(!php)("PHP's mail() and Symfony Mailer", () => {
 
   it.skipIf(!symfonyMailer)("Symfony Mailer's sendmail transport with -bs", async () => {
     const dir = await makeTempDir('relaydesk-symfony-');
-    const file = join(dir, 'send.php');
-    await writeFile(
-      file,
-      [
-        '<?php',
-        `require '${symfonyMailerAutoload}';`,
-        "require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';",
-        'use Symfony\\Component\\Mailer\\Mailer;',
-        'use Symfony\\Component\\Mailer\\Transport;',
-        'use Symfony\\Component\\Mime\\Email;',
-        "$transport = Transport::fromDsn('sendmail://default?command=' . urlencode($argv[1]));",
-        '(new Mailer($transport))->send((new Email())',
-        "  ->from('app@example.test')->to('dev@example.test')->bcc('audit@example.test')",
-        "  ->subject('from Symfony Mailer')->text('Hello')->html('<p>Hello</p>'));",
-        'echo "sent\\n";',
-      ].join('\n'),
-    );
-    const { stdout } = await run(
-      php as string,
-      [file, `${process.execPath} ${relaydeskBin} sendmail -bs`],
-      { env: { ...process.env, ...env }, timeout: 20_000 },
+    const stdout = await sendWithSymfonyMailer(
+      dir,
+      { subject: 'from Symfony Mailer', html: '<p>Hello</p>' },
+      { ...process.env, ...env },
     );
     expect(stdout).toBe('sent\n');
     const { detail, raw } = await captured('from Symfony Mailer');
