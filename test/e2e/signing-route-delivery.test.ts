@@ -105,6 +105,7 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
   });
 
   it('takes a "Send as" rule in Settings and says per attempt what the message was sent as', async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.goto(`${relay.url}#settings`);
     const field = page.getByLabel('Send as (sender rewriting, JSON)');
     // a wrong rule is refused beside its field, naming what to give
