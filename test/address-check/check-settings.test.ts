@@ -1,6 +1,6 @@
 // The settings of DNS, signing and the address check: flag, key and environment variable, with
 // errors that name what the user typed.
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,10 +42,14 @@ describe('DNS, DKIM and address-check settings', () => {
         dkim: [{ domain: 'shop.example', selector: 's1', keyFile: '/keys/s1.pem' }],
       }),
     );
-    expect(resolveSettings({ env: {}, configFile: file })).toMatchObject({
-      dnsServers: ['192.168.1.1'],
-      dkim: [{ domain: 'shop.example', selector: 's1', keyFile: '/keys/s1.pem' }],
-    });
+    try {
+      expect(resolveSettings({ env: {}, configFile: file })).toMatchObject({
+        dnsServers: ['192.168.1.1'],
+        dkim: [{ domain: 'shop.example', selector: 's1', keyFile: '/keys/s1.pem' }],
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the field and the fix for a bad value', () => {

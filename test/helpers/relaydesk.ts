@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { afterAll } from 'vitest';
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
 
 /**
@@ -37,8 +38,17 @@ export interface TestRelaydesk extends RunningRelaydesk {
   dispose(): Promise<void>;
 }
 
+const madeDataDirs: string[] = [];
+// a folder a test made for a restart (dispose keeps folders it was given) goes when its file ends
+afterAll(async () => {
+  for (const dir of madeDataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
+});
+
+/** A fresh data folder in the temp folder, removed when the test file ends. */
 export async function makeDataDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'relaydesk-test-'));
+  const dir = await mkdtemp(join(tmpdir(), 'relaydesk-test-'));
+  madeDataDirs.push(dir);
+  return dir;
 }
 
 export async function startTestRelaydesk(
