@@ -40,7 +40,7 @@ export default defineConfig({
     // with two forks, 458 s with three)
     maxWorkers: availableParallelism() + 1,
     globalSetup: ['test/global-setup.ts'],
-    setupFiles: ['test/setup-fast-check.ts'],
+    setupFiles: ['test/setup-fast-check.ts', 'test/setup-temp-folders.ts'],
     reporters: ['default'],
     // electron-store imports `electron` when it loads: inlined, its import reaches the stand-in
     // a test gives with vi.mock (test/desktop/electron-store.test.ts)

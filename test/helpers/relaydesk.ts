@@ -1,11 +1,9 @@
 // Starts a real Relaydesk (SMTP listener + HTTP API) on free loopback ports with its own data
 // folder, for one test file.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rm } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
-import { afterAll } from 'vitest';
+import { madeTempFolder } from './temp-folders.js';
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
 
 /**
@@ -38,17 +36,12 @@ export interface TestRelaydesk extends RunningRelaydesk {
   dispose(): Promise<void>;
 }
 
-const madeDataDirs: string[] = [];
-// a folder a test made for a restart (dispose keeps folders it was given) goes when its file ends
-afterAll(async () => {
-  for (const dir of madeDataDirs.splice(0)) await rm(dir, { recursive: true, force: true });
-});
-
-/** A fresh data folder in the temp folder, removed when the test file ends. */
-export async function makeDataDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'relaydesk-test-'));
-  madeDataDirs.push(dir);
-  return dir;
+/**
+ * A fresh data folder in the temp folder, removed when the test file ends (also one a test made
+ * for a restart, which dispose keeps, or whose relay never started).
+ */
+export function makeDataDir(): Promise<string> {
+  return madeTempFolder('relaydesk-test-');
 }
 
 export async function startTestRelaydesk(
