@@ -68,6 +68,14 @@ export default function setup(): void {
         }
       },
     );
+    // what bin/relaydesk.js runs while it is as new as tsc's output (scripts/bundle-cli.js)
+    buildOnChange(
+      root,
+      'bundle',
+      'out/main/bundle/cli.js',
+      ['main', 'preload', 'tsconfig.node.json', 'scripts/bundle-cli.js', ...packages],
+      () => execFileSync('node', ['scripts/bundle-cli.js'], { cwd: root, stdio: 'inherit' }),
+    );
     const builds: Array<[name: string, output: string, sources: string[]]> = [
       ['renderer', 'out/renderer/index.html', ['renderer', 'preload', ...packages]],
       ['preload', 'out/preload/index.cjs', ['preload', ...packages]],
@@ -89,7 +97,12 @@ export default function setup(): void {
       );
     }
   }
-  for (const file of ['out/main/cli.js', 'out/renderer/index.html', 'out/preload/index.cjs']) {
+  for (const file of [
+    'out/main/cli.js',
+    'out/main/bundle/cli.js',
+    'out/renderer/index.html',
+    'out/preload/index.cjs',
+  ]) {
     if (!existsSync(join(root, file))) throw new Error(`build output ${file} is missing`);
   }
 }

@@ -3,13 +3,13 @@
 // (a reply code at MAIL, at RCPT per address, at DATA) and a record of every envelope and raw body
 // it received. Close it in afterEach/afterAll: `await upstream.close()`.
 import { afterEach } from 'vitest';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
+import { madeTempFolder } from './temp-folders.js';
 
 export interface TestCertificate {
   key: string;
@@ -47,7 +47,8 @@ export async function makeTestCertificate(
       },
     ],
   });
-  const dir = mkdtempSync(join(tmpdir(), 'relaydesk-cert-'));
+  // removed when the test file ends even if a test never disposes of it
+  const dir = await madeTempFolder('relaydesk-cert-');
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, pems.cert);
   return {
