@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { pooledTransport } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually } from './browser.js';
+import { eventually, waitFor } from './browser.js';
 import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -182,6 +182,47 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     await page.getByRole('region', { name: 'Settings' }).waitFor();
     expect(await page.getByTestId('message-list-pane').count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a mailbox’s unread badge follows an opened message at once, not after a pause', async () => {
+    // Playwright's clock holds the page's timers, and the test moves them on 10 ms at a time
+    // until the page asks for the mailboxes' counts again: on the event (the GUI hands events
+    // on every 100 ms), not 400 ms after it as it did when each read waited for a quiet spell.
+    await page.clock.install();
+    await gui.openLive();
+    for (const subject of ['Badge one', 'Badge two'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject, text: 'x' });
+    const badge = (testId: string) =>
+      page.getByTestId(testId).locator('.nav-count [aria-hidden]').textContent({ timeout: 1_000 });
+    const unread = async () => Number(await badge('nav-all'));
+    await eventually(() =>
+      page.getByTestId('message-row').filter({ hasText: 'Badge' }).count(),
+    ).toBe(2);
+    await eventually(async () => Number(await badge('nav-mailbox-inbox'))).toBe(await unread());
+    const before = await unread();
+    let countsRead = 0;
+    const counting = (request: Request) => {
+      if (new URL(request.url()).pathname === '/api/v1/mailboxes') countsRead++;
+    };
+    await page.clock.pauseAt(Date.now() + 5_000);
+    // a quiet second first, in the page's time as the GUI measures it
+    await page.clock.runFor(1_000);
+    try {
+      await open('Badge one');
+      page.on('request', counting);
+      let advanced = 0;
+      await waitFor('the mailboxes’ counts read again', async () => {
+        await page.clock.runFor(10);
+        advanced += 10;
+        return countsRead > 0;
+      });
+      expect(advanced).toBeLessThan(300);
+      await eventually(() => badge('nav-mailbox-inbox')).toBe(String(before - 1));
+      expect(await unread()).toBe(before - 1);
+    } finally {
+      page.off('request', counting);
+      await page.clock.resume();
+    }
   });
 
   it('lists through GET /api/v1/messages, never an empty search, and pages as it scrolls', async () => {

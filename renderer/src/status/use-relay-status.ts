@@ -8,7 +8,9 @@ const SETTLE_MS = 400;
 
 /**
  * The relay's state beside the list: mailboxes with counts, the queue, the upstream pause.
- * Refreshed after events, at most every SETTLE_MS, so a burst of mail costs one read.
+ * Read again at once after an event that follows a quiet spell (a message opened: its mailbox's
+ * unread badge must not lag the list's count, which the `stats` event sets at once), then at
+ * most every SETTLE_MS while events keep coming, so a burst of mail costs one more read.
  */
 export function useRelayStatus(api: RendererApi) {
   const [mailboxes, setMailboxes] = useState<MailboxCount[]>([]);
@@ -19,13 +21,21 @@ export function useRelayStatus(api: RendererApi) {
 
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastRead = -Infinity;
+    const read = (): void => {
+      lastRead = performance.now();
+      setVersion((n) => n + 1);
+    };
     const unsubscribe = api.onEvent((event) => {
       if (event.Type === 'upstream') setPause(event.Data.paused ? event.Data : null);
-      if (event.Type === 'log') return;
-      timer ??= setTimeout(() => {
-        timer = null;
-        setVersion((n) => n + 1);
-      }, SETTLE_MS);
+      if (event.Type === 'log' || timer) return;
+      const wait = lastRead + SETTLE_MS - performance.now();
+      if (wait <= 0) read();
+      else
+        timer = setTimeout(() => {
+          timer = null;
+          read();
+        }, wait);
     });
     const unState = readWhenStreamOpens(api, () => setVersion((n) => n + 1));
     return () => {
