@@ -1,0 +1,212 @@
+// The maildrop's edges, where a cron job's or PHP mail()'s message was lost or wrong with nobody
+// told: recipients a running relay refuses only for now, a relay that greets `-bs` with 421, a
+// message refused for good when serve takes it in, and the time a picked-up message is listed at.
+import { spawn } from 'node:child_process';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageSummary, MessagesPage } from '../../preload/api-contract.js';
+import {
+  cleanupCliProcesses,
+  cliEnv,
+  makeTempDir,
+  relaydeskBin,
+  runCli,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
+import { eventually, waitFor } from '../helpers/eventually.js';
+import { sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
+
+afterEach(cleanupCliProcesses);
+
+function message(subject: string, headers: string[]): string {
+  return [...headers, `Subject: ${subject}`, '', 'Hello from sendmail.', ''].join('\n');
+}
+
+async function dropped(dataDir: string): Promise<string[]> {
+  const names = await readdir(join(dataDir, 'maildrop')).catch(() => []);
+  return names.filter((n) => n !== 'failed');
+}
+
+/** Every listed message with `subject`, with its envelope recipients, oldest first. */
+async function copiesOf(
+  server: ServeProcess,
+  subject: string,
+): Promise<{ summary: MessageSummary; rcptTo: string[] }[]> {
+  const page = await server.api<MessagesPage>('/api/v1/messages?limit=100');
+  const found = page.messages.filter((m) => m.Subject === subject).reverse();
+  return Promise.all(
+    found.map(async (summary) => {
+      const detail = await server.api<{ Envelope: { rcptTo: string[] } }>(
+        `/api/v1/message/${summary.ID}`,
+      );
+      return { summary, rcptTo: detail.Envelope.rcptTo };
+    }),
+  );
+}
+
+/** A settings file for serve: `rules` mode, refusing *@blocked.test for good. */
+async function rulesConfig(dir: string): Promise<string> {
+  const file = join(dir, 'settings.json');
+  await writeFile(
+    file,
+    JSON.stringify({
+      mode: 'rules',
+      rules: [
+        {
+          name: 'blocked',
+          match: { recipient: '*@blocked.test' },
+          action: { type: 'reject', code: 550, text: 'Not here' },
+        },
+      ],
+    }),
+  );
+  return file;
+}
+
+describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', () => {
+  it('-t: those recipients get the message through the drop folder; exit 0, silent', async () => {
+    // at most 2 recipients a message: the third is answered 452 "try again later" at RCPT
+    const server = await startServe({ args: ['--max-recipients', '2'] });
+    const subject = 'to three, relay takes two';
+    const result = await runCli(['sendmail', '-t'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: message(subject, [
+        'From: cron@example.test',
+        'To: ann@example.test, bob@example.test',
+        'Cc: carol@example.test',
+      ]),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    // the relay took it for two at once; the pickup brings carol's copy in
+    const copies = await waitFor('both copies listed', async () => {
+      const found = await copiesOf(server, subject);
+      return found.length === 2 ? found : null;
+    });
+    expect(copies.map((c) => c.rcptTo)).toEqual([
+      ['ann@example.test', 'bob@example.test'],
+      ['carol@example.test'],
+    ]);
+    await eventually(() => dropped(server.dataDir)).toEqual([]);
+  });
+
+  it('argv recipients: the 4xx one is kept, the 5xx one named with exit 67', async () => {
+    const dir = await makeTempDir('relaydesk-maildrop-edges-');
+    const server = await startServe({
+      args: ['--config', await rulesConfig(dir), '--max-recipients', '2'],
+    });
+    const subject = 'one refused for good, one for now';
+    const result = await runCli(
+      [
+        'sendmail',
+        '-v',
+        'ann@example.test',
+        'dave@blocked.test',
+        'bob@example.test',
+        'carol@example.test',
+      ],
+      {
+        env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+        input: message(subject, ['From: cron@example.test']),
+      },
+    );
+    expect(result.code).toBe(67);
+    expect(result.stderr).toMatch(
+      /the relay at 127\.0\.0\.1:\d+ refused dave@blocked\.test: 550 .*Not here; the other recipients get the message\n/,
+    );
+    expect(result.stderr).toMatch(
+      /answered "try again later" for carol@example\.test: 452 4\.5\.3 Too many recipients.*; kept for them in \S+maildrop\/\w+;/,
+    );
+    const copies = await waitFor('both copies listed', async () => {
+      const found = await copiesOf(server, subject);
+      return found.length === 2 ? found : null;
+    });
+    expect(copies.map((c) => c.rcptTo)).toEqual([
+      ['ann@example.test', 'bob@example.test'],
+      ['carol@example.test'],
+    ]);
+  });
+});
+
+/** Runs `sendmail -bs` and talks SMTP to it line by line, as Symfony Mailer does. */
+function smtpSession(env: Record<string, string>): {
+  reply: (code: string) => Promise<string>;
+  say: (line: string) => void;
+  end: () => Promise<number | null>;
+} {
+  const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
+    env: cliEnv(env),
+  });
+  let replies = '';
+  child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+  return {
+    reply: async (code) => {
+      await eventually(() => replies).toMatch(new RegExp(`(^|\\n)\\d{3} [^\\n]*\\n$`));
+      const got = replies;
+      replies = '';
+      expect(got).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
+      return got;
+    },
+    say: (line) => child.stdin.write(`${line}\r\n`),
+    end: () => {
+      child.stdin.end();
+      return exited;
+    },
+  };
+}
+
+describe('sendmail -bs with a running relay that greets 421', () => {
+  it('receiving paused: answered locally, kept, and taken in on resume', async () => {
+    const server = await startServe();
+    await server.api('/api/v1/smtp/pause', { method: 'POST' });
+    const session = smtpSession({
+      RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`,
+      RELAYDESK_DATA: server.dataDir,
+    });
+    expect(await session.reply('220')).toMatch(/the relay is not taking mail now; mail is kept/);
+    session.say('EHLO app.example.test');
+    await session.reply('250');
+    session.say('MAIL FROM:<app@example.test>');
+    await session.reply('250');
+    session.say('RCPT TO:<dev@example.test>');
+    await session.reply('250');
+    session.say('DATA');
+    await session.reply('354');
+    session.say('Subject: -bs while paused\r\n\r\nHello\r\n.');
+    expect(await session.reply('250')).toMatch(/Kept as \w+ for the relay/);
+    session.say('QUIT');
+    await session.reply('221');
+    expect(await session.end()).toBe(0);
+    expect(await dropped(server.dataDir)).toHaveLength(1);
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    const copies = await waitFor('the message listed', async () => {
+      const found = await copiesOf(server, '-bs while paused');
+      return found.length === 1 ? found : null;
+    });
+    expect(copies[0]?.rcptTo).toEqual(['dev@example.test']);
+  });
+
+  it.skipIf(!symfonyMailer)('Symfony Mailer sends without an exception while paused', async () => {
+    const server = await startServe();
+    await server.api('/api/v1/smtp/pause', { method: 'POST' });
+    const stdout = await sendWithSymfonyMailer(
+      server.dataDir,
+      { subject: 'Symfony while paused' },
+      {
+        ...cliEnv(),
+        RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`,
+        RELAYDESK_DATA: server.dataDir,
+      },
+    );
+    expect(stdout).toBe('sent\n');
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    const copies = await waitFor('the Symfony message listed', async () => {
+      const found = await copiesOf(server, 'Symfony while paused');
+      return found.length === 1 ? found : null;
+    });
+    expect(copies[0]?.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
+  });
+});
