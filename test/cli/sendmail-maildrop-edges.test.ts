@@ -210,3 +210,47 @@ describe('sendmail -bs with a running relay that greets 421', () => {
     expect(copies[0]?.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
   });
 });
+
+describe('a message taken in from the drop folder is listed at the time it came in', () => {
+  it("newest in the list, counted by wait?since=; sendmail's time stays in its Received line", async () => {
+    const server = await startServe();
+    await server.api('/api/v1/smtp/pause', { method: 'POST' });
+    const subject = 'left while receiving was paused';
+    const result = await runCli(['sendmail', 'dev@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: message(subject, ['From: cron@example.test']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const since = new Date().toISOString();
+    // mail that comes in after sendmail ran and before the pickup (the Send API is not paused)
+    const sent = await server.fetch('/api/v1/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        From: { Email: 'app@example.test' },
+        To: [{ Email: 'dev@example.test' }],
+        Subject: 'came in meanwhile',
+        Text: 'x',
+      }),
+    });
+    expect(sent.status).toBe(200);
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    await eventually(() => dropped(server.dataDir)).toEqual([]);
+
+    // a test that took the time after calling sendmail, then waits for its mail, gets it
+    const waited = await server.fetch(
+      `/api/v1/wait?query=${encodeURIComponent(`subject:"${subject}"`)}&since=${since}&timeout=3`,
+    );
+    expect(waited.status).toBe(200);
+    const page = await server.api<MessagesPage>('/api/v1/messages');
+    expect(page.messages.map((m) => m.Subject)).toEqual([subject, 'came in meanwhile']);
+    const picked = page.messages[0] as MessageSummary;
+    expect(Date.parse(picked.Created)).toBeGreaterThanOrEqual(Date.parse(since));
+    // the Received stamp keeps when sendmail was called, as Postfix's pickup dates its stamp
+    const raw = await (await server.fetch(`/api/v1/message/${picked.ID}/raw`)).text();
+    const stamp =
+      /^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid (\w+)[^;]*; (.+)\r\n/.exec(raw);
+    expect(stamp?.[1]).toBe(picked.ID);
+    expect(Date.parse(stamp?.[2] ?? '')).toBeLessThanOrEqual(Date.parse(since));
+  });
+});

@@ -38,7 +38,7 @@ export function maildropFailedFolder(dataDir: string): string {
 export interface DropEnvelope {
   mailFrom: string;
   rcptTo: string[];
-  /** RFC 3339: when sendmail was called (the message's received time once taken in). */
+  /** RFC 3339: when sendmail was called (the date of its Received stamp once taken in). */
   queuedAt: string;
   /** The local user who ran sendmail (the log and the message's note name them). */
   user: string;

@@ -3,14 +3,16 @@
 // (fs.watch, with a scan every few seconds in case a watch misses one: network and some
 // container file systems send no events).
 //
-// A file is removed only after its message is stored. A kill -9 between the two leaves the file
-// behind; its name is the message's ID in the spool, so the next scan sees the ID already
-// stored and removes the file instead of storing the message twice. Nothing is lost and nothing
+// A file is removed only after its message is stored. Before the message is stored, the file is
+// renamed to the ID it is stored under (made at pickup: the list is ordered by the time mail
+// came in). A kill -9 between storing and removing leaves the file behind under that ID, so the
+// next scan sees the ID already stored and removes the file instead of storing the message twice. Nothing is lost and nothing
 // is duplicated, with no second state to keep (a `taken/` folder would need the same check).
 import { watch, type FSWatcher } from 'node:fs';
 import { chmod, lstat, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeFolder, syncFolder } from '../spool/durable-file.js';
+import { newMessageId } from '../spool/message-id.js';
 import {
   decodeDropFile,
   DropFileError,
@@ -55,8 +57,8 @@ export class MaildropPickup {
   private again = false;
   private stopped = false;
   private firstScan = true;
-  /** Files left in place for a temporary reason, logged once each. */
-  private readonly waiting = new Set<string>();
+  /** Files left in place for a temporary reason (logged once each): when to try them again. */
+  private readonly waiting = new Map<string, number>();
   private readonly uid = process.getuid?.() ?? null;
 
   constructor(private readonly options: PickupOptions) {
@@ -156,6 +158,8 @@ export class MaildropPickup {
     let taken = 0;
     for (const name of names) {
       if (this.stopped || this.options.paused()) break;
+      const retryAt = this.waiting.get(name);
+      if (retryAt !== undefined && Date.now() < retryAt) continue;
       try {
         if (isDropFileName(name)) {
           if (await this.pickUp(name)) taken++;
@@ -163,12 +167,12 @@ export class MaildropPickup {
       } catch (err) {
         // one file that cannot be handled (a disk error) must not hold back the others
         if (!this.waiting.has(name)) {
-          this.waiting.add(name);
           this.options.log(
             `${name}: ${(err as Error).message}; tried again at the next scan`,
             'error',
           );
         }
+        this.waitBeforeRetry(name);
       }
     }
     if (taken > 0) {
@@ -211,31 +215,56 @@ export class MaildropPickup {
       await this.moveAside(name, err.message);
       return false;
     }
-    const outcome = await this.options.take(dropped);
+    // The message is listed at the time it is taken in, under an ID of that time (IDs sort the
+    // list, and a `wait?since=` begun after sendmail ran must count it): the file is renamed to
+    // that ID first, so that after a crash that follows the storing the file's name is an ID
+    // already stored (above), however late the pickup.
+    const id = newMessageId(Date.now());
+    const taking = join(this.folder, id);
+    await rename(path, taking);
+    await syncFolder(this.folder);
+    const outcome = await this.options.take({ ...dropped, id });
     if (outcome.taken) {
       this.waiting.delete(name);
-      await unlink(path);
+      await unlink(taking);
       return true;
     }
     if (outcome.permanent) {
       await this.moveAside(
         name,
         `refused: ${outcome.reason} (from <${dropped.envelope.mailFrom}>, left by local user ${dropped.envelope.user})`,
+        taking,
       );
-    } else if (!this.waiting.has(name)) {
-      this.waiting.add(name);
+      return false;
+    }
+    // its own name back, so that it keeps its place (sendmail's time) and is logged once
+    await rename(taking, path);
+    if (!this.waiting.has(name)) {
       this.options.log(
         `${name} not taken in yet: ${outcome.reason}; tried again at the next scan`,
         'warn',
       );
     }
+    this.waitBeforeRetry(name);
     return false;
   }
 
-  private async moveAside(name: string, reason: string): Promise<void> {
+  /**
+   * A file left for a temporary reason is tried again at the periodic scan, not at the watch's
+   * events: putting its name back is such an event, and would have it retried in a busy loop.
+   */
+  private waitBeforeRetry(name: string): void {
+    this.waiting.set(name, Date.now() + (this.options.scanEveryMs ?? 5000) - 50);
+  }
+
+  private async moveAside(
+    name: string,
+    reason: string,
+    from = join(this.folder, name),
+  ): Promise<void> {
     await makeFolder(this.failedFolder);
     const target = join(this.failedFolder, name);
-    await rename(join(this.folder, name), target);
+    await rename(from, target);
     await syncFolder(this.failedFolder);
     this.options.log(`moved ${name} to ${target}: ${reason}`, 'warn');
   }

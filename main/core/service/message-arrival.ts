@@ -301,14 +301,14 @@ export class MessageArrival {
    * A message `relaydesk sendmail` left in the drop folder while the relay could not take it:
    * taken in as if sendmail had submitted it over SMTP from this machine (the drop folder is
    * its user's own, mode 0700, so a local, trusted submission, as Postfix trusts its maildrop),
-   * through the same routing rules, sender checks, filter and spool. Received at the time
-   * sendmail was called, under the ID the drop file is named by.
+   * through the same routing rules, sender checks, filter and spool. Received now, under the ID
+   * the pickup gave the file; the Received stamp is dated when sendmail was called.
    */
   async fromMaildrop(dropped: DroppedMessage): Promise<TakeOutcome> {
     const { settings, rules } = this.parts;
     const { envelope } = dropped;
     const notes = [
-      `left by sendmail of local user ${envelope.user}${envelope.uid === null ? '' : ` (uid ${envelope.uid})`} while the relay could not take it`,
+      `left by sendmail of local user ${envelope.user}${envelope.uid === null ? '' : ` (uid ${envelope.uid})`} at ${envelope.queuedAt} while the relay could not take it`,
     ];
     // LF line endings are what a pipe gives (nodemailer makes them CRLF on the SMTP path, with no
     // note): made CRLF here too, and not noted as the repair of a suspicious client
@@ -331,13 +331,16 @@ export class MessageArrival {
     if (rcptTo.length === 0) {
       return { taken: false, permanent: true, reason: 'the routing rules refuse every recipient' };
     }
-    const receivedAt = new Date(envelope.queuedAt);
+    // listed when taken in (a wait begun after sendmail ran counts it, the list puts it with the
+    // mail that came in then); sendmail's time is the stamp's, as Postfix's pickup dates its
+    // Received line by the maildrop file
+    const receivedAt = new Date(this.parts.now());
     const stamp = maildropReceivedStamp({
       hostname: settings.hostname,
       uid: envelope.uid,
       id: dropped.id,
       rcptTo,
-      date: receivedAt,
+      date: new Date(envelope.queuedAt),
     });
     const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), repair.data]);
     if (raw.length > settings.maxSize) {
