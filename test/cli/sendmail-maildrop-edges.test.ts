@@ -2,13 +2,16 @@
 // told: recipients a running relay refuses only for now, a relay that greets `-bs` with 421, a
 // message refused for good when serve takes it in, and the time a picked-up message is listed at.
 import { spawn } from 'node:child_process';
-import { readdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageSummary, MessagesPage } from '../../preload/api-contract.js';
+import type { MessageDetail, MessageSummary, MessagesPage } from '../../preload/api-contract.js';
+import { writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
   cleanupCliProcesses,
   cliEnv,
+  freePort,
   makeTempDir,
   relaydeskBin,
   runCli,
@@ -17,6 +20,7 @@ import {
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
 import { sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
+import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -252,5 +256,184 @@ describe('a message taken in from the drop folder is listed at the time it came 
       /^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid (\w+)[^;]*; (.+)\r\n/.exec(raw);
     expect(stamp?.[1]).toBe(picked.ID);
     expect(Date.parse(stamp?.[2] ?? '')).toBeLessThanOrEqual(Date.parse(since));
+  });
+});
+
+/** The non-delivery notices listed, newest first. */
+async function notices(server: ServeProcess): Promise<MessageSummary[]> {
+  const page = await server.api<MessagesPage>('/api/v1/messages?limit=100');
+  return page.messages.filter((m) => m.From?.Address.startsWith('MAILER-DAEMON@'));
+}
+
+async function noticeAbout(server: ServeProcess, subject: string): Promise<MessageDetail> {
+  const notice = await waitFor(`the notice about "${subject}" listed`, async () => {
+    const found = await notices(server);
+    return (
+      found.find((m) => m.Subject === `Undelivered Mail Returned to Sender: ${subject}`) ?? null
+    );
+  });
+  return server.api<MessageDetail>(`/api/v1/message/${notice.ID}`);
+}
+
+/** sendmail towards a port where nothing listens, keeping its drops in `dataDir`. */
+async function sendmailRelayDown(
+  dataDir: string,
+  args: string[],
+  input: string,
+): Promise<Awaited<ReturnType<typeof runCli>>> {
+  const port = await freePort();
+  return runCli(['sendmail', ...args], {
+    env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
+    input,
+  });
+}
+
+describe('a message sendmail left that serve refuses for good: a notice in the Inbox', () => {
+  it('over the size limit: the notice names the message, the user, why and the kept file; it is never relayed', async () => {
+    const upstream = await startUpstreamServer({ tls: 'none' });
+    try {
+      const dataDir = await makeTempDir('relaydesk-maildrop-edges-');
+      const subject = 'Cron <www-data@localhost> backup.sh';
+      const result = await sendmailRelayDown(
+        dataDir,
+        ['-f', 'www-data@localhost', 'ops@example.test'],
+        [
+          'From: Cron Daemon <www-data@localhost>',
+          'To: ops@example.test',
+          `Subject: ${subject}`,
+          'Message-ID: <backup-1@example.test>',
+          '',
+          'x'.repeat(3000),
+          '',
+        ].join('\n'),
+      );
+      expect(result.code, result.stderr).toBe(0);
+      const [name] = await dropped(dataDir);
+      const server = await startServe({
+        dataDir,
+        args: [
+          '--mode',
+          'relay',
+          '--relay-host',
+          `127.0.0.1:${upstream.port}`,
+          '--relay-security',
+          'none',
+          '--max-size',
+          '2k',
+        ],
+      });
+      const notice = await noticeAbout(server, subject);
+      // to the local sender, listed in the Inbox
+      expect(notice.To.map((a) => a.Address)).toEqual(['www-data@localhost']);
+      const kept = join(dataDir, 'maildrop', 'failed', name as string);
+      expect(notice.Text).toContain(
+        `local user ${userInfo().username} (uid ${process.getuid?.()})`,
+      );
+      expect(notice.Text).toMatch(
+        /<ops@example\.test>: was refused: \d+ bytes is over the size limit of 2048 bytes/,
+      );
+      expect(notice.Text).toContain('From: Cron Daemon <www-data@localhost>');
+      expect(notice.Text).toContain(`Subject: ${subject}`);
+      expect(notice.Text).toContain('Message-ID: <backup-1@example.test>');
+      expect(notice.Text).toContain(`The file is kept as ${kept}.`);
+      expect(await readdir(join(dataDir, 'maildrop', 'failed'))).toEqual([name]);
+      const raw = await (await server.fetch(`/api/v1/message/${notice.ID}/raw`)).text();
+      expect(raw).toMatch(/^Content-Type: multipart\/report; report-type=delivery-status;/m);
+      expect(raw).toMatch(/^Status: 5\.3\.4\r$/m);
+      expect(server.stdout).toMatch(
+        new RegExp(`maildrop: non-delivery notice ${notice.ID} listed in the Inbox for ${kept}`),
+      );
+      // mail sent after it is relayed; the notice, to a local address, never is
+      const next = await runCli(['sendmail', 'ops2@example.test'], {
+        env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: dataDir },
+        input: message('after the notice', ['From: app@example.test']),
+      });
+      expect(next.code, next.stderr).toBe(0);
+      await eventually(() => upstream.messages.length, 20_000).toBe(1);
+      expect(upstream.messages[0]?.rcptTo).toEqual(['ops2@example.test']);
+    } finally {
+      await upstream.close();
+    }
+  });
+
+  it('recipients the routing rules refuse at pickup get a notice; the others get the message', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-edges-');
+    const half = 'half refused at pickup';
+    const all = 'all refused at pickup';
+    for (const [subject, rcpts] of [
+      [half, ['ann@example.test', 'dave@blocked.test']],
+      [all, ['erin@blocked.test']],
+    ] as const) {
+      const result = await sendmailRelayDown(
+        dataDir,
+        [...rcpts],
+        message(subject, ['From: app@example.test']),
+      );
+      expect(result.code, result.stderr).toBe(0);
+    }
+    const server = await startServe({ dataDir, args: ['--config', await rulesConfig(dataDir)] });
+    const [taken] = await waitFor('the half taken in', async () => {
+      const found = await copiesOf(server, half);
+      return found.length === 1 ? found : null;
+    });
+    expect(taken?.rcptTo).toEqual(['ann@example.test']);
+    const halfNotice = await noticeAbout(server, half);
+    expect(halfNotice.Text).toContain(
+      `was taken in for its other recipients (as message ${taken?.summary.ID})`,
+    );
+    expect(halfNotice.Text).toMatch(
+      /<dave@blocked\.test>: was refused: refused by the routing rules: 550 5\.7\.1 Not here/,
+    );
+    expect(halfNotice.Text).not.toContain('ann@example.test>:');
+    const allNotice = await noticeAbout(server, all);
+    expect(allNotice.Text).toMatch(
+      /<erin@blocked\.test>: was refused: refused by the routing rules: 550/,
+    );
+    const failed = await readdir(join(dataDir, 'maildrop', 'failed'));
+    expect(failed).toHaveLength(1);
+    expect(allNotice.Text).toContain(
+      `The file is kept as ${join(dataDir, 'maildrop', 'failed', failed[0] as string)}.`,
+    );
+  });
+
+  it('a damaged drop file gets a notice with what can be told of it', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-edges-');
+    const envelope = {
+      mailFrom: 'www-data@localhost',
+      rcptTo: ['ops@example.test'],
+      queuedAt: new Date().toISOString(),
+      user: 'www-data',
+      uid: process.getuid?.() ?? null,
+    };
+    const body = Buffer.from(
+      'Subject: cut short by a crash\r\nMessage-ID: <cut-1@example.test>\r\n\r\nbody\r\n',
+    );
+    const cut = await writeDropFile(dataDir, envelope, body);
+    const whole = await readFile(cut);
+    await writeFile(cut, whole.subarray(0, whole.length - 4));
+    // not a drop file at all, under a name that looks like one
+    const junk = join(dataDir, 'maildrop', '0mx000000000000a0b1c2d');
+    await writeFile(junk, 'hello\n', { mode: 0o600 });
+
+    const server = await startServe({ dataDir });
+    const notice = await noticeAbout(server, 'cut short by a crash');
+    expect(notice.To.map((a) => a.Address)).toEqual(['www-data@localhost']);
+    expect(notice.Text).toContain('could not be taken in. Nothing in it will be delivered to:');
+    expect(notice.Text).toMatch(
+      /<ops@example\.test>: was refused: the file cannot be read: the message is \d+ bytes where its envelope says \d+/,
+    );
+    expect(notice.Text).toContain('Message-ID: <cut-1@example.test>');
+    expect(notice.Text).toContain('Left by: local user www-data');
+    expect(notice.Text).toContain(
+      `The file is kept as ${join(dataDir, 'maildrop', 'failed', basename(cut))}.`,
+    );
+    const unread = await noticeAbout(server, 'a drop file that cannot be read');
+    expect(unread.Text).toContain('Nothing could be read of the message.');
+    expect(unread.Text).toContain(
+      'Why: the file cannot be read: it does not start with "Relaydesk-Maildrop: 1"',
+    );
+    expect((await readdir(join(dataDir, 'maildrop', 'failed'))).sort()).toEqual(
+      [basename(cut), basename(junk)].sort(),
+    );
   });
 });

@@ -127,6 +127,43 @@ export function decodeDropFile(id: string, data: Buffer): DroppedMessage {
   };
 }
 
+/** What can still be told of a drop file that cannot be decoded, for the notice about it. */
+export interface SalvagedDrop {
+  envelope: Partial<DropEnvelope>;
+  /** What follows the envelope line (perhaps cut short), or null when there is no such line. */
+  raw: Buffer | null;
+}
+
+/** Reads what it can of a damaged drop file; never throws. */
+export function salvageDropFile(data: Buffer): SalvagedDrop {
+  if (!data.subarray(0, magic.length).equals(Buffer.from(magic))) {
+    return { envelope: {}, raw: null };
+  }
+  const lineEnd = data.indexOf(0x0a, magic.length);
+  if (lineEnd === -1) return { envelope: {}, raw: null };
+  const envelope: Partial<DropEnvelope> = {};
+  try {
+    const head = JSON.parse(data.subarray(magic.length, lineEnd).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    if (typeof head.mailFrom === 'string' && senderAddress.test(head.mailFrom)) {
+      envelope.mailFrom = head.mailFrom;
+    }
+    if (isAddressList(head.rcptTo)) {
+      envelope.rcptTo = head.rcptTo.filter((a) => envelopeAddress.test(a));
+    }
+    if (typeof head.queuedAt === 'string' && !Number.isNaN(Date.parse(head.queuedAt))) {
+      envelope.queuedAt = head.queuedAt;
+    }
+    if (typeof head.user === 'string') envelope.user = head.user;
+    if (typeof head.uid === 'number') envelope.uid = head.uid;
+  } catch {
+    // an envelope line that is not JSON tells nothing; the message after it may
+  }
+  return { envelope, raw: data.subarray(lineEnd + 1) };
+}
+
 /**
  * Writes a message into the drop folder durably and answers its path; the caller reports
  * success only after this resolved. The folder is made 0700 if missing, the file 0600: the

@@ -6,12 +6,16 @@ import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
 import { maxReceivedHeaders } from '../listener/listener-contract.js';
 import type { DroppedMessage } from '../maildrop/drop-file.js';
-import type { TakeOutcome } from '../maildrop/maildrop-pickup.js';
+import type { RefusedRecipient, TakeOutcome } from '../maildrop/maildrop-pickup.js';
 import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
-import { buildDsn } from '../queue/dsn.js';
+import { buildDsn, renderDsn } from '../queue/dsn.js';
+import type { DropRefusal } from '../maildrop/maildrop-pickup.js';
+import { refusalReport } from '../maildrop/refusal-notice.js';
+import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
+import { basename } from 'node:path';
 import { reportingHostName } from '../queue/reporting-host.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
@@ -153,18 +157,54 @@ export class MessageArrival {
     }
   }
 
+  /**
+   * The notice of a message sendmail left that will not be delivered (refused at pickup, or a
+   * file that cannot be read): listed in the Inbox, never relayed, whatever the `dsn` setting
+   * says. sendmail exited 0, so only this tells anyone; its sender is a local address
+   * (`www-data@host`) that no upstream would deliver, and mail of this machine's own users is
+   * the user's to see. Resolves with the notice's ID.
+   */
+  async noticeOfRefusedDrop(refusal: DropRefusal): Promise<string> {
+    const { settings } = this.parts;
+    const receivedAt = new Date(this.parts.now());
+    const queueId = refusal.takenAs ?? (refusal.keptAt ? basename(refusal.keptAt) : 'unknown');
+    const report = refusalReport({
+      refusal,
+      queueId,
+      reportingHost: reportingHostName(settings.hostname, settings.relay?.heloName),
+      now: receivedAt,
+    });
+    const sender = report.sender;
+    const decisions: RecipientDecision[] = (sender === '' ? [] : [sender]).map((recipient) => ({
+      recipient,
+      action: { type: 'capture', mailbox: DEFAULT_MAILBOX },
+      ruleIndex: null,
+      ruleName: null,
+      explanation: 'notice of mail sendmail left that was not delivered: kept here, never relayed',
+    }));
+    return this.storeOwn(normalizeLineEndings(renderDsn(report)).data, receivedAt, decisions, {
+      mailbox: DEFAULT_MAILBOX,
+      notes: [
+        refusal.keptAt
+          ? `notice of a message sendmail left that was not taken in (kept as ${refusal.keptAt})`
+          : `notice of recipients refused of a message sendmail left (taken in as ${refusal.takenAs})`,
+      ],
+    });
+  }
+
   /** Stores a message Relaydesk itself wrote: listed under `dsn`, relayed by `decisions`. */
   private async storeOwn(
     raw: Buffer,
     receivedAt: Date,
     decisions: RecipientDecision[],
+    listing: { mailbox: string; notes: string[] } = { mailbox: 'dsn', notes: [] },
   ): Promise<string> {
     const id = newMessageId(receivedAt.getTime());
     const message: AcceptedMessage = {
       id,
       receivedAt,
       raw,
-      notes: [],
+      notes: listing.notes,
       envelope: {
         mailFrom: '',
         rcptTo: decisions.map((d) => d.recipient),
@@ -179,7 +219,7 @@ export class MessageArrival {
     };
     const record = await this.parts.builder.build(message, decisions, {
       fromOutside: false,
-      mailbox: 'dsn',
+      mailbox: listing.mailbox,
     });
     await this.parts.store.spool.store(record, raw);
     this.parts.store.index.add(record);
@@ -317,19 +357,28 @@ export class MessageArrival {
       return {
         taken: false,
         permanent: true,
+        status: '5.4.6',
         reason: `more than ${maxReceivedHeaders} Received headers (a mail loop?)`,
       };
     }
     // a recipient the rules reject is left out, as SMTP would refuse its RCPT
     const rcptTo: string[] = [];
+    const refused: RefusedRecipient[] = [];
     for (const recipient of envelope.rcptTo) {
       const refusal = rules.refusal({ recipient, sender: envelope.mailFrom, user: null });
-      if (refusal)
-        notes.push(`${recipient} refused by the routing rules: ${refusal.code} ${refusal.message}`);
-      else rcptTo.push(recipient);
+      if (refusal) {
+        const reason = `${refusal.code} ${refusal.message}`;
+        notes.push(`${recipient} refused by the routing rules: ${reason}`);
+        refused.push({ address: recipient, reason: `refused by the routing rules: ${reason}` });
+      } else rcptTo.push(recipient);
     }
     if (rcptTo.length === 0) {
-      return { taken: false, permanent: true, reason: 'the routing rules refuse every recipient' };
+      return {
+        taken: false,
+        permanent: true,
+        reason: 'the routing rules refuse every recipient',
+        recipients: refused,
+      };
     }
     // listed when taken in (a wait begun after sendmail ran counts it, the list puts it with the
     // mail that came in then); sendmail's time is the stamp's, as Postfix's pickup dates its
@@ -347,6 +396,7 @@ export class MessageArrival {
       return {
         taken: false,
         permanent: true,
+        status: '5.3.4',
         reason: `${raw.length} bytes is over the size limit of ${settings.maxSize} bytes`,
       };
     }
@@ -368,7 +418,7 @@ export class MessageArrival {
           eightBitMime: false,
         },
       });
-      return { taken: true };
+      return refused.length > 0 ? { taken: true, refused } : { taken: true };
     } catch (err) {
       if (err instanceof MessageRefusal) {
         const reason = `${err.responseCode} ${err.reply}`;
