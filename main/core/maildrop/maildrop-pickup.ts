@@ -269,7 +269,14 @@ export class MaildropPickup {
     const taking = join(this.folder, id);
     await rename(path, taking);
     await syncFolder(this.folder);
-    const outcome = await this.options.take({ ...dropped, id });
+    let outcome: TakeOutcome;
+    try {
+      outcome = await this.options.take({ ...dropped, id });
+    } catch (err) {
+      // not stored: its own name back, for the retry the caller logs
+      await rename(taking, path).catch(() => undefined);
+      throw err;
+    }
     if (outcome.taken) {
       this.waiting.delete(name);
       await unlink(taking);
