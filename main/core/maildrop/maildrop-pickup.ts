@@ -6,8 +6,9 @@
 // A file is removed only after its message is stored. Before the message is stored, the file is
 // renamed to the ID it is stored under (made at pickup: the list is ordered by the time mail
 // came in). A kill -9 between storing and removing leaves the file behind under that ID, so the
-// next scan sees the ID already stored and removes the file instead of storing the message twice. Nothing is lost and nothing
-// is duplicated, with no second state to keep (a `taken/` folder would need the same check).
+// next scan sees the ID already stored and removes the file instead of storing the message
+// twice. Nothing is lost and nothing is duplicated, with no second state to keep (a `taken/`
+// folder would need the same check).
 import { watch, type FSWatcher } from 'node:fs';
 import { chmod, lstat, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';

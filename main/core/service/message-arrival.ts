@@ -1,21 +1,20 @@
 // How a message gets in: over SMTP (the listener hands it over), through the Send API, by an
 // import, or written by Relaydesk itself (a delivery status notification). Each way builds its
 // record with the one record builder, stores it, lists it and tells the queue.
+import { basename } from 'node:path';
 import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
 import { maxReceivedHeaders } from '../listener/listener-contract.js';
 import type { DroppedMessage } from '../maildrop/drop-file.js';
-import type { RefusedRecipient, TakeOutcome } from '../maildrop/maildrop-pickup.js';
+import type { DropRefusal, RefusedRecipient, TakeOutcome } from '../maildrop/maildrop-pickup.js';
 import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
 import { buildDsn, renderDsn } from '../queue/dsn.js';
-import type { DropRefusal } from '../maildrop/maildrop-pickup.js';
 import { refusalReport } from '../maildrop/refusal-notice.js';
 import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
-import { basename } from 'node:path';
 import { reportingHostName } from '../queue/reporting-host.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
@@ -192,7 +191,10 @@ export class MessageArrival {
     });
   }
 
-  /** Stores a message Relaydesk itself wrote: listed under `dsn`, relayed by `decisions`. */
+  /**
+   * Stores a message Relaydesk itself wrote: listed under `dsn` (or `listing.mailbox`), relayed
+   * by `decisions`.
+   */
   private async storeOwn(
     raw: Buffer,
     receivedAt: Date,
