@@ -60,6 +60,8 @@ export interface LocalSessionOptions {
   dataDir: string;
   user: string;
   uid: number | null;
+  /** Why the relay is not answering, for the greeting: "is not running", "is not taking mail now". */
+  relayState: string;
 }
 
 /** Answers one SMTP session on `input`/`output`; resolves with the messages kept once it ends. */
@@ -96,7 +98,7 @@ export function keepSmtpSessionInMaildrop(
       sessionDeadlineMs: 24 * 3600_000,
       minDataRate: 0,
       name: hostname(),
-      banner: 'Relaydesk sendmail: the relay is not running; mail is kept for it',
+      banner: `Relaydesk sendmail: the relay ${options.relayState}; mail is kept for it`,
       logger: false,
       disableReverseLookup: true,
       authOptional: true,

@@ -194,12 +194,12 @@ export async function runSendmail(args: string[]): Promise<number> {
   }
   const relay = `${parsed.smtp.host}:${parsed.smtp.port}`;
   if (parsed.smtpSession) {
-    const { unreachable } = await relaySmtpSession(parsed.smtp, process.stdin, process.stdout);
-    if (unreachable === null) {
+    const session = await relaySmtpSession(parsed.smtp, process.stdin, process.stdout);
+    if (session.unreachable === null) {
       process.stdin.destroy();
       return 0;
     }
-    return keepSmtpSession(parsed, unreachable);
+    return keepSmtpSession(parsed, session.unreachable, session.running);
   }
   let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
   const given = [...parsed.recipients];
@@ -240,15 +240,19 @@ export async function runSendmail(args: string[]): Promise<number> {
     // would print it among the script's own output
     if (parsed.verbose) process.stdout.write(`${info.response}\n`);
     const refused = (info as { rejectedErrors?: SubmitError[] }).rejectedErrors ?? [];
-    if (refused.length === 0) return 0;
-    for (const err of refused) {
-      process.stderr.write(
-        `relaydesk sendmail: the relay at ${relay} refused ${err.recipient ?? 'a recipient'}: ${err.response ?? err.message}; the message went to the other recipients\n`,
-      );
-    }
-    return exNoUser;
+    return await settleRefusedRecipients(refused, { parsed, from, message, relay });
   } catch (err) {
     const failure = err as SubmitError;
+    // every recipient refused at RCPT, some only for now (a quota, too many recipients): those
+    // are kept for later, the ones refused for good reported
+    if (failure.rejectedErrors?.some(isTemporary)) {
+      return await settleRefusedRecipients(failure.rejectedErrors, {
+        parsed,
+        from,
+        message,
+        relay,
+      });
+    }
     if (!isTemporary(failure)) return reportSubmitError(failure, relay);
     try {
       const path = await dropMessage(parsed.dataDir, from, recipients, message);
@@ -269,6 +273,51 @@ export async function runSendmail(args: string[]): Promise<number> {
   } finally {
     transport.close();
   }
+}
+
+/**
+ * Recipients the relay refused at RCPT while it took (or would have taken) the message for the
+ * others. Those refused for now (4xx) get the message through the drop folder, as when the
+ * whole message is refused for now: the caller (cron, PHP's mail()) was told nothing it would
+ * act on, so a copy only handed back is a copy lost. Those refused for good are named, exit 67.
+ */
+async function settleRefusedRecipients(
+  refused: SubmitError[],
+  submission: { parsed: SendmailArgs; from: string; message: Buffer; relay: string },
+): Promise<number> {
+  const { parsed, relay } = submission;
+  const later = refused.filter((err) => isTemporary(err) && err.recipient);
+  const never = refused.filter((err) => !later.includes(err));
+  let keptNone = false;
+  if (later.length > 0) {
+    const addresses = later.map((err) => err.recipient as string);
+    const replies = later.map((err) => `${err.recipient}: ${err.response ?? err.message}`);
+    try {
+      const path = await dropMessage(
+        parsed.dataDir,
+        submission.from,
+        addresses,
+        submission.message,
+      );
+      if (parsed.verbose) {
+        process.stderr.write(
+          `relaydesk sendmail: the relay at ${relay} answered "try again later" for ${replies.join('; ')}; kept for them in ${path}; \`relaydesk serve\` takes it in as soon as it receives\n`,
+        );
+      }
+    } catch (dropErr) {
+      keptNone = true;
+      process.stderr.write(
+        `relaydesk sendmail: the relay at ${relay} answered "try again later" for ${replies.join('; ')}; could not keep the message for them in the drop folder (${(dropErr as Error).message}; give the relay's data folder with --data or RELAYDESK_DATA)\n`,
+      );
+    }
+  }
+  for (const err of never) {
+    process.stderr.write(
+      `relaydesk sendmail: the relay at ${relay} refused ${err.recipient ?? 'a recipient'}: ${err.response ?? err.message}; the other recipients get the message\n`,
+    );
+  }
+  if (never.length > 0) return exNoUser;
+  return keptNone ? exTempfail : 0;
 }
 
 /** The name of the user running us; a process with no passwd entry (a container) has a uid only. */
@@ -311,10 +360,15 @@ function dropMessage(
 }
 
 /**
- * -bs with the relay down: the session is answered here and its messages kept in the drop
- * folder; only when that folder cannot be made, a 421 greeting (the client reports it) and 75.
+ * -bs with the relay down or greeting 4xx: the session is answered here and its messages kept in
+ * the drop folder; only when that folder cannot be made, a 421 greeting (the client reports it)
+ * and 75.
  */
-async function keepSmtpSession(parsed: SendmailArgs, unreachable: string): Promise<number> {
+async function keepSmtpSession(
+  parsed: SendmailArgs,
+  unreachable: string,
+  relayRunning: boolean,
+): Promise<number> {
   try {
     await makeFolder(maildropFolder(parsed.dataDir));
   } catch (err) {
@@ -328,6 +382,7 @@ async function keepSmtpSession(parsed: SendmailArgs, unreachable: string): Promi
     dataDir: parsed.dataDir,
     user: localUser(),
     uid: process.getuid?.() ?? null,
+    relayState: relayRunning ? 'is not taking mail now' : 'is not running',
   });
   process.stdin.destroy();
   if (parsed.verbose && kept > 0) {
@@ -344,6 +399,8 @@ interface SubmitError extends Error {
   responseCode?: number;
   response?: string;
   recipient?: string;
+  /** Every recipient was refused at RCPT: each one's reply. */
+  rejectedErrors?: SubmitError[];
 }
 
 /** One line on stderr and the sysexits code: 75 (cron and PHP may try again) unless refused for good. */

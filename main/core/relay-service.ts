@@ -389,6 +389,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       dataDir: this.settings.dataDir,
       isStored: (id) => store.index.get(id) !== undefined,
       take: (dropped) => arrival.fromMaildrop(dropped),
+      refused: async (refusal) => {
+        const id = await arrival.noticeOfRefusedDrop(refusal);
+        log(
+          note(
+            'maildrop',
+            `non-delivery notice ${id} listed in the Inbox for ${refusal.keptAt ?? refusal.takenAs}`,
+          ),
+        );
+      },
       paused: () => listener.receivingPaused,
       log: (line, level) => log(note('maildrop', line, level)),
     });

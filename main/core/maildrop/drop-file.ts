@@ -38,7 +38,7 @@ export function maildropFailedFolder(dataDir: string): string {
 export interface DropEnvelope {
   mailFrom: string;
   rcptTo: string[];
-  /** RFC 3339: when sendmail was called (the message's received time once taken in). */
+  /** RFC 3339: when sendmail was called (the date of its Received stamp once taken in). */
   queuedAt: string;
   /** The local user who ran sendmail (the log and the message's note name them). */
   user: string;
@@ -125,6 +125,43 @@ export function decodeDropFile(id: string, data: Buffer): DroppedMessage {
       uid: typeof uid === 'number' ? uid : null,
     },
   };
+}
+
+/** What can still be told of a drop file that cannot be decoded, for the notice about it. */
+export interface SalvagedDrop {
+  envelope: Partial<DropEnvelope>;
+  /** What follows the envelope line (perhaps cut short), or null when there is no such line. */
+  raw: Buffer | null;
+}
+
+/** Reads what it can of a damaged drop file; never throws. */
+export function salvageDropFile(data: Buffer): SalvagedDrop {
+  if (!data.subarray(0, magic.length).equals(Buffer.from(magic))) {
+    return { envelope: {}, raw: null };
+  }
+  const lineEnd = data.indexOf(0x0a, magic.length);
+  if (lineEnd === -1) return { envelope: {}, raw: null };
+  const envelope: Partial<DropEnvelope> = {};
+  try {
+    const head = JSON.parse(data.subarray(magic.length, lineEnd).toString('utf8')) as Record<
+      string,
+      unknown
+    >;
+    if (typeof head.mailFrom === 'string' && senderAddress.test(head.mailFrom)) {
+      envelope.mailFrom = head.mailFrom;
+    }
+    if (isAddressList(head.rcptTo)) {
+      envelope.rcptTo = head.rcptTo.filter((a) => envelopeAddress.test(a));
+    }
+    if (typeof head.queuedAt === 'string' && !Number.isNaN(Date.parse(head.queuedAt))) {
+      envelope.queuedAt = head.queuedAt;
+    }
+    if (typeof head.user === 'string') envelope.user = head.user;
+    if (typeof head.uid === 'number') envelope.uid = head.uid;
+  } catch {
+    // an envelope line that is not JSON tells nothing; the message after it may
+  }
+  return { envelope, raw: data.subarray(lineEnd + 1) };
 }
 
 /**

@@ -28,58 +28,114 @@ function diagnostic(r: RecipientDelivery): { status: string; code: string; text:
   return { status, code: reply?.code ? `smtp; ${text}` : '', text };
 }
 
+/** One failed recipient as a report states it. */
+export interface ReportedRecipient {
+  address: string;
+  /** Where a redirect sent it, when not to `address`. */
+  deliverTo?: string;
+  /** RFC 3463 status, e.g. 5.1.1. */
+  status: string;
+  /** The human line's reason, after `<address>: `. */
+  human: string;
+  /** RFC 3464 Diagnostic-Code, e.g. `smtp; 550 5.1.1 …`. */
+  diagnosticCode?: string;
+  remoteMta?: string;
+  lastAttempt?: Date;
+}
+
+/** Everything a non-delivery report says, whoever found the failure. */
+export interface FailureReport {
+  /** Relaydesk's ID of the message reported on. */
+  queueId: string;
+  /** The envelope sender the report is addressed to. */
+  sender: string;
+  arrivalDate: Date;
+  recipients: ReportedRecipient[];
+  /** The reported message's header, as it came (text/rfc822-headers). */
+  originalHeaders: Buffer;
+  reportingHost: string;
+  now: Date;
+  /** The human part's paragraph before the recipients' lines. */
+  intro?: string;
+  /** The human part's paragraphs after them. */
+  details?: string[];
+  /** After `Undelivered Mail Returned to Sender: ` in the Subject (the original's subject). */
+  subjectTail?: string;
+}
+
 /** The raw DSN message, addressed to the original envelope sender. */
 export function buildDsn(input: DsnInput): Buffer {
-  const { record, failed, reportingHost, now } = input;
-  const boundary = `relaydesk-dsn-${randomBytes(8).toString('hex')}`;
-  const sender = record.envelope.mailFrom;
-  const human = failed
-    .map((r) => {
-      const d = diagnostic(r);
-      const why = r.state === 'expired' ? 'could not be delivered in time' : 'was refused';
-      return `<${oneLine(r.address)}>: ${why}: ${d.text}`;
-    })
-    .join('\r\n');
-  const perRecipient = failed
-    .map((r) => {
+  const { record, failed } = input;
+  return renderDsn({
+    queueId: record.id,
+    sender: record.envelope.mailFrom,
+    arrivalDate: new Date(record.receivedAt),
+    recipients: failed.map((r) => {
       const d = diagnostic(r);
       const last = r.attempts[r.attempts.length - 1];
-      return [
+      const why = r.state === 'expired' ? 'could not be delivered in time' : 'was refused';
+      return {
+        address: r.address,
+        ...(r.deliverTo !== r.address ? { deliverTo: r.deliverTo } : {}),
+        status: d.status,
+        human: `${why}: ${d.text}`,
+        ...(d.code ? { diagnosticCode: d.code } : {}),
+        ...(last ? { remoteMta: last.upstream.host, lastAttempt: new Date(last.endedAt) } : {}),
+      };
+    }),
+    originalHeaders: input.raw.subarray(0, bodyOffset(input.raw)),
+    reportingHost: input.reportingHost,
+    now: input.now,
+  });
+}
+
+/** A multipart/report (RFC 3464) from MAILER-DAEMON, sent from the null sender. */
+export function renderDsn(report: FailureReport): Buffer {
+  const { reportingHost, now, sender } = report;
+  const boundary = `relaydesk-dsn-${randomBytes(8).toString('hex')}`;
+  const human = report.recipients
+    .map((r) => `<${oneLine(r.address)}>: ${oneLine(r.human)}`)
+    .join('\r\n');
+  const perRecipient = report.recipients
+    .map((r) =>
+      [
         `Final-Recipient: rfc822; ${oneLine(r.address)}`,
-        ...(r.deliverTo !== r.address ? [`X-Redirected-To: rfc822; ${oneLine(r.deliverTo)}`] : []),
+        ...(r.deliverTo ? [`X-Redirected-To: rfc822; ${oneLine(r.deliverTo)}`] : []),
         `Action: failed`,
-        `Status: ${d.status}`,
-        ...(last ? [`Remote-MTA: dns; ${oneLine(last.upstream.host)}`] : []),
-        ...(d.code ? [`Diagnostic-Code: ${d.code}`] : []),
-        ...(last ? [`Last-Attempt-Date: ${rfc5322Date(new Date(last.endedAt))}`] : []),
-      ].join('\r\n');
-    })
+        `Status: ${r.status}`,
+        ...(r.remoteMta ? [`Remote-MTA: dns; ${oneLine(r.remoteMta)}`] : []),
+        ...(r.diagnosticCode ? [`Diagnostic-Code: ${oneLine(r.diagnosticCode)}`] : []),
+        ...(r.lastAttempt ? [`Last-Attempt-Date: ${rfc5322Date(r.lastAttempt)}`] : []),
+      ].join('\r\n'),
+    )
     .join('\r\n\r\n');
-  const originalHeaders = input.raw.subarray(0, bodyOffset(input.raw));
+  const subjectTail = report.subjectTail ? oneLine(report.subjectTail) : '';
   const head = [
     `From: Mail Delivery System <MAILER-DAEMON@${reportingHost}>`,
     `To: <${oneLine(sender)}>`,
-    `Subject: Undelivered Mail Returned to Sender`,
+    `Subject: Undelivered Mail Returned to Sender${subjectTail ? `: ${subjectTail}` : ''}`,
     `Date: ${rfc5322Date(now)}`,
-    `Message-ID: <dsn-${record.id}-${now.getTime()}@${reportingHost}>`,
+    `Message-ID: <dsn-${report.queueId}-${now.getTime()}@${reportingHost}>`,
     `Auto-Submitted: auto-replied`,
     `MIME-Version: 1.0`,
     `Content-Type: multipart/report; report-type=delivery-status; boundary="${boundary}"`,
   ].join('\r\n');
+  const intro = report.intro ?? 'Your message could not be delivered to one or more recipients:';
+  const details = (report.details ?? []).map((p) => `\r\n${p}\r\n`).join('');
   const parts = [
     `--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n` +
       `This is the mail system at ${reportingHost} (Relaydesk).\r\n\r\n` +
-      `Your message could not be delivered to one or more recipients:\r\n\r\n${human}\r\n`,
+      `${intro}\r\n${human ? `\r\n${human}\r\n` : ''}${details}`,
     `--${boundary}\r\nContent-Type: message/delivery-status\r\n\r\n` +
       `Reporting-MTA: dns; ${reportingHost}\r\n` +
-      `X-Relaydesk-Queue-ID: ${record.id}\r\n` +
-      `Arrival-Date: ${rfc5322Date(new Date(record.receivedAt))}\r\n\r\n` +
+      `X-Relaydesk-Queue-ID: ${report.queueId}\r\n` +
+      `Arrival-Date: ${rfc5322Date(report.arrivalDate)}\r\n\r\n` +
       `${perRecipient}\r\n`,
     `--${boundary}\r\nContent-Type: text/rfc822-headers\r\n\r\n`,
   ];
   return Buffer.concat([
     Buffer.from(`${head}\r\n\r\n${parts.join('')}`, 'utf8'),
-    originalHeaders,
+    report.originalHeaders,
     Buffer.from(`\r\n--${boundary}--\r\n`),
   ]);
 }

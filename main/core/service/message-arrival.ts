@@ -1,17 +1,20 @@
 // How a message gets in: over SMTP (the listener hands it over), through the Send API, by an
 // import, or written by Relaydesk itself (a delivery status notification). Each way builds its
 // record with the one record builder, stores it, lists it and tells the queue.
+import { basename } from 'node:path';
 import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
 import { maxReceivedHeaders } from '../listener/listener-contract.js';
 import type { DroppedMessage } from '../maildrop/drop-file.js';
-import type { TakeOutcome } from '../maildrop/maildrop-pickup.js';
+import type { DropRefusal, RefusedRecipient, TakeOutcome } from '../maildrop/maildrop-pickup.js';
 import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
-import { buildDsn } from '../queue/dsn.js';
+import { buildDsn, renderDsn } from '../queue/dsn.js';
+import { refusalReport } from '../maildrop/refusal-notice.js';
+import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
 import { reportingHostName } from '../queue/reporting-host.js';
 import { note } from '../logs/log-record.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
@@ -153,18 +156,57 @@ export class MessageArrival {
     }
   }
 
-  /** Stores a message Relaydesk itself wrote: listed under `dsn`, relayed by `decisions`. */
+  /**
+   * The notice of a message sendmail left that will not be delivered (refused at pickup, or a
+   * file that cannot be read): listed in the Inbox, never relayed, whatever the `dsn` setting
+   * says. sendmail exited 0, so only this tells anyone; its sender is a local address
+   * (`www-data@host`) that no upstream would deliver, and mail of this machine's own users is
+   * the user's to see. Resolves with the notice's ID.
+   */
+  async noticeOfRefusedDrop(refusal: DropRefusal): Promise<string> {
+    const { settings } = this.parts;
+    const receivedAt = new Date(this.parts.now());
+    const queueId = refusal.takenAs ?? (refusal.keptAt ? basename(refusal.keptAt) : 'unknown');
+    const report = refusalReport({
+      refusal,
+      queueId,
+      reportingHost: reportingHostName(settings.hostname, settings.relay?.heloName),
+      now: receivedAt,
+    });
+    const sender = report.sender;
+    const decisions: RecipientDecision[] = (sender === '' ? [] : [sender]).map((recipient) => ({
+      recipient,
+      action: { type: 'capture', mailbox: DEFAULT_MAILBOX },
+      ruleIndex: null,
+      ruleName: null,
+      explanation: 'notice of mail sendmail left that was not delivered: kept here, never relayed',
+    }));
+    return this.storeOwn(normalizeLineEndings(renderDsn(report)).data, receivedAt, decisions, {
+      mailbox: DEFAULT_MAILBOX,
+      notes: [
+        refusal.keptAt
+          ? `notice of a message sendmail left that was not taken in (kept as ${refusal.keptAt})`
+          : `notice of recipients refused of a message sendmail left (taken in as ${refusal.takenAs})`,
+      ],
+    });
+  }
+
+  /**
+   * Stores a message Relaydesk itself wrote: listed under `dsn` (or `listing.mailbox`), relayed
+   * by `decisions`.
+   */
   private async storeOwn(
     raw: Buffer,
     receivedAt: Date,
     decisions: RecipientDecision[],
+    listing: { mailbox: string; notes: string[] } = { mailbox: 'dsn', notes: [] },
   ): Promise<string> {
     const id = newMessageId(receivedAt.getTime());
     const message: AcceptedMessage = {
       id,
       receivedAt,
       raw,
-      notes: [],
+      notes: listing.notes,
       envelope: {
         mailFrom: '',
         rcptTo: decisions.map((d) => d.recipient),
@@ -179,7 +221,7 @@ export class MessageArrival {
     };
     const record = await this.parts.builder.build(message, decisions, {
       fromOutside: false,
-      mailbox: 'dsn',
+      mailbox: listing.mailbox,
     });
     await this.parts.store.spool.store(record, raw);
     this.parts.store.index.add(record);
@@ -301,14 +343,14 @@ export class MessageArrival {
    * A message `relaydesk sendmail` left in the drop folder while the relay could not take it:
    * taken in as if sendmail had submitted it over SMTP from this machine (the drop folder is
    * its user's own, mode 0700, so a local, trusted submission, as Postfix trusts its maildrop),
-   * through the same routing rules, sender checks, filter and spool. Received at the time
-   * sendmail was called, under the ID the drop file is named by.
+   * through the same routing rules, sender checks, filter and spool. Received now, under the ID
+   * the pickup gave the file; the Received stamp is dated when sendmail was called.
    */
   async fromMaildrop(dropped: DroppedMessage): Promise<TakeOutcome> {
     const { settings, rules } = this.parts;
     const { envelope } = dropped;
     const notes = [
-      `left by sendmail of local user ${envelope.user}${envelope.uid === null ? '' : ` (uid ${envelope.uid})`} while the relay could not take it`,
+      `left by sendmail of local user ${envelope.user}${envelope.uid === null ? '' : ` (uid ${envelope.uid})`} at ${envelope.queuedAt} while the relay could not take it`,
     ];
     // LF line endings are what a pipe gives (nodemailer makes them CRLF on the SMTP path, with no
     // note): made CRLF here too, and not noted as the repair of a suspicious client
@@ -317,33 +359,46 @@ export class MessageArrival {
       return {
         taken: false,
         permanent: true,
+        status: '5.4.6',
         reason: `more than ${maxReceivedHeaders} Received headers (a mail loop?)`,
       };
     }
     // a recipient the rules reject is left out, as SMTP would refuse its RCPT
     const rcptTo: string[] = [];
+    const refused: RefusedRecipient[] = [];
     for (const recipient of envelope.rcptTo) {
       const refusal = rules.refusal({ recipient, sender: envelope.mailFrom, user: null });
-      if (refusal)
-        notes.push(`${recipient} refused by the routing rules: ${refusal.code} ${refusal.message}`);
-      else rcptTo.push(recipient);
+      if (refusal) {
+        const reason = `${refusal.code} ${refusal.message}`;
+        notes.push(`${recipient} refused by the routing rules: ${reason}`);
+        refused.push({ address: recipient, reason: `refused by the routing rules: ${reason}` });
+      } else rcptTo.push(recipient);
     }
     if (rcptTo.length === 0) {
-      return { taken: false, permanent: true, reason: 'the routing rules refuse every recipient' };
+      return {
+        taken: false,
+        permanent: true,
+        reason: 'the routing rules refuse every recipient',
+        recipients: refused,
+      };
     }
-    const receivedAt = new Date(envelope.queuedAt);
+    // listed when taken in (a wait begun after sendmail ran counts it, the list puts it with the
+    // mail that came in then); sendmail's time is the stamp's, as Postfix's pickup dates its
+    // Received line by the maildrop file
+    const receivedAt = new Date(this.parts.now());
     const stamp = maildropReceivedStamp({
       hostname: settings.hostname,
       uid: envelope.uid,
       id: dropped.id,
       rcptTo,
-      date: receivedAt,
+      date: new Date(envelope.queuedAt),
     });
     const raw = Buffer.concat([Buffer.from(stamp, 'utf8'), repair.data]);
     if (raw.length > settings.maxSize) {
       return {
         taken: false,
         permanent: true,
+        status: '5.3.4',
         reason: `${raw.length} bytes is over the size limit of ${settings.maxSize} bytes`,
       };
     }
@@ -365,7 +420,7 @@ export class MessageArrival {
           eightBitMime: false,
         },
       });
-      return { taken: true };
+      return refused.length > 0 ? { taken: true, refused } : { taken: true };
     } catch (err) {
       if (err instanceof MessageRefusal) {
         const reason = `${err.responseCode} ${err.reply}`;
