@@ -106,3 +106,23 @@ it('reads dates written month first in a mail sent on through the relay, with th
     /Hop 1: the date names no time zone: read as UTC/,
   );
 });
+
+it('reads every X-Forwarded-For field: the originating client and the path it took', async () => {
+  // a webmail's field (the client behind 10.0.0.5) and, on top, a later proxying hop's
+  const raw =
+    'X-Forwarded-For: 198.51.100.20\r\n' +
+    'X-Forwarded-For: 10.0.0.5, 203.0.113.9, 192.168.1.1\r\n' +
+    'From: ada@sender.example\r\nTo: bob@rcpt.example\r\nSubject: proxied\r\n\r\nhi\r\n';
+  const info = await relay
+    .transport()
+    .sendMail({ envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example'] }, raw });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
+  expect(route.origin.xForwardedFor).toEqual([
+    '10.0.0.5',
+    '203.0.113.9',
+    '192.168.1.1',
+    '198.51.100.20',
+  ]);
+  expect(route.origin.xForwardedForClient).toBe('203.0.113.9');
+});
