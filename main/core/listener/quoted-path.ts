@@ -1,8 +1,9 @@
-// MAIL FROM and RCPT TO with a quoted local part that holds a space: `RCPT TO:<"john smith"@example.net>`
-// is valid (RFC 5321 §4.1.2 Quoted-string) and Postfix takes it, but smtp-server's parser splits
-// the line at whitespace and answers 501. Such a path is read here with the RFC's grammar; the
-// quoted string is swapped for a plain stand-in while smtp-server parses the rest (the domain,
-// its punycode, the ESMTP parameters), so every other check stays the library's own.
+// MAIL FROM and RCPT TO with a quoted local part that holds a space:
+// `RCPT TO:<"john smith"@example.net>` is valid (RFC 5321 §4.1.2 Quoted-string) and Postfix takes
+// it, but smtp-server's parser splits the line at whitespace and answers 501. Such a path is read
+// here with the RFC's grammar; the quoted string is swapped for a plain stand-in while
+// smtp-server parses the rest (the domain, its punycode, the ESMTP parameters), so every other
+// check stays the library's own.
 import { quotedStringSource } from '../mail/smtp-path.js';
 
 export type AddressCommandParser<P extends { address: string }> = (
