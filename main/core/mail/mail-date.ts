@@ -172,7 +172,8 @@ const RFC5322_FORM = new RegExp(
 const ISO_FORM = new RegExp(
   String.raw`^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:T|\s+)` + TIME + OPTIONAL_ZONE,
 );
-// ctime(3), which a few old gateways write: `Thu Mar  6 15:10:42 2025`; its year follows the time.
+// ctime(3), which a few old gateways write: `Thu Mar  6 15:10:42 2025` (no zone: read as UTC, and
+// said so; mailcore2#1270 shows it in real mail); its year follows the time.
 const CTIME_FORM = new RegExp(
   String.raw`^\s*([A-Za-z]{3,9})\s+([A-Za-z]{3,9})\s+(\d{1,2})\s+` +
     TIME +
