@@ -115,8 +115,16 @@ export interface OriginHeaders {
   messageIdDomain: string | null;
   dkimSignatures: DkimSignatureSummary[];
   xOriginatingIp: string | null;
-  /** X-Forwarded-For: the client addresses a proxy chain saw, the original client first. */
+  /**
+   * X-Forwarded-For: the addresses the proxy chains saw, across all the fields (oldest field
+   * first, each field's client first), each once.
+   */
   xForwardedFor: string[] | null;
+  /**
+   * The originating client among them: the left-most address reachable from the Internet (the
+   * left-most address when none is); the rest of xForwardedFor is the path it took.
+   */
+  xForwardedForClient: string | null;
   xMailer: string | null;
   userAgent: string | null;
 }

@@ -1,9 +1,11 @@
 // Live events: WebSocket `/api/events`, one JSON `{Type, Data}` per frame. By default the frames
 // are Mailpit's own (its web UI and clients follow them); `?shape=relaydesk` gives the API
-// contract's, which our GUI reads (mailpit-events.ts says how the two differ).
+// contract's, which our GUI reads (mailpit-events.ts says how the two differ). Mailpit's `stats`
+// is rate limited as Mailpit does it (stats-rate.ts).
 import type { FastifyInstance } from 'fastify';
 import type { RelayService, ServiceEvent } from '../core/relay-service.js';
 import { toMailpitEvent, toMailpitFrames } from './mailpit/mailpit-events.js';
+import { StatsRateLimit } from './mailpit/stats-rate.js';
 
 export function registerEventsSocket(app: FastifyInstance, service: RelayService): void {
   app.get<{ Querystring: { shape?: 'mailpit' | 'relaydesk' } }>(
@@ -21,17 +23,28 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       },
     },
     (socket, req) => {
-      const frames =
-        req.query.shape === 'relaydesk'
-          ? (event: ServiceEvent) => [toMailpitEvent(event)]
-          : toMailpitFrames;
-      const forward = (event: ServiceEvent): void => {
+      const mailpitShape = req.query.shape !== 'relaydesk';
+      const frames = mailpitShape
+        ? toMailpitFrames
+        : (event: ServiceEvent) => [toMailpitEvent(event)];
+      const send = (event: ServiceEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
         for (const frame of frames(event)) socket.send(JSON.stringify(frame));
       };
+      // Mailpit sends `stats` at most four times a second (stats-rate.ts); our GUI's shape keeps
+      // every count, since the GUI batches its events itself (renderer/src/api/event-batching.ts)
+      const stats = new StatsRateLimit(send);
+      const forward = (event: ServiceEvent): void => {
+        if (mailpitShape && event.Type === 'counted') stats.offer(event);
+        else send(event);
+      };
+      const stop = (): void => {
+        service.off('event', forward);
+        stats.close();
+      };
       service.on('event', forward);
-      socket.on('close', () => service.off('event', forward));
-      socket.on('error', () => service.off('event', forward));
+      socket.on('close', stop);
+      socket.on('error', stop);
     },
   );
 }

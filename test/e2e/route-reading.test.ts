@@ -54,7 +54,9 @@ const zones = [
   'Received: from =?utf-8?q?m=C3=BCller-pc?= (dsl.example.org [203.0.113.7])',
   '        by mx.example.net with ESMTP id 4Z8Q1; Thu, 6 Mar 2025 15:00:05 CET',
   'X-Originating-IP: [203.0.113.7]',
-  'X-Forwarded-For: 203.0.113.7, 10.0.0.2',
+  // two proxying hops, the later on top: the client sat behind 10.0.0.5
+  'X-Forwarded-For: 198.51.100.20',
+  'X-Forwarded-For: 10.0.0.5, 203.0.113.7, 10.0.0.2',
   'From: Jörg <joerg@example.org>',
   'To: alice@example.com',
   'Subject: Zones and names',
@@ -235,7 +237,10 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     ]);
     const origin = page.getByTestId('route-origin');
     expect(await fact(origin, 'X-Originating-IP')).toBe('203.0.113.7');
-    expect(await fact(origin, 'X-Forwarded-For')).toBe('203.0.113.7, 10.0.0.2');
+    // every field is read; the client is the left-most Internet address, then the path
+    expect(await fact(origin, 'X-Forwarded-For')).toBe(
+      '203.0.113.7 (from 10.0.0.5) via 10.0.0.2, 198.51.100.20',
+    );
     // the Headers tab keeps the field as it was written
     await page.getByRole('tab', { name: 'Headers', exact: true }).click();
     await eventually(() => page.getByText('=?utf-8?q?m=C3=BCller-pc?=').count()).toBeGreaterThan(0);

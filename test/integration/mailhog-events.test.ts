@@ -126,6 +126,15 @@ describe.skipIf(!swaks)("MailHog's live events", () => {
         socket.close();
       }
     });
+
+    it(`answers a plain GET of ${prefix}/api/v2/websocket with 400 Bad Request, as MailHog does`, async () => {
+      // gorilla/websocket's Upgrader: not a handshake → http.Error(w, "Bad Request", 400)
+      const res = await fetch(`http://${base}${prefix}/api/v2/websocket`);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('sec-websocket-version')).toBe('13');
+      expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8');
+      expect(await res.text()).toBe('Bad Request\n');
+    });
   }
 
   it('refuses a web page’s origin on both, as on /api/events', async () => {

@@ -80,3 +80,49 @@ it('answers 415 naming the fix when headers are posted as curl sends them by def
       "where the route takes one (curl -H 'Content-Type: text/plain' --data-binary @headers.txt).",
   );
 });
+
+it('reads dates written month first in a mail sent on through the relay, with the hop delays', async () => {
+  // ctime(3) without a zone, and month-day-year before the time (Debian bug #303898)
+  const raw =
+    'Received: from gw.example.net (gw.example.net [203.0.113.61])\r\n' +
+    '\tby relay.example.org with ESMTP id RLY2; Thu, Dec 03 2026 10:00:30 +0000\r\n' +
+    'Received: from client.example.net ([203.0.113.60])\r\n' +
+    '\tby gw.example.net with SMTP id GW1; Thu Dec  3 10:00:00 2026\r\n' +
+    'From: yuki@example.net\r\nTo: yuki@example.com\r\nSubject: month first\r\n\r\nhi\r\n';
+  const info = await relay
+    .transport()
+    .sendMail({ envelope: { from: 'yuki@example.net', to: ['yuki@example.com'] }, raw });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
+  expect(route.hops.slice(0, 2).map((h) => [h.timestamp, h.delaySeconds, h.zone])).toEqual([
+    ['2026-12-03T10:00:00Z', null, null],
+    ['2026-12-03T10:00:30Z', 30, '+0000'],
+  ]);
+  // the zone the ctime date leaves out is said, not guessed silently
+  expect(route.warnings).toContainEqual(
+    expect.objectContaining({ code: 'hop-zone-unknown', hop: 0 }),
+  );
+  expect(route.warnings.map((w) => w.message).join('\n')).toMatch(
+    /Hop 1: the date names no time zone: read as UTC/,
+  );
+});
+
+it('reads every X-Forwarded-For field: the originating client and the path it took', async () => {
+  // a webmail's field (the client behind 10.0.0.5) and, on top, a later proxying hop's
+  const raw =
+    'X-Forwarded-For: 198.51.100.20\r\n' +
+    'X-Forwarded-For: 10.0.0.5, 203.0.113.9, 192.168.1.1\r\n' +
+    'From: ada@sender.example\r\nTo: bob@rcpt.example\r\nSubject: proxied\r\n\r\nhi\r\n';
+  const info = await relay
+    .transport()
+    .sendMail({ envelope: { from: 'ada@sender.example', to: ['bob@rcpt.example'] }, raw });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
+  expect(route.origin.xForwardedFor).toEqual([
+    '10.0.0.5',
+    '203.0.113.9',
+    '192.168.1.1',
+    '198.51.100.20',
+  ]);
+  expect(route.origin.xForwardedForClient).toBe('203.0.113.9');
+});

@@ -45,6 +45,10 @@ describe('parseMailDate', () => {
     ['2025-03-06T16:20:02Z', '2025-03-06T16:20:02Z'],
     ['2025-03-06T16:20:02+01:00', '2025-03-06T15:20:02Z'],
     ['Thu Mar  6 15:10:42 2025', '2025-03-06T15:10:42Z'],
+    // month first with the year before the time (Debian bug #303898, libetpan#6)
+    ['Sat, Apr 09 2005 06:39:52 -0700', '2005-04-09T13:39:52Z'],
+    ['Dec 03 2026 10:00:00 +0000', '2026-12-03T10:00:00Z'],
+    ['Thu Dec 3, 2026 10:00:00 PST', '2026-12-03T18:00:00Z'],
     ['Wed, 31 Dec 2025 23:59:60 +0000', '2025-12-31T23:59:59Z'],
     ['Sat, 29 Feb 2020 12:00:00 +0000', '2020-02-29T12:00:00Z'],
     ['Thu, 6 Mar 2025 15:10:42 +0000 id 0001.ABC', '2025-03-06T15:10:42Z'],
@@ -62,6 +66,10 @@ describe('parseMailDate', () => {
     'Xyz, 6 Mar 2025 10:00:00 +0000',
     '6 Mar 0025 10:00:00 +0000',
     'id 0001 Thu, 6 Mar 2025',
+    'Xyz, Dec 03 2026 10:00:00 +0000',
+    'Dec 32 2026 10:00:00 +0000',
+    // a two-digit year month first is not read: `Dec 03 26` could be a day and an hour
+    'Dec 03 26 10:00:00 +0000',
     '',
   ])('%j is no date', (text) => {
     expect(parseMailDate(text)).toBeNull();
@@ -92,6 +100,11 @@ describe('findMailDate', () => {
     const found = findMailDate(text);
     expect(found?.date.iso).toBe('2025-03-06T16:20:01.987Z');
     expect(text.slice(found?.index)).toMatch(/^Thu, 06 Mar/);
+  });
+
+  test('finds a month-first date a server wrote without a semicolon', () => {
+    const text = 'by gw.example with SMTP id 7 Dec 03 2026 10:00:00 +0100';
+    expect(findMailDate(text)?.date.iso).toBe('2026-12-03T09:00:00Z');
   });
 
   test('none in plain words', () => {

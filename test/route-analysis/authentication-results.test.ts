@@ -120,6 +120,7 @@ describe('origin headers', () => {
       dkimSignatures: [],
       xOriginatingIp: '2001:db8::5',
       xForwardedFor: ['203.0.113.7', '10.1.2.3', '198.51.100.4', 'unknown'],
+      xForwardedForClient: '203.0.113.7',
       xMailer: 'M 1',
       userAgent: 'U 2',
     });
@@ -130,8 +131,29 @@ describe('origin headers', () => {
       dkimSignatures: [],
       xOriginatingIp: null,
       xForwardedFor: null,
+      xForwardedForClient: null,
       xMailer: null,
       userAgent: null,
     });
+  });
+
+  test('several X-Forwarded-For fields: one path, oldest field first; the client is its left-most Internet address', () => {
+    // the bottom field is the oldest (each hop adds its field on top); 10.0.0.5 is the client's
+    // own network, 192.168.1.1 the webmail's proxy, 198.51.100.20 the later hop's
+    const origin = analyzeMessage(
+      'X-Forwarded-For: 198.51.100.20, 192.168.1.1\n' +
+        'X-Forwarded-For: unknown, 10.0.0.5, 203.0.113.9, 192.168.1.1\nSubject: x\n',
+    ).origin;
+    expect(origin.xForwardedFor).toEqual([
+      'unknown',
+      '10.0.0.5',
+      '203.0.113.9',
+      '192.168.1.1',
+      '198.51.100.20',
+    ]);
+    expect(origin.xForwardedForClient).toBe('203.0.113.9');
+    // only private addresses: the left-most one is all there is to say
+    const inside = analyzeMessage('X-Forwarded-For: 10.0.0.7, 10.0.0.1\nSubject: x\n').origin;
+    expect(inside.xForwardedForClient).toBe('10.0.0.7');
   });
 });

@@ -67,6 +67,14 @@ describe('Relaydesk’s own Received stamp', () => {
     expect(hop).toMatchObject({ from: 'mail.example.net', fromRdns: null, fromIp: '198.51.100.9' });
     expect(hop).toMatchObject({ with: 'UTF8SMTPS', tls: true, id: '01JNQ', for: 'u@example.com' });
   });
+  test('a quoted recipient with a space is named whole, by the stamp and by the parser', () => {
+    const stamp = buildReceivedStamp({ ...base, rcptTo: ['"john smith"@example.net'] });
+    expect(stamp).toContain('\tfor <"john smith"@example.net>;');
+    expect(analyzeMessage(stamp).hops[0]).toMatchObject({
+      for: '"john smith"@example.net',
+      timestamp: '2025-03-06T17:10:05Z',
+    });
+  });
 });
 
 describe('clauses', () => {

@@ -4,6 +4,7 @@
 //   	for <rcpt>; <RFC 5322 date>
 // folded before `by` and `for` like Postfix does, so no line exceeds 998 octets.
 import { rfc5322Date } from '../mail/mail-date.js';
+import { quotedMailbox } from '../mail/smtp-path.js';
 
 export interface ReceivedStampInput {
   helo: string;
@@ -37,6 +38,16 @@ function safeToken(value: string, fallback: string): string {
   return cleaned.slice(0, 255) || fallback;
 }
 
+// `for` takes a Path (RFC 5321 §4.4): a quoted local part keeps its spaces, or the clause would
+// name another mailbox ("john smith"@… is not "johnsmith"@…)
+function forPath(address: string): string {
+  const quoted = quotedMailbox(address);
+  if (!quoted) return safeToken(address, '');
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  const local = quoted.localPart.replace(/[\u0000-\u001f\u007f-\u009f();<>]/g, '');
+  return `${local}@${safeToken(quoted.domain, '')}`.slice(0, 255);
+}
+
 function ipLiteral(ip: string): string {
   return ip.includes(':') ? `IPv6:${ip}` : ip;
 }
@@ -46,7 +57,7 @@ export function buildReceivedStamp(input: ReceivedStampInput): string {
   const rdns = input.clientHostname ? safeToken(input.clientHostname, 'unknown') : 'unknown';
   const protocol = receivedProtocol(input);
   const single = input.rcptTo.length === 1 ? input.rcptTo[0] : undefined;
-  const forClause = single ? `\r\n\tfor <${safeToken(single, '')}>` : '';
+  const forClause = single ? `\r\n\tfor <${forPath(single)}>` : '';
   return (
     `Received: from ${helo} (${rdns} [${ipLiteral(input.clientIp)}])\r\n` +
     `\tby ${input.hostname} (Relaydesk) with ${protocol} id ${input.id}${forClause};` +

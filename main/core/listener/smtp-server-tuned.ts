@@ -18,6 +18,7 @@ import type { Socket } from 'node:net';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import { DataRateBudget } from './data-rate.js';
+import { parseAddressCommand } from './quoted-path.js';
 
 const ownEnhancedCode = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -52,6 +53,21 @@ export interface TunedServerOptions extends SMTPServerOptions {
 
 type Connection = SMTPConnection & { handler_AUTH: SMTPConnection['handler_AUTH'] };
 
+/**
+ * The tuning reaches into smtp-server's connection (its methods are not public API): a release
+ * that renames one must stop the start, not quietly lose the tuning.
+ */
+function checkConnectionMethods(): void {
+  const methods = ['_parseAddressCommand', 'handler_AUTH', '_onCommand', '_setListeners', 'send'];
+  const proto = SMTPConnection.prototype as unknown as Record<string, unknown>;
+  const missing = methods.filter((name) => typeof proto[name] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(
+      `smtp-server's SMTPConnection has no ${missing.join(', ')}: this smtp-server release does not fit Relaydesk's listener (smtp-server-tuned.ts); install the version package.json pins`,
+    );
+  }
+}
+
 export class TunedSMTPServer extends SMTPServer {
   private readonly hooks: ConnectionHooks;
   private readonly plaintextAuth: boolean;
@@ -62,6 +78,7 @@ export class TunedSMTPServer extends SMTPServer {
   constructor(options: TunedServerOptions) {
     const { hooks, plaintextAuth, commandTimeoutMs, sessionDeadlineMs, minDataRate, ...rest } =
       options;
+    checkConnectionMethods();
     super({ ...rest, allowInsecureAuth: plaintextAuth });
     this.hooks = hooks;
     this.plaintextAuth = plaintextAuth;
@@ -150,6 +167,9 @@ export class TunedSMTPServer extends SMTPServer {
       commandTimer = null;
       onCommand(command, callback);
     };
+    const parseAddress = connection._parseAddressCommand.bind(connection);
+    connection._parseAddressCommand = (name, command) =>
+      parseAddressCommand(parseAddress, name, command);
     const authHandler = connection.handler_AUTH.bind(connection);
     connection.handler_AUTH = (command, callback) => {
       if (!connection.secure && !this.plaintextAuth) {

@@ -1,6 +1,7 @@
 // Dates as mail writes them, read and written in one place: the month and day names, zone offsets,
 // RFC 5322 §3.3 date-time with the obsolete forms of §4.3 that real servers still write (no day
-// name, two-digit years, named zones), fractional seconds, ISO 8601, ctime(3), and the Go
+// name, two-digit years, named zones), fractional seconds, ISO 8601, ctime(3), month first with the
+// year before the time, and the Go
 // `time.Time.String()` form SendGrid uses (`2025-03-06 15:10:42.345012345 +0000 UTC m=+…`).
 // Received fields, search's `before:`/`after:` and our own Received stamp and DSNs all use it.
 
@@ -171,7 +172,8 @@ const RFC5322_FORM = new RegExp(
 const ISO_FORM = new RegExp(
   String.raw`^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:T|\s+)` + TIME + OPTIONAL_ZONE,
 );
-// ctime(3), which a few old gateways write: `Thu Mar  6 15:10:42 2025`; its year follows the time.
+// ctime(3), which a few old gateways write: `Thu Mar  6 15:10:42 2025` (no zone: read as UTC, and
+// said so; mailcore2#1270 shows it in real mail); its year follows the time.
 const CTIME_FORM = new RegExp(
   String.raw`^\s*([A-Za-z]{3,9})\s+([A-Za-z]{3,9})\s+(\d{1,2})\s+` +
     TIME +
@@ -179,9 +181,21 @@ const CTIME_FORM = new RegExp(
     OPTIONAL_ZONE,
 );
 
-/** Where a date may start, for fields that give no `;` before it. */
+// Month first, the year before the time: `Sat, Apr 09 2005 06:39:52 -0700`, as some gateways and
+// mailers write it (Debian bug #303898, libetpan#6, where libetpan learnt to read it). Only with a
+// four-digit year, so that no other form is read as this one.
+const MONTH_FIRST_FORM = new RegExp(
+  String.raw`^\s*(?:([A-Za-z]{3,9})\s*,?\s*)?([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4}),?\s+` +
+    TIME +
+    OPTIONAL_ZONE,
+);
+
+/**
+ * Where a date may start, for fields that give no `;` before it. A lookahead, so that starts may
+ * overlap: in `id 7 Dec 03 2026 10:00` the date starts at `Dec`, not at `7 Dec`.
+ */
 const DATE_START =
-  /\b(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}[\s-]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|\d{4}-\d{1,2}-\d{1,2}[T\s])/gi;
+  /\b(?=(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b|\d{1,2}[\s-]+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},?\s+\d{4}\b|\d{4}-\d{1,2}-\d{1,2}[T\s])/gi;
 
 /** RFC 5322 §4.3: two-digit years 00–49 are 20xx, 50–99 and three-digit years add 1900. */
 function fullYear(text: string): number {
@@ -268,6 +282,12 @@ export function parseMailDate(text: string): MailDate | null {
   if (ctime && isDayName(ctime[1] ?? '')) {
     const [, , month = '', day = ''] = ctime;
     return mailDate(Number(ctime[8]), monthNumber(month), day, clockAt(ctime, 4));
+  }
+  const monthFirst = MONTH_FIRST_FORM.exec(text);
+  if (monthFirst) {
+    const [, dayName, month = '', day = '', year = ''] = monthFirst;
+    if (dayName !== undefined && !isDayName(dayName)) return null;
+    return mailDate(Number(year), monthNumber(month), day, clockAt(monthFirst, 5));
   }
   return null;
 }

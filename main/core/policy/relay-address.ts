@@ -9,6 +9,7 @@
 //
 // Captured recipients are not checked: nothing leaves for them. Domains are matched by the
 // routing rules case-insensitively, so `VICTIM@EXAMPLE.COM` is routed like victim@example.com.
+import { quotedMailbox } from '../mail/smtp-path.js';
 import { CONTROL_CHARACTERS } from '../text/sanitise.js';
 
 export interface AddressProblem {
@@ -32,7 +33,11 @@ function problem(trick: string, what: string): AddressProblem {
 /** Null when the address may be relayed, else what is wrong with it. */
 export function relayAddressProblem(address: string): AddressProblem | null {
   if (address === '') return problem('empty', 'Empty recipient');
-  if (CONTROL_CHARACTERS.test(address) || /\s/u.test(address)) {
+  // RFC 5321 §4.1.2 allows a plain space inside a quoted local part ("john smith"@example.net),
+  // which routes nowhere else; any other whitespace is a pasted extra or a look-alike
+  const quoted = quotedMailbox(address);
+  const unquotedSpaces = quoted ? quoted.localPart.replaceAll(' ', '') + quoted.domain : address;
+  if (CONTROL_CHARACTERS.test(address) || /\s/u.test(unquotedSpaces)) {
     return problem('control', 'Recipient holds spaces or control characters');
   }
   if (address.startsWith('@')) return problem('source-route', 'Source route');

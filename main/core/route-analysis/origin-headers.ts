@@ -3,7 +3,7 @@
 // Return-Path), the Message-ID's domain (RFC 5322 §3.6.4) and the webmail/client X- fields
 // (X-Originating-IP, X-Forwarded-For: the address of the browser a webmail was used from).
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
-import { normalizeIp } from '../net/ip-address.js';
+import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { firstAddress } from './address-list.js';
 import type { DkimSignatureSummary, OriginHeaders } from './types.js';
 
@@ -43,22 +43,42 @@ const plainIp = (text: string): string => normalizeIp(text) ?? text;
 
 /**
  * X-Forwarded-For, which some webmails copy from their HTTP proxies: `client, proxy1, proxy2`,
- * the original client first (each proxy appends the address it was reached from).
+ * the original client first (each proxy appends the address it was reached from). A message can
+ * carry several such fields (each webmail or proxying hop adds one); like the trace fields
+ * (RFC 5322 §3.6.7) each new one goes on top, so the bottom-most is the oldest. The path is every
+ * address of every field, oldest field first, each address once.
  */
-function forwardedFor(value: string): string[] | null {
-  const addresses = value
-    .split(',')
-    .map((part) => part.trim())
-    .filter(Boolean)
-    .map(plainIp);
-  return addresses.length ? addresses : null;
+function forwardedPath(fields: readonly HeaderField[]): string[] | null {
+  const path: string[] = [];
+  for (const field of [...fields].reverse()) {
+    for (const part of field.value.split(',')) {
+      const address = plainIp(part.trim());
+      if (address && !path.includes(address)) path.push(address);
+    }
+  }
+  return path.length ? path : null;
+}
+
+/**
+ * The originating client of a forwarded path: the left-most address that can be reached from the
+ * Internet. Addresses left of it are the client's own network (a LAN address its proxy or NAT
+ * reported), words such as `unknown` (Squid) are no address, and what follows it is the proxies
+ * that handed the request on. With no such address, the left-most address at all. Only the
+ * addresses the reader's own proxies added can be trusted: everything left of them is what the
+ * client said, so this names the claimed client, as X-Originating-IP does.
+ */
+function forwardedClient(path: readonly string[] | null): string | null {
+  if (!path) return null;
+  const addresses = path.filter((address) => ipScope(address) !== null);
+  const reachable = addresses.find((address) => !isPrivateScope(ipScope(address) ?? 'private'));
+  return reachable ?? addresses[0] ?? null;
 }
 
 export function originHeaders(fields: readonly HeaderField[]): OriginHeaders {
   const returnPath = firstValue(fields, 'Return-Path');
   const messageId = firstValue(fields, 'Message-ID');
   const originatingIp = firstValue(fields, 'X-Originating-IP');
-  const forwarded = firstValue(fields, 'X-Forwarded-For');
+  const forwarded = forwardedPath(fieldsNamed(fields, 'X-Forwarded-For'));
   return {
     // `Return-Path: <>` is the null sender of a bounce (RFC 5321 §4.5.5)
     returnPath:
@@ -66,7 +86,8 @@ export function originHeaders(fields: readonly HeaderField[]): OriginHeaders {
     messageIdDomain: messageId === null ? null : messageIdDomain(messageId),
     dkimSignatures: fieldsNamed(fields, 'DKIM-Signature').map((f) => parseDkimSignature(f.value)),
     xOriginatingIp: originatingIp === null ? null : plainIp(originatingIp),
-    xForwardedFor: forwarded === null ? null : forwardedFor(forwarded),
+    xForwardedFor: forwarded,
+    xForwardedForClient: forwardedClient(forwarded),
     xMailer: firstValue(fields, 'X-Mailer') || null,
     userAgent: firstValue(fields, 'User-Agent') || null,
   };

@@ -53,17 +53,6 @@ function unclosedOpenings(text: string, from: number): Set<number> {
   return new Set(stack);
 }
 
-/** A literal or angle address: to `close`, or (unclosed) to the next whitespace. */
-function scanUntil(text: string, from: number, close: string): { end: number; closed: boolean } {
-  for (let i = from + 1; i < text.length; i++) {
-    const char = text[i];
-    if (char === '\\') i++;
-    else if (char === close) return { end: i + 1, closed: true };
-    else if (isSpace(char)) return { end: i, closed: false };
-  }
-  return { end: text.length, closed: false };
-}
-
 /** A quoted string's end after its closing quote, or -1 when no quote closes it. */
 function scanQuoted(text: string, open: number): number {
   for (let i = open + 1; i < text.length; i++) {
@@ -71,6 +60,26 @@ function scanQuoted(text: string, open: number): number {
     else if (text[i] === '"') return i + 1;
   }
   return -1;
+}
+
+/**
+ * A literal or angle address: to `close`, or (unclosed) to the next whitespace. An angle address
+ * may hold a quoted local part with spaces (`<"john smith"@example.net>`, RFC 5321 §4.1.2).
+ */
+function scanUntil(text: string, from: number, close: string): { end: number; closed: boolean } {
+  let start = from + 1;
+  // only where a local part starts: a quote elsewhere is not the grammar's, read as before
+  if (close === '>' && text[start] === '"') {
+    const end = scanQuoted(text, start);
+    if (end > 0) start = end;
+  }
+  for (let i = start; i < text.length; i++) {
+    const char = text[i];
+    if (char === '\\') i++;
+    else if (char === close) return { end: i + 1, closed: true };
+    else if (isSpace(char)) return { end: i, closed: false };
+  }
+  return { end: text.length, closed: false };
 }
 
 // What can end a word: whitespace, ";", "[", "<", and a "(" or '"' when it opens something.

@@ -8,6 +8,9 @@
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { domainToASCII } from 'node:url';
+// what RFC 5321 §4.1.2 forbids in a path (a space only inside a quoted local part); nodemailer
+// would refuse the whole envelope for one bad address
+import { unfitForPath } from '../mail/smtp-path.js';
 import {
   localReply,
   resultFrom,
@@ -30,8 +33,6 @@ import type { TranscriptRecorder } from './transcript.js';
 import type { UpstreamSession } from './upstream-session.js';
 
 const NON_ASCII = /\P{ASCII}/u;
-// Forbidden by RFC 5321 §4.1.2 in a Path; nodemailer would refuse the whole envelope for them.
-const BAD_ADDRESS = /[\r\n<>\s]/;
 
 function normalizeSender(mailFrom: string): string {
   const trimmed = mailFrom.trim();
@@ -103,7 +104,7 @@ export async function runTransaction(
       reason: text,
     };
   };
-  const senderProblem = BAD_ADDRESS.test(sender)
+  const senderProblem = unfitForPath(sender)
     ? (['5.1.7', `invalid sender address ${JSON.stringify(sender)}`] as const)
     : NON_ASCII.test(sender) && !smtpUtf8
       ? (['5.6.7', 'the upstream does not offer SMTPUTF8, which the sender address needs'] as const)
@@ -114,7 +115,7 @@ export async function runTransaction(
     const address = normalizeSender(raw);
     const wire = onTheWire(address);
     if (senderProblem) refuse(index, address, senderProblem[0], senderProblem[1]);
-    else if (address === '' || BAD_ADDRESS.test(address)) {
+    else if (address === '' || unfitForPath(address)) {
       refuse(index, address, '5.1.3', `invalid recipient address ${JSON.stringify(address)}`);
     } else if (NON_ASCII.test(wire) && !smtpUtf8) {
       refuse(

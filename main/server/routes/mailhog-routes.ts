@@ -180,14 +180,26 @@ function registerEventRoutes(app: FastifyInstance, events: MailhogEvents, prefix
       events.addStream(reply.raw, headers);
     },
   );
-  app.get(
-    `${prefix}/api/v2/websocket`,
-    {
-      websocket: true,
-      schema: { tags, summary: 'MailHog v2: live events (WebSocket): each new message as JSON' },
+  app.route({
+    method: 'GET',
+    url: `${prefix}/api/v2/websocket`,
+    // hidden from the OpenAPI document, as every WebSocket route is (it describes HTTP answers)
+    schema: {
+      tags,
+      summary: 'MailHog v2: live events (WebSocket): each new message as JSON',
+      hide: true,
     },
-    (socket) => events.addSocket(socket),
-  );
+    wsHandler: (socket) => events.addSocket(socket),
+    // A plain GET is not a handshake: MailHog's gorilla/websocket Upgrader answers it with
+    // http.Error(w, "Bad Request", 400) and its version header (server.go returnError)
+    handler: (_req, reply) =>
+      reply
+        .code(400)
+        .header('sec-websocket-version', '13')
+        .header('x-content-type-options', 'nosniff')
+        .type('text/plain; charset=utf-8')
+        .send('Bad Request\n'),
+  });
 }
 
 /** MailHog's `/api/v2/jim`: GET, POST (invite), PUT (change), DELETE (leave), as api/v2.go. */

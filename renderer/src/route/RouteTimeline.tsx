@@ -46,6 +46,24 @@ function AuthBadges({ route }: { route: RouteAnalysis }) {
   );
 }
 
+/**
+ * The originating client, then the path: `203.0.113.9 (from 10.0.0.5) via 192.0.2.1`: what the
+ * proxies wrote left of the client is its own network, what they wrote right of it the proxies.
+ */
+function forwardedText(origin: RouteAnalysis['origin']): string {
+  const path = origin.xForwardedFor ?? [];
+  const client = origin.xForwardedForClient;
+  const at = client === null ? -1 : path.indexOf(client);
+  if (client === null || at < 0) return path.join(', ');
+  const behind = path.slice(0, at);
+  const via = path.slice(at + 1);
+  return (
+    client +
+    (behind.length ? ` (from ${behind.join(', ')})` : '') +
+    (via.length ? ` via ${via.join(', ')}` : '')
+  );
+}
+
 /** What the headers other than Received say of the sender, where they say anything. */
 function OriginFacts({ route }: { route: RouteAnalysis }) {
   const { origin } = route;
@@ -57,7 +75,7 @@ function OriginFacts({ route }: { route: RouteAnalysis }) {
   const facts: [string, string][] = [];
   if (origin.returnPath !== null) facts.push(['Return-Path', origin.returnPath || '<> (a bounce)']);
   if (origin.xOriginatingIp) facts.push(['X-Originating-IP', origin.xOriginatingIp]);
-  if (origin.xForwardedFor) facts.push(['X-Forwarded-For', origin.xForwardedFor.join(', ')]);
+  if (origin.xForwardedFor) facts.push(['X-Forwarded-For', forwardedText(origin)]);
   if (signers.length) facts.push(['DKIM-Signature', signers.join(', ')]);
   if (facts.length === 0) return null;
   return (
