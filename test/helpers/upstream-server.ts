@@ -99,6 +99,8 @@ export interface UpstreamServerOptions {
   /** Advertise SMTPUTF8 (default true). */
   smtpUtf8?: boolean;
   failures?: FailureInjection;
+  /** The reply to a refused login; default `535 5.7.8 Authentication credentials invalid`. */
+  authFailure?: InjectedReply;
   /** A fixed port (e.g. to bring an upstream "back" where it was); default a free one. */
   port?: number;
 }
@@ -165,7 +167,9 @@ export async function startUpstreamServer(
       if (!ok) {
         refusedLogins += 1;
         return callback(
-          replyError({ code: 535, text: '5.7.8 Authentication credentials invalid' }),
+          replyError(
+            options.authFailure ?? { code: 535, text: '5.7.8 Authentication credentials invalid' },
+          ),
         );
       }
       callback(null, { user: auth.username });
