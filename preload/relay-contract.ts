@@ -36,6 +36,8 @@ export interface QueuedRecipient {
   lastReply: SmtpReplyView | null;
   /** The reason of the last state change, in words. */
   why: string;
+  /** What the last refusal means and what to change, when Relaydesk knows (see delivery). */
+  advice?: { detail: string; fix: string };
 }
 
 export interface QueuedMessage extends MessageSummary {

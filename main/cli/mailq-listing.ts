@@ -84,6 +84,7 @@ export function mailqListing(view: QueueView): string {
       lines.push(`${indent}${to}  ${stateWords(r)}`);
       const why = reason(r);
       if (why) lines.push(`${indent}  (${why})`);
+      if (r.advice) lines.push(`${indent}  fix: ${r.advice.fix}`);
     }
     lines.push('');
   }

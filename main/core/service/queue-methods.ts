@@ -1,5 +1,6 @@
 // The facade's calls over the delivery queue: what waits and why, the actions on it (the IDs may
 // include Mailpit's `latest`), pausing the upstream, and the upstream connection test.
+import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
   DeliveryHandAction,
   QueueActionResult,
@@ -77,15 +78,27 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
           sender: record.envelope.mailFrom,
           status: messageStatus(record.delivery),
           actions: applicableActions(record.delivery ?? []),
-          recipients: (record.delivery ?? []).map((r) => ({
-            address: r.address,
-            deliverTo: r.deliverTo,
-            state: r.state,
-            nextAttemptAt: r.nextAttemptAt,
-            attempts: r.attempts.length,
-            lastReply: r.attempts.at(-1)?.reply ?? null,
-            why: r.history.at(-1)?.reason ?? '',
-          })),
+          recipients: (record.delivery ?? []).map((r) => {
+            const last = r.attempts.at(-1);
+            const advice =
+              last && (r.state === 'bounced' || r.state === 'deferred')
+                ? adviseOnSenderRefusal(
+                    last.reply,
+                    last.sentAs?.mailFrom ?? record.envelope.mailFrom,
+                    settings.relay?.auth?.user ?? null,
+                  )
+                : null;
+            return {
+              address: r.address,
+              deliverTo: r.deliverTo,
+              state: r.state,
+              nextAttemptAt: r.nextAttemptAt,
+              attempts: r.attempts.length,
+              lastReply: last?.reply ?? null,
+              why: r.history.at(-1)?.reason ?? '',
+              ...(advice ? { advice } : {}),
+            };
+          }),
         })),
       };
     },
