@@ -40,10 +40,20 @@ function reason(r: QueuedRecipient): string | null {
   return r.state !== 'pending' && r.why !== '' ? r.why : null;
 }
 
-function stateWords(r: QueuedRecipient): string {
+const WAITS = 'waits for the upstream to resume';
+
+/**
+ * While the upstream is paused nothing pending is sent and a retry time already past is not
+ * kept: say so, as the Queue view does, rather than list mail as if it were about to go.
+ */
+function stateWords(r: QueuedRecipient, paused: boolean, now: number): string {
   const parts: string[] = [r.state];
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
-  if (r.state === 'deferred' && r.nextAttemptAt) parts.push(`next ${mailqTime(r.nextAttemptAt)}`);
+  if (r.state === 'deferred' && r.nextAttemptAt) {
+    const due = Date.parse(r.nextAttemptAt) <= now;
+    parts.push(paused && due ? WAITS : `next ${mailqTime(r.nextAttemptAt)}`);
+  }
+  if (r.state === 'pending' && paused) parts.push(WAITS);
   return parts.join(', ');
 }
 
@@ -55,7 +65,7 @@ function mark(message: QueuedMessage): string {
 const sender = (message: QueuedMessage): string => message.sender || 'MAILER-DAEMON';
 
 /** The listing as lines of text, ending in mailq's total or "Mail queue is empty". */
-export function mailqListing(view: QueueView): string {
+export function mailqListing(view: QueueView, now: number = Date.now()): string {
   const lines: string[] = [];
   const pause = view.upstream.paused;
   if (pause) {
@@ -81,7 +91,7 @@ export function mailqListing(view: QueueView): string {
     for (const r of message.recipients) {
       const to =
         r.deliverTo && r.deliverTo !== r.address ? `${r.address} -> ${r.deliverTo}` : r.address;
-      lines.push(`${indent}${to}  ${stateWords(r)}`);
+      lines.push(`${indent}${to}  ${stateWords(r, pause !== null, now)}`);
       const why = reason(r);
       if (why) lines.push(`${indent}  (${why})`);
       if (r.advice) lines.push(`${indent}  fix: ${r.advice.fix}`);

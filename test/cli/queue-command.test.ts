@@ -268,3 +268,33 @@ describe('relaydesk queue against a relay with a UI password', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('relaydesk queue while the upstream is down', () => {
+  it('says the mail waits for the upstream to resume, as the Queue view does', async () => {
+    const down = await startServe({
+      args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${await closedPort()}`],
+    });
+    const first = await send(down.smtp.port, ['one@rcpt.example'], 'first');
+    // its attempt finds nothing listening and pauses the upstream
+    await eventually(
+      async () =>
+        (await down.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).recipients[0]?.state,
+    ).toBe('deferred');
+    const second = await send(down.smtp.port, ['two@rcpt.example'], 'second');
+
+    const result = await runCli(['queue'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${down.http.port}` },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Relaying is paused since .*: connection refused: nothing listens on /,
+    );
+    const lines = result.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith(second));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(
+      /^ +two@rcpt\.example {2}pending, waits for the upstream to resume$/,
+    );
+    expect(lines[at + 2]).toBe('');
+  });
+});
