@@ -200,6 +200,36 @@ describe('relaydesk queue', () => {
     }
   });
 
+  it('pauses relaying with a reason and resumes it, as an admin does before ISP maintenance', async () => {
+    const paused = await queue('pause', 'ISP', 'maintenance', 'tonight');
+    expect(paused).toMatchObject({
+      code: 0,
+      stdout: 'Relaying is paused: ISP maintenance tonight\n',
+      stderr: '',
+    });
+    try {
+      const before = upstream.messages.length;
+      const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'held back by the pause');
+      const listed = await queue();
+      expect(listed.stdout).toMatch(/^Relaying is paused since .*: ISP maintenance tonight \(/);
+      expect(listed.stdout).toMatch(
+        /ok@rcpt\.example {2}pending, waits for the upstream to resume\n/,
+      );
+      // a flush does not lift a pause by hand, and says how to
+      const flushed = await queue('flush');
+      expect(flushed.stderr).toContain(
+        'nothing is sent until it is resumed (relaydesk queue resume',
+      );
+      expect(upstream.messages.length).toBe(before);
+
+      const resumed = await queue('resume');
+      expect(resumed).toMatchObject({ code: 0, stdout: 'Relaying resumed\n', stderr: '' });
+      await eventually(async () => (await delivery(id)).status).toBe('delivered');
+    } finally {
+      await queue('resume');
+    }
+  });
+
   it('names an unknown queue ID and where the IDs are listed', async () => {
     expect(oneLineFailure(await queue('hold', 'no-such-id'))).toBe(
       'queue hold: message "no-such-id" not found; `relaydesk queue` lists the queue IDs',
@@ -219,7 +249,10 @@ describe('relaydesk queue', () => {
   it('refuses bad usage with exit code 2, naming what to give', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['hold'], /^queue hold: give the queue ID\(s\); `relaydesk queue` lists them$/],
-      [['bogus'], /^queue: "bogus" is not a queue command; use "list", "flush", "hold"/],
+      [
+        ['bogus'],
+        /^queue: "bogus" is not a queue command; use "list", "flush", "pause", "resume", "hold"/,
+      ],
       [
         ['--state', 'bogus'],
         /^queue: --state "bogus" is not a recipient state; use one of pending, /,
