@@ -331,3 +331,37 @@ describe('relaydesk queue while the upstream is down', () => {
     expect(lines[at + 2]).toBe('');
   });
 });
+
+describe('relaydesk queue while the upstream refuses the login', () => {
+  it('shows no retry time for mail that waits for the password to be put right', async () => {
+    const locked = await startUpstreamServer({ tls: 'none', users: { office: 'right-pass' } });
+    const dir = await makeTempDir();
+    const passwordFile = join(dir, 'relay-password');
+    await writeFile(passwordFile, 'wrong-pass\n', { mode: 0o600 });
+    try {
+      const relay = await startServe({
+        args: [
+          ...['--mode', 'relay', '--relay-host', `127.0.0.1:${locked.port}`],
+          ...['--relay-security', 'none', '--relay-user', 'office'],
+          ...['--relay-password-file', passwordFile],
+        ],
+      });
+      const id = await send(relay.smtp.port, ['one@rcpt.example'], 'refused login');
+      await eventually(
+        async () =>
+          (await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).recipients[0]?.state,
+      ).toBe('deferred');
+      const result = await runCli(['queue'], {
+        env: { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` },
+      });
+      expect(result.stdout).toMatch(/^Relaying is paused since .*: authentication rejected/);
+      // a rejected login is not tried again by itself: a "next" time would be a promise not kept
+      expect(result.stdout).toMatch(
+        /one@rcpt\.example {2}deferred, 1 attempt, waits for the upstream to resume\n/,
+      );
+      expect(result.stdout).not.toContain('wrong-pass');
+    } finally {
+      await locked.close();
+    }
+  });
+});
