@@ -24,7 +24,7 @@ Commands:
   unsuspend  lift it: relaydesk unsuspend ID [--release]; list: relaydesk suspensions
   lockout    SMTP AUTH lockouts of the running relay: relaydesk lockout list|release
   queue      the running relay's delivery queue, like mailq: relaydesk queue [--json],
-             relaydesk queue flush, relaydesk queue hold|release|retry|delete ID…
+             relaydesk queue flush|pause|resume, relaydesk queue hold|release|retry|delete ID…
   dump       write every message of the running relay to a folder as .eml, with index.json
              (relaydesk dump DIR [--http URL])
   ingest     import .eml files, Maildir folders and mbox files into the running relay

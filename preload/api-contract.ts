@@ -242,6 +242,11 @@ export interface RecipientDeliveryView {
   history: Array<{ state: RecipientState; at: string; reason: string }>;
   /** The address check's verdict at RCPT, when the check is on. */
   addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
+  /**
+   * What the last refusal means and what to change, when Relaydesk knows (the upstream refused
+   * the sender as one its login may not send as: a Send as rule fixes it).
+   */
+  advice?: { detail: string; fix: string };
 }
 
 /** A recipient as the delivery answer carries it (HTTP and IPC). */

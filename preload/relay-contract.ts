@@ -21,6 +21,12 @@ export interface UpstreamPauseView {
   since: string;
   /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
   byHand?: boolean;
+  /**
+   * Nothing answered (connection refused, no DNS record): tried again by itself at the waiting
+   * mail's retry times. Any other pause (a rejected login, a certificate, by hand) waits for a
+   * person, so no retry time means anything until it ends.
+   */
+  unreachable?: boolean;
 }
 
 /** The queue actions taken by hand on a message's waiting recipients (resend aside). */
@@ -36,6 +42,8 @@ export interface QueuedRecipient {
   lastReply: SmtpReplyView | null;
   /** The reason of the last state change, in words. */
   why: string;
+  /** What the last refusal means and what to change, when Relaydesk knows (see delivery). */
+  advice?: { detail: string; fix: string };
 }
 
 export interface QueuedMessage extends MessageSummary {

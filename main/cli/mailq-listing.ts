@@ -8,6 +8,7 @@ import type {
   QueuedRecipient,
   QueueView,
   SmtpReplyView,
+  UpstreamPauseView,
 } from '../../preload/api-contract.js';
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
@@ -40,10 +41,21 @@ function reason(r: QueuedRecipient): string | null {
   return r.state !== 'pending' && r.why !== '' ? r.why : null;
 }
 
-function stateWords(r: QueuedRecipient): string {
+const WAITS = 'waits for the upstream to resume';
+
+/**
+ * While the upstream is paused nothing pending is sent and a retry time already past is not
+ * kept: say so, as the Queue view does, rather than list mail as if it were about to go.
+ */
+function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: number): string {
   const parts: string[] = [r.state];
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
-  if (r.state === 'deferred' && r.nextAttemptAt) parts.push(`next ${mailqTime(r.nextAttemptAt)}`);
+  if (r.state === 'deferred' && r.nextAttemptAt) {
+    // only a pause for an upstream that did not answer is tried again at the retry time
+    const waits = pause !== null && (!pause.unreachable || Date.parse(r.nextAttemptAt) <= now);
+    parts.push(waits ? WAITS : `next ${mailqTime(r.nextAttemptAt)}`);
+  }
+  if (r.state === 'pending' && pause !== null) parts.push(WAITS);
   return parts.join(', ');
 }
 
@@ -55,7 +67,7 @@ function mark(message: QueuedMessage): string {
 const sender = (message: QueuedMessage): string => message.sender || 'MAILER-DAEMON';
 
 /** The listing as lines of text, ending in mailq's total or "Mail queue is empty". */
-export function mailqListing(view: QueueView): string {
+export function mailqListing(view: QueueView, now: number = Date.now()): string {
   const lines: string[] = [];
   const pause = view.upstream.paused;
   if (pause) {
@@ -81,9 +93,10 @@ export function mailqListing(view: QueueView): string {
     for (const r of message.recipients) {
       const to =
         r.deliverTo && r.deliverTo !== r.address ? `${r.address} -> ${r.deliverTo}` : r.address;
-      lines.push(`${indent}${to}  ${stateWords(r)}`);
+      lines.push(`${indent}${to}  ${stateWords(r, pause, now)}`);
       const why = reason(r);
       if (why) lines.push(`${indent}  (${why})`);
+      if (r.advice) lines.push(`${indent}  fix: ${r.advice.fix}`);
     }
     lines.push('');
   }

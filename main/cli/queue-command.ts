@@ -16,12 +16,16 @@ import {
 
 const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http URL]
        relaydesk queue flush [--http URL]
+       relaydesk queue pause [REASON…] [--http URL] | relaydesk queue resume [--http URL]
        relaydesk queue hold|release|retry|delete ID… [--http URL]
 
   list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
             arrival time, envelope sender, then each recipient with its state and, in
             parentheses, the upstream's last reply or why it waits
   flush     try every deferred message now (postqueue -f)
+  pause     send nothing to the upstream until resumed (mail is still taken in and waits);
+            the reason is shown above the listing and in the Queue view
+  resume    end a pause, by hand or by an upstream failure, and send what waits
   hold      keep messages from being sent until released (postsuper -h)
   release   let held messages be sent again (postsuper -H)
   retry     try these messages now
@@ -156,14 +160,37 @@ export async function runQueueCommand(
     const paused = (await readQueue(api, undefined)).upstream.paused;
     if (paused?.byHand) {
       err(
-        `relaydesk queue: relaying is paused by hand (${paused.reason}): nothing is sent until it is resumed (Queue view, or POST /api/v1/relay/resume)\n`,
+        `relaydesk queue: relaying is paused by hand (${paused.reason}): nothing is sent until it is resumed (relaydesk queue resume, or the Queue view)\n`,
       );
     }
     return 0;
   }
 
+  if (command === 'pause' || command === 'resume') {
+    if (command === 'resume' && ids.length > 0)
+      throw new CliUsageError(`queue resume: takes no IDs (got ${ids.join(' ')})`);
+    const reason = ids.join(' ').trim();
+    const res = await api.fetch(`api/v1/relay/${command}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(command === 'pause' && reason !== '' ? { reason } : {}),
+    });
+    if (!res.ok) throw await refusal(api, res, `queue ${command}`);
+    const upstream = (await res.json()) as QueueView['upstream'];
+    if (json)
+      out(`${JSON.stringify(upstream)}
+`);
+    else if (upstream.paused)
+      out(`Relaying is paused: ${upstream.paused.reason}
+`);
+    else out('Relaying resumed\n');
+    return 0;
+  }
+
   if (!isActionName(command)) {
-    const names = ['list', 'flush', ...Object.keys(actions)].map((name) => `"${name}"`);
+    const names = ['list', 'flush', 'pause', 'resume', ...Object.keys(actions)].map(
+      (name) => `"${name}"`,
+    );
     throw new CliUsageError(
       `queue: ${JSON.stringify(command)} is not a queue command; use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`,
     );

@@ -6,8 +6,11 @@ import type { FilterVerdict } from './filter/message-filter.js';
 
 export type { Envelope, MailAddress };
 
-/** A recipient's delivery as kept in the sidecar (the API's view, plus bookkeeping). */
-export interface RecipientDelivery extends RecipientDeliveryView {
+/**
+ * A recipient's delivery as kept in the sidecar (the API's view, plus bookkeeping; the advice is
+ * worked out from the last reply when asked for, never stored).
+ */
+export interface RecipientDelivery extends Omit<RecipientDeliveryView, 'advice'> {
   /** When the first attempt started: the lifetime counts from here. */
   firstAttemptAt: string | null;
 }

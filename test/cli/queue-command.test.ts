@@ -200,6 +200,36 @@ describe('relaydesk queue', () => {
     }
   });
 
+  it('pauses relaying with a reason and resumes it, as an admin does before ISP maintenance', async () => {
+    const paused = await queue('pause', 'ISP', 'maintenance', 'tonight');
+    expect(paused).toMatchObject({
+      code: 0,
+      stdout: 'Relaying is paused: ISP maintenance tonight\n',
+      stderr: '',
+    });
+    try {
+      const before = upstream.messages.length;
+      const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'held back by the pause');
+      const listed = await queue();
+      expect(listed.stdout).toMatch(/^Relaying is paused since .*: ISP maintenance tonight \(/);
+      expect(listed.stdout).toMatch(
+        /ok@rcpt\.example {2}pending, waits for the upstream to resume\n/,
+      );
+      // a flush does not lift a pause by hand, and says how to
+      const flushed = await queue('flush');
+      expect(flushed.stderr).toContain(
+        'nothing is sent until it is resumed (relaydesk queue resume',
+      );
+      expect(upstream.messages.length).toBe(before);
+
+      const resumed = await queue('resume');
+      expect(resumed).toMatchObject({ code: 0, stdout: 'Relaying resumed\n', stderr: '' });
+      await eventually(async () => (await delivery(id)).status).toBe('delivered');
+    } finally {
+      await queue('resume');
+    }
+  });
+
   it('names an unknown queue ID and where the IDs are listed', async () => {
     expect(oneLineFailure(await queue('hold', 'no-such-id'))).toBe(
       'queue hold: message "no-such-id" not found; `relaydesk queue` lists the queue IDs',
@@ -219,7 +249,10 @@ describe('relaydesk queue', () => {
   it('refuses bad usage with exit code 2, naming what to give', async () => {
     const cases: Array<[string[], RegExp]> = [
       [['hold'], /^queue hold: give the queue ID\(s\); `relaydesk queue` lists them$/],
-      [['bogus'], /^queue: "bogus" is not a queue command; use "list", "flush", "hold"/],
+      [
+        ['bogus'],
+        /^queue: "bogus" is not a queue command; use "list", "flush", "pause", "resume", "hold"/,
+      ],
       [
         ['--state', 'bogus'],
         /^queue: --state "bogus" is not a recipient state; use one of pending, /,
@@ -268,3 +301,67 @@ describe('relaydesk queue against a relay with a UI password', () => {
 function escape(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+describe('relaydesk queue while the upstream is down', () => {
+  it('says the mail waits for the upstream to resume, as the Queue view does', async () => {
+    const down = await startServe({
+      args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${await closedPort()}`],
+    });
+    const first = await send(down.smtp.port, ['one@rcpt.example'], 'first');
+    // its attempt finds nothing listening and pauses the upstream
+    await eventually(
+      async () =>
+        (await down.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).recipients[0]?.state,
+    ).toBe('deferred');
+    const second = await send(down.smtp.port, ['two@rcpt.example'], 'second');
+
+    const result = await runCli(['queue'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${down.http.port}` },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Relaying is paused since .*: connection refused: nothing listens on /,
+    );
+    const lines = result.stdout.split('\n');
+    const at = lines.findIndex((line) => line.startsWith(second));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(
+      /^ +two@rcpt\.example {2}pending, waits for the upstream to resume$/,
+    );
+    expect(lines[at + 2]).toBe('');
+  });
+});
+
+describe('relaydesk queue while the upstream refuses the login', () => {
+  it('shows no retry time for mail that waits for the password to be put right', async () => {
+    const locked = await startUpstreamServer({ tls: 'none', users: { office: 'right-pass' } });
+    const dir = await makeTempDir();
+    const passwordFile = join(dir, 'relay-password');
+    await writeFile(passwordFile, 'wrong-pass\n', { mode: 0o600 });
+    try {
+      const relay = await startServe({
+        args: [
+          ...['--mode', 'relay', '--relay-host', `127.0.0.1:${locked.port}`],
+          ...['--relay-security', 'none', '--relay-user', 'office'],
+          ...['--relay-password-file', passwordFile],
+        ],
+      });
+      const id = await send(relay.smtp.port, ['one@rcpt.example'], 'refused login');
+      await eventually(
+        async () =>
+          (await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).recipients[0]?.state,
+      ).toBe('deferred');
+      const result = await runCli(['queue'], {
+        env: { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` },
+      });
+      expect(result.stdout).toMatch(/^Relaying is paused since .*: authentication rejected/);
+      // a rejected login is not tried again by itself: a "next" time would be a promise not kept
+      expect(result.stdout).toMatch(
+        /one@rcpt\.example {2}deferred, 1 attempt, waits for the upstream to resume\n/,
+      );
+      expect(result.stdout).not.toContain('wrong-pass');
+    } finally {
+      await locked.close();
+    }
+  });
+});

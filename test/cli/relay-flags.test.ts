@@ -117,6 +117,11 @@ describe('relaying configured by flags', () => {
       )
       .toBe('delivered');
     expect(upstream.messages[0]?.user).toBe('relayuser');
+    // Settings → Upstream names every flag that fixes the upstream for this run, the password's too
+    const shown = await serve.api<{ pinned: Record<string, string> }>('/api/v1/settings');
+    expect(shown.pinned.relay).toBe(
+      '--relay-host, --relay-security, --relay-user, --relay-password-file',
+    );
     const delivery = await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
     expect(JSON.stringify(delivery)).not.toContain('hunter2-secret');
     expect(serve.stdout + serve.stderr).not.toContain('hunter2-secret');

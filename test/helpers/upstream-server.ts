@@ -99,6 +99,13 @@ export interface UpstreamServerOptions {
   /** Advertise SMTPUTF8 (default true). */
   smtpUtf8?: boolean;
   failures?: FailureInjection;
+  /**
+   * Take mail only from the address that logged in, as Microsoft 365 does (any other MAIL FROM,
+   * the null sender included, gets `554 5.2.252 SendAsDenied`).
+   */
+  onlyLoginSender?: boolean;
+  /** The reply to a refused login; default `535 5.7.8 Authentication credentials invalid`. */
+  authFailure?: InjectedReply;
   /** A fixed port (e.g. to bring an upstream "back" where it was); default a free one. */
   port?: number;
 }
@@ -165,12 +172,22 @@ export async function startUpstreamServer(
       if (!ok) {
         refusedLogins += 1;
         return callback(
-          replyError({ code: 535, text: '5.7.8 Authentication credentials invalid' }),
+          replyError(
+            options.authFailure ?? { code: 535, text: '5.7.8 Authentication credentials invalid' },
+          ),
         );
       }
       callback(null, { user: auth.username });
     },
-    onMailFrom(_address, _session, callback) {
+    onMailFrom(address, session, callback) {
+      if (options.onlyLoginSender && address.address !== session.user) {
+        return callback(
+          replyError({
+            code: 554,
+            text: `5.2.252 SendAsDenied; ${String(session.user)} not allowed to send as ${address.address}; STOREDRV.Submission.Exception:SendAsDeniedException.MapiExceptionSendAsDenied`,
+          }),
+        );
+      }
       callback(failures.mail ? replyError(failures.mail) : null);
     },
     onRcptTo(address, _session, callback) {

@@ -183,6 +183,51 @@ describe('testUpstream', () => {
     expect(result.transcript).not.toContain('nope-nope');
   });
 
+  // Microsoft 365 answers 535 5.7.139 for every refused login; the text names the cause.
+  test.each([
+    [
+      'Authentication unsuccessful, the user credentials were incorrect. [AM0PR02CA0001.eurprd02.prod.outlook.com]',
+      'Microsoft 365 says the user name or password is wrong',
+      'check the user (the full mailbox address) and the password',
+    ],
+    [
+      'Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.',
+      'SMTP AUTH is disabled for this Microsoft 365 mailbox or tenant',
+      'enable Authenticated SMTP for the mailbox (and tenant)',
+    ],
+    [
+      'Authentication unsuccessful, basic authentication is disabled.',
+      'Microsoft 365 has turned off password (basic) authentication',
+      'sign in with OAuth2 (XOAUTH2)',
+    ],
+    [
+      "Authentication unsuccessful, user is locked by your organization's security defaults policy. Contact your administrator.",
+      'a Microsoft 365 sign-in policy (security defaults or conditional access) blocks this login',
+      'exclude this mailbox from the policy',
+    ],
+  ])('Microsoft 365 login refused: %s', async (text, detail, fix) => {
+    const server = await upstream({
+      users: { 'office@example.com': 'right-password' },
+      authMethods: ['LOGIN'],
+      authFailure: { code: 535, text: `5.7.139 ${text}` },
+    });
+    const result = await testUpstream(
+      settings({
+        host: server.host,
+        port: server.port,
+        caFile: server.certificate!.caFile,
+        auth: { user: 'office@example.com', password: 'Typo-Passw0rd' },
+      }),
+    );
+    expect(result.ok).toBe(false);
+    const step = result.steps.at(-1)!;
+    expect(step.step).toBe('auth');
+    expect(step.detail).toContain(detail);
+    expect(step.detail).toContain(`535 5.7.139 ${text}`);
+    expect(step.fix).toContain(fix);
+    expect(JSON.stringify(result)).not.toContain('Typo-Passw0rd');
+  });
+
   test('AUTH mechanism the server does not offer', async () => {
     const server = await upstream({
       users: { alice: 'pw-123456' },

@@ -89,10 +89,28 @@ export class BatchSender {
       );
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
-      return this.settle(batch, attempt, { signedBy, sentAs: rewritten.sentAs }, upstream);
+      const settled = this.settle(batch, attempt, { signedBy, sentAs: rewritten.sentAs }, upstream);
+      if (!abort.signal.aborted) return settled;
+      // Relaydesk is stopping (stop() cancels what is in flight): the cancelled attempt is no
+      // failure of the upstream, so what it left deferred is due at the next start rather than
+      // at a retry time (minutes to an hour) after it
+      return settled.then(() => this.dueAtNextStart(batch));
     } finally {
       this.inFlight.delete(batch.id);
     }
+  }
+
+  private async dueAtNextStart(batch: Batch): Promise<void> {
+    await this.ledger.update(batch.id, (list) =>
+      this.ledger.applyWhere(
+        list,
+        {
+          type: 'retry',
+          reason: 'Relaydesk stopped during the attempt; sent again at the next start',
+        },
+        (r, i) => batch.indexes.includes(i) && r.state === 'deferred',
+      ),
+    );
   }
 
   private async settle(

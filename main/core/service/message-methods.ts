@@ -1,11 +1,13 @@
 // The facade's calls over kept messages: the list and search, one message in its forms, its
 // route and delivery, read and delete, and the wait for a message to arrive.
 import { applicableActions, newRecipient } from '../queue/delivery-transition.js';
+import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
   DeliveryHandAction,
   MailboxCount,
   MessagePartContent,
   MessageStatus,
+  RecipientDeliveryView,
 } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
@@ -23,7 +25,7 @@ import type { ServiceParts } from './service-parts.js';
 export interface MessageDeliveryRecord {
   id: string;
   status: MessageStatus;
-  recipients: RecipientDelivery[];
+  recipients: Array<RecipientDelivery & Pick<RecipientDeliveryView, 'advice'>>;
   /** The hand actions that would change at least one recipient now. */
   actions: DeliveryHandAction[];
 }
@@ -47,7 +49,7 @@ export interface OpenedMessage {
   parseError?: string;
 }
 
-export function messageMethods({ store, events, log }: ServiceParts) {
+export function messageMethods({ store, events, log, settings }: ServiceParts) {
   const { index, spool, parser } = store;
   const methods = {
     /** A record by ID, or the newest for `latest` (Mailpit's alias). */
@@ -168,9 +170,20 @@ export function messageMethods({ store, events, log }: ServiceParts) {
         const check = record.addressChecks?.find(
           (c) => c.address.toLowerCase() === recipient.address.toLowerCase(),
         );
-        return check
-          ? { ...recipient, addressCheck: { verdict: check.verdict, reason: check.reason } }
-          : recipient;
+        const lastReply = recipient.attempts.at(-1)?.reply;
+        const advice =
+          (recipient.state === 'bounced' || recipient.state === 'deferred') && lastReply
+            ? adviseOnSenderRefusal(
+                lastReply,
+                recipient.attempts.at(-1)?.sentAs?.mailFrom ?? record.envelope.mailFrom,
+                settings.relay?.auth?.user ?? null,
+              )
+            : null;
+        return {
+          ...recipient,
+          ...(check ? { addressCheck: { verdict: check.verdict, reason: check.reason } } : {}),
+          ...(advice ? { advice } : {}),
+        };
       });
       return {
         id: record.id,

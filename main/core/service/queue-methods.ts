@@ -1,5 +1,7 @@
 // The facade's calls over the delivery queue: what waits and why, the actions on it (the IDs may
 // include Mailpit's `latest`), pausing the upstream, and the upstream connection test.
+import { isDeepStrictEqual } from 'node:util';
+import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
   DeliveryHandAction,
   QueueActionResult,
@@ -33,6 +35,12 @@ export type QueuedRecord = Pick<QueuedMessage, 'sender' | 'status' | 'recipients
 export interface QueueState {
   upstream: QueueView['upstream'];
   messages: QueuedRecord[];
+}
+
+/** Same settings, whatever the key order and whichever optional keys are present but unset. */
+function sameUpstream(a: unknown, b: unknown): boolean {
+  const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
+  return isDeepStrictEqual(plain(a), plain(b));
 }
 
 export function queueMethods({ settings, store, queue, saved, passwordFile }: ServiceParts) {
@@ -77,15 +85,27 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
           sender: record.envelope.mailFrom,
           status: messageStatus(record.delivery),
           actions: applicableActions(record.delivery ?? []),
-          recipients: (record.delivery ?? []).map((r) => ({
-            address: r.address,
-            deliverTo: r.deliverTo,
-            state: r.state,
-            nextAttemptAt: r.nextAttemptAt,
-            attempts: r.attempts.length,
-            lastReply: r.attempts.at(-1)?.reply ?? null,
-            why: r.history.at(-1)?.reason ?? '',
-          })),
+          recipients: (record.delivery ?? []).map((r) => {
+            const last = r.attempts.at(-1);
+            const advice =
+              last && (r.state === 'bounced' || r.state === 'deferred')
+                ? adviseOnSenderRefusal(
+                    last.reply,
+                    last.sentAs?.mailFrom ?? record.envelope.mailFrom,
+                    settings.relay?.auth?.user ?? null,
+                  )
+                : null;
+            return {
+              address: r.address,
+              deliverTo: r.deliverTo,
+              state: r.state,
+              nextAttemptAt: r.nextAttemptAt,
+              attempts: r.attempts.length,
+              lastReply: last?.reply ?? null,
+              why: r.history.at(-1)?.reason ?? '',
+              ...(advice ? { advice } : {}),
+            };
+          }),
         })),
       };
     },
@@ -164,7 +184,13 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
       if (!endpoint)
         throw new SettingsInputError('no upstream is configured; give the relay settings to test');
       const result = await testUpstream(endpoint);
-      if (result.ok && candidate === undefined) queue.resume('connection test succeeded');
+      // Settings → Upstream tests the form's values, which are the saved ones until edited: a
+      // pass of those is a pass of the saved upstream. It lifts the pause and sends what the
+      // failure deferred now: left to its retry time (an hour once the schedule has run out),
+      // the upstream back and the test passed would look as if nothing had happened.
+      if (result.ok && (candidate === undefined || sameUpstream(endpoint, settings.relay))) {
+        await queue.retryAll('connection test succeeded');
+      }
       return result;
     },
   };

@@ -62,12 +62,15 @@ export function pinnedSettings(input: SettingsInput): Record<string, string> {
     if (input.flags?.[spec.flag] !== undefined) pinned[spec.key] = spec.flag;
     else if (env[spec.env] !== undefined && env[spec.env] !== '') pinned[spec.key] = spec.env;
   }
+  // the upstream is pinned as a whole: name every flag and variable that sets part of it, so the
+  // password field does not say "set by --relay-host" when --relay-password-file set it
+  const relayBy: string[] = [];
   for (const flag of relayFlags) {
-    if (pinned.relay) break;
-    if (input.flags?.[flag.flag] !== undefined) pinned.relay = flag.flag;
-    else if (env[flag.env] !== undefined && env[flag.env] !== '') pinned.relay = flag.env;
+    if (input.flags?.[flag.flag] !== undefined) relayBy.push(flag.flag);
+    else if (env[flag.env] !== undefined && env[flag.env] !== '') relayBy.push(flag.env);
   }
-  if (!pinned.relay && env.RELAYDESK_RELAY_PASSWORD) pinned.relay = 'RELAYDESK_RELAY_PASSWORD';
+  if (env.RELAYDESK_RELAY_PASSWORD) relayBy.push('RELAYDESK_RELAY_PASSWORD');
+  if (relayBy.length > 0) pinned.relay = relayBy.join(', ');
   for (const flag of dkimFlags) {
     if (pinned.dkim) break;
     if (input.flags?.[flag.flag] !== undefined) pinned.dkim = flag.flag;

@@ -122,14 +122,48 @@ export function adviseOnSessionError(
         err.reply?.enhanced === '5.7.139' ||
         /SmtpClientAuthentication/i.test(err.reply?.text ?? '')
       ) {
-        return {
-          detail: `authentication rejected: SMTP AUTH is disabled for this Microsoft 365 mailbox or tenant (${reply})`,
-          fix: 'enable Authenticated SMTP for the mailbox (and tenant), or sign in with OAuth2 (XOAUTH2)',
-        };
+        return adviseOnMicrosoftLogin(err.reply?.text ?? '', reply ?? err.message);
       }
       return {
         detail: `authentication rejected${reply ? ` (${reply})` : ` (${err.message})`}`,
         fix: 'check user and password (for Gmail use an app password)',
       };
   }
+}
+
+/**
+ * Microsoft 365 answers `535 5.7.139` for every refused login; only the text says which of its
+ * causes it is (learn.microsoft.com, "Authenticated client SMTP submission"), and the fixes differ:
+ * a mistyped password is the usual one, and telling that admin to enable SMTP AUTH sends them to
+ * the wrong screen.
+ */
+function adviseOnMicrosoftLogin(text: string, reply: string): Advice {
+  if (/credentials were incorrect|user name or password/i.test(text)) {
+    return {
+      detail: `authentication rejected: Microsoft 365 says the user name or password is wrong (${reply})`,
+      fix: 'check the user (the full mailbox address) and the password; with multi-factor sign-in, use an app password or OAuth2 (XOAUTH2)',
+    };
+  }
+  if (/SmtpClientAuthentication|smtp_auth_disabled/i.test(text)) {
+    return {
+      detail: `authentication rejected: SMTP AUTH is disabled for this Microsoft 365 mailbox or tenant (${reply})`,
+      fix: 'enable Authenticated SMTP for the mailbox (and tenant), or sign in with OAuth2 (XOAUTH2)',
+    };
+  }
+  if (/basic auth/i.test(text)) {
+    return {
+      detail: `authentication rejected: Microsoft 365 has turned off password (basic) authentication for this mailbox (${reply})`,
+      fix: 'sign in with OAuth2 (XOAUTH2), or ask the tenant admin to allow basic authentication for SMTP AUTH',
+    };
+  }
+  if (/security defaults|did not meet the criteria|conditional access/i.test(text)) {
+    return {
+      detail: `authentication rejected: a Microsoft 365 sign-in policy (security defaults or conditional access) blocks this login (${reply})`,
+      fix: 'exclude this mailbox from the policy (or turn off security defaults), or sign in with OAuth2 (XOAUTH2)',
+    };
+  }
+  return {
+    detail: `authentication rejected by Microsoft 365 (${reply})`,
+    fix: 'check the user (the full mailbox address) and the password, and that Authenticated SMTP is enabled for the mailbox and tenant',
+  };
 }

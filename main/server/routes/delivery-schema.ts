@@ -29,6 +29,13 @@ const recipient = {
       description: 'Every attempt: upstream, TLS, SMTP reply, upstream queue ID, transcript',
       items: { type: 'object', additionalProperties: true },
     },
+    advice: {
+      type: 'object',
+      additionalProperties: true,
+      description:
+        'Present when Relaydesk knows what the last refusal means and what to change (the upstream refused the sender: a Send as rule fixes it)',
+      properties: { detail: { type: 'string' }, fix: { type: 'string' } },
+    },
     history: {
       type: 'array',
       description: 'Every state change with its time and reason, oldest first',

@@ -30,6 +30,8 @@ function signedByLabel(attempt: DeliveryAttemptView): string {
   return attempt.signedBy.map((key) => `${dkimKeyName(key)} (${key.algorithm})`).join(', ');
 }
 
+const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   return (
     <li
@@ -59,6 +61,15 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
               data-testid="address-check"
             >
               {recipient.addressCheck.verdict}: {recipient.addressCheck.reason}
+            </dd>
+          </div>
+        )}
+        {recipient.advice && (
+          <div>
+            <dt>What to do</dt>
+            <dd className="recipient-advice" data-testid="recipient-advice">
+              <span>{capitalised(recipient.advice.detail)}.</span>{' '}
+              <span>{capitalised(recipient.advice.fix)}.</span>
             </dd>
           </div>
         )}

@@ -112,7 +112,12 @@ export function QueueView(props: {
                       recipient.nextAttemptAt ? formatFullDate(recipient.nextAttemptAt) : undefined
                     }
                   >
-                    {nextTryText(recipient.nextAttemptAt, !!paused)}
+                    {/* a pause that waits for a person (a rejected login, by hand) keeps no
+                        retry time: only one for an upstream that did not answer is kept */}
+                    {nextTryText(
+                      paused && !paused.unreachable ? null : recipient.nextAttemptAt,
+                      !!paused,
+                    )}
                   </span>
                   {` · ${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`}
                 </span>

@@ -29,7 +29,8 @@ function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
       )}
       {pinnedBy && (
         <span className="field-pinned" id={`${id}-pinned`}>
-          Set by {pinnedBy} for this run; remove it to change this here.
+          Set by {pinnedBy} for this run; remove {pinnedBy.includes(', ') ? 'them' : 'it'} to change
+          this here.
         </span>
       )}
       {error && (
