@@ -35,7 +35,8 @@ export function createSmtpServer(
   const offerStarttls = !secure && parts.starttlsOffered && tls !== null;
   const server = new TunedSMTPServer({
     name: settings.hostname,
-    banner: 'Relaydesk ESMTP',
+    // smtp-server greets `220 NAME ESMTP BANNER`: `220 mail.example ESMTP Relaydesk`, as Postfix's
+    banner: 'Relaydesk',
     size: settings.maxSize,
     rejectOversized: true,
     // RFC 3463 codes on every reply, as Postfix gives them (smtp-server hides them by default)
