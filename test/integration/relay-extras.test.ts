@@ -126,6 +126,43 @@ describe('delivery status notifications', () => {
   });
 });
 
+describe('a bounce report the upstream refuses', () => {
+  it('gets no report about it: one report, addressed to the sender, and a log line', async () => {
+    // an upstream that refuses every MAIL FROM: the message fails, then its report does
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 550, text: '5.7.1 Sender refused' } },
+    });
+    const lines: string[] = [];
+    const relay = await startTestRelaydesk(
+      {
+        mode: 'relay',
+        dsn: true,
+        hostname: 'relay.test',
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
+      undefined,
+      { log: (line) => lines.push(line) },
+    );
+    cleanups.push(() => relay.dispose());
+    const id = await sendTo(relay, ['anna@rcpt.example'], 'doomed');
+    await settled(relay, id, (d) => d.status === 'failed');
+    type Found = { messages: Array<{ ID: string; To: Array<{ Address: string }> }> };
+    const report = await waitFor('the bounce report', async () => {
+      const found = await relay.api<Found>('/api/v1/search?query=mailbox:dsn');
+      return found.messages[0];
+    });
+    await settled(relay, report.ID, (d) => d.status === 'failed');
+    await waitFor('the line that no report is made about the report', () =>
+      lines.some((line) => line.includes(`${report.ID}: a bounce report could not be delivered`)),
+    );
+    const found = await relay.api<Found>('/api/v1/search?query=mailbox:dsn');
+    expect(found.messages.map((m) => m.To.map((to) => to.Address))).toEqual([
+      ['app@sender.example'],
+    ]);
+  });
+});
+
 describe('delivery status notifications from a machine with a short name', () => {
   it('come from MAILER-DAEMON at a fully qualified name, as Postfix appends .localdomain', async () => {
     const server = await upstream({

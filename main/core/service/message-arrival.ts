@@ -120,14 +120,22 @@ export class MessageArrival {
 
   /**
    * RFC 3464 report of recipients that failed for good. Off by default (the GUI shows failures);
-   * when on it goes to the envelope sender, never to the null sender (a DSN about a DSN could
-   * loop), and it is always captured so the user sees what was sent.
+   * when on it goes to the envelope sender and is always captured so the user sees what was sent;
+   * none is made about a report that failed (it would go to the null sender, and could loop).
    */
   async reportFailure(id: string, addresses: string[]): Promise<void> {
     const { settings, store } = this.parts;
     if (!settings.dsn) return;
     const record = store.index.get(id);
     if (!record?.delivery) return;
+    if (record.envelope.mailFrom === '') {
+      // a report about a report would go to nobody (RFC 5321 §4.5.5, RFC 3464 §2); the failed
+      // report's own Delivery tab already shows why
+      this.parts.log(
+        note(id, 'a bounce report could not be delivered; no report is made about it'),
+      );
+      return;
+    }
     const failed = record.delivery.filter((r) => addresses.includes(r.address));
     try {
       const receivedAt = new Date(this.parts.now());
