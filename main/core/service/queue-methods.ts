@@ -188,6 +188,9 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
       // pass of those is a pass of the saved upstream. It lifts the pause and sends what the
       // failure deferred now: left to its retry time (an hour once the schedule has run out),
       // the upstream back and the test passed would look as if nothing had happened.
+      // the saved upstream tested on its own (the banner's Test connection) ends any pause, also
+      // one by hand, as it always has
+      if (result.ok && candidate === undefined) queue.resume('connection test succeeded');
       if (result.ok && (candidate === undefined || sameUpstream(endpoint, settings.relay))) {
         await queue.retryAll('connection test succeeded');
       }
