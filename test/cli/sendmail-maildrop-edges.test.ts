@@ -11,10 +11,10 @@ import { writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
   cleanupCliProcesses,
   cliEnv,
-  freePort,
   makeTempDir,
   relaydeskBin,
   runCli,
+  sendmailRelayDown,
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
@@ -275,19 +275,6 @@ async function noticeAbout(server: ServeProcess, subject: string): Promise<Messa
   return server.api<MessageDetail>(`/api/v1/message/${notice.ID}`);
 }
 
-/** sendmail towards a port where nothing listens, keeping its drops in `dataDir`. */
-async function sendmailRelayDown(
-  dataDir: string,
-  args: string[],
-  input: string,
-): Promise<Awaited<ReturnType<typeof runCli>>> {
-  const port = await freePort();
-  return runCli(['sendmail', ...args], {
-    env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
-    input,
-  });
-}
-
 describe('a message sendmail left that serve refuses for good: a notice in the Inbox', () => {
   it('over the size limit: the notice names the message, the user, why and the kept file; it is never relayed', async () => {
     const upstream = await startUpstreamServer({ tls: 'none' });
@@ -296,7 +283,6 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
       const subject = 'Cron <www-data@localhost> backup.sh';
       const result = await sendmailRelayDown(
         dataDir,
-        ['-f', 'www-data@localhost', 'ops@example.test'],
         [
           'From: Cron Daemon <www-data@localhost>',
           'To: ops@example.test',
@@ -306,6 +292,7 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
           'x'.repeat(3000),
           '',
         ].join('\n'),
+        ['-f', 'www-data@localhost', 'ops@example.test'],
       );
       expect(result.code, result.stderr).toBe(0);
       const [name] = await dropped(dataDir);
@@ -366,8 +353,8 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
     ] as const) {
       const result = await sendmailRelayDown(
         dataDir,
-        [...rcpts],
         message(subject, ['From: app@example.test']),
+        [...rcpts],
       );
       expect(result.code, result.stderr).toBe(0);
     }

@@ -15,6 +15,7 @@ import {
   makeTempDir,
   relaydeskBin,
   runCli,
+  sendmailRelayDown,
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
@@ -44,19 +45,6 @@ async function detailOf(server: ServeProcess, subject: string): Promise<MessageD
   const summary = page.messages.find((m) => m.Subject === subject);
   if (!summary) throw new Error(`no message "${subject}"`);
   return server.api<MessageDetail>(`/api/v1/message/${summary.ID}`);
-}
-
-/** sendmail -t towards a port where nothing listens, keeping its drops in `dataDir`. */
-async function sendmailRelayDown(
-  dataDir: string,
-  input: string,
-  args: string[] = ['-t'],
-): Promise<Awaited<ReturnType<typeof runCli>>> {
-  const port = await freePort();
-  return runCli(['sendmail', ...args], {
-    env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
-    input,
-  });
 }
 
 describe('sendmail with the relay down (the maildrop)', () => {

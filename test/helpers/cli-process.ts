@@ -261,6 +261,20 @@ export async function runCli(
   }
 }
 
+/** `relaydesk sendmail ARGS` with the relay stopped (nothing listens on its port): what it
+ * keeps goes to the maildrop of `dataDir`. */
+export async function sendmailRelayDown(
+  dataDir: string,
+  input: string,
+  args: string[] = ['-t'],
+): Promise<RunResult> {
+  const port = await freePort();
+  return runCli(['sendmail', ...args], {
+    env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
+    input,
+  });
+}
+
 /** Whether a process with this id still exists (signal 0 checks without signalling). */
 export function processExists(pid: number): boolean {
   try {

@@ -5,6 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { listPage, type ListSource } from '../../main/core/index/index-list-queries.js';
 import { MessageIndex } from '../../main/core/index/message-index.js';
 import type { RecipientState } from '../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
@@ -281,4 +282,25 @@ it('names the tags in use with the oldest spelling and counts them, after every 
   index = new MessageIndex();
   index.open(join(dir, 'index.sqlite'));
   expect(figures().counts).toEqual({ Orders: 1, Signup: 1 });
+});
+
+it('lists an arrival once when the worker commits it between the pending writes and the read', async () => {
+  // After a full disk, the worker commits what waited as soon as there is space; a page that
+  // took the waiting writes just before that commit, and read the database just after it, saw
+  // those messages twice (a CI run listed ['after', 'after', 'before', 'before']).
+  index.add(record(1));
+  index.add(record(2));
+  await index.settled();
+  const source = (index as unknown as { source: ListSource }).source;
+  const committed = [index.get('m000002') as MessageRecord];
+  const justBefore: ListSource = {
+    ...source,
+    pending: () => ({ arrivals: committed, removals: new Set<string>() }),
+  };
+  const page = listPage(justBefore, 0, 10);
+  expect(page.records.map((r) => r.id)).toEqual(['m000002', 'm000001']);
+  expect(page.total).toBe(2);
+  const found = listPage(justBefore, 0, 10, parseSearchQuery('subject:"message 2"'));
+  expect(found.records.map((r) => r.id)).toEqual(['m000002']);
+  expect(found.total).toBe(1);
 });

@@ -72,7 +72,11 @@ function pageWhileFailing(
     removedTotal++;
     if (src.sql().readOfId.pluck().get(id) === 0) removedUnread++;
   }
-  const waiting = pending.arrivals.filter((r) => !query || matchesQuery(r, query));
+  // `pending` was taken before this read: an arrival the worker committed in between (the disk
+  // has space again) is in the database's answer already, and counted once
+  const waiting = pending.arrivals.filter(
+    (r) => (!query || matchesQuery(r, query)) && src.sql().rowidOf.pluck().get(r.id) === undefined,
+  );
   const records = [...fromDb.records.filter((r) => !pending.removals.has(r.id)), ...waiting]
     .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
     .slice(offset, offset + Math.max(0, limit));
