@@ -20,18 +20,10 @@ import {
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
 import { sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
+import { droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 afterEach(cleanupCliProcesses);
-
-function message(subject: string, headers: string[]): string {
-  return [...headers, `Subject: ${subject}`, '', 'Hello from sendmail.', ''].join('\n');
-}
-
-async function dropped(dataDir: string): Promise<string[]> {
-  const names = await readdir(join(dataDir, 'maildrop')).catch(() => []);
-  return names.filter((n) => n !== 'failed');
-}
 
 /** Every listed message with `subject`, with its envelope recipients, oldest first. */
 async function copiesOf(
@@ -76,7 +68,7 @@ describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', ()
     const subject = 'to three, relay takes two';
     const result = await runCli(['sendmail', '-t'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: message(subject, [
+      input: pipedMessage(subject, [
         'From: cron@example.test',
         'To: ann@example.test, bob@example.test',
         'Cc: carol@example.test',
@@ -93,7 +85,7 @@ describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', ()
       ['ann@example.test', 'bob@example.test'],
       ['carol@example.test'],
     ]);
-    await eventually(() => dropped(server.dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
   });
 
   it('argv recipients: the 4xx one is kept, the 5xx one named with exit 67', async () => {
@@ -113,7 +105,7 @@ describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', ()
       ],
       {
         env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-        input: message(subject, ['From: cron@example.test']),
+        input: pipedMessage(subject, ['From: cron@example.test']),
       },
     );
     expect(result.code).toBe(67);
@@ -184,7 +176,7 @@ describe('sendmail -bs with a running relay that greets 421', () => {
     session.say('QUIT');
     await session.reply('221');
     expect(await session.end()).toBe(0);
-    expect(await dropped(server.dataDir)).toHaveLength(1);
+    expect(await droppedFiles(server.dataDir)).toHaveLength(1);
     await server.api('/api/v1/smtp/resume', { method: 'POST' });
     const copies = await waitFor('the message listed', async () => {
       const found = await copiesOf(server, '-bs while paused');
@@ -222,7 +214,7 @@ describe('a message taken in from the drop folder is listed at the time it came 
     const subject = 'left while receiving was paused';
     const result = await runCli(['sendmail', 'dev@example.test'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: message(subject, ['From: cron@example.test']),
+      input: pipedMessage(subject, ['From: cron@example.test']),
     });
     expect(result.code, result.stderr).toBe(0);
     const since = new Date().toISOString();
@@ -239,7 +231,7 @@ describe('a message taken in from the drop folder is listed at the time it came 
     });
     expect(sent.status).toBe(200);
     await server.api('/api/v1/smtp/resume', { method: 'POST' });
-    await eventually(() => dropped(server.dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
 
     // a test that took the time after calling sendmail, then waits for its mail, gets it
     const waited = await server.fetch(
@@ -295,7 +287,7 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
         ['-f', 'www-data@localhost', 'ops@example.test'],
       );
       expect(result.code, result.stderr).toBe(0);
-      const [name] = await dropped(dataDir);
+      const [name] = await droppedFiles(dataDir);
       const server = await startServe({
         dataDir,
         args: [
@@ -333,7 +325,7 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
       // mail sent after it is relayed; the notice, to a local address, never is
       const next = await runCli(['sendmail', 'ops2@example.test'], {
         env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: dataDir },
-        input: message('after the notice', ['From: app@example.test']),
+        input: pipedMessage('after the notice', ['From: app@example.test']),
       });
       expect(next.code, next.stderr).toBe(0);
       await eventually(() => upstream.messages.length, 20_000).toBe(1);
@@ -353,7 +345,7 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
     ] as const) {
       const result = await sendmailRelayDown(
         dataDir,
-        message(subject, ['From: app@example.test']),
+        pipedMessage(subject, ['From: app@example.test']),
         [...rcpts],
       );
       expect(result.code, result.stderr).toBe(0);

@@ -21,20 +21,12 @@ import {
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
 import { php, sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
+import { droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 const run = promisify(execFile);
 
 afterEach(cleanupCliProcesses);
-
-function message(subject: string, headers: string[]): string {
-  return [...headers, `Subject: ${subject}`, '', 'Hello from sendmail.', ''].join('\n');
-}
-
-async function dropped(dataDir: string): Promise<string[]> {
-  const names = await readdir(join(dataDir, 'maildrop')).catch(() => []);
-  return names.filter((n) => n !== 'failed');
-}
 
 async function listed(server: ServeProcess): Promise<MessagesPage> {
   return server.api<MessagesPage>('/api/v1/messages');
@@ -53,7 +45,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const subject = 'sent while the relay was stopped';
     const result = await sendmailRelayDown(
       dataDir,
-      message(subject, [
+      pipedMessage(subject, [
         'From: App <app@example.test>',
         'To: ann@example.test',
         'Cc: carol@example.test',
@@ -63,7 +55,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    const files = await dropped(dataDir);
+    const files = await droppedFiles(dataDir);
     expect(files).toHaveLength(1);
     // only the relay's user may read it or drop mail that the relay trusts as local
     expect((await stat(join(dataDir, 'maildrop'))).mode & 0o777).toBe(0o700);
@@ -86,7 +78,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const raw = await (await server.fetch(`/api/v1/message/${detail.ID}/raw`)).text();
     expect(raw).toMatch(/^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid \w+; /);
     expect(server.stdout).toMatch(/notes=left by sendmail of local user \S+ \(uid \d+\)/);
-    expect(await dropped(dataDir)).toEqual([]);
+    expect(await droppedFiles(dataDir)).toEqual([]);
   });
 
   it('in relay mode, a message taken in from the drop folder is relayed to the upstream', async () => {
@@ -96,7 +88,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
       const subject = 'relayed after the relay came back';
       const result = await sendmailRelayDown(
         dataDir,
-        message(subject, ['From: app@example.test', 'To: ops@example.test']),
+        pipedMessage(subject, ['From: app@example.test', 'To: ops@example.test']),
       );
       expect(result.code, result.stderr).toBe(0);
       await startServe({
@@ -124,12 +116,12 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const dataDir = await makeTempDir('relaydesk-maildrop-');
     const result = await sendmailRelayDown(
       dataDir,
-      message('verbose drop', ['From: a@example.test']),
+      pipedMessage('verbose drop', ['From: a@example.test']),
       ['-v', 'ops@example.test'],
     );
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
-    const [name] = await dropped(dataDir);
+    const [name] = await droppedFiles(dataDir);
     expect(result.stderr).toMatch(
       new RegExp(
         `^relaydesk sendmail: could not submit to 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; kept in ${join(dataDir, 'maildrop', name as string).replace(/[/.]/g, '\\$&')}; .*\\n$`,
@@ -143,7 +135,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     await writeFile(notAFolder, 'x');
     const result = await sendmailRelayDown(
       join(notAFolder, 'data'),
-      message('nowhere to keep it', ['From: a@example.test', 'To: b@example.test']),
+      pipedMessage('nowhere to keep it', ['From: a@example.test', 'To: b@example.test']),
     );
     expect(result.code).toBe(75);
     expect(result.stderr).toMatch(
@@ -156,10 +148,10 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const port = await freePort();
     const result = await runCli(['sendmail', '--data', dataDir, '-t'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${port}` },
-      input: message('with --data', ['To: b@example.test']),
+      input: pipedMessage('with --data', ['To: b@example.test']),
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(await dropped(dataDir)).toHaveLength(1);
+    expect(await droppedFiles(dataDir)).toHaveLength(1);
   });
 
   it('a relay that answers 4xx: kept, and the running relay takes it in from the drop folder', async () => {
@@ -167,7 +159,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const subject = 'refused for now by the relay';
     const result = await runCli(['sendmail', '-t'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: message(subject, ['From: app@example.test', 'To: dev@example.test']),
+      input: pipedMessage(subject, ['From: app@example.test', 'To: dev@example.test']),
     });
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
@@ -175,18 +167,18 @@ describe('sendmail with the relay down (the maildrop)', () => {
       detailOf(server, subject).catch(() => null),
     );
     expect(detail.Envelope.rcptTo).toEqual(['dev@example.test']);
-    await eventually(() => dropped(server.dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
   });
 
   it('a 5xx refusal stays a refusal: exit 69, nothing kept', async () => {
     const server = await startServe({ args: ['--chaos-triggers', 'Sender:550:100'] });
     const result = await runCli(['sendmail', 'dev@example.test'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: message('refused for good', ['From: app@example.test']),
+      input: pipedMessage('refused for good', ['From: app@example.test']),
     });
     expect(result.code).toBe(69);
     expect(result.stderr).toMatch(/refused the message: 550 /);
-    expect(await dropped(server.dataDir)).toEqual([]);
+    expect(await droppedFiles(server.dataDir)).toEqual([]);
   });
 
   it('receiving paused: the message waits in the drop folder and comes in on resume', async () => {
@@ -195,14 +187,14 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const subject = 'sent while receiving was paused';
     const result = await runCli(['sendmail', 'dev@example.test'], {
       env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: message(subject, ['From: app@example.test']),
+      input: pipedMessage(subject, ['From: app@example.test']),
     });
     expect(result.code, result.stderr).toBe(0);
-    expect(await dropped(server.dataDir)).toHaveLength(1);
+    expect(await droppedFiles(server.dataDir)).toHaveLength(1);
     // kept, not refused: it comes in once receiving resumes
     await server.api('/api/v1/smtp/resume', { method: 'POST' });
     await waitFor(`"${subject}" listed`, () => detailOf(server, subject).catch(() => null));
-    await eventually(() => dropped(server.dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
   });
 
   it('a damaged drop file is moved aside to maildrop/failed with a log line; the others come in', async () => {
@@ -212,7 +204,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
       (
         await sendmailRelayDown(
           dataDir,
-          message(good, ['From: a@example.test', 'To: b@example.test']),
+          pipedMessage(good, ['From: a@example.test', 'To: b@example.test']),
         )
       ).code,
     ).toBe(0);
@@ -246,7 +238,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
 
     const server = await startServe({ dataDir });
     await waitFor(`"${good}" listed`, () => detailOf(server, good).catch(() => null));
-    await eventually(() => dropped(dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(dataDir)).toEqual([]);
     const failed = (await readdir(join(folder, 'failed'))).sort();
     expect(failed).toEqual([cut, bad, junk, link].map((p) => p.slice(folder.length + 1)).sort());
     const name = (p: string): string => p.slice(folder.length + 1);
@@ -280,13 +272,13 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const subject = 'stored once';
     await sendmailRelayDown(
       dataDir,
-      message(subject, ['From: a@example.test', 'To: b@example.test']),
+      pipedMessage(subject, ['From: a@example.test', 'To: b@example.test']),
     );
-    const [name] = await dropped(dataDir);
+    const [name] = await droppedFiles(dataDir);
     const aside = join(dataDir, 'copy-of-drop');
     await copyFile(join(dataDir, 'maildrop', name as string), aside);
     const server = await startServe({ dataDir });
-    await eventually(() => dropped(dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(dataDir)).toEqual([]);
     const page = await listed(server);
     expect(page.total).toBe(1);
     // the state a kill -9 after storing and before the removal leaves: both, the file renamed
@@ -294,7 +286,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const storedId = page.messages[0]?.ID as string;
     expect(storedId).not.toBe(name);
     await copyFile(aside, join(dataDir, 'maildrop', storedId));
-    await eventually(() => dropped(dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(dataDir)).toEqual([]);
     expect((await listed(server)).total).toBe(1);
   });
 
@@ -317,14 +309,18 @@ describe('sendmail with the relay down (the maildrop)', () => {
     const first = await startServe({ dataDir });
     // killed once some files are taken in and some are not (if the machine is too quick for
     // that, killed after: the second start must then find nothing to do)
-    await waitFor('the pickup under way', async () => (await dropped(dataDir)).length < count, {
-      interval: 5,
-      timeout: 20_000,
-    });
+    await waitFor(
+      'the pickup under way',
+      async () => (await droppedFiles(dataDir)).length < count,
+      {
+        interval: 5,
+        timeout: 20_000,
+      },
+    );
     first.kill('SIGKILL');
     await first.exited;
     const second = await startServe({ dataDir });
-    await eventually(() => dropped(dataDir), 30_000).toEqual([]);
+    await eventually(() => droppedFiles(dataDir), 30_000).toEqual([]);
     const page = await second.api<MessagesPage>('/api/v1/messages?limit=500');
     const subjects = page.messages.map((m) => m.Subject).sort();
     expect(subjects).toEqual(Array.from({ length: count }, (_, i) => `drop ${i}`).sort());
@@ -368,7 +364,7 @@ describe('sendmail -bs with the relay down', () => {
     await reply('221');
     child.stdin.end();
     expect(await exited).toBe(0);
-    expect(await dropped(dataDir)).toHaveLength(2);
+    expect(await droppedFiles(dataDir)).toHaveLength(2);
 
     const server = await startServe({ dataDir });
     for (const subject of ['kept by -bs one', 'kept by -bs two']) {
@@ -378,7 +374,7 @@ describe('sendmail -bs with the relay down', () => {
       expect(detail.Envelope.rcptTo).toEqual(['user@example.test', 'audit@example.test']);
       expect(detail.Text.trim()).toBe('.a stuffed dot line');
     }
-    await eventually(() => dropped(dataDir)).toEqual([]);
+    await eventually(() => droppedFiles(dataDir)).toEqual([]);
   });
 
   it.skipIf(!symfonyMailer)(
