@@ -31,6 +31,8 @@ export function parseAddressCommand<P extends { address: string }>(
   command: Buffer | string,
 ): P | false {
   const line = command.toString();
+  // every MAIL and RCPT comes here: only a path with a quote needs more than the library's parse
+  if (!line.includes('"')) return original(name, command);
   const match = QUOTED_PATH_COMMAND.exec(line);
   if (!match) return original(name, command);
   const [, verb = '', localPart = '', domain = '', parameters = ''] = match;
