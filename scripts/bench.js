@@ -205,7 +205,7 @@ if (env.CONFIGS.split(' ').includes('25m-s1')) {
 }
 if (captureTable.length > 2) {
   const file = writeResultsSection(root, 'capture', 'Capture throughput (`npm run bench`)', [
-    `${measuredLine()} Postfix's smtp-source through the shared harness, medians of ${env.REPS} runs of ${env.BENCH_MAX_MSGS} messages (each a new connection), against baselines measured in the same run, the servers taking turns run by run. CPU per message is the server's CPU over the whole run (its start-up included) divided by the messages.`,
+    `${measuredLine()} Postfix's smtp-source through the shared harness, medians of ${env.REPS} runs of ${env.BENCH_MAX_MSGS} messages (each a new connection), against baselines measured in the same run, the servers taking turns run by run. CPU per message is the server's CPU (all its threads, read from /proc) from the load's first message to its last, divided by the messages: the start-up is done before the port opens and is not in it; the fresh process's warm-up (V8 compiling the hot paths over the first thousands of messages) is.`,
     '',
     ...captureTable,
   ]);

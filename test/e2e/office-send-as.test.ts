@@ -74,6 +74,10 @@ describe.skipIf(!chromiumPath)('Send as refused by the smart host, in Chromium a
     expect(mailq.stdout).toContain('fix: this upstream takes no bounce reports');
 
     await page.goto(relay.url);
+    // the report Relaydesk wrote is listed in its own mailbox, named for what it holds
+    await eventually(() => page.getByTestId('nav-mailbox-dsn').innerText()).toContain(
+      'Failure reports',
+    );
     await page.getByTestId('message-row').filter({ hasText: 'Scan 0007' }).click();
     await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
     const recipient = page.locator(

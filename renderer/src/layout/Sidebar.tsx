@@ -13,8 +13,12 @@ export function samePlace(a: Place, b: Place): boolean {
   return a.kind !== 'mail' || b.kind !== 'mail' || a.mailbox === b.mailbox;
 }
 
-/** "inbox" reads as "Inbox"; names the user gave keep their spelling. */
+/**
+ * "inbox" reads as "Inbox"; names the user gave keep their spelling. `dsn` holds the failure
+ * reports (DSNs) Relaydesk itself wrote: "Dsn" told nobody that.
+ */
 export function mailboxLabel(name: string): string {
+  if (name === 'dsn') return 'Failure reports';
   return name.charAt(0).toUpperCase() + name.slice(1);
 }
 
