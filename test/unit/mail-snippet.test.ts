@@ -1,9 +1,10 @@
 // The list's Snippet as Mailpit makes it: its own test tables (internal/tools/tools_test.go
 // TestSnippets, internal/html2text/html2text_test.go TestPlain), then the cases a newsletter
 // brings (head, style, script, a hidden preheader padded with &zwnj;&nbsp;), the 200-byte cut
-// inside a multi-byte character, and a bound on the work for a large HTML body.
+// inside a multi-byte character, and a bound on the work for a large HTML body. Then the words
+// of an HTML body that search reads: Mailpit's html2text TestWithLinks, and what mail brings.
 import { describe, expect, it } from 'vitest';
-import { mailSnippet } from '../../main/core/parse/mail-snippet.js';
+import { htmlSearchWords, mailSnippet } from '../../main/core/parse/mail-snippet.js';
 
 const long = Array(9).fill('abcdefghijklmnopqrstuvwxyx0123456789').join(' ');
 
@@ -97,5 +98,52 @@ describe('an HTML newsletter', () => {
     }
     // a whole parse of 1 MB of HTML, 20 times, takes seconds
     expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('the search words of an HTML body', () => {
+  // html2text_test.go TestWithLinks: Strip(html, true)
+  it.each([
+    ['this is a  test', 'this is a test'],
+    ['<p>Paragraph 1</p><p>Paragraph 2</p>', 'Paragraph 1 Paragraph 2'],
+    ['<span><b>A</b>lpha</span>bet  chars.', 'Alphabet chars.'],
+    [
+      '<h1>Heading</h1><p>   <a href="https://github.com">linked text</a></p>',
+      'Heading linked text https://github.com',
+    ],
+    [
+      '<h1>Heading</h3><p>   <a href="https://github.com">linked text.',
+      'Heading linked text. https://github.com',
+    ],
+  ])('%j', (html, words) => {
+    expect(htmlSearchWords(html, 16 * 1024)).toBe(words);
+  });
+
+  it('gives a link its address as written, entities decoded, and only http(s) ones', () => {
+    expect(
+      htmlSearchWords(
+        '<p>Hi <A HREF="https://app.example/verify?token=Q7f9&amp;u=42">confirm</A>, or ' +
+          '<a href="mailto:help@support.example">write</a> <a>no address</a></p>',
+        1024,
+      ),
+    ).toBe('Hi confirm https://app.example/verify?token=Q7f9&u=42 , or write no address');
+  });
+
+  it('leaves out what html2text skips, links in it too', () => {
+    expect(
+      htmlSearchWords(
+        '<head><title>T</title><style>.promo-x{}</style></head>' +
+          '<body><script>var a = "<a href=https://tracker.example>x</a>"</script>' +
+          '<noscript><a href="https://noscript.example">n</a></noscript><p>Body</p></body>',
+        1024,
+      ),
+    ).toBe('Body');
+  });
+
+  it('reads a large body only until it has enough', () => {
+    const html = `<p>${'<a href="https://example.com/x">word</a> '.repeat(100_000)}</p>`;
+    const words = htmlSearchWords(html, 16 * 1024);
+    expect(words.length).toBeGreaterThanOrEqual(16 * 1024);
+    expect(words.length).toBeLessThan(256 * 1024);
   });
 });

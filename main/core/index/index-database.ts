@@ -7,7 +7,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 /** Bumped whenever the tables or what their columns hold change: an older file is rebuilt. */
 // 2: a recipient's routing rule is kept as `rule` (was `route`)
 // 4: body_text_pending (sidecars no longer carry the body text)
-export const indexSchemaVersion = 4;
+// 5: the full-text row has the HTML's words with link addresses and the attachments' file names
+//    (read again from the .eml files after the rebuild, as after any)
+export const indexSchemaVersion = 5;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';

@@ -114,6 +114,11 @@ function full(text) {
   return Buffer.byteLength(text, 'utf8') > snippetBytes;
 }
 
+/** Raw words of an HTML body that make a whole snippet once cleaned. */
+function snippetFull(words) {
+  return full(cleanHtmlText(words));
+}
+
 /**
  * Mailpit's truncate (from Tailscale): cut at `snippetBytes`, backed up to the start of the
  * character there, and one character more when that start is a multi-byte one (even when the
@@ -129,8 +134,12 @@ function truncated(text) {
   return `${bytes.subarray(0, n).toString('utf8')}...`;
 }
 
-/** The words of the start of an HTML body, as html2text.Strip gives them. */
-function htmlWords(html) {
+/**
+ * The words of the start of an HTML body, as html2text.Strip gives them: with `links`, each
+ * anchor's http(s) address follows its words, as Strip(html, true) writes them for Mailpit's
+ * search text. Reads until `enough` holds of the words so far, checked as they double.
+ */
+function htmlWords(html, { links, enough }) {
   let words = '';
   let checkAt = snippetBytes;
   let done = false;
@@ -138,14 +147,27 @@ function htmlWords(html) {
   let skipping = 0;
   /** Where the parser is against <head>: only a first one, before any word or body tag, counts. */
   let head = 'before';
+  /** The href of each open anchor, innermost last ('' when it has none worth writing). */
+  const anchors = [];
   const endHead = () => {
     if (head === 'in') skipping--;
     head = 'after';
   };
+  const add = (text) => {
+    words += text;
+    if (words.length >= checkAt) {
+      if (enough(words)) {
+        done = true;
+        // the tokenizer stops where it is, mid-chunk
+        parser.pause();
+      }
+      checkAt = words.length * 2;
+    }
+  };
   const HtmlParser = htmlParser();
   const parser = new HtmlParser(
     {
-      onopentag(name) {
+      onopentag(name, attributes) {
         if (name === 'head') {
           if (head === 'before') {
             head = 'in';
@@ -155,6 +177,10 @@ function htmlWords(html) {
         }
         if (head !== 'after' && name !== 'html' && !headContent.has(name)) endHead();
         if (skipped.has(name)) skipping++;
+        if (links && name === 'a') {
+          const href = attributes.href ?? '';
+          anchors.push(skipping === 0 && href.toLowerCase().startsWith('http') ? href : '');
+        }
       },
       onclosetag(name) {
         if (name === 'head') {
@@ -162,24 +188,20 @@ function htmlWords(html) {
           return;
         }
         if (skipped.has(name)) skipping = Math.max(0, skipping - 1);
+        if (links && name === 'a') {
+          const href = anchors.pop();
+          if (href && !done) add(` ${href} `);
+        }
       },
       ontext(data) {
         // words directly in <head> end it: they are the body's (see headContent)
         if (head !== 'after' && skipping === (head === 'in' ? 1 : 0) && /[^\t\n\f\r ]/.test(data))
           endHead();
         if (skipping > 0 || done) return;
-        words += data;
-        if (words.length >= checkAt) {
-          if (full(cleanHtmlText(words))) {
-            done = true;
-            // the tokenizer stops where it is, mid-chunk
-            parser.pause();
-          }
-          checkAt = words.length * 2;
-        }
+        add(data);
       },
     },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: false },
+    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
   );
   for (const piece of spacedPieces(html.slice(0, htmlAtMost))) {
     parser.write(piece);
@@ -205,7 +227,23 @@ function textWords(text) {
  * @returns {string}
  */
 export function mailSnippet(text, html) {
-  if (notSpace.test(html)) return truncated(htmlWords(html));
+  if (notSpace.test(html)) return truncated(htmlWords(html, { links: false, enough: snippetFull }));
   if (notSpace.test(text)) return truncated(textWords(text));
   return '';
+}
+
+/**
+ * The words of an HTML body that Mailpit searches (createSearchText: html2text.Strip(html, true)),
+ * the address of each http(s) link after its words, at least `atLeast` characters of them when
+ * the body has that many: the search text keeps only a start of a body.
+ * @param {string} html
+ * @param {number} atLeast
+ * @returns {string}
+ */
+export function htmlSearchWords(html, atLeast) {
+  if (!notSpace.test(html)) return '';
+  return htmlWords(html, {
+    links: true,
+    enough: (words) => cleanHtmlText(words).length >= atLeast,
+  });
 }

@@ -20,7 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
-import { mailSnippet } from './mail-snippet.js';
+import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
 // service starts (MessageParser.warm: 'load'), on the other core while the SMTP thread opens the
@@ -184,8 +184,27 @@ function textStart(body) {
   }
 }
 
+/**
+ * What search reads of a body: what Mailpit's search text has of it and more. The words of the
+ * HTML with each link's address after its words (Mailpit's, when there is HTML: a test waiting
+ * for the token of a reset link finds it), then the start of the text parts (Mailpit's when there
+ * is no HTML; what only the text part says is still found), then the attachments' file names (as
+ * Mailpit adds them). `text`: the text parts' start; in a summary's parse mailparser makes no text
+ * of the HTML (summaryParseOptions), which would be the HTML's words again.
+ */
+function searchTextOf(parsed, text) {
+  const html = typeof parsed.html === 'string' ? parsed.html : '';
+  const pieces = [];
+  if (html !== '') pieces.push(htmlSearchWords(html, searchTextBudget).slice(0, searchTextBudget));
+  if (text !== '') pieces.push(text.slice(0, searchTextBudget));
+  for (const attachment of parsed.attachments || []) {
+    if (attachment.filename) pieces.push(attachment.filename);
+  }
+  return pieces.join(' ').toLowerCase();
+}
+
 /** `body`: the message's text when the caller has it already (bodyText converts HTML). */
-function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
+function summarize(parsed, body, text = textStart(body)) {
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
@@ -205,7 +224,7 @@ function summarize(parsed, body = bodyText(parsed), text = textStart(body)) {
     // Mailpit's: from the HTML when there is any (mail-snippet.js); a new string, which keeps
     // nothing of the body alive as long as the summary lives
     snippet: mailSnippet(body, typeof parsed.html === 'string' ? parsed.html : ''),
-    searchText: text.slice(0, searchTextBudget).toLowerCase(),
+    searchText: searchTextOf(parsed, text),
     parseError: null,
   };
 }
@@ -278,6 +297,11 @@ const parseOptions = {
   skipTextToHtml: true,
   keepCidLinks: true,
 };
+/**
+ * A summary reads the HTML's words itself (searchTextOf, the snippet): mailparser's text of an
+ * HTML body (html-to-text, most of a small HTML message's parse) would only be thrown away.
+ */
+const summaryParseOptions = { ...parseOptions, skipHtmlToText: true };
 
 /** A request's message bytes, as sent in memory (no copy). */
 function rawBytes(request) {
@@ -344,8 +368,10 @@ async function handle(request) {
   // a message received over SMTP is read from its file in the spool folder; others come as bytes
   let input = request.path ? createReadStream(request.path) : rawBytes(request);
   if (request.trim && Buffer.isBuffer(input)) input = Readable.from([input]);
-  const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, parseOptions);
-  if (request.kind === 'summary') return { summary: summarize(parsed) };
+  const summary = request.kind === 'summary';
+  const options = summary ? summaryParseOptions : parseOptions;
+  const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, options);
+  if (summary) return { summary: summarize(parsed, parsed.text || '') };
   if (request.kind === 'detail') {
     const text = bodyText(parsed);
     return {
