@@ -58,7 +58,9 @@ async function serve(args: string[]): Promise<void> {
   // terminal and from npm), and the messages in flight must still be finished.
   let running: RunningRelaydesk | null = null;
   let stopping: string | null = null;
+  let stopWakeWatch = (): void => undefined;
   const finish = (relay: RunningRelaydesk): void => {
+    stopWakeWatch();
     relay.close().then(
       () => {
         lines.print('Relaydesk stopped\n');
@@ -92,6 +94,18 @@ async function serve(args: string[]): Promise<void> {
     finish(running);
     return;
   }
+  // no Electron powerMonitor here: deferred mail is retried when a wake from sleep shows
+  const { watchForWake } = await import('./cli/wake-watch.js');
+  const relay = running;
+  stopWakeWatch = watchForWake({
+    now: Date.now,
+    onWake: (away) => {
+      log(`woke after about ${Math.round(away / 60_000)} min asleep: retrying deferred mail now`);
+      relay.service
+        .retryDeferred('wake from sleep')
+        .catch((err: Error) => log(`retry after the wake failed: ${err.message}`));
+    },
+  });
   // with --listener-failure keep-running, SMTP may be down (the log line above says why)
   const smtpDown = running.service.listenerView().listeners.find((l) => l.listener === 'smtp');
   const smtpWords =

@@ -13,6 +13,14 @@ export type { Envelope, MailAddress };
 export interface RecipientDelivery extends Omit<RecipientDeliveryView, 'advice'> {
   /** When the first attempt started: the lifetime counts from here. */
   firstAttemptAt: string | null;
+  /**
+   * Deferred because the upstream as a whole failed, not for anything about this recipient
+   * (`waiting`): due at once when the upstream answers again, not at its retry time.
+   * `released`: made due for that; a 4xx to MAIL FROM right after is then this message's own
+   * (the upstream took the others), so it keeps its retry times instead of going at every
+   * delivery that succeeds.
+   */
+  upstreamWait?: 'waiting' | 'released';
 }
 
 /** The facts read from the message's MIME structure, computed once when it is received. */

@@ -1,5 +1,6 @@
 // A message's delivery as the API answers it (HTTP and the desktop window's IPC): the core's
-// records without the lifetime's start, and with the rule's text also under its old name.
+// records without their bookkeeping (the lifetime's start, whether it waits for the upstream to
+// answer again), and with the rule's text also under its old name.
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import type { MessageDeliveryRecord } from '../core/service/message-methods.js';
 
@@ -8,10 +9,12 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
     ID: delivery.id,
     status: delivery.status,
     actions: delivery.actions,
-    recipients: delivery.recipients.map(({ firstAttemptAt: _first, ...kept }) => ({
-      ...kept,
-      // `route`: the rule's old name, still answered for clients written before the rename
-      route: kept.rule,
-    })),
+    recipients: delivery.recipients.map(
+      ({ firstAttemptAt: _first, upstreamWait: _wait, ...kept }) => ({
+        ...kept,
+        // `route`: the rule's old name, still answered for clients written before the rename
+        route: kept.rule,
+      }),
+    ),
   };
 }

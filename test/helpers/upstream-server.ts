@@ -1,6 +1,6 @@
 // A real SMTP upstream for tests: smtp-server on 127.0.0.1 with a port from listen(0), optional
 // STARTTLS or implicit TLS with a generated certificate, AUTH users, a failure-injection switch
-// (a reply code at MAIL, at RCPT per address, at DATA) and a record of every envelope and raw body
+// (a reply code at MAIL, for every sender or per sender, at RCPT per address, at DATA) and a record of every envelope and raw body
 // it received. Close it in afterEach/afterAll: `await upstream.close()`.
 import { afterEach } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -68,6 +68,8 @@ export interface InjectedReply {
 
 export interface FailureInjection {
   mail?: InjectedReply;
+  /** At MAIL FROM for these senders only (compared case-insensitively). */
+  mailFrom?: Record<string, InjectedReply>;
   /** Keyed by recipient address (compared case-insensitively). */
   rcpt?: Record<string, InjectedReply>;
   data?: InjectedReply;
@@ -188,7 +190,11 @@ export async function startUpstreamServer(
           }),
         );
       }
-      callback(failures.mail ? replyError(failures.mail) : null);
+      const forSender = Object.entries(failures.mailFrom ?? {}).find(
+        ([sender]) => sender.toLowerCase() === address.address.toLowerCase(),
+      );
+      const injected = failures.mail ?? forSender?.[1];
+      callback(injected ? replyError(injected) : null);
     },
     onRcptTo(address, _session, callback) {
       const injected = Object.entries(failures.rcpt ?? {}).find(

@@ -46,20 +46,24 @@ type EventAt = (now: number) => DeliveryEvent;
 const eventArb: fc.Arbitrary<EventAt> = fc.oneof(
   fc.constant<EventAt>(() => ({ type: 'start' })),
   fc
-    .constantFrom('relayed', 'bounced', 'deferred', 'deferred', 'deferred')
-    .map<EventAt>((outcome) => (now) => ({
+    .tuple(
+      fc.constantFrom('relayed', 'bounced', 'deferred', 'deferred', 'deferred'),
+      fc.constantFrom(undefined, 'session', 'mail'),
+    )
+    .map<EventAt>(([outcome, upstreamWide]) => (now) => ({
       type: 'attempt',
       attempt: attemptView(now),
       outcome,
       reason: `upstream said ${outcome}`,
+      ...(upstreamWide ? { upstreamWide } : {}),
     })),
   fc.integer({ min: 0, max: 100 * HOUR }).map<EventAt>((wait) => (now) => ({
     type: 'gate',
     until: new Date(now + wait),
     reason: 'warm-up cap',
   })),
-  ...(['interrupt', 'hold', 'release', 'retry', 'cancel', 'resend'] as const).map((type) =>
-    fc.constant<EventAt>(() => ({ type, reason: `${type} by test` })),
+  ...(['interrupt', 'hold', 'release', 'retry', 'upstream-back', 'cancel', 'resend'] as const).map(
+    (type) => fc.constant<EventAt>(() => ({ type, reason: `${type} by test` })),
   ),
 );
 
@@ -130,6 +134,17 @@ describe('the delivery transition function', () => {
           if (before.firstAttemptAt !== null && event.type !== 'resend')
             expect(r.firstAttemptAt).toBe(before.firstAttemptAt);
           if (r.state === 'sending') expect(r.firstAttemptAt).not.toBeNull();
+          // an attempt decides whether the recipient waits for the upstream: only a deferral
+          // for every recipient alike, and a 4xx to MAIL FROM only when not just released for it
+          if (event.type === 'attempt') {
+            const waits =
+              r.state === 'deferred' &&
+              (event.upstreamWide === 'session' ||
+                (event.upstreamWide === 'mail' && before.upstreamWait !== 'released'));
+            expect(r.upstreamWait).toBe(waits ? 'waiting' : undefined);
+          } else if (event.type === 'upstream-back') expect(r.upstreamWait).toBe('released');
+          else if (event.type === 'resend') expect(r.upstreamWait).toBeUndefined();
+          else expect(r.upstreamWait).toBe(before.upstreamWait);
         }
       }),
       { numRuns: 200 },

@@ -29,6 +29,7 @@ export function attemptEvent(
     type: 'attempt',
     outcome,
     reason: result?.reason ?? reply.text,
+    ...(attempt.upstreamWide ? { upstreamWide: attempt.upstreamWide } : {}),
     attempt: {
       startedAt: attempt.startedAt.toISOString(),
       endedAt: attempt.endedAt.toISOString(),

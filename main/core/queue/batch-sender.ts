@@ -21,8 +21,13 @@ export type BatchSenderOptions = Pick<
 > & {
   /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
   pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
-  /** An attempt that did not pause the upstream: it was reached (whatever it said of the recipients). */
-  answered(): void;
+  /**
+   * An attempt in which the upstream took part in the transaction (whatever it said of the
+   * recipients): it answers.
+   */
+  answered(upstream: DeliveryAttempt['upstream']): void;
+  /** An attempt that failed for every recipient alike (refused, timed out, 4xx to MAIL FROM…). */
+  failedUpstreamWide(): void;
 };
 
 export class BatchSender {
@@ -137,12 +142,13 @@ export class BatchSender {
       this.options.log(attemptLogRecord(record, r, last));
       if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
+    if (attempt.upstreamWide) this.options.failedUpstreamWide();
     if (attempt.pauseUpstream) {
       // refused with settings that were replaced meanwhile (a password file put right while
       // this login was on the wire): the pause would wait for a change that already came
       if (sameUpstream(upstream, this.options.settings.relay))
         this.options.pause(attempt.pauseUpstream);
-    } else this.options.answered();
+    } else if (!attempt.upstreamWide) this.options.answered(attempt.upstream);
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
 }

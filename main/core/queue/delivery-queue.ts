@@ -23,6 +23,16 @@ import type { RetrySchedule } from './retry-schedule.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
+/** Deferred for an upstream-wide failure, and its retry time is still to come. */
+function waitsForUpstream(r: RecipientDelivery, now: number): boolean {
+  return (
+    r.state === 'deferred' &&
+    r.upstreamWait === 'waiting' &&
+    r.nextAttemptAt !== null &&
+    Date.parse(r.nextAttemptAt) > now
+  );
+}
+
 export { QueueError };
 export type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause };
 
@@ -52,6 +62,11 @@ export class DeliveryQueue {
   private readonly logins = new LoginGate();
   private readonly ledger: RecipientLedger;
   private readonly sender: BatchSender;
+  /**
+   * Whether recipients may be deferred for an upstream-wide failure, to be made due when the
+   * upstream answers again (releaseWaiting). True at start, for what an earlier run deferred.
+   */
+  private upstreamWaiters = true;
   paused: UpstreamPause | null = null;
 
   constructor(private readonly options: QueueOptions) {
@@ -62,9 +77,13 @@ export class DeliveryQueue {
       {
         ...options,
         pause: (pause) => this.pauseUpstream(pause),
-        answered: () => {
+        answered: (upstream) => {
           if (this.paused?.unreachable && !this.paused.byHand)
             this.resume('the upstream answered again');
+          if (this.upstreamWaiters) void this.releaseWaiting(upstream);
+        },
+        failedUpstreamWide: () => {
+          this.upstreamWaiters = true;
         },
       },
       this.ledger,
@@ -81,7 +100,11 @@ export class DeliveryQueue {
     return this.sender.inFlight;
   }
 
-  /** At start: a recipient that was being sent when the app died is sent again (at-least-once). */
+  /**
+   * At start: a recipient that was being sent when the app died is sent again (at-least-once),
+   * and the oldest message that waits for the upstream to answer again is tried at once (see
+   * probeAtStart).
+   */
   async recover(): Promise<void> {
     const event = {
       type: 'interrupt',
@@ -91,6 +114,61 @@ export class DeliveryQueue {
       if (!record.delivery?.some((r) => r.state === 'sending')) continue;
       await this.ledger.update(record.id, (list) => this.ledger.applyWhere(list, event));
     }
+    await this.probeAtStart();
+  }
+
+  /**
+   * A start says nothing of the upstream (a laptop offline overnight is often back online, a
+   * crash-looping app is not), so what waits for the upstream is not all made due: that would be
+   * a failed connection per message while it is still down. One message, the oldest, is tried at
+   * once instead; if the upstream takes it, releaseWaiting makes the rest due, through the pool.
+   */
+  private async probeAtStart(): Promise<void> {
+    const now = this.options.now();
+    let oldest: MessageRecord | null = null;
+    for (const record of this.options.store.records()) {
+      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
+      if (!oldest || record.id < oldest.id) oldest = record;
+    }
+    if (!oldest) return;
+    const reason = 'Relaydesk started: tried at once to see whether the upstream answers again';
+    await this.ledger.update(oldest.id, (list) =>
+      this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstream(r, now)),
+    );
+    this.options.log(`${oldest.id}: ${reason}`);
+  }
+
+  /**
+   * The upstream took part in a transaction after an upstream-wide failure (refused, timed out,
+   * 421, a 4xx to MAIL FROM): what that failure deferred is due now, not at its retry time (up
+   * to an hour), as an admin whose server came back expects. Recipients refused for themselves
+   * (greylisting, a full mailbox) keep their retry times, held ones stay held; the released ones
+   * go through the pool and the rate limit as any pending mail does.
+   */
+  private async releaseWaiting(upstream: DeliveryAttempt['upstream']): Promise<void> {
+    this.upstreamWaiters = false;
+    const now = this.options.now();
+    const event = {
+      type: 'upstream-back',
+      reason: `upstream ${upstream.host}:${upstream.port} answers again: due now, not at the retry time`,
+    } as const;
+    const saves: Array<Promise<void>> = [];
+    for (const record of [...this.options.store.records()]) {
+      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
+      // changed together: the journal writes the whole release in one group commit
+      const changed = this.ledger.change(record.id, (list) =>
+        this.ledger.applyWhere(list, event, (r) => waitsForUpstream(r, now)),
+      );
+      if (changed) saves.push(changed.saved);
+    }
+    if (saves.length === 0) return;
+    this.options.log(
+      `upstream ${upstream.host}:${upstream.port} answers again: ${saves.length} deferred message${saves.length === 1 ? '' : 's'} due now`,
+    );
+    this.soon();
+    await Promise.all(saves).catch((err: Error) =>
+      this.options.log(`the release of deferred mail was not stored: ${err.message}`),
+    );
   }
 
   /**

@@ -8,14 +8,21 @@ import type {
   RecipientState,
 } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
-import type { RecipientOutcome } from '../upstream/delivery-attempt.js';
+import type { RecipientOutcome, UpstreamWideFailure } from '../upstream/delivery-attempt.js';
 import { nextAttemptAt, type RetrySchedule } from './retry-schedule.js';
 
 export type DeliveryEvent =
   /** An attempt starts: the recipient is handed to the upstream. */
   | { type: 'start' }
   /** The attempt ended; `outcome` is the upstream's verdict for this recipient. */
-  | { type: 'attempt'; attempt: DeliveryAttemptView; outcome: RecipientOutcome; reason: string }
+  | {
+      type: 'attempt';
+      attempt: DeliveryAttemptView;
+      outcome: RecipientOutcome;
+      reason: string;
+      /** The attempt failed for every recipient alike (see DeliveryAttempt.upstreamWide). */
+      upstreamWide?: UpstreamWideFailure;
+    }
   /** Relaydesk stopped while sending: sent again (at-least-once). */
   | { type: 'interrupt'; reason: string }
   /** Held back until a later time (e.g. the upstream's warm-up cap), with the reason. */
@@ -24,6 +31,8 @@ export type DeliveryEvent =
   | { type: 'release'; reason: string }
   /** Due at once ("Retry now", network back, wake from sleep). */
   | { type: 'retry'; reason: string }
+  /** Due at once: deferred because the upstream failed as a whole, and it answers again. */
+  | { type: 'upstream-back'; reason: string }
   | { type: 'cancel'; reason: string }
   /** Sent again by hand after a final failure: a new lifetime starts. */
   | { type: 'resend'; reason: string };
@@ -44,6 +53,7 @@ export const deliveryTransitions = {
   hold: { from: ['pending', 'deferred'], to: ['held'] },
   release: { from: ['held'], to: ['pending'] },
   retry: { from: ['pending', 'deferred'], to: ['pending'] },
+  'upstream-back': { from: ['deferred'], to: ['pending'] },
   cancel: { from: ['pending', 'deferred', 'held'], to: ['cancelled'] },
   resend: { from: ['bounced', 'expired', 'cancelled', 'relayed'], to: ['pending'] },
 } as const satisfies Record<DeliveryEventType, Rule>;
@@ -117,14 +127,18 @@ function step(
         firstAttemptAt: r.firstAttemptAt ?? at,
       });
     case 'attempt': {
-      const tried = { ...r, attempts: [...r.attempts, event.attempt] };
+      const { upstreamWait: before, ...rest } = r;
+      const tried = { ...rest, attempts: [...r.attempts, event.attempt] };
       if (event.outcome !== 'deferred')
         return enter(tried, event.outcome, now, event.reason, { nextAttemptAt: null });
       const first = Date.parse(r.firstAttemptAt ?? at);
       const next = nextAttemptAt(tried.attempts.length, first, now, policy);
-      return next
-        ? enter(tried, 'deferred', now, event.reason, { nextAttemptAt: next.toISOString() })
-        : expire(tried, now, policy, event.reason);
+      if (!next) return expire(tried, now, policy, event.reason);
+      const waits = waitsForUpstream(event.upstreamWide, before);
+      return enter(tried, 'deferred', now, event.reason, {
+        nextAttemptAt: next.toISOString(),
+        ...(waits ? { upstreamWait: 'waiting' as const } : {}),
+      });
     }
     case 'interrupt':
       return enter(r, 'pending', now, event.reason);
@@ -142,11 +156,35 @@ function step(
     case 'release':
     case 'retry':
       return enter(r, 'pending', now, event.reason, { nextAttemptAt: null });
+    case 'upstream-back':
+      return enter(r, 'pending', now, event.reason, {
+        nextAttemptAt: null,
+        upstreamWait: 'released',
+      });
     case 'cancel':
       return enter(r, 'cancelled', now, event.reason, { nextAttemptAt: null });
-    case 'resend':
-      return enter(r, 'pending', now, event.reason, { nextAttemptAt: null, firstAttemptAt: null });
+    case 'resend': {
+      const { upstreamWait: _wait, ...fresh } = r;
+      return enter(fresh, 'pending', now, event.reason, {
+        nextAttemptAt: null,
+        firstAttemptAt: null,
+      });
+    }
   }
+}
+
+/**
+ * Whether a deferral waits for the upstream to answer again rather than for its retry time. No
+ * session, or one lost before MAIL FROM, says nothing of the message; a 4xx to MAIL FROM does not
+ * either, unless it came right after the upstream answered again and took the others, when it is
+ * about this message (its sender), which must not go again at every delivery that succeeds.
+ */
+function waitsForUpstream(
+  failure: UpstreamWideFailure | undefined,
+  before: RecipientDelivery['upstreamWait'],
+): boolean {
+  if (failure === 'session') return true;
+  return failure === 'mail' && before !== 'released';
 }
 
 function expire(
@@ -167,7 +205,9 @@ function enter(
   state: RecipientState,
   now: Date,
   reason: string,
-  changes: Partial<Pick<RecipientDelivery, 'nextAttemptAt' | 'firstAttemptAt'>> = {},
+  changes: Partial<
+    Pick<RecipientDelivery, 'nextAttemptAt' | 'firstAttemptAt' | 'upstreamWait'>
+  > = {},
 ): RecipientDelivery {
   return {
     ...r,

@@ -71,6 +71,7 @@ const recipient = z.object({
   rule: z.string(),
   nextAttemptAt: z.string().nullable(),
   firstAttemptAt: z.string().nullable(),
+  upstreamWait: z.enum(['waiting', 'released']).optional(),
   attempts: z.array(attempt),
   history: z.array(z.object({ state: recipientState, at: z.string(), reason: z.string() })),
   addressCheck: z.object({ verdict: addressVerdict, reason: z.string() }).optional(),

@@ -31,6 +31,7 @@ export type {
   MessageSource,
   RecipientOutcome,
   RecipientResult,
+  UpstreamWideFailure,
 } from './delivery-record.js';
 
 export interface DeliveryOptions {
@@ -148,6 +149,7 @@ async function attemptOnce(
     recipients: RecipientResult[],
     pauseUpstream: DeliveryAttempt['pauseUpstream'],
     upstreamQueueId: string | null,
+    upstreamWide: DeliveryAttempt['upstreamWide'] | null,
   ): DeliveryAttempt => ({
     startedAt,
     endedAt: now(),
@@ -163,6 +165,7 @@ async function attemptOnce(
     upstreamQueueId,
     transcript: transcript.toString(),
     unreachable,
+    ...(upstreamWide ? { upstreamWide } : {}),
   });
 
   if (!session || failure) {
@@ -182,6 +185,8 @@ async function attemptOnce(
       envelope.rcptTo.map((address) => resultFrom(address, err.step, deferred, err.reply)),
       pause ? pausing(advice, c) : null,
       null,
+      // no session at all: nothing was said about any recipient
+      'session',
     );
     return { attempt, goneUnchecked: false };
   }
@@ -210,7 +215,12 @@ async function attemptOnce(
     } else await endSession(session);
   }
   return {
-    attempt: record(outcome.recipients, outcome.pauseUpstream, outcome.upstreamQueueId),
+    attempt: record(
+      outcome.recipients,
+      outcome.pauseUpstream,
+      outcome.upstreamQueueId,
+      outcome.upstreamWide,
+    ),
     goneUnchecked: !checked && outcome.goneBeforeMail,
   };
 }

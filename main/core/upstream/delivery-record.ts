@@ -19,6 +19,9 @@ export type MessageSource = Buffer | (() => NodeJS.ReadableStream);
 
 export type RecipientOutcome = 'relayed' | 'deferred' | 'bounced';
 
+/** Where an attempt failed for every recipient alike (see DeliveryAttempt.upstreamWide). */
+export type UpstreamWideFailure = 'session' | 'mail';
+
 export interface RecipientResult {
   address: string;
   outcome: RecipientOutcome;
@@ -38,6 +41,13 @@ export interface DeliveryAttempt {
   recipients: RecipientResult[];
   /** Set when the failure concerns the upstream as a whole; every recipient is then deferred. */
   pauseUpstream: null | { reason: string; fix: string; unreachable?: true };
+  /**
+   * Set when the attempt failed whoever the recipients were, so that nothing was learnt about
+   * them: `session` when no session could be had or it was gone before MAIL FROM was answered
+   * (refused, timed out, 421 greeting, TLS, a 4xx to EHLO), `mail` when MAIL FROM got a 4xx.
+   * Unset when the upstream took part in the transaction: it answers.
+   */
+  upstreamWide?: UpstreamWideFailure;
   upstreamQueueId: string | null;
   transcript: string;
   /** Upstreams tried first and found unreachable. */

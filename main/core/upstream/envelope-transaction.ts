@@ -18,6 +18,7 @@ import {
   type DeliveryEnvelope,
   type MessageSource,
   type RecipientResult,
+  type UpstreamWideFailure,
 } from './delivery-record.js';
 import { offers } from './ehlo-capabilities.js';
 import type { NodemailerLikeError } from './session-error.js';
@@ -68,6 +69,8 @@ export interface TransactionOutcome {
    * nothing of this message, and nothing was said about any recipient.
    */
   goneBeforeMail: boolean;
+  /** The transaction failed before any recipient was asked about (see DeliveryAttempt). */
+  upstreamWide: UpstreamWideFailure | null;
 }
 
 /** The outcome when no transaction was started: each recipient's refusal says why. */
@@ -79,6 +82,7 @@ function noTransaction(results: Array<RecipientResult | undefined>): Transaction
     sessionIntact: true,
     clean: false,
     goneBeforeMail: false,
+    upstreamWide: null,
   };
 }
 
@@ -209,13 +213,20 @@ export async function runTransaction(
   // leaves the session usable once RSET; anything else broke it
   const sessionIntact =
     !sendError || sendError.code === 'EENVELOPE' || sendError.code === 'EMESSAGE';
+  const goneBeforeMail = mail?.code === 421 || (mail === null && !sessionIntact);
   return {
     recipients: results as RecipientResult[],
     pauseUpstream,
     upstreamQueueId: queueId,
     sessionIntact,
     clean: !sendError,
-    goneBeforeMail: mail?.code === 421 || (mail === null && !sessionIntact),
+    goneBeforeMail,
+    // a 4xx to MAIL FROM (busy, out of space, a rate limit) is said before any recipient
+    upstreamWide: goneBeforeMail
+      ? 'session'
+      : mail?.code != null && mail.code >= 400 && mail.code < 500
+        ? 'mail'
+        : null,
   };
 }
 

@@ -1,0 +1,235 @@
+// When the upstream answers again after an upstream-wide failure (refused, a 4xx to MAIL FROM for
+// every message), what that failure deferred goes at once, not at its retry time; recipients
+// refused for themselves (greylisting) keep theirs. Real smtp-server upstreams, an in-process
+// Relaydesk on a clock the test moves by hand: the clock never reaches the retry times under
+// test, so only the release can send the deferred mail.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import { settled } from '../helpers/delivery.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import {
+  closedPort,
+  startUpstreamServer,
+  type RunningUpstream,
+  type UpstreamServerOptions,
+} from '../helpers/upstream-server.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function upstream(options: UpstreamServerOptions = {}): Promise<RunningUpstream> {
+  const server = await startUpstreamServer({ tls: 'none', ...options });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function manualClock(start = Date.parse('2026-11-28T10:00:00Z')) {
+  let now = start;
+  return {
+    now: () => now,
+    advance(ms: number) {
+      now += ms;
+    },
+  };
+}
+
+interface Started {
+  relay: TestRelaydesk;
+  lines: string[];
+}
+
+async function relaydesk(
+  port: number,
+  clock: { now: () => number },
+  more: Record<string, unknown> = {},
+  dataDir?: string,
+): Promise<Started> {
+  const lines: string[] = [];
+  const relay = await startTestRelaydesk(
+    { mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' }, ...more },
+    dataDir,
+    { now: clock.now, log: (line) => lines.push(line) },
+  );
+  let disposed = false;
+  cleanups.push(async () => {
+    if (!disposed) await relay.dispose();
+  });
+  const dispose = relay.dispose.bind(relay);
+  relay.dispose = async () => {
+    disposed = true;
+    await dispose();
+  };
+  return { relay, lines };
+}
+
+async function send(
+  relay: TestRelaydesk,
+  to: string,
+  subject: string,
+  from = 'app@sender.example',
+) {
+  const info = await relay
+    .transport()
+    .sendMail({ envelope: { from, to: [to] }, raw: `Subject: ${subject}\r\n\r\nbody\r\n` });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+const delivery = (relay: TestRelaydesk, id: string) =>
+  relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+
+const subjects = (server: RunningUpstream) =>
+  server.messages.map((m) => /Subject: (\S+)/.exec(m.raw.toString())?.[1]);
+
+describe('when the upstream answers again', () => {
+  it('sends what a 4xx to MAIL FROM deferred as soon as a later message is relayed, and says why', async () => {
+    const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(server.port, clock);
+
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    const deferred = await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    expect(deferred.recipients[0]?.nextAttemptAt).toBe(
+      new Date(clock.now() + 60_000).toISOString(),
+    );
+
+    // the upstream is back by itself; the clock stays before the old message's retry time
+    server.setFailures({});
+    const later = await send(relay, 'carol@rcpt.example', 'later');
+    await settled(relay, later, (d) => d.status === 'delivered');
+    const sent = await settled(relay, old, (d) => d.status === 'delivered');
+    expect(sent.recipients[0]?.attempts.map((a) => a.reply.code)).toEqual([451, 250]);
+    expect(sent.recipients[0]?.history.map((h) => h.reason)).toContainEqual(
+      `upstream 127.0.0.1:${server.port} answers again: due now, not at the retry time`,
+    );
+    expect(lines).toContainEqual(
+      `upstream 127.0.0.1:${server.port} answers again: 1 deferred message due now`,
+    );
+    expect(subjects(server)).toEqual(['later', 'old']);
+  });
+
+  it('leaves a greylisted recipient (4xx at RCPT for it alone) to its retry time', async () => {
+    const server = await upstream({
+      failures: {
+        rcpt: { 'bob@rcpt.example': { code: 451, text: '4.7.1 Greylisted, try again' } },
+      },
+    });
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(server.port, clock);
+    const grey = await send(relay, 'bob@rcpt.example', 'grey');
+    const first = await settled(relay, grey, (d) => d.recipients[0]?.state === 'deferred');
+
+    const other = await send(relay, 'carol@rcpt.example', 'other');
+    await settled(relay, other, (d) => d.status === 'delivered');
+    await relay.service.queueIdle();
+    const after = await delivery(relay, grey);
+    expect(after.recipients[0]?.state).toBe('deferred');
+    expect(after.recipients[0]?.nextAttemptAt).toBe(first.recipients[0]?.nextAttemptAt);
+    expect(after.recipients[0]?.attempts).toHaveLength(1);
+    expect(lines.filter((line) => line.includes('answers again'))).toEqual([]);
+  });
+
+  it('keeps the retry times of a message whose MAIL FROM is refused again right after the upstream took the others', async () => {
+    const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
+    const clock = manualClock();
+    const { relay } = await relaydesk(server.port, clock);
+    const refused = await send(relay, 'bob@rcpt.example', 'refused', 'odd@sender.example');
+    await settled(relay, refused, (d) => d.recipients[0]?.state === 'deferred');
+
+    // the upstream takes mail again, but not from this sender (a 4xx about it alone)
+    server.setFailures({
+      mailFrom: { 'odd@sender.example': { code: 451, text: '4.1.8 try later' } },
+    });
+    const first = await send(relay, 'carol@rcpt.example', 'first');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    // released once, refused again: now its own problem
+    const again = await settled(relay, refused, (d) => d.recipients[0]?.attempts.length === 2);
+    expect(again.recipients[0]?.state).toBe('deferred');
+
+    const second = await send(relay, 'dave@rcpt.example', 'second');
+    await settled(relay, second, (d) => d.status === 'delivered');
+    await relay.service.queueIdle();
+    const after = await delivery(relay, refused);
+    expect(after.recipients[0]?.attempts).toHaveLength(2);
+    expect(after.recipients[0]?.nextAttemptAt).toBe(again.recipients[0]?.nextAttemptAt);
+  });
+
+  it('sends what a refused connection deferred when a retry gets through after the pause, not at each one’s own retry time', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay } = await relaydesk(port, clock, { retryMinutes: [1, 5] });
+
+    // the first message fails twice: its next try is 5 minutes away
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused?.reason).toMatch(
+      /refused/,
+    );
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    const twice = await settled(relay, old, (d) => d.recipients[0]?.attempts.length === 2);
+    expect(Date.parse(twice.recipients[0]?.nextAttemptAt ?? '')).toBe(clock.now() + 5 * 60_000);
+
+    // resumed by hand with the upstream still down: the next message fails and pauses again
+    relay.service.resumeUpstream();
+    const next = await send(relay, 'carol@rcpt.example', 'next');
+    await settled(relay, next, (d) => d.recipients[0]?.state === 'deferred');
+
+    // the upstream comes back on its port; the next message's retry (1 minute) gets through
+    const server = await upstream({ port });
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    await settled(relay, next, (d) => d.status === 'delivered');
+    // the old one goes too, four minutes before its retry time
+    await settled(relay, old, (d) => d.status === 'delivered');
+    expect(subjects(server)).toEqual(['next', 'old']);
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
+  });
+
+  it('after a restart, tries the oldest waiting message at once and, when it goes, the rest', async () => {
+    const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    const before = await relaydesk(server.port, clock, {}, dataDir);
+    const ids = [];
+    for (const name of ['one', 'two', 'three']) {
+      const id = await send(before.relay, `${name}@rcpt.example`, name);
+      await settled(before.relay, id, (d) => d.recipients[0]?.state === 'deferred');
+      ids.push(id);
+    }
+    await before.relay.dispose();
+
+    // back up while Relaydesk was closed; started again before any retry time
+    server.setFailures({});
+    const after = await relaydesk(server.port, clock, {}, dataDir);
+    for (const id of ids) await settled(after.relay, id, (d) => d.status === 'delivered');
+    expect(subjects(server)).toEqual(['one', 'two', 'three']);
+    expect(after.lines).toContainEqual(
+      `${ids[0]}: Relaydesk started: tried at once to see whether the upstream answers again`,
+    );
+    expect(after.lines).toContainEqual(
+      `upstream 127.0.0.1:${server.port} answers again: 2 deferred messages due now`,
+    );
+  });
+
+  it('after a restart with the upstream still down, tries one message, not every one', async () => {
+    const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    const before = await relaydesk(server.port, clock, {}, dataDir);
+    const ids = [];
+    for (const name of ['one', 'two', 'three']) {
+      const id = await send(before.relay, `${name}@rcpt.example`, name);
+      await settled(before.relay, id, (d) => d.recipients[0]?.state === 'deferred');
+      ids.push(id);
+    }
+    await before.relay.dispose();
+
+    const after = await relaydesk(server.port, clock, {}, dataDir);
+    await settled(after.relay, ids[0] as string, (d) => d.recipients[0]?.attempts.length === 2);
+    await after.relay.service.queueIdle();
+    for (const id of ids.slice(1))
+      expect((await delivery(after.relay, id)).recipients[0]?.attempts).toHaveLength(1);
+  });
+});
