@@ -15,6 +15,7 @@ import {
   startUpstreamServer,
   type RunningUpstream,
 } from '../helpers/upstream-server.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -27,17 +28,6 @@ async function upstream(
   const server = await startUpstreamServer(options);
   cleanups.push(() => server.close());
   return server;
-}
-
-/** A clock the test moves by hand, so retries and expiry need no real waiting. */
-function manualClock(start = Date.parse('2026-11-28T10:00:00Z')) {
-  let now = start;
-  return {
-    now: () => now,
-    advance(ms: number) {
-      now += ms;
-    },
-  };
 }
 
 async function relaydesk(

@@ -13,6 +13,7 @@ import {
   type RunningUpstream,
   type UpstreamServerOptions,
 } from '../helpers/upstream-server.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -23,16 +24,6 @@ async function upstream(options: UpstreamServerOptions = {}): Promise<RunningUps
   const server = await startUpstreamServer({ tls: 'none', ...options });
   cleanups.push(() => server.close());
   return server;
-}
-
-function manualClock(start = Date.parse('2026-11-28T10:00:00Z')) {
-  let now = start;
-  return {
-    now: () => now,
-    advance(ms: number) {
-      now += ms;
-    },
-  };
 }
 
 interface Started {
@@ -187,18 +178,24 @@ describe('when the upstream answers again', () => {
     expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
   });
 
-  it('after a restart, tries the oldest waiting message at once and, when it goes, the rest', async () => {
+  /** Three messages deferred by a busy upstream, and Relaydesk stopped. */
+  async function deferredBeforeRestart() {
     const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
     const clock = manualClock();
     const dataDir = await makeDataDir();
     const before = await relaydesk(server.port, clock, {}, dataDir);
-    const ids = [];
+    const ids: string[] = [];
     for (const name of ['one', 'two', 'three']) {
       const id = await send(before.relay, `${name}@rcpt.example`, name);
       await settled(before.relay, id, (d) => d.recipients[0]?.state === 'deferred');
       ids.push(id);
     }
     await before.relay.dispose();
+    return { server, clock, dataDir, ids };
+  }
+
+  it('after a restart, tries the oldest waiting message at once and, when it goes, the rest', async () => {
+    const { server, clock, dataDir, ids } = await deferredBeforeRestart();
 
     // back up while Relaydesk was closed; started again before any retry time
     server.setFailures({});
@@ -214,17 +211,7 @@ describe('when the upstream answers again', () => {
   });
 
   it('after a restart with the upstream still down, tries one message, not every one', async () => {
-    const server = await upstream({ failures: { mail: { code: 451, text: '4.3.0 Server busy' } } });
-    const clock = manualClock();
-    const dataDir = await makeDataDir();
-    const before = await relaydesk(server.port, clock, {}, dataDir);
-    const ids = [];
-    for (const name of ['one', 'two', 'three']) {
-      const id = await send(before.relay, `${name}@rcpt.example`, name);
-      await settled(before.relay, id, (d) => d.recipients[0]?.state === 'deferred');
-      ids.push(id);
-    }
-    await before.relay.dispose();
+    const { server, clock, dataDir, ids } = await deferredBeforeRestart();
 
     const after = await relaydesk(server.port, clock, {}, dataDir);
     await settled(after.relay, ids[0] as string, (d) => d.recipients[0]?.attempts.length === 2);

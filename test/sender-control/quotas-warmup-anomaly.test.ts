@@ -9,23 +9,13 @@ import type { SuspensionEntry } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { upstreamsPerTest } from '../helpers/upstream-server.js';
+import { manualClock } from '../helpers/manual-clock.js';
 
 const { upstream } = upstreamsPerTest();
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-function manualClock(start = Date.parse('2026-11-28T10:00:00Z')) {
-  let now = start;
-  return {
-    start,
-    now: () => now,
-    advance(ms: number) {
-      now += ms;
-    },
-  };
-}
 
 async function relaydesk(
   settings: Record<string, unknown>,
