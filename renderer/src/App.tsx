@@ -15,8 +15,10 @@ import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
+import { neighbourOf } from './mailbox/message-window';
 import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
+import { MessageActions } from './message/MessageActions';
 import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
 import { runQueueAction } from './queue/queue-actions';
@@ -186,12 +188,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     [markRead],
   );
 
+  /** Deleted from here, and not yet gone from the list (its event is on its way). */
+  const deletedUnseen = useRef(new Set<string>());
   // A message deleted elsewhere (another window, the API, retention) closes if it was open.
   useEffect(
     () =>
       api.onEvent((event) => {
         if (event.Type !== 'delete') return;
         const deleted = event.Data;
+        if (deleted === null) deletedUnseen.current.clear();
+        else for (const id of deleted.IDs) deletedUnseen.current.delete(id);
         setOpenedId((current) =>
           current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
         );
@@ -205,13 +211,27 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return openedId ? [openedId] : [];
   }, [selection, openedId]);
 
-  const runBulk = async (action: BulkAction) => {
-    const ids = targets();
+  const removeMessages = async (ids: string[]) => {
+    // the message being read goes with them: the next one opens, as in Mailpit (skipping any
+    // deleted a moment ago whose event has not reached the list yet)
+    const gone = [...ids, ...deletedUnseen.current];
+    const after =
+      openedId !== null && ids.includes(openedId) ? neighbourOf(list, openedId, gone) : null;
+    await api.deleteMessages(ids);
+    for (const id of ids) deletedUnseen.current.add(id);
+    if (after) {
+      setSelection({ ids: new Set([after.ID]), anchor: after.ID });
+      open(after);
+    }
+  };
+
+  const runBulk = async (action: BulkAction, only?: string[]) => {
+    const ids = only ?? targets();
     if (ids.length === 0) return;
     setBulkNotice(null);
     try {
       if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
-      else if (action === 'delete') await api.deleteMessages(ids);
+      else if (action === 'delete') await removeMessages(ids);
       else await runQueueAction(api, action, ids);
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
@@ -220,6 +240,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     status.refresh();
   };
 
+  const openedPosition = openedId === null ? undefined : list.positions.get(openedId);
+  // opening marks read; a message not loaded in the list (opened from the queue) is read too
+  const openedRead =
+    openedPosition === undefined ? true : (list.rows.get(openedPosition)?.Read ?? true);
   // page-wide keys; the list and the dialogs handle their own first
   const keys = useRef({ runBulk, place });
   keys.current = { runBulk, place };
@@ -425,7 +449,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               {showSenders ? (
                 <SuspensionsPanel />
               ) : openedId ? (
-                <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+                <>
+                  <MessageActions
+                    messageId={openedId}
+                    read={openedRead}
+                    onSetRead={(read) => markRead([openedId], read)}
+                    onDelete={() => void runBulk('delete', [openedId])}
+                  />
+                  <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+                </>
               ) : (
                 <p className="view-notice" data-testid="reading-notice">
                   {list.ready && list.total === 0

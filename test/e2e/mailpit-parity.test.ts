@@ -1,0 +1,90 @@
+// What a developer coming from Mailpit's web UI reaches for, checked in Chromium against the real
+// headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
+// go on to the next, download the .eml).
+import { readFile } from 'node:fs/promises';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+interface Listed {
+  total: number;
+  unread: number;
+  messages: { ID: string; Subject: string; Read: boolean; Tags: string[] }[];
+}
+
+describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  const listed = () => gui.relaydesk.api<Listed>('/api/v1/messages');
+  const row = (subject: string) => page.getByTestId('message-row').filter({ hasText: subject });
+  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+
+  it('the opened message: Mark unread, Download .eml, and Delete opens the next one down', async () => {
+    await deleteAll();
+    for (const n of [1, 2, 3]) {
+      await gui.send({
+        from: 'shop@example.test',
+        to: 'you@example.test',
+        subject: `Receipt ${n}`,
+        text: `receipt number ${n}`,
+      });
+    }
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(3);
+    // newest first: Receipt 3, Receipt 2, Receipt 1
+    await row('Receipt 2').click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe('Receipt 2');
+    await eventually(() => row('Receipt 2').getAttribute('data-unread')).toBe('false');
+
+    await page.getByTestId('toggle-read').click();
+    await eventually(() => row('Receipt 2').getAttribute('data-unread')).toBe('true');
+    const unread = async () => (await listed()).messages.find((m) => m.Subject === 'Receipt 2');
+    await eventually(async () => (await unread())?.Read).toBe(false);
+    // still open, and the button now says what it would do
+    expect(await page.getByTestId('message-subject').innerText()).toBe('Receipt 2');
+    await page.getByRole('button', { name: 'Mark read' }).click();
+    await eventually(async () => (await unread())?.Read).toBe(true);
+
+    const id = (await unread())?.ID as string;
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('download-eml').click(),
+    ]);
+    expect(download.suggestedFilename()).toBe(`${id}.eml`);
+    const eml = await readFile(await download.path(), 'utf8');
+    expect(eml).toMatch(/^Received: from /);
+    expect(eml).toContain('Subject: Receipt 2');
+    expect(eml).toContain('receipt number 2');
+
+    await page.getByTestId('delete-message').click();
+    // Mailpit goes on to the next message down (the older one), which is read now
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe('Receipt 1');
+    await eventually(async () => (await listed()).messages.map((m) => m.Subject)).toEqual([
+      'Receipt 3',
+      'Receipt 1',
+    ]);
+    await eventually(() => row('Receipt 1').getAttribute('data-unread')).toBe('false');
+    // at the bottom of the list, the one above opens
+    await page.getByTestId('delete-message').click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe('Receipt 3');
+    // the Delete key does the same as the button
+    await page.keyboard.press('Delete');
+    await eventually(async () => (await listed()).total).toBe(0);
+    await eventually(() => page.getByTestId('reading-notice').count()).toBe(1);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
