@@ -15,7 +15,8 @@ import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
-import { neighbourOf } from './mailbox/message-window';
+import { neighbourOf, viewQuery } from './mailbox/message-window';
+import { ListActions } from './mailbox/ListActions';
 import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
 import { MessageActions } from './message/MessageActions';
@@ -393,6 +394,18 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               data-testid="message-list-pane"
             >
               <h2 className="visually-hidden">{title}</h2>
+              {selection.ids.size <= 1 && !(emptyMailbox && query === '' && mailbox === null) && (
+                <ListActions
+                  total={list.total}
+                  query={viewQuery(view)}
+                  onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                  onDeleteAll={async () => {
+                    const shown = viewQuery(view);
+                    await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                    status.refresh();
+                  }}
+                />
+              )}
               <BulkBar
                 count={selection.ids.size > 1 ? selection.ids.size : 0}
                 onAction={(action) => void runBulk(action)}

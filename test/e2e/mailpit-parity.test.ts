@@ -1,6 +1,6 @@
 // What a developer coming from Mailpit's web UI reaches for, checked in Chromium against the real
 // headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
-// go on to the next, download the .eml).
+// go on to the next, download the .eml); Mark all read and Delete all over a search or the list.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,64 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     await page.keyboard.press('Delete');
     await eventually(async () => (await listed()).total).toBe(0);
     await eventually(() => page.getByTestId('reading-notice').count()).toBe(1);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('Delete all and Mark all read act on what the search matches, after asking', async () => {
+    await deleteAll();
+    for (const subject of ['Invoice 1', 'Welcome', 'Invoice 2', 'Password reset', 'Newsletter']) {
+      await gui.send({ from: 'app@example.test', to: 'you@example.test', subject, text: subject });
+    }
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(5);
+    await page.getByTestId('search-input').fill('subject:invoice');
+    await page.getByTestId('search-input').press('Enter');
+    await eventually(() => page.getByTestId('message-row').count()).toBe(2);
+
+    // Cancel leaves everything as it was
+    await page.getByTestId('delete-all').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    expect(await dialog.getByTestId('confirm-text').innerText()).toBe(
+      'This will permanently delete 2 messages matching subject:invoice.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await eventually(() => dialog.count()).toBe(0);
+    expect((await listed()).total).toBe(5);
+
+    await page.getByTestId('delete-all').click();
+    await dialog.getByTestId('confirm-sweep').click();
+    await eventually(async () => (await listed()).messages.map((m) => m.Subject).sort()).toEqual([
+      'Newsletter',
+      'Password reset',
+      'Welcome',
+    ]);
+    await eventually(() => page.getByTestId('message-row').count()).toBe(0);
+    expect(await page.getByTestId('delete-all').isDisabled()).toBe(true);
+
+    // back to every message: all three are unread until Mark all read
+    await page.getByTestId('search-input').fill('');
+    await page.getByTestId('search-input').press('Enter');
+    await eventually(() =>
+      page.locator('[data-testid="message-row"][data-unread="true"]').count(),
+    ).toBe(3);
+    await page.getByTestId('mark-all-read').click();
+    expect(await dialog.getByTestId('confirm-text').innerText()).toBe(
+      'This will mark 3 messages as read.',
+    );
+    await dialog.getByTestId('confirm-sweep').click();
+    await eventually(async () => (await listed()).unread).toBe(0);
+    await eventually(() =>
+      page.locator('[data-testid="message-row"][data-unread="true"]').count(),
+    ).toBe(0);
+    expect(await page.getByTestId('mailbox-counts').innerText()).toBe('3 messages, 0 unread');
+
+    // Delete all with no search empties the list
+    await page.getByTestId('delete-all').click();
+    expect(await dialog.getByTestId('confirm-text').innerText()).toBe(
+      'This will permanently delete 3 messages.',
+    );
+    await dialog.getByTestId('confirm-sweep').click();
+    await eventually(async () => (await listed()).total).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });
 });
