@@ -469,7 +469,13 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     onSetRead={(read) => markRead([openedId], read)}
                     onDelete={() => void runBulk('delete', [openedId])}
                   />
-                  <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+                  <MessageView
+                    key={openedId}
+                    messageId={openedId}
+                    tab={tab}
+                    onSelectTab={setTab}
+                    onShowTag={setTag}
+                  />
                 </>
               ) : (
                 <p className="view-notice" data-testid="reading-notice">

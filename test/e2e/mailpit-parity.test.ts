@@ -1,6 +1,7 @@
 // What a developer coming from Mailpit's web UI reaches for, checked in Chromium against the real
 // headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
-// go on to the next, download the .eml); Mark all read and Delete all over a search or the list.
+// go on to the next, download the .eml); Mark all read and Delete all over a search or the list;
+// tags added and removed on the opened message, and a click on one shows its messages.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -143,6 +144,71 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     );
     await dialog.getByTestId('confirm-sweep').click();
     await eventually(async () => (await listed()).total).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("the opened message's tags: add one (offered from those in use), remove one, click one to list its messages", async () => {
+    await deleteAll();
+    await gui.send({
+      from: 'app@example.test',
+      to: 'you@example.test',
+      subject: 'Signup mail',
+      text: 'welcome',
+      headers: { 'X-Tags': 'signup' },
+    });
+    await gui.send({
+      from: 'app@example.test',
+      to: 'you@example.test',
+      subject: 'Billing mail',
+      text: 'your bill',
+      headers: { 'X-Tags': 'billing' },
+    });
+    await gui.send({
+      from: 'app@example.test',
+      to: 'you@example.test',
+      subject: 'Plain mail',
+      text: 'x',
+    });
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(3);
+    await row('Plain mail').click();
+    const header = page.locator('.message-header');
+    const shown = () => header.getByTestId('tag-name').allInnerTexts();
+    const tagsOf = async (subject: string) =>
+      (await listed()).messages.find((m) => m.Subject === subject)?.Tags;
+    expect(await shown()).toEqual([]);
+
+    const input = header.getByTestId('tag-input');
+    await input.click();
+    // the tags in use are offered
+    await eventually(() =>
+      header
+        .locator('datalist option')
+        .evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value)),
+    ).toEqual(['billing', 'signup']);
+    await input.fill('signup');
+    await input.press('Enter');
+    await input.fill('needs review');
+    await input.press('Enter');
+    await eventually(() => tagsOf('Plain mail')).toEqual(['needs review', 'signup']);
+    await eventually(shown).toEqual(['needs review', 'signup']);
+    // the list's row shows them too
+    await eventually(() => row('Plain mail').getByTestId('tag-chip').allInnerTexts()).toEqual([
+      'needs review',
+      'signup',
+    ]);
+
+    await header.getByRole('button', { name: 'Remove the tag needs review' }).click();
+    await eventually(() => tagsOf('Plain mail')).toEqual(['signup']);
+    await eventually(shown).toEqual(['signup']);
+
+    // a click on a tag lists the messages with it, as Mailpit's tag links do
+    await header.getByTestId('tag-name').filter({ hasText: 'signup' }).click();
+    await eventually(() => page.getByTestId('tag-filter').inputValue()).toBe('signup');
+    await eventually(() => page.getByTestId('message-row-subject').allInnerTexts()).toEqual([
+      'Plain mail',
+      'Signup mail',
+    ]);
     expect(gui.pageErrors).toEqual([]);
   });
 });

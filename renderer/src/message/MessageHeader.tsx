@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatFullDate } from '../format/mail-format';
-import { TagChips } from '../tags/TagChips';
+import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
 
 /**
@@ -50,7 +50,13 @@ function addressField(label: string, addresses: MailAddress[], testId: string): 
 }
 
 /** Subject and the header fields people read first. */
-export function MessageHeader({ message }: { message: MessageDetail }) {
+export function MessageHeader({
+  message,
+  onShowTag,
+}: {
+  message: MessageDetail;
+  onShowTag(tag: string): void;
+}) {
   const date = formatFullDate(message.Date ?? message.Created);
   const fields: { label: string; value: ReactNode }[] = [
     {
@@ -75,7 +81,7 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
       <h2 data-testid="message-subject" title={message.Subject || undefined}>
         {message.Subject || '(no subject)'}
       </h2>
-      <TagChips tags={message.Tags} />
+      <TagEditor messageId={message.ID} tags={message.Tags} onShowTag={onShowTag} />
       <dl>
         {fields
           .filter((field) => field.value)

@@ -65,6 +65,8 @@ export function MessageView(props: {
   messageId: string;
   tab: BodyTab;
   onSelectTab(tab: BodyTab): void;
+  /** Shows the list of messages with a tag (a tag of this message was clicked). */
+  onShowTag(tag: string): void;
 }) {
   const api = useApi();
   const message = useAsyncValue(() => api.getMessage(props.messageId), props.messageId);
@@ -85,7 +87,7 @@ export function MessageView(props: {
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-top">
-        <MessageHeader message={message.value} />
+        <MessageHeader message={message.value} onShowTag={props.onShowTag} />
         <EnvelopePanel
           message={message.value}
           comparison={route.status === 'ready' ? route.value.envelope : null}
