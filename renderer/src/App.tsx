@@ -32,6 +32,7 @@ import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
+import { useUnreadBadge } from './status/use-unread-badge';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 import {
@@ -94,6 +95,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     ensureRows,
     markRead,
   } = useMessageWindow(api, view, props.firstPage);
+  useUnreadBadge(list.counts.unread);
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');

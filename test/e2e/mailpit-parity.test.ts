@@ -1,7 +1,8 @@
 // What a developer coming from Mailpit's web UI reaches for, checked in Chromium against the real
 // headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
 // go on to the next, download the .eml); Mark all read and Delete all over a search or the list;
-// tags added and removed on the opened message, and a click on one shows its messages.
+// tags added and removed on the opened message, and a click on one shows its messages; the
+// unread count on the tab (favicon and title).
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -209,6 +210,53 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
       'Plain mail',
       'Signup mail',
     ]);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('the unread count shows on the tab: in the title and drawn on the favicon', async () => {
+    await deleteAll();
+    await gui.openLive();
+    const icon = () =>
+      page.evaluate(() => document.querySelector<HTMLLinkElement>('link[rel="icon"]')?.href ?? '');
+    await eventually(() => page.title()).toBe('Relaydesk');
+    const plain = await icon();
+    expect(plain).toMatch(/^http:.*\.png$/);
+    for (const n of [1, 2]) {
+      await gui.send({
+        from: 'a@example.test',
+        to: 'b@example.test',
+        subject: `Tab ${n}`,
+        text: 'x',
+      });
+    }
+    await eventually(() => page.title()).toBe('(2) Relaydesk');
+    await eventually(icon).toMatch(/^data:image\/png;base64,/);
+    // the badge is drawn over the icon: the bottom right corner is red, the top left the icon's
+    const pixels = await page.evaluate(
+      async (src) => {
+        const image = new Image();
+        image.src = src;
+        await image.decode();
+        const canvas = document.createElement('canvas');
+        canvas.width = 64;
+        canvas.height = 64;
+        const context = canvas.getContext('2d') as CanvasRenderingContext2D;
+        context.drawImage(image, 0, 0);
+        return [
+          context.getImageData(60, 60, 1, 1).data,
+          context.getImageData(2, 30, 1, 1).data,
+        ].map((d) => [...d]);
+      },
+      await icon(),
+    );
+    expect(pixels[0]).toEqual([221, 0, 0, 255]);
+    expect(pixels[1]).not.toEqual([221, 0, 0, 255]);
+
+    await row('Tab 2').click();
+    await eventually(() => page.title()).toBe('(1) Relaydesk');
+    await row('Tab 1').click();
+    await eventually(() => page.title()).toBe('Relaydesk');
+    await eventually(icon).toBe(plain);
     expect(gui.pageErrors).toEqual([]);
   });
 });
