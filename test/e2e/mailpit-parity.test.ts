@@ -2,12 +2,13 @@
 // headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
 // go on to the next, download the .eml); Mark all read and Delete all over a search or the list;
 // tags added and removed on the opened message, and a click on one shows its messages; the
-// unread count on the tab (favicon and title).
+// unread count on the tab (favicon and title); what an action says while the server is away.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually } from './browser.js';
+import { eventually, seriousAxeViolations } from './browser.js';
 import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -21,6 +22,8 @@ interface Listed {
 describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () => {
   let gui: Gui;
   let page: Page;
+  /** The relay started again on the same address and spool by the last test. */
+  let restarted: RunningRelaydesk | undefined;
 
   beforeAll(async () => {
     gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
@@ -28,6 +31,7 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
   }, 120_000);
 
   afterAll(async () => {
+    await restarted?.close();
     await gui?.close();
   });
 
@@ -199,6 +203,8 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
       'signup',
     ]);
 
+    // the toolbar, the list's actions and the tag editor are usable with a screen reader
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await header.getByRole('button', { name: 'Remove the tag needs review' }).click();
     await eventually(() => tagsOf('Plain mail')).toEqual(['signup']);
     await eventually(shown).toEqual(['signup']);
@@ -257,6 +263,34 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     await row('Tab 1').click();
     await eventually(() => page.title()).toBe('Relaydesk');
     await eventually(icon).toBe(plain);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('an action while the server is away says so in words, and the list recovers when it is back', async () => {
+    await deleteAll();
+    await gui.send({ from: 'a@example.test', to: 'b@example.test', subject: 'Kept', text: 'x' });
+    await gui.openLive();
+    await row('Kept').click();
+    await eventually(() => row('Kept').getAttribute('data-unread')).toBe('false');
+    const { relaydesk } = gui;
+    const http = `127.0.0.1:${relaydesk.http.port}`;
+    const smtp = `127.0.0.1:${relaydesk.smtp.port}`;
+    await relaydesk.close();
+    await page.locator('[data-testid="stream-state"][data-state="reconnecting"]').waitFor();
+
+    await page.getByTestId('toggle-read').click();
+    // before: the list said only "Failed to fetch"
+    await eventually(() => page.getByTestId('list-error').innerText()).toMatch(
+      /^Relaydesk did not answer \(GET \/api\/v1\/messages\): it has stopped or the network is down\. This page reconnects by itself once it is back\.$/,
+    );
+
+    restarted = await startRelaydesk({ smtp, http, dataDir: relaydesk.dataDir });
+    await page
+      .locator('[data-testid="stream-state"][data-state="open"]')
+      .waitFor({ timeout: 30_000 });
+    await eventually(() => page.getByTestId('list-error').count()).toBe(0);
+    // the change that never reached the server is not shown as made
+    await eventually(() => row('Kept').getAttribute('data-unread')).toBe('false');
     expect(gui.pageErrors).toEqual([]);
   });
 });
