@@ -33,6 +33,7 @@ import { useRelayStatus } from './status/use-relay-status';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
 import { useUnreadBadge } from './status/use-unread-badge';
+import { useBrowserNotifications } from './status/use-browser-notifications';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 import {
@@ -193,6 +194,22 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   /** Deleted from here, and not yet gone from the list (its event is on its way). */
   const deletedUnseen = useRef(new Set<string>());
+  // a clicked browser notification opens its message, as the desktop app's do
+  const notifications = useBrowserNotifications(
+    api,
+    useCallback(
+      (message: MessageSummary) => {
+        setPlace((current) =>
+          current.kind === 'mail' ? current : { kind: 'mail', mailbox: null },
+        );
+        setShowSenders(false);
+        setSelection({ ids: new Set([message.ID]), anchor: message.ID });
+        open(message);
+      },
+      [open],
+    ),
+  );
+
   // A message deleted elsewhere (another window, the API, retention) closes if it was open.
   useEffect(
     () =>
@@ -342,6 +359,17 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 setShowSenders((shown) => away || !shown);
               },
             },
+            ...(notifications.available
+              ? [
+                  {
+                    kind: 'toggle' as const,
+                    label: 'Browser notifications',
+                    testId: 'toggle-notifications',
+                    checked: notifications.enabled,
+                    run: notifications.toggle,
+                  },
+                ]
+              : []),
             {
               kind: 'action',
               label: 'Keyboard shortcuts (?)',

@@ -2,7 +2,8 @@
 // headless server with mail sent over SMTP: the opened message's toolbar (mark unread, delete and
 // go on to the next, download the .eml); Mark all read and Delete all over a search or the list;
 // tags added and removed on the opened message, and a click on one shows its messages; the
-// unread count on the tab (favicon and title); what an action says while the server is away.
+// unread count on the tab (favicon and title); browser notifications of new mail; what an action
+// says while the server is away.
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -263,6 +264,78 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     await row('Tab 1').click();
     await eventually(() => page.title()).toBe('Relaydesk');
     await eventually(icon).toBe(plain);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('browser notifications of new mail, once turned on; a click on one opens its message', async () => {
+    await deleteAll();
+    await page.context().grantPermissions(['notifications'], { origin: gui.relaydesk.url });
+    // Chromium headless shows no notification anywhere a test can see: each one made is recorded
+    // on the way to the real constructor
+    await page.addInitScript(() => {
+      const Real = window.Notification;
+      const shown: Notification[] = [];
+      (window as unknown as { shown: Notification[] }).shown = shown;
+      window.Notification = class extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          shown.push(this);
+        }
+      } as typeof Notification;
+    });
+    await gui.openLive();
+    const shown = () =>
+      page.evaluate(() =>
+        (window as unknown as { shown: Notification[] }).shown.map((n) => `${n.title}: ${n.body}`),
+      );
+    const toggle = async () => {
+      await page.getByRole('button', { name: 'More actions' }).click();
+      await page.getByTestId('toggle-notifications').click();
+    };
+    const checked = async () => {
+      await page.getByRole('button', { name: 'More actions' }).click();
+      const state = await page.getByTestId('toggle-notifications').getAttribute('aria-checked');
+      await page.keyboard.press('Escape');
+      return state;
+    };
+    // off until asked for: mail arrives, no notification
+    await gui.send({
+      from: 'early@example.test',
+      to: 'b@example.test',
+      subject: 'Before',
+      text: 'x',
+    });
+    await eventually(() => row('Before').count()).toBe(1);
+    expect(await shown()).toEqual([]);
+
+    await toggle();
+    expect(await checked()).toBe('true');
+    await gui.send({
+      from: 'shop@example.test',
+      to: 'b@example.test',
+      subject: 'Your order',
+      text: 'x',
+    });
+    await eventually(shown).toEqual(['New mail from shop@example.test: Your order']);
+    await page.evaluate(() => {
+      const [first] = (window as unknown as { shown: Notification[] }).shown;
+      first?.onclick?.(new Event('click'));
+    });
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe('Your order');
+
+    // kept in this browser across a reload; turned off, no more
+    await gui.openLive();
+    expect(await checked()).toBe('true');
+    await toggle();
+    expect(await checked()).toBe('false');
+    await gui.send({
+      from: 'late@example.test',
+      to: 'b@example.test',
+      subject: 'After',
+      text: 'x',
+    });
+    await eventually(() => row('After').count()).toBe(1);
+    expect(await shown()).toEqual([]);
     expect(gui.pageErrors).toEqual([]);
   });
 
