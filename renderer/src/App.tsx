@@ -492,21 +492,21 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               {showSenders ? (
                 <SuspensionsPanel />
               ) : openedId ? (
-                <>
-                  <MessageActions
-                    messageId={openedId}
-                    read={openedRead}
-                    onSetRead={(read) => markRead([openedId], read)}
-                    onDelete={() => void runBulk('delete', [openedId])}
-                  />
-                  <MessageView
-                    key={openedId}
-                    messageId={openedId}
-                    tab={tab}
-                    onSelectTab={setTab}
-                    onShowTag={setTag}
-                  />
-                </>
+                <MessageView
+                  key={openedId}
+                  messageId={openedId}
+                  tab={tab}
+                  onSelectTab={setTab}
+                  onShowTag={setTag}
+                  actions={
+                    <MessageActions
+                      messageId={openedId}
+                      read={openedRead}
+                      onSetRead={(read) => markRead([openedId], read)}
+                      onDelete={() => void runBulk('delete', [openedId])}
+                    />
+                  }
+                />
               ) : (
                 <p className="view-notice" data-testid="reading-notice">
                   {list.ready && list.total === 0
