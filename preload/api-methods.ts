@@ -226,6 +226,28 @@ export const apiMethods = {
     args: () => z.tuple([ids()]),
     http: { verb: 'DELETE', route: '/api/v1/messages', request: idsBody, response: 'none' },
   }),
+  setReadMatching: method<void>()({
+    summary: 'Mark read or unread every message matching a search (all for an empty one)',
+    args: () => z.tuple([text('query', 2000), flag('read')]),
+    http: {
+      verb: 'PUT',
+      route: '/api/v1/messages',
+      request: (query, read) => ({
+        body: { Read: read, ...(query.trim() === '' ? {} : { Search: query }) },
+      }),
+      response: 'none',
+    },
+  }),
+  deleteMatching: method<void>()({
+    summary: 'Delete every message matching a search',
+    args: () => z.tuple([text('query', 2000, 1)]),
+    http: {
+      verb: 'DELETE',
+      route: '/api/v1/search',
+      request: (query) => ({ query: { query } }),
+      response: 'none',
+    },
+  }),
   mailboxes: method<MailboxCount[]>()({
     summary: 'Mailboxes with their message and unread counts',
     args: () => z.tuple([]),

@@ -46,6 +46,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
     if (ids.length === 0) await service.deleteAll();
     else await service.deleteMessages(ids);
   },
+  setReadMatching: (service, query, read) => service.setReadMatching(query, read),
+  deleteMatching: (service, query) => service.deleteMatching(query),
   mailboxes: (service) => service.mailboxes(),
   info: (service) => toMailpitInfo(service.figures()),
   listeners: (service) => service.listenerView(),

@@ -15,8 +15,11 @@ import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
+import { neighbourOf, viewQuery } from './mailbox/message-window';
+import { ListActions } from './mailbox/ListActions';
 import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
+import { MessageActions } from './message/MessageActions';
 import { MessageView } from './message/MessageView';
 import { failingUpstream, queueCounts } from './queue/queue-groups';
 import { runQueueAction } from './queue/queue-actions';
@@ -29,6 +32,8 @@ import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
+import { useUnreadBadge } from './status/use-unread-badge';
+import { useBrowserNotifications } from './status/use-browser-notifications';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
 import {
@@ -91,6 +96,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     ensureRows,
     markRead,
   } = useMessageWindow(api, view, props.firstPage);
+  useUnreadBadge(list.counts.unread);
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
@@ -186,12 +192,32 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     [markRead],
   );
 
+  /** Deleted from here, and not yet gone from the list (its event is on its way). */
+  const deletedUnseen = useRef(new Set<string>());
+  // a clicked browser notification opens its message, as the desktop app's do
+  const notifications = useBrowserNotifications(
+    api,
+    useCallback(
+      (message: MessageSummary) => {
+        setPlace((current) =>
+          current.kind === 'mail' ? current : { kind: 'mail', mailbox: null },
+        );
+        setShowSenders(false);
+        setSelection({ ids: new Set([message.ID]), anchor: message.ID });
+        open(message);
+      },
+      [open],
+    ),
+  );
+
   // A message deleted elsewhere (another window, the API, retention) closes if it was open.
   useEffect(
     () =>
       api.onEvent((event) => {
         if (event.Type !== 'delete') return;
         const deleted = event.Data;
+        if (deleted === null) deletedUnseen.current.clear();
+        else for (const id of deleted.IDs) deletedUnseen.current.delete(id);
         setOpenedId((current) =>
           current !== null && (deleted === null || deleted.IDs.includes(current)) ? null : current,
         );
@@ -205,13 +231,27 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return openedId ? [openedId] : [];
   }, [selection, openedId]);
 
-  const runBulk = async (action: BulkAction) => {
-    const ids = targets();
+  const removeMessages = async (ids: string[]) => {
+    // the message being read goes with them: the next one opens, as in Mailpit (skipping any
+    // deleted a moment ago whose event has not reached the list yet)
+    const gone = [...ids, ...deletedUnseen.current];
+    const after =
+      openedId !== null && ids.includes(openedId) ? neighbourOf(list, openedId, gone) : null;
+    await api.deleteMessages(ids);
+    for (const id of ids) deletedUnseen.current.add(id);
+    if (after) {
+      setSelection({ ids: new Set([after.ID]), anchor: after.ID });
+      open(after);
+    }
+  };
+
+  const runBulk = async (action: BulkAction, only?: string[]) => {
+    const ids = only ?? targets();
     if (ids.length === 0) return;
     setBulkNotice(null);
     try {
       if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
-      else if (action === 'delete') await api.deleteMessages(ids);
+      else if (action === 'delete') await removeMessages(ids);
       else await runQueueAction(api, action, ids);
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
@@ -220,6 +260,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     status.refresh();
   };
 
+  const openedPosition = openedId === null ? undefined : list.positions.get(openedId);
+  // opening marks read; a message not loaded in the list (opened from the queue) is read too
+  const openedRead =
+    openedPosition === undefined ? true : (list.rows.get(openedPosition)?.Read ?? true);
   // page-wide keys; the list and the dialogs handle their own first
   const keys = useRef({ runBulk, place });
   keys.current = { runBulk, place };
@@ -315,6 +359,17 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 setShowSenders((shown) => away || !shown);
               },
             },
+            ...(notifications.available
+              ? [
+                  {
+                    kind: 'toggle' as const,
+                    label: 'Browser notifications',
+                    testId: 'toggle-notifications',
+                    checked: notifications.enabled,
+                    run: notifications.toggle,
+                  },
+                ]
+              : []),
             {
               kind: 'action',
               label: 'Keyboard shortcuts (?)',
@@ -369,6 +424,18 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               data-testid="message-list-pane"
             >
               <h2 className="visually-hidden">{title}</h2>
+              {selection.ids.size <= 1 && !(emptyMailbox && query === '' && mailbox === null) && (
+                <ListActions
+                  total={list.total}
+                  query={viewQuery(view)}
+                  onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                  onDeleteAll={async () => {
+                    const shown = viewQuery(view);
+                    await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                    status.refresh();
+                  }}
+                />
+              )}
               <BulkBar
                 count={selection.ids.size > 1 ? selection.ids.size : 0}
                 onAction={(action) => void runBulk(action)}
@@ -425,7 +492,21 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               {showSenders ? (
                 <SuspensionsPanel />
               ) : openedId ? (
-                <MessageView key={openedId} messageId={openedId} tab={tab} onSelectTab={setTab} />
+                <MessageView
+                  key={openedId}
+                  messageId={openedId}
+                  tab={tab}
+                  onSelectTab={setTab}
+                  onShowTag={setTag}
+                  actions={
+                    <MessageActions
+                      messageId={openedId}
+                      read={openedRead}
+                      onSetRead={(read) => markRead([openedId], read)}
+                      onDelete={() => void runBulk('delete', [openedId])}
+                    />
+                  }
+                />
               ) : (
                 <p className="view-notice" data-testid="reading-notice">
                   {list.ready && list.total === 0

@@ -237,7 +237,19 @@ describe('both transports, on real mail', () => {
     expect((await ipc.listMessages(0, 10)).messages.find((m) => m.ID === captured)?.Read).toBe(
       false,
     );
-    await http.deleteMessages([captured]);
+    // Mailpit's Mark all read and Delete all of a search, through either transport
+    const readOf = async (id: string) =>
+      (await ipc.listMessages(0, 10)).messages.find((m) => m.ID === id)?.Read;
+    await ipc.setRead([captured, relayed], false);
+    await http.setReadMatching('subject:captured', true);
+    expect([await readOf(captured), await readOf(relayed)]).toEqual([true, false]);
+    await ipc.setReadMatching('', true);
+    expect(await readOf(relayed)).toBe(true);
+    await http.setReadMatching('', false);
+    await ipc.setReadMatching('subject:relayed', true);
+    expect([await readOf(captured), await readOf(relayed)]).toEqual([false, true]);
+    await expect(http.deleteMatching('')).rejects.toThrow(/deleteMatching: query/);
+    await http.deleteMatching('subject:captured');
     expect((await ipc.listMessages(0, 10)).messages.map((m) => m.ID)).toEqual([relayed]);
   });
 });

@@ -54,7 +54,7 @@ describe.skipIf(!chromiumPath)('tags and chaos in the GUI', () => {
     await eventually(() => rows().count()).toBe(1);
     await row('Welcome Jane').click();
     await eventually(() =>
-      page.locator('.message-header').getByTestId('tag-chip').allInnerTexts(),
+      page.locator('.message-header').getByTestId('tag-name').allInnerTexts(),
     ).toEqual(['Campaign 7', 'signup']);
     await page.screenshot({ path: join(screenshots, 'tags.png') });
     await filter.selectOption('');

@@ -51,6 +51,9 @@ export interface OpenedMessage {
 
 export function messageMethods({ store, events, log, settings }: ServiceParts) {
   const { index, spool, parser } = store;
+  /** Every ID matching a search (for deletes and bulk read changes). */
+  const idsMatching = (query: string, timeZone?: string): string[] =>
+    store.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id);
   const methods = {
     /** A record by ID, or the newest for `latest` (Mailpit's alias). */
     record: (id: string): MessageRecord => store.record(id),
@@ -75,9 +78,7 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
     list: (start: number, limit: number, query?: string, timeZone?: string) =>
       store.list(start, limit, query, timeZone),
 
-    /** Every ID matching a search (for deletes and bulk read changes). */
-    idsMatching: (query: string, timeZone?: string): string[] =>
-      store.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id),
+    idsMatching,
 
     /** A page of the list, newest first, optionally filtered by a search. */
     listing(start: number, limit: number, query?: string, timeZone?: string): MessageListing {
@@ -200,6 +201,21 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
       store.deleteMessages(ids, cause),
 
     deleteAll: (): Promise<void> => store.deleteAll(),
+
+    /** Mailpit's "Mark all read" of a search, or of every message when the search is empty. */
+    setReadMatching: (query: string, read: boolean, timeZone?: string): Promise<void> =>
+      store.setRead(
+        query.trim() === ''
+          ? [...index.oldestFirst()].map((r) => r.id)
+          : idsMatching(query, timeZone),
+        read,
+      ),
+
+    /** Mailpit's "Delete all" of a search, or every message when the search is empty. */
+    deleteMatching: async (query: string, timeZone?: string): Promise<void> => {
+      if (query.trim() === '') return store.deleteAll();
+      await store.deleteMessages(idsMatching(query, timeZone), 'search');
+    },
 
     /**
      * Resolves with the newest message matching `query` that is already there, or the first one

@@ -108,11 +108,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       if (body.IDs && body.IDs.length > 0 && body.Search && body.Search.trim() !== '')
         throw new BadRequestError('You may specify either IDs or a search query, not both');
       const read = body.Read ?? false;
-      let ids: string[];
-      if (body.IDs && body.IDs.length > 0) ids = body.IDs;
-      else if (body.Search) ids = service.idsMatching(body.Search, req.query.tz);
-      else ids = [...service.records()].map((r) => r.id);
-      await service.setRead(ids, read);
+      if (body.IDs && body.IDs.length > 0) await service.setRead(body.IDs, read);
+      else await service.setReadMatching(body.Search ?? '', read, req.query.tz);
       return reply.type('text/plain').send('ok');
     },
   );
@@ -177,7 +174,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req, reply) => {
       const { query = '', tz } = req.query;
       if (query.trim() === '') throw new BadRequestError(noSearchQuery);
-      await service.deleteMessages(service.idsMatching(query, tz), 'search');
+      await service.deleteMatching(query, tz);
       return reply.type('text/plain').send('ok');
     },
   );

@@ -51,7 +51,16 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       init.headers = { ...init.headers, 'Content-Type': 'application/json' };
       init.body = JSON.stringify(body);
     }
-    const response = await fetchImpl(url, init);
+    let response: Response;
+    try {
+      response = await fetchImpl(url, init);
+    } catch {
+      // fetch says only "Failed to fetch" (Chromium) or "NetworkError…" (Firefox) when nothing
+      // answered: say what that means here and that nothing needs doing
+      throw new Error(
+        `Relaydesk did not answer (${method} ${url.pathname}): it has stopped or the network is down. This page reconnects by itself once it is back.`,
+      );
+    }
     if (!response.ok && response.status !== resultStatus) {
       const detail = await errorDetail(response);
       throw new ApiError(

@@ -88,6 +88,32 @@ function quoteTerm(value: string): string {
   return /[\s"]/.test(value) ? `"${value.replace(/"/g, '')}"` : value;
 }
 
+/**
+ * The message to open once `id` (and the rest of `deleted`) is gone from the list: the next one
+ * down (older), else the nearest above, as Mailpit's Delete does; null when none is loaded.
+ */
+export function neighbourOf(
+  state: MessageWindow,
+  id: string,
+  deleted: readonly string[] = [id],
+): MessageSummary | null {
+  const position = state.positions.get(id);
+  if (position === undefined) return null;
+  const kept = (index: number) => {
+    const message = state.rows.get(index);
+    return message && !deleted.includes(message.ID) ? message : undefined;
+  };
+  for (let index = position + 1; state.rows.has(index); index++) {
+    const message = kept(index);
+    if (message) return message;
+  }
+  for (let index = position - 1; state.rows.has(index); index--) {
+    const message = kept(index);
+    if (message) return message;
+  }
+  return null;
+}
+
 /** Which pages hold the rows `first..last` (inclusive). */
 export function pagesFor(first: number, last: number, pageSize = PAGE_SIZE): number[] {
   if (last < first || last < 0) return [];

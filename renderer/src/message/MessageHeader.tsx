@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatFullDate } from '../format/mail-format';
-import { TagChips } from '../tags/TagChips';
+import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
 
 /**
@@ -50,7 +50,16 @@ function addressField(label: string, addresses: MailAddress[], testId: string): 
 }
 
 /** Subject and the header fields people read first. */
-export function MessageHeader({ message }: { message: MessageDetail }) {
+export function MessageHeader({
+  message,
+  onShowTag,
+  actions,
+}: {
+  message: MessageDetail;
+  onShowTag(tag: string): void;
+  /** What can be done to the message, on the subject's line (it costs the body no height). */
+  actions?: ReactNode;
+}) {
   const date = formatFullDate(message.Date ?? message.Created);
   const fields: { label: string; value: ReactNode }[] = [
     {
@@ -68,14 +77,21 @@ export function MessageHeader({ message }: { message: MessageDetail }) {
       label: 'Date',
       value: date && <span data-testid="message-date">{date}</span>,
     },
+    // last, as in Mailpit's header table: in a short window the addresses stay in sight first
+    {
+      label: 'Tags',
+      value: <TagEditor messageId={message.ID} tags={message.Tags} onShowTag={onShowTag} />,
+    },
   ];
   return (
     <header className="message-header">
-      {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
-      <h2 data-testid="message-subject" title={message.Subject || undefined}>
-        {message.Subject || '(no subject)'}
-      </h2>
-      <TagChips tags={message.Tags} />
+      <div className="subject-row">
+        {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
+        <h2 data-testid="message-subject" title={message.Subject || undefined}>
+          {message.Subject || '(no subject)'}
+        </h2>
+        {actions}
+      </div>
       <dl>
         {fields
           .filter((field) => field.value)

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDetail } from '../api/contract';
 import { DeliveryPanel } from '../delivery/DeliveryPanel';
@@ -65,6 +66,10 @@ export function MessageView(props: {
   messageId: string;
   tab: BodyTab;
   onSelectTab(tab: BodyTab): void;
+  /** Shows the list of messages with a tag (a tag of this message was clicked). */
+  onShowTag(tag: string): void;
+  /** The message's toolbar, shown on the subject's line. */
+  actions?: ReactNode;
 }) {
   const api = useApi();
   const message = useAsyncValue(() => api.getMessage(props.messageId), props.messageId);
@@ -85,7 +90,11 @@ export function MessageView(props: {
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-top">
-        <MessageHeader message={message.value} />
+        <MessageHeader
+          message={message.value}
+          onShowTag={props.onShowTag}
+          actions={props.actions}
+        />
         <EnvelopePanel
           message={message.value}
           comparison={route.status === 'ready' ? route.value.envelope : null}

@@ -1,0 +1,61 @@
+import { useApi } from '../api/api-context';
+
+/**
+ * Where the message's .eml is downloaded from. Over HTTP Mailpit's own `raw?dl=1` (the server
+ * names the file {ID}.eml); over IPC there is no URL, so the source comes through the bridge.
+ */
+function rawUrl(messageId: string): string {
+  return `api/v1/message/${encodeURIComponent(messageId)}/raw?dl=1`;
+}
+
+async function saveThroughBridge(getRaw: () => Promise<string>, messageId: string) {
+  const url = URL.createObjectURL(new Blob([await getRaw()], { type: 'message/rfc822' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = `${messageId}.eml`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/**
+ * What Mailpit's message toolbar does to the message being read: mark it unread (to come back to
+ * it), delete it (the next one opens, so a list is worked through from one place), download its
+ * .eml.
+ */
+export function MessageActions(props: {
+  messageId: string;
+  read: boolean;
+  onSetRead(read: boolean): void;
+  onDelete(): void;
+}) {
+  const api = useApi();
+  const { messageId, read } = props;
+  return (
+    <div className="message-actions" role="toolbar" aria-label="This message">
+      <button type="button" data-testid="toggle-read" onClick={() => props.onSetRead(!read)}>
+        {read ? 'Mark unread' : 'Mark read'}
+      </button>
+      <button type="button" data-testid="delete-message" onClick={props.onDelete}>
+        Delete
+      </button>
+      {api.transport === 'http' ? (
+        <a
+          className="button-link"
+          data-testid="download-eml"
+          href={rawUrl(messageId)}
+          download={`${messageId}.eml`}
+        >
+          Download .eml
+        </a>
+      ) : (
+        <button
+          type="button"
+          data-testid="download-eml"
+          onClick={() => void saveThroughBridge(() => api.getRaw(messageId), messageId)}
+        >
+          Download .eml
+        </button>
+      )}
+    </div>
+  );
+}
