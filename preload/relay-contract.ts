@@ -22,11 +22,14 @@ export interface UpstreamPauseView {
   /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
   byHand?: boolean;
   /**
-   * Nothing answered (connection refused, no DNS record): tried again by itself at the waiting
-   * mail's retry times. Any other pause (a rejected login, a certificate, by hand) waits for a
-   * person, so no retry time means anything until it ends.
+   * Nothing answered (connection refused, no DNS record): the upstream is tried again by itself
+   * (1, 2, then every 5 minutes; within a minute for new mail), and what waits goes when it
+   * answers. Any other pause (a rejected login, a certificate, by hand) waits for a person, so
+   * no retry time means anything until it ends.
    */
   unreachable?: boolean;
+  /** While paused because nothing answered: when the upstream is tried next (RFC 3339). */
+  nextProbeAt?: string;
 }
 
 /** The queue actions taken by hand on a message's waiting recipients (resend aside). */
@@ -43,7 +46,12 @@ export interface QueuedRecipient {
   /** The reason of the last state change, in words. */
   why: string;
   /** What the last refusal means and what to change, when Relaydesk knows (see delivery). */
-  advice?: { detail: string; fix: string };
+  advice?: { detail: string; fix: string }; /**
+   * Deferred because the upstream failed as a whole (refused, 421, a 4xx to MAIL FROM), not for
+   * anything about this recipient: it goes as soon as the upstream answers again (takes another
+   * message, or a probe of a paused upstream gets through), `nextAttemptAt` at the latest.
+   */
+  waitsForUpstream?: boolean;
 }
 
 export interface QueuedMessage extends MessageSummary {

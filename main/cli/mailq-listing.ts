@@ -42,20 +42,31 @@ function reason(r: QueuedRecipient): string | null {
 }
 
 const WAITS = 'waits for the upstream to resume';
+const ANSWERS = 'goes when the upstream answers again';
 
 /**
  * While the upstream is paused nothing pending is sent and a retry time already past is not
- * kept: say so, as the Queue view does, rather than list mail as if it were about to go.
+ * kept: say so, as the Queue view does, rather than list mail as if it were about to go. Mail
+ * that waits for an upstream that did not answer goes by itself when it answers: the listing
+ * says so and when it is probed next, not a retry time that may be an hour away.
  */
 function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: number): string {
   const parts: string[] = [r.state];
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
-  if (r.state === 'deferred' && r.nextAttemptAt) {
-    // only a pause for an upstream that did not answer is tried again at the retry time
-    const waits = pause !== null && (!pause.unreachable || Date.parse(r.nextAttemptAt) <= now);
-    parts.push(waits ? WAITS : `next ${mailqTime(r.nextAttemptAt)}`);
+  const waiting = r.state === 'pending' || r.state === 'deferred';
+  const due = r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= now;
+  if (waiting && pause?.unreachable && (r.state === 'pending' || r.waitsForUpstream || due)) {
+    parts.push(ANSWERS);
+    if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
+  } else if (waiting && pause !== null && (r.state === 'pending' || !pause.unreachable || due)) {
+    parts.push(WAITS);
+  } else if (r.state === 'deferred' && r.nextAttemptAt) {
+    parts.push(
+      r.waitsForUpstream
+        ? `goes when the upstream takes mail again, next ${mailqTime(r.nextAttemptAt)} at the latest`
+        : `next ${mailqTime(r.nextAttemptAt)}`,
+    );
   }
-  if (r.state === 'pending' && pause !== null) parts.push(WAITS);
   return parts.join(', ');
 }
 

@@ -48,6 +48,8 @@ export interface DesktopAppOptions {
   log(line: string): void;
   /** The relay's clock (tests move it by hours); the real one when not given. */
   now?: () => number;
+  /** How often `net.isOnline()` is read to notice the network coming back; 15 s when not given. */
+  networkPollMs?: number;
 }
 
 export interface DesktopApp {
@@ -334,7 +336,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     const now = electron.net.isOnline();
     if (now && !online) void service.retryDeferred('network is back');
     online = now;
-  }, 15_000).unref();
+  }, options.networkPollMs ?? 15_000).unref();
 
   return {
     running,

@@ -7,7 +7,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import { mailqTime as listedTime } from '../../main/cli/mailq-listing.js';
 import {
   cleanupCliProcesses,
   makeTempDir,
@@ -303,7 +304,7 @@ function escape(text: string): string {
 }
 
 describe('relaydesk queue while the upstream is down', () => {
-  it('says the mail waits for the upstream to resume, as the Queue view does', async () => {
+  it('says the mail goes when the upstream answers again and when it is probed next, as the Queue view does', async () => {
     const down = await startServe({
       args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${await closedPort()}`],
     });
@@ -313,6 +314,10 @@ describe('relaydesk queue while the upstream is down', () => {
       async () =>
         (await down.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).recipients[0]?.state,
     ).toBe('deferred');
+    // the pause is set once the deferral is stored, a moment after the API shows it
+    await eventually(
+      async () => (await down.api<QueueView>('/api/v1/queue')).upstream.paused?.unreachable,
+    ).toBe(true);
     const second = await send(down.smtp.port, ['two@rcpt.example'], 'second');
 
     const result = await runCli(['queue'], {
@@ -325,10 +330,23 @@ describe('relaydesk queue while the upstream is down', () => {
     const lines = result.stdout.split('\n');
     const at = lines.findIndex((line) => line.startsWith(second));
     expect(at).toBeGreaterThan(0);
-    expect(lines[at + 1]).toMatch(
-      /^ +two@rcpt\.example {2}pending, waits for the upstream to resume$/,
+    // not the first one's retry time: a probe tries the upstream within a minute of new mail
+    const probe = / {2}pending, goes when the upstream answers again, next probe (.+)$/.exec(
+      lines[at + 1] ?? '',
+    );
+    expect(probe, lines[at + 1]).not.toBeNull();
+    const view = await down.api<QueueView>('/api/v1/queue');
+    const next = view.upstream.paused?.nextProbeAt as string;
+    expect(probe?.[1]).toBe(listedTime(next));
+    // a minute after the try that failed (not the hour a retry time can be)
+    expect(Date.parse(next) - Date.parse(view.upstream.paused?.since as string)).toBeLessThan(
+      65_000,
     );
     expect(lines[at + 2]).toBe('');
+    const firstAt = lines.findIndex((line) => line.startsWith(first));
+    expect(lines[firstAt + 1]).toMatch(
+      /^ +one@rcpt\.example {2}deferred, 1 attempt, goes when the upstream answers again, next probe /,
+    );
   });
 });
 

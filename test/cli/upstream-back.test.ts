@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { QueueView } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
 import { letTimePass, waitFor } from '../helpers/eventually.js';
+import { closedPort, startUpstreamServer } from '../helpers/upstream-server.js';
 
 const opened: Array<{ close(): Promise<void> }> = [];
 afterAll(async () => {
@@ -123,6 +124,56 @@ describe('relaydesk serve when the smart host answers again', () => {
     expect(twice).toBeLessThanOrEqual(4);
     for (const subject of [...deferred, 'Later'])
       expect(host.subjects.filter((s) => s === subject).length).toBeLessThanOrEqual(2);
+    await second.stop();
+  });
+});
+
+describe('relaydesk serve while the smart host does not answer', () => {
+  it('keeps what arrived during the pause through a kill -9, and sends each message once when the host is back', async () => {
+    const port = await closedPort();
+    const dataDir = await makeTempDir();
+    const args = [
+      '--mode',
+      'relay',
+      '--relay-host',
+      `127.0.0.1:${port}`,
+      '--relay-security',
+      'none',
+    ];
+    const first = await startServe({ dataDir, args });
+    await sendAll(first.smtp.port, ['Before the pause']);
+    await waitFor('paused: nothing answered', async () => {
+      const queue = await first.api<QueueView>('/api/v1/queue');
+      return queue.upstream.paused?.unreachable === true && queue;
+    });
+    // new mail during the pause waits for the probe, a minute after the failed try
+    const during = ['During 1', 'During 2', 'During 3'];
+    await sendAll(first.smtp.port, during);
+    const queue = await first.api<QueueView>('/api/v1/queue');
+    expect(queue.messages.map((m) => m.recipients[0]?.state)).toEqual([
+      'deferred',
+      'pending',
+      'pending',
+      'pending',
+    ]);
+    expect(queue.upstream.paused?.nextProbeAt).toBeDefined();
+    first.kill('SIGKILL');
+    await waitFor('the kill', () => !first.running);
+
+    const host = await startUpstreamServer({ tls: 'none', port });
+    opened.push(host);
+    const second = await startServe({ dataDir, args });
+    const subjects = () =>
+      host.messages.map((m) => /^Subject: (.*)$/m.exec(m.raw.toString())?.[1]?.trim());
+    await waitFor('every message at the smart host', () => subjects().length === 4, {
+      timeout: 30_000,
+    });
+    await waitFor('an empty queue', async () => {
+      const after = await second.api<QueueView>('/api/v1/queue');
+      return after.messages.length === 0;
+    });
+    // nothing was on the wire at the kill: each message goes exactly once
+    expect([...subjects()].sort()).toEqual(['Before the pause', ...during].sort());
     await second.stop();
   });
 });

@@ -15,6 +15,7 @@ import type { DesktopBridge, DesktopEvent } from '../../preload/desktop-contract
 import {
   runDesktopApp,
   type DesktopApp,
+  type DesktopAppOptions,
   type ElectronModule,
 } from '../../main/desktop/desktop-app.js';
 import { serviceCalls } from '../../main/desktop/ipc-handlers.js';
@@ -47,10 +48,10 @@ async function launch(
   extraArgs: string[] = [],
   dataDir?: string,
   platform: NodeJS.Platform = 'linux',
-  now?: () => number,
+  more: Pick<DesktopAppOptions, 'now' | 'networkPollMs'> = {},
 ): Promise<DesktopApp | null> {
   return runDesktopApp({
-    ...(now ? { now } : {}),
+    ...more,
     electron: standIn as unknown as ElectronModule,
     argv: [
       '/opt/Relaydesk/relaydesk',
@@ -463,7 +464,7 @@ describe('the anomaly alert', () => {
       ],
       undefined,
       'linux',
-      () => clockStart + shift + (Date.now() - startedAt),
+      { now: () => clockStart + shift + (Date.now() - startedAt) },
     )) as DesktopApp;
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
@@ -547,6 +548,79 @@ describe('a second launch', () => {
     expect(second.app.lockData).toEqual({ file: '/home/me/Downloads/mail.eml' });
     expect(second.app.quitCalls).toBe(1);
     expect(second.windows).toHaveLength(0);
+  });
+});
+
+describe('deferred mail when the machine wakes or the network comes back', () => {
+  // a smart host that was busy (451 to MAIL FROM) and takes mail again; the relay's clock stands
+  // still, so no retry time comes: only the wake or the network can send the deferred message
+  async function deferredApp(networkPollMs?: number) {
+    const busy = await startUpstreamServer({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 Server busy' } },
+    });
+    const userData = await folder();
+    await saveSettings(userData, {
+      mode: 'relay',
+      notifyNewMail: false,
+      relay: { host: '127.0.0.1', port: busy.port, security: 'none' },
+    });
+    const standIn = createDesktopStandIn({ pageUrl, userData });
+    const at = Date.now();
+    const app = (await launch(standIn, [], undefined, 'linux', {
+      now: () => at,
+      ...(networkPollMs ? { networkPollMs } : {}),
+    })) as DesktopApp;
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: app.running.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const info = await transport
+      .sendMail({ from: 'app@example.com', to: 'bob@example.com', subject: 'invoice', text: 'x' })
+      .finally(() => transport.close());
+    const id = idOf(info.response);
+    const state = async () =>
+      (await serviceCalls.delivery(app.running.service, id)).recipients[0]?.state;
+    await expect.poll(state, { timeout: 15_000 }).toBe('deferred');
+    busy.setFailures({});
+    // nothing sends it by itself meanwhile
+    await app.running.service.queueIdle();
+    expect(await state()).toBe('deferred');
+    return { busy, standIn, state };
+  }
+
+  it("retries it on powerMonitor 'resume'", async () => {
+    const { busy, standIn, state } = await deferredApp();
+    try {
+      standIn.powerMonitor.emit('resume');
+      await expect.poll(state, { timeout: 15_000 }).toBe('relayed');
+      expect(busy.messages.map((m) => m.rcptTo)).toEqual([['bob@example.com']]);
+      await quit(standIn);
+    } finally {
+      await busy.close();
+    }
+  });
+
+  it('retries it when net.isOnline() goes from false to true, not while it stays online', async () => {
+    const { busy, standIn, state } = await deferredApp(50);
+    try {
+      // online all along: polls see no change, nothing is retried
+      const seen = standIn.net.polls;
+      await expect.poll(() => standIn.net.polls).toBeGreaterThan(seen + 2);
+      expect(await state()).toBe('deferred');
+      standIn.net.online = false;
+      const offline = standIn.net.polls;
+      await expect.poll(() => standIn.net.polls).toBeGreaterThan(offline + 1);
+      expect(await state()).toBe('deferred');
+      standIn.net.online = true;
+      await expect.poll(state, { timeout: 15_000 }).toBe('relayed');
+      expect(busy.messages.map((m) => m.rcptTo)).toEqual([['bob@example.com']]);
+      await quit(standIn);
+    } finally {
+      await busy.close();
+    }
   });
 });
 

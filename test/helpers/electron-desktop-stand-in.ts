@@ -306,6 +306,16 @@ export function createDesktopStandIn(options: DesktopStandInOptions) {
     },
   };
 
+  // the network as the app polls it: a test takes it away and brings it back
+  const net = {
+    online: true,
+    polls: 0,
+    isOnline(): boolean {
+      net.polls++;
+      return net.online;
+    },
+  };
+
   return {
     ipc,
     app,
@@ -322,7 +332,7 @@ export function createDesktopStandIn(options: DesktopStandInOptions) {
       getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }],
     },
     powerMonitor: new EventEmitter(),
-    net: { isOnline: () => true },
+    net,
     ipcMain: ipc.ipcMain,
     ipcRenderer: ipc.ipcRenderer,
     contextBridge: ipc.contextBridge,

@@ -249,7 +249,7 @@ describe('relaying through an upstream', () => {
     ).toBeNull();
   });
 
-  it('while paused because the upstream is down, tries one message on its retry schedule and resumes by itself when the upstream answers', async () => {
+  it('while paused because the upstream is down, tries one message at a time and resumes by itself when the upstream answers', async () => {
     const port = await closedPort();
     const clock = manualClock();
     const relay = await relaydesk(
@@ -265,7 +265,7 @@ describe('relaying through an upstream', () => {
     await settled(relay, first, (d) => d.recipients[0]?.state === 'deferred');
     const paused = await relay.api<QueueView>('/api/v1/queue');
     expect(paused.upstream.paused?.reason).toMatch(/refused/i);
-    expect(paused.upstream.paused?.fix).toMatch(/tries again on the retry schedule/);
+    expect(paused.upstream.paused?.fix).toMatch(/tries it again every few minutes/);
 
     // mail that comes while paused waits: an upstream down is not tried once per message
     const second = await send(relay, ['carol@rcpt.example'], 'second');

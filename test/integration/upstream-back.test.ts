@@ -220,3 +220,120 @@ describe('when the upstream answers again', () => {
       expect((await delivery(after.relay, id)).recipients[0]?.attempts).toHaveLength(1);
   });
 });
+
+describe('while relaying is paused because the upstream did not answer', () => {
+  const queueView = (relay: TestRelaydesk) => relay.api<QueueView>('/api/v1/queue');
+  const probeLines = (lines: string[]) =>
+    lines.filter((line) => / probe \d+ of upstream /.test(line));
+
+  it('tries the upstream within a minute of new mail, not at the oldest deferral’s retry time, and sends everything when it answers', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const start = clock.now();
+    // the first deferral waits an hour, as one does on the hourly part of the schedule
+    const { relay, lines } = await relaydesk(port, clock, { retryMinutes: [60] });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.unreachable).toBe(true);
+    expect(paused?.nextProbeAt).toBe(new Date(start + 60_000).toISOString());
+
+    // the host comes back; new mail ten seconds later waits for the minute since the last try
+    const server = await upstream({ port });
+    clock.advance(10_000);
+    const later = await send(relay, 'carol@rcpt.example', 'later');
+    await relay.service.queueIdle();
+    expect((await delivery(relay, later)).recipients[0]?.state).toBe('pending');
+    expect(server.messages).toHaveLength(0);
+
+    // the probe's time (the queue's timer fires then; the test's clock is moved by hand)
+    clock.advance(51_000);
+    relay.service.kickQueue();
+    await settled(relay, later, (d) => d.status === 'delivered');
+    await settled(relay, old, (d) => d.status === 'delivered');
+    expect(subjects(server)).toEqual(['later', 'old']);
+    expect((await queueView(relay)).upstream.paused).toBeNull();
+    expect(probeLines(lines)).toEqual([
+      `${later}: probe 1 of upstream 127.0.0.1:${port}, paused 1 min ago (nothing answered); the next in 2 min if it still does not answer`,
+    ]);
+    expect(lines).toContainEqual('upstream resumed: the upstream answered again');
+  });
+
+  it('without new mail, probes 1, 2, then every 5 minutes, not at the hourly retry times, until it answers', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(port, clock, { retryMinutes: [60] });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    const attempts = async () => (await delivery(relay, old)).recipients[0]?.attempts.length;
+
+    const probeAt = async (afterMs: number, tries: number) => {
+      // just before the probe's time nothing is tried
+      clock.advance(afterMs - 1_000);
+      relay.service.kickQueue();
+      await relay.service.queueIdle();
+      expect(await attempts()).toBe(tries - 1);
+      expect((await queueView(relay)).upstream.paused?.nextProbeAt).toBe(
+        new Date(clock.now() + 1_000).toISOString(),
+      );
+      clock.advance(1_000);
+      relay.service.kickQueue();
+      await settled(relay, old, (d) => d.recipients[0]?.attempts.length === tries);
+      await relay.service.queueIdle();
+    };
+    await probeAt(60_000, 2);
+    await probeAt(2 * 60_000, 3);
+    await probeAt(5 * 60_000, 4);
+    await probeAt(5 * 60_000, 5);
+    const waiting = await delivery(relay, old);
+    expect(waiting.recipients[0]?.state).toBe('deferred');
+    expect(waiting.recipients[0]?.history.map((h) => h.reason)).toContainEqual(
+      'probe 2 of the paused upstream: tried early to see whether it answers again',
+    );
+    expect(probeLines(lines).map((line) => /probe (\d+)/.exec(line)?.[1])).toEqual([
+      '1',
+      '2',
+      '3',
+      '4',
+    ]);
+    const queued = (await queueView(relay)).messages[0]?.recipients[0];
+    expect(queued?.waitsForUpstream).toBe(true);
+
+    // back: the next probe, five minutes on, sends it and lifts the pause
+    const server = await upstream({ port });
+    clock.advance(5 * 60_000);
+    relay.service.kickQueue();
+    await settled(relay, old, (d) => d.status === 'delivered');
+    expect(subjects(server)).toEqual(['old']);
+    expect((await queueView(relay)).upstream.paused).toBeNull();
+  });
+
+  it('tries a burst of new mail once a minute, with one log line per probe, not one per message', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(port, clock, { retryMinutes: [60] });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    clock.advance(10_000);
+    const burst: string[] = [];
+    for (const n of [1, 2, 3, 4, 5]) burst.push(await send(relay, `r${n}@rcpt.example`, `new${n}`));
+    await relay.service.queueIdle();
+
+    clock.advance(51_000);
+    relay.service.kickQueue();
+    await settled(relay, burst[0] as string, (d) => d.recipients[0]?.state === 'deferred');
+    await relay.service.queueIdle();
+    // half a minute later: still within the minute since that probe
+    clock.advance(30_000);
+    relay.service.kickQueue();
+    await relay.service.queueIdle();
+    const tried = [];
+    for (const id of [old, ...burst])
+      tried.push((await delivery(relay, id)).recipients[0]?.attempts.length);
+    expect(tried).toEqual([1, 1, 0, 0, 0, 0]);
+    expect(probeLines(lines)).toHaveLength(1);
+    // the Queue view says the new mail waits for the upstream, and when it is tried next
+    const view = await queueView(relay);
+    expect(Date.parse(view.upstream.paused?.nextProbeAt ?? '')).toBe(clock.now() + 30_000);
+  });
+});

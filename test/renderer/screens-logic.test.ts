@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, QueueView } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
-import { nextTryText } from '../../renderer/src/queue/queue-groups.js';
+import { nextTry, nextTryText } from '../../renderer/src/queue/queue-groups.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
 import {
   buildPreviewDocument,
@@ -166,6 +166,35 @@ describe("the queue's next try", () => {
     expect(nextTryText('2026-11-30T09:52:00Z', true, now)).toBe('waits for the upstream to resume');
     expect(nextTryText(null, true, now)).toBe('waits for the upstream to resume');
     expect(nextTryText(null, false, now)).toBe('');
+  });
+
+  it('says mail waiting for an upstream that did not answer goes when it answers, and when it is probed next', () => {
+    const unreachable = { unreachable: true, nextProbeAt: '2026-11-30T10:02:00Z' };
+    const waiting = {
+      state: 'deferred' as const,
+      nextAttemptAt: '2026-11-30T10:48:00Z',
+      waitsForUpstream: true,
+    };
+    expect(nextTry(waiting, unreachable, now)).toEqual({
+      text: 'goes when the upstream answers again — next probe in 2 min',
+      at: '2026-11-30T10:02:00Z',
+    });
+    // new mail during the pause, likewise
+    expect(nextTry({ state: 'pending', nextAttemptAt: null }, unreachable, now).text).toBe(
+      'goes when the upstream answers again — next probe in 2 min',
+    );
+    // greylisted (its own deferral): its retry time stands
+    const grey = { state: 'deferred' as const, nextAttemptAt: '2026-11-30T10:48:00Z' };
+    expect(nextTry(grey, unreachable, now).text).toBe('next try in 48 min');
+    // a 4xx to MAIL FROM, no pause: the next message that goes takes it along
+    expect(nextTry(waiting, null, now).text).toBe(
+      'goes when the upstream takes mail again — next try in 48 min at the latest',
+    );
+    // a rejected login waits for a person, whatever the recipient
+    expect(nextTry(waiting, { unreachable: false }, now)).toEqual({
+      text: 'waits for the upstream to resume',
+      at: null,
+    });
   });
 });
 

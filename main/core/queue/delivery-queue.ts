@@ -20,6 +20,7 @@ import { RateLimiter } from './rate-limiter.js';
 import { RecipientLedger } from './recipient-ledger.js';
 import { resentDelivery } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
+import { UpstreamProbe } from './upstream-probe.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
@@ -68,6 +69,8 @@ export class DeliveryQueue {
    */
   private upstreamWaiters = true;
   paused: UpstreamPause | null = null;
+  /** While paused because nothing answered: when the upstream is tried again. */
+  private probe: UpstreamProbe | null = null;
 
   constructor(private readonly options: QueueOptions) {
     this.limiter = new RateLimiter(options.settings.rateLimit);
@@ -125,11 +128,7 @@ export class DeliveryQueue {
    */
   private async probeAtStart(): Promise<void> {
     const now = this.options.now();
-    let oldest: MessageRecord | null = null;
-    for (const record of this.options.store.records()) {
-      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
-      if (!oldest || record.id < oldest.id) oldest = record;
-    }
+    const oldest = this.oldestWaiting(now);
     if (!oldest) return;
     const reason = 'Relaydesk started: tried at once to see whether the upstream answers again';
     await this.ledger.update(oldest.id, (list) =>
@@ -226,8 +225,9 @@ export class DeliveryQueue {
       this.due.rebuild(this.options.store.records());
     }
     const now = this.options.now();
-    if (this.paused && !this.probes(now)) return this.planWakeUp();
     // paused because nothing answered: one batch, the first due, tries the upstream again
+    if (this.paused && !(this.probes(now) && (await this.startProbe(now))))
+      return this.planWakeUp();
     const max = this.paused ? 1 : this.options.settings.relayConnections;
     // a message is looked at once per run: held back or started, it is not due again in this run
     const seen = new Set<string>();
@@ -256,6 +256,8 @@ export class DeliveryQueue {
           )
           .finally(() => {
             this.active--;
+            // a probe that failed: the next one waits from its end (a connection may time out)
+            if (this.paused) this.probe?.ended(this.options.now());
             this.soon();
             this.noticeQuiet();
           });
@@ -305,16 +307,69 @@ export class DeliveryQueue {
 
   /**
    * Whether a paused queue tries the upstream now: only a pause because nothing answered (not one
-   * by hand, nor a rejected login or certificate), only when a waiting recipient's retry time has
-   * come (new arrivals wait with the rest, so an upstream down is tried once per retry time, not
-   * once per message), and one attempt at a time. Each attempt that fails again defers its
-   * recipients to their next retry time, so the tries follow the retry schedule; an attempt that
-   * reaches the upstream lifts the pause (`answered`), and expiry is reached as without a pause.
+   * by hand, nor a rejected login or certificate), when its probe is due (upstream-probe.ts: on a
+   * schedule of its own of at most 5 minutes, sooner for new mail or a retry time come, never
+   * twice within a minute), and one attempt at a time. An attempt that fails again defers its
+   * recipients to their next retry time; one that reaches the upstream lifts the pause
+   * (`answered`) and what waits goes; expiry is reached as without a pause.
    */
   private probes(now: number): boolean {
     const pause = this.paused;
     if (!pause?.unreachable || pause.byHand) return false;
-    return this.active === 0 && this.settling === 0 && this.due.wakeAt() <= now;
+    return this.active === 0 && this.settling === 0 && this.probeAt() <= now;
+  }
+
+  /** When the paused upstream is tried next (Infinity when not paused so, or nothing waits). */
+  private probeAt(): number {
+    if (!this.probe) return Infinity;
+    return this.probe.nextAt({
+      any: this.due.size > 0,
+      ready: this.due.hasReady,
+      retryAt: this.due.wakeAt(),
+    });
+  }
+
+  /**
+   * Starts a probe: the message that goes first (new mail, or one whose retry time came) or,
+   * when none may go yet, the oldest one waiting for the upstream, made due early. One log line
+   * per probe, none per arrival. False when nothing waits for the upstream to try with.
+   */
+  private async startProbe(now: number): Promise<boolean> {
+    const probe = this.probe as UpstreamProbe;
+    let first = this.due.readyAt(now)[0];
+    if (first === undefined) {
+      const oldest = this.oldestWaiting(now);
+      if (!oldest) {
+        probe.ended(now);
+        return false;
+      }
+      const reason = `probe ${probe.count + 1} of the paused upstream: tried early to see whether it answers again`;
+      await this.ledger.update(oldest.id, (list) =>
+        this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstream(r, now)),
+      );
+      first = oldest.id;
+    }
+    const number = probe.started(now);
+    const relay = this.options.settings.relay;
+    const upstream = relay ? `${relay.host}:${relay.port}` : 'the upstream';
+    const since = Math.round((now - Date.parse(this.paused?.since ?? '')) / 60_000);
+    const next = Math.round(
+      (probe.nextAt({ any: true, ready: false, retryAt: Infinity }) - now) / 60_000,
+    );
+    this.options.log(
+      `${first}: probe ${number} of upstream ${upstream}, paused ${since} min ago (nothing answered); the next in ${next} min if it still does not answer`,
+    );
+    return true;
+  }
+
+  /** The oldest message with a recipient deferred for an upstream-wide failure, still waiting. */
+  private oldestWaiting(now: number): MessageRecord | null {
+    let oldest: MessageRecord | null = null;
+    for (const record of this.options.store.records()) {
+      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
+      if (!oldest || record.id < oldest.id) oldest = record;
+    }
+    return oldest;
   }
 
   private planWakeUp(at?: number): void {
@@ -325,8 +380,15 @@ export class DeliveryQueue {
     // paused, only a pause that ends by itself waits for them (probes), and not while one is out:
     // its end looks again
     const probing = this.active > 0 || this.settling > 0;
-    const waiting = !this.paused || (this.paused.unreachable && !this.paused.byHand && !probing);
-    const next = Math.min(at ?? Infinity, waiting ? this.due.wakeAt() : Infinity);
+    let next = at ?? Infinity;
+    if (!this.paused) next = Math.min(next, this.due.wakeAt());
+    else if (this.probe && !this.paused.byHand && !probing) {
+      const probeAt = this.probeAt();
+      // the Queue view and `relaydesk queue` say when the upstream is tried next
+      if (probeAt === Infinity) delete this.paused.nextProbeAt;
+      else this.paused.nextProbeAt = new Date(probeAt).toISOString();
+      next = Math.min(next, probeAt);
+    }
     if (next === Infinity) return;
     // timers are capped so that a clock step (sleep, NTP) is noticed within the hour
     const delay = Math.min(Math.max(0, next - this.options.now()), 3_600_000);
@@ -351,7 +413,9 @@ export class DeliveryQueue {
   /** An upstream-wide failure: nothing more is sent until a test or a retry by hand resumes. */
   private pauseUpstream(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void {
     if (this.paused) return;
-    this.paused = { ...pause, since: new Date(this.options.now()).toISOString() };
+    const now = this.options.now();
+    this.paused = { ...pause, since: new Date(now).toISOString() };
+    this.probe = pause.unreachable ? new UpstreamProbe(now) : null;
     this.options.log(`upstream paused: ${pause.reason} (${pause.fix})`);
     this.options.publish({ Type: 'upstream', Data: { paused: true, ...pause } });
   }
@@ -360,6 +424,7 @@ export class DeliveryQueue {
   resume(why: string): void {
     if (!this.paused) return;
     this.paused = null;
+    this.probe = null;
     // a rejected login held the others back for the pause; its end allows one more try
     this.logins.reopen();
     this.options.log(`upstream resumed: ${why}`);

@@ -64,6 +64,11 @@ export class DueList {
     return next;
   }
 
+  /** Whether a message may go now without waiting for a time (pending mail, a retry by hand). */
+  get hasReady(): boolean {
+    return this.ready.length > 0;
+  }
+
   get size(): number {
     return this.ready.length + this.later.size;
   }

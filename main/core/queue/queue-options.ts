@@ -71,6 +71,11 @@ export interface UpstreamPause {
   since: string;
   /** Paused by the user: only the user resumes it (not a wake-up or the network coming back). */
   byHand?: boolean;
-  /** Nothing answered (refused, no DNS): one waiting message is tried on its retry schedule. */
+  /**
+   * Nothing answered (refused, no DNS): the upstream is probed on a schedule of its own
+   * (upstream-probe.ts), and the pause ends by itself when it answers.
+   */
   unreachable?: true;
+  /** While paused so: when the upstream is tried next (absent when nothing waits). */
+  nextProbeAt?: string;
 }

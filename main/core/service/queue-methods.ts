@@ -103,6 +103,9 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
               attempts: r.attempts.length,
               lastReply: last?.reply ?? null,
               why: r.history.at(-1)?.reason ?? '',
+              ...(r.state === 'deferred' && r.upstreamWait === 'waiting'
+                ? { waitsForUpstream: true }
+                : {}),
               ...(advice ? { advice } : {}),
             };
           }),

@@ -233,7 +233,7 @@ function pausing(
   if (!c.unreachable) return { reason: advice.detail, fix: advice.fix };
   return {
     reason: advice.detail,
-    fix: `${advice.fix}; meanwhile Relaydesk tries again on the retry schedule and resumes when the upstream answers`,
+    fix: `${advice.fix}; meanwhile Relaydesk tries it again every few minutes (1, 2, then every 5; within a minute for new mail) and sends what waits when it answers`,
     unreachable: true,
   };
 }

@@ -4,7 +4,7 @@ import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract
 import { replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
-import { groupQueue, nextTryText } from './queue-groups';
+import { groupQueue, nextTry } from './queue-groups';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -106,19 +106,17 @@ export function QueueView(props: {
                     ` — last reply: ${replyLine(recipient.lastReply)}`}
                 </span>
                 <span className="queue-next">
-                  <span
-                    data-testid="queue-next"
-                    title={
-                      recipient.nextAttemptAt ? formatFullDate(recipient.nextAttemptAt) : undefined
-                    }
-                  >
-                    {/* a pause that waits for a person (a rejected login, by hand) keeps no
-                        retry time: only one for an upstream that did not answer is kept */}
-                    {nextTryText(
-                      paused && !paused.unreachable ? null : recipient.nextAttemptAt,
-                      !!paused,
-                    )}
-                  </span>
+                  {(() => {
+                    const next = nextTry(recipient, paused);
+                    return (
+                      <span
+                        data-testid="queue-next"
+                        title={next.at ? formatFullDate(next.at) : undefined}
+                      >
+                        {next.text}
+                      </span>
+                    );
+                  })()}
                   {` · ${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`}
                 </span>
                 <span

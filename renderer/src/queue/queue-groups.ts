@@ -1,7 +1,12 @@
 // The queue grouped the way a user asks about it: what is being sent, what waits and why. Pure.
 import type { RecipientState } from '../api/contract.js';
-import type { QueuedMessage, QueuedRecipient, QueueView } from '../api/contract.js';
-import { nextAttemptTime } from '../delivery/delivery-format.js';
+import type {
+  QueuedMessage,
+  QueuedRecipient,
+  QueueView,
+  UpstreamPauseView,
+} from '../api/contract.js';
+import { nextAttemptTime, relativeTime } from '../delivery/delivery-format.js';
 
 export interface QueueEntry {
   message: QueuedMessage;
@@ -62,6 +67,43 @@ export function failingUpstream(queue: QueueView | null): QueuedRecipient | null
     }
   }
   return null;
+}
+
+/** What the Queue view says of a recipient's next try, and the full time for its tooltip. */
+export interface NextTry {
+  text: string;
+  at: string | null;
+}
+
+/**
+ * When a recipient is tried next, as the queue says it. A time already past is never shown as
+ * "… ago": while relaying is paused nothing is tried until the upstream resumes, and otherwise
+ * the attempt is due now. Mail that waits for an upstream that did not answer goes by itself
+ * when it answers again: the view says so, and when it is probed next, rather than a retry time
+ * that may be an hour away, so that the admin sees that nothing needs doing.
+ */
+export function nextTry(
+  recipient: Pick<QueuedRecipient, 'state' | 'nextAttemptAt' | 'waitsForUpstream'>,
+  pause: Pick<UpstreamPauseView, 'unreachable' | 'nextProbeAt'> | null,
+  now: number = Date.now(),
+): NextTry {
+  const { state, nextAttemptAt } = recipient;
+  // a pause that waits for a person (a rejected login, by hand) keeps no retry time
+  if (pause && !pause.unreachable) return { text: nextTryText(null, true, now), at: null };
+  const due = nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000;
+  if (pause && (state === 'pending' || recipient.waitsForUpstream || due)) {
+    const answers = 'goes when the upstream answers again';
+    if (!pause.nextProbeAt) return { text: answers, at: null };
+    const when = nextAttemptTime(pause.nextProbeAt, now);
+    return { text: `${answers} — next probe ${when}`, at: pause.nextProbeAt };
+  }
+  if (!pause && recipient.waitsForUpstream && nextAttemptAt && !due) {
+    return {
+      text: `goes when the upstream takes mail again — next try ${relativeTime(nextAttemptAt, now)} at the latest`,
+      at: nextAttemptAt,
+    };
+  }
+  return { text: nextTryText(nextAttemptAt, !!pause, now), at: nextAttemptAt };
 }
 
 /**
