@@ -247,6 +247,11 @@ export interface RecipientDeliveryView {
    * the sender as one its login may not send as: a Send as rule fixes it).
    */
   advice?: { detail: string; fix: string };
+  /**
+   * Deferred because the upstream failed as a whole, not for anything about this recipient: it
+   * goes as soon as the upstream answers again, `nextAttemptAt` at the latest (as in the queue).
+   */
+  waitsForUpstream?: boolean;
 }
 
 /** A recipient as the delivery answer carries it (HTTP and IPC). */

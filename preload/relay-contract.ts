@@ -46,7 +46,8 @@ export interface QueuedRecipient {
   /** The reason of the last state change, in words. */
   why: string;
   /** What the last refusal means and what to change, when Relaydesk knows (see delivery). */
-  advice?: { detail: string; fix: string }; /**
+  advice?: { detail: string; fix: string };
+  /**
    * Deferred because the upstream failed as a whole (refused, 421, a 4xx to MAIL FROM), not for
    * anything about this recipient: it goes as soon as the upstream answers again (takes another
    * message, or a probe of a paused upstream gets through), `nextAttemptAt` at the latest.

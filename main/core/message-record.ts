@@ -8,9 +8,13 @@ export type { Envelope, MailAddress };
 
 /**
  * A recipient's delivery as kept in the sidecar (the API's view, plus bookkeeping; the advice is
- * worked out from the last reply when asked for, never stored).
+ * worked out from the last reply when asked for, never stored, and waitsForUpstream from
+ * upstreamWait).
  */
-export interface RecipientDelivery extends Omit<RecipientDeliveryView, 'advice'> {
+export interface RecipientDelivery extends Omit<
+  RecipientDeliveryView,
+  'advice' | 'waitsForUpstream'
+> {
   /** When the first attempt started: the lifetime counts from here. */
   firstAttemptAt: string | null;
   /**

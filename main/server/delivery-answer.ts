@@ -1,6 +1,7 @@
 // A message's delivery as the API answers it (HTTP and the desktop window's IPC): the core's
-// records without their bookkeeping (the lifetime's start, whether it waits for the upstream to
-// answer again), and with the rule's text also under its old name.
+// records without their bookkeeping (the lifetime's start; whether it waits for the upstream to
+// answer again only as the queue says it, `waitsForUpstream`), and with the rule's text also
+// under its old name.
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import type { MessageDeliveryRecord } from '../core/service/message-methods.js';
 
@@ -10,8 +11,9 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
     status: delivery.status,
     actions: delivery.actions,
     recipients: delivery.recipients.map(
-      ({ firstAttemptAt: _first, upstreamWait: _wait, ...kept }) => ({
+      ({ firstAttemptAt: _first, upstreamWait: wait, ...kept }) => ({
         ...kept,
+        ...(kept.state === 'deferred' && wait === 'waiting' ? { waitsForUpstream: true } : {}),
         // `route`: the rule's old name, still answered for clients written before the rename
         route: kept.rule,
       }),

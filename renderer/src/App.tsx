@@ -30,6 +30,7 @@ import { SettingsView } from './settings/SettingsView';
 import { SenderAlerts } from './status/SenderAlerts';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
+import { UpstreamPauseContext } from './status/upstream-pause-context';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
 import { useUnreadBadge } from './status/use-unread-badge';
@@ -313,243 +314,245 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       : '';
 
   return (
-    <div
-      className="app"
-      data-testid="app"
-      data-transport={api.transport}
-      onDragOver={(event) => event.preventDefault()}
-      onDrop={onDropFile}
-    >
-      <header className="toolbar">
-        <h1>Relaydesk</h1>
-        <SearchBox
-          onSearch={search}
-          inputRef={searchInput}
-          onLeave={() => listHandle.current?.focus()}
-          preset={preset}
-        />
-        <TagFilter api={api} selected={tag} onSelect={setTag} />
-        <ChaosSwitch api={api} chaos={info.status === 'ready' ? info.value.Chaos : undefined} />
-        <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
-          Analyze headers
-        </button>
-        <MoreActionsMenu
-          theme={choice}
-          onTheme={choose}
-          actions={[
-            {
-              kind: 'toggle',
-              label: 'Quarantine',
-              testId: 'show-quarantine',
-              checked: query === 'tag:quarantined',
-              run: () => {
-                go({ kind: 'mail', mailbox });
-                showQuarantine();
+    <UpstreamPauseContext.Provider value={status.queue?.upstream.paused ?? null}>
+      <div
+        className="app"
+        data-testid="app"
+        data-transport={api.transport}
+        onDragOver={(event) => event.preventDefault()}
+        onDrop={onDropFile}
+      >
+        <header className="toolbar">
+          <h1>Relaydesk</h1>
+          <SearchBox
+            onSearch={search}
+            inputRef={searchInput}
+            onLeave={() => listHandle.current?.focus()}
+            preset={preset}
+          />
+          <TagFilter api={api} selected={tag} onSelect={setTag} />
+          <ChaosSwitch api={api} chaos={info.status === 'ready' ? info.value.Chaos : undefined} />
+          <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
+            Analyze headers
+          </button>
+          <MoreActionsMenu
+            theme={choice}
+            onTheme={choose}
+            actions={[
+              {
+                kind: 'toggle',
+                label: 'Quarantine',
+                testId: 'show-quarantine',
+                checked: query === 'tag:quarantined',
+                run: () => {
+                  go({ kind: 'mail', mailbox });
+                  showQuarantine();
+                },
               },
-            },
-            {
-              kind: 'toggle',
-              label: 'Senders',
-              testId: 'show-suspensions',
-              checked: showSenders && place.kind === 'mail',
-              run: () => {
-                // the panel is part of the mail page
-                const away = place.kind !== 'mail';
-                if (away) go({ kind: 'mail', mailbox });
-                setShowSenders((shown) => away || !shown);
+              {
+                kind: 'toggle',
+                label: 'Senders',
+                testId: 'show-suspensions',
+                checked: showSenders && place.kind === 'mail',
+                run: () => {
+                  // the panel is part of the mail page
+                  const away = place.kind !== 'mail';
+                  if (away) go({ kind: 'mail', mailbox });
+                  setShowSenders((shown) => away || !shown);
+                },
               },
-            },
-            ...(notifications.available
-              ? [
-                  {
-                    kind: 'toggle' as const,
-                    label: 'Browser notifications',
-                    testId: 'toggle-notifications',
-                    checked: notifications.enabled,
-                    run: notifications.toggle,
-                  },
-                ]
-              : []),
-            {
-              kind: 'action',
-              label: 'Keyboard shortcuts (?)',
-              testId: 'show-shortcuts',
-              run: () => setDialog({ kind: 'shortcuts' }),
-            },
-          ]}
-        />
-        <MailboxStatus
-          total={list.counts.total}
-          unread={list.counts.unread}
-          streamState={streamState}
-        />
-      </header>
-      <Banners
-        pause={status.pause}
-        failing={failingUpstream(status.queue)}
-        listenerProblems={listenerProblems}
-        onOpenListenerSettings={() => {
-          go({ kind: 'settings' });
-          revealSection('listener');
-        }}
-        streamState={streamState}
-        onRecovered={status.refresh}
-      />
-      <div className="workspace">
-        <Sidebar
-          current={place}
-          mailboxes={status.mailboxes}
-          total={list.counts.total}
-          unread={list.counts.unread}
-          queue={queueCounts(status.queue)}
-          onGo={(next) => {
-            // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
-            // one in) and the Senders pane go
-            if (next.kind === 'mail') {
-              setShowSenders(false);
-              if (typed !== '') {
-                setTyped('');
-                setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
-              }
-            }
-            go(next);
+              ...(notifications.available
+                ? [
+                    {
+                      kind: 'toggle' as const,
+                      label: 'Browser notifications',
+                      testId: 'toggle-notifications',
+                      checked: notifications.enabled,
+                      run: notifications.toggle,
+                    },
+                  ]
+                : []),
+              {
+                kind: 'action',
+                label: 'Keyboard shortcuts (?)',
+                testId: 'show-shortcuts',
+                run: () => setDialog({ kind: 'shortcuts' }),
+              },
+            ]}
+          />
+          <MailboxStatus
+            total={list.counts.total}
+            unread={list.counts.unread}
+            streamState={streamState}
+          />
+        </header>
+        <Banners
+          pause={status.pause}
+          failing={failingUpstream(status.queue)}
+          listenerProblems={listenerProblems}
+          onOpenListenerSettings={() => {
+            go({ kind: 'settings' });
+            revealSection('listener');
           }}
+          streamState={streamState}
+          onRecovered={status.refresh}
         />
-        {place.kind === 'mail' && (
-          <main className="panes">
-            <section
-              className="message-list"
-              aria-label={`Message list: ${title}`}
-              style={{ width: shownListWidth }}
-              data-testid="message-list-pane"
-            >
-              <h2 className="visually-hidden">{title}</h2>
-              {selection.ids.size <= 1 && !(emptyMailbox && query === '' && mailbox === null) && (
-                <ListActions
-                  total={list.total}
-                  query={viewQuery(view)}
-                  onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
-                  onDeleteAll={async () => {
-                    const shown = viewQuery(view);
-                    await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
-                    status.refresh();
+        <div className="workspace">
+          <Sidebar
+            current={place}
+            mailboxes={status.mailboxes}
+            total={list.counts.total}
+            unread={list.counts.unread}
+            queue={queueCounts(status.queue)}
+            onGo={(next) => {
+              // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
+              // one in) and the Senders pane go
+              if (next.kind === 'mail') {
+                setShowSenders(false);
+                if (typed !== '') {
+                  setTyped('');
+                  setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
+                }
+              }
+              go(next);
+            }}
+          />
+          {place.kind === 'mail' && (
+            <main className="panes">
+              <section
+                className="message-list"
+                aria-label={`Message list: ${title}`}
+                style={{ width: shownListWidth }}
+                data-testid="message-list-pane"
+              >
+                <h2 className="visually-hidden">{title}</h2>
+                {selection.ids.size <= 1 && !(emptyMailbox && query === '' && mailbox === null) && (
+                  <ListActions
+                    total={list.total}
+                    query={viewQuery(view)}
+                    onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                    onDeleteAll={async () => {
+                      const shown = viewQuery(view);
+                      await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                      status.refresh();
+                    }}
+                  />
+                )}
+                <BulkBar
+                  count={selection.ids.size > 1 ? selection.ids.size : 0}
+                  onAction={(action) => void runBulk(action)}
+                  onClear={() => setSelection(noSelection)}
+                />
+                {bulkNotice && (
+                  <p className="list-notice error" role="alert" data-testid="bulk-error">
+                    {bulkNotice}
+                  </p>
+                )}
+                {list.error && (
+                  <p className="list-notice error" role="alert" data-testid="list-error">
+                    {list.error}
+                  </p>
+                )}
+                {emptyMailbox && query === '' && mailbox === null && (
+                  <EmptyInbox
+                    smtp={smtp}
+                    down={listenerProblems.find((l) => l.listener === 'smtp')?.address ?? null}
+                  />
+                )}
+                {emptyMailbox && (query !== '' || mailbox !== null) && (
+                  <p className="list-notice" data-testid="list-empty">
+                    {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
+                  </p>
+                )}
+                <MessageList
+                  handle={listHandle}
+                  window={list}
+                  ensureRows={ensureRows}
+                  selection={selection}
+                  onSelection={setSelection}
+                  openedId={openedId}
+                  onOpen={(message) => {
+                    setShowSenders(false);
+                    open(message);
                   }}
+                  onDelete={() => void runBulk('delete')}
                 />
-              )}
-              <BulkBar
-                count={selection.ids.size > 1 ? selection.ids.size : 0}
-                onAction={(action) => void runBulk(action)}
-                onClear={() => setSelection(noSelection)}
-              />
-              {bulkNotice && (
-                <p className="list-notice error" role="alert" data-testid="bulk-error">
-                  {bulkNotice}
-                </p>
-              )}
-              {list.error && (
-                <p className="list-notice error" role="alert" data-testid="list-error">
-                  {list.error}
-                </p>
-              )}
-              {emptyMailbox && query === '' && mailbox === null && (
-                <EmptyInbox
-                  smtp={smtp}
-                  down={listenerProblems.find((l) => l.listener === 'smtp')?.address ?? null}
-                />
-              )}
-              {emptyMailbox && (query !== '' || mailbox !== null) && (
-                <p className="list-notice" data-testid="list-empty">
-                  {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
-                </p>
-              )}
-              <MessageList
-                handle={listHandle}
-                window={list}
-                ensureRows={ensureRows}
-                selection={selection}
-                onSelection={setSelection}
-                openedId={openedId}
-                onOpen={(message) => {
-                  setShowSenders(false);
-                  open(message);
+              </section>
+              <Splitter
+                label="Resize the message list"
+                width={shownListWidth}
+                min={Math.min(280, maxListWidth)}
+                max={maxListWidth}
+                onResize={(width) => {
+                  draggedWidth.current = width;
+                  setListWidth(width);
                 }}
-                onDelete={() => void runBulk('delete')}
               />
-            </section>
-            <Splitter
-              label="Resize the message list"
-              width={shownListWidth}
-              min={Math.min(280, maxListWidth)}
-              max={maxListWidth}
-              onResize={(width) => {
-                draggedWidth.current = width;
-                setListWidth(width);
-              }}
-            />
-            <section className="message-pane" aria-label="Opened message">
-              {/* an anomaly alert, told at once and kept until dismissed */}
-              <SenderAlerts onReview={() => setShowSenders(true)} />
-              {showSenders ? (
-                <SuspensionsPanel />
-              ) : openedId ? (
-                <MessageView
-                  key={openedId}
-                  messageId={openedId}
-                  tab={tab}
-                  onSelectTab={setTab}
-                  onShowTag={setTag}
-                  actions={
-                    <MessageActions
-                      messageId={openedId}
-                      read={openedRead}
-                      onSetRead={(read) => markRead([openedId], read)}
-                      onDelete={() => void runBulk('delete', [openedId])}
-                    />
-                  }
-                />
-              ) : (
-                <p className="view-notice" data-testid="reading-notice">
-                  {list.ready && list.total === 0
-                    ? 'Nothing to read yet: new mail shows in the list as it arrives.'
-                    : 'Select a message to read it.'}
-                </p>
-              )}
-            </section>
-          </main>
+              <section className="message-pane" aria-label="Opened message">
+                {/* an anomaly alert, told at once and kept until dismissed */}
+                <SenderAlerts onReview={() => setShowSenders(true)} />
+                {showSenders ? (
+                  <SuspensionsPanel />
+                ) : openedId ? (
+                  <MessageView
+                    key={openedId}
+                    messageId={openedId}
+                    tab={tab}
+                    onSelectTab={setTab}
+                    onShowTag={setTag}
+                    actions={
+                      <MessageActions
+                        messageId={openedId}
+                        read={openedRead}
+                        onSetRead={(read) => markRead([openedId], read)}
+                        onDelete={() => void runBulk('delete', [openedId])}
+                      />
+                    }
+                  />
+                ) : (
+                  <p className="view-notice" data-testid="reading-notice">
+                    {list.ready && list.total === 0
+                      ? 'Nothing to read yet: new mail shows in the list as it arrives.'
+                      : 'Select a message to read it.'}
+                  </p>
+                )}
+              </section>
+            </main>
+          )}
+          {place.kind === 'queue' && (
+            <main className="page">
+              <QueueView
+                queue={status.queue}
+                error={status.error}
+                onChanged={status.refresh}
+                onOpenMessage={(id) => {
+                  setPlace({ kind: 'mail', mailbox });
+                  setOpenedId(id);
+                  setTab('delivery');
+                }}
+              />
+            </main>
+          )}
+          {place.kind === 'logs' && (
+            <main className="page">
+              <LogsView />
+            </main>
+          )}
+          {place.kind === 'settings' && (
+            <main className="page">
+              <SettingsView appearance={theme} />
+            </main>
+          )}
+        </div>
+        {dialog?.kind === 'analyze' && (
+          <AnalyzeDialog
+            key={dialog.text ?? ''}
+            initialText={dialog.text}
+            onClose={() => setDialog(null)}
+          />
         )}
-        {place.kind === 'queue' && (
-          <main className="page">
-            <QueueView
-              queue={status.queue}
-              error={status.error}
-              onChanged={status.refresh}
-              onOpenMessage={(id) => {
-                setPlace({ kind: 'mail', mailbox });
-                setOpenedId(id);
-                setTab('delivery');
-              }}
-            />
-          </main>
-        )}
-        {place.kind === 'logs' && (
-          <main className="page">
-            <LogsView />
-          </main>
-        )}
-        {place.kind === 'settings' && (
-          <main className="page">
-            <SettingsView appearance={theme} />
-          </main>
-        )}
+        {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
       </div>
-      {dialog?.kind === 'analyze' && (
-        <AnalyzeDialog
-          key={dialog.text ?? ''}
-          initialText={dialog.text}
-          onClose={() => setDialog(null)}
-        />
-      )}
-      {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
-    </div>
+    </UpstreamPauseContext.Provider>
   );
 }

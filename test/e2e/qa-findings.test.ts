@@ -4,6 +4,7 @@
 import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDelivery, MessagesPage } from '../../preload/api-contract.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -239,6 +240,19 @@ describe.skipIf(!chromiumPath)('the queue while the upstream is unreachable', ()
       /^goes when the upstream answers again — next probe /,
     );
     expect(await entry.innerText()).not.toContain('ago');
+
+    // the message's Delivery tab says the same, not the retry time the queue no longer shows
+    await entry.getByRole('button', { name: 'Order confirmation' }).click();
+    await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+    const recipient = page.locator(
+      '[data-testid="recipient"][data-address="customer@example.com"]',
+    );
+    await eventually(() => recipient.getByTestId('recipient-next').innerText()).toMatch(
+      /^goes when the upstream answers again — next probe /,
+    );
+    const id = (await gui.relaydesk.api<MessagesPage>('/api/v1/messages')).messages[0]?.ID;
+    const delivery = await gui.relaydesk.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients[0]).toMatchObject({ state: 'deferred', waitsForUpstream: true });
     expect(gui.pageErrors).toEqual([]);
   });
 });

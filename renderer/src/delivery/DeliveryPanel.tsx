@@ -9,14 +9,10 @@ import type {
 import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
-import {
-  attemptUpstream,
-  dkimKeyName,
-  nextAttemptTime,
-  recipientStateLabels,
-  replyLine,
-} from './delivery-format';
+import { attemptUpstream, dkimKeyName, recipientStateLabels, replyLine } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
+import { nextTry } from '../queue/queue-groups';
+import { useUpstreamPause } from '../status/upstream-pause-context';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 /** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
@@ -33,6 +29,11 @@ function signedByLabel(attempt: DeliveryAttemptView): string {
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
+  const pause = useUpstreamPause();
+  // worded as the Queue view words it: mail waiting for an upstream that did not answer goes when
+  // it answers again, which a bare retry time (up to an hour away) did not say
+  const waiting = recipient.state === 'pending' || recipient.state === 'deferred';
+  const next = waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause) : null;
   return (
     <li
       className="recipient"
@@ -73,11 +74,11 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
             </dd>
           </div>
         )}
-        {recipient.nextAttemptAt && (
+        {next && (
           <div>
             <dt>Next attempt</dt>
-            <dd title={formatFullDate(recipient.nextAttemptAt)}>
-              {nextAttemptTime(recipient.nextAttemptAt)}
+            <dd data-testid="recipient-next" title={next.at ? formatFullDate(next.at) : undefined}>
+              {next.text}
             </dd>
           </div>
         )}
