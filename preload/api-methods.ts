@@ -201,6 +201,16 @@ export const apiMethods = {
       response: 'text',
     },
   }),
+  getRawFile: method<MessagePartContent>()({
+    summary: 'The message source as received, byte for byte, to save as {ID}.eml',
+    args: () => z.tuple([id()]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/raw',
+      request: (message) => ({ params: { id: message }, query: { dl: 1 } }),
+      response: 'part',
+    },
+  }),
   getPart: method<MessagePartContent>()({
     summary: 'An attachment or inline part, by its PartID',
     args: () => z.tuple([id(), id('partId')]),

@@ -14,6 +14,7 @@ import type { RelayService, ServiceEvent } from '../core/relay-service.js';
 import { toDeliveryAnswer } from '../server/delivery-answer.js';
 import { toMailpitEvent } from '../server/mailpit/mailpit-events.js';
 import { toMailpitInfo } from '../server/mailpit/mailpit-info.js';
+import { rawDownload } from '../server/mailpit/raw-download.js';
 import {
   toListedPage,
   toMessagesPage,
@@ -40,6 +41,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getMessage: async (service, id) => toOpenedDetail(await service.openMessage(id)),
   getHeaders: (service, id) => service.headers(id),
   getRaw: async (service, id) => (await service.raw(id)).toString('utf8'),
+  getRawFile: rawDownload,
   getPart: (service, id, partId) => service.partContent(id, partId),
   setRead: (service, ids, read) => service.setRead(ids, read),
   deleteMessages: async (service, ids) => {

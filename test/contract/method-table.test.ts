@@ -111,6 +111,12 @@ describe('the method table', () => {
 describe('both transports, on real mail', () => {
   let relayed: string;
   let captured: string;
+  /** The answer over HTTP, after checking that IPC gives the same. */
+  const same = async <T>(read: (api: RelaydeskApi) => Promise<T>): Promise<T> => {
+    const overHttp = await read(http);
+    expect(await read(ipc)).toEqual(overHttp);
+    return overHttp;
+  };
 
   beforeAll(async () => {
     relayed = await send({
@@ -132,11 +138,6 @@ describe('both transports, on real mail', () => {
     await settled(relay, relayed, (d) =>
       d.recipients.every((r) => r.state === 'relayed' || r.state === 'deferred'),
     );
-    const same = async <T>(read: (api: RelaydeskApi) => Promise<T>): Promise<T> => {
-      const overHttp = await read(http);
-      expect(await read(ipc)).toEqual(overHttp);
-      return overHttp;
-    };
     const page = await same((api) => api.listMessages(0, 10));
     expect(page.messages.map((m) => m.Subject)).toEqual(['captured one', 'relayed one']);
     expect(
@@ -251,5 +252,23 @@ describe('both transports, on real mail', () => {
     await expect(http.deleteMatching('')).rejects.toThrow(/deleteMatching: query/);
     await http.deleteMatching('subject:captured');
     expect((await ipc.listMessages(0, 10)).messages.map((m) => m.ID)).toEqual([relayed]);
+  });
+
+  it('give a message to save as it was stored, byte for byte', async () => {
+    // the download is the stored bytes: an 8-bit Latin-1 body is not turned into UTF-8 (the
+    // desktop window's Download .eml took getRaw's text, which replaced its letters)
+    const latin1 = await send({
+      envelope: { from: 'app@sender.example', to: ['dev@project.example'] },
+      raw: Buffer.concat([
+        Buffer.from('From: app@sender.example\r\nTo: dev@project.example\r\nSubject: latin1\r\n'),
+        Buffer.from('Content-Type: text/plain; charset=iso-8859-1\r\n'),
+        Buffer.from('Content-Transfer-Encoding: 8bit\r\n\r\nCaf\xe9 cr\xe8me\r\n', 'latin1'),
+      ]),
+    });
+    const file = await same((api) => api.getRawFile(latin1));
+    expect(file.FileName).toBe(`${latin1}.eml`);
+    const stored = Buffer.from(file.Data);
+    expect(stored.includes(Buffer.from('Caf\xe9 cr\xe8me', 'latin1'))).toBe(true);
+    expect(stored.equals(await relay.service.raw(latin1))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@ import type { RelayService } from '../../core/relay-service.js';
 import { BadRequestError, mailpitTextErrors } from '../http-errors.js';
 import { NotFoundError } from '../../core/caller-error.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
+import { rawContentType, rawFileName } from '../mailpit/raw-download.js';
 import { toListedPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
 import { toWebUiConfiguration, type WebUiConfiguration } from '../mailpit/webui-config.js';
 import { mailhogListAll } from './mailhog-routes.js';
@@ -211,11 +212,10 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     async (req, reply) => {
       const raw = await service.raw(req.params.id);
       if (req.query.dl === '1') {
-        // the real ID for `latest`, as the file is kept under it
-        const id = service.record(req.params.id).id.replace(/[^A-Za-z0-9._-]/g, '_');
-        void reply.header('content-disposition', `attachment; filename="${id}.eml"`);
+        const name = rawFileName(service, req.params.id);
+        void reply.header('content-disposition', `attachment; filename="${name}"`);
       }
-      return reply.type('text/plain; charset=utf-8').send(raw);
+      return reply.type(rawContentType).send(raw);
     },
   );
 

@@ -1,4 +1,5 @@
 import { useApi } from '../api/api-context';
+import type { MessagePartContent } from '../api/contract';
 
 /**
  * Where the message's .eml is downloaded from. Over HTTP Mailpit's own `raw?dl=1` (the server
@@ -8,11 +9,14 @@ function rawUrl(messageId: string): string {
   return `api/v1/message/${encodeURIComponent(messageId)}/raw?dl=1`;
 }
 
-async function saveThroughBridge(getRaw: () => Promise<string>, messageId: string) {
-  const url = URL.createObjectURL(new Blob([await getRaw()], { type: 'message/rfc822' }));
+// The bytes as stored (getRawFile), not the text getRaw shows: a message in an 8-bit charset
+// other than UTF-8 would be saved with its letters replaced.
+async function saveThroughBridge(getRawFile: () => Promise<MessagePartContent>) {
+  const file = await getRawFile();
+  const url = URL.createObjectURL(new Blob([file.Data as BlobPart], { type: 'message/rfc822' }));
   const link = document.createElement('a');
   link.href = url;
-  link.download = `${messageId}.eml`;
+  link.download = file.FileName;
   link.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
@@ -51,7 +55,7 @@ export function MessageActions(props: {
         <button
           type="button"
           data-testid="download-eml"
-          onClick={() => void saveThroughBridge(() => api.getRaw(messageId), messageId)}
+          onClick={() => void saveThroughBridge(() => api.getRawFile(messageId))}
         >
           Download .eml
         </button>
