@@ -34,8 +34,9 @@ export function useRelayStatus(api: RendererApi) {
       if (event.Type === 'upstream') setPause(event.Data.paused ? event.Data : null);
       if (event.Type === 'new') setMailboxes((boxes) => withArrivals(boxes, [event]));
       if (!changesRelayStatus(event)) {
-        // captured mail: counted here as it comes, and read once when it stops, in case a read
-        // answered while its events were on their way counted some twice
+        // captured mail: counted here as it comes, and read once when it stops: the relay counts
+        // what its index has committed, which can be a few messages behind the events, so a
+        // read during the burst may leave a badge short (Inbox 899 beside All mail 900) until then
         if (event.Type !== 'new') return;
         if (quiet) clearTimeout(quiet);
         quiet = setTimeout(() => {
