@@ -45,7 +45,16 @@ function rendererPids() {
     });
 }
 
-const rendererCpu = () => rendererPids().reduce((sum, pid) => sum + (cpuSeconds(pid) ?? 0), 0);
+/** Each renderer process's CPU seconds now, by pid. */
+const rendererCpu = () => new Map(rendererPids().map((pid) => [pid, cpuSeconds(pid) ?? 0]));
+
+/**
+ * What the renderer processes spent since `before`: a process started since counts from zero,
+ * one that exited (the last round's page) counts nothing. Summing all of them at both ends took
+ * an exited process's whole CPU off the total, and a round could read -0.12 ms per message.
+ */
+const rendererCpuSince = (before) =>
+  [...rendererCpu()].reduce((sum, [pid, now]) => sum + now - (before.get(pid) ?? 0), 0);
 
 function sendLoad(port, count = messages) {
   return new Promise((resolve, reject) => {
@@ -78,7 +87,7 @@ async function once(browser, withGui) {
       await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
     }
     const server0 = cpuSeconds(relay.child.pid);
-    const renderer0 = page ? rendererCpu() : 0;
+    const renderer0 = page ? rendererCpu() : new Map();
     const t0 = performance.now();
     await sendLoad(port);
     const seconds = (performance.now() - t0) / 1000;
@@ -103,7 +112,7 @@ async function once(browser, withGui) {
           throw new Error(`the list counts ${shown} of the ${messages} messages received`);
         });
     }
-    const renderer = page ? rendererCpu() - renderer0 : 0;
+    const renderer = page ? rendererCpuSince(renderer0) : 0;
     return {
       rate: messages / seconds,
       serverMs: (server * 1000) / messages,

@@ -4,21 +4,34 @@
 // is rate limited as Mailpit does it (stats-rate.ts).
 import type { FastifyInstance } from 'fastify';
 import type { RelayService, ServiceEvent } from '../core/relay-service.js';
+import type { RelaydeskEvent } from '../../preload/api-contract.js';
+import { EventBatch } from './event-batch.js';
 import { toMailpitEvent, toMailpitFrames } from './mailpit/mailpit-events.js';
 import { StatsRateLimit } from './mailpit/stats-rate.js';
 
 export function registerEventsSocket(app: FastifyInstance, service: RelayService): void {
-  app.get<{ Querystring: { shape?: 'mailpit' | 'relaydesk' } }>(
+  // An answer goes out after the events that came before it: the GUI counts a page read from
+  // the database and the arrivals before it, and a page ahead of their events placed their
+  // messages above its top, where nothing counts or shows them (the list stayed 2 short).
+  const batches = new Set<EventBatch<RelaydeskEvent>>();
+  app.addHook('onSend', async (_req, _reply, payload) => {
+    for (const batch of batches) batch.flush();
+    return payload;
+  });
+  app.get<{ Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1' } }>(
     '/api/events',
     {
       websocket: true,
       schema: {
         summary:
-          "Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract's, for Relaydesk's GUI)",
+          "Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract's, for Relaydesk's GUI); with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last)",
         tags: ['Mailpit'],
         querystring: {
           type: 'object',
-          properties: { shape: { type: 'string', enum: ['mailpit', 'relaydesk'] } },
+          properties: {
+            shape: { type: 'string', enum: ['mailpit', 'relaydesk'] },
+            batch: { type: 'string', enum: ['0', '1'] },
+          },
         },
       },
     },
@@ -27,9 +40,21 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       const frames = mailpitShape
         ? toMailpitFrames
         : (event: ServiceEvent) => [toMailpitEvent(event)];
+      const batch =
+        !mailpitShape && req.query.batch === '1'
+          ? new EventBatch<RelaydeskEvent>(
+              (events) => {
+                if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(events));
+              },
+              // the counts say all there is: `new` and `delete` after them count from them
+              (event) => event.Type === 'stats',
+            )
+          : null;
+      if (batch) batches.add(batch);
       const send = (event: ServiceEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
-        for (const frame of frames(event)) socket.send(JSON.stringify(frame));
+        if (batch) batch.add(toMailpitEvent(event));
+        else for (const frame of frames(event)) socket.send(JSON.stringify(frame));
       };
       // Mailpit sends `stats` at most four times a second (stats-rate.ts); our GUI's shape keeps
       // every count, since the GUI batches its events itself (renderer/src/api/event-batching.ts)
@@ -41,6 +66,8 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       const stop = (): void => {
         service.off('event', forward);
         stats.close();
+        if (batch) batches.delete(batch);
+        batch?.close();
       };
       service.on('event', forward);
       socket.on('close', stop);

@@ -43,4 +43,37 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
     expect(await page.getByTestId('message-row').first().innerText()).toMatch(/Burst \d{3}/);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('counts a burst of captured mail in the Inbox badge from its events, reading the counts once after it', async () => {
+    const { page, relaydesk } = gui;
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      const path = new URL(request.url()).pathname;
+      if (path === '/api/v1/mailboxes' || path === '/api/v1/queue') reads.push(path);
+    });
+    const transport = pooledTransport(relaydesk.smtp, 8);
+    try {
+      await Promise.all(
+        Array.from({ length: COUNT }, (_, n) =>
+          transport.sendMail({
+            from: 'burst@example.test',
+            to: 'list@example.test',
+            subject: `Second ${n}`,
+            text: `${n}`,
+          }),
+        ),
+      );
+    } finally {
+      transport.close();
+    }
+    const total = String(2 * COUNT);
+    await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(total);
+    const inbox = page.locator('.nav-count').nth(1);
+    await eventually(() => inbox.textContent(), 5_000).toBe(`${total}, ${total} unread`);
+    // the counts and the queue are read when the mail stops (and maybe once as it starts, for
+    // the first burst's), not every 400 ms while it comes
+    await eventually(() => reads.length, 5_000).toBeGreaterThan(0);
+    expect(reads.length).toBeLessThanOrEqual(4);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

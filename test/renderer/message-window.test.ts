@@ -1,7 +1,7 @@
 // The list's window onto the server: pages placed where they belong, arrivals on top, deletions,
 // read marks; and the selection gestures. Pure functions, no DOM.
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary, MessagesPage } from '../../preload/api-contract.js';
+import type { MessageSummary, MessagesPage, RelaydeskEvent } from '../../preload/api-contract.js';
 import {
   emptyWindow,
   pageLoaded,
@@ -187,6 +187,43 @@ describe('the message window', () => {
     expect(state.rows.get(6500)?.ID).toBe(reading);
     // rows far from both are gone (fetched again when scrolled to)
     expect(pageLoaded(state, 30)).toBe(false);
+  });
+
+  it('applies a batch of live events as one at a time would, arrivals put on top in one go', () => {
+    let start = emptyWindow();
+    start = run(start, page(start, 0, serverPage(5, 0, 100)));
+    const batch: RelaydeskEvent[] = [
+      { Type: 'new', Data: summary('a') },
+      { Type: 'new', Data: summary('b', { Read: true }) },
+      { Type: 'stats', Data: { Total: 7, Unread: 6, Version: '' } },
+      { Type: 'new', Data: summary('c') },
+      { Type: 'new', Data: summary('c') }, // told twice (a reconnect): listed once
+      { Type: 'new', Data: summary('m4') }, // already listed
+      { Type: 'new', Data: summary('x', { Mailbox: 'other' }) }, // counted, not in this view
+      { Type: 'update', Data: { ID: 'a', Read: true } },
+      { Type: 'delete', Data: { IDs: ['m2'] } },
+      { Type: 'new', Data: summary('d') },
+    ];
+    let inBox = windowReducer(start, { type: 'view', view: { mailbox: 'inbox', query: '' } });
+    inBox = run(inBox, page(inBox, 0, serverPage(5, 0, 100)));
+    const oneAtATime = batch.reduce(
+      (state, event) => windowReducer(state, { type: 'event', event }),
+      inBox,
+    );
+    const batched = windowReducer(inBox, { type: 'events', events: batch });
+    expect(ids(batched)).toEqual(['0:d', '1:c', '2:b', '3:a', '4:m4', '5:m3', '6:m1', '7:m0']);
+    expect(ids(batched)).toEqual(ids(oneAtATime));
+    for (const key of ['total', 'inserted', 'counts', 'generation'] as const) {
+      expect(batched[key]).toEqual(oneAtATime[key]);
+    }
+    expect(batched.counts).toEqual({ total: 9, unread: 7 });
+    // in a search, which arrivals match is the server's call: the batch asks again
+    let search = windowReducer(start, { type: 'view', view: { mailbox: null, query: 'x' } });
+    search = run(search, page(search, 0, serverPage(5, 0, 100)));
+    const asked = windowReducer(search, { type: 'events', events: batch.slice(0, 2) });
+    expect(asked.generation).toBeGreaterThan(search.generation);
+    expect(asked.total).toBe(search.total);
+    expect(asked.counts.total).toBe(search.counts.total + 2);
   });
 
   it('drops pruned oldest messages from the end of the list without asking the server again', () => {

@@ -38,12 +38,29 @@ export function batchEvents(api: RendererApi, intervalMs = EVENT_BATCH_MS): Rend
       queued = [];
     },
   });
+  // batch listeners count as listeners of the stream: they open it as onEvent's do
+  const batchListeners = createListenerSet<readonly RelaydeskEvent[]>();
   function flush(): void {
     if (timer) clearTimeout(timer);
     timer = null;
     const batch = queued;
     queued = [];
+    if (batch.length === 0) return;
     for (const event of batch) listeners.emit(event);
+    batchListeners.emit(batch);
   }
-  return { ...api, onEvent: (listener) => listeners.add(listener), deliverPendingEvents: flush };
+  return {
+    ...api,
+    onEvent: (listener) => listeners.add(listener),
+    onEventBatch: (listener) => {
+      const stopBatch = batchListeners.add(listener);
+      // holds the transport's stream open (and takes its events) as long as it listens
+      const stopEvents = listeners.add(() => undefined);
+      return () => {
+        stopBatch();
+        stopEvents();
+      };
+    },
+    deliverPendingEvents: flush,
+  };
 }

@@ -46,6 +46,26 @@ export function parseRelaydeskEvent(frame: string): RelaydeskEvent | null {
   } catch {
     return null;
   }
+  return readEvent(parsed);
+}
+
+/**
+ * Reads one frame of the batched stream (`?shape=relaydesk&batch=1`): a JSON array of events in
+ * their order, or one event as the unbatched stream sends it. Events that do not read are left
+ * out, as parseRelaydeskEvent leaves them.
+ */
+export function parseRelaydeskFrame(frame: string): RelaydeskEvent[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(frame);
+  } catch {
+    return [];
+  }
+  const events = (Array.isArray(parsed) ? parsed : [parsed]).map(readEvent);
+  return events.filter((event): event is RelaydeskEvent => event !== null);
+}
+
+function readEvent(parsed: unknown): RelaydeskEvent | null {
   if (!isRecord(parsed)) return null;
   const { Type: type, Data: data } = parsed;
   switch (type) {

@@ -1,5 +1,5 @@
 import type { RelaydeskEvent } from './contract';
-import { parseRelaydeskEvent } from './event-parse';
+import { parseRelaydeskFrame } from './event-parse';
 import type { EventStreamState } from './renderer-api';
 
 const FIRST_RETRY_MS = 500;
@@ -39,8 +39,7 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
     };
     current.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') return;
-      const event = parseRelaydeskEvent(message.data);
-      if (event) options.onEvent(event);
+      for (const event of parseRelaydeskFrame(message.data)) options.onEvent(event);
     };
     // onerror is always followed by onclose, so retrying is done in one place
     current.onclose = () => {

@@ -1,4 +1,4 @@
-import type { RelaydeskApi } from './contract';
+import type { RelaydeskApi, RelaydeskEvent } from './contract';
 
 /**
  * Whether live events are flowing. Events sent while the stream was down are lost, so the UI
@@ -20,4 +20,9 @@ export interface RendererApi extends RelaydeskApi {
    * page read from the server is applied after every event that came before its answer.
    */
   deliverPendingEvents?(): void;
+  /**
+   * The live events a batch at a time (event-batching.ts), after onEvent's listeners had each:
+   * for what costs as much for a batch as for one event (the list's rows are copied per change).
+   */
+  onEventBatch?(listener: (events: readonly RelaydeskEvent[]) => void): () => void;
 }

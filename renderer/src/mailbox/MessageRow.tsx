@@ -1,4 +1,4 @@
-import type { MouseEvent } from 'react';
+import { memo, type MouseEvent } from 'react';
 import type { MessageSummary } from '../api/contract';
 import {
   formatAddress,
@@ -54,8 +54,6 @@ export function MessageRow(props: {
       </div>
     );
   }
-  // mail with no To (cron, msmtp, `sendmail rcpt`) names whom it went to: Cc, else the envelope
-  const shownRecipients = [message.To, message.Cc, message.Bcc].find((l) => l.length > 0) ?? [];
   const unread = !message.Read;
   const classes = [
     'message-row',
@@ -80,6 +78,28 @@ export function MessageRow(props: {
       style={style}
       onClick={(event) => props.onPick(index, event)}
     >
+      <MessageRowContent message={message} today={new Date().toDateString()} />
+    </div>
+  );
+}
+
+/**
+ * What a row says, drawn again only when its message changes: an arrival moves every row in
+ * sight down (their position, index and count change), and formatting each one's dates and
+ * addresses again on every batch of a burst cost the page as much as the new rows did.
+ */
+const MessageRowContent = memo(function MessageRowContent({
+  message,
+}: {
+  message: MessageSummary;
+  /** Today's date: a time of day becomes a date at midnight (formatReceivedTime). */
+  today: string;
+}) {
+  // mail with no To (cron, msmtp, `sendmail rcpt`) names whom it went to: Cc, else the envelope
+  const shownRecipients = [message.To, message.Cc, message.Bcc].find((l) => l.length > 0) ?? [];
+  const unread = !message.Read;
+  return (
+    <>
       <span className="row-who">
         <StatusMark status={message.Status ?? 'captured'} />
         <span className="row-from" title={formatAddress(message.From)}>
@@ -109,6 +129,6 @@ export function MessageRow(props: {
         <TagChips tags={message.Tags} />
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
-    </div>
+    </>
   );
-}
+});

@@ -50,6 +50,12 @@ export type WindowAction =
       event: RelaydeskEvent;
       /** The rows on screen when it came: kept when arrivals make the list drop rows. */
       sight?: { first: number; last: number };
+    }
+  | {
+      /** A batch of live events (event-batching.ts), applied in their order. */
+      type: 'events';
+      events: readonly RelaydeskEvent[];
+      sight?: { first: number; last: number };
     };
 
 /**
@@ -172,7 +178,60 @@ export function windowReducer(state: MessageWindow, action: WindowAction): Messa
       return applyRead(state, new Set(action.ids), action.read);
     case 'event':
       return trimmed(applyEvent(state, action.event), action.sight);
+    case 'events':
+      return trimmed(applyEvents(state, action.events), action.sight);
   }
+}
+
+/**
+ * A batch of events as if one after the other, but each run of arrivals put on top in one go:
+ * one at a time, every arrival copied every loaded row (up to rowsKept), so a batch cost the
+ * page as many copies as it held messages.
+ */
+function applyEvents(state: MessageWindow, events: readonly RelaydeskEvent[]): MessageWindow {
+  let current = state;
+  let arrivals: MessageSummary[] = [];
+  for (const event of events) {
+    if (event.Type === 'new') {
+      arrivals.push(event.Data);
+      continue;
+    }
+    current = applyEvent(applyArrivals(current, arrivals), event);
+    arrivals = [];
+  }
+  return applyArrivals(current, arrivals);
+}
+
+/** Messages that arrived, oldest first: counted, and the newest on top of the list. */
+function applyArrivals(state: MessageWindow, arrivals: readonly MessageSummary[]): MessageWindow {
+  if (arrivals.length === 0) return state;
+  const seen = new Set<string>();
+  const counts = { ...state.counts };
+  const onTop: MessageSummary[] = [];
+  let generation = state.generation;
+  for (const message of arrivals) {
+    if (state.positions.has(message.ID) || seen.has(message.ID)) continue;
+    seen.add(message.ID);
+    counts.total += 1;
+    counts.unread += message.Read ? 0 : 1;
+    if (!matchesView(state.view, message)) continue;
+    // Whether it matches a search is the server's call: look again.
+    if (state.view.query.trim() !== '') generation += 1;
+    else onTop.push(message);
+  }
+  return putOnTop({ ...state, counts, generation }, onTop);
+}
+
+/** Messages of the view new to the list, oldest first: on top, the rows below moved down. */
+function putOnTop(state: MessageWindow, messages: readonly MessageSummary[]): MessageWindow {
+  if (messages.length === 0) return state;
+  const placed = messages.map((m, i): [number, MessageSummary] => [messages.length - 1 - i, m]);
+  return {
+    ...state,
+    ...build([...shifted(state, 0, messages.length), ...placed]),
+    total: state.total + messages.length,
+    inserted: state.inserted + messages.length,
+  };
 }
 
 function applyPage(
@@ -237,26 +296,8 @@ function applyRead(state: MessageWindow, ids: Set<string>, read: boolean): Messa
 
 function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow {
   switch (event.Type) {
-    case 'new': {
-      const message = event.Data;
-      if (state.positions.has(message.ID)) return state;
-      const counts = {
-        total: state.counts.total + 1,
-        unread: state.counts.unread + (message.Read ? 0 : 1),
-      };
-      if (!matchesView(state.view, message)) return { ...state, counts };
-      // Whether it matches a search is the server's call: look again.
-      if (state.view.query.trim() !== '') {
-        return { ...state, counts, generation: state.generation + 1 };
-      }
-      return {
-        ...state,
-        ...build([...shifted(state, 0, 1), [0, message]]),
-        total: state.total + 1,
-        inserted: state.inserted + 1,
-        counts,
-      };
-    }
+    case 'new':
+      return applyArrivals(state, [event.Data]);
     case 'update': {
       const { ID, Read, Tags, Status } = event.Data;
       const at = state.positions.get(ID);

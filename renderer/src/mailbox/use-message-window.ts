@@ -57,7 +57,10 @@ export function useMessageWindow(
   /** The rows last on screen (what ensureRows was asked for): an arrival keeps those loaded. */
   const sight = useRef({ first: 0, last: 0 });
   useEffect(
-    () => api.onEvent((event) => dispatch({ type: 'event', event, sight: sight.current })),
+    () =>
+      api.onEventBatch
+        ? api.onEventBatch((events) => dispatch({ type: 'events', events, sight: sight.current }))
+        : api.onEvent((event) => dispatch({ type: 'event', event, sight: sight.current })),
     [api],
   );
 
