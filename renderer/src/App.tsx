@@ -5,6 +5,7 @@ import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
+import { mailAddressSearch, readMailAddress, sameList } from './layout/mail-address';
 import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
 import { EmptyInbox } from './mailbox/EmptyInbox';
@@ -76,14 +77,21 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const api = useApi();
   const theme = useTheme();
   const { choice, choose } = theme;
-  const [place, setPlace] = useState<Place>(() => placeFromHash(window.location.hash));
-  const [mailbox, setMailbox] = useState<string | null>(null);
+  // the search, tag, mailbox and opened message a link or a reload named (?q=…)
+  const [opening] = useState(() => readMailAddress(window.location.search));
+  const [place, setPlace] = useState<Place>(() => {
+    const page = placeFromHash(window.location.hash);
+    return page.kind === 'mail' ? { kind: 'mail', mailbox: opening.mailbox } : page;
+  });
+  const [mailbox, setMailbox] = useState<string | null>(opening.mailbox);
   // the search is what was typed, narrowed to one tag when the tag filter is set
-  const [typed, setTyped] = useState('');
-  const [tag, setTag] = useState<string | null>(null);
+  const [typed, setTyped] = useState(opening.query);
+  const [tag, setTag] = useState<string | null>(opening.tag);
   const query = [typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ');
   const [showSenders, setShowSenders] = useState(false);
-  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
+  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(
+    opening.query === '' ? undefined : { query: opening.query, n: 0 },
+  );
   // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
   const showQuarantine = useCallback(
     () => setPreset((last) => ({ query: 'tag:quarantined', n: (last?.n ?? 0) + 1 })),
@@ -100,7 +108,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
-  const [openedId, setOpenedId] = useState<string | null>(null);
+  const [openedId, setOpenedId] = useState<string | null>(opening.message);
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
   /** Why the last action on the selected messages did nothing. */
@@ -142,6 +150,44 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return () => window.removeEventListener('hashchange', follow);
   }, []);
 
+  // The address follows the list and the opened message. A new list (a search, a tag, a mailbox)
+  // is a new history entry, as Mailpit's router pushes one per search, so Back returns to the list
+  // before; a search refined by typing on, or another message opened, replaces the entry.
+  useEffect(() => {
+    const wanted = { query: typed, tag, mailbox, message: openedId };
+    const { pathname, search: current, hash } = window.location;
+    const next = mailAddressSearch(wanted, current);
+    if (next === current) return;
+    const shown = readMailAddress(current);
+    const refined =
+      lastSearch.current?.how === 'typed' &&
+      lastSearch.current.query === typed &&
+      shown.query !== '' &&
+      typed !== '' &&
+      sameList({ ...shown, query: typed }, wanted);
+    const push = !sameList(shown, wanted) && !refined;
+    history[push ? 'pushState' : 'replaceState'](history.state, '', pathname + next + hash);
+  }, [typed, tag, mailbox, openedId]);
+
+  // Back and Forward: the list and message that entry named
+  useEffect(() => {
+    const follow = () => {
+      const address = readMailAddress(window.location.search);
+      setTyped(address.query);
+      setPreset((last) => ({ query: address.query, n: (last?.n ?? 0) + 1 }));
+      setTag(address.tag);
+      setMailbox(address.mailbox);
+      setPlace((current) =>
+        current.kind === 'mail' && current.mailbox !== address.mailbox
+          ? { kind: 'mail', mailbox: address.mailbox }
+          : current,
+      );
+      setOpenedId(address.message);
+    };
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, []);
+
   const go = (next: Place) => {
     setPlace(next);
     if (hashOf(next) !== window.location.hash) {
@@ -176,7 +222,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     }
   });
 
-  const search = useCallback((text: string) => {
+  /** How the last search came (see the address's effect below). */
+  const lastSearch = useRef<{ query: string; how: 'typed' | 'submitted' } | null>(null);
+  const search = useCallback((text: string, how: 'typed' | 'submitted') => {
+    lastSearch.current = { query: text, how };
     setTyped(text);
     if (text !== '')
       setPlace((current) => (current.kind === 'mail' ? current : { kind: 'mail', mailbox: null }));
