@@ -224,10 +224,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   /** How the last search came (see the address's effect below). */
   const lastSearch = useRef<{ query: string; how: 'typed' | 'submitted' } | null>(null);
+  const typedNow = useRef(typed);
+  typedNow.current = typed;
   const search = useCallback((text: string, how: 'typed' | 'submitted') => {
     lastSearch.current = { query: text, how };
+    // the search the page opened with (#settings?q=…) settles in the box: it is no new search
+    const changed = how === 'submitted' || text !== typedNow.current;
     setTyped(text);
-    if (text !== '')
+    if (text !== '' && changed)
       setPlace((current) => (current.kind === 'mail' ? current : { kind: 'mail', mailbox: null }));
   }, []);
 
