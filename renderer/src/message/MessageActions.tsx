@@ -1,4 +1,5 @@
 import { useApi } from '../api/api-context';
+import { saveFile } from './save-file';
 
 /**
  * Where the message's .eml is downloaded from. Over HTTP Mailpit's own `raw?dl=1` (the server
@@ -9,12 +10,7 @@ function rawUrl(messageId: string): string {
 }
 
 async function saveThroughBridge(getRaw: () => Promise<string>, messageId: string) {
-  const url = URL.createObjectURL(new Blob([await getRaw()], { type: 'message/rfc822' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = `${messageId}.eml`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(`${messageId}.eml`, await getRaw(), 'message/rfc822');
 }
 
 /**
