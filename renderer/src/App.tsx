@@ -15,6 +15,7 @@ import { SearchBox } from './mailbox/SearchBox';
 import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
+import { EditTagsDialog } from './tags/EditTagsDialog';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
 import { neighbourOf, viewQuery } from './mailbox/message-window';
 import { ListActions } from './mailbox/ListActions';
@@ -43,7 +44,8 @@ import {
   useRememberedPaneWidth,
 } from './desktop/desktop-bridge';
 
-type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
+type OpenDialog =
+  { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | { kind: 'tags' } | null;
 
 /** The page the address's #fragment names, so a view can be linked to and survives a reload. */
 function placeFromHash(hash: string): Place {
@@ -425,6 +427,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               : []),
             {
               kind: 'action',
+              label: 'Edit tags…',
+              testId: 'edit-tags',
+              run: () => setDialog({ kind: 'tags' }),
+            },
+            {
+              kind: 'action',
               label: 'Keyboard shortcuts (?)',
               testId: 'show-shortcuts',
               run: () => setDialog({ kind: 'shortcuts' }),
@@ -603,6 +611,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         />
       )}
       {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+      {dialog?.kind === 'tags' && (
+        <EditTagsDialog
+          onClose={() => setDialog(null)}
+          // the tag filter follows its tag
+          onRenamed={(from, to) => setTag((current) => (current === from ? to : current))}
+          onDeleted={(gone) => setTag((current) => (current === gone ? null : current))}
+        />
+      )}
     </div>
   );
 }

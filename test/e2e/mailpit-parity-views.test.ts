@@ -1,13 +1,14 @@
 // More of what a developer coming from Mailpit's web UI reaches for, in Chromium against the real
 // headless server with mail sent over SMTP: the search and the opened message in the address
 // (Mailpit's ?q=), so a reload, Back/Forward and a shared link give the same list; the HTML
-// part's source, and the HTML and text bodies downloaded.
+// part's source, and the HTML and text bodies downloaded; a tag renamed or deleted everywhere.
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually } from './browser.js';
-import { startGui, type Gui } from './gui.js';
+import { eventually, seriousAxeViolations } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -166,6 +167,90 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     await row('Text only').click();
     await eventually(() => page.getByTestId('text-body').innerText()).toMatch(/^no html here\s*$/);
     expect(await page.getByRole('tab', { name: 'HTML source' }).count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('Edit tags renames a tag on every message, and deletes one after saying how many carry it', async () => {
+    await deleteAll();
+    for (const [subject, tags] of [
+      ['Bill 1', 'billing'],
+      ['Bill 2', 'billing, vip'],
+      ['Hello', 'signup'],
+    ] as const) {
+      await gui.send({
+        from: 'app@example.test',
+        to: 'you@example.test',
+        subject,
+        text: subject,
+        headers: { 'X-Tags': tags },
+      });
+    }
+    const tagsOf = async () =>
+      Object.fromEntries((await listed()).messages.map((m) => [m.Subject, m.Tags]));
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(3);
+    await eventually(() => page.getByTestId('tag-filter').count()).toBe(1);
+    await page.getByTestId('tag-filter').selectOption('billing');
+    await eventually(subjects).toEqual(['Bill 2', 'Bill 1']);
+
+    await page.getByRole('button', { name: 'More actions' }).click();
+    await page.getByTestId('edit-tags').click();
+    const dialog = page.getByTestId('edit-tags-dialog');
+    const tagRow = (tag: string) => dialog.locator(`[data-testid="tag-row"][data-tag="${tag}"]`);
+    await eventually(() =>
+      dialog.getByTestId('tag-row').evaluateAll((rows) => rows.map((r) => r.dataset.tag)),
+    ).toEqual(['billing', 'signup', 'vip']);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+
+    // renamed on every message; the tag filter (and the address) follow it
+    await tagRow('billing').getByTestId('tag-rename-input').fill('invoices');
+    await tagRow('billing').getByTestId('tag-rename-input').press('Enter');
+    await eventually(tagsOf).toEqual({
+      'Bill 1': ['invoices'],
+      'Bill 2': ['invoices', 'vip'],
+      Hello: ['signup'],
+    });
+    await eventually(() => page.getByTestId('tag-filter').inputValue()).toBe('invoices');
+    await eventually(() => param('tag')).toBe('invoices');
+    await eventually(subjects).toEqual(['Bill 2', 'Bill 1']);
+
+    // a name another tag has is refused, saying why; Escape puts the name back
+    const invoices = tagRow('invoices').getByTestId('tag-rename-input');
+    await invoices.fill('signup');
+    await invoices.press('Enter');
+    await eventually(() => tagRow('invoices').getByTestId('tag-error').innerText()).toMatch(
+      /tag "signup" already exists; delete it first or choose another name/,
+    );
+    await invoices.press('Escape');
+    expect(await invoices.inputValue()).toBe('invoices');
+    expect(await dialog.count()).toBe(1);
+
+    // delete asks first, saying how many messages carry the tag
+    await tagRow('signup').getByTestId('tag-delete').click();
+    expect(await tagRow('signup').getByTestId('tag-delete-text').innerText()).toBe(
+      'Remove the tag signup from 1 message? The messages stay.',
+    );
+    await tagRow('signup').getByRole('button', { name: 'Cancel' }).click();
+    expect((await tagsOf()).Hello).toEqual(['signup']);
+    await tagRow('invoices').getByTestId('tag-delete').click();
+    expect(await tagRow('invoices').getByTestId('tag-delete-text').innerText()).toBe(
+      'Remove the tag invoices from 2 messages? The messages stay.',
+    );
+    await page.screenshot({ path: join(screenshots, 'edit-tags-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'edit-tags-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await tagRow('invoices').getByTestId('tag-delete-confirm').click();
+    await eventually(tagsOf).toEqual({ 'Bill 1': [], 'Bill 2': ['vip'], Hello: ['signup'] });
+    expect((await listed()).total).toBe(3);
+    await eventually(() =>
+      dialog.getByTestId('tag-row').evaluateAll((rows) => rows.map((r) => r.dataset.tag)),
+    ).toEqual(['signup', 'vip']);
+    // the filter that showed the deleted tag shows every message again
+    await eventually(() => page.getByTestId('tag-filter').inputValue()).toBe('');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+    await eventually(subjects).toEqual(['Hello', 'Bill 2', 'Bill 1']);
     expect(gui.pageErrors).toEqual([]);
   });
 });
