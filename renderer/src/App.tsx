@@ -585,7 +585,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               error={status.error}
               onChanged={status.refresh}
               onOpenMessage={(id) => {
-                setPlace({ kind: 'mail', mailbox });
+                go({ kind: 'mail', mailbox });
                 setOpenedId(id);
                 setTab('delivery');
               }}
