@@ -119,6 +119,37 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('a search typed in pauses is one history entry, so Back returns to the list before it', async () => {
+    await deleteAll();
+    for (const subject of ['Invoice 1', 'Welcome']) {
+      await gui.send({ from: 'app@example.test', to: 'you@example.test', subject, text: subject });
+    }
+    // the page's clock is moved past each typing pause, so no wait
+    const typing = await gui.browser.newPage();
+    try {
+      await typing.clock.install();
+      await typing.goto(gui.relaydesk.url);
+      const rows = () => typing.getByTestId('message-row-subject').allInnerTexts();
+      await eventually(rows).toEqual(['Welcome', 'Invoice 1']);
+      const entries = await typing.evaluate(() => history.length);
+      const box = typing.getByTestId('search-input');
+      await box.pressSequentially('subject:inv');
+      await typing.clock.runFor(1_000);
+      await eventually(() => new URL(typing.url()).searchParams.get('q')).toBe('subject:inv');
+      await box.pressSequentially('oice');
+      await typing.clock.runFor(1_000);
+      await eventually(() => new URL(typing.url()).searchParams.get('q')).toBe('subject:invoice');
+      await eventually(rows).toEqual(['Invoice 1']);
+      expect(await typing.evaluate(() => history.length)).toBe(entries + 1);
+      await typing.goBack();
+      await eventually(rows).toEqual(['Welcome', 'Invoice 1']);
+      expect(await box.inputValue()).toBe('');
+    } finally {
+      await typing.close();
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('the HTML source tab shows the HTML part as written; Download .html and .txt save the bodies', async () => {
     await deleteAll();
     const html =
