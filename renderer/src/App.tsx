@@ -154,26 +154,29 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   // The address follows the list and the opened message. A new list (a search, a tag, a mailbox)
   // is a new history entry, as Mailpit's router pushes one per search, so Back returns to the list
-  // before; a search refined by typing on, or another message opened, replaces the entry.
+  // before. A search typed on after a pause replaces the entry its first pause made (one entry
+  // for 'subject:inv', then 'oice'), never one a link, Enter or Back gave; another message opened
+  // replaces the entry too.
+  const typedEntry = useRef(false);
   useEffect(() => {
     const wanted = { query: typed, tag, mailbox, message: openedId };
     const { pathname, search: current, hash } = window.location;
     const next = mailAddressSearch(wanted, current);
     if (next === current) return;
     const shown = readMailAddress(current);
-    const refined =
-      lastSearch.current?.how === 'typed' &&
-      lastSearch.current.query === typed &&
-      shown.query !== '' &&
-      typed !== '' &&
-      sameList({ ...shown, query: typed }, wanted);
-    const push = !sameList(shown, wanted) && !refined;
+    const newList = !sameList(shown, wanted);
+    const typing =
+      lastSearch.current?.how === 'typed' && lastSearch.current.query === typed && typed !== '';
+    const push =
+      newList && !(typing && typedEntry.current && sameList({ ...shown, query: typed }, wanted));
     history[push ? 'pushState' : 'replaceState'](history.state, '', pathname + next + hash);
+    if (newList) typedEntry.current = typing;
   }, [typed, tag, mailbox, openedId]);
 
   // Back and Forward: the list and message that entry named
   useEffect(() => {
     const follow = () => {
+      typedEntry.current = false;
       const address = readMailAddress(window.location.search);
       setTyped(address.query);
       setPreset((last) => ({ query: address.query, n: (last?.n ?? 0) + 1 }));

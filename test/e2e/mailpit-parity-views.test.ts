@@ -144,6 +144,16 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
       await typing.goBack();
       await eventually(rows).toEqual(['Welcome', 'Invoice 1']);
       expect(await box.inputValue()).toBe('');
+
+      // a search typed over one a link gave is a new entry: Back returns to the link's search
+      await typing.goto(`${gui.relaydesk.url}?q=${encodeURIComponent('subject:welcome')}`);
+      await eventually(rows).toEqual(['Welcome']);
+      await box.fill('subject:invoice');
+      await typing.clock.runFor(1_000);
+      await eventually(rows).toEqual(['Invoice 1']);
+      await typing.goBack();
+      await eventually(() => new URL(typing.url()).searchParams.get('q')).toBe('subject:welcome');
+      await eventually(rows).toEqual(['Welcome']);
     } finally {
       await typing.close();
     }
