@@ -5,6 +5,7 @@ import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
+import { mailAddressSearch, readMailAddress, sameList } from './layout/mail-address';
 import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
 import { EmptyInbox } from './mailbox/EmptyInbox';
@@ -14,6 +15,7 @@ import { SearchBox } from './mailbox/SearchBox';
 import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
+import { EditTagsDialog } from './tags/EditTagsDialog';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
 import { neighbourOf, viewQuery } from './mailbox/message-window';
 import { ListActions } from './mailbox/ListActions';
@@ -43,7 +45,8 @@ import {
   useRememberedPaneWidth,
 } from './desktop/desktop-bridge';
 
-type OpenDialog = { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | null;
+type OpenDialog =
+  { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | { kind: 'tags' } | null;
 
 /** The page the address's #fragment names, so a view can be linked to and survives a reload. */
 function placeFromHash(hash: string): Place {
@@ -77,14 +80,21 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const api = useApi();
   const theme = useTheme();
   const { choice, choose } = theme;
-  const [place, setPlace] = useState<Place>(() => placeFromHash(window.location.hash));
-  const [mailbox, setMailbox] = useState<string | null>(null);
+  // the search, tag, mailbox and opened message a link or a reload named (?q=…)
+  const [opening] = useState(() => readMailAddress(window.location.search));
+  const [place, setPlace] = useState<Place>(() => {
+    const page = placeFromHash(window.location.hash);
+    return page.kind === 'mail' ? { kind: 'mail', mailbox: opening.mailbox } : page;
+  });
+  const [mailbox, setMailbox] = useState<string | null>(opening.mailbox);
   // the search is what was typed, narrowed to one tag when the tag filter is set
-  const [typed, setTyped] = useState('');
-  const [tag, setTag] = useState<string | null>(null);
+  const [typed, setTyped] = useState(opening.query);
+  const [tag, setTag] = useState<string | null>(opening.tag);
   const query = [typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ');
   const [showSenders, setShowSenders] = useState(false);
-  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(undefined);
+  const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(
+    opening.query === '' ? undefined : { query: opening.query, n: 0 },
+  );
   // quarantined mail (kept, never relayed) is its own view: the search the filter's tag gives
   const showQuarantine = useCallback(
     () => setPreset((last) => ({ query: 'tag:quarantined', n: (last?.n ?? 0) + 1 })),
@@ -101,7 +111,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
   const info = useAsyncValue(() => api.info(), 'info');
-  const [openedId, setOpenedId] = useState<string | null>(null);
+  const [openedId, setOpenedId] = useState<string | null>(opening.message);
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
   /** Why the last action on the selected messages did nothing. */
@@ -143,6 +153,47 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return () => window.removeEventListener('hashchange', follow);
   }, []);
 
+  // The address follows the list and the opened message. A new list (a search, a tag, a mailbox)
+  // is a new history entry, as Mailpit's router pushes one per search, so Back returns to the list
+  // before. A search typed on after a pause replaces the entry its first pause made (one entry
+  // for 'subject:inv', then 'oice'), never one a link, Enter or Back gave; another message opened
+  // replaces the entry too.
+  const typedEntry = useRef(false);
+  useEffect(() => {
+    const wanted = { query: typed, tag, mailbox, message: openedId };
+    const { pathname, search: current, hash } = window.location;
+    const next = mailAddressSearch(wanted, current);
+    if (next === current) return;
+    const shown = readMailAddress(current);
+    const newList = !sameList(shown, wanted);
+    const typing =
+      lastSearch.current?.how === 'typed' && lastSearch.current.query === typed && typed !== '';
+    const push =
+      newList && !(typing && typedEntry.current && sameList({ ...shown, query: typed }, wanted));
+    history[push ? 'pushState' : 'replaceState'](history.state, '', pathname + next + hash);
+    if (newList) typedEntry.current = typing;
+  }, [typed, tag, mailbox, openedId]);
+
+  // Back and Forward: the list and message that entry named
+  useEffect(() => {
+    const follow = () => {
+      typedEntry.current = false;
+      const address = readMailAddress(window.location.search);
+      setTyped(address.query);
+      setPreset((last) => ({ query: address.query, n: (last?.n ?? 0) + 1 }));
+      setTag(address.tag);
+      setMailbox(address.mailbox);
+      setPlace((current) =>
+        current.kind === 'mail' && current.mailbox !== address.mailbox
+          ? { kind: 'mail', mailbox: address.mailbox }
+          : current,
+      );
+      setOpenedId(address.message);
+    };
+    window.addEventListener('popstate', follow);
+    return () => window.removeEventListener('popstate', follow);
+  }, []);
+
   const go = (next: Place) => {
     setPlace(next);
     if (hashOf(next) !== window.location.hash) {
@@ -177,9 +228,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     }
   });
 
-  const search = useCallback((text: string) => {
+  /** How the last search came (see the address's effect below). */
+  const lastSearch = useRef<{ query: string; how: 'typed' | 'submitted' } | null>(null);
+  const typedNow = useRef(typed);
+  typedNow.current = typed;
+  const search = useCallback((text: string, how: 'typed' | 'submitted') => {
+    lastSearch.current = { query: text, how };
+    // the search the page opened with (#settings?q=…) settles in the box: it is no new search
+    const changed = how === 'submitted' || text !== typedNow.current;
     setTyped(text);
-    if (text !== '')
+    if (text !== '' && changed)
       setPlace((current) => (current.kind === 'mail' ? current : { kind: 'mail', mailbox: null }));
   }, []);
 
@@ -374,6 +432,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 : []),
               {
                 kind: 'action',
+                label: 'Edit tags…',
+                testId: 'edit-tags',
+                run: () => setDialog({ kind: 'tags' }),
+              },
+              {
+                kind: 'action',
                 label: 'Keyboard shortcuts (?)',
                 testId: 'show-shortcuts',
                 run: () => setDialog({ kind: 'shortcuts' }),
@@ -526,7 +590,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 error={status.error}
                 onChanged={status.refresh}
                 onOpenMessage={(id) => {
-                  setPlace({ kind: 'mail', mailbox });
+                  go({ kind: 'mail', mailbox });
                   setOpenedId(id);
                   setTab('delivery');
                 }}
@@ -552,6 +616,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           />
         )}
         {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'tags' && (
+          <EditTagsDialog
+            onClose={() => setDialog(null)}
+            // the tag filter follows its tag
+            onRenamed={(from, to) => setTag((current) => (current === from ? to : current))}
+            onDeleted={(gone) => setTag((current) => (current === gone ? null : current))}
+          />
+        )}
       </div>
     </UpstreamPauseContext.Provider>
   );

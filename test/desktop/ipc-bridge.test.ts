@@ -65,6 +65,15 @@ describe('window.relaydesk over IPC', () => {
     expect(events.length).toBe(before);
   });
 
+  it('answers our page with a search and message in its address (the GUI keeps them there)', async () => {
+    standIn.pageUrl = `${pathToFileURL(rendererIndex).href}?q=subject%3Ainvoice&message=X#queue`;
+    try {
+      expect((await api.listMessages(0, 10)).total).toBeGreaterThanOrEqual(0);
+    } finally {
+      standIn.pageUrl = pathToFileURL(rendererIndex).href;
+    }
+  });
+
   it('refuses calls from a frame that is not our page', async () => {
     standIn.pageUrl = 'https://evil.example/';
     try {

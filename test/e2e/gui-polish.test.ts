@@ -47,7 +47,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
   };
 
-  it('at 900 px the nine message tabs take one row, and each is reachable', async () => {
+  it('at 900 px the ten message tabs take one row, and each is reachable', async () => {
     await gui.send({
       from: 'ada@example.test',
       to: 'bob@example.test',
@@ -60,7 +60,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
       await gui.openLive();
       await open('Tabs in a narrow window');
       const tabs = page.getByRole('tablist', { name: 'Message body' }).getByRole('tab');
-      expect(await tabs.count()).toBe(9);
+      expect(await tabs.count()).toBe(10);
       const tops = await tabs.evaluateAll((all) =>
         all.map((tab) => Math.round(tab.getBoundingClientRect().top)),
       );

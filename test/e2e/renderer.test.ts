@@ -403,6 +403,9 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     // the upstream stops greylisting; "Retry now" in the message's Delivery tab sends it
     upstream.setFailures({});
     await entry.getByRole('button', { name: 'Relayed with a greylist' }).click();
+    // the address names the mail page and the message, so a reload shows it again
+    await eventually(() => new URL(page.url()).searchParams.get('message')).toMatch(/./);
+    expect(new URL(page.url()).hash).toBe('');
     await tab('Delivery').click();
     const waiting = page.getByTestId('filter-decision');
     await eventually(() => waiting.innerText()).toMatch(

@@ -244,6 +244,28 @@ describe('the /view/ routes', () => {
     expect(matching.headers.get('location')).toBe(`/view/${textId}.html`);
   });
 
+  it("send Mailpit's UI links (/view/{ID}, /search?q=) to the UI showing that message or search", async () => {
+    const view = await relay.fetch(`/view/${textId}`, { redirect: 'manual' });
+    expect(view.status).toBe(302);
+    expect(view.headers.get('location')).toBe(`../?message=${textId}`);
+    // where the browser lands: the UI's page, with the message named in its address
+    expect(new URL(view.headers.get('location') ?? '', view.url).pathname).toBe('/');
+    const search = await relay.fetch('/search?q=subject%3A%22big%20invoice%22', {
+      redirect: 'manual',
+    });
+    expect(search.status).toBe(302);
+    expect(search.headers.get('location')).toBe('./?q=subject%3A%22big+invoice%22');
+    expect((await relay.fetch('/search', { redirect: 'manual' })).headers.get('location')).toBe(
+      './',
+    );
+    // an ID that is no message is still a clear 404
+    const unknown = await relay.fetch('/view/nosuchmessage');
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { error: string }).error).toMatch(
+      /^no such view "nosuchmessage"/,
+    );
+  });
+
   it('answer 404 with a clear error for an unknown ID or a message without HTML', async () => {
     const unknown = await relay.fetch('/view/no-such-id.html');
     expect(unknown.status).toBe(404);

@@ -91,9 +91,35 @@ export function registerViewRoutes(app: FastifyInstance, service: RelayService):
         const newest = service.listing(0, 1, query === '' ? undefined : query).records[0];
         return reply.redirect(newest ? `/view/${encodeURIComponent(newest.id)}.html` : '/', 302);
       }
+      if (/^[A-Za-z0-9_-]+$/.test(name)) {
+        // Mailpit's UI page of one message, bookmarked or shared: our UI with that message open
+        // (relative, so a reverse proxy's path prefix is kept)
+        try {
+          const record = service.record(name);
+          return reply.redirect(`../?message=${encodeURIComponent(record.id)}`, 302);
+        } catch (error) {
+          if (!(error instanceof NotFoundError)) throw error;
+        }
+      }
       throw new NotFoundError(
         `no such view ${JSON.stringify(name)}: use /view/{ID}.html, /view/{ID}.txt or /view/latest`,
       );
+    },
+  );
+
+  // Mailpit's UI page of a search (/search?q=…), bookmarked or shared: our UI on that search
+  app.get<{ Querystring: { q?: string } }>(
+    '/search',
+    {
+      schema: {
+        tags,
+        summary: "Mailpit's search page: redirects to the UI showing the search (`?q=`)",
+        querystring: { type: 'object', properties: { q: { type: 'string' } } },
+      },
+    },
+    async (req, reply) => {
+      const q = req.query.q?.trim() ?? '';
+      return reply.redirect(q === '' ? './' : `./?${new URLSearchParams({ q }).toString()}`, 302);
     },
   );
 }

@@ -12,20 +12,22 @@ export function SearchBox({
   onLeave,
   preset,
 }: {
-  onSearch(query: string): void;
+  /** `how`: after a pause in typing, or on Enter (a search the address's history keeps). */
+  onSearch(query: string, how: 'typed' | 'submitted'): void;
   inputRef?: Ref<HTMLInputElement>;
   onLeave?(): void;
   /** A search put in the box from outside (the Quarantine view); `n` tells repeats apart. */
   preset?: { query: string; n: number };
 }) {
-  const [text, setText] = useState('');
+  // the search the page opened with (from its address) is in the box from the start
+  const [text, setText] = useState(preset?.query ?? '');
 
   useEffect(() => {
     if (preset) setText(preset.query);
   }, [preset]);
 
   useEffect(() => {
-    const timer = setTimeout(() => onSearch(text.trim()), TYPING_PAUSE_MS);
+    const timer = setTimeout(() => onSearch(text.trim(), 'typed'), TYPING_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [text, onSearch]);
 
@@ -35,7 +37,7 @@ export function SearchBox({
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
-        onSearch(text.trim());
+        onSearch(text.trim(), 'submitted');
       }}
     >
       <input

@@ -1,5 +1,6 @@
 import { useApi } from '../api/api-context';
 import type { MessagePartContent } from '../api/contract';
+import { saveFile } from './save-file';
 
 /**
  * Where the message's .eml is downloaded from. Over HTTP Mailpit's own `raw?dl=1` (the server
@@ -13,12 +14,7 @@ function rawUrl(messageId: string): string {
 // other than UTF-8 would be saved with its letters replaced.
 async function saveThroughBridge(getRawFile: () => Promise<MessagePartContent>) {
   const file = await getRawFile();
-  const url = URL.createObjectURL(new Blob([file.Data as BlobPart], { type: 'message/rfc822' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = file.FileName;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  saveFile(file.FileName, file.Data, 'message/rfc822');
 }
 
 /**

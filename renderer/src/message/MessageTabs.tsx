@@ -2,10 +2,20 @@ import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
 import { useScrollEdges } from './use-scroll-edges';
 
 export type BodyTab =
-  'html' | 'text' | 'headers' | 'source' | 'route' | 'delivery' | 'html-check' | 'links' | 'spam';
+  | 'html'
+  | 'html-source'
+  | 'text'
+  | 'headers'
+  | 'source'
+  | 'route'
+  | 'delivery'
+  | 'html-check'
+  | 'links'
+  | 'spam';
 
 export const bodyTabs: { id: BodyTab; label: string }[] = [
   { id: 'html', label: 'HTML' },
+  { id: 'html-source', label: 'HTML source' },
   { id: 'text', label: 'Text' },
   { id: 'headers', label: 'Headers' },
   { id: 'source', label: 'Source' },
@@ -25,8 +35,11 @@ export const bodyTabs: { id: BodyTab; label: string }[] = [
 export function MessageTabs(props: {
   selected: BodyTab;
   onSelect(tab: BodyTab): void;
+  /** The tabs this message has (HTML source only where there is HTML). */
+  tabs?: readonly { id: BodyTab; label: string }[];
   children: ReactNode;
 }) {
+  const tabs = props.tabs ?? bodyTabs;
   const buttons = useRef(new Map<BodyTab, HTMLButtonElement>());
   const list = useRef<HTMLDivElement>(null);
   const edges = useScrollEdges(list);
@@ -36,17 +49,17 @@ export function MessageTabs(props: {
   }, [props.selected]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
-    const index = bodyTabs.findIndex((tab) => tab.id === props.selected);
+    const index = tabs.findIndex((tab) => tab.id === props.selected);
     const targets: Record<string, number> = {
       ArrowRight: index + 1,
       ArrowLeft: index - 1,
       Home: 0,
-      End: bodyTabs.length - 1,
+      End: tabs.length - 1,
     };
     const target = targets[event.key];
     if (target === undefined) return;
     event.preventDefault();
-    const next = bodyTabs[(target + bodyTabs.length) % bodyTabs.length];
+    const next = tabs[(target + tabs.length) % tabs.length];
     if (!next) return;
     props.onSelect(next.id);
     buttons.current.get(next.id)?.focus();
@@ -62,7 +75,7 @@ export function MessageTabs(props: {
         data-more-before={edges.before || undefined}
         data-more-after={edges.after || undefined}
       >
-        {bodyTabs.map((tab) => (
+        {tabs.map((tab) => (
           <button
             key={tab.id}
             ref={(element) => {

@@ -14,9 +14,9 @@ import { FilterDecision } from './FilterDecision';
 import { HeadersPanel } from './HeadersTable';
 import { HtmlPreview } from './HtmlPreview';
 import { MessageHeader } from './MessageHeader';
-import { MessageTabs, type BodyTab } from './MessageTabs';
+import { MessageTabs, bodyTabs, type BodyTab } from './MessageTabs';
 import { RawSource } from './RawSource';
-import { TextBody } from './TextBody';
+import { HtmlSource, TextBody } from './BodySource';
 
 function RoutePanel({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -42,8 +42,10 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
           parts={[...message.Inline, ...message.Attachments]}
         />
       );
+    case 'html-source':
+      return <HtmlSource messageId={message.ID} html={message.HTML} />;
     case 'text':
-      return <TextBody text={message.Text} />;
+      return <TextBody messageId={message.ID} text={message.Text} />;
     case 'headers':
       return <HeadersPanel messageId={message.ID} />;
     case 'source':
@@ -86,7 +88,8 @@ export function MessageView(props: {
     );
   }
   // a message without HTML opens on its text, as in Mailpit; the HTML choice stays for the next one
-  const tab = props.tab === 'html' && !message.value.HTML ? 'text' : props.tab;
+  const html = message.value.HTML !== '';
+  const tab = !html && (props.tab === 'html' || props.tab === 'html-source') ? 'text' : props.tab;
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-top">
@@ -102,7 +105,11 @@ export function MessageView(props: {
       </div>
       <FilterDecision messageId={message.value.ID} />
       <Attachments message={message.value} />
-      <MessageTabs selected={tab} onSelect={props.onSelectTab}>
+      <MessageTabs
+        selected={tab}
+        onSelect={props.onSelectTab}
+        tabs={html ? bodyTabs : bodyTabs.filter((t) => t.id !== 'html-source')}
+      >
         <MessageBody message={message.value} tab={tab} />
       </MessageTabs>
     </article>

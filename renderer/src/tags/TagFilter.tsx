@@ -7,15 +7,10 @@ export function tagQuery(tag: string): string {
 }
 
 /**
- * Shows only the messages with one tag. The list of tags follows the mail: it is read again
- * when messages arrive, change or go.
+ * The tags in use. The list follows the mail: it is read again when messages arrive, change or
+ * go (a burst of events makes one request).
  */
-export function TagFilter(props: {
-  api: RendererApi;
-  selected: string | null;
-  onSelect(tag: string | null): void;
-}) {
-  const { api, selected, onSelect } = props;
+export function useTagsInUse(api: RendererApi): string[] {
   const [tags, setTags] = useState<string[]>([]);
 
   useEffect(() => {
@@ -30,7 +25,6 @@ export function TagFilter(props: {
     const off = api.onEvent((event) => {
       if (event.Type !== 'new' && event.Type !== 'update' && event.Type !== 'delete') return;
       if (event.Type === 'update' && event.Data.Tags === undefined) return;
-      // many events in a burst (a test suite sending mail) make one request
       if (timer) clearTimeout(timer);
       timer = setTimeout(() => void load(), 250);
     });
@@ -40,6 +34,17 @@ export function TagFilter(props: {
       off();
     };
   }, [api]);
+  return tags;
+}
+
+/** Shows only the messages with one tag. */
+export function TagFilter(props: {
+  api: RendererApi;
+  selected: string | null;
+  onSelect(tag: string | null): void;
+}) {
+  const { api, selected, onSelect } = props;
+  const tags = useTagsInUse(api);
 
   if (tags.length === 0 && selected === null) return null;
   return (

@@ -1,0 +1,46 @@
+import { saveFile } from './save-file';
+
+/** A body part saved as Mailpit's Download menu saves it: {ID}.html or {ID}.txt. */
+function SaveBody(props: { messageId: string; text: string; kind: 'html' | 'txt' }) {
+  const name = `${props.messageId}.${props.kind}`;
+  const type = props.kind === 'html' ? 'text/html;charset=utf-8' : 'text/plain;charset=utf-8';
+  return (
+    <div className="body-tools">
+      <button
+        type="button"
+        data-testid={`download-${props.kind}`}
+        onClick={() => saveFile(name, props.text, type)}
+      >
+        Download .{props.kind}
+      </button>
+    </div>
+  );
+}
+
+/**
+ * The HTML part as written, Mailpit's "HTML Source" tab: what the template produced, to read or
+ * copy, beside the preview that runs it through a sandbox and rewrites cid: links.
+ */
+export function HtmlSource({ messageId, html }: { messageId: string; html: string }) {
+  if (html === '') return <p className="body-notice">This message has no HTML part.</p>;
+  return (
+    <>
+      <SaveBody messageId={messageId} text={html} kind="html" />
+      <pre className="raw-source" data-testid="html-source">
+        {html}
+      </pre>
+    </>
+  );
+}
+
+export function TextBody({ messageId, text }: { messageId: string; text: string }) {
+  if (text === '') return <p className="body-notice">This message has no text part.</p>;
+  return (
+    <>
+      <SaveBody messageId={messageId} text={text} kind="txt" />
+      <pre className="text-body" data-testid="text-body">
+        {text}
+      </pre>
+    </>
+  );
+}
