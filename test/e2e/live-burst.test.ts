@@ -52,28 +52,35 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
       if (path === '/api/v1/mailboxes' || path === '/api/v1/queue') reads.push(path);
     });
     const transport = pooledTransport(relaydesk.smtp, 8);
+    // when each message was taken (its 250): a loaded machine pauses the burst now and then,
+    // and each pause the page's 400 ms would notice is a read it may make
+    const taken: number[] = [];
     try {
       await Promise.all(
         Array.from({ length: COUNT }, (_, n) =>
-          transport.sendMail({
-            from: 'burst@example.test',
-            to: 'list@example.test',
-            subject: `Second ${n}`,
-            text: `${n}`,
-          }),
+          transport
+            .sendMail({
+              from: 'burst@example.test',
+              to: 'list@example.test',
+              subject: `Second ${n}`,
+              text: `${n}`,
+            })
+            .then(() => taken.push(performance.now())),
         ),
       );
     } finally {
       transport.close();
     }
+    const pauses = taken.slice(1).filter((at, i) => at - (taken[i] as number) >= 300).length;
     const total = String(2 * COUNT);
     await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(total);
     const inbox = page.locator('.nav-count').nth(1);
     await eventually(() => inbox.textContent(), 5_000).toBe(`${total}, ${total} unread`);
-    // the counts and the queue are read when the mail stops (and maybe once as it starts, for
-    // the first burst's), not every 400 ms while it comes
+    // the counts and the queue (two requests) are read when the mail stops (and maybe once as it
+    // starts, for the first burst's, and after each pause of the burst), not every 400 ms while
+    // it comes: the old page made 24 requests for this burst on a quiet machine, with no pause
     await eventually(() => reads.length, 5_000).toBeGreaterThan(0);
-    expect(reads.length).toBeLessThanOrEqual(4);
+    expect(reads.length).toBeLessThanOrEqual(2 * (pauses + 2));
     expect(gui.pageErrors).toEqual([]);
   });
 });

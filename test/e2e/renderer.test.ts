@@ -189,7 +189,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     const frame = page.frameLocator('[data-testid="html-preview"]');
     await frame.locator('#greeting').waitFor();
     // the page is loaded and idle: had anything remote been allowed, it would have been asked for
-    await page.waitForLoadState('networkidle');
+    // (idle is half a second without a request, which a loaded CI machine took over 10 s to give)
+    await page.waitForLoadState('networkidle', { timeout: 30_000 });
     expect(tracker.hits).toEqual([]);
     expect(
       await frame.locator('#pixel').evaluate((img: HTMLImageElement) => img.naturalWidth),

@@ -12,6 +12,7 @@ import { MessageIndex } from '../../main/core/index/message-index.js';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { eventually, letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
+import { slowSummaryMessage } from '../helpers/slow-summary.js';
 
 // writes are committed only when a read asks (or at a clean stop), never by the clock: what is
 // committed when the worker is stopped does not depend on how fast this machine is
@@ -73,15 +74,11 @@ it('commits arrivals in the parse worker, also when it is stopped while they wai
   expect(index.page(0, 10).records.map((m) => m.id)).toEqual(['a1']);
   expect(committedIds(path)).toEqual(['a1']);
 
-  // these wait in the worker for company while it spends half a second on one parse: it is
+  // these wait in the worker for company while it spends a second on one parse: it is
   // stopped with them uncommitted
   for (const n of [2, 3, 4])
     index.add(makeRecord({ id: `a${n}`, summary: { subject: `arrival ${n}` } }));
-  const slow = Buffer.from(
-    'Subject: slow one\r\nContent-Type: text/html\r\n\r\n' +
-      '<div><p>word <b>x</b></p></div>\r\n'.repeat(30_000),
-  );
-  const stopped = await parser.summarize(slow);
+  const stopped = await parser.summarize(slowSummaryMessage());
   expect(stopped.parseError).toMatch(/longer than 250 ms/);
   expect(committedIds(path)).toEqual(['a1']);
 

@@ -8,6 +8,7 @@ import { simpleParser } from 'mailparser';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { IncomingFile } from '../../main/core/spool/incoming-file.js';
 import { eventually, letTimePass } from '../helpers/eventually.js';
+import { slowSummaryMessage } from '../helpers/slow-summary.js';
 
 let parser: MessageParser | null = null;
 afterEach(async () => {
@@ -369,18 +370,6 @@ describe('loading mailparser', () => {
   });
 });
 
-/**
- * A message whose summary takes the worker about a second here: 16 MB of one HTML part, which
- * mailparser reads whole (a summary reads only the start of the HTML's words, so the size is
- * what takes the time).
- */
-function slowSummary(): Buffer {
-  return Buffer.from(
-    'Subject: slow one\r\nContent-Type: text/html\r\n\r\n' +
-      '<div><p>word <b>x</b></p></div>\r\n'.repeat(500_000),
-  );
-}
-
 describe('batches of small messages in the worker', () => {
   it('gives each of many messages summarised at once its own summary', async () => {
     parser = new MessageParser();
@@ -398,7 +387,7 @@ describe('batches of small messages in the worker', () => {
     // the first message goes alone (the worker is idle); the next three wait and go as one batch,
     // which overruns: each is then run again on its own
     parser = new MessageParser({ budgetMs: 250 });
-    const slow = slowSummary();
+    const slow = slowSummaryMessage();
     // a started worker, so that only the parses count against the budget
     await parser.summarize(Buffer.from('Subject: warm\r\n\r\nup\r\n'));
     const quick = (n: number) => Buffer.from(`Subject: quick ${n}\r\n\r\nhello\r\n`);
@@ -558,7 +547,7 @@ describe('small files written by the worker', () => {
   it('writes a file batched with a parse that overruns, when its batch is run again', async () => {
     parser = new MessageParser({ budgetMs: 250 });
     dir = await mkdtemp(join(tmpdir(), 'relaydesk-writer-'));
-    const slow = slowSummary();
+    const slow = slowSummaryMessage();
     await parser.summarize(Buffer.from('Subject: warm\r\n\r\nup\r\n'));
     // the file is written before the parse overruns; on its own again it finds itself there
     const [stopped] = await Promise.all([
