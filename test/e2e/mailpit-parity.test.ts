@@ -349,11 +349,14 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     const http = `127.0.0.1:${relaydesk.http.port}`;
     const smtp = `127.0.0.1:${relaydesk.smtp.port}`;
     await relaydesk.close();
-    await page.locator('[data-testid="stream-state"][data-state="reconnecting"]').waitFor();
+    // a loaded machine takes its time to notice the stream gone and the request failed
+    await page
+      .locator('[data-testid="stream-state"][data-state="reconnecting"]')
+      .waitFor({ timeout: 30_000 });
 
     await page.getByTestId('toggle-read').click();
     // before: the list said only "Failed to fetch"
-    await eventually(() => page.getByTestId('list-error').innerText()).toMatch(
+    await eventually(() => page.getByTestId('list-error').innerText(), 30_000).toMatch(
       /^Relaydesk did not answer \(GET \/api\/v1\/messages\): it has stopped or the network is down\. This page reconnects by itself once it is back\.$/,
     );
 
@@ -361,9 +364,9 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     await page
       .locator('[data-testid="stream-state"][data-state="open"]')
       .waitFor({ timeout: 30_000 });
-    await eventually(() => page.getByTestId('list-error').count()).toBe(0);
+    await eventually(() => page.getByTestId('list-error').count(), 30_000).toBe(0);
     // the change that never reached the server is not shown as made
     await eventually(() => row('Kept').getAttribute('data-unread')).toBe('false');
     expect(gui.pageErrors).toEqual([]);
-  });
+  }, 90_000);
 });
