@@ -3,6 +3,7 @@
 // answer again only as the queue says it, `waitsForUpstream`), and with the rule's text also
 // under its old name.
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import { waitsForUpstream } from '../core/queue/recipient-state.js';
 import type { MessageDeliveryRecord } from '../core/service/message-methods.js';
 
 export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelivery {
@@ -10,13 +11,14 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
     ID: delivery.id,
     status: delivery.status,
     actions: delivery.actions,
-    recipients: delivery.recipients.map(
-      ({ firstAttemptAt: _first, upstreamWait: wait, ...kept }) => ({
+    recipients: delivery.recipients.map((recipient) => {
+      const { firstAttemptAt: _first, upstreamWait: _wait, ...kept } = recipient;
+      return {
         ...kept,
-        ...(kept.state === 'deferred' && wait === 'waiting' ? { waitsForUpstream: true } : {}),
+        ...(waitsForUpstream(recipient) ? { waitsForUpstream: true } : {}),
         // `route`: the rule's old name, still answered for clients written before the rename
         route: kept.rule,
-      }),
-    ),
+      };
+    }),
   };
 }

@@ -20,18 +20,14 @@ import { RateLimiter } from './rate-limiter.js';
 import { RecipientLedger } from './recipient-ledger.js';
 import { resentDelivery } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
+import { waitsForUpstream } from './recipient-state.js';
 import { UpstreamProbe } from './upstream-probe.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
 /** Deferred for an upstream-wide failure, and its retry time is still to come. */
-function waitsForUpstream(r: RecipientDelivery, now: number): boolean {
-  return (
-    r.state === 'deferred' &&
-    r.upstreamWait === 'waiting' &&
-    r.nextAttemptAt !== null &&
-    Date.parse(r.nextAttemptAt) > now
-  );
+function waitsForUpstreamNow(r: RecipientDelivery, now: number): boolean {
+  return waitsForUpstream(r) && r.nextAttemptAt !== null && Date.parse(r.nextAttemptAt) > now;
 }
 
 export { QueueError };
@@ -132,7 +128,7 @@ export class DeliveryQueue {
     if (!oldest) return;
     const reason = 'Relaydesk started: tried at once to see whether the upstream answers again';
     await this.ledger.update(oldest.id, (list) =>
-      this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstream(r, now)),
+      this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstreamNow(r, now)),
     );
     this.options.log(`${oldest.id}: ${reason}`);
   }
@@ -153,10 +149,10 @@ export class DeliveryQueue {
     } as const;
     const saves: Array<Promise<void>> = [];
     for (const record of [...this.options.store.records()]) {
-      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
+      if (!record.delivery?.some((r) => waitsForUpstreamNow(r, now))) continue;
       // changed together: the journal writes the whole release in one group commit
       const changed = this.ledger.change(record.id, (list) =>
-        this.ledger.applyWhere(list, event, (r) => waitsForUpstream(r, now)),
+        this.ledger.applyWhere(list, event, (r) => waitsForUpstreamNow(r, now)),
       );
       if (changed) saves.push(changed.saved);
     }
@@ -345,7 +341,7 @@ export class DeliveryQueue {
       }
       const reason = `probe ${probe.count + 1} of the paused upstream: tried early to see whether it answers again`;
       await this.ledger.update(oldest.id, (list) =>
-        this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstream(r, now)),
+        this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstreamNow(r, now)),
       );
       first = oldest.id;
     }
@@ -366,7 +362,7 @@ export class DeliveryQueue {
   private oldestWaiting(now: number): MessageRecord | null {
     let oldest: MessageRecord | null = null;
     for (const record of this.options.store.records()) {
-      if (!record.delivery?.some((r) => waitsForUpstream(r, now))) continue;
+      if (!record.delivery?.some((r) => waitsForUpstreamNow(r, now))) continue;
       if (!oldest || record.id < oldest.id) oldest = record;
     }
     return oldest;

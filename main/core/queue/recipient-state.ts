@@ -12,6 +12,14 @@ export function isFinal(state: RecipientState): boolean {
   return finalStates.has(state);
 }
 
+/**
+ * Deferred because the upstream failed as a whole, not for anything about this recipient: it goes
+ * as soon as the upstream answers again (the API's `waitsForUpstream`).
+ */
+export function waitsForUpstream(recipient: RecipientDelivery): boolean {
+  return recipient.state === 'deferred' && recipient.upstreamWait === 'waiting';
+}
+
 /** Due for an attempt: waiting and its time has come. */
 export function isDue(recipient: RecipientDelivery, now: number): boolean {
   if (recipient.state === 'pending') return true;

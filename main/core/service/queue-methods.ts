@@ -15,7 +15,12 @@ import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
-import { hasDeliveryWork, isFinal, messageStatus } from '../queue/recipient-state.js';
+import {
+  hasDeliveryWork,
+  isFinal,
+  messageStatus,
+  waitsForUpstream,
+} from '../queue/recipient-state.js';
 import { withSavedSecrets } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
@@ -103,9 +108,7 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
               attempts: r.attempts.length,
               lastReply: last?.reply ?? null,
               why: r.history.at(-1)?.reason ?? '',
-              ...(r.state === 'deferred' && r.upstreamWait === 'waiting'
-                ? { waitsForUpstream: true }
-                : {}),
+              ...(waitsForUpstream(r) ? { waitsForUpstream: true } : {}),
               ...(advice ? { advice } : {}),
             };
           }),
