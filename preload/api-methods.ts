@@ -762,7 +762,10 @@ export function ipcChannel(name: MethodName): `relaydesk:${MethodName}` {
   return `relaydesk:${name}`;
 }
 
-/** Main → renderer: every RelaydeskEvent, as on the WebSocket. */
+/**
+ * Main → renderer: every RelaydeskEvent, as on the WebSocket with `batch=1`: each message an array
+ * of the events of a short spell, in order (main/desktop/ipc-handlers.ts forwardEvents).
+ */
 export const eventChannel = 'relaydesk:event';
 
 /**

@@ -28,7 +28,14 @@ const methods = Object.fromEntries(methodNames.map((name) => [name, call(name)])
 export const relaydeskApi = {
   ...methods,
   onEvent(listener: (event: RelaydeskEvent) => void): () => void {
-    const forward = (_event: IpcRendererEvent, payload: RelaydeskEvent): void => listener(payload);
+    // main sends a batch of events as one message (ipc-handlers.ts forwardEvents): each is handed
+    // over in order, in this one task, as the WebSocket's frames are (event-stream.ts)
+    const forward = (
+      _event: IpcRendererEvent,
+      payload: RelaydeskEvent[] | RelaydeskEvent,
+    ): void => {
+      for (const event of Array.isArray(payload) ? payload : [payload]) listener(event);
+    };
     ipcRenderer.on(eventChannel, forward);
     return () => {
       ipcRenderer.removeListener(eventChannel, forward);

@@ -10,7 +10,9 @@ import {
   type MethodName,
   type MethodResult,
 } from '../../preload/api-methods.js';
+import type { RelaydeskEvent } from '../../preload/api-contract.js';
 import type { RelayService, ServiceEvent } from '../core/relay-service.js';
+import { HeldEvents, relaydeskEventBatch } from '../server/event-batch.js';
 import { toDeliveryAnswer } from '../server/delivery-answer.js';
 import { toMailpitEvent } from '../server/mailpit/mailpit-events.js';
 import { toMailpitInfo } from '../server/mailpit/mailpit-info.js';
@@ -157,7 +159,12 @@ export function registerIpcHandlers(
     ipcMain.handle(ipcChannel(name), async (event, ...args: unknown[]) => {
       const url = event.senderFrame?.url ?? '';
       if (!isOwnPage(url)) throw new Error(`refused IPC ${name} from ${url || 'an unknown frame'}`);
-      return invokeMethod(service, name, args);
+      try {
+        return await invokeMethod(service, name, args);
+      } finally {
+        // the events before this answer reach the window ahead of it (HeldEvents says why)
+        heldEvents(service).flush();
+      }
     });
   }
   return () => {
@@ -165,14 +172,39 @@ export function registerIpcHandlers(
   };
 }
 
-/** Sends every service event to the window in the WebSocket's shape, as browsers get it. */
+/** Each service's window batches, which its handlers flush before they answer. */
+const heldByService = new WeakMap<RelayService, HeldEvents<RelaydeskEvent>>();
+
+function heldEvents(service: RelayService): HeldEvents<RelaydeskEvent> {
+  let held = heldByService.get(service);
+  if (!held) {
+    held = new HeldEvents<RelaydeskEvent>();
+    heldByService.set(service, held);
+  }
+  return held;
+}
+
+/**
+ * Sends the service's events to the window in the WebSocket's shape, as browsers get it, batched
+ * as the GUI's WebSocket is (event-batch.ts): the events of each 25 ms as one message, an array
+ * in order with the last `stats` of the spell. One send per event cost a message to the
+ * renderer's process and a task on its page each, four per captured message.
+ */
 export function forwardEvents(
   service: RelayService,
   webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
 ): () => void {
+  const batch = relaydeskEventBatch((events) => {
+    if (!webContents.isDestroyed()) webContents.send(eventChannel, events);
+  });
+  const unhold = heldEvents(service).add(batch);
   const forward = (event: ServiceEvent): void => {
-    if (!webContents.isDestroyed()) webContents.send(eventChannel, toMailpitEvent(event));
+    if (!webContents.isDestroyed()) batch.add(toMailpitEvent(event));
   };
   service.on('event', forward);
-  return () => service.off('event', forward);
+  return () => {
+    service.off('event', forward);
+    unhold();
+    batch.close();
+  };
 }

@@ -2,7 +2,10 @@
 // spell go out as one frame, a JSON array, in their order. A captured message is four events (new,
 // stats and two log lines); one WebSocket frame each cost a write here, a read and a hand-over in
 // each of the browser's network, browser and page processes and a task on the page, per message,
-// while the page draws them in batches anyway (renderer/src/api/event-batching.ts).
+// while the page draws them in batches anyway (renderer/src/api/event-batching.ts). The desktop
+// window's IPC forwarding (main/desktop/ipc-handlers.ts) batches the same way, for the same reason:
+// each webContents.send is a message to the renderer's process and a task on its page.
+import type { RelaydeskEvent } from '../../preload/api-contract.js';
 
 /** How long events are gathered before they go out; the GUI's own batches are 100 ms. */
 export const eventBatchMs = 25;
@@ -47,5 +50,35 @@ export class EventBatch<T> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.queued = [];
+  }
+}
+
+/**
+ * The GUI's events (the contract's shape) gathered for one send: of the counts, a batch keeps its
+ * last, since `new` and `delete` after them count from them.
+ */
+export function relaydeskEventBatch(
+  send: (events: RelaydeskEvent[]) => void,
+): EventBatch<RelaydeskEvent> {
+  return new EventBatch<RelaydeskEvent>(send, (event) => event.Type === 'stats');
+}
+
+/**
+ * The batches of one adapter that must go out before its answers: an answer read from the
+ * database counts the arrivals before it, so the events of those arrivals must reach the GUI
+ * first (a page ahead of their events placed their messages above its top, where nothing counts
+ * or shows them: the list stayed 2 short).
+ */
+export class HeldEvents<T> {
+  private readonly batches = new Set<EventBatch<T>>();
+
+  add(batch: EventBatch<T>): () => void {
+    this.batches.add(batch);
+    return () => this.batches.delete(batch);
+  }
+
+  /** Sends what every batch holds now; called before an answer goes out. */
+  flush(): void {
+    for (const batch of this.batches) batch.flush();
   }
 }

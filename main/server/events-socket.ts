@@ -5,17 +5,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelayService, ServiceEvent } from '../core/relay-service.js';
 import type { RelaydeskEvent } from '../../preload/api-contract.js';
-import { EventBatch } from './event-batch.js';
+import { HeldEvents, relaydeskEventBatch, type EventBatch } from './event-batch.js';
 import { toMailpitEvent, toMailpitFrames } from './mailpit/mailpit-events.js';
 import { StatsRateLimit } from './mailpit/stats-rate.js';
 
 export function registerEventsSocket(app: FastifyInstance, service: RelayService): void {
-  // An answer goes out after the events that came before it: the GUI counts a page read from
-  // the database and the arrivals before it, and a page ahead of their events placed their
-  // messages above its top, where nothing counts or shows them (the list stayed 2 short).
-  const batches = new Set<EventBatch<RelaydeskEvent>>();
+  // An answer goes out after the events that came before it (HeldEvents says why)
+  const held = new HeldEvents<RelaydeskEvent>();
   app.addHook('onSend', async (_req, _reply, payload) => {
-    for (const batch of batches) batch.flush();
+    held.flush();
     return payload;
   });
   app.get<{ Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1' } }>(
@@ -40,17 +38,13 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       const frames = mailpitShape
         ? toMailpitFrames
         : (event: ServiceEvent) => [toMailpitEvent(event)];
-      const batch =
+      const batch: EventBatch<RelaydeskEvent> | null =
         !mailpitShape && req.query.batch === '1'
-          ? new EventBatch<RelaydeskEvent>(
-              (events) => {
-                if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(events));
-              },
-              // the counts say all there is: `new` and `delete` after them count from them
-              (event) => event.Type === 'stats',
-            )
+          ? relaydeskEventBatch((events) => {
+              if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(events));
+            })
           : null;
-      if (batch) batches.add(batch);
+      const unhold = batch ? held.add(batch) : () => undefined;
       const send = (event: ServiceEvent): void => {
         if (socket.readyState !== socket.OPEN) return;
         if (batch) batch.add(toMailpitEvent(event));
@@ -66,7 +60,7 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       const stop = (): void => {
         service.off('event', forward);
         stats.close();
-        if (batch) batches.delete(batch);
+        unhold();
         batch?.close();
       };
       service.on('event', forward);

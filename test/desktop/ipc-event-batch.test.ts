@@ -1,0 +1,160 @@
+// The desktop window's live events in batches (main/desktop/ipc-handlers.ts forwardEvents): a
+// burst of mail is one IPC message every 25 ms holding the events of that spell in order, not
+// four per captured message (new, stats, two log lines), each a message to the renderer's process
+// and a task on its page. And a handler's answer never overtakes the events before it. Over the
+// real desktop wiring: the preload's bridge with a stand-in `electron`, a real relay, real SMTP.
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
+import type { MessagesPage, RelaydeskApi, RelaydeskEvent } from '../../preload/api-contract.js';
+import { eventChannel } from '../../preload/api-methods.js';
+import { forwardEvents, registerIpcHandlers } from '../../main/desktop/ipc-handlers.js';
+import { isOwnPage } from '../../main/desktop/main-window.js';
+import { createElectronStandIn } from '../helpers/electron-stand-in.js';
+import { eventually } from '../helpers/eventually.js';
+import { pooledTransport, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+const rendererIndex = join(import.meta.dirname, '../../out/renderer/index.html');
+const standIn = createElectronStandIn(pathToFileURL(rendererIndex).href);
+vi.mock('electron', () => standIn);
+
+let relay: TestRelaydesk;
+let bridge: RelaydeskApi;
+let stop: () => void;
+/** What main sent on the event channel, one entry per webContents.send. */
+const sends: unknown[] = [];
+
+beforeAll(async () => {
+  relay = await startTestRelaydesk({ greetingDelayMs: 0 });
+  const unregister = registerIpcHandlers(standIn.ipcMain, relay.service, (url) =>
+    isOwnPage(url, rendererIndex),
+  );
+  const stopForwarding = forwardEvents(relay.service, {
+    isDestroyed: () => false,
+    send(channel: string, ...args: unknown[]) {
+      if (channel === eventChannel) sends.push(args[0]);
+      standIn.webContents.send(channel, ...args);
+    },
+  });
+  stop = () => {
+    stopForwarding();
+    unregister();
+  };
+  await import('../../preload/index.js');
+  bridge = standIn.exposed.relaydesk as RelaydeskApi;
+});
+afterAll(async () => {
+  stop?.();
+  await relay?.dispose();
+});
+
+/** The window's events, one at a time, as the preload's onEvent hands them to the renderer. */
+function listen(): { events: RelaydeskEvent[]; stop: () => void } {
+  const events: RelaydeskEvent[] = [];
+  return { events, stop: bridge.onEvent((event) => events.push(event)) };
+}
+
+it('sends a burst as a few IPC messages, each the events of a spell in order, with its last counts', async () => {
+  const burst = 120;
+  sends.length = 0;
+  const { events, stop: stopListening } = listen();
+  const transport = pooledTransport(relay.smtp, 8);
+  try {
+    await Promise.all(
+      Array.from({ length: burst }, (_, n) =>
+        transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: `b${n}`, text: 'x' }),
+      ),
+    );
+    const news = () => events.filter((e) => e.Type === 'new');
+    await eventually(() => news().length).toBe(burst);
+    await eventually(() => events.findLast((e) => e.Type === 'stats')?.Data).toMatchObject({
+      Total: burst,
+      Unread: burst,
+    });
+    expect(sends.every((sent) => Array.isArray(sent))).toBe(true);
+    const batches = sends as RelaydeskEvent[][];
+    // the preload hands over every event of every batch, each once
+    expect(batches.flat()).toEqual(events);
+    // four events a message; far fewer sends (one per event before)
+    expect(batches.length).toBeLessThan(burst);
+    // in order: each message's `new` once, newest last, as the store lists them
+    const listed = (await bridge.listMessages(0, burst)) as MessagesPage;
+    expect(news().map((e) => (e.Data as { ID: string }).ID)).toEqual(
+      listed.messages.map((m) => m.ID).reverse(),
+    );
+    // of the counts, each batch holds its last only, and they add up as the GUI adds them
+    for (const batch of batches) {
+      expect(batch.filter((e) => e.Type === 'stats').length).toBeLessThanOrEqual(1);
+    }
+    let total = 0;
+    for (const event of events) {
+      if (event.Type === 'stats') total = event.Data.Total;
+      if (event.Type === 'new') total += 1;
+    }
+    expect(total).toBe(burst);
+  } finally {
+    transport.close();
+    stopListening();
+  }
+});
+
+it('answers a call after the events that came before it: a page never lists a message the window has not heard of', async () => {
+  const { events, stop: stopListening } = listen();
+  const transport = pooledTransport(relay.smtp, 4);
+  const heard = (): Set<string> =>
+    new Set(events.flatMap((e) => (e.Type === 'new' ? [e.Data.ID] : [])));
+  const unheard: string[] = [];
+  try {
+    const before = new Set((await bridge.listMessages(0, 1000)).messages.map((m) => m.ID));
+    for (let n = 0; n < 20; n++) {
+      await transport.sendMail({
+        from: 'a@x.example',
+        to: 'b@y.example',
+        subject: `p${n}`,
+        text: 'x',
+      });
+      // the list's read of its first page, right after an arrival
+      const page = await bridge.listMessages(0, 50);
+      const known = heard();
+      unheard.push(
+        ...page.messages.map((m) => m.ID).filter((id) => !before.has(id) && !known.has(id)),
+      );
+    }
+    // a deletion's answer, likewise, comes after its event
+    const newest = (await bridge.listMessages(0, 1)).messages[0]?.ID as string;
+    await bridge.deleteMessages([newest]);
+    expect(
+      events.some((e) => e.Type === 'delete' && e.Data !== null && e.Data.IDs.includes(newest)),
+    ).toBe(true);
+  } finally {
+    transport.close();
+    stopListening();
+  }
+  expect(unheard).toEqual([]);
+});
+
+it('sends nothing more once the window is gone', async () => {
+  const gone: unknown[] = [];
+  const stopGone = forwardEvents(relay.service, {
+    isDestroyed: () => false,
+    send: (_channel: string, ...args: unknown[]) => gone.push(args[0]),
+  });
+  const transport = relay.transport();
+  const { events, stop: stopListening } = listen();
+  try {
+    await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'g', text: 'x' });
+    await eventually(() => gone.length).toBeGreaterThan(0);
+    stopGone();
+    const sent = gone.length;
+    await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: 'h', text: 'x' });
+    // the other window hears of it (and its answers flush what is held), the closed one does not
+    await eventually(() =>
+      events.flatMap((e) => (e.Type === 'new' ? [e.Data.Subject] : [])).includes('h'),
+    ).toBe(true);
+    await bridge.listMessages(0, 1);
+    expect(gone.length).toBe(sent);
+  } finally {
+    stopListening();
+    transport.close();
+  }
+});
