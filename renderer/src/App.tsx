@@ -5,7 +5,13 @@ import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
-import { mailAddressSearch, readMailAddress, sameList } from './layout/mail-address';
+import {
+  isPageStep,
+  mailAddressSearch,
+  readMailAddress,
+  sameList,
+  type MailAddress,
+} from './layout/mail-address';
 import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
 import { EmptyInbox } from './mailbox/EmptyInbox';
@@ -17,7 +23,7 @@ import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { EditTagsDialog } from './tags/EditTagsDialog';
 import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
-import { neighbourOf, viewQuery } from './mailbox/message-window';
+import { neighbourOf, viewQuery, type ListView } from './mailbox/message-window';
 import { ListActions } from './mailbox/ListActions';
 import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
@@ -69,6 +75,14 @@ function hashOf(place: Place): string {
   return place.kind === 'mail' ? '' : `#${place.kind}`;
 }
 
+/** The list an address names, as the message window keys it. */
+function listViewOf(address: MailAddress): ListView {
+  return {
+    mailbox: address.mailbox,
+    query: [address.query, address.tag ? tagQuery(address.tag) : ''].filter(Boolean).join(' '),
+  };
+}
+
 function isTextField(target: EventTarget | null): boolean {
   return (
     target instanceof HTMLElement &&
@@ -90,7 +104,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   // the search is what was typed, narrowed to one tag when the tag filter is set
   const [typed, setTyped] = useState(opening.query);
   const [tag, setTag] = useState<string | null>(opening.tag);
-  const query = [typed, tag ? tagQuery(tag) : ''].filter(Boolean).join(' ');
+  const query = listViewOf({ ...opening, query: typed, tag }).query;
+  // the row the list scrolls to once its view's rows are there: the address's start= at a
+  // reload, a shared link or Back
+  const [scrollTo, setScrollTo] = useState<{ row: number; view: ListView } | null>(() =>
+    opening.start > 0 ? { row: opening.start, view: listViewOf(opening) } : null,
+  );
   const [showSenders, setShowSenders] = useState(false);
   const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(
     opening.query === '' ? undefined : { query: opening.query, n: 0 },
@@ -160,12 +179,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   // replaces the entry too.
   const typedEntry = useRef(false);
   useEffect(() => {
-    const wanted = { query: typed, tag, mailbox, message: openedId };
     const { pathname, search: current, hash } = window.location;
+    const shown = readMailAddress(current);
+    const named = { query: typed, tag, mailbox, message: openedId };
+    const newList = !sameList(shown, { ...named, start: 0 });
+    // a new list starts at its top, as Mailpit's start= goes with a new search
+    const wanted = { ...named, start: newList ? 0 : shown.start };
     const next = mailAddressSearch(wanted, current);
     if (next === current) return;
-    const shown = readMailAddress(current);
-    const newList = !sameList(shown, wanted);
     const typing =
       lastSearch.current?.how === 'typed' && lastSearch.current.query === typed && typed !== '';
     const push =
@@ -189,9 +210,22 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           : current,
       );
       setOpenedId(address.message);
+      setScrollTo({ row: address.start, view: listViewOf(address) });
     };
     window.addEventListener('popstate', follow);
     return () => window.removeEventListener('popstate', follow);
+  }, []);
+
+  // The list's place in the address (start=): scrolled into another page of rows it is a new
+  // entry, so Back steps back a page as Mailpit's Previous; within a page, or moved by the list
+  // itself (mail arriving on top, a row scrolled back to), the entry is replaced.
+  const followTopRow = useCallback((start: number, moved: boolean) => {
+    const { pathname, search: current, hash } = window.location;
+    const shown = readMailAddress(current);
+    if (shown.start === start) return;
+    const next = mailAddressSearch({ ...shown, start }, current);
+    const push = !moved && isPageStep(shown.start, start);
+    history[push ? 'pushState' : 'replaceState'](history.state, '', pathname + next + hash);
   }, []);
 
   const go = (next: Place) => {
@@ -470,9 +504,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             queue={queueCounts(status.queue)}
             onGo={(next) => {
               // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
-              // one in) and the Senders pane go
+              // one in), the tag filter and the Senders pane go, as Mailpit's Inbox link (to /)
+              // drops its search and the tags in it
               if (next.kind === 'mail') {
                 setShowSenders(false);
+                setTag(null);
                 if (typed !== '') {
                   setTyped('');
                   setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
@@ -540,6 +576,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     open(message);
                   }}
                   onDelete={() => void runBulk('delete')}
+                  onShowTag={setTag}
+                  onTopRow={followTopRow}
+                  scrollTo={scrollTo}
                 />
               </section>
               <Splitter

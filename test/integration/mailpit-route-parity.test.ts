@@ -235,13 +235,20 @@ describe('the /view/ routes', () => {
     expect((await latest.text()).trim()).toBe('The newest text');
   });
 
-  it('redirect /view/latest to the newest message (matching `query`)', async () => {
+  it("redirect /view/latest to the UI with the newest message (matching `query`) open, as Mailpit's", async () => {
     const newest = await relay.fetch('/view/latest', { redirect: 'manual' });
     expect(newest.status).toBe(302);
     const page = await relay.api<MessagesPage>('/api/v1/messages?limit=1');
-    expect(newest.headers.get('location')).toBe(`/view/${page.messages[0]?.ID}.html`);
+    expect(newest.headers.get('location')).toBe(`../?message=${page.messages[0]?.ID}`);
+    // where the browser lands: the UI's page, with the message named in its address
+    expect(new URL(newest.headers.get('location') ?? '', newest.url).pathname).toBe('/');
     const matching = await relay.fetch('/view/latest?query=subject:plain', { redirect: 'manual' });
-    expect(matching.headers.get('location')).toBe(`/view/${textId}.html`);
+    expect(matching.headers.get('location')).toBe(`../?message=${textId}`);
+    const none = await relay.fetch('/view/latest?query=subject:nosuchsubject', {
+      redirect: 'manual',
+    });
+    expect(none.status).toBe(302);
+    expect(new URL(none.headers.get('location') ?? '', none.url).pathname).toBe('/');
   });
 
   it("send Mailpit's UI links (/view/{ID}, /search?q=) to the UI showing that message or search", async () => {

@@ -69,7 +69,7 @@ export function registerViewRoutes(app: FastifyInstance, service: RelayService):
       schema: {
         tags,
         summary:
-          'The HTML body (`{ID}.html`, under a CSP without scripts; cid: images point at the part route; `embed=1`: every link opens outside the frame) or the text body (`{ID}.txt`); `latest` redirects to the newest message (matching `query`) as .html',
+          'The HTML body (`{ID}.html`, under a CSP without scripts; cid: images point at the part route; `embed=1`: every link opens outside the frame) or the text body (`{ID}.txt`); `latest` redirects to the UI with the newest message (matching `query`) open, as Mailpit does',
         params: nameParam,
         querystring: {
           type: 'object',
@@ -85,11 +85,12 @@ export function registerViewRoutes(app: FastifyInstance, service: RelayService):
         return sendView(reply, view[1] as string, kind, req.query.embed === '1');
       }
       if (name === 'latest') {
-        // Mailpit redirects to its UI's page of the message; ours has no such page, so to the
-        // message's HTML, and to the UI when there is no message (as Mailpit)
+        // Mailpit's handler redirects to its UI's page of the message (a link a test runner
+        // prints is for reading the message, headers, tags and all), or to the UI when there is
+        // none; the .html alone is /view/latest.html. Relative, as /view/{ID} below.
         const query = req.query.query?.trim() ?? '';
         const newest = service.listing(0, 1, query === '' ? undefined : query).records[0];
-        return reply.redirect(newest ? `/view/${encodeURIComponent(newest.id)}.html` : '/', 302);
+        return reply.redirect(newest ? `../?message=${encodeURIComponent(newest.id)}` : '../', 302);
       }
       if (/^[A-Za-z0-9_-]+$/.test(name)) {
         // Mailpit's UI page of one message, bookmarked or shared: our UI with that message open

@@ -11,7 +11,7 @@ import {
 } from 'react';
 import type { MessageSummary } from '../api/contract';
 import { MessageRow, messageRowId } from './MessageRow';
-import type { MessageWindow } from './message-window';
+import { viewQuery, type ListView, type MessageWindow } from './message-window';
 import { gestureOf, select, type Selection } from './selection';
 
 /** Fixed, so positions are arithmetic and an arrival can move the scroll by exactly its height. */
@@ -41,6 +41,15 @@ export function MessageList(props: {
   openedId: string | null;
   onOpen(message: MessageSummary): void;
   onDelete(): void;
+  /** A tag chip in a row clicked. */
+  onShowTag(tag: string): void;
+  /**
+   * The first row in sight once a scroll has settled; `moved` when the list moved it (a row
+   * scrolled back to, mail arriving on top) rather than the user.
+   */
+  onTopRow?(index: number, moved: boolean): void;
+  /** Scroll to this row once this view's rows are there (a reload's or Back's `start=`). */
+  scrollTo?: { row: number; view: ListView } | null;
   handle?: Ref<MessageListHandle>;
 }) {
   const { window: list, ensureRows, selection, onSelection, onOpen } = props;
@@ -52,11 +61,28 @@ export function MessageList(props: {
   const activeIndex =
     active.id !== null ? (list.positions.get(active.id) ?? active.index) : active.index;
 
+  const scrolledTo = useRef<{ row: number; view: ListView } | null>(null);
+  const readyRef = useRef(list.ready);
+  readyRef.current = list.ready;
+  const pendingScroll = useRef(false);
+  pendingScroll.current = !!props.scrollTo && scrolledTo.current !== props.scrollTo;
+  /** The next settled scroll was the list's doing, not the user's. */
+  const movedByList = useRef(false);
+  const reportTop = useRef(props.onTopRow);
+  reportTop.current = props.onTopRow;
   const virtualizer = useVirtualizer({
     count: list.total,
     getScrollElement: () => scroller.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 8,
+    onChange: (instance, scrolling) => {
+      // before the row the address names is scrolled to, the top is not where the user is
+      if (scrolling || instance.scrollOffset === null || !readyRef.current) return;
+      if (pendingScroll.current) return;
+      const moved = movedByList.current;
+      movedByList.current = false;
+      reportTop.current?.(Math.round(instance.scrollOffset / ROW_HEIGHT), moved);
+    },
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -79,9 +105,23 @@ export function MessageList(props: {
     if (added < 0)
       element.scrollTop = 0; // a new view
     else if (added > 0 && (virtualizer.scrollOffset ?? 0) > 0) {
+      movedByList.current = true;
       element.scrollTop += added * ROW_HEIGHT;
     }
   }, [list.inserted]);
+
+  // a row named by the address, once the view it was named in has its rows
+  const { scrollTo } = props;
+  useEffect(() => {
+    if (!scrollTo || scrolledTo.current === scrollTo || !list.ready) return;
+    if (viewQuery(list.view) !== viewQuery(scrollTo.view)) return;
+    scrolledTo.current = scrollTo;
+    pendingScroll.current = false;
+    const row = Math.min(scrollTo.row, Math.max(0, list.total - 1));
+    if (Math.round((virtualizer.scrollOffset ?? 0) / ROW_HEIGHT) === row) return;
+    movedByList.current = true;
+    virtualizer.scrollToIndex(row, { align: 'start' });
+  }, [scrollTo, list.ready, list.view, list.total]);
 
   const moveTo = (index: number, extend = false) => {
     if (list.total === 0) return;
@@ -202,6 +242,7 @@ export function MessageList(props: {
               top={item.start}
               height={ROW_HEIGHT}
               onPick={onPick}
+              onShowTag={props.onShowTag}
             />
           );
         })}

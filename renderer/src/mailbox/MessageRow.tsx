@@ -35,6 +35,8 @@ export function MessageRow(props: {
   top: number;
   height: number;
   onPick(index: number, event: MouseEvent): void;
+  /** A tag chip clicked: the list of that tag. */
+  onShowTag(tag: string): void;
 }) {
   const { message, index } = props;
   const style = { transform: `translateY(${props.top}px)`, height: props.height };
@@ -78,7 +80,11 @@ export function MessageRow(props: {
       style={style}
       onClick={(event) => props.onPick(index, event)}
     >
-      <MessageRowContent message={message} today={new Date().toDateString()} />
+      <MessageRowContent
+        message={message}
+        today={new Date().toDateString()}
+        onShowTag={props.onShowTag}
+      />
     </div>
   );
 }
@@ -90,10 +96,12 @@ export function MessageRow(props: {
  */
 const MessageRowContent = memo(function MessageRowContent({
   message,
+  onShowTag,
 }: {
   message: MessageSummary;
   /** Today's date: a time of day becomes a date at midnight (formatReceivedTime). */
   today: string;
+  onShowTag(tag: string): void;
 }) {
   // mail with no To (cron, msmtp, `sendmail rcpt`) names whom it went to: Cc, else the envelope
   const shownRecipients = [message.To, message.Cc, message.Bcc].find((l) => l.length > 0) ?? [];
@@ -126,7 +134,7 @@ const MessageRowContent = memo(function MessageRowContent({
         <span className="row-snippet">{message.Snippet}</span>
       </span>
       <span className="row-attachments">
-        <TagChips tags={message.Tags} />
+        <TagChips tags={message.Tags} onShowTag={onShowTag} />
         {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
       </span>
     </>
