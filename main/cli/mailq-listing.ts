@@ -43,6 +43,7 @@ function reason(r: QueuedRecipient): string | null {
 
 const WAITS = 'waits for the upstream to resume';
 const ANSWERS = 'goes when the upstream answers again';
+const PROBE = 'a probe: does the upstream answer again?';
 
 /**
  * While the upstream is paused nothing pending is sent and a retry time already past is not
@@ -55,9 +56,12 @@ function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: nu
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
   const waiting = r.state === 'pending' || r.state === 'deferred';
   const due = r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= now;
-  if (waiting && pause?.unreachable && (r.state === 'pending' || r.waitsForUpstream || due)) {
+  if (r.state === 'sending' && pause?.probingSince) parts.push(PROBE);
+  else if (waiting && pause?.unreachable && (r.state === 'pending' || r.waitsForUpstream || due)) {
     parts.push(ANSWERS);
-    if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
+    // while a probe is out there is no next one yet: its time, past by then, would mislead
+    if (pause.probingSince) parts.push('probing now');
+    else if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
   } else if (waiting && pause !== null && (r.state === 'pending' || !pause.unreachable || due)) {
     parts.push(WAITS);
   } else if (r.state === 'deferred' && r.nextAttemptAt) {
