@@ -3,7 +3,6 @@
 // refused for themselves (greylisting) keep theirs. Real smtp-server upstreams, an in-process
 // Relaydesk on a clock the test moves by hand: the clock never reaches the retry times under
 // test, so only the release can send the deferred mail.
-import { createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
@@ -16,6 +15,7 @@ import {
 } from '../helpers/upstream-server.js';
 import { manualClock } from '../helpers/manual-clock.js';
 import { waitFor } from '../helpers/eventually.js';
+import { startSilentHost, type SilentHost } from '../helpers/silent-host.js';
 import { runCli } from '../helpers/cli-process.js';
 import { mailqTime } from '../../main/cli/mailq-listing.js';
 
@@ -74,25 +74,10 @@ async function send(
 const delivery = (relay: TestRelaydesk, id: string) =>
   relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
 
-/** A host on `port` that takes connections and says nothing until the test has it answer. */
-async function silentHost(port: number) {
-  const sockets: Socket[] = [];
-  const server = createServer((socket) => {
-    socket.on('error', () => undefined);
-    sockets.push(socket);
-  });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  cleanups.push(async () => {
-    for (const socket of sockets) socket.destroy();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  });
-  return {
-    sockets,
-    /** Greets every connection with `line` and closes it. */
-    answer(line: string) {
-      for (const socket of sockets) socket.end(`${line}\r\n`);
-    },
-  };
+async function silentHost(port: number): Promise<SilentHost> {
+  const host = await startSilentHost(port);
+  cleanups.push(() => host.close());
+  return host;
 }
 
 const subjects = (server: RunningUpstream) =>
