@@ -94,16 +94,47 @@ async function serve(args: string[]): Promise<void> {
     finish(running);
     return;
   }
-  // no Electron powerMonitor here: deferred mail is retried when a wake from sleep shows
+  // no Electron powerMonitor or net.isOnline here: deferred mail is retried when a wake from
+  // sleep shows, and when the network comes back or changes
   const { watchForWake } = await import('./cli/wake-watch.js');
+  const { NetworkWatch, machineInterfaces } = await import('./cli/network-watch.js');
   const relay = running;
+  const network = new NetworkWatch(machineInterfaces(process.env));
+  const retry = (why: string, said: string): void => {
+    relay.service
+      .retryDeferred(why)
+      .then((ids) => {
+        if (ids.length > 0)
+          log(
+            `${said}: retrying deferred mail now (${ids.length} message${ids.length === 1 ? '' : 's'})`,
+          );
+      })
+      .catch((err: Error) => log(`retry after the ${why} failed: ${err.message}`));
+  };
   stopWakeWatch = watchForWake({
     now: Date.now,
+    // (the serve tests look every fraction of a second instead of every 15 s)
+    everyMs: Number(process.env.RELAYDESK_TEST_WATCH_MS) || undefined,
     onWake: (away) => {
+      network.look(); // a new address found at the wake is part of it
       log(`woke after about ${Math.round(away / 60_000)} min asleep: retrying deferred mail now`);
       relay.service
         .retryDeferred('wake from sleep')
         .catch((err: Error) => log(`retry after the wake failed: ${err.message}`));
+    },
+    onTick: () => {
+      const change = network.look();
+      if (!change) return;
+      const addresses = change.appeared.map((a) => `${a.address} on ${a.interface}`).join(', ');
+      const why = change.wasOffline ? 'network is back' : 'network changed';
+      const pause = relay.service.relayPause;
+      // a pause by hand, a rejected login or certificate waits for a person: another network
+      // does not fix it, and each try would be one more failed login (some lock the account)
+      if (pause && !pause.unreachable) {
+        log(`${why} (${addresses}); relaying stays paused: ${pause.reason}`);
+        return;
+      }
+      retry(why, `${why} (${addresses})`);
     },
   });
   // with --listener-failure keep-running, SMTP may be down (the log line above says why)

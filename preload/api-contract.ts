@@ -167,7 +167,14 @@ export type RelaydeskEvent =
    */
   | { Type: 'delete'; Data: { IDs: string[]; Oldest?: boolean } | null }
   | { Type: 'stats'; Data: { Total: number; Unread: number; Version: string } }
-  | { Type: 'upstream'; Data: { paused: boolean; reason: string; fix: string } }
+  /**
+   * `changed: 'probe'`: the pause goes on; only its probe changed (one began, or the next one's
+   * time), so the queue is worth reading again but the pause is no news to notify.
+   */
+  | {
+      Type: 'upstream';
+      Data: { paused: boolean; reason: string; fix: string; changed?: 'probe' };
+    }
   | { Type: 'receiving'; Data: { paused: boolean } }
   /** A relay or audit log line as it is written (the Logs view). */
   | { Type: 'log'; Data: LogEntry }

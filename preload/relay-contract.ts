@@ -30,6 +30,8 @@ export interface UpstreamPauseView {
   unreachable?: boolean;
   /** While paused because nothing answered: when the upstream is tried next (RFC 3339). */
   nextProbeAt?: string;
+  /** While a probe of that upstream is under way: when it began (and no nextProbeAt). */
+  probingSince?: string;
 }
 
 /** The queue actions taken by hand on a message's waiting recipients (resend aside). */

@@ -43,6 +43,15 @@ function reason(r: QueuedRecipient): string | null {
 
 const WAITS = 'waits for the upstream to resume';
 const ANSWERS = 'goes when the upstream answers again';
+const PROBE = 'a probe: does the upstream answer again?';
+
+/** Under a pause because nothing answered: waits for a probe rather than its own retry time. */
+function goesWithProbe(r: QueuedRecipient, now: number): boolean {
+  if (r.state === 'pending') return true;
+  if (r.state !== 'deferred') return false;
+  const due = r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= now;
+  return r.waitsForUpstream === true || due;
+}
 
 /**
  * While the upstream is paused nothing pending is sent and a retry time already past is not
@@ -55,9 +64,12 @@ function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: nu
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
   const waiting = r.state === 'pending' || r.state === 'deferred';
   const due = r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= now;
-  if (waiting && pause?.unreachable && (r.state === 'pending' || r.waitsForUpstream || due)) {
+  if (r.state === 'sending' && pause?.probingSince) parts.push(PROBE);
+  else if (pause?.unreachable && goesWithProbe(r, now)) {
     parts.push(ANSWERS);
-    if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
+    // while a probe is out there is no next one yet: its time, past by then, would mislead
+    if (pause.probingSince) parts.push('probing now');
+    else if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
   } else if (waiting && pause !== null && (r.state === 'pending' || !pause.unreachable || due)) {
     parts.push(WAITS);
   } else if (r.state === 'deferred' && r.nextAttemptAt) {
@@ -133,7 +145,19 @@ const unixTime = (iso: string | null): number | null =>
  * One JSON object per line per message, in postqueue -j's fields, plus Relaydesk's own (`status`,
  * and each recipient's `state`, `attempts`, `next_attempt_time`) which Postfix scripts ignore.
  */
-export function postqueueJson(view: QueueView): string {
+export function postqueueJson(view: QueueView, now: number = Date.now()): string {
+  const pause = view.upstream.paused;
+  // mail that waits for a probe: when it is (not its own retry time, up to an hour away), or
+  // that one is out
+  const probe = (r: QueuedRecipient) =>
+    pause?.unreachable && goesWithProbe(r, now)
+      ? {
+          waits_for_upstream: true,
+          ...(pause.probingSince
+            ? { probing: true }
+            : { next_probe_time: unixTime(pause.nextProbeAt ?? null) }),
+        }
+      : {};
   return view.messages
     .map((message) =>
       JSON.stringify({
@@ -151,6 +175,7 @@ export function postqueueJson(view: QueueView): string {
           state: r.state,
           attempts: r.attempts,
           next_attempt_time: unixTime(r.nextAttemptAt),
+          ...probe(r),
         })),
       }),
     )

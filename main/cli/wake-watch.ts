@@ -10,10 +10,17 @@ export interface WakeWatchOptions {
   everyMs?: number;
   /** Called once per wake with about how long the machine was away. */
   onWake(awayMs: number): void;
+  /** Called on every other tick: a cheap look at something else (network-watch.ts). */
+  onTick?(): void;
 }
 
 /** Starts watching; returns the function that stops it. */
-export function watchForWake({ now, everyMs = 15_000, onWake }: WakeWatchOptions): () => void {
+export function watchForWake({
+  now,
+  everyMs = 15_000,
+  onWake,
+  onTick,
+}: WakeWatchOptions): () => void {
   // an event loop busy for a while (a big import) also makes a tick late: only a gap well beyond
   // that counts, and a wrong guess costs one retry of deferred mail
   const threshold = Math.max(60_000, 4 * everyMs);
@@ -23,6 +30,7 @@ export function watchForWake({ now, everyMs = 15_000, onWake }: WakeWatchOptions
     const away = at - last - everyMs;
     last = at;
     if (away >= threshold) onWake(away);
+    else onTick?.();
   }, everyMs);
   timer.unref();
   return () => clearInterval(timer);

@@ -291,7 +291,13 @@ export class DesktopNotifier {
         return; // deleted meanwhile
       }
       for (const notice of bouncedNotices(record, this.told)) this.show(notice);
-    } else if (event.Type === 'upstream' && event.Data.paused && !this.source.relayPause?.byHand) {
+    } else if (
+      event.Type === 'upstream' &&
+      event.Data.paused &&
+      // a probe of a pause already told about is no news
+      event.Data.changed !== 'probe' &&
+      !this.source.relayPause?.byHand
+    ) {
       this.show({
         kind: 'upstream-paused',
         title: 'Relaying paused',

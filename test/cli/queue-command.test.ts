@@ -314,7 +314,6 @@ describe('relaydesk queue while the upstream is down', () => {
       async () =>
         (await down.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).recipients[0]?.state,
     ).toBe('deferred');
-    // the pause is set once the deferral is stored, a moment after the API shows it
     await eventually(
       async () => (await down.api<QueueView>('/api/v1/queue')).upstream.paused?.unreachable,
     ).toBe(true);
@@ -347,6 +346,19 @@ describe('relaydesk queue while the upstream is down', () => {
     expect(lines[firstAt + 1]).toMatch(
       /^ +one@rcpt\.example {2}deferred, 1 attempt, goes when the upstream answers again, next probe /,
     );
+    // postqueue -j's shape: the probe's time beside the retry time, which is not when it goes
+    const json = await runCli(['queue', '--json'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${down.http.port}` },
+    });
+    const listed = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { queue_id: string; recipients: unknown[] });
+    for (const id of [first, second])
+      expect(listed.find((m) => m.queue_id === id)?.recipients[0]).toMatchObject({
+        waits_for_upstream: true,
+        next_probe_time: Math.floor(Date.parse(next) / 1000),
+      });
   });
 });
 

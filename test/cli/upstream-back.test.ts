@@ -177,3 +177,33 @@ describe('relaydesk serve while the smart host does not answer', () => {
     await second.stop();
   });
 });
+
+describe('relaydesk serve when the smart host stops answering', () => {
+  it('shows the deferral and the pause in one step, and tries no mail that comes in before the deferral is stored', async () => {
+    const port = await closedPort();
+    // the queue's journal holds every write back, so the moment between a recipient's deferral
+    // and its save (a disk write, usually milliseconds) lasts until the test is done with it
+    const serve = await startServe({
+      args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${port}`, '--relay-security', 'none'],
+      env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' },
+    });
+    await sendAll(serve.smtp.port, ['First']);
+    const first = await waitFor('the first message deferred', async () => {
+      const queue = await serve.api<QueueView>('/api/v1/queue');
+      return queue.messages[0]?.recipients[0]?.state === 'deferred' && queue;
+    });
+    // the same read that shows the deferral shows why nothing more is tried
+    expect(first.upstream.paused?.unreachable).toBe(true);
+
+    // mail that comes now waits for the probe, not a connection to the host known to be down
+    await sendAll(serve.smtp.port, ['Second']);
+    const queue = await serve.api<QueueView>('/api/v1/queue');
+    expect(queue.messages.map((m) => [m.Subject, m.recipients[0]?.state])).toEqual([
+      ['First', 'deferred'],
+      ['Second', 'pending'],
+    ]);
+    expect(queue.messages[1]?.recipients[0]?.attempts).toBe(0);
+    serve.kill('SIGKILL');
+    await waitFor('the kill', () => !serve.running);
+  });
+});

@@ -13,7 +13,14 @@ describe('watchForWake', () => {
     vi.useFakeTimers();
     let wall = Date.parse('2026-11-28T18:00:00Z');
     const woke: number[] = [];
-    const stop = watchForWake({ now: () => wall, everyMs: 15_000, onWake: (ms) => woke.push(ms) });
+    let ticks = 0;
+    const stop = watchForWake({
+      now: () => wall,
+      everyMs: 15_000,
+      onWake: (ms) => woke.push(ms),
+      // the network watch looks on the other ticks
+      onTick: () => ticks++,
+    });
 
     for (let i = 0; i < 4; i++) {
       wall += 15_000;
@@ -28,6 +35,7 @@ describe('watchForWake', () => {
     wall += 10 * 3_600_000 + 15_000;
     vi.advanceTimersByTime(15_000);
     expect(woke).toEqual([10 * 3_600_000]);
+    expect(ticks).toBe(5);
 
     wall += 15_000;
     vi.advanceTimersByTime(15_000);

@@ -10,7 +10,11 @@ import {
 } from '../../main/desktop/notification-batcher.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import {
+  closedPort,
+  startUpstreamServer,
+  type RunningUpstream,
+} from '../helpers/upstream-server.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -147,6 +151,27 @@ describe('from a real relay', () => {
     await expect.poll(() => shown.map((n) => n.kind)).toEqual(['upstream-paused']);
     expect(shown[0]).toMatchObject({ title: 'Relaying paused', open: { view: 'queue' } });
     expect(shown[0]?.body).toMatch(/authentication/i);
+  });
+
+  it('an upstream that does not answer, once: its probes, which the GUI is told of, are no news', async () => {
+    const port = await closedPort();
+    let clock = Date.now();
+    const now = () => clock;
+    const relay = await relaydesk(
+      { mode: 'relay', relay: { host: '127.0.0.1', port, security: 'none' } },
+      now,
+    );
+    const { shown } = notifier(relay, now);
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    await relay.service.queueIdle();
+    for (const attempts of [2, 3]) {
+      clock += 5 * 60_000;
+      relay.service.kickQueue();
+      await settled(relay, id, (d) => d.recipients[0]?.attempts.length === attempts);
+      await relay.service.queueIdle();
+    }
+    expect(shown.map((n) => n.kind)).toEqual(['upstream-paused']);
   });
 
   it('a recipient still waiting past the threshold, once (injected clock)', async () => {

@@ -14,6 +14,10 @@ import {
   type UpstreamServerOptions,
 } from '../helpers/upstream-server.js';
 import { manualClock } from '../helpers/manual-clock.js';
+import { waitFor } from '../helpers/eventually.js';
+import { startSilentHost, type SilentHost } from '../helpers/silent-host.js';
+import { runCli } from '../helpers/cli-process.js';
+import { mailqTime } from '../../main/cli/mailq-listing.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -69,6 +73,12 @@ async function send(
 
 const delivery = (relay: TestRelaydesk, id: string) =>
   relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+
+async function silentHost(port: number): Promise<SilentHost> {
+  const host = await startSilentHost(port);
+  cleanups.push(() => host.close());
+  return host;
+}
 
 const subjects = (server: RunningUpstream) =>
   server.messages.map((m) => /Subject: (\S+)/.exec(m.raw.toString())?.[1]);
@@ -335,5 +345,96 @@ describe('while relaying is paused because the upstream did not answer', () => {
     // the Queue view says the new mail waits for the upstream, and when it is tried next
     const view = await queueView(relay);
     expect(Date.parse(view.upstream.paused?.nextProbeAt ?? '')).toBe(clock.now() + 30_000);
+  });
+  it('counts a probe only when it is tried: one the rate limit holds back is no probe, and the view says when it can go', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const start = clock.now();
+    // two messages an hour: the failure that paused and the first probe use both
+    const { relay, lines } = await relaydesk(port, clock, {
+      retryMinutes: [60],
+      rateLimit: { perHour: 2 },
+    });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    const attempts = async () => (await delivery(relay, old)).recipients[0]?.attempts.length;
+    clock.advance(60_000);
+    relay.service.kickQueue();
+    await settled(relay, old, (d) => d.recipients[0]?.attempts.length === 2);
+    await relay.service.queueIdle();
+
+    // the second probe's time: the limit holds it back until an hour after the first attempt
+    clock.advance(2 * 60_000);
+    relay.service.kickQueue();
+    await relay.service.queueIdle();
+    expect(await attempts()).toBe(2);
+    expect(probeLines(lines)).toHaveLength(1);
+    expect((await queueView(relay)).upstream.paused?.nextProbeAt).toBe(
+      new Date(start + 3_600_000).toISOString(),
+    );
+    // and so on, every five minutes of the hour: no probe is counted, none logged
+    for (let i = 0; i < 3; i++) {
+      clock.advance(5 * 60_000);
+      relay.service.kickQueue();
+      await relay.service.queueIdle();
+    }
+    expect(probeLines(lines)).toHaveLength(1);
+
+    // the limit allows it: probe 2 is made, and logged as such
+    clock.advance(start + 3_600_000 - clock.now());
+    relay.service.kickQueue();
+    await settled(relay, old, (d) => d.recipients[0]?.attempts.length === 3);
+    expect(probeLines(lines).map((line) => /probe (\d+)/.exec(line)?.[1])).toEqual(['1', '2']);
+  });
+  it('says a probe is under way while it is and, once it failed, when the next one is, telling the GUI each time', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay } = await relaydesk(port, clock, { retryMinutes: [60] });
+    const told: unknown[] = [];
+    relay.service.on('event', (event: { Type: string; Data: unknown }) => {
+      if (event.Type === 'upstream') told.push(event.Data);
+    });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    await relay.service.queueIdle();
+    expect((await queueView(relay)).upstream.paused?.nextProbeAt).toBe(
+      new Date(clock.now() + 60_000).toISOString(),
+    );
+
+    // new mail waits for the probe, and goes first
+    const fresh = await send(relay, 'carol@rcpt.example', 'new');
+    // something listens again but does not greet yet: the probe is out
+    const host = await silentHost(port);
+    clock.advance(60_000);
+    const toldBefore = told.length;
+    relay.service.kickQueue();
+    await waitFor('the probe connected', () => host.sockets.length === 1);
+    const probing = (await queueView(relay)).upstream.paused;
+    expect(probing?.probingSince).toBe(new Date(clock.now()).toISOString());
+    expect(probing?.nextProbeAt).toBeUndefined();
+    expect(told.slice(toldBefore)).toEqual([
+      { paused: true, reason: probing?.reason, fix: probing?.fix, changed: 'probe' },
+    ]);
+    // `relaydesk queue` says so too, not a next probe whose time has passed
+    const mailq = () => runCli(['queue', '--http', `127.0.0.1:${relay.http.port}`]);
+    const listed = (await mailq()).stdout;
+    expect(listed).toMatch(
+      / bob@rcpt\.example {2}deferred, 1 attempt, goes when the upstream answers again, probing now$/m,
+    );
+    expect(listed).toMatch(
+      / carol@rcpt\.example {2}sending, a probe: does the upstream answer again\?$/m,
+    );
+
+    // it is not taking mail yet: the next probe two minutes after this one ended
+    host.answer('421 4.3.2 Service not available, try later');
+    await settled(relay, fresh, (d) => d.recipients[0]?.state === 'deferred');
+    await relay.service.queueIdle();
+    const after = (await queueView(relay)).upstream.paused;
+    expect(after?.probingSince).toBeUndefined();
+    expect(after?.nextProbeAt).toBe(new Date(clock.now() + 2 * 60_000).toISOString());
+    expect(told.slice(toldBefore)).toHaveLength(2);
+    expect((await mailq()).stdout).toContain(
+      `carol@rcpt.example  deferred, 1 attempt, goes when the upstream answers again, next probe ${mailqTime(after?.nextProbeAt ?? '')}`,
+    );
   });
 });

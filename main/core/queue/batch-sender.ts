@@ -124,24 +124,28 @@ export class BatchSender {
     made: MadeMessage,
     upstream: UpstreamSettings,
   ): Promise<void> {
-    const record = await this.ledger.update(batch.id, (list) =>
+    const changed = this.ledger.change(batch.id, (list) =>
       this.ledger.applyWhere(
         list,
         (r) => attemptEvent(attempt, r.deliverTo, made),
         (r, i) => batch.indexes.includes(i) && r.state === 'sending',
       ),
     );
-    if (!record?.delivery) return;
-    const failed: RecipientDelivery[] = [];
+    if (!changed?.record.delivery) return;
+    const { record } = changed;
+    const delivery = changed.record.delivery;
+    const tried: RecipientDelivery[] = [];
     for (const i of batch.indexes) {
-      const r = record.delivery[i];
+      const r = delivery[i];
       const last = r?.attempts[r.attempts.length - 1];
       if (!r || !last) continue;
-      this.options.onAttempt?.(r);
+      tried.push(r);
       // the service keeps it for the Logs view and publishes it as a `log` event
       this.options.log(attemptLogRecord(record, r, last));
-      if (r.state === 'bounced' || r.state === 'expired') failed.push(r);
     }
+    // What the attempt says of the upstream is decided in the same step as the recipients'
+    // outcome, before their save: in between, the API showed them deferred with no pause, and
+    // the queue started mail waiting for a connection against a host it knew to be down.
     if (attempt.upstreamWide) this.options.failedUpstreamWide();
     if (attempt.pauseUpstream) {
       // refused with settings that were replaced meanwhile (a password file put right while
@@ -149,6 +153,9 @@ export class BatchSender {
       if (sameUpstream(upstream, this.options.settings.relay))
         this.options.pause(attempt.pauseUpstream);
     } else if (!attempt.upstreamWide) this.options.answered(attempt.upstream);
+    await changed.saved;
+    for (const r of tried) this.options.onAttempt?.(r);
+    const failed = tried.filter((r) => r.state === 'bounced' || r.state === 'expired');
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
 }

@@ -222,8 +222,13 @@ export class DeliveryQueue {
     }
     const now = this.options.now();
     // paused because nothing answered: one batch, the first due, tries the upstream again
-    if (this.paused && !(this.probes(now) && (await this.startProbe(now))))
-      return this.planWakeUp();
+    if (this.paused) {
+      if (!this.probes(now)) return this.planWakeUp();
+      // held back by the rate limit, it is no probe: it goes (and counts) when the limit allows
+      const wait = this.limiter.waitMs(now);
+      if (wait > 0) return this.planWakeUp(now + wait);
+      if (!(await this.readyProbe(now))) return this.planWakeUp();
+    }
     const max = this.paused ? 1 : this.options.settings.relayConnections;
     // a message is looked at once per run: held back or started, it is not due again in this run
     const seen = new Set<string>();
@@ -243,6 +248,7 @@ export class DeliveryQueue {
           continue;
         }
         this.limiter.record(now);
+        if (this.paused) this.probeStarted(now, batch.id);
         this.active++;
         void this.sender
           .send(batch)
@@ -326,36 +332,63 @@ export class DeliveryQueue {
   }
 
   /**
-   * Starts a probe: the message that goes first (new mail, or one whose retry time came) or,
-   * when none may go yet, the oldest one waiting for the upstream, made due early. One log line
-   * per probe, none per arrival. False when nothing waits for the upstream to try with.
+   * Readies a probe: the message that goes first (new mail, or one whose retry time came) or,
+   * when none may go yet, the oldest one waiting for the upstream, made due early. False when
+   * nothing waits for the upstream to try with.
    */
-  private async startProbe(now: number): Promise<boolean> {
+  private async readyProbe(now: number): Promise<boolean> {
     const probe = this.probe as UpstreamProbe;
-    let first = this.due.readyAt(now)[0];
-    if (first === undefined) {
-      const oldest = this.oldestWaiting(now);
-      if (!oldest) {
-        probe.ended(now);
-        return false;
-      }
-      const reason = `probe ${probe.count + 1} of the paused upstream: tried early to see whether it answers again`;
-      await this.ledger.update(oldest.id, (list) =>
-        this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstreamNow(r, now)),
-      );
-      first = oldest.id;
+    if (this.due.readyAt(now).length > 0) return true;
+    const oldest = this.oldestWaiting(now);
+    if (!oldest) {
+      probe.ended(now);
+      return false;
     }
+    const reason = `probe ${probe.count + 1} of the paused upstream: tried early to see whether it answers again`;
+    await this.ledger.update(oldest.id, (list) =>
+      this.ledger.applyWhere(list, { type: 'retry', reason }, (r) => waitsForUpstreamNow(r, now)),
+    );
+    return true;
+  }
+
+  /**
+   * A probe's connection is being tried (past the rate limit and the warm-up gate): only now
+   * does it count, with one log line per probe, none per arrival. The Queue view says so until
+   * it ends.
+   */
+  private probeStarted(now: number, id: string): void {
+    const probe = this.probe;
+    if (!probe || !this.paused) return;
     const number = probe.started(now);
     const relay = this.options.settings.relay;
     const upstream = relay ? `${relay.host}:${relay.port}` : 'the upstream';
-    const since = Math.round((now - Date.parse(this.paused?.since ?? '')) / 60_000);
+    const since = Math.round((now - Date.parse(this.paused.since)) / 60_000);
     const next = Math.round(
       (probe.nextAt({ any: true, ready: false, retryAt: Infinity }) - now) / 60_000,
     );
     this.options.log(
-      `${first}: probe ${number} of upstream ${upstream}, paused ${since} min ago (nothing answered); the next in ${next} min if it still does not answer`,
+      `${id}: probe ${number} of upstream ${upstream}, paused ${since} min ago (nothing answered); the next in ${next} min if it still does not answer`,
     );
-    return true;
+    this.showProbe({ probingSince: new Date(now).toISOString() });
+  }
+
+  /**
+   * Sets what the pause says of its probes (one under way, or when the next is), and tells the
+   * GUI when that changed: nothing else about the queue changes when a probe starts or fails
+   * again (its message stays queued), so the view would keep saying "due now".
+   */
+  private showProbe(shown: Pick<UpstreamPause, 'probingSince' | 'nextProbeAt'>): void {
+    const pause = this.paused;
+    if (!pause) return;
+    if (pause.probingSince === shown.probingSince && pause.nextProbeAt === shown.nextProbeAt)
+      return;
+    delete pause.probingSince;
+    delete pause.nextProbeAt;
+    Object.assign(pause, shown);
+    this.options.publish({
+      Type: 'upstream',
+      Data: { paused: true, reason: pause.reason, fix: pause.fix, changed: 'probe' },
+    });
   }
 
   /** The oldest message with a recipient deferred for an upstream-wide failure, still waiting. */
@@ -379,11 +412,11 @@ export class DeliveryQueue {
     let next = at ?? Infinity;
     if (!this.paused) next = Math.min(next, this.due.wakeAt());
     else if (this.probe && !this.paused.byHand && !probing) {
-      const probeAt = this.probeAt();
+      // `at`: the rate limit holds the probe back until then
+      const probeAt = Math.max(this.probeAt(), at ?? -Infinity);
       // the Queue view and `relaydesk queue` say when the upstream is tried next
-      if (probeAt === Infinity) delete this.paused.nextProbeAt;
-      else this.paused.nextProbeAt = new Date(probeAt).toISOString();
-      next = Math.min(next, probeAt);
+      this.showProbe(probeAt === Infinity ? {} : { nextProbeAt: new Date(probeAt).toISOString() });
+      next = probeAt;
     }
     if (next === Infinity) return;
     // timers are capped so that a clock step (sleep, NTP) is noticed within the hour

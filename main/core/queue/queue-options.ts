@@ -78,4 +78,6 @@ export interface UpstreamPause {
   unreachable?: true;
   /** While paused so: when the upstream is tried next (absent when nothing waits). */
   nextProbeAt?: string;
+  /** While a probe is under way: when it began (nextProbeAt is absent meanwhile). */
+  probingSince?: string;
 }

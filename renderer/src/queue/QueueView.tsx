@@ -5,6 +5,7 @@ import { replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue, nextTry } from './queue-groups';
+import { useTickingNow } from './use-ticking-now';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -31,6 +32,10 @@ export function QueueView(props: {
   };
   const paused = props.queue?.upstream.paused ?? null;
   const groups = props.queue ? groupQueue(props.queue) : [];
+  const now = useTickingNow([
+    paused?.nextProbeAt,
+    ...groups.flatMap((g) => g.entries.map((e) => e.recipient.nextAttemptAt)),
+  ]);
   return (
     <section className="queue-view" aria-labelledby="queue-title" data-testid="queue-view">
       <header className="view-header">
@@ -107,7 +112,7 @@ export function QueueView(props: {
                 </span>
                 <span className="queue-next">
                   {(() => {
-                    const next = nextTry(recipient, paused);
+                    const next = nextTry(recipient, paused, now);
                     return (
                       <span
                         data-testid="queue-next"

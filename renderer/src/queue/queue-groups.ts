@@ -84,15 +84,19 @@ export interface NextTry {
  */
 export function nextTry(
   recipient: Pick<QueuedRecipient, 'state' | 'nextAttemptAt' | 'waitsForUpstream'>,
-  pause: Pick<UpstreamPauseView, 'unreachable' | 'nextProbeAt'> | null,
+  pause: Pick<UpstreamPauseView, 'unreachable' | 'nextProbeAt' | 'probingSince'> | null,
   now: number = Date.now(),
 ): NextTry {
   const { state, nextAttemptAt } = recipient;
   // a pause that waits for a person (a rejected login, by hand) keeps no retry time
   if (pause && !pause.unreachable) return { text: nextTryText(null, true, now), at: null };
+  // a probe is out: the one it carries is being tried, the rest wait for its answer
+  if (pause?.probingSince && state === 'sending')
+    return { text: 'a probe: does the upstream answer again?', at: null };
   const due = nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000;
   if (pause && (state === 'pending' || recipient.waitsForUpstream || due)) {
     const answers = 'goes when the upstream answers again';
+    if (pause.probingSince) return { text: `${answers} — probing now`, at: null };
     if (!pause.nextProbeAt) return { text: answers, at: null };
     const when = nextAttemptTime(pause.nextProbeAt, now);
     return { text: `${answers} — next probe ${when}`, at: pause.nextProbeAt };
