@@ -99,4 +99,31 @@ describe.skipIf(!chromiumPath)('the Queue view while the upstream does not answe
     expect(queue.upstream.paused?.nextProbeAt).toBe(new Date(clock.now() + 60_000).toISOString());
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it("counts down on the message's Delivery tab too", async () => {
+    // (after the test above: paused, both messages waiting for the next probe)
+    const page = gui.page;
+    await page
+      .locator('[data-testid="queue-entry"][data-address="second@example.com"]')
+      .getByRole('button', { name: 'Shipping notice' })
+      .click();
+    await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+    // the page's clock to 50 s before the probe, where the text is in seconds
+    const queue = await gui.relaydesk.api<QueueView>('/api/v1/queue');
+    const probeAt = Date.parse(queue.upstream.paused?.nextProbeAt ?? '');
+    const pageNow = await page.evaluate(() => Date.now());
+    await page.clock.fastForward(Math.max(0, probeAt - pageNow - 50_000));
+    const next = page
+      .locator('[data-testid="recipient"][data-address="second@example.com"]')
+      .getByTestId('recipient-next');
+    await eventually(() => next.innerText()).toMatch(
+      /^goes when the upstream answers again — next probe in \d+ s$/,
+    );
+    const seconds = async () => Number(/in (\d+) s$/.exec(await next.innerText())?.[1]);
+    const before = await seconds();
+    // twenty seconds on the page, and nothing from the relay meanwhile to draw the tab again
+    await page.clock.fastForward(20_000);
+    await eventually(seconds).toBeLessThanOrEqual(before - 19);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

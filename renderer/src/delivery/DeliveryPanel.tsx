@@ -13,6 +13,7 @@ import { attemptUpstream, dkimKeyName, recipientStateLabels, replyLine } from '.
 import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry } from '../queue/queue-groups';
 import { useUpstreamPause } from '../status/upstream-pause-context';
+import { useTickingNow } from '../queue/use-ticking-now';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 /** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
@@ -33,7 +34,10 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   // worded as the Queue view words it: mail waiting for an upstream that did not answer goes when
   // it answers again, which a bare retry time (up to an hour away) did not say
   const waiting = recipient.state === 'pending' || recipient.state === 'deferred';
-  const next = waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause) : null;
+  // "next probe in 2 min" counts down by itself, as in the Queue view
+  const now = useTickingNow([pause?.nextProbeAt, recipient.nextAttemptAt]);
+  const next =
+    waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null;
   return (
     <li
       className="recipient"
