@@ -308,6 +308,47 @@ describe('while relaying is paused because the upstream did not answer', () => {
     expect((await queueView(relay)).upstream.paused).toBeNull();
   });
 
+  it('stops probing and names the new cause when a probe gets an answer that needs a person (a refused login)', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(port, clock, {
+      retryMinutes: [60],
+      relay: {
+        host: '127.0.0.1',
+        port,
+        security: 'none',
+        auth: { user: 'office@example.com', password: 'old-password' },
+      },
+    });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await queueView(relay)).upstream.paused?.unreachable).toBe(true);
+
+    // the smart host comes back, but the office's password was changed meanwhile
+    const server = await upstream({ port, users: { 'office@example.com': 'new-password' } });
+    clock.advance(60_000);
+    relay.service.kickQueue();
+    await settled(relay, old, (d) => d.recipients[0]?.attempts.length === 2);
+    await relay.service.queueIdle();
+    expect(server.refusedLogins).toBe(1);
+    // the pause says what is wrong now, not "nothing listens", and waits for a person
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.reason).toMatch(/authentication rejected/);
+    expect(paused?.reason).not.toMatch(/nothing listens/);
+    expect(paused?.unreachable).toBeUndefined();
+    expect(paused?.nextProbeAt).toBeUndefined();
+    expect(lines.filter((line) => line.startsWith('upstream paused: '))).toHaveLength(2);
+
+    // no more probes: each would be one more failed login, and providers lock the account
+    for (const minutes of [2, 5, 5, 5]) {
+      clock.advance(minutes * 60_000);
+      relay.service.kickQueue();
+      await relay.service.queueIdle();
+    }
+    expect(server.refusedLogins).toBe(1);
+    expect((await delivery(relay, old)).recipients[0]?.attempts).toHaveLength(2);
+  });
+
   it('tries a burst of new mail once a minute, with one log line per probe, not one per message', async () => {
     const port = await closedPort();
     const clock = manualClock();

@@ -408,7 +408,14 @@ export class DeliveryQueue {
 
   /** An upstream-wide failure: nothing more is sent until a test or a retry by hand resumes. */
   private pauseUpstream(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void {
-    if (this.paused) return;
+    if (this.paused) {
+      // a probe of an upstream that did not answer got through and was refused for a reason
+      // that needs a person (a login, a certificate): the pause takes that reason, and probing
+      // stops, since each probe would be one more failed login. Otherwise the first cause stays.
+      const probed = this.paused.unreachable && !this.paused.byHand;
+      if (!probed || pause.unreachable) return;
+      this.paused = null;
+    }
     const now = this.options.now();
     this.paused = { ...pause, since: new Date(now).toISOString() };
     this.probe = pause.unreachable ? new UpstreamProbe(now) : null;
