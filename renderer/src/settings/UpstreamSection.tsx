@@ -30,6 +30,9 @@ export function UpstreamSection({
   onChange,
   onPassword,
   candidate,
+  mode,
+  modePinnedBy,
+  onRelayAll,
 }: {
   relay: UpstreamView | null;
   password: string;
@@ -38,6 +41,11 @@ export function UpstreamSection({
   onChange(relay: UpstreamView | null): void;
   onPassword(password: string): void;
   candidate(): Record<string, unknown> | undefined;
+  /** The routing mode in the form: an upstream is used only in "relay" or by a "relay" rule. */
+  mode: string;
+  modePinnedBy?: string;
+  /** Sets the form's mode to "relay" (saved with the rest). */
+  onRelayAll(): void;
 }) {
   const api = useApi();
   const [presets, setPresets] = useState<UpstreamPresetView[]>([]);
@@ -75,6 +83,26 @@ export function UpstreamSection({
         error={errors.relay}
         onChange={(on) => onChange(on ? newUpstream() : null)}
       />
+      {relay && mode === 'capture' && (
+        // "Relay through an upstream" reads as if mail now goes out; in capture mode the
+        // upstream is used only by Release, and an office would find its mail kept here instead
+        <div className="upstream-mode-note" role="note">
+          <p>
+            Mail is not relayed yet: the mode (under Routing rules) is “Capture everything”, so each
+            message is kept here and this upstream is used only when you release one.
+          </p>
+          {modePinnedBy ? (
+            <p className="field-pinned">
+              The mode is set by {modePinnedBy} for this run; start without it (or with
+              {' --mode relay'}) to relay.
+            </p>
+          ) : (
+            <button type="button" onClick={onRelayAll}>
+              Relay all mail through this upstream
+            </button>
+          )}
+        </div>
+      )}
       {relay && (
         <>
           <div className="field-grid">

@@ -1,0 +1,68 @@
+// An office sets Relaydesk up from nothing as the README allows: started in capture mode, the
+// smart host filled in under Settings → Upstream. "Relay through an upstream smart host" reads
+// as if mail now goes out, but the mode stays "Capture everything"; the section says so and
+// offers to relay all mail, and after the save the next message reaches the smart host.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromium', () => {
+  let upstream: RunningUpstream;
+  let gui: Gui;
+  let page: Page;
+  let pageErrors: string[];
+
+  beforeAll(async () => {
+    upstream = await startUpstreamServer({ tls: 'none' });
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    ({ page, pageErrors } = gui);
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+    await upstream?.close();
+  });
+
+  it('says an upstream alone relays nothing in capture mode, and its button makes the save relay', async () => {
+    await gui.openLive('#settings');
+    const section = page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+    await section.getByLabel('Relay through an upstream smart host').check();
+    await section.getByLabel('Upstream host').fill('127.0.0.1');
+    await section.getByLabel('Upstream port').fill(String(upstream.port));
+    await section.getByLabel('Security').selectOption('none');
+
+    const note = section.getByRole('note');
+    await expect(note.innerText()).resolves.toContain(
+      'Mail is not relayed yet: the mode (under Routing rules) is “Capture everything”',
+    );
+    await note.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'upstream-capture-mode-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'upstream-capture-mode-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await note.getByRole('button', { name: 'Relay all mail through this upstream' }).click();
+    expect(await page.getByLabel('Mode', { exact: true }).inputValue()).toBe('relay');
+    await expect(note.count()).resolves.toBe(0);
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved. The changes apply now.').waitFor();
+
+    await gui.send({
+      from: 'office@example.com',
+      to: 'client@customer.example',
+      subject: 'Quote 118',
+      text: 'Attached.',
+    });
+    await eventually(() => upstream.messages.length).toBe(1);
+    expect(upstream.messages[0]?.rcptTo).toEqual(['client@customer.example']);
+    expect(pageErrors).toEqual([]);
+  });
+});
