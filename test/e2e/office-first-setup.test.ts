@@ -65,4 +65,28 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     expect(upstream.messages[0]?.rcptTo).toEqual(['client@customer.example']);
     expect(pageErrors).toEqual([]);
   });
+
+  it('labels each rate-limit box by its window, with a hint that fits a number', async () => {
+    await gui.openLive('#settings');
+    const perMinute = page.getByLabel('Messages to the upstream a minute, at most');
+    const hint = await perMinute.evaluate(
+      (input) => document.getElementById(`${input.id}-hint`)?.textContent ?? '',
+    );
+    expect(hint).toBe('a whole number; 0: no limit');
+    expect(hint).not.toContain('an object such as');
+    await perMinute.fill('30');
+    await page.getByLabel('Messages to the upstream a day, at most').fill('2000');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved. The changes apply now.').waitFor();
+    const saved = await gui.relaydesk.api<{ values: { rateLimit: Record<string, number> } }>(
+      '/api/v1/settings',
+    );
+    expect(saved.values.rateLimit).toEqual({
+      perSecond: 0,
+      perMinute: 30,
+      perHour: 0,
+      perDay: 2000,
+    });
+    expect(pageErrors).toEqual([]);
+  });
 });

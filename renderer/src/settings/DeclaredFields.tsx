@@ -141,7 +141,8 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 error={
                   errors[`${key}.${part}`] ?? (part === input.keys[0] ? common.error : undefined)
                 }
-                label={`${field.label}: ${part}`}
+                hint={input.hint}
+                label={input.labels[part] ?? `${field.label}: ${part}`}
                 min={input.min}
                 max={input.max}
                 value={counts[part] ?? 0}
