@@ -89,4 +89,27 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     });
     expect(pageErrors).toEqual([]);
   });
+
+  it('keeps the page up while a list box holds what is not a list yet, and the save names it', async () => {
+    await gui.openLive('#settings');
+    const retry = page.getByLabel('Wait after each failed attempt (minutes, comma-separated)');
+    await retry.fill('1, 5, ten');
+    // the page is drawn again with the text as typed; it crashed on it before (a blank window)
+    await expect(retry.inputValue()).resolves.toBe('1, 5, ten');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page
+      .getByText(
+        'retryMinutes: "1, 5, ten" is not valid; use a comma-separated list of minutes, e.g. 1,5,10,20,40',
+      )
+      .first()
+      .waitFor();
+    await retry.fill('1, 5, 10');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved. The changes apply now.').waitFor();
+    const saved = await gui.relaydesk.api<{ values: { retryMinutes: number[] } }>(
+      '/api/v1/settings',
+    );
+    expect(saved.values.retryMinutes).toEqual([1, 5, 10]);
+    expect(pageErrors).toEqual([]);
+  });
 });
