@@ -112,4 +112,56 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     expect(saved.values.retryMinutes).toEqual([1, 5, 10]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('trusts a self-signed smart host from the failed certificate step, and the login and the mail go', async () => {
+    const smartHost = await startUpstreamServer({
+      tls: 'starttls',
+      users: { 'office@example.com': 's3cret' },
+    });
+    try {
+      await gui.openLive('#settings');
+      const section = page
+        .locator('section')
+        .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+      await section.getByLabel('Relay through an upstream smart host').check();
+      await section.getByLabel('Upstream host').fill('127.0.0.1');
+      await section.getByLabel('Upstream port').fill(String(smartHost.port));
+      await section.getByLabel('Security').selectOption('starttls');
+      await section.getByLabel('Upstream user name').fill('office@example.com');
+      await section.getByLabel('Upstream password').fill('s3cret');
+      await section.getByRole('button', { name: 'Test connection' }).click();
+      await section.getByText('The upstream cannot be used with these settings yet.').waitFor();
+      const fingerprint = smartHost.certificate?.fingerprint256 as string;
+      await expect(section.locator('.trust-certificate').innerText()).resolves.toContain(
+        fingerprint,
+      );
+      await section.locator('.trust-certificate').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshots, 'upstream-trust-certificate-light.png') });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(screenshots, 'upstream-trust-certificate-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+
+      await section.getByRole('button', { name: 'Trust this certificate' }).click();
+      expect(
+        await section.getByLabel('Trust exactly this certificate (SHA-256)').inputValue(),
+      ).toBe(fingerprint);
+      await section.getByRole('button', { name: 'Test connection' }).click();
+      await section.getByText('The upstream accepts a connection with these settings.').waitFor();
+      await page.getByLabel('Mode', { exact: true }).selectOption('relay');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Saved. The changes apply now.').waitFor();
+
+      await gui.send({
+        from: 'office@example.com',
+        to: 'client@customer.example',
+        subject: 'Quote 119',
+        text: 'Attached.',
+      });
+      await eventually(() => smartHost.messages.length).toBe(1);
+      expect(smartHost.refusedLogins).toBe(0);
+      expect(pageErrors).toEqual([]);
+    } finally {
+      await smartHost.close();
+    }
+  });
 });

@@ -175,6 +175,16 @@ export function UpstreamSection({
               error={err('caFile')}
               onChange={(caFile) => set({ caFile })}
             />
+            <TextField
+              field="relay.pinSha256"
+              label="Trust exactly this certificate (SHA-256)"
+              placeholder="empty: trust by CA; AB:CD:… for a self-signed one"
+              hint="Test connection shows it, and offers to fill it in"
+              value={relay.pinSha256 ?? ''}
+              pinnedBy={pinnedBy}
+              error={err('pinSha256')}
+              onChange={(pinSha256) => set({ pinSha256 })}
+            />
             <CheckboxField
               field="relay.verifyCertificate"
               label="Verify the upstream's certificate"
@@ -191,7 +201,10 @@ export function UpstreamSection({
               ))}
             </ul>
           )}
-          <ConnectionTestPanel candidate={candidate} />
+          <ConnectionTestPanel
+            candidate={candidate}
+            onTrust={pinnedBy ? undefined : (pinSha256) => set({ pinSha256 })}
+          />
         </>
       )}
     </>
