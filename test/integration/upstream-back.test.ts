@@ -349,6 +349,36 @@ describe('while relaying is paused because the upstream did not answer', () => {
     expect((await delivery(relay, old)).recipients[0]?.attempts).toHaveLength(2);
   });
 
+  it('says an upstream that took mail with these settings is likely down, not set up wrong', async () => {
+    const server = await upstream();
+    const clock = manualClock();
+    const { relay } = await relaydesk(server.port, clock);
+    const first = await send(relay, 'bob@rcpt.example', 'first');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const tookMailAt = new Date(clock.now()).toISOString().slice(0, 19).replace('T', ' ');
+
+    await server.close();
+    clock.advance(5 * 60_000);
+    const second = await send(relay, 'carol@rcpt.example', 'second');
+    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.reason).toMatch(/^connection refused: nothing listens on /);
+    expect(paused?.fix).toMatch(
+      new RegExp(
+        `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down or restarting \\(or the network is\\) than set up wrong: nothing needs changing here; otherwise check the host and port`,
+      ),
+    );
+  });
+
+  it('still says to check the host and port of an upstream that never answered', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay } = await relaydesk(port, clock);
+    const id = await send(relay, 'bob@rcpt.example', 'never');
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await queueView(relay)).upstream.paused?.fix).toMatch(/^check the host and port; /);
+  });
+
   it('tries a burst of new mail once a minute, with one log line per probe, not one per message', async () => {
     const port = await closedPort();
     const clock = manualClock();
