@@ -164,4 +164,29 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
       await smartHost.close();
     }
   });
+
+  it('shows the provider preset box’s first choice whole, with what it does as its hint', async () => {
+    await gui.openLive('#settings');
+    const section = page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+    await section.getByLabel('Relay through an upstream smart host').check();
+    const preset = section.getByLabel('Provider preset');
+    const fit = await preset.evaluate((select: HTMLSelectElement) => {
+      const style = getComputedStyle(select);
+      const context = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+      context.font = style.font;
+      const text = select.options[select.selectedIndex]?.text ?? '';
+      // the room left of the box's arrow (about 24 px)
+      const room =
+        select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+      return { text, width: context.measureText(text).width, room };
+    });
+    expect(fit.width, `"${fit.text}" in ${fit.room} px`).toBeLessThanOrEqual(fit.room);
+    const hint = await preset.evaluate(
+      (select) => document.getElementById(`${select.id}-hint`)?.textContent ?? '',
+    );
+    expect(hint).toBe('fills in host, port and security');
+    expect(pageErrors).toEqual([]);
+  });
 });

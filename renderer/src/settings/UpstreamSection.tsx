@@ -109,9 +109,11 @@ export function UpstreamSection({
             <SelectField
               field="relay-preset"
               label="Provider preset"
+              // the sentence was cut off in the box (a third of the row); it is the hint now
+              hint="fills in host, port and security"
               value={presetId}
               options={[
-                { value: '', label: 'Choose a provider to fill in host, port and security' },
+                { value: '', label: 'Choose a provider…' },
                 ...presets.map((p) => ({ value: p.id, label: p.label })),
               ]}
               onChange={usePreset}
