@@ -97,7 +97,15 @@ export type SettingInputView =
   /** `{host, port}`; `nullable`: may be off. */
   | { kind: 'listen'; nullable: boolean }
   /** Named whole numbers, e.g. the upstream rate limit. */
-  | { kind: 'counts'; keys: string[]; min: number; max: number }
+  | {
+      kind: 'counts';
+      keys: string[];
+      /** Each key's own label (a box per key: "… a minute"), and the hint under every box. */
+      labels: Record<string, string>;
+      hint: string;
+      min: number;
+      max: number;
+    }
   /** A structure written as JSON (`null` or empty: none). */
   | { kind: 'json'; placeholder: string }
   /** Edited by a section of its own (the upstream, the rules, the quotas…). */

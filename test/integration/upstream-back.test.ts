@@ -318,6 +318,77 @@ describe('while relaying is paused because the upstream did not answer', () => {
     expect((await queueView(relay)).upstream.paused).toBeNull();
   });
 
+  it('stops probing and names the new cause when a probe gets an answer that needs a person (a refused login)', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay, lines } = await relaydesk(port, clock, {
+      retryMinutes: [60],
+      relay: {
+        host: '127.0.0.1',
+        port,
+        security: 'none',
+        auth: { user: 'office@example.com', password: 'old-password' },
+      },
+    });
+    const old = await send(relay, 'bob@rcpt.example', 'old');
+    await settled(relay, old, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await queueView(relay)).upstream.paused?.unreachable).toBe(true);
+
+    // the smart host comes back, but the office's password was changed meanwhile
+    const server = await upstream({ port, users: { 'office@example.com': 'new-password' } });
+    clock.advance(60_000);
+    relay.service.kickQueue();
+    await settled(relay, old, (d) => d.recipients[0]?.attempts.length === 2);
+    await relay.service.queueIdle();
+    expect(server.refusedLogins).toBe(1);
+    // the pause says what is wrong now, not "nothing listens", and waits for a person
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.reason).toMatch(/authentication rejected/);
+    expect(paused?.reason).not.toMatch(/nothing listens/);
+    expect(paused?.unreachable).toBeUndefined();
+    expect(paused?.nextProbeAt).toBeUndefined();
+    expect(lines.filter((line) => line.startsWith('upstream paused: '))).toHaveLength(2);
+
+    // no more probes: each would be one more failed login, and providers lock the account
+    for (const minutes of [2, 5, 5, 5]) {
+      clock.advance(minutes * 60_000);
+      relay.service.kickQueue();
+      await relay.service.queueIdle();
+    }
+    expect(server.refusedLogins).toBe(1);
+    expect((await delivery(relay, old)).recipients[0]?.attempts).toHaveLength(2);
+  });
+
+  it('says an upstream that took mail with these settings is likely down, not set up wrong', async () => {
+    const server = await upstream();
+    const clock = manualClock();
+    const { relay } = await relaydesk(server.port, clock);
+    const first = await send(relay, 'bob@rcpt.example', 'first');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const tookMailAt = new Date(clock.now()).toISOString().slice(0, 19).replace('T', ' ');
+
+    await server.close();
+    clock.advance(5 * 60_000);
+    const second = await send(relay, 'carol@rcpt.example', 'second');
+    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.reason).toMatch(/^connection refused: nothing listens on /);
+    expect(paused?.fix).toMatch(
+      new RegExp(
+        `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down or restarting \\(or the network is\\) than set up wrong: nothing needs changing here; otherwise check the host and port`,
+      ),
+    );
+  });
+
+  it('still says to check the host and port of an upstream that never answered', async () => {
+    const port = await closedPort();
+    const clock = manualClock();
+    const { relay } = await relaydesk(port, clock);
+    const id = await send(relay, 'bob@rcpt.example', 'never');
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await queueView(relay)).upstream.paused?.fix).toMatch(/^check the host and port; /);
+  });
+
   it('tries a burst of new mail once a minute, with one log line per probe, not one per message', async () => {
     const port = await closedPort();
     const clock = manualClock();

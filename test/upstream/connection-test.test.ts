@@ -178,7 +178,7 @@ describe('testUpstream', () => {
       step: 'auth',
       ok: false,
       detail: 'authentication rejected (535 5.7.8 Authentication credentials invalid)',
-      fix: 'check user and password (for Gmail use an app password)',
+      fix: 'check the password of the user "alice", and that this is the user name the provider gives (often the whole address; for Gmail use an app password)',
     });
     expect(result.transcript).not.toContain('nope-nope');
   });

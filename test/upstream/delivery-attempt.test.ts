@@ -208,7 +208,7 @@ describe('deliverToUpstream', () => {
       expect(attempt.pauseUpstream?.reason).toBe(
         'authentication rejected (535 5.7.8 Authentication credentials invalid)',
       );
-      expect(attempt.pauseUpstream?.fix).toContain('check user and password');
+      expect(attempt.pauseUpstream?.fix).toContain('check the password of the user "u"');
       expect(outcomes(attempt)).toEqual({
         'ann@example.net': 'deferred',
         'bob@example.net': 'deferred',

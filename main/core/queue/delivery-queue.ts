@@ -67,6 +67,8 @@ export class DeliveryQueue {
   paused: UpstreamPause | null = null;
   /** While paused because nothing answered: when the upstream is tried again. */
   private probe: UpstreamProbe | null = null;
+  /** When the upstream last took part in a transaction with the current settings. */
+  private lastAnsweredAt: number | null = null;
 
   constructor(private readonly options: QueueOptions) {
     this.limiter = new RateLimiter(options.settings.rateLimit);
@@ -77,6 +79,7 @@ export class DeliveryQueue {
         ...options,
         pause: (pause) => this.pauseUpstream(pause),
         answered: (upstream) => {
+          this.lastAnsweredAt = options.now();
           if (this.paused?.unreachable && !this.paused.byHand)
             this.resume('the upstream answered again');
           if (this.upstreamWaiters) void this.releaseWaiting(upstream);
@@ -441,8 +444,24 @@ export class DeliveryQueue {
 
   /** An upstream-wide failure: nothing more is sent until a test or a retry by hand resumes. */
   private pauseUpstream(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void {
-    if (this.paused) return;
+    if (this.paused) {
+      // a probe of an upstream that did not answer got through and was refused for a reason
+      // that needs a person (a login, a certificate): the pause takes that reason, and probing
+      // stops, since each probe would be one more failed login. Otherwise the first cause stays.
+      const probed = this.paused.unreachable && !this.paused.byHand;
+      if (!probed || pause.unreachable) return;
+      this.paused = null;
+    }
     const now = this.options.now();
+    if (pause.unreachable && this.lastAnsweredAt !== null) {
+      // "check the host and port" sends an office to change settings that worked minutes ago,
+      // when its smart host is restarting or the network is down
+      const at = new Date(this.lastAnsweredAt).toISOString().slice(0, 19).replace('T', ' ');
+      pause = {
+        ...pause,
+        fix: `it took mail at ${at} UTC with these same settings, so it is more likely down or restarting (or the network is) than set up wrong: nothing needs changing here; otherwise ${pause.fix}`,
+      };
+    }
     this.paused = { ...pause, since: new Date(now).toISOString() };
     this.probe = pause.unreachable ? new UpstreamProbe(now) : null;
     this.options.log(`upstream paused: ${pause.reason} (${pause.fix})`);
@@ -467,6 +486,7 @@ export class DeliveryQueue {
    * five…), the fix would look as if it had done nothing.
    */
   upstreamChanged(): void {
+    this.lastAnsweredAt = null;
     this.retryAll('the upstream settings changed').catch((err: unknown) =>
       this.options.log(`retry after the upstream settings changed: ${(err as Error).message}`),
     );

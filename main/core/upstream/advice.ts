@@ -126,7 +126,10 @@ export function adviseOnSessionError(
       }
       return {
         detail: `authentication rejected${reply ? ` (${reply})` : ` (${err.message})`}`,
-        fix: 'check user and password (for Gmail use an app password)',
+        // the user name is the half an admin can check on screen (the password is never shown)
+        fix: endpoint.auth?.user
+          ? `check the password of the user "${endpoint.auth.user}", and that this is the user name the provider gives (often the whole address; for Gmail use an app password)`
+          : 'check user and password (for Gmail use an app password)',
       };
   }
 }

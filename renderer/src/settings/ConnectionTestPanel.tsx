@@ -20,9 +20,12 @@ const stepNames: Record<ConnectionTestView['steps'][number]['step'], string> = {
 export function ConnectionTestPanel({
   candidate,
   onPassed,
+  onTrust,
 }: {
   candidate?: () => Record<string, unknown> | undefined;
   onPassed?(): void;
+  /** Puts a refused certificate's fingerprint in the form's pin (Settings → Upstream only). */
+  onTrust?(fingerprint256: string): void;
 }) {
   const api = useApi();
   const [result, setResult] = useState<ConnectionTestView | null>(null);
@@ -87,6 +90,25 @@ export function ConnectionTestPanel({
               <p className="field-hint">
                 Certificate: {result.certificate.subject}, valid until {result.certificate.validTo}{' '}
                 ({result.certificate.verification})
+              </p>
+            )}
+            {result.certificate && !result.certificate.ok && onTrust && (
+              // the fix the step names is a flag or a settings key; here it is one click, and
+              // the admin still tests and saves it
+              <p className="trust-certificate">
+                <button
+                  type="button"
+                  onClick={() =>
+                    onTrust((result.certificate as { fingerprint256: string }).fingerprint256)
+                  }
+                >
+                  Trust this certificate
+                </button>{' '}
+                <span className="field-hint">
+                  fills in “Trust exactly this certificate” with {result.certificate.fingerprint256}
+                  ; only if it is your upstream&apos;s (ask its admin), then Test connection again
+                  and Save.
+                </span>
               </p>
             )}
             {result.transcript && (

@@ -48,6 +48,13 @@ const asText = (value: unknown): string => {
   return String(value);
 };
 
+/**
+ * A list's text. The value may be the text itself: a box whose text is not a list yet ("1, 5,
+ * ten") hands it on as typed, for the server to name, and the page is drawn again with it.
+ */
+const listText = (value: unknown, separator: string): string =>
+  Array.isArray(value) ? value.join(separator) : asText(value);
+
 /** A box whose text is kept as typed (a list being written, half-done JSON) while the value follows. */
 function TypedText(props: {
   field: SettingFieldView;
@@ -141,7 +148,8 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 error={
                   errors[`${key}.${part}`] ?? (part === input.keys[0] ? common.error : undefined)
                 }
-                label={`${field.label}: ${part}`}
+                hint={input.hint}
+                label={input.labels[part] ?? `${field.label}: ${part}`}
                 min={input.min}
                 max={input.max}
                 value={counts[part] ?? 0}
@@ -179,7 +187,7 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 field={field}
                 common={{ ...common, hint: common.hint }}
                 area
-                initial={((value as string[] | undefined) ?? []).join('\n')}
+                initial={listText(value, '\n')}
                 toValue={(text) =>
                   text
                     .split('\n')
@@ -196,7 +204,7 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 field={field}
                 common={common}
                 area={false}
-                initial={((value as number[] | undefined) ?? []).join(', ')}
+                initial={listText(value, ', ')}
                 // whole numbers as numbers; anything else as typed, for the server to name
                 toValue={(text) => {
                   const parts = text.split(',').map((p) => p.trim());

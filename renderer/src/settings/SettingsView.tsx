@@ -328,6 +328,9 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
             setDraft((current) => current && { ...current, relayPassword })
           }
           candidate={candidate}
+          mode={values.mode}
+          modePinnedBy={view.pinned.mode}
+          onRelayAll={() => update('mode', 'relay')}
         />
         {declared('upstream')}
       </Section>

@@ -30,6 +30,9 @@ export function UpstreamSection({
   onChange,
   onPassword,
   candidate,
+  mode,
+  modePinnedBy,
+  onRelayAll,
 }: {
   relay: UpstreamView | null;
   password: string;
@@ -38,6 +41,11 @@ export function UpstreamSection({
   onChange(relay: UpstreamView | null): void;
   onPassword(password: string): void;
   candidate(): Record<string, unknown> | undefined;
+  /** The routing mode in the form: an upstream is used only in "relay" or by a "relay" rule. */
+  mode: string;
+  modePinnedBy?: string;
+  /** Sets the form's mode to "relay" (saved with the rest). */
+  onRelayAll(): void;
 }) {
   const api = useApi();
   const [presets, setPresets] = useState<UpstreamPresetView[]>([]);
@@ -75,15 +83,37 @@ export function UpstreamSection({
         error={errors.relay}
         onChange={(on) => onChange(on ? newUpstream() : null)}
       />
+      {relay && mode === 'capture' && (
+        // "Relay through an upstream" reads as if mail now goes out; in capture mode the
+        // upstream is used only by Release, and an office would find its mail kept here instead
+        <div className="upstream-mode-note" role="note">
+          <p>
+            Mail is not relayed yet: the mode (under Routing rules) is “Capture everything”, so each
+            message is kept here and this upstream is used only when you release one.
+          </p>
+          {modePinnedBy ? (
+            <p className="field-pinned">
+              The mode is set by {modePinnedBy} for this run; start without it (or with
+              {' --mode relay'}) to relay.
+            </p>
+          ) : (
+            <button type="button" onClick={onRelayAll}>
+              Relay all mail through this upstream
+            </button>
+          )}
+        </div>
+      )}
       {relay && (
         <>
           <div className="field-grid">
             <SelectField
               field="relay-preset"
               label="Provider preset"
+              // the sentence was cut off in the box (a third of the row); it is the hint now
+              hint="fills in host, port and security"
               value={presetId}
               options={[
-                { value: '', label: 'Choose a provider to fill in host, port and security' },
+                { value: '', label: 'Choose a provider…' },
                 ...presets.map((p) => ({ value: p.id, label: p.label })),
               ]}
               onChange={usePreset}
@@ -147,6 +177,16 @@ export function UpstreamSection({
               error={err('caFile')}
               onChange={(caFile) => set({ caFile })}
             />
+            <TextField
+              field="relay.pinSha256"
+              label="Trust exactly this certificate (SHA-256)"
+              placeholder="empty: trust by CA; AB:CD:… for a self-signed one"
+              hint="Test connection shows it, and offers to fill it in"
+              value={relay.pinSha256 ?? ''}
+              pinnedBy={pinnedBy}
+              error={err('pinSha256')}
+              onChange={(pinSha256) => set({ pinSha256 })}
+            />
             <CheckboxField
               field="relay.verifyCertificate"
               label="Verify the upstream's certificate"
@@ -163,7 +203,10 @@ export function UpstreamSection({
               ))}
             </ul>
           )}
-          <ConnectionTestPanel candidate={candidate} />
+          <ConnectionTestPanel
+            candidate={candidate}
+            onTrust={pinnedBy ? undefined : (pinSha256) => set({ pinSha256 })}
+          />
         </>
       )}
     </>

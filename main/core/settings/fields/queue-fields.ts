@@ -117,7 +117,20 @@ export const queueFields = [
     type: rateLimitType,
     allowed:
       'an object such as {"perMinute": 60, "perDay": 2000} (perSecond, perMinute, perHour, perDay)',
-    input: { kind: 'counts', keys: [...rateWindows], min: 0, max: 10_000_000 },
+    // one box per window: the flag's JSON wording would read as if each box wanted an object
+    input: {
+      kind: 'counts',
+      keys: [...rateWindows],
+      labels: {
+        perSecond: 'Messages to the upstream a second, at most',
+        perMinute: 'Messages to the upstream a minute, at most',
+        perHour: 'Messages to the upstream an hour, at most',
+        perDay: 'Messages to the upstream a day, at most',
+      },
+      hint: 'a whole number; 0: no limit',
+      min: 0,
+      max: 10_000_000,
+    },
     default: { perSecond: 0, perMinute: 0, perHour: 0, perDay: 0 },
     defaultText: 'none (`{"perMinute": 60, "perDay": 2000}`)',
     label: 'Messages to the upstream at most (0: no limit)',
