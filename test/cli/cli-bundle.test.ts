@@ -2,7 +2,7 @@
 // tsc's output, and tsc's output otherwise: a bundle that broke a path (the parse worker, the
 // index's writer, the GUI's files, caniemail's data, the OpenAPI document) or a stale bundle run
 // after a tsc-only build would both reach users.
-import { copyFile, mkdir, utimes, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
@@ -102,6 +102,25 @@ describe('bin/relaydesk.js', () => {
     expect(exit.code, proc.stderr).toBe(0);
     return proc.stdout;
   }
+
+  it('holds no character beyond Latin-1, and still says what its sources say', async () => {
+    // V8 keeps a loaded script's source as long as its functions may still be compiled, two bytes
+    // per character if one of them is beyond Latin-1: one dash in a comment doubled the 3.2 MB
+    // chunk's share of the heap (scripts/bundle-cli.js: charset 'ascii', no JSDoc comments)
+    const dir = join(repoRoot, 'out/main/bundle');
+    for (const name of (await readdir(dir)).filter((file) => file.endsWith('.js'))) {
+      const text = await readFile(join(dir, name), 'utf8');
+      const wide = [...text].find((character) => character.codePointAt(0)! > 0xff);
+      expect(wide, `${name} holds ${JSON.stringify(wide)}`).toBeUndefined();
+    }
+    // the escaped text prints as written (the usage's ellipses, an arrow in a message)
+    const proc = new TrackedProcess(process.execPath, [relaydeskBin, '--help'], {
+      env: cliEnv({}),
+    });
+    const exit = await proc.exited;
+    expect(exit.code, proc.stderr).toBe(0);
+    expect(proc.stdout).toContain('[rcpt…]');
+  });
 
   it('runs the bundle when it is as new as tsc’s build, and tsc’s output when it is older', async () => {
     const { bin, touch } = await standInTree();
