@@ -92,3 +92,25 @@ describe.skipIf(!chromiumPath)('Webhooks in the Logs view', () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe.skipIf(!chromiumPath)('Webhooks in the Logs view, none configured', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 900 } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('says where to add one: the Settings field, which it links to, not only the start flag', async () => {
+    const { page } = gui;
+    await gui.openLive('#logs');
+    const hint = page.getByText('No webhook URLs are configured.');
+    await hint.waitFor();
+    await page.getByRole('link', { name: 'Settings → Capture toolkit → Webhook URLs' }).click();
+    await page.getByLabel('Webhook URLs (one per line)').waitFor();
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
