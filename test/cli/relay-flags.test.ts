@@ -35,11 +35,11 @@ describe('bad relay settings', () => {
     ],
     [
       ['--relay-host', 'smtp.example.com:587', '--relay-security', 'ssl'],
-      /^relay\.security: "ssl" is not/,
+      /^--relay-security: "ssl" is not/,
     ],
     [
       ['--relay-host', 'smtp.example.com:25', '--relay-security', 'none'],
-      /^relay\.security: "none" is not allowed towards smtp\.example\.com/,
+      /^--relay-security: "none" is not allowed towards smtp\.example\.com/,
     ],
     [
       ['--relay-host', 'smtp.example.com:587', '--relay-user', 'me'],
@@ -58,10 +58,22 @@ describe('bad relay settings', () => {
     ],
     [
       ['--relay-host', 'smtp.example.com:587', '--relay-ca', '/nonexistent/ca.pem'],
-      /relay\.caFile/,
+      /^--relay-ca: "\/nonexistent\/ca\.pem" cannot be read \(ENOENT\)/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:587', '--relay-pin-sha256', 'AB:CD'],
+      /^--relay-pin-sha256: "AB:CD" is not a SHA-256 fingerprint/,
     ],
   ])('%j', async (args, message) => {
     expect(await refusal(args)).toMatch(message);
+  });
+
+  it('names a value from the environment by its variable', async () => {
+    expect(
+      await refusal(['--relay-host', 'smtp.example.com:587'], {
+        RELAYDESK_RELAY_SECURITY: 'startls',
+      }),
+    ).toMatch(/^RELAYDESK_RELAY_SECURITY: "startls" is not a security mode/);
   });
 
   it('never shows the password, even in an error', async () => {

@@ -128,6 +128,22 @@ export function relayPasswordFileOf(input: RelayInput): string | null {
   return pickRelayFlag(input, flag)?.value ?? null;
 }
 
+/**
+ * The schema names a field by its place in the settings file (`relay.caFile: …`); a value given
+ * as a flag or a variable is named as it was given (`--relay-ca: …`), where the user will look.
+ */
+function namedAsGiven(
+  line: string,
+  given: Record<'security' | 'ca' | 'pin', { name: string } | null>,
+): string {
+  const keys = { security: 'relay.security', ca: 'relay.caFile', pin: 'relay.pinSha256' };
+  for (const [part, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
+    const from = given[part];
+    if (from && line.startsWith(`${key}:`)) return `${from.name}${line.slice(key.length)}`;
+  }
+  return line;
+}
+
 /** The upstream, or null when none is configured anywhere. */
 export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null {
   const pick = (flag: RelayFlag) => pickRelayFlag(input, flag);
@@ -182,7 +198,9 @@ export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null
   }
   if (Object.keys(base).length === 0) return null;
   const parsed = createUpstreamSettingsSchema('relay').safeParse(base);
-  if (!parsed.success)
-    throw new SettingsError(describeSettingsError(parsed.error).split('\n')[0] as string);
+  if (!parsed.success) {
+    const line = describeSettingsError(parsed.error).split('\n')[0] as string;
+    throw new SettingsError(namedAsGiven(line, { security, ca, pin }));
+  }
   return parsed.data;
 }
