@@ -1,4 +1,6 @@
+import { rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, test } from 'vitest';
@@ -10,6 +12,7 @@ import {
   upstreamSettingsSchema,
   type UpstreamSettingsInput,
 } from '../../main/core/upstream/upstream-settings.js';
+import { madeTempFolder } from '../helpers/temp-folders.js';
 import { closedPort, upstreamsPerTest, type RunningUpstream } from '../helpers/upstream-server.js';
 
 const { upstream, certificate } = upstreamsPerTest();
@@ -470,6 +473,30 @@ describe('deliverToUpstream', () => {
       expect(outcomes(attempt)).toEqual({ 'ann@example.net': 'deferred' });
       expect(attempt.transcript).not.toMatch(/^C: (AUTH|MAIL)/m);
       expect(server.messages).toHaveLength(0);
+    });
+
+    test('a CA renewed in the same caFile is trusted from the next connection, with no save', async () => {
+      const before = await upstream();
+      const caFile = join(await madeTempFolder('relaydesk-ca-'), 'ca.pem');
+      writeFileSync(caFile, before.certificate!.cert);
+      // the settings as saved, with the CA the file held then
+      const saved = upstreamSettingsSchema.parse({ host: before.host, port: before.port, caFile });
+      const envelope = { mailFrom: 'a@example.com', rcptTo: ['ann@example.net'] };
+      expect(outcomes(await deliverToUpstream(saved, envelope, message))).toEqual({
+        'ann@example.net': 'relayed',
+      });
+
+      // the smart host gets a certificate from a new CA; the admin puts that CA in the same file
+      const after = await upstream();
+      writeFileSync(caFile, after.certificate!.cert);
+      const attempt = await deliverToUpstream({ ...saved, port: after.port }, envelope, message);
+      expect(attempt.pauseUpstream).toBeNull();
+      expect(outcomes(attempt)).toEqual({ 'ann@example.net': 'relayed' });
+
+      // a file half-written or removed meanwhile keeps the CA last read, not none
+      rmSync(caFile);
+      const again = await deliverToUpstream({ ...saved, port: after.port }, envelope, message);
+      expect(outcomes(again)).toEqual({ 'ann@example.net': 'relayed' });
     });
 
     test('a certificate for another name pauses the upstream and says which name', async () => {

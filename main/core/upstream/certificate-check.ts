@@ -6,6 +6,7 @@
 // we read it right after the handshake and end the session before AUTH or MAIL if it fails. That
 // way a pin can accept a self-signed certificate, the connection test can show the certificate it
 // refused, and the only thing sent before the check is the EHLO name.
+import { readFileSync, statSync } from 'node:fs';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { UpstreamEndpoint } from './upstream-settings.js';
 import { stripBrackets } from './upstream-settings.js';
@@ -45,9 +46,36 @@ function systemCertificates(): string[] {
   }
 }
 
+/** The CA file's certificates as last read, by path, with what the file was like then. */
+const caFiles = new Map<string, { signature: string; pem: string }>();
+
+/**
+ * The `caFile`'s certificates as the file holds them now: a CA renewed in the same file counts
+ * from the next connection, with no save or restart (the settings keep the PEM they were saved
+ * with). A file gone or without a certificate meanwhile keeps what was last read: the settings
+ * check refused such a file when it was given, and a half-written one must not cut the relay off.
+ */
+function caPemNow(endpoint: UpstreamEndpoint): string | undefined {
+  const path = endpoint.caFile;
+  if (path === undefined) return endpoint.caPem;
+  try {
+    const now = statSync(path);
+    const signature = `${now.ino}:${now.size}:${now.mtimeMs}:${now.ctimeMs}`;
+    const known = caFiles.get(path);
+    if (known?.signature === signature) return known.pem;
+    const text = readFileSync(path, 'utf8');
+    if (!text.includes('-----BEGIN CERTIFICATE-----')) return known?.pem ?? endpoint.caPem;
+    caFiles.set(path, { signature, pem: text });
+    return text;
+  } catch {
+    return caFiles.get(path)?.pem ?? endpoint.caPem;
+  }
+}
+
 export function tlsOptionsFor(endpoint: UpstreamEndpoint): tls.ConnectionOptions {
   const system = systemCertificates();
-  const extra = endpoint.caPem ? [endpoint.caPem] : [];
+  const caPem = caPemNow(endpoint);
+  const extra = caPem ? [caPem] : [];
   return {
     rejectUnauthorized: false,
     minVersion: 'TLSv1.2',
