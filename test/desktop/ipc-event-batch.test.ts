@@ -12,7 +12,12 @@ import { forwardEvents, registerIpcHandlers } from '../../main/desktop/ipc-handl
 import { isOwnPage } from '../../main/desktop/main-window.js';
 import { createElectronStandIn } from '../helpers/electron-stand-in.js';
 import { eventually } from '../helpers/eventually.js';
-import { pooledTransport, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import {
+  pooledTransport,
+  sendBurst,
+  startTestRelaydesk,
+  type TestRelaydesk,
+} from '../helpers/relaydesk.js';
 
 const rendererIndex = join(import.meta.dirname, '../../out/renderer/index.html');
 const standIn = createElectronStandIn(pathToFileURL(rendererIndex).href);
@@ -58,13 +63,13 @@ it('sends a burst as a few IPC messages, each the events of a spell in order, wi
   const burst = 120;
   sends.length = 0;
   const { events, stop: stopListening } = listen();
-  const transport = pooledTransport(relay.smtp, 8);
   try {
-    await Promise.all(
-      Array.from({ length: burst }, (_, n) =>
-        transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: `b${n}`, text: 'x' }),
-      ),
-    );
+    await sendBurst(relay.smtp, burst, (n) => ({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: `b${n}`,
+      text: 'x',
+    }));
     const news = () => events.filter((e) => e.Type === 'new');
     await eventually(() => news().length).toBe(burst);
     await eventually(() => events.findLast((e) => e.Type === 'stats')?.Data).toMatchObject({
@@ -93,7 +98,6 @@ it('sends a burst as a few IPC messages, each the events of a spell in order, wi
     }
     expect(total).toBe(burst);
   } finally {
-    transport.close();
     stopListening();
   }
 });

@@ -13,7 +13,7 @@ import { eventChannel, methodNames } from '../../preload/api-methods.js';
 import { forwardEvents, registerIpcHandlers } from '../../main/desktop/ipc-handlers.js';
 import { isOwnPage } from '../../main/desktop/main-window.js';
 import { createElectronStandIn } from '../helpers/electron-stand-in.js';
-import { pooledTransport } from '../helpers/relaydesk.js';
+import { sendBurst } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -102,21 +102,12 @@ describe.skipIf(!chromiumPath)('a burst of mail into the desktop window, over IP
       if (new URL(request.url()).pathname.startsWith('/api/')) overHttp.push(request.url());
     });
     sends = 0;
-    const transport = pooledTransport(relaydesk.smtp, 8);
-    try {
-      await Promise.all(
-        Array.from({ length: COUNT }, (_, n) =>
-          transport.sendMail({
-            from: 'burst@example.test',
-            to: 'list@example.test',
-            subject: `Burst ${String(n).padStart(3, '0')}`,
-            text: `${n}`,
-          }),
-        ),
-      );
-    } finally {
-      transport.close();
-    }
+    await sendBurst(relaydesk.smtp, COUNT, (n) => ({
+      from: 'burst@example.test',
+      to: 'list@example.test',
+      subject: `Burst ${String(n).padStart(3, '0')}`,
+      text: `${n}`,
+    }));
     const list = page.getByTestId('message-list');
     await eventually(() => list.getAttribute('data-total'), 30_000).toBe(String(COUNT));
     expect(await page.getByTestId('message-row').first().innerText()).toMatch(/Burst \d{3}/);

@@ -1,7 +1,7 @@
 // A burst of mail while the list is open and live: the GUI takes the events in batches
 // (renderer/src/api/event-batching.ts), and the list still counts and shows every message.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pooledTransport } from '../helpers/relaydesk.js';
+import { pooledTransport, sendBurst } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -23,21 +23,12 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
 
   it('counts and lists every message of the burst', async () => {
     const { page, relaydesk } = gui;
-    const transport = pooledTransport(relaydesk.smtp, 8);
-    try {
-      await Promise.all(
-        Array.from({ length: COUNT }, (_, n) =>
-          transport.sendMail({
-            from: 'burst@example.test',
-            to: 'list@example.test',
-            subject: `Burst ${String(n).padStart(3, '0')}`,
-            text: `${n}`,
-          }),
-        ),
-      );
-    } finally {
-      transport.close();
-    }
+    await sendBurst(relaydesk.smtp, COUNT, (n) => ({
+      from: 'burst@example.test',
+      to: 'list@example.test',
+      subject: `Burst ${String(n).padStart(3, '0')}`,
+      text: `${n}`,
+    }));
     const list = page.getByTestId('message-list');
     await eventually(() => list.getAttribute('data-total'), 15_000).toBe(String(COUNT));
     expect(await page.getByTestId('message-row').first().innerText()).toMatch(/Burst \d{3}/);

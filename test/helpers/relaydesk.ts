@@ -2,6 +2,7 @@
 // folder, for one test file.
 import { rm } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
+import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
 import { madeTempFolder } from './temp-folders.js';
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
@@ -23,6 +24,24 @@ export function pooledTransport(
     maxConnections,
     maxMessages: Infinity,
   });
+}
+
+/**
+ * Sends `count` messages at once over a pooled client (`message(n)` makes the n-th) and closes
+ * it: a burst such as an app's batch job makes, for the tests of what a burst costs the GUI.
+ */
+export async function sendBurst(
+  smtp: { host: string; port: number },
+  count: number,
+  message: (n: number) => Mail.Options,
+  connections = 8,
+): Promise<void> {
+  const transport = pooledTransport(smtp, connections);
+  try {
+    await Promise.all(Array.from({ length: count }, (_, n) => transport.sendMail(message(n))));
+  } finally {
+    transport.close();
+  }
 }
 
 export interface TestRelaydesk extends RunningRelaydesk {

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { MessagesPage, RelaydeskEvent } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
-import { pooledTransport, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import {
+  pooledTransport,
+  sendBurst,
+  startTestRelaydesk,
+  type TestRelaydesk,
+} from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
 beforeAll(async () => {
@@ -36,13 +41,13 @@ async function listen(): Promise<{
 it('sends a burst as a few frames, each an array of events in order, with the last counts of each', async () => {
   const burst = 120;
   const { socket, frames, events } = await listen();
-  const transport = pooledTransport({ host: '127.0.0.1', port: relay.smtp.port }, 8);
   try {
-    await Promise.all(
-      Array.from({ length: burst }, (_, n) =>
-        transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject: `b${n}`, text: 'x' }),
-      ),
-    );
+    await sendBurst({ host: '127.0.0.1', port: relay.smtp.port }, burst, (n) => ({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: `b${n}`,
+      text: 'x',
+    }));
     const news = () => events.filter((e) => e.Type === 'new');
     await eventually(() => news().length).toBe(burst);
     await eventually(() => events.findLast((e) => e.Type === 'stats')?.Data).toMatchObject({
@@ -69,7 +74,6 @@ it('sends a burst as a few frames, each an array of events in order, with the la
     }
     expect(total).toBe(burst);
   } finally {
-    transport.close();
     socket.close();
   }
 });
