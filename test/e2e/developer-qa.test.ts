@@ -1,0 +1,56 @@
+// What a developer coming from Mailpit hit in the GUI (session 41 QA), checked in Chromium
+// against the real headless server with mail sent over SMTP during the test.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the developer QA findings in Chromium', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('typing a quoted phrase shows no error while the quote is still open', async () => {
+    await gui.send({ from: 'app@example.test', to: 'a@example.test', subject: 'Weekly report' });
+    await gui.send({ from: 'app@example.test', to: 'b@example.test', subject: 'Daily digest' });
+    await gui.openLive();
+    const rows = page.getByTestId('message-row');
+    await eventually(() => rows.count()).toBe(2);
+    const searched: string[] = [];
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/v1/search') searched.push(url.searchParams.get('query') ?? '');
+    });
+    // the page's clock under the test's hand: "a pause in typing" is then exact, not a sleep
+    await page.clock.install();
+    const box = page.getByTestId('search-input');
+    // as a person types it, pausing after the opening quote and the first word
+    await box.pressSequentially('subject:"weekly');
+    await page.clock.runFor(2000);
+    await box.pressSequentially(' report"');
+    await page.clock.runFor(2000);
+    await eventually(() => rows.allInnerTexts()).toEqual([
+      expect.stringContaining('Weekly report'),
+    ]);
+    expect(searched).toEqual(['subject:"weekly report"']);
+    expect(await page.getByTestId('list-error').count()).toBe(0);
+    // Enter on an open quote runs it as typed, and the error says what to do
+    await box.fill('subject:"weekly');
+    await box.press('Enter');
+    await eventually(() => page.getByTestId('list-error').innerText()).toMatch(
+      /never closed.*second "/,
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
