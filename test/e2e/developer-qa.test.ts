@@ -45,11 +45,12 @@ describe.skipIf(!chromiumPath)('the developer QA findings in Chromium', () => {
     ]);
     expect(searched).toEqual(['subject:"weekly report"']);
     expect(await page.getByTestId('list-error').count()).toBe(0);
-    // Enter on an open quote runs it as typed, and the error says what to do
+    // Enter on an open quote runs it as typed, and the error says what to do,
     await box.fill('subject:"weekly');
     await box.press('Enter');
-    await eventually(() => page.getByTestId('list-error').innerText()).toMatch(
-      /never closed.*second "/,
+    // as a sentence naming the phrase as typed, without the request line or JSON's escapes
+    await eventually(() => page.getByTestId('list-error').innerText()).toBe(
+      'This search cannot be run: the quoted phrase "weekly is never closed: close it with a second " (e.g. subject:"weekly report")',
     );
     expect(gui.pageErrors).toEqual([]);
   });
