@@ -54,4 +54,39 @@ describe.skipIf(!chromiumPath)('the developer QA findings in Chromium', () => {
     );
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('the envelope fills its line when it wraps under the header, and stays beside it when wide', async () => {
+    await gui.send({
+      from: 'app@example.test',
+      to: 'c@example.test',
+      bcc: 'hidden@example.test',
+      subject: 'Envelope width',
+    });
+    const edges = () =>
+      page.evaluate(() => {
+        const box = (selector: string) => document.querySelector(selector)?.getBoundingClientRect();
+        const top = box('.message-top');
+        const header = box('.message-top .message-header');
+        const envelope = box('[data-testid="envelope"]');
+        if (!top || !header || !envelope) return null;
+        return {
+          wrapped: envelope.top >= header.bottom - 1,
+          gapRight: Math.round(top.right - envelope.right),
+          envelopeWidth: Math.round(envelope.width),
+          headerWidth: Math.round(header.width),
+        };
+      });
+    // 1280 px: the message pane is too narrow for both side by side
+    await gui.openLive();
+    await page.getByTestId('message-row').filter({ hasText: 'Envelope width' }).click();
+    await eventually(edges).toMatchObject({ wrapped: true, gapRight: 0 });
+    // a wide window: beside the header, at its own width, the header taking the rest
+    await page.setViewportSize({ width: 2200, height: 800 });
+    await eventually(edges).toMatchObject({ wrapped: false, gapRight: 0 });
+    const sideBySide = await edges();
+    expect(sideBySide?.envelopeWidth).toBeLessThan(400);
+    expect(sideBySide?.headerWidth).toBeGreaterThan(sideBySide?.envelopeWidth ?? 0);
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
