@@ -19,16 +19,41 @@ function latestParam(req: FastifyRequest): { key: 'id' | 'name'; suffix: string 
   return null;
 }
 
+/**
+ * No message for `latest`: Mailpit's words ("Message not found", its LatestID error) and ours
+ * after them, also on its routes whose other 404s are its bare "404 page not found" — which,
+ * to a test that asked before the mail arrived, reads as if the route did not exist.
+ */
+export class NoLatestMessageError extends NotFoundError {
+  override name = 'NoLatestMessageError';
+}
+
+function newestOf(service: RelayService): { id: string } | undefined {
+  try {
+    return service.record('latest');
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 export function resolveLatestMatching(service: RelayService) {
   return async (req: FastifyRequest): Promise<void> => {
     const target = latestParam(req);
     if (!target) return;
     const { query, tz } = req.query as { query?: unknown; tz?: unknown };
-    if (typeof query !== 'string' || query.trim() === '') return;
+    const search = typeof query === 'string' && query.trim() !== '' ? query : undefined;
     const timeZone = typeof tz === 'string' && tz !== '' ? tz : undefined;
     // a query that cannot be read is a SearchSyntaxError (400) naming the term and the fix
-    const newest = service.listing(0, 1, query, timeZone).records[0];
-    if (!newest) throw new NotFoundError(`no message matches ${JSON.stringify(query)}`);
+    const newest =
+      search === undefined ? newestOf(service) : service.listing(0, 1, search, timeZone).records[0];
+    if (!newest) {
+      throw new NoLatestMessageError(
+        search === undefined
+          ? 'Message not found: there are no messages yet (GET /api/v1/wait?query=… waits for one)'
+          : `Message not found: none matches ${JSON.stringify(search)} (GET /api/v1/wait?query=… waits for one)`,
+      );
+    }
     (req.params as Record<string, string>)[target.key] = newest.id + target.suffix;
   };
 }
