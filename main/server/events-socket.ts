@@ -54,6 +54,9 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       // every count, since the GUI batches its events itself (renderer/src/api/event-batching.ts)
       const stats = new StatsRateLimit(send);
       const forward = (event: ServiceEvent): void => {
+        // the Logs view's feed (two or three audit lines per message) is our GUI's alone: a
+        // Mailpit client reading the next frame after sending mail must get `new`, not a log line
+        if (mailpitShape && event.Type === 'log') return;
         if (mailpitShape && event.Type === 'counted') stats.offer(event);
         else send(event);
       };

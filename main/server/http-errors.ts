@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallerError } from '../core/caller-error.js';
 import { note, type LogRecord } from '../core/logs/log-record.js';
+import { NoLatestMessageError } from './mailpit/latest-matching.js';
 
 /** A request the API cannot take; answered 400 with its message as `{error}`. */
 export class BadRequestError extends CallerError {
@@ -60,7 +61,11 @@ export function mailpitTextErrors(
   return reply
     .code(known.status)
     .type('text/plain; charset=utf-8')
-    .send(known.status === 404 ? mailpitNotFound : known.message);
+    .send(
+      known.status === 404 && !(err instanceof NoLatestMessageError)
+        ? mailpitNotFound
+        : known.message,
+    );
 }
 
 /** The body of Mailpit's 404s (its fourOFour). */

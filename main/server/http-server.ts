@@ -30,6 +30,7 @@ import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 import { registerViewRoutes } from './routes/view-routes.js';
+import { resolveLatestMatching } from './mailpit/latest-matching.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -126,6 +127,7 @@ export async function createHttpServer(
       )
     : null;
   if (basicAuth) app.addHook('onRequest', basicAuth.onRequest);
+  app.addHook('preHandler', resolveLatestMatching(service));
 
   app.setErrorHandler(errorHandler((record) => service.logLine(record)));
   app.setNotFoundHandler((req, reply) =>

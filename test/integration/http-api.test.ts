@@ -172,6 +172,23 @@ describe('GET /api/v1/wait', () => {
 });
 
 describe('live events on /api/events', () => {
+  it("with ?shape=relaydesk, as our GUI asks, include the Logs view's lines", async () => {
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events?shape=relaydesk`);
+    const events: RelaydeskEvent[] = [];
+    socket.on('message', (data) => events.push(JSON.parse(String(data)) as RelaydeskEvent));
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    try {
+      const id = await send('Logged one');
+      await expect
+        .poll(() =>
+          events.some((e) => e.Type === 'log' && e.Data.line.includes(`result=accepted id=${id}`)),
+        )
+        .toBe(true);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('sends new, update, delete and stats events', async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
     const events: RelaydeskEvent[] = [];
@@ -195,6 +212,8 @@ describe('live events on /api/events', () => {
       expect(events.find((e) => e.Type === 'update')?.Data).toEqual({ ID: id, Read: true });
       // Mailpit's shape: one event per message deleted
       expect(events.find((e) => e.Type === 'delete')?.Data).toEqual({ ID: id });
+      // nor the Logs view's lines (the SMTP audit of that message), which Mailpit never sends
+      expect(events.map((e) => e.Type)).not.toContain('log');
     } finally {
       socket.close();
     }

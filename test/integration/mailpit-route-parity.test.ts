@@ -391,3 +391,53 @@ describe("errors on Mailpit's routes", () => {
     );
   });
 });
+
+describe('`latest` with a search (Mailpit storage.LatestID)', () => {
+  it('is the newest message matching `query`, on every route that takes an ID', async () => {
+    const older = await send({ subject: 'Latest older', to: 'ana@rcpt.example', text: 'older' });
+    const newer = await send({ subject: 'Latest newer', to: 'leo@rcpt.example', html: '<p>x</p>' });
+    const q = encodeURIComponent('to:ana@rcpt.example');
+    expect((await relay.api<{ ID: string }>(`/api/v1/message/latest?query=${q}`)).ID).toBe(older);
+    const headers = await relay.api<Record<string, string[]>>(
+      `/api/v1/message/latest/headers?query=${q}`,
+    );
+    expect(headers['Subject']).toEqual(['Latest older']);
+    const raw = await relay.fetch(`/api/v1/message/latest/raw?query=${q}&dl=1`);
+    expect(raw.headers.get('content-disposition')).toBe(`attachment; filename="${older}.eml"`);
+    expect(await raw.text()).toContain('Subject: Latest older');
+    expect(await (await relay.fetch(`/view/latest.txt?query=${q}`)).text()).toContain('older');
+    // without a query, still the newest of all
+    expect((await relay.api<{ ID: string }>('/api/v1/message/latest')).ID).toBe(newer);
+  });
+
+  it('answers 404 when nothing matches and 400 naming the term for a query it cannot read', async () => {
+    const none = await relay.fetch('/api/v1/message/latest?query=subject:nothing-has-this');
+    expect(none.status).toBe(404);
+    // Mailpit's words, then ours: not its bare "404 page not found", which reads as no such route
+    expect(await none.text()).toBe(
+      'Message not found: none matches "subject:nothing-has-this" (GET /api/v1/wait?query=… waits for one)',
+    );
+    const bad = await relay.fetch(
+      `/api/v1/message/latest?query=${encodeURIComponent('before:soon')}`,
+    );
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toMatch(/^before: "soon" cannot be read: use a date such as/);
+  });
+
+  it('says so in words when there is no message at all yet', async () => {
+    const empty = await startTestRelaydesk();
+    try {
+      for (const path of ['/api/v1/message/latest', '/api/v1/message/latest/raw']) {
+        const res = await empty.fetch(path);
+        expect(res.status).toBe(404);
+        expect(await res.text()).toBe(
+          'Message not found: there are no messages yet (GET /api/v1/wait?query=… waits for one)',
+        );
+      }
+      // an unknown ID keeps Mailpit's bare answer
+      expect(await (await empty.fetch('/api/v1/message/nope')).text()).toBe('404 page not found');
+    } finally {
+      await empty.dispose();
+    }
+  });
+});

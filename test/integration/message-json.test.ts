@@ -207,3 +207,26 @@ describe('PartIDs', () => {
     expect((await relay.fetch(`/api/v1/message/${id}/part/1`)).status).toBe(404);
   });
 });
+
+describe('GET /api/v1/message/{ID}/headers', () => {
+  it("joins folded lines with one space and trims them, as Go's net/textproto (Mailpit)", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: a long subject  ',
+      '\t\tfolded with tabs',
+      'X-Folded: one',
+      '    two',
+      ' three ',
+      '',
+      'hello',
+    ]);
+    const headers = await relay.api<Record<string, string[]>>(`/api/v1/message/${id}/headers`);
+    expect(headers['Subject']).toEqual(['a long subject folded with tabs']);
+    expect(headers['X-Folded']).toEqual(['one two three']);
+    // our own stamp is folded with tabs: read back, "by" follows the client part after a space
+    expect(headers['Received']?.[0]).toMatch(
+      /^from \S+ \(unknown \[127\.0\.0\.1\]\) by \S+ \(Relaydesk\) with ESMTP id \S+ for <bob@rcpt\.example>; /,
+    );
+  });
+});

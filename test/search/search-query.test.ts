@@ -357,7 +357,12 @@ describe('Mailpit search: dates and time zones', () => {
 describe('Mailpit search: malformed input', () => {
   it.each<[string, SearchOptions, string, RegExp]>([
     ['subject:"weekly report', {}, '"', /never closed.*second "/],
-    ['"a" "b', {}, '"', /"\\"b" opens a quoted phrase/],
+    [
+      '"a" "b',
+      {},
+      '"',
+      /^the quoted phrase "b is never closed: close it with a second " \(e\.g\. subject:"weekly report"\)$/,
+    ],
     [
       'before:yesterday',
       {},

@@ -118,6 +118,18 @@ describe('POST /api/v1/send', () => {
         },
         /Attachments\[0\]\.Content: is not base64/,
       ],
+      [
+        { From: { Email: 'a@b.example' }, To: 'c@d.example' },
+        /^To: "c@d\.example" is not a list; give \[\{"Email": "jane@example\.com", "Name": "Jane"\}\]$/,
+      ],
+      [
+        { From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }], Tags: 'signup' },
+        /^Tags: "signup" is not a list; give \["signup"\]$/,
+      ],
+      [
+        { From: { Email: 'a@b.example' }, To: [{ Email: 'c@d.example' }], Headers: { 'X A': 'x' } },
+        /^Headers: "X A" is not a header name; use printable characters without spaces or ":"/,
+      ],
     ];
     for (const [body, expected] of cases) {
       const res = await postSend(relay, body);

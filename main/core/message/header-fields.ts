@@ -20,30 +20,39 @@ export interface HeaderField {
   value: string;
 }
 
-export function readHeaderFields(raw: Uint8Array): HeaderField[] {
+/** Each field's name and its lines as written: the first after the colon, then its folds. */
+function foldedFields(raw: Uint8Array): Array<{ name: string; lines: string[] }> {
   const buf = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   // header values may carry raw UTF-8 (RFC 6532); decode as UTF-8, not latin1
   const head = buf.subarray(0, bodyOffset(raw)).toString('utf8');
-  const fields: HeaderField[] = [];
+  const fields: Array<{ name: string; lines: string[] }> = [];
   for (const line of head.split(/\r?\n/)) {
     if (line === '') break;
     if (/^[ \t]/.test(line)) {
-      const last = fields[fields.length - 1];
-      if (last) last.value += line;
+      fields[fields.length - 1]?.lines.push(line);
       continue;
     }
     const colon = line.indexOf(':');
     if (colon <= 0) continue;
-    fields.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trimStart() });
+    fields.push({ name: line.slice(0, colon).trim(), lines: [line.slice(colon + 1).trimStart()] });
   }
   return fields;
 }
 
+export function readHeaderFields(raw: Uint8Array): HeaderField[] {
+  return foldedFields(raw).map(({ name, lines }) => ({ name, value: lines.join('') }));
+}
+
+/**
+ * Name → values as Go's net/textproto reads them, which is what Mailpit's `/headers` answers:
+ * each line trimmed of spaces and tabs and the folds joined with one space, so our own
+ * Received field reads `…[127.0.0.1]) by host…`, not with the tab it is folded with.
+ */
 export function headerMap(raw: Uint8Array): Record<string, string[]> {
   const map: Record<string, string[]> = {};
-  for (const field of readHeaderFields(raw)) {
-    const name = canonicalHeaderName(field.name);
-    (map[name] ??= []).push(field.value.replace(/\r?\n/g, ''));
+  for (const { name, lines } of foldedFields(raw)) {
+    const value = lines.map((line) => line.replace(/^[ \t]+|[ \t]+$/g, '')).join(' ');
+    (map[canonicalHeaderName(name)] ??= []).push(value);
   }
   return map;
 }

@@ -32,12 +32,7 @@ export function splitQueryWords(query: string): string[] {
   // Mailpit silently runs an open quote to the end of the query; a person who typed it most
   // likely meant a phrase that stops somewhere, so say so rather than guess.
   if (quoted) {
-    throw new SearchSyntaxError(
-      '"',
-      query.slice(quoteStart),
-      'close every quoted phrase with a second " (e.g. subject:"weekly report")',
-      'opens a quoted phrase that is never closed',
-    );
+    throw SearchSyntaxError.unclosedQuote(query.slice(quoteStart));
   }
   flush();
   return words;

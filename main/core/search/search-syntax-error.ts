@@ -16,4 +16,19 @@ export class SearchSyntaxError extends CallerError {
   ) {
     super(`${term} ${JSON.stringify(value)} ${problem}: ${allowed}`);
   }
+
+  /**
+   * A quoted phrase without its closing quote. Said as typed: in JSON's quoting the phrase
+   * reads `" "\"weekly" opens…`, quotes a person has to count.
+   */
+  static unclosedQuote(phrase: string): SearchSyntaxError {
+    const error = new SearchSyntaxError(
+      '"',
+      phrase,
+      'close it with a second " (e.g. subject:"weekly report")',
+      'is never closed',
+    );
+    error.message = `the quoted phrase ${phrase} is never closed: ${error.allowed}`;
+    return error;
+  }
 }

@@ -68,10 +68,25 @@ function text(fields: Map<string, unknown>, key: string, at: string): string {
   return value;
 }
 
+/** What a list field holds, for the fix in its error (`To: "a@b" is not a list; give …`). */
+const listExamples: Record<string, string> = {
+  To: '[{"Email": "jane@example.com", "Name": "Jane"}]',
+  Cc: '[{"Email": "jane@example.com"}]',
+  Bcc: '["jane@example.com"]',
+  ReplyTo: '[{"Email": "jane@example.com"}]',
+  Attachments: '[{"Filename": "a.txt", "Content": "aGVsbG8K"}]',
+  Tags: '["signup"]',
+};
+
 function list(fields: Map<string, unknown>, key: string, at: string): unknown[] {
   const value = fields.get(key.toLowerCase());
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value)) throw new SendRequestError(`${at}: ${show(value)} is not a list`);
+  if (!Array.isArray(value)) {
+    const example = listExamples[key];
+    throw new SendRequestError(
+      `${at}: ${show(value)} is not a list${example ? `; give ${example}` : ''}`,
+    );
+  }
   return value;
 }
 
@@ -197,7 +212,9 @@ export function parseSendRequest(body: unknown): SendRequest {
         throw new SendRequestError(`Headers: cannot overwrite header: ${show(original)}`);
       }
       if (!/^[!-9;-~]+$/.test(original)) {
-        throw new SendRequestError(`Headers: ${show(original)} is not a header name`);
+        throw new SendRequestError(
+          `Headers: ${show(original)} is not a header name; use printable characters without spaces or ":", e.g. "X-Request-Id"`,
+        );
       }
       if (typeof value !== 'string' || /[\r\n]/.test(value)) {
         throw new SendRequestError(

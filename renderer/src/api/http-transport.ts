@@ -16,7 +16,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly method: string,
     readonly path: string,
-    detail: string,
+    /** The server's own words (its error text), without the request it answered. */
+    readonly detail: string,
   ) {
     super(`${method} ${path} failed with ${status}${detail ? `: ${detail}` : ''}`);
     this.name = 'ApiError';

@@ -2,6 +2,11 @@ import { useEffect, useState, type Ref } from 'react';
 
 const TYPING_PAUSE_MS = 300;
 
+/** An odd number of `"`: a quoted phrase being typed (the server refuses it, naming the fix). */
+function hasOpenQuote(text: string): boolean {
+  return (text.match(/"/g) ?? []).length % 2 === 1;
+}
+
 /**
  * Search in Mailpit's syntax (`from:`, `to:`, `subject:`, `is:unread`, `has:attachment`, quoted
  * phrases, `-` to negate). Runs after a pause in typing, or at once on Enter.
@@ -27,6 +32,9 @@ export function SearchBox({
   }, [preset]);
 
   useEffect(() => {
+    // halfway through typing subject:"weekly report" the phrase is still open: the list keeps
+    // the last search until the closing quote (Enter runs it as it is, and says what is wrong)
+    if (hasOpenQuote(text)) return;
     const timer = setTimeout(() => onSearch(text.trim(), 'typed'), TYPING_PAUSE_MS);
     return () => clearTimeout(timer);
   }, [text, onSearch]);

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { EventStreamState, RendererApi } from '../api/client';
 import type { MessagesPage } from '../api/contract';
+import { ApiError } from '../api/http-transport';
 import {
   emptyWindow,
   pageLoaded,
@@ -24,6 +25,11 @@ export function requestFirstPage(api: RendererApi): Promise<MessagesPage> {
 }
 
 function describeError(error: unknown): string {
+  // a 400 to a page of the list is the search (its syntax, a date, the time zone): the server's
+  // sentence names the term and the fix; the request line around it is noise to a reader
+  if (error instanceof ApiError && error.status === 400 && error.detail !== '') {
+    return `This search cannot be run: ${error.detail}`;
+  }
   return error instanceof Error ? error.message : String(error);
 }
 
