@@ -18,9 +18,21 @@ import {
   type PaneWidths,
 } from './desktop-contract.js';
 
+/**
+ * Electron gives the page a handler's error as "Error invoking remote method 'relaydesk:x':
+ * Error: …"; the page shows the handler's own words, as the web UI shows the server's.
+ */
+function handlerError(err: unknown): Error {
+  const message = err instanceof Error ? err.message : String(err);
+  return new Error(message.replace(/^Error invoking remote method '[^']+': (?:\w*Error: )?/, ''));
+}
+
 function call(name: MethodName) {
   const channel = ipcChannel(name);
-  return (...args: unknown[]): Promise<unknown> => ipcRenderer.invoke(channel, ...args);
+  return (...args: unknown[]): Promise<unknown> =>
+    ipcRenderer.invoke(channel, ...args).catch((err: unknown) => {
+      throw handlerError(err);
+    });
 }
 
 const methods = Object.fromEntries(methodNames.map((name) => [name, call(name)]));

@@ -53,7 +53,8 @@ export function createElectronStandIn(pageUrl: string): StandIn {
             await handler({ senderFrame: { url: standIn.pageUrl } }, ...cloned),
           );
         } catch (err) {
-          throw new Error(`Error invoking remote method '${channel}': ${(err as Error).message}`, {
+          // Electron's words: the error's String(), "Error: …", after its own prefix
+          throw new Error(`Error invoking remote method '${channel}': ${String(err)}`, {
             cause: err,
           });
         }

@@ -15,7 +15,8 @@ function reasonOf(err: Error): string {
       // not JSON: the message as it is
     }
   }
-  return err.message.replace(/^Error invoking remote method '[^']+': (?:Error: )?/, '');
+  // (over IPC the preload hands over the handler's own words already)
+  return err.message;
 }
 const kinds: Kind[] = ['ip', 'cidr', 'user', 'sender'];
 const placeholders: Record<Kind, string> = {
