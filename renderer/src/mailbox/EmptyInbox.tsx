@@ -33,7 +33,9 @@ export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string 
   const { host, port } = splitListen(smtp);
   const swaks = `swaks --server ${host} --port ${port} --to test@example.com --from me@example.com`;
   const curl =
-    `printf 'Subject: Hello\\r\\n\\r\\nIt works.\\r\\n' | curl smtp://${host}:${port} ` +
+    // the headers too: curl sends only what it is given, and a message without From lists with
+    // no sender
+    `printf 'From: me@example.com\\r\\nTo: test@example.com\\r\\nSubject: Hello\\r\\n\\r\\nIt works.\\r\\n' | curl smtp://${host}:${port} ` +
     '--mail-from me@example.com --mail-rcpt test@example.com --upload-file -';
   const nodemailer =
     `nodemailer.createTransport({ host: '${host}', port: ${port} })\n` +
