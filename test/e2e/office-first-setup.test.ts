@@ -159,6 +159,15 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
       });
       await eventually(() => smartHost.messages.length).toBe(1);
       expect(smartHost.refusedLogins).toBe(0);
+      // its delivery names the TLS as the Route view names a hop's ("TLS 1.3", not "TLSv1.3")
+      const listed = await gui.relaydesk.api<{ messages: Array<{ ID: string }> }>(
+        '/api/v1/messages',
+      );
+      await gui.openLive(`?message=${listed.messages[0]?.ID}`);
+      await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+      await eventually(() => page.getByTestId('attempt-tls').first().innerText()).toMatch(
+        /^TLS 1\.[23], TLS_/,
+      );
       expect(pageErrors).toEqual([]);
     } finally {
       await smartHost.close();

@@ -9,7 +9,13 @@ import type {
 import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
-import { attemptUpstream, dkimKeyName, recipientStateLabels, replyLine } from './delivery-format';
+import {
+  attemptTls,
+  attemptUpstream,
+  dkimKeyName,
+  recipientStateLabels,
+  replyLine,
+} from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry } from '../queue/queue-groups';
 import { useUpstreamPause } from '../status/upstream-pause-context';
@@ -105,7 +111,7 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                 <tr key={index} data-testid="attempt">
                   <td>{formatFullDate(attempt.startedAt)}</td>
                   <td>{attemptUpstream(attempt)}</td>
-                  <td>{attempt.tls ? `${attempt.tls.version} ${attempt.tls.cipher}` : 'none'}</td>
+                  <td data-testid="attempt-tls">{attemptTls(attempt)}</td>
                   <td className="attempt-free-text">
                     <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
                     <p className="attempt-signed">

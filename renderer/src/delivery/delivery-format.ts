@@ -1,5 +1,6 @@
 // Words for the delivery of a recipient. Pure.
 import type { DeliveryAttemptView, RecipientState, SmtpReplyView } from '../api/contract.js';
+import { tlsVersionName } from '../route/route-format';
 
 export const recipientStateLabels: Record<RecipientState, string> = {
   pending: 'Waiting to be sent',
@@ -48,4 +49,9 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
           ? `${Math.round(abs / 3600)} h`
           : `${Math.round(abs / 86_400)} days`;
   return seconds > 0 ? `in ${text}` : `${text} ago`;
+}
+
+/** "TLS 1.3, TLS_AES_256_GCM_SHA384", worded as the Route view words a hop's TLS; "none" without. */
+export function attemptTls(attempt: DeliveryAttemptView): string {
+  return attempt.tls ? `${tlsVersionName(attempt.tls.version)}, ${attempt.tls.cipher}` : 'none';
 }
