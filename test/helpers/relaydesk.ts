@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type Mail from 'nodemailer/lib/mailer';
 import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { eventually } from './eventually.js';
 import { madeTempFolder } from './temp-folders.js';
 import { startRelaydesk, type RunningRelaydesk, type StartOptions } from '../../main/headless.js';
 
@@ -42,6 +43,28 @@ export async function sendBurst(
   } finally {
     transport.close();
   }
+}
+
+/**
+ * A burst of `count` small messages (`b0`, `b1`…) sent at once, and waited for in `events` (a
+ * listener's record, WebSocket or IPC): every `new`, and a last `stats` that counts them all.
+ */
+export async function sendBurstAndHear(
+  smtp: { host: string; port: number },
+  count: number,
+  events: ReadonlyArray<{ Type: string; Data?: unknown }>,
+): Promise<void> {
+  await sendBurst(smtp, count, (n) => ({
+    from: 'a@x.example',
+    to: 'b@y.example',
+    subject: `b${n}`,
+    text: 'x',
+  }));
+  await eventually(() => events.filter((e) => e.Type === 'new').length).toBe(count);
+  await eventually(() => events.findLast((e) => e.Type === 'stats')?.Data).toMatchObject({
+    Total: count,
+    Unread: count,
+  });
 }
 
 export interface TestRelaydesk extends RunningRelaydesk {
