@@ -5,6 +5,7 @@
 // from the command line can authenticate without a restart.
 import { CallerError } from '../caller-error.js';
 import { readFile, stat } from 'node:fs/promises';
+import { fileSignature } from '../settings/file-signature.js';
 import { makeFolder } from '../spool/durable-file.js';
 import { dirname, join } from 'node:path';
 import { writeFilesDurably } from '../spool/durable-file.js';
@@ -121,7 +122,7 @@ export class UserStore {
     let signature: string;
     try {
       const info = await stat(this.path);
-      signature = `${info.mtimeMs}:${info.size}:${info.ino}`;
+      signature = fileSignature(info);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.users = [];

@@ -9,6 +9,7 @@
 // editors and secret managers that replace the file rather than write into it.
 import { type Stats, unwatchFile, watchFile } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
+import { fileSignature } from '../settings/file-signature.js';
 import { passwordFromFile } from '../settings/relay-settings.js';
 
 export interface RelayPasswordFileOptions {
@@ -22,16 +23,13 @@ export interface RelayPasswordFileOptions {
   pollMs?: number;
 }
 
-/** What changes when a file is written or replaced; the content is compared only then. */
-const signature = (s: Stats): string => `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
-
 export class RelayPasswordFile {
   private seen: string | null = null;
   private checking: Promise<void> | null = null;
   private watching = false;
   private lastProblem: string | null = null;
   private readonly onPoll = (now: Stats, before: Stats): void => {
-    if (signature(now) !== signature(before)) void this.refresh();
+    if (fileSignature(now) !== fileSignature(before)) void this.refresh();
   };
 
   constructor(
@@ -65,7 +63,7 @@ export class RelayPasswordFile {
   private async check(): Promise<void> {
     let text: string;
     try {
-      const now = signature(await stat(this.path));
+      const now = fileSignature(await stat(this.path));
       if (now === this.seen) return;
       text = await readFile(this.path, 'utf8');
       this.seen = now;

@@ -6,10 +6,11 @@
 // we read it right after the handshake and end the session before AUTH or MAIL if it fails. That
 // way a pin can accept a self-signed certificate, the connection test can show the certificate it
 // refused, and the only thing sent before the check is the EHLO name.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { UpstreamEndpoint } from './upstream-settings.js';
-import { stripBrackets } from './upstream-settings.js';
+import { loadCaFile, stripBrackets } from './upstream-settings.js';
+import { fileSignature } from '../settings/file-signature.js';
 
 export interface CertificateReport {
   subject: string;
@@ -58,18 +59,18 @@ const caFiles = new Map<string, { signature: string; pem: string }>();
 function caPemNow(endpoint: UpstreamEndpoint): string | undefined {
   const path = endpoint.caFile;
   if (path === undefined) return endpoint.caPem;
+  const known = caFiles.get(path);
+  let signature: string;
   try {
-    const now = statSync(path);
-    const signature = `${now.ino}:${now.size}:${now.mtimeMs}:${now.ctimeMs}`;
-    const known = caFiles.get(path);
-    if (known?.signature === signature) return known.pem;
-    const text = readFileSync(path, 'utf8');
-    if (!text.includes('-----BEGIN CERTIFICATE-----')) return known?.pem ?? endpoint.caPem;
-    caFiles.set(path, { signature, pem: text });
-    return text;
+    signature = fileSignature(statSync(path));
   } catch {
-    return caFiles.get(path)?.pem ?? endpoint.caPem;
+    return known?.pem ?? endpoint.caPem;
   }
+  if (known?.signature === signature) return known.pem;
+  const loaded = loadCaFile(path);
+  if ('problem' in loaded) return known?.pem ?? endpoint.caPem;
+  caFiles.set(path, { signature, pem: loaded.pem });
+  return loaded.pem;
 }
 
 export function tlsOptionsFor(endpoint: UpstreamEndpoint): tls.ConnectionOptions {

@@ -73,7 +73,8 @@ export function normalizePinSha256(pin: string): string | null {
   return [...bytes].map((byte) => byte.toString(16).padStart(2, '0').toUpperCase()).join(':');
 }
 
-function loadCaFile(path: string): { pem: string } | { problem: string } {
+/** A CA file's certificates, or why it cannot be used. */
+export function loadCaFile(path: string): { pem: string } | { problem: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
