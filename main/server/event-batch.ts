@@ -36,7 +36,7 @@ export class EventBatch<T> {
     this.timer.unref();
   }
 
-  /** Sends what waits now (see flushEventBatches). */
+  /** Sends what waits now (HeldEvents calls it before an answer goes out). */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;

@@ -1,22 +1,14 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { SuspensionEntry } from '../api/contract';
+import { ApiError } from '../api/http-transport';
 
 type Kind = SuspensionEntry['Kind'];
 
 /** The server's own sentence (it names the field, the value and the fix), not the HTTP wrapper. */
 function reasonOf(err: Error): string {
-  const body = /failed with \d+: (\{.*\})$/s.exec(err.message)?.[1];
-  if (body) {
-    try {
-      const parsed = JSON.parse(body) as { error?: unknown };
-      if (typeof parsed.error === 'string') return parsed.error;
-    } catch {
-      // not JSON: the message as it is
-    }
-  }
   // (over IPC the preload hands over the handler's own words already)
-  return err.message;
+  return err instanceof ApiError && err.detail !== '' ? err.detail : err.message;
 }
 const kinds: Kind[] = ['ip', 'cidr', 'user', 'sender'];
 const placeholders: Record<Kind, string> = {
