@@ -5,10 +5,10 @@
 // failed half-way. A process-exit hook kills stragglers if the test worker itself goes away.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { madeTempFolder } from './temp-folders.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const relaydeskBin = join(repoRoot, 'bin', 'relaydesk.js');
@@ -199,9 +199,12 @@ export function cliEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-/** A temporary folder removed by cleanupCliProcesses(). */
+/**
+ * A temporary folder removed by cleanupCliProcesses(), and at the end of the test file in any
+ * case (a file that made one in beforeAll without calling cleanupCliProcesses left it behind).
+ */
 export async function makeTempDir(prefix = 'relaydesk-cli-'): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const dir = await madeTempFolder(prefix);
   tempDirs.add(dir);
   return dir;
 }
