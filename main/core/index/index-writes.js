@@ -46,6 +46,11 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     db.pragma('busy_timeout = 5000');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // This connection only appends and deletes rows, so it needs few pages in its cache.
+    // SQLite's default 2 MB cache, mixed in this thread's malloc arena with the trigram table's
+    // short-lived buffers, kept that arena near 20 MB under a 2 KB × 10 sessions load. With 1 MB
+    // the process peaks about 8 MB lower, and CPU per message is the same (issue 12).
+    db.pragma('cache_size = -1000');
     s = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)]));
     write = db.transaction((batches) => {
       // a spool stamp holds only while no write follows it: the first write after one (in this
