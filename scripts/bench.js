@@ -9,7 +9,9 @@
 // 5. The mail list in Chromium with 100,000 messages: first paint and scroll cost, against the
 //    same list with 1,000 messages; and capture (2 KB × 10 sessions) with the list open in
 //    Chromium against the same load with no UI (bench/capture-gui.js).
-// 5. The message index with 100,000 messages: start after a clean stop and after kill -9, RSS,
+// 6. Peak RSS over 20,000 messages of 2 KB × 10 sessions at the default settings, against the
+//    capture-server baseline (bench/peak-rss-long.js, into bench/results.md).
+// 7. The message index with 100,000 messages: start after a clean stop and after kill -9, RSS,
 //    list (first and oldest page) and search (bench/index-100k.js, into bench/results.md).
 //    The capture loads include one 25 MB message (`25m-s1`; Relaydesk runs with --max-size 30m,
 //    as the default limit of 25 MB rightly refuses it): time to its 250 and peak RSS.
@@ -47,6 +49,8 @@ if (!process.env.BENCH_CAPTURE_ONLY) {
   spawnSync(process.execPath, [join(root, 'bench', 'list-render.js')], { stdio: 'inherit' });
   console.log('\n== capture with the mail list open (Chromium) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'capture-gui.js')], { stdio: 'inherit' });
+  console.log('\n== peak memory over a long 2 KB × 10 sessions load ==');
+  spawnSync(process.execPath, [join(root, 'bench', 'peak-rss-long.js')], { stdio: 'inherit' });
   console.log('\n== message index, 100,000 messages (written to bench/results.md) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'index-100k.js')], { stdio: 'inherit' });
 }
