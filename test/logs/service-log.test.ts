@@ -123,4 +123,48 @@ describe('the service log', () => {
       [],
     );
   });
+
+  it('still shows the lines written before a restart, with their times, before the new ones', async () => {
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const settings = {
+      greetingDelayMs: 0,
+      reverseDnsTimeoutMs: 0,
+      mode: 'relay',
+      // nothing listens on the discard port: the delivery is deferred, a relay.log line
+      relay: { host: '127.0.0.1', port: 9, security: 'none' },
+    };
+    const first = await startTestRelaydesk(settings, dataDir);
+    const info = await first.transport().sendMail({
+      from: 'app@sender.example',
+      to: 'ada@example.test',
+      subject: 'before the restart',
+      text: 'body',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const before = await waitFor('the audit and relay lines of the message', async () => {
+      const audit = await first.api<LogLines>('/api/v1/audit/log?limit=1000');
+      const relay = await lines(first, 'relay');
+      const accepted = audit.entries.find((e) => e.line.includes(`id=${id}`));
+      return accepted && relay.some((l) => l.startsWith(`${id}: `)) ? accepted : null;
+    });
+    const serviceBefore = await lines(first, 'service');
+    await first.dispose();
+
+    const second = await relaydesk(settings, dataDir);
+    const audit = await waitFor('the new run in the audit log', async () => {
+      const log = await second.api<LogLines>('/api/v1/audit/log?limit=1000');
+      return log.entries.length > 0 ? log : null;
+    });
+    // the line of the first run, at the time it was written, in time order with the rest
+    expect(audit.entries).toContainEqual(before);
+    const times = audit.entries.map((e) => e.at);
+    expect(times).toEqual([...times].sort());
+    expect((await lines(second, 'relay')).some((l) => l.startsWith(`${id}: `))).toBe(true);
+    const service = await waitFor('the second start in the service log', async () => {
+      const got = await lines(second, 'service');
+      return got.filter((l) => l.startsWith('exposure: SMTP on ')).length === 2 ? got : null;
+    });
+    expect(service.slice(0, serviceBefore.length)).toEqual(serviceBefore);
+  });
 });

@@ -1,7 +1,8 @@
 // The relay's three log files and their recent lines: relay.log (one line per delivery attempt,
 // Postfix-style), audit.log (who was let in or refused, and saved settings) and service.log (the
 // app's own notes: its start, the index, the journals, a quarantined file, a failure). Each line
-// also goes to the Logs view's memory and, as a `log` event, to whoever watches the service.
+// also goes to the Logs view's memory and, as a `log` event, to whoever watches the service; at
+// the start, that memory gets the files' last lines, written before the restart.
 //
 // The service's notes were on the console only, which the desktop app has none of: a sidecar
 // moved to quarantine, a journal that could not be folded or an index rebuilt was said where its
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import type { LogKind, LogLines, RelaydeskEvent } from '../../../preload/api-contract.js';
 import { isAuditLine, RecentLog } from '../log-view/recent-log.js';
 import { formatLogLine, type LogRecord } from './log-record.js';
+import { readLogTail } from './log-tail.js';
 import { RotatingLog, type RotationSettings } from './rotating-log.js';
 
 /** How many recent lines of each kind the API can show. */
@@ -39,6 +41,15 @@ export class RelayLog {
       audit: file('audit.log'),
       service: file('service.log'),
     };
+    // what the files held before this start, so the view does not begin empty at each restart
+    for (const [kind, log] of Object.entries(this.files) as Array<[LogKind, RotatingLog]>) {
+      try {
+        for (const { at, line } of readLogTail(log.path, recentLines))
+          this.recent.add(kind, line, at);
+      } catch (err) {
+        fileError(`could not read the last lines of ${log.path}: ${(err as Error).message}`);
+      }
+    }
   }
 
   /** A delivery attempt's record (or a queue note): the service log, relay.log and the Logs view. */
