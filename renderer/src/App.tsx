@@ -36,6 +36,7 @@ import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { SettingsView } from './settings/SettingsView';
 import { SenderAlerts } from './status/SenderAlerts';
+import { ArrivalAnnouncer } from './status/ArrivalAnnouncer';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { UpstreamPauseContext } from './status/upstream-pause-context';
@@ -483,6 +484,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             unread={list.counts.unread}
             streamState={streamState}
           />
+          <ArrivalAnnouncer />
         </header>
         <Banners
           pause={status.pause}
