@@ -36,6 +36,7 @@ import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { SettingsView } from './settings/SettingsView';
 import { SenderAlerts } from './status/SenderAlerts';
+import { ArrivalAnnouncer } from './status/ArrivalAnnouncer';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { UpstreamPauseContext } from './status/upstream-pause-context';
@@ -62,9 +63,13 @@ function placeFromHash(hash: string): Place {
   return { kind: 'mail', mailbox: null };
 }
 
-/** The widest the message list may be in a window this wide: 40% of it below 1100 px. */
+/**
+ * The widest the message list may be in a window this wide: 40% of it below 1100 px, 35% under
+ * 900 px, where the sidebar narrows too, so the message keeps more than a third of the window.
+ */
 export function listWidthLimit(windowWidth: number): number {
-  return windowWidth < 1100 ? Math.max(240, Math.round(windowWidth * 0.4)) : 900;
+  if (windowWidth >= 1100) return 900;
+  return Math.max(240, Math.round(windowWidth * (windowWidth <= 900 ? 0.35 : 0.4)));
 }
 
 function isPlaceHash(hash: string): boolean {
@@ -483,6 +488,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             unread={list.counts.unread}
             streamState={streamState}
           />
+          <ArrivalAnnouncer />
         </header>
         <Banners
           pause={status.pause}

@@ -128,6 +128,13 @@ export function MessageList(props: {
     const target = Math.max(0, Math.min(list.total - 1, index));
     const message = list.rows.get(target);
     setActive({ id: message?.ID ?? null, index: target });
+    // A key that moves past the rows in sight scrolls the list: that scroll is the list's doing,
+    // so crossing into another 50 rows replaces the address's entry instead of pushing one (Back
+    // would otherwise step through every page j went by); a scroll by wheel or bar still pushes.
+    const offset = virtualizer.scrollOffset ?? 0;
+    const inSight = scroller.current?.clientHeight ?? 0;
+    const rowTop = target * ROW_HEIGHT;
+    if (rowTop < offset || rowTop + ROW_HEIGHT > offset + inSight) movedByList.current = true;
     virtualizer.scrollToIndex(target, { align: 'auto' });
     if (extend && message) {
       onSelection(select(selection, 'range', message.ID, list.rows, list.positions));

@@ -21,11 +21,14 @@ export function ConnectionTestPanel({
   candidate,
   onPassed,
   onTrust,
+  label = 'Connection test',
 }: {
   candidate?: () => Record<string, unknown> | undefined;
   onPassed?(): void;
   /** Puts a refused certificate's fingerprint in the form's pin (Settings → Upstream only). */
   onTrust?(fingerprint256: string): void;
+  /** The region's name: the banner's and Settings' are on one page at once, and must differ. */
+  label?: string;
 }) {
   const api = useApi();
   const [result, setResult] = useState<ConnectionTestView | null>(null);
@@ -48,7 +51,7 @@ export function ConnectionTestPanel({
   };
 
   return (
-    <section className="connection-test" aria-label="Connection test">
+    <section className="connection-test" aria-label={label}>
       <button type="button" onClick={() => void run()} disabled={busy}>
         {busy ? 'Testing…' : 'Test connection'}
       </button>

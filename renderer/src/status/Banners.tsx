@@ -46,7 +46,7 @@ export function Banners(props: {
               <strong>Relaying has resumed.</strong>
             )}
           </p>
-          <ConnectionTestPanel onPassed={props.onRecovered} />
+          <ConnectionTestPanel onPassed={props.onRecovered} label="Test the paused upstream" />
           {!props.pause && (
             <button type="button" onClick={() => setKept(false)}>
               Dismiss

@@ -1,0 +1,105 @@
+// A keyboard-first and screen-reader user's day, in Chromium against the real headless server
+// with mail sent over SMTP: j/k walking the list past 50 rows without filling the history, and a
+// burst of new mail told to a screen reader in a few sentences rather than one per message.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pooledTransport } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+  const total = async () =>
+    (await gui.relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+  const param = (name: string) => new URL(page.url()).searchParams.get(name);
+
+  async function sendBurst(count: number, subject: (n: number) => string): Promise<void> {
+    const transport = pooledTransport(gui.relaydesk.smtp);
+    try {
+      const batch = [];
+      for (let n = 0; n < count; n++) {
+        batch.push(
+          transport.sendMail({
+            from: 'load@example.test',
+            to: 'l@example.test',
+            subject: subject(n),
+          }),
+        );
+      }
+      await Promise.all(batch);
+    } finally {
+      transport.close();
+    }
+  }
+
+  it('j walks the list past its first 50 rows in one history entry; a scroll by hand still pushes one', async () => {
+    await deleteAll();
+    await sendBurst(70, (n) => `Walked ${String(n).padStart(2, '0')}`);
+    await eventually(total).toBe(70);
+    await gui.openLive();
+    await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe('70');
+    const entries = () => page.evaluate(() => history.length);
+    const before = await entries();
+
+    await page.getByTestId('message-list').focus();
+    for (let n = 0; n < 62; n++) await page.keyboard.press('j');
+    // the rows in sight are past the first 50: the address names where the list is...
+    await eventually(async () => Number(param('start'))).toBeGreaterThanOrEqual(50);
+    // ...in the entry the page had, so Back leaves the list rather than stepping back a page
+    expect(await entries()).toBe(before);
+
+    // the same crossing by the scroll bar is the user's own page change, as in Mailpit
+    await page.getByTestId('message-list').evaluate((element) => (element.scrollTop = 0));
+    await eventually(() => param('start')).toBe(null);
+    expect(await entries()).toBe(before + 1);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a burst of 100 messages is told to a screen reader in a few sentences that count them all', async () => {
+    await deleteAll();
+    await gui.openLive();
+    // a polite live region, there before the mail (one added with its text is not read out)
+    expect(await page.getByTestId('arrival-announcer').getAttribute('role')).toBe('status');
+    // every sentence the live region is given, as a screen reader would be handed it
+    await page.evaluate(() => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      const element = document.querySelector('[data-testid="arrival-announcer"]') as HTMLElement;
+      new MutationObserver(() => {
+        if (element.textContent) said.push(element.textContent);
+      }).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+
+    await sendBurst(100, (n) => `Burst ${n}`);
+    await eventually(total).toBe(100);
+    // each sentence counts the mail since the last one, so together they count the whole burst
+    const counted = (sentences: string[]) =>
+      sentences.reduce(
+        (sum, s) => sum + (/^(\d+) new messages/.exec(s)?.[1] ? Number(/^(\d+)/.exec(s)?.[1]) : 1),
+        0,
+      );
+    await eventually(async () => counted(await said()), 20_000).toBe(100);
+    const sentences = await said();
+    expect(sentences.length).toBeLessThan(20);
+    expect(sentences.at(-1)).toMatch(
+      /^(\d+ new messages; the latest|New message) from load@example\.test: Burst \d+$/,
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
+});

@@ -1,0 +1,122 @@
+// A relaying setup whose upstream does not answer, in Chromium against the real headless server:
+// the pause banner fits two lines at 1280 px, a narrow window leaves the message room to be read,
+// and the list's queued rows pass axe's contrast check, selected, in light and dark.
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually, seriousAxeViolations, waitFor } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+/** A loopback port nothing listens on: the upstream is down, so relaying pauses. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: await closedPort(), security: 'none' },
+      },
+      viewport: { width: 1280, height: 800 },
+    });
+    page = gui.page;
+    await gui.send({
+      from: 'Jane Sender <jane.sender@example.com>',
+      to: ['Bob Recipient <bob.recipient@example.com>', 'carol@example.org'],
+      cc: 'dave.cc@example.net',
+      bcc: 'erin.bcc@example.com',
+      subject: 'Quarterly invoice for the office',
+      text: 'Hello',
+    });
+    await waitFor(
+      'relaying to pause',
+      async () =>
+        (await gui.relaydesk.api<{ upstream: { paused: unknown } }>('/api/v1/queue')).upstream
+          .paused,
+      { timeout: 20_000 },
+    );
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  async function openTheMessage(): Promise<void> {
+    await gui.openLive();
+    await page.getByTestId('message-row').first().click();
+    await page.getByTestId('message-subject').waitFor();
+    await page.getByTestId('paused-banner').waitFor();
+  }
+
+  it('the pause banner is two lines at 1280 px: its sentence beside Test connection', async () => {
+    await openTheMessage();
+    const layout = await page.getByTestId('paused-banner').evaluate((banner) => {
+      const text = banner.querySelector('p') as HTMLElement;
+      const button = banner.querySelector('button') as HTMLElement;
+      const lines =
+        text.getBoundingClientRect().height / parseFloat(getComputedStyle(text).lineHeight);
+      return {
+        lines: Math.round(lines),
+        buttonBeside: button.getBoundingClientRect().top < text.getBoundingClientRect().bottom,
+      };
+    });
+    expect(layout).toEqual({ lines: 2, buttonBeside: true });
+    await page.screenshot({ path: join(screenshots, 'paused-banner-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'paused-banner-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("a queued row, selected, reads against its background in light and dark (axe's contrast)", async () => {
+    await openTheMessage();
+    await eventually(() =>
+      page.getByTestId('message-row').first().getAttribute('aria-selected'),
+    ).toBe('true');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it("the banner's connection test and Settings' have names of their own", async () => {
+    await gui.openLive('#settings');
+    await page.getByTestId('paused-banner').waitFor();
+    await page.getByRole('region', { name: 'Connection test', exact: true }).waitFor();
+    expect(await page.getByRole('region', { name: 'Connection test', exact: true }).count()).toBe(
+      1,
+    );
+  });
+
+  it('at 800 px wide the message pane keeps more than 340 px', async () => {
+    await page.setViewportSize({ width: 800, height: 650 });
+    try {
+      await openTheMessage();
+      const pane = await page
+        .getByRole('region', { name: 'Opened message' })
+        .evaluate((element) => element.getBoundingClientRect().width);
+      expect(pane).toBeGreaterThan(340);
+      await page.screenshot({ path: join(screenshots, 'narrow-800-light.png') });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(screenshots, 'narrow-800-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
