@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
-import { appendLog, filterLog, mergeLogs, type LogFilter } from './log-lines';
+import { appendLog, filterLog, logTime, mergeLogs, type LogFilter } from './log-lines';
 import './logs.css';
 
 const kinds = [
@@ -110,7 +110,7 @@ export function LogsView() {
         <ol className="log-lines" aria-label="Log lines">
           {shown.map((entry, index) => (
             <li key={`${entry.at}-${index}`} className={`log-line ${entry.kind}`}>
-              <time dateTime={entry.at}>{new Date(entry.at).toLocaleTimeString()}</time>
+              <time dateTime={entry.at}>{logTime(entry.at)}</time>
               <span className="log-kind">{entry.kind}</span>
               <code>{entry.line}</code>
             </li>
@@ -214,7 +214,7 @@ function WebhooksSection() {
             {log.Deliveries.map((d) => (
               <tr key={d.ID} className={`webhook-${d.State}`}>
                 <td>
-                  <time dateTime={d.Created}>{new Date(d.Created).toLocaleTimeString()}</time>
+                  <time dateTime={d.Created}>{logTime(d.Created)}</time>
                 </td>
                 <td>
                   <code>{d.URL}</code>

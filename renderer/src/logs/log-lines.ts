@@ -30,3 +30,23 @@ export function filterLog(lines: LogEntry[], filter: LogFilter): LogEntry[] {
       words.every((word) => entry.line.toLowerCase().includes(word)),
   );
 }
+
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  day: 'numeric',
+  month: 'short',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/**
+ * A line's time: today's by the clock alone, an earlier day's with its date, since the view also
+ * holds the lines the files kept from before the last start.
+ */
+export function logTime(at: string, now: Date = new Date()): string {
+  const date = new Date(at);
+  if (Number.isNaN(date.getTime())) return at;
+  return date.toDateString() === now.toDateString()
+    ? date.toLocaleTimeString()
+    : dayAndTime.format(date);
+}
