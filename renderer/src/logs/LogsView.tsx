@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
-import { appendLog, filterLog, logTime, mergeLogs, type LogFilter } from './log-lines';
+import { appendLog, filterLog, loggedToday, logTime, mergeLogs, type LogFilter } from './log-lines';
 import './logs.css';
 
 const kinds = [
@@ -107,7 +107,11 @@ export function LogsView() {
           attempt; service lines as the app starts and when something needs attention.
         </p>
       ) : (
-        <ol className="log-lines" aria-label="Log lines">
+        <ol
+          // lines from an earlier day show their date: a wider time column for all, aligned
+          className={shown.every((e) => loggedToday(e.at)) ? 'log-lines' : 'log-lines dated'}
+          aria-label="Log lines"
+        >
           {shown.map((entry, index) => (
             <li key={`${entry.at}-${index}`} className={`log-line ${entry.kind}`}>
               <time dateTime={entry.at}>{logTime(entry.at)}</time>

@@ -46,7 +46,9 @@ const dayAndTime = new Intl.DateTimeFormat(undefined, {
 export function logTime(at: string, now: Date = new Date()): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return at;
-  return date.toDateString() === now.toDateString()
-    ? date.toLocaleTimeString()
-    : dayAndTime.format(date);
+  return loggedToday(at, now) ? date.toLocaleTimeString() : dayAndTime.format(date);
+}
+
+export function loggedToday(at: string, now: Date = new Date()): boolean {
+  return new Date(at).toDateString() === now.toDateString();
 }
