@@ -5,6 +5,7 @@
 // cron ignores exit 75 and PHP's mail() returns a false nobody checks, so a message a caller
 // was told to retry is in practice a message lost.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
 import addressparser from 'nodemailer/lib/addressparser';
@@ -119,9 +120,29 @@ function addressesOf(values: string[]): string[] {
     .filter(Boolean);
 }
 
-/** This machine's name as a mail domain, as Postfix's $myhostname. */
+/**
+ * This machine's mail domain, as Postfix's $myorigin on Debian: the name in /etc/mailname (which
+ * Debian's Postfix and Exim write, and which a box moving from them to Relaydesk keeps), else the
+ * machine's name. A bare machine name (`vm`, `relaybox`) is no domain a smart host takes mail
+ * for: cron's mail to `root` went out as `root@vm` and was refused upstream.
+ */
 function localDomain(): string {
-  return hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
+  return mailname() ?? (hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost');
+}
+
+function mailname(): string | null {
+  const path = process.env.RELAYDESK_TEST_MAILNAME_FILE ?? '/etc/mailname';
+  try {
+    const name = readFileSync(path, 'utf8').split('\n')[0]?.trim() ?? '';
+    return /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+$/.test(name) ? name : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A sender without a domain (`root`, from cron's `From: root (Cron Daemon)`) gets ours. */
+function qualifiedSender(address: string): string {
+  return /^[A-Za-z0-9._+-]+$/.test(address) ? `${address}@${localDomain()}` : address;
 }
 
 /**
@@ -226,7 +247,7 @@ export async function runSendmail(args: string[]): Promise<number> {
       .filter((f) => f.name.toLowerCase() === 'from')
       .map((f) => f.value),
   )[0];
-  const from = parsed.from ?? headerFrom ?? `${localUser()}@${hostname()}`;
+  const from = qualifiedSender(parsed.from ?? headerFrom ?? localUser());
   message = completedHeaders(message, from);
   const transport = nodemailer.createTransport({
     host: parsed.smtp.host,

@@ -17,6 +17,7 @@ import {
   type ServeProcess,
 } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { madeTempFolder } from '../helpers/temp-folders.js';
 import { php, sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
 import { tools } from '../helpers/system-tools.js';
 
@@ -214,26 +215,43 @@ describe('relaydesk sendmail', () => {
     }
   });
 
-  it("cron's call (sendmail -FCronDaemon -i -B8BITMIME -oem root) reaches root at this host", async () => {
-    // Debian's cron mails a job's output this way, to the bare user name
-    const result = await runCli(['sendmail', '-FCronDaemon', '-i', '-B8BITMIME', '-oem', 'root'], {
-      env,
+  /** Debian's cron mails a job's output this way, to the bare user name. */
+  const cronMail = (subject: string, mailnameFile: string) =>
+    runCli(['sendmail', '-FCronDaemon', '-i', '-B8BITMIME', '-oem', 'root'], {
+      env: { ...env, RELAYDESK_TEST_MAILNAME_FILE: mailnameFile },
       input: [
         'From: root (Cron Daemon)',
         'To: root',
-        'Subject: Cron <root@host> /usr/local/bin/nightly',
+        `Subject: ${subject}`,
         'Content-Type: text/plain; charset=UTF-8',
         '',
         'output of the nightly job',
         '',
       ].join('\n'),
     });
+
+  it("cron's call (sendmail -FCronDaemon -i -B8BITMIME -oem root) reaches root at this host", async () => {
+    const result = await cronMail('Cron <root@host> /usr/local/bin/nightly', '/nonexistent');
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toBe('');
     const { detail } = await captured('Cron <root@host> /usr/local/bin/nightly');
     const host = hostname().replace(/[^A-Za-z0-9.-]/g, '') || 'localhost';
     expect(detail.Envelope.rcptTo).toEqual([`root@${host}`]);
+    expect(detail.Envelope.mailFrom).toBe(`root@${host}`);
+  });
+
+  it("qualifies cron's bare root with the domain in /etc/mailname, as Debian's Postfix does", async () => {
+    // a box named `vm` sent `root@vm`, which a smart host refuses; /etc/mailname names its domain
+    const dir = await madeTempFolder('relaydesk-mailname-');
+    const mailname = join(dir, 'mailname');
+    await writeFile(mailname, 'relaybox.example.org\n');
+    const result = await cronMail('Cron <root@relaybox> nightly', mailname);
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured('Cron <root@relaybox> nightly');
+    expect(detail.Envelope.rcptTo).toEqual(['root@relaybox.example.org']);
+    expect(detail.Envelope.mailFrom).toBe('root@relaybox.example.org');
+    expect(raw).toMatch(/^Message-ID: <[^>]+@relaybox\.example\.org>\r$/im);
   });
 
   it('a line of a single "." ends the message unless -i or -oi, as sendmail(1) reads', async () => {
