@@ -9,18 +9,22 @@
 // Env: MESSAGES (20000), REPS (2), BEFORE_ROOT.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  listening,
+  postfixTool as tool,
+  start as startProcess,
+  waitFor as until,
+} from './local-processes.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const messages = Number(process.env.MESSAGES ?? 20_000);
 const reps = Number(process.env.REPS ?? 2);
 const before = process.env.BEFORE_ROOT;
-const tool = (name) =>
-  [`/usr/local/bin/${name}`, `/usr/sbin/${name}`].find((p) => existsSync(p)) ?? name;
 const harness = [
   join(root, '..', 'shared', 'bench'),
   join(root, '..', '..', 'shared', 'bench'),
@@ -34,50 +38,13 @@ const baselines = mkdtempSync(join(tmpdir(), 'relaydesk-baselines-'));
 cpSync(join(harness, 'baselines'), baselines, { recursive: true });
 symlinkSync(join(root, 'node_modules'), join(baselines, 'node_modules'));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function until(check, what, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** The process's peak resident memory so far, in KiB (VmHWM). */
 function peakKiB(pid) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1]);
 }
 
-function start(args, env = {}) {
-  const child = spawn(process.execPath, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return { child, output: () => out, exited };
-}
+const start = (args, env) => startProcess(process.execPath, args, env);
 
 /** Sends the load; smtp-source runs without blocking so the server's pipes keep being read. */
 async function load(port) {

@@ -7,12 +7,11 @@
 //      RELAY_DRAIN=1 (also: the queue's own rate, with the upstream paused while the messages
 //      come in and resumed once all are stored; the clock runs from the resume),
 //      BENCH_DEBUG=1 (when the messages were all received, at the sink, and the queue empty).
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, listening, postfixTool as tool, start, waitFor } from './local-processes.js';
 import { cpuSeconds } from './process-cpu.js';
 import { measuredLine, writeResultsSection } from './results-section.js';
 
@@ -33,53 +32,11 @@ const baseline = join(baselines, 'relay-server.mjs');
 const messages = Number(process.env.RELAY_MSGS ?? 1000);
 const reps = Number(process.env.REPS ?? 3);
 const connections = Number(process.env.RELAY_CONNECTIONS ?? 2);
-const tool = (name) =>
-  [`/usr/local/bin/${name}`, `/usr/sbin/${name}`].find((p) => existsSync(p)) ?? name;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function start(command, args, env = {}) {
-  const child = spawn(command, args, {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  return { child, output: () => out, exited };
-}
-
-async function waitFor(check, what, timeoutMs = 60_000) {
-  if (process.env.BENCH_DEBUG) console.error(`waiting for ${what}`);
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** CPU time a process has used, in ms; null off Linux. */
 function cpuMs(pid) {
   const seconds = cpuSeconds(pid);
   return seconds === null ? null : seconds * 1000;
-}
-
-function listening(port) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => (socket.destroy(), resolve(true)));
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Runs smtp-source without blocking: the servers' output pipes must keep being read. */
