@@ -37,6 +37,46 @@ describe('route', () => {
     expect(warning?.message).toMatch(/Hop 2 is stamped 1 min before Hop 1/);
   });
 
+  test('a gap longer than any queue keeps mail: the hops below it are named as likely forged', () => {
+    // a phish's own made-up hops under the one its victim's MX stamped (qmail's syntax)
+    const analysis = analyzeMessage(
+      'Received: from unknown (HELO mail.paypal.com) (185.220.101.33)\n' +
+        '  by mx.victim.example with SMTP; Wed, 3 Dec 2026 11:00:05 +0000\n' +
+        field('mail.paypal.com', 'smtp.paypal.com', 'Tue, 2 Dec 2025 09:00:00 +0000') +
+        field('apple.com', 'mail.paypal.com', 'Mon, 1 Jan 2024 00:00:00 +0000'),
+    );
+    expect(analysis.hops.map((h) => h.delaySeconds)).toEqual([null, 60_598_800, 31_629_605]);
+    expect(
+      analysis.warnings
+        .filter((w) => w.code === 'delay-implausible')
+        .map((w) => [w.hop, w.message]),
+    ).toEqual([
+      [
+        1,
+        'Hop 2 is stamped 701 days after Hop 1, longer than mail servers keep a message queued ' +
+          '(they give up after 4–5 days). Hop 1 was most likely written by the sender to look ' +
+          'like a route (forged), unless a clock was that far off or the message was held by ' +
+          'hand; the servers’ own stamps begin at Hop 2.',
+      ],
+      [
+        2,
+        'Hop 3 is stamped 366 days after Hop 2, longer than mail servers keep a message queued ' +
+          '(they give up after 4–5 days). Hops 1–2 were most likely written by the sender to ' +
+          'look like a route (forged), unless a clock was that far off or the message was held ' +
+          'by hand; the servers’ own stamps begin at Hop 3.',
+      ],
+    ]);
+  });
+
+  test('a message deferred for four days (a queue’s retries) is not called forged', () => {
+    const analysis = analyzeMessage(
+      field('b.example', 'c.example', 'Mon, 10 Mar 2025 09:00:00 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops[1]?.delaySeconds).toBe(342_000);
+    expect(analysis.warnings).toEqual([]);
+  });
+
   test('one dated hop: no total, no slowest hop', () => {
     const analysis = analyzeMessage(
       field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),

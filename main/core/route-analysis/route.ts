@@ -28,9 +28,18 @@ function seconds(ms: number): number {
   return Math.round(ms) / 1000;
 }
 
+/**
+ * The longest a message plausibly waits between two stamps: mail servers give up on a message
+ * after 4–5 days in their queue (RFC 5321 §4.5.4.1; Postfix's maximal_queue_lifetime and
+ * Sendmail's Timeout.queuereturn are 5 days). A longer gap is a made-up header below it, a clock
+ * that far off, or a message held by hand.
+ */
+export const MAX_QUEUE_SECONDS = 5 * 86_400;
+
 function describeSeconds(value: number): string {
   const abs = Math.abs(value);
   if (abs < 60) return `${abs} s`;
+  if (abs >= 2 * 86_400) return `${Math.round(abs / 86_400).toLocaleString('en')} days`;
   const hours = Math.floor(abs / 3600);
   const minutes = Math.floor((abs % 3600) / 60);
   const secs = Math.round(abs % 60);
@@ -205,6 +214,19 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (previousMs !== null) {
       const delay = seconds(ms - previousMs);
       hop.delaySeconds = delay;
+      if (delay > MAX_QUEUE_SECONDS) {
+        const before = index === 1 ? hopName(0) : `Hops 1–${index}`;
+        warnings.push({
+          code: 'delay-implausible',
+          message:
+            `${hopName(index)} is stamped ${describeSeconds(delay)} after ${hopName(previousIndex)}, ` +
+            'longer than mail servers keep a message queued (they give up after 4–5 days). ' +
+            `${before} ${index === 1 ? 'was' : 'were'} most likely written by the sender to look ` +
+            'like a route (forged), unless a clock was that far off or the message was held by ' +
+            `hand; the servers’ own stamps begin at ${hopName(index)}.`,
+          hop: index,
+        });
+      }
       if (delay > 0) {
         positive += delay;
         const slowest = slowestHop === null ? null : hops[slowestHop]?.delaySeconds;
