@@ -1,5 +1,5 @@
 // The Route tab read by a postmaster answering "where did this come from": a phish whose made-up
-// hops sit below the one its victim's MX stamped.
+// hops sit below the one its victim's MX stamped, and a mail loop pasted into Analyze headers.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +31,21 @@ function phish(): string {
   ].join('\r\n');
 }
 
-describe.skipIf(!chromiumPath)('Reading a forged route, in Chromium', () => {
+/** Forty hand-overs between two MXes that each think the other is the destination. */
+function loop(): string {
+  const fields: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const [from, by] = i % 2 ? ['mx1', 'mx0'] : ['mx0', 'mx1'];
+    fields.unshift(
+      `Received: from ${from}.loop.example (${from}.loop.example [192.0.2.${10 + (i % 2)}])\n` +
+        `\tby ${by}.loop.example (Postfix) with ESMTP id L${i}\n` +
+        `\tfor <x@loop.example>; Wed, 3 Dec 2026 12:00:${String(i).padStart(2, '0')} +0000`,
+    );
+  }
+  return `${fields.join('\n')}\nFrom: a@loop.example\nTo: x@loop.example\nSubject: Loop\n`;
+}
+
+describe.skipIf(!chromiumPath)('Reading a forged route and a loop, in Chromium', () => {
   let gui: Gui;
   let page: Page;
 
@@ -76,6 +90,25 @@ describe.skipIf(!chromiumPath)('Reading a forged route, in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'route-forged-900-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 1280, height: 800 });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('says a pasted 40-hop chain between two servers is a mail loop, above the hops', async () => {
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.getByRole('textbox').fill(loop());
+    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await eventually(() => dialog.getByTestId('hop').count()).toBe(40);
+    // before: no warning, forty ordinary one-second hops
+    const warning = dialog.locator('.route > .route-warning');
+    expect(await warning.allInnerTexts()).toEqual([
+      'A mail loop: mx0.loop.example handed the message to mx1.loop.example 20 times (first at ' +
+        'Hop 1). Servers pass a looping message back and forth until one refuses it for too ' +
+        'many hops (Sendmail after 25, Exim and Relaydesk after 30, Postfix after 50); look for ' +
+        'a forward, an alias or an MX record that points back.',
+    ]);
+    await page.screenshot({ path: join(screenshots, 'route-loop-light.png') });
+    await page.keyboard.press('Escape');
     expect(gui.pageErrors).toEqual([]);
   });
 });

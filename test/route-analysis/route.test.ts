@@ -77,6 +77,37 @@ describe('route', () => {
     expect(analysis.warnings).toEqual([]);
   });
 
+  test('two servers handing a message back and forth are a mail loop, named once', () => {
+    let header = '';
+    for (let i = 0; i < 40; i++) {
+      const [from, by] = i % 2 ? ['mx1.example', 'mx0.example'] : ['mx0.example', 'mx1.example'];
+      header =
+        field(from, by, `Wed, 3 Dec 2026 12:00:${String(i).padStart(2, '0')} +0000`) + header;
+    }
+    const analysis = analyzeMessage(header);
+    expect(analysis.hops).toHaveLength(40);
+    // before: no warning at all, forty ordinary one-second hops
+    expect(analysis.warnings).toEqual([
+      {
+        code: 'mail-loop',
+        message:
+          'A mail loop: mx0.example handed the message to mx1.example 20 times (first at Hop 1). ' +
+          'Servers pass a looping message back and forth until one refuses it for too many hops ' +
+          '(Sendmail after 25, Exim and Relaydesk after 30, Postfix after 50); look for a ' +
+          'forward, an alias or an MX record that points back.',
+      },
+    ]);
+  });
+
+  test('a content filter re-injecting on the same host twice is not a loop', () => {
+    const analysis = analyzeMessage(
+      'Received: from localhost (localhost [127.0.0.1]) by mx.example.com with ESMTP id 4; Thu, 6 Mar 2025 10:00:04 +0000\n' +
+        'Received: from localhost (localhost [127.0.0.1]) by mx.example.com with ESMTP id 3; Thu, 6 Mar 2025 10:00:03 +0000\n' +
+        'Received: from a.example (a.example [192.0.2.1]) by mx.example.com with ESMTP id 1; Thu, 6 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(analysis.warnings.map((w) => w.code)).toEqual([]);
+  });
+
   test('one dated hop: no total, no slowest hop', () => {
     const analysis = analyzeMessage(
       field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),

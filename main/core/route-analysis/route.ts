@@ -123,6 +123,44 @@ function zoneWarning(index: number, zone: string | null): Warning {
   };
 }
 
+/** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
+const LOOP_REPEATS = 3;
+
+/**
+ * Two servers handing a message back and forth (a forward or an MX that points back) stamp the
+ * same hand-over again and again, until one refuses it for too many hops. Well under the 100 hops
+ * read, a 40-hop loop read as forty ordinary one-second hops.
+ */
+function mailLoop(hops: readonly Hop[]): Warning | null {
+  interface HandOver {
+    count: number;
+    first: number;
+    from: string;
+    by: string;
+  }
+  const seen = new Map<string, HandOver>();
+  let worst: HandOver | null = null;
+  for (const [index, hop] of hops.entries()) {
+    const from = hop.fromRdns ?? hop.from ?? hop.fromIp;
+    const by = hop.by ?? hop.byIp;
+    if (!from || !by) continue;
+    const key = `${hostKey(from) ?? ''} ${hostKey(by) ?? ''}`;
+    const entry = seen.get(key) ?? { count: 0, first: index, from, by };
+    entry.count++;
+    seen.set(key, entry);
+    if (entry.count >= LOOP_REPEATS && (!worst || entry.count > worst.count)) worst = entry;
+  }
+  if (!worst) return null;
+  return {
+    code: 'mail-loop',
+    message:
+      `A mail loop: ${worst.from} handed the message to ${worst.by} ${worst.count} times (first ` +
+      `at ${hopName(worst.first)}). Servers pass a looping message back and forth until one ` +
+      'refuses it for too many hops (Sendmail after 25, Exim and Relaydesk after 30, Postfix ' +
+      'after 50); look for a forward, an alias or an MX record that points back.',
+  };
+}
+
 export function buildRoute(fields: readonly HeaderField[]): Route {
   const warnings: Warning[] = [];
   const all = fieldsNamed(fields, 'Received');
@@ -263,6 +301,9 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       hop: index,
     });
   });
+
+  const loop = mailLoop(hops);
+  if (loop) warnings.push(loop);
 
   const total =
     dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;
