@@ -93,6 +93,28 @@ describe.skipIf(!chromiumPath)('Reading a forged route and a loop, in Chromium',
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('gives a Received field the pane’s width in the Headers tab of a 900 px window', async () => {
+    await page.setViewportSize({ width: 900, height: 800 });
+    await page.getByTestId('message-row').filter({ hasText: 'Your account is limited' }).click();
+    await page.getByRole('tab', { name: 'Headers', exact: true }).click();
+    const table = page.getByTestId('headers-table');
+    const value = table.locator('tbody td').first();
+    await eventually(() => value.innerText()).toMatch(/^from \[127\.0\.0\.1\]/);
+    const width = (selector: string) =>
+      page.getByTestId('headers-table').evaluate((element, sel) => {
+        const target = sel ? element.querySelector(sel) : element;
+        return target ? target.getBoundingClientRect().width : 0;
+      }, selector);
+    // before: 135 px beside a 200 px name column, a dozen characters a line
+    expect(await width('tbody td')).toBeGreaterThan((await width('')) - 40);
+    expect(await table.locator('tbody th').first().innerText()).toBe('Received');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'headers-900-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('says a pasted 40-hop chain between two servers is a mail loop, above the hops', async () => {
     await page.getByRole('button', { name: 'Analyze headers' }).click();
     const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
