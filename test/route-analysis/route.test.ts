@@ -68,6 +68,28 @@ describe('route', () => {
     ]);
   });
 
+  test('a saved message sent again from this host long after is a re-send, not a forgery', () => {
+    // an old .eml re-sent to Relaydesk: its own stamp, from loopback, 640 days later
+    const analysis = analyzeMessage(
+      'Received: from [127.0.0.1] (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 9; Fri, 4 Dec 2026 04:10:08 +0000\n' +
+        field('b.example', 'c.example', 'Thu, 6 Mar 2025 10:00:05 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.warnings.map((w) => [w.code, w.hop, w.message])).toEqual([
+      [
+        'delay-resent',
+        2,
+        'Hop 3 is stamped 638 days after Hop 2, longer than mail servers keep a message queued: ' +
+          'it was sent again from 127.0.0.1 (a saved message re-sent, or released from a ' +
+          'quarantine), so this is not time in transit.',
+      ],
+      ['chain-broken', 2, expect.any(String)],
+    ]);
+    // the re-send is not the slowest hop of the route
+    expect(analysis.slowestHop).toBe(1);
+    expect(analysis.positiveSeconds).toBe(5);
+  });
+
   test('a message deferred for four days (a queue’s retries) is not called forged', () => {
     const analysis = analyzeMessage(
       field('b.example', 'c.example', 'Mon, 10 Mar 2025 09:00:00 +0000') +

@@ -254,6 +254,22 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       hop.delaySeconds = delay;
       if (delay > MAX_QUEUE_SECONDS) {
         const before = index === 1 ? hopName(0) : `Hops 1–${index}`;
+        // sent again from inside (a saved .eml re-sent to test, a quarantine released): the
+        // route below is the first delivery's, not made up
+        if (hop.local || hop.private === true) {
+          warnings.push({
+            code: 'delay-resent',
+            message:
+              `${hopName(index)} is stamped ${describeSeconds(delay)} after ` +
+              `${hopName(previousIndex)}, longer than mail servers keep a message queued: it ` +
+              `was sent again from ${hop.fromIp ?? 'this host'} (a saved message re-sent, or ` +
+              'released from a quarantine), so this is not time in transit.',
+            hop: index,
+          });
+          previousMs = ms;
+          previousIndex = index;
+          return;
+        }
         warnings.push({
           code: 'delay-implausible',
           message:
