@@ -118,6 +118,29 @@ describe('auth check of captured mail', () => {
     expect(check.arc).toMatchObject({ result: 'pass', badge: 'pass', instance: 1 });
   });
 
+  it('says a forwarder’s seal whose key is not in DNS did not verify, not that there is no chain', async () => {
+    // sealed by a list whose ARC key was never published (or since removed)
+    const sealed = await authenticate(signed(), {
+      ip: '192.0.2.5',
+      helo: 'mail.shop.example',
+      sender: 'bounce@shop.example',
+      mta: 'mx.unpublished.example',
+      resolver: resolver().forMailauth() as never,
+      seal: { signingDomain: 'unpublished.example', selector: 'arc', privateKey: arcKey },
+      disableBimi: true,
+    });
+    const forwarded = Buffer.concat([Buffer.from(sealed.headers), signed()]);
+    const check = await checkAuthentication(resolver(), input(forwarded, '203.0.113.7'));
+    // before: { result: 'fail', reason: 'no ARC chain' } beside an ARC-Seal i=1
+    expect(check.arc).toEqual({
+      result: 'fail',
+      badge: 'fail',
+      instance: 1,
+      reason:
+        'the ARC set i=1 did not verify: its seal or message signature does not match, or its key is not in DNS',
+    });
+  });
+
   it('says offline, not fail, when DNS does not answer, and does not hang', async () => {
     const quiet = await startDnsServer();
     quiet.silent = true;

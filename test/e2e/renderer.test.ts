@@ -9,7 +9,7 @@ import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually, seriousAxeViolations, startTracker, waitFor } from './browser.js';
-import { startGui, type Gui } from './gui.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 import { repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -391,6 +391,41 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
         .filter((c) => !c.startsWith('Upstream queue ID'))
         .map((c) => c.replace(/\d+$/, '1')),
     );
+    // at 900 px the pane is a third of the window: each attempt is labelled lines, neither the
+    // reply broken inside its words ("Signe d by: not signe d", "Trans cript") nor hidden past
+    // the edge of a table scrolled sideways
+    await page.setViewportSize({ width: 900, height: 800 });
+    const attempts = ok.getByTestId('attempts');
+    await eventually(() =>
+      attempts.evaluate((table) => {
+        const box = table.parentElement as HTMLElement;
+        return box.scrollWidth <= box.clientWidth + 1;
+      }),
+    ).toBe(true);
+    expect(
+      await ok.getByTestId('attempt-tls').evaluate((cell) => cell.getBoundingClientRect().left),
+    ).toBe(await attempts.evaluate((table) => table.getBoundingClientRect().left));
+    const brokenWords = await attempts.evaluate((table) =>
+      Array.from(table.querySelectorAll('td.attempt-free-text')).flatMap((cell) => {
+        const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+        const broken: string[] = [];
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          // the transcript is a box of its own that scrolls
+          if (node.parentElement?.closest('pre')) continue;
+          const text = node.textContent ?? '';
+          for (const word of text.matchAll(/\S+/g)) {
+            const range = document.createRange();
+            range.setStart(node, word.index);
+            range.setEnd(node, word.index + word[0].length);
+            const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+            if (lines.size > 1) broken.push(word[0]);
+          }
+        }
+        return broken;
+      }),
+    );
+    expect(brokenWords).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'delivery-attempts-900.png') });
     await page.setViewportSize({ width: 1400, height: 860 });
     // the transcript opens on demand
     await ok.getByText('Transcript').click();

@@ -71,7 +71,10 @@ describe('route wording', () => {
   it('finds where the message entered the Internet: the first hop from a public address', () => {
     const hop = (fromIp: string | null, isPrivate: boolean | null) =>
       ({ fromIp, private: isPrivate }) as Hop;
-    expect(originHop([hop(null, null), hop('10.0.0.1', true), hop('192.0.2.1', false)])).toBe(2);
+    expect(originHop([hop(null, null), hop('10.0.0.1', true), hop('192.0.2.1', false)])).toEqual({
+      index: 2,
+      afterGap: false,
+    });
     expect(originHop([hop('127.0.0.1', true)])).toBeNull();
   });
 

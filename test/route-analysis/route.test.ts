@@ -37,6 +37,99 @@ describe('route', () => {
     expect(warning?.message).toMatch(/Hop 2 is stamped 1 min before Hop 1/);
   });
 
+  test('a gap longer than any queue keeps mail: the hops below it are named as likely forged', () => {
+    // a phish's own made-up hops under the one its victim's MX stamped (qmail's syntax)
+    const analysis = analyzeMessage(
+      'Received: from unknown (HELO mail.paypal.com) (185.220.101.33)\n' +
+        '  by mx.victim.example with SMTP; Wed, 3 Dec 2026 11:00:05 +0000\n' +
+        field('mail.paypal.com', 'smtp.paypal.com', 'Tue, 2 Dec 2025 09:00:00 +0000') +
+        field('apple.com', 'mail.paypal.com', 'Mon, 1 Jan 2024 00:00:00 +0000'),
+    );
+    expect(analysis.hops.map((h) => h.delaySeconds)).toEqual([null, 60_598_800, 31_629_605]);
+    expect(
+      analysis.warnings
+        .filter((w) => w.code === 'delay-implausible')
+        .map((w) => [w.hop, w.message]),
+    ).toEqual([
+      [
+        1,
+        'Hop 2 is stamped 701 days after Hop 1, longer than mail servers keep a message queued ' +
+          '(they give up after 4–5 days). Hop 1 was most likely written by the sender to look ' +
+          'like a route (forged), unless a clock was that far off or the message was held by ' +
+          'hand; the servers’ own stamps begin at Hop 2.',
+      ],
+      [
+        2,
+        'Hop 3 is stamped 366 days after Hop 2, longer than mail servers keep a message queued ' +
+          '(they give up after 4–5 days). Hops 1–2 were most likely written by the sender to ' +
+          'look like a route (forged), unless a clock was that far off or the message was held ' +
+          'by hand; the servers’ own stamps begin at Hop 3.',
+      ],
+    ]);
+  });
+
+  test('a saved message sent again from this host long after is a re-send, not a forgery', () => {
+    // an old .eml re-sent to Relaydesk: its own stamp, from loopback, 640 days later
+    const analysis = analyzeMessage(
+      'Received: from [127.0.0.1] (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 9; Fri, 4 Dec 2026 04:10:08 +0000\n' +
+        field('b.example', 'c.example', 'Thu, 6 Mar 2025 10:00:05 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.warnings.map((w) => [w.code, w.hop, w.message])).toEqual([
+      [
+        'delay-resent',
+        2,
+        'Hop 3 is stamped 638 days after Hop 2, longer than mail servers keep a message queued: ' +
+          'it was sent again from 127.0.0.1 (a saved message re-sent, or released from a ' +
+          'quarantine), so this is not time in transit.',
+      ],
+      ['chain-broken', 2, expect.any(String)],
+    ]);
+    // the re-send is not the slowest hop of the route
+    expect(analysis.slowestHop).toBe(1);
+    expect(analysis.positiveSeconds).toBe(5);
+  });
+
+  test('a message deferred for four days (a queue’s retries) is not called forged', () => {
+    const analysis = analyzeMessage(
+      field('b.example', 'c.example', 'Mon, 10 Mar 2025 09:00:00 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops[1]?.delaySeconds).toBe(342_000);
+    expect(analysis.warnings).toEqual([]);
+  });
+
+  test('two servers handing a message back and forth are a mail loop, named once', () => {
+    let header = '';
+    for (let i = 0; i < 40; i++) {
+      const [from, by] = i % 2 ? ['mx1.example', 'mx0.example'] : ['mx0.example', 'mx1.example'];
+      header =
+        field(from, by, `Wed, 3 Dec 2026 12:00:${String(i).padStart(2, '0')} +0000`) + header;
+    }
+    const analysis = analyzeMessage(header);
+    expect(analysis.hops).toHaveLength(40);
+    // before: no warning at all, forty ordinary one-second hops
+    expect(analysis.warnings).toEqual([
+      {
+        code: 'mail-loop',
+        message:
+          'A mail loop: mx0.example handed the message to mx1.example 20 times (first at Hop 1). ' +
+          'Servers pass a looping message back and forth until one refuses it for too many hops ' +
+          '(Sendmail after 25, Exim and Relaydesk after 30, Postfix after 50); look for a ' +
+          'forward, an alias or an MX record that points back.',
+      },
+    ]);
+  });
+
+  test('a content filter re-injecting on the same host twice is not a loop', () => {
+    const analysis = analyzeMessage(
+      'Received: from localhost (localhost [127.0.0.1]) by mx.example.com with ESMTP id 4; Thu, 6 Mar 2025 10:00:04 +0000\n' +
+        'Received: from localhost (localhost [127.0.0.1]) by mx.example.com with ESMTP id 3; Thu, 6 Mar 2025 10:00:03 +0000\n' +
+        'Received: from a.example (a.example [192.0.2.1]) by mx.example.com with ESMTP id 1; Thu, 6 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(analysis.warnings.map((w) => w.code)).toEqual([]);
+  });
+
   test('one dated hop: no total, no slowest hop', () => {
     const analysis = analyzeMessage(
       field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),

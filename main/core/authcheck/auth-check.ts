@@ -46,6 +46,19 @@ function verdict(status: AuthStatus | undefined, offline: boolean, fallback: str
   return { result, badge: badge(result, offline), reason };
 }
 
+/**
+ * What to say of an ARC result mailauth gave no comment for. A seal whose key cannot be fetched
+ * fails without one, and "no ARC chain" beside a fail badge told a reader the forwarder's seal
+ * was never there, when it was there and did not verify.
+ */
+function arcFallback(arc: { status: AuthStatus; i?: number | false } | null): string {
+  if (!arc || arc.status.result === 'none') return 'no ARC chain';
+  const set = typeof arc.i === 'number' && arc.i > 0 ? ` i=${arc.i}` : '';
+  return arc.status.result === 'fail'
+    ? `the ARC set${set} did not verify: its seal or message signature does not match, or its key is not in DNS`
+    : `the ARC chain up to set${set} verified`;
+}
+
 export async function checkAuthentication(
   dns: DnsResolver,
   input: AuthCheckInput,
@@ -116,7 +129,7 @@ export async function checkAuthentication(
       policy: dmarc ? dmarc.policy || 'none' : '',
     },
     arc: {
-      ...verdict(arc ? arc.status : undefined, offline, 'no ARC chain'),
+      ...verdict(arc ? arc.status : undefined, offline, arcFallback(arc)),
       // mailauth counts ARC sets from 1; 0 or false means there is none
       instance: arc && typeof arc.i === 'number' && arc.i > 0 ? arc.i : null,
     },

@@ -28,9 +28,18 @@ function seconds(ms: number): number {
   return Math.round(ms) / 1000;
 }
 
+/**
+ * The longest a message plausibly waits between two stamps: mail servers give up on a message
+ * after 4–5 days in their queue (RFC 5321 §4.5.4.1; Postfix's maximal_queue_lifetime and
+ * Sendmail's Timeout.queuereturn are 5 days). A longer gap is a made-up header below it, a clock
+ * that far off, or a message held by hand.
+ */
+export const MAX_QUEUE_SECONDS = 5 * 86_400;
+
 function describeSeconds(value: number): string {
   const abs = Math.abs(value);
   if (abs < 60) return `${abs} s`;
+  if (abs >= 2 * 86_400) return `${Math.round(abs / 86_400).toLocaleString('en')} days`;
   const hours = Math.floor(abs / 3600);
   const minutes = Math.floor((abs % 3600) / 60);
   const secs = Math.round(abs % 60);
@@ -111,6 +120,44 @@ function zoneWarning(index: number, zone: string | null): Warning {
     code: 'hop-zone-unknown',
     message: `${hopName(index)}: ${what}: read as UTC; delays around this hop may be off by hours.`,
     hop: index,
+  };
+}
+
+/** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
+const LOOP_REPEATS = 3;
+
+/**
+ * Two servers handing a message back and forth (a forward or an MX that points back) stamp the
+ * same hand-over again and again, until one refuses it for too many hops. Well under the 100 hops
+ * read, a 40-hop loop read as forty ordinary one-second hops.
+ */
+function mailLoop(hops: readonly Hop[]): Warning | null {
+  interface HandOver {
+    count: number;
+    first: number;
+    from: string;
+    by: string;
+  }
+  const seen = new Map<string, HandOver>();
+  let worst: HandOver | null = null;
+  for (const [index, hop] of hops.entries()) {
+    const from = hop.fromRdns ?? hop.from ?? hop.fromIp;
+    const by = hop.by ?? hop.byIp;
+    if (!from || !by) continue;
+    const key = `${hostKey(from) ?? ''} ${hostKey(by) ?? ''}`;
+    const entry = seen.get(key) ?? { count: 0, first: index, from, by };
+    entry.count++;
+    seen.set(key, entry);
+    if (entry.count >= LOOP_REPEATS && (!worst || entry.count > worst.count)) worst = entry;
+  }
+  if (!worst) return null;
+  return {
+    code: 'mail-loop',
+    message:
+      `A mail loop: ${worst.from} handed the message to ${worst.by} ${worst.count} times (first ` +
+      `at ${hopName(worst.first)}). Servers pass a looping message back and forth until one ` +
+      'refuses it for too many hops (Sendmail after 25, Exim and Relaydesk after 30, Postfix ' +
+      'after 50); look for a forward, an alias or an MX record that points back.',
   };
 }
 
@@ -205,6 +252,35 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (previousMs !== null) {
       const delay = seconds(ms - previousMs);
       hop.delaySeconds = delay;
+      if (delay > MAX_QUEUE_SECONDS) {
+        const before = index === 1 ? hopName(0) : `Hops 1–${index}`;
+        // sent again from inside (a saved .eml re-sent to test, a quarantine released): the
+        // route below is the first delivery's, not made up
+        if (hop.local || hop.private === true) {
+          warnings.push({
+            code: 'delay-resent',
+            message:
+              `${hopName(index)} is stamped ${describeSeconds(delay)} after ` +
+              `${hopName(previousIndex)}, longer than mail servers keep a message queued: it ` +
+              `was sent again from ${hop.fromIp ?? 'this host'} (a saved message re-sent, or ` +
+              'released from a quarantine), so this is not time in transit.',
+            hop: index,
+          });
+          previousMs = ms;
+          previousIndex = index;
+          return;
+        }
+        warnings.push({
+          code: 'delay-implausible',
+          message:
+            `${hopName(index)} is stamped ${describeSeconds(delay)} after ${hopName(previousIndex)}, ` +
+            'longer than mail servers keep a message queued (they give up after 4–5 days). ' +
+            `${before} ${index === 1 ? 'was' : 'were'} most likely written by the sender to look ` +
+            'like a route (forged), unless a clock was that far off or the message was held by ' +
+            `hand; the servers’ own stamps begin at ${hopName(index)}.`,
+          hop: index,
+        });
+      }
       if (delay > 0) {
         positive += delay;
         const slowest = slowestHop === null ? null : hops[slowestHop]?.delaySeconds;
@@ -241,6 +317,9 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       hop: index,
     });
   });
+
+  const loop = mailLoop(hops);
+  if (loop) warnings.push(loop);
 
   const total =
     dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;

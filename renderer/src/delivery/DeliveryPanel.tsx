@@ -109,10 +109,12 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
             <tbody>
               {recipient.attempts.map((attempt, index) => (
                 <tr key={index} data-testid="attempt">
-                  <td>{formatFullDate(attempt.startedAt)}</td>
-                  <td>{attemptUpstream(attempt)}</td>
-                  <td data-testid="attempt-tls">{attemptTls(attempt)}</td>
-                  <td className="attempt-free-text">
+                  <td data-label="Time">{formatFullDate(attempt.startedAt)}</td>
+                  <td data-label="Upstream">{attemptUpstream(attempt)}</td>
+                  <td data-testid="attempt-tls" data-label="TLS">
+                    {attemptTls(attempt)}
+                  </td>
+                  <td className="attempt-free-text" data-label="Reply">
                     <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
                     <p className="attempt-signed">
                       Signed by:{' '}
@@ -130,7 +132,9 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                       </pre>
                     </details>
                   </td>
-                  <td className="attempt-free-text">{attempt.upstreamQueueId ?? '—'}</td>
+                  <td className="attempt-free-text" data-label="Upstream queue ID">
+                    {attempt.upstreamQueueId ?? '—'}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -7,7 +7,7 @@ export function HeadersTable({ headers }: { headers: Record<string, string[]> })
     values.map((value, index) => ({ key: `${name}:${index}`, name, value })),
   );
   return (
-    <table className="headers-table" data-testid="headers-table">
+    <table className="headers-table message-headers" data-testid="headers-table">
       <thead>
         <tr>
           <th scope="col">Header</th>

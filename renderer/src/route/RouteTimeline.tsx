@@ -93,7 +93,7 @@ function OriginFacts({ route }: { route: RouteAnalysis }) {
 /** The Received chain as a vertical timeline, oldest hop first, delays drawn to scale. */
 export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: ReactNode }) {
   const bars = delayBars(route.hops);
-  const origin = originHop(route.hops);
+  const origin = originHop(route.hops, route.warnings);
   const general = route.warnings.filter((w) => w.hop === undefined);
   return (
     <section className="route" data-testid="route-view" aria-label="Route">
@@ -142,14 +142,17 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                   {' → '}
                   <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
                 </p>
-                {origin === index && (
+                {origin?.index === index && (
                   <p className="hop-origin" data-testid="hop-origin">
-                    {index === 0
-                      ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
-                      : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
-                        (index === 1
-                          ? 'hop before it names no address or a private one.'
-                          : `${index} hops before it name no address or a private one.`)}
+                    {origin.afterGap
+                      ? `Origin: the first hop from an Internet address (${hop.fromIp}) after ` +
+                        'the gap no queue explains; the hops before it are not counted.'
+                      : index === 0
+                        ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
+                        : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
+                          (index === 1
+                            ? 'hop before it names no address or a private one.'
+                            : `${index} hops before it name no address or a private one.`)}
                   </p>
                 )}
                 <dl className="hop-facts">

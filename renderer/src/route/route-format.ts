@@ -1,5 +1,5 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
-import type { AuthenticationResult, Hop, RouteAnalysis } from '../api/contract.js';
+import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
 export function humanDelay(seconds: number): string {
@@ -111,11 +111,22 @@ export function tlsLabel(hop: Hop): string {
 /**
  * The first hop, oldest first, whose client had an Internet address: where the message entered
  * the public network, as far as the headers tell (the hops before it ran inside a private network
- * or on one machine). Null when no hop names such a client.
+ * or on one machine). Hops before a gap longer than any queue keeps mail (`delay-implausible`)
+ * are not counted: a phish's made-up hops sit there, and marking one as the origin named the
+ * address the forger chose. Null when no hop names such a client.
  */
-export function originHop(hops: readonly Hop[]): number | null {
-  const index = hops.findIndex((hop) => hop.fromIp !== null && hop.private === false);
-  return index < 0 ? null : index;
+export function originHop(
+  hops: readonly Hop[],
+  warnings: readonly Warning[] = [],
+): { index: number; afterGap: boolean } | null {
+  const gap = Math.max(
+    0,
+    ...warnings.filter((w) => w.code === 'delay-implausible').map((w) => w.hop ?? 0),
+  );
+  const index = hops.findIndex(
+    (hop, i) => i >= gap && hop.fromIp !== null && hop.private === false,
+  );
+  return index < 0 ? null : { index, afterGap: gap > 0 };
 }
 
 /** What a result is about: the signing domain, the envelope sender, the From domain. */
