@@ -573,7 +573,7 @@ export class DeliveryQueue {
       );
     }
     const list = resentDelivery(record, to, new Date(this.options.now()), this.schedule);
-    await this.ledger.update(id, () => list);
+    await this.ledger.update(id, () => list, true);
     this.soon();
   }
 
