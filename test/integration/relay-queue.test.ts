@@ -637,7 +637,9 @@ describe('actions by hand', () => {
     });
     expect(resend.status).toBe(400);
     // Mailpit's release route answers its errors as text
-    expect(await resend.text()).toMatch(/no upstream is configured/);
+    expect((await resend.text()).toLowerCase()).toBe(
+      'no upstream is configured ("relay" is not set): set one in settings → upstream, or start with --relay-host host:port, then release or resend',
+    );
   });
 });
 
