@@ -613,9 +613,9 @@ describe('actions by hand', () => {
     });
     expect(resent.IDs).toEqual([second]);
     const both = await settled(relay, second, (d) => d.status === 'delivered');
-    expect(both.recipients.map((r) => [r.address, r.state])).toEqual([
-      ['carol@rcpt.example', 'relayed'],
-      ['dan@rcpt.example', 'relayed'],
+    expect(both.recipients.map((r) => [r.address, r.state, r.rule])).toEqual([
+      ['carol@rcpt.example', 'relayed', 'released by hand (captured into inbox)'],
+      ['dan@rcpt.example', 'relayed', 'released by hand (captured into inbox)'],
     ]);
     expect(server.messages[1]?.rcptTo.sort()).toEqual(['carol@rcpt.example', 'dan@rcpt.example']);
     expect(server.messages[1]?.raw.toString()).toContain('Subject: captured two');

@@ -31,9 +31,15 @@ export function resentDelivery(
     const index = list.findIndex((r) => r.address.toLowerCase() === address.toLowerCase());
     const existing = index >= 0 ? list[index] : undefined;
     if (existing && !isFinal(existing.state)) continue;
-    if (existing && allows(existing.state, resend.type))
-      list[index] = applyDelivery(existing, resend, at, policy);
-    else list.push(newRecipient({ address, state: 'pending', rule: 'resent by hand', at }));
+    if (existing && allows(existing.state, resend.type)) {
+      const sent = applyDelivery(existing, resend, at, policy);
+      // the Delivery view names the rule beside the state: "Relayed" under "captured into inbox"
+      // read as a contradiction
+      list[index] =
+        existing.state === 'captured'
+          ? { ...sent, rule: `released by hand (${existing.rule})` }
+          : sent;
+    } else list.push(newRecipient({ address, state: 'pending', rule: 'resent by hand', at }));
   }
   return list;
 }
