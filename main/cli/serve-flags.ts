@@ -7,6 +7,7 @@ import { dkimFlags } from '../core/settings/dkim-settings.js';
 import { relayFlags } from '../core/settings/relay-settings.js';
 import { repeatableFlags } from '../core/settings/settings-docs.js';
 import { settingFields } from '../core/settings/settings-schema.js';
+import { otherToolFlagHint } from './other-tool-flags.js';
 
 export class UsageError extends Error {}
 
@@ -93,6 +94,8 @@ export function parseServeFlags(args: string[]): ServeFlags {
     const message = (err as Error).message;
     const unknown = /Unknown option '([^']+)'/.exec(message)?.[1];
     if (unknown) {
+      const hint = otherToolFlagHint(unknown);
+      if (hint) throw new UsageError(hint);
       throw new UsageError(
         `${unknown}: unknown flag; the flags are ${known.join(', ')} (\`relaydesk serve --help\` says what each takes)`,
       );

@@ -184,6 +184,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           [...store.index.oldestFirst()]
             .filter((r) => mailbox === null || r.mailbox === mailbox)
             .map((r) => ({ id: r.id, size: r.size })),
+        mailboxNames: () => store.index.mailboxes().map((box) => box.Name),
         raw: (id) => store.raw(id),
         markRead: (id) => store.setRead([id], true),
         remove: (ids) => store.deleteMessages(ids, 'pop3'),

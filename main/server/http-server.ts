@@ -31,6 +31,7 @@ import { registerSettingsRoutes } from './routes/settings-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 import { registerViewRoutes } from './routes/view-routes.js';
 import { resolveLatestMatching } from './mailpit/latest-matching.js';
+import { otherToolRouteHint } from './other-tool-routes.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -130,9 +131,13 @@ export async function createHttpServer(
   app.addHook('preHandler', resolveLatestMatching(service));
 
   app.setErrorHandler(errorHandler((record) => service.logLine(record)));
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: `no such route: ${req.method} ${req.url.split('?')[0]}` }),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '';
+    const hint = otherToolRouteHint(req.method, path);
+    reply
+      .code(404)
+      .send({ error: `no such route: ${req.method} ${path}${hint ? ` (${hint})` : ''}` });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {

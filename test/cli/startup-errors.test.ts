@@ -5,6 +5,8 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { otherToolFlagHint, otherToolFlagNames } from '../../main/cli/other-tool-flags.js';
+import { serveFlags } from '../../main/cli/serve-flags.js';
 import {
   cleanupCliProcesses,
   makeTempDir,
@@ -98,6 +100,28 @@ describe('flags', () => {
     expect(line).toMatch(
       /^--smtp-port: unknown flag; the flags are --config, --smtp, --http, --data, --max-messages, /,
     );
+  });
+
+  it('a MailDev or smtp4dev flag, with what does the same here instead of the list', async () => {
+    expect(await serve(['--web', '1080'])).toBe(
+      "--web: not a Relaydesk flag; MailDev's --web PORT is --http 127.0.0.1:PORT (UI and API) here (`relaydesk serve --help` lists the flags)",
+    );
+    expect(await serve(['--outgoing-host', 'smtp.example.com'])).toBe(
+      "--outgoing-host: not a Relaydesk flag; MailDev's --outgoing-host HOST is --relay-host HOST:PORT with --relay-security starttls|tls|none here (`relaydesk serve --help` lists the flags)",
+    );
+    // smtp4dev writes its options with `=`
+    expect(await serve(['--smtpport=2525'])).toBe(
+      "--smtpport: not a Relaydesk flag; smtp4dev's --smtpport PORT is --smtp 127.0.0.1:PORT here (`relaydesk serve --help` lists the flags)",
+    );
+  });
+
+  it('every flag a MailDev or smtp4dev hint names is a flag of serve', () => {
+    const ours = new Set(['--config', '--help', ...serveFlags.map((f) => f.flag)]);
+    for (const flag of otherToolFlagNames) {
+      expect(ours.has(flag), `${flag} is ours too`).toBe(false);
+      const named = (otherToolFlagHint(flag) ?? '').split(' is ')[1]?.match(/--[a-z][a-z0-9-]*/g);
+      for (const name of named ?? []) expect(ours, `${flag} names ${name}`).toContain(name);
+    }
   });
 
   it('a positional argument', async () => {

@@ -581,6 +581,46 @@ describe('actions by hand', () => {
     expect((await relay.fetch(`/api/v1/message/${id}/delivery`)).status).toBe(404);
   });
 
+  it("releases a captured message through the upstream, to other addresses (Mailpit's release) or to its own recipients (MailDev's Relay)", async () => {
+    // capture mode with an upstream set, as `maildev --outgoing-host`: nothing goes by itself
+    const server = await upstream();
+    const relay = await relaydesk({ mode: 'capture', relay: relaySettings(server) });
+    const first = await send(relay, ['bob@rcpt.example'], 'captured one');
+    const second = await send(relay, ['carol@rcpt.example', 'dan@rcpt.example'], 'captured two');
+    expect((await relay.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).status).toBe(
+      'captured',
+    );
+
+    const released = await relay.fetch(`/api/v1/message/${first}/release`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ To: ['qa@rcpt.example'] }),
+    });
+    expect(await released.text()).toBe('ok');
+    const sent = await settled(relay, first, (d) => d.status === 'delivered');
+    expect(server.messages.map((m) => m.rcptTo)).toEqual([['qa@rcpt.example']]);
+    // the captured recipient stays listed as captured beside the one it was released to
+    expect(sent.recipients.map((r) => [r.address, r.state])).toEqual([
+      ['bob@rcpt.example', 'captured'],
+      ['qa@rcpt.example', 'relayed'],
+    ]);
+
+    // without To, a captured message goes to the recipients it was captured for
+    const resent = await relay.api<{ IDs: string[] }>('/api/v1/queue/resend', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [second] }),
+    });
+    expect(resent.IDs).toEqual([second]);
+    const both = await settled(relay, second, (d) => d.status === 'delivered');
+    expect(both.recipients.map((r) => [r.address, r.state, r.rule])).toEqual([
+      ['carol@rcpt.example', 'relayed', 'released by hand (captured into inbox)'],
+      ['dan@rcpt.example', 'relayed', 'released by hand (captured into inbox)'],
+    ]);
+    expect(server.messages[1]?.rcptTo.sort()).toEqual(['carol@rcpt.example', 'dan@rcpt.example']);
+    expect(server.messages[1]?.raw.toString()).toContain('Subject: captured two');
+  });
+
   it('answers 404 for an action on an unknown ID and 400 for resend without a relay', async () => {
     const relay = await relaydesk({});
     const res = await relay.fetch('/api/v1/queue/hold', {
@@ -597,7 +637,9 @@ describe('actions by hand', () => {
     });
     expect(resend.status).toBe(400);
     // Mailpit's release route answers its errors as text
-    expect(await resend.text()).toMatch(/no upstream is configured/);
+    expect((await resend.text()).toLowerCase()).toBe(
+      'no upstream is configured ("relay" is not set): set one in settings → upstream, or start with --relay-host host:port, then release or resend',
+    );
   });
 });
 

@@ -124,6 +124,25 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
       `pop3s://127.0.0.1:${pop3Port(relay, 'pop3s')}/1`,
     ]);
     expect(message.stdout).toContain('Subject: Second');
+    // a mailbox no mail went to, as the sidebar once spelt it or mistyped: said, with the names
+    const near = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        "pop.user('ada/Project-b'); out['pass'] = pop.pass_('x').decode(); pop.quit()",
+      ),
+    ) as { pass: string };
+    expect(near.pass).toBe(
+      '+OK mailbox Project-b: 0 messages (0 octets); no mail went to "Project-b": did you mean project-b (log in as NAME/project-b)?',
+    );
+    const none = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        "pop.user('ada/staging'); out['pass'] = pop.pass_('x').decode(); pop.quit()",
+      ),
+    ) as { pass: string };
+    expect(none.pass).toBe(
+      '+OK mailbox staging: 0 messages (0 octets); no mail went to "staging" (mailboxes: inbox, project-b)',
+    );
     // without -k, curl refuses the self-signed certificate: it really is TLS
     const strict = await run(curl as string, [
       '-s',

@@ -195,7 +195,9 @@ describe('the delivery transition function', () => {
       if (event === 'resend') continue;
       for (const state of finalStates) expect(rule.from).not.toContain(state);
     }
-    expect(allows('captured', 'resend')).toBe(false);
+    // a captured recipient is sent only by hand: a release through the upstream (MailDev's Relay)
+    expect(allows('captured', 'resend')).toBe(true);
+    expect(applicableActions([{ state: 'captured' }])).toEqual([]);
   });
 
   it('offers the hand actions that would move a recipient, and none once all are final', () => {

@@ -17,6 +17,8 @@ import { parseLogin, passwordCheck, type Pop3Login } from './pop3-login.js';
 export interface Pop3Store {
   /** The messages of a mailbox (all of them for null), oldest first. */
   entries(mailbox: string | null): MaildropEntry[];
+  /** The names of the mailboxes that hold mail, to say so when a login names none of them. */
+  mailboxNames(): string[];
   raw(id: string): Promise<Buffer>;
   markRead(id: string): Promise<void>;
   /** Deletes the messages; answers the IDs that were still there to delete. */
@@ -274,7 +276,23 @@ export class Pop3Session {
     this.maildrop = new Maildrop(this.context.store.entries(login.mailbox));
     this.state = 'transaction';
     const { count, octets } = this.maildrop.stat();
-    this.reply(`+OK ${maildropName}: ${count} message${count === 1 ? '' : 's'} (${octets} octets)`);
+    const unknown = count === 0 && login.mailbox ? this.unknownMailbox(login.mailbox) : '';
+    this.reply(
+      `+OK ${maildropName}: ${count} message${count === 1 ? '' : 's'} (${octets} octets)${unknown}`,
+    );
+  }
+
+  /**
+   * A mailbox no mail went to is most often a name mistyped (smtp4dev's "Project A", our
+   * "project-a"): still +OK (mail may come to it), with the names that do hold mail.
+   */
+  private unknownMailbox(name: string): string {
+    const names = this.context.store.mailboxNames();
+    if (names.includes(name)) return '';
+    const near = names.find((n) => n.toLowerCase() === name.toLowerCase());
+    return near
+      ? `; no mail went to "${name}": did you mean ${near} (log in as NAME/${near})?`
+      : `; no mail went to "${name}" (mailboxes: ${names.join(', ') || 'none yet'})`;
   }
 
   private async transaction(name: string, args: string[]): Promise<void> {

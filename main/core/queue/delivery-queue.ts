@@ -562,7 +562,7 @@ export class DeliveryQueue {
   async resend(id: string, to: string[] | null): Promise<void> {
     if (!this.options.settings.relay) {
       throw new QueueError(
-        'no upstream is configured; set "relay" in the settings before resending',
+        'no upstream is configured ("relay" is not set): set one in Settings → Upstream, or start with --relay-host HOST:PORT, then release or resend',
       );
     }
     const record = this.options.store.get(id);
@@ -573,7 +573,7 @@ export class DeliveryQueue {
       );
     }
     const list = resentDelivery(record, to, new Date(this.options.now()), this.schedule);
-    await this.ledger.update(id, () => list);
+    await this.ledger.update(id, () => list, true);
     this.soon();
   }
 

@@ -55,7 +55,7 @@ export const deliveryTransitions = {
   retry: { from: ['pending', 'deferred'], to: ['pending'] },
   'upstream-back': { from: ['deferred'], to: ['pending'] },
   cancel: { from: ['pending', 'deferred', 'held'], to: ['cancelled'] },
-  resend: { from: ['bounced', 'expired', 'cancelled', 'relayed'], to: ['pending'] },
+  resend: { from: ['bounced', 'expired', 'cancelled', 'relayed', 'captured'], to: ['pending'] },
 } as const satisfies Record<DeliveryEventType, Rule>;
 
 /** The states a recipient's delivery entry starts in (see newRecipient). */

@@ -36,9 +36,16 @@ export class RecipientLedger {
     });
   }
 
-  /** Changes a message's recipients and resolves once the change is on disk. */
-  async update(id: string, change: RecipientChange): Promise<MessageRecord | null> {
-    const changed = this.change(id, change);
+  /**
+   * Changes a message's recipients and resolves once the change is on disk. `captured`: a message
+   * that was only captured (no delivery list yet) gets one from `change`, as a release does.
+   */
+  async update(
+    id: string,
+    change: RecipientChange,
+    captured = false,
+  ): Promise<MessageRecord | null> {
+    const changed = this.change(id, change, false, captured);
     if (!changed) return null;
     await changed.saved;
     return changed.record;
@@ -52,14 +59,16 @@ export class RecipientLedger {
     id: string,
     change: RecipientChange,
     passing = false,
+    captured = false,
   ): { record: MessageRecord; saved: Promise<void> } | null {
     const record = this.options.store.get(id);
-    if (!record?.delivery) {
+    const current = record?.delivery ?? (record && captured ? [] : undefined);
+    if (!record || !current) {
       this.due.forget(id);
       return null;
     }
     const before = messageStatus(record.delivery);
-    record.delivery = change(record.delivery);
+    record.delivery = change(current);
     this.due.note(record);
     // the journal takes changes in the order they are made, whenever each is awaited
     const saved = this.options.store.save(record, passing);

@@ -1,7 +1,10 @@
 // "Resend": a message sent again, to `to` when given (e.g. a captured message released to
-// someone), else to its recipients that bounced, expired or were cancelled. A new lifetime starts
-// for each; a recipient still waiting or being sent is left as it is.
+// someone), else to its recipients that bounced, expired or were cancelled, or, when none did and
+// the message was captured, to the recipients it was captured for (MailDev's Relay sends a
+// captured message to its own recipients). A new lifetime starts for each; a recipient still
+// waiting or being sent is left as it is.
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { deliveryOrCaptured } from './captured-recipients.js';
 import { allows, applyDelivery, newRecipient } from './delivery-transition.js';
 import { QueueError } from './queue-error.js';
 import { isFinal } from './recipient-state.js';
@@ -13,13 +16,14 @@ export function resentDelivery(
   at: Date,
   policy: RetrySchedule,
 ): RecipientDelivery[] {
-  const list = [...(record.delivery ?? [])];
-  const targets =
-    to ??
-    list.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state)).map((r) => r.address);
+  const list = deliveryOrCaptured(record);
+  const failed = list.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state));
+  const targets = (
+    to ?? (failed.length > 0 ? failed : list.filter((r) => r.state === 'captured'))
+  ).map((r) => (typeof r === 'string' ? r : r.address));
   if (targets.length === 0) {
     throw new QueueError(
-      `message ${record.id} has no bounced, expired or cancelled recipient; give "To" to resend it to other addresses`,
+      `message ${record.id} has no bounced, expired, cancelled or captured recipient; give "To" to resend it to other addresses`,
     );
   }
   const resend = { type: 'resend', reason: 'resent by hand' } as const;
@@ -27,9 +31,15 @@ export function resentDelivery(
     const index = list.findIndex((r) => r.address.toLowerCase() === address.toLowerCase());
     const existing = index >= 0 ? list[index] : undefined;
     if (existing && !isFinal(existing.state)) continue;
-    if (existing && allows(existing.state, resend.type))
-      list[index] = applyDelivery(existing, resend, at, policy);
-    else list.push(newRecipient({ address, state: 'pending', rule: 'resent by hand', at }));
+    if (existing && allows(existing.state, resend.type)) {
+      const sent = applyDelivery(existing, resend, at, policy);
+      // the Delivery view names the rule beside the state: "Relayed" under "captured into inbox"
+      // read as a contradiction
+      list[index] =
+        existing.state === 'captured'
+          ? { ...sent, rule: `released by hand (${existing.rule})` }
+          : sent;
+    } else list.push(newRecipient({ address, state: 'pending', rule: 'resent by hand', at }));
   }
   return list;
 }

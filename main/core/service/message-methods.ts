@@ -1,6 +1,7 @@
 // The facade's calls over kept messages: the list and search, one message in its forms, its
 // route and delivery, read and delete, and the wait for a message to arrive.
-import { applicableActions, newRecipient } from '../queue/delivery-transition.js';
+import { applicableActions } from '../queue/delivery-transition.js';
+import { deliveryOrCaptured } from '../queue/captured-recipients.js';
 import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
   DeliveryHandAction,
@@ -157,17 +158,7 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
     /** Each recipient's state and attempts; captured mail lists its envelope recipients. */
     delivery(id: string): MessageDeliveryRecord {
       const record = store.record(id);
-      const recipients = (
-        record.delivery ??
-        record.envelope.rcptTo.map((address) =>
-          newRecipient({
-            address,
-            state: 'captured',
-            rule: `captured into ${record.mailbox}`,
-            at: record.receivedAt,
-          }),
-        )
-      ).map((recipient) => {
+      const recipients = deliveryOrCaptured(record).map((recipient) => {
         const check = record.addressChecks?.find(
           (c) => c.address.toLowerCase() === recipient.address.toLowerCase(),
         );

@@ -13,13 +13,20 @@ export function samePlace(a: Place, b: Place): boolean {
   return a.kind !== 'mail' || b.kind !== 'mail' || a.mailbox === b.mailbox;
 }
 
+/** Relaydesk's own mailboxes by their labels; `dsn` holds the failure reports it wrote. */
+const ownMailboxLabels: Readonly<Record<string, string>> = {
+  inbox: 'Inbox',
+  quarantine: 'Quarantine',
+  dsn: 'Failure reports',
+};
+
 /**
- * "inbox" reads as "Inbox"; names the user gave keep their spelling. `dsn` holds the failure
- * reports (DSNs) Relaydesk itself wrote: "Dsn" told nobody that.
+ * Names the user gave (a routing rule's mailbox, `ingest --mailbox`) keep their spelling: it is
+ * the one `mailbox:` searches and a POP3 login (`NAME/MAILBOX`) takes, so "project-a" must not
+ * read "Project-a".
  */
 export function mailboxLabel(name: string): string {
-  if (name === 'dsn') return 'Failure reports';
-  return name.charAt(0).toUpperCase() + name.slice(1);
+  return Object.hasOwn(ownMailboxLabels, name) ? (ownMailboxLabels[name] as string) : name;
 }
 
 /** Inbox first and always there (it is where mail goes by default), then the others by name. */
