@@ -341,6 +341,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       setSelection({ ids: new Set([after.ID]), anchor: after.ID });
       open(after);
     }
+    // The header's Delete (or the bulk bar) goes with what it deleted, and the focus would fall
+    // to the page: the list takes it, on the message now open, so j/k and Delete go on from there.
+    // A field being typed in keeps it.
+    if (!isTextField(document.activeElement)) listHandle.current?.focusOn(after?.ID ?? null);
   };
 
   const runBulk = async (action: BulkAction, only?: string[]) => {

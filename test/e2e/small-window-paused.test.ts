@@ -41,6 +41,8 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
       bcc: 'erin.bcc@example.com',
       subject: 'Quarterly invoice for the office',
       text: 'Hello',
+      // a tag in use puts the tag filter in the toolbar, as most mailboxes have it
+      headers: { 'X-Tags': 'billing' },
     });
     await waitFor(
       'relaying to pause',
@@ -117,6 +119,80 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     } finally {
       await page.setViewportSize({ width: 1280, height: 800 });
     }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('at 900×650 the toolbar is one row and the message header shows every field unscrolled', async () => {
+    await page.setViewportSize({ width: 900, height: 650 });
+    try {
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await openTheMessage();
+        await page.getByTestId('message-bcc').waitFor();
+        await page.screenshot({ path: join(screenshots, `narrow-900-${scheme}.png`) });
+        // one row: every control's middle on the same line as the search box's
+        const rows = await page.locator('header.toolbar').evaluate((toolbar) => {
+          const middles = Array.from(toolbar.children)
+            .map((child) => child.getBoundingClientRect())
+            .filter((box) => box.height > 2)
+            .map((box) => Math.round((box.top + box.bottom) / 2 / 10));
+          return new Set(middles).size;
+        });
+        expect(rows).toBe(1);
+        // the mail count still reads whole to a screen reader
+        expect(await page.getByTestId('mailbox-status').ariaSnapshot()).toMatch(
+          /^- text: 1 message, \d unread\n- status: (● )?Live$/,
+        );
+        const header = await page.locator('.message-header').evaluate((element) => ({
+          hidden: element.scrollHeight - element.clientHeight,
+          tagsInSight:
+            (element.querySelector('.tag-editor') as HTMLElement).getBoundingClientRect().bottom <=
+            element.getBoundingClientRect().bottom,
+        }));
+        expect(header).toEqual({ hidden: 0, tagsInSight: true });
+      }
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a Queue action that takes its row away leaves the focus on the next entry, then the title', async () => {
+    for (const n of [2, 3]) {
+      await gui.send({
+        from: 'jane.sender@example.com',
+        to: `q${n}@example.org`,
+        subject: `Queued ${n}`,
+        text: 'x',
+      });
+    }
+    await gui.openLive('#queue');
+    const entries = page.getByTestId('queue-entry');
+    const focused = () =>
+      page.evaluate(() => {
+        const element = document.activeElement as HTMLElement | null;
+        const entry = element?.closest<HTMLElement>('[data-testid="queue-entry"]');
+        return entry ? `${element?.textContent} ${entry.dataset.address}` : element?.tagName;
+      });
+    await eventually(() => entries.count()).toBeGreaterThanOrEqual(3);
+    // Cancel takes every recipient of its message out of the queue
+    const before = await entries.count();
+    const first = await entries.first().getAttribute('data-address');
+    await entries.first().getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => entries.count()).toBeLessThan(before);
+    const next = await entries.first().getAttribute('data-address');
+    expect(next).not.toBe(first);
+    // the entry now in its place has the focus, on its first action, so Enter goes on
+    await eventually(focused).toBe(`Retry now ${next}`);
+    while ((await entries.count()) > 0) {
+      const left = await entries.count();
+      await entries.first().getByRole('button', { name: 'Cancel' }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(() => entries.count()).toBeLessThan(left);
+    }
+    await eventually(focused).toBe('H2');
     expect(gui.pageErrors).toEqual([]);
   });
 });

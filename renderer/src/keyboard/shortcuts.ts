@@ -18,7 +18,13 @@ export const otherKeys: { keys: string[]; does: string }[] = [
   { keys: ['Space'], does: 'Select or unselect the message' },
   { keys: ['Ctrl', 'A'], does: 'Select all loaded messages' },
   { keys: ['←', '→'], does: 'Switch tabs' },
-  { keys: ['Esc'], does: 'Close a dialog, clear the search' },
+  { keys: ['Esc'], does: 'Close a dialog or menu, clear the search' },
+  // the list's tag chips are for the mouse (a listbox row holds no buttons): the open message's
+  // tags are buttons that do the same
+  {
+    keys: ['Tab', 'Enter'],
+    does: 'Show the messages with a tag of the open message (Tab to the tag in its header)',
+  },
 ];
 
 export interface KeyInput {

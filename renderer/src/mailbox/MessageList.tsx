@@ -26,6 +26,11 @@ export interface MessageListHandle {
   step(delta: 1 | -1): void;
   openActive(): void;
   focus(): void;
+  /**
+   * The focus to the list, on this message (kept by ID, so it holds while the list catches up
+   * with a delete): what the keyboard works on once the button it pressed has gone.
+   */
+  focusOn(messageId: string | null): void;
 }
 
 /**
@@ -167,6 +172,11 @@ export function MessageList(props: {
     },
     openActive: () => openAt(activeIndex),
     focus: () => scroller.current?.focus(),
+    focusOn: (messageId) => {
+      const index = messageId === null ? undefined : list.positions.get(messageId);
+      if (messageId !== null && index !== undefined) setActive({ id: messageId, index });
+      scroller.current?.focus();
+    },
   }));
 
   const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT));

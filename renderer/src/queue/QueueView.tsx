@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
@@ -21,6 +21,25 @@ export function QueueView(props: {
 }) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
+  const view = useRef<HTMLElement>(null);
+  // The entry whose button was pressed, by key and place: Cancel takes its row away and Hold
+  // moves it to another group, and the focus would fall to the page with the button.
+  const acted = useRef<{ key: string; index: number } | null>(null);
+  useEffect(() => {
+    const from = acted.current;
+    const section = view.current;
+    if (!from || !section || section.contains(document.activeElement)) return;
+    acted.current = null;
+    const entries = [...section.querySelectorAll<HTMLElement>('[data-testid="queue-entry"]')];
+    const entry =
+      entries.find((e) => e.dataset.key === from.key) ??
+      entries[Math.min(from.index, entries.length - 1)];
+    const target =
+      entry?.querySelector<HTMLElement>('.queue-actions button:not(:disabled)') ??
+      entry?.querySelector<HTMLElement>('button') ??
+      section.querySelector<HTMLElement>('#queue-title');
+    target?.focus();
+  }, [props.queue]);
   const act = async (action: QueueAction, ids: string[], label: string) => {
     try {
       await runQueueAction(api, action, ids);
@@ -37,9 +56,17 @@ export function QueueView(props: {
     ...groups.flatMap((g) => g.entries.map((e) => e.recipient.nextAttemptAt)),
   ]);
   return (
-    <section className="queue-view" aria-labelledby="queue-title" data-testid="queue-view">
+    <section
+      ref={view}
+      className="queue-view"
+      aria-labelledby="queue-title"
+      data-testid="queue-view"
+    >
       <header className="view-header">
-        <h2 id="queue-title">Queue</h2>
+        {/* takes the focus when the last entry acted on leaves the queue */}
+        <h2 id="queue-title" tabIndex={-1}>
+          Queue
+        </h2>
         {props.queue?.upstream.configured && (
           <button
             type="button"
@@ -95,6 +122,7 @@ export function QueueView(props: {
                 data-testid="queue-entry"
                 data-state={recipient.state}
                 data-address={recipient.address}
+                data-key={`${message.ID}-${recipient.address}`}
               >
                 <button
                   type="button"
@@ -138,7 +166,15 @@ export function QueueView(props: {
                         type="button"
                         disabled={!applies}
                         title={applies ? undefined : without}
-                        onClick={() => void act(action, [message.ID], label)}
+                        onClick={(event) => {
+                          const entry = event.currentTarget.closest<HTMLElement>('.queue-entry');
+                          const all = [...(view.current?.querySelectorAll('.queue-entry') ?? [])];
+                          acted.current = {
+                            key: `${message.ID}-${recipient.address}`,
+                            index: entry ? all.indexOf(entry) : 0,
+                          };
+                          void act(action, [message.ID], label);
+                        }}
                       >
                         {label}
                       </button>
