@@ -160,6 +160,54 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('a mailbox picked as a typed search pauses shows the mailbox unsearched (the pause does not bring the words back)', async () => {
+    await deleteAll();
+    // The search runs 300 ms after typing stops. Those timers are held while `hold` is on and run
+    // when the test says: right after the click, before the page draws again, where a busy
+    // machine once ran the pause's search (the list came back searched, the address with q=).
+    await page.addInitScript(() => {
+      const held: (() => void)[] = [];
+      const cleared = new Set<number>();
+      const real = { set: window.setTimeout.bind(window), clear: window.clearTimeout.bind(window) };
+      let nextId = 1_000_000;
+      const w = window as unknown as { hold: boolean; runHeld(): number };
+      w.hold = false;
+      w.runHeld = () => held.splice(0).filter((run) => (run(), true)).length;
+      window.setTimeout = ((run: () => void, ms?: number, ...args: unknown[]) => {
+        if (!w.hold || ms !== 300) return real.set(run, ms, ...args);
+        const id = nextId++;
+        held.push(() => {
+          if (!cleared.has(id)) run();
+        });
+        return id;
+      }) as typeof window.setTimeout;
+      window.clearTimeout = ((id?: number) => {
+        if (id !== undefined && id >= 1_000_000) cleared.add(id);
+        else real.clear(id);
+      }) as typeof window.clearTimeout;
+    });
+    await gui.send({ from: 'a@example.test', to: 'b@example.test', subject: 'Reset', text: 'x' });
+    await gui.send({ from: 'a@example.test', to: 'b@example.test', subject: 'Other', text: 'x' });
+    await page.goto(gui.relaydesk.url);
+    await waitLive();
+    await eventually(() => page.getByTestId('message-row').count()).toBe(2);
+
+    await page.evaluate(() => ((window as unknown as { hold: boolean }).hold = true));
+    await page.getByTestId('search-input').fill('subject:reset');
+    await page.getByTestId('search-input').press('Enter');
+    await eventually(() => param('q')).toBe('subject:reset');
+    await eventually(() => page.getByTestId('message-row').count()).toBe(1);
+    await page.evaluate(() => {
+      document.querySelector<HTMLElement>('[data-testid="nav-mailbox-inbox"]')?.click();
+      (window as unknown as { runHeld(): number }).runHeld();
+    });
+    await eventually(() => param('mailbox')).toBe('inbox');
+    await eventually(() => page.getByTestId('message-row').count()).toBe(2);
+    expect(param('q')).toBe(null);
+    expect(await page.getByTestId('search-input').inputValue()).toBe('');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it("the list's place is in the address as Mailpit's start=: a reload keeps it, Back steps back a page", async () => {
     await deleteAll();
     const transport = pooledTransport(gui.relaydesk.smtp);

@@ -1,4 +1,4 @@
-import { useEffect, useState, type Ref } from 'react';
+import { useEffect, useRef, useState, type Ref } from 'react';
 
 const TYPING_PAUSE_MS = 300;
 
@@ -26,16 +26,28 @@ export function SearchBox({
 }) {
   // the search the page opened with (from its address) is in the box from the start
   const [text, setText] = useState(preset?.query ?? '');
+  // What the box holds now, and the pause's timer. A search put in from outside (a mailbox picked
+  // in the sidebar clears it) lands a render after the click: a pause ending in between must not
+  // bring the old words back, as it did when its timer fired first on a busy machine.
+  const latest = useRef(text);
+  const typing = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   useEffect(() => {
-    if (preset) setText(preset.query);
+    if (!preset) return;
+    latest.current = preset.query;
+    clearTimeout(typing.current);
+    setText(preset.query);
   }, [preset]);
 
   useEffect(() => {
+    latest.current = text;
     // halfway through typing subject:"weekly report" the phrase is still open: the list keeps
     // the last search until the closing quote (Enter runs it as it is, and says what is wrong)
     if (hasOpenQuote(text)) return;
-    const timer = setTimeout(() => onSearch(text.trim(), 'typed'), TYPING_PAUSE_MS);
+    const timer = setTimeout(() => {
+      if (latest.current === text) onSearch(text.trim(), 'typed');
+    }, TYPING_PAUSE_MS);
+    typing.current = timer;
     return () => clearTimeout(timer);
   }, [text, onSearch]);
 
@@ -45,6 +57,7 @@ export function SearchBox({
       role="search"
       onSubmit={(event) => {
         event.preventDefault();
+        clearTimeout(typing.current); // Enter ran it: the pause has nothing left to do
         onSearch(text.trim(), 'submitted');
       }}
     >
