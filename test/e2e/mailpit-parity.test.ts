@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
+import { sendBurst } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, seriousAxeViolations } from './browser.js';
 import { startGui, type Gui } from './gui.js';
@@ -264,6 +265,65 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
     await row('Tab 1').click();
     await eventually(() => page.title()).toBe('Relaydesk');
     await eventually(icon).toBe(plain);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a burst of arrivals: the tab count follows it twice a second, and the notification permission is not asked each render', async () => {
+    await deleteAll();
+    // each is a message to Chromium's browser process (the permission a synchronous one): counted
+    // on the way to the real ones
+    await page.addInitScript(() => {
+      const seen = { permissionReads: 0, titles: [] as [number, string][] };
+      (window as unknown as { seen: typeof seen }).seen = seen;
+      let owner: object | null = window.Notification;
+      while (owner && !Object.getOwnPropertyDescriptor(owner, 'permission'))
+        owner = Object.getPrototypeOf(owner) as object | null;
+      const permission = owner && Object.getOwnPropertyDescriptor(owner, 'permission');
+      if (owner && permission?.get) {
+        const read = permission.get;
+        Object.defineProperty(owner, 'permission', {
+          configurable: true,
+          get() {
+            seen.permissionReads++;
+            return read.call(this) as NotificationPermission;
+          },
+        });
+      }
+      const title = Object.getOwnPropertyDescriptor(Document.prototype, 'title');
+      if (!title?.get || !title.set) return;
+      const { get, set } = title;
+      Object.defineProperty(Document.prototype, 'title', {
+        configurable: true,
+        get,
+        set(value: string) {
+          seen.titles.push([performance.now(), value]);
+          set.call(this, value);
+        },
+      });
+    });
+    await gui.openLive();
+    const seen = () =>
+      page.evaluate(
+        () =>
+          (window as unknown as { seen: { permissionReads: number; titles: [number, string][] } })
+            .seen,
+      );
+    const before = await seen();
+    const count = 150;
+    await sendBurst(gui.relaydesk.smtp, count, (n) => ({
+      from: 'burst@example.test',
+      to: 'b@example.test',
+      subject: `Burst ${n}`,
+      text: 'x',
+    }));
+    await eventually(() => page.title()).toBe(`(${count}) Relaydesk`);
+    const after = await seen();
+    expect(after.permissionReads - before.permissionReads).toBe(0);
+    const titles = after.titles.slice(before.titles.length);
+    expect(titles.at(-1)?.[1]).toBe(`(${count}) Relaydesk`);
+    // never two within half a second (a timer may fire a few ms early by the page's clock)
+    const gaps = titles.slice(1).map(([at], i) => at - (titles[i] as [number, string])[0]);
+    expect(gaps.filter((gap) => gap < 490)).toEqual([]);
     expect(gui.pageErrors).toEqual([]);
   });
 
