@@ -25,9 +25,9 @@ describe('reachingAddresses', () => {
       eth0: [address('169.254.10.2'), address('fe80::1'), address('192.0.2.10')],
       wlan0: [address('2001:DB8::5')],
     });
-    expect([...found]).toEqual([
-      ['192.0.2.10', 'eth0'],
-      ['2001:db8::5', 'wlan0'],
+    expect([...found.values()]).toEqual([
+      { address: '192.0.2.10', interface: 'eth0' },
+      { address: '2001:db8::5', interface: 'wlan0' },
     ]);
   });
 });
@@ -56,6 +56,28 @@ describe('NetworkWatch', () => {
 
     now = loopback;
     expect(watch.look()).toBeNull();
+  });
+
+  it("takes an IPv6 privacy address's daily successor in the same /64 for no change, another prefix for one", () => {
+    let now: Interfaces = { ...loopback, wlan0: [address('2001:db8:0:1::5')] };
+    const watch = new NetworkWatch(() => now);
+    // RFC 8981: a new temporary address next to the old one, then the old one gone
+    now = { ...loopback, wlan0: [address('2001:db8:0:1::5'), address('2001:db8:0:1:a1b2::77')] };
+    expect(watch.look()).toBeNull();
+    now = { ...loopback, wlan0: [address('2001:db8:0:1:a1b2::77')] };
+    expect(watch.look()).toBeNull();
+    // another network (another Wi-Fi, or the ISP gave a new prefix)
+    now = { ...loopback, wlan0: [address('2001:db8:0:2::9')] };
+    expect(watch.look()).toEqual({
+      appeared: [{ address: '2001:db8:0:2::9', interface: 'wlan0' }],
+      wasOffline: false,
+    });
+    // the same prefix on another interface (the cable plugged in beside the Wi-Fi) is news too
+    now = { ...loopback, wlan0: [address('2001:db8:0:2::9')], eth0: [address('2001:db8:0:2::10')] };
+    expect(watch.look()).toEqual({
+      appeared: [{ address: '2001:db8:0:2::10', interface: 'eth0' }],
+      wasOffline: false,
+    });
   });
 
   it('keeps what it knew when the interfaces cannot be read', () => {
