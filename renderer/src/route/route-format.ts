@@ -215,17 +215,16 @@ export function clientCheckLabel(hop: Hop): string | null {
   }
 }
 
-/** The route's verdict on its clients: how many hops' senders a receiver really checked. */
+/**
+ * The route's verdict on its clients: at how many hops a receiver really checked who handed the
+ * message over. Only for two network hops or more: a single hop's Client fact says it already.
+ */
 export function verifiedClientsText(route: RouteAnalysis): string | null {
   const { verified, networkHops } = route.verifiedClients;
-  if (networkHops === 0) return null;
-  if (verified.length === networkHops) {
-    return networkHops === 1
-      ? 'Client verified (reverse DNS and address).'
-      : `Client verified (reverse DNS and address) at all ${networkHops} hops.`;
-  }
-  const hops = networkHops === 1 ? '1 hop' : `${networkHops} hops`;
-  return `Client verified (reverse DNS and address) at ${verified.length} of ${hops}.`;
+  if (networkHops < 2) return null;
+  return verified.length === networkHops
+    ? `Client verified (reverse DNS and address) at all ${networkHops} hops.`
+    : `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops.`;
 }
 
 /**
