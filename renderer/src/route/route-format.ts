@@ -223,7 +223,7 @@ export function verifiedClientsText(route: RouteAnalysis): string | null {
   const { verified, networkHops } = route.verifiedClients;
   if (networkHops < 2) return null;
   return verified.length === networkHops
-    ? `Client verified (reverse DNS and address) at all ${networkHops} hops.`
+    ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`
     : `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops.`;
 }
 
