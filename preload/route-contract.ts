@@ -72,6 +72,43 @@ export interface Hop {
   skew: boolean;
   /** This hop's client does not match the previous hop's receiving host. */
   broken: boolean;
+  /**
+   * How far the receiving server vouches for the client:
+   * - `verified`: it recorded the client's address and the reverse-DNS name it looked up for it
+   *   (and did not flag them as `may be forged`);
+   * - `address`: the address it saw, but no name of its own finding (any name is the client's word);
+   * - `claimed`: only the name the client gave in HELO/EHLO, no address: nothing was checked
+   *   (qmail's `from unknown (HELO x.example)` without one);
+   * - `none`: the stamp names no client at all (qmail's `(qmail 1234 invoked from network)`);
+   * - `local`: submitted on the receiving host itself, no network client.
+   */
+  clientCheck: ClientCheck;
+}
+
+/** See `Hop.clientCheck`. Only `verified` counts as a checked client. */
+export type ClientCheck = 'verified' | 'address' | 'claimed' | 'none' | 'local';
+
+/**
+ * The message's own Date field against the first server's stamp: how long the sender's program
+ * took to hand it to its first server (RFC 5322 §3.6.1: Date is when the message was ready to
+ * send), or how far the sender's clock is off.
+ */
+export interface DateToFirstHop {
+  /** The Date field's instant, ISO-8601 UTC. */
+  date: string;
+  /** The Date field read its zone as UTC for want of an offset (`CET`, none): off by hours maybe. */
+  zoneKnown: boolean;
+  /** 0-based index of the hop compared with: the oldest dated hop the servers wrote. */
+  hop: number;
+  /** That hop's time minus Date; negative when Date is later. */
+  seconds: number;
+  /**
+   * `submission`: an ordinary hand-over; `clock-ahead`: Date after the first stamp (the
+   * sender's clock is ahead); `held`: Date more than an hour before it (held or delayed).
+   */
+  kind: 'submission' | 'clock-ahead' | 'held';
+  /** The line the timeline shows, e.g. `Date header → first hop: 3 s`. */
+  message: string;
 }
 
 export interface Warning {
@@ -154,7 +191,10 @@ export interface RouteAnalysis {
   hops: Hop[];
   /** Last dated hop minus first dated hop; null with fewer than two dated hops. */
   totalSeconds: number | null;
-  /** 0-based index of the hop with the largest positive delay; null when none is positive. */
+  /**
+   * 0-based index of the hop with the largest positive delay, the earliest when several share
+   * it; null when none is positive.
+   */
   slowestHop: number | null;
   authentication: AuthenticationResult[];
   warnings: Warning[];
@@ -164,4 +204,16 @@ export interface RouteAnalysis {
   positiveSeconds: number | null;
   origin: OriginHeaders;
   envelope: EnvelopeComparison | null;
+  /**
+   * Every hop sharing the largest positive delay, in route order (slowestHop first); more than
+   * one means a tie. Empty when slowestHop is null.
+   */
+  slowestTies: number[];
+  /**
+   * The hops whose client the receiving server verified (clientCheck `verified`), out of the
+   * hops that came over the network (all but `local`): a claimed HELO name never counts.
+   */
+  verifiedClients: { verified: number[]; networkHops: number };
+  /** The Date field against the first hop; null without a readable Date or a dated hop. */
+  dateToFirstHop: DateToFirstHop | null;
 }

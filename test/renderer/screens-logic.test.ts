@@ -1,7 +1,7 @@
 // The screens' pure parts: how delays, states and times read, how the queue is grouped, which
 // key does what, and which theme is in force.
 import { describe, expect, it } from 'vitest';
-import type { Hop, QueueView } from '../../preload/api-contract.js';
+import type { Hop, QueueView, RouteAnalysis } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
 import { nextTry, nextTryText } from '../../renderer/src/queue/queue-groups.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
@@ -19,13 +19,41 @@ import {
   humanDelay,
   hopClient,
   originHop,
+  slowestLabel,
   tlsLabel,
   tlsVersionName,
+  verifiedClientsText,
 } from '../../renderer/src/route/route-format.js';
 import { parseThemeChoice } from '../../renderer/src/settings/appearance.js';
 import { resolveTheme } from '../../renderer/src/theme/theme.js';
 
 describe('route wording', () => {
+  it('names every hop a tie for the slowest is shared with, and highlights only the earliest', () => {
+    const route = { slowestHop: 1, slowestTies: [1, 2, 4] } as RouteAnalysis;
+    expect(slowestLabel(route, 1)).toBe('slowest hop, tied with Hop 3 and Hop 5');
+    expect(slowestLabel(route, 2)).toBe('tied for slowest with Hop 2 and Hop 5');
+    expect(slowestLabel(route, 4)).toBe('tied for slowest with Hop 2 and Hop 3');
+    expect(slowestLabel(route, 3)).toBeNull();
+    expect(slowestLabel({ slowestHop: 2, slowestTies: [2] } as RouteAnalysis, 2)).toBe(
+      'slowest hop',
+    );
+  });
+
+  it('counts verified clients only where there are two network hops to compare', () => {
+    const route = (verified: number[], networkHops: number) =>
+      ({ verifiedClients: { verified, networkHops } }) as RouteAnalysis;
+    expect(verifiedClientsText(route([2], 3))).toBe(
+      'Client verified (reverse DNS and address) at 1 of 3 hops.',
+    );
+    expect(verifiedClientsText(route([0, 1], 2))).toBe(
+      'Client verified (reverse DNS and address) at both hops.',
+    );
+    expect(verifiedClientsText(route([0, 1, 2], 3))).toBe(
+      'Client verified (reverse DNS and address) at all 3 hops.',
+    );
+    expect(verifiedClientsText(route([], 1))).toBeNull();
+  });
+
   it('says delays the way people do', () => {
     expect(humanDelay(0.2)).toBe('under 1 s');
     expect(humanDelay(45)).toBe('45 s');

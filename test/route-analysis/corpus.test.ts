@@ -17,6 +17,9 @@ interface Expected {
   positiveSeconds?: number;
   authentication?: Record<string, unknown>[];
   origin?: Record<string, unknown>;
+  slowestTies?: number[];
+  verifiedClients?: { verified: number[]; networkHops: number };
+  dateToFirstHop?: Record<string, unknown> | null;
 }
 
 const contractKeys = [...hopContractKeys, 'parsed'] as const;
@@ -58,6 +61,13 @@ describe('Received corpus', () => {
       expect(analysis.authentication).toMatchObject(expected.authentication);
     }
     if (expected.origin) expect(analysis.origin).toMatchObject(expected.origin);
+    if (expected.slowestTies) expect(analysis.slowestTies).toEqual(expected.slowestTies);
+    if (expected.verifiedClients) {
+      expect(analysis.verifiedClients).toEqual(expected.verifiedClients);
+    }
+    if (expected.dateToFirstHop !== undefined) {
+      expect(analysis.dateToFirstHop).toEqual(expected.dateToFirstHop);
+    }
 
     // the same text as a string gives the same answer as the bytes
     expect(analyzeMessage(source.toString('utf8'))).toEqual(analysis);

@@ -3,6 +3,7 @@
 // Pure functions: nothing is stored or looked up, and no input makes them throw.
 import type { Envelope } from '../../../preload/api-contract.js';
 import { authenticationResults } from './authentication-results.js';
+import { dateToFirstHop } from './date-to-first-hop.js';
 import { compareEnvelope } from './envelope-check.js';
 import { splitHeaderBlock } from '../mail/header-block.js';
 import { originHeaders } from './origin-headers.js';
@@ -11,6 +12,8 @@ import type { RouteAnalysis } from './types.js';
 
 export type {
   AuthenticationResult,
+  ClientCheck,
+  DateToFirstHop,
   DkimSignatureSummary,
   EnvelopeComparison,
   Hop,
@@ -32,7 +35,8 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
   const fields = splitHeaderBlock(raw);
   const route = buildRoute(fields);
   const auth = authenticationResults(fields);
-  const warnings = [...route.warnings, ...auth.warnings];
+  const submission = dateToFirstHop(fields, route.hops, route.warnings);
+  const warnings = [...submission.warnings, ...route.warnings, ...auth.warnings];
   if (route.hops.length === 0) {
     warnings.unshift({
       code: 'no-received',
@@ -57,5 +61,11 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
     positiveSeconds: route.positiveSeconds,
     origin: originHeaders(fields),
     envelope: comparison,
+    slowestTies: route.slowestTies,
+    verifiedClients: {
+      verified: route.hops.filter((hop) => hop.clientCheck === 'verified').map((hop) => hop.index),
+      networkHops: route.hops.filter((hop) => hop.clientCheck !== 'local').length,
+    },
+    dateToFirstHop: submission.line,
   };
 }

@@ -4,14 +4,15 @@
 import { getDomain } from 'tldts';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
-import { parseReceived } from './received-parser.js';
-import type { Hop, Warning } from './types.js';
+import { parseReceived, type ParsedReceived } from './received-parser.js';
+import type { ClientCheck, Hop, Warning } from './types.js';
 
 export interface Route {
   hops: Hop[];
   totalSeconds: number | null;
   positiveSeconds: number | null;
   slowestHop: number | null;
+  slowestTies: number[];
   warnings: Warning[];
 }
 
@@ -36,7 +37,7 @@ function seconds(ms: number): number {
  */
 export const MAX_QUEUE_SECONDS = 5 * 86_400;
 
-function describeSeconds(value: number): string {
+export function describeSeconds(value: number): string {
   const abs = Math.abs(value);
   if (abs < 60) return `${abs} s`;
   if (abs >= 2 * 86_400) return `${Math.round(abs / 86_400).toLocaleString('en')} days`;
@@ -121,6 +122,19 @@ function zoneWarning(index: number, zone: string | null): Warning {
     message: `${hopName(index)}: ${what}: read as UTC; delays around this hop may be off by hours.`,
     hop: index,
   };
+}
+
+/**
+ * How far the receiver vouches for the client. Only an address the receiver saw and a name it
+ * looked up for that address are its own findings; a HELO name is whatever the client typed
+ * (RFC 5321 §4.1.4 forbids refusing mail over it), so a stamp carrying nothing else, as qmail's
+ * `from unknown (HELO x.example)` without an address does, proves nothing about who sent it.
+ * Sendmail's `may be forged` says the name did not map back to the address.
+ */
+function clientCheck(parsed: ParsedReceived): ClientCheck {
+  if (parsed.local) return 'local';
+  if (parsed.fromIp) return parsed.fromRdns && !parsed.forged ? 'verified' : 'address';
+  return parsed.from || parsed.fromRdns ? 'claimed' : 'none';
 }
 
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
@@ -233,6 +247,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       zoneKnown: parsed.date?.zoneKnown ?? null,
       skew: false,
       broken: false,
+      clientCheck: clientCheck(parsed),
     };
   });
 
@@ -242,7 +257,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   let previousIndex = -1;
   let dated = 0;
   let positive = 0;
-  let slowestHop: number | null = null;
+  // hops whose delay was time in transit (a re-send's gap is not), for the slowest hop below
+  const inTransit: number[] = [];
   hops.forEach((hop, index) => {
     const ms = instants[index];
     if (ms === null || ms === undefined) return;
@@ -283,8 +299,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       }
       if (delay > 0) {
         positive += delay;
-        const slowest = slowestHop === null ? null : hops[slowestHop]?.delaySeconds;
-        if (slowest === null || slowest === undefined || delay > slowest) slowestHop = index;
+        inTransit.push(index);
       } else if (delay < 0) {
         hop.skew = true;
         warnings.push({
@@ -318,6 +333,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     });
   });
 
+  const slowestTies = slowestHops(hops, inTransit);
   const loop = mailLoop(hops);
   if (loop) warnings.push(loop);
 
@@ -327,7 +343,21 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     hops,
     totalSeconds: total,
     positiveSeconds: dated >= 2 ? Math.round(positive * 1000) / 1000 : null,
-    slowestHop,
+    slowestHop: slowestTies[0] ?? null,
+    slowestTies,
     warnings,
   };
+}
+
+/**
+ * The hops sharing the largest positive delay, in route order. With whole-second stamps ties are
+ * common (two 1 s hops), and the reader is told of all of them rather than shown one picked by
+ * chance; the earliest is the one highlighted, so the same header always reads the same way.
+ * None when no delay is above 0 s.
+ */
+function slowestHops(hops: readonly Hop[], candidates: readonly number[]): number[] {
+  let largest = 0;
+  for (const index of candidates) largest = Math.max(largest, hops[index]?.delaySeconds ?? 0);
+  if (largest <= 0) return [];
+  return candidates.filter((index) => hops[index]?.delaySeconds === largest);
 }

@@ -5,6 +5,8 @@ import {
   authGroups,
   authSubject,
   authTone,
+  clientCheckLabel,
+  dateLineWarnings,
   delayBars,
   hopClient,
   hopWarnings,
@@ -12,7 +14,9 @@ import {
   humanDelay,
   ipScopeLabel,
   originHop,
+  slowestLabel,
   tlsLabel,
+  verifiedClientsText,
 } from './route-format';
 
 function AuthBadges({ route }: { route: RouteAnalysis }) {
@@ -94,7 +98,12 @@ function OriginFacts({ route }: { route: RouteAnalysis }) {
 export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: ReactNode }) {
   const bars = delayBars(route.hops);
   const origin = originHop(route.hops, route.warnings);
-  const general = route.warnings.filter((w) => w.hop === undefined);
+  // the Date line shows its own finding, so it is not said twice
+  const general = route.warnings.filter(
+    (w) => w.hop === undefined && !dateLineWarnings.includes(w.code),
+  );
+  const verdict = verifiedClientsText(route);
+  const submission = route.dateToFirstHop;
   return (
     <section className="route" data-testid="route-view" aria-label="Route">
       {check}
@@ -103,6 +112,12 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
       <p className="route-summary">
         {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
         {route.totalSeconds !== null && `, ${humanDelay(route.totalSeconds)} from first to last`}
+        {verdict && (
+          <>
+            {'. '}
+            <span data-testid="route-verified">{verdict}</span>
+          </>
+        )}
       </p>
       {general.map((warning) => (
         <p key={warning.code + warning.message} className="route-warning" role="note">
@@ -113,8 +128,27 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
         <p className="route-note">No Received headers: the message never passed a mail server.</p>
       )}
       <ol className="hops" aria-label="Hops, oldest first">
+        {submission && (
+          // before the first hop: how long the sender's program took to hand the message over
+          <li
+            className={`hop hop-submission hop-submission-${submission.kind}`}
+            data-testid="date-to-first-hop"
+            data-kind={submission.kind}
+          >
+            <p
+              className={submission.kind === 'submission' ? 'submission-line' : 'route-warning'}
+              role={submission.kind === 'submission' ? undefined : 'note'}
+              title={`Date: ${formatFullDate(submission.date)} (your time)`}
+            >
+              {submission.message}
+            </p>
+          </li>
+        )}
         {route.hops.map((hop, index) => {
           const slowest = route.slowestHop === index;
+          const tie = slowestLabel(route, index);
+          const check = clientCheckLabel(hop);
+          const unverified = hop.clientCheck === 'claimed' || hop.clientCheck === 'none';
           const warnings = hopWarnings(route, index);
           return (
             <li
@@ -122,6 +156,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
               className={`hop${slowest ? ' slowest' : ''}${hop.skew ? ' skew' : ''}${hop.broken ? ' broken' : ''}`}
               data-testid="hop"
               data-slowest={slowest}
+              data-client-check={hop.clientCheck}
             >
               <div className="hop-delay">
                 {hop.delaySeconds !== null && index > 0 && (
@@ -131,7 +166,9 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                       {hop.delaySeconds < 0
                         ? `${humanDelay(hop.delaySeconds)} earlier (clock skew)`
                         : `+${humanDelay(hop.delaySeconds)}`}
-                      {slowest && <strong className="slowest-label"> slowest hop</strong>}
+                      {tie && (
+                        <strong className={slowest ? 'slowest-label' : 'tied-label'}> {tie}</strong>
+                      )}
                     </span>
                   </>
                 )}
@@ -139,6 +176,14 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
               <div className="hop-card">
                 <p className="hop-title">
                   <span className="hop-number">Hop {index + 1}</span> {hopClient(hop)}
+                  {unverified && (
+                    <>
+                      {' '}
+                      <span className="hop-unverified" data-testid="hop-unverified">
+                        unverified
+                      </span>
+                    </>
+                  )}
                   {' → '}
                   <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
                 </p>
@@ -156,6 +201,12 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                   </p>
                 )}
                 <dl className="hop-facts">
+                  {check && (
+                    <div>
+                      <dt>Client</dt>
+                      <dd data-testid="hop-client-check">{check}</dd>
+                    </div>
+                  )}
                   {ipScopeLabel(hop) && (
                     <div>
                       <dt>IP</dt>

@@ -192,3 +192,58 @@ export function headerBlockOf(message: string): string {
   const end = /\r?\n\r?\n/.exec(message);
   return end ? message.slice(0, end.index + end[0].length) : message;
 }
+
+/**
+ * What the receiving server vouched for about the client, in the reader's words; null for a
+ * local submission, whose title already says so. A HELO name is typed by the client and checked
+ * by nobody, so a hop with nothing else must not read like one with a looked-up name and address.
+ */
+export function clientCheckLabel(hop: Hop): string | null {
+  switch (hop.clientCheck) {
+    case 'verified':
+      return 'verified: reverse DNS and address';
+    case 'address':
+      return hop.forged
+        ? 'address only: its name did not map back to it (may be forged)'
+        : 'address only: no name the receiver checked';
+    case 'claimed':
+      return 'unverified: name claimed by the sender only (HELO), no address recorded';
+    case 'none':
+      return 'unverified: the stamp names no client';
+    default:
+      return null;
+  }
+}
+
+/**
+ * The route's verdict on its clients: at how many hops a receiver really checked who handed the
+ * message over. Only for two network hops or more: a single hop's Client fact says it already.
+ */
+export function verifiedClientsText(route: RouteAnalysis): string | null {
+  const { verified, networkHops } = route.verifiedClients;
+  if (networkHops < 2) return null;
+  return verified.length === networkHops
+    ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`
+    : `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops.`;
+}
+
+/**
+ * The label beside a delay that shares the largest one: the slowest hop (the earliest of a tie)
+ * names the hops it is tied with, and each of those names it back; null for any other hop.
+ */
+export function slowestLabel(route: RouteAnalysis, index: number): string | null {
+  const ties = route.slowestTies;
+  if (!ties.includes(index)) return null;
+  const others = ties.filter((other) => other !== index).map((other) => `Hop ${other + 1}`);
+  const list =
+    others.length <= 1
+      ? (others[0] ?? '')
+      : `${others.slice(0, -1).join(', ')} and ${others[others.length - 1]}`;
+  if (index === route.slowestHop) {
+    return others.length ? `slowest hop, tied with ${list}` : 'slowest hop';
+  }
+  return `tied for slowest with ${list}`;
+}
+
+/** The warnings the Date line of the timeline already shows, kept out of the general list. */
+export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-held'];
