@@ -67,6 +67,11 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
   Date: string | null;
   ReturnPath: string;
   Text: string;
+  /**
+   * Relaydesk's own: Text was made from the HTML, the message having no text part (Mailpit's
+   * enmime makes it the same way, without saying so).
+   */
+  TextFromHTML: boolean;
   HTML: string;
   Inline: MessagePart[];
   Attachments: MessagePart[];

@@ -490,6 +490,13 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           <MailboxStatus
             total={list.counts.total}
             unread={list.counts.unread}
+            shown={
+              // a mailbox, tag or search narrows the list: count what it shows (once it has
+              // answered, so a new search does not read "0 of 340" while it runs)
+              viewQuery(list.view) !== '' && list.ready
+                ? { total: list.total, unread: list.unread }
+                : null
+            }
             streamState={streamState}
           />
           <ArrivalAnnouncer />

@@ -601,8 +601,9 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.keyboard.press('Escape');
 
     await page.emulateMedia({ colorScheme: 'dark' });
+    // a text-only message: it has a Text tab and no HTML one, as in Mailpit
     await row('Three hops').click();
-    await tab('HTML').click();
+    await tab('Text').click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
       'rgb(23, 25, 28)',
@@ -625,6 +626,7 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
         '<a href="https://example.test/report">Open the full report</a></div>',
     });
     await row('Your relay this week').click();
+    await tab('HTML').click();
     await page.frameLocator('[data-testid="html-preview"]').locator('#weekly').waitFor();
     // nothing remote in it (a link is not fetched), so nothing to unblock
     expect(await page.getByRole('button', { name: 'Load remote content' }).count()).toBe(0);

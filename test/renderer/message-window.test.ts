@@ -279,6 +279,30 @@ describe('the message window', () => {
     state = run(state, page(state, 0, found));
     expect(state.total).toBe(2); // no rows beyond the matches to wait for
     expect(state.counts).toEqual({ total: 5000, unread: 40 });
+    expect(state.unread).toBe(1);
+  });
+
+  it("keeps a narrowed view's own unread count (the toolbar's '2 of 5, 1 unread') in step", () => {
+    let state = windowReducer(emptyWindow(), {
+      type: 'view',
+      view: { mailbox: 'inbox', query: '' },
+    });
+    const inbox: MessagesPage = { ...serverPage(2, 0, 100), total: 5, unread: 4 };
+    state = run(state, page(state, 0, inbox));
+    expect([state.total, state.unread]).toEqual([2, 2]);
+    // read in the list: the view's count and the store's both go down
+    state = run(state, { type: 'read', ids: ['m1'], read: true });
+    expect([state.unread, state.counts.unread]).toEqual([1, 3]);
+    // an unread arrival into the inbox is the view's; one into another mailbox is not
+    const arrive = (message: MessageSummary): WindowAction => ({
+      type: 'event',
+      event: { Type: 'new', Data: message },
+    });
+    state = run(state, arrive(summary('n1')), arrive(summary('n2', { Mailbox: 'other' })));
+    expect([state.total, state.unread, state.counts.unread]).toEqual([3, 2, 5]);
+    // an unread row deleted
+    state = run(state, { type: 'event', event: { Type: 'delete', Data: { IDs: ['n1'] } } });
+    expect([state.total, state.unread]).toEqual([2, 1]);
   });
 
   it('ignores a page from an older view or generation', () => {

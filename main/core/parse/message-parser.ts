@@ -87,6 +87,8 @@ export interface ParsedPartInfo {
 export interface ParsedDetail {
   summary: ParsedSummary;
   text: string;
+  /** The text was made from the HTML: the message has no text part. */
+  textFromHtml: boolean;
   html: string;
   /** The first Date header's value, its folds joined; '' without one. */
   dateHeader: string;

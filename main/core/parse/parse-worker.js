@@ -113,7 +113,7 @@ function addressList(value) {
   return out;
 }
 
-/** The start of an HTML body turned into its words when mailparser made none (bodyText). */
+/** The start of an HTML body turned into its words when mailparser made none (bodyTextAndSource). */
 const htmlForTextAtMost = 128 * 1024;
 /** The deepest nesting html-to-text is asked to walk: mailparser's own limit. */
 const htmlMaxDepth = 1000;
@@ -125,17 +125,29 @@ const htmlMaxDepth = 1000;
 // its words found. Its HTML is converted the same way then, from its first 128 KiB (the
 // worker's time budget still bounds a hostile one: 128 KiB of nothing but nested `<b>` took
 // 0.57 s here).
-function bodyText(parsed) {
-  if (parsed.text) return parsed.text;
-  if (typeof parsed.html !== 'string' || parsed.html === '') return '';
+/**
+ * The body's text and whether it was made from the HTML (no text part to show), so the GUI can
+ * say so on its Text tab. mailparser converts the HTML itself only where the HTML is the whole
+ * message (root text/html) or sits beside a text part (then the text part is there too); every
+ * other HTML-only message comes out with no text, converted here.
+ */
+function bodyTextAndSource(parsed) {
+  if (parsed.text) return { text: parsed.text, fromHtml: rootType(parsed) === 'text/html' };
+  if (typeof parsed.html !== 'string' || parsed.html === '') return { text: '', fromHtml: false };
   try {
-    return htmlToText(parsed.html.slice(0, htmlForTextAtMost), {
+    const text = htmlToText(parsed.html.slice(0, htmlForTextAtMost), {
       limits: { maxDepth: htmlMaxDepth },
     });
+    return { text, fromHtml: text !== '' };
   } catch {
     // as mailparser does with HTML it cannot convert: the message keeps its HTML, without text
-    return '';
+    return { text: '', fromHtml: false };
   }
+}
+
+function rootType(parsed) {
+  const type = parsed.headers && parsed.headers.get('content-type');
+  return type && typeof type.value === 'string' ? type.value.toLowerCase() : '';
 }
 
 function isInline(att) {
@@ -203,7 +215,7 @@ function searchTextOf(parsed, text) {
   return pieces.join(' ').toLowerCase();
 }
 
-/** `body`: the message's text when the caller has it already (bodyText converts HTML). */
+/** `body`: the message's text when the caller has it already (bodyTextAndSource converts HTML). */
 function summarize(parsed, body, text = textStart(body)) {
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
@@ -373,10 +385,11 @@ async function handle(request) {
   const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, options);
   if (summary) return { summary: summarize(parsed, parsed.text || '') };
   if (request.kind === 'detail') {
-    const text = bodyText(parsed);
+    const { text, fromHtml } = bodyTextAndSource(parsed);
     return {
       summary: summarize(parsed, text),
       text,
+      textFromHtml: fromHtml,
       html: typeof parsed.html === 'string' ? parsed.html : '',
       // read as Mailpit reads it (Go's net/mail) in mailpit-date.ts
       dateHeader: headerLine(parsed, 'date'),

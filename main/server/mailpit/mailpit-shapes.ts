@@ -72,6 +72,7 @@ export function toMessageDetail(
       : (record.summary.date ?? record.receivedAt),
     ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
     Text: parsed?.text ?? '',
+    TextFromHTML: parsed?.textFromHtml ?? false,
     HTML: parsed?.html ?? '',
     Inline: parts.filter((p) => inlineIds.has(p.PartID)),
     Attachments: parts.filter((p) => !inlineIds.has(p.PartID)),

@@ -160,16 +160,18 @@ export function MessageList(props: {
     onOpen(message);
   };
 
+  /** j and k: the next or previous message, opened, as Gmail's and Mailpit's keys do. */
+  const step = (delta: number) => {
+    if (list.total === 0) return;
+    const target = activeIndex < 0 ? 0 : Math.max(0, Math.min(list.total - 1, activeIndex + delta));
+    moveTo(target);
+    openAt(target);
+  };
+
   useImperativeHandle(props.handle, () => ({
     move: (to) =>
       moveTo(to === 'first' ? 0 : to === 'last' ? list.total - 1 : Math.max(0, activeIndex) + to),
-    step: (delta) => {
-      if (list.total === 0) return;
-      const target =
-        activeIndex < 0 ? 0 : Math.max(0, Math.min(list.total - 1, activeIndex + delta));
-      moveTo(target);
-      openAt(target);
-    },
+    step,
     openActive: () => openAt(activeIndex),
     focus: () => scroller.current?.focus(),
     focusOn: (messageId) => {
@@ -182,12 +184,19 @@ export function MessageList(props: {
   const pageRows = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 600) / ROW_HEIGHT));
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const plain = !event.ctrlKey && !event.metaKey && !event.altKey && !event.shiftKey;
+    // j and k open the next message whether the list has the focus or not (here they used to
+    // only move the cursor, so j did one thing after a click on a row and another after Tab);
+    // the arrows stay a listbox's, moving the cursor (Shift extends the selection) for Enter
+    if (plain && (event.key === 'j' || event.key === 'k')) {
+      event.preventDefault();
+      step(event.key === 'j' ? 1 : -1);
+      return;
+    }
     const from = Math.max(0, activeIndex);
     const moves: Record<string, number> = {
       ArrowDown: from + (activeIndex < 0 ? 0 : 1),
-      j: from + (activeIndex < 0 ? 0 : 1),
       ArrowUp: from - 1,
-      k: from - 1,
       Home: 0,
       End: list.total - 1,
       PageDown: from + pageRows,

@@ -19,6 +19,11 @@ export interface MessageWindow {
   generation: number;
   /** Messages in the view. */
   total: number;
+  /**
+   * Unread messages in the view, for the toolbar's "12 of 340, 3 unread" while a mailbox, tag or
+   * search narrows the list (Mailpit's messages_unread, kept up as the rows change).
+   */
+  unread: number;
   rows: ReadonlyMap<number, MessageSummary>;
   positions: ReadonlyMap<string, number>;
   /** Messages put on top since the view opened, so a page asked for earlier lands right. */
@@ -75,6 +80,7 @@ export function emptyWindow(view: ListView = { mailbox: null, query: '' }): Mess
     view,
     generation: 0,
     total: 0,
+    unread: 0,
     rows: new Map(),
     positions: new Map(),
     inserted: 0,
@@ -230,6 +236,7 @@ function putOnTop(state: MessageWindow, messages: readonly MessageSummary[]): Me
     ...state,
     ...build([...shifted(state, 0, messages.length), ...placed]),
     total: state.total + messages.length,
+    unread: state.unread + messages.filter((m) => !m.Read).length,
     inserted: state.inserted + messages.length,
   };
 }
@@ -263,6 +270,8 @@ function applyPage(
     positions,
     // Mailpit's shape: messages_count is what matches the view, total is every message
     total: offset === 0 ? page.messages_count : Math.max(state.total, page.messages_count + offset),
+    // arrivals since the page was asked for were counted on arrival; the next page sets it right
+    unread: offset === 0 ? page.messages_unread : Math.max(state.unread, page.messages_unread),
     counts: { total: page.total, unread: page.unread },
     ready: true,
     error: null,
@@ -290,6 +299,8 @@ function applyRead(state: MessageWindow, ids: Set<string>, read: boolean): Messa
   return {
     ...state,
     ...build(entries),
+    // the rows changed are the view's: its unread change as the whole store's do
+    unread: Math.max(0, state.unread + delta),
     counts: { ...state.counts, unread: Math.max(0, state.counts.unread + delta) },
   };
 }
@@ -327,18 +338,19 @@ function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow 
         total: Math.max(0, state.counts.total - ids.size),
         unread: Math.max(0, state.counts.unread - unreadGone),
       };
+      const unread = Math.max(0, state.unread - unreadGone);
       if (doomed.length < ids.size && event.Data.Oldest && viewQuery(state.view) === '') {
         // The oldest of all (pruning at the cap): the last rows of this list, so every row
         // before them stays where it is and nothing needs asking again (at the cap this came
         // with every few arrivals, and each refetch cost the server a page and the GUI a render).
         const total = Math.max(0, state.total - ids.size);
         const kept = [...state.rows].filter(([index, m]) => index < total && !ids.has(m.ID));
-        return { ...state, ...build(kept), total, counts };
+        return { ...state, ...build(kept), total, unread, counts };
       }
       if (doomed.length < ids.size) {
         // Some were not loaded, so where the rest now sit is unknown: ask the server again.
         const kept = [...state.rows].filter(([, m]) => !ids.has(m.ID));
-        return { ...state, ...build(kept), counts, generation: state.generation + 1 };
+        return { ...state, ...build(kept), unread, counts, generation: state.generation + 1 };
       }
       const sorted = doomed.sort((a, b) => a - b);
       const kept = [...state.rows].flatMap(([index, m]): [number, MessageSummary][] => {
@@ -350,6 +362,7 @@ function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow 
         ...state,
         ...build(kept),
         total: Math.max(0, state.total - doomed.length),
+        unread,
         counts,
       };
     }

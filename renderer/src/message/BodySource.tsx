@@ -33,10 +33,21 @@ export function HtmlSource({ messageId, html }: { messageId: string; html: strin
   );
 }
 
-export function TextBody({ messageId, text }: { messageId: string; text: string }) {
+export function TextBody(props: {
+  messageId: string;
+  text: string;
+  /** The text was made from the HTML: say so, or it reads as what the sender wrote. */
+  fromHtml: boolean;
+}) {
+  const { messageId, text } = props;
   if (text === '') return <p className="body-notice">This message has no text part.</p>;
   return (
     <>
+      {props.fromHtml && (
+        <p className="body-notice text-derived" data-testid="text-from-html">
+          This message has no text part: this text was made from its HTML.
+        </p>
+      )}
       <SaveBody messageId={messageId} text={text} kind="txt" />
       <pre className="text-body" data-testid="text-body">
         {text}

@@ -45,7 +45,9 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
     case 'html-source':
       return <HtmlSource messageId={message.ID} html={message.HTML} />;
     case 'text':
-      return <TextBody messageId={message.ID} text={message.Text} />;
+      return (
+        <TextBody messageId={message.ID} text={message.Text} fromHtml={message.TextFromHTML} />
+      );
     case 'headers':
       return <HeadersPanel messageId={message.ID} />;
     case 'source':
@@ -62,6 +64,9 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
       return <SpamCheckPanel messageId={message.ID} />;
   }
 }
+
+/** The tabs that show the HTML part itself: a message without one does not have them. */
+const htmlOnlyTabs: ReadonlySet<BodyTab> = new Set(['html', 'html-source']);
 
 /** One opened message: header fields beside the envelope, attachments, and the tabs. */
 export function MessageView(props: {
@@ -87,9 +92,10 @@ export function MessageView(props: {
       </p>
     );
   }
-  // a message without HTML opens on its text, as in Mailpit; the HTML choice stays for the next one
+  // A message without HTML has no HTML tabs and opens on its text, as in Mailpit (an HTML tab
+  // there only said "no HTML part"); the HTML choice stays for the next message that has some.
   const html = message.value.HTML !== '';
-  const tab = !html && (props.tab === 'html' || props.tab === 'html-source') ? 'text' : props.tab;
+  const tab = !html && htmlOnlyTabs.has(props.tab) ? 'text' : props.tab;
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-top">
@@ -108,7 +114,7 @@ export function MessageView(props: {
       <MessageTabs
         selected={tab}
         onSelect={props.onSelectTab}
-        tabs={html ? bodyTabs : bodyTabs.filter((t) => t.id !== 'html-source')}
+        tabs={html ? bodyTabs : bodyTabs.filter((t) => !htmlOnlyTabs.has(t.id))}
       >
         <MessageBody message={message.value} tab={tab} />
       </MessageTabs>

@@ -1,0 +1,262 @@
+// What QA noticed in the message view and the list, in Chromium against the real headless server
+// with mail sent over SMTP: the body tabs a message has (no HTML tab without HTML; text made
+// from HTML says so), the toolbar's count under a filter, the live indicator as a screen reader
+// hears it, and j/k the same with the list focused or not.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('message view and list polish', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+  const total = async () =>
+    (await gui.relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+  const tabs = () => page.getByRole('tab').allTextContents();
+  const openedSubject = () => page.getByTestId('message-subject').textContent();
+  const selectedTab = () =>
+    page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-testid');
+
+  async function open(subject: string): Promise<void> {
+    await page.getByTestId('message-row').filter({ hasText: subject }).click();
+    await eventually(openedSubject).toBe(subject);
+  }
+
+  it('a text-only message has no HTML tabs and opens on Text; an HTML-only one opens on HTML, its Text said to be made from the HTML', async () => {
+    await deleteAll();
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Both parts',
+      text: 'The text part.',
+      html: '<p>The <b>HTML</b> part.</p>',
+    });
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Text only',
+      text: 'Just plain text.',
+    });
+    await gui.send({
+      from: 'news@example.test',
+      to: 'bob@example.test',
+      subject: 'HTML only',
+      html: '<h1>Only HTML</h1><p>Hello <b>there</b>.</p>',
+    });
+    // an HTML-only receipt with an attachment: mailparser makes no text of it, Relaydesk does
+    await gui.send({
+      from: 'shop@example.test',
+      to: 'bob@example.test',
+      subject: 'HTML receipt',
+      html: '<p>Your receipt is attached.</p>',
+      attachments: [{ filename: 'receipt.txt', content: 'paid' }],
+    });
+    await eventually(total).toBe(4);
+
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await gui.openLive();
+
+      // the HTML tab chosen (the default), then a text-only message
+      await open('Both parts');
+      expect(await selectedTab()).toBe('tab-html');
+      await open('Text only');
+      expect(await tabs()).not.toContain('HTML');
+      expect(await tabs()).not.toContain('HTML source');
+      expect(await selectedTab()).toBe('tab-text');
+      expect(await page.getByTestId('text-body').textContent()).toContain('Just plain text.');
+      // written as text, so nothing says it was made from anything
+      expect(await page.getByTestId('text-from-html').count()).toBe(0);
+      await page.screenshot({ path: join(screenshots, `view-text-only-${scheme}.png`) });
+
+      // HTML-only: opens on HTML (the choice kept from before the text-only one)
+      await open('HTML only');
+      expect(await tabs()).toEqual(expect.arrayContaining(['HTML', 'HTML source', 'Text']));
+      expect(await selectedTab()).toBe('tab-html');
+      await page.getByTestId('tab-text').click();
+      await eventually(() => page.getByTestId('text-body').textContent()).toContain('there');
+      expect(await page.getByTestId('text-from-html').textContent()).toBe(
+        'This message has no text part: this text was made from its HTML.',
+      );
+      await page.screenshot({ path: join(screenshots, `view-html-only-text-${scheme}.png`) });
+      await open('HTML receipt');
+      await page.getByTestId('tab-text').click();
+      await eventually(() => page.getByTestId('text-body').textContent()).toContain('receipt');
+      expect(await page.getByTestId('text-from-html').count()).toBe(1);
+      // and a message with a text part of its own does not say so
+      await open('Both parts');
+      await page.getByTestId('tab-text').click();
+      await eventually(() => page.getByTestId('text-body').textContent()).toContain('text part');
+      expect(await page.getByTestId('text-from-html').count()).toBe(0);
+      await page.getByTestId('tab-html').click();
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    // the API says which text was made from HTML
+    const list = await gui.relaydesk.api<{ messages: { ID: string; Subject: string }[] }>(
+      '/api/v1/messages',
+    );
+    const fromHtml: Record<string, boolean> = {};
+    for (const message of list.messages) {
+      const detail = await gui.relaydesk.api<{ TextFromHTML: boolean }>(
+        `/api/v1/message/${message.ID}`,
+      );
+      fromHtml[message.Subject] = detail.TextFromHTML;
+    }
+    expect(fromHtml).toEqual({
+      'Both parts': false,
+      'Text only': false,
+      'HTML only': true,
+      'HTML receipt': true,
+    });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('with a search, tag or mailbox narrowing the list, the toolbar counts what the list shows', async () => {
+    await deleteAll();
+    for (let n = 1; n <= 5; n++) {
+      await gui.send({
+        from: 'shop@example.test',
+        to: 'bob@example.test',
+        subject: n <= 2 ? `Invoice ${n}` : `Note ${n}`,
+        text: 'x',
+        headers: n === 1 ? { 'X-Tags': 'billing' } : {},
+      });
+    }
+    await eventually(total).toBe(5);
+    const counts = () => page.getByTestId('mailbox-counts').textContent();
+    await gui.openLive();
+    await eventually(counts).toBe('5 messages, 5 unread5 · 5 unread');
+    await open('Invoice 1'); // read now
+
+    await page.getByTestId('search-input').fill('subject:invoice');
+    await page.keyboard.press('Enter');
+    await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe('2');
+    await eventually(() => page.getByTestId('mailbox-counts').locator('.counts-full').textContent())
+      // the unread among the two shown
+      .toBe('2 of 5 messages, 1 unread');
+    await page.screenshot({ path: join(screenshots, 'view-count-search-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'view-count-search-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // what a screen reader reads: the sentence, not the short form
+    expect(await page.getByTestId('mailbox-counts').ariaSnapshot()).toBe(
+      '- text: 2 of 5 messages, 1 unread',
+    );
+    // reading the other one, the count follows
+    await open('Invoice 2');
+    await eventually(() =>
+      page.getByTestId('mailbox-counts').locator('.counts-full').textContent(),
+    ).toBe('2 of 5 messages, 0 unread');
+
+    // a tag
+    await gui.openLive('?tag=billing');
+    await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe('1');
+    await eventually(() =>
+      page.getByTestId('mailbox-counts').locator('.counts-full').textContent(),
+    ).toBe('1 of 5 messages, 0 unread');
+
+    // a mailbox: all five are in the inbox
+    await gui.openLive();
+    await page.getByTestId('nav-mailbox-inbox').click();
+    await eventually(() =>
+      page.getByTestId('mailbox-counts').locator('.counts-full').textContent(),
+    ).toBe('5 of 5 messages, 3 unread');
+    // and all mail again: the plain count
+    await page.getByTestId('nav-all').click();
+    await eventually(() =>
+      page.getByTestId('mailbox-counts').locator('.counts-full').textContent(),
+    ).toBe('5 messages, 3 unread');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('the live indicator is read as a state, without its dot', async () => {
+    await gui.openLive();
+    const live = page.getByTestId('stream-state');
+    expect(await live.ariaSnapshot()).toBe('- status: Live updates on');
+    // on screen, still the dot and the word
+    expect(await live.locator('[aria-hidden="true"]').allTextContents()).toEqual(['●', 'Live']);
+    // the event stream refused: the state says it is reconnecting, in words
+    const refused = await gui.browser.newPage();
+    try {
+      await refused.routeWebSocket(/\/api\/events\b/, (socket) => socket.close());
+      await refused.goto(gui.relaydesk.url);
+      const state = refused.getByTestId('stream-state');
+      await refused.locator('[data-testid="stream-state"][data-state="reconnecting"]').waitFor();
+      expect(await state.ariaSnapshot()).toBe('- status: Live updates off, reconnecting');
+      expect(await state.locator('[aria-hidden="true"]').allTextContents()).toEqual([
+        '●',
+        'Reconnecting…',
+      ]);
+    } finally {
+      await refused.close();
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('j and k open the next and previous message whether the list has the focus or not', async () => {
+    await deleteAll();
+    for (let n = 1; n <= 4; n++) {
+      await gui.send({
+        from: 'ada@example.test',
+        to: 'bob@example.test',
+        subject: `Key ${n}`,
+        text: 'x',
+      });
+    }
+    await eventually(total).toBe(4);
+    await gui.openLive();
+    // newest first: Key 4, Key 3, Key 2, Key 1
+    await open('Key 4');
+
+    // the list has the focus (the click on its row gave it)
+    expect(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null),
+    ).toBe('message-list');
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Key 3');
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Key 2');
+    await page.keyboard.press('k');
+    await eventually(openedSubject).toBe('Key 3');
+    expect(
+      await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null),
+    ).toBe('message-list');
+
+    // the focus elsewhere (the message's body): the same keys, the same moves
+    await page.getByTestId('tab-panel').focus();
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Key 2');
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Key 1');
+    await page.keyboard.press('k');
+    await eventually(openedSubject).toBe('Key 2');
+
+    // and nothing focused at all
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('k');
+    await eventually(openedSubject).toBe('Key 3');
+
+    // the arrows in the list stay a listbox's: they move the cursor, Enter opens
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('ArrowDown');
+    expect(await openedSubject()).toBe('Key 3');
+    await page.keyboard.press('Enter');
+    await eventually(openedSubject).toBe('Key 2');
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
