@@ -78,6 +78,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       await open('Text only');
       expect(await tabs()).not.toContain('HTML');
       expect(await tabs()).not.toContain('HTML source');
+      expect(await tabs()).not.toContain('HTML check'); // nothing to check, as in Mailpit
       expect(await selectedTab()).toBe('tab-text');
       expect(await page.getByTestId('text-body').textContent()).toContain('Just plain text.');
       // written as text, so nothing says it was made from anything
@@ -86,7 +87,9 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
 
       // HTML-only: opens on HTML (the choice kept from before the text-only one)
       await open('HTML only');
-      expect(await tabs()).toEqual(expect.arrayContaining(['HTML', 'HTML source', 'Text']));
+      expect(await tabs()).toEqual(
+        expect.arrayContaining(['HTML', 'HTML source', 'Text', 'HTML check']),
+      );
       expect(await selectedTab()).toBe('tab-html');
       await page.getByTestId('tab-text').click();
       await eventually(() => page.getByTestId('text-body').textContent()).toContain('there');

@@ -65,8 +65,9 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
   }
 }
 
-/** The tabs that show the HTML part itself: a message without one does not have them. */
-const htmlOnlyTabs: ReadonlySet<BodyTab> = new Set(['html', 'html-source']);
+/** The tabs about the HTML part: a message without one does not have them (nor in Mailpit,
+ * whose HTML Check tab also needs an HTML part: there is nothing to check a client against). */
+const htmlOnlyTabs: ReadonlySet<BodyTab> = new Set(['html', 'html-source', 'html-check']);
 
 /** One opened message: header fields beside the envelope, attachments, and the tabs. */
 export function MessageView(props: {
