@@ -203,6 +203,8 @@ export function clientCheckLabel(hop: Hop): string | null {
     case 'verified':
       return 'verified: reverse DNS and address';
     case 'address':
+      // a loopback client is this machine by the kernel's word (every message a local app sends)
+      if (hop.fromIpScope === 'loopback') return 'this machine (a loopback address)';
       return hop.forged
         ? 'address only: its name did not map back to it (may be forged)'
         : 'address only: no name the receiver checked';
