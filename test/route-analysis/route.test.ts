@@ -66,6 +66,24 @@ describe('route', () => {
           'by hand; the servers’ own stamps begin at Hop 3.',
       ],
     ]);
+    // no made-up gap is anyone's delay: no slowest hop, and no time from first to last with only
+    // one stamp of a real server
+    expect(analysis.slowestHop).toBeNull();
+    expect(analysis.slowestTies).toEqual([]);
+    expect(analysis.totalSeconds).toBeNull();
+    expect(analysis.positiveSeconds).toBeNull();
+  });
+
+  test('after a made-up part of the route, the time counts from the first real stamp', () => {
+    const analysis = analyzeMessage(
+      field('mx.example', 'inbound.example', 'Wed, 3 Dec 2026 11:00:05 +0000') +
+        field('relay.example', 'mx.example', 'Wed, 3 Dec 2026 11:00:00 +0000') +
+        field('made-up.example', 'relay.example', 'Mon, 1 Jan 2024 00:00:00 +0000'),
+    );
+    expect(analysis.warnings.map((w) => w.code)).toContain('delay-implausible');
+    expect(analysis.totalSeconds).toBe(5);
+    expect(analysis.positiveSeconds).toBe(5);
+    expect(analysis.slowestHop).toBe(2);
   });
 
   test('a saved message sent again from this host long after is a re-send, not a forgery', () => {

@@ -296,6 +296,15 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
             `hand; the servers’ own stamps begin at ${hopName(index)}.`,
           hop: index,
         });
+        // time in transit, the total and the slowest hop count from the servers' own stamps: a
+        // made-up route's years are no delay of anyone's
+        firstMs = ms;
+        dated = 1;
+        positive = 0;
+        inTransit.length = 0;
+        previousMs = ms;
+        previousIndex = index;
+        return;
       }
       if (delay > 0) {
         positive += delay;
