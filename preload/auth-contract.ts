@@ -19,6 +19,12 @@ export interface DkimKeyInfo {
   algorithm: DkimAlgorithm;
   /** Signing now; an inactive key is kept (e.g. after a rotation) but signs nothing. */
   active: boolean;
+  /**
+   * A new key (generated or imported) waits for its record: it signs nothing until Check DNS
+   * finds the record published, or the user says it is (setting it active). Signing before
+   * the record can be looked up fails DKIM at every receiver.
+   */
+  waitingForDns: boolean;
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;
@@ -47,6 +53,8 @@ export interface DkimDnsCheck {
   /** The records found at the name (empty when none or unknown). */
   found: string[];
   expected: string;
+  /** The key was waiting for this record and signs from now on. */
+  activated?: boolean;
 }
 
 export type AuthBadge = 'pass' | 'fail' | 'neutral' | 'offline';

@@ -10,13 +10,16 @@ import { OwnerOnlyFileVault } from '../core/signing/key-vault.js';
 import { defaultDataDir, resolveSettings } from '../core/settings/settings-sources.js';
 import { SettingsError } from '../core/settings/settings-schema.js';
 
-const usage = `Usage: relaydesk dkim <keygen|list|check> [DOMAIN SELECTOR] [flags]
+const usage = `Usage: relaydesk dkim <keygen|list|check|confirm> [DOMAIN SELECTOR] [flags]
 
-  keygen DOMAIN SELECTOR   generate a key for a new selector, store it, print the TXT record
+  keygen DOMAIN SELECTOR   generate a key for a new selector, store it, print the TXT record;
+                           it signs nothing until the record is published (check or confirm)
                            (--algorithm rsa|ed25519, default rsa: RSA-2048)
-  list                     the keys with the record each needs
-  check DOMAIN SELECTOR    look the record up in DNS and say whether it matches the key
+  list                     the keys, signing or not or waiting for DNS, with the record each needs
+  check DOMAIN SELECTOR    look the record up in DNS and say whether it matches the key; a key
+                           waiting for DNS starts signing when it does
                            (--dns-servers LIST, default the system resolvers)
+  confirm DOMAIN SELECTOR  say the record is published: the key signs from now on, unchecked
 
   --data DIR     the data folder (default: RELAYDESK_DATA, else ${defaultDataDir()})
 `;
@@ -51,9 +54,9 @@ export async function runDkimCommand(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return parsed.values.help ? 0 : 2;
   }
-  const needsSelector = action === 'keygen' || action === 'check';
+  const needsSelector = action === 'keygen' || action === 'check' || action === 'confirm';
   if (
-    !['keygen', 'list', 'check'].includes(action) ||
+    !['keygen', 'list', 'check', 'confirm'].includes(action) ||
     (needsSelector && (!domain || !selector)) ||
     extra.length > 0
   ) {
@@ -78,17 +81,26 @@ export async function runDkimCommand(args: string[]): Promise<number> {
         selector: selector as string,
         algorithm,
       });
+      // mail signed before the record can be looked up fails DKIM at the receiver, so the key
+      // waits; the first thing said is that it does not sign yet, and what ends the wait
       process.stdout.write(
         `stored the ${key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} key of selector ${key.selector} for ${key.domain} in ${join(dataDir, 'dkim', 'private')}\n` +
-          `publish this DNS TXT record, then run: relaydesk dkim check ${key.domain} ${key.selector}\n\n` +
+          `not signing yet, waiting for DNS: publish this TXT record at ${key.record.name}, then run: relaydesk dkim check ${key.domain} ${key.selector}\n` +
+          `(it signs once the check finds the record; if it is published already and DNS here cannot see it: relaydesk dkim confirm ${key.domain} ${key.selector})\n\n` +
           `name:  ${key.record.name}\nvalue: ${key.record.value}\n\nzone file:\n${key.record.zoneLine}\n`,
       );
     } else if (action === 'list') {
       for (const key of await store.list()) {
+        const state = key.waitingForDns ? 'waiting for DNS' : key.active ? 'active' : 'inactive';
         process.stdout.write(
-          `${key.domain}\t${key.selector}\t${key.algorithm}\t${key.active ? 'active' : 'inactive'}\t${key.record.name}\t${key.record.value}\n`,
+          `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
         );
       }
+    } else if (action === 'confirm') {
+      const key = await store.setActive(domain as string, selector as string, true);
+      process.stdout.write(
+        `selector ${key.selector} of ${key.domain} signs from now on; check its record with: relaydesk dkim check ${key.domain} ${key.selector}\n`,
+      );
     } else {
       const settings = resolveSettings({
         env: process.env,
@@ -104,6 +116,18 @@ export async function runDkimCommand(args: string[]): Promise<number> {
       );
       const check = await signing.checkDns(domain as string, selector as string);
       process.stdout.write(`${check.name}\t${check.status}\t${check.reason}\n`);
+      if (check.activated) {
+        process.stdout.write(
+          `selector ${selector} of ${domain} was waiting for DNS: it signs from now on\n`,
+        );
+      } else if (check.status !== 'match') {
+        const key = await store.get(domain as string, selector as string);
+        if (key.waitingForDns) {
+          process.stdout.write(
+            `not signing yet, waiting for DNS: publish this TXT record at ${key.record.name}, then check again\n`,
+          );
+        }
+      }
       return check.status === 'match' ? 0 : 1;
     }
     return 0;

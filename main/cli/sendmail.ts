@@ -12,6 +12,7 @@ import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
 import { readSendmailInput } from './sendmail-input.js';
+import { qualifyHeaderAddresses } from './sendmail-header-addresses.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
 import { makeFolder } from '../core/spool/durable-file.js';
@@ -154,7 +155,9 @@ function qualifiedSender(address: string): string {
 export function recipientAddresses(values: string[]): { addresses: string[]; invalid: string[] } {
   const addresses: string[] = [];
   const invalid: string[] = [];
-  for (const entry of addressparser(values.join(', '), { flatten: true })) {
+  // each field (or argument) parsed on its own: joined, a bare `root` from To was read as part
+  // of the display name of Cc's first address (`root, Boss <boss@…>`) and went nowhere
+  for (const entry of values.flatMap((value) => addressparser(value, { flatten: true }))) {
     const address = 'address' in entry ? entry.address : '';
     if (address && /^[^@\s]+@[^@\s]+$/.test(address)) addresses.push(address);
     else if (!address && /^[A-Za-z0-9._+-]+$/.test(entry.name))
@@ -248,7 +251,8 @@ export async function runSendmail(args: string[]): Promise<number> {
       .map((f) => f.value),
   )[0];
   const from = qualifiedSender(parsed.from ?? headerFrom ?? localUser());
-  message = completedHeaders(message, from);
+  // a local submission: `To: root` in the header becomes root@<mailname>, as the envelope did
+  message = completedHeaders(qualifyHeaderAddresses(message, localDomain()), from);
   const transport = nodemailer.createTransport({
     host: parsed.smtp.host,
     port: parsed.smtp.port,

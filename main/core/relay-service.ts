@@ -182,7 +182,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       {
         entries: (mailbox) =>
           [...store.index.oldestFirst()]
-            .filter((r) => mailbox === null || r.mailbox === mailbox)
+            // POP3 logins name mailboxes case-insensitively, as `mailbox:` searches them
+            .filter((r) => mailbox === null || r.mailbox.toLowerCase() === mailbox.toLowerCase())
             .map((r) => ({ id: r.id, size: r.size })),
         mailboxNames: () => store.index.mailboxes().map((box) => box.Name),
         raw: (id) => store.raw(id),

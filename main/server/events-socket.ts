@@ -16,24 +16,38 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
     held.flush();
     return payload;
   });
-  app.get<{ Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1' } }>(
-    '/api/events',
-    {
-      websocket: true,
-      schema: {
-        summary:
-          "Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract's, for Relaydesk's GUI); with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last)",
-        tags: ['Mailpit'],
-        querystring: {
-          type: 'object',
-          properties: {
-            shape: { type: 'string', enum: ['mailpit', 'relaydesk'] },
-            batch: { type: 'string', enum: ['0', '1'] },
-          },
+  app.route<{ Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1' } }>({
+    method: 'GET',
+    url: '/api/events',
+    schema: {
+      summary:
+        "Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract's, for Relaydesk's GUI); with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last)",
+      tags: ['Mailpit'],
+      querystring: {
+        type: 'object',
+        properties: {
+          shape: { type: 'string', enum: ['mailpit', 'relaydesk'] },
+          batch: { type: 'string', enum: ['0', '1'] },
         },
       },
+      // hidden from the OpenAPI document, as every WebSocket route is (it describes HTTP answers)
+      hide: true,
     },
-    (socket, req) => {
+    // A plain GET (a browser tab, curl, a client that forgot the handshake) is no handshake.
+    // @fastify/websocket answered it 404 with an empty body, which reads as "no such path";
+    // 426 says what is wanted (RFC 9110 §15.5.22, with the Upgrade field it requires), in the
+    // `{error}` of our other API answers.
+    handler: (req, reply) => {
+      const scheme = req.protocol === 'https' ? 'wss' : 'ws';
+      return reply
+        .code(426)
+        .header('upgrade', 'websocket')
+        .header('connection', 'Upgrade')
+        .send({
+          error: `/api/events is a WebSocket endpoint: connect with a WebSocket client to ${scheme}://${req.host}/api/events (a plain HTTP GET gets no events)`,
+        });
+    },
+    wsHandler: (socket, req) => {
       const mailpitShape = req.query.shape !== 'relaydesk';
       const frames = mailpitShape
         ? toMailpitFrames
@@ -70,5 +84,5 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       socket.on('close', stop);
       socket.on('error', stop);
     },
-  );
+  });
 }

@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail } from '../../preload/api-contract.js';
 import {
@@ -252,6 +253,67 @@ describe('relaydesk sendmail', () => {
     expect(detail.Envelope.rcptTo).toEqual(['root@relaybox.example.org']);
     expect(detail.Envelope.mailFrom).toBe('root@relaybox.example.org');
     expect(raw).toMatch(/^Message-ID: <[^>]+@relaybox\.example\.org>\r$/im);
+    // the header too, as Postfix writes a local submission's (append_at_myorigin): a reply to
+    // `root` went nowhere; the comment stays
+    expect(raw).toMatch(/^From: root@relaybox\.example\.org \(Cron Daemon\)\r$/m);
+    expect(raw).toMatch(/^To: root@relaybox\.example\.org\r$/m);
+  });
+
+  it('-t: qualifies bare names in To, Cc, Reply-To and Sender, keeping names, comments and qualified addresses', async () => {
+    const dir = await madeTempFolder('relaydesk-mailname-');
+    const mailname = join(dir, 'mailname');
+    await writeFile(mailname, 'relaybox.example.org\n');
+    const subject = 'local header addresses';
+    const result = await runCli(['sendmail', '-t'], {
+      env: { ...env, RELAYDESK_TEST_MAILNAME_FILE: mailname },
+      input: message(subject, [
+        'From: "Backup, nightly" <backup>',
+        'Sender: www-data (the web server)',
+        'Reply-To: ops@example.test',
+        'To: Ada <ada@example.test>, root,',
+        '\tbob',
+        'Cc: Root <root@localhost>',
+        'Bcc: carol',
+      ]),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured(subject);
+    expect(detail.Envelope.rcptTo).toEqual([
+      'ada@example.test',
+      'root@relaybox.example.org',
+      'bob@relaybox.example.org',
+      'root@localhost',
+      'carol@relaybox.example.org',
+    ]);
+    const head = raw.slice(0, raw.indexOf('\r\n\r\n'));
+    expect(head).toContain('\r\nFrom: "Backup, nightly" <backup@relaybox.example.org>\r\n');
+    expect(head).toContain('\r\nSender: www-data@relaybox.example.org (the web server)\r\n');
+    expect(head).toContain('\r\nReply-To: ops@example.test\r\n');
+    // the fold is kept
+    expect(head).toContain(
+      '\r\nTo: Ada <ada@example.test>, root@relaybox.example.org,\r\n\tbob@relaybox.example.org\r\n',
+    );
+    expect(head).toContain('\r\nCc: Root <root@localhost>\r\n');
+    expect(head).not.toMatch(/^Bcc:/im);
+    expect(detail.From?.Address).toBe('backup@relaybox.example.org');
+  });
+
+  it('leaves a bare To: root alone in mail received over SMTP (only local submissions)', async () => {
+    const subject = 'bare root over SMTP';
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: server.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    await transport.sendMail({
+      envelope: { from: 'app@example.test', to: ['ops@example.test'] },
+      raw: message(subject, ['From: root (Cron Daemon)', 'To: root']),
+    });
+    transport.close();
+    const { raw } = await captured(subject);
+    expect(raw).toMatch(/^From: root \(Cron Daemon\)\r$/m);
+    expect(raw).toMatch(/^To: root\r$/m);
   });
 
   it('a line of a single "." ends the message unless -i or -oi, as sendmail(1) reads', async () => {

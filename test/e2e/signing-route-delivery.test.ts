@@ -50,6 +50,11 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
       body: JSON.stringify({ domain: 'shop.example', selector: 's2026', algorithm: 'ed25519' }),
     });
     dns.set(key.record.name, { TXT: [key.record.value] });
+    // a new key waits for its record: Check DNS finds it and starts it signing
+    const check = await relay.api<{ activated?: boolean }>(
+      '/api/v1/dkim/keys/shop.example/s2026/dns-check',
+    );
+    expect(check.activated).toBe(true);
     dns.set('shop.example', { TXT: ['v=spf1 ip4:127.0.0.1 -all'] });
     dns.set('_dmarc.shop.example', { TXT: ['v=DMARC1; p=reject'] });
     dns.set('example.net', { MX: [{ exchange: 'mx.example.net', priority: 10 }] });

@@ -45,6 +45,13 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     expect(value).toMatch(/^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
 
     const keyItem = page.locator('.dkim-key', { hasText: 'web1 · shop.example' });
+    // a new key signs nothing before its record is published (the receiver would fail it)
+    await expect
+      .poll(() => keyItem.locator('.dkim-key-head').innerText())
+      .toContain('waiting for DNS');
+    expect(await keyItem.locator('.dkim-waiting').innerText()).toBe(
+      'Waiting for DNS: publish this TXT record at web1._domainkey.shop.example. It signs nothing until Check DNS finds the record, or you say it is published.',
+    );
     await keyItem.getByRole('button', { name: 'Check DNS for shop.example/web1' }).click();
     await expect
       .poll(() => keyItem.getByRole('status').innerText())
@@ -63,7 +70,9 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await keyItem.getByRole('button', { name: 'Check DNS for shop.example/web1' }).click();
     await expect
       .poll(() => keyItem.getByRole('status').innerText())
-      .toBe('Published: the published record matches this key');
+      .toBe('Published: the published record matches this key; it signs from now on');
+    await expect.poll(() => keyItem.locator('.dkim-waiting').count()).toBe(0);
+    expect(await keyItem.locator('.dkim-key-head').innerText()).toContain('signing');
     await page.locator('#section-signing').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-signing-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -110,6 +119,12 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await expect
       .poll(() => keyItem.locator('.dkim-headers').innerText())
       .toMatch(/^Signs From, Subject, List-Unsubscribe when present/);
+    // published where this machine's DNS cannot see it yet: the user's word starts it
+    await keyItem
+      .getByRole('button', { name: 'It is published: sign now with list.example/news1' })
+      .click();
+    await expect.poll(() => keyItem.locator('.dkim-waiting').count()).toBe(0);
+    expect(await keyItem.locator('.dkim-key-head').innerText()).toMatch(/· signing ·/);
     // an RSA-2048 value is over 255 octets: the zone line splits it in quoted strings
     await keyItem.getByText('Zone file line').click();
     const zone = await keyItem

@@ -172,6 +172,21 @@ describe('GET /api/v1/wait', () => {
 });
 
 describe('live events on /api/events', () => {
+  it('answers a plain GET with 426 Upgrade Required, saying it is a WebSocket endpoint and where', async () => {
+    // what a browser tab or `curl http://…/api/events` sends: no Upgrade, no handshake
+    const res = await fetch(`http://127.0.0.1:${relay.http.port}/api/events?shape=relaydesk`);
+    expect(res.status).toBe(426);
+    expect(res.headers.get('upgrade')).toBe('websocket');
+    expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({
+      error: `/api/events is a WebSocket endpoint: connect with a WebSocket client to ws://127.0.0.1:${relay.http.port}/api/events (a plain HTTP GET gets no events)`,
+    });
+    // the handshake on the same path still opens the socket
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+    await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+    socket.close();
+  });
+
   it("with ?shape=relaydesk, as our GUI asks, include the Logs view's lines", async () => {
     const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events?shape=relaydesk`);
     const events: RelaydeskEvent[] = [];

@@ -92,6 +92,8 @@ describe('one POP3 session per maildrop (no users: a loopback client logs in wit
     );
     // one mailbox is part of all mail
     expect(await login(second, 'bob/box-a', 'x')).toMatch(/^-ERR \[IN-USE\] mailbox box-a is open/);
+    // mailbox names ignore case: BOX-A is box-a, and its lock
+    expect(await login(second, 'Bob/BOX-A', 'x')).toMatch(/^-ERR \[IN-USE\] mailbox box-a is open/);
     expect(await first.say('DELE 1')).toMatch(/^\+OK/);
     expect(await second.say('STAT')).toMatch(/^-ERR/); // still not logged in
     await quit(first);

@@ -124,16 +124,20 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
       `pop3s://127.0.0.1:${pop3Port(relay, 'pop3s')}/1`,
     ]);
     expect(message.stdout).toContain('Subject: Second');
-    // a mailbox no mail went to, as the sidebar once spelt it or mistyped: said, with the names
-    const near = JSON.parse(
+    // user and mailbox names ignore case, as Dovecot and Mailpit: `Ada/Project-B` is project-b
+    const cased = JSON.parse(
       await poplib(
         pop3Port(relay),
-        "pop.user('ada/Project-b'); out['pass'] = pop.pass_('x').decode(); pop.quit()",
+        [
+          "pop.user('Ada/Project-B'); out['pass'] = pop.pass_('x').decode()",
+          "out['top'] = [l.decode() for l in pop.top(1, 0)[1] if l.startswith(b'Subject:')]",
+          'pop.quit()',
+        ].join('\n'),
       ),
-    ) as { pass: string };
-    expect(near.pass).toBe(
-      '+OK mailbox Project-b: 0 messages (0 octets); no mail went to "Project-b": did you mean project-b (log in as NAME/project-b)?',
-    );
+    ) as { pass: string; top: string[] };
+    expect(cased.pass).toMatch(/^\+OK mailbox project-b: 1 message \(\d+ octets\)$/);
+    expect(cased.top).toEqual(['Subject: Second']);
+    // a mailbox no mail went to, as mistyped: said, with the names
     const none = JSON.parse(
       await poplib(
         pop3Port(relay),
@@ -268,6 +272,26 @@ describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
     );
     expect((unknown as { code: number }).code).toBe(67);
   });
+
+  it('matches the user name ignoring case, as Dovecot and Mailpit do (curl, poplib)', async () => {
+    const url = `pop3://127.0.0.1:${pop3Port(relay)}/`;
+    for (const name of ['Ada', 'ADA']) {
+      const listed = await run(curl as string, ['-s', '-u', `${name}:correct  hörse`, url]);
+      expect(listed.stdout.trim(), name).toMatch(/^1 \d+$/);
+    }
+    const out = JSON.parse(
+      await poplib(
+        pop3Port(relay),
+        "pop.user('aDa'); out['pass'] = pop.pass_('correct  hörse').decode(); pop.quit()",
+      ),
+    ) as { pass: string };
+    expect(out.pass).toMatch(/^\+OK all mail: 1 message/);
+    // the password is still exact
+    const wrong = await run(curl as string, ['-s', '-u', 'Ada:Correct  hörse', url]).catch(
+      (err: { code: number }) => err,
+    );
+    expect((wrong as { code: number }).code).toBe(67);
+  });
 });
 
 describe.skipIf(!python)('POP3 login failures', () => {
@@ -291,8 +315,13 @@ describe.skipIf(!python)('POP3 login failures', () => {
             ].join('\n'),
           ),
         ).reply as string;
-      for (const guess of ['a', 'b', 'c']) {
-        expect(await login('ada', `wrong-${guess}`)).toBe(
+      // one user however the client spells it: three failures lock out ada, not three names
+      for (const [name, guess] of [
+        ['ada', 'a'],
+        ['Ada', 'b'],
+        ['ADA', 'c'],
+      ] as const) {
+        expect(await login(name, `wrong-${guess}`)).toBe(
           '-ERR [AUTH] invalid user name or password',
         );
       }

@@ -119,6 +119,12 @@ describe('sender rewriting', () => {
       body: JSON.stringify({ domain: 'example.com', selector: 'office', algorithm: 'ed25519' }),
     });
     expect(key.status).toBe(201);
+    // a new key waits for DNS; its record counts as published here
+    await relay.fetch('/api/v1/dkim/keys/example.com/office', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: true }),
+    });
     try {
       const { got, delivery } = await relayed(
         'scan@printer.local',

@@ -46,6 +46,14 @@ describe('relaydesk dkim', () => {
     expect(statSync(join(data, 'dkim', 'private', 'shop.example_cli1.pem')).mode & 0o777).toBe(
       0o600,
     );
+    // signing before the record is published fails DKIM at the receiver: the key waits
+    expect(gen.stdout).toContain(
+      'not signing yet, waiting for DNS: publish this TXT record at cli1._domainkey.shop.example, then run: relaydesk dkim check shop.example cli1\n',
+    );
+    const waiting = await runCli(['dkim', 'list', '--data', data]);
+    expect(waiting.stdout).toMatch(
+      /^shop\.example\tcli1\trsa\twaiting for DNS\tcli1\._domainkey\.shop\.example\tv=DKIM1/,
+    );
 
     const check = () =>
       runCli([
@@ -61,12 +69,20 @@ describe('relaydesk dkim', () => {
     const missing = await check();
     expect(missing.code).toBe(1);
     expect(missing.stdout).toMatch(/^cli1\._domainkey\.shop\.example\tmissing\t/);
+    expect(missing.stdout).toContain(
+      '\nnot signing yet, waiting for DNS: publish this TXT record at cli1._domainkey.shop.example, then check again\n',
+    );
     dns.set('cli1._domainkey.shop.example', { TXT: [value] });
     const found = await check();
     expect(found.stdout).toBe(
-      'cli1._domainkey.shop.example\tmatch\tthe published record matches this key\n',
+      'cli1._domainkey.shop.example\tmatch\tthe published record matches this key\n' +
+        'selector cli1 of shop.example was waiting for DNS: it signs from now on\n',
     );
     expect(found.code).toBe(0);
+    // checked again: it signs already
+    expect((await check()).stdout).toBe(
+      'cli1._domainkey.shop.example\tmatch\tthe published record matches this key\n',
+    );
 
     const again = await runCli(['dkim', 'keygen', 'shop.example', 'cli1', '--data', data]);
     expect(again.code).toBe(1);
@@ -76,6 +92,26 @@ describe('relaydesk dkim', () => {
     const list = await runCli(['dkim', 'list', '--data', data]);
     expect(list.stdout).toMatch(
       /^shop\.example\tcli1\trsa\tactive\tcli1\._domainkey\.shop\.example\tv=DKIM1/,
+    );
+  });
+
+  it('confirm starts a waiting key signing when DNS here cannot see the record', async () => {
+    const data = await makeTempDir();
+    const gen = await runCli(['dkim', 'keygen', 'shop.example', 'told', '--data', data]);
+    expect(gen.stdout).toContain(
+      'if it is published already and DNS here cannot see it: relaydesk dkim confirm shop.example told',
+    );
+    const confirmed = await runCli(['dkim', 'confirm', 'shop.example', 'told', '--data', data]);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect(confirmed.stdout).toBe(
+      'selector told of shop.example signs from now on; check its record with: relaydesk dkim check shop.example told\n',
+    );
+    const list = await runCli(['dkim', 'list', '--data', data]);
+    expect(list.stdout).toMatch(/^shop\.example\ttold\trsa\tactive\t/);
+    const unknown = await runCli(['dkim', 'confirm', 'shop.example', 'nope', '--data', data]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(
+      /^relaydesk dkim: no DKIM key for selector nope of shop\.example; shop\.example has selector told\n$/,
     );
   });
 

@@ -1,13 +1,14 @@
 // The key store on real files: generated and imported keys, weak or foreign keys refused by
 // name, selectors retired and removed, and which keys sign for a From domain.
 import { generateKeyPairSync } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicKeyValue } from '../../main/core/signing/dkim-key.js';
 import { DkimKeyStore } from '../../main/core/signing/key-store.js';
 import { OwnerOnlyFileVault } from '../../main/core/signing/key-vault.js';
+import type { DkimKeyInput } from '../../preload/auth-contract.js';
 
 let dir: string;
 let store: DkimKeyStore;
@@ -28,6 +29,12 @@ const pem = (type: 'rsa' | 'ec' | 'ed25519', bits = 2048): string =>
   ).privateKey
     .export({ format: 'pem', type: 'pkcs8' })
     .toString();
+
+/** A key added and its record said to be published, so it signs (a new key waits for DNS). */
+async function addSigning(keys: DkimKeyStore, input: DkimKeyInput): Promise<void> {
+  const key = await keys.add(input);
+  await keys.markPublished(key.domain, key.selector);
+}
 
 describe('DKIM key store', () => {
   it('imports a PEM key and publishes its public half', async () => {
@@ -120,6 +127,7 @@ describe('DKIM key store', () => {
       algorithm: 'ed25519',
       headers: ['From', 'Subject', 'X-Campaign'],
     });
+    await store.markPublished('shop.example', 'h');
     expect(key.headers).toEqual(['From', 'Subject', 'X-Campaign']);
     expect((await store.signingKeys('shop.example'))[0]?.headerFields).toEqual([
       'From',
@@ -133,9 +141,9 @@ describe('DKIM key store', () => {
   });
 
   it('signs with active keys of the From domain or its closest parent; retired and removed keys do not sign', async () => {
-    await store.add({ domain: 'shop.example', selector: 'a', algorithm: 'ed25519' });
-    await store.add({ domain: 'shop.example', selector: 'b', algorithm: 'ed25519' });
-    await store.add({ domain: 'news.shop.example', selector: 'n', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'a', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'b', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'news.shop.example', selector: 'n', algorithm: 'ed25519' });
     const selectors = async (domain: string) =>
       (await store.signingKeys(domain)).map((k) => `${k.domain}/${k.selector}`);
     expect(await selectors('shop.example')).toEqual(['shop.example/a', 'shop.example/b']);
@@ -155,21 +163,59 @@ describe('DKIM key store', () => {
       join(dir, 'dkim'),
       new OwnerOnlyFileVault(join(dir, 'dkim', 'private')),
     );
-    await other.add({ domain: 'shop.example', selector: 'c', algorithm: 'ed25519' });
+    await addSigning(other, { domain: 'shop.example', selector: 'c', algorithm: 'ed25519' });
     expect(await selectors('shop.example')).toEqual(['shop.example/c']);
     // private keys are kept between messages, but never past a change of the list: a selector
     // removed and added again by the other process signs with its new key
     const first = (await store.signingKeys('shop.example'))[0]?.privateKey;
     await other.remove('shop.example', 'c');
     const replaced = pem('ed25519');
-    await other.add({ domain: 'shop.example', selector: 'c', privateKey: replaced });
+    await addSigning(other, { domain: 'shop.example', selector: 'c', privateKey: replaced });
     expect(replaced).not.toBe(first);
     expect((await store.signingKeys('shop.example'))[0]?.privateKey).toBe(replaced);
   });
 
+  it('a new key waits for DNS: it signs once its record is found or the user says so', async () => {
+    const added = await store.add({
+      domain: 'shop.example',
+      selector: 'new',
+      algorithm: 'ed25519',
+    });
+    expect(added).toMatchObject({ active: false, waitingForDns: true });
+    expect(await store.hasActiveKeys()).toBe(false);
+    expect(await store.signingKeys('shop.example')).toEqual([]);
+    expect(await store.markPublished('shop.example', 'new')).toMatchObject({
+      active: true,
+      waitingForDns: false,
+    });
+    expect((await store.signingKeys('shop.example')).map((k) => k.selector)).toEqual(['new']);
+    // a retired selector whose record is still published is not started again by a check
+    await store.setActive('shop.example', 'new', false);
+    expect(await store.markPublished('shop.example', 'new')).toBeNull();
+    expect(await store.signingKeys('shop.example')).toEqual([]);
+    // the user's word: "it is published"
+    await store.add({ domain: 'shop.example', selector: 'told', algorithm: 'ed25519' });
+    expect(await store.setActive('shop.example', 'told', true)).toMatchObject({
+      active: true,
+      waitingForDns: false,
+    });
+    // a list written before keys waited for DNS: its active keys go on signing
+    const file = join(dir, 'dkim', 'keys.json');
+    const list = JSON.parse(await readFile(file, 'utf8')) as Array<Record<string, unknown>>;
+    await writeFile(file, JSON.stringify(list.map(({ waitingForDns: _w, ...k }) => k)));
+    const older = new DkimKeyStore(
+      join(dir, 'dkim'),
+      new OwnerOnlyFileVault(join(dir, 'dkim', 'private')),
+    );
+    expect((await older.list()).map((k) => [k.selector, k.active, k.waitingForDns])).toEqual([
+      ['new', false, false],
+      ['told', true, false],
+    ]);
+  });
+
   it('says so when an active key has lost its private key, and signs with the others', async () => {
-    await store.add({ domain: 'shop.example', selector: 'gone', algorithm: 'ed25519' });
-    await store.add({ domain: 'shop.example', selector: 'kept', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'gone', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'kept', algorithm: 'ed25519' });
     // the data folder copied without dkim/private, or the file deleted by hand
     await rm(join(dir, 'dkim', 'private', 'shop.example_gone.pem'));
     const fresh = new DkimKeyStore(

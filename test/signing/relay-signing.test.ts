@@ -86,7 +86,7 @@ function pythonVerify(raw: Buffer, record: string): string {
 describe('DKIM signing at relay time', () => {
   let first: DkimKeyInfo;
 
-  it('generates a key, shows the record, and Check DNS says missing until it is published', async () => {
+  it('generates a key that waits for DNS, and Check DNS says missing until it is published', async () => {
     const res = await relay.fetch(
       '/api/v1/dkim/keys',
       json({ domain: 'shop.example', selector: 's2026' }),
@@ -97,7 +97,9 @@ describe('DKIM signing at relay time', () => {
       domain: 'shop.example',
       selector: 's2026',
       algorithm: 'rsa',
-      active: true,
+      // signed before the record is published, the first mail would fail DKIM at the receiver
+      active: false,
+      waitingForDns: true,
     });
     expect(first.record.name).toBe('s2026._domainkey.shop.example');
     expect(first.record.value).toMatch(/^v=DKIM1; k=rsa; p=[A-Za-z0-9+/=]{300,}$/);
@@ -109,11 +111,18 @@ describe('DKIM signing at relay time', () => {
       TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAwrong'],
     });
     expect(await check()).toMatchObject({ status: 'mismatch' });
+    const waiting = await send('anna@example.net', 'Before the record');
+    expect(waiting.raw.toString()).not.toMatch(/DKIM-Signature/);
     dns.set(first.record.name, { TXT: [first.record.value] });
     expect(await check()).toMatchObject({
       status: 'match',
       reason: 'the published record matches this key',
+      activated: true,
     });
+    const [listed] = await relay.api<DkimKeyInfo[]>('/api/v1/dkim/keys');
+    expect(listed).toMatchObject({ selector: 's2026', active: true, waitingForDns: false });
+    // checked again: nothing more to start
+    expect((await check()).activated).toBeUndefined();
     dns.silent = true;
     expect(await check()).toMatchObject({ status: 'unknown' });
     dns.silent = false;
@@ -190,6 +199,16 @@ describe('DKIM signing at relay time', () => {
     const second = (await res.json()) as DkimKeyInfo;
     expect(second.record.value).toMatch(/^v=DKIM1; k=ed25519; p=[A-Za-z0-9+/]{43}=$/);
     dns.set(second.record.name, { TXT: [second.record.value] });
+    // published, but nobody said so yet: only the old selector signs
+    const before = await send('anna@example.net', 'Not yet both');
+    expect(await verify(before.raw)).toEqual([['s2026', 'pass']]);
+    // the user says it is published (Settings: "It is published: sign now")
+    const confirmed = await relay.fetch('/api/v1/dkim/keys/shop.example/s2027', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: true }),
+    });
+    expect(await confirmed.json()).toMatchObject({ active: true, waitingForDns: false });
     const both = await send('anna@example.net', 'Overlap');
     expect((await verify(both.raw)).sort()).toEqual([
       ['s2026', 'pass'],

@@ -149,6 +149,20 @@ export class UserStore {
     return this.users.length > 0;
   }
 
+  /**
+   * The stored name a POP3 login means: the name as typed, else the one user whose name differs
+   * from it only in case (Dovecot lowercases login names, Mailpit's POP3 compares them
+   * case-insensitively, and mail clients capitalise what is typed into them: `Ada` for `ada`).
+   * Null for an unknown name, or one that two users' names match only in case (neither is meant
+   * more than the other). SMTP AUTH keeps the exact name.
+   */
+  loginName(name: string): string | null {
+    if (this.users.some((u) => u.name === name)) return name;
+    const folded = name.toLowerCase();
+    const matches = this.users.filter((u) => u.name.toLowerCase() === folded);
+    return matches.length === 1 ? (matches[0] as StoredUser).name : null;
+  }
+
   /** Checks a name and password; false for an unknown name, after the same work. */
   async verify(name: string, password: string): Promise<boolean> {
     await this.refresh();

@@ -13,7 +13,9 @@ export class MaildropLocks {
   private readonly open = new Set<string | null>();
 
   /** Locks the maildrop and answers its release (safe to call twice), or null when in use. */
-  acquire(mailbox: string | null): (() => void) | null {
+  acquire(name: string | null): (() => void) | null {
+    // `ada/Project-B` and `bob/project-b` open the same maildrop (logins ignore case)
+    const mailbox = name === null ? null : name.toLowerCase();
     const overlaps =
       this.open.size > 0 && (mailbox === null || this.open.has(null) || this.open.has(mailbox));
     if (overlaps) return null;

@@ -216,7 +216,16 @@ export class Pop3Session {
   private async password(name: string, password: string): Promise<void> {
     const { trust, lockouts, users } = this.context;
     this.pendingUser = null;
-    const login = parseLogin(name);
+    await users.refresh();
+    const typed = parseLogin(name);
+    // user and mailbox names are matched ignoring case, as Dovecot and Mailpit do (a client
+    // that capitalises `Ada` must not be refused, nor count towards a lockout of its own)
+    const account = users.loginName(typed.user);
+    const login = {
+      // an unknown name's failures count under one spelling too
+      user: account ?? typed.user.toLowerCase(),
+      mailbox: typed.mailbox === null ? null : this.mailboxName(typed.mailbox),
+    };
     const fields = {
       listener: this.context.implicitTls ? 'pop3s' : 'pop3',
       client: trust.ip,
@@ -230,7 +239,6 @@ export class Pop3Session {
       );
       return;
     }
-    await users.refresh();
     const check = passwordCheck({
       trust,
       usersExist: users.count > 0,
@@ -239,7 +247,8 @@ export class Pop3Session {
     let ok = check === 'any';
     if (check === 'verify') {
       if (before.delayMs > 0) await sleep(before.delayMs);
-      ok = await users.verify(login.user, password);
+      // an unknown or ambiguous name ('' is no user) costs the same work as a known one
+      ok = await users.verify(account ?? '', password);
     }
     if (!ok) {
       const after = check === 'verify' ? lockouts.fail(trust.ip, login.user) : null;
@@ -282,6 +291,13 @@ export class Pop3Session {
     );
   }
 
+  /** The mailbox a login names, as the mailbox list spells it when only the case differs. */
+  private mailboxName(typed: string): string {
+    const names = this.context.store.mailboxNames();
+    if (names.includes(typed)) return typed;
+    return names.find((n) => n.toLowerCase() === typed.toLowerCase()) ?? typed;
+  }
+
   /**
    * A mailbox no mail went to is most often a name mistyped (smtp4dev's "Project A", our
    * "project-a"): still +OK (mail may come to it), with the names that do hold mail.
@@ -289,10 +305,7 @@ export class Pop3Session {
   private unknownMailbox(name: string): string {
     const names = this.context.store.mailboxNames();
     if (names.includes(name)) return '';
-    const near = names.find((n) => n.toLowerCase() === name.toLowerCase());
-    return near
-      ? `; no mail went to "${name}": did you mean ${near} (log in as NAME/${near})?`
-      : `; no mail went to "${name}" (mailboxes: ${names.join(', ') || 'none yet'})`;
+    return `; no mail went to "${name}" (mailboxes: ${names.join(', ') || 'none yet'})`;
   }
 
   private async transaction(name: string, args: string[]): Promise<void> {

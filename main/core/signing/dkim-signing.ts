@@ -41,10 +41,17 @@ export class DkimSigning {
     }
   }
 
-  /** Looks the selector's record up and says whether it is the one to publish. */
+  /**
+   * Looks the selector's record up and says whether it is the one to publish. A match starts a
+   * key that was waiting for its record signing (`activated` says so).
+   */
   async checkDns(domain: string, selector: string): Promise<DkimDnsCheck> {
     const key = await this.keys.get(domain, selector);
     const check = compareRecord(key.record, await this.dns.txt(key.record.name, { fresh: true }));
+    if (check.status === 'match') {
+      const started = await this.keys.markPublished(key.domain, key.selector);
+      return started ? { ...check, activated: true } : check;
+    }
     if (check.status !== 'missing' || check.found.length > 0) return check;
     // The usual mistake: a DNS provider's form adds the zone to the name it is given, so the
     // full name pasted there ends up as s1._domainkey.example.com.example.com

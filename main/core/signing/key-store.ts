@@ -64,7 +64,10 @@ export interface DkimSettingsKey {
   keyFile: string;
 }
 
-type StoredKey = Omit<DkimKeyInfo, 'record'> & { publicKey: string };
+type StoredKey = Omit<DkimKeyInfo, 'record' | 'waitingForDns'> & {
+  publicKey: string;
+  waitingForDns?: boolean;
+};
 
 const label = /^(?!-)[A-Za-z0-9_-]{1,63}(?<!-)$/;
 
@@ -170,12 +173,18 @@ export class DkimKeyStore {
 
   private info(key: StoredKey): DkimKeyInfo {
     const { publicKey, ...rest } = key;
-    return { ...rest, record: dkimRecord(key.domain, key.selector, key.algorithm, publicKey) };
+    return {
+      ...rest,
+      // keys listed before keys waited for DNS have no such field: they were signing already
+      waitingForDns: key.waitingForDns === true,
+      record: dkimRecord(key.domain, key.selector, key.algorithm, publicKey),
+    };
   }
 
   async list(): Promise<DkimKeyInfo[]> {
     await this.ensureLoaded();
     const settings = this.fromSettings.map(({ privateKey: _secret, ...key }) =>
+      // a key file named in the settings is the user's word that its record is published
       this.info({ ...key, active: true, source: 'settings', headers: [...signedHeaderFields] }),
     );
     return [...settings, ...this.keys.map((k) => this.info(k))].sort(
@@ -192,7 +201,12 @@ export class DkimKeyStore {
     return found;
   }
 
-  /** Generates a key (or stores `privateKey`, an imported PEM) as a new active selector. */
+  /**
+   * Generates a key (or stores `privateKey`, an imported PEM) as a new selector that waits for
+   * DNS: mail signed before its record is published fails DKIM at the receiver (a permerror
+   * "no key", which DMARC counts as a failure), so it starts signing when Check DNS finds the
+   * record (`markPublished`) or the user says it is published (`setActive`).
+   */
   async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
     const domain = signingDomain(input.domain);
@@ -210,7 +224,8 @@ export class DkimKeyStore {
       domain,
       selector,
       algorithm,
-      active: true,
+      active: false,
+      waitingForDns: true,
       source: input.privateKey ? 'imported' : 'generated',
       createdAt: new Date().toISOString(),
       publicKey: publicKeyValue(pem),
@@ -221,11 +236,26 @@ export class DkimKeyStore {
     return this.info(key);
   }
 
+  /** Turning a waiting key on is the user's word that its record is published. */
   async setActive(domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> {
     const key = await this.stored(domain, selector);
     key.active = active;
+    delete key.waitingForDns;
     await this.saveList();
     return this.info(key);
+  }
+
+  /**
+   * Check DNS found the key's record: a key waiting for it starts signing. A key the user turned
+   * off stays off (a retired selector's record is often left published for a while).
+   */
+  async markPublished(domain: string, selector: string): Promise<DkimKeyInfo | null> {
+    await this.ensureLoaded();
+    const d = signingDomain(domain);
+    const s = checkSelector(selector);
+    const key = this.keys.find((k) => k.domain === d && k.selector === s);
+    if (!key?.waitingForDns) return null;
+    return this.setActive(d, s, true);
   }
 
   async remove(domain: string, selector: string): Promise<void> {

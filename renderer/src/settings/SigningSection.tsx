@@ -19,7 +19,7 @@ const statusWords: Record<DkimDnsCheck['status'], string> = {
 export function SigningSection() {
   const api = useApi();
   const readKeys = useCallback(() => api.dkimKeys(), [api]);
-  const { items: keys, message, setMessage, act } = useSectionList(readKeys);
+  const { items: keys, message, setMessage, act, reload } = useSectionList(readKeys);
   const [checks, setChecks] = useState<Record<string, DkimDnsCheck | 'checking'>>({});
   const [domain, setDomain] = useState('');
   const [selector, setSelector] = useState('');
@@ -37,9 +37,7 @@ export function SigningSection() {
       ...(pem.trim() ? { privateKey: pem } : { algorithm }),
       ...(headerList.length > 0 ? { headers: headerList } : {}),
     };
-    const done = pem.trim()
-      ? `Imported the key of ${key.selector} for ${key.domain}: publish its record.`
-      : `Generated a key for ${key.selector} of ${key.domain}: publish its record.`;
+    const done = `${pem.trim() ? 'Imported the key of' : 'Generated a key for'} ${key.selector} of ${key.domain}: publish its record; it signs once Check DNS finds it.`;
     if (await act(() => api.addDkimKey(key), done)) {
       setSelector('');
       setPem('');
@@ -53,6 +51,8 @@ export function SigningSection() {
     try {
       const result = await api.checkDkimDns(key.domain, key.selector);
       setChecks((current) => ({ ...current, [id]: result }));
+      // a key that waited for this record signs now: show it so
+      if (result.activated) await reload();
     } catch (failure) {
       setMessage({ text: (failure as Error).message, error: true });
       setChecks((current) => {
@@ -66,7 +66,8 @@ export function SigningSection() {
     <div className="signing">
       <p className="field-hint">
         Relayed mail is signed with every active key of its From domain, just before it goes to the
-        upstream. Publish each key&apos;s record in DNS, then check it.
+        upstream. Publish each key&apos;s record in DNS, then check it: a new key starts signing
+        when its record is found.
       </p>
       {keys && keys.length === 0 && <p className="field-hint">No DKIM keys yet.</p>}
       {keys && keys.length > 0 && (
@@ -82,7 +83,8 @@ export function SigningSection() {
                   </span>
                   <span className="field-hint">
                     {key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} ·{' '}
-                    {key.active ? 'signing' : 'not signing'} · {key.source}
+                    {key.waitingForDns ? 'waiting for DNS' : key.active ? 'signing' : 'not signing'}{' '}
+                    · {key.source}
                   </span>
                   <button type="button" onClick={() => void checkDns(key)}>
                     Check DNS<span className="visually-hidden"> for {id}</span>
@@ -94,11 +96,15 @@ export function SigningSection() {
                         onClick={() =>
                           void act(
                             () => api.setDkimKeyActive(key.domain, key.selector, !key.active),
-                            `${key.selector} of ${key.domain} ${key.active ? 'no longer signs' : 'signs again'}.`,
+                            `${key.selector} of ${key.domain} ${key.active ? 'no longer signs' : key.waitingForDns ? 'signs from now on' : 'signs again'}.`,
                           )
                         }
                       >
-                        {key.active ? 'Stop signing' : 'Sign again'}
+                        {key.active
+                          ? 'Stop signing'
+                          : key.waitingForDns
+                            ? 'It is published: sign now'
+                            : 'Sign again'}
                         <span className="visually-hidden"> with {id}</span>
                       </button>
                       <button
@@ -116,6 +122,13 @@ export function SigningSection() {
                     </>
                   )}
                 </div>
+                {key.waitingForDns && (
+                  // signing before the record can be looked up fails DKIM at every receiver
+                  <p className="dkim-waiting">
+                    Waiting for DNS: publish this TXT record at <code>{key.record.name}</code>. It
+                    signs nothing until Check DNS finds the record, or you say it is published.
+                  </p>
+                )}
                 <label className="field-hint" htmlFor={`dkim-record-${id}`}>
                   TXT record {key.record.name}
                 </label>
@@ -149,6 +162,7 @@ export function SigningSection() {
                     role="status"
                   >
                     {statusWords[check.status]}: {check.reason}
+                    {check.activated && '; it signs from now on'}
                   </p>
                 )}
               </li>

@@ -36,5 +36,5 @@ export function useSectionList<T>(read: () => Promise<T[]>) {
     }
   };
 
-  return { items, message, setMessage, act };
+  return { items, message, setMessage, act, reload: load };
 }

@@ -1,0 +1,115 @@
+// The address fields of a message `relaydesk sendmail` submits, with bare local names qualified:
+// `To: root` becomes `To: root@<mailname>`, as Postfix's cleanup does for local submissions
+// (append_at_myorigin; local_header_rewrite_clients keeps it to mail from sendmail/postdrop).
+// cron, mailx and scripts write `To: root` and `From: root (Cron Daemon)`; the envelope is
+// qualified already, but a reader's "Reply" to an unqualified From goes nowhere, and a smart
+// host may refuse a From without a domain. Mail received over SMTP is never rewritten.
+//
+// Only a field that holds a bare local name changes; in it, only that name: display names,
+// comments, quoting, folding and the other addresses stay byte for byte. Where the name is in
+// the text is found with nodemailer's address parser, not by hand: each place the name is
+// written is tried, and the one where appending `@domain` makes the parser read exactly that
+// address for that entry, and every other entry as before, is the address (not a word of a
+// display name, a comment or a quoted string).
+import { analyzeEmail } from '@hapi/address';
+import addressparser, { type MailboxAddress } from 'nodemailer/lib/addressparser';
+import { headerBlockEnd } from '../core/mail/header-block.js';
+
+/** The fields Postfix rewrites in a local submission's header (cleanup_rewrite_sender/recip). */
+const addressFields = new Set([
+  'from',
+  'sender',
+  'reply-to',
+  'to',
+  'cc',
+  'bcc',
+  'resent-from',
+  'resent-sender',
+  'resent-to',
+  'resent-cc',
+  'resent-bcc',
+]);
+
+/**
+ * The address of an entry as the parser read it: `Name <root>` gives the address `root`, but a
+ * lone `root` (or `root (Cron Daemon)`) comes back as a display name with no address.
+ */
+function writtenAddress(entry: MailboxAddress): string {
+  return entry.address || entry.name;
+}
+
+/** A name with no domain that becomes an address with one (`root`, `www-data`, `jörg`). */
+function isBareLocalName(address: string): boolean {
+  if (address === '' || address.includes('@')) return false;
+  // the local part is what is judged: a made-up domain stands in for a mailname such as `vm`
+  return (
+    analyzeEmail(`${address}@example.org`, {
+      tlds: { deny: new Set<string>() },
+      allowUnicode: true,
+    }) === null
+  );
+}
+
+function sameEntries(a: readonly MailboxAddress[], b: readonly MailboxAddress[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((entry, i) => entry.address === b[i]?.address && entry.name === b[i]?.name)
+  );
+}
+
+/**
+ * The field's value (after the colon, folds included) with each bare local name qualified, or
+ * null when it holds none (or none the parser confirms).
+ */
+export function qualifiedFieldValue(value: string, domain: string): string | null {
+  let current = value;
+  let entries = addressparser(current, { flatten: true });
+  let changed = false;
+  for (let index = 0; index < entries.length; index++) {
+    const local = writtenAddress(entries[index] as MailboxAddress);
+    if (!isBareLocalName(local)) continue;
+    const qualified = `${local}@${domain}`;
+    for (let at = current.indexOf(local); at !== -1; at = current.indexOf(local, at + 1)) {
+      const candidate = `${current.slice(0, at)}${qualified}${current.slice(at + local.length)}`;
+      const parsed = addressparser(candidate, { flatten: true });
+      const others = (list: readonly MailboxAddress[]) => list.filter((_e, i) => i !== index);
+      if (
+        parsed.length === entries.length &&
+        parsed[index]?.address === qualified &&
+        sameEntries(others(parsed), others(entries))
+      ) {
+        current = candidate;
+        entries = parsed;
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed ? current : null;
+}
+
+/**
+ * The message with the bare local names in its From, Sender, Reply-To, To, Cc, Bcc (and their
+ * Resent- forms) qualified with `domain`; the same Buffer when there are none.
+ */
+export function qualifyHeaderAddresses(raw: Buffer, domain: string): Buffer {
+  const { bodyStart } = headerBlockEnd(raw);
+  const head = raw.subarray(0, bodyStart).toString('utf8');
+  // whole fields: a line and the folded lines after it, each with its line ending
+  const fields: string[] = [];
+  for (const line of head.split(/(?<=\n)/)) {
+    if (/^[ \t]/.test(line) && fields.length > 0) fields[fields.length - 1] += line;
+    else fields.push(line);
+  }
+  let changed = false;
+  const out = fields.map((field) => {
+    const colon = field.indexOf(':');
+    if (colon <= 0 || !addressFields.has(field.slice(0, colon).trim().toLowerCase())) return field;
+    const value = qualifiedFieldValue(field.slice(colon + 1), domain);
+    if (value === null) return field;
+    changed = true;
+    return field.slice(0, colon + 1) + value;
+  });
+  if (!changed) return raw;
+  return Buffer.concat([Buffer.from(out.join(''), 'utf8'), raw.subarray(bodyStart)]);
+}
