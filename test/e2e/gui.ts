@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
 import type { Browser, Page } from 'playwright-core';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { launchChromium } from './browser.js';
+import { eventually, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 /** Where the e2e tests leave their screenshots for a person to look at. */
@@ -33,6 +33,12 @@ export interface Gui {
   send(message: SendMailOptions): Promise<void>;
   /** Loads the UI (at `hash`, e.g. `#settings`) and waits for its live event stream. */
   openLive(hash?: string): Promise<void>;
+  /** Deletes every message, as the API's `DELETE /api/v1/messages`. */
+  deleteAll(): Promise<Response>;
+  /** How many messages the relay has. */
+  total(): Promise<number>;
+  /** Opens the listed message with this subject on one of its tabs (`Route`, `Headers`…). */
+  openTab(subject: string, tab: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -73,6 +79,15 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
         await page.goto(relaydesk.url + hash);
         // live from here on: anything that arrives now must show up through the event stream
         await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+      },
+      deleteAll: () => relaydesk.fetch('/api/v1/messages', { method: 'DELETE' }),
+      async total() {
+        return (await relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+      },
+      async openTab(subject, tab) {
+        await page.getByTestId('message-row').filter({ hasText: subject }).click();
+        await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+        await page.getByRole('tab', { name: tab, exact: true }).click();
       },
       async close() {
         await opened.close();

@@ -38,9 +38,8 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     await gui?.close();
   });
 
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
-  const total = async () =>
-    (await gui.relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+  const deleteAll = () => gui.deleteAll();
+  const total = () => gui.total();
   const param = (name: string) => new URL(page.url()).searchParams.get(name);
   const openedSubject = () => page.getByTestId('message-subject').textContent();
   /** The list's row the keyboard is on (aria-activedescendant), by its subject. */

@@ -23,9 +23,8 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await gui?.close();
   });
 
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
-  const total = async () =>
-    (await gui.relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+  const deleteAll = () => gui.deleteAll();
+  const total = () => gui.total();
   const param = (name: string) => new URL(page.url()).searchParams.get(name);
 
   async function sendBurst(count: number, subject: (n: number) => string): Promise<void> {

@@ -34,7 +34,7 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     gui.relaydesk.api<Listed>(
       query === '' ? '/api/v1/messages' : `/api/v1/search?query=${encodeURIComponent(query)}`,
     );
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+  const deleteAll = () => gui.deleteAll();
   const param = (name: string) => new URL(page.url()).searchParams.get(name);
   const waitLive = () => page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
   const row = (subject: string) => page.getByTestId('message-row').filter({ hasText: subject });

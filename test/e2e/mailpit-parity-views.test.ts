@@ -33,7 +33,7 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
   const listed = () => gui.relaydesk.api<Listed>('/api/v1/messages');
   const row = (subject: string) => page.getByTestId('message-row').filter({ hasText: subject });
   const subjects = () => page.getByTestId('message-row-subject').allInnerTexts();
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+  const deleteAll = () => gui.deleteAll();
   const param = (name: string) => new URL(page.url()).searchParams.get(name);
   const waitLive = () => page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
 

@@ -39,7 +39,7 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
 
   const listed = () => gui.relaydesk.api<Listed>('/api/v1/messages');
   const row = (subject: string) => page.getByTestId('message-row').filter({ hasText: subject });
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
+  const deleteAll = () => gui.deleteAll();
 
   it('the opened message: Mark unread, Download .eml, and Delete opens the next one down', async () => {
     await deleteAll();

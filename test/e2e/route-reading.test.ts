@@ -151,9 +151,7 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
   });
 
   const openRoute = async (subject: string) => {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
-    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    await gui.openTab(subject, 'Route');
     await page.getByTestId('hop').first().waitFor();
   };
 

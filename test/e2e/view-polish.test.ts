@@ -24,9 +24,8 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     await gui?.close();
   });
 
-  const deleteAll = () => gui.relaydesk.fetch('/api/v1/messages', { method: 'DELETE' });
-  const total = async () =>
-    (await gui.relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
+  const deleteAll = () => gui.deleteAll();
+  const total = () => gui.total();
   const tabs = () => page.getByRole('tab').allTextContents();
   const openedSubject = () => page.getByTestId('message-subject').textContent();
   const selectedTab = () =>
