@@ -58,10 +58,62 @@ function sameEntries(a: readonly MailboxAddress[], b: readonly MailboxAddress[])
 }
 
 /**
+ * The field's value cut at the commas that separate its addresses (RFC 5322 §3.4 address-list):
+ * not one inside a quoted string, a comment, angle brackets or a group (`ops: a, b;`). The pieces
+ * joined with commas are the value again, byte for byte. nodemailer's parser alone reads an
+ * unquoted comma before a display name as part of that name, as mail clients' "Doe, John
+ * <john@…>" habit wants, so `To: root, Ada <ada@…>` was one recipient, Ada, and root's copy went
+ * nowhere; Postfix, which sendmail users come from, reads two, and so does this.
+ */
+export function addressListPieces(value: string): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  let quoted = false;
+  let comment = 0;
+  let angle = false;
+  let group = false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value[i];
+    if (c === '\\' && (quoted || comment > 0)) i++;
+    else if (quoted) quoted = c !== '"';
+    else if (c === '"' && comment === 0) quoted = true;
+    else if (c === '(') comment++;
+    else if (c === ')' && comment > 0) comment--;
+    else if (comment > 0) continue;
+    else if (c === '<') angle = true;
+    else if (c === '>') angle = false;
+    else if (c === ':' && !angle) group = true;
+    else if (c === ';' && !angle) group = false;
+    else if (c === ',' && !angle && !group) {
+      pieces.push(value.slice(start, i));
+      start = i + 1;
+    }
+  }
+  pieces.push(value.slice(start));
+  return pieces;
+}
+
+/** The entries of an address field, its list read as RFC 5322 does (addressListPieces). */
+export function parsedAddressList(value: string): MailboxAddress[] {
+  return addressListPieces(value).flatMap((piece) => addressparser(piece, { flatten: true }));
+}
+
+/**
  * The field's value (after the colon, folds included) with each bare local name qualified, or
  * null when it holds none (or none the parser confirms).
  */
 export function qualifiedFieldValue(value: string, domain: string): string | null {
+  const pieces = addressListPieces(value);
+  if (pieces.length > 1) {
+    const qualified = pieces.map((piece) => qualifiedPiece(piece, domain));
+    if (qualified.every((piece) => piece === null)) return null;
+    return qualified.map((piece, i) => piece ?? pieces[i]).join(',');
+  }
+  return qualifiedPiece(value, domain);
+}
+
+/** One address (or group) of a field, as qualifiedFieldValue. */
+function qualifiedPiece(value: string, domain: string): string | null {
   let current = value;
   let entries = addressparser(current, { flatten: true });
   let changed = false;

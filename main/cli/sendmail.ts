@@ -8,11 +8,10 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
-import addressparser from 'nodemailer/lib/addressparser';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
 import { readSendmailInput } from './sendmail-input.js';
-import { qualifyHeaderAddresses } from './sendmail-header-addresses.js';
+import { parsedAddressList, qualifyHeaderAddresses } from './sendmail-header-addresses.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
 import { makeFolder } from '../core/spool/durable-file.js';
@@ -116,7 +115,8 @@ function envelopeSender(value: string): string {
 }
 
 function addressesOf(values: string[]): string[] {
-  return addressparser(values.join(', '), { flatten: true })
+  return values
+    .flatMap((value) => parsedAddressList(value))
     .map((a) => ('address' in a && a.address ? a.address : ''))
     .filter(Boolean);
 }
@@ -155,9 +155,9 @@ function qualifiedSender(address: string): string {
 export function recipientAddresses(values: string[]): { addresses: string[]; invalid: string[] } {
   const addresses: string[] = [];
   const invalid: string[] = [];
-  // each field (or argument) parsed on its own: joined, a bare `root` from To was read as part
-  // of the display name of Cc's first address (`root, Boss <boss@…>`) and went nowhere
-  for (const entry of values.flatMap((value) => addressparser(value, { flatten: true }))) {
+  // each field (or argument) parsed on its own, its list cut at its commas as RFC 5322 reads it:
+  // a bare `root` before `Boss <boss@…>` is a recipient, not part of Boss's display name
+  for (const entry of values.flatMap((value) => parsedAddressList(value))) {
     const address = 'address' in entry ? entry.address : '';
     if (address && /^[^@\s]+@[^@\s]+$/.test(address)) addresses.push(address);
     else if (!address && /^[A-Za-z0-9._+-]+$/.test(entry.name))

@@ -3,11 +3,27 @@
 // written. The end-to-end case (the real CLI against a running relay) is in sendmail.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
+  addressListPieces,
   qualifiedFieldValue,
   qualifyHeaderAddresses,
 } from '../../main/cli/sendmail-header-addresses.js';
 
 const domain = 'relaybox.example.org';
+
+describe('addressListPieces', () => {
+  it.each([
+    [' root, Ada <ada@example.com>', [' root', ' Ada <ada@example.com>']],
+    [' "Doe, John" <j@x.example>, root', [' "Doe, John" <j@x.example>', ' root']],
+    [' root (ops, nights), bob', [' root (ops, nights)', ' bob']],
+    [' <a,b@x.example>, c', [' <a,b@x.example>', ' c']],
+    [' ops: root, bob@x.org;, carol', [' ops: root, bob@x.org;', ' carol']],
+    [' "say \\"hi, there\\"" <h@x.example>, d', [' "say \\"hi, there\\"" <h@x.example>', ' d']],
+    [' undisclosed-recipients:;', [' undisclosed-recipients:;']],
+  ])('%j is cut into %j', (value, pieces) => {
+    expect(addressListPieces(value)).toEqual(pieces);
+    expect(addressListPieces(value).join(',')).toBe(value);
+  });
+});
 
 describe('qualifiedFieldValue', () => {
   it.each([
@@ -29,6 +45,8 @@ describe('qualifiedFieldValue', () => {
       ' root@relaybox.example.org,\r\n\twww-data@relaybox.example.org\r\n',
     ],
     [' jörg', ' jörg@relaybox.example.org'],
+    // as Postfix reads the list: root is an address of its own, not a word of Ada's name
+    [' root, Ada <ada@example.com>', ' root@relaybox.example.org, Ada <ada@example.com>'],
   ])('%j becomes %j', (value, expected) => {
     expect(qualifiedFieldValue(value, domain)).toBe(expected);
   });

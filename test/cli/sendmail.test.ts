@@ -298,6 +298,22 @@ describe('relaydesk sendmail', () => {
     expect(detail.From?.Address).toBe('backup@relaybox.example.org');
   });
 
+  it('-t: a bare name before a named address is a recipient of its own, as Postfix reads the list', async () => {
+    const dir = await madeTempFolder('relaydesk-mailname-');
+    const mailname = join(dir, 'mailname');
+    await writeFile(mailname, 'relaybox.example.org\n');
+    const subject = 'root and Ada';
+    const result = await runCli(['sendmail', '-t'], {
+      env: { ...env, RELAYDESK_TEST_MAILNAME_FILE: mailname },
+      input: message(subject, ['To: root, Ada <ada@example.test>']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured(subject);
+    // nodemailer's parser alone read one recipient, Ada, named "root, Ada": root's copy was lost
+    expect(detail.Envelope.rcptTo).toEqual(['root@relaybox.example.org', 'ada@example.test']);
+    expect(raw).toContain('\r\nTo: root@relaybox.example.org, Ada <ada@example.test>\r\n');
+  });
+
   it('leaves a bare To: root alone in mail received over SMTP (only local submissions)', async () => {
     const subject = 'bare root over SMTP';
     const transport = nodemailer.createTransport({
