@@ -68,6 +68,35 @@ export const executableTypes: readonly string[] = [
 ];
 
 const TYPE_NAME = /^[a-z0-9]{1,16}$/;
+const GROUP = 'executable';
+
+/**
+ * Whether a type is a misspelling of the group (`executables`, `execuatble`): taken as an
+ * extension it would block nothing, so the admin would believe executables refused while every
+ * .exe went through. Levenshtein distance, with a swap of two letters counted as one edit.
+ */
+function nearGroup(type: string): boolean {
+  if (type === GROUP || Math.abs(type.length - GROUP.length) > 2) return false;
+  // d[i][j]: the edits from the first i letters of type to the first j of the group, flattened
+  const width = GROUP.length + 1;
+  const d = new Array<number>((type.length + 1) * width).fill(0);
+  const at = (i: number, j: number): number => d[i * width + j] ?? 0;
+  for (let i = 0; i <= type.length; i += 1) {
+    for (let j = 0; j <= GROUP.length; j += 1) {
+      let best = Math.max(i, j);
+      if (i > 0 && j > 0) {
+        const same = type[i - 1] === GROUP[j - 1];
+        best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (same ? 0 : 1));
+        const swapped =
+          i > 1 && j > 1 && type[i - 1] === GROUP[j - 2] && type[i - 2] === GROUP[j - 1];
+        if (swapped) best = Math.min(best, at(i - 2, j - 2) + 1);
+      }
+      d[i * width + j] = best;
+    }
+  }
+  return at(type.length, GROUP.length) <= 2;
+}
+
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 function enumSchema<T extends string>(field: string, values: readonly T[]) {
@@ -129,6 +158,13 @@ export function attachmentPolicySchema(at = 'attachments') {
                 ctx.addIssue({
                   code: 'custom',
                   message: `${at}.types: ${show(raw)} is not a file type; use an extension such as "exe" or the group "executable"`,
+                });
+                continue;
+              }
+              if (nearGroup(type)) {
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `${at}.types: ${show(raw)} looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"`,
                 });
                 continue;
               }
