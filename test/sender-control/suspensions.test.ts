@@ -189,4 +189,39 @@ describe('suspensions', () => {
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/Kind: "host" is not valid; use "ip", "cidr", "user" or "sender"/);
   });
+
+  it('refuses a sender value that would match nobody (a bare domain, @domain, <address>) with the fix', async () => {
+    const relay = await relaydesk();
+    const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+    const cases: Array<[string, string]> = [
+      [
+        'office.example',
+        'has no "@", so it matches no sender address; give "*@office.example" for the whole domain, or one address such as "bob@office.example"',
+      ],
+      [
+        '@office.example',
+        'has nothing before the "@", so it matches no sender address; give "*@office.example" for the whole domain',
+      ],
+      [
+        '<fred@office.example>',
+        'is in angle brackets, which no sender address has; give "fred@office.example"',
+      ],
+    ];
+    for (const [value, fix] of cases) {
+      const made = await runCli(['suspend', 'sender', value, '--reason', 'phished'], { env });
+      expect(made.code, value).toBe(64);
+      expect(made.stderr).toBe(`relaydesk suspend: Value: ${JSON.stringify(value)} ${fix}\n`);
+    }
+    // nothing was listed as suspended, and the sender is (visibly) still let in
+    expect(await relay.api('/api/v1/suspensions')).toEqual([]);
+    expect(await mailFrom(relay, 'fred@office.example')).toMatch(/^250/);
+    // what the fix says works, and so do globs without "@" and regexes
+    for (const value of ['*@office.example', '*office*', '/@office\\.example$/i']) {
+      const made = await runCli(['suspend', 'sender', value, '--reason', 'phished'], { env });
+      expect(made.code, made.stderr).toBe(0);
+    }
+    expect(await mailFrom(relay, 'fred@office.example')).toBe(
+      '554 5.7.1 Sender suspended: phished',
+    );
+  });
 });
