@@ -224,4 +224,25 @@ describe('suspensions', () => {
       '554 5.7.1 Sender suspended: phished',
     );
   });
+
+  it('names a misspelt flag (unsuspend ID --relese) instead of asking for the ID given', async () => {
+    const relay = await relaydesk();
+    const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+    const made = await runCli(['suspend', 'sender', 'zed@office.example', '--reason', 'test'], {
+      env,
+    });
+    const id = made.stdout.trim();
+    const typo = await runCli(['unsuspend', id, '--relese'], { env });
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toBe(
+      'relaydesk unsuspend: --relese is not a flag of unsuspend; its flags are --release, --http HOST:PORT, --ui-password-file FILE\n',
+    );
+    // nothing was lifted on the strength of a typo
+    expect(relay.service.suspensions().map((s) => s.ID)).toEqual([id]);
+    const right = await runCli(['unsuspend', id, '--release'], { env });
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stderr).toBe(
+      'sender zed@office.example is no longer suspended; 0 held message(s) released\n',
+    );
+  });
 });
