@@ -4,6 +4,7 @@
 // value and the fix, like the routing rules' (main/core/routing-rules/settings-errors.ts).
 import { z } from 'zod';
 import { fieldError, objectError, show } from '../routing-rules/settings-errors.js';
+import { editDistance } from '../text/nearest-name.js';
 
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
 export type ClamdUnavailableAction = 'defer' | 'accept';
@@ -73,28 +74,10 @@ const GROUP = 'executable';
 /**
  * Whether a type is a misspelling of the group (`executables`, `execuatble`): taken as an
  * extension it would block nothing, so the admin would believe executables refused while every
- * .exe went through. Levenshtein distance, with a swap of two letters counted as one edit.
+ * .exe went through.
  */
 function nearGroup(type: string): boolean {
-  if (type === GROUP || Math.abs(type.length - GROUP.length) > 2) return false;
-  // d[i][j]: the edits from the first i letters of type to the first j of the group, flattened
-  const width = GROUP.length + 1;
-  const d = new Array<number>((type.length + 1) * width).fill(0);
-  const at = (i: number, j: number): number => d[i * width + j] ?? 0;
-  for (let i = 0; i <= type.length; i += 1) {
-    for (let j = 0; j <= GROUP.length; j += 1) {
-      let best = Math.max(i, j);
-      if (i > 0 && j > 0) {
-        const same = type[i - 1] === GROUP[j - 1];
-        best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + (same ? 0 : 1));
-        const swapped =
-          i > 1 && j > 1 && type[i - 1] === GROUP[j - 2] && type[i - 2] === GROUP[j - 1];
-        if (swapped) best = Math.min(best, at(i - 2, j - 2) + 1);
-      }
-      d[i * width + j] = best;
-    }
-  }
-  return at(type.length, GROUP.length) <= 2;
+  return type !== GROUP && editDistance(type, GROUP) <= 2;
 }
 
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };

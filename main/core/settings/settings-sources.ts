@@ -16,6 +16,7 @@ import {
 } from './settings-schema.js';
 import { relayFlags, relayPasswordFileOf, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
+import { nearestName } from '../text/nearest-name.js';
 import { modeRules, routingRulesSchema } from '../routing-rules/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
@@ -134,9 +135,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       }
       const spec = fieldByKey(key);
       if (!spec) {
-        const known = [...settingFields.map((f) => f.key), ...structuredKeys].join(', ');
+        const names = [...settingFields.map((f) => f.key), ...structuredKeys];
+        const near = nearestName(key, names);
         throw new SettingsError(
-          `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
+          near
+            ? `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}?`
+            : `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${names.join(', ')}`,
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
