@@ -1,6 +1,7 @@
 // The mistakes an admin makes in the filter's settings, through the real `relaydesk serve`
 // reading a settings file and through the settings API the GUI saves with: a misspelt group
-// must be refused with the fix, not taken as an extension that refuses nothing.
+// must be refused with the fix, not taken as an extension that refuses nothing; a mistyped
+// RELAYDESK_ variable is said at start, not ignored without a word.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -56,6 +57,22 @@ describe('attachment types in the settings', () => {
       '/api/v1/settings',
     );
     expect(view.values.attachments.types).toEqual(expect.arrayContaining(['exe', 'exec', 'iso']));
+    relay.kill('SIGTERM');
+    await relay.exited;
+  });
+});
+
+describe('RELAYDESK_ variables', () => {
+  it('warns at start of one a slip away from a setting, which is otherwise ignored', async () => {
+    const relay = await startServe({
+      env: { RELAYDESK_CLAMD_UNAVALABLE: 'accept', RELAYDESK_BACKUP_HOST: 'nas.local' },
+    });
+    const said = relay.stdout + relay.stderr;
+    expect(said).toContain(
+      'environment: RELAYDESK_CLAMD_UNAVALABLE is no setting and is ignored; did you mean RELAYDESK_CLAMD_UNAVAILABLE? (`relaydesk serve --help` lists the settings; each flag --x-y is RELAYDESK_X_Y)',
+    );
+    // a variable like no setting may be another script's: nothing said
+    expect(said).not.toContain('RELAYDESK_BACKUP_HOST');
     relay.kill('SIGTERM');
     await relay.exited;
   });

@@ -197,3 +197,37 @@ export function missingUpstreamProblem(
     ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
     : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file';
 }
+
+/** RELAYDESK_ variables that are no setting of serve but are read by name elsewhere. */
+const otherVariables = [
+  'RELAYDESK_DATA',
+  'RELAYDESK_UI_PASSWORD',
+  'RELAYDESK_RELAY_PASSWORD',
+  'RELAYDESK_WEBHOOK_SECRET',
+];
+
+/**
+ * Warnings for RELAYDESK_ variables one slip away from a setting's (RELAYDESK_CLAMD_UNAVALABLE):
+ * a flag with that typo stops the start, but a variable (a systemd unit, a compose file) was
+ * ignored without a word and the relay ran with the default. Variables that resemble nothing
+ * are left alone: other programs and scripts may use the prefix.
+ */
+export function mistypedVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = [
+    ...settingFields.map((f) => f.env),
+    ...relayFlags.map((f) => f.env),
+    ...dkimFlags.map((f) => f.env),
+    ...otherVariables,
+  ];
+  const lines: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('RELAYDESK_') || known.includes(name)) continue;
+    const near = nearestName(name, known);
+    if (near) {
+      lines.push(
+        `environment: ${name} is no setting and is ignored; did you mean ${near}? (\`relaydesk serve --help\` lists the settings; each flag --x-y is RELAYDESK_X_Y)`,
+      );
+    }
+  }
+  return lines;
+}
