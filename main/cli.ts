@@ -1,6 +1,7 @@
 // The headless entry: `relaydesk serve`, `relaydesk sendmail`. Every setting is a flag here, a
 // key in the --config file and a RELAYDESK_<NAME> environment variable.
 import { resolveWithSaved } from './core/settings/saved-settings.js';
+import { mistypedVariables } from './core/settings/settings-sources.js';
 import { SettingsError } from './core/settings/settings-schema.js';
 import { serveFlagsHelp } from './core/settings/settings-docs.js';
 import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags.js';
@@ -52,6 +53,7 @@ async function serve(args: string[]): Promise<void> {
   const settings = resolved.settings;
   const log = (line: string): void => lines.log(line);
   process.on('exit', () => lines.flush());
+  for (const line of mistypedVariables(process.env)) log(line);
   // The signal handlers are in place before anything starts: a SIGTERM that comes while we
   // start, or just after the ready line, must stop us cleanly too, not kill us outright.
   // A second signal changes nothing: under `npm start` one Ctrl-C reaches us twice (from the

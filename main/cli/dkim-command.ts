@@ -90,7 +90,10 @@ export async function runDkimCommand(args: string[]): Promise<number> {
           `name:  ${key.record.name}\nvalue: ${key.record.value}\n\nzone file:\n${key.record.zoneLine}\n`,
       );
     } else if (action === 'list') {
-      for (const key of await store.list()) {
+      const keys = await store.list();
+      // an empty list is most often the wrong data folder (--data forgotten): say which one
+      if (keys.length === 0) process.stderr.write(`relaydesk dkim: ${noKeysIn(dataDir)}\n`);
+      for (const key of keys) {
         const state = key.waitingForDns ? 'waiting for DNS' : key.active ? 'active' : 'inactive';
         process.stdout.write(
           `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
@@ -137,9 +140,19 @@ export async function runDkimCommand(args: string[]): Promise<number> {
       err instanceof DkimKeyError ||
       err instanceof DkimKeyNotFound
     ) {
-      process.stderr.write(`relaydesk dkim: ${err.message}\n`);
+      const where = err instanceof DkimKeyNotFound ? ` (${keysOf(dataDir)})` : '';
+      process.stderr.write(`relaydesk dkim: ${err.message}${where}\n`);
       return err instanceof SettingsError ? 2 : 1;
     }
     throw err;
   }
+}
+
+/** The folder the keys were read from, and how to read another: the relay's own is --data DIR. */
+function keysOf(dataDir: string): string {
+  return `the keys of the data folder ${dataDir}; give --data DIR (or RELAYDESK_DATA) for the folder relaydesk serve uses`;
+}
+
+function noKeysIn(dataDir: string): string {
+  return `no DKIM keys in the data folder ${dataDir}; give --data DIR (or RELAYDESK_DATA) for the folder relaydesk serve uses, or make one with relaydesk dkim keygen DOMAIN SELECTOR`;
 }

@@ -7,6 +7,7 @@ import { dkimFlags } from '../core/settings/dkim-settings.js';
 import { relayFlags } from '../core/settings/relay-settings.js';
 import { repeatableFlags } from '../core/settings/settings-docs.js';
 import { settingFields } from '../core/settings/settings-schema.js';
+import { nearestName } from '../core/text/nearest-name.js';
 import { otherToolFlagHint } from './other-tool-flags.js';
 
 export class UsageError extends Error {}
@@ -96,8 +97,11 @@ export function parseServeFlags(args: string[]): ServeFlags {
     if (unknown) {
       const hint = otherToolFlagHint(unknown);
       if (hint) throw new UsageError(hint);
+      const near = nearestName(unknown.replace(/=.*$/, ''), known);
       throw new UsageError(
-        `${unknown}: unknown flag; the flags are ${known.join(', ')} (\`relaydesk serve --help\` says what each takes)`,
+        near
+          ? `${unknown}: unknown flag; did you mean ${near}? (\`relaydesk serve --help\` says what each flag takes)`
+          : `${unknown}: unknown flag; the flags are ${known.join(', ')} (\`relaydesk serve --help\` says what each takes)`,
       );
     }
     const missing = /Option '(--[\w-]+)[^']*' argument (?:missing|is ambiguous)/.exec(message)?.[1];

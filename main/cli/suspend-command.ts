@@ -72,6 +72,24 @@ export async function runSuspendCommand(
     out(usage);
     return 0;
   }
+  // a misspelt flag (`--relese`) was read as one more ID or VALUE word, and the answer spoke of
+  // the ID the admin had given; name the flag instead
+  const flags = command === 'unsuspend' ? ['--release'] : [];
+  const unknown = args.find(
+    (a) => (a.startsWith('--') || /^-[a-z]$/i.test(a)) && !flags.includes(a),
+  );
+  if (unknown !== undefined) {
+    const known = [
+      ...flags,
+      ...(command === 'suspend' ? ['--reason TEXT'] : []),
+      '--http HOST:PORT',
+      '--ui-password-file FILE',
+    ];
+    err(
+      `relaydesk ${command}: ${unknown} is not a flag of ${command}; its flags are ${known.join(', ')}\n`,
+    );
+    return exUsage;
+  }
   try {
     const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
     if (command === 'suspensions') {

@@ -370,6 +370,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     }
     queue.kick();
     retention.start();
+    // a ping answered after a stop began says nothing: the log files are closing
+    const filterLog = (level: 'warn' | 'info') => (line: string) => {
+      if (!this.closingListener) log(note('filter', line, level));
+    };
+    this.parts.filter.watchScanner(filterLog('warn'), filterLog('info'));
     this.parts.passwordFile?.start();
     await this.startMaildrop();
     this.bodyTextRefill = new BodyTextRefill(
@@ -429,6 +434,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     const { retention, queue, journal, store, relayLog } = this.parts;
     retention.stop();
+    this.parts.filter.stopWatchingScanner();
     this.parts.passwordFile?.stop();
     this.webhooks?.stop();
     await this.stopAccepting();

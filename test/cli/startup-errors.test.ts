@@ -102,6 +102,15 @@ describe('flags', () => {
     );
   });
 
+  it('a misspelt flag, with the one meant instead of the list', async () => {
+    expect(await serve(['--clamd-unavalable', 'accept'])).toBe(
+      '--clamd-unavalable: unknown flag; did you mean --clamd-unavailable? (`relaydesk serve --help` says what each flag takes)',
+    );
+    expect(await serve(['--virus-acton=tag'])).toBe(
+      '--virus-acton: unknown flag; did you mean --virus-action? (`relaydesk serve --help` says what each flag takes)',
+    );
+  });
+
   it('a MailDev or smtp4dev flag, with what does the same here instead of the list', async () => {
     expect(await serve(['--web', '1080'])).toBe(
       "--web: not a Relaydesk flag; MailDev's --web PORT is --http 127.0.0.1:PORT (UI and API) here (`relaydesk serve --help` lists the flags)",
@@ -183,11 +192,18 @@ describe('the --config file', () => {
   }
 
   it('an unknown key, listing the known ones', async () => {
-    const path = await configFile('{"maxMessage": 10}');
+    const path = await configFile('{"maximumMessages": 10}');
     expect(await serve(['--config', path])).toMatch(
       new RegExp(
-        `^settings file ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "maxMessage"; known settings are smtp, http, dataDir, maxMessages, `,
+        `^settings file ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "maximumMessages"; known settings are smtp, http, dataDir, maxMessages, `,
       ),
+    );
+  });
+
+  it('a misspelt key, with the one meant (quota for quotas)', async () => {
+    const path = await configFile('{"quota": [{"user": "*", "perMinute": 3}]}');
+    expect(await serve(['--config', path])).toBe(
+      `settings file ${JSON.stringify(path)}: unknown setting "quota"; did you mean "quotas"?`,
     );
   });
 

@@ -107,6 +107,9 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
     const entry = page.getByTestId('suspension');
     await expect.poll(() => entry.count()).toBe(1);
     expect(await entry.innerText()).toContain('sends invoices that are programs');
+    expect(await page.getByTestId('suspend-notice').innerText()).toBe(
+      'sender spammer@example.test suspended',
+    );
     await page.screenshot({ path: join(screenshots, 'filter-suspensions-dark.png') });
     await expect(send('again', Buffer.from('x'), 'spammer@example.test')).rejects.toThrow(
       /554 5\.7\.1 Sender suspended: sends invoices that are programs/,
@@ -122,6 +125,9 @@ describe.skipIf(!chromiumPath)('filtering and sender control in the GUI', () => 
 
     await entry.getByTestId('unsuspend').click();
     await expect.poll(() => entry.count()).toBe(0);
+    expect(await page.getByTestId('suspend-notice').innerText()).toBe(
+      'sender spammer@example.test is no longer suspended; what it held stays held for review in the Queue',
+    );
     expect(relaydesk.service.suspensions()).toEqual([]);
   });
 

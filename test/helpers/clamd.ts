@@ -37,6 +37,8 @@ export async function startClamd(
   hashed: Buffer,
   /** More clamd.conf lines, e.g. `StreamMaxLength 1M`. */
   extraConfig: string[] = [],
+  /** The TCP port to listen on (one a relay was pointed at before clamd came up); a free one if not given. */
+  tcpPort?: number,
 ): Promise<TestClamd> {
   const dir = await mkdtemp(join(tmpdir(), 'relaydesk-clamd-'));
   const db = join(dir, 'db');
@@ -47,7 +49,7 @@ export async function startClamd(
   );
   const md5 = createHash('md5').update(hashed).digest('hex');
   await writeFile(join(db, 'relaydesk.hdb'), `${md5}:${hashed.length}:Relaydesk.Test.Attachment\n`);
-  const port = await closedPort();
+  const port = tcpPort ?? (await closedPort());
   const conf = join(dir, 'clamd.conf');
   await writeFile(
     conf,

@@ -189,4 +189,60 @@ describe('suspensions', () => {
     expect(bad.code).toBe(64);
     expect(bad.stderr).toMatch(/Kind: "host" is not valid; use "ip", "cidr", "user" or "sender"/);
   });
+
+  it('refuses a sender value that would match nobody (a bare domain, @domain, <address>) with the fix', async () => {
+    const relay = await relaydesk();
+    const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+    const cases: Array<[string, string]> = [
+      [
+        'office.example',
+        'has no "@", so it matches no sender address; give "*@office.example" for the whole domain, or one address such as "bob@office.example"',
+      ],
+      [
+        '@office.example',
+        'has nothing before the "@", so it matches no sender address; give "*@office.example" for the whole domain',
+      ],
+      [
+        '<fred@office.example>',
+        'is in angle brackets, which no sender address has; give "fred@office.example"',
+      ],
+    ];
+    for (const [value, fix] of cases) {
+      const made = await runCli(['suspend', 'sender', value, '--reason', 'phished'], { env });
+      expect(made.code, value).toBe(64);
+      expect(made.stderr).toBe(`relaydesk suspend: Value: ${JSON.stringify(value)} ${fix}\n`);
+    }
+    // nothing was listed as suspended, and the sender is (visibly) still let in
+    expect(await relay.api('/api/v1/suspensions')).toEqual([]);
+    expect(await mailFrom(relay, 'fred@office.example')).toMatch(/^250/);
+    // what the fix says works, and so do globs without "@" and regexes
+    for (const value of ['*@office.example', '*office*', '/@office\\.example$/i']) {
+      const made = await runCli(['suspend', 'sender', value, '--reason', 'phished'], { env });
+      expect(made.code, made.stderr).toBe(0);
+    }
+    expect(await mailFrom(relay, 'fred@office.example')).toBe(
+      '554 5.7.1 Sender suspended: phished',
+    );
+  });
+
+  it('names a misspelt flag (unsuspend ID --relese) instead of asking for the ID given', async () => {
+    const relay = await relaydesk();
+    const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+    const made = await runCli(['suspend', 'sender', 'zed@office.example', '--reason', 'test'], {
+      env,
+    });
+    const id = made.stdout.trim();
+    const typo = await runCli(['unsuspend', id, '--relese'], { env });
+    expect(typo.code).toBe(64);
+    expect(typo.stderr).toBe(
+      'relaydesk unsuspend: --relese is not a flag of unsuspend; its flags are --release, --http HOST:PORT, --ui-password-file FILE\n',
+    );
+    // nothing was lifted on the strength of a typo
+    expect(relay.service.suspensions().map((s) => s.ID)).toEqual([id]);
+    const right = await runCli(['unsuspend', id, '--release'], { env });
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stderr).toBe(
+      'sender zed@office.example is no longer suspended; 0 held message(s) released\n',
+    );
+  });
 });

@@ -111,8 +111,33 @@ describe('relaydesk dkim', () => {
     const unknown = await runCli(['dkim', 'confirm', 'shop.example', 'nope', '--data', data]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(
-      /^relaydesk dkim: no DKIM key for selector nope of shop\.example; shop\.example has selector told\n$/,
+      /^relaydesk dkim: no DKIM key for selector nope of shop\.example; shop\.example has selector told \(the keys of the data folder .+\)\n$/,
     );
+  });
+
+  it('list and check name the data folder they read when it has no key (--data forgotten)', async () => {
+    const relayData = await makeTempDir();
+    expect(
+      (await runCli(['dkim', 'keygen', 'office.example', 'm1', '--data', relayData])).code,
+    ).toBe(0);
+    // the admin's shell: RELAYDESK_DATA (or the default folder) is not the relay's
+    const elsewhere = await makeTempDir();
+    const env = { RELAYDESK_DATA: elsewhere };
+    const list = await runCli(['dkim', 'list'], { env });
+    expect(list.code).toBe(0);
+    expect(list.stdout).toBe('');
+    expect(list.stderr).toBe(
+      `relaydesk dkim: no DKIM keys in the data folder ${elsewhere}; give --data DIR (or RELAYDESK_DATA) for the folder relaydesk serve uses, or make one with relaydesk dkim keygen DOMAIN SELECTOR\n`,
+    );
+    const check = await runCli(['dkim', 'check', 'office.example', 'm1'], { env });
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain(
+      `(the keys of the data folder ${elsewhere}; give --data DIR (or RELAYDESK_DATA) for the folder relaydesk serve uses)`,
+    );
+    // with the right folder, nothing extra is said
+    const right = await runCli(['dkim', 'list', '--data', relayData]);
+    expect(right.stderr).toBe('');
+    expect(right.stdout).toMatch(/^office\.example\tm1\trsa\twaiting for DNS\t/);
   });
 
   it('check says why with a bad --dns-servers', async () => {

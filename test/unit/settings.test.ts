@@ -66,7 +66,10 @@ describe('settings', () => {
   it('names the key for a bad settings file', async () => {
     await expect(async () =>
       resolveSettings({ env: {}, configFile: await configFile('{"maxMesages": 3}') }),
-    ).rejects.toThrow(/unknown setting "maxMesages"; known settings are smtp, http/);
+    ).rejects.toThrow(/unknown setting "maxMesages"; did you mean "maxMessages"\?$/);
+    await expect(async () =>
+      resolveSettings({ env: {}, configFile: await configFile('{"retryPolicy": 3}') }),
+    ).rejects.toThrow(/unknown setting "retryPolicy"; known settings are smtp, http/);
     await expect(async () =>
       resolveSettings({ env: {}, configFile: await configFile('{"maxMessages": "many"}') }),
     ).rejects.toThrow(/^"maxMessages" in the settings file: "many" is not valid/);

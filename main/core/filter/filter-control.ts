@@ -13,8 +13,14 @@ import { applyVerdict, MessageFilter, type FilterSettings } from './message-filt
 
 export type { FilterStatus };
 
+/** How often, and how long, a clamd that did not answer at start is asked again. */
+const scannerRecheckMs = 5_000;
+const scannerRecheckForMs = 10 * 60_000;
+
 export class FilterControl {
   private readonly filter: MessageFilter;
+  private scannerTimer: NodeJS.Timeout | null = null;
+  private watching = false;
 
   constructor(
     private readonly settings: FilterSettings,
@@ -60,6 +66,50 @@ export class FilterControl {
       );
     }
     return record;
+  }
+
+  /**
+   * At start, asks clamd once: with clamd not started (or --clamd mistyped) every message got
+   * 451 and the office's mail piled up in its clients' outboxes with nothing said but one audit
+   * line per refusal. A clamd still loading its database (started at the same boot) answers a
+   * little later: it is asked again every few seconds for a while, and its answer said once.
+   */
+  watchScanner(warn: (line: string) => void, info: (line: string) => void): void {
+    const scanner = this.filter.scanner;
+    if (!scanner) return;
+    const where = scanner.description;
+    const meanwhile =
+      this.settings.clamdUnavailable === 'defer'
+        ? 'until it does, each message is refused with 451 4.7.0 and its client retries later (--clamd-unavailable defer)'
+        : 'until it does, mail is taken unscanned and tagged not-scanned (--clamd-unavailable accept)';
+    const deadline = Date.now() + scannerRecheckForMs;
+    let warned = false;
+    const ask = async (): Promise<void> => {
+      this.scannerTimer = null;
+      const up = await scanner.ping();
+      if (up) {
+        if (warned) info(`clamd at ${where} answers now: messages are scanned`);
+        return;
+      }
+      if (!warned) {
+        warned = true;
+        warn(
+          `clamd at ${where} does not answer PING; ${meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), correct --clamd, or choose --clamd-unavailable accept`,
+        );
+      }
+      if (Date.now() < deadline && this.watching) {
+        this.scannerTimer = setTimeout(() => void ask(), scannerRecheckMs);
+        this.scannerTimer.unref();
+      }
+    };
+    this.watching = true;
+    void ask();
+  }
+
+  stopWatchingScanner(): void {
+    this.watching = false;
+    if (this.scannerTimer) clearTimeout(this.scannerTimer);
+    this.scannerTimer = null;
   }
 
   async status(): Promise<FilterStatus> {

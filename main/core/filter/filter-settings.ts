@@ -4,6 +4,7 @@
 // value and the fix, like the routing rules' (main/core/routing-rules/settings-errors.ts).
 import { z } from 'zod';
 import { fieldError, objectError, show } from '../routing-rules/settings-errors.js';
+import { editDistance } from '../text/nearest-name.js';
 
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
 export type ClamdUnavailableAction = 'defer' | 'accept';
@@ -68,6 +69,17 @@ export const executableTypes: readonly string[] = [
 ];
 
 const TYPE_NAME = /^[a-z0-9]{1,16}$/;
+const GROUP = 'executable';
+
+/**
+ * Whether a type is a misspelling of the group (`executables`, `execuatble`): taken as an
+ * extension it would block nothing, so the admin would believe executables refused while every
+ * .exe went through.
+ */
+function nearGroup(type: string): boolean {
+  return type !== GROUP && editDistance(type, GROUP) <= 2;
+}
+
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 function enumSchema<T extends string>(field: string, values: readonly T[]) {
@@ -129,6 +141,13 @@ export function attachmentPolicySchema(at = 'attachments') {
                 ctx.addIssue({
                   code: 'custom',
                   message: `${at}.types: ${show(raw)} is not a file type; use an extension such as "exe" or the group "executable"`,
+                });
+                continue;
+              }
+              if (nearGroup(type)) {
+                ctx.addIssue({
+                  code: 'custom',
+                  message: `${at}.types: ${show(raw)} looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"`,
                 });
                 continue;
               }

@@ -101,10 +101,32 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
     );
   }
   const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };
+  if (kind === 'sender') senderMatchesSomething(entry.Value);
   const { range } = compile({ ...entry, ID: '', Created: '', Auto: false });
   // stored as it matches: `10.0.0.1/24` covers 10.0.0.0-255, and the list must say so
   if (kind === 'cidr' && range) entry.Value = cidrNetwork(range);
   return entry;
+}
+
+/**
+ * Refuses a sender value that, as a glob, can match no envelope sender: the suspension would be
+ * listed, and the admin reassured, while the sender goes on sending. The forms are the ones
+ * admins bring from elsewhere: a bare domain (Postfix's access maps match `example.com` for a
+ * whole domain), `@example.com` (Postfix's virtual maps) and `<bob@example.com>` (copied from a
+ * log line). Only new entries are checked: one saved earlier still loads.
+ */
+function senderMatchesSomething(value: string): void {
+  if (value.startsWith('/')) return; // a regex says exactly what it means
+  const hasGlob = value.includes('*') || value.includes('?');
+  let fix: string | null = null;
+  if (/^<.*>$/.test(value)) {
+    fix = `is in angle brackets, which no sender address has; give ${JSON.stringify(value.slice(1, -1) || '*@example.com')}`;
+  } else if (!value.includes('@') && !hasGlob) {
+    fix = `has no "@", so it matches no sender address; give ${JSON.stringify(`*@${value}`)} for the whole domain, or one address such as ${JSON.stringify(`bob@${value}`)}`;
+  } else if (value.startsWith('@')) {
+    fix = `has nothing before the "@", so it matches no sender address; give ${JSON.stringify(`*${value}`)} for the whole domain`;
+  }
+  if (fix) throw new SuspensionInputError(`Value: ${JSON.stringify(value)} ${fix}`);
 }
 
 export class SuspensionStore {

@@ -16,6 +16,7 @@ import {
 } from './settings-schema.js';
 import { relayFlags, relayPasswordFileOf, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
+import { nearestName } from '../text/nearest-name.js';
 import { modeRules, routingRulesSchema } from '../routing-rules/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
@@ -134,9 +135,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
       }
       const spec = fieldByKey(key);
       if (!spec) {
-        const known = [...settingFields.map((f) => f.key), ...structuredKeys].join(', ');
+        const names = [...settingFields.map((f) => f.key), ...structuredKeys];
+        const near = nearestName(key, names);
         throw new SettingsError(
-          `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${known}`,
+          near
+            ? `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}?`
+            : `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${names.join(', ')}`,
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
@@ -192,4 +196,38 @@ export function missingUpstreamProblem(
   return settings.mode === 'relay'
     ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
     : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file';
+}
+
+/** RELAYDESK_ variables that are no setting of serve but are read by name elsewhere. */
+const otherVariables = [
+  'RELAYDESK_DATA',
+  'RELAYDESK_UI_PASSWORD',
+  'RELAYDESK_RELAY_PASSWORD',
+  'RELAYDESK_WEBHOOK_SECRET',
+];
+
+/**
+ * Warnings for RELAYDESK_ variables one slip away from a setting's (RELAYDESK_CLAMD_UNAVALABLE):
+ * a flag with that typo stops the start, but a variable (a systemd unit, a compose file) was
+ * ignored without a word and the relay ran with the default. Variables that resemble nothing
+ * are left alone: other programs and scripts may use the prefix.
+ */
+export function mistypedVariables(env: NodeJS.ProcessEnv): string[] {
+  const known = [
+    ...settingFields.map((f) => f.env),
+    ...relayFlags.map((f) => f.env),
+    ...dkimFlags.map((f) => f.env),
+    ...otherVariables,
+  ];
+  const lines: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (!name.startsWith('RELAYDESK_') || known.includes(name)) continue;
+    const near = nearestName(name, known);
+    if (near) {
+      lines.push(
+        `environment: ${name} is no setting and is ignored; did you mean ${near}? (\`relaydesk serve --help\` lists the settings; each flag --x-y is RELAYDESK_X_Y)`,
+      );
+    }
+  }
+  return lines;
 }

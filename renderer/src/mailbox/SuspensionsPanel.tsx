@@ -18,6 +18,25 @@ const placeholders: Record<Kind, string> = {
   sender: 'newsletter@example.com or *@example.com',
 };
 
+/** What lifting did, in the CLI's words: lifting a sender's suspension while its IP is still
+ * suspended releases nothing, and a button that just made the entry vanish let the admin believe
+ * the held mail was on its way. */
+export function liftNotice(
+  lifted: SuspensionEntry & { Released: string[]; StillHeld: string[] },
+  release: boolean,
+): string {
+  const count = (n: number) => `${n} held message${n === 1 ? '' : 's'}`;
+  let text = `${lifted.Kind} ${lifted.Value} is no longer suspended`;
+  if (release) text += `; ${count(lifted.Released.length)} released`;
+  const still = lifted.StillHeld.length;
+  if (still > 0) {
+    text += `; ${count(still)} stay${still === 1 ? 's' : ''} held: another suspension still covers ${still === 1 ? 'it' : 'them'}`;
+  } else if (!release) {
+    text += '; what it held stays held for review in the Queue';
+  }
+  return text;
+}
+
 /**
  * Suspended senders: cut one off at once (an IP, a range, an SMTP user or a sender, with the
  * reason the client is told), lift a suspension, or lift it and send on what it held. Kept
@@ -30,6 +49,7 @@ export function SuspensionsPanel() {
   const [kind, setKind] = useState<Kind>('ip');
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
+  const [notice, setNotice] = useState<string | null>(null);
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(reasonOf(err)));
@@ -42,10 +62,12 @@ export function SuspensionsPanel() {
     });
   }, [api, reload]);
 
-  const act = (work: Promise<unknown>): void => {
+  // every action says what it did (the CLI's sentence), or why it was refused
+  const act = <T,>(work: Promise<T>, told: (result: T) => string): void => {
     work.then(
-      () => {
+      (result) => {
         setError(null);
+        setNotice(told(result));
         reload();
       },
       (err: Error) => setError(reasonOf(err)),
@@ -54,12 +76,12 @@ export function SuspensionsPanel() {
 
   const submit = (event: FormEvent): void => {
     event.preventDefault();
-    act(
-      api.suspend(kind, value.trim(), reason.trim()).then(() => {
-        setValue('');
-        setReason('');
-      }),
-    );
+    act(api.suspend(kind, value.trim(), reason.trim()), (made) => {
+      setValue('');
+      setReason('');
+      const held = made.Held.length;
+      return `${made.Kind} ${made.Value} suspended${held > 0 ? `; ${held} queued message${held === 1 ? '' : 's'} held for review` : ''}`;
+    });
   };
 
   return (
@@ -101,6 +123,10 @@ export function SuspensionsPanel() {
           {error}
         </p>
       )}
+      {/* always in the page, so a screen reader hears what the next action did */}
+      <p className={notice ? 'body-notice' : undefined} role="status" data-testid="suspend-notice">
+        {notice}
+      </p>
       {entries && entries.length === 0 && <p className="body-notice">Nobody is suspended.</p>}
       <ul className="suspension-list">
         {(entries ?? []).map((entry) => (
@@ -115,7 +141,7 @@ export function SuspensionsPanel() {
                 type="button"
                 className="toolbar-button"
                 data-testid="unsuspend"
-                onClick={() => act(api.unsuspend(entry.ID, false))}
+                onClick={() => act(api.unsuspend(entry.ID, false), (l) => liftNotice(l, false))}
               >
                 Lift
               </button>
@@ -124,7 +150,7 @@ export function SuspensionsPanel() {
                 className="toolbar-button"
                 data-testid="unsuspend-release"
                 title="Lift, and send on the mail it held"
-                onClick={() => act(api.unsuspend(entry.ID, true))}
+                onClick={() => act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true))}
               >
                 Lift and release
               </button>

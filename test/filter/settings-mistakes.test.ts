@@ -1,0 +1,79 @@
+// The mistakes an admin makes in the filter's settings, through the real `relaydesk serve`
+// reading a settings file and through the settings API the GUI saves with: a misspelt group
+// must be refused with the fix, not taken as an extension that refuses nothing; a mistyped
+// RELAYDESK_ variable is said at start, not ignored without a word.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+
+afterEach(cleanupCliProcesses);
+
+async function serveWithConfig(
+  settings: unknown,
+): Promise<{ code: number | null; stderr: string }> {
+  const dir = await makeTempDir();
+  const config = join(dir, 'relaydesk.json');
+  await writeFile(config, JSON.stringify(settings));
+  return runCli([
+    'serve',
+    '--smtp',
+    '127.0.0.1:0',
+    '--http',
+    '127.0.0.1:0',
+    '--data',
+    dir,
+    '--config',
+    config,
+  ]);
+}
+
+describe('attachment types in the settings', () => {
+  it('refuses a misspelt "executable" at start with the field, the value and the fix', async () => {
+    for (const typo of ['execuatble', 'executables', 'Exectuable']) {
+      const result = await serveWithConfig({ attachments: { types: ['iso', typo] } });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `relaydesk: attachments.types: "${typo}" looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"\n`,
+      );
+    }
+  });
+
+  it('refuses it from the settings API too (the GUI), and still takes real extensions', async () => {
+    const relay = await startServe();
+    const save = (types: string[]) =>
+      relay.fetch('/api/v1/settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ attachments: { types, action: 'reject' } }),
+      });
+    const wrong = await save(['executables']);
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain('misspelling of the group \\"executable\\"');
+    // short extensions and the group itself are not mistaken for the typo
+    const right = await save(['executable', 'exec', 'iso', 'xlsm']);
+    expect(right.status).toBe(200);
+    const view = await relay.api<{ values: { attachments: { types: string[] } } }>(
+      '/api/v1/settings',
+    );
+    expect(view.values.attachments.types).toEqual(expect.arrayContaining(['exe', 'exec', 'iso']));
+    relay.kill('SIGTERM');
+    await relay.exited;
+  });
+});
+
+describe('RELAYDESK_ variables', () => {
+  it('warns at start of one a slip away from a setting, which is otherwise ignored', async () => {
+    const relay = await startServe({
+      env: { RELAYDESK_CLAMD_UNAVALABLE: 'accept', RELAYDESK_BACKUP_HOST: 'nas.local' },
+    });
+    const said = relay.stdout + relay.stderr;
+    expect(said).toContain(
+      'environment: RELAYDESK_CLAMD_UNAVALABLE is no setting and is ignored; did you mean RELAYDESK_CLAMD_UNAVAILABLE? (`relaydesk serve --help` lists the settings; each flag --x-y is RELAYDESK_X_Y)',
+    );
+    // a variable like no setting may be another script's: nothing said
+    expect(said).not.toContain('RELAYDESK_BACKUP_HOST');
+    relay.kill('SIGTERM');
+    await relay.exited;
+  });
+});

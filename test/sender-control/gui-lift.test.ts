@@ -1,0 +1,82 @@
+// The Senders panel says what lifting a suspension did, as `relaydesk unsuspend` does: in
+// Debian's Chromium against the headless server relaying to a real (test) upstream. Lifting a
+// sender's suspension while its workstation's IP is still suspended releases nothing; the
+// panel used to just drop the entry, and the admin believed the held mail was on its way.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { SuspensionEntry } from '../../preload/api-contract.js';
+import { screenshots, startGui, type Gui } from '../e2e/gui.js';
+import { settled } from '../helpers/delivery.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { upstreamsPerTest } from '../helpers/upstream-server.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const { upstream } = upstreamsPerTest();
+let gui: Gui | undefined;
+afterEach(async () => {
+  await gui?.close();
+  gui = undefined;
+});
+
+async function suspend(gui: Gui, body: Record<string, string>): Promise<SuspensionEntry> {
+  const res = await gui.relaydesk.fetch('/api/v1/suspensions', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return (await res.json()) as SuspensionEntry;
+}
+
+function entry(page: Page, value: string) {
+  return page.getByTestId('suspension').filter({ hasText: value });
+}
+
+describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () => {
+  it('says what was released and what another suspension still holds', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 busy' } },
+    });
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
+    });
+    const { relaydesk, page } = gui;
+    const info = await relaydesk.transport().sendMail({
+      from: 'hans@office.example',
+      to: 'customer@example.com',
+      subject: 'sent with a phished password',
+      text: 'hi',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+    await suspend(gui, { Kind: 'sender', Value: 'hans@office.example', Reason: 'phished' });
+    await suspend(gui, { Kind: 'ip', Value: '127.0.0.1', Reason: 'infected workstation' });
+
+    await gui.openLive();
+    await page.getByTestId('more-actions').click();
+    await page.getByTestId('show-suspensions').click();
+    await entry(page, 'hans@office.example').getByTestId('unsuspend-release').click();
+    await expect.poll(() => entry(page, 'hans@office.example').count()).toBe(0);
+    const notice = page.getByTestId('suspend-notice');
+    expect(await notice.innerText()).toBe(
+      'sender hans@office.example is no longer suspended; 0 held messages released; 1 held message stays held: another suspension still covers it',
+    );
+    await page.screenshot({ path: join(screenshots, 'suspension-still-held-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'suspension-still-held-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    server.setFailures({});
+    await entry(page, '127.0.0.1').getByTestId('unsuspend-release').click();
+    await expect
+      .poll(() => notice.innerText())
+      .toBe('ip 127.0.0.1 is no longer suspended; 1 held message released');
+    await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'relayed');
+    expect(gui.pageErrors).toEqual([]);
+  }, 60_000);
+});
