@@ -73,6 +73,10 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       .toBe('Published: the published record matches this key; it signs from now on');
     await expect.poll(() => keyItem.locator('.dkim-waiting').count()).toBe(0);
     expect(await keyItem.locator('.dkim-key-head').innerText()).toContain('signing');
+    // the form's word from when it was generated ("it signs once Check DNS finds it") is gone
+    expect(await page.locator('#section-signing').innerText()).not.toContain(
+      'it signs once Check DNS finds it',
+    );
     await page.locator('#section-signing').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-signing-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

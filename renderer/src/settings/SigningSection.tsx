@@ -51,8 +51,12 @@ export function SigningSection() {
     try {
       const result = await api.checkDkimDns(key.domain, key.selector);
       setChecks((current) => ({ ...current, [id]: result }));
-      // a key that waited for this record signs now: show it so
-      if (result.activated) await reload();
+      // a key that waited for this record signs now: show it so, and let go of the form's
+      // "generated … it signs once Check DNS finds it", which no longer holds
+      if (result.activated) {
+        setMessage(null);
+        await reload();
+      }
     } catch (failure) {
       setMessage({ text: (failure as Error).message, error: true });
       setChecks((current) => {
