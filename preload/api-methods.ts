@@ -54,6 +54,7 @@ import type {
 import type {
   FilterStatus,
   MessageDecisions,
+  QuarantineRelease,
   QuotaUsage,
   SenderAlert,
   SuspensionEntry,
@@ -645,6 +646,19 @@ export const apiMethods = {
       verb: 'GET',
       route: '/api/v1/quarantine',
       request: (from = 0, count = 50) => ({ query: { start: from, limit: count } }),
+    },
+  }),
+  releaseQuarantined: method<QuarantineRelease>()({
+    summary:
+      'Release a quarantined message (a false positive): back to the mailbox it was for, and queued where its rules relay; a virus needs ConfirmVirus',
+    args: () => z.tuple([id(), named('confirmVirus', z._default(z.boolean(), false))]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/quarantine/:id/release',
+      request: (message, confirmVirus = false) => ({
+        params: { id: message },
+        body: confirmVirus ? { ConfirmVirus: true } : {},
+      }),
     },
   }),
   filterStatus: method<FilterStatus>()({

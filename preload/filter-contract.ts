@@ -46,6 +46,23 @@ export interface FilterVerdictView {
   /** Every finding in words (virus, attachment, scanner down). */
   reasons: string[];
   at: string;
+  /**
+   * When a quarantined message was released by hand (POST /api/v1/quarantine/{ID}/release):
+   * the verdict stays, so what the filter found is still shown.
+   */
+  released?: string;
+}
+
+/** POST /api/v1/quarantine/{ID}/release: where the released message went. */
+export interface QuarantineRelease {
+  ID: string;
+  /** The mailbox it is listed in now: the one it was for. */
+  Mailbox: string;
+  Released: string;
+  /** The recipients queued for relaying (their routing rules relay them); none in capture mode. */
+  Relayed: string[];
+  /** Recipients the routing rules now reject, left out. */
+  Refused: string[];
 }
 
 /** GET /api/v1/message/{ID}/filter: the filter's decision and why recipients wait. */

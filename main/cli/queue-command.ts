@@ -3,7 +3,12 @@
 // delete) give it. It goes through the HTTP API, as `dump` does: the queue lives in the relay's
 // memory and journal, which only the running relay may change.
 import { parseArgs } from 'node:util';
-import type { QueueActionResult, QueueView } from '../../preload/api-contract.js';
+import type {
+  MessageDecisions,
+  QuarantineRelease,
+  QueueActionResult,
+  QueueView,
+} from '../../preload/api-contract.js';
 import { recipientStates } from '../../preload/api-methods.js';
 import { mailqListing, postqueueJson } from './mailq-listing.js';
 import {
@@ -18,6 +23,7 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
        relaydesk queue flush [--http URL]
        relaydesk queue pause [REASON…] [--http URL] | relaydesk queue resume [--http URL]
        relaydesk queue hold|release|retry|delete ID… [--http URL]
+       relaydesk queue release [--virus] ID… [--http URL]
 
   list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
             arrival time, envelope sender, then each recipient with its state and, in
@@ -27,7 +33,10 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
             the reason is shown above the listing and in the Queue view
   resume    end a pause, by hand or by an upstream failure, and send what waits
   hold      keep messages from being sent until released (postsuper -h)
-  release   let held messages be sent again (postsuper -H)
+  release   let held messages be sent again (postsuper -H); a quarantined message is
+            released from the quarantine (as postsuper -H releases what a milter
+            quarantined): back to its mailbox, and relayed where its rules relay
+            --virus: also one quarantined for a virus (it sends the virus on)
   retry     try these messages now
   delete    take messages out of the queue: their recipients not yet sent are cancelled and
             never tried again (the message stays in the mail list, with its delivery record)
@@ -73,6 +82,37 @@ async function refusal(api: RelayApi, res: Response, doing: string): Promise<Err
   }
 }
 
+/**
+ * Whether the message is held in the quarantine (not released yet). An ID the relay does not
+ * know is left to the queue action, whose refusal names it.
+ */
+async function isQuarantined(api: RelayApi, id: string): Promise<boolean> {
+  const res = await api.fetch(`api/v1/message/${encodeURIComponent(id)}/filter`);
+  if (res.status === 404) return false;
+  if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
+  const filter = ((await res.json()) as MessageDecisions).Filter;
+  return filter?.action === 'quarantined' && filter.released === undefined;
+}
+
+async function releaseFromQuarantine(
+  api: RelayApi,
+  id: string,
+  virus: boolean,
+): Promise<QuarantineRelease> {
+  const res = await api.fetch(`api/v1/quarantine/${encodeURIComponent(id)}/release`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(virus ? { ConfirmVirus: true } : {}),
+  });
+  if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
+  return (await res.json()) as QuarantineRelease;
+}
+
+function quarantineDone(result: QuarantineRelease): string {
+  const to = result.Relayed.length > 0 ? `, queued for ${result.Relayed.join(', ')}` : '';
+  return `released from the quarantine into ${result.Mailbox}${to}`;
+}
+
 async function readQueue(api: RelayApi, state: string | undefined): Promise<QueueView> {
   const query = state === undefined ? '' : `?state=${encodeURIComponent(state)}`;
   const res = await api.fetch(`api/v1/queue${query}`);
@@ -109,6 +149,7 @@ export async function runQueueCommand(
         'ui-password-file': { type: 'string' },
         json: { type: 'boolean' },
         state: { type: 'string' },
+        virus: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -199,10 +240,27 @@ export async function runQueueCommand(
     throw new CliUsageError(
       `queue ${command}: give the queue ID(s); \`relaydesk queue\` lists them`,
     );
+  if (parsed.values.virus && command !== 'release')
+    throw new CliUsageError(`queue ${command}: --virus applies to release only`);
   const { action, done } = actions[command];
-  const changed = await post(api, action, ids, `queue ${command}`);
+  let queued = ids;
+  const released: string[] = [];
+  if (command === 'release') {
+    queued = [];
+    for (const id of ids) {
+      if (await isQuarantined(api, id)) {
+        const result = await releaseFromQuarantine(api, id, parsed.values.virus === true);
+        released.push(result.ID);
+        if (!json) out(`${result.ID}: ${quarantineDone(result)}\n`);
+      } else queued.push(id);
+    }
+  }
+  const changed = [
+    ...released,
+    ...(queued.length > 0 ? await post(api, action, queued, `queue ${command}`) : []),
+  ];
   if (json) out(`${JSON.stringify({ IDs: changed })}\n`);
-  else for (const id of changed) out(`${id}: ${done}\n`);
+  else for (const id of changed) if (!released.includes(id)) out(`${id}: ${done}\n`);
   // the relay changes what it can of several IDs (postsuper does too) and refuses only when it
   // can change none: one left out was not done, which must not look like success
   const untouched = ids.filter((id) => !changed.includes(id) && id !== 'latest');

@@ -89,6 +89,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   removeUser: (service, name) => service.removeUser(name),
   messageDecisions: (service, id) => service.messageDecisions(id),
   quarantine: (service, start, limit) => toMessagesPage(service.quarantine(start, limit)),
+  releaseQuarantined: (service, id, confirmVirus) => service.releaseQuarantined(id, confirmVirus),
   filterStatus: (service) => service.filterStatus(),
   listSuspensions: (service) => service.suspensions(),
   senderAlerts: (service) => service.senderAlerts(),

@@ -5,6 +5,7 @@
 // retry by hand or a successful connection test. This file schedules and takes the actions by
 // hand; one transaction is batch-sender.ts, a state change recipient-ledger.ts.
 import { NotFoundError } from '../caller-error.js';
+import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import type { RecipientState } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
@@ -567,9 +568,10 @@ export class DeliveryQueue {
     }
     const record = this.options.store.get(id);
     if (!record) throw new NotFoundError(`message ${JSON.stringify(id)} not found`);
-    if (record.filter?.action === 'quarantined') {
+    // released by hand, it is mail like any other (the admin judged the verdict wrong)
+    if (isHeldInQuarantine(record)) {
       throw new QueueError(
-        `message ${id} is quarantined (${record.filter.reasons.join('; ')}); quarantined mail is never relayed`,
+        `message ${id} is quarantined (${record.filter?.reasons.join('; ') ?? ''}); quarantined mail is never relayed unless released from the quarantine first (POST /api/v1/quarantine/${id}/release, relaydesk queue release ${id}, or Release in the Quarantine view)`,
       );
     }
     const list = resentDelivery(record, to, new Date(this.options.now()), this.schedule);

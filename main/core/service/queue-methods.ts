@@ -13,6 +13,7 @@ import type {
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
+import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
 import {
@@ -42,6 +43,19 @@ export interface QueueState {
   messages: QueuedRecord[];
 }
 
+/**
+ * A quarantined message is in no queue (it has no delivery): a release of it by its queue ID is
+ * the quarantine's release, which the refusal names, as every other action's refusal names why.
+ */
+function quarantinedRefusal(action: DeliveryHandAction, record: MessageRecord): string {
+  const why = record.filter?.reasons.join('; ') ?? '';
+  const fix =
+    action === 'release'
+      ? `release it from the quarantine: relaydesk queue release ${record.id}, POST /api/v1/quarantine/${record.id}/release, or Release in the Quarantine view`
+      : 'it is never relayed unless released from the quarantine';
+  return `message ${record.id} is quarantined (${why}), not queued; ${fix}`;
+}
+
 /** Same settings, whatever the key order and whichever optional keys are present but unset. */
 function sameUpstream(a: unknown, b: unknown): boolean {
   const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value ?? null));
@@ -61,7 +75,11 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
    */
   const changeableIds = (action: DeliveryHandAction, ids: string[]): string[] => {
     const records = ids.map((id) => store.record(id));
-    const refusals = records.map((record) => handActionRefusal(action, record.id, record.delivery));
+    const refusals = records.map((record) =>
+      isHeldInQuarantine(record)
+        ? quarantinedRefusal(action, record)
+        : handActionRefusal(action, record.id, record.delivery),
+    );
     if (records.length > 0 && refusals.every((refusal) => refusal !== null))
       throw new QueueError(refusals.join('; '), 409);
     return records.filter((_, i) => refusals[i] === null).map((record) => record.id);

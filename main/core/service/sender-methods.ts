@@ -3,11 +3,14 @@
 import type { SmtpUserView } from '../../../preload/api-contract.js';
 import type {
   MessageDecisions,
+  QuarantineRelease,
   SenderAlert,
   SuspensionEntry,
 } from '../../../preload/filter-contract.js';
 import type { FilterStatus } from '../filter/filter-control.js';
+import { releasedRecord, releaseRefusal } from '../filter/quarantine-release.js';
 import { auditLine } from '../policy/audit-line.js';
+import { messageStatus } from '../queue/recipient-state.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
 import type { QuotaUsage } from '../sender-control/sender-control-service.js';
 import type { WarmupStatus } from '../sender-control/warmup.js';
@@ -16,7 +19,7 @@ import { NotFoundError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 export function senderMethods(
-  { store, filter, senders, users, listener, log }: ServiceParts,
+  { store, filter, senders, users, listener, log, rules, queue, now }: ServiceParts,
   messages: Pick<MessageMethods, 'listing'>,
 ) {
   const user = async (name: string): Promise<SmtpUserView> => {
@@ -53,6 +56,54 @@ export function senderMethods(
     /** Quarantined messages (kept, never relayed), newest first. */
     quarantine: (start: number, limit: number): MessageListing =>
       messages.listing(start, limit, 'tag:quarantined'),
+
+    /**
+     * Releases a quarantined message by hand (a false positive): back to the mailbox it was for,
+     * and queued where its recipients' routing rules relay (signed, redirected, rate-limited as
+     * any message). Once: the sidecar says it was released, and a second release is refused. A
+     * virus verdict needs `confirmVirus`. One audit line records it.
+     */
+    async releaseQuarantined(id: string, confirmVirus = false): Promise<QuarantineRelease> {
+      const record = store.record(id);
+      const refusal = releaseRefusal(record, confirmVirus);
+      if (refusal) throw refusal;
+      const at = new Date(now());
+      const released = releasedRecord(record, rules.decide(record.envelope), at);
+      // the index takes the change before this turn ends, so a second release (a double click)
+      // already reads it as released; nothing here awaits before that
+      await store.saveRecord(released.record);
+      const { filter: verdict } = record;
+      log(
+        auditLine('message', {
+          result: 'released',
+          id: record.id,
+          client: record.envelope.clientIp,
+          from: `<${record.envelope.mailFrom}>`,
+          mailbox: released.record.mailbox,
+          nrcpt: released.relayed.length,
+          scan: verdict?.scan,
+          reason: `released from the quarantine by hand; it was quarantined for: ${verdict?.reasons.join('; ') ?? ''}`,
+        }),
+      );
+      const { delivery } = released.record;
+      store.publish({
+        Type: 'update',
+        Data: {
+          ID: record.id,
+          Tags: released.record.tags,
+          ...(delivery ? { Status: messageStatus(delivery) } : {}),
+        },
+      });
+      store.publishCounts();
+      if (released.record.delivery) queue.kick(record.id);
+      return {
+        ID: record.id,
+        Mailbox: released.record.mailbox,
+        Released: at.toISOString(),
+        Relayed: released.relayed,
+        Refused: released.refused,
+      };
+    },
 
     /** The filter's decision on a message, and why any recipient is held or delayed. */
     messageDecisions(id: string): MessageDecisions {

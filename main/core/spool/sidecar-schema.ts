@@ -110,6 +110,7 @@ const sidecar = z.object({
       signature: z.string().nullable(),
       reasons: z.array(z.string()),
       at: z.string(),
+      released: z.string().optional(),
     })
     .optional(),
 });

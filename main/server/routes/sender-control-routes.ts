@@ -150,6 +150,29 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
     async (req) => toMessagesPage(service.quarantine(req.query.start, req.query.limit)),
   );
 
+  app.post<{ Params: { id: string }; Body: { ConfirmVirus?: boolean } | undefined }>(
+    '/api/v1/quarantine/:id/release',
+    {
+      schema: {
+        tags,
+        summary:
+          'Release a quarantined message by hand (a false positive): back to the mailbox it was for, tagged released with its verdict kept, and queued where its routing rules relay; a virus verdict needs {"ConfirmVirus": true}; 409 for a message not quarantined or already released',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        body: {
+          type: 'object',
+          nullable: true,
+          properties: {
+            ConfirmVirus: {
+              type: 'boolean',
+              description: 'true to release a message quarantined for a virus',
+            },
+          },
+        },
+      },
+    },
+    async (req) => service.releaseQuarantined(req.params.id, req.body?.ConfirmVirus === true),
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/filter',
     {
