@@ -146,6 +146,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       records: () => store.index.workingOldestFirst(),
       relayedRecords: () => store.index.relayedOldestFirst(),
       hold: (ids, reason) => parts.queue.hold(ids, reason),
+      rehold: (ids, reason) => parts.queue.rehold(ids, reason),
       release: (ids) => parts.queue.release(ids),
       publish,
       log,

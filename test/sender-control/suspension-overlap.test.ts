@@ -86,6 +86,69 @@ describe('overlapping and late suspensions', () => {
     expect(server.messages).toHaveLength(1);
   });
 
+  it('names what holds the mail now once one of two suspensions is lifted: the queue, the API and relaydesk queue', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 busy' } },
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    });
+    const info = await relay.transport().sendMail({
+      from: 'newsletter@shop.example',
+      to: 'customer@example.com',
+      subject: 'held by two suspensions',
+      text: 'hi',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const sender = await suspend(relay, {
+      Kind: 'sender',
+      Value: '*@shop.example',
+      Reason: 'complaints',
+    });
+    const network = await suspend(relay, {
+      Kind: 'cidr',
+      Value: '127.0.0.0/8',
+      Reason: 'infected lab',
+    });
+    const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
+    const why = async () => {
+      const queue = await relay.api<{
+        messages: Array<{ ID: string; recipients: Array<{ state: string; why: string }> }>;
+      }>('/api/v1/queue');
+      const decisions = await relay.api<{ Recipients: Array<{ State: string; Why: string }> }>(
+        `/api/v1/message/${id}/filter`,
+      );
+      const listing = await runCli(['queue'], { env });
+      return {
+        queue: queue.messages.find((m) => m.ID === id)?.recipients[0],
+        api: decisions.Recipients[0],
+        cli: listing.stdout,
+      };
+    };
+    const lifted = await relay.api<{ Released: string[]; StillHeld: string[] }>(
+      `/api/v1/suspensions/${sender.ID}`,
+      { method: 'DELETE' },
+    );
+    expect(lifted.Released).toEqual([]);
+    const now = `held: cidr 127.0.0.0/8 suspended (${network.ID}): infected lab`;
+    const afterFirst = await why();
+    expect(afterFirst.queue).toMatchObject({ state: 'held', why: now });
+    expect(afterFirst.api).toEqual(expect.objectContaining({ State: 'held', Why: now }));
+    expect(afterFirst.cli).toContain(`(${now}; last reply: 451 4.3.0 busy)`);
+    expect(afterFirst.cli).not.toContain(sender.ID);
+
+    // the last one lifted without --release: held for review, and it says so
+    await relay.api(`/api/v1/suspensions/${network.ID}`, { method: 'DELETE' });
+    const review = `held for review: cidr 127.0.0.0/8 is no longer suspended (${network.ID}: infected lab); release or cancel it`;
+    const afterLast = await why();
+    expect(afterLast.queue).toMatchObject({ state: 'held', why: review });
+    expect(afterLast.cli).toContain(`(${review}; last reply: 451 4.3.0 busy)`);
+    expect(server.messages).toHaveLength(0);
+  });
+
   it('refuses at end of DATA a sender suspended while its message was on the wire', async () => {
     const server = await upstream({ tls: 'none' });
     const relay = await relaydesk({

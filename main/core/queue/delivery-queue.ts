@@ -532,6 +532,11 @@ export class DeliveryQueue {
     return this.changeAll(ids, { type: 'hold', reason });
   }
 
+  /** Keeps held recipients held, with the reason that holds them now. */
+  rehold(ids: string[], reason: string): Promise<string[]> {
+    return this.changeAll(ids, { type: 'rehold', reason });
+  }
+
   release(ids: string[]): Promise<string[]> {
     return this.changeAll(ids, { type: 'release', reason: 'released by hand' });
   }

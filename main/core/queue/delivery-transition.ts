@@ -28,6 +28,11 @@ export type DeliveryEvent =
   /** Held back until a later time (e.g. the upstream's warm-up cap), with the reason. */
   | { type: 'gate'; until: Date; reason: string }
   | { type: 'hold'; reason: string }
+  /**
+   * Still held, for another reason: what held it went away (a suspension lifted) while
+   * something else still does, and the Queue view must name that, not the lifted one.
+   */
+  | { type: 'rehold'; reason: string }
   | { type: 'release'; reason: string }
   /** Due at once ("Retry now", network back, wake from sleep). */
   | { type: 'retry'; reason: string }
@@ -51,6 +56,7 @@ export const deliveryTransitions = {
   interrupt: { from: ['sending'], to: ['pending'] },
   gate: { from: ['pending', 'deferred'], to: ['deferred', 'expired'] },
   hold: { from: ['pending', 'deferred'], to: ['held'] },
+  rehold: { from: ['held'], to: ['held'] },
   release: { from: ['held'], to: ['pending'] },
   retry: { from: ['pending', 'deferred'], to: ['pending'] },
   'upstream-back': { from: ['deferred'], to: ['pending'] },
@@ -152,6 +158,7 @@ function step(
       });
     }
     case 'hold':
+    case 'rehold':
       return enter(r, 'held', now, event.reason);
     case 'release':
     case 'retry':

@@ -20,6 +20,8 @@ export interface SenderControlHost {
   /** Every record planned for relaying, those whose recipients are all final included. */
   relayedRecords(): Iterable<MessageRecord>;
   hold(ids: string[], reason: string): Promise<string[]>;
+  /** Held recipients stay held, with a new reason (what holds them now). */
+  rehold(ids: string[], reason: string): Promise<string[]>;
   release(ids: string[]): Promise<string[]>;
   publish(event: Extract<RelaydeskEvent, { Type: 'sender' }>): void;
   log(line: string): void;
@@ -41,6 +43,14 @@ export type { QuotaUsage };
 /** The history reason of a recipient held for a suspension; `release` finds them by it. */
 function holdReason(entry: SuspensionEntry): string {
   return `held: ${entry.Kind} ${entry.Value} suspended (${entry.ID}): ${entry.Reason}`;
+}
+
+/**
+ * The history reason of a recipient whose suspension was lifted without releasing it: nothing
+ * holds it now but the review the admin chose (`unsuspend` without `--release`).
+ */
+function reviewReason(entry: SuspensionEntry): string {
+  return `held for review: ${entry.Kind} ${entry.Value} is no longer suspended (${entry.ID}: ${entry.Reason}); release or cancel it`;
 }
 
 /** The ID of the suspension a recipient was held for, read back from holdReason's text. */
@@ -132,35 +142,44 @@ export class SenderControlService {
    * Lifts a suspension. What it held stays held for review, unless `release` (the one-click
    * release of an automatic pause) sends it on too. Mail that another suspension still covers
    * stays held even then: lifting the IP of a sender still suspended must not send its mail
-   * (it may have been held under this suspension only because it came first). Such mail is
-   * released with the last suspension that covers it, which is why mail held for a suspension
-   * already lifted counts as this one's when this one covers it.
+   * (it may have been held under this suspension only because it came first). Either way what
+   * stays held is held again with the reason that holds it now (the suspension still covering
+   * it, or the review), so the Queue view, the API and `relaydesk queue` never name a lifted
+   * suspension as the cause. Mail held for a suspension lifted before this change was made
+   * counts as this one's when this one covers it.
    */
   async unsuspend(
     id: string,
     release = false,
   ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> {
     const entry = await this.control.suspensions.remove(id);
-    let released: string[] = [];
+    const active = new Set(this.list().map((s) => s.ID));
+    const toRelease: string[] = [];
     const stillHeld: string[] = [];
-    if (release) {
-      const active = new Set(this.list().map((s) => s.ID));
-      const ids: string[] = [];
-      for (const record of this.host.records()) {
-        const heldBy = (record.delivery ?? [])
-          .filter((r) => r.state === 'held')
-          .map((r) => heldFor(r.history.at(-1)?.reason));
-        const ours = heldBy.some(
-          (by) =>
-            by === entry.ID ||
-            (by !== null && !active.has(by) && this.control.covers(entry, record.envelope)),
-        );
-        if (!ours) continue;
-        if (this.control.coveredBy(record.envelope).length > 0) stillHeld.push(record.id);
-        else ids.push(record.id);
-      }
-      released = ids.length > 0 ? await this.host.release(ids) : [];
+    // the new reason → the messages held again with it
+    const reheld = new Map<string, string[]>();
+    const holdAgain = (reason: string, recordId: string): void => {
+      reheld.set(reason, [...(reheld.get(reason) ?? []), recordId]);
+    };
+    for (const record of this.host.records()) {
+      const heldBy = (record.delivery ?? [])
+        .filter((r) => r.state === 'held')
+        .map((r) => heldFor(r.history.at(-1)?.reason));
+      const ours = heldBy.some(
+        (by) =>
+          by === entry.ID ||
+          (by !== null && !active.has(by) && this.control.covers(entry, record.envelope)),
+      );
+      if (!ours) continue;
+      const covering = this.control.coveredBy(record.envelope)[0];
+      if (covering) {
+        stillHeld.push(record.id);
+        holdAgain(holdReason(covering), record.id);
+      } else if (release) toRelease.push(record.id);
+      else holdAgain(reviewReason(entry), record.id);
     }
+    for (const [reason, ids] of reheld) await this.host.rehold(ids, reason);
+    const released = toRelease.length > 0 ? await this.host.release(toRelease) : [];
     this.line('unsuspend', {
       id: entry.ID,
       kind: entry.Kind,
@@ -176,7 +195,7 @@ export class SenderControlService {
         Text: `${entry.Kind} ${entry.Value} no longer suspended`,
       },
     });
-    return { ...entry, Released: released, StillHeld: stillHeld };
+    return { ...entry, Released: released, StillHeld: release ? stillHeld : [] };
   }
 
   /** After a message was accepted: count it, and act on an anomaly alert. */
