@@ -1,7 +1,7 @@
 // Applies the attachment policy to the parts of one message: refused file types (by name and
 // by sniffed content), the size limit, and encrypted archives. Each finding carries a sentence
 // that says which attachment and why, for the SMTP reply, the audit log and the message.
-import type { AttachmentPolicy } from './filter-settings.js';
+import { blockedTypes, type AttachmentPolicy } from './filter-settings.js';
 import {
   attachmentType,
   extensionOf,
@@ -33,7 +33,7 @@ export async function inspectAttachment(
 ): Promise<AttachmentFinding | null> {
   const name = `${shown(part.fileName)}${part.within === undefined ? '' : ` (in ${shown(part.within)})`}`;
   const type = await attachmentType(part.fileName, part.content);
-  const blocked = new Set(policy.types);
+  const blocked = blockedTypes(policy);
   if (type.sniffedExt && blocked.has(type.sniffedExt)) {
     const disguised = type.nameExt !== type.sniffedExt;
     return {

@@ -15,8 +15,10 @@ export const clamdUnavailableActions: readonly ClamdUnavailableAction[] = ['defe
 
 export interface AttachmentPolicy {
   /**
-   * File types refused, by extension (`exe`, `js`) or the group `executable`; matched against
-   * the attachment's name AND its sniffed content, so a renamed `.exe` is caught.
+   * File types refused, by extension (`exe`, `js`) or the group `executable`, as the user wrote
+   * them (the Settings screen and the saved file show `executable`, not its forty extensions);
+   * blockedTypes expands the group. Matched against the attachment's name AND its sniffed
+   * content, so a renamed `.exe` is caught.
    */
   types: string[];
   /** Largest attachment allowed, in bytes; null for no limit. */
@@ -70,6 +72,11 @@ export const executableTypes: readonly string[] = [
 
 const TYPE_NAME = /^[a-z0-9]{1,16}$/;
 const GROUP = 'executable';
+
+/** The extensions a policy refuses: its types, with the group `executable` expanded. */
+export function blockedTypes(policy: Pick<AttachmentPolicy, 'types'>): Set<string> {
+  return new Set(policy.types.flatMap((type) => (type === GROUP ? executableTypes : [type])));
+}
 
 /**
  * Whether a type is a misspelling of the group (`executables`, `execuatble`): taken as an
@@ -151,8 +158,7 @@ export function attachmentPolicySchema(at = 'attachments') {
                 });
                 continue;
               }
-              if (type === 'executable') out.push(...executableTypes);
-              else out.push(type);
+              out.push(type);
             }
             return [...new Set(out)];
           }),
