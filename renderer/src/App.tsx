@@ -19,6 +19,7 @@ import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList, type MessageListHandle } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
 import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
+import { ScannerState } from './status/ScannerState';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { EditTagsDialog } from './tags/EditTagsDialog';
@@ -555,6 +556,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     }}
                   />
                 )}
+                {query === 'tag:quarantined' && <ScannerState />}
                 <BulkBar
                   count={selection.ids.size > 1 ? selection.ids.size : 0}
                   onAction={(action) => void runBulk(action)}

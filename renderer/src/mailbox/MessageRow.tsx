@@ -16,8 +16,14 @@ import { TagChips } from '../tags/TagChips';
 /** The tags the content filter sets, flagged in the list (quarantined, virus, not scanned). */
 const filterFlags = ['quarantined', 'virus', 'not-scanned'];
 
+/**
+ * A message released from the quarantine keeps its `quarantined` tag (the Quarantine view's
+ * history): its flag says `released` instead, so the row does not read as still held.
+ */
 function filterTags(tags: readonly string[]): string[] {
-  return filterFlags.filter((flag) => tags.includes(flag));
+  const flags = filterFlags.filter((flag) => tags.includes(flag));
+  if (!tags.includes('released')) return flags;
+  return flags.map((flag) => (flag === 'quarantined' ? 'released' : flag));
 }
 
 export function messageRowId(index: number): string {

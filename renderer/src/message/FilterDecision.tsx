@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDecisions } from '../api/contract';
+import { ReleaseDialog } from './ReleaseDialog';
 import { useMessageUpdates } from './use-message-updates';
 import { useRememberedDisclosure } from './use-remembered-disclosure';
 
@@ -9,8 +10,15 @@ const headline: Record<string, string> = {
   tagged: 'Flagged by the filter, then accepted',
 };
 
+/** A time as the reader's clock says it, for the released line. */
+function localTime(iso: string): string {
+  return new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 function title(decisions: MessageDecisions): string | null {
   const filter = decisions.Filter;
+  if (filter?.action === 'quarantined' && filter.released !== undefined)
+    return `Released from the quarantine by hand, ${localTime(filter.released)}`;
   if (filter && filter.action !== 'accepted') {
     if (filter.scan === 'not-scanned' && filter.action === 'tagged')
       return 'Not scanned: the virus scanner could not be reached';
@@ -41,6 +49,9 @@ export function FilterDecision({ messageId }: { messageId: string }) {
   // a recipient sent, held or released changes what waits: ask again, keeping the banner meanwhile
   const version = useMessageUpdates(api, messageId);
   const disclosure = useRememberedDisclosure('decision');
+  const [releasing, setReleasing] = useState(false);
+  // a release answers before the sidecar's event reaches this view: ask again at once
+  const [released, setReleased] = useState(0);
 
   useEffect(() => {
     let current = true;
@@ -52,13 +63,14 @@ export function FilterDecision({ messageId }: { messageId: string }) {
     return () => {
       current = false;
     };
-  }, [api, messageId, version]);
+  }, [api, messageId, version, released]);
 
   if (decisions?.id !== messageId) return null;
   const heading = title(decisions.value);
   if (!heading) return null;
   const { Filter: filter, Recipients: waiting } = decisions.value;
-  const severe = filter?.action === 'quarantined' || filter?.scan === 'infected';
+  const held = filter?.action === 'quarantined' && filter.released === undefined;
+  const severe = held || filter?.scan === 'infected';
   const reasons = filter && filter.action !== 'accepted' ? filter.reasons : [];
   return (
     <section
@@ -80,6 +92,27 @@ export function FilterDecision({ messageId }: { messageId: string }) {
         <span className="panel-summary" data-testid="filter-decision-summary">
           {waitingSummary(waiting, reasons)}
         </span>
+      )}
+      {held && (
+        <button
+          type="button"
+          className="release-quarantined"
+          data-testid="release-quarantined"
+          onClick={() => setReleasing(true)}
+        >
+          Release…
+        </button>
+      )}
+      {releasing && filter && (
+        <ReleaseDialog
+          messageId={messageId}
+          filter={filter}
+          onClose={() => setReleasing(false)}
+          onReleased={() => {
+            setReleasing(false);
+            setReleased((n) => n + 1);
+          }}
+        />
       )}
       <ul id="filter-decision-details" hidden={!disclosure.open}>
         {reasons.map((reason) => (

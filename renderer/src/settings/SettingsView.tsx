@@ -28,6 +28,7 @@ import { UsersSection } from './UsersSection';
 import { SigningSection } from './SigningSection';
 import { DeclaredFields } from './DeclaredFields';
 import { revealSection } from '../status/reveal-section';
+import { ScannerState } from '../status/ScannerState';
 import { QuotasSection } from './QuotasSection';
 import './settings.css';
 
@@ -360,6 +361,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         {declared('signing')}
       </Section>
       <Section id="filtering" title="Filtering & senders">
+        <ScannerState />
         {declared('filtering')}
         <QuotasSection
           quotas={values.quotas}

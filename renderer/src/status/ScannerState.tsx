@@ -1,0 +1,72 @@
+import { useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { FilterStatus } from '../api/contract';
+import { useAsyncValue } from '../use-async-value';
+
+/** What happens to mail while clamd does not answer, by the clamdUnavailable choice. */
+const meanwhile: Record<FilterStatus['clamdUnavailable'], string> = {
+  defer:
+    'Meanwhile each message is refused with 451 4.7.0 and its client retries later (When clamd cannot be reached: Defer).',
+  accept:
+    'Meanwhile mail is taken unscanned and tagged "not-scanned" (When clamd cannot be reached: Accept).',
+};
+
+/**
+ * Whether the virus scanner answers, asked when the view opens and again by hand ("Check
+ * again"): clamd not started, or started with its database still loading, refuses every message
+ * (or lets it through unscanned) with nothing said in the GUI but the Logs view's one warning.
+ * Asked on open rather than live: a PING per few seconds for every open window is load for a
+ * state that changes rarely, and the button answers the one question after starting clamd.
+ */
+export function ScannerState() {
+  const api = useApi();
+  const [asked, setAsked] = useState(0);
+  const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}`);
+  const again = (
+    <button type="button" data-testid="scanner-check" onClick={() => setAsked((n) => n + 1)}>
+      Check again
+    </button>
+  );
+  if (status.status === 'loading') {
+    return (
+      <p className="scanner-state" data-testid="scanner-state" aria-busy="true">
+        Asking the virus scanner…
+      </p>
+    );
+  }
+  if (status.status === 'failed') {
+    return (
+      <p className="scanner-state" data-testid="scanner-state" role="alert">
+        The virus scanner’s state could not be read: {status.error} {again}
+      </p>
+    );
+  }
+  const filter = status.value;
+  if (filter.clamd === null) {
+    return (
+      <p className="scanner-state" data-testid="scanner-state">
+        Virus scanning is off (no clamd is set in Settings → Filtering & senders); only the
+        attachment policy quarantines mail.
+      </p>
+    );
+  }
+  if (filter.clamdReachable) {
+    return (
+      <p className="scanner-state ok" data-testid="scanner-state">
+        <strong>clamd answers</strong> at {filter.clamd}: messages are scanned. {again}
+      </p>
+    );
+  }
+  return (
+    <div className="scanner-state down" data-testid="scanner-state" role="status">
+      <p>
+        <strong>clamd does not answer</strong> at {filter.clamd}.{' '}
+        {meanwhile[filter.clamdUnavailable]}
+      </p>
+      <p>
+        Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
+        correct the clamd address in Settings. {again}
+      </p>
+    </div>
+  );
+}
