@@ -3,9 +3,9 @@
 // sent over real SMTP. Start it in beforeAll, `await gui.close()` in afterAll.
 import { join } from 'node:path';
 import type { SendMailOptions } from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { eventually, launchChromium } from './browser.js';
+import { eventually, type ChromiumSession, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 /** Where the e2e tests leave their screenshots for a person to look at. */
@@ -25,7 +25,7 @@ export interface GuiOptions {
 
 export interface Gui {
   relaydesk: TestRelaydesk;
-  browser: Browser;
+  browser: ChromiumSession;
   page: Page;
   /** Uncaught errors of the page, in order: a screen test ends expecting none. */
   pageErrors: string[];
@@ -49,7 +49,7 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
     undefined,
     options.now ? { now: options.now } : {},
   );
-  let browser: Browser | undefined;
+  let browser: ChromiumSession | undefined;
   try {
     browser = await launchChromium(chromiumPath);
     const page = await browser.newPage({

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListenersView } from '../../preload/listener-contract.js';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
@@ -17,7 +17,12 @@ import {
   cliEnv,
 } from '../helpers/cli-process.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually, launchChromium, seriousAxeViolations } from './browser.js';
+import {
+  eventually,
+  type ChromiumSession,
+  launchChromium,
+  seriousAxeViolations,
+} from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -108,7 +113,7 @@ describe('the API', () => {
 });
 
 describe.skipIf(!chromiumPath)('the banner', () => {
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
 
   beforeAll(async () => {

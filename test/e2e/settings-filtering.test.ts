@@ -7,13 +7,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage, SettingsView } from '../../preload/api-contract.js';
 import { startRelaydesk } from '../../main/headless.js';
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually, launchChromium } from './browser.js';
+import { eventually, type ChromiumSession, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('Filtering & senders in the Setting
   let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
   let clamd: TestClamd;
   let dataDir: string;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const pageErrors: string[] = [];
 

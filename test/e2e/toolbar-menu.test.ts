@@ -4,11 +4,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually, launchChromium, seriousAxeViolations } from './browser.js';
+import {
+  eventually,
+  type ChromiumSession,
+  launchChromium,
+  seriousAxeViolations,
+} from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -17,7 +22,7 @@ const screenshots = join(repoRoot, 'test/e2e/screenshots');
 describe.skipIf(!chromiumPath)('the toolbar at 1280 px', () => {
   let relay: RunningRelaydesk;
   let dataDir: string;
-  let browser: Browser;
+  let browser: ChromiumSession;
   let page: Page;
   const focused = () =>
     page.evaluate(() => {
