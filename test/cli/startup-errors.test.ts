@@ -1,7 +1,7 @@
 // Each way `relaydesk serve` can refuse to start gives exactly one line on stderr, starting with
 // `relaydesk: `, naming the flag, variable or settings key and what is allowed, with no stack
 // trace, and a non-zero exit code; it never prints the ready line.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -214,10 +214,25 @@ describe('the --config file', () => {
     );
   });
 
-  it('invalid JSON', async () => {
-    const path = await configFile('{"maxMessages": 10,}');
-    expect(await serve(['--config', path])).toMatch(
-      /^--config: ".*relaydesk\.json" is not valid JSON \(.+\); fix the file or remove --config$/,
+  // the place and the fix, not V8's "at position 26": an admin opens the file at that line
+  it('invalid JSON: a trailing comma, with its line, column and fix', async () => {
+    const path = await configFile('{\n  "maxMessages": 10,\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 2, column 20: found "," before "}"; remove the trailing comma`,
+    );
+  });
+
+  it('invalid JSON: a string never closed', async () => {
+    const path = await configFile('{\n  "hostname": "relay.example.com,\n  "maxMessages": 10\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 2, column 15: found a string that is never closed (the end of the line comes first); add the missing double quote (") at its end`,
+    );
+  });
+
+  it('invalid JSON: a comment', async () => {
+    const path = await configFile('{\n  "maxMessages": 10\n  # keep a few\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 3, column 3: found a comment ("#"); remove the comment: JSON has none`,
     );
   });
 
@@ -233,5 +248,21 @@ describe('the --config file', () => {
     expect(await serve(['--config', path])).toBe(
       `--config: cannot read ${JSON.stringify(path)} (ENOENT); give the path of a JSON settings file`,
     );
+  });
+});
+
+describe('a damaged settings.json in the data folder', () => {
+  // what the GUI saved (the upstream, its password, the rules) is in that file: a start with the
+  // defaults would overwrite it at the next save, so serve refuses, says where, and keeps it
+  it('names the line, column and fix, says the file is kept, and leaves it byte for byte', async () => {
+    const data = await makeTempDir();
+    const path = join(data, 'settings.json');
+    const damaged =
+      '{\n  "relay": {"host": "smtp.example.com", "port": 587},\n  "maxMessages": 500,\n}\n';
+    await writeFile(path, damaged);
+    expect(await serve(['--data', data])).toBe(
+      `saved settings: ${JSON.stringify(path)} is not valid JSON at line 3, column 21: found "," before "}"; remove the trailing comma. Nothing was started or overwritten: the file is left as it is, with your saved settings in it; fix it, or move it away to start with the default settings`,
+    );
+    expect(await readFile(path, 'utf8')).toBe(damaged);
   });
 });
