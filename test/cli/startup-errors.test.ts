@@ -207,6 +207,96 @@ describe('the --config file', () => {
     );
   });
 
+  // a slip inside an object or a list item gets the key meant, with its full path, as a slip at
+  // the top does; before, each was refused with a list of fields (or, for dkim, read as missing)
+  const nestedSlips: Array<[string, Record<string, unknown>, string]> = [
+    [
+      'a quota',
+      { quotas: [{ user: '*', perHuor: 100 }] },
+      'quotas[0].perHuor: unknown field "perHuor"; did you mean "perHour"?',
+    ],
+    [
+      "a routing rule's filter",
+      {
+        rules: [
+          { match: { recipient: '*@a.example' }, action: { type: 'capture' } },
+          { action: { type: 'capture' }, filter: { virusActon: 'quarantine' } },
+        ],
+      },
+      'rules[1].filter.virusActon: unknown field "virusActon"; did you mean "virusAction"?',
+    ],
+    [
+      'a routing rule',
+      {
+        rules: [
+          { action: { type: 'capture' } },
+          { mach: { recipient: '*@b.example' }, action: { type: 'capture' } },
+        ],
+      },
+      'rules[1].mach: unknown field "mach"; did you mean "match"?',
+    ],
+    [
+      "a routing rule's match",
+      { rules: [{ match: { recipent: '*' }, action: { type: 'capture' } }] },
+      'rules[0].match.recipent: unknown field "recipent"; did you mean "recipient"?',
+    ],
+    [
+      'the upstream',
+      { relay: { host: 'smtp.example.com', port: 587, secuirty: 'starttls' } },
+      'relay.secuirty: unknown field "secuirty"; did you mean "security"?',
+    ],
+    [
+      "the upstream's auth",
+      { relay: { host: 'smtp.example.com', port: 587, auth: { usr: 'a', password: 'b' } } },
+      'relay.auth.usr: unknown field "usr"; did you mean "user"?',
+    ],
+    [
+      'the rate limit',
+      { rateLimit: { perMinut: 60 } },
+      'rateLimit.perMinut: unknown field "perMinut"; did you mean "perMinute"?',
+    ],
+    [
+      'a DKIM key',
+      { dkim: [{ domain: 'a.example', selectr: 's1', keyFile: '/k.pem' }] },
+      'dkim[0].selectr: unknown field "selectr"; did you mean "selector"?',
+    ],
+    [
+      'a sender rewrite',
+      { senderRewrite: [{ match: '*@printer.local', to: 'o@example.com', form: 'always' }] },
+      'senderRewrite[0].form: unknown field "form"; did you mean "from"?',
+    ],
+    [
+      'a warm-up schedule',
+      { warmup: [{ upstream: 'smtp.example.com', start: '2026-12-01', prest: 'dedicated-ip' }] },
+      'warmup[0].prest: unknown field "prest"; did you mean "preset"?',
+    ],
+    [
+      'the attachment policy',
+      { attachments: { types: ['executable'], acton: 'reject' } },
+      'attachments.acton: unknown field "acton"; did you mean "action"?',
+    ],
+  ];
+  for (const [where, settings, message] of nestedSlips) {
+    it(`a misspelt key inside ${where}, with its path and the key meant`, async () => {
+      const path = await configFile(JSON.stringify(settings, null, 2));
+      expect(await serve(['--config', path])).toBe(message);
+    });
+  }
+
+  it('a sender rewrite without its pattern says which field is missing', async () => {
+    const path = await configFile('{"senderRewrite": [{"to": "o@example.com"}]}');
+    expect(await serve(['--config', path])).toBe(
+      'senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"',
+    );
+  });
+
+  it('a key like no known one still gets the list of fields', async () => {
+    const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
+    expect(await serve(['--config', path])).toBe(
+      'quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay',
+    );
+  });
+
   it('a bad value, naming the key', async () => {
     const path = await configFile('{"maxMessages": -5}');
     expect(await serve(['--config', path])).toBe(
