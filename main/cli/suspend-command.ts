@@ -22,6 +22,15 @@ The relay's API is at --http, else RELAYDESK_HTTP, else 127.0.0.1:8025. With a U
 give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
 `;
 
+/** What VALUE is for each KIND, with a whole command to copy. */
+const suspendValueFix: Partial<Record<string, string>> = {
+  ip: `the client's IP address, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"`,
+  cidr: 'a network, e.g. relaydesk suspend cidr 192.0.2.0/24 --reason "sending spam"',
+  user: 'the SMTP user name, e.g. relaydesk suspend user printer --reason "sending spam"',
+  sender:
+    'the sender address or a glob, e.g. relaydesk suspend sender "*@newsletter.example" --reason "sending spam"',
+};
+
 async function call(api: RelayApi, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: Response;
   try {
@@ -103,6 +112,15 @@ export async function runSuspendCommand(
     }
     if (command === 'suspend') {
       const [kind, value, ...extra] = args;
+      // `suspend user ''` (a variable that was empty in a script) was answered "KIND and VALUE are
+      // missing", though the kind was there: name the empty VALUE and what goes in it
+      const valueFix = kind !== undefined ? suspendValueFix[kind] : undefined;
+      if (valueFix && (value === undefined || value.trim() === '')) {
+        err(
+          `relaydesk suspend: ${value === undefined ? `VALUE is missing after ${kind}` : `VALUE: ${JSON.stringify(value)} is empty`}; give ${valueFix}\n`,
+        );
+        return exUsage;
+      }
       if (!kind || !value || extra.length > 0 || reason === undefined) {
         // say which part is missing: the client is told the reason, so it is required
         const missing =

@@ -16,18 +16,21 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
     held.flush();
     return payload;
   });
-  app.route<{ Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1' } }>({
+  app.route<{
+    Querystring: { shape?: 'mailpit' | 'relaydesk'; batch?: '0' | '1'; logs?: 'all' | 'subscribe' };
+  }>({
     method: 'GET',
     url: '/api/events',
     schema: {
       summary:
-        "Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract's, for Relaydesk's GUI); with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last)",
+        'Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract\'s, for Relaydesk\'s GUI), and every log line; with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last); with &logs=subscribe, log lines only while the client has sent {"Type": "subscribe", "Data": "log"} (until {"Type": "unsubscribe", "Data": "log"})',
       tags: ['Mailpit'],
       querystring: {
         type: 'object',
         properties: {
           shape: { type: 'string', enum: ['mailpit', 'relaydesk'] },
           batch: { type: 'string', enum: ['0', '1'] },
+          logs: { type: 'string', enum: ['all', 'subscribe'] },
         },
       },
       // hidden from the OpenAPI document, as every WebSocket route is (it describes HTTP answers)
@@ -67,10 +70,20 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       // Mailpit sends `stats` at most four times a second (stats-rate.ts); our GUI's shape keeps
       // every count, since the GUI batches its events itself (renderer/src/api/event-batching.ts)
       const stats = new StatsRateLimit(send);
+      // Log lines are ~40 % of the GUI's event bytes, and only its Logs view shows them. A client
+      // that connects with logs=subscribe gets them only while it asks (the Logs view is open);
+      // one that does not (a GUI page from before this, a script reading ?shape=relaydesk) keeps
+      // getting every line, as it always did.
+      let followsLogs = mailpitShape ? false : req.query.logs !== 'subscribe';
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        if (mailpitShape || isBinary || data.length > 200) return;
+        const asked = logSubscription(data.toString('utf8'));
+        if (asked !== null) followsLogs = asked;
+      });
       const forward = (event: ServiceEvent): void => {
         // the Logs view's feed (two or three audit lines per message) is our GUI's alone: a
         // Mailpit client reading the next frame after sending mail must get `new`, not a log line
-        if (mailpitShape && event.Type === 'log') return;
+        if (event.Type === 'log' && !followsLogs) return;
         if (mailpitShape && event.Type === 'counted') stats.offer(event);
         else send(event);
       };
@@ -85,4 +98,21 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       socket.on('error', stop);
     },
   });
+}
+
+/**
+ * A client's `{"Type": "subscribe" | "unsubscribe", "Data": "log"}`: true or false, or null for
+ * anything else (ignored: a client's frame never closes the stream of events).
+ */
+export function logSubscription(text: string): boolean | null {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (typeof frame !== 'object' || frame === null) return null;
+  const { Type, Data } = frame as { Type?: unknown; Data?: unknown };
+  if (Data !== 'log') return null;
+  return Type === 'subscribe' ? true : Type === 'unsubscribe' ? false : null;
 }

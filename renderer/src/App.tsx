@@ -498,6 +498,13 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 ? { total: list.total, unread: list.unread }
                 : null
             }
+            pending={
+              viewQuery(list.view) === '' || list.ready
+                ? null
+                : list.view.query.trim() !== ''
+                  ? 'search'
+                  : 'view'
+            }
             streamState={streamState}
           />
           <ArrivalAnnouncer />

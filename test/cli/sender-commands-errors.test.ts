@@ -33,6 +33,48 @@ describe('sender command mistakes', () => {
     );
   });
 
+  // a script's empty variable (`relaydesk suspend user "$USER_NAME"`) was told "KIND and VALUE
+  // are missing" though the kind was there
+  it.each([
+    [
+      'user',
+      '',
+      'VALUE: "" is empty; give the SMTP user name, e.g. relaydesk suspend user printer --reason "sending spam"',
+    ],
+    [
+      'sender',
+      '',
+      'VALUE: "" is empty; give the sender address or a glob, e.g. relaydesk suspend sender "*@newsletter.example" --reason "sending spam"',
+    ],
+    [
+      'ip',
+      ' ',
+      `VALUE: " " is empty; give the client's IP address, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"`,
+    ],
+    [
+      'cidr',
+      undefined,
+      'VALUE is missing after cidr; give a network, e.g. relaydesk suspend cidr 192.0.2.0/24 --reason "sending spam"',
+    ],
+  ])('suspend %s %j names the empty VALUE and what goes in it', async (kind, value, message) => {
+    const args = ['suspend', kind, ...(value === undefined ? [] : [value]), '--reason', 'spam'];
+    const run = await runCli(args, { env });
+    expect(run.code).toBe(64);
+    expect(run.stderr).toBe(`relaydesk suspend: ${message}\n`);
+  });
+
+  it('the API names an empty Value with what goes in it', async () => {
+    const res = await fetch(`http://127.0.0.1:${relay.http.port}/api/v1/suspensions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Kind: 'user', Value: '', Reason: 'spam' }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: string }).error).toBe(
+      'Value: "" is empty; give the SMTP user name to suspend, e.g. "printer"',
+    );
+  });
+
   it('suspensions says so when there are none', async () => {
     const run = await runCli(['suspensions'], { env });
     expect(run.code).toBe(0);

@@ -1,7 +1,7 @@
 // Each way `relaydesk serve` can refuse to start gives exactly one line on stderr, starting with
 // `relaydesk: `, naming the flag, variable or settings key and what is allowed, with no stack
 // trace, and a non-zero exit code; it never prints the ready line.
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -207,6 +207,96 @@ describe('the --config file', () => {
     );
   });
 
+  // a slip inside an object or a list item gets the key meant, with its full path, as a slip at
+  // the top does; before, each was refused with a list of fields (or, for dkim, read as missing)
+  const nestedSlips: Array<[string, Record<string, unknown>, string]> = [
+    [
+      'a quota',
+      { quotas: [{ user: '*', perHuor: 100 }] },
+      'quotas[0].perHuor: unknown field "perHuor"; did you mean "perHour"?',
+    ],
+    [
+      "a routing rule's filter",
+      {
+        rules: [
+          { match: { recipient: '*@a.example' }, action: { type: 'capture' } },
+          { action: { type: 'capture' }, filter: { virusActon: 'quarantine' } },
+        ],
+      },
+      'rules[1].filter.virusActon: unknown field "virusActon"; did you mean "virusAction"?',
+    ],
+    [
+      'a routing rule',
+      {
+        rules: [
+          { action: { type: 'capture' } },
+          { mach: { recipient: '*@b.example' }, action: { type: 'capture' } },
+        ],
+      },
+      'rules[1].mach: unknown field "mach"; did you mean "match"?',
+    ],
+    [
+      "a routing rule's match",
+      { rules: [{ match: { recipent: '*' }, action: { type: 'capture' } }] },
+      'rules[0].match.recipent: unknown field "recipent"; did you mean "recipient"?',
+    ],
+    [
+      'the upstream',
+      { relay: { host: 'smtp.example.com', port: 587, secuirty: 'starttls' } },
+      'relay.secuirty: unknown field "secuirty"; did you mean "security"?',
+    ],
+    [
+      "the upstream's auth",
+      { relay: { host: 'smtp.example.com', port: 587, auth: { usr: 'a', password: 'b' } } },
+      'relay.auth.usr: unknown field "usr"; did you mean "user"?',
+    ],
+    [
+      'the rate limit',
+      { rateLimit: { perMinut: 60 } },
+      'rateLimit.perMinut: unknown field "perMinut"; did you mean "perMinute"?',
+    ],
+    [
+      'a DKIM key',
+      { dkim: [{ domain: 'a.example', selectr: 's1', keyFile: '/k.pem' }] },
+      'dkim[0].selectr: unknown field "selectr"; did you mean "selector"?',
+    ],
+    [
+      'a sender rewrite',
+      { senderRewrite: [{ match: '*@printer.local', to: 'o@example.com', form: 'always' }] },
+      'senderRewrite[0].form: unknown field "form"; did you mean "from"?',
+    ],
+    [
+      'a warm-up schedule',
+      { warmup: [{ upstream: 'smtp.example.com', start: '2026-12-01', prest: 'dedicated-ip' }] },
+      'warmup[0].prest: unknown field "prest"; did you mean "preset"?',
+    ],
+    [
+      'the attachment policy',
+      { attachments: { types: ['executable'], acton: 'reject' } },
+      'attachments.acton: unknown field "acton"; did you mean "action"?',
+    ],
+  ];
+  for (const [where, settings, message] of nestedSlips) {
+    it(`a misspelt key inside ${where}, with its path and the key meant`, async () => {
+      const path = await configFile(JSON.stringify(settings, null, 2));
+      expect(await serve(['--config', path])).toBe(message);
+    });
+  }
+
+  it('a sender rewrite without its pattern says which field is missing', async () => {
+    const path = await configFile('{"senderRewrite": [{"to": "o@example.com"}]}');
+    expect(await serve(['--config', path])).toBe(
+      'senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"',
+    );
+  });
+
+  it('a key like no known one still gets the list of fields', async () => {
+    const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
+    expect(await serve(['--config', path])).toBe(
+      'quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay',
+    );
+  });
+
   it('a bad value, naming the key', async () => {
     const path = await configFile('{"maxMessages": -5}');
     expect(await serve(['--config', path])).toBe(
@@ -214,10 +304,25 @@ describe('the --config file', () => {
     );
   });
 
-  it('invalid JSON', async () => {
-    const path = await configFile('{"maxMessages": 10,}');
-    expect(await serve(['--config', path])).toMatch(
-      /^--config: ".*relaydesk\.json" is not valid JSON \(.+\); fix the file or remove --config$/,
+  // the place and the fix, not V8's "at position 26": an admin opens the file at that line
+  it('invalid JSON: a trailing comma, with its line, column and fix', async () => {
+    const path = await configFile('{\n  "maxMessages": 10,\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 2, column 20: found "," before "}"; remove the trailing comma`,
+    );
+  });
+
+  it('invalid JSON: a string never closed', async () => {
+    const path = await configFile('{\n  "hostname": "relay.example.com,\n  "maxMessages": 10\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 2, column 15: found a string that is never closed (the end of the line comes first); add the missing double quote (") at its end`,
+    );
+  });
+
+  it('invalid JSON: a comment', async () => {
+    const path = await configFile('{\n  "maxMessages": 10\n  # keep a few\n}\n');
+    expect(await serve(['--config', path])).toBe(
+      `--config: ${JSON.stringify(path)} is not valid JSON at line 3, column 3: found a comment ("#"); remove the comment: JSON has none`,
     );
   });
 
@@ -233,5 +338,21 @@ describe('the --config file', () => {
     expect(await serve(['--config', path])).toBe(
       `--config: cannot read ${JSON.stringify(path)} (ENOENT); give the path of a JSON settings file`,
     );
+  });
+});
+
+describe('a damaged settings.json in the data folder', () => {
+  // what the GUI saved (the upstream, its password, the rules) is in that file: a start with the
+  // defaults would overwrite it at the next save, so serve refuses, says where, and keeps it
+  it('names the line, column and fix, says the file is kept, and leaves it byte for byte', async () => {
+    const data = await makeTempDir();
+    const path = join(data, 'settings.json');
+    const damaged =
+      '{\n  "relay": {"host": "smtp.example.com", "port": 587},\n  "maxMessages": 500,\n}\n';
+    await writeFile(path, damaged);
+    expect(await serve(['--data', data])).toBe(
+      `saved settings: ${JSON.stringify(path)} is not valid JSON at line 3, column 21: found "," before "}"; remove the trailing comma. Nothing was started or overwritten: the file is left as it is, with your saved settings in it; fix it, or move it away to start with the default settings`,
+    );
+    expect(await readFile(path, 'utf8')).toBe(damaged);
   });
 });

@@ -161,7 +161,7 @@ describe('validation messages', () => {
     [
       'unknown rule field',
       [{ action: { type: 'relay' }, actions: [] }],
-      'rules[0]: unknown field "actions"; use name, match, action and filter',
+      'rules[0].actions: unknown field "actions"; did you mean "action"?',
     ],
     ['action missing', [{ match: {} }], `rules[0].action is missing; give ${actionShape}`],
     // name
@@ -194,7 +194,7 @@ describe('validation messages', () => {
     [
       'misspelt match key (would otherwise match everything)',
       [{ match: { recipent: '*@x' }, action: { type: 'relay' } }],
-      'rules[0].match: unknown field "recipent"; use recipient, sender or user',
+      'rules[0].match.recipent: unknown field "recipent"; did you mean "recipient"?',
     ],
     [
       'pattern not text',

@@ -84,7 +84,7 @@ describe('upstream settings', () => {
     ],
     [
       { host: 'smtp.example.com', port: 587, sercurity: 'tls' },
-      'upstream: unknown field "sercurity"',
+      'upstream.sercurity: unknown field "sercurity"; did you mean "security"?',
     ],
     [
       { host: 'smtp.example.com', port: 587, heloName: 'bad name' },

@@ -3,7 +3,7 @@
 // the same choices per routing rule (`rules[i].filter`). Every message names the field, the
 // value and the fix, like the routing rules' (main/core/routing-rules/settings-errors.ts).
 import { z } from 'zod';
-import { fieldError, objectError, show } from '../routing-rules/settings-errors.js';
+import { fieldError, objectError, show, slipsFirst } from '../routing-rules/settings-errors.js';
 import { editDistance } from '../text/nearest-name.js';
 
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
@@ -238,7 +238,7 @@ export function parseAttachmentPolicy(raw: unknown): AttachmentPolicy | null | u
 export function attachmentPolicyProblem(raw: unknown): string | null {
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
   const parsed = attachmentPolicySchema().safeParse(value);
-  return parsed.success ? null : (parsed.error.issues[0]?.message ?? null);
+  return parsed.success ? null : (slipsFirst(parsed.error.issues)[0]?.message ?? null);
 }
 
 function safeJson(text: string): unknown {

@@ -46,8 +46,10 @@ function ruleSchema(at: string) {
   return z
     .strictObject(
       {
-        match: z.unknown(),
-        to: z.unknown(),
+        // optional here so that a missing one is said in words below, not as zod's
+        // "expected nonoptional, received undefined"
+        match: z.unknown().optional(),
+        to: z.unknown().optional(),
         from: z.unknown().optional(),
       },
       {
@@ -63,6 +65,14 @@ function ruleSchema(at: string) {
         ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       };
+      if (value.match === undefined)
+        return issue(
+          `${at}.match is missing; give the senders to rewrite as a glob such as "*@printer.local"`,
+        );
+      if (value.to === undefined)
+        return issue(
+          `${at}.to is missing; give the address the upstream lets you send as, e.g. "office@example.com"`,
+        );
       if (typeof value.match !== 'string')
         return issue(
           `${at}.match: ${show(value.match)} is not a pattern; give the senders to rewrite as a glob such as "*@printer.local" or a regex such as "/@(web|www)\\.local$/i"`,

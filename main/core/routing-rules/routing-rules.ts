@@ -15,7 +15,7 @@ import {
   type RoutingActionInput,
 } from './routing-action.js';
 import { CONTROL_CHARACTERS } from '../text/sanitise.js';
-import { fieldError, objectError, show } from './settings-errors.js';
+import { fieldError, objectError, show, slipsFirst } from './settings-errors.js';
 import { ruleFilterSchema, type RuleFilter } from '../filter/filter-settings.js';
 
 export interface RoutingMatch {
@@ -145,7 +145,7 @@ export function createRoutingRulesSchema(root = 'rules') {
       if (result.success) {
         rules.push(result.data);
       } else {
-        for (const issue of result.error.issues) {
+        for (const issue of slipsFirst(result.error.issues)) {
           ctx.addIssue({ code: 'custom', path: [index, ...issue.path], message: issue.message });
         }
       }

@@ -2,7 +2,7 @@
 // or in the environment, or as an array in the settings file. Each entry is checked by its own
 // schema with messages rooted at `name[i]`, so the error names the entry and the field.
 import type { z } from 'zod';
-import { show } from '../routing-rules/settings-errors.js';
+import { show, slipsFirst } from '../routing-rules/settings-errors.js';
 
 export function parseSettingsList<T>(
   name: string,
@@ -26,7 +26,9 @@ export function parseSettingsList<T>(
   return value.map((item: unknown, index) => {
     const parsed = entrySchema(`${name}[${index}]`).safeParse(item);
     if (!parsed.success) {
-      throw new Error(parsed.error.issues[0]?.message ?? `${name}[${index}] is not valid`);
+      throw new Error(
+        slipsFirst(parsed.error.issues)[0]?.message ?? `${name}[${index}] is not valid`,
+      );
     }
     return parsed.data;
   });

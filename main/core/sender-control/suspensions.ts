@@ -76,6 +76,15 @@ function compile(entry: Suspension): Compiled {
   }
 }
 
+/** What Value holds for each Kind, with an example. */
+const valueExample: Record<SuspensionKind, string> = {
+  ip: 'the client\'s IP address to suspend, e.g. "192.0.2.7"',
+  cidr: 'the network to suspend, e.g. "192.0.2.0/24"',
+  user: 'the SMTP user name to suspend, e.g. "printer"',
+  sender:
+    'the sender address to suspend, e.g. "bob@example.com", or a glob such as "*@example.com"',
+};
+
 /** Checks a new entry's fields; throws with the field, the value and the fix. */
 export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'Value' | 'Reason'> {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -91,8 +100,9 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
     );
   }
   if (typeof Value !== 'string' || Value.trim() === '') {
+    // "not valid" said nothing of why: an empty Value is the usual case (a form left blank)
     throw new SuspensionInputError(
-      `Value: ${JSON.stringify(Value ?? null)} is not valid; give the ${kind} to suspend`,
+      `Value: ${JSON.stringify(Value ?? null)} is ${typeof Value === 'string' ? 'empty' : 'not text'}; give ${valueExample[kind]}`,
     );
   }
   if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {

@@ -6,6 +6,7 @@
 // data folder's key store.
 import type { DkimSettingsKey } from '../signing/key-store.js';
 import { SettingsError, splitCommaList } from './settings-schema.js';
+import { unknownFieldProblem } from '../routing-rules/settings-errors.js';
 
 export interface DkimFlag {
   flag: string;
@@ -31,12 +32,21 @@ export const dkimFlags: DkimFlag[] = [
   },
 ];
 
+const dkimFileKeys = ['domain', 'selector', 'keyFile'];
+
 function fromFile(raw: unknown): DkimSettingsKey[] {
   const problem =
     '"dkim" in the settings file must be a list such as [{"domain": "example.com", "selector": "mail", "keyFile": "/path/mail.pem"}]';
   if (!Array.isArray(raw)) throw new SettingsError(problem);
   return raw.map((entry: unknown, i) => {
     const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+    // a misspelt key ("selectr") was ignored, and the message then said "selector is missing"
+    const unknown = Object.keys(e).filter((key) => !dkimFileKeys.includes(key));
+    if (unknown.length > 0) {
+      throw new SettingsError(
+        unknownFieldProblem(`dkim[${i}]`, unknown, dkimFileKeys, 'domain, selector and keyFile'),
+      );
+    }
     for (const key of ['domain', 'selector', 'keyFile']) {
       if (typeof e[key] !== 'string' || (e[key] as string).trim() === '') {
         throw new SettingsError(`"dkim[${i}].${key}" in the settings file is missing; ${problem}`);

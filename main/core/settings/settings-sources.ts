@@ -17,6 +17,7 @@ import {
 import { relayFlags, relayPasswordFileOf, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
 import { nearestName } from '../text/nearest-name.js';
+import { parseJsonText } from './json-mistake.js';
 import { modeRules, routingRulesSchema } from '../routing-rules/index.js';
 
 /** Settings-file keys that hold structures rather than one value. */
@@ -93,14 +94,13 @@ function readSettingsFile(path: string): Record<string, unknown> {
       `--config: cannot read ${JSON.stringify(path)} (${code}); give the path of a JSON settings file`,
     );
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new SettingsError(
-      `--config: ${JSON.stringify(path)} is not valid JSON (${(err as Error).message}); fix the file or remove --config`,
-    );
+  const read = parseJsonText(text);
+  if (!read.ok) {
+    // the file's own mistake first (line, column, fix): "fix the file" alone sends the admin
+    // hunting for a comma by eye
+    throw new SettingsError(`--config: ${JSON.stringify(path)} is ${read.problem}`);
   }
+  const parsed = read.value;
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new SettingsError(
       `--config: ${JSON.stringify(path)} must hold a JSON object such as {"maxMessages": 500}`,

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeFolder, writeFilesDurably } from '../spool/durable-file.js';
 import { SettingsError } from './settings-schema.js';
+import { parseJsonText } from './json-mistake.js';
 
 export interface SettingsStore {
   /** The saved settings object (the settings-file shape, partial), or {} when none. */
@@ -39,17 +40,21 @@ export class FileSettingsStore implements SettingsStore {
         `saved settings: cannot read ${JSON.stringify(this.path)} (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
       );
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch (err) {
+    // A damaged file is never replaced or reset: it holds what the user saved in the GUI (the
+    // upstream, its password, the rules), and starting with defaults would overwrite it at the
+    // next save. So nothing starts (and no save goes through), and the message says so.
+    const kept =
+      'Nothing was started or overwritten: the file is left as it is, with your saved settings in it';
+    const read = parseJsonText(text);
+    if (!read.ok) {
       throw new SettingsError(
-        `saved settings: ${JSON.stringify(this.path)} is not valid JSON (${(err as Error).message}); fix or remove the file`,
+        `saved settings: ${JSON.stringify(this.path)} is ${read.problem}. ${kept}; fix it, or move it away to start with the default settings`,
       );
     }
+    const parsed = read.value;
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
       throw new SettingsError(
-        `saved settings: ${JSON.stringify(this.path)} must hold a JSON object; fix or remove the file`,
+        `saved settings: ${JSON.stringify(this.path)} must hold a JSON object. ${kept}; fix it, or move it away to start with the default settings`,
       );
     }
     return parsed as Record<string, unknown>;

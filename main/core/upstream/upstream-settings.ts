@@ -7,6 +7,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 
 import { isLoopbackHost } from '../net/ip-address.js';
+import { slipsFirst, unknownFieldProblem } from '../routing-rules/settings-errors.js';
 
 export type UpstreamSecurity = 'starttls' | 'tls' | 'none';
 export type PasswordMechanism = 'auto' | 'PLAIN' | 'LOGIN' | 'CRAM-MD5';
@@ -88,6 +89,13 @@ export function loadCaFile(path: string): { pem: string } | { problem: string } 
   return { pem: text };
 }
 
+/** The fields of an upstream; a fallback has no fallback of its own. */
+function endpointKeys(root: string): string[] {
+  const keys = ['host', 'port', 'security', 'allowInsecure', 'verifyCertificate', 'caFile'];
+  keys.push('pinSha256', 'auth', 'heloName');
+  return root.endsWith('fallback') ? keys : [...keys, 'fallback'];
+}
+
 function endpointSchema(root: string) {
   const f = (name: string) => `${root}.${name}`;
   const mechanisms = ['auto', 'PLAIN', 'LOGIN', 'CRAM-MD5', 'XOAUTH2'] as const;
@@ -119,7 +127,12 @@ function endpointSchema(root: string) {
       {
         error: (iss) =>
           iss.code === 'unrecognized_keys'
-            ? `${f('auth')}: unknown field ${iss.keys.map((k) => `"${k}"`).join(', ')}; use user with password (and mechanism) or user with accessToken`
+            ? unknownFieldProblem(
+                f('auth'),
+                iss.keys,
+                ['user', 'password', 'accessToken', 'mechanism'],
+                'user with password (and mechanism) or user with accessToken',
+              )
             : `${f('auth')} is not an object; give {user, password} or {user, accessToken}`,
       },
     )
@@ -244,7 +257,12 @@ function endpointSchema(root: string) {
       {
         error: (iss) =>
           iss.code === 'unrecognized_keys'
-            ? `${root}: unknown field ${iss.keys.map((k) => `"${k}"`).join(', ')}; check the spelling (host, port, security, allowInsecure, verifyCertificate, caFile, pinSha256, auth, heloName${root.endsWith('fallback') ? '' : ', fallback'})`
+            ? unknownFieldProblem(
+                root,
+                iss.keys,
+                endpointKeys(root),
+                `${endpointKeys(root).join(', ')} (check the spelling)`,
+              )
             : `${root} is not an object; give {host, port, …}`,
       },
     )
@@ -314,8 +332,9 @@ export function createUpstreamSettingsSchema(root = 'upstream') {
     const { fallback: fallbackInput, ...rest } = isRecord ? (input as Record<string, unknown>) : {};
     const first = primary.safeParse(isRecord ? rest : input);
     const second = fallbackInput === undefined ? undefined : fallback.safeParse(fallbackInput);
+    // re-added as custom issues below, so the slips go first here, while their code still shows
     const issues = [
-      ...(first.success ? [] : first.error.issues),
+      ...(first.success ? [] : slipsFirst(first.error.issues)),
       ...(second && !second.success
         ? second.error.issues.map((issue) => ({ ...issue, path: ['fallback', ...issue.path] }))
         : []),
@@ -345,7 +364,10 @@ export type UpstreamEndpoint = Omit<UpstreamSettings, 'fallback'>;
  * not a validation error is reduced to its message (never its data, which may hold a secret).
  */
 export function describeSettingsError(err: unknown): string {
-  if (err instanceof z.ZodError) return err.issues.map((issue) => issue.message).join('\n');
+  if (err instanceof z.ZodError)
+    return slipsFirst(err.issues)
+      .map((issue) => issue.message)
+      .join('\n');
   if (err instanceof Error) return err.message;
   return String(err);
 }

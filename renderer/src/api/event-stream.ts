@@ -18,11 +18,17 @@ export interface EventStreamOptions {
   url: string;
   onEvent(event: RelaydeskEvent): void;
   onState(state: EventStreamState): void;
+  /** Each time the socket opens (again): what the server must be told anew, e.g. subscriptions. */
+  onOpen?(send: (text: string) => void): void;
   createSocket?: (url: string) => WebSocket;
 }
 
 /** Keeps one WebSocket to `/api/events` open until `close()`, reconnecting with backoff. */
-export function openEventStream(options: EventStreamOptions): { close(): void } {
+export function openEventStream(options: EventStreamOptions): {
+  close(): void;
+  /** Sends a frame if the socket is open; onOpen says it again after a reconnect. */
+  send(text: string): void;
+} {
   const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url));
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -35,6 +41,7 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
     socket = current;
     current.onopen = () => {
       attempt = 0;
+      options.onOpen?.((text) => current.send(text));
       options.onState('open');
     };
     current.onmessage = (message: MessageEvent) => {
@@ -53,6 +60,9 @@ export function openEventStream(options: EventStreamOptions): { close(): void } 
 
   connect();
   return {
+    send(text) {
+      if (socket?.readyState === WebSocket.OPEN) socket.send(text);
+    },
     close() {
       closed = true;
       if (retryTimer) clearTimeout(retryTimer);

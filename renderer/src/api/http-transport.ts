@@ -76,7 +76,11 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
 
   let streamState: EventStreamState = 'connecting';
   const stateListeners = createListenerSet<EventStreamState>();
-  let stream: { close(): void } | null = null;
+  let stream: { close(): void; send(text: string): void } | null = null;
+  // how many views follow the log lines (the Logs view): the server sends them only while one does
+  let logFollowers = 0;
+  const logFrame = (follow: boolean): string =>
+    JSON.stringify({ Type: follow ? 'subscribe' : 'unsubscribe', Data: 'log' });
   let closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   const events = createListenerSet<RelaydeskEvent>({
@@ -86,11 +90,15 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       if (stream) return;
       // the contract's shapes: a deletion is one event listing its IDs (Mailpit sends one each);
       // batched, a burst of mail is a frame every 25 ms rather than four per message
-      const url = new URL('api/events?shape=relaydesk&batch=1', options.baseUrl);
+      // logs=subscribe: no log lines unless the Logs view asks (followLogs)
+      const url = new URL('api/events?shape=relaydesk&batch=1&logs=subscribe', options.baseUrl);
       url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
       stream = openEventStream({
         url: url.href,
         onEvent: (event) => events.emit(event),
+        onOpen: (send) => {
+          if (logFollowers > 0) send(logFrame(true));
+        },
         onState: (state) => {
           streamState = state;
           stateListeners.emit(state);
@@ -141,6 +149,17 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     ...(methods as Omit<RelaydeskApi, 'onEvent'>),
     transport: 'http',
     onEvent: (listener) => events.add(listener),
+    followLogs() {
+      logFollowers += 1;
+      if (logFollowers === 1) stream?.send(logFrame(true));
+      let followed = true;
+      return () => {
+        if (!followed) return;
+        followed = false;
+        logFollowers -= 1;
+        if (logFollowers === 0) stream?.send(logFrame(false));
+      };
+    },
     onStreamState(listener) {
       listener(streamState);
       return stateListeners.add(listener);

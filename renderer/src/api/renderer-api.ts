@@ -25,4 +25,9 @@ export interface RendererApi extends RelaydeskApi {
    * for what costs as much for a batch as for one event (the list's rows are copied per change).
    */
   onEventBatch?(listener: (events: readonly RelaydeskEvent[]) => void): () => void;
+  /**
+   * Asks for the `log` events (only the Logs view shows them) until the answer is called. Over
+   * HTTP the server sends none to a page that has not asked; IPC has every event and no need.
+   */
+  followLogs?(): () => void;
 }

@@ -25,6 +25,8 @@ export function LogsView() {
   useEffect(() => {
     let live: LogEntry[] = [];
     let loaded = false;
+    // asked for first, so that no line falls between the history and the live feed
+    const unfollow = api.followLogs?.();
     // lines that arrive while the history loads are kept and merged, not lost
     const unsubscribe = api.onEvent((event) => {
       if (event.Type !== 'log') return;
@@ -46,7 +48,10 @@ export function LogsView() {
       },
       (failure: Error) => setError(failure.message),
     );
-    return unsubscribe;
+    return () => {
+      unsubscribe();
+      unfollow?.();
+    };
   }, [api]);
 
   const shown = useMemo(() => filterLog(lines, filter), [lines, filter]);

@@ -22,26 +22,48 @@ export function MailboxStatus(props: {
   unread: number;
   /** What the list shows when something narrows it (null: the list is all mail). */
   shown: { total: number; unread: number } | null;
+  /**
+   * A search (or a mailbox or tag) narrows the list and has not answered yet: its counts are not
+   * known, and the whole store's ("340 messages") beside a list about to show 3 would be a claim
+   * the toolbar cannot make. Mailpit keeps its last count under a spinner; a count of the previous
+   * search is no truer, so this says what is happening instead.
+   */
+  pending?: 'search' | 'view' | null;
   streamState: EventStreamState;
 }) {
-  const { shown } = props;
-  const counts = shown
-    ? `${shown.total} of ${messages(props.total)}, ${shown.unread} unread`
-    : `${messages(props.total)}, ${props.unread} unread`;
-  const short = shown
-    ? `${shown.total} of ${props.total} · ${shown.unread} unread`
-    : `${props.total} · ${props.unread} unread`;
+  const { shown, pending } = props;
+  const waiting = pending === 'search' ? 'Searching' : 'Counting';
+  const counts = pending
+    ? `${waiting} ${messages(props.total)}…`
+    : shown
+      ? `${shown.total} of ${messages(props.total)}, ${shown.unread} unread`
+      : `${messages(props.total)}, ${props.unread} unread`;
+  const short = pending
+    ? `${waiting}…`
+    : shown
+      ? `${shown.total} of ${props.total} · ${shown.unread} unread`
+      : `${props.total} · ${props.unread} unread`;
   const stream = streamLabels[props.streamState];
   return (
     <div
       className="mailbox-status"
       data-testid="mailbox-status"
-      title={shown ? `Shown: ${counts} (${props.unread} unread in all)` : counts}
+      title={
+        pending
+          ? `${counts} The count of what matches follows when the list has it.`
+          : shown
+            ? `Shown: ${counts} (${props.unread} unread in all)`
+            : counts
+      }
     >
       {/* under ~1020 px the short form is shown, so the toolbar keeps to one row (a second row
           cost the message header its Tags line at 900×650); the sentence is still what a screen
           reader reads */}
-      <span data-testid="mailbox-counts">
+      <span
+        data-testid="mailbox-counts"
+        className={pending ? 'counts-pending' : undefined}
+        data-pending={pending ? 'true' : undefined}
+      >
         <span className="counts-full">{counts}</span>
         <span className="counts-short" aria-hidden="true">
           {short}

@@ -15,6 +15,7 @@ import {
 } from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';
 import { SettingsError } from '../settings-types.js';
+import { unknownFieldProblem } from '../../routing-rules/settings-errors.js';
 import {
   parseSenderRewrite,
   senderRewriteExample,
@@ -25,7 +26,27 @@ const rateWindows = ['perSecond', 'perMinute', 'perHour', 'perDay'] as const;
 
 /** `{"perMinute": 60}` from a flag's JSON text or a file's object; absent windows are 0. */
 const rateLimitType = z.preprocess(
-  (raw) => (typeof raw === 'string' ? safeJson(raw) : raw),
+  (raw) => {
+    const value = typeof raw === 'string' ? safeJson(raw) : raw;
+    // a misspelt window (perMinut) is named with the one meant; the strict object alone would
+    // refuse it with the general "use an object such as …"
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const unknown = Object.keys(value).filter(
+        (key) => !(rateWindows as readonly string[]).includes(key),
+      );
+      if (unknown.length > 0) {
+        throw new SettingsError(
+          unknownFieldProblem(
+            'rateLimit',
+            unknown,
+            rateWindows,
+            'perSecond, perMinute, perHour and perDay',
+          ),
+        );
+      }
+    }
+    return value;
+  },
   z.strictObject({
     perSecond: count(0, 10_000_000).default(0),
     perMinute: count(0, 10_000_000).default(0),
