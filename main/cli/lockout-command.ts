@@ -4,7 +4,14 @@
 // read from RELAYDESK_UI_PASSWORD or --ui-password-file, never from the command line.
 import { isIP } from 'node:net';
 import type { AuthLockoutEntry } from '../core/policy/auth-lockout.js';
-import { passwordHint, relayApi, RelayUnreachableError, takeOptions } from './relay-api.js';
+import {
+  passwordHint,
+  relayApi,
+  RelayUnreachableError,
+  takeOptions,
+  type ApiAnswer,
+  type ApiRequest,
+} from './relay-api.js';
 
 const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http HOST:PORT]
 
@@ -40,7 +47,7 @@ export async function runLockoutCommand(
     const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
     const headers = { 'content-type': 'application/json' };
     let path: string;
-    let init: RequestInit;
+    let init: ApiRequest;
     if (action === 'list' && address === undefined) {
       path = '/api/v1/auth/lockouts';
       init = { headers };
@@ -63,7 +70,7 @@ export async function runLockoutCommand(
           : `${action}: unknown lockout command; use "list" or "release"`,
       );
     }
-    let res: Response;
+    let res: ApiAnswer;
     try {
       res = await api.fetch(path, init);
     } catch (err) {

@@ -16,6 +16,7 @@ import {
   CliUsageError,
   parseCommandArgs,
   relayApi,
+  type ApiAnswer,
   type RelayApi,
 } from './relay-api.js';
 
@@ -62,7 +63,7 @@ type ActionName = keyof typeof actions;
 const isActionName = (name: string): name is ActionName => Object.hasOwn(actions, name);
 
 /** A refusal of the relay's, as one line naming what to do about it. */
-async function refusal(api: RelayApi, res: Response, doing: string): Promise<Error> {
+async function refusal(api: RelayApi, res: ApiAnswer, doing: string): Promise<Error> {
   const said = await answerText(res);
   const passwordFix =
     'give the UI password in RELAYDESK_UI_PASSWORD, --ui-password-file FILE or the URL (--http http://any:PASSWORD@host:port)';

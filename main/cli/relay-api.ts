@@ -2,14 +2,35 @@
 // reach it: its HTTP API at --http (a URL or HOST:PORT), else RELAYDESK_HTTP, else 127.0.0.1:8025.
 // A UI password goes in the URL (http://any:PASSWORD@127.0.0.1:8025), a file named by
 // --ui-password-file, or RELAYDESK_UI_PASSWORD, and is sent as basic auth.
+//
+// Asked with node:http rather than fetch: Node loads fetch's undici (JavaScript and a WebAssembly
+// HTTP parser compiled on every start) on first use, about 0.2 s of CPU of the 0.5 s a command
+// such as `relaydesk queue` took; node:http's parser is built into Node.
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 
 export interface RelayApi {
   /** Base URL without credentials, ending in "/". */
   base: string;
   /** Whether a UI password is sent (a 401 then means a wrong one, not a missing one). */
   sendsPassword: boolean;
-  fetch(path: string, init?: RequestInit): Promise<Response>;
+  fetch(path: string, init?: ApiRequest): Promise<ApiAnswer>;
+}
+
+export interface ApiRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/** The API's answer, read whole (the largest, a message of `dump`, is within the size limit). */
+export interface ApiAnswer {
+  readonly status: number;
+  readonly ok: boolean;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export class CliUsageError extends Error {
@@ -50,22 +71,63 @@ export function relayApi(
   url.pathname = url.pathname.replace(/\/*$/, '/');
   const base = url.href;
   const auth = password ? `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` : null;
+  // one connection for a command's many requests (dump, ingest); idle, it does not keep the
+  // command from exiting (the agent unrefs its free sockets)
+  const agent =
+    url.protocol === 'https:'
+      ? new HttpsAgent({ keepAlive: true })
+      : new HttpAgent({ keepAlive: true });
   return {
     base,
     sendsPassword: auth !== null,
     async fetch(path, init = {}) {
-      const headers = new Headers(init.headers);
-      if (auth) headers.set('authorization', auth);
+      const headers: Record<string, string> = { ...init.headers };
+      if (auth) headers.authorization = auth;
       try {
-        return await fetch(new URL(path.replace(/^\//, ''), base), { ...init, headers });
+        return await ask(new URL(path.replace(/^\//, ''), base), init, headers, agent);
       } catch (err) {
-        const cause = (err as Error & { cause?: Error }).cause?.message ?? (err as Error).message;
         throw new RelayUnreachableError(
-          `cannot reach the relay's API at ${base} (${cause}); is \`relaydesk serve\` running? give --http URL`,
+          `cannot reach the relay's API at ${base} (${(err as Error).message}); is \`relaydesk serve\` running? give --http URL`,
           { cause: err },
         );
       }
     },
+  };
+}
+
+function ask(
+  url: URL,
+  init: ApiRequest,
+  headers: Record<string, string>,
+  agent: HttpAgent,
+): Promise<ApiAnswer> {
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(url, { method: init.method ?? 'GET', headers, agent }, (response) => {
+      readWhole(response).then((body) => resolve(answerOf(response.statusCode ?? 0, body)), reject);
+    });
+    request.on('error', reject);
+    request.end(init.body);
+  });
+}
+
+async function readWhole(response: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of response) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+function answerOf(status: number, body: Buffer): ApiAnswer {
+  const text = (): string => body.toString('utf8');
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    text: () => Promise.resolve(text()),
+    json: () => Promise.resolve().then(() => JSON.parse(text()) as unknown),
+    arrayBuffer: () =>
+      Promise.resolve(
+        body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer,
+      ),
   };
 }
 
@@ -80,7 +142,7 @@ function readPasswordFile(path: string): string {
 }
 
 /** The body of an error answer, in one line. */
-export async function answerText(res: Response): Promise<string> {
+export async function answerText(res: ApiAnswer): Promise<string> {
   const text = await res.text();
   try {
     const body = JSON.parse(text) as { error?: string; Error?: string };

@@ -8,6 +8,7 @@ import {
   relayApi,
   RelayUnreachableError,
   takeOptions,
+  type ApiAnswer,
   type RelayApi,
 } from './relay-api.js';
 
@@ -32,7 +33,7 @@ const suspendValueFix: Partial<Record<string, string>> = {
 };
 
 async function call(api: RelayApi, method: string, path: string, body?: unknown): Promise<unknown> {
-  let res: Response;
+  let res: ApiAnswer;
   try {
     res = await api.fetch(path, {
       method,
