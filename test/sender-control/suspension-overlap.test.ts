@@ -35,24 +35,30 @@ async function suspend(
   return (await res.json()) as SuspensionEntry & { Held: string[] };
 }
 
+/** A relay whose upstream defers every message (451 at MAIL), with one newsletter waiting. */
+async function deferredNewsletter(subject: string) {
+  const server = await upstream({
+    tls: 'none',
+    failures: { mail: { code: 451, text: '4.3.0 busy' } },
+  });
+  const relay = await relaydesk({
+    mode: 'relay',
+    relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+  });
+  const info = await relay.transport().sendMail({
+    from: 'newsletter@shop.example',
+    to: 'customer@example.com',
+    subject,
+    text: 'hi',
+  });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+  return { server, relay, id };
+}
+
 describe('overlapping and late suspensions', () => {
   it('keeps mail held while another suspension still covers it; the last release sends it', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { mail: { code: 451, text: '4.3.0 busy' } },
-    });
-    const relay = await relaydesk({
-      mode: 'relay',
-      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-    });
-    const info = await relay.transport().sendMail({
-      from: 'newsletter@shop.example',
-      to: 'customer@example.com',
-      subject: 'queued before both suspensions',
-      text: 'hi',
-    });
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const { server, relay, id } = await deferredNewsletter('queued before both suspensions');
     const sender = await suspend(relay, {
       Kind: 'sender',
       Value: '*@shop.example',
@@ -87,22 +93,7 @@ describe('overlapping and late suspensions', () => {
   });
 
   it('names what holds the mail now once one of two suspensions is lifted: the queue, the API and relaydesk queue', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { mail: { code: 451, text: '4.3.0 busy' } },
-    });
-    const relay = await relaydesk({
-      mode: 'relay',
-      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-    });
-    const info = await relay.transport().sendMail({
-      from: 'newsletter@shop.example',
-      to: 'customer@example.com',
-      subject: 'held by two suspensions',
-      text: 'hi',
-    });
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const { server, relay, id } = await deferredNewsletter('held by two suspensions');
     const sender = await suspend(relay, {
       Kind: 'sender',
       Value: '*@shop.example',
