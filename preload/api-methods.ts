@@ -783,6 +783,22 @@ export function ipcChannel(name: MethodName): `relaydesk:${MethodName}` {
 export const eventChannel = 'relaydesk:event';
 
 /**
+ * Renderer → main: whether the window's page follows the log lines (its Logs view is open), as
+ * the GUI's WebSocket says with `{"Type": "subscribe", "Data": "log"}`. Main sends the window no
+ * `log` event unless it does (main/desktop/ipc-handlers.ts registerLogFollowing).
+ */
+export const logFollowingChannel = 'relaydesk:follow-logs';
+
+/**
+ * What the preload exposes as `window.relaydesk`: the API, and the log subscription that only
+ * the desktop's event channel needs (over HTTP it is a frame on the WebSocket).
+ */
+export type RelaydeskBridge = RelaydeskApi & {
+  /** Starts (true) or stops (false) the window's `log` events. */
+  setLogFollowing(follow: boolean): Promise<void>;
+};
+
+/**
  * A call over HTTP: its path and query (relative to the API's base, no leading slash: the route
  * with the `:name` segments filled in, and the query parameters) and its JSON body, if any.
  * `checked`: the arguments after checkArguments.

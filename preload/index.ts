@@ -7,9 +7,10 @@ import type { RelaydeskEvent } from './api-contract.js';
 import {
   eventChannel,
   ipcChannel,
+  logFollowingChannel,
   methodNames,
   type MethodName,
-  type RelaydeskApi,
+  type RelaydeskBridge,
 } from './api-methods.js';
 import {
   desktopChannels,
@@ -53,8 +54,13 @@ export const relaydeskApi = {
       ipcRenderer.removeListener(eventChannel, forward);
     };
   },
+  setLogFollowing: async (follow: boolean): Promise<void> => {
+    await ipcRenderer.invoke(logFollowingChannel, follow).catch((err: unknown) => {
+      throw handlerError(err);
+    });
+  },
   // The table's types describe each function; Object.fromEntries cannot carry them.
-} as RelaydeskApi;
+} as RelaydeskBridge;
 
 contextBridge.exposeInMainWorld('relaydesk', relaydeskApi);
 

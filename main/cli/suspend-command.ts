@@ -11,6 +11,8 @@ import {
   type ApiAnswer,
   type RelayApi,
 } from './relay-api.js';
+import type { SuspensionKind } from '../core/sender-control/suspensions.js';
+import { nearestName } from '../core/text/nearest-name.js';
 
 const exUsage = 64;
 const exUnavailable = 69;
@@ -23,14 +25,27 @@ The relay's API is at --http, else RELAYDESK_HTTP, else 127.0.0.1:8025. With a U
 give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
 `;
 
-/** What VALUE is for each KIND, with a whole command to copy. */
-const suspendValueFix: Partial<Record<string, string>> = {
+/**
+ * What VALUE is for each KIND, with a whole command to copy. Every kind the API takes has one (the
+ * type says so), so its keys are the kinds the CLI checks KIND against.
+ */
+const suspendValueFix: Record<SuspensionKind, string> = {
   ip: `the client's IP address, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"`,
   cidr: 'a network, e.g. relaydesk suspend cidr 192.0.2.0/24 --reason "sending spam"',
   user: 'the SMTP user name, e.g. relaydesk suspend user printer --reason "sending spam"',
   sender:
     'the sender address or a glob, e.g. relaydesk suspend sender "*@newsletter.example" --reason "sending spam"',
 };
+
+/** A VALUE of each kind, for the example command. */
+const suspendExample: Record<SuspensionKind, string> = {
+  ip: '192.0.2.7',
+  cidr: '192.0.2.0/24',
+  user: 'printer',
+  sender: '"*@newsletter.example"',
+};
+
+const suspendKinds = Object.keys(suspendValueFix) as SuspensionKind[];
 
 async function call(api: RelayApi, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: ApiAnswer;
@@ -113,9 +128,26 @@ export async function runSuspendCommand(
     }
     if (command === 'suspend') {
       const [kind, value, ...extra] = args;
+      // the API's "Kind: "usr" is not valid" came only after a round trip, with no suggestion
+      if (kind && !suspendKinds.some((k) => k === kind)) {
+        const near = suspendKinds.find((k) => k === nearestName(kind, suspendKinds));
+        const example = near ?? 'ip';
+        // the admin's own VALUE in the command to copy, when the kind meant is plain
+        const exampleValue =
+          near && value
+            ? /^[\w.@:/+-]+$/.test(value)
+              ? value
+              : JSON.stringify(value)
+            : suspendExample[example];
+        err(
+          `relaydesk suspend: KIND: ${JSON.stringify(kind)} is not valid; ${near ? `did you mean ${near}? ` : ''}KIND is one of ${suspendKinds.join(', ')}, e.g. relaydesk suspend ${example} ${exampleValue} --reason "sending spam"\n`,
+        );
+        return exUsage;
+      }
       // `suspend user ''` (a variable that was empty in a script) was answered "KIND and VALUE are
       // missing", though the kind was there: name the empty VALUE and what goes in it
-      const valueFix = kind !== undefined ? suspendValueFix[kind] : undefined;
+      const known = suspendKinds.find((k) => k === kind);
+      const valueFix = known !== undefined ? suspendValueFix[known] : undefined;
       if (valueFix && (value === undefined || value.trim() === '')) {
         err(
           `relaydesk suspend: ${value === undefined ? `VALUE is missing after ${kind}` : `VALUE: ${JSON.stringify(value)} is empty`}; give ${valueFix}\n`,

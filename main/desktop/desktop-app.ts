@@ -21,7 +21,7 @@ import { settingFlags } from './desktop-arguments.js';
 import { openView, registerDesktopHandlers } from './desktop-bridge.js';
 import { DesktopSettingsStore, type DesktopStoreShape } from './desktop-store.js';
 import { createRelayTray, type RelayTray } from './desktop-tray.js';
-import { forwardEvents, registerIpcHandlers } from './ipc-handlers.js';
+import { forwardEvents, registerIpcHandlers, registerLogFollowing } from './ipc-handlers.js';
 import { desktopSecretStore, withoutKeyringChoices } from './keyring.js';
 import { manageQuit } from './lifecycle.js';
 import { createMainWindow, isOwnPage } from './main-window.js';
@@ -160,6 +160,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
 
   const ownPage = (url: string): boolean => isOwnPage(url, options.rendererIndex);
   registerIpcHandlers(ipcMain, service, ownPage);
+  registerLogFollowing(ipcMain, ownPage);
   registerDesktopHandlers(ipcMain, ownPage, {
     get: () => store.windowState().panes ?? {},
     set: (panes) => store.saveWindowState({ panes }),

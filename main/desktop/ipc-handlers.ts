@@ -5,6 +5,7 @@ import {
   checkArguments,
   eventChannel,
   ipcChannel,
+  logFollowingChannel,
   methodNames,
   type CheckedArgs,
   type MethodName,
@@ -142,7 +143,11 @@ export async function invokeMethod(
 export interface IpcMainLike {
   handle(
     channel: string,
-    listener: (event: { senderFrame?: { url: string } | null }, ...args: unknown[]) => unknown,
+    listener: (
+      // sender: the calling window's webContents (what forwardEvents was given for it)
+      event: { senderFrame?: { url: string } | null; sender?: object },
+      ...args: unknown[]
+    ) => unknown,
   ): void;
   removeHandler(channel: string): void;
 }
@@ -191,6 +196,33 @@ function heldEvents(service: RelayService): HeldEvents<RelaydeskEvent> {
  * in order with the last `stats` of the spell. One send per event cost a message to the
  * renderer's process and a task on its page each, four per captured message.
  */
+/**
+ * The windows (by webContents) whose page follows the log lines: its Logs view is open. Log
+ * lines are two or three per message, and only that view shows them, so a window gets them only
+ * while it asks, as the GUI's WebSocket does with logs=subscribe (events-socket.ts).
+ */
+const followingLogs = new WeakSet<object>();
+
+/** Registers the handler of the window's log subscription (RelaydeskBridge.setLogFollowing). */
+export function registerLogFollowing(
+  ipcMain: IpcMainLike,
+  isOwnPage: (url: string) => boolean,
+): () => void {
+  ipcMain.handle(logFollowingChannel, (event, follow: unknown) => {
+    const url = event.senderFrame?.url ?? '';
+    if (!isOwnPage(url))
+      throw new Error(`refused IPC setLogFollowing from ${url || 'an unknown frame'}`);
+    if (typeof follow !== 'boolean')
+      throw new Error(
+        `setLogFollowing: follow: ${JSON.stringify(follow) ?? String(follow)} is not valid: pass true (the Logs view opened) or false (it closed)`,
+      );
+    if (!event.sender) return;
+    if (follow) followingLogs.add(event.sender);
+    else followingLogs.delete(event.sender);
+  });
+  return () => ipcMain.removeHandler(logFollowingChannel);
+}
+
 export function forwardEvents(
   service: RelayService,
   webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
@@ -199,7 +231,10 @@ export function forwardEvents(
     if (!webContents.isDestroyed()) webContents.send(eventChannel, events);
   });
   const unhold = heldEvents(service).add(batch);
+  // a new window follows no log lines until its Logs view asks
+  followingLogs.delete(webContents);
   const forward = (event: ServiceEvent): void => {
+    if (event.Type === 'log' && !followingLogs.has(webContents)) return;
     if (!webContents.isDestroyed()) batch.add(toMailpitEvent(event));
   };
   service.on('event', forward);

@@ -4,7 +4,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runCli } from '../helpers/cli-process.js';
+import { freePort, makeTempDir, runCli } from '../helpers/cli-process.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -61,6 +61,30 @@ describe('sender command mistakes', () => {
     const run = await runCli(args, { env });
     expect(run.code).toBe(64);
     expect(run.stderr).toBe(`relaydesk suspend: ${message}\n`);
+  });
+
+  // the API's answer named the kinds but guessed none, and only after a round trip: the CLI
+  // checks KIND itself, so these are answered with no relay to ask (nothing listens on --http)
+  it.each([
+    [
+      ['usr', 'bob'],
+      'KIND: "usr" is not valid; did you mean user? KIND is one of ip, cidr, user, sender, e.g. relaydesk suspend user bob --reason "sending spam"',
+    ],
+    [
+      ['sendr', '*@x.example'],
+      'KIND: "sendr" is not valid; did you mean sender? KIND is one of ip, cidr, user, sender, e.g. relaydesk suspend sender "*@x.example" --reason "sending spam"',
+    ],
+    [
+      ['192.0.2.7', 'spammer'],
+      'KIND: "192.0.2.7" is not valid; KIND is one of ip, cidr, user, sender, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"',
+    ],
+  ])('suspend %j names the kinds and the nearest one', async (words, message) => {
+    const run = await runCli(
+      ['suspend', ...words, '--reason', 'spam', '--http', `127.0.0.1:${await freePort()}`],
+      {},
+    );
+    expect(run.stderr).toBe(`relaydesk suspend: ${message}\n`);
+    expect(run.code).toBe(64);
   });
 
   it('the API names an empty Value with what goes in it', async () => {

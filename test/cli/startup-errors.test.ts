@@ -208,7 +208,8 @@ describe('the --config file', () => {
   });
 
   // a slip inside an object or a list item gets the key meant, with its full path, as a slip at
-  // the top does; before, each was refused with a list of fields (or, for dkim, read as missing)
+  // the top does; before, each was refused with a list of fields (or, for dkim, read as missing).
+  // And the file, as a top-level problem names it: before, only its place in the file
   const nestedSlips: Array<[string, Record<string, unknown>, string]> = [
     [
       'a quota',
@@ -279,21 +280,29 @@ describe('the --config file', () => {
   for (const [where, settings, message] of nestedSlips) {
     it(`a misspelt key inside ${where}, with its path and the key meant`, async () => {
       const path = await configFile(JSON.stringify(settings, null, 2));
-      expect(await serve(['--config', path])).toBe(message);
+      expect(await serve(['--config', path])).toBe(`--config: ${JSON.stringify(path)}: ${message}`);
     });
   }
+
+  // the file's upstream with a flag's bad part: the flag is what to fix, not the file
+  it("a bad --relay-security over the file's upstream names the flag, not the file", async () => {
+    const path = await configFile('{"relay": {"host": "smtp.example.com", "port": 587}}');
+    expect(await serve(['--config', path, '--relay-security', 'bogus'])).toMatch(
+      /^--relay-security: "bogus" /,
+    );
+  });
 
   it('a sender rewrite without its pattern says which field is missing', async () => {
     const path = await configFile('{"senderRewrite": [{"to": "o@example.com"}]}');
     expect(await serve(['--config', path])).toBe(
-      'senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"',
+      `--config: ${JSON.stringify(path)}: senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"`,
     );
   });
 
   it('a key like no known one still gets the list of fields', async () => {
     const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
     expect(await serve(['--config', path])).toBe(
-      'quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay',
+      `--config: ${JSON.stringify(path)}: quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay`,
     );
   });
 

@@ -84,7 +84,8 @@ describe('the method table', () => {
 
   it('has an IPC handler for every method, on its own channel, and the preload one function each', () => {
     expect(standIn.handledChannels()).toEqual(methodNames.map(ipcChannel).sort());
-    expect(Object.keys(ipc).sort()).toEqual([...methodNames, 'onEvent'].sort());
+    // and the events: onEvent, and the Logs view's subscription to their log lines
+    expect(Object.keys(ipc).sort()).toEqual([...methodNames, 'onEvent', 'setLogFollowing'].sort());
     // beside the API, only the desktop bridge (preload/desktop-contract.ts)
     expect(Object.keys(standIn.exposed)).toEqual(['relaydesk', 'relaydeskDesktop']);
   });

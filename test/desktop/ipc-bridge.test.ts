@@ -35,9 +35,9 @@ afterAll(async () => {
 });
 
 describe('window.relaydesk over IPC', () => {
-  it('exposes exactly the API methods, and no generic invoke', () => {
+  it('exposes exactly the API methods and its events, and no generic invoke', () => {
     expect(Object.keys(standIn.exposed)).toEqual(['relaydesk', 'relaydeskDesktop']);
-    expect(Object.keys(api).sort()).toEqual([...methodNames, 'onEvent'].sort());
+    expect(Object.keys(api).sort()).toEqual([...methodNames, 'onEvent', 'setLogFollowing'].sort());
   });
 
   it('lists, opens, searches and deletes real mail, with live events', async () => {

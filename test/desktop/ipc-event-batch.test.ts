@@ -3,17 +3,25 @@
 // four per captured message (new, stats, two log lines), each a message to the renderer's process
 // and a task on its page. And a handler's answer never overtakes the events before it. Over the
 // real desktop wiring: the preload's bridge with a stand-in `electron`, a real relay, real SMTP.
+// Log lines reach the window only while its Logs view follows them (the renderer's api layer
+// asks main over IPC, as the web page asks the server over its WebSocket).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { MessagesPage, RelaydeskApi, RelaydeskEvent } from '../../preload/api-contract.js';
-import { eventChannel } from '../../preload/api-methods.js';
-import { forwardEvents, registerIpcHandlers } from '../../main/desktop/ipc-handlers.js';
+import type { MessagesPage, RelaydeskEvent } from '../../preload/api-contract.js';
+import { eventChannel, type RelaydeskBridge } from '../../preload/api-methods.js';
+import {
+  forwardEvents,
+  registerIpcHandlers,
+  registerLogFollowing,
+} from '../../main/desktop/ipc-handlers.js';
+import { createApiClient } from '../../renderer/src/api/client.js';
 import { isOwnPage } from '../../main/desktop/main-window.js';
 import { createElectronStandIn } from '../helpers/electron-stand-in.js';
 import { eventually } from '../helpers/eventually.js';
 import {
   pooledTransport,
+  sendBurst,
   sendBurstAndHear,
   startTestRelaydesk,
   type TestRelaydesk,
@@ -25,7 +33,7 @@ const standIn = createElectronStandIn(pathToFileURL(rendererIndex).href);
 vi.mock('electron', () => standIn);
 
 let relay: TestRelaydesk;
-let bridge: RelaydeskApi;
+let bridge: RelaydeskBridge;
 let stop: () => void;
 /** What main sent on the event channel, one entry per webContents.send. */
 const sends: unknown[] = [];
@@ -35,19 +43,26 @@ beforeAll(async () => {
   const unregister = registerIpcHandlers(standIn.ipcMain, relay.service, (url) =>
     isOwnPage(url, rendererIndex),
   );
-  const stopForwarding = forwardEvents(relay.service, {
+  const unregisterLogs = registerLogFollowing(standIn.ipcMain, (url) =>
+    isOwnPage(url, rendererIndex),
+  );
+  const window = {
     isDestroyed: () => false,
     send(channel: string, ...args: unknown[]) {
       if (channel === eventChannel) sends.push(args[0]);
       standIn.webContents.send(channel, ...args);
     },
-  });
+  };
+  // the window whose page calls main: the one these events are forwarded to
+  standIn.sender = window;
+  const stopForwarding = forwardEvents(relay.service, window);
   stop = () => {
     stopForwarding();
+    unregisterLogs();
     unregister();
   };
   await import('../../preload/index.js');
-  bridge = standIn.exposed.relaydesk as RelaydeskApi;
+  bridge = standIn.exposed.relaydesk as RelaydeskBridge;
 });
 afterAll(async () => {
   stop?.();
@@ -141,4 +156,58 @@ it('sends nothing more once the window is gone', async () => {
     stopListening();
     transport.close();
   }
+});
+
+it('sends the window no log line while its Logs view is closed, and every line while it is open', async () => {
+  const logLines = (batches: unknown[]): RelaydeskEvent[] =>
+    (batches as RelaydeskEvent[][]).flat().filter((e) => e.Type === 'log');
+  /** Sends a burst and waits until the window has heard of every message of it. */
+  const burstHeard = async (events: RelaydeskEvent[], subject: string): Promise<void> => {
+    await sendBurst(relay.smtp, 30, (n) => ({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: `${subject}${n}`,
+      text: 'x',
+    }));
+    await eventually(
+      () => events.filter((e) => e.Type === 'new' && e.Data.Subject.startsWith(subject)).length,
+    ).toBe(30);
+  };
+  // the page before a reload had its Logs view open; the reloaded page (a new api client) has not
+  await bridge.setLogFollowing(true);
+  const api = createApiClient({ relaydesk: bridge } as unknown as Window);
+  const { events, stop: stopListening } = listen();
+  try {
+    sends.length = 0;
+    await burstHeard(events, 'closed');
+    await bridge.listMessages(0, 1);
+    expect(logLines(sends)).toEqual([]);
+    // the Logs view opens: each message's lines arrive
+    const unfollow = api.followLogs?.();
+    expect(unfollow).toBeTypeOf('function');
+    await relay.transport().sendMail({
+      from: 'a@x.example',
+      to: 'b@y.example',
+      subject: 'logged',
+      text: 'x',
+    });
+    await eventually(() => logLines(sends).length).toBeGreaterThan(0);
+    // and it closes: once what main held is flushed (an answer does that), no more
+    unfollow?.();
+    await bridge.listMessages(0, 1);
+    sends.length = 0;
+    await burstHeard(events, 'reclosed');
+    await bridge.listMessages(0, 1);
+    expect(logLines(sends)).toEqual([]);
+  } finally {
+    stopListening();
+  }
+});
+
+it('refuses a log subscription that is not true or false, saying what to pass', async () => {
+  await expect(
+    (bridge.setLogFollowing as (follow: unknown) => Promise<void>)('yes'),
+  ).rejects.toThrow(
+    'setLogFollowing: follow: "yes" is not valid: pass true (the Logs view opened) or false (it closed)',
+  );
 });

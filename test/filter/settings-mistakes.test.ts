@@ -11,11 +11,11 @@ afterEach(cleanupCliProcesses);
 
 async function serveWithConfig(
   settings: unknown,
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; stderr: string; config: string }> {
   const dir = await makeTempDir();
   const config = join(dir, 'relaydesk.json');
   await writeFile(config, JSON.stringify(settings));
-  return runCli([
+  const run = await runCli([
     'serve',
     '--smtp',
     '127.0.0.1:0',
@@ -26,6 +26,7 @@ async function serveWithConfig(
     '--config',
     config,
   ]);
+  return { ...run, config };
 }
 
 describe('attachment types in the settings', () => {
@@ -34,7 +35,7 @@ describe('attachment types in the settings', () => {
       const result = await serveWithConfig({ attachments: { types: ['iso', typo] } });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        `relaydesk: attachments.types: "${typo}" looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"\n`,
+        `relaydesk: --config: ${JSON.stringify(result.config)}: attachments.types: "${typo}" looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"\n`,
       );
     }
   });

@@ -1,13 +1,22 @@
 // A stand-in for the `electron` module: no Electron binary can be had on the build machines,
 // so the desktop wiring (preload ↔ IPC ↔ main) is tested with this in its place. It keeps
 // Electron's contracts that the wiring relies on: handle/invoke by channel, a sender frame
-// URL on each call, exposeInMainWorld, and on/removeListener for events from main.
-type InvokeHandler = (event: { senderFrame: { url: string } }, ...args: unknown[]) => unknown;
+// URL and sender (the window's webContents) on each call, exposeInMainWorld, and
+// on/removeListener for events from main.
+type InvokeHandler = (
+  event: { senderFrame: { url: string }; sender: object },
+  ...args: unknown[]
+) => unknown;
 type Listener = (event: { sender: 'main' }, ...args: unknown[]) => void;
 
 export interface StandIn {
   /** The URL the calling page has; tests change it to play a foreign frame. */
   pageUrl: string;
+  /**
+   * The calling window's webContents as a handler's event has it: `webContents` unless a test
+   * forwards events to a wrapper of its own and sets that here.
+   */
+  sender: object;
   exposed: Record<string, unknown>;
   ipcMain: {
     handle(channel: string, handler: InvokeHandler): void;
@@ -31,6 +40,7 @@ export function createElectronStandIn(pageUrl: string): StandIn {
   const listeners = new Map<string, Set<Listener>>();
   const standIn: StandIn = {
     pageUrl,
+    sender: {},
     exposed: {},
     ipcMain: {
       handle(channel, handler) {
@@ -50,7 +60,10 @@ export function createElectronStandIn(pageUrl: string): StandIn {
         const cloned = structuredClone(args);
         try {
           return structuredClone(
-            await handler({ senderFrame: { url: standIn.pageUrl } }, ...cloned),
+            await handler(
+              { senderFrame: { url: standIn.pageUrl }, sender: standIn.sender },
+              ...cloned,
+            ),
           );
         } catch (err) {
           // Electron's words: the error's String(), "Error: …", after its own prefix
@@ -82,5 +95,6 @@ export function createElectronStandIn(pageUrl: string): StandIn {
     handlerCount: () => handlers.size,
     handledChannels: () => [...handlers.keys()].sort(),
   };
+  standIn.sender = standIn.webContents;
   return standIn;
 }

@@ -119,8 +119,14 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   if (input.configFile) layers.push([input.configFile, readSettingsFile(input.configFile)]);
   if (input.configValues) layers.push(['the given settings', input.configValues]);
   if (input.saved) layers.push([input.savedFrom ?? 'saved settings', input.saved]);
+  // the keys whose value is the --config file's (no later layer or override replaced it)
+  const fromConfigFile = new Set<string>();
+  const configFileOf = (key: string): string | undefined =>
+    fromConfigFile.has(key) ? input.configFile : undefined;
   for (const [file, values] of layers) {
     for (const [key, raw] of Object.entries(values)) {
+      if (input.configFile !== undefined && file === input.configFile) fromConfigFile.add(key);
+      else fromConfigFile.delete(key);
       if (key === 'relay') {
         relayFromFile = raw;
         continue;
@@ -144,7 +150,9 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
-      merged[key] = parseSettingValue(spec, raw, 'file');
+      merged[key] = namingConfigFile(key, configFileOf(key), () =>
+        parseSettingValue(spec, raw, 'file'),
+      );
     }
   }
   for (const spec of settingFields) {
@@ -156,33 +164,59 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
     if (raw !== undefined) merged[spec.key] = parseSettingValue(spec, raw, 'flag');
   }
   const overrides = { ...(input.overrides ?? {}) };
+  for (const key of Object.keys(overrides)) fromConfigFile.delete(key);
   if ('relay' in overrides) relayFromFile = overrides.relay;
   if ('rules' in overrides) merged.rules = overrides.rules;
   if ('dkim' in overrides) dkimFromFile = overrides.dkim;
   delete overrides.relay;
   delete overrides.rules;
   delete overrides.dkim;
-  merged.relay = resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env });
+  merged.relay = namingConfigFile('relay', configFileOf('relay'), () =>
+    resolveRelaySettings({ file: relayFromFile, flags: input.flags ?? {}, env }),
+  );
   merged.relayPasswordFile = merged.relay
     ? relayPasswordFileOf({ file: relayFromFile, flags: input.flags ?? {}, env })
     : null;
-  merged.dkim = resolveDkimSettings({ file: dkimFromFile, flags: input.flags ?? {}, env });
+  merged.dkim = namingConfigFile('dkim', configFileOf('dkim'), () =>
+    resolveDkimSettings({ file: dkimFromFile, flags: input.flags ?? {}, env }),
+  );
   for (const [key, raw] of Object.entries(overrides)) {
     const spec = fieldByKey(key);
     if (!spec) throw new SettingsError(`unknown setting ${JSON.stringify(key)}`);
     merged[key] = parseSettingValue(spec, raw, 'file');
   }
-  const rules = routingRulesSchema.safeParse(merged.rules);
-  if (!rules.success) {
-    throw new SettingsError(
-      rules.error.issues.map((issue) => issue.message)[0] ?? 'rules: not valid',
-    );
-  }
-  merged.rules = rules.data;
+  merged.rules = namingConfigFile('rules', configFileOf('rules'), () => {
+    const rules = routingRulesSchema.safeParse(merged.rules);
+    if (!rules.success) {
+      throw new SettingsError(
+        rules.error.issues.map((issue) => issue.message)[0] ?? 'rules: not valid',
+      );
+    }
+    return rules.data;
+  });
   const settings = merged as unknown as Settings;
   const missing = missingUpstreamProblem(settings);
   if (missing) throw new SettingsError(missing);
   return settings;
+}
+
+/**
+ * A problem inside a setting of the --config file (`rules[1].filter.virusActon: …`) names its
+ * place in the file, and now the file too, as a top-level one does (`--config: "/x.json" is not
+ * valid JSON…`): a unit's --config and the desktop's saved settings can both be in play, and the
+ * path says which one to open. Problems of the value as a whole, or from a flag, are left as
+ * they are: they name their key or flag already.
+ */
+function namingConfigFile<T>(key: string, file: string | undefined, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    const nested =
+      err instanceof SettingsError &&
+      (err.message.startsWith(`${key}.`) || err.message.startsWith(`${key}[`));
+    if (file === undefined || !nested) throw err;
+    throw new SettingsError(`--config: ${JSON.stringify(file)}: ${err.message}`, { cause: err });
+  }
 }
 
 /** Mode "relay", or rules that relay or redirect, without an upstream to send to. */

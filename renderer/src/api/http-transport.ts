@@ -7,6 +7,7 @@ import {
   type MethodName,
 } from '../../../preload/api-methods';
 import type { MessagePartContent, RelaydeskApi, RelaydeskEvent } from './contract';
+import { createLogFollowers } from './log-followers';
 import { openEventStream } from './event-stream';
 import { createListenerSet } from './listener-set';
 import type { EventStreamState, RendererApi } from './renderer-api';
@@ -77,10 +78,10 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
   let streamState: EventStreamState = 'connecting';
   const stateListeners = createListenerSet<EventStreamState>();
   let stream: { close(): void; send(text: string): void } | null = null;
-  // how many views follow the log lines (the Logs view): the server sends them only while one does
-  let logFollowers = 0;
   const logFrame = (follow: boolean): string =>
     JSON.stringify({ Type: follow ? 'subscribe' : 'unsubscribe', Data: 'log' });
+  // the server sends log lines only while a view (the Logs view) follows them
+  const logFollowers = createLogFollowers((follow) => stream?.send(logFrame(follow)));
   let closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   const events = createListenerSet<RelaydeskEvent>({
@@ -97,7 +98,7 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
         url: url.href,
         onEvent: (event) => events.emit(event),
         onOpen: (send) => {
-          if (logFollowers > 0) send(logFrame(true));
+          if (logFollowers.any) send(logFrame(true));
         },
         onState: (state) => {
           streamState = state;
@@ -149,17 +150,7 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
     ...(methods as Omit<RelaydeskApi, 'onEvent'>),
     transport: 'http',
     onEvent: (listener) => events.add(listener),
-    followLogs() {
-      logFollowers += 1;
-      if (logFollowers === 1) stream?.send(logFrame(true));
-      let followed = true;
-      return () => {
-        if (!followed) return;
-        followed = false;
-        logFollowers -= 1;
-        if (logFollowers === 0) stream?.send(logFrame(false));
-      };
-    },
+    followLogs: () => logFollowers.follow(),
     onStreamState(listener) {
       listener(streamState);
       return stateListeners.add(listener);

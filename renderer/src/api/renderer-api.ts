@@ -26,8 +26,8 @@ export interface RendererApi extends RelaydeskApi {
    */
   onEventBatch?(listener: (events: readonly RelaydeskEvent[]) => void): () => void;
   /**
-   * Asks for the `log` events (only the Logs view shows them) until the answer is called. Over
-   * HTTP the server sends none to a page that has not asked; IPC has every event and no need.
+   * Asks for the `log` events (only the Logs view shows them) until the answer is called: the
+   * server (over HTTP) and main (over IPC) send none to a page that has not asked.
    */
   followLogs?(): () => void;
 }
