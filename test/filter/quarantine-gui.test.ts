@@ -209,7 +209,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
         .getByTestId('message-row-subject')
         .evaluate((line) => {
           const box = line.getBoundingClientRect();
-          const flags = [...line.querySelectorAll('[data-testid="message-row-flag"]')];
+          const flags = Array.from(line.querySelectorAll('[data-testid="message-row-flag"]'));
           const text = line.querySelector('.row-subject-text');
           return {
             // a flag is whole: none of it past the line's edge, none of its word clipped
