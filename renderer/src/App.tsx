@@ -3,7 +3,7 @@ import { useApi } from './api/api-context';
 import type { MessagesPage, MessageSummary } from './api/contract';
 import { commandFor } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
-import { Sidebar, mailboxLabel, type Place } from './layout/Sidebar';
+import { Sidebar, mailboxLabel, quarantineMailbox, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
 import {
   isPageStep,
@@ -563,7 +563,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     }}
                   />
                 )}
-                {query === 'tag:quarantined' && <ScannerState />}
+                {/* the sidebar's quarantine mailbox is where an admin looks first: whether
+                    clamd answers belongs there as much as on the Quarantine search */}
+                {(query === 'tag:quarantined' || mailbox === quarantineMailbox) && <ScannerState />}
                 <BulkBar
                   count={selection.ids.size > 1 ? selection.ids.size : 0}
                   onAction={(action) => void runBulk(action)}

@@ -1,8 +1,9 @@
 // The Quarantine view in Debian's Chromium against the headless server, with a real clamd (the
 // EICAR signature) and a real upstream: Release of a false positive (a confirm naming the
 // reason), a virus that cannot be released without ticking that it is one, the scanner's state
-// (answers / does not answer, what happens meanwhile and the fix), and the attachment group in
-// Settings as the user wrote it.
+// (answers / does not answer, what happens meanwhile and the fix; on the Quarantine view and in
+// the sidebar's quarantine mailbox), rows that say Quarantined until released, flags that keep
+// their words in the narrowest list, and the attachment group in Settings as the user wrote it.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -26,6 +27,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
 
   const rows = () => page.getByTestId('message-row');
   const row = (subject: string) => rows().filter({ hasText: subject });
+  const rowState = (subject: string) => row(subject).getByTestId('status-mark').innerText();
   const search = (query: string) =>
     relaydesk.api<MessagesPage>(`/api/v1/search?query=${encodeURIComponent(query)}`);
 
@@ -43,6 +45,13 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
             match: { recipient: '*@partner.example' },
             action: { type: 'relay' },
             filter: { virusAction: 'quarantine' },
+          },
+          {
+            // mail for the lab is taken unscanned while clamd is away: a NOT-SCANNED flag
+            // beside QUARANTINED for an attachment the policy refuses
+            match: { recipient: '*@lab.example' },
+            action: { type: 'capture' },
+            filter: { clamdUnavailable: 'accept' },
           },
         ],
       },
@@ -74,6 +83,13 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-quarantine').click();
     await expect.poll(() => rows().count()).toBe(2);
+    // held by the filter, with no delivery: said as a state, where other rows say Captured
+    expect(await rowState('Payroll export tool')).toBe('Quarantined');
+    expect(await rowState('Overdue invoice')).toBe('Quarantined');
+    // announced as other states are: the state's word first, then Unread and the sender
+    expect(
+      await page.getByRole('option', { name: /^Quarantined Unread, billing@shady/ }).count(),
+    ).toBe(1);
     const scanner = page.getByTestId('scanner-state');
     await expect
       .poll(() => scanner.innerText())
@@ -105,6 +121,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     const id = (await search('subject:"Payroll export tool"')).messages[0]?.ID;
     await settled(relaydesk, id as string, (d) => d.status === 'delivered');
     expect(upstream.messages).toHaveLength(1);
+    // released, it says its delivery as any relayed row does
+    await expect.poll(() => rowState('Payroll export tool')).toBe('Delivered');
+    expect(await page.getByRole('option', { name: /^Delivered payroll@company/ }).count()).toBe(1);
   });
 
   it('asks that a virus be acknowledged before it can be released', async () => {
@@ -136,6 +155,16 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it("shows the scanner's state in the sidebar's quarantine mailbox too", async () => {
+    await page.getByTestId('nav-mailbox-quarantine').click();
+    // the mailbox holds what is still quarantined; the released message went back to its own
+    await expect.poll(() => rows().count()).toBe(1);
+    expect(await rowState('Overdue invoice')).toBe('Quarantined');
+    await expect
+      .poll(() => page.getByTestId('scanner-state').innerText())
+      .toBe(`clamd answers at ${clamd.address}: messages are scanned. Check again`);
+  });
+
   it('says when clamd does not answer, what happens to mail meanwhile, and the fix', async () => {
     await clamd.stop();
     await page.getByTestId('scanner-check').click();
@@ -148,6 +177,76 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await page.screenshot({ path: join(screenshots, 'quarantine-clamd-down-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'quarantine-clamd-down-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('keeps each flag whole in the narrowest list, the subject shortened instead', async () => {
+    // clamd is down since the test above: mail for the lab is taken unscanned, and quarantined
+    // for its attachment
+    await gui.send({
+      from: 'builds@company.example',
+      to: 'bench@lab.example',
+      subject: 'Nightly build of the measurement firmware for the bench rigs',
+      text: 'the build',
+      attachments: [{ filename: 'firmware-flasher.exe', content: 'a legitimate program\n' }],
+    });
+    // the narrowest window the desktop app allows (window-state.ts): the list at its 240 px
+    await page.setViewportSize({ width: 640, height: 560 });
+    // the Quarantine view of all mail: the released message too, beside the held ones
+    await page.getByTestId('nav-all').click();
+    await page.getByTestId('more-actions').click();
+    await page.getByTestId('show-quarantine').click();
+    await expect.poll(() => rows().count()).toBe(3);
+    expect(await page.getByTestId('message-list-pane').evaluate((el) => el.clientWidth)).toBe(240);
+    const nightly = row('Nightly build');
+    expect(await nightly.getByTestId('message-row-flag').allInnerTexts()).toEqual([
+      'QUARANTINED',
+      'NOT-SCANNED',
+    ]);
+    expect(await rowState('Nightly build')).toBe('Quarantined');
+    const fit = (subject: string) =>
+      row(subject)
+        .getByTestId('message-row-subject')
+        .evaluate((line) => {
+          const box = line.getBoundingClientRect();
+          const flags = Array.from(line.querySelectorAll('[data-testid="message-row-flag"]'));
+          const text = line.querySelector('.row-subject-text');
+          return {
+            // a flag is whole: none of it past the line's edge, none of its word clipped
+            flagsWhole: flags.every(
+              (flag) =>
+                flag.getBoundingClientRect().right <= box.right + 0.5 &&
+                flag.scrollWidth <= flag.clientWidth,
+            ),
+            ellipsis: text ? getComputedStyle(text).textOverflow : null,
+          };
+        });
+    for (const subject of ['Nightly build', 'Overdue invoice', 'Payroll export tool']) {
+      await expect.poll(() => fit(subject)).toEqual({ flagsWhole: true, ellipsis: 'ellipsis' });
+    }
+    // the long subject gives way to the flags: shortened, not pushed out of the row
+    await expect
+      .poll(() =>
+        nightly
+          .locator('.row-subject-text')
+          .evaluate((text) => text.scrollWidth > text.clientWidth),
+      )
+      .toBe(true);
+    const list = page.getByTestId('message-list-pane');
+    // the strip asks clamd again on this view: shot once it has its answer
+    await expect
+      .poll(() => list.getByTestId('scanner-state').innerText())
+      .toMatch(/^clamd does not answer/);
+    await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await row('Nightly build').click();
+    await page.getByTestId('filter-decision').waitFor();
+    await page.screenshot({ path: join(screenshots, 'quarantine-list-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'quarantine-list-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
   });
 

@@ -13,10 +13,13 @@ export function samePlace(a: Place, b: Place): boolean {
   return a.kind !== 'mail' || b.kind !== 'mail' || a.mailbox === b.mailbox;
 }
 
+/** Where the content filter keeps the mail it quarantines (main/core/filter/message-filter.ts). */
+export const quarantineMailbox = 'quarantine';
+
 /** Relaydesk's own mailboxes by their labels; `dsn` holds the failure reports it wrote. */
 const ownMailboxLabels: Readonly<Record<string, string>> = {
   inbox: 'Inbox',
-  quarantine: 'Quarantine',
+  [quarantineMailbox]: 'Quarantine',
   dsn: 'Failure reports',
 };
 

@@ -10,7 +10,7 @@ import {
   shortAddressList,
 } from '../format/mail-format';
 import { AttachmentMarker } from './AttachmentMarker';
-import { StatusMark } from './StatusMark';
+import { StatusMark, type RowState } from './StatusMark';
 import { TagChips } from '../tags/TagChips';
 
 /** The tags the content filter sets, flagged in the list (quarantined, virus, not scanned). */
@@ -24,6 +24,17 @@ function filterTags(tags: readonly string[]): string[] {
   const flags = filterFlags.filter((flag) => tags.includes(flag));
   if (!tags.includes('released')) return flags;
   return flags.map((flag) => (flag === 'quarantined' ? 'released' : flag));
+}
+
+/**
+ * A quarantined message has no delivery (it is kept and never relayed), so its summary has no
+ * Status and it would read as captured; once released it has one, and says it as any row does.
+ */
+function rowState(message: MessageSummary): RowState {
+  if (message.Tags.includes('quarantined') && !message.Tags.includes('released')) {
+    return 'quarantined';
+  }
+  return message.Status ?? 'captured';
 }
 
 export function messageRowId(index: number): string {
@@ -115,7 +126,7 @@ const MessageRowContent = memo(function MessageRowContent({
   return (
     <>
       <span className="row-who">
-        <StatusMark status={message.Status ?? 'captured'} />
+        <StatusMark status={rowState(message)} />
         <span className="row-from" title={formatAddress(message.From)}>
           {unread && <span className="visually-hidden">Unread, </span>}
           {shortAddress(message.From) || '(no sender)'}
@@ -130,7 +141,7 @@ const MessageRowContent = memo(function MessageRowContent({
             {tag}
           </span>
         ))}
-        {message.Subject || '(no subject)'}
+        <span className="row-subject-text">{message.Subject || '(no subject)'}</span>
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>
       <span className="row-detail">
@@ -138,10 +149,12 @@ const MessageRowContent = memo(function MessageRowContent({
           to {shortAddressList(shownRecipients) || '(no recipients)'}
         </span>
         <span className="row-snippet">{message.Snippet}</span>
-      </span>
-      <span className="row-attachments">
-        <TagChips tags={message.Tags} onShowTag={onShowTag} />
-        {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
+        {/* on the detail line, not in the time and size column: a message's tags there made
+            that column as wide as its chips, and the subject beside it went down to a few px */}
+        <span className="row-attachments">
+          <TagChips tags={message.Tags} onShowTag={onShowTag} />
+          {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
+        </span>
       </span>
     </>
   );

@@ -1,7 +1,14 @@
 import type { MessageStatus } from '../api/contract';
 
-export const statusLabels: Record<MessageStatus, string> = {
+/**
+ * What a list row says of a message: its delivery status, or `quarantined` for one the filter
+ * holds (it has no delivery, so it would otherwise read as captured).
+ */
+export type RowState = MessageStatus | 'quarantined';
+
+export const statusLabels: Record<RowState, string> = {
   captured: 'Captured',
+  quarantined: 'Quarantined',
   queued: 'Queued',
   held: 'Held',
   delivered: 'Delivered',
@@ -10,8 +17,10 @@ export const statusLabels: Record<MessageStatus, string> = {
 };
 
 /** Shapes differ as well as colours, so the status reads without colour vision. */
-const paths: Record<MessageStatus, string> = {
+const paths: Record<RowState, string> = {
   captured: 'M2 4h12v8H2z M2 4l6 5 6-5',
+  // a padlock: kept and never relayed until someone releases it
+  quarantined: 'M4 7h8v7H4z M6 7V5a2 2 0 0 1 4 0v2',
   queued: 'M8 2a6 6 0 1 0 0 12A6 6 0 0 0 8 2z M8 5v3l2 2',
   held: 'M5 3v10 M11 3v10',
   delivered: 'M3 8l3 3 7-7',
@@ -19,8 +28,8 @@ const paths: Record<MessageStatus, string> = {
   failed: 'M4 4l8 8 M12 4l-8 8',
 };
 
-/** The delivery status as an icon and a word. */
-export function StatusMark({ status }: { status: MessageStatus }) {
+/** The delivery status (or the quarantine) as an icon and a word. */
+export function StatusMark({ status }: { status: RowState }) {
   return (
     <span className={`status-mark status-${status}`} data-testid="status-mark" data-status={status}>
       <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
