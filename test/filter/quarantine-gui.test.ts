@@ -11,6 +11,7 @@ import type { MessagesPage } from '../../preload/api-contract.js';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { settled } from '../helpers/delivery.js';
+import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -82,7 +83,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
   it('releases a false positive after a confirm that names the reason, once, into the queue', async () => {
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-quarantine').click();
-    await expect.poll(() => rows().count()).toBe(2);
+    await eventually(() => rows().count()).toBe(2);
     // held by the filter, with no delivery: said as a state, where other rows say Captured
     expect(await rowState('Payroll export tool')).toBe('Quarantined');
     expect(await rowState('Overdue invoice')).toBe('Quarantined');
@@ -91,9 +92,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
       await page.getByRole('option', { name: /^Quarantined Unread, billing@shady/ }).count(),
     ).toBe(1);
     const scanner = page.getByTestId('scanner-state');
-    await expect
-      .poll(() => scanner.innerText())
-      .toBe(`clamd answers at ${clamd.address}: messages are scanned. Check again`);
+    await eventually(() => scanner.innerText()).toBe(
+      `clamd answers at ${clamd.address}: messages are scanned. Check again`,
+    );
 
     await row('Payroll export tool').click();
     await page.getByTestId('release-quarantined').click();
@@ -104,25 +105,23 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     );
     expect(await dialog.getByTestId('release-virus-confirm').count()).toBe(0);
     await dialog.getByTestId('release-confirm').click();
-    await expect.poll(() => dialog.count()).toBe(0);
+    await eventually(() => dialog.count()).toBe(0);
 
     const decision = page.getByTestId('filter-decision');
-    await expect
-      .poll(() => decision.innerText())
-      .toMatch(/^Released from the quarantine by hand, /);
+    await eventually(() => decision.innerText()).toMatch(/^Released from the quarantine by hand, /);
     expect(await decision.innerText()).toContain(
       'attachment "payroll-tool.exe": .exe files are not allowed',
     );
     expect(await page.getByTestId('release-quarantined').count()).toBe(0);
     // still in the view, flagged as released (its history), not as held
-    await expect
-      .poll(() => row('Payroll export tool').getByTestId('message-row-flag').innerText())
-      .toMatch(/^released$/i);
+    await eventually(() =>
+      row('Payroll export tool').getByTestId('message-row-flag').innerText(),
+    ).toMatch(/^released$/i);
     const id = (await search('subject:"Payroll export tool"')).messages[0]?.ID;
     await settled(relaydesk, id as string, (d) => d.status === 'delivered');
     expect(upstream.messages).toHaveLength(1);
     // released, it says its delivery as any relayed row does
-    await expect.poll(() => rowState('Payroll export tool')).toBe('Delivered');
+    await eventually(() => rowState('Payroll export tool')).toBe('Delivered');
     expect(await page.getByRole('option', { name: /^Delivered payroll@company/ }).count()).toBe(1);
   });
 
@@ -142,7 +141,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     expect(await confirm.isEnabled()).toBe(true);
     await page.screenshot({ path: join(screenshots, 'quarantine-release-virus-light.png') });
     await dialog.getByRole('button', { name: 'Keep in quarantine' }).click();
-    await expect.poll(() => dialog.count()).toBe(0);
+    await eventually(() => dialog.count()).toBe(0);
     expect((await search('tag:released')).messages.map((m) => m.Subject)).toEqual([
       'Payroll export tool',
     ]);
@@ -158,22 +157,20 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
   it("shows the scanner's state in the sidebar's quarantine mailbox too", async () => {
     await page.getByTestId('nav-mailbox-quarantine').click();
     // the mailbox holds what is still quarantined; the released message went back to its own
-    await expect.poll(() => rows().count()).toBe(1);
+    await eventually(() => rows().count()).toBe(1);
     expect(await rowState('Overdue invoice')).toBe('Quarantined');
-    await expect
-      .poll(() => page.getByTestId('scanner-state').innerText())
-      .toBe(`clamd answers at ${clamd.address}: messages are scanned. Check again`);
+    await eventually(() => page.getByTestId('scanner-state').innerText()).toBe(
+      `clamd answers at ${clamd.address}: messages are scanned. Check again`,
+    );
   });
 
   it('says when clamd does not answer, what happens to mail meanwhile, and the fix', async () => {
     await clamd.stop();
     await page.getByTestId('scanner-check').click();
-    await expect
-      .poll(() => page.getByTestId('scanner-state').innerText())
-      .toBe(
-        `clamd does not answer at ${clamd.address}. Meanwhile each message is refused with 451 4.7.0 and its client retries later (When clamd cannot be reached: Defer).\n\n` +
-          `Fix: start clamd listening at ${clamd.address} (it takes a while to load its database), or correct the clamd address in Settings. Check again`,
-      );
+    await eventually(() => page.getByTestId('scanner-state').innerText()).toBe(
+      `clamd does not answer at ${clamd.address}. Meanwhile each message is refused with 451 4.7.0 and its client retries later (When clamd cannot be reached: Defer).\n\n` +
+        `Fix: start clamd listening at ${clamd.address} (it takes a while to load its database), or correct the clamd address in Settings. Check again`,
+    );
     await page.screenshot({ path: join(screenshots, 'quarantine-clamd-down-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'quarantine-clamd-down-dark.png') });
@@ -196,10 +193,10 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await page.getByTestId('nav-all').click();
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-quarantine').click();
-    await expect.poll(() => rows().count()).toBe(3);
+    await eventually(() => rows().count()).toBe(3);
     expect(await page.getByTestId('message-list-pane').evaluate((el) => el.clientWidth)).toBe(240);
     const nightly = row('Nightly build');
-    expect(await nightly.getByTestId('message-row-flag').allInnerTexts()).toEqual([
+    await eventually(() => nightly.getByTestId('message-row-flag').allInnerTexts()).toEqual([
       'QUARANTINED',
       'NOT-SCANNED',
     ]);
@@ -222,21 +219,17 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
           };
         });
     for (const subject of ['Nightly build', 'Overdue invoice', 'Payroll export tool']) {
-      await expect.poll(() => fit(subject)).toEqual({ flagsWhole: true, ellipsis: 'ellipsis' });
+      await eventually(() => fit(subject)).toEqual({ flagsWhole: true, ellipsis: 'ellipsis' });
     }
     // the long subject gives way to the flags: shortened, not pushed out of the row
-    await expect
-      .poll(() =>
-        nightly
-          .locator('.row-subject-text')
-          .evaluate((text) => text.scrollWidth > text.clientWidth),
-      )
-      .toBe(true);
+    await eventually(() =>
+      nightly.locator('.row-subject-text').evaluate((text) => text.scrollWidth > text.clientWidth),
+    ).toBe(true);
     const list = page.getByTestId('message-list-pane');
     // the strip asks clamd again on this view: shot once it has its answer
-    await expect
-      .poll(() => list.getByTestId('scanner-state').innerText())
-      .toMatch(/^clamd does not answer/);
+    await eventually(() => list.getByTestId('scanner-state').innerText()).toMatch(
+      /^clamd does not answer/,
+    );
     await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-dark.png') });
@@ -253,9 +246,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
   it('shows the scanner state and the attachment group as written in Settings', async () => {
     await page.goto(`${relaydesk.url}#settings`);
     const section = page.locator('#section-filtering');
-    await expect
-      .poll(() => section.getByTestId('scanner-state').innerText())
-      .toMatch(/^clamd does not answer at /);
+    await eventually(() => section.getByTestId('scanner-state').innerText()).toMatch(
+      /^clamd does not answer at /,
+    );
     const policy = section.getByLabel('Attachment policy (JSON; empty: none)');
     const written = JSON.parse(await policy.inputValue()) as { types: string[] };
     expect(written.types).toEqual(['executable', 'iso']);

@@ -16,7 +16,7 @@ import type {
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { runCli, tryConnect } from '../helpers/cli-process.js';
 import { settled } from '../helpers/delivery.js';
-import { waitFor } from '../helpers/eventually.js';
+import { eventually, waitFor } from '../helpers/eventually.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { closedPort } from '../helpers/upstream-server.js';
@@ -148,7 +148,7 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
       ['desk@office.example', 'captured', 0],
       ['accountant@partner.example', 'relayed', 1],
     ]);
-    await expect.poll(sunk).toBe(1);
+    await eventually(sunk).toBe(1);
 
     // its verdict and history stay visible
     const decisions = await relay.api<MessageDecisions>(`/api/v1/message/${falsePositive}/filter`);
@@ -224,6 +224,6 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
       `${virus}: released from the quarantine into outbox, queued for accountant@partner.example\n`,
     );
     await settled(relay, virus, (d) => d.status === 'delivered');
-    await expect.poll(sunk).toBe(2);
+    await eventually(sunk).toBe(2);
   });
 });
