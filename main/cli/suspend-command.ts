@@ -26,26 +26,20 @@ give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
 `;
 
 /**
- * What VALUE is for each KIND, with a whole command to copy. Every kind the API takes has one (the
- * type says so), so its keys are the kinds the CLI checks KIND against.
+ * What VALUE is for each KIND, and one to show in a command to copy. Every kind the API takes has
+ * one (the type says so), so its keys are the kinds the CLI checks KIND against.
  */
-const suspendValueFix: Record<SuspensionKind, string> = {
-  ip: `the client's IP address, e.g. relaydesk suspend ip 192.0.2.7 --reason "sending spam"`,
-  cidr: 'a network, e.g. relaydesk suspend cidr 192.0.2.0/24 --reason "sending spam"',
-  user: 'the SMTP user name, e.g. relaydesk suspend user printer --reason "sending spam"',
-  sender:
-    'the sender address or a glob, e.g. relaydesk suspend sender "*@newsletter.example" --reason "sending spam"',
+const suspendValues: Record<SuspensionKind, { what: string; example: string }> = {
+  ip: { what: "the client's IP address", example: '192.0.2.7' },
+  cidr: { what: 'a network', example: '192.0.2.0/24' },
+  user: { what: 'the SMTP user name', example: 'printer' },
+  sender: { what: 'the sender address or a glob', example: '"*@newsletter.example"' },
 };
 
-/** A VALUE of each kind, for the example command. */
-const suspendExample: Record<SuspensionKind, string> = {
-  ip: '192.0.2.7',
-  cidr: '192.0.2.0/24',
-  user: 'printer',
-  sender: '"*@newsletter.example"',
-};
+const suspendCommand = (kind: SuspensionKind, value: string): string =>
+  `relaydesk suspend ${kind} ${value} --reason "sending spam"`;
 
-const suspendKinds = Object.keys(suspendValueFix) as SuspensionKind[];
+const suspendKinds = Object.keys(suspendValues) as SuspensionKind[];
 
 async function call(api: RelayApi, method: string, path: string, body?: unknown): Promise<unknown> {
   let res: ApiAnswer;
@@ -138,16 +132,19 @@ export async function runSuspendCommand(
             ? /^[\w.@:/+-]+$/.test(value)
               ? value
               : JSON.stringify(value)
-            : suspendExample[example];
+            : suspendValues[example].example;
         err(
-          `relaydesk suspend: KIND: ${JSON.stringify(kind)} is not valid; ${near ? `did you mean ${near}? ` : ''}KIND is one of ${suspendKinds.join(', ')}, e.g. relaydesk suspend ${example} ${exampleValue} --reason "sending spam"\n`,
+          `relaydesk suspend: KIND: ${JSON.stringify(kind)} is not valid; ${near ? `did you mean ${near}? ` : ''}KIND is one of ${suspendKinds.join(', ')}, e.g. ${suspendCommand(example, exampleValue)}\n`,
         );
         return exUsage;
       }
       // `suspend user ''` (a variable that was empty in a script) was answered "KIND and VALUE are
       // missing", though the kind was there: name the empty VALUE and what goes in it
       const known = suspendKinds.find((k) => k === kind);
-      const valueFix = known !== undefined ? suspendValueFix[known] : undefined;
+      const valueFix =
+        known !== undefined
+          ? `${suspendValues[known].what}, e.g. ${suspendCommand(known, suspendValues[known].example)}`
+          : undefined;
       if (valueFix && (value === undefined || value.trim() === '')) {
         err(
           `relaydesk suspend: ${value === undefined ? `VALUE is missing after ${kind}` : `VALUE: ${JSON.stringify(value)} is empty`}; give ${valueFix}\n`,

@@ -191,12 +191,6 @@ function heldEvents(service: RelayService): HeldEvents<RelaydeskEvent> {
 }
 
 /**
- * Sends the service's events to the window in the WebSocket's shape, as browsers get it, batched
- * as the GUI's WebSocket is (event-batch.ts): the events of each 25 ms as one message, an array
- * in order with the last `stats` of the spell. One send per event cost a message to the
- * renderer's process and a task on its page each, four per captured message.
- */
-/**
  * The windows (by webContents) whose page follows the log lines: its Logs view is open. Log
  * lines are two or three per message, and only that view shows them, so a window gets them only
  * while it asks, as the GUI's WebSocket does with logs=subscribe (events-socket.ts).
@@ -223,6 +217,12 @@ export function registerLogFollowing(
   return () => ipcMain.removeHandler(logFollowingChannel);
 }
 
+/**
+ * Sends the service's events to the window in the WebSocket's shape, as browsers get it, batched
+ * as the GUI's WebSocket is (event-batch.ts): the events of each 25 ms as one message, an array
+ * in order with the last `stats` of the spell. One send per event cost a message to the
+ * renderer's process and a task on its page each, four per captured message.
+ */
 export function forwardEvents(
   service: RelayService,
   webContents: Pick<WebContents, 'send' | 'isDestroyed'>,
