@@ -1,20 +1,10 @@
-// The Chromium the browser benchmarks drive: Debian's, with the flags TOOLCHAIN.md lists (the
-// tests' own copy is test/e2e/browser.ts, which the benchmarks, plain JS, cannot import).
+// The Chromium the browser benchmarks drive: Debian's, launched as the tests launch it
+// (scripts/chromium-launch.js: the flags TOOLCHAIN.md lists, the browser's unused UI off).
 import { chromium } from 'playwright-core';
+import { chromiumLaunchOptions } from '../scripts/chromium-launch.js';
 
 export const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export function launchChromium() {
-  return chromium.launch({
-    executablePath: chromiumPath,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  return chromium.launch(chromiumLaunchOptions(chromiumPath));
 }

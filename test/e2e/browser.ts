@@ -11,16 +11,7 @@ import {
   type BrowserContextOptions,
   type Page,
 } from 'playwright-core';
-
-export const chromiumFlags = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { chromiumLaunchOptions } from '../../scripts/chromium-launch.js';
 
 /** What a test file gets of the browser: pages of its own, each in a context of its own. */
 export interface ChromiumSession {
@@ -39,10 +30,10 @@ let running: Promise<Browser> | null = null;
  * Playwright kills the browser when the process exits.
  */
 export async function launchChromium(executablePath: string): Promise<ChromiumSession> {
-  let browser = await (running ??= chromium.launch({ executablePath, args: chromiumFlags }));
+  let browser = await (running ??= chromium.launch(chromiumLaunchOptions(executablePath)));
   if (!browser.isConnected()) {
     // it crashed or a test closed it: the next file gets a new one
-    running = chromium.launch({ executablePath, args: chromiumFlags });
+    running = chromium.launch(chromiumLaunchOptions(executablePath));
     browser = await running;
   }
   const open = browser;
