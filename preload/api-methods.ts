@@ -149,6 +149,7 @@ export const recipientStates = [
   'held',
   'cancelled',
   'captured',
+  'quarantined',
 ] as const satisfies readonly RecipientState[];
 
 const idsBody = (list: readonly string[]) => ({ body: { IDs: list } });

@@ -160,6 +160,21 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     expect((await search('tag:released')).messages.map((m) => m.Subject)).toEqual([
       'Payroll export tool',
     ]);
+    // its Delivery view says where its recipient stands: held in the quarantine, and why
+    await page.getByRole('tab', { name: 'Delivery' }).click();
+    const delivery = page.getByTestId('delivery-view');
+    await eventually(() => delivery.getByTestId('recipient-state').allInnerTexts()).toEqual([
+      'Held in the quarantine (sent only if released)',
+    ]);
+    expect(await delivery.getByTestId('status-mark').innerText()).toBe('Quarantined');
+    expect(await delivery.getByTestId('recipient').innerText()).toContain(
+      'held in the quarantine: virus found: Relaydesk.Test.EICAR.UNOFFICIAL',
+    );
+    await page.screenshot({ path: join(screenshots, 'quarantine-delivery-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'quarantine-delivery-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('tab', { name: 'Text' }).click();
 
     await row('Payroll export tool').click();
     await page.getByTestId('filter-decision').waitFor();
