@@ -185,6 +185,18 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
     );
     const record = relay.service.record(falsePositive);
     expect(record.tags).toEqual(expect.arrayContaining(['quarantined', 'released']));
+    // the quarantine lists what is still held; released=true adds what was released from it
+    const ids = async (path: string) =>
+      (await relay.api<MessagesPage>(path)).messages.map((m) => [
+        m.ID,
+        m.Tags.includes('released'),
+      ]);
+    expect(await ids('/api/v1/quarantine')).toEqual([]);
+    expect(await ids('/api/v1/quarantine?released=true')).toEqual([[falsePositive, true]]);
+    expect(await ids('/api/v1/quarantine?released=false')).toEqual([]);
+    const wrong = await relay.fetch('/api/v1/quarantine?released=yes');
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatch(/^released: "yes" is not valid; give true or false/);
     expect(log.join('\n')).toMatch(
       new RegExp(
         `smtp-audit event=message result=released id=${falsePositive} .*mailbox=office nrcpt=1 .*reason="released from the quarantine by hand; it was quarantined for: attachment`,

@@ -54,9 +54,17 @@ export function senderMethods(
 
     filterStatus: (): Promise<FilterStatus> => filter.status(),
 
-    /** Quarantined messages (kept, never relayed), newest first. */
-    quarantine: (start: number, limit: number): MessageListing =>
-      messages.listing(start, limit, 'tag:quarantined'),
+    /**
+     * Messages held in the quarantine (kept, never relayed), newest first: what waits for a
+     * decision. `released`: those released from it too (they keep the `quarantined` tag as
+     * their history, with `released`).
+     */
+    quarantine: (start: number, limit: number, released = false): MessageListing =>
+      messages.listing(
+        start,
+        limit,
+        released ? 'tag:quarantined' : 'tag:quarantined !tag:released',
+      ),
 
     /**
      * Releases a quarantined message by hand (a false positive): back to the mailbox it was for,
