@@ -213,10 +213,23 @@ export type RecipientState =
   | 'expired'
   | 'held'
   | 'cancelled'
-  | 'captured';
+  | 'captured'
+  /**
+   * Held in the content filter's quarantine (the Delivery view's stand-in for each envelope
+   * recipient, as Postfix's hold queue lists held mail): nothing is sent until it is released.
+   */
+  | 'quarantined';
 
 /** Rolled up from the recipients' states. */
-export type MessageStatus = 'captured' | 'queued' | 'held' | 'delivered' | 'partial' | 'failed';
+export type MessageStatus =
+  | 'captured'
+  | 'queued'
+  | 'held'
+  | 'delivered'
+  | 'partial'
+  | 'failed'
+  /** Held by the content filter until released by hand (the Delivery view's answer). */
+  | 'quarantined';
 
 export interface SmtpReplyView {
   /** null when there was no SMTP reply (connection refused, TLS failure, local refusal). */

@@ -149,6 +149,7 @@ export const recipientStates = [
   'held',
   'cancelled',
   'captured',
+  'quarantined',
 ] as const satisfies readonly RecipientState[];
 
 const idsBody = (list: readonly string[]) => ({ body: { IDs: list } });
@@ -640,12 +641,16 @@ export const apiMethods = {
     http: { verb: 'GET', route: '/api/v1/message/:id/filter', request: messageParams },
   }),
   quarantine: method<MessagesPage>()({
-    summary: 'Quarantined messages (kept, never relayed), newest first',
-    args: () => z.tuple([start(), limit(50, 100_000)]),
+    summary:
+      'Messages held in the quarantine (kept, never relayed), newest first; with released, those released from it too',
+    args: () =>
+      z.tuple([start(), limit(50, 100_000), named('released', z._default(z.boolean(), false))]),
     http: {
       verb: 'GET',
       route: '/api/v1/quarantine',
-      request: (from = 0, count = 50) => ({ query: { start: from, limit: count } }),
+      request: (from = 0, count = 50, released = false) => ({
+        query: { start: from, limit: count, ...(released ? { released: 'true' } : {}) },
+      }),
     },
   }),
   releaseQuarantined: method<QuarantineRelease>()({

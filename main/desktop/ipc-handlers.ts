@@ -89,7 +89,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
   removeUser: (service, name) => service.removeUser(name),
   messageDecisions: (service, id) => service.messageDecisions(id),
-  quarantine: (service, start, limit) => toMessagesPage(service.quarantine(start, limit)),
+  quarantine: (service, start, limit, released) =>
+    toMessagesPage(service.quarantine(start, limit, released)),
   releaseQuarantined: (service, id, confirmVirus) => service.releaseQuarantined(id, confirmVirus),
   filterStatus: (service) => service.filterStatus(),
   listSuspensions: (service) => service.suspensions(),

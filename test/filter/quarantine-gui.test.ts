@@ -29,6 +29,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
   const rows = () => page.getByTestId('message-row');
   const row = (subject: string) => rows().filter({ hasText: subject });
   const rowState = (subject: string) => row(subject).getByTestId('status-mark').innerText();
+  /** How many times a row says `word`: its state, its flags and its tag chips together. */
+  const timesSaid = async (subject: string, word: string) =>
+    ((await row(subject).innerText()).match(new RegExp(`\\b${word}\\b`, 'gi')) ?? []).length;
   const search = (query: string) =>
     relaydesk.api<MessagesPage>(`/api/v1/search?query=${encodeURIComponent(query)}`);
 
@@ -87,6 +90,15 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     // held by the filter, with no delivery: said as a state, where other rows say Captured
     expect(await rowState('Payroll export tool')).toBe('Quarantined');
     expect(await rowState('Overdue invoice')).toBe('Quarantined');
+    // each fact once: the state says Quarantined, so no QUARANTINED flag or chip beside it; the
+    // virus is a flag, not a chip as well
+    expect(await timesSaid('Payroll export tool', 'quarantined')).toBe(1);
+    expect(await timesSaid('Overdue invoice', 'quarantined')).toBe(1);
+    expect(await timesSaid('Overdue invoice', 'virus')).toBe(1);
+    expect(await row('Overdue invoice').getByTestId('message-row-flag').allInnerTexts()).toEqual([
+      'VIRUS',
+    ]);
+    expect(await row('Overdue invoice').getByTestId('tag-chip').count()).toBe(0);
     // announced as other states are: the state's word first, then Unread and the sender
     expect(
       await page.getByRole('option', { name: /^Quarantined Unread, billing@shady/ }).count(),
@@ -123,6 +135,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     // released, it says its delivery as any relayed row does
     await eventually(() => rowState('Payroll export tool')).toBe('Delivered');
     expect(await page.getByRole('option', { name: /^Delivered payroll@company/ }).count()).toBe(1);
+    // its history said once, as the flag: no chip repeats it, and it no longer says quarantined
+    expect(await timesSaid('Payroll export tool', 'released')).toBe(1);
+    expect(await timesSaid('Payroll export tool', 'quarantined')).toBe(0);
   });
 
   it('asks that a virus be acknowledged before it can be released', async () => {
@@ -145,6 +160,21 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     expect((await search('tag:released')).messages.map((m) => m.Subject)).toEqual([
       'Payroll export tool',
     ]);
+    // its Delivery view says where its recipient stands: held in the quarantine, and why
+    await page.getByRole('tab', { name: 'Delivery' }).click();
+    const delivery = page.getByTestId('delivery-view');
+    await eventually(() => delivery.getByTestId('recipient-state').allInnerTexts()).toEqual([
+      'Held in the quarantine (sent only if released)',
+    ]);
+    expect(await delivery.getByTestId('status-mark').innerText()).toBe('Quarantined');
+    expect(await delivery.getByTestId('recipient').innerText()).toContain(
+      'held in the quarantine: virus found: Relaydesk.Test.EICAR.UNOFFICIAL',
+    );
+    await page.screenshot({ path: join(screenshots, 'quarantine-delivery-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'quarantine-delivery-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('tab', { name: 'Text' }).click();
 
     await row('Payroll export tool').click();
     await page.getByTestId('filter-decision').waitFor();
@@ -197,10 +227,13 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     expect(await page.getByTestId('message-list-pane').evaluate((el) => el.clientWidth)).toBe(240);
     const nightly = row('Nightly build');
     await eventually(() => nightly.getByTestId('message-row-flag').allInnerTexts()).toEqual([
-      'QUARANTINED',
       'NOT-SCANNED',
     ]);
     expect(await rowState('Nightly build')).toBe('Quarantined');
+    for (const subject of ['Nightly build', 'Overdue invoice']) {
+      expect(await timesSaid(subject, 'quarantined')).toBe(1);
+    }
+    expect(await timesSaid('Nightly build', 'not-scanned')).toBe(1);
     const fit = (subject: string) =>
       row(subject)
         .getByTestId('message-row-subject')
@@ -230,6 +263,43 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await eventually(() => list.getByTestId('scanner-state').innerText()).toMatch(
       /^clamd does not answer/,
     );
+    // the clamd-down strip is one line there, the problem and Details (it took half the list)
+    const strip = list.getByTestId('scanner-state');
+    expect(await strip.innerText()).toMatch(/^clamd does not answer\s+Details$/);
+    const oneLine = () =>
+      strip.evaluate((el) => {
+        const style = getComputedStyle(el);
+        const inner =
+          el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+        const button = el.querySelector('[data-testid="scanner-details"]');
+        const line = Math.max(
+          el.querySelector('strong')?.getBoundingClientRect().height ?? 0,
+          button?.getBoundingClientRect().height ?? 0,
+        );
+        return inner <= line + 1;
+      });
+    expect(await oneLine()).toBe(true);
+    // the details and Check again are one click away
+    await strip.getByTestId('scanner-details').click();
+    await eventually(() => strip.innerText()).toContain(
+      `at ${clamd.address}. Meanwhile each message is refused with 451 4.7.0`,
+    );
+    expect(await strip.innerText()).toContain('Fix: start clamd listening at');
+    expect(await strip.getByTestId('scanner-check').isVisible()).toBe(true);
+    await list.screenshot({
+      path: join(screenshots, 'quarantine-clamd-down-narrow-open-light.png'),
+    });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await list.screenshot({
+      path: join(screenshots, 'quarantine-clamd-down-narrow-open-dark.png'),
+    });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await strip.getByTestId('scanner-check').click();
+    // asked again, still down: the details stay open until Less
+    await eventually(() => strip.innerText()).toContain('Fix: start clamd listening at');
+    await strip.getByTestId('scanner-details').click();
+    await eventually(() => strip.innerText()).toMatch(/^clamd does not answer\s+Details$/);
+    expect(await oneLine()).toBe(true);
     await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await list.screenshot({ path: join(screenshots, 'quarantine-list-narrow-dark.png') });

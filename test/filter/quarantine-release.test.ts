@@ -10,6 +10,7 @@ import { execFile } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   MessageDecisions,
+  MessageDelivery,
   MessagesPage,
   QuarantineRelease,
 } from '../../preload/api-contract.js';
@@ -124,6 +125,17 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
       [falsePositive, 'quarantine'],
     ]);
 
+    // its delivery says each recipient is held in the quarantine, and why (as Postfix's hold
+    // queue lists held mail), with nothing to do to it but the quarantine's release
+    const held = await relay.api<MessageDelivery>(`/api/v1/message/${falsePositive}/delivery`);
+    const why = 'held in the quarantine: attachment "payroll-tool.exe": .exe files are not allowed';
+    expect(held.status).toBe('quarantined');
+    expect(held.actions).toEqual([]);
+    expect(held.recipients.map((r) => [r.address, r.state, r.rule, r.attempts.length])).toEqual([
+      ['desk@office.example', 'quarantined', why, 0],
+      ['accountant@partner.example', 'quarantined', why, 0],
+    ]);
+
     // the queue's release (held mail) names the quarantine's instead of "captured"
     const queueRelease = await post('/api/v1/queue/release', { IDs: [falsePositive] });
     expect(queueRelease.status).toBe(409);
@@ -148,6 +160,16 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
       ['desk@office.example', 'captured', 0],
       ['accountant@partner.example', 'relayed', 1],
     ]);
+    // the normal records follow the quarantine in each recipient's history
+    expect(delivery.recipients.map((r) => r.history.map((h) => h.state))).toEqual([
+      ['quarantined', 'captured'],
+      ['quarantined', 'pending', 'sending', 'relayed'],
+    ]);
+    expect(delivery.recipients[1]?.history[0]).toEqual({
+      state: 'quarantined',
+      at: held.recipients[1]?.history[0]?.at,
+      reason: why,
+    });
     await eventually(sunk).toBe(1);
 
     // its verdict and history stay visible
@@ -163,6 +185,18 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
     );
     const record = relay.service.record(falsePositive);
     expect(record.tags).toEqual(expect.arrayContaining(['quarantined', 'released']));
+    // the quarantine lists what is still held; released=true adds what was released from it
+    const ids = async (path: string) =>
+      (await relay.api<MessagesPage>(path)).messages.map((m) => [
+        m.ID,
+        m.Tags.includes('released'),
+      ]);
+    expect(await ids('/api/v1/quarantine')).toEqual([]);
+    expect(await ids('/api/v1/quarantine?released=true')).toEqual([[falsePositive, true]]);
+    expect(await ids('/api/v1/quarantine?released=false')).toEqual([]);
+    const wrong = await relay.fetch('/api/v1/quarantine?released=yes');
+    expect(wrong.status).toBe(400);
+    expect((await wrong.json()).error).toMatch(/^released: "yes" is not valid; give true or false/);
     expect(log.join('\n')).toMatch(
       new RegExp(
         `smtp-audit event=message result=released id=${falsePositive} .*mailbox=office nrcpt=1 .*reason="released from the quarantine by hand; it was quarantined for: attachment`,

@@ -189,8 +189,15 @@ describe('the delivery transition function', () => {
       'held',
       'cancelled',
       'captured',
+      'quarantined',
     ];
     expect([...knownStates].sort()).toEqual([...all].sort());
+    // the quarantine's stand-in is left by no queue event and offers no action: only the
+    // quarantine's release, which plans a new delivery, sends such a message
+    for (const rule of Object.values(deliveryTransitions)) {
+      expect(rule.from).not.toContain('quarantined');
+    }
+    expect(applicableActions([{ state: 'quarantined' }])).toEqual([]);
     for (const [event, rule] of Object.entries(deliveryTransitions)) {
       if (event === 'resend') continue;
       for (const state of finalStates) expect(rule.from).not.toContain(state);

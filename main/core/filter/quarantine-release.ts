@@ -8,6 +8,7 @@ import { planDelivery } from '../queue/delivery-plan.js';
 import { QueueError } from '../queue/queue-error.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
 import { quarantineMailbox } from './message-filter.js';
+import { withQuarantineHistory } from './quarantined-recipients.js';
 
 export const releasedTag = 'released';
 
@@ -68,7 +69,8 @@ export interface ReleasedMessage {
  * The record after its release at `at`: in the mailbox it was for, tagged `released` (the
  * `quarantined` tag stays, as the Quarantine view's history), a note with the time, the verdict
  * marked released, and a delivery planned from `decisions` (the routing rules now, as for a
- * message just received: a recipient they relay is queued, one they capture is listed).
+ * message just received: a recipient they relay is queued, one they capture is listed), each
+ * recipient's history starting with its time in the quarantine.
  */
 export function releasedRecord(
   record: MessageRecord,
@@ -96,7 +98,7 @@ export function releasedRecord(
       mailbox: mailbox === quarantineMailbox ? plan.mailbox : mailbox,
       tags,
       notes,
-      ...(plan.delivery ? { delivery: plan.delivery } : {}),
+      ...(plan.delivery ? { delivery: withQuarantineHistory(record, plan.delivery) } : {}),
       ...(filter ? { filter } : {}),
     },
     relayed,

@@ -64,8 +64,12 @@ export const deliveryTransitions = {
   resend: { from: ['bounced', 'expired', 'cancelled', 'relayed', 'captured'], to: ['pending'] },
 } as const satisfies Record<DeliveryEventType, Rule>;
 
-/** The states a recipient's delivery entry starts in (see newRecipient). */
-export const initialStates = ['pending', 'captured'] as const;
+/**
+ * The states a recipient's delivery entry starts in (see newRecipient). `quarantined` only as the
+ * Delivery view's stand-in for a message the filter holds (filter/quarantined-recipients.ts):
+ * never stored, so no event leaves it; a release plans a new delivery.
+ */
+export const initialStates = ['pending', 'captured', 'quarantined'] as const;
 
 /** States no queue event leaves; only a resend by hand (a new delivery) reopens one. */
 export const finalStates: ReadonlySet<RecipientState> = new Set([

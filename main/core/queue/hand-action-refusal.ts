@@ -35,6 +35,8 @@ function stateWords(
       return `already final (partly delivered: ${[...states].join(', ')})`;
     case 'held':
       return action === 'hold' ? 'already held' : 'held';
+    case 'quarantined':
+      return 'quarantined (never relayed unless released from the quarantine)';
     case 'queued':
       // queued with none of its recipients waiting: each one is in the middle of an attempt
       if (!states.has('pending') && !states.has('deferred')) return 'being sent right now';

@@ -33,6 +33,7 @@ export function messageStatus(
 ): MessageStatus {
   if (!recipients || recipients.every((r) => r.state === 'captured')) return 'captured';
   const states = new Set(recipients.map((r) => r.state));
+  if (states.has('quarantined')) return 'quarantined';
   if (states.has('pending') || states.has('sending') || states.has('deferred')) return 'queued';
   if (states.has('held')) return 'held';
   const failed = recipients.filter((r) => failedStates.has(r.state)).length;

@@ -2,6 +2,8 @@
 // route and delivery, read and delete, and the wait for a message to arrive.
 import { applicableActions } from '../queue/delivery-transition.js';
 import { deliveryOrCaptured } from '../queue/captured-recipients.js';
+import { isHeldInQuarantine } from '../filter/quarantine-release.js';
+import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
   DeliveryHandAction,
@@ -155,10 +157,16 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
     /** Mailboxes with their counts, by name. */
     mailboxes: (): MailboxCount[] => index.mailboxes(),
 
-    /** Each recipient's state and attempts; captured mail lists its envelope recipients. */
+    /**
+     * Each recipient's state and attempts; captured mail lists its envelope recipients, and a
+     * message held in the quarantine lists them as quarantined, with the filter's reasons.
+     */
     delivery(id: string): MessageDeliveryRecord {
       const record = store.record(id);
-      const recipients = deliveryOrCaptured(record).map((recipient) => {
+      const shown = isHeldInQuarantine(record)
+        ? quarantinedRecipients(record)
+        : deliveryOrCaptured(record);
+      const recipients = shown.map((recipient) => {
         const check = record.addressChecks?.find(
           (c) => c.address.toLowerCase() === recipient.address.toLowerCase(),
         );
@@ -179,7 +187,7 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
       });
       return {
         id: record.id,
-        status: messageStatus(record.delivery),
+        status: messageStatus(shown),
         recipients,
         actions: applicableActions(record.delivery ?? []),
       };

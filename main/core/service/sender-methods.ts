@@ -10,6 +10,7 @@ import type {
 import type { FilterStatus } from '../filter/filter-control.js';
 import { releasedRecord, releaseRefusal } from '../filter/quarantine-release.js';
 import { auditLine } from '../policy/audit-line.js';
+import { crashPoint } from '../queue/crash-point.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
 import type { QuotaUsage } from '../sender-control/sender-control-service.js';
@@ -53,9 +54,17 @@ export function senderMethods(
 
     filterStatus: (): Promise<FilterStatus> => filter.status(),
 
-    /** Quarantined messages (kept, never relayed), newest first. */
-    quarantine: (start: number, limit: number): MessageListing =>
-      messages.listing(start, limit, 'tag:quarantined'),
+    /**
+     * Messages held in the quarantine (kept, never relayed), newest first: what waits for a
+     * decision. `released`: those released from it too (they keep the `quarantined` tag as
+     * their history, with `released`).
+     */
+    quarantine: (start: number, limit: number, released = false): MessageListing =>
+      messages.listing(
+        start,
+        limit,
+        released ? 'tag:quarantined' : 'tag:quarantined !tag:released',
+      ),
 
     /**
      * Releases a quarantined message by hand (a false positive): back to the mailbox it was for,
@@ -72,6 +81,8 @@ export function senderMethods(
       // the index takes the change before this turn ends, so a second release (a double click)
       // already reads it as released; nothing here awaits before that
       await store.saveRecord(released.record);
+      // the kill -9 test's: released on disk, not yet answered, queued or audited
+      crashPoint('quarantine-release-saved');
       const { filter: verdict } = record;
       log(
         auditLine('message', {

@@ -131,23 +131,30 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
     async () => service.filterStatus(),
   );
 
-  app.get<{ Querystring: { start: number; limit: number } }>(
+  app.get<{ Querystring: { start: number; limit: number; released: boolean } }>(
     '/api/v1/quarantine',
     {
       schema: {
         tags,
         summary:
-          'Quarantined messages (kept, never relayed), newest first, in the shape of /api/v1/messages',
+          'Messages held in the quarantine (kept, never relayed), newest first, in the shape of /api/v1/messages; released=true lists those released from it too (tagged released)',
         querystring: {
           type: 'object',
           properties: {
             start: { type: 'integer', minimum: 0, default: 0 },
             limit: { type: 'integer', minimum: 1, default: 50 },
+            released: {
+              type: 'boolean',
+              default: false,
+              description:
+                'true to list messages released from the quarantine too (their Tags have released)',
+            },
           },
         },
       },
     },
-    async (req) => toMessagesPage(service.quarantine(req.query.start, req.query.limit)),
+    async (req) =>
+      toMessagesPage(service.quarantine(req.query.start, req.query.limit, req.query.released)),
   );
 
   app.post<{ Params: { id: string }; Body: { ConfirmVirus?: boolean } | undefined }>(

@@ -12,6 +12,7 @@ export const recipientStateLabels: Record<RecipientState, string> = {
   held: 'Held',
   cancelled: 'Cancelled',
   captured: 'Captured (not sent on)',
+  quarantined: 'Held in the quarantine (sent only if released)',
 };
 
 export function replyLine(reply: SmtpReplyView): string {

@@ -16,14 +16,31 @@ import { TagChips } from '../tags/TagChips';
 /** The tags the content filter sets, flagged in the list (quarantined, virus, not scanned). */
 const filterFlags = ['quarantined', 'virus', 'not-scanned'];
 
+/** Whether the filter holds the message: its row's state says Quarantined. */
+function heldInQuarantine(tags: readonly string[]): boolean {
+  return tags.includes('quarantined') && !tags.includes('released');
+}
+
 /**
- * A message released from the quarantine keeps its `quarantined` tag (the Quarantine view's
- * history): its flag says `released` instead, so the row does not read as still held.
+ * The filter's flags a row shows, each fact once: a held message's state already says
+ * Quarantined (a QUARANTINED flag beside it said it twice), so only what else the filter found
+ * (VIRUS, NOT-SCANNED) is flagged; a released one keeps its `quarantined` tag (the Quarantine
+ * view's history) and is flagged RELEASED beside its delivery state, so it does not read as held.
  */
-function filterTags(tags: readonly string[]): string[] {
+function filterFlagsOf(tags: readonly string[]): string[] {
   const flags = filterFlags.filter((flag) => tags.includes(flag));
+  if (heldInQuarantine(tags)) return flags.filter((flag) => flag !== 'quarantined');
   if (!tags.includes('released')) return flags;
   return flags.map((flag) => (flag === 'quarantined' ? 'released' : flag));
+}
+
+/**
+ * The tags the detail line shows as chips: the user's own and other tools'. The filter's
+ * (and `released`) are said by the row's state and flags already, and a `quarantined` chip next
+ * to nothing new only repeated them; the sidebar's Quarantine and the tag filter still list them.
+ */
+function chipTagsOf(tags: readonly string[]): string[] {
+  return tags.filter((tag) => !filterFlags.includes(tag) && tag !== 'released');
 }
 
 /**
@@ -31,9 +48,7 @@ function filterTags(tags: readonly string[]): string[] {
  * Status and it would read as captured; once released it has one, and says it as any row does.
  */
 function rowState(message: MessageSummary): RowState {
-  if (message.Tags.includes('quarantined') && !message.Tags.includes('released')) {
-    return 'quarantined';
-  }
+  if (heldInQuarantine(message.Tags)) return 'quarantined';
   return message.Status ?? 'captured';
 }
 
@@ -136,7 +151,7 @@ const MessageRowContent = memo(function MessageRowContent({
         {formatReceivedTime(message.Created)}
       </span>
       <span className="row-subject" data-testid="message-row-subject">
-        {filterTags(message.Tags).map((tag) => (
+        {filterFlagsOf(message.Tags).map((tag) => (
           <span key={tag} className={`row-flag flag-${tag}`} data-testid="message-row-flag">
             {tag}
           </span>
@@ -152,7 +167,7 @@ const MessageRowContent = memo(function MessageRowContent({
         {/* on the detail line, not in the time and size column: a message's tags there made
             that column as wide as its chips, and the subject beside it went down to a few px */}
         <span className="row-attachments">
-          <TagChips tags={message.Tags} onShowTag={onShowTag} />
+          <TagChips tags={chipTagsOf(message.Tags)} onShowTag={onShowTag} />
           {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
         </span>
       </span>

@@ -2,9 +2,10 @@ import type { MessageStatus } from '../api/contract';
 
 /**
  * What a list row says of a message: its delivery status, or `quarantined` for one the filter
- * holds (it has no delivery, so it would otherwise read as captured).
+ * holds (its summary has no delivery, so it would otherwise read as captured; the Delivery view's
+ * status says quarantined itself).
  */
-export type RowState = MessageStatus | 'quarantined';
+export type RowState = MessageStatus;
 
 export const statusLabels: Record<RowState, string> = {
   captured: 'Captured',

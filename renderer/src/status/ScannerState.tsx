@@ -21,6 +21,8 @@ const meanwhile: Record<FilterStatus['clamdUnavailable'], string> = {
 export function ScannerState() {
   const api = useApi();
   const [asked, setAsked] = useState(0);
+  // the narrow list's strip shows the problem in one line; Details opens the rest (see styles)
+  const [open, setOpen] = useState(false);
   const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}`);
   const again = (
     <button type="button" data-testid="scanner-check" onClick={() => setAsked((n) => n + 1)}>
@@ -57,13 +59,32 @@ export function ScannerState() {
       </p>
     );
   }
+  // In a narrow list (240 px) the whole strip took half the list's height: there only its first
+  // words and Details show, the rest (where, meanwhile, the fix, Check again) one click away.
+  // The full text stays in the page, so a screen reader and a wide list read it all.
   return (
-    <div className="scanner-state down" data-testid="scanner-state" role="status">
+    <div
+      className={`scanner-state down${open ? ' open' : ''}`}
+      data-testid="scanner-state"
+      role="status"
+    >
       <p>
-        <strong>clamd does not answer</strong> at {filter.clamd}.{' '}
-        {meanwhile[filter.clamdUnavailable]}
+        <strong>clamd does not answer</strong>
+        <span className="scanner-detail">
+          {' '}
+          at {filter.clamd}. {meanwhile[filter.clamdUnavailable]}
+        </span>
+        <button
+          type="button"
+          className="scanner-more"
+          aria-expanded={open}
+          data-testid="scanner-details"
+          onClick={() => setOpen((shown) => !shown)}
+        >
+          {open ? 'Less' : 'Details'}
+        </button>
       </p>
-      <p>
+      <p className="scanner-detail">
         Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
         correct the clamd address in Settings. {again}
       </p>
