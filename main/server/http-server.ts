@@ -32,6 +32,7 @@ import { registerCheckRoutes } from './routes/check-routes.js';
 import { registerViewRoutes } from './routes/view-routes.js';
 import { resolveLatestMatching } from './mailpit/latest-matching.js';
 import { otherToolRouteHint } from './other-tool-routes.js';
+import { sharedValidators } from './route-validators.js';
 
 export interface HttpServerOptions {
   /** Folder of the built renderer; the UI is not served when it is missing. */
@@ -59,6 +60,7 @@ export async function createHttpServer(
     schemaErrorFormatter: schemaError,
     // the value a request gave goes into the answer (schema-errors.ts)
     ajv: { customOptions: { verbose: true } },
+    schemaController: { compilersFactory: { buildValidator: sharedValidators } },
   });
 
   // Mailpit's client sends DELETE with an empty JSON body for "delete all"; MailHog's sends none.
