@@ -180,6 +180,12 @@ export interface LogEntry {
    */
   kind: LogKind;
   line: string;
+  /**
+   * The line's place among every line this run of the service logged (all kinds), from 1: two
+   * equal lines in one millisecond are still two, so the Logs view can tell a live line it also
+   * read in the history from a new one.
+   */
+  seq: number;
 }
 
 export interface LogLines {

@@ -23,7 +23,7 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
     url: '/api/events',
     schema: {
       summary:
-        'Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract\'s, for Relaydesk\'s GUI), and every log line; with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last); with &logs=subscribe, log lines only while the client has sent {"Type": "subscribe", "Data": "log"} (until {"Type": "unsubscribe", "Data": "log"})',
+        'Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract\'s, for Relaydesk\'s GUI), and every log line; with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last); with &logs=subscribe, log lines only while the client has sent {"Type": "subscribe", "Data": "log"} (answered {"Type": "subscribed", "Data": "log"} once every later line will be sent; until {"Type": "unsubscribe", "Data": "log"})',
       tags: ['Mailpit'],
       querystring: {
         type: 'object',
@@ -78,7 +78,11 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         if (mailpitShape || isBinary || data.length > 200) return;
         const asked = logSubscription(data.toString('utf8'));
-        if (asked !== null) followsLogs = asked;
+        if (asked === null) return;
+        followsLogs = asked;
+        // said once every later line will come here: only then may the Logs view read the
+        // history, or a line written between its read and this frame would be shown by neither
+        if (asked && socket.readyState === socket.OPEN) socket.send(logSubscribedFrame);
       });
       const forward = (event: ServiceEvent): void => {
         // the Logs view's feed (two or three audit lines per message) is our GUI's alone: a
@@ -99,6 +103,12 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
     },
   });
 }
+
+/**
+ * The answer to a client's log subscription, once it is in effect: every line logged after it is
+ * sent to that client (the GUI's http transport reads it, renderer/src/api/event-parse.ts).
+ */
+export const logSubscribedFrame = JSON.stringify({ Type: 'subscribed', Data: 'log' });
 
 /**
  * A client's `{"Type": "subscribe" | "unsubscribe", "Data": "log"}`: true or false, or null for

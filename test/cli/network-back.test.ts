@@ -87,4 +87,77 @@ describe('relaydesk serve when the network comes back', () => {
     expect(serve.stdout).not.toMatch(/probe \d+ of upstream/);
     await serve.stop();
   });
+
+  it('leaves greylisted mail to its greylisting wait, and retries the rest', async () => {
+    // Postgrey's answer to a first try: come back in 5 minutes; and a deferral of another kind
+    const host = await startUpstreamServer({
+      tls: 'none',
+      failures: {
+        rcpt: {
+          'grey@customer.example': {
+            code: 450,
+            text: '4.2.0 <grey@customer.example>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/customer.example.html',
+          },
+          'busy@customer.example': { code: 451, text: '4.3.0 Temporary local problem' },
+        },
+      },
+    });
+    closing.push(() => host.close());
+    const folder = await makeTempDir();
+    const network = join(folder, 'interfaces.json');
+    await writeFile(network, JSON.stringify(loopback));
+    const serve = await startServe({
+      args: [
+        '--mode',
+        'relay',
+        '--relay-host',
+        `127.0.0.1:${host.port}`,
+        '--relay-security',
+        'none',
+      ],
+      env: { RELAYDESK_TEST_NETWORK_FILE: network, RELAYDESK_TEST_WATCH_MS: '200' },
+    });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: serve.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const info = await transport.sendMail({
+      from: 'laptop@example.com',
+      to: ['grey@customer.example', 'busy@customer.example'],
+      subject: 'Greylisted on the first try',
+      text: 'x',
+    });
+    transport.close();
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const delivery = () => serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    const recipient = async (address: string) =>
+      (await delivery()).recipients.find((r) => r.address === address);
+    await waitFor('both recipients deferred after one attempt', async () => {
+      const { recipients } = await delivery();
+      return recipients.every((r) => r.state === 'deferred' && r.attempts.length === 1);
+    });
+    const greylisted = await recipient('grey@customer.example');
+
+    await writeFile(network, JSON.stringify(wired));
+    await serve.waitFor(
+      /network is back \(192\.0\.2\.10 on eth0\): retrying deferred mail now \(1 message\)/,
+    );
+    // the other deferral is tried again at once…
+    await waitFor(
+      'the second attempt to busy@',
+      async () => (await recipient('busy@customer.example'))?.attempts.length === 2,
+    );
+    // …the greylisted recipient waits out its greylisting: one attempt, the same retry time
+    const grey = await recipient('grey@customer.example');
+    expect(grey?.state).toBe('deferred');
+    expect(grey?.attempts).toHaveLength(1);
+    expect(grey?.nextAttemptAt).toBe(greylisted?.nextAttemptAt);
+    expect(grey?.history.map((h) => h.reason)).not.toContain('network is back');
+    expect(grey?.history.at(-1)?.reason).toMatch(
+      /^greylisted at RCPT TO \(tried again at its retry time, not sooner\): 450 4\.2\.0 /,
+    );
+    await serve.stop();
+  });
 });

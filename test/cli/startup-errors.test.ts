@@ -195,7 +195,7 @@ describe('the --config file', () => {
     const path = await configFile('{"maximumMessages": 10}');
     expect(await serve(['--config', path])).toMatch(
       new RegExp(
-        `^settings file ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: unknown setting "maximumMessages"; known settings are smtp, http, dataDir, maxMessages, `,
+        `^settings file ${JSON.stringify(path).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: maximumMessages: unknown setting; known settings are smtp, http, dataDir, maxMessages, `,
       ),
     );
   });
@@ -203,13 +203,13 @@ describe('the --config file', () => {
   it('a misspelt key, with the one meant (quota for quotas)', async () => {
     const path = await configFile('{"quota": [{"user": "*", "perMinute": 3}]}');
     expect(await serve(['--config', path])).toBe(
-      `settings file ${JSON.stringify(path)}: unknown setting "quota"; did you mean "quotas"?`,
+      `settings file ${JSON.stringify(path)}: quota: unknown setting; did you mean "quotas"?`,
     );
   });
 
   // a slip inside an object or a list item gets the key meant, with its full path, as a slip at
   // the top does; before, each was refused with a list of fields (or, for dkim, read as missing).
-  // And the file, as a top-level problem names it: before, only its place in the file
+  // And the file, in the one form a top-level problem takes too: `settings file "…": place: …`
   const nestedSlips: Array<[string, Record<string, unknown>, string]> = [
     [
       'a quota',
@@ -280,7 +280,9 @@ describe('the --config file', () => {
   for (const [where, settings, message] of nestedSlips) {
     it(`a misspelt key inside ${where}, with its path and the key meant`, async () => {
       const path = await configFile(JSON.stringify(settings, null, 2));
-      expect(await serve(['--config', path])).toBe(`--config: ${JSON.stringify(path)}: ${message}`);
+      expect(await serve(['--config', path])).toBe(
+        `settings file ${JSON.stringify(path)}: ${message}`,
+      );
     });
   }
 
@@ -295,21 +297,21 @@ describe('the --config file', () => {
   it('a sender rewrite without its pattern says which field is missing', async () => {
     const path = await configFile('{"senderRewrite": [{"to": "o@example.com"}]}');
     expect(await serve(['--config', path])).toBe(
-      `--config: ${JSON.stringify(path)}: senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"`,
+      `settings file ${JSON.stringify(path)}: senderRewrite[0].match is missing; give the senders to rewrite as a glob such as "*@printer.local"`,
     );
   });
 
   it('a key like no known one still gets the list of fields', async () => {
     const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
     expect(await serve(['--config', path])).toBe(
-      `--config: ${JSON.stringify(path)}: quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay`,
+      `settings file ${JSON.stringify(path)}: quotas[0]: unknown field "limit"; use name, user or ip, perMinute, perHour, perDay and recipientsPerDay`,
     );
   });
 
-  it('a bad value, naming the key', async () => {
+  it('a bad value, naming the file and the key', async () => {
     const path = await configFile('{"maxMessages": -5}');
     expect(await serve(['--config', path])).toBe(
-      '"maxMessages" in the settings file: -5 is not valid; use a whole number from 0 (keep all) to 10000000',
+      `settings file ${JSON.stringify(path)}: maxMessages: -5 is not valid; use a whole number from 0 (keep all) to 10000000`,
     );
   });
 

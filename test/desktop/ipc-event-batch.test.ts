@@ -183,8 +183,10 @@ it('sends the window no log line while its Logs view is closed, and every line w
     await bridge.listMessages(0, 1);
     expect(logLines(sends)).toEqual([]);
     // the Logs view opens: each message's lines arrive
-    const unfollow = api.followLogs?.();
-    expect(unfollow).toBeTypeOf('function');
+    const following = api.followLogs?.();
+    expect(following).toBeDefined();
+    // main follows once its answer is in: lines from then on come on the event channel
+    await following?.ready;
     await relay.transport().sendMail({
       from: 'a@x.example',
       to: 'b@y.example',
@@ -193,7 +195,7 @@ it('sends the window no log line while its Logs view is closed, and every line w
     });
     await eventually(() => logLines(sends).length).toBeGreaterThan(0);
     // and it closes: once what main held is flushed (an answer does that), no more
-    unfollow?.();
+    following?.stop();
     await bridge.listMessages(0, 1);
     sends.length = 0;
     await burstHeard(events, 'reclosed');

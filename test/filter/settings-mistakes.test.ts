@@ -35,7 +35,7 @@ describe('attachment types in the settings', () => {
       const result = await serveWithConfig({ attachments: { types: ['iso', typo] } });
       expect(result.code).toBe(2);
       expect(result.stderr).toBe(
-        `relaydesk: --config: ${JSON.stringify(result.config)}: attachments.types: "${typo}" looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"\n`,
+        `relaydesk: settings file ${JSON.stringify(result.config)}: attachments.types: "${typo}" looks like a misspelling of the group "executable" (as an extension it would refuse nothing); write "executable"\n`,
       );
     }
   });

@@ -13,9 +13,16 @@ describe('the recent log lines', () => {
     expect(all.lines).toHaveLength(1000);
     expect(all.lines[0]).toBe('relay 1501');
     expect(all.lines.at(-1)).toBe('relay 2500');
-    expect(all.entries[0]).toEqual({ at: at.toISOString(), kind: 'relay', line: 'relay 1501' });
+    expect(all.entries[0]).toEqual({
+      at: at.toISOString(),
+      kind: 'relay',
+      line: 'relay 1501',
+      seq: 1501,
+    });
     expect(log.last('relay', 3).lines).toEqual(['relay 2498', 'relay 2499', 'relay 2500']);
     expect(log.last('relay', 0).lines).toEqual([]);
     expect(log.last('audit', 10).lines).toEqual(['audit 1']);
+    // one count over every kind: the audit line came after the 2500 relay lines
+    expect(log.last('audit', 10).entries[0]?.seq).toBe(2501);
   });
 });

@@ -6,14 +6,21 @@
 // being sent when the process died, or its outcome was not on disk yet (at-least-once, as SMTP
 // allows: per upstream connection, one message on the wire and one whose outcome is being
 // stored). A torn last journal record is ignored with a log line. And a message the upstream took
-// before even its `sending` state was on disk is sent again after the restart.
-import { readdir, rm } from 'node:fs/promises';
+// before even its `sending` state was on disk is sent again after the restart; one whose outcome
+// was not on disk yet has no attempt line in relay.log for the first send (the line is written
+// once the outcome is stored), only for the one the queue knows.
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import type { LogLines, MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -207,6 +214,55 @@ describe('kill -9 after the upstream took a message whose sending state was neve
     expect(recipient?.attempts).toHaveLength(1);
     expect(recipient?.history.map((h) => h.state)).toEqual(['pending', 'sending', 'relayed']);
     expect((await second.stop()).code).toBe(0);
+    await up.close();
+  });
+});
+
+describe('kill -9 after the upstream took a message whose outcome was not stored yet', () => {
+  it('has logged no attempt for it; after the restart, one line: the attempt the queue knows', async () => {
+    const up = await upstream();
+    const dataDir = await makeTempDir();
+    const args = [
+      ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
+    ];
+    // the journal writes nothing: the outcome is known in memory and never reaches the disk
+    const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: first.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const to = 'logged@rcpt.example';
+    const sent = await transport.sendMail({
+      from: 'app@example.test',
+      to,
+      subject: 'l',
+      text: 'x',
+    });
+    transport.close();
+    const id = /queued as (\S+)/.exec(sent.response)?.[1] as string;
+    const state = async (serve: ServeProcess) =>
+      (await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).recipients[0]?.state;
+    await expect.poll(() => state(first), { timeout: 20_000 }).toBe('relayed');
+    expect(up.got).toEqual([to]);
+    // relayed in memory only: the relay log does not say so yet
+    const attemptLines = (lines: string[]) => lines.filter((l) => l.includes(`${id}: to=<${to}>`));
+    const logged = await first.api<LogLines>('/api/v1/relay/log?limit=1000');
+    expect(attemptLines(logged.lines)).toEqual([]);
+    first.kill('SIGKILL');
+    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+
+    // the restart sends it again (at least once), and logs that attempt, the one it knows of
+    const second = await startServe({ dataDir, args });
+    await expect.poll(() => state(second), { timeout: 20_000 }).toBe('relayed');
+    expect(up.got).toEqual([to, to]);
+    const delivery = await second.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients[0]?.attempts).toHaveLength(1);
+    expect((await second.stop()).code).toBe(0);
+    const file = (await readFile(join(dataDir, 'relay.log'), 'utf8')).split('\n');
+    expect(attemptLines(file)).toHaveLength(1);
+    expect(attemptLines(file)[0]).toMatch(/, status=sent \(250 /);
     await up.close();
   });
 });

@@ -5,6 +5,8 @@ import { changeFrom, draftFrom, moveRule } from '../../renderer/src/settings/set
 import {
   appendLog,
   filterLog,
+  joinHistory,
+  logIdentity,
   maxShownLines,
   mergeLogs,
 } from '../../renderer/src/logs/log-lines.js';
@@ -66,10 +68,12 @@ describe('the change a save sends', () => {
 });
 
 describe('log lines', () => {
-  const line = (at: string, kind: LogEntry['kind'], text: string): LogEntry => ({
+  let seq = 0;
+  const line = (at: string, kind: LogEntry['kind'], text: string, n = ++seq): LogEntry => ({
     at,
     kind,
     line: text,
+    seq: n,
   });
 
   it('merge both logs in time order, and filter by kind and words', () => {
@@ -88,6 +92,20 @@ describe('log lines', () => {
     expect(filterLog(merged, { kind: 'audit', text: '' })).toHaveLength(2);
     expect(filterLog(merged, { kind: 'all', text: 'STATUS=deferred 451' })).toHaveLength(1);
     expect(filterLog(merged, { kind: 'audit', text: 'deferred' })).toHaveLength(0);
+  });
+
+  it('join the history with the live lines that came while it was read, each line once', () => {
+    const at = '2026-11-30T10:00:01.000Z';
+    // two clients connecting from one address in one millisecond: two equal lines, both logged
+    const first = line(at, 'audit', 'smtp-audit event=connect client=10.0.0.1', 41);
+    const second = line(at, 'audit', 'smtp-audit event=connect client=10.0.0.1', 42);
+    const later = line('2026-11-30T10:00:02.000Z', 'relay', 'x: status=sent', 43);
+    // the second was logged after the subscription and before the read: live and in the history
+    const { lines, known } = joinHistory([[], [first, second], []], [second, later]);
+    expect(lines).toEqual([first, second, later]);
+    // and when it comes live only after the history's answer, it is known already
+    expect(known.has(logIdentity(second))).toBe(true);
+    expect(known.has(logIdentity(later))).toBe(false);
   });
 
   it('keep the newest lines when live lines pass the limit', () => {

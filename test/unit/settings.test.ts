@@ -63,16 +63,23 @@ describe('settings', () => {
     );
   });
 
-  it('names the key for a bad settings file', async () => {
-    await expect(async () =>
-      resolveSettings({ env: {}, configFile: await configFile('{"maxMesages": 3}') }),
-    ).rejects.toThrow(/unknown setting "maxMesages"; did you mean "maxMessages"\?$/);
+  it('names the file and the key for a bad settings file, in one form', async () => {
+    const misspelt = await configFile('{"maxMesages": 3}');
+    expect(() => resolveSettings({ env: {}, configFile: misspelt })).toThrow(
+      `settings file ${JSON.stringify(misspelt)}: maxMesages: unknown setting; did you mean "maxMessages"?`,
+    );
     await expect(async () =>
       resolveSettings({ env: {}, configFile: await configFile('{"retryPolicy": 3}') }),
-    ).rejects.toThrow(/unknown setting "retryPolicy"; known settings are smtp, http/);
-    await expect(async () =>
-      resolveSettings({ env: {}, configFile: await configFile('{"maxMessages": "many"}') }),
-    ).rejects.toThrow(/^"maxMessages" in the settings file: "many" is not valid/);
+    ).rejects.toThrow(/: retryPolicy: unknown setting; known settings are smtp, http/);
+    // a bad value of a top-level key, as a slip inside one: the file, the key, the problem
+    const bad = await configFile('{"maxMessages": "many"}');
+    expect(() => resolveSettings({ env: {}, configFile: bad })).toThrow(
+      new RegExp(`^settings file ${JSON.stringify(bad)}: maxMessages: "many" is not valid`),
+    );
+    const nested = await configFile('{"rateLimit": {"perMinut": 60}}');
+    expect(() => resolveSettings({ env: {}, configFile: nested })).toThrow(
+      `settings file ${JSON.stringify(nested)}: rateLimit.perMinut: unknown field "perMinut"; did you mean "perMinute"?`,
+    );
     await expect(async () =>
       resolveSettings({ env: {}, configFile: await configFile('{oops') }),
     ).rejects.toThrow(/is not valid JSON/);

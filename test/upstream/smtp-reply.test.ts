@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import {
   classificationTable,
   classifySmtpOutcome,
+  isGreylisting,
   parseSmtpReply,
   parseUpstreamQueueId,
   type OutcomeInput,
@@ -66,6 +67,16 @@ describe('classification table', () => {
     ['250 at RCPT', { stage: 'rcpt', reply: r('250 Accepted') }, 'relayed'],
     ['450 at RCPT', { stage: 'rcpt', reply: r('450 4.2.0 mailbox busy') }, 'deferred'],
     ['451 at DATA', { stage: 'data', reply: r('451 4.3.0 local error') }, 'deferred'],
+    [
+      'greylisting at RCPT (Postgrey)',
+      {
+        stage: 'rcpt',
+        reply: r(
+          '450 4.2.0 <ada@example.org>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/example.org.html',
+        ),
+      },
+      'deferred',
+    ],
     ['421 at greeting', { stage: 'greeting', reply: r('421 4.3.2 shutting down') }, 'deferred'],
     ['550 at RCPT', { stage: 'rcpt', reply: r('550 5.1.1 user unknown') }, 'bounced'],
     ['554 at DATA', { stage: 'data', reply: r('554 5.7.1 spam') }, 'bounced'],
@@ -155,6 +166,21 @@ describe('classification table', () => {
       classifySmtpOutcome({ stage: 'connect', errorCode: 'ECONNREFUSED', detail: '127.0.0.1:25' })
         .reason,
     ).toBe('connection refused: nothing listens on the upstream port (127.0.0.1:25)');
+  });
+
+  test('a greylisting reply is told by its words, at any 4xx code', () => {
+    expect(isGreylisting(r('451 4.7.1 Greylisting in action, please come back in 00:05:00'))).toBe(
+      true,
+    );
+    expect(isGreylisting(r('450 4.7.1 graylisted, try again later'))).toBe(true);
+    expect(isGreylisting(r('450 4.2.0 mailbox busy'))).toBe(false);
+    // refused for good is no wait at all
+    expect(isGreylisting(r('550 5.7.1 greylisting failed too often'))).toBe(false);
+    expect(
+      classifySmtpOutcome({ stage: 'rcpt', reply: r('451 4.7.1 Greylisted, try again') }).reason,
+    ).toBe(
+      'greylisted at RCPT TO (tried again at its retry time, not sooner): 451 4.7.1 Greylisted, try again',
+    );
   });
 
   test('every row is reachable (no row is shadowed by the ones above it)', () => {

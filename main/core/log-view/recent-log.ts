@@ -13,11 +13,13 @@ export function isAuditLine(line: string): boolean {
 
 export class RecentLog {
   private readonly entries: Record<LogKind, LogEntry[]> = { relay: [], audit: [], service: [] };
+  private lastSeq = 0;
 
   constructor(private readonly keep: number) {}
 
   add(kind: LogKind, line: string, at: Date): LogEntry {
-    const entry = { at: at.toISOString(), kind, line };
+    this.lastSeq += 1;
+    const entry = { at: at.toISOString(), kind, line, seq: this.lastSeq };
     const list = this.entries[kind];
     list.push(entry);
     // the oldest go a batch at a time: dropping one per line moved the whole list each time

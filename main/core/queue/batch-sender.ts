@@ -1,7 +1,9 @@
 // One transaction with the upstream for one batch of a message's recipients: they are marked
 // sending, the bytes are made (redirect header, sender rewriting, DKIM signature), the upstream is asked, and its
-// answer is recorded for each recipient with one log line per attempt. The connection is free for
-// the next message as soon as the upstream has answered; the outcome is made durable meanwhile.
+// answer is recorded for each recipient, with one log line per attempt once that is on disk. The
+// connection is free for the next message as soon as the upstream has answered; the outcome is
+// made durable meanwhile.
+import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
 import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
 import type { LoginGate } from '../upstream/login-gate.js';
@@ -134,14 +136,11 @@ export class BatchSender {
     if (!changed?.record.delivery) return;
     const { record } = changed;
     const delivery = changed.record.delivery;
-    const tried: RecipientDelivery[] = [];
+    const tried: Array<{ r: RecipientDelivery; last: DeliveryAttemptView }> = [];
     for (const i of batch.indexes) {
       const r = delivery[i];
       const last = r?.attempts[r.attempts.length - 1];
-      if (!r || !last) continue;
-      tried.push(r);
-      // the service keeps it for the Logs view and publishes it as a `log` event
-      this.options.log(attemptLogRecord(record, r, last));
+      if (r && last) tried.push({ r, last });
     }
     // What the attempt says of the upstream is decided in the same step as the recipients'
     // outcome, before their save: in between, the API showed them deferred with no pause, and
@@ -154,8 +153,14 @@ export class BatchSender {
         this.options.pause(attempt.pauseUpstream);
     } else if (!attempt.upstreamWide) this.options.answered(attempt.upstream);
     await changed.saved;
-    for (const r of tried) this.options.onAttempt?.(r);
-    const failed = tried.filter((r) => r.state === 'bounced' || r.state === 'expired');
+    // Logged once the outcome is on disk: a line written before, then a kill -9, claimed a
+    // delivery (status=sent) the queue did not know of after the restart, and sent again.
+    // The service keeps each line for the Logs view and publishes it as a `log` event.
+    for (const { r, last } of tried) this.options.log(attemptLogRecord(record, r, last));
+    for (const { r } of tried) this.options.onAttempt?.(r);
+    const failed = tried
+      .map(({ r }) => r)
+      .filter((r) => r.state === 'bounced' || r.state === 'expired');
     if (failed.length > 0) this.options.onFailed?.(record, failed);
   }
 }

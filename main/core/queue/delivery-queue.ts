@@ -6,11 +6,11 @@
 // hand; one transaction is batch-sender.ts, a state change recipient-ledger.ts.
 import { NotFoundError } from '../caller-error.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
-import type { RecipientState } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
 import { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import { isGreylisting } from '../upstream/smtp-reply.js';
 import { BatchSender } from './batch-sender.js';
 import { dueBatches, type Batch } from './delivery-batches.js';
 import type { DeliveryEvent } from './delivery-transition.js';
@@ -25,6 +25,20 @@ import { waitsForUpstream } from './recipient-state.js';
 import { UpstreamProbe } from './upstream-probe.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
+
+/**
+ * Deferred by a greylisting reply (smtp-reply.ts isGreylisting), its wait not over: sent sooner
+ * (the network back, a wake from sleep), it would only be greylisted again, its wait started anew.
+ */
+function keepsGreylistWait(r: RecipientDelivery, now: number): boolean {
+  return (
+    r.state === 'deferred' &&
+    !waitsForUpstream(r) &&
+    r.nextAttemptAt !== null &&
+    Date.parse(r.nextAttemptAt) > now &&
+    isGreylisting(r.attempts.at(-1)?.reply)
+  );
+}
 
 /** Deferred for an upstream-wide failure, and its retry time is still to come. */
 function waitsForUpstreamNow(r: RecipientDelivery, now: number): boolean {
@@ -506,7 +520,7 @@ export class DeliveryQueue {
   private async changeAll(
     ids: string[],
     event: Exclude<DeliveryEvent, { type: 'attempt' | 'gate' | 'start' }>,
-    onlyFrom?: RecipientState,
+    which?: (r: RecipientDelivery) => boolean,
   ): Promise<string[]> {
     const changed: string[] = [];
     for (const id of ids) {
@@ -514,11 +528,7 @@ export class DeliveryQueue {
       // was not held, whatever was asked
       let moved = false;
       await this.ledger.update(id, (list) => {
-        const next = this.ledger.applyWhere(
-          list,
-          event,
-          (r) => onlyFrom === undefined || r.state === onlyFrom,
-        );
+        const next = this.ledger.applyWhere(list, event, which);
         moved = next.some((r, i) => r !== list[i]);
         return next;
       });
@@ -552,13 +562,19 @@ export class DeliveryQueue {
     return this.changeAll(ids, { type: 'retry', reason: 'retry by hand' });
   }
 
-  /** Retry everything waiting (network back, wake from sleep). */
+  /**
+   * Retry everything waiting (network back, wake from sleep), but what greylisting deferred: its
+   * wait is the receiver's, and no network change shortens it.
+   */
   retryAll(why: string): Promise<string[]> {
     if (!this.paused?.byHand) this.resume(why);
+    const now = this.options.now();
+    const retried = (r: RecipientDelivery): boolean =>
+      r.state === 'deferred' && !keepsGreylistWait(r, now);
     const ids = [...this.options.store.records()]
-      .filter((record) => record.delivery?.some((r) => r.state === 'deferred'))
+      .filter((record) => record.delivery?.some(retried))
       .map((record) => record.id);
-    return this.changeAll(ids, { type: 'retry', reason: why }, 'deferred');
+    return this.changeAll(ids, { type: 'retry', reason: why }, retried);
   }
 
   /**

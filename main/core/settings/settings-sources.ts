@@ -144,9 +144,12 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
         const names = [...settingFields.map((f) => f.key), ...structuredKeys];
         const near = nearestName(key, names);
         throw new SettingsError(
-          near
-            ? `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; did you mean ${JSON.stringify(near)}?`
-            : `settings file ${JSON.stringify(file)}: unknown setting ${JSON.stringify(key)}; known settings are ${names.join(', ')}`,
+          inSettingsFile(
+            file,
+            near
+              ? `${key}: unknown setting; did you mean ${JSON.stringify(near)}?`
+              : `${key}: unknown setting; known settings are ${names.join(', ')}`,
+          ),
         );
       }
       // the file may hold smtp/http as "host:port" strings, like the flags
@@ -201,21 +204,33 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
 }
 
 /**
- * A problem inside a setting of the --config file (`rules[1].filter.virusActon: …`) names its
- * place in the file, and now the file too, as a top-level one does (`--config: "/x.json" is not
- * valid JSON…`): a unit's --config and the desktop's saved settings can both be in play, and the
- * path says which one to open. Problems of the value as a whole, or from a flag, are left as
- * they are: they name their key or flag already.
+ * A problem with one setting of a settings file, in the one form every such problem takes: the
+ * file, then the setting's place in it (a top-level key, or a path into one), then the problem:
+ * `settings file "/etc/relaydesk.json": quotas[0].perHuor: unknown field "perHuor"; …`. The path
+ * says which file to open (a unit's --config and the desktop's saved settings can both be in
+ * play), the place where to look in it.
+ */
+function inSettingsFile(file: string, problem: string): string {
+  return `settings file ${JSON.stringify(file)}: ${problem}`;
+}
+
+/**
+ * A problem with a setting of the --config file names the file (inSettingsFile): one with the
+ * key's value (the schema says `"maxMessages" in the settings file: -5 is not valid…`, which
+ * becomes `maxMessages: -5 is not valid…`) or at a place inside it (`quotas[0].perHuor: …`).
+ * Problems of a setting given by a flag, or by a later layer, are left as they are: they name
+ * their key or flag already.
  */
 function namingConfigFile<T>(key: string, file: string | undefined, read: () => T): T {
   try {
     return read();
   } catch (err) {
-    const nested =
-      err instanceof SettingsError &&
-      (err.message.startsWith(`${key}.`) || err.message.startsWith(`${key}[`));
-    if (file === undefined || !nested) throw err;
-    throw new SettingsError(`--config: ${JSON.stringify(file)}: ${err.message}`, { cause: err });
+    if (file === undefined || !(err instanceof SettingsError)) throw err;
+    const quoted = /^"([^"]+)" in the settings file/.exec(err.message);
+    const problem = quoted ? `${quoted[1]}${err.message.slice(quoted[0].length)}` : err.message;
+    const place = quoted?.[1] ?? problem;
+    if (place !== key && !place.startsWith(`${key}.`) && !place.startsWith(`${key}[`)) throw err;
+    throw new SettingsError(inSettingsFile(file, problem), { cause: err });
   }
 }
 

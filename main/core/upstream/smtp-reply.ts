@@ -155,6 +155,20 @@ const STAGE_WORDS: Record<SmtpStage, string> = {
   data: 'DATA',
 };
 
+/**
+ * Greylisting (RFC 6647): a 4xx that asks the sender to come back after a wait the receiver sets
+ * (Postgrey's `450 4.2.0 … Greylisted, see http://postgrey…`, milter-greylist's `451 4.7.1
+ * Greylisting in action`). Told by its words: the codes are those of any temporary failure.
+ */
+const GREYLIST_TEXT = /\bgr[ae]y-?list/i;
+
+/** Whether the reply is a greylisting deferral: one sent again before its wait is greylisted again. */
+export function isGreylisting(reply: SmtpReply | null | undefined): boolean {
+  return (
+    reply?.code != null && Math.floor(reply.code / 100) === 4 && GREYLIST_TEXT.test(reply.text)
+  );
+}
+
 /** Signs that a refusal is about our login or TLS setup, whatever the stage it shows up in. */
 const AUTH_SETUP_TEXT =
   /authentication required|must issue a STARTTLS|SmtpClientAuthentication is disabled|not authenticated/i;
@@ -254,6 +268,13 @@ export const classificationTable: readonly Row[] = [
     when: (i) => codeClass(i) === 2,
     outcome: 'relayed',
     reason: (i) => `accepted by the upstream: ${shown(i)}`,
+  },
+  {
+    name: 'greylisting (a 4xx to RCPT or DATA asking to come back later)',
+    when: (i) => (i.stage === 'rcpt' || i.stage === 'data') && isGreylisting(i.reply),
+    outcome: 'deferred',
+    reason: (i) =>
+      `greylisted at ${STAGE_WORDS[i.stage]} (tried again at its retry time, not sooner): ${shown(i)}`,
   },
   {
     name: '4xx',

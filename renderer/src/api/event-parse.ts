@@ -65,6 +65,21 @@ export function parseRelaydeskFrame(frame: string): RelaydeskEvent[] {
   return events.filter((event): event is RelaydeskEvent => event !== null);
 }
 
+/**
+ * Whether the frame is the server's word that the log subscription is in effect
+ * (`{"Type":"subscribed","Data":"log"}`, main/server/events-socket.ts): every line logged after
+ * it comes over this socket. Told apart by its start, so the events' frames are not parsed twice.
+ */
+export function isLogSubscribedFrame(frame: string): boolean {
+  if (!frame.startsWith('{"Type":"subscribed"')) return false;
+  try {
+    const parsed: unknown = JSON.parse(frame);
+    return isRecord(parsed) && parsed.Data === 'log';
+  } catch {
+    return false;
+  }
+}
+
 function readEvent(parsed: unknown): RelaydeskEvent | null {
   if (!isRecord(parsed)) return null;
   const { Type: type, Data: data } = parsed;
@@ -103,8 +118,9 @@ function readEvent(parsed: unknown): RelaydeskEvent | null {
       return isRecord(data) &&
         typeof data.line === 'string' &&
         typeof data.at === 'string' &&
+        typeof data.seq === 'number' &&
         (data.kind === 'relay' || data.kind === 'audit' || data.kind === 'service')
-        ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind } }
+        ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind, seq: data.seq } }
         : null;
     case 'chaos':
       return isRecord(data) && typeof data.Active === 'boolean' && isChaosTriggers(data.Triggers)

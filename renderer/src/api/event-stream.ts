@@ -1,5 +1,5 @@
 import type { RelaydeskEvent } from './contract';
-import { parseRelaydeskFrame } from './event-parse';
+import { isLogSubscribedFrame, parseRelaydeskFrame } from './event-parse';
 import type { EventStreamState } from './renderer-api';
 
 const FIRST_RETRY_MS = 500;
@@ -20,6 +20,8 @@ export interface EventStreamOptions {
   onState(state: EventStreamState): void;
   /** Each time the socket opens (again): what the server must be told anew, e.g. subscriptions. */
   onOpen?(send: (text: string) => void): void;
+  /** The server's word that the log subscription is in effect (every later line will come). */
+  onLogSubscribed?(): void;
   createSocket?: (url: string) => WebSocket;
 }
 
@@ -46,6 +48,10 @@ export function openEventStream(options: EventStreamOptions): {
     };
     current.onmessage = (message: MessageEvent) => {
       if (typeof message.data !== 'string') return;
+      if (isLogSubscribedFrame(message.data)) {
+        options.onLogSubscribed?.();
+        return;
+      }
       for (const event of parseRelaydeskFrame(message.data)) options.onEvent(event);
     };
     // onerror is always followed by onclose, so retrying is done in one place

@@ -80,8 +80,22 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
   let stream: { close(): void; send(text: string): void } | null = null;
   const logFrame = (follow: boolean): string =>
     JSON.stringify({ Type: follow ? 'subscribe' : 'unsubscribe', Data: 'log' });
-  // the server sends log lines only while a view (the Logs view) follows them
-  const logFollowers = createLogFollowers((follow) => stream?.send(logFrame(follow)));
+  /** Resolves the log subscription's `ready`: at the server's word, or when the stream drops. */
+  let logSubscribed: (() => void) | null = null;
+  const logSubscriptionSettled = (): void => {
+    logSubscribed?.();
+    logSubscribed = null;
+  };
+  // the server sends log lines only while a view (the Logs view) follows them, and says when it
+  // does; a stream not open yet asks when it opens (onOpen)
+  const logFollowers = createLogFollowers((follow) => {
+    stream?.send(logFrame(follow));
+    if (!follow) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      logSubscriptionSettled();
+      logSubscribed = resolve;
+    });
+  });
   let closeTimer: ReturnType<typeof setTimeout> | null = null;
 
   const events = createListenerSet<RelaydeskEvent>({
@@ -100,7 +114,11 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
         onOpen: (send) => {
           if (logFollowers.any) send(logFrame(true));
         },
+        onLogSubscribed: logSubscriptionSettled,
         onState: (state) => {
+          // the server is not there: the Logs view reads the history now, and says why it
+          // cannot, rather than waiting without a word
+          if (state === 'reconnecting') logSubscriptionSettled();
           streamState = state;
           stateListeners.emit(state);
         },

@@ -34,15 +34,17 @@ export function createIpcTransport(bridge: Bridge): RendererApi {
       (...args: unknown[]) => (bridge[name] as (...a: unknown[]) => Promise<unknown>)(...args),
     ]),
   ) as Omit<RelaydeskApi, 'onEvent'>;
-  const tell = (follow: boolean): void => {
+  // main has added the window to its followers when setLogFollowing answers: lines logged from
+  // then on come on the event channel
+  const tell = async (follow: boolean): Promise<void> => {
     // a lost answer costs the Logs view its live lines (or the window a few spare ones), no more
-    bridge.setLogFollowing?.(follow).catch((err: unknown) => {
+    await bridge.setLogFollowing?.(follow).catch((err: unknown) => {
       console.warn('Relaydesk: the log subscription was not changed:', err);
     });
   };
   // main sends log lines only while a view (the Logs view) follows them; a page reloaded with
   // its Logs view open never said it stopped, so this page starts by saying it follows none
-  tell(false);
+  void tell(false);
   const logFollowers = createLogFollowers(tell);
   return {
     ...methods,

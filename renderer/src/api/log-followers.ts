@@ -4,24 +4,43 @@
  * and the last one stops: the server over the WebSocket, main over IPC.
  */
 export interface LogFollowers {
-  /** Counts one more follower; the answer stops it (a second call does nothing). */
-  follow(): () => void;
+  /** Counts one more follower. */
+  follow(): LogFollowing;
   /** Whether any view follows the log now (said again after a reconnect). */
   readonly any: boolean;
 }
 
-export function createLogFollowers(tell: (follow: boolean) => void): LogFollowers {
+/** One view's following of the log lines. */
+export interface LogFollowing {
+  /**
+   * Resolves once the other side sends every line logged from then on (or can be asked no
+   * more): a history read after it misses no line, since what it lacks comes live.
+   */
+  ready: Promise<void>;
+  /** Stops this following (a second call does nothing). */
+  stop(): void;
+}
+
+/**
+ * `tell(true)` resolves once the other side follows; a refusal is the transport's to report, and
+ * resolves too (the view still reads the history).
+ */
+export function createLogFollowers(tell: (follow: boolean) => Promise<void>): LogFollowers {
   let count = 0;
+  let followed: Promise<void> = Promise.resolve();
   return {
     follow() {
       count += 1;
-      if (count === 1) tell(true);
-      let followed = true;
-      return () => {
-        if (!followed) return;
-        followed = false;
-        count -= 1;
-        if (count === 0) tell(false);
+      if (count === 1) followed = tell(true).catch(() => undefined);
+      let following = true;
+      return {
+        ready: followed,
+        stop() {
+          if (!following) return;
+          following = false;
+          count -= 1;
+          if (count === 0) void tell(false).catch(() => undefined);
+        },
       };
     },
     get any() {

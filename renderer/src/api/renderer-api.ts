@@ -1,4 +1,5 @@
 import type { RelaydeskApi, RelaydeskEvent } from './contract';
+import type { LogFollowing } from './log-followers';
 
 /**
  * Whether live events are flowing. Events sent while the stream was down are lost, so the UI
@@ -26,8 +27,9 @@ export interface RendererApi extends RelaydeskApi {
    */
   onEventBatch?(listener: (events: readonly RelaydeskEvent[]) => void): () => void;
   /**
-   * Asks for the `log` events (only the Logs view shows them) until the answer is called: the
-   * server (over HTTP) and main (over IPC) send none to a page that has not asked.
+   * Asks for the `log` events (only the Logs view shows them) until the answer's `stop`: the
+   * server (over HTTP) and main (over IPC) send none to a page that has not asked. Its `ready`
+   * says when they do, so the history read after it leaves no line out.
    */
-  followLogs?(): () => void;
+  followLogs?(): LogFollowing;
 }

@@ -4,7 +4,15 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
-import { appendLog, filterLog, loggedToday, logTime, mergeLogs, type LogFilter } from './log-lines';
+import {
+  appendLog,
+  filterLog,
+  joinHistory,
+  loggedToday,
+  logIdentity,
+  logTime,
+  type LogFilter,
+} from './log-lines';
 import './logs.css';
 
 const kinds = [
@@ -18,39 +26,50 @@ export function LogsView() {
   const api = useApi();
   const [lines, setLines] = useState<LogEntry[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
   const [filter, setFilter] = useState<LogFilter>({ kind: 'all', text: '' });
   const [follow, setFollow] = useState(true);
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     let live: LogEntry[] = [];
-    let loaded = false;
-    // asked for first, so that no line falls between the history and the live feed
-    const unfollow = api.followLogs?.();
+    /** The history's lines, once it is read: a live line among them is not shown again. */
+    let known: Set<string> | null = null;
+    let stopped = false;
     // lines that arrive while the history loads are kept and merged, not lost
     const unsubscribe = api.onEvent((event) => {
       if (event.Type !== 'log') return;
-      if (loaded) setLines((current) => appendLog(current, event.Data));
-      else live.push(event.Data);
+      if (!known) live.push(event.Data);
+      else if (!known.has(logIdentity(event.Data)))
+        setLines((current) => appendLog(current, event.Data));
     });
-    Promise.all([api.relayLog(1000), api.auditLog(1000), api.serviceLog(1000)]).then(
-      (logs) => {
-        const history = logs.map((log) => log.entries);
-        const known = new Set(history.flat().map((e) => `${e.at} ${e.line}`));
-        setLines(
-          mergeLogs(
-            ...history,
-            live.filter((e) => !known.has(`${e.at} ${e.line}`)),
-          ),
-        );
-        loaded = true;
-        live = [];
-      },
-      (failure: Error) => setError(failure.message),
-    );
+    // the history is read only once the server (or main) sends every later line: a line logged
+    // between a read and the subscription taking effect was shown by neither
+    const following = api.followLogs?.();
+    (following?.ready ?? Promise.resolve())
+      .then(() => Promise.all([api.relayLog(1000), api.auditLog(1000), api.serviceLog(1000)]))
+      .then(
+        (logs) => {
+          if (stopped) return;
+          const joined = joinHistory(
+            logs.map((log) => log.entries),
+            live,
+          );
+          known = joined.known;
+          live = [];
+          setLines(joined.lines);
+          setLoading(false);
+        },
+        (failure: Error) => {
+          if (stopped) return;
+          setError(failure.message);
+          setLoading(false);
+        },
+      );
     return () => {
+      stopped = true;
       unsubscribe();
-      unfollow?.();
+      following?.stop();
     };
   }, [api]);
 
@@ -60,7 +79,8 @@ export function LogsView() {
   }, [shown, follow]);
 
   return (
-    <div className="logs-view">
+    // busy until the history is read (after the live feed is sure to carry every later line)
+    <div className="logs-view" aria-busy={loading}>
       <header className="logs-header">
         <h2>Logs</h2>
         <div className="logs-filters" role="group" aria-label="Filter the log">
@@ -102,11 +122,13 @@ export function LogsView() {
         </p>
       )}
       <p className="logs-count" aria-live="polite">
-        {shown.length === lines.length
-          ? `${lines.length} line${lines.length === 1 ? '' : 's'}`
-          : `${shown.length} of ${lines.length} lines`}
+        {loading
+          ? 'Reading the log…'
+          : shown.length === lines.length
+            ? `${lines.length} line${lines.length === 1 ? '' : 's'}`
+            : `${shown.length} of ${lines.length} lines`}
       </p>
-      {lines.length === 0 && !error ? (
+      {loading ? null : lines.length === 0 && !error ? (
         <p className="field-hint">
           No log lines yet. Audit lines appear as clients connect; relay lines with each delivery
           attempt; service lines as the app starts and when something needs attention.

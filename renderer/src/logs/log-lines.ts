@@ -16,6 +16,33 @@ export function mergeLogs(...lists: LogEntry[][]): LogEntry[] {
     .slice(-maxShownLines);
 }
 
+/**
+ * A line's identity: its place in the service's count, with its time (the count starts again
+ * when the service does). Two equal lines in one millisecond are still two lines.
+ */
+export function logIdentity(entry: LogEntry): string {
+  return `${entry.seq} ${entry.at}`;
+}
+
+/**
+ * The history read after the live feed began, with the live lines that came meanwhile and are
+ * not in it: the view's lines, and the identities a later live line may still duplicate (one
+ * logged before the history was read, arriving on its own channel after the history's answer).
+ */
+export function joinHistory(
+  history: LogEntry[][],
+  live: LogEntry[],
+): { lines: LogEntry[]; known: Set<string> } {
+  const known = new Set(history.flat().map(logIdentity));
+  return {
+    lines: mergeLogs(
+      ...history,
+      live.filter((e) => !known.has(logIdentity(e))),
+    ),
+    known,
+  };
+}
+
 export function appendLog(lines: LogEntry[], entry: LogEntry): LogEntry[] {
   const next = [...lines, entry];
   return next.length > maxShownLines ? next.slice(next.length - maxShownLines) : next;
