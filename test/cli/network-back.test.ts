@@ -43,30 +43,39 @@ const wired = {
   ],
 };
 
+/**
+ * `relaydesk serve` relaying to 127.0.0.1:PORT while the machine is offline (loopback only), and
+ * one message sent to it; `online()` brings the network back.
+ */
+async function offlineRelayWithMessage(port: number, to: string[], subject: string, text: string) {
+  const folder = await makeTempDir();
+  const network = join(folder, 'interfaces.json');
+  await writeFile(network, JSON.stringify(loopback));
+  const serve = await startServe({
+    args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${port}`, '--relay-security', 'none'],
+    env: { RELAYDESK_TEST_NETWORK_FILE: network, RELAYDESK_TEST_WATCH_MS: '200' },
+  });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: serve.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  const info = await transport.sendMail({ from: 'laptop@example.com', to, subject, text });
+  transport.close();
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  return { serve, id, online: () => writeFile(network, JSON.stringify(wired)) };
+}
+
 describe('relaydesk serve when the network comes back', () => {
   it('retries what waits for the upstream at once, and says why in the log', async () => {
     const port = await closedPort();
-    const folder = await makeTempDir();
-    const network = join(folder, 'interfaces.json');
-    await writeFile(network, JSON.stringify(loopback));
-    const serve = await startServe({
-      args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${port}`, '--relay-security', 'none'],
-      env: { RELAYDESK_TEST_NETWORK_FILE: network, RELAYDESK_TEST_WATCH_MS: '200' },
-    });
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: serve.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    const info = await transport.sendMail({
-      from: 'laptop@example.com',
-      to: 'client@customer.example',
-      subject: 'Written offline',
-      text: 'Sent when the network is back.',
-    });
-    transport.close();
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const { serve, id, online } = await offlineRelayWithMessage(
+      port,
+      ['client@customer.example'],
+      'Written offline',
+      'Sent when the network is back.',
+    );
     await waitFor('deferred, relaying paused', async () => {
       const queue = await serve.api<QueueView>('/api/v1/queue');
       return queue.upstream.paused?.unreachable && queue.messages[0]?.recipients[0]?.attempts;
@@ -75,7 +84,7 @@ describe('relaydesk serve when the network comes back', () => {
     // the smart host is reachable again once the machine is online
     const host = await startUpstreamServer({ tls: 'none', port });
     closing.push(() => host.close());
-    await writeFile(network, JSON.stringify(wired));
+    await online();
     await serve.waitFor(
       /network is back \(192\.0\.2\.10 on eth0\): retrying deferred mail now \(1 message\)/,
     );
@@ -103,34 +112,12 @@ describe('relaydesk serve when the network comes back', () => {
       },
     });
     closing.push(() => host.close());
-    const folder = await makeTempDir();
-    const network = join(folder, 'interfaces.json');
-    await writeFile(network, JSON.stringify(loopback));
-    const serve = await startServe({
-      args: [
-        '--mode',
-        'relay',
-        '--relay-host',
-        `127.0.0.1:${host.port}`,
-        '--relay-security',
-        'none',
-      ],
-      env: { RELAYDESK_TEST_NETWORK_FILE: network, RELAYDESK_TEST_WATCH_MS: '200' },
-    });
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: serve.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
-    const info = await transport.sendMail({
-      from: 'laptop@example.com',
-      to: ['grey@customer.example', 'busy@customer.example'],
-      subject: 'Greylisted on the first try',
-      text: 'x',
-    });
-    transport.close();
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const { serve, id, online } = await offlineRelayWithMessage(
+      host.port,
+      ['grey@customer.example', 'busy@customer.example'],
+      'Greylisted on the first try',
+      'x',
+    );
     const delivery = () => serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
     const recipient = async (address: string) =>
       (await delivery()).recipients.find((r) => r.address === address);
@@ -140,7 +127,7 @@ describe('relaydesk serve when the network comes back', () => {
     });
     const greylisted = await recipient('grey@customer.example');
 
-    await writeFile(network, JSON.stringify(wired));
+    await online();
     await serve.waitFor(
       /network is back \(192\.0\.2\.10 on eth0\): retrying deferred mail now \(1 message\)/,
     );

@@ -42,7 +42,7 @@ describe('how the tests launch Chromium', () => {
           .split(' ')
           .filter((arg) => arg.startsWith('--disable-features='));
         expect(switches).toHaveLength(1);
-        expect(switches[0].slice('--disable-features='.length).split(',')).toEqual(
+        expect((switches[0] ?? '').slice('--disable-features='.length).split(',')).toEqual(
           expect.arrayContaining(['PaintHolding', 'HttpsUpgrades', ...unusedFeatures]),
         );
       } finally {
