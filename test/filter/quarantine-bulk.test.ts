@@ -168,6 +168,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('releasing quarantined mail in bulk
     expect(await confirm.innerText()).toBe('Release, viruses included');
     expect(await confirm.isDisabled()).toBe(true);
     await shoot('quarantine-bulk-release');
+    await page.setViewportSize({ width: 640, height: 560 });
+    await shoot('quarantine-bulk-release-narrow');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await dialog.getByRole('button', { name: 'Keep in quarantine' }).click();
     await eventually(() => dialog.count()).toBe(0);
     // nothing went: neither the quarantined messages nor the held one
@@ -249,6 +252,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('releasing quarantined mail in bulk
     await eventually(() => strip.innerText()).toBe(
       `clamd answers at ${clamd.address}: messages are scanned. Check again`,
     );
+    await shoot('quarantine-clamd-answers', list);
     expect(gui.pageErrors).toEqual([]);
   });
 });
