@@ -324,7 +324,8 @@ export const apiMethods = {
 
   // The queue and the upstream
   queue: method<QueueView>()({
-    summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
+    summary:
+      'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), and the upstream pause',
     args: () => z.tuple([optional('state', z.enum(recipientStates))]),
     http: {
       verb: 'GET',

@@ -82,9 +82,13 @@ function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: nu
   return parts.join(', ');
 }
 
+/** Held by hand or by the filter: Postfix's hold queue takes both (postsuper -h, a milter). */
+const isHeld = (message: QueuedMessage): boolean =>
+  message.status === 'held' || message.status === 'quarantined';
+
 function mark(message: QueuedMessage): string {
   if (message.recipients.some((r) => r.state === 'sending')) return '*';
-  return message.status === 'held' ? '!' : ' ';
+  return isHeld(message) ? '!' : ' ';
 }
 
 const sender = (message: QueuedMessage): string => message.sender || 'MAILER-DAEMON';
@@ -133,7 +137,7 @@ function queueName(message: QueuedMessage): string {
   const states = new Set(message.recipients.map((r) => r.state));
   if (states.has('sending') || states.has('pending')) return 'active';
   if (states.has('deferred')) return 'deferred';
-  if (states.has('held')) return 'hold';
+  if (states.has('held') || states.has('quarantined')) return 'hold';
   // a final message, listed with --state: its rolled-up status
   return message.status;
 }

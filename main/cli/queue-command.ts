@@ -44,6 +44,8 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
 
   --state STATE  list the messages with a recipient in STATE:
                  ${recipientStates.join(', ')}
+                 (quarantined: the mail the filter holds, flagged ! as held mail is;
+                 release it with relaydesk queue release [--virus] ID)
   --json         one JSON object per message and line, in postqueue -j's fields
   --http URL     the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
                  a UI password goes in the URL (http://any:PASSWORD@host:port),

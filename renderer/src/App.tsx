@@ -14,6 +14,14 @@ import {
 } from './layout/mail-address';
 import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { BulkBar, type BulkAction } from './mailbox/BulkBar';
+import { BulkReleaseDialog } from './mailbox/BulkReleaseDialog';
+import {
+  outcomeSummary,
+  planRelease,
+  runRelease,
+  type ReleaseOutcome,
+  type ReleasePlan,
+} from './mailbox/bulk-release';
 import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList, type MessageListHandle } from './mailbox/MessageList';
@@ -54,7 +62,19 @@ import {
 } from './desktop/desktop-bridge';
 
 type OpenDialog =
-  { kind: 'analyze'; text?: string } | { kind: 'shortcuts' } | { kind: 'tags' } | null;
+  | { kind: 'analyze'; text?: string }
+  | { kind: 'shortcuts' }
+  | { kind: 'tags' }
+  | { kind: 'bulk-release'; plan: ReleasePlan }
+  | null;
+
+/** What the last action on the selected messages said: why it did nothing, or each outcome. */
+interface BulkNotice {
+  text: string;
+  error: boolean;
+  /** One line per message that was not released, naming it and why. */
+  details?: string[];
+}
 
 /** The page the address's #fragment names, so a view can be linked to and survives a reload. */
 function placeFromHash(hash: string): Place {
@@ -139,8 +159,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const [openedId, setOpenedId] = useState<string | null>(opening.message);
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
-  /** Why the last action on the selected messages did nothing. */
-  const [bulkNotice, setBulkNotice] = useState<string | null>(null);
+  const [bulkNotice, setBulkNotice] = useState<BulkNotice | null>(null);
   useEffect(() => setBulkNotice(null), [selection]);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listWidth, setListWidth] = useState(460);
@@ -348,6 +367,33 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     if (!isTextField(document.activeElement)) listHandle.current?.focusOn(after?.ID ?? null);
   };
 
+  /** "2 released, 1 already released", and which were not, by subject, and why. */
+  const showReleased = (outcomes: ReleaseOutcome[]) => {
+    const subject = (id: string) => {
+      const position = list.positions.get(id);
+      const row = position === undefined ? undefined : list.rows.get(position);
+      return row ? `“${row.Subject || '(no subject)'}”` : id;
+    };
+    const details = outcomes.flatMap((outcome) =>
+      outcome.result === 'released' ? [] : [`${subject(outcome.id)}: ${outcome.why}`],
+    );
+    // one released before has what was asked for: said, not alarmed about
+    const error = outcomes.some((o) => o.result === 'not held' || o.result === 'failed');
+    setBulkNotice({ text: outcomeSummary(outcomes), error, details });
+    status.refresh();
+  };
+
+  /**
+   * Release of the selection: held queue mail as the queue's release always did; mail the filter
+   * holds through the quarantine's release, after a confirm that counts the viruses.
+   */
+  const releaseSelected = async (ids: string[]) => {
+    const plan = await planRelease(api, ids);
+    if (plan.quarantined.length > 0) setDialog({ kind: 'bulk-release', plan });
+    else if (plan.releasedBefore.size > 0) showReleased(await runRelease(api, plan, false));
+    else await runQueueAction(api, 'release', ids);
+  };
+
   const runBulk = async (action: BulkAction, only?: string[]) => {
     const ids = only ?? targets();
     if (ids.length === 0) return;
@@ -355,10 +401,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     try {
       if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
       else if (action === 'delete') await removeMessages(ids);
+      else if (action === 'release') await releaseSelected(ids);
       else await runQueueAction(api, action, ids);
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
-      setBulkNotice(failure instanceof Error ? failure.message : String(failure));
+      setBulkNotice({
+        text: failure instanceof Error ? failure.message : String(failure),
+        error: true,
+      });
     }
     status.refresh();
   };
@@ -571,10 +621,29 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   onAction={(action) => void runBulk(action)}
                   onClear={() => setSelection(noSelection)}
                 />
-                {bulkNotice && (
+                {bulkNotice && !bulkNotice.details && (
                   <p className="list-notice error" role="alert" data-testid="bulk-error">
-                    {bulkNotice}
+                    {bulkNotice.text}
                   </p>
+                )}
+                {bulkNotice?.details && (
+                  <div
+                    className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
+                    role={bulkNotice.error ? 'alert' : 'status'}
+                    data-testid="bulk-outcome"
+                  >
+                    <p data-testid="bulk-outcome-summary">{bulkNotice.text}</p>
+                    {bulkNotice.details.length > 0 && (
+                      <details>
+                        <summary>Which, and why</summary>
+                        <ul data-testid="bulk-outcome-details">
+                          {bulkNotice.details.map((line) => (
+                            <li key={line}>{line}</li>
+                          ))}
+                        </ul>
+                      </details>
+                    )}
+                  </div>
                 )}
                 {list.error && (
                   <p className="list-notice error" role="alert" data-testid="list-error">
@@ -683,6 +752,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           />
         )}
         {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+        {dialog?.kind === 'bulk-release' && (
+          <BulkReleaseDialog
+            plan={dialog.plan}
+            onClose={() => setDialog(null)}
+            onDone={(outcomes) => {
+              setDialog(null);
+              showReleased(outcomes);
+            }}
+          />
+        )}
         {dialog?.kind === 'tags' && (
           <EditTagsDialog
             onClose={() => setDialog(null)}

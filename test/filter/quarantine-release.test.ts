@@ -13,6 +13,7 @@ import type {
   MessageDelivery,
   MessagesPage,
   QuarantineRelease,
+  QueueView,
 } from '../../preload/api-contract.js';
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { runCli, tryConnect } from '../helpers/cli-process.js';
@@ -245,6 +246,39 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
     ]);
     expect(relay.service.record(virus).mailbox).toBe('quarantine');
 
+    // listed with held mail, as mailq lists what a milter put in the hold queue: flagged `!`,
+    // each recipient quarantined with the filter's reason (where the state listed nothing)
+    const why = 'held in the quarantine: virus found: Relaydesk.Test.EICAR.UNOFFICIAL';
+    const held = await relay.api<QueueView>('/api/v1/queue?state=quarantined');
+    expect(
+      held.messages.map((m) => [
+        m.ID,
+        m.status,
+        m.actions,
+        m.recipients.map((r) => [r.address, r.state, r.why]),
+      ]),
+    ).toEqual([[virus, 'quarantined', [], [['accountant@partner.example', 'quarantined', why]]]]);
+    const mailq = await runCli(['queue', '--state', 'quarantined'], { env: cliEnv() });
+    expect(mailq.code, mailq.stderr).toBe(0);
+    expect(mailq.stdout).toMatch(
+      new RegExp(`^${virus}! +\\d+ .{19}  payroll@company\\.example$`, 'm'),
+    );
+    expect(mailq.stdout).toMatch(/^ +accountant@partner\.example {2}quarantined$/m);
+    expect(mailq.stdout).toContain(`  (${why})\n`);
+    const json = await runCli(['queue', '--state', 'quarantined', '--json'], { env: cliEnv() });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      queue_name: 'hold',
+      queue_id: virus,
+      status: 'quarantined',
+      recipients: [
+        { address: 'accountant@partner.example', state: 'quarantined', delay_reason: why },
+      ],
+    });
+    // still not in the queue proper: nothing there to send
+    expect((await relay.api<QueueView>('/api/v1/queue')).messages.map((m) => m.ID)).not.toContain(
+      virus,
+    );
+
     const plain = await runCli(['queue', 'release', virus], { env: cliEnv() });
     expect(plain.code).toBe(1);
     expect(plain.stderr).toBe(
@@ -259,5 +293,7 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
     );
     await settled(relay, virus, (d) => d.status === 'delivered');
     await eventually(sunk).toBe(2);
+    // released, the quarantine holds nothing
+    expect((await relay.api<QueueView>('/api/v1/queue?state=quarantined')).messages).toEqual([]);
   });
 });

@@ -14,6 +14,7 @@ import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
+import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
 import {
@@ -84,9 +85,26 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
       throw new QueueError(refusals.join('; '), 409);
     return records.filter((_, i) => refusals[i] === null).map((record) => record.id);
   };
+  /**
+   * Mail the filter holds, oldest first, as Postfix's mailq lists what a milter put in the hold
+   * queue (flagged `!`): its recipients are not in any delivery list (quarantined-recipients.ts),
+   * so it is found by its tags, and each one's verdict is read again.
+   */
+  const heldInQuarantine = (): MessageRecord[] =>
+    store
+      .list(0, Number.MAX_SAFE_INTEGER, 'tag:quarantined !tag:released')
+      .records.filter(isHeldInQuarantine)
+      .reverse();
+  /** The recipients as the queue shows them: the quarantine's stand-ins for mail it holds. */
+  const recipientsOf = (record: MessageRecord) =>
+    isHeldInQuarantine(record) ? quarantinedRecipients(record) : (record.delivery ?? []);
   const methods = {
-    /** Messages with work left (not every recipient final), optionally with a recipient in `state`. */
+    /**
+     * Messages with work left (not every recipient final), optionally with a recipient in
+     * `state`; `quarantined` lists the mail the filter holds.
+     */
     queued(state?: RecipientState): MessageRecord[] {
+      if (state === 'quarantined') return heldInQuarantine();
       // final states are read from the database; the rest are the working set's, in memory
       const records =
         state && isFinal(state)
@@ -106,9 +124,9 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
         messages: methods.queued(state).map((record) => ({
           record,
           sender: record.envelope.mailFrom,
-          status: messageStatus(record.delivery),
+          status: messageStatus(recipientsOf(record)),
           actions: applicableActions(record.delivery ?? []),
-          recipients: (record.delivery ?? []).map((r) => {
+          recipients: recipientsOf(record).map((r) => {
             const last = r.attempts.at(-1);
             const advice =
               last && (r.state === 'bounced' || r.state === 'deferred')

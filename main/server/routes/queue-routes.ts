@@ -25,7 +25,8 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
     {
       schema: {
         tags,
-        summary: 'Messages with work left (or with a recipient in `state`), and the upstream pause',
+        summary:
+          'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), and the upstream pause',
         querystring: {
           type: 'object',
           properties: { state: { type: 'string', enum: [...recipientStates] } },

@@ -3,9 +3,11 @@ import { useApi } from '../api/api-context';
 import type {
   DeliveryAttemptView,
   DeliveryHandAction,
+  FilterVerdictView,
   MessageDelivery,
   RecipientDeliveryView,
 } from '../api/contract';
+import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
@@ -145,6 +147,51 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
   );
 }
 
+/**
+ * A message the filter holds is in no queue: Retry, Hold, Cancel and Resend are all refused by
+ * the relay, so the view offers what does apply, the quarantine's Release… (the same confirm as
+ * the filter banner's), and says when the queue's actions come back.
+ */
+function QuarantineActions({ messageId, onReleased }: { messageId: string; onReleased(): void }) {
+  const api = useApi();
+  const [verdict, setVerdict] = useState<FilterVerdictView | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const ask = async () => {
+    setError(null);
+    try {
+      setVerdict((await api.messageDecisions(messageId)).Filter);
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+    }
+  };
+  return (
+    <div className="delivery-actions" role="group" aria-label="Delivery actions">
+      <button type="button" data-testid="delivery-release-quarantined" onClick={() => void ask()}>
+        Release…
+      </button>
+      <span className="delivery-held-note" data-testid="delivery-held-note">
+        Held in the quarantine: Retry, Hold, Cancel and Resend apply once it is released.
+      </span>
+      {error && (
+        <p className="body-notice error" role="alert">
+          {error}
+        </p>
+      )}
+      {verdict && (
+        <ReleaseDialog
+          messageId={messageId}
+          filter={verdict}
+          onClose={() => setVerdict(null)}
+          onReleased={() => {
+            setVerdict(null);
+            onReleased();
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({ messageId }: { messageId: string }) {
   const api = useApi();
@@ -195,36 +242,40 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
       <p className="delivery-status">
         Status: <StatusMark status={delivery.status} />
       </p>
-      <div className="delivery-actions" role="group" aria-label="Delivery actions">
-        {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
-          const { label, without } = handActionButtons[action];
-          const applies = delivery.actions.includes(action);
-          return (
-            <button
-              key={action}
-              type="button"
-              disabled={!applies}
-              title={applies ? undefined : without}
-              onClick={() => void act(action, label)}
-            >
-              {label}
+      {delivery.status === 'quarantined' ? (
+        <QuarantineActions messageId={messageId} onReleased={() => setAsked((n) => n + 1)} />
+      ) : (
+        <div className="delivery-actions" role="group" aria-label="Delivery actions">
+          {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
+            const { label, without } = handActionButtons[action];
+            const applies = delivery.actions.includes(action);
+            return (
+              <button
+                key={action}
+                type="button"
+                disabled={!applies}
+                title={applies ? undefined : without}
+                onClick={() => void act(action, label)}
+              >
+                {label}
+              </button>
+            );
+          })}
+          <span className="resend">
+            <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
+            <input
+              id={resendId}
+              type="text"
+              value={resendTo}
+              placeholder="someone@example.com"
+              onChange={(event) => setResendTo(event.target.value)}
+            />
+            <button type="button" onClick={() => void act('resend', 'Resend')}>
+              Resend
             </button>
-          );
-        })}
-        <span className="resend">
-          <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
-          <input
-            id={resendId}
-            type="text"
-            value={resendTo}
-            placeholder="someone@example.com"
-            onChange={(event) => setResendTo(event.target.value)}
-          />
-          <button type="button" onClick={() => void act('resend', 'Resend')}>
-            Resend
-          </button>
-        </span>
-      </div>
+          </span>
+        </div>
+      )}
       {notice && (
         <p className="body-notice" role="status">
           {notice}

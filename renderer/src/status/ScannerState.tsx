@@ -29,6 +29,17 @@ export function ScannerState() {
       Check again
     </button>
   );
+  const details = (
+    <button
+      type="button"
+      className="scanner-more"
+      aria-expanded={open}
+      data-testid="scanner-details"
+      onClick={() => setOpen((shown) => !shown)}
+    >
+      {open ? 'Less' : 'Details'}
+    </button>
+  );
   if (status.status === 'loading') {
     return (
       <p className="scanner-state" data-testid="scanner-state" aria-busy="true">
@@ -52,16 +63,24 @@ export function ScannerState() {
       </p>
     );
   }
+  // In a narrow list (240 px) the whole strip took half the list's height (the answering one
+  // three lines): there only its first words and Details show, the rest (where, meanwhile, the
+  // fix, Check again) one click away. The full text stays in the page, so a screen reader and a
+  // wide list read it all.
   if (filter.clamdReachable) {
     return (
-      <p className="scanner-state ok" data-testid="scanner-state">
-        <strong>clamd answers</strong> at {filter.clamd}: messages are scanned. {again}
-      </p>
+      <div className={`scanner-state ok${open ? ' open' : ''}`} data-testid="scanner-state">
+        <p>
+          <strong>clamd answers</strong>
+          <span className="scanner-detail">
+            {' '}
+            at {filter.clamd}: messages are scanned. {again}
+          </span>
+          {details}
+        </p>
+      </div>
     );
   }
-  // In a narrow list (240 px) the whole strip took half the list's height: there only its first
-  // words and Details show, the rest (where, meanwhile, the fix, Check again) one click away.
-  // The full text stays in the page, so a screen reader and a wide list read it all.
   return (
     <div
       className={`scanner-state down${open ? ' open' : ''}`}
@@ -74,15 +93,7 @@ export function ScannerState() {
           {' '}
           at {filter.clamd}. {meanwhile[filter.clamdUnavailable]}
         </span>
-        <button
-          type="button"
-          className="scanner-more"
-          aria-expanded={open}
-          data-testid="scanner-details"
-          onClick={() => setOpen((shown) => !shown)}
-        >
-          {open ? 'Less' : 'Details'}
-        </button>
+        {details}
       </p>
       <p className="scanner-detail">
         Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
