@@ -55,7 +55,7 @@ it('answers 400 for a queue state that does not exist, naming it and the states 
   expect(res.status).toBe(400);
   expect(await res.json()).toEqual({
     error:
-      'state: "bogus" is not valid; use "pending", "sending", "relayed", "deferred", "bounced", "expired", "held", "cancelled" or "captured"',
+      'state: "bogus" is not valid; use "pending", "sending", "relayed", "deferred", "bounced", "expired", "held", "cancelled", "captured" or "quarantined"',
   });
 });
 
