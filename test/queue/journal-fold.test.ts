@@ -12,6 +12,7 @@ import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { DeliveryJournal } from '../../main/core/queue/delivery-journal.js';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool } from '../../main/core/spool/spool.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
 
 let dataDir: string;
@@ -235,9 +236,9 @@ describe('folding the queue journal', () => {
     const inTheWay = join(spool.messagesDir, `${record.id}.json`);
     await mkdir(inTheWay);
     await journal.append(record);
-    await expect
-      .poll(() => lines.join('\n'))
-      .toMatch(/queue journal: folding into the sidecars failed \(.+\); tried again/);
+    await eventually(() => lines.join('\n')).toMatch(
+      /queue journal: folding into the sidecars failed \(.+\); tried again/,
+    );
     await journal.append(record);
     await rm(inTheWay, { recursive: true });
     await journal.close();
