@@ -201,6 +201,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       current: (id) => store.index.get(id),
       writeSidecar: (record, folding) => store.spool.update(record, folding),
       indexSettled: () => store.index.settled(),
+      index: (record, delivery) => store.index.update(record, delivery),
       log: (line) => log(line),
     });
     const listenerStatus = new ListenerStatus(settings, now, {

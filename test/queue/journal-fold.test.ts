@@ -3,6 +3,7 @@
 // no temporary file is left, and the sidecars are rewritten many at a time. One after another,
 // each rewrite waited for its own fdatasync and folder fsync: a clean stop after 3,000 relayed
 // messages took 4–7 s (bench/relay-e2e.js now says how long the stop takes).
+import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { DeliveryJournal } from '../../main/core/queue/delivery-journal.js';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool } from '../../main/core/spool/spool.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
 
 let dataDir: string;
@@ -235,13 +237,49 @@ describe('folding the queue journal', () => {
     const inTheWay = join(spool.messagesDir, `${record.id}.json`);
     await mkdir(inTheWay);
     await journal.append(record);
-    await expect
-      .poll(() => lines.join('\n'))
-      .toMatch(/queue journal: folding into the sidecars failed \(.+\); tried again/);
+    await eventually(() => lines.join('\n')).toMatch(
+      /queue journal: folding into the sidecars failed \(.+\); tried again/,
+    );
     await journal.append(record);
     await rm(inTheWay, { recursive: true });
     await journal.close();
     const sidecar = JSON.parse(await readFile(inTheWay, 'utf8')) as MessageRecord;
     expect(sidecar.delivery?.[0]?.state).toBe('relayed');
+  });
+
+  it('tells the index a state once its line is on disk, as it was appended', async () => {
+    const told: Array<{ id: string; states: string[]; onDisk: boolean }> = [];
+    const record = makeRecord({ id: newMessageId() });
+    const journal = new DeliveryJournal({
+      dataDir,
+      current: () => record,
+      writeSidecar: (r, folding) => spool.update(r, folding),
+      index: (r, delivery) =>
+        told.push({
+          id: r.id,
+          states: (delivery ?? []).map((d) => d.state),
+          // the journal file holds the line by then
+          onDisk: readFileSync(join(dataDir, 'queue', 'journal.log'), 'utf8').includes(r.id),
+        }),
+      log: () => undefined,
+    });
+    await journal.open(async () => undefined);
+    record.delivery = [relayed('r@example.test', '2026-12-01T20:00:00.000Z')];
+    const appended = journal.append(record, true);
+    expect(told).toEqual([]);
+    // a later change replaces the list before the first is on disk: the index is told each
+    // list after its own line, never the later one first
+    const later = { ...relayed('r@example.test', '2026-12-01T20:00:00.000Z'), state: 'bounced' };
+    record.delivery = [later as RecipientDelivery];
+    const second = journal.append(record, true);
+    await Promise.all([appended, second]);
+    expect(told).toEqual([
+      { id: record.id, states: ['relayed'], onDisk: true },
+      { id: record.id, states: ['bounced'], onDisk: true },
+    ]);
+    // a passing state is not told
+    await journal.append(record);
+    expect(told).toHaveLength(2);
+    await journal.close();
   });
 });

@@ -21,6 +21,7 @@ import {
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -218,7 +219,7 @@ describe('kill -9 after the upstream took a message whose sending state was neve
   });
 });
 
-describe('kill -9 after the upstream took a message whose outcome was not stored yet', () => {
+describe('kill -9 after the upstream took a message whose outcome was not on disk yet', () => {
   it('has logged no attempt for it; after the restart, one line: the attempt the queue knows', async () => {
     const up = await upstream();
     const dataDir = await makeTempDir();
@@ -265,4 +266,63 @@ describe('kill -9 after the upstream took a message whose outcome was not stored
     expect(attemptLines(file)[0]).toMatch(/, status=sent \(250 /);
     await up.close();
   });
+
+  it(
+    'keeps the index from saying it, so a clean stop after the restart leaves it in the sidecar',
+    async () => {
+      const up = await upstream();
+      const dataDir = await makeTempDir();
+      const args = [
+        ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
+      ];
+      // the journal writes nothing: the outcome is known (in memory) and never on disk, while
+      // the index commits what it is sent (a list read makes it commit at once)
+      const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: first.smtp.port,
+        secure: false,
+        ignoreTLS: true,
+      });
+      const to = 'outcome@rcpt.example';
+      await transport.sendMail({ from: 'app@example.test', to, subject: 'o', text: 'x' });
+      transport.close();
+      const list = await first.api<{ messages: Array<{ ID: string }> }>('/api/v1/messages');
+      const id = list.messages[0]?.ID;
+      await eventually(
+        async () => (await first.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status,
+      ).toBe('delivered');
+      await first.api('/api/v1/messages');
+      first.child.kill('SIGKILL');
+      expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(up.got).toEqual([to]);
+
+      // the outcome was not stored: the restart sends it again (at-least-once), and its clean
+      // stop folds the new outcome into the sidecar
+      const second = await startServe({ dataDir, args });
+      await eventually(
+        async () => (await second.api<QueueView>('/api/v1/queue')).messages.length,
+        20_000,
+      ).toBe(0);
+      expect(up.got).toEqual([to, to]);
+      expect((await second.stop()).code).toBe(0);
+      expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
+
+      // an index made anew from the sidecars has nothing left to send (the index had said
+      // `delivered` while the sidecar still said `pending`, and the message went a third time)
+      for (const name of await readdir(dataDir)) {
+        if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
+      }
+      const third = await startServe({ dataDir, args });
+      expect(third.stdout).toMatch(/index: rebuilt from the sidecars/);
+      expect((await third.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      const delivery = await third.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+      expect(delivery.status).toBe('delivered');
+      expect((await third.stop()).code).toBe(0);
+      expect(up.got).toEqual([to, to]);
+      await up.close();
+    },
+    // three starts: 28 s in all once on a loaded machine
+    90_000,
+  );
 });

@@ -305,9 +305,11 @@ export class MessageIndex {
 
   /**
    * Writes a changed record (read flag, tags, delivery state): call it with every sidecar
-   * rewrite, so the database says what the sidecar says.
+   * rewrite, so the database says what the sidecar says. `delivery`: the delivery list to write
+   * when the record's own may be newer than what is on disk (the queue's journal tells the index
+   * a state once its record is on disk, when a later change may have replaced the list).
    */
-  update(record: MessageRecord): void {
+  update(record: MessageRecord, delivery = record.delivery): void {
     const { id } = record;
     if (this.writes.isRemoved(id)) return;
     const before =
@@ -315,12 +317,29 @@ export class MessageIndex {
       (this.held.known(id) === record ? this.writtenRead.get(record) : undefined) ??
       (this.sql.readOfId.pluck().get(id) as number | undefined);
     if (before === undefined) return;
-    const row = indexRow(record);
+    const stored = delivery === record.delivery ? record : { ...record, delivery };
+    const row = indexRow(stored);
     this.written();
-    this.writes.update({ kind: 'update', row, json: recordJson(record) });
+    this.writes.update({ kind: 'update', row, json: recordJson(stored) });
     this.unreadCount += before - row.read;
     this.held.remember(record);
     if (record.delivery) this.writtenRead.set(record, row.read);
+  }
+
+  /**
+   * A record's delivery changed and its database write waits (update, once the queue's journal
+   * has the change on disk): its object joins or leaves the queue's working set at once, so a
+   * walk of the queue (a rescan of what is due) meanwhile finds a message released to it.
+   */
+  remember(record: MessageRecord): void {
+    const { id } = record;
+    if (this.writes.isRemoved(id)) return;
+    // (a record the index does not have, as update() skips it)
+    const listed =
+      this.held.known(id) === record ||
+      this.writes.pendingRead(id) !== undefined ||
+      this.sql.readOfId.pluck().get(id) !== undefined;
+    if (listed) this.held.remember(record);
   }
 
   /**

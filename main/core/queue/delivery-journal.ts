@@ -40,6 +40,15 @@ export interface JournalOptions {
    * the index has its changes too.
    */
   indexSettled?(): Promise<void>;
+  /**
+   * Tells the index a delivery state (`delivery`: the list as appended) once its record is on
+   * disk, never before. The index commits in batches of its own: told at once, it could commit a
+   * state whose record a kill -9 then kept off the disk, and after the restart it said what no
+   * journal and no sidecar did (`relayed` where the sidecar said `pending`): the message was not
+   * in the queue, so nothing folded that state into its sidecar, and an index made anew from the
+   * sidecars sent it again.
+   */
+  index?(record: MessageRecord, delivery: RecipientDelivery[] | undefined): void;
   log(line: string): void;
   compactAt?: number;
 }
@@ -101,16 +110,23 @@ export class DeliveryJournal {
     if (this.touched.size > 0) this.foldSoon();
   }
 
-  /** Records a message's delivery state; resolves when it is on disk. */
-  async append(record: MessageRecord): Promise<void> {
-    if (!this.file.isOpen) return this.options.writeSidecar(record);
+  /**
+   * Records a message's delivery state; resolves when it is on disk. `indexed`: the index is told
+   * the state then (see JournalOptions.index), not before; a passing state (`sending`) is not.
+   */
+  async append(record: MessageRecord, indexed = false): Promise<void> {
+    // the state as it is now: a later change may replace the list before this one is on disk
+    const { delivery } = record;
+    const toIndex = indexed ? () => this.options.index?.(record, delivery) : undefined;
+    if (!this.file.isOpen) {
+      await this.options.writeSidecar(record);
+      toIndex?.();
+      return;
+    }
     this.touched.add(record.id);
     await this.file.append(
-      JSON.stringify({
-        id: record.id,
-        v: deliveryVersion(record.delivery),
-        delivery: record.delivery,
-      }),
+      JSON.stringify({ id: record.id, v: deliveryVersion(delivery), delivery }),
+      toIndex,
     );
     // the kill -9 tests ask for compactions early, to crash inside one
     const limit =

@@ -27,9 +27,12 @@ export function queueStore(
     records: () => store.index.workingOldestFirst(),
     get: (id) => store.index.get(id),
     save: (record, passing) => {
-      if (!passing) store.index.update(record);
       if (messageStatus(record.delivery) !== 'queued') store.arrivalBytes.forget(record.id);
-      return journal.append(record);
+      if (passing) return journal.append(record);
+      // the working set takes the change now, the index's database once the journal has it on
+      // disk (JournalOptions.index)
+      store.index.remember(record);
+      return journal.append(record, true);
     },
     raw: (id) => messageBytes(store, id),
     redirectBody: (raw, originals) => applyRedirect(raw, originals),

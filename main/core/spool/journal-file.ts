@@ -51,8 +51,11 @@ export class JournalFile {
    */
   generation = 0;
   private pending: string[] = [];
-  private waiters: Array<{ resolve: (generation: number) => void; reject: (err: Error) => void }> =
-    [];
+  private waiters: Array<{
+    resolve: (generation: number) => void;
+    reject: (err: Error) => void;
+    onDisk?: () => void;
+  }> = [];
   private committing: Promise<void> | null = null;
   /** Set while the active file is renamed away and opened fresh: appends wait for it. */
   private swapping: Promise<void> | null = null;
@@ -157,11 +160,18 @@ export class JournalFile {
     await syncFolder(this.dir);
   }
 
-  /** Appends one record (its JSON); resolves when it is on disk, with the file's generation. */
-  append(json: string): Promise<number> {
+  /**
+   * Appends one record (its JSON); resolves when it is on disk, with the file's generation.
+   * `onDisk` runs as soon as the record is on disk, before anything awaiting settled() or a swap
+   * goes on (a resolved promise would run it some ticks later): what must never be ahead of the
+   * journal (the index) is told there.
+   */
+  append(json: string, onDisk?: () => void): Promise<number> {
     if (!this.accepting) return Promise.reject(new Error(`the ${this.label} journal is closed`));
     this.pending.push(journalLine(json));
-    const done = new Promise<number>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<number>((resolve, reject) =>
+      this.waiters.push(onDisk ? { resolve, reject, onDisk } : { resolve, reject }),
+    );
     if (!this.swapping && !this.hooks.held?.()) this.committing ??= this.commitLoop();
     return done;
   }
@@ -191,7 +201,15 @@ export class JournalFile {
           crashPoint(`${this.crashPrefix}-written`);
           this.size += Buffer.byteLength(data);
           crashPoint(`${this.crashPrefix}-appended`);
-          for (const w of waiters) w.resolve(this.generation);
+          for (const w of waiters) {
+            try {
+              w.onDisk?.();
+            } catch (err) {
+              w.reject(err as Error);
+              continue;
+            }
+            w.resolve(this.generation);
+          }
         } catch (err) {
           for (const w of waiters) w.reject(err as Error);
         }
