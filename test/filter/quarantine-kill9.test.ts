@@ -3,37 +3,17 @@
 // twice. The message is released once, its recipient relayed once, its delivery history starts
 // with the quarantine, and a second release is refused.
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, MessagesPage } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import { recipientCountingUpstream } from '../helpers/upstream-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
-async function upstream(): Promise<{ port: number; got: string[]; close(): Promise<void> }> {
-  const got: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        for (const r of session.envelope.rcptTo) got.push(r.address);
-        callback();
-      });
-    },
-  });
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { port, got, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
-
 describe('kill -9 during a quarantine release', () => {
   it('keeps the release once it is on disk, and relays the message once', async () => {
-    const up = await upstream();
+    const up = await recipientCountingUpstream();
     try {
       const dataDir = await makeTempDir();
       const args = [

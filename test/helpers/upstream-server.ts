@@ -302,3 +302,20 @@ export function upstreamsPerTest(): {
     },
   };
 }
+
+/** A plain upstream (no TLS, no login) and every recipient it took, in order: the kill -9 tests
+ * count how often each reached it. */
+export async function recipientCountingUpstream(): Promise<{
+  port: number;
+  readonly got: string[];
+  close(): Promise<void>;
+}> {
+  const upstream = await startUpstreamServer({ tls: 'none' });
+  return {
+    port: upstream.port,
+    get got() {
+      return upstream.messages.flatMap((m) => m.rcptTo);
+    },
+    close: () => upstream.close(),
+  };
+}

@@ -12,7 +12,6 @@
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { LogLines, MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import {
@@ -21,32 +20,12 @@ import {
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { recipientCountingUpstream } from '../helpers/upstream-server.js';
 import { eventually } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
 const relayConnections = 2;
-
-async function upstream(): Promise<{ port: number; got: string[]; close(): Promise<void> }> {
-  const got: string[] = [];
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, session, callback) {
-      stream.resume();
-      stream.on('end', () => {
-        for (const r of session.envelope.rcptTo) got.push(r.address);
-        callback();
-      });
-    },
-  });
-  // a relay killed mid-session resets its connections
-  server.on('error', () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.server.address() as { port: number }).port;
-  return { port, got, close: () => new Promise((resolve) => server.close(() => resolve())) };
-}
 
 // The points in one chain on one data folder: the start that checks an index made anew from
 // the sidecars (the third of each point) is the run killed at the next point, so a point costs
@@ -77,7 +56,7 @@ describe('kill -9 at each step of the queue journal, one after another on one da
   it(
     'loses no delivery state and sends each recipient again only if it was in flight',
     async () => {
-      const up = await upstream();
+      const up = await recipientCountingUpstream();
       const dataDir = await makeTempDir();
       const args = [
         ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
@@ -169,7 +148,7 @@ describe('kill -9 at each step of the queue journal, one after another on one da
 
 describe('kill -9 after the upstream took a message whose sending state was never stored', () => {
   it('sends it again after the restart and records one clean attempt', async () => {
-    const up = await upstream();
+    const up = await recipientCountingUpstream();
     const dataDir = await makeTempDir();
     const args = [
       ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
@@ -221,7 +200,7 @@ describe('kill -9 after the upstream took a message whose sending state was neve
 
 describe('kill -9 after the upstream took a message whose outcome was not on disk yet', () => {
   it('has logged no attempt for it; after the restart, one line: the attempt the queue knows', async () => {
-    const up = await upstream();
+    const up = await recipientCountingUpstream();
     const dataDir = await makeTempDir();
     const args = [
       ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
@@ -270,7 +249,7 @@ describe('kill -9 after the upstream took a message whose outcome was not on dis
   it(
     'keeps the index from saying it, so a clean stop after the restart leaves it in the sidecar',
     async () => {
-      const up = await upstream();
+      const up = await recipientCountingUpstream();
       const dataDir = await makeTempDir();
       const args = [
         ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
