@@ -1,6 +1,6 @@
-import { useId, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { Dialog } from '../layout/Dialog';
+import { ReleaseConfirm } from '../message/ReleaseConfirm';
 import { runRelease, virusesIn, type ReleaseOutcome, type ReleasePlan } from './bulk-release';
 
 const messages = (n: number): string => `${n} message${n === 1 ? '' : 's'}`;
@@ -20,25 +20,10 @@ export function BulkReleaseDialog(props: {
   const { plan } = props;
   const viruses = virusesIn(plan);
   const virus = viruses.length > 0;
-  const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const tickId = useId();
   const held = plan.quarantined.length;
   const reasons = [...new Set(plan.quarantined.flatMap((m) => m.filter.reasons))];
   const signatures = [...new Set(viruses.map((m) => m.filter.signature ?? 'a virus'))];
   const onlyViruses = viruses.length === held && plan.queued.length === 0;
-
-  const release = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      props.onDone(await runRelease(api, plan, virus && confirmed));
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-      setBusy(false);
-    }
-  };
 
   return (
     <Dialog
@@ -78,51 +63,31 @@ export function BulkReleaseDialog(props: {
         {plan.queued.length > 0 &&
           ` The other ${messages(plan.queued.length)} selected ${plan.queued.length === 1 ? 'is' : 'are'} not quarantined: what of ${plan.queued.length === 1 ? 'it' : 'them'} is held in the queue is released, as Release does.`}
       </p>
-      {virus && (
-        <p className="release-confirm">
-          <input
-            id={tickId}
-            type="checkbox"
-            data-testid="bulk-release-virus-confirm"
-            checked={confirmed}
-            onChange={(event) => setConfirmed(event.target.checked)}
-          />{' '}
-          <label htmlFor={tickId}>
-            I know{' '}
-            {viruses.length > 1
-              ? `${viruses.length} of these carry`
-              : held === 1
-                ? 'this message carries'
-                : 'one of these carries'}{' '}
-            a virus and want {viruses.length === 1 ? 'it' : 'them'} sent to their recipients
-          </label>
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert" data-testid="bulk-release-error">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" onClick={props.onClose}>
-          Keep in quarantine
-        </button>
-        <button
-          type="button"
-          className={virus ? 'danger' : 'primary'}
-          data-testid="bulk-release-confirm"
-          disabled={busy || (virus && !confirmed)}
-          onClick={() => void release()}
-        >
-          {!virus
+      <ReleaseConfirm
+        testIds="bulk-release"
+        virusTick={
+          virus
+            ? `I know ${
+                viruses.length > 1
+                  ? `${viruses.length} of these carry`
+                  : held === 1
+                    ? 'this message carries'
+                    : 'one of these carries'
+              } a virus and want ${viruses.length === 1 ? 'it' : 'them'} sent to their recipients`
+            : null
+        }
+        releaseLabel={
+          !virus
             ? `Release ${messages(held + plan.queued.length)}`
             : onlyViruses
               ? viruses.length === 1
                 ? 'Release the virus'
                 : 'Release the viruses'
-              : 'Release, viruses included'}
-        </button>
-      </div>
+              : 'Release, viruses included'
+        }
+        onKeep={props.onClose}
+        onRelease={async (confirmVirus) => props.onDone(await runRelease(api, plan, confirmVirus))}
+      />
     </Dialog>
   );
 }

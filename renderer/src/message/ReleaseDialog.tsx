@@ -1,7 +1,7 @@
-import { useId, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { FilterVerdictView } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
+import { ReleaseConfirm } from './ReleaseConfirm';
 
 /**
  * The confirm before a quarantined message is released: it names what the filter found, and a
@@ -18,23 +18,6 @@ export function ReleaseDialog(props: {
   const api = useApi();
   const { filter } = props;
   const virus = filter.scan === 'infected';
-  const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const tickId = useId();
-
-  const release = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.releaseQuarantined(props.messageId, virus && confirmed);
-      props.onReleased();
-    } catch (err) {
-      setError(err instanceof Error ? err.message : String(err));
-      setBusy(false);
-    }
-  };
-
   return (
     <Dialog
       title={virus ? 'Release a message that carries a virus?' : 'Release from the quarantine?'}
@@ -59,39 +42,18 @@ export function ReleaseDialog(props: {
         Released, it goes back to the mailbox it was for and, where the routing rules relay its
         recipients, into the queue to be sent, once. It keeps its verdict and is tagged “released”.
       </p>
-      {virus && (
-        <p className="release-confirm">
-          <input
-            id={tickId}
-            type="checkbox"
-            data-testid="release-virus-confirm"
-            checked={confirmed}
-            onChange={(event) => setConfirmed(event.target.checked)}
-          />{' '}
-          <label htmlFor={tickId}>
-            I know this message carries a virus and want it sent to its recipients
-          </label>
-        </p>
-      )}
-      {error && (
-        <p className="form-error" role="alert" data-testid="release-error">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" onClick={props.onClose}>
-          Keep in quarantine
-        </button>
-        <button
-          type="button"
-          className={virus ? 'danger' : 'primary'}
-          data-testid="release-confirm"
-          disabled={busy || (virus && !confirmed)}
-          onClick={() => void release()}
-        >
-          {virus ? 'Release the virus' : 'Release'}
-        </button>
-      </div>
+      <ReleaseConfirm
+        testIds="release"
+        virusTick={
+          virus ? 'I know this message carries a virus and want it sent to its recipients' : null
+        }
+        releaseLabel={virus ? 'Release the virus' : 'Release'}
+        onKeep={props.onClose}
+        onRelease={async (confirmVirus) => {
+          await api.releaseQuarantined(props.messageId, confirmVirus);
+          props.onReleased();
+        }}
+      />
     </Dialog>
   );
 }
