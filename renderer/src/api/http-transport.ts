@@ -25,6 +25,15 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * The relay's own sentence for a failure (it names the field, the value and the fix), not the
+ * HTTP wrapper around it; over IPC the preload hands over the handler's own words already.
+ */
+export function serverWords(failure: unknown): string {
+  if (failure instanceof ApiError && failure.detail !== '') return failure.detail;
+  return failure instanceof Error ? failure.message : String(failure);
+}
+
 export interface HttpTransportOptions {
   /** Where the API lives; `/api/v1/…` and `/api/events` are resolved against it. */
   baseUrl: URL;

@@ -1,15 +1,10 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { SuspensionEntry } from '../api/contract';
-import { ApiError } from '../api/http-transport';
+import { serverWords } from '../api/http-transport';
 
 type Kind = SuspensionEntry['Kind'];
 
-/** The server's own sentence (it names the field, the value and the fix), not the HTTP wrapper. */
-function reasonOf(err: Error): string {
-  // (over IPC the preload hands over the handler's own words already)
-  return err instanceof ApiError && err.detail !== '' ? err.detail : err.message;
-}
 const kinds: Kind[] = ['ip', 'cidr', 'user', 'sender'];
 const placeholders: Record<Kind, string> = {
   ip: '192.168.1.23',
@@ -52,7 +47,7 @@ export function SuspensionsPanel() {
   const [notice, setNotice] = useState<string | null>(null);
 
   const reload = useCallback(() => {
-    api.listSuspensions().then(setEntries, (err: Error) => setError(reasonOf(err)));
+    api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
   }, [api]);
 
   useEffect(() => {
@@ -70,7 +65,7 @@ export function SuspensionsPanel() {
         setNotice(told(result));
         reload();
       },
-      (err: Error) => setError(reasonOf(err)),
+      (err: Error) => setError(serverWords(err)),
     );
   };
 

@@ -1,4 +1,5 @@
 import type { FilterVerdictView, RelaydeskApi } from '../api/contract';
+import { serverWords } from '../api/http-transport';
 
 /**
  * Release on several selected messages means two things, as Postfix's `postsuper -H` releases
@@ -43,14 +44,6 @@ export async function planRelease(api: RelaydeskApi, ids: string[]): Promise<Rel
   return plan;
 }
 
-function failureWords(failure: unknown): string {
-  if (typeof failure === 'object' && failure !== null && 'detail' in failure) {
-    const { detail } = failure as { detail: unknown };
-    if (typeof detail === 'string' && detail !== '') return detail;
-  }
-  return failure instanceof Error ? failure.message : String(failure);
-}
-
 /**
  * One message's part of the queue's refusal ("message ID is already delivered; only held
  * messages can be released; message ID2 is …"): its state, for the line naming it.
@@ -79,7 +72,7 @@ export async function runRelease(
       await api.releaseQuarantined(id, isVirus(filter) && confirmVirus);
       outcomes.push({ id, result: 'released' });
     } catch (failure) {
-      const why = failureWords(failure);
+      const why = serverWords(failure);
       outcomes.push({
         id,
         result: /already released/.test(why) ? 'already released' : 'failed',
@@ -95,7 +88,7 @@ export async function runRelease(
   try {
     changed = (await api.releaseMessages(plan.queued)).IDs;
   } catch (failure) {
-    refusal = failureWords(failure);
+    refusal = serverWords(failure);
   }
   for (const id of plan.queued) {
     if (changed.includes(id)) outcomes.push({ id, result: 'released' });
