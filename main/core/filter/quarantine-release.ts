@@ -24,6 +24,13 @@ export function mailboxBeforeQuarantine(record: Pick<MessageRecord, 'notes'>): s
   return null;
 }
 
+/**
+ * The searches that list the quarantine: every message it took (a released one keeps the
+ * `quarantined` tag as its history, with `released`), and those it still holds.
+ */
+export const everQuarantinedQuery = 'tag:quarantined';
+export const heldInQuarantineQuery = 'tag:quarantined !tag:released';
+
 /** Whether the filter quarantined the message and it has not been released since. */
 export function isHeldInQuarantine(record: Pick<MessageRecord, 'filter'>): boolean {
   return record.filter?.action === 'quarantined' && record.filter.released === undefined;

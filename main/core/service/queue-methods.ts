@@ -13,7 +13,7 @@ import type {
 import type { MessageRecord } from '../message-record.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
-import { isHeldInQuarantine } from '../filter/quarantine-release.js';
+import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-release.js';
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
@@ -92,7 +92,7 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
    */
   const heldInQuarantine = (): MessageRecord[] =>
     store
-      .list(0, Number.MAX_SAFE_INTEGER, 'tag:quarantined !tag:released')
+      .list(0, Number.MAX_SAFE_INTEGER, heldInQuarantineQuery)
       .records.filter(isHeldInQuarantine)
       .reverse();
   /** The recipients as the queue shows them: the quarantine's stand-ins for mail it holds. */

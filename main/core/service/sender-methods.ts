@@ -8,7 +8,12 @@ import type {
   SuspensionEntry,
 } from '../../../preload/filter-contract.js';
 import type { FilterStatus } from '../filter/filter-control.js';
-import { releasedRecord, releaseRefusal } from '../filter/quarantine-release.js';
+import {
+  everQuarantinedQuery,
+  heldInQuarantineQuery,
+  releasedRecord,
+  releaseRefusal,
+} from '../filter/quarantine-release.js';
 import { auditLine } from '../policy/audit-line.js';
 import { crashPoint } from '../queue/crash-point.js';
 import { messageStatus } from '../queue/recipient-state.js';
@@ -60,11 +65,7 @@ export function senderMethods(
      * their history, with `released`).
      */
     quarantine: (start: number, limit: number, released = false): MessageListing =>
-      messages.listing(
-        start,
-        limit,
-        released ? 'tag:quarantined' : 'tag:quarantined !tag:released',
-      ),
+      messages.listing(start, limit, released ? everQuarantinedQuery : heldInQuarantineQuery),
 
     /**
      * Releases a quarantined message by hand (a false positive): back to the mailbox it was for,
