@@ -198,30 +198,33 @@ describe('kill -9 after the upstream took a message whose sending state was neve
   });
 });
 
+/**
+ * A relay whose queue journal writes nothing (the outcome of an attempt is known in memory and
+ * never reaches the disk), one message sent to it for `to`, and its queue ID.
+ */
+async function relayWithJournalHeld(to: string) {
+  const up = await recipientCountingUpstream();
+  const dataDir = await makeTempDir();
+  const args = [
+    ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
+  ];
+  const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: first.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  const sent = await transport.sendMail({ from: 'app@example.test', to, subject: 'o', text: 'x' });
+  transport.close();
+  const id = /queued as (\S+)/.exec(sent.response)?.[1] as string;
+  return { up, dataDir, args, first, id };
+}
+
 describe('kill -9 after the upstream took a message whose outcome was not on disk yet', () => {
   it('has logged no attempt for it; after the restart, one line: the attempt the queue knows', async () => {
-    const up = await recipientCountingUpstream();
-    const dataDir = await makeTempDir();
-    const args = [
-      ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
-    ];
-    // the journal writes nothing: the outcome is known in memory and never reaches the disk
-    const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: first.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
     const to = 'logged@rcpt.example';
-    const sent = await transport.sendMail({
-      from: 'app@example.test',
-      to,
-      subject: 'l',
-      text: 'x',
-    });
-    transport.close();
-    const id = /queued as (\S+)/.exec(sent.response)?.[1] as string;
+    const { up, dataDir, args, first, id } = await relayWithJournalHeld(to);
     const state = async (serve: ServeProcess) =>
       (await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).recipients[0]?.state;
     await expect.poll(() => state(first), { timeout: 20_000 }).toBe('relayed');
@@ -249,25 +252,9 @@ describe('kill -9 after the upstream took a message whose outcome was not on dis
   it(
     'keeps the index from saying it, so a clean stop after the restart leaves it in the sidecar',
     async () => {
-      const up = await recipientCountingUpstream();
-      const dataDir = await makeTempDir();
-      const args = [
-        ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
-      ];
-      // the journal writes nothing: the outcome is known (in memory) and never on disk, while
       // the index commits what it is sent (a list read makes it commit at once)
-      const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
-      const transport = nodemailer.createTransport({
-        host: '127.0.0.1',
-        port: first.smtp.port,
-        secure: false,
-        ignoreTLS: true,
-      });
       const to = 'outcome@rcpt.example';
-      await transport.sendMail({ from: 'app@example.test', to, subject: 'o', text: 'x' });
-      transport.close();
-      const list = await first.api<{ messages: Array<{ ID: string }> }>('/api/v1/messages');
-      const id = list.messages[0]?.ID;
+      const { up, dataDir, args, first, id } = await relayWithJournalHeld(to);
       await eventually(
         async () => (await first.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status,
       ).toBe('delivered');
