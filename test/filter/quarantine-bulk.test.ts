@@ -18,6 +18,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { stripIsOneLine } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
@@ -221,18 +222,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('releasing quarantined mail in bulk
     expect(await list.evaluate((el) => el.clientWidth)).toBe(240);
     const strip = list.getByTestId('scanner-state');
     await eventually(() => strip.innerText()).toMatch(/^clamd answers\s+Details$/);
-    const oneLine = () =>
-      strip.evaluate((el) => {
-        const style = getComputedStyle(el);
-        const inner =
-          el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-        const button = el.querySelector('[data-testid="scanner-details"]');
-        const line = Math.max(
-          el.querySelector('strong')?.getBoundingClientRect().height ?? 0,
-          button?.getBoundingClientRect().height ?? 0,
-        );
-        return inner <= line + 1;
-      });
+    const oneLine = () => stripIsOneLine(strip);
     expect(await oneLine()).toBe(true);
     await shoot('quarantine-clamd-answers-narrow', list);
     await strip.getByTestId('scanner-details').click();

@@ -15,6 +15,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { stripIsOneLine } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
@@ -266,18 +267,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     // the clamd-down strip is one line there, the problem and Details (it took half the list)
     const strip = list.getByTestId('scanner-state');
     expect(await strip.innerText()).toMatch(/^clamd does not answer\s+Details$/);
-    const oneLine = () =>
-      strip.evaluate((el) => {
-        const style = getComputedStyle(el);
-        const inner =
-          el.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
-        const button = el.querySelector('[data-testid="scanner-details"]');
-        const line = Math.max(
-          el.querySelector('strong')?.getBoundingClientRect().height ?? 0,
-          button?.getBoundingClientRect().height ?? 0,
-        );
-        return inner <= line + 1;
-      });
+    const oneLine = () => stripIsOneLine(strip);
     expect(await oneLine()).toBe(true);
     // the details and Check again are one click away
     await strip.getByTestId('scanner-details').click();
