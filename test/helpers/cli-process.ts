@@ -6,9 +6,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createConnection, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { madeTempFolder } from './temp-folders.js';
+import { unusedPort as freePort } from './ports.js';
 
 export const repoRoot = join(import.meta.dirname, '..', '..');
 export const relaydeskBin = join(repoRoot, 'bin', 'relaydesk.js');
@@ -422,13 +423,7 @@ export class RawSmtp {
 }
 
 /** A port nothing listens on right now (listen on 0, note the port, close). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+export { freePort };
 
 /** How a new connection to the port fares: `refused`, or what happened instead. */
 export function tryConnect(port: number): Promise<string> {

@@ -15,7 +15,11 @@ export async function startSilentHost(port: number): Promise<SilentHost> {
     socket.on('error', () => undefined);
     sockets.push(socket);
   });
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  // a port already taken fails here, by name, rather than leaving the test waiting for its timeout
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
   return {
     sockets,
     answer(line) {

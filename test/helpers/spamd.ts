@@ -3,29 +3,19 @@
 // unprivileged user (-u nobody), who can read Debian's rules in /usr/share/spamassassin.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { askSpamd } from '../../main/core/checks/spam-check/index.js';
 import type { ListenAddress } from '../../main/core/settings/settings-schema.js';
 import { waitFor } from './eventually.js';
+import { unusedPort as freePort } from './ports.js';
 
 export interface RunningSpamd {
   address: ListenAddress;
   stop(): Promise<void>;
 }
 
-/** A port nobody listens on right now (spamd cannot be told to pick one itself). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export async function startSpamd(command: string): Promise<RunningSpamd> {
   const home = await mkdtemp(join(tmpdir(), 'relaydesk-spamd-'));

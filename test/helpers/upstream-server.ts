@@ -10,6 +10,7 @@ import { X509Certificate } from 'node:crypto';
 import { generate } from 'selfsigned';
 import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { madeTempFolder } from './temp-folders.js';
+import { unusedPort as closedPort } from './ports.js';
 
 export interface TestCertificate {
   key: string;
@@ -265,15 +266,8 @@ export async function startUpstreamServer(
   };
 }
 
-/** A port on 127.0.0.1 where nothing listens (bound, read, then released). */
-export async function closedPort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return port;
-}
+/** A port on 127.0.0.1 where nothing listens: connections to it are refused. */
+export { closedPort };
 
 /**
  * Upstreams and certificates for the tests of one file, closed and removed after each test:

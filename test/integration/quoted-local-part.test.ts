@@ -3,7 +3,6 @@
 // answered 501. Sent by Python's smtplib and swaks, it must be accepted, stored, listed and relayed
 // (to Postfix's smtp-sink) with its quotes, and its ESMTP parameters still read.
 import { execFile, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,14 +21,6 @@ const swaks = requireTool(tools.swaks);
 
 let relay: TestRelaydesk;
 let stopSink: () => void = () => undefined;
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 beforeAll(async () => {
   if (!smtpSink) return;
@@ -60,6 +51,7 @@ code, reply = s.data(b'From: "a b"@example.com\\r\\nTo: "john smith"@example.net
 print(reply.decode())
 s.quit()
 `;
+import { unusedPort as freePort } from '../helpers/ports.js';
 
 describe.skipIf(!smtpSink || !python)('a quoted local part with a space', () => {
   it('is accepted from smtplib, stored, listed and relayed with its quotes', async () => {

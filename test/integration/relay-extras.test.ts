@@ -2,7 +2,6 @@
 // the connection limit, and a kill -9 in the middle of a delivery.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
@@ -14,6 +13,7 @@ import { letTimePass, waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { unusedPort as freePort } from '../helpers/ports.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -39,14 +39,6 @@ async function sendTo(relay: TestRelaydesk, to: string[], subject = 'x'): Promis
     .transport()
     .sendMail({ from: 'app@sender.example', to, subject, text: subject });
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
-}
-
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
 }
 
 const smtpSink = requireTool(tools.smtpSink);
