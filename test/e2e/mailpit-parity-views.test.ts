@@ -160,6 +160,34 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('a view picked from a menu (Quarantine) or the sidebar shows at once, not after the typing pause', async () => {
+    await deleteAll();
+    await gui.send({
+      from: 'app@example.test',
+      to: 'you@example.test',
+      subject: 'Hello',
+      text: 'hi',
+    });
+    // the page's clock stands still: only what is typed waits for a pause, which never ends here
+    const menus = await gui.browser.newPage();
+    try {
+      await menus.clock.install();
+      await menus.clock.pauseAt(Date.now() + 60_000);
+      await menus.goto(gui.relaydesk.url);
+      const rows = () => menus.getByTestId('message-row-subject').allInnerTexts();
+      await eventually(rows).toEqual(['Hello']);
+      await menus.getByTestId('more-actions').click();
+      await menus.getByTestId('show-quarantine').click();
+      await menus.getByTestId('list-empty').waitFor({ timeout: 10_000 });
+      expect(await menus.getByTestId('search-input').inputValue()).toBe('tag:quarantined');
+      await menus.getByTestId('nav-mailbox-inbox').click();
+      await eventually(rows).toEqual(['Hello']);
+      expect(await menus.getByTestId('search-input').inputValue()).toBe('');
+    } finally {
+      await menus.close();
+    }
+  });
+
   it('the HTML source tab shows the HTML part as written; Download .html and .txt save the bodies', async () => {
     await deleteAll();
     const html =

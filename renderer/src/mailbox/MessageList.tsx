@@ -248,6 +248,8 @@ export function MessageList(props: {
       tabIndex={0}
       data-testid="message-list"
       data-total={list.total}
+      // the search the rows are of: a view just picked shows the last one's rows for a render
+      data-view={viewQuery(list.view)}
       onKeyDown={onKeyDown}
       onFocus={() => {
         if (activeIndex < 0 && list.total > 0) moveTo(0);

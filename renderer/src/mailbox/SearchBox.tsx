@@ -37,7 +37,10 @@ export function SearchBox({
     latest.current = preset.query;
     clearTimeout(typing.current);
     setText(preset.query);
-  }, [preset]);
+    // a search put in from outside (Quarantine in the menu, a mailbox in the sidebar, Back) is
+    // not being typed: the list follows at once, not after the typing pause
+    onSearch(preset.query.trim(), 'typed');
+  }, [preset, onSearch]);
 
   useEffect(() => {
     latest.current = text;
