@@ -9,7 +9,7 @@
 // handing each call to the preload's bridge here, as desktop-ipc-burst.test.ts does).
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Page, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LogLines } from '../../preload/api-contract.js';
 import { methodNames, type RelaydeskBridge } from '../../preload/api-methods.js';
@@ -162,6 +162,44 @@ describe.skipIf(!chromiumPath)('the Logs view opening', () => {
     });
     await openAndCheck(page, opening, 'http');
     expect(errors).toEqual([]);
+  });
+
+  it('in a browser: shows a line logged while the live feed was down once it is back, and once', async () => {
+    const page = await gui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    let down = false;
+    let refused = 0;
+    const open: WebSocketRoute[] = [];
+    await page.routeWebSocket(/\/api\/events\b/, (socket) => {
+      if (down) {
+        refused += 1;
+        void socket.close();
+        return;
+      }
+      socket.connectToServer();
+      open.push(socket);
+    });
+    try {
+      await page.goto(`${gui.relaydesk.url}#logs`);
+      await page.locator('.logs-view[aria-busy="false"]').waitFor();
+      await logLine('drop-before@sender.example');
+      await eventually(() => shown(page, 'drop-before@sender.example')).toBe(1);
+      // the feed drops, and the page's next try is refused: a line logged now reaches no page
+      down = true;
+      for (const socket of open.splice(0)) await socket.close();
+      await eventually(() => refused).toBeGreaterThan(0);
+      await logLine('drop-while@sender.example');
+      down = false;
+      await eventually(() => shown(page, 'drop-while@sender.example')).toBe(1);
+      await logLine('drop-after@sender.example');
+      await eventually(() => shown(page, 'drop-after@sender.example')).toBe(1);
+      expect(await shown(page, 'drop-before@sender.example')).toBe(1);
+      expect(await shown(page, 'drop-while@sender.example')).toBe(1);
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 
   it('in the desktop window: the same over IPC', async () => {

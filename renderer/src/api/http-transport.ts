@@ -89,21 +89,17 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
   let stream: { close(): void; send(text: string): void } | null = null;
   const logFrame = (follow: boolean): string =>
     JSON.stringify({ Type: follow ? 'subscribe' : 'unsubscribe', Data: 'log' });
-  /** Resolves the log subscription's `ready`: at the server's word, or when the stream drops. */
-  let logSubscribed: (() => void) | null = null;
+  /** Resolve the log subscriptions' `ready`: at the server's word, or when the stream drops. */
+  const logSubscribed: Array<() => void> = [];
   const logSubscriptionSettled = (): void => {
-    logSubscribed?.();
-    logSubscribed = null;
+    for (const resolve of logSubscribed.splice(0)) resolve();
   };
   // the server sends log lines only while a view (the Logs view) follows them, and says when it
   // does; a stream not open yet asks when it opens (onOpen)
   const logFollowers = createLogFollowers((follow) => {
     stream?.send(logFrame(follow));
     if (!follow) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      logSubscriptionSettled();
-      logSubscribed = resolve;
-    });
+    return new Promise<void>((resolve) => logSubscribed.push(resolve));
   });
   let closeTimer: ReturnType<typeof setTimeout> | null = null;
 
@@ -120,9 +116,8 @@ export function createHttpTransport(options: HttpTransportOptions): RendererApi 
       stream = openEventStream({
         url: url.href,
         onEvent: (event) => events.emit(event),
-        onOpen: (send) => {
-          if (logFollowers.any) send(logFrame(true));
-        },
+        // (renew's frame goes by `stream`, whose socket is the one that just opened)
+        onOpen: () => logFollowers.renew(),
         onLogSubscribed: logSubscriptionSettled,
         onState: (state) => {
           // the server is not there: the Logs view reads the history now, and says why it

@@ -6,8 +6,11 @@
 export interface LogFollowers {
   /** Counts one more follower. */
   follow(): LogFollowing;
-  /** Whether any view follows the log now (said again after a reconnect). */
-  readonly any: boolean;
+  /**
+   * After a reconnect: tells the other side again when any view follows, and a follow() from now
+   * on is ready at its word (the Logs view reads again what was logged while the feed was down).
+   */
+  renew(): void;
 }
 
 /** One view's following of the log lines. */
@@ -43,8 +46,8 @@ export function createLogFollowers(tell: (follow: boolean) => Promise<void>): Lo
         },
       };
     },
-    get any() {
-      return count > 0;
+    renew() {
+      if (count > 0) followed = tell(true).catch(() => undefined);
     },
   };
 }

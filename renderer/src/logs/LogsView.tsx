@@ -3,11 +3,13 @@
 // index, the journals, quarantined files, failures), live and filterable; then the webhooks.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
+import type { LogFollowing } from '../api/log-followers';
 import type { LogEntry, WebhookDeliveryView, WebhookLogView } from '../api/contract';
 import {
   appendLog,
   filterLog,
   joinHistory,
+  refillHistory,
   loggedToday,
   logIdentity,
   logTime,
@@ -43,32 +45,53 @@ export function LogsView() {
       else if (!known.has(logIdentity(event.Data)))
         setLines((current) => appendLog(current, event.Data));
     });
-    // the history is read only once the server (or main) sends every later line: a line logged
-    // between a read and the subscription taking effect was shown by neither
-    const following = api.followLogs?.();
-    (following?.ready ?? Promise.resolve())
-      .then(() => Promise.all([api.relayLog(1000), api.auditLog(1000), api.serviceLog(1000)]))
-      .then(
-        (logs) => {
-          if (stopped) return;
-          const joined = joinHistory(
-            logs.map((log) => log.entries),
-            live,
-          );
-          known = joined.known;
-          live = [];
-          setLines(joined.lines);
-          setLoading(false);
-        },
-        (failure: Error) => {
-          if (stopped) return;
-          setError(failure.message);
-          setLoading(false);
-        },
-      );
+    let following: LogFollowing | undefined;
+    const readHistory = () => {
+      // the history is read only once the server (or main) sends every later line: a line
+      // logged between a read and the subscription taking effect was shown by neither
+      const previous = following;
+      following = api.followLogs?.();
+      previous?.stop();
+      (following?.ready ?? Promise.resolve())
+        .then(() => Promise.all([api.relayLog(1000), api.auditLog(1000), api.serviceLog(1000)]))
+        .then(
+          (logs) => {
+            if (stopped) return;
+            const history = logs.map((log) => log.entries);
+            if (known) {
+              const seen = known;
+              setLines((current) => refillHistory(current, history, seen));
+            } else {
+              const joined = joinHistory(history, live);
+              known = joined.known;
+              live = [];
+              setLines(joined.lines);
+            }
+            setError(null);
+            setLoading(false);
+          },
+          (failure: Error) => {
+            if (stopped) return;
+            setError(failure.message);
+            setLoading(false);
+          },
+        );
+    };
+    readHistory();
+    // lines logged while the live feed was down came to nobody: once it is back, the history is
+    // read again (after the server follows the logs again) and what the view lacks joins it
+    let down = false;
+    const stopWatching = api.onStreamState?.((state) => {
+      if (state === 'reconnecting') down = true;
+      else if (state === 'open' && down) {
+        down = false;
+        readHistory();
+      }
+    });
     return () => {
       stopped = true;
       unsubscribe();
+      stopWatching?.();
       following?.stop();
     };
   }, [api]);

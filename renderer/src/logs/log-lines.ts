@@ -43,6 +43,22 @@ export function joinHistory(
   };
 }
 
+/**
+ * The view's lines with a history read again (after the live feed was down): the lines it has,
+ * and those of the history it lacks, in time order; `known` takes the history's identities, as
+ * joinHistory's does.
+ */
+export function refillHistory(
+  lines: LogEntry[],
+  history: LogEntry[][],
+  known: Set<string>,
+): LogEntry[] {
+  const have = new Set(lines.map(logIdentity));
+  const missing = history.flat().filter((entry) => !have.has(logIdentity(entry)));
+  for (const entry of history.flat()) known.add(logIdentity(entry));
+  return missing.length === 0 ? lines : mergeLogs(lines, missing);
+}
+
 export function appendLog(lines: LogEntry[], entry: LogEntry): LogEntry[] {
   const next = [...lines, entry];
   return next.length > maxShownLines ? next.slice(next.length - maxShownLines) : next;
