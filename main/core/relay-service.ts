@@ -202,6 +202,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       writeSidecar: (record, folding) => store.spool.update(record, folding),
       indexSettled: () => store.index.settled(),
       index: (record, delivery) => store.index.update(record, delivery),
+      unsynced: store.unsyncedDeliveries,
       log: (line) => log(line),
     });
     const listenerStatus = new ListenerStatus(settings, now, {

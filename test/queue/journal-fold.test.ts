@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { DeliveryJournal } from '../../main/core/queue/delivery-journal.js';
+import { UnsyncedDeliveries } from '../../main/core/queue/unsynced-deliveries.js';
 import { newMessageId } from '../../main/core/spool/message-id.js';
 import { Spool } from '../../main/core/spool/spool.js';
 import { eventually } from '../helpers/eventually.js';
@@ -281,5 +282,78 @@ describe('folding the queue journal', () => {
     await journal.append(record);
     expect(told).toHaveLength(2);
     await journal.close();
+  });
+
+  it('folds into a sidecar the list on disk, not one whose line is still on its way', async () => {
+    const record = makeRecord({ id: newMessageId() });
+    await spool.store(record, Buffer.from('Subject: s\r\n\r\nbody\r\n'));
+    const unsynced = new UnsyncedDeliveries();
+    const journal = new DeliveryJournal({
+      dataDir,
+      current: () => record,
+      writeSidecar: (r, folding) => spool.update(r, folding),
+      unsynced,
+      log: () => undefined,
+    });
+    await journal.open(async () => undefined);
+    // as the queue changes a list: the one it replaces is on disk until the new one is
+    const change = (delivery: RecipientDelivery[]) => {
+      unsynced.handed(record.id, record.delivery);
+      record.delivery = delivery;
+    };
+    const at = '2026-12-01T20:00:00.000Z';
+    const done = relayed('r@example.test', at);
+    change([{ ...done, state: 'sending', history: done.history.slice(0, 2) }]);
+    await journal.append(record, true);
+    const sidecarStates = async () => {
+      const path = join(spool.messagesDir, `${record.id}.json`);
+      const sidecar = JSON.parse(await readFile(path, 'utf8')) as MessageRecord;
+      return sidecar.delivery?.map((r) => r.state);
+    };
+    // the outcome's line is held back (as a kill -9 test holds it) while a folding runs
+    process.env.RELAYDESK_TEST_JOURNAL_HOLD = '1';
+    change([done]);
+    const outcome = journal.append(record, true);
+    try {
+      await journal.compact();
+    } finally {
+      delete process.env.RELAYDESK_TEST_JOURNAL_HOLD;
+    }
+    // a kill -9 now would leave no line of `relayed`: the sidecar does not say it either
+    expect(await sidecarStates()).toEqual(['sending']);
+    expect(unsynced.onDisk(record)?.map((r) => r.state)).toEqual(['sending']);
+    // the next append writes both lines; the outcome is then on disk, and folded at the stop
+    await Promise.all([outcome, journal.append(record, true)]);
+    expect(unsynced.onDisk(record)).toBe(record.delivery);
+    await journal.close();
+    expect(await sidecarStates()).toEqual(['relayed']);
+  });
+
+  it('keeps the list on disk after a write of a newer one failed, until a later one is written', async () => {
+    const record = makeRecord({ id: newMessageId() });
+    const unsynced = new UnsyncedDeliveries();
+    // not opened: each change is written to its sidecar, which a folder is in the way of
+    const journal = new DeliveryJournal({
+      dataDir,
+      current: () => record,
+      writeSidecar: (r, folding) => spool.update(r, folding),
+      unsynced,
+      log: () => undefined,
+    });
+    const inTheWay = join(spool.messagesDir, `${record.id}.json`);
+    await mkdir(inTheWay);
+    const done = relayed('r@example.test', '2026-12-01T20:00:00.000Z');
+    unsynced.handed(record.id, undefined);
+    record.delivery = [done];
+    await expect(journal.append(record, true)).rejects.toThrow();
+    // nothing on its way, and still no list on disk: a read flag writes none
+    expect(unsynced.onDisk(record)).toBeUndefined();
+    expect(unsynced.stored(record)).not.toHaveProperty('delivery');
+    await rm(inTheWay, { recursive: true });
+    const bounced = { ...done, state: 'bounced' } as RecipientDelivery;
+    unsynced.handed(record.id, record.delivery);
+    record.delivery = [bounced];
+    await journal.append(record, true);
+    expect(unsynced.onDisk(record)).toBe(record.delivery);
   });
 });

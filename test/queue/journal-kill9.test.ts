@@ -8,12 +8,19 @@
 // stored). A torn last journal record is ignored with a log line. And a message the upstream took
 // before even its `sending` state was on disk is sent again after the restart; one whose outcome
 // was not on disk yet has no attempt line in relay.log for the first send (the line is written
-// once the outcome is stored), only for the one the queue knows.
+// once the outcome is stored), only for the one the queue knows. A read flag or tag change made
+// while an outcome was not on disk yet writes the index and the sidecar with the state on disk,
+// so a kill -9 leaves no index saying what no file says.
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { LogLines, MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import type {
+  LogLines,
+  MessageDelivery,
+  MessagesPage,
+  QueueView,
+} from '../../preload/api-contract.js';
 import {
   cleanupCliProcesses,
   makeTempDir,
@@ -200,15 +207,20 @@ describe('kill -9 after the upstream took a message whose sending state was neve
 
 /**
  * A relay whose queue journal writes nothing (the outcome of an attempt is known in memory and
- * never reaches the disk), one message sent to it for `to`, and its queue ID.
+ * never reaches the disk), one message sent to it for `to`, and its queue ID. `env`: more of the
+ * kill -9 tests' variables (a crash point).
  */
-async function relayWithJournalHeld(to: string) {
+async function relayWithJournalHeld(to: string, env: Record<string, string> = {}) {
   const up = await recipientCountingUpstream();
   const dataDir = await makeTempDir();
   const args = [
     ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
   ];
-  const first = await startServe({ dataDir, args, env: { RELAYDESK_TEST_JOURNAL_HOLD: '1' } });
+  const first = await startServe({
+    dataDir,
+    args,
+    env: { RELAYDESK_TEST_JOURNAL_HOLD: '1', ...env },
+  });
   const transport = nodemailer.createTransport({
     host: '127.0.0.1',
     port: first.smtp.port,
@@ -289,6 +301,91 @@ describe('kill -9 after the upstream took a message whose outcome was not on dis
       await up.close();
     },
     // three starts: 28 s in all once on a loaded machine
+    90_000,
+  );
+});
+
+describe('kill -9 after a read flag or tag change while the outcome was not on disk yet', () => {
+  // the change through the API: its request, and what the message's summary says after it
+  const changes = [
+    {
+      what: 'a read flag',
+      path: '/api/v1/messages',
+      body: (id: string) => ({ IDs: [id], Read: true }),
+      expected: { Read: true, Tags: [] },
+    },
+    {
+      what: 'tags',
+      path: '/api/v1/tags',
+      body: (id: string) => ({ IDs: [id], Tags: ['invoices'] }),
+      expected: { Read: false, Tags: ['invoices'] },
+    },
+  ];
+
+  it.each(changes)(
+    'keeps the index at the state on disk after $what, as an index made anew from the sidecars',
+    async ({ path, body, expected }) => {
+      // relayed in memory, not on disk; the process dies once the index has committed the
+      // change, before its sidecar is rewritten
+      const to = 'changed@rcpt.example';
+      const { up, dataDir, args, first, id } = await relayWithJournalHeld(to, {
+        RELAYDESK_TEST_CRASH_AT: 'state-change-indexed',
+      });
+      await eventually(
+        async () => (await first.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).status,
+      ).toBe('delivered');
+      await first
+        .fetch(path, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body(id)),
+        })
+        .catch(() => undefined);
+      expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(up.got).toEqual([to]);
+
+      // the index said what the disk did (pending), so the restart sends it again
+      // (at-least-once); it had said `delivered`, which no journal and no sidecar said, and the
+      // message was neither sent nor folded, its sidecar left at `pending`
+      const second = await startServe({ dataDir, args });
+      await eventually(
+        async () => (await second.api<QueueView>('/api/v1/queue')).messages.length,
+        20_000,
+      ).toBe(0);
+      expect(up.got).toEqual([to, to]);
+      const summary = async (serve: ServeProcess) => {
+        const [message] = (await serve.api<MessagesPage>('/api/v1/messages')).messages;
+        const delivery = await serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+        return {
+          Read: message?.Read,
+          Tags: message?.Tags,
+          status: delivery.status,
+          history: delivery.recipients.map((r) => r.history.map((h) => h.state)),
+        };
+      };
+      const after = {
+        ...expected,
+        status: 'delivered',
+        // one send known: the first one's outcome was never stored
+        history: [['pending', 'sending', 'relayed']],
+      };
+      expect(await summary(second)).toEqual(after);
+      expect((await second.stop()).code).toBe(0);
+      expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
+
+      // an index made anew from the sidecars says the same, and sends nothing
+      for (const name of await readdir(dataDir)) {
+        if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
+      }
+      const third = await startServe({ dataDir, args });
+      expect(third.stdout).toMatch(/index: rebuilt from the sidecars/);
+      expect((await third.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      expect(await summary(third)).toEqual(after);
+      expect((await third.stop()).code).toBe(0);
+      expect(up.got).toEqual([to, to]);
+      await up.close();
+    },
+    // three starts each
     90_000,
   );
 });

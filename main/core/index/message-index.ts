@@ -307,7 +307,8 @@ export class MessageIndex {
    * Writes a changed record (read flag, tags, delivery state): call it with every sidecar
    * rewrite, so the database says what the sidecar says. `delivery`: the delivery list to write
    * when the record's own may be newer than what is on disk (the queue's journal tells the index
-   * a state once its record is on disk, when a later change may have replaced the list).
+   * a state once its record is on disk, when a later change may have replaced the list; a read
+   * flag or tag change writes the list on disk while the queue's newer one is on its way).
    */
   update(record: MessageRecord, delivery = record.delivery): void {
     const { id } = record;
@@ -367,10 +368,11 @@ export class MessageIndex {
     return this.writer ? this.writer.settled() : Promise.resolve();
   }
 
-  setRead(record: MessageRecord, read: boolean): boolean {
+  /** `delivery`: as for update(). */
+  setRead(record: MessageRecord, read: boolean, delivery = record.delivery): boolean {
     if (record.read === read) return false;
     record.read = read;
-    this.update(record);
+    this.update(record, delivery);
     return true;
   }
 

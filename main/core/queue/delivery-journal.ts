@@ -16,6 +16,7 @@ import { syncFolder } from '../spool/durable-file.js';
 import { eachInFlight } from '../spool/in-flight.js';
 import { JournalFile } from '../spool/journal-file.js';
 import { crashPoint, journalHeld } from './crash-point.js';
+import type { UnsyncedDeliveries } from './unsynced-deliveries.js';
 
 /** Compaction starts when the journal is this big (a few thousand state changes). */
 export const compactAtBytes = 8 * 1024 * 1024;
@@ -49,6 +50,12 @@ export interface JournalOptions {
    * sidecars sent it again.
    */
   index?(record: MessageRecord, delivery: RecipientDelivery[] | undefined): void;
+  /**
+   * Hears when each list is on disk (or failed), before the index does: what else writes the
+   * message's record meanwhile (a read flag, tags) takes the list on disk from it, and so does a
+   * folding (see unsynced-deliveries.ts).
+   */
+  unsynced?: UnsyncedDeliveries;
   log(line: string): void;
   compactAt?: number;
 }
@@ -116,18 +123,29 @@ export class DeliveryJournal {
    */
   async append(record: MessageRecord, indexed = false): Promise<void> {
     // the state as it is now: a later change may replace the list before this one is on disk
-    const { delivery } = record;
-    const toIndex = indexed ? () => this.options.index?.(record, delivery) : undefined;
-    if (!this.file.isOpen) {
-      await this.options.writeSidecar(record);
-      toIndex?.();
-      return;
+    const { id, delivery } = record;
+    const { unsynced } = this.options;
+    let written = false;
+    const onDisk = (): void => {
+      written = true;
+      unsynced?.written(id, delivery);
+      if (indexed) this.options.index?.(record, delivery);
+    };
+    try {
+      if (!this.file.isOpen) {
+        await this.options.writeSidecar(record);
+        onDisk();
+        return;
+      }
+      this.touched.add(id);
+      await this.file.append(
+        JSON.stringify({ id, v: deliveryVersion(delivery), delivery }),
+        onDisk,
+      );
+    } catch (err) {
+      if (!written) unsynced?.lost(id);
+      throw err;
     }
-    this.touched.add(record.id);
-    await this.file.append(
-      JSON.stringify({ id: record.id, v: deliveryVersion(delivery), delivery }),
-      toIndex,
-    );
     // the kill -9 tests ask for compactions early, to crash inside one
     const limit =
       this.options.compactAt ??
@@ -158,7 +176,9 @@ export class DeliveryJournal {
       await eachInFlight([...ids], foldInFlight, async (id) => {
         const record = this.options.current(id);
         if (!record) return;
-        await this.options.writeSidecar(record, true);
+        // the list on disk, not one whose line is still on its way into the fresh journal: a
+        // kill -9 would leave the sidecar ahead of the journal and the index
+        await this.options.writeSidecar(this.options.unsynced?.stored(record) ?? record, true);
         if (++written === Math.ceil(ids.size / 2)) crashPoint('compaction-midway');
       });
     } catch (err) {

@@ -27,8 +27,13 @@ export interface QueueStore {
   /**
    * Stores a change of the record's delivery states; resolves when it is durable. `passing`: a
    * state the next change soon replaces (`sending`), which the index need not be written for.
+   * `replaced`: the list the change replaced, which stays the one on disk until this is.
    */
-  save(record: MessageRecord, passing?: boolean): Promise<void>;
+  save(
+    record: MessageRecord,
+    passing: boolean,
+    replaced: RecipientDelivery[] | undefined,
+  ): Promise<void>;
   raw(id: string): Promise<Buffer>;
   /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
   redirectBody(raw: Buffer, originals: string[]): Buffer;

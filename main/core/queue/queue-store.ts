@@ -26,8 +26,10 @@ export function queueStore(
   return {
     records: () => store.index.workingOldestFirst(),
     get: (id) => store.index.get(id),
-    save: (record, passing) => {
+    save: (record, passing, replaced) => {
       if (messageStatus(record.delivery) !== 'queued') store.arrivalBytes.forget(record.id);
+      // until its line is on disk, the record's other writes (a read flag, tags) take `replaced`
+      store.unsyncedDeliveries.handed(record.id, replaced);
       if (passing) return journal.append(record);
       // the working set takes the change now, the index's database once the journal has it on
       // disk (JournalOptions.index)

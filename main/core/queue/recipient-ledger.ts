@@ -67,11 +67,12 @@ export class RecipientLedger {
       this.due.forget(id);
       return null;
     }
-    const before = messageStatus(record.delivery);
+    const replaced = record.delivery;
+    const before = messageStatus(replaced);
     record.delivery = change(current);
     this.due.note(record);
     // the journal takes changes in the order they are made, whenever each is awaited
-    const saved = this.options.store.save(record, passing);
+    const saved = this.options.store.save(record, passing, replaced);
     const after = messageStatus(record.delivery);
     if (after !== before) this.publishStatus(id, after);
     return { record, saved };

@@ -6,6 +6,8 @@ import { MessageIndex } from '../index/message-index.js';
 import type { MessageRecord } from '../message-record.js';
 import { MessageParser } from '../parse/message-parser.js';
 import { ArrivalBytes } from '../queue/arrival-bytes.js';
+import { crashPoint } from '../queue/crash-point.js';
+import { UnsyncedDeliveries } from '../queue/unsynced-deliveries.js';
 import { parseSearchQuery } from '../search/index.js';
 import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
@@ -26,6 +28,8 @@ export class MessageStore {
   readonly parser = new MessageParser({ workers: 1 });
   /** Small messages to relay, from their arrival until sent (see arrival-bytes.ts). */
   readonly arrivalBytes = new ArrivalBytes();
+  /** Delivery lists on their way to the queue's journal (see unsynced-deliveries.ts). */
+  readonly unsyncedDeliveries = new UnsyncedDeliveries();
   readonly stats: RuntimeStats;
   quarantined: QuarantinedFile[] = [];
 
@@ -68,19 +72,31 @@ export class MessageStore {
     return this.index.page(start, limit, filter);
   }
 
-  /** A state change: the index first (it answers the next question), then the sidecar. */
+  /**
+   * A state change (tags, a release): the index first (it answers the next question), then the
+   * sidecar. Both take the delivery list on disk, not one the queue has changed since and whose
+   * journal line is still on its way: committed by the index (or written to the sidecar) first,
+   * a kill -9 before the line left it saying what no journal said (unsynced-deliveries.ts). The
+   * record in memory keeps the queue's list, so a reader sees it as before.
+   */
   async saveRecord(record: MessageRecord): Promise<void> {
-    this.index.update(record);
+    this.index.update(record, this.unsyncedDeliveries.onDisk(record));
     await this.index.settled();
-    return this.spool.update(record);
+    // the kill -9 tests': the change committed by the index, the sidecar not rewritten yet
+    crashPoint('state-change-indexed');
+    // the list on disk now (a folding may have written a newer one meanwhile: never go back)
+    return this.spool.update(this.unsyncedDeliveries.stored(record));
   }
 
   async setRead(ids: string[], read: boolean): Promise<void> {
     for (const id of ids) {
       const record = this.index.get(id);
-      if (!record || !this.index.setRead(record, read)) continue;
+      if (!record) continue;
+      // (the delivery list on disk, as saveRecord)
+      if (!this.index.setRead(record, read, this.unsyncedDeliveries.onDisk(record))) continue;
       await this.index.settled();
-      await this.spool.update(record);
+      crashPoint('state-change-indexed');
+      await this.spool.update(this.unsyncedDeliveries.stored(record));
       this.publish({ Type: 'update', Data: { ID: id, Read: read } });
     }
     this.publishCounts();
