@@ -18,7 +18,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { stripIsOneLine } from './scanner-strip.js';
+import { stripIsOneLine, stripWordsAreWhole } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
@@ -237,6 +237,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('releasing quarantined mail in bulk
     await eventually(() => strip.innerText()).toMatch(/^clamd answers\s+Details$/);
     const oneLine = () => stripIsOneLine(strip);
     expect(await oneLine()).toBe(true);
+    expect(await stripWordsAreWhole(strip)).toBe(true);
     await shoot('quarantine-clamd-answers-narrow', list);
     await strip.getByTestId('scanner-details').click();
     await eventually(() => strip.innerText()).toMatch(
