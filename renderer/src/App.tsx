@@ -764,6 +764,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   setOpenedId(id);
                   setTab('delivery');
                 }}
+                onShowQuarantine={() => {
+                  go({ kind: 'mail', mailbox });
+                  showQuarantine();
+                }}
               />
             </main>
           )}
