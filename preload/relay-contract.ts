@@ -69,6 +69,12 @@ export interface QueuedMessage extends MessageSummary {
 export interface QueueView {
   upstream: { configured: boolean; paused: UpstreamPauseView | null };
   messages: QueuedMessage[];
+  /**
+   * How many messages the filter holds in the quarantine, whatever `state` asked for: they are
+   * in no delivery list (`?state=quarantined` lists them), as Postfix's mailq shows its hold
+   * queue beside the rest, so the plain listing can say that mail is held.
+   */
+  quarantined: number;
 }
 
 /** The messages a queue action changed. */

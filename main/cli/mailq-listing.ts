@@ -132,6 +132,17 @@ export function mailqListing(view: QueueView, now: number = Date.now()): string 
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The line after the plain listing when the filter holds mail: it is in no delivery list, so the
+ * listing above leaves it out, where Postfix's mailq shows its hold queue's mail (flagged `!`)
+ * among the rest. Null when none is held.
+ */
+export function quarantineLine(held: number): string | null {
+  if (held === 0) return null;
+  const messages = held === 1 ? '1 message is' : `${held} messages are`;
+  return `${messages} held in the quarantine: relaydesk queue --state quarantined lists ${held === 1 ? 'it' : 'them'}\n`;
+}
+
 /** postqueue -j's queue names: `hold`, `active` (being or about to be sent), `deferred`. */
 function queueName(message: QueuedMessage): string {
   const states = new Set(message.recipients.map((r) => r.state));

@@ -10,7 +10,7 @@ import type {
   QueueView,
 } from '../../preload/api-contract.js';
 import { recipientStates } from '../../preload/api-methods.js';
-import { mailqListing, postqueueJson } from './mailq-listing.js';
+import { mailqListing, postqueueJson, quarantineLine } from './mailq-listing.js';
 import {
   answerText,
   CliUsageError,
@@ -28,7 +28,8 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
 
   list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
             arrival time, envelope sender, then each recipient with its state and, in
-            parentheses, the upstream's last reply or why it waits
+            parentheses, the upstream's last reply or why it waits; then, when the filter
+            holds mail in the quarantine, how many (--state quarantined lists them)
   flush     try every deferred message now (postqueue -f)
   pause     send nothing to the upstream until resumed (mail is still taken in and waits);
             the reason is shown above the listing and in the Queue view
@@ -185,6 +186,9 @@ export async function runQueueCommand(
       );
     const view = await readQueue(api, state);
     out(json ? postqueueJson(view) : mailqListing(view));
+    // --json keeps postqueue -j's one object per message: a count is no message
+    const held = json || state !== undefined ? null : quarantineLine(view.quarantined);
+    if (held) out(held);
     return 0;
   }
   if (state !== undefined)

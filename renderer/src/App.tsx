@@ -31,7 +31,13 @@ import { ScannerState } from './status/ScannerState';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
 import { TagFilter, tagQuery } from './tags/TagFilter';
 import { EditTagsDialog } from './tags/EditTagsDialog';
-import { noSelection, withoutDeleted, type Selection } from './mailbox/selection';
+import {
+  afterBulkAction,
+  isBulkSelection,
+  noSelection,
+  withoutDeleted,
+  type Selection,
+} from './mailbox/selection';
 import { neighbourOf, viewQuery, type ListView } from './mailbox/message-window';
 import { ListActions } from './mailbox/ListActions';
 import { useMessageWindow } from './mailbox/use-message-window';
@@ -160,7 +166,17 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [bulkNotice, setBulkNotice] = useState<BulkNotice | null>(null);
-  useEffect(() => setBulkNotice(null), [selection]);
+  /**
+   * A selection the user made: another question, so the answer to the last one goes. (What an
+   * action leaves selected keeps its answer beside it: the answer says why they are left.)
+   */
+  const chooseSelection = useCallback((next: Selection) => {
+    setSelection(next);
+    setBulkNotice(null);
+  }, []);
+  /** What the action handled leaves the selection; what it could not stays selected. */
+  const leaveSelection = (handled: readonly string[]) =>
+    setSelection((current) => afterBulkAction(current, handled));
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [listWidth, setListWidth] = useState(460);
   // the desktop app remembers the list's width; a drag is saved once it settles
@@ -264,7 +280,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     }
     if (next.kind === 'mail' && next.mailbox !== mailbox) {
       setMailbox(next.mailbox);
-      setSelection(noSelection);
+      chooseSelection(noSelection);
     }
   };
 
@@ -321,10 +337,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           current.kind === 'mail' ? current : { kind: 'mail', mailbox: null },
         );
         setShowSenders(false);
-        setSelection({ ids: new Set([message.ID]), anchor: message.ID });
+        chooseSelection({ ids: new Set([message.ID]), anchor: message.ID });
         open(message);
       },
-      [open],
+      [open, chooseSelection],
     ),
   );
 
@@ -380,6 +396,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     // one released before has what was asked for: said, not alarmed about
     const error = outcomes.some((o) => o.result === 'not held' || o.result === 'failed');
     setBulkNotice({ text: outcomeSummary(outcomes), error, details });
+    leaveSelection(outcomes.filter((o) => o.result === 'released').map((o) => o.id));
     status.refresh();
   };
 
@@ -391,7 +408,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     const plan = await planRelease(api, ids);
     if (plan.quarantined.length > 0) setDialog({ kind: 'bulk-release', plan });
     else if (plan.releasedBefore.size > 0) showReleased(await runRelease(api, plan, false));
-    else await runQueueAction(api, 'release', ids);
+    else leaveSelection(await runQueueAction(api, 'release', ids));
   };
 
   const runBulk = async (action: BulkAction, only?: string[]) => {
@@ -399,10 +416,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     if (ids.length === 0) return;
     setBulkNotice(null);
     try {
-      if (action === 'read' || action === 'unread') markRead(ids, action === 'read');
-      else if (action === 'delete') await removeMessages(ids);
-      else if (action === 'release') await releaseSelected(ids);
-      else await runQueueAction(api, action, ids);
+      if (action === 'read' || action === 'unread') {
+        markRead(ids, action === 'read');
+        leaveSelection(ids);
+      } else if (action === 'delete') {
+        await removeMessages(ids);
+        leaveSelection(ids);
+      } else if (action === 'release') await releaseSelected(ids);
+      // the relay names what it changed: a message it could not hold or retry stays selected
+      else leaveSelection(await runQueueAction(api, action, ids));
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
       setBulkNotice({
@@ -455,6 +477,18 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     event.preventDefault();
     void file.text().then((text) => setDialog({ kind: 'analyze', text }));
   };
+
+  const bulkSelection = isBulkSelection(selection);
+  // The bulk bar goes once nothing it acts on is left (or Clear selection): the focus its button
+  // had would fall to the page, so the list takes it, on the message being read.
+  const hadBulkBar = useRef(false);
+  useEffect(() => {
+    const had = hadBulkBar.current;
+    hadBulkBar.current = bulkSelection;
+    if (!had || bulkSelection || dialog) return;
+    if (document.activeElement === document.body || document.activeElement === null)
+      listHandle.current?.focusOn(openedId);
+  }, [bulkSelection, dialog, openedId]);
 
   const smtp = info.status === 'ready' ? info.value.Listeners.smtp : null;
   const emptyMailbox = list.ready && !list.error && list.total === 0;
@@ -601,7 +635,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 data-testid="message-list-pane"
               >
                 <h2 className="visually-hidden">{title}</h2>
-                {selection.ids.size <= 1 && !(emptyMailbox && query === '' && mailbox === null) && (
+                {!bulkSelection && !(emptyMailbox && query === '' && mailbox === null) && (
                   <ListActions
                     total={list.total}
                     query={viewQuery(view)}
@@ -617,9 +651,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     clamd answers belongs there as much as on the Quarantine search */}
                 {(query === 'tag:quarantined' || mailbox === quarantineMailbox) && <ScannerState />}
                 <BulkBar
-                  count={selection.ids.size > 1 ? selection.ids.size : 0}
+                  count={bulkSelection ? selection.ids.size : 0}
                   onAction={(action) => void runBulk(action)}
-                  onClear={() => setSelection(noSelection)}
+                  onClear={() => chooseSelection(noSelection)}
                 />
                 {bulkNotice && !bulkNotice.details && (
                   <p className="list-notice error" role="alert" data-testid="bulk-error">
@@ -666,7 +700,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   window={list}
                   ensureRows={ensureRows}
                   selection={selection}
-                  onSelection={setSelection}
+                  onSelection={chooseSelection}
                   openedId={openedId}
                   onOpen={(message) => {
                     setShowSenders(false);
@@ -729,6 +763,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   go({ kind: 'mail', mailbox });
                   setOpenedId(id);
                   setTab('delivery');
+                }}
+                onShowQuarantine={() => {
+                  go({ kind: 'mail', mailbox });
+                  showQuarantine();
                 }}
               />
             </main>

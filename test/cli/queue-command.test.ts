@@ -395,3 +395,90 @@ describe('relaydesk queue while the upstream refuses the login', () => {
     }
   });
 });
+
+describe('relaydesk queue while the filter holds mail in the quarantine', () => {
+  it('says after the listing how many are held and how to list them, and nothing once none is', async () => {
+    const filtered = await startServe({
+      args: [
+        ...['--mode', 'relay', '--relay-host', `127.0.0.1:${upstream.port}`],
+        ...['--relay-security', 'none'],
+        ...['--attachments', '{"types": ["executable"], "action": "quarantine"}'],
+      ],
+    });
+    const cliEnv = { RELAYDESK_HTTP: `127.0.0.1:${filtered.http.port}` };
+    const list = (...args: string[]) => runCli(['queue', ...args], { env: cliEnv });
+    const transport = nodemailer.createTransport({
+      host: '127.0.0.1',
+      port: filtered.smtp.port,
+      secure: false,
+      ignoreTLS: true,
+    });
+    const sendTool = async (subject: string): Promise<string> => {
+      const info = await transport.sendMail({
+        from: 'payroll@company.example',
+        to: 'accountant@rcpt.example',
+        subject,
+        text: 'the tool you asked for',
+        attachments: [{ filename: 'payroll-tool.exe', content: 'a legitimate program\n' }],
+      });
+      return /queued as (\S+)/.exec(info.response)?.[1] as string;
+    };
+    try {
+      const tool = await sendTool('payroll tool');
+      // nothing to send, one held: the queue is empty, and says what is held beside it
+      const empty = await list();
+      expect(empty).toMatchObject({ code: 0, stderr: '' });
+      expect(empty.stdout).toBe(
+        'Mail queue is empty\n' +
+          '1 message is held in the quarantine: relaydesk queue --state quarantined lists it\n',
+      );
+      // postqueue -j's shape is one object per message: no line for a count
+      expect((await list('--json')).stdout).toBe('');
+
+      const waiting = await send(filtered.smtp.port, ['grey@rcpt.example'], 'greylisted');
+      await eventually(
+        async () =>
+          (await filtered.api<MessageDelivery>(`/api/v1/message/${waiting}/delivery`)).recipients[0]
+            ?.state,
+      ).toBe('deferred');
+      await sendTool('payroll tool, again');
+      const listing = await list();
+      expect(listing.code, listing.stderr).toBe(0);
+      const lines = listing.stdout.trimEnd().split('\n');
+      expect(lines.some((line) => line.startsWith(waiting))).toBe(true);
+      // mailq's total, then the held mail, at the end
+      expect(lines.slice(-2)).toEqual([
+        '-- 1 Kbytes in 1 Request.',
+        '2 messages are held in the quarantine: relaydesk queue --state quarantined lists them',
+      ]);
+      expect((await filtered.api<QueueView>('/api/v1/queue')).quarantined).toBe(2);
+      // the held listing itself needs no pointer to itself
+      const held = await list('--state', 'quarantined');
+      expect(held.stdout).toContain(`${tool}!`);
+      expect(held.stdout).toMatch(/\n-- 2 Kbytes in 2 Requests\.\n$/);
+      expect(
+        (await list('--json')).stdout
+          .trim()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { queue_id: string }).queue_id),
+      ).toEqual([waiting]);
+
+      // released, one is held
+      expect((await list('release', tool)).code).toBe(0);
+      // (once it is relayed: until then it is listed as pending)
+      await eventually(async () => (await list()).stdout).toMatch(
+        /\n-- 1 Kbytes in 1 Request\.\n1 message is held in the quarantine: relaydesk queue --state quarantined lists it\n$/,
+      );
+      const other = (await filtered.api<{ messages: Array<{ ID: string }> }>('/api/v1/quarantine'))
+        .messages[0]?.ID as string;
+      expect((await list('release', other)).code).toBe(0);
+      // none held: the listing is mailq's alone
+      await eventually(async () => (await list()).stdout).toMatch(
+        /\n-- 1 Kbytes in 1 Request\.\n$/,
+      );
+      expect((await filtered.api<QueueView>('/api/v1/queue')).quarantined).toBe(0);
+    } finally {
+      transport.close();
+    }
+  });
+});

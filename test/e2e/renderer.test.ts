@@ -502,9 +502,16 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
       return found.messages.map((m) => m.Subject).sort();
     };
     await eventually(unreadOnServer).toEqual(['Quarterly relay report', 'Three hops']);
+    // done, as in Mailpit and Gmail: the marked messages leave the selection, the bar goes, and
+    // the list has the focus its button had
+    await eventually(() => page.getByTestId('bulk-bar').count()).toBe(0);
+    expect(await page.locator('[data-testid="message-row"][aria-selected="true"]').count()).toBe(0);
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('listbox');
   });
 
   it('says why a queue action did nothing to the selected messages', async () => {
+    await row('Three hops').click({ modifiers: ['Control'] });
+    await row('Quarterly relay report').click({ modifiers: ['Control'] });
     await eventually(() => text('selected-count')).toBe('2 selected');
     // both were captured, never relayed: the relay refuses, naming each
     await page.getByTestId('bulk-bar').getByRole('button', { name: 'Hold' }).click();
@@ -512,6 +519,8 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
       (await page.getByTestId('bulk-error').count()) > 0 ? text('bulk-error') : null,
     );
     expect(notice.match(/captured \(never relayed\)/g)).toHaveLength(2);
+    // neither was held: both stay selected, to be seen and acted on otherwise
+    expect(await text('selected-count')).toBe('2 selected');
     // another selection is another question: the answer to the last one goes
     await row('Relayed with a greylist').click({ modifiers: ['Control'] });
     await eventually(() => page.getByTestId('bulk-error').count()).toBe(0);

@@ -15,7 +15,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { stripIsOneLine } from './scanner-strip.js';
+import { stripIsOneLine, stripWordsAreWhole } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
@@ -273,6 +273,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     expect(await strip.innerText()).toMatch(/^clamd does not answer\s+Details$/);
     const oneLine = () => stripIsOneLine(strip);
     expect(await oneLine()).toBe(true);
+    expect(await stripWordsAreWhole(strip)).toBe(true);
     // the details and Check again are one click away
     await strip.getByTestId('scanner-details').click();
     await eventually(() => strip.innerText()).toContain(

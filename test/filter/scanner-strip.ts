@@ -14,3 +14,11 @@ export function stripIsOneLine(strip: Locator): Promise<boolean> {
     return inner <= line + 1;
   });
 }
+
+/** Whether the strip's first words are whole: none of them cut off by its ellipsis. */
+export function stripWordsAreWhole(strip: Locator): Promise<boolean> {
+  return strip.evaluate((el) => {
+    const words = el.querySelector('strong');
+    return words !== null && words.scrollWidth <= words.clientWidth;
+  });
+}

@@ -38,10 +38,11 @@ export type QueuedRecord = Pick<QueuedMessage, 'sender' | 'status' | 'recipients
   record: MessageRecord;
 };
 
-/** What waits and why, and whether the upstream is paused. */
+/** What waits and why, whether the upstream is paused, and how much mail the quarantine holds. */
 export interface QueueState {
   upstream: QueueView['upstream'];
   messages: QueuedRecord[];
+  quarantined: number;
 }
 
 /**
@@ -121,6 +122,8 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
     queueState(state?: RecipientState): QueueState {
       return {
         upstream: upstreamState(),
+        // counted by the index (no record read): the GUI asks after every change in the queue
+        quarantined: store.list(0, 0, heldInQuarantineQuery).total,
         messages: methods.queued(state).map((record) => ({
           record,
           sender: record.envelope.mailFrom,

@@ -113,9 +113,10 @@ export function toMessagesPage(listing: MessageListing): MessagesPage {
 }
 
 /** The queue (`GET /api/v1/queue`): each waiting message is listed as in the message list. */
-export function toQueueView({ upstream, messages }: QueueState): QueueView {
+export function toQueueView({ upstream, messages, quarantined }: QueueState): QueueView {
   return {
     upstream,
+    quarantined,
     messages: messages.map(({ record, ...waiting }) => ({
       ...toMessageSummary(record),
       ...waiting,

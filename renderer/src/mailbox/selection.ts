@@ -6,6 +6,8 @@ export interface Selection {
   ids: ReadonlySet<string>;
   /** Where a Shift-click range starts. */
   anchor: string | null;
+  /** What a bulk action left selected (it could not handle them): kept in the bulk bar. */
+  leftByAction?: boolean;
 }
 
 export const noSelection: Selection = { ids: new Set(), anchor: null };
@@ -51,8 +53,34 @@ export function select(
 /** Drops what was deleted, so a bulk action never names a message that is gone. */
 export function withoutDeleted(selection: Selection, deleted: readonly string[] | null): Selection {
   if (deleted === null) return noSelection;
-  if (!deleted.some((id) => selection.ids.has(id))) return selection;
-  const ids = new Set([...selection.ids].filter((id) => !deleted.includes(id)));
+  return withoutMessages(selection, deleted);
+}
+
+/** Drops these messages from the selection (deleted, or handled by an action). */
+function withoutMessages(selection: Selection, gone: readonly string[]): Selection {
+  if (!gone.some((id) => selection.ids.has(id))) return selection;
+  const dropped = new Set(gone);
+  const ids = new Set([...selection.ids].filter((id) => !dropped.has(id)));
   const anchor = selection.anchor !== null && ids.has(selection.anchor) ? selection.anchor : null;
-  return { ids, anchor };
+  return { ...selection, ids, anchor };
+}
+
+/**
+ * The selection once a bulk action is done: as in Gmail and Mailpit, what it handled (released,
+ * held, marked read…) leaves the selection; what it could not handle stays selected, so the user
+ * sees which and can try again, in the bulk bar even when it is one message.
+ */
+export function afterBulkAction(selection: Selection, handled: readonly string[]): Selection {
+  const left = withoutMessages(selection, handled);
+  // nothing handled: the selection is as the user made it, with the refusal beside it
+  if (left === selection) return selection;
+  return left.ids.size === 0 ? noSelection : { ...left, leftByAction: true };
+}
+
+/**
+ * Whether the selection gets the bulk bar: several messages, or what an action left selected.
+ * One message clicked is the one being read, whose own actions are beside it.
+ */
+export function isBulkSelection(selection: Selection): boolean {
+  return selection.ids.size > 1 || (selection.ids.size === 1 && selection.leftByAction === true);
 }

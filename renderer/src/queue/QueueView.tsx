@@ -18,6 +18,8 @@ export function QueueView(props: {
   error: string | null;
   onChanged(): void;
   onOpenMessage(id: string): void;
+  /** Shows the Quarantine view, where the mail the filter holds is listed. */
+  onShowQuarantine(): void;
 }) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
@@ -107,6 +109,19 @@ export function QueueView(props: {
       {props.queue && groups.length === 0 && (
         <p className="body-notice" data-testid="queue-empty">
           Nothing is waiting: every message has reached its final state.
+        </p>
+      )}
+      {/* held by the filter, in no delivery list: said once, quietly, as mailq shows its hold
+          queue beside the rest (the listing's own line in relaydesk queue) */}
+      {props.queue && props.queue.quarantined > 0 && (
+        <p className="body-notice" data-testid="queue-quarantined">
+          {props.queue.quarantined === 1
+            ? '1 message is'
+            : `${props.queue.quarantined} messages are`}{' '}
+          held in the quarantine, not sent unless released.{' '}
+          <button type="button" className="link-button" onClick={props.onShowQuarantine}>
+            Show the quarantine
+          </button>
         </p>
       )}
       {groups.map((group) => (

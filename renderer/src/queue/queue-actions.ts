@@ -13,28 +13,26 @@ export const handActionButtons: Record<DeliveryHandAction, { label: string; with
   cancel: { label: 'Cancel', without: 'Every recipient has reached its final state' },
 };
 
-/** One door for the queue's buttons, wherever they are (list, queue view, delivery tab). */
+/**
+ * One door for the queue's buttons, wherever they are (list, queue view, delivery tab). Resolves
+ * to the messages the relay changed: of several, it changes what it can and names those.
+ */
 export async function runQueueAction(
   api: RelaydeskApi,
   action: QueueAction,
   ids: string[],
   to?: string[],
-): Promise<void> {
+): Promise<string[]> {
   switch (action) {
     case 'hold':
-      await api.holdMessages(ids);
-      return;
+      return (await api.holdMessages(ids)).IDs;
     case 'release':
-      await api.releaseMessages(ids);
-      return;
+      return (await api.releaseMessages(ids)).IDs;
     case 'retry':
-      await api.retryMessages(ids);
-      return;
+      return (await api.retryMessages(ids)).IDs;
     case 'resend':
-      await api.resendMessages(ids, to && to.length > 0 ? to : undefined);
-      return;
+      return (await api.resendMessages(ids, to && to.length > 0 ? to : undefined)).IDs;
     case 'cancel':
-      await api.cancelMessages(ids);
-      return;
+      return (await api.cancelMessages(ids)).IDs;
   }
 }

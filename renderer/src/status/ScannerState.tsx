@@ -40,27 +40,56 @@ export function ScannerState() {
       {open ? 'Less' : 'Details'}
     </button>
   );
+  // Every state has the same shape: its first words, the rest (and Check again) in a detail
+  // the narrow list hides behind Details, the whole sentence as the strip's title.
   if (status.status === 'loading') {
     return (
-      <p className="scanner-state" data-testid="scanner-state" aria-busy="true">
-        Asking the virus scanner…
-      </p>
+      <div
+        className="scanner-state asking"
+        data-testid="scanner-state"
+        aria-busy="true"
+        title="Asking the relay whether clamd answers…"
+      >
+        <p>
+          <strong>Asking clamd…</strong>
+        </p>
+      </div>
     );
   }
   if (status.status === 'failed') {
     return (
-      <p className="scanner-state" data-testid="scanner-state" role="alert">
-        The virus scanner’s state could not be read: {status.error} {again}
-      </p>
+      <div
+        className={`scanner-state down${open ? ' open' : ''}`}
+        data-testid="scanner-state"
+        role="alert"
+        title={`The virus scanner’s state could not be read: ${status.error}`}
+      >
+        <p>
+          <strong>Scan state unknown</strong>
+          <span className="scanner-detail">
+            : the virus scanner’s state could not be read. {status.error} {again}
+          </span>
+          {details}
+        </p>
+      </div>
     );
   }
   const filter = status.value;
   if (filter.clamd === null) {
+    const why =
+      'no clamd is set in Settings → Filtering & senders; only the attachment policy quarantines mail';
     return (
-      <p className="scanner-state" data-testid="scanner-state">
-        Virus scanning is off (no clamd is set in Settings → Filtering & senders); only the
-        attachment policy quarantines mail.
-      </p>
+      <div
+        className={`scanner-state off${open ? ' open' : ''}`}
+        data-testid="scanner-state"
+        title={`Virus scanning is off: ${why}.`}
+      >
+        <p>
+          <strong>Virus scanning is off</strong>
+          <span className="scanner-detail">: {why}.</span>
+          {details}
+        </p>
+      </div>
     );
   }
   // In a narrow list (240 px) the whole strip took half the list's height (the answering one
@@ -69,7 +98,11 @@ export function ScannerState() {
   // wide list read it all.
   if (filter.clamdReachable) {
     return (
-      <div className={`scanner-state ok${open ? ' open' : ''}`} data-testid="scanner-state">
+      <div
+        className={`scanner-state ok${open ? ' open' : ''}`}
+        data-testid="scanner-state"
+        title={`clamd answers at ${filter.clamd}: messages are scanned.`}
+      >
         <p>
           <strong>clamd answers</strong>
           <span className="scanner-detail">
@@ -86,6 +119,7 @@ export function ScannerState() {
       className={`scanner-state down${open ? ' open' : ''}`}
       data-testid="scanner-state"
       role="status"
+      title={`clamd does not answer at ${filter.clamd}. ${meanwhile[filter.clamdUnavailable]}`}
     >
       <p>
         <strong>clamd does not answer</strong>
