@@ -52,8 +52,14 @@ function termCondition(term: SearchTerm): SqlCondition {
       );
     case 'mailbox':
       return not({ sql: 'm.mailbox_key = ?', params: [value] }, negated);
-    case 'tag':
-      return not(contains('tags_key', `,${value},`), negated);
+    case 'tag': {
+      const tagged = contains('tags_key', `,${value},`);
+      if (negated) return not(tagged, true);
+      // said outright, the untagged rows are left out by the partial index on tags_key: a count
+      // of the quarantine (the queue's listing asks at each read) reads the few tagged rows
+      // instead of every row (0.5 against 12 ms at 100,000 messages)
+      return { sql: `m.tags_key <> '' AND ${tagged.sql}`, params: tagged.params };
+    }
     case 'larger':
     case 'smaller': {
       // as in the matcher (and Mailpit), an exclusion flips the comparison
