@@ -3,7 +3,7 @@
 // sight, a Settings error link that left the app's place on reload, and the list going through
 // an empty search (which Mailpit refuses). Each in Chromium against the real headless server,
 // with mail sent over SMTP during the test.
-import type { Page, Request } from 'playwright-core';
+import type { Page, Request, WebSocket } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { pooledTransport } from '../helpers/relaydesk.js';
@@ -189,6 +189,13 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     // until the page asks for the mailboxes' counts again: on the event (the GUI hands events
     // on every 100 ms), not 400 ms after it as it did when each read waited for a quiet spell.
     await page.clock.install();
+    // the event stream's frames as they reach the page, in real time: the page's clock is moved
+    // on only once the read flag's event is there (on a loaded machine it came late, and the
+    // page's time moved on meanwhile counted against the GUI)
+    const frames: string[] = [];
+    const listen = (socket: WebSocket) =>
+      socket.on('framereceived', (frame) => frames.push(String(frame.payload)));
+    page.on('websocket', listen);
     await gui.openLive();
     for (const subject of ['Badge one', 'Badge two'])
       await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject, text: 'x' });
@@ -210,6 +217,9 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     try {
       await open('Badge one');
       page.on('request', counting);
+      await waitFor('the read flag’s event at the page', () =>
+        frames.some((frame) => frame.includes('"Type":"update"') && frame.includes('"Read":true')),
+      );
       let advanced = 0;
       await waitFor('the mailboxes’ counts read again', async () => {
         await page.clock.runFor(10);
@@ -221,6 +231,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
       expect(await unread()).toBe(before - 1);
     } finally {
       page.off('request', counting);
+      page.off('websocket', listen);
       await page.clock.resume();
     }
   });
