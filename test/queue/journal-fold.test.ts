@@ -284,9 +284,8 @@ describe('folding the queue journal', () => {
     await journal.close();
   });
 
-  it('folds into a sidecar the list on disk, not one whose line is still on its way', async () => {
-    const record = makeRecord({ id: newMessageId() });
-    await spool.store(record, Buffer.from('Subject: s\r\n\r\nbody\r\n'));
+  /** A journal of `record` alone that tells an UnsyncedDeliveries what is on disk. */
+  const journalTracking = (record: MessageRecord) => {
     const unsynced = new UnsyncedDeliveries();
     const journal = new DeliveryJournal({
       dataDir,
@@ -295,6 +294,13 @@ describe('folding the queue journal', () => {
       unsynced,
       log: () => undefined,
     });
+    return { journal, unsynced };
+  };
+
+  it('folds into a sidecar the list on disk, not one whose line is still on its way', async () => {
+    const record = makeRecord({ id: newMessageId() });
+    await spool.store(record, Buffer.from('Subject: s\r\n\r\nbody\r\n'));
+    const { journal, unsynced } = journalTracking(record);
     await journal.open(async () => undefined);
     // as the queue changes a list: the one it replaces is on disk until the new one is
     const change = (delivery: RecipientDelivery[]) => {
@@ -331,15 +337,8 @@ describe('folding the queue journal', () => {
 
   it('keeps the list on disk after a write of a newer one failed, until a later one is written', async () => {
     const record = makeRecord({ id: newMessageId() });
-    const unsynced = new UnsyncedDeliveries();
     // not opened: each change is written to its sidecar, which a folder is in the way of
-    const journal = new DeliveryJournal({
-      dataDir,
-      current: () => record,
-      writeSidecar: (r, folding) => spool.update(r, folding),
-      unsynced,
-      log: () => undefined,
-    });
+    const { journal, unsynced } = journalTracking(record);
     const inTheWay = join(spool.messagesDir, `${record.id}.json`);
     await mkdir(inTheWay);
     const done = relayed('r@example.test', '2026-12-01T20:00:00.000Z');

@@ -106,12 +106,7 @@ describe('kill -9 at each step of the queue journal, one after another on one da
         expect(acked.length, point).toBeGreaterThan(0);
         const beforeRestart = reached(round);
 
-        const second = await startServe({ dataDir, args });
-        await expect
-          .poll(async () => (await second.api<QueueView>('/api/v1/queue')).messages.length, {
-            timeout: 20_000,
-          })
-          .toBe(0);
+        const second = await restartedUntilEmpty(dataDir, args);
         // every acknowledged recipient reached the upstream…
         for (const to of acked) expect(up.got, `${point}: ${to}`).toContain(to);
         // …and again only when it was on a connection, or its outcome not stored, when it died
@@ -185,12 +180,7 @@ describe('kill -9 after the upstream took a message whose sending state was neve
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(up.got).toEqual([to]);
 
-    const second = await startServe({ dataDir, args });
-    await expect
-      .poll(async () => (await second.api<QueueView>('/api/v1/queue')).messages.length, {
-        timeout: 20_000,
-      })
-      .toBe(0);
+    const second = await restartedUntilEmpty(dataDir, args);
     expect(up.got).toEqual([to, to]);
     const list = await second.api<{ messages: Array<{ ID: string }> }>('/api/v1/messages');
     const [message] = list.messages;
@@ -204,6 +194,16 @@ describe('kill -9 after the upstream took a message whose sending state was neve
     await up.close();
   });
 });
+
+/** Starts the relay again on `dataDir` and waits until its queue is empty (20 s: it resends). */
+async function restartedUntilEmpty(dataDir: string, args: string[]): Promise<ServeProcess> {
+  const serve = await startServe({ dataDir, args });
+  await eventually(
+    async () => (await serve.api<QueueView>('/api/v1/queue')).messages.length,
+    20_000,
+  ).toBe(0);
+  return serve;
+}
 
 /**
  * A relay whose queue journal writes nothing (the outcome of an attempt is known in memory and
@@ -277,11 +277,7 @@ describe('kill -9 after the upstream took a message whose outcome was not on dis
 
       // the outcome was not stored: the restart sends it again (at-least-once), and its clean
       // stop folds the new outcome into the sidecar
-      const second = await startServe({ dataDir, args });
-      await eventually(
-        async () => (await second.api<QueueView>('/api/v1/queue')).messages.length,
-        20_000,
-      ).toBe(0);
+      const second = await restartedUntilEmpty(dataDir, args);
       expect(up.got).toEqual([to, to]);
       expect((await second.stop()).code).toBe(0);
       expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
@@ -347,11 +343,7 @@ describe('kill -9 after a read flag or tag change while the outcome was not on d
       // the index said what the disk did (pending), so the restart sends it again
       // (at-least-once); it had said `delivered`, which no journal and no sidecar said, and the
       // message was neither sent nor folded, its sidecar left at `pending`
-      const second = await startServe({ dataDir, args });
-      await eventually(
-        async () => (await second.api<QueueView>('/api/v1/queue')).messages.length,
-        20_000,
-      ).toBe(0);
+      const second = await restartedUntilEmpty(dataDir, args);
       expect(up.got).toEqual([to, to]);
       const summary = async (serve: ServeProcess) => {
         const [message] = (await serve.api<MessagesPage>('/api/v1/messages')).messages;
