@@ -2,13 +2,9 @@
 // one system call each, on the thread that answers SMTP; a terminal can be slower still. Under
 // load that was a write per audit line, two or three per message (about 2 % of the SMTP
 // thread's time when capturing, 3 % when relaying, by --cpu-prof), so the lines of one turn of
-// the event loop go out in one write, at its end. Even so, relaying a burst spent 0.36 ms per
-// message in those writes (a write per turn, 9 % of the relay's CPU, by --cpu-prof with its
-// output read by a pipe): while lines keep coming, a write waits until `gapMs` after the last
-// one, so a burst is at most 20 writes a second, and a line after a quiet spell still goes out
-// at the end of its turn. Nothing is reordered: the other things `serve` prints go through
-// `print`, which writes what is waiting first. A kill -9 can lose the lines of the last `gapMs`;
-// the log files (audit.log, relay.log) have them.
+// the event loop go out in one write, at its end. Nothing is reordered:
+// the other things `serve` prints go through `print`, which writes what is waiting first.
+// A kill -9 can lose the lines of the turn it hits; the log files (audit.log, relay.log) have them.
 import type { Writable } from 'node:stream';
 
 export interface ConsoleLines {
@@ -23,17 +19,14 @@ export interface ConsoleLines {
 export function consoleLines(
   out: Pick<Writable, 'write'> = process.stdout,
   now: () => Date = () => new Date(),
-  gapMs = 50,
 ): ConsoleLines {
   let waiting = '';
   let scheduled = false;
-  let lastWrite = -Infinity;
   const flush = (): void => {
     scheduled = false;
     if (waiting === '') return;
     const text = waiting;
     waiting = '';
-    lastWrite = performance.now();
     out.write(text);
   };
   return {
@@ -41,10 +34,7 @@ export function consoleLines(
       waiting += `${now().toISOString()} ${line}\n`;
       if (scheduled) return;
       scheduled = true;
-      const wait = lastWrite + gapMs - performance.now();
-      // (unref: a stop writes what waits itself, on `exit`)
-      if (wait > 0) setTimeout(flush, wait).unref();
-      else setImmediate(flush);
+      setImmediate(flush);
     },
     print(text) {
       flush();

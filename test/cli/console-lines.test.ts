@@ -1,8 +1,7 @@
 // The log lines of `relaydesk serve` on standard output: the lines of one turn of the event loop
-// go out in one write (each write is a system call on the SMTP thread), in order; while lines
-// keep coming, a write waits for the gap after the last; whatever `serve` prints itself comes
-// after the lines logged before it.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+// go out in one write (each write is a system call on the SMTP thread), in order, and whatever
+// `serve` prints itself comes after the lines logged before it.
+import { describe, expect, it } from 'vitest';
 import { consoleLines } from '../../main/cli/console-lines.js';
 
 function recorder() {
@@ -24,8 +23,7 @@ const at = () => new Date('2026-12-01T06:00:00.000Z');
 describe('console lines', () => {
   it('writes the lines of one turn in one write, stamped and in order', async () => {
     const { writes, out } = recorder();
-    // (no gap between writes here: each turn's lines go at its end)
-    const lines = consoleLines(out, at, 0);
+    const lines = consoleLines(out, at);
     lines.log('smtp-audit event=connect');
     lines.log('smtp-audit event=message');
     lines.log('smtp-audit event=close');
@@ -40,43 +38,6 @@ describe('console lines', () => {
     await turn();
     expect(writes).toHaveLength(2);
     expect(writes[1]).toBe('2026-12-01T06:00:00.000Z next turn\n');
-  });
-
-  describe('in a burst', () => {
-    // the clock of these timers is the test's: the gap is then exact
-    afterEach(() => vi.useRealTimers());
-
-    it('writes at most once per gap, and a line after a quiet spell at the end of its turn', async () => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'setImmediate', 'performance'] });
-      const { writes, out } = recorder();
-      const lines = consoleLines(out, at, 50);
-      lines.log('first');
-      await vi.advanceTimersToNextTimerAsync();
-      expect(writes).toEqual(['2026-12-01T06:00:00.000Z first\n']);
-      // 10 ms later, three turns of lines: they wait for the gap, then go in one write
-      vi.advanceTimersByTime(10);
-      lines.log('second');
-      await vi.advanceTimersByTimeAsync(1);
-      lines.log('third');
-      await vi.advanceTimersByTimeAsync(1);
-      lines.log('fourth');
-      await vi.advanceTimersByTimeAsync(30);
-      expect(writes).toHaveLength(1);
-      await vi.advanceTimersByTimeAsync(10);
-      expect(writes).toEqual([
-        '2026-12-01T06:00:00.000Z first\n',
-        '2026-12-01T06:00:00.000Z second\n' +
-          '2026-12-01T06:00:00.000Z third\n' +
-          '2026-12-01T06:00:00.000Z fourth\n',
-      ]);
-      // after a quiet spell longer than the gap: at the end of the turn, not later
-      vi.advanceTimersByTime(200);
-      lines.log('later');
-      expect(writes).toHaveLength(2);
-      await vi.advanceTimersToNextTimerAsync();
-      expect(writes[2]).toBe('2026-12-01T06:00:00.000Z later\n');
-      expect(vi.getTimerCount()).toBe(0);
-    });
   });
 
   it('prints after the lines logged before, at once', () => {
