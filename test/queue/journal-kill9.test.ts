@@ -195,6 +195,18 @@ describe('kill -9 after the upstream took a message whose sending state was neve
   });
 });
 
+/** Deletes the index and starts the relay again: it rebuilds it from the sidecars, and has
+ * nothing to send. */
+async function startWithIndexRebuilt(dataDir: string, args: string[]): Promise<ServeProcess> {
+  for (const name of await readdir(dataDir)) {
+    if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
+  }
+  const serve = await startServe({ dataDir, args });
+  expect(serve.stdout).toMatch(/index: rebuilt from the sidecars/);
+  expect((await serve.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+  return serve;
+}
+
 /** Starts the relay again on `dataDir` and waits until its queue is empty (20 s: it resends). */
 async function restartedUntilEmpty(dataDir: string, args: string[]): Promise<ServeProcess> {
   const serve = await startServe({ dataDir, args });
@@ -284,12 +296,7 @@ describe('kill -9 after the upstream took a message whose outcome was not on dis
 
       // an index made anew from the sidecars has nothing left to send (the index had said
       // `delivered` while the sidecar still said `pending`, and the message went a third time)
-      for (const name of await readdir(dataDir)) {
-        if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
-      }
-      const third = await startServe({ dataDir, args });
-      expect(third.stdout).toMatch(/index: rebuilt from the sidecars/);
-      expect((await third.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      const third = await startWithIndexRebuilt(dataDir, args);
       const delivery = await third.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
       expect(delivery.status).toBe('delivered');
       expect((await third.stop()).code).toBe(0);
@@ -366,12 +373,7 @@ describe('kill -9 after a read flag or tag change while the outcome was not on d
       expect(await readdir(join(dataDir, 'queue'))).toEqual([]);
 
       // an index made anew from the sidecars says the same, and sends nothing
-      for (const name of await readdir(dataDir)) {
-        if (name.startsWith('index.sqlite')) await rm(join(dataDir, name));
-      }
-      const third = await startServe({ dataDir, args });
-      expect(third.stdout).toMatch(/index: rebuilt from the sidecars/);
-      expect((await third.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      const third = await startWithIndexRebuilt(dataDir, args);
       expect(await summary(third)).toEqual(after);
       expect((await third.stop()).code).toBe(0);
       expect(up.got).toEqual([to, to]);
