@@ -150,33 +150,12 @@ describe('kill -9 at each step of the queue journal, one after another on one da
 
 describe('kill -9 after the upstream took a message whose sending state was never stored', () => {
   it('sends it again after the restart and records one clean attempt', async () => {
-    const up = await recipientCountingUpstream();
-    const dataDir = await makeTempDir();
-    const args = [
-      ...['--mode', 'relay', '--relay-host', `127.0.0.1:${up.port}`, '--relay-security', 'none'],
-    ];
     // the journal writes nothing: the upstream is sent to before `sending` is on disk, and the
     // process dies as soon as the upstream has answered
-    const first = await startServe({
-      dataDir,
-      args,
-      env: { RELAYDESK_TEST_JOURNAL_HOLD: '1', RELAYDESK_TEST_CRASH_AT: 'upstream-answered' },
-    });
-    const transport = nodemailer.createTransport({
-      host: '127.0.0.1',
-      port: first.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
     const to = 'once@rcpt.example';
-    const sent = await transport.sendMail({
-      from: 'app@example.test',
-      to,
-      subject: 's',
-      text: 'x',
+    const { up, dataDir, args, first } = await relayWithJournalHeld(to, {
+      RELAYDESK_TEST_CRASH_AT: 'upstream-answered',
     });
-    transport.close();
-    expect(sent.accepted).toEqual([to]);
     expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
     expect(up.got).toEqual([to]);
 
@@ -241,6 +220,7 @@ async function relayWithJournalHeld(to: string, env: Record<string, string> = {}
   });
   const sent = await transport.sendMail({ from: 'app@example.test', to, subject: 'o', text: 'x' });
   transport.close();
+  expect(sent.accepted).toEqual([to]);
   const id = /queued as (\S+)/.exec(sent.response)?.[1] as string;
   return { up, dataDir, args, first, id };
 }
