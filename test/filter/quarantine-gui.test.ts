@@ -15,7 +15,7 @@ import { eventually } from '../helpers/eventually.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { stripIsOneLine, stripWordsAreWhole } from './scanner-strip.js';
+import { stripIsOneLine, stripWordsAreWhole, wrappedButtonsAreFlush } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
@@ -281,6 +281,8 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     );
     expect(await strip.innerText()).toContain('Fix: start clamd listening at');
     expect(await strip.getByTestId('scanner-check').isVisible()).toBe(true);
+    // Less and Check again start their own lines here: flush with the words, not indented
+    expect(await wrappedButtonsAreFlush(strip)).toBe(true);
     await list.screenshot({
       path: join(screenshots, 'quarantine-clamd-down-narrow-open-light.png'),
     });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { eventually } from '../helpers/eventually.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { stripIsOneLine, stripWordsAreWhole } from './scanner-strip.js';
+import { stripIsOneLine, stripWordsAreWhole, wrappedButtonsAreFlush } from './scanner-strip.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -113,6 +113,7 @@ describe.skipIf(!chromiumPath)("the scanner strip's other states in a narrow lis
     await strip().getByTestId('scanner-details').click();
     const opened = `Scan state unknown: the virus scanner’s state could not be read. ${notAnswered} Check again`;
     await eventually(stripText).toBe(`${opened} Less`);
+    expect(await wrappedButtonsAreFlush(strip())).toBe(true);
     await shoot('quarantine-scanner-unknown-narrow-open', list());
     await page.setViewportSize({ width: 1280, height: 800 });
     await eventually(() => strip().innerText()).toBe(opened);

@@ -22,3 +22,21 @@ export function stripWordsAreWhole(strip: Locator): Promise<boolean> {
     return words !== null && words.scrollWidth <= words.clientWidth;
   });
 }
+
+/**
+ * Whether each button that starts a line of the strip (Check again, Less wrapped in a narrow
+ * list) starts flush with the words above it, not indented.
+ */
+export function wrappedButtonsAreFlush(strip: Locator): Promise<boolean> {
+  return strip.evaluate((el) =>
+    [...el.querySelectorAll('button')].every((button) => {
+      const line = button.closest('p');
+      if (!line || button.offsetParent === null) return true;
+      const left =
+        line.getBoundingClientRect().left + parseFloat(getComputedStyle(line).paddingLeft);
+      const start = button.getBoundingClientRect().left;
+      // a button further right follows words on its line
+      return start - left > 12 || Math.abs(start - left) < 0.5;
+    }),
+  );
+}

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context';
 import type { FilterStatus } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
@@ -11,6 +11,63 @@ const meanwhile: Record<FilterStatus['clamdUnavailable'], string> = {
     'Meanwhile mail is taken unscanned and tagged "not-scanned" (When clamd cannot be reached: Accept).',
 };
 
+/** The strip's look: its left border's colour, and whether its words read as a problem. */
+type StripTone = 'asking' | 'ok' | 'down' | 'off';
+
+interface StripProps {
+  tone: StripTone;
+  /** The whole sentence, as the strip's tooltip. */
+  title: string;
+  /** Its first words: all a narrow list shows until Details is opened. */
+  headline: string;
+  /** The rest of the first line (where, what happens meanwhile), hidden in a narrow list. */
+  detail?: ReactNode;
+  /** A second line (the fix), hidden in a narrow list like the detail. */
+  fix?: ReactNode;
+  role?: 'alert' | 'status';
+  busy?: boolean;
+}
+
+/**
+ * Every state has the same shape: its first words, the rest (and Check again) in a detail the
+ * narrow list (240 px) hides behind Details, the whole sentence as the strip's title. There the
+ * whole strip took half the list's height (the answering one three lines); the full text stays
+ * in the page, so a screen reader and a wide list read it all.
+ */
+function Strip({ tone, title, headline, detail, fix, role, busy }: StripProps) {
+  const [open, setOpen] = useState(false);
+  const more = detail !== undefined || fix !== undefined;
+  return (
+    <div
+      className={`scanner-state ${tone}${open ? ' open' : ''}`}
+      data-testid="scanner-state"
+      title={title}
+      {...(role ? { role } : {})}
+      {...(busy ? { 'aria-busy': true } : {})}
+    >
+      <p>
+        <strong>{headline}</strong>
+        {detail !== undefined && <span className="scanner-detail">{detail}</span>}
+        {more && (
+          <>
+            {' '}
+            <button
+              type="button"
+              className="scanner-more"
+              aria-expanded={open}
+              data-testid="scanner-details"
+              onClick={() => setOpen((shown) => !shown)}
+            >
+              {open ? 'Less' : 'Details'}
+            </button>
+          </>
+        )}
+      </p>
+      {fix !== undefined && <p className="scanner-detail">{fix}</p>}
+    </div>
+  );
+}
+
 /**
  * Whether the virus scanner answers, asked when the view opens and again by hand ("Check
  * again"): clamd not started, or started with its database still loading, refuses every message
@@ -21,57 +78,35 @@ const meanwhile: Record<FilterStatus['clamdUnavailable'], string> = {
 export function ScannerState() {
   const api = useApi();
   const [asked, setAsked] = useState(0);
-  // the narrow list's strip shows the problem in one line; Details opens the rest (see styles)
-  const [open, setOpen] = useState(false);
   const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}`);
   const again = (
     <button type="button" data-testid="scanner-check" onClick={() => setAsked((n) => n + 1)}>
       Check again
     </button>
   );
-  const details = (
-    <button
-      type="button"
-      className="scanner-more"
-      aria-expanded={open}
-      data-testid="scanner-details"
-      onClick={() => setOpen((shown) => !shown)}
-    >
-      {open ? 'Less' : 'Details'}
-    </button>
-  );
-  // Every state has the same shape: its first words, the rest (and Check again) in a detail
-  // the narrow list hides behind Details, the whole sentence as the strip's title.
   if (status.status === 'loading') {
     return (
-      <div
-        className="scanner-state asking"
-        data-testid="scanner-state"
-        aria-busy="true"
+      <Strip
+        tone="asking"
+        busy
         title="Asking the relay whether clamd answers…"
-      >
-        <p>
-          <strong>Asking clamd…</strong>
-        </p>
-      </div>
+        headline="Asking clamd…"
+      />
     );
   }
   if (status.status === 'failed') {
     return (
-      <div
-        className={`scanner-state down${open ? ' open' : ''}`}
-        data-testid="scanner-state"
+      <Strip
+        tone="down"
         role="alert"
         title={`The virus scanner’s state could not be read: ${status.error}`}
-      >
-        <p>
-          <strong>Scan state unknown</strong>
-          <span className="scanner-detail">
+        headline="Scan state unknown"
+        detail={
+          <>
             : the virus scanner’s state could not be read. {status.error} {again}
-          </span>
-          {details}
-        </p>
-      </div>
+          </>
+        }
+      />
     );
   }
   const filter = status.value;
@@ -79,60 +114,47 @@ export function ScannerState() {
     const why =
       'no clamd is set in Settings → Filtering & senders; only the attachment policy quarantines mail';
     return (
-      <div
-        className={`scanner-state off${open ? ' open' : ''}`}
-        data-testid="scanner-state"
+      <Strip
+        tone="off"
         title={`Virus scanning is off: ${why}.`}
-      >
-        <p>
-          <strong>Virus scanning is off</strong>
-          <span className="scanner-detail">: {why}.</span>
-          {details}
-        </p>
-      </div>
+        headline="Virus scanning is off"
+        detail={`: ${why}.`}
+      />
     );
   }
-  // In a narrow list (240 px) the whole strip took half the list's height (the answering one
-  // three lines): there only its first words and Details show, the rest (where, meanwhile, the
-  // fix, Check again) one click away. The full text stays in the page, so a screen reader and a
-  // wide list read it all.
   if (filter.clamdReachable) {
     return (
-      <div
-        className={`scanner-state ok${open ? ' open' : ''}`}
-        data-testid="scanner-state"
+      <Strip
+        tone="ok"
         title={`clamd answers at ${filter.clamd}: messages are scanned.`}
-      >
-        <p>
-          <strong>clamd answers</strong>
-          <span className="scanner-detail">
+        headline="clamd answers"
+        detail={
+          <>
             {' '}
             at {filter.clamd}: messages are scanned. {again}
-          </span>
-          {details}
-        </p>
-      </div>
+          </>
+        }
+      />
     );
   }
   return (
-    <div
-      className={`scanner-state down${open ? ' open' : ''}`}
-      data-testid="scanner-state"
+    <Strip
+      tone="down"
       role="status"
       title={`clamd does not answer at ${filter.clamd}. ${meanwhile[filter.clamdUnavailable]}`}
-    >
-      <p>
-        <strong>clamd does not answer</strong>
-        <span className="scanner-detail">
+      headline="clamd does not answer"
+      detail={
+        <>
           {' '}
           at {filter.clamd}. {meanwhile[filter.clamdUnavailable]}
-        </span>
-        {details}
-      </p>
-      <p className="scanner-detail">
-        Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
-        correct the clamd address in Settings. {again}
-      </p>
-    </div>
+        </>
+      }
+      fix={
+        <>
+          Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
+          correct the clamd address in Settings. {again}
+        </>
+      }
+    />
   );
 }
