@@ -29,7 +29,7 @@ export function stripWordsAreWhole(strip: Locator): Promise<boolean> {
  */
 export function wrappedButtonsAreFlush(strip: Locator): Promise<boolean> {
   return strip.evaluate((el) =>
-    [...el.querySelectorAll('button')].every((button) => {
+    Array.from(el.querySelectorAll('button')).every((button) => {
       const line = button.closest('p');
       if (!line || button.offsetParent === null) return true;
       const left =
