@@ -201,6 +201,31 @@ describe('relaydesk queue', () => {
     }
   });
 
+  it('flushes a greylisted recipient too, as postqueue -f does', async () => {
+    // Postgrey's reply: the wait is kept when the network comes back, not when the admin flushes
+    // (the receiver's postmaster has whitelisted the office, say)
+    upstream.setFailures({
+      rcpt: {
+        'grey@rcpt.example': {
+          code: 450,
+          text: '4.2.0 <grey@rcpt.example>: Recipient address rejected: Greylisted',
+        },
+      },
+    });
+    try {
+      const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'greylisted, flushed');
+      await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+      upstream.setFailures({});
+      const flushed = await queue('flush');
+      expect(flushed).toMatchObject({ code: 0, stderr: '' });
+      expect(flushed.stdout).toMatch(/^\d+ deferred message\(s\) to be tried now\n$/);
+      expect(flushed.stdout).not.toMatch(/^0 /);
+      await eventually(async () => (await delivery(id)).status).toBe('delivered');
+    } finally {
+      upstream.setFailures({ rcpt: { 'grey@rcpt.example': busy } });
+    }
+  });
+
   it('pauses relaying with a reason and resumes it, as an admin does before ISP maintenance', async () => {
     const paused = await queue('pause', 'ISP', 'maintenance', 'tonight');
     expect(paused).toMatchObject({

@@ -113,6 +113,38 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     expect(pageErrors).toEqual([]);
   });
 
+  it('names the missing password at the password box when only a user name is typed', async () => {
+    await gui.openLive('#settings');
+    const section = page
+      .locator('section')
+      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+    await section.getByLabel('Relay through an upstream smart host').check();
+    await section.getByLabel('Upstream host').fill('127.0.0.1');
+    await section.getByLabel('Upstream port').fill(String(upstream.port));
+    await section.getByLabel('Security').selectOption('none');
+    await section.getByLabel('Upstream user name').fill('office@example.com');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    // said under the box to fill in, with the user it is for and the way out (no login)
+    const password = section.getByLabel('Upstream password');
+    const error = page.locator(`#${await password.getAttribute('id')}-error`);
+    await expect(error.innerText()).resolves.toBe(
+      'relay.auth.password is missing: the user "office@example.com" has no password; type it in Upstream password (or give --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD), give auth.accessToken for XOAUTH2, or leave the user name empty to send without logging in',
+    );
+    await expect(password.getAttribute('aria-describedby')).resolves.toContain(
+      `${await password.getAttribute('id')}-error`,
+    );
+    await error.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'upstream-password-missing-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'upstream-password-missing-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    const saved = await gui.relaydesk.api<{ values: { relay: { auth: unknown } | null } }>(
+      '/api/v1/settings',
+    );
+    expect(saved.values.relay?.auth ?? null).toBeNull();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('trusts a self-signed smart host from the failed certificate step, and the login and the mail go', async () => {
     const smartHost = await startUpstreamServer({
       tls: 'starttls',

@@ -114,6 +114,36 @@ describe('relaying through an upstream', () => {
     expect(file).toContain(`${id}: to=<carol@rcpt.example>`);
   });
 
+  it('an upstream that does not offer STARTTLS: the attempt says so (dsn=4.7.4), not the 500 its STARTTLS drew', async () => {
+    // an ISP's port 25 without TLS, with security "starttls" (the default): Postfix logs
+    // `dsn=4.7.4, status=deferred (TLS is required, but was not offered by host …)`
+    const server = await upstream({ tls: 'none' });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'starttls' },
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const attempt = delivery.recipients[0]?.attempts.at(-1);
+    expect(attempt?.reply).toEqual({
+      code: null,
+      enhanced: '4.7.4',
+      text: `TLS is required (security "starttls"), but 127.0.0.1:${server.port} does not offer STARTTLS`,
+    });
+    // what the server answered stays in the transcript
+    expect(attempt?.transcript).toMatch(/C: STARTTLS\nS: 50\d /);
+    const { lines } = await relay.api<{ lines: string[] }>('/api/v1/relay/log');
+    expect(
+      lines.find((line) => line.startsWith(`${id}: to=`))?.replace(/delay=[\d.]+/, 'delay=…'),
+    ).toBe(
+      `${id}: to=<bob@rcpt.example>, relay=127.0.0.1[127.0.0.1]:${server.port}, delay=…, dsn=4.7.4, status=deferred (TLS is required (security "starttls"), but 127.0.0.1:${server.port} does not offer STARTTLS)`,
+    );
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused?.reason).toMatch(
+      /^the server does not offer STARTTLS/,
+    );
+    expect(server.messages).toEqual([]);
+  });
+
   it('sends the stored bytes of small and large messages (read at once, or streamed from the file)', async () => {
     const server = await upstream();
     const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });

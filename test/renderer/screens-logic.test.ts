@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Hop, QueueView, RouteAnalysis } from '../../preload/api-contract.js';
 import { relativeTime, replyLine } from '../../renderer/src/delivery/delivery-format.js';
-import { nextTry, nextTryText } from '../../renderer/src/queue/queue-groups.js';
+import { lastReplyNote, nextTry, nextTryText } from '../../renderer/src/queue/queue-groups.js';
 import { commandFor, shortcuts, type KeyInput } from '../../renderer/src/keyboard/shortcuts.js';
 import {
   buildPreviewDocument,
@@ -186,6 +186,31 @@ describe('the queue', () => {
   it('calls the upstream failing only when a deferral had no reply at all', () => {
     expect(failingUpstream(queue)?.address).toBe('w@b');
     expect(failingUpstream({ ...queue, messages: [queue.messages[0]!] })).toBeNull();
+  });
+});
+
+describe("a waiting recipient's last reply", () => {
+  it('follows the reason when the upstream said something the reason does not quote', () => {
+    expect(
+      lastReplyNote({
+        why: 'held by hand',
+        lastReply: { code: 451, enhanced: '4.3.0', text: 'busy' },
+      }),
+    ).toBe(' — last reply: 451 4.3.0 busy');
+  });
+
+  it('is left out when the upstream said nothing (STARTTLS not offered, refused, timed out)', () => {
+    // it read "the server does not offer STARTTLS — last reply: no reply 4.7.4 TLS is required…"
+    expect(
+      lastReplyNote({
+        why: 'the server does not offer STARTTLS',
+        lastReply: {
+          code: null,
+          enhanced: '4.7.4',
+          text: 'TLS is required (security "starttls"), but 127.0.0.1:25 does not offer STARTTLS',
+        },
+      }),
+    ).toBe('');
   });
 });
 

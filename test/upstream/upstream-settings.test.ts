@@ -96,7 +96,11 @@ describe('upstream settings', () => {
     ],
     [
       { host: 'smtp.example.com', port: 587, auth: { user: 'u' } },
-      'upstream.auth needs exactly one secret',
+      'upstream.auth.password is missing: the user "u" has no password; type it in Upstream password',
+    ],
+    [
+      { host: 'smtp.example.com', port: 587, auth: { user: 'u', password: 'p', accessToken: 't' } },
+      'upstream.auth has both a password and an access token; give only one',
     ],
     [
       {

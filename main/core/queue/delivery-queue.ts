@@ -564,13 +564,15 @@ export class DeliveryQueue {
 
   /**
    * Retry everything waiting (network back, wake from sleep), but what greylisting deferred: its
-   * wait is the receiver's, and no network change shortens it.
+   * wait is the receiver's, and no network change shortens it. A flush by hand (`postqueue -f`,
+   * "Retry all deferred") sends that too, as "Retry now" does: the admin asking has a reason (the
+   * receiver's postmaster whitelisted the office), and Postfix's flush tries all deferred mail.
    */
-  retryAll(why: string): Promise<string[]> {
+  retryAll(why: string, { greylisted = false }: { greylisted?: boolean } = {}): Promise<string[]> {
     if (!this.paused?.byHand) this.resume(why);
     const now = this.options.now();
     const retried = (r: RecipientDelivery): boolean =>
-      r.state === 'deferred' && !keepsGreylistWait(r, now);
+      r.state === 'deferred' && (greylisted || !keepsGreylistWait(r, now));
     const ids = [...this.options.store.records()]
       .filter((record) => record.delivery?.some(retried))
       .map((record) => record.id);

@@ -163,11 +163,13 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
       return { IDs: await queue.release(changeableIds('release', ids)) };
     },
 
-    /** "Retry now"; with no IDs, everything deferred. */
+    /** "Retry now"; with no IDs, everything deferred (greylisted recipients too: it is by hand). */
     async retryMessages(ids: string[]): Promise<QueueActionResult> {
       const known = changeableIds('retry', ids);
       return {
-        IDs: known.length ? await queue.retry(known) : await queue.retryAll('retry by hand'),
+        IDs: known.length
+          ? await queue.retry(known)
+          : await queue.retryAll('retry by hand', { greylisted: true }),
       };
     },
 

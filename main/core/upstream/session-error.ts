@@ -123,10 +123,18 @@ export function toSessionError(
           reply,
           `STARTTLS with ${where} failed: ${err.message}`,
         )
-      : new UpstreamSessionError(
+      : // The server's 500/502 answers a command it never offered: as the attempt's reply (the
+        // relay log, mailq, the Queue view) it read `dsn=5.0.0, status=deferred (500 Error:
+        // command not recognized)`. The reply recorded is the reason, with Postfix's 4.7.4
+        // ("TLS is required, but was not offered by host"); the 500 stays in the transcript.
+        new UpstreamSessionError(
           'starttls',
           'ENOSTARTTLS',
-          reply,
+          {
+            code: null,
+            enhanced: '4.7.4',
+            text: `TLS is required (security "starttls"), but ${where} does not offer STARTTLS`,
+          },
           `${where} does not offer STARTTLS`,
         );
   }

@@ -137,10 +137,20 @@ function endpointSchema(root: string) {
       },
     )
     .superRefine((value, ctx) => {
-      const fix =
-        'give either auth.password (PLAIN, LOGIN, CRAM-MD5) or auth.accessToken (XOAUTH2)';
-      if ((value.password === undefined) === (value.accessToken === undefined)) {
-        ctx.addIssue({ code: 'custom', message: `${f('auth')} needs exactly one secret; ${fix}` });
+      if (value.password === undefined && value.accessToken === undefined) {
+        // An office admin's slip in Settings → Upstream: a user name typed, the password left
+        // empty. Said at the password (where the Settings view shows it), naming the user and
+        // each way to give it, or the way to send without logging in.
+        ctx.addIssue({
+          code: 'custom',
+          path: ['password'],
+          message: `${f('auth.password')} is missing: the user ${JSON.stringify(value.user)} has no password; type it in Upstream password (or give --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD), give auth.accessToken for XOAUTH2, or leave the user name empty to send without logging in`,
+        });
+      } else if (value.password !== undefined && value.accessToken !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${f('auth')} has both a password and an access token; give only one: auth.password (PLAIN, LOGIN, CRAM-MD5) or auth.accessToken (XOAUTH2)`,
+        });
       } else if (value.accessToken !== undefined && (value.mechanism ?? 'XOAUTH2') !== 'XOAUTH2') {
         ctx.addIssue({
           code: 'custom',

@@ -1,10 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
-import { replyLine } from '../delivery/delivery-format';
 import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
-import { groupQueue, nextTry } from './queue-groups';
+import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
 import { useTickingNow } from './use-ticking-now';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
@@ -149,9 +148,7 @@ export function QueueView(props: {
                 <span className="queue-recipient">to {recipient.deliverTo}</span>
                 <span className="queue-why" data-testid="queue-why">
                   {recipient.why}
-                  {recipient.lastReply &&
-                    !recipient.why.includes(recipient.lastReply.text) &&
-                    ` — last reply: ${replyLine(recipient.lastReply)}`}
+                  {lastReplyNote(recipient)}
                 </span>
                 <span className="queue-next">
                   {(() => {

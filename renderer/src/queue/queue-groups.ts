@@ -6,7 +6,7 @@ import type {
   QueueView,
   UpstreamPauseView,
 } from '../api/contract.js';
-import { nextAttemptTime, relativeTime } from '../delivery/delivery-format.js';
+import { nextAttemptTime, relativeTime, replyLine } from '../delivery/delivery-format.js';
 
 export interface QueueEntry {
   message: QueuedMessage;
@@ -125,4 +125,16 @@ export function nextTryText(
   const when = nextAttemptTime(nextAttemptAt, now);
   if (when !== 'due now') return `next try ${when}`;
   return paused ? waits : 'next try due now';
+}
+
+/**
+ * What follows a waiting recipient's reason in the Queue view: the upstream's last reply, when
+ * the reason does not already quote it. A reply without a code is Relaydesk's own account of a
+ * session that failed before the upstream answered (refused, timed out, STARTTLS not offered):
+ * the reason already says it, and "last reply: no reply 4.7.4 …" read as a reply that was none.
+ */
+export function lastReplyNote(recipient: Pick<QueuedRecipient, 'why' | 'lastReply'>): string {
+  const reply = recipient.lastReply;
+  if (!reply || reply.code === null || recipient.why.includes(reply.text)) return '';
+  return ` — last reply: ${replyLine(reply)}`;
 }
