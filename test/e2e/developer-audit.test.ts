@@ -50,4 +50,49 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     expect(await readFile(await download.path(), 'utf8')).toBe('transfer slip\n');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it("shows a newsletter's List-Unsubscribe under its addresses, and what is wrong with it", async () => {
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Monthly news',
+      text: 'news',
+      list: { unsubscribe: { url: 'https://app.example.test/unsub?u=1', comment: 'Unsubscribe' } },
+      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Careless news',
+      text: 'news',
+      headers: { 'List-Unsubscribe': 'http://app.example.test/unsub' },
+    });
+    await gui.send({ from: 'app@example.test', to: 'carol@example.test', subject: 'Receipt' });
+    await gui.openLive();
+    const field = page.getByTestId('message-unsubscribe');
+
+    await open('Monthly news');
+    await eventually(() => field.innerText()).toBe(
+      '<https://app.example.test/unsub?u=1> one-click',
+    );
+    expect(await page.getByTestId('unsubscribe-error').count()).toBe(0);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `unsubscribe-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Mailpit's check of the header, as the API's ListUnsubscribe.Errors says it
+    await open('Careless news');
+    await eventually(() => page.getByTestId('unsubscribe-error').innerText()).toBe(
+      '"http://app.example.test/unsub" no valid unsubscribe links found',
+    );
+    expect(await page.getByTestId('unsubscribe-link').count()).toBe(0);
+    await page.screenshot({ path: join(screenshots, 'unsubscribe-error-light.png') });
+
+    // no row at all for mail that is not a list's
+    await open('Receipt');
+    expect(await field.count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
