@@ -95,4 +95,26 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     expect(await field.count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('says in the reading pane why nothing is listed when a search finds nothing', async () => {
+    await gui.openLive();
+    expect(await gui.total()).toBeGreaterThan(0);
+    const notice = page.getByTestId('reading-notice');
+    const box = page.getByTestId('search-input');
+    await box.fill('subject:"no such subject"');
+    await box.press('Enter');
+    await page.getByTestId('list-empty').waitFor();
+    // it said "Nothing to read yet: new mail shows in the list as it arrives", as if empty
+    await eventually(() => notice.innerText()).toBe(
+      'No message matches this search: clear it to read the rest.',
+    );
+    await box.fill('after:yesterday');
+    await box.press('Enter');
+    await page.getByTestId('list-error').waitFor();
+    await eventually(() => notice.innerText()).toBe('Nothing to read: this search cannot be run.');
+    await box.fill('');
+    await box.press('Enter');
+    await eventually(() => notice.innerText()).toBe('Select a message to read it.');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
