@@ -38,7 +38,12 @@ import {
   withoutDeleted,
   type Selection,
 } from './mailbox/selection';
-import { neighbourOf, viewQuery, type ListView } from './mailbox/message-window';
+import {
+  neighbourOf,
+  viewQuery,
+  type ListView,
+  type MessageWindow,
+} from './mailbox/message-window';
 import { ListActions } from './mailbox/ListActions';
 import { useMessageWindow } from './mailbox/use-message-window';
 import type { BodyTab } from './message/MessageTabs';
@@ -120,6 +125,18 @@ function isTextField(target: EventTarget | null): boolean {
     target instanceof HTMLElement &&
     (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
   );
+}
+
+/**
+ * What the reading pane says with no message open. With nothing listed it says why, since
+ * "Nothing to read yet" under a search that matched nothing read as if the mailbox were empty.
+ */
+function readingNotice(list: MessageWindow, query: string, mailbox: string | null): string {
+  if (list.error) return 'Nothing to read: this search cannot be run.';
+  if (!list.ready || list.total > 0) return 'Select a message to read it.';
+  if (query !== '') return 'No message matches this search: clear it to read the rest.';
+  if (mailbox !== null) return 'This mailbox is empty.';
+  return 'Nothing to read yet: new mail shows in the list as it arrives.';
 }
 
 export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
@@ -745,9 +762,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   />
                 ) : (
                   <p className="view-notice" data-testid="reading-notice">
-                    {list.ready && list.total === 0
-                      ? 'Nothing to read yet: new mail shows in the list as it arrives.'
-                      : 'Select a message to read it.'}
+                    {readingNotice(list, query, mailbox)}
                   </p>
                 )}
               </section>

@@ -321,6 +321,22 @@ describe('a search without terms', () => {
     expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before);
   });
 
+  it('deletes nothing for a search of signs only, and says how to delete everything', async () => {
+    const before = (await relay.api<MessagesPage>('/api/v1/messages')).total;
+    expect(before).toBeGreaterThan(0);
+    // each word is skipped as a search (typed on the way to `-from:` or a phrase); it deleted all
+    for (const query of ['-', '<>', '! @']) {
+      const res = await relay.fetch(`/api/v1/search?query=${encodeURIComponent(query)}`, {
+        method: 'DELETE',
+      });
+      expect(res.status, query).toBe(400);
+      expect(await res.text()).toBe(
+        `the search ${JSON.stringify(query)} has nothing to search for, so it would delete every message: give a word or an operator to match, e.g. subject:report; every message is deleted by DELETE /api/v1/messages, or by Delete all with the search box empty`,
+      );
+    }
+    expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before);
+  });
+
   it('leaves listing to GET /api/v1/messages, in Mailpit\'s shape also when apiCompat is "mailhog" if paged', async () => {
     const compat = await startTestRelaydesk({ apiCompat: 'mailhog' });
     try {
@@ -439,5 +455,27 @@ describe('`latest` with a search (Mailpit storage.LatestID)', () => {
     } finally {
       await empty.dispose();
     }
+  });
+});
+
+describe('a search for an emoji or a sign beyond ASCII', () => {
+  it('finds and deletes only the mail that has it, as Mailpit (every message, before)', async () => {
+    const party = await send({ subject: 'Launch party 🎉', text: 'cake ✅' });
+    const before = (await relay.api<MessagesPage>('/api/v1/messages')).total;
+    expect(before).toBeGreaterThan(1);
+    for (const query of ['🎉', '✅', 'subject:🎉']) {
+      const found = await relay.api<MessagesPage>(
+        `/api/v1/search?query=${encodeURIComponent(query)}`,
+      );
+      expect(
+        found.messages.map((m) => m.ID),
+        query,
+      ).toEqual([party]);
+    }
+    const deleted = await relay.fetch(`/api/v1/search?query=${encodeURIComponent('🎉')}`, {
+      method: 'DELETE',
+    });
+    expect(deleted.status).toBe(200);
+    expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before - 1);
   });
 });

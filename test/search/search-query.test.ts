@@ -43,7 +43,7 @@ const welcome = makeRecord({
     bcc: [address('audit@example.com')],
     replyTo: [address('support@app.example', 'Support')],
     inline: 1,
-    searchText: 'hello bob, thanks for signing up',
+    searchText: 'hello bob, thanks for signing up 🎉 — the team',
   },
 });
 
@@ -108,6 +108,10 @@ describe('Mailpit search: operators', () => {
     ['ÄPFEL', ['report']],
     ['日本語', ['report']],
     ['wöchentlicher', ['report']],
+    // emoji and signs beyond ASCII are searched, as Mailpit does: skipped, they matched everything
+    ['🎉', ['welcome']],
+    ['—', ['welcome']],
+    ['subject:🎉', []],
     // Mailpit cleans < > " , ; ( ) out of both sides
     ['"ref abc"', ['invoice']],
     ['<ref;abc>', ['invoice']],
@@ -208,6 +212,7 @@ describe('Mailpit search: negation', () => {
     ['!"ref abc"', ['welcome', 'report']],
     ['-"aboard bob"', ['invoice', 'report']],
     ['!日本語', ['invoice', 'welcome']],
+    ['!🎉', ['invoice', 'report']],
     // a second sign is part of the word: "--x" excludes "-x"
     ['--invoice', ['invoice', 'welcome', 'report']],
   ])('%s', (query, expected) => {

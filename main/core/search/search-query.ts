@@ -9,6 +9,8 @@
 // - a bad date or size is a SearchSyntaxError; Mailpit logs it and ignores the word (a bad size
 //   even becomes a text search for "larger:abc").
 // - words without an ASCII letter or digit (e.g. 日本) are searched; Mailpit drops them.
+// - a word made only of ASCII signs (`-`, `!`, `@`, `<>`) is skipped: it is what a person types on
+//   the way to an exclusion, an operator or a phrase, and would match nearly every message.
 import type { MailAddress, MessageRecord } from '../message-record.js';
 import { parseMessageSize } from './message-size.js';
 import { splitQueryWords } from './query-words.js';
@@ -113,7 +115,12 @@ const COST: Record<SearchField, number> = {
   text: 6,
 };
 
-const HAS_WORD_CHARACTER = /[\p{L}\p{N}]/u;
+/**
+ * A word worth searching for: a letter or digit, or any character beyond ASCII. Emoji and signs
+ * such as ✅, 🎉, € or — are in subjects and bodies a web app sends; skipped like `-`, `🎉` matched
+ * every message, and `DELETE /api/v1/search?query=🎉` deleted every one.
+ */
+const SEARCHABLE = /[A-Za-z0-9\u0080-\u{10ffff}]/u;
 
 /** Compiles a Mailpit search query; throws SearchSyntaxError on a malformed one. */
 export function parseSearchQuery(query: string, options: SearchOptions = {}): SearchQuery {
@@ -129,7 +136,7 @@ export function parseSearchQuery(query: string, options: SearchOptions = {}): Se
       negated = true;
       word = word.slice(1);
     }
-    if (!HAS_WORD_CHARACTER.test(word)) continue;
+    if (!SEARCHABLE.test(word)) continue;
     const term = compileWord(word, negated, timeZone);
     if (term) terms.push(term);
   }

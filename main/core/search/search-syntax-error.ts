@@ -31,4 +31,19 @@ export class SearchSyntaxError extends CallerError {
     error.message = `the quoted phrase ${phrase} is never closed: ${error.allowed}`;
     return error;
   }
+
+  /**
+   * A deletion by a search whose every word is skipped (`-`, `<>`, `@`): it would match, and so
+   * delete, every message, which is not what a search was written for.
+   */
+  static nothingToDelete(query: string): SearchSyntaxError {
+    const error = new SearchSyntaxError(
+      'query',
+      query,
+      'give a word or an operator to match, e.g. subject:report; every message is deleted by DELETE /api/v1/messages, or by Delete all with the search box empty',
+      'has nothing to search for',
+    );
+    error.message = `the search ${JSON.stringify(query)} has nothing to search for, so it would delete every message: ${error.allowed}`;
+    return error;
+  }
 }

@@ -19,7 +19,7 @@ import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
-import { parseSearchQuery } from '../search/index.js';
+import { parseSearchQuery, SearchSyntaxError } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
@@ -213,6 +213,9 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
     /** Mailpit's "Delete all" of a search, or every message when the search is empty. */
     deleteMatching: async (query: string, timeZone?: string): Promise<void> => {
       if (query.trim() === '') return store.deleteAll();
+      if (parseSearchQuery(query, { timeZone }).terms.length === 0) {
+        throw SearchSyntaxError.nothingToDelete(query);
+      }
       await store.deleteMessages(idsMatching(query, timeZone), 'search');
     },
 

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
+import { contentDisposition } from '../content-disposition.js';
 import { BadRequestError, mailpitTextErrors } from '../http-errors.js';
 import { NotFoundError } from '../../core/caller-error.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
@@ -235,12 +236,11 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req, reply) => {
       const part = await service.part(req.params.id, req.params.partId);
-      const name = part.fileName.replace(/["\r\n\\]/g, '_');
       return reply
         .type(part.contentType)
         .header(
           'content-disposition',
-          `attachment; filename="${name || `part-${req.params.partId}`}"`,
+          contentDisposition(part.fileName || `part-${req.params.partId}`),
         )
         .header('x-content-type-options', 'nosniff')
         .send(Buffer.from(part.content));
@@ -280,7 +280,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       // Mailpit's header: no `attachment`, so a browser shows it in place
       return reply
         .type('image/jpeg')
-        .header('content-disposition', `filename="${name.replace(/["\r\n\\]/g, '_')}"`)
+        .header('content-disposition', contentDisposition(name, false))
         .header('x-content-type-options', 'nosniff')
         .send(jpeg);
     },

@@ -3,6 +3,7 @@ import type { MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatFullDate } from '../format/mail-format';
 import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
+import { UnsubscribeField } from './UnsubscribeField';
 
 /**
  * One address, kept whole: a narrow pane breaks a list between addresses, never inside one ("Jane"
@@ -76,6 +77,13 @@ export function MessageHeader({
     {
       label: 'Date',
       value: date && <span data-testid="message-date">{date}</span>,
+    },
+    // a newsletter's List-Unsubscribe, read and checked (Mailpit's "Unsubscribe" beside From)
+    {
+      label: 'Unsubscribe',
+      value: message.ListUnsubscribe.Header !== '' && (
+        <UnsubscribeField unsubscribe={message.ListUnsubscribe} />
+      ),
     },
     // last, as in Mailpit's header table: in a short window the addresses stay in sight first
     {

@@ -1,0 +1,120 @@
+// What a developer coming from Mailpit hit on the daily path (session 48 audit: a web app's mail
+// sent with nodemailer, swaks and smtplib, then read in the GUI), checked in Chromium against the
+// real headless server with mail sent over SMTP during the test.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  async function open(subject: string): Promise<void> {
+    await page.getByTestId('message-row').filter({ hasText: subject }).click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+  }
+
+  it('downloads an attachment whose name is not ASCII under that name', async () => {
+    const name = 'Überweisung März – 日本.txt';
+    await gui.send({
+      from: 'shop@example.test',
+      to: 'alice@example.test',
+      subject: 'Transfer slip',
+      text: 'attached',
+      attachments: [{ filename: name, content: 'transfer slip\n' }],
+    });
+    await gui.openLive();
+    await open('Transfer slip');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId('attachment').getByRole('link', { name }).click(),
+    ]);
+    // it was a failed download ("canceled"): the server answered 500 for the header
+    expect(await download.failure()).toBeNull();
+    expect(download.suggestedFilename()).toBe(name);
+    expect(await readFile(await download.path(), 'utf8')).toBe('transfer slip\n');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("shows a newsletter's List-Unsubscribe under its addresses, and what is wrong with it", async () => {
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Monthly news',
+      text: 'news',
+      list: { unsubscribe: { url: 'https://app.example.test/unsub?u=1', comment: 'Unsubscribe' } },
+      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Careless news',
+      text: 'news',
+      headers: { 'List-Unsubscribe': 'http://app.example.test/unsub' },
+    });
+    await gui.send({ from: 'app@example.test', to: 'carol@example.test', subject: 'Receipt' });
+    await gui.openLive();
+    const field = page.getByTestId('message-unsubscribe');
+
+    await open('Monthly news');
+    await eventually(() => field.innerText()).toBe(
+      '<https://app.example.test/unsub?u=1> one-click',
+    );
+    expect(await page.getByTestId('unsubscribe-error').count()).toBe(0);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `unsubscribe-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Mailpit's check of the header, as the API's ListUnsubscribe.Errors says it
+    await open('Careless news');
+    await eventually(() => page.getByTestId('unsubscribe-error').innerText()).toBe(
+      '"http://app.example.test/unsub" no valid unsubscribe links found',
+    );
+    expect(await page.getByTestId('unsubscribe-link').count()).toBe(0);
+    await page.screenshot({ path: join(screenshots, 'unsubscribe-error-light.png') });
+
+    // no row at all for mail that is not a list's
+    await open('Receipt');
+    expect(await field.count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('says in the reading pane why nothing is listed when a search finds nothing', async () => {
+    await gui.openLive();
+    expect(await gui.total()).toBeGreaterThan(0);
+    const notice = page.getByTestId('reading-notice');
+    const box = page.getByTestId('search-input');
+    await box.fill('subject:"no such subject"');
+    await box.press('Enter');
+    await page.getByTestId('list-empty').waitFor();
+    // it said "Nothing to read yet: new mail shows in the list as it arrives", as if empty
+    await eventually(() => notice.innerText()).toBe(
+      'No message matches this search: clear it to read the rest.',
+    );
+    await box.fill('after:yesterday');
+    await box.press('Enter');
+    await page.getByTestId('list-error').waitFor();
+    await eventually(() => notice.innerText()).toBe('Nothing to read: this search cannot be run.');
+    await box.fill('');
+    await box.press('Enter');
+    await eventually(() => notice.innerText()).toBe('Select a message to read it.');
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
