@@ -59,10 +59,12 @@ describe.skipIf(!chromiumPath)('the Queue view at 420 px', () => {
       };
       return {
         entry: box(li),
-        words: [...li.querySelectorAll('.link-button, .queue-recipient, .queue-why, .queue-next')]
+        words: Array.from(
+          li.querySelectorAll('.link-button, .queue-recipient, .queue-why, .queue-next'),
+        )
           .filter((node) => !node.closest('.queue-actions'))
           .map(box),
-        buttons: [...li.querySelectorAll('.queue-actions button')].map(box),
+        buttons: Array.from(li.querySelectorAll('.queue-actions button')).map(box),
       };
     });
     const width = boxes.entry.right - boxes.entry.left;
