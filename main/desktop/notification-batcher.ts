@@ -9,6 +9,7 @@ import type {
   SenderControlEvent,
 } from '../../preload/api-contract.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
+import { onScreen } from '../../preload/setting-names.js';
 import type { MessageRecord } from '../core/message-record.js';
 import type { ServiceEvent } from '../core/relay-service.js';
 import type { Settings } from '../core/settings/settings-schema.js';
@@ -61,7 +62,8 @@ export function listenerNotices(view: ListenersView, told: Set<string>): Desktop
     notices.push({
       kind: 'listener-failed',
       title: `${failed.listener.toUpperCase()} could not start`,
-      body: `${problem.reason}: ${problem.fix}.`,
+      // a notice of the desktop window: settings named by the Settings screen's boxes
+      body: onScreen(`${problem.reason}: ${problem.fix}.`),
       open:
         failed.listener === 'smtp' || failed.listener === 'smtps'
           ? { view: 'settings', section: 'listener' }
@@ -301,7 +303,7 @@ export class DesktopNotifier {
       this.show({
         kind: 'upstream-paused',
         title: 'Relaying paused',
-        body: `${event.Data.reason}. ${event.Data.fix}`,
+        body: onScreen(`${event.Data.reason}. ${event.Data.fix}`),
         open: { view: 'queue' },
       });
     } else if (event.Type === 'listeners') {

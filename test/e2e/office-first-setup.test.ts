@@ -128,7 +128,7 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     const password = section.getByLabel('Upstream password');
     const error = page.locator(`#${await password.getAttribute('id')}-error`);
     await expect(error.innerText()).resolves.toBe(
-      'relay.auth.password is missing: the user "office@example.com" has no password; type it in Upstream password (or give --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD), give auth.accessToken for XOAUTH2, or leave the user name empty to send without logging in',
+      'relay.auth.password is missing: the user "office@example.com" has no password; type it in “Upstream password”, give an OAuth2 token as auth.accessToken in the settings file (XOAUTH2), or leave “Upstream user name” empty to send without logging in',
     );
     await expect(password.getAttribute('aria-describedby')).resolves.toContain(
       `${await password.getAttribute('id')}-error`,

@@ -16,6 +16,7 @@ import {
   type RunningUpstream,
 } from '../helpers/upstream-server.js';
 import { manualClock } from '../helpers/manual-clock.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -142,6 +143,30 @@ describe('relaying through an upstream', () => {
       /^the server does not offer STARTTLS/,
     );
     expect(server.messages).toEqual([]);
+  });
+
+  it('an upstream where nothing listens: logged relay=none with connect to host[addr]:port: Connection refused, as Postfix does', async () => {
+    // Postfix: `relay=none, delay=0.03, dsn=4.4.1, status=deferred (connect to
+    // 127.0.0.1[127.0.0.1]:3230: Connection refused)`; this said relay=127.0.0.1[unknown]:3230
+    const port = await unusedPort();
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    const line = await waitFor("the attempt's log line", async () =>
+      (await relay.api<{ lines: string[] }>('/api/v1/relay/log')).lines.find((l) =>
+        l.startsWith(`${id}: to=`),
+      ),
+    );
+    expect(line.replace(/delay=[\d.]+/, 'delay=…')).toBe(
+      `${id}: to=<bob@rcpt.example>, relay=none, delay=…, dsn=4.4.1, status=deferred (connect to 127.0.0.1[127.0.0.1]:${port}: Connection refused)`,
+    );
+    // the attempt itself keeps its plain words for the Queue view and mailq
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused?.reason).toBe(
+      `connection refused: nothing listens on 127.0.0.1:${port}`,
+    );
   });
 
   it('sends the stored bytes of small and large messages (read at once, or streamed from the file)', async () => {

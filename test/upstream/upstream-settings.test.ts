@@ -45,7 +45,7 @@ describe('upstream settings', () => {
 
   test('"none" towards a non-loopback host is refused with the fix', () => {
     expect(messageFor({ host: 'mail.example.com', port: 25, security: 'none' })).toBe(
-      'upstream.security: "none" is not allowed towards mail.example.com (not loopback); use "starttls" or "tls", or set upstream.allowInsecure to true',
+      'upstream.security: "none" is not allowed towards mail.example.com (not loopback): the password and the mail would cross the network in clear; use "starttls" or "tls", or set upstream.allowInsecure to true',
     );
   });
 
@@ -96,7 +96,7 @@ describe('upstream settings', () => {
     ],
     [
       { host: 'smtp.example.com', port: 587, auth: { user: 'u' } },
-      'upstream.auth.password is missing: the user "u" has no password; type it in Upstream password',
+      'upstream.auth.password is missing: the user "u" has no password; give auth.password (or --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD)',
     ],
     [
       { host: 'smtp.example.com', port: 587, auth: { user: 'u', password: 'p', accessToken: 't' } },
@@ -116,7 +116,7 @@ describe('upstream settings', () => {
         port: 587,
         fallback: { host: 'backup.example.com', port: 25, security: 'none' },
       },
-      'upstream.fallback.security: "none" is not allowed towards backup.example.com (not loopback); use "starttls" or "tls", or set upstream.fallback.allowInsecure to true',
+      'upstream.fallback.security: "none" is not allowed towards backup.example.com (not loopback): the password and the mail would cross the network in clear; use "starttls" or "tls", or set upstream.fallback.allowInsecure to true',
     ],
   ])('%j → %s', (input, expected) => {
     expect(messageFor(input)).toContain(expected);

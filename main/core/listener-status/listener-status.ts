@@ -8,6 +8,7 @@ import type {
   ListenerStatusView,
   ListenersView,
 } from '../../../preload/listener-contract.js';
+import { settingName } from '../../../preload/setting-names.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 
 export type ListenerStatusSettings = Pick<
@@ -22,11 +23,12 @@ const flags: Record<ListenerName, string> = {
   pop3s: '--pop3s',
 };
 
-/** Where the address is changed: the Settings screen has the SMTP listeners, not POP3's. */
+/**
+ * Where the address is changed: the SMTP listeners under Settings → Listener; POP3's by its flag,
+ * variable or settings key, which the window shows as its box under Settings → Checks & POP3.
+ */
 function placeOf(name: ListenerName): string {
-  return name === 'smtp' || name === 'smtps'
-    ? 'Settings → Listener'
-    : `${flags[name]} (flag, RELAYDESK_${name.toUpperCase()} or settings file)`;
+  return name === 'smtp' || name === 'smtps' ? 'Settings → Listener' : settingName(name);
 }
 
 function where(address: ListenAddress): string {

@@ -156,7 +156,8 @@ export class BatchSender {
     // Logged once the outcome is on disk: a line written before, then a kill -9, claimed a
     // delivery (status=sent) the queue did not know of after the restart, and sent again.
     // The service keeps each line for the Logs view and publishes it as a `log` event.
-    for (const { r, last } of tried) this.options.log(attemptLogRecord(record, r, last));
+    for (const { r, last } of tried)
+      this.options.log(attemptLogRecord(record, r, last, attempt.notConnected));
     for (const { r } of tried) this.options.onAttempt?.(r);
     const failed = tried
       .map(({ r }) => r)

@@ -3,6 +3,7 @@
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { LogRecord } from '../logs/log-record.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { isIP } from 'node:net';
 import { oneLine } from '../text/sanitise.js';
 
 const postfixStatus: Record<string, string> = {
@@ -12,16 +13,50 @@ const postfixStatus: Record<string, string> = {
   expired: 'expired',
 };
 
-/** The record of one attempt for one recipient: sent is `info`, anything else `warn`. */
+/** Postfix's words for a connect that failed, by the errno-style code (its smtp_connect.c). */
+const connectWords: Record<string, string> = {
+  ECONNREFUSED: 'Connection refused',
+  ETIMEDOUT: 'Connection timed out',
+  EHOSTUNREACH: 'No route to host',
+  ENETUNREACH: 'Network is unreachable',
+  ECONNRESET: 'Connection reset by peer',
+};
+const DNS_CODES = new Set(['ENOTFOUND', 'ENODATA', 'EAI_NONAME', 'EAI_FAIL', 'EAI_AGAIN']);
+
+/**
+ * What Postfix puts in the parentheses when no connection was made: `connect to
+ * host[addr]:port: Connection refused`, or its name-service error when the host has no address.
+ */
+function notConnectedText(
+  upstream: DeliveryAttemptView['upstream'],
+  failed: { address: string | null; code: string },
+  fallback: string,
+): string {
+  if (DNS_CODES.has(failed.code)) {
+    const again = failed.code === 'EAI_AGAIN' ? ', try again' : '';
+    return `Host or domain name not found. Name service error for name=${upstream.host} type=A: Host not found${again}`;
+  }
+  const words = connectWords[failed.code];
+  if (!words) return fallback;
+  const address = failed.address ?? (isIP(upstream.host) ? upstream.host : 'unknown');
+  return `connect to ${upstream.host}[${address}]:${upstream.port}: ${words}`;
+}
+
+/**
+ * The record of one attempt for one recipient: sent is `info`, anything else `warn`. An attempt
+ * that made no connection (`notConnected`) is logged `relay=none` with Postfix's reason.
+ */
 export function attemptLogRecord(
   record: MessageRecord,
   recipient: RecipientDelivery,
   attempt: DeliveryAttemptView,
+  notConnected?: { address: string | null; code: string },
 ): LogRecord {
   const delay = (Date.parse(attempt.endedAt) - Date.parse(record.receivedAt)) / 1000;
-  const reply = attempt.reply.code
+  const replied = attempt.reply.code
     ? `${attempt.reply.code} ${attempt.reply.enhanced ? `${attempt.reply.enhanced} ` : ''}${attempt.reply.text}`
     : attempt.reply.text;
+  const reply = notConnected ? notConnectedText(attempt.upstream, notConnected, replied) : replied;
   const status = postfixStatus[recipient.state] ?? recipient.state;
   return {
     level: status === 'sent' ? 'info' : 'warn',
@@ -31,7 +66,9 @@ export function attemptLogRecord(
       to: `<${oneLine(recipient.deliverTo)}>`,
       orig_to:
         recipient.deliverTo !== recipient.address ? `<${oneLine(recipient.address)}>` : undefined,
-      relay: `${attempt.upstream.host}[${attempt.upstream.ip ?? 'unknown'}]:${attempt.upstream.port}`,
+      relay: notConnected
+        ? 'none'
+        : `${attempt.upstream.host}[${attempt.upstream.ip ?? 'unknown'}]:${attempt.upstream.port}`,
       delay: delay.toFixed(2),
       dsn:
         attempt.reply.enhanced ??

@@ -14,6 +14,7 @@ import {
   SettingsError,
   type Settings,
 } from './settings-schema.js';
+import { settingName } from '../../../preload/setting-names.js';
 import { relayFlags, relayPasswordFileOf, resolveRelaySettings } from './relay-settings.js';
 import { dkimFlags, resolveDkimSettings } from './dkim-settings.js';
 import { nearestName } from '../text/nearest-name.js';
@@ -243,8 +244,8 @@ export function missingUpstreamProblem(
   );
   if (!needsUpstream || settings.relay) return null;
   return settings.mode === 'relay'
-    ? '--mode relay needs an upstream: give --relay-host HOST:PORT, or "relay" in the settings file'
-    : 'the routing rules relay or redirect mail but no upstream is set: give --relay-host HOST:PORT, or "relay" in the settings file';
+    ? `${settingName('modeRelay')}: ${settingName('relayHost')}`
+    : `the routing rules relay or redirect mail but no upstream is set: ${settingName('relayHost')}`;
 }
 
 /** RELAYDESK_ variables that are no setting of serve but are read by name elsewhere. */

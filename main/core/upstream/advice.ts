@@ -4,6 +4,7 @@ import { LoginHeldBack } from './login-gate.js';
 import { formatSmtpReply } from './smtp-reply.js';
 import type { UpstreamSessionError } from './upstream-session.js';
 import type { UpstreamEndpoint } from './upstream-settings.js';
+import { settingName } from '../../../preload/setting-names.js';
 
 export interface Advice {
   detail: string;
@@ -64,12 +65,12 @@ export function adviseOnSessionError(
       ) {
         return {
           detail: `port ${endpoint.port} expects implicit TLS; you chose ${chose}`,
-          fix: 'set security to "tls" (implicit TLS), or use the provider\'s STARTTLS port, usually 587',
+          fix: `${settingName('implicitTls')}, or use the provider's STARTTLS port, usually 587`,
         };
       }
       return {
         detail: `connected to ${where}, but no SMTP greeting came`,
-        fix: 'check that this port serves SMTP; if it expects implicit TLS, set security to "tls"',
+        fix: `check that this port serves SMTP; if it expects implicit TLS, ${settingName('security', 'tls')}`,
       };
     case 'tls':
       if (
@@ -77,7 +78,7 @@ export function adviseOnSessionError(
       ) {
         return {
           detail: `port ${endpoint.port} does not start with TLS (it answered in plain text); you chose implicit TLS`,
-          fix: 'set security to "starttls", or use the provider\'s implicit-TLS port, usually 465',
+          fix: `${settingName('security', 'starttls')}, or use the provider's implicit-TLS port, usually 465`,
         };
       }
       return {
@@ -98,14 +99,14 @@ export function adviseOnSessionError(
     case 'ehlo':
       return {
         detail: `the server refused EHLO${reply ? `: ${reply}` : ` (${err.message})`}`,
-        fix: "set heloName to this computer's fully qualified name",
+        fix: `${settingName('heloName')} this computer's fully qualified name`,
       };
     case 'certificate':
       return {
         detail: err.message,
         fix:
           err.fix ??
-          'give the CA (--relay-ca FILE, or "caFile" in the settings) or pin the certificate (--relay-pin-sha256)',
+          `give the CA (${settingName('caFile')}) or pin the certificate (${settingName('pin')})`,
       };
     case 'auth':
       if (err.code === 'ENOAUTH') return { detail: err.message, fix: err.fix ?? '' };

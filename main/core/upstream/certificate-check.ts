@@ -11,6 +11,7 @@ import tls, { type PeerCertificate, type TLSSocket } from 'node:tls';
 import type { UpstreamEndpoint } from './upstream-settings.js';
 import { loadCaFile, stripBrackets } from './upstream-settings.js';
 import { fileSignature } from '../settings/file-signature.js';
+import { settingName } from '../../../preload/setting-names.js';
 
 export interface CertificateReport {
   subject: string;
@@ -110,9 +111,10 @@ function explain(
   cert: PeerCertificate,
   host: string,
 ): { detail: string; fix: string } {
-  // named as the command line and the settings file each call them: a user has one or the other
-  const pinFix = `or pin this certificate (--relay-pin-sha256 ${cert.fingerprint256}, or "pinSha256" in the settings)`;
-  const caFix = '(--relay-ca FILE, or "caFile" in the settings)';
+  // named as the command line and the settings file each call them (a user has one or the
+  // other); the window names its own boxes instead (setting-names)
+  const pinFix = `or pin this certificate (${settingName('pinSha256', cert.fingerprint256)})`;
+  const caFix = `(${settingName('caFile')})`;
   switch (code) {
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
       return {

@@ -188,6 +188,7 @@ async function attemptOnce(
       // no session at all: nothing was said about any recipient
       'session',
     );
+    if (err.step === 'connect') attempt.notConnected = { address: err.address, code: err.code };
     return { attempt, goneUnchecked: false };
   }
 

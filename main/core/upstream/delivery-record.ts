@@ -52,6 +52,12 @@ export interface DeliveryAttempt {
   transcript: string;
   /** Upstreams tried first and found unreachable. */
   unreachable: Array<{ host: string; port: number; reason: string }>;
+  /**
+   * No connection was made to the upstream it ended with (refused, no DNS record, timed out
+   * connecting): the address tried, when there was one, and the errno-style code. Postfix logs
+   * such an attempt `relay=none, … (connect to host[addr]:port: Connection refused)`.
+   */
+  notConnected?: { address: string | null; code: string };
 }
 
 export const localReply = (enhanced: string, text: string): SmtpReply => ({

@@ -23,6 +23,8 @@ export class UpstreamSessionError extends Error {
     this.name = 'UpstreamSessionError';
   }
 
+  /** The address a failed connect tried (Node's error names it), when the step is `connect`. */
+  address: string | null = null;
   /** Set when the TLS handshake completed before the failure (e.g. a refused certificate). */
   tls: { version: string; cipher: string } | null = null;
   certificate: CertificateReport | null = null;
@@ -86,12 +88,14 @@ export function toSessionError(
         `TLS handshake with ${where} failed: ${err.message}`,
       );
     }
-    return new UpstreamSessionError(
+    const failed = new UpstreamSessionError(
       'connect',
       code,
       null,
       `cannot connect to ${where}: ${err.message}`,
     );
+    failed.address = (err as { address?: unknown }).address?.toString() ?? null;
+    return failed;
   }
   const greeting = transcript.greeting;
   if (!greeting) {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { z } from 'zod';
 
+import { settingName } from '../../../preload/setting-names.js';
 import { isLoopbackHost } from '../net/ip-address.js';
 import { slipsFirst, unknownFieldProblem } from '../routing-rules/settings-errors.js';
 
@@ -144,7 +145,7 @@ function endpointSchema(root: string) {
         ctx.addIssue({
           code: 'custom',
           path: ['password'],
-          message: `${f('auth.password')} is missing: the user ${JSON.stringify(value.user)} has no password; type it in Upstream password (or give --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD), give auth.accessToken for XOAUTH2, or leave the user name empty to send without logging in`,
+          message: `${f('auth.password')} is missing: the user ${JSON.stringify(value.user)} has no password; ${settingName('relayPassword')}, ${settingName('accessToken')}, or ${settingName('relayUser')} to send without logging in`,
         });
       } else if (value.password !== undefined && value.accessToken !== undefined) {
         ctx.addIssue({
@@ -283,7 +284,9 @@ function endpointSchema(root: string) {
         ctx.addIssue({
           code: 'custom',
           path: ['security'],
-          message: `${f('security')}: "none" is not allowed towards ${value.host} (not loopback); use "starttls" or "tls", or set ${f('allowInsecure')} to true`,
+          // Postfix and Thunderbird both let an admin send in clear to a LAN smart host; here it
+          // takes a word of its own, since the password and the mail cross the network readable
+          message: `${f('security')}: "none" is not allowed towards ${value.host} (not loopback): the password and the mail would cross the network in clear; use "starttls" or "tls", or set ${f('allowInsecure')} to true`,
         });
       }
       let caPem: string | undefined;

@@ -5,3 +5,4 @@ export {
   referencedContentIds,
   replaceCidReferences,
 } from '../../../preload/content-id.js';
+export { onScreen, securityLabels } from '../../../preload/setting-names.js';

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
+import { onScreen } from '../api/contract';
 import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
@@ -147,7 +148,7 @@ export function QueueView(props: {
                 </button>
                 <span className="queue-recipient">to {recipient.deliverTo}</span>
                 <span className="queue-why" data-testid="queue-why">
-                  {recipient.why}
+                  {onScreen(recipient.why)}
                   {lastReplyNote(recipient)}
                 </span>
                 <span className="queue-next">

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { ConnectionTestView } from '../api/contract';
+import { onScreen } from '../api/contract';
 
 const stepNames: Record<ConnectionTestView['steps'][number]['step'], string> = {
   connect: 'Connect',
@@ -78,11 +79,11 @@ export function ConnectionTestPanel({
                   <span>
                     <strong>{stepNames[step.step]}</strong>
                     <span className="visually-hidden">{step.ok ? ' passed' : ' failed'}</span>:{' '}
-                    {step.detail}
+                    {onScreen(step.detail)}
                     {step.fix && (
                       <span className="step-fix">
                         {' '}
-                        <strong>Fix:</strong> {step.fix}
+                        <strong>Fix:</strong> {onScreen(step.fix)}
                       </span>
                     )}
                   </span>

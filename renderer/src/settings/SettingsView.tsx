@@ -11,6 +11,7 @@ import type {
   SettingsFieldError,
   SettingsView as SettingsViewData,
 } from '../api/contract';
+import { onScreen } from '../api/contract';
 import { themeChoices, type AppearanceControl } from './appearance';
 import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from './fields';
 import { RulesSection } from './RulesSection';
@@ -175,7 +176,8 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
     try {
       const result = await api.saveSettings(change);
       if (!result.ok) {
-        setErrors(result.errors);
+        // the server names settings as the settings file does; shown here by the screen's names
+        setErrors(result.errors.map((error) => ({ ...error, message: onScreen(error.message) })));
         setStatus({
           text: `Nothing was saved: ${result.errors.length === 1 ? 'one setting needs' : `${result.errors.length} settings need`} fixing.`,
           error: true,

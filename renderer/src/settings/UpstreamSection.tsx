@@ -1,15 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { UpstreamPresetView, UpstreamView } from '../api/contract';
+import { securityLabels } from '../api/contract';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
 import type { FieldErrors } from './settings-form';
 
-const securities = [
-  { value: 'starttls', label: 'STARTTLS (port 587)' },
-  { value: 'tls', label: 'Implicit TLS (port 465)' },
-  { value: 'none', label: 'None (loopback only)' },
-] as const;
+// labelled as the errors shown here name them (setting-names)
+const securities = (['starttls', 'tls', 'none'] as const).map((value) => ({
+  value,
+  label: securityLabels[value] ?? value,
+}));
 
 export function newUpstream(): UpstreamView {
   return {
@@ -147,6 +148,20 @@ export function UpstreamSection({
               error={err('security')}
               onChange={(security) => set({ security })}
             />
+            {relay.security === 'none' && (
+              // Postfix sends in clear to a relayhost on the LAN when told to, and Thunderbird
+              // offers "None" with a warning: an office's smart host without TLS is real, so the
+              // choice is here (not only in the settings file), with what it costs said beside it
+              <CheckboxField
+                field="relay.allowInsecure"
+                label="Send without encryption to this host"
+                hint="The upstream password and every message cross the network in clear: anyone on the way can read them. Only for a smart host on a network you trust; a host on this computer (127.0.0.1) needs no tick."
+                checked={relay.allowInsecure}
+                pinnedBy={pinnedBy}
+                error={err('allowInsecure')}
+                onChange={(allowInsecure) => set({ allowInsecure })}
+              />
+            )}
             <TextField
               field="relay.auth.user"
               label="Upstream user name"
@@ -186,6 +201,16 @@ export function UpstreamSection({
               pinnedBy={pinnedBy}
               error={err('pinSha256')}
               onChange={(pinSha256) => set({ pinSha256 })}
+            />
+            <TextField
+              field="relay.heloName"
+              label="HELO name"
+              placeholder="empty: this computer's host name"
+              hint="the name Relaydesk greets the upstream with (EHLO)"
+              value={relay.heloName ?? ''}
+              pinnedBy={pinnedBy}
+              error={err('heloName')}
+              onChange={(heloName) => set({ heloName })}
             />
             <CheckboxField
               field="relay.verifyCertificate"

@@ -1,12 +1,16 @@
 import type { EventStreamState } from '../api/client';
 import type { ListenerStatusView, QueuedRecipient, UpstreamPauseView } from '../api/contract';
+import { onScreen } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
 import { useState } from 'react';
 import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
 
-/** "paused by hand" → "Paused by hand." */
+/**
+ * "paused by hand" → "Paused by hand." The core's words name settings as flags and settings-file
+ * keys; here they name the Settings screen's boxes.
+ */
 function sentence(text: string): string {
-  const trimmed = text.trim();
+  const trimmed = onScreen(text).trim();
   if (trimmed === '') return '';
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
   return /[.!?]$/.test(capital) ? capital : `${capital}.`;

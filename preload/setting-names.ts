@@ -1,0 +1,111 @@
+// A setting named inside a message (a refused certificate's fix, a paused upstream's advice, a
+// refused save): the command line and the settings file call it one way (`--relay-ca FILE, or
+// "caFile" in the settings`), the Settings screen another ("CA certificate file (PEM)"). The core
+// writes the first, which `relaydesk serve`, its logs, `relaydesk queue` and the API show as they
+// are; the window puts the second in its place (`onScreen`), so a fix shown there names the box
+// to fill in, not a flag the window has no place for. Shared by the core and the renderer, so
+// each phrase is written once and found again exactly. Pure.
+
+interface SettingName {
+  /** What the core writes: flags, variables and settings-file keys; `{value}` where a value goes. */
+  text: string;
+  /** What the window shows instead, with the value the text held. */
+  screen(value: string): string;
+}
+
+const upstream = 'under Settings → Upstream';
+
+/** The Security box's choices, as the Settings screen labels them. */
+export const securityLabels: Record<string, string> = {
+  starttls: 'STARTTLS (port 587)',
+  tls: 'Implicit TLS (port 465)',
+  none: 'None (no encryption)',
+};
+
+const names = {
+  caFile: {
+    text: '--relay-ca FILE, or "caFile" in the settings',
+    screen: () => `“CA certificate file (PEM)” ${upstream}`,
+  },
+  pinSha256: {
+    text: '--relay-pin-sha256 {value}, or "pinSha256" in the settings',
+    screen: (fingerprint: string) =>
+      `“Trust exactly this certificate (SHA-256)” ${upstream}: ${fingerprint}`,
+  },
+  pin: {
+    text: '--relay-pin-sha256 FINGERPRINT, or "pinSha256" in the settings',
+    screen: () => `“Trust exactly this certificate (SHA-256)” ${upstream}`,
+  },
+  implicitTls: {
+    text: 'set security to "tls" (implicit TLS)',
+    screen: () => `choose “${securityLabels.tls}” as Security ${upstream}`,
+  },
+  security: {
+    text: 'set security to "{value}"',
+    screen: (value: string) => `choose “${securityLabels[value] ?? value}” as Security ${upstream}`,
+  },
+  allowInsecure: {
+    text: 'set relay.allowInsecure to true',
+    screen: () => `tick “Send without encryption to this host” ${upstream}`,
+  },
+  heloName: {
+    text: 'set heloName to',
+    screen: () => `set “HELO name” ${upstream} to`,
+  },
+  relayPassword: {
+    text: 'give auth.password (or --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD)',
+    screen: () => 'type it in “Upstream password”',
+  },
+  accessToken: {
+    text: 'give auth.accessToken for XOAUTH2',
+    screen: () => 'give an OAuth2 token as auth.accessToken in the settings file (XOAUTH2)',
+  },
+  relayUser: {
+    text: 'leave auth.user out',
+    screen: () => 'leave “Upstream user name” empty',
+  },
+  modeRelay: {
+    text: '--mode relay needs an upstream',
+    screen: () => 'the mode “Relay everything through the upstream” needs an upstream',
+  },
+  relayHost: {
+    text: 'give --relay-host HOST:PORT, or "relay" in the settings file',
+    screen: () => `tick “Relay through an upstream smart host” ${upstream} and fill in its host`,
+  },
+  pop3: {
+    text: '--pop3 (flag, RELAYDESK_POP3 or settings file)',
+    screen: () => '“POP3 listener” under Settings → Checks & POP3',
+  },
+  pop3s: {
+    text: '--pop3s (flag, RELAYDESK_POP3S or settings file)',
+    screen: () => '“POP3S listener (implicit TLS)” under Settings → Checks & POP3',
+  },
+} satisfies Record<string, SettingName>;
+
+export type SettingNameKey = keyof typeof names;
+
+export const settingNameKeys = Object.keys(names) as SettingNameKey[];
+
+/** The setting as the command line and the settings file name it, for a message of the core. */
+export function settingName(key: SettingNameKey, value = ''): string {
+  return names[key].text.replace('{value}', value);
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+// the longer texts first, so a text that holds a shorter one is replaced whole
+const patterns = (Object.values(names) as SettingName[])
+  .sort((a, b) => b.text.length - a.text.length)
+  .map((name) => ({
+    pattern: new RegExp(escape(name.text).replace('\\{value\\}', '([^\\s,;)"]+)'), 'g'),
+    name,
+  }));
+
+/** A message of the core as the window shows it: each setting named as the Settings screen does. */
+export function onScreen(text: string): string {
+  let shown = text;
+  for (const { pattern, name } of patterns) {
+    shown = shown.replace(pattern, (_whole, value: string | undefined) => name.screen(value ?? ''));
+  }
+  return shown;
+}

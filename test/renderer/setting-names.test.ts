@@ -1,0 +1,30 @@
+// The settings named in the core's messages, as the window shows them: every flag and
+// settings-file key of the table gives way to the Settings screen's name, with its value kept,
+// and the rest of a message stays as the core wrote it.
+import { describe, expect, it } from 'vitest';
+import { onScreen, settingName, settingNameKeys } from '../../preload/setting-names.js';
+
+describe('setting names on screen', () => {
+  it.each(settingNameKeys)('%s: no flag, variable or settings key is left on screen', (key) => {
+    const shown = onScreen(`before ${settingName(key, 'tls')} after`);
+    expect(shown).toMatch(/^before .+ after$/);
+    expect(shown).not.toMatch(
+      /--[a-z]|RELAYDESK_|"[a-zA-Z]+" in the settings|relay\.allowInsecure/,
+    );
+  });
+
+  it('keeps the value a phrase carries (the fingerprint to pin, the security to choose)', () => {
+    const fingerprint = 'AB:CD:EF:01';
+    expect(onScreen(`or pin this certificate (${settingName('pinSha256', fingerprint)})`)).toBe(
+      `or pin this certificate (“Trust exactly this certificate (SHA-256)” under Settings → Upstream: ${fingerprint})`,
+    );
+    expect(onScreen(`${settingName('security', 'starttls')}, or use port 465`)).toBe(
+      'choose “STARTTLS (port 587)” as Security under Settings → Upstream, or use port 465',
+    );
+  });
+
+  it('leaves a message without such a phrase as it is', () => {
+    const text = 'connection refused: nothing listens on 127.0.0.1:25 (--verbose "x")';
+    expect(onScreen(text)).toBe(text);
+  });
+});
