@@ -9,6 +9,7 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
+import { fillLocalUpstream, upstreamSection } from './upstream-form.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -31,13 +32,7 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
 
   it('says an upstream alone relays nothing in capture mode, and its button makes the save relay', async () => {
     await gui.openLive('#settings');
-    const section = page
-      .locator('section')
-      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
-    await section.getByLabel('Relay through an upstream smart host').check();
-    await section.getByLabel('Upstream host').fill('127.0.0.1');
-    await section.getByLabel('Upstream port').fill(String(upstream.port));
-    await section.getByLabel('Security').selectOption('none');
+    const section = await fillLocalUpstream(page, upstream.port, 'none');
 
     const note = section.getByRole('note');
     await expect(note.innerText()).resolves.toContain(
@@ -115,13 +110,7 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
 
   it('names the missing password at the password box when only a user name is typed', async () => {
     await gui.openLive('#settings');
-    const section = page
-      .locator('section')
-      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
-    await section.getByLabel('Relay through an upstream smart host').check();
-    await section.getByLabel('Upstream host').fill('127.0.0.1');
-    await section.getByLabel('Upstream port').fill(String(upstream.port));
-    await section.getByLabel('Security').selectOption('none');
+    const section = await fillLocalUpstream(page, upstream.port, 'none');
     await section.getByLabel('Upstream user name').fill('office@example.com');
     await page.getByRole('button', { name: 'Save settings' }).click();
     // said under the box to fill in, with the user it is for and the way out (no login)
@@ -152,13 +141,7 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     });
     try {
       await gui.openLive('#settings');
-      const section = page
-        .locator('section')
-        .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
-      await section.getByLabel('Relay through an upstream smart host').check();
-      await section.getByLabel('Upstream host').fill('127.0.0.1');
-      await section.getByLabel('Upstream port').fill(String(smartHost.port));
-      await section.getByLabel('Security').selectOption('starttls');
+      const section = await fillLocalUpstream(page, smartHost.port, 'starttls');
       await section.getByLabel('Upstream user name').fill('office@example.com');
       await section.getByLabel('Upstream password').fill('s3cret');
       await section.getByRole('button', { name: 'Test connection' }).click();
@@ -208,9 +191,7 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
 
   it('shows the provider preset box’s first choice whole, with what it does as its hint', async () => {
     await gui.openLive('#settings');
-    const section = page
-      .locator('section')
-      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+    const section = upstreamSection(page);
     await section.getByLabel('Relay through an upstream smart host').check();
     const preset = section.getByLabel('Provider preset');
     const fit = await preset.evaluate((select: HTMLSelectElement) => {

@@ -11,6 +11,7 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
+import { upstreamSection } from './upstream-form.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -39,11 +40,6 @@ describe.skipIf(!chromiumPath)(
       await gui?.close();
       await smartHost?.close();
     });
-
-    const upstreamSection = () =>
-      page
-        .locator('section')
-        .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
 
     it('names the CA and pin boxes in a refused certificate’s fix: the Queue view’s banner and Test connection', async () => {
       await gui.send({
@@ -81,8 +77,8 @@ describe.skipIf(!chromiumPath)(
 
       // the same test in Settings → Upstream
       await gui.openLive('#settings');
-      await upstreamSection().getByRole('button', { name: 'Test connection' }).click();
-      const settingsStep = upstreamSection().locator('.test-steps li.failed');
+      await upstreamSection(page).getByRole('button', { name: 'Test connection' }).click();
+      const settingsStep = upstreamSection(page).locator('.test-steps li.failed');
       await expect(settingsStep.innerText()).resolves.toContain(
         '“Trust exactly this certificate (SHA-256)” under Settings → Upstream',
       );
@@ -116,7 +112,7 @@ describe.skipIf(!chromiumPath)(
       // a new page: the last case's connection tests and banner stay in the one it used
       await page.goto('about:blank');
       await gui.openLive('#settings');
-      const section = upstreamSection();
+      const section = upstreamSection(page);
       await section.getByLabel('Upstream host').fill('192.0.2.10');
       await section.getByLabel('Upstream port').fill('25');
       await section.getByLabel('Security').selectOption('none');

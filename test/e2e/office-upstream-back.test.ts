@@ -9,6 +9,7 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
+import { upstreamSection } from './upstream-form.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -55,9 +56,7 @@ describe.skipIf(!chromiumPath)('Test connection in Settings → Upstream, in Chr
 
     upstream = await startUpstreamServer({ tls: 'none', port });
     await page.goto(`${relay.url}#settings`);
-    const section = page
-      .locator('section')
-      .filter({ has: page.getByRole('heading', { name: 'Upstream', exact: true }) });
+    const section = upstreamSection(page);
     await section.getByRole('button', { name: 'Test connection' }).click();
     await section.getByText('The upstream accepts a connection with these settings.').waitFor();
 
