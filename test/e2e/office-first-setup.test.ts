@@ -92,11 +92,11 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     // the page is drawn again with the text as typed; it crashed on it before (a blank window)
     await expect(retry.inputValue()).resolves.toBe('1, 5, ten');
     await page.getByRole('button', { name: 'Save settings' }).click();
+    // in the list of what to fix, named by the box's label (beside the box, without it)
     await page
       .getByText(
-        'retryMinutes: "1, 5, ten" is not valid; use a comma-separated list of minutes, e.g. 1,5,10,20,40',
+        'Wait after each failed attempt (minutes, comma-separated): "1, 5, ten" is not valid; use a comma-separated list of minutes, e.g. 1,5,10,20,40',
       )
-      .first()
       .waitFor();
     await retry.fill('1, 5, 10');
     await page.getByRole('button', { name: 'Save settings' }).click();

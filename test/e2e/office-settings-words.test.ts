@@ -129,9 +129,14 @@ describe.skipIf(!chromiumPath)(
       await save.click();
       const security = section.getByLabel('Security');
       const error = page.locator(`#${await security.getAttribute('id')}-error`);
-      await expect(error.innerText()).resolves.toBe(
-        'relay.security: "none" is not allowed towards 192.0.2.10 (not loopback): the password and the mail would cross the network in clear; use "starttls" or "tls", or tick “Send without encryption to this host” under Settings → Upstream',
-      );
+      const why =
+        '"none" is not allowed towards 192.0.2.10 (not loopback): the password and the mail would cross the network in clear; use "starttls" or "tls", or tick “Send without encryption to this host” under Settings → Upstream';
+      // beside the box, the box is the error's subject; in the list, the box's label is (not the
+      // settings file's relay.security)
+      await expect(error.innerText()).resolves.toBe(why);
+      await expect(page.locator('.error-list li').allInnerTexts()).resolves.toEqual([
+        `Security: ${why}`,
+      ]);
 
       // the pointer is still on Save: it must look as ready as it is (it was the rows' hover grey
       // under white text, which read as disabled in both themes)

@@ -92,14 +92,17 @@ describe.skipIf(!chromiumPath || !clamdPath)('Filtering & senders in the Setting
 
     const quotaError = page.locator('#setting-quotas-0-perHour-error');
     await quotaError.waitFor();
-    expect(await quotaError.innerText()).toBe(
-      'quotas[0].perHour: -1 is not valid; use a whole number from 0 (no limit) to 10000000',
+    // beside its box without the settings file's path; in the list under the box's label
+    const why = '-1 is not valid; use a whole number from 0 (no limit) to 10000000';
+    expect(await quotaError.innerText()).toBe(why);
+    expect(await page.locator('.error-list li').allInnerTexts()).toContain(
+      `Quota 1: Messages an hour: ${why}`,
     );
     expect(await page.getByLabel('Quota 1: Messages an hour').getAttribute('aria-invalid')).toBe(
       'true',
     );
     expect(await page.locator('#setting-logKeep-error').innerText()).toMatch(
-      /^logKeep: 500 is not valid; use a whole number of rotated log files from 0 to 100$/,
+      /^500 is not valid; use a whole number of rotated log files from 0 to 100$/,
     );
     expect(await status()).toContain('Nothing was saved');
     let saved = await api<SettingsView>('/api/v1/settings');

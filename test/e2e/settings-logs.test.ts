@@ -64,7 +64,11 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
 
     const error = page.locator('#setting-smtps-port-error');
     await error.waitFor();
-    expect(await error.innerText()).toMatch(/smtps\.port: 70000 is not valid; use .*1 to 65535/);
+    // beside its box without the settings file's path; in the list under the box's label
+    expect(await error.innerText()).toMatch(/^70000 is not valid; use .*1 to 65535/);
+    expect(await page.locator('.error-list li').first().innerText()).toMatch(
+      /^SMTPS port: 70000 is not valid; use .*1 to 65535/,
+    );
     expect(await smtpsPort.getAttribute('aria-invalid')).toBe('true');
     expect(await smtpsPort.getAttribute('aria-describedby')).toContain('setting-smtps-port-error');
     expect(await status()).toContain('Nothing was saved');

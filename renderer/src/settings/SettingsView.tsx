@@ -18,6 +18,7 @@ import { RulesSection } from './RulesSection';
 import {
   changeFrom,
   draftFrom,
+  errorInList,
   errorsByField,
   fieldId,
   splitList,
@@ -68,6 +69,13 @@ function Section({ id, title, children }: { id: string; title: string; children:
       {children}
     </section>
   );
+}
+
+/** The label of a setting's box on the page, where the screen has one (not a rule's part). */
+function labelOf(field: string): string | undefined {
+  const box = document.getElementById(fieldId(field));
+  const labels = box && 'labels' in box ? (box as HTMLInputElement).labels : null;
+  return labels?.[0]?.textContent?.trim() || undefined;
 }
 
 export function SettingsView({ appearance }: { appearance: AppearanceControl }) {
@@ -245,7 +253,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
                     revealField(error.field);
                   }}
                 >
-                  {error.message}
+                  {errorInList(error, labelOf(error.field))}
                 </a>
               </li>
             ))}

@@ -3,7 +3,7 @@
 // Pinned settings (set by a flag or an environment variable) are read-only and say why.
 import type { ReactNode } from 'react';
 import type { SettingsFieldError } from '../api/contract';
-import { fieldId } from './settings-form';
+import { errorAtField, fieldId } from './settings-form';
 
 export interface FieldProps {
   /** The setting's path, e.g. `smtp.port`: the id, and where the server's errors point. */
@@ -35,7 +35,7 @@ function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
       )}
       {error && (
         <span className="field-error" id={`${id}-error`} role="alert">
-          {error.message}
+          {errorAtField(error, field)}
         </span>
       )}
     </>

@@ -58,6 +58,27 @@ export function errorsByField(errors: readonly SettingsFieldError[]): FieldError
 }
 
 /** A field's DOM id, from its path: `smtp.port` → `setting-smtp-port`. */
+/**
+ * A refused save's error as said beside its own box: the box is its context, so the settings
+ * file's path that begins it (`relay.security: "none" is not allowed…`) goes. An error for a part
+ * of the box's setting (`warmup[0].start: …` at the warm-up box) keeps it: it says which part.
+ */
+export function errorAtField(error: SettingsFieldError, field: string): string {
+  const path = `${field}: `;
+  return error.field === field && error.message.startsWith(path)
+    ? error.message.slice(path.length)
+    : error.message;
+}
+
+/**
+ * The same error in the list of a refused save, named by the label of its box (`Security:
+ * "none" is not allowed…`) where the screen has one, not by the settings file's path.
+ */
+export function errorInList(error: SettingsFieldError, label: string | undefined): string {
+  const at = errorAtField(error, error.field);
+  return label && at !== error.message ? `${label}: ${at}` : error.message;
+}
+
 export function fieldId(field: string): string {
   return `setting-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
 }
