@@ -176,6 +176,50 @@ describe('the text of an HTML-only message', () => {
   });
 });
 
+describe('Text and HTML of a text part beside an HTML part (multipart/mixed)', () => {
+  it("are the text part's words and the HTML part as written, as Mailpit (enmime) has them", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: mixed bodies',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'first part',
+      '--b',
+      'Content-Type: text/html',
+      '',
+      '<p>second part</p>',
+      '--b--',
+    ]);
+    const message = await detail(id);
+    // mailparser's reading gave '<br/>\n<p>second part</p>' and 'first part\nsecond part'
+    expect(message.HTML).toBe('<p>second part</p>');
+    expect(message.Text).toBe('first part');
+    expect(message.TextFromHTML).toBe(false);
+    // the HTML's words are still found and make the snippet, as in Mailpit
+    const found = await relay.api<{ messages: Array<{ ID: string; Snippet: string }> }>(
+      `/api/v1/search?query=${encodeURIComponent('"second part"')}`,
+    );
+    expect(found.messages.find((m) => m.ID === id)?.Snippet).toBe('second part');
+  });
+
+  it('are unchanged for alternatives with an attachment: the text part, the HTML part', async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'alternatives',
+      text: 'plain words',
+      html: '<p>html words</p>',
+      attachments: [{ filename: 'a.txt', content: 'attached words' }],
+    });
+    const message = await detail(/queued as (\S+)/.exec(info.response)?.[1] as string);
+    expect(message.Text).toBe('plain words');
+    expect(message.HTML).toBe('<p>html words</p>');
+  });
+});
+
 describe('PartIDs', () => {
   it("are the parts' MIME positions, and /part/{PartID} serves each", async () => {
     const pdf = Buffer.from('%PDF-1.4 fake\n');

@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { readBodiesAsMailpit } from './mail-bodies.js';
 import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
@@ -38,7 +39,9 @@ function loadParser() {
     const require = createRequire(import.meta.url);
     htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
-    simpleParser = require('mailparser').simpleParser;
+    const mailparser = require('mailparser');
+    readBodiesAsMailpit(mailparser.MailParser);
+    simpleParser = mailparser.simpleParser;
     // the time budget of the parses starts now, not while mailparser loads
     parentPort.postMessage('ready');
   });
