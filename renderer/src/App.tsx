@@ -117,6 +117,13 @@ export function defaultListWidth(windowWidth: number): number {
   return Math.max(360, Math.min(460, windowWidth - 205 - messageTabsWidth));
 }
 
+/**
+ * Below this window width (a browser on the headless mode; the desktop window stops at 640) the
+ * mail page shows one pane at a time, as Mailpit's and Gmail's narrow layouts do: the list, or
+ * the message with a Back to the list. Side by side, a 420 px window left the message a sliver.
+ */
+const narrowWindow = 640;
+
 function isPlaceHash(hash: string): boolean {
   return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
 }
@@ -227,7 +234,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   }, []);
   const maxListWidth = listWidthLimit(windowWidth);
   const shownListWidth = Math.min(listWidth ?? defaultListWidth(windowWidth), maxListWidth);
+  const narrow = windowWidth < narrowWindow;
   const listHandle = useRef<MessageListHandle>(null);
+  // Back to the list (narrow window): the keyboard goes on from the message read, once the list
+  // is shown again (a hidden list takes no focus)
+  const backToList = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (backToList.current === undefined || openedId !== null) return;
+    listHandle.current?.focusOn(backToList.current);
+    backToList.current = undefined;
+  }, [openedId, showSenders]);
   const searchInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -635,7 +651,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           streamState={streamState}
           onRecovered={status.refresh}
         />
-        <div className="workspace">
+        <div
+          className="workspace"
+          data-narrow={
+            !narrow
+              ? undefined
+              : place.kind === 'mail' && (openedId !== null || showSenders)
+                ? 'message'
+                : 'list'
+          }
+        >
           <Sidebar
             current={place}
             mailboxes={status.mailboxes}
@@ -662,7 +687,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               <section
                 className="message-list"
                 aria-label={`Message list: ${title}`}
-                style={{ width: shownListWidth }}
+                style={narrow ? undefined : { width: shownListWidth }}
                 data-testid="message-list-pane"
               >
                 <h2 className="visually-hidden">{title}</h2>
@@ -743,17 +768,33 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   scrollTo={scrollTo}
                 />
               </section>
-              <Splitter
-                label="Resize the message list"
-                width={shownListWidth}
-                min={Math.min(280, maxListWidth)}
-                max={maxListWidth}
-                onResize={(width) => {
-                  draggedWidth.current = width;
-                  setListWidth(width);
-                }}
-              />
+              {!narrow && (
+                <Splitter
+                  label="Resize the message list"
+                  width={shownListWidth}
+                  min={Math.min(280, maxListWidth)}
+                  max={maxListWidth}
+                  onResize={(width) => {
+                    draggedWidth.current = width;
+                    setListWidth(width);
+                  }}
+                />
+              )}
               <section className="message-pane" aria-label="Opened message">
+                {narrow && (openedId !== null || showSenders) && (
+                  <button
+                    type="button"
+                    className="back-to-list"
+                    data-testid="back-to-list"
+                    onClick={() => {
+                      backToList.current = openedId;
+                      setShowSenders(false);
+                      setOpenedId(null);
+                    }}
+                  >
+                    <span aria-hidden="true">← </span>Back to the list
+                  </button>
+                )}
                 {/* an anomaly alert, told at once and kept until dismissed */}
                 <SenderAlerts onReview={() => setShowSenders(true)} />
                 {showSenders ? (

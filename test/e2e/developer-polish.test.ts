@@ -77,4 +77,44 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
     }
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('shows one pane at a time below 640 px: the list, or the message with a Back to it', async () => {
+    await gui.send({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject: 'Your receipt',
+      text: 'Thanks for your order',
+    });
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await gui.openLive();
+      const width = (testId: string) =>
+        page.getByTestId(testId).evaluate((el) => el.getBoundingClientRect().width);
+      const list = page.getByTestId('message-list-pane');
+      const message = page.getByRole('region', { name: 'Opened message' });
+      await eventually(() => width('message-list-pane')).toBeGreaterThan(400);
+      expect(await message.isVisible()).toBe(false);
+      await shoot('narrow-list');
+
+      // only a sliver of the message showed beside the sidebar and the list
+      await open('Your receipt');
+      expect(await list.isVisible()).toBe(false);
+      expect(await message.evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(400);
+      await eventually(() => page.getByTestId('tab-panel').innerText()).toContain(
+        'Thanks for your order',
+      );
+      await shoot('narrow-message');
+
+      await page.getByRole('button', { name: 'Back to the list' }).click();
+      await eventually(() => list.isVisible()).toBe(true);
+      expect(await message.isVisible()).toBe(false);
+      // the message read is still the list's chosen row
+      await eventually(() =>
+        page.getByTestId('message-row').filter({ hasText: 'Your receipt' }).getAttribute('class'),
+      ).toContain('active');
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
