@@ -117,4 +117,44 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
     }
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it("names the envelope's sender, marked as such, for a scan without a From header", async () => {
+    // a scanner's mail: MAIL FROM given, no From header written
+    await gui.send({
+      envelope: { from: 'scan@printer.local', to: ['office@example.test'] },
+      raw: 'To: office@example.test\r\nSubject: Scanned document\r\n\r\nscan attached\r\n',
+    });
+    await gui.send({
+      envelope: { from: '', to: ['office@example.test'] },
+      raw: 'To: office@example.test\r\nSubject: Bounce without sender\r\n\r\nnothing\r\n',
+    });
+    await gui.openLive();
+    const sender = (subject: string) =>
+      page.getByTestId('message-row').filter({ hasText: subject }).getByTestId('message-row-from');
+    // it said "(no sender)" though MAIL FROM was known: now the address, after a mark that
+    // says whose it is (and a screen reader hears why)
+    await eventually(() => sender('Scanned document').textContent()).toBe(
+      'Unread, MAIL FROMNo From header; envelope sender scan@printer.local',
+    );
+    expect(
+      await sender('Scanned document').getByText('MAIL FROM', { exact: true }).isVisible(),
+    ).toBe(true);
+    expect(await sender('Scanned document').getAttribute('title')).toBe(
+      "No From header: scan@printer.local is the envelope's sender (MAIL FROM)",
+    );
+    // the null sender has nothing to name
+    expect(await sender('Bounce without sender').textContent()).toBe('Unread, (no sender)');
+    const api = await gui.relaydesk.api<{ messages: Array<{ Subject: string; MailFrom: string }> }>(
+      '/api/v1/messages',
+    );
+    expect(api.messages.find((m) => m.Subject === 'Scanned document')?.MailFrom).toBe(
+      'scan@printer.local',
+    );
+    await page
+      .getByTestId('message-row')
+      .filter({ hasText: 'Scanned document' })
+      .scrollIntoViewIfNeeded();
+    await shoot('envelope-sender');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
