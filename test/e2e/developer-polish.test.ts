@@ -157,4 +157,46 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
     await shoot('envelope-sender');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('tells why a typed tag would not be saved as typed, and saves the cleaned name on request', async () => {
+    await gui.send({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject: 'Tag me',
+      text: 'tag this one',
+    });
+    await gui.openLive();
+    await open('Tag me');
+    const tagsOf = async () => {
+      const list = await gui.relaydesk.api<{
+        messages: Array<{ Subject: string; Tags: string[] }>;
+      }>('/api/v1/messages');
+      return list.messages.find((m) => m.Subject === 'Tag me')?.Tags;
+    };
+    const input = page.getByTestId('tag-input');
+    await input.fill('bad,tag!');
+    await input.press('Enter');
+    // it was saved as "bad tag" without a word
+    const problem = page.getByTestId('tag-problem');
+    await eventually(() => problem.innerText()).toContain(
+      'Tag: "bad,tag!" has "," and "!", which a tag cannot hold',
+    );
+    expect(await problem.innerText()).toContain('save it as "bad tag"');
+    expect(await input.inputValue()).toBe('bad,tag!');
+    expect(await input.getAttribute('aria-invalid')).toBe('true');
+    expect(await tagsOf()).toEqual([]);
+    await shoot('tag-refused');
+
+    await problem.getByRole('button', { name: 'Save as “bad tag”' }).click();
+    await eventually(tagsOf).toEqual(['bad tag']);
+    await eventually(() => page.getByTestId('tag-name').allInnerTexts()).toEqual(['bad tag']);
+    expect(await problem.count()).toBe(0);
+    expect(await input.inputValue()).toBe('');
+
+    // a name the rule keeps is saved as typed, as before
+    await input.fill('needs-review');
+    await input.press('Enter');
+    await eventually(tagsOf).toEqual(['bad tag', 'needs-review']);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -5,3 +5,4 @@ export {
   referencedContentIds,
   replaceCidReferences,
 } from '../../../preload/content-id.js';
+export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';
