@@ -199,4 +199,27 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
     await eventually(tagsOf).toEqual(['bad tag', 'needs-review']);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it("shows both links of a list's two List-Unsubscribe headers in the Unsubscribe field", async () => {
+    // nodemailer's list.unsubscribe with a URL and a mailto writes two headers
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Weekly digest',
+      text: 'digest',
+      list: {
+        unsubscribe: [{ url: 'https://app.example.test/unsub?u=7' }, 'unsub@app.example.test'],
+      },
+      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await gui.openLive();
+    await open('Weekly digest');
+    // only the first showed: '<https://app.example.test/unsub?u=7> one-click'
+    await eventually(() => page.getByTestId('message-unsubscribe').innerText()).toBe(
+      '<https://app.example.test/unsub?u=7>, <mailto:unsub@app.example.test> one-click',
+    );
+    expect(await page.getByTestId('unsubscribe-error').count()).toBe(0);
+    await shoot('unsubscribe-two-headers');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

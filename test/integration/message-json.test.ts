@@ -70,6 +70,34 @@ describe('ListUnsubscribe', () => {
   });
 });
 
+describe('ListUnsubscribe of a list that writes two List-Unsubscribe headers', () => {
+  it('holds both links, as the one header they stand for', async () => {
+    // nodemailer's list.unsubscribe with a URL and a mailto writes two headers
+    const info = await relay.transport().sendMail({
+      from: 'news@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'two unsubscribe headers',
+      text: 'news',
+      list: {
+        unsubscribe: [
+          { url: 'https://app.example/unsub?u=1', comment: 'Unsubscribe' },
+          'unsub@app.example',
+        ],
+      },
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const raw = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(raw.match(/^List-Unsubscribe:/gim)).toHaveLength(2);
+    // only the first was read: Links ['https://app.example/unsub?u=1']
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<https://app.example/unsub?u=1> (Unsubscribe), <mailto:unsub@app.example>',
+      Links: ['https://app.example/unsub?u=1', 'mailto:unsub@app.example'],
+      Errors: '',
+      HeaderPost: '',
+    });
+  });
+});
+
 describe('Date', () => {
   it('is the time received when the message has no Date header', async () => {
     const id = await sendRaw(['From: ada@sender.example', 'Subject: no date', '', 'hello']);
