@@ -43,6 +43,11 @@ export interface MessageSummary {
   Snippet: string;
   /** Relaydesk's own: the mailbox the message was captured into. */
   Mailbox: string;
+  /**
+   * Relaydesk's own: the envelope's sender (MAIL FROM), '' for the null sender `<>`; the list
+   * names it for mail without a From header (a scanner's, a printer's).
+   */
+  MailFrom: string;
   /** Relaydesk's own: the delivery status rolled up from the recipients, for the list's column. */
   Status: MessageStatus;
 }

@@ -104,6 +104,26 @@ export function listWidthLimit(windowWidth: number): number {
   return Math.max(240, Math.round(windowWidth * (windowWidth <= 900 ? 0.35 : 0.4)));
 }
 
+/** What the opened message needs for its tabs in one row (MessageTabs, compact below 760 px). */
+const messageTabsWidth = 680;
+
+/**
+ * The list's width until the user drags it (or the desktop app remembers a width): 460 px, less
+ * in a window where that would cut the message's tabs off (at 1280 px "HTML check", "Links" and
+ * "Spam" sat past the pane's edge), but never under 360 px, where the tabs scroll instead.
+ */
+export function defaultListWidth(windowWidth: number): number {
+  // the sidebar (200 px) and the splitter (5 px) beside the list
+  return Math.max(360, Math.min(460, windowWidth - 205 - messageTabsWidth));
+}
+
+/**
+ * Below this window width (a browser on the headless mode; the desktop window stops at 640) the
+ * mail page shows one pane at a time, as Mailpit's and Gmail's narrow layouts do: the list, or
+ * the message with a Back to the list. Side by side, a 420 px window left the message a sliver.
+ */
+const narrowWindow = 640;
+
 function isPlaceHash(hash: string): boolean {
   return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
 }
@@ -195,12 +215,13 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const leaveSelection = (handled: readonly string[]) =>
     setSelection((current) => afterBulkAction(current, handled));
   const [dialog, setDialog] = useState<OpenDialog>(null);
-  const [listWidth, setListWidth] = useState(460);
+  // null: not dragged nor remembered, so the default for the window's width (defaultListWidth)
+  const [listWidth, setListWidth] = useState<number | null>(null);
   // the desktop app remembers the list's width; a drag is saved once it settles
   useRememberedPaneWidth('list', setListWidth);
   const draggedWidth = useRef<number | null>(null);
   useEffect(() => {
-    if (draggedWidth.current !== listWidth) return;
+    if (listWidth === null || draggedWidth.current !== listWidth) return;
     const timer = setTimeout(() => rememberPaneWidth('list', listWidth), 400);
     return () => clearTimeout(timer);
   }, [listWidth]);
@@ -212,8 +233,17 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return () => window.removeEventListener('resize', follow);
   }, []);
   const maxListWidth = listWidthLimit(windowWidth);
-  const shownListWidth = Math.min(listWidth, maxListWidth);
+  const shownListWidth = Math.min(listWidth ?? defaultListWidth(windowWidth), maxListWidth);
+  const narrow = windowWidth < narrowWindow;
   const listHandle = useRef<MessageListHandle>(null);
+  // Back to the list (narrow window): the keyboard goes on from the message read, once the list
+  // is shown again (a hidden list takes no focus)
+  const backToList = useRef<string | null | undefined>(undefined);
+  useEffect(() => {
+    if (backToList.current === undefined || openedId !== null) return;
+    listHandle.current?.focusOn(backToList.current);
+    backToList.current = undefined;
+  }, [openedId, showSenders]);
   const searchInput = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
@@ -621,7 +651,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           streamState={streamState}
           onRecovered={status.refresh}
         />
-        <div className="workspace">
+        <div
+          className="workspace"
+          data-narrow={
+            !narrow
+              ? undefined
+              : place.kind === 'mail' && (openedId !== null || showSenders)
+                ? 'message'
+                : 'list'
+          }
+        >
           <Sidebar
             current={place}
             mailboxes={status.mailboxes}
@@ -648,7 +687,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               <section
                 className="message-list"
                 aria-label={`Message list: ${title}`}
-                style={{ width: shownListWidth }}
+                style={narrow ? undefined : { width: shownListWidth }}
                 data-testid="message-list-pane"
               >
                 <h2 className="visually-hidden">{title}</h2>
@@ -729,17 +768,33 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   scrollTo={scrollTo}
                 />
               </section>
-              <Splitter
-                label="Resize the message list"
-                width={shownListWidth}
-                min={Math.min(280, maxListWidth)}
-                max={maxListWidth}
-                onResize={(width) => {
-                  draggedWidth.current = width;
-                  setListWidth(width);
-                }}
-              />
+              {!narrow && (
+                <Splitter
+                  label="Resize the message list"
+                  width={shownListWidth}
+                  min={Math.min(280, maxListWidth)}
+                  max={maxListWidth}
+                  onResize={(width) => {
+                    draggedWidth.current = width;
+                    setListWidth(width);
+                  }}
+                />
+              )}
               <section className="message-pane" aria-label="Opened message">
+                {narrow && (openedId !== null || showSenders) && (
+                  <button
+                    type="button"
+                    className="back-to-list"
+                    data-testid="back-to-list"
+                    onClick={() => {
+                      backToList.current = openedId;
+                      setShowSenders(false);
+                      setOpenedId(null);
+                    }}
+                  >
+                    <span aria-hidden="true">← </span>Back to the list
+                  </button>
+                )}
                 {/* an anomaly alert, told at once and kept until dismissed */}
                 <SenderAlerts onReview={() => setShowSenders(true)} />
                 {showSenders ? (

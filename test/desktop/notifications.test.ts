@@ -40,6 +40,7 @@ function summary(id: string, from: string, subject: string): MessageSummary {
     Attachments: 0,
     Snippet: '',
     Mailbox: 'inbox',
+    MailFrom: '',
     Status: 'captured',
   };
 }

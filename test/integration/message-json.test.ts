@@ -70,6 +70,34 @@ describe('ListUnsubscribe', () => {
   });
 });
 
+describe('ListUnsubscribe of a list that writes two List-Unsubscribe headers', () => {
+  it('holds both links, as the one header they stand for', async () => {
+    // nodemailer's list.unsubscribe with a URL and a mailto writes two headers
+    const info = await relay.transport().sendMail({
+      from: 'news@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'two unsubscribe headers',
+      text: 'news',
+      list: {
+        unsubscribe: [
+          { url: 'https://app.example/unsub?u=1', comment: 'Unsubscribe' },
+          'unsub@app.example',
+        ],
+      },
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const raw = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(raw.match(/^List-Unsubscribe:/gim)).toHaveLength(2);
+    // only the first was read: Links ['https://app.example/unsub?u=1']
+    expect((await detail(id)).ListUnsubscribe).toEqual({
+      Header: '<https://app.example/unsub?u=1> (Unsubscribe), <mailto:unsub@app.example>',
+      Links: ['https://app.example/unsub?u=1', 'mailto:unsub@app.example'],
+      Errors: '',
+      HeaderPost: '',
+    });
+  });
+});
+
 describe('Date', () => {
   it('is the time received when the message has no Date header', async () => {
     const id = await sendRaw(['From: ada@sender.example', 'Subject: no date', '', 'hello']);
@@ -173,6 +201,50 @@ describe('the text of an HTML-only message', () => {
     expect(list.messages.find((m) => m.ID === id)?.Snippet).toBe(
       'Only HTML Second heading and a paragraph',
     );
+  });
+});
+
+describe('Text and HTML of a text part beside an HTML part (multipart/mixed)', () => {
+  it("are the text part's words and the HTML part as written, as Mailpit (enmime) has them", async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: mixed bodies',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'first part',
+      '--b',
+      'Content-Type: text/html',
+      '',
+      '<p>second part</p>',
+      '--b--',
+    ]);
+    const message = await detail(id);
+    // mailparser's reading gave '<br/>\n<p>second part</p>' and 'first part\nsecond part'
+    expect(message.HTML).toBe('<p>second part</p>');
+    expect(message.Text).toBe('first part');
+    expect(message.TextFromHTML).toBe(false);
+    // the HTML's words are still found and make the snippet, as in Mailpit
+    const found = await relay.api<{ messages: Array<{ ID: string; Snippet: string }> }>(
+      `/api/v1/search?query=${encodeURIComponent('"second part"')}`,
+    );
+    expect(found.messages.find((m) => m.ID === id)?.Snippet).toBe('second part');
+  });
+
+  it('are unchanged for alternatives with an attachment: the text part, the HTML part', async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'alternatives',
+      text: 'plain words',
+      html: '<p>html words</p>',
+      attachments: [{ filename: 'a.txt', content: 'attached words' }],
+    });
+    const message = await detail(/queued as (\S+)/.exec(info.response)?.[1] as string);
+    expect(message.Text).toBe('plain words');
+    expect(message.HTML).toBe('<p>html words</p>');
   });
 });
 

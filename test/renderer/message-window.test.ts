@@ -32,6 +32,7 @@ function summary(id: string, more: Partial<MessageSummary> = {}): MessageSummary
     Attachments: 0,
     Snippet: '',
     Mailbox: 'inbox',
+    MailFrom: '',
     Status: 'captured',
     ...more,
   };

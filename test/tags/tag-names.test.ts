@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseChaosTriggers } from '../../main/core/chaos/chaos-triggers.js';
 import { cleanTag, normalizeTags, plusAddressTags, titleCase } from '../../main/core/tags/index.js';
+import { typedTagProblem } from '../../main/core/tags/tag-name.js';
 
 describe('tag names', () => {
   it.each([
@@ -49,4 +50,21 @@ describe('--chaos-triggers', () => {
     'refuses %j',
     (raw) => expect(parseChaosTriggers(raw)).toBeUndefined(),
   );
+});
+
+describe('a tag typed in the GUI', () => {
+  it.each(['signup', 'needs review', 'ok-_.@x', '  padded  '])('is saved as typed: %j', (typed) =>
+    expect(typedTagProblem(typed)).toBeNull(),
+  );
+
+  it.each([
+    ['bad,tag!', 'has "," and "!", which a tag cannot hold', 'save it as "bad tag"'],
+    ['a/b', 'has "/", which a tag cannot hold', 'save it as "a b"'],
+    ['two  words', 'has runs of spaces', 'save it as "two words"'],
+    ['!!!', 'has "!", which a tag cannot hold', 'use letters or digits'],
+  ])('%j is refused: it %s; the fix: %s', (typed, why, fix) => {
+    const problem = typedTagProblem(typed) ?? '';
+    expect(problem).toContain(`Tag: ${JSON.stringify(typed)} ${why}`);
+    expect(problem).toContain(fix);
+  });
 });

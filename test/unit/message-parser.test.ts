@@ -310,17 +310,12 @@ describe('the MIME parser in a worker', () => {
       `<h1>Offer ${i}</h1><table><tr><td>Caf&eacute; &amp; <b>bar</b></td>` +
       `<td><a href="https://shop.example/item/${i}">item ${i}</a></td></tr></table>` +
       `<ul><li>one</li><li>two</li></ul><p>${'word '.repeat(i * 40)}</p></body></html>`;
-    const messages = [1, 2, 3].flatMap((i) => [
+    // (an HTML part beside a text part is not converted: its text is the text part's, as Mailpit's)
+    const messages = [1, 2, 3].map((i) =>
       Buffer.from(
         `Subject: html ${i}\r\nContent-Type: text/html; charset=utf-8\r\n\r\n${page(i)}\r\n`,
       ),
-      // an HTML part beside a text part (not alternatives): both make the text
-      Buffer.from(
-        `Subject: mixed ${i}\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n` +
-          `--b\r\nContent-Type: text/plain\r\n\r\nplain words ${i}\r\n` +
-          `--b\r\nContent-Type: text/html\r\n\r\n${page(i)}\r\n--b--\r\n`,
-      ),
-    ]);
+    );
     const options = {
       skipImageLinks: true,
       skipTextLinks: true,

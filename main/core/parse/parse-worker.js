@@ -20,6 +20,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
+import { readBodiesAsMailpit } from './mail-bodies.js';
 import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
@@ -38,7 +39,9 @@ function loadParser() {
     const require = createRequire(import.meta.url);
     htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
-    simpleParser = require('mailparser').simpleParser;
+    const mailparser = require('mailparser');
+    readBodiesAsMailpit(mailparser.MailParser);
+    simpleParser = mailparser.simpleParser;
     // the time budget of the parses starts now, not while mailparser loads
     parentPort.postMessage('ready');
   });
@@ -168,13 +171,28 @@ function headerText(parsed, name) {
 // (`headers.get('list')`) and keeps no text of them.
 function headerLine(parsed, name) {
   const found = (parsed.headerLines || []).find((h) => h.key === name);
-  if (!found) return '';
+  return found ? unfolded(found) : '';
+}
+
+function unfolded(found) {
   const value = found.line.slice(found.line.indexOf(':') + 1);
   return value
     .split(/\r?\n/)
     .map((line) => line.trim())
     .join(' ')
     .trim();
+}
+
+// A list's List-Unsubscribe headers read as the one header they stand for: nodemailer's
+// `list.unsubscribe` with a URL and a mailto writes each in a header of its own, and mail clients
+// offer both; Mailpit reads the first only (Go's Header.Get), so the mailto was lost. One header,
+// as most lists send it, reads as before.
+function listUnsubscribeLine(parsed) {
+  return (parsed.headerLines || [])
+    .filter((h) => h.key === 'list-unsubscribe')
+    .map(unfolded)
+    .filter((value) => value !== '')
+    .join(', ');
 }
 
 /** One round of textStart: the first `end` characters, whitespace collapsed. */
@@ -394,7 +412,7 @@ async function handle(request) {
       // read as Mailpit reads it (Go's net/mail) in mailpit-date.ts
       dateHeader: headerLine(parsed, 'date'),
       parts: parts(parsed),
-      listUnsubscribe: headerLine(parsed, 'list-unsubscribe'),
+      listUnsubscribe: listUnsubscribeLine(parsed),
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
     };
   }

@@ -38,6 +38,7 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
     Attachments: s.attachments,
     Snippet: s.snippet,
     Mailbox: record.mailbox,
+    MailFrom: record.envelope.mailFrom,
     Status: messageStatus(record.delivery),
   };
 }

@@ -6,3 +6,4 @@ export {
   replaceCidReferences,
 } from '../../../preload/content-id.js';
 export { onScreen, securityLabels } from '../../../preload/setting-names.js';
+export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

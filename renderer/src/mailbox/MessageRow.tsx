@@ -122,6 +122,37 @@ export function MessageRow(props: {
 }
 
 /**
+ * The sender: the From header's, else (a scanner's or a printer's mail has no From) the
+ * envelope's MAIL FROM, marked as such, since "(no sender)" hid a sender Relaydesk knew.
+ */
+function RowSender({ message, unread }: { message: MessageSummary; unread: boolean }) {
+  const from = shortAddress(message.From);
+  const envelope = from === '' && message.MailFrom !== '';
+  return (
+    <span
+      className={`row-from${envelope ? ' row-from-envelope' : ''}`}
+      title={
+        envelope
+          ? `No From header: ${message.MailFrom} is the envelope's sender (MAIL FROM)`
+          : formatAddress(message.From)
+      }
+      data-testid="message-row-from"
+    >
+      {unread && <span className="visually-hidden">Unread, </span>}
+      {envelope && (
+        <>
+          <span className="row-envelope-mark" aria-hidden="true">
+            MAIL FROM
+          </span>
+          <span className="visually-hidden">No From header; envelope sender </span>
+        </>
+      )}
+      {envelope ? message.MailFrom : from || '(no sender)'}
+    </span>
+  );
+}
+
+/**
  * What a row says, drawn again only when its message changes: an arrival moves every row in
  * sight down (their position, index and count change), and formatting each one's dates and
  * addresses again on every batch of a burst cost the page as much as the new rows did.
@@ -142,10 +173,7 @@ const MessageRowContent = memo(function MessageRowContent({
     <>
       <span className="row-who">
         <StatusMark status={rowState(message)} />
-        <span className="row-from" title={formatAddress(message.From)}>
-          {unread && <span className="visually-hidden">Unread, </span>}
-          {shortAddress(message.From) || '(no sender)'}
-        </span>
+        <RowSender message={message} unread={unread} />
       </span>
       <span className="row-time" title={formatFullDate(message.Created)}>
         {formatReceivedTime(message.Created)}

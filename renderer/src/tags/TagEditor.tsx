@@ -1,11 +1,14 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
+import { cleanTag, typedTagProblem } from '../api/contract';
 
 /**
  * The opened message's tags as Mailpit's message view has them: each one shows the list of
  * messages with that tag when clicked, × takes it off, and a field adds one (the tags in use are
- * offered). The server cleans a name as Mailpit does; the tags shown are what it kept, from the
- * message's update event.
+ * offered). A name the server would clean (Mailpit's rule: `bad,tag!` kept as `bad tag`) is not
+ * saved as if it were what was typed: the field keeps it, and says which characters a tag cannot
+ * hold and what it would be saved as, with a button to save that. The tags shown are what the
+ * server kept, from the message's update event.
  */
 export function TagEditor(props: {
   messageId: string;
@@ -18,7 +21,10 @@ export function TagEditor(props: {
   const [adding, setAdding] = useState('');
   const [known, setKnown] = useState<string[]>([]);
   const [failure, setFailure] = useState<string | null>(null);
+  /** The typed name refused, with what it would be saved as ('' when nothing would be left). */
+  const [refused, setRefused] = useState<{ problem: string; cleaned: string } | null>(null);
   const listId = useId();
+  const problemId = useId();
 
   useEffect(
     () =>
@@ -42,13 +48,23 @@ export function TagEditor(props: {
     }
   };
 
+  const addTag = (name: string) => {
+    setAdding('');
+    setRefused(null);
+    if (tags.some((tag) => tag.toLowerCase() === name.toLowerCase())) return;
+    void save([...tags, name]);
+  };
+
   const add = (event: FormEvent) => {
     event.preventDefault();
     const name = adding.trim();
     if (name === '') return;
-    setAdding('');
-    if (tags.some((tag) => tag.toLowerCase() === name.toLowerCase())) return;
-    void save([...tags, name]);
+    const problem = typedTagProblem(name);
+    if (problem !== null) {
+      setRefused({ problem, cleaned: name.length > 100 ? '' : cleanTag(name) });
+      return;
+    }
+    addTag(name);
   };
 
   return (
@@ -84,6 +100,8 @@ export function TagEditor(props: {
           maxLength={100}
           placeholder="Add a tag…"
           aria-label="Add a tag"
+          aria-invalid={refused !== null || undefined}
+          aria-describedby={refused ? problemId : undefined}
           data-testid="tag-input"
           onFocus={() =>
             void api.tags().then(
@@ -91,7 +109,10 @@ export function TagEditor(props: {
               () => undefined,
             )
           }
-          onChange={(event) => setAdding(event.target.value)}
+          onChange={(event) => {
+            setAdding(event.target.value);
+            setRefused(null);
+          }}
         />
         <datalist id={listId}>
           {known
@@ -101,6 +122,16 @@ export function TagEditor(props: {
             ))}
         </datalist>
       </form>
+      {refused && (
+        <span className="tag-problem error" id={problemId} role="alert" data-testid="tag-problem">
+          {refused.problem}
+          {refused.cleaned !== '' && (
+            <button type="button" onClick={() => addTag(refused.cleaned)}>
+              Save as “{refused.cleaned}”
+            </button>
+          )}
+        </span>
+      )}
       {failure && (
         <span className="error" role="alert">
           {failure}
