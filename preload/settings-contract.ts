@@ -162,6 +162,8 @@ export interface EditableSettings {
   lifetimeHours: number;
   rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
   dsn: boolean;
+  /** Hours deferred after arrival before the sender is warned once (0: never). */
+  delayWarningHours: number;
   // Routing
   mode: 'capture' | 'relay' | 'rules';
   rules: RoutingRuleView[];
