@@ -268,8 +268,11 @@ export interface RecipientDeliveryView {
   rule: string;
   nextAttemptAt: string | null;
   attempts: DeliveryAttemptView[];
-  /** Every state change with its time, oldest first. */
-  history: Array<{ state: RecipientState; at: string; reason: string }>;
+  /**
+   * Every state change with its time, oldest first; also what the sender was told meanwhile
+   * (`notice`: a delay warning sent, the state unchanged).
+   */
+  history: Array<{ state: RecipientState; at: string; reason: string; notice?: 'delay-warning' }>;
   /** The address check's verdict at RCPT, when the check is on. */
   addressCheck?: { verdict: 'valid' | 'invalid' | 'risky' | 'unknown'; reason: string };
   /**

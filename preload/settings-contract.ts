@@ -85,7 +85,8 @@ export type SettingsSectionId =
 
 /** How the Settings screen edits a setting, from its declaration. */
 export type SettingInputView =
-  | { kind: 'number'; min: number; max: number }
+  /** `decimal`: fractions are allowed (hours such as 0.5), not only whole numbers. */
+  | { kind: 'number'; min: number; max: number; decimal?: boolean }
   | { kind: 'checkbox' }
   | { kind: 'select'; options: Array<{ value: string; label: string }> }
   /** Free text; `nullable`: an empty box means "none" (null). */
@@ -161,6 +162,8 @@ export interface EditableSettings {
   lifetimeHours: number;
   rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
   dsn: boolean;
+  /** Hours deferred after arrival before the sender is warned once (0: never). */
+  delayWarningHours: number;
   // Routing
   mode: 'capture' | 'relay' | 'rules';
   rules: RoutingRuleView[];

@@ -25,6 +25,11 @@ export interface RecipientDelivery extends Omit<
    * delivery that succeeds.
    */
   upstreamWait?: 'waiting' | 'released';
+  /**
+   * When the sender was warned that this recipient is still deferred (a delay report, Postfix's
+   * delay_warning_time): never warned twice, also after a restart; a resend starts anew.
+   */
+  delayWarnedAt?: string;
 }
 
 /** The facts read from the message's MIME structure, computed once when it is received. */

@@ -240,6 +240,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           record.id,
           failed.map((r) => r.address),
         ),
+      onDelayed: (record, delayed) =>
+        void parts.arrival.reportDelay(
+          record.id,
+          delayed.map((r) => r.address),
+        ),
     });
     const retention = new Retention({
       settings,

@@ -12,7 +12,12 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
     status: delivery.status,
     actions: delivery.actions,
     recipients: delivery.recipients.map((recipient) => {
-      const { firstAttemptAt: _first, upstreamWait: _wait, ...kept } = recipient;
+      const {
+        firstAttemptAt: _first,
+        upstreamWait: _wait,
+        delayWarnedAt: _warned,
+        ...kept
+      } = recipient;
       return {
         ...kept,
         ...(waitsForUpstream(recipient) ? { waitsForUpstream: true } : {}),

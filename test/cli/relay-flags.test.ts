@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { SettingsView } from '../../preload/settings-contract.js';
 import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 
@@ -39,7 +40,20 @@ describe('bad relay settings', () => {
     ],
     [
       ['--relay-host', 'smtp.example.com:25', '--relay-security', 'none'],
-      /^--relay-security: "none" is not allowed towards smtp\.example\.com/,
+      /^--relay-security: "none" is not allowed towards smtp\.example\.com.* or set relay\.allowInsecure to true \(--relay-allow-insecure true\)$/,
+    ],
+    [
+      ['--relay-host', 'smtp.example.com:25', '--relay-allow-insecure', 'maybe'],
+      /^--relay-allow-insecure: "maybe" is not valid; use true or false$/,
+    ],
+    [
+      ['--relay-allow-insecure', 'true'],
+      /^--relay-allow-insecure: there is no upstream to allow it for; give --relay-host HOST:PORT/,
+    ],
+    [['--delay-warning', 'soon'], /^--delay-warning: "soon" is not valid; use a number of hours/],
+    [
+      ['--delay-warning', '-1'],
+      /^--delay-warning: "-1" is not valid; use a number of hours from 0/,
     ],
     [
       ['--relay-host', 'smtp.example.com:587', '--relay-user', 'me'],
@@ -85,6 +99,31 @@ describe('bad relay settings', () => {
 });
 
 describe('relaying configured by flags', () => {
+  it('--relay-allow-insecure true allows security none to a host on the network, and the delay warning takes 4h', async () => {
+    const serve = await startServe({
+      args: [
+        '--relay-host',
+        'smtp.example.com:25',
+        '--relay-security',
+        'none',
+        '--relay-allow-insecure',
+        'true',
+        '--delay-warning',
+        '4h',
+      ],
+    });
+    const res = await fetch(`${serve.url}api/v1/settings`);
+    const view = (await res.json()) as SettingsView;
+    expect(view.values.relay).toMatchObject({
+      host: 'smtp.example.com',
+      security: 'none',
+      allowInsecure: true,
+    });
+    expect(view.values.delayWarningHours).toBe(4);
+    expect(view.pinned.relay).toContain('--relay-allow-insecure');
+    expect(view.pinned.delayWarningHours).toBe('--delay-warning');
+  });
+
   it('delivers through an authenticated upstream with the password from a file, never logged', async () => {
     const upstream = await startUpstreamServer({
       tls: 'none',

@@ -16,10 +16,19 @@ import type { QueueOptions } from './queue-options.js';
 import type { RecipientLedger } from './recipient-ledger.js';
 import { rewriteSender } from './sender-rewrite.js';
 import { attemptLogRecord } from './relay-log.js';
+import { delayWarningReason, recipientsToWarn } from './delay-warning.js';
 
 export type BatchSenderOptions = Pick<
   QueueOptions,
-  'settings' | 'store' | 'deliver' | 'now' | 'log' | 'onAttempt' | 'onFailed' | 'refreshUpstream'
+  | 'settings'
+  | 'store'
+  | 'deliver'
+  | 'now'
+  | 'log'
+  | 'onAttempt'
+  | 'onFailed'
+  | 'onDelayed'
+  | 'refreshUpstream'
 > & {
   /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
   pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
@@ -163,6 +172,33 @@ export class BatchSender {
       .map(({ r }) => r)
       .filter((r) => r.state === 'bounced' || r.state === 'expired');
     if (failed.length > 0) this.options.onFailed?.(record, failed);
+    await this.warnOfDelay(batch.id);
+  }
+
+  /**
+   * Marks the still-deferred recipients warned, once the message has waited past the delay
+   * warning time, and has the report written once the mark is on disk: a crash in between loses
+   * that warning (the failure report still comes) rather than sending it twice.
+   */
+  private async warnOfDelay(id: string): Promise<void> {
+    const { settings, now } = this.options;
+    const record = this.options.store.get(id);
+    if (!record) return;
+    const toWarn = new Set(recipientsToWarn(record, now(), settings));
+    if (toWarn.size === 0) return;
+    const waited = now() - Date.parse(record.receivedAt);
+    const event = {
+      type: 'delay-warning',
+      reason: delayWarningReason(record.envelope.mailFrom, waited, settings.delayWarningHours),
+    } as const;
+    // checked and marked in the same turn: two batches of the message settling together warn once
+    const changed = this.ledger.change(id, (list) =>
+      this.ledger.applyWhere(list, event, (r) => toWarn.has(r)),
+    );
+    if (!changed?.record.delivery) return;
+    await changed.saved;
+    const warned = changed.record.delivery.filter((r) => r.delayWarnedAt !== undefined);
+    this.options.onDelayed?.(changed.record, warned);
   }
 }
 

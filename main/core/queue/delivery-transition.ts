@@ -40,7 +40,9 @@ export type DeliveryEvent =
   | { type: 'upstream-back'; reason: string }
   | { type: 'cancel'; reason: string }
   /** Sent again by hand after a final failure: a new lifetime starts. */
-  | { type: 'resend'; reason: string };
+  | { type: 'resend'; reason: string }
+  /** The sender was warned that the recipient is still deferred; its state stays as it is. */
+  | { type: 'delay-warning'; reason: string };
 
 export type DeliveryEventType = DeliveryEvent['type'];
 
@@ -62,6 +64,7 @@ export const deliveryTransitions = {
   'upstream-back': { from: ['deferred'], to: ['pending'] },
   cancel: { from: ['pending', 'deferred', 'held'], to: ['cancelled'] },
   resend: { from: ['bounced', 'expired', 'cancelled', 'relayed', 'captured'], to: ['pending'] },
+  'delay-warning': { from: ['deferred'], to: ['deferred'] },
 } as const satisfies Record<DeliveryEventType, Rule>;
 
 /**
@@ -174,8 +177,14 @@ function step(
       });
     case 'cancel':
       return enter(r, 'cancelled', now, event.reason, { nextAttemptAt: null });
+    case 'delay-warning':
+      return {
+        ...r,
+        delayWarnedAt: at,
+        history: [...r.history, { state: r.state, at, reason: event.reason, notice: event.type }],
+      };
     case 'resend': {
-      const { upstreamWait: _wait, ...fresh } = r;
+      const { upstreamWait: _wait, delayWarnedAt: _warned, ...fresh } = r;
       return enter(fresh, 'pending', now, event.reason, {
         nextAttemptAt: null,
         firstAttemptAt: null,

@@ -1,4 +1,5 @@
-// Delivery Status Notifications (RFC 3464) for recipients that failed for good: a
+// Delivery Status Notifications (RFC 3464) for recipients that failed for good, or that are
+// still deferred long after arrival (a delay warning, Postfix's delay_warning_time): a
 // multipart/report with a human part, a message/delivery-status part and the original headers
 // (text/rfc822-headers, RFC 6522), sent from the null sender so that it can never cause another.
 import { randomBytes } from 'node:crypto';
@@ -41,6 +42,8 @@ export interface ReportedRecipient {
   diagnosticCode?: string;
   remoteMta?: string;
   lastAttempt?: Date;
+  /** A delayed recipient's RFC 3464 §2.3.9 Will-Retry-Until: when its lifetime ends. */
+  willRetryUntil?: Date;
 }
 
 /** Everything a non-delivery report says, whoever found the failure. */
@@ -61,6 +64,12 @@ export interface FailureReport {
   details?: string[];
   /** After `Undelivered Mail Returned to Sender: ` in the Subject (the original's subject). */
   subjectTail?: string;
+  /**
+   * RFC 3464 §2.3.3 Action of every recipient: `failed` (the default), or `delayed` for a
+   * warning that the message is still being retried (then the Subject is Postfix's "Delayed
+   * Mail (still being retried)").
+   */
+  action?: 'failed' | 'delayed';
 }
 
 /** The raw DSN message, addressed to the original envelope sender. */
@@ -89,9 +98,65 @@ export function buildDsn(input: DsnInput): Buffer {
   });
 }
 
+export interface DelayInput extends Omit<DsnInput, 'failed'> {
+  /** The recipients still deferred. */
+  delayed: RecipientDelivery[];
+  /** How long the message has waited, in hours, for the human part. */
+  waitedHours: number;
+  /** Measured from the first attempt, as the queue's lifetime is. */
+  lifetimeMs: number;
+}
+
+/**
+ * The delay warning (`Action: delayed`), as Postfix's delay_warning_time sends it: the last
+ * reply as Diagnostic-Code, its 4.x.x status, and until when the message is tried. Only a
+ * warning: the sender need not send again, and gets the failure report later if it fails.
+ */
+export function buildDelayDsn(input: DelayInput): Buffer {
+  const { record } = input;
+  const hours = (h: number): string => `${Math.round(h * 10) / 10} hour${h === 1 ? '' : 's'}`;
+  return renderDsn({
+    queueId: record.id,
+    sender: record.envelope.mailFrom,
+    arrivalDate: new Date(record.receivedAt),
+    action: 'delayed',
+    intro: [
+      '####################################################################',
+      '# THIS IS A WARNING ONLY.  YOU DO NOT NEED TO RESEND YOUR MESSAGE. #',
+      '####################################################################',
+      '',
+      `Your message could not be delivered for ${hours(input.waitedHours)}.`,
+      `It will be retried until it is ${hours(input.lifetimeMs / 3_600_000)} old.`,
+      '',
+      'The mail system will keep trying to deliver it to:',
+    ].join('\r\n'),
+    recipients: input.delayed.map((r) => {
+      const d = diagnostic(r);
+      const last = r.attempts[r.attempts.length - 1];
+      // a deferral's status is transient (RFC 3464 §2.3.4: 4.x.x with `delayed`), whatever
+      // the reply's own code said
+      const status = /^4\.\d{1,3}\.\d{1,3}$/.test(d.status) ? d.status : '4.0.0';
+      const first = Date.parse(r.firstAttemptAt ?? record.receivedAt);
+      return {
+        address: r.address,
+        ...(r.deliverTo !== r.address ? { deliverTo: r.deliverTo } : {}),
+        status,
+        human: `delayed: ${d.text}`,
+        ...(d.code ? { diagnosticCode: d.code } : {}),
+        ...(last ? { remoteMta: last.upstream.host, lastAttempt: new Date(last.endedAt) } : {}),
+        willRetryUntil: new Date(first + input.lifetimeMs),
+      };
+    }),
+    originalHeaders: input.raw.subarray(0, bodyOffset(input.raw)),
+    reportingHost: input.reportingHost,
+    now: input.now,
+  });
+}
+
 /** A multipart/report (RFC 3464) from MAILER-DAEMON, sent from the null sender. */
 export function renderDsn(report: FailureReport): Buffer {
   const { reportingHost, now, sender } = report;
+  const action = report.action ?? 'failed';
   const boundary = `relaydesk-dsn-${randomBytes(8).toString('hex')}`;
   const human = report.recipients
     .map((r) => `<${oneLine(r.address)}>: ${oneLine(r.human)}`)
@@ -101,11 +166,12 @@ export function renderDsn(report: FailureReport): Buffer {
       [
         `Final-Recipient: rfc822; ${oneLine(r.address)}`,
         ...(r.deliverTo ? [`X-Redirected-To: rfc822; ${oneLine(r.deliverTo)}`] : []),
-        `Action: failed`,
+        `Action: ${action}`,
         `Status: ${r.status}`,
         ...(r.remoteMta ? [`Remote-MTA: dns; ${oneLine(r.remoteMta)}`] : []),
         ...(r.diagnosticCode ? [`Diagnostic-Code: ${oneLine(r.diagnosticCode)}`] : []),
         ...(r.lastAttempt ? [`Last-Attempt-Date: ${rfc5322Date(r.lastAttempt)}`] : []),
+        ...(r.willRetryUntil ? [`Will-Retry-Until: ${rfc5322Date(r.willRetryUntil)}`] : []),
       ].join('\r\n'),
     )
     .join('\r\n\r\n');
@@ -113,7 +179,7 @@ export function renderDsn(report: FailureReport): Buffer {
   const head = [
     `From: Mail Delivery System <MAILER-DAEMON@${reportingHost}>`,
     `To: <${oneLine(sender)}>`,
-    `Subject: Undelivered Mail Returned to Sender${subjectTail ? `: ${subjectTail}` : ''}`,
+    `Subject: ${action === 'delayed' ? 'Delayed Mail (still being retried)' : 'Undelivered Mail Returned to Sender'}${subjectTail ? `: ${subjectTail}` : ''}`,
     `Date: ${rfc5322Date(now)}`,
     `Message-ID: <dsn-${report.queueId}-${now.getTime()}@${reportingHost}>`,
     `Auto-Submitted: auto-replied`,

@@ -51,6 +51,8 @@ export interface QueueOptions {
     | 'lifetimeHours'
     | 'rateLimit'
     | 'senderRewrite'
+    | 'dsn'
+    | 'delayWarningHours'
   >;
   store: QueueStore;
   deliver: DeliverFunction;
@@ -61,6 +63,11 @@ export interface QueueOptions {
   onAttempt?(recipient: RecipientDelivery): void;
   /** Called when recipients reach a final failure (for DSNs). */
   onFailed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
+  /**
+   * Called once a message's recipients are marked warned of their delay (delay-warning.ts), the
+   * mark on disk: the delayed report to the sender is written then.
+   */
+  onDelayed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
   /**
    * Brings `settings.relay` up to date just before a batch goes out (the password file read
    * again if it changed), so a new login never uses a password that was already put right.

@@ -12,7 +12,8 @@ import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
-import { buildDsn, renderDsn } from '../queue/dsn.js';
+import { buildDelayDsn, buildDsn, renderDsn } from '../queue/dsn.js';
+import { retryScheduleOf } from '../queue/retry-schedule.js';
 import { refusalReport } from '../maildrop/refusal-notice.js';
 import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
 import { reportingHostName } from '../queue/reporting-host.js';
@@ -160,6 +161,38 @@ export class MessageArrival {
           `could not write a delivery status notification: ${(err as Error).message}`,
           'error',
         ),
+      );
+    }
+  }
+
+  /**
+   * RFC 3464 delay warning (`Action: delayed`) of recipients still deferred past
+   * delayWarningHours: the queue has marked them warned (on disk) before this is called, so it is
+   * made once per message. Captured under `dsn` and relayed to the sender, as a failure report is.
+   */
+  async reportDelay(id: string, addresses: string[]): Promise<void> {
+    const { settings, store } = this.parts;
+    const record = store.index.get(id);
+    if (!record?.delivery || record.envelope.mailFrom === '') return;
+    const delayed = record.delivery.filter((r) => addresses.includes(r.address));
+    try {
+      const receivedAt = new Date(this.parts.now());
+      const raw = buildDelayDsn({
+        record,
+        delayed,
+        raw: await store.spool.readRaw(id),
+        reportingHost: reportingHostName(settings.hostname, settings.relay?.heloName),
+        now: receivedAt,
+        waitedHours: (receivedAt.getTime() - Date.parse(record.receivedAt)) / 3_600_000,
+        lifetimeMs: retryScheduleOf(settings).lifetimeMs,
+      });
+      const dsnId = await this.storeOwn(raw, receivedAt, [
+        notificationTo(record.envelope.mailFrom),
+      ]);
+      this.parts.log(note(id, `sender delay notification: ${dsnId}`));
+    } catch (err) {
+      this.parts.log(
+        note(id, `could not write a delay warning: ${(err as Error).message}`, 'error'),
       );
     }
   }

@@ -146,7 +146,8 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
               nextAttemptAt: r.nextAttemptAt,
               attempts: r.attempts.length,
               lastReply: last?.reply ?? null,
-              why: r.history.at(-1)?.reason ?? '',
+              // a delay warning sent is a notice, not why it waits
+              why: r.history.findLast((h) => !h.notice)?.reason ?? '',
               ...(waitsForUpstream(r) ? { waitsForUpstream: true } : {}),
               ...(advice ? { advice } : {}),
             };

@@ -9,6 +9,7 @@ import {
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
 import { SettingsError } from './settings-schema.js';
+import { textToBoolean } from './setting-kinds.js';
 
 /** A flag that sets one part of the "relay" object (declared like the settings' own flags). */
 export interface RelayFlag {
@@ -79,6 +80,15 @@ export const relayFlags: RelayFlag[] = [
     label: "Trust exactly this upstream certificate (a self-signed one, say) instead of a CA's",
     defaultText: 'none',
   },
+  {
+    flag: '--relay-allow-insecure',
+    env: 'RELAYDESK_RELAY_ALLOW_INSECURE',
+    allowed: 'true or false',
+    keys: ['relay.allowInsecure'],
+    value: 'true|false',
+    label: 'Allow no encryption (security none) to an upstream that is not on this machine',
+    defaultText: '`false`',
+  },
 ];
 
 function splitHostPort(raw: string, name: string): { host: string; port: number } {
@@ -139,22 +149,25 @@ function namedAsGiven(
   const keys = { security: 'relay.security', ca: 'relay.caFile', pin: 'relay.pinSha256' };
   for (const [part, key] of Object.entries(keys) as Array<[keyof typeof keys, string]>) {
     const from = given[part];
-    if (from && line.startsWith(`${key}:`)) return `${from.name}${line.slice(key.length)}`;
+    if (from && line.startsWith(`${key}:`))
+      return withFlagFix(`${from.name}${line.slice(key.length)}`);
   }
   return line;
+}
+
+/** Security "none" refused from the command line: its fix is the flag, beside the file's key. */
+function withFlagFix(line: string): string {
+  return line.replace(
+    'set relay.allowInsecure to true',
+    'set relay.allowInsecure to true (--relay-allow-insecure true)',
+  );
 }
 
 /** The upstream, or null when none is configured anywhere. */
 export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null {
   const pick = (flag: RelayFlag) => pickRelayFlag(input, flag);
-  const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag, pinFlag] = relayFlags as [
-    RelayFlag,
-    RelayFlag,
-    RelayFlag,
-    RelayFlag,
-    RelayFlag,
-    RelayFlag,
-  ];
+  const [hostFlag, securityFlag, userFlag, passwordFileFlag, caFlag, pinFlag, insecureFlag] =
+    relayFlags as [RelayFlag, RelayFlag, RelayFlag, RelayFlag, RelayFlag, RelayFlag, RelayFlag];
   const base: Record<string, unknown> =
     typeof input.file === 'object' && input.file !== null && !Array.isArray(input.file)
       ? { ...(input.file as Record<string, unknown>) }
@@ -172,6 +185,21 @@ export function resolveRelaySettings(input: RelayInput): UpstreamSettings | null
   if (ca) base.caFile = ca.value;
   const pin = pick(pinFlag);
   if (pin) base.pinSha256 = pin.value;
+  const insecure = pick(insecureFlag);
+  if (insecure) {
+    const allow = textToBoolean(insecure.value);
+    if (typeof allow !== 'boolean') {
+      throw new SettingsError(
+        `${insecure.name}: ${JSON.stringify(insecure.value)} is not valid; use true or false`,
+      );
+    }
+    if (base.host === undefined) {
+      throw new SettingsError(
+        `${insecure.name}: there is no upstream to allow it for; give --relay-host HOST:PORT (or "relay" in the settings file)`,
+      );
+    }
+    base.allowInsecure = allow;
+  }
 
   const user = pick(userFlag);
   const passwordFile = pick(passwordFileFlag);

@@ -54,6 +54,22 @@ export function wholeNumber(min: number, max: number, words: WholeNumberWords = 
   } satisfies SettingKind<number>;
 }
 
+/** "4", "0.5", "4h" (as Postfix writes delay_warning_time) from a flag: a number of hours. */
+const hourText = (raw: unknown): unknown => {
+  if (typeof raw !== 'string') return raw;
+  const match = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*h?\s*$/i.exec(raw);
+  return match ? Number(match[1]) : raw;
+};
+
+/** Hours in a range, whole or decimal (`0.5` is half an hour), from a number or its text. */
+export function hours(max: number, words: { minNote: string }) {
+  return {
+    type: z.preprocess(hourText, z.number().min(0).max(max)),
+    allowed: `a number of hours from 0 (${words.minNote}) to ${max}, whole or decimal, e.g. 4 or 0.5`,
+    input: { kind: 'number', min: 0, max, decimal: true },
+  } satisfies SettingKind<number>;
+}
+
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
 /** `25m`, `512k`, `1048576` as bytes; anything else as it was given (the schema names it). */

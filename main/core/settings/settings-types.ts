@@ -62,6 +62,11 @@ export interface Settings {
   rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
   /** Send RFC 3464 failure reports to the envelope sender (they are always captured locally). */
   dsn: boolean;
+  /**
+   * Hours a recipient may stay deferred after the message's arrival before its sender gets one
+   * "delayed" report (Postfix's delay_warning_time); 0: none. Only while `dsn` is on.
+   */
+  delayWarningHours: number;
   /** Days relayed mail is kept after its last recipient reached a final state. */
   relayRetentionDays: number;
   /** The smart host; null until configured. */

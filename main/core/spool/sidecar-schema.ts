@@ -72,8 +72,16 @@ const recipient = z.object({
   nextAttemptAt: z.string().nullable(),
   firstAttemptAt: z.string().nullable(),
   upstreamWait: z.enum(['waiting', 'released']).optional(),
+  delayWarnedAt: z.string().optional(),
   attempts: z.array(attempt),
-  history: z.array(z.object({ state: recipientState, at: z.string(), reason: z.string() })),
+  history: z.array(
+    z.object({
+      state: recipientState,
+      at: z.string(),
+      reason: z.string(),
+      notice: z.literal('delay-warning').optional(),
+    }),
+  ),
   addressCheck: z.object({ verdict: addressVerdict, reason: z.string() }).optional(),
 });
 

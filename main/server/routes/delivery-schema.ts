@@ -38,7 +38,8 @@ const recipient = {
     },
     history: {
       type: 'array',
-      description: 'Every state change with its time and reason, oldest first',
+      description:
+        'Every state change with its time and reason, oldest first; an entry with `notice: "delay-warning"` says the sender was sent a delay warning (the state unchanged)',
       items: { type: 'object', additionalProperties: true },
     },
   },

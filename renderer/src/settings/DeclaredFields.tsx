@@ -111,6 +111,7 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 label={field.label}
                 min={input.min}
                 max={input.max}
+                {...(input.decimal ? { decimal: true } : {})}
                 value={value as number}
                 onChange={set}
               />

@@ -90,16 +90,24 @@ export function TextField(
 
 /** A number input; an empty box is sent as it is, so the server names what is allowed. */
 export function NumberField(
-  props: FieldProps & { value: number; onChange(value: number): void; min?: number; max?: number },
+  props: FieldProps & {
+    value: number;
+    onChange(value: number): void;
+    min?: number;
+    max?: number;
+    /** Fractions allowed (0.5 hours): without it the browser marks them invalid. */
+    decimal?: boolean;
+  },
 ) {
   return (
     <Row {...props}>
       <input
         id={fieldId(props.field)}
         type="number"
-        inputMode="numeric"
+        inputMode={props.decimal ? 'decimal' : 'numeric'}
         value={Number.isFinite(props.value) ? props.value : ''}
         min={props.min}
+        step={props.decimal ? 'any' : undefined}
         max={props.max}
         readOnly={Boolean(props.pinnedBy)}
         aria-invalid={props.error ? true : undefined}

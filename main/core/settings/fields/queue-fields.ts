@@ -6,6 +6,7 @@ import { z } from 'zod';
 import {
   byteSize,
   count,
+  hours,
   oneOf,
   onOff,
   path,
@@ -166,6 +167,19 @@ export const queueFields = [
     ...onOff(),
     default: false,
     label: 'Send failure reports (DSN) to the sender',
+    section: 'upstream',
+    applies: 'now',
+  }),
+  setting({
+    key: 'delayWarningHours',
+    flag: '--delay-warning',
+    env: 'RELAYDESK_DELAY_WARNING',
+    value: 'HOURS',
+    // up to the longest lifetime (lifetimeHours); off by default, as Postfix's delay_warning_time
+    ...hours(8760, { minNote: 'off' }),
+    default: 0,
+    defaultText: '`0` (off; `4` or `4h` warns after four hours)',
+    label: 'Delay warning to the sender after (hours, 0: none; sent with failure reports on)',
     section: 'upstream',
     applies: 'now',
   }),
