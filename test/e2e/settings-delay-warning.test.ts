@@ -48,7 +48,7 @@ describe.skipIf(!chromiumPath)('the delay warning in Settings → Upstream', () 
     const error = page.locator('#setting-delayWarningHours-error');
     await error.waitFor();
     expect(await error.innerText()).toMatch(
-      /^delayWarningHours: -2 is not valid; use a number of hours from 0 \(off\) to 8760/,
+      /^-2 is not valid; use a number of hours from 0 \(off\) to 8760/,
     );
     expect(await hours.getAttribute('aria-invalid')).toBe('true');
     expect(await page.locator('.settings-summary').innerText()).toContain('Nothing was saved');
