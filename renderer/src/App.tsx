@@ -784,7 +784,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 {narrow && (openedId !== null || showSenders) && (
                   <button
                     type="button"
-                    className="back-to-list"
+                    className="toolbar-button back-to-list"
                     data-testid="back-to-list"
                     onClick={() => {
                       backToList.current = openedId;
