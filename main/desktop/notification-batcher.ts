@@ -9,6 +9,7 @@ import type {
   SenderControlEvent,
 } from '../../preload/api-contract.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
+import { arrivalSender } from '../../preload/arrival-sender.js';
 import { onScreen } from '../../preload/setting-names.js';
 import type { MessageRecord } from '../core/message-record.js';
 import type { ServiceEvent } from '../core/relay-service.js';
@@ -73,8 +74,9 @@ export function listenerNotices(view: ListenersView, told: Set<string>): Desktop
   return notices;
 }
 
+/** A scan without a From header by its envelope sender, as the list and the window's notices. */
 function sender(summary: MessageSummary): string {
-  return summary.From?.Name || summary.From?.Address || 'unknown sender';
+  return arrivalSender(summary);
 }
 
 /** One notice for the messages that arrived in one batch window. */

@@ -137,6 +137,27 @@ describe('from a real relay', () => {
       ]);
   });
 
+  it('a scan without a From header by its envelope sender, marked; only <> is no sender', async () => {
+    const relay = await relaydesk({});
+    const { shown } = notifier(relay);
+    // a scanner's mail: MAIL FROM given, no From header written
+    await relay.transport().sendMail({
+      envelope: { from: 'scan@printer.local', to: ['office@example.test'] },
+      raw: 'To: office@example.test\r\nSubject: Scanned document\r\n\r\nscan\r\n',
+    });
+    // gathered for the batch's 2 s before it is told
+    await expect
+      .poll(() => shown.map((n) => n.title), { timeout: 15_000 })
+      .toEqual(['New message from scan@printer.local (envelope sender, no From header)']);
+    await relay.transport().sendMail({
+      envelope: { from: '', to: ['office@example.test'] },
+      raw: 'To: office@example.test\r\nSubject: Bounce\r\n\r\nnothing\r\n',
+    });
+    await expect
+      .poll(() => shown.map((n) => n.title).at(-1), { timeout: 15_000 })
+      .toBe('New message from (no sender)');
+  });
+
   it('an upstream that pauses itself, opening the queue; a pause by hand tells nothing', async () => {
     const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
     const relay = await relaydesk({

@@ -6,4 +6,5 @@ export {
   replaceCidReferences,
 } from '../../../preload/content-id.js';
 export { onScreen, securityLabels } from '../../../preload/setting-names.js';
+export { arrivalSender } from '../../../preload/arrival-sender.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { MessageSummary } from '../api/contract';
+import { arrivalSender, type MessageSummary } from '../api/contract';
 
 /** New mail is gathered this long before it is said, so a burst's first messages are one sentence. */
 const gatherMs = 1500;
@@ -9,7 +9,7 @@ const quietMs = 5000;
 
 /** What a screen reader hears for the mail that arrived since it last heard of any. Pure. */
 export function arrivalSentence(count: number, latest: MessageSummary): string {
-  const from = latest.From?.Name || latest.From?.Address || 'no sender';
+  const from = arrivalSender(latest);
   const subject = latest.Subject || '(no subject)';
   if (count === 1) return `New message from ${from}: ${subject}`;
   return `${count} new messages; the latest from ${from}: ${subject}`;

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
-import type { MessageSummary } from '../api/contract';
+import { arrivalSender, type MessageSummary } from '../api/contract';
 
 const storageKey = 'relaydesk.browserNotifications';
 /** At most one notification this often, as Mailpit's web UI: a test suite's burst is one, not 500. */
@@ -82,8 +82,8 @@ export function useBrowserNotifications(
       if (event.Type !== 'new' || Date.now() < quietUntil) return;
       quietUntil = Date.now() + quietMs;
       const message = event.Data;
-      const from = message.From?.Address || '(no sender)';
-      const shown = new Notification(`New mail from ${from}`, {
+      // the address, as Mailpit's; a scan without a From header by its envelope sender
+      const shown = new Notification(`New mail from ${arrivalSender(message, false)}`, {
         body: (message.Subject || '(no subject)').slice(0, 100),
         tag: 'relaydesk-new-mail',
       });
