@@ -14,6 +14,13 @@ interface SettingName {
 }
 
 const upstream = 'under Settings → Upstream';
+const filtering = 'under Settings → Filtering & senders';
+
+/** The choices of “When clamd cannot be reached”, as the Settings screen labels them. */
+const clamdUnavailableLabels: Record<string, string> = {
+  defer: 'Defer (451 4.7.0, the client retries)',
+  accept: 'Accept, flagged "not scanned"',
+};
 
 /** The Security box's choices, as the Settings screen labels them. */
 export const securityLabels: Record<string, string> = {
@@ -79,6 +86,25 @@ const names = {
   pop3s: {
     text: '--pop3s (flag, RELAYDESK_POP3S or settings file)',
     screen: () => '“POP3S listener (implicit TLS)” under Settings → Checks & POP3',
+  },
+  clamd: {
+    text: 'correct --clamd',
+    screen: () => `correct “clamd address (HOST:PORT or Unix socket)” ${filtering}`,
+  },
+  clamdUnavailable: {
+    text: '--clamd-unavailable {value}',
+    screen: (value: string) =>
+      `“${clamdUnavailableLabels[value] ?? value}” as “When clamd cannot be reached” ${filtering}`,
+  },
+  spamassassin: {
+    text: 'give --spamassassin HOST:PORT',
+    screen: () => 'fill in “SpamAssassin spamd” under Settings → Checks & POP3',
+  },
+  // the password has no box (the window must not be able to turn off its own password)
+  uiPasswordFile: {
+    text: 'start with --ui-password-file FILE, or keep 127.0.0.1',
+    screen: () =>
+      'keep 127.0.0.1 in “Web UI and API address” under Settings → Listener; a UI password has no box here (the window must not be able to turn off its own), so whoever starts Relaydesk gives it one first (“UI and API password file”, holding a hash from relaydesk user hash)',
   },
 } satisfies Record<string, SettingName>;
 

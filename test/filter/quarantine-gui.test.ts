@@ -204,7 +204,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await page.getByTestId('scanner-check').click();
     await eventually(() => page.getByTestId('scanner-state').innerText()).toBe(
       `clamd does not answer at ${clamd.address}. Meanwhile each message is refused with 451 4.7.0 and its client retries later (When clamd cannot be reached: Defer).\n\n` +
-        `Fix: start clamd listening at ${clamd.address} (it takes a while to load its database), or correct the clamd address in Settings. Check again`,
+        `Fix: start clamd listening at ${clamd.address} (it takes a while to load its database), or correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders. Check again`,
     );
     await page.screenshot({ path: join(screenshots, 'quarantine-clamd-down-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -23,6 +23,23 @@ describe('setting names on screen', () => {
     );
   });
 
+  it('names the scanner, spamd and the HTTP host by their boxes, and says who gives a UI password', () => {
+    expect(
+      onScreen(
+        `Start clamd, ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
+      ),
+    ).toBe(
+      'Start clamd, correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders, or choose “Accept, flagged "not scanned"” as “When clamd cannot be reached” under Settings → Filtering & senders',
+    );
+    expect(onScreen(`start spamd and ${settingName('spamassassin')}, e.g. 127.0.0.1:783`)).toBe(
+      'start spamd and fill in “SpamAssassin spamd” under Settings → Checks & POP3, e.g. 127.0.0.1:783',
+    );
+    // the password file has no box: the screen says what its user can do instead
+    expect(onScreen(`need a password: ${settingName('uiPasswordFile')}`)).toBe(
+      'need a password: keep 127.0.0.1 in “Web UI and API address” under Settings → Listener; a UI password has no box here (the window must not be able to turn off its own), so whoever starts Relaydesk gives it one first (“UI and API password file”, holding a hash from relaydesk user hash)',
+    );
+  });
+
   it('leaves a message without such a phrase as it is', () => {
     const text = 'connection refused: nothing listens on 127.0.0.1:25 (--verbose "x")';
     expect(onScreen(text)).toBe(text);

@@ -2,6 +2,7 @@
 // (raw file, scan, then sidecar), writes the decision to the audit log, and reports the
 // scanner's state for the API.
 import type { FilterStatus } from '../../../preload/filter-contract.js';
+import { settingName } from '../../../preload/setting-names.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
@@ -80,8 +81,8 @@ export class FilterControl {
     const where = scanner.description;
     const meanwhile =
       this.settings.clamdUnavailable === 'defer'
-        ? 'until it does, each message is refused with 451 4.7.0 and its client retries later (--clamd-unavailable defer)'
-        : 'until it does, mail is taken unscanned and tagged not-scanned (--clamd-unavailable accept)';
+        ? `until it does, each message is refused with 451 4.7.0 and its client retries later (${settingName('clamdUnavailable', 'defer')})`
+        : `until it does, mail is taken unscanned and tagged not-scanned (${settingName('clamdUnavailable', 'accept')})`;
     const deadline = Date.now() + scannerRecheckForMs;
     let warned = false;
     const ask = async (): Promise<void> => {
@@ -94,7 +95,7 @@ export class FilterControl {
       if (!warned) {
         warned = true;
         warn(
-          `clamd at ${where} does not answer PING; ${meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), correct --clamd, or choose --clamd-unavailable accept`,
+          `clamd at ${where} does not answer PING; ${meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
         );
       }
       if (Date.now() < deadline && this.watching) {

@@ -17,6 +17,7 @@ import {
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
 import type { AnySettingDeclaration } from './setting-declaration.js';
+import { settingName } from '../../../preload/setting-names.js';
 import { safeJson } from './setting-kinds.js';
 import {
   fieldByKey,
@@ -315,7 +316,7 @@ export function checkSettingsChange(
       field: 'http.host',
       value: next.http.host,
       allowed: '127.0.0.1 (this machine), unless a UI password is set with --ui-password-file',
-      message: `http.host: ${show(next.http.host)} listens beyond this machine, so the UI and API need a password: start with --ui-password-file FILE, or keep 127.0.0.1`,
+      message: `http.host: ${show(next.http.host)} listens beyond this machine, so the UI and API need a password: ${settingName('uiPasswordFile')}`,
     });
   }
   if (exposure) {

@@ -5,6 +5,6 @@ export {
   referencedContentIds,
   replaceCidReferences,
 } from '../../../preload/content-id.js';
-export { onScreen, securityLabels } from '../../../preload/setting-names.js';
+export { onScreen, securityLabels, settingName } from '../../../preload/setting-names.js';
 export { arrivalSender } from '../../../preload/arrival-sender.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

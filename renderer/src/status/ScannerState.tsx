@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context';
-import type { FilterStatus } from '../api/contract';
+import { onScreen, settingName, type FilterStatus } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
 
 /** What happens to mail while clamd does not answer, by the clamdUnavailable choice. */
@@ -151,8 +151,9 @@ export function ScannerState() {
       }
       fix={
         <>
-          Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or
-          correct the clamd address in Settings. {again}
+          Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or{' '}
+          {/* the box by the Settings screen's name, as the relay's own warning names its flag */}
+          {onScreen(settingName('clamd'))}. {again}
         </>
       }
     />

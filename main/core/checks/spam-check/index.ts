@@ -1,5 +1,6 @@
 // Spam check: the message as SpamAssassin's spamd scores it, in Mailpit's `sa-check` shape. When
 // spamd is not configured or cannot be reached the answer says so in `Error`; it never fails.
+import { settingName } from '../../../../preload/setting-names.js';
 import type { ListenAddress } from '../../settings/settings-schema.js';
 import { notAvailable, readSpamReport, type SpamCheckResult } from './spam-report.js';
 import { askSpamd, SpamdUnavailableError } from './spamd-client.js';
@@ -17,7 +18,7 @@ export async function checkSpam(
 ): Promise<SpamCheckResult> {
   if (!spamd) {
     return notAvailable(
-      'SpamAssassin is not available: no spamd is configured (start spamd and give --spamassassin HOST:PORT, e.g. 127.0.0.1:783)',
+      `SpamAssassin is not available: no spamd is configured (start spamd and ${settingName('spamassassin')}, e.g. 127.0.0.1:783)`,
     );
   }
   try {

@@ -1,4 +1,5 @@
 import { useApi } from '../../api/api-context';
+import { onScreen } from '../../api/contract';
 import { useAsyncValue } from '../../use-async-value';
 
 /** The SpamAssassin score and every rule that fired, or why spamd is not available. */
@@ -17,7 +18,8 @@ export function SpamCheckPanel({ messageId }: { messageId: string }) {
   if (result.Error) {
     return (
       <p className="body-notice" role="status" data-testid="spam-check-notice">
-        {result.Error}
+        {/* the core names spamd's setting as the command line does; here, as the screen does */}
+        {onScreen(result.Error)}
       </p>
     );
   }
