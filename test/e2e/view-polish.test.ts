@@ -261,4 +261,62 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     await eventually(openedSubject).toBe('Key 2');
     expect(gui.pageErrors).toEqual([]);
   });
+  it('narrow window: Back to the list returns to where the list was scrolled, the cursor on the message read', async () => {
+    await deleteAll();
+    const transport = gui.relaydesk.transport();
+    try {
+      for (let n = 1; n <= 40; n++) {
+        await transport.sendMail({
+          from: 'news@example.test',
+          to: 'bob@example.test',
+          subject: `Issue ${n}`,
+          text: `Issue number ${n}`,
+        });
+      }
+    } finally {
+      transport.close();
+    }
+    await eventually(total).toBe(40);
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await gui.openLive();
+      const list = page.getByTestId('message-list');
+      const scrollTop = () => list.evaluate((el) => el.scrollTop);
+      // newest first: Issue 20 is the 21st row
+      await list.evaluate((el) => {
+        el.scrollTop = 20 * 66 + 30;
+      });
+      const row = page
+        .getByTestId('message-row')
+        .filter({ has: page.getByText('Issue 19', { exact: true }) });
+      await row.first().waitFor();
+      const scrolled = await scrollTop();
+      expect(scrolled).toBeGreaterThan(1000);
+      await row.first().click();
+      await eventually(openedSubject).toBe('Issue 19');
+      expect(await list.isVisible()).toBe(false);
+      // mail arriving while the message is read pushes the rows down by one
+      await gui.send({ from: 'news@example.test', to: 'bob@example.test', subject: 'Issue 41' });
+      await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(
+        '41',
+      );
+
+      await page.getByRole('button', { name: 'Back to the list' }).click();
+      await eventually(() => list.isVisible()).toBe(true);
+      // the list came back at the top, rows away from the message just read
+      await eventually(scrollTop).toBe(scrolled + 66);
+      expect(await row.first().getAttribute('class')).toContain('active');
+      expect(
+        await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null),
+      ).toBe('message-list');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `view-narrow-back-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
