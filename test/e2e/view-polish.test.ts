@@ -319,4 +319,109 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     }
     expect(gui.pageErrors).toEqual([]);
   });
+  /** Each Unsubscribe link's text, line by line as laid out (by its characters' boxes). */
+  const unsubscribeLines = () =>
+    page.getByTestId('unsubscribe-link').evaluateAll((links) =>
+      links.map((link) => {
+        const lines: string[] = [];
+        let top: number | undefined;
+        const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          for (let at = 0; at < text.length; at++) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + 1);
+            const box = range.getClientRects()[0];
+            if (!box || text[at] === ' ') continue;
+            if (top === undefined || box.top > top + 2) lines.push('');
+            top = box.top;
+            lines[lines.length - 1] += text[at];
+          }
+        }
+        return lines;
+      }),
+    );
+
+  it('the Unsubscribe field breaks a long link only after / ? & = and keeps a link that fits whole', async () => {
+    await deleteAll();
+    const long =
+      'https://app.example.test/newsletter/unsubscribe/confirm?list=weekly-digest&user=7f3a9c2e&token=0123456789abcdef&source=email';
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Weekly digest',
+      text: 'digest',
+      list: {
+        unsubscribe: [{ url: 'https://app.example.test/unsub?u=7' }, 'unsub@app.example.test'],
+      },
+      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Monthly digest',
+      text: 'digest',
+      list: { unsubscribe: [{ url: long }, 'unsub@app.example.test'] },
+    });
+    await eventually(total).toBe(2);
+    await gui.openLive();
+    const field = page.getByTestId('message-unsubscribe');
+
+    // at 1280 px it read '…/un' on one line and 'sub?u=7>,' on the next
+    await open('Weekly digest');
+    await eventually(() => field.innerText()).toContain('<https://app.example.test/unsub?u=7>,');
+    expect(await unsubscribeLines()).toEqual([
+      ['<https://app.example.test/unsub?u=7>,'],
+      ['<mailto:unsub@app.example.test>'],
+    ]);
+    // copied, the link is the URL: the break points add no characters
+    expect(await field.innerText()).toBe(
+      '<https://app.example.test/unsub?u=7>, <mailto:unsub@app.example.test> one-click',
+    );
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `view-unsubscribe-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    const brokenAtURLPoints = async (width: number) => {
+      const [lines] = await unsubscribeLines();
+      expect(lines?.join('')).toBe(`<${long}>,`);
+      expect(lines?.length, `lines at ${width} px`).toBeGreaterThan(1);
+      for (const line of (lines ?? []).slice(0, -1)) expect(line).toMatch(/[/?&=]$/);
+      // and it stays inside its column
+      const [link, column] = await Promise.all([
+        page.getByTestId('unsubscribe-link').first().boundingBox(),
+        field.boundingBox(),
+      ]);
+      expect((link?.x ?? 0) + (link?.width ?? 0)).toBeLessThanOrEqual(
+        (column?.x ?? 0) + (column?.width ?? 0) + 1,
+      );
+    };
+    await open('Monthly digest');
+    await eventually(() => field.innerText()).toContain('weekly-digest');
+    await brokenAtURLPoints(1280);
+    await page.screenshot({ path: join(screenshots, 'view-unsubscribe-long-light.png') });
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await brokenAtURLPoints(420);
+      // a link that fits the column stays whole, on a line of its own if need be
+      await page.getByRole('button', { name: 'Back to the list' }).click();
+      await open('Weekly digest');
+      await eventually(() => field.innerText()).toContain('unsub?u=7');
+      expect(await unsubscribeLines()).toEqual([
+        ['<https://app.example.test/unsub?u=7>,'],
+        ['<mailto:unsub@app.example.test>'],
+      ]);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `view-unsubscribe-narrow-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
