@@ -333,10 +333,11 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
             range.setStart(node, at);
             range.setEnd(node, at + 1);
             const box = range.getClientRects()[0];
-            if (!box || text[at] === ' ') continue;
-            if (top === undefined || box.top > top + 2) lines.push('');
+            const char = text.charAt(at);
+            if (!box || char === ' ') continue;
+            if (top === undefined || box.top > top + 2) lines.push(char);
+            else lines.push(`${lines.pop() ?? ''}${char}`);
             top = box.top;
-            lines[lines.length - 1] += text[at];
           }
         }
         return lines;
@@ -420,6 +421,43 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       }
       await page.emulateMedia({ colorScheme: 'light' });
     } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+  it('the Headers tab keeps an encoded header raw and reads it decoded on a line under it', async () => {
+    await deleteAll();
+    await gui.send({
+      from: { name: 'Jürgen Müller', address: 'jurgen@example.test' },
+      to: 'bob@example.test',
+      subject: 'Grüße aus München',
+      text: 'Servus',
+    });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    await gui.openTab('Grüße aus München', 'Headers');
+    const table = page.getByTestId('headers-table');
+    const row = (name: string) =>
+      table.locator('tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) });
+    // as Mailpit, only '=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_M=C3=BCnchen?=' showed
+    await eventually(() => row('Subject').locator('td').innerText()).toMatch(
+      /^=\?UTF-8\?[QB]\?.*\?=\ndecoded: Grüße aus München$/,
+    );
+    expect(await row('From').getByTestId('header-decoded').innerText()).toBe(
+      'decoded: Jürgen Müller <jurgen@example.test>',
+    );
+    // a header with nothing encoded has no second line
+    expect(await row('To').getByTestId('header-decoded').count()).toBe(0);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `view-headers-decoded-${scheme}.png`) });
+    }
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await eventually(() => row('Subject').getByTestId('header-decoded').isVisible()).toBe(true);
+      await page.screenshot({ path: join(screenshots, 'view-headers-decoded-narrow-dark.png') });
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
       await page.setViewportSize({ width: 1280, height: 800 });
     }
     expect(gui.pageErrors).toEqual([]);
