@@ -261,4 +261,205 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     await eventually(openedSubject).toBe('Key 2');
     expect(gui.pageErrors).toEqual([]);
   });
+  it('narrow window: Back to the list returns to where the list was scrolled, the cursor on the message read', async () => {
+    await deleteAll();
+    const transport = gui.relaydesk.transport();
+    try {
+      for (let n = 1; n <= 40; n++) {
+        await transport.sendMail({
+          from: 'news@example.test',
+          to: 'bob@example.test',
+          subject: `Issue ${n}`,
+          text: `Issue number ${n}`,
+        });
+      }
+    } finally {
+      transport.close();
+    }
+    await eventually(total).toBe(40);
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await gui.openLive();
+      const list = page.getByTestId('message-list');
+      const scrollTop = () => list.evaluate((el) => el.scrollTop);
+      // newest first: Issue 20 is the 21st row
+      await list.evaluate((el) => {
+        el.scrollTop = 20 * 66 + 30;
+      });
+      const row = page
+        .getByTestId('message-row')
+        .filter({ has: page.getByText('Issue 19', { exact: true }) });
+      await row.first().waitFor();
+      const scrolled = await scrollTop();
+      expect(scrolled).toBeGreaterThan(1000);
+      await row.first().click();
+      await eventually(openedSubject).toBe('Issue 19');
+      expect(await list.isVisible()).toBe(false);
+      // mail arriving while the message is read pushes the rows down by one
+      await gui.send({ from: 'news@example.test', to: 'bob@example.test', subject: 'Issue 41' });
+      await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(
+        '41',
+      );
+
+      await page.getByRole('button', { name: 'Back to the list' }).click();
+      await eventually(() => list.isVisible()).toBe(true);
+      // the list came back at the top, rows away from the message just read
+      await eventually(scrollTop).toBe(scrolled + 66);
+      expect(await row.first().getAttribute('class')).toContain('active');
+      expect(
+        await page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? null),
+      ).toBe('message-list');
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `view-narrow-back-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+  /** Each Unsubscribe link's text, line by line as laid out (by its characters' boxes). */
+  const unsubscribeLines = () =>
+    page.getByTestId('unsubscribe-link').evaluateAll((links) =>
+      links.map((link) => {
+        const lines: string[] = [];
+        let top: number | undefined;
+        const walker = document.createTreeWalker(link, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent ?? '';
+          for (let at = 0; at < text.length; at++) {
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + 1);
+            const box = range.getClientRects()[0];
+            const char = text.charAt(at);
+            if (!box || char === ' ') continue;
+            if (top === undefined || box.top > top + 2) lines.push(char);
+            else lines.push(`${lines.pop() ?? ''}${char}`);
+            top = box.top;
+          }
+        }
+        return lines;
+      }),
+    );
+
+  it('the Unsubscribe field breaks a long link only after / ? & = and keeps a link that fits whole', async () => {
+    await deleteAll();
+    const long =
+      'https://app.example.test/newsletter/unsubscribe/confirm?list=weekly-digest&user=7f3a9c2e&token=0123456789abcdef&source=email';
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Weekly digest',
+      text: 'digest',
+      list: {
+        unsubscribe: [{ url: 'https://app.example.test/unsub?u=7' }, 'unsub@app.example.test'],
+      },
+      headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
+    });
+    await gui.send({
+      from: 'news@example.test',
+      to: 'carol@example.test',
+      subject: 'Monthly digest',
+      text: 'digest',
+      list: { unsubscribe: [{ url: long }, 'unsub@app.example.test'] },
+    });
+    await eventually(total).toBe(2);
+    await gui.openLive();
+    const field = page.getByTestId('message-unsubscribe');
+
+    // at 1280 px it read '…/un' on one line and 'sub?u=7>,' on the next
+    await open('Weekly digest');
+    await eventually(() => field.innerText()).toContain('<https://app.example.test/unsub?u=7>,');
+    expect(await unsubscribeLines()).toEqual([
+      ['<https://app.example.test/unsub?u=7>,'],
+      ['<mailto:unsub@app.example.test>'],
+    ]);
+    // copied, the link is the URL: the break points add no characters
+    expect(await field.innerText()).toBe(
+      '<https://app.example.test/unsub?u=7>, <mailto:unsub@app.example.test> one-click',
+    );
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `view-unsubscribe-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    const brokenAtURLPoints = async (width: number) => {
+      const [lines] = await unsubscribeLines();
+      expect(lines?.join('')).toBe(`<${long}>,`);
+      expect(lines?.length, `lines at ${width} px`).toBeGreaterThan(1);
+      for (const line of (lines ?? []).slice(0, -1)) expect(line).toMatch(/[/?&=]$/);
+      // and it stays inside its column
+      const [link, column] = await Promise.all([
+        page.getByTestId('unsubscribe-link').first().boundingBox(),
+        field.boundingBox(),
+      ]);
+      expect((link?.x ?? 0) + (link?.width ?? 0)).toBeLessThanOrEqual(
+        (column?.x ?? 0) + (column?.width ?? 0) + 1,
+      );
+    };
+    await open('Monthly digest');
+    await eventually(() => field.innerText()).toContain('weekly-digest');
+    await brokenAtURLPoints(1280);
+    await page.screenshot({ path: join(screenshots, 'view-unsubscribe-long-light.png') });
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await brokenAtURLPoints(420);
+      // a link that fits the column stays whole, on a line of its own if need be
+      await page.getByRole('button', { name: 'Back to the list' }).click();
+      await open('Weekly digest');
+      await eventually(() => field.innerText()).toContain('unsub?u=7');
+      expect(await unsubscribeLines()).toEqual([
+        ['<https://app.example.test/unsub?u=7>,'],
+        ['<mailto:unsub@app.example.test>'],
+      ]);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `view-unsubscribe-narrow-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+  it('the Headers tab keeps an encoded header raw and reads it decoded on a line under it', async () => {
+    await deleteAll();
+    await gui.send({
+      from: { name: 'Jürgen Müller', address: 'jurgen@example.test' },
+      to: 'bob@example.test',
+      subject: 'Grüße aus München',
+      text: 'Servus',
+    });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    await gui.openTab('Grüße aus München', 'Headers');
+    const table = page.getByTestId('headers-table');
+    const row = (name: string) =>
+      table.locator('tbody tr', { has: page.getByRole('rowheader', { name, exact: true }) });
+    // as Mailpit, only '=?UTF-8?Q?Gr=C3=BC=C3=9Fe_aus_M=C3=BCnchen?=' showed
+    await eventually(() => row('Subject').locator('td').innerText()).toMatch(
+      /^=\?UTF-8\?[QB]\?.*\?=\ndecoded: Grüße aus München$/,
+    );
+    expect(await row('From').getByTestId('header-decoded').innerText()).toBe(
+      'decoded: Jürgen Müller <jurgen@example.test>',
+    );
+    // a header with nothing encoded has no second line
+    expect(await row('To').getByTestId('header-decoded').count()).toBe(0);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `view-headers-decoded-${scheme}.png`) });
+    }
+    await page.setViewportSize({ width: 420, height: 800 });
+    try {
+      await eventually(() => row('Subject').getByTestId('header-decoded').isVisible()).toBe(true);
+      await page.screenshot({ path: join(screenshots, 'view-headers-decoded-narrow-dark.png') });
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

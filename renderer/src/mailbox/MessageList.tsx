@@ -252,7 +252,12 @@ export function MessageList(props: {
       data-view={viewQuery(list.view)}
       onKeyDown={onKeyDown}
       onFocus={() => {
-        if (activeIndex < 0 && list.total > 0) moveTo(0);
+        // the cursor starts on the first row in sight, not the first row: a click on a row of a
+        // list scrolled by wheel focuses it first, and row 0 scrolled the list back to the top
+        // under the pointer, so the click missed its row
+        if (activeIndex < 0 && list.total > 0) {
+          moveTo(Math.ceil((virtualizer.scrollOffset ?? 0) / ROW_HEIGHT));
+        }
       }}
     >
       <div className="message-rows" style={{ height: virtualizer.getTotalSize() }}>

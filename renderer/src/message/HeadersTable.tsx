@@ -1,7 +1,12 @@
 import { useApi } from '../api/api-context';
+import { decodeEncodedWords } from '../format/encoded-words';
 import { useAsyncValue } from '../use-async-value';
 
-/** Every header line as sent, one row per value (Received, for one, repeats). */
+/**
+ * Every header line as sent, one row per value (Received, for one, repeats). A value with RFC 2047
+ * encoded words keeps its raw text (what a developer debugging an encoding needs; Mailpit shows
+ * only that) and reads decoded on a quiet line under it.
+ */
 export function HeadersTable({ headers }: { headers: Record<string, string[]> }) {
   const rows = Object.entries(headers).flatMap(([name, values]) =>
     values.map((value, index) => ({ key: `${name}:${index}`, name, value })),
@@ -18,11 +23,25 @@ export function HeadersTable({ headers }: { headers: Record<string, string[]> })
         {rows.map((row) => (
           <tr key={row.key}>
             <th scope="row">{row.name}</th>
-            <td>{row.value}</td>
+            <td>
+              {row.value}
+              <DecodedValue value={row.value} />
+            </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+function DecodedValue({ value }: { value: string }) {
+  const decoded = decodeEncodedWords(value);
+  if (decoded === null || decoded === value) return null;
+  return (
+    <span className="header-decoded" data-testid="header-decoded">
+      <span className="header-decoded-label">decoded: </span>
+      {decoded}
+    </span>
   );
 }
 

@@ -1,3 +1,4 @@
+import { Fragment, type ReactNode } from 'react';
 import type { MessageDetail } from '../api/contract';
 
 /**
@@ -9,6 +10,30 @@ import type { MessageDetail } from '../api/contract';
 /** RFC 8058 §3.1: the List-Unsubscribe-Post value that makes a one-click unsubscribe. */
 const oneClick = 'List-Unsubscribe=One-Click';
 
+/**
+ * A link with a break opportunity (<wbr>, which copies as nothing) after each run of the
+ * characters a URL reads in parts by (`/`, `?`, `&`, `=`): a link too long for its column wraps
+ * there ("…/unsubscribe/" "confirm?list=…"), never mid-word as "…/un" "sub?u=7" did. The parts
+ * between are kept whole (the browser would break after a hyphen too: "weekly-" "digest"), but
+ * for one longer than a narrow column can hold (a token), which may still break where it must.
+ */
+function withURLBreaks(link: string): ReactNode[] {
+  return link.split(/(?<=[/?&=])(?![/?&=])/).flatMap((part, index) => {
+    const shown =
+      part.length > longestWholePart ? (
+        part
+      ) : (
+        <span key={`part${index}`} className="url-part">
+          {part}
+        </span>
+      );
+    return index === 0 ? [shown] : [<wbr key={`break${index}`} />, shown];
+  });
+}
+
+/** The longest part kept whole: about what the Unsubscribe column holds in a 420 px window. */
+const longestWholePart = 32;
+
 export function UnsubscribeField({
   unsubscribe,
 }: {
@@ -18,9 +43,11 @@ export function UnsubscribeField({
   return (
     <span className="unsubscribe" data-testid="message-unsubscribe">
       {links.map((link, index) => (
-        <span key={link} className="unsubscribe-link" data-testid="unsubscribe-link">
-          &lt;{link}&gt;{index < links.length - 1 && ','}{' '}
-        </span>
+        <Fragment key={link}>
+          <span className="unsubscribe-link" data-testid="unsubscribe-link">
+            &lt;{withURLBreaks(link)}&gt;{index < links.length - 1 && ','}
+          </span>{' '}
+        </Fragment>
       ))}
       {post !== '' && (
         <span
