@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
+import { notificationsShown, recordNotifications } from './notifications-shown.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -37,25 +38,11 @@ describe.skipIf(!chromiumPath)('new mail without a From header, as it is told', 
   it("the browser's notification names the envelope's sender, marked as such", async () => {
     await gui.deleteAll();
     await page.context().grantPermissions(['notifications'], { origin: gui.relaydesk.url });
-    // each notification made is recorded on the way to the real constructor (mailpit-parity)
-    await page.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: Notification[] = [];
-      (window as unknown as { shown: Notification[] }).shown = shown;
-      window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          shown.push(this);
-        }
-      } as typeof Notification;
-    });
+    await recordNotifications(page);
     await gui.openLive();
     await page.getByRole('button', { name: 'More actions' }).click();
     await page.getByTestId('toggle-notifications').click();
-    const shown = () =>
-      page.evaluate(() =>
-        (window as unknown as { shown: Notification[] }).shown.map((n) => `${n.title}: ${n.body}`),
-      );
+    const shown = () => notificationsShown(page);
     await scan();
     await eventually(shown).toEqual([
       'New mail from scan@printer.local (envelope sender, no From header): Scanned document',

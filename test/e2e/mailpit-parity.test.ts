@@ -12,6 +12,7 @@ import { sendBurst } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, seriousAxeViolations } from './browser.js';
 import { startGui, type Gui } from './gui.js';
+import { notificationsShown, recordNotifications } from './notifications-shown.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -330,24 +331,9 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI", () 
   it('browser notifications of new mail, once turned on; a click on one opens its message', async () => {
     await deleteAll();
     await page.context().grantPermissions(['notifications'], { origin: gui.relaydesk.url });
-    // Chromium headless shows no notification anywhere a test can see: each one made is recorded
-    // on the way to the real constructor
-    await page.addInitScript(() => {
-      const Real = window.Notification;
-      const shown: Notification[] = [];
-      (window as unknown as { shown: Notification[] }).shown = shown;
-      window.Notification = class extends Real {
-        constructor(title: string, options?: NotificationOptions) {
-          super(title, options);
-          shown.push(this);
-        }
-      } as typeof Notification;
-    });
+    await recordNotifications(page);
     await gui.openLive();
-    const shown = () =>
-      page.evaluate(() =>
-        (window as unknown as { shown: Notification[] }).shown.map((n) => `${n.title}: ${n.body}`),
-      );
+    const shown = () => notificationsShown(page);
     const toggle = async () => {
       await page.getByRole('button', { name: 'More actions' }).click();
       await page.getByTestId('toggle-notifications').click();
