@@ -24,11 +24,6 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     await gui?.close();
   });
 
-  async function open(subject: string): Promise<void> {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
-  }
-
   it('downloads an attachment whose name is not ASCII under that name', async () => {
     const name = 'Überweisung März – 日本.txt';
     await gui.send({
@@ -39,7 +34,7 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
       attachments: [{ filename: name, content: 'transfer slip\n' }],
     });
     await gui.openLive();
-    await open('Transfer slip');
+    await gui.openMessage('Transfer slip');
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('attachment').getByRole('link', { name }).click(),
@@ -71,7 +66,7 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     await gui.openLive();
     const field = page.getByTestId('message-unsubscribe');
 
-    await open('Monthly news');
+    await gui.openMessage('Monthly news');
     await eventually(() => field.innerText()).toBe(
       '<https://app.example.test/unsub?u=1> one-click',
     );
@@ -83,7 +78,7 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     await page.emulateMedia({ colorScheme: 'light' });
 
     // Mailpit's check of the header, as the API's ListUnsubscribe.Errors says it
-    await open('Careless news');
+    await gui.openMessage('Careless news');
     await eventually(() => page.getByTestId('unsubscribe-error').innerText()).toBe(
       '"http://app.example.test/unsub" no valid unsubscribe links found',
     );
@@ -91,7 +86,7 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     await page.screenshot({ path: join(screenshots, 'unsubscribe-error-light.png') });
 
     // no row at all for mail that is not a list's
-    await open('Receipt');
+    await gui.openMessage('Receipt');
     expect(await field.count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });

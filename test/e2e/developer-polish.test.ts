@@ -24,11 +24,6 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
     await gui?.close();
   });
 
-  async function open(subject: string): Promise<void> {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
-  }
-
   async function shoot(name: string): Promise<void> {
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });
@@ -59,7 +54,7 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
       html: '<p>Welcome</p>',
     });
     await gui.openLive();
-    await open('Welcome aboard');
+    await gui.openMessage('Welcome aboard');
     const labels = await page.getByRole('tab').allInnerTexts();
     expect(labels).toContain('Spam');
     // "HTML check", "Links" and "Spam" sat past the right edge until the row was scrolled
@@ -97,7 +92,7 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
       await shoot('narrow-list');
 
       // only a sliver of the message showed beside the sidebar and the list
-      await open('Your receipt');
+      await gui.openMessage('Your receipt');
       expect(await list.isVisible()).toBe(false);
       expect(await message.evaluate((el) => el.getBoundingClientRect().width)).toBeGreaterThan(400);
       await eventually(() => page.getByTestId('tab-panel').innerText()).toContain(
@@ -166,7 +161,7 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
       text: 'tag this one',
     });
     await gui.openLive();
-    await open('Tag me');
+    await gui.openMessage('Tag me');
     const tagsOf = async () => {
       const list = await gui.relaydesk.api<{
         messages: Array<{ Subject: string; Tags: string[] }>;
@@ -213,7 +208,7 @@ describe.skipIf(!chromiumPath)('the developer audit leftovers in Chromium', () =
       headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },
     });
     await gui.openLive();
-    await open('Weekly digest');
+    await gui.openMessage('Weekly digest');
     // only the first showed: '<https://app.example.test/unsub?u=7> one-click'
     await eventually(() => page.getByTestId('message-unsubscribe').innerText()).toBe(
       '<https://app.example.test/unsub?u=7>, <mailto:unsub@app.example.test> one-click',

@@ -42,11 +42,6 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     await gui?.close();
   });
 
-  const open = async (subject: string) => {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
-  };
-
   it('at 900 px the ten message tabs take one row, and each is reachable', async () => {
     await gui.send({
       from: 'ada@example.test',
@@ -58,7 +53,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     await page.setViewportSize({ width: 900, height: 650 });
     try {
       await gui.openLive();
-      await open('Tabs in a narrow window');
+      await gui.openMessage('Tabs in a narrow window');
       const tabs = page.getByRole('tablist', { name: 'Message body' }).getByRole('tab');
       expect(await tabs.count()).toBe(10);
       const tops = await tabs.evaluateAll((all) =>
@@ -121,7 +116,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
       html: '<p id="body">The body people came to read.</p>',
     });
     await gui.openLive();
-    await open('To the whole list');
+    await gui.openMessage('To the whole list');
     const preview = page.getByTestId('html-preview');
     await preview.waitFor();
     // the body starts well inside the 900 px window, and the pane did not need scrolling
@@ -215,7 +210,7 @@ describe.skipIf(!chromiumPath)('the GUI polish findings in Chromium', () => {
     // a quiet second first, in the page's time as the GUI measures it
     await page.clock.runFor(1_000);
     try {
-      await open('Badge one');
+      await gui.openMessage('Badge one');
       page.on('request', counting);
       await waitFor('the read flag’s event at the page', () =>
         frames.some((frame) => frame.includes('"Type":"update"') && frame.includes('"Read":true')),

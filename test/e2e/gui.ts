@@ -37,6 +37,8 @@ export interface Gui {
   deleteAll(): Promise<Response>;
   /** How many messages the relay has. */
   total(): Promise<number>;
+  /** Opens the listed message with this subject, once the reading pane shows it. */
+  openMessage(subject: string): Promise<void>;
   /** Opens the listed message with this subject on one of its tabs (`Route`, `Headers`…). */
   openTab(subject: string, tab: string): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +64,10 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const opened = browser;
+    const openMessage = async (subject: string) => {
+      await page.getByTestId('message-row').filter({ hasText: subject }).click();
+      await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+    };
     return {
       relaydesk,
       browser,
@@ -84,9 +90,9 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
       async total() {
         return (await relaydesk.api<{ total: number }>('/api/v1/messages?limit=1')).total;
       },
+      openMessage,
       async openTab(subject, tab) {
-        await page.getByTestId('message-row').filter({ hasText: subject }).click();
-        await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
+        await openMessage(subject);
         await page.getByRole('tab', { name: tab, exact: true }).click();
       },
       async close() {

@@ -41,10 +41,6 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     await upstream?.close();
   });
 
-  const open = async (subject: string) => {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(() => page.getByTestId('message-subject').innerText()).toBe(subject);
-  };
   /** Where the chosen tab's content starts, and whether the pane had to scroll to show it. */
   const tabContent = () =>
     page.evaluate(() => {
@@ -74,7 +70,7 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
       html: '<p id="body">Your order has shipped.</p>',
     });
     await gui.openLive();
-    await open('Your order has shipped');
+    await gui.openMessage('Your order has shipped');
     const decision = page.getByTestId('filter-decision');
     await eventually(() => decision.innerText(), 15_000).toMatch(/^.?Waiting in the queue/);
     // each panel is one line that still says what it holds, and opens on demand
@@ -110,7 +106,7 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     await toggle.click();
     await eventually(() => shownRcpts(page)).toBe(3);
     await page.reload();
-    await open('Your order has shipped');
+    await gui.openMessage('Your order has shipped');
     await eventually(() => shownRcpts(page)).toBe(3);
     expect(await page.getByTestId('envelope-toggle').getAttribute('aria-expanded')).toBe('true');
     await page.getByTestId('envelope-toggle').click();
@@ -150,7 +146,7 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
       text: 'plain',
     });
     await gui.openLive();
-    await open('Addresses in a narrow pane');
+    await gui.openMessage('Addresses in a narrow pane');
     const field = page.getByTestId('message-to');
     /** How many lines each address's own text takes in the field, as laid out. */
     const linesOf = (needles: string[]) =>
@@ -211,7 +207,7 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
       text: 'plain',
     });
     await gui.openLive();
-    await open('List mail with a long To');
+    await gui.openMessage('List mail with a long To');
     if ((await page.getByTestId('envelope-toggle').getAttribute('aria-expanded')) === 'false') {
       await page.getByTestId('envelope-toggle').click();
     }
@@ -247,7 +243,7 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
       wire.close();
     }
     await gui.openLive();
-    await open('Quoted local part');
+    await gui.openMessage('Quoted local part');
     expect(await page.getByTestId('message-to').innerText()).toBe(
       '"q u"@example.net, Bob <bob@example.net>',
     );

@@ -31,11 +31,6 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
   const selectedTab = () =>
     page.locator('[role="tab"][aria-selected="true"]').getAttribute('data-testid');
 
-  async function open(subject: string): Promise<void> {
-    await page.getByTestId('message-row').filter({ hasText: subject }).click();
-    await eventually(openedSubject).toBe(subject);
-  }
-
   it('a text-only message has no HTML tabs and opens on Text; an HTML-only one opens on HTML, its Text said to be made from the HTML', async () => {
     await deleteAll();
     await gui.send({
@@ -72,9 +67,9 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       await gui.openLive();
 
       // the HTML tab chosen (the default), then a text-only message
-      await open('Both parts');
+      await gui.openMessage('Both parts');
       expect(await selectedTab()).toBe('tab-html');
-      await open('Text only');
+      await gui.openMessage('Text only');
       expect(await tabs()).not.toContain('HTML');
       expect(await tabs()).not.toContain('HTML source');
       expect(await tabs()).not.toContain('HTML check'); // nothing to check, as in Mailpit
@@ -85,7 +80,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       await page.screenshot({ path: join(screenshots, `view-text-only-${scheme}.png`) });
 
       // HTML-only: opens on HTML (the choice kept from before the text-only one)
-      await open('HTML only');
+      await gui.openMessage('HTML only');
       expect(await tabs()).toEqual(
         expect.arrayContaining(['HTML', 'HTML source', 'Text', 'HTML check']),
       );
@@ -96,12 +91,12 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
         'This message has no text part: this text was made from its HTML.',
       );
       await page.screenshot({ path: join(screenshots, `view-html-only-text-${scheme}.png`) });
-      await open('HTML receipt');
+      await gui.openMessage('HTML receipt');
       await page.getByTestId('tab-text').click();
       await eventually(() => page.getByTestId('text-body').textContent()).toContain('receipt');
       expect(await page.getByTestId('text-from-html').count()).toBe(1);
       // and a message with a text part of its own does not say so
-      await open('Both parts');
+      await gui.openMessage('Both parts');
       await page.getByTestId('tab-text').click();
       await eventually(() => page.getByTestId('text-body').textContent()).toContain('text part');
       expect(await page.getByTestId('text-from-html').count()).toBe(0);
@@ -143,7 +138,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     const counts = () => page.getByTestId('mailbox-counts').textContent();
     await gui.openLive();
     await eventually(counts).toBe('5 messages, 5 unread5 · 5 unread');
-    await open('Invoice 1'); // read now
+    await gui.openMessage('Invoice 1'); // read now
 
     await page.getByTestId('search-input').fill('subject:invoice');
     await page.keyboard.press('Enter');
@@ -160,7 +155,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       '- text: 2 of 5 messages, 1 unread',
     );
     // reading the other one, the count follows
-    await open('Invoice 2');
+    await gui.openMessage('Invoice 2');
     await eventually(() =>
       page.getByTestId('mailbox-counts').locator('.counts-full').textContent(),
     ).toBe('2 of 5 messages, 0 unread');
@@ -223,7 +218,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     await eventually(total).toBe(4);
     await gui.openLive();
     // newest first: Key 4, Key 3, Key 2, Key 1
-    await open('Key 4');
+    await gui.openMessage('Key 4');
 
     // the list has the focus (the click on its row gave it)
     expect(
@@ -370,7 +365,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     const field = page.getByTestId('message-unsubscribe');
 
     // at 1280 px it read '…/un' on one line and 'sub?u=7>,' on the next
-    await open('Weekly digest');
+    await gui.openMessage('Weekly digest');
     await eventually(() => field.innerText()).toContain('<https://app.example.test/unsub?u=7>,');
     expect(await unsubscribeLines()).toEqual([
       ['<https://app.example.test/unsub?u=7>,'],
@@ -400,7 +395,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
         (column?.x ?? 0) + (column?.width ?? 0) + 1,
       );
     };
-    await open('Monthly digest');
+    await gui.openMessage('Monthly digest');
     await eventually(() => field.innerText()).toContain('weekly-digest');
     await brokenAtURLPoints(1280);
     await page.screenshot({ path: join(screenshots, 'view-unsubscribe-long-light.png') });
@@ -409,7 +404,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       await brokenAtURLPoints(420);
       // a link that fits the column stays whole, on a line of its own if need be
       await page.getByRole('button', { name: 'Back to the list' }).click();
-      await open('Weekly digest');
+      await gui.openMessage('Weekly digest');
       await eventually(() => field.innerText()).toContain('unsub?u=7');
       expect(await unsubscribeLines()).toEqual([
         ['<https://app.example.test/unsub?u=7>,'],
