@@ -1,11 +1,12 @@
 // MailDev's and smtp4dev's REST paths, which Relaydesk does not serve (it speaks Mailpit's and
-// MailHog's APIs), each with the route that does the same here: a test suite moved over from
-// those tools gets its 404 with the path to use instead of a bare "no such route".
+// MailHog's APIs), and MailHog's one path it leaves out, each with the route that does the same
+// here: a test suite moved over from those tools gets its 404 with the path to use instead of a
+// bare "no such route".
 
 interface OtherToolRoute {
   method: string;
   path: RegExp;
-  tool: 'MailDev' | 'smtp4dev';
+  tool: 'MailDev' | 'smtp4dev' | 'MailHog';
   what: string;
   here: string;
 }
@@ -150,6 +151,15 @@ const routes: OtherToolRoute[] = [
     here: 'DELETE /api/v1/messages with {"IDs": ["{ID}"]}',
   },
   {
+    // MailHog sends the message to whatever SMTP server the request names: served here, the local
+    // API would relay captured mail anywhere. Mailpit's release goes only where Settings say.
+    method: 'POST',
+    path: new RegExp(`^(?:/mailhog)?/api/v1/messages/${id}/release$`),
+    tool: 'MailHog',
+    what: 'releasing a message to an SMTP server named in the request',
+    here: 'POST /api/v1/message/{ID}/release with {"To": [...]}, which relays through the upstream set with --relay-host (or Settings → Upstream); a server named in the request is never used, so the API cannot relay mail anywhere',
+  },
+  {
     method: 'GET',
     path: /^\/api\/mailboxes\/?$/,
     tool: 'smtp4dev',
@@ -165,7 +175,7 @@ const routes: OtherToolRoute[] = [
   },
 ];
 
-/** What does the same here, in words, when `method path` is MailDev's or smtp4dev's; else null. */
+/** What does the same here, in words, when `method path` is one of the routes above; else null. */
 export function otherToolRouteHint(method: string, path: string): string | null {
   const route = routes.find((r) => r.method === method && r.path.test(path));
   return route ? `${route.tool}'s route for ${route.what}; use ${route.here}` : null;

@@ -1,6 +1,7 @@
 // A test suite moved over from MailDev or smtp4dev calls their REST paths, which Relaydesk does
-// not serve: each gets its 404 naming the route that does the same here, and that route, called
-// as the hint says, answers for a real message.
+// not serve (nor MailHog's release to a server the request names): each gets its 404 naming the
+// route that does the same here, and that route, called as the hint says, answers for a real
+// message.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { MessageSummary } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -50,6 +51,12 @@ it.each([
   ['GET', '/api/messages/ID/plaintext', 'use GET /view/{ID}.txt'],
   ['DELETE', '/api/messages/*', 'use DELETE /api/v1/messages'],
   ['GET', '/api/sessions', 'use GET /api/v1/audit/log'],
+  [
+    'POST',
+    '/api/v1/messages/ID/release',
+    "MailHog's route for releasing a message to an SMTP server named in the request; use POST /api/v1/message/{ID}/release",
+  ],
+  ['POST', '/mailhog/api/v1/messages/ID/release', 'a server named in the request is never used'],
 ])('%s %s names what to use instead', async (method, path, hint) => {
   expect(await notFound(method, path)).toContain(`no such route: ${method} ${path} (`);
   expect(await notFound(method, path)).toContain(hint);
