@@ -260,6 +260,33 @@ describe('relaying through an upstream', () => {
     expect(server.messages).toHaveLength(1);
   });
 
+  it("reads rspamd's bare 451 4.7.1 Try again later at the end of DATA as greylisting", async () => {
+    // rspamd's greylisting soft reject, through the milter into Postfix (mailcow and most rspamd
+    // set-ups): retried at its time, and said so, like Postgrey's words
+    const server = await upstream({
+      tls: 'none',
+      failures: { data: { code: 451, text: '4.7.1 Try again later' } },
+    });
+    const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });
+    const id = await send(relay, ['bob@rcpt.example']);
+    const deferred = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect(deferred.recipients[0]?.history.at(-1)?.reason).toBe(
+      'greylisted at DATA (tried again at its retry time, not sooner): 451 4.7.1 Try again later',
+    );
+
+    // the same words from a busy server, with another status, are a plain temporary failure
+    const busy = await upstream({
+      tls: 'none',
+      failures: { data: { code: 451, text: '4.3.0 Try again later' } },
+    });
+    const other = await relaydesk({ mode: 'relay', relay: relaySettings(busy) });
+    const otherId = await send(other, ['bob@rcpt.example']);
+    const plain = await settled(other, otherId, (d) => d.recipients[0]?.state === 'deferred');
+    expect(plain.recipients[0]?.history.at(-1)?.reason).toBe(
+      'temporary failure at DATA: 451 4.3.0 Try again later',
+    );
+  });
+
   it('reports partial delivery when one of two recipients is refused with 5xx', async () => {
     const server = await upstream({
       tls: 'none',

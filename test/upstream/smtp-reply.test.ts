@@ -174,6 +174,12 @@ describe('classification table', () => {
     );
     expect(isGreylisting(r('450 4.7.1 graylisted, try again later'))).toBe(true);
     expect(isGreylisting(r('450 4.2.0 mailbox busy'))).toBe(false);
+    // rspamd's greylisting has no such word: its whole reply is what tells it
+    expect(isGreylisting(r('451 4.7.1 Try again later'))).toBe(true);
+    expect(isGreylisting(r('451 Try again later.'))).toBe(true);
+    expect(isGreylisting(r('451 4.3.0 Try again later'))).toBe(false);
+    expect(isGreylisting(r('451 4.7.500 Server busy. Please try again later'))).toBe(false);
+    expect(isGreylisting(r('421 4.7.1 Try again later'))).toBe(false);
     // refused for good is no wait at all
     expect(isGreylisting(r('550 5.7.1 greylisting failed too often'))).toBe(false);
     expect(

@@ -161,11 +161,21 @@ const STAGE_WORDS: Record<SmtpStage, string> = {
  * Greylisting in action`). Told by its words: the codes are those of any temporary failure.
  */
 const GREYLIST_TEXT = /\bgr[ae]y-?list/i;
+/**
+ * rspamd's greylisting says only `451 4.7.1 Try again later` (its module's default message,
+ * through the milter into Postfix or Exim: mailcow and most rspamd set-ups). Only that whole
+ * reply: other "try again later" texts (a busy server, a throttle) are no greylisting.
+ */
+const RSPAMD_SOFT_REJECT = /^try again later\.?$/i;
 
 /** Whether the reply is a greylisting deferral: one sent again before its wait is greylisted again. */
 export function isGreylisting(reply: SmtpReply | null | undefined): boolean {
+  if (reply?.code == null || Math.floor(reply.code / 100) !== 4) return false;
+  if (GREYLIST_TEXT.test(reply.text)) return true;
   return (
-    reply?.code != null && Math.floor(reply.code / 100) === 4 && GREYLIST_TEXT.test(reply.text)
+    reply.code === 451 &&
+    (reply.enhanced === null || reply.enhanced === '4.7.1') &&
+    RSPAMD_SOFT_REJECT.test(reply.text.trim())
   );
 }
 
