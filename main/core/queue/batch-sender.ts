@@ -197,6 +197,8 @@ export class BatchSender {
     );
     if (!changed?.record.delivery) return;
     await changed.saved;
+    // the kill -9 test's: the mark on disk, the report not written yet
+    crashPoint('delay-warning-marked');
     const warned = changed.record.delivery.filter((r) => r.delayWarnedAt !== undefined);
     this.options.onDelayed?.(changed.record, warned);
   }
