@@ -93,6 +93,22 @@ describe('DKIM key store', () => {
     }
   });
 
+  it('refuses the record name given as the selector or the domain, naming the part to give', async () => {
+    // OpenDKIM's KeyTable and DNS providers show s1._domainkey.example.com; stored as a selector
+    // its record would be s1._domainkey.example.com._domainkey.example.com, never published
+    await expect(
+      store.add({ domain: 'example.com', selector: 's1._domainkey.example.com' }),
+    ).rejects.toThrow(
+      'selector: "s1._domainkey.example.com" is the name of the DKIM record, not the selector; give only the part before ._domainkey: s1 (and the domain example.com)',
+    );
+    await expect(
+      store.add({ domain: 's1._domainkey.example.com.', selector: 's1' }),
+    ).rejects.toThrow(
+      'domain: "s1._domainkey.example.com." is the name of the DKIM record, not the domain; give the domain of the From address: example.com (and the selector s1)',
+    );
+    expect(await store.list()).toEqual([]);
+  });
+
   it('names the selectors a domain has when asked for one it has not', async () => {
     await store.add({ domain: 'shop.example', selector: 's1', algorithm: 'ed25519' });
     await store.add({ domain: 'shop.example', selector: 's2', algorithm: 'ed25519' });

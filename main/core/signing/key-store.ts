@@ -82,6 +82,25 @@ export function signingDomain(domain: string): string {
   return ascii;
 }
 
+/**
+ * A domain or selector given as the record's name (`s1._domainkey.example.com`, as OpenDKIM's
+ * KeyTable and the DNS provider's form show it) is refused: it is a valid DNS name, so it would
+ * be stored, and the key's record would then be `s1._domainkey.example.com._domainkey.example.com`
+ * (or the mail signed with an s= no receiver can look up), which nobody ever publishes.
+ */
+function refuseRecordName(field: 'domain' | 'selector', value: string): void {
+  const labels = value.trim().replace(/\.$/, '').toLowerCase().split('.');
+  const at = labels.indexOf('_domainkey');
+  if (at < 0) return;
+  const selector = labels.slice(0, at).join('.') || 'SELECTOR';
+  const domain = labels.slice(at + 1).join('.') || 'DOMAIN';
+  throw new DkimKeyError(
+    field === 'selector'
+      ? `selector: ${JSON.stringify(value)} is the name of the DKIM record, not the selector; give only the part before ._domainkey: ${selector} (and the domain ${domain})`
+      : `domain: ${JSON.stringify(value)} is the name of the DKIM record, not the domain; give the domain of the From address: ${domain} (and the selector ${selector})`,
+  );
+}
+
 /** RFC 6376 §3.1: a selector is one or more dot-separated DNS labels. */
 export function checkSelector(selector: string): string {
   const s = selector.trim();
@@ -122,6 +141,8 @@ export class DkimKeyStore {
           `--dkim-key: cannot read ${JSON.stringify(entry.keyFile)} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give the PEM private key of selector ${entry.selector} of ${entry.domain}`,
         );
       }
+      refuseRecordName('domain', entry.domain);
+      refuseRecordName('selector', entry.selector);
       const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);
       this.fromSettings.push({
         domain: signingDomain(entry.domain),
@@ -209,6 +230,8 @@ export class DkimKeyStore {
    */
   async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
+    refuseRecordName('domain', input.domain);
+    refuseRecordName('selector', input.selector);
     const domain = signingDomain(input.domain);
     const selector = checkSelector(input.selector);
     if ((await this.list()).some((k) => k.domain === domain && k.selector === selector)) {
