@@ -25,6 +25,12 @@ export interface DkimKeyInfo {
    * the record can be looked up fails DKIM at every receiver.
    */
   waitingForDns: boolean;
+  /**
+   * Why this key cannot sign although it is listed (its private key is gone from the key store:
+   * a data folder copied without `dkim/private`); absent when it can. An active key with this
+   * signs nothing, so the list must not call it signing.
+   */
+  cannotSign?: string;
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;

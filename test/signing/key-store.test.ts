@@ -244,5 +244,10 @@ describe('DKIM key store', () => {
     expect(problems).toEqual([
       'the private key of selector gone of shop.example is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one',
     ]);
+    // the list (API, CLI, Settings) says it cannot sign, not that it is signing
+    expect((await fresh.list()).map((k) => [k.selector, k.active, k.cannotSign ?? null])).toEqual([
+      ['gone', true, problems[0]],
+      ['kept', true, null],
+    ]);
   });
 });

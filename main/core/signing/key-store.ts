@@ -208,7 +208,26 @@ export class DkimKeyStore {
       // a key file named in the settings is the user's word that its record is published
       this.info({ ...key, active: true, source: 'settings', headers: [...signedHeaderFields] }),
     );
-    return [...settings, ...this.keys.map((k) => this.info(k))].sort(
+    const stored = await Promise.all(
+      this.keys.map(async (k) => {
+        // the log says it once when mail goes unsigned; the list, the CLI and Settings must not
+        // go on calling such a key "signing"
+        // read afresh, not from the cache: a file deleted since it was read is seen, and
+        // dropped from the cache so signing agrees with what the list says
+        const name = vaultName(k.domain, k.selector);
+        const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
+        if (typeof pem === 'string') return this.info(k);
+        this.pems.delete(name);
+        return {
+          ...this.info(k),
+          cannotSign:
+            pem === null
+              ? missingPrivateKey(k.domain, k.selector)
+              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`,
+        };
+      }),
+    );
+    return [...settings, ...stored].sort(
       (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
     );
   }
@@ -349,10 +368,7 @@ export class DkimKeyStore {
             privateKey: pem,
             headerFields: key.headers,
           });
-        else
-          onUnusable(
-            `the private key of selector ${key.selector} of ${key.domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`,
-          );
+        else onUnusable(missingPrivateKey(key.domain, key.selector));
       }
       if (keys.length > 0) return keys;
     }
@@ -376,6 +392,10 @@ function keyNotFound(
       ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
       : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
   return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
+}
+
+function missingPrivateKey(domain: string, selector: string): string {
+  return `the private key of selector ${selector} of ${domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`;
 }
 
 function vaultName(domain: string, selector: string): string {
