@@ -17,6 +17,11 @@ export interface DkimKeyInfo {
   domain: string;
   selector: string;
   algorithm: DkimAlgorithm;
+  /**
+   * The RSA modulus length (2048 when generated here; an imported key, such as OpenDKIM's, can
+   * be 1024 or 4096); absent for Ed25519.
+   */
+  bits?: number;
   /** Signing now; an inactive key is kept (e.g. after a rotation) but signs nothing. */
   active: boolean;
   /**

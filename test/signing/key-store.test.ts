@@ -51,6 +51,14 @@ describe('DKIM key store', () => {
       algorithm: 'rsa',
     });
     expect(added.record.value).toBe(`v=DKIM1; k=rsa; p=${publicKeyValue(key)}`);
+    expect(added.bits).toBe(2048);
+    // OpenDKIM's opendkim-genkey writes PKCS#1 ("BEGIN RSA PRIVATE KEY"), often 1024 bits: the
+    // list says so instead of calling every RSA key RSA-2048
+    const openDkim = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs1' })
+      .toString();
+    const old = await store.add({ domain: 'shop.example', selector: 'mail', privateKey: openDkim });
+    expect([old.algorithm, old.bits]).toEqual(['rsa', 1024]);
     expect(added.record.zoneLine).toMatch(
       /^imported\._domainkey\.shop\.example\. 3600 IN TXT \( "v=DKIM1; k=rsa; p=.{237}" ".+" \)$/,
     );

@@ -3,6 +3,7 @@
 // overlaps: add the new selector, publish it, let both sign, then retire the old one.
 // The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
 import { NotFoundError } from '../caller-error.js';
+import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -198,6 +199,7 @@ export class DkimKeyStore {
       ...rest,
       // keys listed before keys waited for DNS have no such field: they were signing already
       waitingForDns: key.waitingForDns === true,
+      ...(key.algorithm === 'rsa' ? { bits: rsaBits(publicKey) } : {}),
       record: dkimRecord(key.domain, key.selector, key.algorithm, publicKey),
     };
   }
@@ -392,6 +394,16 @@ function keyNotFound(
       ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
       : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
   return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
+}
+
+/** The modulus length of an RSA p= value (DER SubjectPublicKeyInfo in base64). */
+function rsaBits(publicKey: string): number | undefined {
+  try {
+    return createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' })
+      .asymmetricKeyDetails?.modulusLength;
+  } catch {
+    return undefined;
+  }
 }
 
 function missingPrivateKey(domain: string, selector: string): string {

@@ -86,7 +86,7 @@ export function SigningSection() {
                     {key.selector} · {key.domain}
                   </span>
                   <span className="field-hint">
-                    {key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} ·{' '}
+                    {key.algorithm === 'rsa' ? `RSA-${key.bits ?? '?'}` : 'Ed25519'} ·{' '}
                     {key.cannotSign
                       ? 'cannot sign'
                       : key.waitingForDns
