@@ -17,6 +17,11 @@ export interface DkimKeyInfo {
   domain: string;
   selector: string;
   algorithm: DkimAlgorithm;
+  /**
+   * The RSA modulus length (2048 when generated here; an imported key, such as OpenDKIM's, can
+   * be 1024 or 4096); absent for Ed25519.
+   */
+  bits?: number;
   /** Signing now; an inactive key is kept (e.g. after a rotation) but signs nothing. */
   active: boolean;
   /**
@@ -25,6 +30,12 @@ export interface DkimKeyInfo {
    * the record can be looked up fails DKIM at every receiver.
    */
   waitingForDns: boolean;
+  /**
+   * Why this key cannot sign although it is listed (its private key is gone from the key store:
+   * a data folder copied without `dkim/private`); absent when it can. An active key with this
+   * signs nothing, so the list must not call it signing.
+   */
+  cannotSign?: string;
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;

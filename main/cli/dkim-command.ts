@@ -94,7 +94,14 @@ export async function runDkimCommand(args: string[]): Promise<number> {
       // an empty list is most often the wrong data folder (--data forgotten): say which one
       if (keys.length === 0) process.stderr.write(`relaydesk dkim: ${noKeysIn(dataDir)}\n`);
       for (const key of keys) {
-        const state = key.waitingForDns ? 'waiting for DNS' : key.active ? 'active' : 'inactive';
+        const state = key.cannotSign
+          ? 'cannot sign'
+          : key.waitingForDns
+            ? 'waiting for DNS'
+            : key.active
+              ? 'active'
+              : 'inactive';
+        if (key.cannotSign) process.stderr.write(`relaydesk dkim: ${key.cannotSign}\n`);
         process.stdout.write(
           `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
         );

@@ -2,6 +2,7 @@
 // (dkimpy): a message as signed passes; one changed after signing — its body or a signed
 // header — is a failure the user sees as one, not a neutral grey badge.
 import { spawnSync } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageAuthCheck } from '../../main/core/authcheck/auth-check.js';
 import { generateDkimKey, publicKeyValue } from '../../main/core/signing/dkim-key.js';
@@ -15,11 +16,17 @@ const python = requirePythonModule('dkim', 'apt-get install -y python3-dkim');
 let dns: TestDnsServer;
 let relay: TestRelaydesk;
 const key = generateDkimKey('rsa');
+const { privateKey: weakPrivate, publicKey: weakKey } = generateKeyPairSync('rsa', {
+  modulusLength: 512,
+});
 
 beforeAll(async () => {
   dns = await startDnsServer();
   const record = dkimRecord('py.example', 'py1', 'rsa', publicKeyValue(key));
   dns.set(record.name, { TXT: [record.value] });
+  // a 512-bit key, as old setups still publish: dkimpy signs with it, receivers ignore it
+  const weak = weakKey.export({ format: 'der', type: 'spki' }).toString('base64');
+  dns.set('weak._domainkey.py.example', { TXT: [`v=DKIM1; k=rsa; p=${weak}`] });
   dns.set('py.example', { TXT: ['v=spf1 ip4:127.0.0.1 -all'] });
   dns.set('_dmarc.py.example', { TXT: ['v=DMARC1; p=reject'] });
   relay = await startTestRelaydesk({ dnsServers: [dns.address] });
@@ -43,15 +50,32 @@ const message = (subject: string): Buffer =>
     ].join('\r\n'),
   );
 
-/** The DKIM-Signature header dkimpy makes for `raw` (relaxed/relaxed). */
-function dkimpySignature(raw: Buffer): Buffer {
+/**
+ * The DKIM-Signature header dkimpy makes for `raw` (relaxed/relaxed), with selector py1's key
+ * unless another is given; `length` adds l= (the body length signed).
+ */
+function dkimpySignature(
+  raw: Buffer,
+  options: { selector?: string; privateKey?: string; length?: boolean } = {},
+): Buffer {
   const script = [
     'import sys, dkim',
     'key = sys.argv[1].encode()',
-    'sys.stdout.buffer.write(dkim.sign(sys.stdin.buffer.read(), b"py1", b"py.example", key,',
-    '    canonicalize=(b"relaxed", b"relaxed"), include_headers=[b"from", b"to", b"subject", b"date"]))',
+    'sys.stdout.buffer.write(dkim.sign(sys.stdin.buffer.read(), sys.argv[2].encode(), b"py.example", key,',
+    '    canonicalize=(b"relaxed", b"relaxed"), include_headers=[b"from", b"to", b"subject", b"date"],',
+    '    length=sys.argv[3] == "l"))',
   ].join('\n');
-  const run = spawnSync(python as string, ['-c', script, key], { input: raw });
+  const run = spawnSync(
+    python as string,
+    [
+      '-c',
+      script,
+      options.privateKey ?? key,
+      options.selector ?? 'py1',
+      options.length ? 'l' : '-',
+    ],
+    { input: raw },
+  );
   if (run.status !== 0) throw new Error(`dkimpy failed: ${run.stderr.toString()}`);
   return run.stdout;
 }
@@ -86,6 +110,52 @@ describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
         result: 'neutral',
         badge: 'fail',
         reason: 'body hash did not verify',
+      }),
+    ]);
+  });
+
+  it('says which body bytes an l= signature leaves unsigned', async () => {
+    const raw = message('length');
+    // a footer or a phishing link appended after signing still passes DKIM under l=
+    const appended = Buffer.concat([
+      dkimpySignature(raw, { length: true }),
+      raw,
+      Buffer.from('Click http://evil.example/ now\r\n'),
+    ]);
+    const check = await capture(appended);
+    expect(check.dkim).toEqual([
+      expect.objectContaining({
+        result: 'pass',
+        badge: 'pass',
+        reason:
+          'signature of py.example; but only the first 22 bytes of the body are signed (l=): the 30 bytes after them are not, so anyone could have changed or added them',
+      }),
+    ]);
+  });
+
+  it('names the record and the fix for a key too short or not published', async () => {
+    const weak = weakPrivate.export({ format: 'pem', type: 'pkcs1' }).toString();
+    const raw = message('weak');
+    const short = await capture(
+      Buffer.concat([dkimpySignature(raw, { selector: 'weak', privateKey: weak }), raw]),
+    );
+    expect(short.dkim).toEqual([
+      expect.objectContaining({
+        result: 'policy',
+        badge: 'fail',
+        reason:
+          'the key published at weak._domainkey.py.example is shorter than 1024 bits, so receivers ignore the signature (RFC 8301); publish a 2048-bit key under a new selector',
+      }),
+    ]);
+    const unpublished = message('nokey');
+    const missing = await capture(
+      Buffer.concat([dkimpySignature(unpublished, { selector: 'gone' }), unpublished]),
+    );
+    expect(missing.dkim).toEqual([
+      expect.objectContaining({
+        result: 'neutral',
+        reason:
+          "no key: nothing is published at gone._domainkey.py.example; publish the signer's TXT record there, or sign with a selector whose record is",
       }),
     ]);
   });

@@ -1,6 +1,8 @@
 // Settings → Signing in Chromium against the headless server: a key generated in the form shows
 // the TXT record to publish; "Check DNS" asks a real DNS server on 127.0.0.1 and says "Not
 // published" until the record is there, then "Published"; retiring a selector is one click.
+import { generateKeyPairSync } from 'node:crypto';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +131,7 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       .click();
     await expect.poll(() => keyItem.locator('.dkim-waiting').count()).toBe(0);
     expect(await keyItem.locator('.dkim-key-head').innerText()).toMatch(/· signing ·/);
+    expect(await keyItem.locator('.dkim-key-head').innerText()).toContain('RSA-2048 ·');
     // an RSA-2048 value is over 255 octets: the zone line splits it in quoted strings
     await keyItem.getByText('Zone file line').click();
     const zone = await keyItem
@@ -140,6 +143,57 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     expect(strings.length).toBeGreaterThan(1);
     expect(strings.every((part) => part.length <= 255)).toBe(true);
     expect(strings.join('')).toBe(value);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an imported key reads with its own size, not RSA-2048 for every RSA key', async () => {
+    // OpenDKIM's opendkim-genkey: PKCS#1, 1024 bits by default in older releases
+    const openDkim = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs1' })
+      .toString();
+    const form = page.getByRole('form', { name: 'Add a DKIM key' });
+    await form.getByLabel('Domain').fill('old.example');
+    await form.getByLabel('Selector').fill('default');
+    await form.getByLabel('Or import a PEM private key').fill(openDkim);
+    await form.getByRole('button', { name: 'Import key' }).click();
+    const keyItem = page.locator('.dkim-key', { hasText: 'default · old.example' });
+    await expect
+      .poll(() => keyItem.locator('.dkim-key-head').innerText())
+      .toContain('RSA-1024 · waiting for DNS · imported');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('a signing key whose private key file is gone reads "cannot sign" with what to do', async () => {
+    const added = await fetch(new URL('/api/v1/dkim/keys', relaydesk.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ domain: 'gone.example', selector: 'lost1', algorithm: 'ed25519' }),
+    });
+    expect(added.status).toBe(201);
+    await fetch(new URL('/api/v1/dkim/keys/gone.example/lost1', relaydesk.url), {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ active: true }),
+    });
+    // the data folder copied without dkim/private, or the file deleted by hand
+    await rm(join(relaydesk.dataDir, 'dkim', 'private', 'gone.example_lost1.pem'));
+    // a fresh load of the screen (the page is on #settings already: goto alone would not load)
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    const keyItem = page.locator('.dkim-key', { hasText: 'lost1 · gone.example' });
+    await expect.poll(() => keyItem.locator('.dkim-key-head').innerText()).toContain('cannot sign');
+    expect(await keyItem.locator('.dkim-key-head').innerText()).not.toMatch(/· signing ·/);
+    expect(await keyItem.locator('.dkim-cannot-sign').innerText()).toBe(
+      'Cannot sign: the private key of selector lost1 of gone.example is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one.',
+    );
+    await keyItem.scrollIntoViewIfNeeded();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await keyItem.screenshot({
+        path: join(screenshots, `settings-signing-cannot-sign-${scheme}.png`),
+      });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);
   });
 

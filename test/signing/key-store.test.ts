@@ -51,6 +51,14 @@ describe('DKIM key store', () => {
       algorithm: 'rsa',
     });
     expect(added.record.value).toBe(`v=DKIM1; k=rsa; p=${publicKeyValue(key)}`);
+    expect(added.bits).toBe(2048);
+    // OpenDKIM's opendkim-genkey writes PKCS#1 ("BEGIN RSA PRIVATE KEY"), often 1024 bits: the
+    // list says so instead of calling every RSA key RSA-2048
+    const openDkim = generateKeyPairSync('rsa', { modulusLength: 1024 })
+      .privateKey.export({ format: 'pem', type: 'pkcs1' })
+      .toString();
+    const old = await store.add({ domain: 'shop.example', selector: 'mail', privateKey: openDkim });
+    expect([old.algorithm, old.bits]).toEqual(['rsa', 1024]);
     expect(added.record.zoneLine).toMatch(
       /^imported\._domainkey\.shop\.example\. 3600 IN TXT \( "v=DKIM1; k=rsa; p=.{237}" ".+" \)$/,
     );
@@ -91,6 +99,22 @@ describe('DKIM key store', () => {
         store.add({ domain: 'shop.example', selector: 'pub', privateKey: publicKey }),
       ).rejects.toThrow('privateKey: this is a public key; give the private key');
     }
+  });
+
+  it('refuses the record name given as the selector or the domain, naming the part to give', async () => {
+    // OpenDKIM's KeyTable and DNS providers show s1._domainkey.example.com; stored as a selector
+    // its record would be s1._domainkey.example.com._domainkey.example.com, never published
+    await expect(
+      store.add({ domain: 'example.com', selector: 's1._domainkey.example.com' }),
+    ).rejects.toThrow(
+      'selector: "s1._domainkey.example.com" is the name of the DKIM record, not the selector; give only the part before ._domainkey: s1 (and the domain example.com)',
+    );
+    await expect(
+      store.add({ domain: 's1._domainkey.example.com.', selector: 's1' }),
+    ).rejects.toThrow(
+      'domain: "s1._domainkey.example.com." is the name of the DKIM record, not the domain; give the domain of the From address: example.com (and the selector s1)',
+    );
+    expect(await store.list()).toEqual([]);
   });
 
   it('names the selectors a domain has when asked for one it has not', async () => {
@@ -227,6 +251,11 @@ describe('DKIM key store', () => {
     expect(keys.map((k) => k.selector)).toEqual(['kept']);
     expect(problems).toEqual([
       'the private key of selector gone of shop.example is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one',
+    ]);
+    // the list (API, CLI, Settings) says it cannot sign, not that it is signing
+    expect((await fresh.list()).map((k) => [k.selector, k.active, k.cannotSign ?? null])).toEqual([
+      ['gone', true, problems[0]],
+      ['kept', true, null],
     ]);
   });
 });

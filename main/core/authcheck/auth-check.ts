@@ -59,6 +59,43 @@ function arcFallback(arc: { status: AuthStatus; i?: number | false } | null): st
     : `the ARC chain up to set${set} verified`;
 }
 
+/** What mailauth gives per signature beyond its types: the l= length, and the key it read. */
+interface DkimResultDetail {
+  canonBodyLength?: number;
+  canonBodyLengthLimited?: boolean;
+  status: { underSized?: number | boolean };
+}
+
+/**
+ * Why a DKIM signature got its result, in words a developer can act on. mailauth's own comments
+ * ("no key", none at all for a weak key) name neither the record nor the fix, and a signature
+ * that passes with l= says nothing of the body bytes it leaves unsigned.
+ */
+function dkimReason(
+  r: { signingDomain?: string; selector?: string; status: AuthStatus },
+  fallback: string,
+): string {
+  const record = `${r.selector ?? ''}._domainkey.${r.signingDomain ?? ''}`;
+  const { result, comment, policy } = r.status;
+  if (result === 'policy' && policy?.['dkim-rules'] === 'weak-key') {
+    return `the key published at ${record} is shorter than 1024 bits, so receivers ignore the signature (RFC 8301); publish a 2048-bit key under a new selector`;
+  }
+  if (comment === 'no key') {
+    return `no key: nothing is published at ${record}; publish the signer's TXT record there, or sign with a selector whose record is`;
+  }
+  if (comment === 'invalid public key') {
+    return `invalid public key: the record at ${record} has no usable p= value; publish the record the signer gives`;
+  }
+  if (result === 'pass') {
+    const detail = r as unknown as DkimResultDetail;
+    const unsigned = Number(detail.status.underSized ?? 0);
+    if (detail.canonBodyLengthLimited && unsigned > 0) {
+      return `${comment ?? fallback}; but only the first ${detail.canonBodyLength ?? 0} bytes of the body are signed (l=): the ${unsigned} bytes after them are not, so anyone could have changed or added them`;
+    }
+  }
+  return comment ?? fallback;
+}
+
 export async function checkAuthentication(
   dns: DnsResolver,
   input: AuthCheckInput,
@@ -94,6 +131,8 @@ export async function checkAuthentication(
       const v = verdict(r.status, offline, `signature of ${r.signingDomain}`);
       return {
         ...v,
+        // DNS offline keeps its own words; otherwise say what the result means and what to do
+        reason: v.badge === 'offline' ? v.reason : dkimReason(r, v.reason),
         // mailauth says neutral here, as Gmail does, but the message was changed after it was
         // signed: RFC 6376 §6.1.3 makes that a PERMFAIL, and a grey badge would hide it
         badge: r.status.comment === bodyHashMismatch ? 'fail' : v.badge,

@@ -3,6 +3,7 @@
 // overlaps: add the new selector, publish it, let both sign, then retire the old one.
 // The list (no secrets) is `dkim/keys.json`; private keys go to the vault.
 import { NotFoundError } from '../caller-error.js';
+import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -82,6 +83,25 @@ export function signingDomain(domain: string): string {
   return ascii;
 }
 
+/**
+ * A domain or selector given as the record's name (`s1._domainkey.example.com`, as OpenDKIM's
+ * KeyTable and the DNS provider's form show it) is refused: it is a valid DNS name, so it would
+ * be stored, and the key's record would then be `s1._domainkey.example.com._domainkey.example.com`
+ * (or the mail signed with an s= no receiver can look up), which nobody ever publishes.
+ */
+function refuseRecordName(field: 'domain' | 'selector', value: string): void {
+  const labels = value.trim().replace(/\.$/, '').toLowerCase().split('.');
+  const at = labels.indexOf('_domainkey');
+  if (at < 0) return;
+  const selector = labels.slice(0, at).join('.') || 'SELECTOR';
+  const domain = labels.slice(at + 1).join('.') || 'DOMAIN';
+  throw new DkimKeyError(
+    field === 'selector'
+      ? `selector: ${JSON.stringify(value)} is the name of the DKIM record, not the selector; give only the part before ._domainkey: ${selector} (and the domain ${domain})`
+      : `domain: ${JSON.stringify(value)} is the name of the DKIM record, not the domain; give the domain of the From address: ${domain} (and the selector ${selector})`,
+  );
+}
+
 /** RFC 6376 §3.1: a selector is one or more dot-separated DNS labels. */
 export function checkSelector(selector: string): string {
   const s = selector.trim();
@@ -122,6 +142,8 @@ export class DkimKeyStore {
           `--dkim-key: cannot read ${JSON.stringify(entry.keyFile)} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give the PEM private key of selector ${entry.selector} of ${entry.domain}`,
         );
       }
+      refuseRecordName('domain', entry.domain);
+      refuseRecordName('selector', entry.selector);
       const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);
       this.fromSettings.push({
         domain: signingDomain(entry.domain),
@@ -177,6 +199,7 @@ export class DkimKeyStore {
       ...rest,
       // keys listed before keys waited for DNS have no such field: they were signing already
       waitingForDns: key.waitingForDns === true,
+      ...(key.algorithm === 'rsa' ? { bits: rsaBits(publicKey) } : {}),
       record: dkimRecord(key.domain, key.selector, key.algorithm, publicKey),
     };
   }
@@ -187,7 +210,26 @@ export class DkimKeyStore {
       // a key file named in the settings is the user's word that its record is published
       this.info({ ...key, active: true, source: 'settings', headers: [...signedHeaderFields] }),
     );
-    return [...settings, ...this.keys.map((k) => this.info(k))].sort(
+    const stored = await Promise.all(
+      this.keys.map(async (k) => {
+        // the log says it once when mail goes unsigned; the list, the CLI and Settings must not
+        // go on calling such a key "signing"
+        // read afresh, not from the cache: a file deleted since it was read is seen, and
+        // dropped from the cache so signing agrees with what the list says
+        const name = vaultName(k.domain, k.selector);
+        const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
+        if (typeof pem === 'string') return this.info(k);
+        this.pems.delete(name);
+        return {
+          ...this.info(k),
+          cannotSign:
+            pem === null
+              ? missingPrivateKey(k.domain, k.selector)
+              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`,
+        };
+      }),
+    );
+    return [...settings, ...stored].sort(
       (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
     );
   }
@@ -209,6 +251,8 @@ export class DkimKeyStore {
    */
   async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
+    refuseRecordName('domain', input.domain);
+    refuseRecordName('selector', input.selector);
     const domain = signingDomain(input.domain);
     const selector = checkSelector(input.selector);
     if ((await this.list()).some((k) => k.domain === domain && k.selector === selector)) {
@@ -326,10 +370,7 @@ export class DkimKeyStore {
             privateKey: pem,
             headerFields: key.headers,
           });
-        else
-          onUnusable(
-            `the private key of selector ${key.selector} of ${key.domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`,
-          );
+        else onUnusable(missingPrivateKey(key.domain, key.selector));
       }
       if (keys.length > 0) return keys;
     }
@@ -353,6 +394,20 @@ function keyNotFound(
       ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
       : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
   return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
+}
+
+/** The modulus length of an RSA p= value (DER SubjectPublicKeyInfo in base64). */
+function rsaBits(publicKey: string): number | undefined {
+  try {
+    return createPublicKey({ key: Buffer.from(publicKey, 'base64'), format: 'der', type: 'spki' })
+      .asymmetricKeyDetails?.modulusLength;
+  } catch {
+    return undefined;
+  }
+}
+
+function missingPrivateKey(domain: string, selector: string): string {
+  return `the private key of selector ${selector} of ${domain} is missing from the key store, so it does not sign; import the key again under a new selector, or remove this one`;
 }
 
 function vaultName(domain: string, selector: string): string {

@@ -86,8 +86,14 @@ export function SigningSection() {
                     {key.selector} · {key.domain}
                   </span>
                   <span className="field-hint">
-                    {key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} ·{' '}
-                    {key.waitingForDns ? 'waiting for DNS' : key.active ? 'signing' : 'not signing'}{' '}
+                    {key.algorithm === 'rsa' ? `RSA-${key.bits ?? '?'}` : 'Ed25519'} ·{' '}
+                    {key.cannotSign
+                      ? 'cannot sign'
+                      : key.waitingForDns
+                        ? 'waiting for DNS'
+                        : key.active
+                          ? 'signing'
+                          : 'not signing'}{' '}
                     · {key.source}
                   </span>
                   <button type="button" onClick={() => void checkDns(key)}>
@@ -126,6 +132,12 @@ export function SigningSection() {
                     </>
                   )}
                 </div>
+                {key.cannotSign && (
+                  // listed as signing, it hid that its domain's mail now goes out unsigned
+                  <p className="field-error dkim-cannot-sign" role="alert">
+                    Cannot sign: {key.cannotSign}.
+                  </p>
+                )}
                 {key.waitingForDns && (
                   // signing before the record can be looked up fails DKIM at every receiver
                   <p className="dkim-waiting">
