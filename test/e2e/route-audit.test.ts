@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
@@ -54,6 +54,11 @@ describe('route screens, as a support engineer reads them', () => {
 
   afterAll(async () => {
     await gui?.close();
+  });
+
+  // a failed test leaves its dialog open, which would hide the next test's button
+  afterEach(async () => {
+    if (await dialog.isVisible()) await page.keyboard.press('Escape');
   });
 
   const analyze = async (text: string) => {

@@ -66,3 +66,13 @@ describe('a hand-over tied to the chain only by an unchecked HELO name', () => {
     expect(analyzeMessage(headerSet('m365')).warnings.map((w) => w.code)).toEqual([]);
   });
 });
+
+test('a made-up route that a gap no queue explains already gives away is told once', () => {
+  const analysis = analyzeMessage(
+    'Received: from unknown (HELO mail.bank.example) (198.51.100.66)\n' +
+      '  by mx.victim.example with SMTP; 19 Mar 2025 03:12:44 -0000\n' +
+      'Received: from secure.bank.example (secure.bank.example [192.0.2.11])\n' +
+      '\tby mail.bank.example (Postfix) with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000\n',
+  );
+  expect(analysis.warnings.map((w) => [w.code, w.hop])).toEqual([['delay-implausible', 1]]);
+});

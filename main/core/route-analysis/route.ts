@@ -360,11 +360,14 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (previous.by === null && previous.byIp === null) return;
     const unchecked = heloOnly[index] === true;
     if (joinsUp(hop, previous, !unchecked)) return;
-    hop.broken = true;
     if (unchecked && joinsUp(hop, previous)) {
+      // a gap no queue explains at this hop already says the stamps below are made up
+      if (warnings.some((w) => w.code === 'delay-implausible' && w.hop === index)) return;
+      hop.broken = true;
       warnings.push(heloOnlyJoin(hop, previous, index));
       return;
     }
+    hop.broken = true;
     warnings.push({
       code: 'chain-broken',
       message:
