@@ -144,6 +144,22 @@ describe('route screens, as a support engineer reads them', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('works from the keyboard alone: a, paste, Ctrl+Enter, Esc', async () => {
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('a');
+    // before: the focus was on the Close button, so a paste right after `a` went nowhere
+    await eventually(() =>
+      page.evaluate(() => document.activeElement?.tagName.toLowerCase() ?? null),
+    ).toBe('textarea');
+    await page.keyboard.insertText(await headerSet('late-hop'));
+    await page.keyboard.press('Control+Enter');
+    const hops = dialog.getByTestId('hop');
+    await eventually(() => hops.count()).toBe(3);
+    expect(await hops.nth(2).getByTestId('hop-delay').innerText()).toBe('+3 h 3 min slowest hop');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+  });
+
   it('says where to find the whole header when a paste has no Received fields', async () => {
     await analyze('Subject: Invoice 2291\nFrom: billing@example.com\n');
     await eventually(() => dialog.locator('.route-warning').allInnerTexts()).toEqual([

@@ -79,10 +79,21 @@ export function AnalyzeDialog(props: {
         </label>
         <textarea
           id={fieldId}
+          // the attribute, not React's autoFocus (a focus() before showModal, which then moves
+          // focus to the first button): the field takes the focus, so `a` then a paste works
+          ref={(field) => field?.setAttribute('autofocus', '')}
           value={text}
           rows={8}
           spellCheck={false}
+          aria-describedby={`${fieldId}-keys`}
           onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            // Enter is a new line in the field; Ctrl+Enter (⌘+Enter) analyzes, as in mail programs
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              if (text.trim() && !busy) void analyze(text);
+            }
+          }}
         />
         <div className="analyze-actions">
           <button type="submit" disabled={busy || text.trim() === ''}>
@@ -96,6 +107,9 @@ export function AnalyzeDialog(props: {
               onChange={(event) => void readFile(event.target.files?.[0])}
             />
           </label>
+          <span id={`${fieldId}-keys`} className="analyze-keys">
+            Ctrl+Enter analyzes
+          </span>
         </div>
       </form>
       {error && (
