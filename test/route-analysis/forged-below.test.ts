@@ -76,3 +76,23 @@ test('a made-up route that a gap no queue explains already gives away is told on
   );
   expect(analysis.warnings.map((w) => [w.code, w.hop])).toEqual([['delay-implausible', 1]]);
 });
+
+test('a saved message handed in again on this machine is a local resubmission, not a missing hop', () => {
+  const analysis = analyzeMessage(
+    'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+      '\tfor <client@example.org>; Wed, 5 Mar 2025 10:02:00 +0000\n' +
+      'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+      '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+  );
+  expect(analysis.warnings).toEqual([
+    {
+      code: 'local-resubmission',
+      hop: 1,
+      message:
+        'Hop 2 was handed in by a program on vm itself (127.0.0.1), not passed on by ' +
+        'mx.example.org, which stamped Hop 1: a saved message sent again (the hops below are ' +
+        'its earlier delivery), or a local filter handing it back under another name.',
+    },
+  ]);
+  expect(analysis.hops[1]?.broken).toBe(false);
+});

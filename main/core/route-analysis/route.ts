@@ -162,6 +162,25 @@ function heloOnlyJoin(hop: Hop, previous: Hop, index: number): Warning {
   };
 }
 
+/**
+ * A hop from a loopback address that does not join up: the client ran on the receiving machine
+ * itself (the kernel says so, nobody can forge it from outside), so the message was handed in
+ * there, not passed on by the previous hop's server. A saved message sent again does this, and a
+ * local filter handing mail back under another host name.
+ */
+function localResubmission(hop: Hop, previous: Hop, index: number): Warning {
+  return {
+    code: 'local-resubmission',
+    message:
+      `${hopName(index)} was handed in by a program on ${hop.by ?? 'the receiving server'} ` +
+      `itself (${hop.fromIp ?? 'a loopback address'}), not passed on by ` +
+      `${previous.by ?? previous.byIp ?? 'the server'}, which stamped ${hopName(index - 1)}: a ` +
+      'saved message sent again (the hops below are its earlier delivery), or a local filter ' +
+      'handing it back under another name.',
+    hop: index,
+  };
+}
+
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
 const LOOP_REPEATS = 3;
 
@@ -365,6 +384,14 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       if (warnings.some((w) => w.code === 'delay-implausible' && w.hop === index)) return;
       hop.broken = true;
       warnings.push(heloOnlyJoin(hop, previous, index));
+      return;
+    }
+    if (hop.fromIpScope === 'loopback') {
+      // a program on the receiving machine handed it in: Relaydesk's own stamp on every saved
+      // message sent to it again read "a hop may be missing" (twice, with the re-send's gap)
+      if (!warnings.some((w) => w.code === 'delay-resent' && w.hop === index)) {
+        warnings.push(localResubmission(hop, previous, index));
+      }
       return;
     }
     hop.broken = true;
