@@ -109,6 +109,11 @@ describe('route screens, as a support engineer reads them', () => {
     expect(await hops.nth(2).getByTestId('hop-origin').innerText()).toMatch(
       /^Origin: 198\.51\.100\.66, as mx\.victim\.example saw it/,
     );
+    // the relay's own stamp is 600-odd days after the pasted ones (a saved message sent again):
+    // before, "4 hops, 626 days from first to last"
+    expect(await page.locator('.route-summary').innerText()).toMatch(
+      /^4 hops, 1 min 44 s from first to last before it was sent again\./,
+    );
   });
 
   it('says the clocks disagree when the last stamp reads earlier than the first', async () => {

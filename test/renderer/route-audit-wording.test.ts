@@ -8,13 +8,24 @@ import { originHop, routeSpanText } from '../../renderer/src/route/route-format.
 
 describe('the route summary', () => {
   it('says a negative span is the clocks disagreeing, not a time the message took', () => {
-    expect(routeSpanText(5)).toBe(', 5 s from first to last');
-    expect(routeSpanText(null)).toBe('');
+    const span = (totalSeconds: number | null) =>
+      routeSpanText({ totalSeconds, hops: [], warnings: [] });
+    expect(span(5)).toBe(', 5 s from first to last');
+    expect(span(null)).toBe('');
     // before: ", 3 min 38 s from first to last" for a last stamp 218 s before the first
-    expect(routeSpanText(-218)).toBe(
+    expect(span(-218)).toBe(
       '; the last stamp reads 3 min 38 s earlier than the first, so the servers’ clocks ' +
         'disagree and the time in transit is unknown',
     );
+  });
+
+  it('gives the first delivery’s span of a saved message sent again, not the months between', () => {
+    const hops = [{ delaySeconds: null }, { delaySeconds: 10_980 }, { delaySeconds: 54_259_002 }];
+    const resent: Warning = { code: 'delay-resent', message: '…', hop: 2 };
+    // before: "4 hops, 628 days from first to last"
+    expect(
+      routeSpanText({ totalSeconds: 54_269_982, hops: hops as Hop[], warnings: [resent] }),
+    ).toBe(', 3 h 3 min from first to last before it was sent again');
   });
 
   it('puts the origin above a hand-over tied on by an unchecked HELO name', () => {

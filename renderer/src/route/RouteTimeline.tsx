@@ -112,7 +112,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
       <OriginFacts route={route} />
       <p className="route-summary">
         {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
-        {routeSpanText(route.totalSeconds)}
+        {routeSpanText(route)}
         {verdict && (
           <>
             {'. '}

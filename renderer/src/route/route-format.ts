@@ -23,17 +23,28 @@ export function humanDelay(seconds: number): string {
 /**
  * The route's span for the summary line: ", 5 s from first to last". When the last stamp reads
  * earlier than the first, the servers' clocks disagree (the clock-skew warning says where): the
- * span is said as that, never as a time the message took.
+ * span is said as that, never as a time the message took. A saved message sent again long after
+ * (`delay-resent`) spans the months between its two deliveries: the span is the first
+ * delivery's, and says so.
  */
-export function routeSpanText(totalSeconds: number | null): string {
-  if (totalSeconds === null) return '';
-  if (totalSeconds < 0) {
+export function routeSpanText(
+  route: Pick<RouteAnalysis, 'totalSeconds' | 'hops' | 'warnings'>,
+): string {
+  const total = route.totalSeconds;
+  if (total === null) return '';
+  if (total < 0) {
     return (
-      `; the last stamp reads ${humanDelay(totalSeconds)} earlier than the first, ` +
+      `; the last stamp reads ${humanDelay(total)} earlier than the first, ` +
       'so the servers’ clocks disagree and the time in transit is unknown'
     );
   }
-  return `, ${humanDelay(totalSeconds)} from first to last`;
+  const resent = route.warnings
+    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined)
+    .reduce((sum, w) => sum + Math.max(0, route.hops[w.hop ?? 0]?.delaySeconds ?? 0), 0);
+  if (resent > 0 && resent <= total) {
+    return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
+  }
+  return `, ${humanDelay(total)} from first to last`;
 }
 
 /**
