@@ -54,6 +54,7 @@ import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
+import { readMessageFile } from './route/message-file';
 import { SettingsView } from './settings/SettingsView';
 import { SenderAlerts } from './status/SenderAlerts';
 import { ArrivalAnnouncer } from './status/ArrivalAnnouncer';
@@ -73,7 +74,7 @@ import {
 } from './desktop/desktop-bridge';
 
 type OpenDialog =
-  | { kind: 'analyze'; text?: string }
+  | { kind: 'analyze'; text?: string; error?: string }
   | { kind: 'shortcuts' }
   | { kind: 'tags' }
   | { kind: 'bulk-release'; plan: ReleasePlan }
@@ -522,7 +523,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     const file = event.dataTransfer.files[0];
     if (!file || dialog) return;
     event.preventDefault();
-    void file.text().then((text) => setDialog({ kind: 'analyze', text }));
+    // only the head of the file: a large one dropped by mistake must not freeze the window
+    void readMessageFile(file).then((read) => setDialog({ kind: 'analyze', ...read }));
   };
 
   const bulkSelection = isBulkSelection(selection);
@@ -854,8 +856,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         </div>
         {dialog?.kind === 'analyze' && (
           <AnalyzeDialog
-            key={dialog.text ?? ''}
+            key={dialog.text ?? dialog.error ?? ''}
             initialText={dialog.text}
+            initialError={dialog.error}
             onClose={() => setDialog(null)}
           />
         )}

@@ -102,6 +102,7 @@ describe('route wording', () => {
     expect(originHop([hop(null, null), hop('10.0.0.1', true), hop('192.0.2.1', false)])).toEqual({
       index: 2,
       afterGap: false,
+      gap: null,
     });
     expect(originHop([hop('127.0.0.1', true)])).toBeNull();
   });

@@ -17,19 +17,32 @@ export const HELD_SUBMISSION_SECONDS = 3600;
 
 /**
  * The hop to compare with: the oldest dated one the servers wrote. Hops before a gap no queue
- * explains (`delay-implausible`) were written by the sender to look like a route, so their
- * stamps say nothing of when the message reached a server.
+ * explains (`delay-implausible`), or below a hand-over tied to the chain only by the client's
+ * unchecked HELO name (`chain-unverified`), were written by the sender to look like a route, so
+ * their stamps say nothing of when the message reached a server.
  */
 function firstServerHop(
   hops: readonly Hop[],
   warnings: readonly Warning[],
-): { hop: Hop; afterGap: boolean } | null {
+): { hop: Hop; afterGap: 'delay' | 'helo' | null } | null {
   let gap = 0;
+  let afterGap: 'delay' | 'helo' | null = null;
   for (const warning of warnings) {
-    if (warning.code === 'delay-implausible') gap = Math.max(gap, warning.hop ?? 0);
+    const kind =
+      warning.code === 'delay-implausible'
+        ? 'delay'
+        : warning.code === 'chain-unverified'
+          ? 'helo'
+          : null;
+    const at = warning.hop ?? 0;
+    // at one hop the gap in time is the stronger finding, and the one named
+    if (kind && (at > gap || (at === gap && (afterGap === null || kind === 'delay')))) {
+      gap = at;
+      afterGap = kind;
+    }
   }
   const hop = hops.find((candidate) => candidate.index >= gap && candidate.timestamp !== null);
-  return hop ? { hop, afterGap: gap > 0 } : null;
+  return hop ? { hop, afterGap } : null;
 }
 
 export function dateToFirstHop(
@@ -54,9 +67,11 @@ export function dateToFirstHop(
   const which =
     hop.index === 0
       ? 'the first hop'
-      : afterGap
+      : afterGap === 'delay'
         ? `${name} (the first after the gap no queue explains)`
-        : `${name} (the first with a date)`;
+        : afterGap === 'helo'
+          ? `${name} (the first a receiver vouches for)`
+          : `${name} (the first with a date)`;
   const zoneNote = date.zoneKnown
     ? ''
     : ` The Date field’s ${date.zone === null ? 'lack of a time zone' : `zone ${date.zone}`} ` +

@@ -43,7 +43,9 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
       message:
         fields.length === 0
           ? 'No header fields were found: paste the headers or the whole message.'
-          : 'The header has no Received fields, so there is no route to show.',
+          : 'The header has no Received fields, so there is no route to show. Paste the whole ' +
+            'header as the mail program shows it (Gmail: ⋮ → Show original; Outlook: File → ' +
+            'Properties → Internet headers): a forwarded or replied copy leaves them out.',
     });
   }
   let comparison: RouteAnalysis['envelope'] = null;

@@ -19,6 +19,8 @@ interface ClientFacts {
   rdns: string | null;
   ip: string | null;
   ipFirstInComment: boolean;
+  /** The receiver wrote `unknown` where the reverse-DNS name goes: it looked and found none. */
+  rdnsUnknown: boolean;
 }
 
 /** Words that name something other than the client's address or name. */
@@ -53,7 +55,13 @@ function heloIn(inner: readonly Token[]): string | null {
  * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`.
  */
 function clientFacts(tokens: readonly Token[]): ClientFacts {
-  const facts: ClientFacts = { helo: null, rdns: null, ip: null, ipFirstInComment: false };
+  const facts: ClientFacts = {
+    helo: null,
+    rdns: null,
+    ip: null,
+    ipFirstInComment: false,
+    rdnsUnknown: false,
+  };
   for (const comment of tokens) {
     if (comment.kind !== 'comment') continue;
     const wantsHelo = facts.helo === null && mentionsHelo.test(comment.inner);
@@ -73,6 +81,7 @@ function clientFacts(tokens: readonly Token[]): ClientFacts {
       facts.ip = ip;
       if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
         facts.rdns = cleanRdns(previous.text);
+        facts.rdnsUnknown = /^unknown$/i.test(previous.text);
       } else {
         facts.ipFirstInComment = index === 0;
       }
@@ -86,13 +95,19 @@ interface FromClause {
   from: string | null;
   fromRdns: string | null;
   fromIp: string | null;
+  /**
+   * The receiver looked the client's address up and found no name: Postfix `helo (unknown [ip])`,
+   * qmail `unknown (HELO helo) (ip)`, Exim `[ip] (helo=helo)`. The HELO name is then all there is
+   * of the client's name, and nothing checked it.
+   */
+  noReverseDns: boolean;
 }
 
 const eximMarks = /\(\s*Exim\b|\bport=|\]:\d+/i;
 const qmailMarks = /\((?:HELO|EHLO)\s/i;
 
 export function analyseFrom(clause: Clause | undefined, fieldText: string): FromClause {
-  if (!clause) return { from: null, fromRdns: null, fromIp: null };
+  if (!clause) return { from: null, fromRdns: null, fromIp: null, noReverseDns: false };
   const first = firstValue(clause);
   const facts = clientFacts(clause.tokens);
   const firstIp = first && first.kind !== 'angle' ? normalizeIp(first.text) : null;
@@ -107,6 +122,7 @@ export function analyseFrom(clause: Clause | undefined, fieldText: string): From
   }
   ip ??= firstIp;
   let rdns = facts.rdns;
+  let noReverseDns = facts.rdnsUnknown;
   // Exim (helo differs → `helo=`; a port or `(Exim …)`) and qmail/Yahoo (`(HELO x)`) put the
   // reverse-DNS name first and the client's own word in the comment. The field-wide searches
   // run only when their answer is needed.
@@ -114,10 +130,13 @@ export function analyseFrom(clause: Clause | undefined, fieldText: string): From
     const eximLike = facts.ipFirstInComment && (facts.helo !== null || eximMarks.test(fieldText));
     if (eximLike || qmailMarks.test(fieldText) || /qmail/i.test(fieldText)) {
       rdns = cleanRdns(first.text);
+      noReverseDns ||= /^unknown$/i.test(first.text);
     }
   }
+  // Exim writes the address where the name goes when the lookup found none
+  if (first?.kind === 'literal' && firstIp !== null && facts.helo !== null) noReverseDns = true;
   const from = facts.helo ?? (first ? trimPunctuation(first.text) : null);
-  return { from: from || null, fromRdns: rdns, fromIp: ip };
+  return { from: from || null, fromRdns: rdns, fromIp: ip, noReverseDns: noReverseDns && !rdns };
 }
 
 export function ipInComments(clause: Clause | undefined): string | null {

@@ -38,6 +38,8 @@ export interface ParsedReceived {
   authenticated: boolean;
   local: boolean;
   forged: boolean;
+  /** The receiver found no reverse-DNS name for the client: its name is only its HELO. */
+  noReverseDns: boolean;
   date: MailDate | null;
   parsed: boolean;
   /** Human-readable notes on what was odd, e.g. an unclosed comment. */
@@ -131,6 +133,7 @@ export function parseReceived(value: string): ParsedReceived {
     authenticated,
     local,
     forged: /\bmay be forged\b/i.test(commentText),
+    noReverseDns: from.fromIp !== null && from.noReverseDns,
     date,
     parsed: found,
     problems,

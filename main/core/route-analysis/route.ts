@@ -89,17 +89,21 @@ function sameOrganisation(a: string | null, b: string | null): boolean {
 
 /**
  * Does this hop's client look like the previous hop's receiver? A content filter re-injecting on
- * the same host (`from localhost … by mx` after `by mx`) also joins up.
+ * the same host (`from localhost … by mx` after `by mx`) also joins up. Without `byHelo` the
+ * client's HELO name is not taken as its name: it is whatever the client typed.
  */
-function joinsUp(hop: Hop, previous: Hop): boolean {
+function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   const by = hostKey(previous.by);
   const byIp = hostKey(previous.byIp);
   // one at a time: the first candidate usually matches, and keys are not free to work out
-  for (const name of [hop.from, hop.fromRdns, hop.fromIp]) {
+  for (const name of byHelo ? [hop.from, hop.fromRdns, hop.fromIp] : [hop.fromRdns, hop.fromIp]) {
     const candidate = hostKey(name);
     if (sameHost(candidate, by) || sameHost(candidate, byIp)) return true;
   }
-  if (sameOrganisation(hostKey(hop.from), by) || sameOrganisation(hostKey(hop.fromRdns), by)) {
+  if (
+    (byHelo && sameOrganisation(hostKey(hop.from), by)) ||
+    sameOrganisation(hostKey(hop.fromRdns), by)
+  ) {
     return true;
   }
   return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
@@ -135,6 +139,46 @@ function clientCheck(parsed: ParsedReceived): ClientCheck {
   if (parsed.local) return 'local';
   if (parsed.fromIp) return parsed.fromRdns && !parsed.forged ? 'verified' : 'address';
   return parsed.from || parsed.fromRdns ? 'claimed' : 'none';
+}
+
+/**
+ * The hop joins the chain only by its client's HELO name, from an address its receiver found no
+ * name for. Spam writes made-up Received fields below the real ones, naming the domain it forges,
+ * and greets with a name from that domain so the chain looks whole (Messageheader and MXToolbox
+ * read such a route as the sender's servers). Nothing a receiver checked shows the stamps below
+ * were written on the way, so they are the sender's claim (`chain-unverified`).
+ */
+function heloOnlyJoin(hop: Hop, previous: Hop, index: number): Warning {
+  const below = index === 1 ? `${hopName(0)} was` : `Hops 1–${index} were`;
+  return {
+    code: 'chain-unverified',
+    message:
+      `${hopName(index)} came from ${hop.fromIp ?? 'an address'}, which has no reverse-DNS ` +
+      `name; only its own greeting (HELO ${hop.from ?? ''}), which nobody checks, ties it to ` +
+      `${previous.by ?? previous.byIp ?? 'the server'}, which stamped ${hopName(index - 1)}. ` +
+      `Nothing shows that ${below} written by servers on the way: ` +
+      'spam adds made-up Received fields below the real ones, so read them as the sender’s claim.',
+    hop: index,
+  };
+}
+
+/**
+ * A hop from a loopback address that does not join up: the client ran on the receiving machine
+ * itself (the kernel says so, nobody can forge it from outside), so the message was handed in
+ * there, not passed on by the previous hop's server. A saved message sent again does this, and a
+ * local filter handing mail back under another host name.
+ */
+function localResubmission(hop: Hop, previous: Hop, index: number): Warning {
+  return {
+    code: 'local-resubmission',
+    message:
+      `${hopName(index)} was handed in by a program on ${hop.by ?? 'the receiving server'} ` +
+      `itself (${hop.fromIp ?? 'a loopback address'}), not passed on by ` +
+      `${previous.by ?? previous.byIp ?? 'the server'}, which stamped ${hopName(index - 1)}: a ` +
+      'saved message sent again (the hops below are its earlier delivery), or a local filter ' +
+      'handing it back under another name.',
+    hop: index,
+  };
 }
 
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
@@ -190,10 +234,13 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     });
   }
   const instants: (number | null)[] = [];
+  // clients whose receiver found no reverse-DNS name: their name is only their HELO
+  const heloOnly: boolean[] = [];
   const hops: Hop[] = received.map((field, index) => {
     const parsed = parseReceived(field.value);
     const scope = parsed.fromIp ? ipScope(parsed.fromIp) : null;
     instants.push(parsed.date?.epochMs ?? null);
+    heloOnly.push(parsed.noReverseDns);
     if (!parsed.parsed) {
       warnings.push({
         code: 'hop-unparsed',
@@ -330,7 +377,23 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (!previous || !hop.parsed || !previous.parsed) return;
     if (hop.from === null && hop.fromIp === null) return;
     if (previous.by === null && previous.byIp === null) return;
-    if (joinsUp(hop, previous)) return;
+    const unchecked = heloOnly[index] === true;
+    if (joinsUp(hop, previous, !unchecked)) return;
+    if (unchecked && joinsUp(hop, previous)) {
+      // a gap no queue explains at this hop already says the stamps below are made up
+      if (warnings.some((w) => w.code === 'delay-implausible' && w.hop === index)) return;
+      hop.broken = true;
+      warnings.push(heloOnlyJoin(hop, previous, index));
+      return;
+    }
+    if (hop.fromIpScope === 'loopback') {
+      // a program on the receiving machine handed it in: Relaydesk's own stamp on every saved
+      // message sent to it again read "a hop may be missing" (twice, with the re-send's gap)
+      if (!warnings.some((w) => w.code === 'delay-resent' && w.hop === index)) {
+        warnings.push(localResubmission(hop, previous, index));
+      }
+      return;
+    }
     hop.broken = true;
     warnings.push({
       code: 'chain-broken',

@@ -2,16 +2,22 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
+import { readMessageFile } from './message-file';
 import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
 /** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
-export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) {
+export function AnalyzeDialog(props: {
+  initialText?: string;
+  /** Why a file dropped on the window could not be read as a message. */
+  initialError?: string;
+  onClose(): void;
+}) {
   const api = useApi();
   const opened = props.initialText === undefined ? undefined : headerBlockOf(props.initialText);
   const [text, setText] = useState(opened ?? '');
   const [result, setResult] = useState<RouteAnalysis | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(props.initialError ?? null);
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
@@ -37,9 +43,14 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
-    const content = headerBlockOf(await file.text());
-    setText(content);
-    await analyze(content);
+    const read = await readMessageFile(file);
+    if ('error' in read) {
+      setResult(null);
+      setError(read.error);
+      return;
+    }
+    setText(read.text);
+    await analyze(read.text);
   };
 
   const onDrop = (event: DragEvent) => {
@@ -68,10 +79,21 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
         </label>
         <textarea
           id={fieldId}
+          // the attribute, not React's autoFocus (a focus() before showModal, which then moves
+          // focus to the first button): the field takes the focus, so `a` then a paste works
+          ref={(field) => field?.setAttribute('autofocus', '')}
           value={text}
           rows={8}
           spellCheck={false}
+          aria-describedby={`${fieldId}-keys`}
           onChange={(event) => setText(event.target.value)}
+          onKeyDown={(event) => {
+            // Enter is a new line in the field; Ctrl+Enter (⌘+Enter) analyzes, as in mail programs
+            if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+              event.preventDefault();
+              if (text.trim() && !busy) void analyze(text);
+            }
+          }}
         />
         <div className="analyze-actions">
           <button type="submit" disabled={busy || text.trim() === ''}>
@@ -85,6 +107,9 @@ export function AnalyzeDialog(props: { initialText?: string; onClose(): void }) 
               onChange={(event) => void readFile(event.target.files?.[0])}
             />
           </label>
+          <span id={`${fieldId}-keys`} className="analyze-keys">
+            Ctrl+Enter analyzes
+          </span>
         </div>
       </form>
       {error && (

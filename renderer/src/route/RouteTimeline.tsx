@@ -14,6 +14,7 @@ import {
   humanDelay,
   ipScopeLabel,
   originHop,
+  routeSpanText,
   slowestLabel,
   tlsLabel,
   verifiedClientsText,
@@ -111,7 +112,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
       <OriginFacts route={route} />
       <p className="route-summary">
         {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
-        {route.totalSeconds !== null && `, ${humanDelay(route.totalSeconds)} from first to last`}
+        {routeSpanText(route)}
         {verdict && (
           <>
             {'. '}
@@ -189,15 +190,18 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                 </p>
                 {origin?.index === index && (
                   <p className="hop-origin" data-testid="hop-origin">
-                    {origin.afterGap
-                      ? `Origin: the first hop from an Internet address (${hop.fromIp}) after ` +
-                        'the gap no queue explains; the hops before it are not counted.'
-                      : index === 0
-                        ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
-                        : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
-                          (index === 1
-                            ? 'hop before it names no address or a private one.'
-                            : `${index} hops before it name no address or a private one.`)}
+                    {origin.gap === 'helo'
+                      ? `Origin: ${hop.fromIp}, as ${hop.by ?? 'its receiver'} saw it; the ` +
+                        'hops below it were checked by no receiver (the sender’s claim).'
+                      : origin.afterGap
+                        ? `Origin: the first hop from an Internet address (${hop.fromIp}) after ` +
+                          'the gap no queue explains; the hops before it are not counted.'
+                        : index === 0
+                          ? `Origin: the message entered the Internet here, from ${hop.fromIp}.`
+                          : `Origin: the first hop from an Internet address (${hop.fromIp}); the ` +
+                            (index === 1
+                              ? 'hop before it names no address or a private one.'
+                              : `${index} hops before it name no address or a private one.`)}
                   </p>
                 )}
                 <dl className="hop-facts">

@@ -21,6 +21,33 @@ export function humanDelay(seconds: number): string {
 }
 
 /**
+ * The route's span for the summary line: ", 5 s from first to last". When the last stamp reads
+ * earlier than the first, the servers' clocks disagree (the clock-skew warning says where): the
+ * span is said as that, never as a time the message took. A saved message sent again long after
+ * (`delay-resent`) spans the months between its two deliveries: the span is the first
+ * delivery's, and says so.
+ */
+export function routeSpanText(
+  route: Pick<RouteAnalysis, 'totalSeconds' | 'hops' | 'warnings'>,
+): string {
+  const total = route.totalSeconds;
+  if (total === null) return '';
+  if (total < 0) {
+    return (
+      `; the last stamp reads ${humanDelay(total)} earlier than the first, ` +
+      'so the servers’ clocks disagree and the time in transit is unknown'
+    );
+  }
+  const resent = route.warnings
+    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined)
+    .reduce((sum, w) => sum + Math.max(0, route.hops[w.hop ?? 0]?.delaySeconds ?? 0), 0);
+  if (resent > 0 && resent <= total) {
+    return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
+  }
+  return `, ${humanDelay(total)} from first to last`;
+}
+
+/**
  * Each hop's share of the longest positive delay, 0–100, for a bar drawn to scale. A square-root
  * scale keeps a 1 s hop visible beside a 2 h one while the order of sizes stays right.
  */
@@ -111,22 +138,35 @@ export function tlsLabel(hop: Hop): string {
 /**
  * The first hop, oldest first, whose client had an Internet address: where the message entered
  * the public network, as far as the headers tell (the hops before it ran inside a private network
- * or on one machine). Hops before a gap longer than any queue keeps mail (`delay-implausible`)
- * are not counted: a phish's made-up hops sit there, and marking one as the origin named the
- * address the forger chose. Null when no hop names such a client.
+ * or on one machine). Hops before a gap longer than any queue keeps mail (`delay-implausible`),
+ * or below a hand-over tied to the chain only by the client's unchecked HELO name
+ * (`chain-unverified`), are not counted: a phish's made-up hops sit there, and marking one as the
+ * origin named the address the forger chose. Null when no hop names such a client.
  */
 export function originHop(
   hops: readonly Hop[],
   warnings: readonly Warning[] = [],
-): { index: number; afterGap: boolean } | null {
-  const gap = Math.max(
-    0,
-    ...warnings.filter((w) => w.code === 'delay-implausible').map((w) => w.hop ?? 0),
-  );
+): { index: number; afterGap: boolean; gap: 'delay' | 'helo' | null } | null {
+  let gapAt = 0;
+  let gap: 'delay' | 'helo' | null = null;
+  for (const warning of warnings) {
+    const kind =
+      warning.code === 'delay-implausible'
+        ? 'delay'
+        : warning.code === 'chain-unverified'
+          ? 'helo'
+          : null;
+    const at = warning.hop ?? 0;
+    // at one hop the gap in time is the stronger finding, and the one named
+    if (kind && (at > gapAt || (at === gapAt && (gap === null || kind === 'delay')))) {
+      gapAt = at;
+      gap = kind;
+    }
+  }
   const index = hops.findIndex(
-    (hop, i) => i >= gap && hop.fromIp !== null && hop.private === false,
+    (hop, i) => i >= gapAt && hop.fromIp !== null && hop.private === false,
   );
-  return index < 0 ? null : { index, afterGap: gap > 0 };
+  return index < 0 ? null : { index, afterGap: gap !== null, gap };
 }
 
 /** What a result is about: the signing domain, the envelope sender, the From domain. */

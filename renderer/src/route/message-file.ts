@@ -1,0 +1,73 @@
+// A file dropped on the window or opened in the Analyze dialog, read as far as the route needs:
+// the top header block. A photo or a 30 MB archive dropped by mistake once filled the text field
+// with the whole file (a frozen page for ~40 s) and then read "No header fields were found" or
+// "failed with 413", which names neither the file nor what to drop instead.
+import { headerBlockOf } from './route-format.js';
+
+/**
+ * How much of a file is read. A header block is a few kilobytes; 100 Received fields (all the
+ * route reads) with their DKIM and ARC fields stay well under this.
+ */
+export const MESSAGE_HEAD_BYTES = 1024 * 1024;
+
+/** The sample checked for binary content: enough to see past a header block's start. */
+const SAMPLE_BYTES = 8192;
+
+export type MessageFileRead = { text: string } | { error: string };
+
+/** What the user is told to do instead, with where mail programs show a message's headers. */
+const FIX =
+  'Drop or open an .eml file (a message saved from a mail program), or paste the headers ' +
+  '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).';
+
+function sizeText(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
+  return `${Math.round(bytes / (1024 * 1024))} MB`;
+}
+
+/**
+ * Binary content: a NUL byte (never in mail text, RFC 5322 §2.3), or many other control
+ * characters, as images, archives and PDFs' compressed streams have; tab, CR, LF, FF and ESC
+ * (ISO-2022-JP's shifts) are text.
+ */
+function looksBinary(sample: Uint8Array): boolean {
+  let controls = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 32 && byte !== 9 && byte !== 10 && byte !== 13 && byte !== 12 && byte !== 27) {
+      controls++;
+    }
+  }
+  return controls > sample.length / 100;
+}
+
+/**
+ * The header block of a file's first bytes, or a sentence naming the file, what it is, and what
+ * to do. `head` is at most MESSAGE_HEAD_BYTES from the start of a file of `size` bytes.
+ */
+export function messageHeadOf(
+  head: Uint8Array,
+  file: { name: string; size: number; type: string },
+): MessageFileRead {
+  const what = `“${file.name}”${file.type ? ` (${file.type})` : ''}`;
+  if (file.size === 0) return { error: `${what} is empty. ${FIX}` };
+  if (looksBinary(head.subarray(0, SAMPLE_BYTES))) {
+    return { error: `${what} is not a mail message: it holds binary data. ${FIX}` };
+  }
+  const text = new TextDecoder('utf-8').decode(head);
+  const block = headerBlockOf(text);
+  if (block === text && file.size > head.length) {
+    return {
+      error:
+        `${what} is not a mail message: its first ${sizeText(head.length)} (of ` +
+        `${sizeText(file.size)}) hold no end of a header block (an empty line). ${FIX}`,
+    };
+  }
+  return { text: block };
+}
+
+/** Reads a File's first bytes only, so a large file never fills memory or the text field. */
+export async function readMessageFile(file: File): Promise<MessageFileRead> {
+  const head = new Uint8Array(await file.slice(0, MESSAGE_HEAD_BYTES).arrayBuffer());
+  return messageHeadOf(head, file);
+}

@@ -1,0 +1,98 @@
+// Spam writes made-up Received fields below the real ones, naming the domain it forges, and greets
+// the real receiver with a name in that domain so the route looks whole. A client whose address
+// has no reverse-DNS name is known only by that greeting (HELO), which nobody checks: it must not
+// tie the chain together, and the stamps below it are the sender's claim, not the first hop.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+
+const headerSet = (name: string): Buffer =>
+  readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`));
+
+const codes = (raw: string | Buffer) =>
+  analyzeMessage(raw).warnings.map((warning) => [warning.code, warning.hop]);
+
+describe('a hand-over tied to the chain only by an unchecked HELO name', () => {
+  test('a phish’s made-up hops below the real one are the sender’s claim (qmail stamp)', () => {
+    const analysis = analyzeMessage(headerSet('forged'));
+    expect(analysis.hops.map((hop) => hop.by)).toEqual([
+      'mail.bank.example',
+      'smtp.bank.example',
+      'mx.victim.example',
+    ]);
+    const warning = analysis.warnings.find((w) => w.code === 'chain-unverified');
+    expect(warning).toEqual({
+      code: 'chain-unverified',
+      hop: 2,
+      message:
+        'Hop 3 came from 198.51.100.66, which has no reverse-DNS name; only its own greeting ' +
+        '(HELO bank.example), which nobody checks, ties it to smtp.bank.example, which stamped ' +
+        'Hop 2. Nothing shows that Hops 1–2 were written by servers on the way: spam adds ' +
+        'made-up Received fields below the real ones, so read them as the sender’s claim.',
+    });
+    expect(analysis.hops[2]?.broken).toBe(true);
+    // the Date field is set against the first stamp a receiver vouches for, not the made-up one
+    expect(analysis.dateToFirstHop).toMatchObject({
+      hop: 2,
+      seconds: 106,
+      message: 'Date header → Hop 3 (the first a receiver vouches for): 1 min 46 s',
+    });
+  });
+
+  test('Postfix’s `unknown` and Exim’s bare address are a lookup that found no name', () => {
+    const below =
+      'Received: from mail.shop.example (mail.shop.example [203.0.113.45]) by ' +
+      'smtp.shop.example (Postfix) with ESMTP id 1; Thu, 6 Mar 2025 10:00:01 +0000\n';
+    const postfix =
+      'Received: from smtp.shop.example (unknown [198.51.100.7]) by mx.example.org (Postfix) ' +
+      'with ESMTP id 2; Thu, 6 Mar 2025 10:00:03 +0000\n';
+    const exim =
+      'Received: from [198.51.100.7] (helo=smtp.shop.example) by mx.example.org with esmtp ' +
+      '(Exim 4.96) (envelope-from <a@shop.example>) id 1tA-000-Ab; Thu, 06 Mar 2025 10:00:03 +0000\n';
+    expect(codes(postfix + below)).toEqual([['chain-unverified', 1]]);
+    expect(codes(exim + below)).toEqual([['chain-unverified', 1]]);
+  });
+
+  test('a name the receiver looked up, or a server that records no lookup, still joins up', () => {
+    const below =
+      'Received: from mail.shop.example (mail.shop.example [203.0.113.45]) by ' +
+      'smtp.shop.example (Postfix) with ESMTP id 1; Thu, 6 Mar 2025 10:00:01 +0000\n';
+    const looked =
+      'Received: from smtp.shop.example (smtp.shop.example [198.51.100.7]) by mx.example.org ' +
+      '(Postfix) with ESMTP id 2; Thu, 6 Mar 2025 10:00:03 +0000\n';
+    expect(codes(looked + below)).toEqual([]);
+    // Exchange Online writes `helo (address)` and never a lookup: its own hops keep joining up
+    expect(analyzeMessage(headerSet('m365')).warnings.map((w) => w.code)).toEqual([]);
+  });
+});
+
+test('a made-up route that a gap no queue explains already gives away is told once', () => {
+  const analysis = analyzeMessage(
+    'Received: from unknown (HELO mail.bank.example) (198.51.100.66)\n' +
+      '  by mx.victim.example with SMTP; 19 Mar 2025 03:12:44 -0000\n' +
+      'Received: from secure.bank.example (secure.bank.example [192.0.2.11])\n' +
+      '\tby mail.bank.example (Postfix) with ESMTP id 1; Mon, 1 Jan 2024 00:00:00 +0000\n',
+  );
+  expect(analysis.warnings.map((w) => [w.code, w.hop])).toEqual([['delay-implausible', 1]]);
+});
+
+test('a saved message handed in again on this machine is a local resubmission, not a missing hop', () => {
+  const analysis = analyzeMessage(
+    'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+      '\tfor <client@example.org>; Wed, 5 Mar 2025 10:02:00 +0000\n' +
+      'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+      '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+  );
+  expect(analysis.warnings).toEqual([
+    {
+      code: 'local-resubmission',
+      hop: 1,
+      message:
+        'Hop 2 was handed in by a program on vm itself (127.0.0.1), not passed on by ' +
+        'mx.example.org, which stamped Hop 1: a saved message sent again (the hops below are ' +
+        'its earlier delivery), or a local filter handing it back under another name.',
+    },
+  ]);
+  expect(analysis.hops[1]?.broken).toBe(false);
+});

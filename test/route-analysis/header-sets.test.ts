@@ -1,0 +1,162 @@
+// The header sets of the route audit (test/route-analysis/header-sets), as each mail system writes
+// them: the servers in trace order, TLS as each hop records it (the version where one is named),
+// the findings, and the slowest hop. A reader compares these with Messageheader or MXToolbox;
+// where they differ on purpose (a HELO-only hand-over, a naming break) the finding is listed.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test } from 'vitest';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+
+interface Reading {
+  by: (string | null)[];
+  tls: (string | boolean | null)[];
+  warnings: string[];
+  slowestHop: number | null;
+}
+
+const expected: Record<string, Reading> = {
+  'exchange-onprem': {
+    by: ['EXCH02.corp.contoso.example', 'EXCH01.corp.contoso.example'],
+    tls: [null, 'TLS1_2'],
+    warnings: [],
+    slowestHop: 1,
+  },
+  exim: {
+    by: ['smtp.relay.example', 'mx.university.example'],
+    tls: ['TLS1.2', 'TLS1.3'],
+    warnings: ['chain-unverified@1'],
+    slowestHop: 1,
+  },
+  fastmail: {
+    by: [
+      'phl-compute-05.internal',
+      'mailfout.phl.internal',
+      'mx6.messagingengine.com',
+      'mailmx.nyi.internal',
+      'compute3.internal',
+      'sloti1d3t01',
+    ],
+    tls: [null, false, 'TLSv1.3', false, null, false],
+    warnings: ['chain-broken@2', 'chain-broken@4'],
+    slowestHop: 2,
+  },
+  forged: {
+    by: ['mail.bank.example', 'smtp.bank.example', 'mx.victim.example'],
+    tls: [false, true, false],
+    warnings: ['chain-unverified@2', 'authentication-failed@-', 'authentication-failed@-'],
+    slowestHop: 2,
+  },
+  forwarded: {
+    by: ['forwarder.alumni.example', 'mx.newhome.example'],
+    tls: [true, true],
+    warnings: ['authentication-failed@-'],
+    slowestHop: 1,
+  },
+  'gmail-gmail': {
+    by: ['mx.google.com', '2002:a05:7300:4a0e:b0:12c:5fd1:3e44'],
+    tls: [true, false],
+    warnings: [],
+    slowestHop: null,
+  },
+  ipv6: {
+    by: ['mail6.sender.example', 'mx6.dest.example'],
+    tls: [true, 'TLSv1.3'],
+    warnings: [],
+    slowestHop: 1,
+  },
+  'late-hop': {
+    by: ['mail.src.example', 'relay2.carrier.example', 'mx.dest.example'],
+    tls: [true, true, true],
+    warnings: [],
+    slowestHop: 2,
+  },
+  m365: {
+    by: [
+      'mail.partner.example',
+      'DU2PEPF00028D0B.mail.protection.outlook.com',
+      'DU2PR04CA0123.outlook.office365.com',
+      'AM6PR04MB5412.eurprd04.prod.outlook.com',
+      'DB9PR04MB8412.eurprd04.prod.outlook.com',
+    ],
+    tls: [false, 'TLS1_3', 'TLS1_3', 'TLS1_2', true],
+    warnings: [],
+    slowestHop: 1,
+  },
+  mailgun: {
+    by: ['7d9f1a2b3c4d', 'mx.customer.example'],
+    tls: [null, true],
+    warnings: ['chain-broken@1'],
+    slowestHop: null,
+  },
+  'mailing-list': {
+    by: [
+      'mail.contributor.example',
+      'lists.project.example',
+      'lists.project.example',
+      'mx.member.example',
+    ],
+    tls: [null, true, false, true],
+    warnings: ['authentication-failed@-', 'authentication-failed@-'],
+    slowestHop: 2,
+  },
+  'postfix-tls': {
+    by: ['mail.shop.example', 'mx2.isp.example', 'imap1.isp.example'],
+    tls: [null, 'TLSv1.3', false],
+    warnings: [],
+    slowestHop: 1,
+  },
+  proton: { by: ['mx.customer.example'], tls: ['TLSv1.3'], warnings: [], slowestHop: null },
+  qmail: {
+    by: [null, 'mx.qmailhost.example', null],
+    tls: [null, true, null],
+    warnings: [],
+    slowestHop: 1,
+  },
+  rfc1918: {
+    by: ['edge.corp.example', 'mx.dest.example'],
+    tls: [false, true],
+    warnings: [],
+    slowestHop: 1,
+  },
+  sendgrid: {
+    by: ['geopod-ismtpd-3', 'filterdrecv-7bc86b958d-x2xkp', 'mx.customer.example'],
+    tls: [null, false, true],
+    warnings: ['chain-broken@2'],
+    slowestHop: 2,
+  },
+  sendmail: {
+    by: ['build.lab.example', 'relay.lab.example', 'mail.lab.example'],
+    tls: [null, false, 'TLSv1.3'],
+    warnings: [],
+    slowestHop: 1,
+  },
+  ses: { by: ['mx.customer.example'], tls: ['TLSv1.2'], warnings: [], slowestHop: null },
+  skew: {
+    by: ['gw.partner.example', 'mx.me.example'],
+    tls: [false, true],
+    warnings: ['clock-skew@1'],
+    slowestHop: null,
+  },
+  yahoo: {
+    by: [
+      'sonic310-21.consmr.mail.ne1.yahoo.com',
+      '10.217.151.76',
+      'atlas322.free.mail.ne1.yahoo.com',
+    ],
+    tls: [null, 'TLS1_3', null],
+    warnings: [],
+    slowestHop: 1,
+  },
+};
+
+test.each(Object.keys(expected))('%s', (name) => {
+  const analysis = analyzeMessage(
+    readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`)),
+  );
+  expect({
+    by: analysis.hops.map((hop) => hop.by),
+    tls: analysis.hops.map((hop) => hop.tlsVersion ?? hop.tls),
+    warnings: analysis.warnings.map((w) => `${w.code}@${w.hop ?? '-'}`),
+    slowestHop: analysis.slowestHop,
+  }).toEqual(expected[name]);
+});
