@@ -1,16 +1,16 @@
-// `relaydesk dkim keygen|list|check`: DKIM keys in the data folder, from the command line (the
+// `relaydesk dkim keygen|list|check|confirm|remove`: DKIM keys in the data folder, from the command line (the
 // running relay sees a new key at once: it re-reads the list when it changes).
 import { parseArgs } from 'node:util';
 import { join, resolve } from 'node:path';
 import { DnsResolver } from '../core/dns/dns-resolver.js';
 import { DkimKeyError } from '../core/signing/dkim-key.js';
 import { DkimSigning } from '../core/signing/dkim-signing.js';
-import { DkimKeyNotFound, DkimKeyStore } from '../core/signing/key-store.js';
+import { DkimKeyNotFound, DkimKeyStore, type DkimKeyInfo } from '../core/signing/key-store.js';
 import { OwnerOnlyFileVault } from '../core/signing/key-vault.js';
 import { defaultDataDir, resolveSettings } from '../core/settings/settings-sources.js';
 import { SettingsError } from '../core/settings/settings-schema.js';
 
-const usage = `Usage: relaydesk dkim <keygen|list|check|confirm> [DOMAIN SELECTOR] [flags]
+const usage = `Usage: relaydesk dkim <keygen|list|check|confirm|remove> [DOMAIN SELECTOR] [flags]
 
   keygen DOMAIN SELECTOR   generate a key for a new selector, store it, print the TXT record;
                            it signs nothing until the record is published (check or confirm)
@@ -20,6 +20,8 @@ const usage = `Usage: relaydesk dkim <keygen|list|check|confirm> [DOMAIN SELECTO
                            waiting for DNS starts signing when it does
                            (--dns-servers LIST, default the system resolvers)
   confirm DOMAIN SELECTOR  say the record is published: the key signs from now on, unchecked
+  remove DOMAIN SELECTOR   delete the selector and its private key file, without asking (the
+                           key cannot be recovered); says whether the domain's mail still signs
 
   --data DIR     the data folder (default: RELAYDESK_DATA, else ${defaultDataDir()})
 `;
@@ -54,9 +56,9 @@ export async function runDkimCommand(args: string[]): Promise<number> {
     process.stdout.write(usage);
     return parsed.values.help ? 0 : 2;
   }
-  const needsSelector = action === 'keygen' || action === 'check' || action === 'confirm';
+  const needsSelector = ['keygen', 'check', 'confirm', 'remove'].includes(action);
   if (
-    !['keygen', 'list', 'check', 'confirm'].includes(action) ||
+    !['keygen', 'list', 'check', 'confirm', 'remove'].includes(action) ||
     (needsSelector && (!domain || !selector)) ||
     extra.length > 0
   ) {
@@ -106,6 +108,14 @@ export async function runDkimCommand(args: string[]): Promise<number> {
           `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
         );
       }
+    } else if (action === 'remove') {
+      // scripts run this: it does not ask, but says what is gone and what it means for the mail
+      const key = await store.get(domain as string, selector as string);
+      await store.remove(key.domain, key.selector);
+      process.stdout.write(
+        `removed selector ${key.selector} of ${key.domain} and deleted its private key file (it cannot be recovered); its TXT record at ${key.record.name} can go from DNS once the mail it signed has been delivered\n` +
+          (await signingAfterRemoval(store, key)),
+      );
     } else if (action === 'confirm') {
       const key = await store.setActive(domain as string, selector as string, true);
       process.stdout.write(
@@ -153,6 +163,23 @@ export async function runDkimCommand(args: string[]): Promise<number> {
     }
     throw err;
   }
+}
+
+/**
+ * What signs the domain's mail once `removed` is gone: the last signing key of a domain leaves
+ * its mail unsigned, which a DMARC policy at the receiver may then reject or junk.
+ */
+async function signingAfterRemoval(store: DkimKeyStore, removed: DkimKeyInfo): Promise<string> {
+  if (!removed.active || removed.cannotSign) return '';
+  const left = await store.signingKeys(removed.domain);
+  if (left.length === 0) {
+    return `mail from ${removed.domain} now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one with relaydesk dkim keygen ${removed.domain} SELECTOR\n`;
+  }
+  const selectors = left.map((k) => k.selector).join(', ');
+  const domain = left[0]?.domain ?? removed.domain;
+  return domain === removed.domain
+    ? `mail from ${removed.domain} is still signed, with selector ${selectors}\n`
+    : `mail from ${removed.domain} is now signed with the key of ${domain} (selector ${selectors})\n`;
 }
 
 /** The folder the keys were read from, and how to read another: the relay's own is --data DIR. */

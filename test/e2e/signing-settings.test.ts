@@ -2,7 +2,7 @@
 // the TXT record to publish; "Check DNS" asks a real DNS server on 127.0.0.1 and says "Not
 // published" until the record is there, then "Published"; retiring a selector is one click.
 import { generateKeyPairSync } from 'node:crypto';
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -194,6 +194,112 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       });
     }
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Remove asks first: which key, that it cannot be recovered, and when the domain goes unsigned', async () => {
+    const api = (path: string, init?: RequestInit) => fetch(new URL(path, relaydesk.url), init);
+    const addSigning = async (domain: string, selector: string) => {
+      const added = await api('/api/v1/dkim/keys', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ domain, selector, algorithm: 'ed25519' }),
+      });
+      expect(added.status).toBe(201);
+      await api(`/api/v1/dkim/keys/${domain}/${selector}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ active: true }),
+      });
+    };
+    await addSigning('solo.example', 'only1');
+    await addSigning('pair.example', 'old1');
+    await addSigning('pair.example', 'new1');
+    const selectors = async () =>
+      (
+        (await (await api('/api/v1/dkim/keys')).json()) as Array<{
+          domain: string;
+          selector: string;
+        }>
+      ).map((k) => `${k.domain}/${k.selector}`);
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    const dialog = page.getByTestId('dkim-remove-dialog');
+
+    // the domain's only signing key: the confirm says its mail goes out unsigned
+    const soloRemove = page.getByRole('button', { name: 'Remove solo.example/only1' });
+    await soloRemove.click();
+    await dialog.waitFor();
+    expect(await dialog.getByRole('heading').innerText()).toBe(
+      'Remove the DKIM key only1 of solo.example?',
+    );
+    expect(await dialog.innerText()).toContain(
+      'This is the only key that signs mail from solo.example. From then on its mail goes out unsigned, and receivers may fail DMARC for it',
+    );
+    expect(await dialog.innerText()).toContain(
+      'This deletes selector only1 of solo.example and its private key file. The key cannot be recovered: its TXT record at only1._domainkey.solo.example then matches no key anyone has.',
+    );
+    for (const [width, name] of [
+      [1280, 'settings-signing-remove'],
+      [420, 'settings-signing-remove-narrow'],
+    ] as const) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `${name}-${scheme}.png`) });
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // Escape keeps the key, and the focus goes back to the button
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await soloRemove.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await selectors()).toContain('solo.example/only1');
+
+    // another key of the domain still signs: no warning; Remove key removes it and its file
+    await page.getByRole('button', { name: 'Remove pair.example/old1' }).click();
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('dkim-remove-unsigned').count()).toBe(0);
+    expect(await dialog.innerText()).toContain(
+      'Mail from pair.example is still signed, with selector new1.',
+    );
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    expect(await selectors()).toContain('pair.example/old1');
+    await page.getByRole('button', { name: 'Remove pair.example/old1' }).click();
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    await expect
+      .poll(() => page.locator('#section-signing [role="status"]').last().innerText())
+      .toBe('Removed old1 of pair.example and its private key file.');
+    expect(await selectors()).not.toContain('pair.example/old1');
+    await expect(
+      stat(join(relaydesk.dataDir, 'dkim', 'private', 'pair.example_old1.pem')),
+    ).rejects.toThrow(/ENOENT/);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('an imported certificate is refused under the key field, saying what it is', async () => {
+    const form = page.getByRole('form', { name: 'Add a DKIM key' });
+    await form.getByLabel('Domain').fill('cert.example');
+    await form.getByLabel('Selector').fill('c1');
+    const field = form.getByLabel('Or import a PEM private key');
+    await field.fill(
+      '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGVib2R5\n-----END CERTIFICATE-----\n',
+    );
+    await form.getByRole('button', { name: 'Import key' }).click();
+    const error = page.locator('#dkim-add-pem-error');
+    await expect
+      .poll(() => error.innerText())
+      .toMatch(
+        /^PEM private key: this is a certificate \(what openssl req -x509 or a CA gives\), the public half; DKIM uses no certificate: give the private key it was made with/,
+      );
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    expect(await field.getAttribute('aria-describedby')).toBe('dkim-add-pem-error');
+    expect(await error.innerText()).not.toContain('MIIBszCCAVmgAwIBAgIU');
+    await form.scrollIntoViewIfNeeded();
+    await form.screenshot({ path: join(screenshots, 'settings-signing-import-error-light.png') });
+    await field.fill('');
     expect(pageErrors).toEqual([]);
   });
 

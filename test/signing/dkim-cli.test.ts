@@ -115,6 +115,49 @@ describe('relaydesk dkim', () => {
     );
   });
 
+  it('remove deletes without asking, and says what it removed and whether the domain still signs', async () => {
+    const data = await makeTempDir();
+    const cli = (...args: string[]) => runCli(['dkim', ...args, '--data', data]);
+    for (const [domain, selector] of [
+      ['shop.example', 'a'],
+      ['shop.example', 'b'],
+      ['news.shop.example', 'n'],
+    ] as const) {
+      expect((await cli('keygen', domain, selector, '--algorithm', 'ed25519')).code).toBe(0);
+      expect((await cli('confirm', domain, selector)).code).toBe(0);
+    }
+    expect((await cli('keygen', 'shop.example', 'new', '--algorithm', 'ed25519')).code).toBe(0);
+    const removed = (selector: string) =>
+      `removed selector ${selector} of shop.example and deleted its private key file (it cannot be recovered); its TXT record at ${selector}._domainkey.shop.example can go from DNS once the mail it signed has been delivered\n`;
+
+    const waiting = await cli('remove', 'shop.example', 'new');
+    expect(waiting.stdout).toBe(removed('new'));
+    const first = await cli('remove', 'shop.example', 'a');
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toBe(
+      removed('a') + 'mail from shop.example is still signed, with selector b\n',
+    );
+    expect(() => statSync(join(data, 'dkim', 'private', 'shop.example_a.pem'))).toThrow(/ENOENT/);
+    const last = await cli('remove', 'shop.example', 'b');
+    expect(last.stdout).toBe(
+      removed('b') +
+        "mail from shop.example now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one with relaydesk dkim keygen shop.example SELECTOR\n",
+    );
+    expect((await cli('list')).stdout).toMatch(/^news\.shop\.example\tn\t/);
+    // a subdomain's last key: its mail falls back to the parent's key, if it has one
+    expect((await cli('keygen', 'shop.example', 'p', '--algorithm', 'ed25519')).code).toBe(0);
+    expect((await cli('confirm', 'shop.example', 'p')).code).toBe(0);
+    const sub = await cli('remove', 'news.shop.example', 'n');
+    expect(sub.stdout).toMatch(
+      /\nmail from news\.shop\.example is now signed with the key of shop\.example \(selector p\)\n$/,
+    );
+    const gone = await cli('remove', 'shop.example', 'a');
+    expect(gone.code).toBe(1);
+    expect(gone.stderr).toMatch(
+      /^relaydesk dkim: no DKIM key for selector a of shop\.example; shop\.example has selector p /,
+    );
+  });
+
   it('list and check name the data folder they read when it has no key (--data forgotten)', async () => {
     const relayData = await makeTempDir();
     expect(
@@ -303,5 +346,24 @@ describe('serve --dkim-domain --dkim-selector --dkim-key', () => {
     expect(missing.stderr).toMatch(
       /^relaydesk: --dkim-key: cannot read "\/nonexistent\.pem" \(ENOENT\)/,
     );
+    // the certificate next to the key, the first file an admin from a web server tries
+    const certFile = join(await makeTempDir(), 'cert.pem');
+    writeFileSync(
+      certFile,
+      '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2VydGlmaWNhdGVib2R5\n-----END CERTIFICATE-----\n',
+    );
+    const cert = await serve(
+      '--dkim-domain',
+      'x.example',
+      '--dkim-selector',
+      's',
+      '--dkim-key',
+      certFile,
+    );
+    expect(cert.code).not.toBe(0);
+    expect(cert.stderr).toContain(
+      `--dkim-key ${certFile}: this is a certificate (what openssl req -x509 or a CA gives), the public half; DKIM uses no certificate: give the private key it was made with (the -keyout file)`,
+    );
+    expect(cert.stderr).not.toContain('MIIBszCCAVmgAwIBAgIU');
   });
 });

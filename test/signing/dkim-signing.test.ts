@@ -97,6 +97,20 @@ describe('DKIM signing', () => {
     },
   );
 
+  it('a selector with an underscore (s_1, as the key store allows) verifies at both verifiers', async () => {
+    const pem = generateDkimKey('ed25519');
+    const record = publish('shop.example', 's_1', pem, 'ed25519');
+    const signed = signMessage(
+      message,
+      [{ domain: 'shop.example', selector: 's_1', algorithm: 'ed25519', privateKey: pem }],
+      { now: new Date() },
+    );
+    expect(await mailauthResults(signed.raw)).toEqual([
+      { selector: 's_1', result: 'pass', comment: undefined },
+    ]);
+    if (python) expect(pythonVerify(signed.raw, record)).toBe('pass');
+  });
+
   it('signs the default header set, over-signs From, and a second From breaks it', async () => {
     const pem = generateDkimKey('rsa');
     publish('shop.example', 'h1', pem, 'rsa');

@@ -117,6 +117,22 @@ describe('DKIM key store', () => {
     expect(await store.list()).toEqual([]);
   });
 
+  it('accepts underscores in a selector, and its message states the rule it applies', async () => {
+    // DNS allows _ in a TXT record's name; OpenDKIM signs with such selectors
+    for (const selector of ['s_1', 'mail_2026', 'eu.s_1', '_s']) {
+      expect(
+        (await store.add({ domain: 'shop.example', selector, algorithm: 'ed25519' })).selector,
+      ).toBe(selector);
+    }
+    const rule =
+      'is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026';
+    for (const selector of ['bad key', '-s1', 's1-', 'a..b', 'x'.repeat(64), 'ß@1']) {
+      await expect(
+        store.add({ domain: 'shop.example', selector, algorithm: 'ed25519' }),
+      ).rejects.toThrow(`selector: ${JSON.stringify(selector)} ${rule}`);
+    }
+  });
+
   it('names the selectors a domain has when asked for one it has not', async () => {
     await store.add({ domain: 'shop.example', selector: 's1', algorithm: 'ed25519' });
     await store.add({ domain: 'shop.example', selector: 's2', algorithm: 'ed25519' });

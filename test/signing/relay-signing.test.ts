@@ -240,7 +240,7 @@ describe('DKIM signing at relay time', () => {
     expect(bad.status).toBe(400);
     expect(await bad.json()).toEqual({
       error:
-        'selector: "bad key" is not a valid selector; use letters, digits and hyphens, e.g. mail2026',
+        'selector: "bad key" is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026',
     });
     const pem = await relay.fetch(
       '/api/v1/dkim/keys',
@@ -248,7 +248,7 @@ describe('DKIM signing at relay time', () => {
     );
     expect(pem.status).toBe(400);
     expect(((await pem.json()) as { error: string }).error).toMatch(
-      /^privateKey: not a readable PEM private key/,
+      /^privateKey: this is not a key file: it has no "-----BEGIN … PRIVATE KEY-----" line; give the private key in PEM/,
     );
     // a header list sent as one string, as a form or a shell user easily does
     const joined = await relay.fetch(

@@ -2,6 +2,7 @@
 // public half as the p= value of the DNS record (RFC 6376 §3.6.1; RFC 8463 §4 for Ed25519,
 // whose p= is the raw 32-byte key, not the SubjectPublicKeyInfo RSA uses).
 import { CallerError } from '../caller-error.js';
+import { notAPrivateKey } from './key-file-kind.js';
 import {
   createPrivateKey,
   createPublicKey,
@@ -33,25 +34,20 @@ export function readPrivateKey(
   pem: string,
   what: string,
 ): { key: KeyObject; algorithm: DkimAlgorithm } {
-  // OpenSSL's own words for these two ("interrupted or cancelled": it wanted a passphrase;
-  // "unsupported") do not say what to do, and both are common first tries
+  // OpenSSL's own words ("interrupted or cancelled": it wanted a passphrase) do not say what
+  // to do, and an encrypted key is a common first try
   if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
     throw new DkimKeyError(
       `${what}: the key is encrypted with a passphrase; import it unencrypted (openssl pkey -in KEY.pem -out PLAIN.pem asks for the passphrase once)`,
     );
   }
-  if (/-----BEGIN (RSA )?PUBLIC KEY-----/.test(pem)) {
-    throw new DkimKeyError(
-      `${what}: this is a public key; give the private key ("-----BEGIN PRIVATE KEY-----"): the public half is worked out from it`,
-    );
-  }
   let key: KeyObject;
   try {
     key = createPrivateKey(pem);
-  } catch (err) {
-    throw new DkimKeyError(
-      `${what}: not a readable PEM private key (${(err as Error).message}); give an unencrypted RSA or Ed25519 key ("-----BEGIN PRIVATE KEY-----")`,
-    );
+  } catch {
+    // OpenSSL says "DECODER routines::unsupported" for a certificate, an SSH or PuTTY key and
+    // plain text alike: say which it is and how to get the key
+    throw new DkimKeyError(`${what}: ${notAPrivateKey(pem)}`);
   }
   if (key.asymmetricKeyType === 'ed25519') return { key, algorithm: 'ed25519' };
   if (key.asymmetricKeyType !== 'rsa') {

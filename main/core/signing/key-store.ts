@@ -17,6 +17,7 @@ import {
   type DkimAlgorithm,
 } from './dkim-key.js';
 import { dkimRecord } from './dkim-record.js';
+import { binaryKeyFileAdvice, isBinaryKeyFile } from './key-file-kind.js';
 import type { DkimKeyInfo, DkimKeyInput } from '../../../preload/auth-contract.js';
 import type { PrivateKeyVault } from './key-vault.js';
 import { signedHeaderFields } from './dkim-signer.js';
@@ -102,12 +103,21 @@ function refuseRecordName(field: 'domain' | 'selector', value: string): void {
   );
 }
 
-/** RFC 6376 §3.1: a selector is one or more dot-separated DNS labels. */
+/**
+ * RFC 6376 §3.1: a selector is one or more dot-separated labels. Its grammar borrows RFC 5321's
+ * host-name labels (letters, digits, hyphens), but the selector only ever names a TXT record,
+ * and DNS allows an underscore there (RFC 2181 §11; the record's own _domainkey has one).
+ * Selectors such as s_1 or mail_2026 are published in practice, OpenDKIM signs with them and
+ * receivers look them up, and keys stored since the store began may have one: so an underscore
+ * is allowed, and the message says so.
+ */
+const selectorLabel = label;
+
 export function checkSelector(selector: string): string {
   const s = selector.trim();
-  if (!s || !s.split('.').every((l) => label.test(l))) {
+  if (!s || !s.split('.').every((l) => selectorLabel.test(l))) {
     throw new DkimKeyError(
-      `selector: ${JSON.stringify(selector)} is not a valid selector; use letters, digits and hyphens, e.g. mail2026`,
+      `selector: ${JSON.stringify(selector)} is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026`,
     );
   }
   return s.toLowerCase();
@@ -134,14 +144,19 @@ export class DkimKeyStore {
   async load(settingsKeys: readonly DkimSettingsKey[] = []): Promise<void> {
     await this.readList();
     for (const entry of settingsKeys) {
-      let pem: string;
+      let bytes: Buffer;
       try {
-        pem = await readFile(entry.keyFile, 'utf8');
+        bytes = await readFile(entry.keyFile);
       } catch (err) {
         throw new DkimKeyError(
           `--dkim-key: cannot read ${JSON.stringify(entry.keyFile)} (${(err as NodeJS.ErrnoException).code ?? 'error'}); give the PEM private key of selector ${entry.selector} of ${entry.domain}`,
         );
       }
+      // a DER file read as text is mojibake: look at its bytes to name the command that converts it
+      if (isBinaryKeyFile(bytes)) {
+        throw new DkimKeyError(`--dkim-key ${entry.keyFile}: ${binaryKeyFileAdvice(bytes)}`);
+      }
+      const pem = bytes.toString('utf8');
       refuseRecordName('domain', entry.domain);
       refuseRecordName('selector', entry.selector);
       const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);

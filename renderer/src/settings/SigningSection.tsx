@@ -1,6 +1,7 @@
 import { useCallback, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
+import { RemoveKeyDialog } from './RemoveKeyDialog';
 import { useSectionList } from './use-section-list';
 
 const statusWords: Record<DkimDnsCheck['status'], string> = {
@@ -26,6 +27,21 @@ export function SigningSection() {
   const [algorithm, setAlgorithm] = useState<DkimAlgorithm>('rsa');
   const [pem, setPem] = useState('');
   const [headers, setHeaders] = useState('');
+  /** The key whose Remove was clicked: asked about before anything is deleted. */
+  const [removing, setRemoving] = useState<DkimKeyInfo | null>(null);
+  // the import's refusal (a certificate, an SSH key…) goes under the field it is about; over
+  // HTTP the server's words come after the request ("POST … failed with 400: privateKey: …")
+  const pemError = message?.error
+    ? (/(?:^|: )privateKey: ([\s\S]*)$/.exec(message.text)?.[1] ?? null)
+    : null;
+
+  const remove = async (key: DkimKeyInfo) => {
+    setRemoving(null);
+    await act(
+      () => api.removeDkimKey(key.domain, key.selector),
+      `Removed ${key.selector} of ${key.domain} and its private key file.`,
+    );
+  };
 
   const add = async (event: FormEvent) => {
     event.preventDefault();
@@ -117,16 +133,7 @@ export function SigningSection() {
                             : 'Sign again'}
                         <span className="visually-hidden"> with {id}</span>
                       </button>
-                      <button
-                        type="button"
-                        className="danger"
-                        onClick={() =>
-                          void act(
-                            () => api.removeDkimKey(key.domain, key.selector),
-                            `Removed ${key.selector} of ${key.domain}.`,
-                          )
-                        }
-                      >
+                      <button type="button" className="danger" onClick={() => setRemoving(key)}>
                         Remove<span className="visually-hidden"> {id}</span>
                       </button>
                     </>
@@ -229,8 +236,15 @@ export function SigningSection() {
             id="dkim-add-pem"
             rows={2}
             value={pem}
+            aria-invalid={pemError ? true : undefined}
+            aria-describedby={pemError ? 'dkim-add-pem-error' : undefined}
             onChange={(event) => setPem(event.target.value)}
           />
+          {pemError && (
+            <span className="field-error" id="dkim-add-pem-error" role="alert">
+              PEM private key: {pemError}
+            </span>
+          )}
         </div>
         <div className="field">
           <label htmlFor="dkim-add-headers">Header fields to sign (optional)</label>
@@ -244,7 +258,15 @@ export function SigningSection() {
         </div>
         <button type="submit">{pem.trim() ? 'Import key' : 'Generate key'}</button>
       </form>
-      {message && (
+      {removing && keys && (
+        <RemoveKeyDialog
+          keyInfo={removing}
+          keys={keys}
+          onCancel={() => setRemoving(null)}
+          onRemove={() => void remove(removing)}
+        />
+      )}
+      {message && !pemError && (
         <p
           className={message.error ? 'field-error' : 'field-ok'}
           role={message.error ? 'alert' : 'status'}

@@ -1,0 +1,63 @@
+import type { DkimKeyInfo } from '../api/contract';
+import { Dialog } from '../layout/Dialog';
+import { signingAfterRemoval } from './dkim-removal';
+
+/**
+ * The confirm before a DKIM key is removed: its private key file is deleted for good (the
+ * published record then matches no key anyone has), and a mis-click on the domain's only signing
+ * key would send its mail out unsigned. Esc or Cancel keep it; focus goes back to Remove.
+ */
+export function RemoveKeyDialog(props: {
+  keyInfo: DkimKeyInfo;
+  keys: readonly DkimKeyInfo[];
+  onCancel(): void;
+  onRemove(): void;
+}) {
+  const { keyInfo: key } = props;
+  const after = signingAfterRemoval(props.keys, key);
+  return (
+    <Dialog
+      title={`Remove the DKIM key ${key.selector} of ${key.domain}?`}
+      onClose={props.onCancel}
+      className="confirm-dialog dkim-remove-dialog"
+      testId="dkim-remove-dialog"
+    >
+      {after.kind === 'unsigned' && (
+        <p className="release-warning" data-testid="dkim-remove-unsigned">
+          <strong>This is the only key that signs mail from {key.domain}.</strong> From then on its
+          mail goes out unsigned, and receivers may fail DMARC for it (reject it or file it as spam,
+          as the domain&apos;s DMARC policy says).
+        </p>
+      )}
+      <p>
+        This deletes selector <strong>{key.selector}</strong> of <strong>{key.domain}</strong> and
+        its private key file. The key cannot be recovered: its TXT record at{' '}
+        <code>{key.record.name}</code> then matches no key anyone has.
+      </p>
+      {after.kind === 'still-signed' && (
+        <p>
+          Mail from {key.domain} is still signed, with selector {after.selectors.join(', ')}.
+        </p>
+      )}
+      {after.kind === 'parent-signs' && (
+        <p>
+          Mail from {key.domain} is then signed with the key of {after.domain} (selector{' '}
+          {after.selectors.join(', ')}).
+        </p>
+      )}
+      <div className="confirm-actions">
+        <button type="button" onClick={props.onCancel}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="danger-button"
+          data-testid="dkim-remove-confirm"
+          onClick={props.onRemove}
+        >
+          Remove key
+        </button>
+      </div>
+    </Dialog>
+  );
+}
