@@ -108,7 +108,7 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
   }
   if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {
     throw new SuspensionInputError(
-      `Reason: ${JSON.stringify(Reason ?? null)} is not valid; give one line of up to 300 characters saying why (the client is told)`,
+      `Reason: ${JSON.stringify(Reason ?? null)} is ${typeof Reason === 'string' && Reason.trim() === '' ? 'empty' : 'not valid'}; give one line of up to 300 characters saying why (the client is told)`,
     );
   }
   const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };
