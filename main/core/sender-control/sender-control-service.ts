@@ -62,7 +62,8 @@ function heldFor(reason: string | undefined): string | null {
 
 export class SenderControlService {
   readonly control: SenderControl;
-  private readonly warmup: WarmupGate | null;
+  /** The warm-up gate of the upstream now set, and the schedule it was made for. */
+  private gate: { key: string; gate: WarmupGate | null } = { key: '', gate: null };
   private readonly alerts: SenderAlertLog;
 
   constructor(
@@ -72,11 +73,28 @@ export class SenderControlService {
   ) {
     this.control = new SenderControl(settings, now);
     this.alerts = new SenderAlertLog(settings.dataDir, now);
-    const upstream = settings.relay?.host.toLowerCase();
-    const schedule = settings.warmup.find((w) => w.upstream === upstream);
-    this.warmup = schedule
-      ? new WarmupGate(schedule, (since) => this.attemptedSince(schedule.upstream, since))
-      : null;
+  }
+
+  /**
+   * The gate of the warm-up schedule for the upstream the settings name now. Both can change
+   * while running (Settings → Filtering & senders, the upstream form): a gate made once at start
+   * left a schedule saved there without effect, and GET /api/v1/warmup saying none, until a
+   * restart nobody was told of. Made again only when the schedule or the upstream changed, as
+   * a gate counts what it let through today.
+   */
+  private get warmup(): WarmupGate | null {
+    const upstream = this.settings.relay?.host.toLowerCase();
+    const schedule = this.settings.warmup.find((w) => w.upstream === upstream) ?? null;
+    const key = schedule ? JSON.stringify([schedule.upstream, schedule.start, schedule.caps]) : '';
+    if (key !== this.gate.key) {
+      this.gate = {
+        key,
+        gate: schedule
+          ? new WarmupGate(schedule, (since) => this.attemptedSince(schedule.upstream, since))
+          : null,
+      };
+    }
+    return this.gate.gate;
   }
 
   async load(): Promise<void> {
@@ -251,10 +269,11 @@ export class SenderControlService {
   }
 
   warmupGate(recipients: number, now: number): { until: number; reason: string } | null {
-    const gated = this.warmup?.take(recipients, now) ?? null;
+    const warmup = this.warmup;
+    const gated = warmup?.take(recipients, now) ?? null;
     if (gated) {
       this.line('delay', {
-        upstream: this.warmup?.schedule.upstream,
+        upstream: warmup?.schedule.upstream,
         nrcpt: recipients,
         until: new Date(gated.until).toISOString(),
         reason: gated.reason,

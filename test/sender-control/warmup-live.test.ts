@@ -1,0 +1,79 @@
+// A warm-up schedule saved while the relay runs (Settings → Filtering & senders saves through
+// the settings API) is applied to the next messages, as the screen's "Saved." (and no "takes
+// effect after restart") says: the gate was made once at start, so the new IP went on sending
+// without a cap and GET /api/v1/warmup said there was no schedule, until a restart. Real SMTP in,
+// a real (test) upstream out, a clock the test holds.
+import nodemailer from 'nodemailer';
+import { afterEach, describe, expect, it } from 'vitest';
+import { settled } from '../helpers/delivery.js';
+import { manualClock } from '../helpers/manual-clock.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { upstreamsPerTest } from '../helpers/upstream-server.js';
+
+const { upstream } = upstreamsPerTest();
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function send(relay: TestRelaydesk, to: string): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: relay.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  try {
+    const info = await transport.sendMail({
+      from: 'newsletter@office.example',
+      to,
+      subject: 'December offers',
+      text: 'hello',
+    });
+    return /queued as (\S+)/.exec(info.response)?.[1] as string;
+  } finally {
+    transport.close();
+  }
+}
+
+describe('a warm-up schedule saved while running', () => {
+  it('caps the next messages at once, and is shown by GET /api/v1/warmup', async () => {
+    const clock = manualClock();
+    const server = await upstream({ tls: 'none' });
+    const relay = await startTestRelaydesk(
+      { mode: 'relay', relay: { host: '127.0.0.1', port: server.port, security: 'none' } },
+      undefined,
+      { now: clock.now },
+    );
+    cleanups.push(() => relay.dispose());
+    expect((await relay.api<{ warmup: unknown }>('/api/v1/warmup')).warmup).toBeNull();
+
+    const start = new Date(clock.start).toISOString();
+    const saved = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ warmup: [{ upstream: '127.0.0.1', start, caps: [1, 10] }] }),
+    });
+    const answer = (await saved.json()) as { ok: boolean; restartNeeded: string[] };
+    expect(answer).toMatchObject({ ok: true, restartNeeded: [] });
+
+    const first = await send(relay, 'a@partner.example');
+    await settled(relay, first, (d) => d.recipients[0]?.state === 'relayed');
+    const second = await send(relay, 'b@partner.example');
+    const nextDay = new Date(clock.start + 86_400_000).toISOString();
+    const waiting = await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    expect(waiting.recipients[0]?.nextAttemptAt).toBe(nextDay);
+    expect(waiting.recipients[0]?.history.at(-1)?.reason).toBe(
+      `warm-up of 127.0.0.1: day 1 cap of 1 reached (1 sent); goes at ${nextDay}`,
+    );
+    expect(server.messages).toHaveLength(1);
+    expect((await relay.api<{ warmup: unknown }>('/api/v1/warmup')).warmup).toEqual({
+      upstream: '127.0.0.1',
+      preset: null,
+      day: 1,
+      cap: 1,
+      sentToday: 1,
+      nextDayAt: nextDay,
+    });
+  });
+});
