@@ -76,4 +76,51 @@ describe('a warm-up schedule saved while running', () => {
       nextDayAt: nextDay,
     });
   });
+
+  it('says a recipient the cap holds back waits for the next day, not for the upstream', async () => {
+    // the upstream refused MAIL FROM for a while (its 451 is about the upstream, not the
+    // message), then takes mail again; the retry meets the day's cap
+    const clock = manualClock();
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 Mail server temporarily busy' } },
+    });
+    const start = new Date(clock.start).toISOString();
+    const relay = await startTestRelaydesk(
+      {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+        warmup: [{ upstream: '127.0.0.1', start, caps: [1, 10] }],
+      },
+      undefined,
+      { now: clock.now },
+    );
+    cleanups.push(() => relay.dispose());
+    const id = await send(relay, 'a@partner.example');
+    const busy = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect(busy.recipients[0]?.waitsForUpstream).toBe(true);
+
+    server.setFailures({});
+    const retried = await relay.fetch('/api/v1/queue/retry', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id] }),
+    });
+    expect(retried.status).toBe(200);
+    const nextDay = new Date(clock.start + 86_400_000).toISOString();
+    const capped = await settled(relay, id, (d) =>
+      (d.recipients[0]?.history.at(-1)?.reason ?? '').startsWith('warm-up of'),
+    );
+    expect(capped.recipients[0]).toMatchObject({ state: 'deferred', nextAttemptAt: nextDay });
+    // not "goes when the upstream takes mail again" (the Queue view) nor sent on with the
+    // others when the upstream is next seen to answer: it goes when day 2 begins
+    expect(capped.recipients[0]?.waitsForUpstream).toBeUndefined();
+    const queued = await relay.api<{
+      messages: Array<{ id: string; recipients: Array<{ waitsForUpstream?: boolean }> }>;
+    }>('/api/v1/queue');
+    expect(
+      queued.messages.find((m) => m.id === id)?.recipients[0]?.waitsForUpstream,
+    ).toBeUndefined();
+    expect(server.messages).toHaveLength(0);
+  });
 });
