@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { settled } from '../helpers/delivery.js';
 import { manualClock } from '../helpers/manual-clock.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
-import { upstreamsPerTest } from '../helpers/upstream-server.js';
+import { closedPort, upstreamsPerTest } from '../helpers/upstream-server.js';
 
 const { upstream } = upstreamsPerTest();
 const cleanups: Array<() => Promise<void>> = [];
@@ -122,5 +122,48 @@ describe('a warm-up schedule saved while running', () => {
       queued.messages.find((m) => m.id === id)?.recipients[0]?.waitsForUpstream,
     ).toBeUndefined();
     expect(server.messages).toHaveLength(0);
+  });
+
+  it('does not count attempts that reached no upstream against the day (an outage does not use it up)', async () => {
+    const clock = manualClock();
+    const port = await closedPort();
+    const start = new Date(clock.start).toISOString();
+    const relay = await startTestRelaydesk(
+      {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port, security: 'none' },
+        warmup: [{ upstream: '127.0.0.1', start, caps: [2, 10] }],
+      },
+      undefined,
+      { now: clock.now },
+    );
+    cleanups.push(() => relay.dispose());
+    // the upstream is down in the morning: the first message's attempt finds nothing listening
+    const first = await send(relay, 'a@partner.example');
+    const refused = await settled(relay, first, (d) => d.recipients[0]?.state === 'deferred');
+    expect(refused.recipients[0]?.attempts[0]?.reply.code).toBeNull();
+    const second = await send(relay, 'b@partner.example');
+    await relay.service.queueIdle();
+    expect(
+      (await relay.api<{ warmup: { sentToday: number } }>('/api/v1/warmup')).warmup.sentToday,
+    ).toBe(0);
+
+    // it comes back where it was; the admin resumes and retries: both go, the day's cap is 2
+    const server = await upstream({ tls: 'none', port });
+    const post = (path: string, body: unknown) =>
+      relay.fetch(path, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post('/api/v1/relay/resume', {});
+    await post('/api/v1/queue/retry', { IDs: [first, second] });
+    for (const id of [first, second]) {
+      await settled(relay, id, (d) => d.recipients[0]?.state === 'relayed');
+    }
+    expect(server.messages).toHaveLength(2);
+    expect(
+      (await relay.api<{ warmup: { sentToday: number } }>('/api/v1/warmup')).warmup.sentToday,
+    ).toBe(2);
   });
 });

@@ -4,7 +4,7 @@
 // `sender-control` line and to the live events.
 import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
 import type { QuotaUsage, SenderAlert } from '../../../preload/filter-contract.js';
-import type { MessageRecord } from '../message-record.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
@@ -282,6 +282,15 @@ export class SenderControlService {
     return gated;
   }
 
+  /** After an attempt: one that got no reply sent nothing, which the warm-up day does not count. */
+  attempted(recipient: RecipientDelivery): void {
+    const last = recipient.attempts.at(-1);
+    const warmup = this.warmup;
+    if (!last || !warmup || last.reply.code !== null) return;
+    if (last.upstream.host.toLowerCase() !== warmup.schedule.upstream) return;
+    warmup.unsent(1, Date.parse(last.startedAt));
+  }
+
   warmupStatus(): WarmupStatus | null {
     return this.warmup?.status(this.now()) ?? null;
   }
@@ -293,6 +302,8 @@ export class SenderControlService {
       for (const r of record.delivery ?? []) {
         if (isFinal(r.state) && r.attempts.length === 0) continue;
         for (const attempt of r.attempts) {
+          // no reply at all: nothing reached the upstream (see WarmupGate.unsent)
+          if (attempt.reply.code === null) continue;
           if (
             attempt.upstream.host.toLowerCase() === upstream &&
             Date.parse(attempt.startedAt) >= since
