@@ -124,6 +124,15 @@ export class SenderControlService {
     this.host.log(parts.join(' '));
   }
 
+  /**
+   * How mail from this envelope is held when it joins the queue other than from SMTP (a release
+   * from the quarantine): the reason of the suspension covering it now, or null when none does.
+   */
+  suspendedHoldReason(envelope: MessageRecord['envelope']): string | null {
+    const covering = this.control.coveredBy(envelope)[0];
+    return covering ? holdReason(covering) : null;
+  }
+
   list(): SuspensionEntry[] {
     return this.control.suspensions.list();
   }
