@@ -61,6 +61,11 @@ export interface QuarantineRelease {
   Released: string;
   /** The recipients queued for relaying (their routing rules relay them); none in capture mode. */
   Relayed: string[];
+  /**
+   * Why those wait held in the queue instead of going: a suspension covers the sender (`held:
+   * sender bob@example.com suspended (ID): reason`); null when they go.
+   */
+  HeldBy: string | null;
   /** Recipients the routing rules now reject, left out. */
   Refused: string[];
 }

@@ -114,6 +114,9 @@ async function releaseFromQuarantine(
 
 function quarantineDone(result: QuarantineRelease): string {
   const to = result.Relayed.length > 0 ? `, queued for ${result.Relayed.join(', ')}` : '';
+  // a suspension of its sender keeps it in the queue: said, or "queued" read as on its way
+  if (result.HeldBy)
+    return `released from the quarantine into ${result.Mailbox}${to} and ${result.HeldBy}`;
   return `released from the quarantine into ${result.Mailbox}${to}`;
 }
 

@@ -234,7 +234,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish,
       log: (line) => relayLog.relay(line),
       gate: (recipients, at) => senders.warmupGate(recipients, at),
-      onAttempt: (recipient) => runtime.deliveryOutcomes.add({ state: recipient.state }),
+      onAttempt: (recipient) => {
+        runtime.deliveryOutcomes.add({ state: recipient.state });
+        senders.attempted(recipient);
+      },
       onFailed: (record, failed) =>
         void parts.arrival.reportFailure(
           record.id,

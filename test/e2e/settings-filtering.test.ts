@@ -132,7 +132,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('Filtering & senders in the Setting
       (err: { response?: string }) => err.response ?? String(err),
     );
     expect(refused).toMatch(
-      /^451 4\.7\.1 Quota exceeded for ip 127\.0\.0\.1: at most 1 messages a minute/,
+      /^451 4\.7\.1 Quota exceeded for ip 127\.0\.0\.1: at most 1 message a minute/,
     );
 
     await page.locator('#section-filtering').scrollIntoViewIfNeeded();

@@ -107,7 +107,7 @@ describe('quotas', () => {
     const relay = await relaydesk({ quotas: [{ ip: '127.0.0.0/8', perHour: 1 }] }, clock.now);
     expect((await send(relay, ['a@example.com'])).error).toBeNull();
     expect((await send(relay, ['a@example.com'])).error?.response).toMatch(
-      /^451 4\.7\.1 Quota exceeded for ip 127\.0\.0\.1: at most 1 messages an hour/,
+      /^451 4\.7\.1 Quota exceeded for ip 127\.0\.0\.1: at most 1 message an hour/,
     );
     await expect(startTestRelaydesk({ quotas: [{ perHour: 5 }] })).rejects.toThrow(
       'quotas[0]: give either "user" (a name or glob, "*" for every user) or "ip" (a CIDR such as "0.0.0.0/0" for every client), not neither',

@@ -5,6 +5,8 @@
 // verdict stays on it, with the time of the release, so what the filter found is never lost.
 import type { MessageRecord } from '../message-record.js';
 import { planDelivery } from '../queue/delivery-plan.js';
+import { applyDelivery } from '../queue/delivery-transition.js';
+import { defaultRetrySchedule } from '../queue/retry-schedule.js';
 import { QueueError } from '../queue/queue-error.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
 import { quarantineMailbox } from './message-filter.js';
@@ -68,6 +70,8 @@ export interface ReleasedMessage {
   record: MessageRecord;
   /** The recipients queued for relaying (their rules relay or redirect them). */
   relayed: string[];
+  /** Why they wait held instead of going (a suspension of its sender); null when they go. */
+  heldBy: string | null;
   /** Recipients the rules now reject: left out. */
   refused: string[];
 }
@@ -83,15 +87,35 @@ export function releasedRecord(
   record: MessageRecord,
   decisions: readonly RecipientDecision[],
   at: Date,
+  /**
+   * The hold reason of a suspension that covers its sender now, if one does. The message joins
+   * the queue as one just received, and one just received from a suspended sender is refused:
+   * released, it waits held for review with what the sender had queued, instead of going out
+   * past the suspension. Held in the same write as the release, so a crash cannot send it.
+   */
+  suspended: string | null = null,
 ): ReleasedMessage {
-  const plan = planDelivery(decisions, at);
+  const planned = planDelivery(decisions, at);
+  const plan = suspended
+    ? {
+        ...planned,
+        delivery: planned.delivery?.map((r) =>
+          r.state === 'pending'
+            ? applyDelivery(r, { type: 'hold', reason: suspended }, at, defaultRetrySchedule)
+            : r,
+        ),
+      }
+    : planned;
   const mailbox = mailboxBeforeQuarantine(record) ?? plan.mailbox;
   const when = at.toISOString();
-  const relayed = (plan.delivery ?? []).filter((r) => r.state === 'pending').map((r) => r.address);
+  const relayed = (plan.delivery ?? [])
+    .filter((r) => r.state === 'pending' || r.state === 'held')
+    .map((r) => r.address);
+  const heldBy = suspended && relayed.length > 0 ? suspended : null;
   const refused = decisions.filter((d) => d.action.type === 'reject').map((d) => d.recipient);
   const notes = [
     ...record.notes,
-    `released from the quarantine by hand at ${when}${relayed.length > 0 ? `: queued for ${relayed.join(', ')}` : ''}`,
+    `released from the quarantine by hand at ${when}${relayed.length > 0 ? `: queued for ${relayed.join(', ')}` : ''}${heldBy ? `, ${heldBy}` : ''}`,
     ...(refused.length > 0
       ? [`not queued for ${refused.join(', ')}: the routing rules now reject them`]
       : []),
@@ -109,6 +133,7 @@ export function releasedRecord(
       ...(filter ? { filter } : {}),
     },
     relayed,
+    heldBy,
     refused,
   };
 }

@@ -160,7 +160,12 @@ function step(
       const first = r.firstAttemptAt === null ? null : Date.parse(r.firstAttemptAt);
       if (first !== null && event.until.getTime() - first >= policy.lifetimeMs)
         return expire(r, now, policy, event.reason);
-      return enter(r, 'deferred', now, event.reason, {
+      // it waits for the gate's time (the warm-up's next day), no longer for an upstream that
+      // did not answer before: kept, that said "goes when the upstream takes mail again" and
+      // sent it back through the gate each time the upstream was seen to answer
+      const { upstreamWait, ...rest } = r;
+      const gated = upstreamWait === 'waiting' ? rest : r;
+      return enter(gated, 'deferred', now, event.reason, {
         nextAttemptAt: event.until.toISOString(),
       });
     }

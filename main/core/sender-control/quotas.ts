@@ -14,6 +14,7 @@ import {
 } from '../routing-rules/index.js';
 import { objectError, show } from '../routing-rules/settings-errors.js';
 import type { QuotaCount, QuotaJournal } from './quota-journal.js';
+import { userPatternProblem } from './user-pattern.js';
 
 export interface Quota {
   name: string | null;
@@ -35,6 +36,11 @@ const windows = [
   ['perHour', hour, 'an hour'],
   ['perDay', day, 'a day'],
 ] as const;
+
+/** `1 message`, `20 messages`: the reply a client logs and an admin reads. */
+function counted(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
 
 const limitKeys = ['perMinute', 'perHour', 'perDay', 'recipientsPerDay'] as const;
 
@@ -89,11 +95,10 @@ function quotaSchema(at: string) {
       let ip: CidrRange | null = null;
       if (value.user !== undefined) {
         const parsed = parseAddressPattern(value.user);
-        if ('problem' in parsed) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${at}.user: ${show(value.user)} ${parsed.problem}`,
-          });
+        // a user no name can be (`@example.com`) would be a quota that limits nobody
+        const problem = 'problem' in parsed ? parsed.problem : userPatternProblem(value.user);
+        if ('problem' in parsed || problem !== null) {
+          ctx.addIssue({ code: 'custom', message: `${at}.user: ${show(value.user)} ${problem}` });
           return z.NEVER;
         }
         user = parsed.pattern;
@@ -287,7 +292,7 @@ export class QuotaLedger {
         const freeAt = new Date((inWindow[inWindow.length - limit] as number) + span);
         return {
           code: 451,
-          message: `4.7.1 Quota exceeded for ${key}: at most ${limit} messages ${words}; try again after ${freeAt.toISOString()}`,
+          message: `4.7.1 Quota exceeded for ${key}: at most ${counted(limit, 'message')} ${words}; try again after ${freeAt.toISOString()}`,
           reason: `quota ${quota.name ?? limitKey} (${key}: ${inWindow.length}/${limit} ${words})`,
         };
       }
@@ -307,7 +312,7 @@ export class QuotaLedger {
       if (today + already < limit) continue;
       return {
         code: 452,
-        message: `4.5.3 Recipient quota exceeded for ${key}: at most ${limit} recipients a day; try the rest later`,
+        message: `4.5.3 Recipient quota exceeded for ${key}: at most ${counted(limit, 'recipient')} a day; try the rest later`,
         reason: `quota ${quota.name ?? 'recipientsPerDay'} (${key}: ${today + already}/${limit} recipients a day)`,
       };
     }

@@ -4,7 +4,7 @@
 // `sender-control` line and to the live events.
 import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
 import type { QuotaUsage, SenderAlert } from '../../../preload/filter-contract.js';
-import type { MessageRecord } from '../message-record.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
@@ -62,7 +62,8 @@ function heldFor(reason: string | undefined): string | null {
 
 export class SenderControlService {
   readonly control: SenderControl;
-  private readonly warmup: WarmupGate | null;
+  /** The warm-up gate of the upstream now set, and the schedule it was made for. */
+  private gate: { key: string; gate: WarmupGate | null } = { key: '', gate: null };
   private readonly alerts: SenderAlertLog;
 
   constructor(
@@ -72,11 +73,28 @@ export class SenderControlService {
   ) {
     this.control = new SenderControl(settings, now);
     this.alerts = new SenderAlertLog(settings.dataDir, now);
-    const upstream = settings.relay?.host.toLowerCase();
-    const schedule = settings.warmup.find((w) => w.upstream === upstream);
-    this.warmup = schedule
-      ? new WarmupGate(schedule, (since) => this.attemptedSince(schedule.upstream, since))
-      : null;
+  }
+
+  /**
+   * The gate of the warm-up schedule for the upstream the settings name now. Both can change
+   * while running (Settings → Filtering & senders, the upstream form): a gate made once at start
+   * left a schedule saved there without effect, and GET /api/v1/warmup saying none, until a
+   * restart nobody was told of. Made again only when the schedule or the upstream changed, as
+   * a gate counts what it let through today.
+   */
+  private get warmup(): WarmupGate | null {
+    const upstream = this.settings.relay?.host.toLowerCase();
+    const schedule = this.settings.warmup.find((w) => w.upstream === upstream) ?? null;
+    const key = schedule ? JSON.stringify([schedule.upstream, schedule.start, schedule.caps]) : '';
+    if (key !== this.gate.key) {
+      this.gate = {
+        key,
+        gate: schedule
+          ? new WarmupGate(schedule, (since) => this.attemptedSince(schedule.upstream, since))
+          : null,
+      };
+    }
+    return this.gate.gate;
   }
 
   async load(): Promise<void> {
@@ -104,6 +122,15 @@ export class SenderControlService {
       if (value !== undefined) parts.push(`${key}=${auditValue(value)}`);
     }
     this.host.log(parts.join(' '));
+  }
+
+  /**
+   * How mail from this envelope is held when it joins the queue other than from SMTP (a release
+   * from the quarantine): the reason of the suspension covering it now, or null when none does.
+   */
+  suspendedHoldReason(envelope: MessageRecord['envelope']): string | null {
+    const covering = this.control.coveredBy(envelope)[0];
+    return covering ? holdReason(covering) : null;
   }
 
   list(): SuspensionEntry[] {
@@ -251,16 +278,26 @@ export class SenderControlService {
   }
 
   warmupGate(recipients: number, now: number): { until: number; reason: string } | null {
-    const gated = this.warmup?.take(recipients, now) ?? null;
+    const warmup = this.warmup;
+    const gated = warmup?.take(recipients, now) ?? null;
     if (gated) {
       this.line('delay', {
-        upstream: this.warmup?.schedule.upstream,
+        upstream: warmup?.schedule.upstream,
         nrcpt: recipients,
         until: new Date(gated.until).toISOString(),
         reason: gated.reason,
       });
     }
     return gated;
+  }
+
+  /** After an attempt: one that got no reply sent nothing, which the warm-up day does not count. */
+  attempted(recipient: RecipientDelivery): void {
+    const last = recipient.attempts.at(-1);
+    const warmup = this.warmup;
+    if (!last || !warmup || last.reply.code !== null) return;
+    if (last.upstream.host.toLowerCase() !== warmup.schedule.upstream) return;
+    warmup.unsent(1, Date.parse(last.startedAt));
   }
 
   warmupStatus(): WarmupStatus | null {
@@ -274,6 +311,8 @@ export class SenderControlService {
       for (const r of record.delivery ?? []) {
         if (isFinal(r.state) && r.attempts.length === 0) continue;
         for (const attempt of r.attempts) {
+          // no reply at all: nothing reached the upstream (see WarmupGate.unsent)
+          if (attempt.reply.code === null) continue;
           if (
             attempt.upstream.host.toLowerCase() === upstream &&
             Date.parse(attempt.startedAt) >= since

@@ -13,6 +13,7 @@ import {
   type AddressPattern,
 } from '../routing-rules/index.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
+import { userPatternProblem } from './user-pattern.js';
 
 export type SuspensionKind = SuspensionEntry['Kind'];
 export const suspensionKinds: readonly SuspensionKind[] = ['ip', 'cidr', 'user', 'sender'];
@@ -107,11 +108,15 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
   }
   if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {
     throw new SuspensionInputError(
-      `Reason: ${JSON.stringify(Reason ?? null)} is not valid; give one line of up to 300 characters saying why (the client is told)`,
+      `Reason: ${JSON.stringify(Reason ?? null)} is ${typeof Reason === 'string' && Reason.trim() === '' ? 'empty' : 'not valid'}; give one line of up to 300 characters saying why (the client is told)`,
     );
   }
   const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };
   if (kind === 'sender') senderMatchesSomething(entry.Value);
+  const userProblem = kind === 'user' ? userPatternProblem(entry.Value) : null;
+  if (userProblem) {
+    throw new SuspensionInputError(`Value: ${JSON.stringify(entry.Value)} ${userProblem}`);
+  }
   const { range } = compile({ ...entry, ID: '', Created: '', Auto: false });
   // stored as it matches: `10.0.0.1/24` covers 10.0.0.0-255, and the list must say so
   if (kind === 'cidr' && range) entry.Value = cidrNetwork(range);

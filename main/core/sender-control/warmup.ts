@@ -162,6 +162,18 @@ export class WarmupGate {
     };
   }
 
+  /**
+   * Recipients it let through whose attempt (started at `startedAt`) got no reply at all: the
+   * connection was refused or lost before the upstream answered, so nothing reached the provider
+   * and the day's cap is not used up by them. Counted, an outage in the morning used up the day:
+   * after it the mail waited for the next day of the schedule.
+   */
+  unsent(recipients: number, startedAt: number): void {
+    if (this.counted && startedAt >= this.counted.dayStart) {
+      this.counted.sent = Math.max(0, this.counted.sent - recipients);
+    }
+  }
+
   status(now: number): WarmupStatus {
     const { sent, day: today } = this.sentToday(now);
     return {

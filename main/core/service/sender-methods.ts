@@ -78,7 +78,12 @@ export function senderMethods(
       const refusal = releaseRefusal(record, confirmVirus);
       if (refusal) throw refusal;
       const at = new Date(now());
-      const released = releasedRecord(record, rules.decide(record.envelope), at);
+      const released = releasedRecord(
+        record,
+        rules.decide(record.envelope),
+        at,
+        senders.suspendedHoldReason(record.envelope),
+      );
       // the index takes the change before this turn ends, so a second release (a double click)
       // already reads it as released; nothing here awaits before that
       await store.saveRecord(released.record);
@@ -94,6 +99,7 @@ export function senderMethods(
           mailbox: released.record.mailbox,
           nrcpt: released.relayed.length,
           scan: verdict?.scan,
+          held: released.heldBy ?? undefined,
           reason: `released from the quarantine by hand; it was quarantined for: ${verdict?.reasons.join('; ') ?? ''}`,
         }),
       );
@@ -113,6 +119,7 @@ export function senderMethods(
         Mailbox: released.record.mailbox,
         Released: at.toISOString(),
         Relayed: released.relayed,
+        HeldBy: released.heldBy,
         Refused: released.refused,
       };
     },

@@ -65,7 +65,11 @@ export function SuspensionsPanel() {
         setNotice(told(result));
         reload();
       },
-      (err: Error) => setError(serverWords(err)),
+      (err: Error) => {
+        // the last action's "… suspended" beside this refusal read as if this one was done too
+        setNotice(null);
+        setError(serverWords(err));
+      },
     );
   };
 

@@ -88,6 +88,9 @@ export function nextTry(
   now: number = Date.now(),
 ): NextTry {
   const { state, nextAttemptAt } = recipient;
+  // held (by hand, or by a suspension for review) is never tried, whatever retry time it kept
+  // from before: "next try due now" under a suspended sender's mail read as if it were going out
+  if (state === 'held') return { text: 'not sent until released', at: null };
   // a pause that waits for a person (a rejected login, by hand) keeps no retry time
   if (pause && !pause.unreachable) return { text: nextTryText(null, true, now), at: null };
   // a probe is out: the one it carries is being tried, the rest wait for its answer

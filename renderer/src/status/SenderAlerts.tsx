@@ -13,10 +13,16 @@ function usual(median: number): string {
 export function SenderAlerts({ onReview }: { onReview(): void }) {
   const api = useApi();
   const [alerts, setAlerts] = useState<SenderAlert[]>([]);
+  // the suspensions in force, to tell an automatic pause still on from one lifted since
+  const [suspended, setSuspended] = useState<ReadonlySet<string> | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(() => {
     api.senderAlerts().then(setAlerts, (err: unknown) => setError(String(err)));
+    api.listSuspensions().then(
+      (entries) => setSuspended(new Set(entries.map((e) => e.ID))),
+      (err: unknown) => setError(String(err)),
+    );
   }, [api]);
 
   useEffect(() => {
@@ -36,6 +42,11 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
     );
   };
   const dismiss = () => act(api.dismissSenderAlert(alert.ID));
+  // an automatic pause lifted since (Lift, unsuspend): "paused until released" was no longer so,
+  // and the alert offered no way to suspend the sender again
+  const paused =
+    alert.SuspensionID !== null && (suspended === null || suspended.has(alert.SuspensionID));
+  const lifted = alert.SuspensionID !== null && !paused;
   const suspend = () =>
     act(
       api
@@ -54,10 +65,14 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
         {alert.Kind === 'user' ? 'SMTP user' : 'Client'} {alert.Value} sent {alert.Count} messages
         this hour ({usual(alert.Median)})
       </strong>
-      {alert.SuspensionID ? ', and was paused until released.' : '.'}{' '}
+      {paused
+        ? ', and was paused until released.'
+        : lifted
+          ? ', and was paused; the pause has been lifted.'
+          : '.'}{' '}
       <span className="sender-alert-when">{new Date(alert.Created).toLocaleString()}</span>
       <span className="sender-alert-actions">
-        {!alert.SuspensionID && (
+        {!paused && (
           <button
             type="button"
             className="toolbar-button"
