@@ -20,7 +20,7 @@ const FIX =
   'Drop or open an .eml file (a message saved from a mail program), or paste the headers ' +
   '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).';
 
-function sizeText(bytes: number): string {
+export function sizeText(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
@@ -64,6 +64,41 @@ export function messageHeadOf(
     };
   }
   return { text: block };
+}
+
+export type PastedRead = { text: string; note: string | null } | { error: string };
+
+/**
+ * What of a paste goes to the analyzer. Up to MESSAGE_HEAD_BYTES as it is; a larger one (a whole
+ * message with its attachments) is cut to its header block, all the route is read from, and the
+ * note says so; one with no header block that small is refused with what to paste instead. Before,
+ * a 30 MB paste went whole to the API and came back as "POST /api/v1/analyze failed with 413:
+ * Request body is too large".
+ */
+export function pastedHeaders(text: string): PastedRead {
+  const size = new TextEncoder().encode(text).length;
+  if (size <= MESSAGE_HEAD_BYTES) return { text, note: null };
+  const block = headerBlockOf(text);
+  const blockSize = new TextEncoder().encode(block).length;
+  if (block.length < text.length && blockSize <= MESSAGE_HEAD_BYTES) {
+    return {
+      text: block,
+      note:
+        `The paste is ${sizeText(size)}: only its header block (${sizeText(blockSize)}, up to ` +
+        'the first empty line) was kept and analyzed, which is all the route is read from.',
+    };
+  }
+  return { error: tooLargeText(size) };
+}
+
+/** The sentence for a paste over the limit: how much is allowed and what to paste instead. */
+export function tooLargeText(size: number | null): string {
+  return (
+    `The text ${size === null ? 'is' : `is ${sizeText(size)},`} more than Analyze takes ` +
+    `(${sizeText(MESSAGE_HEAD_BYTES)}), and has no header block that size (the part up to the ` +
+    'first empty line). Only the headers are needed: paste the header block alone, or open the ' +
+    '.eml file, of which the header block is read.'
+  );
 }
 
 /** Reads a File's first bytes only, so a large file never fills memory or the text field. */
