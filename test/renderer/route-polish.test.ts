@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Hop } from '../../preload/api-contract.js';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 import { MESSAGE_HEAD_BYTES, pastedHeaders } from '../../renderer/src/route/message-file.js';
 import {
@@ -88,5 +89,36 @@ describe('a paste larger than the analyzer takes', () => {
         '(the part up to the first empty line). Only the headers are needed: paste the header ' +
         'block alone, or open the .eml file, of which the header block is read.',
     });
+  });
+});
+
+describe('a phish with made-up stamps, sent again to the relay later', () => {
+  it('times neither the made-up stamps nor the re-send', () => {
+    const hops = [
+      { timestamp: 'a', delaySeconds: null },
+      { timestamp: 'b', delaySeconds: 2 },
+      { timestamp: 'c', delaySeconds: 102 },
+      { timestamp: 'd', delaySeconds: 54_086_400 },
+    ];
+    const warnings = [
+      { code: 'chain-unverified', message: '…', hop: 2 },
+      { code: 'delay-resent', message: '…', hop: 3 },
+    ];
+    // before: ", 1 min 44 s from first to last before it was sent again"
+    expect(routeSpanText({ totalSeconds: 54_086_400, hops: hops as Hop[], warnings })).toBe(
+      '; no time in transit is given: the stamps below Hop 3 are the sender’s claim and are not ' +
+        'counted',
+    );
+    const longer = [...hops.slice(0, 3), { timestamp: 'c2', delaySeconds: 5 }, hops[3]!];
+    expect(
+      routeSpanText({
+        totalSeconds: 54_086_405,
+        hops: longer as Hop[],
+        warnings: [warnings[0]!, { ...warnings[1]!, hop: 4 }],
+      }),
+    ).toBe(
+      ', 5 s from Hop 3 to the last before it was sent again (the stamps below Hop 3 are the ' +
+        'sender’s claim and are not counted)',
+    );
   });
 });

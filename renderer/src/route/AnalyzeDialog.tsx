@@ -142,7 +142,7 @@ export function AnalyzeDialog(props: {
         </div>
       </form>
       {note && (
-        <p className="body-notice" role="status" data-testid="analyze-note">
+        <p className="analyze-note" role="status" data-testid="analyze-note">
           {note}
         </p>
       )}

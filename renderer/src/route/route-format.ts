@@ -32,11 +32,26 @@ export function routeSpanText(
 ): string {
   const total = route.totalSeconds;
   const vouched = vouchedFrom(route.warnings);
+  const resentAt = route.warnings
+    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined && w.hop > vouched)
+    .map((w) => w.hop ?? 0);
+  const resent = resentAt.reduce(
+    (sum, at) => sum + Math.max(0, route.hops[at]?.delaySeconds ?? 0),
+    0,
+  );
+  const sentAgain = resent > 0 && total !== null && resent <= total;
   if (vouched > 0) {
     // the stamps below were left out of the total: say so, or the span reads as the whole route's
     const left = `the stamps below Hop ${vouched + 1} are the sender’s claim and are not counted`;
-    if (total === null) return `; no time in transit is given: ${left}`;
-    if (total >= 0) return `, ${humanDelay(total)} from Hop ${vouched + 1} to the last (${left})`;
+    // the delivery timed ends where the message was sent again, if it was
+    const end = sentAgain ? Math.min(...resentAt) : route.hops.length;
+    const stamps = route.hops.slice(vouched, end).filter((hop) => hop.timestamp !== null).length;
+    if (total === null || stamps < 2) return `; no time in transit is given: ${left}`;
+    if (total >= 0) {
+      const span = humanDelay(sentAgain ? total - resent : total);
+      const until = sentAgain ? 'the last before it was sent again' : 'the last';
+      return `, ${span} from Hop ${vouched + 1} to ${until} (${left})`;
+    }
   }
   if (total === null) return '';
   if (total < 0) {
@@ -45,10 +60,7 @@ export function routeSpanText(
       'so the servers’ clocks disagree and the time in transit is unknown'
     );
   }
-  const resent = route.warnings
-    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined)
-    .reduce((sum, w) => sum + Math.max(0, route.hops[w.hop ?? 0]?.delaySeconds ?? 0), 0);
-  if (resent > 0 && resent <= total) {
+  if (sentAgain) {
     return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
   }
   return `, ${humanDelay(total)} from first to last`;
