@@ -166,3 +166,38 @@ describe('the route screens’ loose ends', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 });
+
+describe('a relay whose request limit is below what a paste encodes to', () => {
+  let gui: Gui;
+
+  beforeAll(async () => {
+    // the API takes the largest message plus 1 MB; a paste of quotes doubles in JSON
+    gui = await startGui(chromiumPath as string, { settings: { maxSize: 1024 } });
+    await gui.openLive();
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('names the limit and what to paste, not "failed with 413"', async () => {
+    const page = gui.page;
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.getByRole('textbox').evaluate((element) => {
+      const area = element as HTMLTextAreaElement;
+      const setter = Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value')?.set;
+      setter?.call(area, 'Subject: "' + '"'.repeat(700_000));
+      area.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
+    // before: "POST /api/v1/analyze failed with 413: Request body is too large"
+    await eventually(() => dialog.getByRole('alert').innerText()).toBe(
+      'The text (684 KB) is more than this relay’s API takes (the largest message setting plus ' +
+        '1 MB, counted as sent, where quotes and control characters take more). Only the ' +
+        'headers are needed: paste the header block alone (the part up to the first empty ' +
+        'line), or open the .eml file, of which the header block is read.',
+    );
+    await page.keyboard.press('Escape');
+  });
+});

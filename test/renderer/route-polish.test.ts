@@ -85,9 +85,9 @@ describe('a paste larger than the analyzer takes', () => {
     const read = pastedHeaders('X'.repeat(MESSAGE_HEAD_BYTES * 2));
     expect(read).toEqual({
       error:
-        'The text is 2 MB, more than Analyze takes (1 MB), and has no header block that size ' +
-        '(the part up to the first empty line). Only the headers are needed: paste the header ' +
-        'block alone, or open the .eml file, of which the header block is read.',
+        'The text is 2 MB, more than Analyze takes (1 MB), and has no header block that size. ' +
+        'Only the headers are needed: paste the header block alone (the part up to the first ' +
+        'empty line), or open the .eml file, of which the header block is read.',
     });
   });
 });

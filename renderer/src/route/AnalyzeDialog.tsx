@@ -3,7 +3,7 @@ import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
 import { ApiError } from '../api/http-transport';
-import { pastedHeaders, readMessageFile, tooLargeText } from './message-file';
+import { pastedHeaders, readMessageFile, refusedAsTooLargeText } from './message-file';
 import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
@@ -46,7 +46,7 @@ export function AnalyzeDialog(props: {
       setError(
         // a relay whose body limit is lower still than the header block
         failure instanceof ApiError && failure.status === 413
-          ? tooLargeText(null)
+          ? refusedAsTooLargeText(new TextEncoder().encode(read.text).length)
           : failure instanceof Error
             ? failure.message
             : String(failure),

@@ -91,13 +91,27 @@ export function pastedHeaders(text: string): PastedRead {
   return { error: tooLargeText(size) };
 }
 
+/** What to paste instead of a text too large to analyze. */
+const PASTE_FIX =
+  'Only the headers are needed: paste the header block alone (the part up to the first empty ' +
+  'line), or open the .eml file, of which the header block is read.';
+
 /** The sentence for a paste over the limit: how much is allowed and what to paste instead. */
-export function tooLargeText(size: number | null): string {
+export function tooLargeText(size: number): string {
   return (
-    `The text ${size === null ? 'is' : `is ${sizeText(size)},`} more than Analyze takes ` +
-    `(${sizeText(MESSAGE_HEAD_BYTES)}), and has no header block that size (the part up to the ` +
-    'first empty line). Only the headers are needed: paste the header block alone, or open the ' +
-    '.eml file, of which the header block is read.'
+    `The text is ${sizeText(size)}, more than Analyze takes (${sizeText(MESSAGE_HEAD_BYTES)}), ` +
+    `and has no header block that size. ${PASTE_FIX}`
+  );
+}
+
+/**
+ * The relay refused the request as too large (413): its API takes the largest message setting
+ * plus 1 MB, and a paste's quotes and control characters grow when sent as JSON.
+ */
+export function refusedAsTooLargeText(size: number): string {
+  return (
+    `The text (${sizeText(size)}) is more than this relay’s API takes (the largest message ` +
+    `setting plus 1 MB, counted as sent, where quotes and control characters take more). ${PASTE_FIX}`
   );
 }
 
