@@ -41,7 +41,10 @@ describe('route wording', () => {
 
   it('counts verified clients only where there are two network hops to compare', () => {
     const route = (verified: number[], networkHops: number) =>
-      ({ verifiedClients: { verified, networkHops } }) as RouteAnalysis;
+      ({
+        hops: [] as RouteAnalysis['hops'],
+        verifiedClients: { verified, networkHops },
+      }) as RouteAnalysis;
     expect(verifiedClientsText(route([2], 3))).toBe(
       'Client verified (reverse DNS and address) at 1 of 3 hops.',
     );

@@ -96,3 +96,53 @@ test('a saved message handed in again on this machine is a local resubmission, n
   ]);
   expect(analysis.hops[1]?.broken).toBe(false);
 });
+
+test('the total and the slowest hop count only the stamps a receiver vouches for', () => {
+  // forged.eml: the made-up hops below Hop 3 read 2 s apart, Hop 3 1 min 42 s after them; the
+  // summary said "1 min 44 s from first to last" and marked Hop 3 as the slowest
+  const forged = analyzeMessage(headerSet('forged'));
+  expect([forged.totalSeconds, forged.positiveSeconds, forged.slowestHop]).toEqual([
+    null,
+    null,
+    null,
+  ]);
+  expect(forged.slowestTies).toEqual([]);
+  // with a real hop above the HELO-only hand-over, its delay is the route's time
+  const above =
+    'Received: from mx.victim.example (mx.victim.example [203.0.113.5]) by imap.victim.example ' +
+    '(Postfix) with ESMTP id 9; Wed, 19 Mar 2025 03:12:49 +0000\n';
+  const longer = analyzeMessage(Buffer.concat([Buffer.from(above), headerSet('forged')]));
+  expect([longer.totalSeconds, longer.positiveSeconds, longer.slowestHop]).toEqual([5, 5, 3]);
+});
+
+describe('a provider’s server under its internal name, then under its public one', () => {
+  const codesOf = (name: string) => codes(headerSet(name));
+
+  test('Fastmail, SendGrid and Mailgun hand-overs no longer read as a missing hop', () => {
+    // before: chain-broken at Fastmail's hops 3 and 5, SendGrid's hop 3, Mailgun's hop 2
+    expect(codesOf('fastmail')).toEqual([]);
+    expect(codesOf('sendgrid')).toEqual([]);
+    expect(codesOf('mailgun')).toEqual([]);
+  });
+
+  const internalBelow =
+    'Received: by filterdrecv-7bc86b958d-x2xkp with SMTP id 1; Mon, 10 Mar 2025 09:00:05 +0000\n';
+
+  test('a client the receiver found no name for still does not join an internal name', () => {
+    const spam =
+      'Received: from o1.sendgrid.net (unknown [198.51.100.66]) by mx.customer.example ' +
+      '(Postfix) with ESMTP id 2; Mon, 10 Mar 2025 09:00:09 +0000\n';
+    expect(codes(spam + internalBelow)).toEqual([['chain-broken', 1]]);
+  });
+
+  test('a public name below a verified client that is not it still breaks the chain', () => {
+    const publicBelow =
+      'Received: from a.example.net (a.example.net [192.0.2.1]) by relay.example.net ' +
+      '(Postfix) with ESMTP id 1; Mon, 10 Mar 2025 09:00:05 +0000\n';
+    const above =
+      'Received: from o1.sendgrid.net (o1.sendgrid.net [149.72.1.2]) by mx.customer.example ' +
+      '(Postfix) with ESMTP id 2; Mon, 10 Mar 2025 09:00:09 +0000\n';
+    expect(codes(above + publicBelow)).toEqual([['chain-broken', 1]]);
+    expect(codes(above + internalBelow)).toEqual([]);
+  });
+});

@@ -25,7 +25,8 @@ const expected: Record<string, Reading> = {
     by: ['smtp.relay.example', 'mx.university.example'],
     tls: ['TLS1.2', 'TLS1.3'],
     warnings: ['chain-unverified@1'],
-    slowestHop: 1,
+    // only the top stamp is a receiver's word: no delay between the two is vouched for
+    slowestHop: null,
   },
   fastmail: {
     by: [
@@ -37,14 +38,16 @@ const expected: Record<string, Reading> = {
       'sloti1d3t01',
     ],
     tls: [null, false, 'TLSv1.3', false, null, false],
-    warnings: ['chain-broken@2', 'chain-broken@4'],
+    // its internal names (`mailfout.phl.internal`) hand over under public or private addresses
+    warnings: [],
     slowestHop: 2,
   },
   forged: {
     by: ['mail.bank.example', 'smtp.bank.example', 'mx.victim.example'],
     tls: [false, true, false],
     warnings: ['chain-unverified@2', 'authentication-failed@-', 'authentication-failed@-'],
-    slowestHop: 2,
+    // the made-up stamps below the HELO-only hand-over time nothing
+    slowestHop: null,
   },
   forwarded: {
     by: ['forwarder.alumni.example', 'mx.newhome.example'],
@@ -85,7 +88,7 @@ const expected: Record<string, Reading> = {
   mailgun: {
     by: ['7d9f1a2b3c4d', 'mx.customer.example'],
     tls: [null, true],
-    warnings: ['chain-broken@1'],
+    warnings: [],
     slowestHop: null,
   },
   'mailing-list': {
@@ -121,7 +124,7 @@ const expected: Record<string, Reading> = {
   sendgrid: {
     by: ['geopod-ismtpd-3', 'filterdrecv-7bc86b958d-x2xkp', 'mx.customer.example'],
     tls: [null, false, true],
-    warnings: ['chain-broken@2'],
+    warnings: [],
     slowestHop: 2,
   },
   sendmail: {

@@ -106,7 +106,39 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   ) {
     return true;
   }
-  return hop.fromIpScope === 'loopback' && sameHost(hostKey(hop.by), by);
+  if (hop.fromIpScope === 'loopback') return sameHost(hostKey(hop.by), by);
+  return insideHandOver(hop, previous);
+}
+
+/**
+ * Top-level names that the public DNS never answers for: RFC 6762's `local`, RFC 8375's
+ * `home.arpa`, ICANN's `internal` (2024), and the customary `lan`, `localdomain`, `corp`, `home`.
+ */
+const INTERNAL_SUFFIXES = ['internal', 'local', 'localdomain', 'lan', 'corp', 'home', 'home.arpa'];
+
+/**
+ * A name only a provider's own network knows: one label (SendGrid's `filterdrecv-7bc86b958d-x2xkp`,
+ * Mailgun's container `7d9f1a2b3c4d`) or under a suffix no public DNS answers for (Fastmail's
+ * `mailfout.phl.internal`). Such a server is known by another, public name to the next one.
+ */
+function internalName(name: string | null): boolean {
+  if (!name || normalizeIp(name)) return false;
+  if (!name.includes('.')) return name !== 'localhost';
+  return INTERNAL_SUFFIXES.some((suffix) => name.endsWith(`.${suffix}`));
+}
+
+/**
+ * A provider's server that stamped the previous hop under its internal name hands the message
+ * on under its public one (or from its private address), so the names never match. It joins up
+ * when the receiver vouches for the client: it looked up the client's name for its address
+ * (not `may be forged`), or saw a private address, which no one outside its network can send
+ * from. A forger's made-up stamp below a real one is still caught: the spammer's own address has
+ * no looked-up name (chain-unverified), and a public stamp below a public one still breaks.
+ */
+function insideHandOver(hop: Hop, previous: Hop): boolean {
+  if (!internalName(hostKey(previous.by))) return false;
+  const verified = hop.fromIp !== null && hop.fromRdns !== null && !hop.forged;
+  return verified || hop.private === true;
 }
 
 /**
@@ -298,23 +330,19 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     };
   });
 
-  let firstMs: number | null = null;
-  let lastMs: number | null = null;
   let previousMs: number | null = null;
   let previousIndex = -1;
-  let dated = 0;
-  let positive = 0;
-  // hops whose delay was time in transit (a re-send's gap is not), for the slowest hop below
-  const inTransit: number[] = [];
+  // the dated hop each delay is measured from, and the hops whose delay was time in transit (a
+  // re-send's gap is not), for the total and the slowest hop below
+  const measuredFrom: number[] = hops.map(() => -1);
+  const inTransit: boolean[] = hops.map(() => false);
   hops.forEach((hop, index) => {
     const ms = instants[index];
     if (ms === null || ms === undefined) return;
-    dated++;
-    firstMs ??= ms;
-    lastMs = ms;
     if (previousMs !== null) {
       const delay = seconds(ms - previousMs);
       hop.delaySeconds = delay;
+      measuredFrom[index] = previousIndex;
       if (delay > MAX_QUEUE_SECONDS) {
         const before = index === 1 ? hopName(0) : `Hops 1–${index}`;
         // sent again from inside (a saved .eml re-sent to test, a quarantine released): the
@@ -329,33 +357,20 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
               'released from a quarantine), so this is not time in transit.',
             hop: index,
           });
-          previousMs = ms;
-          previousIndex = index;
-          return;
+        } else {
+          warnings.push({
+            code: 'delay-implausible',
+            message:
+              `${hopName(index)} is stamped ${describeSeconds(delay)} after ${hopName(previousIndex)}, ` +
+              'longer than mail servers keep a message queued (they give up after 4–5 days). ' +
+              `${before} ${index === 1 ? 'was' : 'were'} most likely written by the sender to look ` +
+              'like a route (forged), unless a clock was that far off or the message was held by ' +
+              `hand; the servers’ own stamps begin at ${hopName(index)}.`,
+            hop: index,
+          });
         }
-        warnings.push({
-          code: 'delay-implausible',
-          message:
-            `${hopName(index)} is stamped ${describeSeconds(delay)} after ${hopName(previousIndex)}, ` +
-            'longer than mail servers keep a message queued (they give up after 4–5 days). ' +
-            `${before} ${index === 1 ? 'was' : 'were'} most likely written by the sender to look ` +
-            'like a route (forged), unless a clock was that far off or the message was held by ' +
-            `hand; the servers’ own stamps begin at ${hopName(index)}.`,
-          hop: index,
-        });
-        // time in transit, the total and the slowest hop count from the servers' own stamps: a
-        // made-up route's years are no delay of anyone's
-        firstMs = ms;
-        dated = 1;
-        positive = 0;
-        inTransit.length = 0;
-        previousMs = ms;
-        previousIndex = index;
-        return;
-      }
-      if (delay > 0) {
-        positive += delay;
-        inTransit.push(index);
+      } else if (delay > 0) {
+        inTransit[index] = true;
       } else if (delay < 0) {
         hop.skew = true;
         warnings.push({
@@ -405,16 +420,36 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     });
   });
 
-  const slowestTies = slowestHops(hops, inTransit);
+  // time in transit, the total and the slowest hop count from the receivers' own stamps: a
+  // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a
+  // hand-over tied on only by a HELO name
+  const start = warnings.reduce(
+    (at, w) =>
+      (w.code === 'delay-implausible' || w.code === 'chain-unverified') && w.hop !== undefined
+        ? Math.max(at, w.hop)
+        : at,
+    0,
+  );
+  const counted = instants
+    .map((ms, index) => ({ ms, index }))
+    .filter(
+      (entry): entry is { ms: number; index: number } => entry.index >= start && entry.ms !== null,
+    );
+  const transit = inTransit
+    .map((yes, index) => (yes && (measuredFrom[index] ?? -1) >= start ? index : -1))
+    .filter((index) => index >= 0);
+  const positive = transit.reduce((sum, index) => sum + (hops[index]?.delaySeconds ?? 0), 0);
+  const first = counted[0];
+  const last = counted[counted.length - 1];
+  const slowestTies = slowestHops(hops, transit);
   const loop = mailLoop(hops);
   if (loop) warnings.push(loop);
 
-  const total =
-    dated >= 2 && firstMs !== null && lastMs !== null ? seconds(lastMs - firstMs) : null;
+  const total = counted.length >= 2 && first && last ? seconds(last.ms - first.ms) : null;
   return {
     hops,
     totalSeconds: total,
-    positiveSeconds: dated >= 2 ? Math.round(positive * 1000) / 1000 : null,
+    positiveSeconds: counted.length >= 2 ? Math.round(positive * 1000) / 1000 : null,
     slowestHop: slowestTies[0] ?? null,
     slowestTies,
     warnings,

@@ -2,7 +2,8 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
-import { readMessageFile } from './message-file';
+import { ApiError } from '../api/http-transport';
+import { pastedHeaders, readMessageFile, refusedAsTooLargeText } from './message-file';
 import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
@@ -18,17 +19,38 @@ export function AnalyzeDialog(props: {
   const [text, setText] = useState(opened ?? '');
   const [result, setResult] = useState<RouteAnalysis | null>(null);
   const [error, setError] = useState<string | null>(props.initialError ?? null);
+  // what was done to a paste before it was analyzed (cut to its header block)
+  const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
-  const analyze = async (source: string) => {
+  const analyze = async (pasted: string) => {
+    setNote(null);
+    const read = pastedHeaders(pasted);
+    if ('error' in read) {
+      setResult(null);
+      setError(read.error);
+      return;
+    }
+    if (read.note) {
+      // the field keeps what was analyzed, not megabytes of body
+      setText(read.text);
+      setNote(read.note);
+    }
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.analyzeHeaders(source));
+      setResult(await api.analyzeHeaders(read.text));
     } catch (failure) {
       setResult(null);
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(
+        // a relay whose body limit is lower still than the header block
+        failure instanceof ApiError && failure.status === 413
+          ? refusedAsTooLargeText(new TextEncoder().encode(read.text).length)
+          : failure instanceof Error
+            ? failure.message
+            : String(failure),
+      );
     } finally {
       setBusy(false);
     }
@@ -43,6 +65,7 @@ export function AnalyzeDialog(props: {
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
+    setNote(null);
     const read = await readMessageFile(file);
     if ('error' in read) {
       setResult(null);
@@ -104,7 +127,13 @@ export function AnalyzeDialog(props: {
             <input
               type="file"
               accept=".eml,message/rfc822,text/plain"
-              onChange={(event) => void readFile(event.target.files?.[0])}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                // cleared after each pick: the same file picked again (after fixing it, or after
+                // an error) fires no change event otherwise, and nothing happened
+                event.target.value = '';
+                void readFile(file);
+              }}
             />
           </label>
           <span id={`${fieldId}-keys`} className="analyze-keys">
@@ -112,6 +141,11 @@ export function AnalyzeDialog(props: {
           </span>
         </div>
       </form>
+      {note && (
+        <p className="analyze-note" role="status" data-testid="analyze-note">
+          {note}
+        </p>
+      )}
       {error && (
         <p className="body-notice error" role="alert">
           {error}

@@ -14,6 +14,7 @@ import {
   humanDelay,
   ipScopeLabel,
   originHop,
+  queueNote,
   routeSpanText,
   slowestLabel,
   tlsLabel,
@@ -105,6 +106,25 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
   );
   const verdict = verifiedClientsText(route);
   const submission = route.dateToFirstHop;
+  if (route.hops.length === 0) {
+    // no Received field: the sentence saying so (and where the whole header is) is all there is
+    // to read; "0 hops" and "No Authentication-Results" above a pasted Subject or body read as
+    // findings about a message
+    return (
+      <section className="route" data-testid="route-view" aria-label="Route">
+        {check}
+        {route.authentication.length > 0 && <AuthBadges route={route} />}
+        {general.map((warning) => (
+          <p key={warning.code + warning.message} className="route-warning" role="note">
+            {warning.message}
+          </p>
+        ))}
+        {!general.some((w) => w.code === 'no-received') && (
+          <p className="route-note">No Received headers: the message never passed a mail server.</p>
+        )}
+      </section>
+    );
+  }
   return (
     <section className="route" data-testid="route-view" aria-label="Route">
       {check}
@@ -125,9 +145,6 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           {warning.message}
         </p>
       ))}
-      {route.hops.length === 0 && !general.some((w) => w.code === 'no-received') && (
-        <p className="route-note">No Received headers: the message never passed a mail server.</p>
-      )}
       <ol className="hops" aria-label="Hops, oldest first">
         {submission && (
           // before the first hop: how long the sender's program took to hand the message over
@@ -149,7 +166,9 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const slowest = route.slowestHop === index;
           const tie = slowestLabel(route, index);
           const check = clientCheckLabel(hop);
-          const unverified = hop.clientCheck === 'claimed' || hop.clientCheck === 'none';
+          const queued = queueNote(hop);
+          const unverified =
+            queued === null && (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
           const warnings = hopWarnings(route, index);
           return (
             <li
@@ -175,19 +194,27 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                 )}
               </div>
               <div className="hop-card">
-                <p className="hop-title">
-                  <span className="hop-number">Hop {index + 1}</span> {hopClient(hop)}
-                  {unverified && (
-                    <>
-                      {' '}
-                      <span className="hop-unverified" data-testid="hop-unverified">
-                        unverified
-                      </span>
-                    </>
-                  )}
-                  {' → '}
-                  <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
-                </p>
+                {queued !== null ? (
+                  <p className="hop-title" data-testid="hop-queue-note">
+                    <span className="hop-number">Hop {index + 1}</span> queued on{' '}
+                    {route.hops[index - 1]?.by ?? 'the qmail server'} (qmail {queued} invoked from
+                    network): the server’s note that it took the message in, not a hand-over
+                  </p>
+                ) : (
+                  <p className="hop-title">
+                    <span className="hop-number">Hop {index + 1}</span> {hopClient(hop)}
+                    {unverified && (
+                      <>
+                        {' '}
+                        <span className="hop-unverified" data-testid="hop-unverified">
+                          unverified
+                        </span>
+                      </>
+                    )}
+                    {' → '}
+                    <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
+                  </p>
+                )}
                 {origin?.index === index && (
                   <p className="hop-origin" data-testid="hop-origin">
                     {origin.gap === 'helo'

@@ -20,7 +20,7 @@ const FIX =
   'Drop or open an .eml file (a message saved from a mail program), or paste the headers ' +
   '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).';
 
-function sizeText(bytes: number): string {
+export function sizeText(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
   return `${Math.round(bytes / (1024 * 1024))} MB`;
 }
@@ -64,6 +64,55 @@ export function messageHeadOf(
     };
   }
   return { text: block };
+}
+
+export type PastedRead = { text: string; note: string | null } | { error: string };
+
+/**
+ * What of a paste goes to the analyzer. Up to MESSAGE_HEAD_BYTES as it is; a larger one (a whole
+ * message with its attachments) is cut to its header block, all the route is read from, and the
+ * note says so; one with no header block that small is refused with what to paste instead. Before,
+ * a 30 MB paste went whole to the API and came back as "POST /api/v1/analyze failed with 413:
+ * Request body is too large".
+ */
+export function pastedHeaders(text: string): PastedRead {
+  const size = new TextEncoder().encode(text).length;
+  if (size <= MESSAGE_HEAD_BYTES) return { text, note: null };
+  const block = headerBlockOf(text);
+  const blockSize = new TextEncoder().encode(block).length;
+  if (block.length < text.length && blockSize <= MESSAGE_HEAD_BYTES) {
+    return {
+      text: block,
+      note:
+        `The paste is ${sizeText(size)}: only its header block (${sizeText(blockSize)}, up to ` +
+        'the first empty line) was kept and analyzed, which is all the route is read from.',
+    };
+  }
+  return { error: tooLargeText(size) };
+}
+
+/** What to paste instead of a text too large to analyze. */
+const PASTE_FIX =
+  'Only the headers are needed: paste the header block alone (the part up to the first empty ' +
+  'line), or open the .eml file, of which the header block is read.';
+
+/** The sentence for a paste over the limit: how much is allowed and what to paste instead. */
+export function tooLargeText(size: number): string {
+  return (
+    `The text is ${sizeText(size)}, more than Analyze takes (${sizeText(MESSAGE_HEAD_BYTES)}), ` +
+    `and has no header block that size. ${PASTE_FIX}`
+  );
+}
+
+/**
+ * The relay refused the request as too large (413): its API takes the largest message setting
+ * plus 1 MB, and a paste's quotes and control characters grow when sent as JSON.
+ */
+export function refusedAsTooLargeText(size: number): string {
+  return (
+    `The text (${sizeText(size)}) is more than this relay’s API takes (the largest message ` +
+    `setting plus 1 MB, counted as sent, where quotes and control characters take more). ${PASTE_FIX}`
+  );
 }
 
 /** Reads a File's first bytes only, so a large file never fills memory or the text field. */

@@ -31,6 +31,28 @@ export function routeSpanText(
   route: Pick<RouteAnalysis, 'totalSeconds' | 'hops' | 'warnings'>,
 ): string {
   const total = route.totalSeconds;
+  const vouched = vouchedFrom(route.warnings);
+  const resentAt = route.warnings
+    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined && w.hop > vouched)
+    .map((w) => w.hop ?? 0);
+  const resent = resentAt.reduce(
+    (sum, at) => sum + Math.max(0, route.hops[at]?.delaySeconds ?? 0),
+    0,
+  );
+  const sentAgain = resent > 0 && total !== null && resent <= total;
+  if (vouched > 0) {
+    // the stamps below were left out of the total: say so, or the span reads as the whole route's
+    const left = `the stamps below Hop ${vouched + 1} are the sender’s claim and are not counted`;
+    // the delivery timed ends where the message was sent again, if it was
+    const end = sentAgain ? Math.min(...resentAt) : route.hops.length;
+    const stamps = route.hops.slice(vouched, end).filter((hop) => hop.timestamp !== null).length;
+    if (total === null || stamps < 2) return `; no time in transit is given: ${left}`;
+    if (total >= 0) {
+      const span = humanDelay(sentAgain ? total - resent : total);
+      const until = sentAgain ? 'the last before it was sent again' : 'the last';
+      return `, ${span} from Hop ${vouched + 1} to ${until} (${left})`;
+    }
+  }
   if (total === null) return '';
   if (total < 0) {
     return (
@@ -38,13 +60,25 @@ export function routeSpanText(
       'so the servers’ clocks disagree and the time in transit is unknown'
     );
   }
-  const resent = route.warnings
-    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined)
-    .reduce((sum, w) => sum + Math.max(0, route.hops[w.hop ?? 0]?.delaySeconds ?? 0), 0);
-  if (resent > 0 && resent <= total) {
+  if (sentAgain) {
     return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
   }
   return `, ${humanDelay(total)} from first to last`;
+}
+
+/**
+ * The first hop whose stamp a receiver vouches for: above a gap no queue explains
+ * (`delay-implausible`) or a hand-over tied on only by a HELO name (`chain-unverified`); 0 when
+ * every stamp counts. The API's total and slowest hop are counted from it.
+ */
+export function vouchedFrom(warnings: readonly Warning[]): number {
+  return warnings.reduce(
+    (at, w) =>
+      (w.code === 'delay-implausible' || w.code === 'chain-unverified') && w.hop !== undefined
+        ? Math.max(at, w.hop)
+        : at,
+    0,
+  );
 }
 
 /**
@@ -58,6 +92,17 @@ export function delayBars(hops: readonly Hop[]): number[] {
     if (longest <= 0 || delay <= 0) return 0;
     return Math.max(2, Math.round(Math.sqrt(delay / longest) * 100));
   });
+}
+
+/**
+ * qmail's note that the message went into its queue: `(qmail 28741 invoked from network)`, written
+ * by the server that stamped the hop below (qmail-smtpd handing it to qmail-queue), not a
+ * hand-over between servers; its time is when the message was queued. The qmail process number,
+ * or null for any other stamp.
+ */
+export function queueNote(hop: Hop): string | null {
+  if (hop.from !== null || hop.fromIp !== null || hop.by !== null) return null;
+  return /^[^:]*:\s*\(qmail\s+(\d+)\s+invoked\s+from\s+network\)/i.exec(hop.raw)?.[1] ?? null;
 }
 
 /** The sender side of a hop: HELO name and the reverse-DNS name where they differ. */
@@ -239,12 +284,16 @@ export function headerBlockOf(message: string): string {
  * by nobody, so a hop with nothing else must not read like one with a looked-up name and address.
  */
 export function clientCheckLabel(hop: Hop): string | null {
+  // a loopback client is this machine by the kernel's word (every message a local app sends),
+  // whatever name its receiver looked up for 127.0.0.1 (`localhost`)
+  if (hop.fromIpScope === 'loopback' && hop.clientCheck !== 'local') {
+    return 'this machine (a loopback address)';
+  }
+  if (queueNote(hop)) return null;
   switch (hop.clientCheck) {
     case 'verified':
       return 'verified: reverse DNS and address';
     case 'address':
-      // a loopback client is this machine by the kernel's word (every message a local app sends)
-      if (hop.fromIpScope === 'loopback') return 'this machine (a loopback address)';
       return hop.forged
         ? 'address only: its name did not map back to it (may be forged)'
         : 'address only: no name the receiver checked';
@@ -262,7 +311,10 @@ export function clientCheckLabel(hop: Hop): string | null {
  * message over. Only for two network hops or more: a single hop's Client fact says it already.
  */
 export function verifiedClientsText(route: RouteAnalysis): string | null {
-  const { verified, networkHops } = route.verifiedClients;
+  const { verified } = route.verifiedClients;
+  // qmail's queue note names no client because there was no hand-over, not for want of a check
+  const notes = route.hops.filter((hop) => hop.clientCheck !== 'local' && queueNote(hop)).length;
+  const networkHops = route.verifiedClients.networkHops - notes;
   if (networkHops < 2) return null;
   return verified.length === networkHops
     ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`
