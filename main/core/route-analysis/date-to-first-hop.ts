@@ -7,6 +7,7 @@ import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { parseMailDate } from '../mail/mail-date.js';
 import { describeSeconds } from './route.js';
 import type { DateToFirstHop, Hop, Warning } from './types.js';
+import { vouchedStart } from '../../../preload/route-vouched.js';
 
 /**
  * Past this, the message waited before it left the sender: an outbox while offline, a draft
@@ -16,33 +17,19 @@ import type { DateToFirstHop, Hop, Warning } from './types.js';
 export const HELD_SUBMISSION_SECONDS = 3600;
 
 /**
- * The hop to compare with: the oldest dated one the servers wrote. Hops before a gap no queue
- * explains (`delay-implausible`), or below a hand-over tied to the chain only by the client's
- * unchecked HELO name (`chain-unverified`), were written by the sender to look like a route, so
- * their stamps say nothing of when the message reached a server.
+ * The hop to compare with: the oldest dated one the servers wrote, from the first a receiver
+ * vouches for (route-vouched.ts): a made-up route's stamps say nothing of when the message
+ * reached a server.
  */
 function firstServerHop(
   hops: readonly Hop[],
   warnings: readonly Warning[],
 ): { hop: Hop; afterGap: 'delay' | 'helo' | null } | null {
-  let gap = 0;
-  let afterGap: 'delay' | 'helo' | null = null;
-  for (const warning of warnings) {
-    const kind =
-      warning.code === 'delay-implausible'
-        ? 'delay'
-        : warning.code === 'chain-unverified'
-          ? 'helo'
-          : null;
-    const at = warning.hop ?? 0;
-    // at one hop the gap in time is the stronger finding, and the one named
-    if (kind && (at > gap || (at === gap && (afterGap === null || kind === 'delay')))) {
-      gap = at;
-      afterGap = kind;
-    }
-  }
-  const hop = hops.find((candidate) => candidate.index >= gap && candidate.timestamp !== null);
-  return hop ? { hop, afterGap } : null;
+  const start = vouchedStart(warnings);
+  const hop = hops.find(
+    (candidate) => candidate.index >= start.hop && candidate.timestamp !== null,
+  );
+  return hop ? { hop, afterGap: start.after } : null;
 }
 
 export function dateToFirstHop(

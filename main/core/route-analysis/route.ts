@@ -6,6 +6,7 @@ import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
+import { vouchedStart } from '../../../preload/route-vouched.js';
 
 export interface Route {
   hops: Hop[];
@@ -423,13 +424,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a
   // hand-over tied on only by a HELO name
-  const start = warnings.reduce(
-    (at, w) =>
-      (w.code === 'delay-implausible' || w.code === 'chain-unverified') && w.hop !== undefined
-        ? Math.max(at, w.hop)
-        : at,
-    0,
-  );
+  const start = vouchedStart(warnings).hop;
   const counted = instants
     .map((ms, index) => ({ ms, index }))
     .filter(

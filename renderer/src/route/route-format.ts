@@ -1,4 +1,5 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
+import { vouchedStart } from '../../../preload/route-vouched.js';
 import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
@@ -31,7 +32,8 @@ export function routeSpanText(
   route: Pick<RouteAnalysis, 'totalSeconds' | 'hops' | 'warnings'>,
 ): string {
   const total = route.totalSeconds;
-  const vouched = vouchedFrom(route.warnings);
+  // the API's total and slowest hop are counted from the same hop
+  const vouched = vouchedStart(route.warnings).hop;
   const resentAt = route.warnings
     .filter((w) => w.code === 'delay-resent' && w.hop !== undefined && w.hop > vouched)
     .map((w) => w.hop ?? 0);
@@ -64,21 +66,6 @@ export function routeSpanText(
     return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
   }
   return `, ${humanDelay(total)} from first to last`;
-}
-
-/**
- * The first hop whose stamp a receiver vouches for: above a gap no queue explains
- * (`delay-implausible`) or a hand-over tied on only by a HELO name (`chain-unverified`); 0 when
- * every stamp counts. The API's total and slowest hop are counted from it.
- */
-export function vouchedFrom(warnings: readonly Warning[]): number {
-  return warnings.reduce(
-    (at, w) =>
-      (w.code === 'delay-implausible' || w.code === 'chain-unverified') && w.hop !== undefined
-        ? Math.max(at, w.hop)
-        : at,
-    0,
-  );
 }
 
 /**
@@ -192,22 +179,7 @@ export function originHop(
   hops: readonly Hop[],
   warnings: readonly Warning[] = [],
 ): { index: number; afterGap: boolean; gap: 'delay' | 'helo' | null } | null {
-  let gapAt = 0;
-  let gap: 'delay' | 'helo' | null = null;
-  for (const warning of warnings) {
-    const kind =
-      warning.code === 'delay-implausible'
-        ? 'delay'
-        : warning.code === 'chain-unverified'
-          ? 'helo'
-          : null;
-    const at = warning.hop ?? 0;
-    // at one hop the gap in time is the stronger finding, and the one named
-    if (kind && (at > gapAt || (at === gapAt && (gap === null || kind === 'delay')))) {
-      gapAt = at;
-      gap = kind;
-    }
-  }
+  const { hop: gapAt, after: gap } = vouchedStart(warnings);
   const index = hops.findIndex(
     (hop, i) => i >= gapAt && hop.fromIp !== null && hop.private === false,
   );
