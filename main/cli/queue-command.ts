@@ -25,6 +25,7 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
        relaydesk queue pause [REASON…] [--http URL] | relaydesk queue resume [--http URL]
        relaydesk queue hold|release|retry|delete ID… [--http URL]
        relaydesk queue release [--virus] ID… [--http URL]
+       relaydesk queue delete --held [--suspension ID] [--http URL]
 
   list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
             arrival time, envelope sender, then each recipient with its state and, in
@@ -42,6 +43,9 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
   retry     try these messages now
   delete    take messages out of the queue: their recipients not yet sent are cancelled and
             never tried again (the message stays in the mail list, with its delivery record)
+            --held: every held message instead of IDs (postsuper -d ALL hold): its held
+            recipients are cancelled; --suspension ID: only the mail held for that
+            suspension (relaydesk suspensions shows the IDs)
 
   --state STATE  list the messages with a recipient in STATE:
                  ${recipientStates.join(', ')}
@@ -142,6 +146,50 @@ async function post(
   return ((await res.json()) as QueueActionResult).IDs;
 }
 
+/** `queue delete --held [--suspension ID]`: postsuper -d ALL hold. */
+async function deleteHeld(
+  api: RelayApi,
+  ids: string[],
+  suspension: string | undefined,
+  json: boolean,
+  out: (text: string) => void,
+): Promise<number> {
+  if (ids.length > 0) {
+    throw new CliUsageError(
+      `queue delete --held: takes no IDs (got ${ids.join(' ')}); give either the IDs or --held`,
+    );
+  }
+  if (suspension !== undefined && suspension.trim() === '') {
+    throw new CliUsageError(
+      'queue delete: --suspension is empty; give a suspension ID (relaydesk suspensions shows them)',
+    );
+  }
+  const res = await api.fetch('api/v1/queue/cancel', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      suspension === undefined ? { Held: true } : { Held: true, Suspension: suspension },
+    ),
+  });
+  const doing = `queue delete --held${suspension === undefined ? '' : ` --suspension ${suspension}`}`;
+  // a suspension not listed: the relay's answer names where the IDs are (not `relaydesk queue`)
+  if (res.status === 404) throw new Error(`${doing}: ${await answerText(res)}`);
+  if (!res.ok) throw await refusal(api, res, doing);
+  const deleted = ((await res.json()) as QueueActionResult).IDs;
+  if (json) {
+    out(`${JSON.stringify({ IDs: deleted })}\n`);
+    return 0;
+  }
+  for (const id of deleted) out(`${id}: deleted from the queue (its held recipients cancelled)\n`);
+  const whose = suspension === undefined ? '' : ` for suspension ${suspension}`;
+  out(
+    deleted.length === 0
+      ? `no message is held${whose}; nothing deleted\n`
+      : `${deleted.length} held message${deleted.length === 1 ? '' : 's'}${whose} deleted from the queue\n`,
+  );
+  return 0;
+}
+
 export async function runQueueCommand(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -157,6 +205,8 @@ export async function runQueueCommand(
         json: { type: 'boolean' },
         state: { type: 'string' },
         virus: { type: 'boolean' },
+        held: { type: 'boolean' },
+        suspension: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -246,9 +296,14 @@ export async function runQueueCommand(
       `queue: ${JSON.stringify(command)} is not a queue command; use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`,
     );
   }
+  const { held, suspension } = parsed.values;
+  if ((held || suspension !== undefined) && command !== 'delete')
+    throw new CliUsageError(`queue ${command}: --held and --suspension apply to delete only`);
+  if (command === 'delete' && (held || suspension !== undefined))
+    return deleteHeld(api, ids, suspension, json, out);
   if (ids.length === 0)
     throw new CliUsageError(
-      `queue ${command}: give the queue ID(s); \`relaydesk queue\` lists them`,
+      `queue ${command}: give the queue ID(s)${command === 'delete' ? ', or --held for every held message' : ''}; \`relaydesk queue\` lists them`,
     );
   if (parsed.values.virus && command !== 'release')
     throw new CliUsageError(`queue ${command}: --virus applies to release only`);

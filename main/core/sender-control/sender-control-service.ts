@@ -54,7 +54,7 @@ function reviewReason(entry: SuspensionEntry): string {
 }
 
 /** The ID of the suspension a recipient was held for, read back from holdReason's text. */
-function heldFor(reason: string | undefined): string | null {
+export function heldFor(reason: string | undefined): string | null {
   return reason?.startsWith('held: ')
     ? (/ suspended \(([0-9a-f]+)\): /.exec(reason)?.[1] ?? null)
     : null;
