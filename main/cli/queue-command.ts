@@ -91,15 +91,32 @@ async function refusal(api: RelayApi, res: ApiAnswer, doing: string): Promise<Er
 }
 
 /**
- * Whether the message is held in the quarantine (not released yet). An ID the relay does not
- * know is left to the queue action, whose refusal names it.
+ * Where `queue release ID` goes: the quarantine's release for a message held there; also for one
+ * released from it already and held by nothing in the queue, so the answer is the quarantine's
+ * "already released" (the queue's "already delivered; only held messages can be released" told
+ * a user who released it once that it was never quarantined); else the queue's release (held
+ * mail, one released into a suspension's hold, an ID the relay does not know, whose refusal
+ * names it).
  */
-async function isQuarantined(api: RelayApi, id: string): Promise<boolean> {
+async function releasesFromQuarantine(api: RelayApi, id: string): Promise<boolean> {
   const res = await api.fetch(`api/v1/message/${encodeURIComponent(id)}/filter`);
   if (res.status === 404) return false;
   if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
-  const filter = ((await res.json()) as MessageDecisions).Filter;
-  return filter?.action === 'quarantined' && filter.released === undefined;
+  const decisions = (await res.json()) as MessageDecisions;
+  const filter = decisions.Filter;
+  if (filter?.action !== 'quarantined') return false;
+  return filter.released === undefined || !decisions.Recipients.some((r) => r.State === 'held');
+}
+
+/**
+ * The API's refusal in the CLI's words: the API tells an HTTP client to send
+ * {"ConfirmVirus": true} and names this command in parentheses; here the command is the fix.
+ */
+function inCliWords(said: string): string {
+  return said.replace(
+    /send \{"ConfirmVirus": true\} \((relaydesk queue release --virus \S+)\)/,
+    'run $1',
+  );
 }
 
 async function releaseFromQuarantine(
@@ -112,6 +129,8 @@ async function releaseFromQuarantine(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(virus ? { ConfirmVirus: true } : {}),
   });
+  if (res.status === 409)
+    throw new Error(`queue release ${id}: ${inCliWords(await answerText(res))}`);
   if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
   return (await res.json()) as QuarantineRelease;
 }
@@ -313,7 +332,7 @@ export async function runQueueCommand(
   if (command === 'release') {
     queued = [];
     for (const id of ids) {
-      if (await isQuarantined(api, id)) {
+      if (await releasesFromQuarantine(api, id)) {
         const result = await releaseFromQuarantine(api, id, parsed.values.virus === true);
         released.push(result.ID);
         if (!json) out(`${result.ID}: ${quarantineDone(result)}\n`);
