@@ -365,6 +365,19 @@ export const apiMethods = {
     args: () => z.tuple([ids('ids', 1)]),
     http: { verb: 'POST', route: '/api/v1/queue/:action', request: queueAction('cancel') },
   }),
+  cancelHeld: method<QueueActionResult>()({
+    summary:
+      'Cancel every held recipient (postsuper -d ALL hold), or those held for one suspension',
+    args: () => z.tuple([optional('suspension', text('suspension', 100, 1))]),
+    http: {
+      verb: 'POST',
+      route: '/api/v1/queue/:action',
+      request: (suspension) => ({
+        params: { action: 'cancel' },
+        body: { Held: true, ...(suspension ? { Suspension: suspension } : {}) },
+      }),
+    },
+  }),
   pauseUpstream: method<QueueView['upstream']>()({
     summary: 'Stop sending to the upstream until resumed',
     args: () => z.tuple([optional('reason', text('reason', 200))]),

@@ -25,6 +25,7 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
        relaydesk queue pause [REASON…] [--http URL] | relaydesk queue resume [--http URL]
        relaydesk queue hold|release|retry|delete ID… [--http URL]
        relaydesk queue release [--virus] ID… [--http URL]
+       relaydesk queue delete --held [--suspension ID] [--http URL]
 
   list      what waits to be relayed (like mailq): queue ID (* being sent, ! held), size,
             arrival time, envelope sender, then each recipient with its state and, in
@@ -42,6 +43,9 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
   retry     try these messages now
   delete    take messages out of the queue: their recipients not yet sent are cancelled and
             never tried again (the message stays in the mail list, with its delivery record)
+            --held: every held message instead of IDs (postsuper -d ALL hold): its held
+            recipients are cancelled; --suspension ID: only the mail held for that
+            suspension (relaydesk suspensions shows the IDs)
 
   --state STATE  list the messages with a recipient in STATE:
                  ${recipientStates.join(', ')}
@@ -87,15 +91,32 @@ async function refusal(api: RelayApi, res: ApiAnswer, doing: string): Promise<Er
 }
 
 /**
- * Whether the message is held in the quarantine (not released yet). An ID the relay does not
- * know is left to the queue action, whose refusal names it.
+ * Where `queue release ID` goes: the quarantine's release for a message held there; also for one
+ * released from it already and held by nothing in the queue, so the answer is the quarantine's
+ * "already released" (the queue's "already delivered; only held messages can be released" told
+ * a user who released it once that it was never quarantined); else the queue's release (held
+ * mail, one released into a suspension's hold, an ID the relay does not know, whose refusal
+ * names it).
  */
-async function isQuarantined(api: RelayApi, id: string): Promise<boolean> {
+async function releasesFromQuarantine(api: RelayApi, id: string): Promise<boolean> {
   const res = await api.fetch(`api/v1/message/${encodeURIComponent(id)}/filter`);
   if (res.status === 404) return false;
   if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
-  const filter = ((await res.json()) as MessageDecisions).Filter;
-  return filter?.action === 'quarantined' && filter.released === undefined;
+  const decisions = (await res.json()) as MessageDecisions;
+  const filter = decisions.Filter;
+  if (filter?.action !== 'quarantined') return false;
+  return filter.released === undefined || !decisions.Recipients.some((r) => r.State === 'held');
+}
+
+/**
+ * The API's refusal in the CLI's words: the API tells an HTTP client to send
+ * {"ConfirmVirus": true} and names this command in parentheses; here the command is the fix.
+ */
+function inCliWords(said: string): string {
+  return said.replace(
+    /send \{"ConfirmVirus": true\} \((relaydesk queue release --virus \S+)\)/,
+    'run $1',
+  );
 }
 
 async function releaseFromQuarantine(
@@ -108,6 +129,8 @@ async function releaseFromQuarantine(
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(virus ? { ConfirmVirus: true } : {}),
   });
+  if (res.status === 409)
+    throw new Error(`queue release ${id}: ${inCliWords(await answerText(res))}`);
   if (!res.ok) throw await refusal(api, res, `queue release ${id}`);
   return (await res.json()) as QuarantineRelease;
 }
@@ -142,6 +165,50 @@ async function post(
   return ((await res.json()) as QueueActionResult).IDs;
 }
 
+/** `queue delete --held [--suspension ID]`: postsuper -d ALL hold. */
+async function deleteHeld(
+  api: RelayApi,
+  ids: string[],
+  suspension: string | undefined,
+  json: boolean,
+  out: (text: string) => void,
+): Promise<number> {
+  if (ids.length > 0) {
+    throw new CliUsageError(
+      `queue delete --held: takes no IDs (got ${ids.join(' ')}); give either the IDs or --held`,
+    );
+  }
+  if (suspension !== undefined && suspension.trim() === '') {
+    throw new CliUsageError(
+      'queue delete: --suspension is empty; give a suspension ID (relaydesk suspensions shows them)',
+    );
+  }
+  const res = await api.fetch('api/v1/queue/cancel', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(
+      suspension === undefined ? { Held: true } : { Held: true, Suspension: suspension },
+    ),
+  });
+  const doing = `queue delete --held${suspension === undefined ? '' : ` --suspension ${suspension}`}`;
+  // a suspension not listed: the relay's answer names where the IDs are (not `relaydesk queue`)
+  if (res.status === 404) throw new Error(`${doing}: ${await answerText(res)}`);
+  if (!res.ok) throw await refusal(api, res, doing);
+  const deleted = ((await res.json()) as QueueActionResult).IDs;
+  if (json) {
+    out(`${JSON.stringify({ IDs: deleted })}\n`);
+    return 0;
+  }
+  for (const id of deleted) out(`${id}: deleted from the queue (its held recipients cancelled)\n`);
+  const whose = suspension === undefined ? '' : ` for suspension ${suspension}`;
+  out(
+    deleted.length === 0
+      ? `no message is held${whose}; nothing deleted\n`
+      : `${deleted.length} held message${deleted.length === 1 ? '' : 's'}${whose} deleted from the queue\n`,
+  );
+  return 0;
+}
+
 export async function runQueueCommand(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
@@ -157,6 +224,8 @@ export async function runQueueCommand(
         json: { type: 'boolean' },
         state: { type: 'string' },
         virus: { type: 'boolean' },
+        held: { type: 'boolean' },
+        suspension: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: true,
@@ -246,9 +315,14 @@ export async function runQueueCommand(
       `queue: ${JSON.stringify(command)} is not a queue command; use ${names.slice(0, -1).join(', ')} or ${names.at(-1)}`,
     );
   }
+  const { held, suspension } = parsed.values;
+  if ((held || suspension !== undefined) && command !== 'delete')
+    throw new CliUsageError(`queue ${command}: --held and --suspension apply to delete only`);
+  if (command === 'delete' && (held || suspension !== undefined))
+    return deleteHeld(api, ids, suspension, json, out);
   if (ids.length === 0)
     throw new CliUsageError(
-      `queue ${command}: give the queue ID(s); \`relaydesk queue\` lists them`,
+      `queue ${command}: give the queue ID(s)${command === 'delete' ? ', or --held for every held message' : ''}; \`relaydesk queue\` lists them`,
     );
   if (parsed.values.virus && command !== 'release')
     throw new CliUsageError(`queue ${command}: --virus applies to release only`);
@@ -258,7 +332,7 @@ export async function runQueueCommand(
   if (command === 'release') {
     queued = [];
     for (const id of ids) {
-      if (await isQuarantined(api, id)) {
+      if (await releasesFromQuarantine(api, id)) {
         const result = await releaseFromQuarantine(api, id, parsed.values.virus === true);
         released.push(result.ID);
         if (!json) out(`${result.ID}: ${quarantineDone(result)}\n`);

@@ -68,6 +68,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   retryMessages: (service, ids) => service.retryMessages(ids),
   resendMessages: (service, ids, to) => service.resendMessages(ids, to ?? null),
   cancelMessages: (service, ids) => service.cancelMessages(ids),
+  cancelHeld: (service, suspension) => service.cancelHeld(suspension),
   pauseUpstream: (service, reason) => service.pauseUpstream(reason),
   resumeUpstream: (service) => service.resumeUpstream(),
   pauseReceiving: (service) => service.pauseReceiving(),

@@ -24,6 +24,8 @@ export interface TestClamd {
   port: number;
   /** clamd's Unix socket (it listens there too). */
   socket: string;
+  /** clamd's process, for a test that stops it (SIGSTOP) to keep a scan waiting. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -91,8 +93,11 @@ export async function startClamd(
     address: `127.0.0.1:${port}`,
     port,
     socket: join(dir, 'clamd.sock'),
+    pid: child.pid as number,
     async stop() {
       if (!exited) {
+        // a stopped clamd would not hear SIGTERM
+        child.kill('SIGCONT');
         const gone = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await gone;

@@ -61,6 +61,8 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-suspensions').click();
     await entry(page, 'hans@office.example').getByTestId('unsuspend-release').click();
+    // it held the message: the confirm names it before anything is sent
+    await page.getByTestId('lift-release-dialog-confirm').click();
     await expect.poll(() => entry(page, 'hans@office.example').count()).toBe(0);
     const notice = page.getByTestId('suspend-notice');
     expect(await notice.innerText()).toBe(
@@ -73,6 +75,7 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
 
     server.setFailures({});
     await entry(page, '127.0.0.1').getByTestId('unsuspend-release').click();
+    await page.getByTestId('lift-release-dialog-confirm').click();
     await expect
       .poll(() => notice.innerText())
       .toBe('ip 127.0.0.1 is no longer suspended; 1 held message released');

@@ -66,7 +66,7 @@ describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
     expect(lift && pane && lift.x + lift.width).toBeLessThanOrEqual(
       (pane?.x ?? 0) + (pane?.width ?? 0),
     );
-    expect(await page.getByTestId('unsuspend-release').innerText()).toBe('Lift and release');
+    expect(await page.getByTestId('unsuspend-release').innerText()).toBe('Lift and release…');
     // it took effect: the workstation is turned away at connect
     await expect(greetedSession(relaydesk.smtp.port)).rejects.toThrow(
       /421 4\.7\.0 Client suspended: infected workstation, ticket 4711/,

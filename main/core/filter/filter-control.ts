@@ -9,7 +9,7 @@ import type { MessageParser } from '../parse/message-parser.js';
 import { auditLine } from '../policy/audit-line.js';
 import type { RoutingRule } from '../routing-rules/index.js';
 import type { Spool } from '../spool/spool.js';
-import { describeClamdAddress } from './clamd-client.js';
+import { describeClamdAddress, type ClamdUnavailableError } from './clamd-client.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
 
 export type { FilterStatus };
@@ -18,10 +18,19 @@ export type { FilterStatus };
 const scannerRecheckMs = 5_000;
 const scannerRecheckForMs = 10 * 60_000;
 
+/**
+ * What the service log last said of clamd: `unknown` before anything is known (and after the
+ * start-up check gave up), `up` once it answered, `down` once the log said it does not.
+ */
+type ScannerState = 'unknown' | 'up' | 'down';
+
 export class FilterControl {
   private readonly filter: MessageFilter;
   private scannerTimer: NodeJS.Timeout | null = null;
   private watching = false;
+  private scannerState: ScannerState = 'unknown';
+  private warn: (line: string) => void = () => undefined;
+  private info: (line: string) => void = () => undefined;
 
   constructor(
     private readonly settings: FilterSettings,
@@ -30,7 +39,61 @@ export class FilterControl {
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.filter = new MessageFilter(settings, rules, parser, now);
+    this.filter = new MessageFilter(settings, rules, parser, now, (error) =>
+      this.scannerAnswered(error),
+    );
+  }
+
+  /** What happens to mail while clamd does not answer, per clamdUnavailable. */
+  private get meanwhile(): string {
+    return this.settings.clamdUnavailable === 'defer'
+      ? `each message is refused with 451 4.7.0 and its client retries later (${settingName('clamdUnavailable', 'defer')})`
+      : `mail is taken unscanned and tagged not-scanned (${settingName('clamdUnavailable', 'accept')})`;
+  }
+
+  /**
+   * After each scan. clamd lost while running (stopped, crashed, restarted by its package's
+   * update) said nothing in the service log, only one audit line per message: said once when it
+   * stops answering, with what happens to mail meanwhile and the fix, and once when it answers
+   * again (a scan got through, or the PING asked every few seconds meanwhile).
+   */
+  private scannerAnswered(error: ClamdUnavailableError | null): void {
+    const scanner = this.filter.scanner;
+    if (!scanner) return;
+    const where = scanner.description;
+    if (error === null) {
+      if (this.scannerState === 'down')
+        this.info(`clamd at ${where} answers again: messages are scanned`);
+      this.scannerState = 'up';
+      this.stopRecheck();
+      return;
+    }
+    // at start the start-up check speaks (it says "does not answer PING" once)
+    if (this.scannerState !== 'up') return;
+    this.scannerState = 'down';
+    this.warn(
+      `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${settingName('clamdUnavailable', 'accept')}`,
+    );
+    this.recheck(Number.POSITIVE_INFINITY);
+  }
+
+  /** Asks clamd every few seconds until it answers, or until `deadline`. */
+  private recheck(deadline: number): void {
+    const scanner = this.filter.scanner;
+    if (!scanner || !this.watching || this.scannerTimer) return;
+    this.scannerTimer = setTimeout(() => {
+      this.scannerTimer = null;
+      void scanner.ping().then((up) => {
+        if (up) this.scannerAnswered(null);
+        else if (this.scannerState === 'down' && Date.now() < deadline) this.recheck(deadline);
+      });
+    }, scannerRecheckMs);
+    this.scannerTimer.unref();
+  }
+
+  private stopRecheck(): void {
+    if (this.scannerTimer) clearTimeout(this.scannerTimer);
+    this.scannerTimer = null;
   }
 
   get enabled(): boolean {
@@ -78,24 +141,25 @@ export class FilterControl {
   watchScanner(warn: (line: string) => void, info: (line: string) => void): void {
     const scanner = this.filter.scanner;
     if (!scanner) return;
+    this.warn = warn;
+    this.info = info;
     const where = scanner.description;
-    const meanwhile =
-      this.settings.clamdUnavailable === 'defer'
-        ? `until it does, each message is refused with 451 4.7.0 and its client retries later (${settingName('clamdUnavailable', 'defer')})`
-        : `until it does, mail is taken unscanned and tagged not-scanned (${settingName('clamdUnavailable', 'accept')})`;
     const deadline = Date.now() + scannerRecheckForMs;
-    let warned = false;
     const ask = async (): Promise<void> => {
       this.scannerTimer = null;
       const up = await scanner.ping();
+      // a scan may have said it meanwhile
+      if (this.scannerState === 'up') return;
       if (up) {
-        if (warned) info(`clamd at ${where} answers now: messages are scanned`);
+        if (this.scannerState === 'down')
+          info(`clamd at ${where} answers now: messages are scanned`);
+        this.scannerState = 'up';
         return;
       }
-      if (!warned) {
-        warned = true;
+      if (this.scannerState === 'unknown') {
+        this.scannerState = 'down';
         warn(
-          `clamd at ${where} does not answer PING; ${meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
+          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
         );
       }
       if (Date.now() < deadline && this.watching) {

@@ -118,6 +118,12 @@ export class MessageFilter {
     private readonly rules: () => readonly RoutingRule[],
     private readonly parser: MessageParser,
     private readonly now: () => number,
+    /**
+     * After each scan: null when clamd answered (a verdict, or its StreamMaxLength refusal),
+     * else why it did not. FilterControl says when clamd is lost and when it is back.
+     */
+    private readonly scannerAnswered: (error: ClamdUnavailableError | null) => void = () =>
+      undefined,
   ) {
     this.clamd = settings.clamd ? new ClamdClient(settings.clamd) : null;
   }
@@ -138,8 +144,16 @@ export class MessageFilter {
   async inspect(input: FilterInput): Promise<FilterVerdict> {
     // the scan starts at once and runs while the parse worker reads the MIME structure
     const scanning = this.clamd?.scan(input.raw).then(
-      (result) => ({ result, error: null }),
-      (error: unknown) => ({ result: null, error }),
+      (result) => {
+        this.scannerAnswered(null);
+        return { result, error: null };
+      },
+      (error: unknown) => {
+        if (error instanceof ClamdUnavailableError)
+          // its size limit is an answer: clamd is up
+          this.scannerAnswered(error instanceof ClamdSizeLimitError ? null : error);
+        return { result: null, error };
+      },
     );
     const record = await input.record;
     const choices = filterChoices(this.settings, this.rules(), record.envelope);

@@ -556,6 +556,18 @@ export class DeliveryQueue {
     return this.changeAll(ids, { type: 'cancel', reason: 'cancelled by hand' });
   }
 
+  /**
+   * Cancels held recipients only (`postsuper -d ALL hold`): those `which` picks of them, in
+   * these messages; their other recipients (sent, or still waiting) are left as they are.
+   */
+  cancelHeld(ids: string[], which: (r: RecipientDelivery) => boolean): Promise<string[]> {
+    return this.changeAll(
+      ids,
+      { type: 'cancel', reason: 'cancelled by hand with the rest of the held mail' },
+      (r) => r.state === 'held' && which(r),
+    );
+  }
+
   /** "Retry now": due at once; also lifts a pause, as a user who retries expects. */
   retry(ids: string[]): Promise<string[]> {
     this.resume('retry by hand');

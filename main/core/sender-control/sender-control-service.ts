@@ -54,7 +54,7 @@ function reviewReason(entry: SuspensionEntry): string {
 }
 
 /** The ID of the suspension a recipient was held for, read back from holdReason's text. */
-function heldFor(reason: string | undefined): string | null {
+export function heldFor(reason: string | undefined): string | null {
   return reason?.startsWith('held: ')
     ? (/ suspended \(([0-9a-f]+)\): /.exec(reason)?.[1] ?? null)
     : null;
@@ -131,6 +131,28 @@ export class SenderControlService {
   suspendedHoldReason(envelope: MessageRecord['envelope']): string | null {
     const covering = this.control.coveredBy(envelope)[0];
     return covering ? holdReason(covering) : null;
+  }
+
+  /**
+   * A message that joins the queue just now, from SMTP: its end-of-DATA check ran before it was
+   * stored, and a suspension made while it was being stored (an anomaly pause set off by a
+   * parallel session, say) scanned the queue without it, so nothing else would hold it. Called in
+   * the same turn as the message joins the index that suspend() scans, and before the queue is
+   * told of it: one or the other holds it, never neither. The hold is applied now (the queue sees
+   * it at once) and the promise resolves once it is on disk; null when no suspension covers it.
+   */
+  holdIfSuspended(record: MessageRecord): Promise<string[]> | null {
+    const covering = this.control.coveredBy(record.envelope)[0];
+    const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
+    if (!covering || !waiting) return null;
+    this.line('suspend-hold', {
+      id: record.id,
+      suspension: covering.ID,
+      kind: covering.Kind,
+      value: covering.Value,
+      reason: 'suspended while the message was being stored; held with what the sender queued',
+    });
+    return this.host.hold([record.id], holdReason(covering));
   }
 
   list(): SuspensionEntry[] {

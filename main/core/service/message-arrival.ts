@@ -90,6 +90,9 @@ export class MessageArrival {
       : await store.spool.storeWhile(message.id, message.raw, made, intake).then(() => made);
     store.index.add(record);
     if (record.delivery && toRelay) store.arrivalBytes.keep(record.id, toRelay);
+    // suspended while it was being stored: held now, before the queue hears of it (see
+    // holdIfSuspended); only mail from outside was checked at end of DATA
+    const held = captureInto === undefined ? this.parts.senders.holdIfSuspended(record) : null;
     void this.parts.senders.accepted(record);
     // in the same turn as the count above: never counted twice, nor nowhere
     counted();
@@ -108,6 +111,8 @@ export class MessageArrival {
       },
     });
     this.listed(record);
+    // the 250 waits for the hold to be on disk: a crash before it would relay the message
+    if (held) await held;
     // pruning is not part of accepting: a slow disk must not hold the 250
     if (settings.maxMessages > 0 && store.index.size > settings.maxMessages)
       this.parts.retention.pruneAtCap();

@@ -10,7 +10,8 @@ import type {
   RecipientState,
   UpstreamPresetView,
 } from '../../../preload/api-contract.js';
-import type { MessageRecord } from '../message-record.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
+import { heldFor } from '../sender-control/sender-control-service.js';
 import type { UpstreamPause } from '../queue/delivery-queue.js';
 import { applicableActions } from '../queue/delivery-transition.js';
 import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-release.js';
@@ -30,7 +31,7 @@ import {
   createUpstreamSettingsSchema,
   describeSettingsError,
 } from '../upstream/upstream-settings.js';
-import { SettingsInputError } from './service-errors.js';
+import { NotFoundError, SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A message waiting in the queue: its record, its rolled-up status and each recipient's state. */
@@ -64,7 +65,14 @@ function sameUpstream(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(plain(a), plain(b));
 }
 
-export function queueMethods({ settings, store, queue, saved, passwordFile }: ServiceParts) {
+export function queueMethods({
+  settings,
+  store,
+  queue,
+  saved,
+  passwordFile,
+  senders,
+}: ServiceParts) {
   const upstreamState = (): QueueView['upstream'] => ({
     configured: settings.relay !== null,
     paused: queue.paused,
@@ -183,6 +191,26 @@ export function queueMethods({ settings, store, queue, saved, passwordFile }: Se
 
     async cancelMessages(ids: string[]): Promise<QueueActionResult> {
       return { IDs: await queue.cancel(changeableIds('cancel', ids)) };
+    },
+
+    /**
+     * Cancels every held recipient (`postsuper -d ALL hold`), or with `suspension` those held
+     * for that suspension (a hacked workstation's 30 messages in one go). Mail the quarantine
+     * holds is not held mail: it is released or kept there.
+     */
+    async cancelHeld(suspension?: string): Promise<QueueActionResult> {
+      if (suspension !== undefined && !senders.list().some((s) => s.ID === suspension)) {
+        throw new NotFoundError(
+          `Suspension: ${JSON.stringify(suspension)} is not a listed suspension; GET /api/v1/suspensions (relaydesk suspensions) lists them, or leave Suspension out to cancel all held mail`,
+        );
+      }
+      const which = (r: RecipientDelivery): boolean =>
+        suspension === undefined || heldFor(r.history.at(-1)?.reason) === suspension;
+      const ids = store.index
+        .workingOldestFirst()
+        .filter((record) => record.delivery?.some((r) => r.state === 'held' && which(r)))
+        .map((record) => record.id);
+      return { IDs: ids.length > 0 ? await queue.cancelHeld(ids, which) : [] };
     },
 
     /** Retries everything deferred at once (the network is back, the machine woke up). */

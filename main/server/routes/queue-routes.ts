@@ -1,7 +1,8 @@
 // The relay queue over HTTP: what waits and why, each recipient's delivery, the actions on
 // messages, the upstream connection test and the routing test.
 import type { FastifyInstance } from 'fastify';
-import type { RecipientState } from '../../../preload/api-contract.js';
+import type { QueueActionResult, RecipientState } from '../../../preload/api-contract.js';
+import { QueueError } from '../../core/queue/queue-error.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { toDeliveryAnswer } from '../delivery-answer.js';
 import { toQueueView } from '../mailpit/mailpit-shapes.js';
@@ -14,8 +15,44 @@ const idsBody = {
   properties: {
     IDs: { type: 'array', items: { type: 'string' }, description: 'Message IDs' },
     To: { type: 'array', items: { type: 'string' }, description: 'resend only: other recipients' },
+    Held: {
+      type: 'boolean',
+      description: 'cancel only, without IDs: every held message (postsuper -d ALL hold)',
+    },
+    Suspension: {
+      type: 'string',
+      description: 'cancel with Held only: just the mail held for this suspension',
+    },
   },
 } as const;
+
+/**
+ * Cancel by IDs, or — as retry without IDs takes everything deferred — every held message with
+ * `Held` (a hacked workstation's held mail in one request rather than one per message).
+ */
+function cancel(
+  service: RelayService,
+  ids: string[],
+  body: { Held?: boolean; Suspension?: string },
+): Promise<QueueActionResult> {
+  if (body.Held === undefined && body.Suspension !== undefined) {
+    throw new QueueError(
+      `Suspension: ${JSON.stringify(body.Suspension)} is given without Held; send {"Held": true, "Suspension": ${JSON.stringify(body.Suspension)}} to cancel the mail held for it`,
+    );
+  }
+  if (body.Held === undefined) return service.cancelMessages(ids);
+  if (body.Held !== true) {
+    throw new QueueError(
+      'Held: false selects nothing; send {"Held": true} to cancel every held message, or IDs to cancel those',
+    );
+  }
+  if (ids.length > 0) {
+    throw new QueueError(
+      `IDs and Held: give one of them, not both; {"IDs": [${ids.map((id) => JSON.stringify(id)).join(', ')}]} cancels those messages, {"Held": true} every held one`,
+    );
+  }
+  return service.cancelHeld(body.Suspension);
+}
 
 export function registerQueueRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Relay'];
@@ -51,14 +88,14 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
 
   app.post<{
     Params: { action: 'hold' | 'release' | 'retry' | 'resend' | 'cancel' };
-    Body: { IDs?: string[]; To?: string[] } | undefined;
+    Body: { IDs?: string[]; To?: string[]; Held?: boolean; Suspension?: string } | undefined;
   }>(
     '/api/v1/queue/:action',
     {
       schema: {
         tags,
         summary:
-          'hold, release, retry (without IDs: everything deferred), resend (bounced, expired or captured; To for other recipients) or cancel (never try again)',
+          'hold, release, retry (without IDs: everything deferred), resend (bounced, expired or captured; To for other recipients) or cancel (never try again; without IDs and with Held: every held message, or with Suspension those held for it)',
         params: {
           type: 'object',
           properties: {
@@ -79,7 +116,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         case 'retry':
           return service.retryMessages(ids);
         case 'cancel':
-          return service.cancelMessages(ids);
+          return cancel(service, ids, req.body ?? {});
         case 'resend':
           return service.resendMessages(ids, req.body?.To ?? null);
       }

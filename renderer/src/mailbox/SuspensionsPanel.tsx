@@ -1,7 +1,16 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
-import type { SuspensionEntry } from '../api/contract';
+import type { QueuedMessage, SuspensionEntry } from '../api/contract';
 import { serverWords } from '../api/http-transport';
+import { heldMessages, messageCount } from '../queue/held-mail';
+import { HeldMailConfirm } from '../queue/HeldMailConfirm';
+
+/** A confirm open over one suspension's held mail: sending it (lift and release) or cancelling it. */
+interface HeldConfirm {
+  entry: SuspensionEntry;
+  action: 'release' | 'cancel';
+  messages: QueuedMessage[];
+}
 
 type Kind = SuspensionEntry['Kind'];
 
@@ -45,6 +54,7 @@ export function SuspensionsPanel() {
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<HeldConfirm | null>(null);
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
@@ -67,6 +77,30 @@ export function SuspensionsPanel() {
       },
       (err: Error) => {
         // the last action's "… suspended" beside this refusal read as if this one was done too
+        setNotice(null);
+        setError(serverWords(err));
+      },
+    );
+  };
+
+  /**
+   * Lift and release, or Cancel held: one click stands for every message the suspension held
+   * (an automatic pause of a hacked workstation's: 30 and more), so the confirm names how many
+   * and whose, read from the queue now. With none held, lifting sends nothing: no confirm.
+   */
+  const ask = (entry: SuspensionEntry, action: HeldConfirm['action']): void => {
+    api.queue('held').then(
+      (queue) => {
+        const messages = heldMessages(queue, entry);
+        if (messages.length > 0) setConfirm({ entry, action, messages });
+        else if (action === 'release')
+          act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true));
+        else {
+          setError(null);
+          setNotice(`No message is held for ${entry.Kind} ${entry.Value}`);
+        }
+      },
+      (err: Error) => {
         setNotice(null);
         setError(serverWords(err));
       },
@@ -149,14 +183,70 @@ export function SuspensionsPanel() {
                 className="toolbar-button"
                 data-testid="unsuspend-release"
                 title="Lift, and send on the mail it held"
-                onClick={() => act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true))}
+                onClick={() => ask(entry, 'release')}
               >
-                Lift and release
+                Lift and release…
+              </button>
+              <button
+                type="button"
+                className="toolbar-button"
+                data-testid="suspension-cancel-held"
+                title="Cancel the mail it held: never sent"
+                onClick={() => ask(entry, 'cancel')}
+              >
+                Cancel held…
               </button>
             </span>
           </li>
         ))}
       </ul>
+      {confirm && (
+        <HeldMailConfirm
+          title={
+            confirm.action === 'release'
+              ? `Lift the ${confirm.entry.Auto ? 'automatic pause' : 'suspension'} and send ${messageCount(confirm.messages.length)}?`
+              : `Cancel ${messageCount(confirm.messages.length)} held for ${confirm.entry.Kind} ${confirm.entry.Value}?`
+          }
+          messages={confirm.messages}
+          confirmLabel={
+            confirm.action === 'release'
+              ? `Lift and send ${messageCount(confirm.messages.length)}`
+              : `Cancel ${messageCount(confirm.messages.length)}`
+          }
+          testId={confirm.action === 'release' ? 'lift-release-dialog' : 'cancel-held-dialog'}
+          onKeep={() => setConfirm(null)}
+          onConfirm={async () => {
+            const { entry, action } = confirm;
+            if (action === 'release') {
+              const lifted = await api.unsuspend(entry.ID, true);
+              setNotice(liftNotice(lifted, true));
+            } else {
+              const { IDs } = await api.cancelHeld(entry.ID);
+              setNotice(
+                `${messageCount(IDs.length)} held for ${entry.Kind} ${entry.Value} cancelled: never sent; ${entry.Kind} ${entry.Value} is still suspended`,
+              );
+            }
+            setError(null);
+            setConfirm(null);
+            reload();
+          }}
+        >
+          {confirm.action === 'release' ? (
+            <p>
+              The {confirm.entry.Kind} <strong>{confirm.entry.Value}</strong> was{' '}
+              {confirm.entry.Auto ? 'paused automatically' : 'suspended'}: {confirm.entry.Reason}.
+              Lifting it sends these messages to their recipients at once (those another suspension
+              still covers stay held). If the sender was hacked, cancel them instead.
+            </p>
+          ) : (
+            <p>
+              Their held recipients are cancelled and never tried again; the messages stay in the
+              mail list with their delivery record. The {confirm.entry.Kind} {confirm.entry.Value}{' '}
+              stays suspended: new mail from it is still refused.
+            </p>
+          )}
+        </HeldMailConfirm>
+      )}
     </section>
   );
 }

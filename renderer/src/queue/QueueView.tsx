@@ -6,6 +6,8 @@ import { formatFullDate } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
 import { useTickingNow } from './use-ticking-now';
+import { heldMessages, messageCount } from './held-mail';
+import { HeldMailConfirm } from './HeldMailConfirm';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -23,6 +25,7 @@ export function QueueView(props: {
 }) {
   const api = useApi();
   const [notice, setNotice] = useState<string | null>(null);
+  const [confirmCancelHeld, setConfirmCancelHeld] = useState(false);
   const view = useRef<HTMLElement>(null);
   // The entry whose button was pressed, by key and place: Cancel takes its row away and Hold
   // moves it to another group, and the focus would fall to the page with the button.
@@ -52,6 +55,7 @@ export function QueueView(props: {
     props.onChanged();
   };
   const paused = props.queue?.upstream.paused ?? null;
+  const held = heldMessages(props.queue);
   const groups = props.queue ? groupQueue(props.queue) : [];
   const now = useTickingNow([
     paused?.nextProbeAt,
@@ -89,7 +93,36 @@ export function QueueView(props: {
         <button type="button" onClick={() => void act('retry', [], 'Retry all deferred')}>
           Retry all deferred
         </button>
+        {held.length > 0 && (
+          <button
+            type="button"
+            data-testid="cancel-all-held"
+            onClick={() => setConfirmCancelHeld(true)}
+          >
+            Cancel all held…
+          </button>
+        )}
       </header>
+      {confirmCancelHeld && held.length > 0 && (
+        <HeldMailConfirm
+          title={`Cancel ${messageCount(held.length)} held in the queue?`}
+          messages={held}
+          confirmLabel={`Cancel ${messageCount(held.length)}`}
+          testId="cancel-held-dialog"
+          onKeep={() => setConfirmCancelHeld(false)}
+          onConfirm={async () => {
+            const { IDs } = await api.cancelHeld();
+            setConfirmCancelHeld(false);
+            setNotice(`${messageCount(IDs.length)} cancelled: never sent, kept in the mail list.`);
+            props.onChanged();
+          }}
+        >
+          <p>
+            Their held recipients are cancelled and never tried again (postsuper -d ALL hold). The
+            messages stay in the mail list with their delivery record; Resend sends one again.
+          </p>
+        </HeldMailConfirm>
+      )}
       {notice && (
         <p className="body-notice" role="status">
           {notice}

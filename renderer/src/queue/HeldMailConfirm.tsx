@@ -1,0 +1,64 @@
+import { useState, type ReactNode } from 'react';
+import { Dialog } from '../layout/Dialog';
+import { heldWhose } from './held-mail';
+import type { QueuedMessage } from '../api/contract';
+
+/**
+ * The confirm before many held messages are acted on at once (cancelled, or sent by lifting an
+ * automatic pause): it names how many and whose, since one click stands for 30 decisions. Esc
+ * or the first button keep them held; a refusal of the relay's is shown and the buttons work
+ * again.
+ */
+export function HeldMailConfirm(props: {
+  title: string;
+  messages: readonly QueuedMessage[];
+  /** What the action does to them, after the count and the senders. */
+  children: ReactNode;
+  confirmLabel: string;
+  testId: string;
+  onKeep(): void;
+  onConfirm(): Promise<void>;
+}) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const confirm = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await props.onConfirm();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure.message : String(failure));
+      setBusy(false);
+    }
+  };
+  return (
+    <Dialog
+      title={props.title}
+      onClose={props.onKeep}
+      className="confirm-dialog held-mail-confirm"
+      testId={props.testId}
+    >
+      <p data-testid={`${props.testId}-whose`}>{heldWhose(props.messages)}.</p>
+      {props.children}
+      {error && (
+        <p className="form-error" role="alert" data-testid={`${props.testId}-error`}>
+          {error}
+        </p>
+      )}
+      <div className="confirm-actions">
+        <button type="button" onClick={props.onKeep}>
+          Keep them held
+        </button>
+        <button
+          type="button"
+          className="danger-button"
+          data-testid={`${props.testId}-confirm`}
+          disabled={busy}
+          onClick={() => void confirm()}
+        >
+          {props.confirmLabel}
+        </button>
+      </div>
+    </Dialog>
+  );
+}

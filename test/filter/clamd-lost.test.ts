@@ -1,0 +1,73 @@
+// clamd lost while the relay runs (stopped, crashed, restarted by a package update): the service
+// log (and so the Logs view, GET /api/v1/service/log) said nothing, only one audit line per
+// refused message. Now it says once that clamd stopped answering, what happens to mail meanwhile
+// (clamdUnavailable) and the fix, and once that it answers again, as the start-up check does.
+// A real clamd stopped and started again on the same port, real SMTP sessions.
+import { afterEach, describe, expect, it } from 'vitest';
+import { clamdTool, startClamd, type TestClamd } from '../helpers/clamd.js';
+import { eventually } from '../helpers/eventually.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { requireTool } from '../helpers/system-tools.js';
+
+const clamdPath = requireTool(clamdTool);
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+interface SmtpError extends Error {
+  response?: string;
+}
+
+async function send(relay: TestRelaydesk, subject: string): Promise<string> {
+  const transport = relay.transport();
+  try {
+    const info = await transport.sendMail({
+      from: 'app@sender.example',
+      to: 'bob@example.com',
+      subject,
+      text: 'hello',
+    });
+    return info.response;
+  } catch (err) {
+    return (err as SmtpError).response ?? (err as Error).message;
+  } finally {
+    transport.close();
+  }
+}
+
+describe.skipIf(!clamdPath)('clamd lost while running', () => {
+  it('is said once in the service log, with what happens to mail, and once when it is back', async () => {
+    let clamd: TestClamd = await startClamd(clamdPath as string, Buffer.from('unused'));
+    cleanups.push(() => clamd.stop());
+    const relay = await startTestRelaydesk({ clamd: clamd.address, clamdUnavailable: 'defer' });
+    cleanups.push(() => relay.dispose());
+    const log: string[] = [];
+    relay.service.on('log', (line) => log.push(line));
+    const said = (pattern: RegExp) => log.filter((line) => pattern.test(line));
+    expect(await send(relay, 'scanned')).toMatch(/^250 /);
+
+    await clamd.stop();
+    expect(await send(relay, 'while clamd is gone')).toBe(
+      '451 4.7.0 Virus scanner unavailable; try again later',
+    );
+    expect(await send(relay, 'and again')).toMatch(/^451 4\.7\.0/);
+    const lost = said(/stopped answering/);
+    expect(lost).toHaveLength(1);
+    expect(lost[0]).toContain(
+      `clamd at ${clamd.address} stopped answering (clamd at ${clamd.address}: ECONNREFUSED); until it answers again, each message is refused with 451 4.7.0 and its client retries later (--clamd-unavailable defer), unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose --clamd-unavailable accept`,
+    );
+    // the Logs view reads the service log
+    const serviceLog = await relay.fetch('/api/v1/service/log');
+    expect(await serviceLog.text()).toContain('stopped answering');
+
+    clamd = await startClamd(clamdPath as string, Buffer.from('unused'), [], clamd.port);
+    // asked every few seconds: said without waiting for the next message
+    await eventually(() => said(/answers again: /).length, 30_000).toBe(1);
+    expect(said(/answers again: /)[0]).toContain(
+      `clamd at ${clamd.address} answers again: messages are scanned`,
+    );
+    expect(await send(relay, 'scanned again')).toMatch(/^250 /);
+    expect(said(/stopped answering|answers again: /)).toHaveLength(2);
+  }, 120_000);
+});
