@@ -242,8 +242,8 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         )}
         {errors.length > 0 && (
           <ul className="error-list">
-            {errors.map((error) => (
-              <li key={error.field}>
+            {errors.map((error, index) => (
+              <li key={`${index} ${error.field}`}>
                 <a
                   href={`#${fieldId(error.field)}`}
                   onClick={(event) => {
