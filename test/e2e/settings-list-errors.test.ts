@@ -82,7 +82,7 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
       expect.stringMatching(/^Quota 2 users \(name or glob\): "@example\.com" has nothing/),
     ]);
     expect(await page.locator('.settings-summary').innerText()).toContain(
-      'Nothing was saved: 5 settings need fixing.',
+      'Nothing was saved: 5 problems in 2 settings need fixing.',
     );
     const saved = (await (
       await fetch(new URL('/api/v1/settings', relaydesk.url))
@@ -93,6 +93,8 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-dark.png') });
+    await page.locator('#setting-warmup').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-warmup-dark.png') });
     await page.locator('.settings-summary').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-summary-dark.png') });
     expect(pageErrors).toEqual([]);
