@@ -136,7 +136,8 @@ describe('the settings declarations', () => {
         { user: '@example.com', perDay: 10 },
       ],
       warmup: [
-        { upstream: 'smtp.example.com', start: 'soon', preset: 'dedicated-ip' },
+        // two problems in one schedule: both said, not only the first
+        { upstream: 'smtp.example.com', start: 'soon', preset: 'slow' },
         { upstream: 'smtp.example.com', start: '2026-12-01', preset: 'fast' },
       ],
     });
@@ -146,6 +147,7 @@ describe('the settings declarations', () => {
       ['quotas[0].perHour', -1],
       ['quotas[1].user', '@example.com'],
       ['warmup[0].start', 'soon'],
+      ['warmup[0].preset', 'slow'],
       ['warmup[1].preset', 'fast'],
     ]);
     const good = await put(relay, {
