@@ -196,7 +196,13 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     lines.flush();
     if (err instanceof UsageError || err instanceof SettingsError || err instanceof CliUsageError) {
-      process.stderr.write(`relaydesk: ${err.message}\n`);
+      // a settings list's problems come one a line (quotas[0].ip, quotas[1].user): each its own
+      process.stderr.write(
+        err.message
+          .split('\n')
+          .map((line) => `relaydesk: ${line}\n`)
+          .join(''),
+      );
       process.exit(2);
     }
     // startup failures (port in use, data folder not writable) are one line each

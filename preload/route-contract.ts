@@ -189,8 +189,14 @@ export interface EnvelopeComparison {
 export interface RouteAnalysis {
   /** Oldest (bottom-most Received field) first, in trace order, never re-sorted by time. */
   hops: Hop[];
-  /** Last dated hop minus first dated hop; null with fewer than two dated hops. */
+  /**
+   * Time in transit: the last dated hop minus the first one a receiver vouches for (a forger's
+   * stamps below it are not counted), less the gap where the message was sent again (see
+   * `sentAgainAt`); null with fewer than two such dated hops.
+   */
   totalSeconds: number | null;
+  /** The first hop (0-based) where the message was sent again (`delay-resent`), or null. */
+  sentAgainAt: number | null;
   /**
    * 0-based index of the hop with the largest positive delay, the earliest when several share
    * it; null when none is positive.
@@ -211,7 +217,8 @@ export interface RouteAnalysis {
   slowestTies: number[];
   /**
    * The hops whose client the receiving server verified (clientCheck `verified`), out of the
-   * hops that came over the network (all but `local`): a claimed HELO name never counts.
+   * hops that came over the network from another server (all but `local` and qmail's queue
+   * notes, which are no hand-over): a claimed HELO name never counts.
    */
   verifiedClients: { verified: number[]; networkHops: number };
   /** The Date field against the first hop; null without a readable Date or a dated hop. */

@@ -301,6 +301,34 @@ describe('the --config file', () => {
     );
   });
 
+  // every problem of every entry, one line each: the audit's admin fixed -1, then found the CIDR
+  it("every entry's problems at once, one line each, naming the entry and the field", async () => {
+    const path = await configFile(
+      JSON.stringify({
+        quotas: [
+          { ip: '10.0.0.0/33', perHour: -1 },
+          { user: '@example.com', perDay: 10 },
+        ],
+      }),
+    );
+    const result = await runCli(
+      [
+        'serve',
+        ...['--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await makeTempDir()],
+        ...['--config', path],
+      ],
+      { timeoutMs: 10_000 },
+    );
+    const file = `relaydesk: settings file ${JSON.stringify(path)}`;
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toEqual([
+      `${file}: quotas[0].ip: "10.0.0.0/33" is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
+      `${file}: quotas[0].perHour: -1 is not valid; use a whole number from 0 (no limit) to 10000000`,
+      `${file}: quotas[1].user: "@example.com" has nothing before the "@", so it matches no user name; give "*@example.com" for every user of that domain`,
+      '',
+    ]);
+  });
+
   it('a key like no known one still gets the list of fields', async () => {
     const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
     expect(await serve(['--config', path])).toBe(

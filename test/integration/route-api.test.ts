@@ -1,4 +1,6 @@
 // The route of a message through the API: for mail Relaydesk received, and for pasted headers.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteAnalysis } from '../../main/core/route-analysis/index.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
@@ -125,4 +127,57 @@ it('reads every X-Forwarded-For field: the originating client and the path it to
     '198.51.100.20',
   ]);
   expect(route.origin.xForwardedForClient).toBe('203.0.113.9');
+});
+
+// The API's figures are the Route view's (preload/route-figures.ts): before, the API counted
+// qmail's queue note as a hop that came over the network ("verified at 0 of 2") and timed a phish
+// sent again to the relay from its vouched-for hop across the re-send (years, not 5 s).
+const headerSet = (name: string) =>
+  readFileSync(join(import.meta.dirname, '..', 'route-analysis', 'header-sets', `${name}.eml`));
+
+it("does not count qmail's queue note as a hand-over between servers", async () => {
+  const res = await relay.fetch('/api/v1/analyze', {
+    method: 'POST',
+    headers: { 'content-type': 'message/rfc822' },
+    body: headerSet('qmail'),
+  });
+  const route = (await res.json()) as RouteAnalysis;
+  expect(route.hops).toHaveLength(3);
+  // the submission (by uid 1001) is local, the queue note (Hop 3) no hand-over: one network hop
+  expect(route.verifiedClients.networkHops).toBe(1);
+  expect(route.totalSeconds).toBe(7);
+  expect(route.sentAgainAt).toBeNull();
+});
+
+it('times a phish sent again to the relay from its vouched-for hop to the re-send, not across it', async () => {
+  const hopAbove =
+    'Received: from mx.victim.example (mx.victim.example [203.0.113.5]) by imap.victim.example ' +
+    '(Postfix) with ESMTP id 9; Wed, 19 Mar 2025 03:12:49 +0000\r\n';
+  const raw = Buffer.from(
+    hopAbove + headerSet('forged').toString('utf8').replace(/\r?\n/g, '\r\n'),
+  );
+  const info = await relay.transport().sendMail({
+    envelope: { from: 'security@bank.example', to: ['client@victim.example'] },
+    raw,
+  });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  const route = await relay.api<RouteAnalysis>(`/api/v1/message/${id}/route`);
+  expect(route.hops).toHaveLength(5);
+  expect(route.warnings.map((w) => [w.code, w.hop])).toEqual(
+    expect.arrayContaining([
+      ['chain-unverified', 2],
+      ['delay-resent', 4],
+    ]),
+  );
+  // Hop 3 (03:12:44) to Hop 4 (03:12:49): the relay's own stamp, today, is the re-send
+  expect(route.totalSeconds).toBe(5);
+  expect(route.sentAgainAt).toBe(4);
+  const analyzed = (await (
+    await relay.fetch('/api/v1/analyze', {
+      method: 'POST',
+      headers: { 'content-type': 'message/rfc822' },
+      body: await relay.fetch(`/api/v1/message/${id}/raw`).then((r) => r.text()),
+    })
+  ).json()) as RouteAnalysis;
+  expect([analyzed.totalSeconds, analyzed.sentAgainAt]).toEqual([5, 4]);
 });

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import type { Hop, Warning } from '../../preload/api-contract.js';
 import { MESSAGE_HEAD_BYTES, messageHeadOf } from '../../renderer/src/route/message-file.js';
 import { originHop, routeSpanText } from '../../renderer/src/route/route-format.js';
+import { routeSpan } from '../../preload/route-figures.js';
 
 describe('the route summary', () => {
   it('says a negative span is the clocks disagreeing, not a time the message took', () => {
     const span = (totalSeconds: number | null) =>
-      routeSpanText({ totalSeconds, hops: [], warnings: [] });
+      routeSpanText({ totalSeconds, sentAgainAt: null, warnings: [] });
     expect(span(5)).toBe(', 5 s from first to last');
     expect(span(null)).toBe('');
     // before: ", 3 min 38 s from first to last" for a last stamp 218 s before the first
@@ -23,9 +24,12 @@ describe('the route summary', () => {
     const hops = [{ delaySeconds: null }, { delaySeconds: 10_980 }, { delaySeconds: 54_259_002 }];
     const resent: Warning = { code: 'delay-resent', message: '…', hop: 2 };
     // before: "4 hops, 628 days from first to last"
-    expect(
-      routeSpanText({ totalSeconds: 54_269_982, hops: hops as Hop[], warnings: [resent] }),
-    ).toBe(', 3 h 3 min from first to last before it was sent again');
+    // the figure as the API works it out (route-figures.ts), then as the screen says it
+    const span = routeSpan(hops as Hop[], [resent], 54_269_982);
+    expect(span).toEqual({ totalSeconds: 10_980, sentAgainAt: 2 });
+    expect(routeSpanText({ ...span, warnings: [resent] })).toBe(
+      ', 3 h 3 min from first to last before it was sent again',
+    );
   });
 
   it('puts the origin above a hand-over tied on by an unchecked HELO name', () => {

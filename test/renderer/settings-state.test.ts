@@ -1,7 +1,12 @@
 // The renderer's Settings and Logs state: what a save sends, and how log lines merge and filter.
 import { describe, expect, it } from 'vitest';
 import type { EditableSettings, LogEntry } from '../../preload/api-contract.js';
-import { changeFrom, draftFrom, moveRule } from '../../renderer/src/settings/settings-form.js';
+import {
+  changeFrom,
+  draftFrom,
+  moveRule,
+  refusedSaveCount,
+} from '../../renderer/src/settings/settings-form.js';
 import {
   appendLog,
   filterLog,
@@ -115,5 +120,19 @@ describe('log lines', () => {
     }
     expect(lines).toHaveLength(maxShownLines);
     expect(lines[0]?.line).toBe('n=5');
+  });
+});
+
+describe('a refused save counts problems and settings', () => {
+  const at = (field: string) => ({ field, allowed: '…', message: `${field}: …` });
+  it('says settings when each has one problem, and problems in settings when a list has several', () => {
+    expect(refusedSaveCount([at('logKeep')])).toBe('one setting needs');
+    expect(refusedSaveCount([at('logKeep'), at('smtp.port')])).toBe('2 settings need');
+    expect(refusedSaveCount([at('quotas[0].ip'), at('quotas[0].perHour')])).toBe(
+      '2 problems in one setting need',
+    );
+    expect(
+      refusedSaveCount([at('quotas[0].ip'), at('quotas[1].user'), at('warmup[1].preset')]),
+    ).toBe('3 problems in 2 settings need');
   });
 });

@@ -128,6 +128,28 @@ describe('the settings declarations', () => {
         }),
       ]),
     );
+    // every error of every entry of a list, each at its own field (the screen puts each beside
+    // its box): not only the first entry's first one
+    const lists = await put(relay, {
+      quotas: [
+        { ip: '10.0.0.0/33', perHour: -1 },
+        { user: '@example.com', perDay: 10 },
+      ],
+      warmup: [
+        // two problems in one schedule: both said, not only the first
+        { upstream: 'smtp.example.com', start: 'soon', preset: 'slow' },
+        { upstream: 'smtp.example.com', start: '2026-12-01', preset: 'fast' },
+      ],
+    });
+    expect(lists.status).toBe(400);
+    expect(lists.body.ok === false && lists.body.errors.map((e) => [e.field, e.value])).toEqual([
+      ['quotas[0].ip', '10.0.0.0/33'],
+      ['quotas[0].perHour', -1],
+      ['quotas[1].user', '@example.com'],
+      ['warmup[0].start', 'soon'],
+      ['warmup[0].preset', 'slow'],
+      ['warmup[1].preset', 'fast'],
+    ]);
     const good = await put(relay, {
       logKeep: 7,
       virusAction: 'quarantine',

@@ -1,6 +1,7 @@
 // Route analysis: the Received chain as hops, the authentication verdicts and the envelope
 // against the headers, for `GET /api/v1/message/{ID}/route` and `POST /api/v1/analyze`.
 // Pure functions: nothing is stored or looked up, and no input makes them throw.
+import { networkHandOvers } from '../../../preload/route-figures.js';
 import type { Envelope } from '../../../preload/api-contract.js';
 import { authenticationResults } from './authentication-results.js';
 import { dateToFirstHop } from './date-to-first-hop.js';
@@ -57,6 +58,7 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
   return {
     hops: route.hops,
     totalSeconds: route.totalSeconds,
+    sentAgainAt: route.sentAgainAt,
     slowestHop: route.slowestHop,
     authentication: auth.results,
     warnings,
@@ -66,7 +68,7 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
     slowestTies: route.slowestTies,
     verifiedClients: {
       verified: route.hops.filter((hop) => hop.clientCheck === 'verified').map((hop) => hop.index),
-      networkHops: route.hops.filter((hop) => hop.clientCheck !== 'local').length,
+      networkHops: networkHandOvers(route.hops),
     },
     dateToFirstHop: submission.line,
   };

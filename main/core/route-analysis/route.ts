@@ -7,10 +7,12 @@ import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
+import { routeSpan } from '../../../preload/route-figures.js';
 
 export interface Route {
   hops: Hop[];
   totalSeconds: number | null;
+  sentAgainAt: number | null;
   positiveSeconds: number | null;
   slowestHop: number | null;
   slowestTies: number[];
@@ -440,10 +442,13 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   const loop = mailLoop(hops);
   if (loop) warnings.push(loop);
 
-  const total = counted.length >= 2 && first && last ? seconds(last.ms - first.ms) : null;
+  const firstToLast = counted.length >= 2 && first && last ? seconds(last.ms - first.ms) : null;
+  // as the Route view says it: a re-send's gap is not time in transit (route-figures.ts)
+  const span = routeSpan(hops, warnings, firstToLast);
   return {
     hops,
-    totalSeconds: total,
+    totalSeconds: span.totalSeconds,
+    sentAgainAt: span.sentAgainAt,
     positiveSeconds: counted.length >= 2 ? Math.round(positive * 1000) / 1000 : null,
     slowestHop: slowestTies[0] ?? null,
     slowestTies,

@@ -44,36 +44,29 @@ function counted(n: number, noun: string): string {
 
 const limitKeys = ['perMinute', 'perHour', 'perDay', 'recipientsPerDay'] as const;
 
+/** A limit's problem, or null: a whole number from 0 (no limit) up, or nothing. */
+function limitProblem(at: string, key: string, input: unknown): string | null {
+  if (
+    input === undefined ||
+    (typeof input === 'number' && Number.isInteger(input) && input >= 0 && input <= 10_000_000)
+  )
+    return null;
+  return `${at}.${key}: ${show(input)} is not valid; use a whole number from 0 (no limit) to 10000000`;
+}
+
 function quotaSchema(at: string) {
-  const count = (key: string) =>
-    z
-      .unknown()
-      .transform((input, ctx): number => {
-        if (
-          typeof input !== 'number' ||
-          !Number.isInteger(input) ||
-          input < 0 ||
-          input > 10_000_000
-        ) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${at}.${key}: ${show(input)} is not valid; use a whole number from 0 (no limit) to 10000000`,
-          });
-          return z.NEVER;
-        }
-        return input;
-      })
-      .optional();
+  // The limits are checked in the transform with the rest: a field schema that fails stops the
+  // object's transform, and an hour limit of -1 would hide a bad CIDR in the same quota.
   return z
     .strictObject(
       {
         name: z.string().max(100).optional(),
         user: z.string().optional(),
         ip: z.string().optional(),
-        perMinute: count('perMinute'),
-        perHour: count('perHour'),
-        perDay: count('perDay'),
-        recipientsPerDay: count('recipientsPerDay'),
+        perMinute: z.unknown().optional(),
+        perHour: z.unknown().optional(),
+        perDay: z.unknown().optional(),
+        recipientsPerDay: z.unknown().optional(),
       },
       {
         error: objectError(
@@ -84,49 +77,47 @@ function quotaSchema(at: string) {
       },
     )
     .transform((value, ctx): Quota => {
-      if ((value.user === undefined) === (value.ip === undefined)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${at}: give either "user" (a name or glob, "*" for every user) or "ip" (a CIDR such as "0.0.0.0/0" for every client), not ${value.user === undefined ? 'neither' : 'both'}`,
-        });
-        return z.NEVER;
-      }
+      const problems: string[] = [];
       let user: AddressPattern | null = null;
       let ip: CidrRange | null = null;
-      if (value.user !== undefined) {
+      if ((value.user === undefined) === (value.ip === undefined)) {
+        problems.push(
+          `${at}: give either "user" (a name or glob, "*" for every user) or "ip" (a CIDR such as "0.0.0.0/0" for every client), not ${value.user === undefined ? 'neither' : 'both'}`,
+        );
+      } else if (value.user !== undefined) {
         const parsed = parseAddressPattern(value.user);
         // a user no name can be (`@example.com`) would be a quota that limits nobody
         const problem = 'problem' in parsed ? parsed.problem : userPatternProblem(value.user);
-        if ('problem' in parsed || problem !== null) {
-          ctx.addIssue({ code: 'custom', message: `${at}.user: ${show(value.user)} ${problem}` });
-          return z.NEVER;
-        }
-        user = parsed.pattern;
+        if ('problem' in parsed || problem !== null)
+          problems.push(`${at}.user: ${show(value.user)} ${problem}`);
+        else user = parsed.pattern;
       } else {
         ip = parseCidr(value.ip as string);
-        if (!ip) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
-          });
-          return z.NEVER;
-        }
+        if (!ip)
+          problems.push(
+            `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
+          );
       }
-      if (limitKeys.every((k) => !value[k])) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${at}: no limit given; set perMinute, perHour, perDay or recipientsPerDay`,
-        });
+      for (const key of limitKeys) {
+        const problem = limitProblem(at, key, value[key]);
+        if (problem) problems.push(problem);
+      }
+      const limit = (key: (typeof limitKeys)[number]): number => (value[key] as number) ?? 0;
+      if (problems.length === 0 && limitKeys.every((k) => !limit(k))) {
+        problems.push(`${at}: no limit given; set perMinute, perHour, perDay or recipientsPerDay`);
+      }
+      if (problems.length > 0) {
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
       return {
         name: value.name ?? null,
         user,
         ip,
-        perMinute: value.perMinute ?? 0,
-        perHour: value.perHour ?? 0,
-        perDay: value.perDay ?? 0,
-        recipientsPerDay: value.recipientsPerDay ?? 0,
+        perMinute: limit('perMinute'),
+        perHour: limit('perHour'),
+        perDay: limit('perDay'),
+        recipientsPerDay: limit('recipientsPerDay'),
       };
     });
 }

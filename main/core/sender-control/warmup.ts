@@ -34,19 +34,17 @@ export interface WarmupSchedule {
 const day = 86_400_000;
 
 function scheduleSchema(at: string) {
+  const notDate = (value: unknown) =>
+    `${at}.start: ${show(value)} is not a date; give the first day as "2026-12-01" or a full ISO time`;
+  // every field is checked in the transform, each problem said: a field schema that fails stops
+  // the object's transform, and a bad start would hide a bad preset in the same schedule
   return z
     .strictObject(
       {
-        upstream: z.string({
-          error: (iss) =>
-            `${at}.upstream: ${show(iss.input)} is not a host; give the upstream's host name as in the relay settings, e.g. "smtp.sendgrid.net"`,
-        }),
-        start: z.string({
-          error: (iss) =>
-            `${at}.start: ${show(iss.input)} is not a date; give the first day as "2026-12-01" or a full ISO time`,
-        }),
-        preset: z.string().optional(),
-        caps: z.array(z.unknown()).optional(),
+        upstream: z.unknown(),
+        start: z.unknown(),
+        preset: z.unknown().optional(),
+        caps: z.unknown().optional(),
       },
       {
         error: objectError(
@@ -57,49 +55,47 @@ function scheduleSchema(at: string) {
       },
     )
     .transform((value, ctx): WarmupSchedule => {
-      const start = Date.parse(value.start);
-      if (Number.isNaN(start)) {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${at}.start: ${show(value.start)} is not a date; give the first day as "2026-12-01" or a full ISO time`,
-        });
-        return z.NEVER;
+      const problems: string[] = [];
+      if (typeof value.upstream !== 'string') {
+        problems.push(
+          `${at}.upstream: ${show(value.upstream)} is not a host; give the upstream's host name as in the relay settings, e.g. "smtp.sendgrid.net"`,
+        );
       }
+      const start = typeof value.start === 'string' ? Date.parse(value.start) : Number.NaN;
+      if (Number.isNaN(start)) problems.push(notDate(value.start));
       let caps: number[] | undefined;
       if (value.caps !== undefined) {
         if (
+          !Array.isArray(value.caps) ||
           value.caps.length === 0 ||
           !value.caps.every((c) => typeof c === 'number' && Number.isInteger(c) && c >= 1)
         ) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${at}.caps: ${show(value.caps)} is not a list of daily caps; give whole numbers from 1 up, day 1 first, e.g. [50, 100, 500]`,
-          });
-          return z.NEVER;
-        }
-        caps = value.caps as number[];
+          problems.push(
+            `${at}.caps: ${show(value.caps)} is not a list of daily caps; give whole numbers from 1 up, day 1 first, e.g. [50, 100, 500]`,
+          );
+        } else caps = value.caps as number[];
       } else if (value.preset !== undefined) {
-        const preset = warmupPresets[value.preset];
+        const preset = typeof value.preset === 'string' ? warmupPresets[value.preset] : undefined;
         if (!preset) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `${at}.preset: ${show(value.preset)} is not a preset; use ${Object.keys(
-              warmupPresets,
-            )
+          problems.push(
+            `${at}.preset: ${show(value.preset)} is not a preset; use ${Object.keys(warmupPresets)
               .map((p) => `"${p}"`)
               .join(', ')} or give "caps"`,
-          });
-          return z.NEVER;
-        }
-        caps = [...preset];
+          );
+        } else caps = [...preset];
       } else {
-        ctx.addIssue({
-          code: 'custom',
-          message: `${at}: give "preset" ("dedicated-ip") or "caps" (daily caps, day 1 first)`,
-        });
+        problems.push(`${at}: give "preset" ("dedicated-ip") or "caps" (daily caps, day 1 first)`);
+      }
+      if (problems.length > 0 || !caps) {
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
         return z.NEVER;
       }
-      return { upstream: value.upstream.toLowerCase(), start, caps, preset: value.preset ?? null };
+      return {
+        upstream: (value.upstream as string).toLowerCase(),
+        start,
+        caps,
+        preset: typeof value.preset === 'string' ? value.preset : null,
+      };
     });
 }
 

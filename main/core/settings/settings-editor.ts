@@ -183,8 +183,8 @@ function parseRules(raw: unknown): Parsed {
 }
 
 /**
- * A structure's own message names the entry and the field at fault (`quotas[1].perHour: …`):
- * the error points there, so the screen shows it beside that field.
+ * A structure's own message (one line of it) names the entry and the field at fault
+ * (`quotas[1].perHour: …`): the error points there, so the screen shows it beside that field.
  */
 function structureError(key: string, raw: unknown, message: string, allowed: string) {
   const at = /^([A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*): /.exec(message)?.[1];
@@ -220,12 +220,10 @@ function parseField(key: SettingKey, raw: unknown, current: Settings): Parsed {
   } catch (err) {
     if (!(err instanceof SettingsError)) throw err;
     const plain = err.message.startsWith(`"${key}" in the settings file: `);
+    if (plain) return { errors: [fieldError(key, raw, spec.allowed)] };
+    // a list's problems come one a line, each naming its entry: each goes beside its own box
     return {
-      errors: [
-        plain
-          ? fieldError(key, raw, spec.allowed)
-          : structureError(key, raw, err.message, spec.allowed),
-      ],
+      errors: err.message.split('\n').map((line) => structureError(key, raw, line, spec.allowed)),
     };
   }
 }

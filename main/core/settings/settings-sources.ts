@@ -192,9 +192,8 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
   merged.rules = namingConfigFile('rules', configFileOf('rules'), () => {
     const rules = routingRulesSchema.safeParse(merged.rules);
     if (!rules.success) {
-      throw new SettingsError(
-        rules.error.issues.map((issue) => issue.message)[0] ?? 'rules: not valid',
-      );
+      // every rule's problems, one a line, as the quotas and the other lists say theirs
+      throw new SettingsError(rules.error.issues.map((issue) => issue.message).join('\n'));
     }
     return rules.data;
   });
@@ -212,7 +211,11 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
  * play), the place where to look in it.
  */
 function inSettingsFile(file: string, problem: string): string {
-  return `settings file ${JSON.stringify(file)}: ${problem}`;
+  // a list's problems come one a line: each line names the file, so each reads on its own
+  return problem
+    .split('\n')
+    .map((line) => `settings file ${JSON.stringify(file)}: ${line}`)
+    .join('\n');
 }
 
 /**

@@ -1,5 +1,9 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
 import { vouchedStart } from '../../../preload/route-vouched.js';
+// qmail's queue notes are told apart where the API counts hand-overs: one rule for both
+import { queueNote } from '../../../preload/route-figures.js';
+
+export { queueNote };
 import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
@@ -22,37 +26,26 @@ export function humanDelay(seconds: number): string {
 }
 
 /**
- * The route's span for the summary line: ", 5 s from first to last". When the last stamp reads
- * earlier than the first, the servers' clocks disagree (the clock-skew warning says where): the
- * span is said as that, never as a time the message took. A saved message sent again long after
- * (`delay-resent`) spans the months between its two deliveries: the span is the first
- * delivery's, and says so.
+ * The route's span for the summary line: ", 5 s from first to last". The figure is the API's
+ * (`totalSeconds`, worked out by preload/route-figures.ts): from the first stamp a receiver
+ * vouches for, less the gap of a re-send (`sentAgainAt`). When the last stamp reads earlier than
+ * the first, the servers' clocks disagree (the clock-skew warning says where): the span is said
+ * as that, never as a time the message took.
  */
 export function routeSpanText(
-  route: Pick<RouteAnalysis, 'totalSeconds' | 'hops' | 'warnings'>,
+  route: Pick<RouteAnalysis, 'totalSeconds' | 'sentAgainAt' | 'warnings'>,
 ): string {
   const total = route.totalSeconds;
   // the API's total and slowest hop are counted from the same hop
   const vouched = vouchedStart(route.warnings).hop;
-  const resentAt = route.warnings
-    .filter((w) => w.code === 'delay-resent' && w.hop !== undefined && w.hop > vouched)
-    .map((w) => w.hop ?? 0);
-  const resent = resentAt.reduce(
-    (sum, at) => sum + Math.max(0, route.hops[at]?.delaySeconds ?? 0),
-    0,
-  );
-  const sentAgain = resent > 0 && total !== null && resent <= total;
+  const sentAgain = route.sentAgainAt !== null;
   if (vouched > 0) {
     // the stamps below were left out of the total: say so, or the span reads as the whole route's
     const left = `the stamps below Hop ${vouched + 1} are the sender’s claim and are not counted`;
-    // the delivery timed ends where the message was sent again, if it was
-    const end = sentAgain ? Math.min(...resentAt) : route.hops.length;
-    const stamps = route.hops.slice(vouched, end).filter((hop) => hop.timestamp !== null).length;
-    if (total === null || stamps < 2) return `; no time in transit is given: ${left}`;
+    if (total === null) return `; no time in transit is given: ${left}`;
     if (total >= 0) {
-      const span = humanDelay(sentAgain ? total - resent : total);
       const until = sentAgain ? 'the last before it was sent again' : 'the last';
-      return `, ${span} from Hop ${vouched + 1} to ${until} (${left})`;
+      return `, ${humanDelay(total)} from Hop ${vouched + 1} to ${until} (${left})`;
     }
   }
   if (total === null) return '';
@@ -62,9 +55,7 @@ export function routeSpanText(
       'so the servers’ clocks disagree and the time in transit is unknown'
     );
   }
-  if (sentAgain) {
-    return `, ${humanDelay(total - resent)} from first to last before it was sent again`;
-  }
+  if (sentAgain) return `, ${humanDelay(total)} from first to last before it was sent again`;
   return `, ${humanDelay(total)} from first to last`;
 }
 
@@ -79,17 +70,6 @@ export function delayBars(hops: readonly Hop[]): number[] {
     if (longest <= 0 || delay <= 0) return 0;
     return Math.max(2, Math.round(Math.sqrt(delay / longest) * 100));
   });
-}
-
-/**
- * qmail's note that the message went into its queue: `(qmail 28741 invoked from network)`, written
- * by the server that stamped the hop below (qmail-smtpd handing it to qmail-queue), not a
- * hand-over between servers; its time is when the message was queued. The qmail process number,
- * or null for any other stamp.
- */
-export function queueNote(hop: Hop): string | null {
-  if (hop.from !== null || hop.fromIp !== null || hop.by !== null) return null;
-  return /^[^:]*:\s*\(qmail\s+(\d+)\s+invoked\s+from\s+network\)/i.exec(hop.raw)?.[1] ?? null;
 }
 
 /** The sender side of a hop: HELO name and the reverse-DNS name where they differ. */
@@ -283,10 +263,8 @@ export function clientCheckLabel(hop: Hop): string | null {
  * message over. Only for two network hops or more: a single hop's Client fact says it already.
  */
 export function verifiedClientsText(route: RouteAnalysis): string | null {
-  const { verified } = route.verifiedClients;
-  // qmail's queue note names no client because there was no hand-over, not for want of a check
-  const notes = route.hops.filter((hop) => hop.clientCheck !== 'local' && queueNote(hop)).length;
-  const networkHops = route.verifiedClients.networkHops - notes;
+  // the API counts hand-overs only (not qmail's queue notes): the screen says its figures
+  const { verified, networkHops } = route.verifiedClients;
   if (networkHops < 2) return null;
   return verified.length === networkHops
     ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`

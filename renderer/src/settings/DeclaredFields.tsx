@@ -29,14 +29,18 @@ interface Props {
   onChange(key: SettingKey, value: unknown): void;
 }
 
-/** The error for the setting or, for a structure, the first for one of its parts. */
+/**
+ * The error for the setting or, for a structure written in one box (warm-up, sender rewrite),
+ * those of its parts, one a line: every entry's problem shows beside the box at once.
+ */
 function errorFor(errors: FieldErrors, key: string): SettingsFieldError | undefined {
-  return (
-    errors[key] ??
-    Object.values(errors).find(
-      (e) => e.field.startsWith(`${key}[`) || e.field.startsWith(`${key}.`),
-    )
+  if (errors[key]) return errors[key];
+  const parts = Object.values(errors).filter(
+    (e) => e.field.startsWith(`${key}[`) || e.field.startsWith(`${key}.`),
   );
+  const [first] = parts;
+  if (!first || parts.length === 1) return first;
+  return { ...first, message: parts.map((e) => e.message).join('\n') };
 }
 
 const asText = (value: unknown): string => {

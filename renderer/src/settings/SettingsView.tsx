@@ -19,6 +19,7 @@ import {
   changeFrom,
   draftFrom,
   errorInList,
+  refusedSaveCount,
   errorsByField,
   fieldId,
   splitList,
@@ -187,7 +188,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         // the server names settings as the settings file does; shown here by the screen's names
         setErrors(result.errors.map((error) => ({ ...error, message: onScreen(error.message) })));
         setStatus({
-          text: `Nothing was saved: ${result.errors.length === 1 ? 'one setting needs' : `${result.errors.length} settings need`} fixing.`,
+          text: `Nothing was saved: ${refusedSaveCount(result.errors)} fixing.`,
           error: true,
         });
         requestAnimationFrame(() => summary.current?.focus());
@@ -242,8 +243,8 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         )}
         {errors.length > 0 && (
           <ul className="error-list">
-            {errors.map((error) => (
-              <li key={error.field}>
+            {errors.map((error, index) => (
+              <li key={`${index} ${error.field}`}>
                 <a
                   href={`#${fieldId(error.field)}`}
                   onClick={(event) => {

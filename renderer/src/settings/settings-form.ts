@@ -79,6 +79,18 @@ export function errorInList(error: SettingsFieldError, label: string | undefined
   return label && at !== error.message ? `${label}: ${at}` : error.message;
 }
 
+/**
+ * How many problems a refused save has, and in how many settings: a quota list's three errors
+ * are three problems in one setting (`quotas`), not three settings.
+ */
+export function refusedSaveCount(errors: readonly SettingsFieldError[]): string {
+  const settings = new Set(errors.map((error) => error.field.split(/[.[]/)[0])).size;
+  const of = (n: number, noun: string) => (n === 1 ? `one ${noun}` : `${n} ${noun}s`);
+  if (settings === errors.length)
+    return `${of(settings, 'setting')} need${settings === 1 ? 's' : ''}`;
+  return `${of(errors.length, 'problem')} in ${of(settings, 'setting')} need`;
+}
+
 export function fieldId(field: string): string {
   return `setting-${field.replace(/[^A-Za-z0-9]+/g, '-').replace(/-$/, '')}`;
 }

@@ -1,0 +1,102 @@
+// Every error of a settings list at once, in Chromium: a quota list with a bad CIDR and an hour
+// limit of -1 in Quota 1 and a user no name can be in Quota 2, and a warm-up list with two bad
+// schedules, are refused in one save with each error beside its own box (the warm-up's both
+// beside its one box) and all of them in the list at the top. Before, a save showed only the
+// first entry's first error, and fixing it revealed the next.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SettingsView } from '../../preload/api-contract.js';
+import { startRelaydesk } from '../../main/headless.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { type ChromiumSession, launchChromium } from './browser.js';
+import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const screenshots = join(repoRoot, 'test/e2e/screenshots');
+
+describe.skipIf(!chromiumPath)('every error of a settings list in the Settings screen', () => {
+  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let dataDir: string;
+  let browser: ChromiumSession;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    await ensureRendererBuilt();
+    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-list-errors-'));
+    relaydesk = await startRelaydesk({ smtp: '127.0.0.1:0', http: '127.0.0.1:0', dataDir });
+    browser = await launchChromium(chromiumPath as string);
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await relaydesk?.close();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it("shows every entry's errors in one save, each beside its box", async () => {
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.getByRole('button', { name: 'Save settings' }).waitFor();
+    await page.getByRole('button', { name: 'Add a quota' }).click();
+    await page.getByLabel('Quota 1 counts').selectOption('ip');
+    await page.getByLabel('Quota 1 addresses (CIDR)').fill('10.0.0.0/33');
+    await page.getByLabel('Quota 1: Messages an hour').fill('-1');
+    await page.getByRole('button', { name: 'Add a quota' }).click();
+    await page.getByLabel('Quota 2 users (name or glob)').fill('@example.com');
+    await page.getByLabel('Quota 2: Messages a day').fill('10');
+    await page.getByLabel('IP warm-up schedules (JSON)').fill(
+      JSON.stringify([
+        { upstream: 'smtp.example.com', start: 'soon', preset: 'dedicated-ip' },
+        { upstream: 'smtp.example.com', start: '2026-12-01', preset: 'fast' },
+      ]),
+    );
+    await page.getByRole('button', { name: 'Save settings' }).click();
+
+    const cidr = page.locator('#setting-quotas-0-ip-error');
+    await cidr.waitFor();
+    expect(await cidr.innerText()).toBe(
+      '"10.0.0.0/33" is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client',
+    );
+    expect(await page.locator('#setting-quotas-0-perHour-error').innerText()).toBe(
+      '-1 is not valid; use a whole number from 0 (no limit) to 10000000',
+    );
+    expect(await page.locator('#setting-quotas-1-user-error').innerText()).toBe(
+      '"@example.com" has nothing before the "@", so it matches no user name; give "*@example.com" for every user of that domain',
+    );
+    // the warm-up is one box: both schedules' errors beside it, one a line
+    expect((await page.locator('#setting-warmup-error').innerText()).split('\n')).toEqual([
+      expect.stringMatching(/^warmup\[0\]\.start: "soon" is not a date/),
+      expect.stringMatching(/^warmup\[1\]\.preset: "fast" is not a preset/),
+    ]);
+    const list = await page.locator('.error-list li').allInnerTexts();
+    expect(list).toHaveLength(5);
+    expect(list.slice(0, 3)).toEqual([
+      expect.stringMatching(/^Quota 1 addresses \(CIDR\): "10\.0\.0\.0\/33" is not a CIDR/),
+      expect.stringMatching(/^Quota 1: Messages an hour: -1 is not valid/),
+      expect.stringMatching(/^Quota 2 users \(name or glob\): "@example\.com" has nothing/),
+    ]);
+    expect(await page.locator('.settings-summary').innerText()).toContain(
+      'Nothing was saved: 5 problems in 2 settings need fixing.',
+    );
+    const saved = (await (
+      await fetch(new URL('/api/v1/settings', relaydesk.url))
+    ).json()) as SettingsView;
+    expect(saved.values).toMatchObject({ quotas: [], warmup: [] });
+
+    await page.locator('#section-filtering').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-dark.png') });
+    await page.locator('#setting-warmup').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-warmup-dark.png') });
+    await page.locator('.settings-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-summary-dark.png') });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+});
