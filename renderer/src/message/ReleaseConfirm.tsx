@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { useRefusableAction } from '../use-refusable-action';
 
 /**
  * What the confirms before a release from the quarantine share (one message's ReleaseDialog, the
@@ -17,20 +18,12 @@ export function ReleaseConfirm(props: {
 }) {
   const virus = props.virusTick !== null;
   const [confirmed, setConfirmed] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const tickId = useId();
-
-  const release = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onRelease(virus && confirmed);
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-      setBusy(false);
-    }
-  };
+  const {
+    busy,
+    error,
+    run: release,
+  } = useRefusableAction(() => props.onRelease(virus && confirmed));
 
   return (
     <>

@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
+import { useRefusableAction } from '../use-refusable-action';
 import { Dialog } from '../layout/Dialog';
 import { heldWhose } from './held-mail';
 import type { QueuedMessage } from '../api/contract';
@@ -19,18 +20,7 @@ export function HeldMailConfirm(props: {
   onKeep(): void;
   onConfirm(): Promise<void>;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const confirm = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await props.onConfirm();
-    } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
-      setBusy(false);
-    }
-  };
+  const { busy, error, run: confirm } = useRefusableAction(props.onConfirm);
   return (
     <Dialog
       title={props.title}
