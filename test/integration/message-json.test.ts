@@ -248,6 +248,51 @@ describe('Text and HTML of a text part beside an HTML part (multipart/mixed)', (
   });
 });
 
+describe('Text of a message with several text parts', () => {
+  it("joins a mixed message's text parts with a `--` line, as Mailpit (a list's footer part)", async () => {
+    const id = await sendRaw([
+      'From: list@lists.example',
+      'Subject: footer part',
+      'Content-Type: multipart/mixed; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'the post itself',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'To unsubscribe, write to list-leave@lists.example',
+      '--b--',
+    ]);
+    const message = await detail(id);
+    // mailparser's reading ran the footer into the post: 'the post itself\nTo unsubscribe…'
+    expect(message.Text).toBe(
+      'the post itself\n--\nTo unsubscribe, write to list-leave@lists.example',
+    );
+    expect(message.HTML).toBe('');
+  });
+
+  it('keeps one text part of an alternative, the first, as Mailpit', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'Subject: two plain alternatives',
+      'Content-Type: multipart/alternative; boundary=b',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'the short version',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'the same, said again',
+      '--b--',
+    ]);
+    expect((await detail(id)).Text).toBe('the short version');
+  });
+});
+
 describe('PartIDs', () => {
   it("are the parts' MIME positions, and /part/{PartID} serves each", async () => {
     const pdf = Buffer.from('%PDF-1.4 fake\n');

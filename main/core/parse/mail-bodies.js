@@ -24,24 +24,38 @@
 export function readBodiesAsMailpit(MailParser) {
   const mailparsersOwn = MailParser.prototype.getTextContent;
   MailParser.prototype.getTextContent = function getTextContent() {
-    if (!this.hasText || !this.hasHtml || showsMeta(this.tree)) return mailparsersOwn.call(this);
-    const text = [];
-    const html = [];
+    if (!this.hasText || showsMeta(this.tree)) return mailparsersOwn.call(this);
     const textTypes = this.options.keepDeliveryStatus
       ? ['text/plain']
       : ['text/plain', 'message/delivery-status'];
-    const visit = (node) => {
+    const text = [];
+    const html = [];
+    let textParts = 0;
+    // enmime takes one text part of an alternative (its others say the same), and every text part
+    // of a mixed message, a `--` line between them: a list's footer, added as a part of its own,
+    // reads `body\n--\nfooter` in Mailpit. mailparser joined every text part with a bare line
+    // break, so the body ran into the footer.
+    const visit = (node, alternative) => {
       if (node.textContent) {
-        if (textTypes.includes(node.contentType)) text.push(node.textContent);
-        else if (node.contentType === 'text/html') html.push(node.textContent);
+        if (textTypes.includes(node.contentType)) {
+          textParts++;
+          if (!alternative || !alternative.hasText) text.push(node.textContent);
+          if (alternative) alternative.hasText = true;
+        } else if (node.contentType === 'text/html') html.push(node.textContent);
       }
-      for (const child of node.children || []) visit(child);
+      const inner =
+        alternative ?? (node.contentType === 'multipart/alternative' ? { hasText: false } : null);
+      for (const child of node.children || []) visit(child, inner);
     };
-    visit(this.tree);
+    visit(this.tree, null);
+    // a single text part with no HTML, or HTML only: mailparser's own reading (an HTML-only
+    // message's text is made from its HTML)
+    if (!this.hasHtml && textParts < 2) return mailparsersOwn.call(this);
     const response = { type: 'text' };
-    // mailparser's joins: a line between text parts, a line break between HTML parts
+    // several HTML parts stay joined as mailparser does (Mailpit shows only the first: the
+    // others would be hidden)
     if (html.length > 0) this.html = response.html = html.join('<br/>\n');
-    if (text.length > 0) this.text = response.text = text.join('\n');
+    if (text.length > 0) this.text = response.text = text.join('\n--\n');
     return response;
   };
 }
