@@ -12,7 +12,7 @@ import type { LogRecord } from '../core/logs/log-record.js';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
 import { isLoopbackHost } from '../core/net/ip-address.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
-import { type Settings } from '../core/settings/settings-schema.js';
+import { SettingsError, type Settings } from '../core/settings/settings-schema.js';
 import { readSecretLine } from '../core/policy/secret-file.js';
 
 const openPaths = new Set(['/livez', '/readyz']);
@@ -36,8 +36,17 @@ export async function loadUiPasswordHash(
     flag,
     'the password (or its hash from "relaydesk user hash")',
   );
+  if (htpasswdLine.test(line)) {
+    // taken as the password itself, `admin:$2y$05$…` would let nobody in, and say nothing
+    throw new SettingsError(
+      `${flag}: ${JSON.stringify(file)} holds an htpasswd line (user:hash, as Mailpit's --ui-auth-file and --send-api-auth-file take); Relaydesk takes one password for any user name: write the password in the file, or the hash "relaydesk user hash" prints for it`,
+    );
+  }
   return isPasswordHash(line) ? line : hashPassword(line);
 }
+
+/** `name:hash` as htpasswd writes it: bcrypt, Apache MD5, SHA-1, crypt's SHA-256/512. */
+const htpasswdLine = /^[^:\s]+:(\$2[abxy]?\$\d\d\$|\$apr1\$|\{SSHA\}|\{SHA\}|\$[156]\$)/;
 
 function passwordFrom(headers: IncomingHttpHeaders): string | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization ?? '');
