@@ -1,10 +1,11 @@
-// The flags of the tools people come from (MailDev, smtp4dev), each with what does the same
-// here: someone who types `--web 1080` out of habit is told `--http 127.0.0.1:1080` in one line,
-// instead of being handed the list of a hundred flags to search. Only flags that are not also
-// ours are here (`--smtp`, `--hostname` and `--config` are).
+// The flags of the tools people come from (Mailpit, MailHog, MailDev, smtp4dev), each with what
+// does the same here: someone who types `--listen 127.0.0.1:8025` or `--web 1080` out of habit is
+// told `--http …` in one line, instead of being handed the list of a hundred flags to search.
+// Only flags that are not also ours are here (`--smtp`, `--hostname`, `--config`, and the
+// Mailpit names we kept: `--api-cors`, `--pop3`, `--tags-*`, `--webhook-url`, …).
 
 interface OtherToolFlag {
-  tool: 'MailDev' | 'smtp4dev';
+  tool: 'Mailpit' | 'MailHog' | 'MailDev' | 'smtp4dev';
   /** What the flag takes there, as its help writes it. */
   takes: string;
   /** The same thing here. */
@@ -13,14 +14,169 @@ interface OtherToolFlag {
 
 const relayRules = '--mode relay (relay everything), or routing rules in a --config file';
 
+const mailpitDatabase: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: 'FILE',
+  here: '--data DIR (a folder: one .eml file per message, and the index)',
+};
+const mailpitTlsCert: OtherToolFlag = { tool: 'Mailpit', takes: 'FILE', here: '--tls-cert FILE' };
+const mailpitTlsKey: OtherToolFlag = { tool: 'Mailpit', takes: 'FILE', here: '--tls-key FILE' };
+const mailpitStartTls: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: '',
+  here: '--require-tls true with --starttls true',
+};
+const mailpitHttp: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: 'HOST:PORT',
+  here: '--http HOST:PORT (UI and API)',
+};
+const mailpitMax: OtherToolFlag = { tool: 'Mailpit', takes: 'N', here: '--max-messages N' };
+const mailhogHttp: OtherToolFlag = {
+  tool: 'MailHog',
+  takes: 'HOST:PORT',
+  here: '--http HOST:PORT (UI and API on one port)',
+};
+const mailpitTag: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: 'TAG=SEARCH',
+  here: '--mode rules with {"type": "capture", "tags": [TAG]} routing rules in a --config file (matching recipient, sender or SMTP user, not a search; plus addresses and X-Tags are tagged already)',
+};
+
 const otherToolFlags: Record<string, OtherToolFlag> = {
+  // Mailpit (cmd/root.go; the short forms too)
+  '--listen': mailpitHttp,
+  '-l': mailpitHttp,
+  '-s': { tool: 'Mailpit', takes: 'HOST:PORT', here: '--smtp HOST:PORT' },
+  '--database': mailpitDatabase,
+  '-d': mailpitDatabase,
+  '--db-file': mailpitDatabase,
+  '--tenant-id': {
+    tool: 'Mailpit',
+    takes: 'ID',
+    here: '--data DIR, a folder of its own for each instance',
+  },
+  '--max': mailpitMax,
+  '-m': mailpitMax,
+  '--max-age': {
+    tool: 'Mailpit',
+    takes: 'AGE (3d, 12h)',
+    here: '--max-age-days D (whole days)',
+  },
+  '--max-message-size': {
+    tool: 'Mailpit',
+    takes: 'MB',
+    here: "--max-size SIZE (bytes, as MailDev's takes, or 30m for 30 MB)",
+  },
+  '--ui-auth-file': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '--ui-password-file FILE (one password for any user name, or its hash from `relaydesk user hash`; not an htpasswd file)',
+  },
+  '--enable-spamassassin': {
+    tool: 'Mailpit',
+    takes: 'HOST:PORT',
+    here: '--spamassassin HOST:PORT',
+  },
+  '--enable-prometheus': {
+    tool: 'Mailpit',
+    takes: 'true|HOST:PORT',
+    here: 'GET /metrics on the --http port, always on',
+  },
+  '--smtp-auth-file': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '`relaydesk user add NAME` (the password on stdin) with --require-auth true',
+  },
+  '--smtp-auth-accept-any': {
+    tool: 'Mailpit',
+    takes: '',
+    here: 'what loopback clients get until a user is added (--trust-loopback true, the default)',
+  },
+  '--smtp-auth-allow-insecure': {
+    tool: 'Mailpit',
+    takes: '',
+    here: '--insecure-auth allow',
+  },
+  '--smtp-tls-cert': mailpitTlsCert,
+  '--smtp-ssl-cert': mailpitTlsCert,
+  '--smtp-tls-key': mailpitTlsKey,
+  '--smtp-ssl-key': mailpitTlsKey,
+  '--smtp-require-starttls': mailpitStartTls,
+  '--smtp-tls-required': mailpitStartTls,
+  '--smtp-require-tls': {
+    tool: 'Mailpit',
+    takes: '',
+    here: '--smtps HOST:PORT (a listener with implicit TLS)',
+  },
+  '--smtp-max-recipients': { tool: 'Mailpit', takes: 'N', here: '--max-recipients N' },
+  '--smtp-disable-rdns': { tool: 'Mailpit', takes: '', here: '--reverse-dns-timeout-ms 0' },
+  '--smtp-relay-config': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '--relay-host HOST:PORT with --relay-security, --relay-user and --relay-password-file',
+  },
+  '--smtp-relay-all': { tool: 'Mailpit', takes: '', here: '--mode relay' },
+  '--smtp-relay-matching': {
+    tool: 'Mailpit',
+    takes: 'REGEX',
+    here: '--mode rules with {"type": "relay"} routing rules in a --config file',
+  },
+  '--smtp-allowed-recipients': {
+    tool: 'Mailpit',
+    takes: 'REGEX',
+    here: '--mode rules with {"type": "reject"} routing rules in a --config file',
+  },
+  '--pop3-auth-file': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '`relaydesk user add NAME` (POP3 logs in with the SMTP users)',
+  },
+  '--pop3-tls-cert': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '--tls-cert FILE (one certificate for SMTP and POP3)',
+  },
+  '--pop3-tls-key': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '--tls-key FILE (one key for SMTP and POP3)',
+  },
+  '--tag': mailpitTag,
+  '-t': mailpitTag,
+  '--tags-config': { ...mailpitTag, takes: 'FILE' },
+  // MailHog (Go flags: one dash or two)
+  '--smtp-bind-addr': { tool: 'MailHog', takes: 'HOST:PORT', here: '--smtp HOST:PORT' },
+  '--ui-bind-addr': mailhogHttp,
+  '--api-bind-addr': mailhogHttp,
+  '--storage': {
+    tool: 'MailHog',
+    takes: 'memory|maildir|mongodb',
+    here: '--data DIR (always kept on disk)',
+  },
+  '--maildir-path': { tool: 'MailHog', takes: 'PATH', here: '--data DIR' },
+  '--auth-file': {
+    tool: 'MailHog',
+    takes: 'FILE',
+    here: '--ui-password-file FILE (one password for any user name, or its hash from `relaydesk user hash`; not an htpasswd file)',
+  },
+  '--cors-origin': { tool: 'MailHog', takes: 'ORIGIN', here: '--api-cors ORIGINS' },
+  '--invite-jim': {
+    tool: 'MailHog',
+    takes: '',
+    here: "--enable-chaos true with --chaos-triggers (Mailpit's chaos)",
+  },
+  '--outgoing-smtp': {
+    tool: 'MailHog',
+    takes: 'FILE',
+    here: '--relay-host HOST:PORT with --relay-security, --relay-user and --relay-password-file',
+  },
   // MailDev (v2 and v3: packages/cli/src/options.ts)
   '--web': { tool: 'MailDev', takes: 'PORT', here: '--http 127.0.0.1:PORT (UI and API)' },
   '--ip': { tool: 'MailDev', takes: 'ADDRESS', here: '--smtp ADDRESS:PORT' },
   '--web-ip': { tool: 'MailDev', takes: 'ADDRESS', here: '--http ADDRESS:PORT' },
   '--mail-directory': { tool: 'MailDev', takes: 'PATH', here: '--data DIR' },
   '--max-emails': { tool: 'MailDev', takes: 'COUNT', here: '--max-messages N' },
-  '--max-message-size': { tool: 'MailDev', takes: 'BYTES', here: '--max-size SIZE' },
   '--outgoing-host': {
     tool: 'MailDev',
     takes: 'HOST',
@@ -118,12 +274,15 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   },
 };
 
-/** `--web: …` in words when the flag is another tool's, else null. */
-export function otherToolFlagHint(flag: string): string | null {
+/**
+ * `--web: …` in words when the flag is another tool's, else null; `typed` is the flag as given
+ * (MailHog's `-smtp-bind-addr` for `--smtp-bind-addr`).
+ */
+export function otherToolFlagHint(flag: string, typed = flag): string | null {
   const known = Object.hasOwn(otherToolFlags, flag) ? otherToolFlags[flag] : undefined;
   if (!known) return null;
-  const theirs = known.takes ? `${flag} ${known.takes}` : flag;
-  return `${flag}: not a Relaydesk flag; ${known.tool}'s ${theirs} is ${known.here} here (\`relaydesk serve --help\` lists the flags)`;
+  const theirs = known.takes ? `${typed} ${known.takes}` : typed;
+  return `${typed}: not a Relaydesk flag; ${known.tool}'s ${theirs} is ${known.here} here (\`relaydesk serve --help\` lists the flags)`;
 }
 
 /** The flags this file knows, for the tests that check every hint names real flags. */

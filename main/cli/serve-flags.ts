@@ -88,6 +88,18 @@ export function parseServeFlags(args: string[]): ServeFlags {
       i++;
     } else joined.push(arg);
   }
+  // Go's flags (MailHog's `-smtp-bind-addr`, Mailpit's long flags) take one dash as well as two;
+  // parseArgs would read `-smtp-bind-addr` as the letters -s -m -t… and name only `-s`
+  for (const arg of joined) {
+    const single = /^-([a-z][a-z0-9-]+)(?:=.*)?$/.exec(arg)?.[1];
+    if (!single) continue;
+    const long = `--${single}`;
+    if (known.includes(long)) {
+      throw new UsageError(`-${single}: flags take two dashes here: ${long}`);
+    }
+    const hint = otherToolFlagHint(long, `-${single}`);
+    if (hint) throw new UsageError(hint);
+  }
   let parsed;
   try {
     parsed = parseArgs({ args: joined, options, strict: true, allowPositionals: false });

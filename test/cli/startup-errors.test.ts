@@ -124,7 +124,24 @@ describe('flags', () => {
     );
   });
 
-  it('every flag a MailDev or smtp4dev hint names is a flag of serve', () => {
+  it('a Mailpit or MailHog flag, with what does the same here instead of the list', async () => {
+    expect(await serve(['--listen', '0.0.0.0:8025'])).toBe(
+      "--listen: not a Relaydesk flag; Mailpit's --listen HOST:PORT is --http HOST:PORT (UI and API) here (`relaydesk serve --help` lists the flags)",
+    );
+    // Mailpit's short forms
+    expect(await serve(['-m', '500'])).toBe(
+      "-m: not a Relaydesk flag; Mailpit's -m N is --max-messages N here (`relaydesk serve --help` lists the flags)",
+    );
+    // MailHog's Go flags take one dash: parseArgs alone named only `-s`, then the whole list
+    expect(await serve(['-smtp-bind-addr', '0.0.0.0:1025'])).toBe(
+      "-smtp-bind-addr: not a Relaydesk flag; MailHog's -smtp-bind-addr HOST:PORT is --smtp HOST:PORT here (`relaydesk serve --help` lists the flags)",
+    );
+    expect(await serve(['-hostname', 'mail.example'])).toBe(
+      '-hostname: flags take two dashes here: --hostname',
+    );
+  });
+
+  it("every flag another tool's hint names is a flag of serve", () => {
     const ours = new Set(['--config', '--help', ...serveFlags.map((f) => f.flag)]);
     for (const flag of otherToolFlagNames) {
       expect(ours.has(flag), `${flag} is ours too`).toBe(false);

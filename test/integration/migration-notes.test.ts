@@ -1,7 +1,7 @@
-// The README's "Coming from MailDev or smtp4dev" tables are read as their reader reads them:
-// every flag named on Relaydesk's side is a flag of `serve`, every one of MailDev's and
-// smtp4dev's flags is one `serve` answers with the flag to use, and every route named on
-// Relaydesk's side answers for a real message.
+// The README's "Coming from Mailpit or MailHog" and "Coming from MailDev or smtp4dev" tables are
+// read as their reader reads them: every flag named on Relaydesk's side is a flag of `serve`,
+// every one of the other tool's flags is one `serve` answers with the flag to use, and every
+// route named on Relaydesk's side answers for a real message.
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -11,8 +11,13 @@ import { serveFlags } from '../../main/cli/serve-flags.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-const section = /## Coming from MailDev or smtp4dev\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
-const rows = section
+const sectionOf = (title: string): string =>
+  new RegExp(`## ${title}\\n([\\s\\S]*?)\\n## `).exec(readme)?.[1] ?? '';
+const rows = [
+  sectionOf('Coming from Mailpit or MailHog'),
+  sectionOf('Coming from MailDev or smtp4dev'),
+]
+  .join('\n')
   .split('\n')
   .filter((line) => line.startsWith('| ') && !line.startsWith('| ---'))
   .map((line) => line.split(/(?<!\\)\|/).map((cell) => cell.trim()))
@@ -28,8 +33,11 @@ const routesIn = (text: string): string[] =>
   );
 
 describe('the migration notes name what exists', () => {
-  it('has both tables', () => {
-    expect(rows.length).toBeGreaterThan(20);
+  it('has the four tables', () => {
+    expect(rows.length).toBeGreaterThan(40);
+    for (const tool of ['Mailpit', 'MailHog', 'MailDev', 'smtp4dev']) {
+      expect(readme).toContain(`| ${tool} | Relaydesk |`);
+    }
   });
 
   it("names only serve's own flags on Relaydesk's side", () => {
@@ -38,10 +46,15 @@ describe('the migration notes name what exists', () => {
     }
   });
 
-  it('names only MailDev and smtp4dev flags that serve answers with the flag to use', () => {
+  it("names only the other tools' flags that serve answers with the flag to use", () => {
     for (const row of rows) {
       for (const flag of flagsIn(row.theirs)) {
         if (!ourFlags.has(flag)) expect(otherToolFlagHint(flag), flag).not.toBeNull();
+      }
+      // MailHog's Go flags and Mailpit's short ones take one dash
+      for (const [flag] of row.theirs.matchAll(/(?<![\w-])-[a-z][a-z0-9-]*/g)) {
+        const long = flag.length > 2 ? `-${flag}` : flag;
+        if (!ourFlags.has(long)) expect(otherToolFlagHint(long), flag).not.toBeNull();
       }
     }
   });
