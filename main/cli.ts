@@ -4,7 +4,8 @@ import { resolveWithSaved } from './core/settings/saved-settings.js';
 import { mistypedVariables } from './core/settings/settings-sources.js';
 import { SettingsError } from './core/settings/settings-schema.js';
 import { serveFlagsHelp } from './core/settings/settings-docs.js';
-import { expandServeFlags, parseServeFlags, UsageError } from './cli/serve-flags.js';
+import { expandServeFlags, parseServeFlags, serveFlags, UsageError } from './cli/serve-flags.js';
+import { mailpitVariables } from './cli/other-tool-flags.js';
 import type { RunningRelaydesk } from './headless.js';
 import { followParentUnderNpm } from './cli/parent-watch.js';
 import { CliUsageError } from './cli/relay-api.js';
@@ -54,6 +55,7 @@ async function serve(args: string[]): Promise<void> {
   const log = (line: string): void => lines.log(line);
   process.on('exit', () => lines.flush());
   for (const line of mistypedVariables(process.env)) log(line);
+  for (const line of mailpitVariables(process.env, serveFlags)) log(line);
   // The signal handlers are in place before anything starts: a SIGTERM that comes while we
   // start, or just after the ready line, must stop us cleanly too, not kill us outright.
   // A second signal changes nothing: under `npm start` one Ctrl-C reaches us twice (from the

@@ -287,3 +287,46 @@ export function otherToolFlagHint(flag: string, typed = flag): string | null {
 
 /** The flags this file knows, for the tests that check every hint names real flags. */
 export const otherToolFlagNames = Object.keys(otherToolFlags);
+
+/** Mailpit's variables whose flag has another name (MP_UI_BIND_ADDR is --listen). */
+const mailpitVariableFlags: Record<string, string> = {
+  MP_UI_BIND_ADDR: '--listen',
+  MP_SMTP_BIND_ADDR: '--smtp',
+  MP_POP3_BIND_ADDR: '--pop3',
+  MP_DATA_FILE: '--database',
+  MP_UI_AUTH: '--ui-auth-file',
+  MP_SMTP_AUTH: '--smtp-auth-file',
+  MP_POP3_AUTH: '--pop3-auth-file',
+  MP_SEND_API_AUTH: '--send-api-auth-file',
+  MP_SMTP_RELAY_HOST: '--relay-host',
+  MP_SMTP_RELAY_PORT: '--relay-host',
+  MP_SMTP_RELAY_USERNAME: '--relay-user',
+  MP_SMTP_RELAY_STARTTLS: '--relay-security',
+  MP_SMTP_RELAY_TLS: '--relay-security',
+};
+
+/**
+ * A line for each of Mailpit's variables (MP_MAX_MESSAGES) in the environment: a compose file
+ * or CI job written for Mailpit sets them, and they would be ignored without a word, the relay
+ * running with its defaults. Each says what to set here instead.
+ */
+export function mailpitVariables(
+  env: NodeJS.ProcessEnv,
+  ours: ReadonlyArray<{ flag: string; env: string }>,
+): string[] {
+  const lines: string[] = [];
+  for (const name of Object.keys(env).sort()) {
+    if (!name.startsWith('MP_')) continue;
+    const flag =
+      mailpitVariableFlags[name] ?? `--${name.slice(3).toLowerCase().replaceAll('_', '-')}`;
+    const same = ours.find((f) => f.flag === flag);
+    const known = Object.hasOwn(otherToolFlags, flag) ? otherToolFlags[flag] : undefined;
+    const instead = same
+      ? `Relaydesk's is ${same.env} (${same.flag})`
+      : known
+        ? `Mailpit's ${flag} is ${known.here} here (each flag --x-y is RELAYDESK_X_Y)`
+        : '`relaydesk serve --help` lists the settings (each flag --x-y is RELAYDESK_X_Y)';
+    lines.push(`environment: ${name} is Mailpit's and is ignored; ${instead}`);
+  }
+  return lines;
+}

@@ -13,7 +13,7 @@ import { otherToolFlagHint } from './other-tool-flags.js';
 export class UsageError extends Error {}
 
 /** Every flag of serve, with what it takes. */
-export const serveFlags: ReadonlyArray<{ flag: string; allowed: string }> = [
+export const serveFlags: ReadonlyArray<{ flag: string; allowed: string; env: string }> = [
   ...settingFields,
   ...relayFlags,
   ...dkimFlags,

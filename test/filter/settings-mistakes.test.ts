@@ -84,4 +84,30 @@ describe('RELAYDESK_ variables', () => {
     relay.kill('SIGTERM');
     await relay.exited;
   });
+
+  it("names Mailpit's variables (a compose file written for Mailpit), each with what to set here", async () => {
+    const relay = await startServe({
+      env: {
+        MP_MAX_MESSAGES: '50',
+        MP_UI_BIND_ADDR: '0.0.0.0:8025',
+        MP_SMTP_RELAY_HOST: 'smtp.example.com',
+        MP_DISABLE_VERSION_CHECK: 'true',
+      },
+    });
+    const said = (relay.stdout + relay.stderr)
+      .split('\n')
+      .filter((line) => line.includes('environment: MP_'))
+      .map((line) => line.replace(/^\S+ /, ''));
+    expect(said).toEqual([
+      "environment: MP_DISABLE_VERSION_CHECK is Mailpit's and is ignored; `relaydesk serve --help` lists the settings (each flag --x-y is RELAYDESK_X_Y)",
+      "environment: MP_MAX_MESSAGES is Mailpit's and is ignored; Relaydesk's is RELAYDESK_MAX_MESSAGES (--max-messages)",
+      "environment: MP_SMTP_RELAY_HOST is Mailpit's and is ignored; Relaydesk's is RELAYDESK_RELAY_HOST (--relay-host)",
+      "environment: MP_UI_BIND_ADDR is Mailpit's and is ignored; Mailpit's --listen is --http HOST:PORT (UI and API) here (each flag --x-y is RELAYDESK_X_Y)",
+    ]);
+    // ignored indeed: the default cap, not Mailpit's 50
+    const settings = await relay.api<{ values: { maxMessages: number } }>('/api/v1/settings');
+    expect(settings.values.maxMessages).toBe(5000);
+    relay.kill('SIGTERM');
+    await relay.exited;
+  });
 });
