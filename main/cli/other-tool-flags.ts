@@ -122,6 +122,11 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
     takes: 'REGEX',
     here: '--mode rules with {"type": "relay"} routing rules in a --config file',
   },
+  '--smtp-forward-config': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    here: '--mode rules with {"type": "redirect", "to": ADDRESS} routing rules in a --config file and an upstream (--relay-host; the message is kept and shown here too)',
+  },
   '--smtp-allowed-recipients': {
     tool: 'Mailpit',
     takes: 'REGEX',
@@ -303,6 +308,8 @@ const mailpitVariableFlags: Record<string, string> = {
   MP_SMTP_RELAY_USERNAME: '--relay-user',
   MP_SMTP_RELAY_STARTTLS: '--relay-security',
   MP_SMTP_RELAY_TLS: '--relay-security',
+  MP_SMTP_FORWARD_TO: '--smtp-forward-config',
+  MP_SMTP_FORWARD_HOST: '--smtp-forward-config',
 };
 
 /**
