@@ -71,7 +71,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--ui-auth-file': {
     tool: 'Mailpit',
     takes: 'FILE',
-    here: '--ui-password-file FILE (one password for any user name, or its hash from `relaydesk user hash`; not an htpasswd file)',
+    here: '--ui-password-file FILE (the same htpasswd file: bcrypt or SHA-1 lines)',
   },
   '--enable-spamassassin': {
     tool: 'Mailpit',
@@ -163,7 +163,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--auth-file': {
     tool: 'MailHog',
     takes: 'FILE',
-    here: '--ui-password-file FILE (one password for any user name, or its hash from `relaydesk user hash`; not an htpasswd file)',
+    here: '--ui-password-file FILE (the same htpasswd file: bcrypt or SHA-1 lines)',
   },
   '--cors-origin': { tool: 'MailHog', takes: 'ORIGIN', here: '--api-cors ORIGINS' },
   '--invite-jim': {

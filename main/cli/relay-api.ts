@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isHtpasswd } from '../core/policy/htpasswd-line.js';
 
 export interface RelayApi {
   /** Base URL without credentials, ending in "/". */
@@ -132,13 +133,21 @@ function answerOf(status: number, body: Buffer): ApiAnswer {
 }
 
 function readPasswordFile(path: string): string {
+  let text: string;
   try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new CliUsageError(
       `--ui-password-file: cannot read ${JSON.stringify(path)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give the file holding the UI password`,
     );
   }
+  // the relay's own file may be htpasswd lines: hashes, which no command can log in with
+  if (isHtpasswd(text)) {
+    throw new CliUsageError(
+      `--ui-password-file: ${JSON.stringify(path)} holds htpasswd lines (user:hash), not a password to log in with; give a user and password in the URL instead: --http http://USER:PASSWORD@127.0.0.1:8025`,
+    );
+  }
+  return text.replace(/\r?\n$/, '');
 }
 
 /** The body of an error answer, in one line. */

@@ -1,18 +1,22 @@
 // A password on the HTTP API and UI (basic auth), required when they listen beyond loopback:
 // whoever reaches the port could otherwise read every captured message and drive the relay.
 // The password comes from `--ui-password-file` (the file holds the password, or its scrypt hash
-// from `relaydesk user hash`) and is only ever kept hashed. Any user name is accepted; the
-// password decides. A header that verified once is remembered by its SHA-256, so the UI's many
+// from `relaydesk user hash`) and is only ever kept hashed; any user name is accepted, the
+// password decides. Or the file is an htpasswd file (Mailpit's --ui-auth-file), and the user
+// name must be one of its users. A header that verified once is remembered by its SHA-256, so the UI's many
 // requests do not each pay for scrypt. Failures are throttled per client IP like SMTP AUTH
 // (then 429 for a while). The liveness and readiness probes stay open: they tell nothing.
 import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { LogRecord } from '../core/logs/log-record.js';
 import { AuthThrottle } from '../core/policy/auth-throttle.js';
 import { isLoopbackHost } from '../core/net/ip-address.js';
 import { hashPassword, isPasswordHash, verifyPassword } from '../core/policy/password-hash.js';
-import { SettingsError, type Settings } from '../core/settings/settings-schema.js';
+import { type Settings } from '../core/settings/settings-schema.js';
+import { parseHtpasswd } from '../core/policy/htpasswd.js';
+import { isHtpasswd } from '../core/policy/htpasswd-line.js';
 import { readSecretLine } from '../core/policy/secret-file.js';
 
 const openPaths = new Set(['/livez', '/readyz']);
@@ -26,34 +30,38 @@ export function httpExposureProblem(
   return `--http ${settings.http.host}:${settings.http.port} listens beyond this machine, so the UI and API need a password: give --ui-password-file FILE (a file holding the password), or listen on 127.0.0.1`;
 }
 
-/** The scrypt hash of the UI password, from the file (hashing a plain password now). */
-export async function loadUiPasswordHash(
-  file: string,
-  flag = '--ui-password-file',
-): Promise<string> {
-  const line = await readSecretLine(
-    file,
-    flag,
-    'the password (or its hash from "relaydesk user hash")',
-  );
-  if (htpasswdLine.test(line)) {
-    // taken as the password itself, `admin:$2y$05$…` would let nobody in, and say nothing
-    throw new SettingsError(
-      `${flag}: ${JSON.stringify(file)} holds an htpasswd line (user:hash, as Mailpit's --ui-auth-file and --send-api-auth-file take); Relaydesk takes one password for any user name: write the password in the file, or the hash "relaydesk user hash" prints for it`,
-    );
-  }
-  return isPasswordHash(line) ? line : hashPassword(line);
+/** Who may log in: one password for any user name, or the users of an htpasswd file. */
+export interface UiCredentials {
+  verify(user: string, password: string): Promise<boolean>;
+  /** Whether the user name counts too (an htpasswd file), for what a 401 asks for. */
+  named?: boolean;
 }
 
-/** `name:hash` as htpasswd writes it: bcrypt, Apache MD5, SHA-1, crypt's SHA-256/512. */
-const htpasswdLine = /^[^:\s]+:(\$2[abxy]?\$\d\d\$|\$apr1\$|\{SSHA\}|\{SHA\}|\$[156]\$)/;
+/**
+ * The UI (or Send API) credentials from the file: the password or its scrypt hash from
+ * `relaydesk user hash` (any user name; a plain password is hashed now and only kept hashed), or
+ * an htpasswd file as Mailpit and MailHog take it (user names and passwords both count).
+ */
+export async function loadUiCredentials(
+  file: string,
+  flag = '--ui-password-file',
+): Promise<UiCredentials> {
+  const what = 'the password (or its hash from "relaydesk user hash"), or htpasswd lines';
+  const text = await readFile(file, 'utf8').catch(() => null);
+  if (text !== null && isHtpasswd(text)) return { ...parseHtpasswd(text, flag, file), named: true };
+  const line = await readSecretLine(file, flag, what);
+  const hash = isPasswordHash(line) ? line : await hashPassword(line);
+  return { verify: (_user, password) => verifyPassword(password, hash) };
+}
 
-function passwordFrom(headers: IncomingHttpHeaders): string | null {
+function credentialsFrom(headers: IncomingHttpHeaders): { user: string; password: string } | null {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(headers.authorization ?? '');
   if (!match) return null;
   const decoded = Buffer.from(match[1] as string, 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
-  return colon === -1 ? null : decoded.slice(colon + 1);
+  return colon === -1
+    ? null
+    : { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
 }
 
 export interface BasicAuth {
@@ -63,7 +71,7 @@ export interface BasicAuth {
 }
 
 export function createBasicAuth(
-  hash: string,
+  credentials: UiCredentials,
   settings: Pick<Settings, 'authMaxFailures' | 'authFailureDelayMs' | 'authLockoutMs'>,
   log: (record: LogRecord) => void,
   /** Paths this password does not guard (the Send API with its own credentials). */
@@ -76,8 +84,8 @@ export function createBasicAuth(
   });
   const verified = new Set<string>();
   const check: BasicAuth['check'] = async (headers, ip) => {
-    const password = passwordFrom(headers);
-    if (password === null) return 'missing';
+    const given = credentialsFrom(headers);
+    if (given === null) return 'missing';
     const digest = createHash('sha256')
       .update(headers.authorization ?? '')
       .digest('hex');
@@ -85,7 +93,7 @@ export function createBasicAuth(
     const state = throttle.state(ip);
     if (state.locked) return 'locked';
     if (state.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, state.delayMs));
-    if (await verifyPassword(password, hash)) {
+    if (await credentials.verify(given.user, given.password)) {
       if (verified.size > 100) verified.clear();
       verified.add(digest);
       return 'ok';
@@ -122,7 +130,11 @@ export function createBasicAuth(
       await reply
         .code(401)
         .header('www-authenticate', realm)
-        .send({ error: 'this Relaydesk needs its UI password (basic auth, any user name)' });
+        .send({
+          error: credentials.named
+            ? 'this Relaydesk needs a UI user name and password (basic auth)'
+            : 'this Relaydesk needs its UI password (basic auth, any user name)',
+        });
     },
   };
 }

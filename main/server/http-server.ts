@@ -13,7 +13,7 @@ import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
 import { schemaError } from './schema-errors.js';
 import { httpLogger } from './http-log.js';
-import { createBasicAuth, loadUiPasswordHash } from './basic-auth.js';
+import { createBasicAuth, loadUiCredentials } from './basic-auth.js';
 import { guardRequestOrigin, refusalReason } from './request-guard.js';
 import { registerLockoutRoutes } from './routes/lockout-routes.js';
 import { registerMailhogRoutes } from './routes/mailhog-routes.js';
@@ -116,7 +116,7 @@ export async function createHttpServer(
   const sendApiOwnAuth = sendPassword !== null || service.settings.sendApiAuthAcceptAny;
   const basicAuth = uiPassword
     ? createBasicAuth(
-        await loadUiPasswordHash(uiPassword),
+        await loadUiCredentials(uiPassword),
         service.settings,
         (line) => service.logLine(line),
         (path) => sendApiOwnAuth && path === '/api/v1/send',
@@ -124,7 +124,7 @@ export async function createHttpServer(
     : null;
   const sendAuth = sendPassword
     ? createBasicAuth(
-        await loadUiPasswordHash(sendPassword, '--send-api-auth-file'),
+        await loadUiCredentials(sendPassword, '--send-api-auth-file'),
         service.settings,
         (line) => service.logLine(line),
       )

@@ -45,20 +45,6 @@ describe('start-up checks (nothing is bound when they fail)', () => {
     );
   });
 
-  it("refuses an htpasswd file as Mailpit's --ui-auth-file and --send-api-auth-file take it", async () => {
-    const dir = await makeTempDir();
-    // `htpasswd -nbB admin secret`: taken as the password itself, it would let nobody in
-    const file = join(dir, 'mailpit-auth');
-    await writeFile(file, 'admin:$2y$05$Hh1gP0C0J0kZ0bMfS1yFxO9m0aH5G2X9pQfW1mJc4W7rB3nD6eT8y\n');
-    for (const flag of ['--ui-password-file', '--send-api-auth-file']) {
-      const result = await runCli(['serve', '--data', dir, '--http', '127.0.0.1:0', flag, file]);
-      expect(result.code).toBe(2);
-      expect(result.stderr).toBe(
-        `relaydesk: ${flag}: ${JSON.stringify(file)} holds an htpasswd line (user:hash, as Mailpit's --ui-auth-file and --send-api-auth-file take); Relaydesk takes one password for any user name: write the password in the file, or the hash "relaydesk user hash" prints for it\n`,
-      );
-    }
-  });
-
   it('names the flag, the value and the fix for a bad policy value', async () => {
     const dir = await makeTempDir();
     const result = await runCli([
