@@ -18,6 +18,37 @@ export function queueNote(hop: Pick<Hop, 'from' | 'fromIp' | 'by' | 'raw'>): str
 }
 
 /**
+ * qmail's stamp for mail a program on the qmail host handed to qmail-inject: `(qmail 12345 invoked
+ * by uid 1001)`. It names neither client nor server (qmail-inject writes no host name), but the
+ * host is the one that stamped the hop above, where qmail-smtpd or qmail-remote passed the
+ * message on; what it does name is the user the program ran as. The user (`uid 1001`) and the
+ * qmail process number, or null for any other stamp.
+ */
+export function localInvocation(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'by' | 'raw'>,
+): { user: string; process: string } | null {
+  if (hop.from !== null || hop.fromIp !== null || hop.by !== null) return null;
+  const stamp = /^[^:]*:\s*\(qmail\s+(\d+)\s+invoked\s+by\s+(uid\s+\d+)\)/i.exec(hop.raw);
+  return stamp?.[1] && stamp[2] ? { user: stamp[2].replace(/\s+/, ' '), process: stamp[1] } : null;
+}
+
+/**
+ * Who handed the message in at a local-submission hop and on which host, in words: `uid 1001 on
+ * mx.qmailhost.example` for qmail's stamp, the host being the receiver of the next stamp up; null
+ * for any other hop.
+ */
+export function localSubmitter(
+  hops: readonly Pick<Hop, 'from' | 'fromIp' | 'by' | 'raw'>[],
+  index: number,
+): string | null {
+  const hop = hops[index];
+  const invoked = hop ? localInvocation(hop) : null;
+  if (!invoked) return null;
+  const host = hops[index + 1]?.by;
+  return `${invoked.user} on ${host ?? 'the qmail host'}`;
+}
+
+/**
  * The hops that came over the network from another server: not a local submission, and not a
  * queue note (which names no client because there was no hand-over, not for want of a check).
  */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../preload/api-contract.js';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { type ChromiumSession, launchChromium } from './browser.js';
+import { type ChromiumSession, eventually, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -97,6 +97,78 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-warmup-dark.png') });
     await page.locator('.settings-summary').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-summary-dark.png') });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  it("names a JSON box's errors by its label, and says every problem of one entry", async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Save settings' }).waitFor();
+    const rewrite = page.getByLabel('Send as (sender rewriting, JSON)');
+    // one entry with two problems: before, only the pattern's was said
+    await rewrite.fill(JSON.stringify([{ match: 42, to: 'office' }]));
+    await page
+      .getByLabel('IP warm-up schedules (JSON)')
+      .fill(
+        JSON.stringify([{ upstream: 'smtp.example.com', start: 'soon', preset: 'dedicated-ip' }]),
+      );
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    const boxError = page.locator('#setting-senderRewrite-error');
+    await boxError.waitFor();
+    expect((await boxError.innerText()).split('\n')).toEqual([
+      expect.stringMatching(/^senderRewrite\[0\]\.match: 42 is not a pattern; /),
+      expect.stringMatching(/^senderRewrite\[0\]\.to: "office" is not an email address; /),
+    ]);
+    // the list at the top names the box, then the part: before, "warmup[0].start: …"
+    expect(await page.locator('.error-list li').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        /^Send as \(sender rewriting, JSON\), entry 1, match: 42 is not a pattern; /,
+      ),
+      expect.stringMatching(
+        /^Send as \(sender rewriting, JSON\), entry 1, to: "office" is not an email address; /,
+      ),
+      expect.stringMatching(/^IP warm-up schedules \(JSON\), entry 1, start: "soon" is not a date/),
+    ]);
+    // and takes you to that box
+    await page.locator('.error-list li a').first().click();
+    await eventually(() => page.evaluate(() => document.activeElement?.id ?? '')).toBe(
+      'setting-senderRewrite',
+    );
+    await page.locator('.settings-summary').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-labels-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-labels-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // a new SMTP user: a bad name and a short password, both said (before: the name's alone)
+    const users = page.getByRole('form', { name: 'Add an SMTP user' });
+    await users.getByLabel('User name').fill('bad name');
+    await users.getByLabel('Password').fill('short');
+    await users.getByRole('button', { name: 'Add user' }).click();
+    const usersAlert = page.locator('.users [role="alert"]');
+    await eventually(() => usersAlert.count()).toBe(1);
+    expect((await usersAlert.innerText()).split('\n')).toEqual([
+      expect.stringContaining('"bad name": a user name is 1 to 128 letters'),
+      'password for bad name: a password is 8 to 1024 characters',
+    ]);
+    // a DKIM key's header list: a name that is none and the missing From, both said
+    const dkim = page.getByRole('form', { name: 'Add a DKIM key' });
+    await dkim.getByLabel('Domain').fill('list.example');
+    await dkim.getByLabel('Selector').fill('news1');
+    await dkim.getByLabel('Header fields to sign (optional)').fill('Subjéct Date');
+    await dkim.getByRole('button', { name: 'Generate key' }).click();
+    const dkimAlert = page.locator('#section-signing [role="alert"]');
+    await eventually(() => dkimAlert.count()).toBe(1);
+    expect(await dkimAlert.innerText()).toContain(
+      'headers: "Subjéct" is not a header field name; give names such as Subject or List-Unsubscribe\n' +
+        'headers: must include From (RFC 6376 §5.4); add "From" to the list',
+    );
+    await dkimAlert.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-dkim-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'settings-list-errors-dkim-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

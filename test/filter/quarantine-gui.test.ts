@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
+import { expectFilledDanger } from '../e2e/button-look.js';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { clamdTool, eicar, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { settled } from '../helpers/delivery.js';
@@ -160,6 +161,12 @@ describe.skipIf(!chromiumPath || !clamdPath)('the Quarantine view', () => {
     await dialog.getByTestId('release-virus-confirm').check();
     expect(await confirm.isEnabled()).toBe(true);
     await page.screenshot({ path: join(screenshots, 'quarantine-release-virus-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'quarantine-release-virus-dark.png') });
+    // the destructive button of every confirm, filled (before: this one alone was outlined)
+    await expectFilledDanger(confirm);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expectFilledDanger(confirm);
     await dialog.getByRole('button', { name: 'Keep in quarantine' }).click();
     await eventually(() => dialog.count()).toBe(0);
     expect((await search('tag:released')).messages.map((m) => m.Subject)).toEqual([

@@ -2,8 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EditableSettings, LogEntry } from '../../preload/api-contract.js';
 import {
+  boxField,
   changeFrom,
   draftFrom,
+  errorInList,
   moveRule,
   refusedSaveCount,
 } from '../../renderer/src/settings/settings-form.js';
@@ -134,5 +136,45 @@ describe('a refused save counts problems and settings', () => {
     expect(
       refusedSaveCount([at('quotas[0].ip'), at('quotas[1].user'), at('warmup[1].preset')]),
     ).toBe('3 problems in 2 settings need');
+  });
+});
+
+describe('the list of a refused save names each error by its box', () => {
+  // the page's boxes: the warm-up and sender-rewrite JSON boxes, and a quota's own boxes
+  const boxes = new Set(['warmup', 'senderRewrite', 'quotas[0].ip', 'logKeep']);
+  const hasBox = (field: string) => boxes.has(field);
+
+  it('a part of a structure in one box is shown at that box', () => {
+    expect(boxField('warmup[0].start', hasBox)).toBe('warmup');
+    expect(boxField('senderRewrite[1].to', hasBox)).toBe('senderRewrite');
+    expect(boxField('quotas[0].ip', hasBox)).toBe('quotas[0].ip');
+    expect(boxField('rules[2].action.to', hasBox)).toBeNull();
+  });
+
+  it('with the box’s label and which part, not the settings file’s path', () => {
+    const start = {
+      field: 'warmup[0].start',
+      allowed: '…',
+      message: 'warmup[0].start: "soon" is not a date; give the first day as 2026-12-01',
+    };
+    // before: 'warmup[0].start: "soon" is not a date; …'
+    expect(errorInList(start, 'IP warm-up schedules (JSON)', 'warmup')).toBe(
+      'IP warm-up schedules (JSON), entry 1, start: "soon" is not a date; give the first day as 2026-12-01',
+    );
+    const missing = {
+      field: 'senderRewrite[1].to',
+      allowed: '…',
+      message: 'senderRewrite[1].to is missing; give the address the upstream lets you send as',
+    };
+    expect(errorInList(missing, 'Send as (sender rewriting, JSON)', 'senderRewrite')).toBe(
+      'Send as (sender rewriting, JSON), entry 2, to is missing; give the address the upstream lets you send as',
+    );
+    // a box of its own reads as before
+    const ip = { field: 'quotas[0].ip', allowed: '…', message: 'quotas[0].ip: "x" is not a CIDR' };
+    expect(errorInList(ip, 'Quota 1 addresses (CIDR)')).toBe(
+      'Quota 1 addresses (CIDR): "x" is not a CIDR',
+    );
+    // no box: the message as the server wrote it
+    expect(errorInList(ip, undefined)).toBe('quotas[0].ip: "x" is not a CIDR');
   });
 });

@@ -6,12 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+import { localSubmitter } from '../../preload/route-figures.js';
 
 interface Reading {
   by: (string | null)[];
   tls: (string | boolean | null)[];
   warnings: string[];
   slowestHop: number | null;
+  /** Who handed the message in at each local-submission hop, and where; none where not given. */
+  submitted?: (string | null)[];
 }
 
 const expected: Record<string, Reading> = {
@@ -114,6 +117,8 @@ const expected: Record<string, Reading> = {
     tls: [null, true, null],
     warnings: [],
     slowestHop: 1,
+    // `(qmail 1234 invoked by uid 1001)` names no host: it is the one that stamped the hop above
+    submitted: ['uid 1001 on mx.qmailhost.example', null, null],
   },
   rfc1918: {
     by: ['edge.corp.example', 'mx.dest.example'],
@@ -161,5 +166,9 @@ test.each(Object.keys(expected))('%s', (name) => {
     tls: analysis.hops.map((hop) => hop.tlsVersion ?? hop.tls),
     warnings: analysis.warnings.map((w) => `${w.code}@${w.hop ?? '-'}`),
     slowestHop: analysis.slowestHop,
-  }).toEqual(expected[name]);
+    submitted: analysis.hops.map((_, index) => localSubmitter(analysis.hops, index)),
+  }).toEqual({
+    submitted: analysis.hops.map(() => null),
+    ...expected[name],
+  });
 });

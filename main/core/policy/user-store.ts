@@ -188,10 +188,14 @@ export class UserStore {
 
   /** `add` fails for an existing name, `change` for a missing one; `upsert` does either. */
   async set(name: string, password: string, mode: 'add' | 'change' | 'upsert'): Promise<void> {
+    // both problems at once, one a line: a bad name should not hide that the password is too
     const nameIssue = userNameProblem(name);
-    if (nameIssue) throw new UserError(`${JSON.stringify(name)}: ${nameIssue}`, 'invalid');
     const passwordIssue = passwordProblem(password);
-    if (passwordIssue) throw new UserError(`password for ${name}: ${passwordIssue}`, 'invalid');
+    const issues = [
+      ...(nameIssue ? [`${JSON.stringify(name)}: ${nameIssue}`] : []),
+      ...(passwordIssue ? [`password for ${name}: ${passwordIssue}`] : []),
+    ];
+    if (issues.length > 0) throw new UserError(issues.join('\n'), 'invalid');
     const hash = await hashPassword(password);
     await this.change(async (users) => {
       const now = new Date().toISOString();

@@ -61,34 +61,44 @@ function ruleSchema(at: string) {
       },
     )
     .transform((value, ctx): SenderRewriteRule => {
-      const issue = (message: string) => {
-        ctx.addIssue({ code: 'custom', message });
-        return z.NEVER;
-      };
-      if (value.match === undefined)
-        return issue(
+      // every problem of the entry at once, as a quota's are (quotas.ts): fixing a bad pattern
+      // should not reveal, at the next save, that the address beside it was wrong too
+      const problems: string[] = [];
+      let pattern: AddressPattern | null = null;
+      if (value.match === undefined) {
+        problems.push(
           `${at}.match is missing; give the senders to rewrite as a glob such as "*@printer.local"`,
         );
-      if (value.to === undefined)
-        return issue(
-          `${at}.to is missing; give the address the upstream lets you send as, e.g. "office@example.com"`,
-        );
-      if (typeof value.match !== 'string')
-        return issue(
+      } else if (typeof value.match !== 'string') {
+        problems.push(
           `${at}.match: ${show(value.match)} is not a pattern; give the senders to rewrite as a glob such as "*@printer.local" or a regex such as "/@(web|www)\\.local$/i"`,
         );
-      const parsed = parseAddressPattern(value.match);
-      if ('problem' in parsed) return issue(`${at}.match: ${show(value.match)} ${parsed.problem}`);
-      if (typeof value.to !== 'string' || !isPlainAddress(value.to.trim()))
-        return issue(
+      } else {
+        const parsed = parseAddressPattern(value.match);
+        if ('problem' in parsed)
+          problems.push(`${at}.match: ${show(value.match)} ${parsed.problem}`);
+        else pattern = parsed.pattern;
+      }
+      if (value.to === undefined) {
+        problems.push(
+          `${at}.to is missing; give the address the upstream lets you send as, e.g. "office@example.com"`,
+        );
+      } else if (typeof value.to !== 'string' || !isPlainAddress(value.to.trim())) {
+        problems.push(
           `${at}.to: ${show(value.to)} is not an email address; give the address the upstream lets you send as, e.g. "office@example.com"`,
         );
-      if (value.from !== undefined && value.from !== 'matching' && value.from !== 'always')
-        return issue(
+      }
+      if (value.from !== undefined && value.from !== 'matching' && value.from !== 'always') {
+        problems.push(
           `${at}.from: ${show(value.from)} is not valid; give "matching" (the From field only when its address matches too; the default) or "always"`,
         );
+      }
+      if (problems.length > 0 || pattern === null || typeof value.to !== 'string') {
+        for (const message of problems) ctx.addIssue({ code: 'custom', message });
+        return z.NEVER;
+      }
       return {
-        match: parsed.pattern,
+        match: pattern,
         to: value.to.trim(),
         from: value.from === 'always' ? 'always' : 'matching',
       };

@@ -114,32 +114,49 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
 }
 
 /**
- * Top-level names that the public DNS never answers for: RFC 6762's `local`, RFC 8375's
- * `home.arpa`, ICANN's `internal` (2024), and the customary `lan`, `localdomain`, `corp`, `home`.
+ * The names a provider or a company gives its own servers: top-level names (and `home.arpa`)
+ * that no public DNS answers for, checked against what real
+ * headers show and against RFC 6762 Appendix G, which lists the ones private networks use most:
+ * `intranet`, `internal`, `private`, `corp`, `home`, `lan`. Besides those: RFC 6762's own
+ * `local`, RFC 8375's `home.arpa`, ICANN's reservation of `internal` (2024), Postfix's default
+ * `localdomain`, and `intra`, which Exchange sites write (`by ASAS044.asem.intra`). Fastmail
+ * stamps `mailfout.phl.internal`. The one list: README's Route section names the same suffixes
+ * (test/route-analysis/internal-names.test.ts holds the two together).
  */
-const INTERNAL_SUFFIXES = ['internal', 'local', 'localdomain', 'lan', 'corp', 'home', 'home.arpa'];
+export const INTERNAL_SUFFIXES: readonly string[] = [
+  'internal',
+  'intranet',
+  'intra',
+  'private',
+  'corp',
+  'home',
+  'lan',
+  'local',
+  'localdomain',
+  'home.arpa',
+];
 
 /**
  * A name only a provider's own network knows: one label (SendGrid's `filterdrecv-7bc86b958d-x2xkp`,
- * Mailgun's container `7d9f1a2b3c4d`) or under a suffix no public DNS answers for (Fastmail's
- * `mailfout.phl.internal`). Such a server is known by another, public name to the next one.
+ * Mailgun's container `7d9f1a2b3c4d`) or under one of the suffixes above. `name` is a host key
+ * (lower case, no root dot) that is not an address.
  */
-function internalName(name: string | null): boolean {
-  if (!name || normalizeIp(name)) return false;
+function internalName(name: string): boolean {
   if (!name.includes('.')) return name !== 'localhost';
   return INTERNAL_SUFFIXES.some((suffix) => name.endsWith(`.${suffix}`));
 }
 
 /**
- * A provider's server that stamped the previous hop under its internal name hands the message
- * on under its public one (or from its private address), so the names never match. It joins up
- * when the receiver vouches for the client: it looked up the client's name for its address
- * (not `may be forged`), or saw a private address, which no one outside its network can send
- * from. A forger's made-up stamp below a real one is still caught: the spammer's own address has
+ * A provider's server that stamped the previous hop under its internal name (above) hands the
+ * message on under its public one (or from its private address), so the names never match. It
+ * joins up when the receiver vouches for the client: it looked up the client's name for its
+ * address (not `may be forged`), or saw a private address, which no one outside its network can
+ * send from. A forger's made-up stamp below a real one is still caught: the spammer's own address has
  * no looked-up name (chain-unverified), and a public stamp below a public one still breaks.
  */
 function insideHandOver(hop: Hop, previous: Hop): boolean {
-  if (!internalName(hostKey(previous.by))) return false;
+  const by = hostKey(previous.by);
+  if (!by || normalizeIp(by) || !internalName(by)) return false;
   const verified = hop.fromIp !== null && hop.fromRdns !== null && !hop.forged;
   return verified || hop.private === true;
 }

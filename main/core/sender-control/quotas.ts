@@ -54,15 +54,29 @@ function limitProblem(at: string, key: string, input: unknown): string | null {
   return `${at}.${key}: ${show(input)} is not valid; use a whole number from 0 (no limit) to 10000000`;
 }
 
+/** The longest quota name: it is shown in the Senders panel and in each refusal's log line. */
+const QUOTA_NAME_MAX = 100;
+
+function nameProblem(at: string, name: unknown): string | null {
+  if (name === undefined) return null;
+  if (typeof name !== 'string')
+    return `${at}.name: ${show(name)} is not a name; give a short text such as "office", or leave it out`;
+  if (name.length > QUOTA_NAME_MAX)
+    return `${at}.name: ${show(name)} is ${name.length} characters; use at most ${QUOTA_NAME_MAX}`;
+  return null;
+}
+
 function quotaSchema(at: string) {
   // The limits are checked in the transform with the rest: a field schema that fails stops the
   // object's transform, and an hour limit of -1 would hide a bad CIDR in the same quota.
   return z
     .strictObject(
       {
-        name: z.string().max(100).optional(),
-        user: z.string().optional(),
-        ip: z.string().optional(),
+        // unknown here and checked below with the limits: a name over 100 characters or a user
+        // that is no text refused by zod before the transform hid the entry's other problems
+        name: z.unknown().optional(),
+        user: z.unknown().optional(),
+        ip: z.unknown().optional(),
         perMinute: z.unknown().optional(),
         perHour: z.unknown().optional(),
         perDay: z.unknown().optional(),
@@ -80,11 +94,21 @@ function quotaSchema(at: string) {
       const problems: string[] = [];
       let user: AddressPattern | null = null;
       let ip: CidrRange | null = null;
+      const name = nameProblem(at, value.name);
+      if (name) problems.push(name);
       if ((value.user === undefined) === (value.ip === undefined)) {
         problems.push(
           `${at}: give either "user" (a name or glob, "*" for every user) or "ip" (a CIDR such as "0.0.0.0/0" for every client), not ${value.user === undefined ? 'neither' : 'both'}`,
         );
-      } else if (value.user !== undefined) {
+      } else if (value.user !== undefined && typeof value.user !== 'string') {
+        problems.push(
+          `${at}.user: ${show(value.user)} is not a user name or glob; give a name such as "scanner", "*@example.com", or "*" for every user`,
+        );
+      } else if (value.ip !== undefined && typeof value.ip !== 'string') {
+        problems.push(
+          `${at}.ip: ${show(value.ip)} is not a CIDR; use e.g. 192.168.1.0/24, or 0.0.0.0/0 and ::/0 for every client`,
+        );
+      } else if (typeof value.user === 'string') {
         const parsed = parseAddressPattern(value.user);
         // a user no name can be (`@example.com`) would be a quota that limits nobody
         const problem = 'problem' in parsed ? parsed.problem : userPatternProblem(value.user);
@@ -111,7 +135,7 @@ function quotaSchema(at: string) {
         return z.NEVER;
       }
       return {
-        name: value.name ?? null,
+        name: typeof value.name === 'string' ? value.name : null,
         user,
         ip,
         perMinute: limit('perMinute'),

@@ -39,23 +39,27 @@ const fieldName = /^[!-9;-~]{1,76}$/;
 /** The header list of a key, checked: field names, From among them (RFC 6376 §5.4 requires it). */
 export function checkHeaderFields(fields: readonly string[] | undefined): string[] | undefined {
   if (fields === undefined) return undefined;
+  // every problem of the list at once, one a line (the form shows them so): a bad name and a
+  // missing From are two fixes, and the second should not wait for the next try
+  const problems: string[] = [];
   // "From,Subject" given as one string (the API turns a string into a list of one): no real
   // field has a comma in its name, and "must include From" would not say what went wrong
-  const commas = fields.find((f) => f.includes(','));
-  if (commas !== undefined) {
-    throw new DkimKeyError(
+  for (const commas of fields.filter((f) => f.includes(','))) {
+    problems.push(
       `headers: ${JSON.stringify(commas)} is one name with commas in it; give each field as its own item, e.g. ["From", "Subject"]`,
     );
   }
-  const bad = fields.find((f) => !fieldName.test(f));
-  if (bad !== undefined) {
-    throw new DkimKeyError(
+  for (const bad of fields.filter((f) => !f.includes(',') && !fieldName.test(f))) {
+    problems.push(
       `headers: ${JSON.stringify(bad)} is not a header field name; give names such as Subject or List-Unsubscribe`,
     );
   }
-  if (!fields.some((f) => f.toLowerCase() === 'from')) {
-    throw new DkimKeyError('headers: must include From (RFC 6376 §5.4); add "From" to the list');
+  const named = fields.some((f) => f.toLowerCase() === 'from');
+  // a list of one name with commas most likely holds From: the comma is the fix, not From
+  if (!named && !fields.some((f) => /(^|,)\s*from\s*(,|$)/i.test(f))) {
+    problems.push('headers: must include From (RFC 6376 §5.4); add "From" to the list');
   }
+  if (problems.length > 0) throw new DkimKeyError(problems.join('\n'));
   return [...new Set(fields)];
 }
 

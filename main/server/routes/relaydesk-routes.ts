@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
 import { BadRequestError } from '../http-errors.js';
+import { routeResponse } from './route-schema.js';
 
 /** The longest a /wait may hold a request open. */
 export const maxWaitSeconds = 300;
@@ -73,6 +74,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         summary:
           'The route: Received hops oldest first with delays, authentication results, envelope vs headers',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: routeResponse,
       },
     },
     async (req) => service.route(req.params.id),
@@ -85,6 +87,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         tags,
         summary:
           'Analyse pasted headers or a whole .eml (text/plain or message/rfc822 body, or JSON {headers}); nothing is stored',
+        response: routeResponse,
       },
     },
     async (req) => {

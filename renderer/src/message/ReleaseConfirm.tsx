@@ -50,7 +50,7 @@ export function ReleaseConfirm(props: {
         </button>
         <button
           type="button"
-          className={virus ? 'danger' : 'primary'}
+          className={virus ? 'danger-button' : 'primary'}
           data-testid={`${props.testIds}-confirm`}
           disabled={busy || (virus && !confirmed)}
           onClick={() => void release()}

@@ -13,11 +13,14 @@ import {
   hopWrittenTime,
   humanDelay,
   ipScopeLabel,
+  localInvocation,
+  localSubmitter,
   originHop,
   queueNote,
   routeSpanText,
   slowestLabel,
   tlsLabel,
+  uncountedDelay,
   verifiedClientsText,
 } from './route-format';
 
@@ -98,7 +101,8 @@ function OriginFacts({ route }: { route: RouteAnalysis }) {
 
 /** The Received chain as a vertical timeline, oldest hop first, delays drawn to scale. */
 export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: ReactNode }) {
-  const bars = delayBars(route.hops);
+  const uncounted = route.hops.map((_, index) => uncountedDelay(route, index));
+  const bars = delayBars(route.hops, uncounted);
   const origin = originHop(route.hops, route.warnings);
   // the Date line shows its own finding, so it is not said twice
   const general = route.warnings.filter(
@@ -167,6 +171,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const tie = slowestLabel(route, index);
           const check = clientCheckLabel(hop);
           const queued = queueNote(hop);
+          const invoked = localInvocation(hop);
           const unverified =
             queued === null && (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
           const warnings = hopWarnings(route, index);
@@ -181,11 +186,19 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
               <div className="hop-delay">
                 {hop.delaySeconds !== null && index > 0 && (
                   <>
-                    <span className="hop-bar" style={{ width: `${bars[index]}%` }} />
-                    <span data-testid="hop-delay">
+                    {!uncounted[index] && (
+                      <span className="hop-bar" style={{ width: `${bars[index]}%` }} />
+                    )}
+                    <span
+                      data-testid="hop-delay"
+                      className={uncounted[index] ? 'hop-delay-uncounted' : undefined}
+                    >
                       {hop.delaySeconds < 0
                         ? `${humanDelay(hop.delaySeconds)} earlier (clock skew)`
                         : `+${humanDelay(hop.delaySeconds)}`}
+                      {uncounted[index] && (
+                        <span className="uncounted-label">, {uncounted[index]}</span>
+                      )}
                       {tie && (
                         <strong className={slowest ? 'slowest-label' : 'tied-label'}> {tie}</strong>
                       )}
@@ -199,6 +212,13 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                     <span className="hop-number">Hop {index + 1}</span> queued on{' '}
                     {route.hops[index - 1]?.by ?? 'the qmail server'} (qmail {queued} invoked from
                     network): the server’s note that it took the message in, not a hand-over
+                  </p>
+                ) : invoked !== null ? (
+                  // qmail-inject names no host: it is the one that stamped the hop above
+                  <p className="hop-title" data-testid="hop-local-submission">
+                    <span className="hop-number">Hop {index + 1}</span> local submission by{' '}
+                    {localSubmitter(route.hops, index)} (qmail {invoked.process} invoked by{' '}
+                    {invoked.user})
                   </p>
                 ) : (
                   <p className="hop-title">

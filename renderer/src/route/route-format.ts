@@ -1,9 +1,9 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
 import { vouchedStart } from '../../../preload/route-vouched.js';
 // qmail's queue notes are told apart where the API counts hand-overs: one rule for both
-import { queueNote } from '../../../preload/route-figures.js';
+import { localInvocation, localSubmitter, queueNote } from '../../../preload/route-figures.js';
 
-export { queueNote };
+export { localInvocation, localSubmitter, queueNote };
 import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
 
 /** "under 1 s", "45 s", "2 min", "1 h 5 min", "3 days": what a person says, not a number. */
@@ -63,13 +63,40 @@ export function routeSpanText(
  * Each hop's share of the longest positive delay, 0–100, for a bar drawn to scale. A square-root
  * scale keeps a 1 s hop visible beside a 2 h one while the order of sizes stays right.
  */
-export function delayBars(hops: readonly Hop[]): number[] {
-  const longest = Math.max(0, ...hops.map((hop) => hop.delaySeconds ?? 0));
-  return hops.map((hop) => {
+export function delayBars(hops: readonly Hop[], uncounted: readonly unknown[] = []): number[] {
+  // a delay left out of the time in transit draws no bar, nor sets the scale for the others
+  const counted = (index: number): boolean => !uncounted[index];
+  const longest = Math.max(
+    0,
+    ...hops.map((hop, index) => (counted(index) ? (hop.delaySeconds ?? 0) : 0)),
+  );
+  return hops.map((hop, index) => {
     const delay = hop.delaySeconds ?? 0;
-    if (longest <= 0 || delay <= 0) return 0;
+    if (longest <= 0 || delay <= 0 || !counted(index)) return 0;
     return Math.max(2, Math.round(Math.sqrt(delay / longest) * 100));
   });
+}
+
+/**
+ * Why a hop's delay is left out of the time in transit, or null when it counts. A delay is
+ * measured from the previous dated stamp; when that stamp lies below where the stamps a receiver
+ * vouches for begin (route-vouched.ts), the delay is between the sender's own made-up stamps, or
+ * from one of them to the first real one, and the summary does not count it: the hop shows it
+ * muted and says so, rather than as a bar that reads like time in transit.
+ */
+export function uncountedDelay(
+  route: Pick<RouteAnalysis, 'hops' | 'warnings'>,
+  index: number,
+): string | null {
+  const { hop: start, after } = vouchedStart(route.warnings);
+  if (after === null || index === 0) return null;
+  let from = index - 1;
+  while (from >= 0 && route.hops[from]?.timestamp === null) from--;
+  if (from < 0 || from >= start) return null;
+  if (after === 'delay' && index === start) return 'not counted: longer than any queue keeps mail';
+  return index === start
+    ? 'not counted: from the sender’s claim'
+    : 'not counted: the sender’s claim';
 }
 
 /** The sender side of a hop: HELO name and the reverse-DNS name where they differ. */

@@ -18,6 +18,7 @@ import { RulesSection } from './RulesSection';
 import {
   changeFrom,
   draftFrom,
+  boxField,
   errorInList,
   refusedSaveCount,
   errorsByField,
@@ -70,6 +71,11 @@ function Section({ id, title, children }: { id: string; title: string; children:
       {children}
     </section>
   );
+}
+
+/** Whether the page has a box for the field (`warmup` has; `warmup[0].start` is in it). */
+function hasBox(field: string): boolean {
+  return document.getElementById(fieldId(field)) !== null;
 }
 
 /** The label of a setting's box on the page, where the screen has one (not a rule's part). */
@@ -243,21 +249,25 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         )}
         {errors.length > 0 && (
           <ul className="error-list">
-            {errors.map((error, index) => (
-              <li key={`${index} ${error.field}`}>
-                <a
-                  href={`#${fieldId(error.field)}`}
-                  onClick={(event) => {
-                    // as with the section links: the #fragment is the app's place, and a field's
-                    // id there would open the mail list on reload
-                    event.preventDefault();
-                    revealField(error.field);
-                  }}
-                >
-                  {errorInList(error, labelOf(error.field))}
-                </a>
-              </li>
-            ))}
+            {errors.map((error, index) => {
+              // a part of a structure in one box (warm-up, sender rewrite) is said and shown there
+              const box = boxField(error.field, hasBox) ?? error.field;
+              return (
+                <li key={`${index} ${error.field}`}>
+                  <a
+                    href={`#${fieldId(box)}`}
+                    onClick={(event) => {
+                      // as with the section links: the #fragment is the app's place, and a
+                      // field's id there would open the mail list on reload
+                      event.preventDefault();
+                      revealField(box);
+                    }}
+                  >
+                    {errorInList(error, labelOf(box), box)}
+                  </a>
+                </li>
+              );
+            })}
           </ul>
         )}
         {view.restartPending.length > 0 && (

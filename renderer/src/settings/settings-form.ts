@@ -71,10 +71,44 @@ export function errorAtField(error: SettingsFieldError, field: string): string {
 }
 
 /**
- * The same error in the list of a refused save, named by the label of its box (`Security:
- * "none" is not allowed…`) where the screen has one, not by the settings file's path.
+ * The field whose box shows an error: the error's own field, or for a part of a structure
+ * written in one box (`warmup[0].start`, `senderRewrite[1].to` in their JSON boxes) the nearest
+ * field above it that has a box; null when none has.
  */
-export function errorInList(error: SettingsFieldError, label: string | undefined): string {
+export function boxField(field: string, hasBox: (field: string) => boolean): string | null {
+  for (let at = field; at !== '';) {
+    if (hasBox(at)) return at;
+    at = at.slice(0, Math.max(0, at.lastIndexOf('['), at.lastIndexOf('.')));
+  }
+  return null;
+}
+
+/** A part's path in words: `[0].start` → `entry 1, start`. */
+function partWords(part: string): string {
+  return [...part.matchAll(/\[(\d+)\]|\.([A-Za-z]+)/g)]
+    .map((m) => (m[1] !== undefined ? `entry ${Number(m[1]) + 1}` : (m[2] ?? '')))
+    .join(', ');
+}
+
+/**
+ * The same error in the list of a refused save, named by the label of its box (`Security:
+ * "none" is not allowed…`) where the screen has one, not by the settings file's path. An error
+ * for a part of a box's structure says which part after the label (`IP warm-up schedules
+ * (JSON), entry 1, start: "soon" is not a date…`), as a quota's own boxes do (`Quota 1
+ * addresses (CIDR): …`); `box` is the field whose label it is (boxField).
+ */
+export function errorInList(
+  error: SettingsFieldError,
+  label: string | undefined,
+  box: string = error.field,
+): string {
+  if (label && box !== error.field && error.field.startsWith(box)) {
+    const part = partWords(error.field.slice(box.length));
+    if (error.message.startsWith(error.field)) {
+      return `${label}, ${part}${error.message.slice(error.field.length)}`;
+    }
+    return `${label}, ${part}: ${error.message}`;
+  }
   const at = errorAtField(error, error.field);
   return label && at !== error.message ? `${label}: ${at}` : error.message;
 }

@@ -1,0 +1,186 @@
+// The answer of GET /api/v1/message/{ID}/route and POST /api/v1/analyze as the OpenAPI document
+// describes it: the RouteAnalysis of preload/route-contract.ts, whose doc comments say what each
+// field means. Objects stay open (additionalProperties) so the serialiser never drops a field the
+// core adds later; test/integration/route-schema.test.ts closes them and checks real answers
+// against this, so a field added, renamed or dropped without the document fails there.
+
+const text = { type: 'string' } as const;
+const maybeText = { type: 'string', nullable: true } as const;
+const maybeNumber = { type: 'number', nullable: true } as const;
+const maybeInteger = { type: 'integer', nullable: true } as const;
+const maybeBoolean = { type: 'boolean', nullable: true } as const;
+const indexes = { type: 'array', items: { type: 'integer' } } as const;
+
+/** Every key is always there: absent values are null, never left out (route-contract.ts). */
+const allOf = <P extends Record<string, unknown>>(properties: P, description?: string) =>
+  ({
+    type: 'object',
+    additionalProperties: true,
+    required: Object.keys(properties),
+    properties,
+    ...(description ? { description } : {}),
+  }) as const;
+
+const hop = allOf(
+  {
+    from: { ...maybeText, description: 'The HELO/EHLO name the client gave' },
+    fromRdns: { ...maybeText, description: 'The reverse-DNS name the receiver looked up' },
+    fromIp: { ...maybeText, description: 'The client address, bare' },
+    by: { ...maybeText, description: 'The receiving host' },
+    with: { ...maybeText, description: 'The protocol (RFC 3848 keyword or as written)' },
+    tls: maybeBoolean,
+    id: maybeText,
+    for: maybeText,
+    timestamp: { ...maybeText, description: 'ISO 8601, UTC' },
+    delaySeconds: {
+      ...maybeNumber,
+      description: "This hop's time minus the nearest earlier dated hop's; negative: clock skew",
+    },
+    raw: { ...text, description: 'The whole field as written' },
+    parsed: { type: 'boolean', description: 'False when nothing in the field could be read' },
+    index: { type: 'integer', description: '0-based, oldest first' },
+    via: maybeText,
+    byIp: maybeText,
+    envelopeFrom: maybeText,
+    tlsVersion: maybeText,
+    tlsCipher: maybeText,
+    authenticated: { type: 'boolean' },
+    local: { type: 'boolean', description: 'Submitted on the receiving host itself' },
+    forged: { type: 'boolean', description: 'The receiver wrote `may be forged`' },
+    fromIpScope: {
+      type: 'string',
+      nullable: true,
+      enum: [
+        'public',
+        'private',
+        'shared',
+        'loopback',
+        'link-local',
+        'unique-local',
+        'documentation',
+        'multicast',
+        'unspecified',
+        'reserved',
+        null,
+      ],
+    },
+    private: maybeBoolean,
+    utcOffsetMinutes: maybeInteger,
+    zone: maybeText,
+    zoneKnown: maybeBoolean,
+    skew: { type: 'boolean' },
+    broken: { type: 'boolean', description: "The client is not the previous hop's receiver" },
+    clientCheck: {
+      type: 'string',
+      enum: ['verified', 'address', 'claimed', 'none', 'local'],
+      description: 'How far the receiving server vouches for the client',
+    },
+  },
+  'One Received field (RFC 5321 §4.4)',
+);
+
+const warning = {
+  type: 'object',
+  additionalProperties: true,
+  required: ['code', 'message'],
+  properties: {
+    code: text,
+    message: text,
+    hop: { type: 'integer', description: 'The hop it is about (0-based), when it is about one' },
+  },
+} as const;
+
+const authenticationResult = allOf({
+  header: {
+    type: 'string',
+    enum: ['Authentication-Results', 'ARC-Authentication-Results', 'Received-SPF'],
+  },
+  fieldIndex: { type: 'integer', description: 'Which field of that name, 0 = top-most' },
+  instance: { ...maybeInteger, description: 'ARC instance (i=)' },
+  authservId: maybeText,
+  method: text,
+  result: text,
+  reason: maybeText,
+  comment: maybeText,
+  properties: {
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: '`ptype.property` → value (smtp.mailfrom, header.d, header.from…)',
+  },
+});
+
+const origin = allOf({
+  returnPath: { ...maybeText, description: '"" for the null sender <>' },
+  messageIdDomain: maybeText,
+  dkimSignatures: {
+    type: 'array',
+    items: allOf({
+      domain: maybeText,
+      selector: maybeText,
+      algorithm: maybeText,
+      identity: maybeText,
+    }),
+  },
+  xOriginatingIp: maybeText,
+  xForwardedFor: { type: 'array', nullable: true, items: text },
+  xForwardedForClient: maybeText,
+  xMailer: maybeText,
+  userAgent: maybeText,
+});
+
+const addresses = { type: 'array', items: text } as const;
+
+const envelope = {
+  ...allOf(
+    {
+      mailFrom: { ...text, description: 'MAIL FROM; "" for the null sender' },
+      from: addresses,
+      sender: maybeText,
+      returnPath: maybeText,
+      mailFromMatchesFrom: { type: 'boolean' },
+      mailFromMatchesReturnPath: maybeBoolean,
+      rcptTo: addresses,
+      headerRecipients: addresses,
+      bcc: addresses,
+      notInEnvelope: addresses,
+    },
+    'The SMTP envelope against the headers; null for pasted headers',
+  ),
+  nullable: true,
+} as const;
+
+const dateToFirstHop = {
+  ...allOf({
+    date: text,
+    zoneKnown: { type: 'boolean' },
+    hop: { type: 'integer' },
+    seconds: { type: 'number' },
+    kind: { type: 'string', enum: ['submission', 'clock-ahead', 'held'] },
+    message: text,
+  }),
+  nullable: true,
+} as const;
+
+export const routeResponse = {
+  200: allOf(
+    {
+      hops: { type: 'array', items: hop, description: 'Oldest (bottom-most field) first' },
+      totalSeconds: {
+        ...maybeNumber,
+        description:
+          'Time in transit from the first stamp a receiver vouches for to the last, less a re-send',
+      },
+      sentAgainAt: maybeInteger,
+      slowestHop: maybeInteger,
+      authentication: { type: 'array', items: authenticationResult },
+      warnings: { type: 'array', items: warning },
+      positiveSeconds: maybeNumber,
+      origin,
+      envelope,
+      slowestTies: indexes,
+      verifiedClients: allOf({ verified: indexes, networkHops: { type: 'integer' } }),
+      dateToFirstHop,
+    },
+    'The Received chain, the authentication results and the envelope (preload/route-contract.ts)',
+  ),
+} as const;

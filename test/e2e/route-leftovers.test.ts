@@ -1,0 +1,96 @@
+// What the route audits left, in real Chromium: qmail's bottom stamp `(qmail 1234 invoked by uid
+// 1001)` read "local submission → unknown server", and a forged hop's delay ("+1 min 42 s") was
+// drawn as a bar of time in transit though the summary says the stamps below are not counted.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+const headerSet = (name: string): Promise<string> =>
+  readFile(join(import.meta.dirname, '..', 'route-analysis', 'header-sets', `${name}.eml`), 'utf8');
+
+describe('the route audits’ leftovers', () => {
+  let gui: Gui;
+  let page: Page;
+  let dialog: Locator;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 900 } });
+    page = gui.page;
+    dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await gui.openLive();
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  afterEach(async () => {
+    if (await dialog.isVisible()) await page.keyboard.press('Escape');
+  });
+
+  const analyze = async (text: string) => {
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    await dialog.waitFor();
+    await dialog.getByRole('textbox').fill(text);
+    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
+    await dialog.getByTestId('route-view').waitFor();
+  };
+
+  const shoot = async (name: string, target: Locator) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await target.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(screenshots, `route-leftovers-${name}-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  it('qmail’s “invoked by uid” is a local submission by that user on the qmail host', async () => {
+    await analyze(await headerSet('qmail'));
+    const first = dialog.getByTestId('hop').first();
+    // before: "Hop 1 local submission → unknown server"
+    await eventually(() => first.getByTestId('hop-local-submission').innerText()).toBe(
+      'Hop 1 local submission by uid 1001 on mx.qmailhost.example (qmail 1234 invoked by uid 1001)',
+    );
+    expect(await first.getByTestId('hop-by').count()).toBe(0);
+    await shoot('qmail', first);
+  });
+
+  it('a forged hop’s delay shows as not counted, with no bar', async () => {
+    await analyze(await headerSet('forged'));
+    const hops = dialog.getByTestId('hop');
+    await eventually(() => hops.count()).toBe(3);
+    expect(await dialog.locator('.route-summary').innerText()).toMatch(
+      /^3 hops; no time in transit is given: the stamps below Hop 3 are the sender’s claim/,
+    );
+    // before: "+1 min 42 s" beside a full-width bar, "+2 s" beside a short one
+    expect(await hops.nth(2).getByTestId('hop-delay').innerText()).toBe(
+      '+1 min 42 s, not counted: from the sender’s claim',
+    );
+    expect(await hops.nth(1).getByTestId('hop-delay').innerText()).toBe(
+      '+2 s, not counted: the sender’s claim',
+    );
+    expect(await dialog.locator('.hop-bar').count()).toBe(0);
+    await shoot('forged', hops.nth(1));
+  });
+
+  it('the hops after a forged route keep their bars', async () => {
+    await analyze(
+      'Received: from mx.victim.example (mx.victim.example [203.0.113.5]) by imap.victim.example ' +
+        '(Postfix) with ESMTP id 9; Wed, 19 Mar 2025 03:12:49 +0000\n' +
+        (await headerSet('forged')),
+    );
+    const hops = dialog.getByTestId('hop');
+    await eventually(() => hops.count()).toBe(4);
+    expect(await hops.nth(3).getByTestId('hop-delay').innerText()).toBe('+5 s slowest hop');
+    expect(await hops.nth(3).locator('.hop-bar').count()).toBe(1);
+    expect(await dialog.locator('.hop-bar').count()).toBe(1);
+    await shoot('forged-above', hops.nth(2));
+  });
+});
