@@ -1,6 +1,6 @@
 // The facade's checks of a message (SpamAssassin, email clients' HTML support, links, DKIM/SPF/
 // DMARC/ARC) and of addresses, and the DKIM signing keys.
-import type { DkimKeyInput } from '../../../preload/auth-contract.js';
+import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
@@ -97,7 +97,8 @@ export function signingMethods({ dkim }: ServiceParts) {
     setDkimKeyActive: (domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> =>
       dkim.keys.setActive(domain, selector, active),
 
-    removeDkimKey: (domain: string, selector: string): Promise<void> =>
+    /** Deletes a selector; says what signs its domain's mail now (nothing: a warning). */
+    removeDkimKey: (domain: string, selector: string): Promise<DkimKeyRemoval> =>
       dkim.keys.remove(domain, selector),
 
     /** "Check DNS": is the selector's record published, and is it this key? */
