@@ -59,6 +59,7 @@ import type {
   QuotaUsage,
   SenderAlert,
   SuspensionEntry,
+  SuspensionLiftPreview,
   WarmupStatus,
 } from './filter-contract.js';
 import type {
@@ -716,6 +717,16 @@ export const apiMethods = {
         params: { id: suspension },
         query: { release: String(release) },
       }),
+    },
+  }),
+  suspensionLift: method<SuspensionLiftPreview>()({
+    summary:
+      'What lifting a suspension with release would do: the held mail it sends, and what another suspension keeps held',
+    args: () => z.tuple([id()]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/suspensions/:id/lift',
+      request: (suspension) => ({ params: { id: suspension } }),
     },
   }),
   senderAlerts: method<SenderAlert[]>()({
