@@ -123,6 +123,13 @@ export interface MessageAuthCheck {
   arc: AuthVerdict & { instance: number | null };
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;
+  /**
+   * Our DKIM keys that signed the copies relayed upstream (every attempt's `signedBy`, once
+   * each); empty when none did or nothing was relayed. The checks above read the message as
+   * Relaydesk received it, before it was signed on its way out, so their `dkim` can say none
+   * while the copies sent were signed.
+   */
+  relayedSignedBy: Array<{ domain: string; selector: string; algorithm: string }>;
 }
 
 export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';

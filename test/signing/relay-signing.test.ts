@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth';
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import type { DkimKeyInfo } from '../../main/core/signing/key-store.js';
-import type { DkimKeyRemoval } from '../../preload/auth-contract.js';
+import type { DkimKeyRemoval, MessageAuthCheck } from '../../preload/auth-contract.js';
 import type { DkimDnsCheck } from '../../main/core/signing/dkim-record.js';
 import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
 import { settled } from '../helpers/delivery.js';
@@ -234,6 +234,13 @@ describe('DKIM signing at relay time', () => {
     expect(delivery.recipients[0]?.attempts[0]?.signedBy).toEqual([
       { domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256' },
     ]);
+    // the check reads the copy as received (unsigned); it says which of our keys signed the
+    // relayed copy, as the Route tab does
+    const check = await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+    expect(check.dkim.map((v) => v.result)).toEqual(['none']);
+    expect(check.relayedSignedBy).toEqual([
+      { domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256' },
+    ]);
   });
 
   it('signs after the redirect adds X-Original-To, so the signature holds', async () => {
@@ -287,6 +294,9 @@ describe('DKIM signing at relay time', () => {
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
     await settled(relay, id, (d) => d.status === 'delivered');
     expect(upstream.messages[before]?.raw.toString()).not.toMatch(/DKIM-Signature/);
+    expect(
+      (await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`)).relayedSignedBy,
+    ).toEqual([]);
 
     const bad = await relay.fetch(
       '/api/v1/dkim/keys',

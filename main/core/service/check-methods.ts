@@ -3,6 +3,7 @@
 import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
+import type { MessageRecord } from '../message-record.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
 import type { LinkCheckResult } from '../checks/link-check/index.js';
 import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
@@ -69,7 +70,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
     /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
     async authCheck(id: string): Promise<MessageAuthCheck> {
       const record = store.record(id);
-      return checkAuthentication(dns, {
+      const check = await checkAuthentication(dns, {
         id: record.id,
         raw: await store.spool.readRaw(record.id),
         clientIp: record.envelope.clientIp,
@@ -77,6 +78,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
         sender: record.envelope.mailFrom,
         hostname: settings.hostname,
       });
+      return { ...check, relayedSignedBy: relayedSignedBy(record) };
     },
 
     /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
@@ -109,3 +111,21 @@ export function signingMethods({ dkim }: ServiceParts) {
 
 export type CheckMethods = ReturnType<typeof checkMethods>;
 export type SigningMethods = ReturnType<typeof signingMethods>;
+
+/**
+ * The keys that signed what was relayed: relayed mail is signed on its way to the upstream,
+ * after it was stored, so the check of the stored copy alone read "not signed" to someone who
+ * had set up DKIM (the Route tab said which keys signed; the API did not).
+ */
+function relayedSignedBy(record: MessageRecord): MessageAuthCheck['relayedSignedBy'] {
+  const keys = new Map<string, MessageAuthCheck['relayedSignedBy'][number]>();
+  for (const recipient of record.delivery ?? []) {
+    for (const attempt of recipient.attempts) {
+      for (const key of attempt.signedBy ?? []) {
+        const { domain, selector, algorithm } = key;
+        keys.set(`${selector}._domainkey.${domain}`, { domain, selector, algorithm });
+      }
+    }
+  }
+  return [...keys.values()];
+}
