@@ -31,7 +31,8 @@ Commands:
              (relaydesk dump DIR [--http URL])
   ingest     import .eml files, Maildir folders and mbox files into the running relay
              (relaydesk ingest PATH… [--http URL] [--mailbox NAME])
-  dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], list, check
+  dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], import DOMAIN
+             SELECTOR FILE, list, check, confirm, remove
   validate   check addresses read from stdin, one per line (valid, invalid, risky, unknown)
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file; README.md has

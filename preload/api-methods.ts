@@ -49,6 +49,7 @@ import type {
   DkimDnsCheck,
   DkimKeyInfo,
   DkimKeyInput,
+  DkimKeyRemoval,
   MessageAuthCheck,
 } from './auth-contract.js';
 import type {
@@ -58,6 +59,7 @@ import type {
   QuotaUsage,
   SenderAlert,
   SuspensionEntry,
+  SuspensionLiftPreview,
   WarmupStatus,
 } from './filter-contract.js';
 import type {
@@ -506,14 +508,13 @@ export const apiMethods = {
       request: (domain, selector, active) => ({ params: { domain, selector }, body: { active } }),
     },
   }),
-  removeDkimKey: method<void>()({
-    summary: 'Delete a selector and its private key',
+  removeDkimKey: method<DkimKeyRemoval>()({
+    summary: "Delete a selector and its private key; say what signs the domain's mail now",
     args: () => z.tuple([text('domain', 255), text('selector', 255)]),
     http: {
       verb: 'DELETE',
       route: '/api/v1/dkim/keys/:domain/:selector',
       request: (domain, selector) => ({ params: { domain, selector } }),
-      response: 'none',
     },
   }),
   checkDkimDns: method<DkimDnsCheck>()({
@@ -716,6 +717,16 @@ export const apiMethods = {
         params: { id: suspension },
         query: { release: String(release) },
       }),
+    },
+  }),
+  suspensionLift: method<SuspensionLiftPreview>()({
+    summary:
+      'What lifting a suspension with release would do: the held mail it sends, and what another suspension keeps held',
+    args: () => z.tuple([id()]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/suspensions/:id/lift',
+      request: (suspension) => ({ params: { id: suspension } }),
     },
   }),
   senderAlerts: method<SenderAlert[]>()({

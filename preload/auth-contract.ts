@@ -44,6 +44,33 @@ export interface DkimKeyInfo {
   record: DkimDnsRecord;
 }
 
+/** A selector and its domain: one signing key, as a DKIM-Signature's s= and d= name it. */
+export interface DkimSelectorName {
+  domain: string;
+  selector: string;
+}
+
+/**
+ * What deleting a key left signing the domain's mail, as `relaydesk dkim remove` and the
+ * Settings confirm say it: the relay signs with the active keys of the From domain, else of its
+ * closest parent that has any, so removing the last one sends the domain's mail out unsigned.
+ */
+export interface DkimKeyRemoval {
+  /** Always true (what this answer was before it said more). */
+  ok: true;
+  removed: DkimSelectorName;
+  /**
+   * `unchanged`: the key signed nothing (waiting for DNS, turned off, or its private key gone);
+   * `still-signed`: other keys of the domain sign; `parent-signs`: a parent domain's keys sign
+   * its mail now; `unsigned`: nothing signs it any more.
+   */
+  signing: 'unchanged' | 'still-signed' | 'parent-signs' | 'unsigned';
+  /** The keys that sign the domain's mail now; empty when it goes out unsigned. */
+  signingKeys: DkimSelectorName[];
+  /** Set when the domain's mail now goes out unsigned: what that means and the fix. */
+  warning?: string;
+}
+
 /** What "Add key" takes: a selector, and a PEM to import or an algorithm to generate. */
 export interface DkimKeyInput {
   domain: string;
@@ -96,6 +123,13 @@ export interface MessageAuthCheck {
   arc: AuthVerdict & { instance: number | null };
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;
+  /**
+   * Our DKIM keys that signed the copies relayed upstream (every attempt's `signedBy`, once
+   * each); empty when none did or nothing was relayed. The checks above read the message as
+   * Relaydesk received it, before it was signed on its way out, so their `dkim` can say none
+   * while the copies sent were signed.
+   */
+  relayedSignedBy: Array<{ domain: string; selector: string; algorithm: string }>;
 }
 
 export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';

@@ -12,6 +12,19 @@ export interface SuspensionEntry {
   Auto: boolean;
 }
 
+/**
+ * GET /api/v1/suspensions/{ID}/lift: what "Lift and release" would do now, before it is done.
+ * Mail another suspension still covers stays held after the lift, so a confirm counts only
+ * `Releases` as sent.
+ */
+export interface SuspensionLiftPreview {
+  ID: string;
+  /** The held messages the lift would send on. */
+  Releases: string[];
+  /** The held messages another suspension still covers: they stay held. */
+  StillHeld: string[];
+}
+
 /** A suspension made or lifted, or an anomaly alert (with the suspension it caused, if any). */
 export interface SenderControlEvent {
   Action: 'suspended' | 'unsuspended' | 'alert';

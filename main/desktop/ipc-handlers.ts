@@ -100,6 +100,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   suspend: (service, kind, value, reason) =>
     service.suspend({ Kind: kind, Value: value, Reason: reason }),
   unsuspend: (service, id, release) => service.unsuspend(id, release),
+  suspensionLift: (service, id) => service.suspensionLift(id),
   quotaUsage: (service) => service.quotaUsage(),
   warmupStatus: (service) => service.warmupStatus(),
   authLockouts: (service) => ({ lockouts: service.authLockouts() }),

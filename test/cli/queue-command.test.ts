@@ -173,6 +173,10 @@ describe('relaydesk queue', () => {
     expect(oneLineFailure(await queue('hold', id))).toBe(
       `queue hold: message ${id} is already delivered; only queued or deferred messages can be held`,
     );
+    // no command resends: the refusal names where it is done instead
+    expect(oneLineFailure(await queue('retry', id))).toBe(
+      `queue retry: message ${id} is already delivered; only queued or deferred messages can be retried now; to send one again, use Resend in its Delivery tab or POST /api/v1/queue/resend with {"IDs": [ID]}`,
+    );
 
     // with a deferred one beside it, that one is held and the delivered one named as not done
     const waiting = await send(serve.smtp.port, ['grey@rcpt.example'], 'beside it');

@@ -250,7 +250,16 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
       }
     }
     await page.setViewportSize({ width: 1280, height: 900 });
+    // the backdrop dims the page in dark as in light (40% black on a dark page barely showed)
+    const backdropAlpha = async () =>
+      Number(
+        /rgba?\(0, 0, 0(?:, ([\d.]+))?\)/.exec(
+          await dialog.evaluate((d) => getComputedStyle(d, '::backdrop').backgroundColor),
+        )?.[1] ?? 1,
+      );
+    expect(await backdropAlpha()).toBeGreaterThanOrEqual(0.6);
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(await backdropAlpha()).toBeCloseTo(0.4);
     // Escape keeps the key, and the focus goes back to the button
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
@@ -267,6 +276,9 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => dialog.count()).toBe(0);
     expect(await selectors()).toContain('pair.example/old1');
+    // the Remove buttons in the list's order: the focus goes to the one after old1's
+    const removeButtons = await page.locator('.dkim-keys button.danger').allTextContents();
+    const nextRemove = removeButtons[removeButtons.indexOf('Remove pair.example/old1') + 1];
     await page.getByRole('button', { name: 'Remove pair.example/old1' }).click();
     await dialog.getByRole('button', { name: 'Remove key' }).click();
     await expect
@@ -276,6 +288,29 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await expect(
       stat(join(relaydesk.dataDir, 'dkim', 'private', 'pair.example_old1.pem')),
     ).rejects.toThrow(/ENOENT/);
+    // the focus does not fall to the page's body with the removed row: the next key's Remove,
+    // the previous one's after the last key, and Generate key once no key is left
+    const focused = () =>
+      page.evaluate(() => {
+        const active = document.activeElement;
+        return active === document.body ? 'body' : (active?.textContent ?? '');
+      });
+    await expect.poll(focused).toBe(nextRemove);
+    // the last key of the list (they are sorted by domain): the previous key's Remove
+    for (const key of await selectors()) {
+      if (key !== 'pair.example/new1' && key !== 'solo.example/only1') {
+        await api(`/api/v1/dkim/keys/${key}`, { method: 'DELETE' });
+      }
+    }
+    await page.reload();
+    await page.getByRole('button', { name: 'Remove solo.example/only1' }).click();
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    await expect.poll(focused).toBe('Remove pair.example/new1');
+    // none left: Generate key, to make one
+    await page.keyboard.press('Enter');
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    await expect.poll(selectors).toEqual([]);
+    await expect.poll(focused).toBe('Generate key');
     expect(pageErrors).toEqual([]);
   });
 

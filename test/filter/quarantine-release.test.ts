@@ -219,7 +219,7 @@ describe.skipIf(!clamdPath || !smtpSink || !swaks)('releasing a quarantined mess
     expect(cli.code).toBe(1);
     expect(cli.stderr).toMatch(
       new RegExp(
-        `^relaydesk: queue release ${falsePositive}: message ${falsePositive} was already released from the quarantine at \\S+; it is not quarantined now, and a release happens once \\(resend sends it again\\)\n$`,
+        `^relaydesk: queue release ${falsePositive}: message ${falsePositive} was already released from the quarantine at \\S+; it is not quarantined now, and a release happens once; to send it again, use Resend in its Delivery tab or POST /api/v1/queue/resend with \\{"IDs": \\["${falsePositive}"\\]\\}\n$`,
       ),
     );
     const clean = await swaksSend('desk@office.example', ['--header', 'Subject: plain']);

@@ -5,7 +5,11 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SuspensionEntry } from '../../preload/api-contract.js';
+import type {
+  MessageDelivery,
+  SuspensionEntry,
+  SuspensionLiftPreview,
+} from '../../preload/api-contract.js';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { settled } from '../helpers/delivery.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -61,9 +65,10 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-suspensions').click();
     await entry(page, 'hans@office.example').getByTestId('unsuspend-release').click();
-    // it held the message: the confirm names it before anything is sent
-    await page.getByTestId('lift-release-dialog-confirm').click();
+    // it held the message, but the IP's suspension still covers it: the lift sends nothing, so
+    // there is no confirm to count a message it would not send
     await expect.poll(() => entry(page, 'hans@office.example').count()).toBe(0);
+    expect(await page.getByTestId('lift-release-dialog').count()).toBe(0);
     const notice = page.getByTestId('suspend-notice');
     expect(await notice.innerText()).toBe(
       'sender hans@office.example is no longer suspended; 0 held messages released; 1 held message stays held: another suspension still covers it',
@@ -80,6 +85,80 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
       .poll(() => notice.innerText())
       .toBe('ip 127.0.0.1 is no longer suspended; 1 held message released');
     await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'relayed');
+    expect(gui.pageErrors).toEqual([]);
+  }, 60_000);
+
+  it('counts in the confirm only the mail the lift sends, and says how much another suspension keeps held', async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 busy' } },
+    });
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
+    });
+    const { relaydesk, page } = gui;
+    const send = async (from: string): Promise<string> => {
+      const info = await relaydesk.transport().sendMail({
+        from,
+        to: 'customer@example.com',
+        subject: `from ${from}`,
+        text: 'hi',
+      });
+      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+      await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+      return id;
+    };
+    const hans = await send('hans@office.example');
+    const eva = await send('eva@office.example');
+    // the whole domain first (it holds both), then hans alone, whose password was phished
+    const domain = await suspend(gui, {
+      Kind: 'sender',
+      Value: '*@office.example',
+      Reason: 'spam run',
+    });
+    await suspend(gui, { Kind: 'sender', Value: 'hans@office.example', Reason: 'phished' });
+    expect(
+      await relaydesk.api<SuspensionLiftPreview>(`/api/v1/suspensions/${domain.ID}/lift`),
+    ).toEqual({ ID: domain.ID, Releases: [eva], StillHeld: [hans] });
+
+    await gui.openLive();
+    await page.getByTestId('more-actions').click();
+    await page.getByTestId('show-suspensions').click();
+    await entry(page, '*@office.example').getByTestId('unsuspend-release').click();
+    const dialog = page.getByTestId('lift-release-dialog');
+    await expect.poll(() => dialog.count()).toBe(1);
+    expect(await dialog.getByRole('heading').innerText()).toBe(
+      'Lift the suspension and send 1 message?',
+    );
+    expect(await page.getByTestId('lift-release-dialog-whose').innerText()).toBe(
+      '1 message held, from eva@office.example.',
+    );
+    expect(await page.getByTestId('lift-release-dialog-still-held').innerText()).toBe(
+      '1 message held for it stays held: another suspension still covers it (lift that one too to send it).',
+    );
+    expect(await page.getByTestId('lift-release-dialog-confirm').innerText()).toBe(
+      'Lift and send 1 message',
+    );
+    await page.screenshot({ path: join(screenshots, 'lift-confirm-still-held-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'lift-confirm-still-held-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    server.setFailures({});
+    await page.getByTestId('lift-release-dialog-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('suspend-notice').innerText())
+      .toBe(
+        'sender *@office.example is no longer suspended; 1 held message released; 1 held message stays held: another suspension still covers it',
+      );
+    await settled(relaydesk, eva, (d) => d.recipients[0]?.state === 'relayed');
+    expect(
+      (await relaydesk.api<MessageDelivery>(`/api/v1/message/${hans}/delivery`)).recipients[0]
+        ?.state,
+    ).toBe('held');
     expect(gui.pageErrors).toEqual([]);
   }, 60_000);
 });

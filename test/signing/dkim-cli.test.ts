@@ -1,6 +1,7 @@
 // The command line: `relaydesk dkim keygen|check|list`, `relaydesk validate`, and the signing
 // flags of `serve` (--dkim-domain/--dkim-selector/--dkim-key, repeatable per key).
-import { statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth';
@@ -18,7 +19,10 @@ import {
   TrackedProcess,
 } from '../helpers/cli-process.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
+import { requirePythonModule } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+const python = requirePythonModule('dkim', 'apt-get install -y python3-dkim');
 
 let dns: TestDnsServer;
 let upstream: RunningUpstream;
@@ -156,6 +160,183 @@ describe('relaydesk dkim', () => {
     expect(gone.stderr).toMatch(
       /^relaydesk dkim: no DKIM key for selector a of shop\.example; shop\.example has selector p /,
     );
+  });
+
+  it.skipIf(!python)(
+    'import stores an openssl-made key (OpenDKIM PKCS#1, PKCS#8 RSA, Ed25519), prints the record, and it then signs relayed mail that python3-dkim verifies',
+    async () => {
+      const data = await makeTempDir();
+      const dir = await makeTempDir();
+      const openssl = (...args: string[]) => {
+        const run = spawnSync('openssl', args, { encoding: 'utf8' });
+        expect(run.status, run.stderr).toBe(0);
+      };
+      const files = {
+        // what opendkim-genkey writes: "-----BEGIN RSA PRIVATE KEY-----"
+        pkcs1: join(dir, 'mail.private'),
+        pkcs8: join(dir, 'pkcs8.pem'),
+        ed: join(dir, 'ed.pem'),
+      };
+      openssl('genrsa', '-traditional', '-out', files.pkcs1, '2048');
+      openssl(
+        'genpkey',
+        '-algorithm',
+        'RSA',
+        '-pkeyopt',
+        'rsa_keygen_bits:2048',
+        '-out',
+        files.pkcs8,
+      );
+      openssl('genpkey', '-algorithm', 'ed25519', '-out', files.ed);
+      expect(readFileSync(files.pkcs1, 'utf8')).toMatch(/^-----BEGIN RSA PRIVATE KEY-----/);
+      const cli = (...args: string[]) => runCli(['dkim', ...args, '--data', data]);
+
+      const records = new Map<string, string>();
+      for (const [selector, file, kind] of [
+        ['od', files.pkcs1, 'RSA-2048'],
+        ['p8', files.pkcs8, 'RSA-2048'],
+        ['ed', files.ed, 'Ed25519'],
+      ] as const) {
+        const imported = await cli('import', 'imp.example', selector, file);
+        expect(imported.code, imported.stderr).toBe(0);
+        expect(imported.stdout).toContain(
+          `imported the ${kind} key of ${file} as selector ${selector} for imp.example into ${join(data, 'dkim', 'private')}`,
+        );
+        expect(imported.stdout).toContain(
+          `not signing yet, waiting for DNS: publish this TXT record at ${selector}._domainkey.imp.example, then run: relaydesk dkim check imp.example ${selector}\n`,
+        );
+        const value = /^value: (v=DKIM1; \S+ p=\S+)$/m.exec(imported.stdout)?.[1] as string;
+        expect(value, imported.stdout).toBeTruthy();
+        records.set(selector, value);
+        dns.set(`${selector}._domainkey.imp.example`, { TXT: [value] });
+        const check = await cli('check', 'imp.example', selector, '--dns-servers', dns.address);
+        expect(check.code, check.stdout + check.stderr).toBe(0);
+      }
+      expect(records.get('ed')).toMatch(/^v=DKIM1; k=ed25519; p=/);
+      expect(statSync(join(data, 'dkim', 'private', 'imp.example_od.pem')).mode & 0o777).toBe(
+        0o600,
+      );
+
+      const serve = await startServe({
+        dataDir: data,
+        args: [
+          '--mode',
+          'relay',
+          '--relay-host',
+          `127.0.0.1:${upstream.port}`,
+          '--relay-security',
+          'none',
+        ],
+      });
+      const before = upstream.messages.length;
+      const transport = nodemailer.createTransport({
+        host: '127.0.0.1',
+        port: serve.smtp.port,
+        ignoreTLS: true,
+      });
+      await transport.sendMail({
+        from: 'app@imp.example',
+        to: 'x@example.net',
+        subject: 'imported',
+        text: 'Signed with keys moved from OpenDKIM.',
+      });
+      transport.close();
+      await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(before + 1);
+      const raw = upstream.messages[before]?.raw as Buffer;
+      // python3-dkim (what dkimverify runs), each signature checked against the record printed
+      const script =
+        'import sys, dkim\nrecords = dict(a.split("=", 1) for a in sys.argv[1:])\n' +
+        'msg = sys.stdin.buffer.read()\n' +
+        'lookup = lambda n, timeout=5: records[n.decode().split(".")[0]].encode()\n' +
+        'print(" ".join(str(dkim.DKIM(msg).verify(idx=i, dnsfunc=lookup)) for i in range(3)))';
+      const verified = spawnSync(
+        python as string,
+        ['-c', script, ...[...records].map(([s, v]) => `${s}=${v}`)],
+        { input: raw, encoding: 'utf8' },
+      );
+      expect(verified.stderr).toBe('');
+      expect(verified.stdout.trim()).toBe('True True True');
+      await serve.stop();
+    },
+  );
+
+  it('import refuses what the API refuses, naming the file and the fix', async () => {
+    const data = await makeTempDir();
+    const dir = await makeTempDir();
+    const cli = (...args: string[]) => runCli(['dkim', ...args, '--data', data]);
+    const file = (name: string) => join(dir, name);
+    const make = (...args: string[]) => {
+      const run = spawnSync('openssl', args, { encoding: 'utf8' });
+      expect(run.status, run.stderr).toBe(0);
+    };
+    make(
+      'genpkey',
+      '-algorithm',
+      'RSA',
+      '-pkeyopt',
+      'rsa_keygen_bits:2048',
+      '-aes-128-cbc',
+      '-pass',
+      'pass:secret',
+      '-out',
+      file('enc.pem'),
+    );
+    make(
+      'genpkey',
+      '-algorithm',
+      'EC',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-out',
+      file('ec.pem'),
+    );
+    make('genrsa', '-out', file('short.pem'), '512');
+    make(
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      file('k.pem'),
+      '-out',
+      file('cert.pem'),
+      '-subj',
+      '/CN=x',
+      '-days',
+      '1',
+    );
+    make('pkey', '-in', file('k.pem'), '-outform', 'DER', '-out', file('k.der'));
+
+    for (const [name, words] of [
+      [
+        'enc.pem',
+        'the key is encrypted with a passphrase; import it unencrypted (openssl pkey -in KEY.pem -out PLAIN.pem asks for the passphrase once)',
+      ],
+      ['ec.pem', 'an EC key cannot sign DKIM; use RSA (2048 bits) or Ed25519'],
+      [
+        'short.pem',
+        'an RSA key of 512 bits is too short for DKIM (RFC 8301); generate one of 2048 bits',
+      ],
+      ['cert.pem', 'this is a certificate (what openssl req -x509 or a CA gives), the public half'],
+      [
+        'k.der',
+        'this is a DER private key (binary), not PEM text; convert it: openssl pkey -inform DER -in FILE -out KEY.pem',
+      ],
+    ] as const) {
+      const refused = await cli('import', 'imp.example', 's1', file(name));
+      expect(refused.code, name).toBe(1);
+      expect(refused.stderr, name).toContain(`relaydesk dkim: ${file(name)}: ${words}`);
+    }
+    const missing = await cli('import', 'imp.example', 's1', file('none.pem'));
+    expect(missing.stderr).toBe(
+      `relaydesk dkim: ${file('none.pem')}: cannot read it (ENOENT); give the PEM private key file, e.g. OpenDKIM's /etc/opendkim/keys/example.com/mail.private\n`,
+    );
+    const noFile = await cli('import', 'imp.example', 's1');
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toMatch(/^relaydesk dkim: import needs DOMAIN, SELECTOR and FILE\n/);
+    // nothing was stored by the refusals
+    expect((await cli('list')).stdout).toBe('');
   });
 
   it('list and check name the data folder they read when it has no key (--data forgotten)', async () => {

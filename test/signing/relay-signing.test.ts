@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth';
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import type { DkimKeyInfo } from '../../main/core/signing/key-store.js';
+import type { DkimKeyRemoval, MessageAuthCheck } from '../../preload/auth-contract.js';
 import type { DkimDnsCheck } from '../../main/core/signing/dkim-record.js';
 import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
 import { settled } from '../helpers/delivery.js';
@@ -163,6 +164,60 @@ describe('DKIM signing at relay time', () => {
     await relay.fetch('/api/v1/dkim/keys/kless.example/e1', { method: 'DELETE' });
   });
 
+  it('DELETE answers with what signs the domain now, and warns when its mail goes out unsigned', async () => {
+    const add = async (domain: string, selector: string) => {
+      await relay.fetch('/api/v1/dkim/keys', json({ domain, selector, algorithm: 'ed25519' }));
+      await relay.fetch(`/api/v1/dkim/keys/${domain}/${selector}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ active: true }),
+      });
+    };
+    const remove = async (domain: string, selector: string) => {
+      const res = await relay.fetch(`/api/v1/dkim/keys/${domain}/${selector}`, {
+        method: 'DELETE',
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as DkimKeyRemoval;
+    };
+    await add('gone.example', 'a');
+    await add('gone.example', 'b');
+    await add('sub.gone.example', 's');
+    await relay.fetch('/api/v1/dkim/keys', json({ domain: 'gone.example', selector: 'w' }));
+
+    // waiting for DNS, it signed nothing: nothing changes
+    expect(await remove('gone.example', 'w')).toEqual({
+      ok: true,
+      removed: { domain: 'gone.example', selector: 'w' },
+      signing: 'unchanged',
+      signingKeys: [
+        { domain: 'gone.example', selector: 'a' },
+        { domain: 'gone.example', selector: 'b' },
+      ],
+    });
+    expect(await remove('gone.example', 'a')).toEqual({
+      ok: true,
+      removed: { domain: 'gone.example', selector: 'a' },
+      signing: 'still-signed',
+      signingKeys: [{ domain: 'gone.example', selector: 'b' }],
+    });
+    // a subdomain's last key: the parent's key signs its mail from now on
+    expect(await remove('sub.gone.example', 's')).toEqual({
+      ok: true,
+      removed: { domain: 'sub.gone.example', selector: 's' },
+      signing: 'parent-signs',
+      signingKeys: [{ domain: 'gone.example', selector: 'b' }],
+    });
+    expect(await remove('gone.example', 'b')).toEqual({
+      ok: true,
+      removed: { domain: 'gone.example', selector: 'b' },
+      signing: 'unsigned',
+      signingKeys: [],
+      warning:
+        "mail from gone.example now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → DKIM, or relaydesk dkim keygen gone.example SELECTOR) and publish its record",
+    });
+  });
+
   it('keeps the private key in an owner-only file, never in the list', async () => {
     const folder = join(relay.dataDir, 'dkim', 'private');
     const [file] = readdirSync(folder);
@@ -177,6 +232,13 @@ describe('DKIM signing at relay time', () => {
     if (python) expect(pythonVerify(raw, first.record.value)).toBe('pass');
     const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
     expect(delivery.recipients[0]?.attempts[0]?.signedBy).toEqual([
+      { domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256' },
+    ]);
+    // the check reads the copy as received (unsigned); it says which of our keys signed the
+    // relayed copy, as the Route tab does
+    const check = await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+    expect(check.dkim.map((v) => v.result)).toEqual(['none']);
+    expect(check.relayedSignedBy).toEqual([
       { domain: 'shop.example', selector: 's2026', algorithm: 'rsa-sha256' },
     ]);
   });
@@ -232,6 +294,9 @@ describe('DKIM signing at relay time', () => {
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
     await settled(relay, id, (d) => d.status === 'delivered');
     expect(upstream.messages[before]?.raw.toString()).not.toMatch(/DKIM-Signature/);
+    expect(
+      (await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`)).relayedSignedBy,
+    ).toEqual([]);
 
     const bad = await relay.fetch(
       '/api/v1/dkim/keys',

@@ -96,10 +96,11 @@ function dkimReason(
   return comment ?? fallback;
 }
 
+/** The checks of the message's bytes; the service adds what the delivery record says. */
 export async function checkAuthentication(
   dns: DnsResolver,
   input: AuthCheckInput,
-): Promise<MessageAuthCheck> {
+): Promise<Omit<MessageAuthCheck, 'relayedSignedBy'>> {
   let offline = false;
   const lookup = dns.forMailauth((failure) => {
     if (failure.status === 'offline') offline = true;

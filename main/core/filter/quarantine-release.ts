@@ -53,7 +53,7 @@ export function releaseRefusal(record: MessageRecord, confirmVirus: boolean): Qu
   }
   if (filter.released !== undefined) {
     return new QueueError(
-      `message ${record.id} was already released from the quarantine at ${filter.released}; it is not quarantined now, and a release happens once (resend sends it again)`,
+      `message ${record.id} was already released from the quarantine at ${filter.released}; it is not quarantined now, and a release happens once; to send it again, use Resend in its Delivery tab or POST /api/v1/queue/resend with {"IDs": ["${record.id}"]}`,
       409,
     );
   }

@@ -15,7 +15,9 @@ import { messageStatus } from './recipient-state.js';
 const appliesTo: Record<DeliveryHandAction, string> = {
   hold: 'only queued or deferred messages can be held',
   release: 'only held messages can be released',
-  retry: 'only queued or deferred messages can be retried now (resend sends a message again)',
+  // no command line resends (a new delivery): name where it is done
+  retry:
+    'only queued or deferred messages can be retried now; to send one again, use Resend in its Delivery tab or POST /api/v1/queue/resend with {"IDs": [ID]}',
   cancel: 'only messages with recipients not yet sent (queued, deferred or held) can be cancelled',
 };
 

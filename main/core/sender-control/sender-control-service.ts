@@ -3,7 +3,11 @@
 // anomaly alert that may pause a sender on its own. Every change goes to the log as one
 // `sender-control` line and to the live events.
 import type { RelaydeskEvent, SuspensionEntry } from '../../../preload/api-contract.js';
-import type { QuotaUsage, SenderAlert } from '../../../preload/filter-contract.js';
+import type {
+  QuotaUsage,
+  SenderAlert,
+  SuspensionLiftPreview,
+} from '../../../preload/filter-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
 import { isFinal } from '../queue/recipient-state.js';
@@ -12,6 +16,7 @@ import { SenderAlertLog } from './alert-log.js';
 import { quotaSource } from './quotas.js';
 import type { AnomalyAlert } from './anomaly.js';
 import { SenderControl } from './sender-control.js';
+import { SuspensionNotFoundError } from './suspensions.js';
 import { WarmupGate, type WarmupStatus } from './warmup.js';
 
 export interface SenderControlHost {
@@ -202,7 +207,6 @@ export class SenderControlService {
     release = false,
   ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> {
     const entry = await this.control.suspensions.remove(id);
-    const active = new Set(this.list().map((s) => s.ID));
     const toRelease: string[] = [];
     const stillHeld: string[] = [];
     // the new reason → the messages held again with it
@@ -210,17 +214,7 @@ export class SenderControlService {
     const holdAgain = (reason: string, recordId: string): void => {
       reheld.set(reason, [...(reheld.get(reason) ?? []), recordId]);
     };
-    for (const record of this.host.records()) {
-      const heldBy = (record.delivery ?? [])
-        .filter((r) => r.state === 'held')
-        .map((r) => heldFor(r.history.at(-1)?.reason));
-      const ours = heldBy.some(
-        (by) =>
-          by === entry.ID ||
-          (by !== null && !active.has(by) && this.control.covers(entry, record.envelope)),
-      );
-      if (!ours) continue;
-      const covering = this.control.coveredBy(record.envelope)[0];
+    for (const { record, covering } of this.heldFor(entry)) {
       if (covering) {
         stillHeld.push(record.id);
         holdAgain(holdReason(covering), record.id);
@@ -245,6 +239,45 @@ export class SenderControlService {
       },
     });
     return { ...entry, Released: released, StillHeld: release ? stillHeld : [] };
+  }
+
+  /**
+   * What lifting `id` with release would do, without doing it: the messages it would send, and
+   * those another suspension still covers (they stay held), so a confirm counts only the first.
+   */
+  liftPreview(id: string): SuspensionLiftPreview {
+    const entry = this.list().find((s) => s.ID === id);
+    if (!entry) throw new SuspensionNotFoundError(`suspension ${JSON.stringify(id)} not found`);
+    const preview: SuspensionLiftPreview = { ID: entry.ID, Releases: [], StillHeld: [] };
+    for (const { record, covering } of this.heldFor(entry, entry.ID)) {
+      (covering ? preview.StillHeld : preview.Releases).push(record.id);
+    }
+    return preview;
+  }
+
+  /**
+   * The messages held for `entry`, each with the other suspension that covers it now (null when
+   * none does). Mail held for a suspension lifted before counts as this one's when this one
+   * covers it. `lifting`: the entry is still listed, so it is not "another".
+   */
+  private *heldFor(
+    entry: SuspensionEntry,
+    lifting?: string,
+  ): Generator<{ record: MessageRecord; covering: SuspensionEntry | null }> {
+    const active = new Set(this.list().map((s) => s.ID));
+    for (const record of this.host.records()) {
+      const heldBy = (record.delivery ?? [])
+        .filter((r) => r.state === 'held')
+        .map((r) => heldFor(r.history.at(-1)?.reason));
+      const ours = heldBy.some(
+        (by) =>
+          by === entry.ID ||
+          (by !== null && !active.has(by) && this.control.covers(entry, record.envelope)),
+      );
+      if (!ours) continue;
+      const covering = this.control.coveredBy(record.envelope).find((s) => s.ID !== lifting);
+      yield { record, covering: covering ?? null };
+    }
   }
 
   /** After a message was accepted: count it, and act on an anomaly alert. */

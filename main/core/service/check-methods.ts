@@ -1,8 +1,9 @@
 // The facade's checks of a message (SpamAssassin, email clients' HTML support, links, DKIM/SPF/
 // DMARC/ARC) and of addresses, and the DKIM signing keys.
-import type { DkimKeyInput } from '../../../preload/auth-contract.js';
+import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
+import type { MessageRecord } from '../message-record.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
 import type { LinkCheckResult } from '../checks/link-check/index.js';
 import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
@@ -69,7 +70,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
     /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
     async authCheck(id: string): Promise<MessageAuthCheck> {
       const record = store.record(id);
-      return checkAuthentication(dns, {
+      const check = await checkAuthentication(dns, {
         id: record.id,
         raw: await store.spool.readRaw(record.id),
         clientIp: record.envelope.clientIp,
@@ -77,6 +78,7 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
         sender: record.envelope.mailFrom,
         hostname: settings.hostname,
       });
+      return { ...check, relayedSignedBy: relayedSignedBy(record) };
     },
 
     /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
@@ -97,7 +99,8 @@ export function signingMethods({ dkim }: ServiceParts) {
     setDkimKeyActive: (domain: string, selector: string, active: boolean): Promise<DkimKeyInfo> =>
       dkim.keys.setActive(domain, selector, active),
 
-    removeDkimKey: (domain: string, selector: string): Promise<void> =>
+    /** Deletes a selector; says what signs its domain's mail now (nothing: a warning). */
+    removeDkimKey: (domain: string, selector: string): Promise<DkimKeyRemoval> =>
       dkim.keys.remove(domain, selector),
 
     /** "Check DNS": is the selector's record published, and is it this key? */
@@ -108,3 +111,21 @@ export function signingMethods({ dkim }: ServiceParts) {
 
 export type CheckMethods = ReturnType<typeof checkMethods>;
 export type SigningMethods = ReturnType<typeof signingMethods>;
+
+/**
+ * The keys that signed what was relayed: relayed mail is signed on its way to the upstream,
+ * after it was stored, so the check of the stored copy alone read "not signed" to someone who
+ * had set up DKIM (the Route tab said which keys signed; the API did not).
+ */
+function relayedSignedBy(record: MessageRecord): MessageAuthCheck['relayedSignedBy'] {
+  const keys = new Map<string, MessageAuthCheck['relayedSignedBy'][number]>();
+  for (const recipient of record.delivery ?? []) {
+    for (const attempt of recipient.attempts) {
+      for (const key of attempt.signedBy ?? []) {
+        const { domain, selector, algorithm } = key;
+        keys.set(`${selector}._domainkey.${domain}`, { domain, selector, algorithm });
+      }
+    }
+  }
+  return [...keys.values()];
+}

@@ -6,6 +6,7 @@ import type {
   QuarantineRelease,
   SenderAlert,
   SuspensionEntry,
+  SuspensionLiftPreview,
 } from '../../../preload/filter-contract.js';
 import type { FilterStatus } from '../filter/filter-control.js';
 import {
@@ -47,6 +48,9 @@ export function senderMethods(
       release = false,
     ): Promise<SuspensionEntry & { Released: string[]; StillHeld: string[] }> =>
       senders.unsuspend(id, release),
+
+    /** What lifting with release would send, and what another suspension keeps held. */
+    suspensionLift: (id: string): SuspensionLiftPreview => senders.liftPreview(id),
 
     /** Anomaly alerts kept until dismissed, newest first. */
     senderAlerts: (): SenderAlert[] => senders.listAlerts(),

@@ -18,7 +18,8 @@ import {
 } from './dkim-key.js';
 import { dkimRecord } from './dkim-record.js';
 import { binaryKeyFileAdvice, isBinaryKeyFile } from './key-file-kind.js';
-import type { DkimKeyInfo, DkimKeyInput } from '../../../preload/auth-contract.js';
+import type { DkimKeyInfo, DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
+import { keyRemoval } from './key-removal.js';
 import type { PrivateKeyVault } from './key-vault.js';
 import { signedHeaderFields } from './dkim-signer.js';
 
@@ -266,9 +267,10 @@ export class DkimKeyStore {
    * Generates a key (or stores `privateKey`, an imported PEM) as a new selector that waits for
    * DNS: mail signed before its record is published fails DKIM at the receiver (a permerror
    * "no key", which DMARC counts as a failure), so it starts signing when Check DNS finds the
-   * record (`markPublished`) or the user says it is published (`setActive`).
+   * record (`markPublished`) or the user says it is published (`setActive`). `keyField` is what
+   * the errors about the PEM name: the API's field, or the file the command line was given.
    */
-  async add(input: DkimKeyInput): Promise<DkimKeyInfo> {
+  async add(input: DkimKeyInput, keyField = 'privateKey'): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
     refuseRecordName('domain', input.domain);
     refuseRecordName('selector', input.selector);
@@ -281,7 +283,7 @@ export class DkimKeyStore {
     }
     const headers = checkHeaderFields(input.headers);
     const pem = input.privateKey ?? generateDkimKey(input.algorithm ?? 'rsa');
-    const { algorithm } = readPrivateKey(pem, 'privateKey');
+    const { algorithm } = readPrivateKey(pem, keyField);
     await this.vault.write(vaultName(domain, selector), pem);
     const key: StoredKey = {
       domain,
@@ -321,12 +323,15 @@ export class DkimKeyStore {
     return this.setActive(d, s, true);
   }
 
-  async remove(domain: string, selector: string): Promise<void> {
+  /** Deletes the selector and its private key; says what signs the domain's mail now. */
+  async remove(domain: string, selector: string): Promise<DkimKeyRemoval> {
     const key = await this.stored(domain, selector);
+    const before = await this.get(key.domain, key.selector);
     this.keys = this.keys.filter((k) => k !== key);
     this.pems.delete(vaultName(key.domain, key.selector));
     await this.saveList();
     await this.vault.remove(vaultName(key.domain, key.selector));
+    return keyRemoval(before, await this.signingKeys(key.domain));
   }
 
   private async stored(domain: string, selector: string): Promise<StoredKey> {

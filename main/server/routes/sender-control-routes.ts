@@ -73,6 +73,19 @@ export function registerSenderControlRoutes(app: FastifyInstance, service: Relay
     async (req) => service.unsuspend(req.params.id, req.query.release === true),
   );
 
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/suspensions/:id/lift',
+    {
+      schema: {
+        tags,
+        summary:
+          'What lifting with release=true would do now, without doing it: the held messages it would send (Releases) and those another suspension still covers, which stay held (StillHeld)',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.suspensionLift(req.params.id),
+  );
+
   app.get(
     '/api/v1/sender-alerts',
     {

@@ -22,7 +22,7 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
       schema: {
         tags,
         summary:
-          'DKIM, SPF, DMARC and ARC of a message, each pass/fail/neutral (or offline when DNS is unreachable) with the reason',
+          'DKIM, SPF, DMARC and ARC of a message as received, each pass/fail/neutral (or offline when DNS is unreachable) with the reason; relayedSignedBy: our DKIM keys that signed the copies relayed upstream',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
       },
     },
@@ -92,11 +92,15 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
 
   app.delete<{ Params: { domain: string; selector: string } }>(
     '/api/v1/dkim/keys/:domain/:selector',
-    { schema: { tags, summary: 'Delete a selector and its private key', params: selectorParams } },
-    async (req) => {
-      await service.removeDkimKey(req.params.domain, req.params.selector);
-      return { ok: true };
+    {
+      schema: {
+        tags,
+        summary:
+          "Delete a selector and its private key; answers with what signs the domain's mail now (signingKeys) and a warning when nothing does",
+        params: selectorParams,
+      },
     },
+    async (req) => service.removeDkimKey(req.params.domain, req.params.selector),
   );
 
   app.get<{ Params: { domain: string; selector: string } }>(

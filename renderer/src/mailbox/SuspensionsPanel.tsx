@@ -9,7 +9,10 @@ import { HeldMailConfirm } from '../queue/HeldMailConfirm';
 interface HeldConfirm {
   entry: SuspensionEntry;
   action: 'release' | 'cancel';
+  /** What the action sends or cancels. */
   messages: QueuedMessage[];
+  /** Release only: held for it too, but another suspension still covers them: they stay held. */
+  stillHeld: number;
 }
 
 type Kind = SuspensionEntry['Kind'];
@@ -89,10 +92,18 @@ export function SuspensionsPanel() {
    * and whose, read from the queue now. With none held, lifting sends nothing: no confirm.
    */
   const ask = (entry: SuspensionEntry, action: HeldConfirm['action']): void => {
-    api.queue('held').then(
-      (queue) => {
-        const messages = heldMessages(queue, entry);
-        if (messages.length > 0) setConfirm({ entry, action, messages });
+    // a lift sends only what no other suspension covers: the relay says which those are
+    const lift = action === 'release' ? api.suspensionLift(entry.ID) : Promise.resolve(null);
+    Promise.all([api.queue('held'), lift]).then(
+      ([queue, preview]) => {
+        let messages = heldMessages(queue, entry);
+        let stillHeld = 0;
+        if (preview) {
+          const sent = new Set(preview.Releases);
+          messages = messages.filter((m) => sent.has(m.ID));
+          stillHeld = preview.StillHeld.length;
+        }
+        if (messages.length > 0) setConfirm({ entry, action, messages, stillHeld });
         else if (action === 'release')
           act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true));
         else {
@@ -232,12 +243,22 @@ export function SuspensionsPanel() {
           }}
         >
           {confirm.action === 'release' ? (
-            <p>
-              The {confirm.entry.Kind} <strong>{confirm.entry.Value}</strong> was{' '}
-              {confirm.entry.Auto ? 'paused automatically' : 'suspended'}: {confirm.entry.Reason}.
-              Lifting it sends these messages to their recipients at once (those another suspension
-              still covers stay held). If the sender was hacked, cancel them instead.
-            </p>
+            <>
+              <p>
+                The {confirm.entry.Kind} <strong>{confirm.entry.Value}</strong> was{' '}
+                {confirm.entry.Auto ? 'paused automatically' : 'suspended'}: {confirm.entry.Reason}.
+                Lifting it sends these messages to their recipients at once. If the sender was
+                hacked, cancel them instead.
+              </p>
+              {confirm.stillHeld > 0 && (
+                <p data-testid="lift-release-dialog-still-held">
+                  {messageCount(confirm.stillHeld)} held for it{' '}
+                  {confirm.stillHeld === 1 ? 'stays' : 'stay'} held: another suspension still covers{' '}
+                  {confirm.stillHeld === 1 ? 'it' : 'them'} (lift that one too to send{' '}
+                  {confirm.stillHeld === 1 ? 'it' : 'them'}).
+                </p>
+              )}
+            </>
           ) : (
             <p>
               Their held recipients are cancelled and never tried again; the messages stay in the

@@ -1,5 +1,5 @@
 import { useApi } from '../api/api-context';
-import type { AuthVerdict, MessageAuthCheck, MessageDelivery } from '../api/contract';
+import type { AuthVerdict, MessageAuthCheck } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
 import { dkimKeyName } from '../delivery/delivery-format';
 
@@ -25,27 +25,13 @@ function badges(check: MessageAuthCheck): Badge[] {
   ];
 }
 
-/** The keys that signed the copies sent upstream, as `selector._domainkey.domain`. */
-function signersOfSentCopies(delivery: MessageDelivery): string[] {
-  const signers = new Set<string>();
-  for (const recipient of delivery.recipients) {
-    for (const attempt of recipient.attempts) {
-      for (const key of attempt.signedBy ?? []) signers.add(dkimKeyName(key));
-    }
-  }
-  return [...signers];
-}
-
 /**
  * Relayed mail is signed on its way to the upstream, after it was stored: the check reads the
  * stored copy, so without this a user who set up DKIM reads "not signed" here and thinks
- * signing is broken.
+ * signing is broken. The check says which keys signed the copies sent (as the API gives it).
  */
-function SignedOnTheWayOut({ messageId }: { messageId: string }) {
-  const api = useApi();
-  const delivery = useAsyncValue(() => api.delivery(messageId), `delivery:${messageId}`);
-  if (delivery.status !== 'ready') return null;
-  const signers = signersOfSentCopies(delivery.value);
+function SignedOnTheWayOut({ check }: { check: MessageAuthCheck }) {
+  const signers = check.relayedSignedBy.map(dkimKeyName);
   if (signers.length === 0) return null;
   return (
     <p className="route-note" data-testid="auth-check-signed-out">
@@ -95,7 +81,7 @@ export function AuthCheckRow({ messageId }: { messageId: string }) {
           </li>
         ))}
       </ul>
-      <SignedOnTheWayOut messageId={messageId} />
+      <SignedOnTheWayOut check={check.value} />
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
 import { RemoveKeyDialog } from './RemoveKeyDialog';
@@ -35,12 +35,34 @@ export function SigningSection() {
     ? (/(?:^|: )privateKey: ([\s\S]*)$/.exec(message.text)?.[1] ?? null)
     : null;
 
+  /**
+   * Where the keyboard focus goes once a removed key's row (and its Remove button, where the
+   * dialog gave the focus back) is gone; without this it fell to the page's body.
+   */
+  const focusAfterRemoval = useRef<string | null>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
+  useEffect(() => {
+    const target = focusAfterRemoval.current;
+    if (target === null || !keys) return;
+    focusAfterRemoval.current = null;
+    (removeButtons.current.get(target) ?? addButton.current)?.focus();
+  }, [keys]);
+
   const remove = async (key: DkimKeyInfo) => {
     setRemoving(null);
-    await act(
+    // the next key's Remove (the previous one's for the last key), else Generate/Import key
+    const removable = (keys ?? []).filter((k) => k.source !== 'settings');
+    const at = removable.indexOf(key);
+    const next = removable[at + 1] ?? removable[at - 1];
+    // set before the reload, whose new list the effect above focuses in
+    focusAfterRemoval.current = next ? `${next.domain}/${next.selector}` : '';
+    const done = await act(
       () => api.removeDkimKey(key.domain, key.selector),
       `Removed ${key.selector} of ${key.domain} and its private key file.`,
     );
+    // refused: the key and its Remove button are still there, and have the focus
+    if (!done) focusAfterRemoval.current = null;
   };
 
   const add = async (event: FormEvent) => {
@@ -133,7 +155,15 @@ export function SigningSection() {
                             : 'Sign again'}
                         <span className="visually-hidden"> with {id}</span>
                       </button>
-                      <button type="button" className="danger" onClick={() => setRemoving(key)}>
+                      <button
+                        type="button"
+                        className="danger"
+                        ref={(button) => {
+                          if (button) removeButtons.current.set(id, button);
+                          else removeButtons.current.delete(id);
+                        }}
+                        onClick={() => setRemoving(key)}
+                      >
                         Remove<span className="visually-hidden"> {id}</span>
                       </button>
                     </>
@@ -256,7 +286,9 @@ export function SigningSection() {
             onChange={(event) => setHeaders(event.target.value)}
           />
         </div>
-        <button type="submit">{pem.trim() ? 'Import key' : 'Generate key'}</button>
+        <button type="submit" ref={addButton}>
+          {pem.trim() ? 'Import key' : 'Generate key'}
+        </button>
       </form>
       {removing && keys && (
         <RemoveKeyDialog
