@@ -1,10 +1,13 @@
-// The anomaly alert of a sender the relay paused by itself (anomalyPause), after the admin lifted
-// that pause: it said "and was paused until released" still, with no way to suspend the sender
-// again from it. Now it says the pause was lifted and offers Suspend; keyboard only. Real SMTP,
-// the real headless server with its clock moved by hours, Debian's Chromium.
+// The automatic pause (anomalyPause) as the admin sees it, from the burst to the lift: the window
+// is open when a workstation's burst sets it off, the alert arrives live saying the client was
+// paused until released, with no Suspend button (it is suspended already), and Review senders
+// shows the automatic entry with what ends it. Once the admin lifts the pause, the alert says so
+// and offers Suspend again (it said "paused until released" still, with no way to suspend the
+// sender again from it); keyboard only. Real SMTP (the message after the burst is refused at
+// connect), the real headless server with its clock moved by hours, Debian's Chromium.
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SenderAlert } from '../../preload/api-contract.js';
+import type { SenderAlert, SuspensionEntry } from '../../preload/api-contract.js';
 import { eventually } from '../e2e/browser.js';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -17,37 +20,62 @@ afterEach(async () => {
   gui = undefined;
 });
 
-describe.skipIf(!chromiumPath)('the alert of an automatic pause lifted since', () => {
-  it('says the pause was lifted and offers Suspend again', async () => {
+describe.skipIf(!chromiumPath)('the automatic pause in the sender alert', () => {
+  it('arrives live with a burst, says paused until released, and once lifted offers Suspend again', async () => {
     // ten minutes into an hour, so a slow run does not cross into the next one
     const startedAt = Date.now();
     const clockStart = Math.floor(startedAt / hour) * hour + 10 * 60_000;
     let shift = 0;
     gui = await startGui(chromiumPath as string, {
-      viewport: { width: 900, height: 700 },
+      viewport: { width: 1100, height: 700 },
       now: () => clockStart + shift + (Date.now() - startedAt),
       settings: { anomalyFactor: 2, anomalyMinMessages: 3, anomalyPause: true },
     });
     const { page, relaydesk } = gui;
     const send = (subject: string) =>
-      gui?.send({ from: 'scanner@office.example', to: 'x@example.com', subject, text: 'x' });
-    // the workstation's history: one message in each of two earlier hours, then a burst
+      (gui as Gui).send({
+        from: 'scanner@office.example',
+        to: 'x@example.com',
+        subject,
+        text: 'x',
+      });
+    // the workstation's history: one message in each of two earlier hours
     shift = -2 * hour;
     await send('quiet 1');
     shift = -1 * hour;
     await send('quiet 2');
     shift = 0;
-    for (let n = 0; n < 3; n++) await send(`burst ${n}`);
-    await eventually(() => relaydesk.api<SenderAlert[]>('/api/v1/sender-alerts')).toHaveLength(1);
-    const [raised] = await relaydesk.api<SenderAlert[]>('/api/v1/sender-alerts');
-    expect(raised?.SuspensionID).not.toBeNull();
 
+    // the window is open when the burst comes
     await gui.openLive();
     const alert = page.getByTestId('sender-alert');
+    expect(await alert.count()).toBe(0);
+    for (let n = 0; n < 3; n++) await send(`burst ${n}`);
     await eventually(() => alert.innerText()).toMatch(
       /^Client 127\.0\.0\.1 sent 3 messages this hour \(usually 1 an hour\), and was paused until released\./,
     );
+    // paused already: no Suspend to offer, only Review senders and Dismiss
     expect(await page.getByTestId('sender-alert-suspend').count()).toBe(0);
+    expect(await alert.getByRole('button').allInnerTexts()).toEqual(['Review senders', 'Dismiss']);
+    const [raised] = await relaydesk.api<SenderAlert[]>('/api/v1/sender-alerts');
+    const [paused] = await relaydesk.api<SuspensionEntry[]>('/api/v1/suspensions');
+    expect(paused).toMatchObject({ Kind: 'ip', Value: '127.0.0.1', Auto: true });
+    expect(raised?.SuspensionID).toBe(paused?.ID);
+    // the pause is real: the workstation's next message is turned away
+    await expect(send('after the pause')).rejects.toThrow(
+      /421 4\.7\.0 Client suspended: automatic/,
+    );
+
+    await page.screenshot({ path: join(screenshots, 'sender-alert-paused-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'sender-alert-paused-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // Review senders: the automatic entry, with Lift and release to end the pause
+    await alert.getByRole('button', { name: 'Review senders' }).click();
+    const entry = page.getByTestId('suspension').filter({ hasText: '127.0.0.1' });
+    await eventually(() => entry.innerText()).toContain('automatic');
+    expect(await entry.getByTestId('unsuspend-release').innerText()).toBe('Lift and release…');
 
     // the admin lifts the pause (another window, the CLI): the alert follows
     const lifted = await relaydesk.fetch(`/api/v1/suspensions/${raised?.SuspensionID}`, {
