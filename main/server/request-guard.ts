@@ -4,6 +4,13 @@
 // - Cross-site requests: a page can POST/PUT/DELETE (and open WebSockets) to localhost without
 //   CORS stopping the request itself; browsers always say where they come from (`Origin`,
 //   `Sec-Fetch-Site`), so state changes and event streams from another origin are refused.
+// - Cross-site reads by side channel: a page cannot read a GET's answer, but it can embed it
+//   (`<script src>`, `<img>`, `<iframe>`) and time it or watch its load/error event. /api/v1/wait
+//   answers at once when a message matches and only at the timeout when none does, so a page
+//   could search the captured mail letter by letter (a reset code, a token). And a framed UI can
+//   be clickjacked. So a request another site's page makes is refused unless it is a top-level
+//   navigation (a link to /view/latest from a CI log still opens): the browser says which it is
+//   in `Sec-Fetch-Site`, `Sec-Fetch-Mode` and `Sec-Fetch-Dest`; non-browser clients send none.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListenAddress } from '../core/settings/settings-schema.js';
@@ -40,6 +47,12 @@ declare module 'fastify' {
 /** A request that is refused from another origin even though it changes nothing. */
 export type EventStreamKind = 'WebSocket' | 'event stream';
 
+/** A link followed or an address typed: the browser shows the answer to the user alone. */
+function isTopLevelNavigation(headers: IncomingHttpHeaders): boolean {
+  const dest = headers['sec-fetch-dest'];
+  return headers['sec-fetch-mode'] === 'navigate' && (dest === undefined || dest === 'document');
+}
+
 /** Why a request must be refused, or null when it may proceed. */
 export function refusalReason(
   listen: ListenAddress,
@@ -53,11 +66,18 @@ export function refusalReason(
   if (loopbackListener && !isLoopbackName(hostName(host))) {
     return `Host ${JSON.stringify(host)} refused: this API answers only to localhost names (DNS rebinding protection)`;
   }
-  if (!stateChanging.has(method) && !stream) return null;
   const origin = headers.origin;
   // origins the user listed (--api-cors) may use the API like its own UI
   if (origin !== undefined && corsOrigins.includes(origin)) return null;
   const site = headers['sec-fetch-site'];
+  if (!stateChanging.has(method) && !stream) {
+    if ((site !== 'cross-site' && site !== 'same-site') || isTopLevelNavigation(headers)) {
+      return null;
+    }
+    const dest = headers['sec-fetch-dest'] ?? 'unknown';
+    const how = dest === 'empty' || dest === 'unknown' ? 'a fetch' : `a ${dest}`;
+    return `${method} as ${how} from another site's page (Sec-Fetch-Site: ${site}) refused: a page may link to Relaydesk but not embed, frame or fetch it; list a web app that should call the API with --api-cors`;
+  }
   let crossOrigin = site === 'cross-site' || origin === 'null';
   if (origin !== undefined && origin !== 'null') {
     try {
@@ -75,6 +95,10 @@ export function refusalReason(
 export function guardRequestOrigin(listen: ListenAddress, corsOrigins: readonly string[] = []) {
   return async (req: FastifyRequest, reply: FastifyReply): Promise<void> => {
     if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return;
+    // what an older browser without Sec-Fetch-* still honours: no framing of the UI by another
+    // origin, and no answer (a part, the raw source, an error echoing its input) read as another
+    // type than the one it is sent as
+    void reply.header('x-frame-options', 'SAMEORIGIN').header('x-content-type-options', 'nosniff');
     const stream = req.routeOptions.config.eventStream ? 'event stream' : null;
     const reason = refusalReason(listen, req.method, req.headers, stream, corsOrigins);
     if (reason) {
