@@ -5,6 +5,10 @@
 // UTF-8 percent form, after a plain `filename` for clients that only know that one. An ASCII
 // name keeps the one plain parameter, as Mailpit sends it.
 
+// Bidi controls (embeddings, overrides, isolates) would reorder the saved name in a file manager:
+// `photo<U+202E>gpj.exe` shows as "photoexe.jpg". No name needs them, so they are left out.
+const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
+
 /** RFC 8187 attr-char: what `filename*` may carry without percent-encoding. */
 const attrChar = /[A-Za-z0-9!#$&+\-.^_`|~]/;
 
@@ -33,8 +37,9 @@ function asciiFallback(name: string): string {
  * `attachment; filename="…"` (or without `attachment` when `attachment` is false, so a browser
  * shows the part in place), plus `filename*=UTF-8''…` when the name is not plain ASCII.
  */
-export function contentDisposition(fileName: string, attachment = true): string {
+export function contentDisposition(sentName: string, attachment = true): string {
   const type = attachment ? 'attachment; ' : '';
+  const fileName = sentName.replace(BIDI_CONTROLS, '');
   const plain = asciiFallback(fileName);
   // printable ASCII without quotes or backslashes is its own fallback
   if (plain === fileName) return `${type}filename="${plain}"`;
