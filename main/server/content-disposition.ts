@@ -4,10 +4,7 @@
 // way out that browsers, curl -J and the HTTP libraries read: the name as `filename*` in RFC 8187's
 // UTF-8 percent form, after a plain `filename` for clients that only know that one. An ASCII
 // name keeps the one plain parameter, as Mailpit sends it.
-
-// Bidi controls (embeddings, overrides, isolates) would reorder the saved name in a file manager:
-// `photo<U+202E>gpj.exe` shows as "photoexe.jpg". No name needs them, so they are left out.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/gu;
+import { withoutBidiControls } from '../../preload/mail-text.js';
 
 /** RFC 8187 attr-char: what `filename*` may carry without percent-encoding. */
 const attrChar = /[A-Za-z0-9!#$&+\-.^_`|~]/;
@@ -39,7 +36,8 @@ function asciiFallback(name: string): string {
  */
 export function contentDisposition(sentName: string, attachment = true): string {
   const type = attachment ? 'attachment; ' : '';
-  const fileName = sentName.replace(BIDI_CONTROLS, '');
+  // a file manager would obey them: `invoice<U+202E>fdp.exe` shows as "invoiceexe.pdf"
+  const fileName = withoutBidiControls(sentName);
   const plain = asciiFallback(fileName);
   // printable ASCII without quotes or backslashes is its own fallback
   if (plain === fileName) return `${type}filename="${plain}"`;

@@ -1,27 +1,8 @@
 // How mail fields read in the list and the message view.
-import type { MailAddress } from '../api/contract';
+import { shownMailText, type MailAddress } from '../api/contract';
 
-// The explicit bidirectional formatting characters (embeddings, overrides, isolates). Shown as
-// they are, `Invoice \u202Egpj.exe` reads "Invoice exe.jpg": a subject, sender name or attachment
-// name can pass an executable off as a picture (CVE-2009-3376's trick, the "RLO" spoof). Mail
-// text written right to left needs none of them, so they are shown as what they are instead.
-const BIDI_CONTROLS = /[\u202a-\u202e\u2066-\u2069]/g;
-
-/**
- * Text from a message (subject, display name, attachment name) with each bidi control shown as
- * `[U+202E]`, so it cannot reorder what the reader sees.
- */
-export function shownMailText(text: string): string {
-  return text.replace(
-    BIDI_CONTROLS,
-    (char) => `[U+${char.charCodeAt(0).toString(16).toUpperCase()}]`,
-  );
-}
-
-/** A name to save a part under: the bidi controls taken out (they would reorder it there too). */
-export function savedFileName(name: string): string {
-  return name.replace(BIDI_CONTROLS, '');
-}
+// what the sender chose, shown or saved so that bidi controls cannot reorder it (mail-text.ts)
+export { shownMailText, withoutBidiControls as savedFileName } from '../api/contract';
 
 /** The subject as the list and the reading pane show it. */
 export function shownSubject(subject: string): string {
