@@ -11,6 +11,9 @@
 //   be clickjacked. So a request another site's page makes is refused unless it is a top-level
 //   navigation (a link to /view/latest from a CI log still opens): the browser says which it is
 //   in `Sec-Fetch-Site`, `Sec-Fetch-Mode` and `Sec-Fetch-Dest`; non-browser clients send none.
+//   Not to the API's own routes either: a page may open a window once and send it from one
+//   /api/v1/wait to the next, seeing when each answer arrives (the window stops being readable
+//   by the page the moment it does). An API address typed or bookmarked is no other site's.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { ListenAddress } from '../core/settings/settings-schema.js';
@@ -53,6 +56,9 @@ function isTopLevelNavigation(headers: IncomingHttpHeaders): boolean {
   return headers['sec-fetch-mode'] === 'navigate' && (dest === undefined || dest === 'document');
 }
 
+/** The API (ours, Mailpit's, MailHog's, also under /mailhog/): not a page to link to. */
+const apiPath = /^(?:\/mailhog)?\/api\//;
+
 /** Why a request must be refused, or null when it may proceed. */
 export function refusalReason(
   listen: ListenAddress,
@@ -60,6 +66,8 @@ export function refusalReason(
   headers: IncomingHttpHeaders,
   stream: EventStreamKind | null,
   corsOrigins: readonly string[] = [],
+  /** The request's path (and query), for the routes another site may link to. */
+  url = '/',
 ): string | null {
   const host = headers.host ?? '';
   const loopbackListener = isLoopbackIp(listen.host) || listen.host === 'localhost';
@@ -71,8 +79,11 @@ export function refusalReason(
   if (origin !== undefined && corsOrigins.includes(origin)) return null;
   const site = headers['sec-fetch-site'];
   if (!stateChanging.has(method) && !stream) {
-    if ((site !== 'cross-site' && site !== 'same-site') || isTopLevelNavigation(headers)) {
-      return null;
+    if (site !== 'cross-site' && site !== 'same-site') return null;
+    const api = apiPath.test(url);
+    if (isTopLevelNavigation(headers) && !api) return null;
+    if (isTopLevelNavigation(headers)) {
+      return `${method} ${url.split('?')[0] ?? ''} opened from another site's page (Sec-Fetch-Site: ${site}) refused: the API's answers are not pages to link to; type or paste the address, or link to the UI or /view/ instead`;
     }
     const dest = headers['sec-fetch-dest'] ?? 'unknown';
     const how = dest === 'empty' || dest === 'unknown' ? 'a fetch' : `a ${dest}`;
@@ -100,7 +111,7 @@ export function guardRequestOrigin(listen: ListenAddress, corsOrigins: readonly 
     // type than the one it is sent as
     void reply.header('x-frame-options', 'SAMEORIGIN').header('x-content-type-options', 'nosniff');
     const stream = req.routeOptions.config.eventStream ? 'event stream' : null;
-    const reason = refusalReason(listen, req.method, req.headers, stream, corsOrigins);
+    const reason = refusalReason(listen, req.method, req.headers, stream, corsOrigins, req.url);
     if (reason) {
       await reply.code(403).send({ error: reason });
       return;

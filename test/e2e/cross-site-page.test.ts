@@ -97,6 +97,25 @@ describe.skipIf(!chromiumPath)('a page on another site, in Chromium', () => {
     await page.getByText('Your reset code 4242').first().waitFor();
   });
 
+  it('cannot time the API in a window of its own either: an API address is no link target', async () => {
+    const base = `http://127.0.0.1:${relaydesk.http.port}`;
+    // a window the page opened once can be sent from one /api/v1/wait to the next, and the page
+    // sees when each answer arrives (the window is no longer its own from that moment)
+    const wait = `${base}/api/v1/wait?timeout=60&query=subject%3A4242`;
+    const site = await attackerSite(`<!doctype html><title>evil</title>
+      <a id="wait" href="${wait}">prize</a>`);
+    servers.push(site.server);
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    const [answer] = await Promise.all([page.waitForResponse(wait), page.click('#wait')]);
+    expect(answer.status()).toBe(403);
+    expect(((await answer.json()) as { error: string }).error).toMatch(
+      /opened from another site's page .* refused: .*type or paste the address/,
+    );
+    // typed into the address bar, the same address answers
+    expect((await page.goto(wait))?.status()).toBe(200);
+  });
+
   it('answers every request with nosniff and no framing by another origin', async () => {
     const res = await relaydesk.fetch('/');
     expect(res.headers.get('x-frame-options')).toBe('SAMEORIGIN');
