@@ -4,6 +4,7 @@
 // notice has no mark to show, so the words say whose address it is. Only the null sender `<>`
 // has nothing to name. Shared by the core and the renderer. Pure.
 import type { MessageSummary } from './api-contract.js';
+import { shownMailText } from './mail-text.js';
 
 /** The null sender's words, as the list's row says them. */
 export const noSender = '(no sender)';
@@ -17,7 +18,9 @@ export function arrivalSender(
   named = true,
 ): string {
   const from = (named ? message.From?.Name : '') || message.From?.Address;
-  if (from) return from;
-  if (message.MailFrom) return `${message.MailFrom} (envelope sender, no From header)`;
+  if (from) return shownMailText(from);
+  if (message.MailFrom) {
+    return `${shownMailText(message.MailFrom)} (envelope sender, no From header)`;
+  }
   return noSender;
 }

@@ -10,6 +10,7 @@ import type {
 } from '../../preload/api-contract.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
 import { arrivalSender } from '../../preload/arrival-sender.js';
+import { shownMailText } from '../../preload/mail-text.js';
 import { onScreen } from '../../preload/setting-names.js';
 import type { MessageRecord } from '../core/message-record.js';
 import type { ServiceEvent } from '../core/relay-service.js';
@@ -87,7 +88,7 @@ export function newMailNotice(batch: readonly MessageSummary[]): DesktopNotice |
     return {
       kind: 'new-mail',
       title: `New message from ${sender(last)}`,
-      body: last.Subject || '(no subject)',
+      body: shownMailText(last.Subject) || '(no subject)',
       open: { view: 'message', id: last.ID },
     };
   }

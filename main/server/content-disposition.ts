@@ -4,6 +4,7 @@
 // way out that browsers, curl -J and the HTTP libraries read: the name as `filename*` in RFC 8187's
 // UTF-8 percent form, after a plain `filename` for clients that only know that one. An ASCII
 // name keeps the one plain parameter, as Mailpit sends it.
+import { withoutBidiControls } from '../../preload/mail-text.js';
 
 /** RFC 8187 attr-char: what `filename*` may carry without percent-encoding. */
 const attrChar = /[A-Za-z0-9!#$&+\-.^_`|~]/;
@@ -33,8 +34,10 @@ function asciiFallback(name: string): string {
  * `attachment; filename="…"` (or without `attachment` when `attachment` is false, so a browser
  * shows the part in place), plus `filename*=UTF-8''…` when the name is not plain ASCII.
  */
-export function contentDisposition(fileName: string, attachment = true): string {
+export function contentDisposition(sentName: string, attachment = true): string {
   const type = attachment ? 'attachment; ' : '';
+  // a file manager would obey them: `invoice<U+202E>fdp.exe` shows as "invoiceexe.pdf"
+  const fileName = withoutBidiControls(sentName);
   const plain = asciiFallback(fileName);
   // printable ASCII without quotes or backslashes is its own fallback
   if (plain === fileName) return `${type}filename="${plain}"`;

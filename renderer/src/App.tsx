@@ -72,6 +72,7 @@ import {
   useDesktopViews,
   useRememberedPaneWidth,
 } from './desktop/desktop-bridge';
+import { shownSubject } from './format/mail-format';
 
 type OpenDialog =
   | { kind: 'analyze'; text?: string; error?: string }
@@ -436,7 +437,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     const subject = (id: string) => {
       const position = list.positions.get(id);
       const row = position === undefined ? undefined : list.rows.get(position);
-      return row ? `“${row.Subject || '(no subject)'}”` : id;
+      return row ? `“${shownSubject(row.Subject)}”` : id;
     };
     const details = outcomes.flatMap((outcome) =>
       outcome.result === 'released' ? [] : [`${subject(outcome.id)}: ${outcome.why}`],

@@ -6,6 +6,7 @@ import type { MessageSummary } from '../../preload/api-contract.js';
 import {
   DesktopNotifier,
   NewMailBatcher,
+  newMailNotice,
   type DesktopNotice,
 } from '../../main/desktop/notification-batcher.js';
 import { settled } from '../helpers/delivery.js';
@@ -72,6 +73,19 @@ describe('batching new mail', () => {
       title: 'New message from eve@example.com',
       body: 'alone',
       open: { view: 'message', id: 'last' },
+    });
+  });
+});
+
+describe('a notice of new mail', () => {
+  it('shows a right-to-left override in the sender and subject as [U+202E], not obeyed', () => {
+    const message = summary('rlo', 'billing@example.com', 'Invoice \u202egpj.exe');
+    message.From = { Name: 'Accounts \u202eevil', Address: 'billing@example.com' };
+    expect(newMailNotice([message])).toEqual({
+      kind: 'new-mail',
+      title: 'New message from Accounts [U+202E]evil',
+      body: 'Invoice [U+202E]gpj.exe',
+      open: { view: 'message', id: 'rlo' },
     });
   });
 });

@@ -13,6 +13,8 @@ const partIds = new Map<string, string>();
 const transfer = 'Überweisung März – 日本.txt';
 const quoted = 'report "final" \\ v2.txt';
 const photo = 'Foto Müller.png';
+// a right-to-left override: shown as it is, it reads "invoiceexe.pdf"
+const overridden = 'invoice\u202efdp.exe';
 // a 1×1 PNG, so the thumbnail route has an image to scale
 const onePixel = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
@@ -31,6 +33,7 @@ beforeAll(async () => {
       { filename: quoted, content: 'final report\n' },
       { filename: 'invoice.pdf', content: '%PDF-1.4 fake\n', contentType: 'application/pdf' },
       { filename: photo, content: onePixel, contentType: 'image/png' },
+      { filename: overridden, content: 'MZ', contentType: 'application/octet-stream' },
     ],
   });
   id = /queued as (\S+)/.exec(info.response)?.[1] as string;
@@ -69,6 +72,11 @@ describe('GET /api/v1/message/{ID}/part/{PartID}', () => {
     const disposition = res.headers.get('content-disposition') as string;
     expect(nameIn(disposition)).toBe(quoted);
     expect(disposition).toContain('filename="report _final_ _ v2.txt"');
+  });
+
+  it('saves a name with a right-to-left override without it, so it reads as it is', async () => {
+    const res = await download(overridden);
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="invoicefdp.exe"');
   });
 
   it('names an ASCII part with the one plain parameter, as Mailpit does', async () => {

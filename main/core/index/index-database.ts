@@ -1,6 +1,6 @@
 // The index's database file: its schema, and the checks that decide whether a file found at start-up
 // can be used or must be made anew from the sidecars (which stay the source of truth).
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type BetterSqlite3 from 'better-sqlite3';
 
@@ -145,6 +145,24 @@ export function readMeta(db: Database, key: string): string | undefined {
 
 export function writeMeta(db: Database, key: string, value: string): void {
   db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, value);
+}
+
+/**
+ * Makes the file (and its write-ahead log and shared memory, which SQLite creates with the file's
+ * own mode) readable by this user alone before SQLite opens it. The index holds every message's
+ * addresses, subject and body words; SQLite makes a new file 0644 under the usual umask, so in a
+ * data folder the user made (`mkdir mail`, 0755) any local account could read the mail through
+ * it, while the .eml files beside it are 0600.
+ */
+export function ownerOnlyDatabase(path: string): void {
+  closeSync(openSync(path, 'a', 0o600));
+  for (const suffix of ['', '-wal', '-shm', '-journal']) {
+    try {
+      chmodSync(path + suffix, 0o600);
+    } catch {
+      // not there (only the file itself must be) or not ours to change: SQLite says if it matters
+    }
+  }
 }
 
 export function removeDatabase(path: string): void {

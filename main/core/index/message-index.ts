@@ -13,6 +13,7 @@ import {
   checkDatabase,
   createDatabase,
   loadSqlite,
+  ownerOnlyDatabase,
   readMeta,
   removeDatabase,
   writeMeta,
@@ -101,6 +102,7 @@ export class MessageIndex {
     let uncleanStop = false;
     let spoolStamp: string | undefined;
     try {
+      ownerOnlyDatabase(path);
       const db = new Sqlite(path);
       try {
         const problem = checkDatabase(db, path);
@@ -118,6 +120,7 @@ export class MessageIndex {
       this.db = null;
       this.statements = null;
       removeDatabase(path);
+      ownerOnlyDatabase(path);
       this.use(createDatabase(new Sqlite(path)), path);
     }
     return { rebuildReason, uncleanStop, ...(spoolStamp === undefined ? {} : { spoolStamp }) };

@@ -1,16 +1,26 @@
 // How mail fields read in the list and the message view.
-import type { MailAddress } from '../api/contract';
+import { shownMailText, type MailAddress } from '../api/contract';
+
+// what the sender chose, shown or saved so that bidi controls cannot reorder it (mail-text.ts)
+export { shownMailText, withoutBidiControls as savedFileName } from '../api/contract';
+
+/** The subject as the list and the reading pane show it. */
+export function shownSubject(subject: string): string {
+  return subject ? shownMailText(subject) : '(no subject)';
+}
 
 /** `Name <address>`, or the bare address when there is no display name. */
 export function formatAddress(address: MailAddress | null): string {
   if (!address) return '';
-  return address.Name ? `${address.Name} <${address.Address}>` : address.Address;
+  const name = shownMailText(address.Name);
+  const mailbox = shownMailText(address.Address);
+  return name ? `${name} <${mailbox}>` : mailbox;
 }
 
 /** The short form for a list column: the display name when there is one. */
 export function shortAddress(address: MailAddress | null): string {
   if (!address) return '';
-  return address.Name || address.Address;
+  return shownMailText(address.Name || address.Address);
 }
 
 export function formatAddressList(addresses: readonly MailAddress[]): string {

@@ -8,6 +8,7 @@ import {
   formatSize,
   shortAddress,
   shortAddressList,
+  shownSubject,
 } from '../format/mail-format';
 import { AttachmentMarker } from './AttachmentMarker';
 import { StatusMark, type RowState } from './StatusMark';
@@ -184,7 +185,7 @@ const MessageRowContent = memo(function MessageRowContent({
             {tag}
           </span>
         ))}
-        <span className="row-subject-text">{message.Subject || '(no subject)'}</span>
+        <span className="row-subject-text">{shownSubject(message.Subject)}</span>
       </span>
       <span className="row-size">{formatSize(message.Size)}</span>
       <span className="row-detail">

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDetail, MessagePart } from '../api/contract';
-import { formatSize } from '../format/mail-format';
+import { formatSize, savedFileName, shownMailText } from '../format/mail-format';
 
 /**
  * Where a part can be downloaded from. Over HTTP the API's own URL (same origin, so the page's
@@ -36,12 +36,12 @@ function usePartUrl(messageId: string, part: MessagePart, wanted: boolean): stri
 function Attachment({ messageId, part }: { messageId: string; part: MessagePart }) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
   const url = usePartUrl(messageId, part, wanted);
-  const name = part.FileName || `part ${part.PartID}`;
+  const name = shownMailText(part.FileName) || `part ${part.PartID}`;
   return (
     <li className="attachment" data-testid="attachment">
       <a
         href={url ?? '#'}
-        download={name}
+        download={savedFileName(part.FileName) || name}
         title={`Download ${name}`}
         onClick={(event) => {
           if (url) return;

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { MailAddress, MessageDetail } from '../api/contract';
-import { formatAddress, formatFullDate } from '../format/mail-format';
+import { formatAddress, formatFullDate, shownMailText, shownSubject } from '../format/mail-format';
 import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
 import { UnsubscribeField } from './UnsubscribeField';
@@ -95,8 +95,8 @@ export function MessageHeader({
     <header className="message-header">
       <div className="subject-row">
         {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
-        <h2 data-testid="message-subject" title={message.Subject || undefined}>
-          {message.Subject || '(no subject)'}
+        <h2 data-testid="message-subject" title={shownMailText(message.Subject) || undefined}>
+          {shownSubject(message.Subject)}
         </h2>
         {actions}
       </div>

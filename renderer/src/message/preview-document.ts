@@ -52,14 +52,16 @@ export function hasRemoteContent(html: string): boolean {
  * parser, which loads nothing while it parses.
  */
 export function withSafeLinks(html: string, parser: DOMParser): string {
-  if (!/<a[\s>]|<area[\s>]|http-equiv\s*=\s*["']?refresh/i.test(html)) return html;
+  // a cheap look before parsing, as loose as the parser: `<a/href=…>` is a link and
+  // `http-equiv="&#82;efresh"` a refresh (the attribute's value is read after its entities)
+  if (!/<(?:a|area|meta)[\s/>]/i.test(html)) return html;
   const doc = parser.parseFromString(html, 'text/html');
   for (const link of Array.from(doc.querySelectorAll('a[href], area[href]'))) {
     link.setAttribute('target', '_blank');
     link.setAttribute('rel', 'noopener noreferrer');
   }
   for (const meta of Array.from(doc.querySelectorAll('meta[http-equiv]'))) {
-    if (meta.getAttribute('http-equiv')?.toLowerCase() === 'refresh') meta.remove();
+    if (meta.getAttribute('http-equiv')?.trim().toLowerCase() === 'refresh') meta.remove();
   }
   const doctype = leadingDoctype.exec(html)?.[0] ?? '';
   return doctype + doc.documentElement.outerHTML;

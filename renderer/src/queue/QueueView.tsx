@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
 import { onScreen } from '../api/contract';
-import { formatFullDate } from '../format/mail-format';
+import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
 import { useTickingNow } from './use-ticking-now';
@@ -177,7 +177,7 @@ export function QueueView(props: {
                   className="link-button"
                   onClick={() => props.onOpenMessage(message.ID)}
                 >
-                  {message.Subject || '(no subject)'}
+                  {shownSubject(message.Subject)}
                 </button>
                 <span className="queue-recipient">to {recipient.deliverTo}</span>
                 <span className="queue-why" data-testid="queue-why">

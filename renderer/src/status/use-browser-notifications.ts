@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
-import { arrivalSender, type MessageSummary } from '../api/contract';
+import { arrivalSender, shownMailText, type MessageSummary } from '../api/contract';
 
 const storageKey = 'relaydesk.browserNotifications';
 /** At most one notification this often, as Mailpit's web UI: a test suite's burst is one, not 500. */
@@ -84,7 +84,7 @@ export function useBrowserNotifications(
       const message = event.Data;
       // the address, as Mailpit's; a scan without a From header by its envelope sender
       const shown = new Notification(`New mail from ${arrivalSender(message, false)}`, {
-        body: (message.Subject || '(no subject)').slice(0, 100),
+        body: (shownMailText(message.Subject) || '(no subject)').slice(0, 100),
         tag: 'relaydesk-new-mail',
       });
       shown.onclick = () => {
