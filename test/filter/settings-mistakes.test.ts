@@ -4,8 +4,14 @@
 // RELAYDESK_ variable is said at start, not ignored without a word.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  runCli,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -64,16 +70,35 @@ describe('attachment types in the settings', () => {
   });
 });
 
-describe('RELAYDESK_ variables', () => {
-  it('warns at start of one a slip away from a setting, which is otherwise ignored', async () => {
-    const relay = await startServe({
+describe('variables in the environment', () => {
+  // one relay started with all of them: its start-up lines say what each one is
+  let relay: ServeProcess;
+  let said = '';
+  let maxMessages = 0;
+  // read before the file's afterEach ends the relay
+  beforeAll(async () => {
+    relay = await startServe({
       env: {
         RELAYDESK_CLAMD_UNAVALABLE: 'accept',
         RELAYDESK_BACKUP_HOST: 'nas.local',
         RELAYDESK_REQUIRE_TOOLS: '1',
+        MP_MAX_MESSAGES: '50',
+        MP_UI_BIND_ADDR: '0.0.0.0:8025',
+        MP_SMTP_RELAY_HOST: 'smtp.example.com',
+        MP_DISABLE_VERSION_CHECK: 'true',
       },
     });
-    const said = relay.stdout + relay.stderr;
+    said = relay.stdout + relay.stderr;
+    ({ maxMessages } = (
+      await relay.api<{ values: { maxMessages: number } }>('/api/v1/settings')
+    ).values);
+  });
+  afterAll(async () => {
+    relay?.kill('SIGTERM');
+    await relay?.exited;
+  });
+
+  it('warns at start of a RELAYDESK_ one a slip away from a setting, which is otherwise ignored', () => {
     expect(said).toContain(
       'environment: RELAYDESK_CLAMD_UNAVALABLE is no setting and is ignored; did you mean RELAYDESK_CLAMD_UNAVAILABLE? (`relaydesk serve --help` lists the settings; each flag --x-y is RELAYDESK_X_Y)',
     );
@@ -81,33 +106,20 @@ describe('RELAYDESK_ variables', () => {
     expect(said).not.toContain('RELAYDESK_BACKUP_HOST');
     // the test suite's own (.ci/run), one slip from RELAYDESK_REQUIRE_TLS: known, not a typo
     expect(said).not.toContain('RELAYDESK_REQUIRE_TOOLS');
-    relay.kill('SIGTERM');
-    await relay.exited;
   });
 
-  it("names Mailpit's variables (a compose file written for Mailpit), each with what to set here", async () => {
-    const relay = await startServe({
-      env: {
-        MP_MAX_MESSAGES: '50',
-        MP_UI_BIND_ADDR: '0.0.0.0:8025',
-        MP_SMTP_RELAY_HOST: 'smtp.example.com',
-        MP_DISABLE_VERSION_CHECK: 'true',
-      },
-    });
-    const said = (relay.stdout + relay.stderr)
+  it("names Mailpit's variables (a compose file written for Mailpit), each with what to set here", () => {
+    const lines = said
       .split('\n')
       .filter((line) => line.includes('environment: MP_'))
       .map((line) => line.replace(/^\S+ /, ''));
-    expect(said).toEqual([
+    expect(lines).toEqual([
       "environment: MP_DISABLE_VERSION_CHECK is Mailpit's and is ignored; `relaydesk serve --help` lists the settings (each flag --x-y is RELAYDESK_X_Y)",
       "environment: MP_MAX_MESSAGES is Mailpit's and is ignored; Relaydesk's is RELAYDESK_MAX_MESSAGES (--max-messages)",
       "environment: MP_SMTP_RELAY_HOST is Mailpit's and is ignored; Relaydesk's is RELAYDESK_RELAY_HOST (--relay-host)",
       "environment: MP_UI_BIND_ADDR is Mailpit's and is ignored; Mailpit's --listen is --http HOST:PORT (UI and API) here (each flag --x-y is RELAYDESK_X_Y)",
     ]);
     // ignored indeed: the default cap, not Mailpit's 50
-    const settings = await relay.api<{ values: { maxMessages: number } }>('/api/v1/settings');
-    expect(settings.values.maxMessages).toBe(5000);
-    relay.kill('SIGTERM');
-    await relay.exited;
+    expect(maxMessages).toBe(5000);
   });
 });

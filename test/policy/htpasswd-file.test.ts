@@ -6,13 +6,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  cleanupCliProcesses,
-  makeTempDir,
-  runCli,
-  startServe,
-  type ServeProcess,
-} from '../helpers/cli-process.js';
+import { cleanupCliProcesses, makeTempDir, runCli } from '../helpers/cli-process.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const run = promisify(execFile);
@@ -35,18 +30,17 @@ async function htpasswdFile(entries: Array<[string[], string, string]>): Promise
 }
 
 describe.skipIf(!htpasswd)('an htpasswd file as the UI password file', () => {
-  let relay: ServeProcess;
+  let relay: TestRelaydesk;
   let file: string;
   beforeAll(async () => {
     file = await htpasswdFile([
       [['-B'], 'admin', 'right horse battery'],
       [['-s'], 'legacy', 'sha one'],
     ]);
-    relay = await startServe({ args: ['--ui-password-file', file] });
+    relay = await startTestRelaydesk({ greetingDelayMs: 0, uiPasswordFile: file });
   });
   afterAll(async () => {
-    relay?.kill('SIGTERM');
-    await relay?.exited;
+    await relay?.dispose();
     await cleanupCliProcesses();
   });
 
@@ -67,7 +61,13 @@ describe.skipIf(!htpasswd)('an htpasswd file as the UI password file', () => {
   });
 
   it('is refused by a queue command, which cannot log in with hashes, naming what to give', async () => {
-    const result = await runCli(['queue', '--http', relay.apiBase, '--ui-password-file', file]);
+    const result = await runCli([
+      'queue',
+      '--http',
+      `http://127.0.0.1:${relay.http.port}`,
+      '--ui-password-file',
+      file,
+    ]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(
       `--ui-password-file: ${JSON.stringify(file)} holds htpasswd lines (user:hash), not a password to log in with; give a user and password in the URL instead: --http http://USER:PASSWORD@127.0.0.1:8025`,
@@ -85,11 +85,8 @@ describe.skipIf(!htpasswd)('htpasswd lines that are not read', () => {
       [['-m'], 'old', 'pw two'],
     ]);
     expect((await readFile(file, 'utf8')).split('\n')[1]).toMatch(/^old:\$apr1\$/);
-    const flag = '--ui-password-file';
-    const result = await runCli(['serve', '--data', await makeTempDir(), flag, file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toBe(
-      `relaydesk: ${flag}: ${JSON.stringify(file)} line 2 (old): this kind of hash is not read here (Apache MD5, crypt or salted SHA); make the line again with bcrypt: htpasswd -B FILE old\n`,
+    await expect(startTestRelaydesk({ uiPasswordFile: file })).rejects.toThrow(
+      `--ui-password-file: ${JSON.stringify(file)} line 2 (old): this kind of hash is not read here (Apache MD5, crypt or salted SHA); make the line again with bcrypt: htpasswd -B FILE old`,
     );
   });
 
@@ -97,11 +94,8 @@ describe.skipIf(!htpasswd)('htpasswd lines that are not read', () => {
     // made with the lowest cost, then its cost field raised: htpasswd -B -C 15 itself takes seconds
     const file = await htpasswdFile([[['-B', '-C', '4'], 'admin', 'pw']]);
     await writeFile(file, (await readFile(file, 'utf8')).replace('$04$', '$15$'));
-    const flag = '--send-api-auth-file';
-    const result = await runCli(['serve', '--data', await makeTempDir(), flag, file]);
-    expect(result.code).toBe(2);
-    expect(result.stderr).toContain(
-      `relaydesk: ${flag}: ${JSON.stringify(file)} line 1 (admin): bcrypt cost 15 is more than 14`,
+    await expect(startTestRelaydesk({ sendApiAuthFile: file })).rejects.toThrow(
+      `--send-api-auth-file: ${JSON.stringify(file)} line 1 (admin): bcrypt cost 15 is more than 14`,
     );
   });
 });
