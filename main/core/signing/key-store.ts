@@ -95,7 +95,7 @@ export function signingDomain(domain: string): string {
  * be stored, and the key's record would then be `s1._domainkey.example.com._domainkey.example.com`
  * (or the mail signed with an s= no receiver can look up), which nobody ever publishes.
  */
-function refuseRecordName(field: 'domain' | 'selector', value: string): void {
+export function refuseRecordName(field: 'domain' | 'selector', value: string): void {
   const labels = value.trim().replace(/\.$/, '').toLowerCase().split('.');
   const at = labels.indexOf('_domainkey');
   if (at < 0) return;
