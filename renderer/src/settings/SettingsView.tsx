@@ -103,14 +103,12 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
   }, []);
 
   useEffect(() => {
-    api
-      .getSettings()
-      .then(show, (failure: Error) =>
-        setStatus({
-          text: `The settings could not be loaded: ${serverWords(failure)}`,
-          error: true,
-        }),
-      );
+    api.getSettings().then(show, (failure: Error) =>
+      setStatus({
+        text: `The settings could not be loaded: ${serverWords(failure)}`,
+        error: true,
+      }),
+    );
   }, [api, show]);
 
   if (!view || !draft) {
