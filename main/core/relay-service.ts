@@ -136,7 +136,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       log,
     });
     intoLogFiles = (record, line) => relayLog.noteRecord(record, line);
-    const users = new UserStore(settings.dataDir);
+    const users = new UserStore(settings.dataDir, (line) => log(line));
     const dns = new DnsResolver({ servers: settings.dnsServers });
     const recipientCheck = new RecipientCheck(new AddressChecker(dns), settings, log);
     const filter = new FilterControl(settings, () => rules.current, store.parser, now, log);

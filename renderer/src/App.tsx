@@ -73,6 +73,7 @@ import {
   useRememberedPaneWidth,
 } from './desktop/desktop-bridge';
 import { shownSubject } from './format/mail-format';
+import { serverWords } from './api/http-transport';
 
 type OpenDialog =
   | { kind: 'analyze'; text?: string; error?: string }
@@ -477,7 +478,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
       setBulkNotice({
-        text: failure instanceof Error ? failure.message : String(failure),
+        text: serverWords(failure),
         error: true,
       });
     }

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { serverWords } from './api/http-transport';
 
 export type AsyncValue<T> =
   { status: 'loading' } | { status: 'ready'; value: T } | { status: 'failed'; error: string };
@@ -23,7 +24,7 @@ export function useAsyncValue<T>(load: () => Promise<T>, key: string): AsyncValu
           key,
           value: {
             status: 'failed',
-            error: error instanceof Error ? error.message : String(error),
+            error: serverWords(error),
           },
         }),
     );

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { serverWords } from './api/http-transport';
 
 /**
  * An action the relay may refuse, behind a confirm's button: `busy` while it runs (the button
@@ -18,7 +19,7 @@ export function useRefusableAction(action: () => Promise<void>): {
     try {
       await action();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(serverWords(failure));
       setBusy(false);
     }
   };

@@ -346,6 +346,37 @@ describe('the --config file', () => {
     ]);
   });
 
+  // the dkim list stopped at its first problem: fixing the domain then revealed the selector
+  it("every DKIM key's problems at once, one line each, naming the entry and the field", async () => {
+    const path = await configFile(
+      JSON.stringify({
+        dkim: [
+          { domain: 'shop', selector: 'mail 2026', keyFile: '/etc/dkim/shop.pem' },
+          { domain: 'news.example', selectr: 'n1', keyFile: 42 },
+          'news.example',
+        ],
+      }),
+    );
+    const result = await runCli(
+      [
+        'serve',
+        ...['--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await makeTempDir()],
+        ...['--config', path],
+      ],
+      { timeoutMs: 10_000 },
+    );
+    const file = `relaydesk: settings file ${JSON.stringify(path)}`;
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toEqual([
+      `${file}: dkim[0].domain: "shop" is not a domain name; give the domain of the From address, e.g. example.com`,
+      `${file}: dkim[0].selector: "mail 2026" is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026`,
+      `${file}: dkim[1].selectr: unknown field "selectr"; did you mean "selector"?`,
+      `${file}: dkim[1].keyFile: 42 is not a file path; give the path of its PEM private key, e.g. "/etc/dkim/mail.pem"`,
+      `${file}: dkim[2]: "news.example" is not an object; give {"domain": "example.com", "selector": "mail", "keyFile": "/path/mail.pem"}`,
+      '',
+    ]);
+  });
+
   it('a key like no known one still gets the list of fields', async () => {
     const path = await configFile('{"quotas": [{"user": "*", "limit": 5}]}');
     expect(await serve(['--config', path])).toBe(

@@ -13,6 +13,7 @@ import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { type ChromiumSession, eventually, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { fillLocalUpstream } from './upstream-form.js';
 
 const chromiumPath = requireTool(tools.chromium);
 const screenshots = join(repoRoot, 'test/e2e/screenshots');
@@ -148,8 +149,9 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
     await users.getByRole('button', { name: 'Add user' }).click();
     const usersAlert = page.locator('.users [role="alert"]');
     await eventually(() => usersAlert.count()).toBe(1);
+    // the relay's sentences alone: before, "POST /api/v1/users failed with 400: " came first
     expect((await usersAlert.innerText()).split('\n')).toEqual([
-      expect.stringContaining('"bad name": a user name is 1 to 128 letters'),
+      '"bad name": a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com',
       'password for bad name: a password is 8 to 1024 characters',
     ]);
     // a DKIM key's header list: a name that is none and the missing From, both said
@@ -158,17 +160,73 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
     await dkim.getByLabel('Selector').fill('news1');
     await dkim.getByLabel('Header fields to sign (optional)').fill('Subjéct Date');
     await dkim.getByRole('button', { name: 'Generate key' }).click();
+    // beside the header box, both of them
     const dkimAlert = page.locator('#section-signing [role="alert"]');
     await eventually(() => dkimAlert.count()).toBe(1);
-    expect(await dkimAlert.innerText()).toContain(
-      'headers: "Subjéct" is not a header field name; give names such as Subject or List-Unsubscribe\n' +
-        'headers: must include From (RFC 6376 §5.4); add "From" to the list',
+    expect(await page.locator('#dkim-add-headers-error').innerText()).toBe(
+      '"Subjéct" is not a header field name; give names such as Subject or List-Unsubscribe\n' +
+        'must include From (RFC 6376 §5.4); add "From" to the list',
     );
     await dkimAlert.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-dkim-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'settings-list-errors-dkim-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+  // the Add form of Settings → Signing: a bad domain hid a bad selector, and the one shown began
+  // with the request ("POST /api/v1/dkim/keys failed with 400: domain: …")
+  it("says a new DKIM key's bad domain and bad selector together, each beside its box", async () => {
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    const dkim = page.getByRole('form', { name: 'Add a DKIM key' });
+    await dkim.getByLabel('Domain').fill('shop');
+    await dkim.getByLabel('Selector').fill('mail 2026');
+    await dkim.getByRole('button', { name: 'Generate key' }).click();
+    const domainError = page.locator('#dkim-add-domain-error');
+    await domainError.waitFor();
+    expect(await domainError.innerText()).toBe(
+      '"shop" is not a domain name; give the domain of the From address, e.g. example.com',
+    );
+    expect(await page.locator('#dkim-add-selector-error').innerText()).toBe(
+      '"mail 2026" is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026',
+    );
+    await expect(dkim.getByLabel('Domain').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(dkim.getByLabel('Selector').getAttribute('aria-describedby')).resolves.toBe(
+      'dkim-add-selector-error',
+    );
+    // said once, beside the boxes; nothing of the HTTP request anywhere in the section
+    const section = await page.locator('#section-signing').innerText();
+    expect(section).not.toMatch(/failed with|\/api\/v1/);
+    expect(await page.locator('#section-signing [role="alert"]').count()).toBe(2);
+    expect(await (await fetch(new URL('/api/v1/dkim/keys', relaydesk.url))).json()).toEqual([]);
+    await domainError.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-dkim-form-errors-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'settings-dkim-form-errors-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // fixed, the key is generated and the boxes' errors are gone
+    await dkim.getByLabel('Domain').fill('shop.example');
+    await dkim.getByLabel('Selector').fill('mail2026');
+    await dkim.getByRole('button', { name: 'Generate key' }).click();
+    await page.getByText('Generated a key for mail2026 of shop.example').waitFor();
+    expect(await page.locator('#dkim-add-domain-error, #dkim-add-selector-error').count()).toBe(0);
+    expect(pageErrors).toEqual([]);
+  }, 60_000);
+
+  // the other sections that showed the API's refusal with the request before it: Test connection
+  it("Test connection says the relay's sentence, not the request that got it", async () => {
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    const section = await fillLocalUpstream(page, 99999, 'starttls');
+    await section.getByRole('button', { name: 'Test connection' }).click();
+    const refusal = section.locator('.connection-test .field-error');
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toBe(
+      'relay.port: 99999 is not a valid port; use a port from 1 to 65535, e.g. 587',
+    );
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

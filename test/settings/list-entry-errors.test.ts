@@ -109,6 +109,39 @@ describe('a DKIM key’s header list', () => {
   });
 });
 
+describe('a new DKIM key', () => {
+  // the Add form's domain and selector: before, the domain's problem hid the selector's
+  it('says a bad domain, a bad selector and a bad header list together, one a line', async () => {
+    const added = await send('POST', '/api/v1/dkim/keys', {
+      domain: 'not a domain',
+      selector: 'bad selector',
+      algorithm: 'ed25519',
+      headers: ['Date'],
+    });
+    expect(added.status).toBe(400);
+    expect((added.body as { error: string }).error.split('\n')).toEqual([
+      'domain: "not a domain" is not a domain name; give the domain of the From address, e.g. example.com',
+      'selector: "bad selector" is not a valid selector: use only letters, digits, hyphens and underscores, in labels of 1 to 63 characters joined by dots, none starting or ending with a hyphen; e.g. mail2026',
+      'headers: must include From (RFC 6376 §5.4); add "From" to the list',
+    ]);
+    // and an imported PEM that is no key is said with them
+    const imported = await send('POST', '/api/v1/dkim/keys', {
+      domain: 's1._domainkey.shop.example',
+      selector: 's1',
+      privateKey: 'not a key',
+    });
+    expect(imported.status).toBe(400);
+    const lines = (imported.body as { error: string }).error.split('\n');
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(
+      /^domain: "s1\._domainkey\.shop\.example" is the name of the DKIM record/,
+    );
+    expect(lines[1]).toMatch(/^privateKey: /);
+    // nothing was stored
+    expect((await (await relay.fetch('/api/v1/dkim/keys')).json()) as unknown).toEqual([]);
+  });
+});
+
 describe('a new SMTP user', () => {
   it('says a bad name and a short password together', async () => {
     const added = await send('POST', '/api/v1/users', { name: 'bad name', password: 'short' });

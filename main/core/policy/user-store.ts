@@ -9,7 +9,7 @@ import { fileSignature } from '../settings/file-signature.js';
 import { makeFolder } from '../spool/durable-file.js';
 import { dirname, join } from 'node:path';
 import { writeFilesDurably } from '../spool/durable-file.js';
-import { hashPassword, verifyPassword } from './password-hash.js';
+import { hashPassword, isPasswordHash, verifyPassword } from './password-hash.js';
 
 export const usersFileName = 'users.json';
 
@@ -62,7 +62,38 @@ export function passwordProblem(password: unknown): string | null {
   return null;
 }
 
-function parseUsersFile(text: string, path: string): StoredUser[] {
+/** What a read of the file found: the users that can log in, and the entries that cannot. */
+interface UsersFileRead {
+  users: StoredUser[];
+  /** One line per entry skipped, naming the file, the entry and the fix. */
+  problems: string[];
+  /** Those entries as they are in the file: kept in it when the file is rewritten. */
+  skipped: unknown[];
+}
+
+/** Why entry `i` of the file cannot log in, or null for a user that can. */
+function entryProblem(entry: unknown, i: number): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return `users[${i}]: ${JSON.stringify(entry)} is not a user; remove it, and add users with "relaydesk user add NAME"`;
+  }
+  const { name, hash } = entry as Record<string, unknown>;
+  const nameIssue = userNameProblem(name);
+  if (nameIssue) {
+    return name === undefined
+      ? `users[${i}]: "name" is missing; give it, or remove the entry and add the user with "relaydesk user add NAME"`
+      : `users[${i}]: name ${JSON.stringify(name)} cannot log in: ${nameIssue}`;
+  }
+  const who = `users[${i}] (${name as string})`;
+  const fix = `set the password again with "relaydesk user passwd ${name as string}"`;
+  if (hash === undefined) return `${who}: "hash" is missing; ${fix}`;
+  // a password typed into the file by hand is the usual slip: it is no hash, and nobody can log in
+  if (typeof hash !== 'string' || !isPasswordHash(hash)) {
+    return `${who}: "hash" is not a password hash made by Relaydesk (a password cannot be written into the file as it is); ${fix}`;
+  }
+  return null;
+}
+
+function parseUsersFile(text: string, path: string): UsersFileRead {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -71,15 +102,22 @@ function parseUsersFile(text: string, path: string): StoredUser[] {
       cause: err,
     });
   }
-  const users = (parsed as Partial<UsersFile> | null)?.users;
-  if (!Array.isArray(users)) throw new Error(`${path} has no "users" list; fix or remove it`);
-  return users.filter(
-    (u): u is StoredUser =>
-      typeof u === 'object' &&
-      u !== null &&
-      typeof (u as StoredUser).name === 'string' &&
-      typeof (u as StoredUser).hash === 'string',
-  );
+  const entries = (parsed as Partial<UsersFile> | null)?.users;
+  if (!Array.isArray(entries)) throw new Error(`${path} has no "users" list; fix or remove it`);
+  // an entry edited by hand into one that cannot log in was dropped without a word: it is skipped
+  // still (the other users go on working), and said, once per read of the file
+  const read: UsersFileRead = { users: [], problems: [], skipped: [] };
+  entries.forEach((entry: unknown, i) => {
+    const problem = entryProblem(entry, i);
+    if (problem === null) read.users.push(entry as StoredUser);
+    else {
+      read.problems.push(
+        `SMTP users file ${JSON.stringify(path)}: ${problem}; the entry is skipped`,
+      );
+      read.skipped.push(entry);
+    }
+  });
+  return read;
 }
 
 export class UserStore {
@@ -92,7 +130,18 @@ export class UserStore {
   /** Changes run one after another, each on the file as it is now. */
   private chain: Promise<unknown> = Promise.resolve();
 
-  constructor(dataDir: string) {
+  /** The file's entries that cannot log in, as they were read: written back unchanged. */
+  private skipped: unknown[] = [];
+  private warned = '';
+
+  /**
+   * `warn` hears each entry that cannot log in, whenever the file is read afresh (at start, and
+   * after someone edited it): the relay's log, where the admin who edited it looks.
+   */
+  constructor(
+    dataDir: string,
+    private readonly warn?: (line: string) => void,
+  ) {
     this.path = join(dataDir, usersFileName);
   }
 
@@ -126,12 +175,20 @@ export class UserStore {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
       this.users = [];
+      this.skipped = [];
       this.seen = null;
       return;
     }
     if (signature === this.seen) return;
-    this.users = parseUsersFile(await readFile(this.path, 'utf8'), this.path);
+    const read = parseUsersFile(await readFile(this.path, 'utf8'), this.path);
+    this.users = read.users;
+    this.skipped = read.skipped;
     this.seen = signature;
+    // said once: not again at every change of the file that leaves the same entries skipped
+    // (the same entries: a user added moves them down the list, which is no news)
+    const said = JSON.stringify(read.skipped);
+    if (said !== this.warned) for (const line of read.problems) this.warn?.(line);
+    this.warned = said;
   }
 
   /** The users as last read; call `refresh` first when another process may have written. */
@@ -176,7 +233,9 @@ export class UserStore {
       // the file as it is now, not as a check begun before this change saw it
       await this.reread();
       const next = await apply([...this.users]);
-      const file: UsersFile = { version: 1, users: next };
+      // the entries that cannot log in stay as they are, for the admin to fix: a user added from
+      // the GUI must not delete what was typed into the file by hand
+      const file = { version: 1, users: [...next, ...this.skipped] };
       await makeFolder(dirname(this.path));
       await writeFilesDurably([{ path: this.path, data: `${JSON.stringify(file, null, 2)}\n` }]);
       this.users = next;

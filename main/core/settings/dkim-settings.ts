@@ -6,7 +6,10 @@
 // data folder's key store.
 import type { DkimSettingsKey } from '../signing/key-store.js';
 import { SettingsError, splitCommaList } from './settings-schema.js';
-import { unknownFieldProblem } from '../routing-rules/settings-errors.js';
+import { show, unknownFieldProblem } from '../routing-rules/settings-errors.js';
+import { nearestName } from '../text/nearest-name.js';
+import { DkimKeyError } from '../signing/dkim-key.js';
+import { checkSelector, refuseRecordName, signingDomain } from '../signing/key-store.js';
 
 export interface DkimFlag {
   flag: string;
@@ -34,24 +37,70 @@ export const dkimFlags: DkimFlag[] = [
 
 const dkimFileKeys = ['domain', 'selector', 'keyFile'];
 
-function fromFile(raw: unknown): DkimSettingsKey[] {
-  const problem =
-    '"dkim" in the settings file must be a list such as [{"domain": "example.com", "selector": "mail", "keyFile": "/path/mail.pem"}]';
-  if (!Array.isArray(raw)) throw new SettingsError(problem);
-  return raw.map((entry: unknown, i) => {
-    const e = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-    // a misspelt key ("selectr") was ignored, and the message then said "selector is missing"
-    const unknown = Object.keys(e).filter((key) => !dkimFileKeys.includes(key));
-    if (unknown.length > 0) {
-      throw new SettingsError(
-        unknownFieldProblem(`dkim[${i}]`, unknown, dkimFileKeys, 'domain, selector and keyFile'),
-      );
-    }
-    for (const key of ['domain', 'selector', 'keyFile']) {
-      if (typeof e[key] !== 'string' || (e[key] as string).trim() === '') {
-        throw new SettingsError(`"dkim[${i}].${key}" in the settings file is missing; ${problem}`);
+/** What each field of an entry holds, for the message that says it is missing or wrong. */
+const dkimFileFields: Record<string, { what: string; fix: string }> = {
+  domain: { what: 'a domain', fix: 'give the domain of the From address, e.g. "example.com"' },
+  selector: { what: 'a selector', fix: 'give the selector of the key, e.g. "mail2026"' },
+  keyFile: {
+    what: 'a file path',
+    fix: 'give the path of its PEM private key, e.g. "/etc/dkim/mail.pem"',
+  },
+};
+
+/**
+ * The problems of one entry of the list, each a line starting with its place (`dkim[1].selector:
+ * …`): a misspelt key, a field missing or of the wrong type, a domain or selector that is none.
+ */
+function entryProblems(entry: unknown, i: number): string[] {
+  const place = `dkim[${i}]`;
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+    return [
+      `${place}: ${show(entry)} is not an object; give {"domain": "example.com", "selector": "mail", "keyFile": "/path/mail.pem"}`,
+    ];
+  }
+  const e = entry as Record<string, unknown>;
+  const problems: string[] = [];
+  // a misspelt key ("selectr") was ignored, and the message then said "selector is missing"
+  const unknown = Object.keys(e).filter((key) => !dkimFileKeys.includes(key));
+  for (const key of unknown) {
+    problems.push(unknownFieldProblem(place, [key], dkimFileKeys, 'domain, selector and keyFile'));
+  }
+  for (const key of dkimFileKeys) {
+    const value = e[key];
+    const { what, fix } = dkimFileFields[key] as { what: string; fix: string };
+    if (value === undefined) {
+      // the slip named above is why it is missing: one line for one mistake
+      if (!unknown.some((slip) => nearestName(slip, [key]))) {
+        problems.push(`${place}.${key} is missing; ${fix}`);
+      }
+    } else if (typeof value !== 'string' || value.trim() === '') {
+      problems.push(`${place}.${key}: ${show(value)} is not ${what}; ${fix}`);
+    } else if (key !== 'keyFile') {
+      // the same checks the key store makes at start, said here with every other problem
+      try {
+        refuseRecordName(key as 'domain' | 'selector', value);
+        if (key === 'domain') signingDomain(value);
+        else checkSelector(value);
+      } catch (err) {
+        if (!(err instanceof DkimKeyError)) throw err;
+        problems.push(`${place}.${err.message}`);
       }
     }
+  }
+  return problems;
+}
+
+function fromFile(raw: unknown): DkimSettingsKey[] {
+  if (!Array.isArray(raw)) {
+    throw new SettingsError(
+      '"dkim" in the settings file must be a list such as [{"domain": "example.com", "selector": "mail", "keyFile": "/path/mail.pem"}]',
+    );
+  }
+  // every entry's every problem, one a line, as the quotas and the routing rules say theirs
+  const problems = raw.flatMap((entry: unknown, i) => entryProblems(entry, i));
+  if (problems.length > 0) throw new SettingsError(problems.join('\n'));
+  return raw.map((entry) => {
+    const e = entry as Record<string, string>;
     return {
       domain: e.domain as string,
       selector: e.selector as string,

@@ -95,7 +95,7 @@ export function signingDomain(domain: string): string {
  * be stored, and the key's record would then be `s1._domainkey.example.com._domainkey.example.com`
  * (or the mail signed with an s= no receiver can look up), which nobody ever publishes.
  */
-function refuseRecordName(field: 'domain' | 'selector', value: string): void {
+export function refuseRecordName(field: 'domain' | 'selector', value: string): void {
   const labels = value.trim().replace(/\.$/, '').toLowerCase().split('.');
   const at = labels.indexOf('_domainkey');
   if (at < 0) return;
@@ -126,6 +126,17 @@ export function checkSelector(selector: string): string {
     );
   }
   return s.toLowerCase();
+}
+
+/** The value `check` returns, or undefined with its DkimKeyError's lines added to `problems`. */
+function collectProblem<T>(problems: string[], check: () => T): T | undefined {
+  try {
+    return check();
+  } catch (err) {
+    if (!(err instanceof DkimKeyError)) throw err;
+    problems.push(...err.message.split('\n'));
+    return undefined;
+  }
 }
 
 export class DkimKeyStore {
@@ -272,16 +283,34 @@ export class DkimKeyStore {
    */
   async add(input: DkimKeyInput, keyField = 'privateKey'): Promise<DkimKeyInfo> {
     await this.ensureLoaded();
-    refuseRecordName('domain', input.domain);
-    refuseRecordName('selector', input.selector);
-    const domain = signingDomain(input.domain);
-    const selector = checkSelector(input.selector);
-    if ((await this.list()).some((k) => k.domain === domain && k.selector === selector)) {
-      throw new DkimKeyError(
+    // every problem of the form at once, one a line, each starting with its field (the form
+    // puts each beside its box): a bad domain should not hide that the selector is bad too
+    const problems: string[] = [];
+    const domain = collectProblem(problems, () => {
+      refuseRecordName('domain', input.domain);
+      return signingDomain(input.domain);
+    });
+    const selector = collectProblem(problems, () => {
+      refuseRecordName('selector', input.selector);
+      return checkSelector(input.selector);
+    });
+    const headers = collectProblem(problems, () => checkHeaderFields(input.headers));
+    if (input.privateKey !== undefined) {
+      const imported = input.privateKey;
+      collectProblem(problems, () => readPrivateKey(imported, keyField));
+    }
+    if (
+      domain !== undefined &&
+      selector !== undefined &&
+      (await this.list()).some((k) => k.domain === domain && k.selector === selector)
+    ) {
+      problems.push(
         `selector: ${selector} of ${domain} already has a key; choose a new selector for a new key (that is how rotation works)`,
       );
     }
-    const headers = checkHeaderFields(input.headers);
+    if (problems.length > 0 || domain === undefined || selector === undefined) {
+      throw new DkimKeyError(problems.join('\n'));
+    }
     const pem = input.privateKey ?? generateDkimKey(input.algorithm ?? 'rsa');
     const { algorithm } = readPrivateKey(pem, keyField);
     await this.vault.write(vaultName(domain, selector), pem);

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
 import type { ChaosTriggersView, RelaydeskInfo } from '../api/contract';
+import { serverWords } from '../api/http-transport';
 
 const stages = ['Sender', 'Recipient', 'Authentication'] as const;
 type Stage = (typeof stages)[number];
@@ -50,7 +51,7 @@ export function ChaosSwitch({ api, chaos }: { api: RendererApi; chaos?: Relaydes
         setEditing(false);
         setError(null);
       },
-      (err: unknown) => setError(err instanceof Error ? err.message : String(err)),
+      (err: unknown) => setError(serverWords(err)),
     );
 
   return (

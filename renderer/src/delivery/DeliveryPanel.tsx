@@ -22,6 +22,7 @@ import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry } from '../queue/queue-groups';
 import { useUpstreamPause } from '../status/upstream-pause-context';
 import { useTickingNow } from '../queue/use-ticking-now';
+import { serverWords } from '../api/http-transport';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 /** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
@@ -161,7 +162,7 @@ function QuarantineActions({ messageId, onReleased }: { messageId: string; onRel
     try {
       setVerdict((await api.messageDecisions(messageId)).Filter);
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(serverWords(failure));
     }
   };
   return (
@@ -209,8 +210,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
     let current = true;
     api.delivery(messageId).then(
       (value) => current && (setDelivery(value), setError(null)),
-      (failure: unknown) =>
-        current && setError(String(failure instanceof Error ? failure.message : failure)),
+      (failure: unknown) => current && setError(serverWords(failure)),
     );
     return () => {
       current = false;
@@ -224,7 +224,7 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
       await runQueueAction(api, action, [messageId], to);
       setNotice(`${label}: done.`);
     } catch (failure) {
-      setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setNotice(`${label} failed: ${serverWords(failure)}`);
     }
     setAsked((n) => n + 1);
   };

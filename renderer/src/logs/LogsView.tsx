@@ -16,6 +16,7 @@ import {
   type LogFilter,
 } from './log-lines';
 import './logs.css';
+import { serverWords } from '../api/http-transport';
 
 const kinds = [
   { value: 'all', label: 'Relay, audit and service' },
@@ -72,7 +73,7 @@ export function LogsView() {
           },
           (failure: Error) => {
             if (stopped) return;
-            setError(failure.message);
+            setError(serverWords(failure));
             setLoading(false);
           },
         );
@@ -198,7 +199,7 @@ function WebhooksSection() {
         setLog(view);
         setError(null);
       },
-      (failure: Error) => setError(failure.message),
+      (failure: Error) => setError(serverWords(failure)),
     );
   }, [api]);
 

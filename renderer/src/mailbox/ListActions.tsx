@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Dialog } from '../layout/Dialog';
+import { serverWords } from '../api/http-transport';
 
 type Sweep = 'read' | 'delete';
 
@@ -29,7 +30,7 @@ export function ListActions(props: {
     try {
       await (sweep === 'read' ? props.onMarkAllRead() : props.onDeleteAll());
     } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(serverWords(error));
     }
   };
   return (

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
 import type { EventStreamState, RendererApi } from '../api/client';
 import type { MessagesPage } from '../api/contract';
-import { ApiError } from '../api/http-transport';
+import { ApiError, serverWords } from '../api/http-transport';
 import {
   emptyWindow,
   pageLoaded,
@@ -30,7 +30,7 @@ function describeError(error: unknown): string {
   if (error instanceof ApiError && error.status === 400 && error.detail !== '') {
     return `This search cannot be run: ${error.detail}`;
   }
-  return error instanceof Error ? error.message : String(error);
+  return serverWords(error);
 }
 
 /**

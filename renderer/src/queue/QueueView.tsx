@@ -8,6 +8,7 @@ import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
 import { useTickingNow } from './use-ticking-now';
 import { heldMessages, messageCount } from './held-mail';
 import { HeldMailConfirm } from './HeldMailConfirm';
+import { serverWords } from '../api/http-transport';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -50,7 +51,7 @@ export function QueueView(props: {
       await runQueueAction(api, action, ids);
       setNotice(`${label}: done.`);
     } catch (failure) {
-      setNotice(`${label} failed: ${failure instanceof Error ? failure.message : String(failure)}`);
+      setNotice(`${label} failed: ${serverWords(failure)}`);
     }
     props.onChanged();
   };
@@ -82,7 +83,7 @@ export function QueueView(props: {
                 else await api.pauseUpstream();
                 setNotice(paused ? 'Relaying resumed.' : 'Relaying paused.');
               } catch (failure) {
-                setNotice(failure instanceof Error ? failure.message : String(failure));
+                setNotice(serverWords(failure));
               }
               props.onChanged();
             }}

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
-import { ApiError } from '../api/http-transport';
+import { ApiError, serverWords } from '../api/http-transport';
 import { pastedHeaders, readMessageFile, refusedAsTooLargeText } from './message-file';
 import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
@@ -47,9 +47,7 @@ export function AnalyzeDialog(props: {
         // a relay whose body limit is lower still than the header block
         failure instanceof ApiError && failure.status === 413
           ? refusedAsTooLargeText(new TextEncoder().encode(read.text).length)
-          : failure instanceof Error
-            ? failure.message
-            : String(failure),
+          : serverWords(failure),
       );
     } finally {
       setBusy(false);

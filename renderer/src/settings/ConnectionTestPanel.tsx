@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { ConnectionTestView } from '../api/contract';
 import { onScreen } from '../api/contract';
+import { serverWords } from '../api/http-transport';
 
 const stepNames: Record<ConnectionTestView['steps'][number]['step'], string> = {
   connect: 'Connect',
@@ -45,7 +46,7 @@ export function ConnectionTestPanel({
       setResult(answer);
       if (answer.ok) onPassed?.();
     } catch (failure) {
-      setError(failure instanceof Error ? failure.message : String(failure));
+      setError(serverWords(failure));
     } finally {
       setBusy(false);
     }

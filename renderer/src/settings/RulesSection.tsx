@@ -3,6 +3,7 @@ import { useApi } from '../api/api-context';
 import type { RoutingActionView, RoutingExplanationView, RoutingRuleView } from '../api/contract';
 import { SelectField, TextField, NumberField } from './fields';
 import { cleanRule, emptyRule, moveRule, type FieldErrors } from './settings-form';
+import { serverWords } from '../api/http-transport';
 
 const actionTypes = [
   { value: 'capture', label: 'Capture into a mailbox' },
@@ -211,7 +212,7 @@ function AddressTest({ rules }: { rules: RoutingRuleView[] }) {
       setResult(await api.testRouting({ recipient: recipient.trim(), sender: sender.trim() }));
     } catch (failure) {
       setResult(null);
-      setError((failure as Error).message);
+      setError(serverWords(failure));
     }
   };
   return (

@@ -35,6 +35,7 @@ import { revealSection } from '../status/reveal-section';
 import { ScannerState } from '../status/ScannerState';
 import { QuotasSection } from './QuotasSection';
 import './settings.css';
+import { serverWords } from '../api/http-transport';
 
 const sections = [
   ['listener', 'Listener'],
@@ -102,11 +103,12 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
   }, []);
 
   useEffect(() => {
-    api
-      .getSettings()
-      .then(show, (failure: Error) =>
-        setStatus({ text: `The settings could not be loaded: ${failure.message}`, error: true }),
-      );
+    api.getSettings().then(show, (failure: Error) =>
+      setStatus({
+        text: `The settings could not be loaded: ${serverWords(failure)}`,
+        error: true,
+      }),
+    );
   }, [api, show]);
 
   if (!view || !draft) {
@@ -210,7 +212,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
         error: false,
       });
     } catch (failure) {
-      setStatus({ text: `Not saved: ${(failure as Error).message}`, error: true });
+      setStatus({ text: `Not saved: ${serverWords(failure)}`, error: true });
     } finally {
       setSaving(false);
     }

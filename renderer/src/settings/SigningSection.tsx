@@ -3,6 +3,12 @@ import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
 import { RemoveKeyDialog } from './RemoveKeyDialog';
 import { useSectionList } from './use-section-list';
+import { fieldProblems } from './field-problems';
+import { serverWords } from '../api/http-transport';
+
+/** The boxes of the Add form, by the field name the API's refusal starts each line with. */
+const addFormFields = ['domain', 'selector', 'privateKey', 'headers'] as const;
+type AddFormField = (typeof addFormFields)[number];
 
 const statusWords: Record<DkimDnsCheck['status'], string> = {
   match: 'Published',
@@ -29,11 +35,16 @@ export function SigningSection() {
   const [headers, setHeaders] = useState('');
   /** The key whose Remove was clicked: asked about before anything is deleted. */
   const [removing, setRemoving] = useState<DkimKeyInfo | null>(null);
-  // the import's refusal (a certificate, an SSH key…) goes under the field it is about; over
-  // HTTP the server's words come after the request ("POST … failed with 400: privateKey: …")
-  const pemError = message?.error
-    ? (/(?:^|: )privateKey: ([\s\S]*)$/.exec(message.text)?.[1] ?? null)
-    : null;
+  // each refusal of the form goes beside the box it is about, all of them at once (a bad domain
+  // and a bad selector are two fixes); lines about no box stay in the message under the form
+  const refusal =
+    message?.error && message.action === 'add' ? fieldProblems(message.text, addFormFields) : null;
+  const boxError = (field: AddFormField) => refusal?.byField[field]?.join('\n') ?? null;
+  const domainError = boxError('domain');
+  const selectorError = boxError('selector');
+  const pemError = boxError('privateKey');
+  const headersError = boxError('headers');
+  const otherProblems = refusal ? refusal.other.join('\n') : (message?.text ?? '');
 
   /**
    * Where the keyboard focus goes once a removed key's row (and its Remove button, where the
@@ -76,7 +87,7 @@ export function SigningSection() {
       ...(headerList.length > 0 ? { headers: headerList } : {}),
     };
     const done = `${pem.trim() ? 'Imported the key of' : 'Generated a key for'} ${key.selector} of ${key.domain}: publish its record; it signs once Check DNS finds it.`;
-    if (await act(() => api.addDkimKey(key), done)) {
+    if (await act(() => api.addDkimKey(key), done, 'add')) {
       setSelector('');
       setPem('');
       setHeaders('');
@@ -96,7 +107,7 @@ export function SigningSection() {
         await reload();
       }
     } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
+      setMessage({ text: serverWords(failure), error: true });
       setChecks((current) => {
         const { [id]: _gone, ...rest } = current;
         return rest;
@@ -235,8 +246,15 @@ export function SigningSection() {
             autoComplete="off"
             placeholder="example.com"
             value={domain}
+            aria-invalid={domainError ? true : undefined}
+            aria-describedby={domainError ? 'dkim-add-domain-error' : undefined}
             onChange={(event) => setDomain(event.target.value)}
           />
+          {domainError && (
+            <span className="field-error" id="dkim-add-domain-error" role="alert">
+              {domainError}
+            </span>
+          )}
         </div>
         <div className="field">
           <label htmlFor="dkim-add-selector">Selector</label>
@@ -245,8 +263,15 @@ export function SigningSection() {
             autoComplete="off"
             placeholder="mail2026"
             value={selector}
+            aria-invalid={selectorError ? true : undefined}
+            aria-describedby={selectorError ? 'dkim-add-selector-error' : undefined}
             onChange={(event) => setSelector(event.target.value)}
           />
+          {selectorError && (
+            <span className="field-error" id="dkim-add-selector-error" role="alert">
+              {selectorError}
+            </span>
+          )}
         </div>
         <div className="field">
           <label htmlFor="dkim-add-algorithm">Key</label>
@@ -283,8 +308,15 @@ export function SigningSection() {
             autoComplete="off"
             placeholder="the usual set, with From"
             value={headers}
+            aria-invalid={headersError ? true : undefined}
+            aria-describedby={headersError ? 'dkim-add-headers-error' : undefined}
             onChange={(event) => setHeaders(event.target.value)}
           />
+          {headersError && (
+            <span className="field-error" id="dkim-add-headers-error" role="alert">
+              {headersError}
+            </span>
+          )}
         </div>
         <button type="submit" ref={addButton}>
           {pem.trim() ? 'Import key' : 'Generate key'}
@@ -298,12 +330,12 @@ export function SigningSection() {
           onRemove={() => void remove(removing)}
         />
       )}
-      {message && !pemError && (
+      {message && otherProblems !== '' && (
         <p
           className={message.error ? 'field-error' : 'field-ok'}
           role={message.error ? 'alert' : 'status'}
         >
-          {message.text}
+          {otherProblems}
         </p>
       )}
     </div>

@@ -1,8 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
+import { serverWords } from '../api/http-transport';
 
 export interface SectionMessage {
   text: string;
   error: boolean;
+  /** The action that failed, when the section shows its refusal beside that form's boxes. */
+  action?: string;
 }
 
 /**
@@ -17,13 +20,21 @@ export function useSectionList<T>(read: () => Promise<T[]>) {
     try {
       setItems(await read());
     } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
+      // the relay's sentence, not "POST /api/v1/… failed with 400: " before it
+      setMessage({ text: serverWords(failure), error: true });
     }
   }, [read]);
   useEffect(() => void load(), [load]);
 
-  /** Runs `work`; true when it succeeded (then `done` is shown and the list reloaded). */
-  const act = async (work: () => Promise<unknown>, done: string): Promise<boolean> => {
+  /**
+   * Runs `work`; true when it succeeded (then `done` is shown and the list reloaded). A refusal
+   * is shown with `action`, the name of the form it answers.
+   */
+  const act = async (
+    work: () => Promise<unknown>,
+    done: string,
+    action?: string,
+  ): Promise<boolean> => {
     setMessage(null);
     try {
       await work();
@@ -31,7 +42,7 @@ export function useSectionList<T>(read: () => Promise<T[]>) {
       await load();
       return true;
     } catch (failure) {
-      setMessage({ text: (failure as Error).message, error: true });
+      setMessage({ text: serverWords(failure), error: true, ...(action ? { action } : {}) });
       return false;
     }
   };

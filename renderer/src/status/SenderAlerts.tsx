@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { SenderAlert } from '../api/contract';
+import { serverWords } from '../api/http-transport';
 
 function usual(median: number): string {
   return `usually ${median} an hour`;
@@ -37,9 +38,7 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
   if (!alert) return null;
   const act = (work: Promise<unknown>) => {
     setError(null);
-    work.then(refresh, (err: unknown) =>
-      setError(err instanceof Error ? err.message : String(err)),
-    );
+    work.then(refresh, (err: unknown) => setError(serverWords(err)));
   };
   const dismiss = () => act(api.dismissSenderAlert(alert.ID));
   // an automatic pause lifted since (Lift, unsuspend): "paused until released" was no longer so,

@@ -3,6 +3,7 @@ import type { RendererApi } from '../api/client';
 import type { MailboxCount, QueueView, UpstreamPauseView } from '../api/contract';
 import { readWhenStreamOpens } from '../api/stream-reads';
 import { changesRelayStatus, withArrivals } from './mailbox-arrivals';
+import { serverWords } from '../api/http-transport';
 
 /** How long events are gathered before the queue and counts are read again. */
 const SETTLE_MS = 400;
@@ -77,8 +78,7 @@ export function useRelayStatus(api: RendererApi) {
         setPause(waiting.upstream.paused);
         setError(null);
       },
-      (failure: unknown) =>
-        current && setError(failure instanceof Error ? failure.message : String(failure)),
+      (failure: unknown) => current && setError(serverWords(failure)),
     );
     return () => {
       current = false;

@@ -2,9 +2,10 @@ import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { Dialog } from '../layout/Dialog';
 import { tagQuery, useTagsInUse } from './TagFilter';
+import { serverWords } from '../api/http-transport';
 
 function describeError(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return serverWords(error);
 }
 
 function plural(count: number): string {

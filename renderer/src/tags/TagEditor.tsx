@@ -1,6 +1,7 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { cleanTag, typedTagProblem } from '../api/contract';
+import { serverWords } from '../api/http-transport';
 
 /**
  * The opened message's tags as Mailpit's message view has them: each one shows the list of
@@ -44,7 +45,7 @@ export function TagEditor(props: {
       await api.setTags([messageId], next);
     } catch (error) {
       setTags(before);
-      setFailure(error instanceof Error ? error.message : String(error));
+      setFailure(serverWords(error));
     }
   };
 

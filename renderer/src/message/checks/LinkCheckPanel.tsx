@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { LinkCheck } from './check-results';
+import { serverWords } from '../../api/http-transport';
 
 type State =
   | { status: 'idle' }
@@ -23,7 +24,7 @@ export function LinkCheckPanel({ messageId }: { messageId: string }) {
       (error: unknown) =>
         setState({
           status: 'failed',
-          error: error instanceof Error ? error.message : String(error),
+          error: serverWords(error),
         }),
     );
   };
