@@ -117,7 +117,7 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await field.fill('[{"match": "*@printer.local", "to": "the office"}]');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => page.locator('.settings-summary').innerText()).toContain(
-      'senderRewrite[0].to: "the office" is not an email address',
+      'Send as (sender rewriting, JSON), entry 1, to: "the office" is not an email address',
     );
     await field.fill('[{"match": "*@printer.local", "to": "office@shop.example"}]');
     await page.getByRole('button', { name: 'Save settings' }).click();

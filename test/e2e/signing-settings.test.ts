@@ -101,9 +101,10 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await form.getByLabel('Domain').fill('shop.example');
     await form.getByLabel('Selector').fill('no spaces');
     await form.getByRole('button', { name: 'Generate key' }).click();
+    // beside the Selector box, in the relay's own words
     await expect
-      .poll(() => page.locator('#section-signing [role="alert"]').innerText())
-      .toContain('selector: "no spaces" is not a valid selector');
+      .poll(() => page.locator('#dkim-add-selector-error').innerText())
+      .toContain('"no spaces" is not a valid selector');
   });
 
   it("a key's own header list is given in the form and shown, with the zone file line", async () => {
@@ -115,8 +116,8 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await form.getByLabel('Header fields to sign (optional)').fill('Subject, To');
     await form.getByRole('button', { name: 'Generate key' }).click();
     await expect
-      .poll(() => page.locator('#section-signing [role="alert"]').innerText())
-      .toContain('headers: must include From');
+      .poll(() => page.locator('#dkim-add-headers-error').innerText())
+      .toContain('must include From');
     await form
       .getByLabel('Header fields to sign (optional)')
       .fill('From, Subject List-Unsubscribe');
