@@ -192,6 +192,8 @@ export interface EditableSettings {
   tagsDisable: string[];
   tagsUsername: boolean;
   tagsTitleCase: boolean;
+  ignoreDuplicateIds: boolean;
+  useMessageDates: boolean;
   webhookUrls: string[];
   webhookSecretFile: string | null;
   webhookTimeoutMs: number;

@@ -21,6 +21,8 @@ export interface RuntimeFigures {
   deleted: number;
   accepted: number;
   acceptedBytes: number;
+  /** Messages taken without storing: their Message-ID was stored already. */
+  ignored: number;
   refusedMessages: number;
   /** Where each listener is bound; null when it is off or not started. */
   listeners: {

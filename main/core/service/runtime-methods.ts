@@ -33,6 +33,7 @@ export function runtimeMethods({
       deleted: stats.deleted,
       accepted: stats.accepted,
       acceptedBytes: stats.acceptedBytes,
+      ignored: stats.ignored,
       // as Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
       refusedMessages: listener.counters.refused.total(
         (l) => l.stage === 'mail' || l.stage === 'message',

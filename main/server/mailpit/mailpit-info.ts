@@ -34,7 +34,7 @@ export function toMailpitInfo(figures: RuntimeFigures): RelaydeskInfo {
       SMTPAccepted: figures.accepted,
       SMTPAcceptedSize: figures.acceptedBytes,
       SMTPRejected: figures.refusedMessages,
-      SMTPIgnored: 0,
+      SMTPIgnored: figures.ignored,
     },
     Listeners: {
       smtp: listeners.smtp ? plainHostPort(listeners.smtp) : '',

@@ -43,8 +43,7 @@ export function toWebUiConfiguration(
     },
     SpamAssassin: settings.spamassassin !== null,
     ChaosEnabled: chaosEnabled,
-    // every message is kept, whatever its Message-ID (Mailpit's --ignore-duplicate-ids unset)
-    DuplicatesIgnored: false,
+    DuplicatesIgnored: settings.ignoreDuplicateIds,
     HideDeleteAllButton: false,
   };
 }
