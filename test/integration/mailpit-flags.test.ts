@@ -52,6 +52,27 @@ it('answers a message whose Message-ID is stored with 250 and does not store it 
   expect(await relay.api('/api/v1/webui')).toMatchObject({ DuplicatesIgnored: true });
 });
 
+it('answers a Send API duplicate with the stored message ID', async () => {
+  relay = await startTestRelaydesk({ ignoreDuplicateIds: true });
+  const send = () =>
+    relay!.api<{ ID: string }>('/api/v1/send', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        From: { Email: 'app@example.com' },
+        To: [{ Email: 'user@example.com' }],
+        Subject: 'sent twice',
+        Text: 'hello',
+        Headers: { 'Message-ID': '<api-1@example.com>' },
+      }),
+    });
+  const first = await send();
+  const again = await send();
+  expect(again.ID).toBe(first.ID);
+  const page = await relay.api<ListPage>('/api/v1/messages');
+  expect(page.messages.map((m) => [m.ID, m.MessageID])).toEqual([[first.ID, 'api-1@example.com']]);
+});
+
 it('stores one of two copies that arrive at the same time', async () => {
   relay = await startTestRelaydesk({ ignoreDuplicateIds: true });
   const a = relay.transport();

@@ -140,6 +140,7 @@ export class MessageIntake {
     const notes: string[] = [];
     if (repair.bareLf > 0) notes.push(`${repair.bareLf} bare LF normalised to CRLF`);
     if (repair.bareCr > 0) notes.push(`${repair.bareCr} bare CR normalised to CRLF`);
+    if (repair.doubledCr > 0) notes.push(`${repair.doubledCr} CR CR LF read as one CRLF`);
 
     let duplicate: DuplicateMessage | void;
     try {
