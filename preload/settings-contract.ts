@@ -194,6 +194,8 @@ export interface EditableSettings {
   tagsTitleCase: boolean;
   ignoreDuplicateIds: boolean;
   useMessageDates: boolean;
+  label: string;
+  hideDeleteAllButton: boolean;
   webhookUrls: string[];
   webhookSecretFile: string | null;
   webhookTimeoutMs: number;

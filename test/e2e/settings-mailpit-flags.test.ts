@@ -1,6 +1,7 @@
-// Mailpit's --ignore-duplicate-ids and --use-message-dates on the Settings screen, in Chromium
-// against the headless server: both are in the Capture toolkit with their labels, and ignoring
-// duplicates turned on there applies at once to the next message over real SMTP.
+// Mailpit's --ignore-duplicate-ids, --use-message-dates, --label and --hide-delete-all-button on
+// the Settings screen, in Chromium against the headless server: all are in the Capture toolkit,
+// and each saved there applies at once (the next message over real SMTP, the window's header and
+// the list's actions).
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../preload/api-contract.js';
@@ -51,6 +52,25 @@ describe.skipIf(!chromiumPath)(
       await page.screenshot({ path: join(screenshots, 'settings-mailpit-flags-light.png') });
       await page.emulateMedia({ colorScheme: 'dark' });
       await page.screenshot({ path: join(screenshots, 'settings-mailpit-flags-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('shows the label beside the name and hides Delete all once saved, without a reload', async () => {
+      const { page } = gui;
+      await gui.openLive('#settings');
+      await page.getByLabel('Label of this instance (beside the name in the UI)').fill('staging');
+      await page.getByLabel('Hide the list\'s "Delete all" button').check();
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await eventually(() => page.locator('.settings-summary').innerText()).toContain('Saved.');
+      await page.getByRole('button', { name: /^Inbox/ }).click();
+      await eventually(() => page.getByTestId('instance-label').innerText()).toBe('staging');
+      await page.getByTestId('mark-all-read').waitFor();
+      expect(await page.getByTestId('delete-all').count()).toBe(0);
+      await page.screenshot({ path: join(screenshots, 'instance-label-light.png') });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(screenshots, 'instance-label-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
       expect(gui.pageErrors).toEqual([]);
     });
   },

@@ -118,3 +118,32 @@ it('lists mail at the time it arrived with message dates off (the default)', asy
   const [message] = (await relay.api<ListPage>('/api/v1/messages')).messages;
   expect(Math.abs(Date.parse(message?.Created ?? '') - Date.now())).toBeLessThan(60_000);
 });
+
+it("gives the label and the hidden Delete all button in Mailpit's /api/v1/webui and in info", async () => {
+  relay = await startTestRelaydesk({ label: '  staging ', hideDeleteAllButton: true });
+  expect(await relay.api('/api/v1/webui')).toMatchObject({
+    Label: 'staging',
+    HideDeleteAllButton: true,
+  });
+  expect(await relay.api('/api/v1/info')).toMatchObject({
+    Label: 'staging',
+    HideDeleteAllButton: true,
+  });
+});
+
+it('refuses a label on two lines, naming the setting and what is allowed', async () => {
+  relay = await startTestRelaydesk();
+  const res = await relay.fetch('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ label: 'one\ntwo' }),
+  });
+  expect(res.status).toBe(400);
+  const { errors } = (await res.json()) as { errors: { field: string; message: string }[] };
+  expect(errors).toEqual([
+    expect.objectContaining({
+      field: 'label',
+      message: expect.stringContaining('use text of at most 60 characters on one line'),
+    }),
+  ]);
+});

@@ -24,6 +24,8 @@ export interface RuntimeFigures {
   /** Messages taken without storing: their Message-ID was stored already. */
   ignored: number;
   refusedMessages: number;
+  /** What the UI shows of this instance (Mailpit's --label, --hide-delete-all-button). */
+  ui: { label: string; hideDeleteAllButton: boolean };
   /** Where each listener is bound; null when it is off or not started. */
   listeners: {
     smtp: ListenAddress | null;

@@ -38,6 +38,7 @@ export function runtimeMethods({
       refusedMessages: listener.counters.refused.total(
         (l) => l.stage === 'mail' || l.stage === 'message',
       ),
+      ui: { label: settings.label, hideDeleteAllButton: settings.hideDeleteAllButton },
       listeners: {
         smtp: runtime.smtpAddress,
         http: runtime.httpAddress ?? settings.http,

@@ -165,6 +165,10 @@ export interface Settings {
   ignoreDuplicateIds: boolean;
   /** Captured mail is listed at its Date header's time (Mailpit's --use-message-dates). */
   useMessageDates: boolean;
+  /** A name for this instance, beside Relaydesk's in the UI (Mailpit's --label). */
+  label: string;
+  /** The list's "Delete all" is not offered (Mailpit's --hide-delete-all-button). */
+  hideDeleteAllButton: boolean;
   /** Own credentials for POST /api/v1/send: a file holding a password or its hash. */
   sendApiAuthFile: string | null;
   /** POST /api/v1/send takes any credentials, or none, even with a UI password. */

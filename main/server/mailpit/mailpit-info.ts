@@ -36,6 +36,8 @@ export function toMailpitInfo(figures: RuntimeFigures): RelaydeskInfo {
       SMTPRejected: figures.refusedMessages,
       SMTPIgnored: figures.ignored,
     },
+    Label: figures.ui.label,
+    HideDeleteAllButton: figures.ui.hideDeleteAllButton,
     Listeners: {
       smtp: listeners.smtp ? plainHostPort(listeners.smtp) : '',
       http: plainHostPort(listeners.http),

@@ -28,7 +28,7 @@ export function toWebUiConfiguration(
   const upstream = settings.relay;
   const host = upstream?.host.includes(':') ? `[${upstream.host}]` : upstream?.host;
   return {
-    Label: '',
+    Label: settings.label,
     MessageRelay: {
       Enabled: upstream !== null,
       SMTPServer: upstream ? `${host}:${upstream.port}` : '',
@@ -44,6 +44,6 @@ export function toWebUiConfiguration(
     SpamAssassin: settings.spamassassin !== null,
     ChaosEnabled: chaosEnabled,
     DuplicatesIgnored: settings.ignoreDuplicateIds,
-    HideDeleteAllButton: false,
+    HideDeleteAllButton: settings.hideDeleteAllButton,
   };
 }
