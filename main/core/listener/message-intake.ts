@@ -54,10 +54,11 @@ export class MessageIntake {
   ) {}
 
   /**
-   * Receives one message; resolves with the 250's text once it is stored, or throws the reply. The data
-   * goes to a file in the spool folder as it arrives (Postfix writes its queue file the same way,
-   * with the Received header first, at the start of DATA), so a large message is never held in
-   * memory; `accept` syncs it and commits its record, and anything else removes it.
+   * Receives one message; resolves with the 250's text once it is stored (or, a duplicate
+   * ignored, once its file is removed), or throws the reply. The data goes to a file in the spool
+   * folder as it arrives (Postfix writes its queue file the same way, with the Received header
+   * first, at the start of DATA), so a large message is never held in memory; `accept` syncs it
+   * and commits its record, and anything else removes it.
    */
   async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const receivedAt = new Date();

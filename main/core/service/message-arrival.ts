@@ -52,11 +52,11 @@ export class MessageArrival {
    */
   async accept(message: AcceptedMessage, captureInto?: string): Promise<DuplicateMessage | void> {
     let quota: { done: () => void } | null = null;
-    let arrived = (): void => undefined;
+    let messageId = '';
     if (captureInto === undefined && this.parts.settings.ignoreDuplicateIds) {
       // checked before the quotas and the routing rules, as Mailpit checks before relaying:
       // a duplicate is neither counted, relayed nor stored
-      const messageId = messageIdOf(message.raw);
+      messageId = messageIdOf(message.raw);
       const duplicateOf =
         this.arriving.get(messageId) ?? this.parts.store.index.idOfMessageId(messageId);
       if (duplicateOf !== undefined) {
@@ -69,7 +69,6 @@ export class MessageArrival {
         );
         return { duplicateOf };
       }
-      arrived = this.arriving.hold(messageId, message.id);
     }
     if (captureInto === undefined) {
       const { control } = this.parts.senders;
@@ -80,6 +79,8 @@ export class MessageArrival {
       quota = reserved;
     }
     const counted = (): void => quota?.done();
+    // a copy arriving while this one is stored is a duplicate of it
+    const arrived = this.arriving.hold(messageId, message.id);
     try {
       await this.stored(message, captureInto, counted);
     } finally {
