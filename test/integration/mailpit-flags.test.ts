@@ -85,6 +85,29 @@ it('stores one of two copies that arrive at the same time', async () => {
   expect((await relay.api<ListPage>('/api/v1/messages')).total).toBe(1);
 });
 
+it('stores a message refused for its quota when it is sent again later', async () => {
+  relay = await startTestRelaydesk({
+    ignoreDuplicateIds: true,
+    quotas: [{ ip: '127.0.0.1/32', perMinute: 1 }],
+  });
+  const smtp = relay.transport();
+  await smtp.sendMail(mail('first', '<q-1@example.com>'));
+  const refused = await smtp.sendMail(mail('over the quota', '<q-2@example.com>')).then(
+    () => null,
+    (err: { responseCode?: number }) => err.responseCode,
+  );
+  expect(refused).toBe(451);
+  const lifted = await relay.fetch('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ quotas: [] }),
+  });
+  expect(lifted.status).toBe(200);
+  const again = await smtp.sendMail(mail('over the quota', '<q-2@example.com>'));
+  expect(again.response).toMatch(/queued as/);
+  expect((await relay.api<ListPage>('/api/v1/messages')).total).toBe(2);
+});
+
 it('stores every copy when duplicates are not ignored (the default)', async () => {
   relay = await startTestRelaydesk();
   const smtp = relay.transport();
