@@ -114,6 +114,12 @@ export interface RelaydeskInfo {
     SMTPRejected: number;
     SMTPIgnored: number;
   };
+  /**
+   * Relaydesk's own, for its UI: the instance's label and whether "Delete all" is hidden
+   * (Mailpit's --label and --hide-delete-all-button, which Mailpit's /api/v1/webui gives).
+   */
+  Label?: string;
+  HideDeleteAllButton?: boolean;
   /** Relaydesk's own: where it listens. */
   /** HOST:PORT of each listener; `pop3` and `pop3s` only when those are on. */
   Listeners: { smtp: string; http: string; pop3?: string; pop3s?: string };

@@ -192,6 +192,10 @@ export interface EditableSettings {
   tagsDisable: string[];
   tagsUsername: boolean;
   tagsTitleCase: boolean;
+  ignoreDuplicateIds: boolean;
+  useMessageDates: boolean;
+  label: string;
+  hideDeleteAllButton: boolean;
   webhookUrls: string[];
   webhookSecretFile: string | null;
   webhookTimeoutMs: number;

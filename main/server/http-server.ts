@@ -198,6 +198,9 @@ export async function createHttpServer(
   registerEventsSocket(app, service);
 
   app.get('/api/v1/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  // Mailpit's path for its API document (server/server.go): the same document, so tools pointed
+  // at a Mailpit instance's swagger.json find this one's routes
+  app.get('/api/v1/swagger.json', { schema: { hide: true } }, async () => app.swagger());
 
   const rendererDir = options.rendererDir ?? defaultRendererDir;
   if (existsSync(rendererDir)) {

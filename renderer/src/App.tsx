@@ -201,7 +201,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   useUnreadBadge(list.counts.unread);
   const status = useRelayStatus(api);
   const listenerProblems = useListenerProblems(api);
-  const info = useAsyncValue(() => api.info(), 'info');
+  // read again after a settings save: the label and the Delete all button apply at once
+  const [settingsSaves, setSettingsSaves] = useState(0);
+  const info = useAsyncValue(() => api.info(), `info-${settingsSaves}`);
+  const label = info.status === 'ready' ? (info.value.Label ?? '') : '';
+  const hideDeleteAll = info.status === 'ready' && info.value.HideDeleteAllButton === true;
   const [openedId, setOpenedId] = useState<string | null>(opening.message);
   const [tab, setTab] = useState<BodyTab>('html');
   const [selection, setSelection] = useState<Selection>(noSelection);
@@ -560,7 +564,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         onDrop={onDropFile}
       >
         <header className="toolbar">
-          <h1>Relaydesk</h1>
+          <h1>
+            Relaydesk
+            {label !== '' && (
+              <span className="instance-label" data-testid="instance-label">
+                {label}
+              </span>
+            )}
+          </h1>
           <SearchBox
             onSearch={search}
             inputRef={searchInput}
@@ -699,6 +710,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   <ListActions
                     total={list.total}
                     query={viewQuery(view)}
+                    hideDeleteAll={hideDeleteAll}
                     onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
                     onDeleteAll={async () => {
                       const shown = viewQuery(view);
@@ -852,7 +864,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           )}
           {place.kind === 'settings' && (
             <main className="page">
-              <SettingsView appearance={theme} />
+              <SettingsView appearance={theme} onSaved={() => setSettingsSaves((n) => n + 1)} />
             </main>
           )}
         </div>

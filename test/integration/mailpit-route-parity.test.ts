@@ -5,6 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
+import { greetedSession } from '../helpers/smtp-wire.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -477,5 +478,44 @@ describe('a search for an emoji or a sign beyond ASCII', () => {
     });
     expect(deleted.status).toBe(200);
     expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(before - 1);
+  });
+});
+
+describe("Mailpit's API document", () => {
+  it('is at /api/v1/swagger.json too, the same as /api/v1/openapi.json', async () => {
+    const swagger = await relay.api<{ openapi: string; paths: Record<string, unknown> }>(
+      '/api/v1/swagger.json',
+    );
+    expect(swagger).toEqual(await relay.api('/api/v1/openapi.json'));
+    expect(swagger.paths).toHaveProperty('/api/v1/messages');
+  });
+});
+
+describe('CR CR LF line ends over SMTP (Mailpit issues #87, #153)', () => {
+  it('are one line end, so every header field is read', async () => {
+    const wire = await greetedSession(relay.smtp.port);
+    await wire.command('MAIL FROM:<ada@sender.example>');
+    await wire.command('RCPT TO:<bob@rcpt.example>');
+    expect(await wire.command('DATA')).toMatch(/^354/);
+    const reply = await wire.command(
+      'From: ada@sender.example\r\r\nTo: bob@rcpt.example\r\r\nSubject: doubled CR\r\r\n' +
+        'Message-ID: <doubled-cr@sender.example>\r\r\n\r\r\nfirst line\r\r\nsecond line\r\n.',
+    );
+    await wire.command('QUIT');
+    const id = /queued as (\S+)/.exec(reply)?.[1] as string;
+    const message = await relay.api<{
+      Subject: string;
+      MessageID: string;
+      To: { Address: string }[];
+      Text: string;
+    }>(`/api/v1/message/${id}`);
+    expect(message).toMatchObject({
+      Subject: 'doubled CR',
+      MessageID: 'doubled-cr@sender.example',
+      To: [{ Address: 'bob@rcpt.example' }],
+    });
+    expect(message.Text).toBe('first line\nsecond line\n');
+    const raw = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(raw).not.toContain('\r\r');
   });
 });

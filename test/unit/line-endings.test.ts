@@ -30,6 +30,17 @@ describe('line endings', () => {
     expect(out).toMatchObject({ bareLf: 3, bareCr: 1 });
   });
 
+  it('reads CR CR LF as one line end, as Mailpit does, also when a piece ends between them', () => {
+    const out = normalizeLineEndings(Buffer.from('From: a\r\r\nTo: b\r\r\n\r\r\nbody\r\r\n'));
+    expect(out.data.toString()).toBe('From: a\r\nTo: b\r\n\r\nbody\r\n');
+    expect(out).toMatchObject({ bareLf: 0, bareCr: 0, doubledCr: 4 });
+    for (const cut of [8, 9, 10]) {
+      expect(repairInPieces(Buffer.from('From: a\r\r\nTo: b\r\n'), [cut]).out).toBe(
+        'From: a\r\nTo: b\r\n',
+      );
+    }
+  });
+
   it('leaves CRLF-only data untouched (same buffer)', () => {
     const input = Buffer.from('a\r\nb\r\n');
     expect(normalizeLineEndings(input).data).toBe(input);
@@ -55,12 +66,13 @@ describe('line endings', () => {
           .map((b) => b.map((x) => [13, 10, 46, 97][x % 4] as number)),
         fc.array(fc.nat(), { maxLength: 8 }),
         (bytes, cuts) => {
-          // the reference: every CRLF, lone CR and lone LF is one CRLF
+          // the reference: every CR CR LF, CRLF, lone CR and lone LF is one CRLF
           const text = Buffer.from(bytes).toString('latin1');
           const pieces = repairInPieces(bytes, cuts);
-          expect(pieces.out).toBe(text.replace(/\r\n|\r|\n/g, '\r\n'));
+          expect(pieces.out).toBe(text.replace(/\r\r\n|\r\n|\r|\n/g, '\r\n'));
           expect(pieces.bareLf).toBe(text.match(/(?<!\r)\n/g)?.length ?? 0);
-          expect(pieces.bareCr).toBe(text.match(/\r(?!\n)/g)?.length ?? 0);
+          expect(pieces.doubledCr).toBe(text.match(/\r(?=\r\n)/g)?.length ?? 0);
+          expect(pieces.bareCr).toBe(text.match(/\r(?!\n)(?!\r\n)/g)?.length ?? 0);
         },
       ),
     );

@@ -131,6 +131,23 @@ describe('webhooks', () => {
     }
   });
 
+  it("sends the instance's label as Mailpit's Mailpit-Label header, and none without one", async () => {
+    const receiver = await startReceiver();
+    relay = await startTestRelaydesk({ webhookUrls: [receiver.url], label: 'staging' });
+    await send('labelled');
+    await expect.poll(() => receiver.hooks.length).toBe(1);
+    expect(receiver.hooks[0]?.headers['mailpit-label']).toBe('staging');
+    const cleared = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ label: '' }),
+    });
+    expect(cleared.status).toBe(200);
+    await send('unlabelled');
+    await expect.poll(() => receiver.hooks.length).toBe(2);
+    expect(receiver.hooks[1]?.headers).not.toHaveProperty('mailpit-label');
+  });
+
   it('retries a failing receiver until it answers 2xx, and logs each delivery', async () => {
     const receiver = await startReceiver();
     receiver.answer = (_hook, index) => (index < 2 ? 503 : 204);

@@ -77,6 +77,10 @@ export function prepareStatements(db: Database) {
     recordOf: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id = ?',
     ),
+    // --ignore-duplicate-ids: the search column narrows, the record's own Message-ID decides
+    idsOfMessageId: db.prepare(
+      "SELECT m.id AS id, json_extract(r.record, '$.summary.messageId') AS messageId FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.message_id_text = ?",
+    ),
     recordByRowid: db.prepare('SELECT record FROM message_records WHERE rowid = ?'),
     latest: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.id DESC LIMIT 1',

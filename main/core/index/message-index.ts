@@ -29,6 +29,7 @@ import {
   type ListSource,
 } from './index-list-queries.js';
 import { headerSearchWords, indexRow, recordJson } from './index-row.js';
+import { cleanSearchWord } from '../search/search-words.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
 import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
@@ -298,6 +299,20 @@ export class MessageIndex {
     if (this.writes.pendingRead(id) !== undefined) this.flush();
     const json = this.sql.recordOf.pluck().get(id) as string | undefined;
     return json === undefined ? undefined : this.held.fromJson(json);
+  }
+
+  /**
+   * The ID of a stored message with exactly this Message-ID (brackets trimmed), if any: what
+   * Mailpit's --ignore-duplicate-ids asks before storing.
+   */
+  idOfMessageId(messageId: string): string | undefined {
+    if (messageId === '') return undefined;
+    this.flush();
+    const rows = this.sql.idsOfMessageId.all(cleanSearchWord(messageId)) as {
+      id: string;
+      messageId: string;
+    }[];
+    return rows.find((row) => row.messageId === messageId)?.id;
   }
 
   latest(): MessageRecord | undefined {

@@ -8,76 +8,77 @@ export interface LineEndingRepair {
   data: Buffer;
   bareLf: number;
   bareCr: number;
+  /** CR CR LF made CRLF. */
+  doubledCr: number;
 }
 
 const CR = 0x0d;
 const LF = 0x0a;
-const CRLF = Buffer.from('\r\n');
 
 /**
- * The repair over data that arrives in chunks (the DATA stream): a CR at the end of a chunk is
- * held back until the next chunk tells whether an LF follows it.
+ * The repair over data that arrives in chunks (the DATA stream): CRs at the end of a chunk are
+ * held back until the next chunk tells what follows them.
+ *
+ * CR CR LF is one line end, as Mailpit reads it (internal/smtpd/main.go replaces it with CRLF,
+ * its issues #87 and #153: mailers that turn each LF of a CRLF text into CRLF write it). Made
+ * two line ends it would be an empty line, which ends the header block at the first field.
  */
 export class LineEndingRepairStream {
   bareLf = 0;
   bareCr = 0;
-  private heldCr = false;
+  doubledCr = 0;
+  /** CRs that ended the last chunk (at most two: what CR CR LF needs to be recognised). */
+  private heldCrs = 0;
 
   /** The repaired bytes of `chunk` (the chunk itself when it needs no repair). */
   push(chunk: Buffer): Buffer {
-    let out: Buffer[] | null = null;
-    const afterCr = this.heldCr;
-    if (this.heldCr) {
-      this.heldCr = false;
-      if (chunk.length === 0) {
-        this.heldCr = true;
-        return chunk;
-      }
-      if (chunk[0] === LF) out = [Buffer.from([CR])];
-      else {
-        this.bareCr++;
-        out = [CRLF];
-      }
+    if (chunk.length === 0) return chunk;
+    const data =
+      this.heldCrs === 0 ? chunk : Buffer.concat([Buffer.alloc(this.heldCrs, CR), chunk]);
+    let trailing = 0;
+    while (trailing < 2 && trailing < data.length && data[data.length - 1 - trailing] === CR) {
+      trailing++;
     }
-    let body = chunk;
-    if (body.length > 0 && body[body.length - 1] === CR) {
-      this.heldCr = true;
-      body = body.subarray(0, body.length - 1);
-    }
-    const repaired = this.repair(body, afterCr);
-    if (!out) return repaired;
-    out.push(repaired);
-    return Buffer.concat(out);
+    this.heldCrs = trailing;
+    return this.repair(trailing === 0 ? data : data.subarray(0, data.length - trailing));
   }
 
   /** What is still held back when the data ends. */
   end(): Buffer {
-    if (!this.heldCr) return Buffer.alloc(0);
-    this.heldCr = false;
-    this.bareCr++;
-    return CRLF;
+    const held = this.heldCrs;
+    this.heldCrs = 0;
+    if (held === 0) return Buffer.alloc(0);
+    this.bareCr += held;
+    return Buffer.from('\r\n'.repeat(held), 'latin1');
   }
 
-  /** `body` never ends in CR; `afterCr` is whether the byte before it was a CR. */
-  private repair(body: Buffer, afterCr: boolean): Buffer {
+  /** `body` never ends in CR, and nothing before it is held. */
+  private repair(body: Buffer): Buffer {
     let bareLf = 0;
     let bareCr = 0;
+    let doubledCr = 0;
     for (let i = body.indexOf(LF); i !== -1; i = body.indexOf(LF, i + 1)) {
-      if (i === 0 ? !afterCr : body[i - 1] !== CR) bareLf++;
+      if (i === 0 || body[i - 1] !== CR) bareLf++;
     }
     for (let i = body.indexOf(CR); i !== -1; i = body.indexOf(CR, i + 1)) {
-      if (body[i + 1] !== LF) bareCr++;
+      if (body[i + 1] === LF) continue;
+      if (body[i + 1] === CR && body[i + 2] === LF) doubledCr++;
+      else bareCr++;
     }
-    if (bareLf === 0 && bareCr === 0) return body;
+    if (bareLf === 0 && bareCr === 0 && doubledCr === 0) return body;
     this.bareLf += bareLf;
     this.bareCr += bareCr;
+    this.doubledCr += doubledCr;
     const out = Buffer.allocUnsafe(body.length + bareLf + bareCr);
     let o = 0;
     for (let i = 0; i < body.length; i++) {
       const byte = body[i] as number;
-      const bare =
-        byte === LF ? (i === 0 ? !afterCr : body[i - 1] !== CR) : byte === CR && body[i + 1] !== LF;
-      if (bare) {
+      if (byte === LF && (i === 0 || body[i - 1] !== CR)) {
+        out[o++] = CR;
+        out[o++] = LF;
+      } else if (byte === CR && body[i + 1] !== LF) {
+        // the first CR of CR CR LF goes; a bare one becomes a line end
+        if (body[i + 1] === CR && body[i + 2] === LF) continue;
         out[o++] = CR;
         out[o++] = LF;
       } else out[o++] = byte;
@@ -91,7 +92,7 @@ export function normalizeLineEndings(input: Buffer): LineEndingRepair {
   const body = stream.push(input);
   const tail = stream.end();
   const data = tail.length === 0 ? body : Buffer.concat([body, tail]);
-  return { data, bareLf: stream.bareLf, bareCr: stream.bareCr };
+  return { data, bareLf: stream.bareLf, bareCr: stream.bareCr, doubledCr: stream.doubledCr };
 }
 
 /** The header block ends at the first empty line; count its Received fields (loop guard). */

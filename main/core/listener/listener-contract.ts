@@ -30,9 +30,17 @@ export interface RecipientRefusal {
   message: string;
 }
 
+/**
+ * A message `accept` took without storing it: one with its Message-ID is stored already and
+ * duplicates are ignored (Mailpit's --ignore-duplicate-ids); the client still gets 250.
+ */
+export interface DuplicateMessage {
+  duplicateOf: string;
+}
+
 export interface ListenerEvents {
   /** Stores the message durably; the client gets 250 only when this resolves. */
-  accept(message: AcceptedMessage): Promise<void>;
+  accept(message: AcceptedMessage): Promise<DuplicateMessage | void>;
   /** Asked at RCPT TO: a refusal is sent to the client, null accepts the recipient. */
   checkRecipient?(input: {
     recipient: string;

@@ -15,6 +15,7 @@ import { countReceivedHeaders, LineEndingRepairStream } from './line-endings.js'
 import { buildReceivedStamp } from './received-stamp.js';
 import {
   maxReceivedHeaders,
+  type DuplicateMessage,
   sessionUser,
   SmtpRefusal,
   type ListenerEvents,
@@ -53,10 +54,11 @@ export class MessageIntake {
   ) {}
 
   /**
-   * Receives one message; resolves with its ID once it is stored, or throws the reply. The data
-   * goes to a file in the spool folder as it arrives (Postfix writes its queue file the same way,
-   * with the Received header first, at the start of DATA), so a large message is never held in
-   * memory; `accept` syncs it and commits its record, and anything else removes it.
+   * Receives one message; resolves with the 250's text once it is stored (or, a duplicate
+   * ignored, once its file is removed), or throws the reply. The data goes to a file in the spool
+   * folder as it arrives (Postfix writes its queue file the same way, with the Received header
+   * first, at the start of DATA), so a large message is never held in memory; `accept` syncs it
+   * and commits its record, and anything else removes it.
    */
   async receive(stream: SMTPServerDataStream, session: SMTPServerSession): Promise<string> {
     const receivedAt = new Date();
@@ -139,9 +141,11 @@ export class MessageIntake {
     const notes: string[] = [];
     if (repair.bareLf > 0) notes.push(`${repair.bareLf} bare LF normalised to CRLF`);
     if (repair.bareCr > 0) notes.push(`${repair.bareCr} bare CR normalised to CRLF`);
+    if (repair.doubledCr > 0) notes.push(`${repair.doubledCr} CR CR LF read as one CRLF`);
 
+    let duplicate: DuplicateMessage | void;
     try {
-      await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
+      duplicate = await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
     } catch (err) {
       // a message only once stored; whatever failed, its file goes
       await received.discard().catch(() => undefined);
@@ -150,6 +154,20 @@ export class MessageIntake {
     if (this.storageFull) {
       this.storageFull = false;
       this.events.log(`spool: there is space on the disk again; taking mail`);
+    }
+    if (duplicate) {
+      // accepted as Mailpit accepts it, and nothing of it kept
+      await received.discard().catch(() => undefined);
+      this.audit('message', {
+        result: 'ignored',
+        duplicateOf: duplicate.duplicateOf,
+        client: envelope.clientIp,
+        user: envelope.user ?? undefined,
+        from: `<${envelope.mailFrom}>`,
+        nrcpt: envelope.rcptTo.length,
+        size: received.size,
+      });
+      return `Ok: not stored again, the same Message-ID as ${duplicate.duplicateOf}`;
     }
     this.audit('message', {
       result: 'accepted',
@@ -162,7 +180,7 @@ export class MessageIntake {
       tls: envelope.tls ? envelope.tls.protocol || true : false,
       notes: notes.length ? notes.join('; ') : undefined,
     });
-    return id;
+    return `Ok: queued as ${id}`;
   }
 
   /** The reply to a message that could not be stored (or that a later stage refused). */

@@ -89,7 +89,7 @@ export function createSmtpServer(
     },
     onData: (stream, session, callback) => {
       const work = intake.receive(stream, session).then(
-        (id) => callback(null, `Ok: queued as ${id}`),
+        (reply) => callback(null, reply),
         (err: Error) => callback(err),
       );
       parts.inFlight.add(work);

@@ -29,6 +29,8 @@ import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import type { ServiceParts } from './service-parts.js';
 import { capturedInto, notificationTo } from './record-builder.js';
+import { ArrivingMessageIds, messageIdOf } from './duplicate-ids.js';
+import type { DuplicateMessage } from '../listener/listener-contract.js';
 
 /** Who called the Send API. */
 export interface SendClient {
@@ -39,11 +41,35 @@ export interface SendClient {
 }
 
 export class MessageArrival {
+  /** Message-IDs being stored now, for --ignore-duplicate-ids. */
+  private readonly arriving = new ArrivingMessageIds();
+
   constructor(private readonly parts: ServiceParts) {}
 
-  /** Takes a message in; resolves once it is on disk (the listener answers 250 then). */
-  async accept(message: AcceptedMessage, captureInto?: string): Promise<void> {
+  /**
+   * Takes a message in; resolves once it is on disk (the listener answers 250 then), or at once
+   * with the stored message it duplicates when duplicates are ignored.
+   */
+  async accept(message: AcceptedMessage, captureInto?: string): Promise<DuplicateMessage | void> {
     let quota: { done: () => void } | null = null;
+    let messageId = '';
+    if (captureInto === undefined && this.parts.settings.ignoreDuplicateIds) {
+      // checked before the quotas and the routing rules, as Mailpit checks before relaying:
+      // a duplicate is neither counted, relayed nor stored
+      messageId = messageIdOf(message.raw);
+      const duplicateOf =
+        this.arriving.get(messageId) ?? this.parts.store.index.idOfMessageId(messageId);
+      if (duplicateOf !== undefined) {
+        this.parts.store.stats.ignored++;
+        this.parts.log(
+          note(
+            duplicateOf,
+            `a message with the same Message-ID <${messageId}> from ${message.envelope.clientIp} was not stored again (duplicates are ignored)`,
+          ),
+        );
+        return { duplicateOf };
+      }
+    }
     if (captureInto === undefined) {
       const { control } = this.parts.senders;
       const refusal = control.checkSuspended(message.envelope);
@@ -53,11 +79,14 @@ export class MessageArrival {
       quota = reserved;
     }
     const counted = (): void => quota?.done();
+    // a copy arriving while this one is stored is a duplicate of it
+    const arrived = this.arriving.hold(messageId, message.id);
     try {
       await this.stored(message, captureInto, counted);
     } finally {
       // not stored after all (refused by the filter, disk full): its place is free again
       counted();
+      arrived();
     }
   }
 
@@ -320,7 +349,7 @@ export class MessageArrival {
         `body: the message would be ${raw.length} bytes; the size limit is ${settings.maxSize} bytes`,
       );
     }
-    await this.acceptOrExplain({
+    const duplicate = await this.acceptOrExplain({
       id,
       receivedAt,
       raw,
@@ -337,16 +366,17 @@ export class MessageArrival {
         eightBitMime: false,
       },
     });
-    return id;
+    // a duplicate ignored: the ID of the message stored with that Message-ID (Mailpit's is "")
+    return duplicate ? duplicate.duplicateOf : id;
   }
 
   /**
    * A Send API message refused as SMTP would refuse it at end of DATA (a virus, an attachment,
    * a suspended sender, the scanner down) is the caller's answer, not an internal error.
    */
-  private async acceptOrExplain(message: AcceptedMessage): Promise<void> {
+  private async acceptOrExplain(message: AcceptedMessage): Promise<DuplicateMessage | void> {
     try {
-      await this.accept(message);
+      return await this.accept(message);
     } catch (err) {
       if (!(err instanceof MessageRefusal)) throw err;
       throw new SendRequestError(`message refused: ${err.responseCode} ${err.reply}`);

@@ -20,6 +20,8 @@ export interface RuntimeStats {
   accepted: number;
   acceptedBytes: number;
   deleted: number;
+  /** Messages not stored because their Message-ID was (--ignore-duplicate-ids). */
+  ignored: number;
 }
 
 export class MessageStore {
@@ -46,7 +48,7 @@ export class MessageStore {
     );
     // the parse worker writes the small files: see message-parser.ts
     this.spool = new Spool(dataDir, log, this.parser);
-    this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0 };
+    this.stats = { startedAt: now(), accepted: 0, acceptedBytes: 0, deleted: 0, ignored: 0 };
   }
 
   /** A record by ID, or the newest for `latest` (Mailpit's alias). */

@@ -5,6 +5,7 @@ import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import { withEnvelopeBcc } from '../message/envelope-bcc.js';
 import { readHeaderFields } from '../message/header-fields.js';
+import { parseMailDate } from '../mail/mail-date.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { planDelivery } from '../queue/delivery-plan.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
@@ -113,7 +114,7 @@ export class RecordBuilder {
       record: {
         id: message.id,
         mailbox: origin.mailbox ?? plan.mailbox,
-        receivedAt: message.receivedAt.toISOString(),
+        receivedAt: this.listedAt(message, origin, Boolean(plan.delivery)).toISOString(),
         size: sourceSize(message.raw),
         read: false,
         envelope: message.envelope,
@@ -124,6 +125,23 @@ export class RecordBuilder {
       ruleTags: decisions.flatMap((d) => ('tags' in d.action ? (d.action.tags ?? []) : [])),
       fromOutside: origin.fromOutside,
     };
+  }
+
+  /**
+   * When the message counts as received: now, or with --use-message-dates its Date header's time,
+   * as Mailpit stores it (the list's Created, `before:`/`after:`, the age limit). Only for mail
+   * that is captured: the queue's delay warnings and lifetime count from the real arrival of mail
+   * it delivers. The Received stamp keeps the real arrival either way.
+   */
+  private listedAt(message: AcceptedMessage, origin: RecordOrigin, delivered: boolean): Date {
+    if (!this.parts.settings.useMessageDates || !origin.fromOutside || delivered) {
+      return message.receivedAt;
+    }
+    const field = readHeaderFields(sourceHead(message.raw)).find(
+      (f) => f.name.toLowerCase() === 'date',
+    );
+    const date = field ? parseMailDate(field.value) : null;
+    return date ? new Date(date.epochMs) : message.receivedAt;
   }
 
   /**

@@ -21,7 +21,11 @@ export interface RuntimeFigures {
   deleted: number;
   accepted: number;
   acceptedBytes: number;
+  /** Messages taken without storing: their Message-ID was stored already. */
+  ignored: number;
   refusedMessages: number;
+  /** What the UI shows of this instance (Mailpit's --label, --hide-delete-all-button). */
+  ui: { label: string; hideDeleteAllButton: boolean };
   /** Where each listener is bound; null when it is off or not started. */
   listeners: {
     smtp: ListenAddress | null;

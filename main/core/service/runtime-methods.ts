@@ -33,10 +33,12 @@ export function runtimeMethods({
       deleted: stats.deleted,
       accepted: stats.accepted,
       acceptedBytes: stats.acceptedBytes,
+      ignored: stats.ignored,
       // as Mailpit counts refused messages: MAIL and DATA refusals (a refused recipient is not one)
       refusedMessages: listener.counters.refused.total(
         (l) => l.stage === 'mail' || l.stage === 'message',
       ),
+      ui: { label: settings.label, hideDeleteAllButton: settings.hideDeleteAllButton },
       listeners: {
         smtp: runtime.smtpAddress,
         http: runtime.httpAddress ?? settings.http,

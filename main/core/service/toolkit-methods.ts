@@ -31,6 +31,7 @@ export async function startWebhooks({
     retries: settings.webhookRetries,
     retryDelayMs: settings.webhookRetryDelayMs,
     userAgent: `Relaydesk/${relaydeskVersion}`,
+    label: () => settings.label,
     log,
   });
   return webhooks;

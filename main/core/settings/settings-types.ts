@@ -158,6 +158,17 @@ export interface Settings {
   tagsUsername: boolean;
   /** Title Case for tags from plus addresses and X-Tags (Mailpit's --tags-title-case). */
   tagsTitleCase: boolean;
+  /**
+   * A message whose Message-ID is already stored is answered 250 and not stored again
+   * (Mailpit's --ignore-duplicate-ids).
+   */
+  ignoreDuplicateIds: boolean;
+  /** Captured mail is listed at its Date header's time (Mailpit's --use-message-dates). */
+  useMessageDates: boolean;
+  /** A name for this instance, beside Relaydesk's in the UI (Mailpit's --label). */
+  label: string;
+  /** The list's "Delete all" is not offered (Mailpit's --hide-delete-all-button). */
+  hideDeleteAllButton: boolean;
   /** Own credentials for POST /api/v1/send: a file holding a password or its hash. */
   sendApiAuthFile: string | null;
   /** POST /api/v1/send takes any credentials, or none, even with a UI password. */

@@ -23,6 +23,11 @@ export interface WebhookSenderOptions {
   retries: number;
   retryDelayMs: number;
   userAgent: string;
+  /**
+   * This instance's label (Mailpit's --label), read at each request: sent as Mailpit's
+   * `Mailpit-Label` header when set, so a receiver fed by several instances tells them apart.
+   */
+  label?: () => string;
   log(line: string): void;
   /** Webhooks waiting (not yet delivered) at most; beyond it the oldest is dropped. */
   maxQueued?: number;
@@ -143,6 +148,8 @@ export class WebhookSender {
         'x-relaydesk-delivery': d.ID,
       };
       if (this.options.secret) headers[signatureHeader] = signBody(this.options.secret, job.body);
+      const label = this.options.label?.() ?? '';
+      if (label !== '') headers['mailpit-label'] = label;
       const res = await fetch(job.url, {
         method: 'POST',
         headers,

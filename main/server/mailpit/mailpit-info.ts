@@ -34,8 +34,10 @@ export function toMailpitInfo(figures: RuntimeFigures): RelaydeskInfo {
       SMTPAccepted: figures.accepted,
       SMTPAcceptedSize: figures.acceptedBytes,
       SMTPRejected: figures.refusedMessages,
-      SMTPIgnored: 0,
+      SMTPIgnored: figures.ignored,
     },
+    Label: figures.ui.label,
+    HideDeleteAllButton: figures.ui.hideDeleteAllButton,
     Listeners: {
       smtp: listeners.smtp ? plainHostPort(listeners.smtp) : '',
       http: plainHostPort(listeners.http),

@@ -28,7 +28,7 @@ export function toWebUiConfiguration(
   const upstream = settings.relay;
   const host = upstream?.host.includes(':') ? `[${upstream.host}]` : upstream?.host;
   return {
-    Label: '',
+    Label: settings.label,
     MessageRelay: {
       Enabled: upstream !== null,
       SMTPServer: upstream ? `${host}:${upstream.port}` : '',
@@ -43,8 +43,7 @@ export function toWebUiConfiguration(
     },
     SpamAssassin: settings.spamassassin !== null,
     ChaosEnabled: chaosEnabled,
-    // every message is kept, whatever its Message-ID (Mailpit's --ignore-duplicate-ids unset)
-    DuplicatesIgnored: false,
-    HideDeleteAllButton: false,
+    DuplicatesIgnored: settings.ignoreDuplicateIds,
+    HideDeleteAllButton: settings.hideDeleteAllButton,
   };
 }

@@ -18,6 +18,8 @@ export function ListActions(props: {
   total: number;
   /** What the list shows, in the search syntax; empty for every message. */
   query: string;
+  /** Mailpit's --hide-delete-all-button: only Mark all read is offered. */
+  hideDeleteAll?: boolean;
   onMarkAllRead(): Promise<void>;
   onDeleteAll(): Promise<void>;
 }) {
@@ -43,14 +45,16 @@ export function ListActions(props: {
       >
         Mark all read
       </button>
-      <button
-        type="button"
-        data-testid="delete-all"
-        disabled={props.total === 0}
-        onClick={() => setAsking('delete')}
-      >
-        Delete all
-      </button>
+      {!props.hideDeleteAll && (
+        <button
+          type="button"
+          data-testid="delete-all"
+          disabled={props.total === 0}
+          onClick={() => setAsking('delete')}
+        >
+          Delete all
+        </button>
+      )}
       {failure && (
         <span className="error" role="alert">
           {failure}

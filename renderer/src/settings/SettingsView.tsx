@@ -86,7 +86,14 @@ function labelOf(field: string): string | undefined {
   return labels?.[0]?.textContent?.trim() || undefined;
 }
 
-export function SettingsView({ appearance }: { appearance: AppearanceControl }) {
+export function SettingsView({
+  appearance,
+  onSaved,
+}: {
+  appearance: AppearanceControl;
+  /** A save went through: what the rest of the window shows of the settings is read again. */
+  onSaved?: () => void;
+}) {
   const api = useApi();
   const [view, setView] = useState<SettingsViewData | null>(null);
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
@@ -204,6 +211,7 @@ export function SettingsView({ appearance }: { appearance: AppearanceControl }) 
       }
       setErrors([]);
       show(result.settings);
+      onSaved?.();
       setStatus({
         text:
           result.restartNeeded.length > 0

@@ -5,6 +5,7 @@ import { parseTagsDisable } from '../../tags/auto-tags.js';
 import { parseWebhookUrls } from '../../webhooks/webhook-urls.js';
 import { fromParser, onOff, optionalPath, wholeNumber } from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';
+import { z } from 'zod';
 
 const section = 'toolkit';
 
@@ -42,6 +43,57 @@ export const toolkitFields = [
     ...onOff('Title Case tags from plus addresses and X-Tags'),
     default: false,
     label: 'Title Case for tags from plus addresses and X-Tags',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'ignoreDuplicateIds',
+    flag: '--ignore-duplicate-ids',
+    env: 'RELAYDESK_IGNORE_DUPLICATE_IDS',
+    value: 'true|false',
+    ...onOff('a message whose Message-ID is already stored gets 250 and is not stored again'),
+    default: false,
+    label: 'Ignore messages whose Message-ID is already stored',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'useMessageDates',
+    flag: '--use-message-dates',
+    env: 'RELAYDESK_USE_MESSAGE_DATES',
+    value: 'true|false',
+    ...onOff("captured mail is received at its Date header's time"),
+    default: false,
+    label: "Captured mail's received time is its Date header",
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'label',
+    flag: '--label',
+    env: 'RELAYDESK_LABEL',
+    value: 'TEXT',
+    type: z
+      .string()
+      .max(60)
+      .regex(/^[^\p{Cc}]*$/u)
+      .transform((text) => text.trim()),
+    allowed: 'text of at most 60 characters on one line, e.g. "staging"; empty: none',
+    input: { kind: 'text', nullable: false, placeholder: 'e.g. staging' },
+    default: '',
+    defaultText: 'none',
+    label: 'Label of this instance (beside the name in the UI)',
+    section,
+    applies: 'now',
+  }),
+  setting({
+    key: 'hideDeleteAllButton',
+    flag: '--hide-delete-all-button',
+    env: 'RELAYDESK_HIDE_DELETE_ALL_BUTTON',
+    value: 'true|false',
+    ...onOff('the list offers no "Delete all"'),
+    default: false,
+    label: 'Hide the list\'s "Delete all" button',
     section,
     applies: 'now',
   }),
