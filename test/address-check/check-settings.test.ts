@@ -61,6 +61,8 @@ describe('DNS, DKIM and address-check settings', () => {
     );
     expect(() =>
       resolveSettings({ env: {}, overrides: { dkim: [{ domain: 'x.example', selector: 's' }] } }),
-    ).toThrow('"dkim[0].keyFile" in the settings file is missing');
+    ).toThrow(
+      'dkim[0].keyFile is missing; give the path of its PEM private key, e.g. "/etc/dkim/mail.pem"',
+    );
   });
 });
