@@ -14,6 +14,11 @@ interface OtherToolFlag {
 
 const relayRules = '--mode relay (relay everything), or routing rules in a --config file';
 
+/** A file of upstream settings (Mailpit's --smtp-relay-config, MailHog's -outgoing-smtp). */
+const relayConfigFile =
+  '--relay-host HOST:PORT with --relay-security, --relay-user and --relay-password-file';
+/** Their htpasswd password file, which --ui-password-file reads as it is. */
+const htpasswdFile = '--ui-password-file FILE (the same htpasswd file: bcrypt or SHA-1 lines)';
 const mailpitDatabase: OtherToolFlag = {
   tool: 'Mailpit',
   takes: 'FILE',
@@ -71,7 +76,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--ui-auth-file': {
     tool: 'Mailpit',
     takes: 'FILE',
-    here: '--ui-password-file FILE (the same htpasswd file: bcrypt or SHA-1 lines)',
+    here: htpasswdFile,
   },
   '--enable-spamassassin': {
     tool: 'Mailpit',
@@ -114,7 +119,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--smtp-relay-config': {
     tool: 'Mailpit',
     takes: 'FILE',
-    here: '--relay-host HOST:PORT with --relay-security, --relay-user and --relay-password-file',
+    here: relayConfigFile,
   },
   '--smtp-relay-all': { tool: 'Mailpit', takes: '', here: '--mode relay' },
   '--smtp-relay-matching': {
@@ -163,7 +168,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--auth-file': {
     tool: 'MailHog',
     takes: 'FILE',
-    here: '--ui-password-file FILE (the same htpasswd file: bcrypt or SHA-1 lines)',
+    here: htpasswdFile,
   },
   '--cors-origin': { tool: 'MailHog', takes: 'ORIGIN', here: '--api-cors ORIGINS' },
   '--invite-jim': {
@@ -174,7 +179,7 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
   '--outgoing-smtp': {
     tool: 'MailHog',
     takes: 'FILE',
-    here: '--relay-host HOST:PORT with --relay-security, --relay-user and --relay-password-file',
+    here: relayConfigFile,
   },
   // MailDev (v2 and v3: packages/cli/src/options.ts)
   '--web': { tool: 'MailDev', takes: 'PORT', here: '--http 127.0.0.1:PORT (UI and API)' },
