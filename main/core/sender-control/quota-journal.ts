@@ -51,6 +51,8 @@ export class QuotaJournal {
   private dirty = false;
   private syncTimer: NodeJS.Timeout | null = null;
   private failed = false;
+  /** The rewrite under way: a stop waits for it, or the lines it holds back would be left out. */
+  private rewriting: Promise<void> | null = null;
 
   constructor(
     dataDir: string,
@@ -100,7 +102,15 @@ export class QuotaJournal {
     this.syncTimer.unref();
   }
 
-  private async rewrite(live: QuotaCount[]): Promise<void> {
+  private rewrite(live: QuotaCount[]): Promise<void> {
+    const rewriting = this.rewriteNow(live).finally(() => {
+      if (this.rewriting === rewriting) this.rewriting = null;
+    });
+    this.rewriting = rewriting;
+    return rewriting;
+  }
+
+  private async rewriteNow(live: QuotaCount[]): Promise<void> {
     this.held = [];
     this.closeFile();
     try {
@@ -168,10 +178,15 @@ export class QuotaJournal {
     this.fd = null;
   }
 
-  /** Syncs and closes the file (at stop). */
-  close(): void {
+  /**
+   * Syncs and closes the file (at stop), once a rewrite under way has put the file in place and
+   * appended the counts it held back: closed before, the rewrite opened the file again after the
+   * stop and left it open, unsynced.
+   */
+  async close(): Promise<void> {
     if (this.syncTimer) clearInterval(this.syncTimer);
     this.syncTimer = null;
+    if (this.rewriting) await this.rewriting;
     this.closeFile();
   }
 }

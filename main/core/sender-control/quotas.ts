@@ -247,12 +247,13 @@ export class QuotaLedger {
     const opened = journal.open(this.live());
     this.journalState = 'open';
     await opened;
-    if (this.stopped) journal.close();
+    if (this.stopped) void journal.close();
   }
 
-  close(): void {
+  /** Resolves once the counters file is synced and closed. */
+  async close(): Promise<void> {
     this.stopped = true;
-    this.journal?.close();
+    await this.journal?.close();
   }
 
   /** Every count still within the day, for rewriting the journal. */

@@ -67,7 +67,7 @@ export class SenderControl {
 
   /** Syncs the quota counters and the sending history to disk (at stop). */
   async close(): Promise<void> {
-    this.quotas.close();
+    await this.quotas.close();
     await this.history.close(this.historyLoaded ? this.anomaly.history() : null);
   }
 
