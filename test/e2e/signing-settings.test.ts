@@ -258,9 +258,11 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
           await dialog.evaluate((d) => getComputedStyle(d, '::backdrop').backgroundColor),
         )?.[1] ?? 1,
       );
-    expect(await backdropAlpha()).toBeGreaterThanOrEqual(0.6);
+    // polled: the scheme reaches the page's styles a moment after emulateMedia returns (a
+    // fresh-clone run read the dark value right after switching to light)
+    await expect.poll(backdropAlpha).toBeGreaterThanOrEqual(0.6);
     await page.emulateMedia({ colorScheme: 'light' });
-    expect(await backdropAlpha()).toBeCloseTo(0.4);
+    await expect.poll(backdropAlpha).toBeCloseTo(0.4);
     // Escape keeps the key, and the focus goes back to the button
     await page.keyboard.press('Escape');
     await expect.poll(() => dialog.count()).toBe(0);
