@@ -5,7 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import { loadSqlite } from '../../main/core/index/index-database.js';
 import { listPage, type ListSource } from '../../main/core/index/index-list-queries.js';
+import { messageIdLookupSql } from '../../main/core/index/index-statements.js';
 import { MessageIndex } from '../../main/core/index/message-index.js';
 import type { RecipientState } from '../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../../main/core/message-record.js';
@@ -303,4 +305,38 @@ it('lists an arrival once when the worker commits it between the pending writes 
   const found = listPage(justBefore, 0, 10, parseSearchQuery('subject:"message 2"'));
   expect(found.records.map((r) => r.id)).toEqual(['m000002']);
   expect(found.total).toBe(1);
+});
+
+it('looks a Message-ID up through its own index (--ignore-duplicate-ids), one made at open for an older file too', async () => {
+  const path = join(dir, 'index.sqlite');
+  const Sqlite = loadSqlite();
+  // the plan SQLite picks for the lookup each arrival makes with duplicates ignored
+  const plan = (): string => {
+    const db = new Sqlite(path, { readonly: true });
+    try {
+      return (
+        db.prepare(`EXPLAIN QUERY PLAN ${messageIdLookupSql}`).all('x') as { detail: string }[]
+      )
+        .map((row) => row.detail)
+        .join('; ');
+    } finally {
+      db.close();
+    }
+  };
+  index.add(makeRecord({ id: 'm000001', summary: { messageId: '<a@example.test>' } }));
+  index.add(makeRecord({ id: 'm000002', summary: { messageId: '<b@example.test>' } }));
+  await index.settled();
+  expect(index.idOfMessageId('<b@example.test>')).toBe('m000002');
+  expect(plan()).toMatch(/SEARCH m USING INDEX messages_message_ids \(message_id_text=\?\)/);
+
+  // a file written before the index existed (same schema version): the lookup read every row
+  index.close();
+  const older = new Sqlite(path);
+  older.exec('DROP INDEX messages_message_ids');
+  older.close();
+  expect(plan()).toMatch(/SCAN m\b/);
+  index = new MessageIndex();
+  index.open(path);
+  expect(plan()).toMatch(/SEARCH m USING INDEX messages_message_ids/);
+  expect(index.idOfMessageId('<a@example.test>')).toBe('m000001');
 });

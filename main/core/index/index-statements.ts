@@ -58,6 +58,13 @@ export function writeSql() {
 
 type Statement = BetterSqlite3.Statement<unknown[]>;
 
+/**
+ * --ignore-duplicate-ids: the messages whose search column holds a Message-ID (index
+ * messages_message_ids), each with the record's own Message-ID, which decides.
+ */
+export const messageIdLookupSql =
+  "SELECT m.id AS id, json_extract(r.record, '$.summary.messageId') AS messageId FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.message_id_text = ?";
+
 export function prepareStatements(db: Database) {
   // the worker's writes, prepared here too for the few writes made on this connection (a rebuild)
   const writes = Object.fromEntries(
@@ -77,10 +84,7 @@ export function prepareStatements(db: Database) {
     recordOf: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id = ?',
     ),
-    // --ignore-duplicate-ids: the search column narrows, the record's own Message-ID decides
-    idsOfMessageId: db.prepare(
-      "SELECT m.id AS id, json_extract(r.record, '$.summary.messageId') AS messageId FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.message_id_text = ?",
-    ),
+    idsOfMessageId: db.prepare(messageIdLookupSql),
     recordByRowid: db.prepare('SELECT record FROM message_records WHERE rowid = ?'),
     latest: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.id DESC LIMIT 1',
