@@ -59,6 +59,28 @@ function isTopLevelNavigation(headers: IncomingHttpHeaders): boolean {
 /** The API (ours, Mailpit's, MailHog's, also under /mailhog/): not a page to link to. */
 const apiPath = /^(?:\/mailhog)?\/api\//;
 
+/** True when a request's `Origin` is not the address it was sent to (`null` is never). */
+export function isOtherOrigin(origin: string, host: string): boolean {
+  if (origin === 'null') return true;
+  try {
+    return new URL(origin).host.toLowerCase() !== host.toLowerCase();
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * What Mailpit's middleware sends with every answer on its API (server/server.go), the preflight's
+ * among them. None of it lets a page read anything: that takes Access-Control-Allow-Origin, sent
+ * only to the origins --api-cors lists. Mailpit's `*` for the headers, with the two Relaydesk's
+ * clients send named as well: a wildcard never covers Authorization, nor anything on a request
+ * with credentials.
+ */
+export const preflightHeaders = {
+  'access-control-allow-methods': 'GET, POST, DELETE, PUT, OPTIONS',
+  'access-control-allow-headers': '*, authorization, content-type',
+} as const;
+
 /** Why a request must be refused, or null when it may proceed. */
 export function refusalReason(
   listen: ListenAddress,
@@ -89,14 +111,8 @@ export function refusalReason(
     const how = dest === 'empty' || dest === 'unknown' ? 'a fetch' : `a ${dest}`;
     return `${method} as ${how} from another site's page (Sec-Fetch-Site: ${site}) refused: a page may link to Relaydesk but not embed, frame or fetch it; list a web app that should call the API with --api-cors`;
   }
-  let crossOrigin = site === 'cross-site' || origin === 'null';
-  if (origin !== undefined && origin !== 'null') {
-    try {
-      crossOrigin ||= new URL(origin).host.toLowerCase() !== host.toLowerCase();
-    } catch {
-      crossOrigin = true;
-    }
-  }
+  const crossOrigin =
+    site === 'cross-site' || (origin !== undefined && isOtherOrigin(origin, host));
   if (!crossOrigin) return null;
   const what = stream ?? method;
   return `cross-origin ${what} from ${origin ?? site ?? 'another site'} refused: the Relaydesk API only takes changes from its own UI or from non-browser clients`;
@@ -118,15 +134,16 @@ export function guardRequestOrigin(listen: ListenAddress, corsOrigins: readonly 
     }
     const origin = req.headers.origin;
     if (origin === undefined || !corsOrigins.includes(origin)) return;
-    // CORS only for the origins listed; a preflight is answered here, before any route
+    // CORS only for the origins listed; their preflight is answered here, before the UI
+    // password (a browser sends a preflight without credentials), as Mailpit's: 200, empty
     void reply.header('access-control-allow-origin', origin).header('vary', 'Origin');
     if (req.method === 'OPTIONS') {
       await reply
-        .code(204)
-        .header('access-control-allow-methods', 'GET, POST, PUT, DELETE')
-        .header('access-control-allow-headers', 'content-type, authorization')
+        .code(200)
+        .headers(preflightHeaders)
         .header('access-control-max-age', '600')
-        .send();
+        .type('text/plain')
+        .send('');
     }
   };
 }

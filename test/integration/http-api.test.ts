@@ -304,6 +304,49 @@ describe('a web page cannot drive the local API', () => {
   });
 });
 
+describe('a preflight (OPTIONS) without --api-cors', () => {
+  it("answers as Mailpit's does, and lets no other origin read", async () => {
+    const url = `http://127.0.0.1:${relay.http.port}/api/v1/message/${messageId}`;
+    const plain = await fetch(url, { method: 'OPTIONS' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers.get('content-type')).toMatch(/^text\/plain/);
+    expect(await plain.text()).toBe('');
+    expect(plain.headers.get('access-control-allow-methods')).toBe(
+      'GET, POST, DELETE, PUT, OPTIONS',
+    );
+    expect(plain.headers.get('access-control-allow-origin')).toBeNull();
+
+    // the UI's own origin: the same answer
+    const own = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: `http://127.0.0.1:${relay.http.port}` },
+    });
+    expect(own.status).toBe(200);
+
+    // another origin: refused, as Mailpit's "Blocked due to CORS violation", with no Allow-Origin
+    const other = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'DELETE' },
+    });
+    expect(other.status).toBe(403);
+    expect(await other.text()).toMatch(/Blocked due to CORS violation.*evil\.example.*--api-cors/);
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    // as a browser sends it: the request guard refuses it first
+    const browser = await fetch(url, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://evil.example',
+        'access-control-request-method': 'DELETE',
+        'sec-fetch-site': 'cross-site',
+        'sec-fetch-mode': 'cors',
+        'sec-fetch-dest': 'empty',
+      },
+    });
+    expect(browser.status).toBe(403);
+    expect(browser.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
 describe('CORS, when set', () => {
   it('lets only the listed origins read and change through the API', async () => {
     const cors = await startTestRelaydesk({ apiCors: 'http://localhost:3000' });
@@ -317,8 +360,20 @@ describe('CORS, when set', () => {
         method: 'OPTIONS',
         headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'DELETE' },
       });
-      expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('access-control-allow-methods')).toContain('DELETE');
+      // Mailpit's answer: 200, empty, its methods and headers, and the origin that may read
+      expect(preflight.status).toBe(200);
+      expect(await preflight.text()).toBe('');
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe(
+        'GET, POST, DELETE, PUT, OPTIONS',
+      );
+      expect(preflight.headers.get('access-control-allow-headers')).toContain('*');
+      const otherPreflight = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
+        method: 'OPTIONS',
+        headers: { origin: 'http://localhost:4000', 'access-control-request-method': 'GET' },
+      });
+      expect(otherPreflight.status).toBe(403);
+      expect(otherPreflight.headers.get('access-control-allow-origin')).toBeNull();
       const change = await fetch(`http://127.0.0.1:${port}/api/v1/messages`, {
         method: 'DELETE',
         headers: { origin: 'http://localhost:3000' },

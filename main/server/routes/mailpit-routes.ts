@@ -8,6 +8,7 @@ import { NotFoundError } from '../../core/caller-error.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
 import { rawContentType, rawFileName } from '../mailpit/raw-download.js';
 import { toListedPage, toOpenedDetail } from '../mailpit/mailpit-shapes.js';
+import { isOtherOrigin, preflightHeaders } from '../request-guard.js';
 import { toWebUiConfiguration, type WebUiConfiguration } from '../mailpit/webui-config.js';
 import { mailhogListAll } from './mailhog-routes.js';
 
@@ -59,6 +60,23 @@ const idsBody = {
 
 export function registerMailpitRoutes(app: FastifyInstance, service: RelayService): void {
   const tags = ['Mailpit'];
+
+  // Mailpit answers a preflight on its API whether CORS is set or not: 200, empty, with its
+  // methods and headers (server/server.go). An origin --api-cors lists is answered by the request
+  // guard, with the Allow-Origin that lets it read; any other origin is refused, as Mailpit's
+  // "Blocked due to CORS violation", and never gets an Allow-Origin.
+  app.options('/api/v1/*', { schema: { hide: true } }, async (req, reply) => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && isOtherOrigin(origin, req.headers.host ?? '')) {
+      return reply
+        .code(403)
+        .type('text/plain; charset=utf-8')
+        .send(
+          `Blocked due to CORS violation: origin ${origin} is not listed in --api-cors; add it there (apiCors in the settings) to let its pages call the API`,
+        );
+    }
+    return reply.code(200).headers(preflightHeaders).type('text/plain').send('');
+  });
 
   app.get<{ Querystring: PagingQuery }>(
     '/api/v1/messages',
