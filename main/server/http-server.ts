@@ -9,6 +9,7 @@ import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { errorCodes, type FastifyInstance } from 'fastify';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
+import { registerIconRoutes, rendererIcon } from './app-icon.js';
 import { registerEventsSocket } from './events-socket.js';
 import { BadRequestError, errorHandler } from './http-errors.js';
 import { schemaError } from './schema-errors.js';
@@ -204,6 +205,8 @@ export async function createHttpServer(
 
   const rendererDir = options.rendererDir ?? defaultRendererDir;
   if (existsSync(rendererDir)) {
+    const icon = rendererIcon(rendererDir);
+    if (icon) registerIconRoutes(app, icon);
     const firstPage = `<${firstListPagePath()}>; rel=preload; as=fetch; crossorigin`;
     await app.register(fastifyStatic, {
       root: rendererDir,
