@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
 import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -51,5 +52,36 @@ describe.skipIf(!chromiumPath)("Mailpit's fixed paths and message dates in the G
       '/notification.png 512x512',
       '/apple-touch-icon.png 512x512',
     ]);
+  });
+
+  it('lists by the Date header with message dates on, an arrival dated in the past in its place', async () => {
+    await gui.deleteAll();
+    const send = (subject: string, date: string) =>
+      gui.send({ from: 'app@example.test', to: 'user@example.test', subject, text: 'hi', date });
+    await send('dated March', 'Tue, 03 Mar 2026 09:00:00 +0000');
+    await send('dated January', 'Thu, 01 Jan 2026 09:00:00 +0000');
+    await send('dated May', 'Fri, 01 May 2026 09:00:00 +0000');
+    await gui.openLive();
+    const rows = page.getByTestId('message-row');
+    const subjects = async () =>
+      (await rows.allInnerTexts()).map((text) => /dated \w+/.exec(text)?.[0] ?? text);
+    await eventually(subjects).toEqual(['dated May', 'dated March', 'dated January']);
+    // live: one from the past goes between, not on top; one from now goes on top
+    await send('dated February', 'Sun, 01 Feb 2026 09:00:00 +0000');
+    await eventually(subjects).toEqual([
+      'dated May',
+      'dated March',
+      'dated February',
+      'dated January',
+    ]);
+    await send('dated today', new Date().toUTCString());
+    await eventually(subjects).toEqual([
+      'dated today',
+      'dated May',
+      'dated March',
+      'dated February',
+      'dated January',
+    ]);
+    expect(gui.pageErrors).toEqual([]);
   });
 });

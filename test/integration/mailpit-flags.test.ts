@@ -133,6 +133,40 @@ it("lists captured mail at its Date header's time with message dates on", async 
   expect(before.messages.map((m) => m.Subject)).toEqual(['old']);
 });
 
+it('orders the list, search and paging by the Date header with message dates on, as Mailpit orders by Created', async () => {
+  relay = await startTestRelaydesk({ useMessageDates: true });
+  const smtp = relay.transport();
+  // sent in this order; dated in another, two of them at the same second
+  const sent: [string, string][] = [
+    ['march', 'Tue, 03 Mar 2026 09:00:00 +0000'],
+    ['january', 'Thu, 01 Jan 2026 09:00:00 +0000'],
+    ['june a', 'Mon, 01 Jun 2026 09:00:00 +0000'],
+    ['february', 'Sun, 01 Feb 2026 09:00:00 +0000'],
+    ['june b', 'Mon, 01 Jun 2026 09:00:00 +0000'],
+  ];
+  for (const [subject, date] of sent) {
+    await smtp.sendMail(mail(subject, `<${subject.replace(' ', '-')}@example.com>`, date));
+  }
+  const byDate = ['june b', 'june a', 'march', 'february', 'january'];
+  const subjects = (page: ListPage) => page.messages.map((m) => m.Subject);
+  expect(subjects(await relay.api<ListPage>('/api/v1/messages'))).toEqual(byDate);
+  // page by page: each message once, in the same order
+  const paged: string[] = [];
+  for (let start = 0; start < 5; start += 2) {
+    paged.push(...subjects(await relay.api<ListPage>(`/api/v1/messages?start=${start}&limit=2`)));
+  }
+  expect(paged).toEqual(byDate);
+  const found = await relay.api<ListPage>('/api/v1/search?query=from:app@example.com&limit=3');
+  expect(subjects(found)).toEqual(byDate.slice(0, 3));
+  const later = await relay.api<ListPage>(
+    '/api/v1/search?query=from:app@example.com&start=3&limit=3',
+  );
+  expect(subjects(later)).toEqual(byDate.slice(3));
+  // Mailpit's latest is the list's first
+  const latest = await relay.api<{ Subject: string }>('/api/v1/message/latest');
+  expect(latest.Subject).toBe('june b');
+});
+
 it('lists mail at the time it arrived with message dates off (the default)', async () => {
   relay = await startTestRelaydesk();
   await relay

@@ -37,7 +37,8 @@ export function loadSqlite(): typeof BetterSqlite3 {
  * Narrow indexes for the figures the GUI asks for as it opens (sizes, mailboxes, tagged
  * messages, the tags in use): each is answered from one of these instead of a walk over every row (20-50 ms at
  * 100,000 messages, times the few panels asking at once). And one for --ignore-duplicate-ids,
- * which looks every arrival's Message-ID up: without it each lookup read the whole table.
+ * which looks every arrival's Message-ID up: without it each lookup read the whole table. And
+the list's order, by the time received (index-list-queries.ts).
  * Made with IF NOT EXISTS at each open, so a file of the same schema version gains them once,
  * without a rebuild.
  */
@@ -47,6 +48,7 @@ CREATE INDEX IF NOT EXISTS messages_mailboxes ON messages (mailbox, read);
 CREATE INDEX IF NOT EXISTS messages_tagged ON messages (id) WHERE tags_key <> '';
 CREATE INDEX IF NOT EXISTS messages_tag_sets ON messages (tags_key) WHERE tags_key <> '';
 CREATE INDEX IF NOT EXISTS messages_message_ids ON messages (message_id_text);
+CREATE INDEX IF NOT EXISTS messages_received ON messages (received_ms, id);
 `;
 
 /** Adds them when missing; a file that cannot take them now (a full disk) is used without. */

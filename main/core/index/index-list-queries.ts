@@ -23,13 +23,31 @@ export interface ListSource {
   flush(): void;
 }
 
+/**
+ * Where a message sits in the list: its time received, then its ID (given in order of arrival),
+ * newest first. The time is the arrival, or with --use-message-dates the Date header's, as
+ * Mailpit orders by its Created; the ID keeps messages of the same time in one order, so paging
+ * never repeats or skips one.
+ */
+export type ListOrderKey = readonly [receivedMs: number, id: string, ...rest: unknown[]];
+
+export function newestFirst(a: ListOrderKey, b: ListOrderKey): number {
+  if (a[0] !== b[0]) return b[0] - a[0];
+  return a[1] < b[1] ? 1 : a[1] > b[1] ? -1 : 0;
+}
+
+const keyOf = (r: MessageRecord): ListOrderKey => [Date.parse(r.receivedAt), r.id];
+
 export interface ListPage {
   records: MessageRecord[];
   total: number;
   unread: number;
 }
 
-/** Newest first, optionally filtered by a search, with paging; `total` counts all matches. */
+/**
+ * Newest first (newestFirst: by the time received), optionally filtered by a search, with paging;
+ * `total` counts all matches.
+ */
 export function listPage(
   src: ListSource,
   start: number,
@@ -78,7 +96,7 @@ function pageWhileFailing(
     (r) => (!query || matchesQuery(r, query)) && src.sql().rowidOf.pluck().get(r.id) === undefined,
   );
   const records = [...fromDb.records.filter((r) => !pending.removals.has(r.id)), ...waiting]
-    .sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+    .sort((a, b) => newestFirst(keyOf(a), keyOf(b)))
     .slice(offset, offset + Math.max(0, limit));
   return {
     records,
@@ -113,14 +131,14 @@ function pageFromDatabase(
     // one pass over the table collects the matches; sorting them here is cheaper than asking
     // SQLite to walk the ID index and look every row up, and gives the counts in the same pass
     const rows = db
-      .prepare(`SELECT m.id, m.rowid, m.read FROM messages m ${where}`)
+      .prepare(`SELECT m.received_ms, m.id, m.rowid, m.read FROM messages m ${where}`)
       .raw()
-      .all(...params) as [string, number, number][];
-    rows.sort((a, b) => (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+      .all(...params) as [number, string, number, number][];
+    rows.sort(newestFirst);
     total = rows.length;
     unread = 0;
-    for (const row of rows) if (row[2] === 0) unread++;
-    ids = rows.slice(offset, offset + Math.max(0, limit)).map((row) => row[1]);
+    for (const row of rows) if (row[3] === 0) unread++;
+    ids = rows.slice(offset, offset + Math.max(0, limit)).map((row) => row[2]);
   } else {
     const wanted = Math.max(0, Math.min(limit, total - offset));
     if (wanted === 0) return { records: [], total, unread };
@@ -128,7 +146,7 @@ function pageFromDatabase(
     const fromOldest = offset > total / 2;
     ids = db
       .prepare(
-        `SELECT m.rowid FROM messages m ORDER BY m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
+        `SELECT m.rowid FROM messages m ORDER BY m.received_ms ${fromOldest ? 'ASC' : 'DESC'}, m.id ${fromOldest ? 'ASC' : 'DESC'} LIMIT ? OFFSET ?`,
       )
       .pluck()
       .all(wanted, fromOldest ? total - offset - wanted : offset) as number[];

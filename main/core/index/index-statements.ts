@@ -81,13 +81,15 @@ export function prepareStatements(db: Database) {
     ),
     readOf: db.prepare('SELECT read FROM messages WHERE rowid = ?'),
     readOfId: db.prepare('SELECT read FROM messages WHERE id = ?'),
+    receivedOfId: db.prepare('SELECT received_ms FROM messages WHERE id = ?'),
     recordOf: db.prepare(
       'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid WHERE m.id = ?',
     ),
     idsOfMessageId: db.prepare(messageIdLookupSql),
     recordByRowid: db.prepare('SELECT record FROM message_records WHERE rowid = ?'),
+    // the list's first row (index-list-queries.ts)
     latest: db.prepare(
-      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.id DESC LIMIT 1',
+      'SELECT r.record FROM messages m JOIN message_records r ON r.rowid = m.rowid ORDER BY m.received_ms DESC, m.id DESC LIMIT 1',
     ),
     clearMessages: db.prepare('DELETE FROM messages'),
     clearRecords: db.prepare('DELETE FROM message_records'),
@@ -97,7 +99,8 @@ export function prepareStatements(db: Database) {
     bodyPendingIds: db.prepare('SELECT id FROM body_text_pending ORDER BY id DESC LIMIT ?'),
     bodyPendingCount: db.prepare('SELECT count(*) FROM body_text_pending'),
     allIds: db.prepare('SELECT id FROM messages ORDER BY id'),
-    oldestIds: db.prepare('SELECT id FROM messages ORDER BY id LIMIT ?'),
+    // the list's last rows, which the cap prunes (as Mailpit prunes by Created)
+    oldestIds: db.prepare('SELECT id FROM messages ORDER BY received_ms, id LIMIT ?'),
     totalBytes: db.prepare('SELECT sum(size) FROM messages'),
     mailboxes: db.prepare(
       'SELECT mailbox AS Name, count(*) AS Total, sum(read = 0) AS Unread FROM messages GROUP BY mailbox',

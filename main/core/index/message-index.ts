@@ -23,6 +23,8 @@ import {
 import {
   listPage,
   matchesSearch,
+  newestFirst,
+  type ListOrderKey,
   oldestFirst,
   type ListPage,
   type OldestFirstOptions,
@@ -421,9 +423,17 @@ export class MessageIndex {
     const fromDb = (this.sql.oldestIds.pluck().all(wanted + removals.length) as string[]).filter(
       (id) => !this.writes.isRemoved(id),
     );
-    const arrivals = this.writes.pendingArrivals().map((r) => r.id);
+    const arrivals = this.writes.pendingArrivals();
     if (arrivals.length === 0) return fromDb.slice(0, wanted);
-    return [...fromDb, ...arrivals].sort().slice(0, wanted);
+    const received = new Map(arrivals.map((r) => [r.id, Date.parse(r.receivedAt)]));
+    const receivedOf = (id: string): number =>
+      received.get(id) ?? (this.sql.receivedOfId.pluck().get(id) as number);
+    return [...fromDb, ...received.keys()]
+      .map((id): ListOrderKey => [receivedOf(id), id])
+      .sort(newestFirst)
+      .reverse()
+      .slice(0, wanted)
+      .map(([, id]) => id);
   }
 
   get size(): number {

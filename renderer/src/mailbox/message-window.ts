@@ -150,7 +150,8 @@ function build(entries: Iterable<[number, MessageSummary]>) {
   const positions = new Map<string, number>();
   for (const [index, message] of entries) {
     const earlier = positions.get(message.ID);
-    if (earlier !== undefined) rows.delete(earlier);
+    // moved (a page placing it elsewhere): its old row goes, unless another has taken it since
+    if (earlier !== undefined && rows.get(earlier)?.ID === message.ID) rows.delete(earlier);
     rows.set(index, message);
     positions.set(message.ID, index);
   }
@@ -225,7 +226,24 @@ function applyArrivals(state: MessageWindow, arrivals: readonly MessageSummary[]
     if (state.view.query.trim() !== '') generation += 1;
     else onTop.push(message);
   }
+  onTop.sort(listOrder);
+  const top = state.rows.get(0);
+  const first = onTop[0];
+  if (first && state.total > 0 && (top === undefined || listOrder(first, top) < 0)) {
+    // Received before the list's newest (with --use-message-dates, a Date header from the past):
+    // its place is further down, which only the server knows. Look again.
+    return { ...state, counts, generation: generation + 1 };
+  }
   return putOnTop({ ...state, counts, generation }, onTop);
+}
+
+/**
+ * The server's order, oldest first: by the time received (Mailpit's Created: the arrival, or
+ * the Date header with --use-message-dates). Messages of the same time stay in the order they
+ * arrived in, as the server's IDs (given in that order) keep them: the sort is stable.
+ */
+function listOrder(a: MessageSummary, b: MessageSummary): number {
+  return Date.parse(a.Created) - Date.parse(b.Created);
 }
 
 /** Messages of the view new to the list, oldest first: on top, the rows below moved down. */
