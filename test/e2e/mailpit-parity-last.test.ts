@@ -1,11 +1,12 @@
 // A Mailpit user's last surprises, in Chromium against the real headless server with mail sent
 // over SMTP: the icon at the fixed paths a browser and Mailpit's bookmarks ask for, and, with
 // --use-message-dates, the list in the order of the Date headers, as Mailpit's.
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { startGui, type Gui } from './gui.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -82,6 +83,10 @@ describe.skipIf(!chromiumPath)("Mailpit's fixed paths and message dates in the G
       'dated February',
       'dated January',
     ]);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await page.screenshot({ path: join(screenshots, `message-dates-list-${colorScheme}.png`) });
+    }
     expect(gui.pageErrors).toEqual([]);
   });
 });
