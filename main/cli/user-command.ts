@@ -18,7 +18,7 @@ const usage = `Usage: relaydesk user <add|passwd|remove|list|hash> [NAME] [--dat
   add NAME       add an SMTP user; the password is read from stdin
   passwd NAME    change a user's password (from stdin)
   remove NAME    remove a user
-  list           the user names
+  list           the user names; then, on stderr, each entry of the file skipped as malformed
   hash           print the scrypt hash of the password on stdin (for --ui-password-file)
 
   --data DIR     the data folder (default: RELAYDESK_DATA, else ${defaultDataDir()})
@@ -92,7 +92,9 @@ export async function runUserCommand(args: string[]): Promise<number> {
     return 2;
   }
   const dataDir = resolve(parsed.values.data ?? (process.env.RELAYDESK_DATA || defaultDataDir()));
-  const store = new UserStore(dataDir);
+  // the entries of the file that cannot log in, in the words the relay logs them at start
+  const skipped: string[] = [];
+  const store = new UserStore(dataDir, (line) => skipped.push(line));
   try {
     if (action === 'hash') {
       const password = await readPassword('the UI');
@@ -105,6 +107,9 @@ export async function runUserCommand(args: string[]): Promise<number> {
           `${user.name}\t(added ${user.createdAt}, changed ${user.updatedAt})\n`,
         );
       }
+      // after the users, one a line, on stderr: a script reading the names from stdout gets
+      // names only, and the admin who wonders why bob is not listed reads why
+      for (const line of skipped) process.stderr.write(`${line}\n`);
     } else if (action === 'remove') {
       await store.remove(name as string);
       process.stdout.write(`removed SMTP user ${name} (${store.path})\n`);

@@ -231,7 +231,10 @@ describe('both transports, on real mail', () => {
       name: 'alice',
     });
     expect((await ipc.listUsers()).map((u) => u.name)).toEqual(['alice']);
-    await expect(http.addUser('alice', 'again and again')).rejects.toThrow(/409/);
+    await expect(http.addUser('alice', 'again and again')).rejects.toMatchObject({
+      status: 409,
+      message: expect.stringMatching(/^name: user alice exists already; /),
+    });
     await http.removeUser('alice');
     expect(await ipc.listUsers()).toEqual([]);
 

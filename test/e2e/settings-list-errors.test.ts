@@ -147,13 +147,46 @@ describe.skipIf(!chromiumPath)('every error of a settings list in the Settings s
     await users.getByLabel('User name').fill('bad name');
     await users.getByLabel('Password').fill('short');
     await users.getByRole('button', { name: 'Add user' }).click();
+    // each beside its own box, marked invalid and tied to it, as the DKIM form's are: before, both
+    // in one block under the form (and before that, after "POST /api/v1/users failed with 400: ")
     const usersAlert = page.locator('.users [role="alert"]');
-    await eventually(() => usersAlert.count()).toBe(1);
-    // the relay's sentences alone: before, "POST /api/v1/users failed with 400: " came first
-    expect((await usersAlert.innerText()).split('\n')).toEqual([
-      '"bad name": a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com',
-      'password for bad name: a password is 8 to 1024 characters',
-    ]);
+    await eventually(() => usersAlert.count()).toBe(2);
+    const userBoxes = [
+      [
+        'User name',
+        'user-add-name-error',
+        '"bad name" is not a user name; a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com',
+      ],
+      ['Password', 'user-add-password-error', 'a password is 8 to 1024 characters'],
+    ] as const;
+    for (const [label, errorId, words] of userBoxes) {
+      const box = users.getByLabel(label);
+      await expect(box.getAttribute('aria-invalid')).resolves.toBe('true');
+      await expect(box.getAttribute('aria-describedby')).resolves.toBe(errorId);
+      await expect(page.locator(`#${errorId}`).innerText()).resolves.toBe(words);
+      // inside the box's own field, in the same look as the DKIM form's
+      await expect(
+        page.locator(`#${errorId}`).evaluate((el) => el.parentElement?.className),
+      ).resolves.toBe('field');
+    }
+    await page.locator('.users').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'settings-users-add-errors-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'settings-users-add-errors-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // a name that is taken: beside the name box too
+    await users.getByLabel('User name').fill('taken');
+    await users.getByLabel('Password').fill('long enough password');
+    await users.getByRole('button', { name: 'Add user' }).click();
+    await page.locator('.users [role="status"]').filter({ hasText: 'Added taken.' }).waitFor();
+    await users.getByLabel('User name').fill('taken');
+    await users.getByLabel('Password').fill('long enough password');
+    await users.getByRole('button', { name: 'Add user' }).click();
+    await eventually(() => page.locator('#user-add-name-error').count()).toBe(1);
+    await expect(page.locator('#user-add-name-error').innerText()).resolves.toMatch(
+      /^user taken exists already; change the password with "relaydesk user passwd taken"/,
+    );
+    await expect(page.locator('#user-add-password-error').count()).resolves.toBe(0);
     // a DKIM key's header list: a name that is none and the missing From, both said
     const dkim = page.getByRole('form', { name: 'Add a DKIM key' });
     await dkim.getByLabel('Domain').fill('list.example');

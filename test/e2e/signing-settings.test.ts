@@ -286,7 +286,9 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await dialog.getByRole('button', { name: 'Remove key' }).click();
     await expect
       .poll(() => page.locator('#section-signing [role="status"]').last().innerText())
-      .toBe('Removed old1 of pair.example and its private key file.');
+      .toBe(
+        'Removed old1 of pair.example and its private key file. Mail from pair.example is still signed, with selector new1.',
+      );
     expect(await selectors()).not.toContain('pair.example/old1');
     await expect(
       stat(join(relaydesk.dataDir, 'dkim', 'private', 'pair.example_old1.pem')),
@@ -314,6 +316,57 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     await dialog.getByRole('button', { name: 'Remove key' }).click();
     await expect.poll(selectors).toEqual([]);
     await expect.poll(focused).toBe('Generate key');
+    expect(pageErrors).toEqual([]);
+  });
+
+  // the notice after Remove said "Removed …" in green whatever the relay answered; the DELETE
+  // answers what signs the domain's mail now, and warns when nothing does. That warning is the
+  // relay's, about the keys as they are now (another window or the CLI may have changed them
+  // since this page read its list), so it is shown as the relay says it
+  it("after Remove, the notice carries the relay's warning when the domain's mail goes unsigned", async () => {
+    const api = (path: string, init?: RequestInit) => fetch(new URL(path, relaydesk.url), init);
+    const json = { 'content-type': 'application/json' };
+    for (const selector of ['a1', 'b1']) {
+      const added = await api('/api/v1/dkim/keys', {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ domain: 'lone.example', selector, algorithm: 'ed25519' }),
+      });
+      expect(added.status).toBe(201);
+      await api(`/api/v1/dkim/keys/lone.example/${selector}`, {
+        method: 'PUT',
+        headers: json,
+        body: JSON.stringify({ active: true }),
+      });
+    }
+    await page.goto(`${relaydesk.url}#settings`);
+    await page.reload();
+    await page.getByRole('button', { name: 'Remove lone.example/a1' }).waitFor();
+    // b1 goes elsewhere (the CLI, another window) after this page read the list
+    expect((await api('/api/v1/dkim/keys/lone.example/b1', { method: 'DELETE' })).status).toBe(200);
+    await page.getByRole('button', { name: 'Remove lone.example/a1' }).click();
+    const dialog = page.getByTestId('dkim-remove-dialog');
+    await dialog.getByRole('button', { name: 'Remove key' }).click();
+    const warning = page.locator('#section-signing .dkim-removal-warning');
+    await warning.waitFor();
+    expect(await warning.getAttribute('role')).toBe('alert');
+    expect(await warning.innerText()).toBe(
+      "Warning: Mail from lone.example now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → Signing, or relaydesk dkim keygen lone.example SELECTOR) and publish its record",
+    );
+    expect(await page.locator('#section-signing [role="status"]').last().innerText()).toBe(
+      'Removed a1 of lone.example and its private key file.',
+    );
+    await warning.scrollIntoViewIfNeeded();
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await expect
+        .poll(() => page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches))
+        .toBe(scheme === 'dark');
+      await page.screenshot({
+        path: join(screenshots, `settings-signing-removed-unsigned-${scheme}.png`),
+      });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);
   });
 

@@ -94,7 +94,7 @@ describe('users', () => {
     });
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(
-      /^relaydesk user: user cli-user exists already; change the password with "relaydesk user passwd cli-user"/,
+      /^relaydesk user: name: user cli-user exists already; change the password with "relaydesk user passwd cli-user"/,
     );
     const list = await runCli(['user', 'list', '--data', relay.dataDir]);
     expect(list.stdout).toMatch(/^cli-user\t\(added /m);

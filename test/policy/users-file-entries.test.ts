@@ -66,6 +66,29 @@ describe('an SMTP users file with entries that cannot log in', () => {
     expect(serve.stdout.split('\n').filter((line) => line.includes(file))).toHaveLength(4);
   }, 60_000);
 
+  // `relaydesk user list` listed the valid users alone: the admin who typed bob in by hand saw
+  // him missing and no word why, unless a relay was started to read its log
+  it('`relaydesk user list` names each after the users, in the words the start uses', async () => {
+    const dataDir = await makeTempDir();
+    const path = await usersFileWith(dataDir, [{ name: 'bob', hash: 'bob-password-1' }, 42]);
+    const list = await runCli(['user', 'list', '--data', dataDir]);
+    expect(list.code).toBe(0);
+    // stdout stays the names, for scripts
+    expect(list.stdout).toMatch(/^ada\t\(added [^\n]+\)\n$/);
+    const file = `SMTP users file ${JSON.stringify(path)}`;
+    expect(list.stderr.split('\n')).toEqual([
+      `${file}: users[1] (bob): "hash" is not a password hash made by Relaydesk (a password cannot be written into the file as it is); set the password again with "relaydesk user passwd bob"; the entry is skipped`,
+      `${file}: users[2]: 42 is not a user; remove it, and add users with "relaydesk user add NAME"; the entry is skipped`,
+      '',
+    ]);
+    // and the relay says the same lines at start
+    const serve = await startServe({ dataDir });
+    const said = serve.stdout.split('\n').filter((line) => line.includes(file));
+    expect(said.map((line) => line.replace(/^\S+ /, ''))).toEqual(
+      list.stderr.trimEnd().split('\n'),
+    );
+  }, 60_000);
+
   it('with --require-auth and no valid user left, starts and says clients are refused', async () => {
     const dataDir = await makeTempDir();
     const path = join(dataDir, 'users.json');

@@ -148,8 +148,8 @@ describe('a new SMTP user', () => {
     expect(added.status).toBe(400);
     expect(added.body).toEqual({
       error:
-        '"bad name": a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com\n' +
-        'password for bad name: a password is 8 to 1024 characters',
+        'name: "bad name" is not a user name; a user name is 1 to 128 letters, digits and . _ @ + -, e.g. app or qa@example.com\n' +
+        'password: a password is 8 to 1024 characters',
     });
   });
 });

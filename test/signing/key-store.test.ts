@@ -140,7 +140,7 @@ describe('DKIM key store', () => {
       'no DKIM key for selector nope of shop.example; shop.example has selectors s1, s2',
     );
     await expect(store.setActive('other.example', 's1', false)).rejects.toThrow(
-      'no DKIM key for selector s1 of other.example; other.example has no key: make one in Settings → DKIM or with relaydesk dkim keygen other.example s1',
+      'no DKIM key for selector s1 of other.example; other.example has no key: make one in Settings → Signing or with relaydesk dkim keygen other.example s1',
     );
   });
 

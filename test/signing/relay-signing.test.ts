@@ -214,7 +214,7 @@ describe('DKIM signing at relay time', () => {
       signing: 'unsigned',
       signingKeys: [],
       warning:
-        "mail from gone.example now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → DKIM, or relaydesk dkim keygen gone.example SELECTOR) and publish its record",
+        "mail from gone.example now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → Signing, or relaydesk dkim keygen gone.example SELECTOR) and publish its record",
     });
   });
 

@@ -247,12 +247,14 @@ export class UserStore {
 
   /** `add` fails for an existing name, `change` for a missing one; `upsert` does either. */
   async set(name: string, password: string, mode: 'add' | 'change' | 'upsert'): Promise<void> {
-    // both problems at once, one a line: a bad name should not hide that the password is too
+    // both problems at once, one a line: a bad name should not hide that the password is too.
+    // Each line starts with the field it is about, as the API's other refusals do, so a form
+    // (Settings → Users) puts each beside its own box
     const nameIssue = userNameProblem(name);
     const passwordIssue = passwordProblem(password);
     const issues = [
-      ...(nameIssue ? [`${JSON.stringify(name)}: ${nameIssue}`] : []),
-      ...(passwordIssue ? [`password for ${name}: ${passwordIssue}`] : []),
+      ...(nameIssue ? [`name: ${JSON.stringify(name)} is not a user name; ${nameIssue}`] : []),
+      ...(passwordIssue ? [`password: ${passwordIssue}`] : []),
     ];
     if (issues.length > 0) throw new UserError(issues.join('\n'), 'invalid');
     const hash = await hashPassword(password);
@@ -261,7 +263,7 @@ export class UserStore {
       const existing = users.find((u) => u.name === name);
       if (existing && mode === 'add') {
         throw new UserError(
-          `user ${name} exists already; change the password with "relaydesk user passwd ${name}" (or PUT /api/v1/users/${name})`,
+          `name: user ${name} exists already; change the password with "relaydesk user passwd ${name}" (or PUT /api/v1/users/${name})`,
           'exists',
         );
       }

@@ -445,7 +445,7 @@ function keyNotFound(
   const fix =
     selectors.length > 0
       ? `${domain} has selector${selectors.length === 1 ? '' : 's'} ${selectors.join(', ')}`
-      : `${domain} has no key: make one in Settings → DKIM or with relaydesk dkim keygen ${domain} ${selector}`;
+      : `${domain} has no key: make one in Settings → Signing or with relaydesk dkim keygen ${domain} ${selector}`;
   return new DkimKeyNotFound(`no DKIM key for selector ${selector} of ${domain}; ${fix}`);
 }
 

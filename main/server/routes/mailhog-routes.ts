@@ -9,6 +9,7 @@ import { matchesMailhogSearch, searchMailhogContaining } from '../mailhog/mailho
 import { mailhogPageOf, type MailhogPagingQuery } from '../mailhog/mailhog-paging.js';
 import { MailhogEvents } from '../mailhog/mailhog-events.js';
 import { BadRequestError } from '../http-errors.js';
+import { asMessageContent } from '../message-content-headers.js';
 import {
   defaultJim,
   jimFromBody,
@@ -122,8 +123,7 @@ function registerUnderPrefix(app: FastifyInstance, service: RelayService, prefix
     { schema: { tags, summary: 'MailHog v1: the message as an .eml download', params: idParam } },
     async (req, reply) => {
       const record = service.record(req.params.id);
-      return reply
-        .type('message/rfc822')
+      return asMessageContent(reply.type('message/rfc822'))
         .header('content-disposition', `attachment; filename="${record.id}.eml"`)
         .send(await service.raw(record.id));
     },

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelaydeskInfo } from '../../../preload/api-contract.js';
 import type { RelayService } from '../../core/relay-service.js';
 import { contentDisposition } from '../content-disposition.js';
+import { asMessageContent } from '../message-content-headers.js';
 import { BadRequestError, mailpitTextErrors } from '../http-errors.js';
 import { NotFoundError } from '../../core/caller-error.js';
 import { toMailpitInfo } from '../mailpit/mailpit-info.js';
@@ -234,7 +235,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
         const name = rawFileName(service, req.params.id);
         void reply.header('content-disposition', `attachment; filename="${name}"`);
       }
-      return reply.type(rawContentType).send(raw);
+      return asMessageContent(reply.type(rawContentType)).send(raw);
     },
   );
 
@@ -254,13 +255,11 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req, reply) => {
       const part = await service.part(req.params.id, req.params.partId);
-      return reply
-        .type(part.contentType)
+      return asMessageContent(reply.type(part.contentType))
         .header(
           'content-disposition',
           contentDisposition(part.fileName || `part-${req.params.partId}`),
         )
-        .header('x-content-type-options', 'nosniff')
         .send(Buffer.from(part.content));
     },
   );
@@ -296,10 +295,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
         });
       const { jpeg, name } = thumbnail;
       // Mailpit's header: no `attachment`, so a browser shows it in place
-      return reply
-        .type('image/jpeg')
+      return asMessageContent(reply.type('image/jpeg'))
         .header('content-disposition', contentDisposition(name, false))
-        .header('x-content-type-options', 'nosniff')
         .send(jpeg);
     },
   );

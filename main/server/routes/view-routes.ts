@@ -8,10 +8,17 @@ import type { ParsedPartInfo } from '../../core/parse/message-parser.js';
 import { NotFoundError } from '../../core/service/service-errors.js';
 import { contentIdKey, replaceCidReferences } from '../../../preload/content-id.js';
 import { linksOpenOutside } from '../mailpit/embedded-links.js';
+import { asMessageContent, messageContentSandbox } from '../message-content-headers.js';
 
+// `sandbox` too, as every answer carrying message content has (message-content-headers.ts), so
+// no script runs in the page even if a later change loosened default-src. It keeps its origin
+// (allow-same-origin, harmless without allow-scripts): from an opaque origin the message's own
+// images are cross-site requests, which the request guard refuses, and they did not show. Popups
+// stay allowed, and escape it, for the links `embed=1` opens outside the frame.
 export const viewContentSecurityPolicy =
   "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
-  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+  "base-uri 'none'; form-action 'none'; frame-ancestors 'self'; " +
+  `${messageContentSandbox} allow-same-origin allow-popups allow-popups-to-escape-sandbox`;
 
 /** `cid:` references to the message's own parts, pointed at the part route (as Mailpit does). */
 export function linkInlineImages(html: string, id: string, parts: ParsedPartInfo[]): string {
@@ -48,7 +55,9 @@ export function registerViewRoutes(app: FastifyInstance, service: RelayService):
   ) {
     const { record, parsed, parseError } = await service.openMessage(id);
     if (!parsed) throw new NotFoundError(`message ${record.id} could not be read: ${parseError}`);
-    if (kind === 'txt') return reply.type('text/plain; charset=utf-8').send(parsed.text);
+    if (kind === 'txt') {
+      return asMessageContent(reply.type('text/plain; charset=utf-8')).send(parsed.text);
+    }
     if (parsed.html === '')
       throw new NotFoundError(`message ${record.id} has no HTML part; try /view/${record.id}.txt`);
     return reply

@@ -12,7 +12,17 @@ import { openEventStream } from './event-stream';
 import { createListenerSet } from './listener-set';
 import type { EventStreamState, RendererApi } from './renderer-api';
 
+/**
+ * A refusal or failure answered by the relay. Its `message` is the relay's own sentence (it names
+ * the field, the value and the fix), so a screen that shows `error.message` shows what the user
+ * can act on; the request it answered ("POST /api/v1/users failed with 400") is `requestLine`,
+ * for logs and bug reports. Before, `message` began with the request line and every screen had
+ * to remember to strip it; one that forgot showed it.
+ */
 export class ApiError extends Error {
+  /** "POST /api/v1/users failed with 400": what was asked, and the HTTP status of the answer. */
+  readonly requestLine: string;
+
   constructor(
     readonly status: number,
     readonly method: string,
@@ -20,17 +30,20 @@ export class ApiError extends Error {
     /** The server's own words (its error text), without the request it answered. */
     readonly detail: string,
   ) {
-    super(`${method} ${path} failed with ${status}${detail ? `: ${detail}` : ''}`);
+    const requestLine = `${method} ${path} failed with ${status}`;
+    // an answer without words (a proxy's bare 502) has only the request line to say
+    super(detail !== '' ? detail : requestLine);
+    this.requestLine = requestLine;
     this.name = 'ApiError';
   }
 }
 
 /**
- * The relay's own sentence for a failure (it names the field, the value and the fix), not the
- * HTTP wrapper around it; over IPC the preload hands over the handler's own words already.
+ * What to show for a failure: its message (an ApiError's is the relay's own sentence; over IPC
+ * the preload hands over the handler's own words already), or the value itself when a
+ * non-Error was thrown.
  */
 export function serverWords(failure: unknown): string {
-  if (failure instanceof ApiError && failure.detail !== '') return failure.detail;
   return failure instanceof Error ? failure.message : String(failure);
 }
 

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
-import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo } from '../api/contract';
+import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo, DkimKeyRemoval } from '../api/contract';
 import { RemoveKeyDialog } from './RemoveKeyDialog';
 import { useSectionList } from './use-section-list';
 import { fieldProblems } from './field-problems';
@@ -10,6 +10,9 @@ import { serverWords } from '../api/http-transport';
 const addFormFields = ['domain', 'selector', 'privateKey', 'headers'] as const;
 type AddFormField = (typeof addFormFields)[number];
 
+/** The relay's warning starts in lower case ("mail from …"), as a clause of its log lines. */
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 const statusWords: Record<DkimDnsCheck['status'], string> = {
   match: 'Published',
   // not "different key": the key can be right and its k= wrong
@@ -17,6 +20,26 @@ const statusWords: Record<DkimDnsCheck['status'], string> = {
   missing: 'Not published',
   unknown: 'Could not check',
 };
+
+/**
+ * What the notice says once a key is removed, from the relay's answer (what signs the domain's
+ * mail now), not from the list as this page last read it: another window or the CLI may have
+ * changed the keys since. Mail left unsigned is the relay's warning, in its words.
+ */
+function removalNotice(key: DkimKeyInfo, answer: DkimKeyRemoval) {
+  const selectors = answer.signingKeys.map((k) => k.selector).join(', ');
+  const signer = answer.signingKeys[0]?.domain ?? key.domain;
+  const after =
+    answer.signing === 'still-signed'
+      ? ` Mail from ${key.domain} is still signed, with selector ${selectors}.`
+      : answer.signing === 'parent-signs'
+        ? ` Mail from ${key.domain} is now signed with the key of ${signer} (selector ${selectors}).`
+        : '';
+  return {
+    text: `Removed ${key.selector} of ${key.domain} and its private key file.${after}`,
+    ...(answer.warning ? { warning: answer.warning } : {}),
+  };
+}
 
 /**
  * Settings → Signing: the DKIM keys by domain and selector, the TXT record each needs, "Check
@@ -70,7 +93,7 @@ export function SigningSection() {
     focusAfterRemoval.current = next ? `${next.domain}/${next.selector}` : '';
     const done = await act(
       () => api.removeDkimKey(key.domain, key.selector),
-      `Removed ${key.selector} of ${key.domain} and its private key file.`,
+      (answer) => removalNotice(key, answer),
     );
     // refused: the key and its Remove button are still there, and have the focus
     if (!done) focusAfterRemoval.current = null;
@@ -336,6 +359,13 @@ export function SigningSection() {
           role={message.error ? 'alert' : 'status'}
         >
           {otherProblems}
+        </p>
+      )}
+      {message?.warning && (
+        // the relay's own warning (its domain's mail now goes out unsigned, and the fix): a done
+        // notice in green alone read as all well
+        <p className="release-warning dkim-removal-warning" role="alert">
+          <strong>Warning:</strong> {capitalized(message.warning)}
         </p>
       )}
     </div>

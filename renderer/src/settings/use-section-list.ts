@@ -6,7 +6,15 @@ export interface SectionMessage {
   error: boolean;
   /** The action that failed, when the section shows its refusal beside that form's boxes. */
   action?: string;
+  /**
+   * What the relay warned of with a change it made (a DKIM key removed leaves its domain's mail
+   * unsigned): shown with the notice, as a warning, in the relay's words.
+   */
+  warning?: string;
 }
+
+/** What to say once an action succeeded: fixed words, or words made from the relay's answer. */
+export type SectionNotice<R> = string | ((result: R) => Pick<SectionMessage, 'text' | 'warning'>);
 
 /**
  * The list a settings section shows (users, DKIM keys) and its actions: load on mount, run an
@@ -27,18 +35,19 @@ export function useSectionList<T>(read: () => Promise<T[]>) {
   useEffect(() => void load(), [load]);
 
   /**
-   * Runs `work`; true when it succeeded (then `done` is shown and the list reloaded). A refusal
+   * Runs `work`; true when it succeeded (then `done`, or what it makes of the answer, is shown
+   * and the list reloaded). A refusal
    * is shown with `action`, the name of the form it answers.
    */
-  const act = async (
-    work: () => Promise<unknown>,
-    done: string,
+  const act = async <R>(
+    work: () => Promise<R>,
+    done: SectionNotice<R>,
     action?: string,
   ): Promise<boolean> => {
     setMessage(null);
     try {
-      await work();
-      setMessage({ text: done, error: false });
+      const result = await work();
+      setMessage({ ...(typeof done === 'string' ? { text: done } : done(result)), error: false });
       await load();
       return true;
     } catch (failure) {

@@ -19,10 +19,10 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
   const [error, setError] = useState<string | null>(null);
 
   const refresh = useCallback(() => {
-    api.senderAlerts().then(setAlerts, (err: unknown) => setError(String(err)));
+    api.senderAlerts().then(setAlerts, (err: unknown) => setError(serverWords(err)));
     api.listSuspensions().then(
       (entries) => setSuspended(new Set(entries.map((e) => e.ID))),
-      (err: unknown) => setError(String(err)),
+      (err: unknown) => setError(serverWords(err)),
     );
   }, [api]);
 
