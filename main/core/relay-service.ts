@@ -91,6 +91,9 @@ export interface RelayService
     ControlMethods,
     RuntimeMethods {}
 
+/** How long a relay nobody has sent to waits before loading mailparser anyway (warmParser). */
+const parserWarmAfterMs = 10_000;
+
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
@@ -103,6 +106,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   private bodyTextRefill: BodyTextRefill | null = null;
   /** Takes in what `relaydesk sendmail` left in the drop folder while we could not take it. */
   private maildrop: MaildropPickup | null = null;
+  private parserWarmTimer: NodeJS.Timeout | null = null;
 
   constructor(options: RelayServiceOptions) {
     super();
@@ -175,6 +179,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         validateRecipient: (input) => recipientCheck.atRcpt(input),
         log,
         senderCheck: senders.control,
+        connected: () => this.warmParser(),
       },
       { users },
     );
@@ -347,11 +352,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   }> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
-    // mailparser loads in the worker, on another core, while this thread opens what follows;
-    // a stop begun meanwhile (a signal right after the ready line) gets no line about it
-    store.parser.warm((ms) => {
-      if (!this.closingListener) log(note('parser', `mailparser loaded in ${ms} ms`));
-    });
+    this.parserWarmTimer = setTimeout(() => this.warmParser(), parserWarmAfterMs).unref();
     await store.spool.open();
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);
@@ -431,6 +432,23 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     }
   }
 
+  /**
+   * Has the arrivals' worker load mailparser (a few hundred ms of CPU on the other core) ahead of
+   * the first message, once: when the first SMTP client connects, so its DATA finds it loaded or
+   * loading, or when the relay has been up a while with nobody sending. Not at start: a relay just
+   * started is busy with the GUI's first list paint, and one that is never sent to (a relay for
+   * the API or the queue alone, a short-lived test relay) never needs it.
+   */
+  private warmParser(): void {
+    if (this.parserWarmTimer === null || this.closingListener) return;
+    clearTimeout(this.parserWarmTimer);
+    this.parserWarmTimer = null;
+    // a stop begun while it loads (a signal soon after the first client) gets no line about it
+    this.parts.store.parser.warm((ms) => {
+      if (!this.closingListener) this.parts.log(note('parser', `mailparser loaded in ${ms} ms`));
+    });
+  }
+
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
     this.closingListener ??= Promise.all([
@@ -444,6 +462,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Stops taking mail, lets messages being received finish, then releases everything. */
   async stop(): Promise<void> {
     const { retention, queue, journal, store, relayLog } = this.parts;
+    if (this.parserWarmTimer) clearTimeout(this.parserWarmTimer);
     retention.stop();
     this.parts.filter.stopWatchingScanner();
     this.parts.passwordFile?.stop();

@@ -202,6 +202,7 @@ export class SmtpAdmission {
           reply: refusal?.code,
           reason: refusal?.reason,
         });
+        if (!refusal) this.events.connected?.();
         callback(refusal ? new SmtpRefusal(refusal.code, refusal.message) : null);
       },
       (err: Error) => {

@@ -65,6 +65,8 @@ export interface ListenerEvents {
     user: string | null;
   }): Promise<RecipientRefusal | null>;
   log(line: string): void;
+  /** A client connected and was let in: what its message will need can get ready meanwhile. */
+  connected?(): void;
   /** Suspensions and quotas (main/core/sender-control), asked at connect, MAIL and RCPT. */
   senderCheck?: Pick<SenderControl, 'checkClient' | 'checkSender' | 'checkRecipient'>;
 }
