@@ -55,6 +55,11 @@ export class BodyTextRefill {
   }
 
   private async run(): Promise<void> {
+    // the count reads the index, which first waits for its writes to be committed: waited for
+    // here without blocking, since at start they wait on the write worker's own start (~150 ms
+    // that the start's ready line, and the SMTP port, would otherwise wait for)
+    await this.index.settled();
+    if (this.stopping) return;
     const total = this.index.bodyTextPendingCount();
     if (total === 0) return;
     const since = performance.now();
