@@ -1,12 +1,11 @@
-// The API's request validators, compiled once per process for each schema instead of once per
-// server start. Fastify makes a new Ajv for every instance and compiles every route's schema
-// again (the routes build their schema objects anew, so Ajv's own cache, keyed by the object,
-// never hits): about a sixth of a start's main-thread time. `relaydesk serve` and the desktop app
-// start the server once per process, so they compile as before; what gains is a process that
-// starts one server after another: the test suite starts ~200 in its own processes, each ~0.1-0.2
-// s of CPU cheaper. A validator is a pure function of its schema and the Ajv options, and Fastify
-// reads a failed validation's `errors` synchronously after the call, so sharing one between
-// servers shares nothing else.
+// The API's request validators: each compiled when its route is first asked, then once per
+// process for each schema. Fastify compiles every route's schema when the server starts (~75
+// routes: a tenth of `relaydesk serve`'s start-up CPU), most for routes a session never calls;
+// and it makes a new Ajv for every instance, compiling each schema again (the routes build their
+// schema objects anew, so Ajv's own cache, keyed by the object, never hits), which a process
+// that starts one server after another (the test suite) paid each time. A validator is a pure
+// function of its schema and the Ajv options, and Fastify reads a failed validation's `errors`
+// synchronously after the call, so sharing one between servers shares nothing else.
 import { AjvCompiler, type ValidatorFactory } from '@fastify/ajv-compiler';
 
 type Validator = ReturnType<ReturnType<ValidatorFactory>>;
@@ -24,7 +23,19 @@ export const sharedValidators: ValidatorFactory = (externalSchemas, options) => 
     // the schema alone decides the code Ajv writes (method, URL and part only name it)
     const key = JSON.stringify(route.schema);
     let validate = known.get(key);
-    if (!validate) known.set(key, (validate = compile(route)));
+    if (!validate) known.set(key, (validate = compiledOnFirstCall(() => compile(route))));
     return validate;
   };
 };
+
+/** A validator that has Ajv write its code on its first call; `errors` as Ajv's own gives them. */
+function compiledOnFirstCall(compile: () => Validator): Validator {
+  let compiled: Validator | null = null;
+  const validate = (data: unknown): unknown => {
+    compiled ??= compile();
+    const result: unknown = compiled(data);
+    (validate as { errors?: unknown }).errors = (compiled as { errors?: unknown }).errors;
+    return result;
+  };
+  return validate as unknown as Validator;
+}
