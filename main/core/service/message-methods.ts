@@ -18,13 +18,21 @@ import { partThumbnail } from '../message/part-thumbnail.js';
 import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
-import { analyzeMessage, type RouteAnalysis } from '../route-analysis/index.js';
+import type { RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery, SearchSyntaxError } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
 
 /** A message's delivery: its status and each recipient with the address check's verdict. */
+/**
+ * Route analysis, loaded when a route is first asked for: it decodes header words with libmime and
+ * its charset tables (a megabyte of code with iconv-lite), which every start would otherwise
+ * compile for a screen many sessions never open.
+ */
+const routeAnalysis = (): Promise<typeof import('../route-analysis/index.js')> =>
+  import('../route-analysis/index.js');
+
 export interface MessageDeliveryRecord {
   id: string;
   status: MessageStatus;
@@ -118,11 +126,13 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
     /** The route the message took, from its Received chain, and its envelope checked. */
     async route(id: string): Promise<RouteAnalysis> {
       const record = store.record(id);
-      return analyzeMessage(await spool.readRaw(record.id), record.envelope);
+      const raw = await spool.readRaw(record.id);
+      return (await routeAnalysis()).analyzeMessage(raw, record.envelope);
     },
 
     /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
-    analyzeHeaders: (text: string | Buffer): RouteAnalysis => analyzeMessage(text, null),
+    analyzeHeaders: async (text: string | Buffer): Promise<RouteAnalysis> =>
+      (await routeAnalysis()).analyzeMessage(text, null),
 
     async part(id: string, partId: string): Promise<ParsedPart> {
       const record = store.record(id);
