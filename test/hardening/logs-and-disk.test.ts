@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
+import { waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -61,14 +62,21 @@ describe('log rotation', () => {
         expect(size).toBeLessThanOrEqual(1024);
       }
     }
-    const relayLog = await readFile(join(relay.dataDir, 'relay.log'), 'utf8');
-    expect(relayLog).toMatch(
-      /to=<user19@dest\.example>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+, .*status=sent/,
+    // the lines are appended after the delivery's state is set, and relay.log is briefly absent
+    // while it rotates: three generations on disk may come before the last attempt's line, so
+    // a read right after them could miss it. Waited for, not read once
+    const lastSent =
+      /to=<user19@dest\.example>, relay=127\.0\.0\.1\[127\.0\.0\.1\]:\d+, .*status=sent/;
+    await waitFor('the last attempt in relay.log', async () =>
+      lastSent.test(await readFile(join(relay.dataDir, 'relay.log'), 'utf8').catch(() => '')),
     );
     const oldest = await readFile(join(relay.dataDir, 'relay.log.2'), 'utf8');
     expect(oldest).not.toMatch(/user0@/);
-    const audit = await readFile(join(relay.dataDir, 'audit.log'), 'utf8');
-    expect(audit).toMatch(/^\S+Z smtp-audit event=message result=accepted /m);
+    await waitFor('an accepted message in audit.log', async () =>
+      /^\S+Z smtp-audit event=message result=accepted /m.test(
+        await readFile(join(relay.dataDir, 'audit.log'), 'utf8').catch(() => ''),
+      ),
+    );
   });
 });
 

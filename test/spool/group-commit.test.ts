@@ -21,6 +21,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
+  // its folder and arrivals journal stay open until closed (the first test closes it already):
+  // left to the garbage collector they were "Closing file descriptor … on garbage collection"
+  await spool.close();
   await rm(dataDir, { recursive: true, force: true });
 });
 

@@ -1,7 +1,17 @@
 // The spool on real files: what is stored comes back, updates and removals stick, unreadable files
 // go to quarantine with a reason while the rest still loads, and open() fails clearly.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import {
+  cp,
+  mkdir,
+  mkdtemp,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +20,7 @@ import { writeFilesDurably } from '../../main/core/spool/durable-file.js';
 import { isMessageId, newMessageId } from '../../main/core/spool/message-id.js';
 import { MessageParser } from '../../main/core/parse/message-parser.js';
 import { foldedEmlSyncCount } from '../../main/core/spool/arrival-journal.js';
+import { JournalFile } from '../../main/core/spool/journal-file.js';
 import { Spool, SpoolError } from '../../main/core/spool/spool.js';
 import { letTimePass } from '../helpers/eventually.js';
 import { makeRecord } from '../search/record-factory.js';
@@ -309,6 +320,40 @@ describe('open', () => {
   });
 });
 
+describe('an open that fails after it took its handles', () => {
+  it.skipIf(!hasProcFds)(
+    'lets go of the messages folder when the arrivals journal cannot be read',
+    async () => {
+      const other = join(dataDir, 'unreadable-journal');
+      // a folder where the journal's file should be: reading it fails (EISDIR)
+      await mkdir(join(other, 'arrivals', 'journal.log'), { recursive: true });
+      const failing = new Spool(other);
+      await expect(failing.open()).rejects.toMatchObject({ code: 'EISDIR' });
+      // its owner does not close a spool that did not open: nothing may be left to the GC
+      expect(await heldOpen(failing.messagesDir)).toBe(false);
+    },
+  );
+
+  it.skipIf(!hasProcFds || !existsSync('/dev/full'))(
+    'a journal whose first write fails (a full disk) lets go of its file',
+    async () => {
+      const dir = join(dataDir, 'full-disk-journal');
+      await mkdir(dir);
+      // /dev/full takes the open and refuses every write with ENOSPC
+      await symlink('/dev/full', join(dir, 'journal.log'));
+      const journal = new JournalFile(
+        dir,
+        'journal',
+        () => undefined,
+        'test',
+        () => '{}',
+      );
+      await expect(journal.start()).rejects.toMatchObject({ code: 'ENOSPC' });
+      expect(await heldOpen('/dev/full')).toBe(false);
+    },
+  );
+});
+
 describe('durable writes and IDs', () => {
   it('writeFilesDurably renames every file into place and cleans up after a failure', async () => {
     const a = join(spool.messagesDir, 'a.eml');
@@ -329,25 +374,28 @@ describe('durable writes and IDs', () => {
   });
 });
 
+/** Whether this process has a descriptor open on `path` or under it (read from /proc: Linux). */
+async function heldOpen(path: string): Promise<boolean> {
+  const fds = await readdir('/proc/self/fd');
+  const targets = await Promise.all(
+    fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.some((target) => target.startsWith(path));
+}
+
+const hasProcFds = existsSync('/proc/self/fd');
+
 describe('a stop that cannot fold the arrivals journal', () => {
-  // (the open handles are read from /proc: Linux only)
-  it.skipIf(!existsSync('/proc/self/fd'))(
+  it.skipIf(!hasProcFds)(
     'fails, and still lets go of the messages folder it held open',
     async () => {
       await spool.store(record('kept'), raw('kept'));
       const messagesDir = spool.messagesDir;
-      const heldOpen = async (): Promise<boolean> => {
-        const fds = await readdir('/proc/self/fd');
-        const targets = await Promise.all(
-          fds.map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
-        );
-        return targets.some((target) => target.startsWith(messagesDir));
-      };
-      expect(await heldOpen()).toBe(true);
+      expect(await heldOpen(messagesDir)).toBe(true);
       // the folding's writes fail: the folder is gone (as on a disk unplugged)
       await rm(dataDir, { recursive: true, force: true });
       await expect(spool.close()).rejects.toThrow();
-      expect(await heldOpen()).toBe(false);
+      expect(await heldOpen(messagesDir)).toBe(false);
       // (afterEach closes a spool that never opened)
       spool = new Spool(dataDir);
     },

@@ -146,6 +146,15 @@ export class MessageIndex {
   }
 
   /**
+   * No more checkpoints on their own (a killed process takes none); checkpoint() still takes one
+   * when asked. For a test that plays a crash with this index still in memory: its timer would
+   * otherwise vouch for the folder after the crash's moment.
+   */
+  stopCheckpointsWhileRunning(): void {
+    this.spoolCheckpoint.stop();
+  }
+
+  /**
    * Records the spool folder's stamp when nothing is on its way: every write sent to the
    * database is committed, the spool has no write under way, and the folder has not changed for
    * `quietMs` (so any later change gives it another modification time, whatever the clock's

@@ -146,7 +146,16 @@ export class JournalFile {
     } else {
       await unlink(this.compactingPath).catch(ignoreMissing);
     }
-    await this.openActive();
+    try {
+      await this.openActive();
+    } catch (err) {
+      // not accepting, so close() would not be called: the handle, if the folder's fsync
+      // failed after the open, goes now (the journal's records stay on disk for the next start)
+      const handle = this.handle;
+      this.handle = null;
+      await handle?.close().catch(() => undefined);
+      throw err;
+    }
     this.accepting = true;
   }
 
@@ -154,7 +163,13 @@ export class JournalFile {
     // O_DSYNC: each write returns when it is on disk, one call per batch instead of two
     const handle = await open(this.activePath, rewrittenSyncedFileFlags, 0o600);
     const header = journalLine(this.header());
-    await handle.write(header);
+    try {
+      await handle.write(header);
+    } catch (err) {
+      // (a full disk) nothing holds the handle yet: closed here, not by the garbage collector
+      await handle.close().catch(() => undefined);
+      throw err;
+    }
     this.handle = handle;
     this.size = Buffer.byteLength(header);
     await syncFolder(this.dir);

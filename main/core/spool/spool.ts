@@ -107,9 +107,18 @@ export class Spool {
         `--data: cannot write to ${JSON.stringify(this.dataDir)} (${code}); choose a folder you can write to`,
       );
     }
-    this.heldFolder = await openFolder(this.messagesDir);
-    // what a crash left in the journal becomes sidecars before anything reads the spool
-    await this.arrivals.open();
+    const folder = await openFolder(this.messagesDir);
+    this.heldFolder = folder;
+    try {
+      // what a crash left in the journal becomes sidecars before anything reads the spool
+      await this.arrivals.open();
+    } catch (err) {
+      // a spool that did not open is not closed by its owner: the folder's handle goes now, or
+      // it stayed open until the garbage collector closed it
+      this.heldFolder = null;
+      await folder.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   private get folder(): HeldFolder {
