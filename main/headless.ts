@@ -106,8 +106,10 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
     ({ smtp } = await service.start({ beforeListening: listenHttp }));
   } catch (err) {
     if (!server.failed) {
-      // the SMTP listener could not start: the API, already up, goes too
+      // a listener (SMTP, POP3) could not start: the API, already up, goes too, and what the
+      // service opened (spool, index, journals, workers) is closed
       await server.app?.close();
+      await service.stop();
       throw err;
     }
     await service.stop();

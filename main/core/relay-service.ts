@@ -99,8 +99,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   readonly settings: Settings;
   private readonly parts: ServiceParts;
   private webhooks: WebhookSender | null = null;
-  /** Set once the spool is loaded: only then does a stop close the message index. */
-  private started = false;
+  /**
+   * What the start has opened so far: a stop closes those, also after a start that failed part
+   * way (a DKIM key, the index or a listener refused), so their files and descriptors are let go.
+   */
+  private readonly opened = { spool: false, index: false, journal: false };
   private closingListener: Promise<void> | null = null;
   /** The body text of messages the index took from their sidecars, read from their .eml. */
   private bodyTextRefill: BodyTextRefill | null = null;
@@ -354,13 +357,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.parts;
     this.parserWarmTimer = setTimeout(() => this.warmParser(), parserWarmAfterMs).unref();
     await store.spool.open();
+    this.opened.spool = true;
     await dkim.keys.load(this.settings.dkim);
     const opened = await openIndex(store.index, store.spool);
+    this.opened.index = true;
     store.quarantined = opened.quarantined;
     for (const q of opened.quarantined)
       log(note('spool', `moved ${q.file} to quarantine: ${q.reason}`, 'warn'));
     await journal.open((record) => store.saveRecord(record));
-    this.started = true;
+    this.opened.journal = true;
     log(opened.summary);
     await queue.recover();
     await senders.load();
@@ -470,11 +475,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await this.stopAccepting();
     await this.bodyTextRefill?.stop();
     await queue.stop();
-    if (this.started) await journal.close();
-    if (this.started) await store.spool.close();
+    if (this.opened.journal) await journal.close();
+    if (this.opened.spool) await store.spool.close();
     await this.parts.senders.stop();
     // the index's writes run in the parse worker: they are committed before it ends
-    if (this.started) store.index.close();
+    if (this.opened.index) store.index.close();
     await store.parser.close();
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
     await relayLog.flush();
