@@ -160,7 +160,8 @@ describe('relaydesk dkim', () => {
     expect(gone.stderr).toMatch(
       /^relaydesk dkim: no DKIM key for selector a of shop\.example; shop\.example has selector p /,
     );
-  });
+    // thirteen CLI runs one after another: on a loaded 2-core machine each can take 2 s
+  }, 60_000);
 
   it.skipIf(!python)(
     'import stores an openssl-made key (OpenDKIM PKCS#1, PKCS#8 RSA, Ed25519), prints the record, and it then signs relayed mail that python3-dkim verifies',
@@ -258,6 +259,8 @@ describe('relaydesk dkim', () => {
       expect(verified.stdout.trim()).toBe('True True True');
       await serve.stop();
     },
+    // two RSA keys made by openssl, six CLI runs and a relay, one after another
+    60_000,
   );
 
   it('import refuses what the API refuses, naming the file and the fix', async () => {
