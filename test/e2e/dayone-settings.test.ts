@@ -2,7 +2,8 @@
 // a box's "Takes effect after restart." ran on from its hint as one sentence ("1–65535 Takes
 // effect after restart.", "…dots and hyphens Takes effect after restart."), and Settings →
 // Upstream's "Test connection" touched the label of the box under it. Both come from the shared
-// field notes and section styles, so every section is checked through one of them.
+// field notes and section styles, so every section is checked through one of them. And in the
+// sidebar relayed mail's mailbox read "outbox", lowercase under "Inbox".
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,19 @@ describe.skipIf(!chromiumPath)('Settings notes and spacing, as a designer reads 
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'dayone-test-connection-small-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('names the relayed mail\'s mailbox "Outbox", as it names "Inbox"', async () => {
+    await gui.openLive();
+    // relay mode: the message is kept in the outbox while (and after) it is sent
+    await gui.send({ from: 'app@example.com', to: 'customer@example.net', subject: 'Relayed' });
+    const sidebar = page.getByRole('navigation', { name: 'Views' });
+    const outbox = sidebar.locator('.nav-label', { hasText: /^outbox$/i });
+    await expect(outbox.innerText()).resolves.toBe('Outbox');
+    await outbox.click();
+    await expect(page.locator('.nav-item.current .nav-label').innerText()).resolves.toBe('Outbox');
+    await page.screenshot({ path: join(screenshots, 'dayone-outbox-small-light.png') });
     expect(gui.pageErrors).toEqual([]);
   });
 });
