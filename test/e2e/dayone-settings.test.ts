@@ -94,6 +94,30 @@ describe.skipIf(!chromiumPath)('Settings notes and spacing, as a designer reads 
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('keeps Save and Discard on one line each beside a long "Saved in" path', async () => {
+    await gui.openLive('#settings');
+    const footer = page.locator('.settings-footer');
+    // the test relay's data folder (/tmp/relaydesk-test-…/settings.json) is as long as a user's
+    await expect(footer.locator('.field-hint').innerText()).resolves.toMatch(/^Saved in \//);
+    for (const name of ['Save settings', 'Discard changes']) {
+      const lines = await footer.getByRole('button', { name }).evaluate((button) => {
+        const words = document.createRange();
+        words.selectNodeContents(button);
+        return new Set([...words.getClientRects()].map((rect) => Math.round(rect.top))).size;
+      });
+      expect({ name, lines }).toEqual({ name, lines: 1 });
+    }
+    // and the path, wrapped, stays inside the window
+    const right = await footer
+      .locator('.field-hint')
+      .evaluate((hint) => hint.getBoundingClientRect().right);
+    expect(right).toBeLessThanOrEqual(800);
+    await page.screenshot({ path: join(screenshots, 'dayone-settings-footer-small-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'dayone-settings-footer-small-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+  });
+
   it('names the relayed mail\'s mailbox "Outbox", as it names "Inbox"', async () => {
     await gui.openLive();
     // relay mode: the message is kept in the outbox while (and after) it is sent
