@@ -103,7 +103,7 @@ describe.skipIf(!chromiumPath)('Settings notes and spacing, as a designer reads 
       const lines = await footer.getByRole('button', { name }).evaluate((button) => {
         const words = document.createRange();
         words.selectNodeContents(button);
-        return new Set([...words.getClientRects()].map((rect) => Math.round(rect.top))).size;
+        return new Set(Array.from(words.getClientRects()).map((rect) => Math.round(rect.top))).size;
       });
       expect({ name, lines }).toEqual({ name, lines: 1 });
     }
