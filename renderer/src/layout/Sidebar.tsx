@@ -16,9 +16,16 @@ export function samePlace(a: Place, b: Place): boolean {
 /** Where the content filter keeps the mail it quarantines (main/core/filter/message-filter.ts). */
 export const quarantineMailbox = 'quarantine';
 
-/** Relaydesk's own mailboxes by their labels; `dsn` holds the failure reports it wrote. */
+/** Where relayed mail is kept while and after it is sent (main/core/queue/delivery-plan.ts). */
+export const outboxMailbox = 'outbox';
+
+/**
+ * Relaydesk's own mailboxes by their labels; `dsn` holds the failure reports it wrote. The
+ * outbox is one of them: shown as it is stored ("outbox"), it stood lowercase under "Inbox".
+ */
 const ownMailboxLabels: Readonly<Record<string, string>> = {
   inbox: 'Inbox',
+  [outboxMailbox]: 'Outbox',
   [quarantineMailbox]: 'Quarantine',
   dsn: 'Failure reports',
 };

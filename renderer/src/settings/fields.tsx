@@ -24,6 +24,9 @@ function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
       {(hint || restart) && (
         <span className="field-hint" id={`${id}-hint`}>
           {hint}
+          {/* a line of its own (settings.css): run on, it read as one sentence with the hint
+              ("1–65535 Takes effect after restart."); the space keeps the words apart in the
+              box's description */}
           {restart && <span className="restart-note"> Takes effect after restart.</span>}
         </span>
       )}
