@@ -35,10 +35,11 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
-    // most files wait on other processes (servers, Chromium, clients, fsyncs) more than they
-    // compute: one fork more than the cores keeps them busy (on 2 cores the same day: 603-642 s
-    // with two forks, 458 s with three)
-    maxWorkers: availableParallelism() + 1,
+    // most files wait on other processes (servers, Chromium, clients, fsyncs, timers) more than
+    // they compute: two forks more than the cores keep them busy (on 2 cores: 603-642 s with two
+    // forks, 458 s with three, a later day; with today's 301 files 614 s with three, 578 s with
+    // four)
+    maxWorkers: availableParallelism() + 2,
     globalSetup: ['test/global-setup.ts'],
     setupFiles: ['test/setup-fast-check.ts', 'test/setup-temp-folders.ts'],
     reporters: ['default'],

@@ -16,7 +16,9 @@ const oldRule = 'rule 2 (*@customers.example): redirect to qa@team.example';
 async function writeOldSpool(dataDir: string, id: string): Promise<void> {
   const spool = join(dataDir, 'spool');
   await mkdir(spool, { recursive: true });
-  const at = '2026-11-28T10:00:00.000Z';
+  // an hour ago: a fixed date ages past relayed mail's keep time (7 days), and the start's
+  // retention removed the message (the test failed from 2026-12-05 10:00 UTC on)
+  const at = new Date(Date.now() - 3_600_000).toISOString();
   const record = makeRecord({
     id,
     receivedAt: at,
