@@ -42,6 +42,18 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
       const path = new URL(request.url()).pathname;
       if (path === '/api/v1/mailboxes' || path === '/api/v1/queue') reads.push(path);
     });
+    // the page's own stalls (its main thread held up on a loaded machine): a quiet timer that
+    // comes due during one runs before the events waiting behind it, as after a pause
+    await page.evaluate(() => {
+      const probe = window as unknown as { stalls: number; stallProbe: number };
+      let last = performance.now();
+      probe.stalls = 0;
+      probe.stallProbe = window.setInterval(() => {
+        const now = performance.now();
+        if (now - last >= 300) probe.stalls += 1;
+        last = now;
+      }, 50);
+    });
     const transport = pooledTransport(relaydesk.smtp, 8);
     // when each message was taken (its 250): a loaded machine pauses the burst now and then,
     // and each pause the page's 400 ms would notice is a read it may make
@@ -62,7 +74,13 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
     } finally {
       transport.close();
     }
-    const pauses = taken.slice(1).filter((at, i) => at - (taken[i] as number) >= 300).length;
+    const senderPauses = taken.slice(1).filter((at, i) => at - (taken[i] as number) >= 300).length;
+    const stalls = await page.evaluate(() => {
+      const probe = window as unknown as { stalls: number; stallProbe: number };
+      window.clearInterval(probe.stallProbe);
+      return probe.stalls;
+    });
+    const pauses = senderPauses + stalls;
     const total = String(2 * COUNT);
     await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(total);
     const inbox = page.locator('.nav-count').nth(1);
@@ -71,7 +89,9 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
     // starts, for the first burst's, and after each pause of the burst), not every 400 ms while
     // it comes: the old page made 24 requests for this burst on a quiet machine, with no pause
     await eventually(() => reads.length, 5_000).toBeGreaterThan(0);
-    expect(reads.length).toBeLessThanOrEqual(2 * (pauses + 2));
+    expect(reads.length, `${senderPauses} pauses, ${stalls} stalls`).toBeLessThanOrEqual(
+      2 * (pauses + 2),
+    );
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -3,7 +3,12 @@ import { useApi } from '../api/api-context';
 import type { RouteAnalysis } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
 import { ApiError, serverWords } from '../api/http-transport';
-import { pastedHeaders, readMessageFile, refusedAsTooLargeText } from './message-file';
+import {
+  MESSAGE_HEAD_BYTES,
+  pastedHeaders,
+  readMessageFile,
+  refusedAsTooLargeText,
+} from './message-file';
 import { headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
@@ -19,13 +24,13 @@ export function AnalyzeDialog(props: {
   const [text, setText] = useState(opened ?? '');
   const [result, setResult] = useState<RouteAnalysis | null>(null);
   const [error, setError] = useState<string | null>(props.initialError ?? null);
-  // what was done to a paste before it was analyzed (cut to its header block)
-  const [note, setNote] = useState<string | null>(null);
+  // what was done to a paste (cut to its header block), shown while the field holds what was kept
+  const [cut, setCut] = useState<{ kept: string; note: string } | null>(null);
+  const note = cut && cut.kept === text ? cut.note : null;
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
   const analyze = async (pasted: string) => {
-    setNote(null);
     const read = pastedHeaders(pasted);
     if ('error' in read) {
       setResult(null);
@@ -35,7 +40,7 @@ export function AnalyzeDialog(props: {
     if (read.note) {
       // the field keeps what was analyzed, not megabytes of body
       setText(read.text);
-      setNote(read.note);
+      setCut({ kept: read.text, note: read.note });
     }
     setBusy(true);
     setError(null);
@@ -63,7 +68,7 @@ export function AnalyzeDialog(props: {
 
   const readFile = async (file: File | undefined) => {
     if (!file) return;
-    setNote(null);
+    setCut(null);
     const read = await readMessageFile(file);
     if ('error' in read) {
       setResult(null);
@@ -72,6 +77,27 @@ export function AnalyzeDialog(props: {
     }
     setText(read.text);
     await analyze(read.text);
+  };
+
+  // A whole message pasted is cut to its header block as it arrives, before the field lays it
+  // out: a 3 MB paste froze the dialog for 2 s (more on a busy machine) while Chromium laid out
+  // the text that Analyze then cut anyway. One too large with no header block is not kept.
+  const typed = (value: string) => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: a shorter text cannot be over the limit
+    if (value.length * 3 <= MESSAGE_HEAD_BYTES) {
+      setText(value);
+      return;
+    }
+    const read = pastedHeaders(value);
+    if ('error' in read) {
+      setText('');
+      setResult(null);
+      setError(read.error);
+      return;
+    }
+    setText(read.text);
+    setError(null);
+    if (read.note) setCut({ kept: read.text, note: read.note });
   };
 
   const onDrop = (event: DragEvent) => {
@@ -107,7 +133,7 @@ export function AnalyzeDialog(props: {
           rows={8}
           spellCheck={false}
           aria-describedby={`${fieldId}-keys`}
-          onChange={(event) => setText(event.target.value)}
+          onChange={(event) => typed(event.target.value)}
           onKeyDown={(event) => {
             // Enter is a new line in the field; Ctrl+Enter (⌘+Enter) analyzes, as in mail programs
             if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {

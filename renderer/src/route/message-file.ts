@@ -85,7 +85,7 @@ export function pastedHeaders(text: string): PastedRead {
       text: block,
       note:
         `The paste is ${sizeText(size)}: only its header block (${sizeText(blockSize)}, up to ` +
-        'the first empty line) was kept and analyzed, which is all the route is read from.',
+        'the first empty line) was kept, which is all the route is read from.',
     };
   }
   return { error: tooLargeText(size) };
