@@ -76,8 +76,8 @@ describe('a paste larger than the analyzer takes', () => {
     expect(pastedHeaders(header + body)).toEqual({
       text: header,
       note:
-        'The paste is 3 MB: only its header block (1 KB, up to the first empty line) was kept ' +
-        'and analyzed, which is all the route is read from.',
+        'The paste is 3 MB: only its header block (1 KB, up to the first empty line) was kept, ' +
+        'which is all the route is read from.',
     });
     expect(pastedHeaders(header)).toEqual({ text: header, note: null });
   });
