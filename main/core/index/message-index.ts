@@ -145,6 +145,11 @@ export class MessageIndex {
     this.spoolCheckpoint.whileRunning(busy);
   }
 
+  /** Files of messages this index no longer lists are in the spool folder: see SpoolCheckpoint.differs. */
+  folderHoldsUnlisted(): void {
+    this.spoolCheckpoint.differs();
+  }
+
   /**
    * No more checkpoints on their own (a killed process takes none); checkpoint() still takes one
    * when asked. For a test that plays a crash with this index still in memory: its timer would

@@ -26,6 +26,8 @@ export class SpoolCheckpoint {
   private spoolBusy: () => boolean = () => true;
   /** The stamp is recorded and no write was made since. */
   private recorded = false;
+  /** Files the index does not list are in the folder (a removal failed): no stamp this run. */
+  private folderDiffers = false;
   private timer: NodeJS.Timeout | null = null;
 
   constructor(private readonly target: CheckpointTarget) {}
@@ -37,7 +39,16 @@ export class SpoolCheckpoint {
 
   /** The stamp a clean stop records, or null when no folder is described. */
   stampNow(): string | null {
-    return this.folder ? folderStamp(this.folder) : null;
+    return this.folder && !this.folderDiffers ? folderStamp(this.folder) : null;
+  }
+
+  /**
+   * The folder holds files the index no longer lists (a message's files that could not be
+   * removed): no stamp may vouch for it again in this run, so the next start lists the folder and
+   * lists those messages again instead of trusting a stamp taken after the failure.
+   */
+  differs(): void {
+    this.folderDiffers = true;
   }
 
   /** A write was made: the stamp recorded before it no longer holds. */
@@ -55,7 +66,8 @@ export class SpoolCheckpoint {
 
   /** See MessageIndex.checkpoint. */
   tryNow(quietMs = checkpointQuietMs): boolean {
-    if (this.recorded || !this.folder || !this.target.idle() || this.spoolBusy()) return false;
+    if (this.recorded || this.folderDiffers || !this.folder) return false;
+    if (!this.target.idle() || this.spoolBusy()) return false;
     let mtimeNs: bigint;
     try {
       mtimeNs = statSync(this.folder, { bigint: true }).mtimeNs;

@@ -108,7 +108,7 @@ export class MessageStore {
   async deleteMessages(ids: string[], cause: DeletionCause = 'request'): Promise<string[]> {
     const removed = this.index.remove(ids);
     try {
-      await this.spool.removeAll(removed);
+      await this.removeFiles(removed);
     } finally {
       // out of the index, so out of every list, even where a file could not be removed
       this.stats.deleted += removed.length;
@@ -123,11 +123,23 @@ export class MessageStore {
   async deleteAll(): Promise<void> {
     const all = this.index.remove(this.index.oldestIds(this.index.size));
     try {
-      await this.spool.removeAll(all);
+      await this.removeFiles(all);
     } finally {
       this.stats.deleted += all.length;
       this.publish({ Type: 'deleted', Data: { IDs: all, cause: 'all' } });
       this.publishCounts();
+    }
+  }
+
+  /** The files of messages already out of the index. */
+  private async removeFiles(ids: readonly string[]): Promise<void> {
+    try {
+      await this.spool.removeAll(ids);
+    } catch (err) {
+      // what could not go stays in the folder unlisted: the next start must list the folder (and
+      // so list those messages again, as the error says) rather than trust a later stamp
+      this.index.folderHoldsUnlisted();
+      throw err;
     }
   }
 

@@ -1,0 +1,73 @@
+// A message whose files could not be removed (a file another program holds on Windows, a failing
+// disk) leaves the index but stays in the spool folder. The error says it is listed again at the
+// next start: so the clean stop must not record a folder stamp that vouches for an index without
+// it (before: the next start trusted that stamp, did not list the folder, and the message's files
+// stayed on disk, in no list, for good).
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { formatLogLine, type LogRecord } from '../../main/core/logs/log-record.js';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import { makeDataDir, startTestRelaydesk } from '../helpers/relaydesk.js';
+
+const subjects = async (relay: Awaited<ReturnType<typeof startTestRelaydesk>>) =>
+  (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject).sort();
+
+it('lists a message whose files could not be removed again at the next start, after a clean stop', async () => {
+  const dataDir = await makeDataDir();
+  try {
+    // received, and stopped: each message's record is in its sidecar file (a message received
+    // moments before has it in the arrivals journal only, and its .eml goes to quarantine)
+    const first = await startTestRelaydesk({}, dataDir);
+    try {
+      const transport = first.transport();
+      for (const subject of ['kept', 'stuck', 'gone']) {
+        await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' });
+      }
+    } finally {
+      await first.dispose();
+    }
+    const second = await startTestRelaydesk({}, dataDir);
+    let stuckId: string;
+    const records: LogRecord[] = [];
+    second.service.on('record', (record: LogRecord) => records.push(record));
+    try {
+      const page = await second.api<MessagesPage>('/api/v1/messages');
+      const byId = new Map(page.messages.map((m) => [m.Subject, m.ID]));
+      stuckId = byId.get('stuck') as string;
+      // its .eml cannot be removed: a folder in its place (as a file another program holds open
+      // is, on Windows)
+      const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
+      await rm(stuck);
+      await mkdir(stuck);
+      await writeFile(join(stuck, 'held'), 'x');
+
+      const answer = await second.fetch('/api/v1/messages', {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [stuckId, byId.get('gone')] }),
+      });
+      // an internal error to the client (no path reaches it); the log says what happened
+      expect(answer.status).toBe(500);
+      expect(records.map((r) => formatLogLine(r)).join('\n')).toMatch(
+        /could not remove the files of 1 message\(s\) \(EISDIR.*listed again at the next start/,
+      );
+      expect(await subjects(second)).toEqual(['kept']);
+    } finally {
+      await second.dispose();
+    }
+    // what the error said: listed again
+    const third = await startTestRelaydesk({}, dataDir);
+    try {
+      expect(await subjects(third)).toEqual(['kept', 'stuck']);
+      // and the one removed stays removed
+      const names = await readdir(join(dataDir, 'spool'));
+      expect(names.filter((name) => name.startsWith(stuckId))).toHaveLength(2);
+      expect(names).toHaveLength(4);
+    } finally {
+      await third.dispose();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
