@@ -61,6 +61,7 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
       ...(options.locale ? { locale: options.locale } : {}),
     });
     page.setDefaultTimeout(10_000);
+    settleResizes(page);
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
     const opened = browser;
@@ -105,4 +106,27 @@ export async function startGui(chromiumPath: string, options: GuiOptions = {}): 
     await relaydesk.dispose();
     throw err;
   }
+}
+
+/**
+ * The window's width reaches part of the layout through a resize listener's render (the list's
+ * width, the narrow layout with Back to the list: App.tsx), one task after the resize: measured
+ * before it, a loaded run read the old layout (the Unsubscribe field's link broken after `<` in
+ * a side-by-side column 420 px wide). So a resize here returns once two frames have passed, by
+ * when that render is done.
+ */
+function settleResizes(page: Page): void {
+  const resize = page.setViewportSize.bind(page);
+  page.setViewportSize = async (size) => {
+    await resize(size);
+    await page
+      .evaluate(
+        () =>
+          new Promise<void>((done) =>
+            requestAnimationFrame(() => requestAnimationFrame(() => done())),
+          ),
+      )
+      // a page between documents has no frames to wait for (and no layout to measure)
+      .catch(() => undefined);
+  };
 }
