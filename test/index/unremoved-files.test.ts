@@ -5,10 +5,14 @@
 // stayed on disk, in no list, for good).
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { expect, it } from 'vitest';
+import nodemailer from 'nodemailer';
+import { afterEach, expect, it } from 'vitest';
 import { formatLogLine, type LogRecord } from '../../main/core/logs/log-record.js';
 import type { MessagesPage } from '../../preload/api-contract.js';
+import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
 import { makeDataDir, startTestRelaydesk } from '../helpers/relaydesk.js';
+
+afterEach(cleanupCliProcesses);
 
 const subjects = async (relay: Awaited<ReturnType<typeof startTestRelaydesk>>) =>
   (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject).sort();
@@ -69,5 +73,86 @@ it('lists a message whose files could not be removed again at the next start, af
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('lists one received moments before its removal failed again too, its record then only in the arrivals journal', async () => {
+  const dataDir = await makeDataDir();
+  try {
+    const first = await startTestRelaydesk({}, dataDir);
+    let stuckId: string;
+    try {
+      const transport = first.transport();
+      for (const subject of ['kept', 'stuck']) {
+        await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' });
+      }
+      const page = await first.api<MessagesPage>('/api/v1/messages');
+      stuckId = page.messages.find((m) => m.Subject === 'stuck')?.ID as string;
+      const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
+      await rm(stuck);
+      await mkdir(stuck);
+      await writeFile(join(stuck, 'held'), 'x');
+      const answer = await first.fetch('/api/v1/messages', {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [stuckId] }),
+      });
+      expect(answer.status).toBe(500);
+      expect(await subjects(first)).toEqual(['kept']);
+    } finally {
+      await first.dispose();
+    }
+    // before: its record went with the failed removal, and its .eml to the spool's quarantine as
+    // "never acknowledged"
+    const second = await startTestRelaydesk({}, dataDir);
+    try {
+      expect(await subjects(second)).toEqual(['kept', 'stuck']);
+      expect(await readdir(join(dataDir, 'quarantine')).catch(() => [])).toEqual([]);
+    } finally {
+      await second.dispose();
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+});
+
+it('starts after a kill -9 that followed a failed removal, saying which file stayed', async () => {
+  const dataDir = await makeTempDir();
+  const first = await startServe({ dataDir });
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port: first.smtp.port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  for (const subject of ['kept', 'stuck']) {
+    await transport.sendMail({ from: 'a@x.example', to: 'b@y.example', subject, text: 'x' });
+  }
+  transport.close();
+  const page = await first.api<MessagesPage>('/api/v1/messages');
+  const stuckId = page.messages.find((m) => m.Subject === 'stuck')?.ID as string;
+  const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
+  await rm(stuck);
+  await mkdir(stuck);
+  await writeFile(join(stuck, 'held'), 'x');
+  const answer = await fetch(`${first.url}api/v1/messages`, {
+    method: 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ IDs: [stuckId] }),
+  });
+  expect(answer.status).toBe(500);
+  // its journal line says it is being removed; the crash comes before the removal is done
+  first.kill('SIGKILL');
+  expect((await first.exited).signal).toBe('SIGKILL');
+
+  // before: the journal's replay failed on the file that would not go, and so did the start
+  const second = await startServe({ dataDir });
+  try {
+    expect(second.describe()).toContain(`could not finish removing ${stuckId}`);
+    expect(second.describe()).toContain(`spool: could not remove ${stuckId}.eml (EISDIR`);
+    const listed = await second.api<MessagesPage>('/api/v1/messages');
+    expect(listed.messages.map((m) => m.Subject)).toContain('kept');
+  } finally {
+    await second.stop();
   }
 });

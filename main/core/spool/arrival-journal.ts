@@ -170,8 +170,16 @@ export class ArrivalJournal {
     // a removal begun before the crash is finished: its line's bytes must not bring it back
     for (const id of gone) {
       records.delete(id);
-      await unlink(this.emlPath(id)).catch(ignoreMissing);
-      await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+      try {
+        await unlink(this.emlPath(id)).catch(ignoreMissing);
+        await unlink(this.sidecarPath(id)).catch(ignoreMissing);
+      } catch (err) {
+        // a file that would not go before the crash may not now either: the start goes on, and
+        // the spool's check lists or quarantines what stays
+        this.options.log(
+          `arrivals journal: could not finish removing ${id} (${(err as Error).message})`,
+        );
+      }
     }
     // an .eml whose bytes are in its line was perhaps never on disk whole: written again, or
     // synced (a kill -9 leaves it whole in the page cache, which a power loss then would not)

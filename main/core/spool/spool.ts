@@ -313,11 +313,13 @@ export class Spool {
    */
   async remove(id: string): Promise<void> {
     await this.inOrder(id, async () => {
+      await this.arrivals.removing(id);
+      // the record is let go of only once the .eml is gone: one that cannot be removed keeps its
+      // record (folded into its sidecar like any other), so the next start lists it again
+      await unlink(this.emlPath(id)).catch(ignoreMissing);
       // a message whose record is still only in the journal has no sidecar file: its unlink
       // would only make an ENOENT error (a stack trace each, at every arrival at the cap)
       const sidecarWritten = !this.arrivals.forget(id);
-      await this.arrivals.removing(id);
-      await unlink(this.emlPath(id)).catch(ignoreMissing);
       if (sidecarWritten) await unlink(this.sidecarPath(id)).catch(ignoreMissing);
     });
   }
@@ -435,8 +437,14 @@ export class Spool {
       if (this.arrivals.receivedByCrashedRun(orphan)) {
         // received by the run that crashed, and no journal record names it: it never got its
         // 250 (the sender still has it), so it is not kept
-        await unlink(this.emlPath(orphan)).catch(ignoreMissing);
-        this.log(`spool: removed ${orphan}.eml: never acknowledged (the process stopped first)`);
+        try {
+          await unlink(this.emlPath(orphan)).catch(ignoreMissing);
+          this.log(`spool: removed ${orphan}.eml: never acknowledged (the process stopped first)`);
+        } catch (err) {
+          // one file that will not go (held by another program, or its removal asked for before
+          // the crash and failing again) must not keep the relay from starting
+          this.log(`spool: could not remove ${orphan}.eml (${(err as Error).message})`);
+        }
         continue;
       }
       // an .eml without sidecar from before (or put there by hand) was never acknowledged;
