@@ -207,7 +207,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const label = info.status === 'ready' ? (info.value.Label ?? '') : '';
   const hideDeleteAll = info.status === 'ready' && info.value.HideDeleteAllButton === true;
   const [openedId, setOpenedId] = useState<string | null>(opening.message);
-  const [tab, setTab] = useState<BodyTab>('html');
+  // Each message opens on its content (HTML, or its text without HTML), as Mailpit's message
+  // view clicks its first tab whenever another message is shown: a tab kept from the last message
+  // opened the next one on "Spam: SpamAssassin is not available" or on another message's
+  // checks, where the reader wanted its words. The choice belongs to the message it was made on;
+  // the Queue's "open" names the Delivery tab for the message it opens.
+  const [chosenTab, setChosenTab] = useState<{ messageId: string; tab: BodyTab } | null>(null);
+  const tab: BodyTab =
+    chosenTab !== null && chosenTab.messageId === openedId ? chosenTab.tab : 'html';
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [bulkNotice, setBulkNotice] = useState<BulkNotice | null>(null);
   /**
@@ -820,7 +827,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     key={openedId}
                     messageId={openedId}
                     tab={tab}
-                    onSelectTab={setTab}
+                    onSelectTab={(chosen) => setChosenTab({ messageId: openedId, tab: chosen })}
                     onShowTag={setTag}
                     actions={
                       <MessageActions
@@ -848,7 +855,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 onOpenMessage={(id) => {
                   go({ kind: 'mail', mailbox });
                   setOpenedId(id);
-                  setTab('delivery');
+                  setChosenTab({ messageId: id, tab: 'delivery' });
                 }}
                 onShowQuarantine={() => {
                   go({ kind: 'mail', mailbox });

@@ -79,7 +79,7 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       expect(await page.getByTestId('text-from-html').count()).toBe(0);
       await page.screenshot({ path: join(screenshots, `view-text-only-${scheme}.png`) });
 
-      // HTML-only: opens on HTML (the choice kept from before the text-only one)
+      // HTML-only: opens on HTML, as every message with HTML does
       await gui.openMessage('HTML only');
       expect(await tabs()).toEqual(
         expect.arrayContaining(['HTML', 'HTML source', 'Text', 'HTML check']),

@@ -94,7 +94,7 @@ export function MessageView(props: {
     );
   }
   // A message without HTML has no HTML tabs and opens on its text, as in Mailpit (an HTML tab
-  // there only said "no HTML part"); the HTML choice stays for the next message that has some.
+  // there only said "no HTML part").
   const html = message.value.HTML !== '';
   const tab = !html && htmlOnlyTabs.has(props.tab) ? 'text' : props.tab;
   return (

@@ -186,7 +186,7 @@ export function UpstreamSection({
             <TextField
               field="relay.caFile"
               label="CA certificate file (PEM)"
-              placeholder="empty: the system's trusted CAs"
+              placeholder="empty: the system's CAs"
               value={relay.caFile ?? ''}
               pinnedBy={pinnedBy}
               error={err('caFile')}
@@ -195,8 +195,9 @@ export function UpstreamSection({
             <TextField
               field="relay.pinSha256"
               label="Trust exactly this certificate (SHA-256)"
-              placeholder="empty: trust by CA; AB:CD:… for a self-signed one"
-              hint="Test connection shows it, and offers to fill it in"
+              // the example was cut off in the box (at 1280 px too); it is the hint's now
+              placeholder="empty: trust by CA"
+              hint="AB:CD:… for a self-signed one: Test connection shows it, and offers to fill it in"
               value={relay.pinSha256 ?? ''}
               pinnedBy={pinnedBy}
               error={err('pinSha256')}
@@ -205,7 +206,7 @@ export function UpstreamSection({
             <TextField
               field="relay.heloName"
               label="HELO name"
-              placeholder="empty: this computer's host name"
+              placeholder="empty: this computer's name"
               hint="the name Relaydesk greets the upstream with (EHLO)"
               value={relay.heloName ?? ''}
               pinnedBy={pinnedBy}
