@@ -5,8 +5,8 @@
 // and the pane stays white, for good (3 opens in 20 here, with the page reloaded before each;
 // also without Playwright, on a page driven by bare DevTools that attaches to no frame). The test
 // makes the race likelier by holding the images' answers until the frame exists, and opens the
-// message ten times: without the new frame per document its drafts failed 3 of 10 runs here. Real relay,
-// real SMTP, real Chromium.
+// message ten times: without the new frame per document its drafts failed 3 of 10 runs here.
+// Real relay, real SMTP, real Chromium.
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
