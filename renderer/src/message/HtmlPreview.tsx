@@ -73,6 +73,26 @@ function useInlineImages(
 }
 
 /**
+ * A number that changes with every new document, to key the frame by. The sandboxed frame has
+ * an opaque origin, so Chromium (and Electron) runs it in a process of its own; a srcdoc replaced
+ * while that frame's first document is still loading there is never painted: the new document's
+ * elements get no boxes and the pane stays white, for good (Chromium 156; seen when the inline
+ * images arrived before the text-only document had loaded). A new frame for each document has
+ * no load in flight to replace.
+ */
+function useDocumentGeneration(document: string): number {
+  const [seen, setSeen] = useState({ document, generation: 0 });
+  if (seen.document !== document) {
+    // adjusting state while rendering, as React documents it: the frame is keyed anew in the
+    // same render, so the old frame never gets the new srcdoc
+    const next = { document, generation: seen.generation + 1 };
+    setSeen(next);
+    return next.generation;
+  }
+  return seen.generation;
+}
+
+/**
  * The HTML body in a sandboxed frame: no scripts, no forms, an opaque origin, so the mail cannot
  * reach this page or the API. Popups are allowed (and escape the sandbox) only so that a clicked
  * link opens in a new tab; the desktop shell sends those to the system browser.
@@ -95,6 +115,7 @@ export function HtmlPreview({
     [html, images],
   );
   const document = useMemo(() => buildPreviewDocument(safe, { remote }), [safe, remote]);
+  const generation = useDocumentGeneration(document);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
   if (html.trim() === '') {
     return <p className="body-notice">This message has no HTML part.</p>;
@@ -128,8 +149,10 @@ export function HtmlPreview({
         </div>
       </div>
       <iframe
-        // a new frame for remote content: the old document's blocked requests are not retried
-        key={remote ? 'remote' : 'local'}
+        // a new frame for every document, never a srcdoc replaced in place (see
+        // useDocumentGeneration); for remote content too, so the old document's blocked requests
+        // are not retried
+        key={generation}
         className="html-preview"
         data-testid="html-preview"
         data-width={width}
