@@ -46,7 +46,7 @@ function ReportedRecipient({ recipient }: { recipient: DeliveryReportRecipient }
         {recipient.remoteMta && (
           <div>
             <dt>Remote MTA</dt>
-            <dd>{shownMailText(recipient.remoteMta)}</dd>
+            <dd data-testid="report-remote-mta">{shownMailText(recipient.remoteMta)}</dd>
           </div>
         )}
         {recipient.diagnosticCode && (
