@@ -85,6 +85,45 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
   Envelope: Envelope;
   /** Relaydesk's own: why the MIME structure could not be read, or null. */
   ParseError: string | null;
+  /**
+   * Relaydesk's own: what a delivery status notification (RFC 3464: a multipart/report of
+   * report-type delivery-status) reports, read from its message/delivery-status part; null for
+   * any other message, and for a report whose status part names no recipient.
+   */
+  DeliveryReport: DeliveryReport | null;
+  /**
+   * Relaydesk's own: the Subject of each attached message (message/rfc822) among Attachments,
+   * which the GUI names it by ('' when it has none); Mailpit gives such a part no FileName.
+   */
+  AttachedMessages: AttachedMessage[];
+}
+
+/** A delivery status notification as the message view shows it (RFC 3464 §2.2–2.3). */
+export interface DeliveryReport {
+  /** Reporting-MTA without its type (`dns; mx.example.net` → `mx.example.net`); '' without one. */
+  reportingMta: string;
+  /** One per recipient block, in the report's order. */
+  recipients: DeliveryReportRecipient[];
+  /** The message reported on (its message/rfc822 or text/rfc822-headers part), or null. */
+  original: { subject: string; messageId: string } | null;
+}
+
+export interface DeliveryReportRecipient {
+  /** Final-Recipient (else Original-Recipient), `rfc822;` dropped. */
+  address: string;
+  /** Action, lowercased: failed, delayed, delivered, relayed, expanded ('' or other as written). */
+  action: string;
+  /** RFC 3463 status (`5.1.1`); '' when the block has none readable. */
+  status: string;
+  /** Remote-MTA without its type; '' without one. */
+  remoteMta: string;
+  /** Diagnostic-Code without its type (`550 5.1.1 … User unknown`); '' without one. */
+  diagnosticCode: string;
+}
+
+export interface AttachedMessage {
+  PartID: string;
+  Subject: string;
 }
 
 export interface MessagesPage {

@@ -177,6 +177,11 @@ export interface EnvelopeComparison {
   mailFromMatchesFrom: boolean;
   /** Null when the message has no Return-Path. */
   mailFromMatchesReturnPath: boolean | null;
+  /**
+   * The message is a delivery report (multipart/report; report-type=delivery-status) or an
+   * automatic reply (`Auto-Submitted:` other than `no`): mail that is sent from the null sender.
+   */
+  automatic: 'delivery-report' | 'auto-submitted' | null;
   rcptTo: string[];
   /** To and Cc addresses. */
   headerRecipients: string[];

@@ -90,6 +90,40 @@ describe('envelope against headers', () => {
     );
   });
 
+  test("a bounce's or an automatic reply's null sender is expected, not a warning", () => {
+    const reports = [
+      'Content-Type: multipart/report; report-type=delivery-status;\n\tboundary="b"\n',
+      'Content-Type: multipart/report; boundary=b; Report-Type="Delivery-Status"\n',
+      'Content-Type: message/delivery-status\n',
+    ];
+    for (const type of reports) {
+      const bounce = analyzeMessage(`From: MAILER-DAEMON@example.org\n${type}`, envelope('', []));
+      expect(bounce.envelope?.automatic).toBe('delivery-report');
+      expect(bounce.warnings.map((w) => w.code)).not.toContain('envelope-sender-differs');
+    }
+    const vacation = analyzeMessage(
+      'From: bob@example.org\nAuto-Submitted: auto-replied (vacation)\n',
+      envelope('', []),
+    );
+    expect(vacation.envelope?.automatic).toBe('auto-submitted');
+    expect(vacation.warnings.map((w) => w.code)).not.toContain('envelope-sender-differs');
+    // `no` is a person's mail; a feedback report is not a delivery report
+    for (const head of [
+      'From: bob@example.org\nAuto-Submitted: no\n',
+      'From: bob@example.org\nContent-Type: multipart/report; report-type=feedback-report\n',
+    ]) {
+      const person = analyzeMessage(head, envelope('', []));
+      expect(person.envelope?.automatic).toBeNull();
+      expect(person.warnings.map((w) => w.code)).toContain('envelope-sender-differs');
+    }
+    // an automatic reply from a sender other than its From still differs
+    const robot = analyzeMessage(
+      'From: bob@example.org\nAuto-Submitted: auto-generated\n',
+      envelope('robot@example.org', []),
+    );
+    expect(robot.warnings.map((w) => w.code)).toContain('envelope-sender-differs');
+  });
+
   test('a quoted local part with a space is the address, not a display name', () => {
     const analysis = analyzeMessage(
       'From: a@example.org\nTo: "q u"@example.net, Bob <bob@example.net>\nSubject: x\n\nbody\n',

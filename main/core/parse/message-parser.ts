@@ -12,7 +12,7 @@
 // than a worker of their own. They come and go through a port of their own; a worker stopped for
 // overrunning takes them along, and the index sends what it had not committed to the next one.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { PartChecksums } from '../../../preload/api-contract.js';
+import type { DeliveryReport, PartChecksums } from '../../../preload/api-contract.js';
 import type { ParsedSummary } from '../message-record.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
@@ -82,6 +82,8 @@ export interface ParsedPartInfo {
   Size: number;
   Checksums: PartChecksums;
   inline: boolean;
+  /** An attached message's (message/rfc822) Subject; absent for other parts. */
+  messageSubject?: string;
 }
 
 export interface ParsedDetail {
@@ -95,6 +97,8 @@ export interface ParsedDetail {
   parts: ParsedPartInfo[];
   listUnsubscribe: string;
   listUnsubscribePost: string;
+  /** What a delivery status notification reports (delivery-report.js); null for other mail. */
+  deliveryReport: DeliveryReport | null;
 }
 
 export interface ParsedPart {

@@ -21,6 +21,13 @@ import { dirname } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { parentPort } from 'node:worker_threads';
 import { readBodiesAsMailpit } from './mail-bodies.js';
+import {
+  attachedMessageTypes,
+  attachedSubject,
+  deliveryReportOf,
+  deliveryStatusTexts,
+  keepDeliveryStatusTexts,
+} from './delivery-report.js';
 import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
@@ -41,6 +48,7 @@ function loadParser() {
     mailsplit = require('@zone-eu/mailsplit');
     const mailparser = require('mailparser');
     readBodiesAsMailpit(mailparser.MailParser);
+    keepDeliveryStatusTexts(mailparser.MailParser);
     simpleParser = mailparser.simpleParser;
     // the time budget of the parses starts now, not while mailparser loads
     parentPort.postMessage('ready');
@@ -286,6 +294,10 @@ function parts(parsed) {
     Size: att.size || (att.content ? att.content.length : 0),
     Checksums: checksums(att.content),
     inline: isInline(att),
+    // an attached message is named by its Subject in the GUI (enmime gives it no FileName)
+    ...(attachedMessageTypes.has((att.contentType || '').toLowerCase())
+      ? { messageSubject: attachedSubject(att.content) }
+      : {}),
   }));
 }
 
@@ -414,6 +426,7 @@ async function handle(request) {
       parts: parts(parsed),
       listUnsubscribe: listUnsubscribeLine(parsed),
       listUnsubscribePost: headerLine(parsed, 'list-unsubscribe-post'),
+      deliveryReport: deliveryReportOf(parsed, deliveryStatusTexts(parsed)),
     };
   }
   // the attachment policy reads every part: one parse for all, not one per part (a message of

@@ -11,6 +11,27 @@ function addressesIn(fields: readonly HeaderField[], name: string): string[] {
   return fieldsNamed(fields, name).flatMap((field) => addressList(field.value));
 }
 
+/**
+ * What the headers say the message is when it is one that is sent from the null sender: a
+ * delivery report (RFC 3464 §2, RFC 5321 §4.5.5: `<>`, so that it can never cause another) or an
+ * automatic reply (RFC 3834 §3.1.7 `Auto-Submitted:` other than `no`, which §3.3 says should go
+ * to the envelope sender and may come from `<>`).
+ */
+export function automaticKind(fields: readonly HeaderField[]): EnvelopeComparison['automatic'] {
+  const type = fieldsNamed(fields, 'Content-Type')[0]?.value ?? '';
+  if (
+    /^\s*message\/(global-)?delivery-status\s*(;|$)/i.test(type) ||
+    (/^\s*multipart\/report\s*;/i.test(type) &&
+      /;\s*report-type\s*=\s*"?(global-)?delivery-status"?\s*(;|$)/i.test(type))
+  ) {
+    return 'delivery-report';
+  }
+  const submitted = fieldsNamed(fields, 'Auto-Submitted')[0]?.value ?? '';
+  // `auto-replied (vacation)`: the keyword before any comment or parameter
+  const keyword = /^\s*([a-z0-9-]+)/i.exec(submitted)?.[1]?.toLowerCase() ?? '';
+  return keyword !== '' && keyword !== 'no' ? 'auto-submitted' : null;
+}
+
 export function compareEnvelope(
   fields: readonly HeaderField[],
   envelope: Envelope,
@@ -28,7 +49,9 @@ export function compareEnvelope(
   const authors = [...from, ...(sender ? [sender] : [])].map(key);
   const mailFromMatchesFrom = authors.includes(key(mailFrom));
   const mailFromMatchesReturnPath = returnPath === null ? null : key(returnPath) === key(mailFrom);
-  if (!mailFromMatchesFrom) {
+  const automatic = automaticKind(fields);
+  // a bounce's or an automatic reply's null sender is what it should have: no warning
+  if (!mailFromMatchesFrom && !(mailFrom === '' && automatic)) {
     const claimed = sender ?? from[0];
     warnings.push({
       code: 'envelope-sender-differs',
@@ -72,6 +95,7 @@ export function compareEnvelope(
       returnPath,
       mailFromMatchesFrom,
       mailFromMatchesReturnPath,
+      automatic,
       rcptTo,
       headerRecipients,
       bcc,

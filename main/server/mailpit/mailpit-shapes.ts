@@ -62,7 +62,9 @@ export function toMessageDetail(
   parseError?: string,
 ): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
-  const parts: MessagePart[] = (parsed?.parts ?? []).map(({ inline: _inline, ...part }) => part);
+  const parts: MessagePart[] = (parsed?.parts ?? []).map(
+    ({ inline: _inline, messageSubject: _subject, ...part }) => part,
+  );
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
   return {
     ...summary,
@@ -80,6 +82,12 @@ export function toMessageDetail(
     ListUnsubscribe: listUnsubscribe(parsed),
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,
+    DeliveryReport: parsed?.deliveryReport ?? null,
+    AttachedMessages: (parsed?.parts ?? []).flatMap((part) =>
+      part.messageSubject !== undefined && !inlineIds.has(part.PartID)
+        ? [{ PartID: part.PartID, Subject: part.messageSubject }]
+        : [],
+    ),
   };
 }
 

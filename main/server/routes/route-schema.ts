@@ -139,6 +139,12 @@ const envelope = {
       returnPath: maybeText,
       mailFromMatchesFrom: { type: 'boolean' },
       mailFromMatchesReturnPath: maybeBoolean,
+      automatic: {
+        type: 'string',
+        enum: ['delivery-report', 'auto-submitted', null],
+        nullable: true,
+        description: 'A delivery report or an automatic reply: mail sent from the null sender',
+      },
       rcptTo: addresses,
       headerRecipients: addresses,
       bcc: addresses,

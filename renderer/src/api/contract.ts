@@ -7,5 +7,6 @@ export {
 } from '../../../preload/content-id.js';
 export { onScreen, securityLabels, settingName } from '../../../preload/setting-names.js';
 export { arrivalSender } from '../../../preload/arrival-sender.js';
+export { enhancedStatusMeaning } from '../../../preload/enhanced-status.js';
 export { shownMailText, withoutBidiControls } from '../../../preload/mail-text.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

@@ -29,8 +29,11 @@ const paths: Record<RowState, string> = {
   failed: 'M4 4l8 8 M12 4l-8 8',
 };
 
-/** The delivery status (or the quarantine) as an icon and a word. */
-export function StatusMark({ status }: { status: RowState }) {
+/**
+ * The delivery status (or the quarantine) as an icon and a word; `label`: other words for the
+ * same state (a bounce's "Delayed" is the queued mark).
+ */
+export function StatusMark({ status, label }: { status: RowState; label?: string }) {
   return (
     <span className={`status-mark status-${status}`} data-testid="status-mark" data-status={status}>
       <svg viewBox="0 0 16 16" width="12" height="12" aria-hidden="true">
@@ -43,7 +46,7 @@ export function StatusMark({ status }: { status: RowState }) {
           strokeLinejoin="round"
         />
       </svg>
-      {statusLabels[status]}
+      {label ?? statusLabels[status]}
     </span>
   );
 }

@@ -33,15 +33,36 @@ function usePartUrl(messageId: string, part: MessagePart, wanted: boolean): stri
   return direct ?? blobUrl;
 }
 
-function Attachment({ messageId, part }: { messageId: string; part: MessagePart }) {
+/**
+ * What a part is called: its file name; an attached message without one (a bounce's returned
+ * original, a message forwarded as an attachment) by its Subject, as a mail client saves it
+ * ("Your order.eml"); any other part by its place in the message.
+ */
+function partName(part: MessagePart, attachedSubject: string | undefined): string {
+  const fileName = shownMailText(part.FileName);
+  if (fileName) return fileName;
+  if (attachedSubject === undefined) return `part ${part.PartID}`;
+  return `${shownMailText(attachedSubject).trim() || 'message'}.eml`;
+}
+
+function Attachment({
+  messageId,
+  part,
+  attachedSubject,
+}: {
+  messageId: string;
+  part: MessagePart;
+  /** The Subject of an attached message (message/rfc822); undefined for other parts. */
+  attachedSubject?: string;
+}) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
   const url = usePartUrl(messageId, part, wanted);
-  const name = shownMailText(part.FileName) || `part ${part.PartID}`;
+  const name = partName(part, attachedSubject);
   return (
     <li className="attachment" data-testid="attachment">
       <a
         href={url ?? '#'}
-        download={savedFileName(part.FileName) || name}
+        download={savedFileName(part.FileName) || savedFileName(name)}
         title={`Download ${name}`}
         onClick={(event) => {
           if (url) return;
@@ -64,11 +85,17 @@ function Attachment({ messageId, part }: { messageId: string; part: MessagePart 
 /** Each attachment as a download link named by its file name, images with a thumbnail. */
 export function Attachments({ message }: { message: MessageDetail }) {
   if (message.Attachments.length === 0) return null;
+  const subjects = new Map(message.AttachedMessages.map((m) => [m.PartID, m.Subject]));
   return (
     <section className="attachments" aria-label="Attachments">
       <ul>
         {message.Attachments.map((part) => (
-          <Attachment key={part.PartID} messageId={message.ID} part={part} />
+          <Attachment
+            key={part.PartID}
+            messageId={message.ID}
+            part={part}
+            attachedSubject={subjects.get(part.PartID)}
+          />
         ))}
       </ul>
     </section>

@@ -36,7 +36,11 @@ export function EnvelopePanel({
   const envelope = message.Envelope;
   const bcc = new Set(comparison?.bcc ?? []);
   const missing = comparison?.notInEnvelope ?? [];
-  const senderMismatch = comparison ? !comparison.mailFromMatchesFrom : false;
+  // a bounce and an automatic reply are sent from <> (RFC 3464 §2, RFC 3834 §3.3): as they
+  // should be, so not flagged; any other mail from <> still is
+  const expectedNullSender = envelope.mailFrom === '' && Boolean(comparison?.automatic);
+  const senderMismatch =
+    comparison && !expectedNullSender ? !comparison.mailFromMatchesFrom : false;
   const disclosure = useRememberedDisclosure('envelope');
   const summary = envelopeSummary(
     envelope.mailFrom,
@@ -75,7 +79,11 @@ export function EnvelopePanel({
         <div className={senderMismatch ? 'mismatch' : undefined}>
           <dt>MAIL FROM</dt>
           <dd data-testid="envelope-mail-from">
-            {envelope.mailFrom === '' ? '<> (null sender)' : envelope.mailFrom}
+            {envelope.mailFrom !== ''
+              ? envelope.mailFrom
+              : expectedNullSender
+                ? '<> (null sender, as a bounce or automatic reply has)'
+                : '<> (null sender)'}
             {senderMismatch && (
               <span className="flag" data-testid="envelope-flag">
                 {' '}

@@ -9,6 +9,7 @@ import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
 import { LinkCheckPanel } from './checks/LinkCheckPanel';
 import { SpamCheckPanel } from './checks/SpamCheckPanel';
 import { Attachments } from './Attachments';
+import { DeliveryReportBox } from './DeliveryReportBox';
 import { EnvelopePanel } from './EnvelopePanel';
 import { FilterDecision } from './FilterDecision';
 import { HeadersPanel } from './HeadersTable';
@@ -111,6 +112,7 @@ export function MessageView(props: {
         />
       </div>
       <FilterDecision messageId={message.value.ID} />
+      {message.value.DeliveryReport && <DeliveryReportBox report={message.value.DeliveryReport} />}
       <Attachments message={message.value} />
       <MessageTabs
         selected={tab}
