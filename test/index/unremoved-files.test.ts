@@ -14,14 +14,34 @@ import { makeDataDir, startTestRelaydesk } from '../helpers/relaydesk.js';
 
 afterEach(cleanupCliProcesses);
 
+/**
+ * Puts a folder in the place of the message's .eml, which then cannot be removed (as a file
+ * another program holds open cannot be, on Windows).
+ */
+async function jamEml(dataDir: string, id: string): Promise<void> {
+  const eml = join(dataDir, 'spool', `${id}.eml`);
+  await rm(eml);
+  await mkdir(eml);
+  await writeFile(join(eml, 'held'), 'x');
+}
+
+/** Mailpit's DELETE /api/v1/messages of these IDs, to the relay answering at `url`. */
+function deleteMessages(url: string, ids: string[]): Promise<Response> {
+  return fetch(`${url}api/v1/messages`, {
+    method: 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ IDs: ids }),
+  });
+}
+
 const subjects = async (relay: Awaited<ReturnType<typeof startTestRelaydesk>>) =>
   (await relay.api<MessagesPage>('/api/v1/messages')).messages.map((m) => m.Subject).sort();
 
 it('lists a message whose files could not be removed again at the next start, after a clean stop', async () => {
   const dataDir = await makeDataDir();
   try {
-    // received, and stopped: each message's record is in its sidecar file (a message received
-    // moments before has it in the arrivals journal only, and its .eml goes to quarantine)
+    // received, and stopped: each message's record is in its sidecar file (the next case is one
+    // whose record is still only in the arrivals journal)
     const first = await startTestRelaydesk({}, dataDir);
     try {
       const transport = first.transport();
@@ -39,18 +59,8 @@ it('lists a message whose files could not be removed again at the next start, af
       const page = await second.api<MessagesPage>('/api/v1/messages');
       const byId = new Map(page.messages.map((m) => [m.Subject, m.ID]));
       stuckId = byId.get('stuck') as string;
-      // its .eml cannot be removed: a folder in its place (as a file another program holds open
-      // is, on Windows)
-      const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
-      await rm(stuck);
-      await mkdir(stuck);
-      await writeFile(join(stuck, 'held'), 'x');
-
-      const answer = await second.fetch('/api/v1/messages', {
-        method: 'DELETE',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ IDs: [stuckId, byId.get('gone')] }),
-      });
+      await jamEml(dataDir, stuckId);
+      const answer = await deleteMessages(second.url, [stuckId, byId.get('gone') as string]);
       // an internal error to the client (no path reaches it); the log says what happened
       expect(answer.status).toBe(500);
       expect(records.map((r) => formatLogLine(r)).join('\n')).toMatch(
@@ -88,15 +98,8 @@ it('lists one received moments before its removal failed again too, its record t
       }
       const page = await first.api<MessagesPage>('/api/v1/messages');
       stuckId = page.messages.find((m) => m.Subject === 'stuck')?.ID as string;
-      const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
-      await rm(stuck);
-      await mkdir(stuck);
-      await writeFile(join(stuck, 'held'), 'x');
-      const answer = await first.fetch('/api/v1/messages', {
-        method: 'DELETE',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ IDs: [stuckId] }),
-      });
+      await jamEml(dataDir, stuckId);
+      const answer = await deleteMessages(first.url, [stuckId]);
       expect(answer.status).toBe(500);
       expect(await subjects(first)).toEqual(['kept']);
     } finally {
@@ -131,15 +134,8 @@ it('starts after a kill -9 that followed a failed removal, saying which file sta
   transport.close();
   const page = await first.api<MessagesPage>('/api/v1/messages');
   const stuckId = page.messages.find((m) => m.Subject === 'stuck')?.ID as string;
-  const stuck = join(dataDir, 'spool', `${stuckId}.eml`);
-  await rm(stuck);
-  await mkdir(stuck);
-  await writeFile(join(stuck, 'held'), 'x');
-  const answer = await fetch(`${first.url}api/v1/messages`, {
-    method: 'DELETE',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ IDs: [stuckId] }),
-  });
+  await jamEml(dataDir, stuckId);
+  const answer = await deleteMessages(first.url, [stuckId]);
   expect(answer.status).toBe(500);
   // its journal line says it is being removed; the crash comes before the removal is done
   first.kill('SIGKILL');
