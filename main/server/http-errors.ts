@@ -1,9 +1,11 @@
 // How the API answers an error: a caller's mistake (CallerError, or one of Fastify's own 4xx)
-// with its status and message; anything else as a 500 that says only that it happened and under
-// which id the log holds the details, so no stack, path or internal message reaches the client.
+// with its status and message; anything else as a 500 that says only that it happened (or, for a
+// ReportedFailure, its outcome in the user's words) and under which id the log holds the
+// details, so no stack, path or internal message reaches the client.
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { CallerError } from '../core/caller-error.js';
+import { ReportedFailure } from '../core/reported-failure.js';
 import { note, type LogRecord } from '../core/logs/log-record.js';
 import { NoLatestMessageError } from './mailpit/latest-matching.js';
 
@@ -38,9 +40,9 @@ export function errorHandler(log: (record: LogRecord) => void) {
         'error',
       ),
     );
-    return reply
-      .code(500)
-      .send({ error: `internal error (id ${id}); the server's log has the details` });
+    // a failure the user must know the outcome of says it, still without the log's details
+    const what = err instanceof ReportedFailure ? err.userMessage : 'internal error';
+    return reply.code(500).send({ error: `${what} (id ${id}); the server's log has the details` });
   };
 }
 

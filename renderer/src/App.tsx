@@ -721,7 +721,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
                     onDeleteAll={async () => {
                       const shown = viewQuery(view);
-                      await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                      setBulkNotice(null);
+                      try {
+                        await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                      } catch (failure) {
+                        // said above the list, not in its toolbar: the toolbar goes with the last
+                        // message, and a failed Delete all still takes the messages off the list
+                        // (files that would not go: listed again at the next start)
+                        setBulkNotice({ text: serverWords(failure), error: true });
+                      }
                       status.refresh();
                     }}
                   />

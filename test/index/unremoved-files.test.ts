@@ -61,10 +61,15 @@ it('lists a message whose files could not be removed again at the next start, af
       stuckId = byId.get('stuck') as string;
       await jamEml(dataDir, stuckId);
       const answer = await deleteMessages(second.url, [stuckId, byId.get('gone') as string]);
-      // an internal error to the client (no path reaches it); the log says what happened
+      // the user learns the outcome (no path reaches the client); the log names the file
       expect(answer.status).toBe(500);
-      expect(records.map((r) => formatLogLine(r)).join('\n')).toMatch(
-        /could not remove the files of 1 message\(s\) \(EISDIR.*listed again at the next start/,
+      expect(await answer.json()).toEqual({
+        error: expect.stringMatching(
+          /^could not remove the files of 1 message\(s\) \(EISDIR\); they are listed again at the next start \(id [0-9a-f]{12}\); the server's log has the details$/,
+        ),
+      });
+      expect(records.map((r) => formatLogLine(r)).join('\n')).toContain(
+        `could not remove the files of 1 message(s) (EISDIR: illegal operation on a directory, unlink '${join(dataDir, 'spool', stuckId)}.eml'); they are listed again at the next start`,
       );
       expect(await subjects(second)).toEqual(['kept']);
     } finally {

@@ -6,6 +6,7 @@
 import { constants } from 'node:fs';
 import { access, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ReportedFailure } from '../reported-failure.js';
 import type { MessageRecord } from '../message-record.js';
 import { crashesNext, crashPoint } from '../queue/crash-point.js';
 import { ArrivalJournal, journalRawBelow } from './arrival-journal.js';
@@ -339,12 +340,15 @@ export class Spool {
       for (const r of results) if (r.status === 'rejected') failed.push(r.reason);
     }
     if (failed.length > 0) {
-      const first = failed[0] as Error;
+      const first = failed[0] as NodeJS.ErrnoException;
+      const listedAgain = 'they are listed again at the next start';
       throw Object.assign(
-        new Error(
-          `could not remove the files of ${failed.length} message(s) (${first.message}); they are listed again at the next start`,
+        new ReportedFailure(
+          `could not remove the files of ${failed.length} message(s) (${first.message}); ${listedAgain}`,
+          `could not remove the files of ${failed.length} message(s)${first.code ? ` (${first.code})` : ''}; ${listedAgain}`,
+          { cause: first },
         ),
-        { code: (first as NodeJS.ErrnoException).code },
+        { code: first.code },
       );
     }
   }
