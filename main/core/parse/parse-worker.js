@@ -33,8 +33,9 @@ import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
 // first SMTP client connects, or a while after the start if nobody has (RelayService.warmParser,
 // MessageParser.warm: 'load'), on the other core while the client sends its envelope, so the
-// first message does not wait for them whole; otherwise for the first parse. A worker started only to host the index's writes or to write files does not load them,
-// so it does not compete with what the app is doing then (the GUI's first list paint).
+// first message does not wait for them whole; otherwise for the first parse. A worker started
+// only to host the index's writes or to write files does not load them, so it does not compete
+// with what the app is doing then (the GUI's first list paint).
 let mailsplit;
 let simpleParser;
 /** html-to-text's conversion, its options compiled once (compileHtmlToTextOnce). */

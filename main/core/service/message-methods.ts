@@ -24,7 +24,6 @@ import { NotFoundError } from './service-errors.js';
 import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
 
-/** A message's delivery: its status and each recipient with the address check's verdict. */
 /**
  * Route analysis, loaded when a route is first asked for: it decodes header words with libmime and
  * its charset tables (a megabyte of code with iconv-lite), which every start would otherwise
@@ -33,6 +32,7 @@ import type { ServiceParts } from './service-parts.js';
 const routeAnalysis = (): Promise<typeof import('../route-analysis/index.js')> =>
   import('../route-analysis/index.js');
 
+/** A message's delivery: its status and each recipient with the address check's verdict. */
 export interface MessageDeliveryRecord {
   id: string;
   status: MessageStatus;
