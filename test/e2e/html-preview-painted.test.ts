@@ -63,6 +63,37 @@ describe.skipIf(!chromiumPath)('the HTML preview', () => {
 
   afterAll(async () => gui?.close());
 
+  it('loads its frame once, with the inline images, when they come within the wait', async () => {
+    // shown at once without them and again with them, the pane went white in between (a new
+    // frame, so a new process, for each document); they come from this machine quickly
+    await gui.openLive();
+    await page.evaluate(() => {
+      const counted = window as unknown as { previewFrames: number };
+      counted.previewFrames = 0;
+      const isPreview = (n: Node) =>
+        n instanceof HTMLIFrameElement && n.dataset['testid'] === 'html-preview';
+      new MutationObserver((records) => {
+        for (const r of records)
+          for (const n of Array.from(r.addedNodes)) {
+            if (isPreview(n)) counted.previewFrames++;
+            else if (n instanceof Element)
+              counted.previewFrames += Array.from(n.querySelectorAll('iframe')).filter(
+                isPreview,
+              ).length;
+          }
+      }).observe(document.body, { childList: true, subtree: true });
+    });
+    await gui.openMessage('Newsletter with a logo');
+    const frame = page.frameLocator('[data-testid="html-preview"]');
+    await eventually(() =>
+      frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
+    ).toBe(120);
+    await eventually(() => frame.locator('#words').isVisible(), 5_000).toBe(true);
+    expect(
+      await page.evaluate(() => (window as unknown as { previewFrames: number }).previewFrames),
+    ).toBe(1);
+  }, 60_000);
+
   it('is painted when the inline images arrive while its first document loads', async () => {
     // the images' answers wait until the frame exists, so the document with the images comes
     // while the frame is still loading the one without (what a quick relay does by chance)

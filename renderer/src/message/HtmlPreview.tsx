@@ -27,18 +27,32 @@ function asDataUrl(content: MessagePartContent): Promise<string> {
 }
 
 /**
+ * How long the preview waits for the message's inline images before it shows the text without
+ * them. They come from this machine, usually within tens of ms: the frame then loads once, with
+ * them. Shown first and again when they arrived, the pane went white for a moment in between
+ * (each document has a frame, and so a process, of its own: see useDocumentGeneration).
+ */
+export const inlineImagesWaitMs = 400;
+
+interface InlineImages {
+  /** Data URLs by Content-ID key; empty until they arrive. */
+  images: ReadonlyMap<string, string>;
+  /** The HTML names images of the message that have not arrived (or failed) yet. */
+  pending: boolean;
+}
+
+/**
  * The message's own images the HTML shows by cid: (multipart/related), as data: URLs by
  * Content-ID key. They are part of the message, not remote content, so they show at once, and
  * as data: URLs the frame's policy needs no new source. Read through the API (HTTP or IPC) by
- * the PartID the message JSON gives; empty until they arrive.
+ * the PartID the message JSON gives.
  */
 function useInlineImages(
   messageId: string,
   parts: readonly MessagePart[],
   html: string,
-): ReadonlyMap<string, string> {
+): InlineImages {
   const api = useApi();
-  const [images, setImages] = useState<ReadonlyMap<string, string>>(new Map());
   const referenced = useMemo(() => referencedContentIds(html), [html]);
   // as text, so a new but equal list of parts (each render makes one) fetches nothing again
   const wanted = JSON.stringify(
@@ -51,6 +65,13 @@ function useInlineImages(
       )
       .map((part) => [part.PartID, part.ContentID]),
   );
+  const asked = `${messageId} ${wanted}`;
+  // what arrived, with the request it answers: a new message's images are pending at once, not
+  // only after an effect has run
+  const [arrived, setArrived] = useState<{
+    asked: string;
+    images: ReadonlyMap<string, string>;
+  } | null>(null);
   useEffect(() => {
     const list = JSON.parse(wanted) as [string, string][];
     if (list.length === 0) return;
@@ -63,13 +84,28 @@ function useInlineImages(
     ).then((results) => {
       if (!current) return;
       const found = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      setImages(new Map(found));
+      setArrived({ asked: `${messageId} ${wanted}`, images: new Map(found) });
     });
     return () => {
       current = false;
     };
   }, [api, messageId, wanted]);
-  return images;
+  if (wanted === '[]') return { images: noImages, pending: false };
+  if (arrived?.asked !== asked) return { images: noImages, pending: true };
+  return { images: arrived.images, pending: false };
+}
+
+const noImages: ReadonlyMap<string, string> = new Map();
+
+/** True once `ms` have passed while `waiting` held (for the same `subject`). */
+function useWaitedLong(waiting: boolean, subject: string, ms: number): boolean {
+  const [waitedFor, setWaitedFor] = useState<string | null>(null);
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => setWaitedFor(subject), ms);
+    return () => clearTimeout(timer);
+  }, [waiting, subject, ms]);
+  return waiting && waitedFor === subject;
 }
 
 /**
@@ -109,7 +145,9 @@ export function HtmlPreview({
 }) {
   const [remote, setRemote] = useState(false);
   const [width, setWidth] = useState<Width>('desktop');
-  const images = useInlineImages(messageId, parts, html);
+  const { images, pending } = useInlineImages(messageId, parts, html);
+  // the text alone only if the images are slow to come (see inlineImagesWaitMs)
+  const waitedLong = useWaitedLong(pending, messageId, inlineImagesWaitMs);
   const safe = useMemo(
     () => withInlineParts(withSafeLinks(html, new DOMParser()), images),
     [html, images],
@@ -148,20 +186,29 @@ export function HtmlPreview({
           ))}
         </div>
       </div>
-      <iframe
-        // a new frame for every document, never a srcdoc replaced in place (see
-        // useDocumentGeneration); for remote content too, so the old document's blocked requests
-        // are not retried
-        key={generation}
-        className="html-preview"
-        data-testid="html-preview"
-        data-width={width}
-        title="HTML body"
-        sandbox="allow-popups allow-popups-to-escape-sandbox"
-        referrerPolicy="no-referrer"
-        style={px ? { width: px, maxWidth: '100%' } : undefined}
-        srcDoc={document}
-      />
+      {pending && !waitedLong ? (
+        <div
+          className="html-preview"
+          data-testid="html-preview-waiting"
+          aria-busy="true"
+          aria-label="HTML body, loading its images"
+        />
+      ) : (
+        <iframe
+          // a new frame for every document, never a srcdoc replaced in place (see
+          // useDocumentGeneration); for remote content too, so the old document's blocked requests
+          // are not retried
+          key={generation}
+          className="html-preview"
+          data-testid="html-preview"
+          data-width={width}
+          title="HTML body"
+          sandbox="allow-popups allow-popups-to-escape-sandbox"
+          referrerPolicy="no-referrer"
+          style={px ? { width: px, maxWidth: '100%' } : undefined}
+          srcDoc={document}
+        />
+      )}
     </div>
   );
 }
