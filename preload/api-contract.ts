@@ -104,8 +104,11 @@ export interface DeliveryReport {
   reportingMta: string;
   /** One per recipient block, in the report's order. */
   recipients: DeliveryReportRecipient[];
-  /** The message reported on (its message/rfc822 or text/rfc822-headers part), or null. */
-  original: { subject: string; messageId: string } | null;
+  /**
+   * The message reported on (its message/rfc822 or text/rfc822-headers part), or null. `partId`
+   * is that part's PartID: the GUI names a returned header block by this Subject.
+   */
+  original: { subject: string; messageId: string; partId: string } | null;
 }
 
 export interface DeliveryReportRecipient {

@@ -27,6 +27,12 @@ export function publicError(err: Error): PublicError | null {
   return null;
 }
 
+/**
+ * The requests of Mailpit's paths whose internal error went on to the app's handler: answered as
+ * text there, as Mailpit's httpError answers (a 500 whose body its clients put in their Error).
+ */
+const mailpitRequests = new WeakSet<FastifyRequest>();
+
 /** Answers `{error}`; an internal error is logged with an id and answered with that id only. */
 export function errorHandler(log: (record: LogRecord) => void) {
   return (err: Error, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
@@ -42,7 +48,10 @@ export function errorHandler(log: (record: LogRecord) => void) {
     );
     // a failure the user must know the outcome of says it, still without the log's details
     const what = err instanceof ReportedFailure ? err.userMessage : 'internal error';
-    return reply.code(500).send({ error: `${what} (id ${id}); the server's log has the details` });
+    const error = `${what} (id ${id}); the server's log has the details`;
+    if (mailpitRequests.has(req))
+      return reply.code(500).type('text/plain; charset=utf-8').send(error);
+    return reply.code(500).send({ error });
   };
 }
 
@@ -51,15 +60,19 @@ export function errorHandler(log: (record: LogRecord) => void) {
  * its fourOFour the text "404 page not found". A route's `errorHandler` on Mailpit's paths, so
  * the clients and tests written for Mailpit read what they read there (its npm client puts the
  * body in its Error's message); Relaydesk's own routes keep `{error}`. An internal error goes on
- * to the app's handler (logged, answered with its id only).
+ * to the app's handler (logged, answered with its id only, or a ReportedFailure's words), which
+ * answers it as text too, with Mailpit's 500.
  */
 export function mailpitTextErrors(
   err: Error,
-  _req: FastifyRequest,
+  req: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
   const known = publicError(err);
-  if (!known) throw err;
+  if (!known) {
+    mailpitRequests.add(req);
+    throw err;
+  }
   return reply
     .code(known.status)
     .type('text/plain; charset=utf-8')

@@ -63,11 +63,10 @@ it('lists a message whose files could not be removed again at the next start, af
       const answer = await deleteMessages(second.url, [stuckId, byId.get('gone') as string]);
       // the user learns the outcome (no path reaches the client); the log names the file
       expect(answer.status).toBe(500);
-      expect(await answer.json()).toEqual({
-        error: expect.stringMatching(
-          /^could not remove the files of 1 message\(s\) \(EISDIR\); they are listed again at the next start \(id [0-9a-f]{12}\); the server's log has the details$/,
-        ),
-      });
+      // Mailpit's path: the words as text, as its httpError answers
+      expect(await answer.text()).toMatch(
+        /^could not remove the files of 1 message\(s\) \(EISDIR\); they are listed again at the next start \(id [0-9a-f]{12}\); the server's log has the details$/,
+      );
       expect(records.map((r) => formatLogLine(r)).join('\n')).toContain(
         `could not remove the files of 1 message(s) (EISDIR: illegal operation on a directory, unlink '${join(dataDir, 'spool', stuckId)}.eml'); they are listed again at the next start`,
       );

@@ -34,7 +34,7 @@ describe('a delivery status notification read for the message view', () => {
           diagnosticCode: '452 4.2.2 <full@example.org>: Mailbox full',
         },
       ],
-      original: { subject: 'Your order', messageId: 'order-1@example.test' },
+      original: { subject: 'Your order', messageId: 'order-1@example.test', partId: '3' },
     });
     // the Text keeps the status part, as Mailpit shows it; the attached original is named
     expect(detail.text).toContain('Reporting-MTA: dns; mx.example.net');
@@ -57,7 +57,11 @@ describe('a delivery status notification read for the message view', () => {
         },
       ],
       // an encoded Subject is decoded
-      original: { subject: 'Welcome — confirm your address', messageId: 'welcome-7@example.test' },
+      original: {
+        subject: 'Welcome — confirm your address',
+        messageId: 'welcome-7@example.test',
+        partId: '3',
+      },
     });
   });
 
@@ -77,6 +81,7 @@ describe('a delivery status notification read for the message view', () => {
     expect(report?.original).toEqual({
       subject: 'Invoice 42',
       messageId: 'invoice-42@example.test',
+      partId: '3',
     });
   });
 

@@ -22,6 +22,8 @@ const originalTypes = new Set([
 ]);
 /** Types of an attached message read for its Subject (the GUI names its chip by it). */
 export const attachedMessageTypes = new Set(['message/rfc822', 'message/global']);
+/** Types of a returned message's header block alone, a text file (named by its Subject too). */
+export const headerBlockTypes = new Set(['text/rfc822-headers', 'message/global-headers']);
 
 /** Where a status part or an original's header is read at most: they are a few KiB. */
 const fieldsReadAtMost = 64 * 1024;
@@ -190,7 +192,13 @@ export function deliveryReportOf(parsed, statusTexts) {
     const original = attachments.find(
       (att) => originalTypes.has((att.contentType || '').toLowerCase()) && att.content,
     );
-    return { ...status, original: original ? originalOf(original.content) : null };
+    return {
+      ...status,
+      // its PartID names the part's chip, a header block's too (Attachments.tsx), from this read
+      original: original
+        ? { ...originalOf(original.content), partId: original.partId || '0' }
+        : null,
+    };
   } catch {
     return null;
   }

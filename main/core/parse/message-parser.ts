@@ -106,6 +106,11 @@ export interface ParsedPart {
   fileName: string;
   /** Its Content-ID without the brackets; '' without one. */
   contentId: string;
+  /**
+   * Without a file name, the name it is saved under: an attached message's Subject with .eml,
+   * a returned header block's with " (headers).txt"; '' for other parts and named ones.
+   */
+  savedName: string;
   content: Uint8Array;
 }
 

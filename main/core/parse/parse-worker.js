@@ -24,6 +24,7 @@ import { readBodiesAsMailpit } from './mail-bodies.js';
 import {
   attachedMessageTypes,
   attachedSubject,
+  headerBlockTypes,
   deliveryReportOf,
   deliveryStatusTexts,
   keepDeliveryStatusTexts,
@@ -443,8 +444,23 @@ function partOf(att) {
     contentType: att.contentType || 'application/octet-stream',
     fileName: att.filename || '',
     contentId: att.cid || '',
+    savedName: att.filename ? '' : savedNameOf(att),
     content: new Uint8Array(content.buffer, content.byteOffset, content.length),
   };
+}
+
+/**
+ * The name a part without a file name is saved under, as the GUI's chip names it
+ * (Attachments.tsx partName): an attached message by its Subject ("Your order.eml"), a returned
+ * header block by its original's ("Your order (headers).txt"); '' for other parts. A browser
+ * saves under the Content-Disposition's name, whatever the link's `download` says.
+ */
+function savedNameOf(att) {
+  const type = (att.contentType || '').toLowerCase();
+  const isMessage = attachedMessageTypes.has(type);
+  if (!isMessage && !headerBlockTypes.has(type)) return '';
+  const subject = attachedSubject(att.content).trim() || 'message';
+  return isMessage ? `${subject}.eml` : `${subject} (headers).txt`;
 }
 
 // New files are written with blocking calls (into the page cache: quick), then all of a batch's

@@ -23,6 +23,7 @@ import { IncomingFile, keepBelow } from './incoming-file.js';
 import { isMessageId } from './message-id.js';
 import { sourceSize, type MessageSource } from './message-source.js';
 import { readSidecar, sidecarVersion } from './sidecar-schema.js';
+import { unreadableMessage } from './unreadable-message.js';
 
 export interface QuarantinedFile {
   file: string;
@@ -304,8 +305,14 @@ export class Spool {
     });
   }
 
+  /** The message's bytes; a file that cannot be read is said in the user's words (a ReportedFailure). */
   async readRaw(id: string): Promise<Buffer> {
-    return readFile(this.emlPath(id));
+    const path = this.emlPath(id);
+    try {
+      return await readFile(path);
+    } catch (err) {
+      throw unreadableMessage(id, path, err as NodeJS.ErrnoException);
+    }
   }
 
   /**

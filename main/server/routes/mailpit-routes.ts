@@ -258,7 +258,8 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       return asMessageContent(reply.type(part.contentType))
         .header(
           'content-disposition',
-          contentDisposition(part.fileName || `part-${req.params.partId}`),
+          // a browser saves under this name, not the GUI link's `download`
+          contentDisposition(part.fileName || part.savedName || `part-${req.params.partId}`),
         )
         .send(Buffer.from(part.content));
     },

@@ -214,7 +214,10 @@ async function errorDetail(response: Response): Promise<string> {
   } catch {
     // not JSON: shown as it is
   }
-  return text.slice(0, 200).trim();
+  // a sentence of the relay's as text (Mailpit's paths answer errors so, as Mailpit does); the
+  // start of anything else (a proxy's HTML page)
+  const sentence = /^text\/plain/.test(response.headers.get('content-type') ?? '');
+  return text.slice(0, sentence ? 500 : 200).trim();
 }
 
 /** An attachment's bytes with the name and type the server gave in its headers. */

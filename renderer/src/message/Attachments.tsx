@@ -33,16 +33,24 @@ function usePartUrl(messageId: string, part: MessagePart, wanted: boolean): stri
   return direct ?? blobUrl;
 }
 
+/** Types of a returned message's header block alone (RFC 3462, RFC 6533): a text file. */
+const headerBlockTypes = new Set(['text/rfc822-headers', 'message/global-headers']);
+
 /**
  * What a part is called: its file name; an attached message without one (a bounce's returned
  * original, a message forwarded as an attachment) by its Subject, as a mail client saves it
- * ("Your order.eml"); any other part by its place in the message.
+ * ("Your order.eml"), and a report's returned header block by its original's Subject too ("Your
+ * order (headers).txt": Exim's reports, Postfix's with headers_only); any other part by its
+ * place in the message.
  */
 function partName(part: MessagePart, attachedSubject: string | undefined): string {
   const fileName = shownMailText(part.FileName);
   if (fileName) return fileName;
   if (attachedSubject === undefined) return `part ${part.PartID}`;
-  return `${shownMailText(attachedSubject).trim() || 'message'}.eml`;
+  const subject = shownMailText(attachedSubject).trim() || 'message';
+  return headerBlockTypes.has(part.ContentType.toLowerCase())
+    ? `${subject} (headers).txt`
+    : `${subject}.eml`;
 }
 
 function Attachment({
@@ -52,7 +60,10 @@ function Attachment({
 }: {
   messageId: string;
   part: MessagePart;
-  /** The Subject of an attached message (message/rfc822); undefined for other parts. */
+  /**
+   * The Subject of an attached message (message/rfc822), or of the one a report's header block
+   * returns; undefined for other parts.
+   */
   attachedSubject?: string;
 }) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
@@ -86,6 +97,11 @@ function Attachment({
 export function Attachments({ message }: { message: MessageDetail }) {
   if (message.Attachments.length === 0) return null;
   const subjects = new Map(message.AttachedMessages.map((m) => [m.PartID, m.Subject]));
+  // a returned header block: its Subject as the delivery report's box read it (not read twice)
+  const original = message.DeliveryReport?.original;
+  const returned = message.Attachments.find((part) => part.PartID === original?.partId);
+  if (original && returned && headerBlockTypes.has(returned.ContentType.toLowerCase()))
+    subjects.set(returned.PartID, original.subject);
   return (
     <section className="attachments" aria-label="Attachments">
       <ul>
