@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessagesPage, MessageSummary } from './api/contract';
-import { commandFor } from './keyboard/shortcuts';
+import { commandFor, isTabCommand, tabCommands } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, quarantineMailbox, type Place } from './layout/Sidebar';
 import { Splitter } from './layout/Splitter';
@@ -501,8 +501,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   const openedRead =
     openedPosition === undefined ? true : (list.rows.get(openedPosition)?.Read ?? true);
   // page-wide keys; the list and the dialogs handle their own first
-  const keys = useRef({ runBulk, place });
-  keys.current = { runBulk, place };
+  const keys = useRef({ runBulk, place, openedId });
+  keys.current = { runBulk, place, openedId };
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
       if (event.defaultPrevented || document.querySelector('dialog[open]')) return;
@@ -523,7 +523,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       else if (command === 'analyze') setDialog({ kind: 'analyze' });
       else if (command === 'focus-search') searchInput.current?.focus();
       else if (!inMail) return;
-      else if (command === 'next' || command === 'previous') {
+      else if (isTabCommand(command)) {
+        const messageId = keys.current.openedId;
+        if (messageId !== null) setChosenTab({ messageId, tab: tabCommands[command] });
+      } else if (command === 'next' || command === 'previous') {
         listHandle.current?.step(command === 'next' ? 1 : -1);
       } else if (command === 'open') listHandle.current?.openActive();
       else if (command === 'delete') void keys.current.runBulk('delete');

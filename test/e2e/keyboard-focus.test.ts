@@ -92,6 +92,48 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it("r, h, s and d show the open message's route, headers, source and delivery; the next message opens on its content", async () => {
+    await deleteAll();
+    await sendNumbered(2);
+    await eventually(total).toBe(2);
+    await gui.openLive();
+    await page.getByTestId('message-row').first().click();
+    await eventually(openedSubject).toBe('Note 2');
+    const chosenTab = () =>
+      page
+        .getByRole('tablist', { name: 'Message body' })
+        .locator('[aria-selected="true"]')
+        .textContent();
+    await eventually(chosenTab).toBe('Text');
+    for (const [key, tab] of [
+      ['r', 'Route'],
+      ['h', 'Headers'],
+      ['s', 'Source'],
+      ['d', 'Delivery'],
+      ['r', 'Route'],
+    ] as const) {
+      await page.keyboard.press(key);
+      await eventually(chosenTab).toBe(tab);
+    }
+    // the focus stays in the list, so the reader goes on with j; each message opens on its
+    // content, and one key shows its route again
+    expect(await focused(page)).toBe('message-list');
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Note 1');
+    await eventually(chosenTab).toBe('Text');
+    await page.keyboard.press('r');
+    await eventually(chosenTab).toBe('Route');
+    await eventually(async () =>
+      (await page.getByRole('tabpanel').textContent())?.includes('127.0.0.1'),
+    ).toBe(true);
+    // typed into the search box they are letters
+    await page.getByRole('searchbox').first().focus();
+    await page.keyboard.type('rhsd');
+    expect(await chosenTab()).toBe('Route');
+    await page.getByRole('searchbox').first().fill('');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('the Delete key with nothing focused also leaves the focus on the next message', async () => {
     await deleteAll();
     await sendNumbered(3);

@@ -274,6 +274,11 @@ describe('the keyboard map', () => {
     expect(commandFor(key('?'))).toBe('help');
     expect(commandFor(key('j'))).toBe('next');
     expect(commandFor(key('Delete'))).toBe('delete');
+    expect(commandFor(key('r'))).toBe('tab-route');
+    expect(commandFor(key('h'))).toBe('tab-headers');
+    expect(commandFor(key('s'))).toBe('tab-source');
+    expect(commandFor(key('d'))).toBe('tab-delivery');
+    expect(commandFor(key('r', { inTextField: true }))).toBeNull();
     expect(commandFor(key('j', { inTextField: true }))).toBeNull();
     expect(commandFor(key('/', { ctrlKey: true }))).toBeNull();
   });
@@ -283,6 +288,8 @@ describe('the keyboard map', () => {
     expect(commandFor(key('Enter'))).toBeNull();
     expect(commandFor(key('j', { inList: true }))).toBeNull();
     expect(commandFor(key('?', { inList: true }))).toBe('help');
+    // the list has no use for the tab keys: a reader goes on with j and r from it
+    expect(commandFor(key('r', { inList: true }))).toBe('tab-route');
     // with nothing focused the arrows move through the list like j and k
     expect(commandFor(key('ArrowDown', { onPage: true }))).toBe('next');
     expect(commandFor(key('ArrowUp', { onPage: true }))).toBe('previous');
@@ -291,7 +298,9 @@ describe('the keyboard map', () => {
 
   it('lists every command it handles in the shortcuts dialog', () => {
     const listed = new Set(shortcuts.map((s) => s.command));
-    const handled = ['j', 'k', 'Delete', '/', '?', 'a'].map((k) => commandFor(key(k)));
+    const handled = ['j', 'k', 'Delete', '/', '?', 'a', 'h', 's', 'r', 'd'].map((k) =>
+      commandFor(key(k)),
+    );
     expect(handled.every((command) => command !== null && listed.has(command))).toBe(true);
   });
 });

@@ -1,7 +1,26 @@
 // The keyboard map, as data: the "Keyboard shortcuts" dialog lists the same table the handler
 // reads, so the two cannot disagree. Pure.
 
-export type Command = 'next' | 'previous' | 'open' | 'delete' | 'focus-search' | 'help' | 'analyze';
+export type Command =
+  'next' | 'previous' | 'open' | 'delete' | 'focus-search' | 'help' | 'analyze' | TabCommand;
+
+/**
+ * The open message's tabs a key shows. Each message opens on its content (as Mailpit's view
+ * does), so someone reading the route, headers or delivery of one message after another presses
+ * j and then r, instead of reaching for the tab with the mouse each time.
+ */
+export const tabCommands = {
+  'tab-headers': 'headers',
+  'tab-source': 'source',
+  'tab-route': 'route',
+  'tab-delivery': 'delivery',
+} as const;
+
+export type TabCommand = keyof typeof tabCommands;
+
+export function isTabCommand(command: Command): command is TabCommand {
+  return command in tabCommands;
+}
 
 export const shortcuts: { keys: string[]; command: Command; does: string }[] = [
   { keys: ['j', '↓'], command: 'next', does: 'Next message' },
@@ -11,6 +30,10 @@ export const shortcuts: { keys: string[]; command: Command; does: string }[] = [
   { keys: ['/'], command: 'focus-search', does: 'Search' },
   { keys: ['?'], command: 'help', does: 'Show these shortcuts' },
   { keys: ['a'], command: 'analyze', does: 'Analyze headers' },
+  { keys: ['h'], command: 'tab-headers', does: "Show the open message's headers" },
+  { keys: ['s'], command: 'tab-source', does: "Show the open message's source" },
+  { keys: ['r'], command: 'tab-route', does: "Show the open message's route (its hops)" },
+  { keys: ['d'], command: 'tab-delivery', does: "Show the open message's delivery" },
 ];
 
 export const otherKeys: { keys: string[]; does: string }[] = [
@@ -50,6 +73,10 @@ const byKey: Record<string, Command> = {
   '/': 'focus-search',
   '?': 'help',
   a: 'analyze',
+  h: 'tab-headers',
+  s: 'tab-source',
+  r: 'tab-route',
+  d: 'tab-delivery',
 };
 
 /** The page-wide command for a key, or null to let it do what it does where it is. */
@@ -57,9 +84,9 @@ export function commandFor(input: KeyInput): Command | null {
   if (input.ctrlKey || input.metaKey || input.altKey || input.inTextField) return null;
   const command = byKey[input.key] ?? null;
   if (command === null) return null;
-  if (input.inList && command !== 'focus-search' && command !== 'help' && command !== 'analyze') {
-    return null;
-  }
+  // the list handles its own moves; these keys mean nothing there, so they work from it too
+  const fromList = command === 'focus-search' || command === 'help' || command === 'analyze';
+  if (input.inList && !fromList && !isTabCommand(command)) return null;
   // arrows and Enter keep their meaning on buttons, tabs and links; with nothing focused they
   // move through the list like j and k
   if ((input.key.startsWith('Arrow') || input.key === 'Enter') && !input.onPage) return null;
