@@ -31,6 +31,15 @@ async function pixelsOf(png: Buffer, [r, g, b]: [number, number, number]): Promi
   return count;
 }
 
+/** The preview's words have boxes and its logo is loaded, from the message's own part. */
+async function wordsAndLogoShown(page: Page): Promise<void> {
+  const frame = page.frameLocator('[data-testid="html-preview"]');
+  await eventually(() =>
+    frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
+  ).toBe(120);
+  await eventually(() => frame.locator('#words').isVisible(), 5_000).toBe(true);
+}
+
 describe.skipIf(!chromiumPath)('the HTML preview', () => {
   let gui: Gui;
   let page: Page;
@@ -84,11 +93,7 @@ describe.skipIf(!chromiumPath)('the HTML preview', () => {
       }).observe(document.body, { childList: true, subtree: true });
     });
     await gui.openMessage('Newsletter with a logo');
-    const frame = page.frameLocator('[data-testid="html-preview"]');
-    await eventually(() =>
-      frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
-    ).toBe(120);
-    await eventually(() => frame.locator('#words').isVisible(), 5_000).toBe(true);
+    await wordsAndLogoShown(page);
     expect(
       await page.evaluate(() => (window as unknown as { previewFrames: number }).previewFrames),
     ).toBe(1);
@@ -107,12 +112,8 @@ describe.skipIf(!chromiumPath)('the HTML preview', () => {
         // a page of its own each round, as after a reload: the frame's process is new
         await gui.openLive();
         await gui.openMessage('Newsletter with a logo');
-        const frame = page.frameLocator('[data-testid="html-preview"]');
-        await eventually(() =>
-          frame.locator('#logo').evaluate((img: HTMLImageElement) => img.naturalWidth),
-        ).toBe(120);
         // painted: the words and the image have boxes, and the image's colour is on the screen
-        await eventually(() => frame.locator('#words').isVisible(), 5_000).toBe(true);
+        await wordsAndLogoShown(page);
         await eventually(async () => {
           const shot = await page.getByTestId('html-preview').screenshot();
           return (await pixelsOf(shot, logoColour)) >= 120 * 40 * 0.9;
