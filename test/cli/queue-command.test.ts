@@ -2,11 +2,13 @@
 // a real upstream that delivers one recipient and defers (451) another: the mailq-style listing,
 // --json in postqueue -j's fields, flush, hold/release/retry/delete by ID, and each failure
 // (relay not running, password missing or wrong, unknown ID, an action that does not apply) in
-// one line with a non-zero exit.
+// one line with a non-zero exit. The relays of the tests that need settings of their own (a UI
+// password, an upstream down or refusing the login, a quarantine) run in this process: what is
+// tested is the command's answer, from the same API, and a `serve` start costs ~2 s of CPU.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { mailqTime as listedTime } from '../../main/cli/mailq-listing.js';
 import {
@@ -17,6 +19,7 @@ import {
   type RunResult,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { startTestRelaydesk } from '../helpers/relaydesk.js';
 import { eventually } from '../helpers/eventually.js';
 import {
   closedPort,
@@ -302,7 +305,8 @@ describe('relaydesk queue against a relay with a UI password', () => {
     const dir = await makeTempDir();
     const passwordFile = join(dir, 'ui-password');
     await writeFile(passwordFile, 'office-secret\n', { mode: 0o600 });
-    const guarded = await startServe({ args: ['--ui-password-file', passwordFile] });
+    const guarded = await startTestRelaydesk({ uiPasswordFile: passwordFile });
+    onTestFinished(() => guarded.dispose());
     const http = `127.0.0.1:${guarded.http.port}`;
     const fix =
       'give the UI password in RELAYDESK_UI_PASSWORD, --ui-password-file FILE or the URL (--http http://any:PASSWORD@host:port)';
@@ -324,7 +328,6 @@ describe('relaydesk queue against a relay with a UI password', () => {
     expect(right).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n' });
     const fromFile = await runCli(['queue', '--http', http, '--ui-password-file', passwordFile]);
     expect(fromFile).toMatchObject({ code: 0, stdout: 'Mail queue is empty\n' });
-    await guarded.stop();
   });
 });
 
@@ -334,9 +337,11 @@ function escape(text: string): string {
 
 describe('relaydesk queue while the upstream is down', () => {
   it('says the mail goes when the upstream answers again and when it is probed next, as the Queue view does', async () => {
-    const down = await startServe({
-      args: ['--mode', 'relay', '--relay-host', `127.0.0.1:${await closedPort()}`],
+    const down = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: await closedPort() },
     });
+    onTestFinished(() => down.dispose());
     const first = await send(down.smtp.port, ['one@rcpt.example'], 'first');
     // its attempt finds nothing listening and pauses the upstream
     await eventually(
@@ -394,17 +399,17 @@ describe('relaydesk queue while the upstream is down', () => {
 describe('relaydesk queue while the upstream refuses the login', () => {
   it('shows no retry time for mail that waits for the password to be put right', async () => {
     const locked = await startUpstreamServer({ tls: 'none', users: { office: 'right-pass' } });
-    const dir = await makeTempDir();
-    const passwordFile = join(dir, 'relay-password');
-    await writeFile(passwordFile, 'wrong-pass\n', { mode: 0o600 });
     try {
-      const relay = await startServe({
-        args: [
-          ...['--mode', 'relay', '--relay-host', `127.0.0.1:${locked.port}`],
-          ...['--relay-security', 'none', '--relay-user', 'office'],
-          ...['--relay-password-file', passwordFile],
-        ],
+      const relay = await startTestRelaydesk({
+        mode: 'relay',
+        relay: {
+          host: '127.0.0.1',
+          port: locked.port,
+          security: 'none',
+          auth: { user: 'office', password: 'wrong-pass' },
+        },
       });
+      onTestFinished(() => relay.dispose());
       const id = await send(relay.smtp.port, ['one@rcpt.example'], 'refused login');
       await eventually(
         async () =>
@@ -427,13 +432,12 @@ describe('relaydesk queue while the upstream refuses the login', () => {
 
 describe('relaydesk queue while the filter holds mail in the quarantine', () => {
   it('says after the listing how many are held and how to list them, and nothing once none is', async () => {
-    const filtered = await startServe({
-      args: [
-        ...['--mode', 'relay', '--relay-host', `127.0.0.1:${upstream.port}`],
-        ...['--relay-security', 'none'],
-        ...['--attachments', '{"types": ["executable"], "action": "quarantine"}'],
-      ],
+    const filtered = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+      attachments: { types: ['executable'], action: 'quarantine' },
     });
+    onTestFinished(() => filtered.dispose());
     const cliEnv = { RELAYDESK_HTTP: `127.0.0.1:${filtered.http.port}` };
     const list = (...args: string[]) => runCli(['queue', ...args], { env: cliEnv });
     const transport = nodemailer.createTransport({

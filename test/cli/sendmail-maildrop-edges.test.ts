@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { basename, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessageDetail, MessageSummary, MessagesPage } from '../../preload/api-contract.js';
 import { writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
@@ -22,8 +22,6 @@ import { eventually, waitFor } from '../helpers/eventually.js';
 import { sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
 import { droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
-
-afterEach(cleanupCliProcesses);
 
 /** Every listed message with `subject`, with its envelope recipients, oldest first. */
 async function copiesOf(
@@ -61,193 +59,210 @@ async function rulesConfig(dir: string): Promise<string> {
   return file;
 }
 
-describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', () => {
-  it('-t: those recipients get the message through the drop folder; exit 0, silent', async () => {
-    // at most 2 recipients a message: the third is answered 452 "try again later" at RCPT
-    const server = await startServe({ args: ['--max-recipients', '2'] });
-    const subject = 'to three, relay takes two';
-    const result = await runCli(['sendmail', '-t'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: pipedMessage(subject, [
-        'From: cron@example.test',
-        'To: ann@example.test, bob@example.test',
-        'Cc: carol@example.test',
-      ]),
-    });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    // the relay took it for two at once; the pickup brings carol's copy in
-    const copies = await waitFor('both copies listed', async () => {
-      const found = await copiesOf(server, subject);
-      return found.length === 2 ? found : null;
-    });
-    expect(copies.map((c) => c.rcptTo)).toEqual([
-      ['ann@example.test', 'bob@example.test'],
-      ['carol@example.test'],
-    ]);
-    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
-  });
-
-  it('argv recipients: the 4xx one is kept, the 5xx one named with exit 67', async () => {
+/**
+ * The tests with a relay running share one `relaydesk serve` (a start is ~2 s of CPU, more under
+ * the suite's load): at most 2 recipients a message, so a third is answered 452 "try again later"
+ * at RCPT, and *@blocked.test refused for good by the routing rules. Each test starts with
+ * receiving on, no message listed and nothing in the drop folder.
+ */
+describe('with one relay running', () => {
+  let server: ServeProcess;
+  beforeAll(async () => {
     const dir = await makeTempDir('relaydesk-maildrop-edges-');
-    const server = await startServe({
+    server = await startServe({
       args: ['--config', await rulesConfig(dir), '--max-recipients', '2'],
     });
-    const subject = 'one refused for good, one for now';
-    const result = await runCli(
-      [
-        'sendmail',
-        '-v',
-        'ann@example.test',
-        'dave@blocked.test',
-        'bob@example.test',
-        'carol@example.test',
-      ],
-      {
-        env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-        input: pipedMessage(subject, ['From: cron@example.test']),
-      },
-    );
-    expect(result.code).toBe(67);
-    expect(result.stderr).toMatch(
-      /the relay at 127\.0\.0\.1:\d+ refused dave@blocked\.test: 550 .*Not here; the other recipients get the message\n/,
-    );
-    expect(result.stderr).toMatch(
-      /answered "try again later" for carol@example\.test: 452 4\.5\.3 Too many recipients.*; kept for them in \S+maildrop\/\w+;/,
-    );
-    const copies = await waitFor('both copies listed', async () => {
-      const found = await copiesOf(server, subject);
-      return found.length === 2 ? found : null;
-    });
-    expect(copies.map((c) => c.rcptTo)).toEqual([
-      ['ann@example.test', 'bob@example.test'],
-      ['carol@example.test'],
-    ]);
   });
-});
-
-/** Runs `sendmail -bs` and talks SMTP to it line by line, as Symfony Mailer does. */
-function smtpSession(env: Record<string, string>): {
-  reply: (code: string) => Promise<string>;
-  say: (line: string) => void;
-  end: () => Promise<number | null>;
-} {
-  const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
-    env: cliEnv(env),
-  });
-  let replies = '';
-  child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return {
-    reply: async (code) => {
-      await eventually(() => replies).toMatch(new RegExp(`(^|\\n)\\d{3} [^\\n]*\\n$`));
-      const got = replies;
-      replies = '';
-      expect(got).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
-      return got;
-    },
-    say: (line) => child.stdin.write(`${line}\r\n`),
-    end: () => {
-      child.stdin.end();
-      return exited;
-    },
-  };
-}
-
-describe('sendmail -bs with a running relay that greets 421', () => {
-  it('receiving paused: answered locally, kept, and taken in on resume', async () => {
-    const server = await startServe();
-    await server.api('/api/v1/smtp/pause', { method: 'POST' });
-    const session = smtpSession({
-      RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`,
-      RELAYDESK_DATA: server.dataDir,
-    });
-    expect(await session.reply('220')).toMatch(/the relay is not taking mail now; mail is kept/);
-    session.say('EHLO app.example.test');
-    await session.reply('250');
-    session.say('MAIL FROM:<app@example.test>');
-    await session.reply('250');
-    session.say('RCPT TO:<dev@example.test>');
-    await session.reply('250');
-    session.say('DATA');
-    await session.reply('354');
-    session.say('Subject: -bs while paused\r\n\r\nHello\r\n.');
-    expect(await session.reply('250')).toMatch(/Kept as \w+ for the relay/);
-    session.say('QUIT');
-    await session.reply('221');
-    expect(await session.end()).toBe(0);
-    expect(await droppedFiles(server.dataDir)).toHaveLength(1);
+  afterAll(cleanupCliProcesses);
+  beforeEach(async () => {
     await server.api('/api/v1/smtp/resume', { method: 'POST' });
-    const copies = await waitFor('the message listed', async () => {
-      const found = await copiesOf(server, '-bs while paused');
-      return found.length === 1 ? found : null;
-    });
-    expect(copies[0]?.rcptTo).toEqual(['dev@example.test']);
+    // a pickup lists its message before it removes the drop file
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
+    expect((await server.fetch('/api/v1/messages', { method: 'DELETE' })).status).toBe(200);
   });
 
-  it.skipIf(!symfonyMailer)('Symfony Mailer sends without an exception while paused', async () => {
-    const server = await startServe();
-    await server.api('/api/v1/smtp/pause', { method: 'POST' });
-    const stdout = await sendWithSymfonyMailer(
-      server.dataDir,
-      { subject: 'Symfony while paused' },
-      {
-        ...cliEnv(),
+  describe('sendmail: recipients the running relay refuses for now (RCPT 4xx)', () => {
+    it('-t: those recipients get the message through the drop folder; exit 0, silent', async () => {
+      const subject = 'to three, relay takes two';
+      const result = await runCli(['sendmail', '-t'], {
+        env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+        input: pipedMessage(subject, [
+          'From: cron@example.test',
+          'To: ann@example.test, bob@example.test',
+          'Cc: carol@example.test',
+        ]),
+      });
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+      // the relay took it for two at once; the pickup brings carol's copy in
+      const copies = await waitFor('both copies listed', async () => {
+        const found = await copiesOf(server, subject);
+        return found.length === 2 ? found : null;
+      });
+      expect(copies.map((c) => c.rcptTo)).toEqual([
+        ['ann@example.test', 'bob@example.test'],
+        ['carol@example.test'],
+      ]);
+      await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
+    });
+
+    it('argv recipients: the 4xx one is kept, the 5xx one named with exit 67', async () => {
+      const subject = 'one refused for good, one for now';
+      const result = await runCli(
+        [
+          'sendmail',
+          '-v',
+          'ann@example.test',
+          'dave@blocked.test',
+          'bob@example.test',
+          'carol@example.test',
+        ],
+        {
+          env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+          input: pipedMessage(subject, ['From: cron@example.test']),
+        },
+      );
+      expect(result.code).toBe(67);
+      expect(result.stderr).toMatch(
+        /the relay at 127\.0\.0\.1:\d+ refused dave@blocked\.test: 550 .*Not here; the other recipients get the message\n/,
+      );
+      expect(result.stderr).toMatch(
+        /answered "try again later" for carol@example\.test: 452 4\.5\.3 Too many recipients.*; kept for them in \S+maildrop\/\w+;/,
+      );
+      const copies = await waitFor('both copies listed', async () => {
+        const found = await copiesOf(server, subject);
+        return found.length === 2 ? found : null;
+      });
+      expect(copies.map((c) => c.rcptTo)).toEqual([
+        ['ann@example.test', 'bob@example.test'],
+        ['carol@example.test'],
+      ]);
+    });
+  });
+
+  /** Runs `sendmail -bs` and talks SMTP to it line by line, as Symfony Mailer does. */
+  function smtpSession(env: Record<string, string>): {
+    reply: (code: string) => Promise<string>;
+    say: (line: string) => void;
+    end: () => Promise<number | null>;
+  } {
+    const child = spawn(process.execPath, [relaydeskBin, 'sendmail', '-bs', '-i'], {
+      env: cliEnv(env),
+    });
+    let replies = '';
+    child.stdout.on('data', (chunk: Buffer) => (replies += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    return {
+      reply: async (code) => {
+        await eventually(() => replies).toMatch(new RegExp(`(^|\\n)\\d{3} [^\\n]*\\n$`));
+        const got = replies;
+        replies = '';
+        expect(got).toMatch(new RegExp(`(^|\\n)${code} [^\\n]*\\n$`));
+        return got;
+      },
+      say: (line) => child.stdin.write(`${line}\r\n`),
+      end: () => {
+        child.stdin.end();
+        return exited;
+      },
+    };
+  }
+
+  describe('sendmail -bs with a running relay that greets 421', () => {
+    it('receiving paused: answered locally, kept, and taken in on resume', async () => {
+      await server.api('/api/v1/smtp/pause', { method: 'POST' });
+      const session = smtpSession({
         RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`,
         RELAYDESK_DATA: server.dataDir,
+      });
+      expect(await session.reply('220')).toMatch(/the relay is not taking mail now; mail is kept/);
+      session.say('EHLO app.example.test');
+      await session.reply('250');
+      session.say('MAIL FROM:<app@example.test>');
+      await session.reply('250');
+      session.say('RCPT TO:<dev@example.test>');
+      await session.reply('250');
+      session.say('DATA');
+      await session.reply('354');
+      session.say('Subject: -bs while paused\r\n\r\nHello\r\n.');
+      expect(await session.reply('250')).toMatch(/Kept as \w+ for the relay/);
+      session.say('QUIT');
+      await session.reply('221');
+      expect(await session.end()).toBe(0);
+      expect(await droppedFiles(server.dataDir)).toHaveLength(1);
+      await server.api('/api/v1/smtp/resume', { method: 'POST' });
+      const copies = await waitFor('the message listed', async () => {
+        const found = await copiesOf(server, '-bs while paused');
+        return found.length === 1 ? found : null;
+      });
+      expect(copies[0]?.rcptTo).toEqual(['dev@example.test']);
+    });
+
+    it.skipIf(!symfonyMailer)(
+      'Symfony Mailer sends without an exception while paused',
+      async () => {
+        await server.api('/api/v1/smtp/pause', { method: 'POST' });
+        const stdout = await sendWithSymfonyMailer(
+          server.dataDir,
+          { subject: 'Symfony while paused' },
+          {
+            ...cliEnv(),
+            RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`,
+            RELAYDESK_DATA: server.dataDir,
+          },
+        );
+        expect(stdout).toBe('sent\n');
+        await server.api('/api/v1/smtp/resume', { method: 'POST' });
+        const copies = await waitFor('the Symfony message listed', async () => {
+          const found = await copiesOf(server, 'Symfony while paused');
+          return found.length === 1 ? found : null;
+        });
+        expect(copies[0]?.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
       },
     );
-    expect(stdout).toBe('sent\n');
-    await server.api('/api/v1/smtp/resume', { method: 'POST' });
-    const copies = await waitFor('the Symfony message listed', async () => {
-      const found = await copiesOf(server, 'Symfony while paused');
-      return found.length === 1 ? found : null;
-    });
-    expect(copies[0]?.rcptTo.sort()).toEqual(['audit@example.test', 'dev@example.test']);
   });
-});
 
-describe('a message taken in from the drop folder is listed at the time it came in', () => {
-  it("newest in the list, counted by wait?since=; sendmail's time stays in its Received line", async () => {
-    const server = await startServe();
-    await server.api('/api/v1/smtp/pause', { method: 'POST' });
-    const subject = 'left while receiving was paused';
-    const result = await runCli(['sendmail', 'dev@example.test'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: pipedMessage(subject, ['From: cron@example.test']),
-    });
-    expect(result.code, result.stderr).toBe(0);
-    const since = new Date().toISOString();
-    // mail that comes in after sendmail ran and before the pickup (the Send API is not paused)
-    const sent = await server.fetch('/api/v1/send', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        From: { Email: 'app@example.test' },
-        To: [{ Email: 'dev@example.test' }],
-        Subject: 'came in meanwhile',
-        Text: 'x',
-      }),
-    });
-    expect(sent.status).toBe(200);
-    await server.api('/api/v1/smtp/resume', { method: 'POST' });
-    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
+  describe('a message taken in from the drop folder is listed at the time it came in', () => {
+    it("newest in the list, counted by wait?since=; sendmail's time stays in its Received line", async () => {
+      await server.api('/api/v1/smtp/pause', { method: 'POST' });
+      const subject = 'left while receiving was paused';
+      const result = await runCli(['sendmail', 'dev@example.test'], {
+        env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+        input: pipedMessage(subject, ['From: cron@example.test']),
+      });
+      expect(result.code, result.stderr).toBe(0);
+      const since = new Date().toISOString();
+      // mail that comes in after sendmail ran and before the pickup (the Send API is not paused)
+      const sent = await server.fetch('/api/v1/send', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          From: { Email: 'app@example.test' },
+          To: [{ Email: 'dev@example.test' }],
+          Subject: 'came in meanwhile',
+          Text: 'x',
+        }),
+      });
+      expect(sent.status).toBe(200);
+      await server.api('/api/v1/smtp/resume', { method: 'POST' });
+      await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
 
-    // a test that took the time after calling sendmail, then waits for its mail, gets it
-    const waited = await server.fetch(
-      `/api/v1/wait?query=${encodeURIComponent(`subject:"${subject}"`)}&since=${since}&timeout=3`,
-    );
-    expect(waited.status).toBe(200);
-    const page = await server.api<MessagesPage>('/api/v1/messages');
-    expect(page.messages.map((m) => m.Subject)).toEqual([subject, 'came in meanwhile']);
-    const picked = page.messages[0] as MessageSummary;
-    expect(Date.parse(picked.Created)).toBeGreaterThanOrEqual(Date.parse(since));
-    // the Received stamp keeps when sendmail was called, as Postfix's pickup dates its stamp
-    const raw = await (await server.fetch(`/api/v1/message/${picked.ID}/raw`)).text();
-    const stamp =
-      /^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid (\w+)[^;]*; (.+)\r\n/.exec(raw);
-    expect(stamp?.[1]).toBe(picked.ID);
-    expect(Date.parse(stamp?.[2] ?? '')).toBeLessThanOrEqual(Date.parse(since));
+      // a test that took the time after calling sendmail, then waits for its mail, gets it
+      const waited = await server.fetch(
+        `/api/v1/wait?query=${encodeURIComponent(`subject:"${subject}"`)}&since=${since}&timeout=3`,
+      );
+      expect(waited.status).toBe(200);
+      const page = await server.api<MessagesPage>('/api/v1/messages');
+      expect(page.messages.map((m) => m.Subject)).toEqual([subject, 'came in meanwhile']);
+      const picked = page.messages[0] as MessageSummary;
+      expect(Date.parse(picked.Created)).toBeGreaterThanOrEqual(Date.parse(since));
+      // the Received stamp keeps when sendmail was called, as Postfix's pickup dates its stamp
+      const raw = await (await server.fetch(`/api/v1/message/${picked.ID}/raw`)).text();
+      const stamp =
+        /^Received: by \S+ \(Relaydesk, from userid \d+\)\r\n\tid (\w+)[^;]*; (.+)\r\n/.exec(raw);
+      expect(stamp?.[1]).toBe(picked.ID);
+      expect(Date.parse(stamp?.[2] ?? '')).toBeLessThanOrEqual(Date.parse(since));
+    });
   });
 });
 
@@ -268,6 +283,8 @@ async function noticeAbout(server: ServeProcess, subject: string): Promise<Messa
 }
 
 describe('a message sendmail left that serve refuses for good: a notice in the Inbox', () => {
+  afterEach(cleanupCliProcesses);
+
   it('over the size limit: the notice names the message, the user, why and the kept file; it is never relayed', async () => {
     const upstream = await startUpstreamServer({ tls: 'none' });
     try {

@@ -5,7 +5,7 @@
 // sendmail-maildrop-stopped.test.ts (one file of both took a minute: split, two forks share it).
 import { copyFile, readdir, readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import { encodeDropFile, writeDropFile } from '../../main/core/maildrop/drop-file.js';
 import {
@@ -21,13 +21,13 @@ import { eventually, waitFor } from '../helpers/eventually.js';
 import { detailOf, droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
 
-afterEach(cleanupCliProcesses);
-
 async function listed(server: ServeProcess): Promise<MessagesPage> {
   return server.api<MessagesPage>('/api/v1/messages');
 }
 
 describe('sendmail with the relay down (the maildrop)', () => {
+  afterEach(cleanupCliProcesses);
+
   it('keeps the message in the drop folder (exit 0, silent); serve takes it in at start', async () => {
     const dataDir = await makeTempDir('relaydesk-maildrop-');
     const subject = 'sent while the relay was stopped';
@@ -142,49 +142,6 @@ describe('sendmail with the relay down (the maildrop)', () => {
     expect(await droppedFiles(dataDir)).toHaveLength(1);
   });
 
-  it('a relay that answers 4xx: kept, and the running relay takes it in from the drop folder', async () => {
-    const server = await startServe({ args: ['--chaos-triggers', 'Sender:451:100'] });
-    const subject = 'refused for now by the relay';
-    const result = await runCli(['sendmail', '-t'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: pipedMessage(subject, ['From: app@example.test', 'To: dev@example.test']),
-    });
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    const detail = await waitFor(`"${subject}" listed`, () =>
-      detailOf(server, subject).catch(() => null),
-    );
-    expect(detail.Envelope.rcptTo).toEqual(['dev@example.test']);
-    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
-  });
-
-  it('a 5xx refusal stays a refusal: exit 69, nothing kept', async () => {
-    const server = await startServe({ args: ['--chaos-triggers', 'Sender:550:100'] });
-    const result = await runCli(['sendmail', 'dev@example.test'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: pipedMessage('refused for good', ['From: app@example.test']),
-    });
-    expect(result.code).toBe(69);
-    expect(result.stderr).toMatch(/refused the message: 550 /);
-    expect(await droppedFiles(server.dataDir)).toEqual([]);
-  });
-
-  it('receiving paused: the message waits in the drop folder and comes in on resume', async () => {
-    const server = await startServe();
-    await server.api('/api/v1/smtp/pause', { method: 'POST' });
-    const subject = 'sent while receiving was paused';
-    const result = await runCli(['sendmail', 'dev@example.test'], {
-      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
-      input: pipedMessage(subject, ['From: app@example.test']),
-    });
-    expect(result.code, result.stderr).toBe(0);
-    expect(await droppedFiles(server.dataDir)).toHaveLength(1);
-    // kept, not refused: it comes in once receiving resumes
-    await server.api('/api/v1/smtp/resume', { method: 'POST' });
-    await waitFor(`"${subject}" listed`, () => detailOf(server, subject).catch(() => null));
-    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
-  });
-
   it('a damaged drop file is moved aside to maildrop/failed with a log line; the others come in', async () => {
     const dataDir = await makeTempDir('relaydesk-maildrop-');
     const good = 'the good one';
@@ -276,5 +233,73 @@ describe('sendmail with the relay down (the maildrop)', () => {
     await copyFile(aside, join(dataDir, 'maildrop', storedId));
     await eventually(() => droppedFiles(dataDir)).toEqual([]);
     expect((await listed(server)).total).toBe(1);
+  });
+});
+
+/**
+ * The tests with a relay running share one `relaydesk serve` (a start is ~2 s of CPU, more under
+ * the suite's load), its refusals set through the chaos API: each test starts with no trigger
+ * set, receiving on and nothing in the drop folder.
+ */
+describe('sendmail with a relay running', () => {
+  let server: ServeProcess;
+  const chaos = async (triggers: object): Promise<void> => {
+    const res = await server.fetch('/api/v1/chaos', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(triggers),
+    });
+    expect(res.status, await res.text()).toBe(200);
+  };
+  beforeAll(async () => {
+    server = await startServe({ args: ['--enable-chaos', 'true'] });
+  });
+  afterAll(cleanupCliProcesses);
+  beforeEach(async () => {
+    await chaos({});
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
+  });
+
+  it('a relay that answers 4xx: kept, and the running relay takes it in from the drop folder', async () => {
+    await chaos({ Sender: { ErrorCode: 451, Probability: 100 } });
+    const subject = 'refused for now by the relay';
+    const result = await runCli(['sendmail', '-t'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: pipedMessage(subject, ['From: app@example.test', 'To: dev@example.test']),
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const detail = await waitFor(`"${subject}" listed`, () =>
+      detailOf(server, subject).catch(() => null),
+    );
+    expect(detail.Envelope.rcptTo).toEqual(['dev@example.test']);
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
+  });
+
+  it('a 5xx refusal stays a refusal: exit 69, nothing kept', async () => {
+    await chaos({ Sender: { ErrorCode: 550, Probability: 100 } });
+    const result = await runCli(['sendmail', 'dev@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: pipedMessage('refused for good', ['From: app@example.test']),
+    });
+    expect(result.code).toBe(69);
+    expect(result.stderr).toMatch(/refused the message: 550 /);
+    expect(await droppedFiles(server.dataDir)).toEqual([]);
+  });
+
+  it('receiving paused: the message waits in the drop folder and comes in on resume', async () => {
+    await server.api('/api/v1/smtp/pause', { method: 'POST' });
+    const subject = 'sent while receiving was paused';
+    const result = await runCli(['sendmail', 'dev@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${server.smtp.port}`, RELAYDESK_DATA: server.dataDir },
+      input: pipedMessage(subject, ['From: app@example.test']),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await droppedFiles(server.dataDir)).toHaveLength(1);
+    // kept, not refused: it comes in once receiving resumes
+    await server.api('/api/v1/smtp/resume', { method: 'POST' });
+    await waitFor(`"${subject}" listed`, () => detailOf(server, subject).catch(() => null));
+    await eventually(() => droppedFiles(server.dataDir)).toEqual([]);
   });
 });
