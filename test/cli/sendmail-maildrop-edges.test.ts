@@ -24,6 +24,15 @@ import { droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
 
 /** Every listed message with `subject`, with its envelope recipients, oldest first. */
+/** The envelope recipients of a message's two copies (the relay's and the pickup's), once both are listed. */
+async function twoCopiesRecipients(server: ServeProcess, subject: string): Promise<string[][]> {
+  const copies = await waitFor('both copies listed', async () => {
+    const found = await copiesOf(server, subject);
+    return found.length === 2 ? found : null;
+  });
+  return copies.map((c) => c.rcptTo);
+}
+
 async function copiesOf(
   server: ServeProcess,
   subject: string,
@@ -95,11 +104,7 @@ describe('with one relay running', () => {
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       // the relay took it for two at once; the pickup brings carol's copy in
-      const copies = await waitFor('both copies listed', async () => {
-        const found = await copiesOf(server, subject);
-        return found.length === 2 ? found : null;
-      });
-      expect(copies.map((c) => c.rcptTo)).toEqual([
+      expect(await twoCopiesRecipients(server, subject)).toEqual([
         ['ann@example.test', 'bob@example.test'],
         ['carol@example.test'],
       ]);
@@ -129,11 +134,7 @@ describe('with one relay running', () => {
       expect(result.stderr).toMatch(
         /answered "try again later" for carol@example\.test: 452 4\.5\.3 Too many recipients.*; kept for them in \S+maildrop\/\w+;/,
       );
-      const copies = await waitFor('both copies listed', async () => {
-        const found = await copiesOf(server, subject);
-        return found.length === 2 ? found : null;
-      });
-      expect(copies.map((c) => c.rcptTo)).toEqual([
+      expect(await twoCopiesRecipients(server, subject)).toEqual([
         ['ann@example.test', 'bob@example.test'],
         ['carol@example.test'],
       ]);
