@@ -92,8 +92,9 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
    */
   DeliveryReport: DeliveryReport | null;
   /**
-   * Relaydesk's own: the Subject of each attached message (message/rfc822) among Attachments,
-   * which the GUI names it by ('' when it has none); Mailpit gives such a part no FileName.
+   * Relaydesk's own: each attached message (message/rfc822) among Attachments, and each returned
+   * header block (text/rfc822-headers, a report's), with the Subject it carries ('' when none) and
+   * the name it is saved under, which the GUI names it by; Mailpit gives such a part no FileName.
    */
   AttachedMessages: AttachedMessage[];
 }
@@ -104,11 +105,8 @@ export interface DeliveryReport {
   reportingMta: string;
   /** One per recipient block, in the report's order. */
   recipients: DeliveryReportRecipient[];
-  /**
-   * The message reported on (its message/rfc822 or text/rfc822-headers part), or null. `partId`
-   * is that part's PartID: the GUI names a returned header block by this Subject.
-   */
-  original: { subject: string; messageId: string; partId: string } | null;
+  /** The message reported on (its message/rfc822 or text/rfc822-headers part), or null. */
+  original: { subject: string; messageId: string } | null;
 }
 
 export interface DeliveryReportRecipient {
@@ -127,6 +125,8 @@ export interface DeliveryReportRecipient {
 export interface AttachedMessage {
   PartID: string;
   Subject: string;
+  /** "Your order.eml", "Your order (headers).txt" (the part download's name too). */
+  SavedName: string;
 }
 
 export interface MessagesPage {

@@ -34,17 +34,24 @@ describe('a delivery status notification read for the message view', () => {
           diagnosticCode: '452 4.2.2 <full@example.org>: Mailbox full',
         },
       ],
-      original: { subject: 'Your order', messageId: 'order-1@example.test', partId: '3' },
+      original: { subject: 'Your order', messageId: 'order-1@example.test' },
     });
     // the Text keeps the status part, as Mailpit shows it; the attached original is named
     expect(detail.text).toContain('Reporting-MTA: dns; mx.example.net');
     expect(detail.parts).toMatchObject([
-      { PartID: '3', ContentType: 'message/rfc822', FileName: '', messageSubject: 'Your order' },
+      {
+        PartID: '3',
+        ContentType: 'message/rfc822',
+        FileName: '',
+        messageSubject: 'Your order',
+        savedName: 'Your order.eml',
+      },
     ]);
   });
 
   it("Exim's: Action before Final-Recipient, the original's header as text/rfc822-headers", async () => {
-    const report = (await parser.detail(sample('exim'))).deliveryReport;
+    const detail = await parser.detail(sample('exim'));
+    const report = detail.deliveryReport;
     expect(report).toEqual({
       reportingMta: 'relay.example.com',
       recipients: [
@@ -57,11 +64,12 @@ describe('a delivery status notification read for the message view', () => {
         },
       ],
       // an encoded Subject is decoded
-      original: {
-        subject: 'Welcome — confirm your address',
-        messageId: 'welcome-7@example.test',
-        partId: '3',
-      },
+      original: { subject: 'Welcome — confirm your address', messageId: 'welcome-7@example.test' },
+    });
+    // the returned header block is named by that Subject too, as a text file
+    expect(detail.parts.find((p) => p.ContentType === 'text/rfc822-headers')).toMatchObject({
+      messageSubject: 'Welcome — confirm your address',
+      savedName: 'Welcome — confirm your address (headers).txt',
     });
   });
 
@@ -81,7 +89,6 @@ describe('a delivery status notification read for the message view', () => {
     expect(report?.original).toEqual({
       subject: 'Invoice 42',
       messageId: 'invoice-42@example.test',
-      partId: '3',
     });
   });
 

@@ -5,6 +5,4 @@ import type { DeliveryReport } from '../../../preload/api-contract.js';
 export declare function readDeliveryStatus(text: string): Omit<DeliveryReport, 'original'> | null;
 
 /** The Subject and Message-ID of a returned message or header block. */
-export declare function originalOf(
-  content: Uint8Array,
-): Omit<NonNullable<DeliveryReport['original']>, 'partId'>;
+export declare function originalOf(content: Uint8Array): NonNullable<DeliveryReport['original']>;

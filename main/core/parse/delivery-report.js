@@ -192,13 +192,7 @@ export function deliveryReportOf(parsed, statusTexts) {
     const original = attachments.find(
       (att) => originalTypes.has((att.contentType || '').toLowerCase()) && att.content,
     );
-    return {
-      ...status,
-      // its PartID names the part's chip, a header block's too (Attachments.tsx), from this read
-      original: original
-        ? { ...originalOf(original.content), partId: original.partId || '0' }
-        : null,
-    };
+    return { ...status, original: original ? originalOf(original.content) : null };
   } catch {
     return null;
   }

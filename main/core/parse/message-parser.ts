@@ -82,8 +82,13 @@ export interface ParsedPartInfo {
   Size: number;
   Checksums: PartChecksums;
   inline: boolean;
-  /** An attached message's (message/rfc822) Subject; absent for other parts. */
+  /**
+   * An attached message's (message/rfc822) Subject, or that of the message a returned header
+   * block (text/rfc822-headers) comes from; absent for other parts.
+   */
   messageSubject?: string;
+  /** With messageSubject: the name the part is saved under ("Your order.eml"). */
+  savedName?: string;
 }
 
 export interface ParsedDetail {

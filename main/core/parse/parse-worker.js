@@ -296,10 +296,9 @@ function parts(parsed) {
     Size: att.size || (att.content ? att.content.length : 0),
     Checksums: checksums(att.content),
     inline: isInline(att),
-    // an attached message is named by its Subject in the GUI (enmime gives it no FileName)
-    ...(attachedMessageTypes.has((att.contentType || '').toLowerCase())
-      ? { messageSubject: attachedSubject(att.content) }
-      : {}),
+    // an attached message or returned header block is named by its Subject in the GUI (enmime
+    // gives it no FileName)
+    ...returnedNaming(att),
   }));
 }
 
@@ -444,23 +443,24 @@ function partOf(att) {
     contentType: att.contentType || 'application/octet-stream',
     fileName: att.filename || '',
     contentId: att.cid || '',
-    savedName: att.filename ? '' : savedNameOf(att),
+    savedName: att.filename ? '' : (returnedNaming(att).savedName ?? ''),
     content: new Uint8Array(content.buffer, content.byteOffset, content.length),
   };
 }
 
 /**
- * The name a part without a file name is saved under, as the GUI's chip names it
- * (Attachments.tsx partName): an attached message by its Subject ("Your order.eml"), a returned
- * header block by its original's ("Your order (headers).txt"); '' for other parts. A browser
- * saves under the Content-Disposition's name, whatever the link's `download` says.
+ * An attached message's Subject and the name it is saved under ("Your order.eml"), or a returned
+ * header block's ("Your order (headers).txt": Exim's reports, Postfix's with headers_only); {}
+ * for other parts. The GUI's chip shows that name (AttachedMessages), and the part's download
+ * gives it as its Content-Disposition, which is what a browser saves under.
  */
-function savedNameOf(att) {
+function returnedNaming(att) {
   const type = (att.contentType || '').toLowerCase();
   const isMessage = attachedMessageTypes.has(type);
-  if (!isMessage && !headerBlockTypes.has(type)) return '';
-  const subject = attachedSubject(att.content).trim() || 'message';
-  return isMessage ? `${subject}.eml` : `${subject} (headers).txt`;
+  if (!isMessage && !headerBlockTypes.has(type)) return {};
+  const messageSubject = attachedSubject(att.content);
+  const shown = messageSubject.trim() || 'message';
+  return { messageSubject, savedName: isMessage ? `${shown}.eml` : `${shown} (headers).txt` };
 }
 
 // New files are written with blocking calls (into the page cache: quick), then all of a batch's

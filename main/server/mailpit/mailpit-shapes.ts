@@ -63,7 +63,7 @@ export function toMessageDetail(
 ): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
   const parts: MessagePart[] = (parsed?.parts ?? []).map(
-    ({ inline: _inline, messageSubject: _subject, ...part }) => part,
+    ({ inline: _inline, messageSubject: _subject, savedName: _saved, ...part }) => part,
   );
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
   return {
@@ -85,7 +85,7 @@ export function toMessageDetail(
     DeliveryReport: parsed?.deliveryReport ?? null,
     AttachedMessages: (parsed?.parts ?? []).flatMap((part) =>
       part.messageSubject !== undefined && !inlineIds.has(part.PartID)
-        ? [{ PartID: part.PartID, Subject: part.messageSubject }]
+        ? [{ PartID: part.PartID, Subject: part.messageSubject, SavedName: part.savedName ?? '' }]
         : [],
     ),
   };

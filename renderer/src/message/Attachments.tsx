@@ -33,42 +33,31 @@ function usePartUrl(messageId: string, part: MessagePart, wanted: boolean): stri
   return direct ?? blobUrl;
 }
 
-/** Types of a returned message's header block alone (RFC 3462, RFC 6533): a text file. */
-const headerBlockTypes = new Set(['text/rfc822-headers', 'message/global-headers']);
-
 /**
- * What a part is called: its file name; an attached message without one (a bounce's returned
- * original, a message forwarded as an attachment) by its Subject, as a mail client saves it
- * ("Your order.eml"), and a report's returned header block by its original's Subject too ("Your
- * order (headers).txt": Exim's reports, Postfix's with headers_only); any other part by its
- * place in the message.
+ * What a part is called: its file name; an attached message or a report's returned header block
+ * without one by the name the relay gives it from its Subject, as a mail client saves it ("Your
+ * order.eml", "Your order (headers).txt"); any other part by its place in the message.
  */
-function partName(part: MessagePart, attachedSubject: string | undefined): string {
+function partName(part: MessagePart, savedName: string | undefined): string {
   const fileName = shownMailText(part.FileName);
   if (fileName) return fileName;
-  if (attachedSubject === undefined) return `part ${part.PartID}`;
-  const subject = shownMailText(attachedSubject).trim() || 'message';
-  return headerBlockTypes.has(part.ContentType.toLowerCase())
-    ? `${subject} (headers).txt`
-    : `${subject}.eml`;
+  if (savedName === undefined) return `part ${part.PartID}`;
+  return shownMailText(savedName);
 }
 
 function Attachment({
   messageId,
   part,
-  attachedSubject,
+  savedName,
 }: {
   messageId: string;
   part: MessagePart;
-  /**
-   * The Subject of an attached message (message/rfc822), or of the one a report's header block
-   * returns; undefined for other parts.
-   */
-  attachedSubject?: string;
+  /** An attached message's or returned header block's name (AttachedMessages); undefined else. */
+  savedName?: string;
 }) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
   const url = usePartUrl(messageId, part, wanted);
-  const name = partName(part, attachedSubject);
+  const name = partName(part, savedName);
   return (
     <li className="attachment" data-testid="attachment">
       <a
@@ -96,12 +85,7 @@ function Attachment({
 /** Each attachment as a download link named by its file name, images with a thumbnail. */
 export function Attachments({ message }: { message: MessageDetail }) {
   if (message.Attachments.length === 0) return null;
-  const subjects = new Map(message.AttachedMessages.map((m) => [m.PartID, m.Subject]));
-  // a returned header block: its Subject as the delivery report's box read it (not read twice)
-  const original = message.DeliveryReport?.original;
-  const returned = message.Attachments.find((part) => part.PartID === original?.partId);
-  if (original && returned && headerBlockTypes.has(returned.ContentType.toLowerCase()))
-    subjects.set(returned.PartID, original.subject);
+  const savedNames = new Map(message.AttachedMessages.map((m) => [m.PartID, m.SavedName]));
   return (
     <section className="attachments" aria-label="Attachments">
       <ul>
@@ -110,7 +94,7 @@ export function Attachments({ message }: { message: MessageDetail }) {
             key={part.PartID}
             messageId={message.ID}
             part={part}
-            attachedSubject={subjects.get(part.PartID)}
+            savedName={savedNames.get(part.PartID)}
           />
         ))}
       </ul>
