@@ -305,6 +305,11 @@ export interface DeliveryAttemptView {
   signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
   /** What a sender rewriting rule made of the sender (absent when none applied). */
   sentAs?: { mailFrom: string; from: string | null; rule: string };
+  /**
+   * The attempt never left this machine: the message could not be made for sending (its file
+   * unreadable or gone, its signing failed), `reply` says why. It says nothing of the upstream.
+   */
+  notSent?: true;
 }
 
 export interface RecipientDeliveryView {

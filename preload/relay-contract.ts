@@ -55,6 +55,8 @@ export interface QueuedRecipient {
    * message, or a probe of a paused upstream gets through), `nextAttemptAt` at the latest.
    */
   waitsForUpstream?: boolean;
+  /** The last attempt never left this machine (see DeliveryAttemptView.notSent). */
+  lastNotSent?: true;
 }
 
 export interface QueuedMessage extends MessageSummary {

@@ -61,6 +61,10 @@ describe.skipIf(!chromiumPath)(
         /^the message's file could not be read \(EISDIR\); it is still listed, and opens once its file can be read again \(id [0-9a-f]{12}\); the server's log has the details$/,
       );
       expect(await error.innerText()).not.toContain(gui.relaydesk.dataDir);
+      // its toolbar stays (the words say it is listed until deleted); a captured message has no
+      // Delivery to show
+      await page.getByTestId('delete-message').waitFor();
+      expect(await page.getByTestId('delivery-view').count()).toBe(0);
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.screenshot({ path: join(screenshots, `message-unreadable-${scheme}.png`) });

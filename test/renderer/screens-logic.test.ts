@@ -191,6 +191,16 @@ describe('the queue', () => {
     expect(failingUpstream(queue)?.address).toBe('w@b');
     expect(failingUpstream({ ...queue, messages: [queue.messages[0]!] })).toBeNull();
   });
+
+  it('does not blame the upstream for a message that could not be made here (lastNotSent)', () => {
+    // a message whose file is gone was deferred with no reply, as a refused connection is: the
+    // banner said "The upstream is not answering" for it
+    const unmade = { ...recipient('v@c', 'deferred', null), lastNotSent: true };
+    const only = { ...queue, messages: [{ ID: 'c', recipients: [unmade] }] } as QueueView;
+    expect(failingUpstream(only)).toBeNull();
+    const both = { ...queue, messages: [{ ID: 'c', recipients: [unmade] }, queue.messages[1]!] };
+    expect(failingUpstream(both as QueueView)?.address).toBe('w@b');
+  });
 });
 
 describe("a waiting recipient's last reply", () => {

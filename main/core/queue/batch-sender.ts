@@ -8,6 +8,8 @@ import type { RecipientDelivery } from '../message-record.js';
 import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
 import type { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
+import { localReply } from '../upstream/delivery-record.js';
+import { ReportedFailure } from '../reported-failure.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { attemptEvent, type MadeMessage, type SignedBy } from './attempt-record.js';
 import type { Batch } from './delivery-batches.js';
@@ -40,6 +42,12 @@ export type BatchSenderOptions = Pick<
   /** An attempt that failed for every recipient alike (refused, timed out, 4xx to MAIL FROM…). */
   failedUpstreamWide(): void;
 };
+
+/** A message as it goes to the upstream, and what was done to it on the way. */
+interface BytesToSend extends MadeMessage {
+  raw: Buffer;
+  mailFrom: string;
+}
 
 export class BatchSender {
   /** Messages on the wire, so that a stop can abandon them. */
@@ -79,23 +87,24 @@ export class BatchSender {
       started.saved.catch((err: Error) =>
         this.options.log(`${batch.id}: the sending state was not stored: ${err.message}`),
       );
-      const { store } = this.options;
-      let raw = await store.raw(batch.id);
-      if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
-      const rewritten = rewriteSender(
-        this.options.settings.senderRewrite,
-        record.envelope.mailFrom,
-        raw,
-      );
-      raw = rewritten.raw;
-      let signedBy: SignedBy = [];
-      if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
+      const attemptedAt = new Date(this.options.now());
+      let made: BytesToSend;
+      try {
+        made = await this.made(batch, record.envelope.mailFrom);
+      } catch (err) {
+        // the bytes could not be made (the .eml unreadable or gone, the signing failed): a failed
+        // attempt that never left this machine, so the recipients are deferred with the reason and
+        // retried on the schedule; a throw here left them `sending` until the next start
+        this.options.log(`${batch.id}: could not be made for sending: ${(err as Error).message}`);
+        const attempt = notMade(batch, relay, err as Error, attemptedAt, this.options.now());
+        return this.settle(batch, attempt, { signedBy: [], sentAs: null }, relay);
+      }
       await this.options.refreshUpstream?.();
       const upstream = this.options.settings.relay ?? relay;
       const attempt = await this.options.deliver(
         upstream,
-        { mailFrom: rewritten.mailFrom, rcptTo: batch.deliverTo },
-        raw,
+        { mailFrom: made.mailFrom, rcptTo: batch.deliverTo },
+        made.raw,
         {
           signal: abort.signal,
           now: () => new Date(this.options.now()),
@@ -105,7 +114,7 @@ export class BatchSender {
       );
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
-      const settled = this.settle(batch, attempt, { signedBy, sentAs: rewritten.sentAs }, upstream);
+      const settled = this.settle(batch, attempt, made, upstream);
       if (!abort.signal.aborted) return settled;
       // Relaydesk is stopping (stop() cancels what is in flight): the cancelled attempt is no
       // failure of the upstream, so what it left deferred is due at the next start rather than
@@ -114,6 +123,18 @@ export class BatchSender {
     } finally {
       this.inFlight.delete(batch.id);
     }
+  }
+
+  /** The bytes as sent: the redirect header, the sender rewritten, the DKIM signature. */
+  private async made(batch: Batch, mailFrom: string): Promise<BytesToSend> {
+    const { store } = this.options;
+    let raw = await store.raw(batch.id);
+    if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
+    const rewritten = rewriteSender(this.options.settings.senderRewrite, mailFrom, raw);
+    raw = rewritten.raw;
+    let signedBy: SignedBy = [];
+    if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
+    return { raw, mailFrom: rewritten.mailFrom, signedBy, sentAs: rewritten.sentAs };
   }
 
   private async dueAtNextStart(batch: Batch): Promise<void> {
@@ -160,7 +181,7 @@ export class BatchSender {
       // this login was on the wire): the pause would wait for a change that already came
       if (sameUpstream(upstream, this.options.settings.relay))
         this.options.pause(attempt.pauseUpstream);
-    } else if (!attempt.upstreamWide) this.options.answered(attempt.upstream);
+    } else if (!attempt.upstreamWide && !attempt.local) this.options.answered(attempt.upstream);
     await changed.saved;
     // Logged once the outcome is on disk: a line written before, then a kill -9, claimed a
     // delivery (status=sent) the queue did not know of after the restart, and sent again.
@@ -207,4 +228,38 @@ export class BatchSender {
 /** Same host, port, TLS policy and credentials (the pool's key, which digests the secrets). */
 function sameUpstream(used: UpstreamSettings, now: UpstreamSettings | null): boolean {
   return now !== null && endpointKey(used) === endpointKey(now);
+}
+
+/**
+ * The attempt of a batch whose bytes could not be made: each recipient deferred with the reason
+ * in the user's words (a ReportedFailure's, without the file's path), logged `relay=none`.
+ */
+function notMade(
+  batch: Batch,
+  upstream: UpstreamSettings,
+  err: Error,
+  startedAt: Date,
+  endedAt: number,
+): DeliveryAttempt {
+  const words = err instanceof ReportedFailure ? err.userMessage : err.message;
+  const reason = `not sent: ${words}`;
+  return {
+    startedAt,
+    endedAt: new Date(endedAt),
+    upstream: { host: upstream.host, ip: null, port: upstream.port },
+    tls: null,
+    authMechanism: null,
+    recipients: batch.deliverTo.map((address) => ({
+      address,
+      outcome: 'deferred',
+      reply: localReply('4.3.0', reason),
+      reason,
+    })),
+    pauseUpstream: null,
+    local: true,
+    upstreamQueueId: null,
+    transcript: '',
+    unreachable: [],
+    notConnected: { address: null, code: 'ELOCAL' },
+  };
 }

@@ -1,7 +1,6 @@
 // The queue's view of the message store: records from the index, state changes to the journal,
 // the bytes to send from the spool, the redirect header and the DKIM signature.
 import { readFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import type { MessageRecord } from '../message-record.js';
 import { applyRedirect } from '../routing-rules/index.js';
 import type { MessageStore } from '../service/message-store.js';
@@ -54,5 +53,7 @@ async function messageBytes(store: MessageStore, id: string): Promise<Buffer> {
       // said by the asynchronous read below, as for a large message
     }
   }
-  return readFile(path);
+  // a file that cannot be read is said in the user's words, without its path (the attempt's
+  // reason is shown in the Delivery tab and given by the API)
+  return store.spool.readRaw(id);
 }

@@ -157,6 +157,7 @@ export function queueMethods({
               // a delay warning sent is a notice, not why it waits
               why: r.history.findLast((h) => !h.notice)?.reason ?? '',
               ...(waitsForUpstream(r) ? { waitsForUpstream: true } : {}),
+              ...(last?.notSent ? { lastNotSent: true as const } : {}),
               ...(advice ? { advice } : {}),
             };
           }),

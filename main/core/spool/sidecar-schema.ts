@@ -60,6 +60,7 @@ const attempt = z.object({
   sentAs: z
     .object({ mailFrom: z.string(), from: z.string().nullable(), rule: z.string() })
     .optional(),
+  notSent: z.literal(true).optional(),
 });
 
 const addressVerdict = z.enum(['valid', 'invalid', 'risky', 'unknown']);

@@ -48,6 +48,11 @@ export interface DeliveryAttempt {
    * Unset when the upstream took part in the transaction: it answers.
    */
   upstreamWide?: UpstreamWideFailure;
+  /**
+   * The attempt never left this machine: the message could not be made for sending (its file
+   * unreadable, its signing failed). It says nothing of the upstream.
+   */
+  local?: true;
   upstreamQueueId: string | null;
   transcript: string;
   /** Upstreams tried first and found unreachable. */

@@ -119,21 +119,26 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                   </td>
                   <td className="attempt-free-text" data-label="Reply">
                     <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
-                    <p className="attempt-signed">
-                      Signed by:{' '}
-                      <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
-                    </p>
+                    {/* nothing was signed or said to anyone: the message could not be made */}
+                    {!attempt.notSent && (
+                      <p className="attempt-signed">
+                        Signed by:{' '}
+                        <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
+                      </p>
+                    )}
                     {attempt.sentAs && (
                       <p className="attempt-signed" data-testid="attempt-sent-as">
                         Sent as: {sentAsLabel(attempt.sentAs)}
                       </p>
                     )}
-                    <details>
-                      <summary>Transcript</summary>
-                      <pre className="transcript" data-testid="transcript">
-                        {attempt.transcript}
-                      </pre>
-                    </details>
+                    {!attempt.notSent && (
+                      <details>
+                        <summary>Transcript</summary>
+                        <pre className="transcript" data-testid="transcript">
+                          {attempt.transcript}
+                        </pre>
+                      </details>
+                    )}
                   </td>
                   <td className="attempt-free-text" data-label="Upstream queue ID">
                     {attempt.upstreamQueueId ?? '—'}

@@ -25,6 +25,8 @@ export function dkimKeyName(key: { selector: string; domain: string }): string {
 }
 
 export function attemptUpstream(attempt: DeliveryAttemptView): string {
+  // the message could not be made here: no connection was made to anyone
+  if (attempt.notSent) return 'none (not sent)';
   const { host, ip, port } = attempt.upstream;
   return `${host}${ip && ip !== host ? ` [${ip}]` : ''}:${port}`;
 }
@@ -54,5 +56,6 @@ export function relativeTime(iso: string, now: number = Date.now()): string {
 
 /** "TLS 1.3, TLS_AES_256_GCM_SHA384", worded as the Route view words a hop's TLS; "none" without. */
 export function attemptTls(attempt: DeliveryAttemptView): string {
+  if (attempt.notSent) return '—';
   return attempt.tls ? `${tlsVersionName(attempt.tls.version)}, ${attempt.tls.cipher}` : 'none';
 }

@@ -89,9 +89,9 @@ export function MessageView(props: {
   }
   if (message.status === 'failed') {
     return (
-      <p className="view-notice error" role="alert" data-testid="message-error">
-        {message.error}
-      </p>
+      <UnreadableMessage messageId={props.messageId} error={message.error}>
+        {props.actions}
+      </UnreadableMessage>
     );
   }
   // A message without HTML has no HTML tabs and opens on its text, as in Mailpit (an HTML tab
@@ -121,6 +121,33 @@ export function MessageView(props: {
       >
         <MessageBody message={message.value} tab={tab} />
       </MessageTabs>
+    </article>
+  );
+}
+
+/**
+ * A message that cannot be opened (its file gone or unreadable): why, with the message's toolbar,
+ * since the words say it stays listed until deleted; and for mail to relay its Delivery, which
+ * the record holds without the file, so that what the queue does with it is seen and changed
+ * here (the Queue view opens a message on that tab).
+ */
+function UnreadableMessage(props: { messageId: string; error: string; children: ReactNode }) {
+  const api = useApi();
+  const delivery = useAsyncValue(
+    () => api.delivery(props.messageId),
+    `delivery:${props.messageId}`,
+  );
+  return (
+    <article className="message-view" data-testid="message-view" aria-label="Message">
+      <div className="message-unreadable">
+        <p className="view-notice error" role="alert" data-testid="message-error">
+          {props.error}
+        </p>
+        {props.children}
+      </div>
+      {delivery.status === 'ready' && delivery.value.status !== 'captured' && (
+        <DeliveryPanel messageId={props.messageId} />
+      )}
     </article>
   );
 }

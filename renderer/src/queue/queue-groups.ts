@@ -53,12 +53,16 @@ export function queueCounts(queue: QueueView | null): Partial<Record<RecipientSt
   return counts;
 }
 
-/** Deferred recipients whose last reply says the upstream itself is failing (no reply, 4xx). */
+/**
+ * Deferred recipients whose last reply says the upstream itself is failing (no reply, 4xx); not
+ * one whose message could not be made here (lastNotSent): that is no fault of the upstream.
+ */
 export function failingUpstream(queue: QueueView | null): QueuedRecipient | null {
   for (const message of queue?.messages ?? []) {
     for (const recipient of message.recipients) {
       if (
         recipient.state === 'deferred' &&
+        !recipient.lastNotSent &&
         recipient.lastReply &&
         recipient.lastReply.code === null
       ) {
