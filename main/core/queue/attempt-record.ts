@@ -41,7 +41,7 @@ export function attemptEvent(
       transcript: attempt.transcript,
       ...(signedBy.length > 0 ? { signedBy } : {}),
       ...(sentAs ? { sentAs } : {}),
-      ...(attempt.local ? { notSent: true as const } : {}),
+      ...(attempt.notSent ? { notSent: true as const } : {}),
     },
   };
 }

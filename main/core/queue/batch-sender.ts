@@ -181,7 +181,7 @@ export class BatchSender {
       // this login was on the wire): the pause would wait for a change that already came
       if (sameUpstream(upstream, this.options.settings.relay))
         this.options.pause(attempt.pauseUpstream);
-    } else if (!attempt.upstreamWide && !attempt.local) this.options.answered(attempt.upstream);
+    } else if (!attempt.upstreamWide && !attempt.notSent) this.options.answered(attempt.upstream);
     await changed.saved;
     // Logged once the outcome is on disk: a line written before, then a kill -9, claimed a
     // delivery (status=sent) the queue did not know of after the restart, and sent again.
@@ -256,7 +256,7 @@ function notMade(
       reason,
     })),
     pauseUpstream: null,
-    local: true,
+    notSent: true,
     upstreamQueueId: null,
     transcript: '',
     unreachable: [],

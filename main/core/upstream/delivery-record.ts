@@ -52,7 +52,7 @@ export interface DeliveryAttempt {
    * The attempt never left this machine: the message could not be made for sending (its file
    * unreadable, its signing failed). It says nothing of the upstream.
    */
-  local?: true;
+  notSent?: true;
   upstreamQueueId: string | null;
   transcript: string;
   /** Upstreams tried first and found unreachable. */
