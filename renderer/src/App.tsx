@@ -840,14 +840,15 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     tab={tab}
                     onSelectTab={(chosen) => setChosenTab({ messageId: openedId, tab: chosen })}
                     onShowTag={setTag}
-                    actions={
+                    actions={(unreadable) => (
                       <MessageActions
                         messageId={openedId}
                         read={openedRead}
                         onSetRead={(read) => markRead([openedId], read)}
                         onDelete={() => void runBulk('delete', [openedId])}
+                        unreadable={unreadable}
                       />
-                    }
+                    )}
                   />
                 ) : (
                   <p className="view-notice" data-testid="reading-notice">

@@ -65,6 +65,8 @@ describe.skipIf(!chromiumPath)(
       // Delivery to show
       await page.getByTestId('delete-message').waitFor();
       expect(await page.getByTestId('delivery-view').count()).toBe(0);
+      // nor a Download .eml that could only fail
+      expect(await page.getByTestId('download-eml').count()).toBe(0);
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.screenshot({ path: join(screenshots, `message-unreadable-${scheme}.png`) });
@@ -74,6 +76,7 @@ describe.skipIf(!chromiumPath)(
       expect(await page.getByTestId('message-row').count()).toBe(3);
       await gui.openMessage('Readable');
       expect(await page.getByTestId('message-error').count()).toBe(0);
+      expect(await page.getByTestId('download-eml').count()).toBe(1);
       expect(gui.pageErrors).toEqual([]);
     });
 

@@ -78,7 +78,8 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     expect(await envelope.innerText()).toBe(
       'jane.doe@example.com → 3 recipients, 1 Bcc, 1 not in envelope',
     );
-    expect(await page.getByTestId('filter-decision-summary').innerText()).toMatch(
+    // the queue's first attempt may still be on its way on a loaded machine
+    await eventually(() => page.getByTestId('filter-decision-summary').innerText()).toMatch(
       /^3 recipients: .*451 4\.3\.0 Mailbox busy/,
     );
     expect(await shownRcpts(page)).toBe(0);

@@ -77,6 +77,7 @@ describe.skipIf(!chromiumPath)('a queued message whose file is gone, in the read
     expect(await last.getByTestId('transcript').count()).toBe(0);
     // deferred for this message's sake, not the upstream's
     expect(await page.getByTestId('failing-banner').count()).toBe(0);
+    expect(await page.getByTestId('download-eml').count()).toBe(0);
     expect(upstream.messages).toHaveLength(0);
     for (const scheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme: scheme });

@@ -27,6 +27,8 @@ export function MessageActions(props: {
   read: boolean;
   onSetRead(read: boolean): void;
   onDelete(): void;
+  /** Its file cannot be read (see MessageView): no Download .eml, which would only fail. */
+  unreadable?: boolean;
 }) {
   const api = useApi();
   const { messageId, read } = props;
@@ -38,7 +40,7 @@ export function MessageActions(props: {
       <button type="button" data-testid="delete-message" onClick={props.onDelete}>
         Delete
       </button>
-      {api.transport === 'http' ? (
+      {props.unreadable ? null : api.transport === 'http' ? (
         <a
           className="button-link"
           data-testid="download-eml"

@@ -77,8 +77,11 @@ export function MessageView(props: {
   onSelectTab(tab: BodyTab): void;
   /** Shows the list of messages with a tag (a tag of this message was clicked). */
   onShowTag(tag: string): void;
-  /** The message's toolbar, shown on the subject's line. */
-  actions?: ReactNode;
+  /**
+   * The message's toolbar, shown on the subject's line; `unreadable` when the message cannot be
+   * opened (its file gone), where it stays beside the reason.
+   */
+  actions?: (unreadable: boolean) => ReactNode;
 }) {
   const api = useApi();
   const message = useAsyncValue(() => api.getMessage(props.messageId), props.messageId);
@@ -90,7 +93,7 @@ export function MessageView(props: {
   if (message.status === 'failed') {
     return (
       <UnreadableMessage messageId={props.messageId} error={message.error}>
-        {props.actions}
+        {props.actions?.(true)}
       </UnreadableMessage>
     );
   }
@@ -104,7 +107,7 @@ export function MessageView(props: {
         <MessageHeader
           message={message.value}
           onShowTag={props.onShowTag}
-          actions={props.actions}
+          actions={props.actions?.(false)}
         />
         <EnvelopePanel
           message={message.value}
