@@ -199,7 +199,14 @@ function QuarantineActions({ messageId, onReleased }: { messageId: string; onRel
 }
 
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
-export function DeliveryPanel({ messageId }: { messageId: string }) {
+export function DeliveryPanel({
+  messageId,
+  hideWhenCaptured = false,
+}: {
+  messageId: string;
+  /** Shows nothing for a captured message, which has no delivery (beside an unreadable one). */
+  hideWhenCaptured?: boolean;
+}) {
   const api = useApi();
   const [delivery, setDelivery] = useState<MessageDelivery | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -241,7 +248,8 @@ export function DeliveryPanel({ messageId }: { messageId: string }) {
       </p>
     );
   }
-  if (!delivery) return <p className="body-notice">Loading delivery…</p>;
+  if (!delivery) return hideWhenCaptured ? null : <p className="body-notice">Loading delivery…</p>;
+  if (hideWhenCaptured && delivery.status === 'captured') return null;
   return (
     <section className="delivery" data-testid="delivery-view" aria-label="Delivery">
       <p className="delivery-status">

@@ -135,11 +135,6 @@ export function MessageView(props: {
  * here (the Queue view opens a message on that tab).
  */
 function UnreadableMessage(props: { messageId: string; error: string; children: ReactNode }) {
-  const api = useApi();
-  const delivery = useAsyncValue(
-    () => api.delivery(props.messageId),
-    `delivery:${props.messageId}`,
-  );
   return (
     <article className="message-view" data-testid="message-view" aria-label="Message">
       <div className="message-unreadable">
@@ -148,9 +143,7 @@ function UnreadableMessage(props: { messageId: string; error: string; children: 
         </p>
         {props.children}
       </div>
-      {delivery.status === 'ready' && delivery.value.status !== 'captured' && (
-        <DeliveryPanel messageId={props.messageId} />
-      )}
+      <DeliveryPanel messageId={props.messageId} hideWhenCaptured />
     </article>
   );
 }
