@@ -369,6 +369,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     log(opened.summary);
     await queue.recover();
     await senders.load();
+    // before the queue sends anything, and before it picks the message it tries at once (its
+    // smtp-audit line says what it held)
+    await senders.holdUnheldAtStart();
+    await queue.probeAtStart();
     await retention.apply();
     this.webhooks = await startWebhooks(this.parts);
     if (chaos.enabled) log(chaos.describe());

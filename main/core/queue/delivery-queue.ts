@@ -118,9 +118,8 @@ export class DeliveryQueue {
   }
 
   /**
-   * At start: a recipient that was being sent when the app died is sent again (at-least-once),
-   * and the oldest message that waits for the upstream to answer again is tried at once (see
-   * probeAtStart).
+   * At start: a recipient that was being sent when the app died is sent again (at-least-once).
+   * The start then holds what must not go (suspended senders) and calls probeAtStart.
    */
   async recover(): Promise<void> {
     const event = {
@@ -131,7 +130,6 @@ export class DeliveryQueue {
       if (!record.delivery?.some((r) => r.state === 'sending')) continue;
       await this.ledger.update(record.id, (list) => this.ledger.applyWhere(list, event));
     }
-    await this.probeAtStart();
   }
 
   /**
@@ -140,7 +138,7 @@ export class DeliveryQueue {
    * a failed connection per message while it is still down. One message, the oldest, is tried at
    * once instead; if the upstream takes it, releaseWaiting makes the rest due, through the pool.
    */
-  private async probeAtStart(): Promise<void> {
+  async probeAtStart(): Promise<void> {
     const now = this.options.now();
     const oldest = this.oldestWaiting(now);
     if (!oldest) return;

@@ -10,6 +10,7 @@ import type {
 } from '../../../preload/filter-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { auditValue, type AuditValue } from '../policy/audit-line.js';
+import { crashPoint } from '../queue/crash-point.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { SenderAlertLog } from './alert-log.js';
@@ -63,6 +64,14 @@ export function heldFor(reason: string | undefined): string | null {
   return reason?.startsWith('held: ')
     ? (/ suspended \(([0-9a-f]+)\): /.exec(reason)?.[1] ?? null)
     : null;
+}
+
+/** Whether any of the message's recipients was held at or after `since` (an ISO time). */
+function heldSince(record: MessageRecord, since: string): boolean {
+  const from = Date.parse(since);
+  return (record.delivery ?? []).some((r) =>
+    r.history.some((step) => step.state === 'held' && Date.parse(step.at) >= from),
+  );
 }
 
 export class SenderControlService {
@@ -160,6 +169,37 @@ export class SenderControlService {
     return this.host.hold([record.id], holdReason(covering));
   }
 
+  /**
+   * At start, before the queue sends anything: waiting mail that a suspension covers and never
+   * held. suspend() saves the suspension before the holds of what the sender queued, and the
+   * hold of a message stored during a suspension (holdIfSuspended) is written after it: a kill -9
+   * in between left that mail pending on disk with the suspension in force, and the start sent
+   * it. Mail held since the suspension was made and then released by hand is not held again:
+   * that was the admin's choice.
+   */
+  async holdUnheldAtStart(): Promise<void> {
+    const bySuspension = new Map<SuspensionEntry, string[]>();
+    for (const record of this.host.records()) {
+      const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
+      if (!waiting) continue;
+      const unheld = this.control
+        .coveredBy(record.envelope)
+        .find((entry) => !heldSince(record, entry.Created));
+      if (unheld) bySuspension.set(unheld, [...(bySuspension.get(unheld) ?? []), record.id]);
+    }
+    for (const [entry, ids] of bySuspension) {
+      this.line('suspend-hold', {
+        suspension: entry.ID,
+        kind: entry.Kind,
+        value: entry.Value,
+        held: ids.length,
+        reason:
+          'found waiting at start, never held for this suspension (Relaydesk stopped before the hold was stored)',
+      });
+      await this.host.hold(ids, holdReason(entry));
+    }
+  }
+
   list(): SuspensionEntry[] {
     return this.control.suspensions.list();
   }
@@ -167,6 +207,8 @@ export class SenderControlService {
   /** Suspends at once and holds what the sender has waiting in the queue. */
   async suspend(input: unknown, auto = false): Promise<SuspensionEntry & { Held: string[] }> {
     const entry = await this.control.suspensions.add(input, auto);
+    // saved, its holds not yet (see holdUnheldAtStart)
+    crashPoint('suspension-saved');
     const ids: string[] = [];
     for (const record of this.host.records()) {
       const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
