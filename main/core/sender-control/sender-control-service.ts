@@ -178,6 +178,8 @@ export class SenderControlService {
    * that was the admin's choice.
    */
   async holdUnheldAtStart(): Promise<void> {
+    // the queue is not walked for nothing at every start
+    if (this.list().length === 0) return;
     const bySuspension = new Map<SuspensionEntry, string[]>();
     for (const record of this.host.records()) {
       const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
