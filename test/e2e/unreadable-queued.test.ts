@@ -3,8 +3,9 @@
 // cannot be opened and still gives the message's toolbar (its words say it stays listed until
 // deleted: there was no Delete) and its Delivery, which the record holds without the file (the
 // Queue view opens a message on that tab: it showed only the error). Retry now records an attempt
-// that never left this machine ("none (not sent)") and defers it again, and the banner that blames
-// the upstream stays away.
+// that never left this machine ("none (not sent)", its reply "4.3.0 not sent: …" rather than
+// "no reply …") and defers it again, the banner that blames the upstream stays away, and no Resend
+// is offered (it would read the same missing file).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -71,9 +72,13 @@ describe.skipIf(!chromiumPath)('a queued message whose file is gone, in the read
     await eventually(() => delivery.getByTestId('attempt').count()).toBe(2);
     const last = delivery.getByTestId('attempt').last();
     expect(await last.locator('td[data-label="Upstream"]').innerText()).toBe('none (not sent)');
-    expect(await last.getByTestId('attempt-reply').innerText()).toContain(
-      "4.3.0 not sent: the message's file is missing (ENOENT)",
+    // no reply was lacking: nothing was sent to anyone
+    expect(await last.getByTestId('attempt-reply').innerText()).toMatch(
+      /^4\.3\.0 not sent: the message's file is missing \(ENOENT\)/,
     );
+    // a resend would read the same missing file
+    expect(await delivery.getByRole('button', { name: 'Resend' }).count()).toBe(0);
+    expect(await delivery.getByRole('button', { name: 'Retry now' }).count()).toBe(1);
     expect(await last.getByTestId('transcript').count()).toBe(0);
     // deferred for this message's sake, not the upstream's
     expect(await page.getByTestId('failing-banner').count()).toBe(0);

@@ -12,11 +12,11 @@ import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import {
+  attemptReply,
   attemptTls,
   attemptUpstream,
   dkimKeyName,
   recipientStateLabels,
-  replyLine,
 } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry } from '../queue/queue-groups';
@@ -118,7 +118,7 @@ function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
                     {attemptTls(attempt)}
                   </td>
                   <td className="attempt-free-text" data-label="Reply">
-                    <span data-testid="attempt-reply">{replyLine(attempt.reply)}</span>
+                    <span data-testid="attempt-reply">{attemptReply(attempt)}</span>
                     {/* nothing was signed or said to anyone: the message could not be made */}
                     {!attempt.notSent && (
                       <p className="attempt-signed">
@@ -201,11 +201,14 @@ function QuarantineActions({ messageId, onReleased }: { messageId: string; onRel
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({
   messageId,
-  hideWhenCaptured = false,
+  unreadable = false,
 }: {
   messageId: string;
-  /** Shows nothing for a captured message, which has no delivery (beside an unreadable one). */
-  hideWhenCaptured?: boolean;
+  /**
+   * The message's file cannot be read (the pane beside it says why): nothing is shown for a
+   * captured message, which has no delivery, and no Resend, which would read that file.
+   */
+  unreadable?: boolean;
 }) {
   const api = useApi();
   const [delivery, setDelivery] = useState<MessageDelivery | null>(null);
@@ -248,8 +251,8 @@ export function DeliveryPanel({
       </p>
     );
   }
-  if (!delivery) return hideWhenCaptured ? null : <p className="body-notice">Loading delivery…</p>;
-  if (hideWhenCaptured && delivery.status === 'captured') return null;
+  if (!delivery) return unreadable ? null : <p className="body-notice">Loading delivery…</p>;
+  if (unreadable && delivery.status === 'captured') return null;
   return (
     <section className="delivery" data-testid="delivery-view" aria-label="Delivery">
       <p className="delivery-status">
@@ -274,19 +277,21 @@ export function DeliveryPanel({
               </button>
             );
           })}
-          <span className="resend">
-            <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
-            <input
-              id={resendId}
-              type="text"
-              value={resendTo}
-              placeholder="someone@example.com"
-              onChange={(event) => setResendTo(event.target.value)}
-            />
-            <button type="button" onClick={() => void act('resend', 'Resend')}>
-              Resend
-            </button>
-          </span>
+          {!unreadable && (
+            <span className="resend">
+              <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
+              <input
+                id={resendId}
+                type="text"
+                value={resendTo}
+                placeholder="someone@example.com"
+                onChange={(event) => setResendTo(event.target.value)}
+              />
+              <button type="button" onClick={() => void act('resend', 'Resend')}>
+                Resend
+              </button>
+            </span>
+          )}
         </div>
       )}
       {notice && (

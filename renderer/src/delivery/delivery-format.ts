@@ -19,6 +19,15 @@ export function replyLine(reply: SmtpReplyView): string {
   return [reply.code ?? 'no reply', reply.enhanced, reply.text].filter(Boolean).join(' ');
 }
 
+/**
+ * An attempt's reply as its row says it. One that never left this machine had no reply to
+ * lack: "4.3.0 not sent: the message's file is missing …", not "no reply 4.3.0 not sent: …".
+ */
+export function attemptReply(attempt: Pick<DeliveryAttemptView, 'reply' | 'notSent'>): string {
+  if (!attempt.notSent) return replyLine(attempt.reply);
+  return [attempt.reply.enhanced, attempt.reply.text].filter(Boolean).join(' ');
+}
+
 /** A signing key as DNS names it: `selector._domainkey.domain`. */
 export function dkimKeyName(key: { selector: string; domain: string }): string {
   return `${key.selector}._domainkey.${key.domain}`;

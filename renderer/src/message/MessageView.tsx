@@ -143,7 +143,7 @@ function UnreadableMessage(props: { messageId: string; error: string; children: 
         </p>
         {props.children}
       </div>
-      <DeliveryPanel messageId={props.messageId} hideWhenCaptured />
+      <DeliveryPanel messageId={props.messageId} unreadable />
     </article>
   );
 }
