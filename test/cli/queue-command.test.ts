@@ -15,6 +15,7 @@ import {
   cleanupCliProcesses,
   makeTempDir,
   runCli,
+  sendForQueueId,
   startServe,
   type RunResult,
   type ServeProcess,
@@ -56,20 +57,8 @@ afterAll(async () => {
   await upstream?.close();
 });
 
-async function send(port: number, to: string[], subject: string): Promise<string> {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
-  });
-  try {
-    const info = await transport.sendMail({ from: 'app@sender.example', to, subject, text: 'x' });
-    return /queued as (\S+)/.exec(info.response)?.[1] as string;
-  } finally {
-    transport.close();
-  }
-}
+const send = (port: number, to: string[], subject: string): Promise<string> =>
+  sendForQueueId(port, { from: 'app@sender.example', to, subject });
 
 const delivery = (id: string): Promise<MessageDelivery> =>
   serve.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { join } from 'node:path';
+import nodemailer from 'nodemailer';
 import { madeTempFolder } from './temp-folders.js';
 import { unusedPort as freePort } from './ports.js';
 
@@ -437,4 +438,26 @@ export function tryConnect(port: number): Promise<string> {
       resolve(err.code === 'ECONNREFUSED' ? 'refused' : String(err.code)),
     );
   });
+}
+
+/**
+ * Sends one message over plain SMTP to a relay on 127.0.0.1 (nodemailer) and returns the queue
+ * ID of its `250 … queued as ID`.
+ */
+export async function sendForQueueId(
+  port: number,
+  message: { from: string; to: string | string[]; subject: string; text?: string },
+): Promise<string> {
+  const transport = nodemailer.createTransport({
+    host: '127.0.0.1',
+    port,
+    secure: false,
+    ignoreTLS: true,
+  });
+  try {
+    const info = await transport.sendMail({ text: 'x', ...message });
+    return /queued as (\S+)/.exec(info.response)?.[1] as string;
+  } finally {
+    transport.close();
+  }
 }

@@ -4,10 +4,14 @@
 // queue sends anything; mail the admin released by hand during the suspension stays released.
 // Real parts: `relaydesk serve`, killed by its own SIGKILL at the crash point, a real SMTP client
 // and a real upstream.
-import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueView, SuspensionEntry } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  sendForQueueId,
+  startServe,
+} from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
 import { closedPort, recipientCountingUpstream } from '../helpers/upstream-server.js';
 
@@ -21,21 +25,8 @@ const relayTo = (port: number) => [
   ...['--mode', 'relay', '--relay-host', `127.0.0.1:${port}`, '--relay-security', 'none'],
 ];
 
-/** Sends one message into the relay at `port`; its queue ID. */
-async function send(port: number, from: string, to: string): Promise<string> {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
-  });
-  try {
-    const sent = await transport.sendMail({ from, to, subject: 'weekly report', text: 'x' });
-    return /queued as (\S+)/.exec(sent.response)?.[1] as string;
-  } finally {
-    transport.close();
-  }
-}
+const send = (port: number, from: string, to: string): Promise<string> =>
+  sendForQueueId(port, { from, to, subject: 'weekly report' });
 
 const suspendSender = (value: string) => ({
   method: 'POST',
