@@ -11,7 +11,7 @@
 // folding syncs it: a power loss may then take the .eml (or part of it) while the line stays.
 // kill -9 cannot drop the page cache, so those tests remove or cut the .eml files themselves
 // after the kill, as the power loss would, and a removal made before the kill must stay one.
-import { readdir, readFile, truncate, unlink } from 'node:fs/promises';
+import { mkdir, readdir, readFile, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,6 +22,7 @@ import {
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -190,7 +191,7 @@ const noFolding = { RELAYDESK_TEST_ARRIVALS_COMPACT_AT: String(64 * 1024 * 1024)
 describe('a small message whose bytes are in its journal line', () => {
   // one kill for both cases (a start is ~3 s of CPU): the .eml files the power loss takes or cuts
   // and the messages deleted before the kill are different messages of the same journal
-  it('is whole after a kill -9 even when its .eml is gone or cut short (a power loss), and stays deleted when it was deleted before', async () => {
+  it('is whole after a kill -9 even when its .eml is gone or cut short (a power loss) or a folder stands in its place, and stays deleted when it was deleted before', async () => {
     const dataDir = await makeTempDir();
     const first = await startServe({ dataDir, env: noFolding });
     const sent = [];
@@ -211,6 +212,12 @@ describe('a small message whose bytes are in its journal line', () => {
     // what the page cache had not written yet: two files gone, two cut short, two whole
     for (const { id } of sent.slice(0, 2)) await unlink(join(spool, `${id}.eml`));
     for (const { id } of sent.slice(2, 4)) await truncate(join(spool, `${id}.eml`), 100);
+    // and something outside Relaydesk put a folder where one belongs: the start stopped on it
+    // (EISDIR) and the relay could not start at all
+    const crowded = sent[4]?.id as string;
+    await unlink(join(spool, `${crowded}.eml`));
+    await mkdir(join(spool, `${crowded}.eml`));
+    await writeFile(join(spool, `${crowded}.eml`, 'notes.txt'), 'not ours');
 
     const second = await startServe({ dataDir });
     const page = await second.api<MessagesPage>('/api/v1/messages?limit=100');
@@ -221,10 +228,42 @@ describe('a small message whose bytes are in its journal line', () => {
       expect(detail.Subject).toBe(subject);
       expect(detail.Text.trimEnd().endsWith(endMarker(subject))).toBe(true);
     }
-    expect(second.stdout).toMatch(/4 \.eml file\(s\) written again from their line/);
-    expect(await readdir(join(dataDir, 'quarantine'))).toEqual([]);
+    expect(second.stdout).toMatch(/5 \.eml file\(s\) written again from their line/);
+    // the folder is kept, in the quarantine, with what it held
+    expect(second.stdout).toContain(
+      `spool: moved ${crowded}.eml to quarantine: a folder was where the message's file belongs (EISDIR)`,
+    );
+    expect(await readdir(join(dataDir, 'quarantine'))).toEqual([`${crowded}.eml`]);
+    expect(await readFile(join(dataDir, 'quarantine', `${crowded}.eml`, 'notes.txt'), 'utf8')).toBe(
+      'not ours',
+    );
     const files = await readdir(spool);
     for (const id of deleted) expect(files.filter((f) => f.startsWith(`${id}.`))).toEqual([]);
     await second.stop();
+  });
+
+  it('is written again from its line when the folding finds a folder in its place, and the folding and the stop go on', async () => {
+    const dataDir = await makeTempDir();
+    // a folding every few messages
+    const server = await startServe({
+      dataDir,
+      env: { RELAYDESK_TEST_ARRIVALS_COMPACT_AT: '6000' },
+    });
+    const crowded = await sendOne(server.smtp.port, 0);
+    const eml = join(dataDir, 'spool', `${crowded.id}.eml`);
+    await unlink(eml);
+    await mkdir(eml);
+    // the foldings that come: each one failed on that folder (EISDIR), so the journal and the
+    // records waiting for their sidecars grew, the stop failed, and so did the next start
+    for (let n = 1; n < 12; n++) await sendOne(server.smtp.port, n);
+    await eventually(() => server.stdout).toContain(
+      `spool: moved ${crowded.id}.eml to quarantine: a folder was where the message's file belongs (EISDIR)`,
+    );
+    const detail = await server.api<MessageDetail>(`/api/v1/message/${crowded.id}`);
+    expect(detail.Text.trimEnd().endsWith(endMarker(crowded.subject))).toBe(true);
+    expect(server.stdout).not.toMatch(/folding into the sidecars failed/);
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    expect(server.stderr).not.toMatch(/error while stopping/);
+    expect(await readdir(join(dataDir, 'arrivals'))).toEqual([]);
   });
 });

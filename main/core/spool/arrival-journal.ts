@@ -92,6 +92,8 @@ export interface ArrivalJournalOptions {
    * that intake and its .eml: at start, when a crash came before the journal was folded.
    */
   complete: ArrivalCompleter;
+  /** Moves a file of the messages folder (by name) to the quarantine folder, saying why. */
+  quarantine(file: string, reason: string): Promise<void>;
   compactAt?: number;
 }
 
@@ -185,7 +187,7 @@ export class ArrivalJournal {
     // synced (a kill -9 leaves it whole in the page cache, which a power loss then would not)
     await eachInFlight([...records], foldConcurrencyAtStop, async ([id, record]) => {
       if (record.raw === undefined) return;
-      if (await restoreEml(this.emlPath(id), record.raw)) rewritten++;
+      if (await restoreEml(this.emlPath(id), record.raw, () => this.moveAside(id))) rewritten++;
     });
     const toWrite: [string, JournalRecord][] = [];
     for (const [id, record] of records) {
@@ -380,9 +382,14 @@ export class ArrivalJournal {
       if (generation < foldedBelow) toSync.push([id, generation]);
     const syncing = eachInFlight(toSync, concurrency, async ([id]) => {
       const path = this.emlPath(id);
-      if (this.options.writer)
-        await this.options.writer.datasync(path, { background: this.foldBehindArrivals });
-      else await datasyncFile(path);
+      try {
+        if (this.options.writer)
+          await this.options.writer.datasync(path, { background: this.foldBehindArrivals });
+        else await datasyncFile(path);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EISDIR') throw err;
+        await this.restoreFromFoldedLine(id);
+      }
       syncedEmls++;
     });
     // said when awaited, after the sidecars
@@ -421,6 +428,30 @@ export class ArrivalJournal {
       if (this.rawLines.get(id) === generation) this.rawLines.delete(id);
   }
 
+  /**
+   * A folder (made outside Relaydesk) where a message's .eml belongs, found when the folding
+   * syncs it: moved to quarantine, and the .eml written again from its line in the journal being
+   * folded. Left failing, every folding after it failed too, the journal and the records waiting
+   * in memory grew until the stop, which failed, and the start after it did not get past it.
+   */
+  private async restoreFromFoldedLine(id: string): Promise<void> {
+    let raw: Buffer | undefined;
+    for (const json of await this.file.foldingRecords()) {
+      const record = parseRecord(json);
+      if (record && 'raw' in record && record.id === id && record.raw) raw = record.raw;
+    }
+    if (!raw)
+      throw new Error(`${id}.eml is a folder and its bytes are not in the arrivals journal`);
+    await restoreEml(this.emlPath(id), raw, () => this.moveAside(id));
+  }
+
+  private moveAside(id: string): Promise<void> {
+    return this.options.quarantine(
+      `${id}.eml`,
+      "a folder was where the message's file belongs (EISDIR); the message was written again from the arrivals journal",
+    );
+  }
+
   /** At a clean stop: everything folded into the sidecars, no journal left behind. */
   async close(): Promise<void> {
     if (!this.file.isOpen) return;
@@ -454,12 +485,19 @@ async function soundSidecar(path: string): Promise<boolean> {
 
 /**
  * Makes a message's .eml the bytes its line carries, on disk: written again unless it is whole
- * already, then synced. True when it was written again.
+ * already, then synced. True when it was written again. A folder in its place (something outside
+ * Relaydesk made it) is moved aside by `notAFile` first: it kept the relay from starting at all.
  */
-async function restoreEml(path: string, raw: Buffer): Promise<boolean> {
-  const onDisk = await readFile(path).catch((err: NodeJS.ErrnoException) => {
+async function restoreEml(
+  path: string,
+  raw: Buffer,
+  notAFile: () => Promise<void>,
+): Promise<boolean> {
+  const onDisk = await readFile(path).catch(async (err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return null;
-    throw err;
+    if (err.code !== 'EISDIR') throw err;
+    await notAFile();
+    return null;
   });
   if (onDisk && onDisk.equals(raw)) {
     await datasyncFile(path);

@@ -101,31 +101,41 @@ export class JournalFile {
   async leftOver(): Promise<string[]> {
     await makeFolder(this.dir);
     const records: string[] = [];
-    for (const path of [this.compactingPath, this.activePath]) {
-      let text: string;
-      try {
-        text = await readFile(path, 'utf8');
-      } catch (err) {
-        ignoreMissing(err as NodeJS.ErrnoException);
+    for (const path of [this.compactingPath, this.activePath])
+      records.push(...(await this.recordsIn(path)));
+    return records;
+  }
+
+  /** The JSON of every sound record in the journal being folded (none when there is none). */
+  foldingRecords(): Promise<string[]> {
+    return this.recordsIn(this.compactingPath);
+  }
+
+  private async recordsIn(path: string): Promise<string[]> {
+    const records: string[] = [];
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      ignoreMissing(err as NodeJS.ErrnoException);
+      return records;
+    }
+    const lines = text.split('\n');
+    // a complete file ends with a newline: the last piece is then empty
+    const last = lines.pop() ?? '';
+    if (last !== '') lines.push(last);
+    for (const [i, line] of lines.entries()) {
+      const json = journalLineJson(line);
+      if (json !== null) {
+        records.push(json);
         continue;
       }
-      const lines = text.split('\n');
-      // a complete file ends with a newline: the last piece is then empty
-      const last = lines.pop() ?? '';
-      if (last !== '') lines.push(last);
-      for (const [i, line] of lines.entries()) {
-        const json = journalLineJson(line);
-        if (json !== null) {
-          records.push(json);
-          continue;
-        }
-        const torn = i === lines.length - 1 && last !== '';
-        this.log(
-          torn
-            ? `${this.label} journal: ignored a torn last record (${line.length} bytes) in ${path}`
-            : `${this.label} journal: ignored a damaged record (line ${i + 1}) in ${path}`,
-        );
-      }
+      const torn = i === lines.length - 1 && last !== '';
+      this.log(
+        torn
+          ? `${this.label} journal: ignored a torn last record (${line.length} bytes) in ${path}`
+          : `${this.label} journal: ignored a damaged record (line ${i + 1}) in ${path}`,
+      );
     }
     return records;
   }

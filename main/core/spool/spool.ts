@@ -77,6 +77,10 @@ export class Spool {
       log: (line) => this.log(line),
       folder: () => this.folder,
       inOrder: (id, work) => this.inOrder(id, work),
+      quarantine: async (file, reason) => {
+        await this.quarantine(file, reason, []);
+        this.log(`spool: moved ${file} to quarantine: ${reason}`);
+      },
       writer,
       complete: async (intake, raw) => {
         if (!this.completer) throw new SpoolError('the spool was opened without a record builder');
