@@ -443,3 +443,50 @@ describe('a damaged settings.json in the data folder', () => {
     expect(await readFile(path, 'utf8')).toBe(damaged);
   });
 });
+
+describe('a damaged suspensions.json in the data folder', () => {
+  // the suspended senders are in that file (README: edited by hand too): a start without them
+  // would let them send, so serve refuses, naming the file, the entry and the fix; it said only
+  // "Expected double-quoted property name in JSON at position 33", or "Value: … is not an IP
+  // address" with no word of where
+  const saved = (entry: Record<string, unknown>) =>
+    JSON.stringify({
+      version: 1,
+      suspensions: [
+        {
+          ID: 'a1b2c3',
+          Kind: 'ip',
+          Value: '192.0.2.7',
+          Reason: 'hacked',
+          Created: '2026-12-05T10:00:00.000Z',
+          Auto: false,
+          ...entry,
+        },
+      ],
+    });
+
+  async function refusal(text: string): Promise<{ line: string; path: string }> {
+    const data = await makeTempDir();
+    const path = join(data, 'suspensions.json');
+    await writeFile(path, text);
+    return { line: await serve(['--data', data]), path };
+  }
+
+  it('invalid JSON: where, and the fix', async () => {
+    const { line, path } = await refusal('{"suspensions": [ {"Kind": "ip", }\n');
+    expect(line).toBe(
+      `suspensions: ${JSON.stringify(path)} is not valid JSON at line 1, column 32: found "," before "}"; remove the trailing comma (or remove the file to start with no sender suspended)`,
+    );
+  });
+
+  it('an entry whose value does not fit its kind, or whose kind is unknown, by its index', async () => {
+    const value = await refusal(saved({ Value: '300.1.1.1' }));
+    expect(value.line).toBe(
+      `suspensions: ${JSON.stringify(value.path)}: suspensions[0].Value: "300.1.1.1" is not an IP address; give one such as 192.0.2.7 or 2001:db8::7 (or use Kind "cidr" for a range); fix or remove that entry`,
+    );
+    const kind = await refusal(saved({ Kind: 'domain' }));
+    expect(kind.line).toBe(
+      `suspensions: ${JSON.stringify(kind.path)}: suspensions[0].Kind: "domain" is not valid; use "ip", "cidr", "user" or "sender"; fix or remove that entry`,
+    );
+  });
+});

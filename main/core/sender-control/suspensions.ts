@@ -12,6 +12,7 @@ import {
   parseAddressPattern,
   type AddressPattern,
 } from '../routing-rules/index.js';
+import { parseJsonText } from '../settings/json-mistake.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
 import { userPatternProblem } from './user-pattern.js';
 
@@ -144,6 +145,24 @@ function senderMatchesSomething(value: string): void {
   if (fix) throw new SuspensionInputError(`Value: ${JSON.stringify(value)} ${fix}`);
 }
 
+/** A suspension as saved, its fields checked (compile checks the value against its kind). */
+function savedEntry(item: unknown): Suspension {
+  const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+  if (!suspensionKinds.includes(entry.Kind as Suspension['Kind'])) {
+    throw new SuspensionInputError(
+      `Kind: ${JSON.stringify(entry.Kind ?? null)} is not valid; use "ip", "cidr", "user" or "sender"`,
+    );
+  }
+  for (const field of ['ID', 'Value', 'Reason', 'Created'] as const) {
+    if (typeof entry[field] !== 'string') {
+      throw new SuspensionInputError(
+        `${field}: ${JSON.stringify(entry[field] ?? null)} is not text; give it as a string`,
+      );
+    }
+  }
+  return { ...(entry as unknown as Suspension), Auto: entry.Auto === true };
+}
+
 export class SuspensionStore {
   private entries: Compiled[] = [];
   private readonly path: string;
@@ -155,16 +174,44 @@ export class SuspensionStore {
     this.path = join(dataDir, 'suspensions.json');
   }
 
+  /**
+   * Reads the saved suspensions. One that cannot be read stops the start, naming the file, the
+   * entry and the fix: starting without them would let a suspended sender send (the file is the
+   * README's to edit by hand, and a hand edit is where a typo comes from).
+   */
   async load(): Promise<void> {
     let text: string;
     try {
       text = await readFile(this.path, 'utf8');
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return;
+      throw new Error(
+        `suspensions: ${JSON.stringify(this.path)} cannot be read (${code ?? (err as Error).message}); ${code === 'EISDIR' ? 'something other than a file is in its place: move it away' : 'let the user running Relaydesk read and write it'}`,
+        { cause: err },
+      );
     }
-    const parsed = JSON.parse(text) as { suspensions?: Suspension[] };
-    this.entries = (parsed.suspensions ?? []).map(compile);
+    const read = parseJsonText(text);
+    // removing it is the other way out, not the advice: it lifts every suspension
+    const orRemove = 'or remove the file to start with no sender suspended';
+    if (!read.ok)
+      throw new Error(`suspensions: ${JSON.stringify(this.path)} is ${read.problem} (${orRemove})`);
+    const list = (read.value as { suspensions?: unknown } | null)?.suspensions ?? [];
+    if (!Array.isArray(list)) {
+      throw new Error(
+        `suspensions: ${JSON.stringify(this.path)}: "suspensions" is not a list; make it one (${orRemove})`,
+      );
+    }
+    this.entries = list.map((item: unknown, i) => {
+      try {
+        return compile(savedEntry(item));
+      } catch (err) {
+        throw new Error(
+          `suspensions: ${JSON.stringify(this.path)}: suspensions[${i}].${(err as Error).message}; fix or remove that entry`,
+          { cause: err },
+        );
+      }
+    });
   }
 
   private async save(): Promise<void> {
