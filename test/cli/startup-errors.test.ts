@@ -1,7 +1,7 @@
 // Each way `relaydesk serve` can refuse to start gives exactly one line on stderr, starting with
 // `relaydesk: `, naming the flag, variable or settings key and what is allowed, with no stack
 // trace, and a non-zero exit code; it never prints the ready line.
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -488,5 +488,17 @@ describe('a damaged suspensions.json in the data folder', () => {
     expect(kind.line).toBe(
       `suspensions: ${JSON.stringify(kind.path)}: suspensions[0].Kind: "domain" is not valid; use "ip", "cidr", "user" or "sender"; fix or remove that entry`,
     );
+  });
+
+  it('a folder in the place of a data file: which file, and the fix', async () => {
+    // a read's own error named no file: "EISDIR: illegal operation on a directory, read"
+    for (const file of ['suspensions.json', join('arrivals', 'journal.log')]) {
+      const data = await makeTempDir();
+      await mkdir(join(data, file), { recursive: true });
+      const what = file === 'suspensions.json' ? 'suspensions' : 'arrivals journal';
+      expect(await serve(['--data', data])).toBe(
+        `${what}: ${JSON.stringify(join(data, file))} cannot be read (EISDIR); something other than a file is in its place: move it away`,
+      );
+    }
   });
 });

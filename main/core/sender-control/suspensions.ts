@@ -14,6 +14,7 @@ import {
 } from '../routing-rules/index.js';
 import { parseJsonText } from '../settings/json-mistake.js';
 import { writeFilesDurably } from '../spool/durable-file.js';
+import { unreadableDataFile } from '../spool/unreadable-data-file.js';
 import { userPatternProblem } from './user-pattern.js';
 
 export type SuspensionKind = SuspensionEntry['Kind'];
@@ -186,10 +187,7 @@ export class SuspensionStore {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') return;
-      throw new Error(
-        `suspensions: ${JSON.stringify(this.path)} cannot be read (${code ?? (err as Error).message}); ${code === 'EISDIR' ? 'something other than a file is in its place: move it away' : 'let the user running Relaydesk read and write it'}`,
-        { cause: err },
-      );
+      throw unreadableDataFile('suspensions', this.path, err);
     }
     const read = parseJsonText(text);
     // removing it is the other way out, not the advice: it lifts every suspension

@@ -11,6 +11,7 @@
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { unreadableDataFile } from './unreadable-data-file.js';
 import { crashesNext, crashPoint } from '../queue/crash-point.js';
 import { removeCrashLeftovers } from './crash-leftovers.js';
 import {
@@ -117,8 +118,9 @@ export class JournalFile {
     try {
       text = await readFile(path, 'utf8');
     } catch (err) {
-      ignoreMissing(err as NodeJS.ErrnoException);
-      return records;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') return records;
+      throw unreadableDataFile(`${this.label} journal`, path, err);
     }
     const lines = text.split('\n');
     // a complete file ends with a newline: the last piece is then empty
