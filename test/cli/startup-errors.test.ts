@@ -492,10 +492,15 @@ describe('a damaged suspensions.json in the data folder', () => {
 
   it('a folder in the place of a data file: which file, and the fix', async () => {
     // a read's own error named no file: "EISDIR: illegal operation on a directory, read"
-    for (const file of ['suspensions.json', join('arrivals', 'journal.log')]) {
+    const files = {
+      'suspensions.json': 'suspensions',
+      [join('arrivals', 'journal.log')]: 'arrivals journal',
+      // rebuilt from the sidecars when damaged, but a folder is not the index's to remove
+      'index.sqlite': 'index',
+    };
+    for (const [file, what] of Object.entries(files)) {
       const data = await makeTempDir();
       await mkdir(join(data, file), { recursive: true });
-      const what = file === 'suspensions.json' ? 'suspensions' : 'arrivals journal';
       expect(await serve(['--data', data])).toBe(
         `${what}: ${JSON.stringify(join(data, file))} cannot be read (EISDIR); something other than a file is in its place: move it away`,
       );

@@ -32,6 +32,7 @@ import {
 } from './index-list-queries.js';
 import { headerSearchWords, indexRow, recordJson } from './index-row.js';
 import { cleanSearchWord } from '../search/search-words.js';
+import { unreadableDataFile } from '../spool/unreadable-data-file.js';
 import { deleteRow, insertRow, prepareStatements, type Statements } from './index-statements.js';
 import { HeldRecords } from './held-records.js';
 import { RowFigures } from './row-figures.js';
@@ -123,7 +124,12 @@ export class MessageIndex {
       this.db = null;
       this.statements = null;
       removeDatabase(path);
-      ownerOnlyDatabase(path);
+      try {
+        ownerOnlyDatabase(path);
+      } catch (failure) {
+        // a folder in its place (removeDatabase leaves one be): the open's own error gave no fix
+        throw unreadableDataFile('index', path, failure);
+      }
       this.use(createDatabase(new Sqlite(path)), path);
     }
     return { rebuildReason, uncleanStop, ...(spoolStamp === undefined ? {} : { spoolStamp }) };
