@@ -494,6 +494,7 @@ describe('a damaged suspensions.json in the data folder', () => {
     // a read's own error named no file: "EISDIR: illegal operation on a directory, read"
     const files = {
       'suspensions.json': 'suspensions',
+      'users.json': 'users',
       [join('arrivals', 'journal.log')]: 'arrivals journal',
       // rebuilt from the sidecars when damaged, but a folder is not the index's to remove
       'index.sqlite': 'index',

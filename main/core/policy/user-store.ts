@@ -9,6 +9,7 @@ import { fileSignature } from '../settings/file-signature.js';
 import { makeFolder } from '../spool/durable-file.js';
 import { dirname, join } from 'node:path';
 import { writeFilesDurably } from '../spool/durable-file.js';
+import { unreadableDataFile } from '../spool/unreadable-data-file.js';
 import { hashPassword, isPasswordHash, verifyPassword } from './password-hash.js';
 
 export const usersFileName = 'users.json';
@@ -180,7 +181,10 @@ export class UserStore {
       return;
     }
     if (signature === this.seen) return;
-    const read = parseUsersFile(await readFile(this.path, 'utf8'), this.path);
+    const text = await readFile(this.path, 'utf8').catch((err: unknown) => {
+      throw unreadableDataFile('users', this.path, err);
+    });
+    const read = parseUsersFile(text, this.path);
     this.users = read.users;
     this.skipped = read.skipped;
     this.seen = signature;
