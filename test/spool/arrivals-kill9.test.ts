@@ -19,6 +19,7 @@ import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js'
 import {
   cleanupCliProcesses,
   makeTempDir,
+  sendForQueueId,
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
@@ -163,26 +164,15 @@ describe('kill -9 at each step of an arrival, one after another on one data fold
 });
 
 async function sendOne(port: number, n: number): Promise<{ id: string; subject: string }> {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
+  const subject = `carried ${n}`;
+  const id = await sendForQueueId(port, {
+    from: `sender${n}@example.test`,
+    to: `rcpt${n}@example.test`,
+    subject,
+    text: `${'a line of the body\r\n'.repeat(30)}${endMarker(subject)}`,
   });
-  try {
-    const subject = `carried ${n}`;
-    const info = (await transport.sendMail({
-      from: `sender${n}@example.test`,
-      to: `rcpt${n}@example.test`,
-      subject,
-      text: `${'a line of the body\r\n'.repeat(30)}${endMarker(subject)}`,
-    })) as { response: string };
-    const id = /queued as ([0-9a-z]+)/.exec(info.response)?.[1];
-    if (!id) throw new Error(`no ID in ${info.response}`);
-    return { id, subject };
-  } finally {
-    transport.close();
-  }
+  if (!id) throw new Error(`no queue ID for ${subject}`);
+  return { id, subject };
 }
 
 // no folding while the test runs: every message is in the journal only, its .eml unsynced
