@@ -7,11 +7,17 @@
 // With --require-auth and no valid user left the relay starts all the same, saying every client
 // is refused until one is added: the users file is re-read while it runs, so fixing the entry (or
 // `relaydesk user passwd`) lets clients in without a restart, as for a relay with no users yet.
-import { readFile, writeFile } from 'node:fs/promises';
+//
+// A users file that cannot be read at all while the relay runs (a hand edit that broke its JSON,
+// a folder in its place) refuses every client with 421 until it is put right; the log says why,
+// with the file and the fix (it said "smtp: users: EISDIR: illegal operation on a directory,
+// read", naming no file), and the clients come back without a restart.
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
-import { greetedSession, plainToken } from '../helpers/smtp-wire.js';
+import { eventually } from '../helpers/eventually.js';
+import { greetedSession, plainToken, SmtpWire } from '../helpers/smtp-wire.js';
 
 afterEach(cleanupCliProcesses);
 
@@ -104,4 +110,36 @@ describe('an SMTP users file with entries that cannot log in', () => {
       'exposure: --require-auth is on but there are no SMTP users: every client is refused until you add one (relaydesk user add NAME)',
     );
   }, 60_000);
+
+  it('that becomes unreadable while the relay runs: clients get 421 with the file and the fix in the log, and come back once it is put right', async () => {
+    const dataDir = await makeTempDir();
+    const path = await usersFileWith(dataDir, []);
+    const serve = await startServe({ dataDir, args: ['--require-auth'] });
+    const good = await readFile(path, 'utf8');
+    // a hand edit that broke it, then a folder in its place
+    await writeFile(path, good.replace('"users"', 'users'));
+    // the connection check reads the file again at most once a second
+    const greeting = async (): Promise<string> => {
+      const wire = await SmtpWire.connect(serve.smtp.port);
+      const reply = await wire.reply();
+      wire.close();
+      return reply;
+    };
+    await eventually(greeting, 5_000).toMatch(/^421 4\.3\.0 /);
+    await eventually(() => serve.stdout).toContain(
+      `smtp: clients are refused (421) until the users file can be read: ${path} is not valid JSON`,
+    );
+    await rm(path);
+    await mkdir(path);
+    // each connection reads it again (a second after the last read)
+    await eventually(async () => (await greeting()) && serve.stdout, 5_000).toContain(
+      `smtp: clients are refused (421) until the users file can be read: users: ${JSON.stringify(path)} cannot be read (EISDIR); something other than a file is in its place: move it away`,
+    );
+    await rm(path, { recursive: true });
+    await writeFile(path, good);
+    await eventually(greeting, 5_000).toMatch(/^220 /);
+    const wire = await greetedSession(serve.smtp.port);
+    expect(await wire.command(`AUTH PLAIN ${plainToken('ada', 'ada-password-1')}`)).toMatch(/^235/);
+    wire.close();
+  });
 });

@@ -206,7 +206,10 @@ export class SmtpAdmission {
         callback(refusal ? new SmtpRefusal(refusal.code, refusal.message) : null);
       },
       (err: Error) => {
-        this.events.log(`smtp: users: ${err.message}`);
+        // why every client now gets a 421: the file is re-read at the next connection
+        this.events.log(
+          `smtp: clients are refused (421) until the users file can be read: ${err.message}`,
+        );
         callback(new SmtpRefusal(421, '4.3.0 Service not available, try again later'));
       },
     );

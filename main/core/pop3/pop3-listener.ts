@@ -124,7 +124,7 @@ export class Pop3Listener {
         });
       },
       (err: Error) => {
-        this.log(`pop3: users: ${err.message}`);
+        this.log(`pop3: clients are refused until the users file can be read: ${err.message}`);
         refuse('users file unreadable', '[SYS/TEMP] not available; try again later');
       },
     );
