@@ -70,6 +70,10 @@ describe.skipIf(!chromiumPath)('a queued message whose file is gone, in the read
     await eventually(() => delivery.getByTestId('attempt').count()).toBe(1);
     await delivery.getByRole('button', { name: 'Retry now' }).click();
     await eventually(() => delivery.getByTestId('attempt').count()).toBe(2);
+    // not "done.": the retry only made it due, and that attempt failed again
+    expect(await delivery.getByRole('status').innerText()).toBe(
+      'Retry now: due now; the attempt shows below once made.',
+    );
     const last = delivery.getByTestId('attempt').last();
     expect(await last.locator('td[data-label="Upstream"]').innerText()).toBe('none (not sent)');
     // no reply was lacking: nothing was sent to anyone

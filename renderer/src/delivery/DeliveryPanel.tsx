@@ -237,7 +237,12 @@ export function DeliveryPanel({
     try {
       const to = action === 'resend' ? resendTo.split(/[\s,;]+/).filter(Boolean) : undefined;
       await runQueueAction(api, action, [messageId], to);
-      setNotice(`${label}: done.`);
+      // "Retry now: done." read as a delivery done, above an attempt that failed again
+      setNotice(
+        action === 'retry'
+          ? 'Retry now: due now; the attempt shows below once made.'
+          : `${label}: done.`,
+      );
     } catch (failure) {
       setNotice(`${label} failed: ${serverWords(failure)}`);
     }
