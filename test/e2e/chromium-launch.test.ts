@@ -1,5 +1,6 @@
 // The tests' Chromium opens a browser context without the omnibox popup's WebUI pages (a renderer
-// of their own per window, ~1.3 s of CPU per context) and keeps the features Playwright turns off:
+// of their own per window, ~1.3 s of CPU per context) or a spare renderer, and keeps the features
+// Playwright turns off:
 // Chromium reads only the last --disable-features, so the two lists must be one switch.
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ describe('how the tests launch Chromium', () => {
   });
 
   it.skipIf(!chromiumPath)(
-    "opens a context without the omnibox popup's pages, Playwright's features still off",
+    "opens a context without the omnibox popup's pages or a spare renderer, Playwright's features still off",
     async () => {
       const browser = await chromium.launch(chromiumLaunchOptions(chromiumPath as string));
       try {
@@ -34,6 +35,11 @@ describe('how the tests launch Chromium', () => {
           [],
         );
         expect(await page.locator('h1').textContent()).toBe('Inbox');
+        // the page's renderer and no spare one started ahead for a next page
+        const { processInfo } = (await cdp.send('SystemInfo.getProcessInfo')) as {
+          processInfo: Array<{ type: string }>;
+        };
+        expect(processInfo.filter((p) => p.type === 'renderer')).toHaveLength(1);
 
         // the browser's own account of how it was started
         await page.goto('chrome://version');
