@@ -215,9 +215,19 @@ export interface WebhookLogView {
 /** Events on the WebSocket `/api/events`, in Mailpit's `{Type, Data}` form. */
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
+  /**
+   * `Status`: the message's delivery status changed. `Attempts`: a delivery attempt was made that
+   * left the status as it was (deferred again), the message's count of attempts now.
+   */
   | {
       Type: 'update';
-      Data: { ID: string; Read?: boolean; Tags?: string[]; Status?: MessageStatus };
+      Data: {
+        ID: string;
+        Read?: boolean;
+        Tags?: string[];
+        Status?: MessageStatus;
+        Attempts?: number;
+      };
     }
   /**
    * `Oldest`: the IDs are the oldest messages of all (pruning at the cap), so the last rows of the

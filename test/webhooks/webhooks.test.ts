@@ -222,6 +222,60 @@ describe('webhooks', () => {
     });
   });
 
+  it('tells of an attempt that defers again as an update with Attempts, and posts no delivery webhook for it', async () => {
+    const receiver = await startReceiver();
+    const later = 'later@rcpt.example';
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { [later]: { code: 451, text: '4.7.1 Greylisted, try again later' } } },
+    });
+    relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      webhookUrls: [receiver.url],
+    });
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+    const updates: Array<Record<string, unknown>> = [];
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as { Type: string; Data: Record<string, unknown> };
+      if (event.Type === 'update') updates.push(event.Data);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    try {
+      const id = await send('Greylisted with hooks', later);
+      const attempts = async () =>
+        (
+          await (relay as TestRelaydesk).api<{
+            recipients: Array<{ state: string; attempts: unknown[] }>;
+          }>(`/api/v1/message/${id}/delivery`)
+        ).recipients[0];
+      await expect.poll(async () => (await attempts())?.state).toBe('deferred');
+      const attemptUpdates = () =>
+        updates.filter((u) => u['ID'] === id && u['Attempts'] !== undefined);
+      // queued before it, queued (deferred) after it
+      await expect.poll(attemptUpdates).toEqual([{ ID: id, Attempts: 1 }]);
+      const hooksBefore = receiver.hooks.length;
+
+      // retried from elsewhere (relaydesk queue retry): greylisted again, still queued
+      await relay.api('/api/v1/queue/retry', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [id] }),
+      });
+      await expect.poll(async () => (await attempts())?.attempts.length).toBe(2);
+      await expect.poll(attemptUpdates).toEqual([
+        { ID: id, Attempts: 1 },
+        { ID: id, Attempts: 2 },
+      ]);
+      // the status did not change: a webhook receiver hears nothing of it (nor of the retry)
+      expect(receiver.hooks.slice(hooksBefore)).toEqual([]);
+      expect((await deliveries()).length).toBe(hooksBefore);
+    } finally {
+      socket.close();
+    }
+  });
+
   it('keeps its queue bounded: beyond the limit the oldest waiting webhook is dropped', async () => {
     const hanging = await startReceiver();
     hanging.answer = () => null;

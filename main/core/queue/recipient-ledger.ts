@@ -75,6 +75,12 @@ export class RecipientLedger {
     const saved = this.options.store.save(record, passing, replaced);
     const after = messageStatus(record.delivery);
     if (after !== before) this.publishStatus(id, after);
+    else {
+      // an attempt that left the status as it was (deferred again, one recipient of several
+      // done): the GUI's Delivery tab and queue show it only if told
+      const attempts = attemptCount(record.delivery);
+      if (attempts > attemptCount(replaced)) this.publishAttempts(id, attempts);
+    }
     return { record, saved };
   }
 
@@ -83,4 +89,13 @@ export class RecipientLedger {
     // Read/Tags ignore the extra field
     this.options.publish({ Type: 'update', Data: { ID: id, Status: status } });
   }
+
+  /** No Status: the status did not change, so no delivery webhook is due (webhook-events.ts). */
+  private publishAttempts(id: string, attempts: number): void {
+    this.options.publish({ Type: 'update', Data: { ID: id, Attempts: attempts } });
+  }
+}
+
+function attemptCount(recipients: readonly RecipientDelivery[] | undefined): number {
+  return (recipients ?? []).reduce((sum, r) => sum + r.attempts.length, 0);
 }

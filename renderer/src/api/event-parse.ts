@@ -30,7 +30,8 @@ function isUpdate(value: unknown): value is UpdateData {
     isRecord(value) &&
     typeof value.ID === 'string' &&
     (value.Read === undefined || typeof value.Read === 'boolean') &&
-    (value.Tags === undefined || isStringArray(value.Tags))
+    (value.Tags === undefined || isStringArray(value.Tags)) &&
+    (value.Attempts === undefined || typeof value.Attempts === 'number')
   );
 }
 
