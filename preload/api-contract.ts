@@ -216,8 +216,9 @@ export interface WebhookLogView {
 export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
   /**
-   * `Status`: the message's delivery status changed. `Attempts`: a delivery attempt was made that
-   * left the status as it was (deferred again), the message's count of attempts now.
+   * `Status`: the message's delivery status changed. `Attempts` and `Sending`: with the status as
+   * it was, an attempt began or ended (deferred again): the message's count of attempts made and
+   * of recipients in an attempt now.
    */
   | {
       Type: 'update';
@@ -227,6 +228,7 @@ export type RelaydeskEvent =
         Tags?: string[];
         Status?: MessageStatus;
         Attempts?: number;
+        Sending?: number;
       };
     }
   /**

@@ -1,12 +1,13 @@
 // An attempt that leaves a message deferred, made while the GUI shows it, in Chromium against the
 // real headless server, with mail sent over SMTP and a real upstream that keeps refusing it for a
 // while: the Delivery tab lists the new attempt and the Queue view gives its reply, as they do
-// for an attempt that relays it. The relay told the GUI only of changes of a message's status,
+// for an attempt that relays it, and the Queue view shows an attempt under way under Sending. The relay told the GUI only of changes of a message's status,
 // so an attempt that failed again showed up in neither until something else changed (the retry
 // here comes from elsewhere, as `relaydesk queue retry` or the message's retry time would).
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
+import { startSilentHost } from '../helpers/silent-host.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually, waitFor } from './browser.js';
@@ -56,7 +57,8 @@ describe.skipIf(!chromiumPath)('an attempt that defers a message again, while it
 
   afterAll(async () => {
     await gui?.close();
-    await upstream?.close();
+    // the last test closed it to listen on its port
+    await upstream?.close().catch(() => undefined);
   });
 
   it('the Delivery tab lists the new attempt and its reply', async () => {
@@ -85,6 +87,31 @@ describe.skipIf(!chromiumPath)('an attempt that defers a message again, while it
     await eventually(() => entry.getByTestId('queue-why').innerText()).toContain(
       '4.2.0 Try again in an hour',
     );
+  });
+
+  it('the Queue view shows it under Sending while an attempt is under way', async () => {
+    const entry = page.locator(`[data-testid="queue-entry"][data-address="${TO}"]`);
+    await eventually(() => entry.getAttribute('data-state')).toBe('deferred');
+    // the upstream now takes the connection and says nothing: the attempt stays under way
+    const port = upstream.port;
+    await upstream.close();
+    const silent = await startSilentHost(port);
+    try {
+      await retryFromElsewhere();
+      await waitFor('the attempt connected', () => silent.sockets.length > 0);
+      await eventually(() => entry.getAttribute('data-state')).toBe('sending');
+      expect(await page.getByRole('heading', { name: /^Sending/ }).count()).toBe(1);
+      // no next try while one is under way, so nothing before the count
+      expect(await entry.locator('.queue-next').innerText()).toBe('3 attempts');
+      await page.screenshot({ path: `${screenshots}/queue-sending-light.png` });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: `${screenshots}/queue-sending-dark.png` });
+      await page.emulateMedia({ colorScheme: 'light' });
+      silent.answer('421 4.3.2 Shutting down, try again later');
+      await eventually(() => entry.getAttribute('data-state')).toBe('deferred');
+    } finally {
+      await silent.close();
+    }
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -222,7 +222,7 @@ describe('webhooks', () => {
     });
   });
 
-  it('tells of an attempt that defers again as an update with Attempts, and posts no delivery webhook for it', async () => {
+  it('tells of an attempt that begins, or defers again, as an update with Attempts and Sending, and posts no delivery webhook for it', async () => {
     const receiver = await startReceiver();
     const later = 'later@rcpt.example';
     const server = await upstream({
@@ -254,7 +254,10 @@ describe('webhooks', () => {
       const attemptUpdates = () =>
         updates.filter((u) => u['ID'] === id && u['Attempts'] !== undefined);
       // queued before it, queued (deferred) after it
-      await expect.poll(attemptUpdates).toEqual([{ ID: id, Attempts: 1 }]);
+      await expect.poll(attemptUpdates).toEqual([
+        { ID: id, Attempts: 0, Sending: 1 },
+        { ID: id, Attempts: 1, Sending: 0 },
+      ]);
       const hooksBefore = receiver.hooks.length;
 
       // retried from elsewhere (relaydesk queue retry): greylisted again, still queued
@@ -265,8 +268,10 @@ describe('webhooks', () => {
       });
       await expect.poll(async () => (await attempts())?.attempts.length).toBe(2);
       await expect.poll(attemptUpdates).toEqual([
-        { ID: id, Attempts: 1 },
-        { ID: id, Attempts: 2 },
+        { ID: id, Attempts: 0, Sending: 1 },
+        { ID: id, Attempts: 1, Sending: 0 },
+        { ID: id, Attempts: 1, Sending: 1 },
+        { ID: id, Attempts: 2, Sending: 0 },
       ]);
       // the status did not change: a webhook receiver hears nothing of it (nor of the retry)
       expect(receiver.hooks.slice(hooksBefore)).toEqual([]);

@@ -76,10 +76,12 @@ export class RecipientLedger {
     const after = messageStatus(record.delivery);
     if (after !== before) this.publishStatus(id, after);
     else {
-      // an attempt that left the status as it was (deferred again, one recipient of several
-      // done): the GUI's Delivery tab and queue show it only if told
-      const attempts = attemptCount(record.delivery);
-      if (attempts > attemptCount(replaced)) this.publishAttempts(id, attempts);
+      // an attempt begun, or one that left the status as it was (deferred again, one recipient
+      // of several done): the GUI's Delivery tab and queue show it only if told
+      const now = attemptsOf(record.delivery);
+      const was = attemptsOf(replaced);
+      if (now.Attempts !== was.Attempts || now.Sending !== was.Sending)
+        this.publishAttempts(id, now);
     }
     return { record, saved };
   }
@@ -91,11 +93,24 @@ export class RecipientLedger {
   }
 
   /** No Status: the status did not change, so no delivery webhook is due (webhook-events.ts). */
-  private publishAttempts(id: string, attempts: number): void {
-    this.options.publish({ Type: 'update', Data: { ID: id, Attempts: attempts } });
+  private publishAttempts(id: string, attempts: AttemptFigures): void {
+    this.options.publish({ Type: 'update', Data: { ID: id, ...attempts } });
   }
 }
 
-function attemptCount(recipients: readonly RecipientDelivery[] | undefined): number {
-  return (recipients ?? []).reduce((sum, r) => sum + r.attempts.length, 0);
+interface AttemptFigures {
+  /** Attempts made, over all recipients. */
+  Attempts: number;
+  /** Recipients in an attempt now. */
+  Sending: number;
+}
+
+function attemptsOf(recipients: readonly RecipientDelivery[] | undefined): AttemptFigures {
+  let Attempts = 0;
+  let Sending = 0;
+  for (const r of recipients ?? []) {
+    Attempts += r.attempts.length;
+    if (r.state === 'sending') Sending += 1;
+  }
+  return { Attempts, Sending };
 }

@@ -31,7 +31,8 @@ function isUpdate(value: unknown): value is UpdateData {
     typeof value.ID === 'string' &&
     (value.Read === undefined || typeof value.Read === 'boolean') &&
     (value.Tags === undefined || isStringArray(value.Tags)) &&
-    (value.Attempts === undefined || typeof value.Attempts === 'number')
+    (value.Attempts === undefined || typeof value.Attempts === 'number') &&
+    (value.Sending === undefined || typeof value.Sending === 'number')
   );
 }
 

@@ -215,8 +215,8 @@ export function DeliveryPanel({
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [resendTo, setResendTo] = useState('');
-  // every attempt publishes an update of the message (its new status, or its count of attempts
-  // when the status stays): show it as it happens
+  // every attempt publishes updates of the message (its new status, or when the status stays
+  // its attempts made and under way): show them as they happen
   const version = useMessageUpdates(api, messageId);
   // and after an action taken here, whether or not it changed anything
   const [asked, setAsked] = useState(0);

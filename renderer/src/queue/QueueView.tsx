@@ -188,16 +188,20 @@ export function QueueView(props: {
                 <span className="queue-next">
                   {(() => {
                     const next = nextTry(recipient, paused, now);
+                    const attempts = `${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`;
                     return (
-                      <span
-                        data-testid="queue-next"
-                        title={next.at ? formatFullDate(next.at) : undefined}
-                      >
-                        {next.text}
-                      </span>
+                      <>
+                        <span
+                          data-testid="queue-next"
+                          title={next.at ? formatFullDate(next.at) : undefined}
+                        >
+                          {next.text}
+                        </span>
+                        {/* an entry being sent has no next try: no separator before nothing */}
+                        {next.text ? ` · ${attempts}` : attempts}
+                      </>
                     );
                   })()}
-                  {` · ${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`}
                 </span>
                 <span
                   className="queue-actions"
