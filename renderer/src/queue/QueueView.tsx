@@ -1,6 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { DeliveryHandAction, QueueView as QueueData } from '../api/contract';
+import type {
+  DeliveryHandAction,
+  QueuedRecipient,
+  QueueView as QueueData,
+  UpstreamPauseView,
+} from '../api/contract';
 import { onScreen } from '../api/contract';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
@@ -13,6 +18,29 @@ import { serverWords } from '../api/http-transport';
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
   return ['retry', held ? 'release' : 'hold', 'cancel'];
+}
+
+/** When a queue entry is tried next, then how many attempts it has had. */
+function NextTry({
+  recipient,
+  paused,
+  now,
+}: {
+  recipient: QueuedRecipient;
+  paused: UpstreamPauseView | null;
+  now: number;
+}) {
+  const next = nextTry(recipient, paused, now);
+  const attempts = `${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`;
+  return (
+    <span className="queue-next">
+      <span data-testid="queue-next" title={next.at ? formatFullDate(next.at) : undefined}>
+        {next.text}
+      </span>
+      {/* an entry being sent has no next try: no separator before nothing */}
+      {next.text ? ` · ${attempts}` : attempts}
+    </span>
+  );
 }
 
 /** Everything not final, grouped by state: why it waits and when it is tried next. */
@@ -185,24 +213,7 @@ export function QueueView(props: {
                   {onScreen(recipient.why)}
                   {lastReplyNote(recipient)}
                 </span>
-                <span className="queue-next">
-                  {(() => {
-                    const next = nextTry(recipient, paused, now);
-                    const attempts = `${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`;
-                    return (
-                      <>
-                        <span
-                          data-testid="queue-next"
-                          title={next.at ? formatFullDate(next.at) : undefined}
-                        >
-                          {next.text}
-                        </span>
-                        {/* an entry being sent has no next try: no separator before nothing */}
-                        {next.text ? ` · ${attempts}` : attempts}
-                      </>
-                    );
-                  })()}
-                </span>
+                <NextTry recipient={recipient} paused={paused} now={now} />
                 <span
                   className="queue-actions"
                   role="group"
