@@ -217,8 +217,9 @@ export type RelaydeskEvent =
   | { Type: 'new'; Data: MessageSummary }
   /**
    * `Status`: the message's delivery status changed. `Attempts` and `Sending`: with the status as
-   * it was, an attempt began or ended (deferred again): the message's count of attempts made and
-   * of recipients in an attempt now.
+   * it was, its delivery changed otherwise (an attempt began or was deferred again, a retry by
+   * hand waits for the rate limit): the message's count of attempts made and of recipients in an
+   * attempt now.
    */
   | {
       Type: 'update';

@@ -270,12 +270,66 @@ describe('webhooks', () => {
       await expect.poll(attemptUpdates).toEqual([
         { ID: id, Attempts: 0, Sending: 1 },
         { ID: id, Attempts: 1, Sending: 0 },
+        // the retry: due now
+        { ID: id, Attempts: 1, Sending: 0 },
         { ID: id, Attempts: 1, Sending: 1 },
         { ID: id, Attempts: 2, Sending: 0 },
       ]);
       // the status did not change: a webhook receiver hears nothing of it (nor of the retry)
       expect(receiver.hooks.slice(hooksBefore)).toEqual([]);
       expect((await deliveries()).length).toBe(hooksBefore);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('tells of a retry by hand that waits for the rate limit (no attempt follows yet), and posts no delivery webhook for it', async () => {
+    const receiver = await startReceiver();
+    const later = 'later@rcpt.example';
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { [later]: { code: 451, text: '4.7.1 Greylisted, try again later' } } },
+    });
+    relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      rateLimit: { perSecond: 0, perMinute: 1, perHour: 0, perDay: 0 },
+      webhookUrls: [receiver.url],
+    });
+    const { default: WebSocket } = await import('ws');
+    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+    const updates: Array<Record<string, unknown>> = [];
+    socket.on('message', (data) => {
+      const event = JSON.parse(String(data)) as { Type: string; Data: Record<string, unknown> };
+      if (event.Type === 'update') updates.push(event.Data);
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    try {
+      const id = await send('Retried under a rate limit', later);
+      const recipient = async () =>
+        (
+          await (relay as TestRelaydesk).api<{
+            recipients: Array<{ state: string; nextAttemptAt: string | null; attempts: unknown[] }>;
+          }>(`/api/v1/message/${id}/delivery`)
+        ).recipients[0];
+      await expect.poll(async () => (await recipient())?.state).toBe('deferred');
+      const mine = () => updates.filter((u) => u['ID'] === id);
+      await expect.poll(() => mine().length).toBe(2);
+      const firstTry = (await recipient())?.nextAttemptAt;
+      const hooksBefore = receiver.hooks.length;
+
+      // retried from elsewhere (relaydesk queue retry): due now, but the minute's one message
+      // is spent, so no attempt begins to tell of it
+      await relay.api('/api/v1/queue/retry', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [id] }),
+      });
+      await expect.poll(async () => (await recipient())?.nextAttemptAt).not.toBe(firstTry);
+      await expect.poll(() => mine().length).toBeGreaterThan(2);
+      expect(mine().slice(2)).toContainEqual({ ID: id, Attempts: 1, Sending: 0 });
+      expect((await recipient())?.attempts.length).toBe(1);
+      expect(receiver.hooks.slice(hooksBefore)).toEqual([]);
     } finally {
       socket.close();
     }

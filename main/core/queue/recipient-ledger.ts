@@ -75,13 +75,14 @@ export class RecipientLedger {
     const saved = this.options.store.save(record, passing, replaced);
     const after = messageStatus(record.delivery);
     if (after !== before) this.publishStatus(id, after);
-    else {
-      // an attempt begun, or one that left the status as it was (deferred again, one recipient
-      // of several done): the GUI's Delivery tab and queue show it only if told
-      const now = attemptsOf(record.delivery);
-      const was = attemptsOf(replaced);
-      if (now.Attempts !== was.Attempts || now.Sending !== was.Sending)
-        this.publishAttempts(id, now);
+    else if (
+      record.delivery.length !== replaced?.length ||
+      record.delivery.some((r, i) => r !== replaced[i])
+    ) {
+      // the status as it was, but not the delivery: an attempt begun, one that deferred again, a
+      // retry by hand that waits for the rate limit. The GUI's Delivery tab and queue show it
+      // only if told
+      this.publishAttempts(id, attemptsOf(record.delivery));
     }
     return { record, saved };
   }
