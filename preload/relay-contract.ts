@@ -77,6 +77,19 @@ export interface QueueView {
    * queue beside the rest, so the plain listing can say that mail is held.
    */
   quarantined: number;
+  /**
+   * Mail due now that the rate limit (Settings → Upstream) holds back: the limit reached and when
+   * the next message may go. Null when the rate limit holds nothing back.
+   */
+  rateLimited: RateLimitedView | null;
+}
+
+export interface RateLimitedView {
+  /** `limit` messages a `per`. */
+  limit: number;
+  per: 'second' | 'minute' | 'hour' | 'day';
+  /** When the next message may go (ISO 8601). */
+  until: string;
 }
 
 /** The messages a queue action changed. */

@@ -10,6 +10,7 @@ import type {
   SmtpReplyView,
   UpstreamPauseView,
 } from '../../preload/api-contract.js';
+import { rateLimitWords } from '../../preload/rate-limit-words.js';
 
 const days = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -59,7 +60,12 @@ function goesWithProbe(r: QueuedRecipient, now: number): boolean {
  * that waits for an upstream that did not answer goes by itself when it answers: the listing
  * says so and when it is probed next, not a retry time that may be an hour away.
  */
-function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: number): string {
+function stateWords(
+  r: QueuedRecipient,
+  pause: UpstreamPauseView | null,
+  rateLimited: boolean,
+  now: number,
+): string {
   const parts: string[] = [r.state];
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
   const waiting = r.state === 'pending' || r.state === 'deferred';
@@ -72,6 +78,8 @@ function stateWords(r: QueuedRecipient, pause: UpstreamPauseView | null, now: nu
     else if (pause.nextProbeAt) parts.push(`next probe ${mailqTime(pause.nextProbeAt)}`);
   } else if (waiting && pause !== null && (r.state === 'pending' || !pause.unreachable || due)) {
     parts.push(WAITS);
+  } else if (waiting && rateLimited && due) {
+    parts.push('waits for the rate limit');
   } else if (r.state === 'deferred' && r.nextAttemptAt) {
     parts.push(
       r.waitsForUpstream
@@ -102,6 +110,11 @@ export function mailqListing(view: QueueView, now: number = Date.now()): string 
       `Relaying is paused since ${mailqTime(pause.since)}: ${pause.reason} (${pause.fix})`,
     );
   }
+  if (view.rateLimited) {
+    lines.push(
+      `The rate limit of ${rateLimitWords(view.rateLimited)} (Settings → Upstream, --rate-limit) holds back what is due: the next message goes at ${mailqTime(view.rateLimited.until)}`,
+    );
+  }
   if (view.messages.length === 0) {
     lines.push('Mail queue is empty');
     return `${lines.join('\n')}\n`;
@@ -120,7 +133,7 @@ export function mailqListing(view: QueueView, now: number = Date.now()): string 
     for (const r of message.recipients) {
       const to =
         r.deliverTo && r.deliverTo !== r.address ? `${r.address} -> ${r.deliverTo}` : r.address;
-      lines.push(`${indent}${to}  ${stateWords(r, pause, now)}`);
+      lines.push(`${indent}${to}  ${stateWords(r, pause, view.rateLimited !== null, now)}`);
       const why = reason(r);
       if (why) lines.push(`${indent}  (${why})`);
       if (r.advice) lines.push(`${indent}  fix: ${r.advice.fix}`);

@@ -6,9 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery } from '../../preload/api-contract.js';
+import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import { mailqTime } from '../../main/cli/mailq-listing.js';
 import { settled } from '../helpers/delivery.js';
-import { tryConnect } from '../helpers/cli-process.js';
+import { runCli, tryConnect } from '../helpers/cli-process.js';
 import { letTimePass, waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -446,5 +447,49 @@ describe('the rate limit', () => {
     relay.service.kickQueue();
     await settled(relay, second, (d) => d.status === 'delivered');
     expect(server.messages).toHaveLength(2);
+  });
+
+  it('says, in the queue listing and relaydesk queue, that it holds back due mail and when the next goes', async () => {
+    const server = await upstream({ tls: 'none' });
+    let now = Date.parse('2026-11-28T10:00:00Z');
+    const relay = await startTestRelaydesk(
+      {
+        mode: 'relay',
+        rateLimit: { perMinute: 1 },
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
+      undefined,
+      { now: () => now },
+    );
+    cleanups.push(() => relay.dispose());
+    const first = await sendTo(relay, ['a@rcpt.example']);
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const queue = () => relay.api<QueueView>('/api/v1/queue');
+    // nothing waits: the spent minute holds nothing back
+    expect((await queue()).rateLimited).toBeNull();
+
+    now += 20_000;
+    const second = await sendTo(relay, ['b@rcpt.example']);
+    await relay.service.queueIdle();
+    const held = await queue();
+    expect(held.rateLimited).toEqual({
+      limit: 1,
+      per: 'minute',
+      until: '2026-11-28T10:01:00.000Z',
+    });
+    expect(held.messages.map((m) => [m.ID, m.recipients[0]?.state])).toEqual([[second, 'pending']]);
+    const listing = await runCli(['queue', '--http', relay.url]);
+    expect(listing.stdout).toContain(
+      `The rate limit of 1 message a minute (Settings → Upstream, --rate-limit) holds back what is due: the next message goes at ${mailqTime('2026-11-28T10:01:00.000Z')}\n`,
+    );
+    expect(listing.stdout).toMatch(/b@rcpt\.example {2}pending, waits for the rate limit\n/);
+
+    // held by hand, it waits for no limit
+    await relay.api('/api/v1/queue/hold', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [second] }),
+    });
+    expect((await queue()).rateLimited).toBeNull();
   });
 });

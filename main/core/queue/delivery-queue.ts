@@ -17,7 +17,7 @@ import type { DeliveryEvent } from './delivery-transition.js';
 import { DueList } from './due-list.js';
 import { QueueError } from './queue-error.js';
 import type { DeliverFunction, QueueOptions, QueueStore, UpstreamPause } from './queue-options.js';
-import { RateLimiter } from './rate-limiter.js';
+import { RateLimiter, type RateLimitHold } from './rate-limiter.js';
 import { RecipientLedger } from './recipient-ledger.js';
 import { resentDelivery } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
@@ -227,6 +227,18 @@ export class DeliveryQueue {
   idle(): Promise<void> {
     if (this.quiet) return Promise.resolve();
     return new Promise((resolve) => this.quietWaiters.push(resolve));
+  }
+
+  /**
+   * The rate limit that holds back mail due now, and for how long; null when none is held back
+   * by it (a pause is its own story: GET /api/v1/queue says why).
+   */
+  rateLimitHold(): (RateLimitHold & { until: number }) | null {
+    if (this.paused || !this.options.settings.relay) return null;
+    const now = this.options.now();
+    const hold = this.limiter.holdAt(now);
+    if (!hold || !this.due.readyAt(now).some((id) => !this.inFlight.has(id))) return null;
+    return { ...hold, until: now + hold.waitMs };
   }
 
   /** Starts every due batch that fits in the free connections, then plans the next wake-up. */

@@ -10,6 +10,20 @@ const windows = [
   ['perDay', 86_400_000],
 ] as const;
 
+const perWindow = {
+  perSecond: 'second',
+  perMinute: 'minute',
+  perHour: 'hour',
+  perDay: 'day',
+} as const;
+
+export interface RateLimitHold {
+  waitMs: number;
+  /** The limit reached: `limit` messages a `per`. */
+  limit: number;
+  per: (typeof perWindow)[keyof typeof perWindow];
+}
+
 export class RateLimiter {
   /** Start times of recent transactions; kept for the longest window in use. */
   private readonly sent = new EventWindow();
@@ -18,13 +32,19 @@ export class RateLimiter {
 
   /** How long to wait before another transaction may start; 0 when it may start now. */
   waitMs(now: number): number {
-    let wait = 0;
+    return this.holdAt(now)?.waitMs ?? 0;
+  }
+
+  /** The limit that keeps another transaction from starting now, and for how long; null: none. */
+  holdAt(now: number): RateLimitHold | null {
+    let hold: RateLimitHold | null = null;
     for (const [key, span] of windows) {
       const limit = this.limits[key];
       if (!limit) continue;
-      wait = Math.max(wait, this.sent.waitMs(now, span, limit));
+      const waitMs = this.sent.waitMs(now, span, limit);
+      if (waitMs > (hold?.waitMs ?? 0)) hold = { waitMs, limit, per: perWindow[key] };
     }
-    return wait;
+    return hold;
   }
 
   record(now: number): void {

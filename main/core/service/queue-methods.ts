@@ -44,6 +44,7 @@ export interface QueueState {
   upstream: QueueView['upstream'];
   messages: QueuedRecord[];
   quarantined: number;
+  rateLimited: QueueView['rateLimited'];
 }
 
 /**
@@ -77,6 +78,11 @@ export function queueMethods({
     configured: settings.relay !== null,
     paused: queue.paused,
   });
+  const rateLimited = (): QueueView['rateLimited'] => {
+    const hold = queue.rateLimitHold();
+    if (!hold) return null;
+    return { limit: hold.limit, per: hold.per, until: new Date(hold.until).toISOString() };
+  };
   /**
    * The real IDs of the messages a hand action would change. Unknown IDs are 404, before anything
    * changes. A selection may mix messages (the list's bulk bar: held and delivered ones), so what
@@ -130,6 +136,7 @@ export function queueMethods({
     queueState(state?: RecipientState): QueueState {
       return {
         upstream: upstreamState(),
+        rateLimited: rateLimited(),
         // counted by the index (no record read): the GUI asks after every change in the queue
         quarantined: store.list(0, 0, heldInQuarantineQuery).total,
         messages: methods.queued(state).map((record) => ({

@@ -122,10 +122,16 @@ export function toMessagesPage(listing: MessageListing): MessagesPage {
 }
 
 /** The queue (`GET /api/v1/queue`): each waiting message is listed as in the message list. */
-export function toQueueView({ upstream, messages, quarantined }: QueueState): QueueView {
+export function toQueueView({
+  upstream,
+  messages,
+  quarantined,
+  rateLimited,
+}: QueueState): QueueView {
   return {
     upstream,
     quarantined,
+    rateLimited,
     messages: messages.map(({ record, ...waiting }) => ({
       ...toMessageSummary(record),
       ...waiting,

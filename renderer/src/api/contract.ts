@@ -8,5 +8,6 @@ export {
 export { onScreen, securityLabels, settingName } from '../../../preload/setting-names.js';
 export { arrivalSender } from '../../../preload/arrival-sender.js';
 export { enhancedStatusMeaning } from '../../../preload/enhanced-status.js';
+export { rateLimitWords } from '../../../preload/rate-limit-words.js';
 export { shownMailText, withoutBidiControls } from '../../../preload/mail-text.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

@@ -4,12 +4,14 @@ import type {
   DeliveryHandAction,
   QueuedRecipient,
   QueueView as QueueData,
+  RateLimitedView,
   UpstreamPauseView,
 } from '../api/contract';
-import { onScreen } from '../api/contract';
+import { onScreen, rateLimitWords } from '../api/contract';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
-import { groupQueue, lastReplyNote, nextTry } from './queue-groups';
+import { groupQueue, lastReplyNote, nextTry, rateLimitedTry } from './queue-groups';
+import { relativeTime } from '../delivery/delivery-format';
 import { useTickingNow } from './use-ticking-now';
 import { heldMessages, messageCount } from './held-mail';
 import { HeldMailConfirm } from './HeldMailConfirm';
@@ -24,13 +26,15 @@ function entryActions(held: boolean): DeliveryHandAction[] {
 function NextTry({
   recipient,
   paused,
+  rateLimited,
   now,
 }: {
   recipient: QueuedRecipient;
   paused: UpstreamPauseView | null;
+  rateLimited: RateLimitedView | null;
   now: number;
 }) {
-  const next = nextTry(recipient, paused, now);
+  const next = rateLimitedTry(recipient, rateLimited, now) ?? nextTry(recipient, paused, now);
   const attempts = `${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`;
   return (
     <span className="queue-next">
@@ -84,10 +88,12 @@ export function QueueView(props: {
     props.onChanged();
   };
   const paused = props.queue?.upstream.paused ?? null;
+  const rateLimited = props.queue?.rateLimited ?? null;
   const held = heldMessages(props.queue);
   const groups = props.queue ? groupQueue(props.queue) : [];
   const now = useTickingNow([
     paused?.nextProbeAt,
+    rateLimited?.until,
     ...groups.flatMap((g) => g.entries.map((e) => e.recipient.nextAttemptAt)),
   ]);
   return (
@@ -186,6 +192,18 @@ export function QueueView(props: {
           </button>
         </p>
       )}
+      {/* the limit is the user's own (or their provider's): say why due mail is not going out
+          and when the next message goes, rather than leave it "due now" for minutes */}
+      {rateLimited && (
+        <p className="body-notice" data-testid="queue-rate-limited">
+          The rate limit of {rateLimitWords(rateLimited)} (Settings → Upstream) holds back what is
+          due: the next message goes{' '}
+          <span title={formatFullDate(rateLimited.until)}>
+            {relativeTime(rateLimited.until, now)}
+          </span>
+          .
+        </p>
+      )}
       {groups.map((group) => (
         <section key={group.state} className="queue-group" aria-label={group.title}>
           <h3>
@@ -213,7 +231,12 @@ export function QueueView(props: {
                   {onScreen(recipient.why)}
                   {lastReplyNote(recipient)}
                 </span>
-                <NextTry recipient={recipient} paused={paused} now={now} />
+                <NextTry
+                  recipient={recipient}
+                  paused={paused}
+                  rateLimited={rateLimited}
+                  now={now}
+                />
                 <span
                   className="queue-actions"
                   role="group"

@@ -4,6 +4,7 @@ import type {
   QueuedMessage,
   QueuedRecipient,
   QueueView,
+  RateLimitedView,
   UpstreamPauseView,
 } from '../api/contract.js';
 import { nextAttemptTime, relativeTime, replyLine } from '../delivery/delivery-format.js';
@@ -77,6 +78,23 @@ export function failingUpstream(queue: QueueView | null): QueuedRecipient | null
 export interface NextTry {
   text: string;
   at: string | null;
+}
+
+/**
+ * A recipient due now that the upstream's rate limit holds back: it waits for the limit, not for
+ * a retry time (the view's notice says when the next message goes). Null for any other.
+ */
+export function rateLimitedTry(
+  recipient: Pick<QueuedRecipient, 'state' | 'nextAttemptAt'>,
+  rateLimited: RateLimitedView | null,
+  now: number = Date.now(),
+): NextTry | null {
+  if (!rateLimited) return null;
+  const { state, nextAttemptAt } = recipient;
+  const due =
+    state === 'pending' ||
+    (state === 'deferred' && (nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000));
+  return due ? { text: 'waits for the rate limit', at: rateLimited.until } : null;
 }
 
 /**

@@ -1,0 +1,74 @@
+// The upstream's rate limit in the Queue view, in Chromium against the real headless server with
+// mail sent over SMTP to a real upstream: mail the limit holds back read "next try due now" (or
+// nothing) for up to the limit's window, with no word of why it did not go. The view now says the
+// limit, where it is set and when the next message goes, and each such entry that it waits for
+// the limit; lifting the limit in Settings → Upstream sends it at once and the notice goes.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
+  let gui: Gui;
+  let page: Page;
+  let upstream: RunningUpstream;
+
+  beforeAll(async () => {
+    upstream = await startUpstreamServer({ tls: 'none' });
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+        rateLimit: { perMinute: 1 },
+      },
+    });
+    page = gui.page;
+  }, 60_000);
+
+  afterAll(async () => {
+    await gui?.close();
+    await upstream?.close();
+  });
+
+  it('says which limit holds due mail back and when the next message goes; lifting it sends the mail', async () => {
+    await gui.openLive('#queue');
+    for (const n of [1, 2, 3]) {
+      await gui.send({
+        from: 'office@example.com',
+        to: `client${n}@customer.example`,
+        subject: `Newsletter part ${n}`,
+        text: 'hello',
+      });
+    }
+    // the first goes at once; the minute's one message is spent on it
+    await eventually(() => upstream.messages.length).toBe(1);
+    const notice = page.getByTestId('queue-rate-limited');
+    await eventually(() => notice.innerText()).toMatch(
+      /^The rate limit of 1 message a minute \(Settings → Upstream\) holds back what is due: the next message goes in (\d+ s|1 min)\.$/,
+    );
+    const entries = page.getByTestId('queue-entry');
+    await eventually(() => entries.count()).toBe(2);
+    expect(await entries.getByTestId('queue-next').allInnerTexts()).toEqual([
+      'waits for the rate limit',
+      'waits for the rate limit',
+    ]);
+    await page.screenshot({ path: `${screenshots}/queue-rate-limited-light.png` });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${screenshots}/queue-rate-limited-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.getByTestId('nav-settings').click();
+    await page.getByLabel('Messages to the upstream a minute, at most').fill('0');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved. The changes apply now.').waitFor();
+    await eventually(() => upstream.messages.length).toBe(3);
+    await page.getByTestId('nav-queue').click();
+    await page.getByTestId('queue-empty').waitFor();
+    expect(await notice.count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
