@@ -89,6 +89,41 @@ describe.skipIf(!chromiumPath)('Webhooks in the Logs view', () => {
     await page.screenshot({ path: join(screenshots, 'logs-webhooks-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'logs-webhooks-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('reads the webhook log again for what fires a webhook, not for mail marked read', async () => {
+    const section = page.getByRole('region', { name: 'Webhooks' });
+    await section.getByRole('table', { name: 'Webhook deliveries' }).waitFor();
+    const reads: string[] = [];
+    page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/v1/webhooks') reads.push(request.url());
+    });
+    const { messages } = await relaydesk.api<{ messages: Array<{ ID: string }> }>(
+      '/api/v1/messages',
+    );
+    const id = messages[0]?.ID as string;
+    // each a Mailpit `update` event with Read: no webhook goes for any of them
+    for (const read of [true, false, true, false, true]) {
+      await relaydesk.fetch('/api/v1/messages', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [id], Read: read }),
+      });
+    }
+    // the last one's counts are on screen, so its event has come
+    await page.getByText('1 message, 0 unread').waitFor();
+    expect(reads).toEqual([]);
+
+    await gui.send({
+      from: 'app@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'hooked again',
+      text: 'hooked',
+    });
+    await eventually(() => section.getByRole('table').getByRole('row').count()).toBe(3);
+    expect(reads.length).toBeGreaterThan(0);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -205,9 +205,11 @@ function WebhooksSection() {
 
   useEffect(() => {
     refresh();
-    // a new message or a delivery state change is what fires a webhook
+    // a new message or a delivery status change is what fires a webhook; an update without a
+    // Status (read, tags, an attempt that left the status as it was) fires none
     return api.onEvent((event) => {
-      if (event.Type === 'new' || event.Type === 'update') refresh();
+      if (event.Type === 'new' || (event.Type === 'update' && event.Data.Status !== undefined))
+        refresh();
     });
   }, [api, refresh]);
 
