@@ -259,7 +259,7 @@ export type RelaydeskEvent =
 // the renderer programs against is derived from it there.
 export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
-import type { DeliveryHandAction, LogEntry } from './relay-contract.js';
+import type { DeliveryHandAction, LogEntry, RateLimitedView } from './relay-contract.js';
 export type * from './route-contract.js';
 export type * from './filter-contract.js';
 import type { SenderControlEvent } from './filter-contract.js';
@@ -368,4 +368,9 @@ export interface MessageDelivery {
   recipients: RecipientDeliveryAnswer[];
   /** The hand actions that would change at least one recipient now (none once all are final). */
   actions: DeliveryHandAction[];
+  /**
+   * Its recipients due now wait for the upstream's rate limit: the limit reached and when the
+   * next message may go (as in GET /api/v1/queue); null when none does.
+   */
+  rateLimited: RateLimitedView | null;
 }

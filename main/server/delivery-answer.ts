@@ -11,6 +11,7 @@ export function toDeliveryAnswer(delivery: MessageDeliveryRecord): MessageDelive
     ID: delivery.id,
     status: delivery.status,
     actions: delivery.actions,
+    rateLimited: delivery.rateLimited,
     recipients: delivery.recipients.map((recipient) => {
       const {
         firstAttemptAt: _first,

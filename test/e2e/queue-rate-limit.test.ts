@@ -2,7 +2,8 @@
 // mail sent over SMTP to a real upstream: mail the limit holds back read "next try due now" (or
 // nothing) for up to the limit's window, with no word of why it did not go. The view now says the
 // limit, where it is set and when the next message goes, and each such entry that it waits for
-// the limit; lifting the limit in Settings → Upstream sends it at once and the notice goes.
+// the limit, as does the message's Delivery tab; lifting the limit in Settings → Upstream sends
+// it at once and the notice goes.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -60,6 +61,14 @@ describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${screenshots}/queue-rate-limited-dark.png` });
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // the message's own Delivery tab (the Queue view opens it there) says the same
+    await page.getByRole('button', { name: 'Newsletter part 3' }).click();
+    const next = page.getByTestId('delivery-view').getByTestId('recipient-next');
+    await eventually(() => next.innerText()).toMatch(
+      /^waits for the rate limit of 1 message a minute \(Settings → Upstream\): the next message goes in (\d+ s|1 min)$/,
+    );
+    await page.screenshot({ path: `${screenshots}/delivery-rate-limited-light.png` });
 
     await page.getByTestId('nav-settings').click();
     await page.getByLabel('Messages to the upstream a minute, at most').fill('0');

@@ -483,6 +483,10 @@ describe('the rate limit', () => {
       `The rate limit of 1 message a minute (Settings → Upstream, --rate-limit) holds back what is due: the next message goes at ${mailqTime('2026-11-28T10:01:00.000Z')}\n`,
     );
     expect(listing.stdout).toMatch(/b@rcpt\.example {2}pending, waits for the rate limit\n/);
+    // the message's own delivery says it; a delivered one waits for nothing
+    const delivery = (id: string) => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect((await delivery(second)).rateLimited).toEqual(held.rateLimited);
+    expect((await delivery(first)).rateLimited).toBeNull();
 
     // held by hand, it waits for no limit
     await relay.api('/api/v1/queue/hold', {
@@ -491,5 +495,6 @@ describe('the rate limit', () => {
       body: JSON.stringify({ IDs: [second] }),
     });
     expect((await queue()).rateLimited).toBeNull();
+    expect((await delivery(second)).rateLimited).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import type {
   MailboxCount,
   MessagePartContent,
   MessageStatus,
+  RateLimitedView,
   RecipientDeliveryView,
 } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
@@ -18,6 +19,7 @@ import { partThumbnail } from '../message/part-thumbnail.js';
 import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
+import { dueNow, rateLimitedView } from './rate-limited.js';
 import type { RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery, SearchSyntaxError } from '../search/index.js';
 import { NotFoundError } from './service-errors.js';
@@ -39,6 +41,8 @@ export interface MessageDeliveryRecord {
   recipients: Array<RecipientDelivery & Pick<RecipientDeliveryView, 'advice'>>;
   /** The hand actions that would change at least one recipient now. */
   actions: DeliveryHandAction[];
+  /** Its due recipients wait for the upstream's rate limit: which, and until when. */
+  rateLimited: RateLimitedView | null;
 }
 
 /** A page of the list, newest first, with the counts a list shows above it. */
@@ -60,7 +64,7 @@ export interface OpenedMessage {
   parseError?: string;
 }
 
-export function messageMethods({ store, events, log, settings }: ServiceParts) {
+export function messageMethods({ store, events, log, settings, queue, now }: ServiceParts) {
   const { index, spool, parser } = store;
   /** Every ID matching a search (for deletes and bulk read changes). */
   const idsMatching = (query: string, timeZone?: string): string[] =>
@@ -195,11 +199,13 @@ export function messageMethods({ store, events, log, settings }: ServiceParts) {
           ...(advice ? { advice } : {}),
         };
       });
+      const at = now();
       return {
         id: record.id,
         status: messageStatus(shown),
         recipients,
         actions: applicableActions(record.delivery ?? []),
+        rateLimited: shown.some((r) => dueNow(r, at)) ? rateLimitedView(queue) : null,
       };
     },
 

@@ -18,6 +18,7 @@ import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
+import { rateLimitedView } from './rate-limited.js';
 import {
   hasDeliveryWork,
   isFinal,
@@ -78,11 +79,7 @@ export function queueMethods({
     configured: settings.relay !== null,
     paused: queue.paused,
   });
-  const rateLimited = (): QueueView['rateLimited'] => {
-    const hold = queue.rateLimitHold();
-    if (!hold) return null;
-    return { limit: hold.limit, per: hold.per, until: new Date(hold.until).toISOString() };
-  };
+  const rateLimited = (): QueueView['rateLimited'] => rateLimitedView(queue);
   /**
    * The real IDs of the messages a hand action would change. Unknown IDs are 404, before anything
    * changes. A selection may mix messages (the list's bulk bar: held and delivered ones), so what

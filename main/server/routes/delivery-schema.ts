@@ -60,6 +60,17 @@ export const deliveryResponse = {
           'The actions (POST /api/v1/queue/{action}) that would change at least one recipient now; empty once every recipient is final',
         items: { type: 'string', enum: [...handActions] },
       },
+      rateLimited: {
+        type: 'object',
+        nullable: true,
+        description:
+          'Its recipients due now wait for the upstream rate limit: `limit` messages a `per`, the next may go at `until`; null when none does',
+        properties: {
+          limit: { type: 'integer' },
+          per: { type: 'string', enum: ['second', 'minute', 'hour', 'day'] },
+          until: { type: 'string', format: 'date-time' },
+        },
+      },
     },
   },
 } as const;

@@ -5,8 +5,10 @@ import type {
   DeliveryHandAction,
   FilterVerdictView,
   MessageDelivery,
+  RateLimitedView,
   RecipientDeliveryView,
 } from '../api/contract';
+import { rateLimitWords } from '../api/contract';
 import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
@@ -17,9 +19,10 @@ import {
   attemptUpstream,
   dkimKeyName,
   recipientStateLabels,
+  relativeTime,
 } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
-import { nextTry } from '../queue/queue-groups';
+import { nextTry, rateLimitedTry, type NextTry } from '../queue/queue-groups';
 import { useUpstreamPause } from '../status/upstream-pause-context';
 import { useTickingNow } from '../queue/use-ticking-now';
 import { serverWords } from '../api/http-transport';
@@ -38,15 +41,36 @@ function signedByLabel(attempt: DeliveryAttemptView): string {
 
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
-function Recipient({ recipient }: { recipient: RecipientDeliveryView }) {
+/** Due now but held back by the rate limit: which limit, and when the next message goes. */
+function rateLimitedNext(
+  recipient: RecipientDeliveryView,
+  rateLimited: RateLimitedView | null,
+  now: number,
+): NextTry | null {
+  const held = rateLimitedTry(recipient, rateLimited, now);
+  if (!held || !rateLimited) return null;
+  return {
+    ...held,
+    text: `${held.text} of ${rateLimitWords(rateLimited)} (Settings → Upstream): the next message goes ${relativeTime(rateLimited.until, now)}`,
+  };
+}
+
+function Recipient({
+  recipient,
+  rateLimited,
+}: {
+  recipient: RecipientDeliveryView;
+  rateLimited: RateLimitedView | null;
+}) {
   const pause = useUpstreamPause();
   // worded as the Queue view words it: mail waiting for an upstream that did not answer goes when
   // it answers again, which a bare retry time (up to an hour away) did not say
   const waiting = recipient.state === 'pending' || recipient.state === 'deferred';
   // "next probe in 2 min" counts down by itself, as in the Queue view
-  const now = useTickingNow([pause?.nextProbeAt, recipient.nextAttemptAt]);
+  const now = useTickingNow([pause?.nextProbeAt, recipient.nextAttemptAt, rateLimited?.until]);
   const next =
-    waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null;
+    rateLimitedNext(recipient, rateLimited, now) ??
+    (waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null);
   return (
     <li
       className="recipient"
@@ -307,7 +331,11 @@ export function DeliveryPanel({
       )}
       <ul className="recipients">
         {delivery.recipients.map((recipient) => (
-          <Recipient key={recipient.address} recipient={recipient} />
+          <Recipient
+            key={recipient.address}
+            recipient={recipient}
+            rateLimited={delivery.rateLimited ?? null}
+          />
         ))}
       </ul>
     </section>
