@@ -422,9 +422,10 @@ describe('provider presets', () => {
 });
 
 describe('the rate limit', () => {
-  it('holds further messages until the window has room (injected clock)', async () => {
+  /** A relay allowed one message a minute to a live upstream, on a clock the test moves. */
+  const limitedToOneAMinute = async () => {
     const server = await upstream({ tls: 'none' });
-    let now = Date.parse('2026-11-28T10:00:00Z');
+    const clock = { now: Date.parse('2026-11-28T10:00:00Z') };
     const relay = await startTestRelaydesk(
       {
         mode: 'relay',
@@ -432,9 +433,14 @@ describe('the rate limit', () => {
         relay: { host: '127.0.0.1', port: server.port, security: 'none' },
       },
       undefined,
-      { now: () => now },
+      { now: () => clock.now },
     );
     cleanups.push(() => relay.dispose());
+    return { server, relay, clock };
+  };
+
+  it('holds further messages until the window has room (injected clock)', async () => {
+    const { server, relay, clock } = await limitedToOneAMinute();
     const first = await sendTo(relay, ['a@rcpt.example']);
     await settled(relay, first, (d) => d.status === 'delivered');
     const second = await sendTo(relay, ['b@rcpt.example']);
@@ -443,32 +449,21 @@ describe('the rate limit', () => {
       (await relay.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]?.state,
     ).toBe('pending');
     expect(server.messages).toHaveLength(1);
-    now += 61_000;
+    clock.now += 61_000;
     relay.service.kickQueue();
     await settled(relay, second, (d) => d.status === 'delivered');
     expect(server.messages).toHaveLength(2);
   });
 
   it('says, in the queue listing and relaydesk queue, that it holds back due mail and when the next goes', async () => {
-    const server = await upstream({ tls: 'none' });
-    let now = Date.parse('2026-11-28T10:00:00Z');
-    const relay = await startTestRelaydesk(
-      {
-        mode: 'relay',
-        rateLimit: { perMinute: 1 },
-        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-      },
-      undefined,
-      { now: () => now },
-    );
-    cleanups.push(() => relay.dispose());
+    const { relay, clock } = await limitedToOneAMinute();
     const first = await sendTo(relay, ['a@rcpt.example']);
     await settled(relay, first, (d) => d.status === 'delivered');
     const queue = () => relay.api<QueueView>('/api/v1/queue');
     // nothing waits: the spent minute holds nothing back
     expect((await queue()).rateLimited).toBeNull();
 
-    now += 20_000;
+    clock.now += 20_000;
     const second = await sendTo(relay, ['b@rcpt.example']);
     await relay.service.queueIdle();
     const held = await queue();

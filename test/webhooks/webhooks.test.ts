@@ -77,6 +77,34 @@ async function deliveries(): Promise<WebhookDelivery[]> {
     .Deliveries;
 }
 
+/**
+ * A relay with a webhook receiver whose upstream greylists `later` (451), and a WebSocket client
+ * that keeps the relay's `update` events.
+ */
+async function greylistingRelay(settings: Record<string, unknown> = {}) {
+  const receiver = await startReceiver();
+  const later = 'later@rcpt.example';
+  const server = await upstream({
+    tls: 'none',
+    failures: { rcpt: { [later]: { code: 451, text: '4.7.1 Greylisted, try again later' } } },
+  });
+  relay = await startTestRelaydesk({
+    mode: 'relay',
+    relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    webhookUrls: [receiver.url],
+    ...settings,
+  });
+  const { default: WebSocket } = await import('ws');
+  const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
+  const updates: Array<Record<string, unknown>> = [];
+  socket.on('message', (data) => {
+    const event = JSON.parse(String(data)) as { Type: string; Data: Record<string, unknown> };
+    if (event.Type === 'update') updates.push(event.Data);
+  });
+  await new Promise((resolve) => socket.once('open', resolve));
+  return { receiver, later, updates, socket };
+}
+
 describe('webhooks', () => {
   it('POSTs the Mailpit message summary of each new message to every URL, signed', async () => {
     const one = await startReceiver();
@@ -223,25 +251,7 @@ describe('webhooks', () => {
   });
 
   it('tells of an attempt that begins, or defers again, as an update with Attempts and Sending, and posts no delivery webhook for it', async () => {
-    const receiver = await startReceiver();
-    const later = 'later@rcpt.example';
-    const server = await upstream({
-      tls: 'none',
-      failures: { rcpt: { [later]: { code: 451, text: '4.7.1 Greylisted, try again later' } } },
-    });
-    relay = await startTestRelaydesk({
-      mode: 'relay',
-      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-      webhookUrls: [receiver.url],
-    });
-    const { default: WebSocket } = await import('ws');
-    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
-    const updates: Array<Record<string, unknown>> = [];
-    socket.on('message', (data) => {
-      const event = JSON.parse(String(data)) as { Type: string; Data: Record<string, unknown> };
-      if (event.Type === 'update') updates.push(event.Data);
-    });
-    await new Promise((resolve) => socket.once('open', resolve));
+    const { receiver, later, updates, socket } = await greylistingRelay();
     try {
       const id = await send('Greylisted with hooks', later);
       const attempts = async () =>
@@ -261,7 +271,7 @@ describe('webhooks', () => {
       const hooksBefore = receiver.hooks.length;
 
       // retried from elsewhere (relaydesk queue retry): greylisted again, still queued
-      await relay.api('/api/v1/queue/retry', {
+      await (relay as TestRelaydesk).api('/api/v1/queue/retry', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ IDs: [id] }),
@@ -284,26 +294,9 @@ describe('webhooks', () => {
   });
 
   it('tells of a retry by hand that waits for the rate limit (no attempt follows yet), and posts no delivery webhook for it', async () => {
-    const receiver = await startReceiver();
-    const later = 'later@rcpt.example';
-    const server = await upstream({
-      tls: 'none',
-      failures: { rcpt: { [later]: { code: 451, text: '4.7.1 Greylisted, try again later' } } },
-    });
-    relay = await startTestRelaydesk({
-      mode: 'relay',
-      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    const { receiver, later, updates, socket } = await greylistingRelay({
       rateLimit: { perSecond: 0, perMinute: 1, perHour: 0, perDay: 0 },
-      webhookUrls: [receiver.url],
     });
-    const { default: WebSocket } = await import('ws');
-    const socket = new WebSocket(`ws://127.0.0.1:${relay.http.port}/api/events`);
-    const updates: Array<Record<string, unknown>> = [];
-    socket.on('message', (data) => {
-      const event = JSON.parse(String(data)) as { Type: string; Data: Record<string, unknown> };
-      if (event.Type === 'update') updates.push(event.Data);
-    });
-    await new Promise((resolve) => socket.once('open', resolve));
     try {
       const id = await send('Retried under a rate limit', later);
       const recipient = async () =>
@@ -320,7 +313,7 @@ describe('webhooks', () => {
 
       // retried from elsewhere (relaydesk queue retry): due now, but the minute's one message
       // is spent, so no attempt begins to tell of it
-      await relay.api('/api/v1/queue/retry', {
+      await (relay as TestRelaydesk).api('/api/v1/queue/retry', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ IDs: [id] }),
