@@ -327,7 +327,7 @@ export const apiMethods = {
   // The queue and the upstream
   queue: method<QueueView>()({
     summary:
-      'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), and the upstream pause',
+      'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), the upstream pause, and what the rate limit holds back (rateLimited)',
     args: () => z.tuple([optional('state', z.enum(recipientStates))]),
     http: {
       verb: 'GET',

@@ -63,7 +63,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       schema: {
         tags,
         summary:
-          'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), and the upstream pause',
+          'Messages with work left (or with a recipient in `state`; quarantined: the mail the filter holds), the upstream pause, and what the rate limit holds back (rateLimited)',
         querystring: {
           type: 'object',
           properties: { state: { type: 'string', enum: [...recipientStates] } },
