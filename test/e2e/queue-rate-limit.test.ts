@@ -57,6 +57,14 @@ describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
       'waits for the rate limit',
       'waits for the rate limit',
     ]);
+    // a retry makes it due, which it is already: the words say so, and what holds it back
+    const status = page.getByTestId('queue-view').getByRole('status');
+    await entries.first().getByRole('button', { name: 'Retry now' }).click();
+    await eventually(() => status.innerText()).toBe(
+      'Retry now: due now; the rate limit holds it back (see below).',
+    );
+    await page.getByRole('button', { name: 'Retry all deferred' }).click();
+    await eventually(() => status.innerText()).toBe('Retry all deferred: nothing was deferred.');
     await page.screenshot({ path: `${screenshots}/queue-rate-limited-light.png` });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${screenshots}/queue-rate-limited-dark.png` });

@@ -47,6 +47,22 @@ function NextTry({
   );
 }
 
+/**
+ * What a retry did: the mail is due now, not "done" (its attempt may fail again, or wait for the
+ * rate limit, whose notice the view shows below).
+ */
+function retryWords(
+  label: string,
+  all: boolean,
+  changed: number,
+  rateLimited: RateLimitedView | null,
+): string {
+  if (all && changed === 0) return `${label}: nothing was deferred.`;
+  const due = all ? `${messageCount(changed)} due now` : 'due now';
+  if (!rateLimited) return `${label}: ${due}.`;
+  return `${label}: ${due}; the rate limit holds ${all && changed > 1 ? 'them' : 'it'} back (see below).`;
+}
+
 /** Everything not final, grouped by state: why it waits and when it is tried next. */
 export function QueueView(props: {
   queue: QueueData | null;
@@ -78,17 +94,21 @@ export function QueueView(props: {
       section.querySelector<HTMLElement>('#queue-title');
     target?.focus();
   }, [props.queue]);
+  const rateLimited = props.queue?.rateLimited ?? null;
   const act = async (action: QueueAction, ids: string[], label: string) => {
     try {
-      await runQueueAction(api, action, ids);
-      setNotice(`${label}: done.`);
+      const changed = await runQueueAction(api, action, ids);
+      setNotice(
+        action === 'retry'
+          ? retryWords(label, ids.length === 0, changed.length, rateLimited)
+          : `${label}: done.`,
+      );
     } catch (failure) {
       setNotice(`${label} failed: ${serverWords(failure)}`);
     }
     props.onChanged();
   };
   const paused = props.queue?.upstream.paused ?? null;
-  const rateLimited = props.queue?.rateLimited ?? null;
   const held = heldMessages(props.queue);
   const groups = props.queue ? groupQueue(props.queue) : [];
   const now = useTickingNow([
