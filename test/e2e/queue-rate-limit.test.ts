@@ -78,7 +78,9 @@ describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
     );
     await page.screenshot({ path: `${screenshots}/delivery-rate-limited-light.png` });
 
-    await page.getByTestId('nav-settings').click();
+    // the notice's link opens the Settings, where the limit's boxes are
+    await page.getByTestId('nav-queue').click();
+    await notice.getByRole('link', { name: 'Settings → Upstream' }).click();
     await page.getByLabel('Messages to the upstream a minute, at most').fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved. The changes apply now.').waitFor();

@@ -216,8 +216,8 @@ export function QueueView(props: {
           and when the next message goes, rather than leave it "due now" for minutes */}
       {rateLimited && (
         <p className="body-notice" data-testid="queue-rate-limited">
-          The rate limit of {rateLimitWords(rateLimited)} (Settings → Upstream) holds back what is
-          due: the next message goes{' '}
+          The rate limit of {rateLimitWords(rateLimited)} (
+          <a href="#settings">Settings → Upstream</a>) holds back what is due: the next message goes{' '}
           <span title={formatFullDate(rateLimited.until)}>
             {relativeTime(rateLimited.until, now)}
           </span>
