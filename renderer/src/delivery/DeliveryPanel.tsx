@@ -47,8 +47,9 @@ function rateLimitedNext(
   rateLimited: RateLimitedView | null,
   now: number,
 ): NextTry | null {
+  if (!rateLimited) return null;
   const held = rateLimitedTry(recipient, rateLimited, now);
-  if (!held || !rateLimited) return null;
+  if (!held) return null;
   return {
     ...held,
     text: `${held.text} of ${rateLimitWords(rateLimited)} (Settings → Upstream): the next message goes ${relativeTime(rateLimited.until, now)}`,
@@ -334,7 +335,7 @@ export function DeliveryPanel({
           <Recipient
             key={recipient.address}
             recipient={recipient}
-            rateLimited={delivery.rateLimited ?? null}
+            rateLimited={delivery.rateLimited}
           />
         ))}
       </ul>

@@ -80,6 +80,11 @@ export interface NextTry {
   at: string | null;
 }
 
+/** No retry time, or one within the few seconds the view calls "due now" (nextAttemptTime). */
+function dueNow(nextAttemptAt: string | null, now: number): boolean {
+  return nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000;
+}
+
 /**
  * A recipient due now that the upstream's rate limit holds back: it waits for the limit, not for
  * a retry time (the view's notice says when the next message goes). Null for any other.
@@ -91,9 +96,7 @@ export function rateLimitedTry(
 ): NextTry | null {
   if (!rateLimited) return null;
   const { state, nextAttemptAt } = recipient;
-  const due =
-    state === 'pending' ||
-    (state === 'deferred' && (nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000));
+  const due = state === 'pending' || (state === 'deferred' && dueNow(nextAttemptAt, now));
   return due ? { text: 'waits for the rate limit', at: rateLimited.until } : null;
 }
 
@@ -118,7 +121,7 @@ export function nextTry(
   // a probe is out: the one it carries is being tried, the rest wait for its answer
   if (pause?.probingSince && state === 'sending')
     return { text: 'a probe: does the upstream answer again?', at: null };
-  const due = nextAttemptAt === null || Date.parse(nextAttemptAt) - now < 5000;
+  const due = dueNow(nextAttemptAt, now);
   if (pause && (state === 'pending' || recipient.waitsForUpstream || due)) {
     const answers = 'goes when the upstream answers again';
     if (pause.probingSince) return { text: `${answers} — probing now`, at: null };
