@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueView } from '../../preload/api-contract.js';
+import { deliverToUpstream } from '../../main/core/upstream/delivery-attempt.js';
 import { settled } from '../helpers/delivery.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -119,5 +120,48 @@ describe('a queued message whose file cannot be read when it is sent', () => {
     expect(sent.recipients[0]?.attempts[2]?.notSent).toBeUndefined();
     expect(server.messages).toHaveLength(1);
     expect(server.messages[0]?.raw.subarray(-200).toString()).toContain('long enough');
+  });
+});
+
+describe('an attempt that throws (a fault in Relaydesk or the SMTP client under it)', () => {
+  it('defers the recipient with the fault, not left sending, and the retry sends it', async () => {
+    const server = await startUpstreamServer({ tls: 'none' });
+    cleanups.push(() => server.close());
+    const lines: string[] = [];
+    let faults = 1;
+    // the real SMTP client, failing once the way a bug of ours would: a throw, not an attempt
+    const relay = await startTestRelaydesk(
+      { mode: 'relay', relay: { host: '127.0.0.1', port: server.port, security: 'none' } },
+      undefined,
+      {
+        log: (line) => lines.push(line),
+        deliver: (...args) => {
+          if (faults-- > 0) return Promise.reject(new TypeError('session.send is not a function'));
+          return deliverToUpstream(...args);
+        },
+      },
+    );
+    cleanups.push(() => relay.dispose());
+    const info = await relay.transport().sendMail({
+      envelope: { from: 'app@sender.example', to: [TO] },
+      raw: 'Subject: Invoice\r\n\r\nThe invoice.\r\n',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+
+    const failed = await settled(relay, id, (d) => d.recipients[0]?.attempts.length === 1);
+    const recipient = failed.recipients[0]!;
+    expect(recipient.state).toBe('deferred');
+    expect(recipient.nextAttemptAt).not.toBeNull();
+    expect(recipient.attempts[0]?.reply.text).toBe(
+      'not sent: Relaydesk failed unexpectedly (session.send is not a function)',
+    );
+    const logged = lines.find((l) => l.includes('relay=none') && l.includes(TO)) ?? '';
+    expect(logged).toContain('status=deferred (not sent: Relaydesk failed unexpectedly');
+    expect((await relay.api<QueueView>('/api/v1/queue')).upstream.paused).toBeNull();
+
+    await retry(relay, id);
+    const sent = await settled(relay, id, (d) => d.recipients[0]?.state === 'relayed');
+    expect(sent.recipients[0]?.attempts).toHaveLength(2);
+    expect(server.messages).toHaveLength(1);
   });
 });

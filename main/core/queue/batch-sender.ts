@@ -99,19 +99,32 @@ export class BatchSender {
         const attempt = notMade(batch, relay, err as Error, attemptedAt, this.options.now());
         return this.settle(batch, attempt, { signedBy: [], sentAs: null }, relay);
       }
-      await this.options.refreshUpstream?.();
-      const upstream = this.options.settings.relay ?? relay;
-      const attempt = await this.options.deliver(
-        upstream,
-        { mailFrom: made.mailFrom, rcptTo: batch.deliverTo },
-        made.raw,
-        {
-          signal: abort.signal,
-          now: () => new Date(this.options.now()),
-          pool: this.pool,
-          logins: this.logins,
-        },
-      );
+      let upstream = relay;
+      let attempt: DeliveryAttempt;
+      try {
+        await this.options.refreshUpstream?.();
+        upstream = this.options.settings.relay ?? relay;
+        attempt = await this.options.deliver(
+          upstream,
+          { mailFrom: made.mailFrom, rcptTo: batch.deliverTo },
+          made.raw,
+          {
+            signal: abort.signal,
+            now: () => new Date(this.options.now()),
+            pool: this.pool,
+            logins: this.logins,
+          },
+        );
+      } catch (err) {
+        // an attempt reports the upstream's failures in its result; a throw is a fault of
+        // Relaydesk's own (or of the SMTP client under it), which used to leave the recipients
+        // `sending`, never retried, until the next start. Deferred instead, and sent again on the
+        // schedule: at least once, as after a broken connection
+        const words = `Relaydesk failed unexpectedly (${(err as Error).message})`;
+        this.options.log(`${batch.id}: ${words}`);
+        const failure = new Error(words);
+        attempt = notMade(batch, upstream, failure, attemptedAt, this.options.now());
+      }
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
       const settled = this.settle(batch, attempt, made, upstream);
