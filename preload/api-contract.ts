@@ -22,6 +22,12 @@ export interface Envelope {
   tls: { protocol: string; cipher: string } | null;
   smtpUtf8: boolean;
   eightBitMime: boolean;
+  /**
+   * Not received over SMTP: `relaydesk`, a message Relaydesk wrote itself (a failure report, a
+   * delay warning, a notice of mail sendmail left); `ingest`, one imported from a file. The
+   * client fields then name no client that sent it. Absent for mail received over SMTP.
+   */
+  origin?: 'relaydesk' | 'ingest';
 }
 
 export interface MessageSummary {

@@ -121,10 +121,10 @@ describe('relaydesk ingest', () => {
     const raw = await (await relay.fetch(`/api/v1/message/${first.ID}/raw`)).text();
     expect(raw).toContain('\r\nFrom here on, a line that mbox had to escape.\r\n');
     expect(raw).not.toMatch(/^From alice/);
-    const detail = await relay.api<
-      MessageDetail & { Envelope: { mailFrom: string; rcptTo: string[] } }
-    >(`/api/v1/message/${first.ID}`);
+    const detail = await relay.api<MessageDetail>(`/api/v1/message/${first.ID}`);
     expect(detail.Envelope.rcptTo).toEqual(['list@list.example']);
+    // imported, not received: the GUI says so instead of naming a client that sent it
+    expect(detail.Envelope.origin).toBe('ingest');
     // never relayed, even in relay mode
     const delivery = await relay.api<{ status: string }>(`/api/v1/message/${first.ID}/delivery`);
     expect(delivery.status).toBe('captured');

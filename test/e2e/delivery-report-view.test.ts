@@ -101,6 +101,43 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(gui.pageErrors).toEqual([]);
     });
 
+    it("reads the bounce daemon's stamp as written on its host: no client, no network", async () => {
+      await gui.openTab('Undelivered Mail Returned to Sender', 'Route');
+      const hops = page.getByTestId('hop');
+      await eventually(() => hops.count()).toBe(2);
+      // the first hop, `Received: by mx.example.net (Postfix) id 4ABC123`: it read "unknown
+      // client, unverified: the stamp names no client", with protocol and TLS unknown
+      const report = hops.nth(0);
+      expect(await report.locator('.hop-title').innerText()).toBe(
+        'Hop 1 local submission → mx.example.net',
+      );
+      expect(await report.getByTestId('hop-no-network').innerText()).toBe(
+        'none: on mx.example.net itself, no network',
+      );
+      expect(await report.getByTestId('hop-unverified').count()).toBe(0);
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('says an imported message came from a file, not from a client', async () => {
+      const res = await gui.relaydesk.fetch('/api/v1/ingest?source=archive.mbox', {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822' },
+        body: 'From: old@archive.example\r\nTo: me@home.example\r\nSubject: Archived note\r\n\r\nfrom the archive\r\n',
+      });
+      expect(res.status).toBe(200);
+      await gui.openLive();
+      await gui.openMessage('Archived note');
+      const envelope = page.getByTestId('envelope');
+      if ((await envelope.getAttribute('class'))?.includes('closed')) {
+        await envelope.getByRole('button', { name: /Envelope/ }).click();
+      }
+      // it read "relaydesk-ingest [127.0.0.1], no TLS"
+      await eventually(() => page.getByTestId('envelope-client').innerText()).toBe(
+        'none: imported from a file (relaydesk ingest, from 127.0.0.1); the envelope is read from its headers',
+      );
+      expect(gui.pageErrors).toEqual([]);
+    });
+
     it('fits a 420 px window', async () => {
       await page.setViewportSize({ width: 420, height: 800 });
       await gui.openLive();

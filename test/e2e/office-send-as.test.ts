@@ -112,4 +112,38 @@ describe.skipIf(!chromiumPath)('Send as refused by the smart host, in Chromium a
     });
     expect(pageErrors).toEqual([]);
   });
+
+  it('shows the failure report it wrote as made here: no client, a route that starts on this host', async () => {
+    const info = await relay.transport().sendMail({
+      from: 'fax@printer.local',
+      to: 'anna@customer.example',
+      subject: 'Fax 0012',
+      text: 'Attached.',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.status === 'failed');
+    await page.goto(relay.url);
+    await page.getByTestId('nav-mailbox-dsn').click();
+    const report = page.getByTestId('message-row').filter({ hasText: 'fax@printer.local' });
+    await report.click();
+    // it read "vm [127.0.0.1], no TLS", as if a program on this machine had sent it
+    await eventually(() => page.getByTestId('envelope-client').innerText()).toBe(
+      'none: Relaydesk wrote this message itself',
+    );
+    // the route view found no Received field and said to paste the header from a mail program
+    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    const hop = page.getByTestId('hop');
+    await eventually(() => hop.count()).toBe(1);
+    expect(await hop.locator('.hop-title').innerText()).toMatch(/^Hop 1 local submission → \S+$/);
+    const by = (await hop.getByTestId('hop-by').innerText()).trim();
+    expect(await hop.getByTestId('hop-no-network').innerText()).toBe(
+      `none: on ${by} itself, no network`,
+    );
+    expect(await page.getByText('The header has no Received fields').count()).toBe(0);
+    await page.screenshot({ path: join(screenshots, 'route-own-report-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'route-own-report-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(pageErrors).toEqual([]);
+  });
 });

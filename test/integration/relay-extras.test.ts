@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import type { MessageDelivery, MessageDetail, QueueView } from '../../preload/api-contract.js';
 import { mailqTime } from '../../main/cli/mailq-listing.js';
 import { settled } from '../helpers/delivery.js';
 import { runCli, tryConnect } from '../helpers/cli-process.js';
@@ -112,10 +112,24 @@ describe('delivery status notifications', () => {
     expect(raw).toContain(`Diagnostic-Code: smtp; 550 ${refusal}\r\n`);
     expect(raw).toMatch(/^From: Mail Delivery System <MAILER-DAEMON@relay\.test>\r\n/m);
     expect(raw).toContain('Subject: doomed');
+    // stamped as Postfix stamps its own reports, with no client: written here, not received
+    const reportId = found.messages[0]?.ID as string;
+    expect(raw).toMatch(
+      new RegExp(
+        `^Received: by relay\\.test \\(Relaydesk\\)\r\n\tid ${reportId}\r\n\tfor <app@sender\\.example>; \\w{3}, `,
+      ),
+    );
+    const detail = await relay.api<MessageDetail>(`/api/v1/message/${reportId}`);
+    expect(detail.Envelope.origin).toBe('relaydesk');
+    // the original came over SMTP: no origin
+    expect((await relay.api<MessageDetail>(`/api/v1/message/${id}`)).Envelope.origin).toBe(
+      undefined,
+    );
     // sent to the original sender from the null sender
     await expect.poll(() => server.messages.length, { timeout: 10_000 }).toBe(1);
     expect(server.messages[0]?.mailFrom).toBe('');
     expect(server.messages[0]?.rcptTo).toEqual(['app@sender.example']);
+    expect(server.messages[0]?.raw.toString()).toMatch(/^Received: by relay\.test \(Relaydesk\)/);
   });
 });
 

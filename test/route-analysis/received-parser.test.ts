@@ -110,6 +110,25 @@ describe('clauses', () => {
     });
   });
 
+  test('a report the host wrote itself (no client, no protocol) is local; a network receipt is not', () => {
+    // Postfix's bounce daemon, and Relaydesk's own failure reports
+    const bounce = parseReceived(
+      'by mx.example.net (Postfix)\r\n\tid 4ABC123; Sat,  5 Dec 2026 11:00:00 +0000 (UTC)',
+    );
+    expect(bounce).toMatchObject({ from: null, by: 'mx.example.net', with: null, local: true });
+    expect(parseReceived('by vm (Relaydesk) id 0mx for <a@b.example>; 6 Dec 2026').local).toBe(
+      true,
+    );
+    // a protocol is a receipt over the network, whatever it leaves out (Gmail's internal hops)
+    expect(parseReceived('by 2002:a17:90a::1 with SMTP id x; 6 Mar 2025 10:00 +0000').local).toBe(
+      false,
+    );
+    // qmail names no client here, but it came from the network
+    expect(
+      parseReceived('(qmail 1234 invoked from network); 6 Mar 2025 15:40:01 -0000').local,
+    ).toBe(false);
+  });
+
   test('id in angle brackets or followed by a comma; for without angle brackets', () => {
     expect(parseReceived('by h id <abc.123@h.example>; 6 Mar 2025 10:00 +0000').id).toBe(
       'abc.123@h.example',

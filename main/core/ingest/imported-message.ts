@@ -33,6 +33,7 @@ export function importedEnvelope(raw: Uint8Array, clientIp: string): Envelope {
     tls: null,
     smtpUtf8: false,
     eightBitMime: false,
+    origin: 'ingest',
   };
 }
 

@@ -103,12 +103,17 @@ export function parseReceived(value: string): ParsedReceived {
     /\bAuthenticated sender:|\bauthenticated\b|\bAUTH:/i.test(commentText);
   const withLower = protocol?.toLowerCase() ?? '';
   // Local submission: Exim "with local", qmail "invoked by uid", Postfix "(Postfix, from userid
-  // 1000)", Sendmail's "(from user@localhost)" standing where the from-clause would be.
+  // 1000)", Sendmail's "(from user@localhost)" standing where the from-clause would be. And a
+  // stamp with neither a client nor a protocol, only its host (`by mx.example (Postfix) id …`):
+  // a report the host wrote itself, as Postfix's bounce daemon and Relaydesk stamp theirs. Every
+  // receipt over the network names its protocol (`with ESMTP`); qmail's "invoked from network"
+  // names neither and stays a hop whose client is unnamed.
   const local =
     /^local(?:-e?smtp)?$/.test(withLower) ||
     /\binvoked\s+(?:by|for)\b|\bfrom\s+userid\b/i.test(value) ||
     (!fromClause &&
-      tokens.some((token) => token.kind === 'comment' && /^\s*from\s/i.test(token.inner)));
+      tokens.some((token) => token.kind === 'comment' && /^\s*from\s/i.test(token.inner))) ||
+    (!fromClause && protocol === null && by !== null && !/\binvoked\s+from\b/i.test(value));
   const found =
     from.from !== null ||
     by !== null ||

@@ -5,10 +5,10 @@ import { basename } from 'node:path';
 import { MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
+import { localReceivedStamp } from '../mail/local-received-stamp.js';
 import { maxReceivedHeaders } from '../listener/listener-contract.js';
 import type { DroppedMessage } from '../maildrop/drop-file.js';
 import type { DropRefusal, RefusedRecipient, TakeOutcome } from '../maildrop/maildrop-pickup.js';
-import { maildropReceivedStamp } from '../maildrop/pickup-stamp.js';
 import { isStorageFull } from '../spool/storage-full.js';
 import { dateHeaderTime, importedEnvelope } from '../ingest/imported-message.js';
 import type { MessageRecord } from '../message-record.js';
@@ -277,28 +277,35 @@ export class MessageArrival {
     listing: { mailbox: string; notes: string[] } = { mailbox: 'dsn', notes: [] },
   ): Promise<string> {
     const id = newMessageId(receivedAt.getTime());
+    const { hostname } = this.parts.settings;
+    const rcptTo = decisions.map((d) => d.recipient);
+    // stamped as Postfix stamps its own reports: without it the route view found no Received
+    // field and told the user to paste the header from their mail program
+    const stamp = localReceivedStamp({ hostname, uid: null, id, rcptTo, date: receivedAt });
+    const stamped = Buffer.concat([Buffer.from(stamp, 'utf8'), raw]);
     const message: AcceptedMessage = {
       id,
       receivedAt,
-      raw,
+      raw: stamped,
       notes: listing.notes,
       envelope: {
         mailFrom: '',
-        rcptTo: decisions.map((d) => d.recipient),
+        rcptTo,
         clientIp: '127.0.0.1',
         clientHostname: null,
-        helo: this.parts.settings.hostname,
+        helo: hostname,
         user: null,
         tls: null,
         smtpUtf8: false,
         eightBitMime: false,
+        origin: 'relaydesk',
       },
     };
     const record = await this.parts.builder.build(message, decisions, {
       fromOutside: false,
       mailbox: listing.mailbox,
     });
-    await this.parts.store.spool.store(record, raw);
+    await this.parts.store.spool.store(record, stamped);
     this.parts.store.index.add(record);
     this.listed(record);
     return id;
@@ -462,7 +469,7 @@ export class MessageArrival {
     // mail that came in then); sendmail's time is the stamp's, as Postfix's pickup dates its
     // Received line by the maildrop file
     const receivedAt = new Date(this.parts.now());
-    const stamp = maildropReceivedStamp({
+    const stamp = localReceivedStamp({
       hostname: settings.hostname,
       uid: envelope.uid,
       id: dropped.id,

@@ -22,6 +22,7 @@ const envelope = z.object({
   tls: z.object({ protocol: z.string(), cipher: z.string() }).nullable(),
   smtpUtf8: z.boolean(),
   eightBitMime: z.boolean(),
+  origin: z.enum(['relaydesk', 'ingest']).optional(),
 });
 
 const summary = z.object({

@@ -22,6 +22,25 @@ function envelopeSummary(
 }
 
 /**
+ * Who handed the message over. A message Relaydesk wrote, or one imported from a file, came from
+ * no SMTP client: its stand-in fields (this machine's name and 127.0.0.1) read as if a program
+ * here had sent it.
+ */
+function clientWords(envelope: MessageDetail['Envelope']): string {
+  if (envelope.origin === 'relaydesk') return 'none: Relaydesk wrote this message itself';
+  if (envelope.origin === 'ingest') {
+    return `none: imported from a file (relaydesk ingest, from ${envelope.clientIp}); the envelope is read from its headers`;
+  }
+  const client =
+    envelope.helo === `[${envelope.clientIp}]`
+      ? envelope.helo
+      : `${envelope.helo} [${envelope.clientIp}]`;
+  return `${client}${envelope.user ? `, user ${envelope.user}` : ''}${
+    envelope.tls ? `, ${envelope.tls.protocol}` : ', no TLS'
+  }`;
+}
+
+/**
  * What the SMTP client said (MAIL FROM, RCPT TO) beside what the headers claim. Recipients only
  * in the envelope are the Bcc; differences are flagged, since they are where spoofing, lists and
  * forwarding show.
@@ -146,13 +165,7 @@ export function EnvelopePanel({
         )}
         <div>
           <dt>Client</dt>
-          <dd>
-            {envelope.helo === `[${envelope.clientIp}]`
-              ? envelope.helo
-              : `${envelope.helo} [${envelope.clientIp}]`}
-            {envelope.user ? `, user ${envelope.user}` : ''}
-            {envelope.tls ? `, ${envelope.tls.protocol}` : ', no TLS'}
-          </dd>
+          <dd data-testid="envelope-client">{clientWords(envelope)}</dd>
         </div>
       </dl>
     </section>

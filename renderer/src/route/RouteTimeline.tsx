@@ -264,17 +264,31 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                       <dd>{ipScopeLabel(hop)}</dd>
                     </div>
                   )}
-                  <div>
-                    <dt>Protocol</dt>
-                    <dd>
-                      {hop.with ?? 'unknown'}
-                      {hop.authenticated && ', authenticated'}
-                    </dd>
-                  </div>
-                  <div>
-                    <dt>TLS</dt>
-                    <dd>{tlsLabel(hop)}</dd>
-                  </div>
+                  {/* a stamp written on its host with no protocol (a report the host wrote, a
+                      program's submission) crossed no network: "unknown" protocol and TLS read
+                      as if something had been hidden */}
+                  {hop.local && hop.with === null && !hop.tls ? (
+                    <div>
+                      <dt>Protocol</dt>
+                      <dd data-testid="hop-no-network">
+                        none: on {hop.by ?? 'its host'} itself, no network
+                      </dd>
+                    </div>
+                  ) : (
+                    <>
+                      <div>
+                        <dt>Protocol</dt>
+                        <dd>
+                          {hop.with ?? 'unknown'}
+                          {hop.authenticated && ', authenticated'}
+                        </dd>
+                      </div>
+                      <div>
+                        <dt>TLS</dt>
+                        <dd>{tlsLabel(hop)}</dd>
+                      </div>
+                    </>
+                  )}
                   {hop.id && (
                     <div>
                       <dt>ID</dt>
