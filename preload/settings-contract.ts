@@ -104,6 +104,8 @@ export type SettingInputView =
       /** Each key's own label (a box per key: "… a minute"), and the hint under every box. */
       labels: Record<string, string>;
       hint: string;
+      /** Said once, under the last box: what the boxes do together. */
+      note?: string;
       min: number;
       max: number;
     }

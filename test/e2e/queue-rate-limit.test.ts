@@ -81,6 +81,19 @@ describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
     // the notice's link opens the Settings, where the limit's boxes are
     await page.getByTestId('nav-queue').click();
     await notice.getByRole('link', { name: 'Settings → Upstream' }).click();
+    // the boxes say, once, under the last, what happens to mail over a limit
+    const daily = page.getByLabel('Messages to the upstream a day, at most');
+    const describedBy = (await daily.getAttribute('aria-describedby')) ?? '';
+    const description = await page.evaluate(
+      (ids) => ids.map((id) => document.getElementById(id)?.textContent ?? '').join(' '),
+      describedBy.split(' ').filter(Boolean),
+    );
+    expect(description).toContain(
+      'a whole number; 0: no limit. Mail over a limit waits in the queue, which says when the next message goes',
+    );
+    expect(
+      await page.getByText('Mail over a limit waits in the queue', { exact: false }).count(),
+    ).toBe(1);
     await page.getByLabel('Messages to the upstream a minute, at most').fill('0');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await page.getByText('Saved. The changes apply now.').waitFor();

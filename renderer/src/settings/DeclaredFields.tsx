@@ -153,7 +153,11 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 error={
                   errors[`${key}.${part}`] ?? (part === input.keys[0] ? common.error : undefined)
                 }
-                hint={input.hint}
+                hint={
+                  input.note && part === input.keys.at(-1)
+                    ? `${input.hint}. ${input.note}`
+                    : input.hint
+                }
                 label={input.labels[part] ?? `${field.label}: ${part}`}
                 min={input.min}
                 max={input.max}

@@ -150,6 +150,8 @@ export const queueFields = [
         perDay: 'Messages to the upstream a day, at most',
       },
       hint: 'a whole number; 0: no limit',
+      // without it, mail over the limit seemed stuck: the Queue view says what holds it back
+      note: 'Mail over a limit waits in the queue, which says when the next message goes',
       min: 0,
       max: 10_000_000,
     },
