@@ -30,6 +30,16 @@ export interface Envelope {
   origin?: 'relaydesk' | 'ingest';
 }
 
+/** The Source tab's text (Relaydesk's own; the raw route gives the bytes). */
+export interface MessageSourceView {
+  text: string;
+  /**
+   * The charsets of lines that were not UTF-8, decoded with the one their MIME part declares
+   * (windows-1252 where it declares none); empty when every line was UTF-8.
+   */
+  decodedAs: string[];
+}
+
 export interface MessageSummary {
   ID: string;
   MessageID: string;

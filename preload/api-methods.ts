@@ -25,6 +25,7 @@ import type {
   WebhookLogView,
   MessageDelivery,
   MessageDetail,
+  MessageSourceView,
   MessagesPage,
   RecipientState,
   RelaydeskEvent,
@@ -204,6 +205,12 @@ export const apiMethods = {
       request: messageParams,
       response: 'text',
     },
+  }),
+  getSource: method<MessageSourceView>()({
+    summary:
+      "The message source as text to read: a line that is not UTF-8 is decoded with its MIME part's charset (the raw route has the bytes)",
+    args: () => z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/source', request: messageParams },
   }),
   getRawFile: method<MessagePartContent>()({
     summary: 'The message source as received, byte for byte, to save as {ID}.eml',

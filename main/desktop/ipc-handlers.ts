@@ -44,6 +44,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getMessage: async (service, id) => toOpenedDetail(await service.openMessage(id)),
   getHeaders: (service, id) => service.headers(id),
   getRaw: async (service, id) => (await service.raw(id)).toString('utf8'),
+  getSource: (service, id) => service.source(id),
   getRawFile: rawDownload,
   getPart: (service, id, partId) => service.partContent(id, partId),
   setRead: (service, ids, read) => service.setRead(ids, read),

@@ -274,5 +274,9 @@ describe('both transports, on real mail', () => {
     const stored = Buffer.from(file.Data);
     expect(stored.includes(Buffer.from('Caf\xe9 cr\xe8me', 'latin1'))).toBe(true);
     expect(stored.equals(await relay.service.raw(latin1))).toBe(true);
+    // and the Source tab's text reads it with its charset (getRaw's UTF-8 read showed U+FFFD)
+    const source = await same((api) => api.getSource(latin1));
+    expect(source.text).toMatch(/\r\nCafé crème\r\n$/);
+    expect(source.decodedAs).toEqual(['iso-8859-1']);
   });
 });

@@ -9,6 +9,7 @@ import type {
   DeliveryHandAction,
   MailboxCount,
   MessagePartContent,
+  MessageSourceView,
   MessageStatus,
   RateLimitedView,
   RecipientDeliveryView,
@@ -16,6 +17,7 @@ import type {
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
+import { sourceText } from '../message/source-text.js';
 import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
@@ -109,6 +111,9 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
     },
 
     raw: (id: string): Promise<Buffer> => store.raw(id),
+
+    /** The source to read: lines that are not UTF-8 decoded with their part's charset. */
+    source: async (id: string): Promise<MessageSourceView> => sourceText(await store.raw(id)),
 
     headers: async (id: string): Promise<Record<string, string[]>> =>
       headerMap(await store.raw(id)),

@@ -67,6 +67,29 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
   );
 
   app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/source',
+    {
+      schema: {
+        tags,
+        summary:
+          'The message source as text to read: a line that is not UTF-8 is decoded with the charset its MIME part declares (windows-1252 where none), named in `decodedAs`; `/raw` has the bytes',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              text: { type: 'string' },
+              decodedAs: { type: 'array', items: { type: 'string' } },
+            },
+            required: ['text', 'decodedAs'],
+          },
+        },
+      },
+    },
+    async (req) => service.source(req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/route',
     {
       schema: {

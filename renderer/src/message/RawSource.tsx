@@ -1,21 +1,35 @@
 import { useApi } from '../api/api-context';
 import { useAsyncValue } from '../use-async-value';
 
-/** The message exactly as stored (with our Received line on top), loaded when its tab opens. */
+/**
+ * The message as stored (with our Received line on top), loaded when its tab opens. Lines sent as
+ * 8-bit in a legacy charset come decoded with their part's charset, and the note says so: read as
+ * UTF-8 they showed a U+FFFD for every letter outside ASCII.
+ */
 export function RawSource({ messageId }: { messageId: string }) {
   const api = useApi();
-  const raw = useAsyncValue(() => api.getRaw(messageId), `raw:${messageId}`);
-  if (raw.status === 'loading') return <p className="body-notice">Loading source…</p>;
-  if (raw.status === 'failed') {
+  const source = useAsyncValue(() => api.getSource(messageId), `source:${messageId}`);
+  if (source.status === 'loading') return <p className="body-notice">Loading source…</p>;
+  if (source.status === 'failed') {
     return (
       <p className="body-notice error" role="alert">
-        {raw.error}
+        {source.error}
       </p>
     );
   }
+  const { text, decodedAs } = source.value;
   return (
-    <pre className="raw-source" data-testid="source">
-      {raw.value}
-    </pre>
+    <>
+      {decodedAs.length > 0 && (
+        <p className="body-notice source-charset" data-testid="source-charset">
+          Some lines are not UTF-8: they are shown decoded as {decodedAs.join(', ')} (the charset
+          their MIME part declares; windows-1252 where it declares none). Download .eml has the
+          bytes as they are.
+        </p>
+      )}
+      <pre className="raw-source" data-testid="source">
+        {text}
+      </pre>
+    </>
   );
 }

@@ -1,0 +1,61 @@
+// The Source tab's text: each line that is not UTF-8 decoded with the charset its MIME part
+// declares, the rest as it is, and the charsets used named for the note.
+import { describe, expect, it } from 'vitest';
+import { sourceText } from '../../main/core/message/source-text.js';
+
+const bytes = (...parts: Array<string | number[]>): Buffer =>
+  Buffer.concat(
+    parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : Buffer.from(p))),
+  );
+
+describe('the source as text to read', () => {
+  it('leaves UTF-8 mail as it is, with nothing decoded otherwise', () => {
+    const raw = Buffer.from(
+      'Subject: Zoë\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nZoë\r\n',
+    );
+    expect(sourceText(raw)).toEqual({ text: raw.toString('utf8'), decodedAs: [] });
+  });
+
+  it('reads an 8-bit Latin-1 body with the charset it declares, headers untouched', () => {
+    const raw = bytes(
+      'Subject: x\r\nContent-Type: text/plain; charset="ISO-8859-1"\r\n\r\n',
+      'Caf\xe9 cr\xe8me\r\n',
+    );
+    expect(sourceText(raw)).toEqual({
+      text: 'Subject: x\r\nContent-Type: text/plain; charset="ISO-8859-1"\r\n\r\nCafé crème\r\n',
+      decodedAs: ['iso-8859-1'],
+    });
+  });
+
+  it('takes each part its own charset, folded parameters included, and resets at a boundary', () => {
+    const raw = bytes(
+      'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n',
+      'Content-Type: text/plain;\r\n\tcharset=Shift_JIS\r\n\r\n',
+      [0x93, 0xfa, 0x96, 0x7b, 0x8c, 0xea, 0x0d, 0x0a],
+      '--b\r\nContent-Type: text/plain; charset=koi8-r\r\n\r\n',
+      [0xf0, 0xd2, 0xc9, 0xd7, 0xc5, 0xd4, 0x0d, 0x0a],
+      // a part that declares nothing: the browsers' superset of Latin-1
+      '--b\r\nContent-Type: text/plain\r\n\r\n',
+      '\x93quoted\x94\r\n--b--\r\n',
+    );
+    const { text, decodedAs } = sourceText(raw);
+    expect(text).toContain('\r\n日本語\r\n');
+    expect(text).toContain('\r\nПривет\r\n');
+    expect(text).toContain('\r\n“quoted”\r\n');
+    expect(decodedAs).toEqual(['shift_jis', 'koi8-r', 'windows-1252']);
+  });
+
+  it('falls back to windows-1252 for a charset the runtime does not know, and for broken UTF-8', () => {
+    expect(
+      sourceText(bytes('Content-Type: text/plain; charset=x-unknown-7\r\n\r\n', '\xe9t\xe9\r\n')),
+    ).toEqual({
+      text: 'Content-Type: text/plain; charset=x-unknown-7\r\n\r\nété\r\n',
+      decodedAs: ['windows-1252'],
+    });
+    const broken = sourceText(
+      bytes('Content-Type: text/plain; charset=utf-8\r\n\r\nok\r\n', 'na\xefve\r\n'),
+    );
+    expect(broken.text.endsWith('ok\r\nnaïve\r\n')).toBe(true);
+    expect(broken.decodedAs).toEqual(['windows-1252']);
+  });
+});
