@@ -27,6 +27,25 @@ describe('the source as text to read', () => {
     });
   });
 
+  it('reads a raw 8-bit Subject above the Content-Type with the charset declared below it', () => {
+    // PHP's mail() with an unencoded Subject: the header block is one part's, like its body
+    const raw = bytes(
+      'Subject: Pr\xe9sentation\r\nContent-Type: text/plain; charset=iso-8859-15\r\n\r\n',
+      '\xa4 5\r\n',
+    );
+    expect(sourceText(raw)).toEqual({
+      text: 'Subject: Présentation\r\nContent-Type: text/plain; charset=iso-8859-15\r\n\r\n€ 5\r\n',
+      decodedAs: ['iso-8859-15'],
+    });
+    // a body line that looks like a header does not change the charset
+    const html = bytes(
+      'Content-Type: text/html; charset=iso-8859-1\r\n\r\n',
+      'Content-Type: text/plain; charset=koi8-r\r\n',
+      'caf\xe9\r\n',
+    );
+    expect(sourceText(html).text.endsWith('café\r\n')).toBe(true);
+  });
+
   it('takes each part its own charset, folded parameters included, and resets at a boundary', () => {
     const raw = bytes(
       'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\n',

@@ -37,36 +37,62 @@ function known(label: string | null): string | null {
 
 const charsetParameter = /\bcharset\s*=\s*"?([^";\s]+)/i;
 
+/**
+ * Each line's charset: the one the Content-Type of its part's header block declares, for the
+ * header block itself too (a raw 8-bit Subject above the Content-Type field is in the charset
+ * declared below it, as Thunderbird reads it); a boundary line starts the next part's block.
+ */
+function lineCharsets(lines: string[]): Array<string | null> {
+  const charsets: Array<string | null> = new Array<string | null>(lines.length).fill(null);
+  let blockStart = 0;
+  let inHeaders = true;
+  let inContentType = false;
+  let declared: string | null = null;
+  const close = (end: number): void => {
+    charsets.fill(declared, blockStart, end);
+    blockStart = end;
+    declared = null;
+  };
+  lines.forEach((line, i) => {
+    if (/^--\S/.test(line)) {
+      close(i);
+      charsets[i] = null;
+      blockStart = i + 1;
+      inHeaders = true;
+      inContentType = false;
+      return;
+    }
+    if (!inHeaders) return;
+    if (/^\r?\n$/.test(line)) {
+      inHeaders = false;
+      return;
+    }
+    if (/^content-type\s*:/i.test(line)) inContentType = true;
+    else if (!/^[ \t]/.test(line)) inContentType = false;
+    const charset = inContentType ? charsetParameter.exec(line)?.[1] : undefined;
+    if (charset) declared = charset.toLowerCase();
+  });
+  close(lines.length);
+  return charsets;
+}
+
 export function sourceText(raw: Uint8Array): SourceText {
   const whole = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (isUtf8(whole)) return { text: whole.toString('utf8'), decodedAs: [] };
-  const decodedAs = new Set<string>();
-  const lines: string[] = [];
-  // the charset of the part whose lines these are: set by a Content-Type field's charset (on
-  // its own line or a folded one after it), cleared at each boundary line
-  let partCharset: string | null = null;
-  let inContentType = false;
-  let start = 0;
-  while (start < whole.length) {
+  const lines: Buffer[] = [];
+  for (let start = 0; start < whole.length; ) {
     const newline = whole.indexOf(0x0a, start);
     const end = newline === -1 ? whole.length : newline + 1;
-    const line = whole.subarray(start, end);
+    lines.push(whole.subarray(start, end));
     start = end;
-    const ascii = line.toString('latin1');
-    if (/^content-type\s*:/i.test(ascii)) inContentType = true;
-    else if (!/^[ \t]/.test(ascii)) inContentType = false;
-    if (inContentType) {
-      const declared = charsetParameter.exec(ascii)?.[1];
-      if (declared) partCharset = declared.toLowerCase();
-    }
-    if (/^--\S/.test(ascii)) partCharset = null;
-    if (isUtf8(line)) {
-      lines.push(line.toString('utf8'));
-      continue;
-    }
-    const charset = known(partCharset) ?? fallbackCharset;
-    decodedAs.add(charset);
-    lines.push(iconv.decode(line, charset));
   }
-  return { text: lines.join(''), decodedAs: [...decodedAs] };
+  const charsets = lineCharsets(lines.map((line) => line.toString('latin1')));
+  const decodedAs = new Set<string>();
+  const text = lines.map((line, i) => {
+    if (isUtf8(line)) return line.toString('utf8');
+    const charset = known(charsets[i] ?? null) ?? fallbackCharset;
+    decodedAs.add(charset);
+    return iconv.decode(line, charset);
+  });
+  return { text: text.join(''), decodedAs: [...decodedAs] };
 }
