@@ -102,6 +102,11 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
   /** Relaydesk's own: why the MIME structure could not be read, or null. */
   ParseError: string | null;
   /**
+   * Relaydesk's own: the header fields (`Subject`, `From`) carrying bytes that are neither UTF-8
+   * nor encoded as RFC 2047 words: each mail program guesses what they say; shown as U+FFFD.
+   */
+  UnencodedHeaders: string[];
+  /**
    * Relaydesk's own: what a delivery status notification (RFC 3464: a multipart/report of
    * report-type delivery-status) reports, read from its message/delivery-status part; null for
    * any other message, and for a report whose status part names no recipient.

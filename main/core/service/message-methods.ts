@@ -18,6 +18,7 @@ import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
 import { sourceText } from '../message/source-text.js';
+import { unencodedHeaderFields } from '../message/unencoded-headers.js';
 import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
@@ -64,6 +65,8 @@ export interface OpenedMessage {
   record: MessageRecord;
   parsed: ParsedDetail | null;
   parseError?: string;
+  /** Top-level header fields with bytes neither UTF-8 nor encoded (unencoded-headers.ts). */
+  unencodedHeaders: string[];
 }
 
 export function messageMethods({ store, events, log, settings, queue, now }: ServiceParts) {
@@ -123,10 +126,11 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
       const record = store.record(id);
       const raw = await spool.readRaw(record.id);
       let opened: OpenedMessage;
+      const unencodedHeaders = unencodedHeaderFields(raw);
       try {
-        opened = { record, parsed: await parser.detail(raw) };
+        opened = { record, parsed: await parser.detail(raw), unencodedHeaders };
       } catch (err) {
-        opened = { record, parsed: null, parseError: (err as Error).message };
+        opened = { record, parsed: null, parseError: (err as Error).message, unencodedHeaders };
       }
       await store.setRead([record.id], true);
       return opened;

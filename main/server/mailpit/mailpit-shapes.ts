@@ -60,6 +60,7 @@ export function toMessageDetail(
   record: MessageRecord,
   parsed: ParsedDetail | null,
   parseError?: string,
+  unencodedHeaders: string[] = [],
 ): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
   const parts: MessagePart[] = (parsed?.parts ?? []).map(
@@ -82,6 +83,7 @@ export function toMessageDetail(
     ListUnsubscribe: listUnsubscribe(parsed),
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,
+    UnencodedHeaders: unencodedHeaders,
     DeliveryReport: parsed?.deliveryReport ?? null,
     AttachedMessages: (parsed?.parts ?? []).flatMap((part) =>
       part.messageSubject !== undefined && !inlineIds.has(part.PartID)
@@ -92,8 +94,9 @@ export function toMessageDetail(
 }
 
 /** A message as `GET /api/v1/message/{ID}` returns it: opening it has marked it read. */
-export function toOpenedDetail({ record, parsed, parseError }: OpenedMessage): MessageDetail {
-  return { ...toMessageDetail(record, parsed, parseError), Read: true };
+export function toOpenedDetail(opened: OpenedMessage): MessageDetail {
+  const { record, parsed, parseError, unencodedHeaders } = opened;
+  return { ...toMessageDetail(record, parsed, parseError, unencodedHeaders), Read: true };
 }
 
 /**

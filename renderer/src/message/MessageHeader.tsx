@@ -50,6 +50,21 @@ function addressField(label: string, addresses: MailAddress[], testId: string): 
   );
 }
 
+/**
+ * A sender's bug that only shows elsewhere: bytes in a header that are neither UTF-8 nor
+ * encoded. Said with the fix, since the developer who reads it is the one who can make it.
+ */
+export function unencodedWords(fields: string[]): string {
+  const names =
+    fields.length === 1
+      ? `The ${fields[0]} field has`
+      : `The ${fields.slice(0, -1).join(', ')} and ${fields.at(-1)} fields have`;
+  return (
+    `${names} 8-bit bytes neither UTF-8 nor encoded (shown as �): mail programs guess what ` +
+    `they say. Encode ${fields.length === 1 ? 'it' : 'them'} as RFC 2047 words (=?UTF-8?Q?…?=), as mail libraries do.`
+  );
+}
+
 /** Subject and the header fields people read first. */
 export function MessageHeader({
   message,
@@ -113,6 +128,11 @@ export function MessageHeader({
       {message.ParseError && (
         <p className="body-notice error" role="alert">
           The MIME structure could not be read: {message.ParseError}
+        </p>
+      )}
+      {message.UnencodedHeaders.length > 0 && (
+        <p className="body-notice unencoded-headers" data-testid="unencoded-headers">
+          {unencodedWords(message.UnencodedHeaders)}
         </p>
       )}
     </header>
