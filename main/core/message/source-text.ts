@@ -4,6 +4,7 @@
 // is decoded with the charset its MIME part declares, as Thunderbird's View Source does, line by
 // line, so the parts in UTF-8 and the headers stay as they are. The bytes themselves are what the
 // raw route and Download .eml give.
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 
 /**
@@ -17,17 +18,6 @@ export interface SourceText {
   text: string;
   /** The charsets lines were decoded with because they were not UTF-8; empty when none were. */
   decodedAs: string[];
-}
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    strictUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The charset as the message names it, if the decoder knows it (`iso-8859-1`, `Shift_JIS`). */

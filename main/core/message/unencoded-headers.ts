@@ -3,19 +3,9 @@
 // encoded words carry the rest, and RFC 6532 lets UTF-8 through); every mail program guesses
 // what such bytes mean, each its own way, and Relaydesk shows them as U+FFFD. The message view
 // names the fields so the developer encodes them, rather than find out from a customer.
+import { isUtf8 } from 'node:buffer';
 import { headerBlockEnd } from '../mail/header-block.js';
 import { canonicalHeaderName } from './header-fields.js';
-
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-function isUtf8(bytes: Uint8Array): boolean {
-  try {
-    strictUtf8.decode(bytes);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The names of the top-level fields (canonical, each once, in order) with such bytes. */
 export function unencodedHeaderFields(raw: Uint8Array): string[] {
