@@ -70,7 +70,7 @@ export function sourceText(raw: Uint8Array): SourceText {
   const whole = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (isUtf8(whole)) return { text: whole.toString('utf8'), decodedAs: [] };
   const lines: Buffer[] = [];
-  for (let start = 0; start < whole.length; ) {
+  for (let start = 0; start < whole.length;) {
     const newline = whole.indexOf(0x0a, start);
     const end = newline === -1 ? whole.length : newline + 1;
     lines.push(whole.subarray(start, end));
