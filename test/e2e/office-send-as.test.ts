@@ -140,6 +140,11 @@ describe.skipIf(!chromiumPath)('Send as refused by the smart host, in Chromium a
       `none: on ${by} itself, no network`,
     );
     expect(await page.getByText('The header has no Received fields').count()).toBe(0);
+    // no SPF verdict on this machine's name and 127.0.0.1: nothing sent it to be judged
+    expect(await page.getByTestId('auth-check-written-here').innerText()).toBe(
+      'Relaydesk wrote this message, so no sender is checked here: the servers it is relayed to judge its DKIM, SPF and DMARC.',
+    );
+    expect(await page.getByTestId('auth-check-badge').count()).toBe(0);
     await page.screenshot({ path: join(screenshots, 'route-own-report-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'route-own-report-dark.png') });

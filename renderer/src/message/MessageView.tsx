@@ -19,7 +19,7 @@ import { MessageTabs, bodyTabs, type BodyTab } from './MessageTabs';
 import { RawSource } from './RawSource';
 import { HtmlSource, TextBody } from './BodySource';
 
-function RoutePanel({ messageId }: { messageId: string }) {
+function RoutePanel({ messageId, writtenHere }: { messageId: string; writtenHere: boolean }) {
   const api = useApi();
   const route = useAsyncValue(() => api.route(messageId), `route:${messageId}`);
   if (route.status === 'loading') return <p className="body-notice">Loading route…</p>;
@@ -30,7 +30,12 @@ function RoutePanel({ messageId }: { messageId: string }) {
       </p>
     );
   }
-  return <RouteTimeline route={route.value} check={<AuthCheckRow messageId={messageId} />} />;
+  return (
+    <RouteTimeline
+      route={route.value}
+      check={<AuthCheckRow messageId={messageId} writtenHere={writtenHere} />}
+    />
+  );
 }
 
 function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab }) {
@@ -54,7 +59,9 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
     case 'source':
       return <RawSource messageId={message.ID} />;
     case 'route':
-      return <RoutePanel messageId={message.ID} />;
+      return (
+        <RoutePanel messageId={message.ID} writtenHere={message.Envelope.origin === 'relaydesk'} />
+      );
     case 'delivery':
       return <DeliveryPanel messageId={message.ID} />;
     case 'html-check':

@@ -30,13 +30,19 @@ function badges(check: MessageAuthCheck): Badge[] {
  * stored copy, so without this a user who set up DKIM reads "not signed" here and thinks
  * signing is broken. The check says which keys signed the copies sent (as the API gives it).
  */
-function SignedOnTheWayOut({ check }: { check: MessageAuthCheck }) {
+function SignedOnTheWayOut({
+  check,
+  writtenHere = false,
+}: {
+  check: MessageAuthCheck;
+  writtenHere?: boolean;
+}) {
   const signers = check.relayedSignedBy.map(dkimKeyName);
   if (signers.length === 0) return null;
   return (
     <p className="route-note" data-testid="auth-check-signed-out">
-      Checked as Relaydesk received it. The copies sent upstream were DKIM-signed by{' '}
-      {signers.join(', ')} (Delivery lists each attempt).
+      {writtenHere ? '' : 'Checked as Relaydesk received it. '}The copies sent upstream were
+      DKIM-signed by {signers.join(', ')} (Delivery lists each attempt).
     </p>
   );
 }
@@ -45,8 +51,19 @@ function SignedOnTheWayOut({ check }: { check: MessageAuthCheck }) {
 // ours is read now, against today's DNS; theirs were written when the message passed.
 const OWN_CHECK_TITLE = 'Relaydesk’s own check (DNS now)';
 
-/** Our own DKIM/SPF/DMARC/ARC check of the message, one badge each, the reason in words. */
-export function AuthCheckRow({ messageId }: { messageId: string }) {
+/**
+ * Our own DKIM/SPF/DMARC/ARC check of the message, one badge each, the reason in words. Not for
+ * a message Relaydesk wrote itself (a failure report): no client sent it, so its SPF verdict on
+ * this machine's name and 127.0.0.1 ("vm does not designate permitted sender hosts") judged
+ * nothing; the servers it is relayed to judge it.
+ */
+export function AuthCheckRow({
+  messageId,
+  writtenHere = false,
+}: {
+  messageId: string;
+  writtenHere?: boolean;
+}) {
   const api = useApi();
   const check = useAsyncValue(() => api.authCheck(messageId), `auth-check:${messageId}`);
   if (check.status === 'loading') return <p className="route-note">Checking authentication…</p>;
@@ -55,6 +72,17 @@ export function AuthCheckRow({ messageId }: { messageId: string }) {
       <p className="route-note error" role="alert">
         Authentication check failed: {check.error}
       </p>
+    );
+  }
+  if (writtenHere) {
+    return (
+      <div className="auth-group">
+        <p className="route-note" data-testid="auth-check-written-here">
+          Relaydesk wrote this message, so no sender is checked here: the servers it is relayed to
+          judge its DKIM, SPF and DMARC.
+        </p>
+        <SignedOnTheWayOut check={check.value} writtenHere />
+      </div>
     );
   }
   return (
