@@ -56,12 +56,12 @@ function listUnsubscribe(parsed: ParsedDetail | null): MessageDetail['ListUnsubs
   };
 }
 
-export function toMessageDetail(
-  record: MessageRecord,
-  parsed: ParsedDetail | null,
-  parseError?: string,
-  unencodedHeaders: string[] = [],
-): MessageDetail {
+export function toMessageDetail({
+  record,
+  parsed,
+  parseError,
+  unencodedHeaders,
+}: OpenedMessage): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
   const parts: MessagePart[] = (parsed?.parts ?? []).map(
     ({ inline: _inline, messageSubject: _subject, savedName: _saved, ...part }) => part,
@@ -95,8 +95,7 @@ export function toMessageDetail(
 
 /** A message as `GET /api/v1/message/{ID}` returns it: opening it has marked it read. */
 export function toOpenedDetail(opened: OpenedMessage): MessageDetail {
-  const { record, parsed, parseError, unencodedHeaders } = opened;
-  return { ...toMessageDetail(record, parsed, parseError, unencodedHeaders), Read: true };
+  return { ...toMessageDetail(opened), Read: true };
 }
 
 /**

@@ -54,7 +54,7 @@ function addressField(label: string, addresses: MailAddress[], testId: string): 
  * A sender's bug that only shows elsewhere: bytes in a header that are neither UTF-8 nor
  * encoded. Said with the fix, since the developer who reads it is the one who can make it.
  */
-export function unencodedWords(fields: string[]): string {
+function unencodedWords(fields: string[]): string {
   const names =
     fields.length === 1
       ? `The ${fields[0]} field has`
