@@ -17,7 +17,6 @@ import type {
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
-import { sourceText } from '../message/source-text.js';
 import { unencodedHeaderFields } from '../message/unencoded-headers.js';
 import { note } from '../logs/log-record.js';
 import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
@@ -36,6 +35,10 @@ import type { ServiceParts } from './service-parts.js';
  */
 const routeAnalysis = (): Promise<typeof import('../route-analysis/index.js')> =>
   import('../route-analysis/index.js');
+
+/** iconv-lite's charset tables, loaded when a Source tab first asks, as routeAnalysis is. */
+const sourceTextModule = (): Promise<typeof import('../message/source-text.js')> =>
+  import('../message/source-text.js');
 
 /** A message's delivery: its status and each recipient with the address check's verdict. */
 export interface MessageDeliveryRecord {
@@ -116,7 +119,8 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
     raw: (id: string): Promise<Buffer> => store.raw(id),
 
     /** The source to read: lines that are not UTF-8 decoded with their part's charset. */
-    source: async (id: string): Promise<MessageSourceView> => sourceText(await store.raw(id)),
+    source: async (id: string): Promise<MessageSourceView> =>
+      (await sourceTextModule()).sourceText(await store.raw(id)),
 
     headers: async (id: string): Promise<Record<string, string[]>> =>
       headerMap(await store.raw(id)),
