@@ -261,4 +261,27 @@ describe.skipIf(!chromiumPath)('the reading pane in Chromium', () => {
     expect(await page.getByTestId('bcc-label').count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('quotes a display name with a comma, as the header does, so it reads as one recipient', async () => {
+    await gui.send({
+      from: '"Doe, John (Sales)" <john@example.com>',
+      to: ['"Smith, Jane" <jane@example.com>', 'Team <team@example.com>'],
+      subject: 'Names with commas',
+      text: 'plain',
+    });
+    await gui.openLive();
+    await gui.openMessage('Names with commas');
+    // unquoted, "Smith, Jane <jane@…>, Team <team@…>" read as three recipients
+    expect(await page.getByTestId('message-to').innerText()).toBe(
+      '"Smith, Jane" <jane@example.com>, Team <team@example.com>',
+    );
+    expect(await page.getByTestId('message-from').innerText()).toBe(
+      '"Doe, John (Sales)" <john@example.com>',
+    );
+    const row = page.getByTestId('message-row').filter({ hasText: 'Names with commas' });
+    expect(await row.locator('.row-to').innerText()).toBe('to "Smith, Jane", Team');
+    // alone, the sender's name needs no quotes
+    expect(await row.getByTestId('message-row-from').innerText()).toBe('Doe, John (Sales)');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -9,10 +9,21 @@ export function shownSubject(subject: string): string {
   return subject ? shownMailText(subject) : '(no subject)';
 }
 
+/**
+ * A display name quoted as the header writes it when it holds a character that separates or
+ * delimits addresses: `Smith, Jane <jane@…>` read as two recipients, "Smith" and "Jane".
+ */
+function quotedName(name: string, separators: RegExp): string {
+  return separators.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : name;
+}
+
+// RFC 5322's specials, less the dot that names like "J. Smith" carry unquoted (obs-phrase)
+const specials = /[()<>[\]:;@\\,"]/;
+
 /** `Name <address>`, or the bare address when there is no display name. */
 export function formatAddress(address: MailAddress | null): string {
   if (!address) return '';
-  const name = shownMailText(address.Name);
+  const name = quotedName(shownMailText(address.Name), specials);
   const mailbox = shownMailText(address.Address);
   return name ? `${name} <${mailbox}>` : mailbox;
 }
@@ -27,8 +38,13 @@ export function formatAddressList(addresses: readonly MailAddress[]): string {
   return addresses.map(formatAddress).join(', ');
 }
 
+/** Display names joined with commas: a name that has one is quoted, so each name reads whole. */
 export function shortAddressList(addresses: MailAddress[]): string {
-  return addresses.map(shortAddress).join(', ');
+  return addresses
+    .map((address) =>
+      address.Name ? quotedName(shortAddress(address), /[,;"]/) : shortAddress(address),
+    )
+    .join(', ');
 }
 
 const units = ['B', 'kB', 'MB', 'GB'] as const;
