@@ -10,11 +10,13 @@ export function shownSubject(subject: string): string {
 }
 
 /**
- * A display name quoted as the header writes it when it holds a character that separates or
- * delimits addresses: `Smith, Jane <jane@…>` read as two recipients, "Smith" and "Jane".
+ * A display name as shown, quoted as the header writes it when it holds a character that
+ * separates or delimits addresses: `Smith, Jane <jane@…>` read as two recipients, "Smith" and
+ * "Jane". The name as sent decides, not its shown form (whose bidi marks are in brackets).
  */
-function quotedName(name: string, separators: RegExp): string {
-  return separators.test(name) ? `"${name.replace(/(["\\])/g, '\\$1')}"` : name;
+function shownName(name: string, separators: RegExp): string {
+  const shown = shownMailText(name);
+  return separators.test(name) ? `"${shown.replace(/(["\\])/g, '\\$1')}"` : shown;
 }
 
 // RFC 5322's specials, less the dot that names like "J. Smith" carry unquoted (obs-phrase)
@@ -23,7 +25,7 @@ const specials = /[()<>[\]:;@\\,"]/;
 /** `Name <address>`, or the bare address when there is no display name. */
 export function formatAddress(address: MailAddress | null): string {
   if (!address) return '';
-  const name = quotedName(shownMailText(address.Name), specials);
+  const name = shownName(address.Name, specials);
   const mailbox = shownMailText(address.Address);
   return name ? `${name} <${mailbox}>` : mailbox;
 }
@@ -41,9 +43,7 @@ export function formatAddressList(addresses: readonly MailAddress[]): string {
 /** Display names joined with commas: a name that has one is quoted, so each name reads whole. */
 export function shortAddressList(addresses: MailAddress[]): string {
   return addresses
-    .map((address) =>
-      address.Name ? quotedName(shortAddress(address), /[,;"]/) : shortAddress(address),
-    )
+    .map((address) => (address.Name ? shownName(address.Name, /[,;"]/) : shortAddress(address)))
     .join(', ');
 }
 
