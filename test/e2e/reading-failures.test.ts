@@ -3,7 +3,10 @@
 // reading pane (before: "internal error (id …)"), while the list and the other messages go on;
 // and a delivery report's returned header block (text/rfc822-headers, Exim's, Postfix's with
 // headers_only) is named by its original's Subject, as its chip and as the file saved (before:
-// "part 3"). Screenshots light and dark for a person to look at.
+// "part 3"). And messages a sender got wrong: 1,500 attachments (mailsplit's default cap of
+// 1,000 parts left it unread), a part that cannot be read at all, and no From address (flagged as
+// "MAIL FROM differs from the From header", which it did not have). Screenshots light and dark
+// for a person to look at.
 import { readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -98,6 +101,78 @@ describe.skipIf(!chromiumPath)(
       for (const scheme of ['light', 'dark'] as const) {
         await page.emulateMedia({ colorScheme: scheme });
         await page.screenshot({ path: join(screenshots, `returned-headers-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('reads a message of 1,500 attachments and shows a dozen, the rest behind "+N more"', async () => {
+      // mailsplit stops at 1,000 parts by default: the message was kept unread, its files unseen
+      const parts = Array.from(
+        { length: 1500 },
+        (_, i) =>
+          `--zz\r\nContent-Type: application/octet-stream\r\n` +
+          `Content-Disposition: attachment; filename="scan-${i}.bin"\r\n\r\nx\r\n`,
+      );
+      const raw =
+        'From: scanner@example.test\r\nTo: you@example.test\r\nSubject: Scans\r\n' +
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n' +
+        '--zz\r\nContent-Type: text/plain\r\n\r\nYour scans.\r\n' +
+        `${parts.join('')}--zz--\r\n`;
+      await gui.send({ envelope: { from: 'scanner@example.test', to: ['you@example.test'] }, raw });
+      await gui.openMessage('Scans');
+      const chips = page.getByTestId('attachment');
+      await eventually(() => chips.count()).toBe(12);
+      const more = page.getByTestId('attachments-more');
+      expect((await more.innerText()).replace(/\s+/g, ' ')).toBe('+1488 more attachments');
+      // the tabs stay in the pane's upper part, the body below them in sight
+      const tabs = await page.getByRole('tab', { name: 'Text' }).boundingBox();
+      expect(tabs && tabs.y + tabs.height).toBeLessThan(650);
+      await page.screenshot({ path: join(screenshots, 'many-attachments-light.png') });
+      await more.click();
+      await eventually(() => chips.count()).toBe(1500);
+      expect(await chips.last().locator('.attachment-name').innerText()).toBe('scan-1499.bin');
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('says what still shows a message whose MIME structure cannot be read', async () => {
+      // a part's header over mailsplit's 1 MB: the parts are not read
+      const raw =
+        'From: app@example.test\r\nTo: you@example.test\r\nSubject: Padded part\r\n' +
+        'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n' +
+        `--zz\r\nX-Pad: ${'pad '.repeat(300_000)}\r\nContent-Type: text/plain\r\n\r\nx\r\n--zz--\r\n`;
+      await gui.send({ envelope: { from: 'app@example.test', to: ['you@example.test'] }, raw });
+      await gui.openMessage('Padded part');
+      await eventually(() => page.getByRole('alert').innerText()).toBe(
+        'The MIME structure could not be read (Max header size for a MIME node exceeded), so no ' +
+          'body or attachment is shown. The Source tab and Download .eml have the message as it came.',
+      );
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('says a message has no From address, not that MAIL FROM differs from it', async () => {
+      const raw = 'To: you@example.test\r\nSubject: Cron output\r\n\r\ndone\r\n';
+      await gui.send({ envelope: { from: 'cron@example.test', to: ['you@example.test'] }, raw });
+      await gui.openMessage('Cron output');
+      expect(await page.getByTestId('message-from-missing').innerText()).toBe(
+        'none: the message has no From address, which every message needs (RFC 5322 §3.6); Gmail refuses such mail',
+      );
+      expect(await page.getByTestId('message-from').count()).toBe(0);
+      if ((await page.getByTestId('envelope-toggle').getAttribute('aria-expanded')) === 'false') {
+        await page.getByTestId('envelope-toggle').click();
+      }
+      await eventually(async () =>
+        (await page.getByTestId('envelope-flag').innerText()).trim(),
+      ).toBe('and the message has no From address');
+      await page.getByTestId('envelope-toggle').click();
+      expect(await page.getByTestId('envelope-summary').innerText()).toBe(
+        'cron@example.test → 1 recipient, no From address',
+      );
+      await page.getByTestId('envelope-toggle').click();
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `no-from-${scheme}.png`) });
       }
       await page.emulateMedia({ colorScheme: 'light' });
       expect(gui.pageErrors).toEqual([]);

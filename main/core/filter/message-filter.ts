@@ -228,9 +228,9 @@ export class MessageFilter {
   }
 
   /**
-   * What the attachment policy finds. A message whose MIME structure cannot be read (mailparser
-   * gives up past 1,000 parts, for one) cannot have its attachments checked: padding a message
-   * with empty parts must not carry a program past the policy, so that is a finding too.
+   * What the attachment policy finds. A message whose MIME structure cannot be read (a part's
+   * header over mailsplit's 1 MB, for one) cannot have its attachments checked: padding a message
+   * must not carry a program past the policy, so that is a finding too.
    */
   private async policyFindings(
     raw: MessageSource,

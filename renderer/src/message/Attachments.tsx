@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDetail, MessagePart } from '../api/contract';
 import { formatSize, savedFileName, shownMailText } from '../format/mail-format';
+import { CollapsedList } from './CollapsedList';
 
 /**
  * Where a part can be downloaded from. Over HTTP the API's own URL (same origin, so the page's
@@ -82,22 +83,34 @@ function Attachment({
   );
 }
 
-/** Each attachment as a download link named by its file name, images with a thumbnail. */
+/**
+ * Each attachment as a download link named by its file name, images with a thumbnail. Past a
+ * dozen, the rest behind "+N more": a message of thousands listed them all and pushed the tabs
+ * and the body out of the pane.
+ */
 export function Attachments({ message }: { message: MessageDetail }) {
   if (message.Attachments.length === 0) return null;
   const savedNames = new Map(message.AttachedMessages.map((m) => [m.PartID, m.SavedName]));
   return (
     <section className="attachments" aria-label="Attachments">
-      <ul>
-        {message.Attachments.map((part) => (
-          <Attachment
-            key={part.PartID}
-            messageId={message.ID}
-            part={part}
-            savedName={savedNames.get(part.PartID)}
-          />
-        ))}
-      </ul>
+      <CollapsedList
+        items={message.Attachments}
+        shown={12}
+        label="attachments"
+        testId="attachments-more"
+        render={(shown) => (
+          <ul>
+            {shown.map((part) => (
+              <Attachment
+                key={part.PartID}
+                messageId={message.ID}
+                part={part}
+                savedName={savedNames.get(part.PartID)}
+              />
+            ))}
+          </ul>
+        )}
+      />
     </section>
   );
 }

@@ -16,10 +16,13 @@ export function CollapsedList<T>(props: {
   /** Names the items for the button's accessible name ("To recipients"). */
   label: string;
   testId: string;
+  /** How many show before "+N more" (shownByDefault). */
+  shown?: number;
 }) {
   const [expanded, setExpanded] = useState(false);
-  const collapsible = props.items.length > shownByDefault + 1;
-  const visible = collapsible && !expanded ? props.items.slice(0, shownByDefault) : props.items;
+  const shown = props.shown ?? shownByDefault;
+  const collapsible = props.items.length > shown + 1;
+  const visible = collapsible && !expanded ? props.items.slice(0, shown) : props.items;
   const hidden = props.items.slice(visible.length);
   const note = hidden.length > 0 ? props.hiddenNote?.(hidden) : null;
   return (

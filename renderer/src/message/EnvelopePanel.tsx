@@ -10,11 +10,12 @@ function envelopeSummary(
   bcc: number,
   missing: number,
   senderMismatch: boolean,
+  fromless: boolean,
 ): { text: string; flags: string } {
   const sender = mailFrom === '' ? '<>' : mailFrom;
   const text = `${sender} → ${recipients} ${recipients === 1 ? 'recipient' : 'recipients'}`;
   const flags = [
-    senderMismatch ? 'sender differs' : '',
+    senderMismatch ? (fromless ? 'no From address' : 'sender differs') : '',
     bcc > 0 ? `${bcc} Bcc` : '',
     missing > 0 ? `${missing} not in envelope` : '',
   ].filter(Boolean);
@@ -60,6 +61,7 @@ export function EnvelopePanel({
   const expectedNullSender = envelope.mailFrom === '' && Boolean(comparison?.automatic);
   const senderMismatch =
     comparison && !expectedNullSender ? !comparison.mailFromMatchesFrom : false;
+  const fromless = !message.From || message.From.Address === '';
   const disclosure = useRememberedDisclosure('envelope');
   const summary = envelopeSummary(
     envelope.mailFrom,
@@ -67,6 +69,7 @@ export function EnvelopePanel({
     bcc.size,
     missing.length,
     senderMismatch,
+    fromless,
   );
   return (
     <section
@@ -106,7 +109,7 @@ export function EnvelopePanel({
             {senderMismatch && (
               <span className="flag" data-testid="envelope-flag">
                 {' '}
-                differs from the From header
+                {fromless ? 'and the message has no From address' : 'differs from the From header'}
               </span>
             )}
           </dd>

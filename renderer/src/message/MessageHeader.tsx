@@ -80,11 +80,18 @@ export function MessageHeader({
   const fields: { label: string; value: ReactNode }[] = [
     {
       label: 'From',
-      value: message.From && (
-        <span data-testid="message-from">
-          <AddressText address={message.From} />
-        </span>
-      ),
+      value:
+        message.From && message.From.Address !== '' ? (
+          <span data-testid="message-from">
+            <AddressText address={message.From} />
+          </span>
+        ) : (
+          // a sender's bug a capture tool is there to show: the message would not be delivered
+          <span className="flag" data-testid="message-from-missing">
+            none: the message has no From address, which every message needs (RFC 5322 §3.6); Gmail
+            refuses such mail
+          </span>
+        ),
     },
     { label: 'To', value: addressField('To', message.To, 'message-to') },
     { label: 'Cc', value: addressField('Cc', message.Cc, 'message-cc') },
@@ -127,7 +134,8 @@ export function MessageHeader({
       </dl>
       {message.ParseError && (
         <p className="body-notice error" role="alert">
-          The MIME structure could not be read: {message.ParseError}
+          The MIME structure could not be read ({message.ParseError}), so no body or attachment is
+          shown. The Source tab and Download .eml have the message as it came.
         </p>
       )}
       {message.UnencodedHeaders.length > 0 && (
