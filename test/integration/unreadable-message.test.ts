@@ -113,3 +113,27 @@ it('keeps the list, the other messages and the delete working', async () => {
   const after = await relay.api<MessagesPage>('/api/v1/messages');
   expect(after.messages.map((m) => m.Subject).sort()).toEqual(['fine', 'jammed']);
 });
+
+// a message kept with its MIME structure unread has no parts to take out: before, each part's
+// path answered "internal error (id …)", as if the relay had failed
+it('says why no part can be taken out of a message whose MIME structure cannot be read', async () => {
+  const raw =
+    'From: app@x.example\r\nTo: b@y.example\r\nSubject: padded\r\n' +
+    'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n' +
+    `--zz\r\nX-Pad: ${'pad '.repeat(300_000)}\r\nContent-Type: text/plain\r\n\r\nx\r\n--zz--\r\n`;
+  await relay
+    .transport()
+    .sendMail({ envelope: { from: 'app@x.example', to: ['b@y.example'] }, raw });
+  const page = await relay.api<MessagesPage>('/api/v1/search?query=subject:padded');
+  const id = page.messages[0]?.ID as string;
+  const words = `message ${id} has no part "1" to take out: its MIME structure could not be read (Max header size for a MIME node exceeded); /api/v1/message/${id}/raw has it whole`;
+  // Mailpit's answers to a part it does not have: its 404 page, and the thumbnail's 400
+  const part = await relay.fetch(`/api/v1/message/${id}/part/1`);
+  expect(part.status).toBe(404);
+  expect(await part.text()).toBe('404 page not found');
+  const thumb = await relay.fetch(`/api/v1/message/${id}/part/1/thumb`);
+  expect(thumb.status).toBe(400);
+  expect(await thumb.text()).toBe('attachment not found');
+  // the desktop window's bridge says why
+  await expect(relay.service.partContent(id, '1')).rejects.toThrow(words);
+});

@@ -19,7 +19,7 @@ import { headerMap } from '../message/header-fields.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
 import { unencodedHeaderFields } from '../message/unencoded-headers.js';
 import { note } from '../logs/log-record.js';
-import type { ParsedDetail, ParsedPart } from '../parse/message-parser.js';
+import { MessageParseError, type ParsedDetail, type ParsedPart } from '../parse/message-parser.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { dueNow, rateLimitedView } from './rate-limited.js';
 import type { RouteAnalysis } from '../route-analysis/index.js';
@@ -153,7 +153,13 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
 
     async part(id: string, partId: string): Promise<ParsedPart> {
       const record = store.record(id);
-      const part = await parser.part(await spool.readRaw(record.id), partId);
+      // a message kept unread has no parts to take out: said as such, not "internal error"
+      const part = await parser.part(await spool.readRaw(record.id), partId).catch((err) => {
+        if (!(err instanceof MessageParseError)) throw err;
+        throw new NotFoundError(
+          `message ${record.id} has no part ${JSON.stringify(partId)} to take out: its MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
+        );
+      });
       if (!part)
         throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
       return part;
