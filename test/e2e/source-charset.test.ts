@@ -43,6 +43,14 @@ describe.skipIf(!chromiumPath)('the Source tab of a message in a legacy charset'
       ),
     });
     await gui.send({
+      envelope: { from: 'cron@old.example', to: ['dev@project.example'] },
+      raw: Buffer.from(
+        'From: cron@old.example\r\nTo: dev@project.example\r\nSubject: Undeclared\r\n\r\n' +
+          '\x93Quoted\x94 caf\xe9\r\n',
+        'latin1',
+      ),
+    });
+    await gui.send({
       envelope: { from: 'app@modern.example', to: ['dev@project.example'] },
       raw: 'From: app@modern.example\r\nTo: dev@project.example\r\nSubject: Modern\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nZoë\r\n',
     });
@@ -63,12 +71,19 @@ describe.skipIf(!chromiumPath)('the Source tab of a message in a legacy charset'
     expect(text).toMatch(/\nZoë\r?\n/);
     expect(text).not.toContain('\ufffd');
     expect(await page.getByTestId('source-charset').innerText()).toBe(
-      'Some lines are not UTF-8: they are shown decoded as iso-8859-1, shift_jis (the charset their MIME part declares; windows-1252 where it declares none). Download .eml has the bytes as they are.',
+      'Some lines are not UTF-8: they are shown decoded as iso-8859-1, shift_jis (the charset their MIME part declares). Download .eml has the bytes as they are.',
     );
     await page.screenshot({ path: join(screenshots, 'source-charset-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'source-charset-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+
+    // a part that declares no charset is read as windows-1252, and the note says so
+    await gui.openTab('Undeclared', 'Source');
+    await eventually(() => page.getByTestId('source').innerText()).toContain('“Quoted” café');
+    expect(await page.getByTestId('source-charset').innerText()).toBe(
+      'Some lines are not UTF-8: they are shown decoded as windows-1252 (the charset their MIME part declares; windows-1252 where it declares none). Download .eml has the bytes as they are.',
+    );
 
     await gui.openTab('Modern', 'Source');
     await eventually(() => page.getByTestId('source').innerText()).toContain('Subject: Modern');

@@ -23,8 +23,9 @@ export function RawSource({ messageId }: { messageId: string }) {
       {decodedAs.length > 0 && (
         <p className="body-notice source-charset" data-testid="source-charset">
           Some lines are not UTF-8: they are shown decoded as {decodedAs.join(', ')} (the charset
-          their MIME part declares; windows-1252 where it declares none). Download .eml has the
-          bytes as they are.
+          their MIME part declares
+          {decodedAs.includes('windows-1252') && '; windows-1252 where it declares none'}). Download
+          .eml has the bytes as they are.
         </p>
       )}
       <pre className="raw-source" data-testid="source">
