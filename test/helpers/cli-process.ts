@@ -222,6 +222,11 @@ export interface ServeOptions {
   freePorts?: boolean;
   /** Run this script instead of bin/relaydesk.js with `serve` (e.g. scripts/start.js). */
   script?: string;
+  /**
+   * Run under util-linux's `prlimit --fsize=BYTES` at this path: a write past the limit is cut
+   * short and the next one fails with EFBIG, as on a disk that fills up.
+   */
+  fileSizeLimit?: { prlimit: string; bytes: number };
 }
 
 /** Starts `relaydesk serve` and waits for its ready line. */
@@ -233,7 +238,12 @@ export async function startServe(options: ServeOptions = {}): Promise<ServeProce
     ...(options.args ?? []),
   ];
   const argv = options.script ? [options.script, ...args] : [relaydeskBin, 'serve', ...args];
-  const proc = new ServeProcess(process.execPath, argv, { env: cliEnv(options.env) });
+  const limit = options.fileSizeLimit;
+  const proc = limit
+    ? new ServeProcess(limit.prlimit, [`--fsize=${limit.bytes}`, process.execPath, ...argv], {
+        env: cliEnv(options.env),
+      })
+    : new ServeProcess(process.execPath, argv, { env: cliEnv(options.env) });
   try {
     await proc.readyLine();
   } catch (err) {

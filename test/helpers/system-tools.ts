@@ -19,6 +19,7 @@ export const tools = {
   msmtp: { command: 'msmtp', install: 'apt-get install -y msmtp' },
   curl: { command: 'curl', install: 'apt-get install -y curl' },
   htpasswd: { command: 'htpasswd', install: 'apt-get install -y apache2-utils' },
+  prlimit: { command: 'prlimit', install: 'apt-get install -y util-linux' },
   openssl: { command: 'openssl', install: 'apt-get install -y openssl' },
   sshKeygen: { command: 'ssh-keygen', install: 'apt-get install -y openssh-client' },
   php: { command: 'php', install: 'apt-get install -y php-cli php-symfony-mailer' },

@@ -130,7 +130,9 @@ export class QuotaJournal {
   private write(text: string, lines: number): void {
     if (this.fd === null) return;
     try {
-      writeSync(this.fd, text);
+      // every byte: a full disk may take only part of it before failing
+      const bytes = Buffer.from(text);
+      for (let at = 0; at < bytes.length;) at += writeSync(this.fd, bytes, at);
       this.written += lines;
       this.dirty = true;
     } catch (err) {

@@ -17,6 +17,55 @@ export const rewrittenSyncedFileFlags =
   constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_DSYNC ?? 0);
 export const needsDatasync = !constants.O_DSYNC;
 
+/** What is left of `chunks` once their first `written` bytes are on disk. */
+function unwritten(chunks: readonly Uint8Array[], written: number): Uint8Array[] {
+  const left: Uint8Array[] = [];
+  let skip = written;
+  for (const chunk of chunks) {
+    if (skip >= chunk.length) skip -= chunk.length;
+    else {
+      left.push(skip > 0 ? chunk.subarray(skip) : chunk);
+      skip = 0;
+    }
+  }
+  return left;
+}
+
+/**
+ * Writes every byte of `data`, at `position` or else at the file's offset. write(2) may write
+ * only part when the disk fills or a file size limit is reached (the next write then fails with
+ * ENOSPC or EFBIG), and FileHandle's write and writev return that count without going on: a
+ * short write taken for a whole one had a message acknowledged with its end cut off.
+ */
+export async function writeAll(
+  handle: FileHandle,
+  data: string | Uint8Array | readonly Uint8Array[],
+  position?: number,
+): Promise<void> {
+  let chunks: Uint8Array[] =
+    typeof data === 'string'
+      ? [Buffer.from(data)]
+      : isChunkList(data)
+        ? data.filter((chunk) => chunk.length > 0)
+        : [data];
+  let at = position;
+  while (chunks.length > 0) {
+    const first = chunks[0] as Uint8Array;
+    const { bytesWritten } =
+      chunks.length === 1
+        ? await handle.write(first, 0, first.length, at ?? null)
+        : await handle.writev(chunks, at);
+    if (bytesWritten === 0)
+      throw new Error(`no byte could be written (of ${first.length} and more)`);
+    if (at !== undefined) at += bytesWritten;
+    chunks = unwritten(chunks, bytesWritten);
+  }
+}
+
+function isChunkList(data: Uint8Array | readonly Uint8Array[]): data is readonly Uint8Array[] {
+  return Array.isArray(data);
+}
+
 /** Writes `data` to a new (or overwritten) file and closes it; resolves when it is on disk. */
 export async function writeSyncedFile(
   path: string,
@@ -28,8 +77,8 @@ export async function writeSyncedFile(
   const handle = await open(path, flags, 0o600);
   onCreated?.();
   try {
-    if (Array.isArray(data)) await handle.writev(data as Uint8Array[]);
-    else await handle.writeFile(data as Uint8Array | string);
+    if (typeof data !== 'string' && isChunkList(data)) await writeAll(handle, data);
+    else await handle.writeFile(data);
     if (needsDatasync) await handle.datasync();
   } finally {
     await handle.close();

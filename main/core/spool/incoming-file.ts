@@ -5,7 +5,12 @@
 // written only when it is synced, in one synchronous write: open, write, close.
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeSyncedFile, type SyncedFileWriter, type WriteOptions } from './durable-file.js';
+import {
+  writeAll,
+  writeSyncedFile,
+  type SyncedFileWriter,
+  type WriteOptions,
+} from './durable-file.js';
 
 /** Small chunks are gathered into writes of this size: one syscall per 256 KiB, not per packet. */
 const writeSize = 256 * 1024;
@@ -102,7 +107,7 @@ export class IncomingFile {
     const chunks = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
-    await handle.writev(chunks);
+    await writeAll(handle, chunks);
     if (!this.background && this.size - this.syncedUpTo >= syncEvery) {
       const upTo = this.size;
       this.background = handle.datasync().then(

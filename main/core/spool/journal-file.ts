@@ -19,6 +19,7 @@ import {
   needsDatasync,
   rewrittenSyncedFileFlags,
   syncFolder,
+  writeAll,
   writeFilesDurably,
 } from './durable-file.js';
 
@@ -176,7 +177,7 @@ export class JournalFile {
     const handle = await open(this.activePath, rewrittenSyncedFileFlags, 0o600);
     const header = journalLine(this.header());
     try {
-      await handle.write(header);
+      await writeAll(handle, header);
     } catch (err) {
       // (a full disk) nothing holds the handle yet: closed here, not by the garbage collector
       await handle.close().catch(() => undefined);
@@ -212,18 +213,19 @@ export class JournalFile {
         const waiters = this.waiters;
         this.pending = [];
         this.waiters = [];
+        const handle = this.handle;
         try {
-          const handle = this.handle;
           if (!handle) throw new Error(`the ${this.label} journal is closed`);
           const data = lines.join('');
           const point = `${this.crashPrefix}-append`;
           if (crashesNext(point)) {
             // a batch cut short in its last record, as a power cut in the middle of the write
             // leaves it
-            await handle.write(data.slice(0, Math.max(1, data.length - 16)));
+            await handle.write(data.slice(0, Math.max(1, data.length - 16)), this.size);
           }
           crashPoint(point);
-          await handle.write(data);
+          // at the end of the last whole batch, whatever a failed one left after it
+          await writeAll(handle, data, this.size);
           if (needsDatasync) await handle.datasync();
           crashPoint(`${this.crashPrefix}-written`);
           this.size += Buffer.byteLength(data);
@@ -238,6 +240,13 @@ export class JournalFile {
             w.resolve(this.generation);
           }
         } catch (err) {
+          // a full disk may have taken part of the batch before failing: cut back to the last
+          // whole batch, so that no rejected record is read back after a crash (the next batch
+          // is written there in any case)
+          await handle
+            ?.truncate(this.size)
+            .then(() => handle.datasync())
+            .catch(() => undefined);
           for (const w of waiters) w.reject(err as Error);
         }
       }
