@@ -32,4 +32,9 @@ export interface ListenerStatusView {
 /** GET /api/v1/listeners, and the `listeners` event. */
 export interface ListenersView {
   listeners: ListenerStatusView[];
+  /**
+   * The disk holding the data folder is full: the listeners are up, but every new message gets
+   * `452 4.3.1` until there is room again (then null). Optional: older relays do not send it.
+   */
+  diskFull?: ListenerProblemView | null;
 }

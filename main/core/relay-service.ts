@@ -183,6 +183,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         log,
         senderCheck: senders.control,
         connected: () => this.warmParser(),
+        storage: (full) => listenerStatus.storage(full),
       },
       { users },
     );

@@ -668,7 +668,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
         <Banners
           pause={status.pause}
           failing={failingUpstream(status.queue)}
-          listenerProblems={listenerProblems}
+          listenerProblems={listenerProblems.failed}
+          diskFull={listenerProblems.diskFull}
           onOpenListenerSettings={() => {
             go({ kind: 'settings' });
             revealSection('listener');
@@ -777,7 +778,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                 {emptyMailbox && query === '' && mailbox === null && (
                   <EmptyInbox
                     smtp={smtp}
-                    down={listenerProblems.find((l) => l.listener === 'smtp')?.address ?? null}
+                    down={
+                      listenerProblems.failed.find((l) => l.listener === 'smtp')?.address ?? null
+                    }
                   />
                 )}
                 {emptyMailbox && (query !== '' || mailbox !== null) && (

@@ -10,10 +10,11 @@ import type {
 } from '../../../preload/listener-contract.js';
 import { settingName } from '../../../preload/setting-names.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
+import { storageFullWords } from '../spool/storage-full.js';
 
 export type ListenerStatusSettings = Pick<
   Settings,
-  'smtp' | 'smtps' | 'pop3' | 'pop3s' | 'listenerFailure'
+  'smtp' | 'smtps' | 'pop3' | 'pop3s' | 'listenerFailure' | 'dataDir'
 >;
 
 const flags: Record<ListenerName, string> = {
@@ -120,6 +121,7 @@ export interface ListenerGroup<T> {
 
 export class ListenerStatus {
   private readonly states = new Map<ListenerName, ListenerStatusView>();
+  private diskFull: ListenerProblemView | null = null;
 
   constructor(
     private readonly settings: ListenerStatusSettings,
@@ -130,7 +132,7 @@ export class ListenerStatus {
     },
   ) {}
 
-  /** Every configured listener, in the order they start. */
+  /** Every configured listener, in the order they start, and whether the disk refuses mail. */
   view(): ListenersView {
     const order: ListenerName[] = ['smtp', 'smtps', 'pop3', 'pop3s'];
     return {
@@ -138,7 +140,22 @@ export class ListenerStatus {
         const state = this.states.get(name);
         return state ? [state] : [];
       }),
+      diskFull: this.diskFull,
     };
+  }
+
+  /**
+   * The disk filled up (new mail refused with 452) or has room again: said to the window, which
+   * otherwise showed a relay taking mail while every client was being turned away.
+   */
+  storage(full: { code: string } | null): void {
+    this.diskFull = full && {
+      code: full.code,
+      reason: `${storageFullWords(full.code, this.settings.dataDir)}, so every new message gets 452 4.3.1 (try again later)`,
+      fix: 'delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored',
+      at: new Date(this.now()).toISOString(),
+    };
+    this.events.publish(this.view());
   }
 
   /** The listeners that could not start. */

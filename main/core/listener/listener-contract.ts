@@ -65,6 +65,11 @@ export interface ListenerEvents {
     user: string | null;
   }): Promise<RecipientRefusal | null>;
   log(line: string): void;
+  /**
+   * A message could not be stored for want of space (`code`: ENOSPC or EDQUOT), or, null, one
+   * was stored again after that: told once at each change.
+   */
+  storage?(full: { code: string } | null): void;
   /** A client connected and was let in: what its message will need can get ready meanwhile. */
   connected?(): void;
   /** Suspensions and quotas (main/core/sender-control), asked at connect, MAIL and RCPT. */

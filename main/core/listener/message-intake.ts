@@ -9,7 +9,7 @@ import { dataGarbage } from '../load/data-garbage.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import { spoolFolder } from '../spool/spool.js';
-import { isStorageFull } from '../spool/storage-full.js';
+import { storageFullCode, storageFullWords } from '../spool/storage-full.js';
 import { normalizeClientIp } from '../net/ip-address.js';
 import { countReceivedHeaders, LineEndingRepairStream } from './line-endings.js';
 import { buildReceivedStamp } from './received-stamp.js';
@@ -154,6 +154,7 @@ export class MessageIntake {
     if (this.storageFull) {
       this.storageFull = false;
       this.events.log(`spool: there is space on the disk again; taking mail`);
+      this.events.storage?.(null);
     }
     if (duplicate) {
       // accepted as Mailpit accepts it, and nothing of it kept
@@ -189,14 +190,16 @@ export class MessageIntake {
       this.auditMessageRefusal(session, err.responseCode, err.reason);
       return new SmtpRefusal(err.responseCode, err.reply);
     }
-    if (isStorageFull(err)) {
+    const code = storageFullCode(err);
+    if (code) {
       // nothing of the message is left on disk (its file is removed when storing fails)
       if (!this.storageFull) {
         this.events.log(
-          `spool: the disk holding ${this.settings.dataDir} is full (${(err as NodeJS.ErrnoException).code}); new mail gets 452 4.3.1 until space is freed`,
+          `spool: ${storageFullWords(code, this.settings.dataDir)}; new mail gets 452 4.3.1 until space is freed`,
         );
+        this.storageFull = true;
+        this.events.storage?.({ code });
       }
-      this.storageFull = true;
       this.auditMessageRefusal(session, 452, 'disk full');
       return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');
     }

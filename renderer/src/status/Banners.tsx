@@ -1,5 +1,10 @@
 import type { EventStreamState } from '../api/client';
-import type { ListenerStatusView, QueuedRecipient, UpstreamPauseView } from '../api/contract';
+import type {
+  ListenerProblemView,
+  ListenerStatusView,
+  QueuedRecipient,
+  UpstreamPauseView,
+} from '../api/contract';
 import { onScreen } from '../api/contract';
 import { replyLine } from '../delivery/delivery-format';
 import { useState } from 'react';
@@ -22,6 +27,8 @@ export function Banners(props: {
   failing: QueuedRecipient | null;
   /** Listeners that could not start (a port taken…), each with its reason and fix. */
   listenerProblems: ListenerStatusView[];
+  /** The disk holding the data folder is full: new mail is refused. */
+  diskFull: ListenerProblemView | null;
   onOpenListenerSettings(): void;
   streamState: EventStreamState;
   onRecovered(): void;
@@ -96,6 +103,19 @@ export function Banners(props: {
           </section>
         );
       })}
+      {props.diskFull && (
+        <section
+          className="banner error"
+          role="alert"
+          aria-label="Disk full"
+          data-testid="disk-full-banner"
+        >
+          <p>
+            <strong>New mail is refused:</strong> {sentence(props.diskFull.reason)}{' '}
+            {sentence(props.diskFull.fix)}
+          </p>
+        </section>
+      )}
       {props.streamState === 'reconnecting' && (
         <section className="banner info" role="status" data-testid="reconnecting-banner">
           <p>
