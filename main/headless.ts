@@ -15,6 +15,7 @@ import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 import { sendEventsAsWebhooks } from './server/webhooks/webhook-events.js';
 import { bracketHost } from './core/net/ip-address.js';
+import { storageFullFailure } from './core/spool/storage-full.js';
 
 export interface StartOptions {
   /** HOST:PORT overrides, as the flags take them. */
@@ -109,8 +110,8 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
       // a listener (SMTP, POP3) could not start: the API, already up, goes too, and what the
       // service opened (spool, index, journals, workers) is closed
       await server.app?.close();
-      await service.stop();
-      throw err;
+      await service.stop().catch(() => undefined);
+      throw storageFullFailure('start', err, settings.dataDir) ?? err;
     }
     await service.stop();
     if ((err as NodeJS.ErrnoException).syscall === 'listen') {
@@ -140,7 +141,9 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
         const accepting = service.stopAccepting();
         await app.close();
         await accepting;
-        await service.stop();
+        await service.stop().catch((err: unknown) => {
+          throw storageFullFailure('stop', err, settings.dataDir) ?? err;
+        });
       })();
       return closing;
     },

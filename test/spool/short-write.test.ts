@@ -5,11 +5,20 @@
 // acknowledged"; a cut arrivals-journal batch lost its message the same way. Here the real
 // `relaydesk serve` runs under a file size limit (util-linux's prlimit --fsize), which cuts a
 // write short exactly as a full disk does, over real SMTP; each case ends with a kill -9 and a
-// restart without the limit, and every message that got its 250 must be there, whole.
+// restart without the limit, and every message that got its 250 must be there, whole. And a
+// start with no room to write out what the last run received says so and what to do (it said
+// "EFBIG: file too large, write"), and the next start with room has every message.
 import { afterEach, describe, expect, it } from 'vitest';
 import nodemailer from 'nodemailer';
 import type { MessagesPage } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  cliEnv,
+  makeTempDir,
+  relaydeskBin,
+  startServe,
+  TrackedProcess,
+} from '../helpers/cli-process.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 afterEach(cleanupCliProcesses);
@@ -97,5 +106,29 @@ describe.skipIf(!prlimit)('a write the disk takes only part of', () => {
     expect(refused, 'the journal should have reached the limit').toBe(1);
     expect(accepted.length).toBeGreaterThan(0);
     expect(await afterRestart(serve, dataDir, 12 * 1024)).toEqual(accepted.sort());
+  }, 60_000);
+
+  it('says at a start with no room for the last arrivals what to do, and loses nothing', async () => {
+    const dataDir = await makeTempDir();
+    const first = await startServe({ dataDir });
+    for (const subject of ['one', 'two', 'three']) {
+      expect(await send(first.smtp.port, subject, 1024)).toBe(250);
+    }
+    // their records are still in the arrivals journal: the next start writes their sidecars
+    first.kill('SIGKILL');
+    await first.exited;
+    const cramped = new TrackedProcess(
+      prlimit as string,
+      ['--fsize=100', process.execPath, relaydeskBin, 'serve', '--smtp', '127.0.0.1:0'],
+      { env: cliEnv({ RELAYDESK_HTTP: '127.0.0.1:0', RELAYDESK_DATA: dataDir }) },
+    );
+    expect(await cramped.exited).toEqual({ code: 1, signal: null });
+    // before: "relaydesk: EFBIG: file too large, write"
+    expect(cramped.stderr).toBe(
+      `relaydesk: --data: a file in ${dataDir} reached the largest size its disk or this process allows (EFBIG): Relaydesk needs room there to start (it first writes out what it received before it stopped). Free space on that disk, then start again; no message is lost\n`,
+    );
+    const again = await startServe({ dataDir });
+    const page = await again.api<MessagesPage>('/api/v1/messages');
+    expect(page.messages.map((m) => m.Subject).sort()).toEqual(['one', 'three', 'two']);
   }, 60_000);
 });

@@ -10,6 +10,8 @@ export function isStorageFull(err: unknown): boolean {
 
 export function storageFullCode(err: unknown): StorageFullCode | null {
   const code = (err as NodeJS.ErrnoException | null)?.code;
+  // SQLite's own word for it (the index): "database or disk is full"
+  if (code === 'SQLITE_FULL') return 'ENOSPC';
   return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG' ? code : null;
 }
 
@@ -20,4 +22,25 @@ export function storageFullWords(code: string, dataDir: string): string {
   if (code === 'EFBIG')
     return `a file in ${dataDir} reached the largest size its disk or this process allows (EFBIG)`;
   return `the disk holding ${dataDir} is full (${code})`;
+}
+
+/**
+ * A start or a stop that failed for want of room, said with the disk and what follows (else the
+ * user read only "ENOSPC: no space left on device, write"); null for any other failure. Nothing
+ * is lost either way: what was not yet written out stays in the journals, read at the next start.
+ */
+export function storageFullFailure(
+  moment: 'start' | 'stop',
+  err: unknown,
+  dataDir: string,
+): Error | null {
+  const code = storageFullCode(err);
+  if (!code) return null;
+  const words = storageFullWords(code, dataDir);
+  return new Error(
+    moment === 'start'
+      ? `--data: ${words}: Relaydesk needs room there to start (it first writes out what it received before it stopped). Free space on that disk, then start again; no message is lost`
+      : `${words}: what was not yet written into the message files stays in the journals, and the next start writes it out (free space on that disk first); no message is lost`,
+    { cause: err },
+  );
 }
