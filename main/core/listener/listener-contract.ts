@@ -66,8 +66,8 @@ export interface ListenerEvents {
   }): Promise<RecipientRefusal | null>;
   log(line: string): void;
   /**
-   * A message could not be stored for want of space (`code`: ENOSPC or EDQUOT), or, null, one
-   * was stored again after that: told once at each change.
+   * A message could not be stored for want of room (`code`: ENOSPC, EDQUOT or EFBIG), or, null,
+   * one was stored again after that: told once at each change.
    */
   storage?(full: { code: string } | null): void;
   /** A client connected and was let in: what its message will need can get ready meanwhile. */

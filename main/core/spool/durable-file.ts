@@ -55,8 +55,8 @@ export async function writeAll(
       chunks.length === 1
         ? await handle.write(first, 0, first.length, at ?? null)
         : await handle.writev(chunks, at);
-    if (bytesWritten === 0)
-      throw new Error(`no byte could be written (of ${first.length} and more)`);
+    // (a regular file's write either writes something or fails: never loop on nothing)
+    if (bytesWritten === 0) throw new Error('the disk took none of the bytes written');
     if (at !== undefined) at += bytesWritten;
     chunks = unwritten(chunks, bytesWritten);
   }
