@@ -17,7 +17,7 @@ import { crashPoint } from './crash-point.js';
 import type { QueueOptions } from './queue-options.js';
 import type { RecipientLedger } from './recipient-ledger.js';
 import { rewriteSender } from './sender-rewrite.js';
-import { attemptLogRecord } from './relay-log.js';
+import { attemptLogRecord, replyWords } from './relay-log.js';
 import { delayWarningReason, recipientsToWarn } from './delay-warning.js';
 
 export type BatchSenderOptions = Pick<
@@ -195,7 +195,18 @@ export class BatchSender {
       if (sameUpstream(upstream, this.options.settings.relay))
         this.options.pause(attempt.pauseUpstream);
     } else if (!attempt.upstreamWide && !attempt.notSent) this.options.answered(attempt.upstream);
-    await changed.saved;
+    try {
+      await changed.saved;
+    } catch (err) {
+      // (a full disk) the upstream answered, but the answer is not on disk: said with the answer,
+      // since the outcome in view is not what the next start finds. It read "delivery failed
+      // unexpectedly" for mail the upstream had taken.
+      const answers = tried.map(({ r, last }) => `${r.deliverTo}: ${replyWords(last)}`);
+      this.options.log(
+        `${batch.id}: the outcome of the attempt (${answers.join('; ')}) could not be stored (${(err as Error).message}): after a restart it is tried again, so a recipient the upstream took may get it twice`,
+      );
+      return;
+    }
     // Logged once the outcome is on disk: a line written before, then a kill -9, claimed a
     // delivery (status=sent) the queue did not know of after the restart, and sent again.
     // The service keeps each line for the Logs view and publishes it as a `log` event.

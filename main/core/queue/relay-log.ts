@@ -46,6 +46,12 @@ function notConnectedText(
  * The record of one attempt for one recipient: sent is `info`, anything else `warn`. An attempt
  * that made no connection (`notConnected`) is logged `relay=none` with Postfix's reason.
  */
+/** The upstream's reply as the log quotes it: `250 2.0.0 Ok`, or the reason none came. */
+export function replyWords(attempt: DeliveryAttemptView): string {
+  const { code, enhanced, text } = attempt.reply;
+  return code ? `${code} ${enhanced ? `${enhanced} ` : ''}${text}` : text;
+}
+
 export function attemptLogRecord(
   record: MessageRecord,
   recipient: RecipientDelivery,
@@ -53,9 +59,7 @@ export function attemptLogRecord(
   notConnected?: { address: string | null; code: string },
 ): LogRecord {
   const delay = (Date.parse(attempt.endedAt) - Date.parse(record.receivedAt)) / 1000;
-  const replied = attempt.reply.code
-    ? `${attempt.reply.code} ${attempt.reply.enhanced ? `${attempt.reply.enhanced} ` : ''}${attempt.reply.text}`
-    : attempt.reply.text;
+  const replied = replyWords(attempt);
   const reply = notConnected ? notConnectedText(attempt.upstream, notConnected, replied) : replied;
   const status = postfixStatus[recipient.state] ?? recipient.state;
   return {

@@ -1,0 +1,96 @@
+// The disk fills between the upstream's answer and the writing of it: the upstream has the mail,
+// but the queue's journal cannot record that. The log said "delivery failed unexpectedly" for
+// mail the upstream had taken, and a user who believed it sent it again by hand. Now it says the
+// answer and what follows (tried again after a restart). On a real full disk: a small tmpfs,
+// which needs root (mount); elsewhere the test is skipped with a line saying so. The real
+// `relaydesk serve` relays to a real SMTP server; after a kill -9 and a restart with room, the
+// message is sent again (at least once, never lost).
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupCliProcesses, startServe } from '../helpers/cli-process.js';
+import { waitFor } from '../helpers/eventually.js';
+import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
+
+/** A 16 MiB tmpfs at a new folder, or null (with the reason printed) where mount is not allowed. */
+async function smallDisk(): Promise<string | null> {
+  const dir = await mkdtemp(join(tmpdir(), 'relaydesk-small-disk-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir]);
+  if (mounted.status === 0) return dir;
+  await rmdir(dir);
+  console.log(
+    `skipping the full-disk queue test: mounting a small tmpfs needs root (${mounted.stderr.toString().trim() || 'mount failed'})`,
+  );
+  return null;
+}
+
+/** Fills the disk holding `dir` to its last byte. */
+async function fill(dir: string): Promise<void> {
+  const block = Buffer.alloc(64 * 1024);
+  for (let i = 0; ; i++) {
+    try {
+      await writeFile(join(dir, `filler-${i}`), block);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
+      throw err;
+    }
+  }
+}
+
+let disk: string | null = null;
+let upstream: RunningUpstream;
+
+beforeAll(async () => {
+  disk = await smallDisk();
+  upstream = await startUpstreamServer({ tls: 'none' });
+});
+
+afterAll(async () => {
+  // the processes first: a folder in use cannot be unmounted
+  await cleanupCliProcesses();
+  await upstream?.close();
+  if (disk) {
+    spawnSync('umount', [disk]);
+    await rmdir(disk);
+  }
+});
+
+describe('an upstream answer that cannot be stored', () => {
+  it('is said with the answer, not as a failed delivery, and the mail goes again after a restart', async (context) => {
+    if (!disk) return context.skip();
+    const dataDir = join(disk, 'data');
+    const args = ['--mode', 'relay', '--relay-host', `127.0.0.1:${upstream.port}`];
+    args.push('--relay-security', 'none');
+    const serve = await startServe({ dataDir, args });
+    await serve.api('/api/v1/relay/pause', { method: 'POST' });
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: serve.smtp.port });
+    // twenty recipients: the outcome's record (an attempt with its transcript for each) needs
+    // new pages of the journal file, which a full disk does not give (a small one could still go
+    // into the last page's free end)
+    const to = Array.from({ length: 20 }, (_, i) => `client${i}@example.org`);
+    await transport.sendMail({
+      from: 'office@example.test',
+      to,
+      subject: 'Invoice 7',
+      text: 'Please find the invoice.',
+    });
+    transport.close();
+    await fill(disk);
+    await serve.api('/api/v1/relay/resume', { method: 'POST' });
+    await waitFor('the upstream to take the message', () => upstream.messages.length === 1);
+    const said = await serve.waitFor(/: the outcome of the attempt \(.*\) could not be stored .*/);
+    expect(said[0]).toMatch(
+      /^: the outcome of the attempt \(client0@example\.org: 250 .*; client19@example\.org: 250 .*\) could not be stored \(ENOSPC: no space left on device, write\): after a restart it is tried again, so a recipient the upstream took may get it twice$/,
+    );
+    expect(serve.stdout + serve.stderr).not.toContain('delivery failed unexpectedly');
+
+    serve.kill('SIGKILL');
+    await serve.exited;
+    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    await startServe({ dataDir, args });
+    await waitFor('the message to be sent again', () => upstream.messages.length === 2);
+  }, 60_000);
+});
