@@ -15,6 +15,7 @@ import { parsedAddressList, qualifyHeaderAddresses } from './sendmail-header-add
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
 import { makeFolder } from '../core/spool/durable-file.js';
+import { storageFullCode, storageFullWords } from '../core/spool/storage-full.js';
 import { keepSmtpSessionInMaildrop } from './sendmail-local-smtp.js';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
 import {
@@ -289,9 +290,13 @@ export async function runSendmail(args: string[]): Promise<number> {
       }
       return 0;
     } catch (dropErr) {
-      const reason = (dropErr as Error).message;
+      // no room there is not a wrong folder: said with the disk, and the caller tries again
+      const code = storageFullCode(dropErr);
+      const why = code
+        ? `${storageFullWords(code, parsed.dataDir)}; free space on that disk`
+        : `${(dropErr as Error).message}; give the relay's data folder with --data or RELAYDESK_DATA`;
       process.stderr.write(
-        `relaydesk sendmail: ${whyNotSubmitted(failure, relay)}; could not keep it in the drop folder either (${reason}; give the relay's data folder with --data or RELAYDESK_DATA)\n`,
+        `relaydesk sendmail: ${whyNotSubmitted(failure, relay)}; could not keep it in the drop folder either (${why})\n`,
       );
       return exTempfail;
     }

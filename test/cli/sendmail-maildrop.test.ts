@@ -20,6 +20,9 @@ import {
 import { eventually, waitFor } from '../helpers/eventually.js';
 import { detailOf, droppedFiles, pipedMessage } from '../helpers/maildrop-files.js';
 import { startUpstreamServer } from '../helpers/upstream-server.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+
+const prlimit = requireTool(tools.prlimit);
 
 async function listed(server: ServeProcess): Promise<MessagesPage> {
   return server.api<MessagesPage>('/api/v1/messages');
@@ -130,6 +133,27 @@ describe('sendmail with the relay down (the maildrop)', () => {
       /^relaydesk sendmail: could not submit to 127\.0\.0\.1:\d+: .*ECONNREFUSED.*; could not keep it in the drop folder either \(.*ENOTDIR.*; give the relay's data folder with --data or RELAYDESK_DATA\)\n$/,
     );
   });
+
+  it.skipIf(!prlimit)(
+    'says a drop folder with no room is full, not that it is the wrong folder',
+    async () => {
+      const dataDir = await makeTempDir('relaydesk-maildrop-');
+      // a drop file cannot grow past 100 bytes: as on a full disk
+      const result = await sendmailRelayDown(
+        dataDir,
+        pipedMessage('no room to keep it', ['From: a@example.test', 'To: b@example.test']),
+        ['-t'],
+        { prlimit: prlimit as string, bytes: 100 },
+      );
+      expect(result.code).toBe(75);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `^relaydesk sendmail: could not submit to 127\\.0\\.0\\.1:\\d+: .*ECONNREFUSED.*; could not keep it in the drop folder either \\(a file in ${dataDir.replace(/[/.]/g, '\\$&')} reached the largest size its disk or this process allows \\(EFBIG\\); free space on that disk\\)\\n$`,
+        ),
+      );
+      expect(await droppedFiles(dataDir)).toEqual([]);
+    },
+  );
 
   it('--data names the data folder as serve --data does', async () => {
     const dataDir = await makeTempDir('relaydesk-maildrop-');

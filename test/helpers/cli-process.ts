@@ -261,11 +261,21 @@ export interface RunResult extends ProcessExit {
 /** Runs `relaydesk <args>` to its end, with `input` on stdin; SIGKILL after `timeoutMs`. */
 export async function runCli(
   args: string[],
-  options: { env?: Record<string, string>; input?: string | Buffer; timeoutMs?: number } = {},
+  options: {
+    env?: Record<string, string>;
+    input?: string | Buffer;
+    timeoutMs?: number;
+    /** As ServeOptions.fileSizeLimit: under prlimit --fsize, as on a disk with no room. */
+    fileSizeLimit?: { prlimit: string; bytes: number };
+  } = {},
 ): Promise<RunResult> {
-  const proc = new TrackedProcess(process.execPath, [relaydeskBin, ...args], {
-    env: cliEnv(options.env),
-  });
+  const limit = options.fileSizeLimit;
+  const command = [process.execPath, relaydeskBin, ...args];
+  const proc = limit
+    ? new TrackedProcess(limit.prlimit, [`--fsize=${limit.bytes}`, ...command], {
+        env: cliEnv(options.env),
+      })
+    : new TrackedProcess(process.execPath, command.slice(1), { env: cliEnv(options.env) });
   proc.child.stdin?.end(options.input ?? '');
   const timer = setTimeout(() => proc.kill('SIGKILL'), options.timeoutMs ?? 15_000);
   try {
@@ -282,11 +292,13 @@ export async function sendmailRelayDown(
   dataDir: string,
   input: string,
   args: string[] = ['-t'],
+  fileSizeLimit?: { prlimit: string; bytes: number },
 ): Promise<RunResult> {
   const port = await freePort();
   return runCli(['sendmail', ...args], {
     env: { RELAYDESK_SMTP: `127.0.0.1:${port}`, RELAYDESK_DATA: dataDir },
     input,
+    ...(fileSizeLimit ? { fileSizeLimit } : {}),
   });
 }
 
