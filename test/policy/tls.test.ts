@@ -1,6 +1,7 @@
 // TLS on the listener: STARTTLS with a self-signed certificate made at first run (kept, and its
 // fingerprint shown), an implicit-TLS listener, certificates from files, requireTLS, AUTH refused
 // and not advertised before TLS, and commands pipelined after STARTTLS discarded.
+import { spawn } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,8 +12,10 @@ import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/
 import { SmtpWire, runPython, plainToken } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { makeTestCertificate } from '../helpers/upstream-server.js';
+import { waitFor } from '../helpers/eventually.js';
 
 const python = requireTool(tools.python3);
+const openssl = requireTool(tools.openssl);
 const fast = { greetingDelayMs: 0, reverseDnsTimeoutMs: 0 };
 
 const json = (body: unknown): RequestInit => ({
@@ -98,6 +101,34 @@ print('ok')
           /^smtp-audit event=message result=accepted .*user=app .*tls=TLSv1\.3/,
         ),
       );
+    },
+  );
+
+  // OpenSSL's own line named neither the client nor the cause, and came twice
+  it.skipIf(!openssl)(
+    'logs a handshake a TLS 1.0 client fails once, naming the client and what to do',
+    async () => {
+      const info = await relay.api<RelaydeskInfo>('/api/v1/info');
+      const smtpsPort = Number(/:(\d+)$/.exec(info.SMTPSecurity?.smtps ?? '')?.[1]);
+      const before = logs.length;
+      const client = (args: string[]) =>
+        new Promise<void>((resolve) => {
+          const run = spawn(openssl as string, ['s_client', ...args], { stdio: 'pipe' });
+          run.stdin.end('QUIT\r\n');
+          run.on('close', () => resolve());
+        });
+      await client(['-starttls', 'smtp', '-connect', `127.0.0.1:${relay.smtp.port}`, '-tls1']);
+      await client(['-connect', `127.0.0.1:${smtpsPort}`, '-tls1']);
+      const words =
+        'smtp: TLS handshake with 127.0.0.1 failed (no suitable signature algorithm): the client offers only old signature algorithms (as TLS 1.0 and 1.1 clients do): update its TLS library or settings';
+      await waitFor(
+        'both handshakes to be logged',
+        () => logs.slice(before).filter((line) => line.startsWith('smtp: TLS')).length >= 2,
+      );
+      expect(logs.slice(before).filter((line) => line.startsWith('smtp: '))).toEqual([
+        words,
+        words,
+      ]);
     },
   );
 

@@ -10,6 +10,7 @@ import type { SmtpAdmission } from './admission.js';
 import type { ListenerSettings } from './listener-contract.js';
 import type { MessageIntake } from './message-intake.js';
 import { TunedSMTPServer } from './smtp-server-tuned.js';
+import { connectionErrorLine } from './connection-error.js';
 
 export interface ServerParts {
   settings: ListenerSettings;
@@ -96,10 +97,14 @@ export function createSmtpServer(
       void work.finally(() => parts.inFlight.delete(work));
     },
   });
+  // a failed TLS handshake comes twice, as the TLS socket's `_tlsError` and `error` with the
+  // same error: logged once
+  const logged = new WeakSet<Error>();
   server.on('error', (err: NodeJS.ErrnoException) => {
     // a listen failure is reported once, as the start-up error, by listenOn
-    if (err.syscall === 'listen') return;
-    parts.log(`smtp: ${err.message}`);
+    if (err.syscall === 'listen' || logged.has(err)) return;
+    logged.add(err);
+    parts.log(connectionErrorLine('smtp', err));
   });
   return server;
 }
