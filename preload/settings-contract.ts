@@ -134,6 +134,7 @@ export interface EditableSettings {
   tlsKey: string | null;
   starttls: boolean | 'auto';
   requireTls: boolean;
+  tlsMinVersion: '1.0' | '1.1' | '1.2' | '1.3';
   insecureAuth: 'auto' | 'allow' | 'refuse';
   maxSize: number;
   maxRecipients: number;

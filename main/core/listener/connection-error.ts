@@ -13,12 +13,13 @@ interface ConnectionError extends Error {
   meta?: { stage?: string; message?: string; remoteAddress?: string };
 }
 
+const oldClientFix =
+  'update its TLS library or settings, or, for an old printer or scanner on a network you trust, lower --tls-min-version';
+
 /** What an OpenSSL handshake failure means for the client that met it, by Node's code. */
 const handshakeWords: Record<string, string> = {
-  ERR_SSL_UNSUPPORTED_PROTOCOL:
-    'the client offers only TLS 1.1 or older, which this relay does not take (TLS 1.2 at least): update its TLS library or settings',
-  ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM:
-    'the client offers only old signature algorithms (as TLS 1.0 and 1.1 clients do): update its TLS library or settings',
+  ERR_SSL_UNSUPPORTED_PROTOCOL: `the client offers only a TLS version older than --tls-min-version allows: ${oldClientFix}`,
+  ERR_SSL_NO_SUITABLE_SIGNATURE_ALGORITHM: `the client offers only old signature algorithms, as TLS 1.0 and 1.1 clients do: ${oldClientFix}`,
   ERR_SSL_NO_SHARED_CIPHER:
     'the client and this relay have no cipher in common: update the client, or give a certificate of another key type',
   ERR_SSL_WRONG_VERSION_NUMBER:

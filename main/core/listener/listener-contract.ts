@@ -94,6 +94,7 @@ export type ListenerSettings = Pick<
   | 'starttls'
   | 'smtps'
   | 'requireTls'
+  | 'tlsMinVersion'
   | 'insecureAuth'
   | 'maxConnections'
   | 'maxConnectionsPerIp'

@@ -11,6 +11,7 @@ import type { ListenerSettings } from './listener-contract.js';
 import type { MessageIntake } from './message-intake.js';
 import { TunedSMTPServer } from './smtp-server-tuned.js';
 import { connectionErrorLine } from './connection-error.js';
+import { clientTlsOptions } from './client-tls.js';
 
 export interface ServerParts {
   settings: ListenerSettings;
@@ -46,7 +47,7 @@ export function createSmtpServer(
     authOptional: true,
     authMethods: ['PLAIN', 'LOGIN'],
     secure,
-    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+    ...(tls ? { key: tls.key, cert: tls.cert, ...clientTlsOptions(settings.tlsMinVersion) } : {}),
     hideSTARTTLS: !offerStarttls,
     disabledCommands: offerStarttls ? [] : ['STARTTLS'],
     plaintextAuth: secure || insecureAuthAllowed(settings.insecureAuth, settings.smtp.host),

@@ -18,6 +18,8 @@ import { listenOn } from '../listener/listen-address.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { Pop3Session, type Pop3Store } from './pop3-session.js';
 import { MaildropLocks } from './pop3-maildrop-lock.js';
+import { clientTlsOptions } from '../listener/client-tls.js';
+import { connectionErrorLine } from '../listener/connection-error.js';
 
 export type Pop3Settings = Pick<
   Settings,
@@ -30,6 +32,7 @@ export type Pop3Settings = Pick<
   | 'trustLoopback'
   | 'requireAuth'
   | 'insecureAuth'
+  | 'tlsMinVersion'
   | 'maxConnections'
   | 'maxConnectionsPerIp'
 >;
@@ -148,20 +151,21 @@ export class Pop3Listener {
     const problem = pop3ExposureProblem(this.settings, this.users.count);
     if (problem) throw new SettingsError(problem);
     const material = await loadTlsMaterial(this.settings);
-    this.tls = createSecureContext({
-      key: material.key,
-      cert: material.cert,
-      minVersion: 'TLSv1.2',
-    });
+    const versions = clientTlsOptions(this.settings.tlsMinVersion);
+    this.tls = createSecureContext({ key: material.key, cert: material.cert, ...versions });
     if (pop3) {
       const server = createServer((socket) => this.accept(socket, 'pop3', pop3));
       this.servers.push(server);
       this.addresses.pop3 = await this.listen(server, '--pop3', pop3);
     }
     if (pop3s) {
-      const options = { key: material.key, cert: material.cert, minVersion: 'TLSv1.2' } as const;
+      const options = { key: material.key, cert: material.cert, ...versions };
       const server = createTlsServer(options, (socket) => this.accept(socket, 'pop3s', pop3s));
-      server.on('tlsClientError', (err) => this.log(`pop3s: TLS: ${err.message}`));
+      server.on('tlsClientError', (err, socket) =>
+        this.log(
+          connectionErrorLine('pop3s', Object.assign(err, { remoteAddress: socket.remoteAddress })),
+        ),
+      );
       this.servers.push(server);
       this.addresses.pop3s = await this.listen(server, '--pop3s', pop3s);
     }

@@ -107,6 +107,8 @@ export interface Settings {
   listenerFailure: 'exit' | 'keep-running';
   /** MAIL is refused until the session is encrypted. */
   requireTls: boolean;
+  /** The oldest TLS version a client may use (STARTTLS and implicit TLS; POP3's too). */
+  tlsMinVersion: TlsMinVersion;
   /** AUTH over an unencrypted session: `auto` allows it on loopback listeners only. */
   insecureAuth: InsecureAuth;
   /** Simultaneous SMTP sessions in total, and per untrusted client IP. */
@@ -233,6 +235,7 @@ export type SecretsWithoutKeyring = 'ask' | 'owner-only-file' | 'do-not-save';
 export type AddressCheckPolicy = 'off' | 'warn' | 'reject';
 
 export type InsecureAuth = 'auto' | 'allow' | 'refuse';
+export type TlsMinVersion = '1.0' | '1.1' | '1.2' | '1.3';
 
 export class SettingsError extends Error {
   override name = 'SettingsError';

@@ -151,6 +151,28 @@ export const listenerFields = [
     applies: 'now',
   }),
   setting({
+    key: 'tlsMinVersion',
+    flag: '--tls-min-version',
+    env: 'RELAYDESK_TLS_MIN_VERSION',
+    value: '1.0|1.1|1.2|1.3',
+    // OpenSSL 3 refuses TLS 1.0 and 1.1 handshakes (their SHA-1 signatures) even where the
+    // protocol is allowed: an office's old printer or scanner that knows nothing newer could
+    // not send at all, as with Postfix's smtpd_tls_protocols it needs saying
+    ...oneOf(
+      {
+        '1.0': 'TLS 1.0 (old printers and scanners; weak)',
+        '1.1': 'TLS 1.1 (weak)',
+        '1.2': 'TLS 1.2',
+        '1.3': 'TLS 1.3',
+      },
+      '"1.2", "1.3", or "1.0" or "1.1" for old printers and scanners that know nothing newer (weak: only on a network you trust)',
+    ),
+    default: '1.2',
+    label: 'Oldest TLS version taken from clients',
+    section,
+    applies: 'restart',
+  }),
+  setting({
     key: 'insecureAuth',
     flag: '--insecure-auth',
     env: 'RELAYDESK_INSECURE_AUTH',
