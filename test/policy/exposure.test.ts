@@ -89,6 +89,13 @@ describe('start-up checks (nothing is bound when they fail)', () => {
     );
     await serve.stop();
 
+    // TLS weaker than the default (an old printer's) is said where the listener is
+    const legacy = await startServe({ args: ['--starttls', 'true', '--tls-min-version', '1.0'] });
+    expect(legacy.stdout).toMatch(
+      /exposure: SMTP on 127\.0\.0\.1:\d+ \(this machine only; STARTTLS offered, TLS 1\.0 and newer taken \(weak: --tls-min-version 1\.0\)\)/,
+    );
+    await legacy.stop();
+
     const strict = await startServe({ args: ['--require-auth', '--greeting-delay-ms', '0'] });
     expect(strict.stdout).toMatch(/--require-auth is on but there are no SMTP users/);
     const wire = await SmtpWire.connect(strict.smtp.port);

@@ -295,6 +295,7 @@ describe('exposure', () => {
     requireAuth: false,
     userCount: 0,
     starttls: true,
+    tlsMinVersion: '1.2' as const,
     tlsFingerprint: null,
   };
   it('refuses a non-loopback listener with nobody allowed in, naming the fix', () => {

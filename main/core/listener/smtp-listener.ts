@@ -152,6 +152,7 @@ export class SmtpListener {
       requireAuth: settings.requireAuth,
       userCount: this.users.count,
       starttls: this.starttlsOffered,
+      tlsMinVersion: settings.tlsMinVersion,
       tlsFingerprint: null as string | null,
     };
     const problem = smtpExposureProblem(exposure);

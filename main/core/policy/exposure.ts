@@ -3,6 +3,7 @@
 // likewise refuses remote clients unless `--remote-clients` is given. The HTTP side has its own
 // rule (a UI password off loopback, main/server/basic-auth.ts).
 import type { ListenAddress } from '../settings/settings-schema.js';
+import type { TlsMinVersion } from '../settings/settings-types.js';
 import { isLoopbackHost } from '../net/ip-address.js';
 
 export interface ExposureInput {
@@ -13,6 +14,8 @@ export interface ExposureInput {
   requireAuth: boolean;
   userCount: number;
   starttls: boolean;
+  /** The oldest TLS version clients may use: said when it is weaker than the default. */
+  tlsMinVersion: TlsMinVersion;
   tlsFingerprint: string | null;
 }
 
@@ -43,7 +46,11 @@ export function describeExposure(input: ExposureInput): string[] {
   for (const [name, address, implicit] of listeners) {
     const reach = isLoopbackHost(address.host) ? 'this machine only' : 'other machines too';
     const tls = implicit ? 'TLS' : input.starttls ? 'STARTTLS offered' : 'no TLS';
-    lines.push(`exposure: ${name} on ${where(address)} (${reach}; ${tls})`);
+    const weak =
+      tls !== 'no TLS' && (input.tlsMinVersion === '1.0' || input.tlsMinVersion === '1.1')
+        ? `, TLS ${input.tlsMinVersion} and newer taken (weak: --tls-min-version ${input.tlsMinVersion})`
+        : '';
+    lines.push(`exposure: ${name} on ${where(address)} (${reach}; ${tls}${weak})`);
   }
   lines.push(
     `exposure: send and relay without AUTH: ${input.requireAuth ? 'nobody (--require-auth)' : trusted.length ? trusted.join(', ') : 'nobody'}; SMTP users: ${input.userCount}` +
