@@ -152,7 +152,12 @@ export class ListenerStatus {
     this.diskFull = full && {
       code: full.code,
       reason: `${storageFullWords(full.code, this.settings.dataDir)}, so every new message gets 452 4.3.1 (try again later)`,
-      fix: 'delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored',
+      // a full disk is looked at again every few seconds (message-intake.ts); a quota or a
+      // size limit shows only when the next message is stored
+      fix:
+        full.code === 'ENOSPC'
+          ? 'delete messages here or free space on that disk: mail is taken again by itself once a message fits'
+          : 'delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored',
       at: new Date(this.now()).toISOString(),
     };
     this.events.publish(this.view());

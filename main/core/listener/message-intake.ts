@@ -1,6 +1,7 @@
 // Message intake: the DATA of one SMTP transaction becomes an accepted message. The data is
 // checked (size, loop), its line endings repaired, our Received stamp put first, and the result
 // handed to the owner, whose `accept` stores it durably; the client gets 250 only after that.
+import { statfs } from 'node:fs/promises';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AuditEvent, AuditValue } from '../policy/index.js';
 import type { Envelope } from '../message-record.js';
@@ -43,9 +44,13 @@ function envelopeOf(session: SMTPServerSession): Envelope {
   };
 }
 
+/** How often a full disk is looked at again, so the window's notice goes once there is room. */
+const roomCheckMs = 5_000;
+
 export class MessageIntake {
   /** The last message could not be stored for want of space (logged once until it can). */
   private storageFull = false;
+  private roomCheck: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -151,11 +156,7 @@ export class MessageIntake {
       await received.discard().catch(() => undefined);
       throw this.storeFailure(id, session, err);
     }
-    if (this.storageFull) {
-      this.storageFull = false;
-      this.events.log(`spool: there is space on the disk again; taking mail`);
-      this.events.storage?.(null);
-    }
+    if (this.storageFull) this.roomAgain('spool: there is space on the disk again; taking mail');
     if (duplicate) {
       // accepted as Mailpit accepts it, and nothing of it kept
       await received.discard().catch(() => undefined);
@@ -184,6 +185,44 @@ export class MessageIntake {
     return `Ok: queued as ${id}`;
   }
 
+  private roomAgain(line: string): void {
+    this.storageFull = false;
+    if (this.roomCheck) clearInterval(this.roomCheck);
+    this.roomCheck = null;
+    this.events.log(line);
+    this.events.storage?.(null);
+  }
+
+  /**
+   * Looks at the full disk every few seconds: once a message of the largest size allowed fits
+   * (messages deleted, files removed), it says so, and the window's notice goes without waiting
+   * for a client to send. (A quota or a file size limit has no such figure: the next message
+   * stored says it.)
+   */
+  private watchForRoom(): void {
+    if (this.roomCheck) return;
+    this.roomCheck = setInterval(() => {
+      statfs(this.settings.dataDir).then(
+        (disk) => {
+          const free = disk.bavail * disk.bsize;
+          if (this.storageFull && free >= this.settings.maxSize) {
+            this.roomAgain(
+              `spool: there is room on the disk again (${Math.floor(free / 1024 / 1024)} MB free); taking mail`,
+            );
+          }
+        },
+        () => undefined,
+      );
+    }, roomCheckMs);
+    this.roomCheck.unref();
+  }
+
+  /** Stops looking at the disk (the listener is closing). */
+  close(): void {
+    if (this.roomCheck) clearInterval(this.roomCheck);
+    this.roomCheck = null;
+  }
+
   /** The reply to a message that could not be stored (or that a later stage refused). */
   private storeFailure(id: string, session: SMTPServerSession, err: unknown): SmtpRefusal {
     if (err instanceof MessageRefusal) {
@@ -199,6 +238,7 @@ export class MessageIntake {
         );
         this.storageFull = true;
         this.events.storage?.({ code });
+        if (code === 'ENOSPC') this.watchForRoom();
       }
       this.auditMessageRefusal(session, 452, 'disk full');
       return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');

@@ -192,6 +192,7 @@ export class SmtpListener {
 
   /** Stops accepting connections and waits for messages being received to be stored. */
   async close(): Promise<void> {
+    this.intake.close();
     const servers = this.servers;
     this.servers = [];
     // smtp-server stops listening, lets open sessions finish for up to closeTimeout, then ends them

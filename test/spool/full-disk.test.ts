@@ -1,16 +1,19 @@
-// The disk fills between the upstream's answer and the writing of it: the upstream has the mail,
-// but the queue's journal cannot record that. The log said "delivery failed unexpectedly" for
-// mail the upstream had taken, and a user who believed it sent it again by hand. Now it says the
-// answer and what follows (tried again after a restart). On a real full disk: a small tmpfs,
-// which needs root (mount); elsewhere the test is skipped with a line saying so. The real
-// `relaydesk serve` relays to a real SMTP server; after a kill -9 and a restart with room, the
-// message is sent again (at least once, never lost).
+// A real full disk (a small tmpfs, which needs root to mount; elsewhere these tests are skipped
+// with a line saying so), with the real `relaydesk serve`:
+// - The disk fills between the upstream's answer and the writing of it: the upstream has the
+//   mail, but the queue's journal cannot record that. The log said "delivery failed
+//   unexpectedly" for mail the upstream had taken, and a user who believed it sent it again by
+//   hand. Now it says the answer and what follows; after a kill -9 and a restart with room the
+//   message is sent again (at least once, never lost).
+// - The window's "new mail is refused" notice went only when a client next sent a message: now
+//   it goes within seconds of there being room for one again.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ListenersView } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, startServe } from '../helpers/cli-process.js';
 import { waitFor } from '../helpers/eventually.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -92,5 +95,41 @@ describe('an upstream answer that cannot be stored', () => {
     spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
     await startServe({ dataDir, args });
     await waitFor('the message to be sent again', () => upstream.messages.length === 2);
+  }, 60_000);
+});
+
+describe('a full disk with room again', () => {
+  it('lifts the refusal, and its notice, once a message fits, before any client sends', async (context) => {
+    if (!disk) return context.skip();
+    const dataDir = join(disk, 'capture');
+    const serve = await startServe({ dataDir, args: ['--max-size', '1m'] });
+    await fill(disk);
+    const transport = nodemailer.createTransport({ host: '127.0.0.1', port: serve.smtp.port });
+    const refused = await transport
+      .sendMail({
+        from: 'app@example.test',
+        to: 'qa@example.test',
+        subject: 'no room',
+        text: 'x'.repeat(200_000),
+      })
+      .then(
+        () => 250,
+        (err: { responseCode?: number }) => err.responseCode,
+      );
+    transport.close();
+    expect(refused).toBe(452);
+    const listeners = () => serve.api<ListenersView>('/api/v1/listeners');
+    expect((await listeners()).diskFull).toMatchObject({
+      code: 'ENOSPC',
+      reason: `the disk holding ${dataDir} is full (ENOSPC), so every new message gets 452 4.3.1 (try again later)`,
+      fix: 'delete messages here or free space on that disk: mail is taken again by itself once a message fits',
+    });
+    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    await waitFor('the notice to go', async () => (await listeners()).diskFull === null, {
+      timeout: 15_000,
+    });
+    expect(serve.stdout).toMatch(
+      /spool: there is room on the disk again \(\d+ MB free\); taking mail/,
+    );
   }, 60_000);
 });
