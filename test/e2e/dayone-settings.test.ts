@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { screenshots, startGui, type Gui } from './gui.js';
 import { upstreamSection } from './upstream-form.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -32,8 +33,11 @@ describe.skipIf(!chromiumPath)('Settings notes and spacing, as a designer reads 
   let page: Page;
 
   beforeAll(async () => {
+    // an upstream where nothing listens: a fixed 2525 delivered this file's mail to whatever a
+    // developer ran there (a capture tool of their own, Relaydesk itself)
+    const nowhere = await unusedPort();
     gui = await startGui(chromiumPath as string, {
-      settings: { mode: 'relay', relay: { host: '127.0.0.1', port: 2525, security: 'none' } },
+      settings: { mode: 'relay', relay: { host: '127.0.0.1', port: nowhere, security: 'none' } },
       viewport: { width: 800, height: 600 },
     });
     page = gui.page;
