@@ -7,6 +7,8 @@
 //   message is sent again (at least once, never lost).
 // - The window's "new mail is refused" notice went only when a client next sent a message: now
 //   it goes within seconds of there being room for one again.
+// - A client that declares its message's SIZE is refused at MAIL FROM when it cannot fit, as
+//   Postfix does, rather than after sending it all.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListenersView } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, startServe } from '../helpers/cli-process.js';
 import { waitFor } from '../helpers/eventually.js';
+import { greetedSession } from '../helpers/smtp-wire.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 
 /** A 16 MiB tmpfs at a new folder, or null (with the reason printed) where mount is not allowed. */
@@ -128,8 +131,40 @@ describe('a full disk with room again', () => {
     await waitFor('the notice to go', async () => (await listeners()).diskFull === null, {
       timeout: 15_000,
     });
+    // (the log line may reach stdout a moment after the API says so)
+    await serve.waitFor(/spool: there is room on the disk again \(\d+ MB free\); taking mail/);
+  }, 60_000);
+});
+
+describe('a message too large for the room left', () => {
+  it('is refused at MAIL FROM by its declared SIZE, before its data comes', async (context) => {
+    if (!disk) return context.skip();
+    const dataDir = join(disk, 'declared');
+    const serve = await startServe({ dataDir, args: ['--max-size', '10m'] });
+    await fill(disk);
+    const wire = await greetedSession(serve.smtp.port);
+    try {
+      // Postfix's rule: the declared size must fit half again over
+      expect(await wire.command('MAIL FROM:<app@example.test> SIZE=2000000')).toBe(
+        '452 4.3.1 Insufficient system storage; try again later',
+      );
+      // no size declared: nothing to judge by until the data comes
+      expect(await wire.command('MAIL FROM:<app@example.test>')).toMatch(/^250 /);
+      expect(await wire.command('RSET')).toMatch(/^250 /);
+    } finally {
+      wire.close();
+    }
     expect(serve.stdout).toMatch(
-      /spool: there is room on the disk again \(\d+ MB free\); taking mail/,
+      /spool: the disk holding \S+ has 0\.0 MB free, too little for a message of 1\.9 MB \(its SIZE\); new mail gets 452 4\.3\.1 until space is freed/,
     );
+    const listeners = await serve.api<ListenersView>('/api/v1/listeners');
+    expect(listeners.diskFull?.code).toBe('ENOSPC');
+    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    const again = await greetedSession(serve.smtp.port);
+    try {
+      expect(await again.command('MAIL FROM:<app@example.test> SIZE=2000000')).toMatch(/^250 /);
+    } finally {
+      again.close();
+    }
   }, 60_000);
 });

@@ -1,6 +1,7 @@
 // Message intake: the DATA of one SMTP transaction becomes an accepted message. The data is
 // checked (size, loop), its line endings repaired, our Received stamp put first, and the result
 // handed to the owner, whose `accept` stores it durably; the client gets 250 only after that.
+import { statfsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { AuditEvent, AuditValue } from '../policy/index.js';
@@ -183,6 +184,34 @@ export class MessageIntake {
       notes: notes.length ? notes.join('; ') : undefined,
     });
     return `Ok: queued as ${id}`;
+  }
+
+  /**
+   * At MAIL FROM, a message whose declared SIZE does not fit the disk half again over (Postfix's
+   * rule) is refused before its data comes: the client need not send megabytes to learn it.
+   */
+  roomFor(address: SMTPServerAddress, session: SMTPServerSession): SmtpRefusal | null {
+    const declared = Number(address.args ? address.args.SIZE : undefined);
+    if (!Number.isFinite(declared) || declared <= 0) return null;
+    let free: number;
+    try {
+      const disk = statfsSync(this.settings.dataDir);
+      free = disk.bavail * disk.bsize;
+    } catch {
+      return null; // no figure: the message's own write says what happens
+    }
+    if (free >= declared * 1.5) return null;
+    if (!this.storageFull) {
+      const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+      this.events.log(
+        `spool: the disk holding ${this.settings.dataDir} has ${mb(free)} free, too little for a message of ${mb(declared)} (its SIZE); new mail gets 452 4.3.1 until space is freed`,
+      );
+      this.storageFull = true;
+      this.events.storage?.({ code: 'ENOSPC' });
+      this.watchForRoom();
+    }
+    this.auditMessageRefusal(session, 452, 'disk full');
+    return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');
   }
 
   private roomAgain(line: string): void {

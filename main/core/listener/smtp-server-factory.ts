@@ -78,7 +78,8 @@ export function createSmtpServer(
     onMailFrom: (address, session, callback) =>
       callback(
         admission.chaosReply('Sender', listener, session) ??
-          admission.checkMail(listener, address, session),
+          admission.checkMail(listener, address, session) ??
+          intake.roomFor(address, session),
       ),
     onRcptTo: (address, session, callback) => {
       const refusal =
