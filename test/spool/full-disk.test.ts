@@ -157,6 +157,10 @@ describe('a message too large for the room left', () => {
     expect(serve.stdout).toMatch(
       /spool: the disk holding \S+ has 0\.0 MB free, too little for a message of 1\.9 MB \(its SIZE\); new mail gets 452 4\.3\.1 until space is freed/,
     );
+    // the audit line names the sender refused, though the session has none yet
+    expect(serve.stdout).toMatch(
+      /smtp-audit event=message result=rejected client=127\.0\.0\.1 from=<app@example\.test> nrcpt=0 reply=452 reason="disk full"/,
+    );
     const listeners = await serve.api<ListenersView>('/api/v1/listeners');
     expect(listeners.diskFull?.code).toBe('ENOSPC');
     spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);

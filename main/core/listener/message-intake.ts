@@ -210,7 +210,7 @@ export class MessageIntake {
       this.events.storage?.({ code: 'ENOSPC' });
       this.watchForRoom();
     }
-    this.auditMessageRefusal(session, 452, 'disk full');
+    this.auditMessageRefusal(session, 452, 'disk full', address);
     return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');
   }
 
@@ -277,8 +277,14 @@ export class MessageIntake {
     return new SmtpRefusal(451, '4.3.0 Could not store the message; try again later');
   }
 
-  private auditMessageRefusal(session: SMTPServerSession, reply: number, reason: string): void {
-    const mailFrom = session.envelope.mailFrom;
+  private auditMessageRefusal(
+    session: SMTPServerSession,
+    reply: number,
+    reason: string,
+    /** At MAIL FROM the session has no sender yet: the one being refused. */
+    sender?: SMTPServerAddress,
+  ): void {
+    const mailFrom = sender ?? session.envelope.mailFrom;
     this.audit('message', {
       result: 'rejected',
       client: normalizeClientIp(session.remoteAddress),
