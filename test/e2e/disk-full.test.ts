@@ -5,9 +5,8 @@
 // why mail is refused and what to do, and the next message stored takes it away. Screenshots light
 // and dark for a person to look at.
 import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { cleanupCliProcesses, startServe } from '../helpers/cli-process.js';
+import { cleanupCliProcesses, sendOfSize, startServe } from '../helpers/cli-process.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, launchChromium, type ChromiumSession } from './browser.js';
 import { screenshots } from './gui.js';
@@ -17,23 +16,6 @@ const chromiumPath = requireTool(tools.chromium);
 const prlimit = requireTool(tools.prlimit);
 
 afterEach(cleanupCliProcesses);
-
-/** Sends one message of about `bytes` bytes; its reply code (250 when accepted). */
-async function send(port: number, subject: string, bytes: number): Promise<number> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false });
-  const line = `${'x'.repeat(76)}\r\n`;
-  try {
-    await transport.sendMail({
-      envelope: { from: 'app@example.test', to: ['qa@example.test'] },
-      raw: `Subject: ${subject}\r\n\r\n${line.repeat(Math.ceil(bytes / line.length))}`,
-    });
-    return 250;
-  } catch (err) {
-    return (err as { responseCode?: number }).responseCode ?? 0;
-  } finally {
-    transport.close();
-  }
-}
 
 describe.skipIf(!chromiumPath || !prlimit)('mail refused for want of room', () => {
   let browser: ChromiumSession | undefined;
@@ -52,7 +34,7 @@ describe.skipIf(!chromiumPath || !prlimit)('mail refused for want of room', () =
     await page.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
     expect(await page.getByTestId('disk-full-banner').count()).toBe(0);
 
-    expect(await send(serve.smtp.port, 'too large to store', 600 * 1024)).toBe(452);
+    expect(await sendOfSize(serve.smtp.port, 'too large to store', 600 * 1024)).toBe(452);
     const banner = page.getByTestId('disk-full-banner');
     await eventually(() => banner.innerText()).toBe(
       `New mail is refused: A file in ${serve.dataDir} reached the largest size its disk or this process allows (EFBIG), so every new message gets 452 4.3.1 (try again later). Delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored.`,
@@ -67,7 +49,7 @@ describe.skipIf(!chromiumPath || !prlimit)('mail refused for want of room', () =
       await page.screenshot({ path: join(screenshots, `disk-full-${scheme}.png`) });
     }
 
-    expect(await send(serve.smtp.port, 'small enough', 20 * 1024)).toBe(250);
+    expect(await sendOfSize(serve.smtp.port, 'small enough', 20 * 1024)).toBe(250);
     await eventually(() => page.getByTestId('disk-full-banner').count()).toBe(0);
     expect(pageErrors).toEqual([]);
   }, 60_000);

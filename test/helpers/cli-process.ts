@@ -365,6 +365,28 @@ export async function cleanupCliProcesses(): Promise<void> {
   await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
 }
 
+/** A message of about `bytes` bytes: lines of 76 letters under a Subject, with CRLF line ends. */
+export function messageOfSize(subject: string, bytes: number): string {
+  const line = `${'x'.repeat(76)}\r\n`;
+  return `From: app@example.test\r\nTo: qa@example.test\r\nSubject: ${subject}\r\n\r\n${line.repeat(Math.ceil(bytes / line.length))}`;
+}
+
+/** Sends messageOfSize over SMTP on a connection of its own; the reply code (250 when taken). */
+export async function sendOfSize(port: number, subject: string, bytes: number): Promise<number> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false });
+  try {
+    await transport.sendMail({
+      envelope: { from: 'app@example.test', to: ['qa@example.test'] },
+      raw: messageOfSize(subject, bytes),
+    });
+    return 250;
+  } catch (err) {
+    return (err as { responseCode?: number }).responseCode ?? 0;
+  } finally {
+    transport.close();
+  }
+}
+
 /** A bare SMTP session on a socket, for tests that need to stop half-way through DATA. */
 export class RawSmtp {
   private buffer = '';

@@ -46,6 +46,11 @@ async function fill(dir: string): Promise<void> {
   }
 }
 
+/** Removes what fill() wrote. */
+function makeRoom(dir: string): void {
+  spawnSync('sh', ['-c', `rm -f ${dir}/filler-*`]);
+}
+
 let disk: string | null = null;
 let upstream: RunningUpstream;
 
@@ -95,7 +100,7 @@ describe('an upstream answer that cannot be stored', () => {
 
     serve.kill('SIGKILL');
     await serve.exited;
-    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    makeRoom(disk);
     await startServe({ dataDir, args });
     await waitFor('the message to be sent again', () => upstream.messages.length === 2);
   }, 60_000);
@@ -127,7 +132,7 @@ describe('a full disk with room again', () => {
       reason: `the disk holding ${dataDir} is full (ENOSPC), so every new message gets 452 4.3.1 (try again later)`,
       fix: 'delete messages here or free space on that disk: mail is taken again by itself once a message fits',
     });
-    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    makeRoom(disk);
     await waitFor('the notice to go', async () => (await listeners()).diskFull === null, {
       timeout: 15_000,
     });
@@ -163,7 +168,7 @@ describe('a message too large for the room left', () => {
     );
     const listeners = await serve.api<ListenersView>('/api/v1/listeners');
     expect(listeners.diskFull?.code).toBe('ENOSPC');
-    spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+    makeRoom(disk);
     const again = await greetedSession(serve.smtp.port);
     try {
       expect(await again.command('MAIL FROM:<app@example.test> SIZE=2000000')).toMatch(/^250 /);

@@ -9,13 +9,14 @@
 // start with no room to write out what the last run received says so and what to do (it said
 // "EFBIG: file too large, write"), and the next start with room has every message.
 import { afterEach, describe, expect, it } from 'vitest';
-import nodemailer from 'nodemailer';
 import type { MessagesPage } from '../../preload/api-contract.js';
 import {
   cleanupCliProcesses,
   cliEnv,
   makeTempDir,
+  messageOfSize,
   relaydeskBin,
+  sendOfSize,
   startServe,
   TrackedProcess,
 } from '../helpers/cli-process.js';
@@ -24,28 +25,6 @@ import { requireTool, tools } from '../helpers/system-tools.js';
 afterEach(cleanupCliProcesses);
 
 const prlimit = requireTool(tools.prlimit);
-
-/** A message of about `bytes` bytes: lines of 76 letters under a Subject. */
-function messageOf(subject: string, bytes: number): string {
-  const line = `${'x'.repeat(76)}\r\n`;
-  return `From: app@example.test\r\nTo: qa@example.test\r\nSubject: ${subject}\r\n\r\n${line.repeat(Math.ceil(bytes / line.length))}`;
-}
-
-/** Sends one message; its reply code (250 when accepted). */
-async function send(port: number, subject: string, bytes: number): Promise<number> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, secure: false });
-  try {
-    await transport.sendMail({
-      envelope: { from: 'app@example.test', to: ['qa@example.test'] },
-      raw: messageOf(subject, bytes),
-    });
-    return 250;
-  } catch (err) {
-    return (err as { responseCode?: number }).responseCode ?? 0;
-  } finally {
-    transport.close();
-  }
-}
 
 /**
  * kill -9, then a start without the limit: the Subjects it lists, each checked whole (its stored
@@ -62,7 +41,7 @@ async function afterRestart(
   const page = await again.api<MessagesPage>('/api/v1/messages?limit=500');
   for (const m of page.messages) {
     const raw = await (await again.fetch(`/api/v1/message/${m.ID}/raw`)).text();
-    expect(raw.endsWith(messageOf(m.Subject, bytes)), `${m.Subject} is whole`).toBe(true);
+    expect(raw.endsWith(messageOfSize(m.Subject, bytes)), `${m.Subject} is whole`).toBe(true);
   }
   return page.messages.map((m) => m.Subject).sort();
 }
@@ -76,10 +55,10 @@ describe.skipIf(!prlimit)('a write the disk takes only part of', () => {
       dataDir,
       fileSizeLimit: { prlimit: prlimit as string, bytes: 360 * 1024 },
     });
-    const large = await send(serve.smtp.port, 'four hundred kilobytes', 400 * 1024);
+    const large = await sendOfSize(serve.smtp.port, 'four hundred kilobytes', 400 * 1024);
     expect(large, serve.describe()).toBeGreaterThanOrEqual(400);
     expect(large).toBeLessThan(500);
-    const small = await send(serve.smtp.port, 'fifty kilobytes', 50 * 1024);
+    const small = await sendOfSize(serve.smtp.port, 'fifty kilobytes', 50 * 1024);
     expect(small, serve.describe()).toBe(250);
     expect(await afterRestart(serve, dataDir, 50 * 1024)).toEqual(['fifty kilobytes']);
   }, 60_000);
@@ -95,7 +74,7 @@ describe.skipIf(!prlimit)('a write the disk takes only part of', () => {
     const accepted: string[] = [];
     let refused = 0;
     for (let i = 0; i < 200 && refused === 0; i++) {
-      const code = await send(serve.smtp.port, `message ${i}`, 12 * 1024);
+      const code = await sendOfSize(serve.smtp.port, `message ${i}`, 12 * 1024);
       if (code === 250) accepted.push(`message ${i}`);
       else {
         expect(code, serve.describe()).toBeGreaterThanOrEqual(400);
@@ -112,7 +91,7 @@ describe.skipIf(!prlimit)('a write the disk takes only part of', () => {
     const dataDir = await makeTempDir();
     const first = await startServe({ dataDir });
     for (const subject of ['one', 'two', 'three']) {
-      expect(await send(first.smtp.port, subject, 1024)).toBe(250);
+      expect(await sendOfSize(first.smtp.port, subject, 1024)).toBe(250);
     }
     // their records are still in the arrivals journal: the next start writes their sidecars
     first.kill('SIGKILL');
