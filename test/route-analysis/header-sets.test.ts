@@ -43,7 +43,8 @@ const expected: Record<string, Reading> = {
     tls: [null, false, 'TLSv1.3', false, null, false],
     // its internal names (`mailfout.phl.internal`) hand over under public or private addresses
     warnings: [],
-    slowestHop: 2,
+    // every timed hand-over took the same second: none stands out as the slow one
+    slowestHop: null,
   },
   forged: {
     by: ['mail.bank.example', 'smtp.bank.example', 'mx.victim.example'],
@@ -136,7 +137,8 @@ const expected: Record<string, Reading> = {
     by: ['build.lab.example', 'relay.lab.example', 'mail.lab.example'],
     tls: [null, false, 'TLSv1.3'],
     warnings: [],
-    slowestHop: 1,
+    // both timed hops took the same time: none stands out as the slow one
+    slowestHop: null,
   },
   ses: { by: ['mx.customer.example'], tls: ['TLSv1.2'], warnings: [], slowestHop: null },
   skew: {

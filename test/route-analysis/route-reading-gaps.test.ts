@@ -67,6 +67,19 @@ describe('the slowest hop', () => {
     expect(analysis.slowestTies).toEqual([2]);
   });
 
+  test('every hop one second after the last (Microsoft 365): none is slower, so none is the slowest', () => {
+    const analysis = analyzeMessage(
+      postfix('d.example', 'e.example', 'Thu, 6 Mar 2025 10:00:03 +0000') +
+        postfix('c.example', 'd.example', 'Thu, 6 Mar 2025 10:00:02 +0000') +
+        postfix('b.example', 'c.example', 'Thu, 6 Mar 2025 10:00:01 +0000') +
+        postfix('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(analysis.hops.map((hop) => hop.delaySeconds)).toEqual([null, 1, 1, 1]);
+    expect(analysis.slowestHop).toBeNull();
+    expect(analysis.slowestTies).toEqual([]);
+    expect(analysis.totalSeconds).toBe(3);
+  });
+
   test('all hops stamped in the same second: no slowest hop at all', () => {
     const analysis = analyzeMessage(
       postfix('c.example', 'd.example', 'Thu, 6 Mar 2025 10:00:00 +0000') +

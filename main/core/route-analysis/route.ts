@@ -477,11 +477,16 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
  * The hops sharing the largest positive delay, in route order. With whole-second stamps ties are
  * common (two 1 s hops), and the reader is told of all of them rather than shown one picked by
  * chance; the earliest is the one highlighted, so the same header always reads the same way.
- * None when no delay is above 0 s.
+ * None when no delay is above 0 s, or when every measured hop took the same time.
  */
 function slowestHops(hops: readonly Hop[], candidates: readonly number[]): number[] {
   let largest = 0;
   for (const index of candidates) largest = Math.max(largest, hops[index]?.delaySeconds ?? 0);
   if (largest <= 0) return [];
-  return candidates.filter((index) => hops[index]?.delaySeconds === largest);
+  const measured = candidates.filter((index) => typeof hops[index]?.delaySeconds === 'number');
+  const ties = measured.filter((index) => hops[index]?.delaySeconds === largest);
+  // every hop took the same time (Microsoft 365's five hops of 1 s each): none was slow, and
+  // marking the first of them as the slowest sent the reader to a hop no worse than the others
+  if (ties.length >= 2 && ties.length === measured.length) return [];
+  return ties;
 }
