@@ -107,6 +107,12 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
    */
   UnencodedHeaders: string[];
   /**
+   * Relaydesk's own: the header as sent breaks a rule receivers enforce (no Date or Message-ID, a
+   * malformed one, a field given twice that may appear once); empty when none. Mailpit adds a
+   * missing Message-ID on arrival; the message here is kept as sent.
+   */
+  HeaderProblems: HeaderProblem[];
+  /**
    * Relaydesk's own: what a delivery status notification (RFC 3464: a multipart/report of
    * report-type delivery-status) reports, read from its message/delivery-status part; null for
    * any other message, and for a report whose status part names no recipient.
@@ -119,6 +125,12 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
    */
   AttachedMessages: AttachedMessage[];
 }
+
+/** What is wrong with a message's header fields (main/core/message/header-conformance.ts). */
+export type HeaderProblem =
+  | { field: 'Date' | 'Message-ID'; problem: 'missing' }
+  | { field: 'Date' | 'Message-ID'; problem: 'malformed'; value: string }
+  | { field: string; problem: 'repeated'; count: number };
 
 /** A delivery status notification as the message view shows it (RFC 3464 §2.2–2.3). */
 export interface DeliveryReport {

@@ -115,7 +115,9 @@ describe.skipIf(!chromiumPath)(
           `Content-Disposition: attachment; filename="scan-${i}.bin"\r\n\r\nx\r\n`,
       );
       const raw =
+        // a Date and Message-ID, so that what is measured is the attachments' room alone
         'From: scanner@example.test\r\nTo: you@example.test\r\nSubject: Scans\r\n' +
+        'Date: Fri, 4 Dec 2026 09:00:00 +0000\r\nMessage-ID: <scans.1@example.test>\r\n' +
         'MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="zz"\r\n\r\n' +
         '--zz\r\nContent-Type: text/plain\r\n\r\nYour scans.\r\n' +
         `${parts.join('')}--zz--\r\n`;
@@ -175,6 +177,49 @@ describe.skipIf(!chromiumPath)(
         await page.screenshot({ path: join(screenshots, `no-from-${scheme}.png`) });
       }
       await page.emulateMedia({ colorScheme: 'light' });
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it('says which header fields receivers refuse: no Date or Message-ID, a bad one, one given twice', async () => {
+      // a script's message: no Date (the time shown is its arrival) and no Message-ID
+      await gui.openMessage('Cron output');
+      expect(await page.getByTestId('message-date-problem').innerText()).toBe(
+        'when it arrived here: the message has no Date field, which every message needs (RFC 5322 §3.6)',
+      );
+      expect(await page.getByTestId('header-problems').innerText()).toBe(
+        'No Message-ID: Gmail refuses such mail (“Messages missing a valid Message-ID header are ' +
+          'not accepted”) unless a server on the way adds one. Add Message-ID: ' +
+          '<a-unique-id@your-domain>, as mail libraries do.',
+      );
+      const raw = [
+        'From: App <app@example.test>',
+        'To: you@example.test',
+        'Subject: Reset',
+        'Subject: Reset your password',
+        'Date: tomorrow at noon',
+        'Message-ID: 1733472000.abc123',
+        '',
+        'body',
+        '',
+      ].join('\r\n');
+      await gui.send({ envelope: { from: 'app@example.test', to: ['you@example.test'] }, raw });
+      await gui.openMessage('Reset');
+      expect(await page.getByTestId('message-date-problem').innerText()).toBe(
+        'when it arrived here: its Date field “tomorrow at noon” is not a date mail programs read (RFC 5322 §3.3)',
+      );
+      expect(await page.getByTestId('header-problems').locator('p').allInnerTexts()).toEqual([
+        'The Message-ID “1733472000.abc123” is not in the form <unique-id@domain> (RFC 5322 §3.6.4): Gmail refuses or replaces it.',
+        '2 Subject fields, where RFC 5322 §3.6 allows one: Gmail refuses such mail (“not RFC 5322 compliant: duplicate headers”) and other programs show either one.',
+      ]);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await page.screenshot({ path: join(screenshots, `header-problems-${scheme}.png`) });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      // what a mail library sends says nothing of the kind
+      await gui.openMessage('Readable');
+      expect(await page.getByTestId('message-date-problem').count()).toBe(0);
+      expect(await page.getByTestId('header-problems').count()).toBe(0);
       expect(gui.pageErrors).toEqual([]);
     });
   },

@@ -347,3 +347,64 @@ describe('GET /api/v1/message/{ID}/headers', () => {
     );
   });
 });
+
+describe('HeaderProblems (Relaydesk’s own)', () => {
+  it('is empty for what a mail library sends (nodemailer adds Date and Message-ID)', async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'from a library',
+      text: 'hello',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    expect((await detail(id)).HeaderProblems).toEqual([]);
+  });
+
+  it('names a missing Date and Message-ID, as a hand-built message (curl, a script) has them', async () => {
+    const id = await sendRaw(['From: ada@sender.example', 'Subject: by hand', '', 'hello']);
+    const message = await detail(id);
+    expect(message.HeaderProblems).toEqual([
+      { field: 'Date', problem: 'missing' },
+      { field: 'Message-ID', problem: 'missing' },
+    ]);
+    // kept as sent (Mailpit would have added a Message-ID): the list and the raw say none
+    expect(message.MessageID).toBe('');
+    expect(await (await relay.fetch(`/api/v1/message/${id}/raw`)).text()).not.toMatch(
+      /^Message-ID:/im,
+    );
+  });
+
+  it('names a Date no program reads, a Message-ID not <id@domain> and a field given twice', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: Reset',
+      'Subject: Reset your password',
+      'Date: tomorrow at noon',
+      'Message-ID: 1733472000.abc123',
+      'To: carol@rcpt.example',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).HeaderProblems).toEqual([
+      { field: 'Date', problem: 'malformed', value: 'tomorrow at noon' },
+      { field: 'Message-ID', problem: 'malformed', value: '1733472000.abc123' },
+      { field: 'To', problem: 'repeated', count: 2 },
+      { field: 'Subject', problem: 'repeated', count: 2 },
+    ]);
+  });
+
+  it('takes a folded Message-ID with a comment after it, and headers named in any case', async () => {
+    const id = await sendRaw([
+      'FROM: ada@sender.example',
+      'date: Fri, 6 Dec 2024 10:00:00 +0000',
+      'message-id:',
+      ' <abc.123@sender.example> (sent by cron)',
+      'Received: from a by b; Fri, 6 Dec 2024 10:00:00 +0000',
+      'Received: from c by a; Fri, 6 Dec 2024 09:59:59 +0000',
+      '',
+      'hello',
+    ]);
+    expect((await detail(id)).HeaderProblems).toEqual([]);
+  });
+});

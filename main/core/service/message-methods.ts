@@ -17,6 +17,7 @@ import type {
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
+import { headerProblems, type HeaderProblem } from '../message/header-conformance.js';
 import { unencodedHeaderFields } from '../message/unencoded-headers.js';
 import { note } from '../logs/log-record.js';
 import { MessageParseError, type ParsedDetail, type ParsedPart } from '../parse/message-parser.js';
@@ -70,6 +71,8 @@ export interface OpenedMessage {
   parseError?: string;
   /** Top-level header fields with bytes neither UTF-8 nor encoded (unencoded-headers.ts). */
   unencodedHeaders: string[];
+  /** What receivers refuse in its header fields (header-conformance.ts). */
+  headerProblems: HeaderProblem[];
 }
 
 export function messageMethods({ store, events, log, settings, queue, now }: ServiceParts) {
@@ -130,11 +133,14 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
       const record = store.record(id);
       const raw = await spool.readRaw(record.id);
       let opened: OpenedMessage;
-      const unencodedHeaders = unencodedHeaderFields(raw);
+      const header = {
+        unencodedHeaders: unencodedHeaderFields(raw),
+        headerProblems: headerProblems(raw),
+      };
       try {
-        opened = { record, parsed: await parser.detail(raw), unencodedHeaders };
+        opened = { record, parsed: await parser.detail(raw), ...header };
       } catch (err) {
-        opened = { record, parsed: null, parseError: (err as Error).message, unencodedHeaders };
+        opened = { record, parsed: null, parseError: (err as Error).message, ...header };
       }
       await store.setRead([record.id], true);
       return opened;

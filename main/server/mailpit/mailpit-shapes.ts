@@ -61,6 +61,7 @@ export function toMessageDetail({
   parsed,
   parseError,
   unencodedHeaders,
+  headerProblems,
 }: OpenedMessage): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
   const parts: MessagePart[] = (parsed?.parts ?? []).map(
@@ -84,6 +85,7 @@ export function toMessageDetail({
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,
     UnencodedHeaders: unencodedHeaders,
+    HeaderProblems: headerProblems,
     DeliveryReport: parsed?.deliveryReport ?? null,
     AttachedMessages: (parsed?.parts ?? []).flatMap((part) =>
       part.messageSubject !== undefined && !inlineIds.has(part.PartID)

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { MailAddress, MessageDetail } from '../api/contract';
+import type { HeaderProblem, MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatFullDate, shownMailText, shownSubject } from '../format/mail-format';
 import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
@@ -65,6 +65,43 @@ function unencodedWords(fields: string[]): string {
   );
 }
 
+/** Why the Date shown is the time it arrived, when the message's own cannot be shown. */
+function dateProblem(problems: readonly HeaderProblem[]): string | null {
+  const problem = problems.find((p) => p.field === 'Date');
+  if (problem?.problem === 'missing') {
+    return 'when it arrived here: the message has no Date field, which every message needs (RFC 5322 §3.6)';
+  }
+  if (problem?.problem === 'malformed') {
+    return `when it arrived here: its Date field “${problem.value}” is not a date mail programs read (RFC 5322 §3.3)`;
+  }
+  return null;
+}
+
+/**
+ * The other header bugs, each with what a receiver does about it: Gmail's refusals are the ones
+ * a developer meets first, in its own words, so the bounce they may have seen is recognised.
+ */
+function headerProblemWords(problem: HeaderProblem): string | null {
+  if (problem.problem === 'repeated') {
+    return (
+      `${problem.count} ${problem.field} fields, where RFC 5322 §3.6 allows one: Gmail refuses ` +
+      `such mail (“not RFC 5322 compliant: duplicate headers”) and other programs show either one.`
+    );
+  }
+  if (problem.field !== 'Message-ID') return null;
+  if (problem.problem === 'missing') {
+    return (
+      'No Message-ID: Gmail refuses such mail (“Messages missing a valid Message-ID header are ' +
+      'not accepted”) unless a server on the way adds one. Add Message-ID: ' +
+      '<a-unique-id@your-domain>, as mail libraries do.'
+    );
+  }
+  return (
+    `The Message-ID “${problem.value}” is not in the form <unique-id@domain> (RFC 5322 §3.6.4): ` +
+    'Gmail refuses or replaces it.'
+  );
+}
+
 /** Subject and the header fields people read first. */
 export function MessageHeader({
   message,
@@ -77,6 +114,8 @@ export function MessageHeader({
   actions?: ReactNode;
 }) {
   const date = formatFullDate(message.Date ?? message.Created);
+  const dateNote = dateProblem(message.HeaderProblems);
+  const otherProblems = message.HeaderProblems.flatMap((p) => headerProblemWords(p) ?? []);
   const fields: { label: string; value: ReactNode }[] = [
     {
       label: 'From',
@@ -98,7 +137,19 @@ export function MessageHeader({
     { label: 'Bcc', value: addressField('Bcc', message.Bcc, 'message-bcc') },
     {
       label: 'Date',
-      value: date && <span data-testid="message-date">{date}</span>,
+      value: date && (
+        <>
+          <span data-testid="message-date">{date}</span>
+          {dateNote && (
+            <>
+              {' '}
+              <span className="flag" data-testid="message-date-problem">
+                {dateNote}
+              </span>
+            </>
+          )}
+        </>
+      ),
     },
     // a newsletter's List-Unsubscribe, read and checked (Mailpit's "Unsubscribe" beside From)
     {
@@ -137,6 +188,13 @@ export function MessageHeader({
           The MIME structure could not be read ({message.ParseError}), so no body or attachment is
           shown. The Source tab and Download .eml have the message as it came.
         </p>
+      )}
+      {otherProblems.length > 0 && (
+        <div className="body-notice header-problems" data-testid="header-problems">
+          {otherProblems.map((words) => (
+            <p key={words}>{words}</p>
+          ))}
+        </div>
       )}
       {message.UnencodedHeaders.length > 0 && (
         <p className="body-notice unencoded-headers" data-testid="unencoded-headers">
