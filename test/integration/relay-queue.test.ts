@@ -703,6 +703,41 @@ describe('actions by hand', () => {
     expect(server.messages[1]?.raw.toString()).toContain('Subject: captured two');
   });
 
+  it('refuses to resend or release to what is not a whole address, and sends nothing', async () => {
+    // a smart host would take RCPT TO:<bob> and deliver it to bob at its own domain
+    const server = await upstream();
+    const relay = await relaydesk({ mode: 'capture', relay: relaySettings(server) });
+    const id = await send(relay, ['bob@rcpt.example'], 'captured');
+
+    const released = await relay.fetch(`/api/v1/message/${id}/release`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ To: ['qa@rcpt.example', 'bob', 'not an address'] }),
+    });
+    expect(released.status).toBe(400);
+    expect(await released.text()).toBe(
+      'To: "bob", "not an address" are not email addresses; give each recipient whole, like jane@example.com (nothing was resent)',
+    );
+    const resent = await relay.fetch('/api/v1/queue/resend', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ IDs: [id], To: ['@@'] }),
+    });
+    expect(resent.status).toBe(400);
+    expect(await resent.json()).toEqual({
+      error:
+        'To: "@@" is not an email address; give each recipient whole, like jane@example.com (nothing was resent)',
+    });
+
+    // nothing was queued: the message is captured as before, and the upstream saw no mail
+    const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients.map((r) => [r.address, r.state])).toEqual([
+      ['bob@rcpt.example', 'captured'],
+    ]);
+    await relay.service.queueIdle();
+    expect(server.messages).toEqual([]);
+  });
+
   it('answers 404 for an action on an unknown ID and 400 for resend without a relay', async () => {
     const relay = await relaydesk({});
     const res = await relay.fetch('/api/v1/queue/hold', {

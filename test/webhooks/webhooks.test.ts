@@ -12,6 +12,7 @@ import type { MessageSummary } from '../../preload/api-contract.js';
 import { WebhookSender, type WebhookDelivery } from '../../main/core/webhooks/index.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { upstreamsPerTest } from '../helpers/upstream-server.js';
+import { unusedPort } from '../helpers/ports.js';
 
 interface Hook {
   headers: IncomingMessage['headers'];
@@ -197,30 +198,46 @@ describe('webhooks', () => {
     failing.answer = () => 500;
     const hanging = await startReceiver();
     hanging.answer = () => null;
+    const nowhere = `http://127.0.0.1:${await unusedPort()}/hook`;
     relay = await startTestRelaydesk({
-      webhookUrls: [failing.url, hanging.url],
+      webhookUrls: [failing.url, hanging.url, nowhere],
       webhookRetries: 1,
       webhookRetryDelayMs: 20,
       webhookTimeoutMs: 300,
     });
     // receiving never waits for webhooks: three messages are stored while the hook hangs
-    for (const subject of ['a', 'b', 'c']) await send(subject);
+    const ids: string[] = [];
+    for (const subject of ['a', 'b', 'c']) ids.push(await send(subject));
     expect((await relay.api<{ total: number }>('/api/v1/messages')).total).toBe(3);
     await expect
       .poll(async () => (await deliveries()).filter((d) => d.State === 'failed').length, {
         timeout: 10_000,
       })
-      .toBe(6);
+      .toBe(9);
+    // each says whose side failed and what to change, not only "HTTP 500" or ECONNREFUSED
     const all = await deliveries();
     expect(all.find((d) => d.URL === failing.url)).toMatchObject({
       Attempts: 2,
-      Error: 'HTTP 500',
+      Status: 500,
+      Error: 'the receiver failed on its side; its own log says why',
     });
     expect(all.find((d) => d.URL === hanging.url)).toMatchObject({
       Attempts: 2,
       Status: null,
-      Error: 'no answer within 300 ms',
+      Error:
+        'no answer within 300 ms; the receiver is slow or stuck: have it answer at once and work afterwards, or raise --webhook-timeout-ms ("webhookTimeoutMs" in the settings)',
     });
+    const { host } = new URL(nowhere);
+    expect(all.find((d) => d.URL === nowhere)).toMatchObject({
+      Attempts: 2,
+      Status: null,
+      Error: `nothing listens at ${host} (ECONNREFUSED); start the receiver, or correct --webhook-url ("webhookUrls" in the settings)`,
+    });
+    // the log line has the answer's status before the words
+    const { lines } = await relay.api<{ lines: string[] }>('/api/v1/service/log');
+    expect(lines).toContain(
+      `webhook: new ${ids[0]} to ${failing.url} failed after 2 attempt(s): HTTP 500: the receiver failed on its side; its own log says why`,
+    );
   });
 
   it('POSTs delivery state changes of relayed mail', async () => {

@@ -7,8 +7,27 @@ import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { deliveryOrCaptured } from './captured-recipients.js';
 import { allows, applyDelivery, newRecipient } from './delivery-transition.js';
 import { QueueError } from './queue-error.js';
+import { isPlainAddress } from '../routing-rules/routing-action.js';
+import { show } from '../routing-rules/settings-errors.js';
 import { isFinal } from './recipient-state.js';
 import type { RetrySchedule } from './retry-schedule.js';
+
+/**
+ * The addresses given to resend to, checked before any message changes. They go to the upstream
+ * in RCPT TO as given, and a smart host qualifies a bare name with its own domain (Postfix's
+ * append_at_myorigin), so "bob" typed for bob@client.example would reach a colleague instead of
+ * failing; Mailpit's release refuses such an address with 400 as well.
+ */
+export function resendAddresses(to: string[]): string[] {
+  const addresses = to.map((address) => address.trim());
+  const wrong = addresses.filter((address) => !isPlainAddress(address));
+  if (wrong.length > 0) {
+    throw new QueueError(
+      `To: ${wrong.map(show).join(', ')} ${wrong.length === 1 ? 'is not an email address' : 'are not email addresses'}; give each recipient whole, like jane@example.com (nothing was resent)`,
+    );
+  }
+  return addresses;
+}
 
 export function resentDelivery(
   record: MessageRecord,

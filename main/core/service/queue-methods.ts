@@ -18,6 +18,7 @@ import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
+import { resendAddresses } from '../queue/resend.js';
 import { rateLimitedView } from './rate-limited.js';
 import {
   hasDeliveryWork,
@@ -189,8 +190,9 @@ export function queueMethods({
 
     /** Sends again: to `to` when given, else to the recipients that bounced, expired or were cancelled. */
     async resendMessages(ids: string[], to: string[] | null): Promise<QueueActionResult> {
+      const addresses = to && to.length > 0 ? resendAddresses(to) : null;
       const known = store.knownIds(ids);
-      for (const id of known) await queue.resend(id, to && to.length > 0 ? to : null);
+      for (const id of known) await queue.resend(id, addresses);
       return { IDs: known };
     },
 

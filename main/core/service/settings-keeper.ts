@@ -13,6 +13,8 @@ import {
 } from '../settings/settings-editor.js';
 import { FileSettingsStore, type SettingsStore } from '../settings/settings-store.js';
 import type { Settings } from '../settings/settings-schema.js';
+import { storageFullCode, storageFullWords } from '../spool/storage-full.js';
+import { ReportedFailure } from '../reported-failure.js';
 
 export interface SettingsKeeperOptions {
   /** The running settings; live changes are written into this object. */
@@ -88,7 +90,11 @@ export class SettingsKeeper {
     const changed = Object.keys(checked.saved);
     if (changed.length > 0) {
       const saved = { ...(this.savedValues ?? (await this.store.read())), ...checked.saved };
-      await this.store.write(saved);
+      try {
+        await this.store.write(saved);
+      } catch (err) {
+        throw unwritten(err, this.savedIn, changed);
+      }
       this.savedValues = saved;
       this.target = checked.next;
       applyLiveSettings(this.options.settings, checked.next);
@@ -96,4 +102,37 @@ export class SettingsKeeper {
     }
     return { ok: true, errors: [], restartNeeded, settings: this.view() };
   }
+}
+
+/**
+ * A save the store could not write (the disk full, a read-only file system, a folder that is not
+ * the user's): said with why, what stays as it was and what to do, where an internal error would
+ * say only that one happened. An error without an errno code (the desktop's store) goes on as is.
+ */
+function unwritten(err: unknown, savedIn: string, changed: string[]): unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (typeof code !== 'string') return err;
+  const full = storageFullCode(err);
+  const [why, fix] = full
+    ? [storageFullWords(full, savedIn), 'free space on that disk, then save again']
+    : code === 'EROFS'
+      ? [
+          `${savedIn} is on a read-only file system (EROFS)`,
+          'make it writable, or start Relaydesk with a writable --data folder, then save again',
+        ]
+      : code === 'EACCES' || code === 'EPERM'
+        ? [
+            `the user running Relaydesk may not write ${savedIn} (${code})`,
+            'give that user write access to the file and its folder, then save again',
+          ]
+        : [`${savedIn} could not be written (${code})`, 'save again once it can be written'];
+  const kept =
+    changed.length === 1
+      ? `${changed[0]} keeps its current value`
+      : `${changed.join(', ')} keep their current values`;
+  return new ReportedFailure(
+    `settings: writing ${savedIn} failed: ${(err as Error).message}`,
+    `${why}, so nothing was saved or changed: ${kept}; ${fix}`,
+    { cause: err },
+  );
 }

@@ -51,6 +51,36 @@ export function signBody(secret: string, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+const urlSetting = '--webhook-url ("webhookUrls" in the settings)';
+
+// What failed and the fix, for the delivery log, the Logs view and the service log: "HTTP 500"
+// or "connect ECONNREFUSED 127.0.0.1:9000" alone left the user to work out whose side failed and
+// what to change. The answer's status is `Status`, beside these words (the log line puts it first).
+
+/** Why a receiver's answer other than 2xx is a failure, and what to do. */
+function answerAdvice(status: number): string {
+  if (status >= 300 && status <= 399) {
+    return `the receiver redirects, and webhooks do not follow redirects (the body would go elsewhere); give the address it redirects to in ${urlSetting}`;
+  }
+  if (status >= 400 && status <= 499) {
+    return `the receiver refused the POST; check the address and path in ${urlSetting}, and the secret (--webhook-secret-file) when the receiver checks signatures`;
+  }
+  return 'the receiver failed on its side; its own log says why';
+}
+
+/** Why no answer came (nothing listens, no such host), and what to do. */
+function unreachedAdvice(err: unknown, href: string): string {
+  const cause = (err as Error & { cause?: NodeJS.ErrnoException }).cause;
+  const { host } = new URL(href);
+  if (cause?.code === 'ECONNREFUSED') {
+    return `nothing listens at ${host} (ECONNREFUSED); start the receiver, or correct ${urlSetting}`;
+  }
+  if (cause?.code === 'ENOTFOUND' || cause?.code === 'EAI_AGAIN') {
+    return `the host of ${host} is not found in DNS (${cause.code}); correct ${urlSetting}`;
+  }
+  return cause?.message ?? (err as Error).message;
+}
+
 export class WebhookSender {
   private readonly waiting: Job[] = [];
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -127,8 +157,9 @@ export class WebhookSender {
     d.Error = error;
     d.Finished = new Date().toISOString();
     if (state !== 'delivered') {
+      const answer = d.Status === null ? '' : `HTTP ${d.Status}: `;
       this.options.log(
-        `webhook: ${d.Event} ${d.MessageID} to ${d.URL} ${state} after ${d.Attempts} attempt(s): ${error ?? ''}`,
+        `webhook: ${d.Event} ${d.MessageID} to ${d.URL} ${state} after ${d.Attempts} attempt(s): ${answer}${error ?? ''}`,
       );
     }
   }
@@ -160,14 +191,14 @@ export class WebhookSender {
       });
       d.Status = res.status;
       await res.body?.cancel().catch(() => undefined);
-      if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
+      if (res.status < 200 || res.status > 299) error = answerAdvice(res.status);
     } catch (err) {
       d.Status = null;
       error = controller.signal.aborted
         ? this.stopped
           ? 'stopped'
-          : `no answer within ${this.options.timeoutMs} ms`
-        : ((err as Error & { cause?: Error }).cause?.message ?? (err as Error).message);
+          : `no answer within ${this.options.timeoutMs} ms; the receiver is slow or stuck: have it answer at once and work afterwards, or raise --webhook-timeout-ms ("webhookTimeoutMs" in the settings)`
+        : unreachedAdvice(err, job.url);
     } finally {
       clearTimeout(timer);
       this.inFlight.delete(job);

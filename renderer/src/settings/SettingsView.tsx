@@ -221,6 +221,8 @@ export function SettingsView({
       });
     } catch (failure) {
       setStatus({ text: `Not saved: ${serverWords(failure)}`, error: true });
+      // Save is pressed in the footer, far below the summary: unseen, a failure read as a save
+      requestAnimationFrame(() => summary.current?.focus());
     } finally {
       setSaving(false);
     }
