@@ -89,8 +89,10 @@ export async function createHttpServer(
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
     jsonParser(body, done),
   );
+  // an Outlook .msg for Analyze: not a type a cross-site form can send, so a page cannot POST it
+  // without a preflight, which the origin guard refuses
   app.addContentTypeParser(
-    ['text/plain', 'message/rfc822'],
+    ['text/plain', 'message/rfc822', 'application/vnd.ms-outlook'],
     { parseAs: 'buffer' },
     (req, body, done) => (bodyAsJson(req.method) ? jsonParser(body, done) : done(null, body)),
   );

@@ -535,7 +535,9 @@ describe('a second launch', () => {
     main.standIn.app.emit('second-instance', {}, [], '/', { file: '/nowhere/missing.eml' });
     await expect
       .poll(() => main.standIn.dialog.errors.at(-1)?.content)
-      .toMatch(/cannot open \/nowhere\/missing\.eml \(ENOENT\); give an \.eml file that exists/);
+      .toMatch(
+        /cannot open \/nowhere\/missing\.eml \(ENOENT\); give an \.eml or \.msg file that exists/,
+      );
   });
 
   it('a launch without the lock passes its file on and quits', async () => {

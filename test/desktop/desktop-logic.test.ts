@@ -11,6 +11,7 @@ import { trayMenuTemplate } from '../../main/desktop/desktop-tray.js';
 import { isSafeExternalUrl } from '../../main/desktop/external-links.js';
 import { manageQuit, type QuittableApp } from '../../main/desktop/lifecycle.js';
 import { emlArgument, readEmlForAnalysis } from '../../main/desktop/open-file.js';
+import { outlookMsg } from '../helpers/outlook-msg.js';
 import { relayIconPng } from '../../main/desktop/relay-icon.js';
 import { trayView, type RelayState } from '../../main/desktop/tray-state.js';
 import { checkPaneWidths, closeAction, restoredBounds } from '../../main/desktop/window-state.js';
@@ -153,6 +154,7 @@ describe('files and flags on the command line', () => {
       '/home/me/a/Mail.EML',
     );
     expect(emlArgument(['/opt/relaydesk', '--smtp', '127.0.0.1:25'], '/')).toBeNull();
+    expect(emlArgument(['/opt/relaydesk', 'Lunch.msg'], '/home/me')).toBe('/home/me/Lunch.msg');
   });
 
   it('reads the file for analysis, and refuses what is not a file', async () => {
@@ -163,7 +165,23 @@ describe('files and flags on the command line', () => {
         name: 'm.eml',
         text: 'Subject: é\r\n\r\nx',
       });
-      await expect(readEmlForAnalysis(dir)).rejects.toThrow(/is not a file; give an \.eml file/);
+      await expect(readEmlForAnalysis(dir)).rejects.toThrow(
+        /is not a file; give an \.eml or \.msg file/,
+      );
+      // an Outlook .msg opened with Relaydesk: the headers it kept as received
+      const headers = 'Received: from a by b; Fri, 6 Dec 2024 10:00:00 +0000\r\nSubject: é';
+      await writeFile(
+        join(dir, 'Lunch.msg'),
+        outlookMsg({ subject: 'é', headers, eightBit: true }),
+      );
+      expect(await readEmlForAnalysis(join(dir, 'Lunch.msg'))).toEqual({
+        name: 'Lunch.msg',
+        text: headers,
+      });
+      await writeFile(join(dir, 'Draft.msg'), outlookMsg({ subject: 'Draft' }));
+      await expect(readEmlForAnalysis(join(dir, 'Draft.msg'))).rejects.toThrow(
+        /^“Draft\.msg” is an Outlook message with no Internet headers/,
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

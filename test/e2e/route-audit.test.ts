@@ -130,8 +130,8 @@ describe('route screens, as a support engineer reads them', () => {
     await dropFile(page, 'photo');
     await eventually(() => dialog.getByRole('alert').innerText()).toBe(
       '“photo.jpg” (image/jpeg) is not a mail message: it holds binary data. Drop or open an ' +
-        '.eml file (a message saved from a mail program), or paste the headers (Gmail: ⋮ → Show ' +
-        'original; Outlook: File → Properties → Internet headers).',
+        '.eml or Outlook .msg file (a message saved from a mail program), or paste the headers ' +
+        '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).',
     );
     // before: 188,281 characters of the JPEG in the text field
     expect(await dialog.getByRole('textbox').inputValue()).toBe('');

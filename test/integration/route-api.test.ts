@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteAnalysis } from '../../main/core/route-analysis/index.js';
+import { outlookMsg, wordDocument } from '../helpers/outlook-msg.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -180,4 +181,39 @@ it('times a phish sent again to the relay from its vouched-for hop to the re-sen
     })
   ).json()) as RouteAnalysis;
   expect([analyzed.totalSeconds, analyzed.sentAgainAt]).toEqual([5, 4]);
+});
+
+it('reads the route of an Outlook .msg posted as it is, and says why a draft or a Word file has none', async () => {
+  const eml = readFileSync(
+    join(import.meta.dirname, '..', 'route-analysis', 'corpus', 'microsoft-365.eml'),
+    'utf8',
+  );
+  const header = eml.slice(0, eml.search(/\r?\n\r?\n/));
+  const post = (body: Buffer, type = 'application/vnd.ms-outlook') =>
+    relay.fetch('/api/v1/analyze', {
+      method: 'POST',
+      headers: { 'Content-Type': type },
+      body: new Uint8Array(body),
+    });
+  const fromEml = await (await post(Buffer.from(eml), 'text/plain')).json();
+  const msg = outlookMsg({ subject: 'Lunch', headers: header, attachedHeaders: earlierHops });
+  const res = await post(msg);
+  expect(res.status).toBe(200);
+  const fromMsg = (await res.json()) as RouteAnalysis;
+  // the same route as the .eml's, not the attached message's two hops
+  expect(fromMsg.hops.length).toBe(6);
+  expect(fromMsg).toEqual(fromEml);
+  // curl's --data-binary says form-urlencoded unless told; as text/plain the bytes are read too
+  expect((await post(msg, 'text/plain')).status).toBe(200);
+
+  const draft = await post(outlookMsg({ subject: 'Draft' }));
+  expect(draft.status).toBe(400);
+  expect(((await draft.json()) as { error: string }).error).toBe(
+    'The posted file is an Outlook message with no Internet headers: Outlook keeps them only for mail it received, so a draft or a sent message has none. Save a message from the Inbox instead.',
+  );
+  const word = await post(wordDocument());
+  expect(word.status).toBe(400);
+  expect(((await word.json()) as { error: string }).error).toMatch(
+    /^The posted file is not an Outlook message: it is another kind of Office file/,
+  );
 });

@@ -59,8 +59,8 @@ describe('a file dropped or opened for analysis', () => {
     expect(messageHeadOf(jpeg, { name: 'photo.jpg', size: 200_000, type: 'image/jpeg' })).toEqual({
       error:
         '“photo.jpg” (image/jpeg) is not a mail message: it holds binary data. Drop or open an ' +
-        '.eml file (a message saved from a mail program), or paste the headers (Gmail: ⋮ → Show ' +
-        'original; Outlook: File → Properties → Internet headers).',
+        '.eml or Outlook .msg file (a message saved from a mail program), or paste the headers ' +
+        '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).',
     });
   });
 

@@ -4,6 +4,7 @@ import type { RelayService } from '../../core/relay-service.js';
 import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
 import { BadRequestError } from '../http-errors.js';
 import { routeResponse } from './route-schema.js';
+import { isCompoundFile, outlookMessageHeaders } from '../../../preload/outlook-msg.js';
 
 /** The longest a /wait may hold a request open. */
 export const maxWaitSeconds = 300;
@@ -109,7 +110,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
       schema: {
         tags,
         summary:
-          'Analyse pasted headers or a whole .eml (text/plain or message/rfc822 body, or JSON {headers}); nothing is stored',
+          'Analyse pasted headers, a whole .eml (text/plain or message/rfc822 body, or JSON {headers}) or an Outlook .msg (application/vnd.ms-outlook); nothing is stored',
         response: routeResponse,
       },
     },
@@ -124,6 +125,12 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         throw new BadRequestError(
           'body: give the headers or the whole message as text/plain (or JSON {"headers": "..."})',
         );
+      }
+      // an Outlook .msg as it is (curl --data-binary @message.msg): the headers it kept
+      if (Buffer.isBuffer(text) && isCompoundFile(text)) {
+        const read = outlookMessageHeaders(text, 'The posted file');
+        if ('error' in read) throw new BadRequestError(read.error);
+        return service.analyzeHeaders(read.text);
       }
       return service.analyzeHeaders(text);
     },

@@ -122,7 +122,7 @@ export function AnalyzeDialog(props: {
         onDrop={onDrop}
       >
         <label htmlFor={fieldId}>
-          Headers or the whole message (paste them, or drop an .eml file here)
+          Headers or the whole message (paste them, or drop an .eml or Outlook .msg file here)
         </label>
         <textarea
           id={fieldId}
@@ -147,10 +147,10 @@ export function AnalyzeDialog(props: {
             Analyze
           </button>
           <label className="file-button">
-            Open .eml file
+            Open .eml or .msg file
             <input
               type="file"
-              accept=".eml,message/rfc822,text/plain"
+              accept=".eml,.msg,message/rfc822,application/vnd.ms-outlook,text/plain"
               onChange={(event) => {
                 const file = event.target.files?.[0];
                 // cleared after each pick: the same file picked again (after fixing it, or after

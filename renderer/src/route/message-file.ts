@@ -2,6 +2,7 @@
 // the top header block. A photo or a 30 MB archive dropped by mistake once filled the text field
 // with the whole file (a frozen page for ~40 s) and then read "No header fields were found" or
 // "failed with 413", which names neither the file nor what to drop instead.
+import { isCompoundFile, outlookMessageHeaders } from '../../../preload/outlook-msg.js';
 import { headerBlockOf } from './route-format.js';
 
 /**
@@ -15,10 +16,16 @@ const SAMPLE_BYTES = 8192;
 
 export type MessageFileRead = { text: string } | { error: string };
 
+/**
+ * The largest Outlook .msg read: it is read whole (its headers may be anywhere in it), and one
+ * with attachments is as large as they are. The relay's own largest message is 25 MB by default.
+ */
+export const OUTLOOK_MESSAGE_BYTES = 50 * 1024 * 1024;
+
 /** What the user is told to do instead, with where mail programs show a message's headers. */
 const FIX =
-  'Drop or open an .eml file (a message saved from a mail program), or paste the headers ' +
-  '(Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).';
+  'Drop or open an .eml or Outlook .msg file (a message saved from a mail program), or paste ' +
+  'the headers (Gmail: ⋮ → Show original; Outlook: File → Properties → Internet headers).';
 
 export function sizeText(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -115,8 +122,21 @@ export function refusedAsTooLargeText(size: number): string {
   );
 }
 
-/** Reads a File's first bytes only, so a large file never fills memory or the text field. */
+/**
+ * Reads a File's first bytes only, so a large file never fills memory or the text field; an
+ * Outlook .msg is read whole, for the header block it keeps as received.
+ */
 export async function readMessageFile(file: File): Promise<MessageFileRead> {
   const head = new Uint8Array(await file.slice(0, MESSAGE_HEAD_BYTES).arrayBuffer());
-  return messageHeadOf(head, file);
+  if (!isCompoundFile(head)) return messageHeadOf(head, file);
+  if (file.size > OUTLOOK_MESSAGE_BYTES) {
+    return {
+      error:
+        `“${file.name}” is an Outlook message of ${sizeText(file.size)}, more than Analyze reads ` +
+        `(${sizeText(OUTLOOK_MESSAGE_BYTES)}). In Outlook, open it and copy its headers from ` +
+        'File → Properties → Internet headers, then paste them here.',
+    };
+  }
+  const read = outlookMessageHeaders(new Uint8Array(await file.arrayBuffer()), `“${file.name}”`);
+  return 'error' in read ? read : { text: headerBlockOf(read.text) };
 }
