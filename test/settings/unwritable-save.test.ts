@@ -2,50 +2,25 @@
 // mount; elsewhere the test is skipped with a line saying why) is refused with why, what stays
 // as it was and the fix, not as an "internal error"; nothing of it applies, and once there is
 // room again the same save goes through.
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SettingsView } from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { fillDisk, makeRoom, removeSmallDisk, smallDisk } from '../helpers/small-disk.js';
 
 let disk: string | null = null;
 let relay: TestRelaydesk | null = null;
 
 beforeAll(async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relaydesk-settings-disk-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir]);
-  if (mounted.status === 0) disk = dir;
-  else {
-    await rmdir(dir);
-    console.log(
-      `skipping the unwritable settings test: mounting a small tmpfs needs root (${mounted.stderr.toString().trim() || 'mount failed'})`,
-    );
-  }
+  disk = await smallDisk('the unwritable settings test');
 });
 
 afterAll(async () => {
   // the relay first: a folder in use cannot be unmounted
   await relay?.dispose();
-  if (disk) {
-    spawnSync('umount', [disk]);
-    await rmdir(disk);
-  }
+  await removeSmallDisk(disk);
 });
-
-/** Fills the disk holding `dir` to its last byte. */
-async function fill(dir: string): Promise<void> {
-  const block = Buffer.alloc(64 * 1024);
-  for (let i = 0; ; i++) {
-    try {
-      await writeFile(join(dir, `filler-${i}`), block);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
-      throw err;
-    }
-  }
-}
 
 it('a save onto a full disk says why and what to do, and changes nothing', async (context) => {
   if (!disk) return context.skip();
@@ -59,7 +34,7 @@ it('a save onto a full disk says why and what to do, and changes nothing', async
       body: JSON.stringify(change),
     });
 
-  await fill(disk);
+  await fillDisk(disk);
   const refused = await put({ maxMessages: 300, relayRetentionDays: 3 });
   expect(refused.status).toBe(500);
   const { error } = (await refused.json()) as { error: string };
@@ -73,7 +48,7 @@ it('a save onto a full disk says why and what to do, and changes nothing', async
   expect(view.values.relayRetentionDays).toBe(7);
 
   // room again: the same save goes through
-  spawnSync('sh', ['-c', `rm -f ${disk}/filler-*`]);
+  makeRoom(disk);
   const saved = await put({ maxMessages: 300, relayRetentionDays: 3 });
   expect(saved.status).toBe(200);
   expect((await relay.api<SettingsView>('/api/v1/settings')).values.maxMessages).toBe(300);

@@ -9,53 +9,21 @@
 //   it goes within seconds of there being room for one again.
 // - A client that declares its message's SIZE is refused at MAIL FROM when it cannot fit, as
 //   Postfix does, rather than after sending it all.
-import { spawnSync } from 'node:child_process';
-import { mkdtemp, rmdir, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ListenersView } from '../../preload/api-contract.js';
 import { cleanupCliProcesses, startServe } from '../helpers/cli-process.js';
 import { waitFor } from '../helpers/eventually.js';
+import { fillDisk, makeRoom, removeSmallDisk, smallDisk } from '../helpers/small-disk.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-
-/** A 16 MiB tmpfs at a new folder, or null (with the reason printed) where mount is not allowed. */
-async function smallDisk(): Promise<string | null> {
-  const dir = await mkdtemp(join(tmpdir(), 'relaydesk-small-disk-'));
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', dir]);
-  if (mounted.status === 0) return dir;
-  await rmdir(dir);
-  console.log(
-    `skipping the full-disk queue test: mounting a small tmpfs needs root (${mounted.stderr.toString().trim() || 'mount failed'})`,
-  );
-  return null;
-}
-
-/** Fills the disk holding `dir` to its last byte. */
-async function fill(dir: string): Promise<void> {
-  const block = Buffer.alloc(64 * 1024);
-  for (let i = 0; ; i++) {
-    try {
-      await writeFile(join(dir, `filler-${i}`), block);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOSPC') return;
-      throw err;
-    }
-  }
-}
-
-/** Removes what fill() wrote. */
-function makeRoom(dir: string): void {
-  spawnSync('sh', ['-c', `rm -f ${dir}/filler-*`]);
-}
 
 let disk: string | null = null;
 let upstream: RunningUpstream;
 
 beforeAll(async () => {
-  disk = await smallDisk();
+  disk = await smallDisk('the full-disk queue tests');
   upstream = await startUpstreamServer({ tls: 'none' });
 });
 
@@ -63,10 +31,7 @@ afterAll(async () => {
   // the processes first: a folder in use cannot be unmounted
   await cleanupCliProcesses();
   await upstream?.close();
-  if (disk) {
-    spawnSync('umount', [disk]);
-    await rmdir(disk);
-  }
+  await removeSmallDisk(disk);
 });
 
 describe('an upstream answer that cannot be stored', () => {
@@ -89,7 +54,7 @@ describe('an upstream answer that cannot be stored', () => {
       text: 'Please find the invoice.',
     });
     transport.close();
-    await fill(disk);
+    await fillDisk(disk);
     await serve.api('/api/v1/relay/resume', { method: 'POST' });
     await waitFor('the upstream to take the message', () => upstream.messages.length === 1);
     const said = await serve.waitFor(/: the outcome of the attempt \(.*\) could not be stored .*/);
@@ -111,7 +76,7 @@ describe('a full disk with room again', () => {
     if (!disk) return context.skip();
     const dataDir = join(disk, 'capture');
     const serve = await startServe({ dataDir, args: ['--max-size', '1m'] });
-    await fill(disk);
+    await fillDisk(disk);
     const transport = nodemailer.createTransport({ host: '127.0.0.1', port: serve.smtp.port });
     const refused = await transport
       .sendMail({
@@ -146,7 +111,7 @@ describe('a message too large for the room left', () => {
     if (!disk) return context.skip();
     const dataDir = join(disk, 'declared');
     const serve = await startServe({ dataDir, args: ['--max-size', '10m'] });
-    await fill(disk);
+    await fillDisk(disk);
     const wire = await greetedSession(serve.smtp.port);
     try {
       // Postfix's rule: the declared size must fit half again over
