@@ -14,6 +14,9 @@ const HEADERS_UNICODE = '__substg1.0_007D001F';
 const HEADERS_8BIT = '__substg1.0_007D001E';
 /** Every .msg has its properties stream at the top; a .doc or .xls does not. */
 const PROPERTIES = '__properties_version1.0';
+const READ = [HEADERS_UNICODE, HEADERS_8BIT, PROPERTIES];
+/** A directory entry's type for a stream (MS-CFB 2.6.1: 0x02), not a storage. */
+const STREAM = 2;
 
 export function isCompoundFile(bytes: Uint8Array): boolean {
   return COMPOUND_FILE.every((byte, index) => bytes[index] === byte);
@@ -30,10 +33,13 @@ export function outlookMessageHeaders(bytes: Uint8Array, what: string): OutlookH
   try {
     const container = parse(bytes);
     const root = container.FullPaths[0] ?? '';
-    // the top level only: an attached message (a storage of its own) has headers of its own
+    // the top level only: an attached message (a storage of its own) has headers of its own;
+    // and only the streams read here (the body and its RTF copy can be megabytes)
     streams = new Map(
       container.FileIndex.flatMap((entry, index) =>
-        container.FullPaths[index] === `${root}${entry.name}` && entry.type === 2
+        container.FullPaths[index] === `${root}${entry.name}` &&
+        entry.type === STREAM &&
+        READ.includes(entry.name)
           ? [[entry.name, Uint8Array.from(entry.content)]]
           : [],
       ),
