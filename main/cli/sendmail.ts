@@ -175,11 +175,14 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
     fields.filter((f) => f.name.toLowerCase() === name).map((f) => f.value);
   const recipients = [...pick('to'), ...pick('cc'), ...pick('bcc')];
   const bodyStart = bodyOffset(raw);
-  const head = raw.subarray(0, bodyStart).toString('utf8');
+  // latin1 gives back every byte as it came: a header in an 8-bit charset (an old PHP app's
+  // `Subject: Grüße` in ISO-8859-1) is no UTF-8, and a round trip through UTF-8 turned it
+  // into U+FFFD; Postfix passes it on unchanged
+  const head = raw.subarray(0, bodyStart).toString('latin1');
   const withoutBcc = head.replace(/^bcc:.*(?:\r?\n[ \t].*)*\r?\n/gim, '');
   return {
     recipients,
-    message: Buffer.concat([Buffer.from(withoutBcc, 'utf8'), raw.subarray(bodyStart)]),
+    message: Buffer.concat([Buffer.from(withoutBcc, 'latin1'), raw.subarray(bodyStart)]),
   };
 }
 

@@ -117,6 +117,30 @@ describe('relaydesk sendmail', () => {
     expect(detail.To.map((a) => a.Address)).toEqual(['ann@example.test', 'bob@example.test']);
   });
 
+  it('-t keeps a header in an 8-bit charset byte for byte, with a bare name qualified in it too', async () => {
+    // an old PHP app writes `Subject: Grüße` in ISO-8859-1; Postfix passes it on unchanged,
+    // where -t's Bcc removal and the qualifying of `To: root` turned it into U+FFFD
+    const subject = Buffer.from('Gr\xfc\xdfe aus K\xf6ln', 'latin1');
+    const input = Buffer.concat([
+      Buffer.from('From: App <app@example.test>\nTo: root, ann@example.test\nSubject: '),
+      subject,
+      Buffer.from('\nBcc: hidden@example.test\n\nHallo\n'),
+    ]);
+    const result = await runCli(['sendmail', '-t', '-i'], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await server.api<{ ID: string }>(
+      `/api/v1/wait?query=${encodeURIComponent('subject:"aus"')}&timeout=5`,
+    );
+    const raw = Buffer.from(
+      await (await server.fetch(`/api/v1/message/${summary.ID}/raw`)).arrayBuffer(),
+    );
+    expect(
+      raw.includes(Buffer.concat([Buffer.from('\nSubject: '), subject, Buffer.from('\r\n')])),
+    ).toBe(true);
+    expect(raw.toString('latin1')).toMatch(/^To: root@\S+, ann@example\.test\r$/m);
+    expect(raw.toString('latin1')).not.toContain('hidden');
+  });
+
   it('explicit recipients and -f set the envelope; the headers are left alone', async () => {
     const subject = 'sendmail with arguments';
     const result = await runCli(
