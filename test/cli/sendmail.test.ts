@@ -370,6 +370,22 @@ describe('relaydesk sendmail', () => {
     }
   });
 
+  it("reads options as Postfix's getopt does: grouped letters, and each option's value", async () => {
+    // `-ti` was ignored whole (no recipients: exit 64), and the value of `-h 30` or `-p ESMTP`
+    // became a recipient (`30@host`) the message was sent to
+    const subject = 'getopt-style options';
+    const input = ['To: ops@example.test', `Subject: ${subject}`, '', 'before', '.', 'after', ''];
+    const result = await runCli(
+      ['sendmail', '-h', '30', '-p', 'ESMTP', '-ti', '-oem', '-fbounce@example.test'],
+      { env, input: input.join('\n') },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { detail } = await captured(subject);
+    expect(detail.Envelope.rcptTo).toEqual(['ops@example.test']);
+    expect(detail.Envelope.mailFrom).toBe('bounce@example.test');
+    expect(detail.Text.trim()).toBe('before\n.\nafter');
+  });
+
   it("-v prints the relay's reply; an argument that is no address is refused by name", async () => {
     const verbose = await runCli(['sendmail', '-v', 'ops@example.test'], {
       env,
