@@ -238,13 +238,22 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
       let all = '';
       socket.on('data', (chunk: Buffer) => (all += chunk.toString()));
       socket.on('end', () => resolve(all));
-      socket.write('STAT\r\nUSER ada\r\nPASS x\r\nRETR 99\r\nTOP 1\r\nFOO\r\nQUIT\r\n');
+      socket.write(
+        'STAT\r\nUSER ada\r\nPASS x\r\nRETR 99\r\nTOP 1\r\nFOO\r\nSTLS\r\nUSER bob\r\nQUIT\r\n',
+      );
     });
     const replies = text.split('\r\n');
     expect(replies).toContain('-ERR STAT is not valid before login');
     expect(replies).toContain('-ERR no message 99');
     expect(replies).toContain('-ERR TOP takes a message number and a line count, e.g. TOP 1 10');
     expect(replies).toContain('-ERR unknown command FOO');
+    // a login command after the login is valid POP3, not an unknown command
+    expect(replies).toContain(
+      '-ERR STLS is valid only before login; this session is logged in already (QUIT and connect again, then STLS first)',
+    );
+    expect(replies).toContain(
+      '-ERR USER is valid only before login; this session is logged in already (QUIT and connect again)',
+    );
   });
 
   it('answers multi-line commands at once, not a delayed ACK later (poplib, POP3 and POP3S)', async () => {

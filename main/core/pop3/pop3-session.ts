@@ -385,6 +385,16 @@ export class Pop3Session {
       }
       case 'NOOP':
         return this.reply('+OK');
+      // "unknown command STLS" to a client that knows it sent a valid command reads as a
+      // server without STLS; the login commands are valid, just not after the login
+      case 'USER':
+      case 'PASS':
+      case 'APOP':
+      case 'AUTH':
+      case 'STLS':
+        return this.reply(
+          `-ERR ${name} is valid only before login; this session is logged in already (QUIT and connect again${name === 'STLS' ? ', then STLS first' : ''})`,
+        );
       default:
         this.reply(`-ERR ${name ? `unknown command ${name}` : 'empty command'}`);
     }
