@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
-import { readSendmailInput } from './sendmail-input.js';
+import { readSendmailInput, withoutFromLines } from './sendmail-input.js';
 import { parsedAddressList, qualifyHeaderAddresses } from './sendmail-header-addresses.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
@@ -241,7 +241,9 @@ export async function runSendmail(args: string[]): Promise<number> {
     }
     return keepSmtpSession(parsed, session.unreachable, session.running);
   }
-  let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
+  let message = withoutFromLines(
+    await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput }),
+  );
   const given = [...parsed.recipients];
   if (parsed.readRecipientsFromHeaders) {
     const fromHeaders = recipientsFromHeaders(message);

@@ -370,6 +370,28 @@ describe('relaydesk sendmail', () => {
     }
   });
 
+  it('drops the mbox "From " lines a message starts with, as Postfix\'s sendmail does', async () => {
+    // a message saved from a mailbox and piped on: its From_ line went upstream as a header line
+    const subject = 'piped from an mbox';
+    const input = [
+      'From app@example.test Sat Dec  5 08:00:00 2026',
+      '>From app@example.test Sat Dec  5 07:00:00 2026',
+      'From: App <app@example.test>',
+      'To: ops@example.test',
+      `Subject: ${subject}`,
+      '',
+      'From the body, kept',
+      '',
+    ].join('\n');
+    const result = await runCli(['sendmail', '-t', '-i'], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured(subject);
+    expect(raw).not.toMatch(/^>*From [^\r]*2026\r$/m);
+    expect(raw).toMatch(/^From: App <app@example\.test>\r$/m);
+    expect(raw).toContain('\r\nFrom the body, kept\r\n');
+    expect(detail.Envelope.mailFrom).toBe('app@example.test');
+  });
+
   it("reads options as Postfix's getopt does: grouped letters, and each option's value", async () => {
     // `-ti` was ignored whole (no recipients: exit 64), and the value of `-h 30` or `-p ESMTP`
     // became a recipient (`30@host`) the message was sent to
