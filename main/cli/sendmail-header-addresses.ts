@@ -11,6 +11,7 @@
 // written is tried, and the one where appending `@domain` makes the parser read exactly that
 // address for that entry, and every other entry as before, is the address (not a word of a
 // display name, a comment or a quoted string).
+import { isUtf8 } from 'node:buffer';
 import { analyzeEmail } from '@hapi/address';
 import addressparser, { type MailboxAddress } from 'nodemailer/lib/addressparser';
 import { headerBlockEnd } from '../core/mail/header-block.js';
@@ -146,7 +147,10 @@ function qualifiedPiece(value: string, domain: string): string | null {
  */
 export function qualifyHeaderAddresses(raw: Buffer, domain: string): Buffer {
   const { bodyStart } = headerBlockEnd(raw);
-  const head = raw.subarray(0, bodyStart).toString('utf8');
+  // a header that is no UTF-8 (8-bit ISO-8859-1 from an old PHP app) is read as latin1, which
+  // gives back its bytes unchanged; as UTF-8 its Subject came out as U+FFFD
+  const encoding = isUtf8(raw.subarray(0, bodyStart)) ? 'utf8' : 'latin1';
+  const head = raw.subarray(0, bodyStart).toString(encoding);
   // whole fields: a line and the folded lines after it, each with its line ending
   const fields: string[] = [];
   for (const line of head.split(/(?<=\n)/)) {
@@ -163,5 +167,5 @@ export function qualifyHeaderAddresses(raw: Buffer, domain: string): Buffer {
     return field.slice(0, colon + 1) + value;
   });
   if (!changed) return raw;
-  return Buffer.concat([Buffer.from(out.join(''), 'utf8'), raw.subarray(bodyStart)]);
+  return Buffer.concat([Buffer.from(out.join(''), encoding), raw.subarray(bodyStart)]);
 }

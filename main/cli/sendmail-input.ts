@@ -38,3 +38,17 @@ export async function readSendmailInput(
   }
   return data;
 }
+
+/**
+ * The message without the mailbox-format "From " lines it starts with (and UUCP's ">From "), as
+ * Postfix's sendmail strips them: a message saved from an mbox and piped on starts with one,
+ * which is no header field and went upstream as the first line of the header.
+ */
+export function withoutFromLines(data: Buffer): Buffer {
+  let start = 0;
+  while (/^>*From /.test(data.subarray(start, start + 256).toString('latin1'))) {
+    const newline = data.indexOf(0x0a, start);
+    start = newline === -1 ? data.length : newline + 1;
+  }
+  return data.subarray(start);
+}

@@ -23,8 +23,12 @@ function smtpReply(code: number, text: string): Error & { responseCode: number }
   return Object.assign(new Error(text), { responseCode: code });
 }
 
-/** Standard input and output as the socket smtp-server expects (it reads a few socket fields). */
-function stdioSocket(input: Readable, output: Writable): Duplex {
+/**
+ * Standard input and output as the socket smtp-server expects (it reads a few socket fields).
+ * `taken` settles once the stream smtp-server pipes the socket into has finished: every command
+ * that came before the end of input answered, every message in it kept.
+ */
+function stdioSocket(input: Readable, output: Writable): { socket: Duplex; taken: Promise<void> } {
   const socket = new Duplex({
     read() {
       input.resume();
@@ -38,8 +42,23 @@ function stdioSocket(input: Readable, output: Writable): Duplex {
   });
   input.on('end', () => socket.push(null));
   input.on('error', (err) => socket.destroy(err));
+  // smtp-server answers piped commands one at a time, long after the end of input has been
+  // read: a script that writes a whole session and closes stdin (`sendmail -bs < session`)
+  // would be cut off at its first command that takes a moment
+  const taken = new Promise<void>((resolve) => {
+    const pipe = socket.pipe.bind(socket);
+    socket.pipe = <T extends NodeJS.WritableStream>(
+      destination: T,
+      options?: { end?: boolean },
+    ) => {
+      const done = (): void => resolve();
+      destination.once('finish', done);
+      destination.once('close', done);
+      return pipe(destination, options);
+    };
+  });
   // the client is this machine's own process; no idle timeout: the caller owns the pipe
-  return Object.assign(socket, {
+  const fields = {
     remoteAddress: '127.0.0.1',
     remotePort: 0,
     localAddress: '127.0.0.1',
@@ -47,7 +66,8 @@ function stdioSocket(input: Readable, output: Writable): Duplex {
     readyState: 'open',
     setTimeout: () => socket,
     setKeepAlive: () => socket,
-  });
+  };
+  return { socket: Object.assign(socket, fields), taken };
 }
 
 async function readMessage(stream: SMTPServerDataStream): Promise<Buffer> {
@@ -71,17 +91,9 @@ export function keepSmtpSessionInMaildrop(
   options: LocalSessionOptions,
 ): Promise<{ kept: number }> {
   let kept = 0;
-  let storing = 0;
-  let inputEnded = false;
-  const socket = stdioSocket(input, output);
+  const { socket, taken } = stdioSocket(input, output);
   // a client that closes its end without QUIT ends the session too, once what it sent is kept
-  const closeIfDone = (): void => {
-    if (inputEnded && storing === 0) setImmediate(() => socket.destroy());
-  };
-  input.once('end', () => {
-    inputEnded = true;
-    closeIfDone();
-  });
+  void taken.then(() => setImmediate(() => socket.destroy()));
   return new Promise((resolve) => {
     const server = new TunedSMTPServer({
       // the relay's tuning: no early-talker wait (a script may write before the greeting, and
@@ -106,16 +118,10 @@ export function keepSmtpSessionInMaildrop(
       hideSTARTTLS: true,
       size: maxSize,
       onData(stream, session, callback) {
-        storing++;
-        void keep(stream, session)
-          .finally(() => {
-            storing--;
-            closeIfDone();
-          })
-          .then(
-            (id) => callback(null, `Kept as ${id} for the relay, sent when it runs`),
-            (err: Error) => callback(err),
-          );
+        void keep(stream, session).then(
+          (id) => callback(null, `Kept as ${id} for the relay, sent when it runs`),
+          (err: Error) => callback(err),
+        );
       },
       onClose() {
         resolve({ kept });

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
 import nodemailer from 'nodemailer';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
-import { readSendmailInput } from './sendmail-input.js';
+import { readSendmailInput, withoutFromLines } from './sendmail-input.js';
 import { parsedAddressList, qualifyHeaderAddresses } from './sendmail-header-addresses.js';
 import { relaySmtpSession } from './sendmail-smtp-mode.js';
 import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
@@ -45,8 +45,10 @@ export interface SendmailArgs {
   dataDir: string;
 }
 
-// Options of Postfix's and Sendmail's sendmail(1) that take a value as the next argument.
-const optionsWithValue = new Set(['-B', '-C', '-F', '-L', '-N', '-O', '-R', '-V', '-X', '-o']);
+// Options of Postfix's sendmail(1) that take a value, attached (-fme@x) or as the next argument
+// (-f me@x): its getopt list, "A:B:C:F:GIL:N:O:R:UV:X:b:ce:f:h:imno:p:r:q:tvx". A value taken for
+// a recipient went out as mail to it: Sendmail's hop count `-h 30` mailed `30@` this host.
+const optionsWithValue = new Set('ABCFLNORVXbefhopqr');
 
 export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): SendmailArgs {
   const smtpField = fieldByKey('smtp');
@@ -61,34 +63,44 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   let verbose = false;
   let dataDir = env.RELAYDESK_DATA || defaultDataDir(undefined, env);
   const recipients: string[] = [];
+  const option = (letter: string, value: string | undefined): void => {
+    if (letter === 'f' || letter === 'r') from = envelopeSender(value ?? '');
+    else if (letter === 'o' && value === 'i') dotEndsInput = false;
+    else if (letter === 'b' && value === 's') smtpSession = true;
+    else if (letter === 'b' && value !== 'm')
+      throw new Error(
+        `-b${value ?? ''}: not supported; relaydesk sendmail sends a message (-bm, the default) or speaks SMTP on stdin (-bs); for the queue use relaydesk queue`,
+      );
+    // -odi, -oem, -B8BITMIME, -FName, -h 30… change nothing for a relay
+  };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
-    if (arg === '-t') readRecipientsFromHeaders = true;
-    else if (arg === '-f' || arg === '-r') from = envelopeSender(args[++i] ?? '');
-    else if (/^-[fr]./.test(arg)) from = envelopeSender(arg.slice(2));
-    else if (arg === '--smtp')
-      smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
+    if (arg === '--smtp') smtp = parseSettingValue(smtpField, args[++i], 'flag') as ListenAddress;
     else if (arg === '--data' || arg.startsWith('--data=')) {
       const value = arg === '--data' ? args[++i] : arg.slice('--data='.length);
       if (!value)
         throw new Error('--data: needs a value: the folder `relaydesk serve --data` uses');
       dataDir = value;
-    } else if (arg === '-i' || arg === '-oi') dotEndsInput = false;
-    else if (arg === '-v') verbose = true;
-    else if (arg === '-bs') smtpSession = true;
-    else if (arg === '-bm') continue;
-    else if (/^-b./.test(arg))
-      throw new Error(
-        `${arg}: not supported; relaydesk sendmail sends a message (-bm, the default) or speaks SMTP on stdin (-bs); for the queue use relaydesk queue`,
-      );
-    else if (optionsWithValue.has(arg)) i++;
-    else if (arg === '--') {
+    } else if (arg === '--') {
       recipients.push(...args.slice(i + 1).filter(Boolean));
       break;
-    }
-    // -odi, -oem, -B8BITMIME, -FName… change nothing for a relay
-    else if (arg.startsWith('-')) continue;
-    else
+    } else if (arg.startsWith('--') || arg === '-') continue;
+    else if (arg.startsWith('-')) {
+      // letters grouped as getopt reads them: -ti is -t -i, -tf me@x is -t -f me@x
+      for (let at = 1; at < arg.length; at++) {
+        const letter = arg[at] as string;
+        if (optionsWithValue.has(letter)) {
+          const attached = arg.slice(at + 1);
+          // a bare -q (run the queue) takes no value (Postfix reads it so too)
+          option(letter, attached !== '' || letter === 'q' ? attached : args[++i]);
+          break;
+        }
+        if (letter === 't') readRecipientsFromHeaders = true;
+        else if (letter === 'i') dotEndsInput = false;
+        else if (letter === 'v') verbose = true;
+        // -G, -I, -U, -c, -m, -n, -x change nothing for a relay
+      }
+    } else
       recipients.push(
         ...arg
           .split(',')
@@ -175,11 +187,14 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
     fields.filter((f) => f.name.toLowerCase() === name).map((f) => f.value);
   const recipients = [...pick('to'), ...pick('cc'), ...pick('bcc')];
   const bodyStart = bodyOffset(raw);
-  const head = raw.subarray(0, bodyStart).toString('utf8');
+  // latin1 gives back every byte as it came: a header in an 8-bit charset (an old PHP app's
+  // `Subject: Grüße` in ISO-8859-1) is no UTF-8, and a round trip through UTF-8 turned it
+  // into U+FFFD; Postfix passes it on unchanged
+  const head = raw.subarray(0, bodyStart).toString('latin1');
   const withoutBcc = head.replace(/^bcc:.*(?:\r?\n[ \t].*)*\r?\n/gim, '');
   return {
     recipients,
-    message: Buffer.concat([Buffer.from(withoutBcc, 'utf8'), raw.subarray(bodyStart)]),
+    message: Buffer.concat([Buffer.from(withoutBcc, 'latin1'), raw.subarray(bodyStart)]),
   };
 }
 
@@ -226,7 +241,9 @@ export async function runSendmail(args: string[]): Promise<number> {
     }
     return keepSmtpSession(parsed, session.unreachable, session.running);
   }
-  let message = await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput });
+  let message = withoutFromLines(
+    await readSendmailInput(process.stdin, { dotEndsInput: parsed.dotEndsInput }),
+  );
   const given = [...parsed.recipients];
   if (parsed.readRecipientsFromHeaders) {
     const fromHeaders = recipientsFromHeaders(message);

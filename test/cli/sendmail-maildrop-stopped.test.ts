@@ -14,6 +14,7 @@ import {
   freePort,
   makeTempDir,
   relaydeskBin,
+  sendmailRelayDown,
   startServe,
 } from '../helpers/cli-process.js';
 import { eventually, waitFor } from '../helpers/eventually.js';
@@ -110,6 +111,29 @@ describe('sendmail -bs with the relay down', () => {
       expect(detail.Text.trim()).toBe('.a stuffed dot line');
     }
     await eventually(() => droppedFiles(dataDir)).toEqual([]);
+  });
+
+  it('a whole session piped in at once (`sendmail -bs < session`) is answered to its end and kept', async () => {
+    const dataDir = await makeTempDir('relaydesk-maildrop-');
+    // stdin ends right after QUIT, long before the commands are answered: the session used to
+    // be cut off at MAIL FROM, the message lost with exit 0
+    const session = [
+      'EHLO app.example.test',
+      'MAIL FROM:<app@example.test>',
+      'RCPT TO:<user@example.test>',
+      'DATA',
+      'Subject: piped -bs session',
+      '',
+      'Hello',
+      '.',
+      'QUIT',
+      '',
+    ].join('\r\n');
+    const result = await sendmailRelayDown(dataDir, session, ['-bs', '-i']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^250 Kept as \w+ for the relay/m);
+    expect(result.stdout).toMatch(/^221 /m);
+    expect(await droppedFiles(dataDir)).toHaveLength(1);
   });
 
   it.skipIf(!symfonyMailer)(

@@ -117,6 +117,30 @@ describe('relaydesk sendmail', () => {
     expect(detail.To.map((a) => a.Address)).toEqual(['ann@example.test', 'bob@example.test']);
   });
 
+  it('-t keeps a header in an 8-bit charset byte for byte, with a bare name qualified in it too', async () => {
+    // an old PHP app writes `Subject: Grüße` in ISO-8859-1; Postfix passes it on unchanged,
+    // where -t's Bcc removal and the qualifying of `To: root` turned it into U+FFFD
+    const subject = Buffer.from('Gr\xfc\xdfe aus K\xf6ln', 'latin1');
+    const input = Buffer.concat([
+      Buffer.from('From: App <app@example.test>\nTo: root, ann@example.test\nSubject: '),
+      subject,
+      Buffer.from('\nBcc: hidden@example.test\n\nHallo\n'),
+    ]);
+    const result = await runCli(['sendmail', '-t', '-i'], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await server.api<{ ID: string }>(
+      `/api/v1/wait?query=${encodeURIComponent('subject:"aus"')}&timeout=5`,
+    );
+    const raw = Buffer.from(
+      await (await server.fetch(`/api/v1/message/${summary.ID}/raw`)).arrayBuffer(),
+    );
+    expect(
+      raw.includes(Buffer.concat([Buffer.from('\nSubject: '), subject, Buffer.from('\r\n')])),
+    ).toBe(true);
+    expect(raw.toString('latin1')).toMatch(/^To: root@\S+, ann@example\.test\r$/m);
+    expect(raw.toString('latin1')).not.toContain('hidden');
+  });
+
   it('explicit recipients and -f set the envelope; the headers are left alone', async () => {
     const subject = 'sendmail with arguments';
     const result = await runCli(
@@ -344,6 +368,44 @@ describe('relaydesk sendmail', () => {
       expect(kept.code, kept.stderr).toBe(0);
       expect((await captured(subject)).detail.Text.trim()).toBe('before\n.\nafter');
     }
+  });
+
+  it('drops the mbox "From " lines a message starts with, as Postfix\'s sendmail does', async () => {
+    // a message saved from a mailbox and piped on: its From_ line went upstream as a header line
+    const subject = 'piped from an mbox';
+    const input = [
+      'From app@example.test Sat Dec  5 08:00:00 2026',
+      '>From app@example.test Sat Dec  5 07:00:00 2026',
+      'From: App <app@example.test>',
+      'To: ops@example.test',
+      `Subject: ${subject}`,
+      '',
+      'From the body, kept',
+      '',
+    ].join('\n');
+    const result = await runCli(['sendmail', '-t', '-i'], { env, input });
+    expect(result.code, result.stderr).toBe(0);
+    const { detail, raw } = await captured(subject);
+    expect(raw).not.toMatch(/^>*From [^\r]*2026\r$/m);
+    expect(raw).toMatch(/^From: App <app@example\.test>\r$/m);
+    expect(raw).toContain('\r\nFrom the body, kept\r\n');
+    expect(detail.Envelope.mailFrom).toBe('app@example.test');
+  });
+
+  it("reads options as Postfix's getopt does: grouped letters, and each option's value", async () => {
+    // `-ti` was ignored whole (no recipients: exit 64), and the value of `-h 30` or `-p ESMTP`
+    // became a recipient (`30@host`) the message was sent to
+    const subject = 'getopt-style options';
+    const input = ['To: ops@example.test', `Subject: ${subject}`, '', 'before', '.', 'after', ''];
+    const result = await runCli(
+      ['sendmail', '-h', '30', '-p', 'ESMTP', '-ti', '-oem', '-fbounce@example.test'],
+      { env, input: input.join('\n') },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const { detail } = await captured(subject);
+    expect(detail.Envelope.rcptTo).toEqual(['ops@example.test']);
+    expect(detail.Envelope.mailFrom).toBe('bounce@example.test');
+    expect(detail.Text.trim()).toBe('before\n.\nafter');
   });
 
   it("-v prints the relay's reply; an argument that is no address is refused by name", async () => {

@@ -92,7 +92,20 @@ export class Pop3Session {
   }
 
   private reply(line: string): void {
-    if (this.state !== 'closed' && this.stream.writable) this.stream.write(`${line}\r\n`);
+    this.send(`${line}\r\n`);
+  }
+
+  /**
+   * A multi-line response in one write: written line by line, each line after the first waited
+   * for the client's delayed ACK (Nagle), some 40 ms per LIST, TOP or RETR.
+   */
+  private replyLines(lines: string[], body?: Buffer): void {
+    const head = lines.map((line) => `${line}\r\n`).join('');
+    this.send(body ? Buffer.concat([Buffer.from(head, 'latin1'), body]) : head);
+  }
+
+  private send(data: string | Buffer): void {
+    if (this.state !== 'closed' && this.stream.writable) this.stream.write(data);
   }
 
   private end(): void {
@@ -158,7 +171,7 @@ export class Pop3Session {
       if (!this.secure && this.context.tls) lines.push('STLS');
     }
     lines.push('IMPLEMENTATION Relaydesk', '.');
-    for (const line of lines) this.reply(line);
+    this.replyLines(lines);
   }
 
   private async authorization(name: string, args: string[]): Promise<void> {
@@ -328,13 +341,13 @@ export class Pop3Session {
           return;
         }
         const { count, octets } = drop.stat();
-        this.reply(
+        this.replyLines([
           name === 'LIST'
             ? `+OK ${count} messages (${octets} octets)`
             : '+OK unique-id listing follows',
-        );
-        for (const { number, entry } of drop.remaining()) this.reply(show(number, entry));
-        this.reply('.');
+          ...drop.remaining().map(({ number, entry }) => show(number, entry)),
+          '.',
+        ]);
         return;
       }
       case 'RETR':
@@ -351,8 +364,10 @@ export class Pop3Session {
         } catch {
           return this.reply(`-ERR message ${args[0]} was removed meanwhile`);
         }
-        this.reply(name === 'RETR' ? `+OK ${raw.length} octets` : '+OK top of message follows');
-        this.stream.write(multiLine(name === 'RETR' ? raw : topOf(raw, Number(lines))));
+        this.replyLines(
+          [name === 'RETR' ? `+OK ${raw.length} octets` : '+OK top of message follows'],
+          multiLine(name === 'RETR' ? raw : topOf(raw, Number(lines))),
+        );
         // reading a message in a mail client is opening it, as in the web UI
         if (name === 'RETR') await this.context.store.markRead(found.entry.id);
         return;
@@ -370,6 +385,16 @@ export class Pop3Session {
       }
       case 'NOOP':
         return this.reply('+OK');
+      // "unknown command STLS" to a client that knows it sent a valid command reads as a
+      // server without STLS; the login commands are valid, just not after the login
+      case 'USER':
+      case 'PASS':
+      case 'APOP':
+      case 'AUTH':
+      case 'STLS':
+        return this.reply(
+          `-ERR ${name} is valid only before login; this session is logged in already (QUIT and connect again${name === 'STLS' ? ', then STLS first' : ''})`,
+        );
       default:
         this.reply(`-ERR ${name ? `unknown command ${name}` : 'empty command'}`);
     }
