@@ -98,11 +98,11 @@ describe.skipIf(!chromiumPath)('Settings notes and spacing, as a designer reads 
     expect(gui.pageErrors).toEqual([]);
   });
 
-  it('keeps Save and Discard on one line each beside a long "Saved in" path', async () => {
+  it('keeps Save and Discard on one line each beside a long settings file path', async () => {
     await gui.openLive('#settings');
     const footer = page.locator('.settings-footer');
     // the test relay's data folder (/tmp/relaydesk-test-…/settings.json) is as long as a user's
-    await expect(footer.locator('.field-hint').innerText()).resolves.toMatch(/^Saved in \//);
+    await expect(footer.locator('.field-hint').innerText()).resolves.toMatch(/^Settings file: \//);
     for (const name of ['Save settings', 'Discard changes']) {
       const lines = await footer.getByRole('button', { name }).evaluate((button) => {
         const words = document.createRange();

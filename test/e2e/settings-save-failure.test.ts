@@ -39,6 +39,10 @@ describe.skipIf(!chromiumPath)('a settings save that fails', () => {
     });
     await page.screenshot({ path: join(screenshots, 'settings-save-failure.png') });
     expect(shown).toBe(true);
+    // nor does the footer beside Save read as a success ("Saved in …" did)
+    expect(await page.locator('.settings-footer .field-hint').innerText()).toMatch(
+      /^Settings file: \/.*settings\.json$/,
+    );
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -456,7 +456,9 @@ export function SettingsView({
         >
           Discard changes
         </button>
-        <span className="field-hint">Saved in {view.savedIn}.</span>
+        {/* where they are kept, not whether the last save worked: "Saved in …" beside "Not
+            saved: …" read as both */}
+        <span className="field-hint">Settings file: {view.savedIn}</span>
       </footer>
     </div>
   );
