@@ -146,6 +146,42 @@ describe('PUT /api/v1/settings', () => {
     await expect(sent).resolves.toMatchObject({ rejected: ['three@x.example'] });
   });
 
+  it('names each bad window of the rate limit with its value and range, and changes nothing', async () => {
+    const relay = await relaydesk();
+    const before = (await view(relay)).values.rateLimit;
+    const { status, body } = await put(relay, {
+      rateLimit: { perSecond: 2, perMinute: -1, perDay: 'lots' },
+    });
+    expect(status).toBe(400);
+    const use = 'a whole number from 0 (no limit) to 10000000';
+    expect(body.errors).toEqual([
+      {
+        field: 'rateLimit.perMinute',
+        value: -1,
+        allowed: use,
+        message: `rateLimit.perMinute: -1 is not valid; use ${use}`,
+      },
+      {
+        field: 'rateLimit.perDay',
+        value: 'lots',
+        allowed: use,
+        message: `rateLimit.perDay: "lots" is not valid; use ${use}`,
+      },
+    ]);
+    expect((await view(relay)).values.rateLimit).toEqual(before);
+    // a whole window that is no object is still named as the setting
+    const { body: text } = await put(relay, { rateLimit: 'fast' });
+    expect(text.errors).toEqual([expect.objectContaining({ field: 'rateLimit', value: 'fast' })]);
+    const { body: good } = await put(relay, { rateLimit: { perMinute: '30' } });
+    expect(good.ok).toBe(true);
+    expect(relay.service.settings.rateLimit).toEqual({
+      perSecond: 0,
+      perMinute: 30,
+      perHour: 0,
+      perDay: 0,
+    });
+  });
+
   it('never sends the upstream password back, keeps it when a save leaves it out, and tests with it', async () => {
     const server = await upstream({ tls: 'none', users: { relayuser: 's3cret-pass' } });
     const relay = await relaydesk();
