@@ -11,6 +11,23 @@ interface SettingName {
   text: string;
   /** What the window shows instead, with the value the text held. */
   screen(value: string): string;
+  /** The setting whose box `screen` names (a flag or a variable may pin it: then it is read-only). */
+  setting?: string;
+  /**
+   * What the window shows while that setting is pinned: the flag (or the variable, when only
+   * variables pin it) to start Relaydesk with. Without it, the core's text, which names the flag.
+   */
+  pinned?(value: string, byVariables: boolean): string;
+}
+
+/** `start Relaydesk with --relay-ca FILE`, or its variable when variables set the upstream. */
+function startWith(flag: string, env: string, value: string) {
+  return (actual: string, byVariables: boolean): string => {
+    const given = value.replace('{value}', actual);
+    return byVariables
+      ? `set ${env}=${given} where Relaydesk is started`
+      : `start Relaydesk with ${flag} ${given}`;
+  };
 }
 
 const upstream = 'under Settings → Upstream';
@@ -33,35 +50,55 @@ const names = {
   caFile: {
     text: '--relay-ca FILE, or "caFile" in the settings',
     screen: () => `“CA certificate file (PEM)” ${upstream}`,
+    setting: 'relay',
+    pinned: startWith('--relay-ca', 'RELAYDESK_RELAY_CA', 'FILE'),
   },
   pinSha256: {
     text: '--relay-pin-sha256 {value}, or "pinSha256" in the settings',
     screen: (fingerprint: string) =>
       `“Trust exactly this certificate (SHA-256)” ${upstream}: ${fingerprint}`,
+    setting: 'relay',
+    pinned: startWith('--relay-pin-sha256', 'RELAYDESK_RELAY_PIN_SHA256', '{value}'),
   },
   pin: {
     text: '--relay-pin-sha256 FINGERPRINT, or "pinSha256" in the settings',
     screen: () => `“Trust exactly this certificate (SHA-256)” ${upstream}`,
+    setting: 'relay',
+    pinned: startWith('--relay-pin-sha256', 'RELAYDESK_RELAY_PIN_SHA256', 'FINGERPRINT'),
   },
   implicitTls: {
     text: 'set security to "tls" (implicit TLS)',
     screen: () => `choose “${securityLabels.tls}” as Security ${upstream}`,
+    setting: 'relay',
+    pinned: startWith('--relay-security', 'RELAYDESK_RELAY_SECURITY', 'tls'),
   },
   security: {
     text: 'set security to "{value}"',
     screen: (value: string) => `choose “${securityLabels[value] ?? value}” as Security ${upstream}`,
+    setting: 'relay',
+    pinned: startWith('--relay-security', 'RELAYDESK_RELAY_SECURITY', '{value}'),
   },
   allowInsecure: {
     text: 'set relay.allowInsecure to true',
     screen: () => `tick “Send without encryption to this host” ${upstream}`,
+    setting: 'relay',
+    pinned: startWith('--relay-allow-insecure', 'RELAYDESK_RELAY_ALLOW_INSECURE', 'true'),
   },
   heloName: {
     text: 'set heloName to',
     screen: () => `set “HELO name” ${upstream} to`,
+    setting: 'relay',
+    // no flag: a --config file's "relay" adds it to the upstream the flags give
+    pinned: () => 'set "heloName" in the "relay" of a --config settings file to',
   },
   relayPassword: {
     text: 'give auth.password (or --relay-password-file FILE or RELAYDESK_RELAY_PASSWORD)',
     screen: () => 'type it in “Upstream password”',
+    setting: 'relay',
+    pinned: (_value, byVariables) =>
+      byVariables
+        ? 'set RELAYDESK_RELAY_PASSWORD_FILE (or RELAYDESK_RELAY_PASSWORD) where Relaydesk is started'
+        : 'start Relaydesk with --relay-password-file FILE (or RELAYDESK_RELAY_PASSWORD)',
   },
   accessToken: {
     text: 'give auth.accessToken for XOAUTH2',
@@ -70,6 +107,11 @@ const names = {
   relayUser: {
     text: 'leave auth.user out',
     screen: () => 'leave “Upstream user name” empty',
+    setting: 'relay',
+    pinned: (_value, byVariables) =>
+      byVariables
+        ? 'start Relaydesk without RELAYDESK_RELAY_USER'
+        : 'start Relaydesk without --relay-user',
   },
   modeRelay: {
     text: '--mode relay needs an upstream',
@@ -82,23 +124,28 @@ const names = {
   pop3: {
     text: '--pop3 (flag, RELAYDESK_POP3 or settings file)',
     screen: () => '“POP3 listener” under Settings → Checks & POP3',
+    setting: 'pop3',
   },
   pop3s: {
     text: '--pop3s (flag, RELAYDESK_POP3S or settings file)',
     screen: () => '“POP3S listener (implicit TLS)” under Settings → Checks & POP3',
+    setting: 'pop3s',
   },
   clamd: {
     text: 'correct --clamd',
     screen: () => `correct “clamd address (HOST:PORT or Unix socket)” ${filtering}`,
+    setting: 'clamd',
   },
   clamdUnavailable: {
     text: '--clamd-unavailable {value}',
     screen: (value: string) =>
       `“${clamdUnavailableLabels[value] ?? value}” as “When clamd cannot be reached” ${filtering}`,
+    setting: 'clamdUnavailable',
   },
   spamassassin: {
     text: 'give --spamassassin HOST:PORT',
     screen: () => 'fill in “SpamAssassin spamd” under Settings → Checks & POP3',
+    setting: 'spamassassin',
   },
   // the password has no box (the window must not be able to turn off its own password)
   uiPasswordFile: {
@@ -127,11 +174,19 @@ const patterns = (Object.values(names) as SettingName[])
     name,
   }));
 
-/** A message of the core as the window shows it: each setting named as the Settings screen does. */
-export function onScreen(text: string): string {
+/**
+ * A message of the core as the window shows it: each setting named as the Settings screen does,
+ * except one a flag or a variable pins for this run (`pinned`, as the settings API gives it): its
+ * box is read-only then, so the fix names the flag (or the variable) to start Relaydesk with.
+ */
+export function onScreen(text: string, pinned: Readonly<Record<string, string>> = {}): string {
   let shown = text;
   for (const { pattern, name } of patterns) {
-    shown = shown.replace(pattern, (_whole, value: string | undefined) => name.screen(value ?? ''));
+    shown = shown.replace(pattern, (whole, value: string | undefined) => {
+      const by = name.setting === undefined ? undefined : pinned[name.setting];
+      if (by === undefined) return name.screen(value ?? '');
+      return name.pinned ? name.pinned(value ?? '', !by.includes('--')) : whole;
+    });
   }
   return shown;
 }

@@ -145,12 +145,13 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   if (flags['--listener-failure'] === undefined && !options.env.RELAYDESK_LISTENER_FAILURE)
     settings.listenerFailure = 'keep-running';
   // the Settings view saves through the service into this store, as headless mode into its file
+  const pinned = pinnedSettings({ env: options.env, flags });
   const running = await startRelaydesk({
     resolved: settings,
     saved: {
       store: settingsStore,
       saved,
-      pinned: pinnedSettings({ env: options.env, flags }),
+      pinned,
       savedIn: `${store.path} (secrets ${secrets.store.where})`,
     },
     log,
@@ -304,6 +305,7 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
 
   const shown = new Set<InstanceType<typeof Notification>>();
   const notifier = new DesktopNotifier(service, {
+    pinned,
     show: (notice: DesktopNotice) => {
       if (!Notification.isSupported()) return;
       const note = new Notification({ title: notice.title, body: notice.body, icon });

@@ -53,7 +53,11 @@ export function noticeAllowed(kind: NoticeKind, settings: NoticeSettings): boole
 }
 
 /** One notice per listener that could not start (a port taken…), not told of yet. */
-export function listenerNotices(view: ListenersView, told: Set<string>): DesktopNotice[] {
+export function listenerNotices(
+  view: ListenersView,
+  told: Set<string>,
+  pinned: Readonly<Record<string, string>> = {},
+): DesktopNotice[] {
   const notices: DesktopNotice[] = [];
   for (const failed of view.listeners) {
     const problem = failed.problem;
@@ -65,7 +69,7 @@ export function listenerNotices(view: ListenersView, told: Set<string>): Desktop
       kind: 'listener-failed',
       title: `${failed.listener.toUpperCase()} could not start`,
       // a notice of the desktop window: settings named by the Settings screen's boxes
-      body: onScreen(`${problem.reason}: ${problem.fix}.`),
+      body: onScreen(`${problem.reason}: ${problem.fix}.`, pinned),
       open:
         failed.listener === 'smtp' || failed.listener === 'smtps'
           ? { view: 'settings', section: 'listener' }
@@ -245,6 +249,8 @@ export interface NoticeSource {
 
 export interface NotifierOptions {
   show(notice: DesktopNotice): void;
+  /** Settings a flag or a variable pins for this run: a fix names their flag, not a box. */
+  pinned?: Readonly<Record<string, string>>;
   /** How long arrivals are gathered into one notice. */
   batchMs?: number;
   /** How often waiting recipients are checked against the delay threshold. */
@@ -273,7 +279,8 @@ export class DesktopNotifier {
     this.scheduleDelayCheck();
     // the listeners started before we were made: what failed then is told now
     const listeners = source.listenerView?.();
-    if (listeners) for (const notice of listenerNotices(listeners, this.told)) this.show(notice);
+    if (listeners)
+      for (const notice of listenerNotices(listeners, this.told, options.pinned)) this.show(notice);
   }
 
   private show(notice: DesktopNotice): void {
@@ -306,11 +313,12 @@ export class DesktopNotifier {
       this.show({
         kind: 'upstream-paused',
         title: 'Relaying paused',
-        body: onScreen(`${event.Data.reason}. ${event.Data.fix}`),
+        body: onScreen(`${event.Data.reason}. ${event.Data.fix}`, this.options.pinned),
         open: { view: 'queue' },
       });
     } else if (event.Type === 'listeners') {
-      for (const notice of listenerNotices(event.Data, this.told)) this.show(notice);
+      for (const notice of listenerNotices(event.Data, this.told, this.options.pinned))
+        this.show(notice);
     } else if (event.Type === 'sender') {
       const notice = senderAlertNotice(event.Data);
       if (notice) this.show(notice);

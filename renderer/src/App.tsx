@@ -61,6 +61,7 @@ import { ArrivalAnnouncer } from './status/ArrivalAnnouncer';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
 import { UpstreamPauseContext } from './status/upstream-pause-context';
+import { PinnedSettingsContext } from './settings/pinned-settings-context';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
 import { useUnreadBadge } from './status/use-unread-badge';
@@ -204,6 +205,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   // read again after a settings save: the label and the Delete all button apply at once
   const [settingsSaves, setSettingsSaves] = useState(0);
   const info = useAsyncValue(() => api.info(), `info-${settingsSaves}`);
+  // fixed for the run: read once, for the fixes that name a pinned setting's flag
+  const settingsView = useAsyncValue(() => api.getSettings(), 'pinned');
+  const pinned = useMemo(
+    () => (settingsView.status === 'ready' ? settingsView.value.pinned : {}),
+    [settingsView],
+  );
   const label = info.status === 'ready' ? (info.value.Label ?? '') : '';
   const hideDeleteAll = info.status === 'ready' && info.value.HideDeleteAllButton === true;
   const [openedId, setOpenedId] = useState<string | null>(opening.message);
@@ -566,358 +573,362 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   return (
     <UpstreamPauseContext.Provider value={status.queue?.upstream.paused ?? null}>
-      <div
-        className="app"
-        data-testid="app"
-        data-transport={api.transport}
-        onDragOver={(event) => event.preventDefault()}
-        onDrop={onDropFile}
-      >
-        <header className="toolbar">
-          <h1>
-            Relaydesk
-            {label !== '' && (
-              <span className="instance-label" data-testid="instance-label">
-                {label}
-              </span>
-            )}
-          </h1>
-          <SearchBox
-            onSearch={search}
-            inputRef={searchInput}
-            onLeave={() => listHandle.current?.focus()}
-            preset={preset}
-          />
-          <TagFilter api={api} selected={tag} onSelect={setTag} />
-          <ChaosSwitch api={api} chaos={info.status === 'ready' ? info.value.Chaos : undefined} />
-          <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
-            Analyze headers
-          </button>
-          <MoreActionsMenu
-            theme={choice}
-            onTheme={choose}
-            actions={[
-              {
-                kind: 'toggle',
-                label: 'Quarantine',
-                testId: 'show-quarantine',
-                checked: query === 'tag:quarantined',
-                run: () => {
-                  go({ kind: 'mail', mailbox });
-                  showQuarantine();
-                },
-              },
-              {
-                kind: 'toggle',
-                label: 'Senders',
-                testId: 'show-suspensions',
-                checked: showSenders && place.kind === 'mail',
-                run: () => {
-                  // the panel is part of the mail page
-                  const away = place.kind !== 'mail';
-                  if (away) go({ kind: 'mail', mailbox });
-                  setShowSenders((shown) => away || !shown);
-                },
-              },
-              ...(notifications.available
-                ? [
-                    {
-                      kind: 'toggle' as const,
-                      label: 'Browser notifications',
-                      testId: 'toggle-notifications',
-                      checked: notifications.enabled,
-                      run: notifications.toggle,
-                    },
-                  ]
-                : []),
-              {
-                kind: 'action',
-                label: 'Edit tags…',
-                testId: 'edit-tags',
-                run: () => setDialog({ kind: 'tags' }),
-              },
-              {
-                kind: 'action',
-                label: 'Keyboard shortcuts (?)',
-                testId: 'show-shortcuts',
-                run: () => setDialog({ kind: 'shortcuts' }),
-              },
-            ]}
-          />
-          <MailboxStatus
-            total={list.counts.total}
-            unread={list.counts.unread}
-            shown={
-              // a mailbox, tag or search narrows the list: count what it shows (once it has
-              // answered, so a new search does not read "0 of 340" while it runs)
-              viewQuery(list.view) !== '' && list.ready
-                ? { total: list.total, unread: list.unread }
-                : null
-            }
-            pending={
-              viewQuery(list.view) === '' || list.ready
-                ? null
-                : list.view.query.trim() !== ''
-                  ? 'search'
-                  : 'view'
-            }
-            streamState={streamState}
-          />
-          <ArrivalAnnouncer />
-        </header>
-        <Banners
-          pause={status.pause}
-          failing={failingUpstream(status.queue)}
-          listenerProblems={listenerProblems.failed}
-          diskFull={listenerProblems.diskFull}
-          onOpenListenerSettings={() => {
-            go({ kind: 'settings' });
-            revealSection('listener');
-          }}
-          streamState={streamState}
-          onRecovered={status.refresh}
-        />
+      <PinnedSettingsContext.Provider value={pinned}>
         <div
-          className="workspace"
-          data-narrow={
-            !narrow
-              ? undefined
-              : place.kind === 'mail' && (openedId !== null || showSenders)
-                ? 'message'
-                : 'list'
-          }
+          className="app"
+          data-testid="app"
+          data-transport={api.transport}
+          onDragOver={(event) => event.preventDefault()}
+          onDrop={onDropFile}
         >
-          <Sidebar
-            current={place}
-            mailboxes={status.mailboxes}
-            total={list.counts.total}
-            unread={list.counts.unread}
-            queue={queueCounts(status.queue)}
-            onGo={(next) => {
-              // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
-              // one in), the tag filter and the Senders pane go, as Mailpit's Inbox link (to /)
-              // drops its search and the tags in it
-              if (next.kind === 'mail') {
-                setShowSenders(false);
-                setTag(null);
-                if (typed !== '') {
-                  setTyped('');
-                  setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
-                }
-              }
-              go(next);
-            }}
-          />
-          {place.kind === 'mail' && (
-            <main className="panes">
-              <section
-                className="message-list"
-                aria-label={`Message list: ${title}`}
-                style={narrow ? undefined : { width: shownListWidth }}
-                data-testid="message-list-pane"
-              >
-                <h2 className="visually-hidden">{title}</h2>
-                {!bulkSelection && !(emptyMailbox && query === '' && mailbox === null) && (
-                  <ListActions
-                    total={list.total}
-                    query={viewQuery(view)}
-                    hideDeleteAll={hideDeleteAll}
-                    onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
-                    onDeleteAll={async () => {
-                      const shown = viewQuery(view);
-                      setBulkNotice(null);
-                      try {
-                        await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
-                      } catch (failure) {
-                        // said above the list, not in its toolbar: the toolbar goes with the last
-                        // message, and a failed Delete all still takes the messages off the list
-                        // (files that would not go: listed again at the next start)
-                        setBulkNotice({ text: serverWords(failure), error: true });
-                      }
-                      status.refresh();
-                    }}
-                  />
-                )}
-                {/* the sidebar's quarantine mailbox is where an admin looks first: whether
-                    clamd answers belongs there as much as on the Quarantine search */}
-                {(query === 'tag:quarantined' || mailbox === quarantineMailbox) && <ScannerState />}
-                <BulkBar
-                  count={bulkSelection ? selection.ids.size : 0}
-                  onAction={(action) => void runBulk(action)}
-                  onClear={() => chooseSelection(noSelection)}
-                />
-                {bulkNotice && !bulkNotice.details && (
-                  <p className="list-notice error" role="alert" data-testid="bulk-error">
-                    {bulkNotice.text}
-                  </p>
-                )}
-                {bulkNotice?.details && (
-                  <div
-                    className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
-                    role={bulkNotice.error ? 'alert' : 'status'}
-                    data-testid="bulk-outcome"
-                  >
-                    <p data-testid="bulk-outcome-summary">{bulkNotice.text}</p>
-                    {bulkNotice.details.length > 0 && (
-                      <details>
-                        <summary>Which, and why</summary>
-                        <ul data-testid="bulk-outcome-details">
-                          {bulkNotice.details.map((line) => (
-                            <li key={line}>{line}</li>
-                          ))}
-                        </ul>
-                      </details>
-                    )}
-                  </div>
-                )}
-                {list.error && (
-                  <p className="list-notice error" role="alert" data-testid="list-error">
-                    {list.error}
-                  </p>
-                )}
-                {emptyMailbox && query === '' && mailbox === null && (
-                  <EmptyInbox
-                    smtp={smtp}
-                    down={
-                      listenerProblems.failed.find((l) => l.listener === 'smtp')?.address ?? null
-                    }
-                  />
-                )}
-                {emptyMailbox && (query !== '' || mailbox !== null) && (
-                  <p className="list-notice" data-testid="list-empty">
-                    {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
-                  </p>
-                )}
-                <MessageList
-                  handle={listHandle}
-                  window={list}
-                  ensureRows={ensureRows}
-                  selection={selection}
-                  onSelection={chooseSelection}
-                  openedId={openedId}
-                  onOpen={(message) => {
-                    setShowSenders(false);
-                    open(message);
-                  }}
-                  onDelete={() => void runBulk('delete')}
-                  onShowTag={setTag}
-                  onTopRow={followTopRow}
-                  scrollTo={scrollTo}
-                />
-              </section>
-              {!narrow && (
-                <Splitter
-                  label="Resize the message list"
-                  width={shownListWidth}
-                  min={Math.min(280, maxListWidth)}
-                  max={maxListWidth}
-                  onResize={(width) => {
-                    draggedWidth.current = width;
-                    setListWidth(width);
-                  }}
-                />
+          <header className="toolbar">
+            <h1>
+              Relaydesk
+              {label !== '' && (
+                <span className="instance-label" data-testid="instance-label">
+                  {label}
+                </span>
               )}
-              <section className="message-pane" aria-label="Opened message">
-                {narrow && (openedId !== null || showSenders) && (
-                  <button
-                    type="button"
-                    className="toolbar-button back-to-list"
-                    data-testid="back-to-list"
-                    onClick={() => {
-                      backToList.current = openedId;
-                      setShowSenders(false);
-                      setOpenedId(null);
-                    }}
-                  >
-                    <span aria-hidden="true">← </span>Back to the list
-                  </button>
-                )}
-                {/* an anomaly alert, told at once and kept until dismissed */}
-                <SenderAlerts onReview={() => setShowSenders(true)} />
-                {showSenders ? (
-                  <SuspensionsPanel />
-                ) : openedId ? (
-                  <MessageView
-                    key={openedId}
-                    messageId={openedId}
-                    tab={tab}
-                    onSelectTab={(chosen) => setChosenTab({ messageId: openedId, tab: chosen })}
-                    onShowTag={setTag}
-                    actions={(unreadable) => (
-                      <MessageActions
-                        messageId={openedId}
-                        read={openedRead}
-                        onSetRead={(read) => markRead([openedId], read)}
-                        onDelete={() => void runBulk('delete', [openedId])}
-                        unreadable={unreadable}
-                      />
-                    )}
+            </h1>
+            <SearchBox
+              onSearch={search}
+              inputRef={searchInput}
+              onLeave={() => listHandle.current?.focus()}
+              preset={preset}
+            />
+            <TagFilter api={api} selected={tag} onSelect={setTag} />
+            <ChaosSwitch api={api} chaos={info.status === 'ready' ? info.value.Chaos : undefined} />
+            <button type="button" onClick={() => setDialog({ kind: 'analyze' })}>
+              Analyze headers
+            </button>
+            <MoreActionsMenu
+              theme={choice}
+              onTheme={choose}
+              actions={[
+                {
+                  kind: 'toggle',
+                  label: 'Quarantine',
+                  testId: 'show-quarantine',
+                  checked: query === 'tag:quarantined',
+                  run: () => {
+                    go({ kind: 'mail', mailbox });
+                    showQuarantine();
+                  },
+                },
+                {
+                  kind: 'toggle',
+                  label: 'Senders',
+                  testId: 'show-suspensions',
+                  checked: showSenders && place.kind === 'mail',
+                  run: () => {
+                    // the panel is part of the mail page
+                    const away = place.kind !== 'mail';
+                    if (away) go({ kind: 'mail', mailbox });
+                    setShowSenders((shown) => away || !shown);
+                  },
+                },
+                ...(notifications.available
+                  ? [
+                      {
+                        kind: 'toggle' as const,
+                        label: 'Browser notifications',
+                        testId: 'toggle-notifications',
+                        checked: notifications.enabled,
+                        run: notifications.toggle,
+                      },
+                    ]
+                  : []),
+                {
+                  kind: 'action',
+                  label: 'Edit tags…',
+                  testId: 'edit-tags',
+                  run: () => setDialog({ kind: 'tags' }),
+                },
+                {
+                  kind: 'action',
+                  label: 'Keyboard shortcuts (?)',
+                  testId: 'show-shortcuts',
+                  run: () => setDialog({ kind: 'shortcuts' }),
+                },
+              ]}
+            />
+            <MailboxStatus
+              total={list.counts.total}
+              unread={list.counts.unread}
+              shown={
+                // a mailbox, tag or search narrows the list: count what it shows (once it has
+                // answered, so a new search does not read "0 of 340" while it runs)
+                viewQuery(list.view) !== '' && list.ready
+                  ? { total: list.total, unread: list.unread }
+                  : null
+              }
+              pending={
+                viewQuery(list.view) === '' || list.ready
+                  ? null
+                  : list.view.query.trim() !== ''
+                    ? 'search'
+                    : 'view'
+              }
+              streamState={streamState}
+            />
+            <ArrivalAnnouncer />
+          </header>
+          <Banners
+            pause={status.pause}
+            failing={failingUpstream(status.queue)}
+            listenerProblems={listenerProblems.failed}
+            diskFull={listenerProblems.diskFull}
+            onOpenListenerSettings={() => {
+              go({ kind: 'settings' });
+              revealSection('listener');
+            }}
+            streamState={streamState}
+            onRecovered={status.refresh}
+          />
+          <div
+            className="workspace"
+            data-narrow={
+              !narrow
+                ? undefined
+                : place.kind === 'mail' && (openedId !== null || showSenders)
+                  ? 'message'
+                  : 'list'
+            }
+          >
+            <Sidebar
+              current={place}
+              mailboxes={status.mailboxes}
+              total={list.counts.total}
+              unread={list.counts.unread}
+              queue={queueCounts(status.queue)}
+              onGo={(next) => {
+                // a mailbox picked in the sidebar is shown as it is: the search (Quarantine puts
+                // one in), the tag filter and the Senders pane go, as Mailpit's Inbox link (to /)
+                // drops its search and the tags in it
+                if (next.kind === 'mail') {
+                  setShowSenders(false);
+                  setTag(null);
+                  if (typed !== '') {
+                    setTyped('');
+                    setPreset((last) => ({ query: '', n: (last?.n ?? 0) + 1 }));
+                  }
+                }
+                go(next);
+              }}
+            />
+            {place.kind === 'mail' && (
+              <main className="panes">
+                <section
+                  className="message-list"
+                  aria-label={`Message list: ${title}`}
+                  style={narrow ? undefined : { width: shownListWidth }}
+                  data-testid="message-list-pane"
+                >
+                  <h2 className="visually-hidden">{title}</h2>
+                  {!bulkSelection && !(emptyMailbox && query === '' && mailbox === null) && (
+                    <ListActions
+                      total={list.total}
+                      query={viewQuery(view)}
+                      hideDeleteAll={hideDeleteAll}
+                      onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                      onDeleteAll={async () => {
+                        const shown = viewQuery(view);
+                        setBulkNotice(null);
+                        try {
+                          await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                        } catch (failure) {
+                          // said above the list, not in its toolbar: the toolbar goes with the last
+                          // message, and a failed Delete all still takes the messages off the list
+                          // (files that would not go: listed again at the next start)
+                          setBulkNotice({ text: serverWords(failure), error: true });
+                        }
+                        status.refresh();
+                      }}
+                    />
+                  )}
+                  {/* the sidebar's quarantine mailbox is where an admin looks first: whether
+                    clamd answers belongs there as much as on the Quarantine search */}
+                  {(query === 'tag:quarantined' || mailbox === quarantineMailbox) && (
+                    <ScannerState />
+                  )}
+                  <BulkBar
+                    count={bulkSelection ? selection.ids.size : 0}
+                    onAction={(action) => void runBulk(action)}
+                    onClear={() => chooseSelection(noSelection)}
                   />
-                ) : (
-                  <p className="view-notice" data-testid="reading-notice">
-                    {readingNotice(list, query, mailbox)}
-                  </p>
+                  {bulkNotice && !bulkNotice.details && (
+                    <p className="list-notice error" role="alert" data-testid="bulk-error">
+                      {bulkNotice.text}
+                    </p>
+                  )}
+                  {bulkNotice?.details && (
+                    <div
+                      className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
+                      role={bulkNotice.error ? 'alert' : 'status'}
+                      data-testid="bulk-outcome"
+                    >
+                      <p data-testid="bulk-outcome-summary">{bulkNotice.text}</p>
+                      {bulkNotice.details.length > 0 && (
+                        <details>
+                          <summary>Which, and why</summary>
+                          <ul data-testid="bulk-outcome-details">
+                            {bulkNotice.details.map((line) => (
+                              <li key={line}>{line}</li>
+                            ))}
+                          </ul>
+                        </details>
+                      )}
+                    </div>
+                  )}
+                  {list.error && (
+                    <p className="list-notice error" role="alert" data-testid="list-error">
+                      {list.error}
+                    </p>
+                  )}
+                  {emptyMailbox && query === '' && mailbox === null && (
+                    <EmptyInbox
+                      smtp={smtp}
+                      down={
+                        listenerProblems.failed.find((l) => l.listener === 'smtp')?.address ?? null
+                      }
+                    />
+                  )}
+                  {emptyMailbox && (query !== '' || mailbox !== null) && (
+                    <p className="list-notice" data-testid="list-empty">
+                      {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
+                    </p>
+                  )}
+                  <MessageList
+                    handle={listHandle}
+                    window={list}
+                    ensureRows={ensureRows}
+                    selection={selection}
+                    onSelection={chooseSelection}
+                    openedId={openedId}
+                    onOpen={(message) => {
+                      setShowSenders(false);
+                      open(message);
+                    }}
+                    onDelete={() => void runBulk('delete')}
+                    onShowTag={setTag}
+                    onTopRow={followTopRow}
+                    scrollTo={scrollTo}
+                  />
+                </section>
+                {!narrow && (
+                  <Splitter
+                    label="Resize the message list"
+                    width={shownListWidth}
+                    min={Math.min(280, maxListWidth)}
+                    max={maxListWidth}
+                    onResize={(width) => {
+                      draggedWidth.current = width;
+                      setListWidth(width);
+                    }}
+                  />
                 )}
-              </section>
-            </main>
+                <section className="message-pane" aria-label="Opened message">
+                  {narrow && (openedId !== null || showSenders) && (
+                    <button
+                      type="button"
+                      className="toolbar-button back-to-list"
+                      data-testid="back-to-list"
+                      onClick={() => {
+                        backToList.current = openedId;
+                        setShowSenders(false);
+                        setOpenedId(null);
+                      }}
+                    >
+                      <span aria-hidden="true">← </span>Back to the list
+                    </button>
+                  )}
+                  {/* an anomaly alert, told at once and kept until dismissed */}
+                  <SenderAlerts onReview={() => setShowSenders(true)} />
+                  {showSenders ? (
+                    <SuspensionsPanel />
+                  ) : openedId ? (
+                    <MessageView
+                      key={openedId}
+                      messageId={openedId}
+                      tab={tab}
+                      onSelectTab={(chosen) => setChosenTab({ messageId: openedId, tab: chosen })}
+                      onShowTag={setTag}
+                      actions={(unreadable) => (
+                        <MessageActions
+                          messageId={openedId}
+                          read={openedRead}
+                          onSetRead={(read) => markRead([openedId], read)}
+                          onDelete={() => void runBulk('delete', [openedId])}
+                          unreadable={unreadable}
+                        />
+                      )}
+                    />
+                  ) : (
+                    <p className="view-notice" data-testid="reading-notice">
+                      {readingNotice(list, query, mailbox)}
+                    </p>
+                  )}
+                </section>
+              </main>
+            )}
+            {place.kind === 'queue' && (
+              <main className="page">
+                <QueueView
+                  queue={status.queue}
+                  error={status.error}
+                  onChanged={status.refresh}
+                  onOpenMessage={(id) => {
+                    go({ kind: 'mail', mailbox });
+                    setOpenedId(id);
+                    setChosenTab({ messageId: id, tab: 'delivery' });
+                  }}
+                  onShowQuarantine={() => {
+                    go({ kind: 'mail', mailbox });
+                    showQuarantine();
+                  }}
+                />
+              </main>
+            )}
+            {place.kind === 'logs' && (
+              <main className="page">
+                <LogsView />
+              </main>
+            )}
+            {place.kind === 'settings' && (
+              <main className="page">
+                <SettingsView appearance={theme} onSaved={() => setSettingsSaves((n) => n + 1)} />
+              </main>
+            )}
+          </div>
+          {dialog?.kind === 'analyze' && (
+            <AnalyzeDialog
+              key={dialog.text ?? dialog.error ?? ''}
+              initialText={dialog.text}
+              initialError={dialog.error}
+              onClose={() => setDialog(null)}
+            />
           )}
-          {place.kind === 'queue' && (
-            <main className="page">
-              <QueueView
-                queue={status.queue}
-                error={status.error}
-                onChanged={status.refresh}
-                onOpenMessage={(id) => {
-                  go({ kind: 'mail', mailbox });
-                  setOpenedId(id);
-                  setChosenTab({ messageId: id, tab: 'delivery' });
-                }}
-                onShowQuarantine={() => {
-                  go({ kind: 'mail', mailbox });
-                  showQuarantine();
-                }}
-              />
-            </main>
+          {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+          {dialog?.kind === 'bulk-release' && (
+            <BulkReleaseDialog
+              plan={dialog.plan}
+              onClose={() => setDialog(null)}
+              onDone={(outcomes) => {
+                setDialog(null);
+                showReleased(outcomes);
+              }}
+            />
           )}
-          {place.kind === 'logs' && (
-            <main className="page">
-              <LogsView />
-            </main>
-          )}
-          {place.kind === 'settings' && (
-            <main className="page">
-              <SettingsView appearance={theme} onSaved={() => setSettingsSaves((n) => n + 1)} />
-            </main>
+          {dialog?.kind === 'tags' && (
+            <EditTagsDialog
+              onClose={() => setDialog(null)}
+              // the tag filter follows its tag
+              onRenamed={(from, to) => setTag((current) => (current === from ? to : current))}
+              onDeleted={(gone) => setTag((current) => (current === gone ? null : current))}
+            />
           )}
         </div>
-        {dialog?.kind === 'analyze' && (
-          <AnalyzeDialog
-            key={dialog.text ?? dialog.error ?? ''}
-            initialText={dialog.text}
-            initialError={dialog.error}
-            onClose={() => setDialog(null)}
-          />
-        )}
-        {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
-        {dialog?.kind === 'bulk-release' && (
-          <BulkReleaseDialog
-            plan={dialog.plan}
-            onClose={() => setDialog(null)}
-            onDone={(outcomes) => {
-              setDialog(null);
-              showReleased(outcomes);
-            }}
-          />
-        )}
-        {dialog?.kind === 'tags' && (
-          <EditTagsDialog
-            onClose={() => setDialog(null)}
-            // the tag filter follows its tag
-            onRenamed={(from, to) => setTag((current) => (current === from ? to : current))}
-            onDeleted={(gone) => setTag((current) => (current === gone ? null : current))}
-          />
-        )}
-      </div>
+      </PinnedSettingsContext.Provider>
     </UpstreamPauseContext.Provider>
   );
 }

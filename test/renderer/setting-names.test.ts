@@ -23,6 +23,25 @@ describe('setting names on screen', () => {
     );
   });
 
+  it('names the flag, or the variable, where the upstream is pinned for this run', () => {
+    const fingerprint = 'AB:CD:EF:01';
+    const fix = `give its CA certificate (${settingName('caFile')}), or pin this certificate (${settingName('pinSha256', fingerprint)})`;
+    const byFlags = { relay: '--relay-host, --relay-user, --relay-password-file' };
+    expect(onScreen(fix, byFlags)).toBe(
+      `give its CA certificate (start Relaydesk with --relay-ca FILE), or pin this certificate (start Relaydesk with --relay-pin-sha256 ${fingerprint})`,
+    );
+    expect(onScreen(fix, { relay: 'RELAYDESK_RELAY_HOST' })).toBe(
+      `give its CA certificate (set RELAYDESK_RELAY_CA=FILE where Relaydesk is started), or pin this certificate (set RELAYDESK_RELAY_PIN_SHA256=${fingerprint} where Relaydesk is started)`,
+    );
+    expect(onScreen(settingName('security', 'tls'), byFlags)).toBe(
+      'start Relaydesk with --relay-security tls',
+    );
+    // another setting pinned leaves the upstream's boxes named; a pinned box without a phrase of
+    // its own keeps the core's words, which name the flag
+    expect(onScreen(fix, { smtp: '--smtp' })).toContain('under Settings → Upstream');
+    expect(onScreen(settingName('clamd'), { clamd: '--clamd' })).toBe('correct --clamd');
+  });
+
   it('names the scanner, spamd and the HTTP host by their boxes, and says who gives a UI password', () => {
     expect(
       onScreen(

@@ -57,6 +57,10 @@ describe('the change a save sends', () => {
     const removed = draftFrom(loaded);
     removed.values.relay = null;
     expect(changeFrom(removed, loaded)).toEqual({ relay: null });
+    // an emptied user name says the login goes: a relay that leaves auth out keeps the saved one
+    const noLogin = draftFrom(loaded);
+    noLogin.values.relay = { ...loaded.relay!, auth: { user: '', mechanism: 'auto' } };
+    expect(changeFrom(noLogin, loaded).relay).toMatchObject({ auth: null });
   });
 
   it('leaves out empty patterns of a rule, and keeps the order the user gave', () => {

@@ -146,6 +146,42 @@ describe('PUT /api/v1/settings', () => {
     await expect(sent).resolves.toMatchObject({ rejected: ['three@x.example'] });
   });
 
+  it('names each bad window of the rate limit with its value and range, and changes nothing', async () => {
+    const relay = await relaydesk();
+    const before = (await view(relay)).values.rateLimit;
+    const { status, body } = await put(relay, {
+      rateLimit: { perSecond: 2, perMinute: -1, perDay: 'lots' },
+    });
+    expect(status).toBe(400);
+    const use = 'a whole number from 0 (no limit) to 10000000';
+    expect(body.errors).toEqual([
+      {
+        field: 'rateLimit.perMinute',
+        value: -1,
+        allowed: use,
+        message: `rateLimit.perMinute: -1 is not valid; use ${use}`,
+      },
+      {
+        field: 'rateLimit.perDay',
+        value: 'lots',
+        allowed: use,
+        message: `rateLimit.perDay: "lots" is not valid; use ${use}`,
+      },
+    ]);
+    expect((await view(relay)).values.rateLimit).toEqual(before);
+    // a whole window that is no object is still named as the setting
+    const { body: text } = await put(relay, { rateLimit: 'fast' });
+    expect(text.errors).toEqual([expect.objectContaining({ field: 'rateLimit', value: 'fast' })]);
+    const { body: good } = await put(relay, { rateLimit: { perMinute: '30' } });
+    expect(good.ok).toBe(true);
+    expect(relay.service.settings.rateLimit).toEqual({
+      perSecond: 0,
+      perMinute: 30,
+      perHour: 0,
+      perDay: 0,
+    });
+  });
+
   it('never sends the upstream password back, keeps it when a save leaves it out, and tests with it', async () => {
     const server = await upstream({ tls: 'none', users: { relayuser: 's3cret-pass' } });
     const relay = await relaydesk();
@@ -170,6 +206,77 @@ describe('PUT /api/v1/settings', () => {
     const file = await readFile(join(relay.dataDir, 'settings.json'), 'utf8');
     expect(JSON.parse(file).relay.auth.password).toBe('s3cret-pass');
     expect((await stat(join(relay.dataDir, 'settings.json'))).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe('PUT /api/v1/settings of part of the upstream', () => {
+  it('keeps the login and the pin it does not name, and asks again for the pin with a new host', async () => {
+    const first = await upstream({ users: { relayuser: 's3cret-pass' } });
+    // the same server (its certificate) on another port, as 587 and 465 of one host are
+    const second = await upstream({
+      users: { relayuser: 's3cret-pass' },
+      certificate: first.certificate ?? undefined,
+    });
+    const pin = first.certificate?.fingerprint256 as string;
+    const relay = await relaydesk();
+    const saved = await put(relay, {
+      relay: {
+        host: '127.0.0.1',
+        port: first.port,
+        pinSha256: pin,
+        auth: { user: 'relayuser', password: 's3cret-pass' },
+      },
+    });
+    expect(saved.body.ok).toBe(true);
+    const testSaved = () =>
+      relay.api<{ ok: boolean }>('/api/v1/relay/test', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+
+    const moved = await put(relay, { relay: { port: second.port } });
+    expect(moved).toMatchObject({ status: 200, body: { ok: true } });
+    expect((await view(relay)).values.relay).toMatchObject({
+      host: '127.0.0.1',
+      port: second.port,
+      pinSha256: pin,
+      auth: { user: 'relayuser', passwordSet: true },
+    });
+    // the kept password and pin work: the test logs in over TLS at the new port
+    expect(await testSaved()).toMatchObject({ ok: true });
+    expect(second.connections).toBeGreaterThan(0);
+
+    // a pin made for one host is not carried to another unnamed: refused, nothing changed
+    const before = await view(relay);
+    const renamed = await put(relay, { relay: { host: 'localhost' } });
+    expect(renamed.status).toBe(400);
+    expect(renamed.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'relay.pinSha256',
+        value: pin,
+        message: expect.stringMatching(
+          /^relay\.pinSha256: the saved pin was made for 127\.0\.0\.1's certificate, not "localhost"'s; .*"pinSha256": null/,
+        ),
+      }),
+    ]);
+    expect(await view(relay)).toEqual(before);
+    // named again (the same server under another name), the login is kept too
+    const same = await put(relay, { relay: { host: 'localhost', pinSha256: pin } });
+    expect(same.body.ok).toBe(true);
+    expect(await testSaved()).toMatchObject({ ok: true });
+
+    // null takes a part away, the rest stays
+    const unpinned = await put(relay, { relay: { pinSha256: null } });
+    expect(unpinned.body.ok).toBe(true);
+    const left = (await view(relay)).values.relay;
+    expect(left?.pinSha256).toBeUndefined();
+    expect(left?.auth).toMatchObject({ user: 'relayuser', passwordSet: true });
+    await put(relay, { relay: { auth: null } });
+    expect((await view(relay)).values.relay?.auth).toBeUndefined();
+    const file = JSON.parse(await readFile(join(relay.dataDir, 'settings.json'), 'utf8'));
+    expect(file.relay).toMatchObject({ host: 'localhost', port: second.port });
+    expect(file.relay.auth).toBeUndefined();
   });
 });
 

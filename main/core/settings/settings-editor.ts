@@ -13,6 +13,8 @@ import { createRoutingRulesSchema } from '../routing-rules/index.js';
 import { isLoopbackHost } from '../net/ip-address.js';
 import {
   createUpstreamSettingsSchema,
+  impliedSecurity,
+  stripBrackets,
   type UpstreamEndpoint,
   type UpstreamSettings,
 } from '../upstream/upstream-settings.js';
@@ -145,6 +147,8 @@ export function withSavedSecrets(
   if (!isRecord(input)) return input;
   const out: Record<string, unknown> = { ...input };
   for (const key of ['caFile', 'pinSha256', 'heloName']) if (out[key] === '') delete out[key];
+  // the form says a login it takes away as null (see mergedRelay); a candidate to test has none
+  if (out.auth === null) delete out.auth;
   if (isRecord(out.auth)) {
     const { passwordSet: _p, accessTokenSet: _t, ...auth } = out.auth;
     const given =
@@ -167,11 +171,66 @@ export function withSavedSecrets(
   return out;
 }
 
+/** The upstream's fields a change may leave out, and remove with null (or "" from a form). */
+const optionalRelayKeys = new Set(['caFile', 'pinSha256', 'heloName', 'auth', 'fallback']);
+
+const sameHost = (a: string, b: string): boolean =>
+  stripBrackets(a).toLowerCase().replace(/\.$/, '') ===
+  stripBrackets(b).toLowerCase().replace(/\.$/, '');
+
+/**
+ * A change names the parts of the upstream it changes (`{"relay": {"port": 465}}`); the rest
+ * keeps its saved value, as a form that sends everything would: a PUT of the host alone dropped
+ * the saved login and the pinned certificate. `auth` and `fallback` are each one part (a new
+ * login replaces the saved one; its password is kept when left out, as before). The pin and the
+ * tick to send in clear were given for one host: a new host that does not name them again is
+ * refused, since a kept pin would fail every delivery to another server and a dropped one would
+ * go unnoticed until it did.
+ */
+function mergedRelay(
+  raw: Record<string, unknown>,
+  current: UpstreamSettings,
+): { input: Record<string, unknown>; errors: SettingsFieldError[] } {
+  const input: Record<string, unknown> = { ...upstreamView(current) };
+  for (const [key, value] of Object.entries(raw)) {
+    if (optionalRelayKeys.has(key) && (value === null || value === '')) delete input[key];
+    else input[key] = value;
+  }
+  // a security the port implied follows a new port (587 → 465 is implicit TLS) unless named
+  if ('port' in raw && !('security' in raw) && current.security === impliedSecurity(current.port))
+    delete input.security;
+  const errors: SettingsFieldError[] = [];
+  if (typeof raw.host === 'string' && !sameHost(raw.host, current.host)) {
+    if (current.pinSha256 !== undefined && !('pinSha256' in raw)) {
+      errors.push({
+        field: 'relay.pinSha256',
+        value: current.pinSha256,
+        allowed: `the fingerprint of ${raw.host}'s certificate, or null`,
+        message: `relay.pinSha256: the saved pin was made for ${current.host}'s certificate, not ${JSON.stringify(raw.host)}'s; name it with the new host: "pinSha256": null to trust ${raw.host} by its CA, its own fingerprint (POST /api/v1/relay/test shows it), or the same pin if it is the same server`,
+      });
+    }
+    if (current.allowInsecure && input.security === 'none' && !('allowInsecure' in raw)) {
+      errors.push({
+        field: 'relay.allowInsecure',
+        value: true,
+        allowed: 'true or false, named with a new host',
+        message: `relay.allowInsecure: sending in clear was allowed for ${current.host}, not ${JSON.stringify(raw.host)}; name it with the new host: "allowInsecure": true to send to ${raw.host} in clear too, or false`,
+      });
+    }
+  }
+  return { input, errors };
+}
+
 function parseRelay(raw: unknown, current: UpstreamSettings | null): Parsed {
   if (raw === null) return { value: null, saved: null };
-  const input = withSavedSecrets(raw, current);
+  const merged = isRecord(raw) && current ? mergedRelay(raw, current) : { input: raw, errors: [] };
+  const input = withSavedSecrets(merged.input, current);
   const parsed = createUpstreamSettingsSchema('relay').safeParse(input);
-  if (!parsed.success) return { errors: issueErrors('relay', parsed.error.issues, input) };
+  const errors = [
+    ...(parsed.success ? [] : issueErrors('relay', parsed.error.issues, input)),
+    ...merged.errors,
+  ];
+  if (errors.length > 0 || !parsed.success) return { errors };
   return { value: parsed.data, saved: input };
 }
 

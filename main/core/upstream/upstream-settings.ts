@@ -42,6 +42,11 @@ function secretError(field: string, fix: string) {
     iss.input === undefined ? `${field} is missing; ${fix}` : `${field} is not valid; ${fix}`;
 }
 
+/** The security a port implies when none is named: implicit TLS on 465, STARTTLS elsewhere. */
+export function impliedSecurity(port: number): UpstreamSecurity {
+  return IMPLICIT_TLS_PORTS.has(port) ? 'tls' : 'starttls';
+}
+
 export function stripBrackets(host: string): string {
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
@@ -278,8 +283,7 @@ function endpointSchema(root: string) {
       },
     )
     .transform((value, ctx) => {
-      const security: UpstreamSecurity =
-        value.security ?? (IMPLICIT_TLS_PORTS.has(value.port) ? 'tls' : 'starttls');
+      const security: UpstreamSecurity = value.security ?? impliedSecurity(value.port);
       if (security === 'none' && !value.allowInsecure && !isLoopbackHost(value.host)) {
         ctx.addIssue({
           code: 'custom',

@@ -7,7 +7,8 @@ import type {
   RateLimitedView,
   UpstreamPauseView,
 } from '../api/contract';
-import { onScreen, rateLimitWords } from '../api/contract';
+import { rateLimitWords } from '../api/contract';
+import { useOnScreen } from '../settings/pinned-settings-context';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
 import { groupQueue, lastReplyNote, nextTry, rateLimitedTry } from './queue-groups';
@@ -73,6 +74,7 @@ export function QueueView(props: {
   onShowQuarantine(): void;
 }) {
   const api = useApi();
+  const onScreen = useOnScreen();
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmCancelHeld, setConfirmCancelHeld] = useState(false);
   const view = useRef<HTMLElement>(null);

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { ConnectionTestView } from '../api/contract';
-import { onScreen } from '../api/contract';
+import { useOnScreen } from './pinned-settings-context';
 import { serverWords } from '../api/http-transport';
 
 const stepNames: Record<ConnectionTestView['steps'][number]['step'], string> = {
@@ -33,6 +33,7 @@ export function ConnectionTestPanel({
   label?: string;
 }) {
   const api = useApi();
+  const onScreen = useOnScreen();
   const [result, setResult] = useState<ConnectionTestView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);

@@ -201,7 +201,12 @@ export function SettingsView({
       const result = await api.saveSettings(change);
       if (!result.ok) {
         // the server names settings as the settings file does; shown here by the screen's names
-        setErrors(result.errors.map((error) => ({ ...error, message: onScreen(error.message) })));
+        setErrors(
+          result.errors.map((error) => ({
+            ...error,
+            message: onScreen(error.message, view.pinned),
+          })),
+        );
         setStatus({
           text: `Nothing was saved: ${refusedSaveCount(result.errors)} fixing.`,
           error: true,

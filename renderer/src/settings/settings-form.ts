@@ -40,8 +40,9 @@ export function changeFrom(draft: SettingsDraft, loaded: EditableSettings): Sett
 
 function withPassword(relay: UpstreamView, password: string): Record<string, unknown> {
   if (!relay.auth || relay.auth.user === '') {
+    // said as null: a relay that leaves auth out keeps the saved login (settings-editor)
     const { auth: _auth, ...rest } = relay;
-    return rest;
+    return { ...rest, auth: null };
   }
   // the markers say what is saved; the server keeps the saved password when none is sent
   const { passwordSet: _p, accessTokenSet: _t, ...auth } = relay.auth;

@@ -5,7 +5,7 @@ import type {
   QueuedRecipient,
   UpstreamPauseView,
 } from '../api/contract';
-import { onScreen } from '../api/contract';
+import { useOnScreen } from '../settings/pinned-settings-context';
 import { replyLine } from '../delivery/delivery-format';
 import { useState } from 'react';
 import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
@@ -14,7 +14,7 @@ import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
  * "paused by hand" → "Paused by hand." The core's words name settings as flags and settings-file
  * keys; here they name the Settings screen's boxes.
  */
-function sentence(text: string): string {
+function sentence(text: string, onScreen: (text: string) => string): string {
   const trimmed = onScreen(text).trim();
   if (trimmed === '') return '';
   const capital = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
@@ -37,6 +37,7 @@ export function Banners(props: {
   // once the user works in the banner it stays (saying relaying resumed) until dismissed, so the
   // steps of the test are not taken away from under them.
   const [kept, setKept] = useState(false);
+  const onScreen = useOnScreen();
   return (
     <div className="banners">
       {(props.pause || kept) && (
@@ -50,8 +51,8 @@ export function Banners(props: {
           <p>
             {props.pause ? (
               <>
-                <strong>Relaying is paused:</strong> {sentence(props.pause.reason)}{' '}
-                {sentence(props.pause.fix)}
+                <strong>Relaying is paused:</strong> {sentence(props.pause.reason, onScreen)}{' '}
+                {sentence(props.pause.fix, onScreen)}
               </>
             ) : (
               <strong>Relaying has resumed.</strong>
@@ -92,8 +93,8 @@ export function Banners(props: {
           >
             <p>
               <strong>{name} is not receiving:</strong>{' '}
-              {failed.problem ? sentence(failed.problem.reason) : ''}{' '}
-              {failed.problem ? sentence(failed.problem.fix) : ''}
+              {failed.problem ? sentence(failed.problem.reason, onScreen) : ''}{' '}
+              {failed.problem ? sentence(failed.problem.fix, onScreen) : ''}
             </p>
             {(failed.listener === 'smtp' || failed.listener === 'smtps') && (
               <button type="button" onClick={props.onOpenListenerSettings}>
@@ -111,8 +112,8 @@ export function Banners(props: {
           data-testid="disk-full-banner"
         >
           <p>
-            <strong>New mail is refused:</strong> {sentence(props.diskFull.reason)}{' '}
-            {sentence(props.diskFull.fix)}
+            <strong>New mail is refused:</strong> {sentence(props.diskFull.reason, onScreen)}{' '}
+            {sentence(props.diskFull.fix, onScreen)}
           </p>
         </section>
       )}

@@ -16,7 +16,7 @@ import {
 } from '../setting-kinds.js';
 import { setting } from '../setting-declaration.js';
 import { SettingsError } from '../settings-types.js';
-import { unknownFieldProblem } from '../../routing-rules/settings-errors.js';
+import { show, unknownFieldProblem } from '../../routing-rules/settings-errors.js';
 import {
   parseSenderRewrite,
   senderRewriteExample,
@@ -24,6 +24,9 @@ import {
 } from '../../queue/sender-rewrite.js';
 
 const rateWindows = ['perSecond', 'perMinute', 'perHour', 'perDay'] as const;
+
+const rateWindowType = count(0, 10_000_000);
+const rateWindowAllowed = 'a whole number from 0 (no limit) to 10000000';
 
 /** `{"perMinute": 60}` from a flag's JSON text or a file's object; absent windows are 0. */
 const rateLimitType = z.preprocess(
@@ -45,14 +48,23 @@ const rateLimitType = z.preprocess(
           ),
         );
       }
+      // each bad window named with its value, all at once (as a quota's limits are): the strict
+      // object alone refused `{"perMinute": -1}` as a whole, naming no field
+      const problems = rateWindows.flatMap((key) => {
+        const input = (value as Record<string, unknown>)[key];
+        return input === undefined || rateWindowType.safeParse(input).success
+          ? []
+          : [`rateLimit.${key}: ${show(input)} is not valid; use ${rateWindowAllowed}`];
+      });
+      if (problems.length > 0) throw new SettingsError(problems.join('\n'));
     }
     return value;
   },
   z.strictObject({
-    perSecond: count(0, 10_000_000).default(0),
-    perMinute: count(0, 10_000_000).default(0),
-    perHour: count(0, 10_000_000).default(0),
-    perDay: count(0, 10_000_000).default(0),
+    perSecond: rateWindowType.default(0),
+    perMinute: rateWindowType.default(0),
+    perHour: rateWindowType.default(0),
+    perDay: rateWindowType.default(0),
   }),
 );
 
