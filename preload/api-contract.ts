@@ -132,6 +132,21 @@ export type HeaderProblem =
   | { field: 'Date' | 'Message-ID'; problem: 'malformed'; value: string }
   | { field: string; problem: 'repeated'; count: number };
 
+/**
+ * `POST /api/v1/analyze`: the route of what was given, and, when that is a delivery report (a
+ * bounce), what it reports and the route of the message it returns: a bounce's own route is only
+ * the way back from the mailer-daemon, where the reader wants the original's.
+ */
+export interface AnalyzedHeaders extends RouteAnalysis {
+  report: ReportedRoute | null;
+}
+
+export interface ReportedRoute {
+  deliveryReport: DeliveryReport;
+  /** The returned message (message/rfc822) or header block (text/rfc822-headers); null when none. */
+  returned: { subject: string; route: RouteAnalysis } | null;
+}
+
 /** A delivery status notification as the message view shows it (RFC 3464 §2.2–2.3). */
 export interface DeliveryReport {
   /** Reporting-MTA without its type (`dns; mx.example.net` → `mx.example.net`); '' without one. */
@@ -300,6 +315,7 @@ export type * from './settings-contract.js';
 export type * from './auth-contract.js';
 export type * from './listener-contract.js';
 import type { ListenersView } from './listener-contract.js';
+import type { RouteAnalysis } from './route-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

@@ -20,6 +20,7 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import type {
+  AnalyzedHeaders,
   ChaosTriggersView,
   ListenersView,
   WebhookLogView,
@@ -297,8 +298,9 @@ export const apiMethods = {
     args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/route', request: messageParams },
   }),
-  analyzeHeaders: method<RouteAnalysis>()({
-    summary: 'The same analysis of pasted headers or a whole .eml; nothing is stored',
+  analyzeHeaders: method<AnalyzedHeaders>()({
+    summary:
+      'The same analysis of pasted headers or a whole .eml (of a bounce, also its report and the returned message’s route); nothing is stored',
     args: () => z.tuple([text('headers', 50 * 1024 * 1024, 1)]),
     http: {
       verb: 'POST',

@@ -150,6 +150,41 @@ describe('route screens, as a support engineer reads them', () => {
     await page.keyboard.press('Escape');
   });
 
+  it('reads a bounce opened in Analyze: its report, then the route of the message it returns', async () => {
+    // before: the route of the bounce alone, one hop from the mailer-daemon back to the sender
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    await dialog.locator('input[type=file]').setInputFiles({
+      name: 'Undelivered Mail.eml',
+      mimeType: 'message/rfc822',
+      buffer: await readFile(
+        join(import.meta.dirname, '..', 'unit', 'delivery-reports', 'exim.eml'),
+      ),
+    });
+    const report = dialog.getByTestId('delivery-report');
+    await report.waitFor();
+    expect(await report.getByTestId('report-recipient').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        /^ghost@example\.org\s+✕?\s*Failed[\s\S]*550 5\.1\.1 No such user here/,
+      ),
+    ]);
+    const returned = dialog.getByTestId('returned-route');
+    expect(await returned.getByRole('heading').first().innerText()).toBe(
+      'The route of the returned message “Welcome — confirm your address”',
+    );
+    expect(await returned.getByTestId('hop').allInnerTexts()).toEqual([
+      expect.stringMatching(/^Hop 1 app → relay\.example\.com/),
+    ]);
+    // and below it, the report's own way back, so named
+    expect(await dialog.getByRole('heading', { name: 'The route of this report' }).count()).toBe(1);
+    expect(await dialog.getByTestId('hop').count()).toBe(2);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `route-audit-bounce-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+  });
+
   it('works from the keyboard alone: a, paste, Ctrl+Enter, Esc', async () => {
     await page.locator('body').click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('a');

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { RouteAnalysis } from '../../main/core/route-analysis/index.js';
+import type { AnalyzedHeaders } from '../../preload/api-contract.js';
 import { outlookMsg, wordDocument } from '../helpers/outlook-msg.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
@@ -216,4 +217,43 @@ it('reads the route of an Outlook .msg posted as it is, and says why a draft or 
   expect(((await word.json()) as { error: string }).error).toMatch(
     /^The posted file is not an Outlook message: it is another kind of Office file/,
   );
+});
+
+it('reads a bounce given to Analyze: what it reports, and the route of the message it returns', async () => {
+  const analyze = async (file: string): Promise<AnalyzedHeaders> =>
+    (await relay
+      .fetch('/api/v1/analyze', {
+        method: 'POST',
+        headers: { 'Content-Type': 'text/plain' },
+        body: readFileSync(join(import.meta.dirname, '..', 'unit', 'delivery-reports', file)),
+      })
+      .then((res) => res.json())) as AnalyzedHeaders;
+  const exim = await analyze('exim.eml');
+  // the bounce's own route: from the mailer-daemon back to the sender
+  expect(exim.hops.map((hop) => hop.by)).toEqual(['relay.example.com']);
+  expect(exim.report?.deliveryReport.recipients).toEqual([
+    expect.objectContaining({ address: 'ghost@example.org', action: 'failed', status: '5.0.0' }),
+  ]);
+  // the returned message's: handed in by the app on the relay itself
+  expect(exim.report?.returned?.subject).toBe('Welcome — confirm your address');
+  expect(exim.report?.returned?.route.hops.map((hop) => [hop.from, hop.by, hop.for])).toEqual([
+    ['app', 'relay.example.com', 'ghost@example.org'],
+  ]);
+  // Gmail returns the original as it was handed in: a report, and a returned copy without hops
+  const gmail = await analyze('gmail.eml');
+  expect(gmail.report?.deliveryReport.recipients.map((r) => r.status)).toEqual(['5.1.1', '5.7.26']);
+  expect(gmail.report?.returned).toMatchObject({ subject: 'Reset your password' });
+  expect(gmail.report?.returned?.route.hops).toEqual([]);
+  // the header block alone of a bounce, or any other message: no report
+  const headerOnly = readFileSync(
+    join(import.meta.dirname, '..', 'unit', 'delivery-reports', 'exim.eml'),
+    'utf8',
+  ).split(/\r?\n\r?\n/)[0];
+  const plain = await relay.api<AnalyzedHeaders>('/api/v1/analyze', {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain' },
+    body: headerOnly,
+  });
+  expect(plain.report).toBeNull();
+  expect(plain.hops).toEqual(exim.hops);
 });

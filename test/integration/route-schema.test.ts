@@ -25,6 +25,7 @@ beforeAll(async () => {
 afterAll(async () => relay?.dispose());
 
 const headerSets = join(import.meta.dirname, '..', 'route-analysis', 'header-sets');
+const deliveryReports = join(import.meta.dirname, '..', 'unit', 'delivery-reports');
 
 /** The schema with every open object closed: what it lists is all an answer may have. */
 function closed(schema: unknown): unknown {
@@ -79,6 +80,17 @@ describe('the route endpoints’ response schema', () => {
       });
       expect(res.status, file).toBe(200);
       expect(drift(validate, await res.json()), file).toEqual([]);
+    }
+    // and of a bounce, with its report and the returned message's route
+    for (const file of ['exim.eml', 'gmail.eml']) {
+      const res = await relay.fetch('/api/v1/analyze', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: readFileSync(join(deliveryReports, file)),
+      });
+      const answer = (await res.json()) as { report: unknown };
+      expect(answer.report, file).not.toBeNull();
+      expect(drift(validate, answer), file).toEqual([]);
     }
   });
 

@@ -6,6 +6,8 @@ import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
 import type {
+  AnalyzedHeaders,
+  ReportedRoute,
   DeliveryHandAction,
   MailboxCount,
   MessagePartContent,
@@ -77,6 +79,35 @@ export interface OpenedMessage {
 
 export function messageMethods({ store, events, log, settings, queue, now }: ServiceParts) {
   const { index, spool, parser } = store;
+
+  /**
+   * Of a delivery report (a bounce) given to Analyze: what it reports, and the route of the
+   * message it returns, read from its returned part. Null for anything else, and for a report
+   * whose MIME structure cannot be read (its own route is still answered).
+   */
+  async function reportedRoute(text: string | Buffer): Promise<ReportedRoute | null> {
+    const raw = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const type = headerMap(raw)['Content-Type']?.[0] ?? '';
+    if (!/^\s*multipart\/report\b/i.test(type)) return null;
+    const detail = await parser.detail(raw).catch((err: unknown) => {
+      if (err instanceof MessageParseError) return null;
+      throw err;
+    });
+    if (!detail?.deliveryReport) return null;
+    const returnedPart = detail.parts.find((part) => part.messageSubject !== undefined);
+    const content = returnedPart ? await parser.part(raw, returnedPart.PartID) : null;
+    return {
+      deliveryReport: detail.deliveryReport,
+      returned:
+        returnedPart && content
+          ? {
+              subject: returnedPart.messageSubject ?? '',
+              route: (await routeAnalysis()).analyzeMessage(Buffer.from(content.content), null),
+            }
+          : null,
+    };
+  }
+
   /** Every ID matching a search (for deletes and bulk read changes). */
   const idsMatching = (query: string, timeZone?: string): string[] =>
     store.list(0, Number.MAX_SAFE_INTEGER, query, timeZone).records.map((r) => r.id);
@@ -154,8 +185,10 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
     },
 
     /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
-    analyzeHeaders: async (text: string | Buffer): Promise<RouteAnalysis> =>
-      (await routeAnalysis()).analyzeMessage(text, null),
+    analyzeHeaders: async (text: string | Buffer): Promise<AnalyzedHeaders> => {
+      const { analyzeMessage } = await routeAnalysis();
+      return { ...analyzeMessage(text, null), report: await reportedRoute(text) };
+    },
 
     async part(id: string, partId: string): Promise<ParsedPart> {
       const record = store.record(id);

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { RelayService } from '../../core/relay-service.js';
 import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
 import { BadRequestError } from '../http-errors.js';
-import { routeResponse } from './route-schema.js';
+import { analyzeResponse, routeResponse } from './route-schema.js';
 import { isCompoundFile, outlookMessageHeaders } from '../../../preload/outlook-msg.js';
 
 /** The longest a /wait may hold a request open. */
@@ -111,7 +111,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         tags,
         summary:
           'Analyse pasted headers, a whole .eml (text/plain or message/rfc822 body, or JSON {headers}) or an Outlook .msg (application/vnd.ms-outlook); nothing is stored',
-        response: routeResponse,
+        response: analyzeResponse,
       },
     },
     async (req) => {

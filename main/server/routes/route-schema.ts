@@ -167,26 +167,67 @@ const dateToFirstHop = {
   nullable: true,
 } as const;
 
-export const routeResponse = {
+const routeProperties = {
+  hops: { type: 'array', items: hop, description: 'Oldest (bottom-most field) first' },
+  totalSeconds: {
+    ...maybeNumber,
+    description:
+      'Time in transit from the first stamp a receiver vouches for to the last, less a re-send',
+  },
+  sentAgainAt: maybeInteger,
+  slowestHop: maybeInteger,
+  authentication: { type: 'array', items: authenticationResult },
+  warnings: { type: 'array', items: warning },
+  positiveSeconds: maybeNumber,
+  origin,
+  envelope,
+  slowestTies: indexes,
+  verifiedClients: allOf({ verified: indexes, networkHops: { type: 'integer' } }),
+  dateToFirstHop,
+} as const;
+
+const routeDescription =
+  'The Received chain, the authentication results and the envelope (preload/route-contract.ts)';
+
+export const routeResponse = { 200: allOf(routeProperties, routeDescription) } as const;
+
+const deliveryReport = allOf(
+  {
+    reportingMta: text,
+    recipients: {
+      type: 'array',
+      items: allOf({
+        address: text,
+        action: text,
+        status: text,
+        remoteMta: text,
+        diagnosticCode: text,
+      }),
+    },
+    original: { ...allOf({ subject: text, messageId: text }), nullable: true },
+  },
+  'What the report says of each recipient (RFC 3464), as the message view shows it',
+);
+
+/** POST /api/v1/analyze: the route, and of a delivery report its report and the returned route. */
+export const analyzeResponse = {
   200: allOf(
     {
-      hops: { type: 'array', items: hop, description: 'Oldest (bottom-most field) first' },
-      totalSeconds: {
-        ...maybeNumber,
-        description:
-          'Time in transit from the first stamp a receiver vouches for to the last, less a re-send',
+      ...routeProperties,
+      report: {
+        ...allOf(
+          {
+            deliveryReport,
+            returned: {
+              ...allOf({ subject: text, route: allOf(routeProperties) }),
+              nullable: true,
+            },
+          },
+          'Of a delivery report (a bounce): what it reports and the route of the message it returns',
+        ),
+        nullable: true,
       },
-      sentAgainAt: maybeInteger,
-      slowestHop: maybeInteger,
-      authentication: { type: 'array', items: authenticationResult },
-      warnings: { type: 'array', items: warning },
-      positiveSeconds: maybeNumber,
-      origin,
-      envelope,
-      slowestTies: indexes,
-      verifiedClients: allOf({ verified: indexes, networkHops: { type: 'integer' } }),
-      dateToFirstHop,
     },
-    'The Received chain, the authentication results and the envelope (preload/route-contract.ts)',
+    routeDescription,
   ),
 } as const;

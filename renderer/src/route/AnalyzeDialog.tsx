@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
-import type { RouteAnalysis } from '../api/contract';
+import type { AnalyzedHeaders } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
 import { ApiError, serverWords } from '../api/http-transport';
 import {
@@ -9,7 +9,9 @@ import {
   readMessageFile,
   refusedAsTooLargeText,
 } from './message-file';
-import { headerBlockOf } from './route-format';
+import { shownMailText } from '../format/mail-format';
+import { DeliveryReportBox } from '../message/DeliveryReportBox';
+import { analyzedPart } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
 
 /** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
@@ -20,9 +22,9 @@ export function AnalyzeDialog(props: {
   onClose(): void;
 }) {
   const api = useApi();
-  const opened = props.initialText === undefined ? undefined : headerBlockOf(props.initialText);
+  const opened = props.initialText === undefined ? undefined : analyzedPart(props.initialText);
   const [text, setText] = useState(opened ?? '');
-  const [result, setResult] = useState<RouteAnalysis | null>(null);
+  const [result, setResult] = useState<AnalyzedHeaders | null>(null);
   const [error, setError] = useState<string | null>(props.initialError ?? null);
   // what was done to a paste (cut to its header block), shown while the field holds what was kept
   const [cut, setCut] = useState<{ kept: string; note: string } | null>(null);
@@ -175,7 +177,43 @@ export function AnalyzeDialog(props: {
           {error}
         </p>
       )}
-      {result && <RouteTimeline route={result} />}
+      {result?.report && <ReportedRouteView report={result.report} />}
+      {result && (
+        <section aria-label={result.report ? 'The route of this report' : undefined}>
+          {result.report && <h3 className="analyze-heading">The route of this report</h3>}
+          <RouteTimeline route={result} />
+        </section>
+      )}
     </Dialog>
+  );
+}
+
+/**
+ * A bounce: what it reports of each recipient, then the route of the message it returns (the one
+ * the reader asks about), above the report's own way back from the mailer-daemon.
+ */
+function ReportedRouteView({ report }: { report: NonNullable<AnalyzedHeaders['report']> }) {
+  const returned = report.returned;
+  return (
+    <div className="analyze-report" data-testid="analyze-report">
+      <DeliveryReportBox report={report.deliveryReport} />
+      {returned && (
+        <section aria-label="The route of the returned message" data-testid="returned-route">
+          <h3 className="analyze-heading">
+            The route of the returned message
+            {returned.subject && ` “${shownMailText(returned.subject)}”`}
+          </h3>
+          {returned.route.hops.length > 0 ? (
+            <RouteTimeline route={returned.route} />
+          ) : (
+            // the report's server sent it back as it was handed in, before any hop stamped it
+            <p className="body-notice" data-testid="returned-no-hops">
+              The returned copy has no Received fields: the reporting server returned it as it was
+              handed in, so it shows no route before that server.
+            </p>
+          )}
+        </section>
+      )}
+    </div>
   );
 }

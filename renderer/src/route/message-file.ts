@@ -3,7 +3,7 @@
 // with the whole file (a frozen page for ~40 s) and then read "No header fields were found" or
 // "failed with 413", which names neither the file nor what to drop instead.
 import { isCompoundFile, outlookMessageHeaders } from '../../../preload/outlook-msg.js';
-import { headerBlockOf } from './route-format.js';
+import { analyzedPart, headerBlockOf } from './route-format.js';
 
 /**
  * How much of a file is read. A header block is a few kilobytes; 100 Received fields (all the
@@ -70,7 +70,7 @@ export function messageHeadOf(
         `${sizeText(file.size)}) hold no end of a header block (an empty line). ${FIX}`,
     };
   }
-  return { text: block };
+  return { text: analyzedPart(text) };
 }
 
 export type PastedRead = { text: string; note: string | null } | { error: string };

@@ -258,6 +258,15 @@ export function headerBlockOf(message: string): string {
 }
 
 /**
+ * What of a message Analyze sends: its header block, or the whole of a delivery report (a bounce,
+ * multipart/report), whose body holds what it reports and the returned message's headers.
+ */
+export function analyzedPart(message: string): string {
+  const block = headerBlockOf(message);
+  return /^content-type:[ \t]*multipart\/report\b/im.test(block) ? message : block;
+}
+
+/**
  * What the receiving server vouched for about the client, in the reader's words; null for a
  * local submission, whose title already says so. A HELO name is typed by the client and checked
  * by nobody, so a hop with nothing else must not read like one with a looked-up name and address.
