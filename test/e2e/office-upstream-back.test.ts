@@ -4,6 +4,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QueueView } from '../../preload/api-contract.js';
+import { unusedPort } from '../helpers/ports.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
@@ -22,10 +23,10 @@ describe.skipIf(!chromiumPath)('Test connection in Settings → Upstream, in Chr
   let pageErrors: string[];
 
   beforeAll(async () => {
-    // a port that was an upstream's: nothing listens there until it comes back
-    const first = await startUpstreamServer({ tls: 'none' });
-    port = first.port;
-    await first.close();
+    // nothing listens there until the upstream comes back; outside the ephemeral range, where a
+    // closed upstream's port could be taken by another test's connection or listener meanwhile
+    // (it once was, in a full suite run: the relay never saw "connection refused")
+    port = await unusedPort();
     gui = await startGui(chromiumPath as string, {
       settings: {
         mode: 'relay',
