@@ -189,6 +189,51 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     }
   });
 
+  it('warns when the host changes under a pinned certificate, and a provider preset drops the pin', async () => {
+    // before: the form sent the old pin back with the new host; it was saved, and every delivery
+    // to the new host failed its certificate check
+    const pinned =
+      'AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89:AB:CD:EF:01:23:45:67:89';
+    await gui.relaydesk.api('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        relay: { host: 'mail.isp.example', port: 587, security: 'starttls', pinSha256: pinned },
+      }),
+    });
+    await gui.openLive('#settings');
+    const section = upstreamSection(page);
+    const pin = section.getByLabel('Trust exactly this certificate (SHA-256)');
+    const warning = page.locator('#setting-relay-pinSha256-error');
+    expect(await warning.count()).toBe(0);
+    // the same host spelt otherwise is the same server
+    await section.getByLabel('Upstream host').fill('MAIL.ISP.EXAMPLE.');
+    expect(await warning.count()).toBe(0);
+    await section.getByLabel('Upstream host').fill('smtp.office365.com');
+    expect(await warning.innerText()).toBe(
+      "This pin is mail.isp.example's certificate, not smtp.office365.com's: every delivery " +
+        'would fail. Empty it to trust the new host by its CA, or press Test connection to see ' +
+        'and trust its own.',
+    );
+    expect(await pin.getAttribute('aria-invalid')).toBe('true');
+    await pin.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'upstream-pin-other-host-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'upstream-pin-other-host-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // a pin typed for the new host is that host's
+    await pin.fill(pinned.replace('AB', '12'));
+    expect(await warning.count()).toBe(0);
+    // another provider's servers cannot have the last one's certificate
+    await section.getByLabel('Upstream host').fill('mail.isp.example');
+    await pin.fill(pinned);
+    await section.getByLabel('Provider preset').selectOption({ index: 1 });
+    expect(await pin.inputValue()).toBe('');
+    expect(await warning.count()).toBe(0);
+    await page.getByRole('button', { name: 'Discard changes' }).click();
+    expect(pageErrors).toEqual([]);
+  });
+
   it('shows the provider preset box’s first choice whole, with what it does as its hint', async () => {
     await gui.openLive('#settings');
     const section = upstreamSection(page);

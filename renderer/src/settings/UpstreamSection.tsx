@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { UpstreamPresetView, UpstreamView } from '../api/contract';
+import type { SettingsFieldError, UpstreamPresetView, UpstreamView } from '../api/contract';
 import { securityLabels } from '../api/contract';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
@@ -20,6 +20,15 @@ export function newUpstream(): UpstreamView {
     allowInsecure: false,
     verifyCertificate: true,
   };
+}
+
+/** A host name as compared for a pin: case and a final dot aside, brackets of an IP left out. */
+function hostName(host: string): string {
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '');
 }
 
 /** The smart host: presets, host, port, security, AUTH, CA, and the connection test. */
@@ -60,7 +69,9 @@ export function UpstreamSection({
     setPresetId(id);
     const chosen = presets.find((p) => p.id === id);
     if (!chosen) return;
-    const base = relay ?? newUpstream();
+    // another provider's servers: the pin of the last one's certificate cannot be theirs
+    const { pinSha256: _pin, ...base } = relay ?? newUpstream();
+    setPinFor(chosen.host);
     onChange({
       ...base,
       host: chosen.host,
@@ -72,6 +83,25 @@ export function UpstreamSection({
 
   const set = (change: Partial<UpstreamView>) => relay && onChange({ ...relay, ...change });
   const err = (key: string) => errors[`relay.${key}`];
+  // The host a pin was made for. A pin is one server's certificate: the form sends it back with
+  // a new host, so a host changed under an old pin was saved as is and every delivery failed.
+  const [pinFor, setPinFor] = useState(relay?.host ?? '');
+  const pinMismatch: SettingsFieldError | undefined =
+    relay?.pinSha256 && pinFor !== '' && hostName(relay.host) !== hostName(pinFor)
+      ? {
+          field: 'relay.pinSha256',
+          value: relay.pinSha256,
+          allowed: `the certificate of ${relay.host || 'the new host'}, or empty`,
+          message:
+            `This pin is ${pinFor}'s certificate, not ${relay.host || 'the new host'}'s: every ` +
+            'delivery would fail. Empty it to trust the new host by its CA, or press Test ' +
+            'connection to see and trust its own.',
+        }
+      : undefined;
+  const pin = (pinSha256: string) => {
+    set({ pinSha256 });
+    if (relay) setPinFor(relay.host);
+  };
   const auth = relay?.auth;
 
   return (
@@ -200,8 +230,8 @@ export function UpstreamSection({
               hint="AB:CD:… for a self-signed one: Test connection shows it, and offers to fill it in"
               value={relay.pinSha256 ?? ''}
               pinnedBy={pinnedBy}
-              error={err('pinSha256')}
-              onChange={(pinSha256) => set({ pinSha256 })}
+              error={err('pinSha256') ?? pinMismatch}
+              onChange={pin}
             />
             <TextField
               field="relay.heloName"
@@ -229,10 +259,7 @@ export function UpstreamSection({
               ))}
             </ul>
           )}
-          <ConnectionTestPanel
-            candidate={candidate}
-            onTrust={pinnedBy ? undefined : (pinSha256) => set({ pinSha256 })}
-          />
+          <ConnectionTestPanel candidate={candidate} onTrust={pinnedBy ? undefined : pin} />
         </>
       )}
     </>
