@@ -53,7 +53,9 @@ describe.skipIf(!chromiumPath)('the Queue view under the rate limit', () => {
     );
     const entries = page.getByTestId('queue-entry');
     await eventually(() => entries.count()).toBe(2);
-    expect(await entries.getByTestId('queue-next').allInnerTexts()).toEqual([
+    // the list can show the third message a moment before the queue's next view of it (a full
+    // suite run read its note as '' once)
+    await eventually(() => entries.getByTestId('queue-next').allInnerTexts()).toEqual([
       'waits for the rate limit',
       'waits for the rate limit',
     ]);
