@@ -6,7 +6,7 @@
 // `not RFC 5322 compliant: duplicate headers`. Mailpit adds a Message-ID to such a message when it
 // stores it, which hides the bug; Relaydesk keeps the message as sent and says what is wrong.
 import { parseMailDate } from '../mail/mail-date.js';
-import { canonicalHeaderName, readHeaderFields } from './header-fields.js';
+import { canonicalHeaderName, headerMap } from './header-fields.js';
 
 export type HeaderProblem =
   /** RFC 5322 §3.6: Date is required; Message-ID SHOULD be there, and Gmail refuses mail without. */
@@ -41,13 +41,9 @@ const messageIdForm = /^<[^<>@\s]+@[^<>@\s]+>(?:\s*\([^()]*\))?$/;
  * says that itself). The message as sent, not as any program repaired it.
  */
 export function headerProblems(raw: Uint8Array): HeaderProblem[] {
-  const values = new Map<string, string[]>();
-  for (const { name, value } of readHeaderFields(raw)) {
-    const key = canonicalHeaderName(name);
-    values.set(key, [...(values.get(key) ?? []), value.trim()]);
-  }
+  const values = headerMap(raw);
   const problems: HeaderProblem[] = [];
-  const named = (field: string) => values.get(canonicalHeaderName(field));
+  const named = (field: string) => values[canonicalHeaderName(field)]?.map((value) => value.trim());
   const date = named('Date');
   if (!date) problems.push({ field: 'Date', problem: 'missing' });
   else if (date.length === 1 && parseMailDate(date[0] ?? '') === null) {
