@@ -182,6 +182,18 @@ describe('PUT /api/v1/settings', () => {
     });
   });
 
+  it('changes only the rate-limit windows a PUT names, as a relay change does; null lifts one', async () => {
+    const relay = await relaydesk();
+    expect((await put(relay, { rateLimit: { perMinute: 30, perDay: 500 } })).body.ok).toBe(true);
+    // an API client raising the minute's limit must not lift the daily one the office set
+    expect((await put(relay, { rateLimit: { perMinute: 60 } })).body.ok).toBe(true);
+    const both = { perSecond: 0, perMinute: 60, perHour: 0, perDay: 500 };
+    expect(relay.service.settings.rateLimit).toEqual(both);
+    expect((await view(relay)).values.rateLimit).toEqual(both);
+    expect((await put(relay, { rateLimit: { perDay: null } })).body.ok).toBe(true);
+    expect(relay.service.settings.rateLimit).toEqual({ ...both, perDay: 0 });
+  });
+
   it('never sends the upstream password back, keeps it when a save leaves it out, and tests with it', async () => {
     const server = await upstream({ tls: 'none', users: { relayuser: 's3cret-pass' } });
     const relay = await relaydesk();

@@ -234,6 +234,15 @@ function parseRelay(raw: unknown, current: UpstreamSettings | null): Parsed {
   return { value: parsed.data, saved: input };
 }
 
+function mergedRateLimit(
+  raw: Record<string, unknown>,
+  current: Settings['rateLimit'],
+): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...current, ...raw };
+  for (const [window, value] of Object.entries(raw)) if (value === null) merged[window] = 0;
+  return merged;
+}
+
 function parseRules(raw: unknown): Parsed {
   const parsed = createRoutingRulesSchema('rules').safeParse(raw);
   if (!parsed.success) return { errors: issueErrors('rules', parsed.error.issues, raw) };
@@ -265,6 +274,9 @@ function structureError(key: string, raw: unknown, message: string, allowed: str
 function parseField(key: SettingKey, raw: unknown, current: Settings): Parsed {
   if (key === 'relay') return parseRelay(raw, current.relay);
   if (key === 'rules') return parseRules(raw);
+  // as a relay's: a PUT names only the windows it changes, `null` takes one away (0, no limit);
+  // replacing the whole object turned the windows left out into 0 and lifted a daily limit
+  if (key === 'rateLimit' && isRecord(raw)) raw = mergedRateLimit(raw, current.rateLimit);
   const spec = fieldByKey(key);
   if (!spec) throw new Error(`no schema field for ${key}`);
   if (spec.input.kind === 'listen') return parseListen(spec, raw);
