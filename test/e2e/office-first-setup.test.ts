@@ -3,6 +3,7 @@
 // as if mail now goes out, but the mode stays "Capture everything"; the section says so and
 // offers to relay all mail, and after the save the next message reaches the smart host.
 import { join } from 'node:path';
+import type { SettingsView } from '../../preload/api-contract.js';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -230,7 +231,14 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     await section.getByLabel('Provider preset').selectOption({ index: 1 });
     expect(await pin.inputValue()).toBe('');
     expect(await warning.count()).toBe(0);
-    await page.getByRole('button', { name: 'Discard changes' }).click();
+    // and saves so: the form left the pin out, which the server reads as "keep the saved one",
+    // and refused the new host until the pin was named
+    const presetHost = await section.getByLabel('Upstream host').inputValue();
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Saved. The changes apply now.').waitFor();
+    const saved = await gui.relaydesk.api<SettingsView>('/api/v1/settings');
+    expect(saved.values.relay?.host).toBe(presetHost);
+    expect(saved.values.relay?.pinSha256).toBeUndefined();
     expect(pageErrors).toEqual([]);
   });
 

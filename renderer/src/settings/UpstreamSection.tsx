@@ -74,6 +74,9 @@ export function UpstreamSection({
     setPinFor(chosen.host);
     onChange({
       ...base,
+      // said as emptied, not left out: a change without the pin keeps the saved one, and the
+      // server then refused the new host until the pin was named
+      pinSha256: '',
       host: chosen.host,
       port: chosen.port,
       security: chosen.security,
