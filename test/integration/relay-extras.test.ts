@@ -240,6 +240,39 @@ describe('POST /api/v1/relay/test', () => {
     expect(`${failed?.detail} ${failed?.fix}`).toMatch(/implicit TLS/i);
   });
 
+  it('tests a candidate that names only what it changes against the saved upstream', async () => {
+    const saved = await upstream({ tls: 'starttls', users: { u: 'p' } });
+    // the same server on another port, as 587 and 2525 of one smart host are
+    const other = await upstream({
+      tls: 'starttls',
+      users: { u: 'p' },
+      certificate: saved.certificate ?? undefined,
+    });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: {
+        host: '127.0.0.1',
+        port: saved.port,
+        security: 'starttls',
+        caFile: saved.certificate?.caFile,
+        auth: { user: 'u', password: 'p' },
+      },
+    });
+    // before: 400 "relay.host is missing", as if the whole upstream had to be given again
+    const result = await relay.api<{ ok: boolean; steps: Array<{ step: string; ok: boolean }> }>(
+      '/api/v1/relay/test',
+      {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ port: other.port }),
+      },
+    );
+    expect(result.ok).toBe(true);
+    // with the saved CA and login, at the port it names
+    expect(result.steps.find((s) => s.step === 'auth')?.ok).toBe(true);
+    expect(other.connections).toBeGreaterThan(0);
+  });
+
   it('answers 400 naming the field for bad candidate settings', async () => {
     const relay = await relaydesk({});
     const res = await relay.fetch('/api/v1/relay/test', {

@@ -26,13 +26,10 @@ import {
   messageStatus,
   waitsForUpstream,
 } from '../queue/recipient-state.js';
-import { withSavedSecrets } from '../settings/settings-editor.js';
+import { parseRelay } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
-import {
-  createUpstreamSettingsSchema,
-  describeSettingsError,
-} from '../upstream/upstream-settings.js';
+import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { NotFoundError, SettingsInputError } from './service-errors.js';
 import type { ServiceParts } from './service-parts.js';
 
@@ -257,12 +254,14 @@ export function queueMethods({
       if (candidate === undefined) await passwordFile?.refresh();
       let endpoint = settings.relay;
       if (candidate !== undefined) {
-        // a form testing the saved upstream's password sends none (it never sees it)
-        const parsed = createUpstreamSettingsSchema('relay').safeParse(
-          withSavedSecrets(candidate, saved.target.relay),
-        );
-        if (!parsed.success) throw new SettingsInputError(describeSettingsError(parsed.error));
-        endpoint = parsed.data;
+        // read as a PUT's relay is: the parts it leaves out are the saved ones (`{"port": 465}`
+        // tests the saved host on another port), and a form testing the saved upstream's
+        // password sends none (it never sees it)
+        const parsed = parseRelay(candidate, saved.target.relay);
+        if ('errors' in parsed) {
+          throw new SettingsInputError(parsed.errors.map((e) => e.message).join('\n'));
+        }
+        endpoint = parsed.value as UpstreamSettings | null;
       }
       if (!endpoint)
         throw new SettingsInputError('no upstream is configured; give the relay settings to test');

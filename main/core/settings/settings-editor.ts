@@ -61,7 +61,7 @@ const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.str
 
 // --- checking a change --------------------------------------------------------------------
 
-type Parsed = { value: unknown; saved: unknown } | { errors: SettingsFieldError[] };
+export type Parsed = { value: unknown; saved: unknown } | { errors: SettingsFieldError[] };
 
 function fieldError(field: string, value: unknown, allowed: string): SettingsFieldError {
   return {
@@ -221,7 +221,11 @@ function mergedRelay(
   return { input, errors };
 }
 
-function parseRelay(raw: unknown, current: UpstreamSettings | null): Parsed {
+/**
+ * An upstream change (a PUT's `relay`, or a candidate to test) read against the saved one: the
+ * parts it leaves out keep their saved values (see mergedRelay).
+ */
+export function parseRelay(raw: unknown, current: UpstreamSettings | null): Parsed {
   if (raw === null) return { value: null, saved: null };
   const merged = isRecord(raw) && current ? mergedRelay(raw, current) : { input: raw, errors: [] };
   const input = withSavedSecrets(merged.input, current);

@@ -151,7 +151,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       schema: {
         tags,
         summary:
-          'Test the upstream step by step (connect, greeting, EHLO, STARTTLS/TLS, certificate, AUTH); sends no mail. Body: other relay settings to test, or none for the saved ones',
+          'Test the upstream step by step (connect, greeting, EHLO, STARTTLS/TLS, certificate, AUTH); sends no mail. Body: the parts of the upstream to try otherwise ({"port": 465}; the rest are the saved ones, as in a PUT of relay), or none for the saved upstream',
       },
     },
     async (req) =>
