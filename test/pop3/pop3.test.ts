@@ -281,6 +281,41 @@ describe.skipIf(!python || !curl)('POP3 with no users (a loopback client may log
   });
 });
 
+describe.skipIf(!python)('POP3 and a message that came without a final newline', () => {
+  it('counts in LIST the octets RETR sends, for an imported file without one', async () => {
+    const relay = await startTestRelaydesk({ pop3: '127.0.0.1:0' });
+    try {
+      // a file saved by an editor without a last newline, imported as Mailpit's clients do
+      const ingest = await relay.fetch('/api/v1/ingest', {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822' },
+        body: 'From: a@sender.example\nTo: b@x.example\nSubject: no newline\n\nthe last line',
+      });
+      expect(ingest.status).toBe(200);
+      const out = JSON.parse(
+        await poplib(
+          pop3Port(relay),
+          [
+            "pop.user('ada'); pop.pass_('x')",
+            "out['list'] = [int(l.split()[1]) for l in pop.list()[1]]",
+            "resp, lines, octets = pop.retr(1); out['retr'] = octets",
+            "out['last'] = lines[-1].decode()",
+            'pop.quit()',
+          ].join('\n'),
+        ),
+      ) as { list: number[]; retr: number; last: string };
+      expect(out.last).toBe('the last line');
+      // before: LIST said 2 fewer, and a client that checks the size took it as cut short
+      expect(out.list).toEqual([out.retr]);
+      const page = await relay.api<MessagesPage>('/api/v1/messages');
+      const raw = await (await relay.fetch(`/api/v1/message/${page.messages[0]?.ID}/raw`)).text();
+      expect(raw.endsWith('the last line\r\n')).toBe(true);
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
+
 describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
   let relay: TestRelaydesk;
 

@@ -26,7 +26,8 @@ function repairInPieces(
 describe('line endings', () => {
   it('turns bare LF and bare CR into CRLF and counts them', () => {
     const out = normalizeLineEndings(Buffer.from('a\nb\rc\r\nd\n.\ne'));
-    expect(out.data.toString()).toBe('a\r\nb\r\nc\r\nd\r\n.\r\ne');
+    // and the last line ends as every line of a message does
+    expect(out.data.toString()).toBe('a\r\nb\r\nc\r\nd\r\n.\r\ne\r\n');
     expect(out).toMatchObject({ bareLf: 3, bareCr: 1 });
   });
 

@@ -91,7 +91,13 @@ export function normalizeLineEndings(input: Buffer): LineEndingRepair {
   const stream = new LineEndingRepairStream();
   const body = stream.push(input);
   const tail = stream.end();
-  const data = tail.length === 0 ? body : Buffer.concat([body, tail]);
+  let data = tail.length === 0 ? body : Buffer.concat([body, tail]);
+  // a whole message's last line ends with CRLF, as one over SMTP always does (the CRLF before
+  // the final dot is the message's): a file or a pipe without a final newline was stored
+  // without, and POP3's LIST then counted 2 octets fewer than RETR sends
+  if (data.length > 0 && !(data[data.length - 2] === CR && data[data.length - 1] === LF)) {
+    data = Buffer.concat([data, Buffer.from('\r\n', 'latin1')]);
+  }
   return { data, bareLf: stream.bareLf, bareCr: stream.bareCr, doubledCr: stream.doubledCr };
 }
 
