@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { userInfo, hostname } from 'node:os';
 import nodemailer from 'nodemailer';
+import { encodeWord } from 'nodemailer/lib/mime-funcs';
 import { bodyOffset, readHeaderFields } from '../core/message/header-fields.js';
 import { readSendmailInput, withoutFromLines } from './sendmail-input.js';
 import { parsedAddressList, qualifyHeaderAddresses } from './sendmail-header-addresses.js';
@@ -43,6 +44,8 @@ export interface SendmailArgs {
   verbose: boolean;
   /** The relay's data folder, whose drop folder keeps the message when the relay cannot. */
   dataDir: string;
+  /** -F, else $NAME: the sender's name in the From field added to a message without one. */
+  fullName: string | null;
 }
 
 // Options of Postfix's sendmail(1) that take a value, attached (-fme@x) or as the next argument
@@ -57,6 +60,8 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     ? (parseSettingValue(smtpField, env.RELAYDESK_SMTP, 'env') as ListenAddress)
     : { host: '127.0.0.1', port: 1025 };
   let from: string | null = null;
+  // Postfix's sendmail reads the NAME variable, and -F overrides it
+  let fullName: string | null = env.NAME?.trim() || null;
   let readRecipientsFromHeaders = false;
   let smtpSession = false;
   let dotEndsInput = true;
@@ -65,13 +70,14 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   const recipients: string[] = [];
   const option = (letter: string, value: string | undefined): void => {
     if (letter === 'f' || letter === 'r') from = envelopeSender(value ?? '');
+    else if (letter === 'F') fullName = value?.trim() || null;
     else if (letter === 'o' && value === 'i') dotEndsInput = false;
     else if (letter === 'b' && value === 's') smtpSession = true;
     else if (letter === 'b' && value !== 'm')
       throw new Error(
         `-b${value ?? ''}: not supported; relaydesk sendmail sends a message (-bm, the default) or speaks SMTP on stdin (-bs); for the queue use relaydesk queue`,
       );
-    // -odi, -oem, -B8BITMIME, -FName, -h 30… change nothing for a relay
+    // -odi, -oem, -B8BITMIME, -h 30… change nothing for a relay
   };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -118,6 +124,7 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     dotEndsInput,
     verbose,
     dataDir: resolve(dataDir),
+    fullName,
   };
 }
 
@@ -198,6 +205,19 @@ export function recipientsFromHeaders(raw: Buffer): { recipients: string[]; mess
   };
 }
 
+/**
+ * A name as an RFC 5322 display name: as it is when it is plain words, quoted when it has a
+ * special character (`Ops, Nightly` would be read as two addresses), and RFC 2047-encoded when it
+ * is not ASCII (`Grüße` in a header must be, without SMTPUTF8).
+ */
+function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- a control character is no display name's
+  const plain = name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  if (/[^\x20-\x7e]/.test(plain)) return encodeWord(plain, 'Q', 52);
+  if (/^[\w!#$%&'*+\-/=?^`{|}~ ]+$/.test(plain)) return plain;
+  return `"${plain.replace(/["\\]/g, '\\$&')}"`;
+}
+
 /** RFC 5322's date-time, e.g. `Thu, 03 Dec 2026 07:40:00 +0000`. */
 function rfc5322Date(at: Date): string {
   return at.toUTCString().replace(/ GMT$/, ' +0000');
@@ -208,10 +228,17 @@ function rfc5322Date(at: Date): string {
  * and msmtp do: cron, scripts and `mail` pipe messages without them, and a smart host such as
  * Gmail or Microsoft 365 may refuse mail with none. Present ones are left as they are.
  */
-export function completedHeaders(raw: Buffer, from: string, at = new Date()): Buffer {
+export function completedHeaders(
+  raw: Buffer,
+  from: string,
+  at = new Date(),
+  fullName: string | null = null,
+): Buffer {
   const present = new Set(readHeaderFields(raw).map((f) => f.name.toLowerCase()));
   const added: string[] = [];
-  if (!present.has('from') && from !== '') added.push(`From: ${from}`);
+  if (!present.has('from') && from !== '') {
+    added.push(fullName ? `From: ${displayName(fullName)} <${from}>` : `From: ${from}`);
+  }
   if (!present.has('date')) added.push(`Date: ${rfc5322Date(at)}`);
   if (!present.has('message-id')) {
     added.push(`Message-ID: <${at.getTime()}.${randomBytes(6).toString('hex')}@${localDomain()}>`);
@@ -270,7 +297,12 @@ export async function runSendmail(args: string[]): Promise<number> {
   )[0];
   const from = qualifiedSender(parsed.from ?? headerFrom ?? localUser());
   // a local submission: `To: root` in the header becomes root@<mailname>, as the envelope did
-  message = completedHeaders(qualifyHeaderAddresses(message, localDomain()), from);
+  message = completedHeaders(
+    qualifyHeaderAddresses(message, localDomain()),
+    from,
+    new Date(),
+    parsed.fullName,
+  );
   const transport = nodemailer.createTransport({
     host: parsed.smtp.host,
     port: parsed.smtp.port,

@@ -81,6 +81,44 @@ describe('relaydesk sendmail', () => {
     expect(second.raw).toContain('Message-ID: <own@example.test>');
   });
 
+  it('names the sender in the From it adds with -F, else $NAME, as Postfix sendmail does', async () => {
+    const subject = 'sendmail -F with a comma';
+    const named = await runCli(
+      ['sendmail', '-t', '-F', 'Backup, Nightly', '-f', 'cron@example.test'],
+      {
+        env: { ...env, NAME: 'not this one' },
+        input: message(subject, ['To: ops@example.test']),
+      },
+    );
+    expect(named.code, named.stderr).toBe(0);
+    // before: From: cron@example.test, the name given ignored
+    const first = await captured(subject);
+    expect(first.raw).toMatch(/^From: "Backup, Nightly" <cron@example\.test>\r$/m);
+    expect(first.detail.From).toMatchObject({
+      Name: 'Backup, Nightly',
+      Address: 'cron@example.test',
+    });
+
+    const fromEnv = 'sendmail with NAME set';
+    const result = await runCli(['sendmail', '-f', 'cron@example.test', 'ops@example.test'], {
+      env: { ...env, NAME: 'Sauvegarde Nuitée' },
+      input: message(fromEnv, []),
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const second = await captured(fromEnv);
+    expect(second.raw).toMatch(/^From: =\?UTF-8\?Q\?[^?]+\?= <cron@example\.test>\r$/m);
+    expect(second.detail.From).toMatchObject({ Name: 'Sauvegarde Nuitée' });
+
+    // a message with its own From keeps it
+    const own = 'sendmail -F with a From';
+    const kept = await runCli(['sendmail', '-t', '-F', 'Ignored'], {
+      env,
+      input: message(own, ['From: App <app@example.test>', 'To: ops@example.test']),
+    });
+    expect(kept.code, kept.stderr).toBe(0);
+    expect((await captured(own)).raw).not.toContain('Ignored');
+  });
+
   it('-t takes the recipients from To, Cc and Bcc and removes the Bcc header', async () => {
     const subject = 'sendmail -t with bcc';
     const result = await runCli(['sendmail', '-t'], {
