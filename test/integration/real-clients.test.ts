@@ -156,6 +156,43 @@ describe('raw SMTP', () => {
     });
   }
 
+  /** Sends a whole session at once, then shuts its sending side, as `nc -N` and scripts do. */
+  function halfClose(session: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(relay.smtp.port, '127.0.0.1');
+      let transcript = '';
+      socket.on('data', (data) => (transcript += String(data)));
+      socket.once('data', () => socket.end(session));
+      socket.on('close', () => resolve(transcript));
+      socket.on('error', reject);
+    });
+  }
+
+  it('answers every command of a session whose client shut its sending side after sending it', async () => {
+    const session = (subject: string, quit: boolean): string =>
+      [
+        'EHLO script.example',
+        'MAIL FROM:<cron@script.example>',
+        'RCPT TO:<ops@rcpt.example>',
+        'DATA',
+        `Subject: ${subject}`,
+        '',
+        'sent whole, then shutdown(SHUT_WR)',
+        '.',
+        ...(quit ? ['QUIT'] : []),
+        '',
+      ].join('\r\n');
+    // before: the replies stopped at 354; the message was stored, and the script, with no 250,
+    // reported a failure and sent it again
+    const transcript = await halfClose(session('half-closed with QUIT', true));
+    expect(transcript).toMatch(/\r\n354 [^\r]*\r\n250 [^\r]*queued as \S+\r\n221 /);
+    expect((await latest()).Subject).toBe('half-closed with QUIT');
+    // without QUIT the session ends once the last reply is out
+    const noQuit = await halfClose(session('half-closed without QUIT', false));
+    expect(noQuit).toMatch(/\r\n354 [^\r]*\r\n250 [^\r]*queued as \S+\r\n$/);
+    expect((await latest()).Subject).toBe('half-closed without QUIT');
+  });
+
   it('answers 552 5.3.4 to MAIL FROM with a SIZE over the limit', async () => {
     const transcript = await converse([
       'EHLO raw.example',

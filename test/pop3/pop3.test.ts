@@ -316,6 +316,39 @@ describe.skipIf(!python)('POP3 and a message that came without a final newline',
   });
 });
 
+describe.skipIf(!python)('POP3 and a client that shuts its sending side', () => {
+  it('answers a whole piped session, QUIT and its deletions included (printf … | nc -N)', async () => {
+    const relay = await startTestRelaydesk({ pop3: '127.0.0.1:0' });
+    try {
+      await send(relay, 'bob@a.example', 'Piped', 'read by a script');
+      const script = [
+        'import socket, json',
+        `s = socket.create_connection(('127.0.0.1', ${pop3Port(relay)}), timeout=20)`,
+        's.recv(1000)',
+        "s.sendall(b'USER ada\\r\\nPASS x\\r\\nLIST\\r\\nRETR 1\\r\\nDELE 1\\r\\nQUIT\\r\\n')",
+        's.shutdown(socket.SHUT_WR)',
+        "out = b''",
+        'while True:',
+        '    d = s.recv(65536)',
+        '    if not d: break',
+        '    out += d',
+        'print(json.dumps(out.decode()))',
+      ].join('\n');
+      const { stdout } = await run(python as string, ['-c', script]);
+      const transcript = JSON.parse(stdout) as string;
+      // before: the replies stopped wherever the client's FIN found them (often after PASS),
+      // while the deletion went ahead unconfirmed
+      expect(transcript).toContain('Subject: Piped');
+      expect(transcript).toMatch(
+        /\+OK message 1 deleted\r\n\+OK Relaydesk POP3 server signing off \(1 deleted\)\r\n$/,
+      );
+      expect((await relay.api<MessagesPage>('/api/v1/messages')).total).toBe(0);
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
+
 describe.skipIf(!python || !curl)('POP3 with SMTP users', () => {
   let relay: TestRelaydesk;
 

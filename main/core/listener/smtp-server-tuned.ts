@@ -14,7 +14,8 @@
 //   AUTH through in plaintext when STARTTLS is not offered. We hide AUTH on such sessions and
 //   answer `538 5.7.11` (RFC 4954 §6) to AUTH before TLS, whatever else is configured.
 // All of it is done on the connection object smtp-server creates, without forking the library.
-import type { Socket } from 'node:net';
+import { Socket } from 'node:net';
+import { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import { DataRateBudget } from './data-rate.js';
@@ -58,7 +59,14 @@ type Connection = SMTPConnection & { handler_AUTH: SMTPConnection['handler_AUTH'
  * that renames one must stop the start, not quietly lose the tuning.
  */
 function checkConnectionMethods(): void {
-  const methods = ['_parseAddressCommand', 'handler_AUTH', '_onCommand', '_setListeners', 'send'];
+  const methods = [
+    '_parseAddressCommand',
+    'handler_AUTH',
+    '_onCommand',
+    '_setListeners',
+    'send',
+    'upgrade',
+  ];
   const proto = SMTPConnection.prototype as unknown as Record<string, unknown>;
   const missing = methods.filter((name) => typeof proto[name] !== 'function');
   if (missing.length > 0) {
@@ -179,6 +187,43 @@ export class TunedSMTPServer extends SMTPServer {
       }
       authHandler(command, callback);
     };
+
+    // The client has sent all it will (see allowHalfOpen): our side ends once the parser has
+    // dispatched every command it sent, each after its reply, unless QUIT ended it first.
+    // Half open, in plain text: a client may shut its sending side once it has sent the whole
+    // session (`nc -N`, a script's shutdown(SHUT_WR)) and still read the replies. Node's default
+    // ended our side at the client's FIN, so the replies after 354 were lost while the message
+    // was stored. Under TLS (implicit, or from STARTTLS on) the default stays: the TLS socket
+    // ends itself at the client's end, and a raw socket kept half open beneath it would never
+    // close, nor give back its connection slot.
+    if (!(socket instanceof TLSSocket)) {
+      socket.allowHalfOpen = true;
+      const upgrade = connection.upgrade.bind(connection);
+      connection.upgrade = (callback, secureCallback) => {
+        socket.allowHalfOpen = false;
+        upgrade(callback, secureCallback);
+      };
+    }
+    // smtp-server writes a reply only while the socket is 'open', and a half-open one is
+    // 'writeOnly': it is open for what we write
+    const readyState = Object.getOwnPropertyDescriptor(Socket.prototype, 'readyState')?.get;
+    if (readyState) {
+      Object.defineProperty(socket, 'readyState', {
+        configurable: true,
+        get(): string {
+          const state = readyState.call(socket) as string;
+          return state === 'writeOnly' ? 'open' : state;
+        },
+      });
+    }
+    socket.once('end', () => {
+      const endOurSide = (): void => {
+        if (!socket.writableEnded && !socket.destroyed) socket.end();
+      };
+      const parser = connection._parser;
+      if (connection._socket !== socket || !parser || parser.writableFinished) endOurSide();
+      else parser.once('finish', endOurSide);
+    });
 
     // Mirrors SMTPConnection#init with our admission and delay in place of its checks.
     connection._setListeners(() => {

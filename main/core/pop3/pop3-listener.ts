@@ -157,7 +157,10 @@ export class Pop3Listener {
     // client's delayed ACK (some 40 ms a message: a mailbox of 1,000 took 45 s to download)
     const noDelay = true;
     if (pop3) {
-      const server = createServer({ noDelay }, (socket) => this.accept(socket, 'pop3', pop3));
+      // half open: a client's FIN ends its input, not our replies (pop3-session.ts)
+      const server = createServer({ noDelay, allowHalfOpen: true }, (socket) =>
+        this.accept(socket, 'pop3', pop3),
+      );
       this.servers.push(server);
       this.addresses.pop3 = await this.listen(server, '--pop3', pop3);
     }

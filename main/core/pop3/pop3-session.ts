@@ -68,6 +68,8 @@ export class Pop3Session {
   private unlock: (() => void) | null = null;
   /** In UPDATE: the lock is held until the deletions are done, even if the client goes. */
   private updating = false;
+  /** The client shut its sending side: the session ends once what it sent is answered. */
+  private inputEnded = false;
   private readonly onData = (chunk: Buffer): void => this.receive(chunk);
 
   constructor(
@@ -81,6 +83,9 @@ export class Pop3Session {
       this.end();
     });
     socket.on('data', this.onData);
+    // a piped session (`printf … | nc -N`) sends everything, then shuts its sending side; the
+    // listener keeps ours open (allowHalfOpen) so each reply, QUIT's among them, still goes out
+    socket.on('end', () => this.inputDone());
     socket.on('error', () => this.end());
     // a client gone without QUIT (or a stop) must not keep its maildrop locked
     socket.on('close', () => this.end());
@@ -148,7 +153,17 @@ export class Pop3Session {
       this.end();
     } finally {
       this.working = false;
+      this.endIfAnswered();
     }
+  }
+
+  private inputDone(): void {
+    this.inputEnded = true;
+    if (!this.working) this.endIfAnswered();
+  }
+
+  private endIfAnswered(): void {
+    if (this.inputEnded && this.lines.length === 0) this.end();
   }
 
   private async command(line: string): Promise<void> {
