@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessagesPage, MessageSummary } from './api/contract';
+import type { EventStreamState } from './api/renderer-api';
 import { commandFor, isTabCommand, tabCommands } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
 import { Sidebar, mailboxLabel, quarantineMailbox, type Place } from './layout/Sidebar';
@@ -155,8 +156,19 @@ function isTextField(target: EventTarget | null): boolean {
  * What the reading pane says with no message open. With nothing listed it says why, since
  * "Nothing to read yet" under a search that matched nothing read as if the mailbox were empty.
  */
-function readingNotice(list: MessageWindow, query: string, mailbox: string | null): string {
-  if (list.error) return 'Nothing to read: this search cannot be run.';
+function readingNotice(
+  list: MessageWindow,
+  query: string,
+  mailbox: string | null,
+  streamState: EventStreamState,
+): string {
+  // a list that failed while Relaydesk is away failed for that, not for its search: "this
+  // search cannot be run" showed with no search typed after a kill -9
+  if (list.error && streamState === 'reconnecting') {
+    return 'Nothing to read while Relaydesk is not answering: the list comes back when it does.';
+  }
+  if (list.error && query !== '') return 'Nothing to read: this search cannot be run.';
+  if (list.error) return 'Nothing to read: the list could not be loaded (its notice says why).';
   if (!list.ready || list.total > 0) return 'Select a message to read it.';
   if (query !== '') return 'No message matches this search: clear it to read the rest.';
   if (mailbox !== null) return 'This mailbox is empty.';
@@ -865,7 +877,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     />
                   ) : (
                     <p className="view-notice" data-testid="reading-notice">
-                      {readingNotice(list, query, mailbox)}
+                      {readingNotice(list, query, mailbox, streamState)}
                     </p>
                   )}
                 </section>

@@ -112,4 +112,26 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     await eventually(() => notice.innerText()).toBe('Select a message to read it.');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('says in the reading pane that Relaydesk is not answering, not that a search failed', async () => {
+    // as after a kill -9: the list's fetch and the event stream both find nobody
+    const away = await gui.browser.newPage();
+    try {
+      await away.routeWebSocket(/\/api\/events\b/, (socket) => socket.close());
+      await away.route(/\/api\/v1\/messages\b/, (route) => route.abort('connectionrefused'));
+      await away.goto(gui.relaydesk.url);
+      await away.getByTestId('list-error').waitFor();
+      await away.locator('[data-testid="stream-state"][data-state="reconnecting"]').waitFor();
+      // it said "Nothing to read: this search cannot be run.", with no search typed
+      await eventually(() => away.getByTestId('reading-notice').innerText()).toBe(
+        'Nothing to read while Relaydesk is not answering: the list comes back when it does.',
+      );
+      for (const scheme of ['light', 'dark'] as const) {
+        await away.emulateMedia({ colorScheme: scheme });
+        await away.screenshot({ path: join(screenshots, `relaydesk-away-${scheme}.png`) });
+      }
+    } finally {
+      await away.close();
+    }
+  });
 });
