@@ -113,6 +113,44 @@ describe.skipIf(!chromiumPath)('the developer audit findings in Chromium', () =>
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('loads the open message again once Relaydesk is back, as its error promised', async () => {
+    await gui.send({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject: 'Opened at a crash',
+    });
+    const crash = await gui.browser.newPage();
+    try {
+      // Relaydesk away and back, as a kill -9 and a restart make it: the event stream and the
+      // message's answers are refused while `away`
+      let away = false;
+      const streams: Array<{ close(): Promise<void> }> = [];
+      await crash.routeWebSocket(/\/api\/events\b/, (socket) => {
+        if (away) return void socket.close();
+        socket.connectToServer();
+        streams.push(socket);
+      });
+      await crash.route(/\/api\/v1\/message\//, (route) =>
+        away ? route.abort('connectionrefused') : route.continue(),
+      );
+      await crash.goto(gui.relaydesk.url);
+      await crash.locator('[data-testid="stream-state"][data-state="open"]').waitFor();
+      away = true;
+      await Promise.all(streams.map((socket) => socket.close()));
+      await crash.getByTestId('message-row').filter({ hasText: 'Opened at a crash' }).click();
+      await eventually(() => crash.getByRole('article').first().innerText()).toContain(
+        'Relaydesk did not answer',
+      );
+      away = false;
+      // before: the error stayed until another message was clicked
+      await eventually(() => crash.getByTestId('message-subject').innerText(), 20_000).toBe(
+        'Opened at a crash',
+      );
+    } finally {
+      await crash.close();
+    }
+  });
+
   it('says in the reading pane that Relaydesk is not answering, not that a search failed', async () => {
     // as after a kill -9: the list's fetch and the event stream both find nobody
     const away = await gui.browser.newPage();
