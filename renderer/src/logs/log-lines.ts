@@ -43,18 +43,33 @@ export function joinHistory(
   };
 }
 
+/** What a line says and when: the same across a restart, which numbers the lines anew. */
+function logContent(entry: LogEntry): string {
+  return `${entry.at} ${entry.kind} ${entry.line}`;
+}
+
 /**
  * The view's lines with a history read again (after the live feed was down): the lines it has,
  * and those of the history it lacks, in time order; `known` takes the history's identities, as
  * joinHistory's does.
+ *
+ * Matched by what they say, not by number: the feed may have been down for a restart, and the
+ * new process numbers the lines it reads back from the files anew (a kind at a time), so every
+ * line from before it was shown twice. Each line of the view stands for one of the history's,
+ * so two equal lines in one millisecond are still two.
  */
 export function refillHistory(
   lines: LogEntry[],
   history: LogEntry[][],
   known: Set<string>,
 ): LogEntry[] {
-  const have = new Set(lines.map(logIdentity));
-  const missing = history.flat().filter((entry) => !have.has(logIdentity(entry)));
+  const have = new Map<string, number>();
+  for (const entry of lines) have.set(logContent(entry), (have.get(logContent(entry)) ?? 0) + 1);
+  const missing = history.flat().filter((entry) => {
+    const left = have.get(logContent(entry)) ?? 0;
+    if (left > 0) have.set(logContent(entry), left - 1);
+    return left === 0;
+  });
   for (const entry of history.flat()) known.add(logIdentity(entry));
   return missing.length === 0 ? lines : mergeLogs(lines, missing);
 }
