@@ -197,6 +197,21 @@ describe('the mailhog client', () => {
     expect(((await api.messages()) as unknown as MailhogPage).total).toBe(0);
   });
 
+  it('is told why releaseMessage is not served, and nothing is sent', async () => {
+    const api = mailhog({ host: '127.0.0.1', port: relay.http.port, basePath: '/mailhog/api' });
+    await api.deleteAll();
+    await sendSample(relay, 'Release me');
+    const [message] = ((await api.messages()) as unknown as MailhogPage).items;
+    // the client resolves with the answer's JSON (it has no status to look at)
+    const answer = (await api.releaseMessage(message?.ID as string, {
+      Host: '127.0.0.1',
+      Port: String(relay.smtp.port),
+      Email: 'elsewhere@rcpt.example',
+    })) as unknown as { error: string };
+    expect(answer.error).toContain('a server named in the request is never used');
+    expect(((await api.messages()) as unknown as MailhogPage).total).toBe(1);
+  });
+
   it('pages as MailHog does: limit=1000 is taken (as at most 250), unusable values are the defaults', async () => {
     const api = mailhog({ host: '127.0.0.1', port: relay.http.port, basePath: '/mailhog/api' });
     await api.deleteAll();
