@@ -204,9 +204,9 @@ describe('the mailhog client', () => {
     const [message] = ((await api.messages()) as unknown as MailhogPage).items;
     // the client resolves with the answer's JSON (it has no status to look at)
     const answer = (await api.releaseMessage(message?.ID as string, {
-      Host: '127.0.0.1',
-      Port: String(relay.smtp.port),
-      Email: 'elsewhere@rcpt.example',
+      host: '127.0.0.1',
+      port: String(relay.smtp.port),
+      email: 'elsewhere@rcpt.example',
     })) as unknown as { error: string };
     expect(answer.error).toContain('a server named in the request is never used');
     expect(((await api.messages()) as unknown as MailhogPage).total).toBe(1);
