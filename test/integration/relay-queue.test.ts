@@ -742,6 +742,23 @@ describe('actions by hand', () => {
     expect(server.messages).toHaveLength(2);
   });
 
+  it("answers Mailpit's release to an upstream that is down with why, and that the mail waits", async () => {
+    const port = await closedPort();
+    const relay = await relaydesk({
+      mode: 'capture',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    const id = await send(relay, ['bob@rcpt.example'], 'captured');
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    await expect(client.releaseMessage(id, { To: ['qa@rcpt.example'] })).rejects.toThrow(
+      /SMTP error: qa@rcpt\.example: .*refused.* \(deferred: it goes when the upstream answers again\)$/,
+    );
+    // the failure paused relaying: the next release hears it at once
+    await expect(client.releaseMessage(id, { To: ['qb@rcpt.example'] })).rejects.toThrow(
+      /SMTP error: relaying is paused \(.*refused.*\); the message waits in the queue and goes when the pause ends$/,
+    );
+  });
+
   it('refuses to resend or release to what is not a whole address, and sends nothing', async () => {
     // a smart host would take RCPT TO:<bob> and deliver it to bob at its own domain
     const server = await upstream();

@@ -74,7 +74,13 @@ export const releaseWaitMs = 30_000;
 /** How a release by Mailpit's route ended for the recipients it was released to. */
 export interface ReleaseOutcome {
   /** Those the attempt did not send (bounced, or deferred to try again), with the reply. */
-  refused: Array<{ address: string; state: RecipientState; reply: string }>;
+  refused: Array<{
+    address: string;
+    state: RecipientState;
+    reply: string;
+    /** Deferred because the upstream failed as a whole: it goes when the upstream answers. */
+    waitsForUpstream: boolean;
+  }>;
   /** Why the queue is paused when it held the release back (it goes when the pause ends). */
   paused: string | null;
   /** The wait ran out with these still waiting for their attempt (they go on in the queue). */
@@ -259,7 +265,12 @@ export function queueMethods({
         }
         const refused = released
           .filter((r) => r.state !== 'relayed')
-          .map((r) => ({ address: r.address, state: r.state, reply: replyLine(r) }));
+          .map((r) => ({
+            address: r.address,
+            state: r.state,
+            reply: replyLine(r),
+            waitsForUpstream: waitsForUpstream(r),
+          }));
         return { refused, paused: null, waiting: [] };
       };
       const ended = outcome();

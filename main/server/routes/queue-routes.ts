@@ -156,10 +156,13 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
         );
       }
       if (outcome.refused.length > 0) {
-        const refusals = outcome.refused.map(
-          (r) =>
-            `${r.address}: ${r.reply}${r.state === 'deferred' ? ' (deferred: the queue tries again at its retry time)' : ` (${r.state})`}`,
-        );
+        const why = (r: (typeof outcome.refused)[number]): string => {
+          if (r.state !== 'deferred') return r.state;
+          return r.waitsForUpstream
+            ? 'deferred: it goes when the upstream answers again'
+            : 'deferred: the queue tries again at its retry time';
+        };
+        const refusals = outcome.refused.map((r) => `${r.address}: ${r.reply} (${why(r)})`);
         throw new BadRequestError(`SMTP error: ${refusals.join('; ')}`);
       }
       return reply.type('text/plain').send('ok');
