@@ -110,7 +110,8 @@ describe('PUT /api/v1/messages', () => {
     await relay.fetch(`/api/v1/message/${textId}`); // opened: read
     const before = await unread();
     // `curl -X PUT …/api/v1/messages`, and the same with curl's -H for JSON
-    for (const headers of [{}, { 'content-type': 'application/json' }]) {
+    const asSent: Array<Record<string, string>> = [{}, { 'content-type': 'application/json' }];
+    for (const headers of asSent) {
       const res = await rawRequest('/api/v1/messages', 'PUT', headers);
       expect(res.status).toBe(400);
       expect(res.body).toMatch(/^body: missing; give \{"Read": true\}/);
