@@ -724,6 +724,14 @@ describe('actions by hand', () => {
     // released to the same address again: the answer waits for this release, not the last one
     expect(await client.releaseMessage(id, { To: ['qa@rcpt.example'] })).toBe('ok');
     expect(server.messages).toHaveLength(2);
+    // with no body, to the recipients it was captured for, as a resend picks them
+    const bodyless = await relay.fetch(`/api/v1/message/${id}/release`, { method: 'POST' });
+    expect([bodyless.status, await bodyless.text()]).toEqual([200, 'ok']);
+    expect(server.messages.map((m) => m.rcptTo)).toEqual([
+      ['qa@rcpt.example'],
+      ['qa@rcpt.example'],
+      ['bob@rcpt.example'],
+    ]);
 
     await expect(client.releaseMessage(id, { To: ['gone@rcpt.example'] })).rejects.toThrow(
       '400 Bad Request at POST ' +
@@ -739,7 +747,7 @@ describe('actions by hand', () => {
     await expect(client.releaseMessage(id, { To: ['later@rcpt.example'] })).rejects.toThrow(
       'SMTP error: relaying is paused (paused by hand); the message waits in the queue and goes when the pause ends',
     );
-    expect(server.messages).toHaveLength(2);
+    expect(server.messages).toHaveLength(3);
   });
 
   it("answers Mailpit's release to an upstream that is down with why, and that the mail waits", async () => {

@@ -18,7 +18,7 @@ import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
-import { resendAddresses } from '../queue/resend.js';
+import { resendAddresses, resendTargets } from '../queue/resend.js';
 import { rateLimitedView } from './rate-limited.js';
 import {
   hasDeliveryWork,
@@ -233,15 +233,17 @@ export function queueMethods({
      */
     async releaseMessage(
       id: string,
-      to: string[],
+      to: string[] | null,
       timeoutMs = releaseWaitMs,
       signal?: AbortSignal,
     ): Promise<ReleaseOutcome> {
-      const addresses = resendAddresses(to);
+      // without `to`, to the recipients a resend picks (its own, for captured mail)
+      const addresses = to && to.length > 0 ? resendAddresses(to) : null;
       const [known] = store.knownIds([id]) as [string];
+      const targets = addresses ?? resendTargets(store.record(known), null);
       const releasedAt = now();
       await queue.resend(known, addresses);
-      const wanted = new Set(addresses.map((a) => a.toLowerCase()));
+      const wanted = new Set(targets.map((a) => a.toLowerCase()));
       // a recipient released before keeps its old state until the resend reaches what we read:
       // only a state reached since this release is its answer
       const since = (r: RecipientDelivery): boolean =>

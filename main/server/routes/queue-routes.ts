@@ -146,7 +146,7 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       reply.raw.on('close', () => abort.abort());
       const outcome = await service.releaseMessage(
         req.params.id,
-        req.body?.To ?? [],
+        req.body?.To ?? null,
         undefined,
         abort.signal,
       );
