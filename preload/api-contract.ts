@@ -190,6 +190,11 @@ export interface MessagesPage {
 
 export interface RelaydeskInfo {
   Version: string;
+  /**
+   * Mailpit's newest release as its update check found it; Relaydesk checks for none, so always
+   * `disabled`, as Mailpit answers with --disable-version-check (its clients type it a string).
+   */
+  LatestVersion: 'disabled';
   Database: string;
   DatabaseSize: number;
   Messages: number;

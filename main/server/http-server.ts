@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import Fastify, { errorCodes, type FastifyInstance } from 'fastify';
+import Fastify, { errorCodes, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { firstListPagePath } from '../../preload/api-methods.js';
 import { relaydeskVersion, type RelayService } from '../core/relay-service.js';
 import { registerIconRoutes, rendererIcon } from './app-icon.js';
@@ -85,16 +85,28 @@ export async function createHttpServer(
   // browser preflights any cross-origin PUT/DELETE, and the origin guard refuses them anyway.
   // POST stays strict, since a cross-site form can POST text/plain with no preflight.
   const bodyAsJson = (method: string): boolean => method === 'PUT' || method === 'DELETE';
+  // A request no route takes is answered 404 with the route to use instead (other-tool-routes.ts),
+  // whatever its body: MailHog's client POSTs its release JSON with no Content-Type at all, and
+  // was told to change the Content-Type of a route that does not exist here.
+  const unrouted = (req: FastifyRequest, done: (err: Error | null, body?: unknown) => void) => {
+    if (!req.is404) return false;
+    done(null, undefined);
+    return true;
+  };
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) =>
-    jsonParser(body, done),
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) =>
+    unrouted(req, done) ? undefined : jsonParser(body, done),
   );
   // an Outlook .msg for Analyze: not a type a cross-site form can send, so a page cannot POST it
   // without a preflight, which the origin guard refuses
   app.addContentTypeParser(
     ['text/plain', 'message/rfc822', 'application/vnd.ms-outlook'],
     { parseAs: 'buffer' },
-    (req, body, done) => (bodyAsJson(req.method) ? jsonParser(body, done) : done(null, body)),
+    (req, body, done) => {
+      if (unrouted(req, done)) return;
+      if (bodyAsJson(req.method)) jsonParser(body, done);
+      else done(null, body);
+    },
   );
   // curl's -d and --data-binary say form-urlencoded unless told otherwise: name what to send
   const unreadableBody = (type: string | undefined, method: string, url: string): Error => {
@@ -106,11 +118,11 @@ export async function createHttpServer(
       '--data-binary @headers.txt).';
     return error;
   };
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) =>
-    bodyAsJson(req.method)
-      ? jsonParser(body, done)
-      : done(unreadableBody(req.headers['content-type'], req.method, req.url), undefined),
-  );
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (req, body, done) => {
+    if (unrouted(req, done)) return;
+    if (bodyAsJson(req.method)) jsonParser(body, done);
+    else done(unreadableBody(req.headers['content-type'], req.method, req.url), undefined);
+  });
 
   app.addHook('onRequest', guardRequestOrigin(service.settings.http, service.settings.apiCors));
   const uiPassword = service.settings.uiPasswordFile;

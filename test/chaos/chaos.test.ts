@@ -98,6 +98,18 @@ describe('chaos', () => {
     expect(list.total).toBe(delivered);
   });
 
+  it('refuses a PUT with no body, as Mailpit, and keeps the triggers set', async () => {
+    relay = await startTestRelaydesk({ chaosTriggers: 'Sender:451:50' });
+    // `curl -X PUT …/api/v1/chaos`
+    const res = await relay.fetch('/api/v1/chaos', { method: 'PUT' });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toMatch(/^body: missing; .*nothing was changed$/);
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    expect((await client.getChaosTriggers()).Sender).toEqual({ ErrorCode: 451, Probability: 50 });
+    // the client's reset sends {}, which still resets
+    expect((await client.setChaosTriggers()).Sender).toEqual({ ErrorCode: 451, Probability: 0 });
+  });
+
   it('refuses bad triggers, naming the field and the fix', async () => {
     relay = await startTestRelaydesk({ enableChaos: true });
     const res = await relay.fetch('/api/v1/chaos', {

@@ -85,6 +85,8 @@ describe('the mailpit-api client', () => {
 
     const info = await client.getInfo();
     expect(info.Messages).toBe(1);
+    // a string, as the client types it (Mailpit's answer with its update check turned off)
+    expect(info.LatestVersion).toBe('disabled');
     expect(await client.deleteMessages()).toBe('ok');
     expect((await client.listMessages()).total).toBe(0);
   });
@@ -195,6 +197,21 @@ describe('the mailhog client', () => {
     expect(((await api.messages()) as unknown as MailhogPage).total).toBe(1);
     await api.deleteAll();
     expect(((await api.messages()) as unknown as MailhogPage).total).toBe(0);
+  });
+
+  it('is told why releaseMessage is not served, and nothing is sent', async () => {
+    const api = mailhog({ host: '127.0.0.1', port: relay.http.port, basePath: '/mailhog/api' });
+    await api.deleteAll();
+    await sendSample(relay, 'Release me');
+    const [message] = ((await api.messages()) as unknown as MailhogPage).items;
+    // the client resolves with the answer's JSON (it has no status to look at)
+    const answer = (await api.releaseMessage(message?.ID as string, {
+      host: '127.0.0.1',
+      port: String(relay.smtp.port),
+      email: 'elsewhere@rcpt.example',
+    })) as unknown as { error: string };
+    expect(answer.error).toContain('a server named in the request is never used');
+    expect(((await api.messages()) as unknown as MailhogPage).total).toBe(1);
   });
 
   it('pages as MailHog does: limit=1000 is taken (as at most 250), unusable values are the defaults', async () => {

@@ -104,6 +104,23 @@ describe('PUT /api/v1/messages', () => {
     expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(await res.text()).toBe('You may specify either IDs or a search query, not both');
   });
+
+  it('refuses a request with no body, as Mailpit, and changes no read flag', async () => {
+    const unread = async () => (await relay.api<MessagesPage>('/api/v1/messages')).unread;
+    await relay.fetch(`/api/v1/message/${textId}`); // opened: read
+    const before = await unread();
+    // `curl -X PUT …/api/v1/messages`, and the same with curl's -H for JSON
+    const asSent: Array<Record<string, string>> = [{}, { 'content-type': 'application/json' }];
+    for (const headers of asSent) {
+      const res = await rawRequest('/api/v1/messages', 'PUT', headers);
+      expect(res.status).toBe(400);
+      expect(res.body).toMatch(/^body: missing; give \{"Read": true\}/);
+    }
+    expect(await unread()).toBe(before);
+    // a body without IDs or Search is still "all of them", as Mailpit reads it
+    const all = await rawRequest('/api/v1/messages', 'PUT', {}, '{"Read": true}');
+    expect([all.status, all.body, await unread()]).toEqual([200, 'ok', 0]);
+  });
 });
 
 describe('GET /api/v1/message/{ID}/raw?dl=1', () => {

@@ -62,6 +62,28 @@ it.each([
   expect(await notFound(method, path)).toContain(hint);
 });
 
+it.each([
+  // MailHog's npm client writes its release JSON with no Content-Type header at all
+  ['no Content-Type', undefined],
+  // curl -d
+  ['a form', 'application/x-www-form-urlencoded'],
+  ['JSON that is not', 'application/json'],
+])('the hint is not hidden by a body the route would have taken (%s)', async (_what, type) => {
+  const path = `/api/v1/messages/${id}/release`;
+  const res = await relay.fetch(path, {
+    method: 'POST',
+    headers: type ? { 'content-type': type } : {},
+    // a byte array: fetch adds no Content-Type of its own
+    body: new TextEncoder().encode(
+      '{"Host": "smtp.example.com", "Port": "25", "Email": "qa@example.com"',
+    ),
+  });
+  expect(res.status).toBe(404);
+  expect(((await res.json()) as { error: string }).error).toContain(
+    "MailHog's route for releasing a message to an SMTP server named in the request",
+  );
+});
+
 it('a route a hint names answers for a real message, as the hint says to call it', async () => {
   const text = async (path: string) => {
     const res = await relay.fetch(path);

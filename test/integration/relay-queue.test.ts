@@ -2,6 +2,7 @@
 // partial failures, actions by hand, and lifetime expiry on an injected clock.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MailpitClient } from 'mailpit-api';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { keptBytesAtMost } from '../../main/core/queue/arrival-bytes.js';
@@ -701,6 +702,69 @@ describe('actions by hand', () => {
     ]);
     expect(server.messages[1]?.rcptTo.sort()).toEqual(['carol@rcpt.example', 'dan@rcpt.example']);
     expect(server.messages[1]?.raw.toString()).toContain('Subject: captured two');
+  });
+
+  it("answers Mailpit's release once the upstream took the message, or with its refusal", async () => {
+    const server = await upstream({
+      tls: 'none',
+      failures: {
+        rcpt: {
+          'gone@rcpt.example': { code: 550, text: '5.1.1 Unknown user' },
+          'busy@rcpt.example': { code: 451, text: '4.3.2 Try again later' },
+        },
+      },
+    });
+    const relay = await relaydesk({ mode: 'capture', relay: relaySettings(server) });
+    const id = await send(relay, ['bob@rcpt.example'], 'captured');
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+
+    expect(await client.releaseMessage(id, { To: ['qa@rcpt.example'] })).toBe('ok');
+    // as with Mailpit, which relays before it answers: the receiving side has it already
+    expect(server.messages.map((m) => m.rcptTo)).toEqual([['qa@rcpt.example']]);
+    // released to the same address again: the answer waits for this release, not the last one
+    expect(await client.releaseMessage(id, { To: ['qa@rcpt.example'] })).toBe('ok');
+    expect(server.messages).toHaveLength(2);
+    // with no body, to the recipients it was captured for, as a resend picks them
+    const bodyless = await relay.fetch(`/api/v1/message/${id}/release`, { method: 'POST' });
+    expect([bodyless.status, await bodyless.text()]).toEqual([200, 'ok']);
+    expect(server.messages.map((m) => m.rcptTo)).toEqual([
+      ['qa@rcpt.example'],
+      ['qa@rcpt.example'],
+      ['bob@rcpt.example'],
+    ]);
+
+    await expect(client.releaseMessage(id, { To: ['gone@rcpt.example'] })).rejects.toThrow(
+      '400 Bad Request at POST ' +
+        `http://127.0.0.1:${relay.http.port}/api/v1/message/${id}/release: ` +
+        'SMTP error: gone@rcpt.example: 550 5.1.1 Unknown user (bounced)',
+    );
+    await expect(client.releaseMessage(id, { To: ['busy@rcpt.example'] })).rejects.toThrow(
+      'SMTP error: busy@rcpt.example: 451 4.3.2 Try again later (deferred: the queue tries again at its retry time)',
+    );
+
+    // held back by a pause: said at once, not after a wait
+    await relay.fetch('/api/v1/relay/pause', { method: 'POST' });
+    await expect(client.releaseMessage(id, { To: ['later@rcpt.example'] })).rejects.toThrow(
+      'SMTP error: relaying is paused (paused by hand); the message waits in the queue and goes when the pause ends',
+    );
+    expect(server.messages).toHaveLength(3);
+  });
+
+  it("answers Mailpit's release to an upstream that is down with why, and that the mail waits", async () => {
+    const port = await closedPort();
+    const relay = await relaydesk({
+      mode: 'capture',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    const id = await send(relay, ['bob@rcpt.example'], 'captured');
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    await expect(client.releaseMessage(id, { To: ['qa@rcpt.example'] })).rejects.toThrow(
+      /SMTP error: qa@rcpt\.example: .*refused.* \(deferred: it goes when the upstream answers again\)$/,
+    );
+    // the failure paused relaying: the next release hears it at once
+    await expect(client.releaseMessage(id, { To: ['qb@rcpt.example'] })).rejects.toThrow(
+      /SMTP error: relaying is paused \(.*refused.*\); the message waits in the queue and goes when the pause ends$/,
+    );
   });
 
   it('refuses to resend or release to what is not a whole address, and sends nothing', async () => {

@@ -29,6 +29,15 @@ export function resendAddresses(to: string[]): string[] {
   return addresses;
 }
 
+/** The addresses a resend goes to: `to`, else as the comment at the top says. */
+export function resendTargets(record: MessageRecord, to: string[] | null): string[] {
+  const list = deliveryOrCaptured(record);
+  const failed = list.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state));
+  return (to ?? (failed.length > 0 ? failed : list.filter((r) => r.state === 'captured'))).map(
+    (r) => (typeof r === 'string' ? r : r.address),
+  );
+}
+
 export function resentDelivery(
   record: MessageRecord,
   to: string[] | null,
@@ -36,10 +45,7 @@ export function resentDelivery(
   policy: RetrySchedule,
 ): RecipientDelivery[] {
   const list = deliveryOrCaptured(record);
-  const failed = list.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state));
-  const targets = (
-    to ?? (failed.length > 0 ? failed : list.filter((r) => r.state === 'captured'))
-  ).map((r) => (typeof r === 'string' ? r : r.address));
+  const targets = resendTargets(record, to);
   if (targets.length === 0) {
     throw new QueueError(
       `message ${record.id} has no bounced, expired, cancelled or captured recipient; give "To" to resend it to other addresses`,

@@ -18,7 +18,7 @@ import { heldInQuarantineQuery, isHeldInQuarantine } from '../filter/quarantine-
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { handActionRefusal } from '../queue/hand-action-refusal.js';
 import { QueueError } from '../queue/queue-error.js';
-import { resendAddresses } from '../queue/resend.js';
+import { resendAddresses, resendTargets } from '../queue/resend.js';
 import { rateLimitedView } from './rate-limited.js';
 import {
   hasDeliveryWork,
@@ -65,6 +65,32 @@ function sameUpstream(a: unknown, b: unknown): boolean {
   return isDeepStrictEqual(plain(a), plain(b));
 }
 
+/** The longest Mailpit's release waits for the upstream's answer before it answers anyway. */
+export const releaseWaitMs = 30_000;
+
+/** How a release by Mailpit's route ended for the recipients it was released to. */
+export interface ReleaseOutcome {
+  /** Those the attempt did not send (bounced, or deferred to try again), with the reply. */
+  refused: Array<{
+    address: string;
+    state: RecipientState;
+    reply: string;
+    /** Deferred because the upstream failed as a whole: it goes when the upstream answers. */
+    waitsForUpstream: boolean;
+  }>;
+  /** Why the queue is paused when it held the release back (it goes when the pause ends). */
+  paused: string | null;
+  /** The wait ran out with these still waiting for their attempt (they go on in the queue). */
+  waiting: string[];
+}
+
+/** `550 5.1.1 Unknown user`, or the reason a reply without a code gives (connection refused). */
+function replyLine(r: RecipientDelivery): string {
+  const reply = r.attempts.at(-1)?.reply;
+  if (!reply) return r.history.at(-1)?.reason ?? r.state;
+  return [reply.code, reply.enhanced, reply.text].filter((part) => part !== null).join(' ');
+}
+
 export function queueMethods({
   settings,
   store,
@@ -72,6 +98,8 @@ export function queueMethods({
   saved,
   passwordFile,
   senders,
+  events,
+  now,
 }: ServiceParts) {
   const upstreamState = (): QueueView['upstream'] => ({
     configured: settings.relay !== null,
@@ -191,6 +219,93 @@ export function queueMethods({
       const known = store.knownIds(ids);
       for (const id of known) await queue.resend(id, addresses);
       return { IDs: known };
+    },
+
+    /**
+     * Mailpit's release: resends the message to `to` through the upstream and resolves once each
+     * of those recipients' attempt has ended. Mailpit relays inline and answers `ok` only when the
+     * upstream took the message, so a test checks the receiving side right after; answering when
+     * it was only queued made that check race the queue. Mail that cannot go now (a pause, the
+     * wait running out) stays queued and says so; the queue still retries a deferral.
+     */
+    async releaseMessage(
+      id: string,
+      to: string[] | null,
+      timeoutMs = releaseWaitMs,
+      signal?: AbortSignal,
+    ): Promise<ReleaseOutcome> {
+      // without `to`, to the recipients a resend picks (its own, for captured mail)
+      const addresses = to && to.length > 0 ? resendAddresses(to) : null;
+      const [known] = store.knownIds([id]) as [string];
+      const targets = addresses ?? resendTargets(store.record(known), null);
+      const releasedAt = now();
+      await queue.resend(known, addresses);
+      const wanted = new Set(targets.map((a) => a.toLowerCase()));
+      // a recipient released before keeps its old state until the resend reaches what we read:
+      // only a state reached since this release is its answer
+      const since = (r: RecipientDelivery): boolean =>
+        Date.parse(r.history.at(-1)?.at ?? '') >= releasedAt;
+      const outcome = (): ReleaseOutcome | null => {
+        let record: MessageRecord;
+        try {
+          record = store.record(known);
+        } catch {
+          // deleted meanwhile: nothing is left to wait for
+          return { refused: [], paused: null, waiting: [] };
+        }
+        const released = (record.delivery ?? []).filter((r) => wanted.has(r.address.toLowerCase()));
+        const waiting = released.filter(
+          (r) => r.state === 'pending' || r.state === 'sending' || !since(r),
+        );
+        if (waiting.length > 0 || released.length < wanted.size) {
+          const pause = queue.paused;
+          if (!pause) return null;
+          return { refused: [], paused: pause.reason, waiting: waiting.map((r) => r.address) };
+        }
+        const refused = released
+          .filter((r) => r.state !== 'relayed')
+          .map((r) => ({
+            address: r.address,
+            state: r.state,
+            reply: replyLine(r),
+            waitsForUpstream: waitsForUpstream(r),
+          }));
+        return { refused, paused: null, waiting: [] };
+      };
+      const ended = outcome();
+      if (ended) return ended;
+      return new Promise((resolve) => {
+        const check = (): void => {
+          const ended = outcome();
+          if (ended) finish(ended);
+        };
+        const finish = (ended: ReleaseOutcome): void => {
+          clearTimeout(timer);
+          clearInterval(poll);
+          events.off('event', check);
+          signal?.removeEventListener('abort', stillWaiting);
+          resolve(ended);
+        };
+        const stillWaiting = (): void => {
+          const ended = outcome();
+          const record = store.index.get(known);
+          finish(
+            ended ?? {
+              refused: [],
+              paused: null,
+              waiting: (record?.delivery ?? [])
+                .filter((r) => wanted.has(r.address.toLowerCase()) && !isFinal(r.state))
+                .map((r) => r.address),
+            },
+          );
+        };
+        const timer = setTimeout(stillWaiting, timeoutMs);
+        // a delivery's state changes come as `update` events; the poll covers one told otherwise
+        const poll = setInterval(check, 250);
+        events.on('event', check);
+        // the client hung up (or the server is stopping): stop waiting for it
+        signal?.addEventListener('abort', stillWaiting);
+      });
     },
 
     async cancelMessages(ids: string[]): Promise<QueueActionResult> {

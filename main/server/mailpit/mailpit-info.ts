@@ -17,6 +17,7 @@ export function toMailpitInfo(figures: RuntimeFigures): RelaydeskInfo {
   const { listeners, security } = figures;
   return {
     Version: figures.version,
+    LatestVersion: 'disabled',
     Database: figures.dataDir,
     DatabaseSize: figures.spoolBytes,
     Messages: figures.messages,

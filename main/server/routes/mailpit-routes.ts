@@ -125,6 +125,13 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       },
     },
     async (req, reply) => {
+      // Mailpit refuses a PUT with no body at all (400 `EOF`) and changes nothing; read as `{}`,
+      // a bare `curl -X PUT …/api/v1/messages` marked every message unread. `{}` still does.
+      if (req.body === undefined) {
+        throw new BadRequestError(
+          'body: missing; give {"Read": true} or {"Read": false}, with "IDs" or "Search" to choose the messages (none: all of them); nothing was changed',
+        );
+      }
       const body = req.body ?? {};
       if (body.IDs && body.IDs.length > 0 && body.Search && body.Search.trim() !== '')
         throw new BadRequestError('You may specify either IDs or a search query, not both');

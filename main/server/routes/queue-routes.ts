@@ -8,7 +8,7 @@ import { toDeliveryAnswer } from '../delivery-answer.js';
 import { toQueueView } from '../mailpit/mailpit-shapes.js';
 import { recipientStates } from '../../../preload/api-methods.js';
 import { deliveryResponse } from './delivery-schema.js';
-import { mailpitTextErrors } from '../http-errors.js';
+import { BadRequestError, mailpitTextErrors } from '../http-errors.js';
 
 const idsBody = {
   type: 'object',
@@ -129,7 +129,8 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       errorHandler: mailpitTextErrors,
       schema: {
         tags: ['Mailpit'],
-        summary: "Mailpit's release: send the message on through the upstream, to `To`",
+        summary:
+          "Mailpit's release: send the message on through the upstream, to `To`; answers `ok` once the upstream took it (after 30 s still waiting: `ok`, it stays queued), 400 `SMTP error: …` with the upstream's refusal or the pause that holds it (a deferral is still retried)",
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
         body: {
           type: 'object',
@@ -140,7 +141,30 @@ export function registerQueueRoutes(app: FastifyInstance, service: RelayService)
       },
     },
     async (req, reply) => {
-      await service.resendMessages([req.params.id], req.body?.To ?? null);
+      // as Mailpit's: `ok` once the upstream took it, else its refusal as `SMTP error: …`
+      const abort = new AbortController();
+      reply.raw.on('close', () => abort.abort());
+      const outcome = await service.releaseMessage(
+        req.params.id,
+        req.body?.To ?? null,
+        undefined,
+        abort.signal,
+      );
+      if (outcome.paused !== null) {
+        throw new BadRequestError(
+          `SMTP error: relaying is paused (${outcome.paused}); the message waits in the queue and goes when the pause ends`,
+        );
+      }
+      if (outcome.refused.length > 0) {
+        const why = (r: (typeof outcome.refused)[number]): string => {
+          if (r.state !== 'deferred') return r.state;
+          return r.waitsForUpstream
+            ? 'deferred: it goes when the upstream answers again'
+            : 'deferred: the queue tries again at its retry time';
+        };
+        const refusals = outcome.refused.map((r) => `${r.address}: ${r.reply} (${why(r)})`);
+        throw new BadRequestError(`SMTP error: ${refusals.join('; ')}`);
+      }
       return reply.type('text/plain').send('ok');
     },
   );

@@ -164,7 +164,17 @@ export function registerToolkitRoutes(
           'Set the chaos triggers (Sender, Recipient, Authentication: {ErrorCode, Probability}); those left out are reset',
       },
     },
-    async (req) => service.setChaosTriggers(req.body),
+    async (req) => {
+      // Mailpit refuses a PUT with no body (400 `EOF`; `Chaos is not enabled` first, as here) and
+      // changes nothing; read as `{}`, a bare `curl -X PUT …/api/v1/chaos` reset every trigger
+      if (req.body === undefined) {
+        service.chaosTriggers();
+        throw new BadRequestError(
+          'body: missing; give the triggers to set, e.g. {"Sender": {"ErrorCode": 451, "Probability": 50}}, or {} to reset them all; nothing was changed',
+        );
+      }
+      return service.setChaosTriggers(req.body);
+    },
   );
 
   app.get(
