@@ -306,7 +306,7 @@ describe('the /view/ routes', () => {
 describe('paging values Mailpit cannot use', () => {
   it('fall back to start 0 and limit 50 instead of a 400', async () => {
     const all = await relay.api<MessagesPage>('/api/v1/messages');
-    for (const query of ['limit=abc', 'start=-5', 'start=x&limit=-1', 'limit=0', 'start=1.5']) {
+    for (const query of ['limit=abc', 'start=-5', 'start=x&limit=-1', 'start=1.5']) {
       const page = await relay.api<MessagesPage>(`/api/v1/messages?${query}`);
       expect(page.start, query).toBe(0);
       expect(
@@ -318,6 +318,28 @@ describe('paging values Mailpit cannot use', () => {
     expect(second.messages.map((m) => m.ID)).toEqual([all.messages[1]?.ID]);
     const search = await relay.api<MessagesPage>('/api/v1/search?query=subject:one&limit=abc');
     expect(search.messages).toHaveLength(2);
+  });
+
+  it('lists every message for limit=0, as Mailpit does (no LIMIT), past the page of 50', async () => {
+    const many = await startTestRelaydesk({});
+    try {
+      for (let n = 0; n < 55; n++) {
+        await many.fetch('/api/v1/ingest', {
+          method: 'POST',
+          headers: { 'content-type': 'message/rfc822' },
+          body: `From: a@x.example\r\nTo: b@y.example\r\nSubject: n${n}\r\n\r\nx\r\n`,
+        });
+      }
+      // before: 50, the default page, and a client fetching "all" missed the rest
+      const all = await many.api<MessagesPage>('/api/v1/messages?limit=0');
+      expect(all.total).toBe(55);
+      expect(all.messages).toHaveLength(55);
+      // a search keeps its default page for 0 (Mailpit answers none, which no client wants)
+      const found = await many.api<MessagesPage>('/api/v1/search?query=from:a@x.example&limit=0');
+      expect(found.messages).toHaveLength(50);
+    } finally {
+      await many.dispose();
+    }
   });
 });
 

@@ -35,15 +35,24 @@ const maxLimit = 100000;
 /** Mailpit's words for a search without terms (GET and DELETE /api/v1/search). */
 const noSearchQuery = 'Error: no search query';
 
-/** Mailpit's getStartLimit: start 0 and limit 50 unless given as usable whole numbers. */
-export function pageOf(query: PagingQuery): { start: number; limit: number } {
+/**
+ * Mailpit's getStartLimit: start 0 and limit 50 unless given as usable whole numbers. A list's
+ * `limit=0` is no limit in Mailpit (its query then has no LIMIT), which a client uses to fetch
+ * every message: here every one up to the largest page. Its search takes 0 as 0 results, which
+ * no client wants; a search keeps 50 for it.
+ */
+export function pageOf(
+  query: PagingQuery,
+  zero: 'all' | 'default' = 'default',
+): { start: number; limit: number } {
   const whole = (value: string | undefined): number | null =>
     value !== undefined && /^\s*\+?\d+\s*$/.test(value) ? Number(value) : null;
   const start = whole(query.start) ?? 0;
   const limit = whole(query.limit);
+  const none = limit === 0 && zero === 'all' ? maxLimit : 50;
   return {
     start: Number.isSafeInteger(start) ? start : 0,
-    limit: limit === null || limit < 1 ? 50 : Math.min(limit, maxLimit),
+    limit: limit === null || limit < 1 ? none : Math.min(limit, maxLimit),
   };
 }
 
@@ -97,7 +106,7 @@ export function registerMailpitRoutes(app: FastifyInstance, service: RelayServic
       const mailpitPaging = req.query.start !== undefined || req.query.limit !== undefined;
       if (service.settings.apiCompat === 'mailhog' && !mailpitPaging)
         return mailhogListAll(service, reply);
-      const { start, limit } = pageOf(req.query);
+      const { start, limit } = pageOf(req.query, 'all');
       return toListedPage(service.listing(start, limit), service.tags());
     },
   );
