@@ -119,7 +119,11 @@ export interface MessageAuthCheck {
   offline: boolean;
   dkim: DkimVerdict[];
   spf: AuthVerdict & { domain: string; clientIp: string; sender: string };
-  dmarc: AuthVerdict & { domain: string; policy: string };
+  dmarc: AuthVerdict & {
+    domain: string;
+    /** The record's policy (p=, or sp= for a subdomain); 'none' without a record, '' when DNS would not give it. */
+    policy: string;
+  };
   arc: AuthVerdict & { instance: number | null };
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;

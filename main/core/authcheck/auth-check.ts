@@ -67,6 +67,23 @@ function arcFallback(arc: { status: AuthStatus; i?: number | false } | null): st
     : `the ARC chain up to set${set} verified`;
 }
 
+/**
+ * What to say of a DMARC result mailauth gave no comment for. Without a record there is no
+ * policy, and a record DNS would not give (SERVFAIL, REFUSED) is not known either: "policy none
+ * of example.com" read as a p=none record in both cases, beside a DNS error in the SPF badge.
+ */
+function dmarcFallback(
+  dmarc: { status: AuthStatus; domain: string; policy?: string; error?: string } | null,
+): string {
+  if (!dmarc) return 'no From domain to check';
+  if (dmarc.status.result === 'none') return `${dmarc.domain} publishes no DMARC record`;
+  if (dmarc.status.result === 'temperror') {
+    const why = dmarc.error ? ` (${dmarc.error})` : '';
+    return `the DMARC record of ${dmarc.domain} could not be looked up${why}; check again when its DNS answers`;
+  }
+  return `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`;
+}
+
 /** What mailauth gives per signature beyond its types: the l= length, and the key it read. */
 interface DkimResultDetail {
   canonBodyLength?: number;
@@ -181,15 +198,11 @@ export async function checkAuthentication(
       ...verdict(
         dmarc ? dmarc.status : undefined,
         offline,
-        !dmarc
-          ? 'no From domain to check'
-          : // without a record there is no policy: "policy none" would read as a p=none record
-            dmarc.status.result === 'none'
-            ? `${dmarc.domain} publishes no DMARC record`
-            : `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`,
+        dmarcFallback(dmarc),
       ),
       domain: dmarc ? dmarc.domain : '',
-      policy: dmarc ? dmarc.policy || 'none' : '',
+      // a record that could not be read has no policy to show
+      policy: dmarc && dmarc.status.result !== 'temperror' ? dmarc.policy || 'none' : '',
     },
     arc: {
       ...verdict(arc ? arc.status : undefined, offline, arcFallback(arc)),
