@@ -107,7 +107,9 @@ describe('auth check of captured mail', () => {
     // a broken zone (SERVFAIL, REFUSED) is not offline: the rest of DNS answers
     dns.set('dnsbroken.example', { TXT: ['v=spf1 ip4:192.0.2.5 -all'] });
     dns.servfail.add('_dmarc.dnsbroken.example');
-    const raw = Buffer.from(plain.toString().replace('news@shop.example', 'news@dnsbroken.example'));
+    const raw = Buffer.from(
+      plain.toString().replace('news@shop.example', 'news@dnsbroken.example'),
+    );
     const check = await checkAuthentication(resolver(), input(raw, '192.0.2.5'));
     expect(check.offline).toBe(false);
     expect(check.dmarc).toMatchObject({

@@ -176,7 +176,9 @@ export async function checkAuthentication(
         // DNS offline keeps its own words; otherwise say what the result means and what to do
         reason: v.badge === 'offline' ? v.reason : dkimReason(r, v.reason),
         badge:
-          v.badge !== 'offline' && permanentFailures.has(String(r.status.comment)) ? 'fail' : v.badge,
+          v.badge !== 'offline' && permanentFailures.has(String(r.status.comment))
+            ? 'fail'
+            : v.badge,
         domain: r.signingDomain ?? '',
         selector: r.selector ?? '',
         aligned: Boolean(r.status.aligned),
@@ -195,11 +197,7 @@ export async function checkAuthentication(
       sender: input.sender,
     },
     dmarc: {
-      ...verdict(
-        dmarc ? dmarc.status : undefined,
-        offline,
-        dmarcFallback(dmarc),
-      ),
+      ...verdict(dmarc ? dmarc.status : undefined, offline, dmarcFallback(dmarc)),
       domain: dmarc ? dmarc.domain : '',
       // a record that could not be read has no policy to show
       policy: dmarc && dmarc.status.result !== 'temperror' ? dmarc.policy || 'none' : '',
