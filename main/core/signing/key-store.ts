@@ -176,6 +176,7 @@ export class DkimKeyStore {
       refuseRecordName('domain', entry.domain);
       refuseRecordName('selector', entry.selector);
       const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);
+      await refuseReadableByOthers(entry);
       this.fromSettings.push({
         domain: signingDomain(entry.domain),
         selector: checkSelector(entry.selector),
@@ -457,6 +458,23 @@ function rsaBits(publicKey: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A key file other users can read lets any of them sign mail as the domain, which passes DKIM
+ * and DMARC at every receiver. OpenDKIM refuses such a key ("key data is not secure") and ssh
+ * such an identity, as Relaydesk refuses its own secrets file; a group may read it (root:relaydesk
+ * 0640, as OpenDKIM's packages set their keys up), nobody else. Checked once the file is known to
+ * be a private key: a certificate or a public key given by mistake is said as such first.
+ */
+async function refuseReadableByOthers(entry: DkimSettingsKey): Promise<void> {
+  if (process.platform === 'win32') return;
+  const mode = (await stat(entry.keyFile)).mode & 0o777;
+  if ((mode & 0o027) === 0) return;
+  const file = JSON.stringify(entry.keyFile);
+  throw new DkimKeyError(
+    `--dkim-key ${entry.keyFile}: other users of this machine can read${mode & 0o022 ? ' or change' : ''} this private key (mode ${mode.toString(8)}), and sign mail as ${entry.domain} with it; run chmod 600 ${file} (or chmod 640 with a group only Relaydesk's user is in)`,
+  );
 }
 
 function missingPrivateKey(domain: string, selector: string): string {
