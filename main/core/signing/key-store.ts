@@ -214,6 +214,44 @@ export class DkimKeyStore {
     return this.fromSettings.length > 0 || this.keys.some((k) => k.active);
   }
 
+  /**
+   * Why mail from the From domain `readFromDomain` gives goes out unsigned although keys are set up, in words, or null when
+   * no key is set up at all (then nothing is expected to sign). Read from the list alone, so it
+   * costs no key file reads: a key whose file is gone is said by `signingKeys` (onUnusable).
+   */
+  async whyUnsigned(readFromDomain: () => string | null): Promise<string | null> {
+    await this.ensureLoaded();
+    const all = [
+      ...this.fromSettings.map((k) => ({ ...k, active: true, waitingForDns: false })),
+      ...this.keys,
+    ];
+    // most relays have no key: their messages' From is not even parsed
+    if (all.length === 0) return null;
+    const fromDomain = readFromDomain();
+    if (!fromDomain) return 'the message has no From address whose domain a key could sign for';
+    let domain: string;
+    try {
+      domain = signingDomain(fromDomain);
+    } catch {
+      return `the From domain ${fromDomain} is not a domain name a key can sign for`;
+    }
+    // the domain itself, else its closest parent with keys, as signingKeys looks
+    const labels = domain.split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const candidate = labels.slice(i).join('.');
+      const own = all.filter((k) => k.domain === candidate);
+      if (own.length === 0) continue;
+      const waiting = own.filter((k) => k.waitingForDns);
+      if (waiting.length > 0) {
+        const names = waiting.map((k) => `${k.selector}._domainkey.${k.domain}`).join(', ');
+        return `the key of ${candidate} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
+      }
+      return `the keys of ${candidate} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
+    }
+    const domains = [...new Set(all.map((k) => k.domain))].sort().join(', ');
+    return `no DKIM key signs mail from ${domain}: the keys are for ${domains}; add a key for ${domain} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
+  }
+
   private async ensureLoaded(): Promise<void> {
     if (!this.loaded) await this.load();
     else await this.readList();
