@@ -288,15 +288,15 @@ export class DkimKeyStore {
         // dropped from the cache so signing agrees with what the list says
         const name = vaultName(k.domain, k.selector);
         const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
-        if (typeof pem === 'string') return this.info(k);
+        const cannotSign =
+          pem === null
+            ? missingPrivateKey(k.domain, k.selector)
+            : typeof pem === 'string'
+              ? damagedPrivateKey(k, pem)
+              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`;
+        if (!cannotSign) return this.info(k);
         this.pems.delete(name);
-        return {
-          ...this.info(k),
-          cannotSign:
-            pem === null
-              ? missingPrivateKey(k.domain, k.selector)
-              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`,
-        };
+        return { ...this.info(k), cannotSign };
       }),
     );
     return [...settings, ...stored].sort(
@@ -416,12 +416,20 @@ export class DkimKeyStore {
     throw keyNotFound(d, s, await this.list());
   }
 
-  private async privateKey(name: string): Promise<string | null> {
+  /** The key's PEM, or why it cannot sign (its file gone or damaged). */
+  private async privateKey(key: StoredKey): Promise<{ pem: string } | { problem: string }> {
+    const name = vaultName(key.domain, key.selector);
     const known = this.pems.get(name);
-    if (known !== undefined) return known;
+    if (known !== undefined) return { pem: known };
     const pem = await this.vault.read(name);
-    if (pem) this.pems.set(name, pem);
-    return pem;
+    if (!pem) return { problem: missingPrivateKey(key.domain, key.selector) };
+    // a file that no longer reads as a key (cut short, overwritten, edited by hand) made the
+    // whole message go unsigned, with OpenSSL's "DECODER routines::unsupported": the domain's
+    // other selectors must still sign, and the words must name the selector
+    const damaged = damagedPrivateKey(key, pem);
+    if (damaged) return { problem: damaged };
+    this.pems.set(name, pem);
+    return { pem };
   }
 
   /**
@@ -453,16 +461,16 @@ export class DkimKeyStore {
           privateKey,
         }));
       for (const key of this.keys.filter((k) => k.domain === candidate && k.active)) {
-        const pem = await this.privateKey(vaultName(key.domain, key.selector));
-        if (pem)
+        const found = await this.privateKey(key);
+        if ('pem' in found)
           keys.push({
             domain: key.domain,
             selector: key.selector,
             algorithm: key.algorithm,
-            privateKey: pem,
+            privateKey: found.pem,
             headerFields: key.headers,
           });
-        else onUnusable(missingPrivateKey(key.domain, key.selector));
+        else onUnusable(found.problem);
       }
       if (keys.length > 0) return keys;
     }
@@ -513,6 +521,21 @@ async function refuseReadableByOthers(entry: DkimSettingsKey): Promise<void> {
   throw new DkimKeyError(
     `--dkim-key ${entry.keyFile}: other users of this machine can read${mode & 0o022 ? ' or change' : ''} this private key (mode ${mode.toString(8)}), and sign mail as ${entry.domain} with it; run chmod 600 ${file} (or chmod 640 with a group only Relaydesk's user is in)`,
   );
+}
+
+/** Why a stored key's PEM cannot sign (no longer a private key, or not the one listed); null when it can. */
+function damagedPrivateKey(key: StoredKey, pem: string): string | null {
+  let publicKey: string;
+  try {
+    publicKey = publicKeyValue(pem);
+  } catch {
+    return `the private key file of selector ${key.selector} of ${key.domain} is damaged (it no longer reads as a private key), so it does not sign; import the key again under a new selector, or remove this one`;
+  }
+  // another key's file put in its place signs with a key its published record does not match
+  if (publicKey !== key.publicKey) {
+    return `the private key file of selector ${key.selector} of ${key.domain} holds another key than the one its record publishes, so it does not sign; put the right file back, or remove this selector and make a new one`;
+  }
+  return null;
 }
 
 function missingPrivateKey(domain: string, selector: string): string {
