@@ -36,6 +36,12 @@ export interface DkimKeyInfo {
    * signs nothing, so the list must not call it signing.
    */
   cannotSign?: string;
+  /**
+   * An Ed25519 key whose domain has no RSA key signing or waiting for DNS: many receivers (Gmail
+   * and Microsoft 365 among them) do not verify Ed25519 signatures, so the domain's mail passes
+   * DKIM there only with an RSA signature beside it. Absent otherwise.
+   */
+  ed25519Only?: string;
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;

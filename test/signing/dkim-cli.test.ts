@@ -119,6 +119,31 @@ describe('relaydesk dkim', () => {
     );
   });
 
+  it('an Ed25519 key alone is said to pass DKIM at many receivers only with an RSA key beside it', async () => {
+    const data = await makeTempDir();
+    const note =
+      'ed.example has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign';
+    const ed = await runCli([
+      'dkim',
+      'keygen',
+      'ed.example',
+      'e1',
+      '--algorithm',
+      'ed25519',
+      '--data',
+      data,
+    ]);
+    expect(ed.code, ed.stderr).toBe(0);
+    expect(ed.stdout).toContain(`\nnote: ${note}\n`);
+    expect((await runCli(['dkim', 'list', '--data', data])).stderr).toBe(
+      `relaydesk dkim: ${note}\n`,
+    );
+    // with an RSA key (waiting for DNS counts: it signs once published) both sign: no note
+    const rsa = await runCli(['dkim', 'keygen', 'ed.example', 'r1', '--data', data]);
+    expect(rsa.stdout).not.toContain('note:');
+    expect((await runCli(['dkim', 'list', '--data', data])).stderr).toBe('');
+  });
+
   it('remove deletes without asking, and says what it removed and whether the domain still signs', async () => {
     const data = await makeTempDir();
     const cli = (...args: string[]) => runCli(['dkim', ...args, '--data', data]);

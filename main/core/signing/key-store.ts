@@ -299,9 +299,20 @@ export class DkimKeyStore {
         return { ...this.info(k), cannotSign };
       }),
     );
-    return [...settings, ...stored].sort(
-      (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
+    const all = [...settings, ...stored];
+    // an RSA key that signs or will once its record is found counts; a retired one does not
+    const rsaDomains = new Set(
+      all
+        .filter((k) => k.algorithm === 'rsa' && !k.cannotSign && (k.active || k.waitingForDns))
+        .map((k) => k.domain),
     );
+    return all
+      .map((k) =>
+        k.algorithm === 'ed25519' && !rsaDomains.has(k.domain)
+          ? { ...k, ed25519Only: ed25519OnlyNote(k.domain) }
+          : k,
+      )
+      .sort((a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector));
   }
 
   async get(domain: string, selector: string): Promise<DkimKeyInfo> {
@@ -536,6 +547,16 @@ function damagedPrivateKey(key: StoredKey, pem: string): string | null {
     return `the private key file of selector ${key.selector} of ${key.domain} holds another key than the one its record publishes, so it does not sign; put the right file back, or remove this selector and make a new one`;
   }
   return null;
+}
+
+/**
+ * RFC 8463 made Ed25519 a DKIM algorithm in 2018, but many receivers still verify only RSA (Gmail
+ * and Microsoft 365 among them): a domain signed with Ed25519 alone reaches them with no DKIM pass,
+ * so DMARC rests on SPF alone. Signing with both, as RFC 8463 expects during the transition, is
+ * the fix; Relaydesk signs with every active key of the domain.
+ */
+function ed25519OnlyNote(domain: string): string {
+  return `${domain} has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign`;
 }
 
 function missingPrivateKey(domain: string, selector: string): string {
