@@ -209,16 +209,16 @@ function signingAfterRemoval(removal: DkimKeyRemoval): string {
   }
 }
 
-/**
- * A new key waits for its record: mail signed before the record can be looked up fails DKIM at
- * the receiver. So the first thing said is that it does not sign yet, and what ends the wait.
- */
 /** After keygen or import: an Ed25519 key alone does not pass DKIM at many receivers. */
 async function noteEd25519Only(store: DkimKeyStore, added: DkimKeyInfo): Promise<void> {
   const key = await store.get(added.domain, added.selector);
   if (key.ed25519Only) process.stdout.write(`\nnote: ${key.ed25519Only}\n`);
 }
 
+/**
+ * A new key waits for its record: mail signed before the record can be looked up fails DKIM at
+ * the receiver. So the first thing said is that it does not sign yet, and what ends the wait.
+ */
 function recordToPublish(key: DkimKeyInfo): string {
   return (
     `not signing yet, waiting for DNS: publish this TXT record at ${key.record.name}, then run: relaydesk dkim check ${key.domain} ${key.selector}\n` +
