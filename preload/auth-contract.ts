@@ -140,6 +140,11 @@ export interface MessageAuthCheck {
    * while the copies sent were signed.
    */
   relayedSignedBy: Array<{ domain: string; selector: string; algorithm: string }>;
+  /**
+   * Why the copies relayed upstream went out unsigned although DKIM keys are set up (the last
+   * attempt's `unsignedReason`); absent when a key signed them, none exists, or none was sent.
+   */
+  relayedUnsignedReason?: string;
 }
 
 export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';

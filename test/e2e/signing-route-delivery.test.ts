@@ -184,6 +184,11 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'delivery-unsigned-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    // Route's own check reads the stored copy ("not signed"); its note says why the copy sent was
+    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    await eventually(() => page.getByTestId('auth-check-signed-out').innerText()).toBe(
+      'Checked as Relaydesk received it. The copies sent upstream were not DKIM-signed: no DKIM key signs mail from elsewhere.example: the keys are for shop.example; add a key for elsewhere.example in Settings → Signing (or relaydesk dkim keygen elsewhere.example SELECTOR).',
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -303,9 +303,12 @@ describe('DKIM signing at relay time', () => {
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
     await settled(relay, id, (d) => d.status === 'delivered');
     expect(upstream.messages[before]?.raw.toString()).not.toMatch(/DKIM-Signature/);
-    expect(
-      (await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`)).relayedSignedBy,
-    ).toEqual([]);
+    const unsignedCheck = await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+    expect(unsignedCheck.relayedSignedBy).toEqual([]);
+    // the check of the stored copy says "not signed" either way: it also says why the copy sent was
+    expect(unsignedCheck.relayedUnsignedReason).toBe(
+      'no DKIM key signs mail from other.example: the keys are for shop.example; add a key for other.example in Settings → Signing (or relaydesk dkim keygen other.example SELECTOR)',
+    );
     // a scanner or a web form sending as another domain: the delivery names the domain, the
     // domains that have keys, and how to add one
     const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
