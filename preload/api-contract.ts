@@ -370,6 +370,11 @@ export interface DeliveryAttemptView {
   transcript: string;
   /** The DKIM keys that signed what this attempt sent (absent when none did). */
   signedBy?: Array<{ domain: string; selector: string; algorithm: string }>;
+  /**
+   * Why no key signed it although DKIM keys are set up: the From domain has none, its key waits
+   * for DNS or is turned off, its private key is gone (absent when a key signed, or none exists).
+   */
+  unsignedReason?: string;
   /** What a sender rewriting rule made of the sender (absent when none applied). */
   sentAs?: { mailFrom: string; from: string | null; rule: string };
   /**

@@ -36,6 +36,12 @@ export interface DkimKeyInfo {
    * signs nothing, so the list must not call it signing.
    */
   cannotSign?: string;
+  /**
+   * An Ed25519 key whose domain has no RSA key signing or waiting for DNS: many receivers (Gmail
+   * and Microsoft 365 among them) do not verify Ed25519 signatures, so the domain's mail passes
+   * DKIM there only with an RSA signature beside it. Absent otherwise.
+   */
+  ed25519Only?: string;
   /** `generated` or `imported` into the store, or `settings` (a --dkim-key file). */
   source: 'generated' | 'imported' | 'settings';
   createdAt: string;
@@ -119,7 +125,11 @@ export interface MessageAuthCheck {
   offline: boolean;
   dkim: DkimVerdict[];
   spf: AuthVerdict & { domain: string; clientIp: string; sender: string };
-  dmarc: AuthVerdict & { domain: string; policy: string };
+  dmarc: AuthVerdict & {
+    domain: string;
+    /** The record's policy (p=, or sp= for a subdomain); 'none' without a record, '' when DNS would not give it. */
+    policy: string;
+  };
   arc: AuthVerdict & { instance: number | null };
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;
@@ -130,6 +140,11 @@ export interface MessageAuthCheck {
    * while the copies sent were signed.
    */
   relayedSignedBy: Array<{ domain: string; selector: string; algorithm: string }>;
+  /**
+   * Why the copies relayed upstream went out unsigned although DKIM keys are set up (the last
+   * attempt's `unsignedReason`); absent when a key signed them, none exists, or none was sent.
+   */
+  relayedUnsignedReason?: string;
 }
 
 export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';

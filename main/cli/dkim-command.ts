@@ -100,6 +100,7 @@ export async function runDkimCommand(args: string[]): Promise<number> {
         `stored the ${key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} key of selector ${key.selector} for ${key.domain} in ${join(dataDir, 'dkim', 'private')}\n` +
           recordToPublish(key),
       );
+      await noteEd25519Only(store, key);
     } else if (action === 'import') {
       const pem = await readKeyFile(keyFile as string);
       // the API's checks and words (an encrypted, short or non-DKIM key, a certificate, the DNS
@@ -113,6 +114,7 @@ export async function runDkimCommand(args: string[]): Promise<number> {
         `imported the ${kind} key of ${keyFile} as selector ${key.selector} for ${key.domain} into ${join(dataDir, 'dkim', 'private')} (the file itself is left as it was)\n` +
           recordToPublish(key),
       );
+      await noteEd25519Only(store, key);
     } else if (action === 'list') {
       const keys = await store.list();
       // an empty list is most often the wrong data folder (--data forgotten): say which one
@@ -126,6 +128,7 @@ export async function runDkimCommand(args: string[]): Promise<number> {
               ? 'active'
               : 'inactive';
         if (key.cannotSign) process.stderr.write(`relaydesk dkim: ${key.cannotSign}\n`);
+        if (key.ed25519Only) process.stderr.write(`relaydesk dkim: ${key.ed25519Only}\n`);
         process.stdout.write(
           `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
         );
@@ -204,6 +207,12 @@ function signingAfterRemoval(removal: DkimKeyRemoval): string {
     case 'parent-signs':
       return `mail from ${domain} is now signed with the key of ${removal.signingKeys[0]?.domain ?? ''} (selector ${selectors})\n`;
   }
+}
+
+/** After keygen or import: an Ed25519 key alone does not pass DKIM at many receivers. */
+async function noteEd25519Only(store: DkimKeyStore, added: DkimKeyInfo): Promise<void> {
+  const key = await store.get(added.domain, added.selector);
+  if (key.ed25519Only) process.stdout.write(`\nnote: ${key.ed25519Only}\n`);
 }
 
 /**

@@ -103,6 +103,26 @@ describe('auth check of captured mail', () => {
     });
   });
 
+  it('says a DMARC record DNS would not give could not be looked up, not that its policy is none', async () => {
+    // a broken zone (SERVFAIL, REFUSED) is not offline: the rest of DNS answers
+    dns.set('dnsbroken.example', { TXT: ['v=spf1 ip4:192.0.2.5 -all'] });
+    dns.servfail.add('_dmarc.dnsbroken.example');
+    const raw = Buffer.from(
+      plain.toString().replace('news@shop.example', 'news@dnsbroken.example'),
+    );
+    const check = await checkAuthentication(resolver(), input(raw, '192.0.2.5'));
+    expect(check.offline).toBe(false);
+    expect(check.dmarc).toMatchObject({
+      result: 'temperror',
+      badge: 'neutral',
+      domain: 'dnsbroken.example',
+      policy: '',
+    });
+    expect(check.dmarc.reason).toMatch(
+      /^the DMARC record of dnsbroken\.example could not be looked up \(.*SERVFAIL.*\); check again when its DNS answers$/,
+    );
+  });
+
   it('verifies an ARC chain sealed by a forwarder', async () => {
     const sealed = await authenticate(signed(), {
       ip: '192.0.2.5',

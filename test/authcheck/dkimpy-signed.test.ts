@@ -1,6 +1,7 @@
 // The auth check of captured mail signed by another implementation, Debian's python3-dkim
 // (dkimpy): a message as signed passes; one changed after signing — its body or a signed
-// header — is a failure the user sees as one, not a neutral grey badge.
+// header — or signed with a key nobody published is a failure the user sees as one, not a
+// neutral grey badge, with words that say what changed and what to check.
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,7 +110,9 @@ describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
         selector: 'py1',
         result: 'neutral',
         badge: 'fail',
-        reason: 'body hash did not verify',
+        // mailauth's words first (Gmail writes the same), then what they mean and what to do
+        reason:
+          "body hash did not verify: the body was changed after it was signed (its hash is no longer the signature's bh=); sign the body exactly as it is sent, after any footer, re-encoding or line-ending change",
       }),
     ]);
   });
@@ -153,7 +156,9 @@ describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
     );
     expect(missing.dkim).toEqual([
       expect.objectContaining({
+        // RFC 6376 §6.1.2: no key is a PERMFAIL; receivers do not count the signature
         result: 'neutral',
+        badge: 'fail',
         reason:
           "no key: nothing is published at gone._domainkey.py.example; publish the signer's TXT record there, or sign with a selector whose record is",
       }),
@@ -166,7 +171,29 @@ describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
     const changed = Buffer.from(raw.toString().replace('Subject: header', 'Subject: HEADER'));
     const check = await capture(Buffer.concat([signature, changed]));
     expect(check.dkim).toEqual([
-      expect.objectContaining({ result: 'fail', badge: 'fail', reason: 'bad signature' }),
+      expect.objectContaining({
+        result: 'fail',
+        badge: 'fail',
+        reason:
+          'bad signature: a header field it signs (From, To, Subject, Date) was changed after signing, or the key published at py1._domainkey.py.example is not the key that signed',
+      }),
+    ]);
+  });
+
+  it('says a signature made with another key than the one published is a bad signature', async () => {
+    // what a developer sees after rotating the key in the app but not in DNS (or the reverse)
+    const raw = message('otherkey');
+    const check = await capture(
+      Buffer.concat([dkimpySignature(raw, { privateKey: generateDkimKey('rsa') }), raw]),
+    );
+    expect(check.dkim).toEqual([
+      expect.objectContaining({
+        result: 'fail',
+        badge: 'fail',
+        reason: expect.stringContaining(
+          'or the key published at py1._domainkey.py.example is not the key that signed',
+        ),
+      }),
     ]);
   });
 });

@@ -162,4 +162,33 @@ describe.skipIf(!chromiumPath)('Signing and checks in Delivery and Route, in Chr
     await page.emulateMedia({ colorScheme: 'light' });
     expect(pageErrors).toEqual([]);
   });
+
+  it('says why mail from a domain without a key went out unsigned', async () => {
+    const info = await relay.transport().sendMail({
+      from: '"Web form" <form@elsewhere.example>',
+      to: 'anna@example.net',
+      subject: 'Contact form',
+      text: 'A visitor wrote.',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relay, id, (d) => d.status === 'delivered');
+    await page.goto(relay.url);
+    await page.getByTestId('message-row').filter({ hasText: 'Contact form' }).click();
+    await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+    const recipient = page.locator('[data-testid="recipient"][data-address="anna@example.net"]');
+    // "not signed" alone left the office wondering whether signing worked at all
+    await eventually(() => recipient.getByTestId('attempt-signed-by').innerText()).toBe(
+      'not signed: no DKIM key signs mail from elsewhere.example: the keys are for shop.example; add a key for elsewhere.example in Settings → Signing (or relaydesk dkim keygen elsewhere.example SELECTOR)',
+    );
+    await page.screenshot({ path: join(screenshots, 'delivery-unsigned-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'delivery-unsigned-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // Route's own check reads the stored copy ("not signed"); its note says why the copy sent was
+    await page.getByRole('tab', { name: 'Route', exact: true }).click();
+    await eventually(() => page.getByTestId('auth-check-signed-out').innerText()).toBe(
+      'Checked as Relaydesk received it. The copies sent upstream were not DKIM-signed: no DKIM key signs mail from elsewhere.example: the keys are for shop.example; add a key for elsewhere.example in Settings → Signing (or relaydesk dkim keygen elsewhere.example SELECTOR).',
+    );
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -79,6 +79,10 @@ describe.skipIf(!chromiumPath)('Settings → Signing in Chromium', () => {
     expect(await page.locator('#section-signing').innerText()).not.toContain(
       'it signs once Check DNS finds it',
     );
+    // an Ed25519 key alone passes DKIM at many receivers only with an RSA signature beside it
+    expect(await keyItem.getByTestId('dkim-ed25519-only').innerText()).toBe(
+      'shop.example has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign.',
+    );
     await page.locator('#section-signing').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'settings-signing-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -1,7 +1,7 @@
 // The command line: `relaydesk dkim keygen|check|list`, `relaydesk validate`, and the signing
 // flags of `serve` (--dkim-domain/--dkim-selector/--dkim-key, repeatable per key).
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dkimVerify } from 'mailauth';
@@ -117,6 +117,31 @@ describe('relaydesk dkim', () => {
     expect(unknown.stderr).toMatch(
       /^relaydesk dkim: no DKIM key for selector nope of shop\.example; shop\.example has selector told \(the keys of the data folder .+\)\n$/,
     );
+  });
+
+  it('an Ed25519 key alone is said to pass DKIM at many receivers only with an RSA key beside it', async () => {
+    const data = await makeTempDir();
+    const note =
+      'ed.example has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign';
+    const ed = await runCli([
+      'dkim',
+      'keygen',
+      'ed.example',
+      'e1',
+      '--algorithm',
+      'ed25519',
+      '--data',
+      data,
+    ]);
+    expect(ed.code, ed.stderr).toBe(0);
+    expect(ed.stdout).toContain(`\nnote: ${note}\n`);
+    expect((await runCli(['dkim', 'list', '--data', data])).stderr).toBe(
+      `relaydesk dkim: ${note}\n`,
+    );
+    // with an RSA key (waiting for DNS counts: it signs once published) both sign: no note
+    const rsa = await runCli(['dkim', 'keygen', 'ed.example', 'r1', '--data', data]);
+    expect(rsa.stdout).not.toContain('note:');
+    expect((await runCli(['dkim', 'list', '--data', data])).stderr).toBe('');
   });
 
   it('remove deletes without asking, and says what it removed and whether the domain still signs', async () => {
@@ -550,4 +575,49 @@ describe('serve --dkim-domain --dkim-selector --dkim-key', () => {
     );
     expect(cert.stderr).not.toContain('MIIBszCCAVmgAwIBAgIU');
   });
+
+  it.skipIf(process.platform === 'win32')(
+    'refuses a key file other users can read, naming the file, its mode and the chmod; a group may read it',
+    async () => {
+      const dir = await makeTempDir();
+      const keyFile = join(dir, 'mail.private');
+      // a key written by a script or an editor under umask 022, or a Kubernetes secret volume
+      // (defaultMode 0644): anyone on the machine could sign as the domain
+      writeFileSync(keyFile, generateDkimKey('rsa'));
+      chmodSync(keyFile, 0o644);
+      const serve = (file: string) =>
+        runCli([
+          'serve',
+          '--smtp',
+          '127.0.0.1:0',
+          '--http',
+          '127.0.0.1:0',
+          '--data',
+          dir,
+          '--dkim-domain',
+          'perm.example',
+          '--dkim-selector',
+          's1',
+          '--dkim-key',
+          file,
+        ]);
+      const open = await serve(keyFile);
+      expect(open.code).not.toBe(0);
+      expect(open.stderr).toBe(
+        `relaydesk: --dkim-key ${keyFile}: other users of this machine can read this private key (mode 644), and sign mail as perm.example with it; run chmod 600 ${JSON.stringify(keyFile)} (or chmod 640 with a group only Relaydesk's user is in)\n`,
+      );
+      expect(open.stderr).not.toContain('PRIVATE KEY');
+      chmodSync(keyFile, 0o660);
+      expect((await serve(keyFile)).stderr).toContain(
+        'other users of this machine can read or change this private key (mode 660)',
+      );
+      // root:relaydesk 0640, as OpenDKIM's keys are set up, starts (and is stopped at once)
+      chmodSync(keyFile, 0o640);
+      const started = await startServe({
+        args: ['--dkim-domain', 'perm.example', '--dkim-selector', 's1', '--dkim-key', keyFile],
+      });
+      expect(started.stderr).not.toContain('private key');
+      await started.stop();
+    },
+  );
 });

@@ -1,5 +1,6 @@
 // The key store on real files: generated and imported keys, weak or foreign keys refused by
-// name, selectors retired and removed, and which keys sign for a From domain.
+// name, selectors retired and removed, which keys sign for a From domain, and a key file that
+// is gone or damaged stopping only its own selector.
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,6 +9,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { publicKeyValue } from '../../main/core/signing/dkim-key.js';
 import { DkimKeyStore } from '../../main/core/signing/key-store.js';
 import { OwnerOnlyFileVault } from '../../main/core/signing/key-vault.js';
+import { DkimSigning } from '../../main/core/signing/dkim-signing.js';
+import { DnsResolver } from '../../main/core/dns/dns-resolver.js';
 import type { DkimKeyInput } from '../../preload/auth-contract.js';
 
 let dir: string;
@@ -273,5 +276,40 @@ describe('DKIM key store', () => {
       ['gone', true, problems[0]],
       ['kept', true, null],
     ]);
+  });
+
+  it('a damaged or swapped key file stops only its own selector signing, and says which', async () => {
+    await addSigning(store, { domain: 'shop.example', selector: 'bad', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'swap', algorithm: 'ed25519' });
+    await addSigning(store, { domain: 'shop.example', selector: 'good' });
+    const folder = join(dir, 'dkim', 'private');
+    // overwritten by hand, and another key's file copied over this one's
+    await writeFile(join(folder, 'shop.example_bad.pem'), 'garbage\n');
+    await writeFile(join(folder, 'shop.example_swap.pem'), pem('ed25519'));
+    const fresh = new DkimKeyStore(join(dir, 'dkim'), new OwnerOnlyFileVault(folder));
+    const logged: string[] = [];
+    const signing = new DkimSigning(fresh, new DnsResolver({ servers: [] }), (line) =>
+      logged.push(line),
+    );
+    const message = Buffer.from(
+      'From: Shop <news@shop.example>\r\nTo: a@example.net\r\nSubject: s\r\n\r\nbody\r\n',
+    );
+    // one bad file made every message of the domain go out unsigned, with OpenSSL's words
+    const signed = await signing.sign(message, new Date());
+    expect(signed.signatures.map((sig) => sig.selector)).toEqual(['good']);
+    expect(signed.raw.toString()).toMatch(/^DKIM-Signature: [^]*?\bs=good;/);
+    const damaged =
+      'the private key file of selector bad of shop.example is damaged (it no longer reads as a private key), so it does not sign; import the key again under a new selector, or remove this one';
+    const swapped =
+      'the private key file of selector swap of shop.example holds another key than the one its record publishes, so it does not sign; put the right file back, or remove this selector and make a new one';
+    expect(logged).toEqual([`dkim: ${damaged}`, `dkim: ${swapped}`]);
+    expect((await fresh.list()).map((k) => [k.selector, k.active, k.cannotSign ?? null])).toEqual([
+      ['bad', true, damaged],
+      ['good', true, null],
+      ['swap', true, swapped],
+    ]);
+    // with no other key left, the mail goes unsigned and the delivery says why
+    await fresh.setActive('shop.example', 'good', false);
+    expect((await signing.sign(message, new Date())).unsigned).toBe(`${damaged}; ${swapped}`);
   });
 });

@@ -114,6 +114,15 @@ describe('DKIM signing at relay time', () => {
     expect(await check()).toMatchObject({ status: 'mismatch' });
     const waiting = await send('anna@example.net', 'Before the record');
     expect(waiting.raw.toString()).not.toMatch(/DKIM-Signature/);
+    // the delivery says why, not only "not signed"
+    const unsignedDelivery = await relay.api<MessageDelivery>(
+      `/api/v1/message/${waiting.id}/delivery`,
+    );
+    expect(unsignedDelivery.recipients[0]?.attempts[0]).toMatchObject({
+      unsignedReason:
+        'the key of shop.example waits for DNS: publish its TXT record at s2026._domainkey.shop.example, then Check DNS (or say it is published)',
+    });
+    expect(unsignedDelivery.recipients[0]?.attempts[0]?.signedBy).toBeUndefined();
     dns.set(first.record.name, { TXT: [first.record.value] });
     expect(await check()).toMatchObject({
       status: 'match',
@@ -294,9 +303,18 @@ describe('DKIM signing at relay time', () => {
     const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
     await settled(relay, id, (d) => d.status === 'delivered');
     expect(upstream.messages[before]?.raw.toString()).not.toMatch(/DKIM-Signature/);
-    expect(
-      (await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`)).relayedSignedBy,
-    ).toEqual([]);
+    const unsignedCheck = await relay.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+    expect(unsignedCheck.relayedSignedBy).toEqual([]);
+    // the check of the stored copy says "not signed" either way: it also says why the copy sent was
+    expect(unsignedCheck.relayedUnsignedReason).toBe(
+      'no DKIM key signs mail from other.example: the keys are for shop.example; add a key for other.example in Settings → Signing (or relaydesk dkim keygen other.example SELECTOR)',
+    );
+    // a scanner or a web form sending as another domain: the delivery names the domain, the
+    // domains that have keys, and how to add one
+    const delivery = await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+    expect(delivery.recipients[0]?.attempts[0]?.unsignedReason).toBe(
+      'no DKIM key signs mail from other.example: the keys are for shop.example; add a key for other.example in Settings → Signing (or relaydesk dkim keygen other.example SELECTOR)',
+    );
 
     const bad = await relay.fetch(
       '/api/v1/dkim/keys',

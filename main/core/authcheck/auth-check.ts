@@ -28,6 +28,14 @@ export interface AuthCheckInput {
 const failing = new Set(['fail', 'softfail', 'permerror', 'policy']);
 /** mailauth's comment when the body no longer hashes to the signature's bh=. */
 const bodyHashMismatch = 'body hash did not verify';
+/** mailauth's comment when no TXT record is found at the signature's selector. */
+const noKey = 'no key';
+/**
+ * mailauth says neutral for these, as Gmail does, but RFC 6376 makes each a PERMFAIL: a body
+ * changed after signing (§6.1.3) and a key that is not published (§6.1.2). Receivers count
+ * neither as a DKIM pass for DMARC, so a grey badge would hide a signature that will fail.
+ */
+const permanentFailures = new Set([bodyHashMismatch, noKey]);
 
 function badge(result: string, offline: boolean): AuthBadge {
   if (result === 'pass') return 'pass';
@@ -59,6 +67,23 @@ function arcFallback(arc: { status: AuthStatus; i?: number | false } | null): st
     : `the ARC chain up to set${set} verified`;
 }
 
+/**
+ * What to say of a DMARC result mailauth gave no comment for. Without a record there is no
+ * policy, and a record DNS would not give (SERVFAIL, REFUSED) is not known either: "policy none
+ * of example.com" read as a p=none record in both cases, beside a DNS error in the SPF badge.
+ */
+function dmarcFallback(
+  dmarc: { status: AuthStatus; domain: string; policy?: string; error?: string } | null,
+): string {
+  if (!dmarc) return 'no From domain to check';
+  if (dmarc.status.result === 'none') return `${dmarc.domain} publishes no DMARC record`;
+  if (dmarc.status.result === 'temperror') {
+    const why = dmarc.error ? ` (${dmarc.error})` : '';
+    return `the DMARC record of ${dmarc.domain} could not be looked up${why}; check again when its DNS answers`;
+  }
+  return `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`;
+}
+
 /** What mailauth gives per signature beyond its types: the l= length, and the key it read. */
 interface DkimResultDetail {
   canonBodyLength?: number;
@@ -72,11 +97,27 @@ interface DkimResultDetail {
  * that passes with l= says nothing of the body bytes it leaves unsigned.
  */
 function dkimReason(
-  r: { signingDomain?: string; selector?: string; status: AuthStatus },
+  r: {
+    signingDomain?: string;
+    selector?: string;
+    status: AuthStatus;
+    signingHeaders?: { keys?: string };
+  },
   fallback: string,
 ): string {
   const record = `${r.selector ?? ''}._domainkey.${r.signingDomain ?? ''}`;
   const { result, comment, policy } = r.status;
+  // mailauth's two words for a signature that no longer matches the message say neither what
+  // changed nor what to look at; a developer reading "bad signature" asked which part was wrong
+  if (comment === bodyHashMismatch) {
+    return `${bodyHashMismatch}: the body was changed after it was signed (its hash is no longer the signature's bh=); sign the body exactly as it is sent, after any footer, re-encoding or line-ending change`;
+  }
+  if (result === 'fail' && comment === 'bad signature') {
+    // mailauth gives h= as "From: To: Subject"
+    const names = (r.signingHeaders?.keys ?? '').split(/[\s:]+/).filter(Boolean);
+    const signed = names.length > 0 ? ` (${names.join(', ')})` : '';
+    return `bad signature: a header field it signs${signed} was changed after signing, or the key published at ${record} is not the key that signed`;
+  }
   if (result === 'policy' && policy?.['dkim-rules'] === 'weak-key') {
     return `the key published at ${record} is shorter than 1024 bits, so receivers ignore the signature (RFC 8301); publish a 2048-bit key under a new selector`;
   }
@@ -134,9 +175,10 @@ export async function checkAuthentication(
         ...v,
         // DNS offline keeps its own words; otherwise say what the result means and what to do
         reason: v.badge === 'offline' ? v.reason : dkimReason(r, v.reason),
-        // mailauth says neutral here, as Gmail does, but the message was changed after it was
-        // signed: RFC 6376 §6.1.3 makes that a PERMFAIL, and a grey badge would hide it
-        badge: r.status.comment === bodyHashMismatch ? 'fail' : v.badge,
+        badge:
+          v.badge !== 'offline' && permanentFailures.has(String(r.status.comment))
+            ? 'fail'
+            : v.badge,
         domain: r.signingDomain ?? '',
         selector: r.selector ?? '',
         aligned: Boolean(r.status.aligned),
@@ -155,18 +197,10 @@ export async function checkAuthentication(
       sender: input.sender,
     },
     dmarc: {
-      ...verdict(
-        dmarc ? dmarc.status : undefined,
-        offline,
-        !dmarc
-          ? 'no From domain to check'
-          : // without a record there is no policy: "policy none" would read as a p=none record
-            dmarc.status.result === 'none'
-            ? `${dmarc.domain} publishes no DMARC record`
-            : `policy ${dmarc.policy || 'none'} of ${dmarc.domain}`,
-      ),
+      ...verdict(dmarc ? dmarc.status : undefined, offline, dmarcFallback(dmarc)),
       domain: dmarc ? dmarc.domain : '',
-      policy: dmarc ? dmarc.policy || 'none' : '',
+      // a record that could not be read has no policy to show
+      policy: dmarc && dmarc.status.result !== 'temperror' ? dmarc.policy || 'none' : '',
     },
     arc: {
       ...verdict(arc ? arc.status : undefined, offline, arcFallback(arc)),

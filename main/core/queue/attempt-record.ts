@@ -11,12 +11,14 @@ export type SignedBy = NonNullable<DeliveryAttemptView['signedBy']>;
 export interface MadeMessage {
   signedBy: SignedBy;
   sentAs: DeliveryAttemptView['sentAs'] | null;
+  /** Why no DKIM key signed it, when keys are set up. */
+  unsigned?: string;
 }
 
 export function attemptEvent(
   attempt: DeliveryAttempt,
   deliverTo: string,
-  { signedBy, sentAs }: MadeMessage,
+  { signedBy, sentAs, unsigned }: MadeMessage,
 ): Extract<DeliveryEvent, { type: 'attempt' }> {
   const result = attempt.recipients.find((x) => x.address === deliverTo);
   const reply = result?.reply ?? {
@@ -40,6 +42,7 @@ export function attemptEvent(
       upstreamQueueId: outcome === 'relayed' ? attempt.upstreamQueueId : null,
       transcript: attempt.transcript,
       ...(signedBy.length > 0 ? { signedBy } : {}),
+      ...(signedBy.length === 0 && unsigned ? { unsignedReason: unsigned } : {}),
       ...(sentAs ? { sentAs } : {}),
       ...(attempt.notSent ? { notSent: true as const } : {}),
     },

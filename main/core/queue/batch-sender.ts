@@ -146,8 +146,15 @@ export class BatchSender {
     const rewritten = rewriteSender(this.options.settings.senderRewrite, mailFrom, raw);
     raw = rewritten.raw;
     let signedBy: SignedBy = [];
-    if (store.sign) ({ raw, signatures: signedBy } = await store.sign(raw));
-    return { raw, mailFrom: rewritten.mailFrom, signedBy, sentAs: rewritten.sentAs };
+    let unsigned: string | undefined;
+    if (store.sign) ({ raw, signatures: signedBy, unsigned } = await store.sign(raw));
+    return {
+      raw,
+      mailFrom: rewritten.mailFrom,
+      signedBy,
+      sentAs: rewritten.sentAs,
+      ...(unsigned ? { unsigned } : {}),
+    };
   }
 
   private async dueAtNextStart(batch: Batch): Promise<void> {

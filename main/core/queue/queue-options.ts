@@ -37,8 +37,11 @@ export interface QueueStore {
   raw(id: string): Promise<Buffer>;
   /** The bytes to send for one redirect target (e.g. with X-Original-To added). */
   redirectBody(raw: Buffer, originals: string[]): Buffer;
-  /** DKIM-signs the bytes about to be sent, after every other change; names the keys used. */
-  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy }>;
+  /**
+   * DKIM-signs the bytes about to be sent, after every other change; names the keys used, or
+   * why none signed when keys are set up.
+   */
+  sign?(raw: Buffer): Promise<{ raw: Buffer; signatures: SignedBy; unsigned?: string }>;
 }
 
 export interface QueueOptions {

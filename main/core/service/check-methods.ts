@@ -78,7 +78,13 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
         sender: record.envelope.mailFrom,
         hostname: settings.hostname,
       });
-      return { ...check, relayedSignedBy: relayedSignedBy(record) };
+      const signedBy = relayedSignedBy(record);
+      const unsigned = signedBy.length === 0 ? relayedUnsignedReason(record) : undefined;
+      return {
+        ...check,
+        relayedSignedBy: signedBy,
+        ...(unsigned ? { relayedUnsignedReason: unsigned } : {}),
+      };
     },
 
     /** Checks addresses as the relay would before sending (syntax, DNS, typos). */
@@ -128,4 +134,20 @@ function relayedSignedBy(record: MessageRecord): MessageAuthCheck['relayedSigned
     }
   }
   return [...keys.values()];
+}
+
+/**
+ * Why the relayed copies went out unsigned, from the newest attempt that says: the stored copy's
+ * "DKIM neutral — message not signed" left an office with keys asking whether signing ran at all.
+ */
+function relayedUnsignedReason(record: MessageRecord): string | undefined {
+  let newest: { at: string; reason: string } | undefined;
+  for (const recipient of record.delivery ?? []) {
+    for (const attempt of recipient.attempts) {
+      if (attempt.unsignedReason && (!newest || attempt.startedAt > newest.at)) {
+        newest = { at: attempt.startedAt, reason: attempt.unsignedReason };
+      }
+    }
+  }
+  return newest?.reason;
 }

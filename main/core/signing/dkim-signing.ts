@@ -5,6 +5,13 @@ import { compareRecord, type DkimDnsCheck } from './dkim-record.js';
 import { fromDomain, signMessage, type DkimSignature } from './dkim-signer.js';
 import type { DkimKeyStore } from './key-store.js';
 
+export interface SignedMessage {
+  raw: Buffer;
+  signatures: DkimSignature[];
+  /** Why no key signed it, when keys are set up (absent when one signed or none exists). */
+  unsigned?: string;
+}
+
 export class DkimSigning {
   /** Problems already logged: one line per missing key, not one per message. */
   private readonly reported = new Set<string>();
@@ -18,27 +25,41 @@ export class DkimSigning {
   /**
    * The message signed with every active key of its From domain; unchanged when the domain has
    * none. A key that cannot be used is logged and the message goes unsigned rather than stuck.
+   * Unsigned mail says why (`unsigned`) when keys are set up: an office that made a key saw
+   * "not signed" on the scanner's mail, or on every message while the key waited for DNS, and
+   * nothing said which of the two it was.
    */
-  async sign(raw: Buffer, now: Date): Promise<{ raw: Buffer; signatures: DkimSignature[] }> {
-    const unsigned = { raw, signatures: [] };
+  async sign(raw: Buffer, now: Date): Promise<SignedMessage> {
     let domain: string | null = null;
+    const unusable: string[] = [];
     try {
       // most relays have no key: the From header is not even parsed then
-      if (!(await this.keys.hasActiveKeys())) return unsigned;
+      if (!(await this.keys.hasActiveKeys())) return await this.unsigned(raw, null);
       domain = fromDomain(raw);
-      if (!domain) return unsigned;
-      const keys = await this.keys.signingKeys(domain, (problem) => {
-        if (this.reported.has(problem)) return;
-        this.reported.add(problem);
-        this.log(`dkim: ${problem}`);
-      });
+      const keys = domain
+        ? await this.keys.signingKeys(domain, (problem) => {
+            unusable.push(problem);
+            if (this.reported.has(problem)) return;
+            this.reported.add(problem);
+            this.log(`dkim: ${problem}`);
+          })
+        : [];
+      if (keys.length === 0) {
+        if (unusable.length > 0) return { raw, signatures: [], unsigned: unusable.join('; ') };
+        return await this.unsigned(raw, domain);
+      }
       return signMessage(raw, keys, { now });
     } catch (err) {
-      this.log(
-        `dkim: could not sign mail from ${domain ?? 'any domain'}: ${(err as Error).message}`,
-      );
-      return unsigned;
+      const words = `could not sign mail from ${domain ?? 'any domain'}: ${(err as Error).message}`;
+      this.log(`dkim: ${words}`);
+      return { raw, signatures: [], unsigned: words };
     }
+  }
+
+  private async unsigned(raw: Buffer, domain: string | null): Promise<SignedMessage> {
+    // with no active key at all, the From header has not been read yet
+    const reason = await this.keys.whyUnsigned(() => domain ?? fromDomain(raw));
+    return reason ? { raw, signatures: [], unsigned: reason } : { raw, signatures: [] };
   }
 
   /**

@@ -176,6 +176,7 @@ export class DkimKeyStore {
       refuseRecordName('domain', entry.domain);
       refuseRecordName('selector', entry.selector);
       const { algorithm } = readPrivateKey(pem, `--dkim-key ${entry.keyFile}`);
+      await refuseReadableByOthers(entry);
       this.fromSettings.push({
         domain: signingDomain(entry.domain),
         selector: checkSelector(entry.selector),
@@ -211,6 +212,44 @@ export class DkimKeyStore {
   async hasActiveKeys(): Promise<boolean> {
     await this.ensureLoaded();
     return this.fromSettings.length > 0 || this.keys.some((k) => k.active);
+  }
+
+  /**
+   * Why mail from the From domain `readFromDomain` gives goes out unsigned although keys are set up, in words, or null when
+   * no key is set up at all (then nothing is expected to sign). Read from the list alone, so it
+   * costs no key file reads: a key whose file is gone is said by `signingKeys` (onUnusable).
+   */
+  async whyUnsigned(readFromDomain: () => string | null): Promise<string | null> {
+    await this.ensureLoaded();
+    const all = [
+      ...this.fromSettings.map((k) => ({ ...k, active: true, waitingForDns: false })),
+      ...this.keys,
+    ];
+    // most relays have no key: their messages' From is not even parsed
+    if (all.length === 0) return null;
+    const fromDomain = readFromDomain();
+    if (!fromDomain) return 'the message has no From address whose domain a key could sign for';
+    let domain: string;
+    try {
+      domain = signingDomain(fromDomain);
+    } catch {
+      return `the From domain ${fromDomain} is not a domain name a key can sign for`;
+    }
+    // the domain itself, else its closest parent with keys, as signingKeys looks
+    const labels = domain.split('.');
+    for (let i = 0; i < labels.length - 1; i++) {
+      const candidate = labels.slice(i).join('.');
+      const own = all.filter((k) => k.domain === candidate);
+      if (own.length === 0) continue;
+      const waiting = own.filter((k) => k.waitingForDns);
+      if (waiting.length > 0) {
+        const names = waiting.map((k) => `${k.selector}._domainkey.${k.domain}`).join(', ');
+        return `the key of ${candidate} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
+      }
+      return `the keys of ${candidate} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
+    }
+    const domains = [...new Set(all.map((k) => k.domain))].sort().join(', ');
+    return `no DKIM key signs mail from ${domain}: the keys are for ${domains}; add a key for ${domain} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
   }
 
   private async ensureLoaded(): Promise<void> {
@@ -249,20 +288,31 @@ export class DkimKeyStore {
         // dropped from the cache so signing agrees with what the list says
         const name = vaultName(k.domain, k.selector);
         const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
-        if (typeof pem === 'string') return this.info(k);
+        const cannotSign =
+          pem === null
+            ? missingPrivateKey(k.domain, k.selector)
+            : typeof pem === 'string'
+              ? damagedPrivateKey(k, pem)
+              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`;
+        if (!cannotSign) return this.info(k);
         this.pems.delete(name);
-        return {
-          ...this.info(k),
-          cannotSign:
-            pem === null
-              ? missingPrivateKey(k.domain, k.selector)
-              : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`,
-        };
+        return { ...this.info(k), cannotSign };
       }),
     );
-    return [...settings, ...stored].sort(
-      (a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector),
+    const all = [...settings, ...stored];
+    // an RSA key that signs or will once its record is found counts; a retired one does not
+    const rsaDomains = new Set(
+      all
+        .filter((k) => k.algorithm === 'rsa' && !k.cannotSign && (k.active || k.waitingForDns))
+        .map((k) => k.domain),
     );
+    return all
+      .map((k) =>
+        k.algorithm === 'ed25519' && !rsaDomains.has(k.domain)
+          ? { ...k, ed25519Only: ed25519OnlyNote(k.domain) }
+          : k,
+      )
+      .sort((a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector));
   }
 
   async get(domain: string, selector: string): Promise<DkimKeyInfo> {
@@ -377,12 +427,20 @@ export class DkimKeyStore {
     throw keyNotFound(d, s, await this.list());
   }
 
-  private async privateKey(name: string): Promise<string | null> {
+  /** The key's PEM, or why it cannot sign (its file gone or damaged). */
+  private async privateKey(key: StoredKey): Promise<{ pem: string } | { problem: string }> {
+    const name = vaultName(key.domain, key.selector);
     const known = this.pems.get(name);
-    if (known !== undefined) return known;
+    if (known !== undefined) return { pem: known };
     const pem = await this.vault.read(name);
-    if (pem) this.pems.set(name, pem);
-    return pem;
+    if (!pem) return { problem: missingPrivateKey(key.domain, key.selector) };
+    // a file that no longer reads as a key (cut short, overwritten, edited by hand) made the
+    // whole message go unsigned, with OpenSSL's "DECODER routines::unsupported": the domain's
+    // other selectors must still sign, and the words must name the selector
+    const damaged = damagedPrivateKey(key, pem);
+    if (damaged) return { problem: damaged };
+    this.pems.set(name, pem);
+    return { pem };
   }
 
   /**
@@ -414,16 +472,16 @@ export class DkimKeyStore {
           privateKey,
         }));
       for (const key of this.keys.filter((k) => k.domain === candidate && k.active)) {
-        const pem = await this.privateKey(vaultName(key.domain, key.selector));
-        if (pem)
+        const found = await this.privateKey(key);
+        if ('pem' in found)
           keys.push({
             domain: key.domain,
             selector: key.selector,
             algorithm: key.algorithm,
-            privateKey: pem,
+            privateKey: found.pem,
             headerFields: key.headers,
           });
-        else onUnusable(missingPrivateKey(key.domain, key.selector));
+        else onUnusable(found.problem);
       }
       if (keys.length > 0) return keys;
     }
@@ -457,6 +515,48 @@ function rsaBits(publicKey: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * A key file other users can read lets any of them sign mail as the domain, which passes DKIM
+ * and DMARC at every receiver. OpenDKIM refuses such a key ("key data is not secure") and ssh
+ * such an identity, as Relaydesk refuses its own secrets file; a group may read it (root:relaydesk
+ * 0640, as OpenDKIM's packages set their keys up), nobody else. Checked once the file is known to
+ * be a private key: a certificate or a public key given by mistake is said as such first.
+ */
+async function refuseReadableByOthers(entry: DkimSettingsKey): Promise<void> {
+  if (process.platform === 'win32') return;
+  const mode = (await stat(entry.keyFile)).mode & 0o777;
+  if ((mode & 0o027) === 0) return;
+  const file = JSON.stringify(entry.keyFile);
+  throw new DkimKeyError(
+    `--dkim-key ${entry.keyFile}: other users of this machine can read${mode & 0o022 ? ' or change' : ''} this private key (mode ${mode.toString(8)}), and sign mail as ${entry.domain} with it; run chmod 600 ${file} (or chmod 640 with a group only Relaydesk's user is in)`,
+  );
+}
+
+/** Why a stored key's PEM cannot sign (no longer a private key, or not the one listed); null when it can. */
+function damagedPrivateKey(key: StoredKey, pem: string): string | null {
+  let publicKey: string;
+  try {
+    publicKey = publicKeyValue(pem);
+  } catch {
+    return `the private key file of selector ${key.selector} of ${key.domain} is damaged (it no longer reads as a private key), so it does not sign; import the key again under a new selector, or remove this one`;
+  }
+  // another key's file put in its place signs with a key its published record does not match
+  if (publicKey !== key.publicKey) {
+    return `the private key file of selector ${key.selector} of ${key.domain} holds another key than the one its record publishes, so it does not sign; put the right file back, or remove this selector and make a new one`;
+  }
+  return null;
+}
+
+/**
+ * RFC 8463 made Ed25519 a DKIM algorithm in 2018, but many receivers still verify only RSA (Gmail
+ * and Microsoft 365 among them): a domain signed with Ed25519 alone reaches them with no DKIM pass,
+ * so DMARC rests on SPF alone. Signing with both, as RFC 8463 expects during the transition, is
+ * the fix; Relaydesk signs with every active key of the domain.
+ */
+function ed25519OnlyNote(domain: string): string {
+  return `${domain} has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign`;
 }
 
 function missingPrivateKey(domain: string, selector: string): string {

@@ -58,6 +58,7 @@ const attempt = z.object({
   signedBy: z
     .array(z.object({ domain: z.string(), selector: z.string(), algorithm: z.string() }))
     .optional(),
+  unsignedReason: z.string().optional(),
   sentAs: z
     .object({ mailFrom: z.string(), from: z.string().nullable(), rule: z.string() })
     .optional(),

@@ -35,7 +35,9 @@ function sentAsLabel(sentAs: NonNullable<DeliveryAttemptView['sentAs']>): string
 }
 
 function signedByLabel(attempt: DeliveryAttemptView): string {
-  if (!attempt.signedBy?.length) return 'not signed';
+  if (!attempt.signedBy?.length) {
+    return attempt.unsignedReason ? `not signed: ${attempt.unsignedReason}` : 'not signed';
+  }
   return attempt.signedBy.map((key) => `${dkimKeyName(key)} (${key.algorithm})`).join(', ');
 }
 

@@ -38,7 +38,15 @@ function SignedOnTheWayOut({
   writtenHere?: boolean;
 }) {
   const signers = check.relayedSignedBy.map(dkimKeyName);
-  if (signers.length === 0) return null;
+  if (signers.length === 0) {
+    if (!check.relayedUnsignedReason) return null;
+    return (
+      <p className="route-note" data-testid="auth-check-signed-out">
+        {writtenHere ? '' : 'Checked as Relaydesk received it. '}The copies sent upstream were not
+        DKIM-signed: {check.relayedUnsignedReason}.
+      </p>
+    );
+  }
   return (
     <p className="route-note" data-testid="auth-check-signed-out">
       {writtenHere ? '' : 'Checked as Relaydesk received it. '}The copies sent upstream were

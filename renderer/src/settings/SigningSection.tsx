@@ -209,6 +209,12 @@ export function SigningSection() {
                     Cannot sign: {key.cannotSign}.
                   </p>
                 )}
+                {key.ed25519Only && !key.cannotSign && (
+                  // an Ed25519 signature alone is no DKIM pass at Gmail or Microsoft 365
+                  <p className="dkim-ed25519-only" data-testid="dkim-ed25519-only">
+                    {key.ed25519Only}.
+                  </p>
+                )}
                 {key.waitingForDns && (
                   // signing before the record can be looked up fails DKIM at every receiver
                   <p className="dkim-waiting">
