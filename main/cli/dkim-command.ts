@@ -9,6 +9,7 @@ import { DkimSigning } from '../core/signing/dkim-signing.js';
 import { binaryKeyFileAdvice, isBinaryKeyFile } from '../core/signing/key-file-kind.js';
 import { DkimKeyNotFound, DkimKeyStore } from '../core/signing/key-store.js';
 import type { DkimKeyInfo, DkimKeyRemoval } from '../../preload/auth-contract.js';
+import { selectorWord } from '../../preload/dkim-words.js';
 import { OwnerOnlyFileVault } from '../core/signing/key-vault.js';
 import { defaultDataDir, resolveSettings } from '../core/settings/settings-sources.js';
 import { SettingsError } from '../core/settings/settings-schema.js';
@@ -203,9 +204,9 @@ function signingAfterRemoval(removal: DkimKeyRemoval): string {
     case 'unsigned':
       return `mail from ${domain} now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one with relaydesk dkim keygen ${domain} SELECTOR\n`;
     case 'still-signed':
-      return `mail from ${domain} is still signed, with selector ${selectors}\n`;
+      return `mail from ${domain} is still signed, with ${selectorWord(removal)} ${selectors}\n`;
     case 'parent-signs':
-      return `mail from ${domain} is now signed with the key of ${removal.signingKeys[0]?.domain ?? ''} (selector ${selectors})\n`;
+      return `mail from ${domain} is now signed with the key of ${removal.signingKeys[0]?.domain ?? ''} (${selectorWord(removal)} ${selectors})\n`;
   }
 }
 

@@ -150,6 +150,7 @@ describe('relaydesk dkim', () => {
     for (const [domain, selector] of [
       ['shop.example', 'a'],
       ['shop.example', 'b'],
+      ['shop.example', 'c'],
       ['news.shop.example', 'n'],
     ] as const) {
       expect((await cli('keygen', domain, selector, '--algorithm', 'ed25519')).code).toBe(0);
@@ -163,10 +164,14 @@ describe('relaydesk dkim', () => {
     expect(waiting.stdout).toBe(removed('new'));
     const first = await cli('remove', 'shop.example', 'a');
     expect(first.code, first.stderr).toBe(0);
+    // two left: "selectors", as one left is "selector"
     expect(first.stdout).toBe(
-      removed('a') + 'mail from shop.example is still signed, with selector b\n',
+      removed('a') + 'mail from shop.example is still signed, with selectors b, c\n',
     );
     expect(() => statSync(join(data, 'dkim', 'private', 'shop.example_a.pem'))).toThrow(/ENOENT/);
+    expect((await cli('remove', 'shop.example', 'c')).stdout).toBe(
+      removed('c') + 'mail from shop.example is still signed, with selector b\n',
+    );
     const last = await cli('remove', 'shop.example', 'b');
     expect(last.stdout).toBe(
       removed('b') +

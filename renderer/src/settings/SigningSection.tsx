@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo, DkimKeyRemoval } from '../api/contract';
+import { selectorWord } from '../api/contract';
 import { RemoveKeyDialog } from './RemoveKeyDialog';
 import { useSectionList } from './use-section-list';
 import { fieldProblems } from './field-problems';
@@ -31,9 +32,9 @@ function removalNotice(key: DkimKeyInfo, answer: DkimKeyRemoval) {
   const signer = answer.signingKeys[0]?.domain ?? key.domain;
   const after =
     answer.signing === 'still-signed'
-      ? ` Mail from ${key.domain} is still signed, with selector ${selectors}.`
+      ? ` Mail from ${key.domain} is still signed, with ${selectorWord(answer)} ${selectors}.`
       : answer.signing === 'parent-signs'
-        ? ` Mail from ${key.domain} is now signed with the key of ${signer} (selector ${selectors}).`
+        ? ` Mail from ${key.domain} is now signed with the key of ${signer} (${selectorWord(answer)} ${selectors}).`
         : '';
   return {
     text: `Removed ${key.selector} of ${key.domain} and its private key file.${after}`,
