@@ -124,4 +124,15 @@ describe.skipIf(!chromiumPath)("the scanner strip's other states in a narrow lis
     await eventually(() => strip().innerText()).toBe(off);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('points at the clamd box below it in Settings, not at Settings', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await gui.openLive('#settings');
+    const inSettings = page.locator('#section-filtering').getByTestId('scanner-state');
+    // it said "no clamd is set in Settings → Filtering & senders" there
+    await eventually(() => inSettings.innerText()).toBe(
+      'Virus scanning is off: no clamd address is set below; only the attachment policy quarantines mail.',
+    );
+    await page.setViewportSize({ width: 640, height: 560 });
+  });
 });

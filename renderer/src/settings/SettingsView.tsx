@@ -399,7 +399,7 @@ export function SettingsView({
         {declared('signing')}
       </Section>
       <Section id="filtering" title="Filtering & senders">
-        <ScannerState />
+        <ScannerState inSettings />
         {declared('filtering')}
         <QuotasSection
           quotas={values.quotas}

@@ -75,7 +75,7 @@ function Strip({ tone, title, headline, detail, fix, role, busy }: StripProps) {
  * Asked on open rather than live: a PING per few seconds for every open window is load for a
  * state that changes rarely, and the button answers the one question after starting clamd.
  */
-export function ScannerState() {
+export function ScannerState(props: { inSettings?: boolean } = {}) {
   const api = useApi();
   const [asked, setAsked] = useState(0);
   const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}`);
@@ -111,8 +111,10 @@ export function ScannerState() {
   }
   const filter = status.value;
   if (filter.clamd === null) {
-    const why =
-      'no clamd is set in Settings → Filtering & senders; only the attachment policy quarantines mail';
+    // in Settings the box for it is just below: sending the user to Settings there read oddly
+    const why = props.inSettings
+      ? 'no clamd address is set below; only the attachment policy quarantines mail'
+      : 'no clamd is set in Settings → Filtering & senders; only the attachment policy quarantines mail';
     return (
       <Strip
         tone="off"
