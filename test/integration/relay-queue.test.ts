@@ -177,7 +177,11 @@ describe('relaying through an upstream', () => {
     const sizes = [readAtOnceBelow - 4096, readAtOnceBelow + 4096];
     for (const size of sizes) {
       const body = line.repeat(Math.ceil(size / line.length));
-      const raw = Buffer.from(`Subject: ${size} bytes\r\n\r\n${body}`);
+      // with a Date and Message-ID, as a mail library writes them: none is added on the way
+      const raw = Buffer.from(
+        `Date: Sun, 06 Dec 2026 10:00:00 +0000\r\nMessage-ID: <${size}@sender.example>\r\n` +
+          `Subject: ${size} bytes\r\n\r\n${body}`,
+      );
       const id = await send(relay, ['bob@rcpt.example'], undefined, raw);
       await settled(relay, id, (d) => d.status === 'delivered');
       const stored = Buffer.from(
@@ -204,7 +208,10 @@ describe('relaying through an upstream', () => {
           relay,
           ['bob@rcpt.example'],
           undefined,
-          Buffer.from(`Subject: lag ${n}\r\n\r\n${body}`),
+          Buffer.from(
+            `Date: Sun, 06 Dec 2026 10:00:00 +0000\r\nMessage-ID: <lag${n}@sender.example>\r\n` +
+              `Subject: lag ${n}\r\n\r\n${body}`,
+          ),
         ),
       );
     }
@@ -259,6 +266,55 @@ describe('relaying through an upstream', () => {
     const second = await settled(relay, id, (d) => d.status === 'delivered');
     expect(second.recipients[0]?.attempts.map((a) => a.reply.code)).toEqual([451, 250]);
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('adds the Date and Message-ID a scanner left out, the same at every attempt, as Postfix can', async () => {
+    // Gmail refuses mail without a Message-ID ("550-5.7.1 Messages missing a valid Message-ID
+    // header are not accepted"), and an ISP's smart host adds none for its customers' mail
+    const server = await upstream({
+      tls: 'none',
+      failures: { rcpt: { 'bob@rcpt.example': { code: 451, text: '4.7.1 Greylisted' } } },
+    });
+    const clock = manualClock();
+    const relay = await relaydesk(
+      { mode: 'relay', relay: relaySettings(server), hostname: 'relay.office.example' },
+      { now: clock.now },
+    );
+    const scan = Buffer.from(
+      'From: scanner@office.example\r\nTo: bob@rcpt.example, carol@rcpt.example\r\n' +
+        'Subject: Scan 0042\r\n\r\nscanned\r\n',
+    );
+    const id = await send(relay, ['bob@rcpt.example', 'carol@rcpt.example'], 'scan', scan);
+    await settled(relay, id, (d) => d.recipients.some((r) => r.state === 'deferred'));
+    server.setFailures({});
+    clock.advance(61_000);
+    relay.service.kickQueue();
+    await settled(relay, id, (d) => d.status === 'delivered');
+    expect(server.messages.map((m) => m.rcptTo)).toEqual([
+      ['carol@rcpt.example'],
+      ['bob@rcpt.example'],
+    ]);
+    const sent = server.messages.map((m) => m.raw.toString());
+    for (const copy of sent) {
+      expect(copy).toContain(`\r\nMessage-ID: <${id}@relay.office.example>\r\n\r\nscanned\r\n`);
+      expect(copy).toMatch(/\r\nDate: \w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} \+0000\r\n/);
+    }
+    // one message to its receivers: the second copy is the first's
+    expect(sent[1]).toBe(sent[0]);
+    // the stored copy stays as it came
+    const stored = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(stored).not.toMatch(/^(Date|Message-ID):/m);
+
+    // and none is added with the setting off
+    const plain = await upstream({ tls: 'none' });
+    const asSent = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(plain),
+      addMissingHeaders: false,
+    });
+    const otherId = await send(asSent, ['bob@rcpt.example'], 'scan', scan);
+    await settled(asSent, otherId, (d) => d.status === 'delivered');
+    expect(plain.messages[0]?.raw.toString()).not.toMatch(/^(Date|Message-ID):/m);
   });
 
   it("reads rspamd's bare 451 4.7.1 Try again later at the end of DATA as greylisting", async () => {

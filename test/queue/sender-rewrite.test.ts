@@ -96,7 +96,8 @@ describe('sender rewriting', () => {
 
   it('leaves other senders and a bounce’s null sender alone, byte for byte', async () => {
     const message =
-      'From: Alice <alice@example.org>\nTo: boss@customer.example\nSubject: Hello\n\nHi.\n';
+      'From: Alice <alice@example.org>\nTo: boss@customer.example\nSubject: Hello\n' +
+      'Date: Sun, 06 Dec 2026 10:00:00 +0000\nMessage-ID: <hello@example.org>\n\nHi.\n';
     const { got, delivery } = await relayed('alice@example.org', message);
     expect(got.mailFrom).toBe('alice@example.org');
     expect(got.raw.toString()).toContain(message.replace(/\n/g, '\r\n'));

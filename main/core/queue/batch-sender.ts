@@ -17,6 +17,7 @@ import { crashPoint } from './crash-point.js';
 import type { QueueOptions } from './queue-options.js';
 import type { RecipientLedger } from './recipient-ledger.js';
 import { rewriteSender } from './sender-rewrite.js';
+import { withMissingHeaders } from '../mail/missing-headers.js';
 import { attemptLogRecord, replyWords } from './relay-log.js';
 import { delayWarningReason, recipientsToWarn } from './delay-warning.js';
 
@@ -145,6 +146,15 @@ export class BatchSender {
     if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
     const rewritten = rewriteSender(this.options.settings.senderRewrite, mailFrom, raw);
     raw = rewritten.raw;
+    const record = store.get(batch.id);
+    if (this.options.settings.addMissingHeaders && record) {
+      // before the signature, which then covers them
+      raw = withMissingHeaders(raw, {
+        id: record.id,
+        receivedAt: new Date(record.receivedAt),
+        hostname: this.options.settings.hostname,
+      }).raw;
+    }
     let signedBy: SignedBy = [];
     let unsigned: string | undefined;
     if (store.sign) ({ raw, signatures: signedBy, unsigned } = await store.sign(raw));

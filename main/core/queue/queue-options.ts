@@ -54,6 +54,8 @@ export interface QueueOptions {
     | 'lifetimeHours'
     | 'rateLimit'
     | 'senderRewrite'
+    | 'addMissingHeaders'
+    | 'hostname'
     | 'dsn'
     | 'delayWarningHours'
   >;

@@ -61,6 +61,8 @@ export interface Settings {
   /** Upstream rate limits in messages; 0 is no limit. */
   rateLimit: { perSecond: number; perMinute: number; perHour: number; perDay: number };
   /** Send RFC 3464 failure reports to the envelope sender (they are always captured locally). */
+  /** Postfix's always_add_missing_headers for relayed mail: Date and Message-ID. */
+  addMissingHeaders: boolean;
   dsn: boolean;
   /**
    * Hours a recipient may stay deferred after the message's arrival before its sender gets one

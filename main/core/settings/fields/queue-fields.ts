@@ -174,6 +174,17 @@ export const queueFields = [
     applies: 'now',
   }),
   setting({
+    key: 'addMissingHeaders',
+    flag: '--add-missing-headers',
+    env: 'RELAYDESK_ADD_MISSING_HEADERS',
+    value: 'true|false',
+    ...onOff(),
+    default: true,
+    label: 'Add a missing Date and Message-ID to relayed mail',
+    section: 'upstream',
+    applies: 'now',
+  }),
+  setting({
     key: 'dsn',
     flag: '--dsn',
     env: 'RELAYDESK_DSN',
