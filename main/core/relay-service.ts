@@ -30,6 +30,7 @@ import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import { DkimKeyStore } from './signing/key-store.js';
 import { DkimSigning } from './signing/dkim-signing.js';
+import { removeListeningFile, writeListeningFile } from './maildrop/listening-file.js';
 import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
 import { deliverToUpstream } from './upstream/delivery-attempt.js';
 import type { WebhookSender } from './webhooks/index.js';
@@ -390,6 +391,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       await listener.close();
       throw err;
     }
+    // for `relaydesk sendmail --data` without --smtp (listening-file.ts); a relay that cannot
+    // write it still runs, and sendmail then keeps mail in the drop folder, as before
+    if (smtp) {
+      await writeListeningFile(this.settings.dataDir, smtp).catch((err: Error) =>
+        log(note('maildrop', `could not record the SMTP address for sendmail: ${err.message}`, 'warn')),
+      );
+    }
     queue.kick();
     retention.start();
     // a ping answered after a stop began says nothing: the log files are closing
@@ -462,6 +470,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
     this.closingListener ??= Promise.all([
+      // first: a sendmail starting now keeps its message in the drop folder instead
+      removeListeningFile(this.settings.dataDir),
       this.parts.listener.close(),
       this.parts.pop3.close(),
       this.maildrop?.stop(),
