@@ -361,6 +361,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await store.spool.open();
     this.opened.spool = true;
     await dkim.keys.load(this.settings.dkim);
+    // not awaited: a slow or unreachable DNS must not delay the start or hold any mail
+    if (this.settings.dkim.length > 0) {
+      void dkim
+        .checkSettingsKeysAtStart(() => this.closingListener !== null)
+        .catch((err: Error) => log(`dkim: the check of --dkim-key records failed: ${err.message}`));
+    }
     const opened = await openIndex(store.index, store.spool);
     this.opened.index = true;
     store.quarantined = opened.quarantined;
@@ -395,7 +401,13 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // write it still runs, and sendmail then keeps mail in the drop folder, as before
     if (smtp) {
       await writeListeningFile(this.settings.dataDir, smtp).catch((err: Error) =>
-        log(note('maildrop', `could not record the SMTP address for sendmail: ${err.message}`, 'warn')),
+        log(
+          note(
+            'maildrop',
+            `could not record the SMTP address for sendmail: ${err.message}`,
+            'warn',
+          ),
+        ),
       );
     }
     queue.kick();
