@@ -262,7 +262,14 @@ export function AnalyzeDialog(props: {
           {result.report && <h3 className="analyze-heading">The route of this report</h3>}
           <RouteTimeline
             route={result}
-            check={<AnalyzedDkimRow dkim={result.dkim} partial={resultPartial} />}
+            check={
+              // a few fields pasted with no Received field and no signature: "not signed" there
+              // would read as a finding about a message, as "0 hops" did (the route's sentence is
+              // all there is to say)
+              result.dkim.state === 'unsigned' && result.hops.length === 0 ? undefined : (
+                <AnalyzedDkimRow dkim={result.dkim} partial={resultPartial} />
+              )
+            }
           />
         </section>
       )}
