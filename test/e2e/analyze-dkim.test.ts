@@ -118,6 +118,26 @@ describe.skipIf(!chromiumPath || !dkimsign)('Analyze headers verifies DKIM', () 
     );
   });
 
+  it('lists the signer of a file larger than Analyze reads, without a verdict on a cut body', async () => {
+    // 1.5 MB: an .eml with an attachment; the cut body would fail its body hash
+    const big = signed.replace(
+      'Your code is 123456.',
+      `Your code is 123456.\r\n${'QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n'.repeat(40_000)}`,
+    );
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    await dialog.locator('input[type=file]').setInputFiles({
+      name: 'big.eml',
+      mimeType: 'message/rfc822',
+      buffer: Buffer.from(big),
+    });
+    await dkimRow().waitFor();
+    expect(await dkimRow().getAttribute('data-state')).toBe('header-only');
+    expect(await badges().getAttribute('data-badge')).toBe('not-verified');
+    expect(await dialog.getByTestId('analyze-dkim-note').innerText()).toBe(
+      '“big.eml” is larger than the 1 MB Analyze reads: its DKIM signatures are listed but not verified, since each one covers the whole body (its body hash, bh=).',
+    );
+  });
+
   it('lists the signer of a header block pasted alone, and says why it is not verified', async () => {
     await page.getByRole('button', { name: 'Analyze headers' }).click();
     await dialog.getByRole('textbox').fill(signed.slice(0, signed.indexOf('\r\n\r\n')));

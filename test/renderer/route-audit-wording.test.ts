@@ -59,7 +59,7 @@ describe('a file dropped or opened for analysis', () => {
     expect(messageHeadOf(text(eml), file)).toEqual({
       text: eml.slice(0, eml.indexOf('Body')),
       partial:
-        '“big.eml” is 3 MB, and Analyze reads its first 1 KB: its DKIM signatures are listed but ' +
+        '“big.eml” is larger than the 1 KB Analyze reads: its DKIM signatures are listed but ' +
         'not verified, since each one covers the whole body (its body hash, bh=).',
     });
   });

@@ -81,11 +81,7 @@ export function AnalyzeDialog(props: {
     if (fromFile && new TextEncoder().encode(sent).length > MESSAGE_HEAD_BYTES) {
       // a file the desktop app opened whole (up to 25 MB): its head, as a dropped one's
       sent = analyzedPart(sent);
-      partial = partialText(
-        'The file',
-        new TextEncoder().encode(fromFile.message).length,
-        MESSAGE_HEAD_BYTES,
-      );
+      partial = partialText(null, MESSAGE_HEAD_BYTES);
     }
     const read = pastedHeaders(sent);
     if ('error' in read) {

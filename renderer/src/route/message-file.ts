@@ -78,18 +78,19 @@ export function messageHeadOf(
   }
   // the whole message: a DKIM signature covers the body too, and Analyze verifies it
   if (file.size <= head.length) return { text };
-  return { text: analyzedPart(text), partial: partialText(file.name, file.size, head.length) };
+  return { text: analyzedPart(text), partial: partialText(file.name, head.length) };
 }
 
 /**
  * Why the DKIM signatures of a message read in part are listed but not verified: a body hash
  * over a cut body would fail, blaming the sender for what was not read.
  */
-export function partialText(name: string, size: number, read: number): string {
+export function partialText(name: string | null, read: number): string {
+  // no size of its own: a 1.4 MB file "is 1 MB" when rounded as sizeText does
   return (
-    `“${name}” is ${sizeText(size)}, and Analyze reads its first ${sizeText(read)}: its DKIM ` +
-    'signatures are listed but not verified, since each one covers the whole body (its body ' +
-    'hash, bh=).'
+    `${name === null ? 'The file' : `“${name}”`} is larger than the ${sizeText(read)} Analyze ` +
+    'reads: its DKIM signatures are listed but not verified, since each one covers the whole ' +
+    'body (its body hash, bh=).'
   );
 }
 
