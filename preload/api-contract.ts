@@ -139,6 +139,8 @@ export type HeaderProblem =
  */
 export interface AnalyzedHeaders extends RouteAnalysis {
   report: ReportedRoute | null;
+  /** The DKIM signatures, verified when the whole message (with its body) was given. */
+  dkim: AnalyzedDkim;
 }
 
 export interface ReportedRoute {
@@ -321,6 +323,7 @@ export type * from './auth-contract.js';
 export type * from './listener-contract.js';
 import type { ListenersView } from './listener-contract.js';
 import type { RouteAnalysis } from './route-contract.js';
+import type { AnalyzedDkim } from './auth-contract.js';
 
 // --- Relaying: the delivery of each recipient ----------------------------------------------
 

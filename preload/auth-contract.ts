@@ -147,6 +147,38 @@ export interface MessageAuthCheck {
   relayedUnsignedReason?: string;
 }
 
+/** A DKIM-Signature field of what was given to Analyze: who signed what, and the verdict. */
+export interface AnalyzedDkimSignature {
+  /** d=, the signing domain ('' when the field has none). */
+  domain: string;
+  /** s=, the selector: the key is looked up at `s._domainkey.d`. */
+  selector: string;
+  /** a=, e.g. rsa-sha256 or ed25519-sha256. */
+  algorithm: string;
+  /** h=: the header fields it signs, in its order and as written there (From over-signed twice). */
+  signedHeaders: string[];
+  /**
+   * Verified against DNS now, as the message view's own check does; null when only the header
+   * block was given, whose body hash (bh=) cannot be checked.
+   */
+  verdict: DkimVerdict | null;
+}
+
+/**
+ * Analyze's DKIM finding. `verified`: a whole message was given and each signature was checked;
+ * `header-only`: only the header block was given, so the signers are listed but none is
+ * verified (a body hash cannot be checked without the body, and calling that a fail would blame
+ * the sender for what the paste left out); `unsigned`: no DKIM-Signature field.
+ */
+export interface AnalyzedDkim {
+  state: 'verified' | 'header-only' | 'unsigned';
+  /** What the state means, in words; '' when the signatures' verdicts say it all. */
+  note: string;
+  /** Some lookups could not be made: DNS was unreachable. */
+  offline: boolean;
+  signatures: AnalyzedDkimSignature[];
+}
+
 export type AddressVerdict = 'valid' | 'invalid' | 'risky' | 'unknown';
 
 export interface AddressCheck {

@@ -18,6 +18,7 @@ import { maildropFolder, writeDropFile } from '../core/maildrop/drop-file.js';
 import { makeFolder } from '../core/spool/durable-file.js';
 import { storageFullCode, storageFullWords } from '../core/spool/storage-full.js';
 import { keepSmtpSessionInMaildrop } from './sendmail-local-smtp.js';
+import { runningRelaySmtp } from '../core/maildrop/listening-file.js';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
 import {
   fieldByKey,
@@ -56,9 +57,9 @@ const optionsWithValue = new Set('ABCFLNORVXbefhopqr');
 export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): SendmailArgs {
   const smtpField = fieldByKey('smtp');
   if (!smtpField) throw new Error('smtp setting missing');
-  let smtp = env.RELAYDESK_SMTP
+  let smtp: ListenAddress | null = env.RELAYDESK_SMTP
     ? (parseSettingValue(smtpField, env.RELAYDESK_SMTP, 'env') as ListenAddress)
-    : { host: '127.0.0.1', port: 1025 };
+    : null;
   let from: string | null = null;
   // Postfix's sendmail reads the NAME variable, and -F overrides it
   let fullName: string | null = env.NAME?.trim() || null;
@@ -114,6 +115,9 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
           .filter(Boolean),
       );
   }
+  // neither --smtp nor RELAYDESK_SMTP: the relay running on the data folder says where it
+  // listens (a serve on another port than 1025 got nothing, and its mail sat in the drop folder)
+  smtp ??= runningRelaySmtp(resolve(dataDir)) ?? { host: '127.0.0.1', port: 1025 };
   if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
   return {
     readRecipientsFromHeaders,

@@ -30,6 +30,7 @@ import type { ListenAddress, Settings } from './settings/settings-schema.js';
 import type { SettingsStore } from './settings/settings-store.js';
 import { DkimKeyStore } from './signing/key-store.js';
 import { DkimSigning } from './signing/dkim-signing.js';
+import { removeListeningFile, writeListeningFile } from './maildrop/listening-file.js';
 import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
 import { deliverToUpstream } from './upstream/delivery-attempt.js';
 import type { WebhookSender } from './webhooks/index.js';
@@ -360,6 +361,12 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     await store.spool.open();
     this.opened.spool = true;
     await dkim.keys.load(this.settings.dkim);
+    // not awaited: a slow or unreachable DNS must not delay the start or hold any mail
+    if (this.settings.dkim.length > 0) {
+      void dkim
+        .checkSettingsKeysAtStart(() => this.closingListener !== null)
+        .catch((err: Error) => log(`dkim: the check of --dkim-key records failed: ${err.message}`));
+    }
     const opened = await openIndex(store.index, store.spool);
     this.opened.index = true;
     store.quarantined = opened.quarantined;
@@ -389,6 +396,19 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     } catch (err) {
       await listener.close();
       throw err;
+    }
+    // for `relaydesk sendmail --data` without --smtp (listening-file.ts); a relay that cannot
+    // write it still runs, and sendmail then keeps mail in the drop folder, as before
+    if (smtp) {
+      await writeListeningFile(this.settings.dataDir, smtp).catch((err: Error) =>
+        log(
+          note(
+            'maildrop',
+            `could not record the SMTP address for sendmail: ${err.message}`,
+            'warn',
+          ),
+        ),
+      );
     }
     queue.kick();
     retention.start();
@@ -462,6 +482,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
     this.closingListener ??= Promise.all([
+      // first: a sendmail starting now keeps its message in the drop folder instead
+      removeListeningFile(this.settings.dataDir),
       this.parts.listener.close(),
       this.parts.pop3.close(),
       this.maildrop?.stop(),

@@ -78,7 +78,7 @@ import { shownSubject } from './format/mail-format';
 import { serverWords } from './api/http-transport';
 
 type OpenDialog =
-  | { kind: 'analyze'; text?: string; error?: string }
+  | { kind: 'analyze'; text?: string; error?: string; partial?: string }
   | { kind: 'shortcuts' }
   | { kind: 'tags' }
   | { kind: 'bulk-release'; plan: ReleasePlan }
@@ -916,6 +916,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             <AnalyzeDialog
               key={dialog.text ?? dialog.error ?? ''}
               initialText={dialog.text}
+              initialPartial={dialog.partial}
               initialError={dialog.error}
               onClose={() => setDialog(null)}
             />

@@ -49,9 +49,19 @@ describe('a file dropped or opened for analysis', () => {
   const eml =
     'Received: from a (a [192.0.2.1]) by b; Mon, 3 Mar 2025 10:00:00 +0000\r\n\r\nBody\r\n';
 
-  it('gives the header block of a message', () => {
+  it('gives the whole message read to its end, for its DKIM signatures to be verified', () => {
     const file = { name: 'm.eml', size: eml.length, type: 'message/rfc822' };
-    expect(messageHeadOf(text(eml), file)).toEqual({ text: eml.slice(0, eml.indexOf('Body')) });
+    expect(messageHeadOf(text(eml), file)).toEqual({ text: eml });
+  });
+
+  it('gives the header block of a message larger than is read, saying DKIM is not verified', () => {
+    const file = { name: 'big.eml', size: 3 * 1024 * 1024, type: 'message/rfc822' };
+    expect(messageHeadOf(text(eml), file)).toEqual({
+      text: eml.slice(0, eml.indexOf('Body')),
+      partial:
+        '“big.eml” is larger than the 1 KB Analyze reads: its DKIM signatures are listed but ' +
+        'not verified, since each one covers the whole body (its body hash, bh=).',
+    });
   });
 
   it('names a binary file and says what to drop instead', () => {

@@ -77,7 +77,8 @@ describe('a paste larger than the analyzer takes', () => {
       text: header,
       note:
         'The paste is 3 MB: only its header block (1 KB, up to the first empty line) was kept, ' +
-        'which is all the route is read from.',
+        'which is all the route is read from; its DKIM signatures are listed but not verified, ' +
+        'since each one covers the whole body.',
     });
     expect(pastedHeaders(header)).toEqual({ text: header, note: null });
   });

@@ -5,7 +5,12 @@
 import type { AuthStatus } from 'mailauth';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 
-import type { AuthBadge, AuthVerdict, MessageAuthCheck } from '../../../preload/auth-contract.js';
+import type {
+  AuthBadge,
+  AuthVerdict,
+  DkimVerdict,
+  MessageAuthCheck,
+} from '../../../preload/auth-contract.js';
 
 export type {
   AuthBadge,
@@ -137,21 +142,87 @@ function dkimReason(
   return comment ?? fallback;
 }
 
+/** One of mailauth's DKIM results, as far as the verdicts read it. */
+type DkimResult = Parameters<typeof dkimReason>[0] & {
+  signature?: string;
+  /** The aligned domain (DMARC relaxed alignment with From), or false. */
+  status: { aligned?: string | false };
+};
+
+/** mailauth's DKIM results as verdicts, with the reasons and the badges of RFC 6376's failures. */
+function dkimVerdicts(results: readonly DkimResult[], offline: boolean): DkimVerdict[] {
+  return results.map((r) => {
+    const v = verdict(r.status, offline, `signature of ${r.signingDomain}`);
+    return {
+      ...v,
+      // DNS offline keeps its own words; otherwise say what the result means and what to do
+      reason: v.badge === 'offline' ? v.reason : dkimReason(r, v.reason),
+      badge:
+        v.badge !== 'offline' && permanentFailures.has(String(r.status.comment)) ? 'fail' : v.badge,
+      domain: r.signingDomain ?? '',
+      selector: r.selector ?? '',
+      aligned: Boolean(r.status.aligned),
+    };
+  });
+}
+
+/**
+ * mailauth's resolver over ours: once DNS is found unreachable the rest of the lookups fail at
+ * once instead of each waiting for its own timeout. `offline()` says whether that happened.
+ */
+function offlineAwareResolver(dns: DnsResolver): {
+  resolver: (name: string, type: string) => Promise<unknown[]>;
+  offline: () => boolean;
+} {
+  let offline = false;
+  const lookup = dns.forMailauth((failure) => {
+    if (failure.status === 'offline') offline = true;
+  });
+  return {
+    resolver: async (name, type) => {
+      if (offline) throw Object.assign(new Error('DNS is unreachable'), { code: 'ETIMEOUT' });
+      return lookup(name, type);
+    },
+    offline: () => offline,
+  };
+}
+
+/** A signature as verified, with its b= value (whitespace removed) to tell it from the others. */
+export interface VerifiedSignature {
+  b: string;
+  verdict: DkimVerdict;
+}
+
+/**
+ * The DKIM signatures of a whole message (header and body), verified as the captured-message
+ * check verifies them, with the same words; for Analyze, where no client IP or envelope is known
+ * and so SPF, DMARC and ARC would judge nothing. A message with no signature gives none.
+ */
+export async function verifyDkim(
+  dns: DnsResolver,
+  raw: Buffer,
+): Promise<{ offline: boolean; signatures: VerifiedSignature[] }> {
+  const { resolver, offline } = offlineAwareResolver(dns);
+  const { dkimVerify } = await import('mailauth');
+  const result = await dkimVerify(raw, { resolver: resolver as never });
+  // mailauth answers one "none: message not signed" row for a message without a signature
+  const signed = (result.results as DkimResult[]).filter((r) => r.status.result !== 'none');
+  const verdicts = dkimVerdicts(signed, offline());
+  return {
+    offline: offline(),
+    signatures: signed.map((r, i) => ({
+      b: (r.signature ?? '').replace(/\s+/g, ''),
+      verdict: verdicts[i] as DkimVerdict,
+    })),
+  };
+}
+
 /** The checks of the message's bytes; the service adds what the delivery record says. */
 export async function checkAuthentication(
   dns: DnsResolver,
   input: AuthCheckInput,
 ): Promise<Omit<MessageAuthCheck, 'relayedSignedBy'>> {
-  let offline = false;
-  const lookup = dns.forMailauth((failure) => {
-    if (failure.status === 'offline') offline = true;
-  });
-  // once DNS is found unreachable the rest of the lookups fail at once instead of each waiting
-  // for its own timeout
-  const resolver = async (name: string, type: string): Promise<unknown[]> => {
-    if (offline) throw Object.assign(new Error('DNS is unreachable'), { code: 'ETIMEOUT' });
-    return lookup(name, type);
-  };
+  const { resolver, offline: wentOffline } = offlineAwareResolver(dns);
   // loaded on first use: mailauth is the largest module of the relay (~35 MB resident)
   const { authenticate } = await import('mailauth');
   const result = await authenticate(input.raw, {
@@ -162,6 +233,7 @@ export async function checkAuthentication(
     resolver: resolver as never,
     disableBimi: true,
   });
+  const offline = wentOffline();
   const spf = result.spf || null;
   const dmarc = result.dmarc || null;
   const arc = result.arc || null;
@@ -169,21 +241,7 @@ export async function checkAuthentication(
     ID: input.id,
     checkedAt: new Date().toISOString(),
     offline,
-    dkim: result.dkim.results.map((r) => {
-      const v = verdict(r.status, offline, `signature of ${r.signingDomain}`);
-      return {
-        ...v,
-        // DNS offline keeps its own words; otherwise say what the result means and what to do
-        reason: v.badge === 'offline' ? v.reason : dkimReason(r, v.reason),
-        badge:
-          v.badge !== 'offline' && permanentFailures.has(String(r.status.comment))
-            ? 'fail'
-            : v.badge,
-        domain: r.signingDomain ?? '',
-        selector: r.selector ?? '',
-        aligned: Boolean(r.status.aligned),
-      };
-    }),
+    dkim: dkimVerdicts(result.dkim.results as DkimResult[], offline),
     spf: {
       ...verdict(
         spf?.status,

@@ -5,6 +5,7 @@ import { deliveryOrCaptured } from '../queue/captured-recipients.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
+import { analyzeDkim } from '../authcheck/analyzed-dkim.js';
 import type {
   AnalyzedHeaders,
   ReportedRoute,
@@ -77,7 +78,7 @@ export interface OpenedMessage {
   headerProblems: HeaderProblem[];
 }
 
-export function messageMethods({ store, events, log, settings, queue, now }: ServiceParts) {
+export function messageMethods({ store, events, log, settings, queue, now, dns }: ServiceParts) {
   const { index, spool, parser } = store;
 
   /**
@@ -184,10 +185,14 @@ export function messageMethods({ store, events, log, settings, queue, now }: Ser
       return (await routeAnalysis()).analyzeMessage(raw, record.envelope);
     },
 
-    /** Pasted headers or a whole .eml, analysed like a stored message's route; nothing is stored. */
+    /**
+     * Pasted headers or a whole .eml, analysed like a stored message's route, with its DKIM
+     * signatures verified when the body came with it; nothing is stored.
+     */
     analyzeHeaders: async (text: string | Buffer): Promise<AnalyzedHeaders> => {
       const { analyzeMessage } = await routeAnalysis();
-      return { ...analyzeMessage(text, null), report: await reportedRoute(text) };
+      const [report, dkim] = await Promise.all([reportedRoute(text), analyzeDkim(dns, text)]);
+      return { ...analyzeMessage(text, null), report, dkim };
     },
 
     async part(id: string, partId: string): Promise<ParsedPart> {

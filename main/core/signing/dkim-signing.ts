@@ -63,6 +63,26 @@ export class DkimSigning {
   }
 
   /**
+   * Keys from `--dkim-key` sign from the start, with no wait for DNS as a key made in the app
+   * has: a wrong selector (or a record of an older key) then fails DKIM at every receiver, and
+   * nothing here said so. Each one's record is looked up once; when it is missing or holds
+   * another key, one line says what was found and what to publish. Never awaited by the start
+   * and never on the SMTP path: signing goes on whatever DNS says (the record may be published
+   * where this machine's DNS cannot see it). `stopped` says the relay stopped meanwhile.
+   */
+  async checkSettingsKeysAtStart(stopped: () => boolean): Promise<void> {
+    const keys = (await this.keys.list()).filter((k) => k.source === 'settings');
+    await Promise.all(
+      keys.map(async (key) => {
+        const check = await this.checkDns(key.domain, key.selector).catch((err: Error) => err);
+        if (stopped()) return;
+        const line = settingsKeyProblem(key.domain, key.selector, check);
+        if (line) this.log(line);
+      }),
+    );
+  }
+
+  /**
    * Looks the selector's record up and says whether it is the one to publish. A match starts a
    * key that was waiting for its record signing (`activated` says so).
    */
@@ -86,4 +106,28 @@ export class DkimSigning {
       reason: `the record is published at ${doubled}: the DNS provider added ${key.domain} to the name again; enter the name as ${short}`,
     };
   }
+}
+
+/** A found record as the log shows it: its start, enough to tell one key from another. */
+function shortRecord(record: string): string {
+  return record.length > 72 ? `${record.slice(0, 72)}…` : record;
+}
+
+/** The start's log line for a --dkim-key whose record is not right; null when it is. */
+export function settingsKeyProblem(
+  domain: string,
+  selector: string,
+  check: DkimDnsCheck | Error,
+): string | null {
+  const which = `dkim: --dkim-key of ${domain} (selector ${selector})`;
+  if (check instanceof Error)
+    return `${which}: its DNS record could not be checked: ${check.message}`;
+  if (check.status === 'match') return null;
+  if (check.status === 'unknown') {
+    return `${which}: its DNS record at ${check.name} could not be checked at start (${check.reason}); run relaydesk dkim check ${domain} ${selector} once DNS answers`;
+  }
+  const found =
+    check.found.length > 0 ? check.found.map((r) => `"${shortRecord(r)}"`).join(', ') : 'nothing';
+  const reason = check.reason.replace(/the record shown/g, 'the record below');
+  return `${which} signs mail, but receivers will fail its signatures: ${reason}. Found at ${check.name}: ${found}. Publish: ${check.name} TXT "${check.expected}" (or give the selector whose record is published)`;
 }

@@ -209,6 +209,54 @@ const deliveryReport = allOf(
   'What the report says of each recipient (RFC 3464), as the message view shows it',
 );
 
+/** Analyze's DKIM finding (AnalyzedDkim in preload/auth-contract.ts). */
+const analyzedDkim = allOf(
+  {
+    state: {
+      type: 'string',
+      enum: ['verified', 'header-only', 'unsigned'],
+      description:
+        'verified: a whole message was given and each signature checked against DNS; header-only: no body, so the signers are listed unverified (a body hash cannot be checked without the body); unsigned: no DKIM-Signature',
+    },
+    note: { ...text, description: "What the state means, in words; '' when verified" },
+    offline: {
+      type: 'boolean',
+      description: 'Some lookups could not be made: DNS was unreachable',
+    },
+    signatures: {
+      type: 'array',
+      items: allOf({
+        domain: { ...text, description: 'd=' },
+        selector: { ...text, description: 's=' },
+        algorithm: { ...text, description: 'a=' },
+        signedHeaders: {
+          type: 'array',
+          items: text,
+          description: 'h=: the header fields it signs, as written there',
+        },
+        verdict: {
+          ...allOf(
+            {
+              result: { ...text, description: 'As RFC 8601 names it (pass, fail, neutral, …)' },
+              badge: { type: 'string', enum: ['pass', 'fail', 'neutral', 'offline'] },
+              reason: text,
+              domain: text,
+              selector: text,
+              aligned: {
+                type: 'boolean',
+                description: 'd= aligns with the From domain (DMARC relaxed)',
+              },
+            },
+            'The verification against DNS now, as the message view’s own check; null for a header block alone',
+          ),
+          nullable: true,
+        },
+      }),
+    },
+  },
+  'The DKIM signatures of what was given, verified when the body came with it',
+);
+
 /** POST /api/v1/analyze: the route, and of a delivery report its report and the returned route. */
 export const analyzeResponse = {
   200: allOf(
@@ -227,6 +275,7 @@ export const analyzeResponse = {
         ),
         nullable: true,
       },
+      dkim: analyzedDkim,
     },
     routeDescription,
   ),

@@ -5,41 +5,91 @@ import { Dialog } from '../layout/Dialog';
 import { ApiError, serverWords } from '../api/http-transport';
 import {
   MESSAGE_HEAD_BYTES,
+  partialText,
   pastedHeaders,
   readMessageFile,
   refusedAsTooLargeText,
+  sizeText,
 } from './message-file';
 import { shownMailText } from '../format/mail-format';
 import { DeliveryReportBox } from '../message/DeliveryReportBox';
-import { analyzedPart } from './route-format';
+import { analyzedPart, headerBlockOf } from './route-format';
 import { RouteTimeline } from './RouteTimeline';
+import { AnalyzedDkimRow } from './AnalyzedDkimRow';
+
+/**
+ * A whole message read from a file: the field shows its header block (a body of a megabyte laid
+ * out in the field froze the dialog), while Analyze gets the whole message, whose DKIM
+ * signatures cover the body. `partial`: the file was larger than what was read.
+ */
+interface ReadMessage {
+  shown: string;
+  message: string;
+  partial: string | null;
+}
+
+function readMessage(text: string, partial?: string): ReadMessage {
+  return { shown: headerBlockOf(text), message: text, partial: partial ?? null };
+}
+
+/** What the field leaves out of a message read whole, said under it; null when nothing is. */
+function wholeNote(message: ReadMessage): string | null {
+  const size = new TextEncoder().encode(message.message).length;
+  // a file the desktop app opened whole but larger than Analyze sends: `analyze` says why
+  if (message.partial || size > MESSAGE_HEAD_BYTES) return null;
+  if (message.shown.length === message.message.length) return null;
+  return (
+    `The whole message (${sizeText(size)}) was ` +
+    'read: the field shows its header block, and DKIM is verified over the body too.'
+  );
+}
 
 /** Headers pasted from any mail client, or an .eml dropped or opened, drawn as a route. */
 export function AnalyzeDialog(props: {
   initialText?: string;
+  /** The file was larger than Analyze reads (message-file.ts `partial`). */
+  initialPartial?: string;
   /** Why a file dropped on the window could not be read as a message. */
   initialError?: string;
   onClose(): void;
 }) {
   const api = useApi();
-  const opened = props.initialText === undefined ? undefined : analyzedPart(props.initialText);
-  const [text, setText] = useState(opened ?? '');
+  const opened =
+    props.initialText === undefined
+      ? undefined
+      : readMessage(props.initialText, props.initialPartial);
+  const [whole, setWhole] = useState<ReadMessage | null>(opened ?? null);
+  const [text, setText] = useState(opened?.shown ?? '');
   const [result, setResult] = useState<AnalyzedHeaders | null>(null);
+  // what the shown result was made of: a message read in part has its DKIM listed, not verified
+  const [resultPartial, setResultPartial] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(props.initialError ?? null);
   // what was done to a paste (cut to its header block), shown while the field holds what was kept
-  const [cut, setCut] = useState<{ kept: string; note: string } | null>(null);
+  const [cut, setCut] = useState<{ kept: string; note: string } | null>(() => {
+    const note = opened ? wholeNote(opened) : null;
+    return opened && note ? { kept: opened.shown, note } : null;
+  });
   const note = cut && cut.kept === text ? cut.note : null;
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
   const analyze = async (pasted: string) => {
-    const read = pastedHeaders(pasted);
+    // the field as a file filled it: the whole message goes (the field shows its header block)
+    const fromFile = whole && whole.shown === pasted ? whole : null;
+    let sent = fromFile ? fromFile.message : pasted;
+    let partial = fromFile?.partial ?? null;
+    if (fromFile && new TextEncoder().encode(sent).length > MESSAGE_HEAD_BYTES) {
+      // a file the desktop app opened whole (up to 25 MB): its head, as a dropped one's
+      sent = analyzedPart(sent);
+      partial = partialText(null, MESSAGE_HEAD_BYTES);
+    }
+    const read = pastedHeaders(sent);
     if ('error' in read) {
       setResult(null);
       setError(read.error);
       return;
     }
-    if (read.note) {
+    if (read.note && !fromFile) {
       // the field keeps what was analyzed, not megabytes of body
       setText(read.text);
       setCut({ kept: read.text, note: read.note });
@@ -48,6 +98,7 @@ export function AnalyzeDialog(props: {
     setError(null);
     try {
       setResult(await api.analyzeHeaders(read.text));
+      setResultPartial(partial);
     } catch (failure) {
       setResult(null);
       setError(
@@ -64,7 +115,7 @@ export function AnalyzeDialog(props: {
   // an .eml dropped on the window arrives with the dialog: analyse it at once
   const initial = useRef(opened);
   useEffect(() => {
-    if (initial.current) void analyze(initial.current);
+    if (initial.current) void analyze(initial.current.shown);
     // once, for what the dialog opened with
   }, []);
 
@@ -77,8 +128,32 @@ export function AnalyzeDialog(props: {
       setError(read.error);
       return;
     }
-    setText(read.text);
-    await analyze(read.text);
+    const message = readMessage(read.text, read.partial);
+    setWhole(message);
+    setText(message.shown);
+    const note = wholeNote(message);
+    if (note) setCut({ kept: message.shown, note });
+    await analyzeRead(message);
+  };
+
+  // `analyze` reads `whole` from this render; a file just read is not in it yet
+  const analyzeRead = async (message: ReadMessage) => {
+    const sent = message.partial ? analyzedPart(message.message) : message.message;
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.analyzeHeaders(sent));
+      setResultPartial(message.partial);
+    } catch (failure) {
+      setResult(null);
+      setError(
+        failure instanceof ApiError && failure.status === 413
+          ? refusedAsTooLargeText(new TextEncoder().encode(sent).length)
+          : serverWords(failure),
+      );
+    } finally {
+      setBusy(false);
+    }
   };
 
   // A whole message pasted is cut to its header block as it arrives, before the field lays it
@@ -181,7 +256,17 @@ export function AnalyzeDialog(props: {
       {result && (
         <section aria-label={result.report ? 'The route of this report' : undefined}>
           {result.report && <h3 className="analyze-heading">The route of this report</h3>}
-          <RouteTimeline route={result} />
+          <RouteTimeline
+            route={result}
+            check={
+              // a few fields pasted with no Received field and no signature: "not signed" there
+              // would read as a finding about a message, as "0 hops" did (the route's sentence is
+              // all there is to say)
+              result.dkim.state === 'unsigned' && result.hops.length === 0 ? undefined : (
+                <AnalyzedDkimRow dkim={result.dkim} partial={resultPartial} />
+              )
+            }
+          />
         </section>
       )}
     </Dialog>

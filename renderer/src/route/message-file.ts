@@ -1,5 +1,6 @@
-// A file dropped on the window or opened in the Analyze dialog, read as far as the route needs:
-// the top header block. A photo or a 30 MB archive dropped by mistake once filled the text field
+// A file dropped on the window or opened in the Analyze dialog, read up to MESSAGE_HEAD_BYTES:
+// the whole message when it fits (Analyze verifies its DKIM signatures, which cover the body),
+// else the top header block the route is read from. A photo or a 30 MB archive dropped by mistake once filled the text field
 // with the whole file (a frozen page for ~40 s) and then read "No header fields were found" or
 // "failed with 413", which names neither the file nor what to drop instead.
 import { isCompoundFile, outlookMessageHeaders } from '../../../preload/outlook-msg.js';
@@ -14,7 +15,12 @@ export const MESSAGE_HEAD_BYTES = 1024 * 1024;
 /** The sample checked for binary content: enough to see past a header block's start. */
 const SAMPLE_BYTES = 8192;
 
-export type MessageFileRead = { text: string } | { error: string };
+/**
+ * A message read for Analyze: `text` is what is sent, the whole message when the file was read
+ * to its end (so its DKIM signatures can be verified), else its header block (or a report's
+ * first part); `partial` then says why DKIM is not verified.
+ */
+export type MessageFileRead = { text: string; partial?: string } | { error: string };
 
 /**
  * The largest Outlook .msg read: it is read whole (its headers may be anywhere in it), and one
@@ -70,7 +76,22 @@ export function messageHeadOf(
         `${sizeText(file.size)}) hold no end of a header block (an empty line). ${FIX}`,
     };
   }
-  return { text: analyzedPart(text) };
+  // the whole message: a DKIM signature covers the body too, and Analyze verifies it
+  if (file.size <= head.length) return { text };
+  return { text: analyzedPart(text), partial: partialText(file.name, head.length) };
+}
+
+/**
+ * Why the DKIM signatures of a message read in part are listed but not verified: a body hash
+ * over a cut body would fail, blaming the sender for what was not read.
+ */
+export function partialText(name: string | null, read: number): string {
+  // no size of its own: a 1.4 MB file "is 1 MB" when rounded as sizeText does
+  return (
+    `${name === null ? 'The file' : `“${name}”`} is larger than the ${sizeText(read)} Analyze ` +
+    'reads: its DKIM signatures are listed but not verified, since each one covers the whole ' +
+    'body (its body hash, bh=).'
+  );
 }
 
 export type PastedRead = { text: string; note: string | null } | { error: string };
@@ -92,7 +113,8 @@ export function pastedHeaders(text: string): PastedRead {
       text: block,
       note:
         `The paste is ${sizeText(size)}: only its header block (${sizeText(blockSize)}, up to ` +
-        'the first empty line) was kept, which is all the route is read from.',
+        'the first empty line) was kept, which is all the route is read from; its DKIM ' +
+        'signatures are listed but not verified, since each one covers the whole body.',
     };
   }
   return { error: tooLargeText(size) };
