@@ -1,0 +1,92 @@
+// A day of Mailpit's web UI done in Relaydesk's, in Chromium against the real headless server with
+// mail sent over SMTP: what a developer coming from Mailpit noticed was worse. A message with a
+// tall header opens at its top (its subject and toolbar in sight, not scrolled away to show the
+// tab row), its subject running on under its buttons.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 800 } });
+    page = gui.page;
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  const shoot = async (name: string) => {
+    await page.screenshot({ path: join(screenshots, `${name}-light.png`) });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, `${name}-dark.png`) });
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
+
+  it('opens a message with a long subject and many recipients at its top, its toolbar in sight', async () => {
+    const subject = (n: number) =>
+      `Quarterly statement ${'with a subject far longer than any pane is wide '.repeat(26)}no. ${n}`;
+    for (const n of [1, 2]) {
+      await gui.send({
+        from: 'Newsletter Team <news@example.test>',
+        to: Array.from({ length: 40 }, (_, i) => `User ${i} <user${i}@example.test>`),
+        cc: Array.from({ length: 15 }, (_, i) => `cc${i}@example.test`),
+        subject: subject(n),
+        text: 'Many recipients.',
+        html: '<p>Many recipients.</p>',
+      });
+    }
+    // where the tab row lies under such a header, in a window tall enough to hold it all
+    await page.setViewportSize({ width: 1280, height: 1400 });
+    await page.goto(gui.relaydesk.url);
+    await gui.openMessage(subject(1));
+    const tabRow = await page.getByRole('tablist').boundingBox();
+    // then a window whose bottom edge cuts that row, as a 1280x800 one did the walk's message;
+    // taller than 760 px, where the header is laid out as measured (a shorter one compacts it)
+    const height = Math.round((tabRow?.y ?? 0) + 15);
+    expect(height).toBeGreaterThan(770);
+    await page.setViewportSize({ width: 1280, height });
+    await page.goto(gui.relaydesk.url);
+    await gui.openMessage(subject(2));
+    // showing the chosen tab must not scroll the pane down to the row: it hid the subject's
+    // first line and Mark unread, Delete, Download .eml
+    const pane = page.locator('.message-pane');
+    await page.waitForTimeout(300);
+    expect(await pane.evaluate((element) => element.scrollTop)).toBe(0);
+    const paneTop = (await pane.boundingBox())?.y ?? 0;
+    const subjectTop = (await page.getByTestId('message-subject').boundingBox())?.y ?? -1;
+    expect(subjectTop).toBeGreaterThanOrEqual(paneTop);
+    const deleteButton = page.getByRole('button', { name: 'Delete', exact: true });
+    expect((await deleteButton.boundingBox())?.y ?? -1).toBeGreaterThanOrEqual(paneTop);
+    // and the subject's lines run on under the buttons, across the pane, rather than down a
+    // column beside them (14 lines a third of the pane wide)
+    const actionsLeft = (await page.getByRole('toolbar', { name: 'This message' }).boundingBox())
+      ?.x;
+    const widestLine = await page.getByTestId('message-subject').evaluate((heading) => {
+      const range = document.createRange();
+      range.selectNodeContents(heading);
+      return Math.max(...Array.from(range.getClientRects(), (line) => line.right));
+    });
+    expect(widestLine).toBeGreaterThan((actionsLeft ?? 0) + 100);
+    await shoot('mailpit-walk-tall-header');
+
+    // choosing a tab from the keyboard still brings it into sight along the row
+    await page.setViewportSize({ width: 900, height: 650 });
+    await page.getByTestId('tab-html').focus();
+    await page.keyboard.press('End');
+    const spam = page.getByTestId('tab-spam');
+    await eventually(() => spam.getAttribute('aria-selected')).toBe('true');
+    const row = await page.getByRole('tablist').boundingBox();
+    const tab = await spam.boundingBox();
+    expect(tab && row && tab.x + tab.width <= row.x + row.width + 1).toBe(true);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+});
