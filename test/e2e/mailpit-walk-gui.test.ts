@@ -1,7 +1,9 @@
 // A day of Mailpit's web UI done in Relaydesk's, in Chromium against the real headless server with
 // mail sent over SMTP: what a developer coming from Mailpit noticed was worse. A message with a
 // tall header opens at its top (its subject and toolbar in sight, not scrolled away to show the
-// tab row), its subject running on under its buttons.
+// tab row), its subject running on under its buttons. The Links tab says what its check does
+// before it is run, and lays its results out with the links readable, a blocked private link
+// naming the Settings box that allows it.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,5 +90,48 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     const tab = await spam.boundingBox();
     expect(tab && row && tab.x + tab.width <= row.x + row.width + 1).toBe(true);
     await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('the Links tab says what its check does, and shows a blocked private link readably', async () => {
+    const subject = 'Links to the staging box';
+    await gui.send({
+      from: 'app@example.test',
+      to: 'bob@example.test',
+      subject,
+      text: 'See the HTML.',
+      html: [
+        '<p><a href="http://127.0.0.1:9/confirm?token=0123456789abcdef">Confirm</a>',
+        '<a href="http://10.1.2.3/account/settings/notifications">Settings</a></p>',
+      ].join('\n'),
+    });
+    await page.goto(gui.relaydesk.url);
+    await gui.openTab(subject, 'Links');
+    // before it runs: what it asks of whom, as Mailpit's tab says
+    expect(await page.getByTestId('link-check-about').innerText()).toMatch(
+      /HEAD request.*one-time link.*Those servers see the requests/s,
+    );
+    await page.getByTestId('link-check-run').click();
+    const rows = page.getByTestId('link-check-row');
+    await eventually(() => rows.count()).toBe(2);
+    expect(await page.getByTestId('link-check-about').count()).toBe(0);
+    const first = rows.filter({ hasText: '127.0.0.1:9/confirm' });
+    // the Settings box, not the command-line flag the window has no place for
+    expect(await first.locator('th').innerText()).toBe(
+      '451 Blocked private/reserved address (ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it)',
+    );
+    expect(await first.innerText()).not.toMatch(/--allow-internal/);
+    // the status wraps in its column; the link keeps the rest of the pane (it had ~20 px, a
+    // letter a line, past the pane's right edge)
+    const link = await first.locator('td').boundingBox();
+    const pane = await page.locator('.message-pane').boundingBox();
+    expect(link?.width ?? 0).toBeGreaterThan(300);
+    expect((link?.x ?? 0) + (link?.width ?? 0)).toBeLessThanOrEqual(
+      (pane?.x ?? 0) + (pane?.width ?? 0) + 1,
+    );
+    expect(await first.locator('td').innerText()).toBe(
+      'http://127.0.0.1:9/confirm?token=0123456789abcdef',
+    );
+    await shoot('mailpit-walk-link-check');
+    expect(gui.pageErrors).toEqual([]);
   });
 });
