@@ -3,10 +3,12 @@
 // tall header opens at its top (its subject and toolbar in sight, not scrolled away to show the
 // tab row), its subject running on under its buttons. The Links tab says what its check does
 // before it is run, and lays its results out with the links readable, a blocked private link
-// naming the Settings box that allows it.
+// naming the Settings box that allows it. The Spam tab (a real spamd) gives the rules the width
+// in a 900 px window, the points a narrow column.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSpamd, type RunningSpamd } from '../helpers/spamd.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
@@ -132,6 +134,61 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
       'http://127.0.0.1:9/confirm?token=0123456789abcdef',
     );
     await shoot('mailpit-walk-link-check');
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
+
+const spamdPath = requireTool(tools.spamd);
+
+describe.skipIf(!chromiumPath || !spamdPath)('the Spam tab with a real spamd', () => {
+  let spamd: RunningSpamd;
+  let gui: Gui;
+
+  beforeAll(async () => {
+    spamd = await startSpamd(spamdPath as string);
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 900, height: 650 },
+      settings: { spamassassin: `${spamd.address.host}:${spamd.address.port}` },
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+    await spamd?.stop();
+  });
+
+  it('gives the rules the width, the points a narrow column, in a 900 px window', async () => {
+    const { page } = gui;
+    const subject = 'You WON $1,000,000 CLICK NOW';
+    await gui.send({
+      from: 'winner@lottery.test',
+      to: 'you@example.test',
+      subject,
+      text: 'Congratulations!!! Claim your prize of $1,000,000.00 now, 100% free money, act now!',
+    });
+    await page.goto(gui.relaydesk.url);
+    await gui.openTab(subject, 'Spam');
+    const rules = page.getByTestId('spam-rule');
+    await eventually(() => rules.count()).toBeGreaterThan(1);
+    const points = await rules.first().locator('th').boundingBox();
+    const rule = await rules.first().locator('td').boundingBox();
+    // the points' column was 220 px of a ~400 px pane, each rule four lines of ~160 px
+    expect(points?.width ?? 999).toBeLessThan(100);
+    // and its heading on one line, not broken into "Po", "int", "s"
+    const heading = await page.getByRole('columnheader', { name: 'Points' }).boundingBox();
+    expect(heading?.height ?? 999).toBeLessThan(30);
+    expect(rule?.width ?? 0).toBeGreaterThan(250);
+    // the description in the text font; the rule's name stays monospace
+    const font = (selector: string) =>
+      rules
+        .first()
+        .locator(selector)
+        .evaluate((element) => getComputedStyle(element).fontFamily);
+    expect(await font('td')).not.toMatch(/mono/i);
+    expect(await font('code')).toMatch(/mono/i);
+    await page.screenshot({ path: join(screenshots, 'mailpit-walk-spam-900-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'mailpit-walk-spam-900-dark.png') });
     expect(gui.pageErrors).toEqual([]);
   });
 });
