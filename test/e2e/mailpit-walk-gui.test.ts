@@ -4,7 +4,8 @@
 // tab row), its subject running on under its buttons. The Links tab says what its check does
 // before it is run, and lays its results out with the links readable, a blocked private link
 // naming the Settings box that allows it. The Spam tab (a real spamd) gives the rules the width
-// in a 900 px window, the points a narrow column.
+// in a 900 px window, the points a narrow column. A Resend refused for want of an upstream says
+// so as an error.
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +136,28 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     );
     await shoot('mailpit-walk-link-check');
     expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a Resend that cannot go (no upstream) is shown and announced as the error it is', async () => {
+    const subject = 'Password reset for Carol';
+    await gui.send({ from: 'app@example.test', to: 'carol@example.test', subject, text: 'Reset.' });
+    await page.goto(gui.relaydesk.url);
+    await gui.openTab(subject, 'Delivery');
+    await page.getByRole('button', { name: 'Resend', exact: true }).click();
+    // an alert (heard at once), in the danger colour: it was grey status text like "Resend: done."
+    const refusal = page.getByRole('alert').filter({ hasText: 'Resend failed' });
+    await refusal.waitFor();
+    expect(await refusal.innerText()).toMatch(/no upstream is configured.*Settings → Upstream/);
+    const colours = await refusal.evaluate((element) => {
+      const danger = document.createElement('span');
+      danger.style.color = 'var(--danger)';
+      document.body.append(danger);
+      const wanted = getComputedStyle(danger).color;
+      danger.remove();
+      return { shown: getComputedStyle(element).color, wanted };
+    });
+    expect(colours.shown).toBe(colours.wanted);
+    await shoot('mailpit-walk-resend-refused');
   });
 });
 
