@@ -5,7 +5,8 @@
 // before it is run, and lays its results out with the links readable, a blocked private link
 // naming the Settings box that allows it. The Spam tab (a real spamd) gives the rules the width
 // in a 900 px window, the points a narrow column. A Resend refused for want of an upstream says
-// so as an error.
+// so as an error. "All operators" after the search hint lists every operator Mailpit's search
+// has (the hint names nine and is cut under ~1100 px).
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -136,6 +137,45 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     );
     await shoot('mailpit-walk-link-check');
     expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('lists every search operator, the hint line cut or not, and the examples find what they say', async () => {
+    await gui.send({
+      from: 'Ada <ada@example.com>',
+      to: 'bob@example.test',
+      cc: 'carol@example.test',
+      subject: 'Copied to Carol',
+      text: 'Hello.',
+    });
+    // 900 px: the hint under the box is cut ("has:attac…"); the link to the whole list is not
+    await page.setViewportSize({ width: 900, height: 650 });
+    await page.goto(gui.relaydesk.url);
+    const help = page.getByRole('button', { name: 'All operators' });
+    const box = await help.boundingBox();
+    expect(box && box.x + box.width <= 900).toBe(true);
+    await help.click();
+    const dialog = page.getByRole('dialog', { name: 'Search operators' });
+    await dialog.waitFor();
+    const listed = await dialog.innerText();
+    for (const operator of ['cc:', 'bcc:', 'reply-to:', 'addressed:', 'message-id:', 'tag:']) {
+      expect(listed).toContain(operator);
+    }
+    for (const operator of ['is:read', 'is:tagged', 'has:inline', 'larger:', 'smaller:', '!tag:']) {
+      expect(listed).toContain(operator);
+    }
+    await shoot('mailpit-walk-search-help');
+    // Esc closes it and gives the focus back to the link
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+    expect(await help.evaluate((element) => element === document.activeElement)).toBe(true);
+    // an example from the list, typed as it is shown, finds the message it describes
+    await page.getByTestId('search-input').fill('cc:carol');
+    await page.getByTestId('search-input').press('Enter');
+    await eventually(() => page.getByTestId('message-row').allInnerTexts()).toEqual([
+      expect.stringContaining('Copied to Carol'),
+    ]);
+    await page.getByTestId('search-input').fill('');
+    await page.setViewportSize({ width: 1280, height: 800 });
   });
 
   it('a Resend that cannot go (no upstream) is shown and announced as the error it is', async () => {
