@@ -65,7 +65,15 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     // showing the chosen tab must not scroll the pane down to the row: it hid the subject's
     // first line and Mark unread, Delete, Download .eml
     const pane = page.locator('.message-pane');
-    await page.waitForTimeout(300);
+    // the tab is scrolled into sight by an effect after the panel renders: once the panel's
+    // content is there and two frames have passed, that has happened
+    await page.locator('#message-tab-panel iframe').waitFor();
+    await page.evaluate(
+      () =>
+        new Promise<void>((done) =>
+          requestAnimationFrame(() => requestAnimationFrame(() => done())),
+        ),
+    );
     expect(await pane.evaluate((element) => element.scrollTop)).toBe(0);
     const paneTop = (await pane.boundingBox())?.y ?? 0;
     const subjectTop = (await page.getByTestId('message-subject').boundingBox())?.y ?? -1;
