@@ -147,6 +147,12 @@ const names = {
     screen: () => 'fill in “SpamAssassin spamd” under Settings → Checks & POP3',
     setting: 'spamassassin',
   },
+  allowInternalHttpRequests: {
+    text: '--allow-internal-http-requests true allows it',
+    screen: () =>
+      'ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it',
+    setting: 'allowInternalHttpRequests',
+  },
   // the password has no box (the window must not be able to turn off its own password)
   uiPasswordFile: {
     text: 'start with --ui-password-file FILE, or keep 127.0.0.1',

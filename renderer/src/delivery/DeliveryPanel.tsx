@@ -240,7 +240,9 @@ export function DeliveryPanel({
   const api = useApi();
   const [delivery, setDelivery] = useState<MessageDelivery | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  // an action's answer; a refusal is shown and announced as the error it is (it read as grey
+  // status text, as "Release: done." does, so a Resend with no upstream looked half done)
+  const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
   const [resendTo, setResendTo] = useState('');
   // every attempt publishes updates of the message (its new status, or when the status stays
   // its attempts made and under way): show them as they happen
@@ -266,13 +268,15 @@ export function DeliveryPanel({
       const to = action === 'resend' ? resendTo.split(/[\s,;]+/).filter(Boolean) : undefined;
       await runQueueAction(api, action, [messageId], to);
       // "Retry now: done." read as a delivery done, above an attempt that failed again
-      setNotice(
-        action === 'retry'
-          ? 'Retry now: due now; the attempt shows below once made.'
-          : `${label}: done.`,
-      );
+      setNotice({
+        text:
+          action === 'retry'
+            ? 'Retry now: due now; the attempt shows below once made.'
+            : `${label}: done.`,
+        failed: false,
+      });
     } catch (failure) {
-      setNotice(`${label} failed: ${serverWords(failure)}`);
+      setNotice({ text: `${label} failed: ${serverWords(failure)}`, failed: true });
     }
     setAsked((n) => n + 1);
   };
@@ -328,8 +332,12 @@ export function DeliveryPanel({
         </div>
       )}
       {notice && (
-        <p className="body-notice" role="status">
-          {notice}
+        <p
+          className={notice.failed ? 'body-notice error' : 'body-notice'}
+          role={notice.failed ? 'alert' : 'status'}
+          data-testid="delivery-notice"
+        >
+          {notice.text}
         </p>
       )}
       <ul className="recipients">

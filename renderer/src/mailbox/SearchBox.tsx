@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState, type Ref } from 'react';
+import { SearchSyntaxHelp } from './SearchSyntaxHelp';
 
 const TYPING_PAUSE_MS = 300;
 
@@ -80,9 +81,13 @@ export function SearchBox({
           else onLeave?.();
         }}
       />
-      <span id="search-hint" className="search-hint">
-        from: to: subject: is:unread has:attachment before: after: mailbox: "phrase" -negate
-      </span>
+      <div className="search-hint-row">
+        <span id="search-hint" className="search-hint">
+          {/* mailbox: (Relaydesk's own) is in the whole list, so the line fits beside its link at 1280 px */}
+          from: to: subject: is:unread has:attachment before: after: "phrase" -negate
+        </span>
+        <SearchSyntaxHelp />
+      </div>
     </form>
   );
 }

@@ -167,11 +167,15 @@ export function MessageHeader({
   return (
     <header className="message-header">
       <div className="subject-row">
+        {/* before the subject, floated right in a tall window, so a long subject's lines run on
+            under the buttons across the pane instead of down a column beside them (a 400-character
+            subject was 14 lines a third of the pane wide, the body a scroll away); a short window
+            keeps them after it in its flex row */}
+        {actions}
         {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
         <h2 data-testid="message-subject" title={shownMailText(message.Subject) || undefined}>
           {shownSubject(message.Subject)}
         </h2>
-        {actions}
       </div>
       <dl>
         {fields

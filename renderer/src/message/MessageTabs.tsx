@@ -44,8 +44,13 @@ export function MessageTabs(props: {
   const list = useRef<HTMLDivElement>(null);
   const edges = useScrollEdges(list);
 
+  // Sideways only: scrollIntoView's `block: 'nearest'` also scrolled the message pane whenever
+  // the tab row sat at the pane's bottom edge (a long subject or many recipients above it), so a
+  // message opened with its subject's first line and its Delete button scrolled out of sight.
   useEffect(() => {
-    buttons.current.get(props.selected)?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    const row = list.current;
+    const tab = buttons.current.get(props.selected);
+    if (row && tab) revealSideways(row, tab);
   }, [props.selected]);
 
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
@@ -107,4 +112,12 @@ export function MessageTabs(props: {
       </div>
     </div>
   );
+}
+
+/** Scrolls the tab row just enough for the tab to be in sight, leaving every other scroll alone. */
+function revealSideways(row: HTMLElement, tab: HTMLElement): void {
+  const rowBox = row.getBoundingClientRect();
+  const tabBox = tab.getBoundingClientRect();
+  if (tabBox.left < rowBox.left) row.scrollLeft -= rowBox.left - tabBox.left;
+  else if (tabBox.right > rowBox.right) row.scrollLeft += tabBox.right - rowBox.right;
 }

@@ -9,6 +9,7 @@ import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isInternalAddress } from '../../net/ip-address.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
+import { settingName } from '../../../../preload/setting-names.js';
 
 export type { LinkStatus };
 
@@ -148,7 +149,7 @@ export async function checkLink(link: string, options: LinkCheckOptions): Promis
       return {
         URL: link,
         StatusCode: 451,
-        Status: 'Blocked private/reserved address (--allow-internal-http-requests true allows it)',
+        Status: `Blocked private/reserved address (${settingName('allowInternalHttpRequests')})`,
       };
     }
     return { URL: link, StatusCode: 0, Status: describeError(err as Error, options.timeoutMs) };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useApi } from '../../api/api-context';
 import type { LinkCheck } from './check-results';
 import { serverWords } from '../../api/http-transport';
+import { onScreen } from '../../api/contract';
 
 type State =
   | { status: 'idle' }
@@ -44,6 +45,16 @@ export function LinkCheckPanel({ messageId }: { messageId: string }) {
           Follow redirects
         </label>
       </div>
+      {state.status === 'idle' && (
+        // Mailpit says what its check will do before it is run; a bare button left it to guess
+        // whose servers would be asked, and whether a one-time link could be used up
+        <p className="check-note" data-testid="link-check-about">
+          Asks the server of each link and image in the text and HTML (up to 100) for its HTTP
+          status, from this machine, with a HEAD request: it does not use up a one-time link. Those
+          servers see the requests. Links to this machine and private networks are asked only when
+          Settings → Checks &amp; POP3 allows it.
+        </p>
+      )}
       {state.status === 'failed' && (
         <p className="body-notice error" role="alert">
           {state.error}
@@ -69,7 +80,11 @@ export function LinkCheckPanel({ messageId }: { messageId: string }) {
                     scope="row"
                     className={link.StatusCode === 0 || link.StatusCode >= 400 ? 'error' : ''}
                   >
-                    {link.StatusCode || '—'} {link.Status}
+                    {link.StatusCode || '—'}{' '}
+                    <span className="check-status-words">
+                      {/* the core names its setting as the command line does */}
+                      {onScreen(link.Status)}
+                    </span>
                   </th>
                   <td>{link.URL}</td>
                 </tr>

@@ -31,7 +31,7 @@ export function SpamCheckPanel({ messageId }: { messageId: string }) {
           {result.IsSpam ? 'spam' : 'not spam'}
         </span>
       </p>
-      <table className="headers-table check-table">
+      <table className="headers-table check-table spam-rules">
         <thead>
           <tr>
             <th scope="col">Points</th>
