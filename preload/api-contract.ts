@@ -381,6 +381,11 @@ export interface DeliveryAttemptView {
   /** What a sender rewriting rule made of the sender (absent when none applied). */
   sentAs?: { mailFrom: string; from: string | null; rule: string };
   /**
+   * The fields Relaydesk added to what it sent, as written (`Message-ID: <…>`), because the
+   * message had none (addMissingHeaders); absent when it added none.
+   */
+  addedHeaders?: string[];
+  /**
    * The attempt never left this machine: the message could not be made for sending (its file
    * unreadable or gone, its signing failed), `reply` says why. It says nothing of the upstream.
    */

@@ -289,7 +289,14 @@ describe('relaying through an upstream', () => {
     server.setFailures({});
     clock.advance(61_000);
     relay.service.kickQueue();
-    await settled(relay, id, (d) => d.status === 'delivered');
+    const delivery = await settled(relay, id, (d) => d.status === 'delivered');
+    // each attempt says what it added (the Delivery tab shows it)
+    for (const recipient of delivery.recipients) {
+      const added = recipient.attempts.at(-1)?.addedHeaders ?? [];
+      expect(added).toHaveLength(2);
+      expect(added[0]).toMatch(/^Date: \w{3}, /);
+      expect(added[1]).toBe(`Message-ID: <${id}@relay.office.example>`);
+    }
     expect(server.messages.map((m) => m.rcptTo)).toEqual([
       ['carol@rcpt.example'],
       ['bob@rcpt.example'],
@@ -313,8 +320,9 @@ describe('relaying through an upstream', () => {
       addMissingHeaders: false,
     });
     const otherId = await send(asSent, ['bob@rcpt.example'], 'scan', scan);
-    await settled(asSent, otherId, (d) => d.status === 'delivered');
+    const untouched = await settled(asSent, otherId, (d) => d.status === 'delivered');
     expect(plain.messages[0]?.raw.toString()).not.toMatch(/^(Date|Message-ID):/m);
+    expect(untouched.recipients[0]?.attempts[0]?.addedHeaders).toBeUndefined();
   });
 
   it("reads rspamd's bare 451 4.7.1 Try again later at the end of DATA as greylisting", async () => {

@@ -13,12 +13,14 @@ export interface MadeMessage {
   sentAs: DeliveryAttemptView['sentAs'] | null;
   /** Why no DKIM key signed it, when keys are set up. */
   unsigned?: string;
+  /** The Date and Message-ID it was sent with because it had none (addMissingHeaders). */
+  added?: string[];
 }
 
 export function attemptEvent(
   attempt: DeliveryAttempt,
   deliverTo: string,
-  { signedBy, sentAs, unsigned }: MadeMessage,
+  { signedBy, sentAs, unsigned, added }: MadeMessage,
 ): Extract<DeliveryEvent, { type: 'attempt' }> {
   const result = attempt.recipients.find((x) => x.address === deliverTo);
   const reply = result?.reply ?? {
@@ -44,6 +46,7 @@ export function attemptEvent(
       ...(signedBy.length > 0 ? { signedBy } : {}),
       ...(signedBy.length === 0 && unsigned ? { unsignedReason: unsigned } : {}),
       ...(sentAs ? { sentAs } : {}),
+      ...(added && added.length > 0 ? { addedHeaders: added } : {}),
       ...(attempt.notSent ? { notSent: true as const } : {}),
     },
   };

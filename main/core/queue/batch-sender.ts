@@ -147,13 +147,14 @@ export class BatchSender {
     const rewritten = rewriteSender(this.options.settings.senderRewrite, mailFrom, raw);
     raw = rewritten.raw;
     const record = store.get(batch.id);
+    let added: string[] = [];
     if (this.options.settings.addMissingHeaders && record) {
       // before the signature, which then covers them
-      raw = withMissingHeaders(raw, {
+      ({ raw, added } = withMissingHeaders(raw, {
         id: record.id,
         receivedAt: new Date(record.receivedAt),
         hostname: this.options.settings.hostname,
-      }).raw;
+      }));
     }
     let signedBy: SignedBy = [];
     let unsigned: string | undefined;
@@ -164,6 +165,7 @@ export class BatchSender {
       signedBy,
       sentAs: rewritten.sentAs,
       ...(unsigned ? { unsigned } : {}),
+      ...(added.length > 0 ? { added } : {}),
     };
   }
 

@@ -59,6 +59,7 @@ const attempt = z.object({
     .array(z.object({ domain: z.string(), selector: z.string(), algorithm: z.string() }))
     .optional(),
   unsignedReason: z.string().optional(),
+  addedHeaders: z.array(z.string()).optional(),
   sentAs: z
     .object({ mailFrom: z.string(), from: z.string().nullable(), rule: z.string() })
     .optional(),

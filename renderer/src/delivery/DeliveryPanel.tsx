@@ -158,6 +158,11 @@ function Recipient({
                         Sent as: {sentAsLabel(attempt.sentAs)}
                       </p>
                     )}
+                    {attempt.addedHeaders && (
+                      <p className="attempt-signed" data-testid="attempt-added-headers">
+                        Added, as the message had none: {attempt.addedHeaders.join('; ')}
+                      </p>
+                    )}
                     {!attempt.notSent && (
                       <details>
                         <summary>Transcript</summary>
