@@ -23,6 +23,9 @@ import { parseAddressCommand } from './quoted-path.js';
 
 const ownEnhancedCode = /^[245]\.\d{1,3}\.\d{1,3} /;
 
+/** net.Socket's own `readyState` getter, which a half-open session's socket wraps. */
+const readyState = Object.getOwnPropertyDescriptor(Socket.prototype, 'readyState')?.get;
+
 export interface Refusal {
   code: number;
   /** Reply text starting with its enhanced status code. */
@@ -206,7 +209,6 @@ export class TunedSMTPServer extends SMTPServer {
     }
     // smtp-server writes a reply only while the socket is 'open', and a half-open one is
     // 'writeOnly': it is open for what we write
-    const readyState = Object.getOwnPropertyDescriptor(Socket.prototype, 'readyState')?.get;
     if (readyState) {
       Object.defineProperty(socket, 'readyState', {
         configurable: true,
