@@ -128,7 +128,8 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
 
 /** What is wrong with a message's header fields (main/core/message/header-conformance.ts). */
 export type HeaderProblem =
-  | { field: 'Date' | 'Message-ID'; problem: 'missing' }
+  /** `addedWhenRelayed`: the copy relayed gets one (addMissingHeaders); the message keeps none. */
+  | { field: 'Date' | 'Message-ID'; problem: 'missing'; addedWhenRelayed?: true }
   | { field: 'Date' | 'Message-ID'; problem: 'malformed'; value: string }
   | { field: string; problem: 'repeated'; count: number };
 

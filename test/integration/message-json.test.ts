@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDetail } from '../../preload/api-contract.js';
+import { unusedPort } from '../helpers/ports.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -372,6 +373,28 @@ describe('HeaderProblems (Relaydesk’s own)', () => {
     expect(await (await relay.fetch(`/api/v1/message/${id}/raw`)).text()).not.toMatch(
       /^Message-ID:/im,
     );
+  });
+
+  it('says a relayed copy gets the Date and Message-ID a message lacks', async () => {
+    // relayed to where nothing listens: the message has a delivery, whatever its attempts say
+    const relaying = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: await unusedPort(), security: 'none' },
+    });
+    try {
+      const info = await relaying.transport().sendMail({
+        envelope: { from: 'scanner@office.example', to: ['bob@rcpt.example'] },
+        raw: 'From: scanner@office.example\r\nSubject: Scan\r\n\r\nscanned\r\n',
+      });
+      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+      // the reading pane then says the copy relayed has them, not only to add one
+      expect((await relaying.api<MessageDetail>(`/api/v1/message/${id}`)).HeaderProblems).toEqual([
+        { field: 'Date', problem: 'missing', addedWhenRelayed: true },
+        { field: 'Message-ID', problem: 'missing', addedWhenRelayed: true },
+      ]);
+    } finally {
+      await relaying.dispose();
+    }
   });
 
   it('names a Date no program reads, a Message-ID not <id@domain> and a field given twice', async () => {

@@ -10,7 +10,7 @@ import { canonicalHeaderName, headerMap } from './header-fields.js';
 
 export type HeaderProblem =
   /** RFC 5322 §3.6: Date is required; Message-ID SHOULD be there, and Gmail refuses mail without. */
-  | { field: 'Date' | 'Message-ID'; problem: 'missing' }
+  | { field: 'Date' | 'Message-ID'; problem: 'missing'; addedWhenRelayed?: true }
   /** The value as written: a Date no mail program reads, a Message-ID not <left@right>. */
   | { field: 'Date' | 'Message-ID'; problem: 'malformed'; value: string }
   /** A field RFC 5322 §3.6 allows at most once (named as the RFC spells it), and how often. */

@@ -165,9 +165,16 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
       const record = store.record(id);
       const raw = await spool.readRaw(record.id);
       let opened: OpenedMessage;
+      // relayed mail goes out with the Date and Message-ID it lacks (batch-sender.ts): said, so
+      // the advice to add one does not read as if receivers got it without
+      const relayedWith = record.delivery !== undefined && settings.addMissingHeaders;
       const header = {
         unencodedHeaders: unencodedHeaderFields(raw),
-        headerProblems: headerProblems(raw),
+        headerProblems: headerProblems(raw).map((problem) =>
+          relayedWith && problem.problem === 'missing'
+            ? { ...problem, addedWhenRelayed: true as const }
+            : problem,
+        ),
       };
       try {
         opened = { record, parsed: await parser.detail(raw), ...header };

@@ -69,7 +69,10 @@ function unencodedWords(fields: string[]): string {
 function dateProblem(problems: readonly HeaderProblem[]): string | null {
   const problem = problems.find((p) => p.field === 'Date');
   if (problem?.problem === 'missing') {
-    return 'when it arrived here: the message has no Date field, which every message needs (RFC 5322 §3.6)';
+    return (
+      'when it arrived here: the message has no Date field, which every message needs (RFC 5322 §3.6)' +
+      (problem.addedWhenRelayed ? '; Relaydesk adds this one to the copy it relays' : '')
+    );
   }
   if (problem?.problem === 'malformed') {
     return `when it arrived here: its Date field “${problem.value}” is not a date mail programs read (RFC 5322 §3.3)`;
@@ -92,8 +95,11 @@ function headerProblemWords(problem: HeaderProblem): string | null {
   if (problem.problem === 'missing') {
     return (
       'No Message-ID: Gmail refuses such mail (“Messages missing a valid Message-ID header are ' +
-      'not accepted”) unless a server on the way adds one. Add Message-ID: ' +
-      '<a-unique-id@your-domain>, as mail libraries do.'
+      'not accepted”) unless a server on the way adds one' +
+      (problem.addedWhenRelayed
+        ? ', as Relaydesk does to the copy it relays (Settings → Upstream; the Delivery tab shows ' +
+          'it). The sender should still add one, as mail libraries do.'
+        : '. Add Message-ID: <a-unique-id@your-domain>, as mail libraries do.')
     );
   }
   return (
