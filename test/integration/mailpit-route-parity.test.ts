@@ -121,6 +121,23 @@ describe('PUT /api/v1/messages', () => {
     const all = await rawRequest('/api/v1/messages', 'PUT', {}, '{"Read": true}');
     expect([all.status, all.body, await unread()]).toEqual([200, 'ok', 0]);
   });
+
+  it('refuses PUT /api/v1/tags with no body, as Mailpit, where it said ok having done nothing', async () => {
+    const res = await rawRequest('/api/v1/tags', 'PUT', {});
+    expect(res.status).toBe(400);
+    expect(res.body).toMatch(/^body: missing; give \{"IDs"/);
+    // with a body it sets them, as before
+    const set = await rawRequest(
+      '/api/v1/tags',
+      'PUT',
+      {},
+      JSON.stringify({ IDs: [textId], Tags: ['checked'] }),
+    );
+    expect([set.status, set.body]).toEqual([200, 'ok']);
+    expect((await relay.api<{ Tags: string[] }>(`/api/v1/message/${textId}`)).Tags).toEqual([
+      'checked',
+    ]);
+  });
 });
 
 describe('GET /api/v1/message/{ID}/raw?dl=1', () => {

@@ -66,6 +66,13 @@ export function registerToolkitRoutes(
       },
     },
     async (req, reply) => {
+      // Mailpit refuses a PUT with no body (400 `EOF`); here it answered `ok` having done
+      // nothing, as if the tags were set
+      if (req.body === undefined) {
+        throw new BadRequestError(
+          'body: missing; give {"IDs": ["…"], "Tags": ["…"]} (an empty Tags removes them all); nothing was changed',
+        );
+      }
       await service.setTags(req.body?.IDs ?? [], req.body?.Tags ?? []);
       return ok(reply);
     },
