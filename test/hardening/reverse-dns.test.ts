@@ -11,6 +11,7 @@ import { readSource } from '../../main/core/spool/message-source.js';
 import { createReverseLookup, reverseName } from '../../main/core/listener/reverse-dns.js';
 import { resolveSettings } from '../../main/core/settings/settings-sources.js';
 import { waitFor } from '../helpers/eventually.js';
+import { unusedPort } from '../helpers/ports.js';
 import { makeDataDir } from '../helpers/relaydesk.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -23,23 +24,15 @@ let silent: UdpSocket;
 let silentServer = '';
 let queriesToSilent = 0;
 
-function freeUdpPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const socket = createSocket('udp4');
-    socket.bind(0, '127.0.0.1', () => {
-      const { port } = socket.address();
-      socket.close(() => resolve(port));
-    });
-  });
-}
-
 beforeAll(async () => {
   silent = createSocket('udp4');
   silent.on('message', () => queriesToSilent++);
   await new Promise<void>((resolve) => silent.bind(0, '127.0.0.1', () => resolve()));
   silentServer = `127.0.0.1:${silent.address().port}`;
   if (!dnsmasqPath) return;
-  const port = await freeUdpPort();
+  // below the ephemeral range (ports.ts): dnsmasq binds TCP too, and a UDP port the kernel had
+  // just handed out was at times some worker's outgoing TCP port, so dnsmasq could not start
+  const port = await unusedPort();
   dnsmasq = spawn(
     dnsmasqPath,
     [
@@ -54,6 +47,8 @@ beforeAll(async () => {
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
+  let said = '';
+  dnsmasq.stderr?.on('data', (chunk: Buffer) => (said += chunk.toString()));
   dnsServer = `127.0.0.1:${port}`;
   // ready when it answers
   const lookup = createReverseLookup({ servers: [dnsServer], timeoutMs: 500 });
@@ -61,7 +56,9 @@ beforeAll(async () => {
     'dnsmasq to answer',
     async () => (await reverseName(lookup, '192.0.2.7')) === 'mail.client.example',
     { interval: 100 },
-  );
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}; dnsmasq said: ${said.trim() || '(nothing)'}`);
+  });
 });
 
 afterAll(async () => {
