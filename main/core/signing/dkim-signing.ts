@@ -34,7 +34,7 @@ export class DkimSigning {
     const unusable: string[] = [];
     try {
       // most relays have no key: the From header is not even parsed then
-      if (!(await this.keys.hasActiveKeys())) return await this.unsigned(raw, null);
+      if (!(await this.keys.hasActiveKeys())) return this.unsigned(raw, null);
       domain = fromDomain(raw);
       const keys = domain
         ? await this.keys.signingKeys(domain, (problem) => {
@@ -46,7 +46,7 @@ export class DkimSigning {
         : [];
       if (keys.length === 0) {
         if (unusable.length > 0) return { raw, signatures: [], unsigned: unusable.join('; ') };
-        return await this.unsigned(raw, domain);
+        return this.unsigned(raw, domain);
       }
       return signMessage(raw, keys, { now });
     } catch (err) {
@@ -56,9 +56,9 @@ export class DkimSigning {
     }
   }
 
-  private async unsigned(raw: Buffer, domain: string | null): Promise<SignedMessage> {
+  private unsigned(raw: Buffer, domain: string | null): SignedMessage {
     // with no active key at all, the From header has not been read yet
-    const reason = await this.keys.whyUnsigned(() => domain ?? fromDomain(raw));
+    const reason = this.keys.whyUnsigned(() => domain ?? fromDomain(raw));
     return reason ? { raw, signatures: [], unsigned: reason } : { raw, signatures: [] };
   }
 

@@ -215,12 +215,12 @@ export class DkimKeyStore {
   }
 
   /**
-   * Why mail from the From domain `readFromDomain` gives goes out unsigned although keys are set up, in words, or null when
-   * no key is set up at all (then nothing is expected to sign). Read from the list alone, so it
-   * costs no key file reads: a key whose file is gone is said by `signingKeys` (onUnusable).
+   * Why mail from the From domain `readFromDomain` gives goes out unsigned although keys are set
+   * up, in words, or null when no key is set up at all (then nothing is expected to sign). Read
+   * from the list as `hasActiveKeys` or `signingKeys` just read it (no second stat of its file
+   * per relayed message), and no key file: a key whose file is gone is said by `signingKeys`.
    */
-  async whyUnsigned(readFromDomain: () => string | null): Promise<string | null> {
-    await this.ensureLoaded();
+  whyUnsigned(readFromDomain: () => string | null): string | null {
     const all = [
       ...this.fromSettings.map((k) => ({ ...k, active: true, waitingForDns: false })),
       ...this.keys,
@@ -236,9 +236,7 @@ export class DkimKeyStore {
       return `the From domain ${fromDomain} is not a domain name a key can sign for`;
     }
     // the domain itself, else its closest parent with keys, as signingKeys looks
-    const labels = domain.split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const candidate = labels.slice(i).join('.');
+    for (const candidate of domainAndParents(domain)) {
       const own = all.filter((k) => k.domain === candidate);
       if (own.length === 0) continue;
       const waiting = own.filter((k) => k.waitingForDns);
@@ -460,9 +458,7 @@ export class DkimKeyStore {
     } catch {
       return [];
     }
-    const labels = domain.split('.');
-    for (let i = 0; i < labels.length - 1; i++) {
-      const candidate = labels.slice(i).join('.');
+    for (const candidate of domainAndParents(domain)) {
       const keys: SigningKey[] = this.fromSettings
         .filter((k) => k.domain === candidate)
         .map(({ domain: d, selector, algorithm, privateKey }) => ({
@@ -557,6 +553,12 @@ function damagedPrivateKey(key: StoredKey, pem: string): string | null {
  */
 function ed25519OnlyNote(domain: string): string {
   return `${domain} has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign`;
+}
+
+/** `news.shop.example`, then `shop.example`: a domain and its parents, the bare TLD left out. */
+function domainAndParents(domain: string): string[] {
+  const labels = domain.split('.');
+  return labels.slice(0, -1).map((_label, i) => labels.slice(i).join('.'));
 }
 
 function missingPrivateKey(domain: string, selector: string): string {
