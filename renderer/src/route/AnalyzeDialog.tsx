@@ -73,6 +73,26 @@ export function AnalyzeDialog(props: {
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
+  /** Sends `text` to be analyzed; `partial`: it is a message read in part (see ReadMessage). */
+  const send = async (text: string, partial: string | null) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setResult(await api.analyzeHeaders(text));
+      setResultPartial(partial);
+    } catch (failure) {
+      setResult(null);
+      setError(
+        // a relay whose body limit is lower still than the header block
+        failure instanceof ApiError && failure.status === 413
+          ? refusedAsTooLargeText(new TextEncoder().encode(text).length)
+          : serverWords(failure),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
   const analyze = async (pasted: string) => {
     // the field as a file filled it: the whole message goes (the field shows its header block)
     const fromFile = whole && whole.shown === pasted ? whole : null;
@@ -94,22 +114,7 @@ export function AnalyzeDialog(props: {
       setText(read.text);
       setCut({ kept: read.text, note: read.note });
     }
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await api.analyzeHeaders(read.text));
-      setResultPartial(partial);
-    } catch (failure) {
-      setResult(null);
-      setError(
-        // a relay whose body limit is lower still than the header block
-        failure instanceof ApiError && failure.status === 413
-          ? refusedAsTooLargeText(new TextEncoder().encode(read.text).length)
-          : serverWords(failure),
-      );
-    } finally {
-      setBusy(false);
-    }
+    await send(read.text, partial);
   };
 
   // an .eml dropped on the window arrives with the dialog: analyse it at once
@@ -133,27 +138,8 @@ export function AnalyzeDialog(props: {
     setText(message.shown);
     const note = wholeNote(message);
     if (note) setCut({ kept: message.shown, note });
-    await analyzeRead(message);
-  };
-
-  // `analyze` reads `whole` from this render; a file just read is not in it yet
-  const analyzeRead = async (message: ReadMessage) => {
-    const sent = message.partial ? analyzedPart(message.message) : message.message;
-    setBusy(true);
-    setError(null);
-    try {
-      setResult(await api.analyzeHeaders(sent));
-      setResultPartial(message.partial);
-    } catch (failure) {
-      setResult(null);
-      setError(
-        failure instanceof ApiError && failure.status === 413
-          ? refusedAsTooLargeText(new TextEncoder().encode(sent).length)
-          : serverWords(failure),
-      );
-    } finally {
-      setBusy(false);
-    }
+    // sent from here: `analyze` reads `whole` from this render, where the file is not yet
+    await send(message.partial ? analyzedPart(message.message) : message.message, message.partial);
   };
 
   // A whole message pasted is cut to its header block as it arrives, before the field lays it
