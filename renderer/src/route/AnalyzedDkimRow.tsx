@@ -1,4 +1,5 @@
 import type { AnalyzedDkim, AnalyzedDkimSignature } from '../api/contract';
+import { AuthBadge } from './AuthBadge';
 
 /** `DKIM py.example/py1`, as the message view's own check names a signature. */
 function signerLabel(signature: AnalyzedDkimSignature): string {
@@ -39,13 +40,14 @@ export function AnalyzedDkimRow({
       <div className="auth-group" data-testid="analyze-dkim" data-state="unsigned">
         <p className="auth-source">{TITLE}</p>
         <ul className="auth-badges" aria-label={TITLE}>
-          <li
-            className="auth-badge auth-neutral"
-            data-testid="analyze-dkim-badge"
-            data-badge="none"
-          >
-            DKIM none<span className="auth-reason"> — {dkim.note}</span>
-          </li>
+          <AuthBadge
+            label="DKIM"
+            tone="neutral"
+            word="none"
+            reason={dkim.note}
+            title={dkim.note}
+            testId="analyze-dkim-badge"
+          />
         </ul>
       </div>
     );
@@ -63,20 +65,17 @@ export function AnalyzedDkimRow({
         {dkim.signatures.map((signature, index) => {
           const verdict = verified ? signature.verdict : null;
           return (
-            <li
+            <AuthBadge
               // a message can carry two signatures of one selector
               key={`${index}:${signature.domain}/${signature.selector}`}
-              className={`auth-badge auth-${verdict ? verdict.badge : 'neutral'}`}
-              data-testid="analyze-dkim-badge"
-              data-badge={verdict ? verdict.badge : 'not-verified'}
+              label={signerLabel(signature)}
+              tone={verdict ? verdict.badge : 'neutral'}
+              word={verdict ? verdict.badge : 'not verified'}
+              state={verdict ? verdict.badge : 'not-verified'}
+              reason={verdict ? verdict.reason : coveredText(signature)}
               title={verdict ? `${verdict.result}: ${verdict.reason}` : coveredText(signature)}
-            >
-              {signerLabel(signature)} {verdict ? verdict.badge : 'not verified'}
-              <span className="auth-reason">
-                {' — '}
-                {verdict ? verdict.reason : coveredText(signature)}
-              </span>
-            </li>
+              testId="analyze-dkim-badge"
+            />
           );
         })}
       </ul>

@@ -2,6 +2,7 @@ import { useApi } from '../api/api-context';
 import type { AuthVerdict, MessageAuthCheck } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
 import { dkimKeyName } from '../delivery/delivery-format';
+import { AuthBadge } from './AuthBadge';
 
 interface Badge {
   label: string;
@@ -104,17 +105,15 @@ export function AuthCheckRow({
       </p>
       <ul className="auth-badges" aria-label={OWN_CHECK_TITLE} data-testid="auth-check">
         {badges(check.value).map(({ label, verdict }, index) => (
-          <li
+          <AuthBadge
             // a message can carry two signatures of one selector (signed again on a second pass)
             key={`${index}:${label}`}
-            className={`auth-badge auth-${verdict.badge}`}
-            data-testid="auth-check-badge"
-            data-badge={verdict.badge}
+            label={label}
+            tone={verdict.badge}
+            reason={verdict.reason}
             title={`${verdict.result}: ${verdict.reason}`}
-          >
-            {label} {verdict.badge}
-            <span className="auth-reason"> — {verdict.reason}</span>
-          </li>
+            testId="auth-check-badge"
+          />
         ))}
       </ul>
       <SignedOnTheWayOut check={check.value} />
