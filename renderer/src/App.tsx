@@ -61,7 +61,7 @@ import { SenderAlerts } from './status/SenderAlerts';
 import { ArrivalAnnouncer } from './status/ArrivalAnnouncer';
 import { Banners } from './status/Banners';
 import { useRelayStatus } from './status/use-relay-status';
-import { UpstreamPauseContext } from './status/upstream-pause-context';
+import { UpstreamContext } from './status/upstream-pause-context';
 import { PinnedSettingsContext } from './settings/pinned-settings-context';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
@@ -584,7 +584,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       : '';
 
   return (
-    <UpstreamPauseContext.Provider value={status.queue?.upstream.paused ?? null}>
+    <UpstreamContext.Provider value={status.queue?.upstream ?? null}>
       <PinnedSettingsContext.Provider value={pinned}>
         <div
           className="app"
@@ -908,7 +908,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             )}
             {place.kind === 'settings' && (
               <main className="page">
-                <SettingsView appearance={theme} onSaved={() => setSettingsSaves((n) => n + 1)} />
+                <SettingsView
+                  appearance={theme}
+                  onSaved={() => {
+                    setSettingsSaves((n) => n + 1);
+                    // an upstream set or removed: Resend and the Queue follow without a reload
+                    status.refresh();
+                  }}
+                />
               </main>
             )}
           </div>
@@ -942,6 +949,6 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
           )}
         </div>
       </PinnedSettingsContext.Provider>
-    </UpstreamPauseContext.Provider>
+    </UpstreamContext.Provider>
   );
 }

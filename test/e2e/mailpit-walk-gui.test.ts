@@ -4,8 +4,8 @@
 // tab row), its subject running on under its buttons. The Links tab says what its check does
 // before it is run, and lays its results out with the links readable, a blocked private link
 // naming the Settings box that allows it. The Spam tab (a real spamd) gives the rules the width
-// in a 900 px window, the points a narrow column. A Resend refused for want of an upstream says
-// so as an error. "All operators" after the search hint lists every operator Mailpit's search
+// in a 900 px window, the points a narrow column. Resend is offered once an upstream is set (it
+// could only be refused before), and a refused one says so as an error. "All operators" after the search hint lists every operator Mailpit's search
 // has (the hint names nine and is cut under ~1100 px).
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -14,6 +14,8 @@ import { startSpamd, type RunningSpamd } from '../helpers/spamd.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
+import { fillLocalUpstream } from './upstream-form.js';
+import { unusedPort } from '../helpers/ports.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -186,16 +188,52 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
-  it('a Resend that cannot go (no upstream) is shown and announced as the error it is', async () => {
+  it('offers Resend only with an upstream, and shows a refused one as the error it is', async () => {
     const subject = 'Password reset for Carol';
     await gui.send({ from: 'app@example.test', to: 'carol@example.test', subject, text: 'Reset.' });
+    await gui.send({
+      from: 'app@example.test',
+      to: 'dan@example.test',
+      subject: 'Welcome, Dan',
+      text: 'Hi.',
+    });
     await page.goto(gui.relaydesk.url);
     await gui.openTab(subject, 'Delivery');
-    await page.getByRole('button', { name: 'Resend', exact: true }).click();
+    // no upstream: a Resend could only be refused (the refusal named a command-line flag)
+    const resend = page.getByRole('button', { name: 'Resend', exact: true });
+    await eventually(() => resend.isDisabled()).toBe(true);
+    await expect(
+      resend
+        .getAttribute('aria-describedby')
+        .then((id) => page.locator(`[id="${id}"]`).innerText()),
+    ).resolves.toBe(
+      'Resend sends through an upstream smart host, and none is set: set one in Settings → Upstream.',
+    );
+    await shoot('mailpit-walk-resend-no-upstream');
+    // nor in the bar of the messages selected
+    const row = (text: string) => page.getByTestId('message-row').filter({ hasText: text });
+    await row(subject).click();
+    await row('Welcome, Dan').click({ modifiers: ['Shift'] });
+    await eventually(() => page.getByTestId('selected-count').innerText()).toBe('2 selected');
+    const bulkResend = page.getByTestId('bulk-bar').getByRole('button', { name: 'Resend' });
+    await expect(bulkResend.isDisabled()).resolves.toBe(true);
+    await page.getByTestId('bulk-bar').getByRole('button', { name: 'Clear selection' }).click();
+
+    // an upstream set in Settings (never reached: the Resend below is refused before it goes)
+    await page.getByTestId('nav-settings').click();
+    await fillLocalUpstream(page, await unusedPort(), 'none');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText(/^Saved\./).waitFor();
+    // back to the message in the same window, not reloaded: the save is enough
+    await page.getByTestId('nav-all').click();
+    await gui.openTab(subject, 'Delivery');
+    await eventually(() => resend.isDisabled()).toBe(false);
+    await page.getByLabel('Resend to (empty: the same recipients)').fill('carol');
+    await resend.click();
     // an alert (heard at once), in the danger colour: it was grey status text like "Resend: done."
     const refusal = page.getByRole('alert').filter({ hasText: 'Resend failed' });
     await refusal.waitFor();
-    expect(await refusal.innerText()).toMatch(/no upstream is configured.*Settings → Upstream/);
+    expect(await refusal.innerText()).toMatch(/"carol" is not an email address/);
     const colours = await refusal.evaluate((element) => {
       const danger = document.createElement('span');
       danger.style.color = 'var(--danger)';
@@ -206,6 +244,7 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     });
     expect(colours.shown).toBe(colours.wanted);
     await shoot('mailpit-walk-resend-refused');
+    expect(gui.pageErrors).toEqual([]);
   });
 });
 

@@ -23,7 +23,7 @@ import {
 } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry, rateLimitedTry, type NextTry } from '../queue/queue-groups';
-import { useUpstreamPause } from '../status/upstream-pause-context';
+import { useUpstreamConfigured, useUpstreamPause } from '../status/upstream-pause-context';
 import { useTickingNow } from '../queue/use-ticking-now';
 import { serverWords } from '../api/http-transport';
 
@@ -255,6 +255,9 @@ export function DeliveryPanel({
   // and after an action taken here, whether or not it changed anything
   const [asked, setAsked] = useState(0);
   const resendId = useId();
+  // without an upstream a Resend can only be refused: it was offered, and the refusal named a
+  // command-line flag; the box says where to set one instead
+  const noUpstream = useUpstreamConfigured() === false;
 
   useEffect(() => {
     let current = true;
@@ -327,11 +330,28 @@ export function DeliveryPanel({
                 type="text"
                 value={resendTo}
                 placeholder="someone@example.com"
+                disabled={noUpstream}
+                aria-describedby={noUpstream ? `${resendId}-why` : undefined}
                 onChange={(event) => setResendTo(event.target.value)}
               />
-              <button type="button" onClick={() => void act('resend', 'Resend')}>
+              <button
+                type="button"
+                disabled={noUpstream}
+                aria-describedby={noUpstream ? `${resendId}-why` : undefined}
+                onClick={() => void act('resend', 'Resend')}
+              >
                 Resend
               </button>
+              {noUpstream && (
+                <span
+                  id={`${resendId}-why`}
+                  className="field-hint"
+                  data-testid="resend-needs-upstream"
+                >
+                  Resend sends through an upstream smart host, and none is set: set one in Settings
+                  → Upstream.
+                </span>
+              )}
             </span>
           )}
         </div>

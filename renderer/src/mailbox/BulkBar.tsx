@@ -1,4 +1,5 @@
 import type { QueueAction } from '../queue/queue-actions';
+import { useUpstreamConfigured } from '../status/upstream-pause-context';
 
 export type BulkAction = 'delete' | 'read' | 'unread' | Exclude<QueueAction, 'cancel'>;
 
@@ -18,6 +19,8 @@ export function BulkBar(props: {
   onAction(action: BulkAction): void;
   onClear(): void;
 }) {
+  // a Resend without an upstream could only be refused, message by message
+  const noUpstream = useUpstreamConfigured() === false;
   if (props.count === 0) return null;
   return (
     <div className="bulk-bar" role="toolbar" aria-label="Selected messages" data-testid="bulk-bar">
@@ -25,7 +28,17 @@ export function BulkBar(props: {
         {props.count} selected
       </span>
       {actions.map((action) => (
-        <button key={action.id} type="button" onClick={() => props.onAction(action.id)}>
+        <button
+          key={action.id}
+          type="button"
+          disabled={noUpstream && action.id === 'resend'}
+          title={
+            noUpstream && action.id === 'resend'
+              ? 'Resend needs an upstream smart host: set one in Settings → Upstream'
+              : undefined
+          }
+          onClick={() => props.onAction(action.id)}
+        >
           {action.label}
         </button>
       ))}
