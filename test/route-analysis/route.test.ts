@@ -1,3 +1,4 @@
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 import { hopContractKeys } from './hop-keys.js';
@@ -202,6 +203,32 @@ describe('route', () => {
     expect(analyzeMessage('Subject: x\n').warnings[0]?.code).toBe('no-received');
     expect(analyzeMessage('').hops).toEqual([]);
     expect(analyzeMessage(Buffer.alloc(0)).hops).toEqual([]);
+  });
+
+  test("the sender's own copy (a saved .eml no server handled) is named as such, not as a short paste", async () => {
+    // as an app's mail library writes it: From, Date, Message-ID, and no trace field yet
+    const saved = await new MailComposer({
+      from: 'Billing <billing@shop.example>',
+      to: 'ann@example.com',
+      subject: 'Invoice 2291',
+      text: 'Attached.',
+    })
+      .compile()
+      .build();
+    const words = (raw: string | Buffer) =>
+      analyzeMessage(raw).warnings.find((w) => w.code === 'no-received')?.message;
+    expect(words(saved)).toBe(
+      'The message has no Received fields: it is a copy no server has handled yet, as the ' +
+        'program that wrote it saved it (a sent or draft .eml, an outbox), so there is no route. ' +
+        'For the route, analyze the copy a recipient got (Gmail: ⋮ → Show original; Outlook: ' +
+        'File → Properties → Internet headers).',
+    );
+    // a copy a server delivered (Return-Path, Delivered-To) whose Received fields were cut off,
+    // and a part of a header, are still told to paste the whole header
+    const paste =
+      /^The header has no Received fields, so there is no route to show\. Paste the whole header/;
+    expect(words(`Return-Path: <billing@shop.example>\n${saved.toString()}`)).toMatch(paste);
+    expect(words('Subject: Invoice 2291\nFrom: billing@shop.example\n')).toMatch(paste);
   });
 
   test('a 9 MB paste of Received fields: the 100 most recent are read, and the rest is named', () => {

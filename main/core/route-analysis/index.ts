@@ -39,15 +39,7 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
   const submission = dateToFirstHop(fields, route.hops, route.warnings);
   const warnings = [...submission.warnings, ...route.warnings, ...auth.warnings];
   if (route.hops.length === 0) {
-    warnings.unshift({
-      code: 'no-received',
-      message:
-        fields.length === 0
-          ? 'No header fields were found: paste the headers or the whole message.'
-          : 'The header has no Received fields, so there is no route to show. Paste the whole ' +
-            'header as the mail program shows it (Gmail: ⋮ → Show original; Outlook: File → ' +
-            'Properties → Internet headers): a forwarded or replied copy leaves them out.',
-    });
+    warnings.unshift({ code: 'no-received', message: noRouteWords(fields) });
   }
   let comparison: RouteAnalysis['envelope'] = null;
   if (envelope) {
@@ -72,4 +64,42 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
     },
     dateToFirstHop: submission.line,
   };
+}
+
+/** Fields a server adds on delivery: a copy with any of them went through one. */
+const traceFields = new Set([
+  'return-path',
+  'delivered-to',
+  'x-original-to',
+  'x-received',
+  'authentication-results',
+  'arc-seal',
+  'received-spf',
+]);
+
+/**
+ * Why there is no route, by what the header is. A whole header block written by a mail program
+ * (From, Date, Message-ID) with no field a server adds on delivery is the sender's own copy (a
+ * sent or draft .eml, an app's saved outbox): it was told to paste "the whole header as the mail
+ * program shows it", which it already was; what has a route is the copy a recipient got.
+ */
+function noRouteWords(fields: ReturnType<typeof splitHeaderBlock>): string {
+  if (fields.length === 0)
+    return 'No header fields were found: paste the headers or the whole message.';
+  const names = new Set(fields.map((field) => field.name.toLowerCase()));
+  const written = ['from', 'date', 'message-id'].every((name) => names.has(name));
+  const delivered = [...traceFields].some((name) => names.has(name));
+  if (written && !delivered) {
+    return (
+      'The message has no Received fields: it is a copy no server has handled yet, as the ' +
+      'program that wrote it saved it (a sent or draft .eml, an outbox), so there is no route. ' +
+      'For the route, analyze the copy a recipient got (Gmail: ⋮ → Show original; Outlook: ' +
+      'File → Properties → Internet headers).'
+    );
+  }
+  return (
+    'The header has no Received fields, so there is no route to show. Paste the whole ' +
+    'header as the mail program shows it (Gmail: ⋮ → Show original; Outlook: File → ' +
+    'Properties → Internet headers): a forwarded or replied copy leaves them out.'
+  );
 }
