@@ -52,7 +52,29 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
     await new Promise((resolve) => links?.close(resolve));
   });
 
+  /** A tab's badge and what a screen reader hears after the tab's name; null without one. */
+  const badge = async (tab: string) => {
+    const button = page.getByTestId(`tab-${tab}`);
+    if ((await button.getByTestId('tab-badge').count()) === 0) return null;
+    const described = await button.getAttribute('aria-describedby');
+    return {
+      text: await button.getByTestId('tab-badge').innerText(),
+      tone: await button.getByTestId('tab-badge').getAttribute('class'),
+      words: described ? await page.locator(`[id="${described}"]`).textContent() : null,
+    };
+  };
+
   it('shows each feature some clients lack, the score, and where it is used', async () => {
+    // the support is on the tab before it is opened, as in Mailpit; its name stays "HTML check"
+    await eventually(() => badge('html-check')).toEqual({
+      text: expect.stringMatching(/^\d+%$/),
+      tone: expect.stringMatching(/tab-badge-(ok|warn|bad)/),
+      words: expect.stringMatching(/^\d+% supported by the clients tested$/),
+    });
+    expect(await page.getByRole('tab', { name: 'HTML check', exact: true }).count()).toBe(1);
+    // the spam tab has none without spamd, the links none until they are checked
+    expect(await badge('spam')).toBeNull();
+    expect(await badge('links')).toBeNull();
     await page.getByTestId('tab-html-check').click();
     const flex = page.getByTestId('html-check-warning').filter({ hasText: 'display:flex' });
     await flex.waitFor();
@@ -63,9 +85,10 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
     expect(await page.getByTestId('html-check-warning').filter({ hasText: '<form>' }).count()).toBe(
       1,
     );
-    expect(await page.getByTestId('html-check-total').innerText()).toMatch(
-      /Supported \d+% · partly \d+% · not supported \d+%/,
-    );
+    const total = await page.getByTestId('html-check-total').innerText();
+    expect(total).toMatch(/Supported \d+% · partly \d+% · not supported \d+%/);
+    // the badge's figure is the tab's own
+    expect((await badge('html-check'))?.text).toBe(/Supported (\d+%)/.exec(total)?.[1]);
     await page.screenshot({ path: join(screenshots, 'checks-html.png') });
   });
 
@@ -82,7 +105,18 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
     expect(await rowText('/ok')).toMatch(/200 OK/);
     expect(await rowText('/gone')).toMatch(/404 Not Found/);
     expect(await page.getByTestId('link-check-summary').innerText()).toBe('2 links, 1 with errors');
+    expect(await badge('links')).toEqual({
+      text: '1',
+      tone: 'tab-badge tab-badge-bad',
+      words: '1 of 2 links failed',
+    });
     await page.screenshot({ path: join(screenshots, 'checks-links.png') });
+    // another tab looked at and back: the answer is still there, not asked for again (it was
+    // gone, and checking again sent each link's server a second request)
+    await page.getByTestId('tab-text').click();
+    await page.getByTestId('tab-links').click();
+    expect(await page.getByTestId('link-check-row').count()).toBe(2);
+    expect(await page.getByTestId('link-check-summary').innerText()).toBe('2 links, 1 with errors');
   });
 
   it('says the spam check is not available without spamd', async () => {

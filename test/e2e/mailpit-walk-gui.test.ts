@@ -296,6 +296,17 @@ describe.skipIf(!chromiumPath || !spamdPath)('the Spam tab with a real spamd', (
         .evaluate((element) => getComputedStyle(element).fontFamily);
     expect(await font('td')).not.toMatch(/mono/i);
     expect(await font('code')).toMatch(/mono/i);
+    // the score is on the tab too, in the danger colour for spam (Mailpit's badge)
+    const tab = page.getByTestId('tab-spam');
+    const score = await page.getByTestId('spam-check-score').locator('strong').innerText();
+    expect(await tab.getByTestId('tab-badge').innerText()).toBe(score);
+    const spam = (await page.getByTestId('spam-check-score').innerText()).endsWith(': spam');
+    expect(await tab.getByTestId('tab-badge').getAttribute('class')).toContain(
+      spam ? 'tab-badge-bad' : Number(score) >= 4 ? 'tab-badge-warn' : 'tab-badge-ok',
+    );
+    expect(
+      await page.getByRole('tab', { name: 'Spam', exact: true }).getAttribute('aria-describedby'),
+    ).toBeTruthy();
     await page.screenshot({ path: join(screenshots, 'mailpit-walk-spam-900-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'mailpit-walk-spam-900-dark.png') });

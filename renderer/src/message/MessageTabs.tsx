@@ -1,4 +1,5 @@
 import { useEffect, useRef, type KeyboardEvent, type ReactNode } from 'react';
+import type { TabBadge } from './checks/tab-badges';
 import { useScrollEdges } from './use-scroll-edges';
 
 export type BodyTab =
@@ -37,6 +38,8 @@ export function MessageTabs(props: {
   onSelect(tab: BodyTab): void;
   /** The tabs this message has (HTML source only where there is HTML). */
   tabs?: readonly { id: BodyTab; label: string }[];
+  /** A verdict shown beside a tab's name (a check's score); a screen reader hears it as its description. */
+  badges?: Partial<Record<BodyTab, TabBadge>>;
   children: ReactNode;
 }) {
   const tabs = props.tabs ?? bodyTabs;
@@ -94,9 +97,13 @@ export function MessageTabs(props: {
             aria-controls="message-tab-panel"
             tabIndex={tab.id === props.selected ? 0 : -1}
             data-testid={`tab-${tab.id}`}
+            aria-describedby={props.badges?.[tab.id] ? `tab-${tab.id}-badge` : undefined}
             onClick={() => props.onSelect(tab.id)}
           >
             {tab.label}
+            {props.badges?.[tab.id] && (
+              <TabBadgeMark id={`tab-${tab.id}-badge`} badge={props.badges[tab.id]} />
+            )}
           </button>
         ))}
       </div>
@@ -120,4 +127,26 @@ function revealSideways(row: HTMLElement, tab: HTMLElement): void {
   const tabBox = tab.getBoundingClientRect();
   if (tabBox.left < rowBox.left) row.scrollLeft -= rowBox.left - tabBox.left;
   else if (tabBox.right > rowBox.right) row.scrollLeft += tabBox.right - rowBox.right;
+}
+
+/**
+ * Outside the tab's name (its text is hidden from the name, read as the description), so the tab
+ * is still "Spam" to a screen reader and to a test, with "score 1.2 of 5: not spam" after it.
+ */
+function TabBadgeMark({ id, badge }: { id: string; badge: TabBadge | undefined }) {
+  if (!badge) return null;
+  return (
+    <>
+      <span
+        className={`tab-badge tab-badge-${badge.tone}`}
+        aria-hidden="true"
+        data-testid="tab-badge"
+      >
+        {badge.text}
+      </span>
+      <span id={id} hidden>
+        {badge.words}
+      </span>
+    </>
+  );
 }

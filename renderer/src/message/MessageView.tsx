@@ -8,6 +8,8 @@ import { useAsyncValue } from '../use-async-value';
 import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
 import { LinkCheckPanel } from './checks/LinkCheckPanel';
 import { SpamCheckPanel } from './checks/SpamCheckPanel';
+import { htmlCheckBadge, linkCheckBadge, spamCheckBadge, type TabBadge } from './checks/tab-badges';
+import { useMessageChecks, type MessageChecks } from './checks/use-message-checks';
 import { Attachments } from './Attachments';
 import { DeliveryReportBox } from './DeliveryReportBox';
 import { EnvelopePanel } from './EnvelopePanel';
@@ -38,7 +40,15 @@ function RoutePanel({ messageId, writtenHere }: { messageId: string; writtenHere
   );
 }
 
-function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab }) {
+function MessageBody({
+  message,
+  tab,
+  checks,
+}: {
+  message: MessageDetail;
+  tab: BodyTab;
+  checks: MessageChecks;
+}) {
   switch (tab) {
     case 'html':
       return (
@@ -65,11 +75,11 @@ function MessageBody({ message, tab }: { message: MessageDetail; tab: BodyTab })
     case 'delivery':
       return <DeliveryPanel messageId={message.ID} />;
     case 'html-check':
-      return <HtmlCheckPanel messageId={message.ID} />;
+      return <HtmlCheckPanel check={checks.html} />;
     case 'links':
-      return <LinkCheckPanel messageId={message.ID} />;
+      return <LinkCheckPanel state={checks.links} onCheck={checks.checkLinks} />;
     case 'spam':
-      return <SpamCheckPanel messageId={message.ID} />;
+      return <SpamCheckPanel check={checks.spam} />;
   }
 }
 
@@ -124,14 +134,34 @@ export function MessageView(props: {
       <FilterDecision messageId={message.value.ID} />
       {message.value.DeliveryReport && <DeliveryReportBox report={message.value.DeliveryReport} />}
       <Attachments message={message.value} />
-      <MessageTabs
-        selected={tab}
-        onSelect={props.onSelectTab}
-        tabs={html ? bodyTabs : bodyTabs.filter((t) => !htmlOnlyTabs.has(t.id))}
-      >
-        <MessageBody message={message.value} tab={tab} />
-      </MessageTabs>
+      <CheckedTabs message={message.value} tab={tab} onSelectTab={props.onSelectTab} />
     </article>
+  );
+}
+
+/** The tabs of a message opened, the checks' verdicts in their badges. */
+function CheckedTabs(props: {
+  message: MessageDetail;
+  tab: BodyTab;
+  onSelectTab(tab: BodyTab): void;
+}) {
+  const html = props.message.HTML !== '';
+  const checks = useMessageChecks(props.message.ID, html);
+  const badges: Partial<Record<BodyTab, TabBadge>> = {};
+  if (checks.html.status === 'ready' && checks.html.value)
+    badges['html-check'] = htmlCheckBadge(checks.html.value);
+  const spam = checks.spam.status === 'ready' ? spamCheckBadge(checks.spam.value) : null;
+  if (spam) badges.spam = spam;
+  if (checks.links.status === 'done') badges.links = linkCheckBadge(checks.links.result);
+  return (
+    <MessageTabs
+      selected={props.tab}
+      onSelect={props.onSelectTab}
+      tabs={html ? bodyTabs : bodyTabs.filter((t) => !htmlOnlyTabs.has(t.id))}
+      badges={badges}
+    >
+      <MessageBody message={props.message} tab={props.tab} checks={checks} />
+    </MessageTabs>
   );
 }
 

@@ -1,6 +1,5 @@
-import { useApi } from '../../api/api-context';
-import { useAsyncValue } from '../../use-async-value';
-import { clientsWith, percent, type HtmlWarning } from './check-results';
+import type { AsyncValue } from '../../use-async-value';
+import { clientsWith, percent, type HtmlCheck, type HtmlWarning } from './check-results';
 
 function Warning({ warning }: { warning: HtmlWarning }) {
   const unsupported = clientsWith(warning, 'no');
@@ -52,9 +51,7 @@ function Warning({ warning }: { warning: HtmlWarning }) {
 }
 
 /** How well email clients support the HTML part, feature by feature, with where each is used. */
-export function HtmlCheckPanel({ messageId }: { messageId: string }) {
-  const api = useApi();
-  const check = useAsyncValue(() => api.htmlCheck(messageId), `html-check:${messageId}`);
+export function HtmlCheckPanel({ check }: { check: AsyncValue<HtmlCheck | null> }) {
   if (check.status === 'loading') return <p className="body-notice">Checking the HTML…</p>;
   if (check.status === 'failed') {
     return (
@@ -63,6 +60,7 @@ export function HtmlCheckPanel({ messageId }: { messageId: string }) {
       </p>
     );
   }
+  if (check.value === null) return <p className="body-notice">This message has no HTML part.</p>;
   const { Total, Warnings } = check.value;
   return (
     <section className="check-panel" data-testid="html-check">

@@ -1,34 +1,21 @@
 import { useState } from 'react';
-import { useApi } from '../../api/api-context';
-import type { LinkCheck } from './check-results';
-import { serverWords } from '../../api/http-transport';
 import { onScreen } from '../../api/contract';
-
-type State =
-  | { status: 'idle' }
-  | { status: 'checking' }
-  | { status: 'done'; result: LinkCheck }
-  | { status: 'failed'; error: string };
+import type { LinkCheckState } from './use-message-checks';
 
 /**
  * Checks the links only when asked: each check is a request to the sender's servers (HEAD, which
- * does not use up one-time links).
+ * does not use up one-time links). The answer is the open message's (useMessageChecks), kept while
+ * another tab is looked at.
  */
-export function LinkCheckPanel({ messageId }: { messageId: string }) {
-  const api = useApi();
+export function LinkCheckPanel({
+  state,
+  onCheck,
+}: {
+  state: LinkCheckState;
+  onCheck(follow: boolean): void;
+}) {
   const [follow, setFollow] = useState(false);
-  const [state, setState] = useState<State>({ status: 'idle' });
-  const run = () => {
-    setState({ status: 'checking' });
-    api.linkCheck(messageId, follow).then(
-      (result) => setState({ status: 'done', result }),
-      (error: unknown) =>
-        setState({
-          status: 'failed',
-          error: serverWords(error),
-        }),
-    );
-  };
+  const run = () => onCheck(follow);
   return (
     <section className="check-panel" data-testid="link-check">
       <div className="check-actions">

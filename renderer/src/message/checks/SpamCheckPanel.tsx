@@ -1,11 +1,9 @@
-import { useApi } from '../../api/api-context';
 import { onScreen } from '../../api/contract';
-import { useAsyncValue } from '../../use-async-value';
+import type { AsyncValue } from '../../use-async-value';
+import type { SpamCheck } from './check-results';
 
 /** The SpamAssassin score and every rule that fired, or why spamd is not available. */
-export function SpamCheckPanel({ messageId }: { messageId: string }) {
-  const api = useApi();
-  const check = useAsyncValue(() => api.spamCheck(messageId), `spam-check:${messageId}`);
+export function SpamCheckPanel({ check }: { check: AsyncValue<SpamCheck> }) {
   if (check.status === 'loading') return <p className="body-notice">Asking SpamAssassin…</p>;
   if (check.status === 'failed') {
     return (

@@ -1,0 +1,58 @@
+import { useState } from 'react';
+import { useApi } from '../../api/api-context';
+import { serverWords } from '../../api/http-transport';
+import { useAsyncValue, type AsyncValue } from '../../use-async-value';
+import type { HtmlCheck, LinkCheck, SpamCheck } from './check-results';
+
+export type LinkCheckState =
+  | { status: 'idle' }
+  | { status: 'checking' }
+  | { status: 'done'; result: LinkCheck }
+  | { status: 'failed'; error: string };
+
+export interface MessageChecks {
+  /** Null for a message without an HTML part: nothing to check. */
+  html: AsyncValue<HtmlCheck | null>;
+  spam: AsyncValue<SpamCheck>;
+  links: LinkCheckState;
+  checkLinks(follow: boolean): void;
+}
+
+/**
+ * The checks of the message open, read when it opens (the tabs show their verdicts in badges, as
+ * Mailpit's do) and kept while it stays open: a tab opened again shows them without asking
+ * again. The links are checked only when asked (each is a request to the sender's servers), and
+ * their answer too is kept across tabs; it was lost at the first look at another tab.
+ */
+export function useMessageChecks(messageId: string, hasHtml: boolean): MessageChecks {
+  const api = useApi();
+  const html = useAsyncValue<HtmlCheck | null>(
+    () => (hasHtml ? api.htmlCheck(messageId) : Promise.resolve(null)),
+    `html-check:${messageId}:${hasHtml}`,
+  );
+  const spam = useAsyncValue(() => api.spamCheck(messageId), `spam-check:${messageId}`);
+  const [links, setLinks] = useState<{ messageId: string; state: LinkCheckState }>({
+    messageId,
+    state: { status: 'idle' },
+  });
+  const checkLinks = (follow: boolean) => {
+    const set = (state: LinkCheckState) =>
+      // an answer for a message left meanwhile is dropped, not shown on the next one
+      setLinks((current) =>
+        current.messageId === messageId || state.status === 'checking'
+          ? { messageId, state }
+          : current,
+      );
+    set({ status: 'checking' });
+    api.linkCheck(messageId, follow).then(
+      (result) => set({ status: 'done', result }),
+      (error: unknown) => set({ status: 'failed', error: serverWords(error) }),
+    );
+  };
+  return {
+    html,
+    spam,
+    links: links.messageId === messageId ? links.state : { status: 'idle' },
+    checkLinks,
+  };
+}
