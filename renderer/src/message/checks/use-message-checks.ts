@@ -1,8 +1,14 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useApi } from '../../api/api-context';
 import { serverWords } from '../../api/http-transport';
 import { useAsyncValue, type AsyncValue } from '../../use-async-value';
 import type { HtmlCheck, LinkCheck, SpamCheck } from './check-results';
+
+/** How long a message stays open before its checks are asked for. */
+const SETTLE_MS = 250;
+
+/** Left loading until the message has settled (the key changes then, and this is dropped). */
+const pending = <T>(): Promise<T> => new Promise<T>(() => undefined);
 
 export type LinkCheckState =
   | { status: 'idle' }
@@ -26,11 +32,22 @@ export interface MessageChecks {
  */
 export function useMessageChecks(messageId: string, hasHtml: boolean): MessageChecks {
   const api = useApi();
+  // asked once the message stays open a moment: arrowing down the list opens each message on
+  // the way, and each would cost spamd a scan and the relay's thread an HTML check
+  const [settledOn, setSettledOn] = useState<string | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettledOn(messageId), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [messageId]);
+  const settled = settledOn === messageId;
   const html = useAsyncValue<HtmlCheck | null>(
-    () => (hasHtml ? api.htmlCheck(messageId) : Promise.resolve(null)),
-    `html-check:${messageId}:${hasHtml}`,
+    () => (!settled ? pending() : hasHtml ? api.htmlCheck(messageId) : Promise.resolve(null)),
+    `html-check:${messageId}:${hasHtml}:${settled}`,
   );
-  const spam = useAsyncValue(() => api.spamCheck(messageId), `spam-check:${messageId}`);
+  const spam = useAsyncValue<SpamCheck>(
+    () => (settled ? api.spamCheck(messageId) : pending()),
+    `spam-check:${messageId}:${settled}`,
+  );
   const [links, setLinks] = useState<{ messageId: string; state: LinkCheckState }>({
     messageId,
     state: { status: 'idle' },
