@@ -37,7 +37,7 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
         '<style>',
         '  .row { display: flex; gap: 8px; }',
         '</style></head><body>',
-        `<div class="row"><a href="${linkOrigin}/ok">Confirm</a> <a href="${linkOrigin}/gone">Old link</a></div>`,
+        `<div class="row"><a href="${linkOrigin}/ok">Confirm</a> <a href="${linkOrigin}/gone">Old link</a> <a href="${linkOrigin}/moved">Older link</a></div>`,
         '<form><input type="checkbox"></form>',
         '</body></html>',
       ].join('\n'),
@@ -92,31 +92,38 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'checks-html.png') });
   });
 
-  it('checks the links on request and shows each status', async () => {
+  it('checks the links on request and shows each answer once, the failures first', async () => {
     await page.getByTestId('tab-links').click();
     expect(await page.getByTestId('link-check-row').count()).toBe(0);
     await page.getByTestId('link-check-run').click();
-    await eventually(() => page.getByTestId('link-check-row').count()).toBe(2);
-    const rowText = async (path: string) =>
-      page
-        .getByTestId('link-check-row')
-        .filter({ hasText: `${linkOrigin}${path}` })
-        .innerText();
-    expect(await rowText('/ok')).toMatch(/200 OK/);
-    expect(await rowText('/gone')).toMatch(/404 Not Found/);
-    expect(await page.getByTestId('link-check-summary').innerText()).toBe('2 links, 1 with errors');
+    await eventually(() => page.getByTestId('link-check-row').count()).toBe(3);
+    // by answer, the failures first (the OK link came first in the message), each answer once
+    const groups = await page.getByTestId('link-check-group').evaluateAll((bodies) =>
+      bodies.map((body) => ({
+        answer: body.querySelector('th')?.textContent,
+        links: Array.from(body.querySelectorAll('td'), (cell) => cell.textContent),
+      })),
+    );
+    expect(groups).toEqual([
+      {
+        answer: '404 Not Found (2 links)',
+        links: [`${linkOrigin}/gone`, `${linkOrigin}/moved`],
+      },
+      { answer: '200 OK', links: [`${linkOrigin}/ok`] },
+    ]);
+    expect(await page.getByTestId('link-check-summary').innerText()).toBe('3 links, 2 with errors');
     expect(await badge('links')).toEqual({
-      text: '1',
+      text: '2',
       tone: 'tab-badge tab-badge-bad',
-      words: '1 of 2 links failed',
+      words: '2 of 3 links failed',
     });
     await page.screenshot({ path: join(screenshots, 'checks-links.png') });
     // another tab looked at and back: the answer is still there, not asked for again (it was
     // gone, and checking again sent each link's server a second request)
     await page.getByTestId('tab-text').click();
     await page.getByTestId('tab-links').click();
-    expect(await page.getByTestId('link-check-row').count()).toBe(2);
-    expect(await page.getByTestId('link-check-summary').innerText()).toBe('2 links, 1 with errors');
+    expect(await page.getByTestId('link-check-row').count()).toBe(3);
+    expect(await page.getByTestId('link-check-summary').innerText()).toBe('3 links, 2 with errors');
   });
 
   it('says the spam check is not available without spamd', async () => {

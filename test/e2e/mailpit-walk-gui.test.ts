@@ -129,10 +129,12 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     await eventually(() => rows.count()).toBe(2);
     expect(await page.getByTestId('link-check-about').count()).toBe(0);
     const first = rows.filter({ hasText: '127.0.0.1:9/confirm' });
-    // the Settings box, not the command-line flag the window has no place for
+    // the Settings box, not the command-line flag the window has no place for; said once for
+    // both links it blocked
     expect(await first.locator('th').innerText()).toBe(
-      '451 Blocked private/reserved address (ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it)',
+      '451 Blocked private/reserved address (ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it) (2 links)',
     );
+    expect(await page.getByTestId('link-check-group').count()).toBe(1);
     expect(await first.innerText()).not.toMatch(/--allow-internal/);
     // the status wraps in its column; the link keeps the rest of the pane (it had ~20 px, a
     // letter a line, past the pane's right edge)

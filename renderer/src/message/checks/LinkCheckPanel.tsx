@@ -1,6 +1,31 @@
 import { useState } from 'react';
 import { onScreen } from '../../api/contract';
+import type { LinkCheck } from './check-results';
 import type { LinkCheckState } from './use-message-checks';
+
+type LinkStatus = LinkCheck['Links'][number];
+
+const failed = (link: LinkStatus) => link.StatusCode === 0 || link.StatusCode >= 400;
+
+/**
+ * The links by their answer, as Mailpit lists them: the failures first, then redirects, then the
+ * rest, each answer once beside its links (a message of 60 links showed "451 Blocked private
+ * address (ticking …)" 60 times, and its one broken link somewhere among them).
+ */
+function statusGroups(links: LinkStatus[]): { key: string; links: LinkStatus[] }[] {
+  const groups = new Map<string, LinkStatus[]>();
+  for (const link of links) {
+    const key = `${link.StatusCode} ${link.Status}`;
+    groups.set(key, [...(groups.get(key) ?? []), link]);
+  }
+  const rank = (link: LinkStatus) => (failed(link) ? 0 : link.StatusCode >= 300 ? 1 : 2);
+  return [...groups]
+    .map(([key, grouped]) => ({ key, links: grouped }))
+    .sort((a, b) => {
+      const [x, y] = [a.links[0] as LinkStatus, b.links[0] as LinkStatus];
+      return rank(x) - rank(y) || x.StatusCode - y.StatusCode;
+    });
+}
 
 /**
  * Checks the links only when asked: each check is a request to the sender's servers (HEAD, which
@@ -60,23 +85,31 @@ export function LinkCheckPanel({
                 <th scope="col">Link</th>
               </tr>
             </thead>
-            <tbody>
-              {state.result.Links.map((link) => (
-                <tr key={link.URL} data-testid="link-check-row">
-                  <th
-                    scope="row"
-                    className={link.StatusCode === 0 || link.StatusCode >= 400 ? 'error' : ''}
-                  >
-                    {link.StatusCode || '—'}{' '}
-                    <span className="check-status-words">
-                      {/* the core names its setting as the command line does */}
-                      {onScreen(link.Status)}
-                    </span>
-                  </th>
-                  <td>{link.URL}</td>
-                </tr>
-              ))}
-            </tbody>
+            {statusGroups(state.result.Links).map((group) => (
+              <tbody key={group.key} data-testid="link-check-group">
+                {group.links.map((link, index) => (
+                  <tr key={link.URL} data-testid="link-check-row">
+                    {index === 0 && (
+                      <th
+                        scope="rowgroup"
+                        rowSpan={group.links.length}
+                        className={failed(link) ? 'error' : ''}
+                      >
+                        {link.StatusCode || '—'}{' '}
+                        <span className="check-status-words">
+                          {/* the core names its setting as the command line does */}
+                          {onScreen(link.Status)}
+                        </span>
+                        {group.links.length > 1 && (
+                          <span className="check-status-count"> ({group.links.length} links)</span>
+                        )}
+                      </th>
+                    )}
+                    <td>{link.URL}</td>
+                  </tr>
+                ))}
+              </tbody>
+            ))}
           </table>
         </>
       )}
