@@ -301,11 +301,19 @@ export const apiMethods = {
   analyzeHeaders: method<AnalyzedHeaders>()({
     summary:
       'The same analysis of pasted headers or a whole .eml (of a bounce, also its report and the returned message’s route); nothing is stored',
-    args: () => z.tuple([text('headers', 50 * 1024 * 1024, 1)]),
+    // `latin1`: each character of `headers` stands for one byte of a file that is not UTF-8
+    // (an 8-bit Latin-1 body), so the relay verifies DKIM over the bytes the sender signed
+    args: () =>
+      z.tuple([
+        text('headers', 50 * 1024 * 1024, 1),
+        optional('encoding', z.enum(['utf8', 'latin1'])),
+      ]),
     http: {
       verb: 'POST',
       route: '/api/v1/analyze',
-      request: (headers) => ({ body: { headers } }),
+      request: (headers, encoding) => ({
+        body: encoding === 'latin1' ? { headers, encoding } : { headers },
+      }),
     },
   }),
 

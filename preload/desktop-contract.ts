@@ -13,7 +13,8 @@ export type DesktopView =
   /** The suspended senders, with the one-click release of an automatic pause. */
   | { view: 'senders' }
   /** The "Analyze headers" view, empty or with a file's text (an .eml opened with the app). */
-  | { view: 'analyze'; file?: { name: string; text: string } };
+  // encoding: see readEmlForAnalysis (a file that is not UTF-8, one character a byte)
+  | { view: 'analyze'; file?: { name: string; text: string; encoding?: 'latin1' } };
 
 export type DesktopEvent = { Type: 'open'; Data: DesktopView };
 

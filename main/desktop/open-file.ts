@@ -1,5 +1,6 @@
 // A file given on the command line (a second launch, "Open with Relaydesk", a file association):
 // an .eml or an Outlook .msg opens in the "Analyze headers" view.
+import { isUtf8 } from 'node:buffer';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { isCompoundFile, outlookMessageHeaders } from '../../preload/outlook-msg.js';
@@ -20,7 +21,13 @@ export class OpenFileError extends Error {
   override name = 'OpenFileError';
 }
 
-export async function readEmlForAnalysis(path: string): Promise<{ name: string; text: string }> {
+/**
+ * The file's text; a file that is not UTF-8 (an 8-bit Latin-1 body) as one character a byte
+ * (`encoding: 'latin1'`), so Analyze verifies DKIM over the bytes the sender signed.
+ */
+export async function readEmlForAnalysis(
+  path: string,
+): Promise<{ name: string; text: string; encoding?: 'latin1' }> {
   let size: number;
   try {
     const info = await stat(path);
@@ -43,5 +50,6 @@ export async function readEmlForAnalysis(path: string): Promise<{ name: string; 
     if ('error' in read) throw new OpenFileError(read.error);
     return { name: basename(path), text: read.text };
   }
-  return { name: basename(path), text: bytes.toString('utf8') };
+  if (isUtf8(bytes)) return { name: basename(path), text: bytes.toString('utf8') };
+  return { name: basename(path), text: bytes.toString('latin1'), encoding: 'latin1' };
 }

@@ -78,7 +78,7 @@ import { shownSubject } from './format/mail-format';
 import { serverWords } from './api/http-transport';
 
 type OpenDialog =
-  | { kind: 'analyze'; text?: string; error?: string; partial?: string }
+  | { kind: 'analyze'; text?: string; error?: string; partial?: string; encoding?: 'latin1' }
   | { kind: 'shortcuts' }
   | { kind: 'tags' }
   | { kind: 'bulk-release'; plan: ReleasePlan }
@@ -366,8 +366,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   // what the desktop app asks for: a clicked notification or menu item, an .eml opened with it
   useDesktopViews((view) => {
-    if (view.view === 'analyze') setDialog({ kind: 'analyze', text: view.file?.text });
-    else if (view.view === 'queue') go({ kind: 'queue' });
+    if (view.view === 'analyze') {
+      const encoding = view.file?.encoding;
+      setDialog({ kind: 'analyze', text: view.file?.text, ...(encoding ? { encoding } : {}) });
+    } else if (view.view === 'queue') go({ kind: 'queue' });
     else if (view.view === 'settings') {
       go({ kind: 'settings' });
       if (view.section) revealSection(view.section);
@@ -924,6 +926,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               key={dialog.text ?? dialog.error ?? ''}
               initialText={dialog.text}
               initialPartial={dialog.partial}
+              initialEncoding={dialog.encoding}
               initialError={dialog.error}
               onClose={() => setDialog(null)}
             />

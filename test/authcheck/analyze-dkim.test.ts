@@ -55,10 +55,32 @@ const message = [
 
 /** The message as `dkimsign py1 py.example KEY` writes it: the signature field, then the message. */
 function signedByDkimsign(raw: string): string {
+  return signedBytes(raw).toString();
+}
+
+function signedBytes(raw: string | Buffer): Buffer {
   const run = spawnSync(dkimsign as string, ['py1', 'py.example', pyKeyFile], { input: raw });
   if (run.status !== 0) throw new Error(`dkimsign failed: ${run.stderr.toString()}`);
-  return run.stdout.toString();
+  return run.stdout;
 }
+
+/** An 8-bit Latin-1 body, as an old mail program writes French: not UTF-8. */
+const latin1Message = Buffer.from(
+  [
+    'From: Py <app@py.example>',
+    'To: support@example.net',
+    'Subject: Facture',
+    'Date: Thu, 03 Dec 2026 09:00:00 +0000',
+    'Message-ID: <facture@py.example>',
+    'MIME-Version: 1.0',
+    'Content-Type: text/plain; charset=iso-8859-1',
+    'Content-Transfer-Encoding: 8bit',
+    '',
+    'Votre facture est réglée, merci. À bientôt.',
+    '',
+  ].join('\r\n'),
+  'latin1',
+);
 
 async function signedByNodemailer(): Promise<string> {
   const transport = nodemailer.createTransport({
@@ -164,6 +186,36 @@ describe.skipIf(!dkimsign)('Analyze verifies the DKIM of a whole message', () =>
     });
     // nothing was looked up for a check that cannot be made
     expect(dns.questions.length).toBe(asked);
+  });
+
+  it('passes an 8-bit Latin-1 message sent as its bytes, or as one character a byte (the GUI)', async () => {
+    const signed = signedBytes(latin1Message);
+    const verdict = (answer: AnalyzedHeaders) =>
+      answer.dkim.signatures.map((signature) => signature.verdict?.result);
+    // curl --data-binary @facture.eml
+    const raw = await relay.api<AnalyzedHeaders>('/api/v1/analyze', {
+      method: 'POST',
+      headers: { 'Content-Type': 'message/rfc822' },
+      body: new Uint8Array(signed),
+    });
+    expect(verdict(raw)).toEqual(['pass']);
+    // what the window sends for a file that is not UTF-8
+    const json = await relay.api<AnalyzedHeaders>('/api/v1/analyze', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ headers: signed.toString('latin1'), encoding: 'latin1' }),
+    });
+    expect(verdict(json)).toEqual(['pass']);
+    // an encoding not read is named, with what to give
+    const wrong = await relay.fetch('/api/v1/analyze', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ headers: signed.toString('latin1'), encoding: 'koi8-r' }),
+    });
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain(
+      'encoding: \\"koi8-r\\" is not read; give \\"latin1\\" (each character one byte of the file, for a message that is not UTF-8) or leave it out',
+    );
   });
 
   it('says an unsigned message is not signed', async () => {

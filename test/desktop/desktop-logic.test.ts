@@ -165,6 +165,13 @@ describe('files and flags on the command line', () => {
         name: 'm.eml',
         text: 'Subject: é\r\n\r\nx',
       });
+      // a file that is not UTF-8 (8-bit Latin-1): one character a byte, said so, so Analyze
+      // verifies DKIM over the bytes signed (as UTF-8 each é became U+FFFD)
+      const latin1 = Buffer.from('Subject: Facture\r\n\r\nréglée\r\n', 'latin1');
+      await writeFile(join(dir, 'f.eml'), latin1);
+      const read = await readEmlForAnalysis(join(dir, 'f.eml'));
+      expect(read).toEqual({ name: 'f.eml', text: latin1.toString('latin1'), encoding: 'latin1' });
+      expect(Buffer.from(read.text, 'latin1').equals(latin1)).toBe(true);
       await expect(readEmlForAnalysis(dir)).rejects.toThrow(
         /is not a file; give an \.eml or \.msg file/,
       );

@@ -50,13 +50,14 @@ describe.skipIf(!chromiumPath || !dkimsign)('Analyze headers verifies DKIM', () 
   let page: Page;
   let dialog: Locator;
   let signed = '';
+  let keyFile = '';
 
   beforeAll(async () => {
     dns = await startDnsServer();
     const key = generateDkimKey('rsa');
     const record = dkimRecord('py.example', 'py1', 'rsa', publicKeyValue(key));
     dns.set(record.name, { TXT: [record.value] });
-    const keyFile = join(await madeTempFolder('relaydesk-analyze-dkim-'), 'py1.private');
+    keyFile = join(await madeTempFolder('relaydesk-analyze-dkim-'), 'py1.private');
     writeFileSync(keyFile, key, { mode: 0o600 });
     const run = spawnSync(dkimsign as string, ['py1', 'py.example', keyFile], { input: message });
     if (run.status !== 0) throw new Error(`dkimsign failed: ${run.stderr.toString()}`);
@@ -116,6 +117,32 @@ describe.skipIf(!chromiumPath || !dkimsign)('Analyze headers verifies DKIM', () 
     expect(await badges().innerText()).toContain(
       'DKIM py.example/py1 fail — body hash did not verify: the body was changed after it was signed',
     );
+  });
+
+  it('passes a file picked whose body is 8-bit Latin-1, not UTF-8', async () => {
+    // an old mail program's French: read as UTF-8, each accented byte became U+FFFD, and a
+    // message nobody changed failed its body hash
+    const latin1 = Buffer.from(
+      message
+        .replace('Subject: Your code', 'Subject: Facture')
+        .replace(
+          'Message-ID: <code@py.example>',
+          'Message-ID: <facture@py.example>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: 8bit',
+        )
+        .replace('Your code is 123456.', 'Votre facture est réglée. À bientôt.'),
+      'latin1',
+    );
+    const run = spawnSync(dkimsign as string, ['py1', 'py.example', keyFile], { input: latin1 });
+    if (run.status !== 0) throw new Error(`dkimsign failed: ${run.stderr.toString()}`);
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    await dialog.locator('input[type=file]').setInputFiles({
+      name: 'facture.eml',
+      mimeType: 'message/rfc822',
+      buffer: run.stdout,
+    });
+    await eventually(() => badges().getAttribute('data-badge')).toBe('pass');
+    expect(await badges().innerText()).toMatch(/^DKIM py\.example\/py1 pass/);
+    expect(await dialog.getByRole('textbox').inputValue()).toContain('Subject: Facture');
   });
 
   it('lists the signer of a file larger than Analyze reads, without a verdict on a cut body', async () => {

@@ -104,22 +104,31 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
     async (req) => service.route(req.params.id),
   );
 
-  app.post<{ Body: Buffer | { headers?: string } | undefined }>(
+  app.post<{ Body: Buffer | { headers?: string; encoding?: string } | undefined }>(
     '/api/v1/analyze',
     {
       schema: {
         tags,
         summary:
-          'Analyse pasted headers, a whole .eml (text/plain or message/rfc822 body, or JSON {headers}) or an Outlook .msg (application/vnd.ms-outlook); nothing is stored',
+          'Analyse pasted headers, a whole .eml (text/plain or message/rfc822 body, or JSON {headers}, with "encoding": "latin1" when each character stands for one byte) or an Outlook .msg (application/vnd.ms-outlook); nothing is stored',
         response: analyzeResponse,
       },
     },
     async (req) => {
       const body = req.body;
+      const encoding = Buffer.isBuffer(body) ? undefined : body?.encoding;
+      if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'latin1') {
+        throw new BadRequestError(
+          `encoding: ${JSON.stringify(encoding)} is not read; give "latin1" (each character one byte of the file, for a message that is not UTF-8) or leave it out`,
+        );
+      }
+      // a file that is not UTF-8 comes as one character a byte: its bytes again, as signed
       const text = Buffer.isBuffer(body)
         ? body
         : typeof body?.headers === 'string'
-          ? body.headers
+          ? encoding === 'latin1'
+            ? Buffer.from(body.headers, 'latin1')
+            : body.headers
           : null;
       if (text === null || text.length === 0) {
         throw new BadRequestError(

@@ -26,15 +26,26 @@ interface ReadMessage {
   shown: string;
   message: string;
   partial: string | null;
+  /** One character a byte of a file that is not UTF-8 (message-file.ts MessageFileRead). */
+  encoding: 'latin1' | null;
 }
 
-function readMessage(text: string, partial?: string): ReadMessage {
-  return { shown: headerBlockOf(text), message: text, partial: partial ?? null };
+function readMessage(text: string, partial?: string, encoding?: 'latin1'): ReadMessage {
+  return {
+    shown: headerBlockOf(text),
+    message: text,
+    partial: partial ?? null,
+    encoding: encoding ?? null,
+  };
 }
+
+/** The bytes a text read from a file stands for. */
+const byteLength = (text: string, encoding: 'latin1' | null): number =>
+  encoding === 'latin1' ? text.length : new TextEncoder().encode(text).length;
 
 /** What the field leaves out of a message read whole, said under it; null when nothing is. */
 function wholeNote(message: ReadMessage): string | null {
-  const size = new TextEncoder().encode(message.message).length;
+  const size = byteLength(message.message, message.encoding);
   // a file the desktop app opened whole but larger than Analyze sends: `analyze` says why
   if (message.partial || size > MESSAGE_HEAD_BYTES) return null;
   if (message.shown.length === message.message.length) return null;
@@ -49,6 +60,8 @@ export function AnalyzeDialog(props: {
   initialText?: string;
   /** The file was larger than Analyze reads (message-file.ts `partial`). */
   initialPartial?: string;
+  /** The file is not UTF-8: one character a byte (message-file.ts MessageFileRead). */
+  initialEncoding?: 'latin1';
   /** Why a file dropped on the window could not be read as a message. */
   initialError?: string;
   onClose(): void;
@@ -57,7 +70,7 @@ export function AnalyzeDialog(props: {
   const opened =
     props.initialText === undefined
       ? undefined
-      : readMessage(props.initialText, props.initialPartial);
+      : readMessage(props.initialText, props.initialPartial, props.initialEncoding);
   const [whole, setWhole] = useState<ReadMessage | null>(opened ?? null);
   const [text, setText] = useState(opened?.shown ?? '');
   const [result, setResult] = useState<AnalyzedHeaders | null>(null);
@@ -73,19 +86,22 @@ export function AnalyzeDialog(props: {
   const [busy, setBusy] = useState(false);
   const fieldId = useId();
 
-  /** Sends `text` to be analyzed; `partial`: it is a message read in part (see ReadMessage). */
-  const send = async (text: string, partial: string | null) => {
+  /**
+   * Sends `text` to be analyzed; `partial`: it is a message read in part, `encoding` one
+   * character a byte (see ReadMessage).
+   */
+  const send = async (text: string, partial: string | null, encoding: 'latin1' | null) => {
     setBusy(true);
     setError(null);
     try {
-      setResult(await api.analyzeHeaders(text));
+      setResult(await api.analyzeHeaders(text, encoding ?? undefined));
       setResultPartial(partial);
     } catch (failure) {
       setResult(null);
       setError(
         // a relay whose body limit is lower still than the header block
         failure instanceof ApiError && failure.status === 413
-          ? refusedAsTooLargeText(new TextEncoder().encode(text).length)
+          ? refusedAsTooLargeText(byteLength(text, encoding))
           : serverWords(failure),
       );
     } finally {
@@ -98,7 +114,8 @@ export function AnalyzeDialog(props: {
     const fromFile = whole && whole.shown === pasted ? whole : null;
     let sent = fromFile ? fromFile.message : pasted;
     let partial = fromFile?.partial ?? null;
-    if (fromFile && new TextEncoder().encode(sent).length > MESSAGE_HEAD_BYTES) {
+    const encoding = fromFile?.encoding ?? null;
+    if (fromFile && byteLength(sent, encoding) > MESSAGE_HEAD_BYTES) {
       // a file the desktop app opened whole (up to 25 MB): its head, as a dropped one's
       sent = analyzedPart(sent);
       partial = partialText(null, MESSAGE_HEAD_BYTES);
@@ -114,7 +131,7 @@ export function AnalyzeDialog(props: {
       setText(read.text);
       setCut({ kept: read.text, note: read.note });
     }
-    await send(read.text, partial);
+    await send(read.text, partial, encoding);
   };
 
   // an .eml dropped on the window arrives with the dialog: analyse it at once
@@ -133,13 +150,17 @@ export function AnalyzeDialog(props: {
       setError(read.error);
       return;
     }
-    const message = readMessage(read.text, read.partial);
+    const message = readMessage(read.text, read.partial, read.encoding);
     setWhole(message);
     setText(message.shown);
     const note = wholeNote(message);
     if (note) setCut({ kept: message.shown, note });
     // sent from here: `analyze` reads `whole` from this render, where the file is not yet
-    await send(message.partial ? analyzedPart(message.message) : message.message, message.partial);
+    await send(
+      message.partial ? analyzedPart(message.message) : message.message,
+      message.partial,
+      message.encoding,
+    );
   };
 
   // A whole message pasted is cut to its header block as it arrives, before the field lays it

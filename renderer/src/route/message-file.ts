@@ -20,7 +20,13 @@ const SAMPLE_BYTES = 8192;
  * to its end (so its DKIM signatures can be verified), else its header block (or a report's
  * first part); `partial` then says why DKIM is not verified.
  */
-export type MessageFileRead = { text: string; partial?: string } | { error: string };
+/**
+ * `latin1`: the file is not UTF-8 (an 8-bit Latin-1 body), and `text` holds one character a byte,
+ * so its bytes reach the relay as the sender signed them (decoded as UTF-8, each such byte became
+ * U+FFFD and the DKIM body hash failed for a message nobody changed).
+ */
+export type MessageFileRead =
+  { text: string; partial?: string; encoding?: 'latin1' } | { error: string };
 
 /**
  * The largest Outlook .msg read: it is read whole (its headers may be anywhere in it), and one
@@ -67,7 +73,7 @@ export function messageHeadOf(
   if (looksBinary(head.subarray(0, SAMPLE_BYTES))) {
     return { error: `${what} is not a mail message: it holds binary data. ${FIX}` };
   }
-  const text = new TextDecoder('utf-8').decode(head);
+  const { text, encoding } = decodedMessage(head);
   const block = headerBlockOf(text);
   if (block === text && file.size > head.length) {
     return {
@@ -77,8 +83,36 @@ export function messageHeadOf(
     };
   }
   // the whole message: a DKIM signature covers the body too, and Analyze verifies it
-  if (file.size <= head.length) return { text };
-  return { text: analyzedPart(text), partial: partialText(file.name, head.length) };
+  const as = encoding ? { encoding } : {};
+  if (file.size <= head.length) return { text, ...as };
+  return { text: analyzedPart(text), partial: partialText(file.name, head.length), ...as };
+}
+
+/**
+ * UTF-8 when the bytes are (a cut at the end of a read part may split a character: that is
+ * still UTF-8), else one character a byte: ISO 8859-1 by hand, since TextDecoder's "latin1" is
+ * windows-1252 and maps 0x80–0x9F elsewhere.
+ */
+function decodedMessage(bytes: Uint8Array): { text: string; encoding?: 'latin1' } {
+  // up to 3 bytes of a character cut at the end of the part read
+  const cuts = [0, 1, 2, 3].filter((cut) => cut < bytes.length);
+  if (cuts.some((cut) => isUtf8(bytes.subarray(0, bytes.length - cut)))) {
+    return { text: new TextDecoder('utf-8').decode(bytes) };
+  }
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 0x8000) {
+    text += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  }
+  return { text, encoding: 'latin1' };
+}
+
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
