@@ -690,9 +690,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             failing={failingUpstream(status.queue)}
             listenerProblems={listenerProblems.failed}
             diskFull={listenerProblems.diskFull}
+            scannerDown={listenerProblems.scannerDown}
             onOpenListenerSettings={() => {
               go({ kind: 'settings' });
               revealSection('listener');
+            }}
+            onOpenFilterSettings={() => {
+              go({ kind: 'settings' });
+              revealSection('filtering');
             }}
             streamState={streamState}
             onRecovered={status.refresh}
