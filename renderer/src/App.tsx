@@ -913,7 +913,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             )}
             {place.kind === 'settings' && (
               <main className="page">
-                <SettingsView appearance={theme} onSaved={() => setSettingsSaves((n) => n + 1)} />
+                <SettingsView
+                  appearance={theme}
+                  onSaved={() => setSettingsSaves((n) => n + 1)}
+                  onOpenSenders={() => {
+                    go({ kind: 'mail', mailbox });
+                    setShowSenders(true);
+                  }}
+                />
               </main>
             )}
           </div>
