@@ -37,4 +37,9 @@ export interface ListenersView {
    * `452 4.3.1` until there is room again (then null). Optional: older relays do not send it.
    */
   diskFull?: ListenerProblemView | null;
+  /**
+   * clamd does not answer: every new message gets `451 4.7.0` (clamdUnavailable defer) or is
+   * taken unscanned (accept) until it does (then null). Optional: older relays do not send it.
+   */
+  scannerDown?: ListenerProblemView | null;
 }

@@ -11,10 +11,21 @@ export interface ListenAddressView {
   port: number;
 }
 
+/**
+ * What a rule changes of the filter for its recipients (Settings → Filtering & senders holds the
+ * rest); a key left out keeps that setting's choice.
+ */
+export interface RuleFilterView {
+  virusAction?: 'reject' | 'quarantine' | 'tag';
+  clamdUnavailable?: 'defer' | 'accept';
+  attachmentAction?: 'reject' | 'quarantine' | 'allow';
+}
+
 export interface RoutingRuleView {
   name?: string;
   match: { recipient?: string; sender?: string; user?: string };
   action: RoutingActionView;
+  filter?: RuleFilterView;
 }
 
 export interface UpstreamEndpointView {

@@ -416,7 +416,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const filterLog = (level: 'warn' | 'info') => (line: string) => {
       if (!this.closingListener) log(note('filter', line, level));
     };
-    this.parts.filter.watchScanner(filterLog('warn'), filterLog('info'));
+    this.parts.filter.watchScanner(filterLog('warn'), filterLog('info'), (down) =>
+      this.parts.listenerStatus.scanner(down),
+    );
     this.parts.passwordFile?.start();
     await this.startMaildrop();
     this.bodyTextRefill = new BodyTextRefill(

@@ -692,9 +692,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             failing={failingUpstream(status.queue)}
             listenerProblems={listenerProblems.failed}
             diskFull={listenerProblems.diskFull}
+            scannerDown={listenerProblems.scannerDown}
             onOpenListenerSettings={() => {
               go({ kind: 'settings' });
               revealSection('listener');
+            }}
+            onOpenFilterSettings={() => {
+              go({ kind: 'settings' });
+              revealSection('filtering');
             }}
             streamState={streamState}
             onRecovered={status.refresh}
@@ -916,6 +921,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     setSettingsSaves((n) => n + 1);
                     // an upstream set or removed: Resend and the Queue follow without a reload
                     status.refresh();
+                  }}
+                  onOpenSenders={() => {
+                    go({ kind: 'mail', mailbox });
+                    setShowSenders(true);
                   }}
                 />
               </main>

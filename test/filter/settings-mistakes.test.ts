@@ -71,6 +71,27 @@ describe('attachment types in the settings', () => {
   });
 });
 
+describe('the attachment policy as JSON text', () => {
+  // what the Settings screen's box sends while its JSON does not parse, and what --attachments gets
+  it('says where the JSON is broken, not that the policy "is not an object"', async () => {
+    const relay = await startTestRelaydesk();
+    try {
+      const saved = await relay.fetch('/api/v1/settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ attachments: '{"types": ["executable"], "action": "reject",}' }),
+      });
+      expect(saved.status).toBe(400);
+      const { errors } = (await saved.json()) as { errors: Array<{ message: string }> };
+      expect(errors[0]?.message).toBe(
+        'attachments: not valid JSON at line 1, column 45: found "," before "}"; remove the trailing comma; give {"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}, or "off"',
+      );
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
+
 describe('variables in the environment', () => {
   // one relay started with all of them: its start-up lines say what each one is
   let relay: ServeProcess;

@@ -135,6 +135,22 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect(message.notes).toContain('virus found: Relaydesk.Test.EICAR.UNOFFICIAL');
   });
 
+  it("a rule's looser filter for one recipient does not carry a virus to a recipient whose rule names none: the settings' reject wins for the message", async () => {
+    const before = relay.service.total;
+    const relayedBefore = upstream.messages.length;
+    // dave's rule tags viruses; erin's rule names no filter, so the settings' reject is hers
+    const { error } = await sendOrError(relay, {
+      to: ['dave@tag.example', 'erin@relay.example'],
+      subject: 'to a tagging rule and a plain relay rule',
+      text: eicar,
+    });
+    expect(error?.responseCode).toBe(554);
+    expect(error?.response).toMatch(/^554 5\.7\.0 .*Relaydesk\.Test\.EICAR\.UNOFFICIAL/);
+    expect(relay.service.total).toBe(before);
+    await relay.service.queueIdle();
+    expect(upstream.messages.length).toBe(relayedBefore);
+  });
+
   it('passes and relays a clean message, recorded as scanned clean', async () => {
     const { id, error } = await sendOrError(relay, {
       to: 'erin@relay.example',

@@ -14,6 +14,12 @@ import { applyVerdict, MessageFilter, type FilterSettings } from './message-filt
 
 export type { FilterStatus };
 
+/** clamd does not answer: what happens to mail meanwhile, and what to do. */
+export interface ScannerDown {
+  reason: string;
+  fix: string;
+}
+
 /** How often, and how long, a clamd that did not answer at start is asked again. */
 const scannerRecheckMs = 5_000;
 const scannerRecheckForMs = 10 * 60_000;
@@ -31,10 +37,11 @@ export class FilterControl {
   private scannerState: ScannerState = 'unknown';
   private warn: (line: string) => void = () => undefined;
   private info: (line: string) => void = () => undefined;
+  private told: (down: ScannerDown | null) => void = () => undefined;
 
   constructor(
     private readonly settings: FilterSettings,
-    rules: () => readonly RoutingRule[],
+    private readonly rules: () => readonly RoutingRule[],
     parser: MessageParser,
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,
@@ -42,6 +49,19 @@ export class FilterControl {
     this.filter = new MessageFilter(settings, rules, parser, now, (error) =>
       this.scannerAnswered(error),
     );
+  }
+
+  /** What the window is told while clamd does not answer: what happens to mail, and the fix. */
+  private down(where: string): ScannerDown {
+    const defer = this.settings.clamdUnavailable === 'defer';
+    const mail = defer
+      ? 'every new message gets 451 4.7.0 and its client retries later'
+      : 'new mail is taken unscanned and tagged not-scanned';
+    const ruled = this.rules().some((rule) => rule.filter?.clamdUnavailable !== undefined);
+    return {
+      reason: `${mail}${ruled ? " (where a routing rule's filter says otherwise, as it says)" : ''}: clamd at ${where} does not answer`,
+      fix: `start clamd (it takes a while to load its database; this notice goes once it answers), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', defer ? 'accept' : 'defer')}`,
+    };
   }
 
   /** What happens to mail while clamd does not answer, per clamdUnavailable. */
@@ -62,8 +82,10 @@ export class FilterControl {
     if (!scanner) return;
     const where = scanner.description;
     if (error === null) {
-      if (this.scannerState === 'down')
+      if (this.scannerState === 'down') {
         this.info(`clamd at ${where} answers again: messages are scanned`);
+        this.told(null);
+      }
       this.scannerState = 'up';
       this.stopRecheck();
       return;
@@ -71,6 +93,7 @@ export class FilterControl {
     // at start the start-up check speaks (it says "does not answer PING" once)
     if (this.scannerState !== 'up') return;
     this.scannerState = 'down';
+    this.told(this.down(where));
     this.warn(
       `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${settingName('clamdUnavailable', 'accept')}`,
     );
@@ -138,11 +161,17 @@ export class FilterControl {
    * line per refusal. A clamd still loading its database (started at the same boot) answers a
    * little later: it is asked again every few seconds for a while, and its answer said once.
    */
-  watchScanner(warn: (line: string) => void, info: (line: string) => void): void {
+  watchScanner(
+    warn: (line: string) => void,
+    info: (line: string) => void,
+    /** The window's notice: set while clamd does not answer, null once it does. */
+    told: (down: ScannerDown | null) => void = () => undefined,
+  ): void {
     const scanner = this.filter.scanner;
     if (!scanner) return;
     this.warn = warn;
     this.info = info;
+    this.told = told;
     const where = scanner.description;
     const deadline = Date.now() + scannerRecheckForMs;
     const ask = async (): Promise<void> => {
@@ -151,13 +180,16 @@ export class FilterControl {
       // a scan may have said it meanwhile
       if (this.scannerState === 'up') return;
       if (up) {
-        if (this.scannerState === 'down')
+        if (this.scannerState === 'down') {
           info(`clamd at ${where} answers now: messages are scanned`);
+          told(null);
+        }
         this.scannerState = 'up';
         return;
       }
       if (this.scannerState === 'unknown') {
         this.scannerState = 'down';
+        told(this.down(where));
         warn(
           `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
         );

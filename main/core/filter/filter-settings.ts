@@ -4,6 +4,7 @@
 // value and the fix, like the routing rules' (main/core/routing-rules/settings-errors.ts).
 import { z } from 'zod';
 import { fieldError, objectError, show, slipsFirst } from '../routing-rules/settings-errors.js';
+import { parseJsonText } from '../settings/json-mistake.js';
 import { editDistance } from '../text/nearest-name.js';
 
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
@@ -86,6 +87,9 @@ export function blockedTypes(policy: Pick<AttachmentPolicy, 'types'>): Set<strin
 function nearGroup(type: string): boolean {
   return type !== GROUP && editDistance(type, GROUP) <= 2;
 }
+
+const policyExample =
+  '{"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}';
 
 const sizeUnits: Record<string, number> = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 };
 
@@ -176,13 +180,7 @@ export function attachmentPolicySchema(at = 'attachments') {
           'reject',
         ),
       },
-      {
-        error: objectError(
-          at,
-          'types, maxSize, encrypted and action',
-          '{"types": ["executable"], "maxSize": "10m", "encrypted": true, "action": "reject"}',
-        ),
-      },
+      { error: objectError(at, 'types, maxSize, encrypted and action', policyExample) },
     )
     .transform((value): AttachmentPolicy => value);
 }
@@ -236,6 +234,11 @@ export function parseAttachmentPolicy(raw: unknown): AttachmentPolicy | null | u
 
 /** The first problem with an attachment policy, for the settings error. */
 export function attachmentPolicyProblem(raw: unknown): string | null {
+  if (typeof raw === 'string') {
+    // a mistyped object ("is not an object") sent the admin looking for what is not one
+    const read = parseJsonText(raw);
+    if (!read.ok) return `attachments: ${read.problem}; give ${policyExample}, or "off"`;
+  }
   const value = typeof raw === 'string' ? safeJson(raw) : raw;
   const parsed = attachmentPolicySchema().safeParse(value);
   return parsed.success ? null : (slipsFirst(parsed.error.issues)[0]?.message ?? null);

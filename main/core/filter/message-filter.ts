@@ -52,12 +52,12 @@ export function filterChoices(
   unavailable: ClamdUnavailableAction;
   attachment: AttachmentAction | 'allow';
 } {
-  const ruleFilters: RuleFilter[] = [];
-  for (const decision of routeEnvelope(rules, envelope)) {
-    if (decision.ruleIndex === null) continue;
-    const filter = rules[decision.ruleIndex]?.filter;
-    if (filter) ruleFilters.push(filter);
-  }
+  // every recipient counts, its rule's filter or else the settings': a recipient whose rule
+  // names no filter is under the settings' action, and a looser rule for another recipient of
+  // the same message must not relay a virus to it
+  const ruleFilters: RuleFilter[] = routeEnvelope(rules, envelope).map((decision) =>
+    decision.ruleIndex === null ? {} : (rules[decision.ruleIndex]?.filter ?? {}),
+  );
   const pick = <K extends keyof RuleFilter>(key: K, fallback: NonNullable<RuleFilter[K]>) =>
     ruleFilters.map((f) => f[key] ?? fallback) as NonNullable<RuleFilter[K]>[];
   const attachmentDefault = settings.attachments?.action ?? 'allow';

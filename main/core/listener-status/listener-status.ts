@@ -122,6 +122,7 @@ export interface ListenerGroup<T> {
 export class ListenerStatus {
   private readonly states = new Map<ListenerName, ListenerStatusView>();
   private diskFull: ListenerProblemView | null = null;
+  private scannerDown: ListenerProblemView | null = null;
 
   constructor(
     private readonly settings: ListenerStatusSettings,
@@ -141,7 +142,19 @@ export class ListenerStatus {
         return state ? [state] : [];
       }),
       diskFull: this.diskFull,
+      scannerDown: this.scannerDown,
     };
+  }
+
+  /**
+   * clamd stopped answering (or never did since the start) or answers again: said to the
+   * window, which showed a relay taking mail while every client got 451 (clamdUnavailable
+   * defer), with only a line in the Logs view and the Settings screen's strip to tell.
+   */
+  scanner(down: { reason: string; fix: string } | null): void {
+    if (down === null && this.scannerDown === null) return;
+    this.scannerDown = down && { code: 'CLAMD', ...down, at: new Date(this.now()).toISOString() };
+    this.events.publish(this.view());
   }
 
   /**

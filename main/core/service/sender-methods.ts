@@ -12,9 +12,12 @@ import type { FilterStatus } from '../filter/filter-control.js';
 import {
   everQuarantinedQuery,
   heldInQuarantineQuery,
+  mailboxBeforeQuarantine,
   releasedRecord,
   releaseRefusal,
 } from '../filter/quarantine-release.js';
+import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
+import { capturedInto } from './record-builder.js';
 import { auditLine } from '../policy/audit-line.js';
 import { crashPoint } from '../queue/crash-point.js';
 import { messageStatus } from '../queue/recipient-state.js';
@@ -82,9 +85,15 @@ export function senderMethods(
       const refusal = releaseRefusal(record, confirmVirus);
       if (refusal) throw refusal;
       const at = new Date(now());
+      // an imported message is captured, never relayed (`relaydesk ingest`): its recipients are
+      // read from its To and Cc, real people, whom the routing rules would have relayed it to
+      const decisions =
+        record.envelope.origin === 'ingest'
+          ? capturedInto(record.envelope.rcptTo, mailboxBeforeQuarantine(record) ?? DEFAULT_MAILBOX)
+          : rules.decide(record.envelope);
       const released = releasedRecord(
         record,
-        rules.decide(record.envelope),
+        decisions,
         at,
         senders.suspendedHoldReason(record.envelope),
       );

@@ -68,7 +68,15 @@ export function ruleView(rule: RoutingRule): RoutingRuleView {
   if (rule.match.recipient) match.recipient = rule.match.recipient.source;
   if (rule.match.sender) match.sender = rule.match.sender.source;
   if (rule.match.user) match.user = rule.match.user.source;
-  return { ...(rule.name !== undefined ? { name: rule.name } : {}), match, action: rule.action };
+  return {
+    ...(rule.name !== undefined ? { name: rule.name } : {}),
+    match,
+    action: rule.action,
+    // a form that did not send it back would save the rule without it
+    ...(rule.filter !== undefined && Object.keys(rule.filter).length > 0
+      ? { filter: { ...rule.filter } }
+      : {}),
+  };
 }
 
 /** A declared setting's value as the API shows it and the saved settings keep it. */

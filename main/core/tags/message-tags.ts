@@ -25,8 +25,29 @@ function sameTags(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
 }
 
-async function retag(store: TaggedStore, record: MessageRecord, tags: string[]): Promise<void> {
-  if (sameTags(record.tags, tags)) return;
+/**
+ * The tags that say what the filter did to a message: `quarantined` while and after it held it
+ * (the Quarantine view, `relaydesk queue --state quarantined` and its count list by it) and
+ * `released` once released (without it a released, relayed message was listed as held again).
+ * A tag edit cannot take them off: a test suite setting its own tags with Mailpit's PUT
+ * /api/v1/tags, a DELETE /api/v1/tags/quarantined, or the × on the chip, hid quarantined mail
+ * from every view that lists the quarantine, while it stayed held.
+ */
+function filterTags(record: MessageRecord): string[] {
+  const kept: string[] = [];
+  if (record.filter?.action === 'quarantined') kept.push('quarantined');
+  if (record.filter?.released !== undefined) kept.push('released');
+  return kept;
+}
+
+async function retag(store: TaggedStore, record: MessageRecord, asked: string[]): Promise<void> {
+  const missing = filterTags(record).filter((tag) => !asked.includes(tag));
+  const tags = [...asked, ...missing];
+  if (sameTags(record.tags, tags)) {
+    // the view took the tag off as asked: the event puts it back on screen
+    if (missing.length > 0) store.publish({ Type: 'update', Data: { ID: record.id, Tags: tags } });
+    return;
+  }
   record.tags = tags;
   await store.save(record);
   store.publish({ Type: 'update', Data: { ID: record.id, Tags: tags } });
@@ -75,7 +96,8 @@ export async function renameTag(store: TaggedStore, from: string, to: string): P
     );
   }
   for (const record of [...store.records()]) {
-    if (!record.tags.includes(existing)) continue;
+    // the filter's own tag stays as it is (retag would keep it beside the new name)
+    if (!record.tags.includes(existing) || filterTags(record).includes(existing)) continue;
     await retag(store, record, normalizeTags(record.tags.map((t) => (t === existing ? name : t))));
   }
 }

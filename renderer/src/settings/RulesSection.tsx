@@ -1,6 +1,11 @@
 import { useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
-import type { RoutingActionView, RoutingExplanationView, RoutingRuleView } from '../api/contract';
+import type {
+  RoutingActionView,
+  RoutingExplanationView,
+  RoutingRuleView,
+  RuleFilterView,
+} from '../api/contract';
 import { SelectField, TextField, NumberField } from './fields';
 import { cleanRule, emptyRule, moveRule, type FieldErrors } from './settings-form';
 import { serverWords } from '../api/http-transport';
@@ -29,6 +34,46 @@ function actionOf(type: RoutingActionView['type'], previous: RoutingActionView):
         text: 'Recipient address rejected by routing rule',
       };
   }
+}
+
+// A rule's filter choices for its recipients; "" keeps what Filtering & senders says. A message
+// to several recipients gets the strictest of their rules' choices.
+const asTheSettings = 'As in Filtering & senders';
+const filterChoices = {
+  virusAction: [
+    { value: '', label: asTheSettings },
+    { value: 'reject', label: 'Reject (554 at end of DATA)' },
+    { value: 'quarantine', label: 'Quarantine (kept, never relayed)' },
+    { value: 'tag', label: 'Tag only (goes where the rule says)' },
+  ],
+  clamdUnavailable: [
+    { value: '', label: asTheSettings },
+    { value: 'defer', label: 'Defer (451 4.7.0, the client retries)' },
+    { value: 'accept', label: 'Accept unscanned (tagged not-scanned)' },
+  ],
+  attachmentAction: [
+    { value: '', label: asTheSettings },
+    { value: 'reject', label: 'Reject (554 at end of DATA)' },
+    { value: 'quarantine', label: 'Quarantine (kept, never relayed)' },
+    { value: 'allow', label: 'Allow: the policy does not apply' },
+  ],
+} as const;
+
+const filterLabels: Record<keyof RuleFilterView, string> = {
+  virusAction: 'A message with a virus',
+  clamdUnavailable: 'When clamd cannot be reached',
+  attachmentAction: 'Attachment policy',
+};
+
+function withFilterChoice(
+  rule: RoutingRuleView,
+  key: keyof RuleFilterView,
+  choice: string,
+): RoutingRuleView {
+  const { [key]: _old, ...others } = rule.filter ?? {};
+  const filter: RuleFilterView = choice === '' ? others : { ...others, [key]: choice };
+  const { filter: _was, ...rest } = rule;
+  return Object.keys(filter).length > 0 ? { ...rest, filter } : rest;
 }
 
 function RuleEditor({
@@ -148,6 +193,18 @@ function RuleEditor({
             />
           </>
         )}
+        {action.type !== 'reject' &&
+          (Object.keys(filterLabels) as Array<keyof RuleFilterView>).map((key) => (
+            <SelectField<string>
+              key={key}
+              field={`${at}.filter.${key}`}
+              label={`${filterLabels[key]}, rule ${index + 1}`}
+              value={rule.filter?.[key] ?? ''}
+              options={filterChoices[key]}
+              error={errors[`${at}.filter.${key}`] ?? errors[`${at}.filter`]}
+              onChange={(choice) => onChange(withFilterChoice(rule, key, choice))}
+            />
+          ))}
       </div>
     </li>
   );

@@ -89,10 +89,13 @@ function labelOf(field: string): string | undefined {
 export function SettingsView({
   appearance,
   onSaved,
+  onOpenSenders,
 }: {
   appearance: AppearanceControl;
   /** A save went through: what the rest of the window shows of the settings is read again. */
   onSaved?: () => void;
+  /** Opens the Senders panel, where a sender is suspended and lifted. */
+  onOpenSenders?: () => void;
 }) {
   const api = useApi();
   const [view, setView] = useState<SettingsViewData | null>(null);
@@ -411,6 +414,16 @@ export function SettingsView({
       </Section>
       <Section id="filtering" title="Filtering & senders">
         <ScannerState inSettings />
+        {onOpenSenders && (
+          // stopping a sender is no setting: an admin looking for it here found nothing
+          <p className="field-hint">
+            To stop a sender at once (a client address or network, an SMTP user or an envelope
+            sender) and hold what it queued, or to lift a suspension:{' '}
+            <button type="button" data-testid="open-senders" onClick={onOpenSenders}>
+              Suspended senders…
+            </button>
+          </p>
+        )}
         {declared('filtering')}
         <QuotasSection
           quotas={values.quotas}

@@ -153,7 +153,15 @@ export function cleanRule(rule: RoutingRuleView): RoutingRuleView {
     const pattern = rule.match[key]?.trim();
     if (pattern) match[key] = pattern;
   }
-  return { ...(rule.name?.trim() ? { name: rule.name.trim() } : {}), match, action: rule.action };
+  const filter = Object.fromEntries(
+    Object.entries(rule.filter ?? {}).filter(([, choice]) => choice !== undefined),
+  );
+  return {
+    ...(rule.name?.trim() ? { name: rule.name.trim() } : {}),
+    match,
+    action: rule.action,
+    ...(Object.keys(filter).length > 0 ? { filter } : {}),
+  };
 }
 
 /** Comma- or line-separated text (the allowlist) as a list. */

@@ -29,7 +29,10 @@ export function Banners(props: {
   listenerProblems: ListenerStatusView[];
   /** The disk holding the data folder is full: new mail is refused. */
   diskFull: ListenerProblemView | null;
+  /** clamd does not answer: new mail gets 451 (or is taken unscanned) until it does. */
+  scannerDown: ListenerProblemView | null;
   onOpenListenerSettings(): void;
+  onOpenFilterSettings(): void;
   streamState: EventStreamState;
   onRecovered(): void;
 }) {
@@ -115,6 +118,23 @@ export function Banners(props: {
             <strong>New mail is refused:</strong> {sentence(props.diskFull.reason, onScreen)}{' '}
             {sentence(props.diskFull.fix, onScreen)}
           </p>
+        </section>
+      )}
+      {props.scannerDown && (
+        <section
+          className="banner error"
+          role="alert"
+          aria-label="Virus scanner not answering"
+          data-testid="scanner-down-banner"
+        >
+          <p>
+            <strong>The virus scanner is not answering:</strong>{' '}
+            {sentence(props.scannerDown.reason, onScreen)}{' '}
+            {sentence(props.scannerDown.fix, onScreen)}
+          </p>
+          <button type="button" onClick={props.onOpenFilterSettings}>
+            Open Settings → Filtering &amp; senders
+          </button>
         </section>
       )}
       {props.streamState === 'reconnecting' && (

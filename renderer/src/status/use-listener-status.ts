@@ -7,14 +7,17 @@ import { readWhenStreamOpens } from '../api/stream-reads';
 export interface ListenerProblems {
   failed: ListenerStatusView[];
   diskFull: ListenerProblemView | null;
+  /** clamd does not answer: new mail is refused with 451 (or taken unscanned). */
+  scannerDown: ListenerProblemView | null;
 }
 
-const none: ListenerProblems = { failed: [], diskFull: null };
+const none: ListenerProblems = { failed: [], diskFull: null, scannerDown: null };
 
 function problemsOf(view: ListenersView): ListenerProblems {
   return {
     failed: view.listeners.filter((l) => l.state === 'failed'),
     diskFull: view.diskFull ?? null,
+    scannerDown: view.scannerDown ?? null,
   };
 }
 

@@ -1,0 +1,70 @@
+// clamd not answering refuses every new message with 451 (clamdUnavailable defer, the default):
+// the main window said nothing of it (only the Settings screen's strip and the Quarantine view,
+// each asked when opened, and one line in the Logs view), so an office saw a relay at work while
+// its clients' outboxes filled. A real clamd started late on the port the relay was given, real
+// SMTP, the real renderer in Chromium.
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../e2e/browser.js';
+import { startGui, type Gui } from '../e2e/gui.js';
+import { clamdTool, startClamd, type TestClamd } from '../helpers/clamd.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { closedPort } from '../helpers/upstream-server.js';
+
+const chromiumPath = requireTool(tools.chromium);
+const clamdPath = requireTool(clamdTool);
+
+describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does not answer', () => {
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
+  let page: Page;
+  let clamd: TestClamd | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    port = await closedPort();
+    gui = await startGui(chromiumPath as string, {
+      settings: { clamd: `127.0.0.1:${port}` },
+    });
+    ({ relaydesk, page } = gui);
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+    await clamd?.stop();
+  });
+
+  it('says that new mail is refused, and why, until clamd answers', async () => {
+    await gui.openLive();
+    const banner = page.getByTestId('scanner-down-banner');
+    await eventually(() => banner.isVisible()).toBe(true);
+    const words = await banner.innerText();
+    expect(words).toContain('Every new message gets 451 4.7.0');
+    expect(words).toContain(`clamd at 127.0.0.1:${port} does not answer`);
+    expect(words).toContain('Start clamd');
+    await expect(
+      gui.send({ from: 'a@x.example', to: 'b@y.example', text: 'hi' }),
+    ).rejects.toMatchObject({ responseCode: 451 });
+
+    await banner.getByRole('button', { name: 'Open Settings → Filtering & senders' }).click();
+    await eventually(() => page.getByTestId('scanner-state').innerText()).toContain(
+      'clamd does not answer',
+    );
+    await page.goto(relaydesk.url);
+
+    clamd = await startClamd(clamdPath as string, Buffer.from('unused'), [], port);
+    // the next message is scanned: clamd answers, and the notice goes
+    await gui.send({ from: 'a@x.example', to: 'b@y.example', subject: 'scanned', text: 'hi' });
+    await eventually(() => banner.count()).toBe(0);
+
+    // and when it stops while running (crashed overnight, stopped by its package's update)
+    await clamd.stop();
+    clamd = undefined;
+    await expect(
+      gui.send({ from: 'a@x.example', to: 'b@y.example', text: 'hi' }),
+    ).rejects.toMatchObject({ responseCode: 451 });
+    await eventually(() => banner.isVisible()).toBe(true);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
