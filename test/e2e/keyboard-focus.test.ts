@@ -265,7 +265,7 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
-  it("a tag's × leaves the focus on the next tag's, the one before, then the field", async () => {
+  it("a tag's × and Edit tags' Save, Delete and Cancel leave the focus beside what they did", async () => {
     await deleteAll();
     await gui.send({
       from: 'ada@example.test',
@@ -304,6 +304,43 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     await page.keyboard.press('Enter');
     await eventually(() => chips.count()).toBe(0);
 
+    await page.keyboard.type('north');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('south');
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(2);
+    await page.getByTestId('more-actions').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('edit-tags').focus();
+    await page.keyboard.press('Enter');
+    const rows = page.getByTestId('tag-row');
+    await eventually(() => rows.count()).toBe(2);
+    // Save (Enter in the field): the renamed tag's field, a new row once the list reloads
+    await page.getByRole('textbox', { name: 'Rename the tag north' }).focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('west');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-tag="northwest"]').waitFor();
+    await eventually(() => focusedName(page)).toBe('Rename the tag northwest');
+    // Delete asks, with the focus on the question's Cancel; Cancel gives it back to Delete
+    await page.getByRole('button', { name: 'Delete the tag south' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => focusedName(page)).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await eventually(() => focusedName(page)).toBe('Delete the tag south');
+    // Delete tag: the row before takes the focus, then the dialog's Close when none is left
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tag-delete-confirm').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => rows.count()).toBe(1);
+    await eventually(() => focusedName(page)).toBe('Rename the tag northwest');
+    await page.getByRole('button', { name: 'Delete the tag northwest' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tag-delete-confirm').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => rows.count()).toBe(0);
+    await eventually(() => focusedName(page)).toBe('Close');
+    await page.keyboard.press('Escape');
     expect(gui.pageErrors).toEqual([]);
   });
 });
