@@ -158,6 +158,35 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     expect(gui.pageErrors).toEqual([]);
   });
 
+  const focusedButton = () =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return 'body';
+      const entry = element.closest<HTMLElement>('[data-testid="queue-entry"]');
+      return `${element.textContent}${entry ? ` ${entry.dataset.address}` : ''}`;
+    });
+
+  it("the Delivery tab's Hold and Release hand the focus to each other", async () => {
+    await gui.send({
+      from: 'jane.sender@example.com',
+      to: 'held@example.org',
+      subject: 'Hold me by hand',
+      text: 'x',
+    });
+    await gui.openLive();
+    await gui.openMessage('Hold me by hand');
+    await page.keyboard.press('d');
+    const delivery = page.getByTestId('delivery-view');
+    await delivery.waitFor();
+    await delivery.getByRole('button', { name: 'Hold', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    // Hold turns itself off: the focus goes to Release, which undoes it, not to the page
+    await eventually(focusedButton).toBe('Release');
+    await page.keyboard.press('Enter');
+    await eventually(focusedButton).toBe('Hold');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('a Queue action that takes its row away leaves the focus on the next entry, then the title', async () => {
     for (const n of [2, 3]) {
       await gui.send({
@@ -176,6 +205,8 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
         return entry ? `${element?.textContent} ${entry.dataset.address}` : element?.tagName;
       });
     await eventually(() => entries.count()).toBeGreaterThanOrEqual(3);
+    // both just sent are listed (the earlier tests' entries alone could make three)
+    for (const n of [2, 3]) await page.locator(`[data-address="q${n}@example.org"]`).waitFor();
     // Cancel takes every recipient of its message out of the queue
     const before = await entries.count();
     const first = await entries.first().getAttribute('data-address');
