@@ -158,6 +158,18 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     expect(gui.pageErrors).toEqual([]);
   });
 
+  /** Records each text a status region is given from now on, as a screen reader is handed it. */
+  async function listen(selector: string): Promise<() => Promise<string[]>> {
+    await page.evaluate((selector) => {
+      const region = document.querySelector(selector) as HTMLElement;
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (region.textContent) said.push(region.textContent);
+      }).observe(region, { childList: true, characterData: true, subtree: true });
+    }, selector);
+    return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  }
   const focusedButton = () =>
     page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
@@ -166,7 +178,7 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
       return `${element.textContent}${entry ? ` ${entry.dataset.address}` : ''}`;
     });
 
-  it("the Delivery tab's Hold and Release hand the focus to each other", async () => {
+  it("the Delivery tab's Hold and Release hand the focus to each other, and say what they did", async () => {
     await gui.send({
       from: 'jane.sender@example.com',
       to: 'held@example.org',
@@ -178,12 +190,46 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     await page.keyboard.press('d');
     const delivery = page.getByTestId('delivery-view');
     await delivery.waitFor();
+    // the status region is there, silent, before anything is done
+    const region = '[data-testid="delivery-view"] [role="status"]';
+    expect(await page.locator(region).textContent()).toBe('');
+    const said = await listen(region);
     await delivery.getByRole('button', { name: 'Hold', exact: true }).focus();
     await page.keyboard.press('Enter');
     // Hold turns itself off: the focus goes to Release, which undoes it, not to the page
     await eventually(focusedButton).toBe('Release');
+    await eventually(said).toEqual(['Hold: done.']);
     await page.keyboard.press('Enter');
     await eventually(focusedButton).toBe('Hold');
+    await eventually(said).toEqual(['Hold: done.', 'Release: done.']);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("the Queue's action results are said, the first and a repeat", async () => {
+    await gui.openLive('#queue');
+    const entries = page.getByTestId('queue-entry');
+    await eventually(() => entries.count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByTestId('queue-notice').textContent()).toBe('');
+    const said = await listen('[data-testid="queue-notice"]');
+    const address = await entries.first().getAttribute('data-address');
+    const entry = page.locator(`[data-testid="queue-entry"][data-address="${address}"]`);
+    for (const round of [1, 2]) {
+      await entry.getByRole('button', { name: 'Hold', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(focusedButton).toBe(`Release ${address}`);
+      await page.keyboard.press('Enter');
+      await eventually(focusedButton).toBe(`Retry now ${address}`);
+      await eventually(async () => (await said()).length).toBe(round * 2);
+    }
+    // the same words twice are said twice (Retry now's answer does not change)
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(5);
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(6);
+    expect(await said()).toEqual([
+      ...['Hold: done.', 'Release: done.', 'Hold: done.', 'Release: done.'],
+      ...['Retry now: due now.', 'Retry now: due now.'],
+    ]);
     expect(gui.pageErrors).toEqual([]);
   });
 

@@ -364,15 +364,20 @@ export function DeliveryPanel({
           )}
         </div>
       )}
-      {notice && (
-        <p
-          className={notice.failed ? 'body-notice error' : 'body-notice'}
-          role={notice.failed ? 'alert' : 'status'}
-          data-testid="delivery-notice"
-        >
+      {notice?.failed && (
+        <p className="body-notice error" role="alert" data-testid="delivery-notice">
           {notice.text}
         </p>
       )}
+      {/* always in the page: a status region added with its words is not read out, so the first
+          "Hold: done." went unheard */}
+      <p
+        className={notice && !notice.failed ? 'body-notice' : undefined}
+        role="status"
+        data-testid={notice && !notice.failed ? 'delivery-notice' : 'delivery-status-region'}
+      >
+        {notice && !notice.failed ? notice.text : ''}
+      </p>
       <ul className="recipients">
         {delivery.recipients.map((recipient) => (
           <Recipient
