@@ -205,10 +205,15 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     expect(gui.pageErrors).toEqual([]);
   });
 
-  it("the Queue's action results are said, the first and a repeat", async () => {
+  it("the Queue's action results are said, the first and a repeat; its sidebar count is said once", async () => {
     await gui.openLive('#queue');
     const entries = page.getByTestId('queue-entry');
     await eventually(() => entries.count()).toBeGreaterThanOrEqual(1);
+    // "Queue 1 deferred 1 deferred": the drawn counts and the sentence for screen readers
+    const queueButton = await page.getByTestId('nav-queue').ariaSnapshot();
+    const counts = queueButton.match(/\d+ [a-z]+/g) ?? [];
+    expect(counts.length).toBeGreaterThan(0);
+    expect(new Set(counts).size).toBe(counts.length);
     expect(await page.getByTestId('queue-notice').textContent()).toBe('');
     const said = await listen('[data-testid="queue-notice"]');
     const address = await entries.first().getAttribute('data-address');
