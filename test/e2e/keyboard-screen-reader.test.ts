@@ -112,4 +112,25 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     );
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('the drawn arrows are not in the names a screen reader reads (Envelope, More actions)', async () => {
+    await deleteAll();
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'Arrows' });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    await page.getByTestId('message-subject').waitFor();
+    // they read "black down-pointing small triangle Envelope", "More actions black down-…"
+    const envelope = page.getByRole('button', { name: 'Envelope', exact: true });
+    expect(await envelope.getAttribute('aria-expanded')).toBe('true');
+    await envelope.press('Enter');
+    expect(await envelope.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('button', { name: 'More actions', exact: true }).count()).toBe(1);
+    // still drawn: the arrow shows open or closed
+    expect(
+      await envelope.evaluate((button) => getComputedStyle(button, '::before').content),
+    ).toMatch(/^"▸"/);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
