@@ -27,6 +27,7 @@ import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList, type MessageListHandle } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
+import { SearchAnnouncer } from './mailbox/SearchAnnouncer';
 import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ScannerState } from './status/ScannerState';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
@@ -684,6 +685,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               streamState={streamState}
             />
             <ArrivalAnnouncer />
+            <SearchAnnouncer query={list.view.query.trim()} ready={list.ready} total={list.total} />
           </header>
           <Banners
             pause={status.pause}

@@ -133,4 +133,38 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     ).toMatch(/^"▸"/);
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it("a search's count is said once it answers, not again as mail arrives", async () => {
+    await deleteAll();
+    for (const subject of ['jakarta trip', 'jakarta hotel', 'lisbon'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await gui.openLive();
+    const region = page.getByTestId('search-announcer');
+    expect(await region.getAttribute('role')).toBe('status');
+    await region.evaluate((element) => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (element.textContent) said.push(element.textContent);
+      }).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    await page.keyboard.press('/');
+    await page.keyboard.type('jakarta');
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages match']);
+    // mail arriving meanwhile is the arrival announcer's to say, not a second count
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'jakarta again' });
+    await eventually(() => page.getByTestId('arrival-announcer').textContent(), 10_000).toContain(
+      'jakarta again',
+    );
+    expect(await said()).toEqual(['2 messages match']);
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('nowhere');
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages match', 'No message matches this search']);
+    await page.keyboard.press('Escape');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
