@@ -41,9 +41,15 @@ export function TagEditor(props: {
     (target ?? field.current)?.focus();
   }, [tags, refused]);
 
+  // Saves not yet answered. Each save's update event comes back after it, so with × pressed on
+  // three tags in a row the first's event ([alpha, gamma]) came after the third's removal and put
+  // removed tags back, and a tag added then was saved beside them. While a save of ours is on
+  // its way, the tags shown are the ones being saved.
+  const saving = useRef(0);
   useEffect(
     () =>
       api.onEvent((event) => {
+        if (saving.current > 0) return;
         if (event.Type === 'update' && event.Data.ID === messageId && event.Data.Tags) {
           setTags(event.Data.Tags);
         }
@@ -55,11 +61,14 @@ export function TagEditor(props: {
     setFailure(null);
     const before = tags;
     setTags(next);
+    saving.current += 1;
     try {
       await api.setTags([messageId], next);
     } catch (error) {
       setTags(before);
       setFailure(serverWords(error));
+    } finally {
+      saving.current -= 1;
     }
   };
 
