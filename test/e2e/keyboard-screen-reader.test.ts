@@ -167,4 +167,50 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await page.keyboard.press('Escape');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('an action on the selection, and the Delete key, say what they did', async () => {
+    await deleteAll();
+    for (const subject of ['One', 'Two', 'Three'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await gui.openLive();
+    const region = page.getByTestId('bulk-said');
+    expect(await region.getAttribute('role')).toBe('status');
+    await region.evaluate((element) => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (element.textContent) said.push(element.textContent);
+      }).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    const list = page.getByTestId('message-list');
+    await list.focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.getByTestId('selected-count').waitFor();
+    const bar = page.getByRole('toolbar', { name: 'Selected messages' });
+    await bar.getByRole('button', { name: 'Mark unread' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages marked unread']);
+    // the same words again are said again
+    await list.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+ArrowDown');
+    await eventually(() => page.getByTestId('selected-count').textContent()).toBe('2 selected');
+    await bar.getByRole('button', { name: 'Mark unread' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(2);
+    await list.focus();
+    await page.keyboard.press('Delete');
+    await eventually(total).toBe(2);
+    await eventually(said).toEqual([
+      '2 messages marked unread',
+      '2 messages marked unread',
+      '1 message deleted',
+    ]);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
