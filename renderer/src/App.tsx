@@ -14,7 +14,8 @@ import {
   type MailAddress,
 } from './layout/mail-address';
 import { MoreActionsMenu } from './layout/MoreActionsMenu';
-import { BulkBar, type BulkAction } from './mailbox/BulkBar';
+import { flushSync } from 'react-dom';
+import { BulkBar, bulkSentence, type BulkAction } from './mailbox/BulkBar';
 import { BulkReleaseDialog } from './mailbox/BulkReleaseDialog';
 import {
   outcomeSummary,
@@ -27,6 +28,7 @@ import { EmptyInbox } from './mailbox/EmptyInbox';
 import { MailboxStatus } from './mailbox/MailboxStatus';
 import { MessageList, type MessageListHandle } from './mailbox/MessageList';
 import { SearchBox } from './mailbox/SearchBox';
+import { SearchAnnouncer } from './mailbox/SearchAnnouncer';
 import { SuspensionsPanel } from './mailbox/SuspensionsPanel';
 import { ScannerState } from './status/ScannerState';
 import { ChaosSwitch } from './chaos/ChaosSwitch';
@@ -236,6 +238,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     chosenTab !== null && chosenTab.messageId === openedId ? chosenTab.tab : 'html';
   const [selection, setSelection] = useState<Selection>(noSelection);
   const [bulkNotice, setBulkNotice] = useState<BulkNotice | null>(null);
+  // what an action on the selection (or the Delete key) did, for a screen reader: a sighted user
+  // sees the rows change or go, and the focus lands on the list without a word of it
+  const [bulkSaid, setBulkSaid] = useState('');
   /**
    * A selection the user made: another question, so the answer to the last one goes. (What an
    * action leaves selected keeps its answer beside it: the answer says why they are left.)
@@ -486,27 +491,42 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
    * Release of the selection: held queue mail as the queue's release always did; mail the filter
    * holds through the quarantine's release, after a confirm that counts the viruses.
    */
-  const releaseSelected = async (ids: string[]) => {
+  const releaseSelected = async (ids: string[]): Promise<number | null> => {
     const plan = await planRelease(api, ids);
     if (plan.quarantined.length > 0) setDialog({ kind: 'bulk-release', plan });
     else if (plan.releasedBefore.size > 0) showReleased(await runRelease(api, plan, false));
-    else leaveSelection(await runQueueAction(api, 'release', ids));
+    else {
+      const released = await runQueueAction(api, 'release', ids);
+      leaveSelection(released);
+      return released.length;
+    }
+    // the confirm, or the outcome's own notice, says what happened
+    return null;
   };
 
   const runBulk = async (action: BulkAction, only?: string[]) => {
     const ids = only ?? targets();
     if (ids.length === 0) return;
     setBulkNotice(null);
+    // emptied on the page now, so the same words again are a change a screen reader reads (a
+    // mark read has no wait in which React would draw the empty region)
+    flushSync(() => setBulkSaid(''));
     try {
+      let changed: number | null = ids.length;
       if (action === 'read' || action === 'unread') {
         markRead(ids, action === 'read');
         leaveSelection(ids);
       } else if (action === 'delete') {
         await removeMessages(ids);
         leaveSelection(ids);
-      } else if (action === 'release') await releaseSelected(ids);
-      // the relay names what it changed: a message it could not hold or retry stays selected
-      else leaveSelection(await runQueueAction(api, action, ids));
+      } else if (action === 'release') changed = await releaseSelected(ids);
+      else {
+        // the relay names what it changed: a message it could not hold or retry stays selected
+        const handled = await runQueueAction(api, action, ids);
+        leaveSelection(handled);
+        changed = handled.length;
+      }
+      if (changed !== null) setBulkSaid(bulkSentence(action, changed));
     } catch (failure) {
       // e.g. Hold on delivered messages only: the relay names each and its state
       setBulkNotice({
@@ -686,6 +706,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
               streamState={streamState}
             />
             <ArrivalAnnouncer />
+            <SearchAnnouncer query={list.view.query.trim()} ready={list.ready} total={list.total} />
           </header>
           <Banners
             pause={status.pause}
@@ -780,6 +801,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       {bulkNotice.text}
                     </p>
                   )}
+                  <p className="visually-hidden" role="status" data-testid="bulk-said">
+                    {bulkSaid}
+                  </p>
                   {bulkNotice?.details && (
                     <div
                       className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}

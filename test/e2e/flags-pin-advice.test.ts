@@ -99,4 +99,30 @@ describe.skipIf(!chromiumPath)('the pin advice when the upstream comes from flag
     expect(await settingsStep.innerText()).not.toContain('Settings → Upstream');
     expect(pageErrors).toEqual([]);
   });
+
+  it("a section link goes into its section when the flags have disabled the section's first field", async () => {
+    await page.goto(`http://127.0.0.1:${running.http.port}/#settings`);
+    const links = page.getByRole('navigation', { name: 'Settings sections' });
+    // Upstream's "Relay through an upstream smart host" is set by --relay-host, Routing rules'
+    // Mode by --mode: both disabled. The focus stayed on the link, so Tab scrolled back up.
+    for (const [name, sectionId, firstField] of [
+      ['Upstream', 'section-upstream', 'Provider preset'],
+      ['Routing rules', 'section-routing', null],
+    ] as const) {
+      await links.getByRole('link', { name, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(() =>
+        page.evaluate(() => document.activeElement?.closest('section')?.id ?? null),
+      ).toBe(sectionId);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe(name);
+      if (firstField) {
+        // and Tab goes on to the section's first field that can take it
+        await page.keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.id)).toBe(
+          await page.getByLabel(firstField, { exact: true }).getAttribute('id'),
+        );
+      }
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });

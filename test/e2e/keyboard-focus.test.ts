@@ -25,6 +25,15 @@ function focused(page: Page): Promise<string> {
   });
 }
 
+/** The focused control's name as a screen reader gives it (its aria-label, else its text). */
+function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const element = document.activeElement;
+    if (!element || element === document.body) return 'body';
+    return element.getAttribute('aria-label') ?? element.textContent?.trim() ?? element.tagName;
+  });
+}
+
 describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
   let gui: Gui;
   let page: Page;
@@ -252,6 +261,85 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     const help = page.getByTestId('shortcuts-dialog');
     await help.waitFor();
     expect(await help.textContent()).toContain('Show the messages with a tag of the open message');
+    await page.keyboard.press('Escape');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("a tag's × and Edit tags' Save, Delete and Cancel leave the focus beside what they did", async () => {
+    await deleteAll();
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Tagged',
+      text: 'x',
+      headers: { 'X-Tags': 'alpha, beta, gamma' },
+    });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    await eventually(openedSubject).toBe('Tagged');
+    const chips = page.getByTestId('tag-editor').getByTestId('tag-chip');
+    // × on a middle tag: the next one's ×; on the last: the one before; on the only: the field
+    await page.getByRole('button', { name: 'Remove the tag beta' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(2);
+    expect(await focusedName(page)).toBe('Remove the tag gamma');
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(1);
+    expect(await focusedName(page)).toBe('Remove the tag alpha');
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(0);
+    expect(await focused(page)).toBe('tag-input');
+    // a name refused for its characters offers "Save as" what it would be; that goes, the field
+    // takes the focus
+    await page.keyboard.type('bad,tag!');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Tab');
+    expect(await focusedName(page)).toBe('Save as “bad tag”');
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(1);
+    expect(await focused(page)).toBe('tag-input');
+    await page.getByRole('button', { name: 'Remove the tag bad tag' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(0);
+
+    await page.keyboard.type('north');
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('south');
+    await page.keyboard.press('Enter');
+    await eventually(() => chips.count()).toBe(2);
+    await page.getByTestId('more-actions').focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('edit-tags').focus();
+    await page.keyboard.press('Enter');
+    const rows = page.getByTestId('tag-row');
+    await eventually(() => rows.count()).toBe(2);
+    // Save (Enter in the field): the renamed tag's field, a new row once the list reloads
+    await page.getByRole('textbox', { name: 'Rename the tag north' }).focus();
+    await page.keyboard.press('End');
+    await page.keyboard.type('west');
+    await page.keyboard.press('Enter');
+    await page.locator('[data-tag="northwest"]').waitFor();
+    await eventually(() => focusedName(page)).toBe('Rename the tag northwest');
+    // Delete asks, with the focus on the question's Cancel; Cancel gives it back to Delete
+    await page.getByRole('button', { name: 'Delete the tag south' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => focusedName(page)).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await eventually(() => focusedName(page)).toBe('Delete the tag south');
+    // Delete tag: the row before takes the focus, then the dialog's Close when none is left
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tag-delete-confirm').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => rows.count()).toBe(1);
+    await eventually(() => focusedName(page)).toBe('Rename the tag northwest');
+    await page.getByRole('button', { name: 'Delete the tag northwest' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByTestId('tag-delete-confirm').focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => rows.count()).toBe(0);
+    await eventually(() => focusedName(page)).toBe('Close');
     await page.keyboard.press('Escape');
     expect(gui.pageErrors).toEqual([]);
   });

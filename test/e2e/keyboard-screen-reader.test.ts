@@ -112,4 +112,105 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     );
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('the drawn arrows are not in the names a screen reader reads (Envelope, More actions)', async () => {
+    await deleteAll();
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'Arrows' });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    await page.getByTestId('message-list').focus();
+    await page.keyboard.press('j');
+    await page.getByTestId('message-subject').waitFor();
+    // they read "black down-pointing small triangle Envelope", "More actions black down-…"
+    const envelope = page.getByRole('button', { name: 'Envelope', exact: true });
+    expect(await envelope.getAttribute('aria-expanded')).toBe('true');
+    await envelope.press('Enter');
+    expect(await envelope.getAttribute('aria-expanded')).toBe('false');
+    expect(await page.getByRole('button', { name: 'More actions', exact: true }).count()).toBe(1);
+    // still drawn: the arrow shows open or closed
+    expect(
+      await envelope.evaluate((button) => getComputedStyle(button, '::before').content),
+    ).toMatch(/^"▸"/);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("a search's count is said once it answers, not again as mail arrives", async () => {
+    await deleteAll();
+    for (const subject of ['jakarta trip', 'jakarta hotel', 'lisbon'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await gui.openLive();
+    const region = page.getByTestId('search-announcer');
+    expect(await region.getAttribute('role')).toBe('status');
+    await region.evaluate((element) => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (element.textContent) said.push(element.textContent);
+      }).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    await page.keyboard.press('/');
+    await page.keyboard.type('jakarta');
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages match']);
+    // mail arriving meanwhile is the arrival announcer's to say, not a second count
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'jakarta again' });
+    await eventually(() => page.getByTestId('arrival-announcer').textContent(), 10_000).toContain(
+      'jakarta again',
+    );
+    expect(await said()).toEqual(['2 messages match']);
+    await page.keyboard.press('Escape');
+    await page.keyboard.type('nowhere');
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages match', 'No message matches this search']);
+    await page.keyboard.press('Escape');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('an action on the selection, and the Delete key, say what they did', async () => {
+    await deleteAll();
+    for (const subject of ['One', 'Two', 'Three'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await gui.openLive();
+    const region = page.getByTestId('bulk-said');
+    expect(await region.getAttribute('role')).toBe('status');
+    await region.evaluate((element) => {
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (element.textContent) said.push(element.textContent);
+      }).observe(element, { childList: true, characterData: true, subtree: true });
+    });
+    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    const list = page.getByTestId('message-list');
+    await list.focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+ArrowDown');
+    await page.getByTestId('selected-count').waitFor();
+    const bar = page.getByRole('toolbar', { name: 'Selected messages' });
+    await bar.getByRole('button', { name: 'Mark unread' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(said).toEqual(['2 messages marked unread']);
+    // the same words again are said again
+    await list.focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Shift+ArrowDown');
+    await eventually(() => page.getByTestId('selected-count').textContent()).toBe('2 selected');
+    await bar.getByRole('button', { name: 'Mark unread' }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(2);
+    await list.focus();
+    await page.keyboard.press('Delete');
+    await eventually(total).toBe(2);
+    await eventually(said).toEqual([
+      '2 messages marked unread',
+      '2 messages marked unread',
+      '1 message deleted',
+    ]);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -158,6 +158,86 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     expect(gui.pageErrors).toEqual([]);
   });
 
+  /** Records each text a status region is given from now on, as a screen reader is handed it. */
+  async function listen(selector: string): Promise<() => Promise<string[]>> {
+    await page.evaluate((selector) => {
+      const region = document.querySelector(selector) as HTMLElement;
+      const said: string[] = [];
+      (window as unknown as { said: string[] }).said = said;
+      new MutationObserver(() => {
+        if (region.textContent) said.push(region.textContent);
+      }).observe(region, { childList: true, characterData: true, subtree: true });
+    }, selector);
+    return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+  }
+  const focusedButton = () =>
+    page.evaluate(() => {
+      const element = document.activeElement as HTMLElement | null;
+      if (!element || element === document.body) return 'body';
+      const entry = element.closest<HTMLElement>('[data-testid="queue-entry"]');
+      return `${element.textContent}${entry ? ` ${entry.dataset.address}` : ''}`;
+    });
+
+  it("the Delivery tab's Hold and Release hand the focus to each other, and say what they did", async () => {
+    await gui.send({
+      from: 'jane.sender@example.com',
+      to: 'held@example.org',
+      subject: 'Hold me by hand',
+      text: 'x',
+    });
+    await gui.openLive();
+    await gui.openMessage('Hold me by hand');
+    await page.keyboard.press('d');
+    const delivery = page.getByTestId('delivery-view');
+    await delivery.waitFor();
+    // the status region is there, silent, before anything is done
+    const region = '[data-testid="delivery-view"] [role="status"]';
+    expect(await page.locator(region).textContent()).toBe('');
+    const said = await listen(region);
+    await delivery.getByRole('button', { name: 'Hold', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    // Hold turns itself off: the focus goes to Release, which undoes it, not to the page
+    await eventually(focusedButton).toBe('Release');
+    await eventually(said).toEqual(['Hold: done.']);
+    await page.keyboard.press('Enter');
+    await eventually(focusedButton).toBe('Hold');
+    await eventually(said).toEqual(['Hold: done.', 'Release: done.']);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("the Queue's action results are said, the first and a repeat; its sidebar count is said once", async () => {
+    await gui.openLive('#queue');
+    const entries = page.getByTestId('queue-entry');
+    await eventually(() => entries.count()).toBeGreaterThanOrEqual(1);
+    // "Queue 1 deferred 1 deferred": the drawn counts and the sentence for screen readers
+    const queueButton = await page.getByTestId('nav-queue').ariaSnapshot();
+    const counts = queueButton.match(/\d+ [a-z]+/g) ?? [];
+    expect(counts.length).toBeGreaterThan(0);
+    expect(new Set(counts).size).toBe(counts.length);
+    expect(await page.getByTestId('queue-notice').textContent()).toBe('');
+    const said = await listen('[data-testid="queue-notice"]');
+    const address = await entries.first().getAttribute('data-address');
+    const entry = page.locator(`[data-testid="queue-entry"][data-address="${address}"]`);
+    for (const round of [1, 2]) {
+      await entry.getByRole('button', { name: 'Hold', exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await eventually(focusedButton).toBe(`Release ${address}`);
+      await page.keyboard.press('Enter');
+      await eventually(focusedButton).toBe(`Retry now ${address}`);
+      await eventually(async () => (await said()).length).toBe(round * 2);
+    }
+    // the same words twice are said twice (Retry now's answer does not change)
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(5);
+    await page.keyboard.press('Enter');
+    await eventually(async () => (await said()).length).toBe(6);
+    expect(await said()).toEqual([
+      ...['Hold: done.', 'Release: done.', 'Hold: done.', 'Release: done.'],
+      ...['Retry now: due now.', 'Retry now: due now.'],
+    ]);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('a Queue action that takes its row away leaves the focus on the next entry, then the title', async () => {
     for (const n of [2, 3]) {
       await gui.send({
@@ -176,6 +256,8 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
         return entry ? `${element?.textContent} ${entry.dataset.address}` : element?.tagName;
       });
     await eventually(() => entries.count()).toBeGreaterThanOrEqual(3);
+    // both just sent are listed (the earlier tests' entries alone could make three)
+    for (const n of [2, 3]) await page.locator(`[data-address="q${n}@example.org"]`).waitFor();
     // Cancel takes every recipient of its message out of the queue
     const before = await entries.count();
     const first = await entries.first().getAttribute('data-address');

@@ -1,4 +1,4 @@
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type {
   DeliveryAttemptView,
@@ -258,6 +258,32 @@ export function DeliveryPanel({
   // without an upstream a Resend can only be refused: it was offered, and the refusal named a
   // command-line flag; the box says where to set one instead
   const noUpstream = useUpstreamConfigured() === false;
+  const actions = useRef<HTMLDivElement>(null);
+  // The button pressed: Hold, Release and Cancel turn themselves off (Hold gives way to Release),
+  // and a disabled button drops the focus to the page. Once the delivery is read again it goes to
+  // the button that undoes it, else the same one, else the first that applies, else Resend to.
+  const pressed = useRef<QueueAction | null>(null);
+  useLayoutEffect(() => {
+    const action = pressed.current;
+    const group = actions.current;
+    if (!action || !group || !delivery) return;
+    const focused = document.activeElement;
+    if (focused && focused !== document.body && !(focused as HTMLButtonElement).disabled) {
+      // still on its button (the answer that turns it off may be the next one), or gone on
+      if (!group.contains(focused)) pressed.current = null;
+      return;
+    }
+    pressed.current = null;
+    const undo: Partial<Record<QueueAction, QueueAction>> = { hold: 'release', release: 'hold' };
+    const button = (a: QueueAction | undefined) =>
+      a ? group.querySelector<HTMLElement>(`button[data-action="${a}"]:not(:disabled)`) : null;
+    (
+      button(undo[action]) ??
+      button(action) ??
+      group.querySelector<HTMLElement>('button:not(:disabled)') ??
+      group.querySelector<HTMLElement>('input:not(:disabled)')
+    )?.focus();
+  }, [delivery]);
 
   useEffect(() => {
     let current = true;
@@ -275,6 +301,7 @@ export function DeliveryPanel({
     try {
       const to = action === 'resend' ? resendTo.split(/[\s,;]+/).filter(Boolean) : undefined;
       await runQueueAction(api, action, [messageId], to);
+      pressed.current = action;
       // "Retry now: done." read as a delivery done, above an attempt that failed again
       setNotice({
         text:
@@ -306,7 +333,7 @@ export function DeliveryPanel({
       {delivery.status === 'quarantined' ? (
         <QuarantineActions messageId={messageId} onReleased={() => setAsked((n) => n + 1)} />
       ) : (
-        <div className="delivery-actions" role="group" aria-label="Delivery actions">
+        <div ref={actions} className="delivery-actions" role="group" aria-label="Delivery actions">
           {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
             const { label, without } = handActionButtons[action];
             const applies = delivery.actions.includes(action);
@@ -314,6 +341,7 @@ export function DeliveryPanel({
               <button
                 key={action}
                 type="button"
+                data-action={action}
                 disabled={!applies}
                 title={applies ? undefined : without}
                 onClick={() => void act(action, label)}
@@ -356,15 +384,20 @@ export function DeliveryPanel({
           )}
         </div>
       )}
-      {notice && (
-        <p
-          className={notice.failed ? 'body-notice error' : 'body-notice'}
-          role={notice.failed ? 'alert' : 'status'}
-          data-testid="delivery-notice"
-        >
+      {notice?.failed && (
+        <p className="body-notice error" role="alert" data-testid="delivery-notice">
           {notice.text}
         </p>
       )}
+      {/* always in the page: a status region added with its words is not read out, so the first
+          "Hold: done." went unheard */}
+      <p
+        className={notice && !notice.failed ? 'body-notice' : undefined}
+        role="status"
+        data-testid={notice && !notice.failed ? 'delivery-notice' : 'delivery-status-region'}
+      >
+        {notice && !notice.failed ? notice.text : ''}
+      </p>
       <ul className="recipients">
         {delivery.recipients.map((recipient) => (
           <Recipient

@@ -94,7 +94,8 @@ export function MoreActionsMenu(props: {
         onClick={() => (open ? close(false) : openAt('first'))}
         onKeyDown={onButtonKey}
       >
-        More actions ▾
+        {/* the arrow is drawn, not said: aria-haspopup tells a screen reader of the menu */}
+        More actions <span aria-hidden="true">▾</span>
       </button>
       {open && (
         <div

@@ -13,6 +13,21 @@ const actions: { id: BulkAction; label: string }[] = [
   { id: 'resend', label: 'Resend' },
 ];
 
+const done: Record<BulkAction, string> = {
+  delete: 'deleted',
+  read: 'marked read',
+  unread: 'marked unread',
+  hold: 'held',
+  release: 'released',
+  retry: 'due for a retry now',
+  resend: 'queued to be sent again',
+};
+
+/** What a screen reader hears once an action on the selection is done ("2 messages held"). Pure. */
+export function bulkSentence(action: BulkAction, count: number): string {
+  return `${count} ${count === 1 ? 'message' : 'messages'} ${done[action]}`;
+}
+
 /** What can be done to the selected messages at once. */
 export function BulkBar(props: {
   count: number;

@@ -98,6 +98,8 @@ export function QueueView(props: {
   }, [props.queue]);
   const rateLimited = props.queue?.rateLimited ?? null;
   const act = async (action: QueueAction, ids: string[], label: string) => {
+    // emptied first, so the same words again ("Hold: done.") are a change the region reads out
+    setNotice(null);
     try {
       const changed = await runQueueAction(api, action, ids);
       setNotice(
@@ -180,11 +182,11 @@ export function QueueView(props: {
           </p>
         </HeldMailConfirm>
       )}
-      {notice && (
-        <p className="body-notice" role="status">
-          {notice}
-        </p>
-      )}
+      {/* always in the page, so a screen reader hears what the first action did (a status
+          region added with its words is not read out) */}
+      <p className={notice ? 'body-notice' : undefined} role="status" data-testid="queue-notice">
+        {notice}
+      </p>
       {props.error && (
         <p className="body-notice error" role="alert">
           {props.error}

@@ -68,7 +68,10 @@ function revealField(field: string): void {
 function Section({ id, title, children }: { id: string; title: string; children: ReactNode }) {
   return (
     <section className="settings-section" aria-labelledby={`settings-${id}`} id={`section-${id}`}>
-      <h3 id={`settings-${id}`}>{title}</h3>
+      {/* takes the focus from a section link when the section's first field is disabled */}
+      <h3 id={`settings-${id}`} tabIndex={-1}>
+        {title}
+      </h3>
       {children}
     </section>
   );

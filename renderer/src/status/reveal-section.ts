@@ -11,7 +11,12 @@ export function revealSection(section: string, timeoutMs = 5000): void {
       return;
     }
     element.scrollIntoView({ block: 'start' });
-    element.querySelector<HTMLElement>('input, select, textarea, button')?.focus();
+    // a field pinned by a flag (--relay-host, --mode) is disabled and cannot take the focus, which
+    // stayed on the link left behind at the top: the next Tab scrolled back there. The section's
+    // title takes it instead, and Tab goes on into the section.
+    const first = element.querySelector<HTMLElement>('input, select, textarea, button');
+    const usable = first && !(first as HTMLInputElement).disabled ? first : null;
+    (usable ?? element.querySelector<HTMLElement>('h3[tabindex]'))?.focus({ preventScroll: true });
   };
   attempt();
 }

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { Dialog } from '../layout/Dialog';
 import { tagQuery, useTagsInUse } from './TagFilter';
@@ -24,6 +24,17 @@ function TagRow(props: {
   const [carriers, setCarriers] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
   const label = `Rename the tag ${tag}`;
+  const deleteButton = useRef<HTMLButtonElement>(null);
+  const keepButton = useRef<HTMLButtonElement>(null);
+  const questionId = useId();
+  // Delete puts the focus on the question's Cancel (the question is read with it, and a second
+  // Enter keeps the tag); Cancel gives it back to Delete. Each of them takes its button away.
+  const [focusAfter, setFocusAfter] = useState<'keep' | 'delete' | null>(null);
+  useLayoutEffect(() => {
+    if (focusAfter === null) return;
+    (focusAfter === 'keep' ? keepButton : deleteButton).current?.focus();
+    setFocusAfter(null);
+  }, [focusAfter]);
 
   const rename = async (event: FormEvent) => {
     event.preventDefault();
@@ -42,6 +53,7 @@ function TagRow(props: {
     try {
       // the count is of every message with the tag, whatever the list shows
       setCarriers((await api.searchMessages(tagQuery(tag), 0, 1)).messages_count);
+      setFocusAfter('keep');
     } catch (error) {
       setFailure(describeError(error));
     }
@@ -80,6 +92,7 @@ function TagRow(props: {
           </button>
         ) : (
           <button
+            ref={deleteButton}
             type="button"
             data-testid="tag-delete"
             aria-label={`Delete the tag ${tag}`}
@@ -90,12 +103,24 @@ function TagRow(props: {
         )}
       </form>
       {carriers !== null && (
-        <div className="tag-delete-confirm" role="group" aria-label={`Delete the tag ${tag}`}>
-          <p data-testid="tag-delete-text">
+        <div
+          className="tag-delete-confirm"
+          role="group"
+          aria-label={`Delete the tag ${tag}`}
+          aria-describedby={questionId}
+        >
+          <p data-testid="tag-delete-text" id={questionId}>
             {`Remove the tag ${tag} from ${plural(carriers)}? The messages stay.`}
           </p>
           <div className="confirm-actions">
-            <button type="button" onClick={() => setCarriers(null)}>
+            <button
+              ref={keepButton}
+              type="button"
+              onClick={() => {
+                setCarriers(null);
+                setFocusAfter('delete');
+              }}
+            >
               Cancel
             </button>
             <button
@@ -129,6 +154,32 @@ export function EditTagsDialog(props: {
 }) {
   const api = useApi();
   const tags = useTagsInUse(api);
+  const body = useRef<HTMLDivElement>(null);
+  // A renamed tag's row is a new row once the list reloads, and a deleted one's is gone: the
+  // focus, in the renamed row's field or the deleted one's button, would fall out of the dialog
+  // to the page. It goes to the renamed tag's field, or to the field of the row now in the
+  // deleted one's place (the one before for the last, the dialog's Close when none is left).
+  const refocus = useRef<{ renamed: string } | { deleted: string; index: number } | null>(null);
+  useEffect(() => {
+    const to = refocus.current;
+    const rows = [
+      ...(body.current?.querySelectorAll<HTMLElement>('[data-testid="tag-row"]') ?? []),
+    ];
+    if (!to) return;
+    let row: HTMLElement | undefined;
+    if ('renamed' in to) {
+      row = rows.find((r) => r.dataset.tag === to.renamed);
+      if (!row) return;
+    } else {
+      if (tags.includes(to.deleted)) return;
+      row = rows[to.index] ?? rows.at(-1);
+    }
+    refocus.current = null;
+    const target =
+      row?.querySelector<HTMLElement>('input') ??
+      body.current?.closest('dialog')?.querySelector<HTMLElement>('.dialog-close');
+    target?.focus();
+  }, [tags]);
   return (
     <Dialog
       title="Edit tags"
@@ -136,19 +187,32 @@ export function EditTagsDialog(props: {
       className="edit-tags-dialog"
       testId="edit-tags-dialog"
     >
-      <p>
-        Renaming a tag renames it on every message. Deleting a tag takes it off every message; no
-        message is deleted.
-      </p>
-      {tags.length === 0 ? (
-        <p className="body-notice">No message has a tag yet.</p>
-      ) : (
-        <ul className="tag-rows">
-          {tags.map((tag) => (
-            <TagRow key={tag} tag={tag} onRenamed={props.onRenamed} onDeleted={props.onDeleted} />
-          ))}
-        </ul>
-      )}
+      <div ref={body}>
+        <p>
+          Renaming a tag renames it on every message. Deleting a tag takes it off every message; no
+          message is deleted.
+        </p>
+        {tags.length === 0 ? (
+          <p className="body-notice">No message has a tag yet.</p>
+        ) : (
+          <ul className="tag-rows">
+            {tags.map((tag) => (
+              <TagRow
+                key={tag}
+                tag={tag}
+                onRenamed={(from, to) => {
+                  refocus.current = { renamed: to };
+                  props.onRenamed(from, to);
+                }}
+                onDeleted={(deleted) => {
+                  refocus.current = { deleted, index: tags.indexOf(deleted) };
+                  props.onDeleted(deleted);
+                }}
+              />
+            ))}
+          </ul>
+        )}
+      </div>
     </Dialog>
   );
 }

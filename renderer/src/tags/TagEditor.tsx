@@ -1,4 +1,4 @@
-import { useEffect, useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { cleanTag, typedTagProblem } from '../api/contract';
 import { serverWords } from '../api/http-transport';
@@ -26,10 +26,30 @@ export function TagEditor(props: {
   const [refused, setRefused] = useState<{ problem: string; cleaned: string } | null>(null);
   const listId = useId();
   const problemId = useId();
+  const chips = useRef<HTMLUListElement>(null);
+  const field = useRef<HTMLInputElement>(null);
+  // The × pressed (its chip's place), or the "Save as" button: either goes with what it did, and
+  // the focus would fall to the page. It goes to the chip now in that place (the one before when
+  // the last went), or to the field when no tag is left; "Save as" gives it to the field.
+  const refocus = useRef<number | 'field' | null>(null);
+  useLayoutEffect(() => {
+    const at = refocus.current;
+    if (at === null) return;
+    refocus.current = null;
+    const removers = [...(chips.current?.querySelectorAll<HTMLElement>('.tag-remove') ?? [])];
+    const target = at === 'field' ? null : (removers[at] ?? removers.at(-1));
+    (target ?? field.current)?.focus();
+  }, [tags, refused]);
 
+  // Saves not yet answered. Each save's update event comes back after it, so with × pressed on
+  // three tags in a row the first's event ([alpha, gamma]) came after the third's removal and put
+  // removed tags back, and a tag added then was saved beside them. While a save of ours is on
+  // its way, the tags shown are the ones being saved.
+  const saving = useRef(0);
   useEffect(
     () =>
       api.onEvent((event) => {
+        if (saving.current > 0) return;
         if (event.Type === 'update' && event.Data.ID === messageId && event.Data.Tags) {
           setTags(event.Data.Tags);
         }
@@ -41,11 +61,14 @@ export function TagEditor(props: {
     setFailure(null);
     const before = tags;
     setTags(next);
+    saving.current += 1;
     try {
       await api.setTags([messageId], next);
     } catch (error) {
       setTags(before);
       setFailure(serverWords(error));
+    } finally {
+      saving.current -= 1;
     }
   };
 
@@ -70,8 +93,8 @@ export function TagEditor(props: {
 
   return (
     <div className="tag-editor" data-testid="tag-editor">
-      <ul className="tag-chips" aria-label="Tags">
-        {tags.map((tag) => (
+      <ul className="tag-chips" aria-label="Tags" ref={chips}>
+        {tags.map((tag, index) => (
           <li key={tag} className="tag-chip editable" data-testid="tag-chip">
             <button
               type="button"
@@ -86,7 +109,10 @@ export function TagEditor(props: {
               type="button"
               className="tag-remove"
               aria-label={`Remove the tag ${tag}`}
-              onClick={() => void save(tags.filter((t) => t !== tag))}
+              onClick={() => {
+                refocus.current = index;
+                void save(tags.filter((t) => t !== tag));
+              }}
             >
               ×
             </button>
@@ -95,6 +121,7 @@ export function TagEditor(props: {
       </ul>
       <form className="tag-add" onSubmit={add}>
         <input
+          ref={field}
           type="text"
           value={adding}
           list={listId}
@@ -127,7 +154,13 @@ export function TagEditor(props: {
         <span className="tag-problem error" id={problemId} role="alert" data-testid="tag-problem">
           {refused.problem}
           {refused.cleaned !== '' && (
-            <button type="button" onClick={() => addTag(refused.cleaned)}>
+            <button
+              type="button"
+              onClick={() => {
+                refocus.current = 'field';
+                addTag(refused.cleaned);
+              }}
+            >
               Save as “{refused.cleaned}”
             </button>
           )}
