@@ -98,6 +98,8 @@ export type SettingsSectionId =
 export type SettingInputView =
   /** `decimal`: fractions are allowed (hours such as 0.5), not only whole numbers. */
   | { kind: 'number'; min: number; max: number; decimal?: boolean }
+  /** Bytes, typed as a number of bytes or with k, m or g (`25m`): the relay reads the text. */
+  | { kind: 'size'; min: number; max: number }
   | { kind: 'checkbox' }
   | { kind: 'select'; options: Array<{ value: string; label: string }> }
   /** Free text; `nullable`: an empty box means "none" (null). */

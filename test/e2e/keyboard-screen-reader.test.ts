@@ -10,6 +10,21 @@ import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
+/**
+ * Records every sentence the live region `testId` is given, as a screen reader would be handed
+ * it; the returned function reads them so far.
+ */
+async function recordSaid(page: Page, testId: string): Promise<() => Promise<string[]>> {
+  await page.getByTestId(testId).evaluate((element) => {
+    const said: string[] = [];
+    (window as unknown as { said: string[] }).said = said;
+    new MutationObserver(() => {
+      if (element.textContent) said.push(element.textContent);
+    }).observe(element, { childList: true, characterData: true, subtree: true });
+  });
+  return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+}
+
 describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', () => {
   let gui: Gui;
   let page: Page;
@@ -85,16 +100,7 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await gui.openLive();
     // a polite live region, there before the mail (one added with its text is not read out)
     expect(await page.getByTestId('arrival-announcer').getAttribute('role')).toBe('status');
-    // every sentence the live region is given, as a screen reader would be handed it
-    await page.evaluate(() => {
-      const said: string[] = [];
-      (window as unknown as { said: string[] }).said = said;
-      const element = document.querySelector('[data-testid="arrival-announcer"]') as HTMLElement;
-      new MutationObserver(() => {
-        if (element.textContent) said.push(element.textContent);
-      }).observe(element, { childList: true, characterData: true, subtree: true });
-    });
-    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    const said = await recordSaid(page, 'arrival-announcer');
 
     await sendBurst(100, (n) => `Burst ${n}`);
     await eventually(total).toBe(100);
@@ -140,16 +146,8 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
       await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
     await eventually(total).toBe(3);
     await gui.openLive();
-    const region = page.getByTestId('search-announcer');
-    expect(await region.getAttribute('role')).toBe('status');
-    await region.evaluate((element) => {
-      const said: string[] = [];
-      (window as unknown as { said: string[] }).said = said;
-      new MutationObserver(() => {
-        if (element.textContent) said.push(element.textContent);
-      }).observe(element, { childList: true, characterData: true, subtree: true });
-    });
-    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    expect(await page.getByTestId('search-announcer').getAttribute('role')).toBe('status');
+    const said = await recordSaid(page, 'search-announcer');
     await page.keyboard.press('/');
     await page.keyboard.type('jakarta');
     await page.keyboard.press('Enter');
@@ -174,16 +172,8 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
       await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
     await eventually(total).toBe(3);
     await gui.openLive();
-    const region = page.getByTestId('bulk-said');
-    expect(await region.getAttribute('role')).toBe('status');
-    await region.evaluate((element) => {
-      const said: string[] = [];
-      (window as unknown as { said: string[] }).said = said;
-      new MutationObserver(() => {
-        if (element.textContent) said.push(element.textContent);
-      }).observe(element, { childList: true, characterData: true, subtree: true });
-    });
-    const said = () => page.evaluate(() => (window as unknown as { said: string[] }).said);
+    expect(await page.getByTestId('bulk-said').getAttribute('role')).toBe('status');
+    const said = await recordSaid(page, 'bulk-said');
     const list = page.getByTestId('message-list');
     await list.focus();
     await page.keyboard.press('j');

@@ -48,6 +48,28 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     await upstream?.close();
   });
 
+  it('takes a size as its hint offers it ("10m"), and names a size it cannot read', async () => {
+    await openSettings();
+    const size = page.getByLabel('Largest message', { exact: true });
+    // as a person writes the default: 25m, not 26214400 in a number box
+    expect(await size.inputValue()).toBe('25m');
+    // a number box made "10m" into 10, and letters into an empty box refused as "null"
+    await size.fill('10m');
+    await save();
+    await eventually(status).toMatch(/^Saved\./);
+    const saved = await api<SettingsView>('/api/v1/settings');
+    expect(saved.values.maxSize).toBe(10 * 1024 * 1024);
+    await size.fill('ten megs');
+    await save();
+    await eventually(status).toMatch(/^Nothing was saved/);
+    expect(await status()).toContain('"ten megs"');
+    expect((await api<SettingsView>('/api/v1/settings')).values.maxSize).toBe(10 * 1024 * 1024);
+    await size.fill('25m');
+    await save();
+    await eventually(status).toMatch(/^Saved\./);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('refuses a port out of range beside the field, naming the range, and saves nothing', async () => {
     await openSettings();
     // the SMTP listener's address was given as a flag: shown, read-only, and said so

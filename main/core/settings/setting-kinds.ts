@@ -94,7 +94,7 @@ export function byteSize(defaultSize: string, note = '') {
         .max(2 ** 31),
     ),
     allowed: `a size from 1k to 2g in bytes, or with k/m/g, e.g. ${defaultSize}${note}`,
-    input: { kind: 'number', min: 1024, max: 2 ** 31 },
+    input: { kind: 'size', min: 1024, max: 2 ** 31 },
     value: 'SIZE',
     default: toBytes(defaultSize) as number,
     defaultText: `\`${defaultSize}\``,

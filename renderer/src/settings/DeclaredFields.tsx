@@ -87,6 +87,19 @@ function TypedText(props: {
   );
 }
 
+/** A size as a person writes it: `25m` for 26214400, else its bytes. */
+function sizeText(value: unknown): string {
+  if (typeof value !== 'number') return asText(value);
+  for (const [unit, size] of [
+    ['g', 1024 ** 3],
+    ['m', 1024 ** 2],
+    ['k', 1024],
+  ] as const) {
+    if (value >= size && value % size === 0) return `${value / size}${unit}`;
+  }
+  return String(value);
+}
+
 export function DeclaredFields({ view, values, errors, section, skip, onChange }: Props) {
   const fields = view.fields.filter(
     (f) => f.section === section && f.input.kind !== 'custom' && !skip?.has(f.key),
@@ -117,6 +130,21 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
                 max={input.max}
                 {...(input.decimal ? { decimal: true } : {})}
                 value={value as number}
+                onChange={set}
+              />
+            );
+          case 'size':
+            // a text box: the hint offers "25m", which a number box turned into 25 (and letters
+            // into an empty box, refused as "null"); the relay reads the text as the flag does
+            return (
+              <TypedText
+                key={key}
+                field={field}
+                common={common}
+                area={false}
+                initial={sizeText(value)}
+                placeholder="e.g. 25m, 512k or 1048576"
+                toValue={(text) => text.trim()}
                 onChange={set}
               />
             );

@@ -195,7 +195,7 @@ export const listenerFields = [
     flag: '--max-size',
     env: 'RELAYDESK_MAX_SIZE',
     ...byteSize('25m'),
-    label: 'Largest message (bytes)',
+    label: 'Largest message',
     section,
     applies: 'now',
   }),

@@ -285,7 +285,7 @@ export const queueFields = [
     env: 'RELAYDESK_LOG_MAX_SIZE',
     ...byteSize('10m'),
     defaultText: '`10m` (relay.log, audit.log and service.log rotate beyond it)',
-    label: 'Rotate relay.log, audit.log and service.log beyond (bytes)',
+    label: 'Rotate relay.log, audit.log and service.log beyond',
     section: 'logs',
     applies: 'restart',
   }),
