@@ -106,7 +106,7 @@ describe.skipIf(!chromiumPath)('the pin advice when the upstream comes from flag
     // Upstream's "Relay through an upstream smart host" is set by --relay-host, Routing rules'
     // Mode by --mode: both disabled. The focus stayed on the link, so Tab scrolled back up.
     for (const [name, sectionId, firstField] of [
-      ['Upstream', 'section-upstream', 'Provider preset'],
+      ['Upstream', 'section-upstream', 'Upstream host'],
       ['Routing rules', 'section-routing', null],
     ] as const) {
       await links.getByRole('link', { name, exact: true }).focus();
@@ -123,6 +123,13 @@ describe.skipIf(!chromiumPath)('the pin advice when the upstream comes from flag
         );
       }
     }
+    // the preset fills in what the flags set for this run: it is off too, saying why (it
+    // stayed usable, and a preset chosen could only be refused at the save)
+    const preset = page.getByLabel('Provider preset', { exact: true });
+    expect(await preset.isDisabled()).toBe(true);
+    expect(await page.locator('#setting-relay-preset-pinned').innerText()).toContain(
+      '--relay-host',
+    );
     expect(pageErrors).toEqual([]);
   });
 });

@@ -145,6 +145,8 @@ export function UpstreamSection({
               label="Provider preset"
               // the sentence was cut off in the box (a third of the row); it is the hint now
               hint="fills in host, port and security"
+              // what it fills in is set by the flags for this run: it could only be refused
+              pinnedBy={pinnedBy}
               value={presetId}
               options={[
                 { value: '', label: 'Choose a provider…' },
