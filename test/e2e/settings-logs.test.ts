@@ -134,6 +134,23 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     expect(await verdicts.innerText()).toMatch(/blocked \(no match\)/);
     await verdicts.evaluate((element) => element.scrollIntoView({ block: 'end' }));
     await page.screenshot({ path: join(screenshots, 'settings-rules-light.png') });
+
+    // a named rule's hidden button words ("Move up blocked") sat far down the page outside the
+    // Settings pane's scroll: the window itself scrolled, and a section link took the toolbar out
+    // of sight with it
+    await page
+      .getByRole('navigation', { name: 'Settings sections' })
+      .getByRole('link', { name: 'Routing rules', exact: true })
+      .click();
+    const windowScroll = () =>
+      page.evaluate(() => ({
+        height: document.scrollingElement?.scrollHeight,
+        top: document.scrollingElement?.scrollTop,
+      }));
+    expect(await windowScroll()).toEqual({
+      height: await page.evaluate(() => innerHeight),
+      top: 0,
+    });
   });
 
   it('walks the connection test step by step, with the fix for a wrong password', async () => {
