@@ -85,16 +85,19 @@ export function QueueView(props: {
     const from = acted.current;
     const section = view.current;
     if (!from || !section || section.contains(document.activeElement)) return;
-    acted.current = null;
     const entries = [...section.querySelectorAll<HTMLElement>('[data-testid="queue-entry"]')];
     const entry =
       entries.find((e) => e.dataset.key === from.key) ??
       entries[Math.min(from.index, entries.length - 1)];
-    const target =
-      entry?.querySelector<HTMLElement>('.queue-actions button:not(:disabled)') ??
-      entry?.querySelector<HTMLElement>('button') ??
-      section.querySelector<HTMLElement>('#queue-title');
-    target?.focus();
+    const target = entry
+      ? entry.querySelector<HTMLElement>('.queue-actions button:not(:disabled)')
+      : section.querySelector<HTMLElement>('#queue-title');
+    // every button of the entry off for now (Retry now made it due: an attempt is under way):
+    // the next update, when the attempt ends, gives the focus back; focusing a disabled button
+    // left it on the page for good
+    if (!target) return;
+    acted.current = null;
+    target.focus();
   }, [props.queue]);
   const rateLimited = props.queue?.rateLimited ?? null;
   const act = async (action: QueueAction, ids: string[], label: string) => {
