@@ -1,7 +1,7 @@
 // Virus scanning through a real clamd (Debian's clamav-daemon) started by this file with its own
 // signature database: the EICAR string and the MD5 of a test attachment. Real SMTP sessions
 // (nodemailer), a real upstream, real files.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -33,6 +33,12 @@ async function sendOrError(
   } catch (err) {
     return { id: null, error: err as SmtpError };
   }
+}
+
+/** The `event=message` lines audit.log holds for the message `id`. */
+async function messageAuditLines(relay: TestRelaydesk, id: string): Promise<string[]> {
+  const text = await readFile(join(relay.dataDir, 'audit.log'), 'utf8');
+  return text.split('\n').filter((l) => l.includes('event=message') && l.includes(`id=${id} `));
 }
 
 describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
@@ -120,6 +126,12 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect((await resend.json()).error).toMatch(/quarantined mail is never relayed/);
     await relay.service.queueIdle();
     expect(upstream.messages).toHaveLength(0);
+    // one message, one outcome in audit.log: it was `result=quarantined`, then `result=accepted`
+    const lines = await messageAuditLines(relay, id as string);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /result=quarantined id=\S+ client=127\.0\.0\.1 from=<app@sender\.example> nrcpt=1 .*scan=infected reason="virus found: Relaydesk\.Test\.Attachment\.UNOFFICIAL"/,
+    );
   });
 
   it('tags only, per routing rule: the message is kept where its rule says, flagged "virus"', async () => {
@@ -133,6 +145,9 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect(message.mailbox).toBe('tagged');
     expect(message.tags).toContain('virus');
     expect(message.notes).toContain('virus found: Relaydesk.Test.EICAR.UNOFFICIAL');
+    const lines = await messageAuditLines(relay, id as string);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/result=tagged .*scan=infected/);
   });
 
   it("a rule's looser filter for one recipient does not carry a virus to a recipient whose rule names none: the settings' reject wins for the message", async () => {
