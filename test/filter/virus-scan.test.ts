@@ -65,6 +65,11 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
           action: { type: 'capture', mailbox: 'tagged' },
           filter: { virusAction: 'tag' },
         },
+        {
+          match: { recipient: '*@tag-relay.example' },
+          action: { type: 'relay' },
+          filter: { virusAction: 'tag' },
+        },
         { match: { recipient: '*@relay.example' }, action: { type: 'relay' } },
       ],
     });
@@ -179,6 +184,29 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
       scan: 'clean',
     });
     await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(1);
+  });
+
+  it('marks the copy relayed under virus action "tag" as clamav-milter does; the stored copy stays as it came', async () => {
+    // the recipient got the message with nothing saying it carried a virus (a sender's own
+    // "Clean" even stood unchallenged)
+    const before = upstream.messages.length;
+    const { id, error } = await sendOrError(relay, {
+      to: 'frank@tag-relay.example',
+      subject: 'tag and relay',
+      headers: { 'X-Virus-Status': 'Clean' },
+      text: eicar,
+    });
+    expect(error).toBeNull();
+    await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(before + 1);
+    const sent = (upstream.messages[before]?.raw ?? Buffer.alloc(0)).toString();
+    const header = sent.slice(0, sent.indexOf('\r\n\r\n'));
+    expect(header.match(/^X-Virus-Status:.*$/gim)).toEqual([
+      'X-Virus-Status: Infected (Relaydesk.Test.EICAR.UNOFFICIAL)',
+    ]);
+    expect(header).toMatch(/^X-Virus-Scanned: clamd at \S+ \(Relaydesk\)$/m);
+    const stored = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(stored).toMatch(/^X-Virus-Status: Clean$/m);
+    expect(stored).not.toMatch(/Infected|X-Virus-Scanned/);
   });
 
   it('reaches clamd over its Unix socket too', async () => {
