@@ -91,7 +91,13 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
     } else if (arg === '--') {
       recipients.push(...args.slice(i + 1).filter(Boolean));
       break;
-    } else if (arg.startsWith('--') || arg === '-') continue;
+    } else if (arg === '-') continue;
+    else if (arg.startsWith('--'))
+      // Postfix's getopt refuses it (EX_USAGE) and sends nothing: skipped, its value became a
+      // recipient (`--http 127.0.0.1:8025` mailed `8025@host`)
+      throw new Error(
+        `${arg.split('=')[0]}: unknown option; relaydesk sendmail takes sendmail(1)'s options, --smtp HOST:PORT and --data FOLDER; nothing was sent`,
+      );
     else if (arg.startsWith('-')) {
       // letters grouped as getopt reads them: -ti is -t -i, -tf me@x is -t -f me@x
       for (let at = 1; at < arg.length; at++) {

@@ -176,7 +176,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const listener = new SmtpListener(
       settings,
       {
-        accept: (message) => parts.arrival.accept(message),
+        accept: (message) => parts.arrival.accept(message, undefined, { listenerAudits: true }),
         checkRecipient: (input) => rules.refusal(input),
         recipientAction: (input) => rules.action(input),
         chaos: (stage) => chaos.fire(stage),

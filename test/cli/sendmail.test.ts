@@ -18,6 +18,7 @@ import {
   type ServeProcess,
 } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
+import { droppedFiles } from '../helpers/maildrop-files.js';
 import { madeTempFolder } from '../helpers/temp-folders.js';
 import { php, sendWithSymfonyMailer, symfonyMailer } from '../helpers/php-mailers.js';
 import { tools } from '../helpers/system-tools.js';
@@ -444,6 +445,21 @@ describe('relaydesk sendmail', () => {
     expect(detail.Envelope.rcptTo).toEqual(['ops@example.test']);
     expect(detail.Envelope.mailFrom).toBe('bounce@example.test');
     expect(detail.Text.trim()).toBe('before\n.\nafter');
+  });
+
+  it('refuses an unknown long option with a usage error and sends or keeps nothing', async () => {
+    // `--http 127.0.0.1:8025` was skipped and its value mailed as `8025@host`: with no relay
+    // listening, the message sat in the drop folder and sendmail exited 0
+    const dataDir = await makeTempDir('relaydesk-sendmail-');
+    const result = await runCli(['sendmail', '--http', '127.0.0.1:8025', 'ops@example.test'], {
+      env: { RELAYDESK_SMTP: `127.0.0.1:${await freePort()}`, RELAYDESK_DATA: dataDir },
+      input: message('sendmail unknown option', ['From: a@example.test']),
+    });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe(
+      "relaydesk sendmail: --http: unknown option; relaydesk sendmail takes sendmail(1)'s options, --smtp HOST:PORT and --data FOLDER; nothing was sent\n",
+    );
+    expect(await droppedFiles(dataDir)).toEqual([]);
   });
 
   it("-v prints the relay's reply; an argument that is no address is refused by name", async () => {

@@ -1,7 +1,7 @@
 // Virus scanning through a real clamd (Debian's clamav-daemon) started by this file with its own
 // signature database: the EICAR string and the MD5 of a test attachment. Real SMTP sessions
 // (nodemailer), a real upstream, real files.
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessagesPage } from '../../preload/api-contract.js';
@@ -35,6 +35,12 @@ async function sendOrError(
   }
 }
 
+/** The `event=message` lines audit.log holds for the message `id`. */
+async function messageAuditLines(relay: TestRelaydesk, id: string): Promise<string[]> {
+  const text = await readFile(join(relay.dataDir, 'audit.log'), 'utf8');
+  return text.split('\n').filter((l) => l.includes('event=message') && l.includes(`id=${id} `));
+}
+
 describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
   let clamd: TestClamd;
   let upstream: RunningUpstream;
@@ -57,6 +63,11 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
         {
           match: { recipient: '*@tag.example' },
           action: { type: 'capture', mailbox: 'tagged' },
+          filter: { virusAction: 'tag' },
+        },
+        {
+          match: { recipient: '*@tag-relay.example' },
+          action: { type: 'relay' },
           filter: { virusAction: 'tag' },
         },
         { match: { recipient: '*@relay.example' }, action: { type: 'relay' } },
@@ -120,6 +131,12 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect((await resend.json()).error).toMatch(/quarantined mail is never relayed/);
     await relay.service.queueIdle();
     expect(upstream.messages).toHaveLength(0);
+    // one message, one outcome in audit.log: it was `result=quarantined`, then `result=accepted`
+    const lines = await messageAuditLines(relay, id as string);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /result=quarantined id=\S+ client=127\.0\.0\.1 from=<app@sender\.example> nrcpt=1 .*scan=infected reason="virus found: Relaydesk\.Test\.Attachment\.UNOFFICIAL"/,
+    );
   });
 
   it('tags only, per routing rule: the message is kept where its rule says, flagged "virus"', async () => {
@@ -133,6 +150,9 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
     expect(message.mailbox).toBe('tagged');
     expect(message.tags).toContain('virus');
     expect(message.notes).toContain('virus found: Relaydesk.Test.EICAR.UNOFFICIAL');
+    const lines = await messageAuditLines(relay, id as string);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/result=tagged .*scan=infected/);
   });
 
   it("a rule's looser filter for one recipient does not carry a virus to a recipient whose rule names none: the settings' reject wins for the message", async () => {
@@ -164,6 +184,29 @@ describe.skipIf(!clamdPath)('virus scanning with clamd', () => {
       scan: 'clean',
     });
     await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(1);
+  });
+
+  it('marks the copy relayed under virus action "tag" as clamav-milter does; the stored copy stays as it came', async () => {
+    // the recipient got the message with nothing saying it carried a virus (a sender's own
+    // "Clean" even stood unchallenged)
+    const before = upstream.messages.length;
+    const { id, error } = await sendOrError(relay, {
+      to: 'frank@tag-relay.example',
+      subject: 'tag and relay',
+      headers: { 'X-Virus-Status': 'Clean' },
+      text: eicar,
+    });
+    expect(error).toBeNull();
+    await expect.poll(() => upstream.messages.length, { timeout: 10_000 }).toBe(before + 1);
+    const sent = (upstream.messages[before]?.raw ?? Buffer.alloc(0)).toString();
+    const header = sent.slice(0, sent.indexOf('\r\n\r\n'));
+    expect(header.match(/^X-Virus-Status:.*$/gim)).toEqual([
+      'X-Virus-Status: Infected (Relaydesk.Test.EICAR.UNOFFICIAL)',
+    ]);
+    expect(header).toMatch(/^X-Virus-Scanned: clamd at \S+ \(Relaydesk\)$/m);
+    const stored = await (await relay.fetch(`/api/v1/message/${id}/raw`)).text();
+    expect(stored).toMatch(/^X-Virus-Status: Clean$/m);
+    expect(stored).not.toMatch(/Infected|X-Virus-Scanned/);
   });
 
   it('reaches clamd over its Unix socket too', async () => {

@@ -161,4 +161,55 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
     ).toBe('held');
     expect(gui.pageErrors).toEqual([]);
   }, 60_000);
+
+  it('says, while relaying is paused, that the released mail waits for the pause to end', async () => {
+    // the confirm said the mail went "at once" while the relay was paused and nothing was sent
+    const server = await upstream({
+      tls: 'none',
+      failures: { mail: { code: 451, text: '4.3.0 busy' } },
+    });
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+      },
+    });
+    const { relaydesk, page } = gui;
+    const info = await relaydesk.transport().sendMail({
+      from: 'hans@office.example',
+      to: 'customer@example.com',
+      subject: 'held while relaying is paused',
+      text: 'hi',
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+    await suspend(gui, { Kind: 'sender', Value: 'hans@office.example', Reason: 'phished' });
+    const paused = await relaydesk.fetch('/api/v1/relay/pause', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ reason: 'maintenance' }),
+    });
+    expect(paused.status).toBe(200);
+    server.setFailures({});
+
+    await gui.openLive();
+    await page.getByTestId('more-actions').click();
+    await page.getByTestId('show-suspensions').click();
+    await entry(page, 'hans@office.example').getByTestId('unsuspend-release').click();
+    const dialog = page.getByTestId('lift-release-dialog');
+    await expect.poll(() => dialog.count()).toBe(1);
+    const words = await dialog.innerText();
+    expect(words).toContain(
+      'was suspended: phished. Lifting it releases these messages, but relaying is paused: they wait in the queue and go to their recipients when relaying resumes. If the sender was hacked, cancel them instead.',
+    );
+    expect(words).not.toContain('at once');
+    await page.getByTestId('lift-release-dialog-confirm').click();
+    await expect
+      .poll(() => page.getByTestId('suspend-notice').innerText())
+      .toBe(
+        'sender hans@office.example is no longer suspended; 1 held message released (relaying is paused: released mail goes when it resumes)',
+      );
+    expect(server.messages).toHaveLength(0);
+    expect(gui.pageErrors).toEqual([]);
+  }, 60_000);
 });

@@ -118,6 +118,16 @@ describe('suspensions', () => {
     expect((await res.json()).error).toBe(
       'Value: "10.0.0.0/8" is not an IP address; give one such as 192.0.2.7 or 2001:db8::7 (or use Kind "cidr" for a range)',
     );
+    // without a Reason the answer was `Reason: null is not valid`
+    const noReason = await relay.fetch('/api/v1/suspensions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Kind: 'ip', Value: '192.0.2.7' }),
+    });
+    expect(noReason.status).toBe(400);
+    expect((await noReason.json()).error).toBe(
+      'Reason is missing; give one line of up to 300 characters saying why (the client is told)',
+    );
     const missing = await relay.fetch('/api/v1/suspensions/nope', { method: 'DELETE' });
     expect(missing.status).toBe(404);
   });

@@ -133,6 +133,8 @@ export class FilterControl {
     spool: Spool,
     message: AcceptedMessage,
     made: Promise<MessageRecord>,
+    /** False when the SMTP listener writes the message's one audit line (with the verdict). */
+    audit = true,
   ): Promise<MessageRecord> {
     const inspected = this.filter
       .inspect({ record: made, raw: message.raw })
@@ -140,7 +142,7 @@ export class FilterControl {
     await spool.storeWhile(message.id, message.raw, inspected);
     const record = await inspected;
     const verdict = record.filter;
-    if (verdict && verdict.action !== 'accepted') {
+    if (audit && verdict && verdict.action !== 'accepted') {
       this.log(
         auditLine('message', {
           result: verdict.action,

@@ -38,9 +38,20 @@ export interface DuplicateMessage {
   duplicateOf: string;
 }
 
+/**
+ * A message the content filter stored other than plainly accepted (tagged, quarantined): the
+ * listener's one audit line for the message says so, with the filter's scan and reasons.
+ */
+export interface FilteredMessage {
+  filtered: { action: string; scan: string; reasons: string[] };
+}
+
 export interface ListenerEvents {
-  /** Stores the message durably; the client gets 250 only when this resolves. */
-  accept(message: AcceptedMessage): Promise<DuplicateMessage | void>;
+  /**
+   * Stores the message durably; the client gets 250 only when this resolves. The listener
+   * writes the message's audit line, so the filter writes none of its own.
+   */
+  accept(message: AcceptedMessage): Promise<DuplicateMessage | FilteredMessage | void>;
   /** Asked at RCPT TO: a refusal is sent to the client, null accepts the recipient. */
   checkRecipient?(input: {
     recipient: string;

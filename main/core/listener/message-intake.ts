@@ -18,6 +18,7 @@ import { buildReceivedStamp } from './received-stamp.js';
 import {
   maxReceivedHeaders,
   type DuplicateMessage,
+  type FilteredMessage,
   sessionUser,
   SmtpRefusal,
   type ListenerEvents,
@@ -149,15 +150,17 @@ export class MessageIntake {
     if (repair.bareCr > 0) notes.push(`${repair.bareCr} bare CR normalised to CRLF`);
     if (repair.doubledCr > 0) notes.push(`${repair.doubledCr} CR CR LF read as one CRLF`);
 
-    let duplicate: DuplicateMessage | void;
+    let outcome: DuplicateMessage | FilteredMessage | void;
     try {
-      duplicate = await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
+      outcome = await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
     } catch (err) {
       // a message only once stored; whatever failed, its file goes
       await received.discard().catch(() => undefined);
       throw this.storeFailure(id, session, err);
     }
     if (this.storageFull) this.roomAgain('spool: there is space on the disk again; taking mail');
+    const duplicate = outcome && 'duplicateOf' in outcome ? outcome : null;
+    const filtered = outcome && 'filtered' in outcome ? outcome.filtered : null;
     if (duplicate) {
       // accepted as Mailpit accepts it, and nothing of it kept
       await received.discard().catch(() => undefined);
@@ -172,8 +175,10 @@ export class MessageIntake {
       });
       return `Ok: not stored again, the same Message-ID as ${duplicate.duplicateOf}`;
     }
+    // one line for one message: a quarantined one was also logged `result=accepted` after the
+    // filter's `result=quarantined`, and a reader counting outcomes counted it twice
     this.audit('message', {
-      result: 'accepted',
+      result: filtered ? filtered.action : 'accepted',
       id,
       client: envelope.clientIp,
       user: envelope.user ?? undefined,
@@ -182,6 +187,8 @@ export class MessageIntake {
       size: received.size,
       tls: envelope.tls ? envelope.tls.protocol || true : false,
       notes: notes.length ? notes.join('; ') : undefined,
+      scan: filtered?.scan,
+      reason: filtered ? filtered.reasons.join('; ') : undefined,
     });
     return `Ok: queued as ${id}`;
   }

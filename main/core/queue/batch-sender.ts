@@ -3,6 +3,7 @@
 // answer is recorded for each recipient, with one log line per attempt once that is on disk. The
 // connection is free for the next message as soon as the upstream has answered; the outcome is
 // made durable meanwhile.
+import { withVirusStatus } from '../filter/virus-status-header.js';
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
 import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
@@ -139,7 +140,10 @@ export class BatchSender {
     }
   }
 
-  /** The bytes as sent: the redirect header, the sender rewritten, the DKIM signature. */
+  /**
+   * The bytes as sent: the redirect header, the sender rewritten, the missing Date and
+   * Message-ID, the virus mark of a tagged message, the DKIM signature.
+   */
   private async made(batch: Batch, mailFrom: string): Promise<BytesToSend> {
     const { store } = this.options;
     let raw = await store.raw(batch.id);
@@ -156,6 +160,9 @@ export class BatchSender {
         hostname: this.options.settings.hostname,
       }));
     }
+    // a message passed on with a virus (virus action "tag") says so to its recipient, before
+    // the signature, which then covers the mark
+    if (record) raw = withVirusStatus(raw, record.filter, this.options.settings.hostname).raw;
     let signedBy: SignedBy = [];
     let unsigned: string | undefined;
     if (store.sign) ({ raw, signatures: signedBy, unsigned } = await store.sign(raw));

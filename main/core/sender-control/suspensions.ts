@@ -109,8 +109,12 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
     );
   }
   if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {
+    const fix = 'give one line of up to 300 characters saying why (the client is told)';
+    // a request without a Reason was told `Reason: null is not valid`, naming no missing field
     throw new SuspensionInputError(
-      `Reason: ${JSON.stringify(Reason ?? null)} is ${typeof Reason === 'string' && Reason.trim() === '' ? 'empty' : 'not valid'}; give one line of up to 300 characters saying why (the client is told)`,
+      Reason === undefined || Reason === null
+        ? `Reason is missing; ${fix}`
+        : `Reason: ${JSON.stringify(Reason)} is ${typeof Reason === 'string' && Reason.trim() === '' ? 'empty' : 'not valid'}; ${fix}`,
     );
   }
   const entry = { Kind: kind, Value: Value.trim(), Reason: Reason.trim() };

@@ -30,7 +30,7 @@ import { newMessageId } from '../spool/message-id.js';
 import type { ServiceParts } from './service-parts.js';
 import { capturedInto, notificationTo } from './record-builder.js';
 import { ArrivingMessageIds, messageIdOf } from './duplicate-ids.js';
-import type { DuplicateMessage } from '../listener/listener-contract.js';
+import type { DuplicateMessage, FilteredMessage } from '../listener/listener-contract.js';
 
 /** Who called the Send API. */
 export interface SendClient {
@@ -50,7 +50,12 @@ export class MessageArrival {
    * Takes a message in; resolves once it is on disk (the listener answers 250 then), or at once
    * with the stored message it duplicates when duplicates are ignored.
    */
-  async accept(message: AcceptedMessage, captureInto?: string): Promise<DuplicateMessage | void> {
+  async accept(
+    message: AcceptedMessage,
+    captureInto?: string,
+    /** The SMTP listener writes the message's one audit line itself, with the filter's verdict. */
+    options: { listenerAudits?: boolean } = {},
+  ): Promise<DuplicateMessage | FilteredMessage | void> {
     let quota: { done: () => void } | null = null;
     let messageId = '';
     if (captureInto === undefined && this.parts.settings.ignoreDuplicateIds) {
@@ -82,7 +87,10 @@ export class MessageArrival {
     // a copy arriving while this one is stored is a duplicate of it
     const arrived = this.arriving.hold(messageId, message.id);
     try {
-      await this.stored(message, captureInto, counted);
+      const { filter } = await this.stored(message, captureInto, counted, !options.listenerAudits);
+      if (filter && filter.action !== 'accepted') {
+        return { filtered: { action: filter.action, scan: filter.scan, reasons: filter.reasons } };
+      }
     } finally {
       // not stored after all (refused by the filter, disk full): its place is free again
       counted();
@@ -95,7 +103,8 @@ export class MessageArrival {
     message: AcceptedMessage,
     captureInto: string | undefined,
     counted: () => void,
-  ): Promise<void> {
+    auditFilter: boolean,
+  ): Promise<MessageRecord> {
     const { store, filter, settings } = this.parts;
     const decisions =
       captureInto === undefined
@@ -115,7 +124,7 @@ export class MessageArrival {
         ? raw.bytes
         : Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
     const record = filter.enabled
-      ? await filter.store(store.spool, message, made)
+      ? await filter.store(store.spool, message, made, auditFilter)
       : await store.spool.storeWhile(message.id, message.raw, made, intake).then(() => made);
     store.index.add(record);
     if (record.delivery && toRelay) store.arrivalBytes.keep(record.id, toRelay);
@@ -145,6 +154,7 @@ export class MessageArrival {
     // pruning is not part of accepting: a slow disk must not hold the 250
     if (settings.maxMessages > 0 && store.index.size > settings.maxMessages)
       this.parts.retention.pruneAtCap();
+    return record;
   }
 
   private listed(record: MessageRecord): void {
@@ -381,9 +391,10 @@ export class MessageArrival {
    * A Send API message refused as SMTP would refuse it at end of DATA (a virus, an attachment,
    * a suspended sender, the scanner down) is the caller's answer, not an internal error.
    */
-  private async acceptOrExplain(message: AcceptedMessage): Promise<DuplicateMessage | void> {
+  private async acceptOrExplain(message: AcceptedMessage): Promise<DuplicateMessage | null> {
     try {
-      return await this.accept(message);
+      const outcome = await this.accept(message);
+      return outcome && 'duplicateOf' in outcome ? outcome : null;
     } catch (err) {
       if (!(err instanceof MessageRefusal)) throw err;
       throw new SendRequestError(`message refused: ${err.responseCode} ${err.reply}`);

@@ -4,6 +4,7 @@ import type { QueuedMessage, SuspensionEntry } from '../api/contract';
 import { serverWords } from '../api/http-transport';
 import { heldMessages, messageCount } from '../queue/held-mail';
 import { HeldMailConfirm } from '../queue/HeldMailConfirm';
+import { useUpstreamPause } from '../status/upstream-pause-context';
 
 /** A confirm open over one suspension's held mail: sending it (lift and release) or cancelling it. */
 interface HeldConfirm {
@@ -31,10 +32,14 @@ const placeholders: Record<Kind, string> = {
 export function liftNotice(
   lifted: SuspensionEntry & { Released: string[]; StillHeld: string[] },
   release: boolean,
+  /** Relaying is paused: what was released waits in the queue for it to resume. */
+  relayPaused = false,
 ): string {
   const count = (n: number) => `${n} held message${n === 1 ? '' : 's'}`;
   let text = `${lifted.Kind} ${lifted.Value} is no longer suspended`;
   if (release) text += `; ${count(lifted.Released.length)} released`;
+  if (release && relayPaused && lifted.Released.length > 0)
+    text += ' (relaying is paused: released mail goes when it resumes)';
   const still = lifted.StillHeld.length;
   if (still > 0) {
     text += `; ${count(still)} stay${still === 1 ? 's' : ''} held: another suspension still covers ${still === 1 ? 'it' : 'them'}`;
@@ -58,6 +63,8 @@ export function SuspensionsPanel() {
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<HeldConfirm | null>(null);
+  // while relaying is paused what a lift releases waits in the queue: "at once" was not true
+  const relayPaused = useUpstreamPause() !== null;
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
@@ -105,7 +112,7 @@ export function SuspensionsPanel() {
         }
         if (messages.length > 0) setConfirm({ entry, action, messages, stillHeld });
         else if (action === 'release')
-          act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true));
+          act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true, relayPaused));
         else {
           setError(null);
           setNotice(`No message is held for ${entry.Kind} ${entry.Value}`);
@@ -230,7 +237,7 @@ export function SuspensionsPanel() {
             const { entry, action } = confirm;
             if (action === 'release') {
               const lifted = await api.unsuspend(entry.ID, true);
-              setNotice(liftNotice(lifted, true));
+              setNotice(liftNotice(lifted, true, relayPaused));
             } else {
               const { IDs } = await api.cancelHeld(entry.ID);
               setNotice(
@@ -246,9 +253,11 @@ export function SuspensionsPanel() {
             <>
               <p>
                 The {confirm.entry.Kind} <strong>{confirm.entry.Value}</strong> was{' '}
-                {confirm.entry.Auto ? 'paused automatically' : 'suspended'}: {confirm.entry.Reason}.
-                Lifting it sends these messages to their recipients at once. If the sender was
-                hacked, cancel them instead.
+                {confirm.entry.Auto ? 'paused automatically' : 'suspended'}: {confirm.entry.Reason}.{' '}
+                {relayPaused
+                  ? 'Lifting it releases these messages, but relaying is paused: they wait in the queue and go to their recipients when relaying resumes.'
+                  : 'Lifting it sends these messages to their recipients at once.'}{' '}
+                If the sender was hacked, cancel them instead.
               </p>
               {confirm.stillHeld > 0 && (
                 <p data-testid="lift-release-dialog-still-held">
