@@ -241,6 +241,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   // what an action on the selection (or the Delete key) did, for a screen reader: a sighted user
   // sees the rows change or go, and the focus lands on the list without a word of it
   const [bulkSaid, setBulkSaid] = useState('');
+  /** Words for the polite region, emptied on the page first so the same words again are said. */
+  const say = (words: string) => {
+    flushSync(() => setBulkSaid(''));
+    setBulkSaid(words);
+  };
   /**
    * A selection the user made: another question, so the answer to the last one goes. (What an
    * action leaves selected keeps its answer beside it: the answer says why they are left.)
@@ -770,12 +775,23 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       total={list.total}
                       query={viewQuery(view)}
                       hideDeleteAll={hideDeleteAll}
-                      onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                      onMarkAllRead={async () => {
+                        const count = list.total;
+                        await api.setReadMatching(viewQuery(view), true);
+                        // the rows turn from bold in silence; the focus is back on the button
+                        say(bulkSentence('read', count));
+                      }}
                       onDeleteAll={async () => {
                         const shown = viewQuery(view);
+                        const count = list.total;
                         setBulkNotice(null);
                         try {
                           await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                          say(bulkSentence('delete', count));
+                          // the toolbar, and its Delete all that had the focus back from the
+                          // confirm, goes with the last message: the focus would fall to the page
+                          if (!isTextField(document.activeElement))
+                            listHandle.current?.focusOn(null);
                         } catch (failure) {
                           // said above the list, not in its toolbar: the toolbar goes with the last
                           // message, and a failed Delete all still takes the messages off the list
