@@ -763,6 +763,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             />
             {place.kind === 'mail' && (
               <main className="panes">
+                {/* beside the panes, not in the list's: in a narrow window the list is hidden
+                  while a message is open, and a region there is not heard (Delete on the open
+                  message said nothing) */}
+                <p className="visually-hidden" role="status" data-testid="bulk-said">
+                  {bulkSaid}
+                </p>
                 <section
                   className="message-list"
                   aria-label={`Message list: ${title}`}
@@ -817,9 +823,6 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       {bulkNotice.text}
                     </p>
                   )}
-                  <p className="visually-hidden" role="status" data-testid="bulk-said">
-                    {bulkSaid}
-                  </p>
                   {bulkNotice?.details && (
                     <div
                       className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
