@@ -488,6 +488,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     // one released before has what was asked for: said, not alarmed about
     const error = outcomes.some((o) => o.result === 'not held' || o.result === 'failed');
     setBulkNotice({ text: outcomeSummary(outcomes), error, details });
+    // the outcome is drawn with its words, which a screen reader may not read: the region there
+    // before says them (a failure's outcome is an alert, read as it comes)
+    if (!error) say(outcomeSummary(outcomes));
     leaveSelection(outcomes.filter((o) => o.result === 'released').map((o) => o.id));
     status.refresh();
   };
@@ -826,7 +829,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   {bulkNotice?.details && (
                     <div
                       className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
-                      role={bulkNotice.error ? 'alert' : 'status'}
+                      role={bulkNotice.error ? 'alert' : undefined}
                       data-testid="bulk-outcome"
                     >
                       <p data-testid="bulk-outcome-summary">{bulkNotice.text}</p>
