@@ -241,6 +241,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
   // what an action on the selection (or the Delete key) did, for a screen reader: a sighted user
   // sees the rows change or go, and the focus lands on the list without a word of it
   const [bulkSaid, setBulkSaid] = useState('');
+  /** Words for the polite region, emptied on the page first so the same words again are said. */
+  const say = (words: string) => {
+    flushSync(() => setBulkSaid(''));
+    setBulkSaid(words);
+  };
   /**
    * A selection the user made: another question, so the answer to the last one goes. (What an
    * action leaves selected keeps its answer beside it: the answer says why they are left.)
@@ -483,6 +488,9 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     // one released before has what was asked for: said, not alarmed about
     const error = outcomes.some((o) => o.result === 'not held' || o.result === 'failed');
     setBulkNotice({ text: outcomeSummary(outcomes), error, details });
+    // the outcome is drawn with its words, which a screen reader may not read: the region there
+    // before says them (a failure's outcome is an alert, read as it comes)
+    if (!error) say(outcomeSummary(outcomes));
     leaveSelection(outcomes.filter((o) => o.result === 'released').map((o) => o.id));
     status.refresh();
   };
@@ -758,6 +766,12 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             />
             {place.kind === 'mail' && (
               <main className="panes">
+                {/* beside the panes, not in the list's: in a narrow window the list is hidden
+                  while a message is open, and a region there is not heard (Delete on the open
+                  message said nothing) */}
+                <p className="visually-hidden" role="status" data-testid="bulk-said">
+                  {bulkSaid}
+                </p>
                 <section
                   className="message-list"
                   aria-label={`Message list: ${title}`}
@@ -770,12 +784,23 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       total={list.total}
                       query={viewQuery(view)}
                       hideDeleteAll={hideDeleteAll}
-                      onMarkAllRead={() => api.setReadMatching(viewQuery(view), true)}
+                      onMarkAllRead={async () => {
+                        const count = list.total;
+                        await api.setReadMatching(viewQuery(view), true);
+                        // the rows turn from bold in silence; the focus is back on the button
+                        say(bulkSentence('read', count));
+                      }}
                       onDeleteAll={async () => {
                         const shown = viewQuery(view);
+                        const count = list.total;
                         setBulkNotice(null);
                         try {
                           await (shown === '' ? api.deleteMessages([]) : api.deleteMatching(shown));
+                          say(bulkSentence('delete', count));
+                          // the toolbar, and its Delete all that had the focus back from the
+                          // confirm, goes with the last message: the focus would fall to the page
+                          if (!isTextField(document.activeElement))
+                            listHandle.current?.focusOn(null);
                         } catch (failure) {
                           // said above the list, not in its toolbar: the toolbar goes with the last
                           // message, and a failed Delete all still takes the messages off the list
@@ -801,13 +826,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       {bulkNotice.text}
                     </p>
                   )}
-                  <p className="visually-hidden" role="status" data-testid="bulk-said">
-                    {bulkSaid}
-                  </p>
                   {bulkNotice?.details && (
                     <div
                       className={`list-notice bulk-outcome${bulkNotice.error ? ' error' : ''}`}
-                      role={bulkNotice.error ? 'alert' : 'status'}
+                      role={bulkNotice.error ? 'alert' : undefined}
                       data-testid="bulk-outcome"
                     >
                       <p data-testid="bulk-outcome-summary">{bulkNotice.text}</p>

@@ -9,6 +9,7 @@ import {
   type Browser,
   type BrowserContext,
   type BrowserContextOptions,
+  type Locator,
   type Page,
 } from 'playwright-core';
 import { chromiumLaunchOptions } from '../../scripts/chromium-launch.js';
@@ -53,6 +54,26 @@ export async function launchChromium(executablePath: string): Promise<ChromiumSe
 // vitest's expect does not wait like @playwright/test's: poll until the UI catches up, with the
 // one waiting helper every test uses
 export { eventually, waitFor } from '../helpers/eventually.js';
+
+/**
+ * Every text a live region is handed from now on, as a screen reader would be handed it (a
+ * region emptied and filled with the same words again is two entries); read them with `said()`.
+ */
+export async function recordSaid(region: Locator): Promise<{ said(): Promise<string[]> }> {
+  const key = `said-${Math.random().toString(36).slice(2)}`;
+  await region.evaluate((element, name) => {
+    const said: string[] = [];
+    (window as unknown as Record<string, string[]>)[name] = said;
+    new MutationObserver(() => {
+      if (element.textContent) said.push(element.textContent);
+    }).observe(element, { childList: true, characterData: true, subtree: true });
+  }, key);
+  const page = region.page();
+  return {
+    said: () =>
+      page.evaluate((name) => (window as unknown as Record<string, string[]>)[name] ?? [], key),
+  };
+}
 
 const require = createRequire(import.meta.url);
 

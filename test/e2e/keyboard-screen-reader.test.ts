@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pooledTransport } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually } from './browser.js';
+import { eventually, recordSaid } from './browser.js';
 import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -201,6 +201,66 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
       '2 messages marked unread',
       '1 message deleted',
     ]);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('Mark all read and Delete all say what they did, and the focus stays in the list', async () => {
+    await deleteAll();
+    for (const subject of ['Alpha', 'Beta', 'Gamma'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await gui.openLive();
+    const { said } = await recordSaid(page.getByTestId('bulk-said'));
+    const sweep = async (button: string) => {
+      await page.getByRole('button', { name: button, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByTestId('confirm-sweep').focus();
+      await page.keyboard.press('Enter');
+    };
+    await sweep('Mark all read');
+    await eventually(said).toEqual(['3 messages marked read']);
+    await sweep('Delete all');
+    await eventually(total).toBe(0);
+    await eventually(said).toEqual(['3 messages marked read', '3 messages deleted']);
+    // the toolbar went with the last message; the focus did not fall to the page with it
+    await eventually(() =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? 'body'),
+    ).toBe('message-list');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('in a narrow window, Delete on the open message says what it did, the list hidden', async () => {
+    await deleteAll();
+    for (const subject of ['North', 'South', 'East'])
+      await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject });
+    await eventually(total).toBe(3);
+    await page.setViewportSize({ width: 600, height: 700 });
+    try {
+      await gui.openLive();
+      const { said } = await recordSaid(page.getByTestId('bulk-said'));
+      await page.getByTestId('message-list').focus();
+      await page.keyboard.press('j');
+      await page.getByTestId('message-subject').waitFor();
+      // one pane at a time: the message, the list hidden behind it
+      expect(await page.getByTestId('message-list').isVisible()).toBe(false);
+      await page.getByTestId('message-subject').click();
+      await page.keyboard.press('Delete');
+      await eventually(total).toBe(2);
+      await eventually(said).toEqual(['1 message deleted']);
+      // said by a region a screen reader has in its tree: not in a hidden pane
+      await eventually(() =>
+        page.getByRole('status').filter({ hasText: '1 message deleted' }).count(),
+      ).toBe(1);
+      // and the header's Delete button the same
+      await page.getByRole('button', { name: 'Delete', exact: true }).click();
+      await eventually(total).toBe(1);
+      await eventually(said).toEqual(['1 message deleted', '1 message deleted']);
+      expect(await page.getByRole('status').filter({ hasText: '1 message deleted' }).count()).toBe(
+        1,
+      );
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
     expect(gui.pageErrors).toEqual([]);
   });
 });
