@@ -10,21 +10,6 @@ import { startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
-/**
- * Records every sentence the live region `testId` is given, as a screen reader would be handed
- * it; the returned function reads them so far.
- */
-async function recordSaid(page: Page, testId: string): Promise<() => Promise<string[]>> {
-  await page.getByTestId(testId).evaluate((element) => {
-    const said: string[] = [];
-    (window as unknown as { said: string[] }).said = said;
-    new MutationObserver(() => {
-      if (element.textContent) said.push(element.textContent);
-    }).observe(element, { childList: true, characterData: true, subtree: true });
-  });
-  return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
-}
-
 describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', () => {
   let gui: Gui;
   let page: Page;
@@ -100,7 +85,7 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await gui.openLive();
     // a polite live region, there before the mail (one added with its text is not read out)
     expect(await page.getByTestId('arrival-announcer').getAttribute('role')).toBe('status');
-    const said = await recordSaid(page, 'arrival-announcer');
+    const { said } = await recordSaid(page.getByTestId('arrival-announcer'));
 
     await sendBurst(100, (n) => `Burst ${n}`);
     await eventually(total).toBe(100);
@@ -147,7 +132,7 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await eventually(total).toBe(3);
     await gui.openLive();
     expect(await page.getByTestId('search-announcer').getAttribute('role')).toBe('status');
-    const said = await recordSaid(page, 'search-announcer');
+    const { said } = await recordSaid(page.getByTestId('search-announcer'));
     await page.keyboard.press('/');
     await page.keyboard.type('jakarta');
     await page.keyboard.press('Enter');
@@ -173,7 +158,7 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await eventually(total).toBe(3);
     await gui.openLive();
     expect(await page.getByTestId('bulk-said').getAttribute('role')).toBe('status');
-    const said = await recordSaid(page, 'bulk-said');
+    const { said } = await recordSaid(page.getByTestId('bulk-said'));
     const list = page.getByTestId('message-list');
     await list.focus();
     await page.keyboard.press('j');
