@@ -59,8 +59,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   listeners: (service) => service.listenerView(),
   delivery: (service, id) => toDeliveryAnswer(service.delivery(id)),
   route: (service, id) => service.route(id),
-  analyzeHeaders: (service, headers, encoding) =>
-    service.analyzeHeaders(encoding === 'latin1' ? Buffer.from(headers, 'latin1') : headers),
+  analyzeHeaders: (service, headers, encoding) => service.analyzeHeaders(headers, encoding),
   htmlCheck: (service, id) => service.htmlCheck(id),
   linkCheck: (service, id, follow) => service.linkCheck(id, { follow }),
   spamCheck: (service, id) => service.spamCheck(id),

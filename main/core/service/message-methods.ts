@@ -28,6 +28,7 @@ import { messageStatus } from '../queue/recipient-state.js';
 import { dueNow, rateLimitedView } from './rate-limited.js';
 import type { RouteAnalysis } from '../route-analysis/index.js';
 import { parseSearchQuery, SearchSyntaxError } from '../search/index.js';
+import { CallerError } from '../caller-error.js';
 import { NotFoundError } from './service-errors.js';
 import type { ServiceEvent } from './service-event.js';
 import type { ServiceParts } from './service-parts.js';
@@ -196,7 +197,19 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
      * Pasted headers or a whole .eml, analysed like a stored message's route, with its DKIM
      * signatures verified when the body came with it; nothing is stored.
      */
-    analyzeHeaders: async (text: string | Buffer): Promise<AnalyzedHeaders> => {
+    analyzeHeaders: async (
+      given: string | Buffer,
+      /** `latin1`: each character of `given` stands for one byte of a file that is not UTF-8. */
+      encoding?: unknown,
+    ): Promise<AnalyzedHeaders> => {
+      if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'latin1') {
+        throw new CallerError(
+          `encoding: ${JSON.stringify(encoding)} is not read; give "latin1" (each character one byte of the file, for a message that is not UTF-8) or leave it out`,
+        );
+      }
+      // its bytes again, as the sender signed them (DKIM's body hash is over bytes)
+      const text =
+        encoding === 'latin1' && typeof given === 'string' ? Buffer.from(given, 'latin1') : given;
       const { analyzeMessage } = await routeAnalysis();
       const [report, dkim] = await Promise.all([reportedRoute(text), analyzeDkim(dns, text)]);
       return { ...analyzeMessage(text, null), report, dkim };

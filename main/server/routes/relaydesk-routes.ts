@@ -116,19 +116,10 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
     },
     async (req) => {
       const body = req.body;
-      const encoding = Buffer.isBuffer(body) ? undefined : body?.encoding;
-      if (encoding !== undefined && encoding !== 'utf8' && encoding !== 'latin1') {
-        throw new BadRequestError(
-          `encoding: ${JSON.stringify(encoding)} is not read; give "latin1" (each character one byte of the file, for a message that is not UTF-8) or leave it out`,
-        );
-      }
-      // a file that is not UTF-8 comes as one character a byte: its bytes again, as signed
       const text = Buffer.isBuffer(body)
         ? body
         : typeof body?.headers === 'string'
-          ? encoding === 'latin1'
-            ? Buffer.from(body.headers, 'latin1')
-            : body.headers
+          ? body.headers
           : null;
       if (text === null || text.length === 0) {
         throw new BadRequestError(
@@ -141,7 +132,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
         if ('error' in read) throw new BadRequestError(read.error);
         return service.analyzeHeaders(read.text);
       }
-      return service.analyzeHeaders(text);
+      return service.analyzeHeaders(text, Buffer.isBuffer(body) ? undefined : body?.encoding);
     },
   );
 }
