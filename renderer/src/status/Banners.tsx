@@ -7,7 +7,7 @@ import type {
 } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
 import { replyLine } from '../delivery/delivery-format';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import { ConnectionTestPanel } from '../settings/ConnectionTestPanel';
 
 /**
@@ -108,34 +108,26 @@ export function Banners(props: {
         );
       })}
       {props.diskFull && (
-        <section
-          className="banner error"
-          role="alert"
-          aria-label="Disk full"
-          data-testid="disk-full-banner"
-        >
-          <p>
-            <strong>New mail is refused:</strong> {sentence(props.diskFull.reason, onScreen)}{' '}
-            {sentence(props.diskFull.fix, onScreen)}
-          </p>
-        </section>
+        <ProblemBanner
+          label="Disk full"
+          testId="disk-full-banner"
+          lead="New mail is refused:"
+          problem={props.diskFull}
+          onScreen={onScreen}
+        />
       )}
       {props.scannerDown && (
-        <section
-          className="banner error"
-          role="alert"
-          aria-label="Virus scanner not answering"
-          data-testid="scanner-down-banner"
+        <ProblemBanner
+          label="Virus scanner not answering"
+          testId="scanner-down-banner"
+          lead="The virus scanner is not answering:"
+          problem={props.scannerDown}
+          onScreen={onScreen}
         >
-          <p>
-            <strong>The virus scanner is not answering:</strong>{' '}
-            {sentence(props.scannerDown.reason, onScreen)}{' '}
-            {sentence(props.scannerDown.fix, onScreen)}
-          </p>
           <button type="button" onClick={props.onOpenFilterSettings}>
             Open Settings → Filtering &amp; senders
           </button>
-        </section>
+        </ProblemBanner>
       )}
       {props.streamState === 'reconnecting' && (
         <section className="banner info" role="status" data-testid="reconnecting-banner">
@@ -146,5 +138,30 @@ export function Banners(props: {
         </section>
       )}
     </div>
+  );
+}
+
+/** A problem that stops new mail (the disk, the virus scanner): what, why, the fix, and a way there. */
+function ProblemBanner(props: {
+  label: string;
+  testId: string;
+  lead: string;
+  problem: ListenerProblemView;
+  onScreen(text: string): string;
+  children?: ReactNode;
+}) {
+  return (
+    <section
+      className="banner error"
+      role="alert"
+      aria-label={props.label}
+      data-testid={props.testId}
+    >
+      <p>
+        <strong>{props.lead}</strong> {sentence(props.problem.reason, props.onScreen)}{' '}
+        {sentence(props.problem.fix, props.onScreen)}
+      </p>
+      {props.children}
+    </section>
   );
 }
