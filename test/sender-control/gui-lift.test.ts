@@ -23,6 +23,34 @@ afterEach(async () => {
   gui = undefined;
 });
 
+/** A relay in the window, relaying to an upstream that answers 451 until told otherwise. */
+async function busyUpstreamGui() {
+  const server = await upstream({
+    tls: 'none',
+    failures: { mail: { code: 451, text: '4.3.0 busy' } },
+  });
+  const opened = await startGui(chromiumPath as string, {
+    settings: {
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: server.port, security: 'none' },
+    },
+  });
+  return { server, opened };
+}
+
+/** Sends a message from `from` through the window's relay; its ID once the upstream deferred it. */
+async function sentAndDeferred(relaydesk: Gui['relaydesk'], from: string, subject: string) {
+  const info = await relaydesk.transport().sendMail({
+    from,
+    to: 'customer@example.com',
+    subject,
+    text: 'hi',
+  });
+  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+  await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+  return id;
+}
+
 async function suspend(gui: Gui, body: Record<string, string>): Promise<SuspensionEntry> {
   const res = await gui.relaydesk.fetch('/api/v1/suspensions', {
     method: 'POST',
@@ -39,25 +67,14 @@ function entry(page: Page, value: string) {
 
 describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () => {
   it('says what was released and what another suspension still holds', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { mail: { code: 451, text: '4.3.0 busy' } },
-    });
-    gui = await startGui(chromiumPath as string, {
-      settings: {
-        mode: 'relay',
-        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-      },
-    });
+    const { server, opened } = await busyUpstreamGui();
+    gui = opened;
     const { relaydesk, page } = gui;
-    const info = await relaydesk.transport().sendMail({
-      from: 'hans@office.example',
-      to: 'customer@example.com',
-      subject: 'sent with a phished password',
-      text: 'hi',
-    });
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+    const id = await sentAndDeferred(
+      relaydesk,
+      'hans@office.example',
+      'sent with a phished password',
+    );
     await suspend(gui, { Kind: 'sender', Value: 'hans@office.example', Reason: 'phished' });
     await suspend(gui, { Kind: 'ip', Value: '127.0.0.1', Reason: 'infected workstation' });
 
@@ -89,28 +106,10 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
   }, 60_000);
 
   it('counts in the confirm only the mail the lift sends, and says how much another suspension keeps held', async () => {
-    const server = await upstream({
-      tls: 'none',
-      failures: { mail: { code: 451, text: '4.3.0 busy' } },
-    });
-    gui = await startGui(chromiumPath as string, {
-      settings: {
-        mode: 'relay',
-        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-      },
-    });
+    const { server, opened } = await busyUpstreamGui();
+    gui = opened;
     const { relaydesk, page } = gui;
-    const send = async (from: string): Promise<string> => {
-      const info = await relaydesk.transport().sendMail({
-        from,
-        to: 'customer@example.com',
-        subject: `from ${from}`,
-        text: 'hi',
-      });
-      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-      await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
-      return id;
-    };
+    const send = (from: string) => sentAndDeferred(relaydesk, from, `from ${from}`);
     const hans = await send('hans@office.example');
     const eva = await send('eva@office.example');
     // the whole domain first (it holds both), then hans alone, whose password was phished
@@ -164,25 +163,10 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
 
   it('says, while relaying is paused, that the released mail waits for the pause to end', async () => {
     // the confirm said the mail went "at once" while the relay was paused and nothing was sent
-    const server = await upstream({
-      tls: 'none',
-      failures: { mail: { code: 451, text: '4.3.0 busy' } },
-    });
-    gui = await startGui(chromiumPath as string, {
-      settings: {
-        mode: 'relay',
-        relay: { host: '127.0.0.1', port: server.port, security: 'none' },
-      },
-    });
+    const { server, opened } = await busyUpstreamGui();
+    gui = opened;
     const { relaydesk, page } = gui;
-    const info = await relaydesk.transport().sendMail({
-      from: 'hans@office.example',
-      to: 'customer@example.com',
-      subject: 'held while relaying is paused',
-      text: 'hi',
-    });
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    await settled(relaydesk, id, (d) => d.recipients[0]?.state === 'deferred');
+    await sentAndDeferred(relaydesk, 'hans@office.example', 'held while relaying is paused');
     await suspend(gui, { Kind: 'sender', Value: 'hans@office.example', Reason: 'phished' });
     const paused = await relaydesk.fetch('/api/v1/relay/pause', {
       method: 'POST',
