@@ -11,6 +11,7 @@ import { followParentUnderNpm } from './cli/parent-watch.js';
 import { CliUsageError } from './cli/relay-api.js';
 import { hostPort } from './core/net/ip-address.js';
 import { consoleLines } from './cli/console-lines.js';
+import { relaydeskVersion } from './core/version.js';
 
 const usage = `Usage: relaydesk <command> [flags]
 
@@ -34,6 +35,7 @@ Commands:
   dkim       DKIM keys: relaydesk dkim keygen DOMAIN SELECTOR [--data DIR], import DOMAIN
              SELECTOR FILE, list, check, confirm, remove
   validate   check addresses read from stdin, one per line (valid, invalid, risky, unknown)
+  version    print Relaydesk's version (also --version)
 
 Flags of serve (also RELAYDESK_<NAME> variables and keys of the --config file; README.md has
 the table). An on/off flag alone means true; a list flag may be repeated.
@@ -176,7 +178,7 @@ const commands: Readonly<Record<string, (args: string[]) => Promise<number>>> = 
 };
 
 function commandList(): string {
-  const names = ['serve', ...Object.keys(commands)].map((name) => `"${name}"`);
+  const names = ['serve', ...Object.keys(commands), 'version'].map((name) => `"${name}"`);
   return `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
 }
 
@@ -193,6 +195,9 @@ export async function main(argv: string[]): Promise<void> {
       command === '-h'
     ) {
       process.stdout.write(usage);
+    } else if (command === 'version' || command === '--version' || command === '-V') {
+      // what Mailpit's `mailpit version` and most tools' --version print: a bug report's first line
+      process.stdout.write(`relaydesk ${relaydeskVersion}\n`);
     } else {
       throw new UsageError(`${command}: unknown command; use ${commandList()}`);
     }

@@ -164,7 +164,7 @@ describe('flags', () => {
 
   it('an unknown command', async () => {
     expect(expectOneLine(await runCli(['server']))).toBe(
-      'server: unknown command; use "serve", "sendmail", "user", "lockout", "queue", "dump", "ingest", "dkim", "validate", "suspend", "unsuspend" or "suspensions"',
+      'server: unknown command; use "serve", "sendmail", "user", "lockout", "queue", "dump", "ingest", "dkim", "validate", "suspend", "unsuspend", "suspensions" or "version"',
     );
   });
 });

@@ -13,7 +13,7 @@ import { Spool, type QuarantinedFile } from '../spool/spool.js';
 import { NotFoundError } from './service-errors.js';
 import type { DeletionCause, ServiceEvent } from './service-event.js';
 
-export const relaydeskVersion = '0.1.0';
+export { relaydeskVersion } from '../version.js';
 
 export interface RuntimeStats {
   startedAt: number;
