@@ -92,6 +92,63 @@ describe.skipIf(!chromiumPath)('the message checks in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'checks-html.png') });
   });
 
+  it('scores for the platforms chosen, on the tab and its badge, and keeps the choice', async () => {
+    await page.getByTestId('tab-html-check').click();
+    const platforms = page.getByTestId('html-check-platforms');
+    const switchFor = (name: string) => platforms.getByRole('checkbox', { name, exact: true });
+    const total = page.getByTestId('html-check-total');
+    const supported = async () => /Supported (\d+%)/.exec(await total.innerText())?.[1];
+    // Mailpit's eight platforms, each on, each naming its clients
+    expect(await platforms.getByRole('checkbox').count()).toBe(8);
+    expect(await platforms.getByRole('checkbox', { checked: true }).count()).toBe(8);
+    expect(
+      await platforms.locator('label').filter({ hasText: 'Windows' }).first().getAttribute('title'),
+    ).toMatch(/Outlook/);
+    const everywhere = await supported();
+    // Apple Mail alone: display:flex works in every version there, so it is no warning
+    for (const name of [
+      'Windows',
+      'Windows Mail',
+      'Outlook.com',
+      'iOS',
+      'Android',
+      'Desktop Webmail',
+      'Mobile Webmail',
+    ])
+      await switchFor(name).uncheck();
+    await eventually(() => total.innerText()).toMatch(/on 1 of 8 platforms/);
+    expect(
+      await page.getByTestId('html-check-warning').filter({ hasText: 'display:flex' }).count(),
+    ).toBe(0);
+    const apple = await supported();
+    // Outlook for Windows alone: flexbox is not supported there
+    await switchFor('Windows').check();
+    await switchFor('macOS').uncheck();
+    await eventually(() =>
+      page.getByTestId('html-check-warning').filter({ hasText: 'display:flex' }).count(),
+    ).toBe(1);
+    const outlook = await supported();
+    expect(parseInt(outlook ?? '', 10)).toBeLessThan(parseInt(apple ?? '', 10));
+    // the badge says what the tab says
+    expect((await badge('html-check'))?.text).toBe(outlook);
+    await page.screenshot({ path: join(screenshots, 'checks-html-platforms-light.png') });
+    // kept for the next message and the next session
+    await page.reload();
+    await page.getByTestId('message-row').filter({ hasText: 'Layout with flexbox' }).click();
+    await eventually(async () => (await badge('html-check'))?.text).toBe(outlook);
+    await page.getByTestId('tab-html-check').click();
+    expect(await platforms.getByRole('checkbox', { checked: true }).count()).toBe(1);
+    // none chosen: no score to give, and no badge
+    await switchFor('Windows').uncheck();
+    await eventually(() => total.innerText()).toMatch(/^No platform is chosen/);
+    expect(await badge('html-check')).toBeNull();
+    // and back to all, the figure as at first
+    await platforms.getByRole('button', { name: 'All platforms' }).click();
+    await eventually(() => supported()).toBe(everywhere);
+    expect(await platforms.getByRole('checkbox', { checked: true }).count()).toBe(8);
+    expect(await platforms.getByRole('button', { name: 'All platforms' }).count()).toBe(0);
+  });
+
   it('checks the links on request and shows each answer once, the failures first', async () => {
     await page.getByTestId('tab-links').click();
     expect(await page.getByTestId('link-check-row').count()).toBe(0);

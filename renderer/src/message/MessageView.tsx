@@ -6,6 +6,8 @@ import { AuthCheckRow } from '../route/AuthCheckRow';
 import { RouteTimeline } from '../route/RouteTimeline';
 import { useAsyncValue } from '../use-async-value';
 import { HtmlCheckPanel } from './checks/HtmlCheckPanel';
+import { useHtmlCheckPlatforms } from './checks/html-check-platforms';
+import { scoreForPlatforms } from './checks/html-check-score';
 import { LinkCheckPanel } from './checks/LinkCheckPanel';
 import { SpamCheckPanel } from './checks/SpamCheckPanel';
 import { htmlCheckBadge, linkCheckBadge, spamCheckBadge, type TabBadge } from './checks/tab-badges';
@@ -148,8 +150,9 @@ function CheckedTabs(props: {
   const html = props.message.HTML !== '';
   const checks = useMessageChecks(props.message.ID, html);
   const badges: Partial<Record<BodyTab, TabBadge>> = {};
-  if (checks.html.status === 'ready' && checks.html.value)
-    badges['html-check'] = htmlCheckBadge(checks.html.value);
+  const platforms = useHtmlCheckPlatforms();
+  if (checks.html.status === 'ready' && checks.html.value && platforms.chosen?.size !== 0)
+    badges['html-check'] = htmlCheckBadge(scoreForPlatforms(checks.html.value, platforms.counts));
   const spam = checks.spam.status === 'ready' ? spamCheckBadge(checks.spam.value) : null;
   if (spam) badges.spam = spam;
   if (checks.links.status === 'done') badges.links = linkCheckBadge(checks.links.result);

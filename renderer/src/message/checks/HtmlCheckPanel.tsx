@@ -1,5 +1,12 @@
 import type { AsyncValue } from '../../use-async-value';
 import { clientsWith, percent, type HtmlCheck, type HtmlWarning } from './check-results';
+import {
+  orderedPlatforms,
+  platformNames,
+  useHtmlCheckPlatforms,
+  type PlatformChoice,
+} from './html-check-platforms';
+import { scoreForPlatforms } from './html-check-score';
 
 function Warning({ warning }: { warning: HtmlWarning }) {
   const unsupported = clientsWith(warning, 'no');
@@ -50,8 +57,39 @@ function Warning({ warning }: { warning: HtmlWarning }) {
   );
 }
 
+function PlatformSwitches({
+  known,
+  choice,
+}: {
+  known: Readonly<Record<string, string[]>>;
+  choice: PlatformChoice;
+}) {
+  const all = orderedPlatforms(known);
+  return (
+    <fieldset className="check-platforms" data-testid="html-check-platforms">
+      <legend>Tested platforms</legend>
+      {all.map((platform) => (
+        <label key={platform} title={(known[platform] ?? []).join(', ')}>
+          <input
+            type="checkbox"
+            checked={choice.counts(platform)}
+            onChange={(event) => choice.toggle(platform, event.target.checked, all)}
+          />{' '}
+          {platformNames.get(platform) ?? platform}
+        </label>
+      ))}
+      {choice.chosen !== null && (
+        <button type="button" className="link-button" onClick={choice.reset}>
+          All platforms
+        </button>
+      )}
+    </fieldset>
+  );
+}
+
 /** How well email clients support the HTML part, feature by feature, with where each is used. */
 export function HtmlCheckPanel({ check }: { check: AsyncValue<HtmlCheck | null> }) {
+  const choice = useHtmlCheckPlatforms();
   if (check.status === 'loading') return <p className="body-notice">Checking the HTML…</p>;
   if (check.status === 'failed') {
     return (
@@ -61,20 +99,41 @@ export function HtmlCheckPanel({ check }: { check: AsyncValue<HtmlCheck | null> 
     );
   }
   if (check.value === null) return <p className="body-notice">This message has no HTML part.</p>;
-  const { Total, Warnings } = check.value;
+  const switches = <PlatformSwitches known={check.value.Platforms} choice={choice} />;
+  if (choice.chosen?.size === 0) {
+    return (
+      <section className="check-panel" data-testid="html-check">
+        <p className="check-summary" data-testid="html-check-total">
+          No platform is chosen: choose the platforms your readers use to score the HTML.
+        </p>
+        {switches}
+      </section>
+    );
+  }
+  const { Total, Warnings } = scoreForPlatforms(check.value, choice.counts);
   return (
     <section className="check-panel" data-testid="html-check">
       <p className="check-summary" data-testid="html-check-total">
         Supported {percent(Total.Supported)} · partly {percent(Total.Partial)} · not supported{' '}
         {percent(Total.Unsupported)}
+        {choice.chosen !== null && (
+          <span className="check-figures">
+            {' '}
+            on {choice.chosen.size} of {orderedPlatforms(check.value.Platforms).length} platforms
+          </span>
+        )}
       </p>
       <div className="check-bar" aria-hidden="true">
         <span className="check-bar-yes" style={{ width: `${Total.Supported}%` }} />
         <span className="check-bar-partial" style={{ width: `${Total.Partial}%` }} />
         <span className="check-bar-no" style={{ width: `${Total.Unsupported}%` }} />
       </div>
+      {switches}
       {Warnings.length === 0 ? (
-        <p className="body-notice">Every feature used is supported by every client tested.</p>
+        <p className="body-notice">
+          Every feature used is supported by every client tested
+          {choice.chosen === null ? '' : ' on the platforms chosen'}.
+        </p>
       ) : (
         <ol className="check-list">
           {Warnings.map((warning) => (

@@ -1,8 +1,9 @@
 // What the check tabs say in their badge before they are opened, as Mailpit's tabs do: the HTML
 // check's support, the spam score, and once the links were checked, how many failed. The words
 // for a screen reader are the tab's description; its name stays the tab's own.
-import type { HtmlCheck, LinkCheck, SpamCheck } from './check-results';
+import type { LinkCheck, SpamCheck } from './check-results';
 import { percent } from './check-results';
+import type { ScoredHtmlCheck } from './html-check-score';
 
 export type BadgeTone = 'ok' | 'warn' | 'bad';
 
@@ -14,7 +15,7 @@ export interface TabBadge {
 }
 
 /** Mailpit's thresholds: under 5% unsupported and 10% partly is fine, under 10% and 15% a warning. */
-export function htmlCheckBadge(check: HtmlCheck): TabBadge {
+export function htmlCheckBadge(check: ScoredHtmlCheck): TabBadge {
   const { Supported, Partial, Unsupported } = check.Total;
   const tone: BadgeTone =
     Unsupported < 5 && Partial < 10 ? 'ok' : Unsupported < 10 && Partial < 15 ? 'warn' : 'bad';
