@@ -188,10 +188,10 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     }
   });
 
-  it('the HTML source tab shows the HTML part as written; Download .html and .txt save the bodies', async () => {
+  it('the HTML source tab shows the HTML part as written, coloured; Download .html and .txt save the bodies', async () => {
     await deleteAll();
     const html =
-      '<!doctype html>\n<table class="receipt"><tr><td>Total &amp; tax: <b>42 €</b></td></tr></table>\n<script>alert(1)</script>';
+      '<!doctype html>\n<style>.receipt { color: #333 }</style>\n<table class="receipt"><tr><td>Total &amp; tax: <b>42 €</b></td></tr></table>\n<img src="x" onerror="document.title=\'ran\'">\n<script>alert(1)</script>';
     await gui.send({
       from: 'shop@example.test',
       to: 'you@example.test',
@@ -216,6 +216,33 @@ describe.skipIf(!chromiumPath)("Mailpit's web UI habits in Relaydesk's GUI, part
     await page.getByRole('tab', { name: 'HTML source' }).click();
     // the markup as text, the script as words (it never runs: no dialog opens)
     await eventually(() => page.getByTestId('html-source').innerText()).toBe(html);
+    // coloured as Mailpit's tab is (highlight.js): tag names, attributes and values, and the
+    // style sheet's CSS each in their own colour; the markup is text, never elements
+    const source = page.getByTestId('html-source');
+    const colourOf = (selector: string, text: string) =>
+      source
+        .locator(selector)
+        .filter({ hasText: text })
+        .first()
+        .evaluate((span) => getComputedStyle(span).color);
+    const plain = await source.evaluate((pre) => getComputedStyle(pre).color);
+    const colours = {
+      tag: await colourOf('.hljs-name', 'table'),
+      attribute: await colourOf('.hljs-attr', 'class'),
+      value: await colourOf('.hljs-string', 'receipt'),
+      cssProperty: await colourOf('.hljs-attribute', 'color'),
+    };
+    // GitHub's palette gives an attribute and a CSS property the same blue
+    expect(new Set([plain, colours.tag, colours.attribute, colours.value]).size).toBe(4);
+    expect(colours.cssProperty).toBe(colours.attribute);
+    expect(await source.locator('img, script, table, style').count()).toBe(0);
+    expect(await page.title()).not.toBe('ran');
+    await page.screenshot({ path: join(screenshots, 'html-source-coloured-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkTag = await colourOf('.hljs-name', 'table');
+    expect(darkTag).not.toBe(colours.tag);
+    await page.screenshot({ path: join(screenshots, 'html-source-coloured-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     const [htmlFile] = await Promise.all([
       page.waitForEvent('download'),
       page.getByTestId('download-html').click(),

@@ -1,3 +1,5 @@
+import { useMemo } from 'react';
+import { highlightedHtml, highlightLimit } from './html-highlight';
 import { saveFile } from './save-file';
 
 /** A body part saved as Mailpit's Download menu saves it: {ID}.html or {ID}.txt. */
@@ -22,12 +24,23 @@ function SaveBody(props: { messageId: string; text: string; kind: 'html' | 'txt'
  * copy, beside the preview that runs it through a sandbox and rewrites cid: links.
  */
 export function HtmlSource({ messageId, html }: { messageId: string; html: string }) {
+  const coloured = useMemo(() => highlightedHtml(html), [html]);
   if (html === '') return <p className="body-notice">This message has no HTML part.</p>;
   return (
     <>
       <SaveBody messageId={messageId} text={html} kind="html" />
-      <pre className="raw-source" data-testid="html-source">
-        {html}
+      {coloured === null && (
+        <p className="body-notice" data-testid="html-source-plain">
+          Shown without colours: the HTML part is over {highlightLimit / 1024} kB.
+        </p>
+      )}
+      <pre className="raw-source html-source" data-testid="html-source">
+        {coloured === null ? (
+          html
+        ) : (
+          // highlight.js escapes the message's text: what it gives is only its own spans
+          <code dangerouslySetInnerHTML={{ __html: coloured }} />
+        )}
       </pre>
     </>
   );
