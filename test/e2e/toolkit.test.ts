@@ -6,6 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
+import { tagColour } from '../../renderer/src/tags/tag-colours.js';
 import { eventually } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
 
@@ -59,6 +60,70 @@ describe.skipIf(!chromiumPath)('tags and chaos in the GUI', () => {
     await page.screenshot({ path: join(screenshots, 'tags.png') });
     await filter.selectOption('');
     await eventually(() => rows().count()).toBe(2);
+  });
+
+  it('colours each tag from its name, as Mailpit does, until Settings → Appearance turns it off', async () => {
+    const rgb = (hex: string) =>
+      `rgb(${[1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ')})`;
+    const chipColours = (scope: ReturnType<Page['getByTestId']>) =>
+      scope
+        .getByTestId('tag-chip')
+        .evaluateAll((chips) =>
+          chips.map((chip) => [
+            chip.textContent?.replace('×', ''),
+            getComputedStyle(chip).backgroundColor,
+          ]),
+        );
+    await eventually(() => chipColours(row('Welcome Jane'))).toEqual([
+      ['Campaign 7', rgb(tagColour('Campaign 7'))],
+      ['signup', rgb(tagColour('signup'))],
+    ]);
+    expect(tagColour('Campaign 7')).not.toBe(tagColour('signup'));
+    // the open message's chips in the same colours
+    await row('Welcome Jane').click();
+    const header = page.getByTestId('tag-editor');
+    await eventually(() => chipColours(header)).toEqual([
+      ['Campaign 7', rgb(tagColour('Campaign 7'))],
+      ['signup', rgb(tagColour('signup'))],
+    ]);
+    await page.screenshot({ path: join(screenshots, 'tags-coloured-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'tags-coloured-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('link', { name: 'Appearance', exact: true }).click();
+    const colouring = page.getByRole('checkbox', { name: /Colour each tag/ });
+    expect(await colouring.isChecked()).toBe(true);
+    await colouring.uncheck();
+    await page.getByTestId('nav-all').click();
+    const plain = await page.evaluate(() => {
+      const chip = document.createElement('span');
+      chip.className = 'tag-chip';
+      document.body.append(chip);
+      const colour = getComputedStyle(chip).backgroundColor;
+      chip.remove();
+      return colour;
+    });
+    await eventually(() => chipColours(row('Welcome Jane'))).toEqual([
+      ['Campaign 7', plain],
+      ['signup', plain],
+    ]);
+    // kept for the next session
+    await page.reload();
+    await eventually(() => chipColours(row('Welcome Jane'))).toEqual([
+      ['Campaign 7', plain],
+      ['signup', plain],
+    ]);
+    await page.getByTestId('nav-settings').click();
+    await page.getByRole('link', { name: 'Appearance', exact: true }).click();
+    await page.getByRole('checkbox', { name: /Colour each tag/ }).check();
+    await page.getByTestId('nav-all').click();
+    await eventually(() => chipColours(row('Welcome Jane'))).toEqual([
+      ['Campaign 7', rgb(tagColour('Campaign 7'))],
+      ['signup', rgb(tagColour('signup'))],
+    ]);
+    expect(pageErrors).toEqual([]);
   });
 
   it('turns chaos on from the GUI, shows it, and turns it off', async () => {

@@ -13,6 +13,7 @@ import type {
 } from '../api/contract';
 import { onScreen } from '../api/contract';
 import { themeChoices, type AppearanceControl } from './appearance';
+import { useTagColours } from '../tags/tag-colours';
 import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from './fields';
 import { RulesSection } from './RulesSection';
 import {
@@ -101,6 +102,7 @@ export function SettingsView({
   onOpenSenders?: () => void;
 }) {
   const api = useApi();
+  const tagColours = useTagColours();
   const [view, setView] = useState<SettingsViewData | null>(null);
   const [draft, setDraft] = useState<SettingsDraft | null>(null);
   const [allowText, setAllowText] = useState('');
@@ -469,9 +471,18 @@ export function SettingsView({
             </label>
           ))}
         </fieldset>
-        <p className="field-hint">
-          The theme applies at once and is kept in this window's storage.
-        </p>
+        <div className="field checkbox">
+          <input
+            id="appearance-tag-colours"
+            type="checkbox"
+            checked={tagColours.on}
+            onChange={(event) => tagColours.set(event.target.checked)}
+          />
+          <label htmlFor="appearance-tag-colours">
+            Colour each tag (its colour made from its name, as in Mailpit)
+          </label>
+        </div>
+        <p className="field-hint">These apply at once and are kept in this window's storage.</p>
       </Section>
 
       <footer className="settings-footer">

@@ -1,4 +1,5 @@
 import type { MouseEvent } from 'react';
+import { tagChipStyle, useTagColours } from './tag-colours';
 
 /**
  * A message's tags, as small chips (Mailpit shows them the same way). In the list, clicking one
@@ -13,6 +14,7 @@ export function TagChips({
   tags: readonly string[];
   onShowTag?(tag: string): void;
 }) {
+  const colours = useTagColours();
   if (tags.length === 0) return null;
   const show = (tag: string) => (event: MouseEvent) => {
     // the row under the chip would select and open its message
@@ -24,7 +26,8 @@ export function TagChips({
       {tags.map((tag) => (
         <span
           key={tag}
-          className={onShowTag ? 'tag-chip filters' : 'tag-chip'}
+          className={`tag-chip${onShowTag ? ' filters' : ''}${colours.on ? ' coloured' : ''}`}
+          style={tagChipStyle(tag, colours.on)}
           data-testid="tag-chip"
           title={onShowTag ? `Show the messages tagged ${tag}` : undefined}
           onClick={onShowTag ? show(tag) : undefined}

@@ -1,4 +1,5 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
+import { tagChipStyle, useTagColours } from './tag-colours';
 import { useApi } from '../api/api-context';
 import { cleanTag, typedTagProblem } from '../api/contract';
 import { serverWords } from '../api/http-transport';
@@ -91,11 +92,17 @@ export function TagEditor(props: {
     addTag(name);
   };
 
+  const colours = useTagColours();
   return (
     <div className="tag-editor" data-testid="tag-editor">
       <ul className="tag-chips" aria-label="Tags" ref={chips}>
         {tags.map((tag, index) => (
-          <li key={tag} className="tag-chip editable" data-testid="tag-chip">
+          <li
+            key={tag}
+            className={`tag-chip editable${colours.on ? ' coloured' : ''}`}
+            style={tagChipStyle(tag, colours.on)}
+            data-testid="tag-chip"
+          >
             <button
               type="button"
               className="tag-name"

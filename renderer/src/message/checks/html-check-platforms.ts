@@ -2,7 +2,7 @@
 // developer whose users read mail in Gmail and Apple Mail need not be told what Outlook on
 // Windows makes of it. The choice is kept for every message and the next session, and shared by
 // the tab's badge and the panel, so the two never show different figures.
-import { useSyncExternalStore } from 'react';
+import { storedChoice, useStoredChoice } from '../../use-stored-choice';
 
 /** caniemail's platforms in Mailpit's order, with its names for them. */
 export const platformNames: ReadonlyMap<string, string> = new Map([
@@ -16,47 +16,16 @@ export const platformNames: ReadonlyMap<string, string> = new Map([
   ['mobile-webmail', 'Mobile Webmail'],
 ]);
 
-const storageKey = 'relaydesk.htmlCheck.platforms';
-
 /** Null: every platform (the default, and what a stored value that cannot be read means). */
-function readStored(): ReadonlySet<string> | null {
-  try {
-    const parsed: unknown = JSON.parse(localStorage.getItem(storageKey) ?? 'null');
+const platformChoice = storedChoice<ReadonlySet<string> | null>(
+  'relaydesk.htmlCheck.platforms',
+  (stored) => {
+    const parsed: unknown = JSON.parse(stored ?? 'null');
     if (!Array.isArray(parsed)) return null;
     return new Set(parsed.filter((p): p is string => typeof p === 'string'));
-  } catch {
-    return null;
-  }
-}
-
-let chosen: ReadonlySet<string> | null = readStored();
-const listeners = new Set<() => void>();
-
-function subscribe(listener: () => void): () => void {
-  listeners.add(listener);
-  // another window of the app (or another tab on the UI's address) changed the choice
-  const follow = (event: StorageEvent) => {
-    if (event.key !== storageKey) return;
-    chosen = readStored();
-    listener();
-  };
-  addEventListener('storage', follow);
-  return () => {
-    listeners.delete(listener);
-    removeEventListener('storage', follow);
-  };
-}
-
-function choose(next: ReadonlySet<string> | null): void {
-  chosen = next;
-  try {
-    if (next === null) localStorage.removeItem(storageKey);
-    else localStorage.setItem(storageKey, JSON.stringify([...next]));
-  } catch {
-    // not kept; still applied in this window
-  }
-  for (const listener of listeners) listener();
-}
+  },
+  (value) => (value === null ? null : JSON.stringify([...value])),
+);
 
 export interface PlatformChoice {
   /** Null while every platform counts. */
@@ -70,7 +39,8 @@ export interface PlatformChoice {
 }
 
 export function useHtmlCheckPlatforms(): PlatformChoice {
-  const current = useSyncExternalStore(subscribe, () => chosen);
+  const current = useStoredChoice(platformChoice);
+  const choose = platformChoice.choose;
   return {
     chosen: current,
     counts: (platform) => current === null || current.has(platform),
