@@ -215,3 +215,43 @@ describe.skipIf(!swaks)('content rules', () => {
     expect(await save(contentRules).then((r) => r.status)).toBe(200);
   });
 });
+
+// capture mode (a developer's Mailpit stand-in) runs the same rules: refused and dropped mail is
+// refused and dropped there too; a hold has no queue to wait in, so it is noted on the message
+describe('content rules in capture mode', () => {
+  let relay: TestRelaydesk;
+
+  beforeAll(async () => {
+    relay = await startTestRelaydesk({ contentRules });
+  }, 30_000);
+  afterAll(async () => relay?.dispose());
+
+  async function sendOrError(subject: string): Promise<{ id: string | null; error: string }> {
+    try {
+      const info = await relay.transport().sendMail({
+        from: 'app@office.example',
+        to: 'dev@test.example',
+        subject,
+        text: 'hello',
+      });
+      return { id: /queued as (\S+)/.exec(info.response)?.[1] ?? null, error: '' };
+    } catch (err) {
+      return { id: null, error: (err as { response?: string }).response ?? String(err) };
+    }
+  }
+
+  it('rejects and discards as in relay mode, and notes a hold on the captured message', async () => {
+    expect((await sendOrError('lottery winner')).error).toBe('550 5.7.1 No lotteries here');
+    const total = relay.service.total;
+    const dropped = await sendOrError('newsletter draft 4');
+    expect(dropped.error).toBe('');
+    expect(relay.service.total).toBe(total);
+    const held = await sendOrError('Invoice 7');
+    const record = relay.service.record(held.id as string);
+    expect(record.filter).toMatchObject({ action: 'held' });
+    expect(record.delivery).toBeUndefined();
+    expect(record.notes).toContain(
+      'held by content rule 3 (header /^Subject: invoice/i hold): invoices are checked by hand; captured here, so nothing waits to be relayed',
+    );
+  });
+});
