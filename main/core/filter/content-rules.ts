@@ -282,7 +282,7 @@ interface Line {
 }
 
 /** The header fields (unfolded) and the body lines of the examined prefix, with byte offsets. */
-function linesOf(prefix: Buffer, complete: boolean): Line[] {
+function linesOf(prefix: Buffer, complete: boolean, body: boolean): Line[] {
   const { headerEnd, bodyStart } = headerBlockEnd(prefix);
   const lines: Line[] = [];
   // header fields: a line and its continuation lines (starting with a space or a tab)
@@ -293,13 +293,16 @@ function linesOf(prefix: Buffer, complete: boolean): Line[] {
       const lf = prefix.indexOf(0x0a, end);
       end = lf < 0 || lf >= headerEnd ? headerEnd : lf + 1;
     } while (end < headerEnd && (prefix[end] === 0x20 || prefix[end] === 0x09));
+    // a header block over the 1 MiB read: its last field, cut, is neither matched nor changed
+    if (end >= prefix.length && !complete) break;
     const field = prefix.subarray(at, end).toString('utf8');
     const eol = field.endsWith('\r\n') ? '\r\n' : field.endsWith('\n') ? '\n' : '';
     const unfolded = field.slice(0, field.length - eol.length).replace(/\r?\n(?=[ \t])/g, '');
     lines.push({ where: 'header', start: at, end, eol, text: unfolded.slice(0, headerExamined) });
     at = end;
   }
-  const limit = Math.min(prefix.length, bodyStart + bodyExamined);
+  // no body rule: its lines are not even split
+  const limit = body ? Math.min(prefix.length, bodyStart + bodyExamined) : bodyStart;
   at = bodyStart;
   while (at < limit) {
     const lf = prefix.indexOf(0x0a, at);
@@ -325,12 +328,13 @@ export async function inspectContent(
   const head = sourceHead(raw);
   const size = sourceSize(raw);
   let prefix = Buffer.from(head.buffer, head.byteOffset, head.byteLength);
-  if (rules.some((r) => r.where === 'body')) {
+  const body = rules.some((r) => r.where === 'body');
+  if (body) {
     const { bodyStart } = headerBlockEnd(prefix);
     prefix = await readSourcePrefix(raw, bodyStart + bodyExamined + lineExamined);
   }
   const complete = prefix.length >= size;
-  for (const line of linesOf(prefix, complete)) {
+  for (const line of linesOf(prefix, complete, body)) {
     const index = rules.findIndex((r) => r.where === line.where && r.pattern.test(line.text));
     const rule = rules[index];
     if (!rule) continue;

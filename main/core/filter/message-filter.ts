@@ -165,6 +165,8 @@ export class MessageFilter {
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);
+    // the record being made is not waited for when the message stops here
+    if (content.stop) input.record.catch(() => undefined);
     if (content.stop?.action === 'reject') {
       throw new MessageRefusal(550, `5.7.1 ${content.stop.text}`, content.stop.reason);
     }
