@@ -8,6 +8,7 @@ import {
   parseContentRules,
   withContentEdits,
 } from '../../main/core/filter/content-rules.js';
+import { settingFields } from '../../main/core/settings/settings-schema.js';
 import { resolveSettings } from '../../main/core/settings/settings-sources.js';
 
 describe('the contentRules setting', () => {
@@ -81,6 +82,14 @@ describe('the contentRules setting', () => {
       );
     });
   }
+
+  // the example an admin copies from the Settings box or the README's table must itself be valid
+  it("gives an example (the box's placeholder) that is valid JSON and a valid rule", () => {
+    const field = settingFields.find((f) => f.key === 'contentRules');
+    const placeholder = field?.input.kind === 'json' ? field.input.placeholder : '';
+    const [rule] = parseContentRules(placeholder);
+    expect(rule?.pattern.test('Received: from pc7 (pc7 [192.168.1.23]) by files')).toBe(true);
+  });
 
   it('names the entry by its index, every entry at once', () => {
     expect(() =>

@@ -165,11 +165,11 @@ export const filteringFields = [
     ...structure(
       (raw) => structured(() => parseContentRules(raw)),
       'a list such as [{"where": "header", "match": "^Subject: .*lottery", "flags": "i", "action": "reject", "text": "no lotteries here"}] (Postfix\'s header_checks and body_checks: "where" is "header" or "body"; "action" is "reject", "discard", "hold", "warn", "ignore", "replace" or "prepend"), or "off"',
-      '[{"where": "header", "match": "^Received: from .*\\[192\\.168\\.", "action": "ignore"}]',
+      '[{"where": "header", "match": "^Received: from .*\\\\[192\\\\.168\\\\.", "action": "ignore"}]',
     ),
     default: [],
     defaultText:
-      'none (`[{"where": "header", "match": "^Received: from .*\\[192\\.168\\.", "action": "ignore"}]`)',
+      'none (`[{"where": "header", "match": "^Received: from .*\\\\[192\\\\.168\\\\.", "action": "ignore"}]`)',
     label: 'Content rules (JSON; header_checks and body_checks)',
     section,
     applies: 'now',
