@@ -51,8 +51,12 @@ export interface SenderAlert {
 
 /** What the content filter decided about a message, kept with it. */
 export interface FilterVerdictView {
-  /** `accepted`: nothing found; `tagged`: found, passed on flagged; `quarantined`: kept, never relayed. */
-  action: 'accepted' | 'tagged' | 'quarantined';
+  /**
+   * `accepted`: nothing found; `tagged`: found, passed on flagged (or a content rule warned or
+   * changed the copy sent on); `held`: a content rule's hold, kept in the queue held until
+   * released; `quarantined`: kept, never relayed.
+   */
+  action: 'accepted' | 'tagged' | 'held' | 'quarantined';
   /** `off` when no scanner is configured. */
   scan: 'clean' | 'infected' | 'not-scanned' | 'off';
   signature: string | null;
@@ -64,6 +68,13 @@ export interface FilterVerdictView {
    * the verdict stays, so what the filter found is still shown.
    */
   released?: string;
+  /** Why a content rule held it (`held by content rule 2 (...)`), when one did. */
+  hold?: string;
+  /**
+   * The content rules' changes to the copy sent on (ignore, replace, prepend), as byte offsets
+   * in the message as stored, which stays as it came: `remove` bytes at `at` give way to `insert`.
+   */
+  edits?: Array<{ at: number; remove: number; insert: string }>;
 }
 
 /** POST /api/v1/quarantine/{ID}/release: where the released message went. */

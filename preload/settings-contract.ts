@@ -60,6 +60,18 @@ export interface AttachmentPolicyView {
   action: 'reject' | 'quarantine';
 }
 
+/**
+ * A content rule (Postfix's header_checks / body_checks): a regular expression over each header
+ * (unfolded, `Name: value`) or each body line, and what to do with a message that has a match.
+ */
+export interface ContentRuleView {
+  where: 'header' | 'body';
+  match: string;
+  flags?: string;
+  action: 'reject' | 'discard' | 'hold' | 'warn' | 'ignore' | 'replace' | 'prepend';
+  text?: string;
+}
+
 /** A sending quota: `user` (a name or glob) or `ip` (a CIDR), and at least one limit (0: none). */
 export interface QuotaView {
   name?: string;
@@ -199,6 +211,7 @@ export interface EditableSettings {
   virusAction: 'reject' | 'quarantine' | 'tag';
   clamdUnavailable: 'defer' | 'accept';
   attachments: AttachmentPolicyView | null;
+  contentRules: ContentRuleView[];
   quotas: QuotaView[];
   warmup: WarmupView[];
   anomalyPause: boolean;

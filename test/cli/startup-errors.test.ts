@@ -194,6 +194,42 @@ describe('bad values', () => {
     );
   });
 
+  // a content rule (header_checks) with a pattern that does not compile never starts a relay
+  // that would let the mail it was meant to stop through
+  it('--content-rules with a bad regular expression names the entry, the field and the fix', async () => {
+    const rules = [
+      { where: 'header', match: '^Subject: ok', action: 'warn' },
+      { where: 'header', match: '^Subject: (free', action: 'reject', text: 'no' },
+    ];
+    expect(await serve(['--content-rules', JSON.stringify(rules)])).toBe(
+      'contentRules[1].match: "^Subject: (free" is not a valid regular expression (Unterminated group); fix it, or write a character such as "(" or "[" as "\\\\(" to match it as it is',
+    );
+  });
+
+  it('content rules in RELAYDESK_CONTENT_RULES with an unknown action and a reject without its text', async () => {
+    const result = await runCli(
+      [
+        'serve',
+        ...['--smtp', '127.0.0.1:0', '--http', '127.0.0.1:0', '--data', await makeTempDir()],
+      ],
+      {
+        env: {
+          RELAYDESK_CONTENT_RULES: JSON.stringify([
+            { where: 'body', match: 'x', action: 'bounce' },
+            { where: 'header', match: '^Subject: y', action: 'reject' },
+          ]),
+        },
+        timeoutMs: 10_000,
+      },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr.split('\n')).toEqual([
+      'relaydesk: contentRules[0].action: "bounce" is not valid; use "reject", "discard", "hold", "warn", "ignore", "replace", "prepend"',
+      'relaydesk: contentRules[1].text is missing; "reject" needs it: give the reply the client gets after "550 5.7.1", such as "no lotteries here"',
+      '',
+    ]);
+  });
+
   it('RELAYDESK_SMTP with no port', async () => {
     expect(await serve([], { RELAYDESK_SMTP: 'localhost' })).toMatch(
       /^RELAYDESK_SMTP: "localhost" is not valid; use HOST:PORT/,

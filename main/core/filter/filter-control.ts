@@ -11,6 +11,7 @@ import type { RoutingRule } from '../routing-rules/index.js';
 import type { Spool } from '../spool/spool.js';
 import { describeClamdAddress, type ClamdUnavailableError } from './clamd-client.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
+import { MessageDiscard } from './message-refusal.js';
 
 export type { FilterStatus };
 
@@ -139,7 +140,22 @@ export class FilterControl {
     const inspected = this.filter
       .inspect({ record: made, raw: message.raw })
       .then(async (verdict) => applyVerdict(await made, verdict));
-    await spool.storeWhile(message.id, message.raw, inspected);
+    try {
+      await spool.storeWhile(message.id, message.raw, inspected);
+    } catch (err) {
+      if (audit && err instanceof MessageDiscard) {
+        this.log(
+          auditLine('message', {
+            result: 'discarded',
+            id: message.id,
+            client: message.envelope.clientIp,
+            from: `<${message.envelope.mailFrom}>`,
+            reason: err.reason,
+          }),
+        );
+      }
+      throw err;
+    }
     const record = await inspected;
     const verdict = record.filter;
     if (audit && verdict && verdict.action !== 'accepted') {

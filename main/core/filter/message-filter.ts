@@ -17,11 +17,14 @@ import type {
   RuleFilter,
   VirusAction,
 } from './filter-settings.js';
-import { MessageRefusal } from './message-refusal.js';
+import { inspectContent } from './content-rules.js';
+import { MessageDiscard, MessageRefusal } from './message-refusal.js';
+import { applyDelivery } from '../queue/delivery-transition.js';
+import { defaultRetrySchedule } from '../queue/retry-schedule.js';
 
 export type FilterSettings = Pick<
   Settings,
-  'clamd' | 'virusAction' | 'clamdUnavailable' | 'attachments'
+  'clamd' | 'virusAction' | 'clamdUnavailable' | 'attachments' | 'contentRules'
 >;
 
 /** What the filter decided, kept in the message's sidecar and shown with the message. */
@@ -130,7 +133,11 @@ export class MessageFilter {
 
   /** Whether any check is configured; without one, messages take the plain store path. */
   get enabled(): boolean {
-    return this.clamd !== null || this.settings.attachments !== null;
+    return (
+      this.clamd !== null ||
+      this.settings.attachments !== null ||
+      this.settings.contentRules.length > 0
+    );
   }
 
   get scanner(): ClamdClient | null {
@@ -155,6 +162,19 @@ export class MessageFilter {
         return { result: null, error };
       },
     );
+    // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
+    // message before any content filter: their reject or discard ends it
+    const content = await inspectContent(this.settings.contentRules, input.raw);
+    // the record being made is not waited for when the message stops here
+    if (content.stop) input.record.catch(() => undefined);
+    if (content.stop?.action === 'reject') {
+      throw new MessageRefusal(550, `5.7.1 ${content.stop.text}`, content.stop.reason);
+    }
+    if (content.stop?.action === 'discard') {
+      throw new MessageDiscard(
+        `${content.stop.reason}: discarded${content.stop.text ? ` (${content.stop.text})` : ''}`,
+      );
+    }
     const record = await input.record;
     const choices = filterChoices(this.settings, this.rules(), record.envelope);
     const reasons: string[] = [];
@@ -218,12 +238,22 @@ export class MessageFilter {
         reasons.push(...findings.map((f) => f.reason));
       }
     }
+    reasons.push(...content.reasons);
+    const changed = content.reasons.length > 0;
     return {
-      action: quarantine ? 'quarantined' : tag ? 'tagged' : 'accepted',
+      action: quarantine
+        ? 'quarantined'
+        : content.hold
+          ? 'held'
+          : tag || changed
+            ? 'tagged'
+            : 'accepted',
       scan,
       signature,
       reasons,
       at: new Date(this.now()).toISOString(),
+      ...(content.hold ? { hold: content.hold } : {}),
+      ...(content.edits.length > 0 ? { edits: content.edits } : {}),
     };
   }
 
@@ -269,6 +299,26 @@ export function applyVerdict(record: MessageRecord, verdict: FilterVerdict): Mes
   if (verdict.scan === 'infected') tags.add('virus');
   if (verdict.scan === 'not-scanned') tags.add('not-scanned');
   const notes = [...record.notes, ...verdict.reasons];
+  if (verdict.action === 'held') {
+    // born held (Postfix's HOLD): its recipients wait in the queue for a person, with the
+    // rule as the reason the queue and the message view show, until released or cancelled
+    const reason = verdict.hold ?? 'held by a content rule';
+    const now = new Date(verdict.at);
+    const delivery = record.delivery?.map((r) =>
+      r.state === 'pending' // a hold takes nothing of the retry schedule
+        ? applyDelivery(r, { type: 'hold', reason }, now, defaultRetrySchedule)
+        : r,
+    );
+    return {
+      ...record,
+      tags: [...tags],
+      notes: delivery
+        ? notes
+        : [...notes, `${reason}; captured here, so nothing waits to be relayed`],
+      filter: verdict,
+      ...(delivery ? { delivery } : {}),
+    };
+  }
   if (verdict.action !== 'quarantined') {
     return { ...record, tags: [...tags], notes, filter: verdict };
   }

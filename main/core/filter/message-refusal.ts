@@ -14,3 +14,18 @@ export class MessageRefusal extends Error {
     super(reply);
   }
 }
+
+/**
+ * A message a content rule discards (Postfix's DISCARD): the client gets 250 as for any message,
+ * and nothing of it is stored or relayed; the audit log has the one line that says so.
+ */
+export class MessageDiscard extends Error {
+  override name = 'MessageDiscard';
+
+  constructor(
+    /** For the audit log. */
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}

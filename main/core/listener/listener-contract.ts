@@ -46,12 +46,22 @@ export interface FilteredMessage {
   filtered: { action: string; scan: string; reasons: string[] };
 }
 
+/**
+ * A message a content rule discarded (Postfix's DISCARD): the client gets its 250 as for any
+ * message, nothing of it is kept, and the listener's audit line says why.
+ */
+export interface DiscardedMessage {
+  discarded: { reason: string };
+}
+
 export interface ListenerEvents {
   /**
    * Stores the message durably; the client gets 250 only when this resolves. The listener
    * writes the message's audit line, so the filter writes none of its own.
    */
-  accept(message: AcceptedMessage): Promise<DuplicateMessage | FilteredMessage | void>;
+  accept(
+    message: AcceptedMessage,
+  ): Promise<DuplicateMessage | FilteredMessage | DiscardedMessage | void>;
   /** Asked at RCPT TO: a refusal is sent to the client, null accepts the recipient. */
   checkRecipient?(input: {
     recipient: string;

@@ -18,6 +18,7 @@ import { buildReceivedStamp } from './received-stamp.js';
 import {
   maxReceivedHeaders,
   type DuplicateMessage,
+  type DiscardedMessage,
   type FilteredMessage,
   sessionUser,
   SmtpRefusal,
@@ -150,7 +151,7 @@ export class MessageIntake {
     if (repair.bareCr > 0) notes.push(`${repair.bareCr} bare CR normalised to CRLF`);
     if (repair.doubledCr > 0) notes.push(`${repair.doubledCr} CR CR LF read as one CRLF`);
 
-    let outcome: DuplicateMessage | FilteredMessage | void;
+    let outcome: DuplicateMessage | FilteredMessage | DiscardedMessage | void;
     try {
       outcome = await this.events.accept({ id, envelope, raw: received, receivedAt, notes });
     } catch (err) {
@@ -159,6 +160,22 @@ export class MessageIntake {
       throw this.storeFailure(id, session, err);
     }
     if (this.storageFull) this.roomAgain('spool: there is space on the disk again; taking mail');
+    if (outcome && 'discarded' in outcome) {
+      // Postfix's DISCARD: the client is told what it is told of any message, and nothing of it
+      // is kept; only the audit line says what happened
+      await received.discard().catch(() => undefined);
+      this.audit('message', {
+        result: 'discarded',
+        id,
+        client: envelope.clientIp,
+        user: envelope.user ?? undefined,
+        from: `<${envelope.mailFrom}>`,
+        nrcpt: envelope.rcptTo.length,
+        size: received.size,
+        reason: outcome.discarded.reason,
+      });
+      return `Ok: queued as ${id}`;
+    }
     const duplicate = outcome && 'duplicateOf' in outcome ? outcome : null;
     const filtered = outcome && 'filtered' in outcome ? outcome.filtered : null;
     if (duplicate) {

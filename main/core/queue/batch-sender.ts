@@ -3,6 +3,7 @@
 // answer is recorded for each recipient, with one log line per attempt once that is on disk. The
 // connection is free for the next message as soon as the upstream has answered; the outcome is
 // made durable meanwhile.
+import { withContentEdits } from '../filter/content-rules.js';
 import { withVirusStatus } from '../filter/virus-status-header.js';
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
@@ -141,16 +142,19 @@ export class BatchSender {
   }
 
   /**
-   * The bytes as sent: the redirect header, the sender rewritten, the missing Date and
+   * The bytes as sent: the content rules' changes, the redirect header, the sender rewritten, the missing Date and
    * Message-ID, the virus mark of a tagged message, the DKIM signature.
    */
   private async made(batch: Batch, mailFrom: string): Promise<BytesToSend> {
     const { store } = this.options;
     let raw = await store.raw(batch.id);
+    const record = store.get(batch.id);
+    // the content rules' ignore, replace and prepend, first: their offsets are of the message
+    // as stored (Postfix's header_checks change the message before anything else sees it)
+    if (record) raw = withContentEdits(raw, record.filter?.edits);
     if (batch.redirectOriginals) raw = store.redirectBody(raw, batch.redirectOriginals);
     const rewritten = rewriteSender(this.options.settings.senderRewrite, mailFrom, raw);
     raw = rewritten.raw;
-    const record = store.get(batch.id);
     let added: string[] = [];
     if (this.options.settings.addMissingHeaders && record) {
       // before the signature, which then covers them

@@ -2,7 +2,7 @@
 // import, or written by Relaydesk itself (a delivery status notification). Each way builds its
 // record with the one record builder, stores it, lists it and tells the queue.
 import { basename } from 'node:path';
-import { MessageRefusal } from '../filter/message-refusal.js';
+import { MessageDiscard, MessageRefusal } from '../filter/message-refusal.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
 import { localReceivedStamp } from '../mail/local-received-stamp.js';
@@ -30,7 +30,11 @@ import { newMessageId } from '../spool/message-id.js';
 import type { ServiceParts } from './service-parts.js';
 import { capturedInto, notificationTo } from './record-builder.js';
 import { ArrivingMessageIds, messageIdOf } from './duplicate-ids.js';
-import type { DuplicateMessage, FilteredMessage } from '../listener/listener-contract.js';
+import type {
+  DiscardedMessage,
+  DuplicateMessage,
+  FilteredMessage,
+} from '../listener/listener-contract.js';
 
 /** Who called the Send API. */
 export interface SendClient {
@@ -55,7 +59,7 @@ export class MessageArrival {
     captureInto?: string,
     /** The SMTP listener writes the message's one audit line itself, with the filter's verdict. */
     options: { listenerAudits?: boolean } = {},
-  ): Promise<DuplicateMessage | FilteredMessage | void> {
+  ): Promise<DuplicateMessage | FilteredMessage | DiscardedMessage | void> {
     let quota: { done: () => void } | null = null;
     let messageId = '';
     if (captureInto === undefined && this.parts.settings.ignoreDuplicateIds) {
@@ -91,6 +95,10 @@ export class MessageArrival {
       if (filter && filter.action !== 'accepted') {
         return { filtered: { action: filter.action, scan: filter.scan, reasons: filter.reasons } };
       }
+    } catch (err) {
+      // a content rule's discard: accepted as any message is, and nothing of it kept
+      if (err instanceof MessageDiscard) return { discarded: { reason: err.reason } };
+      throw err;
     } finally {
       // not stored after all (refused by the filter, disk full): its place is free again
       counted();

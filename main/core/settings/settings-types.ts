@@ -13,6 +13,7 @@ import type {
   VirusAction,
 } from '../filter/filter-settings.js';
 import type { Quota } from '../sender-control/quotas.js';
+import type { ContentRule } from '../filter/content-rules.js';
 import type { SenderRewriteRule } from '../queue/sender-rewrite.js';
 import type { WarmupSchedule } from '../sender-control/warmup.js';
 
@@ -208,6 +209,8 @@ export interface Settings {
   clamdUnavailable: ClamdUnavailableAction;
   /** Attachments refused by type, size or encryption; null: no attachment policy. */
   attachments: AttachmentPolicy | null;
+  /** Postfix's header_checks and body_checks: regular expressions over headers and body lines. */
+  contentRules: ContentRule[];
   /** Sending quotas per SMTP user or client IP. */
   quotas: Quota[];
   /** The sender the upstream sees (envelope, From), rewritten by the first matching rule. */

@@ -117,12 +117,16 @@ const sidecar = z.object({
     .optional(),
   filter: z
     .object({
-      action: z.enum(['accepted', 'tagged', 'quarantined']),
+      action: z.enum(['accepted', 'tagged', 'held', 'quarantined']),
       scan: z.enum(['clean', 'infected', 'not-scanned', 'off']),
       signature: z.string().nullable(),
       reasons: z.array(z.string()),
       at: z.string(),
       released: z.string().optional(),
+      hold: z.string().optional(),
+      edits: z
+        .array(z.object({ at: z.number(), remove: z.number(), insert: z.string() }))
+        .optional(),
     })
     .optional(),
 });

@@ -8,6 +8,7 @@ import { useRememberedDisclosure } from './use-remembered-disclosure';
 const headline: Record<string, string> = {
   quarantined: 'Quarantined: kept here and never relayed',
   tagged: 'Flagged by the filter, then accepted',
+  held: 'Held by a content rule: waiting in the queue until released',
 };
 
 /** A time as the reader's clock says it, for the released line. */
@@ -20,6 +21,8 @@ function title(decisions: MessageDecisions): string | null {
   if (filter?.action === 'quarantined' && filter.released !== undefined)
     return `Released from the quarantine by hand, ${localTime(filter.released)}`;
   if (filter && filter.action !== 'accepted') {
+    if (filter.action === 'held' && decisions.Recipients.length === 0)
+      return 'Matched a content rule that holds mail (captured here: nothing waits to be relayed)';
     if (filter.scan === 'not-scanned' && filter.action === 'tagged')
       return 'Not scanned: the virus scanner could not be reached';
     return headline[filter.action] ?? null;

@@ -2,6 +2,7 @@
 // attachment policy, sending quotas, warm-up schedules and the anomaly alert (the Settings
 // screen's "Filtering & senders"), and the address checks (beside Signing).
 import { describeClamdAddress, parseClamdAddress } from '../../filter/clamd-client.js';
+import { contentRuleSource, parseContentRules } from '../../filter/content-rules.js';
 import { attachmentPolicyProblem, parseAttachmentPolicy } from '../../filter/filter-settings.js';
 import { parseQuotas, quotaSource } from '../../sender-control/quotas.js';
 import { parseWarmup } from '../../sender-control/warmup.js';
@@ -155,6 +156,24 @@ export const filteringFields = [
     label: 'Attachment policy (JSON; empty: none)',
     section,
     applies: 'now',
+  }),
+  setting({
+    key: 'contentRules',
+    flag: '--content-rules',
+    env: 'RELAYDESK_CONTENT_RULES',
+    value: 'JSON',
+    ...structure(
+      (raw) => structured(() => parseContentRules(raw)),
+      'a list such as [{"where": "header", "match": "^Subject: .*lottery", "flags": "i", "action": "reject", "text": "no lotteries here"}] (Postfix\'s header_checks and body_checks: "where" is "header" or "body"; "action" is "reject", "discard", "hold", "warn", "ignore", "replace" or "prepend"), or "off"',
+      '[{"where": "header", "match": "^Received: from .*\\\\[192\\\\.168\\\\.", "action": "ignore"}]',
+    ),
+    default: [],
+    defaultText:
+      'none (`[{"where": "header", "match": "^Received: from .*\\\\[192\\\\.168\\\\.", "action": "ignore"}]`)',
+    label: 'Content rules (JSON; header_checks and body_checks)',
+    section,
+    applies: 'now',
+    view: (rules) => rules.map(contentRuleSource),
   }),
   setting({
     key: 'quotas',
