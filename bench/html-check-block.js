@@ -2,11 +2,14 @@
 // session runs on): the check run on that thread, as it was (checkHtml called inline), against
 // the check through its worker (HtmlChecker), measured in the same run, cold (a fresh process:
 // modules and caniemail's data loaded by that check) and warm. Figures: the thread's longest
-// block (the longest gap between two turns of its event loop) and its busy time
-// (performance.eventLoopUtilization) while the check is answered.
+// block (the longest gap between two turns of its event loop), its busy time
+// (performance.eventLoopUtilization) and its CPU time (Linux's schedstat of the main thread alone:
+// unlike the other two, not lengthened when a loaded machine lets another process run) while the
+// check is answered.
 // Build first: npx tsc -p tsconfig.node.json   (writes out/)
 // Run:         node bench/html-check-block.js [warm-checks] [cold-processes]
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
@@ -64,11 +67,26 @@ async function longestBlock(work) {
   return { longest, wall };
 }
 
-/** Runs `work` alone and reports how long the thread was busy (not waiting in epoll) meanwhile. */
+/** The main thread's time on a CPU so far, in ms (its thread ID is the process's); NaN off Linux. */
+function threadCpuMs() {
+  try {
+    return (
+      Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6
+    );
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Runs `work` alone and reports how long the thread was busy (not waiting in epoll) meanwhile,
+ * and how much CPU time it had.
+ */
 async function busyTime(work) {
+  const cpu = threadCpuMs();
   const elu = performance.eventLoopUtilization();
   await work();
-  return { busy: performance.eventLoopUtilization(elu).active };
+  return { busy: performance.eventLoopUtilization(elu).active, cpu: threadCpuMs() - cpu };
 }
 
 async function measure(mode, work) {
@@ -136,10 +154,15 @@ if (process.argv[1] !== here) {
   ]) {
     const figure = (name, key) => median(runs[name].map((run) => run[key]));
     console.log(`\n${label}`);
-    for (const key of ['longest', 'busy', 'wall']) {
+    for (const key of ['longest', 'busy', 'cpu', 'wall']) {
       const before = figure('inline', key);
       const after = figure('worker', key);
-      const what = { longest: 'longest block', busy: 'thread busy', wall: 'answered in' }[key];
+      const what = {
+        longest: 'longest block',
+        busy: 'thread busy',
+        cpu: 'thread CPU',
+        wall: 'answered in',
+      }[key];
       console.log(
         `  ${what.padEnd(14)} on the thread: ${ms(before).padStart(10)}   in the worker: ${ms(after).padStart(10)}   ratio ${(after / before).toFixed(3)}`,
       );
