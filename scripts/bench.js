@@ -15,6 +15,8 @@
 //    list (first and oldest page) and search (bench/index-100k.js, into bench/results.md).
 //    The capture loads include one 25 MB message (`25m-s1`; Relaydesk runs with --max-size 30m,
 //    as the default limit of 25 MB rightly refuses it): time to its 250 and peak RSS.
+// 8. The HTML check of a 180 KB newsletter: how long it holds up the relay's thread in its
+//    worker, against the check run on that thread (bench/html-check-block.js).
 // Env: CONFIGS (default "2k-s1 2k-s10 100k-s10 25m-s1"), REPS (3), BENCH_MAX_MSGS (1000),
 // BENCH_CAPTURE_ONLY=1 (only the capture loads).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -53,6 +55,8 @@ if (!process.env.BENCH_CAPTURE_ONLY) {
   spawnSync(process.execPath, [join(root, 'bench', 'peak-rss-long.js')], { stdio: 'inherit' });
   console.log('\n== message index, 100,000 messages (written to bench/results.md) ==');
   spawnSync(process.execPath, [join(root, 'bench', 'index-100k.js')], { stdio: 'inherit' });
+  console.log("\n== the HTML check's hold on the relay's thread ==");
+  spawnSync(process.execPath, [join(root, 'bench', 'html-check-block.js')], { stdio: 'inherit' });
 }
 
 if (!existsSync(shared)) {

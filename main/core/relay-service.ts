@@ -23,6 +23,7 @@ import { queueStore } from './queue/queue-store.js';
 import { openIndex } from './index/index-startup.js';
 import { BodyTextRefill } from './index/body-text-refill.js';
 import { bodyTextReader } from './service/body-text-reader.js';
+import { HtmlChecker } from './checks/html-check/html-checker.js';
 import { Retention } from './retention.js';
 import { RelayPasswordFile } from './secrets/relay-password-file.js';
 import { SenderControlService } from './sender-control/sender-control-service.js';
@@ -305,9 +306,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     store.spool.completeArrivalsWith((intake, raw) =>
       builder.complete(readRecordIntake(intake), raw, true),
     );
+    // the first check of an HTML message starts the worker; the log says what that load cost
+    const htmlChecker = new HtmlChecker({
+      onLoaded: (ms) =>
+        log(note('html-check', `worker started: css-tree and caniemail's data loaded in ${ms} ms`)),
+    });
     Object.assign(parts, {
       settings,
       passwordFile,
+      htmlChecker,
       now,
       events: this,
       log,
@@ -497,6 +504,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   async stop(): Promise<void> {
     const { retention, queue, journal, store, relayLog } = this.parts;
     if (this.parserWarmTimer) clearTimeout(this.parserWarmTimer);
+    // checks in flight fail at once: nobody waits for them, and their worker ends with us
+    const htmlChecks = this.parts.htmlChecker.close();
     retention.stop();
     this.parts.filter.stopWatchingScanner();
     this.parts.passwordFile?.stop();
@@ -510,6 +519,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // the index's writes run in the parse worker: they are committed before it ends
     if (this.opened.index) store.index.close();
     await store.parser.close();
+    await htmlChecks;
     // the last audit lines (sessions closed by the stop) are on disk before we say we stopped
     await relayLog.flush();
   }

@@ -49,6 +49,8 @@ it('packs the built main process, preload, renderer and package.json', () => {
     'out/main/core/parse/parse-worker.js',
     'out/main/core/index/index-write-worker.js',
     'out/main/core/index/index-writes.js',
+    'out/main/core/checks/html-check/html-check-worker.js',
+    'out/main/core/checks/html-check/index.js',
     'out/preload/index.cjs',
     'out/renderer/index.html',
     'package.json',

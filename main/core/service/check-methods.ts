@@ -4,6 +4,7 @@ import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contrac
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
 import type { MessageRecord } from '../message-record.js';
+import { NoHtmlError } from '../checks/html-check/html-checker.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
 import type { LinkCheckResult } from '../checks/link-check/index.js';
 import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
@@ -13,17 +14,14 @@ import { onFirstUse } from '../load/first-use.js';
 import { relaydeskVersion } from './message-store.js';
 import type { ServiceParts } from './service-parts.js';
 
-// css-tree, htmlparser2 and caniemail's data: loaded when a user first asks for these checks
-const htmlCheckModule = onFirstUse(
-  'the HTML check (css-tree, htmlparser2, caniemail)',
-  () => import('../checks/html-check/index.js'),
-);
+// htmlparser2: loaded when a user first asks for the link check (the HTML check loads css-tree,
+// htmlparser2 and caniemail's data in its own worker: checks/html-check/html-checker.ts)
 const linkCheckModule = onFirstUse(
   'the link check (htmlparser2)',
   () => import('../checks/link-check/index.js'),
 );
 
-export function checkMethods({ settings, store, dns, recipientCheck }: ServiceParts) {
+export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker }: ServiceParts) {
   /** The HTML and text bodies; a message mailparser cannot read is scanned as its raw source. */
   const bodies = async (id: string): Promise<{ html: string; text: string }> => {
     const raw = await store.raw(id);
@@ -42,10 +40,10 @@ export function checkMethods({ settings, store, dns, recipientCheck }: ServicePa
     /** How well email clients support the message's HTML and CSS (caniemail.com's data). */
     async htmlCheck(id: string): Promise<HtmlCheckResult> {
       const { html } = await bodies(id);
-      const { checkHtml, NoHtmlError } = await htmlCheckModule();
       if (html.trim() === '')
         throw new NoHtmlError(`message ${store.record(id).id} has no HTML part`);
-      return checkHtml(html);
+      // in the HTML check's worker: a large newsletter's check held every SMTP session up
+      return htmlChecker.check(html);
     },
 
     /**

@@ -5,6 +5,7 @@ import type { RecipientCheck } from '../address-check/recipient-check.js';
 import type { Chaos } from '../chaos/chaos-triggers.js';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 import type { FilterControl } from '../filter/filter-control.js';
+import type { HtmlChecker } from '../checks/html-check/html-checker.js';
 import type { SmtpListener } from '../listener/smtp-listener.js';
 import type { LogRecord } from '../logs/log-record.js';
 import type { RelayLog } from '../logs/relay-log.js';
@@ -74,4 +75,6 @@ export interface ServiceParts {
   dns: DnsResolver;
   dkim: DkimSigning;
   recipientCheck: RecipientCheck;
+  /** The HTML check's worker thread, started by the first check. */
+  htmlChecker: HtmlChecker;
 }

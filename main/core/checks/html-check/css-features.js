@@ -4,15 +4,15 @@
 // slug, mostly by name (`css-<property>`, `css-pseudo-class-<name>`), otherwise through the
 // property names caniemail lists in a feature's keywords (`border-top` is `css-border`).
 import * as csstree from 'css-tree';
+// (Plain JavaScript: see index.js.)
 import { allFeatures, feature } from './caniemail-data.js';
-import type { CssSource, Occurrence } from './html-features.js';
 
-let keywordSlugs: Map<string, string> | null = null;
+let keywordSlugs = null;
 
 /** Hyphenated property names that caniemail's CSS features list as keywords, when unambiguous. */
-function slugByKeyword(property: string): string | undefined {
+function slugByKeyword(property) {
   if (!keywordSlugs) {
-    const owners = new Map<string, Set<string>>();
+    const owners = new Map();
     for (const f of allFeatures()) {
       if (f.category !== 'css') continue;
       for (const keyword of (f.keywords ?? '').split(',')) {
@@ -24,13 +24,13 @@ function slugByKeyword(property: string): string | undefined {
     keywordSlugs = new Map(
       [...owners]
         .filter(([, slugs]) => slugs.size === 1)
-        .map(([word, slugs]) => [word, [...slugs][0] as string]),
+        .map(([word, slugs]) => [word, [...slugs][0]]),
     );
   }
   return keywordSlugs.get(property);
 }
 
-function propertySlug(name: string): string | null {
+function propertySlug(name) {
   if (name.startsWith('--')) return 'css-variables';
   const property = name.toLowerCase().replace(/^-(webkit|moz|ms|o)-/, '');
   const direct = `css-${property}`;
@@ -47,7 +47,7 @@ function propertySlug(name: string): string | null {
   return null;
 }
 
-const functionSlugs: Record<string, string> = {
+const functionSlugs = {
   rgb: 'css-rgb',
   rgba: 'css-rgba',
   calc: 'css-unit-calc',
@@ -70,7 +70,7 @@ const functionSlugs: Record<string, string> = {
   color: 'css-modern-color',
 };
 
-const displaySlugs: Record<string, string> = {
+const displaySlugs = {
   flex: 'css-display-flex',
   'inline-flex': 'css-display-flex',
   grid: 'css-display-grid',
@@ -78,7 +78,7 @@ const displaySlugs: Record<string, string> = {
   none: 'css-display-none',
 };
 
-const mediaFeatureSlugs: Array<[RegExp, string]> = [
+const mediaFeatureSlugs = [
   [/^prefers-color-scheme$/, 'css-at-media-prefers-color-scheme'],
   [/^prefers-reduced-motion$/, 'css-at-media-prefers-reduced-motion'],
   [/^(any-)?hover$/, 'css-at-media-hover'],
@@ -86,21 +86,21 @@ const mediaFeatureSlugs: Array<[RegExp, string]> = [
   [/device-pixel-ratio$|^(min-|max-)?resolution$/, 'css-at-media-device-pixel-ratio'],
 ];
 
-const combinatorSlugs: Record<string, string> = {
+const combinatorSlugs = {
   '>': 'css-selector-child',
   '+': 'css-selector-adjacent-sibling',
   '~': 'css-selector-general-sibling',
   ' ': 'css-selector-descendant',
 };
 
-const simpleSelectorSlugs: Record<string, string> = {
+const simpleSelectorSlugs = {
   ClassSelector: 'css-selector-class',
   IdSelector: 'css-selector-id',
   AttributeSelector: 'css-selector-attribute',
 };
 
-function selectorSlugs(selector: csstree.Selector): string[] {
-  const slugs: string[] = [];
+function selectorSlugs(selector) {
+  const slugs = [];
   let compound = 0;
   let chained = false;
   selector.children.forEach((node) => {
@@ -119,9 +119,14 @@ function selectorSlugs(selector: csstree.Selector): string[] {
   return slugs;
 }
 
-export function scanCss(source: CssSource): Occurrence[] {
-  const found: Occurrence[] = [];
-  let ast: csstree.CssNode;
+/**
+ * The caniemail features a piece of CSS uses, with offsets into the HTML it came from.
+ * @param {import('./html-features.js').CssSource} source
+ * @returns {import('./html-features.js').Occurrence[]}
+ */
+export function scanCss(source) {
+  const found = [];
+  let ast;
   try {
     ast = csstree.parse(source.css, {
       context: source.context,
@@ -131,7 +136,7 @@ export function scanCss(source: CssSource): Occurrence[] {
   } catch {
     return found;
   }
-  const add = (slug: string | null | undefined, node: csstree.CssNode): void => {
+  const add = (slug, node) => {
     if (!slug || !feature(slug)) return;
     const start = source.offset + (node.loc?.start.offset ?? 0);
     const end = source.offset + (node.loc?.end.offset ?? source.css.length);

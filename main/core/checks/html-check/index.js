@@ -1,51 +1,41 @@
 // HTML check: how well email clients support the HTML and CSS of a message, scored against
 // caniemail.com's data in Mailpit's `html-check` shape. Beyond Mailpit, each warning says where
 // in the HTML part the feature is used (`Locations`: line, column, offset and the source text).
-import { CallerError } from '../../caller-error.js';
-import type {
-  HtmlCheckResult,
-  HtmlCheckWarning,
-  HtmlLocation,
-} from '../../../../preload/check-contract.js';
+// Plain JavaScript, as the modules it uses: it runs in the HTML check's worker thread
+// (html-check-worker.js), which cannot load TypeScript when the tests run from the sources. Its
+// types are in index.d.ts, its shapes in preload/check-contract.ts.
 import { allFeatures, clientSupport, feature, platforms } from './caniemail-data.js';
-
-export type { HtmlCheckResult, HtmlCheckWarning, HtmlLocation };
 import { scanCss } from './css-features.js';
-import { scanHtml, scriptSlug, type Occurrence } from './html-features.js';
-
-/** The message has no HTML part to check (Mailpit answers 400 the same way). */
-export class NoHtmlError extends CallerError {
-  override name = 'NoHtmlError';
-}
+import { scanHtml, scriptSlug } from './html-features.js';
 
 /** Locations listed per warning at most; Found still counts them all. */
 export const maxLocations = 50;
 
-function lineStarts(text: string): number[] {
+function lineStarts(text) {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
 }
 
-function locate(html: string, starts: number[], use: Occurrence): HtmlLocation {
+function locate(html, starts, use) {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if ((starts[mid] as number) <= use.start) low = mid;
+    if (starts[mid] <= use.start) low = mid;
     else high = mid - 1;
   }
   const source = html.slice(use.start, Math.min(use.end, use.start + 120)).replace(/\s+/g, ' ');
   return {
     Line: low + 1,
-    Column: use.start - (starts[low] as number) + 1,
+    Column: use.start - starts[low] + 1,
     Offset: use.start,
     Length: use.end - use.start,
     Source: use.end - use.start > 120 ? `${source}…` : source,
   };
 }
 
-function warningFor(slug: string, uses: Occurrence[], html: string, starts: number[]) {
+function warningFor(slug, uses, html, starts) {
   const locations = uses.slice(0, maxLocations).map((use) => locate(html, starts, use));
   if (slug === scriptSlug) {
     return {
@@ -81,17 +71,17 @@ function warningFor(slug: string, uses: Occurrence[], html: string, starts: numb
 }
 
 /** Checks an HTML part. Only features some client supports partly or not at all are warned of. */
-export function checkHtml(html: string): HtmlCheckResult {
+export function checkHtml(html) {
   const scan = scanHtml(html);
   const uses = [...scan.occurrences, ...scan.css.flatMap((source) => scanCss(source))];
-  const bySlug = new Map<string, Occurrence[]>();
+  const bySlug = new Map();
   for (const use of uses.sort((a, b) => a.start - b.start)) {
     const list = bySlug.get(use.slug) ?? [];
     list.push(use);
     bySlug.set(use.slug, list);
   }
   const starts = lineStarts(html);
-  const warnings: HtmlCheckWarning[] = [];
+  const warnings = [];
   for (const [slug, list] of bySlug) {
     const warning = warningFor(slug, list, html, starts);
     if (warning && warning.Score.Partial + warning.Score.Unsupported > 0) warnings.push(warning);
@@ -99,8 +89,7 @@ export function checkHtml(html: string): HtmlCheckResult {
   // Mailpit's overall score: the worst single feature, weighted by how much of the document
   // uses it, for partial and for unsupported support
   const nodes = Math.max(scan.nodes, 1);
-  const weight = (w: HtmlCheckWarning, share: number): number =>
-    Math.min(100, (share * w.Score.Found) / nodes);
+  const weight = (w, share) => Math.min(100, (share * w.Score.Found) / nodes);
   let partial = 0;
   let unsupported = 0;
   for (const w of warnings) {

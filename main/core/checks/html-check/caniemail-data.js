@@ -1,51 +1,40 @@
 // The email clients' support data of caniemail.com, as the `caniemail` package ships it
 // (`caniemail/caniemail.json`; Mailpit vendors the same file), turned into Mailpit's HTML-check
 // shapes: per feature, each client version's support and the feature's score.
+// (Plain JavaScript: see index.js. Its shapes, ClientSupport and FeatureScore, are in
+// preload/check-contract.ts.)
 import { createRequire } from 'node:module';
-import type { ClientSupport, FeatureScore } from '../../../../preload/check-contract.js';
 
-export type { ClientSupport, FeatureScore };
+/**
+ * One feature as caniemail.json has it: `slug`, `title`, `description` (Markdown), `url`,
+ * `category` (html, css, image…), `tags`, `keywords` (comma-separated, or null), `stats` (family →
+ * platform → version → support letter with note numbers) and `notes_by_num` (or null).
+ * @typedef {{ slug: string, title: string, description: string, url: string, category: string,
+ *   tags: string[], keywords: string | null,
+ *   stats: Record<string, Record<string, Record<string, string>>>,
+ *   notes_by_num: Record<string, string> | null }} CaniemailFeature
+ */
 
-type StatsByVersion = Record<string, string>;
+/** caniemail.json, and its features by slug; read on first use. */
+let loaded = null;
 
-export interface CaniemailFeature {
-  slug: string;
-  title: string;
-  description: string;
-  url: string;
-  category: string;
-  tags: string[];
-  keywords: string | null;
-  stats: Record<string, Record<string, StatsByVersion>>;
-  notes_by_num: Record<string, string> | null;
-}
-
-interface CaniemailData {
-  api_version: string;
-  last_update_date: string;
-  nicenames: { family: Record<string, string>; platform: Record<string, string> };
-  data: CaniemailFeature[];
-}
-
-let loaded: { data: CaniemailData; bySlug: Map<string, CaniemailFeature> } | null = null;
-
-function data(): { data: CaniemailData; bySlug: Map<string, CaniemailFeature> } {
+function data() {
   if (!loaded) {
-    const json = createRequire(import.meta.url)('caniemail/caniemail.json') as CaniemailData;
+    const json = createRequire(import.meta.url)('caniemail/caniemail.json');
     loaded = { data: json, bySlug: new Map(json.data.map((f) => [f.slug, f])) };
   }
   return loaded;
 }
 
-export function feature(slug: string): CaniemailFeature | undefined {
+export function feature(slug) {
   return data().bySlug.get(slug);
 }
 
-export function allFeatures(): readonly CaniemailFeature[] {
+export function allFeatures() {
   return data().data.data;
 }
 
-export function dataVersion(): string {
+export function dataVersion() {
   return data().data.last_update_date;
 }
 
@@ -54,10 +43,10 @@ export function dataVersion(): string {
  * (not known), each optionally with note numbers (`a #1 #2`). Mailpit counts anything but a bare
  * `y`/`n` as partial; here the letter decides, and versions not tested (`u`) are left out.
  */
-export function clientSupport(slug: string): { results: ClientSupport[]; score: FeatureScore } {
+export function clientSupport(slug) {
   const { data: json, bySlug } = data();
   const found = bySlug.get(slug);
-  const results: ClientSupport[] = [];
+  const results = [];
   const counts = { yes: 0, no: 0, partial: 0 };
   for (const [family, platforms] of Object.entries(found?.stats ?? {})) {
     for (const [platform, versions] of Object.entries(platforms)) {
@@ -91,13 +80,13 @@ export function clientSupport(slug: string): { results: ClientSupport[]; score: 
 }
 
 /** Mailpit's `Platforms`: each platform with the client families tested on it, sorted. */
-export function platforms(): Record<string, string[]> {
+export function platforms() {
   const { data: json } = data();
-  const out = new Map<string, Set<string>>();
+  const out = new Map();
   for (const f of json.data) {
     for (const [family, byPlatform] of Object.entries(f.stats)) {
       for (const platform of Object.keys(byPlatform)) {
-        const set = out.get(platform) ?? new Set<string>();
+        const set = out.get(platform) ?? new Set();
         set.add(json.nicenames.family[family] ?? family);
         out.set(platform, set);
       }

@@ -2,28 +2,22 @@
 // pass of htmlparser2's tokenizer gives each tag and attribute with its offset in the source, and
 // hands the CSS of <style> elements and style attributes (with their offsets) to css-features.
 import { Parser } from 'htmlparser2';
+// (Plain JavaScript: see index.js.)
 import { feature } from './caniemail-data.js';
 
-/** One use of a feature: its slug and where it is, as offsets into the HTML source. */
-export interface Occurrence {
-  slug: string;
-  start: number;
-  end: number;
-}
-
-/** CSS found in the HTML, and where its first character is. */
-export interface CssSource {
-  css: string;
-  offset: number;
-  context: 'stylesheet' | 'declarationList';
-}
-
-export interface HtmlScan {
-  occurrences: Occurrence[];
-  css: CssSource[];
-  /** Elements in the document (Mailpit's Total.Nodes), without html, head, body and metadata. */
-  nodes: number;
-}
+/**
+ * One use of a feature: its slug and where it is, as offsets into the HTML source.
+ * @typedef {{ slug: string, start: number, end: number }} Occurrence
+ */
+/**
+ * CSS found in the HTML, and where its first character is.
+ * @typedef {{ css: string, offset: number, context: 'stylesheet' | 'declarationList' }} CssSource
+ */
+/**
+ * What scanHtml finds: the occurrences, the CSS to scan, and `nodes`, the elements in the
+ * document (Mailpit's Total.Nodes) without html, head, body and metadata.
+ * @typedef {{ occurrences: Occurrence[], css: CssSource[], nodes: number }} HtmlScan
+ */
 
 /** JavaScript runs in no email client; caniemail has no entry for it, Mailpit adds one. */
 export const scriptSlug = 'html-script';
@@ -34,7 +28,7 @@ const semantics = new Set(
   ),
 );
 const notCounted = new Set(['html', 'head', 'body', 'meta', 'title']);
-const elementSlugs: Record<string, string> = {
+const elementSlugs = {
   embed: 'html-object',
   map: 'html-image-maps',
   ul: 'html-lists',
@@ -47,8 +41,8 @@ const elementSlugs: Record<string, string> = {
   h5: 'html-h1-h6',
   h6: 'html-h1-h6',
 };
-const attributeSlugs: Record<string, string> = { loading: 'html-loading-attribute' };
-const imageFormats: Array<[RegExp, string]> = [
+const attributeSlugs = { loading: 'html-loading-attribute' };
+const imageFormats = [
   [/^data:image\//i, 'image-base64'],
   [/\.apng$/i, 'image-apng'],
   [/\.avif$/i, 'image-avif'],
@@ -65,8 +59,8 @@ const imageFormats: Array<[RegExp, string]> = [
   [/\.webp$/i, 'image-webp'],
 ];
 
-function elementFeatures(name: string, attribs: Record<string, string>): string[] {
-  const slugs: string[] = [];
+function elementFeatures(name, attribs) {
+  const slugs = [];
   if (name === 'script') {
     const type = (attribs.type ?? '').toLowerCase();
     if (type !== 'application/ld+json' && type !== 'application/json') slugs.push(scriptSlug);
@@ -100,31 +94,35 @@ function elementFeatures(name: string, attribs: Record<string, string>): string[
   return slugs;
 }
 
-function attributeFeature(name: string): string | null {
+function attributeFeature(name) {
   if (name === 'style' || name === 'type' || name === 'src' || name === 'href') return null;
   const slug = attributeSlugs[name] ?? `html-${name}`;
   return feature(slug) ? slug : null;
 }
 
 /** Where an attribute's value starts, given where its name starts. */
-function valueStart(html: string, attributeStart: number, end: number): number {
+function valueStart(html, attributeStart, end) {
   let i = html.indexOf('=', attributeStart);
   if (i === -1 || i > end) return end;
   i++;
-  while (i < end && /\s/.test(html[i] as string)) i++;
+  while (i < end && /\s/.test(html[i])) i++;
   if (html[i] === '"' || html[i] === "'") i++;
   return i;
 }
 
-export function scanHtml(html: string): HtmlScan {
-  const occurrences: Occurrence[] = [];
-  const css: CssSource[] = [];
+/**
+ * @param {string} html
+ * @returns {HtmlScan}
+ */
+export function scanHtml(html) {
+  const occurrences = [];
+  const css = [];
   let nodes = 0;
-  let attributes: Array<{ name: string; value: string; start: number; end: number }> = [];
-  let style: { text: string; start: number } | null = null;
+  let attributes = [];
+  let style = null;
   let inStyle = false;
 
-  const parser: Parser = new Parser(
+  const parser = new Parser(
     {
       onattribute(name, value) {
         attributes.push({ name, value, start: parser.startIndex, end: parser.endIndex });
