@@ -13,11 +13,12 @@ interface CheckAnswer {
   Total: { Nodes: number };
 }
 
-/** About 7 MB of table rows, each using several features: its check takes seconds. */
+/** About 1.8 MB of table rows, each using several features: its check takes a second or more
+ * (an SMTP transaction, tens of ms). */
 function slowHtml(): string {
   const row =
     '<tr><td style="display:flex;padding-left:1px;color:rgb(1,2,3);background:linear-gradient(red,blue);border-radius:2px;width:calc(100% - 2px)" class="c"><a href="#x">x</a></td></tr>\n';
-  return `<html><head><style>.c{display:grid}</style></head><body><table>${row.repeat(40_000)}</table></body></html>`;
+  return `<html><head><style>.c{display:grid}</style></head><body><table>${row.repeat(10_000)}</table></body></html>`;
 }
 
 const workerStarted = /html-check.*worker started/;
@@ -69,7 +70,7 @@ describe('the HTML check in its own thread, in a running relay', () => {
     const check = await checking;
     expect(order).toEqual(['SMTP 250', 'check answered']);
     expect(check.status).toBe(200);
-    expect(check.body.Total.Nodes).toBeGreaterThan(80_000);
+    expect(check.body.Total.Nodes).toBeGreaterThan(20_000);
     expect(check.body.Warnings.map((w) => w.Slug)).toContain('css-display-flex');
   });
 
