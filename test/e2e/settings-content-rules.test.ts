@@ -12,7 +12,7 @@ import type { SettingsView } from '../../preload/api-contract.js';
 import { startRelaydesk } from '../../main/headless.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { type ChromiumSession, launchChromium } from './browser.js';
+import { type ChromiumSession, eventually, launchChromium } from './browser.js';
 import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -136,6 +136,11 @@ describe.skipIf(!chromiumPath)('content rules in the Settings screen', () => {
     await banner.waitFor();
     expect(await banner.innerText()).toContain(
       'Held by a content rule: waiting in the queue until released',
+    );
+    // and its Delivery tab says which rule held the recipient, and why
+    await page.getByTestId('tab-delivery').click();
+    await eventually(() => page.getByTestId('recipient-held-reason').innerText()).toBe(
+      'held by content rule 1 (header /^Subject: invoice/i hold): invoices are checked by hand',
     );
     expect(pageErrors).toEqual([]);
   });

@@ -71,6 +71,11 @@ function Recipient({
   const waiting = recipient.state === 'pending' || recipient.state === 'deferred';
   // "next probe in 2 min" counts down by itself, as in the Queue view
   const now = useTickingNow([pause?.nextProbeAt, recipient.nextAttemptAt, rateLimited?.until]);
+  // what held it (a content rule, a suspension, a person): the Queue view says it, this did not
+  const held =
+    recipient.state === 'held'
+      ? recipient.history.findLast((change) => change.state === 'held')?.reason
+      : undefined;
   const next =
     rateLimitedNext(recipient, rateLimited, now) ??
     (waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null);
@@ -90,6 +95,12 @@ function Recipient({
           <dt>State</dt>
           <dd data-testid="recipient-state">{recipientStateLabels[recipient.state]}</dd>
         </div>
+        {held && (
+          <div>
+            <dt>Held because</dt>
+            <dd data-testid="recipient-held-reason">{held}</dd>
+          </div>
+        )}
         <div>
           <dt>Rule</dt>
           <dd>{recipient.rule}</dd>
