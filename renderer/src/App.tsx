@@ -922,7 +922,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                         <MessageActions
                           messageId={openedId}
                           read={openedRead}
-                          onSetRead={(read) => markRead([openedId], read)}
+                          onSetRead={(read) => {
+                            markRead([openedId], read);
+                            // the button's label changes, and a screen reader hears nothing of it
+                            say(bulkSentence(read ? 'read' : 'unread', 1));
+                          }}
                           onDelete={() => void runBulk('delete', [openedId])}
                           unreadable={unreadable}
                         />

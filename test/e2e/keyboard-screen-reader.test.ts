@@ -214,6 +214,29 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it("Mark unread and Mark read on the open message say what they did, as the list's actions do", async () => {
+    await deleteAll();
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'Toggled' });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    const { said } = await recordSaid(page.getByTestId('bulk-said'));
+    await gui.openMessage('Toggled');
+    const toggle = page.getByTestId('toggle-read');
+    await eventually(() => toggle.innerText()).toBe('Mark unread');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => toggle.innerText()).toBe('Mark read');
+    await eventually(said).toEqual(['1 message marked unread']);
+    await page.keyboard.press('Enter');
+    await eventually(() => toggle.innerText()).toBe('Mark unread');
+    await eventually(said).toEqual(['1 message marked unread', '1 message marked read']);
+    // the focus stays on the button, for the next press
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'toggle-read',
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('in a narrow window, Delete on the open message says what it did, the list hidden', async () => {
     await deleteAll();
     for (const subject of ['North', 'South', 'East'])
