@@ -65,6 +65,9 @@ export function SuspensionsPanel() {
   const [confirm, setConfirm] = useState<HeldConfirm | null>(null);
   // while relaying is paused what a lift releases waits in the queue: "at once" was not true
   const relayPaused = useUpstreamPause() !== null;
+  // the lift confirm's title and button say what the body says: released mail waits for the
+  // pause to end, so it is released, not sent
+  const liftVerb = relayPaused ? 'release' : 'send';
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
@@ -200,7 +203,11 @@ export function SuspensionsPanel() {
                 type="button"
                 className="toolbar-button"
                 data-testid="unsuspend-release"
-                title="Lift, and send on the mail it held"
+                title={
+                  relayPaused
+                    ? 'Lift, and release the mail it held to wait for relaying to resume'
+                    : 'Lift, and send on the mail it held'
+                }
                 onClick={() => ask(entry, 'release')}
               >
                 Lift and release…
@@ -222,13 +229,13 @@ export function SuspensionsPanel() {
         <HeldMailConfirm
           title={
             confirm.action === 'release'
-              ? `Lift the ${confirm.entry.Auto ? 'automatic pause' : 'suspension'} and send ${messageCount(confirm.messages.length)}?`
+              ? `Lift the ${confirm.entry.Auto ? 'automatic pause' : 'suspension'} and ${liftVerb} ${messageCount(confirm.messages.length)}?`
               : `Cancel ${messageCount(confirm.messages.length)} held for ${confirm.entry.Kind} ${confirm.entry.Value}?`
           }
           messages={confirm.messages}
           confirmLabel={
             confirm.action === 'release'
-              ? `Lift and send ${messageCount(confirm.messages.length)}`
+              ? `Lift and ${liftVerb} ${messageCount(confirm.messages.length)}`
               : `Cancel ${messageCount(confirm.messages.length)}`
           }
           testId={confirm.action === 'release' ? 'lift-release-dialog' : 'cancel-held-dialog'}
