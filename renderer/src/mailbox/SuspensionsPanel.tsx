@@ -5,6 +5,7 @@ import { serverWords } from '../api/http-transport';
 import { heldMessages, messageCount } from '../queue/held-mail';
 import { HeldMailConfirm } from '../queue/HeldMailConfirm';
 import { useUpstreamPause } from '../status/upstream-pause-context';
+import { formatFullDate } from '../format/mail-format';
 
 /** A confirm open over one suspension's held mail: sending it (lift and release) or cancelling it. */
 interface HeldConfirm {
@@ -189,7 +190,15 @@ export function SuspensionsPanel() {
               {entry.Kind} <strong>{entry.Value}</strong>
               {entry.Auto && <span className="row-flag">automatic</span>}
             </span>
-            <span className="suspension-reason">{entry.Reason}</span>
+            <span className="suspension-reason">
+              {entry.Reason}
+              {/* when, and whether a person or the anomaly alert made it: an automatic pause of
+                  last night reads differently from one a colleague made an hour ago */}
+              <span className="suspension-made" data-testid="suspension-made">
+                {entry.Auto ? 'Paused by the anomaly alert' : 'Suspended by hand'},{' '}
+                <time dateTime={entry.Created}>{formatFullDate(entry.Created)}</time>
+              </span>
+            </span>
             <span className="suspension-actions">
               <button
                 type="button"
