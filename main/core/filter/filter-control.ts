@@ -100,6 +100,16 @@ export class FilterControl {
     this.recheck(Number.POSITIVE_INFINITY);
   }
 
+  /**
+   * Settings were saved. While clamd does not answer, the window's notice is said again in the
+   * words of the settings now: it was worded once, when clamd went down, and kept saying "451"
+   * after clamdUnavailable was switched to accept (or a routing rule's filter was added).
+   */
+  settingsChanged(): void {
+    const scanner = this.filter.scanner;
+    if (scanner && this.scannerState === 'down') this.told(this.down(scanner.description));
+  }
+
   /** Asks clamd every few seconds until it answers, or until `deadline`. */
   private recheck(deadline: number): void {
     const scanner = this.filter.scanner;
