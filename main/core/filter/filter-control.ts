@@ -64,6 +64,17 @@ export class FilterControl {
     };
   }
 
+  /**
+   * The other clamdUnavailable, offered as a way out: the log lines offered accept even to a
+   * relay that had it already.
+   */
+  private get otherChoice(): string {
+    return settingName(
+      'clamdUnavailable',
+      this.settings.clamdUnavailable === 'defer' ? 'accept' : 'defer',
+    );
+  }
+
   /** What happens to mail while clamd does not answer, per clamdUnavailable. */
   private get meanwhile(): string {
     return this.settings.clamdUnavailable === 'defer'
@@ -95,7 +106,7 @@ export class FilterControl {
     this.scannerState = 'down';
     this.told(this.down(where));
     this.warn(
-      `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${settingName('clamdUnavailable', 'accept')}`,
+      `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${this.otherChoice}`,
     );
     this.recheck(Number.POSITIVE_INFINITY);
   }
@@ -203,7 +214,7 @@ export class FilterControl {
         this.scannerState = 'down';
         told(this.down(where));
         warn(
-          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
+          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${this.otherChoice}`,
         );
       }
       if (Date.now() < deadline && this.watching) {
