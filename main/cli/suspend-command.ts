@@ -116,8 +116,11 @@ export async function runSuspendCommand(
         Record<string, unknown>
       >;
       if (list.length === 0) err('no suspensions\n');
+      // who made it (the anomaly alert, or a person) and when, after the columns scripts read
       for (const s of list)
-        out(`${s.ID}\t${s.Kind}\t${s.Value}\t${s.Reason}${s.Auto ? '\t(automatic)' : ''}\n`);
+        out(
+          `${s.ID}\t${s.Kind}\t${s.Value}\t${s.Reason}\t${s.Auto ? '(automatic)' : '(by hand)'}\t${s.Created}\n`,
+        );
       return 0;
     }
     if (command === 'suspend') {

@@ -277,6 +277,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       applied: (changed, restartNeeded) => {
         rules.reload(settings);
         listener.refreshPolicy();
+        // clamdUnavailable and the rules' filters are in the words of a clamd-down notice
+        filter.settingsChanged();
         // an audit line: who may send, and where mail goes, may have changed
         log({
           level: 'info',

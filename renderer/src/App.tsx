@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type DragEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
 import { useApi } from './api/api-context';
 import type { MessagesPage, MessageSummary } from './api/contract';
 import type { EventStreamState } from './api/renderer-api';
@@ -606,6 +606,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
 
   const smtp = info.status === 'ready' ? info.value.Listeners.smtp : null;
   const emptyMailbox = list.ready && !list.error && list.total === 0;
+  const emptyListId = useId();
   const title =
     place.kind === 'mail'
       ? place.mailbox === null
@@ -852,6 +853,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   )}
                   {emptyMailbox && query === '' && mailbox === null && (
                     <EmptyInbox
+                      describes={emptyListId}
                       smtp={smtp}
                       down={
                         listenerProblems.failed.find((l) => l.listener === 'smtp')?.address ?? null
@@ -859,7 +861,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     />
                   )}
                   {emptyMailbox && (query !== '' || mailbox !== null) && (
-                    <p className="list-notice" data-testid="list-empty">
+                    <p className="list-notice list-empty" data-testid="list-empty" id={emptyListId}>
                       {query !== '' ? 'No messages match this search.' : 'This mailbox is empty.'}
                     </p>
                   )}
@@ -875,6 +877,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                       open(message);
                     }}
                     onDelete={() => void runBulk('delete')}
+                    emptyDescription={emptyMailbox ? emptyListId : undefined}
                     onShowTag={setTag}
                     onTopRow={followTopRow}
                     scrollTo={scrollTo}
@@ -922,7 +925,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                         <MessageActions
                           messageId={openedId}
                           read={openedRead}
-                          onSetRead={(read) => markRead([openedId], read)}
+                          onSetRead={(read) => {
+                            markRead([openedId], read);
+                            // the button's label changes, and a screen reader hears nothing of it
+                            say(bulkSentence(read ? 'read' : 'unread', 1));
+                          }}
                           onDelete={() => void runBulk('delete', [openedId])}
                           unreadable={unreadable}
                         />

@@ -1,12 +1,13 @@
 // A keyboard-first and screen-reader user's day, in Chromium against the real headless server
 // with mail sent over SMTP: j/k walking the list past 50 rows without filling the history, and a
 // burst of new mail told to a screen reader in a few sentences rather than one per message.
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pooledTransport } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, recordSaid } from './browser.js';
-import { startGui, type Gui } from './gui.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -211,6 +212,57 @@ describe.skipIf(!chromiumPath)('the GUI for keyboard and screen-reader users', (
     await eventually(() =>
       page.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? 'body'),
     ).toBe('message-list');
+    // and the list is what an empty mailbox shows, how to send mail to it, not a bare box under
+    // that: the empty listbox takes no room, the empty-state wears the focus ring, and the list
+    // is described by its gist
+    const empty = page.getByRole('region', { name: 'No messages yet' });
+    await eventually(() => empty.isVisible()).toBe(true);
+    expect(await empty.getByTestId('smtp-address').innerText()).toBe(
+      `127.0.0.1:${gui.relaydesk.smtp.port}`,
+    );
+    const list = page.getByTestId('message-list');
+    expect((await list.boundingBox())?.height).toBe(0);
+    expect(await empty.evaluate((element) => getComputedStyle(element).outlineStyle)).toBe('solid');
+    const pane = (await page.getByTestId('message-list-pane').boundingBox())!;
+    const shown = (await empty.boundingBox())!;
+    expect(shown.y + shown.height).toBeCloseTo(pane.y + pane.height, 0);
+    expect(await list.evaluate((element) => element.getAttribute('aria-describedby'))).toBeTruthy();
+    expect(
+      await list.evaluate(
+        (element) =>
+          document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent,
+      ),
+    ).toMatch(/^Point your app at 127\.0\.0\.1:\d+ \(SMTP/);
+    await page.screenshot({ path: join(screenshots, 'delete-all-empty-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'delete-all-empty-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'message-list',
+    );
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it("Mark unread and Mark read on the open message say what they did, as the list's actions do", async () => {
+    await deleteAll();
+    await gui.send({ from: 'ada@example.test', to: 'bob@example.test', subject: 'Toggled' });
+    await eventually(total).toBe(1);
+    await gui.openLive();
+    const { said } = await recordSaid(page.getByTestId('bulk-said'));
+    await gui.openMessage('Toggled');
+    const toggle = page.getByTestId('toggle-read');
+    await eventually(() => toggle.innerText()).toBe('Mark unread');
+    await toggle.focus();
+    await page.keyboard.press('Enter');
+    await eventually(() => toggle.innerText()).toBe('Mark read');
+    await eventually(said).toEqual(['1 message marked unread']);
+    await page.keyboard.press('Enter');
+    await eventually(() => toggle.innerText()).toBe('Mark unread');
+    await eventually(said).toEqual(['1 message marked unread', '1 message marked read']);
+    // the focus stays on the button, for the next press
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'toggle-read',
+    );
     expect(gui.pageErrors).toEqual([]);
   });
 

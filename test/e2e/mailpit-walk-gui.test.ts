@@ -245,6 +245,15 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
       return { shown: getComputedStyle(element).color, wanted };
     });
     expect(colours.shown).toBe(colours.wanted);
+    // its words start where the buttons above them start (the notice's own 16 px padding put
+    // them in by that much, inside the tab's padding)
+    const textLeft = await refusal.evaluate((element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return range.getBoundingClientRect().left;
+    });
+    const buttonsLeft = (await page.getByRole('button', { name: 'Retry now' }).boundingBox())?.x;
+    expect(Math.abs(textLeft - (buttonsLeft as number))).toBeLessThan(1);
     await shoot('mailpit-walk-resend-refused');
     expect(gui.pageErrors).toEqual([]);
   });

@@ -712,6 +712,7 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     const waiting = page.locator('[data-testid="queue-entry"][data-address="later@relay.example"]');
     await eventually(() => waiting.innerText()).toContain('waits for the upstream to resume');
     await waiting.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('cancel-delivery-confirm').click();
     await eventually(() => waiting.count()).toBe(0);
     const delivery = (await (
       await fetch(new URL('api/v1/queue?state=cancelled', relaydesk.url))

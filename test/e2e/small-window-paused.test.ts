@@ -170,6 +170,13 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     }, selector);
     return () => page.evaluate(() => (window as unknown as { said: string[] }).said);
   }
+  const shootBoth = async (name: string) => {
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.screenshot({ path: join(screenshots, `${name}-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+  };
   const focusedButton = () =>
     page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
@@ -258,10 +265,28 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     await eventually(() => entries.count()).toBeGreaterThanOrEqual(3);
     // both just sent are listed (the earlier tests' entries alone could make three)
     for (const n of [2, 3]) await page.locator(`[data-address="q${n}@example.org"]`).waitFor();
-    // Cancel takes every recipient of its message out of the queue
+    // Cancel takes every recipient of its message out of the queue, for good: it asks first,
+    // in the dialog Delete all asks in; Esc keeps the mail queued and gives the focus back
     const before = await entries.count();
     const first = await entries.first().getAttribute('data-address');
+    const dialog = page.getByTestId('cancel-delivery-dialog');
     await entries.first().getByRole('button', { name: 'Cancel' }).focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('cancel-delivery-text').innerText()).toContain(
+      `will never be delivered to ${first}`,
+    );
+    await shootBoth('queue-cancel-confirm');
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+    await eventually(focused).toBe(`Cancel ${first}`);
+    expect(await entries.count()).toBe(before);
+    expect(
+      (await gui.relaydesk.api<{ messages: unknown[] }>('/api/v1/queue?state=cancelled')).messages,
+    ).toEqual([]);
+    // asked again, and confirmed
+    await page.keyboard.press('Enter');
+    await dialog.getByTestId('cancel-delivery-confirm').focus();
     await page.keyboard.press('Enter');
     await eventually(() => entries.count()).toBeLessThan(before);
     const next = await entries.first().getAttribute('data-address');
@@ -271,6 +296,8 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     while ((await entries.count()) > 0) {
       const left = await entries.count();
       await entries.first().getByRole('button', { name: 'Cancel' }).focus();
+      await page.keyboard.press('Enter');
+      await dialog.getByTestId('cancel-delivery-confirm').focus();
       await page.keyboard.press('Enter');
       await eventually(() => entries.count()).toBeLessThan(left);
     }

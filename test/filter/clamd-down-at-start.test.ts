@@ -34,6 +34,20 @@ describe.skipIf(!clamdPath)('clamd down when the relay starts', () => {
     expect(said.match(/does not answer PING/g)).toHaveLength(1);
   }, 90_000);
 
+  it('offers the other clamdUnavailable as the way out: defer, to a relay that accepts', async () => {
+    const port = await closedPort();
+    const relay = await startServe({
+      args: ['--clamd', `127.0.0.1:${port}`, '--clamd-unavailable', 'accept'],
+    });
+    await relay.waitFor(/filter: clamd at 127\.0\.0\.1:\d+ does not answer PING.*/, {
+      timeoutMs: 10_000,
+    });
+    // it offered "--clamd-unavailable accept", the setting it was started with
+    expect(relay.stdout + relay.stderr).toContain(
+      `clamd at 127.0.0.1:${port} does not answer PING; until it does, mail is taken unscanned and tagged not-scanned (--clamd-unavailable accept), unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), correct --clamd, or choose --clamd-unavailable defer`,
+    );
+  }, 90_000);
+
   it('says nothing about clamd when it answers', async () => {
     clamd = await startClamd(clamdPath as string, Buffer.from('unused'));
     const relay = await startServe({

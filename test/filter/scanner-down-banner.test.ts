@@ -3,10 +3,11 @@
 // each asked when opened, and one line in the Logs view), so an office saw a relay at work while
 // its clients' outboxes filled. A real clamd started late on the port the relay was given, real
 // SMTP, the real renderer in Chromium.
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../e2e/browser.js';
-import { startGui, type Gui } from '../e2e/gui.js';
+import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { clamdTool, startClamd, type TestClamd } from '../helpers/clamd.js';
 import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -65,6 +66,42 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
       gui.send({ from: 'a@x.example', to: 'b@y.example', text: 'hi' }),
     ).rejects.toMatchObject({ responseCode: 451 });
     await eventually(() => banner.isVisible()).toBe(true);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('follows clamdUnavailable changed in Settings while clamd is down', async () => {
+    // clamd is still down from the test before: the notice says mail is refused
+    await gui.openLive('#settings');
+    const banner = page.getByTestId('scanner-down-banner');
+    await eventually(() => banner.innerText()).toContain('Every new message gets 451 4.7.0');
+    const since = await relaydesk.api<{ scannerDown: { at: string } | null }>('/api/v1/listeners');
+    const when = page.getByLabel('When clamd cannot be reached');
+    await when.selectOption('accept');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText(/^Saved\./).waitFor();
+    // the notice says what happens now, without a reload, and offers the way back
+    await eventually(() => banner.innerText()).toContain(
+      'New mail is taken unscanned and tagged not-scanned',
+    );
+    const words = await banner.innerText();
+    expect(words).not.toContain('gets 451');
+    expect(words).toContain('or choose “Defer (451 4.7.0, the client retries)”');
+    // and it is so: the next message is taken
+    await gui.send({ from: 'a@x.example', to: 'b@y.example', subject: 'unscanned', text: 'hi' });
+    // the time clamd went down is kept
+    expect(
+      (await relaydesk.api<{ scannerDown: { at: string } | null }>('/api/v1/listeners')).scannerDown
+        ?.at,
+    ).toBe(since.scannerDown?.at);
+    await page.screenshot({ path: join(screenshots, 'scanner-down-accept-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'scanner-down-accept-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // and back
+    await when.selectOption('defer');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await eventually(() => banner.innerText()).toContain('Every new message gets 451 4.7.0');
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -76,6 +76,14 @@ describe.skipIf(!chromiumPath)('the automatic pause in the sender alert', () => 
     const entry = page.getByTestId('suspension').filter({ hasText: '127.0.0.1' });
     await eventually(() => entry.innerText()).toContain('automatic');
     expect(await entry.getByTestId('unsuspend-release').innerText()).toBe('Lift and release…');
+    // who made it and when: the alert, at the time the API gives (shown in the page's words)
+    const made = entry.getByTestId('suspension-made');
+    expect(await made.innerText()).toMatch(/^Paused by the anomaly alert, \S.*\d/);
+    expect(await made.locator('time').getAttribute('datetime')).toBe(paused?.Created);
+    await page.screenshot({ path: join(screenshots, 'suspension-made-auto-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'suspension-made-auto-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // the admin lifts the pause (another window, the CLI): the alert follows
     const lifted = await relaydesk.fetch(`/api/v1/suspensions/${raised?.SuspensionID}`, {
@@ -97,6 +105,18 @@ describe.skipIf(!chromiumPath)('the automatic pause in the sender alert', () => 
     expect(relaydesk.service.suspensions()).toMatchObject([
       { Kind: 'ip', Value: '127.0.0.1', Reason: 'anomaly alert: 3 messages in an hour' },
     ]);
+    // made by a person, from the alert: said so in the list (still open since Review senders)
+    await eventually(() =>
+      page.getByTestId('suspension').filter({ hasText: '127.0.0.1' }).innerText(),
+    ).toContain('Suspended by hand, ');
+    const byHand = page
+      .getByTestId('suspension')
+      .filter({ hasText: '127.0.0.1' })
+      .getByTestId('suspension-made');
+    expect(await byHand.locator('time').getAttribute('datetime')).toBe(
+      relaydesk.service.suspensions()[0]?.Created,
+    );
+    expect(await byHand.innerText()).not.toContain('anomaly alert');
     expect(gui.pageErrors).toEqual([]);
   });
 });

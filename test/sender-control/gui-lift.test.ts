@@ -179,7 +179,11 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
     await gui.openLive();
     await page.getByTestId('more-actions').click();
     await page.getByTestId('show-suspensions').click();
-    await entry(page, 'hans@office.example').getByTestId('unsuspend-release').click();
+    const button = entry(page, 'hans@office.example').getByTestId('unsuspend-release');
+    await expect
+      .poll(() => button.getAttribute('title'))
+      .toBe('Lift, and release the mail it held to wait for relaying to resume');
+    await button.click();
     const dialog = page.getByTestId('lift-release-dialog');
     await expect.poll(() => dialog.count()).toBe(1);
     const words = await dialog.innerText();
@@ -187,6 +191,18 @@ describe.skipIf(!chromiumPath)('lifting a suspension in the Senders panel', () =
       'was suspended: phished. Lifting it releases these messages, but relaying is paused: they wait in the queue and go to their recipients when relaying resumes. If the sender was hacked, cancel them instead.',
     );
     expect(words).not.toContain('at once');
+    // the title and the button too: nothing is sent until relaying resumes
+    expect(await dialog.getByRole('heading').innerText()).toBe(
+      'Lift the suspension and release 1 message?',
+    );
+    expect(await page.getByTestId('lift-release-dialog-confirm').innerText()).toBe(
+      'Lift and release 1 message',
+    );
+    expect(words).not.toMatch(/\bsend\b/i);
+    await page.screenshot({ path: join(screenshots, 'lift-confirm-relay-paused-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'lift-confirm-relay-paused-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByTestId('lift-release-dialog-confirm').click();
     await expect
       .poll(() => page.getByTestId('suspend-notice').innerText())

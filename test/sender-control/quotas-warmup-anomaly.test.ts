@@ -6,6 +6,7 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServiceEvent } from '../../main/core/relay-service.js';
 import type { SuspensionEntry } from '../../preload/api-contract.js';
+import { runCli } from '../helpers/cli-process.js';
 import { settled } from '../helpers/delivery.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { upstreamsPerTest } from '../helpers/upstream-server.js';
@@ -220,11 +221,34 @@ describe('the anomaly alert', () => {
       '554 5.7.1 User suspended: automatic: 7 messages this hour from user webform, over 3 times its hourly median of 2',
     );
     const [paused] = await relay.api<SuspensionEntry[]>('/api/v1/suspensions');
-    expect(paused).toMatchObject({ Kind: 'user', Value: 'webform', Auto: true });
+    expect(paused).toMatchObject({
+      Kind: 'user',
+      Value: 'webform',
+      Auto: true,
+      Created: new Date(clock.now()).toISOString(),
+    });
     // the notification follows once the suspension is on disk
     await expect
       .poll(() => events.filter((e) => e.Type === 'sender').map((e) => e.Data.Action))
       .toEqual(['suspended', 'alert']);
+    // beside one a person made later, `relaydesk suspensions` says who made each and when (it
+    // said "(automatic)" for the alert's, nothing for a person's, and never when)
+    clock.advance(90_000);
+    const byHand = (await relay.api('/api/v1/suspensions', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ Kind: 'sender', Value: 'bob@example.com', Reason: 'phished' }),
+    })) as SuspensionEntry;
+    expect(byHand).toMatchObject({ Auto: false, Created: new Date(clock.now()).toISOString() });
+    const listed = await runCli(['suspensions'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` },
+    });
+    expect(listed.code, listed.stderr).toBe(0);
+    expect(listed.stdout).toBe(
+      `${paused?.ID}\tuser\twebform\t${paused?.Reason}\t(automatic)\t${paused?.Created}\n` +
+        `${byHand.ID}\tsender\tbob@example.com\tphished\t(by hand)\t${byHand.Created}\n`,
+    );
+    await relay.api(`/api/v1/suspensions/${byHand.ID}`, { method: 'DELETE' });
     await relay.api(`/api/v1/suspensions/${paused?.ID}?release=true`, { method: 'DELETE' });
     expect((await send(relay, ['x@example.com'], 'webform')).error).toBeNull();
   });

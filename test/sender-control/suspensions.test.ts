@@ -128,6 +128,36 @@ describe('suspensions', () => {
     expect((await noReason.json()).error).toBe(
       'Reason is missing; give one line of up to 300 characters saying why (the client is told)',
     );
+    // without a Kind or a Value the answers were `Kind: null is not valid` and `Value: null is
+    // not text`: each names the field left out and what to give
+    const refusal = async (body: Record<string, string>) => {
+      const answer = await relay.fetch('/api/v1/suspensions', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(answer.status).toBe(400);
+      return ((await answer.json()) as { error: string }).error;
+    };
+    expect(await refusal({ Value: '192.0.2.7', Reason: 'x' })).toBe(
+      'Kind is missing; use "ip", "cidr", "user" or "sender" (what Value is: a client IP, a CIDR, an SMTP user or a sender address)',
+    );
+    expect(await refusal({ Kind: 'ip', Reason: 'x' })).toBe(
+      'Value is missing; give the client\'s IP address to suspend, e.g. "192.0.2.7"',
+    );
+    expect(await refusal({ Kind: 'sender', Reason: 'x' })).toBe(
+      'Value is missing; give the sender address to suspend, e.g. "bob@example.com", or a glob such as "*@example.com"',
+    );
+    for (const words of [
+      await refusal({ Reason: 'x' }),
+      await refusal({ Kind: 'user', Reason: 'x' }),
+    ]) {
+      expect(words).not.toMatch(/null/);
+    }
+    // a value given, but wrong, is still quoted
+    expect(await refusal({ Kind: 'host', Value: 'a', Reason: 'x' })).toBe(
+      'Kind: "host" is not valid; use "ip", "cidr", "user" or "sender"',
+    );
     const missing = await relay.fetch('/api/v1/suspensions/nope', { method: 'DELETE' });
     expect(missing.status).toBe(404);
   });

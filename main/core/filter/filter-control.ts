@@ -65,6 +65,17 @@ export class FilterControl {
     };
   }
 
+  /**
+   * The other clamdUnavailable, offered as a way out: the log lines offered accept even to a
+   * relay that had it already.
+   */
+  private get otherChoice(): string {
+    return settingName(
+      'clamdUnavailable',
+      this.settings.clamdUnavailable === 'defer' ? 'accept' : 'defer',
+    );
+  }
+
   /** What happens to mail while clamd does not answer, per clamdUnavailable. */
   private get meanwhile(): string {
     return this.settings.clamdUnavailable === 'defer'
@@ -96,9 +107,19 @@ export class FilterControl {
     this.scannerState = 'down';
     this.told(this.down(where));
     this.warn(
-      `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${settingName('clamdUnavailable', 'accept')}`,
+      `clamd at ${where} stopped answering (${error.message}); until it answers again, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose ${this.otherChoice}`,
     );
     this.recheck(Number.POSITIVE_INFINITY);
+  }
+
+  /**
+   * Settings were saved. While clamd does not answer, the window's notice is said again in the
+   * words of the settings now: it was worded once, when clamd went down, and kept saying "451"
+   * after clamdUnavailable was switched to accept (or a routing rule's filter was added).
+   */
+  settingsChanged(): void {
+    const scanner = this.filter.scanner;
+    if (scanner && this.scannerState === 'down') this.told(this.down(scanner.description));
   }
 
   /** Asks clamd every few seconds until it answers, or until `deadline`. */
@@ -209,7 +230,7 @@ export class FilterControl {
         this.scannerState = 'down';
         told(this.down(where));
         warn(
-          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
+          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${this.otherChoice}`,
         );
       }
       if (Date.now() < deadline && this.watching) {

@@ -153,7 +153,15 @@ export class ListenerStatus {
    */
   scanner(down: { reason: string; fix: string } | null): void {
     if (down === null && this.scannerDown === null) return;
-    this.scannerDown = down && { code: 'CLAMD', ...down, at: new Date(this.now()).toISOString() };
+    const was = this.scannerDown;
+    // said again in new words (the settings changed): unchanged words are no news, and the time
+    // it went down stays
+    if (down && was && was.reason === down.reason && was.fix === down.fix) return;
+    this.scannerDown = down && {
+      code: 'CLAMD',
+      ...down,
+      at: was?.at ?? new Date(this.now()).toISOString(),
+    };
     this.events.publish(this.view());
   }
 

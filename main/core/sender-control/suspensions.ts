@@ -96,16 +96,24 @@ export function validateSuspension(input: unknown): Pick<Suspension, 'Kind' | 'V
     );
   }
   const { Kind, Value, Reason } = input as Record<string, unknown>;
+  // a field left out was told `Kind: null is not valid` / `Value: null is not text`, which named
+  // a value nobody gave: say which field is missing and what to put there (as for Reason)
+  const missing = (field: unknown) => field === undefined || field === null;
   const kind = suspensionKinds.find((k) => k === Kind);
   if (!kind) {
+    const fix = 'use "ip", "cidr", "user" or "sender"';
     throw new SuspensionInputError(
-      `Kind: ${JSON.stringify(Kind ?? null)} is not valid; use "ip", "cidr", "user" or "sender"`,
+      missing(Kind)
+        ? `Kind is missing; ${fix} (what Value is: a client IP, a CIDR, an SMTP user or a sender address)`
+        : `Kind: ${JSON.stringify(Kind)} is not valid; ${fix}`,
     );
   }
   if (typeof Value !== 'string' || Value.trim() === '') {
     // "not valid" said nothing of why: an empty Value is the usual case (a form left blank)
     throw new SuspensionInputError(
-      `Value: ${JSON.stringify(Value ?? null)} is ${typeof Value === 'string' ? 'empty' : 'not text'}; give ${valueExample[kind]}`,
+      missing(Value)
+        ? `Value is missing; give ${valueExample[kind]}`
+        : `Value: ${JSON.stringify(Value)} is ${typeof Value === 'string' ? 'empty' : 'not text'}; give ${valueExample[kind]}`,
     );
   }
   if (typeof Reason !== 'string' || !REASON.test(Reason.trim())) {

@@ -12,8 +12,11 @@ const suspensionView = {
     Kind: { type: 'string', enum: ['ip', 'cidr', 'user', 'sender'] },
     Value: { type: 'string' },
     Reason: { type: 'string' },
-    Created: { type: 'string' },
-    Auto: { type: 'boolean' },
+    Created: { type: 'string', format: 'date-time', description: 'when it was made' },
+    Auto: {
+      type: 'boolean',
+      description: 'made by the anomaly alert (anomalyPause), not by a person',
+    },
   },
 } as const;
 

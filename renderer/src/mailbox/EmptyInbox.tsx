@@ -7,14 +7,29 @@ export function splitListen(address: string): { host: string; port: string } {
   return { host: host as string, port: match[2] as string };
 }
 
-/** No mail yet: how to send some, to the port Relaydesk really listens on. */
-export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string | null }) {
+/**
+ * No mail yet: how to send some, to the port Relaydesk really listens on. `describes` is the id
+ * of its gist (the sentence under the heading), which the empty list it stands for points to.
+ */
+export function EmptyInbox({
+  smtp,
+  down,
+  describes,
+}: {
+  smtp: string | null;
+  down?: string | null;
+  describes?: string;
+}) {
   if (down) {
     // pointing an app at a port someone else holds would only send its mail elsewhere
     return (
-      <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+      <section
+        className="empty-inbox list-empty"
+        data-testid="list-empty"
+        aria-label="No messages yet"
+      >
         <h2>No messages yet</h2>
-        <p>
+        <p id={describes}>
           Nothing can arrive while SMTP is not listening on <strong>{down}</strong>: see the message
           above for why and what to change.
         </p>
@@ -24,9 +39,13 @@ export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string 
   if (smtp === null) {
     // the status is still on its way: a guessed port (1025) would send the user's app elsewhere
     return (
-      <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+      <section
+        className="empty-inbox list-empty"
+        data-testid="list-empty"
+        aria-label="No messages yet"
+      >
         <h2>No messages yet</h2>
-        <p>Looking up the address Relaydesk listens on…</p>
+        <p id={describes}>Looking up the address Relaydesk listens on…</p>
       </section>
     );
   }
@@ -41,9 +60,13 @@ export function EmptyInbox({ smtp, down }: { smtp: string | null; down?: string 
     `nodemailer.createTransport({ host: '${host}', port: ${port} })\n` +
     "  .sendMail({ from: 'me@example.com', to: 'test@example.com', subject: 'Hello', text: 'It works.' })";
   return (
-    <section className="empty-inbox" data-testid="list-empty" aria-label="No messages yet">
+    <section
+      className="empty-inbox list-empty"
+      data-testid="list-empty"
+      aria-label="No messages yet"
+    >
       <h2>No messages yet</h2>
-      <p>
+      <p id={describes}>
         Point your app at <strong data-testid="smtp-address">{`${host}:${port}`}</strong> (SMTP, no
         password needed from this machine), or send a test message:
       </p>

@@ -46,6 +46,11 @@ export function MessageList(props: {
   openedId: string | null;
   onOpen(message: MessageSummary): void;
   onDelete(): void;
+  /**
+   * While the list is empty: the id of what the empty-state above it says (how to send mail, or
+   * that no message matches), read out with the list when it has the focus.
+   */
+  emptyDescription?: string;
   /** A tag chip in a row clicked. */
   onShowTag(tag: string): void;
   /**
@@ -244,6 +249,7 @@ export function MessageList(props: {
       aria-label="Messages"
       aria-multiselectable="true"
       aria-busy={!list.ready}
+      aria-describedby={props.emptyDescription}
       aria-activedescendant={activeInDom ? messageRowId(activeIndex) : undefined}
       tabIndex={0}
       data-testid="message-list"

@@ -5,6 +5,7 @@ import { serverWords } from '../api/http-transport';
 import { heldMessages, messageCount } from '../queue/held-mail';
 import { HeldMailConfirm } from '../queue/HeldMailConfirm';
 import { useUpstreamPause } from '../status/upstream-pause-context';
+import { formatFullDate } from '../format/mail-format';
 
 /** A confirm open over one suspension's held mail: sending it (lift and release) or cancelling it. */
 interface HeldConfirm {
@@ -65,6 +66,9 @@ export function SuspensionsPanel() {
   const [confirm, setConfirm] = useState<HeldConfirm | null>(null);
   // while relaying is paused what a lift releases waits in the queue: "at once" was not true
   const relayPaused = useUpstreamPause() !== null;
+  // the lift confirm's title and button say what the body says: released mail waits for the
+  // pause to end, so it is released, not sent
+  const liftVerb = relayPaused ? 'release' : 'send';
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
@@ -186,7 +190,15 @@ export function SuspensionsPanel() {
               {entry.Kind} <strong>{entry.Value}</strong>
               {entry.Auto && <span className="row-flag">automatic</span>}
             </span>
-            <span className="suspension-reason">{entry.Reason}</span>
+            <span className="suspension-reason">
+              {entry.Reason}
+              {/* when, and whether a person or the anomaly alert made it: an automatic pause of
+                  last night reads differently from one a colleague made an hour ago */}
+              <span className="suspension-made" data-testid="suspension-made">
+                {entry.Auto ? 'Paused by the anomaly alert' : 'Suspended by hand'},{' '}
+                <time dateTime={entry.Created}>{formatFullDate(entry.Created)}</time>
+              </span>
+            </span>
             <span className="suspension-actions">
               <button
                 type="button"
@@ -200,7 +212,11 @@ export function SuspensionsPanel() {
                 type="button"
                 className="toolbar-button"
                 data-testid="unsuspend-release"
-                title="Lift, and send on the mail it held"
+                title={
+                  relayPaused
+                    ? 'Lift, and release the mail it held to wait for relaying to resume'
+                    : 'Lift, and send on the mail it held'
+                }
                 onClick={() => ask(entry, 'release')}
               >
                 Lift and release…
@@ -222,13 +238,13 @@ export function SuspensionsPanel() {
         <HeldMailConfirm
           title={
             confirm.action === 'release'
-              ? `Lift the ${confirm.entry.Auto ? 'automatic pause' : 'suspension'} and send ${messageCount(confirm.messages.length)}?`
+              ? `Lift the ${confirm.entry.Auto ? 'automatic pause' : 'suspension'} and ${liftVerb} ${messageCount(confirm.messages.length)}?`
               : `Cancel ${messageCount(confirm.messages.length)} held for ${confirm.entry.Kind} ${confirm.entry.Value}?`
           }
           messages={confirm.messages}
           confirmLabel={
             confirm.action === 'release'
-              ? `Lift and send ${messageCount(confirm.messages.length)}`
+              ? `Lift and ${liftVerb} ${messageCount(confirm.messages.length)}`
               : `Cancel ${messageCount(confirm.messages.length)}`
           }
           testId={confirm.action === 'release' ? 'lift-release-dialog' : 'cancel-held-dialog'}

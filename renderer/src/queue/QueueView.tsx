@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type {
   DeliveryHandAction,
+  QueuedMessage,
   QueuedRecipient,
   QueueView as QueueData,
   RateLimitedView,
@@ -16,6 +17,7 @@ import { relativeTime } from '../delivery/delivery-format';
 import { useTickingNow } from './use-ticking-now';
 import { heldMessages, messageCount } from './held-mail';
 import { HeldMailConfirm } from './HeldMailConfirm';
+import { CancelDeliveryConfirm } from './CancelDeliveryConfirm';
 import { serverWords } from '../api/http-transport';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
@@ -77,6 +79,11 @@ export function QueueView(props: {
   const onScreen = useOnScreen();
   const [notice, setNotice] = useState<string | null>(null);
   const [confirmCancelHeld, setConfirmCancelHeld] = useState(false);
+  // the entry whose Cancel asks first: it cannot be undone (the message is never delivered)
+  const [cancelling, setCancelling] = useState<{
+    message: QueuedMessage;
+    from: { key: string; index: number };
+  } | null>(null);
   const view = useRef<HTMLElement>(null);
   // The entry whose button was pressed, by key and place: Cancel takes its row away and Hold
   // moves it to another group, and the focus would fall to the page with the button.
@@ -185,6 +192,17 @@ export function QueueView(props: {
           </p>
         </HeldMailConfirm>
       )}
+      {cancelling && (
+        <CancelDeliveryConfirm
+          message={cancelling.message}
+          onKeep={() => setCancelling(null)}
+          onConfirm={() => {
+            acted.current = cancelling.from;
+            setCancelling(null);
+            void act('cancel', [cancelling.message.ID], handActionButtons.cancel.label);
+          }}
+        />
+      )}
       {/* always in the page, so a screen reader hears what the first action did (a status
           region added with its words is not read out) */}
       <p className={notice ? 'body-notice' : undefined} role="status" data-testid="queue-notice">
@@ -281,10 +299,15 @@ export function QueueView(props: {
                         onClick={(event) => {
                           const entry = event.currentTarget.closest<HTMLElement>('.queue-entry');
                           const all = [...(view.current?.querySelectorAll('.queue-entry') ?? [])];
-                          acted.current = {
+                          const from = {
                             key: `${message.ID}-${recipient.address}`,
                             index: entry ? all.indexOf(entry) : 0,
                           };
+                          if (action === 'cancel') {
+                            setCancelling({ message, from });
+                            return;
+                          }
+                          acted.current = from;
                           void act(action, [message.ID], label);
                         }}
                       >
