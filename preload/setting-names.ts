@@ -36,7 +36,7 @@ const filtering = 'under Settings → Filtering & senders';
 /** The choices of “When clamd cannot be reached”, as the Settings screen labels them. */
 const clamdUnavailableLabels: Record<string, string> = {
   defer: 'Defer (451 4.7.0, the client retries)',
-  accept: 'Accept, flagged "not scanned"',
+  accept: 'Accept, tagged not-scanned',
 };
 
 /** The Security box's choices, as the Settings screen labels them. */

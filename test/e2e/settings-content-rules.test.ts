@@ -2,42 +2,31 @@
 // beside the box with its line and column, and nothing is saved; the rules saved then decide the
 // next messages over real SMTP: a reject reaches the client as 550 5.7.1, a hold is shown in the
 // queue with the rule as its reason and in the message's filter banner.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SettingsView } from '../../preload/api-contract.js';
-import { startRelaydesk } from '../../main/headless.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
-import { type ChromiumSession, eventually, launchChromium } from './browser.js';
-import { ensureRendererBuilt, repoRoot } from './renderer-build.js';
+import { eventually } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-const screenshots = join(repoRoot, 'test/e2e/screenshots');
 const label = 'Content rules (JSON; header_checks and body_checks)';
 
 describe.skipIf(!chromiumPath)('content rules in the Settings screen', () => {
-  let relaydesk: Awaited<ReturnType<typeof startRelaydesk>>;
+  let gui: Gui;
+  let relaydesk: TestRelaydesk;
   let upstream: RunningUpstream;
-  let dataDir: string;
-  let browser: ChromiumSession;
   let page: Page;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
-  const api = async <T>(path: string): Promise<T> =>
-    (await (await fetch(new URL(path, relaydesk.url))).json()) as T;
+  const api = <T>(path: string): Promise<T> => relaydesk.api<T>(path);
   const save = () => page.getByRole('button', { name: 'Save settings' }).click();
 
   async function send(subject: string): Promise<{ id: string | null; error: string | null }> {
-    const transport = nodemailer.createTransport({
-      host: relaydesk.smtp.host,
-      port: relaydesk.smtp.port,
-      secure: false,
-      ignoreTLS: true,
-    });
+    const transport = relaydesk.transport();
     try {
       const info = await transport.sendMail({
         from: 'app@office.example',
@@ -54,29 +43,20 @@ describe.skipIf(!chromiumPath)('content rules in the Settings screen', () => {
   }
 
   beforeAll(async () => {
-    await ensureRendererBuilt();
     upstream = await startUpstreamServer({ tls: 'none' });
-    dataDir = await mkdtemp(join(tmpdir(), 'relaydesk-e2e-content-rules-'));
-    relaydesk = await startRelaydesk({
-      smtp: '127.0.0.1:0',
-      http: '127.0.0.1:0',
-      dataDir,
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 1280, height: 900 },
       settings: {
         mode: 'relay',
         relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
       },
     });
-    browser = await launchChromium(chromiumPath as string);
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, colorScheme: 'light' });
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(error.message));
+    ({ relaydesk, page, pageErrors } = gui);
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await relaydesk?.close();
+    await gui?.close();
     await upstream?.close();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
   it('refuses broken JSON by line and column, then saves rules that real SMTP obeys', async () => {

@@ -48,7 +48,7 @@ describe('setting names on screen', () => {
         `Start clamd, ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', 'accept')}`,
       ),
     ).toBe(
-      'Start clamd, correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders, or choose “Accept, flagged "not scanned"” as “When clamd cannot be reached” under Settings → Filtering & senders',
+      'Start clamd, correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders, or choose “Accept, tagged not-scanned” as “When clamd cannot be reached” under Settings → Filtering & senders',
     );
     expect(onScreen(`start spamd and ${settingName('spamassassin')}, e.g. 127.0.0.1:783`)).toBe(
       'start spamd and fill in “SpamAssassin spamd” under Settings → Checks & POP3, e.g. 127.0.0.1:783',

@@ -125,7 +125,7 @@ export const filteringFields = [
     ...oneOf(
       {
         defer: 'Defer (451 4.7.0, the client retries)',
-        accept: 'Accept, flagged "not scanned"',
+        accept: 'Accept, tagged not-scanned',
       },
       '"defer" (451 4.7.0, the client retries) or "accept" (flagged "not scanned")',
     ),
