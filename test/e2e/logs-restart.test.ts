@@ -66,6 +66,17 @@ describe.skipIf(!chromiumPath)('the Logs view across a restart', () => {
     await eventually(async () => (await smtpLines.count()) >= 2, 20_000).toBe(true);
     // each process's lines once; the first's were there twice
     expect(await smtpLines.count()).toBe(2);
+    // the new process's UI line may come after the history, live (it is logged once its UI
+    // listens): wait for the lines of two processes, then count them
+    await eventually(
+      async () =>
+        new Set(
+          await exposure
+            .locator('time')
+            .evaluateAll((ts) => ts.map((t) => t.getAttribute('datetime'))),
+        ).size,
+      20_000,
+    ).toBe(2);
     expect(await exposure.count()).toBe(2);
     // as many as the file holds (the new process has had no client)
     const auditFile = await readFile(join(dataDir, 'audit.log'), 'utf8');

@@ -209,6 +209,20 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     await page.keyboard.press('Enter');
     await eventually(focusedButton).toBe('Hold');
     await eventually(said).toEqual(['Hold: done.', 'Release: done.']);
+    // Cancel cannot be undone: it asks first, as the Queue view's does; Esc keeps the message
+    const dialog = page.getByTestId('cancel-delivery-dialog');
+    const cancel = delivery.getByRole('button', { name: 'Cancel', exact: true });
+    await cancel.focus();
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await dialog.getByTestId('cancel-delivery-text').innerText()).toMatch(
+      /^“Hold me by hand” will never be delivered to held@example\.org: /,
+    );
+    await page.keyboard.press('Escape');
+    await eventually(() => dialog.count()).toBe(0);
+    await eventually(focusedButton).toBe('Cancel');
+    expect(await delivery.getByTestId('recipient-state').innerText()).not.toBe('Cancelled');
+    expect(await said()).toEqual(['Hold: done.', 'Release: done.']);
     expect(gui.pageErrors).toEqual([]);
   });
 

@@ -11,6 +11,7 @@ import type {
 import { rateLimitWords } from '../api/contract';
 import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
+import { CancelDeliveryConfirm } from '../queue/CancelDeliveryConfirm';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatFullDate } from '../format/mail-format';
 import {
@@ -244,9 +245,12 @@ function QuarantineActions({ messageId, onReleased }: { messageId: string; onRel
 /** Per recipient: state, the rule that routed it, next attempt, every attempt; and the actions. */
 export function DeliveryPanel({
   messageId,
+  subject = '',
   unreadable = false,
 }: {
   messageId: string;
+  /** Named in the question before Cancel. */
+  subject?: string;
   /**
    * The message's file cannot be read (the pane beside it says why): nothing is shown for a
    * captured message, which has no delivery, and no Resend, which would read that file.
@@ -260,6 +264,8 @@ export function DeliveryPanel({
   // status text, as "Release: done." does, so a Resend with no upstream looked half done)
   const [notice, setNotice] = useState<{ text: string; failed: boolean } | null>(null);
   const [resendTo, setResendTo] = useState('');
+  // Cancel cannot be undone: it asks first, as the Queue view's does
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
   // every attempt publishes updates of the message (its new status, or when the status stays
   // its attempts made and under way): show them as they happen
   const version = useMessageUpdates(api, messageId);
@@ -355,7 +361,9 @@ export function DeliveryPanel({
                 data-action={action}
                 disabled={!applies}
                 title={applies ? undefined : without}
-                onClick={() => void act(action, label)}
+                onClick={() =>
+                  action === 'cancel' ? setConfirmingCancel(true) : void act(action, label)
+                }
               >
                 {label}
               </button>
@@ -418,6 +426,17 @@ export function DeliveryPanel({
           />
         ))}
       </ul>
+      {confirmingCancel && (
+        <CancelDeliveryConfirm
+          subject={subject}
+          recipients={delivery.recipients}
+          onKeep={() => setConfirmingCancel(false)}
+          onConfirm={() => {
+            setConfirmingCancel(false);
+            void act('cancel', handActionButtons.cancel.label);
+          }}
+        />
+      )}
     </section>
   );
 }

@@ -75,7 +75,7 @@ function MessageBody({
         <RoutePanel messageId={message.ID} writtenHere={message.Envelope.origin === 'relaydesk'} />
       );
     case 'delivery':
-      return <DeliveryPanel messageId={message.ID} />;
+      return <DeliveryPanel messageId={message.ID} subject={message.Subject} />;
     case 'html-check':
       return <HtmlCheckPanel check={checks.html} />;
     case 'links':

@@ -1,24 +1,22 @@
 import { Dialog } from '../layout/Dialog';
 import { shownSubject } from '../format/mail-format';
-import type { QueuedMessage } from '../api/contract';
 
 /** The states Cancel takes a recipient out of (the relay's own cancel transition). */
 const cancellable = new Set(['pending', 'deferred', 'held']);
 
 /**
- * The question before a queued message's Cancel, which cannot be undone: the message is never
+ * The question before a queued message's Cancel (the Queue view's, the Delivery tab's), which cannot be undone: the message is never
  * delivered to the recipients it names (every one still waiting, not only the entry's). Asked
  * in the dialog Delete all asks in: Esc or the first button keep it queued, and the focus goes
  * back to the Cancel that asked.
  */
 export function CancelDeliveryConfirm(props: {
-  message: QueuedMessage;
+  subject: string;
+  recipients: ReadonlyArray<{ deliverTo: string; state: string }>;
   onKeep(): void;
   onConfirm(): void;
 }) {
-  const waiting = props.message.recipients
-    .filter((r) => cancellable.has(r.state))
-    .map((r) => r.deliverTo);
+  const waiting = props.recipients.filter((r) => cancellable.has(r.state)).map((r) => r.deliverTo);
   const whom =
     waiting.length === 0
       ? 'its recipients'
@@ -33,7 +31,7 @@ export function CancelDeliveryConfirm(props: {
       testId="cancel-delivery-dialog"
     >
       <p data-testid="cancel-delivery-text">
-        {`“${shownSubject(props.message.Subject)}” will never be delivered to ${whom}: cancelled recipients are not tried again. The message stays in the mail list with its delivery record; Resend sends it again.`}
+        {`“${shownSubject(props.subject)}” will never be delivered to ${whom}: cancelled recipients are not tried again. The message stays in the mail list with its delivery record; Resend sends it again.`}
       </p>
       <div className="confirm-actions">
         <button type="button" onClick={props.onKeep}>

@@ -194,7 +194,8 @@ export function QueueView(props: {
       )}
       {cancelling && (
         <CancelDeliveryConfirm
-          message={cancelling.message}
+          subject={cancelling.message.Subject}
+          recipients={cancelling.message.recipients}
           onKeep={() => setCancelling(null)}
           onConfirm={() => {
             acted.current = cancelling.from;
