@@ -245,6 +245,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       publish,
       log: (line) => relayLog.relay(line),
       gate: (recipients, at) => senders.warmupGate(recipients, at),
+      holdAfterAttempt: (record) => senders.holdAfterAttempt(record),
       onAttempt: (recipient) => {
         runtime.deliveryOutcomes.add({ state: recipient.state });
         senders.attempted(recipient);

@@ -82,6 +82,11 @@ describe('suspensions across a restart', () => {
     const down = await closedPort();
     const first = await startServe({ dataDir, args: relayTo(down) });
     const id = await send(first.smtp.port, 'app@example.test', 'boss@example.net');
+    // deferred, not in its attempt, when the sender is suspended: that case is
+    // suspended-in-attempt's (a load that slowed the attempt failed this test's Held once)
+    await eventually(
+      async () => (await first.api<QueueView>('/api/v1/queue')).messages[0]?.recipients[0]?.state,
+    ).toBe('deferred');
     const suspended = await first.api<{ Held: string[] }>(
       '/api/v1/suspensions',
       suspendSender('app@example.test'),

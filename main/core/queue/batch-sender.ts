@@ -34,6 +34,7 @@ export type BatchSenderOptions = Pick<
   | 'onFailed'
   | 'onDelayed'
   | 'refreshUpstream'
+  | 'holdAfterAttempt'
 > & {
   /** An upstream-wide failure (AUTH rejected, TLS failure, refused): the queue pauses. */
   pause(pause: NonNullable<DeliveryAttempt['pauseUpstream']>): void;
@@ -199,13 +200,26 @@ export class BatchSender {
     made: MadeMessage,
     upstream: UpstreamSettings,
   ): Promise<void> {
-    const changed = this.ledger.change(batch.id, (list) =>
-      this.ledger.applyWhere(
+    const inBatch = (i: number) => batch.indexes.includes(i);
+    // set inside the change below (TypeScript would narrow a plain `let` to null after it)
+    const held: { after: { reason: string; stored(): void } | null } = { after: null };
+    const changed = this.ledger.change(batch.id, (list) => {
+      const tried = this.ledger.applyWhere(
         list,
         (r) => attemptEvent(attempt, r.deliverTo, made),
-        (r, i) => batch.indexes.includes(i) && r.state === 'sending',
-      ),
-    );
+        (r, i) => inBatch(i) && r.state === 'sending',
+      );
+      // held in the same change as the deferral: no moment on disk where it waits to be retried
+      const stored = this.options.store.get(batch.id);
+      if (!stored || !tried.some((r, i) => inBatch(i) && r.state === 'deferred')) return tried;
+      held.after = this.options.holdAfterAttempt?.(stored) ?? null;
+      if (!held.after) return tried;
+      return this.ledger.applyWhere(
+        tried,
+        { type: 'hold', reason: held.after.reason },
+        (r, i) => inBatch(i) && r.state === 'deferred',
+      );
+    });
     if (!changed?.record.delivery) return;
     const { record } = changed;
     const delivery = changed.record.delivery;
@@ -243,6 +257,7 @@ export class BatchSender {
     for (const { r, last } of tried)
       this.options.log(attemptLogRecord(record, r, last, attempt.notConnected));
     for (const { r } of tried) this.options.onAttempt?.(r);
+    held.after?.stored();
     const failed = tried
       .map(({ r }) => r)
       .filter((r) => r.state === 'bounced' || r.state === 'expired');

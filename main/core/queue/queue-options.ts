@@ -78,6 +78,13 @@ export interface QueueOptions {
    * again if it changed), so a new login never uses a password that was already put right.
    */
   refreshUpstream?(): Promise<void>;
+  /**
+   * Whether a message whose attempt left recipients deferred is held instead: a suspension made
+   * while they were on the wire covers its sender (the suspension held only what was waiting).
+   * The hold's reason, and what to call once the hold is on disk (its audit line); null leaves
+   * them deferred.
+   */
+  holdAfterAttempt?(record: MessageRecord): { reason: string; stored(): void } | null;
   /** May hold a batch back until a later time (the upstream's warm-up cap), with the reason. */
   gate?(recipients: number, now: number): { until: number; reason: string } | null;
 }

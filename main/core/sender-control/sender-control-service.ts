@@ -170,6 +170,30 @@ export class SenderControlService {
   }
 
   /**
+   * A message whose attempt just left recipients deferred: suspend() holds only what waits, so a
+   * recipient that was on the wire when its sender was suspended would be retried and sent. It
+   * is held with the covering suspension's reason, unless the admin released it by hand since
+   * that suspension was made. `stored` writes the audit line, once the queue has the hold on disk.
+   */
+  holdAfterAttempt(record: MessageRecord): { reason: string; stored(): void } | null {
+    const covering = this.control
+      .coveredBy(record.envelope)
+      .find((entry) => !heldSince(record, entry.Created));
+    if (!covering) return null;
+    return {
+      reason: holdReason(covering),
+      stored: () =>
+        this.line('suspend-hold', {
+          id: record.id,
+          suspension: covering.ID,
+          kind: covering.Kind,
+          value: covering.Value,
+          reason: 'in an attempt when the sender was suspended; held once the attempt deferred it',
+        }),
+    };
+  }
+
+  /**
    * At start, before the queue sends anything: waiting mail that a suspension covers and never
    * held. suspend() saves the suspension before the holds of what the sender queued, and the
    * hold of a message stored during a suspension (holdIfSuspended) is written after it: a kill -9
