@@ -202,7 +202,7 @@ describe('bad values', () => {
       { where: 'header', match: '^Subject: (free', action: 'reject', text: 'no' },
     ];
     expect(await serve(['--content-rules', JSON.stringify(rules)])).toBe(
-      'contentRules[1].match: "^Subject: (free" is not a valid regular expression (Unterminated group); fix it, or write a character such as "(" or "[" as "\\\\(" to match it as it is',
+      '--content-rules: contentRules[1].match: "^Subject: (free" is not a valid regular expression (Unterminated group); fix it, or write a character such as "(" or "[" as "\\\\(" to match it as it is',
     );
   });
 
@@ -224,8 +224,8 @@ describe('bad values', () => {
     );
     expect(result.code).toBe(2);
     expect(result.stderr.split('\n')).toEqual([
-      'relaydesk: contentRules[0].action: "bounce" is not valid; use "reject", "discard", "hold", "warn", "ignore", "replace", "prepend"',
-      'relaydesk: contentRules[1].text is missing; "reject" needs it: give the reply the client gets after "550 5.7.1", such as "no lotteries here"',
+      'relaydesk: RELAYDESK_CONTENT_RULES: contentRules[0].action: "bounce" is not valid; use "reject", "discard", "hold", "warn", "ignore", "replace", "prepend"',
+      'relaydesk: RELAYDESK_CONTENT_RULES: contentRules[1].text is missing; "reject" needs it: give the reply the client gets after "550 5.7.1", such as "no lotteries here"',
       '',
     ]);
   });

@@ -58,5 +58,11 @@ describe('filter settings', () => {
         overrides: { warmup: [{ upstream: 'smtp.example.net', start: 'soon', preset: 'x' }] },
       }),
     ).toThrow('warmup[0].start: "soon" is not a date');
+    // a schedule without its upstream or start: zod's "expected nonoptional" came out before
+    expect(() =>
+      resolveSettings({ env: {}, flags: { '--warmup': '[{"preset": "dedicated-ip"}]' } }),
+    ).toThrow(
+      '--warmup: warmup[0].upstream is missing; give the upstream\'s host name as in the relay settings, e.g. "smtp.sendgrid.net"\n--warmup: warmup[0].start is missing; give the first day as "2026-12-01" or a full ISO time',
+    );
   });
 });

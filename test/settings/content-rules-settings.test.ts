@@ -70,6 +70,16 @@ describe('the contentRules setting', () => {
       'contentRules[0].match: "^(a+)+$" repeats a group that itself repeats (such as "(a+)+"), which can take exponential time on a crafted line; write it without the nested repeat (e.g. "(a+)+" as "a+")',
     ],
     [
+      "a rule without its match (zod's own words came out before)",
+      { where: 'body', action: 'warn' },
+      'contentRules[0].match is missing; give a regular expression such as "^Subject: .*lottery"',
+    ],
+    [
+      'a rule without where or action',
+      { match: 'x' },
+      'contentRules[0].where is missing; give "header" (each header, as "Name: value") or "body" (each body line)\ncontentRules[0].action is missing; use "reject", "discard", "hold", "warn", "ignore", "replace", "prepend"',
+    ],
+    [
       'a misspelt field',
       { where: 'body', mach: 'x', action: 'warn' },
       'contentRules[0].mach: unknown field "mach"; did you mean "match"?',
@@ -100,6 +110,29 @@ describe('the contentRules setting', () => {
       ]),
     ).toThrow(
       /^contentRules\[1\]\.match: "\[" is not a valid regular expression .*\ncontentRules\[2\]\.action: "bounce" is not valid; /,
+    );
+  });
+
+  it('names the flag or the variable it was given in, before the entry and field', () => {
+    const bad = JSON.stringify([{ where: 'head', match: 'x', action: 'warn' }, { where: 'body' }]);
+    const refusal = (given: Parameters<typeof resolveSettings>[0]): string[] => {
+      try {
+        resolveSettings(given);
+      } catch (err) {
+        return (err as Error).message.split('\n');
+      }
+      return [];
+    };
+    const lines = [
+      'contentRules[0].where: "head" is not valid; use "header" (each header, as "Name: value") or "body" (each body line)',
+      'contentRules[1].action is missing; use "reject", "discard", "hold", "warn", "ignore", "replace", "prepend"',
+      'contentRules[1].match is missing; give a regular expression such as "^Subject: .*lottery"',
+    ];
+    expect(refusal({ env: {}, flags: { '--content-rules': bad } })).toEqual(
+      lines.map((line) => `--content-rules: ${line}`),
+    );
+    expect(refusal({ env: { RELAYDESK_CONTENT_RULES: bad } })).toEqual(
+      lines.map((line) => `RELAYDESK_CONTENT_RULES: ${line}`),
     );
   });
 

@@ -96,10 +96,10 @@ function ruleSchema(at: string) {
   return z
     .strictObject(
       {
-        where: z.unknown(),
-        match: z.unknown(),
+        where: z.unknown().optional(),
+        match: z.unknown().optional(),
         flags: z.unknown().optional(),
-        action: z.unknown(),
+        action: z.unknown().optional(),
         text: z.unknown().optional(),
       },
       { error: objectError(at, 'where, match, flags, action and text', example.slice(1, -1)) },

@@ -41,8 +41,8 @@ function scheduleSchema(at: string) {
   return z
     .strictObject(
       {
-        upstream: z.unknown(),
-        start: z.unknown(),
+        upstream: z.unknown().optional(),
+        start: z.unknown().optional(),
         preset: z.unknown().optional(),
         caps: z.unknown().optional(),
       },
@@ -56,13 +56,16 @@ function scheduleSchema(at: string) {
     )
     .transform((value, ctx): WarmupSchedule => {
       const problems: string[] = [];
-      if (typeof value.upstream !== 'string') {
-        problems.push(
-          `${at}.upstream: ${show(value.upstream)} is not a host; give the upstream's host name as in the relay settings, e.g. "smtp.sendgrid.net"`,
-        );
-      }
+      const host = `give the upstream's host name as in the relay settings, e.g. "smtp.sendgrid.net"`;
+      if (value.upstream === undefined) problems.push(`${at}.upstream is missing; ${host}`);
+      else if (typeof value.upstream !== 'string')
+        problems.push(`${at}.upstream: ${show(value.upstream)} is not a host; ${host}`);
       const start = typeof value.start === 'string' ? Date.parse(value.start) : Number.NaN;
-      if (Number.isNaN(start)) problems.push(notDate(value.start));
+      if (value.start === undefined)
+        problems.push(
+          `${at}.start is missing; give the first day as "2026-12-01" or a full ISO time`,
+        );
+      else if (Number.isNaN(start)) problems.push(notDate(value.start));
       let caps: number[] | undefined;
       if (value.caps !== undefined) {
         if (

@@ -72,13 +72,33 @@ export function parseSettingValue(
   raw: unknown,
   source: SettingSource,
 ): Settings[FieldKey] {
-  const parsed = fieldSpec.type.safeParse(raw);
+  const parsed = withSourceNamed(fieldSpec, source, () => fieldSpec.type.safeParse(raw));
   if (!parsed.success) {
     throw new SettingsError(
       `${nameIn(fieldSpec, source)}: ${JSON.stringify(raw)} is not valid; use ${fieldSpec.allowed}`,
     );
   }
   return parsed.data;
+}
+
+/**
+ * A structured setting's problems name the place in it by its key (`contentRules[0].where: …`),
+ * which a user who typed --content-rules or RELAYDESK_CONTENT_RULES does not see in what they
+ * typed: each line gets the flag or variable in front. (The settings file's are named with the
+ * file by settings-sources.ts.)
+ */
+function withSourceNamed<T>(fieldSpec: SettingField, source: SettingSource, parse: () => T): T {
+  try {
+    return parse();
+  } catch (err) {
+    if (source === 'file' || !(err instanceof SettingsError)) throw err;
+    const name = nameIn(fieldSpec, source);
+    const lines = err.message.split('\n');
+    const ofKey = (line: string) =>
+      [':', '.', '['].some((after) => line.startsWith(`${fieldSpec.key}${after}`));
+    if (!lines.every(ofKey)) throw err;
+    throw new SettingsError(lines.map((line) => `${name}: ${line}`).join('\n'), { cause: err });
+  }
 }
 
 export function fieldByFlag(flag: string): SettingField | undefined {
