@@ -88,6 +88,7 @@ function loadParser() {
     const require = createRequire(import.meta.url);
     htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
+    /** @type {typeof import('mailparser')} */
     const mailparser = require('mailparser');
     readBodiesAsMailpit(mailparser.MailParser);
     keepDeliveryStatusTexts(mailparser.MailParser);
