@@ -18,7 +18,8 @@ import { createRequire } from 'node:module';
  * caniemail.json: its features, the names of client families and platforms in words, and the
  * date of the data.
  * @typedef {{ data: CaniemailFeature[], last_update_date: string,
- *   nicenames: { family: Record<string, string>, platform: Record<string, string> } }} CaniemailJson
+ *   nicenames: { family: Record<string, string>, platform: Record<string, string> } }}
+ *   CaniemailJson
  */
 /** @import { ClientSupport, FeatureScore } from '../../../../preload/check-contract.js' */
 
