@@ -222,10 +222,10 @@ function workerRequest(job: Job): WorkerRequest {
   const { jobId, kind, source } = job;
   if (kind === 'write') {
     // a write run again after its batch was stopped may find its own file from the first try
-    // a write's job has its path and its bytes (write, datasync)
     return {
       jobId,
       kind,
+      // a write's job has its path, and bytes for its source (write, datasync)
       path: job.path as string,
       temp: job.temp,
       data: source as Uint8Array,
