@@ -6,4 +6,8 @@ import '../load/heap-flags.js';
 import { parentPort, workerData } from 'node:worker_threads';
 import { serveIndexWrites } from './index-writes.js';
 
-serveIndexWrites(parentPort, workerData);
+// only ever run as a worker (index-writer.ts, ownWorker), given the writes' data
+serveIndexWrites(
+  /** @type {import('node:worker_threads').MessagePort} */ (parentPort),
+  /** @type {import('./index-writer.js').IndexWritesData} */ (workerData),
+);

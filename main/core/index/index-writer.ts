@@ -24,17 +24,20 @@ export type IndexOp =
   | { kind: 'stamp'; value: string };
 
 /** A batch as posted to the worker: its sequence number is what the worker reports committed. */
-interface Batch {
+export interface Batch {
   seq: number;
   ops: IndexOp[];
   /** Commit at once (a read is waiting) instead of waiting for company. */
   now: boolean;
 }
 
+/** What the thread running the writes is posted (index-writes.js): a batch, or the end. */
+export type IndexWritesMessage = (Batch & { close?: undefined }) | { close: true };
+
 /** What the thread running the writes is given (index-writes.js reads these fields). */
 export interface IndexWritesData {
   path: string;
-  sql: Record<string, string>;
+  sql: ReturnType<typeof writeSql>;
   shared: SharedArrayBuffer;
   delayMs: number;
   batchOps: number;
@@ -45,7 +48,7 @@ export type IndexWritesReply = { failed?: string; writing?: boolean; crashed?: s
 
 /** The writes' thread as this side holds it. */
 export interface IndexWritesHost {
-  post(message: Batch | { close: true }): void;
+  post(message: IndexWritesMessage): void;
   end(): void;
 }
 

@@ -14,6 +14,17 @@
 import { createRequire } from 'node:module';
 import { fullTextRow } from '../search/search-words.js';
 
+/** @import { MessagePort } from 'node:worker_threads' */
+/** @import { Database, Statement } from 'better-sqlite3' */
+/**
+ * @import { Batch, IndexOp, IndexWritesData, IndexWritesMessage, IndexWritesReply }
+ *   from './index-writer.js'
+ */
+/**
+ * What is read of a thrown value (anything may be thrown).
+ * @typedef {{ message?: unknown } | null | undefined} ErrorLike
+ */
+
 const COMMITTED = 0;
 const FAILING = 1;
 const CLOSED = 2;
@@ -23,23 +34,35 @@ const CLOSED = 2;
  * is not a failed commit (the database cannot be opened at all) is said as `{crashed}` and the
  * port closed: the main thread sees the end of its writer, as if a worker of its own had died,
  * and the thread hosting this (the parse worker) goes on with its other work.
+ * @param {MessagePort} port
+ * @param {IndexWritesData} data
  */
 export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps }) {
   const state = new Int32Array(shared);
+  /** What the main thread reads of this one (index-writer.ts). */
+  const reply = (/** @type {IndexWritesReply} */ message) => port.postMessage(message);
+  /** @type {Database | undefined} */
   let db;
-  const crash = (err) => {
+  const crash = (/** @type {unknown} */ thrown) => {
+    const err = /** @type {ErrorLike} */ (thrown);
     try {
       db?.close();
     } catch {
       // closing is the last thing tried; its failure changes nothing
     }
-    port.postMessage({ crashed: err && err.message ? String(err.message) : String(err) });
+    reply({ crashed: err && err.message ? String(err.message) : String(err) });
     port.close();
   };
 
+  /**
+   * The statements by name (the names of index-statements.ts's writeSql).
+   * @type {Record<keyof IndexWritesData['sql'], Statement>}
+   */
   let s;
+  /** @type {(batches: Batch[]) => void} */
   let write;
   try {
+    /** @type {typeof import('better-sqlite3')} */
     const Sqlite = createRequire(import.meta.url)('better-sqlite3');
     db = new Sqlite(path);
     // first, so that the pragmas below wait for a lock another connection holds instead of failing
@@ -51,8 +74,15 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     // short-lived buffers, kept that arena near 20 MB under a 2 KB × 10 sessions load. With 1 MB
     // the process peaks about 8 MB lower, and CPU per message is the same (issue 12).
     db.pragma('cache_size = -1000');
-    s = Object.fromEntries(Object.entries(sql).map(([name, text]) => [name, db.prepare(text)]));
-    write = db.transaction((batches) => {
+    s = /** @type {Record<keyof IndexWritesData['sql'], Statement>} */ (
+      Object.fromEntries(
+        Object.entries(sql).map(([name, text]) => [
+          name,
+          /** @type {Database} */ (db).prepare(text),
+        ]),
+      )
+    );
+    write = db.transaction((/** @type {Batch[]} */ batches) => {
       // a spool stamp holds only while no write follows it: the first write after one (in this
       // transaction, or in a later one) clears it, so a crash never finds a stamp older than a row
       let cleared = false;
@@ -74,6 +104,7 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     return;
   }
 
+  /** @param {string} id */
   function deleteById(id) {
     const rowid = s.rowidOf.pluck().get(id);
     if (rowid === undefined) return;
@@ -83,6 +114,7 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     s.deleteBodyPending.run(id);
   }
 
+  /** @param {Exclude<IndexOp, { kind: 'stamp' }>} op */
   function apply(op) {
     if (op.kind === 'add') {
       // a batch sent again after a restart of this thread may hold a row already committed
@@ -100,7 +132,7 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
       if (s.bodyPendingOf.pluck().get(op.id) === undefined) return;
       const rowid = s.rowidOf.pluck().get(op.id);
       if (rowid !== undefined) {
-        const headerWords = s.textOf.pluck().get(rowid) ?? '';
+        const headerWords = /** @type {string | undefined} */ (s.textOf.pluck().get(rowid)) ?? '';
         s.deleteText.run(rowid);
         s.insertText.run(rowid, fullTextRow(headerWords, op.bodyText));
       }
@@ -113,9 +145,13 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     }
   }
 
-  /** Batches received and not yet committed, in the order they were sent. */
+  /**
+   * Batches received and not yet committed, in the order they were sent.
+   * @type {Batch[]}
+   */
   let waiting = [];
   let waitingOps = 0;
+  /** @type {NodeJS.Timeout | null} */
   let timer = null;
 
   function commit() {
@@ -124,32 +160,35 @@ export function serveIndexWrites(port, { path, sql, shared, delayMs, batchOps })
     if (waiting.length === 0) return true;
     try {
       write(waiting);
-    } catch (err) {
+    } catch (thrown) {
+      // an Error of better-sqlite3's (SQLITE_FULL)
+      const err = /** @type {{ message: string }} */ (thrown);
       // a full disk: the spool has the messages; the main thread answers reads with what waits
       // here, and this tries again in a second (or at the next read)
-      if (Atomics.load(state, FAILING) === 0) port.postMessage({ failed: err.message });
+      if (Atomics.load(state, FAILING) === 0) reply({ failed: err.message });
       Atomics.store(state, FAILING, 1);
       Atomics.notify(state, COMMITTED);
       timer = setTimeout(commit, 1000);
       return false;
     }
-    const last = waiting[waiting.length - 1].seq;
+    // not empty (above)
+    const last = /** @type {Batch} */ (waiting[waiting.length - 1]).seq;
     waiting = [];
     waitingOps = 0;
-    if (Atomics.load(state, FAILING) === 1) port.postMessage({ writing: true });
+    if (Atomics.load(state, FAILING) === 1) reply({ writing: true });
     Atomics.store(state, FAILING, 0);
     Atomics.store(state, COMMITTED, last);
     Atomics.notify(state, COMMITTED);
     return true;
   }
 
-  port.on('message', (message) => {
+  port.on('message', (/** @type {IndexWritesMessage} */ message) => {
     try {
       if (message.close) {
         const committed = commit();
         if (timer) clearTimeout(timer);
         timer = null;
-        db.close();
+        /** @type {Database} */ (db).close();
         db = undefined;
         Atomics.store(state, CLOSED, committed ? 1 : 2);
         Atomics.notify(state, CLOSED);

@@ -27,13 +27,21 @@ const htmlChunk = 4 * 1024;
 const spacing =
   /<\/(div|p|td|th|h[1-6]|ul|ol|li|address|article|aside|blockquote|dl|dt|footer|header|hr|main|nav|pre|table|thead|tfoot|video)>(?=<)|<(br \/|br)>|<(?=img)/gi;
 
+/**
+ * @param {RegExpExecArray} match
+ * @returns {string}
+ */
 function spaced(match) {
   if (match[1] !== undefined) return `</${match[1]}> `;
   if (match[2] !== undefined) return ' ';
   return ' <';
 }
 
-/** The HTML with html2text's spaces, in pieces of about `htmlChunk` characters. */
+/**
+ * The HTML with html2text's spaces, in pieces of about `htmlChunk` characters.
+ * @param {string} html
+ * @returns {Generator<string, void, undefined>}
+ */
 function* spacedPieces(html) {
   const expression = new RegExp(spacing);
   let at = 0;
@@ -86,21 +94,33 @@ const notSpace = /[^\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f
 // each such character becomes a space, and runs of spaces one, so a run may go at once
 const notPrintable = /[^\p{L}\p{M}\p{N}\p{P}\p{S} ]+/gu;
 
+/** @type {typeof import('htmlparser2').Parser | null} */
 let Parser = null;
 
+/** @returns {typeof import('htmlparser2').Parser} */
 function htmlParser() {
-  Parser ??= createRequire(import.meta.url)('htmlparser2').Parser;
+  Parser ??= /** @type {typeof import('htmlparser2')} */ (
+    createRequire(import.meta.url)('htmlparser2')
+  ).Parser;
   return Parser;
 }
 
-/** html2text's clean: FEFF and non-printable characters as spaces, whitespace collapsed. */
+/**
+ * html2text's clean: FEFF and non-printable characters as spaces, whitespace collapsed.
+ * @param {string} text
+ * @returns {string}
+ */
 function cleanHtmlText(text) {
   // Unicode property classes are slow to match: most text is printable ASCII
   const printable = /[^\x20-\x7e\t\n\f\r]/.test(text) ? text.replace(notPrintable, ' ') : text;
   return printable.replace(goSpaces, ' ').replace(goTrim, '');
 }
 
-/** CreateSnippet's treatment of a text body. */
+/**
+ * CreateSnippet's treatment of a text body.
+ * @param {string} text
+ * @returns {string}
+ */
 function cleanText(text) {
   return text
     .replace(goTrim, '')
@@ -109,12 +129,20 @@ function cleanText(text) {
     .replace(goTrim, '');
 }
 
-/** Longer than the snippet: its first bytes are final, whatever follows. */
+/**
+ * Longer than the snippet: its first bytes are final, whatever follows.
+ * @param {string} text
+ * @returns {boolean}
+ */
 function full(text) {
   return Buffer.byteLength(text, 'utf8') > snippetBytes;
 }
 
-/** Raw words of an HTML body that make a whole snippet once cleaned. */
+/**
+ * Raw words of an HTML body that make a whole snippet once cleaned.
+ * @param {string} words
+ * @returns {boolean}
+ */
 function snippetFull(words) {
   return full(cleanHtmlText(words));
 }
@@ -123,6 +151,8 @@ function snippetFull(words) {
  * Mailpit's truncate (from Tailscale): cut at `snippetBytes`, backed up to the start of the
  * character there, and one character more when that start is a multi-byte one (even when the
  * character was whole), then "...".
+ * @param {string} text
+ * @returns {string}
  */
 function truncated(text) {
   const bytes = Buffer.from(text, 'utf8');
@@ -138,6 +168,9 @@ function truncated(text) {
  * The words of the start of an HTML body, as html2text.Strip gives them: with `links`, each
  * anchor's http(s) address follows its words, as Strip(html, true) writes them for Mailpit's
  * search text. Reads until `enough` holds of the words so far, checked as they double.
+ * @param {string} html
+ * @param {{ links: boolean, enough: (words: string) => boolean }} options
+ * @returns {string}
  */
 function htmlWords(html, { links, enough }) {
   let words = '';
@@ -148,12 +181,13 @@ function htmlWords(html, { links, enough }) {
   /** Where the parser is against <head>: only a first one, before any word or body tag, counts. */
   let head = 'before';
   /** The href of each open anchor, innermost last ('' when it has none worth writing). */
+  /** @type {string[]} */
   const anchors = [];
   const endHead = () => {
     if (head === 'in') skipping--;
     head = 'after';
   };
-  const add = (text) => {
+  const add = (/** @type {string} */ text) => {
     words += text;
     if (words.length >= checkAt) {
       if (enough(words)) {
@@ -211,7 +245,11 @@ function htmlWords(html, { links, enough }) {
   return cleanHtmlText(words);
 }
 
-/** The start of a text body, as CreateSnippet reads it, from as little of it as will do. */
+/**
+ * The start of a text body, as CreateSnippet reads it, from as little of it as will do.
+ * @param {string} text
+ * @returns {string}
+ */
 function textWords(text) {
   for (let end = 256; ; end *= 4) {
     const words = cleanText(text.slice(0, end));

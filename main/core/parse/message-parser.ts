@@ -14,6 +14,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type { DeliveryReport, PartChecksums } from '../../../preload/api-contract.js';
 import type { ParsedSummary } from '../message-record.js';
+import type { IndexWritesData } from '../index/index-writer.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { tempPathFor, type WriteOptions } from '../spool/durable-file.js';
 import { sourceHead, sourceSize, type MessageSource } from '../spool/message-source.js';
@@ -56,7 +57,7 @@ function summaryTrimmed(source: MessageSource, type: string): boolean {
 }
 
 /** How the summary's parse of a long plain-text message reads the start of its body. */
-interface SummaryCut {
+export interface SummaryCut {
   bodyStart: number;
   /** Bytes of the body read first. */
   bytes: number;
@@ -120,7 +121,8 @@ export interface ParsedPart {
 }
 
 type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'write';
-type JobResult =
+/** A job's result as the worker answers it (parse-worker.js). */
+export type JobResult =
   | { summary: ParsedSummary; fromStart?: boolean }
   | ParsedDetail
   | { part: ParsedPart | null }
@@ -147,7 +149,8 @@ interface Job {
   reject(err: Error): void;
 }
 
-interface WorkerReply {
+/** The worker's answer to one job (parse-worker.js writes these fields). */
+export interface WorkerReply {
   jobId: number;
   ok: boolean;
   result?: JobResult;
@@ -173,17 +176,59 @@ function batchable(job: Job): boolean {
   );
 }
 
+/** A write as the worker gets it (parse-worker.js reads these fields). */
+export interface WriteRequest {
+  jobId: number;
+  kind: 'write';
+  path: string;
+  /** For a replacing write: the temporary name it is written under, then renamed from. */
+  temp: string | undefined;
+  data: Uint8Array;
+  overwrite: boolean;
+  unsynced: boolean | undefined;
+  syncOnly: boolean | undefined;
+}
+
+/** A parse as the worker gets it (parse-worker.js reads these fields). */
+export interface ParseRequest {
+  jobId: number;
+  kind: Exclude<JobKind, 'write'>;
+  partId: string | undefined;
+  /** Summarised without the bodies of its attachments (summaryTrimmed). */
+  trim: boolean;
+  cut: SummaryCut | null;
+  /** A message in the spool folder, which the worker reads there... */
+  path?: string;
+  /** ...or one in memory, whose bytes come with the job. */
+  raw?: Uint8Array;
+}
+
+export type WorkerRequest = WriteRequest | ParseRequest;
+
+/** A port into the worker where it serves the index's writes (hostIndexWrites). */
+export interface IndexPortRequest {
+  indexPort: MessagePort;
+  indexData: IndexWritesData;
+}
+
+/** What the worker is posted: a batch of jobs, the word to load mailparser, or the index's port. */
+export type ParseWorkerMessage = WorkerRequest[] | 'load' | IndexPortRequest;
+
+/** What the worker posts: mailparser is loaded, or the replies to a batch (one or two each). */
+export type ParseWorkerReply = WorkerReply[] | 'ready';
+
 /** What the worker gets of a job (parse-worker.js reads these fields). */
-function workerRequest(job: Job): Record<string, unknown> {
+function workerRequest(job: Job): WorkerRequest {
   const { jobId, kind, source } = job;
   if (kind === 'write') {
     // a write run again after its batch was stopped may find its own file from the first try
     return {
       jobId,
       kind,
-      path: job.path,
+      // a write's job has its path, and bytes for its source (write, datasync)
+      path: job.path as string,
       temp: job.temp,
-      data: source,
+      data: source as Uint8Array,
       overwrite: Boolean(job.overwrite || job.alone),
       unsynced: job.unsynced,
       syncOnly: job.syncOnly,
@@ -255,7 +300,7 @@ class ParserSlot {
   private spawn(): Worker {
     const worker = new Worker(new URL('./parse-worker.js', import.meta.url));
     worker.unref();
-    worker.on('message', (replies: WorkerReply[] | 'ready') => {
+    worker.on('message', (replies: ParseWorkerReply) => {
       if (replies !== 'ready') this.finish(replies);
       else if (this.worker === worker) {
         this.ready = true;
@@ -293,7 +338,7 @@ class ParserSlot {
     this.idleTimer = null;
     const worker = this.started();
     if (this.ready) this.startBudget();
-    worker.postMessage(jobs.map(workerRequest));
+    worker.postMessage(jobs.map(workerRequest) satisfies ParseWorkerMessage);
   }
 
   /** Starts the worker, which loads mailparser meanwhile (parse-worker.js). */
@@ -301,14 +346,16 @@ class ParserSlot {
     if (this.closed) return;
     const since = performance.now();
     this.loadedCallback = onLoaded ? () => onLoaded(Math.round(performance.now() - since)) : null;
-    this.started().postMessage('load');
+    this.started().postMessage('load' satisfies ParseWorkerMessage);
   }
 
   /** A port into the worker (started if need be), where it serves the index's writes. */
-  hostIndexWrites(indexData: object, ended: () => void): MessagePort {
+  hostIndexWrites(indexData: IndexWritesData, ended: () => void): MessagePort {
     if (this.closed) throw new MessageParseError('parser closed');
     const { port1, port2 } = new MessageChannel();
-    this.started().postMessage({ indexPort: port2, indexData }, [port2]);
+    this.started().postMessage({ indexPort: port2, indexData } satisfies ParseWorkerMessage, [
+      port2,
+    ]);
     this.hosted.push(ended);
     return port1;
   }
@@ -559,7 +606,7 @@ export class MessageParser {
    * Serves the message index's writes in the parse worker (index-writes.js, given `indexData`)
    * and returns the port to them; `ended` is called as soon as that worker is stopped or exits.
    */
-  hostIndexWrites(indexData: object, ended: () => void): MessagePort {
+  hostIndexWrites(indexData: IndexWritesData, ended: () => void): MessagePort {
     return (this.slots[0] as ParserSlot).hostIndexWrites(indexData, ended);
   }
 

@@ -1,6 +1,7 @@
 // Runs mailparser off the SMTP event loop. Plain JavaScript on purpose: worker threads start
 // a fresh Node that cannot load TypeScript, and this file runs both from the sources (tests)
-// and from the build. Its input and output shapes are declared in message-parser.ts.
+// and from the build. Its input and output shapes are declared in message-parser.ts, and tsc
+// checks this file against them (checkJs).
 // first: a worker's start puts V8's flags back to their defaults (see heap-flags.js)
 import '../load/heap-flags.js';
 import {
@@ -31,16 +32,55 @@ import {
 } from './delivery-report.js';
 import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
+/** @import { AddressObject, Attachment, EmailAddress, ParsedMail, StructuredHeader } from 'mailparser' */
+/** @import { SplitterChunk } from '@zone-eu/mailsplit' */
+/** @import { PartChecksums } from '../../../preload/api-contract.js' */
+/** @import { MailAddress, ParsedSummary } from '../message-record.js' */
+/**
+ * @import { IndexPortRequest, JobResult, ParsedPart, ParsedPartInfo, ParseRequest,
+ *   ParseWorkerMessage, ParseWorkerReply, SummaryCut, WorkerReply, WorkerRequest, WriteRequest }
+ *   from './message-parser.js'
+ */
+/**
+ * A parse of a message in memory, and of the start of a long plain text (workerRequest).
+ * @typedef {ParseRequest & { raw: Uint8Array }} InMemoryRequest
+ * @typedef {ParseRequest & { cut: SummaryCut }} CutRequest
+ */
+/**
+ * What is read of a thrown value (anything may be thrown).
+ * @typedef {{ message?: unknown, code?: unknown } | null | undefined} ErrorLike
+ */
+/**
+ * html-to-text, which ships no types: as far as it is used here. `htmlToText(html, options,
+ * metadata)` is `compile(options)(html, metadata)`.
+ * @typedef {{ selectors?: object[], [option: string]: unknown }} HtmlToTextOptions
+ * @typedef {(html: string, metadata?: unknown) => string} HtmlToTextConvert
+ * @typedef {(html: string, options?: HtmlToTextOptions, metadata?: unknown) => string} HtmlToText
+ * @typedef {{ compile(options: HtmlToTextOptions): HtmlToTextConvert, htmlToText: HtmlToText }}
+ *   HtmlToTextModule
+ */
+
+// only ever run as a worker (message-parser.ts), so there is a port to the thread that started it
+const port = /** @type {import('node:worker_threads').MessagePort} */ (parentPort);
+/** What this thread tells message-parser.ts: the type it reads, checked here. */
+const send = (/** @type {ParseWorkerReply} */ reply) => port.postMessage(reply);
+
 // mailparser and its dependencies take a few hundred ms of CPU to load: they are loaded when the
 // first SMTP client connects, or a while after the start if nobody has (RelayService.warmParser,
 // MessageParser.warm: 'load'), on the other core while the client sends its envelope, so the
 // first message does not wait for them whole; otherwise for the first parse. A worker started
 // only to host the index's writes or to write files does not load them, so it does not compete
 // with what the app is doing then (the GUI's first list paint).
+/** @type {typeof import('@zone-eu/mailsplit')} */
 let mailsplit;
+/** @type {typeof import('mailparser').simpleParser} */
 let simpleParser;
-/** html-to-text's conversion, its options compiled once (compileHtmlToTextOnce). */
+/**
+ * html-to-text's conversion, its options compiled once (compileHtmlToTextOnce).
+ * @type {HtmlToText}
+ */
 let htmlToText;
+/** @type {Promise<void> | null} */
 let parserLoaded = null;
 
 function loadParser() {
@@ -48,12 +88,13 @@ function loadParser() {
     const require = createRequire(import.meta.url);
     htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
+    /** @type {typeof import('mailparser')} */
     const mailparser = require('mailparser');
     readBodiesAsMailpit(mailparser.MailParser);
     keepDeliveryStatusTexts(mailparser.MailParser);
     simpleParser = mailparser.simpleParser;
     // the time budget of the parses starts now, not while mailparser loads
-    parentPort.postMessage('ready');
+    send('ready');
   });
   return parserLoaded;
 }
@@ -80,8 +121,13 @@ const headingsAsWritten = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((selector) =>
   options: { uppercase: false },
 }));
 
+/**
+ * @param {HtmlToTextModule} htmlToTextModule
+ * @returns {HtmlToText}
+ */
 function compileHtmlToTextOnce(htmlToTextModule) {
   const { compile } = htmlToTextModule;
+  /** @type {Map<string, HtmlToTextConvert>} */
   const compiled = new Map();
   htmlToTextModule.htmlToText = (html, options = {}, metadata = undefined) => {
     const key = JSON.stringify(options);
@@ -110,11 +156,16 @@ const textStartFirst = 2 * searchTextBudget;
  */
 const cutTextTail = 1024;
 
+/**
+ * @param {AddressObject | AddressObject[] | undefined} value
+ * @returns {MailAddress[]}
+ */
 function addressList(value) {
   if (!value) return [];
   const lists = Array.isArray(value) ? value : [value];
+  /** @type {MailAddress[]} */
   const out = [];
-  const visit = (entries) => {
+  const visit = (/** @type {EmailAddress[]} */ entries) => {
     for (const entry of entries) {
       if (entry.group) visit(entry.group);
       else if (entry.address !== undefined || entry.name) {
@@ -143,6 +194,8 @@ const htmlMaxDepth = 1000;
  * say so on its Text tab. mailparser converts the HTML itself only where the HTML is the whole
  * message (root text/html) or sits beside a text part (then the text part is there too); every
  * other HTML-only message comes out with no text, converted here.
+ * @param {ParsedMail} parsed
+ * @returns {{ text: string, fromHtml: boolean }}
  */
 function bodyTextAndSource(parsed) {
   if (parsed.text) return { text: parsed.text, fromHtml: rootType(parsed) === 'text/html' };
@@ -158,15 +211,31 @@ function bodyTextAndSource(parsed) {
   }
 }
 
+/**
+ * @param {ParsedMail} parsed
+ * @returns {string}
+ */
 function rootType(parsed) {
-  const type = parsed.headers && parsed.headers.get('content-type');
+  // mailparser's value of a Content-Type is a StructuredHeader (its types say HeaderValue)
+  const type = /** @type {StructuredHeader | undefined} */ (
+    parsed.headers && parsed.headers.get('content-type')
+  );
   return type && typeof type.value === 'string' ? type.value.toLowerCase() : '';
 }
 
+/**
+ * @param {Attachment} att
+ * @returns {boolean}
+ */
 function isInline(att) {
   return Boolean(att.related) || (att.contentDisposition === 'inline' && Boolean(att.cid));
 }
 
+/**
+ * @param {ParsedMail} parsed
+ * @param {string} name
+ * @returns {string}
+ */
 function headerText(parsed, name) {
   const value = parsed.headers.get(name);
   if (!value) return '';
@@ -179,11 +248,20 @@ function headerText(parsed, name) {
 // A header as written, its folds joined with one space (as Go's textproto, which Mailpit reads
 // headers with, joins them): mailparser turns List-* headers into a structure of its own
 // (`headers.get('list')`) and keeps no text of them.
+/**
+ * @param {ParsedMail} parsed
+ * @param {string} name
+ * @returns {string}
+ */
 function headerLine(parsed, name) {
   const found = (parsed.headerLines || []).find((h) => h.key === name);
   return found ? unfolded(found) : '';
 }
 
+/**
+ * @param {{ line: string }} found
+ * @returns {string}
+ */
 function unfolded(found) {
   const value = found.line.slice(found.line.indexOf(':') + 1);
   return value
@@ -197,6 +275,10 @@ function unfolded(found) {
 // `list.unsubscribe` with a URL and a mailto writes each in a header of its own, and mail clients
 // offer both; Mailpit reads the first only (Go's Header.Get), so the mailto was lost. One header,
 // as most lists send it, reads as before.
+/**
+ * @param {ParsedMail} parsed
+ * @returns {string}
+ */
 function listUnsubscribeLine(parsed) {
   return (parsed.headerLines || [])
     .filter((h) => h.key === 'list-unsubscribe')
@@ -205,7 +287,12 @@ function listUnsubscribeLine(parsed) {
     .join(', ');
 }
 
-/** One round of textStart: the first `end` characters, whitespace collapsed. */
+/**
+ * One round of textStart: the first `end` characters, whitespace collapsed.
+ * @param {string} body
+ * @param {number} end
+ * @returns {string}
+ */
 function textRound(body, end) {
   return body.slice(0, end).replace(/\s+/g, ' ').trim();
 }
@@ -215,6 +302,10 @@ function textRound(body, end) {
 // first slice is small: the copies made of it (and the snippet, a slice of them) live until the
 // batch's reply, and copies of 128 KiB each were most of what this thread's heap promoted under
 // 100 KB messages, and so most of its mark-compacts.
+/**
+ * @param {string} body
+ * @returns {string}
+ */
 function textStart(body) {
   let end = textStartFirst;
   for (;;) {
@@ -231,9 +322,13 @@ function textStart(body) {
  * is no HTML; what only the text part says is still found), then the attachments' file names (as
  * Mailpit adds them). `text`: the text parts' start; in a summary's parse mailparser makes no text
  * of the HTML (summaryParseOptions), which would be the HTML's words again.
+ * @param {ParsedMail} parsed
+ * @param {string} text
+ * @returns {string}
  */
 function searchTextOf(parsed, text) {
   const html = typeof parsed.html === 'string' ? parsed.html : '';
+  /** @type {string[]} */
   const pieces = [];
   if (html !== '') pieces.push(htmlSearchWords(html, searchTextBudget).slice(0, searchTextBudget));
   if (text !== '') pieces.push(text.slice(0, searchTextBudget));
@@ -243,7 +338,13 @@ function searchTextOf(parsed, text) {
   return pieces.join(' ').toLowerCase();
 }
 
-/** `body`: the message's text when the caller has it already (bodyTextAndSource converts HTML). */
+/**
+ * `body`: the message's text when the caller has it already (bodyTextAndSource converts HTML).
+ * @param {ParsedMail} parsed
+ * @param {string} body
+ * @param {string} [text]
+ * @returns {ParsedSummary}
+ */
 function summarize(parsed, body, text = textStart(body)) {
   const attachments = parsed.attachments || [];
   const inline = attachments.filter(isInline).length;
@@ -271,22 +372,35 @@ function summarize(parsed, body, text = textStart(body)) {
 
 const noBytesHashed = Buffer.alloc(0);
 
-/** Mailpit's Checksums of a part: of its decoded content, lowercase hex. */
+/**
+ * Mailpit's Checksums of a part: of its decoded content, lowercase hex.
+ * @param {Buffer | undefined} content
+ * @returns {PartChecksums}
+ */
 function checksums(content) {
   const bytes = content ?? noBytesHashed;
-  const hex = (algorithm) => createHash(algorithm).update(bytes).digest('hex');
+  const hex = (/** @type {string} */ algorithm) =>
+    createHash(algorithm).update(bytes).digest('hex');
   return { MD5: hex('md5'), SHA1: hex('sha1'), SHA256: hex('sha256') };
 }
 
 // A part's position in the MIME tree ("2", "1.2.2"), as Mailpit's PartIDs (enmime numbers parts
 // the same way): mailparser gives it as `partId`, null for a message that is itself the one
 // part, which enmime calls "0". Both the message's JSON and /part/{PartID} use it.
+/**
+ * @param {Attachment} att
+ * @returns {string}
+ */
 function partIdOf(att) {
   return att.partId || '0';
 }
 
 // Only the whole-message view lists parts (the summary counts them), so the hashing is per view,
 // never on the arrival path.
+/**
+ * @param {ParsedMail} parsed
+ * @returns {ParsedPartInfo[]}
+ */
 function parts(parsed) {
   return (parsed.attachments || []).map((att) => ({
     PartID: partIdOf(att),
@@ -309,10 +423,16 @@ function parts(parsed) {
 // intact) and any other part's body is left out before mailparser sees it: the same summary (an
 // attachment is counted, and told inline, from its headers) for a fraction of the time and
 // memory. mailsplit is the MIME splitter mailparser itself is built on.
+/**
+ * @param {Readable} input
+ * @returns {Readable}
+ */
 function trimmedParts(input) {
+  /** @type {WeakMap<object, number>} */
   const kept = new WeakMap();
   const trim = new Transform({
     objectMode: true,
+    /** @param {SplitterChunk} chunk */
     transform(chunk, _encoding, callback) {
       if (chunk.type !== 'body' || !chunk.value) return callback(null, chunk);
       // no Content-Type is text/plain (RFC 2045 §5.2)
@@ -328,8 +448,12 @@ function trimmedParts(input) {
       callback(null, chunk);
     },
   });
-  const splitter = new mailsplit.Splitter({ maxChildNodes });
-  const joiner = new mailsplit.Joiner();
+  // mailsplit's types declare its streams' on() for 'data' only, which hides Transform's other
+  // events (and makes them no Transform to tsc): they are used as the Transforms they are
+  const splitter = /** @type {Transform} */ (
+    /** @type {unknown} */ (new mailsplit.Splitter({ maxChildNodes }))
+  );
+  const joiner = /** @type {Transform} */ (/** @type {unknown} */ (new mailsplit.Joiner()));
   for (const stream of [input, splitter, trim]) stream.on('error', (err) => joiner.destroy(err));
   return input.pipe(splitter).pipe(trim).pipe(joiner);
 }
@@ -355,12 +479,21 @@ const parseOptions = {
  */
 const summaryParseOptions = { ...parseOptions, skipHtmlToText: true };
 
-/** A request's message bytes, as sent in memory (no copy). */
+/**
+ * A request's message bytes, as sent in memory (no copy).
+ * @param {InMemoryRequest} request
+ * @returns {Buffer}
+ */
 function rawBytes(request) {
   return Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
 }
 
-/** The first `length` bytes of a file (fewer if it is shorter). */
+/**
+ * The first `length` bytes of a file (fewer if it is shorter).
+ * @param {string} path
+ * @param {number} length
+ * @returns {Buffer}
+ */
 function readStart(path, length) {
   const fd = openSync(path, 'r');
   try {
@@ -378,6 +511,8 @@ function readStart(path, length) {
  * What textStart makes of a whole text, told from a start of it whose last cutTextTail
  * characters may differ from the whole text's: the same rounds, each of which must end before
  * them. Null when the start is too short to tell.
+ * @param {string} start
+ * @returns {string | null}
  */
 function textStartFrom(start) {
   for (let end = textStartFirst; end + cutTextTail < start.length; end *= 4) {
@@ -395,14 +530,22 @@ function textStartFrom(start) {
 // much while its text is too short (characters of many bytes, an encoding, mostly whitespace): at
 // most a third more work than one whole parse. Null: the whole message is to be parsed (it is no
 // plain text to mailparser after all, or the start grew to the whole).
+/**
+ * @param {CutRequest} request
+ * @returns {Promise<ParsedSummary | null>}
+ */
 async function cutSummary(request) {
   const { bodyStart, bytes: first, size } = request.cut;
-  const bytes = request.raw ? rawBytes(request) : null;
+  const bytes = request.raw ? rawBytes(/** @type {InMemoryRequest} */ (request)) : null;
   for (let take = first; bodyStart + take < size; take *= 4) {
     const length = bodyStart + take;
-    const start = bytes ? bytes.subarray(0, length) : readStart(request.path, length);
+    // without bytes, the message is in the spool folder (workerRequest)
+    const start = bytes
+      ? bytes.subarray(0, length)
+      : readStart(/** @type {string} */ (request.path), length);
     const parsed = await simpleParser(start.subarray(0, start.lastIndexOf(0x0a) + 1), parseOptions);
-    const type = parsed.headers.get('content-type');
+    // mailparser's value of a Content-Type is a StructuredHeader (its types say HeaderValue)
+    const type = /** @type {StructuredHeader | undefined} */ (parsed.headers.get('content-type'));
     if (type && String(type.value).toLowerCase() !== 'text/plain') return null;
     if ((parsed.attachments || []).length > 0 || typeof parsed.text !== 'string') return null;
     const text = textStartFrom(parsed.text);
@@ -411,18 +554,29 @@ async function cutSummary(request) {
   return null;
 }
 
+/**
+ * @param {ParseRequest} request
+ * @returns {Promise<JobResult>}
+ */
 async function handle(request) {
   if (request.kind === 'summary' && request.cut) {
     // whatever goes wrong with the start alone is the whole parse's to find, or not
-    const summary = await cutSummary(request).catch(() => null);
+    const summary = await cutSummary(/** @type {CutRequest} */ (request)).catch(() => null);
     if (summary) return { summary, fromStart: true };
   }
   // a message received over SMTP is read from its file in the spool folder; others come as bytes
-  let input = request.path ? createReadStream(request.path) : rawBytes(request);
+  /** @type {Readable | Buffer} */
+  let input = request.path
+    ? createReadStream(request.path)
+    : rawBytes(/** @type {InMemoryRequest} */ (request));
   if (request.trim && Buffer.isBuffer(input)) input = Readable.from([input]);
   const summary = request.kind === 'summary';
   const options = summary ? summaryParseOptions : parseOptions;
-  const parsed = await simpleParser(request.trim ? trimmedParts(input) : input, options);
+  const parsed = await simpleParser(
+    // a stream by now when trimmed (above)
+    request.trim ? trimmedParts(/** @type {Readable} */ (input)) : input,
+    options,
+  );
   if (summary) return { summary: summarize(parsed, parsed.text || '') };
   if (request.kind === 'detail') {
     const { text, fromHtml } = bodyTextAndSource(parsed);
@@ -446,6 +600,10 @@ async function handle(request) {
   return { part: att ? partOf(att) : null };
 }
 
+/**
+ * @param {Attachment} att
+ * @returns {ParsedPart}
+ */
 function partOf(att) {
   const content = att.content;
   return {
@@ -462,6 +620,8 @@ function partOf(att) {
  * header block's ("Your order (headers).txt": Exim's reports, Postfix's with headers_only); {}
  * for other parts. The GUI's chip shows that name (AttachedMessages), and the part's download
  * gives it as its Content-Disposition, which is what a browser saves under.
+ * @param {Attachment} att
+ * @returns {{ messageSubject?: string, savedName?: string }}
  */
 function returnedNaming(att) {
   const type = (att.contentType || '').toLowerCase();
@@ -483,6 +643,10 @@ function returnedNaming(att) {
 const newFileFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL;
 const overwriteFlags = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
 
+/**
+ * @param {WriteRequest} request
+ * @returns {number}
+ */
 function writeFile(request) {
   const fd = openSync(
     request.temp ?? request.path,
@@ -499,6 +663,10 @@ function writeFile(request) {
   }
 }
 
+/**
+ * @param {number} fd
+ * @returns {Promise<void>}
+ */
 function datasync(fd) {
   return new Promise((resolve, reject) => {
     fdatasync(fd, (err) => {
@@ -511,6 +679,10 @@ function datasync(fd) {
 
 // A folder's fsync, in the pool: it runs while the files' fdatasyncs do (their names are in the
 // folder already), not after them, which halves the wait of a lone message.
+/**
+ * @param {string} folder
+ * @returns {Promise<void>}
+ */
 function syncFolder(folder) {
   return new Promise((resolve, reject) => {
     let fd;
@@ -528,7 +700,13 @@ function syncFolder(folder) {
   });
 }
 
+/**
+ * Each folder's fsync: null once done, or its error.
+ * @param {WriteRequest[]} requests
+ * @returns {Map<string, Promise<unknown>>}
+ */
 function syncFolders(requests) {
+  /** @type {Map<string, Promise<unknown>>} */
   const folders = new Map();
   for (const folder of new Set(requests.map((request) => dirname(request.path)))) {
     folders.set(
@@ -542,6 +720,7 @@ function syncFolders(requests) {
   return folders;
 }
 
+/** @param {WriteRequest} request */
 function removeTemp(request) {
   try {
     if (request.temp) unlinkSync(request.temp);
@@ -550,7 +729,13 @@ function removeTemp(request) {
   }
 }
 
-function failure(request, err) {
+/**
+ * @param {WorkerRequest} request
+ * @param {unknown} thrown
+ * @returns {WorkerReply}
+ */
+function failure(request, thrown) {
+  const err = /** @type {ErrorLike} */ (thrown);
   return {
     jobId: request.jobId,
     ok: false,
@@ -562,6 +747,8 @@ function failure(request, err) {
 /**
  * A file written unsynced (its bytes are durable elsewhere until it is synced: a new message's
  * .eml, in the arrivals journal): answered at once, with the batch's parses.
+ * @param {WriteRequest} request
+ * @returns {WorkerReply}
  */
 function writeUnsynced(request) {
   try {
@@ -572,21 +759,32 @@ function writeUnsynced(request) {
   }
 }
 
-/** A file written unsynced before, opened for its fdatasync (null: removed since, nothing to do). */
+/**
+ * A file written unsynced before, opened for its fdatasync (null: removed since, nothing to do).
+ * @param {WriteRequest} request
+ * @returns {number | null}
+ */
 function openToSync(request) {
   try {
     // read and write: Windows flushes only a handle that may write
     return openSync(request.path, constants.O_RDWR);
   } catch (err) {
-    if (err && err.code === 'ENOENT') return null;
+    if (err && /** @type {{ code?: unknown }} */ (err).code === 'ENOENT') return null;
     throw err;
   }
 }
 
-/** Writes the batch's files; resolves with their replies once they are on disk. */
+/**
+ * Writes the batch's files; resolves with their replies once they are on disk.
+ * @param {WriteRequest[]} requests
+ * @returns {Promise<WorkerReply[]>}
+ */
 async function writeAll(requests) {
+  /** @type {WorkerReply[]} */
   const replies = [];
+  /** @type {Promise<{ request: WriteRequest, err: unknown }>[]} */
   const created = [];
+  /** @type {Promise<{ request: WriteRequest, err: unknown }>[]} */
   const replaced = [];
   for (const request of requests) {
     try {
@@ -634,7 +832,7 @@ async function writeAll(requests) {
 // the way to a lone message's 250).
 // A write into the page cache only (a small message's .eml, whose bytes its journal line holds)
 // is answered with the parses: nothing about it waits for a sync.
-parentPort.on('message', async (requests) => {
+port.on('message', async (/** @type {ParseWorkerMessage} */ requests) => {
   if (requests === 'load') {
     // its failure is the first parse's to report
     loadParser().catch(() => undefined);
@@ -644,11 +842,13 @@ parentPort.on('message', async (requests) => {
     hostIndexWrites(requests);
     return;
   }
-  const writes = requests.filter((request) => request.kind === 'write' && !request.unsynced);
+  const writes = /** @type {WriteRequest[]} */ (
+    requests.filter((request) => request.kind === 'write' && !request.unsynced)
+  );
   // answered with the parses, in the first reply
-  const parsed = requests
-    .filter((request) => request.kind === 'write' && request.unsynced)
-    .map(writeUnsynced);
+  const parsed = /** @type {WriteRequest[]} */ (
+    requests.filter((request) => request.kind === 'write' && request.unsynced)
+  ).map(writeUnsynced);
   const writing = writeAll(writes);
   if (requests.some((request) => request.kind !== 'write')) await loadParser();
   for (const request of requests) {
@@ -659,16 +859,17 @@ parentPort.on('message', async (requests) => {
       parsed.push(failure(request, err));
     }
   }
-  if (parsed.length > 0) parentPort.postMessage(parsed);
-  if (writes.length > 0) parentPort.postMessage(await writing);
+  if (parsed.length > 0) send(parsed);
+  if (writes.length > 0) send(await writing);
 });
 
 // The message index's writes run in this thread too (message-parser.ts, hostIndexWrites): their
 // module, and SQLite with it, is loaded when the first port comes.
+/** @param {IndexPortRequest} request */
 function hostIndexWrites({ indexPort, indexData }) {
   import('../index/index-writes.js').then(
     ({ serveIndexWrites }) => serveIndexWrites(indexPort, indexData),
-    (err) => {
+    (/** @type {ErrorLike} */ err) => {
       indexPort.postMessage({ crashed: err && err.message ? String(err.message) : String(err) });
       indexPort.close();
     },

@@ -14,26 +14,42 @@ import { createRequire } from 'node:module';
  *   stats: Record<string, Record<string, Record<string, string>>>,
  *   notes_by_num: Record<string, string> | null }} CaniemailFeature
  */
+/**
+ * caniemail.json: its features, the names of client families and platforms in words, and the
+ * date of the data.
+ * @typedef {{ data: CaniemailFeature[], last_update_date: string,
+ *   nicenames: { family: Record<string, string>, platform: Record<string, string> } }}
+ *   CaniemailJson
+ */
+/** @import { ClientSupport, FeatureScore } from '../../../../preload/check-contract.js' */
 
 /** caniemail.json, and its features by slug; read on first use. */
+/** @type {{ data: CaniemailJson, bySlug: Map<string, CaniemailFeature> } | null} */
 let loaded = null;
 
 function data() {
   if (!loaded) {
+    /** @type {CaniemailJson} */
     const json = createRequire(import.meta.url)('caniemail/caniemail.json');
     loaded = { data: json, bySlug: new Map(json.data.map((f) => [f.slug, f])) };
   }
   return loaded;
 }
 
+/**
+ * @param {string} slug
+ * @returns {CaniemailFeature | undefined}
+ */
 export function feature(slug) {
   return data().bySlug.get(slug);
 }
 
+/** @returns {CaniemailFeature[]} */
 export function allFeatures() {
   return data().data.data;
 }
 
+/** @returns {string} */
 export function dataVersion() {
   return data().data.last_update_date;
 }
@@ -42,10 +58,13 @@ export function dataVersion() {
  * Each client version's support for a feature. caniemail writes `y`, `n`, `a` (partial), `u`
  * (not known), each optionally with note numbers (`a #1 #2`). Mailpit counts anything but a bare
  * `y`/`n` as partial; here the letter decides, and versions not tested (`u`) are left out.
+ * @param {string} slug
+ * @returns {{ results: ClientSupport[], score: FeatureScore }}
  */
 export function clientSupport(slug) {
   const { data: json, bySlug } = data();
   const found = bySlug.get(slug);
+  /** @type {ClientSupport[]} */
   const results = [];
   const counts = { yes: 0, no: 0, partial: 0 };
   for (const [family, platforms] of Object.entries(found?.stats ?? {})) {
@@ -79,9 +98,13 @@ export function clientSupport(slug) {
   };
 }
 
-/** Mailpit's `Platforms`: each platform with the client families tested on it, sorted. */
+/**
+ * Mailpit's `Platforms`: each platform with the client families tested on it, sorted.
+ * @returns {Record<string, string[]>}
+ */
 export function platforms() {
   const { data: json } = data();
+  /** @type {Map<string, Set<string>>} */
   const out = new Map();
   for (const f of json.data) {
     for (const [family, byPlatform] of Object.entries(f.stats)) {

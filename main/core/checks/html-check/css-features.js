@@ -7,11 +7,19 @@ import * as csstree from 'css-tree';
 // (Plain JavaScript: see index.js.)
 import { allFeatures, feature } from './caniemail-data.js';
 
+/** @import { CssSource, Occurrence } from './html-features.js' */
+
+/** @type {Map<string, string | undefined> | null} */
 let keywordSlugs = null;
 
-/** Hyphenated property names that caniemail's CSS features list as keywords, when unambiguous. */
+/**
+ * Hyphenated property names that caniemail's CSS features list as keywords, when unambiguous.
+ * @param {string} property
+ * @returns {string | undefined}
+ */
 function slugByKeyword(property) {
   if (!keywordSlugs) {
+    /** @type {Map<string, Set<string>>} */
     const owners = new Map();
     for (const f of allFeatures()) {
       if (f.category !== 'css') continue;
@@ -30,6 +38,10 @@ function slugByKeyword(property) {
   return keywordSlugs.get(property);
 }
 
+/**
+ * @param {string} name
+ * @returns {string | null}
+ */
 function propertySlug(name) {
   if (name.startsWith('--')) return 'css-variables';
   const property = name.toLowerCase().replace(/^-(webkit|moz|ms|o)-/, '');
@@ -47,6 +59,7 @@ function propertySlug(name) {
   return null;
 }
 
+/** @type {Record<string, string>} */
 const functionSlugs = {
   rgb: 'css-rgb',
   rgba: 'css-rgba',
@@ -70,6 +83,7 @@ const functionSlugs = {
   color: 'css-modern-color',
 };
 
+/** @type {Record<string, string>} */
 const displaySlugs = {
   flex: 'css-display-flex',
   'inline-flex': 'css-display-flex',
@@ -78,6 +92,7 @@ const displaySlugs = {
   none: 'css-display-none',
 };
 
+/** @type {[RegExp, string][]} */
 const mediaFeatureSlugs = [
   [/^prefers-color-scheme$/, 'css-at-media-prefers-color-scheme'],
   [/^prefers-reduced-motion$/, 'css-at-media-prefers-reduced-motion'],
@@ -86,6 +101,7 @@ const mediaFeatureSlugs = [
   [/device-pixel-ratio$|^(min-|max-)?resolution$/, 'css-at-media-device-pixel-ratio'],
 ];
 
+/** @type {Record<string, string>} */
 const combinatorSlugs = {
   '>': 'css-selector-child',
   '+': 'css-selector-adjacent-sibling',
@@ -99,7 +115,12 @@ const simpleSelectorSlugs = {
   AttributeSelector: 'css-selector-attribute',
 };
 
+/**
+ * @param {import('css-tree').Selector} selector
+ * @returns {string[]}
+ */
 function selectorSlugs(selector) {
+  /** @type {string[]} */
   const slugs = [];
   let compound = 0;
   let chained = false;
@@ -121,10 +142,11 @@ function selectorSlugs(selector) {
 
 /**
  * The caniemail features a piece of CSS uses, with offsets into the HTML it came from.
- * @param {import('./html-features.js').CssSource} source
- * @returns {import('./html-features.js').Occurrence[]}
+ * @param {CssSource} source
+ * @returns {Occurrence[]}
  */
 export function scanCss(source) {
+  /** @type {Occurrence[]} */
   const found = [];
   let ast;
   try {
@@ -136,6 +158,10 @@ export function scanCss(source) {
   } catch {
     return found;
   }
+  /**
+   * @param {string | null | undefined} slug
+   * @param {import('css-tree').CssNode} node
+   */
   const add = (slug, node) => {
     if (!slug || !feature(slug)) return;
     const start = source.offset + (node.loc?.start.offset ?? 0);

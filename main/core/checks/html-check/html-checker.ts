@@ -42,7 +42,14 @@ interface Check {
   reject(err: Error): void;
 }
 
-type WorkerReply = 'ready' | { jobId: number; result?: HtmlCheckResult; error?: string };
+/** A check as posted to the worker (html-check-worker.js reads it). */
+export interface HtmlCheckRequest {
+  jobId: number;
+  html: string;
+}
+
+/** What the worker posts (html-check-worker.js writes it): loaded, then one reply per check. */
+export type WorkerReply = 'ready' | { jobId: number; result?: HtmlCheckResult; error?: string };
 
 export class HtmlChecker {
   private worker: Worker | null = null;
@@ -81,7 +88,7 @@ export class HtmlChecker {
     const worker = this.started();
     const jobId = this.nextJobId++;
     this.running.set(jobId, check);
-    worker.postMessage({ jobId, html: check.html });
+    worker.postMessage({ jobId, html: check.html } satisfies HtmlCheckRequest);
     if (this.ready && this.running.size === 1) this.startBudget();
   }
 

@@ -28,6 +28,7 @@ const semantics = new Set(
   ),
 );
 const notCounted = new Set(['html', 'head', 'body', 'meta', 'title']);
+/** @type {Record<string, string>} */
 const elementSlugs = {
   embed: 'html-object',
   map: 'html-image-maps',
@@ -41,7 +42,9 @@ const elementSlugs = {
   h5: 'html-h1-h6',
   h6: 'html-h1-h6',
 };
+/** @type {Record<string, string>} */
 const attributeSlugs = { loading: 'html-loading-attribute' };
+/** @type {[RegExp, string][]} */
 const imageFormats = [
   [/^data:image\//i, 'image-base64'],
   [/\.apng$/i, 'image-apng'],
@@ -59,7 +62,13 @@ const imageFormats = [
   [/\.webp$/i, 'image-webp'],
 ];
 
+/**
+ * @param {string} name
+ * @param {Record<string, string>} attribs
+ * @returns {string[]}
+ */
 function elementFeatures(name, attribs) {
+  /** @type {string[]} */
   const slugs = [];
   if (name === 'script') {
     const type = (attribs.type ?? '').toLowerCase();
@@ -94,18 +103,28 @@ function elementFeatures(name, attribs) {
   return slugs;
 }
 
+/**
+ * @param {string} name
+ * @returns {string | null}
+ */
 function attributeFeature(name) {
   if (name === 'style' || name === 'type' || name === 'src' || name === 'href') return null;
   const slug = attributeSlugs[name] ?? `html-${name}`;
   return feature(slug) ? slug : null;
 }
 
-/** Where an attribute's value starts, given where its name starts. */
+/**
+ * Where an attribute's value starts, given where its name starts.
+ * @param {string} html
+ * @param {number} attributeStart
+ * @param {number} end
+ * @returns {number}
+ */
 function valueStart(html, attributeStart, end) {
   let i = html.indexOf('=', attributeStart);
   if (i === -1 || i > end) return end;
   i++;
-  while (i < end && /\s/.test(html[i])) i++;
+  while (i < end && /\s/.test(html[i] ?? '')) i++;
   if (html[i] === '"' || html[i] === "'") i++;
   return i;
 }
@@ -115,10 +134,14 @@ function valueStart(html, attributeStart, end) {
  * @returns {HtmlScan}
  */
 export function scanHtml(html) {
+  /** @type {Occurrence[]} */
   const occurrences = [];
+  /** @type {CssSource[]} */
   const css = [];
   let nodes = 0;
+  /** @type {{ name: string, value: string, start: number, end: number }[]} */
   let attributes = [];
+  /** @type {{ text: string, start: number } | null} */
   let style = null;
   let inStyle = false;
 

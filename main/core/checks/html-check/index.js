@@ -3,38 +3,61 @@
 // in the HTML part the feature is used (`Locations`: line, column, offset and the source text).
 // Plain JavaScript, as the modules it uses: it runs in the HTML check's worker thread
 // (html-check-worker.js), which cannot load TypeScript when the tests run from the sources. Its
-// types are in index.d.ts, its shapes in preload/check-contract.ts.
+// shapes are in preload/check-contract.ts; tsc checks it against them (checkJs) and gives the
+// TypeScript side its types from the JSDoc here.
 import { allFeatures, clientSupport, feature, platforms } from './caniemail-data.js';
 import { scanCss } from './css-features.js';
 import { scanHtml, scriptSlug } from './html-features.js';
 
+/** @import { Occurrence } from './html-features.js' */
+/** @typedef {import('../../../../preload/check-contract.js').HtmlCheckResult} HtmlCheckResult */
+/** @typedef {import('../../../../preload/check-contract.js').HtmlCheckWarning} HtmlCheckWarning */
+/** @typedef {import('../../../../preload/check-contract.js').HtmlLocation} HtmlLocation */
+
 /** Locations listed per warning at most; Found still counts them all. */
 export const maxLocations = 50;
 
+/**
+ * @param {string} text
+ * @returns {number[]}
+ */
 function lineStarts(text) {
   const starts = [0];
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
   return starts;
 }
 
+/**
+ * @param {string} html
+ * @param {number[]} starts
+ * @param {Occurrence} use
+ * @returns {HtmlLocation}
+ */
 function locate(html, starts, use) {
   let low = 0;
   let high = starts.length - 1;
   while (low < high) {
     const mid = (low + high + 1) >> 1;
-    if (starts[mid] <= use.start) low = mid;
+    if ((starts[mid] ?? 0) <= use.start) low = mid;
     else high = mid - 1;
   }
   const source = html.slice(use.start, Math.min(use.end, use.start + 120)).replace(/\s+/g, ' ');
   return {
     Line: low + 1,
-    Column: use.start - starts[low] + 1,
+    Column: use.start - (starts[low] ?? 0) + 1,
     Offset: use.start,
     Length: use.end - use.start,
     Source: use.end - use.start > 120 ? `${source}…` : source,
   };
 }
 
+/**
+ * @param {string} slug
+ * @param {Occurrence[]} uses
+ * @param {string} html
+ * @param {number[]} starts
+ * @returns {HtmlCheckWarning | null}
+ */
 function warningFor(slug, uses, html, starts) {
   const locations = uses.slice(0, maxLocations).map((use) => locate(html, starts, use));
   if (slug === scriptSlug) {
@@ -70,10 +93,15 @@ function warningFor(slug, uses, html, starts) {
   };
 }
 
-/** Checks an HTML part. Only features some client supports partly or not at all are warned of. */
+/**
+ * Checks an HTML part. Only features some client supports partly or not at all are warned of.
+ * @param {string} html
+ * @returns {HtmlCheckResult}
+ */
 export function checkHtml(html) {
   const scan = scanHtml(html);
   const uses = [...scan.occurrences, ...scan.css.flatMap((source) => scanCss(source))];
+  /** @type {Map<string, Occurrence[]>} */
   const bySlug = new Map();
   for (const use of uses.sort((a, b) => a.start - b.start)) {
     const list = bySlug.get(use.slug) ?? [];
@@ -81,6 +109,7 @@ export function checkHtml(html) {
     bySlug.set(use.slug, list);
   }
   const starts = lineStarts(html);
+  /** @type {HtmlCheckWarning[]} */
   const warnings = [];
   for (const [slug, list] of bySlug) {
     const warning = warningFor(slug, list, html, starts);
@@ -89,7 +118,8 @@ export function checkHtml(html) {
   // Mailpit's overall score: the worst single feature, weighted by how much of the document
   // uses it, for partial and for unsupported support
   const nodes = Math.max(scan.nodes, 1);
-  const weight = (w, share) => Math.min(100, (share * w.Score.Found) / nodes);
+  const weight = (/** @type {HtmlCheckWarning} */ w, /** @type {number} */ share) =>
+    Math.min(100, (share * w.Score.Found) / nodes);
   let partial = 0;
   let unsupported = 0;
   for (const w of warnings) {
