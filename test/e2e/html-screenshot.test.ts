@@ -131,6 +131,10 @@ describe.skipIf(!chromiumPath)("Mailpit's HTML screenshot", () => {
     ]);
     expect(downloads).toBe(1);
     expect(await page.getByTestId('html-screenshot').isEnabled()).toBe(true);
+    // disabled while it drew, it has the focus back (not left on the page)
+    await eventually(() =>
+      page.evaluate(() => document.activeElement?.getAttribute('data-testid')),
+    ).toBe('html-screenshot');
 
     const width = await previewWidth();
     expect(width).toBeGreaterThanOrEqual(300);

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { saveFile } from './save-file';
 
 function failureWords(failure: unknown): string {
@@ -19,10 +19,21 @@ export function HtmlScreenshotButton(props: { messageId: string; capture(): Prom
   const running = useRef(false);
   const button = useRef<HTMLButtonElement>(null);
   const name = `${props.messageId}.png`;
+  // the button was disabled while it drew, and the focus fell from it: give it back, once the
+  // button is enabled again (a focus() before that does nothing)
+  const hadFocus = useRef(false);
+  useEffect(() => {
+    if (busy || !hadFocus.current) return;
+    hadFocus.current = false;
+    // fallen to the page, or to the panel around (a click on the disabled button focuses that)
+    const focused = document.activeElement;
+    if (button.current && (!focused || focused.contains(button.current))) button.current.focus();
+  }, [busy]);
 
   const take = async () => {
     if (running.current) return;
     running.current = true;
+    hadFocus.current = document.activeElement === button.current;
     setBusy(true);
     setError(null);
     setSaid('Taking a screenshot of the HTML…');
@@ -35,10 +46,6 @@ export function HtmlScreenshotButton(props: { messageId: string; capture(): Prom
     } finally {
       running.current = false;
       setBusy(false);
-      // the disabled button let the focus fall to the page: give it back
-      requestAnimationFrame(() => {
-        if (document.activeElement === document.body) button.current?.focus();
-      });
     }
   };
 
