@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { solidPng } from '../helpers/solid-png.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually, recordSaid, startTracker, waitFor } from './browser.js';
+import { eventually, recordSaid, seriousAxeViolations, startTracker, waitFor } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -171,6 +171,7 @@ describe.skipIf(!chromiumPath)("Mailpit's HTML screenshot", () => {
     expect(await page.getByTestId('html-screenshot-frame').count()).toBe(0);
     await page.getByTestId('html-screenshot').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'html-screenshot-light.png') });
+    expect(await seriousAxeViolations(page)).toEqual([]);
     expect(gui.pageErrors).toEqual([]);
   });
 
