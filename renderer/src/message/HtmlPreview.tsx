@@ -1,7 +1,9 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { contentIdKey, referencedContentIds } from '../api/contract';
 import type { MessagePart, MessagePartContent } from '../api/contract';
+import { HtmlScreenshotButton } from './HtmlScreenshot';
+import { captureHtml, screenshotHtml } from './html-screenshot';
 import {
   buildPreviewDocument,
   hasRemoteContent,
@@ -155,6 +157,8 @@ export function HtmlPreview({
   const document = useMemo(() => buildPreviewDocument(safe, { remote }), [safe, remote]);
   const generation = useDocumentGeneration(document);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
+  // the frame (or its stand-in while the images come): the screenshot is drawn at its width
+  const preview = useRef<HTMLElement | null>(null);
   if (html.trim() === '') {
     return <p className="body-notice">This message has no HTML part.</p>;
   }
@@ -171,6 +175,15 @@ export function HtmlPreview({
           </p>
         )}
         {remote && <p className="remote-notice">Remote content loaded.</p>}
+        <HtmlScreenshotButton
+          messageId={messageId}
+          capture={() =>
+            captureHtml(screenshotHtml(safe, new DOMParser()), {
+              width: preview.current?.clientWidth ?? 0,
+              remote,
+            })
+          }
+        />
         <div role="radiogroup" aria-label="Preview width" className="width-switch">
           {widths.map((w) => (
             <label key={w.id}>
@@ -188,6 +201,9 @@ export function HtmlPreview({
       </div>
       {pending && !waitedLong ? (
         <div
+          ref={(element) => {
+            preview.current = element;
+          }}
           className="html-preview"
           data-testid="html-preview-waiting"
           aria-busy="true"
@@ -199,6 +215,9 @@ export function HtmlPreview({
           // useDocumentGeneration); for remote content too, so the old document's blocked requests
           // are not retried
           key={generation}
+          ref={(element) => {
+            preview.current = element;
+          }}
           className="html-preview"
           data-testid="html-preview"
           data-width={width}

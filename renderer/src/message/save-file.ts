@@ -3,9 +3,12 @@
  * HTTP and inside the desktop app alike: a blob needs no route). The URL is revoked later, not
  * at once: the download reads it after the click returns.
  */
-export function saveFile(name: string, content: string | Uint8Array, type: string): void {
-  const part = typeof content === 'string' ? content : (content as BlobPart);
-  const url = URL.createObjectURL(new Blob([part], { type }));
+export function saveFile(name: string, content: string | Uint8Array | Blob, type: string): void {
+  const blob =
+    content instanceof Blob
+      ? content
+      : new Blob([typeof content === 'string' ? content : (content as BlobPart)], { type });
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
   link.download = name;

@@ -1,0 +1,76 @@
+import { useEffect, useRef, useState } from 'react';
+import { saveFile } from './save-file';
+
+function failureWords(failure: unknown): string {
+  if (failure instanceof Error && failure.message) return failure.message;
+  // an image that failed to decode rejects with its error Event, which has no words
+  return 'the browser could not draw it';
+}
+
+/**
+ * Mailpit's Download → "HTML screenshot", beside the preview it draws: saves {ID}.png. Busy
+ * while it draws (one at a time), a failure said beside it, and both told to a screen reader.
+ */
+export function HtmlScreenshotButton(props: { messageId: string; capture(): Promise<Blob> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [said, setSaid] = useState('');
+  // a second click before React has re-rendered the button disabled
+  const running = useRef(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const name = `${props.messageId}.png`;
+  // the button was disabled while it drew, and the focus fell from it: give it back, once the
+  // button is enabled again (a focus() before that does nothing)
+  const hadFocus = useRef(false);
+  useEffect(() => {
+    if (busy || !hadFocus.current) return;
+    hadFocus.current = false;
+    // fallen to the page, or to the panel around (a click on the disabled button focuses that)
+    const focused = document.activeElement;
+    if (button.current && (!focused || focused.contains(button.current))) button.current.focus();
+  }, [busy]);
+
+  const take = async () => {
+    if (running.current) return;
+    running.current = true;
+    hadFocus.current = document.activeElement === button.current;
+    setBusy(true);
+    setError(null);
+    setSaid('Taking a screenshot of the HTML…');
+    try {
+      saveFile(name, await props.capture(), 'image/png');
+      setSaid(`Screenshot saved as ${name}.`);
+    } catch (failure) {
+      setSaid('');
+      setError(`The screenshot could not be made: ${failureWords(failure)}.`);
+    } finally {
+      running.current = false;
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="html-screenshot">
+      <button
+        ref={button}
+        type="button"
+        data-testid="html-screenshot"
+        disabled={busy}
+        aria-busy={busy}
+        title={`Saves the HTML body, drawn on white at the preview's width, as ${name}`}
+        onClick={() => void take()}
+      >
+        {busy ? 'Taking screenshot…' : 'HTML screenshot'}
+      </button>
+      {error && (
+        <p className="error" role="alert" data-testid="html-screenshot-error">
+          {error}
+        </p>
+      )}
+      {/* always in the page: a status region added with its words is not read out */}
+      <p className="visually-hidden" role="status" data-testid="html-screenshot-status">
+        {said}
+      </p>
+    </div>
+  );
+}
