@@ -7,13 +7,16 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { screenshots, startGui, type Gui } from '../e2e/gui.js';
 import { greetedSession } from '../helpers/smtp-wire.js';
+import { stallingUpstream } from '../helpers/stalling-upstream.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const chromiumPath = requireTool(tools.chromium);
 let gui: Gui | undefined;
+const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await gui?.close();
   gui = undefined;
+  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 
 describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
@@ -86,6 +89,47 @@ describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
     await page.screenshot({ path: join(screenshots, 'suspend-form-refused-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'suspend-form-refused-dark.png') });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  // the admin must not read "suspended" as "none of its mail goes out" when one is on the wire
+  it('says when a message of the sender is in an attempt now, and holds it once that attempt defers it', async () => {
+    const upstream = await stallingUpstream();
+    cleanups.push(() => upstream.close());
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+      },
+    });
+    const { page, relaydesk } = gui;
+    await gui.send({ from: 'app@example.test', to: 'boss@example.net', text: 'report' });
+    // on the wire: the upstream took the connection and says nothing yet
+    await expect
+      .poll(async () => {
+        const view = await relaydesk.api<{
+          messages: Array<{ recipients: Array<{ state: string }> }>;
+        }>('/api/v1/queue');
+        return view.messages.flatMap((m) => m.recipients.map((r) => r.state));
+      })
+      .toEqual(['sending']);
+    await gui.openLive();
+    await page.getByTestId('more-actions').click();
+    await page.getByTestId('show-suspensions').click();
+    await page.getByTestId('suspend-kind').selectOption('sender');
+    await page.getByTestId('suspend-value').fill('app@example.test');
+    await page.getByTestId('suspend-reason').fill('hacked workstation');
+    await page.getByTestId('suspend-reason').press('Enter');
+    await expect
+      .poll(() => page.getByTestId('suspend-notice').innerText())
+      .toBe(
+        'sender app@example.test suspended; 1 in an attempt now, held if that attempt defers it',
+      );
+    upstream.answer();
+    await gui.openLive('#queue');
+    await expect
+      .poll(() => page.getByTestId('queue-entry').first().innerText())
+      .toMatch(/held: sender app@example\.test suspended \(\S+\): hacked workstation/);
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -3,72 +3,17 @@
 // was sent then, with the sender still suspended (CI caught the race in suspension-restart). It
 // is now held in the same change that records the deferral. Real parts: the relay, a real SMTP
 // client, and an upstream that keeps the attempt open until the test lets it answer.
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, SuspensionEntry } from '../../preload/api-contract.js';
+import { runCli } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestRelaydesk } from '../helpers/relaydesk.js';
+import { stallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/**
- * An SMTP upstream that greets only once `answer()` is called (the attempt stays open until
- * then), and defers every recipient with a 451, as a greylisting receiver does.
- */
-async function stallingUpstream() {
-  const waiting: Socket[] = [];
-  const open = new Set<Socket>();
-  let answering = false;
-  let connections = 0;
-  const converse = (socket: Socket) => {
-    socket.write('220 upstream.test ESMTP\r\n');
-    let buffered = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        const line = buffered.slice(0, end).toUpperCase();
-        buffered = buffered.slice(end + 2);
-        if (line.startsWith('EHLO') || line.startsWith('HELO'))
-          socket.write('250 upstream.test\r\n');
-        else if (line.startsWith('MAIL')) socket.write('250 2.1.0 Ok\r\n');
-        else if (line.startsWith('RCPT')) socket.write('451 4.7.1 Try again later\r\n');
-        else if (line.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
-        else socket.write('503 5.5.1 Bad sequence\r\n');
-      }
-    });
-    socket.on('error', () => {});
-  };
-  const server: Server = createServer((socket) => {
-    connections += 1;
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    if (answering) converse(socket);
-    else waiting.push(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('upstream has no port');
-  return {
-    port: address.port,
-    get connections() {
-      return connections;
-    },
-    answer() {
-      answering = true;
-      for (const socket of waiting.splice(0)) converse(socket);
-    },
-    async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('a sender suspended while its message is in an attempt', () => {
   it('holds the message once the attempt defers it, instead of retrying it; a release by hand stands', async () => {
@@ -94,27 +39,31 @@ describe('a sender suspended while its message is in an attempt', () => {
     const delivery = () => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
     await eventually(async () => (await delivery()).recipients[0]?.state).toBe('sending');
 
-    const suspension = await relay.api<SuspensionEntry & { Held: string[] }>(
-      '/api/v1/suspensions',
-      {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ Kind: 'sender', Value: 'app@example.test', Reason: 'hacked' }),
-      },
+    // from the command line, as an admin at the relay's machine does
+    const made = await runCli(['suspend', 'sender', 'app@example.test', '--reason', 'hacked'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` },
+    });
+    expect(made.code, made.stderr).toBe(0);
+    const [suspension] = await relay.api<SuspensionEntry[]>('/api/v1/suspensions');
+    expect(made.stdout.trim()).toBe(suspension?.ID);
+    // on the wire, not waiting: the suspension's own sweep cannot hold it, and says so
+    expect(made.stderr).toBe(
+      `suspended sender app@example.test (ID ${suspension?.ID}); 1 in an attempt now, held if that attempt defers it (${id})\n`,
     );
-    // on the wire, not waiting: the suspension's own sweep cannot hold it
-    expect(suspension.Held).toEqual([]);
+    expect(log.join('\n')).toMatch(
+      /event=suspend id=\S+ kind=sender value=app@example\.test auto=false held=0 in-attempt=1 /,
+    );
 
     upstream.answer();
     await eventually(async () => (await delivery()).recipients[0]?.state).toBe('held');
     const held = (await delivery()).recipients[0];
     expect(held?.history.at(-1)?.reason).toBe(
-      `held: sender app@example.test suspended (${suspension.ID}): hacked`,
+      `held: sender app@example.test suspended (${suspension?.ID}): hacked`,
     );
     // the attempt's answer is kept in its record, before the hold
     expect(held?.attempts.at(-1)?.reply).toMatchObject({ code: 451, enhanced: '4.7.1' });
     expect(log.join('\n')).toMatch(
-      new RegExp(`event=suspend-hold id=${id} suspension=${suspension.ID} kind=sender`),
+      new RegExp(`event=suspend-hold id=${id} suspension=${suspension?.ID} kind=sender`),
     );
     const queue = await relay.api<{ messages: Array<{ ID: string; status: string }> }>(
       '/api/v1/queue',

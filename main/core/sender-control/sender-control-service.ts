@@ -230,8 +230,15 @@ export class SenderControlService {
     return this.control.suspensions.list();
   }
 
-  /** Suspends at once and holds what the sender has waiting in the queue. */
-  async suspend(input: unknown, auto = false): Promise<SuspensionEntry & { Held: string[] }> {
+  /**
+   * Suspends at once and holds what the sender has waiting in the queue. `InAttempt`: its
+   * messages on their way to the upstream now, which are held if that attempt defers them
+   * (holdAfterAttempt) and go if it delivers them.
+   */
+  async suspend(
+    input: unknown,
+    auto = false,
+  ): Promise<SuspensionEntry & { Held: string[]; InAttempt: string[] }> {
     const entry = await this.control.suspensions.add(input, auto);
     // saved, its holds not yet (see holdUnheldAtStart)
     crashPoint('suspension-saved');
@@ -241,12 +248,18 @@ export class SenderControlService {
       if (waiting && this.control.covers(entry, record.envelope)) ids.push(record.id);
     }
     const held = ids.length > 0 ? await this.host.hold(ids, holdReason(entry)) : [];
+    const inAttempt: string[] = [];
+    for (const record of this.host.records()) {
+      if (held.includes(record.id) || !this.control.covers(entry, record.envelope)) continue;
+      if (record.delivery?.some((r) => r.state === 'sending')) inAttempt.push(record.id);
+    }
     this.line('suspend', {
       id: entry.ID,
       kind: entry.Kind,
       value: entry.Value,
       auto,
       held: held.length,
+      'in-attempt': inAttempt.length > 0 ? inAttempt.length : undefined,
       reason: entry.Reason,
     });
     this.host.publish({
@@ -257,7 +270,7 @@ export class SenderControlService {
         Text: `${entry.Kind} ${entry.Value} suspended: ${entry.Reason}`,
       },
     });
-    return { ...entry, Held: held };
+    return { ...entry, Held: held, InAttempt: inAttempt };
   }
 
   /**

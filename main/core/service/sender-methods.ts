@@ -42,7 +42,7 @@ export function senderMethods(
     suspensions: (): SuspensionEntry[] => senders.list(),
 
     /** Suspends at once (`{Kind, Value, Reason}`); what the sender has queued is held. */
-    suspend: (input: unknown): Promise<SuspensionEntry & { Held: string[] }> =>
+    suspend: (input: unknown): Promise<SuspensionEntry & { Held: string[]; InAttempt: string[] }> =>
       senders.suspend(input),
 
     /** Lifts a suspension; `release` also sends on what it held. */

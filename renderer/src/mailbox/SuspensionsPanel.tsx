@@ -135,7 +135,8 @@ export function SuspensionsPanel() {
       setValue('');
       setReason('');
       const held = made.Held.length;
-      return `${made.Kind} ${made.Value} suspended${held > 0 ? `; ${held} queued message${held === 1 ? '' : 's'} held for review` : ''}`;
+      const inAttempt = made.InAttempt.length;
+      return `${made.Kind} ${made.Value} suspended${held > 0 ? `; ${held} queued message${held === 1 ? '' : 's'} held for review` : ''}${inAttempt > 0 ? `; ${inAttempt} in an attempt now, held if that attempt defers ${inAttempt === 1 ? 'it' : 'them'}` : ''}`;
     });
   };
 
