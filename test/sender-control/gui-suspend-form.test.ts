@@ -125,6 +125,9 @@ describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
       .toBe(
         'sender app@example.test suspended; 1 in an attempt now, held if that attempt defers it',
       );
+    await page.screenshot({ path: join(screenshots, 'suspend-in-attempt-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'suspend-in-attempt-dark.png') });
     upstream.answer();
     await gui.openLive('#queue');
     await expect
