@@ -3,19 +3,25 @@
 // the fold; in a tall one they open in full, as they always did. A choice the user makes by hand
 // is kept for every message and the next session: it says what they read the panel for.
 import { useCallback, useEffect, useState } from 'react';
+import { storedChoice, useStoredChoice, type StoredChoice } from '../use-stored-choice';
 
 /** Below this the header, envelope and queue panels together push the tabs past mid-window. */
 export const shortWindowQuery = '(max-height: 760px)';
 
-const storageKey = (panel: string) => `relaydesk.panel.${panel}`;
+const choices = new Map<string, StoredChoice<boolean | null>>();
 
-function readChoice(panel: string): boolean | null {
-  try {
-    const value = localStorage.getItem(storageKey(panel));
-    return value === 'open' ? true : value === 'closed' ? false : null;
-  } catch {
-    return null; // storage may be disabled: the window's height decides
+/** null: no choice made (or storage cannot be read), so the window's height decides. */
+function panelChoice(panel: string): StoredChoice<boolean | null> {
+  let choice = choices.get(panel);
+  if (!choice) {
+    choice = storedChoice<boolean | null>(
+      `relaydesk.panel.${panel}`,
+      (value) => (value === 'open' ? true : value === 'closed' ? false : null),
+      (open) => (open === null ? null : open ? 'open' : 'closed'),
+    );
+    choices.set(panel, choice);
   }
+  return choice;
 }
 
 function useShortWindow(): boolean {
@@ -32,16 +38,8 @@ function useShortWindow(): boolean {
 /** Whether `panel` shows in full, and the toggle that remembers the user's choice. */
 export function useRememberedDisclosure(panel: string): { open: boolean; toggle(): void } {
   const short = useShortWindow();
-  const [choice, setChoice] = useState(() => readChoice(panel));
+  const choice = useStoredChoice(panelChoice(panel));
   const open = choice ?? !short;
-  const toggle = useCallback(() => {
-    const next = !open;
-    setChoice(next);
-    try {
-      localStorage.setItem(storageKey(panel), next ? 'open' : 'closed');
-    } catch {
-      // not kept; still applied to this window
-    }
-  }, [open, panel]);
+  const toggle = useCallback(() => panelChoice(panel).choose(!open), [open, panel]);
   return { open, toggle };
 }

@@ -1,7 +1,7 @@
 // Appearance: the theme choice. The app shell owns the theme (it writes `<html data-theme>`);
 // the Settings view shows the same choice, so both take an AppearanceControl: the shell's
 // `useTheme()` result fits it as it is. The choice is kept under the same storage key.
-import { useState } from 'react';
+import { storedChoice } from '../use-stored-choice';
 
 export type ThemeChoice = 'system' | 'light' | 'dark';
 
@@ -22,24 +22,5 @@ export function parseThemeChoice(value: unknown): ThemeChoice {
   return value === 'light' || value === 'dark' ? value : 'system';
 }
 
-/** The stored choice alone, for a shell that does not keep the theme itself. */
-export function useStoredThemeChoice(): AppearanceControl {
-  const [choice, setChoice] = useState<ThemeChoice>(() => {
-    try {
-      return parseThemeChoice(localStorage.getItem(themeStorageKey));
-    } catch {
-      return 'system';
-    }
-  });
-  return {
-    choice,
-    choose(next) {
-      setChoice(next);
-      try {
-        localStorage.setItem(themeStorageKey, next);
-      } catch {
-        // storage disabled: the choice holds for this window only
-      }
-    },
-  };
-}
+/** The window's choice, kept under themeStorageKey; storage that cannot be read is "system". */
+export const themeChoice = storedChoice<ThemeChoice>(themeStorageKey, parseThemeChoice, (v) => v);

@@ -2,12 +2,8 @@
 // key are settings/appearance.ts's) is held here once, and handed to the toolbar switch and to
 // Settings → Appearance alike, so the two always agree.
 import { useEffect, useState } from 'react';
-import {
-  parseThemeChoice,
-  themeStorageKey,
-  type AppearanceControl,
-  type ThemeChoice,
-} from '../settings/appearance';
+import { themeChoice, type AppearanceControl, type ThemeChoice } from '../settings/appearance';
+import { useStoredChoice } from '../use-stored-choice';
 
 export type Theme = 'light' | 'dark';
 
@@ -16,19 +12,11 @@ export function resolveTheme(choice: ThemeChoice, systemDark: boolean): Theme {
   return choice;
 }
 
-function readChoice(): ThemeChoice {
-  try {
-    return parseThemeChoice(localStorage.getItem(themeStorageKey));
-  } catch {
-    return 'system'; // storage may be disabled; the OS still decides
-  }
-}
-
 const darkQuery = '(prefers-color-scheme: dark)';
 
 /** The theme in force, written to `<html data-theme>` where the stylesheet reads it. */
 export function useTheme(): AppearanceControl & { theme: Theme } {
-  const [choice, setChoice] = useState<ThemeChoice>(readChoice);
+  const choice = useStoredChoice(themeChoice);
   const [systemDark, setSystemDark] = useState(() => matchMedia(darkQuery).matches);
 
   useEffect(() => {
@@ -44,14 +32,5 @@ export function useTheme(): AppearanceControl & { theme: Theme } {
     document.documentElement.style.colorScheme = theme;
   }, [theme]);
 
-  const choose = (next: ThemeChoice) => {
-    setChoice(next);
-    try {
-      localStorage.setItem(themeStorageKey, next);
-    } catch {
-      // not persisted; still applied for this window
-    }
-  };
-
-  return { choice, theme, choose };
+  return { choice, theme, choose: (next: ThemeChoice) => themeChoice.choose(next) };
 }
