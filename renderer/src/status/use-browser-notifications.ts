@@ -1,8 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
 import { arrivalSender, shownMailText, type MessageSummary } from '../api/contract';
+import { storedChoice, useStoredChoice } from '../use-stored-choice';
 
-const storageKey = 'relaydesk.browserNotifications';
+/** Chosen in this browser (storage that cannot be read, as in a locked-down profile: off). */
+const notificationsChosen = storedChoice(
+  'relaydesk.browserNotifications',
+  (stored) => stored === 'on',
+  (on) => (on ? 'on' : null),
+);
 /** At most one notification this often, as Mailpit's web UI: a test suite's burst is one, not 500. */
 const quietMs = 2000;
 
@@ -38,7 +44,7 @@ export function useBrowserNotifications(
 ): BrowserNotifications {
   const [permission, setPermission] = useState(() => currentPermission(api));
   const available = permission === 'default' || permission === 'granted';
-  const [chosen, setChosen] = useState(() => localStorage.getItem(storageKey) === 'on');
+  const chosen = useStoredChoice(notificationsChosen);
   const enabled = chosen && permission === 'granted';
 
   const supported = permission !== 'unsupported';
@@ -63,15 +69,13 @@ export function useBrowserNotifications(
 
   const toggle = useCallback(() => {
     if (enabled) {
-      localStorage.removeItem(storageKey);
-      setChosen(false);
+      notificationsChosen.choose(false);
       return;
     }
     void Notification.requestPermission().then((answer) => {
       setPermission(answer);
       if (answer !== 'granted') return;
-      localStorage.setItem(storageKey, 'on');
-      setChosen(true);
+      notificationsChosen.choose(true);
     });
   }, [enabled]);
 
