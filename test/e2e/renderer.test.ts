@@ -736,4 +736,34 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await eventually(() => page.getByRole('button', { name: 'Pause upstream' }).count()).toBe(1);
     expect(pageErrors).toEqual([]);
   });
+
+  // a browser profile that blocks site data (cookies off, a locked-down kiosk) throws on every
+  // use of localStorage: the theme, the panels and the notifications' choice are then not kept,
+  // but the UI must still work (the notifications' choice was read unguarded at the first render)
+  it('works in a browser that refuses it storage, keeping its choices for the window only', async () => {
+    const locked = await gui.browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors: string[] = [];
+    locked.on('pageerror', (error) => errors.push(error.message));
+    try {
+      await locked.addInitScript(() => {
+        Object.defineProperty(window, 'localStorage', {
+          get() {
+            throw new DOMException('access denied for this document', 'SecurityError');
+          },
+        });
+      });
+      await locked.goto(relaydesk.url);
+      // the list and its live connection: the App rendered and runs
+      await eventually(() => locked.getByTestId('message-list-pane').count()).toBe(1);
+      await eventually(() => locked.getByText('Live', { exact: true }).count()).toBe(1);
+      await locked.getByTestId('more-actions').click();
+      await locked.getByRole('menuitemradio', { name: 'Dark' }).click();
+      await eventually(() => locked.evaluate(() => document.documentElement.dataset.theme)).toBe(
+        'dark',
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await locked.close();
+    }
+  });
 });
