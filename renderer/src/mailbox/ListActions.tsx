@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { ConfirmActions } from '../layout/ConfirmActions';
 import { Dialog } from '../layout/Dialog';
 import { serverWords } from '../api/http-transport';
 
@@ -72,19 +73,14 @@ export function ListActions(props: {
               ? `This will mark ${plural(props.total)}${which} as read.`
               : `This will permanently delete ${plural(props.total)}${which}.`}
           </p>
-          <div className="confirm-actions">
-            <button type="button" onClick={() => setAsking(null)}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className={asking === 'delete' ? 'danger-button' : undefined}
-              data-testid="confirm-sweep"
-              onClick={() => void run(asking)}
-            >
-              {asking === 'read' ? 'Mark read' : 'Delete'}
-            </button>
-          </div>
+          <ConfirmActions
+            keepLabel="Cancel"
+            onKeep={() => setAsking(null)}
+            confirmLabel={asking === 'read' ? 'Mark read' : 'Delete'}
+            onConfirm={() => void run(asking)}
+            confirmTestId="confirm-sweep"
+            harmless={asking === 'read'}
+          />
         </Dialog>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { Dialog } from '../layout/Dialog';
+import { ConfirmActions } from '../layout/ConfirmActions';
 import { shownSubject } from '../format/mail-format';
 
 /** The states Cancel takes a recipient out of (the relay's own cancel transition). */
@@ -33,19 +34,13 @@ export function CancelDeliveryConfirm(props: {
       <p data-testid="cancel-delivery-text">
         {`“${shownSubject(props.subject)}” will never be delivered to ${whom}: cancelled recipients are not tried again. The message stays in the mail list with its delivery record; Resend sends it again.`}
       </p>
-      <div className="confirm-actions">
-        <button type="button" onClick={props.onKeep}>
-          Keep it queued
-        </button>
-        <button
-          type="button"
-          className="danger-button"
-          data-testid="cancel-delivery-confirm"
-          onClick={props.onConfirm}
-        >
-          Cancel delivery
-        </button>
-      </div>
+      <ConfirmActions
+        keepLabel="Keep it queued"
+        onKeep={props.onKeep}
+        confirmLabel="Cancel delivery"
+        onConfirm={props.onConfirm}
+        confirmTestId="cancel-delivery-confirm"
+      />
     </Dialog>
   );
 }

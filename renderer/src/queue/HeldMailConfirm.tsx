@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { useRefusableAction } from '../use-refusable-action';
 import { Dialog } from '../layout/Dialog';
+import { ConfirmActions } from '../layout/ConfirmActions';
 import { heldWhose } from './held-mail';
 import type { QueuedMessage } from '../api/contract';
 
@@ -35,20 +36,14 @@ export function HeldMailConfirm(props: {
           {error}
         </p>
       )}
-      <div className="confirm-actions">
-        <button type="button" onClick={props.onKeep}>
-          Keep them held
-        </button>
-        <button
-          type="button"
-          className="danger-button"
-          data-testid={`${props.testId}-confirm`}
-          disabled={busy}
-          onClick={() => void confirm()}
-        >
-          {props.confirmLabel}
-        </button>
-      </div>
+      <ConfirmActions
+        keepLabel="Keep them held"
+        onKeep={props.onKeep}
+        confirmLabel={props.confirmLabel}
+        onConfirm={() => void confirm()}
+        confirmTestId={`${props.testId}-confirm`}
+        busy={busy}
+      />
     </Dialog>
   );
 }

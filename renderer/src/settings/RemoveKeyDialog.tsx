@@ -1,5 +1,6 @@
 import type { DkimKeyInfo } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
+import { ConfirmActions } from '../layout/ConfirmActions';
 import { signingAfterRemoval } from './dkim-removal';
 
 /**
@@ -45,19 +46,13 @@ export function RemoveKeyDialog(props: {
           {after.selectors.join(', ')}).
         </p>
       )}
-      <div className="confirm-actions">
-        <button type="button" onClick={props.onCancel}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="danger-button"
-          data-testid="dkim-remove-confirm"
-          onClick={props.onRemove}
-        >
-          Remove key
-        </button>
-      </div>
+      <ConfirmActions
+        keepLabel="Cancel"
+        onKeep={props.onCancel}
+        confirmLabel="Remove key"
+        onConfirm={props.onRemove}
+        confirmTestId="dkim-remove-confirm"
+      />
     </Dialog>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import { Dialog } from '../layout/Dialog';
+import { ConfirmActions } from '../layout/ConfirmActions';
 import { tagQuery, useTagsInUse } from './TagFilter';
 import { serverWords } from '../api/http-transport';
 
@@ -112,26 +113,17 @@ function TagRow(props: {
           <p data-testid="tag-delete-text" id={questionId}>
             {`Remove the tag ${tag} from ${plural(carriers)}? The messages stay.`}
           </p>
-          <div className="confirm-actions">
-            <button
-              ref={keepButton}
-              type="button"
-              onClick={() => {
-                setCarriers(null);
-                setFocusAfter('delete');
-              }}
-            >
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="danger-button"
-              data-testid="tag-delete-confirm"
-              onClick={() => void remove()}
-            >
-              Delete tag
-            </button>
-          </div>
+          <ConfirmActions
+            keepRef={keepButton}
+            keepLabel="Cancel"
+            onKeep={() => {
+              setCarriers(null);
+              setFocusAfter('delete');
+            }}
+            confirmLabel="Delete tag"
+            onConfirm={() => void remove()}
+            confirmTestId="tag-delete-confirm"
+          />
         </div>
       )}
       {failure && (
