@@ -126,6 +126,50 @@ describe.skipIf(!chromiumPath)('tags and chaos in the GUI', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  // in a narrow list the last chip that fit was cut mid-letter at the row's edge ("eur")
+  it('shows only whole tag chips where a narrow row has no room for them all', async () => {
+    const tags = ['billing', 'customer-success', 'europe-west', 'newsletter', 'urgent-review'];
+    await send({
+      from: 'shop@sender.example',
+      to: 'you@rcpt.example',
+      subject: 'Many tags on one row',
+      text: 'x',
+      headers: { 'X-Tags': tags.join(', ') },
+    });
+    const narrow = await gui.browser.newPage({ viewport: { width: 800, height: 600 } });
+    try {
+      await narrow.goto(relaydesk.url);
+      const chips = narrow
+        .getByTestId('message-row')
+        .filter({ hasText: 'Many tags on one row' })
+        .getByTestId('tag-chip');
+      await eventually(() => chips.count()).toBe(tags.length);
+      // each chip's box against the part of the row that shows them: whole, or not drawn at all
+      const placed = await chips.evaluateAll((elements) =>
+        elements.map((chip) => {
+          const room = (chip.closest('.row-attachments') as HTMLElement).getBoundingClientRect();
+          const box = chip.getBoundingClientRect();
+          const inside = box.left >= room.left - 0.5 && box.right <= room.right + 0.5;
+          const below = box.top >= room.bottom - 0.5;
+          const apart = box.left >= room.right - 0.5 || box.right <= room.left + 0.5;
+          return inside && box.bottom <= room.bottom + 0.5
+            ? 'whole'
+            : below || apart
+              ? 'hidden'
+              : 'cut';
+        }),
+      );
+      expect(placed).not.toContain('cut');
+      expect(placed[0]).toBe('whole');
+      expect(placed).toContain('hidden');
+      // every tag is still there for a screen reader, and in the open message
+      expect(await chips.allTextContents()).toEqual(tags);
+      await narrow.screenshot({ path: join(screenshots, 'tags-narrow-row.png') });
+    } finally {
+      await narrow.close();
+    }
+  });
+
   it('turns chaos on from the GUI, shows it, and turns it off', async () => {
     await expect(page.getByTestId('chaos-badge').count()).resolves.toBe(0);
     await page.getByTestId('chaos-toggle').click();
