@@ -347,6 +347,30 @@ describe('GET /api/v1/message/{ID}/headers', () => {
       /^from \S+ \(unknown \[127\.0\.0\.1\]\) by \S+ \(Relaydesk\) with ESMTP id \S+ for <bob@rcpt\.example>; /,
     );
   });
+
+  it("lists the names alphabetically, as Mailpit documents (Go's JSON of a map), each name's values in message order", async () => {
+    const id = await sendRaw([
+      'X-Zeta: 1',
+      'From: ada@sender.example',
+      'x-alpha: first',
+      'To: bob@rcpt.example',
+      'X-ALPHA: second',
+      'Subject: order',
+      '',
+      'hello',
+    ]);
+    const res = await relay.fetch(`/api/v1/message/${id}/headers`);
+    const headers = (await res.json()) as Record<string, string[]>;
+    expect(Object.keys(headers)).toEqual([
+      'From',
+      'Received',
+      'Subject',
+      'To',
+      'X-Alpha',
+      'X-Zeta',
+    ]);
+    expect(headers['X-Alpha']).toEqual(['first', 'second']);
+  });
 });
 
 describe('HeaderProblems (Relaydesk’s own)', () => {

@@ -49,10 +49,18 @@ export function readHeaderFields(raw: Uint8Array): HeaderField[] {
  * Received field reads `…[127.0.0.1]) by host…`, not with the tab it is folded with.
  */
 export function headerMap(raw: Uint8Array): Record<string, string[]> {
-  const map: Record<string, string[]> = {};
+  const byName = new Map<string, string[]>();
   for (const { name, lines } of foldedFields(raw)) {
     const value = lines.map((line) => line.replace(/^[ \t]+|[ \t]+$/g, '')).join(' ');
-    (map[canonicalHeaderName(name)] ??= []).push(value);
+    const key = canonicalHeaderName(name);
+    const values = byName.get(key);
+    if (values) values.push(value);
+    else byName.set(key, [value]);
   }
+  // names in Go's order (bytes, as encoding/json writes a map's keys): Mailpit's API documents its
+  // header keys as alphabetical, and a client comparing answers sees the same JSON
+  const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const map: Record<string, string[]> = {};
+  for (const name of names) map[name] = byName.get(name) ?? [];
   return map;
 }
