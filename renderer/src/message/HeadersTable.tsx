@@ -3,7 +3,8 @@ import { decodeEncodedWords } from '../format/encoded-words';
 import { useAsyncValue } from '../use-async-value';
 
 /**
- * Every header line as sent, one row per value (Received, for one, repeats). A value with RFC 2047
+ * Every header line, one row per value (Received, for one, repeats), the names alphabetically as
+ * the API gives them (Mailpit's tab too; the Source tab has them in the order sent). A value with RFC 2047
  * encoded words keeps its raw text (what a developer debugging an encoding needs; Mailpit shows
  * only that) and reads decoded on a quiet line under it.
  */
