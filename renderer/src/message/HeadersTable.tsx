@@ -4,9 +4,9 @@ import { useAsyncValue } from '../use-async-value';
 
 /**
  * Every header line, one row per value (Received, for one, repeats), the names alphabetically as
- * the API gives them (Mailpit's tab too; the Source tab has them in the order sent). A value with RFC 2047
- * encoded words keeps its raw text (what a developer debugging an encoding needs; Mailpit shows
- * only that) and reads decoded on a quiet line under it.
+ * the API gives them (Mailpit's tab too; the Source tab has them in the order sent). A value
+ * with RFC 2047 encoded words keeps its raw text (what a developer debugging an encoding needs;
+ * Mailpit shows only that) and reads decoded on a quiet line under it.
  */
 export function HeadersTable({ headers }: { headers: Record<string, string[]> }) {
   const rows = Object.entries(headers).flatMap(([name, values]) =>
