@@ -3,72 +3,16 @@
 // was sent then, with the sender still suspended (CI caught the race in suspension-restart). It
 // is now held in the same change that records the deferral. Real parts: the relay, a real SMTP
 // client, and an upstream that keeps the attempt open until the test lets it answer.
-import { once } from 'node:events';
-import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, SuspensionEntry } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { startTestRelaydesk } from '../helpers/relaydesk.js';
+import { stallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
-
-/**
- * An SMTP upstream that greets only once `answer()` is called (the attempt stays open until
- * then), and defers every recipient with a 451, as a greylisting receiver does.
- */
-async function stallingUpstream() {
-  const waiting: Socket[] = [];
-  const open = new Set<Socket>();
-  let answering = false;
-  let connections = 0;
-  const converse = (socket: Socket) => {
-    socket.write('220 upstream.test ESMTP\r\n');
-    let buffered = '';
-    socket.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('latin1');
-      let end: number;
-      while ((end = buffered.indexOf('\r\n')) >= 0) {
-        const line = buffered.slice(0, end).toUpperCase();
-        buffered = buffered.slice(end + 2);
-        if (line.startsWith('EHLO') || line.startsWith('HELO'))
-          socket.write('250 upstream.test\r\n');
-        else if (line.startsWith('MAIL')) socket.write('250 2.1.0 Ok\r\n');
-        else if (line.startsWith('RCPT')) socket.write('451 4.7.1 Try again later\r\n');
-        else if (line.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
-        else socket.write('503 5.5.1 Bad sequence\r\n');
-      }
-    });
-    socket.on('error', () => {});
-  };
-  const server: Server = createServer((socket) => {
-    connections += 1;
-    open.add(socket);
-    socket.on('close', () => open.delete(socket));
-    if (answering) converse(socket);
-    else waiting.push(socket);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  if (!address || typeof address === 'string') throw new Error('upstream has no port');
-  return {
-    port: address.port,
-    get connections() {
-      return connections;
-    },
-    answer() {
-      answering = true;
-      for (const socket of waiting.splice(0)) converse(socket);
-    },
-    async close() {
-      for (const socket of open) socket.destroy();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
 
 describe('a sender suspended while its message is in an attempt', () => {
   it('holds the message once the attempt defers it, instead of retrying it; a release by hand stands', async () => {
