@@ -51,9 +51,9 @@ export async function stallingUpstream(
         else if (verb.startsWith('DATA')) {
           inData = true;
           socket.write('354 End data with <CR><LF>.<CR><LF>\r\n');
-        } else if (verb.startsWith('RSET') || verb.startsWith('NOOP'))
-          socket.write('250 2.0.0 Ok\r\n');
-        else if (verb.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
+        } else if (verb.startsWith('QUIT')) socket.end('221 2.0.0 Bye\r\n');
+        // (a pooled connection's RSET too: each attempt opens a connection of its own, which
+        // `connections` counts)
         else socket.write('503 5.5.1 Bad sequence\r\n');
       }
     });
