@@ -55,8 +55,13 @@ interface BytesToSend extends MadeMessage {
 }
 
 export class BatchSender {
-  /** Messages on the wire, so that a stop can abandon them. */
-  readonly inFlight = new Map<string, AbortController>();
+  /**
+   * Messages on the wire, each with its transactions (a message of more than 50 recipients, or
+   * with redirected ones, is several at once), so that a stop can abandon them all: one per
+   * message left the others of a message on the wire, neither cancelled nor recorded, past the
+   * stop's wait.
+   */
+  readonly inFlight = new Map<string, Set<AbortController>>();
 
   constructor(
     private readonly options: BatchSenderOptions,
@@ -73,7 +78,9 @@ export class BatchSender {
     const relay = this.options.settings.relay;
     if (!relay) return null;
     const abort = new AbortController();
-    this.inFlight.set(batch.id, abort);
+    const aborts = this.inFlight.get(batch.id) ?? new Set<AbortController>();
+    aborts.add(abort);
+    this.inFlight.set(batch.id, aborts);
     try {
       const inBatch = (_: RecipientDelivery, i: number): boolean => batch.indexes.includes(i);
       // `sending` is passing: the index is written for the outcome (it rolls up to `queued`
@@ -139,7 +146,8 @@ export class BatchSender {
       // at a retry time (minutes to an hour) after it
       return settled.then(() => this.dueAtNextStart(batch));
     } finally {
-      this.inFlight.delete(batch.id);
+      aborts.delete(abort);
+      if (aborts.size === 0) this.inFlight.delete(batch.id);
     }
   }
 

@@ -98,7 +98,7 @@ export class DeliveryQueue {
     return this.ledger.schedule;
   }
 
-  private get inFlight(): Map<string, AbortController> {
+  private get inFlight(): Map<string, Set<AbortController>> {
     return this.sender.inFlight;
   }
 
@@ -613,7 +613,7 @@ export class DeliveryQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const abort of this.inFlight.values()) abort.abort();
+    for (const aborts of this.inFlight.values()) for (const abort of aborts) abort.abort();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       this.idle(),
