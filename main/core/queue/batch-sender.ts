@@ -6,7 +6,7 @@
 import { withContentEdits } from '../filter/content-rules.js';
 import { withVirusStatus } from '../filter/virus-status-header.js';
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
-import type { RecipientDelivery } from '../message-record.js';
+import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
 import type { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
@@ -18,6 +18,7 @@ import type { Batch } from './delivery-batches.js';
 import { crashPoint } from './crash-point.js';
 import type { QueueOptions } from './queue-options.js';
 import type { RecipientLedger } from './recipient-ledger.js';
+import { keepsGreylistWait } from './recipient-state.js';
 import { rewriteSender } from './sender-rewrite.js';
 import { withMissingHeaders } from '../mail/missing-headers.js';
 import { attemptLogRecord, replyWords } from './relay-log.js';
@@ -54,8 +55,13 @@ interface BytesToSend extends MadeMessage {
 }
 
 export class BatchSender {
-  /** Messages on the wire, so that a stop can abandon them. */
-  readonly inFlight = new Map<string, AbortController>();
+  /**
+   * Messages on the wire, each with its transactions (a message of more than 50 recipients, or
+   * with redirected ones, is several at once), so that a stop can abandon them all: one per
+   * message left the others of a message on the wire, neither cancelled nor recorded, past the
+   * stop's wait.
+   */
+  readonly inFlight = new Map<string, Set<AbortController>>();
 
   constructor(
     private readonly options: BatchSenderOptions,
@@ -72,7 +78,9 @@ export class BatchSender {
     const relay = this.options.settings.relay;
     if (!relay) return null;
     const abort = new AbortController();
-    this.inFlight.set(batch.id, abort);
+    const aborts = this.inFlight.get(batch.id) ?? new Set<AbortController>();
+    aborts.add(abort);
+    this.inFlight.set(batch.id, aborts);
     try {
       const inBatch = (_: RecipientDelivery, i: number): boolean => batch.indexes.includes(i);
       // `sending` is passing: the index is written for the outcome (it rolls up to `queued`
@@ -101,7 +109,7 @@ export class BatchSender {
         // retried on the schedule; a throw here left them `sending` until the next start
         this.options.log(`${batch.id}: could not be made for sending: ${(err as Error).message}`);
         const attempt = notMade(batch, relay, err as Error, attemptedAt, this.options.now());
-        return this.settle(batch, attempt, { signedBy: [], sentAs: null }, relay);
+        return this.settle(batch, attempt, { signedBy: [], sentAs: null }, relay, record);
       }
       let upstream = relay;
       let attempt: DeliveryAttempt;
@@ -131,14 +139,15 @@ export class BatchSender {
       }
       crashPoint('upstream-answered');
       // settle() applies the outcome before its first await: the message is no longer in flight
-      const settled = this.settle(batch, attempt, made, upstream);
+      const settled = this.settle(batch, attempt, made, upstream, record);
       if (!abort.signal.aborted) return settled;
       // Relaydesk is stopping (stop() cancels what is in flight): the cancelled attempt is no
       // failure of the upstream, so what it left deferred is due at the next start rather than
       // at a retry time (minutes to an hour) after it
       return settled.then(() => this.dueAtNextStart(batch));
     } finally {
-      this.inFlight.delete(batch.id);
+      aborts.delete(abort);
+      if (aborts.size === 0) this.inFlight.delete(batch.id);
     }
   }
 
@@ -199,8 +208,15 @@ export class BatchSender {
     attempt: DeliveryAttempt,
     made: MadeMessage,
     upstream: UpstreamSettings,
+    started: MessageRecord,
   ): Promise<void> {
     const inBatch = (i: number) => batch.indexes.includes(i);
+    // The settings were replaced while this attempt was on the wire (another host, a password put
+    // right): what it says is no news of the upstream in use now. upstreamChanged() made the
+    // waiting mail due before this attempt ended; its deferral waited for its retry time (up to
+    // an hour) as if the change had not come, and its answer let a pause say the new settings
+    // had taken mail ("nothing needs changing here").
+    const current = sameUpstream(upstream, this.options.settings.relay);
     // set inside the change below (TypeScript would narrow a plain `let` to null after it)
     const held: { after: { reason: string; stored(): void } | null } = { after: null };
     const changed = this.ledger.change(batch.id, (list) => {
@@ -209,18 +225,31 @@ export class BatchSender {
         (r) => attemptEvent(attempt, r.deliverTo, made),
         (r, i) => inBatch(i) && r.state === 'sending',
       );
-      // held in the same change as the deferral: no moment on disk where it waits to be retried
+      const deferred = (r: RecipientDelivery, i: number) => inBatch(i) && r.state === 'deferred';
       const stored = this.options.store.get(batch.id);
-      if (!stored || !tried.some((r, i) => inBatch(i) && r.state === 'deferred')) return tried;
+      if (!stored || !tried.some(deferred)) return tried;
+      // held in the same change as the deferral: no moment on disk where it waits to be retried
       held.after = this.options.holdAfterAttempt?.(stored) ?? null;
-      if (!held.after) return tried;
+      if (held.after)
+        return this.ledger.applyWhere(tried, { type: 'hold', reason: held.after.reason }, deferred);
+      if (current) return tried;
+      // as upstreamChanged() does for what waited (retryAll: a greylisting wait is kept)
+      const now = this.options.now();
       return this.ledger.applyWhere(
         tried,
-        { type: 'hold', reason: held.after.reason },
-        (r, i) => inBatch(i) && r.state === 'deferred',
+        {
+          type: 'retry',
+          reason:
+            'the upstream settings changed during the attempt: tried again now with the new ones',
+        },
+        (r, i) => deferred(r, i) && !keepsGreylistWait(r, now),
       );
     });
-    if (!changed?.record.delivery) return;
+    if (!changed) {
+      this.logDeleted(batch, attempt, made, started);
+      return;
+    }
+    if (!changed.record.delivery) return;
     const { record } = changed;
     const delivery = changed.record.delivery;
     const tried: Array<{ r: RecipientDelivery; last: DeliveryAttemptView }> = [];
@@ -236,9 +265,9 @@ export class BatchSender {
     if (attempt.pauseUpstream) {
       // refused with settings that were replaced meanwhile (a password file put right while
       // this login was on the wire): the pause would wait for a change that already came
-      if (sameUpstream(upstream, this.options.settings.relay))
-        this.options.pause(attempt.pauseUpstream);
-    } else if (!attempt.upstreamWide && !attempt.notSent) this.options.answered(attempt.upstream);
+      if (current) this.options.pause(attempt.pauseUpstream);
+    } else if (current && !attempt.upstreamWide && !attempt.notSent)
+      this.options.answered(attempt.upstream);
     try {
       await changed.saved;
     } catch (err) {
@@ -263,6 +292,34 @@ export class BatchSender {
       .filter((r) => r.state === 'bounced' || r.state === 'expired');
     if (failed.length > 0) this.options.onFailed?.(record, failed);
     await this.warnOfDelay(batch.id);
+  }
+
+  /**
+   * The message was deleted while this attempt was on the wire (the list's Delete, DELETE
+   * /api/v1/messages, retention): nothing is kept of it, but the upstream may have taken it, and
+   * that is said in the attempt's log lines as for any attempt. Without them a message the
+   * upstream took left no trace at all: not in the list, not in the log.
+   */
+  private logDeleted(
+    batch: Batch,
+    attempt: DeliveryAttempt,
+    made: MadeMessage,
+    record: MessageRecord,
+  ): void {
+    const ended = this.ledger.applyWhere(
+      record.delivery ?? [],
+      (r) => attemptEvent(attempt, r.deliverTo, made),
+      (r, i) => batch.indexes.includes(i) && r.state === 'sending',
+    );
+    for (const i of batch.indexes) {
+      const r = ended[i];
+      const last = r?.attempts.at(-1);
+      if (r && last && r.state !== 'sending')
+        this.options.log(attemptLogRecord(record, r, last, attempt.notConnected));
+    }
+    this.options.log(
+      `${batch.id}: deleted while this attempt was on the wire: its outcome is logged above and not kept (nothing is tried again)`,
+    );
   }
 
   /**

@@ -10,7 +10,6 @@ import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { ConnectionPool } from '../upstream/connection-pool.js';
 import { LoginGate } from '../upstream/login-gate.js';
 import type { DeliveryAttempt } from '../upstream/delivery-attempt.js';
-import { isGreylisting } from '../upstream/smtp-reply.js';
 import { BatchSender } from './batch-sender.js';
 import { dueBatches, type Batch } from './delivery-batches.js';
 import type { DeliveryEvent } from './delivery-transition.js';
@@ -21,24 +20,10 @@ import { RateLimiter, type RateLimitHold } from './rate-limiter.js';
 import { RecipientLedger } from './recipient-ledger.js';
 import { resentDelivery } from './resend.js';
 import type { RetrySchedule } from './retry-schedule.js';
-import { waitsForUpstream } from './recipient-state.js';
+import { keepsGreylistWait, waitsForUpstream } from './recipient-state.js';
 import { UpstreamProbe } from './upstream-probe.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
-
-/**
- * Deferred by a greylisting reply (smtp-reply.ts isGreylisting), its wait not over: sent sooner
- * (the network back, a wake from sleep), it would only be greylisted again, its wait started anew.
- */
-function keepsGreylistWait(r: RecipientDelivery, now: number): boolean {
-  return (
-    r.state === 'deferred' &&
-    !waitsForUpstream(r) &&
-    r.nextAttemptAt !== null &&
-    Date.parse(r.nextAttemptAt) > now &&
-    isGreylisting(r.attempts.at(-1)?.reply)
-  );
-}
 
 /** Deferred for an upstream-wide failure, and its retry time is still to come. */
 function waitsForUpstreamNow(r: RecipientDelivery, now: number): boolean {
@@ -113,7 +98,7 @@ export class DeliveryQueue {
     return this.ledger.schedule;
   }
 
-  private get inFlight(): Map<string, AbortController> {
+  private get inFlight(): Map<string, Set<AbortController>> {
     return this.sender.inFlight;
   }
 
@@ -628,7 +613,7 @@ export class DeliveryQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    for (const abort of this.inFlight.values()) abort.abort();
+    for (const aborts of this.inFlight.values()) for (const abort of aborts) abort.abort();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       this.idle(),

@@ -2,6 +2,7 @@
 // status roll up to. The changes themselves are in delivery-transition.ts.
 import type { MessageStatus, RecipientState } from '../../../preload/api-contract.js';
 import type { RecipientDelivery } from '../message-record.js';
+import { isGreylisting } from '../upstream/smtp-reply.js';
 import { finalStates } from './delivery-transition.js';
 
 export { finalStates };
@@ -18,6 +19,20 @@ export function isFinal(state: RecipientState): boolean {
  */
 export function waitsForUpstream(recipient: RecipientDelivery): boolean {
   return recipient.state === 'deferred' && recipient.upstreamWait === 'waiting';
+}
+
+/**
+ * Deferred by a greylisting reply (smtp-reply.ts isGreylisting), its wait not over: sent sooner
+ * (the network back, a wake from sleep), it would only be greylisted again, its wait started anew.
+ */
+export function keepsGreylistWait(r: RecipientDelivery, now: number): boolean {
+  return (
+    r.state === 'deferred' &&
+    !waitsForUpstream(r) &&
+    r.nextAttemptAt !== null &&
+    Date.parse(r.nextAttemptAt) > now &&
+    isGreylisting(r.attempts.at(-1)?.reply)
+  );
 }
 
 /** Due for an attempt: waiting and its time has come. */

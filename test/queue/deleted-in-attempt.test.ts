@@ -1,0 +1,75 @@
+// A message deleted (the list's Delete, DELETE /api/v1/messages, retention) while its attempt is on
+// the wire: the upstream may still take it. Nothing of the message is kept, and nothing is tried
+// again, but the attempt's log line is written as for any attempt: without it a message the
+// upstream took left no trace at all, in the list or in the log. Real parts: the relay, a real
+// SMTP client, an upstream that keeps the attempt open until the test lets it answer.
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import { eventually } from '../helpers/eventually.js';
+import { makeDataDir, startTestRelaydesk } from '../helpers/relaydesk.js';
+import { stallingUpstream } from '../helpers/stalling-upstream.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+describe('a message deleted while its attempt is on the wire', () => {
+  it.each([
+    ['takes', 'accept', 'sent (250 2.0.0 Ok: queued as UP1)'],
+    ['defers', 'defer', 'deferred (451 4.7.1 Try again later)'],
+  ] as const)(
+    'when the upstream then %s it: the attempt is logged, the message stays deleted, nothing is retried',
+    async (_, reply, status) => {
+      const upstream = await stallingUpstream(reply);
+      cleanups.push(() => upstream.close());
+      const dataDir = await makeDataDir();
+      const settings = {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+      };
+      const relay = await startTestRelaydesk(settings, dataDir);
+      cleanups.push(() => relay.dispose());
+      const log: string[] = [];
+      relay.service.on('log', (line) => log.push(line));
+      const transport = relay.transport();
+      cleanups.push(async () => transport.close());
+      const info = await transport.sendMail({
+        from: 'app@example.test',
+        to: 'boss@example.net',
+        subject: 'weekly report',
+        text: 'numbers',
+      });
+      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+      const delivery = () => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
+      await eventually(async () => (await delivery()).recipients[0]?.state).toBe('sending');
+
+      expect(
+        await relay.fetch('/api/v1/messages', {
+          method: 'DELETE',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ IDs: [id] }),
+        }),
+      ).toMatchObject({ status: 200 });
+      upstream.answer();
+
+      const deleted = `${id}: deleted while this attempt was on the wire: its outcome is logged above and not kept (nothing is tried again)`;
+      await eventually(() => log).toContain(deleted);
+      const attemptLine = log.find((line) => line.startsWith(`${id}: to=<boss@example.net>`));
+      expect(attemptLine).toMatch(new RegExp(`, status=${status.replace(/[()]/g, '\\$&')}$`));
+      expect(log.indexOf(attemptLine as string)).toBeLessThan(log.indexOf(deleted));
+      expect(upstream.taken).toBe(reply === 'accept' ? 1 : 0);
+
+      // gone, and gone for good: not listed, not queued, not back after a restart
+      expect((await relay.fetch(`/api/v1/message/${id}/delivery`)).status).toBe(404);
+      expect((await relay.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      await relay.close();
+      const again = await startTestRelaydesk(settings, dataDir);
+      cleanups.push(() => again.dispose());
+      expect((await again.api<{ total: number }>('/api/v1/messages')).total).toBe(0);
+      expect((await again.api<QueueView>('/api/v1/queue')).messages).toEqual([]);
+      expect(upstream.connections).toBe(1);
+    },
+    60_000,
+  );
+});
