@@ -263,6 +263,23 @@ export interface WebhookDeliveryView {
   Finished: string | null;
 }
 
+/**
+ * POST /api/v1/send's answer: Mailpit's `{ID}`, and Relaydesk's `Discarded` when a content rule
+ * whose action is discard dropped the message. Then the answer is still 200, as Postfix's DISCARD
+ * answers 250 and a Mailpit client takes any other status for a failed send, but nothing is
+ * stored: `ID` names the message only in the audit log's `result=discarded` line, and
+ * `/api/v1/message/{ID}` is 404.
+ */
+export interface SendMessageAnswer {
+  ID: string;
+  Discarded?: {
+    /** The content rule's place in contentRules, from 0. */
+    Rule: number;
+    /** The audit line's reason: the rule, the line it matched, and its text. */
+    Reason: string;
+  };
+}
+
 export interface WebhookLogView {
   URLs: string[];
   Deliveries: WebhookDeliveryView[];

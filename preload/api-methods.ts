@@ -23,6 +23,7 @@ import type {
   AnalyzedHeaders,
   ChaosTriggersView,
   ListenersView,
+  SendMessageAnswer,
   WebhookLogView,
   MessageDelivery,
   MessageDetail,
@@ -655,7 +656,7 @@ export const apiMethods = {
     args: () => z.tuple([named('triggers', record())]),
     http: { verb: 'PUT', route: '/api/v1/chaos', request: (triggers) => ({ body: triggers }) },
   }),
-  sendMessage: method<{ ID: string }>()({
+  sendMessage: method<SendMessageAnswer>()({
     summary: "Send a message (Mailpit's Send API JSON), taken in as if received over SMTP",
     args: () => z.tuple([named('message', record())]),
     http: { verb: 'POST', route: '/api/v1/send', request: (message) => ({ body: message }) },

@@ -70,9 +70,17 @@ export interface LinkStatus {
   URL: string;
   StatusCode: number;
   Status: string;
+  /**
+   * Relaydesk's: not requested, since it leads to this machine or a private network and
+   * allowInternalHttpRequests is off (StatusCode 451, as Mailpit gives it). Absent otherwise.
+   */
+  Blocked?: true;
 }
 
-/** Mailpit's `LinkCheckResponse`: links with an error status (4xx, 5xx) or none are Errors. */
+/**
+ * Mailpit's `LinkCheckResponse`: links with an error status (4xx, 5xx) or none are Errors, the
+ * blocked ones (451) among them, as Mailpit counts them.
+ */
 export interface LinkCheckResult {
   Errors: number;
   Links: LinkStatus[];

@@ -41,5 +41,20 @@ export interface ListenersView {
    * clamd does not answer: every new message gets `451 4.7.0` (clamdUnavailable defer) or is
    * taken unscanned (accept) until it does (then null). Optional: older relays do not send it.
    */
-  scannerDown?: ListenerProblemView | null;
+  scannerDown?: ScannerDownView | null;
+}
+
+/** clamd does not answer, with what that does to new mail. */
+export interface ScannerDownView extends ListenerProblemView {
+  /**
+   * The clamdUnavailable setting: `defer` refuses each new message with 451 4.7.0, `accept`
+   * takes it unscanned, tagged not-scanned. Optional: older relays do not send it.
+   */
+  clamdUnavailable?: 'defer' | 'accept';
+  /**
+   * Whether any new mail is refused meanwhile: clamdUnavailable defer, or a routing rule's
+   * filter that says defer where the setting says accept. Without it (older relays) the window
+   * takes it that mail is refused, as it did.
+   */
+  refusesMail?: boolean;
 }

@@ -115,9 +115,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   chaos: (service) => service.chaosTriggers(),
   setChaos: (service, triggers) => service.setChaosTriggers(triggers),
   // the desktop app's own window: this machine, no Send API user
-  sendMessage: async (service, message) => ({
-    ID: await service.sendMessage(message, { ip: '127.0.0.1', user: null, trusted: true }),
-  }),
+  sendMessage: (service, message) =>
+    service.sendMessage(message, { ip: '127.0.0.1', user: null, trusted: true }),
   webhookLog: (service) => service.webhookLog(),
   authCheck: (service, id) => service.authCheck(id),
   dkimKeys: (service) => service.dkimKeys(),

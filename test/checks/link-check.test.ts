@@ -161,6 +161,8 @@ describe('the link check by default', () => {
       for (const url of [`${base}/ok`, `${byName}/ok/by-name`]) {
         const link = result.Links.find((l) => l.URL === url);
         expect(link?.StatusCode, url).toBe(451);
+        // Relaydesk's mark, so a window can tell it from a link that failed
+        expect((link as { Blocked?: boolean } | undefined)?.Blocked, url).toBe(true);
         expect(link?.Status).toMatch(
           /Blocked private\/reserved address.*--allow-internal-http-requests/,
         );

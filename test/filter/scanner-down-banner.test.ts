@@ -16,6 +16,43 @@ import { closedPort } from '../helpers/upstream-server.js';
 const chromiumPath = requireTool(tools.chromium);
 const clamdPath = requireTool(clamdTool);
 
+/** The scanner banner's tone (its class), its text colour, and that colour's contrast on its background. */
+async function look(page: Page): Promise<{ tone: string; colour: string; contrast: number }> {
+  return page.getByTestId('scanner-down-banner').evaluate((banner) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const luminance = (css: string) => {
+      const [r = 0, g = 0, b = 0] = rgb(css).map((v) => {
+        const c = v / 255;
+        return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+    };
+    const style = getComputedStyle(banner);
+    const [a, b] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x);
+    return {
+      tone: banner.classList.contains('error')
+        ? 'error'
+        : banner.classList.contains('warning')
+          ? 'warning'
+          : banner.className,
+      colour: style.color,
+      contrast: ((a ?? 0) + 0.05) / ((b ?? 0) + 0.05),
+    };
+  });
+}
+
+/** --warning-fg as the page resolves it now (light or dark). */
+async function warningColour(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const probe = document.createElement('span');
+    probe.style.color = 'var(--warning-fg)';
+    document.body.append(probe);
+    const colour = getComputedStyle(probe).color;
+    probe.remove();
+    return colour;
+  });
+}
+
 describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does not answer', () => {
   let gui: Gui;
   let relaydesk: TestRelaydesk;
@@ -43,6 +80,8 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
     const words = await banner.innerText();
     expect(words).toContain('Every new message gets 451 4.7.0');
     expect(words).toContain(`clamd at 127.0.0.1:${port} does not answer`);
+    // mail is turned away: the error red
+    expect(await look(page)).toMatchObject({ tone: 'error' });
     expect(words).toContain('Start clamd');
     await expect(
       gui.send({ from: 'a@x.example', to: 'b@y.example', text: 'hi' }),
@@ -88,13 +127,20 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
     expect(words).toContain('or choose “Defer (451 4.7.0, the client retries)”');
     // and it is so: the next message is taken
     await gui.send({ from: 'a@x.example', to: 'b@y.example', subject: 'unscanned', text: 'hi' });
-    // the time clamd went down is kept
+    // the time clamd went down is kept, and the notice says that no mail is refused
     expect(
-      (await relaydesk.api<{ scannerDown: { at: string } | null }>('/api/v1/listeners')).scannerDown
-        ?.at,
-    ).toBe(since.scannerDown?.at);
+      (await relaydesk.api<{ scannerDown: { at: string } | null }>('/api/v1/listeners'))
+        .scannerDown,
+    ).toMatchObject({ at: since.scannerDown?.at, clamdUnavailable: 'accept', refusesMail: false });
+    // no mail is refused: the app's warning (as the paused banner's), not the error red, and it
+    // reads in light and dark
+    await eventually(async () => (await look(page)).tone).toBe('warning');
+    expect(await look(page)).toMatchObject({ colour: await warningColour(page) });
+    expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(screenshots, 'scanner-down-accept-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
+    expect(await look(page)).toMatchObject({ colour: await warningColour(page) });
+    expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(screenshots, 'scanner-down-accept-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
@@ -102,6 +148,13 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
     await when.selectOption('defer');
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => banner.innerText()).toContain('Every new message gets 451 4.7.0');
+    await eventually(async () => (await look(page)).tone).toBe('error');
+    expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
+    await page.screenshot({ path: join(screenshots, 'scanner-down-defer-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
+    await page.screenshot({ path: join(screenshots, 'scanner-down-defer-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 // tags and headers applied, the routing rules followed (so it can be relayed), its own
 // credentials, and the origin guard that keeps web pages from sending mail through it.
 import { MailpitClient } from 'mailpit-api';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -196,6 +196,60 @@ describe('POST /api/v1/send', () => {
       ),
     ).rejects.toThrow(/dev@team\.example: relay access denied.*192\.0\.2\.7 gave no password/);
     expect(server.messages).toHaveLength(1);
+  });
+
+  it('says when a content rule discarded the message, and which, rather than a bare ID', async () => {
+    // Mailpit always stores, so its clients take {ID} for a message that is there; a discard
+    // (Postfix's: 250, nothing kept) answered only {ID}, and that ID then gave 404
+    relay = await startTestRelaydesk({
+      contentRules: [
+        { where: 'header', match: '^X-Campaign: ', action: 'warn' },
+        { where: 'header', match: '^Subject: newsletter draft', action: 'discard', text: 'drafts' },
+      ],
+    });
+    const client = new MailpitClient(`http://127.0.0.1:${relay.http.port}`);
+    const total = relay.service.total;
+    const answer = await postSend(relay, {
+      From: { Email: 'app@sender.example' },
+      To: [{ Email: 'jane@rcpt.example' }],
+      Subject: 'newsletter draft 4',
+      Text: 'not yet',
+    });
+    // still a success, as SMTP's 250: a Mailpit client takes any other status for a failed send
+    expect(answer.status).toBe(200);
+    const body = (await answer.json()) as {
+      ID: string;
+      Discarded?: { Rule: number; Reason: string };
+    };
+    expect(body).toEqual({
+      ID: expect.stringMatching(/^[0-9a-z]{22}$/),
+      Discarded: {
+        Rule: 1,
+        Reason: expect.stringMatching(
+          /^content rule 1 \(header \/\^Subject: newsletter draft\/ discard\) matched the header "Subject: newsletter draft 4": discarded \(drafts\)$/,
+        ),
+      },
+    });
+    // nothing kept, and the ID is the audit line's
+    expect(relay.service.total).toBe(total);
+    expect((await relay.fetch(`/api/v1/message/${body.ID}`)).status).toBe(404);
+    const audit = await readFile(join(relay.dataDir, 'audit.log'), 'utf8');
+    expect(audit.split('\n').filter((l) => l.includes(`id=${body.ID} `))).toEqual([
+      expect.stringMatching(/result=discarded .*reason="content rule 1 /),
+    ]);
+
+    // a message kept answers as Mailpit's: {ID} alone
+    const kept = await postSend(relay, {
+      From: { Email: 'app@sender.example' },
+      To: [{ Email: 'jane@rcpt.example' }],
+      Subject: 'newsletter, final',
+      Text: 'sent',
+    });
+    const keptBody = (await kept.json()) as Record<string, unknown>;
+    expect(Object.keys(keptBody)).toEqual(['ID']);
+    expect((await client.getMessageSummary(keptBody.ID as string)).Subject).toBe(
+      'newsletter, final',
+    );
   });
 
   it('has its own credentials, and the origin guard still stops web pages', async () => {

@@ -19,6 +19,9 @@ export type { FilterStatus };
 export interface ScannerDown {
   reason: string;
   fix: string;
+  clamdUnavailable: 'defer' | 'accept';
+  /** Some new mail is refused (451): the setting says defer, or a routing rule's filter does. */
+  refusesMail: boolean;
 }
 
 /** How often, and how long, a clamd that did not answer at start is asked again. */
@@ -59,9 +62,13 @@ export class FilterControl {
       ? 'every new message gets 451 4.7.0 and its client retries later'
       : 'new mail is taken unscanned and tagged not-scanned';
     const ruled = this.rules().some((rule) => rule.filter?.clamdUnavailable !== undefined);
+    // the window shows a notice that refuses no mail as a warning, not as an error
+    const ruleDefers = this.rules().some((rule) => rule.filter?.clamdUnavailable === 'defer');
     return {
       reason: `${mail}${ruled ? " (where a routing rule's filter says otherwise, as it says)" : ''}: clamd at ${where} does not answer`,
       fix: `start clamd (it takes a while to load its database; this notice goes once it answers), ${settingName('clamd')}, or choose ${settingName('clamdUnavailable', defer ? 'accept' : 'defer')}`,
+      clamdUnavailable: this.settings.clamdUnavailable,
+      refusesMail: defer || ruleDefers,
     };
   }
 

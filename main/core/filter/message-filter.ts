@@ -173,6 +173,7 @@ export class MessageFilter {
     if (content.stop?.action === 'discard') {
       throw new MessageDiscard(
         `${content.stop.reason}: discarded${content.stop.text ? ` (${content.stop.text})` : ''}`,
+        content.stop.rule,
       );
     }
     const record = await input.record;

@@ -25,6 +25,8 @@ export class MessageDiscard extends Error {
   constructor(
     /** For the audit log. */
     readonly reason: string,
+    /** The content rule's place in contentRules, from 0: the Send API's answer names it. */
+    readonly rule: number,
   ) {
     super(reason);
   }

@@ -5,6 +5,7 @@
 import type {
   ListenerName,
   ListenerProblemView,
+  ScannerDownView,
   ListenerStatusView,
   ListenersView,
 } from '../../../preload/listener-contract.js';
@@ -122,7 +123,7 @@ export interface ListenerGroup<T> {
 export class ListenerStatus {
   private readonly states = new Map<ListenerName, ListenerStatusView>();
   private diskFull: ListenerProblemView | null = null;
-  private scannerDown: ListenerProblemView | null = null;
+  private scannerDown: ScannerDownView | null = null;
 
   constructor(
     private readonly settings: ListenerStatusSettings,
@@ -151,12 +152,23 @@ export class ListenerStatus {
    * window, which showed a relay taking mail while every client got 451 (clamdUnavailable
    * defer), with only a line in the Logs view and the Settings screen's strip to tell.
    */
-  scanner(down: { reason: string; fix: string } | null): void {
+  scanner(
+    down: Pick<ScannerDownView, 'reason' | 'fix' | 'clamdUnavailable' | 'refusesMail'> | null,
+  ): void {
     if (down === null && this.scannerDown === null) return;
     const was = this.scannerDown;
     // said again in new words (the settings changed): unchanged words are no news, and the time
     // it went down stays
-    if (down && was && was.reason === down.reason && was.fix === down.fix) return;
+    if (
+      down &&
+      was &&
+      was.reason === down.reason &&
+      was.fix === down.fix &&
+      was.clamdUnavailable === down.clamdUnavailable &&
+      was.refusesMail === down.refusesMail
+    ) {
+      return;
+    }
     this.scannerDown = down && {
       code: 'CLAMD',
       ...down,

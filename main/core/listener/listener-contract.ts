@@ -51,7 +51,7 @@ export interface FilteredMessage {
  * message, nothing of it is kept, and the listener's audit line says why.
  */
 export interface DiscardedMessage {
-  discarded: { reason: string };
+  discarded: { reason: string; rule: number };
 }
 
 export interface ListenerEvents {

@@ -3,6 +3,7 @@
 // record with the one record builder, stores it, lists it and tells the queue.
 import { basename } from 'node:path';
 import { MessageDiscard, MessageRefusal } from '../filter/message-refusal.js';
+import type { SendMessageAnswer } from '../../../preload/api-contract.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import { countReceivedHeaders, normalizeLineEndings } from '../listener/line-endings.js';
 import { localReceivedStamp } from '../mail/local-received-stamp.js';
@@ -97,7 +98,9 @@ export class MessageArrival {
       }
     } catch (err) {
       // a content rule's discard: accepted as any message is, and nothing of it kept
-      if (err instanceof MessageDiscard) return { discarded: { reason: err.reason } };
+      if (err instanceof MessageDiscard) {
+        return { discarded: { reason: err.reason, rule: err.rule } };
+      }
       throw err;
     } finally {
       // not stored after all (refused by the filter, disk full): its place is free again
@@ -332,9 +335,10 @@ export class MessageArrival {
   /**
    * Mailpit's POST /api/v1/send: builds the message and takes it in as if it had come over SMTP
    * from `client`, through the same routing rules (so it may be relayed). Resolves with its ID
-   * once it is on disk.
+   * once it is on disk, or, when a content rule discarded it, with the ID it had and the rule:
+   * Mailpit always stores, so its `{ID}` alone said a message was there that was not.
    */
-  async send(body: unknown, client: SendClient): Promise<string> {
+  async send(body: unknown, client: SendClient): Promise<SendMessageAnswer> {
     const { settings, rules } = this.parts;
     const request = parseSendRequest(body);
     const composed = await composeMessage(request);
@@ -374,7 +378,7 @@ export class MessageArrival {
         `body: the message would be ${raw.length} bytes; the size limit is ${settings.maxSize} bytes`,
       );
     }
-    const duplicate = await this.acceptOrExplain({
+    const outcome = await this.acceptOrExplain({
       id,
       receivedAt,
       raw,
@@ -392,17 +396,27 @@ export class MessageArrival {
       },
     });
     // a duplicate ignored: the ID of the message stored with that Message-ID (Mailpit's is "")
-    return duplicate ? duplicate.duplicateOf : id;
+    if (outcome && 'duplicateOf' in outcome) return { ID: outcome.duplicateOf };
+    // discarded: 200 as SMTP's 250, with the ID of the audit line, saying that it was not kept
+    if (outcome && 'discarded' in outcome) {
+      return {
+        ID: id,
+        Discarded: { Rule: outcome.discarded.rule, Reason: outcome.discarded.reason },
+      };
+    }
+    return { ID: id };
   }
 
   /**
    * A Send API message refused as SMTP would refuse it at end of DATA (a virus, an attachment,
    * a suspended sender, the scanner down) is the caller's answer, not an internal error.
    */
-  private async acceptOrExplain(message: AcceptedMessage): Promise<DuplicateMessage | null> {
+  private async acceptOrExplain(
+    message: AcceptedMessage,
+  ): Promise<DuplicateMessage | DiscardedMessage | null> {
     try {
       const outcome = await this.accept(message);
-      return outcome && 'duplicateOf' in outcome ? outcome : null;
+      return outcome && ('duplicateOf' in outcome || 'discarded' in outcome) ? outcome : null;
     } catch (err) {
       if (!(err instanceof MessageRefusal)) throw err;
       throw new SendRequestError(`message refused: ${err.responseCode} ${err.reply}`);

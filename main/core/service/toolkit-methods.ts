@@ -1,6 +1,6 @@
 // The facade's capture toolkit: tags, chaos (failures on purpose), webhooks, the Send API and
 // imports.
-import type { WebhookLogView } from '../../../preload/api-contract.js';
+import type { SendMessageAnswer, WebhookLogView } from '../../../preload/api-contract.js';
 import { ChaosError, triggersFromJson, type ChaosTriggers } from '../chaos/chaos-triggers.js';
 import * as messageTags from '../tags/index.js';
 import type { TaggedStore } from '../tags/index.js';
@@ -97,9 +97,10 @@ export function toolkitMethods(
     /**
      * Mailpit's POST /api/v1/send: builds the message and takes it in as if it had come over
      * SMTP from `client`, through the same routing rules (so it may be relayed). Resolves with
-     * its ID once it is on disk.
+     * its ID once it is on disk, and `Discarded` when a content rule dropped it.
      */
-    sendMessage: (body: unknown, client: SendClient): Promise<string> => arrival.send(body, client),
+    sendMessage: (body: unknown, client: SendClient): Promise<SendMessageAnswer> =>
+      arrival.send(body, client),
 
     /**
      * Imports one message from an archive (`relaydesk ingest`): captured into `mailbox`, never

@@ -139,14 +139,12 @@ export function registerToolkitRoutes(
         return reply.code(known.status).send({ Error: known.message });
       },
     },
-    async (req) => {
-      const id = await service.sendMessage(req.body, {
+    async (req) =>
+      service.sendMessage(req.body, {
         ip: req.ip,
         user: basicUser(req),
         trusted: options.sendGuarded || isLoopbackIp(req.ip),
-      });
-      return { ID: id };
-    },
+      }),
   );
 
   app.get(

@@ -3,6 +3,7 @@ import type {
   ListenerProblemView,
   ListenerStatusView,
   QueuedRecipient,
+  ScannerDownView,
   UpstreamPauseView,
 } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
@@ -30,7 +31,7 @@ export function Banners(props: {
   /** The disk holding the data folder is full: new mail is refused. */
   diskFull: ListenerProblemView | null;
   /** clamd does not answer: new mail gets 451 (or is taken unscanned) until it does. */
-  scannerDown: ListenerProblemView | null;
+  scannerDown: ScannerDownView | null;
   onOpenListenerSettings(): void;
   onOpenFilterSettings(): void;
   streamState: EventStreamState;
@@ -123,6 +124,9 @@ export function Banners(props: {
           lead="The virus scanner is not answering:"
           problem={props.scannerDown}
           onScreen={onScreen}
+          // mail taken unscanned (clamdUnavailable accept) is not refused: a warning, not the
+          // error red of mail turned away (an older relay without the field: as before)
+          tone={props.scannerDown.refusesMail === false ? 'warning' : 'error'}
         >
           <button type="button" onClick={props.onOpenFilterSettings}>
             Open Settings → Filtering &amp; senders
@@ -141,18 +145,23 @@ export function Banners(props: {
   );
 }
 
-/** A problem that stops new mail (the disk, the virus scanner): what, why, the fix, and a way there. */
+/**
+ * A problem that stops new mail (the disk, the virus scanner), or lets it in with something
+ * missing (mail taken unscanned): what, why, the fix, and a way there.
+ */
 function ProblemBanner(props: {
   label: string;
   testId: string;
   lead: string;
   problem: ListenerProblemView;
   onScreen(text: string): string;
+  /** error: new mail is refused; warning: it is taken, with something missing. */
+  tone?: 'error' | 'warning';
   children?: ReactNode;
 }) {
   return (
     <section
-      className="banner error"
+      className={`banner ${props.tone ?? 'error'}`}
       role="alert"
       aria-label={props.label}
       data-testid={props.testId}

@@ -1,6 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { RendererApi } from '../api/client';
-import type { ListenerProblemView, ListenerStatusView, ListenersView } from '../api/contract';
+import type {
+  ListenerProblemView,
+  ListenerStatusView,
+  ListenersView,
+  ScannerDownView,
+} from '../api/contract';
 import { readWhenStreamOpens } from '../api/stream-reads';
 
 /** What keeps the listeners from taking mail: those that could not start, and a full disk. */
@@ -8,7 +13,7 @@ export interface ListenerProblems {
   failed: ListenerStatusView[];
   diskFull: ListenerProblemView | null;
   /** clamd does not answer: new mail is refused with 451 (or taken unscanned). */
-  scannerDown: ListenerProblemView | null;
+  scannerDown: ScannerDownView | null;
 }
 
 const none: ListenerProblems = { failed: [], diskFull: null, scannerDown: null };

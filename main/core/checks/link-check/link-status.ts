@@ -150,6 +150,10 @@ export async function checkLink(link: string, options: LinkCheckOptions): Promis
         URL: link,
         StatusCode: 451,
         Status: `Blocked private/reserved address (${settingName('allowInternalHttpRequests')})`,
+        // a link never asked is no broken link: the window counts it apart (Errors still counts
+        // it, as Mailpit's does, for the clients that read Errors); absent on the others, so a
+        // check with nothing blocked is Mailpit's shape exactly
+        Blocked: true,
       };
     }
     return { URL: link, StatusCode: 0, Status: describeError(err as Error, options.timeoutMs) };

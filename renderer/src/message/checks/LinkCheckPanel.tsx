@@ -1,15 +1,19 @@
 import { useState } from 'react';
 import { onScreen } from '../../api/contract';
-import type { LinkCheck } from './check-results';
+import {
+  blockedLinks,
+  failedLinks,
+  isBlockedLink,
+  isFailedLink,
+  type LinkCheck,
+} from './check-results';
 import type { LinkCheckState } from './use-message-checks';
 
 type LinkStatus = LinkCheck['Links'][number];
 
-const failed = (link: LinkStatus) => link.StatusCode === 0 || link.StatusCode >= 400;
-
 /**
- * The links by their answer, as Mailpit lists them: the failures first, then redirects, then the
- * rest, each answer once beside its links (a message of 60 links showed "451 Blocked private
+ * The links by their answer, as Mailpit lists them: the failures first, then the blocked ones,
+ * then redirects, then the rest, each answer once beside its links (a message of 60 links showed "451 Blocked private
  * address (ticking …)" 60 times, and its one broken link somewhere among them).
  */
 function statusGroups(links: LinkStatus[]): { key: string; links: LinkStatus[] }[] {
@@ -18,13 +22,26 @@ function statusGroups(links: LinkStatus[]): { key: string; links: LinkStatus[] }
     const key = `${link.StatusCode} ${link.Status}`;
     groups.set(key, [...(groups.get(key) ?? []), link]);
   }
-  const rank = (link: LinkStatus) => (failed(link) ? 0 : link.StatusCode >= 300 ? 1 : 2);
+  // the blocked ones after the failures: never asked, so neither broken nor working
+  const rank = (link: LinkStatus) =>
+    isFailedLink(link) ? 0 : isBlockedLink(link) ? 1 : link.StatusCode >= 300 ? 2 : 3;
   return [...groups]
     .map(([key, grouped]) => ({ key, links: grouped }))
     .sort((a, b) => {
       const [x, y] = [a.links[0] as LinkStatus, b.links[0] as LinkStatus];
       return rank(x) - rank(y) || x.StatusCode - y.StatusCode;
     });
+}
+
+/**
+ * "3 links, 1 with errors, 1 blocked (not asked)": Mailpit's Errors counts a blocked link (its
+ * 451) as an error, so a message whose links to a staging box were never asked read as broken.
+ */
+function linkSummary(check: LinkCheck): string {
+  const count = check.Links.length;
+  const blocked = blockedLinks(check);
+  const words = `${count} link${count === 1 ? '' : 's'}, ${failedLinks(check)} with errors`;
+  return blocked === 0 ? words : `${words}, ${blocked} blocked (not asked)`;
 }
 
 /**
@@ -75,8 +92,7 @@ export function LinkCheckPanel({
       {state.status === 'done' && (
         <>
           <p className="check-summary" data-testid="link-check-summary">
-            {state.result.Links.length} link{state.result.Links.length === 1 ? '' : 's'},{' '}
-            {state.result.Errors} with errors
+            {linkSummary(state.result)}
           </p>
           <table className="headers-table check-table">
             <thead>
@@ -93,7 +109,9 @@ export function LinkCheckPanel({
                       <th
                         scope="rowgroup"
                         rowSpan={group.links.length}
-                        className={failed(link) ? 'error' : ''}
+                        className={
+                          isFailedLink(link) ? 'error' : isBlockedLink(link) ? 'blocked' : ''
+                        }
                       >
                         {link.StatusCode || '—'}{' '}
                         <span className="check-status-words">

@@ -8,6 +8,18 @@ export type SpamCheck = Awaited<ReturnType<RendererApi['spamCheck']>>;
 
 export const percent = (value: number): string => `${Math.round(value)}%`;
 
+type CheckedLink = LinkCheck['Links'][number];
+
+/** Not asked: it leads to this machine or a private network, and Settings does not allow that. */
+export const isBlockedLink = (link: CheckedLink): boolean => link.Blocked === true;
+
+/** Answered with an error status, or not at all; a blocked link was never asked, so it is not. */
+export const isFailedLink = (link: CheckedLink): boolean =>
+  !isBlockedLink(link) && (link.StatusCode === 0 || link.StatusCode >= 400);
+
+export const blockedLinks = (check: LinkCheck): number => check.Links.filter(isBlockedLink).length;
+export const failedLinks = (check: LinkCheck): number => check.Links.filter(isFailedLink).length;
+
 /** "Outlook Windows: 2007, 2010" lines for the client versions with the given support. */
 export function clientsWith(warning: HtmlWarning, support: 'no' | 'partial'): string[] {
   const byClient = new Map<string, string[]>();

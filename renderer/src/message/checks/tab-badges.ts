@@ -2,7 +2,7 @@
 // check's support, the spam score, and once the links were checked, how many failed. The words
 // for a screen reader are the tab's description; its name stays the tab's own.
 import type { LinkCheck, SpamCheck } from './check-results';
-import { percent } from './check-results';
+import { blockedLinks, failedLinks, percent } from './check-results';
 import type { ScoredHtmlCheck } from './html-check-score';
 
 export type BadgeTone = 'ok' | 'warn' | 'bad';
@@ -38,12 +38,28 @@ export function spamCheckBadge(check: SpamCheck): TabBadge | null {
   };
 }
 
+/**
+ * How many links failed: answered with an error, or not at all. A blocked link (to this machine
+ * or a private network, not asked unless Settings allows it) is not among them: Mailpit's badge
+ * counts its 451 as a failure, so a message whose links all answered read as broken.
+ */
 export function linkCheckBadge(check: LinkCheck): TabBadge {
-  return check.Errors === 0
-    ? { text: '0', tone: 'ok', words: `all ${check.Links.length} links answered` }
+  const blocked = blockedLinks(check);
+  const failed = failedLinks(check);
+  const notAsked = blocked === 0 ? '' : `; ${blocked} blocked (not asked: internal address)`;
+  const asked = check.Links.length - blocked;
+  return failed === 0
+    ? {
+        text: '0',
+        tone: 'ok',
+        words:
+          blocked === 0
+            ? `all ${asked} links answered`
+            : `${asked === 1 ? 'the 1 link' : `all ${asked} links`} asked answered${notAsked}`,
+      }
     : {
-        text: String(check.Errors),
+        text: String(failed),
         tone: 'bad',
-        words: `${check.Errors} of ${check.Links.length} links failed`,
+        words: `${failed} of ${asked} links ${blocked === 0 ? '' : 'asked '}failed${notAsked}`,
       };
 }
