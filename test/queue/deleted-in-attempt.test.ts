@@ -4,9 +4,10 @@
 // upstream took left no trace at all, in the list or in the log. Real parts: the relay, a real
 // SMTP client, an upstream that keeps the attempt open until the test lets it answer.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import type { QueueView } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
-import { makeDataDir, startTestRelaydesk } from '../helpers/relaydesk.js';
+import { messageInAttempt } from '../helpers/message-in-attempt.js';
+import { startTestRelaydesk } from '../helpers/relaydesk.js';
 import { stallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -23,26 +24,7 @@ describe('a message deleted while its attempt is on the wire', () => {
     async (_, reply, status) => {
       const upstream = await stallingUpstream(reply);
       cleanups.push(() => upstream.close());
-      const dataDir = await makeDataDir();
-      const settings = {
-        mode: 'relay',
-        relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
-      };
-      const relay = await startTestRelaydesk(settings, dataDir);
-      cleanups.push(() => relay.dispose());
-      const log: string[] = [];
-      relay.service.on('log', (line) => log.push(line));
-      const transport = relay.transport();
-      cleanups.push(async () => transport.close());
-      const info = await transport.sendMail({
-        from: 'app@example.test',
-        to: 'boss@example.net',
-        subject: 'weekly report',
-        text: 'numbers',
-      });
-      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-      const delivery = () => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-      await eventually(async () => (await delivery()).recipients[0]?.state).toBe('sending');
+      const { relay, log, id, dataDir, settings } = await messageInAttempt(upstream, cleanups);
 
       expect(
         await relay.fetch('/api/v1/messages', {

@@ -6,10 +6,11 @@
 // here") when they never had. Real parts: the relay, a real SMTP client, upstreams that keep the
 // attempt open until the test lets them answer.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
+import type { QueueView } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { unusedPort } from '../helpers/ports.js';
-import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { messageInAttempt } from '../helpers/message-in-attempt.js';
+import type { TestRelaydesk } from '../helpers/relaydesk.js';
 import { stallingUpstream, type StallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -25,27 +26,7 @@ const saveRelay = (relay: TestRelaydesk, port: number) =>
   });
 
 /** A relay through `upstream`, and one message whose attempt with it is on the wire. */
-async function inAttempt(upstream: StallingUpstream) {
-  const relay = await startTestRelaydesk({
-    mode: 'relay',
-    relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
-  });
-  cleanups.push(() => relay.dispose());
-  const log: string[] = [];
-  relay.service.on('log', (line) => log.push(line));
-  const transport = relay.transport();
-  cleanups.push(async () => transport.close());
-  const info = await transport.sendMail({
-    from: 'app@example.test',
-    to: 'boss@example.net',
-    subject: 'weekly report',
-    text: 'numbers',
-  });
-  const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-  const delivery = () => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-  await eventually(async () => (await delivery()).recipients[0]?.state).toBe('sending');
-  return { relay, log, id, delivery, transport };
-}
+const inAttempt = (upstream: StallingUpstream) => messageInAttempt(upstream, cleanups);
 
 describe('new upstream settings saved while an attempt with the old ones is on the wire', () => {
   it('a failure of the old host leaves the message due at once, and the new host gets it', async () => {

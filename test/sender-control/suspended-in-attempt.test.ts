@@ -4,10 +4,10 @@
 // is now held in the same change that records the deferral. Real parts: the relay, a real SMTP
 // client, and an upstream that keeps the attempt open until the test lets it answer.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { MessageDelivery, SuspensionEntry } from '../../preload/api-contract.js';
+import type { SuspensionEntry } from '../../preload/api-contract.js';
 import { runCli } from '../helpers/cli-process.js';
 import { eventually } from '../helpers/eventually.js';
-import { startTestRelaydesk } from '../helpers/relaydesk.js';
+import { messageInAttempt } from '../helpers/message-in-attempt.js';
 import { stallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -19,25 +19,7 @@ describe('a sender suspended while its message is in an attempt', () => {
   it('holds the message once the attempt defers it, instead of retrying it; a release by hand stands', async () => {
     const upstream = await stallingUpstream();
     cleanups.push(() => upstream.close());
-    const relay = await startTestRelaydesk({
-      mode: 'relay',
-      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
-    });
-    cleanups.push(() => relay.dispose());
-    const log: string[] = [];
-    relay.service.on('log', (line) => log.push(line));
-
-    const transport = relay.transport();
-    cleanups.push(async () => transport.close());
-    const info = await transport.sendMail({
-      from: 'app@example.test',
-      to: 'boss@example.net',
-      subject: 'weekly report',
-      text: 'numbers',
-    });
-    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
-    const delivery = () => relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`);
-    await eventually(async () => (await delivery()).recipients[0]?.state).toBe('sending');
+    const { relay, log, id, delivery } = await messageInAttempt(upstream, cleanups);
 
     // from the command line, as an admin at the relay's machine does
     const made = await runCli(['suspend', 'sender', 'app@example.test', '--reason', 'hacked'], {
