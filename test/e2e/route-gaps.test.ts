@@ -8,7 +8,7 @@ import { promisify } from 'node:util';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
-import { eventually } from './browser.js';
+import { eventually, waitFor } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
@@ -101,6 +101,12 @@ describe.skipIf(!chromiumPath || !swaksPath)('Route gaps QA found, in Chromium',
     page = gui.page;
     await gui.openLive();
     for (const message of [qmailTie, clockAhead, held]) await swaks(gui, message);
+    // all listed before a row is clicked: one arriving during a click moves the row under it
+    const list = page.getByTestId('message-list');
+    await waitFor(
+      'the three messages listed',
+      async () => (await list.getAttribute('data-total')) === '3',
+    );
   }, 120_000);
 
   afterAll(async () => {
