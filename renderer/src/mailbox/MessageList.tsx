@@ -62,7 +62,8 @@ export function MessageList(props: {
   scrollTo?: { row: number; view: ListView } | null;
   handle?: Ref<MessageListHandle>;
 }) {
-  const { window: list, ensureRows, selection, onSelection, onOpen } = props;
+  const { ensureRows, selection, onSelection, onOpen } = props;
+  const list = useHeldWhilePressed(props.window);
   const scroller = useRef<HTMLDivElement>(null);
   const [active, setActive] = useState<{ id: string | null; index: number }>({
     id: null,
@@ -257,6 +258,7 @@ export function MessageList(props: {
       // the search the rows are of: a view just picked shows the last one's rows for a render
       data-view={viewQuery(list.view)}
       onKeyDown={onKeyDown}
+      onPointerDown={list.press}
       onFocus={() => {
         // the cursor starts on the first row in sight, not the first row: a click on a row of a
         // list scrolled by wheel focuses it first, and row 0 scrolled the list back to the top
@@ -288,4 +290,31 @@ export function MessageList(props: {
       </div>
     </div>
   );
+}
+
+/**
+ * The rows as they were when a button went down on the list, until it comes up. New mail goes
+ * on top and moves every row down: one arriving between the press and the release left the
+ * release on another row, and the browser clicks on what both share, the list, so the click on
+ * a row opened nothing. Held, the row pressed is the row that opens; the mail that came in the
+ * meantime shows right after.
+ */
+function useHeldWhilePressed(current: MessageWindow): MessageWindow & { press(): void } {
+  const [held, setHeld] = useState<MessageWindow | null>(null);
+  const latest = useRef(current);
+  latest.current = current;
+  useEffect(() => {
+    if (!held) return;
+    const release = () => setHeld(null);
+    window.addEventListener('pointerup', release);
+    window.addEventListener('pointercancel', release);
+    window.addEventListener('blur', release);
+    return () => {
+      window.removeEventListener('pointerup', release);
+      window.removeEventListener('pointercancel', release);
+      window.removeEventListener('blur', release);
+    };
+  }, [held]);
+  const shown = held ?? current;
+  return { ...shown, press: () => setHeld(latest.current) };
 }
