@@ -136,6 +136,8 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
     // reads in light and dark
     await eventually(async () => (await look(page)).tone).toBe('warning');
     expect(await look(page)).toMatchObject({ colour: await warningColour(page) });
+    // read out when the reader is done, not as an interruption: nothing is refused
+    expect(await banner.getAttribute('role')).toBe('status');
     expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(screenshots, 'scanner-down-accept-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
@@ -149,6 +151,7 @@ describe.skipIf(!chromiumPath || !clamdPath)('the main window while clamd does n
     await page.getByRole('button', { name: 'Save settings' }).click();
     await eventually(() => banner.innerText()).toContain('Every new message gets 451 4.7.0');
     await eventually(async () => (await look(page)).tone).toBe('error');
+    expect(await banner.getAttribute('role')).toBe('alert');
     expect((await look(page)).contrast).toBeGreaterThanOrEqual(4.5);
     await page.screenshot({ path: join(screenshots, 'scanner-down-defer-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -162,7 +162,9 @@ function ProblemBanner(props: {
   return (
     <section
       className={`banner ${props.tone ?? 'error'}`}
-      role="alert"
+      // mail turned away interrupts a screen reader; mail taken unscanned waits its turn, as the
+      // paused banner does
+      role={props.tone === 'warning' ? 'status' : 'alert'}
       aria-label={props.label}
       data-testid={props.testId}
     >
