@@ -123,6 +123,48 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('the Text tab wraps a long line inside the pane, a link without spaces too, set in from its edge', async () => {
+    await deleteAll();
+    const paragraph =
+      'Hello there, this is a normal paragraph of text that should wrap across the reading pane ' +
+      'when it is long enough to need wrapping, as most mail bodies are written.';
+    const link = `https://example.com/${'segment/'.repeat(30)}end?with=query&and=more`;
+    await gui.send({
+      from: 'ada@example.test',
+      to: 'bob@example.test',
+      subject: 'Long lines',
+      text: `${paragraph}\n\n${link}\n`,
+    });
+    await eventually(total).toBe(1);
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      await gui.openLive();
+      await gui.openMessage('Long lines');
+      const body = page.getByTestId('text-body');
+      await eventually(() => body.textContent()).toContain('as most mail bodies are written.');
+      const look = await body.evaluate((pre) => {
+        const style = getComputedStyle(pre);
+        const pane = pre.closest('[role="tabpanel"]') as HTMLElement;
+        return {
+          overflows: pre.scrollWidth > pre.clientWidth || pane.scrollWidth > pane.clientWidth,
+          inset:
+            pre.getBoundingClientRect().left +
+            parseFloat(style.paddingLeft) -
+            pane.getBoundingClientRect().left,
+          lines: Math.round(pre.getBoundingClientRect().height / parseFloat(style.lineHeight)),
+        };
+      });
+      // nothing runs past the pane's right edge (the paragraph wraps, the link breaks anywhere)
+      expect(look.overflows).toBe(false);
+      expect(look.inset).toBeGreaterThanOrEqual(12);
+      // the paragraph and the link each take more than one line at this width
+      expect(look.lines).toBeGreaterThan(5);
+      await page.screenshot({ path: join(screenshots, `text-long-lines-${scheme}.png`) });
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('with a search, tag or mailbox narrowing the list, the toolbar counts what the list shows', async () => {
     await deleteAll();
     for (let n = 1; n <= 5; n++) {
