@@ -160,6 +160,17 @@ describe.skipIf(!chromiumPath)('message view and list polish', () => {
       // the paragraph and the link each take more than one line at this width
       expect(look.lines).toBeGreaterThan(5);
       await page.screenshot({ path: join(screenshots, `text-long-lines-${scheme}.png`) });
+      // the Delivery tab starts as near the tab bar as Text does (it had twice the gap)
+      await page.getByRole('tab', { name: 'Delivery', exact: true }).click();
+      const status = page.getByText('Status:', { exact: false }).first();
+      await status.waitFor();
+      const gap = await status.evaluate(
+        (line) =>
+          line.getBoundingClientRect().top -
+          (line.closest('[role="tabpanel"]') as HTMLElement).getBoundingClientRect().top,
+      );
+      expect(gap).toBeLessThanOrEqual(16);
+      await page.getByRole('tab', { name: 'Text', exact: true }).click();
     }
     await page.emulateMedia({ colorScheme: 'light' });
     expect(gui.pageErrors).toEqual([]);
