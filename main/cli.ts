@@ -86,7 +86,7 @@ async function serve(args: string[]): Promise<void> {
     // close first (the SMTP listener stops taking connections at once), then say so: whoever
     // reads the line may connect again within microseconds
     if (running) finish(running);
-    lines.print(`${signal}: finishing messages in flight, then stopping\n`);
+    lines.print(`${signal}: finishing the messages being received, then stopping\n`);
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

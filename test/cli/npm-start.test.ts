@@ -59,7 +59,7 @@ describe.skipIf(hasElectron)('npm start without Electron', () => {
       const exit = await start.stop(signal);
       expect(exit).toEqual({ code: 0, signal: null });
       expect(start.stdout).toMatch(
-        new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'),
+        new RegExp(`^${signal}: finishing the messages being received, then stopping$`, 'm'),
       );
       expect(await gone(server), `the server (pid ${server}) outlived npm start`).toBe(true);
     },

@@ -30,7 +30,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
 
     server.kill(signal);
     await server.waitFor(
-      new RegExp(`^${signal}: finishing messages in flight, then stopping$`, 'm'),
+      new RegExp(`^${signal}: finishing the messages being received, then stopping$`, 'm'),
     );
     // it takes no new connection while it finishes the one in flight
     expect(await tryConnect(server.smtp.port), server.describe()).toBe('refused');
@@ -66,7 +66,7 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('%s', (signal) => {
       expect(Date.now() - started).toBeLessThan(2000);
       expect(server.stdout).toMatch(
         new RegExp(
-          `^${signal}: finishing messages in flight, then stopping\nRelaydesk stopped\n$`,
+          `^${signal}: finishing the messages being received, then stopping\nRelaydesk stopped\n$`,
           'm',
         ),
       );

@@ -58,7 +58,7 @@ describe.each(scripts)('SIGTERM to the npm process of `%s`', (_name, npmArgs) =>
     smtp.write('Subject: in flight at SIGTERM\r\n\r\nfirst half\r\n');
 
     process.kill(npm.pid, 'SIGTERM');
-    await npm.waitFor(/finishing messages in flight, then stopping$/m);
+    await npm.waitFor(/finishing the messages being received, then stopping$/m);
     smtp.write('second half\r\n.\r\n');
     expect(await smtp.reply()).toMatch(/^250 [0-9.]+ Ok: queued as /);
     smtp.close();

@@ -50,6 +50,12 @@ describe('a stop while a message of two transactions is on the wire', () => {
         line.endsWith('status=deferred (the attempt was cancelled)'),
     );
     expect(cancelled).toHaveLength(51);
+    // one line says why, before the attempts' own lines
+    const why = log.indexOf(
+      'stopping: the attempt of 1 message on the wire to the upstream is cancelled; it is sent again at the next start',
+    );
+    expect(why).toBeGreaterThanOrEqual(0);
+    expect(why).toBeLessThan(log.indexOf(cancelled[0] as string));
 
     const again = await startTestRelaydesk(settings, dataDir);
     cleanups.push(() => again.dispose());

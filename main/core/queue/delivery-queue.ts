@@ -613,6 +613,16 @@ export class DeliveryQueue {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
+    // said before the attempts' own lines ("the attempt was cancelled"), so those read as the
+    // stop's doing, not the upstream's
+    const cancelled = this.inFlight.size;
+    if (cancelled > 0) {
+      this.options.log(
+        cancelled === 1
+          ? 'stopping: the attempt of 1 message on the wire to the upstream is cancelled; it is sent again at the next start'
+          : `stopping: the attempts of ${cancelled} messages on the wire to the upstream are cancelled; they are sent again at the next start`,
+      );
+    }
     for (const aborts of this.inFlight.values()) for (const abort of aborts) abort.abort();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
