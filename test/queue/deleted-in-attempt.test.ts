@@ -54,4 +54,42 @@ describe('a message deleted while its attempt is on the wire', () => {
     },
     60_000,
   );
+
+  it('with more recipients than one transaction takes: each is logged, the deletion once', async () => {
+    const upstream = await stallingUpstream('accept');
+    cleanups.push(() => upstream.close());
+    const relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+    });
+    cleanups.push(() => relay.dispose());
+    const log: string[] = [];
+    relay.service.on('log', (line) => log.push(line));
+    const transport = relay.transport();
+    cleanups.push(async () => transport.close());
+    const to = Array.from({ length: 51 }, (_, i) => `staff${i}@example.net`);
+    const info = await transport.sendMail({ from: 'office@example.test', to, text: 'x' });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    // 50 and 1, each on a connection of its own
+    await eventually(() => upstream.connections).toBe(2);
+
+    expect(
+      await relay.fetch('/api/v1/messages', {
+        method: 'DELETE',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ IDs: [id] }),
+      }),
+    ).toMatchObject({ status: 200 });
+    upstream.answer();
+
+    const sent = (line: string) =>
+      line.startsWith(`${id}: to=<staff`) && line.includes('status=sent');
+    await eventually(() => log.filter(sent).length).toBe(51);
+    await eventually(() => upstream.taken).toBe(2);
+    await relay.close();
+    const deletion = (line: string) => line.startsWith(`${id}: deleted while this attempt`);
+    // once, after every recipient's line (it was written by each transaction)
+    expect(log.filter(deletion)).toHaveLength(1);
+    expect(log.findIndex(deletion)).toBeGreaterThan(log.findLastIndex(sent));
+  }, 60_000);
 });

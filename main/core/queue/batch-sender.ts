@@ -317,6 +317,9 @@ export class BatchSender {
       if (r && last && r.state !== 'sending')
         this.options.log(attemptLogRecord(record, r, last, attempt.notConnected));
     }
+    // said once, by the message's last transaction to end (over 50 recipients, each transaction
+    // is an attempt of its own; this one still counts itself among those in flight)
+    if ((this.inFlight.get(batch.id)?.size ?? 1) > 1) return;
     this.options.log(
       `${batch.id}: deleted while this attempt was on the wire: its outcome is logged above and not kept (nothing is tried again)`,
     );
