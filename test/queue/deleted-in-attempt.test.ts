@@ -7,13 +7,21 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { QueueView } from '../../preload/api-contract.js';
 import { eventually } from '../helpers/eventually.js';
 import { messageInAttempt } from '../helpers/message-in-attempt.js';
-import { startTestRelaydesk } from '../helpers/relaydesk.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { stallingUpstream } from '../helpers/stalling-upstream.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
+
+/** The list's Delete, through the API. */
+const deleteMessage = (relay: TestRelaydesk, id: string) =>
+  relay.fetch('/api/v1/messages', {
+    method: 'DELETE',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ IDs: [id] }),
+  });
 
 describe('a message deleted while its attempt is on the wire', () => {
   it.each([
@@ -26,13 +34,7 @@ describe('a message deleted while its attempt is on the wire', () => {
       cleanups.push(() => upstream.close());
       const { relay, log, id, dataDir, settings } = await messageInAttempt(upstream, cleanups);
 
-      expect(
-        await relay.fetch('/api/v1/messages', {
-          method: 'DELETE',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ IDs: [id] }),
-        }),
-      ).toMatchObject({ status: 200 });
+      expect(await deleteMessage(relay, id)).toMatchObject({ status: 200 });
       upstream.answer();
 
       const deleted = `${id}: deleted while this attempt was on the wire: its outcome is logged above and not kept (nothing is tried again)`;
@@ -73,13 +75,7 @@ describe('a message deleted while its attempt is on the wire', () => {
     // 50 and 1, each on a connection of its own
     await eventually(() => upstream.connections).toBe(2);
 
-    expect(
-      await relay.fetch('/api/v1/messages', {
-        method: 'DELETE',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ IDs: [id] }),
-      }),
-    ).toMatchObject({ status: 200 });
+    expect(await deleteMessage(relay, id)).toMatchObject({ status: 200 });
     upstream.answer();
 
     const sent = (line: string) =>
