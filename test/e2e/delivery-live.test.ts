@@ -74,6 +74,27 @@ describe.skipIf(!chromiumPath)('an attempt that defers a message again, while it
       /^452 4\.2\.2 Mailbox full/,
     );
     await page.screenshot({ path: `${screenshots}/delivery-live-light.png` });
+
+    // In an 800x600 window the attempts are labelled lines, their column headings hidden for the
+    // eye only: those headings escaped the tab's scroll box and made the window's own document
+    // taller (777 px), so a wheel over the sidebar scrolled the whole app off into a blank page.
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await eventually(() =>
+        delivery
+          .getByTestId('attempts')
+          .first()
+          .evaluate((table) => getComputedStyle(table.querySelector('thead')!).position),
+      ).toBe('absolute');
+      expect(
+        await page.evaluate(() => ({
+          height: document.scrollingElement!.scrollHeight,
+          width: document.scrollingElement!.scrollWidth,
+        })),
+      ).toEqual({ height: 600, width: 800 });
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
   });
 
   it('the Queue view gives the new reply', async () => {

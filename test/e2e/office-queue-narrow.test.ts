@@ -94,4 +94,35 @@ describe.skipIf(!chromiumPath)('the Queue view at 420 px', () => {
     await page.screenshot({ path: join(screenshots, 'queue-normal-light.png') });
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('breaks a subject with a long unbroken word inside its column, clear of the buttons', async () => {
+    const subject = `Report ${'x'.repeat(70)}`;
+    await gui.send({ from: 'office@example.com', to: 'long@customer.example', subject, text: '.' });
+    await gui.openLive('#queue');
+    const entry = page.locator('[data-testid="queue-entry"][data-address="long@customer.example"]');
+    await entry.waitFor();
+    // stacked at 420 px, beside the buttons at 700 px: the x's ran past the subject's column,
+    // under Retry now at 700 px
+    for (const width of [420, 700]) {
+      await page.setViewportSize({ width, height: 600 });
+      const room = await entry.evaluate((li) => {
+        const subjectButton = li.querySelector('.link-button') as HTMLElement;
+        const range = document.createRange();
+        range.selectNodeContents(subjectButton);
+        const words = Array.from(range.getClientRects());
+        const actions = li.querySelector('.queue-actions')!.getBoundingClientRect();
+        return {
+          overflow:
+            Math.max(...words.map((r) => r.right)) - subjectButton.getBoundingClientRect().right,
+          intoButtons: words.some(
+            (r) => r.right > actions.left && r.bottom > actions.top && r.top < actions.bottom,
+          ),
+        };
+      });
+      expect(room.overflow, `at ${width} px`).toBeLessThanOrEqual(1);
+      expect(room.intoButtons, `at ${width} px`).toBe(false);
+    }
+    await page.setViewportSize({ width: 420, height: 800 });
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -143,6 +143,18 @@ describe.skipIf(!chromiumPath)('the QA findings in Chromium against the headless
     await page.getByTestId('show-suspensions').click();
     const senders = page.getByTestId('suspensions');
     await senders.waitFor();
+    // "Nobody is suspended." lines up with the form above it: the panel's padding and the
+    // notice's own had set it 16 px in
+    const textLeft = (element: Element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return Math.round(range.getBoundingClientRect().left);
+    };
+    const nobody = senders.getByText('Nobody is suspended.');
+    await nobody.waitFor();
+    expect(await nobody.evaluate(textLeft)).toBe(
+      await senders.getByRole('heading', { name: 'Suspended senders' }).evaluate(textLeft),
+    );
     await allMail.click();
     await senders.waitFor({ state: 'detached' });
     await page.getByTestId('reading-notice').waitFor();

@@ -128,7 +128,14 @@ describe.skipIf(!chromiumPath)('Settings and Logs in Chromium', () => {
     expect(boxed.messages.map((m) => m.Subject)).toEqual(['routed by the saved rule']);
 
     await page.getByLabel('Recipient address to test').fill('dev@project.example');
-    await page.getByRole('button', { name: 'Test address' }).click();
+    // the button sits the fields' row gap under them: it had lost it and touched the field
+    const testButton = page.getByRole('button', { name: 'Test address' });
+    const fieldBottom = await page
+      .getByLabel('Recipient address to test')
+      .evaluate((field) => field.getBoundingClientRect().bottom);
+    const buttonTop = await testButton.evaluate((button) => button.getBoundingClientRect().top);
+    expect(buttonTop - fieldBottom).toBeGreaterThanOrEqual(8);
+    await testButton.click();
     const verdicts = page.getByRole('list', { name: 'Rules checked' });
     await eventually(() => verdicts.innerText()).toMatch(/Rule 2 \(decides\)/);
     expect(await verdicts.innerText()).toMatch(/blocked \(no match\)/);
