@@ -59,7 +59,7 @@ export function headerMap(raw: Uint8Array): Record<string, string[]> {
   }
   // names in Go's order (bytes, as encoding/json writes a map's keys): Mailpit's API documents its
   // header keys as alphabetical, and a client comparing answers sees the same JSON
-  const names = [...byName.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const names = [...byName.keys()].sort();
   const map: Record<string, string[]> = {};
   for (const name of names) map[name] = byName.get(name) ?? [];
   return map;

@@ -67,6 +67,11 @@ export function heldFor(reason: string | undefined): string | null {
 }
 
 /** Whether any of the message's recipients was held at or after `since` (an ISO time). */
+/** Some of its recipients wait in the queue (pending, or deferred for a retry). */
+function waitsInQueue(record: MessageRecord): boolean {
+  return record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred') ?? false;
+}
+
 function heldSince(record: MessageRecord, since: string): boolean {
   const from = Date.parse(since);
   return (record.delivery ?? []).some((r) =>
@@ -157,8 +162,7 @@ export class SenderControlService {
    */
   holdIfSuspended(record: MessageRecord): Promise<string[]> | null {
     const covering = this.control.coveredBy(record.envelope)[0];
-    const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
-    if (!covering || !waiting) return null;
+    if (!covering || !waitsInQueue(record)) return null;
     this.line('suspend-hold', {
       id: record.id,
       suspension: covering.ID,
@@ -206,8 +210,7 @@ export class SenderControlService {
     if (this.list().length === 0) return;
     const bySuspension = new Map<SuspensionEntry, string[]>();
     for (const record of this.host.records()) {
-      const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
-      if (!waiting) continue;
+      if (!waitsInQueue(record)) continue;
       const unheld = this.control
         .coveredBy(record.envelope)
         .find((entry) => !heldSince(record, entry.Created));
@@ -242,17 +245,18 @@ export class SenderControlService {
     const entry = await this.control.suspensions.add(input, auto);
     // saved, its holds not yet (see holdUnheldAtStart)
     crashPoint('suspension-saved');
+    // one pass over the records: what waits is held, what is on the wire is said
     const ids: string[] = [];
+    const sending: string[] = [];
     for (const record of this.host.records()) {
-      const waiting = record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred');
-      if (waiting && this.control.covers(entry, record.envelope)) ids.push(record.id);
+      if (!record.delivery || !this.control.covers(entry, record.envelope)) continue;
+      if (waitsInQueue(record)) ids.push(record.id);
+      if (record.delivery.some((r) => r.state === 'sending')) sending.push(record.id);
     }
     const held = ids.length > 0 ? await this.host.hold(ids, holdReason(entry)) : [];
-    const inAttempt: string[] = [];
-    for (const record of this.host.records()) {
-      if (held.includes(record.id) || !this.control.covers(entry, record.envelope)) continue;
-      if (record.delivery?.some((r) => r.state === 'sending')) inAttempt.push(record.id);
-    }
+    // one also waiting is held, and named there
+    const heldIds = new Set(held);
+    const inAttempt = sending.filter((id) => !heldIds.has(id));
     this.line('suspend', {
       id: entry.ID,
       kind: entry.Kind,
