@@ -13,8 +13,9 @@ type LinkStatus = LinkCheck['Links'][number];
 
 /**
  * The links by their answer, as Mailpit lists them: the failures first, then the blocked ones,
- * then redirects, then the rest, each answer once beside its links (a message of 60 links showed "451 Blocked private
- * address (ticking …)" 60 times, and its one broken link somewhere among them).
+ * then redirects, then the rest, each answer once beside its links (a message of 60 links
+ * showed "451 Blocked private address (ticking …)" 60 times, and its one broken link somewhere
+ * among them).
  */
 function statusGroups(links: LinkStatus[]): { key: string; links: LinkStatus[] }[] {
   const groups = new Map<string, LinkStatus[]>();
