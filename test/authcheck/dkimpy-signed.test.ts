@@ -8,6 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageAuthCheck } from '../../main/core/authcheck/auth-check.js';
 import { generateDkimKey, publicKeyValue } from '../../main/core/signing/dkim-key.js';
 import { dkimRecord } from '../../main/core/signing/dkim-record.js';
+import nodemailer from 'nodemailer';
+import { startServe } from '../helpers/cli-process.js';
 import { startDnsServer, type TestDnsServer } from '../helpers/dns-server.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requirePythonModule } from '../helpers/system-tools.js';
@@ -134,6 +136,33 @@ describe.skipIf(!python)('auth check of mail signed by dkimpy', () => {
           'signature of py.example; but only the first 22 bytes of the body are signed (l=): the 30 bytes after them are not, so anyone could have changed or added them',
       }),
     ]);
+  });
+
+  it("keeps mailauth's own debugging line out of relaydesk serve's output (a body cut shorter than l=)", async () => {
+    // mailauth 4 printed `TOTAL 10 EXPECTING 22` with console.log into serve's log
+    const raw = message('quiet');
+    const cut = Buffer.from(raw.toString().replace('Your code is 123456.', 'Your code'));
+    const serve = await startServe({ args: ['--dns-servers', dns.address] });
+    try {
+      const transport = nodemailer.createTransport({
+        ...serve.smtp,
+        secure: false,
+        ignoreTLS: true,
+      });
+      const info = await transport.sendMail({
+        envelope: { from: 'app@py.example', to: ['qa@example.net'] },
+        raw: Buffer.concat([dkimpySignature(raw, { length: true }), cut]),
+      });
+      transport.close();
+      const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+      const check = await serve.api<MessageAuthCheck>(`/api/v1/message/${id}/auth-check`);
+      expect(check.dkim).toEqual([expect.objectContaining({ selector: 'py1', badge: 'fail' })]);
+      expect(check.dkim[0]?.reason).toMatch(/^body hash did not verify/);
+      expect(serve.stdout).toContain('exposure:');
+      expect(serve.stdout).not.toContain('EXPECTING');
+    } finally {
+      await serve.stop();
+    }
   });
 
   it('names the record and the fix for a key too short or not published', async () => {

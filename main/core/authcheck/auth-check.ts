@@ -3,6 +3,7 @@
 // mailauth, over our resolver. Each check is pass, fail or neutral with a reason; when DNS cannot
 // be reached the checks that needed it say "offline" instead of failing the message.
 import type { AuthStatus } from 'mailauth';
+import { loadMailauth } from './mailauth-module.js';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 
 import type {
@@ -203,7 +204,7 @@ export async function verifyDkim(
   raw: Buffer,
 ): Promise<{ offline: boolean; signatures: VerifiedSignature[] }> {
   const { resolver, offline } = offlineAwareResolver(dns);
-  const { dkimVerify } = await import('mailauth');
+  const { dkimVerify } = await loadMailauth();
   const result = await dkimVerify(raw, { resolver: resolver as never });
   // mailauth answers one "none: message not signed" row for a message without a signature
   const signed = (result.results as DkimResult[]).filter((r) => r.status.result !== 'none');
@@ -223,8 +224,7 @@ export async function checkAuthentication(
   input: AuthCheckInput,
 ): Promise<Omit<MessageAuthCheck, 'relayedSignedBy'>> {
   const { resolver, offline: wentOffline } = offlineAwareResolver(dns);
-  // loaded on first use: mailauth is the largest module of the relay (~35 MB resident)
-  const { authenticate } = await import('mailauth');
+  const { authenticate } = await loadMailauth();
   const result = await authenticate(input.raw, {
     ip: input.clientIp,
     helo: input.helo,
