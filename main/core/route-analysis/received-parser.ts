@@ -18,7 +18,7 @@ import {
   type Keyword,
 } from './received-clauses.js';
 import { analyseFrom, ipInComments } from './received-client.js';
-import { authenticatedProtocol, tlsFacts } from './received-protocol.js';
+import { authenticatedProtocol, protocolKeyword, tlsFacts } from './received-protocol.js';
 import { allComments, lexStructured } from './structured-lexer.js';
 
 export interface ParsedReceived {
@@ -84,7 +84,7 @@ export function parseReceived(value: string): ParsedReceived {
   const fromClause = clause('from');
   const byClause = clause('by');
   const withClause = clauses.find((c) => c.keyword === 'with');
-  const protocol = clauseText(withClause);
+  const protocol = protocolKeyword(clauseText(withClause));
   const comments = allComments(tokens);
   const commentText = comments.join(' ');
   const from = analyseFrom(fromClause, value);

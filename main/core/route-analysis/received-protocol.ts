@@ -27,6 +27,17 @@ const tlsLabel = /\bTLS:\s*\S/;
 const keyedCipher = /\bcipher=([\w-]+)/i;
 const startTls = /\bSTARTTLS\b/i;
 /**
+ * Cisco Secure Email (IronPort) writes the TLS session into the keyword itself:
+ * `with ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384`, or `ESMTP/TLS` with no cipher.
+ */
+const tlsInKeyword = /^([A-Z0-9]+)\/TLS(?:\/([\w-]+))?$/i;
+
+/** The protocol keyword as RFC 3848 names it, without the TLS session IronPort writes into it. */
+export function protocolKeyword(written: string | null): string | null {
+  const inKeyword = written === null ? null : tlsInKeyword.exec(written);
+  return inKeyword?.[1] ?? written;
+}
+/**
  * A cipher as Exim and Haraka write it after `tls` (`TLS_AES_256_GCM_SHA384`,
  * `ECDHE-RSA-AES256-GCM-SHA384`). IIS writes `over TLS secured channel`: TLS, but no cipher.
  */
@@ -52,7 +63,8 @@ function tlsInComment(text: string): { version: string | null; cipher: string | 
 /**
  * TLS as the field records it: the protocol keyword (RFC 3848 "S"), Postfix `using TLSv1.3`,
  * Sendmail/Gmail/Microsoft `version=TLS…`, Exchange `(TLS)`, Exim `(TLS1.3) tls CIPHER` and legacy
- * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`.
+ * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`, IronPort
+ * `with ESMTP/TLS/CIPHER`.
  */
 export function tlsFacts(
   protocol: string | null,
@@ -79,8 +91,15 @@ export function tlsFacts(
     marker = true;
     if (cipherName.test(tlsCipher.text)) cipher ??= tlsCipher.text;
   }
-  if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
-    marker = true;
+  for (const clause of clauses) {
+    if (clause.keyword !== 'with') continue;
+    const text = clauseText(clause) ?? '';
+    if (startTls.test(text)) marker = true;
+    const inKeyword = tlsInKeyword.exec(text);
+    if (inKeyword) {
+      marker = true;
+      cipher ??= inKeyword[2] ?? null;
+    }
   }
   let tls: boolean | null = null;
   if (marker || (protocol !== null && secureProtocol.test(protocol))) tls = true;
