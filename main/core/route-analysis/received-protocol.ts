@@ -48,7 +48,14 @@ function tlsInComment(text: string): { version: string | null; cipher: string | 
   const postfix = postfixTls.exec(text);
   if (postfix) return { version: postfix[1] ?? null, cipher: postfix[2] ?? null };
   const keyed = keyedTls.exec(text);
-  if (keyed) return { version: keyed[1] ?? null, cipher: null };
+  if (keyed) {
+    // OpenSSL before 1.1 named every TLS cipher's protocol `TLSv1/SSLv3`, and Sendmail wrote that
+    // as the version: it says TLS 1.0 to 1.2, not which (IBM's `cipher=AES256-GCM-SHA384` is 1.2)
+    const version = /^TLSv1\/SSLv3\b/i.test(text.slice(keyed.index + 'version='.length))
+      ? null
+      : (keyed[1] ?? null);
+    return { version, cipher: null };
+  }
   const exim = eximTls.exec(text);
   if (exim) {
     // a bare `TLS` names no version
