@@ -31,10 +31,17 @@ const eximHelo = /^helo=(.*)$/i;
 /** Every comment that can name the HELO holds one of these, so the others need no lexing. */
 const mentionsHelo = /helo|ehlo/i;
 
-/** Exim `helo=x` (or `helo=` then a literal), or `HELO x` opening the comment. */
+/** ZMailer (vger.kernel.org) quotes the greeting: `([192.0.2.1]:4321 "EHLO x" rhost-flags-…)`. */
+const quotedHelo = /^\s*(?:HELO|EHLO)\s+(\S+)\s*$/i;
+
+/** Exim `helo=x` (or `helo=` then a literal), `HELO x` opening the comment, or ZMailer's quoted one. */
 function heloIn(inner: readonly Token[]): string | null {
   for (let index = 0; index < inner.length; index++) {
     const token = inner[index] as Token;
+    if (token.kind === 'quoted') {
+      const zmailer = quotedHelo.exec(token.inner);
+      if (zmailer?.[1]) return zmailer[1];
+    }
     if (token.kind !== 'word') continue;
     const next = inner[index + 1];
     const exim = eximHelo.exec(token.text);
@@ -52,7 +59,8 @@ function heloIn(inner: readonly Token[]): string | null {
 /**
  * The client as the from-clause records it. Placements by MTA (SpamAssassin Received.pm):
  * Postfix/Sendmail `helo (rdns [ip])`, Exim `rdns ([ip]:port helo=x)` and `[ip] (helo=x)`,
- * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`.
+ * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`, ZMailer
+ * `rdns ([ip]:port "EHLO x")`.
  */
 function clientFacts(tokens: readonly Token[]): ClientFacts {
   const facts: ClientFacts = {
