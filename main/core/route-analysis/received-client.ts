@@ -147,12 +147,21 @@ export function analyseFrom(clause: Clause | undefined, fieldText: string): From
   return { from: from || null, fromRdns: rdns, fromIp: ip, noReverseDns: noReverseDns && !rdns };
 }
 
+/**
+ * The receiver's own address: Exchange `by host (192.0.2.1)`, or a literal after an internal name,
+ * GMX `by mail.gmx.net (mrgmx005 [212.227.17.190])`, amavis `by localhost (mx.example [127.0.0.1])`.
+ */
 export function ipInComments(clause: Clause | undefined): string | null {
   if (!clause) return null;
   for (const token of clause.tokens) {
     if (token.kind !== 'comment') continue;
     const ip = normalizeIp(afterAt(token.inner));
     if (ip) return ip;
+    if (!token.inner.includes('[')) continue;
+    for (const inner of lexStructured(token.inner)) {
+      const literal = inner.kind === 'literal' ? normalizeIp(inner.text) : null;
+      if (literal) return literal;
+    }
   }
   return null;
 }
