@@ -412,7 +412,10 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (!previous || !hop.parsed || !previous.parsed) return;
     if (hop.from === null && hop.fromIp === null) return;
     if (previous.by === null && previous.byIp === null) return;
-    const unchecked = heloOnly[index] === true;
+    // a private or loopback address is one only the receiver's own network can send from (the
+    // IMSVA filter's `from mx1.example (unknown [127.0.0.1])`, `from relay (unknown [10.0.2.173])`):
+    // its HELO naming the previous receiver is a hand-over inside that network, not a forger's claim
+    const unchecked = heloOnly[index] === true && hop.private !== true;
     if (joinsUp(hop, previous, !unchecked)) return;
     if (unchecked && joinsUp(hop, previous)) {
       // a gap no queue explains at this hop already says the stamps below are made up
