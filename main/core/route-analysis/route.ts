@@ -91,6 +91,16 @@ function sameOrganisation(a: string | null, b: string | null): boolean {
 }
 
 /**
+ * The client ran on the receiving machine: a loopback address, or the name `localhost` where a
+ * server writes no address at all (IBM's gateway stamps `from localhost by e06smtp02.uk.ibm.com`
+ * when its own filter hands the message back).
+ */
+function fromThisMachine(hop: Hop): boolean {
+  if (hop.fromIp !== null) return hop.fromIpScope === 'loopback';
+  return hop.fromRdns === null && hostKey(hop.from) === 'localhost';
+}
+
+/**
  * Does this hop's client look like the previous hop's receiver? A content filter re-injecting on
  * the same host (`from localhost … by mx` after `by mx`) also joins up. Without `byHelo` the
  * client's HELO name is not taken as its name: it is whatever the client typed.
@@ -109,7 +119,7 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   ) {
     return true;
   }
-  if (hop.fromIpScope === 'loopback') return sameHost(hostKey(hop.by), by);
+  if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
   return insideHandOver(hop, previous);
 }
 
