@@ -38,6 +38,11 @@ export interface ParsedReceived {
   authenticated: boolean;
   local: boolean;
   forged: boolean;
+  /**
+   * The client came over a local socket (Cyrus `from mx ([unix socket]) by mx (Cyrus) with
+   * LMTPA`): the machine itself handed it over, with no network between.
+   */
+  localSocket: boolean;
   /** The receiver found no reverse-DNS name for the client: its name is only its HELO. */
   noReverseDns: boolean;
   date: MailDate | null;
@@ -138,6 +143,10 @@ export function parseReceived(value: string): ParsedReceived {
     authenticated,
     local,
     forged: /\bmay be forged\b/i.test(commentText),
+    localSocket:
+      fromClause?.tokens.some(
+        (token) => token.kind === 'comment' && /^\s*\[unix socket\]\s*$/i.test(token.inner),
+      ) ?? false,
     noReverseDns: from.fromIp !== null && from.noReverseDns,
     date,
     parsed: found,

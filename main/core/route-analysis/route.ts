@@ -199,10 +199,11 @@ function zoneWarning(index: number, zone: string | null): Warning {
  * looked up for that address are its own findings; a HELO name is whatever the client typed
  * (RFC 5321 §4.1.4 forbids refusing mail over it), so a stamp carrying nothing else, as qmail's
  * `from unknown (HELO x.example)` without an address does, proves nothing about who sent it.
- * Sendmail's `may be forged` says the name did not map back to the address.
+ * Sendmail's `may be forged` says the name did not map back to the address. A client over a local
+ * socket is the receiving machine itself, as a local submission is.
  */
 function clientCheck(parsed: ParsedReceived): ClientCheck {
-  if (parsed.local) return 'local';
+  if (parsed.local || parsed.localSocket) return 'local';
   if (parsed.fromIp) return parsed.fromRdns && !parsed.forged ? 'verified' : 'address';
   return parsed.from || parsed.fromRdns ? 'claimed' : 'none';
 }
