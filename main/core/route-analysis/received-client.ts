@@ -60,7 +60,7 @@ function heloIn(inner: readonly Token[]): string | null {
  * The client as the from-clause records it. Placements by MTA (SpamAssassin Received.pm):
  * Postfix/Sendmail `helo (rdns [ip])`, Exim `rdns ([ip]:port helo=x)` and `[ip] (helo=x)`,
  * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`, ZMailer
- * `rdns ([ip]:port "EHLO x")`.
+ * `rdns ([ip]:port "EHLO x")`, NVIDIA's gateway `helo (Not Verified[ip])`.
  */
 function clientFacts(tokens: readonly Token[]): ClientFacts {
   const facts: ClientFacts = {
@@ -87,7 +87,10 @@ function clientFacts(tokens: readonly Token[]): ClientFacts {
       const ip = normalizeIp(trimPunctuation(candidate));
       if (!ip) continue;
       facts.ip = ip;
-      if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
+      // a gateway's verdict on the client's name where the name goes: `(Not Verified[10.0.0.9])`
+      if (previous?.kind === 'word' && /^verified$/i.test(previous.text)) {
+        facts.rdnsUnknown = /^not$/i.test(inner[index - 2]?.text ?? '');
+      } else if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
         facts.rdns = cleanRdns(previous.text);
         facts.rdnsUnknown = /^unknown$/i.test(previous.text);
       } else {

@@ -19,6 +19,8 @@ interface TlsFacts {
 
 const mentionsTls = /tls|ssl|encrypt|cipher/i;
 const postfixTls = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i;
+/** NVIDIA's mail gateway: `(using TLS: TLSv1.2, DES-CBC3-SHA)`. */
+const labelledTls = /\busing\s+TLS:\s*((?:TLS|SSL)v?[\d.]+),\s*([\w-]+)/i;
 const keyedTls = /\bversion=((?:TLS|SSL)v?[\w.]*)/i;
 const eximTls = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)/i;
 const encrypted = /(?<!\bnot\s)\bencrypted\b/i;
@@ -45,7 +47,7 @@ const cipherName = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+$/;
 
 /** What one comment says of TLS, tried in this order; null when it says nothing. */
 function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
-  const postfix = postfixTls.exec(text);
+  const postfix = postfixTls.exec(text) ?? labelledTls.exec(text);
   if (postfix) return { version: postfix[1] ?? null, cipher: postfix[2] ?? null };
   const keyed = keyedTls.exec(text);
   if (keyed) {
