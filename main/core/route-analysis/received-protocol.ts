@@ -26,6 +26,8 @@ const eximTls = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)
 const encrypted = /(?<!\bnot\s)\bencrypted\b/i;
 const qmailCipher = /^(\S+)\s+encrypted\b/i;
 const tlsLabel = /\bTLS:\s*\S/;
+/** Mimecast names neither version nor cipher: `(Using TLS) by relay.mimecast.com`. */
+const bareTls = /^using\s+(?:TLS|SSL)$/i;
 const keyedCipher = /\bcipher=([\w-]+)/i;
 const startTls = /\bSTARTTLS\b/i;
 /**
@@ -65,15 +67,15 @@ function tlsInComment(text: string): { version: string | null; cipher: string | 
     return { version, cipher: exim[2] ?? null };
   }
   if (encrypted.test(text)) return { version: null, cipher: qmailCipher.exec(text)?.[1] ?? null };
-  if (tlsLabel.test(text)) return { version: null, cipher: null };
+  if (tlsLabel.test(text) || bareTls.test(text)) return { version: null, cipher: null };
   return null;
 }
 
 /**
  * TLS as the field records it: the protocol keyword (RFC 3848 "S"), Postfix `using TLSv1.3`,
  * Sendmail/Gmail/Microsoft `version=TLS…`, Exchange `(TLS)`, Exim `(TLS1.3) tls CIPHER` and legacy
- * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`, IronPort
- * `with ESMTP/TLS/CIPHER`.
+ * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS` and `(Using TLS)`,
+ * IronPort `with ESMTP/TLS/CIPHER`.
  */
 export function tlsFacts(
   protocol: string | null,
