@@ -1,7 +1,7 @@
 // The Route tab read as a person reading routing headers does (QA of route analysis): a Gmail
 // delivery's three sources of verdicts kept apart, where the message entered the Internet, TLS
 // versions spelled one way, and a 25-hop chain with long queue ids inside a 900 px window.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -262,6 +262,27 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     expect(await overflowing(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'route-reading-900-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('reads a mailing list’s stamps pasted into Analyze headers: ZMailer’s quoted HELO and majordomo’s via listexpand', async () => {
+    const corpus = join(import.meta.dirname, '..', 'route-analysis', 'corpus', 'zmailer-list.eml');
+    const list = await readFile(corpus, 'utf8');
+    await page.setViewportSize({ width: 1400, height: 900 });
+    await page.getByRole('button', { name: 'Analyze headers' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog.getByRole('textbox').fill(list.slice(0, list.indexOf('\n\n')));
+    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
+    const hops = dialog.getByTestId('hop');
+    await eventually(() => hops.count()).toBe(6);
+    // the client greeted as relay2.mail.example.org; before, only its reverse-DNS name showed
+    expect(await hops.nth(3).locator('.hop-title').innerText()).toBe(
+      'Hop 4 relay2.mail.example.org / relay2.example.org → lists.example.net',
+    );
+    // the list expansion said how it was handed on; before, the clause was read and not shown
+    expect(await fact(hops.nth(4), 'Via')).toBe('listexpand');
+    await page.screenshot({ path: join(screenshots, 'route-reading-list-analyze.png') });
+    await page.keyboard.press('Escape');
     expect(gui.pageErrors).toEqual([]);
   });
 

@@ -53,6 +53,18 @@ describe('who handed the message over', () => {
     expect(clientCheckLabel(first!)).toBe('this machine (a loopback address)');
   });
 
+  it('Cyrus over its `[unix socket]` is this machine, not a name the sender claimed', () => {
+    const route = analyzeMessage(
+      readFileSync(
+        join(import.meta.dirname, '..', 'route-analysis', 'corpus', 'cyrus-fetchmail.eml'),
+      ),
+    );
+    const delivery = route.hops[6]!;
+    expect(delivery.with).toBe('LMTPA');
+    // before: "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(clientCheckLabel(delivery)).toBe('this machine (a local socket, no network)');
+  });
+
   it('qmail’s "invoked from network" is its queue note, not a hop between unknown hosts', () => {
     const route = headerSet('qmail');
     const note = route.hops[2]!;

@@ -201,6 +201,17 @@ describe('tls', () => {
     expect(tlsOf(tail)).toBe(expected);
   });
 
+  test('Sendmail built on OpenSSL 1.0 names no version: `version=TLSv1/SSLv3` is TLS 1.0–1.2', () => {
+    const hop = parseReceived(
+      'from a (a [192.0.2.1]) by b (8.14.9/8.14.9) with ESMTP id x6FDHlMq57213002 (version=TLSv1/SSLv3 cipher=DHE-RSA-AES256-GCM-SHA384 bits=256 verify=OK); Mon, 15 Jul 2019 13:17:47 GMT',
+    );
+    expect(hop).toMatchObject({
+      tls: true,
+      tlsVersion: null,
+      tlsCipher: 'DHE-RSA-AES256-GCM-SHA384',
+    });
+  });
+
   test('the Postfix TLS comment before by', () => {
     const hop = parseReceived(
       'from a (a [192.0.2.1]) (using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384 (256/256 bits)) by b with ESMTP id 1',

@@ -31,10 +31,17 @@ const eximHelo = /^helo=(.*)$/i;
 /** Every comment that can name the HELO holds one of these, so the others need no lexing. */
 const mentionsHelo = /helo|ehlo/i;
 
-/** Exim `helo=x` (or `helo=` then a literal), or `HELO x` opening the comment. */
+/** ZMailer (vger.kernel.org) quotes the greeting: `([192.0.2.1]:4321 "EHLO x" rhost-flags-…)`. */
+const quotedHelo = /^\s*(?:HELO|EHLO)\s+(\S+)\s*$/i;
+
+/** Exim `helo=x` (or `helo=` then a literal), `HELO x` opening the comment, or ZMailer's quoted one. */
 function heloIn(inner: readonly Token[]): string | null {
   for (let index = 0; index < inner.length; index++) {
     const token = inner[index] as Token;
+    if (token.kind === 'quoted') {
+      const zmailer = quotedHelo.exec(token.inner);
+      if (zmailer?.[1]) return zmailer[1];
+    }
     if (token.kind !== 'word') continue;
     const next = inner[index + 1];
     const exim = eximHelo.exec(token.text);
@@ -52,7 +59,8 @@ function heloIn(inner: readonly Token[]): string | null {
 /**
  * The client as the from-clause records it. Placements by MTA (SpamAssassin Received.pm):
  * Postfix/Sendmail `helo (rdns [ip])`, Exim `rdns ([ip]:port helo=x)` and `[ip] (helo=x)`,
- * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`.
+ * qmail `rdns (HELO x) (ident@ip)`, Yahoo `ip (EHLO x)`, Microsoft `helo (ip)`, ZMailer
+ * `rdns ([ip]:port "EHLO x")`, NVIDIA's gateway `helo (Not Verified[ip])`.
  */
 function clientFacts(tokens: readonly Token[]): ClientFacts {
   const facts: ClientFacts = {
@@ -79,7 +87,10 @@ function clientFacts(tokens: readonly Token[]): ClientFacts {
       const ip = normalizeIp(trimPunctuation(candidate));
       if (!ip) continue;
       facts.ip = ip;
-      if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
+      // a gateway's verdict on the client's name where the name goes: `(Not Verified[10.0.0.9])`
+      if (previous?.kind === 'word' && /^verified$/i.test(previous.text)) {
+        facts.rdnsUnknown = /^not$/i.test(inner[index - 2]?.text ?? '');
+      } else if (previous?.kind === 'word' && !previous.text.includes('=') && index > 0) {
         facts.rdns = cleanRdns(previous.text);
         facts.rdnsUnknown = /^unknown$/i.test(previous.text);
       } else {
@@ -139,12 +150,21 @@ export function analyseFrom(clause: Clause | undefined, fieldText: string): From
   return { from: from || null, fromRdns: rdns, fromIp: ip, noReverseDns: noReverseDns && !rdns };
 }
 
+/**
+ * The receiver's own address: Exchange `by host (192.0.2.1)`, or a literal after an internal name,
+ * GMX `by mail.gmx.net (mrgmx005 [212.227.17.190])`, amavis `by localhost (mx.example [127.0.0.1])`.
+ */
 export function ipInComments(clause: Clause | undefined): string | null {
   if (!clause) return null;
   for (const token of clause.tokens) {
     if (token.kind !== 'comment') continue;
     const ip = normalizeIp(afterAt(token.inner));
     if (ip) return ip;
+    if (!token.inner.includes('[')) continue;
+    for (const inner of lexStructured(token.inner)) {
+      const literal = inner.kind === 'literal' ? normalizeIp(inner.text) : null;
+      if (literal) return literal;
+    }
   }
   return null;
 }

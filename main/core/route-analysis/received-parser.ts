@@ -18,7 +18,7 @@ import {
   type Keyword,
 } from './received-clauses.js';
 import { analyseFrom, ipInComments } from './received-client.js';
-import { authenticatedProtocol, tlsFacts } from './received-protocol.js';
+import { authenticatedProtocol, protocolKeyword, tlsFacts } from './received-protocol.js';
 import { allComments, lexStructured } from './structured-lexer.js';
 
 export interface ParsedReceived {
@@ -38,6 +38,11 @@ export interface ParsedReceived {
   authenticated: boolean;
   local: boolean;
   forged: boolean;
+  /**
+   * The client came over a local socket (Cyrus `from mx ([unix socket]) by mx (Cyrus) with
+   * LMTPA`): the machine itself handed it over, with no network between.
+   */
+  localSocket: boolean;
   /** The receiver found no reverse-DNS name for the client: its name is only its HELO. */
   noReverseDns: boolean;
   date: MailDate | null;
@@ -84,7 +89,7 @@ export function parseReceived(value: string): ParsedReceived {
   const fromClause = clause('from');
   const byClause = clause('by');
   const withClause = clauses.find((c) => c.keyword === 'with');
-  const protocol = clauseText(withClause);
+  const protocol = protocolKeyword(clauseText(withClause));
   const comments = allComments(tokens);
   const commentText = comments.join(' ');
   const from = analyseFrom(fromClause, value);
@@ -138,6 +143,10 @@ export function parseReceived(value: string): ParsedReceived {
     authenticated,
     local,
     forged: /\bmay be forged\b/i.test(commentText),
+    localSocket:
+      fromClause?.tokens.some(
+        (token) => token.kind === 'comment' && /^\s*\[unix socket\]\s*$/i.test(token.inner),
+      ) ?? false,
     noReverseDns: from.fromIp !== null && from.noReverseDns,
     date,
     parsed: found,

@@ -19,13 +19,28 @@ interface TlsFacts {
 
 const mentionsTls = /tls|ssl|encrypt|cipher/i;
 const postfixTls = /\busing\s+((?:TLS|SSL)v?[\d.]+)(?:\s+with\s+cipher\s+(\S+))?/i;
+/** NVIDIA's mail gateway: `(using TLS: TLSv1.2, DES-CBC3-SHA)`. */
+const labelledTls = /\busing\s+TLS:\s*((?:TLS|SSL)v?[\d.]+),\s*([\w-]+)/i;
 const keyedTls = /\bversion=((?:TLS|SSL)v?[\w.]*)/i;
 const eximTls = /^((?:TLS|SSL)(?:v?\d+(?:[._]\d+)*)?)(?::([^:\s]+))?(?:[:\s,]|$)/i;
 const encrypted = /(?<!\bnot\s)\bencrypted\b/i;
 const qmailCipher = /^(\S+)\s+encrypted\b/i;
 const tlsLabel = /\bTLS:\s*\S/;
+/** Mimecast names neither version nor cipher: `(Using TLS) by relay.mimecast.com`. */
+const bareTls = /^using\s+(?:TLS|SSL)$/i;
 const keyedCipher = /\bcipher=([\w-]+)/i;
 const startTls = /\bSTARTTLS\b/i;
+/**
+ * Cisco Secure Email (IronPort) writes the TLS session into the keyword itself:
+ * `with ESMTP/TLS/DHE-RSA-AES256-GCM-SHA384`, or `ESMTP/TLS` with no cipher.
+ */
+const tlsInKeyword = /^([A-Z0-9]+)\/TLS(?:\/([\w-]+))?$/i;
+
+/** The protocol keyword as RFC 3848 names it, without the TLS session IronPort writes into it. */
+export function protocolKeyword(written: string | null): string | null {
+  const inKeyword = written === null ? null : tlsInKeyword.exec(written);
+  return inKeyword?.[1] ?? written;
+}
 /**
  * A cipher as Exim and Haraka write it after `tls` (`TLS_AES_256_GCM_SHA384`,
  * `ECDHE-RSA-AES256-GCM-SHA384`). IIS writes `over TLS secured channel`: TLS, but no cipher.
@@ -34,10 +49,17 @@ const cipherName = /^[A-Za-z0-9]+(?:[_-][A-Za-z0-9]+)+$/;
 
 /** What one comment says of TLS, tried in this order; null when it says nothing. */
 function tlsInComment(text: string): { version: string | null; cipher: string | null } | null {
-  const postfix = postfixTls.exec(text);
+  const postfix = postfixTls.exec(text) ?? labelledTls.exec(text);
   if (postfix) return { version: postfix[1] ?? null, cipher: postfix[2] ?? null };
   const keyed = keyedTls.exec(text);
-  if (keyed) return { version: keyed[1] ?? null, cipher: null };
+  if (keyed) {
+    // OpenSSL before 1.1 named every TLS cipher's protocol `TLSv1/SSLv3`, and Sendmail wrote that
+    // as the version: it says TLS 1.0 to 1.2, not which (IBM's `cipher=AES256-GCM-SHA384` is 1.2)
+    const version = /^TLSv1\/SSLv3\b/i.test(text.slice(keyed.index + 'version='.length))
+      ? null
+      : (keyed[1] ?? null);
+    return { version, cipher: null };
+  }
   const exim = eximTls.exec(text);
   if (exim) {
     // a bare `TLS` names no version
@@ -45,14 +67,15 @@ function tlsInComment(text: string): { version: string | null; cipher: string | 
     return { version, cipher: exim[2] ?? null };
   }
   if (encrypted.test(text)) return { version: null, cipher: qmailCipher.exec(text)?.[1] ?? null };
-  if (tlsLabel.test(text)) return { version: null, cipher: null };
+  if (tlsLabel.test(text) || bareTls.test(text)) return { version: null, cipher: null };
   return null;
 }
 
 /**
  * TLS as the field records it: the protocol keyword (RFC 3848 "S"), Postfix `using TLSv1.3`,
  * Sendmail/Gmail/Microsoft `version=TLS…`, Exchange `(TLS)`, Exim `(TLS1.3) tls CIPHER` and legacy
- * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS`.
+ * `(TLS1.2:CIPHER:256)`, qmail `(CIPHER encrypted)`, Mimecast `with … STARTTLS` and `(Using TLS)`,
+ * IronPort `with ESMTP/TLS/CIPHER`.
  */
 export function tlsFacts(
   protocol: string | null,
@@ -79,8 +102,15 @@ export function tlsFacts(
     marker = true;
     if (cipherName.test(tlsCipher.text)) cipher ??= tlsCipher.text;
   }
-  if (clauses.some((c) => c.keyword === 'with' && startTls.test(clauseText(c) ?? ''))) {
-    marker = true;
+  for (const clause of clauses) {
+    if (clause.keyword !== 'with') continue;
+    const text = clauseText(clause) ?? '';
+    if (startTls.test(text)) marker = true;
+    const inKeyword = tlsInKeyword.exec(text);
+    if (inKeyword) {
+      marker = true;
+      cipher ??= inKeyword[2] ?? null;
+    }
   }
   let tls: boolean | null = null;
   if (marker || (protocol !== null && secureProtocol.test(protocol))) tls = true;

@@ -91,6 +91,16 @@ function sameOrganisation(a: string | null, b: string | null): boolean {
 }
 
 /**
+ * The client ran on the receiving machine: a loopback address, or the name `localhost` where a
+ * server writes no address at all (IBM's gateway stamps `from localhost by e06smtp02.uk.ibm.com`
+ * when its own filter hands the message back).
+ */
+function fromThisMachine(hop: Hop): boolean {
+  if (hop.fromIp !== null) return hop.fromIpScope === 'loopback';
+  return hop.fromRdns === null && hostKey(hop.from) === 'localhost';
+}
+
+/**
  * Does this hop's client look like the previous hop's receiver? A content filter re-injecting on
  * the same host (`from localhost … by mx` after `by mx`) also joins up. Without `byHelo` the
  * client's HELO name is not taken as its name: it is whatever the client typed.
@@ -109,7 +119,7 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   ) {
     return true;
   }
-  if (hop.fromIpScope === 'loopback') return sameHost(hostKey(hop.by), by);
+  if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
   return insideHandOver(hop, previous);
 }
 
@@ -156,7 +166,11 @@ function internalName(name: string): boolean {
  */
 function insideHandOver(hop: Hop, previous: Hop): boolean {
   const by = hostKey(previous.by);
-  if (!by || normalizeIp(by) || !internalName(by)) return false;
+  if (!by || normalizeIp(by)) return false;
+  // one organisation's receivers passing mail over its private network: SourceForge's list
+  // server takes it from its MX as `from [172.30.20.202] (helo=mx.sourceforge.net)`
+  if (hop.private === true && sameOrganisation(hostKey(hop.by), by)) return true;
+  if (!internalName(by)) return false;
   const verified = hop.fromIp !== null && hop.fromRdns !== null && !hop.forged;
   return verified || hop.private === true;
 }
@@ -185,10 +199,11 @@ function zoneWarning(index: number, zone: string | null): Warning {
  * looked up for that address are its own findings; a HELO name is whatever the client typed
  * (RFC 5321 §4.1.4 forbids refusing mail over it), so a stamp carrying nothing else, as qmail's
  * `from unknown (HELO x.example)` without an address does, proves nothing about who sent it.
- * Sendmail's `may be forged` says the name did not map back to the address.
+ * Sendmail's `may be forged` says the name did not map back to the address. A client over a local
+ * socket is the receiving machine itself, as a local submission is.
  */
 function clientCheck(parsed: ParsedReceived): ClientCheck {
-  if (parsed.local) return 'local';
+  if (parsed.local || parsed.localSocket) return 'local';
   if (parsed.fromIp) return parsed.fromRdns && !parsed.forged ? 'verified' : 'address';
   return parsed.from || parsed.fromRdns ? 'claimed' : 'none';
 }
@@ -412,7 +427,10 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     if (!previous || !hop.parsed || !previous.parsed) return;
     if (hop.from === null && hop.fromIp === null) return;
     if (previous.by === null && previous.byIp === null) return;
-    const unchecked = heloOnly[index] === true;
+    // a private or loopback address is one only the receiver's own network can send from (the
+    // IMSVA filter's `from mx1.example (unknown [127.0.0.1])`, `from relay (unknown [10.0.2.173])`):
+    // its HELO naming the previous receiver is a hand-over inside that network, not a forger's claim
+    const unchecked = heloOnly[index] === true && hop.private !== true;
     if (joinsUp(hop, previous, !unchecked)) return;
     if (unchecked && joinsUp(hop, previous)) {
       // a gap no queue explains at this hop already says the stamps below are made up

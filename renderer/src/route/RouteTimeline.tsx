@@ -289,6 +289,14 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                       </div>
                     </>
                   )}
+                  {/* how the host handed it on when no protocol did: majordomo's list expansion
+                      stamps `by lists.example.net via listexpand` */}
+                  {hop.via && (
+                    <div>
+                      <dt>Via</dt>
+                      <dd data-testid="hop-via">{hop.via}</dd>
+                    </div>
+                  )}
                   {hop.id && (
                     <div>
                       <dt>ID</dt>

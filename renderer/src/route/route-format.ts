@@ -289,6 +289,10 @@ export function clientCheckLabel(hop: Hop): string | null {
       return 'unverified: name claimed by the sender only (HELO), no address recorded';
     case 'none':
       return 'unverified: the stamp names no client';
+    case 'local':
+      // a program's own submission says so in its title; a delivery over a local socket
+      // (Cyrus `[unix socket]`) names the client, which is this machine, not an unchecked claim
+      return hop.local ? null : 'this machine (a local socket, no network)';
     default:
       return null;
   }
