@@ -83,6 +83,16 @@ describe('route wording', () => {
       'TLS 1.2, ECDHE-RSA',
     );
     expect(tlsLabel({ tls: false } as Hop)).toBe('no TLS');
+    expect(tlsLabel({ tls: null, local: false, clientCheck: 'address' } as Hop)).toBe(
+      'TLS unknown',
+    );
+    // Exim's `with local`, Cyrus's delivery over a unix socket: nothing went over a network
+    expect(tlsLabel({ tls: null, local: true, clientCheck: 'local' } as Hop)).toBe(
+      'none: no network',
+    );
+    expect(tlsLabel({ tls: null, local: false, clientCheck: 'local' } as Hop)).toBe(
+      'none: no network',
+    );
   });
 
   it('spells TLS versions one way, whichever server wrote them', () => {

@@ -168,6 +168,9 @@ export function tlsVersionName(version: string): string {
 
 /** "TLS 1.3, TLS_AES_256_GCM_SHA384"; "TLS" alone when the server named no version. */
 export function tlsLabel(hop: Hop): string {
+  // Exim's `with local`, Cyrus's `[unix socket]`: a program on the receiving host handed the
+  // message over with no network to encrypt, so no TLS is missing ("TLS unknown" said one was)
+  if (hop.tls === null && (hop.local || hop.clientCheck === 'local')) return 'none: no network';
   if (hop.tls === null) return 'TLS unknown';
   if (!hop.tls) return 'no TLS';
   const version = hop.tlsVersion ? tlsVersionName(hop.tlsVersion) : 'TLS';
