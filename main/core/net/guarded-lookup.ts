@@ -9,6 +9,13 @@ import { isInternalAddress } from './ip-address.js';
 
 export class BlockedAddressError extends Error {
   override name = 'BlockedAddressError';
+
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(host === address ? `${address} is internal` : `${host} is ${address}`);
+  }
 }
 
 /** A `lookup` for http(s).request that fails with BlockedAddressError on an internal address. */
@@ -19,7 +26,7 @@ export function guardedLookup(allowInternal: boolean): LookupFunction {
       // any internal answer refuses the name: the one connected to could be any of them
       const blocked = addresses.find((a) => isInternalAddress(a.address));
       if (!allowInternal && blocked) {
-        return callback(new BlockedAddressError(`${hostname} is ${blocked.address}`), '', 0);
+        return callback(new BlockedAddressError(hostname, blocked.address), '', 0);
       }
       if (options.all) return callback(null, addresses as unknown as string, 0);
       const first = addresses[0] as LookupAddress;
@@ -35,13 +42,12 @@ export function guardedLookup(allowInternal: boolean): LookupFunction {
 export function blockedLiteral(url: URL, allowInternal: boolean): BlockedAddressError | null {
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (allowInternal || !isIP(literal) || !isInternalAddress(literal)) return null;
-  return new BlockedAddressError(`${literal} is internal`);
+  return new BlockedAddressError(literal, literal);
 }
 
-/** Whether a request failed on the guard (Node wraps a lookup's error in its own sometimes). */
-export function isBlockedAddress(err: unknown): err is Error {
-  return (
-    err instanceof BlockedAddressError ||
-    (err instanceof Error && err.cause instanceof BlockedAddressError)
-  );
+/** The guard's refusal a request failed on, if it did (Node wraps a lookup's error in its own sometimes). */
+export function blockedAddress(err: unknown): BlockedAddressError | null {
+  if (err instanceof BlockedAddressError) return err;
+  if (err instanceof Error && err.cause instanceof BlockedAddressError) return err.cause;
+  return null;
 }

@@ -5,7 +5,7 @@
 // a way to probe the user's network (Mailpit blocks them the same way).
 import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { blockedLiteral, guardedLookup, isBlockedAddress } from '../../net/guarded-lookup.js';
+import { blockedLiteral, guardedLookup, blockedAddress } from '../../net/guarded-lookup.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
 import { settingName } from '../../../../preload/setting-names.js';
 
@@ -123,7 +123,7 @@ export async function checkLink(link: string, options: LinkCheckOptions): Promis
       url = next;
     }
   } catch (err) {
-    if (isBlockedAddress(err)) {
+    if (blockedAddress(err)) {
       return {
         URL: link,
         StatusCode: 451,
