@@ -132,7 +132,7 @@ describe("the screenshot's proxy, with allowInternalHttpRequests on", () => {
       const res = await proxied(relay, id, url);
       expect(res.status).toBe(403);
       expect(await res.text()).toBe(
-        `${url} refused: message ${id} does not load it (the proxy fetches only the images, style sheets and fonts a message's HTML or its style sheets name)`,
+        `${url} refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
       );
     }
     expect(asked).toEqual([]);

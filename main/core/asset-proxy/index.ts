@@ -40,7 +40,7 @@ export class AssetProxy {
     }
     if (!messageAssets(html).has(address) && !this.namedBySheet(id, address)) {
       throw new AssetRefusedError(
-        `${address} refused: message ${id} does not load it (the proxy fetches only the images, style sheets and fonts a message's HTML or its style sheets name)`,
+        `${address} refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
         403,
       );
     }

@@ -68,6 +68,20 @@ export interface RemoteAsset {
 /** Fetches a remote address of the mail through Relaydesk's proxy. */
 export type RemoteAssetFetch = (url: string) => Promise<RemoteAsset>;
 
+export interface HtmlScreenshot {
+  png: Blob;
+  /**
+   * Why remote images or style sheets are missing from the picture, in the proxy's words, each
+   * once (an internal address refused, a type not passed, the site down): the preview may show
+   * what the screenshot could not get, and the user should not have to guess why.
+   */
+  missing: string[];
+}
+
+function reason(failure: unknown): string {
+  return failure instanceof Error && failure.message ? failure.message : String(failure);
+}
+
 function dataUrl(asset: RemoteAsset): Promise<string> {
   return new Promise((resolve, reject) => {
     const reader = new FileReader();
@@ -85,7 +99,11 @@ const remoteAddress = /^https?:\/\//i;
  * which may not; and the proxy fetches the images a sheet names only once it has passed the
  * sheet. A sheet the proxy refuses stays a link, drawn without (as before).
  */
-async function withInlinedSheets(html: string, fetchRemote: RemoteAssetFetch): Promise<string> {
+async function withInlinedSheets(
+  html: string,
+  fetchRemote: RemoteAssetFetch,
+  missing: Set<string>,
+): Promise<string> {
   if (!/<link[\s/]/i.test(html)) return html;
   const doc = new DOMParser().parseFromString(html, 'text/html');
   const links = Array.from(doc.querySelectorAll('link[href]')).filter(
@@ -103,8 +121,9 @@ async function withInlinedSheets(html: string, fetchRemote: RemoteAssetFetch): P
         if (media) style.setAttribute('media', media);
         style.textContent = new TextDecoder().decode(sheet.data);
         link.replaceWith(style);
-      } catch {
-        // refused or failed: the picture is drawn without it, as it was before the proxy
+      } catch (failure) {
+        // refused or failed: the picture is drawn without it, and says why
+        missing.add(reason(failure));
       }
     }),
   );
@@ -117,15 +136,16 @@ async function withInlinedSheets(html: string, fetchRemote: RemoteAssetFetch): P
  * `screenshotMinWidth`), as tall as the mail, on white, whatever the app's theme.
  * `remote`: the preview's "Load remote content" was pressed; without it no remote address is
  * fetched, as the preview fetches none. With it, each remote image and style sheet is fetched
- * by `fetchRemote` (the proxy); one it cannot get is drawn blank.
+ * by `fetchRemote` (the proxy); one it cannot get is drawn blank, and `missing` says why.
  */
 export async function captureHtml(
   html: string,
   options: { width: number; remote: boolean; fetchRemote: RemoteAssetFetch },
-): Promise<Blob> {
+): Promise<HtmlScreenshot> {
   const width = Math.max(screenshotMinWidth, Math.round(options.width));
   const { fetchRemote } = options;
-  const drawn = options.remote ? await withInlinedSheets(html, fetchRemote) : html;
+  const missing = new Set<string>();
+  const drawn = options.remote ? await withInlinedSheets(html, fetchRemote, missing) : html;
   // a chunk of its own, loaded at the first screenshot: the page's first paint does not wait
   // for a library used now and then (it took the bundle past the 640 kB the build allows)
   const { domToBlob } = await import('modern-screenshot');
@@ -150,7 +170,7 @@ export async function captureHtml(
     body.style.margin = '0';
     body.style.padding = `${screenshotPadding}px`;
     const height = Math.max(body.scrollHeight, 1);
-    return await domToBlob(body, {
+    const png = await domToBlob(body, {
       width,
       height,
       backgroundColor: '#ffffff',
@@ -163,7 +183,10 @@ export async function captureHtml(
       // content, fetched only once the preview loads it, and then through the proxy
       fetchFn: (url) =>
         options.remote && remoteAddress.test(url)
-          ? fetchRemote(url).then(dataUrl, () => blankImage)
+          ? fetchRemote(url).then(dataUrl, (failure: unknown) => {
+              missing.add(reason(failure));
+              return blankImage;
+            })
           : Promise.resolve(blankImage),
       fetch: { placeholderImage: blankImage },
       // an SVG <use> of another file is fetched as text, past fetchFn: the preview's policy
@@ -171,6 +194,7 @@ export async function captureHtml(
       filter: (node) =>
         !(node.nodeName.toLowerCase() === 'use' && !useTarget(node as Element).startsWith('#')),
     });
+    return { png, missing: Array.from(missing) };
   } finally {
     frame.remove();
   }
