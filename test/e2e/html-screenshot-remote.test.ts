@@ -49,9 +49,11 @@ beforeAll(async () => {
         .writeHead(200, { 'content-type': 'image/png' })
         .end(solidPng(80, 40, photoColour));
     if (req.url === '/css/news.css')
-      return void res
-        .writeHead(200, { 'content-type': 'text/css' })
-        .end('.banner { width: 120px; height: 30px; background: url(../banner.png) }');
+      return void res.writeHead(200, { 'content-type': 'text/css' }).end(
+        '.banner { width: 120px; height: 30px; background: url(../banner.png) }' +
+          // the sender's markup, if the inlined sheet let it out of its <style>
+          '/* </style><img src="/injected.png"> */',
+      );
     if (req.url === '/banner.png')
       return void res
         .writeHead(200, { 'content-type': 'image/png' })
@@ -133,6 +135,8 @@ describe.skipIf(!chromiumPath)('the HTML screenshot of a mail with remote images
       expect.arrayContaining(['/photo.png', '/css/news.css', '/banner.png']),
     );
     expect(byRelaydesk.indexOf('/css/news.css')).toBeLessThan(byRelaydesk.indexOf('/banner.png'));
+    // the sheet stayed a sheet in the screenshot's copy of the mail
+    expect(asked.map((a) => a.path)).not.toContain('/injected.png');
     expect(await page.getByTestId('html-screenshot-note').count()).toBe(0);
     expect(await page.getByTestId('html-screenshot-error').count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
@@ -163,11 +167,14 @@ describe.skipIf(!chromiumPath)(
       // the refused sheet still styles the preview's copy, so the image it names is asked too
       const id = (await gui.relaydesk.api<{ messages: { ID: string }[] }>('/api/v1/messages'))
         .messages[0]?.ID as string;
-      await eventually(() => note.locator('li').allInnerTexts()).toEqual([
-        refused('/css/news.css'),
-        refused('/photo.png'),
-        `${origin}/banner.png refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
-      ]);
+      // in the order the refusals came back: the two images are asked at once
+      await eventually(async () => (await note.locator('li').allInnerTexts()).sort()).toEqual(
+        [
+          refused('/css/news.css'),
+          refused('/photo.png'),
+          `${origin}/banner.png refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
+        ].sort(),
+      );
       expect(await note.locator('p').innerText()).toBe(
         "Saved without 3 remote images or style sheets that Relaydesk's proxy could not fetch:",
       );

@@ -119,7 +119,9 @@ async function withInlinedSheets(
         const style = doc.createElement('style');
         const media = link.getAttribute('media');
         if (media) style.setAttribute('media', media);
-        style.textContent = new TextDecoder().decode(sheet.data);
+        // serialised back into HTML, a `</style` in the sheet would end the element and the
+        // rest would be markup of the sender's; escaped (`\/` is `/` to CSS) it stays CSS
+        style.textContent = new TextDecoder().decode(sheet.data).replace(/<\/(style)/gi, '<\\/$1');
         link.replaceWith(style);
       } catch (failure) {
         // refused or failed: the picture is drawn without it, and says why
