@@ -84,8 +84,11 @@ export interface HttpRequestParts {
 
 export interface HttpBinding<Args extends readonly unknown[]> {
   verb: 'GET' | 'POST' | 'PUT' | 'DELETE';
-  /** The route exactly as the server registers it (`:name` for path parameters). */
-  route: `/api/${string}`;
+  /**
+   * The route exactly as the server registers it (`:name` for path parameters). All under
+   * /api/ but Mailpit's /proxy, which its screenshot asks at the root.
+   */
+  route: `/api/${string}` | '/proxy';
   request?: (...args: Args) => HttpRequestParts;
   /** How the answer is read: JSON (the default), text, an attachment's bytes, or not at all. */
   response?: 'json' | 'text' | 'part' | 'none';
@@ -164,6 +167,14 @@ const queueAction = (action: string) => (list: readonly string[]) => ({
 });
 const messageParams = (value: string) => ({ params: { id: value } });
 
+/** Mailpit's /proxy `data`: base64 of the UTF-8 of "ID:URL" (btoa alone takes only Latin-1). */
+export function proxyData(message: string, url: string): string {
+  let binary = '';
+  for (const byte of new TextEncoder().encode(`${message}:${url}`))
+    binary += String.fromCharCode(byte);
+  return btoa(binary);
+}
+
 // --- the table: one entry per capability, in the order of the GUI --------------------------
 
 export const apiMethods = {
@@ -231,6 +242,19 @@ export const apiMethods = {
       verb: 'GET',
       route: '/api/v1/message/:id/part/:partId',
       request: (message, partId) => ({ params: { id: message, partId } }),
+      response: 'part',
+    },
+  }),
+  proxyAsset: method<MessagePartContent>()({
+    summary:
+      "A remote image, style sheet or font the message's HTML loads, fetched for the HTML screenshot (Mailpit's /proxy)",
+    args: () => z.tuple([id(), text('url', 8192, 1)]),
+    http: {
+      verb: 'GET',
+      // Mailpit's path and its `data`: base64 of "ID:URL" (its screenshot asks this way, and the
+      // ID goes first because a URL has colons of its own; only the first one splits)
+      route: '/proxy',
+      request: (message, url) => ({ query: { data: proxyData(message, url) } }),
       response: 'part',
     },
   }),

@@ -150,7 +150,7 @@ const names = {
   allowInternalHttpRequests: {
     text: '--allow-internal-http-requests true allows it',
     screen: () =>
-      'ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it',
+      'ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it',
     setting: 'allowInternalHttpRequests',
   },
   // the password has no box (the window must not be able to turn off its own password)

@@ -47,6 +47,10 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getSource: (service, id) => service.source(id),
   getRawFile: rawDownload,
   getPart: (service, id, partId) => service.partContent(id, partId),
+  proxyAsset: async (service, id, url) => {
+    const asset = await service.proxyAsset(id, url);
+    return { FileName: '', ContentType: asset.contentType, Data: new Uint8Array(asset.body) };
+  },
   setRead: (service, ids, read) => service.setRead(ids, read),
   deleteMessages: async (service, ids) => {
     if (ids.length === 0) await service.deleteAll();

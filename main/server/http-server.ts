@@ -29,6 +29,7 @@ import { registerToolkitRoutes } from './routes/toolkit-routes.js';
 import { registerSenderControlRoutes } from './routes/sender-control-routes.js';
 import { registerListenerRoutes } from './routes/listener-routes.js';
 import { registerSettingsRoutes } from './routes/settings-routes.js';
+import { registerProxyRoutes } from './routes/proxy-routes.js';
 import { registerCheckRoutes } from './routes/check-routes.js';
 import { registerViewRoutes } from './routes/view-routes.js';
 import { resolveLatestMatching } from './mailpit/latest-matching.js';
@@ -209,6 +210,7 @@ export async function createHttpServer(
   registerListenerRoutes(app, service);
   registerSettingsRoutes(app, service);
   registerCheckRoutes(app, service);
+  registerProxyRoutes(app, service);
   registerViewRoutes(app, service);
   registerEventsSocket(app, service);
 

@@ -56,8 +56,12 @@ function isTopLevelNavigation(headers: IncomingHttpHeaders): boolean {
   return headers['sec-fetch-mode'] === 'navigate' && (dest === undefined || dest === 'document');
 }
 
-/** The API (ours, Mailpit's, MailHog's, also under /mailhog/): not a page to link to. */
-const apiPath = /^(?:\/mailhog)?\/api\//;
+/**
+ * The API (ours, Mailpit's, MailHog's, also under /mailhog/): not a page to link to. Nor is
+ * Mailpit's /proxy: a link from another site would make Relaydesk fetch a remote address of a
+ * captured message, and tell its sender the mail was opened, without the user asking.
+ */
+const apiPath = /^(?:(?:\/mailhog)?\/api\/|\/proxy(?:[?/]|$))/;
 
 /** True when a request's `Origin` is not the address it was sent to (`null` is never). */
 export function isOtherOrigin(origin: string, host: string): boolean {

@@ -7,6 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { proxyData } from '../../preload/api-methods.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, launchChromium, type ChromiumSession } from './browser.js';
@@ -41,7 +42,9 @@ describe.skipIf(!chromiumPath)('a page on another site, in Chromium', () => {
 
   beforeAll(async () => {
     await ensureRendererBuilt();
-    relaydesk = await startTestRelaydesk();
+    // internal addresses allowed, so the screenshot's proxy would fetch the local "sender's
+    // site" below for anyone the request guard lets through
+    relaydesk = await startTestRelaydesk({ allowInternalHttpRequests: true });
     browser = await launchChromium(chromiumPath as string);
     const transport = relaydesk.transport();
     await transport.sendMail({
@@ -114,6 +117,49 @@ describe.skipIf(!chromiumPath)('a page on another site, in Chromium', () => {
     );
     // typed into the address bar, the same address answers
     expect((await page.goto(wait))?.status()).toBe(200);
+  });
+
+  it("cannot make the screenshot's proxy fetch a captured mail's image, embedded or linked", async () => {
+    const base = `http://127.0.0.1:${relaydesk.http.port}`;
+    // the sender's site: a fetch of its image tells the sender the mail was opened
+    const hits: string[] = [];
+    const sender = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'image/png' }).end();
+    });
+    servers.push(sender);
+    await new Promise<void>((resolve) => sender.listen(0, '127.0.0.1', resolve));
+    const image = `http://127.0.0.1:${(sender.address() as AddressInfo).port}/open.png`;
+    const transport = relaydesk.transport();
+    const info = await transport.sendMail({
+      from: 'news@example.com',
+      to: 'me@example.net',
+      subject: 'Tracked newsletter',
+      html: `<img src="${image}">`,
+    });
+    transport.close();
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const proxy = `${base}/proxy?data=${encodeURIComponent(proxyData(id, image))}`;
+    const site = await attackerSite(`<!doctype html><title>evil</title>
+      <img id="embedded" src="${proxy}" onload="window.embedded='load'" onerror="window.embedded='error'">
+      <a id="proxy" href="${proxy}">prize</a>`);
+    servers.push(site.server);
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    // refused: Chromium reports no answer for the <img> to the page's events here, so the
+    // sender's site (below) is the witness
+    await eventually(() => page.evaluate(() => (window as { embedded?: string }).embedded)).toBe(
+      'error',
+    );
+    const [answer] = await Promise.all([page.waitForResponse(proxy), page.click('#proxy')]);
+    expect(answer.status()).toBe(403);
+    expect(((await answer.json()) as { error: string }).error).toMatch(
+      /^GET \/proxy opened from another site's page \(Sec-Fetch-Site: cross-site\) refused/,
+    );
+    expect(hits).toEqual([]);
+    // a client that is no browser page (the app's own screenshot, a script) is served
+    expect((await relaydesk.fetch(proxy.slice(base.length))).status).toBe(200);
+    expect(hits).toEqual(['/open.png']);
   });
 
   it('answers every request with nosniff and no framing by another origin', async () => {

@@ -132,7 +132,7 @@ describe.skipIf(!chromiumPath)('a Mailpit user’s day in the GUI', () => {
     // the Settings box, not the command-line flag the window has no place for; said once for
     // both links it blocked
     expect(await first.locator('th').innerText()).toBe(
-      '451 Blocked private/reserved address (ticking “The link check may reach this machine and private networks” under Settings → Checks & POP3 allows it) (2 links)',
+      '451 Blocked private/reserved address (ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it) (2 links)',
     );
     expect(await page.getByTestId('link-check-group').count()).toBe(1);
     expect(await first.innerText()).not.toMatch(/--allow-internal/);

@@ -11,6 +11,7 @@ import { checkSpam, type SpamCheckResult } from '../checks/spam-check/index.js';
 import type { DkimDnsCheck } from '../signing/dkim-record.js';
 import type { DkimKeyInfo } from '../signing/key-store.js';
 import { onFirstUse } from '../load/first-use.js';
+import { AssetProxy, type ProxiedAsset } from '../asset-proxy/index.js';
 import { relaydeskVersion } from './message-store.js';
 import type { ServiceParts } from './service-parts.js';
 
@@ -32,6 +33,7 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
       return { html: '', text: raw.toString('utf8') };
     }
   };
+  const assetProxy = new AssetProxy();
   return {
     /** The message as SpamAssassin scores it; `Error` says why when spamd is not available. */
     spamCheck: async (id: string): Promise<SpamCheckResult> =>
@@ -62,6 +64,20 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
         timeoutMs: settings.linkCheckTimeoutMs,
         allowInternal: settings.allowInternalHttpRequests,
         userAgent: `Relaydesk/${relaydeskVersion} (link check)`,
+      });
+    },
+
+    /**
+     * A remote image, style sheet or font that message `id`'s HTML loads, for the HTML
+     * screenshot (Mailpit's /proxy), fetched under the link check's guard against internal
+     * addresses. AssetRefusedError says what was refused and why.
+     */
+    async proxyAsset(id: string, url: string): Promise<ProxiedAsset> {
+      const record = store.record(id);
+      const { html } = await bodies(record.id);
+      return assetProxy.fetch(record.id, html, url, {
+        allowInternal: settings.allowInternalHttpRequests,
+        userAgent: `Relaydesk/${relaydeskVersion} (HTML screenshot)`,
       });
     },
 

@@ -145,6 +145,7 @@ export function HtmlPreview({
   /** The message's inline parts and attachments: those the HTML names by cid: are shown. */
   parts?: readonly MessagePart[];
 }) {
+  const api = useApi();
   const [remote, setRemote] = useState(false);
   const [width, setWidth] = useState<Width>('desktop');
   const { images, pending } = useInlineImages(messageId, parts, html);
@@ -181,6 +182,10 @@ export function HtmlPreview({
             captureHtml(screenshotHtml(safe, new DOMParser()), {
               width: preview.current?.clientWidth ?? 0,
               remote,
+              fetchRemote: async (url) => {
+                const asset = await api.proxyAsset(messageId, url);
+                return { contentType: asset.ContentType, data: asset.Data };
+              },
             })
           }
         />

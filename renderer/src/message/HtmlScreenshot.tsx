@@ -1,4 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
+import { onScreen } from '../api/contract';
+import type { HtmlScreenshot } from './html-screenshot';
 import { saveFile } from './save-file';
 
 function failureWords(failure: unknown): string {
@@ -7,13 +9,25 @@ function failureWords(failure: unknown): string {
   return 'the browser could not draw it';
 }
 
+/** What the saved picture lacks: the sentence before the proxy's reasons. */
+export function missingLead(count: number): string {
+  const what =
+    count === 1 ? 'a remote image or style sheet' : `${count} remote images or style sheets`;
+  return `Saved without ${what} that Relaydesk's proxy could not fetch:`;
+}
+
 /**
  * Mailpit's Download → "HTML screenshot", beside the preview it draws: saves {ID}.png. Busy
  * while it draws (one at a time), a failure said beside it, and both told to a screen reader.
+ * What the picture lacks (a remote image refused) is said beside it too.
  */
-export function HtmlScreenshotButton(props: { messageId: string; capture(): Promise<Blob> }) {
+export function HtmlScreenshotButton(props: {
+  messageId: string;
+  capture(): Promise<HtmlScreenshot>;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [lacking, setLacking] = useState<readonly string[]>([]);
   const [said, setSaid] = useState('');
   // a second click before React has re-rendered the button disabled
   const running = useRef(false);
@@ -36,10 +50,16 @@ export function HtmlScreenshotButton(props: { messageId: string; capture(): Prom
     hadFocus.current = document.activeElement === button.current;
     setBusy(true);
     setError(null);
+    setLacking([]);
     setSaid('Taking a screenshot of the HTML…');
     try {
-      saveFile(name, await props.capture(), 'image/png');
-      setSaid(`Screenshot saved as ${name}.`);
+      const shot = await props.capture();
+      saveFile(name, shot.png, 'image/png');
+      // a setting named as the Settings screen names it, as the link check's words are
+      const missing = shot.missing.map((why) => onScreen(why));
+      setLacking(missing);
+      const note = missing.length > 0 ? ` ${missingLead(missing.length)} ${missing.join(' ')}` : '';
+      setSaid(`Screenshot saved as ${name}.${note}`);
     } catch (failure) {
       setSaid('');
       setError(`The screenshot could not be made: ${failureWords(failure)}.`);
@@ -62,6 +82,16 @@ export function HtmlScreenshotButton(props: { messageId: string; capture(): Prom
       >
         {busy ? 'Taking screenshot…' : 'HTML screenshot'}
       </button>
+      {lacking.length > 0 && (
+        <div className="html-screenshot-note" data-testid="html-screenshot-note">
+          <p>{missingLead(lacking.length)}</p>
+          <ul>
+            {lacking.map((why) => (
+              <li key={why}>{why}</li>
+            ))}
+          </ul>
+        </div>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="html-screenshot-error">
           {error}

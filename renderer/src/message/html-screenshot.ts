@@ -3,7 +3,10 @@
 // without allow-scripts, under the preview's own policy), so the page can read its layout; then
 // modern-screenshot copies it into an SVG image and draws that on a canvas, where nothing runs
 // either. modern-screenshot fetches what the copy shows (images, fonts) from this page, outside
-// the frame's policy: here it fetches nothing the preview would not load.
+// the frame's policy: here it fetches nothing the preview would not load. What it fetches that
+// is remote goes through Relaydesk's proxy (Mailpit's /proxy, by the API): this page may not
+// fetch another site (its policy's connect-src is 'self'), and the remote server would not let
+// it read the answer anyway (CORS); so without the proxy the remote images came out blank.
 import { buildPreviewDocument } from './preview-document';
 
 /** Mailpit's floor: a phone-width preview still gives a readable image. */
@@ -56,17 +59,95 @@ function loaded(frame: HTMLIFrameElement, ms: number): Promise<void> {
   });
 }
 
+/** A remote image, style sheet or font as the proxy gives it. */
+export interface RemoteAsset {
+  contentType: string;
+  data: Uint8Array;
+}
+
+/** Fetches a remote address of the mail through Relaydesk's proxy. */
+export type RemoteAssetFetch = (url: string) => Promise<RemoteAsset>;
+
+export interface HtmlScreenshot {
+  png: Blob;
+  /**
+   * Why remote images or style sheets are missing from the picture, in the proxy's words, each
+   * once (an internal address refused, a type not passed, the site down): the preview may show
+   * what the screenshot could not get, and the user should not have to guess why.
+   */
+  missing: string[];
+}
+
+function reason(failure: unknown): string {
+  return failure instanceof Error && failure.message ? failure.message : String(failure);
+}
+
+function dataUrl(asset: RemoteAsset): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable image'));
+    reader.readAsDataURL(new Blob([asset.data as BlobPart], { type: asset.contentType }));
+  });
+}
+
+const remoteAddress = /^https?:\/\//i;
+
+/**
+ * The mail's remote style sheets put in its HTML as `<style>`, fetched through the proxy (which
+ * makes their url(…) absolute). Copied into the picture, a `<link>` would be fetched by this page,
+ * which may not; and the proxy fetches the images a sheet names only once it has passed the
+ * sheet. A sheet the proxy refuses stays a link, drawn without (as before).
+ */
+async function withInlinedSheets(
+  html: string,
+  fetchRemote: RemoteAssetFetch,
+  missing: Set<string>,
+): Promise<string> {
+  if (!/<link[\s/]/i.test(html)) return html;
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const links = Array.from(doc.querySelectorAll('link[href]')).filter(
+    (link) =>
+      /(?:^|\s)stylesheet(?:\s|$)/i.test(link.getAttribute('rel') ?? '') &&
+      remoteAddress.test((link.getAttribute('href') ?? '').trim()),
+  );
+  if (links.length === 0) return html;
+  await Promise.all(
+    links.map(async (link) => {
+      try {
+        const sheet = await fetchRemote((link.getAttribute('href') ?? '').trim());
+        const style = doc.createElement('style');
+        const media = link.getAttribute('media');
+        if (media) style.setAttribute('media', media);
+        // serialised back into HTML, a `</style` in the sheet would end the element and the
+        // rest would be markup of the sender's; escaped (`\/` is `/` to CSS) it stays CSS
+        style.textContent = new TextDecoder().decode(sheet.data).replace(/<\/(style)/gi, '<\\/$1');
+        link.replaceWith(style);
+      } catch (failure) {
+        // refused or failed: the picture is drawn without it, and says why
+        missing.add(reason(failure));
+      }
+    }),
+  );
+  const doctype = leadingDoctype.exec(html)?.[0] ?? '';
+  return doctype + doc.documentElement.outerHTML;
+}
+
 /**
  * Draws the mail's HTML (as `screenshotHtml` gives it) as a PNG `width` px wide (at least
  * `screenshotMinWidth`), as tall as the mail, on white, whatever the app's theme.
  * `remote`: the preview's "Load remote content" was pressed; without it no remote address is
- * fetched, as the preview fetches none.
+ * fetched, as the preview fetches none. With it, each remote image and style sheet is fetched
+ * by `fetchRemote` (the proxy); one it cannot get is drawn blank, and `missing` says why.
  */
 export async function captureHtml(
   html: string,
-  options: { width: number; remote: boolean },
-): Promise<Blob> {
+  options: { width: number; remote: boolean; fetchRemote: RemoteAssetFetch },
+): Promise<HtmlScreenshot> {
   const width = Math.max(screenshotMinWidth, Math.round(options.width));
+  const { fetchRemote } = options;
+  const missing = new Set<string>();
+  const drawn = options.remote ? await withInlinedSheets(html, fetchRemote, missing) : html;
   // a chunk of its own, loaded at the first screenshot: the page's first paint does not wait
   // for a library used now and then (it took the bundle past the 640 kB the build allows)
   const { domToBlob } = await import('modern-screenshot');
@@ -81,7 +162,7 @@ export async function captureHtml(
   // off screen but laid out (a hidden frame has no layout to copy); light, as the mail is
   // written for white paper, whatever the app's theme
   frame.style.cssText = `position: fixed; top: 0; left: -100000px; width: ${width}px; height: 200px; border: 0; color-scheme: light;`;
-  frame.srcdoc = buildPreviewDocument(html, { remote: options.remote });
+  frame.srcdoc = buildPreviewDocument(drawn, { remote: options.remote });
   const ready = loaded(frame, 10_000);
   document.body.append(frame);
   try {
@@ -91,7 +172,7 @@ export async function captureHtml(
     body.style.margin = '0';
     body.style.padding = `${screenshotPadding}px`;
     const height = Math.max(body.scrollHeight, 1);
-    return await domToBlob(body, {
+    const png = await domToBlob(body, {
       width,
       height,
       backgroundColor: '#ffffff',
@@ -101,15 +182,21 @@ export async function captureHtml(
       // no web fonts: they are fetched from this page, and their style sheets' @imports too
       font: false,
       // the cid: images are data: URLs already, never asked for; anything else is remote
-      // content, fetched only once the preview loads it (and then as this page's policy allows)
+      // content, fetched only once the preview loads it, and then through the proxy
       fetchFn: (url) =>
-        Promise.resolve(options.remote && /^https?:/i.test(url) ? false : blankImage),
+        options.remote && remoteAddress.test(url)
+          ? fetchRemote(url).then(dataUrl, (failure: unknown) => {
+              missing.add(reason(failure));
+              return blankImage;
+            })
+          : Promise.resolve(blankImage),
       fetch: { placeholderImage: blankImage },
       // an SVG <use> of another file is fetched as text, past fetchFn: the preview's policy
       // loads none
       filter: (node) =>
         !(node.nodeName.toLowerCase() === 'use' && !useTarget(node as Element).startsWith('#')),
     });
+    return { png, missing: Array.from(missing) };
   } finally {
     frame.remove();
   }

@@ -3,11 +3,9 @@
 // http(s), a time limit, and no requests to private, loopback or link-local addresses unless the
 // user allows them: a message's links are chosen by whoever sent it, and a check must not become
 // a way to probe the user's network (Mailpit blocks them the same way).
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isInternalAddress } from '../../net/ip-address.js';
+import { blockedLiteral, guardedLookup, blockedAddress } from '../../net/guarded-lookup.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
 import { settingName } from '../../../../preload/setting-names.js';
 
@@ -25,25 +23,6 @@ export interface LinkCheckOptions {
 
 /** Redirects followed at most (browsers allow 20; a mail link needing more is broken). */
 export const maxRedirects = 5;
-
-class BlockedAddressError extends Error {
-  override name = 'BlockedAddressError';
-}
-
-function guardedLookup(allowInternal: boolean): LookupFunction {
-  return (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
-      if (err) return callback(err, '', 0);
-      const blocked = addresses.find((a) => isInternalAddress(a.address));
-      if (!allowInternal && blocked) {
-        return callback(new BlockedAddressError(`${hostname} is ${blocked.address}`), '', 0);
-      }
-      if (options.all) return callback(null, addresses as unknown as string, 0);
-      const first = addresses[0] as LookupAddress;
-      return callback(null, first.address, first.family);
-    });
-  };
-}
 
 function describeError(err: NodeJS.ErrnoException, timeoutMs: number): LinkStatus['Status'] {
   if (err.name === 'TimeoutError' || err.name === 'AbortError')
@@ -73,10 +52,9 @@ function send(
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const literal = url.hostname.replace(/^\[|\]$/g, '');
-    // a literal IP is connected to without a lookup, so it is checked here
-    if (!options.allowInternal && isIP(literal) && isInternalAddress(literal)) {
-      reject(new BlockedAddressError(`${literal} is internal`));
+    const blocked = blockedLiteral(url, options.allowInternal);
+    if (blocked) {
+      reject(blocked);
       return;
     }
     const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
@@ -145,7 +123,7 @@ export async function checkLink(link: string, options: LinkCheckOptions): Promis
       url = next;
     }
   } catch (err) {
-    if (err instanceof BlockedAddressError || (err as Error).cause instanceof BlockedAddressError) {
+    if (blockedAddress(err)) {
       return {
         URL: link,
         StatusCode: 451,

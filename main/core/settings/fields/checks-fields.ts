@@ -22,9 +22,12 @@ export const checksFields = [
     flag: '--allow-internal-http-requests',
     env: 'RELAYDESK_ALLOW_INTERNAL_HTTP_REQUESTS',
     value: 'true|false',
-    ...onOff('the link check may reach loopback and private addresses'),
+    ...onOff(
+      'the link check and the HTML screenshot’s proxy may reach loopback and private addresses',
+    ),
     default: false,
-    label: 'The link check may reach this machine and private networks',
+    label:
+      'The link check and the HTML screenshot’s proxy may reach this machine and private networks',
     section,
     applies: 'now',
   }),

@@ -1,0 +1,53 @@
+// The guard against internal addresses that every fetch of a URL chosen by a message's sender
+// goes through (the link check, the screenshot's proxy): a message must not become a way to
+// probe the user's network, so private, loopback and link-local addresses are refused by the
+// address a name resolves to, not by how the name looks (Mailpit's safeDialContext does the
+// same), unless the user allows them (allowInternalHttpRequests).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { isIP, type LookupFunction } from 'node:net';
+import { isInternalAddress } from './ip-address.js';
+
+export class BlockedAddressError extends Error {
+  override name = 'BlockedAddressError';
+
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
+    super(host === address ? `${address} is internal` : `${host} is ${address}`);
+  }
+}
+
+/** A `lookup` for http(s).request that fails with BlockedAddressError on an internal address. */
+export function guardedLookup(allowInternal: boolean): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (err, addresses: LookupAddress[]) => {
+      if (err) return callback(err, '', 0);
+      // any internal answer refuses the name: the one connected to could be any of them
+      const blocked = addresses.find((a) => isInternalAddress(a.address));
+      if (!allowInternal && blocked) {
+        return callback(new BlockedAddressError(hostname, blocked.address), '', 0);
+      }
+      if (options.all) return callback(null, addresses as unknown as string, 0);
+      const first = addresses[0] as LookupAddress;
+      return callback(null, first.address, first.family);
+    });
+  };
+}
+
+/**
+ * The refusal for a URL whose host is a literal internal IP, or null. A literal is connected to
+ * without a lookup, so guardedLookup never sees it.
+ */
+export function blockedLiteral(url: URL, allowInternal: boolean): BlockedAddressError | null {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (allowInternal || !isIP(literal) || !isInternalAddress(literal)) return null;
+  return new BlockedAddressError(literal, literal);
+}
+
+/** The guard's refusal a request failed on, if it did (Node wraps a lookup's error in its own sometimes). */
+export function blockedAddress(err: unknown): BlockedAddressError | null {
+  if (err instanceof BlockedAddressError) return err;
+  if (err instanceof Error && err.cause instanceof BlockedAddressError) return err.cause;
+  return null;
+}
