@@ -2,10 +2,9 @@
 // never an internal address unless the user allows them (the link check's guard), at most three
 // redirects, a time limit and a size limit, and only images, style sheets and fonts passed on.
 // Nothing of the user's goes with it: no cookie, no Authorization, no Referer, a fresh connection.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
 import { CallerError } from '../caller-error.js';
-import { blockedLiteral, guardedLookup, blockedAddress } from '../net/guarded-lookup.js';
+import { blockedAddress, guardedRequest } from '../net/guarded-lookup.js';
 import { settingName } from '../../../preload/setting-names.js';
 import { assetAddress } from './message-assets.js';
 
@@ -76,31 +75,14 @@ export interface FetchedAsset {
 }
 
 function get(url: URL, options: AssetFetchOptions, signal: AbortSignal): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const blocked = blockedLiteral(url, options.allowInternal);
-    if (blocked) {
-      reject(blocked);
-      return;
-    }
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(
-      url,
-      {
-        method: 'GET',
-        signal,
-        lookup: guardedLookup(options.allowInternal),
-        // only these: no cookie, no credentials, no Referer naming Relaydesk or the message
-        headers: {
-          'user-agent': options.userAgent,
-          accept: 'image/*,text/css,font/*;q=0.9,*/*;q=0.1',
-        },
-        // one connection per request: no pooled socket (nor its TLS session) outlives it
-        agent: false,
-      },
-      resolve,
-    );
-    req.on('error', reject);
-    req.end();
+  return guardedRequest(url, {
+    method: 'GET',
+    allowInternal: options.allowInternal,
+    signal,
+    headers: {
+      'user-agent': options.userAgent,
+      accept: 'image/*,text/css,font/*;q=0.9,*/*;q=0.1',
+    },
   });
 }
 

@@ -4,6 +4,8 @@
 // address a name resolves to, not by how the name looks (Mailpit's safeDialContext does the
 // same), unless the user allows them (allowInternalHttpRequests).
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { isInternalAddress } from './ip-address.js';
 
@@ -50,4 +52,42 @@ export function blockedAddress(err: unknown): BlockedAddressError | null {
   if (err instanceof BlockedAddressError) return err;
   if (err instanceof Error && err.cause instanceof BlockedAddressError) return err.cause;
   return null;
+}
+
+/**
+ * One http(s) request to a sender's URL under the guard (its literal host and whatever its name
+ * resolves to), resolving with the response before its body is read. Only the headers given
+ * are sent (no cookie, no credentials, no Referer), on a connection of its own: no pooled socket,
+ * nor its TLS session, outlives it.
+ */
+export function guardedRequest(
+  url: URL,
+  options: {
+    method: 'GET' | 'HEAD';
+    allowInternal: boolean;
+    headers: Record<string, string>;
+    signal: AbortSignal;
+  },
+): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const blocked = blockedLiteral(url, options.allowInternal);
+    if (blocked) {
+      reject(blocked);
+      return;
+    }
+    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = request(
+      url,
+      {
+        method: options.method,
+        signal: options.signal,
+        lookup: guardedLookup(options.allowInternal),
+        headers: options.headers,
+        agent: false,
+      },
+      resolve,
+    );
+    req.on('error', reject);
+    req.end();
+  });
 }

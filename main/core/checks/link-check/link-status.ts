@@ -3,9 +3,8 @@
 // http(s), a time limit, and no requests to private, loopback or link-local addresses unless the
 // user allows them: a message's links are chosen by whoever sent it, and a check must not become
 // a way to probe the user's network (Mailpit blocks them the same way).
-import { STATUS_CODES, request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { blockedLiteral, guardedLookup, blockedAddress } from '../../net/guarded-lookup.js';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
+import { blockedAddress, guardedRequest } from '../../net/guarded-lookup.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
 import { settingName } from '../../../../preload/setting-names.js';
 
@@ -45,38 +44,21 @@ function describeError(err: NodeJS.ErrnoException, timeoutMs: number): LinkStatu
   }
 }
 
-function send(
+async function send(
   url: URL,
   method: 'HEAD' | 'GET',
   options: LinkCheckOptions,
   signal: AbortSignal,
 ): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const blocked = blockedLiteral(url, options.allowInternal);
-    if (blocked) {
-      reject(blocked);
-      return;
-    }
-    const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const req = request(
-      url,
-      {
-        method,
-        signal,
-        lookup: guardedLookup(options.allowInternal),
-        headers: { 'user-agent': options.userAgent, accept: '*/*' },
-        // one connection per request: no pooled socket may outlive the check
-        agent: false,
-      },
-      (res) => {
-        // the status is all we want; never download a body
-        res.destroy();
-        resolve(res);
-      },
-    );
-    req.on('error', reject);
-    req.end();
+  const res = await guardedRequest(url, {
+    method,
+    allowInternal: options.allowInternal,
+    signal,
+    headers: { 'user-agent': options.userAgent, accept: '*/*' },
   });
+  // the status is all we want; never download a body
+  res.destroy();
+  return res;
 }
 
 async function statusOf(
