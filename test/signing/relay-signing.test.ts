@@ -198,6 +198,18 @@ describe('DKIM signing at relay time', () => {
       status: 'mismatch',
       reason: 'the published record has no p= (the public key); publish the whole record shown',
     });
+    // a new record added beside an old key's instead of replacing it
+    dns.set(key.record.name, {
+      TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAold', value],
+    });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason:
+        "p1._domainkey.pasted.example has 2 DKIM records: this key's and another; receivers read one of them or fail the lookup, so delete the other and keep only the record shown",
+    });
+    expect(
+      (await relay.api<DkimKeyInfo[]>('/api/v1/dkim/keys')).find((k) => k.selector === 'p1'),
+    ).toMatchObject({ active: false, waitingForDns: true });
     // the name left empty in the form: the key sits beside the domain's SPF record
     dns.zone.delete(key.record.name);
     dns.set('pasted.example', { TXT: ['v=spf1 mx -all', value] });

@@ -66,6 +66,17 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
     const tags = parseRecordTags(r);
     return tags.get('p') === ours.get('p') && (tags.get('k') ?? 'rsa') === ours.get('k');
   });
+  // Two key records at one name: an old key's record left beside the new one. OpenDKIM fails
+  // such a lookup outright ("multiple DNS replies") and others take whichever answer comes first,
+  // so the signatures pass at some receivers and fail at others, from one lookup to the next.
+  const others = dkim.filter((r) => r !== same);
+  if (same && others.length > 0)
+    return {
+      ...base,
+      status: 'mismatch',
+      found: answer.records,
+      reason: `${expected.name} has ${dkim.length} DKIM records: this key's and ${others.length === 1 ? 'another' : `${others.length} others`}; receivers read one of them or fail the lookup, so delete the other${others.length === 1 ? '' : 's'} and keep only the record shown`,
+    };
   if (same)
     return {
       ...base,
