@@ -186,12 +186,12 @@ describe('DKIM signing at relay time', () => {
     expect(await check()).toMatchObject({
       status: 'mismatch',
       reason:
-        'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the value shown, without quotes',
+        'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes',
     });
     dns.set(key.record.name, { TXT: [value.slice(0, 255)] });
     expect(await check()).toMatchObject({
       status: 'mismatch',
-      reason: `the published key is cut short (${255 - 18} of its ${value.length - 18} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole value shown`,
+      reason: `the published key is cut short (${255 - 18} of its ${value.length - 18} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole record shown`,
     });
     dns.set(key.record.name, { TXT: ['v=DKIM1; k=rsa'] });
     expect(await check()).toMatchObject({

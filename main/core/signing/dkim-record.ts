@@ -132,14 +132,14 @@ function misPastedReason(records: readonly string[], ours: Map<string, string>):
     if (record.includes('"')) {
       const unquoted = record.replace(/"\s*"/g, '').replace(/"/g, '');
       if (parseRecordTags(unquoted).get('p') === key)
-        return 'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the value shown, without quotes';
+        return 'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes';
     }
     const tags = parseRecordTags(record);
     const published = tags.get('p');
     if (published === undefined)
       return 'the published record has no p= (the public key); publish the whole record shown';
     if (published !== '' && published.length < key.length && key.startsWith(published))
-      return `the published key is cut short (${published.length} of its ${key.length} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole value shown`;
+      return `the published key is cut short (${published.length} of its ${key.length} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole record shown`;
   }
   return null;
 }
