@@ -188,6 +188,9 @@ describe('DKIM signing at relay time', () => {
       reason:
         'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes',
     });
+    // the zone file line, parentheses and all, pasted as the value
+    dns.set(key.record.name, { TXT: [key.record.zoneLine] });
+    expect((await check()).reason).toMatch(/^the published record has quote marks in it /);
     dns.set(key.record.name, { TXT: [value.slice(0, 255)] });
     expect(await check()).toMatchObject({
       status: 'mismatch',

@@ -128,9 +128,10 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
 function misPastedReason(records: readonly string[], ours: Map<string, string>): string | null {
   const key = ours.get('p') ?? '';
   for (const record of records) {
-    // the zone file's form ("…" "…") pasted into a form that wants the bare value
+    // the zone file's form ("…" "…", inside its parentheses or as the whole line) pasted into
+    // a form that wants the bare value: what the quotes hold is the value
     if (record.includes('"')) {
-      const unquoted = record.replace(/"\s*"/g, '').replace(/"/g, '');
+      const unquoted = [...record.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join('');
       if (parseRecordTags(unquoted).get('p') === key)
         return 'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes';
     }
