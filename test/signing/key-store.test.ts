@@ -117,6 +117,15 @@ describe('DKIM key store', () => {
     ).rejects.toThrow(
       'domain: "s1._domainkey.example.com." is the name of the DKIM record, not the domain; give the domain of the From address: example.com (and the selector s1)',
     );
+    // the short forms: no placeholder for the part the value does not hold
+    await expect(
+      store.add({ domain: 'example.com', selector: 'mail2026._domainkey' }),
+    ).rejects.toThrow(
+      /^selector: "mail2026\._domainkey" is the name of the DKIM record, not the selector; give only the part before \._domainkey: mail2026$/,
+    );
+    await expect(store.add({ domain: '_domainkey.example.com', selector: 's1' })).rejects.toThrow(
+      /^domain: "_domainkey\.example\.com" is the name of the DKIM record, not the domain; give the domain of the From address: example\.com$/,
+    );
     expect(await store.list()).toEqual([]);
   });
 

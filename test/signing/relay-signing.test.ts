@@ -173,6 +173,58 @@ describe('DKIM signing at relay time', () => {
     await relay.fetch('/api/v1/dkim/keys/kless.example/e1', { method: 'DELETE' });
   });
 
+  it('Check DNS names how a right record was mangled in the pasting, not "a different key"', async () => {
+    const res = await relay.fetch(
+      '/api/v1/dkim/keys',
+      json({ domain: 'pasted.example', selector: 'p1' }),
+    );
+    const key = (await res.json()) as DkimKeyInfo;
+    const check = () => relay.api<DkimDnsCheck>('/api/v1/dkim/keys/pasted.example/p1/dns-check');
+    const value = key.record.value;
+    // the zone file's two quoted strings pasted into a form that adds quotes of its own
+    dns.set(key.record.name, { TXT: [`"${value.slice(0, 255)}" "${value.slice(255)}"`] });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason:
+        'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes',
+    });
+    // the zone file line, parentheses and all, pasted as the value
+    dns.set(key.record.name, { TXT: [key.record.zoneLine] });
+    expect((await check()).reason).toMatch(/^the published record has quote marks in it /);
+    dns.set(key.record.name, { TXT: [value.slice(0, 255)] });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason: `the published key is cut short (${255 - 18} of its ${value.length - 18} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole record shown`,
+    });
+    dns.set(key.record.name, { TXT: ['v=DKIM1; k=rsa'] });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason: 'the published record has no p= (the public key); publish the whole record shown',
+    });
+    // a new record added beside an old key's instead of replacing it
+    dns.set(key.record.name, {
+      TXT: ['v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAold', value],
+    });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason:
+        "p1._domainkey.pasted.example has 2 DKIM records: this key's and another; receivers read one of them or fail the lookup, so delete the other and keep only the record shown",
+    });
+    expect(
+      (await relay.api<DkimKeyInfo[]>('/api/v1/dkim/keys')).find((k) => k.selector === 'p1'),
+    ).toMatchObject({ active: false, waitingForDns: true });
+    // the name left empty in the form: the key sits beside the domain's SPF record
+    dns.zone.delete(key.record.name);
+    dns.set('pasted.example', { TXT: ['v=spf1 mx -all', value] });
+    expect(await check()).toMatchObject({
+      status: 'missing',
+      reason:
+        "the record is published at pasted.example itself, where receivers do not look; publish it at p1._domainkey.pasted.example (the name p1._domainkey in the DNS provider's form), and it can go from pasted.example",
+    });
+    dns.zone.delete('pasted.example');
+    await relay.fetch('/api/v1/dkim/keys/pasted.example/p1', { method: 'DELETE' });
+  });
+
   it('DELETE answers with what signs the domain now, and warns when its mail goes out unsigned', async () => {
     const add = async (domain: string, selector: string) => {
       await relay.fetch('/api/v1/dkim/keys', json({ domain, selector, algorithm: 'ed25519' }));

@@ -66,6 +66,17 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
     const tags = parseRecordTags(r);
     return tags.get('p') === ours.get('p') && (tags.get('k') ?? 'rsa') === ours.get('k');
   });
+  // Two key records at one name: an old key's record left beside the new one. OpenDKIM fails
+  // such a lookup outright ("multiple DNS replies") and others take whichever answer comes first,
+  // so the signatures pass at some receivers and fail at others, from one lookup to the next.
+  const others = dkim.filter((r) => r !== same);
+  if (same && others.length > 0)
+    return {
+      ...base,
+      status: 'mismatch',
+      found: answer.records,
+      reason: `${expected.name} has ${dkim.length} DKIM records: this key's and ${others.length === 1 ? 'another' : `${others.length} others`}; receivers read one of them or fail the lookup, so delete the other${others.length === 1 ? '' : 's'} and keep only the record shown`,
+    };
   if (same)
     return {
       ...base,
@@ -81,6 +92,8 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
       reason: `the TXT record at ${expected.name} is not a DKIM key record; publish the record shown`,
     };
   }
+  const misPasted = misPastedReason(dkim, ours);
+  if (misPasted) return { ...base, status: 'mismatch', found: answer.records, reason: misPasted };
   const revoked = dkim.some((r) => parseRecordTags(r).get('p') === '');
   // the key is right but its type is not: an Ed25519 key published without k=ed25519 is read
   // as RSA (k= defaults to rsa, RFC 6376 §3.6.1) and no signature of it verifies
@@ -104,4 +117,30 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
       ? `the published record revokes this selector (empty p=); publish the record shown or use another selector`
       : `the published record holds a different key; replace it with the record shown, or use a new selector for this key`,
   };
+}
+
+/**
+ * The ways a right record gets mangled on its way into a DNS provider's form, said as such: each
+ * read "holds a different key", and the admin then made a new key for a record that only needed
+ * pasting again. Receivers fail all of them (RFC 6376 §3.6.1: v= must be exactly DKIM1, p= the
+ * whole key).
+ */
+function misPastedReason(records: readonly string[], ours: Map<string, string>): string | null {
+  const key = ours.get('p') ?? '';
+  for (const record of records) {
+    // the zone file's form ("…" "…", inside its parentheses or as the whole line) pasted into
+    // a form that wants the bare value: what the quotes hold is the value
+    if (record.includes('"')) {
+      const unquoted = [...record.matchAll(/"([^"]*)"/g)].map((m) => m[1]).join('');
+      if (parseRecordTags(unquoted).get('p') === key)
+        return 'the published record has quote marks in it (the zone file\'s "…" "…" pasted into the DNS provider\'s form, which adds its own); publish the record shown as one value, without quotes';
+    }
+    const tags = parseRecordTags(record);
+    const published = tags.get('p');
+    if (published === undefined)
+      return 'the published record has no p= (the public key); publish the whole record shown';
+    if (published !== '' && published.length < key.length && key.startsWith(published))
+      return `the published key is cut short (${published.length} of its ${key.length} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole record shown`;
+  }
+  return null;
 }

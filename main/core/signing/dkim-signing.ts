@@ -96,15 +96,26 @@ export class DkimSigning {
     if (check.status !== 'missing' || check.found.length > 0) return check;
     // The usual mistake: a DNS provider's form adds the zone to the name it is given, so the
     // full name pasted there ends up as s1._domainkey.example.com.example.com
-    const doubled = `${key.record.name}.${key.domain}`;
+    const short = `${key.selector}._domainkey`;
+    const apex = key.record.name.slice(short.length + 1);
+    const doubled = `${key.record.name}.${apex}`;
     const there = await this.dns.txt(doubled, { fresh: true });
-    if (there.status !== 'found' || compareRecord(key.record, there).status !== 'match')
-      return check;
-    const short = key.record.name.slice(0, -(key.domain.length + 1));
-    return {
-      ...check,
-      reason: `the record is published at ${doubled}: the DNS provider added ${key.domain} to the name again; enter the name as ${short}`,
-    };
+    if (there.status === 'found' && compareRecord(key.record, there).status === 'match') {
+      return {
+        ...check,
+        reason: `the record is published at ${doubled}: the DNS provider added ${apex} to the name again; enter the name as ${short}`,
+      };
+    }
+    // The other usual mistake: the name left empty (or "@") in the form, so the key sits among
+    // the domain's own TXT records (SPF, site verification), where no receiver looks for it
+    const atApex = await this.dns.txt(apex, { fresh: true });
+    if (atApex.status === 'found' && compareRecord(key.record, atApex).status === 'match') {
+      return {
+        ...check,
+        reason: `the record is published at ${apex} itself, where receivers do not look; publish it at ${key.record.name} (the name ${short} in the DNS provider's form), and it can go from ${apex}`,
+      };
+    }
+    return check;
   }
 }
 

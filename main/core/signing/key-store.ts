@@ -99,12 +99,14 @@ export function refuseRecordName(field: 'domain' | 'selector', value: string): v
   const labels = value.trim().replace(/\.$/, '').toLowerCase().split('.');
   const at = labels.indexOf('_domainkey');
   if (at < 0) return;
-  const selector = labels.slice(0, at).join('.') || 'SELECTOR';
-  const domain = labels.slice(at + 1).join('.') || 'DOMAIN';
+  const selector = labels.slice(0, at).join('.');
+  const domain = labels.slice(at + 1).join('.');
+  // the other part is named only when the value holds it: "mail2026._domainkey" as the selector
+  // read "(and the domain DOMAIN)" beside a domain field already filled in
   throw new DkimKeyError(
     field === 'selector'
-      ? `selector: ${JSON.stringify(value)} is the name of the DKIM record, not the selector; give only the part before ._domainkey: ${selector} (and the domain ${domain})`
-      : `domain: ${JSON.stringify(value)} is the name of the DKIM record, not the domain; give the domain of the From address: ${domain} (and the selector ${selector})`,
+      ? `selector: ${JSON.stringify(value)} is the name of the DKIM record, not the selector; give only the part before ._domainkey${selector ? `: ${selector}` : ''}${domain ? ` (and the domain ${domain})` : ''}`
+      : `domain: ${JSON.stringify(value)} is the name of the DKIM record, not the domain; give the domain of the From address${domain ? `: ${domain}` : ', the part after ._domainkey'}${selector ? ` (and the selector ${selector})` : ''}`,
   );
 }
 
