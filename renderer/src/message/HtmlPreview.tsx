@@ -1,8 +1,9 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { contentIdKey, referencedContentIds } from '../api/contract';
-import type { MessagePart, MessagePartContent } from '../api/contract';
+import type { MessagePart } from '../api/contract';
 import { HtmlScreenshotButton } from './HtmlScreenshot';
+import { bytesAsDataUrl } from './data-url';
 import { captureHtml, screenshotHtml } from './html-screenshot';
 import {
   buildPreviewDocument,
@@ -18,15 +19,6 @@ const widths = [
 ] as const;
 
 type Width = (typeof widths)[number]['id'];
-
-function asDataUrl(content: MessagePartContent): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('unreadable part'));
-    reader.readAsDataURL(new Blob([content.Data as BlobPart], { type: content.ContentType }));
-  });
-}
 
 /**
  * How long the preview waits for the message's inline images before it shows the text without
@@ -80,7 +72,8 @@ function useInlineImages(
     let current = true;
     void Promise.allSettled(
       list.map(async ([partId, contentId]) => {
-        const url = await asDataUrl(await api.getPart(messageId, partId));
+        const part = await api.getPart(messageId, partId);
+        const url = await bytesAsDataUrl(part.Data, part.ContentType);
         return [contentIdKey(contentId), url] as const;
       }),
     ).then((results) => {

@@ -7,6 +7,7 @@
 // is remote goes through Relaydesk's proxy (Mailpit's /proxy, by the API): this page may not
 // fetch another site (its policy's connect-src is 'self'), and the remote server would not let
 // it read the answer anyway (CORS); so without the proxy the remote images came out blank.
+import { bytesAsDataUrl } from './data-url';
 import { buildPreviewDocument } from './preview-document';
 
 /** Mailpit's floor: a phone-width preview still gives a readable image. */
@@ -80,15 +81,6 @@ export interface HtmlScreenshot {
 
 function reason(failure: unknown): string {
   return failure instanceof Error && failure.message ? failure.message : String(failure);
-}
-
-function dataUrl(asset: RemoteAsset): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('unreadable image'));
-    reader.readAsDataURL(new Blob([asset.data as BlobPart], { type: asset.contentType }));
-  });
 }
 
 const remoteAddress = /^https?:\/\//i;
@@ -185,10 +177,13 @@ export async function captureHtml(
       // content, fetched only once the preview loads it, and then through the proxy
       fetchFn: (url) =>
         options.remote && remoteAddress.test(url)
-          ? fetchRemote(url).then(dataUrl, (failure: unknown) => {
-              missing.add(reason(failure));
-              return blankImage;
-            })
+          ? fetchRemote(url).then(
+              (asset) => bytesAsDataUrl(asset.data, asset.contentType),
+              (failure: unknown) => {
+                missing.add(reason(failure));
+                return blankImage;
+              },
+            )
           : Promise.resolve(blankImage),
       fetch: { placeholderImage: blankImage },
       // an SVG <use> of another file is fetched as text, past fetchFn: the preview's policy
