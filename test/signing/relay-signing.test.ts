@@ -196,6 +196,13 @@ describe('DKIM signing at relay time', () => {
       status: 'mismatch',
       reason: `the published key is cut short (${255 - 18} of its ${value.length - 18} characters, as when only the first of the zone file's quoted strings is pasted); publish the whole record shown`,
     });
+    // the version retyped in lower case: python3-dkim (dkimpy) fails the signature for it
+    dns.set(key.record.name, { TXT: [value.replace('v=DKIM1', 'v=dkim1')] });
+    expect(await check()).toMatchObject({
+      status: 'mismatch',
+      reason:
+        'the published record has v=dkim1, not v=DKIM1: the tag is case-sensitive, and receivers that follow RFC 6376 discard the record; publish the record shown',
+    });
     dns.set(key.record.name, { TXT: ['v=DKIM1; k=rsa'] });
     expect(await check()).toMatchObject({
       status: 'mismatch',

@@ -66,6 +66,16 @@ export function compareRecord(expected: DkimDnsRecord, answer: DnsAnswer<string>
     const tags = parseRecordTags(r);
     return tags.get('p') === ours.get('p') && (tags.get('k') ?? 'rsa') === ours.get('k');
   });
+  // v= is case-sensitive (RFC 6376 §3.2, §3.6.1: exactly DKIM1, or the record is discarded):
+  // dkimpy fails `v=dkim1`, as typed by someone who took the tag for a keyword
+  const version = same === undefined ? undefined : parseRecordTags(same).get('v');
+  if (version !== undefined && version !== 'DKIM1')
+    return {
+      ...base,
+      status: 'mismatch',
+      found: answer.records,
+      reason: `the published record has v=${version}, not v=DKIM1: the tag is case-sensitive, and receivers that follow RFC 6376 discard the record; publish the record shown`,
+    };
   // Two key records at one name: an old key's record left beside the new one. OpenDKIM fails
   // such a lookup outright ("multiple DNS replies") and others take whichever answer comes first,
   // so the signatures pass at some receivers and fail at others, from one lookup to the next.
