@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchAsset } from '../../main/core/asset-proxy/asset-fetch.js';
 import { absoluteSheet, messageAssets } from '../../main/core/asset-proxy/message-assets.js';
+import { unusedPort } from '../helpers/ports.js';
 
 describe("a message's remote assets", () => {
   it('are the addresses its HTML loads, absolute http(s) only, as the browser asks them', () => {
@@ -48,6 +49,13 @@ describe("a message's remote assets", () => {
 });
 
 describe("the proxy's fetch", () => {
+  it('says a refused connection in words, as the link check does', async () => {
+    const url = `http://127.0.0.1:${await unusedPort()}/logo.png`;
+    await expect(fetchAsset(url, { allowInternal: true, userAgent: 'test' })).rejects.toMatchObject(
+      { httpStatus: 502, message: `${url} failed: Connection refused` },
+    );
+  });
+
   it('gives up at its time limit and says so', async () => {
     const hanging = new Set<ServerResponse>();
     const server = createServer((_req, res) => void hanging.add(res));

@@ -4,7 +4,7 @@
 // Nothing of the user's goes with it: no cookie, no Authorization, no Referer, a fresh connection.
 import type { IncomingMessage } from 'node:http';
 import { CallerError } from '../caller-error.js';
-import { blockedAddress, guardedRequest } from '../net/guarded-lookup.js';
+import { blockedAddress, connectionFailure, guardedRequest } from '../net/guarded-lookup.js';
 import { settingName } from '../../../preload/setting-names.js';
 import { assetAddress } from './message-assets.js';
 
@@ -124,8 +124,7 @@ function failure(url: string, err: Error, timeoutMs: number): AssetRefusedError 
   if (err.name === 'TimeoutError' || err.name === 'AbortError') {
     return new AssetRefusedError(`${url} failed: no answer within ${timeoutMs / 1000} s`, 502);
   }
-  const code = (err as NodeJS.ErrnoException).code;
-  return new AssetRefusedError(`${url} failed: ${code ? `${code} ` : ''}${err.message}`, 502);
+  return new AssetRefusedError(`${url} failed: ${connectionFailure(err)}`, 502);
 }
 
 /** The asset at `address` (an http(s) URL as assetAddress gives it); AssetRefusedError if not. */

@@ -91,3 +91,26 @@ export function guardedRequest(
     req.end();
   });
 }
+
+/**
+ * Why a request to a sender's URL got no answer, in a user's words ("Connection refused", not
+ * `connect ECONNREFUSED 192.0.2.1:443`): the link check's statuses and the proxy's refusals.
+ */
+export function connectionFailure(err: NodeJS.ErrnoException): string {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'Connection refused';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'No such host';
+    case 'ECONNRESET':
+      return 'Connection reset';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'Host unreachable';
+    default:
+      if (err.code?.startsWith('ERR_TLS') || /certificate/i.test(err.message))
+        return `TLS error: ${err.message}`;
+      return err.message;
+  }
+}

@@ -4,7 +4,7 @@
 // user allows them: a message's links are chosen by whoever sent it, and a check must not become
 // a way to probe the user's network (Mailpit blocks them the same way).
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
-import { blockedAddress, guardedRequest } from '../../net/guarded-lookup.js';
+import { blockedAddress, connectionFailure, guardedRequest } from '../../net/guarded-lookup.js';
 import type { LinkStatus } from '../../../../preload/check-contract.js';
 import { settingName } from '../../../../preload/setting-names.js';
 
@@ -26,22 +26,7 @@ export const maxRedirects = 5;
 function describeError(err: NodeJS.ErrnoException, timeoutMs: number): LinkStatus['Status'] {
   if (err.name === 'TimeoutError' || err.name === 'AbortError')
     return `Timeout: no answer within ${timeoutMs / 1000} s`;
-  switch (err.code) {
-    case 'ECONNREFUSED':
-      return 'Connection refused';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'No such host';
-    case 'ECONNRESET':
-      return 'Connection reset';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'Host unreachable';
-    default:
-      if (err.code?.startsWith('ERR_TLS') || /certificate/i.test(err.message))
-        return `TLS error: ${err.message}`;
-      return err.message;
-  }
+  return connectionFailure(err);
 }
 
 async function send(
