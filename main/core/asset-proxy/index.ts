@@ -8,7 +8,10 @@ import { absoluteSheet, assetAddress, messageAssets } from './message-assets.js'
 
 export { AssetRefusedError, maxAssetBytes } from './asset-fetch.js';
 
-/** How long a style sheet's addresses stay fetchable after the sheet was (Mailpit's minute). */
+/**
+ * How long a style sheet's addresses stay fetchable after the sheet was (Mailpit's minute), and
+ * how long a message's own list of addresses is kept.
+ */
 export const sheetAssetsMs = 60_000;
 
 export interface ProxiedAsset {
@@ -19,16 +22,21 @@ export interface ProxiedAsset {
 export class AssetProxy {
   /** Addresses named by the style sheets fetched for a message, by message ID. */
   private readonly sheetAssets = new Map<string, { until: number; addresses: Set<string> }>();
+  /** Addresses named by each message's HTML, by message ID, as the requests read them. */
+  private readonly htmlAssets = new Map<
+    string,
+    { until: number; addresses: Promise<Set<string>> }
+  >();
 
   constructor(private readonly now: () => number = Date.now) {}
 
   /**
-   * The asset at `url` for message `id`, whose HTML is `html`. A style sheet comes back with its
+   * The asset at `url` for message `id`, whose HTML `html` reads. A style sheet comes back with its
    * url(…) made absolute, and those addresses become fetchable for this message.
    */
   async fetch(
     id: string,
-    html: string,
+    html: () => Promise<string>,
     url: string,
     options: AssetFetchOptions,
   ): Promise<ProxiedAsset> {
@@ -38,7 +46,7 @@ export class AssetProxy {
         `url: ${JSON.stringify(url)} is not an http or https URL (without user name or password); the proxy fetches only the remote images, style sheets and fonts of a message`,
       );
     }
-    if (!messageAssets(html).has(address) && !this.namedBySheet(id, address)) {
+    if (!(await this.messageAssets(id, html)).has(address) && !this.namedBySheet(id, address)) {
       throw new AssetRefusedError(
         `${address} refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
         403,
@@ -49,6 +57,23 @@ export class AssetProxy {
     const sheet = absoluteSheet(asset.body.toString('utf8'), asset.finalUrl);
     this.remember(id, sheet.assets);
     return { contentType: asset.contentType, body: Buffer.from(sheet.css, 'utf8') };
+  }
+
+  /**
+   * The addresses message `id`'s HTML loads, read once a minute at most: a screenshot asks for
+   * all of a newsletter's images at once, and each would otherwise read and parse the message
+   * again (a captured message never changes, so what it names does not either).
+   */
+  private messageAssets(id: string, html: () => Promise<string>): Promise<Set<string>> {
+    const now = this.now();
+    for (const [key, entry] of this.htmlAssets) if (entry.until < now) this.htmlAssets.delete(key);
+    const kept = this.htmlAssets.get(id);
+    if (kept) return kept.addresses;
+    const addresses = html().then(messageAssets);
+    this.htmlAssets.set(id, { until: now + sheetAssetsMs, addresses });
+    // a message that could not be read is read again at the next request
+    addresses.catch(() => this.htmlAssets.delete(id));
+    return addresses;
   }
 
   private namedBySheet(id: string, address: string): boolean {

@@ -74,7 +74,7 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
      */
     async proxyAsset(id: string, url: string): Promise<ProxiedAsset> {
       const record = store.record(id);
-      const { html } = await bodies(record.id);
+      const html = async () => (await bodies(record.id)).html;
       return assetProxy.fetch(record.id, html, url, {
         allowInternal: settings.allowInternalHttpRequests,
         userAgent: `Relaydesk/${relaydeskVersion} (HTML screenshot)`,
