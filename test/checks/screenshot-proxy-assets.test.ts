@@ -6,6 +6,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { fetchAsset } from '../../main/core/asset-proxy/asset-fetch.js';
+import { AssetProxy } from '../../main/core/asset-proxy/index.js';
 import { absoluteSheet, messageAssets } from '../../main/core/asset-proxy/message-assets.js';
 import { unusedPort } from '../helpers/ports.js';
 
@@ -49,6 +50,26 @@ describe("a message's remote assets", () => {
 });
 
 describe("the proxy's fetch", () => {
+  it("reads a message once for all of a screenshot's requests at once", async () => {
+    let reads = 0;
+    const proxy = new AssetProxy();
+    const html = async () => {
+      reads++;
+      return '<img src="https://cdn.example/a.png"><img src="https://cdn.example/b.png">';
+    };
+    const asked = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        proxy.fetch('m1', html, `https://elsewhere.example/${i}.png`, {
+          allowInternal: false,
+          userAgent: 'test',
+        }),
+      ),
+    );
+    // each refused (not in the message), all from one reading of it
+    expect(asked.map((a) => a.status)).toEqual(Array(5).fill('rejected'));
+    expect(reads).toBe(1);
+  });
+
   it('says a refused connection in words, as the link check does', async () => {
     const url = `http://127.0.0.1:${await unusedPort()}/logo.png`;
     await expect(fetchAsset(url, { allowInternal: true, userAgent: 'test' })).rejects.toMatchObject(
