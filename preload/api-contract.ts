@@ -28,6 +28,11 @@ export interface Envelope {
    * client fields then name no client that sent it. Absent for mail received over SMTP.
    */
   origin?: 'relaydesk' | 'ingest';
+  /**
+   * The SMTP session that brought it (`GET /api/v1/smtp/sessions/{id}`: its conversation, while
+   * kept). Absent for mail not received over SMTP, and for mail stored before sessions were named.
+   */
+  session?: string;
 }
 
 /** The Source tab's text (Relaydesk's own; the raw route gives the bytes). */
@@ -322,6 +327,8 @@ export type RelaydeskEvent =
   | { Type: 'receiving'; Data: { paused: boolean } }
   /** A relay or audit log line as it is written (the Logs view). */
   | { Type: 'log'; Data: LogEntry }
+  /** An SMTP session began or ended (the Logs view's sessions; sent with the log lines). */
+  | { Type: 'session'; Data: SmtpSessionView }
   | { Type: 'chaos'; Data: { Active: boolean; Triggers: ChaosTriggersView } }
   /** A suspension made or lifted, or an anomaly alert (main/core/sender-control). */
   | { Type: 'sender'; Data: SenderControlEvent }
@@ -332,7 +339,12 @@ export type RelaydeskEvent =
 // the renderer programs against is derived from it there.
 export type { RelaydeskApi } from './api-methods.js';
 export type * from './relay-contract.js';
-import type { DeliveryHandAction, LogEntry, RateLimitedView } from './relay-contract.js';
+import type {
+  DeliveryHandAction,
+  LogEntry,
+  RateLimitedView,
+  SmtpSessionView,
+} from './relay-contract.js';
 export type * from './route-contract.js';
 export type * from './filter-contract.js';
 import type { SenderControlEvent } from './filter-contract.js';

@@ -37,6 +37,8 @@ import type {
   AuthLockoutView,
   ConnectionTestView,
   LogLines,
+  SmtpSessionsView,
+  SmtpSessionTranscript,
   MailboxCount,
   MessagePartContent,
   QueueActionResult,
@@ -510,6 +512,22 @@ export const apiMethods = {
       route: '/api/v1/service/log',
       request: (count = 100) => ({ query: { limit: count } }),
     },
+  }),
+  smtpSessions: method<SmtpSessionsView>()({
+    summary:
+      'The last SMTP sessions, newest first: client, EHLO name, AUTH user, TLS, messages stored, refusals',
+    args: () => z.tuple([limit(200, 1000)]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/smtp/sessions',
+      request: (count = 200) => ({ query: { limit: count } }),
+    },
+  }),
+  smtpSession: method<SmtpSessionTranscript>()({
+    summary:
+      'One SMTP session’s conversation: each command (AUTH’s credentials hidden) and reply, with TLS, the message sizes and how it ended',
+    args: () => z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/smtp/sessions/:id', request: messageParams },
   }),
 
   // Authentication: DKIM keys, checks of captured mail, address checks

@@ -215,6 +215,58 @@ export interface LogLines {
   entries: LogEntry[];
 }
 
+/** One line of an SMTP session's conversation. */
+export interface SmtpSessionLine {
+  /** Milliseconds since the connection was accepted. */
+  ms: number;
+  /**
+   * client: a command as received (AUTH's credentials hidden); server: Relaydesk's reply as
+   * written; note: what happened besides (TLS, the message data's size, an error, the close).
+   */
+  from: 'client' | 'server' | 'note';
+  text: string;
+}
+
+/** An SMTP session, as the Logs view lists it. */
+export interface SmtpSessionView {
+  /** smtp-server's session ID; a message names the session that brought it (`Envelope.session`). */
+  id: string;
+  /** `smtp` or `smtps`. */
+  listener: string;
+  client: string;
+  /** The client's reverse-DNS name, when looked up and found. */
+  clientHostname: string | null;
+  startedAt: string;
+  /** Null while the session is open. */
+  endedAt: string | null;
+  /** The name the client gave in EHLO/HELO, '' before it did. */
+  helo: string;
+  /** The AUTH user name, or null. */
+  user: string | null;
+  /** TLS protocol and cipher, or null for a session in plain text. */
+  tls: string | null;
+  /** IDs of the messages stored from it. */
+  messages: string[];
+  /** How many 4xx and 5xx replies Relaydesk gave, and the last of them. */
+  refusals: number;
+  lastRefusal: string | null;
+  /** How it ended, in words ("Connection closed after QUIT", …); null while open. */
+  ending: string | null;
+}
+
+export interface SmtpSessionTranscript extends SmtpSessionView {
+  lines: SmtpSessionLine[];
+  /** Lines not kept from the middle of a long session (the first 300 and the last 100 are). */
+  omitted: number;
+}
+
+export interface SmtpSessionsView {
+  /** Newest first, open ones among them. */
+  sessions: SmtpSessionView[];
+  /** How many ended sessions are kept (in memory, since the start). */
+  kept: number;
+}
+
 /** An attachment or inline part's content. */
 export interface MessagePartContent {
   FileName: string;

@@ -186,6 +186,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         senderCheck: senders.control,
         connected: () => this.warmParser(),
         storage: (full) => listenerStatus.storage(full),
+        sessionChanged: (session) => publish({ Type: 'session', Data: session }),
       },
       { users },
     );

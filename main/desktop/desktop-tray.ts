@@ -87,7 +87,7 @@ export function createRelayTray(
   // A burst of arrivals redraws once: counting walks every message to relay.
   let pending: NodeJS.Timeout | null = null;
   const onEvent = (event: ServiceEvent): void => {
-    if (event.Type === 'log' || pending) return;
+    if (event.Type === 'log' || event.Type === 'session' || pending) return;
     pending = setTimeout(() => {
       pending = null;
       draw();

@@ -90,6 +90,8 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   relayLog: (service, limit) => service.relayLogLines(limit),
   auditLog: (service, limit) => service.auditLogLines(limit),
   serviceLog: (service, limit) => service.serviceLogLines(limit),
+  smtpSessions: (service, limit) => service.smtpSessions(limit),
+  smtpSession: (service, id) => service.smtpSession(id),
   listUsers: (service) => service.listUsers(),
   addUser: (service, name, password) => service.addUser(name, password),
   changeUserPassword: (service, name, password) => service.changeUserPassword(name, password),
@@ -241,7 +243,9 @@ export function forwardEvents(
   // a new window follows no log lines until its Logs view asks
   followingLogs.delete(webContents);
   const forward = (event: ServiceEvent): void => {
-    if (event.Type === 'log' && !followingLogs.has(webContents)) return;
+    // session events, as log lines, are for the Logs view only
+    if ((event.Type === 'log' || event.Type === 'session') && !followingLogs.has(webContents))
+      return;
     if (!webContents.isDestroyed()) batch.add(toMailpitEvent(event));
   };
   service.on('event', forward);

@@ -87,7 +87,7 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
       const forward = (event: ServiceEvent): void => {
         // the Logs view's feed (two or three audit lines per message) is our GUI's alone: a
         // Mailpit client reading the next frame after sending mail must get `new`, not a log line
-        if (event.Type === 'log' && !followsLogs) return;
+        if ((event.Type === 'log' || event.Type === 'session') && !followsLogs) return;
         if (mailpitShape && event.Type === 'counted') stats.offer(event);
         else send(event);
       };

@@ -56,6 +56,7 @@ import { failingUpstream, queueCounts } from './queue/queue-groups';
 import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
+import { SessionsView } from './sessions/SessionsView';
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { readMessageFile } from './route/message-file';
 import { SettingsView } from './settings/SettingsView';
@@ -98,6 +99,10 @@ interface BulkNotice {
 function placeFromHash(hash: string): Place {
   if (hash === '#settings') return { kind: 'settings' };
   if (hash === '#logs') return { kind: 'logs' };
+  if (hash === '#sessions') return { kind: 'sessions', session: null };
+  if (hash.startsWith('#sessions/')) {
+    return { kind: 'sessions', session: decodeURIComponent(hash.slice('#sessions/'.length)) };
+  }
   if (hash === '#queue') return { kind: 'queue' };
   return { kind: 'mail', mailbox: null };
 }
@@ -132,10 +137,18 @@ export function defaultListWidth(windowWidth: number): number {
 const narrowWindow = 640;
 
 function isPlaceHash(hash: string): boolean {
-  return hash === '' || hash === '#' || ['#settings', '#logs', '#queue'].includes(hash);
+  return (
+    hash === '' ||
+    hash === '#' ||
+    ['#settings', '#logs', '#queue', '#sessions'].includes(hash) ||
+    hash.startsWith('#sessions/')
+  );
 }
 
 function hashOf(place: Place): string {
+  if (place.kind === 'sessions' && place.session !== null) {
+    return `#sessions/${encodeURIComponent(place.session)}`;
+  }
   return place.kind === 'mail' ? '' : `#${place.kind}`;
 }
 
@@ -964,6 +977,18 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             {place.kind === 'logs' && (
               <main className="page">
                 <LogsView />
+              </main>
+            )}
+            {place.kind === 'sessions' && (
+              <main className="page">
+                <SessionsView
+                  chosen={place.session}
+                  onChoose={(id) => go({ kind: 'sessions', session: id })}
+                  onOpenMessage={(id) => {
+                    go({ kind: 'mail', mailbox });
+                    setOpenedId(id);
+                  }}
+                />
               </main>
             )}
             {place.kind === 'settings' && (

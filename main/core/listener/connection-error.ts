@@ -16,6 +16,9 @@ interface ConnectionError extends Error {
 const oldClientFix =
   'update its TLS library or settings, or, for an old printer or scanner on a network you trust, lower --tls-min-version';
 
+const untrusted =
+  "the client does not trust this relay's certificate (self-signed, or from a CA it does not know): have the client trust it (its SHA-256 fingerprint is in the start-up log and in Settings), or give --tls-cert a certificate from a CA the client trusts";
+
 /** What an OpenSSL handshake failure means for the client that met it, by Node's code. */
 const handshakeWords: Record<string, string> = {
   ERR_SSL_UNSUPPORTED_PROTOCOL: `the client offers only a TLS version older than --tls-min-version allows: ${oldClientFix}`,
@@ -25,6 +28,9 @@ const handshakeWords: Record<string, string> = {
   ERR_SSL_WRONG_VERSION_NUMBER:
     'the client did not speak TLS (plain text where a handshake was due, or implicit TLS on the STARTTLS port): check its port and security setting',
   ERR_SSL_HTTP_REQUEST: 'the client sent HTTP, not SMTP: check its port',
+  ERR_SSL_TLSV1_ALERT_UNKNOWN_CA: untrusted,
+  ERR_SSL_SSLV3_ALERT_BAD_CERTIFICATE: untrusted,
+  ERR_SSL_SSLV3_ALERT_CERTIFICATE_UNKNOWN: untrusted,
 };
 
 function isHandshake(err: ConnectionError): boolean {

@@ -2,6 +2,7 @@
 // it asks at each SMTP step, the settings it reads. Kept apart from the listener's parts so each
 // part (admission, intake, server) depends on this file only.
 import type { SMTPServerSession } from 'smtp-server';
+import type { SmtpSessionView } from '../../../preload/api-contract.js';
 import type { Envelope } from '../message-record.js';
 import type { RecipientAction, TlsMaterial, UserStore } from '../policy/index.js';
 import type { ListenAddress, Settings } from '../settings/settings-schema.js';
@@ -93,6 +94,8 @@ export interface ListenerEvents {
   storage?(full: { code: string } | null): void;
   /** A client connected and was let in: what its message will need can get ready meanwhile. */
   connected?(): void;
+  /** An SMTP session began or ended: its transcript's summary (the Logs view lists them). */
+  sessionChanged?(session: SmtpSessionView): void;
   /** Suspensions and quotas (main/core/sender-control), asked at connect, MAIL and RCPT. */
   senderCheck?: Pick<SenderControl, 'checkClient' | 'checkSender' | 'checkRecipient'>;
 }

@@ -44,6 +44,7 @@ function envelopeOf(session: SMTPServerSession): Envelope {
     tls: tls ? { protocol: tls.version ?? '', cipher: tls.name ?? '' } : null,
     smtpUtf8: Boolean(session.envelope.smtpUtf8),
     eightBitMime: typeof bodyArg === 'string' && bodyArg.toUpperCase() === '8BITMIME',
+    session: session.id,
   };
 }
 
@@ -59,6 +60,8 @@ export class MessageIntake {
     private readonly settings: ListenerSettings,
     private readonly events: ListenerEvents,
     private readonly audit: (event: AuditEvent, fields: Record<string, AuditValue>) => void,
+    /** A message of the SMTP session was stored: its transcript lists it. */
+    private readonly stored: (sessionId: string, messageId: string) => void = () => {},
   ) {}
 
   /**
@@ -207,6 +210,7 @@ export class MessageIntake {
       scan: filtered?.scan,
       reason: filtered ? filtered.reasons.join('; ') : undefined,
     });
+    this.stored(session.id, id);
     return `Ok: queued as ${id}`;
   }
 

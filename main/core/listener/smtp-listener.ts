@@ -26,6 +26,7 @@ import type {
 import { MessageIntake } from './message-intake.js';
 import { createReverseLookup, type ReverseLookup } from './reverse-dns.js';
 import { createSmtpServer } from './smtp-server-factory.js';
+import { SessionTranscripts } from './session-transcript.js';
 import type { TunedSMTPServer } from './smtp-server-tuned.js';
 
 export {
@@ -38,6 +39,9 @@ export {
   type SmtpSecurity,
 } from './listener-contract.js';
 
+/** Ended sessions whose conversation is kept, as smtp4dev's NumberOfSessionsToKeep (100). */
+const keptSessions = 200;
+
 export class SmtpListener {
   private servers: TunedSMTPServer[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -48,6 +52,8 @@ export class SmtpListener {
   private smtpsAddress: ListenAddress | null = null;
   private readonly lookupName: ReverseLookup;
   private readonly reverseDnsAddressFor: ListenerOptions['reverseDnsAddressFor'];
+  /** The conversation of the last sessions (and the open ones), for the Logs view. */
+  readonly transcripts: SessionTranscripts;
 
   constructor(
     private readonly settings: ListenerSettings,
@@ -61,8 +67,14 @@ export class SmtpListener {
     });
     this.reverseDnsAddressFor = options.reverseDnsAddressFor;
     this.admission = new SmtpAdmission(settings, events, this.users);
-    this.intake = new MessageIntake(settings, events, (event, fields) =>
-      this.admission.audit(event, fields),
+    this.transcripts = new SessionTranscripts(keptSessions, Date.now, (session) =>
+      events.sessionChanged?.(session),
+    );
+    this.intake = new MessageIntake(
+      settings,
+      events,
+      (event, fields) => this.admission.audit(event, fields),
+      (sessionId, messageId) => this.transcripts.messageAccepted(sessionId, messageId),
     );
   }
 
@@ -131,6 +143,7 @@ export class SmtpListener {
       inFlight: this.inFlight,
       reverseLookup: (ip, callback) => this.reverseLookup(ip, callback),
       log: (line) => this.events.log(line),
+      transcripts: this.transcripts,
     });
   }
 

@@ -10,6 +10,7 @@ import type { SmtpAdmission } from './admission.js';
 import type { ListenerSettings } from './listener-contract.js';
 import type { MessageIntake } from './message-intake.js';
 import { TunedSMTPServer } from './smtp-server-tuned.js';
+import type { SessionTranscripts } from './session-transcript.js';
 import { connectionErrorLine } from './connection-error.js';
 import { clientTlsOptions } from './client-tls.js';
 
@@ -26,6 +27,8 @@ export interface ServerParts {
   inFlight: Set<Promise<unknown>>;
   reverseLookup(ip: string, callback: (err: Error | null, names: string[]) => void): void;
   log(line: string): void;
+  /** Each session's conversation, for the Logs view and the message's SMTP session. */
+  transcripts: SessionTranscripts;
 }
 
 export function createSmtpServer(
@@ -55,7 +58,9 @@ export function createSmtpServer(
     commandTimeoutMs: settings.commandTimeoutMs,
     sessionDeadlineMs: settings.sessionDeadlineMs,
     minDataRate: settings.minDataRate,
+    // smtp-server's log calls carry each command and reply: they fill the session transcripts
     logger: false,
+    transcripts: { sessions: parts.transcripts, listener },
     closeTimeout: 3000,
     resolver: { reverse: (ip, cb) => parts.reverseLookup(ip, cb) },
     hooks: admission.hooks(listener),

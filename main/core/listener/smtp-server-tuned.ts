@@ -18,8 +18,10 @@ import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+import { normalizeClientIp } from '../net/ip-address.js';
 import { DataRateBudget } from './data-rate.js';
 import { parseAddressCommand } from './quoted-path.js';
+import type { SessionTranscript, SessionTranscripts } from './session-transcript.js';
 
 const ownEnhancedCode = /^[245]\.\d{1,3}\.\d{1,3} /;
 
@@ -53,6 +55,8 @@ export interface TunedServerOptions extends SMTPServerOptions {
   sessionDeadlineMs: number;
   /** Slowest message data accepted, in bytes a second, over one idle timeout; 0: no minimum. */
   minDataRate: number;
+  /** Where each session's conversation is kept (its lines come through `logger`). */
+  transcripts?: { sessions: SessionTranscripts; listener: string };
 }
 
 type Connection = SMTPConnection & { handler_AUTH: SMTPConnection['handler_AUTH'] };
@@ -85,17 +89,46 @@ export class TunedSMTPServer extends SMTPServer {
   private readonly commandTimeoutMs: number;
   private readonly sessionDeadlineMs: number;
   private readonly minDataRate: number;
+  private readonly transcripts: TunedServerOptions['transcripts'];
 
   constructor(options: TunedServerOptions) {
-    const { hooks, plaintextAuth, commandTimeoutMs, sessionDeadlineMs, minDataRate, ...rest } =
-      options;
+    const {
+      hooks,
+      plaintextAuth,
+      commandTimeoutMs,
+      sessionDeadlineMs,
+      minDataRate,
+      transcripts,
+      ...rest
+    } = options;
     checkConnectionMethods();
-    super({ ...rest, allowInsecureAuth: plaintextAuth });
+    super({
+      ...rest,
+      allowInsecureAuth: plaintextAuth,
+      ...(transcripts && { logger: transcripts.sessions.logger() }),
+    });
     this.hooks = hooks;
     this.plaintextAuth = plaintextAuth;
     this.commandTimeoutMs = commandTimeoutMs;
     this.sessionDeadlineMs = sessionDeadlineMs;
     this.minDataRate = minDataRate;
+    this.transcripts = transcripts;
+  }
+
+  /** Begins the session's transcript, with its TLS when the listener is implicit TLS. */
+  private openTranscript(connection: Connection, socket: Socket): SessionTranscript | null {
+    if (!this.transcripts) return null;
+    const { sessions, listener } = this.transcripts;
+    const transcript = sessions.open(
+      connection.id,
+      listener,
+      normalizeClientIp(connection.remoteAddress),
+    );
+    if (socket instanceof TLSSocket) {
+      sessions.tlsUp(transcript, socket.getProtocol(), socket.getCipher().name);
+    }
+    sessions.announce(transcript);
+    return transcript;
   }
 
   override connect(socket: Socket, socketOptions?: SMTPConnectionOptions | null): void {
@@ -104,6 +137,7 @@ export class TunedSMTPServer extends SMTPServer {
     connection.on('error', (err: Error) => this._onError(err));
     connection.on('connect', (data) => this._onClientConnect(data));
     const remote = connection.remoteAddress;
+    const transcript = this.openTranscript(connection, socket);
 
     let commandTimer: NodeJS.Timeout | null = null;
     let deadlineTimer: NodeJS.Timeout | null = null;
@@ -176,6 +210,11 @@ export class TunedSMTPServer extends SMTPServer {
     connection._onCommand = (command, callback) => {
       if (commandTimer) clearTimeout(commandTimer);
       commandTimer = null;
+      // the first command under STARTTLS's TLS: the transcript names its protocol and cipher
+      if (transcript && transcript.tls === null && connection._socket instanceof TLSSocket) {
+        const tls = connection._socket;
+        this.transcripts?.sessions.tlsUp(transcript, tls.getProtocol(), tls.getCipher().name);
+      }
       onCommand(command, callback);
     };
     const parseAddress = connection._parseAddressCommand.bind(connection);

@@ -3,6 +3,8 @@
 import type { RoutingExplanationView } from '../../../preload/relay-contract.js';
 import type {
   LogLines,
+  SmtpSessionsView,
+  SmtpSessionTranscript,
   SettingsCheck,
   SettingsSaveResult,
   SettingsView,
@@ -12,6 +14,7 @@ import type { RouteExplanation } from '../routing-rules/index.js';
 import { rewrittenEnvelopeSender } from '../queue/sender-rewrite.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
+import { NotFoundError } from '../caller-error.js';
 import type { ServiceParts } from './service-parts.js';
 
 type SentEnvelope = NonNullable<RoutingExplanationView['sentAs']>;
@@ -94,6 +97,23 @@ export function controlMethods({
     auditLogLines: (limit: number): LogLines => relayLog.lines('audit', limit),
 
     serviceLogLines: (limit: number): LogLines => relayLog.lines('service', limit),
+
+    /** The last SMTP sessions, newest first, open ones among them. */
+    smtpSessions: (limit: number): SmtpSessionsView => ({
+      sessions: listener.transcripts.list(limit),
+      kept: listener.transcripts.keep,
+    }),
+
+    /** One SMTP session's conversation, while it is kept. */
+    smtpSession: (id: string): SmtpSessionTranscript => {
+      const session = listener.transcripts.get(id);
+      if (!session) {
+        throw new NotFoundError(
+          `SMTP session ${id} is not kept: Relaydesk keeps the conversation of the last ${listener.transcripts.keep} sessions since it started, in memory (GET /api/v1/smtp/sessions lists them)`,
+        );
+      }
+      return session.transcript();
+    },
 
     /** A line or record for the service's log from an adapter (HTTP audit lines, errors). */
     logLine: (entry: string | LogRecord): void => log(entry),

@@ -23,6 +23,7 @@ const envelope = z.object({
   smtpUtf8: z.boolean(),
   eightBitMime: z.boolean(),
   origin: z.enum(['relaydesk', 'ingest']).optional(),
+  session: z.string().optional(),
 });
 
 const summary = z.object({

@@ -80,4 +80,33 @@ export function registerControlRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req) => service.serviceLogLines(req.query.limit),
   );
+
+  app.get<{ Querystring: { limit: number } }>(
+    '/api/v1/smtp/sessions',
+    {
+      schema: {
+        tags: ['SMTP'],
+        summary:
+          'The last SMTP sessions, newest first: client, EHLO name, AUTH user, TLS, messages stored, refusals (kept in memory since the start)',
+        querystring: {
+          type: 'object',
+          properties: { limit: { type: 'integer', minimum: 1, maximum: 1000, default: 200 } },
+        },
+      },
+    },
+    async (req) => service.smtpSessions(req.query.limit),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/smtp/sessions/:id',
+    {
+      schema: {
+        tags: ['SMTP'],
+        summary:
+          'One SMTP session’s conversation: each command (AUTH’s credentials hidden) and reply, with TLS, the message sizes and how it ended',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.smtpSession(req.params.id),
+  );
 }

@@ -1,4 +1,10 @@
-import type { ListenersView, MessageSummary, RelaydeskEvent, SuspensionEntry } from './contract';
+import type {
+  ListenersView,
+  MessageSummary,
+  RelaydeskEvent,
+  SmtpSessionView,
+  SuspensionEntry,
+} from './contract';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -20,6 +26,24 @@ function isMessageSummary(value: unknown): value is MessageSummary {
     typeof value.Attachments === 'number' &&
     Array.isArray(value.To) &&
     (value.From === null || isRecord(value.From))
+  );
+}
+
+/** The fields the sessions list reads. */
+function isSessionView(value: unknown): value is SmtpSessionView {
+  return (
+    isRecord(value) &&
+    typeof value.id === 'string' &&
+    typeof value.client === 'string' &&
+    typeof value.startedAt === 'string' &&
+    (value.endedAt === null || typeof value.endedAt === 'string') &&
+    typeof value.helo === 'string' &&
+    (value.user === null || typeof value.user === 'string') &&
+    (value.tls === null || typeof value.tls === 'string') &&
+    isStringArray(value.messages) &&
+    typeof value.refusals === 'number' &&
+    (value.lastRefusal === null || typeof value.lastRefusal === 'string') &&
+    (value.ending === null || typeof value.ending === 'string')
   );
 }
 
@@ -124,6 +148,8 @@ function readEvent(parsed: unknown): RelaydeskEvent | null {
         (data.kind === 'relay' || data.kind === 'audit' || data.kind === 'service')
         ? { Type: 'log', Data: { line: data.line, at: data.at, kind: data.kind, seq: data.seq } }
         : null;
+    case 'session':
+      return isSessionView(data) ? { Type: 'session', Data: data } : null;
     case 'chaos':
       return isRecord(data) && typeof data.Active === 'boolean' && isChaosTriggers(data.Triggers)
         ? { Type: 'chaos', Data: { Active: data.Active, Triggers: data.Triggers } }

@@ -6,6 +6,8 @@ export type Place =
   | { kind: 'mail'; mailbox: string | null }
   | { kind: 'queue' }
   | { kind: 'logs' }
+  /** `session`: the one whose conversation is shown (`#sessions/ID`). */
+  | { kind: 'sessions'; session: string | null }
   | { kind: 'settings' };
 
 export function samePlace(a: Place, b: Place): boolean {
@@ -141,6 +143,13 @@ export function Sidebar(props: {
             )}
           </button>
         </li>
+        <Item
+          place={{ kind: 'sessions', session: null }}
+          current={props.current}
+          label="SMTP sessions"
+          onGo={props.onGo}
+          testId="nav-sessions"
+        />
         <Item
           place={{ kind: 'logs' }}
           current={props.current}

@@ -168,7 +168,20 @@ export function EnvelopePanel({
         )}
         <div>
           <dt>Client</dt>
-          <dd data-testid="envelope-client">{clientWords(envelope)}</dd>
+          <dd data-testid="envelope-client">
+            {clientWords(envelope)}
+            {envelope.session && (
+              <>
+                {' · '}
+                <a
+                  href={`#sessions/${encodeURIComponent(envelope.session)}`}
+                  data-testid="envelope-session"
+                >
+                  SMTP session
+                </a>
+              </>
+            )}
+          </dd>
         </div>
       </dl>
     </section>

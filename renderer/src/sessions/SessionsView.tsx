@@ -1,0 +1,319 @@
+// The SMTP sessions page: the last sessions, live, and the conversation of the one chosen, as
+// smtp4dev's session log shows it. A session that stored nothing is where a client's failure
+// shows: its AUTH refused, a recipient refused, a TLS handshake that failed.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { LogFollowing } from '../api/log-followers';
+import type { SmtpSessionTranscript, SmtpSessionView } from '../api/contract';
+import { serverWords } from '../api/http-transport';
+import { logTime } from '../logs/log-lines';
+import {
+  filterSessions,
+  lineTime,
+  replyMeaning,
+  sessionOutcome,
+  sessionTone,
+  withSession,
+  type SessionFilter,
+} from './session-list';
+import './sessions.css';
+
+const sides = { client: 'C:', server: 'S:', note: '—' } as const;
+const sideNames = { client: 'client', server: 'Relaydesk', note: 'note' } as const;
+
+export function SessionsView({
+  chosen,
+  onChoose,
+  onOpenMessage,
+}: {
+  chosen: string | null;
+  onChoose: (id: string) => void;
+  onOpenMessage: (id: string) => void;
+}) {
+  const api = useApi();
+  const [sessions, setSessions] = useState<SmtpSessionView[]>([]);
+  const [kept, setKept] = useState(0);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [filter, setFilter] = useState<SessionFilter>({ text: '', refusedOnly: false });
+  // a session that began or ended since the list was read
+  const [changed, setChanged] = useState<SmtpSessionView | null>(null);
+
+  const read = useCallback(() => {
+    api.smtpSessions(1000).then(
+      (view) => {
+        setSessions(view.sessions);
+        setKept(view.kept);
+        setError(null);
+        setLoading(false);
+      },
+      (failure: Error) => {
+        setError(serverWords(failure));
+        setLoading(false);
+      },
+    );
+  }, [api]);
+
+  useEffect(() => {
+    // session events come with the log lines: only to a view that follows them
+    const unsubscribe = api.onEvent((event) => {
+      if (event.Type !== 'session') return;
+      setSessions((list) => withSession(list, event.Data, 1000));
+      setChanged(event.Data);
+    });
+    let following: LogFollowing | undefined = api.followLogs?.();
+    void (following?.ready ?? Promise.resolve()).then(read);
+    // sessions that began or ended while the live feed was down came to nobody: read again
+    let down = false;
+    const stopWatching = api.onStreamState?.((state) => {
+      if (state === 'reconnecting') down = true;
+      else if (state === 'open' && down) {
+        down = false;
+        const previous = following;
+        following = api.followLogs?.();
+        previous?.stop();
+        void (following?.ready ?? Promise.resolve()).then(read);
+      }
+    });
+    return () => {
+      unsubscribe();
+      stopWatching?.();
+      following?.stop();
+    };
+  }, [api, read]);
+
+  const shown = useMemo(() => filterSessions(sessions, filter), [sessions, filter]);
+
+  return (
+    <div className="sessions-view" aria-busy={loading}>
+      <header className="logs-header">
+        <h2>SMTP sessions</h2>
+        <div className="logs-filters" role="group" aria-label="Filter the sessions">
+          <label htmlFor="session-filter">Filter sessions</label>
+          <input
+            id="session-filter"
+            type="search"
+            placeholder="client, EHLO name, user or reply"
+            value={filter.text}
+            onChange={(event) => setFilter({ ...filter, text: event.target.value })}
+          />
+          <label className="follow">
+            <input
+              type="checkbox"
+              checked={filter.refusedOnly}
+              onChange={(event) => setFilter({ ...filter, refusedOnly: event.target.checked })}
+            />
+            Only sessions with a refusal
+          </label>
+          <button type="button" onClick={read}>
+            Refresh
+          </button>
+        </div>
+      </header>
+      {error && (
+        <p className="field-error" role="alert">
+          The sessions could not be read: {error}
+        </p>
+      )}
+      <p className="logs-count" aria-live="polite">
+        {loading
+          ? 'Reading the sessions…'
+          : `${shown.length === sessions.length ? sessions.length : `${shown.length} of ${sessions.length}`} ${
+              sessions.length === 1 ? 'session' : 'sessions'
+            }. Relaydesk keeps the conversation of the last ${kept} since it started, in memory.`}
+      </p>
+      <div className="sessions-panes">
+        <div className="sessions-list">
+          {!loading && sessions.length === 0 && !error ? (
+            <p className="field-hint">
+              No SMTP sessions since Relaydesk started. Each connection to the SMTP port is listed
+              here with its conversation, also one that sent no message.
+            </p>
+          ) : (
+            <table aria-label="SMTP sessions">
+              <thead>
+                <tr>
+                  <th scope="col">Started</th>
+                  <th scope="col">Client</th>
+                  <th scope="col">EHLO name and user</th>
+                  <th scope="col">Outcome</th>
+                </tr>
+              </thead>
+              <tbody>
+                {shown.map((session) => (
+                  <tr
+                    key={session.id}
+                    className={`session-row ${sessionTone(session)}${session.id === chosen ? ' chosen' : ''}`}
+                    aria-selected={session.id === chosen}
+                    onClick={() => onChoose(session.id)}
+                  >
+                    <td>
+                      <button
+                        type="button"
+                        className="link-button"
+                        aria-label={`Show the session from ${session.client} at ${logTime(session.startedAt)}`}
+                        onClick={(event) => {
+                          event.stopPropagation();
+                          onChoose(session.id);
+                        }}
+                      >
+                        <time dateTime={session.startedAt}>{logTime(session.startedAt)}</time>
+                      </button>
+                    </td>
+                    <td>
+                      {session.client}
+                      {session.clientHostname && (
+                        <span className="muted"> {session.clientHostname}</span>
+                      )}
+                    </td>
+                    <td>
+                      {session.helo || <span className="muted">(none)</span>}
+                      {session.user && <span className="muted"> · {session.user}</span>}
+                    </td>
+                    <td className="session-outcome">{sessionOutcome(session)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+        <div className="session-transcript-pane">
+          {chosen ? (
+            <SessionTranscriptPanel
+              id={chosen}
+              changed={changed?.id === chosen ? changed : null}
+              onOpenMessage={onOpenMessage}
+            />
+          ) : (
+            <p className="field-hint">
+              Choose a session to read its conversation: each command, each reply and how it ended.
+            </p>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function SessionTranscriptPanel({
+  id,
+  changed,
+  onOpenMessage,
+}: {
+  id: string;
+  /** The session's latest summary from an event: its transcript is read again. */
+  changed: SmtpSessionView | null;
+  onOpenMessage: (id: string) => void;
+}) {
+  const api = useApi();
+  const [transcript, setTranscript] = useState<SmtpSessionTranscript | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [reads, setReads] = useState(0);
+
+  useEffect(() => {
+    let stopped = false;
+    api.smtpSession(id).then(
+      (read) => {
+        if (stopped) return;
+        setTranscript(read);
+        setError(null);
+      },
+      (failure: Error) => {
+        if (stopped) return;
+        setTranscript(null);
+        setError(serverWords(failure));
+      },
+    );
+    return () => {
+      stopped = true;
+    };
+  }, [api, id, changed, reads]);
+
+  if (error) {
+    return (
+      <p className="field-error" role="alert">
+        {error}
+      </p>
+    );
+  }
+  if (!transcript || transcript.id !== id)
+    return <p className="logs-count">Reading the session…</p>;
+  const ended = transcript.endedAt;
+  return (
+    <section className="session-transcript" aria-labelledby="session-heading">
+      <header className="logs-header">
+        <h3 id="session-heading">
+          Session from {transcript.client}
+          {transcript.helo && ` (${transcript.helo})`}
+        </h3>
+        {ended === null && (
+          <button type="button" onClick={() => setReads((n) => n + 1)}>
+            Read again
+          </button>
+        )}
+      </header>
+      <dl className="session-facts">
+        <div>
+          <dt>Started</dt>
+          <dd>
+            <span>
+              <time dateTime={transcript.startedAt}>{logTime(transcript.startedAt)}</time>
+              {ended
+                ? `, lasted ${lineTime(Date.parse(ended) - Date.parse(transcript.startedAt)).slice(1)}`
+                : ', still open'}
+            </span>
+          </dd>
+        </div>
+        <div>
+          <dt>Listener</dt>
+          <dd>{transcript.listener}</dd>
+        </div>
+        <div>
+          <dt>TLS</dt>
+          <dd>{transcript.tls ?? 'none'}</dd>
+        </div>
+        <div>
+          <dt>AUTH user</dt>
+          <dd>{transcript.user ?? 'none'}</dd>
+        </div>
+        <div>
+          <dt>Messages stored</dt>
+          <dd>
+            {transcript.messages.length === 0
+              ? 'none'
+              : transcript.messages.map((message) => (
+                  <button
+                    key={message}
+                    type="button"
+                    className="link-button"
+                    onClick={() => onOpenMessage(message)}
+                  >
+                    Open message {message}
+                  </button>
+                ))}
+          </dd>
+        </div>
+      </dl>
+      <ol className="transcript-lines" aria-label="Conversation">
+        {transcript.lines.map((line, index) => {
+          const meaning = replyMeaning(line);
+          const refused = line.from === 'server' && /^[45]/.test(line.text);
+          return (
+            <li
+              key={index}
+              className={`transcript-line from-${line.from}${refused ? ' refused' : ''}`}
+            >
+              <span className="transcript-time">{lineTime(line.ms)}</span>
+              <span className="transcript-side" title={sideNames[line.from]}>
+                {sides[line.from]}
+                <span className="visually-hidden"> {sideNames[line.from]}</span>
+              </span>
+              <code>{line.text}</code>
+              {meaning && <span className="transcript-meaning">{meaning}</span>}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}

@@ -1,0 +1,107 @@
+// The SMTP sessions page in Chromium: a developer whose app's mail never arrived finds the
+// session that stored nothing, reads why in its conversation, and goes between a message and the
+// session that brought it.
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { greetedSession, plainToken } from '../helpers/smtp-wire.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { eventually, seriousAxeViolations } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
+  let gui: Gui;
+  let page: Page;
+  const rows = () => page.locator('.session-row');
+  const row = (text: string) => rows().filter({ hasText: text });
+  const transcriptLines = () => page.getByRole('list', { name: 'Conversation' }).locator('li');
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 800 } });
+    page = gui.page;
+  }, 60_000);
+  afterAll(async () => gui?.close());
+
+  it('lists sessions live and shows why one stored nothing', async () => {
+    await gui.openLive();
+    await page.getByTestId('nav-sessions').click();
+    await expect.poll(() => page.url()).toMatch(/#sessions$/);
+    await page.getByText('No SMTP sessions since Relaydesk started').waitFor();
+
+    // a message sent as an app sends it, then a session that goes wrong, both after the page
+    // opened: the rows come live
+    await gui.send({
+      from: 'app@example.com',
+      to: 'dev@example.net',
+      subject: 'Welcome aboard',
+      text: 'Hello',
+    });
+    const wire = await greetedSession(gui.relaydesk.smtp.port, 'crashing-app.example');
+    await wire.command(`AUTH PLAIN ${plainToken('app', 'Hunter2-Secret')}`);
+    await wire.command('MAIL FROM:<app@example.com>');
+    await wire.command('RCPT TO:<two words@example.net>');
+    await wire.command('QUIT');
+
+    await eventually(() => rows().count()).toBe(2);
+    const failed = row('crashing-app.example');
+    await expect
+      .poll(() => failed.locator('.session-outcome').innerText())
+      .toBe('501 5.1.3 Error: Bad recipient address syntax');
+    await expect.poll(() => failed.getAttribute('class')).toContain('refused');
+    await expect.poll(() => rows().first().innerText()).toContain('crashing-app.example');
+
+    await failed.getByRole('button').click();
+    await expect.poll(() => page.url()).toMatch(/#sessions\/[a-z0-9]+$/);
+    await expect
+      .poll(() => page.getByRole('heading', { level: 3 }).innerText())
+      .toBe('Session from 127.0.0.1 (crashing-app.example)');
+    const refused = transcriptLines().filter({ hasText: '501 5.1.3' });
+    // the status code in words beside the reply
+    await expect
+      .poll(() => refused.innerText())
+      .toContain('Bad destination mailbox address syntax (permanent failure)');
+    const all = await transcriptLines().allInnerTexts();
+    expect(all.join('\n')).not.toContain(plainToken('app', 'Hunter2-Secret'));
+    expect(all.some((line) => line.includes('AUTH PLAIN (credentials hidden)'))).toBe(true);
+    expect(all.at(-1)).toContain('Connection closed after QUIT');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'smtp-sessions-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'smtp-sessions-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+
+    // the filter: only the session with a refusal
+    await page.getByLabel('Only sessions with a refusal').check();
+    await eventually(() => rows().count()).toBe(1);
+    await page.getByLabel('Only sessions with a refusal').uncheck();
+    await page.getByLabel('Filter sessions').fill('crashing');
+    await eventually(() => rows().count()).toBe(1);
+    await page.getByLabel('Filter sessions').fill('');
+  });
+
+  it('goes from a message to the session that brought it, and back', async () => {
+    await page.getByTestId('nav-all').click();
+    await gui.openMessage('Welcome aboard');
+    const envelope = page.getByTestId('envelope');
+    if ((await envelope.getAttribute('class'))?.includes('closed')) {
+      await page.getByTestId('envelope-toggle').click();
+    }
+    await page.getByTestId('envelope-session').click();
+    await expect.poll(() => page.url()).toMatch(/#sessions\/[a-z0-9]+$/);
+    const chosen = page.locator('.session-row.chosen');
+    await expect
+      .poll(() => chosen.locator('.session-outcome').innerText())
+      .toBe('1 message stored');
+    await eventually(() =>
+      transcriptLines()
+        .filter({ hasText: /queued as/ })
+        .count(),
+    ).toBe(1);
+
+    await page.getByRole('button', { name: /^Open message / }).click();
+    await expect.poll(() => page.getByTestId('message-subject').innerText()).toBe('Welcome aboard');
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
