@@ -235,4 +235,23 @@ s.quit()
     ]);
     wire.close();
   });
+
+  // last: once a user exists, loopback AUTH no longer accepts any credentials
+  it('names the user a refused AUTH tried, and no one as the session user', async () => {
+    const added = await relay.fetch('/api/v1/users', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'app', password: 'Right-Pass-9' }),
+    });
+    expect(added.status).toBe(201);
+    const wire = await greetedSession(relay.smtp.port, 'wrong-password.example');
+    expect(await wire.command(`AUTH PLAIN ${plainToken('app', 'Wrong-Pass-7')}`)).toMatch(/^535/);
+    await wire.command('QUIT');
+
+    const session = await endedSession('wrong-password.example');
+    expect(session.user).toBeNull();
+    expect(texts(session, 'note')[0]).toBe('AUTH PLAIN as "app" refused');
+    expect(session.lastRefusal).toMatch(/^535 5\.7\.8 /);
+    expect(JSON.stringify(session)).not.toContain('Wrong-Pass-7');
+  });
 });

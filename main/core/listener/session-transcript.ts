@@ -248,7 +248,10 @@ export class SessionTranscripts {
     const session = cid === undefined ? undefined : this.sessions.get(cid);
     if (!session || session.endedAt !== null) return;
     const now = this.now();
-    if (typeof entry.user === 'string' && entry.user !== '') session.user = entry.user;
+    // the user a reply or command was made under; an AUTH failure's line names the user tried
+    if ((entry.tnx === 'send' || entry.tnx === 'command') && typeof entry.user === 'string') {
+      if (entry.user !== '') session.user = entry.user;
+    }
     switch (entry.tnx) {
       case 'send':
         session.reply(String(args[0]), now);
@@ -261,6 +264,18 @@ export class SessionTranscripts {
         // 'C: <%s bytes of DATA>', or a message refused for its size
         if (message.startsWith('C:'))
           session.add('note', `${String(args[0])} bytes of message data received`, now);
+        return;
+      case 'autherror':
+      case 'authfail':
+        // the user name tried is no secret (the audit log names it), and tells which account
+        // the client used
+        if (typeof entry.user === 'string') {
+          session.add(
+            'note',
+            `AUTH ${String(args[1])} as ${JSON.stringify(entry.user)} refused`,
+            now,
+          );
+        }
         return;
       case 'starttls':
         session.add('note', `TLS started (${entry.cipher ?? 'cipher not known'})`, now);
