@@ -2,7 +2,42 @@ import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { MessageDetail, MessagePart } from '../api/contract';
 import { formatSize, savedFileName, shownMailText } from '../format/mail-format';
+import { storedChoice, useStoredChoice } from '../use-stored-choice';
+import { CalendarDialog } from './CalendarDialog';
+import { isCalendarPart } from './calendar-part';
 import { CollapsedList } from './CollapsedList';
+
+/** Whether each attachment shows its type, Content-ID and checksums (Mailpit's details). */
+const detailsChosen = storedChoice(
+  'relaydesk.attachmentDetails',
+  (stored) => stored === 'on',
+  (on) => (on ? 'on' : null),
+);
+
+/** A checksum with a button that copies it, as Mailpit's details have. */
+function Checksum({ label, value }: { label: string; value: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        <code>{value}</code>
+        {navigator.clipboard && (
+          <button
+            type="button"
+            className="link-button"
+            aria-label={`Copy the ${label}`}
+            onClick={() => {
+              void navigator.clipboard.writeText(value).then(() => setCopied(true));
+            }}
+          >
+            {copied ? 'Copied' : 'Copy'}
+          </button>
+        )}
+      </dd>
+    </div>
+  );
+}
 
 /**
  * Where a part can be downloaded from. Over HTTP the API's own URL (same origin, so the page's
@@ -50,15 +85,23 @@ function Attachment({
   messageId,
   part,
   savedName,
+  details,
 }: {
   messageId: string;
   part: MessagePart;
   /** An attached message's or returned header block's name (AttachedMessages); undefined else. */
   savedName?: string;
+  details: boolean;
 }) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
+  const [showEvent, setShowEvent] = useState(false);
   const url = usePartUrl(messageId, part, wanted);
-  const name = partName(part, savedName);
+  // a calendar part without a file name (an invitation's text/calendar alternative) is named
+  // for what it is, not "part 1.3"
+  const name =
+    isCalendarPart(part) && !shownMailText(part.FileName)
+      ? 'invitation.ics'
+      : partName(part, savedName);
   return (
     <li className="attachment" data-testid="attachment">
       <a
@@ -79,6 +122,34 @@ function Attachment({
       <span className="attachment-meta">
         {part.ContentType}, {formatSize(part.Size)}
       </span>
+      {isCalendarPart(part) && (
+        <button type="button" className="link-button" onClick={() => setShowEvent(true)}>
+          Show the event
+        </button>
+      )}
+      {details && (
+        <dl className="attachment-details" data-testid="attachment-details">
+          {part.ContentID && (
+            <div>
+              <dt>Content-ID</dt>
+              <dd>
+                <code>{part.ContentID}</code>
+              </dd>
+            </div>
+          )}
+          <Checksum label="MD5" value={part.Checksums.MD5} />
+          <Checksum label="SHA-1" value={part.Checksums.SHA1} />
+          <Checksum label="SHA-256" value={part.Checksums.SHA256} />
+        </dl>
+      )}
+      {showEvent && (
+        <CalendarDialog
+          messageId={messageId}
+          part={part}
+          name={name}
+          onClose={() => setShowEvent(false)}
+        />
+      )}
     </li>
   );
 }
@@ -89,10 +160,19 @@ function Attachment({
  * and the body out of the pane.
  */
 export function Attachments({ message }: { message: MessageDetail }) {
+  const details = useStoredChoice(detailsChosen);
   if (message.Attachments.length === 0) return null;
   const savedNames = new Map(message.AttachedMessages.map((m) => [m.PartID, m.SavedName]));
   return (
-    <section className="attachments" aria-label="Attachments">
+    <section className={`attachments${details ? ' with-details' : ''}`} aria-label="Attachments">
+      <button
+        type="button"
+        className="link-button attachment-details-toggle"
+        aria-pressed={details}
+        onClick={() => detailsChosen.choose(!details)}
+      >
+        {details ? 'Hide attachment details' : 'Show attachment details (checksums)'}
+      </button>
       <CollapsedList
         items={message.Attachments}
         shown={12}
@@ -106,6 +186,7 @@ export function Attachments({ message }: { message: MessageDetail }) {
                 messageId={message.ID}
                 part={part}
                 savedName={savedNames.get(part.PartID)}
+                details={details}
               />
             ))}
           </ul>

@@ -1,0 +1,130 @@
+// Mailpit's attachment details (checksums to copy) and its iCalendar summary, in Chromium: a
+// calendar invitation as nodemailer's icalEvent sends it (a text/calendar alternative and an
+// .ics attachment), read in the viewer's time zone.
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import { seriousAxeViolations } from './browser.js';
+import { screenshots, startGui, type Gui } from './gui.js';
+
+const chromiumPath = requireTool(tools.chromium);
+
+const invite = [
+  'BEGIN:VCALENDAR',
+  'VERSION:2.0',
+  'PRODID:-//Example Corp//Planner//EN',
+  'METHOD:REQUEST',
+  'BEGIN:VTIMEZONE',
+  'TZID:Europe/Berlin',
+  'BEGIN:STANDARD',
+  'DTSTART:19701025T030000',
+  'TZOFFSETFROM:+0200',
+  'TZOFFSETTO:+0100',
+  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
+  'END:STANDARD',
+  'BEGIN:DAYLIGHT',
+  'DTSTART:19700329T020000',
+  'TZOFFSETFROM:+0100',
+  'TZOFFSETTO:+0200',
+  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
+  'END:DAYLIGHT',
+  'END:VTIMEZONE',
+  'BEGIN:VEVENT',
+  'UID:review-42@example.com',
+  'DTSTAMP:20261201T100000Z',
+  'DTSTART;TZID=Europe/Berlin:20261210T140000',
+  'DTEND;TZID=Europe/Berlin:20261210T150000',
+  'SUMMARY:Sprint review',
+  'LOCATION:Room 4',
+  'ORGANIZER;CN=Ada Lovelace:mailto:ada@example.com',
+  'ATTENDEE;CN=Bob;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT:mailto:bob@example.net',
+  'RRULE:FREQ=WEEKLY;COUNT=4',
+  'END:VEVENT',
+  'END:VCALENDAR',
+  '',
+].join('\r\n');
+
+describe.skipIf(!chromiumPath)('attachment details and calendar invitations', () => {
+  let gui: Gui;
+  let page: Page;
+  const dialog = () => page.getByTestId('calendar-dialog');
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, { timezoneId: 'America/New_York' });
+    page = gui.page;
+    await gui.send({
+      from: 'ada@example.com',
+      to: 'bob@example.net',
+      subject: 'Invitation: Sprint review',
+      text: 'You are invited',
+      icalEvent: { method: 'request', content: invite },
+    });
+    await gui.send({
+      from: 'ada@example.com',
+      to: 'bob@example.net',
+      subject: 'A broken invite',
+      text: 'See the attachment',
+      attachments: [{ filename: 'broken.ics', content: 'not a calendar at all\r\n' }],
+    });
+    await gui.openLive();
+  }, 60_000);
+  afterAll(async () => gui?.close());
+
+  it('shows each attachment’s checksums of its content, on request and remembered', async () => {
+    await gui.openMessage('Invitation: Sprint review');
+    await expect.poll(() => page.getByTestId('attachment-details').count()).toBe(0);
+    await page.getByRole('button', { name: 'Show attachment details (checksums)' }).click();
+    const details = page.getByTestId('attachment-details');
+    await expect.poll(() => details.count()).toBe(2);
+    const sha256 = createHash('sha256').update(invite).digest('hex');
+    const md5 = createHash('md5').update(invite).digest('hex');
+    // both parts carry the same calendar, as nodemailer's icalEvent sends it
+    for (const text of await details.allInnerTexts()) {
+      expect(text).toContain(sha256);
+      expect(text).toContain(md5);
+    }
+    await page.reload();
+    await gui.openMessage('Invitation: Sprint review');
+    await expect.poll(() => details.count()).toBe(2);
+    await page.screenshot({ path: join(screenshots, 'attachment-details-light.png') });
+    await page.getByRole('button', { name: 'Hide attachment details' }).click();
+    await expect.poll(() => details.count()).toBe(0);
+  });
+
+  it('reads the invitation: what, when in its zone and the viewer’s, who', async () => {
+    // the text/calendar alternative, named for what it is rather than by its part number
+    const first = page.getByTestId('attachment').filter({ hasText: 'invitation.ics' });
+    await first.getByRole('button', { name: 'Show the event' }).click();
+    await expect.poll(() => dialog().getByTestId('calendar-event').count()).toBe(1);
+    expect(await dialog().getByTestId('calendar-method').innerText()).toBe(
+      'This is an invitation (REQUEST): the recipient is asked to answer.',
+    );
+    const event = await dialog().getByTestId('calendar-event').innerText();
+    expect(event).toContain('Sprint review');
+    expect(event).toContain('Thu, 10 Dec 2026, 14:00 – 15:00 (Europe/Berlin)');
+    expect(event).toContain('Your time: Thu, 10 Dec 2026, 08:00 (America/New_York)');
+    expect(event).toContain('every week, 4 times');
+    expect(event).toContain('Ada Lovelace <ada@example.com>');
+    expect(event).toContain('Bob <bob@example.net>');
+    expect(event).toContain('REQ-PARTICIPANT, NEEDS-ACTION');
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await page.screenshot({ path: join(screenshots, 'calendar-event-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'calendar-event-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog().count()).toBe(0);
+  });
+
+  it('says why an .ics part cannot be read', async () => {
+    await gui.openMessage('A broken invite');
+    await page.getByRole('button', { name: 'Show the event' }).click();
+    await expect
+      .poll(() => dialog().getByRole('alert').innerText())
+      .toMatch(/^broken\.ics could not be read: it is not an iCalendar file that can be read \(/);
+    await page.keyboard.press('Escape');
+    expect(gui.pageErrors).toEqual([]);
+  });
+});
