@@ -667,6 +667,14 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
     await shoot('logs-dark');
 
+    // each connection the test made, with its conversation
+    await page.getByTestId('nav-sessions').click();
+    await page.locator('.session-row').first().getByRole('button').click();
+    await page.getByRole('list', { name: 'Conversation' }).waitFor();
+    await shoot('sessions-dark');
+    await page.getByTestId('nav-logs').click();
+    await page.getByRole('heading', { name: 'Logs' }).first().waitFor();
+
     // a manual choice beats the OS, and survives a reload
     await page.getByTestId('more-actions').click();
     await page.getByRole('menuitemradio', { name: 'Light' }).click();

@@ -124,7 +124,7 @@ export class SessionTranscript {
             ? 'The connection closed in the middle of the message data: that message was not stored'
             : hadError
               ? 'Connection lost (a network error) before QUIT'
-              : 'The client closed the connection without QUIT';
+              : 'The client closed the connection (without QUIT, as many clients do)';
     this.ending = how;
     this.add('note', how, now);
   }
