@@ -83,6 +83,30 @@ export interface MessagePart {
   Checksums: PartChecksums;
 }
 
+/** One part of a message's MIME structure (`GET /api/v1/message/{ID}/structure`), in order. */
+export interface MimeStructurePart {
+  /**
+   * Its place, as the PartIDs of `/part/{PartID}` ("1.2"); '' for the message itself when it is
+   * multipart (a one-part message's only part is "0", as Mailpit's).
+   */
+  PartID: string;
+  /** How deep it sits: 0 the message, 1 its parts, 2 theirs… */
+  Depth: number;
+  /** As declared, lowercase ('text/plain' when none is, RFC 2045 §5.2). */
+  ContentType: string;
+  Charset: string;
+  /** Content-Transfer-Encoding, lowercase; '' when none is given (7bit). */
+  Encoding: string;
+  /** Content-Disposition's value (inline, attachment), ''. */
+  Disposition: string;
+  FileName: string;
+  ContentID: string;
+  /** Bytes of its body as sent (encoded), its children's included for a multipart. */
+  Size: number;
+  /** Its header fields as sent, each unfolded. */
+  Headers: string[];
+}
+
 export interface PartChecksums {
   MD5: string;
   SHA1: string;

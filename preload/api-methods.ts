@@ -29,6 +29,7 @@ import type {
   MessageDetail,
   MessageSourceView,
   MessagesPage,
+  MimeStructurePart,
   RecipientState,
   RelaydeskEvent,
   RelaydeskInfo,
@@ -246,6 +247,12 @@ export const apiMethods = {
       request: (message, partId) => ({ params: { id: message, partId } }),
       response: 'part',
     },
+  }),
+  messageStructure: method<MimeStructurePart[]>()({
+    summary:
+      'The MIME structure as sent: each part in order with its PartID, depth, declared type, charset, encoding, disposition, file name, Content-ID, size and headers',
+    args: () => z.tuple([id()]),
+    http: { verb: 'GET', route: '/api/v1/message/:id/structure', request: messageParams },
   }),
   proxyAsset: method<MessagePartContent>()({
     summary:

@@ -47,6 +47,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getSource: (service, id) => service.source(id),
   getRawFile: rawDownload,
   getPart: (service, id, partId) => service.partContent(id, partId),
+  messageStructure: (service, id) => service.structure(id),
   proxyAsset: async (service, id, url) => {
     const asset = await service.proxyAsset(id, url);
     return { FileName: '', ContentType: asset.contentType, Data: new Uint8Array(asset.body) };

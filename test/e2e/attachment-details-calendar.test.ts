@@ -118,6 +118,36 @@ describe.skipIf(!chromiumPath)('attachment details and calendar invitations', ()
     await expect.poll(() => dialog().count()).toBe(0);
   });
 
+  it('shows the MIME structure above the source, each part’s headers on request', async () => {
+    await gui.openMessage('Invitation: Sprint review');
+    await page.getByRole('tab', { name: 'Source', exact: true }).click();
+    const parts = page.getByTestId('mime-part');
+    await expect.poll(() => parts.count()).toBe(0);
+    await page.getByRole('button', { name: 'MIME structure' }).click();
+    await expect.poll(() => parts.count()).toBe(5);
+    const lines = (await parts.allInnerTexts()).map((line) => line.replace(/\s+/g, ' ').trim());
+    expect(lines[0]).toMatch(/^message multipart\/mixed \d/);
+    expect(lines[1]).toMatch(/^1 multipart\/alternative /);
+    expect(lines[2]).toMatch(/^1\.1 text\/plain charset utf-8 · 7bit · 15 B$/);
+    expect(lines[3]).toMatch(/^1\.2 text\/calendar charset utf-8 · quoted-printable · /);
+    expect(lines[4]).toMatch(/^2 application\/ics base64 · attachment "invite\.ics" · /);
+    await parts.nth(3).getByRole('button').click();
+    await expect
+      .poll(() => page.getByLabel('Headers of part 1.2').innerText())
+      .toBe(
+        'Content-Type: text/calendar; charset=utf-8; method=REQUEST\nContent-Transfer-Encoding: quoted-printable',
+      );
+    await page.screenshot({ path: join(screenshots, 'mime-structure-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'mime-structure-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    // kept open for the next message's source, as a reader going through several wants it
+    await gui.openMessage('A broken invite');
+    await page.getByRole('tab', { name: 'Source', exact: true }).click();
+    await expect.poll(() => parts.count()).toBe(3);
+    await page.getByRole('button', { name: 'MIME structure' }).click();
+  });
+
   it('says why an .ics part cannot be read', async () => {
     await gui.openMessage('A broken invite');
     await page.getByRole('button', { name: 'Show the event' }).click();

@@ -12,7 +12,11 @@
 // than a worker of their own. They come and go through a port of their own; a worker stopped for
 // overrunning takes them along, and the index sends what it had not committed to the next one.
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
-import type { DeliveryReport, PartChecksums } from '../../../preload/api-contract.js';
+import type {
+  DeliveryReport,
+  MimeStructurePart,
+  PartChecksums,
+} from '../../../preload/api-contract.js';
 import type { ParsedSummary } from '../message-record.js';
 import type { IndexWritesData } from '../index/index-writer.js';
 import { IncomingFile } from '../spool/incoming-file.js';
@@ -120,13 +124,14 @@ export interface ParsedPart {
   content: Uint8Array;
 }
 
-type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'write';
+type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'structure' | 'write';
 /** A job's result as the worker answers it (parse-worker.js). */
 export type JobResult =
   | { summary: ParsedSummary; fromStart?: boolean }
   | ParsedDetail
   | { part: ParsedPart | null }
   | { parts: ParsedPart[] }
+  | { structure: MimeStructurePart[] }
   | Record<string, never>;
 
 interface Job {
@@ -588,6 +593,11 @@ export class MessageParser {
   /** Every attachment and inline part with its content, from one parse. */
   async parts(raw: MessageSource): Promise<ParsedPart[]> {
     return ((await this.enqueue('parts', raw)) as { parts: ParsedPart[] }).parts;
+  }
+
+  /** The MIME structure as sent: each part's type, encoding, headers and size (no body). */
+  async structure(raw: MessageSource): Promise<MimeStructurePart[]> {
+    return ((await this.enqueue('structure', raw)) as { structure: MimeStructurePart[] }).structure;
   }
 
   async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {

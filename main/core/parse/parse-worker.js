@@ -34,7 +34,7 @@ import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 /** @import { AddressObject, Attachment, EmailAddress, ParsedMail, StructuredHeader } from 'mailparser' */
 /** @import { SplitterChunk } from '@zone-eu/mailsplit' */
-/** @import { PartChecksums } from '../../../preload/api-contract.js' */
+/** @import { MimeStructurePart, PartChecksums } from '../../../preload/api-contract.js' */
 /** @import { MailAddress, ParsedSummary } from '../message-record.js' */
 /**
  * @import { IndexPortRequest, JobResult, ParsedPart, ParsedPartInfo, ParseRequest,
@@ -554,11 +554,72 @@ async function cutSummary(request) {
   return null;
 }
 
+// The MIME structure as sent: each part's declared type, encoding and disposition, its headers
+// and the size of its body, in the order of the message, numbered as mailparser numbers the
+// parts (the PartIDs of /part/{PartID}). Read with mailsplit alone: no body is decoded or kept.
+/** Header lines kept per part: a hostile part of a thousand headers is not sent whole. */
+const structureHeaders = 200;
+/**
+ * @param {Readable} input
+ * @returns {Promise<MimeStructurePart[]>}
+ */
+async function structureOf(input) {
+  const splitter = /** @type {Transform} */ (
+    /** @type {unknown} */ (new mailsplit.Splitter({ maxChildNodes }))
+  );
+  input.on('error', (err) => splitter.destroy(err));
+  /** @type {Map<object, { part: MimeStructurePart, parent: object | false }>} */
+  const byNode = new Map();
+  /** @type {MimeStructurePart[]} */
+  const parts = [];
+  for await (const chunk of /** @type {AsyncIterable<SplitterChunk>} */ (input.pipe(splitter))) {
+    if (chunk.type === 'node') {
+      let depth = 0;
+      for (let up = chunk.parentNode; up; up = up.parentNode) depth += 1;
+      const numbers = (chunk.partNr || []).filter((nr) => typeof nr === 'number');
+      const headers = chunk.headers ? chunk.headers.getList() : [];
+      /** @type {MimeStructurePart} */
+      const part = {
+        PartID: numbers.join('.') || (chunk.multipart ? '' : '0'),
+        Depth: depth,
+        ContentType: chunk.contentType || 'text/plain',
+        Charset: chunk.charset || '',
+        Encoding: chunk.encoding || '',
+        Disposition: chunk.disposition || '',
+        FileName: chunk.filename || '',
+        ContentID: chunk.headers ? chunk.headers.getFirst('content-id').trim() : '',
+        Size: 0,
+        Headers: headers
+          .slice(0, structureHeaders)
+          .map((header) => header.line.replace(/\r?\n[ \t]+/g, ' ').trimEnd()),
+      };
+      byNode.set(chunk, { part, parent: chunk.parentNode });
+      parts.push(part);
+    } else if (chunk.type === 'body' && chunk.value) {
+      // a part's size counts in each part that holds it
+      for (
+        let at = byNode.get(chunk.node);
+        at;
+        at = at.parent ? byNode.get(at.parent) : undefined
+      ) {
+        at.part.Size += chunk.value.length;
+      }
+    }
+  }
+  return parts;
+}
+
 /**
  * @param {ParseRequest} request
  * @returns {Promise<JobResult>}
  */
 async function handle(request) {
+  if (request.kind === 'structure') {
+    const input = request.path
+      ? createReadStream(request.path)
+      : Readable.from([rawBytes(/** @type {InMemoryRequest} */ (request))]);
+    return { structure: await structureOf(input) };
+  }
   if (request.kind === 'summary' && request.cut) {
     // whatever goes wrong with the start alone is the whole parse's to find, or not
     const summary = await cutSummary(/** @type {CutRequest} */ (request)).catch(() => null);

@@ -13,6 +13,7 @@ import type {
   MailboxCount,
   MessagePartContent,
   MessageSourceView,
+  MimeStructurePart,
   MessageStatus,
   RateLimitedView,
   RecipientDeliveryView,
@@ -227,6 +228,17 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
       if (!part)
         throw new NotFoundError(`message ${record.id} has no part ${JSON.stringify(partId)}`);
       return part;
+    },
+
+    /** The MIME structure as sent: each part's declared type, encoding, headers and size. */
+    async structure(id: string): Promise<MimeStructurePart[]> {
+      const record = store.record(id);
+      return parser.structure(await spool.readRaw(record.id)).catch((err: Error) => {
+        if (!(err instanceof MessageParseError)) throw err;
+        throw new NotFoundError(
+          `message ${record.id}'s MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
+        );
+      });
     },
 
     /**

@@ -91,6 +91,19 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
   );
 
   app.get<{ Params: { id: string } }>(
+    '/api/v1/message/:id/structure',
+    {
+      schema: {
+        tags,
+        summary:
+          'The MIME structure as sent: each part in order with its PartID, depth, declared type, charset, encoding, disposition, file name, Content-ID, size and headers',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.structure(req.params.id),
+  );
+
+  app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/route',
     {
       schema: {

@@ -1,5 +1,6 @@
 import { useApi } from '../api/api-context';
 import { useAsyncValue } from '../use-async-value';
+import { MimeStructure } from './MimeStructure';
 
 /**
  * The message as stored (with our Received line on top), loaded when its tab opens. Lines sent as
@@ -20,6 +21,7 @@ export function RawSource({ messageId }: { messageId: string }) {
   const { text, decodedAs } = source.value;
   return (
     <>
+      <MimeStructure messageId={messageId} />
       {decodedAs.length > 0 && (
         <p className="body-notice source-charset" data-testid="source-charset">
           Some lines are not UTF-8: they are shown decoded as {decodedAs.join(', ')} (the charset

@@ -1,0 +1,102 @@
+// The message's MIME structure above its source, as smtp4dev's and Papercut's part inspectors:
+// each part as a tree line (type, charset, encoding, disposition, name, size), its headers one
+// click away. It answers what the source makes hard to see: why a mail client shows an
+// attachment inline, or no HTML, or the wrong charset.
+import { useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { MimeStructurePart } from '../api/contract';
+import { formatSize } from '../format/mail-format';
+import { useAsyncValue } from '../use-async-value';
+import { storedChoice, useStoredChoice } from '../use-stored-choice';
+
+/** Open or closed, kept for every message: read for a while, then not at all. */
+const structureShown = storedChoice(
+  'relaydesk.mimeStructure',
+  (stored) => stored === 'open',
+  (open) => (open ? 'open' : null),
+);
+
+/** The line's words after its type: what a reader checks first in each part. */
+function facts(part: MimeStructurePart): string {
+  return [
+    part.Charset && `charset ${part.Charset}`,
+    part.Encoding,
+    part.Disposition && `${part.Disposition}${part.FileName ? ` "${part.FileName}"` : ''}`,
+    !part.Disposition && part.FileName && `named "${part.FileName}"`,
+    part.ContentID && `Content-ID ${part.ContentID}`,
+    formatSize(part.Size),
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+function StructureTree({ messageId }: { messageId: string }) {
+  const api = useApi();
+  const structure = useAsyncValue(() => api.messageStructure(messageId), `structure:${messageId}`);
+  const [opened, setOpened] = useState<Set<number>>(new Set());
+  if (structure.status === 'loading') return <p className="body-notice">Reading the parts…</p>;
+  if (structure.status === 'failed') {
+    return (
+      <p className="body-notice error" role="alert">
+        {structure.error}
+      </p>
+    );
+  }
+  return (
+    <ol className="mime-parts" aria-label="MIME parts">
+      {structure.value.map((part, index) => (
+        <li
+          key={index}
+          className="mime-part"
+          style={{ paddingLeft: `${part.Depth * 20 + 8}px` }}
+          data-testid="mime-part"
+        >
+          <span className="mime-part-id">{part.PartID || 'message'}</span>{' '}
+          <button
+            type="button"
+            className="link-button mime-part-toggle"
+            aria-expanded={opened.has(index)}
+            aria-label={`${part.ContentType}, part ${part.PartID || 'message'}: its headers`}
+            onClick={() =>
+              setOpened((was) => {
+                const next = new Set(was);
+                if (!next.delete(index)) next.add(index);
+                return next;
+              })
+            }
+          >
+            <strong>{part.ContentType}</strong>
+          </button>{' '}
+          <span className="mime-part-facts">{facts(part)}</span>
+          {opened.has(index) && (
+            <pre
+              className="mime-part-headers"
+              aria-label={`Headers of part ${part.PartID || 'message'}`}
+            >
+              {part.Headers.join('\n')}
+            </pre>
+          )}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function MimeStructure({ messageId }: { messageId: string }) {
+  const open = useStoredChoice(structureShown);
+  return (
+    <section className="mime-structure" aria-label="MIME structure">
+      <h3>
+        <button
+          type="button"
+          className="disclosure"
+          aria-expanded={open}
+          onClick={() => structureShown.choose(!open)}
+        >
+          MIME structure
+        </button>
+      </h3>
+      {open && <StructureTree messageId={messageId} />}
+    </section>
+  );
+}

@@ -1,0 +1,87 @@
+// GET /api/v1/message/{ID}/structure: the MIME tree as sent, numbered as the parts' PartIDs, for
+// real messages sent over SMTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessageDetail, MimeStructurePart } from '../../preload/api-contract.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+
+let relay: TestRelaydesk;
+beforeAll(async () => {
+  relay = await startTestRelaydesk();
+});
+afterAll(async () => relay?.dispose());
+
+async function send(message: Parameters<ReturnType<TestRelaydesk['transport']>['sendMail']>[0]) {
+  const info = await relay.transport().sendMail(message);
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+describe('the MIME structure', () => {
+  it('lists every part in order, numbered as the message’s PartIDs, with what it declares', async () => {
+    const returned = [
+      'From: shop@example.com',
+      'To: buyer@example.net',
+      'Subject: Your order',
+      'Content-Type: text/plain; charset=iso-8859-1',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Caf=E9 au lait',
+      '',
+    ].join('\r\n');
+    const id = await send({
+      from: 'app@example.com',
+      to: 'dev@example.net',
+      subject: 'Nested',
+      text: 'plain body',
+      html: '<p>html <img src="cid:logo@example"></p>',
+      attachments: [
+        { filename: 'logo.png', content: Buffer.from('89504e47', 'hex'), cid: 'logo@example' },
+        { content: returned, contentType: 'message/rfc822' },
+      ],
+    });
+    const structure = await relay.api<MimeStructurePart[]>(`/api/v1/message/${id}/structure`);
+    const shape = structure.map(
+      (p) => `${'  '.repeat(p.Depth)}${p.PartID || '-'} ${p.ContentType}`,
+    );
+    expect(shape).toEqual([
+      '- multipart/mixed',
+      '  1 multipart/alternative',
+      '    1.1 text/plain',
+      '    1.2 multipart/related',
+      '      1.2.1 text/html',
+      '      1.2.2 image/png',
+      '  2 message/rfc822',
+      '    2 text/plain',
+    ]);
+    const logo = structure.find((p) => p.ContentType === 'image/png');
+    expect(logo).toMatchObject({
+      ContentID: '<logo@example>',
+      Encoding: 'base64',
+      FileName: 'logo.png',
+    });
+    expect(logo?.Headers).toContain('Content-ID: <logo@example>');
+    const inner = structure.at(-1);
+    expect(inner).toMatchObject({ Charset: 'iso-8859-1', Encoding: 'quoted-printable', Depth: 2 });
+    // the sizes of the parts a multipart holds are in its own
+    const mixed = structure[0] as MimeStructurePart;
+    const leaves = structure.filter(
+      (p) => !p.ContentType.startsWith('multipart/') && p.Depth === 2,
+    );
+    expect(mixed.Size).toBeGreaterThanOrEqual(leaves.reduce((sum, p) => sum + p.Size, 0));
+    // the message's top headers are the first part's, our Received line first
+    expect(mixed.Headers[0]).toMatch(/^Received: from /);
+
+    // the parts the message lists are the structure's, by the same IDs
+    const message = await relay.api<MessageDetail>(`/api/v1/message/${id}`);
+    const listed = [...message.Attachments, ...message.Inline].map((p) => p.PartID);
+    for (const partId of listed) expect(structure.map((p) => p.PartID)).toContain(partId);
+  });
+
+  it('calls a one-part message’s only part "0", and says when there is no such message', async () => {
+    const id = await send({ from: 'app@example.com', to: 'dev@example.net', text: 'just text' });
+    const structure = await relay.api<MimeStructurePart[]>(`/api/v1/message/${id}/structure`);
+    expect(structure).toHaveLength(1);
+    expect(structure[0]).toMatchObject({ PartID: '0', Depth: 0, ContentType: 'text/plain' });
+    const missing = await relay.fetch('/api/v1/message/no-such-id/structure');
+    expect(missing.status).toBe(404);
+  });
+});
