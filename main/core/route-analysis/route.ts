@@ -1,10 +1,10 @@
 // The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
-import { getDomain } from 'tldts';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
+import { sameOrganisation } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
 import { routeSpan } from '../../../preload/route-figures.js';
@@ -75,19 +75,6 @@ function sameHost(a: string | null, b: string | null): boolean {
   const label = a.split('.', 1)[0] ?? '';
   const distinctive = label.length >= 10 && /\d/.test(label) && /[a-z]/.test(label);
   return distinctive && b.split('.', 1)[0] === label;
-}
-
-/**
- * Both names in one registered domain (by the Public Suffix List): one organisation's own servers,
- * which hand mail on without stamping every step or name themselves differently inside. Exchange
- * Online does so in every message it sends (`by DB9PR04MB8412.eurprd04.prod.outlook.com`, then
- * `from EUR05-AM6-obe.outbound.protection.outlook.com`), and calling that a broken chain flagged
- * all of them.
- */
-function sameOrganisation(a: string | null, b: string | null): boolean {
-  if (!a || !b || normalizeIp(a) || normalizeIp(b)) return false;
-  const domain = getDomain(a);
-  return domain !== null && domain.includes('.') && domain === getDomain(b);
 }
 
 /**
