@@ -83,10 +83,28 @@ export interface Hop {
    * - `local`: submitted on the receiving host itself, no network client.
    */
   clientCheck: ClientCheck;
+  /**
+   * The hop is a step inside one provider's network rather than one server passing the message
+   * to another; null for every other hop. Such a step is not among the hand-overs whose client
+   * could be checked (`verifiedClients.networkHops`).
+   */
+  internalStep: InternalStep | null;
 }
 
 /** See `Hop.clientCheck`. Only `verified` counts as a checked client. */
 export type ClientCheck = 'verified' | 'address' | 'claimed' | 'none' | 'local';
+
+/** See `Hop.internalStep`. */
+export interface InternalStep {
+  /**
+   * `provider-http`: the provider's own gateway handed the message to its mail server by HTTP,
+   * naming no address (Yahoo's `from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.
+   * yahoo.com with HTTP`, where its webmail and submission servers hand mail to its outbound ones).
+   */
+  kind: 'provider-http';
+  /** The provider's registered domain (`yahoo.com`). */
+  host: string;
+}
 
 /**
  * The message's own Date field against the first server's stamp: how long the sender's program

@@ -2,6 +2,7 @@
 // Suffix List gives, and the few providers whose own servers stamp under two registered domains.
 import { getDomain } from 'tldts';
 import { normalizeIp } from '../net/ip-address.js';
+import type { Hop } from './types.js';
 
 /**
  * Providers whose servers hand mail to each other under two registered domains, so that the
@@ -46,4 +47,26 @@ export function sameOrganisation(a: string | null, b: string | null): boolean {
   if (domain !== null && domain.includes('.') && domain === getDomain(b)) return true;
   const group = siblingGroup(a);
   return group >= 0 && group === siblingGroup(b);
+}
+
+/** A host name as compared: lower case, without the root's dot (RFC 1035 §2.3.3). */
+const nameKey = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+
+/**
+ * The provider whose own gateway handed the message to its mail server by HTTP, or null: a stamp
+ * that names no client address, gives HTTP as the protocol, and names a client in the receiver's
+ * own organisation. Yahoo's submission and webmail servers hand mail to its outbound servers so
+ * (`from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.yahoo.com with HTTP`, below
+ * it `by hermes--production-ne1-… (Yahoo Inc. Hermes SMTP Server) with ESMTPA`): no SMTP client
+ * connected whose address the receiver could write down, so the missing address is no gap in
+ * what it checked. Returns the provider's registered domain.
+ */
+export function providerHttpGateway(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
+): string | null {
+  if (hop.fromIp !== null || hop.fromRdns !== null || !hop.from || !hop.by) return null;
+  if (!/^HTTPS?$/i.test(hop.with ?? '')) return null;
+  const by = nameKey(hop.by);
+  if (!sameOrganisation(nameKey(hop.from), by)) return null;
+  return getDomain(by);
 }

@@ -4,7 +4,7 @@
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
-import { sameOrganisation } from './provider-domains.js';
+import { providerHttpGateway, sameOrganisation } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
 import { routeSpan } from '../../../preload/route-figures.js';
@@ -159,7 +159,9 @@ function insideHandOver(hop: Hop, previous: Hop): boolean {
   if (hop.private === true && sameOrganisation(hostKey(hop.by), by)) return true;
   if (!internalName(by)) return false;
   const verified = hop.fromIp !== null && hop.fromRdns !== null && !hop.forged;
-  return verified || hop.private === true;
+  // the receiver's own gateway, by HTTP: no address to look up, and none missing (Yahoo's
+  // `from sonic.gate.mail.ne1.yahoo.com … with HTTP` above `by hermes--production-ne1-…`)
+  return verified || hop.private === true || hop.internalStep?.kind === 'provider-http';
 }
 
 /**
@@ -349,8 +351,13 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       skew: false,
       broken: false,
       clientCheck: clientCheck(parsed),
+      internalStep: null,
     };
   });
+  for (const hop of hops) {
+    const provider = providerHttpGateway(hop);
+    if (provider !== null) hop.internalStep = { kind: 'provider-http', host: provider };
+  }
 
   let previousMs: number | null = null;
   let previousIndex = -1;

@@ -12,6 +12,7 @@ import {
   hopWarnings,
   hopWrittenTime,
   humanDelay,
+  internalStepNote,
   ipScopeLabel,
   localInvocation,
   localSubmitter,
@@ -172,8 +173,11 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const check = clientCheckLabel(hop);
           const queued = queueNote(hop);
           const invoked = localInvocation(hop);
+          const step = internalStepNote(hop);
           const unverified =
-            queued === null && (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
+            queued === null &&
+            step === null &&
+            (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
           const warnings = hopWarnings(route, index);
           return (
             <li
@@ -231,8 +235,21 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                         </span>
                       </>
                     )}
+                    {step && (
+                      <>
+                        {' '}
+                        <span className="hop-internal" data-testid="hop-internal">
+                          {step.badge}
+                        </span>
+                      </>
+                    )}
                     {' → '}
                     <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
+                  </p>
+                )}
+                {step && (
+                  <p className="hop-step" data-testid="hop-step">
+                    {step.sentence}
                   </p>
                 )}
                 {origin?.index === index && (

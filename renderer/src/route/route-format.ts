@@ -275,6 +275,11 @@ export function analyzedPart(message: string): string {
  * by nobody, so a hop with nothing else must not read like one with a looked-up name and address.
  */
 export function clientCheckLabel(hop: Hop): string | null {
+  // the provider's own gateway by HTTP records no address because no SMTP client connected:
+  // "unverified: name claimed by the sender" read as a gap in Yahoo's own hand-over
+  if (hop.internalStep?.kind === 'provider-http') {
+    return `${hop.internalStep.host}’s own gateway, by HTTP: no client address to check`;
+  }
   // a loopback client is this machine by the kernel's word (every message a local app sends),
   // whatever name its receiver looked up for 127.0.0.1 (`localhost`)
   if (hop.fromIpScope === 'loopback' && hop.clientCheck !== 'local') {
@@ -334,3 +339,19 @@ export function slowestLabel(route: RouteAnalysis, index: number): string | null
 
 /** The warnings the Date line of the timeline already shows, kept out of the general list. */
 export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-held'];
+
+/**
+ * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
+ * between servers; null for any other hop.
+ */
+export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
+  const step = hop.internalStep;
+  if (!step) return null;
+  return {
+    badge: 'in-network',
+    sentence:
+      `An in-network HTTP submission: ${step.host}’s own gateway handed the message to its mail ` +
+      'server by HTTP, not a server over SMTP, so there is no client address to check; not ' +
+      'counted among the hand-overs between servers.',
+  };
+}
