@@ -1,11 +1,16 @@
-// Hops that are steps inside one provider's network rather than one server handing the message to
+// Hops that are steps inside one machine or one provider's network rather than one server handing the message to
 // another: they join the chain, read as what they are on the Route tab, and are not counted among
 // the hand-overs whose client a receiver could check.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 import {
   clientCheckLabel,
+  hopCountText,
+  hopReceiver,
   internalStepNote,
+  tlsLabel,
   verifiedClientsText,
 } from '../../renderer/src/route/route-format.js';
 
@@ -60,5 +65,73 @@ describe('Yahoo’s gateway handing the message over by HTTP', () => {
       'Received: from a.example.net (a.example.net [192.0.2.1]) by relay.example.net ' +
       '(Postfix) with ESMTP id 1; Thu, 28 Sep 2023 13:07:14 +0000\n';
     expect(codes(sonic + publicBelow)).toEqual([['chain-broken', 1]]);
+  });
+});
+
+describe('amavis and other filters on the machine that received the hop below', () => {
+  const corpus = (name: string) =>
+    analyzeMessage(readFileSync(join(import.meta.dirname, 'corpus', `${name}.eml`)));
+
+  test('amavis’s `by localhost` is the filter on mail.example.com, not a host called localhost', () => {
+    const route = corpus('postfix-amavis');
+    const [, mx, into, back] = route.hops;
+    expect(mx?.internalStep).toBeNull();
+    expect(into?.by).toBe('localhost');
+    expect(into?.internalStep).toEqual({ kind: 'same-machine', host: 'mail.example.com' });
+    expect(into && hopReceiver(into)).toBe('content filter on mail.example.com');
+    expect(into && internalStepNote(into)?.sentence).toBe(
+      'A content filter on mail.example.com (it stamps itself localhost): the message went to it ' +
+        'over 127.0.0.1 within that machine, not over a network; not counted among the ' +
+        'hand-overs between servers.',
+    );
+    expect(into && tlsLabel(into)).toBe('none: no network');
+    // the hand-back: `from localhost (localhost [127.0.0.1]) by mail.example.com`
+    expect(back?.internalStep).toEqual({ kind: 'same-machine', host: 'mail.example.com' });
+    expect(back && hopReceiver(back)).toBe('mail.example.com');
+    // before: "Client verified (reverse DNS and address) at 2 of 4 hops", the filter's
+    // `localhost` for 127.0.0.1 counting as a checked client
+    expect(route.verifiedClients).toEqual({ verified: [1], networkHops: 2 });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 2 hops.',
+    );
+    expect(hopCountText(route.hops)).toBe('4 hops (2 of them on one machine, not between servers)');
+  });
+
+  test('the filter keeps the machine below through several passes (IMSVA, then amavis)', () => {
+    const route = corpus('imsva-amavis');
+    expect(route.hops.map((hop) => hop.internalStep?.host ?? null)).toEqual([
+      null,
+      null,
+      null,
+      'boulder03.example.org',
+      'boulder03.example.org',
+      null,
+      'bastet.example.org',
+      'bastet.example.org',
+      null,
+    ]);
+    // IMSVA names itself: shown as written, the step said in the hop's sentence
+    const imsva = route.hops[3];
+    expect(imsva && hopReceiver(imsva)).toBe('IMSVA');
+    expect(imsva && internalStepNote(imsva)?.sentence).toMatch(
+      /^On boulder03\.example\.org itself, over 127\.0\.0\.1: /,
+    );
+  });
+
+  test('a loopback hop that does not join the one below, or comes first, is no such step', () => {
+    const resent = analyzeMessage(
+      'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+        '\tfor <client@example.org>; Wed, 5 Mar 2025 10:02:00 +0000\n' +
+        'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+        '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(resent.warnings.map((w) => w.code)).toEqual(['local-resubmission']);
+    expect(resent.hops[1]?.internalStep).toBeNull();
+    const program = analyzeMessage(
+      'Received: from localhost (localhost [127.0.0.1]) by mail.example.com (Postfix) with ESMTP ' +
+        'id 1; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(program.hops[0]?.internalStep).toBeNull();
+    expect(hopCountText(program.hops)).toBe('1 hop');
   });
 });

@@ -237,6 +237,30 @@ function localResubmission(hop: Hop, previous: Hop, index: number): Warning {
   };
 }
 
+/**
+ * Hops on one machine: a content filter takes the message from the MTA over 127.0.0.1 (amavis
+ * stamps `by localhost (amavisd-new, port 10024)`, Trend Micro's `by IMSVA`) and hands it back
+ * (`from localhost (localhost [127.0.0.1]) by mx.example.com`, Proofpoint's `from pps.filterd
+ * (… [127.0.0.1])`, IBM's gateway `from localhost`), a list manager re-injects what it expands.
+ * A loopback connection never leaves the machine, so once such a hop joins the one below, its
+ * receiver runs on the machine that received that one, whatever it calls itself: `localhost` is
+ * no new host, and the step no hand-over between servers. A loopback hop that does not join up
+ * (`local-resubmission`: a saved message sent again) is not such a step.
+ */
+function markSameMachineSteps(hops: readonly Hop[], warnings: readonly Warning[]): void {
+  // the machine that received the hop below, as the first stamp on it named it
+  let machine: string | null = null;
+  hops.forEach((hop, index) => {
+    const below = machine;
+    machine = hop.by ?? hop.byIp;
+    if (index === 0 || below === null || hop.broken || !fromThisMachine(hop)) return;
+    if (warnings.some((w) => w.code === 'local-resubmission' && w.hop === index)) return;
+    hop.internalStep = { kind: 'same-machine', host: below };
+    // the message is still on that machine, whatever the program there called itself
+    machine = below;
+  });
+}
+
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
 const LOOP_REPEATS = 3;
 
@@ -451,6 +475,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       hop: index,
     });
   });
+
+  markSameMachineSteps(hops, warnings);
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

@@ -81,14 +81,14 @@ const hop = allOf(
       additionalProperties: true,
       required: ['kind', 'host'],
       properties: {
-        kind: { type: 'string', enum: ['provider-http'] },
+        kind: { type: 'string', enum: ['same-machine', 'provider-http'] },
         host: {
           ...text,
-          description: "The provider's registered domain",
+          description: "The machine the step was on, or the provider's registered domain",
         },
       },
       description:
-        "A step inside one provider's network, not one server passing the message to another",
+        "A step inside one machine or one provider's network, not one server passing the message to another",
     },
   },
   'One Received field (RFC 5321 §4.4)',

@@ -9,6 +9,8 @@ import {
   dateLineWarnings,
   delayBars,
   hopClient,
+  hopCountText,
+  hopReceiver,
   hopWarnings,
   hopWrittenTime,
   humanDelay,
@@ -136,7 +138,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
       <AuthBadges route={route} />
       <OriginFacts route={route} />
       <p className="route-summary">
-        {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
+        {hopCountText(route.hops)}
         {routeSpanText(route)}
         {verdict && (
           <>
@@ -244,7 +246,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                       </>
                     )}
                     {' → '}
-                    <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
+                    <span data-testid="hop-by">{hopReceiver(hop)}</span>
                   </p>
                 )}
                 {step && (

@@ -171,6 +171,8 @@ export function tlsLabel(hop: Hop): string {
   // Exim's `with local`, Cyrus's `[unix socket]`: a program on the receiving host handed the
   // message over with no network to encrypt, so no TLS is missing ("TLS unknown" said one was)
   if (hop.tls === null && (hop.local || hop.clientCheck === 'local')) return 'none: no network';
+  // a step on one machine (a content filter over 127.0.0.1) crossed no network to encrypt
+  if (!hop.tls && hop.internalStep?.kind === 'same-machine') return 'none: no network';
   if (hop.tls === null) return 'TLS unknown';
   if (!hop.tls) return 'no TLS';
   const version = hop.tlsVersion ? tlsVersionName(hop.tlsVersion) : 'TLS';
@@ -347,11 +349,55 @@ export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-he
 export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
   const step = hop.internalStep;
   if (!step) return null;
+  if (step.kind === 'provider-http') {
+    return {
+      badge: 'in-network',
+      sentence:
+        `An in-network HTTP submission: ${step.host}’s own gateway handed the message to its ` +
+        'mail server by HTTP, not a server over SMTP, so there is no client address to check; ' +
+        'not counted among the hand-overs between servers.',
+    };
+  }
+  const over = hop.fromIp ?? 'a local connection';
   return {
-    badge: 'in-network',
-    sentence:
-      `An in-network HTTP submission: ${step.host}’s own gateway handed the message to its mail ` +
-      'server by HTTP, not a server over SMTP, so there is no client address to check; not ' +
-      'counted among the hand-overs between servers.',
+    badge: 'same machine',
+    sentence: stampedAsLocalhost(hop)
+      ? `A content filter on ${step.host} (it stamps itself ${hop.by ?? hop.byIp ?? 'localhost'}` +
+        `): the message went to it over ${over} within that machine, not over a network; not ` +
+        'counted among the hand-overs between servers.'
+      : `On ${step.host} itself, over ${over}: a program there (a content filter, a list ` +
+        'manager) took the message and handed it on, not a server over a network; not counted ' +
+        'among the hand-overs between servers.',
   };
+}
+
+/**
+ * The receiver of a step on one machine names itself `localhost` or a loopback address, as
+ * amavis does (`by localhost (amavisd-new, port 10024)`): the machine is the one below.
+ */
+function stampedAsLocalhost(hop: Hop): boolean {
+  const by = (hop.by ?? hop.byIp ?? '').toLowerCase().replace(/^\[|\]$/g, '');
+  return /^localhost(?:\.localdomain)?\.?$|^127\.|^::1$|^::ffff:127\./.test(by);
+}
+
+/**
+ * The receiving host as the hop's title names it: a content filter that stamps itself `localhost`
+ * is shown as the filter on the machine it runs on, not as a host called localhost.
+ */
+export function hopReceiver(hop: Hop): string {
+  if (hop.internalStep?.kind === 'same-machine' && stampedAsLocalhost(hop)) {
+    return `content filter on ${hop.internalStep.host}`;
+  }
+  return hop.by ?? 'unknown server';
+}
+
+/**
+ * How many hops the route has, and how many of them were steps on one machine (into a content
+ * filter and back), which are no hand-overs between servers: "4 hops (2 of them on one machine)".
+ */
+export function hopCountText(hops: readonly Hop[]): string {
+  const count = `${hops.length} ${hops.length === 1 ? 'hop' : 'hops'}`;
+  const local = hops.filter((hop) => hop.internalStep?.kind === 'same-machine').length;
+  if (local === 0) return count;
+  return `${count} (${local === hops.length ? 'all' : local} of them on one machine, not between servers)`;
 }
