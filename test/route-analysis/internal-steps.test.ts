@@ -97,6 +97,17 @@ describe('amavis and other filters on the machine that received the hop below', 
     expect(hopCountText(route.hops)).toBe('4 hops (2 of them on one machine, not between servers)');
   });
 
+  test('IBM’s gateway taking its filter’s hand-back `from localhost` is this machine', () => {
+    const route = corpus('gateway-proofpoint');
+    const handBack = route.hops[3];
+    expect(handBack?.raw).toMatch(/^Received: from localhost\n/);
+    expect(handBack?.internalStep).toEqual({ kind: 'same-machine', host: 'smtp02.uk.example.org' });
+    // before: "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(handBack && clientCheckLabel(handBack)).toBe(
+      'this machine (named localhost, no address recorded)',
+    );
+  });
+
   test('the filter keeps the machine below through several passes (IMSVA, then amavis)', () => {
     const route = corpus('imsva-amavis');
     expect(route.hops.map((hop) => hop.internalStep?.host ?? null)).toEqual([
@@ -127,6 +138,16 @@ describe('amavis and other filters on the machine that received the hop below', 
     );
     expect(resent.warnings.map((w) => w.code)).toEqual(['local-resubmission']);
     expect(resent.hops[1]?.internalStep).toBeNull();
+    // sent again years later: Relaydesk's own stamp on a saved .eml read as a step on the
+    // machine below ("On mx.example.org itself") when the gap's warning stood in for the break
+    const later = analyzeMessage(
+      'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+        '\tfor <client@example.org>; Mon, 7 Dec 2026 05:25:22 +0000\n' +
+        'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+        '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(later.warnings.map((w) => w.code)).toEqual(['delay-resent']);
+    expect(later.hops[1]?.internalStep).toBeNull();
     const program = analyzeMessage(
       'Received: from localhost (localhost [127.0.0.1]) by mail.example.com (Postfix) with ESMTP ' +
         'id 1; Wed, 5 Mar 2025 10:00:01 +0000\n',

@@ -245,16 +245,15 @@ function localResubmission(hop: Hop, previous: Hop, index: number): Warning {
  * A loopback connection never leaves the machine, so once such a hop joins the one below, its
  * receiver runs on the machine that received that one, whatever it calls itself: `localhost` is
  * no new host, and the step no hand-over between servers. A loopback hop that does not join up
- * (`local-resubmission`: a saved message sent again) is not such a step.
+ * (a saved message sent again, told as `local-resubmission` or `delay-resent`) is not such a step.
  */
-function markSameMachineSteps(hops: readonly Hop[], warnings: readonly Warning[]): void {
+function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]): void {
   // the machine that received the hop below, as the first stamp on it named it
   let machine: string | null = null;
   hops.forEach((hop, index) => {
     const below = machine;
     machine = hop.by ?? hop.byIp;
-    if (index === 0 || below === null || hop.broken || !fromThisMachine(hop)) return;
-    if (warnings.some((w) => w.code === 'local-resubmission' && w.hop === index)) return;
+    if (below === null || joined[index] !== true || !fromThisMachine(hop)) return;
     hop.internalStep = { kind: 'same-machine', host: below };
     // the message is still on that machine, whatever the program there called itself
     machine = below;
@@ -440,6 +439,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     previousIndex = index;
   });
 
+  // the hops whose client is the receiver of the hop below, by the names and addresses
+  const joined: boolean[] = hops.map(() => false);
   hops.forEach((hop, index) => {
     const previous = hops[index - 1];
     if (!previous || !hop.parsed || !previous.parsed) return;
@@ -449,7 +450,10 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     // IMSVA filter's `from mx1.example (unknown [127.0.0.1])`, `from relay (unknown [10.0.2.173])`):
     // its HELO naming the previous receiver is a hand-over inside that network, not a forger's claim
     const unchecked = heloOnly[index] === true && hop.private !== true;
-    if (joinsUp(hop, previous, !unchecked)) return;
+    if (joinsUp(hop, previous, !unchecked)) {
+      joined[index] = true;
+      return;
+    }
     if (unchecked && joinsUp(hop, previous)) {
       // a gap no queue explains at this hop already says the stamps below are made up
       if (warnings.some((w) => w.code === 'delay-implausible' && w.hop === index)) return;
@@ -476,7 +480,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     });
   });
 
-  markSameMachineSteps(hops, warnings);
+  markSameMachineSteps(hops, joined);
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

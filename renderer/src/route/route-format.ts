@@ -282,6 +282,11 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'provider-http') {
     return `${hop.internalStep.host}’s own gateway, by HTTP: no client address to check`;
   }
+  // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
+  // machine itself, not a name some sender claimed
+  if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
+    return 'this machine (named localhost, no address recorded)';
+  }
   // a loopback client is this machine by the kernel's word (every message a local app sends),
   // whatever name its receiver looked up for 127.0.0.1 (`localhost`)
   if (hop.fromIpScope === 'loopback' && hop.clientCheck !== 'local') {
