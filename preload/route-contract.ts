@@ -83,10 +83,36 @@ export interface Hop {
    * - `local`: submitted on the receiving host itself, no network client.
    */
   clientCheck: ClientCheck;
+  /**
+   * The hop is a step inside one machine or one provider's network rather than one server passing
+   * the message to another; null for every other hop. Such a step is not among the hand-overs
+   * whose client could be checked (`verifiedClients.networkHops`).
+   */
+  internalStep: InternalStep | null;
 }
 
 /** See `Hop.clientCheck`. Only `verified` counts as a checked client. */
 export type ClientCheck = 'verified' | 'address' | 'claimed' | 'none' | 'local';
+
+/** See `Hop.internalStep`. */
+export interface InternalStep {
+  /**
+   * `same-machine`: over a loopback connection on the machine that received the hop below: into
+   * a content filter there or back from it (amavis's `from mx.example.com ([127.0.0.1]) by
+   * localhost (amavisd-new, port 10024)`, then `from localhost (localhost [127.0.0.1]) by
+   * mx.example.com`), or a list manager's re-injection;
+   * `provider-http`: the provider's own gateway handed the message to its mail server by HTTP,
+   * naming no address (Yahoo's `from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.
+   * yahoo.com with HTTP`, where its webmail and submission servers hand mail to its outbound ones).
+   */
+  kind: 'same-machine' | 'provider-http';
+  /**
+   * For a step on one machine, that machine, as the hop below named its receiver
+   * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the
+   * provider's registered domain (`yahoo.com`).
+   */
+  host: string;
+}
 
 /**
  * The message's own Date field against the first server's stamp: how long the sender's program

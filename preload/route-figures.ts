@@ -49,11 +49,19 @@ export function localSubmitter(
 }
 
 /**
- * The hops that came over the network from another server: not a local submission, and not a
- * queue note (which names no client because there was no hand-over, not for want of a check).
+ * A hop that came over the network from another server: not a local submission, not a queue note
+ * (which names no client because there was no hand-over, not for want of a check), and not a step
+ * inside one provider (its own gateway by HTTP has no address to check, nor is one missing).
  */
+export function networkHandOver(
+  hop: Pick<Hop, 'clientCheck' | 'internalStep' | 'from' | 'fromIp' | 'by' | 'raw'>,
+): boolean {
+  return hop.clientCheck !== 'local' && !hop.internalStep && queueNote(hop) === null;
+}
+
+/** How many hops were hand-overs between servers (`networkHandOver`). */
 export function networkHandOvers(hops: readonly Hop[]): number {
-  return hops.filter((hop) => hop.clientCheck !== 'local' && queueNote(hop) === null).length;
+  return hops.filter(networkHandOver).length;
 }
 
 export interface RouteSpan {

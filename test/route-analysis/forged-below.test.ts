@@ -146,3 +146,42 @@ describe('a provider’s server under its internal name, then under its public o
     expect(codes(above + internalBelow)).toEqual([]);
   });
 });
+
+describe('a provider under two registered domains (provider-domains.ts)', () => {
+  const zohoBelow =
+    'Received: by mx.zohomail.com with SMTPS id 1727365708730543.5536461193848;\n' +
+    ' Thu, 26 Sep 2024 08:48:28 -0700 (PDT)\n';
+  const fromZoho = (client: string) =>
+    `Received: from sender4-of-o51.zoho.com (${client} [192.0.2.51]) by mx1.example.net ` +
+    '(Halon) with ESMTPS id ca65b530; Thu, 26 Sep 2024 17:48:37 +0200 (CEST)\n';
+
+  test('Zoho’s two domains join up when the receiver looked up the client’s name', () => {
+    expect(codes(fromZoho('sender4-of-o51.zoho.com') + zohoBelow)).toEqual([]);
+  });
+
+  test('a HELO name in the sibling domain, from an address with no name, is still the sender’s claim', () => {
+    expect(codes(fromZoho('unknown') + zohoBelow)).toEqual([['chain-unverified', 1]]);
+  });
+
+  test('a domain outside the table still breaks the chain, either way round', () => {
+    const strangerBelow =
+      'Received: by mx.mail-relay.example with SMTPS id 1; Thu, 26 Sep 2024 08:48:28 -0700\n';
+    expect(codes(fromZoho('sender4-of-o51.zoho.com') + strangerBelow)).toEqual([
+      ['chain-broken', 1],
+    ]);
+    const strangerAbove =
+      'Received: from mail.mail-relay.example (mail.mail-relay.example [192.0.2.77]) by ' +
+      'mx1.example.net (Halon) with ESMTPS id 2; Thu, 26 Sep 2024 17:48:37 +0200 (CEST)\n';
+    expect(codes(strangerAbove + zohoBelow)).toEqual([['chain-broken', 1]]);
+  });
+
+  test('only vger’s own names join vger.email, not the rest of kernel.org', () => {
+    const vger = (by: string) =>
+      'Received: from out1.vger.email (out1.vger.email [IPv6:2001:db8:e000::1:20]) by ' +
+      'mail.example.com (Postfix) with ESMTP id 1; Mon, 29 Aug 2022 16:11:13 +0200\n' +
+      `Received: (majordomo@vger.kernel.org) by ${by} via listexpand id S2; ` +
+      'Mon, 29 Aug 2022 10:11:11 -0400\n';
+    expect(codes(vger('vger.kernel.org'))).toEqual([]);
+    expect(codes(vger('smtp.kernel.org'))).toEqual([['chain-broken', 1]]);
+  });
+});

@@ -155,6 +155,39 @@ describe('clauses', () => {
     );
   });
 
+  test('IBM’s gateway banner is not the protocol; the sender it names after `for` is no client', () => {
+    // e06smtp03.uk.ibm.com's two stamps (qemu-devel, January 2020), addresses replaced
+    const handBack = parseReceived(
+      'from localhost\n by e06smtp03.uk.ibm.com with IBM ESMTP SMTP Gateway: Authorized Use Only!\n' +
+        ' Violators will be prosecuted\n for <list@example.org> from <frank@example.com>;\n' +
+        ' Fri, 17 Jan 2020 09:39:47 -0000',
+    );
+    expect(handBack).toMatchObject({
+      from: 'localhost',
+      by: 'e06smtp03.uk.ibm.com',
+      with: 'ESMTP',
+      for: 'list@example.org',
+      envelopeFrom: 'frank@example.com',
+    });
+    const relayed = parseReceived(
+      'from b06cxnps3074.portsmouth.uk.ibm.com (203.0.113.194)\n by e06smtp03.uk.ibm.com ' +
+        '(192.168.101.133) with IBM ESMTP SMTP Gateway:\n Authorized Use Only! Violators will be ' +
+        'prosecuted; \n (version=TLSv1/SSLv3 cipher=AES256-GCM-SHA384 bits=256/256)\n' +
+        ' Fri, 17 Jan 2020 09:39:44 -0000',
+    );
+    expect(relayed).toMatchObject({
+      from: 'b06cxnps3074.portsmouth.uk.ibm.com',
+      fromIp: '203.0.113.194',
+      with: 'ESMTP',
+      tls: true,
+      tlsCipher: 'AES256-GCM-SHA384',
+    });
+    // a `from <address>` with no `for` before it is still the client as written
+    expect(parseReceived('from <odd@example.org> by mx.example.com with SMTP').from).toBe(
+      '<odd@example.org>',
+    );
+  });
+
   test('the first with-clause is the protocol; STARTTLS in a later one still means TLS', () => {
     const hop = parseReceived(
       'from a by b with ESMTP with both STARTTLS and AUTH id x; 6 Mar 2025 10:00 Z',

@@ -1,7 +1,7 @@
 // Route analysis: the Received chain as hops, the authentication verdicts and the envelope
 // against the headers, for `GET /api/v1/message/{ID}/route` and `POST /api/v1/analyze`.
 // Pure functions: nothing is stored or looked up, and no input makes them throw.
-import { networkHandOvers } from '../../../preload/route-figures.js';
+import { networkHandOver, networkHandOvers } from '../../../preload/route-figures.js';
 import type { Envelope } from '../../../preload/api-contract.js';
 import { authenticationResults } from './authentication-results.js';
 import { dateToFirstHop } from './date-to-first-hop.js';
@@ -18,6 +18,7 @@ export type {
   DkimSignatureSummary,
   EnvelopeComparison,
   Hop,
+  InternalStep,
   IpScope,
   OriginHeaders,
   RouteAnalysis,
@@ -59,7 +60,9 @@ export function analyzeMessage(raw: string | Buffer, envelope?: Envelope | null)
     envelope: comparison,
     slowestTies: route.slowestTies,
     verifiedClients: {
-      verified: route.hops.filter((hop) => hop.clientCheck === 'verified').map((hop) => hop.index),
+      verified: route.hops
+        .filter((hop) => hop.clientCheck === 'verified' && networkHandOver(hop))
+        .map((hop) => hop.index),
       networkHops: networkHandOvers(route.hops),
     },
     dateToFirstHop: submission.line,

@@ -85,7 +85,16 @@ export function parseReceived(value: string): ParsedReceived {
   if (unclosedComment) problems.push('an unclosed comment');
   const { at: dateAt, date } = locateDate(tokens);
   const clauses = splitClauses(tokens, dateAt);
-  const clause = (keyword: Keyword): Clause | undefined => pickClause(clauses, keyword);
+  // IBM's gateway names the envelope sender after the recipient, `for <rcpt> from <sender>;`: an
+  // address, not the client (which it names first, `from localhost by e06smtp03.uk.ibm.com`)
+  const senderAfterFor = clauses.find(
+    (c, index) =>
+      c.keyword === 'from' &&
+      clauses[index - 1]?.keyword === 'for' &&
+      firstValue(c)?.kind === 'angle',
+  );
+  const clause = (keyword: Keyword): Clause | undefined =>
+    pickClause(senderAfterFor ? clauses.filter((c) => c !== senderAfterFor) : clauses, keyword);
   const fromClause = clause('from');
   const byClause = clause('by');
   const withClause = clauses.find((c) => c.keyword === 'with');
@@ -102,7 +111,8 @@ export function parseReceived(value: string): ParsedReceived {
   if (recipient && /^multiple$/i.test(recipient)) recipient = null;
   const envelopeFrom =
     bareAddress(firstValue(clause('envelope-from') ?? clause('envelope-sender'))) ??
-    (/\benvelope-(?:from|sender)\s+<?([^\s<>()]*)>?/i.exec(commentText)?.[1] || null);
+    (/\benvelope-(?:from|sender)\s+<?([^\s<>()]*)>?/i.exec(commentText)?.[1] || null) ??
+    bareAddress(firstValue(senderAfterFor));
   const authenticated =
     (protocol !== null && authenticatedProtocol.test(protocol)) ||
     /\bAuthenticated sender:|\bauthenticated\b|\bAUTH:/i.test(commentText);

@@ -36,10 +36,23 @@ const startTls = /\bSTARTTLS\b/i;
  */
 const tlsInKeyword = /^([A-Z0-9]+)\/TLS(?:\/([\w-]+))?$/i;
 
-/** The protocol keyword as RFC 3848 names it, without the TLS session IronPort writes into it. */
+/**
+ * IBM's mail gateway writes its login banner where the protocol goes: `with IBM ESMTP SMTP Gateway:
+ * Authorized Use Only! Violators will be prosecuted` (every stamp of e06smtp*.uk.ibm.com and
+ * e28smtp*.in.ibm.com). The protocol is the RFC 3848 keyword in it; the rest is a warning to
+ * intruders that read as the protocol's name. The raw field keeps it.
+ */
+const ibmGatewayBanner = /^IBM\s+([A-Z0-9]*MTPS?A?)\s+SMTP\s+Gateway\b/i;
+
+/**
+ * The protocol keyword as RFC 3848 names it, without the TLS session IronPort writes into it or
+ * the banner IBM's gateway writes around it.
+ */
 export function protocolKeyword(written: string | null): string | null {
-  const inKeyword = written === null ? null : tlsInKeyword.exec(written);
-  return inKeyword?.[1] ?? written;
+  if (written === null) return null;
+  const banner = ibmGatewayBanner.exec(written);
+  if (banner?.[1]) return banner[1];
+  return tlsInKeyword.exec(written)?.[1] ?? written;
 }
 /**
  * A cipher as Exim and Haraka write it after `tls` (`TLS_AES_256_GCM_SHA384`,

@@ -1,10 +1,10 @@
 // The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
-import { getDomain } from 'tldts';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
+import { providerHttpGateway, sameOrganisation } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
 import { routeSpan } from '../../../preload/route-figures.js';
@@ -75,19 +75,6 @@ function sameHost(a: string | null, b: string | null): boolean {
   const label = a.split('.', 1)[0] ?? '';
   const distinctive = label.length >= 10 && /\d/.test(label) && /[a-z]/.test(label);
   return distinctive && b.split('.', 1)[0] === label;
-}
-
-/**
- * Both names in one registered domain (by the Public Suffix List): one organisation's own servers,
- * which hand mail on without stamping every step or name themselves differently inside. Exchange
- * Online does so in every message it sends (`by DB9PR04MB8412.eurprd04.prod.outlook.com`, then
- * `from EUR05-AM6-obe.outbound.protection.outlook.com`), and calling that a broken chain flagged
- * all of them.
- */
-function sameOrganisation(a: string | null, b: string | null): boolean {
-  if (!a || !b || normalizeIp(a) || normalizeIp(b)) return false;
-  const domain = getDomain(a);
-  return domain !== null && domain.includes('.') && domain === getDomain(b);
 }
 
 /**
@@ -172,7 +159,9 @@ function insideHandOver(hop: Hop, previous: Hop): boolean {
   if (hop.private === true && sameOrganisation(hostKey(hop.by), by)) return true;
   if (!internalName(by)) return false;
   const verified = hop.fromIp !== null && hop.fromRdns !== null && !hop.forged;
-  return verified || hop.private === true;
+  // the receiver's own gateway, by HTTP: no address to look up, and none missing (Yahoo's
+  // `from sonic.gate.mail.ne1.yahoo.com … with HTTP` above `by hermes--production-ne1-…`)
+  return verified || hop.private === true || hop.internalStep?.kind === 'provider-http';
 }
 
 /**
@@ -246,6 +235,29 @@ function localResubmission(hop: Hop, previous: Hop, index: number): Warning {
       'handing it back under another name.',
     hop: index,
   };
+}
+
+/**
+ * Hops on one machine: a content filter takes the message from the MTA over 127.0.0.1 (amavis
+ * stamps `by localhost (amavisd-new, port 10024)`, Trend Micro's `by IMSVA`) and hands it back
+ * (`from localhost (localhost [127.0.0.1]) by mx.example.com`, Proofpoint's `from pps.filterd
+ * (… [127.0.0.1])`, IBM's gateway `from localhost`), a list manager re-injects what it expands.
+ * A loopback connection never leaves the machine, so once such a hop joins the one below, its
+ * receiver runs on the machine that received that one, whatever it calls itself: `localhost` is
+ * no new host, and the step no hand-over between servers. A loopback hop that does not join up
+ * (a saved message sent again, told as `local-resubmission` or `delay-resent`) is not such a step.
+ */
+function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]): void {
+  // the machine that received the hop below, as the first stamp on it named it
+  let machine: string | null = null;
+  hops.forEach((hop, index) => {
+    const below = machine;
+    machine = hop.by ?? hop.byIp;
+    if (below === null || joined[index] !== true || !fromThisMachine(hop)) return;
+    hop.internalStep = { kind: 'same-machine', host: below };
+    // the message is still on that machine, whatever the program there called itself
+    machine = below;
+  });
 }
 
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
@@ -362,8 +374,13 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       skew: false,
       broken: false,
       clientCheck: clientCheck(parsed),
+      internalStep: null,
     };
   });
+  for (const hop of hops) {
+    const provider = providerHttpGateway(hop);
+    if (provider !== null) hop.internalStep = { kind: 'provider-http', host: provider };
+  }
 
   let previousMs: number | null = null;
   let previousIndex = -1;
@@ -422,6 +439,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     previousIndex = index;
   });
 
+  // the hops whose client is the receiver of the hop below, by the names and addresses
+  const joined: boolean[] = hops.map(() => false);
   hops.forEach((hop, index) => {
     const previous = hops[index - 1];
     if (!previous || !hop.parsed || !previous.parsed) return;
@@ -431,7 +450,10 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     // IMSVA filter's `from mx1.example (unknown [127.0.0.1])`, `from relay (unknown [10.0.2.173])`):
     // its HELO naming the previous receiver is a hand-over inside that network, not a forger's claim
     const unchecked = heloOnly[index] === true && hop.private !== true;
-    if (joinsUp(hop, previous, !unchecked)) return;
+    if (joinsUp(hop, previous, !unchecked)) {
+      joined[index] = true;
+      return;
+    }
     if (unchecked && joinsUp(hop, previous)) {
       // a gap no queue explains at this hop already says the stamps below are made up
       if (warnings.some((w) => w.code === 'delay-implausible' && w.hop === index)) return;
@@ -457,6 +479,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       hop: index,
     });
   });
+
+  markSameMachineSteps(hops, joined);
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

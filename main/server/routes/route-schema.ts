@@ -75,6 +75,21 @@ const hop = allOf(
       enum: ['verified', 'address', 'claimed', 'none', 'local'],
       description: 'How far the receiving server vouches for the client',
     },
+    internalStep: {
+      type: 'object',
+      nullable: true,
+      additionalProperties: true,
+      required: ['kind', 'host'],
+      properties: {
+        kind: { type: 'string', enum: ['same-machine', 'provider-http'] },
+        host: {
+          ...text,
+          description: "The machine the step was on, or the provider's registered domain",
+        },
+      },
+      description:
+        "A step inside one machine or one provider's network, not one server passing the message to another",
+    },
   },
   'One Received field (RFC 5321 §4.4)',
 );

@@ -9,9 +9,12 @@ import {
   dateLineWarnings,
   delayBars,
   hopClient,
+  hopCountText,
+  hopReceiver,
   hopWarnings,
   hopWrittenTime,
   humanDelay,
+  internalStepNote,
   ipScopeLabel,
   localInvocation,
   localSubmitter,
@@ -135,7 +138,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
       <AuthBadges route={route} />
       <OriginFacts route={route} />
       <p className="route-summary">
-        {route.hops.length} {route.hops.length === 1 ? 'hop' : 'hops'}
+        {hopCountText(route.hops)}
         {routeSpanText(route)}
         {verdict && (
           <>
@@ -172,8 +175,11 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const check = clientCheckLabel(hop);
           const queued = queueNote(hop);
           const invoked = localInvocation(hop);
+          const step = internalStepNote(hop);
           const unverified =
-            queued === null && (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
+            queued === null &&
+            step === null &&
+            (hop.clientCheck === 'claimed' || hop.clientCheck === 'none');
           const warnings = hopWarnings(route, index);
           return (
             <li
@@ -231,8 +237,21 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                         </span>
                       </>
                     )}
+                    {step && (
+                      <>
+                        {' '}
+                        <span className="hop-internal" data-testid="hop-internal">
+                          {step.badge}
+                        </span>
+                      </>
+                    )}
                     {' → '}
-                    <span data-testid="hop-by">{hop.by ?? 'unknown server'}</span>
+                    <span data-testid="hop-by">{hopReceiver(hop)}</span>
+                  </p>
+                )}
+                {step && (
+                  <p className="hop-step" data-testid="hop-step">
+                    {step.sentence}
                   </p>
                 )}
                 {origin?.index === index && (

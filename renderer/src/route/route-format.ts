@@ -171,6 +171,8 @@ export function tlsLabel(hop: Hop): string {
   // Exim's `with local`, Cyrus's `[unix socket]`: a program on the receiving host handed the
   // message over with no network to encrypt, so no TLS is missing ("TLS unknown" said one was)
   if (hop.tls === null && (hop.local || hop.clientCheck === 'local')) return 'none: no network';
+  // a step on one machine (a content filter over 127.0.0.1) crossed no network to encrypt
+  if (!hop.tls && hop.internalStep?.kind === 'same-machine') return 'none: no network';
   if (hop.tls === null) return 'TLS unknown';
   if (!hop.tls) return 'no TLS';
   const version = hop.tlsVersion ? tlsVersionName(hop.tlsVersion) : 'TLS';
@@ -275,6 +277,16 @@ export function analyzedPart(message: string): string {
  * by nobody, so a hop with nothing else must not read like one with a looked-up name and address.
  */
 export function clientCheckLabel(hop: Hop): string | null {
+  // the provider's own gateway by HTTP records no address because no SMTP client connected:
+  // "unverified: name claimed by the sender" read as a gap in Yahoo's own hand-over
+  if (hop.internalStep?.kind === 'provider-http') {
+    return `${hop.internalStep.host}’s own gateway, by HTTP: no client address to check`;
+  }
+  // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
+  // machine itself, not a name some sender claimed
+  if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
+    return 'this machine (named localhost, no address recorded)';
+  }
   // a loopback client is this machine by the kernel's word (every message a local app sends),
   // whatever name its receiver looked up for 127.0.0.1 (`localhost`)
   if (hop.fromIpScope === 'loopback' && hop.clientCheck !== 'local') {
@@ -334,3 +346,63 @@ export function slowestLabel(route: RouteAnalysis, index: number): string | null
 
 /** The warnings the Date line of the timeline already shows, kept out of the general list. */
 export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-held'];
+
+/**
+ * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
+ * between servers; null for any other hop.
+ */
+export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
+  const step = hop.internalStep;
+  if (!step) return null;
+  if (step.kind === 'provider-http') {
+    return {
+      badge: 'in-network',
+      sentence:
+        `An in-network HTTP submission: ${step.host}’s own gateway handed the message to its ` +
+        'mail server by HTTP, not a server over SMTP, so there is no client address to check; ' +
+        'not counted among the hand-overs between servers.',
+    };
+  }
+  const over = hop.fromIp ?? 'a local connection';
+  return {
+    badge: 'same machine',
+    sentence: stampedAsLocalhost(hop)
+      ? `A content filter on ${step.host} (it stamps itself ${hop.by ?? hop.byIp ?? 'localhost'}` +
+        `): the message went to it over ${over} within that machine, not over a network; not ` +
+        'counted among the hand-overs between servers.'
+      : `On ${step.host} itself, over ${over}: a program there (a content filter, a list ` +
+        'manager) took the message and handed it on, not a server over a network; not counted ' +
+        'among the hand-overs between servers.',
+  };
+}
+
+/**
+ * The receiver of a step on one machine names itself `localhost` or a loopback address, as
+ * amavis does (`by localhost (amavisd-new, port 10024)`): the machine is the one below.
+ */
+function stampedAsLocalhost(hop: Hop): boolean {
+  const by = (hop.by ?? hop.byIp ?? '').toLowerCase().replace(/^\[|\]$/g, '');
+  return /^localhost(?:\.localdomain)?\.?$|^127\.|^::1$|^::ffff:127\./.test(by);
+}
+
+/**
+ * The receiving host as the hop's title names it: a content filter that stamps itself `localhost`
+ * is shown as the filter on the machine it runs on, not as a host called localhost.
+ */
+export function hopReceiver(hop: Hop): string {
+  if (hop.internalStep?.kind === 'same-machine' && stampedAsLocalhost(hop)) {
+    return `content filter on ${hop.internalStep.host}`;
+  }
+  return hop.by ?? 'unknown server';
+}
+
+/**
+ * How many hops the route has, and how many of them were steps on one machine (into a content
+ * filter and back), which are no hand-overs between servers: "4 hops (2 of them on one machine)".
+ */
+export function hopCountText(hops: readonly Hop[]): string {
+  const count = `${hops.length} ${hops.length === 1 ? 'hop' : 'hops'}`;
+  const local = hops.filter((hop) => hop.internalStep?.kind === 'same-machine').length;
+  if (local === 0) return count;
+  return `${count} (${local === hops.length ? 'all' : local} of them on one machine, not between servers)`;
+}

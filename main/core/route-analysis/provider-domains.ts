@@ -1,0 +1,72 @@
+// Which servers belong to one organisation, by their names: the registered domain the Public
+// Suffix List gives, and the few providers whose own servers stamp under two registered domains.
+import { getDomain } from 'tldts';
+import { normalizeIp } from '../net/ip-address.js';
+import type { Hop } from './types.js';
+
+/**
+ * Providers whose servers hand mail to each other under two registered domains, so that the
+ * Public Suffix List cannot tell they are one: each entry lists name suffixes (a name is in it
+ * when it is one of them or ends in `.` and one). Each pair is taken from real chains, and only
+ * the pair's own names join, so a stamp naming any other domain still breaks the chain.
+ *
+ * A table and not a rule because no rule in the stamps tells a sibling from a stranger: the
+ * receiver's own address would (a client whose address the previous stamp gave as its `by`
+ * address already joins, route.ts), but neither provider writes one (`by mx.zohomail.com with
+ * SMTPS`), and two unrelated domains meeting at a hand-over is just what a made-up stamp below a
+ * real one looks like (forged-below.test.ts). The join itself still goes by what the receiver
+ * checked, as for one registered domain: the client's looked-up name joins; its HELO name alone,
+ * from an address the receiver found no name for, still reads as the sender's claim.
+ */
+export const SIBLING_DOMAINS: readonly (readonly string[])[] = [
+  // Zoho Mail stamps `by mx.zohomail.com` and hands the message on from `sender4-of-o51.zoho.com`
+  // (xen-devel, September 2024; the same in 2026)
+  ['zoho.com', 'zohomail.com'],
+  // vger, the kernel's list server, stamps `by vger.kernel.org via listexpand` and has sent from
+  // `out1.vger.email` since 2022; only these names, not the rest of kernel.org
+  ['vger.kernel.org', 'vger.email'],
+];
+
+/** The table entry a host key (lower case, no root dot) falls in, or -1. */
+function siblingGroup(name: string): number {
+  return SIBLING_DOMAINS.findIndex((group) =>
+    group.some((suffix) => name === suffix || name.endsWith(`.${suffix}`)),
+  );
+}
+
+/**
+ * Both names in one registered domain (by the Public Suffix List), or in one provider's sibling
+ * domains (above): one organisation's own servers, which hand mail on without stamping every
+ * step or name themselves differently inside. Exchange Online does so in every message it sends
+ * (`by DB9PR04MB8412.eurprd04.prod.outlook.com`, then `from EUR05-AM6-obe.outbound.protection.
+ * outlook.com`), and calling that a broken chain flagged all of them. Both are host keys.
+ */
+export function sameOrganisation(a: string | null, b: string | null): boolean {
+  if (!a || !b || normalizeIp(a) || normalizeIp(b)) return false;
+  const domain = getDomain(a);
+  if (domain !== null && domain.includes('.') && domain === getDomain(b)) return true;
+  const group = siblingGroup(a);
+  return group >= 0 && group === siblingGroup(b);
+}
+
+/** A host name as compared: lower case, without the root's dot (RFC 1035 §2.3.3). */
+const nameKey = (name: string): string => name.toLowerCase().replace(/\.$/, '');
+
+/**
+ * The provider whose own gateway handed the message to its mail server by HTTP, or null: a stamp
+ * that names no client address, gives HTTP as the protocol, and names a client in the receiver's
+ * own organisation. Yahoo's submission and webmail servers hand mail to its outbound servers so
+ * (`from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.yahoo.com with HTTP`, below
+ * it `by hermes--production-ne1-… (Yahoo Inc. Hermes SMTP Server) with ESMTPA`): no SMTP client
+ * connected whose address the receiver could write down, so the missing address is no gap in
+ * what it checked. Returns the provider's registered domain.
+ */
+export function providerHttpGateway(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
+): string | null {
+  if (hop.fromIp !== null || hop.fromRdns !== null || !hop.from || !hop.by) return null;
+  if (!/^HTTPS?$/i.test(hop.with ?? '')) return null;
+  const by = nameKey(hop.by);
+  if (!sameOrganisation(nameKey(hop.from), by)) return null;
+  return getDomain(by);
+}

@@ -1,0 +1,158 @@
+// Hops that are steps inside one machine or one provider's network rather than one server handing the message to
+// another: they join the chain, read as what they are on the Route tab, and are not counted among
+// the hand-overs whose client a receiver could check.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+import {
+  clientCheckLabel,
+  hopCountText,
+  hopReceiver,
+  internalStepNote,
+  tlsLabel,
+  verifiedClientsText,
+} from '../../renderer/src/route/route-format.js';
+
+const codes = (raw: string) => analyzeMessage(raw).warnings.map((w) => [w.code, w.hop]);
+
+describe('Yahoo’s gateway handing the message over by HTTP', () => {
+  // Yahoo's outbound server stamps its own gateway's hand-over with no address (linux-kernel,
+  // September 2023); below it, Hermes, its submission server, under an internal name
+  const sonic =
+    'Received: from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.yahoo.com with ' +
+    'HTTP; Thu, 28 Sep 2023 13:07:17 +0000\n';
+  const hermes =
+    'Received: by hermes--production-ne1-5b56858476-qngzq (Yahoo Inc. Hermes SMTP Server) with ' +
+    'ESMTPA ID cca63ec0d72172f78c3d0254e0e587dc;\n Thu, 28 Sep 2023 13:07:14 +0000 (UTC)\n';
+
+  test('joins Hermes’s internal name and reads as an in-network HTTP submission', () => {
+    const route = analyzeMessage(sonic + hermes);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[1];
+    expect(hop?.internalStep).toEqual({ kind: 'provider-http', host: 'yahoo.com' });
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'yahoo.com’s own gateway, by HTTP: no client address to check',
+    );
+    expect(hop && internalStepNote(hop)?.sentence).toMatch(/^An in-network HTTP submission: /);
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+  });
+
+  test('sent from Yahoo Mail on the web, it is the first hop and still no unchecked client', () => {
+    const above =
+      'Received: from sonic301-2.consmr.mail.bf2.yahoo.com (sonic301-2.consmr.mail.bf2.yahoo.com ' +
+      '[192.0.2.39]) by mx.example.com (Postfix) with ESMTPS id 4Z; Thu, 28 Sep 2023 13:07:19 +0000\n';
+    const route = analyzeMessage(above + sonic);
+    expect(route.warnings).toEqual([]);
+    expect(route.hops[0]?.internalStep?.kind).toBe('provider-http');
+    expect(verifiedClientsText(route)).toBeNull();
+  });
+
+  test('an HTTP stamp from another organisation, or with an address, is no in-network step', () => {
+    const stranger =
+      'Received: from sonic.gate.mail.ne1.yahoo.com by mx.example.org with HTTP; ' +
+      'Thu, 28 Sep 2023 13:07:17 +0000\n';
+    expect(analyzeMessage(stranger).hops[0]?.internalStep).toBeNull();
+    expect(codes(stranger + hermes)).toEqual([['chain-broken', 1]]);
+    const addressed =
+      'Received: from sonic.gate.mail.ne1.yahoo.com ([192.0.2.8]) by ' +
+      'sonic310.consmr.mail.gq1.yahoo.com with HTTP; Thu, 28 Sep 2023 13:07:17 +0000\n';
+    expect(analyzeMessage(addressed).hops[0]?.internalStep).toBeNull();
+  });
+
+  test('below it, a public server of another domain still breaks the chain', () => {
+    const publicBelow =
+      'Received: from a.example.net (a.example.net [192.0.2.1]) by relay.example.net ' +
+      '(Postfix) with ESMTP id 1; Thu, 28 Sep 2023 13:07:14 +0000\n';
+    expect(codes(sonic + publicBelow)).toEqual([['chain-broken', 1]]);
+  });
+});
+
+describe('amavis and other filters on the machine that received the hop below', () => {
+  const corpus = (name: string) =>
+    analyzeMessage(readFileSync(join(import.meta.dirname, 'corpus', `${name}.eml`)));
+
+  test('amavis’s `by localhost` is the filter on mail.example.com, not a host called localhost', () => {
+    const route = corpus('postfix-amavis');
+    const [, mx, into, back] = route.hops;
+    expect(mx?.internalStep).toBeNull();
+    expect(into?.by).toBe('localhost');
+    expect(into?.internalStep).toEqual({ kind: 'same-machine', host: 'mail.example.com' });
+    expect(into && hopReceiver(into)).toBe('content filter on mail.example.com');
+    expect(into && internalStepNote(into)?.sentence).toBe(
+      'A content filter on mail.example.com (it stamps itself localhost): the message went to it ' +
+        'over 127.0.0.1 within that machine, not over a network; not counted among the ' +
+        'hand-overs between servers.',
+    );
+    expect(into && tlsLabel(into)).toBe('none: no network');
+    // the hand-back: `from localhost (localhost [127.0.0.1]) by mail.example.com`
+    expect(back?.internalStep).toEqual({ kind: 'same-machine', host: 'mail.example.com' });
+    expect(back && hopReceiver(back)).toBe('mail.example.com');
+    // before: "Client verified (reverse DNS and address) at 2 of 4 hops", the filter's
+    // `localhost` for 127.0.0.1 counting as a checked client
+    expect(route.verifiedClients).toEqual({ verified: [1], networkHops: 2 });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 2 hops.',
+    );
+    expect(hopCountText(route.hops)).toBe('4 hops (2 of them on one machine, not between servers)');
+  });
+
+  test('IBM’s gateway taking its filter’s hand-back `from localhost` is this machine', () => {
+    const route = corpus('gateway-proofpoint');
+    const handBack = route.hops[3];
+    expect(handBack?.raw).toMatch(/^Received: from localhost\n/);
+    expect(handBack?.internalStep).toEqual({ kind: 'same-machine', host: 'smtp02.uk.example.org' });
+    // before: "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(handBack && clientCheckLabel(handBack)).toBe(
+      'this machine (named localhost, no address recorded)',
+    );
+  });
+
+  test('the filter keeps the machine below through several passes (IMSVA, then amavis)', () => {
+    const route = corpus('imsva-amavis');
+    expect(route.hops.map((hop) => hop.internalStep?.host ?? null)).toEqual([
+      null,
+      null,
+      null,
+      'boulder03.example.org',
+      'boulder03.example.org',
+      null,
+      'bastet.example.org',
+      'bastet.example.org',
+      null,
+    ]);
+    // IMSVA names itself: shown as written, the step said in the hop's sentence
+    const imsva = route.hops[3];
+    expect(imsva && hopReceiver(imsva)).toBe('IMSVA');
+    expect(imsva && internalStepNote(imsva)?.sentence).toMatch(
+      /^On boulder03\.example\.org itself, over 127\.0\.0\.1: /,
+    );
+  });
+
+  test('a loopback hop that does not join the one below, or comes first, is no such step', () => {
+    const resent = analyzeMessage(
+      'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+        '\tfor <client@example.org>; Wed, 5 Mar 2025 10:02:00 +0000\n' +
+        'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+        '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(resent.warnings.map((w) => w.code)).toEqual(['local-resubmission']);
+    expect(resent.hops[1]?.internalStep).toBeNull();
+    // sent again years later: Relaydesk's own stamp on a saved .eml read as a step on the
+    // machine below ("On mx.example.org itself") when the gap's warning stood in for the break
+    const later = analyzeMessage(
+      'Received: from vm (unknown [127.0.0.1])\n\tby vm (Relaydesk) with ESMTP id 0mx9\n' +
+        '\tfor <client@example.org>; Mon, 7 Dec 2026 05:25:22 +0000\n' +
+        'Received: from mail.example.com (mail.example.com [203.0.113.45]) by mx.example.org ' +
+        '(Postfix) with ESMTPS id 4Z; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(later.warnings.map((w) => w.code)).toEqual(['delay-resent']);
+    expect(later.hops[1]?.internalStep).toBeNull();
+    const program = analyzeMessage(
+      'Received: from localhost (localhost [127.0.0.1]) by mail.example.com (Postfix) with ESMTP ' +
+        'id 1; Wed, 5 Mar 2025 10:00:01 +0000\n',
+    );
+    expect(program.hops[0]?.internalStep).toBeNull();
+    expect(hopCountText(program.hops)).toBe('1 hop');
+  });
+});
