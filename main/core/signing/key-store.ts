@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { makeFolder, writeFilesDurably } from '../spool/durable-file.js';
 import {
   DkimKeyError,
@@ -71,7 +71,7 @@ export interface DkimSettingsKey {
   keyFile: string;
 }
 
-type StoredKey = Omit<DkimKeyInfo, 'record' | 'waitingForDns'> & {
+type StoredKey = Omit<DkimKeyInfo, 'record' | 'waitingForDns' | 'domainUnicode'> & {
   publicKey: string;
   waitingForDns?: boolean;
 };
@@ -267,6 +267,8 @@ export class DkimKeyStore {
     const { publicKey, ...rest } = key;
     return {
       ...rest,
+      // an A-label that does not decode (xn--zz) is shown as it is
+      domainUnicode: shownDomain(key.domain),
       // keys listed before keys waited for DNS have no such field: they were signing already
       waitingForDns: key.waitingForDns === true,
       ...(key.algorithm === 'rsa' ? { bits: rsaBits(publicKey) } : {}),
@@ -290,7 +292,7 @@ export class DkimKeyStore {
         const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
         const cannotSign =
           pem === null
-            ? missingPrivateKey(k.domain, k.selector)
+            ? missingPrivateKey(shownDomain(k.domain), k.selector)
             : typeof pem === 'string'
               ? damagedPrivateKey(k, pem)
               : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`;
@@ -309,7 +311,7 @@ export class DkimKeyStore {
     return all
       .map((k) =>
         k.algorithm === 'ed25519' && !rsaDomains.has(k.domain)
-          ? { ...k, ed25519Only: ed25519OnlyNote(k.domain) }
+          ? { ...k, ed25519Only: ed25519OnlyNote(k.domainUnicode) }
           : k,
       )
       .sort((a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector));
@@ -553,6 +555,14 @@ function damagedPrivateKey(key: StoredKey, pem: string): string | null {
  * so DMARC rests on SPF alone. Signing with both, as RFC 8463 expects during the transition, is
  * the fix; Relaydesk signs with every active key of the domain.
  */
+/**
+ * A stored domain (A-labels) as people write it: `bücher.example` for `xn--bcher-kva.example`.
+ * An A-label that does not decode (`xn--zz`) is shown as it is.
+ */
+function shownDomain(domain: string): string {
+  return domainToUnicode(domain) || domain;
+}
+
 function ed25519OnlyNote(domain: string): string {
   return `${domain} has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign`;
 }
