@@ -182,7 +182,7 @@ describe.skipIf(!chromiumPath)(
       expect(await pixelsOf(png, photoColour)).toBe(0);
       const note = page.getByTestId('html-screenshot-note');
       const privateAddress =
-        'Refused: 127.0.0.1 is a private, loopback or link-local address, and a message must not make Relaydesk reach this machine or its network (ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it)';
+        'Refused: its host is a private, loopback or link-local address, and a message must not make Relaydesk reach this machine or its network (ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it)';
       // the refused sheet still styles the preview's copy, so the images it names are asked too
       const id = (await gui.relaydesk.api<{ messages: { ID: string }[] }>('/api/v1/messages'))
         .messages[0]?.ID as string;

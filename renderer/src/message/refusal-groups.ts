@@ -15,6 +15,30 @@ export interface RefusalGroup {
  */
 const addressFirst = /^(\S+) (refused|failed): ([\s\S]+)$/;
 
+/** The host of an address, as the proxy names it first in a private-address refusal. */
+function hostOf(address: string): string | null {
+  try {
+    return new URL(address).hostname;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The reason without the address's own host, and the address with what only it adds. The proxy
+ * says "127.0.0.1 is a private … address, and …" (or "intranet.example (10.0.0.5) is …" for a
+ * name): images on two hosts gave the same sentence, setting and all, twice. The host is in the
+ * address already; an IP a name led to goes beside the address.
+ */
+function withoutHost(address: string, words: string): { words: string; shown: string } {
+  const named = /^(\S+)(?: \(([^)]+)\))? is /.exec(words);
+  if (!named || named[1] !== hostOf(address)) return { words, shown: address };
+  return {
+    words: `its host is ${words.slice(named[0].length)}`,
+    shown: named[2] ? `${address} (${named[2]})` : address,
+  };
+}
+
 /**
  * `missing` (each of the screenshot's refusals, as the window words it) by reason, in the order
  * each reason first came. A refusal not in the proxy's form (an IPC or network error) is a
@@ -23,10 +47,11 @@ const addressFirst = /^(\S+) (refused|failed): ([\s\S]+)$/;
 export function refusalGroups(missing: readonly string[]): RefusalGroup[] {
   const groups = new Map<string, RefusalGroup>();
   for (const text of missing) {
-    const [, address, verb = '', words = ''] = addressFirst.exec(text) ?? [];
+    const [, address, verb = '', said = ''] = addressFirst.exec(text) ?? [];
+    const { words, shown } = address ? withoutHost(address, said) : { words: said, shown: '' };
     const reason = address ? `${verb.charAt(0).toUpperCase()}${verb.slice(1)}: ${words}` : text;
     const group = groups.get(reason) ?? { reason, addresses: [] };
-    if (address && !group.addresses.includes(address)) group.addresses.push(address);
+    if (address && !group.addresses.includes(shown)) group.addresses.push(shown);
     groups.set(reason, group);
   }
   return [...groups.values()];
