@@ -237,6 +237,8 @@ export class DkimKeyStore {
     } catch {
       return `the From domain ${fromDomain} is not a domain name a key can sign for`;
     }
+    // domains in the words as people write them (the Delivery tab shows these), the record's
+    // name and the command's argument in A-labels, as DNS and a shell take them
     // the domain itself, else its closest parent with keys, as signingKeys looks
     for (const candidate of domainAndParents(domain)) {
       const own = all.filter((k) => k.domain === candidate);
@@ -244,12 +246,13 @@ export class DkimKeyStore {
       const waiting = own.filter((k) => k.waitingForDns);
       if (waiting.length > 0) {
         const names = waiting.map((k) => `${k.selector}._domainkey.${k.domain}`).join(', ');
-        return `the key of ${candidate} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
+        return `the key of ${shownDomain(candidate)} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
       }
-      return `the keys of ${candidate} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
+      return `the keys of ${shownDomain(candidate)} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
     }
-    const domains = [...new Set(all.map((k) => k.domain))].sort().join(', ');
-    return `no DKIM key signs mail from ${domain}: the keys are for ${domains}; add a key for ${domain} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
+    const domains = [...new Set(all.map((k) => shownDomain(k.domain)))].sort().join(', ');
+    const shown = shownDomain(domain);
+    return `no DKIM key signs mail from ${shown}: the keys are for ${domains}; add a key for ${shown} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
   }
 
   private async ensureLoaded(): Promise<void> {
