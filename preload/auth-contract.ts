@@ -14,7 +14,17 @@ export interface DkimDnsRecord {
 }
 
 export interface DkimKeyInfo {
+  /**
+   * The domain in lower-case A-labels (`xn--bcher-kva.example`): what DNS, the signature's d=
+   * and the API's paths take.
+   */
   domain: string;
+  /**
+   * The same domain as people write it, in U-labels (`bücher.example`), for showing; equal to
+   * `domain` when that has no A-label. Made by the relay (Node's domainToUnicode), so a window
+   * needs no IDNA tables of its own.
+   */
+  domainUnicode: string;
   selector: string;
   algorithm: DkimAlgorithm;
   /**

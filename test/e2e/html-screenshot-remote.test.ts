@@ -36,7 +36,15 @@ async function pixelsOf(png: Buffer, colour: Rgb): Promise<number> {
   return count;
 }
 
-/** The sender's site: a photo, and a style sheet whose background image is a banner. */
+/** Pictures the style sheet names besides the banner: a footer's icons. */
+const sheetIcons = ['icon-mail', 'icon-web'];
+/** The newsletter's pictures after the first photo, each an address of its own. */
+const morePhotos = [1, 2, 3, 4, 5].map((n) => `/photo-${n}.png`);
+
+/**
+ * The sender's site: photos, and a style sheet whose background images are a banner and the
+ * footer's icons.
+ */
 let site: Server;
 let origin = '';
 const asked: { path: string; agent: string }[] = [];
@@ -44,17 +52,23 @@ const asked: { path: string; agent: string }[] = [];
 beforeAll(async () => {
   site = createServer((req, res) => {
     asked.push({ path: req.url ?? '', agent: req.headers['user-agent'] ?? '' });
-    if (req.url === '/photo.png')
+    // the photo, and the newsletter's further pictures in the same colour
+    if (/^\/photo(-\d+)?\.png$/.test(req.url ?? ''))
       return void res
         .writeHead(200, { 'content-type': 'image/png' })
         .end(solidPng(80, 40, photoColour));
     if (req.url === '/css/news.css')
       return void res.writeHead(200, { 'content-type': 'text/css' }).end(
         '.banner { width: 120px; height: 30px; background: url(../banner.png) }' +
+          sheetIcons
+            .map(
+              (icon) => `.${icon} { width: 12px; height: 12px; background: url(../${icon}.png) }`,
+            )
+            .join('') +
           // the sender's markup, if the inlined sheet let it out of its <style>
           '/* </style><img src="/injected.png"> */',
       );
-    if (req.url === '/banner.png')
+    if (req.url === '/banner.png' || sheetIcons.some((icon) => req.url === `/${icon}.png`))
       return void res
         .writeHead(200, { 'content-type': 'image/png' })
         .end(solidPng(120, 30, bannerColour));
@@ -86,7 +100,12 @@ async function openNewsletter(settings: Record<string, unknown>): Promise<Gui> {
       `<!doctype html><html><head><link rel="stylesheet" href="${origin}/css/news.css"></head>` +
       '<body><p style="color:#000">This week</p>' +
       `<img id="photo" src="${origin}/photo.png" width="80" height="40" alt="photo">` +
-      '<div class="banner"></div></body></html>',
+      morePhotos
+        .map((path) => `<img src="${origin}${path}" width="8" height="4" alt="">`)
+        .join('') +
+      '<div class="banner"></div>' +
+      sheetIcons.map((icon) => `<div class="${icon}"></div>`).join('') +
+      '</body></html>',
   });
   await gui.openLive();
   return gui;
@@ -154,7 +173,7 @@ describe.skipIf(!chromiumPath)(
     }, 120_000);
     afterAll(async () => gui?.close());
 
-    it('says beside the button what the proxy refused and how to allow it', async () => {
+    it('says beside the button what the proxy refused, each reason once over its addresses', async () => {
       const page = gui.page;
       await gui.openMessage('Newsletter with pictures');
       await page.getByRole('button', { name: 'Load remote content' }).click();
@@ -162,29 +181,64 @@ describe.skipIf(!chromiumPath)(
       const png = await shoot(gui);
       expect(await pixelsOf(png, photoColour)).toBe(0);
       const note = page.getByTestId('html-screenshot-note');
-      const refused = (path: string) =>
-        `${origin}${path} refused: 127.0.0.1 is a private, loopback or link-local address, and a message must not make Relaydesk reach this machine or its network (ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it)`;
-      // the refused sheet still styles the preview's copy, so the image it names is asked too
+      const privateAddress =
+        'Refused: its host is a private, loopback or link-local address, and a message must not make Relaydesk reach this machine or its network (ticking “The link check and the HTML screenshot’s proxy may reach this machine and private networks” under Settings → Checks & POP3 allows it)';
+      // the refused sheet still styles the preview's copy, so the images it names are asked too
       const id = (await gui.relaydesk.api<{ messages: { ID: string }[] }>('/api/v1/messages'))
         .messages[0]?.ID as string;
-      // in the order the refusals came back: the two images are asked at once
-      await eventually(async () => (await note.locator('li').allInnerTexts()).sort()).toEqual(
-        [
-          refused('/css/news.css'),
-          refused('/photo.png'),
-          `${origin}/banner.png refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`,
-        ].sort(),
+      const notNamed = `Refused: neither the HTML of message ${id} nor a style sheet of it that went through the proxy names it (the proxy fetches only what the message loads)`;
+      const reasons = note.getByTestId('html-screenshot-reason');
+      await eventually(() => reasons.count()).toBe(2);
+      /** Each reason (its own words, not its addresses') and the addresses shown under it. */
+      const shown = () =>
+        reasons.evaluateAll((items) =>
+          items.map((item) => ({
+            reason: item.firstChild?.textContent,
+            addresses: Array.from(item.querySelectorAll('li'), (li) => li.textContent).sort(),
+          })),
+        );
+      const privateOnes = ['/css/news.css', '/photo.png', ...morePhotos].map((p) => origin + p);
+      const notNamedOnes = ['/banner.png', ...sheetIcons.map((icon) => `/${icon}.png`)].map(
+        (p) => origin + p,
       );
-      expect(await note.locator('p').innerText()).toBe(
-        "Saved without 3 remote images or style sheets that Relaydesk's proxy could not fetch:",
-      );
-      expect(await page.getByTestId('html-screenshot-status').innerText()).toContain(
-        refused('/photo.png'),
-      );
-      // the proxy asked nothing of this machine's site (the preview's own frame may)
-      expect(asked.filter((a) => a.agent.startsWith('Relaydesk/'))).toEqual([]);
+      // in the order the refusals came back: the images are asked at once
+      const groups = await shown();
+      expect(groups.map((group) => group.reason).sort()).toEqual([privateAddress, notNamed].sort());
+      const privateGroup = groups.find((group) => group.reason === privateAddress);
+      const notNamedGroup = groups.find((group) => group.reason === notNamed);
+      // the three under the second reason all show; of the private address's seven, four and
+      // a button for the other three
+      expect(notNamedGroup?.addresses).toEqual(notNamedOnes.sort());
+      expect(privateGroup?.addresses).toHaveLength(4);
+      const more = note.getByTestId('html-screenshot-more');
+      expect(await more.count()).toBe(1);
+      // its name says what more there is (the visible words first, WCAG 2.5.3)
+      expect(
+        await note
+          .getByRole('button', { name: '+3 more addresses refused for this reason', exact: true })
+          .count(),
+      ).toBe(1);
+      expect(await more.getAttribute('aria-expanded')).toBe('false');
       await note.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(screenshots, 'html-screenshot-refused.png') });
+      await more.click();
+      expect(await more.getAttribute('aria-expanded')).toBe('true');
+      expect((await shown()).find((group) => group.reason === privateAddress)?.addresses).toEqual(
+        privateOnes.sort(),
+      );
+      expect(await note.locator('p').innerText()).toBe(
+        "Saved without 10 remote images or style sheets that Relaydesk's proxy could not fetch:",
+      );
+      // a screen reader hears each reason once, with how many addresses it refused
+      const said = await page.getByTestId('html-screenshot-status').innerText();
+      expect(said).toContain(`${privateAddress} (7 addresses).`);
+      expect(said).toContain(`${notNamed} (3 addresses).`);
+      expect(said.split('private, loopback or link-local')).toHaveLength(2);
+      // the proxy asked nothing of this machine's site (the preview's own frame may)
+      expect(asked.filter((a) => a.agent.startsWith('Relaydesk/'))).toEqual([]);
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(screenshots, 'html-screenshot-refused-dark.png') });
+      await page.emulateMedia({ colorScheme: 'light' });
       expect(gui.pageErrors).toEqual([]);
     });
   },

@@ -9,6 +9,15 @@ describe('address matching', () => {
     expect(addressKey('')).toBe('');
   });
 
+  test('an IDN domain is the same in U-labels and A-labels', () => {
+    // smtp-server gives MAIL FROM in U-labels; the From field said xn--
+    expect(addressKey('info@Bücher.example')).toBe(addressKey('info@xn--bcher-kva.example'));
+    expect(recipientsNotNamed(['anna@bücher.example'], ['anna@xn--bcher-kva.example'])).toEqual([]);
+    // the local part is left as it is
+    expect(addressKey('jörg@bücher.example')).toBe('jörg@xn--bcher-kva.example');
+    expect(addressKey('a@b@xn--zz')).toBe('a@b@xn--zz');
+  });
+
   test('recipients not named in the headers, in order and each once', () => {
     expect(
       recipientsNotNamed(

@@ -52,6 +52,19 @@ describe('envelope against headers', () => {
     expect(analysis.warnings.filter((w) => w.code.startsWith('envelope'))).toEqual([]);
   });
 
+  test('an IDN domain matches in either form: smtp-server gives the envelope in U-labels', () => {
+    const analysis = analyzeMessage(
+      'From: info@xn--bcher-kva.example\nTo: anna@xn--bcher-kva.example\nSubject: x\n\nbody\n',
+      envelope('info@bücher.example', ['anna@bücher.example']),
+    );
+    expect(analysis.envelope).toMatchObject({
+      mailFromMatchesFrom: true,
+      bcc: [],
+      notInEnvelope: [],
+    });
+    expect(analysis.warnings.filter((w) => w.code.startsWith('envelope'))).toEqual([]);
+  });
+
   test('Bcc recipients are derived, missing recipients and a different sender flagged', () => {
     const analysis = analyzeMessage(
       'Return-Path: <bounce@example.org>\n' + headers,

@@ -67,6 +67,38 @@ describe('DKIM key store', () => {
     );
   });
 
+  it('keeps an IDN domain in A-labels for DNS and gives its U-labels for showing', async () => {
+    const added = await store.add({
+      domain: 'Bücher.Example',
+      selector: 's1',
+      algorithm: 'ed25519',
+    });
+    expect(added).toMatchObject({
+      domain: 'xn--bcher-kva.example',
+      domainUnicode: 'bücher.example',
+      // what DNS providers take
+      record: { name: 's1._domainkey.xn--bcher-kva.example' },
+    });
+    // the window's note names the domain as people write it
+    expect((await store.list())[0]?.ed25519Only).toMatch(/^bücher\.example has no RSA key/);
+    await store.add({ domain: 'shop.example', selector: 's1', algorithm: 'ed25519' });
+    expect((await store.list()).map((k) => [k.domain, k.domainUnicode])).toEqual([
+      ['shop.example', 'shop.example'],
+      ['xn--bcher-kva.example', 'bücher.example'],
+    ]);
+  });
+
+  it('says why IDN mail goes unsigned with the domain as people write it, the names in ASCII', async () => {
+    await store.add({ domain: 'bücher.example', selector: 's1', algorithm: 'ed25519' });
+    // what the Delivery tab shows for mail from it while the key waits for DNS
+    expect(store.whyUnsigned(() => 'xn--bcher-kva.example')).toBe(
+      'the key of bücher.example waits for DNS: publish its TXT record at s1._domainkey.xn--bcher-kva.example, then Check DNS (or say it is published)',
+    );
+    expect(store.whyUnsigned(() => 'größe.example')).toBe(
+      'no DKIM key signs mail from größe.example: the keys are for bücher.example; add a key for größe.example in Settings → Signing (or relaydesk dkim keygen xn--gre-6ka8i.example SELECTOR)',
+    );
+  });
+
   it('refuses keys that cannot sign DKIM, saying why', async () => {
     await expect(
       store.add({ domain: 'shop.example', selector: 'weak', privateKey: pem('rsa', 512) }),

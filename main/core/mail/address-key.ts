@@ -1,10 +1,19 @@
 // When two mail addresses are the same mailbox: the envelope against the headers (Bcc found,
 // MAIL FROM against From). Local parts are case-sensitive in theory (RFC 5321 §2.4) but not in any
-// mailbox people use, and domains never are: compared without case, brackets or spaces.
+// mailbox people use, and domains never are: compared without case, brackets or spaces. An IDN
+// domain is one domain in either form: smtp-server gives the envelope's in U-labels (bücher.example)
+// while a header may hold its A-labels (xn--bcher-kva.example), and the two read as a mismatch.
+import { domainToASCII } from 'node:url';
 
-/** The address in the form it is compared in. */
+/** The address in the form it is compared in: lower case, its domain in A-labels. */
 export function addressKey(address: string): string {
-  return address.trim().replace(/^<|>$/g, '').toLowerCase();
+  const bare = address.trim().replace(/^<|>$/g, '');
+  const at = bare.lastIndexOf('@');
+  const domain = bare.slice(at + 1);
+  // only a domain beyond printable ASCII (U-labels) is converted; one that is no valid IDN
+  // stays as written ('' from domainToASCII)
+  const ascii = at > 0 && /[^ -~]/.test(domain) ? domainToASCII(domain) : '';
+  return (ascii ? `${bare.slice(0, at)}@${ascii}` : bare).toLowerCase();
 }
 
 /** The recipients whose address is not among `named`, in their order, each once. */

@@ -17,7 +17,7 @@ export function keyRemoval(removed: DkimKeyInfo, left: readonly SigningKey[]): D
       removed: name,
       signing: 'unsigned',
       signingKeys,
-      warning: `mail from ${removed.domain} now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → Signing, or relaydesk dkim keygen ${removed.domain} SELECTOR) and publish its record`,
+      warning: `mail from ${removed.domainUnicode} now goes out unsigned (DMARC may fail at receivers): it was the domain's only signing key; make a new one (POST /api/v1/dkim/keys, Settings → Signing, or relaydesk dkim keygen ${removed.domain} SELECTOR) and publish its record`,
     };
   }
   const parent = signingKeys[0]?.domain !== removed.domain;

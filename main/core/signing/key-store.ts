@@ -7,7 +7,7 @@ import { createPublicKey } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { makeFolder, writeFilesDurably } from '../spool/durable-file.js';
 import {
   DkimKeyError,
@@ -71,7 +71,7 @@ export interface DkimSettingsKey {
   keyFile: string;
 }
 
-type StoredKey = Omit<DkimKeyInfo, 'record' | 'waitingForDns'> & {
+type StoredKey = Omit<DkimKeyInfo, 'record' | 'waitingForDns' | 'domainUnicode'> & {
   publicKey: string;
   waitingForDns?: boolean;
 };
@@ -237,6 +237,8 @@ export class DkimKeyStore {
     } catch {
       return `the From domain ${fromDomain} is not a domain name a key can sign for`;
     }
+    // domains in the words as people write them (the Delivery tab shows these), the record's
+    // name and the command's argument in A-labels, as DNS and a shell take them
     // the domain itself, else its closest parent with keys, as signingKeys looks
     for (const candidate of domainAndParents(domain)) {
       const own = all.filter((k) => k.domain === candidate);
@@ -244,12 +246,13 @@ export class DkimKeyStore {
       const waiting = own.filter((k) => k.waitingForDns);
       if (waiting.length > 0) {
         const names = waiting.map((k) => `${k.selector}._domainkey.${k.domain}`).join(', ');
-        return `the key of ${candidate} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
+        return `the key of ${shownDomain(candidate)} waits for DNS: publish its TXT record at ${names}, then Check DNS (or say it is published)`;
       }
-      return `the keys of ${candidate} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
+      return `the keys of ${shownDomain(candidate)} are turned off (selector ${own.map((k) => k.selector).join(', ')}); turn one on in Settings → Signing`;
     }
-    const domains = [...new Set(all.map((k) => k.domain))].sort().join(', ');
-    return `no DKIM key signs mail from ${domain}: the keys are for ${domains}; add a key for ${domain} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
+    const domains = [...new Set(all.map((k) => shownDomain(k.domain)))].sort().join(', ');
+    const shown = shownDomain(domain);
+    return `no DKIM key signs mail from ${shown}: the keys are for ${domains}; add a key for ${shown} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
   }
 
   private async ensureLoaded(): Promise<void> {
@@ -267,6 +270,8 @@ export class DkimKeyStore {
     const { publicKey, ...rest } = key;
     return {
       ...rest,
+      // an A-label that does not decode (xn--zz) is shown as it is
+      domainUnicode: shownDomain(key.domain),
       // keys listed before keys waited for DNS have no such field: they were signing already
       waitingForDns: key.waitingForDns === true,
       ...(key.algorithm === 'rsa' ? { bits: rsaBits(publicKey) } : {}),
@@ -290,7 +295,7 @@ export class DkimKeyStore {
         const pem = await this.vault.read(name).catch((err: NodeJS.ErrnoException) => err);
         const cannotSign =
           pem === null
-            ? missingPrivateKey(k.domain, k.selector)
+            ? missingPrivateKey(shownDomain(k.domain), k.selector)
             : typeof pem === 'string'
               ? damagedPrivateKey(k, pem)
               : `the private key of selector ${k.selector} of ${k.domain} cannot be read (${pem.code ?? pem.message}); give the file back to the user Relaydesk runs as (chmod 600), or remove this selector`;
@@ -309,7 +314,7 @@ export class DkimKeyStore {
     return all
       .map((k) =>
         k.algorithm === 'ed25519' && !rsaDomains.has(k.domain)
-          ? { ...k, ed25519Only: ed25519OnlyNote(k.domain) }
+          ? { ...k, ed25519Only: ed25519OnlyNote(k.domainUnicode) }
           : k,
       )
       .sort((a, b) => a.domain.localeCompare(b.domain) || a.selector.localeCompare(b.selector));
@@ -553,6 +558,14 @@ function damagedPrivateKey(key: StoredKey, pem: string): string | null {
  * so DMARC rests on SPF alone. Signing with both, as RFC 8463 expects during the transition, is
  * the fix; Relaydesk signs with every active key of the domain.
  */
+/**
+ * A stored domain (A-labels) as people write it: `bücher.example` for `xn--bcher-kva.example`.
+ * An A-label that does not decode (`xn--zz`) is shown as it is.
+ */
+function shownDomain(domain: string): string {
+  return domainToUnicode(domain) || domain;
+}
+
 function ed25519OnlyNote(domain: string): string {
   return `${domain} has no RSA key: many receivers (Gmail and Microsoft 365 among them) do not verify Ed25519 signatures, so its mail passes DKIM there only with an RSA signature beside this one; add an RSA key under another selector, and both sign`;
 }

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { onScreen } from '../api/contract';
+import { CollapsedList } from './CollapsedList';
 import type { HtmlScreenshot } from './html-screenshot';
+import { refusalGroups, refusalsSaid, refusedCount, type RefusalGroup } from './refusal-groups';
 import { saveFile } from './save-file';
 
 function failureWords(failure: unknown): string {
@@ -27,7 +29,7 @@ export function HtmlScreenshotButton(props: {
 }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [lacking, setLacking] = useState<readonly string[]>([]);
+  const [lacking, setLacking] = useState<readonly RefusalGroup[]>([]);
   const [said, setSaid] = useState('');
   // a second click before React has re-rendered the button disabled
   const running = useRef(false);
@@ -57,8 +59,10 @@ export function HtmlScreenshotButton(props: {
       saveFile(name, shot.png, 'image/png');
       // a setting named as the Settings screen names it, as the link check's words are
       const missing = shot.missing.map((why) => onScreen(why));
-      setLacking(missing);
-      const note = missing.length > 0 ? ` ${missingLead(missing.length)} ${missing.join(' ')}` : '';
+      const groups = refusalGroups(missing);
+      setLacking(groups);
+      const note =
+        missing.length > 0 ? ` ${missingLead(missing.length)} ${refusalsSaid(groups)}` : '';
       setSaid(`Screenshot saved as ${name}.${note}`);
     } catch (failure) {
       setSaid('');
@@ -84,10 +88,26 @@ export function HtmlScreenshotButton(props: {
       </button>
       {lacking.length > 0 && (
         <div className="html-screenshot-note" data-testid="html-screenshot-note">
-          <p>{missingLead(lacking.length)}</p>
+          <p>{missingLead(refusedCount(lacking))}</p>
           <ul>
-            {lacking.map((why) => (
-              <li key={why}>{why}</li>
+            {lacking.map((group) => (
+              <li key={group.reason} data-testid="html-screenshot-reason">
+                {group.reason}
+                {group.addresses.length > 0 && (
+                  <CollapsedList
+                    items={group.addresses}
+                    label="addresses refused for this reason"
+                    testId="html-screenshot-more"
+                    render={(visible) => (
+                      <ul className="html-screenshot-addresses">
+                        {visible.map((address) => (
+                          <li key={address}>{address}</li>
+                        ))}
+                      </ul>
+                    )}
+                  />
+                )}
+              </li>
             ))}
           </ul>
         </div>

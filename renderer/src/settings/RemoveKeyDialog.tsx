@@ -18,31 +18,31 @@ export function RemoveKeyDialog(props: {
   const after = signingAfterRemoval(props.keys, key);
   return (
     <Dialog
-      title={`Remove the DKIM key ${key.selector} of ${key.domain}?`}
+      title={`Remove the DKIM key ${key.selector} of ${key.domainUnicode}?`}
       onClose={props.onCancel}
       className="confirm-dialog dkim-remove-dialog"
       testId="dkim-remove-dialog"
     >
       {after.kind === 'unsigned' && (
         <p className="release-warning" data-testid="dkim-remove-unsigned">
-          <strong>This is the only key that signs mail from {key.domain}.</strong> From then on its
-          mail goes out unsigned, and receivers may fail DMARC for it (reject it or file it as spam,
-          as the domain&apos;s DMARC policy says).
+          <strong>This is the only key that signs mail from {key.domainUnicode}.</strong> From then
+          on its mail goes out unsigned, and receivers may fail DMARC for it (reject it or file it
+          as spam, as the domain&apos;s DMARC policy says).
         </p>
       )}
       <p>
-        This deletes selector <strong>{key.selector}</strong> of <strong>{key.domain}</strong> and
-        its private key file. The key cannot be recovered: its TXT record at{' '}
-        <code>{key.record.name}</code> then matches no key anyone has.
+        This deletes selector <strong>{key.selector}</strong> of{' '}
+        <strong>{key.domainUnicode}</strong> and its private key file. The key cannot be recovered:
+        its TXT record at <code>{key.record.name}</code> then matches no key anyone has.
       </p>
       {after.kind === 'still-signed' && (
         <p>
-          Mail from {key.domain} is still signed, with selector {after.selectors.join(', ')}.
+          Mail from {key.domainUnicode} is still signed, with selector {after.selectors.join(', ')}.
         </p>
       )}
       {after.kind === 'parent-signs' && (
         <p>
-          Mail from {key.domain} is then signed with the key of {after.domain} (selector{' '}
+          Mail from {key.domainUnicode} is then signed with the key of {after.domain} (selector{' '}
           {after.selectors.join(', ')}).
         </p>
       )}

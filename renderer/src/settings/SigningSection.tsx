@@ -27,17 +27,20 @@ const statusWords: Record<DkimDnsCheck['status'], string> = {
  * mail now), not from the list as this page last read it: another window or the CLI may have
  * changed the keys since. Mail left unsigned is the relay's warning, in its words.
  */
-function removalNotice(key: DkimKeyInfo, answer: DkimKeyRemoval) {
+function removalNotice(key: DkimKeyInfo, answer: DkimKeyRemoval, keys: readonly DkimKeyInfo[]) {
   const selectors = answer.signingKeys.map((k) => k.selector).join(', ');
   const signer = answer.signingKeys[0]?.domain ?? key.domain;
+  // the answer names domains as DNS does (A-labels); the list has each as people write it
+  const signerShown = keys.find((k) => k.domain === signer)?.domainUnicode ?? signer;
+  const domain = key.domainUnicode;
   const after =
     answer.signing === 'still-signed'
-      ? ` Mail from ${key.domain} is still signed, with ${selectorWord(answer)} ${selectors}.`
+      ? ` Mail from ${domain} is still signed, with ${selectorWord(answer)} ${selectors}.`
       : answer.signing === 'parent-signs'
-        ? ` Mail from ${key.domain} is now signed with the key of ${signer} (${selectorWord(answer)} ${selectors}).`
+        ? ` Mail from ${domain} is now signed with the key of ${signerShown} (${selectorWord(answer)} ${selectors}).`
         : '';
   return {
-    text: `Removed ${key.selector} of ${key.domain} and its private key file.${after}`,
+    text: `Removed ${key.selector} of ${domain} and its private key file.${after}`,
     ...(answer.warning ? { warning: answer.warning } : {}),
   };
 }
@@ -94,7 +97,7 @@ export function SigningSection() {
     focusAfterRemoval.current = next ? `${next.domain}/${next.selector}` : '';
     const done = await act(
       () => api.removeDkimKey(key.domain, key.selector),
-      (answer) => removalNotice(key, answer),
+      (answer) => removalNotice(key, answer, keys ?? []),
     );
     // refused: the key and its Remove button are still there, and have the focus
     if (!done) focusAfterRemoval.current = null;
@@ -151,13 +154,25 @@ export function SigningSection() {
         <ul className="dkim-keys" aria-label="DKIM keys">
           {keys.map((key) => {
             const id = `${key.domain}/${key.selector}`;
+            // what the buttons' names say: the domain as the list shows it
+            const named = `${key.domainUnicode}/${key.selector}`;
+            // an IDN domain (bücher.example): DNS and the provider's form take its A-labels
+            const idn = key.domainUnicode !== key.domain;
             const check = checks[id];
             return (
               <li key={id} className="dkim-key">
                 <div className="dkim-key-head">
                   <span className="user-name">
-                    {key.selector} · {key.domain}
+                    {key.selector} · {key.domainUnicode}
                   </span>
+                  {idn && (
+                    <span
+                      className="field-hint dkim-ascii-domain"
+                      title="The domain's ASCII (Punycode) form: what DNS, the signature's d= and the record's name use"
+                    >
+                      ({key.domain} in DNS)
+                    </span>
+                  )}
                   <span className="field-hint">
                     {key.algorithm === 'rsa' ? `RSA-${key.bits ?? '?'}` : 'Ed25519'} ·{' '}
                     {key.cannotSign
@@ -170,7 +185,7 @@ export function SigningSection() {
                     · {key.source}
                   </span>
                   <button type="button" onClick={() => void checkDns(key)}>
-                    Check DNS<span className="visually-hidden"> for {id}</span>
+                    Check DNS<span className="visually-hidden"> for {named}</span>
                   </button>
                   {key.source !== 'settings' && (
                     <>
@@ -179,7 +194,7 @@ export function SigningSection() {
                         onClick={() =>
                           void act(
                             () => api.setDkimKeyActive(key.domain, key.selector, !key.active),
-                            `${key.selector} of ${key.domain} ${key.active ? 'no longer signs' : key.waitingForDns ? 'signs from now on' : 'signs again'}.`,
+                            `${key.selector} of ${key.domainUnicode} ${key.active ? 'no longer signs' : key.waitingForDns ? 'signs from now on' : 'signs again'}.`,
                           )
                         }
                       >
@@ -188,7 +203,7 @@ export function SigningSection() {
                           : key.waitingForDns
                             ? 'It is published: sign now'
                             : 'Sign again'}
-                        <span className="visually-hidden"> with {id}</span>
+                        <span className="visually-hidden"> with {named}</span>
                       </button>
                       <button
                         type="button"
@@ -199,7 +214,7 @@ export function SigningSection() {
                         }}
                         onClick={() => setRemoving(key)}
                       >
-                        Remove<span className="visually-hidden"> {id}</span>
+                        Remove<span className="visually-hidden"> {named}</span>
                       </button>
                     </>
                   )}
@@ -225,6 +240,14 @@ export function SigningSection() {
                 )}
                 <label className="field-hint" htmlFor={`dkim-record-${id}`}>
                   TXT record {key.record.name}
+                  {idn && (
+                    // a DNS provider's form takes the name in ASCII: the A-labels are no typo
+                    <span className="dkim-ascii-note">
+                      {' '}
+                      (the name in ASCII, as DNS providers take it: {key.domain} is{' '}
+                      {key.domainUnicode})
+                    </span>
+                  )}
                 </label>
                 <textarea
                   id={`dkim-record-${id}`}

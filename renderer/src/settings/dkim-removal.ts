@@ -23,11 +23,13 @@ export function signingAfterRemoval(
   const labels = removed.domain.split('.');
   for (let i = 0; i < labels.length - 1; i++) {
     const domain = labels.slice(i).join('.');
-    const selectors = others.filter((k) => k.domain === domain).map((k) => k.selector);
+    const signers = others.filter((k) => k.domain === domain);
+    const selectors = signers.map((k) => k.selector);
     if (selectors.length === 0) continue;
     return i === 0
       ? { kind: 'still-signed', selectors }
-      : { kind: 'parent-signs', domain, selectors };
+      : // the parent as people write it, as the key's own domain is shown
+        { kind: 'parent-signs', domain: signers[0]?.domainUnicode ?? domain, selectors };
   }
   return { kind: 'unsigned' };
 }

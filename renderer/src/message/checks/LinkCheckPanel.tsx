@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { onScreen } from '../../api/contract';
+import { onScreen, settingName } from '../../api/contract';
 import {
   blockedLinks,
   failedLinks,
@@ -32,6 +32,35 @@ function statusGroups(links: LinkStatus[]): { key: string; links: LinkStatus[] }
       const [x, y] = [a.links[0] as LinkStatus, b.links[0] as LinkStatus];
       return rank(x) - rank(y) || x.StatusCode - y.StatusCode;
     });
+}
+
+/** What allows the blocked links, as the core names it inside a blocked link's Status. */
+const allowsInternal = settingName('allowInternalHttpRequests');
+/** Where the Settings screen has that box: the words in the note that link to Settings. */
+const checksSettings = 'Settings → Checks & POP3';
+
+/**
+ * Under the table, once: why the blocked links were not asked and the box that allows them,
+ * with a link to Settings (the words the cells no longer repeat).
+ */
+function BlockedNote() {
+  const words = onScreen(allowsInternal);
+  const [before, after] = words.split(checksSettings);
+  const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+  return (
+    <p className="check-note" data-testid="link-check-blocked-note">
+      Blocked links point to this machine or a private network, so they were not asked.{' '}
+      {after === undefined ? (
+        `${sentence(words)}.`
+      ) : (
+        <>
+          {sentence(before ?? '')}
+          <a href="#settings">{checksSettings}</a>
+          {after}.
+        </>
+      )}
+    </p>
+  );
 }
 
 /**
@@ -115,10 +144,23 @@ export function LinkCheckPanel({
                         }
                       >
                         {link.StatusCode || '—'}{' '}
-                        <span className="check-status-words">
-                          {/* the core names its setting as the command line does */}
-                          {onScreen(link.Status)}
-                        </span>
+                        {isBlockedLink(link) ? (
+                          <>
+                            {/* the core's words name the setting's whole label, which in this
+                                220 px column made the cell 7 lines tall: the eye gets the badge's
+                                short words and the setting once under the table; a screen reader
+                                in the table still hears the core's, setting and all */}
+                            <span className="check-status-words" aria-hidden="true">
+                              Blocked: internal address
+                            </span>
+                            <span className="visually-hidden">{onScreen(link.Status)}</span>
+                          </>
+                        ) : (
+                          <span className="check-status-words">
+                            {/* the core names its setting as the command line does */}
+                            {onScreen(link.Status)}
+                          </span>
+                        )}
                         {group.links.length > 1 && (
                           <span className="check-status-count"> ({group.links.length} links)</span>
                         )}
@@ -130,6 +172,7 @@ export function LinkCheckPanel({
               </tbody>
             ))}
           </table>
+          {blockedLinks(state.result) > 0 && <BlockedNote />}
         </>
       )}
     </section>
