@@ -62,6 +62,7 @@ describe('a calendar invitation', () => {
       allDay: false,
       recurrence: 'FREQ=WEEKLY;COUNT=4',
       repeats: 'every week, 4 times',
+      replaces: '',
       organizer: { name: 'Ada Lovelace', address: 'ada@example.com', status: '', role: '' },
       attendees: [
         {
@@ -121,6 +122,25 @@ describe('a calendar invitation', () => {
     );
     expect(repeats('RRULE:FREQ=MONTHLY;BYDAY=-1FR')).toBe('every month on last Friday');
     expect(repeats('RRULE:FREQ=DAILY')).toBe('every day');
+  });
+
+  it('tells a changed occurrence from the series it belongs to', () => {
+    const exception = [
+      'BEGIN:VEVENT',
+      'UID:123@example.com',
+      'DTSTAMP:20261201T100000Z',
+      'RECURRENCE-ID;TZID=Europe/Berlin:20261217T140000',
+      'DTSTART;TZID=Europe/Berlin:20261217T160000',
+      'DTEND;TZID=Europe/Berlin:20261217T170000',
+      'SUMMARY:Sprint review (moved)',
+      'END:VEVENT',
+      'END:VCALENDAR',
+    ].join('\r\n');
+    const read = summariseCalendar(berlinInvite.replace('END:VCALENDAR', exception), 'UTC');
+    expect(read.events.map((e) => [e.summary, e.replaces, e.start])).toEqual([
+      ['Sprint review', '', 'Thu, 10 Dec 2026, 14:00'],
+      ['Sprint review (moved)', 'Thu, 17 Dec 2026, 14:00', 'Thu, 17 Dec 2026, 16:00'],
+    ]);
   });
 
   it('says what is wrong with a part that is no calendar', () => {

@@ -80,6 +80,12 @@ export function CalendarDialog({
           {calendar.events.map((event, index) => (
             <table key={index} className="calendar-event" data-testid="calendar-event">
               <tbody>
+                {event.replaces && (
+                  <tr>
+                    <th scope="row">Changes</th>
+                    <td>the occurrence of {event.replaces} only</td>
+                  </tr>
+                )}
                 <tr>
                   <th scope="row">Summary</th>
                   <td>{event.summary || '(none)'}</td>

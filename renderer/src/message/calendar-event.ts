@@ -33,6 +33,11 @@ export interface CalendarEventSummary {
   recurrence: string;
   /** The same in words ("every week, 4 times"), or ''. */
   repeats: string;
+  /**
+   * For one changed occurrence of a recurring event (RECURRENCE-ID), which one it replaces, as
+   * written; '' for the event itself. Outlook sends the series and its exceptions in one file.
+   */
+  replaces: string;
   organizer: CalendarPerson | null;
   attendees: CalendarPerson[];
 }
@@ -190,6 +195,7 @@ function summariseEvent(vevent: ICAL.Component, viewerZone: string): CalendarEve
     allDay: Boolean(start?.isDate),
     recurrence: rrule ? rrule.toString() : '',
     repeats: rrule ? repeatsInWords(rrule) : '',
+    replaces: event.recurrenceId ? asWritten(event.recurrenceId) : '',
     organizer: person(vevent.getFirstProperty('organizer')),
     attendees: vevent
       .getAllProperties('attendee')
