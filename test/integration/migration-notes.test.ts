@@ -64,6 +64,7 @@ describe("the routes on Relaydesk's side", () => {
   let relay: TestRelaydesk;
   let id: string;
   let partId: string;
+  let sessionId: string;
   beforeAll(async () => {
     relay = await startTestRelaydesk();
     await relay.transport().sendMail({
@@ -80,6 +81,8 @@ describe("the routes on Relaydesk's side", () => {
       `/api/v1/message/${id}`,
     );
     partId = message.Attachments[0]?.PartID as string;
+    const sessions = await relay.api<{ sessions: Array<{ id: string }> }>('/api/v1/smtp/sessions');
+    sessionId = sessions.sessions[0]?.id as string;
   });
   afterAll(async () => relay?.dispose());
 
@@ -103,6 +106,7 @@ describe("the routes on Relaydesk's side", () => {
       const url = path
         .replace('{ID}', id)
         .replace('{PartID}', partId)
+        .replace('{SessionID}', sessionId)
         .replace(/query=$/, 'query=html');
       const res = await relay.fetch(url, {
         method,
