@@ -1,4 +1,14 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState, type DragEvent } from 'react';
+import {
+  lazy,
+  Suspense,
+  useCallback,
+  useEffect,
+  useId,
+  useMemo,
+  useRef,
+  useState,
+  type DragEvent,
+} from 'react';
 import { useApi } from './api/api-context';
 import type { MessagesPage, MessageSummary } from './api/contract';
 import type { EventStreamState } from './api/renderer-api';
@@ -56,7 +66,10 @@ import { failingUpstream, queueCounts } from './queue/queue-groups';
 import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
-import { SessionsView } from './sessions/SessionsView';
+// a page of its own, opened seldom: loaded when first shown, out of the first paint's bundle
+const SessionsView = lazy(() =>
+  import('./sessions/SessionsView').then((module) => ({ default: module.SessionsView })),
+);
 import { AnalyzeDialog } from './route/AnalyzeDialog';
 import { readMessageFile } from './route/message-file';
 import { SettingsView } from './settings/SettingsView';
@@ -981,14 +994,16 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             )}
             {place.kind === 'sessions' && (
               <main className="page">
-                <SessionsView
-                  chosen={place.session}
-                  onChoose={(id) => go({ kind: 'sessions', session: id })}
-                  onOpenMessage={(id) => {
-                    go({ kind: 'mail', mailbox });
-                    setOpenedId(id);
-                  }}
-                />
+                <Suspense fallback={<p className="logs-count">Loading the sessions…</p>}>
+                  <SessionsView
+                    chosen={place.session}
+                    onChoose={(id) => go({ kind: 'sessions', session: id })}
+                    onOpenMessage={(id) => {
+                      go({ kind: 'mail', mailbox });
+                      setOpenedId(id);
+                    }}
+                  />
+                </Suspense>
               </main>
             )}
             {place.kind === 'settings' && (

@@ -66,6 +66,21 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
     expect(all.join('\n')).not.toContain(plainToken('app', 'Hunter2-Secret'));
     expect(all.some((line) => line.includes('AUTH PLAIN (credentials hidden)'))).toBe(true);
     expect(all.at(-1)).toContain('Connection closed after QUIT');
+    // the conversation copied as text, for a bug report
+    await page
+      .context()
+      .grantPermissions(['clipboard-read', 'clipboard-write'], {
+        origin: new URL(page.url()).origin,
+      });
+    await page.getByRole('button', { name: 'Copy the conversation' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const copiedLines = copied.split('\n');
+    expect(copiedLines).toHaveLength(all.length);
+    expect(copiedLines[1]).toMatch(/^ +\+\d+ ms C: EHLO crashing-app\.example$/);
+    expect(copied).toMatch(/ S: 501 5\.1\.3 Error: Bad recipient address syntax\n/);
+    expect(copiedLines.at(-1)).toMatch(/ -- Connection closed after QUIT$/);
+    expect(copied).not.toContain(plainToken('app', 'Hunter2-Secret'));
     expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'smtp-sessions-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

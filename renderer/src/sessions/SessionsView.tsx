@@ -12,6 +12,7 @@ import {
   lineTime,
   replyMeaning,
   sessionOutcome,
+  transcriptText,
   sessionTone,
   withSession,
   type SessionFilter,
@@ -209,6 +210,8 @@ function SessionTranscriptPanel({
   const [transcript, setTranscript] = useState<SmtpSessionTranscript | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [reads, setReads] = useState(0);
+  /** The session whose conversation was last copied (the button says so until another is chosen). */
+  const [copied, setCopied] = useState<string | null>(null);
 
   useEffect(() => {
     let stopped = false;
@@ -249,6 +252,18 @@ function SessionTranscriptPanel({
         {ended === null && (
           <button type="button" onClick={() => setReads((n) => n + 1)}>
             Read again
+          </button>
+        )}
+        {navigator.clipboard && (
+          <button
+            type="button"
+            onClick={() => {
+              void navigator.clipboard
+                .writeText(transcriptText(transcript.lines))
+                .then(() => setCopied(transcript.id));
+            }}
+          >
+            {copied === transcript.id ? 'Copied' : 'Copy the conversation'}
           </button>
         )}
       </header>

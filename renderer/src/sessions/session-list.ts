@@ -69,3 +69,14 @@ export function replyMeaning(line: SmtpSessionLine): string {
 export function lineTime(ms: number): string {
   return ms < 1000 ? `+${ms} ms` : `+${(ms / 1000).toFixed(3)} s`;
 }
+
+/**
+ * The conversation as plain text, as it would be pasted into a bug report: one line per line,
+ * its time from the connect, who spoke (C: the client, S: Relaydesk, — a note).
+ */
+export function transcriptText(lines: readonly SmtpSessionLine[]): string {
+  const sides = { client: 'C:', server: 'S:', note: '--' } as const;
+  return lines
+    .map((line) => `${lineTime(line.ms).padStart(10)} ${sides[line.from]} ${line.text}`)
+    .join('\n');
+}
