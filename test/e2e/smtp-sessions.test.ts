@@ -67,11 +67,9 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
     expect(all.some((line) => line.includes('AUTH PLAIN (credentials hidden)'))).toBe(true);
     expect(all.at(-1)).toContain('Connection closed after QUIT');
     // the conversation copied as text, for a bug report
-    await page
-      .context()
-      .grantPermissions(['clipboard-read', 'clipboard-write'], {
-        origin: new URL(page.url()).origin,
-      });
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], {
+      origin: new URL(page.url()).origin,
+    });
     await page.getByRole('button', { name: 'Copy the conversation' }).click();
     await page.getByRole('button', { name: 'Copied' }).waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
