@@ -8,6 +8,8 @@ export type DesktopView =
   | { view: 'inbox' }
   | { view: 'message'; id: string }
   | { view: 'queue' }
+  /** The SMTP sessions page (a client's failed session is read there). */
+  | { view: 'sessions' }
   /** Settings, scrolled to a section (`listener` when a listener could not start). */
   | { view: 'settings'; section?: 'listener' }
   /** The suspended senders, with the one-click release of an automatic pause. */

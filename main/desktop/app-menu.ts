@@ -9,7 +9,8 @@ export type MenuAction =
   | 'analyze-headers'
   | 'open-data-folder'
   | 'settings'
-  | 'show-queue';
+  | 'show-queue'
+  | 'show-sessions';
 
 export interface MenuState {
   receivingPaused: boolean;
@@ -68,6 +69,11 @@ export function applicationMenuTemplate(
       },
       { type: 'separator' },
       { id: 'show-queue', label: 'Show Queue', click: () => run('show-queue') },
+      {
+        id: 'show-sessions',
+        label: 'Show SMTP Sessions',
+        click: () => run('show-sessions'),
+      },
     ],
   };
   return [

@@ -264,6 +264,9 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       case 'show-queue':
         show({ view: 'queue' });
         break;
+      case 'show-sessions':
+        show({ view: 'sessions' });
+        break;
     }
   }
   function runTrayAction(action: TrayAction): void {

@@ -406,6 +406,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
       const encoding = view.file?.encoding;
       setDialog({ kind: 'analyze', text: view.file?.text, ...(encoding ? { encoding } : {}) });
     } else if (view.view === 'queue') go({ kind: 'queue' });
+    else if (view.view === 'sessions') go({ kind: 'sessions', session: null });
     else if (view.view === 'settings') {
       go({ kind: 'settings' });
       if (view.section) revealSection(view.section);

@@ -274,6 +274,7 @@ describe('application menu', () => {
       'open-data-folder',
       'settings',
       'show-queue',
+      'show-sessions',
     ])
       expect(menu()?.item(id)).toBeDefined();
   });
@@ -330,6 +331,13 @@ describe('application menu', () => {
     await expect
       .poll(() => desktopEvents.at(-1))
       .toEqual({ Type: 'open', Data: { view: 'queue' } });
+  });
+
+  it('Show SMTP Sessions opens the sessions page', async () => {
+    menu()?.click('show-sessions');
+    await expect
+      .poll(() => desktopEvents.at(-1))
+      .toEqual({ Type: 'open', Data: { view: 'sessions' } });
   });
 });
 

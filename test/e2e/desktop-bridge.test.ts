@@ -78,6 +78,12 @@ describe.skipIf(!chromiumPath)('the desktop bridge in the renderer', () => {
   it('opens the queue and a message when a notification is clicked', async () => {
     await fire({ Type: 'open', Data: { view: 'queue' } });
     await eventually(() => page.evaluate(() => window.location.hash)).toBe('#queue');
+    // the menu's Show SMTP Sessions
+    await fire({ Type: 'open', Data: { view: 'sessions' } });
+    await eventually(() => page.evaluate(() => window.location.hash)).toBe('#sessions');
+    await page.getByRole('heading', { name: 'SMTP sessions' }).waitFor();
+    await fire({ Type: 'open', Data: { view: 'queue' } });
+    await eventually(() => page.evaluate(() => window.location.hash)).toBe('#queue');
 
     const transport = nodemailer.createTransport({
       host: '127.0.0.1',
