@@ -5,46 +5,14 @@ import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { berlinInvite } from '../helpers/calendar-invites.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { seriousAxeViolations } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
-const invite = [
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'PRODID:-//Example Corp//Planner//EN',
-  'METHOD:REQUEST',
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:STANDARD',
-  'DTSTART:19701025T030000',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'BEGIN:DAYLIGHT',
-  'DTSTART:19700329T020000',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'END:VTIMEZONE',
-  'BEGIN:VEVENT',
-  'UID:review-42@example.com',
-  'DTSTAMP:20261201T100000Z',
-  'DTSTART;TZID=Europe/Berlin:20261210T140000',
-  'DTEND;TZID=Europe/Berlin:20261210T150000',
-  'SUMMARY:Sprint review',
-  'LOCATION:Room 4',
-  'ORGANIZER;CN=Ada Lovelace:mailto:ada@example.com',
-  'ATTENDEE;CN=Bob;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT:mailto:bob@example.net',
-  'RRULE:FREQ=WEEKLY;COUNT=4',
-  'END:VEVENT',
-  'END:VCALENDAR',
-  '',
-].join('\r\n');
+const invite = berlinInvite;
 
 describe.skipIf(!chromiumPath)('attachment details and calendar invitations', () => {
   let gui: Gui;

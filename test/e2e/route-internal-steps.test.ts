@@ -4,11 +4,11 @@
 // domains.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { startAnalyzeScreen, type AnalyzeScreen } from './analyze-dialog.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -22,40 +22,18 @@ const corpusHeaders = async (name: string): Promise<string> => {
 };
 
 describe('steps inside one machine or one provider, in Analyze headers', () => {
-  let gui: Gui;
-  let page: Page;
+  let screen: AnalyzeScreen;
   let dialog: Locator;
 
   beforeAll(async () => {
-    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 900 } });
-    page = gui.page;
-    dialog = page.getByRole('dialog', { name: 'Analyze headers' });
-    await gui.openLive();
+    screen = await startAnalyzeScreen(chromiumPath as string);
+    dialog = screen.dialog;
   }, 120_000);
+  afterAll(async () => screen?.gui.close());
+  afterEach(async () => screen.closeDialog());
 
-  afterAll(async () => {
-    await gui?.close();
-  });
-
-  afterEach(async () => {
-    if (await dialog.isVisible()) await page.keyboard.press('Escape');
-  });
-
-  const analyze = async (name: string) => {
-    await page.getByRole('button', { name: 'Analyze headers' }).click();
-    await dialog.getByRole('textbox').fill(await corpusHeaders(name));
-    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
-    await dialog.getByTestId('hop').first().waitFor();
-  };
-
-  const shoot = async (name: string, target: Locator) => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await target.scrollIntoViewIfNeeded();
-      await target.screenshot({ path: join(screenshots, `route-steps-${name}-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
+  const analyze = async (name: string) => screen.analyze(await corpusHeaders(name));
+  const shoot = (name: string, target: Locator) => screen.shoot(`route-steps-${name}`, target);
 
   it('amavis’s `by localhost` is the content filter on the MX, not a host called localhost', async () => {
     await analyze('postfix-amavis');
@@ -91,7 +69,7 @@ describe('steps inside one machine or one provider, in Analyze headers', () => {
     const relayed = dialog.getByTestId('hop').nth(2);
     await eventually(() => relayed.innerText()).toContain('ProtocolESMTP\n');
     expect(await relayed.innerText()).not.toContain('Authorized Use Only');
-    await page.keyboard.press('Escape');
+    await screen.closeDialog();
     await analyze('zoho-sibling-domains');
     await eventually(() => dialog.getByTestId('hop').count()).toBe(3);
     // before: "Hop 2 was received from sender4-of-o51.zoho.com, which is not mx.zohomail.com…"

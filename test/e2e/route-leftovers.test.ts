@@ -3,11 +3,11 @@
 // drawn as a bar of time in transit though the summary says the stamps below are not counted.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Locator } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { startAnalyzeScreen, type AnalyzeScreen } from './analyze-dialog.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -15,41 +15,19 @@ const headerSet = (name: string): Promise<string> =>
   readFile(join(import.meta.dirname, '..', 'route-analysis', 'header-sets', `${name}.eml`), 'utf8');
 
 describe('the route audits’ leftovers', () => {
-  let gui: Gui;
-  let page: Page;
+  let screen: AnalyzeScreen;
   let dialog: Locator;
 
   beforeAll(async () => {
-    gui = await startGui(chromiumPath as string, { viewport: { width: 1280, height: 900 } });
-    page = gui.page;
-    dialog = page.getByRole('dialog', { name: 'Analyze headers' });
-    await gui.openLive();
+    screen = await startAnalyzeScreen(chromiumPath as string);
+    dialog = screen.dialog;
   }, 120_000);
+  afterAll(async () => screen?.gui.close());
+  afterEach(async () => screen.closeDialog());
 
-  afterAll(async () => {
-    await gui?.close();
-  });
-
-  afterEach(async () => {
-    if (await dialog.isVisible()) await page.keyboard.press('Escape');
-  });
-
-  const analyze = async (text: string) => {
-    await page.getByRole('button', { name: 'Analyze headers' }).click();
-    await dialog.waitFor();
-    await dialog.getByRole('textbox').fill(text);
-    await dialog.getByRole('button', { name: 'Analyze', exact: true }).click();
-    await dialog.getByTestId('route-view').waitFor();
-  };
-
-  const shoot = async (name: string, target: Locator) => {
-    for (const scheme of ['light', 'dark'] as const) {
-      await page.emulateMedia({ colorScheme: scheme });
-      await target.scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(screenshots, `route-leftovers-${name}-${scheme}.png`) });
-    }
-    await page.emulateMedia({ colorScheme: 'light' });
-  };
+  const analyze = (text: string) => screen.analyze(text);
+  const shoot = (name: string, target: Locator) =>
+    screen.shoot(`route-leftovers-${name}`, target, 'page');
 
   it('qmail’s “invoked by uid” is a local submission by that user on the qmail host', async () => {
     await analyze(await headerSet('qmail'));

@@ -3,44 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { summariseCalendar } from '../../renderer/src/message/calendar-event.js';
 import { isCalendarPart } from '../../renderer/src/message/calendar-part.js';
-
-const berlinInvite = [
-  'BEGIN:VCALENDAR',
-  'VERSION:2.0',
-  'PRODID:-//Example Corp//Planner//EN',
-  'METHOD:REQUEST',
-  'BEGIN:VTIMEZONE',
-  'TZID:Europe/Berlin',
-  'BEGIN:STANDARD',
-  'DTSTART:19701025T030000',
-  'TZOFFSETFROM:+0200',
-  'TZOFFSETTO:+0100',
-  'RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU',
-  'END:STANDARD',
-  'BEGIN:DAYLIGHT',
-  'DTSTART:19700329T020000',
-  'TZOFFSETFROM:+0100',
-  'TZOFFSETTO:+0200',
-  'RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU',
-  'END:DAYLIGHT',
-  'END:VTIMEZONE',
-  'BEGIN:VEVENT',
-  'UID:123@example.com',
-  'DTSTAMP:20261201T100000Z',
-  'DTSTART;TZID=Europe/Berlin:20261210T140000',
-  'DTEND;TZID=Europe/Berlin:20261210T150000',
-  'SUMMARY:Sprint review',
-  "DESCRIPTION:Demo of the sprint's work.\\nBring questions.",
-  'LOCATION:Room 4\\, second floor',
-  'ORGANIZER;CN=Ada Lovelace:mailto:ada@example.com',
-  'ATTENDEE;CN=Bob;PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:bob@example.net',
-  'ATTENDEE;CN=Carol;PARTSTAT=ACCEPTED;ROLE=OPT-PARTICIPANT:mailto:carol@example.net',
-  'RRULE:FREQ=WEEKLY;COUNT=4',
-  'STATUS:CONFIRMED',
-  'END:VEVENT',
-  'END:VCALENDAR',
-  '',
-].join('\r\n');
+import { berlinInvite } from '../helpers/calendar-invites.js';
 
 describe('a calendar invitation', () => {
   it('reads what, when, where and who, in its time zone and the viewer’s', () => {

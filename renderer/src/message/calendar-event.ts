@@ -63,15 +63,20 @@ function person(property: ICAL.Property | null): CalendarPerson | null {
   };
 }
 
-const wallClock = new Intl.DateTimeFormat('en-GB', {
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: 'UTC',
-});
+/** A day and time as the summary writes it ("Thu, 10 Dec 2026, 14:00"), in a zone. */
+function dateTime(timeZone: string): Intl.DateTimeFormat {
+  return new Intl.DateTimeFormat('en-GB', {
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZone,
+  });
+}
+
+const wallClock = dateTime('UTC');
 const dateOnly = new Intl.DateTimeFormat('en-GB', {
   weekday: 'short',
   day: 'numeric',
@@ -159,15 +164,7 @@ function summariseEvent(vevent: ICAL.Component, viewerZone: string): CalendarEve
   const zone = start ? zoneOf(start) : '';
   let localStart: string | null = null;
   if (start && !start.isDate && zone !== 'floating' && zone !== viewerZone) {
-    localStart = new Intl.DateTimeFormat('en-GB', {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      timeZone: viewerZone,
-    }).format(start.toJSDate());
+    localStart = dateTime(viewerZone).format(start.toJSDate());
     localStart = `${localStart} (${viewerZone})`;
   }
   // an all-day event's DTEND is the day after its last (RFC 5545 §3.6.1)
