@@ -309,7 +309,7 @@ function SessionTranscriptPanel({
           </dd>
         </div>
       </dl>
-      <ol className="transcript-lines" aria-label="Conversation">
+      <ol className="log-lines transcript-lines" aria-label="Conversation">
         {transcript.lines.map((line, index) => {
           const meaning = replyMeaning(line);
           const refused = line.from === 'server' && /^[45]/.test(line.text);
