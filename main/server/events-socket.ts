@@ -23,7 +23,7 @@ export function registerEventsSocket(app: FastifyInstance, service: RelayService
     url: '/api/events',
     schema: {
       summary:
-        'Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract\'s, for Relaydesk\'s GUI), and every log line; with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last); with &logs=subscribe, log lines only while the client has sent {"Type": "subscribe", "Data": "log"} (answered {"Type": "subscribed", "Data": "log"} once every later line will be sent; until {"Type": "unsubscribe", "Data": "log"})',
+        'Live events (WebSocket): new, update, delete, truncate, prune, stats as {Type, Data}, as Mailpit sends them; ?shape=relaydesk: a deletion as one delete event listing its IDs (the API contract\'s, for Relaydesk\'s GUI), and every log line and a session event as each SMTP session begins and ends; with &batch=1, the events of each 25 ms as one frame, a JSON array of them in order (of several stats, the last); with &logs=subscribe, log lines only while the client has sent {"Type": "subscribe", "Data": "log"} (answered {"Type": "subscribed", "Data": "log"} once every later line will be sent; until {"Type": "unsubscribe", "Data": "log"})',
       tags: ['Mailpit'],
       querystring: {
         type: 'object',
