@@ -85,6 +85,19 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
     await page.screenshot({ path: join(screenshots, 'smtp-sessions-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
+    // in a narrow window the conversation goes under the list and shows whole, the page
+    // scrolling to its end (a pane of its own there left it a strip of three lines)
+    await page.setViewportSize({ width: 820, height: 600 });
+    const pane = page.locator('.session-transcript-pane');
+    await expect
+      .poll(() => pane.evaluate((el) => el.scrollHeight - el.clientHeight))
+      .toBeLessThanOrEqual(1);
+    const lastLine = transcriptLines().last();
+    await lastLine.scrollIntoViewIfNeeded();
+    const box = await lastLine.boundingBox();
+    expect(box && box.y + box.height).toBeLessThanOrEqual(600);
+    await page.setViewportSize({ width: 1400, height: 800 });
+
     // the filter: only the session with a refusal
     await page.getByLabel('Only sessions with a refusal').check();
     await eventually(() => rows().count()).toBe(1);
