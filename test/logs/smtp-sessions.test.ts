@@ -4,6 +4,7 @@ import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   MessageDetail,
+  RelaydeskInfo,
   SmtpSessionsView,
   SmtpSessionTranscript,
 } from '../../preload/api-contract.js';
@@ -17,7 +18,7 @@ const python = requireTool(tools.python3);
 let relay: TestRelaydesk;
 
 beforeAll(async () => {
-  relay = await startTestRelaydesk({ starttls: true });
+  relay = await startTestRelaydesk({ starttls: true, smtps: '127.0.0.1:0' });
 });
 afterAll(async () => relay?.dispose());
 
@@ -145,6 +146,49 @@ describe('SMTP session transcripts', () => {
       /^TLS handshake with 127\.0\.0\.1 failed \(wrong version number\): the client did not speak TLS/,
     );
     expect(notes).toHaveLength(2);
+    // the list's outcome: the error, as smtp4dev's "terminated abnormally"
+    expect(session.error).toBe(notes[0]);
+  });
+
+  it('lists a client whose handshake on the implicit-TLS port failed, as smtp4dev does', async () => {
+    const info = await relay.api<RelaydeskInfo>('/api/v1/info');
+    const smtpsPort = Number(/:(\d+)$/.exec(info.SMTPSecurity?.smtps ?? '')?.[1]);
+    const failedOn = async (client: string) =>
+      waitFor(`the failed handshake of ${client}`, async () => {
+        const { sessions: list } = await sessions();
+        return list.find((s) => s.listener === 'smtps' && s.error?.includes(client));
+      });
+
+    // an app set for plain SMTP or STARTTLS that talks first: plain text where TLS was due
+    const plain = await SmtpWire.connect(smtpsPort);
+    plain.write('EHLO plain-on-465.example\r\n');
+    await plain.waitClosed();
+    const wrongVersion = await failedOn('(wrong version number)');
+    expect(wrongVersion).toMatchObject({
+      client: '127.0.0.1',
+      listener: 'smtps',
+      messages: [],
+      ending: 'The TLS handshake failed: no SMTP session began',
+    });
+    expect(wrongVersion.endedAt).not.toBeNull();
+    const read = await transcript(wrongVersion.id);
+    expect(texts(read, 'note')).toEqual([wrongVersion.error, wrongVersion.ending]);
+
+    // one that waits for the greeting (which comes only under TLS here) and gives up, as a
+    // port check does at once
+    const waiting = await SmtpWire.connect(smtpsPort);
+    waiting.close();
+    const gaveUp = await failedOn('Socket closed while initiating TLS');
+    expect(gaveUp.error).toMatch(/a client set for plain SMTP or STARTTLS waits for a greeting/);
+
+    // and a session over implicit TLS is listed with its TLS
+    const secure = await SmtpWire.connect(smtpsPort, { tls: true });
+    expect(await secure.reply()).toMatch(/^220 /);
+    expect(await secure.command('EHLO implicit-tls.example')).toMatch(/^250/);
+    await secure.command('QUIT');
+    const good = await endedSession('implicit-tls.example');
+    expect(good).toMatchObject({ listener: 'smtps', error: null });
+    expect(good.tls).toMatch(/^TLSv1\.[23], /);
   });
 
   it.skipIf(!python)(

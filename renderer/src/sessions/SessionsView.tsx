@@ -103,7 +103,7 @@ export function SessionsView({
               checked={filter.refusedOnly}
               onChange={(event) => setFilter({ ...filter, refusedOnly: event.target.checked })}
             />
-            Only sessions with a refusal
+            Only sessions with a refusal or an error
           </label>
           <button type="button" onClick={read}>
             Refresh
