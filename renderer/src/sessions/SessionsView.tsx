@@ -170,7 +170,9 @@ export function SessionsView({
                       {session.helo || <span className="muted">(none)</span>}
                       {session.user && <span className="muted"> · {session.user}</span>}
                     </td>
-                    <td className="session-outcome">{sessionOutcome(session)}</td>
+                    <td className="session-outcome">
+                      <span title={sessionOutcome(session)}>{sessionOutcome(session)}</span>
+                    </td>
                   </tr>
                 ))}
               </tbody>

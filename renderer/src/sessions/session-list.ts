@@ -27,7 +27,8 @@ export function sessionOutcome(session: SmtpSessionView): string {
   // a client that hung up in the message data was refused nothing: its ending is the news
   if (session.ending && /message data/.test(session.ending)) return session.ending;
   // a failed TLS handshake or a reset has no reply to show: the error is the news
-  if (session.error) return session.error;
+  // (the client is the row's own column)
+  if (session.error) return session.error.replace(` with ${session.client} `, ' ');
   if (session.lastRefusal) return session.lastRefusal;
   return session.endedAt === null ? 'open' : 'no message';
 }
