@@ -191,6 +191,20 @@ describe('SMTP session transcripts', () => {
     expect(good.tls).toMatch(/^TLSv1\.[23], /);
   });
 
+  it('lists a session the client reset before QUIT with the reset as its error', async () => {
+    const socket = netConnect({ port: relay.smtp.port, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write('EHLO resetting.example\r\n');
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    // a crashed client, or one killed in the middle of its work: a TCP RST, not a FIN
+    socket.resetAndDestroy();
+
+    const session = await endedSession('resetting.example');
+    // the address is the session's own column, not the error's words again
+    expect(session.error).toBe('read ECONNRESET');
+    expect(session.ending).toBe('Connection lost (a network error) before QUIT');
+  });
+
   it.skipIf(!python)(
     'names a client that does not trust the certificate (Python ssl), and TLS when it is up',
     async () => {

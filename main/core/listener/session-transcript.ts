@@ -45,9 +45,13 @@ const silentClient: Record<string, string> = {
   SocketError: `the client left without a TLS handshake (a port check does); ${waitsForGreeting}`,
 };
 
-/** A connection's error as the log says it, without the log's listener prefix. */
-function errorWords(listener: string, err: Error): string {
-  return connectionErrorLine(listener, err).replace(`${listener}: `, '');
+/**
+ * A connection's error as the log says it, without the log's listener prefix, nor the client's
+ * address the session names already ("read ECONNRESET", not "127.0.0.1: read ECONNRESET").
+ */
+function errorWords(listener: string, err: Error, client?: string): string {
+  const line = connectionErrorLine(listener, err).replace(`${listener}: `, '');
+  return client && line.startsWith(`${client}: `) ? line.slice(client.length + 2) : line;
 }
 
 /** One session's recording. */
@@ -314,7 +318,10 @@ export class SessionTranscripts {
         return;
       case 'error': {
         // in the log's words: OpenSSL's line becomes what failed and what to do
-        session.failed(entry.err ? errorWords(session.listener, entry.err) : String(args[2]), now);
+        session.failed(
+          entry.err ? errorWords(session.listener, entry.err, session.client) : String(args[2]),
+          now,
+        );
         return;
       }
       case 'connection':
