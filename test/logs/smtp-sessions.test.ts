@@ -86,6 +86,24 @@ describe('SMTP session transcripts', () => {
     expect(message.Envelope.session).toBe(session.id);
   });
 
+  it('says in the session, as smtp4dev warns, that a message came with bare line feeds', async () => {
+    const wire = await greetedSession(relay.smtp.port, 'bare-lf.example');
+    await wire.command('MAIL FROM:<app@example.com>');
+    await wire.command('RCPT TO:<user@example.net>');
+    await wire.command('DATA');
+    // a PHP script's "\n" line ends
+    const stored = await wire.command('Subject: lf\n\nline one\nline two\r\n.');
+    await wire.command('QUIT');
+    const messageId = /queued as (\S+)/.exec(stored)?.[1] ?? '';
+
+    const session = await endedSession('bare-lf.example');
+    const notes = texts(session, 'note');
+    expect(notes).toContain(`Message ${messageId}: 3 bare LF normalised to CRLF`);
+    // before the reply that stored it
+    const at = (text: string) => session.lines.findIndex((line) => line.text.includes(text));
+    expect(at(`Message ${messageId}:`)).toBeLessThan(at(`queued as ${messageId}`));
+  });
+
   it('never keeps AUTH credentials, in any mechanism', async () => {
     const wire = await greetedSession(relay.smtp.port, 'secrets.example');
     const user64 = Buffer.from('login-user').toString('base64');

@@ -260,8 +260,15 @@ export class SessionTranscripts {
   }
 
   /** A message of the session was stored (its ID, as the 250 names it). */
-  messageAccepted(sessionId: string, messageId: string): void {
-    this.sessions.get(sessionId)?.messages.push(messageId);
+  messageAccepted(sessionId: string, messageId: string, notes: string[] = []): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    session.messages.push(messageId);
+    // what the message's data was repaired of (bare LF…): smtp4dev warns of it in the session,
+    // where the client's bug is, not only in the message
+    if (notes.length > 0) {
+      session.add('note', `Message ${messageId}: ${notes.join('; ')}`, this.now());
+    }
   }
 
   /** smtp-server's logger: its calls become the transcripts' lines. */
