@@ -121,7 +121,7 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
     await eventually(() => failed.count()).toBe(1);
     await expect.poll(() => failed.getAttribute('class')).toContain('refused');
     // the error and its advice run to a dozen lines: the row shows two, the tooltip all of it
-    const outcome = failed.locator('.session-outcome span');
+    const outcome = failed.locator('.session-outcome .session-clamp');
     expect(await outcome.getAttribute('title')).toMatch(/check its port and security setting$/);
     const lineHeight = await outcome.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
     for (const width of [1400, 700]) {
@@ -130,6 +130,17 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
         .poll(async () => (await outcome.boundingBox())?.height ?? 0)
         .toBeLessThanOrEqual(2 * lineHeight + 1);
     }
+    // a client's EHLO name of 3,000 characters (refused, but the name it gave)
+    const long = await SmtpWire.connect(gui.relaydesk.smtp.port);
+    await long.reply();
+    await long.command(`EHLO ${'x'.repeat(3000)}`);
+    long.close();
+    const named = rows().filter({ hasText: 'xxxxxxxxxx' }).locator('.session-helo .session-clamp');
+    await eventually(() => named.count()).toBe(1);
+    await expect
+      .poll(async () => (await named.boundingBox())?.height ?? 0)
+      .toBeLessThanOrEqual(2 * lineHeight + 1);
+
     await failed.getByRole('button').click();
     await expect
       .poll(() => transcriptLines().first().innerText())

@@ -166,12 +166,19 @@ export function SessionsView({
                         <span className="muted"> {session.clientHostname}</span>
                       )}
                     </td>
-                    <td>
-                      {session.helo || <span className="muted">(none)</span>}
-                      {session.user && <span className="muted"> · {session.user}</span>}
+                    <td className="session-helo">
+                      <span
+                        className="session-clamp"
+                        title={[session.helo, session.user].filter(Boolean).join(' · ')}
+                      >
+                        {session.helo || <span className="muted">(none)</span>}
+                        {session.user && <span className="muted"> · {session.user}</span>}
+                      </span>
                     </td>
                     <td className="session-outcome">
-                      <span title={sessionOutcome(session)}>{sessionOutcome(session)}</span>
+                      <span className="session-clamp" title={sessionOutcome(session)}>
+                        {sessionOutcome(session)}
+                      </span>
                     </td>
                   </tr>
                 ))}
