@@ -105,6 +105,11 @@ export interface MimeStructurePart {
   Size: number;
   /** Its header fields as sent, each unfolded. */
   Headers: string[];
+  /**
+   * What is wrong with it, in words, as smtp4dev's part warnings: a multipart that holds no part,
+   * a Content-ID another part has too. Empty when nothing is.
+   */
+  Warnings: string[];
 }
 
 export interface PartChecksums {

@@ -252,6 +252,11 @@ export interface SmtpSessionView {
   lastRefusal: string | null;
   /** How it ended, in words ("Connection closed after QUIT", …); null while open. */
   ending: string | null;
+  /**
+   * The connection's error in words (a failed TLS handshake, a connection reset), as smtp4dev's
+   * "terminated abnormally"; null when there was none.
+   */
+  error: string | null;
 }
 
 export interface SmtpSessionTranscript extends SmtpSessionView {

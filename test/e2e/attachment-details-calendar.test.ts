@@ -116,6 +116,56 @@ describe.skipIf(!chromiumPath)('attachment details and calendar invitations', ()
     await page.getByRole('button', { name: 'MIME structure' }).click();
   });
 
+  it('warns under a part whose Content-ID another part has, as smtp4dev does', async () => {
+    const png = [
+      'Content-Type: image/png',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'iVBORw0KGgo=',
+    ];
+    await gui.send({
+      envelope: { from: 'app@example.com', to: 'dev@example.net' },
+      raw: [
+        'From: app@example.com',
+        'To: dev@example.net',
+        'Subject: Two logos',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/related; boundary="r"',
+        '',
+        '--r',
+        'Content-Type: text/html',
+        '',
+        '<img src="cid:logo">',
+        '--r',
+        'Content-ID: <logo>',
+        ...png,
+        '--r',
+        'Content-ID: <logo>',
+        ...png,
+        '--r--',
+        '',
+      ].join('\r\n'),
+    });
+    await gui.openMessage('Two logos');
+    await page.getByRole('tab', { name: 'Source', exact: true }).click();
+    await page.getByRole('button', { name: 'MIME structure' }).click();
+    const warnings = page.getByTestId('mime-part-warning');
+    await expect
+      .poll(() => warnings.allInnerTexts())
+      .toEqual([
+        "Warning: Its Content-ID is also part 2's: a cid:logo link shows one of the two, and which one depends on the mail client",
+      ]);
+    // under part 3's own line
+    await expect
+      .poll(() => page.getByTestId('mime-part').nth(3).getByTestId('mime-part-warning').count())
+      .toBe(1);
+    await page.screenshot({ path: join(screenshots, 'mime-structure-warning-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'mime-structure-warning-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByRole('button', { name: 'MIME structure' }).click();
+  });
+
   it('says why an .ics part cannot be read', async () => {
     await gui.openMessage('A broken invite');
     await page.getByRole('button', { name: 'Show the event' }).click();

@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { greetedSession, plainToken } from '../helpers/smtp-wire.js';
+import type { RelaydeskInfo } from '../../preload/api-contract.js';
+import { greetedSession, plainToken, SmtpWire } from '../helpers/smtp-wire.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, seriousAxeViolations } from './browser.js';
 import { screenshots, startGui, type Gui } from './gui.js';
@@ -19,7 +20,10 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
   const transcriptLines = () => page.getByRole('list', { name: 'Conversation' }).locator('li');
 
   beforeAll(async () => {
-    gui = await startGui(chromiumPath as string, { viewport: { width: 1400, height: 800 } });
+    gui = await startGui(chromiumPath as string, {
+      viewport: { width: 1400, height: 800 },
+      settings: { smtps: '127.0.0.1:0' },
+    });
     page = gui.page;
   }, 60_000);
   afterAll(async () => gui?.close());
@@ -128,6 +132,50 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
 
     await page.getByRole('button', { name: /^Open message / }).click();
     await expect.poll(() => page.getByTestId('message-subject').innerText()).toBe('Welcome aboard');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('lists a failed implicit-TLS handshake as a row of two lines at most, also in a narrow window', async () => {
+    const info = await gui.relaydesk.api<RelaydeskInfo>('/api/v1/info');
+    const smtpsPort = Number(/:(\d+)$/.exec(info.SMTPSecurity?.smtps ?? '')?.[1]);
+    // an app set for plain SMTP on port 465
+    const plain = await SmtpWire.connect(smtpsPort);
+    plain.write('EHLO plain-on-465.example\r\n');
+    await plain.waitClosed();
+    await page.getByTestId('nav-sessions').click();
+    const failed = rows().filter({ hasText: 'TLS handshake failed (wrong version number)' });
+    await eventually(() => failed.count()).toBe(1);
+    await expect.poll(() => failed.getAttribute('class')).toContain('refused');
+    // the error and its advice run to a dozen lines: the row shows two, the tooltip all of it
+    const outcome = failed.locator('.session-outcome .session-clamp');
+    expect(await outcome.getAttribute('title')).toMatch(/check its port and security setting$/);
+    const lineHeight = await outcome.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+    for (const width of [1400, 700]) {
+      await page.setViewportSize({ width, height: 800 });
+      await expect
+        .poll(async () => (await outcome.boundingBox())?.height ?? 0)
+        .toBeLessThanOrEqual(2 * lineHeight + 1);
+    }
+    // a client's EHLO name of 3,000 characters (refused, but the name it gave)
+    const long = await SmtpWire.connect(gui.relaydesk.smtp.port);
+    await long.reply();
+    await long.command(`EHLO ${'x'.repeat(3000)}`);
+    long.close();
+    const named = rows().filter({ hasText: 'xxxxxxxxxx' }).locator('.session-helo .session-clamp');
+    await eventually(() => named.count()).toBe(1);
+    await expect
+      .poll(async () => (await named.boundingBox())?.height ?? 0)
+      .toBeLessThanOrEqual(2 * lineHeight + 1);
+
+    await failed.getByRole('button').click();
+    await expect
+      .poll(() => transcriptLines().first().innerText())
+      .toContain('the client did not speak TLS');
+    await page.screenshot({ path: join(screenshots, 'smtp-sessions-narrow-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'smtp-sessions-narrow-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    await page.setViewportSize({ width: 1400, height: 800 });
     expect(gui.pageErrors).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import { connect as netConnect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   MessageDetail,
+  RelaydeskInfo,
   SmtpSessionsView,
   SmtpSessionTranscript,
 } from '../../preload/api-contract.js';
@@ -17,7 +18,7 @@ const python = requireTool(tools.python3);
 let relay: TestRelaydesk;
 
 beforeAll(async () => {
-  relay = await startTestRelaydesk({ starttls: true });
+  relay = await startTestRelaydesk({ starttls: true, smtps: '127.0.0.1:0' });
 });
 afterAll(async () => relay?.dispose());
 
@@ -85,6 +86,24 @@ describe('SMTP session transcripts', () => {
     expect(message.Envelope.session).toBe(session.id);
   });
 
+  it('says in the session, as smtp4dev warns, that a message came with bare line feeds', async () => {
+    const wire = await greetedSession(relay.smtp.port, 'bare-lf.example');
+    await wire.command('MAIL FROM:<app@example.com>');
+    await wire.command('RCPT TO:<user@example.net>');
+    await wire.command('DATA');
+    // a PHP script's "\n" line ends
+    const stored = await wire.command('Subject: lf\n\nline one\nline two\r\n.');
+    await wire.command('QUIT');
+    const messageId = /queued as (\S+)/.exec(stored)?.[1] ?? '';
+
+    const session = await endedSession('bare-lf.example');
+    const notes = texts(session, 'note');
+    expect(notes).toContain(`Message ${messageId}: 3 bare LF normalised to CRLF`);
+    // before the reply that stored it
+    const at = (text: string) => session.lines.findIndex((line) => line.text.includes(text));
+    expect(at(`Message ${messageId}:`)).toBeLessThan(at(`queued as ${messageId}`));
+  });
+
   it('never keeps AUTH credentials, in any mechanism', async () => {
     const wire = await greetedSession(relay.smtp.port, 'secrets.example');
     const user64 = Buffer.from('login-user').toString('base64');
@@ -145,6 +164,63 @@ describe('SMTP session transcripts', () => {
       /^TLS handshake with 127\.0\.0\.1 failed \(wrong version number\): the client did not speak TLS/,
     );
     expect(notes).toHaveLength(2);
+    // the list's outcome: the error, as smtp4dev's "terminated abnormally"
+    expect(session.error).toBe(notes[0]);
+  });
+
+  it('lists a client whose handshake on the implicit-TLS port failed, as smtp4dev does', async () => {
+    const info = await relay.api<RelaydeskInfo>('/api/v1/info');
+    const smtpsPort = Number(/:(\d+)$/.exec(info.SMTPSecurity?.smtps ?? '')?.[1]);
+    const failedOn = async (client: string) =>
+      waitFor(`the failed handshake of ${client}`, async () => {
+        const { sessions: list } = await sessions();
+        return list.find((s) => s.listener === 'smtps' && s.error?.includes(client));
+      });
+
+    // an app set for plain SMTP or STARTTLS that talks first: plain text where TLS was due
+    const plain = await SmtpWire.connect(smtpsPort);
+    plain.write('EHLO plain-on-465.example\r\n');
+    await plain.waitClosed();
+    const wrongVersion = await failedOn('(wrong version number)');
+    expect(wrongVersion).toMatchObject({
+      client: '127.0.0.1',
+      listener: 'smtps',
+      messages: [],
+      ending: 'The TLS handshake failed: no SMTP session began',
+    });
+    expect(wrongVersion.endedAt).not.toBeNull();
+    const read = await transcript(wrongVersion.id);
+    expect(texts(read, 'note')).toEqual([wrongVersion.error, wrongVersion.ending]);
+
+    // one that waits for the greeting (which comes only under TLS here) and gives up, as a
+    // port check does at once
+    const waiting = await SmtpWire.connect(smtpsPort);
+    waiting.close();
+    const gaveUp = await failedOn('Socket closed while initiating TLS');
+    expect(gaveUp.error).toMatch(/a client set for plain SMTP or STARTTLS waits for a greeting/);
+
+    // and a session over implicit TLS is listed with its TLS
+    const secure = await SmtpWire.connect(smtpsPort, { tls: true });
+    expect(await secure.reply()).toMatch(/^220 /);
+    expect(await secure.command('EHLO implicit-tls.example')).toMatch(/^250/);
+    await secure.command('QUIT');
+    const good = await endedSession('implicit-tls.example');
+    expect(good).toMatchObject({ listener: 'smtps', error: null });
+    expect(good.tls).toMatch(/^TLSv1\.[23], /);
+  });
+
+  it('lists a session the client reset before QUIT with the reset as its error', async () => {
+    const socket = netConnect({ port: relay.smtp.port, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    socket.write('EHLO resetting.example\r\n');
+    await new Promise<void>((resolve) => socket.once('data', () => resolve()));
+    // a crashed client, or one killed in the middle of its work: a TCP RST, not a FIN
+    socket.resetAndDestroy();
+
+    const session = await endedSession('resetting.example');
+    // the address is the session's own column, not the error's words again
+    expect(session.error).toBe('read ECONNRESET');
+    expect(session.ending).toBe('Connection lost (a network error) before QUIT');
   });
 
   it.skipIf(!python)(

@@ -59,6 +59,8 @@ describe('the MIME structure', () => {
       FileName: 'logo.png',
     });
     expect(logo?.Headers).toContain('Content-ID: <logo@example>');
+    // a well-made message has nothing to warn of
+    expect(structure.flatMap((p) => p.Warnings)).toEqual([]);
     const inner = structure.at(-1);
     expect(inner).toMatchObject({ Charset: 'iso-8859-1', Encoding: 'quoted-printable', Depth: 2 });
     // the sizes of the parts a multipart holds are in its own
@@ -74,6 +76,70 @@ describe('the MIME structure', () => {
     const message = await relay.api<MessageDetail>(`/api/v1/message/${id}`);
     const listed = [...message.Attachments, ...message.Inline].map((p) => p.PartID);
     for (const partId of listed) expect(structure.map((p) => p.PartID)).toContain(partId);
+  });
+
+  it('warns, as smtp4dev does, of a multipart with no part and of a Content-ID two parts share', async () => {
+    const raw = (subject: string, boundary: string, body: string[]) =>
+      [
+        'From: app@example.com',
+        'To: dev@example.net',
+        `Subject: ${subject}`,
+        'MIME-Version: 1.0',
+        `Content-Type: multipart/mixed; boundary="${boundary}"`,
+        '',
+        ...body,
+        '',
+      ].join('\r\n');
+    const envelope = { from: 'app@example.com', to: 'dev@example.net' };
+    // the sender's template declares one boundary and writes another: mail clients show nothing
+    const lost = await send({
+      envelope,
+      raw: raw('lost', 'declared', [
+        '--written',
+        'Content-Type: text/plain',
+        '',
+        'hi',
+        '--written--',
+      ]),
+    });
+    const lostParts = await relay.api<MimeStructurePart[]>(`/api/v1/message/${lost}/structure`);
+    expect(lostParts).toHaveLength(1);
+    expect(lostParts[0]?.Warnings).toEqual([
+      'This multipart holds no part: its boundary "declared" never starts a line of the body (as --declared), so mail clients show nothing of it',
+    ]);
+
+    // the same logo twice, once without the angle brackets
+    const png = [
+      'Content-Type: image/png',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'iVBORw0KGgo=',
+    ];
+    const shared = await send({
+      envelope,
+      raw: raw('shared', 'b', [
+        '--b',
+        'Content-Type: text/html',
+        '',
+        '<img src="cid:logo@example">',
+        '--b',
+        'Content-ID: <logo@example>',
+        ...png,
+        '--b',
+        'Content-ID: logo@example',
+        ...png,
+        '--b--',
+      ]),
+    });
+    const sharedParts = await relay.api<MimeStructurePart[]>(`/api/v1/message/${shared}/structure`);
+    expect(sharedParts.map((p) => p.Warnings)).toEqual([
+      [],
+      [],
+      [],
+      [
+        "Its Content-ID is also part 2's: a cid:logo@example link shows one of the two, and which one depends on the mail client",
+      ],
+    ]);
   });
 
   it('calls a one-part message’s only part "0", and says when there is no such message', async () => {

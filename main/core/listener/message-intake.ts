@@ -61,7 +61,11 @@ export class MessageIntake {
     private readonly events: ListenerEvents,
     private readonly audit: (event: AuditEvent, fields: Record<string, AuditValue>) => void,
     /** A message of the SMTP session was stored: its transcript lists it. */
-    private readonly stored: (sessionId: string, messageId: string) => void = () => {},
+    private readonly stored: (
+      sessionId: string,
+      messageId: string,
+      notes: string[],
+    ) => void = () => {},
   ) {}
 
   /**
@@ -210,7 +214,7 @@ export class MessageIntake {
       scan: filtered?.scan,
       reason: filtered ? filtered.reasons.join('; ') : undefined,
     });
-    this.stored(session.id, id);
+    this.stored(session.id, id, notes);
     return `Ok: queued as ${id}`;
   }
 

@@ -8,6 +8,7 @@
 // as written to the socket and the command with AUTH's credentials already hidden
 // (`_redactCredentials`), so neither is formatted twice. Kept in memory only, for the last
 // `keep` sessions plus those still open: a running log, not a record (the audit log is that).
+import { randomBytes } from 'node:crypto';
 import type {
   SmtpSessionLine,
   SmtpSessionTranscript,
@@ -32,6 +33,27 @@ function looksLikeCredentials(line: string): boolean {
   return token.length >= 8 && /^[A-Za-z0-9+/]+={0,2}$/.test(token) && !/^starttls$/i.test(token);
 }
 
+/**
+ * An implicit-TLS client that never began a handshake is most often set for plain SMTP or
+ * STARTTLS: it waits for a 220 greeting, which this port sends only under TLS.
+ */
+const waitsForGreeting =
+  'this port speaks TLS from the first byte, so a client set for plain SMTP or STARTTLS waits for a greeting it never gets: set the client to SSL/TLS (implicit TLS), or send to the SMTP port';
+const silentClient: Record<string, string> = {
+  ERR_TLS_HANDSHAKE_TIMEOUT: `the client sent no TLS handshake; ${waitsForGreeting}`,
+  // smtp-server's code for "Socket closed while initiating TLS"
+  SocketError: `the client left without a TLS handshake (a port check does); ${waitsForGreeting}`,
+};
+
+/**
+ * A connection's error as the log says it, without the log's listener prefix, nor the client's
+ * address the session names already ("read ECONNRESET", not "127.0.0.1: read ECONNRESET").
+ */
+function errorWords(listener: string, err: Error, client?: string): string {
+  const line = connectionErrorLine(listener, err).replace(`${listener}: `, '');
+  return client && line.startsWith(`${client}: `) ? line.slice(client.length + 2) : line;
+}
+
 /** One session's recording. */
 export class SessionTranscript {
   readonly startedAt: number;
@@ -54,6 +76,11 @@ export class SessionTranscript {
   private inData = false;
   /** How the session ended, in words; null while open. */
   ending: string | null = null;
+  /**
+   * The connection's error (a failed TLS handshake, a reset), as smtp4dev's "terminated
+   * abnormally": the list says it of a session that stored nothing, where no reply would.
+   */
+  error: string | null = null;
 
   constructor(
     readonly id: string,
@@ -82,7 +109,7 @@ export class SessionTranscript {
     }
   }
 
-  lastNoteIs(text: string): boolean {
+  private lastNoteIs(text: string): boolean {
     const last = this.tail.at(-1) ?? this.head.at(-1);
     return last?.from === 'note' && last.text === text;
   }
@@ -111,12 +138,21 @@ export class SessionTranscript {
     this.inData = code === 354;
   }
 
-  /** The session is over: how it ended, in words. */
-  close(hadError: boolean, now: number): void {
+  /** An error on the connection, in the log's words. */
+  failed(line: string, now: number): void {
+    // a client that resets the connection once it has said QUIT is done, not failing
+    if (this.lastCommand !== 'QUIT') this.error ??= line;
+    // a failed handshake is reported by both the TLS socket and the connection
+    if (!this.lastNoteIs(line)) this.add('note', line, now);
+  }
+
+  /** The session is over: how it ended, in words (`how` when the caller knows better). */
+  close(hadError: boolean, now: number, how?: string): void {
     if (this.endedAt !== null) return;
     this.endedAt = now;
-    const how =
-      this.lastCommand === 'QUIT'
+    this.ending =
+      how ??
+      (this.lastCommand === 'QUIT'
         ? 'Connection closed after QUIT'
         : this.closedWith421
           ? 'Connection closed by Relaydesk after its 421'
@@ -124,9 +160,8 @@ export class SessionTranscript {
             ? 'The connection closed in the middle of the message data: that message was not stored'
             : hadError
               ? 'Connection lost (a network error) before QUIT'
-              : 'The client closed the connection (without QUIT, as many clients do)';
-    this.ending = how;
-    this.add('note', how, now);
+              : 'The client closed the connection (without QUIT, as many clients do)');
+    this.add('note', this.ending, now);
   }
 
   view(): SmtpSessionView {
@@ -144,6 +179,7 @@ export class SessionTranscript {
       refusals: this.refusals,
       lastRefusal: this.lastRefusal,
       ending: this.ending,
+      error: this.error,
     };
   }
 
@@ -224,8 +260,15 @@ export class SessionTranscripts {
   }
 
   /** A message of the session was stored (its ID, as the 250 names it). */
-  messageAccepted(sessionId: string, messageId: string): void {
-    this.sessions.get(sessionId)?.messages.push(messageId);
+  messageAccepted(sessionId: string, messageId: string, notes: string[] = []): void {
+    const session = this.sessions.get(sessionId);
+    if (!session) return;
+    session.messages.push(messageId);
+    // what the message's data was repaired of (bare LF…): smtp4dev warns of it in the session,
+    // where the client's bug is, not only in the message
+    if (notes.length > 0) {
+      session.add('note', `Message ${messageId}: ${notes.join('; ')}`, this.now());
+    }
   }
 
   /** smtp-server's logger: its calls become the transcripts' lines. */
@@ -282,11 +325,10 @@ export class SessionTranscripts {
         return;
       case 'error': {
         // in the log's words: OpenSSL's line becomes what failed and what to do
-        const line = entry.err
-          ? connectionErrorLine(session.listener, entry.err).replace(`${session.listener}: `, '')
-          : String(args[2]);
-        // a failed handshake is reported by both the TLS socket and the connection
-        if (!session.lastNoteIs(line)) session.add('note', line, now);
+        session.failed(
+          entry.err ? errorWords(session.listener, entry.err, session.client) : String(args[2]),
+          now,
+        );
         return;
       }
       case 'connection':
@@ -303,6 +345,26 @@ export class SessionTranscripts {
         return;
       default:
     }
+  }
+
+  /**
+   * A client of the implicit-TLS listener whose handshake failed: smtp-server makes no session
+   * of it, but smtp4dev lists it (its session starts before the handshake), and it is the one a
+   * developer looks for when an app set for STARTTLS or plain SMTP is pointed at port 465.
+   */
+  handshakeFailed(listener: string, client: string, startedAt: number, err: Error): void {
+    // smtp-server's own shape of session ID
+    const id = BigInt(`0x${randomBytes(10).toString('hex')}`)
+      .toString(32)
+      .padStart(16, '0');
+    const session = new SessionTranscript(id, listener, client, startedAt);
+    this.sessions.set(id, session);
+    const now = this.now();
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    const hint = silentClient[code];
+    session.failed(`${errorWords(listener, err)}${hint ? `: ${hint}` : ''}`, now);
+    session.close(true, now, 'The TLS handshake failed: no SMTP session began');
+    this.sessionEnded(session);
   }
 
   /** Called by the listener when a session's TLS is up (implicit TLS, or after STARTTLS). */

@@ -74,7 +74,8 @@ export class SmtpListener {
       settings,
       events,
       (event, fields) => this.admission.audit(event, fields),
-      (sessionId, messageId) => this.transcripts.messageAccepted(sessionId, messageId),
+      (sessionId, messageId, notes) =>
+        this.transcripts.messageAccepted(sessionId, messageId, notes),
     );
   }
 

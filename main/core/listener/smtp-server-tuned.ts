@@ -17,7 +17,11 @@
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
 import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
-import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+import {
+  SMTPConnection,
+  type SMTPConnectionOptions,
+  type TLSError,
+} from 'smtp-server/lib/smtp-connection.js';
 import { normalizeClientIp } from '../net/ip-address.js';
 import { DataRateBudget } from './data-rate.js';
 import { parseAddressCommand } from './quoted-path.js';
@@ -76,6 +80,8 @@ function checkConnectionMethods(): void {
   ];
   const proto = SMTPConnection.prototype as unknown as Record<string, unknown>;
   const missing = methods.filter((name) => typeof proto[name] !== 'function');
+  const server = SMTPServer.prototype as unknown as Record<string, unknown>;
+  if (typeof server._upgrade !== 'function') missing.push('(SMTPServer) _upgrade');
   if (missing.length > 0) {
     throw new Error(
       `smtp-server's SMTPConnection has no ${missing.join(', ')}: this smtp-server release does not fit Relaydesk's listener (smtp-server-tuned.ts); install the version package.json pins`,
@@ -129,6 +135,25 @@ export class TunedSMTPServer extends SMTPServer {
     }
     sessions.announce(transcript);
     return transcript;
+  }
+
+  /**
+   * The implicit-TLS handshake, before there is a connection: one that fails is made a session
+   * of its own, or a client set for STARTTLS on port 465 would leave no trace on the sessions page.
+   */
+  override _upgrade(
+    socket: Socket,
+    callback: (err: TLSError | null, tlsSocket?: TLSSocket) => void,
+  ): void {
+    const transcripts = this.transcripts;
+    if (!transcripts) return super._upgrade(socket, callback);
+    // read now: a socket that has closed no longer knows its peer
+    const client = normalizeClientIp(socket.remoteAddress);
+    const startedAt = Date.now();
+    super._upgrade(socket, (err, tlsSocket) => {
+      if (err) transcripts.sessions.handshakeFailed(transcripts.listener, client, startedAt, err);
+      callback(err, tlsSocket);
+    });
   }
 
   override connect(socket: Socket, socketOptions?: SMTPConnectionOptions | null): void {

@@ -572,6 +572,8 @@ async function structureOf(input) {
   const byNode = new Map();
   /** @type {MimeStructurePart[]} */
   const parts = [];
+  /** @type {Set<MimeStructurePart>} */
+  const withChildren = new Set();
   for await (const chunk of /** @type {AsyncIterable<SplitterChunk>} */ (input.pipe(splitter))) {
     if (chunk.type === 'node') {
       let depth = 0;
@@ -592,8 +594,11 @@ async function structureOf(input) {
         Headers: headers
           .slice(0, structureHeaders)
           .map((header) => header.line.replace(/\r?\n[ \t]+/g, ' ').trimEnd()),
+        Warnings: [],
       };
       byNode.set(chunk, { part, parent: chunk.parentNode });
+      const parent = chunk.parentNode ? byNode.get(chunk.parentNode) : undefined;
+      if (parent) withChildren.add(parent.part);
       parts.push(part);
     } else if (chunk.type === 'body' && chunk.value) {
       // a part's size counts in each part that holds it
@@ -606,7 +611,41 @@ async function structureOf(input) {
       }
     }
   }
+  structureWarnings(parts, withChildren);
   return parts;
+}
+
+/**
+ * What smtp4dev's part inspector warns of, and what a sender's bug looks like from here: a
+ * multipart that holds no part (its boundary never comes, so mail clients show an empty message)
+ * and a Content-ID two parts share (a cid: link then shows one of them, which differs by client).
+ * @param {MimeStructurePart[]} parts
+ * @param {Set<MimeStructurePart>} withChildren
+ */
+function structureWarnings(parts, withChildren) {
+  /** @type {Map<string, MimeStructurePart>} */
+  const byContentId = new Map();
+  for (const part of parts) {
+    if (part.ContentType.startsWith('multipart/') && !withChildren.has(part)) {
+      const type = part.Headers.find((line) => /^content-type:/i.test(line)) ?? '';
+      const boundary = /;\s*boundary\s*=\s*(?:"([^"]*)"|([^;\s]+))/i.exec(type);
+      const named = boundary?.[1] ?? boundary?.[2];
+      part.Warnings.push(
+        named
+          ? `This multipart holds no part: its boundary "${named}" never starts a line of the body (as --${named}), so mail clients show nothing of it`
+          : 'This multipart holds no part: its Content-Type names no boundary, so mail clients show nothing of it',
+      );
+    }
+    // <logo@example> and logo@example are one ID to a cid: link
+    const id = part.ContentID.replace(/^<|>$/g, '').trim();
+    if (!id) continue;
+    const first = byContentId.get(id);
+    if (first) {
+      part.Warnings.push(
+        `Its Content-ID is also part ${first.PartID || 'message'}'s: a cid:${id} link shows one of the two, and which one depends on the mail client`,
+      );
+    } else byContentId.set(id, part);
+  }
 }
 
 /**

@@ -43,7 +43,8 @@ function isSessionView(value: unknown): value is SmtpSessionView {
     isStringArray(value.messages) &&
     typeof value.refusals === 'number' &&
     (value.lastRefusal === null || typeof value.lastRefusal === 'string') &&
-    (value.ending === null || typeof value.ending === 'string')
+    (value.ending === null || typeof value.ending === 'string') &&
+    (value.error === null || typeof value.error === 'string')
   );
 }
 

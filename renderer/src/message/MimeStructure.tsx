@@ -68,6 +68,11 @@ function StructureTree({ messageId }: { messageId: string }) {
             <strong>{part.ContentType}</strong>
           </button>{' '}
           <span className="mime-part-facts">{facts(part)}</span>
+          {part.Warnings.map((warning) => (
+            <span key={warning} className="mime-part-warning" data-testid="mime-part-warning">
+              Warning: {warning}
+            </span>
+          ))}
           {opened.has(index) && (
             <pre
               className="mime-part-headers"

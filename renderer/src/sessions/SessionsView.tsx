@@ -104,7 +104,7 @@ export function SessionsView({
               checked={filter.refusedOnly}
               onChange={(event) => setFilter({ ...filter, refusedOnly: event.target.checked })}
             />
-            Only sessions with a refusal
+            Only sessions with a refusal or an error
           </label>
           <button type="button" onClick={read}>
             Refresh
@@ -167,11 +167,20 @@ export function SessionsView({
                         <span className="muted"> {session.clientHostname}</span>
                       )}
                     </td>
-                    <td>
-                      {session.helo || <span className="muted">(none)</span>}
-                      {session.user && <span className="muted"> · {session.user}</span>}
+                    <td className="session-helo">
+                      <span
+                        className="session-clamp"
+                        title={[session.helo, session.user].filter(Boolean).join(' · ')}
+                      >
+                        {session.helo || <span className="muted">(none)</span>}
+                        {session.user && <span className="muted"> · {session.user}</span>}
+                      </span>
                     </td>
-                    <td className="session-outcome">{sessionOutcome(session)}</td>
+                    <td className="session-outcome">
+                      <span className="session-clamp" title={sessionOutcome(session)}>
+                        {sessionOutcome(session)}
+                      </span>
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -26,15 +26,18 @@ export function sessionOutcome(session: SmtpSessionView): string {
   }
   // a client that hung up in the message data was refused nothing: its ending is the news
   if (session.ending && /message data/.test(session.ending)) return session.ending;
+  // a failed TLS handshake or a reset has no reply to show: the error is the news
+  // (the client is the row's own column)
+  if (session.error) return session.error.replace(` with ${session.client} `, ' ');
   if (session.lastRefusal) return session.lastRefusal;
   return session.endedAt === null ? 'open' : 'no message';
 }
 
-/** What a row is marked as: refused (a 4xx/5xx and nothing stored), open, or fine. */
+/** What a row is marked as: refused (a 4xx/5xx or an error, nothing stored), open, or fine. */
 export function sessionTone(session: SmtpSessionView): 'refused' | 'open' | 'ok' {
   if (
     session.messages.length === 0 &&
-    (session.refusals > 0 || /message data/.test(session.ending ?? ''))
+    (session.refusals > 0 || session.error !== null || /message data/.test(session.ending ?? ''))
   )
     return 'refused';
   return session.endedAt === null ? 'open' : 'ok';
@@ -42,16 +45,24 @@ export function sessionTone(session: SmtpSessionView): 'refused' | 'open' | 'ok'
 
 export interface SessionFilter {
   text: string;
-  /** Only sessions with at least one 4xx or 5xx reply. */
+  /** Only sessions with at least one 4xx or 5xx reply, or an error. */
   refusedOnly: boolean;
 }
 
 export function filterSessions(list: SmtpSessionView[], filter: SessionFilter): SmtpSessionView[] {
   const words = filter.text.trim().toLowerCase();
   return list.filter((s) => {
-    if (filter.refusedOnly && s.refusals === 0) return false;
+    if (filter.refusedOnly && s.refusals === 0 && s.error === null) return false;
     if (!words) return true;
-    return [s.client, s.clientHostname ?? '', s.helo, s.user ?? '', s.lastRefusal ?? '', s.id]
+    return [
+      s.client,
+      s.clientHostname ?? '',
+      s.helo,
+      s.user ?? '',
+      s.lastRefusal ?? '',
+      s.error ?? '',
+      s.id,
+    ]
       .join(' ')
       .toLowerCase()
       .includes(words);
