@@ -65,6 +65,7 @@ export class SessionTranscript {
   readonly messages: string[] = [];
   refusals = 0;
   lastRefusal: string | null = null;
+
   private readonly head: SmtpSessionLine[] = [];
   private tail: SmtpSessionLine[] = [];
   private omitted = 0;
@@ -112,6 +113,11 @@ export class SessionTranscript {
   private lastNoteIs(text: string): boolean {
     const last = this.tail.at(-1) ?? this.head.at(-1);
     return last?.from === 'note' && last.text === text;
+  }
+
+  /** Its TLS is up (implicit TLS, or after STARTTLS): protocol and cipher as the socket says. */
+  tlsUp(protocol: string | null, cipher: string | null): void {
+    this.tls = [protocol, cipher].filter((part) => part).join(', ') || 'TLS';
   }
 
   command(line: string, now: number): void {
@@ -339,8 +345,7 @@ export class SessionTranscripts {
         return;
       case 'close':
         // the first of smtp-server's two close lines says whether the socket closed on an error
-        if (entry.hadError !== undefined) session.close(entry.hadError, now);
-        else session.close(false, now);
+        session.close(entry.hadError === true, now);
         this.sessionEnded(session);
         return;
       default:
@@ -365,11 +370,6 @@ export class SessionTranscripts {
     session.failed(`${errorWords(listener, err)}${hint ? `: ${hint}` : ''}`, now);
     session.close(true, now, 'The TLS handshake failed: no SMTP session began');
     this.sessionEnded(session);
-  }
-
-  /** Called by the listener when a session's TLS is up (implicit TLS, or after STARTTLS). */
-  tlsUp(session: SessionTranscript, protocol: string | null, cipher: string | null): void {
-    session.tls = [protocol, cipher].filter((part) => part).join(', ') || 'TLS';
   }
 
   /** Announces a session that began (the Logs view lists it while open). */

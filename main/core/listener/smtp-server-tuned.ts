@@ -131,7 +131,7 @@ export class TunedSMTPServer extends SMTPServer {
       normalizeClientIp(connection.remoteAddress),
     );
     if (socket instanceof TLSSocket) {
-      sessions.tlsUp(transcript, socket.getProtocol(), socket.getCipher().name);
+      transcript.tlsUp(socket.getProtocol(), socket.getCipher().name);
     }
     sessions.announce(transcript);
     return transcript;
@@ -238,7 +238,7 @@ export class TunedSMTPServer extends SMTPServer {
       // the first command under STARTTLS's TLS: the transcript names its protocol and cipher
       if (transcript && transcript.tls === null && connection._socket instanceof TLSSocket) {
         const tls = connection._socket;
-        this.transcripts?.sessions.tlsUp(transcript, tls.getProtocol(), tls.getCipher().name);
+        transcript.tlsUp(tls.getProtocol(), tls.getCipher().name);
       }
       onCommand(command, callback);
     };
