@@ -38,6 +38,7 @@ import type {
   AuthLockoutView,
   ConnectionTestView,
   LogLines,
+  SmtpSessionsDeleted,
   SmtpSessionsView,
   SmtpSessionTranscript,
   MailboxCount,
@@ -535,6 +536,16 @@ export const apiMethods = {
       'One SMTP session’s conversation: each command (AUTH’s credentials hidden) and reply, with TLS, the message sizes and how it ended',
     args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/smtp/sessions/:id', request: messageParams },
+  }),
+  deleteSmtpSessions: method<SmtpSessionsDeleted>()({
+    summary: 'Delete every ended SMTP session from the list (open ones stay)',
+    args: () => z.tuple([]),
+    http: { verb: 'DELETE', route: '/api/v1/smtp/sessions' },
+  }),
+  deleteSmtpSession: method<SmtpSessionsDeleted>()({
+    summary: 'Delete one ended SMTP session from the list',
+    args: () => z.tuple([id()]),
+    http: { verb: 'DELETE', route: '/api/v1/smtp/sessions/:id', request: messageParams },
   }),
 
   // Authentication: DKIM keys, checks of captured mail, address checks

@@ -272,6 +272,13 @@ export interface SmtpSessionsView {
   kept: number;
 }
 
+/** What a deletion of sessions did: open sessions are never deleted (they are still talking). */
+export interface SmtpSessionsDeleted {
+  deleted: number;
+  /** The open sessions left in the list. */
+  open: number;
+}
+
 /** An attachment or inline part's content. */
 export interface MessagePartContent {
   FileName: string;

@@ -178,4 +178,35 @@ describe.skipIf(!chromiumPath)('the SMTP sessions page', () => {
     await page.setViewportSize({ width: 1400, height: 800 });
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('deletes the chosen session, then every ended one, and keeps an open one', async () => {
+    await page.getByTestId('nav-sessions').click();
+    const open = await greetedSession(gui.relaydesk.smtp.port, 'still-talking.example');
+    // the open session's row comes live, named by its EHLO once the client gave it
+    await eventually(() => row('still-talking.example').count()).toBe(1);
+    const before = await rows().count();
+
+    await row('crashing-app.example').getByRole('button').click();
+    await page.getByRole('button', { name: 'Delete this session' }).click();
+    await eventually(() => row('crashing-app.example').count()).toBe(0);
+    await expect.poll(() => page.url()).toMatch(/#sessions$/);
+    await expect
+      .poll(() => page.locator('.logs-count').innerText())
+      .toContain('Deleted 1 session; 1 still open stays until it ends.');
+    expect(await rows().count()).toBe(before - 1);
+
+    await page.getByRole('button', { name: 'Delete ended sessions' }).click();
+    await eventually(() => rows().count()).toBe(1);
+    expect(await rows().first().innerText()).toContain('still-talking.example');
+    // nothing left to delete while the one session is open
+    expect(await page.getByRole('button', { name: 'Delete ended sessions' }).isDisabled()).toBe(
+      true,
+    );
+    await open.command('QUIT');
+    await expect
+      .poll(() => page.getByRole('button', { name: 'Delete ended sessions' }).isDisabled())
+      .toBe(false);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

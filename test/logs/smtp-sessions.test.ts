@@ -35,6 +35,13 @@ async function endedSession(helo: string): Promise<SmtpSessionTranscript> {
   return transcript(found.id);
 }
 
+/** A session that greets as `helo` and quits, once it has ended. */
+async function endedSessionOf(helo: string): Promise<SmtpSessionTranscript> {
+  const wire = await greetedSession(relay.smtp.port, helo);
+  await wire.command('QUIT');
+  return endedSession(helo);
+}
+
 const texts = (t: SmtpSessionTranscript, from: 'client' | 'server' | 'note') =>
   t.lines.filter((line) => line.from === from).map((line) => line.text);
 
@@ -310,6 +317,37 @@ s.quit()
       'MAIL FROM:<app@example.com>',
     ]);
     wire.close();
+  });
+
+  it('deletes one ended session or all of them, as smtp4dev does, and never an open one', async () => {
+    const open = await greetedSession(relay.smtp.port, 'open-while-deleting.example');
+    const first = await endedSessionOf('delete-one.example');
+    await endedSessionOf('delete-all.example');
+    const openView = await waitFor('the open session', async () =>
+      (await sessions()).sessions.find((s) => s.helo === 'open-while-deleting.example'),
+    );
+
+    const one = await relay.fetch(`/api/v1/smtp/sessions/${first.id}`, { method: 'DELETE' });
+    expect(one.status).toBe(200);
+    expect(await one.json()).toEqual({ deleted: 1, open: 1 });
+    expect((await relay.fetch(`/api/v1/smtp/sessions/${first.id}`)).status).toBe(404);
+    expect((await sessions()).sessions.map((s) => s.helo)).toContain('delete-all.example');
+
+    const stillOpen = await relay.fetch(`/api/v1/smtp/sessions/${openView.id}`, {
+      method: 'DELETE',
+    });
+    expect(stillOpen.status).toBe(400);
+    expect(await stillOpen.text()).toContain('is still open: its client is connected');
+
+    const all = await relay.fetch('/api/v1/smtp/sessions', { method: 'DELETE' });
+    const result = (await all.json()) as { deleted: number; open: number };
+    expect(result.deleted).toBeGreaterThan(1);
+    expect(result.open).toBe(1);
+    expect((await sessions()).sessions.map((s) => s.helo)).toEqual(['open-while-deleting.example']);
+    // the open session goes on being recorded, and is kept once it ends
+    await open.command('QUIT');
+    const ended = await endedSession('open-while-deleting.example');
+    expect(texts(ended, 'client')).toEqual(['EHLO open-while-deleting.example', 'QUIT']);
   });
 
   // last: once a user exists, loopback AUTH no longer accepts any credentials

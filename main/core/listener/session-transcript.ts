@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import type {
   SmtpSessionLine,
+  SmtpSessionsDeleted,
   SmtpSessionTranscript,
   SmtpSessionView,
 } from '../../../preload/api-contract.js';
@@ -265,6 +266,21 @@ export class SessionTranscripts {
     return views;
   }
 
+  /**
+   * Forgets the ended sessions (smtp4dev's "Delete all"), or the one named. An open one stays:
+   * its client is still talking, and its lines would have nowhere to go.
+   */
+  deleteEnded(id?: string): SmtpSessionsDeleted {
+    let deleted = 0;
+    for (const [key, session] of this.sessions) {
+      if (session.endedAt === null || (id !== undefined && key !== id)) continue;
+      this.sessions.delete(key);
+      deleted += 1;
+    }
+    this.ended -= deleted;
+    return { deleted, open: this.sessions.size - this.ended };
+  }
+
   /** A message of the session was stored (its ID, as the 250 names it). */
   messageAccepted(sessionId: string, messageId: string, notes: string[] = []): void {
     const session = this.sessions.get(sessionId);
@@ -305,10 +321,14 @@ export class SessionTranscripts {
       case 'send':
         session.reply(String(args[0]), now);
         return;
-      case 'command':
+      case 'command': {
+        const helo = session.helo;
         // smtp-server's own mark for the credentials it left out, in words
         session.command(String(args[0]).replace('/* secured */', '(credentials hidden)'), now);
+        // an open session's row names its client by the EHLO name, which came after the connect
+        if (session.helo !== helo) this.changed(session.view());
         return;
+      }
       case 'data':
         // 'C: <%s bytes of DATA>', or a message refused for its size
         if (message.startsWith('C:'))

@@ -3,6 +3,7 @@
 import type { RoutingExplanationView } from '../../../preload/relay-contract.js';
 import type {
   LogLines,
+  SmtpSessionsDeleted,
   SmtpSessionsView,
   SmtpSessionTranscript,
   SettingsCheck,
@@ -14,7 +15,7 @@ import type { RouteExplanation } from '../routing-rules/index.js';
 import { rewrittenEnvelopeSender } from '../queue/sender-rewrite.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
-import { NotFoundError } from '../caller-error.js';
+import { CallerError, NotFoundError } from '../caller-error.js';
 import type { ServiceParts } from './service-parts.js';
 
 type SentEnvelope = NonNullable<RoutingExplanationView['sentAs']>;
@@ -113,6 +114,23 @@ export function controlMethods({
         );
       }
       return session.transcript();
+    },
+
+    /** Forgets every ended session, or the one named: a new run of tests starts a clean list. */
+    deleteSmtpSessions: (id?: string): SmtpSessionsDeleted => {
+      if (id === undefined) return listener.transcripts.deleteEnded();
+      const session = listener.transcripts.get(id);
+      if (!session) {
+        throw new NotFoundError(
+          `SMTP session ${id} is not kept (deleted already, or more than ${listener.transcripts.keep} sessions ago); GET /api/v1/smtp/sessions lists the kept ones`,
+        );
+      }
+      if (session.endedAt === null) {
+        throw new CallerError(
+          `SMTP session ${id} is still open: its client is connected. Delete it once it ends (the client's QUIT, or Relaydesk's timeout)`,
+        );
+      }
+      return listener.transcripts.deleteEnded(id);
     },
 
     /** A line or record for the service's log from an adapter (HTTP audit lines, errors). */

@@ -109,4 +109,27 @@ export function registerControlRoutes(app: FastifyInstance, service: RelayServic
     },
     async (req) => service.smtpSession(req.params.id),
   );
+
+  app.delete(
+    '/api/v1/smtp/sessions',
+    {
+      schema: {
+        tags: ['SMTP'],
+        summary: 'Delete every ended SMTP session from the list (open ones stay)',
+      },
+    },
+    async () => service.deleteSmtpSessions(),
+  );
+
+  app.delete<{ Params: { id: string } }>(
+    '/api/v1/smtp/sessions/:id',
+    {
+      schema: {
+        tags: ['SMTP'],
+        summary: 'Delete one ended SMTP session from the list',
+        params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
+      },
+    },
+    async (req) => service.deleteSmtpSessions(req.params.id),
+  );
 }

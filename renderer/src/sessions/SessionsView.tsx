@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { LogFollowing } from '../api/log-followers';
-import type { SmtpSessionTranscript, SmtpSessionView } from '../api/contract';
+import type { SmtpSessionsDeleted, SmtpSessionTranscript, SmtpSessionView } from '../api/contract';
 import { serverWords } from '../api/http-transport';
 import { logTime } from '../logs/log-lines';
 import {
@@ -19,6 +19,13 @@ import {
 } from './session-list';
 import './sessions.css';
 
+/** A deletion in words: open sessions are never deleted, and the reader may wonder why some stay. */
+function deletionWords({ deleted, open }: SmtpSessionsDeleted): string {
+  const count = `Deleted ${deleted} ${deleted === 1 ? 'session' : 'sessions'}`;
+  if (open === 0) return `${count}.`;
+  return `${count}; ${open} still open ${open === 1 ? 'stays' : 'stay'} until ${open === 1 ? 'it ends' : 'they end'}.`;
+}
+
 const sides = { client: 'C:', server: 'S:', note: '—' } as const;
 const sideNames = { client: 'client', server: 'Relaydesk', note: 'note' } as const;
 
@@ -28,10 +35,12 @@ export function SessionsView({
   onOpenMessage,
 }: {
   chosen: string | null;
-  onChoose: (id: string) => void;
+  onChoose: (id: string | null) => void;
   onOpenMessage: (id: string) => void;
 }) {
   const api = useApi();
+  /** What the last deletion did, said until the next. */
+  const [deletion, setDeletion] = useState<string | null>(null);
   const [sessions, setSessions] = useState<SmtpSessionView[]>([]);
   const [kept, setKept] = useState(0);
   const [loading, setLoading] = useState(true);
@@ -85,6 +94,17 @@ export function SessionsView({
 
   const shown = useMemo(() => filterSessions(sessions, filter), [sessions, filter]);
 
+  const deleteSessions = (id?: string) => {
+    (id === undefined ? api.deleteSmtpSessions() : api.deleteSmtpSession(id)).then(
+      (result) => {
+        setDeletion(deletionWords(result));
+        if (chosen !== null && (id === undefined || id === chosen)) onChoose(null);
+        read();
+      },
+      (failure: Error) => setDeletion(`Not deleted: ${serverWords(failure)}`),
+    );
+  };
+
   return (
     <div className="sessions-view" aria-busy={loading}>
       <header className="logs-header">
@@ -109,6 +129,13 @@ export function SessionsView({
           <button type="button" onClick={read}>
             Refresh
           </button>
+          <button
+            type="button"
+            disabled={sessions.every((session) => session.endedAt === null)}
+            onClick={() => deleteSessions()}
+          >
+            Delete ended sessions
+          </button>
         </div>
       </header>
       {error && (
@@ -122,6 +149,7 @@ export function SessionsView({
           : `${shown.length === sessions.length ? sessions.length : `${shown.length} of ${sessions.length}`} ${
               sessions.length === 1 ? 'session' : 'sessions'
             }. Relaydesk keeps the conversation of the last ${kept} since it started, in memory.`}
+        {deletion && ` ${deletion}`}
       </p>
       <div className="sessions-panes">
         <div className="sessions-list">
@@ -193,6 +221,7 @@ export function SessionsView({
               id={chosen}
               changed={changed?.id === chosen ? changed : null}
               onOpenMessage={onOpenMessage}
+              onDelete={() => deleteSessions(chosen)}
             />
           ) : (
             <p className="field-hint">
@@ -209,11 +238,13 @@ function SessionTranscriptPanel({
   id,
   changed,
   onOpenMessage,
+  onDelete,
 }: {
   id: string;
   /** The session's latest summary from an event: its transcript is read again. */
   changed: SmtpSessionView | null;
   onOpenMessage: (id: string) => void;
+  onDelete: () => void;
 }) {
   const api = useApi();
   const [transcript, setTranscript] = useState<SmtpSessionTranscript | null>(null);
@@ -273,6 +304,11 @@ function SessionTranscriptPanel({
             }}
           >
             {copied === transcript.id ? 'Copied' : 'Copy the conversation'}
+          </button>
+        )}
+        {ended !== null && (
+          <button type="button" onClick={onDelete}>
+            Delete this session
           </button>
         )}
       </header>
