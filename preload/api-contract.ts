@@ -112,6 +112,28 @@ export interface MimeStructurePart {
   Warnings: string[];
 }
 
+/**
+ * One part of the MIME structure as sent, and decoded when it is text
+ * (`GET /api/v1/message/{ID}/structure/{PartID}`).
+ */
+export interface MimePartContent {
+  PartID: string;
+  ContentType: string;
+  /** Its header fields and body as sent (transfer-encoded), up to 64 KiB of the body. */
+  Source: string;
+  /** The body was longer than what Source shows. */
+  SourceCut: boolean;
+  /**
+   * A text part's body decoded (its transfer encoding, then its charset), up to 1 MiB of it as
+   * sent; null for a part that is not text.
+   */
+  Text: string | null;
+  /** The charset Text was read with: the declared one, utf-8 when none is or it is unknown. */
+  DecodedAs: string;
+  /** Text is the start of the body only. */
+  TextCut: boolean;
+}
+
 export interface PartChecksums {
   MD5: string;
   SHA1: string;

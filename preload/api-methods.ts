@@ -29,6 +29,7 @@ import type {
   MessageDetail,
   MessageSourceView,
   MessagesPage,
+  MimePartContent,
   MimeStructurePart,
   RecipientState,
   RelaydeskEvent,
@@ -254,6 +255,16 @@ export const apiMethods = {
       'The MIME structure as sent: each part in order with its PartID, depth, declared type, charset, encoding, disposition, file name, Content-ID, size and headers',
     args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/structure', request: messageParams },
+  }),
+  messageStructurePart: method<MimePartContent>()({
+    summary:
+      'One part of the MIME structure (a PartID of /structure): its headers and body as sent, and a text part decoded',
+    args: () => z.tuple([id(), id('partId')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/structure/:partId',
+      request: (message, partId) => ({ params: { id: message, partId } }),
+    },
   }),
   proxyAsset: method<MessagePartContent>()({
     summary:

@@ -48,6 +48,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getRawFile: rawDownload,
   getPart: (service, id, partId) => service.partContent(id, partId),
   messageStructure: (service, id) => service.structure(id),
+  messageStructurePart: (service, id, partId) => service.structurePart(id, partId),
   proxyAsset: async (service, id, url) => {
     const asset = await service.proxyAsset(id, url);
     return { FileName: '', ContentType: asset.contentType, Data: new Uint8Array(asset.body) };

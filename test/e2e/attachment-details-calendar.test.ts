@@ -96,15 +96,33 @@ describe.skipIf(!chromiumPath)('attachment details and calendar invitations', ()
     const lines = (await parts.allInnerTexts()).map((line) => line.replace(/\s+/g, ' ').trim());
     expect(lines[0]).toMatch(/^message multipart\/mixed \d/);
     expect(lines[1]).toMatch(/^1 multipart\/alternative /);
-    expect(lines[2]).toMatch(/^1\.1 text\/plain charset utf-8 · 7bit · 15 B$/);
-    expect(lines[3]).toMatch(/^1\.2 text\/calendar charset utf-8 · quoted-printable · /);
-    expect(lines[4]).toMatch(/^2 application\/ics base64 · attachment "invite\.ics" · /);
-    await parts.nth(3).getByRole('button').click();
+    // a part with content of its own offers it; a multipart does not
+    expect(lines[1]).not.toMatch(/content$/);
+    expect(lines[2]).toMatch(/^1\.1 text\/plain charset utf-8 · 7bit · 15 B content$/);
+    expect(lines[3]).toMatch(/^1\.2 text\/calendar charset utf-8 · quoted-printable · .* content$/);
+    expect(lines[4]).toMatch(/^2 application\/ics base64 · attachment "invite\.ics" · .* content$/);
+    await parts
+      .nth(3)
+      .getByRole('button', { name: /its headers$/ })
+      .click();
     await expect
       .poll(() => page.getByLabel('Headers of part 1.2').innerText())
       .toBe(
         'Content-Type: text/calendar; charset=utf-8; method=REQUEST\nContent-Transfer-Encoding: quoted-printable',
       );
+    // the calendar part decoded from its quoted-printable, and as sent on request
+    await page.getByRole('button', { name: 'Content of part 1.2' }).click();
+    const decoded = page.getByLabel('Part 1.2 decoded');
+    await expect.poll(() => decoded.innerText()).toMatch(/^BEGIN:VCALENDAR/);
+    expect(await decoded.innerText()).toContain('SUMMARY:Sprint review');
+    expect(await page.getByTestId('mime-part-content').innerText()).toContain(
+      'Decoded from quoted-printable, in utf-8:',
+    );
+    await page.getByTestId('mime-part-content').getByRole('button', { name: 'As sent' }).click();
+    const sent = await page.getByLabel('Part 1.2 as sent').innerText();
+    expect(sent).toMatch(/^Content-Type: text\/calendar; charset=utf-8; method=REQUEST\r?\n/);
+    expect(sent).toContain('Content-Transfer-Encoding: quoted-printable');
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(screenshots, 'mime-structure-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'mime-structure-dark.png') });

@@ -1,7 +1,11 @@
 // GET /api/v1/message/{ID}/structure: the MIME tree as sent, numbered as the parts' PartIDs, for
 // real messages sent over SMTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDetail, MimeStructurePart } from '../../preload/api-contract.js';
+import type {
+  MessageDetail,
+  MimePartContent,
+  MimeStructurePart,
+} from '../../preload/api-contract.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
 let relay: TestRelaydesk;
@@ -149,5 +153,79 @@ describe('the MIME structure', () => {
     expect(structure[0]).toMatchObject({ PartID: '0', Depth: 0, ContentType: 'text/plain' });
     const missing = await relay.fetch('/api/v1/message/no-such-id/structure');
     expect(missing.status).toBe(404);
+    const only = await relay.api<MimePartContent>(`/api/v1/message/${id}/structure/0`);
+    // the body as sent ends with the line break that ends the message's data
+    expect(only.Text).toBe('just text\r\n');
+  });
+
+  it('shows a part as sent and its text decoded, by the PartIDs of the structure', async () => {
+    const attached = [
+      'From: shop@example.com',
+      'Subject: Returned',
+      'Content-Type: text/plain; charset=iso-8859-1',
+      'Content-Transfer-Encoding: quoted-printable',
+      '',
+      'Caf=E9 au lait',
+      '',
+    ].join('\r\n');
+    const id = await send({
+      from: 'app@example.com',
+      to: 'dev@example.net',
+      subject: 'Parts',
+      text: { content: 'Grüße aus München, 😀', contentTransferEncoding: 'quoted-printable' },
+      html: { content: '<p>Grüße <b>aus</b> München</p>', contentTransferEncoding: 'base64' },
+      attachments: [
+        { filename: 'logo.png', content: Buffer.from('89504e470d0a', 'hex'), cid: 'logo@x' },
+        { content: attached, contentType: 'message/rfc822' },
+        { filename: 'notes.txt', content: Buffer.from('Zeile äöü\n'.repeat(120_000)) },
+      ],
+    });
+    const content = (partId: string) =>
+      relay.api<MimePartContent>(`/api/v1/message/${id}/structure/${partId}`);
+    const structure = await relay.api<MimeStructurePart[]>(`/api/v1/message/${id}/structure`);
+    const idOf = (type: string, name = '') =>
+      structure.find((p) => p.ContentType === type && p.FileName === name)?.PartID as string;
+
+    const plain = await content(idOf('text/plain'));
+    expect(plain.Text).toBe('Grüße aus München, 😀');
+    expect(plain.DecodedAs).toBe('utf-8');
+    // as sent: its own headers, then the body still quoted-printable
+    expect(plain.Source).toMatch(/^Content-Type: text\/plain; charset=utf-8\r\n/);
+    expect(plain.Source).toContain('Gr=C3=BC=C3=9Fe');
+
+    const html = await content(idOf('text/html'));
+    expect(html.Text).toBe('<p>Grüße <b>aus</b> München</p>');
+    expect(html.Source).toContain('Content-Transfer-Encoding: base64');
+    expect(html.Source).not.toContain('Grüße');
+
+    // not text: as sent only
+    const logo = await content(idOf('image/png', 'logo.png'));
+    expect(logo.Text).toBeNull();
+    expect(logo.Source).toContain(Buffer.from('89504e470d0a', 'hex').toString('base64'));
+
+    // the attached message's one part shares its PartID: the content is that part's, read in
+    // the charset it declares (as mail clients read ISO-8859-1)
+    const rfc822 = idOf('message/rfc822');
+    const inner = await content(rfc822);
+    expect(inner.ContentType).toBe('text/plain');
+    expect(inner.Text).toBe('Café au lait\r\n');
+    expect(inner.DecodedAs).toBe('windows-1252');
+
+    // a long part: the start of it, and said so
+    const notes = await content(idOf('text/plain', 'notes.txt'));
+    expect(notes.TextCut).toBe(true);
+    expect(notes.SourceCut).toBe(true);
+    expect(notes.Text?.startsWith('Zeile äöü\nZeile äöü\n')).toBe(true);
+    expect(Buffer.byteLength(notes.Text ?? '')).toBeGreaterThan(700_000);
+    expect(Buffer.byteLength(notes.Text ?? '')).toBeLessThan(800_000);
+    expect(notes.Text).not.toContain('\uFFFD');
+
+    // a multipart's content is its parts: said, with where the PartIDs are
+    const multipart = await relay.fetch(
+      `/api/v1/message/${id}/structure/${idOf('multipart/alternative')}`,
+    );
+    expect(multipart.status).toBe(404);
+    expect(await multipart.text()).toContain('a multipart');
+    expect((await relay.fetch(`/api/v1/message/${id}/structure/9.9`)).status).toBe(404);
   });
 });

@@ -14,6 +14,7 @@
 import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import type {
   DeliveryReport,
+  MimePartContent,
   MimeStructurePart,
   PartChecksums,
 } from '../../../preload/api-contract.js';
@@ -124,7 +125,7 @@ export interface ParsedPart {
   content: Uint8Array;
 }
 
-type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'structure' | 'write';
+type JobKind = 'summary' | 'detail' | 'part' | 'parts' | 'structure' | 'partContent' | 'write';
 /** A job's result as the worker answers it (parse-worker.js). */
 export type JobResult =
   | { summary: ParsedSummary; fromStart?: boolean }
@@ -132,6 +133,7 @@ export type JobResult =
   | { part: ParsedPart | null }
   | { parts: ParsedPart[] }
   | { structure: MimeStructurePart[] }
+  | { partContent: MimePartContent | null }
   | Record<string, never>;
 
 interface Job {
@@ -598,6 +600,12 @@ export class MessageParser {
   /** The MIME structure as sent: each part's type, encoding, headers and size (no body). */
   async structure(raw: MessageSource): Promise<MimeStructurePart[]> {
     return ((await this.enqueue('structure', raw)) as { structure: MimeStructurePart[] }).structure;
+  }
+
+  /** One part of the structure as sent, and decoded when it is text; null when there is none. */
+  async partContent(raw: MessageSource, partId: string): Promise<MimePartContent | null> {
+    const result = await this.enqueue('partContent', raw, { partId });
+    return (result as { partContent: MimePartContent | null }).partContent;
   }
 
   async part(raw: MessageSource, partId: string): Promise<ParsedPart | null> {

@@ -33,8 +33,8 @@ import {
 import { htmlSearchWords, mailSnippet } from './mail-snippet.js';
 
 /** @import { AddressObject, Attachment, EmailAddress, ParsedMail, StructuredHeader } from 'mailparser' */
-/** @import { SplitterChunk } from '@zone-eu/mailsplit' */
-/** @import { MimeStructurePart, PartChecksums } from '../../../preload/api-contract.js' */
+/** @import { MimeNode, SplitterChunk } from '@zone-eu/mailsplit' */
+/** @import { MimePartContent, MimeStructurePart, PartChecksums } from '../../../preload/api-contract.js' */
 /** @import { MailAddress, ParsedSummary } from '../message-record.js' */
 /**
  * @import { IndexPortRequest, JobResult, ParsedPart, ParsedPartInfo, ParseRequest,
@@ -75,6 +75,10 @@ const send = (/** @type {ParseWorkerReply} */ reply) => port.postMessage(reply);
 let mailsplit;
 /** @type {typeof import('mailparser').simpleParser} */
 let simpleParser;
+/** @type {typeof import('libmime').default} */
+let libmime;
+/** @type {typeof import('libqp')} */
+let libqp;
 /**
  * html-to-text's conversion, its options compiled once (compileHtmlToTextOnce).
  * @type {HtmlToText}
@@ -88,6 +92,8 @@ function loadParser() {
     const require = createRequire(import.meta.url);
     htmlToText = compileHtmlToTextOnce(require('html-to-text'));
     mailsplit = require('@zone-eu/mailsplit');
+    libmime = require('libmime');
+    libqp = require('libqp');
     /** @type {typeof import('mailparser')} */
     const mailparser = require('mailparser');
     readBodiesAsMailpit(mailparser.MailParser);
@@ -560,6 +566,17 @@ async function cutSummary(request) {
 /** Header lines kept per part: a hostile part of a thousand headers is not sent whole. */
 const structureHeaders = 200;
 /**
+ * A part's place as `/part/{PartID}` numbers it (mailparser's numbering): '' for a multipart
+ * message itself, "0" for a one-part message's only part, as Mailpit's.
+ * @param {MimeNode} chunk
+ * @returns {string}
+ */
+function nodePartId(chunk) {
+  const numbers = (chunk.partNr || []).filter((nr) => typeof nr === 'number');
+  return numbers.join('.') || (chunk.multipart ? '' : '0');
+}
+
+/**
  * @param {Readable} input
  * @returns {Promise<MimeStructurePart[]>}
  */
@@ -578,11 +595,10 @@ async function structureOf(input) {
     if (chunk.type === 'node') {
       let depth = 0;
       for (let up = chunk.parentNode; up; up = up.parentNode) depth += 1;
-      const numbers = (chunk.partNr || []).filter((nr) => typeof nr === 'number');
       const headers = chunk.headers ? chunk.headers.getList() : [];
       /** @type {MimeStructurePart} */
       const part = {
-        PartID: numbers.join('.') || (chunk.multipart ? '' : '0'),
+        PartID: nodePartId(chunk),
         Depth: depth,
         ContentType: chunk.contentType || 'text/plain',
         Charset: chunk.charset || '',
@@ -648,15 +664,133 @@ function structureWarnings(parts, withChildren) {
   }
 }
 
+/** How much of a part's body is read for its content: a view, not a download. */
+const partContentBytes = 1024 * 1024;
+/** How much of a part as sent is shown: its headers and the start of its body. */
+const partSourceBytes = 64 * 1024;
+
+/**
+ * One part of the structure as sent and, for a text part, decoded: what a developer asks of a
+ * base64 or quoted-printable part the source only shows encoded. Read with mailsplit, numbered
+ * as structureOf numbers the parts; null when the message has no such part (or it is a
+ * multipart, whose content is its parts).
+ * @param {Readable} input
+ * @param {string} partId
+ * @returns {Promise<MimePartContent | null>}
+ */
+async function partContentOf(input, partId) {
+  const splitter = /** @type {Transform} */ (
+    /** @type {unknown} */ (new mailsplit.Splitter({ maxChildNodes }))
+  );
+  input.on('error', (err) => splitter.destroy(err));
+  /** @type {object | null} */
+  let found = null;
+  /** @type {{ type: string, charset: string, encoding: string, headers: Buffer } | null} */
+  let facts = null;
+  /** @type {Buffer[]} */
+  const body = [];
+  let kept = 0;
+  let size = 0;
+  for await (const chunk of /** @type {AsyncIterable<SplitterChunk>} */ (input.pipe(splitter))) {
+    if (chunk.type === 'node') {
+      const id = nodePartId(chunk);
+      // an attached message's one part has the PartID of the message/rfc822 part holding it:
+      // the content is the inner part's
+      if (id === partId && !chunk.multipart && (!found || chunk.parentNode === found)) {
+        found = chunk;
+        body.length = 0;
+        kept = 0;
+        size = 0;
+        facts = {
+          type: chunk.contentType || 'text/plain',
+          charset: chunk.charset || '',
+          encoding: chunk.encoding || '',
+          headers: chunk.getHeaders(),
+        };
+      }
+    } else if (chunk.type === 'body' && chunk.value && found && chunk.node === found) {
+      size += chunk.value.length;
+      if (kept < partContentBytes) {
+        const value = chunk.value.subarray(0, partContentBytes - kept);
+        body.push(value);
+        kept += value.length;
+      }
+    }
+  }
+  // an attached message whose parts follow has no content of its own, as a multipart has none
+  if (!facts || (facts.type === 'message/rfc822' && size === 0)) return null;
+  const sent = Buffer.concat(body);
+  const truncated = size > sent.length;
+  const source = Buffer.concat([facts.headers, sent.subarray(0, partSourceBytes)]).toString();
+  if (!facts.type.startsWith('text/')) {
+    return {
+      PartID: partId,
+      ContentType: facts.type,
+      Source: source,
+      SourceCut: size > partSourceBytes,
+      Text: null,
+      DecodedAs: '',
+      TextCut: false,
+    };
+  }
+  const decoded = decodeTransfer(sent, facts.encoding, truncated);
+  // mailparser's own charset decoding, so the text reads as the Text tab's does
+  const decoder = libmime.createDecodeStream(facts.charset || 'utf-8');
+  /** @type {Buffer[]} */
+  const utf8 = [];
+  decoder.on('data', (/** @type {Buffer} */ piece) => utf8.push(piece));
+  const done = new Promise((resolve, reject) => {
+    decoder.on('end', resolve);
+    decoder.on('error', reject);
+  });
+  decoder.end(decoded);
+  await done;
+  // a body cut short may end in the middle of a letter: that half is left out, not shown as �
+  const whole = Buffer.concat(utf8).toString();
+  const text = truncated ? whole.replace(/\uFFFD+$/, '') : whole;
+  // an unknown charset is read as UTF-8, and said so
+  const decodedAs = decoder.supported ? decoder.charset.toLowerCase() : 'utf-8';
+  return {
+    PartID: partId,
+    ContentType: facts.type,
+    Source: source,
+    SourceCut: size > partSourceBytes,
+    Text: text,
+    DecodedAs: decodedAs,
+    TextCut: truncated,
+  };
+}
+
+/**
+ * A body's bytes as meant: base64 and quoted-printable decoded as mail clients read them (what
+ * is not of the alphabet skipped). A base64 body cut short is decoded to its last whole group.
+ * @param {Buffer} sent
+ * @param {string} encoding
+ * @param {boolean} cut
+ * @returns {Buffer}
+ */
+function decodeTransfer(sent, encoding, cut) {
+  if (encoding === 'base64') {
+    let letters = sent.toString('latin1').replace(/[^A-Za-z0-9+/=]/g, '');
+    if (cut) letters = letters.slice(0, letters.length - (letters.length % 4));
+    return Buffer.from(letters, 'base64');
+  }
+  if (encoding === 'quoted-printable') return libqp.decode(sent.toString('latin1'));
+  return sent;
+}
+
 /**
  * @param {ParseRequest} request
  * @returns {Promise<JobResult>}
  */
 async function handle(request) {
-  if (request.kind === 'structure') {
+  if (request.kind === 'structure' || request.kind === 'partContent') {
     const input = request.path
       ? createReadStream(request.path)
       : Readable.from([rawBytes(/** @type {InMemoryRequest} */ (request))]);
+    if (request.kind === 'partContent') {
+      return { partContent: await partContentOf(input, request.partId ?? '') };
+    }
     return { structure: await structureOf(input) };
   }
   if (request.kind === 'summary' && request.cut) {

@@ -13,6 +13,7 @@ import type {
   MailboxCount,
   MessagePartContent,
   MessageSourceView,
+  MimePartContent,
   MimeStructurePart,
   MessageStatus,
   RateLimitedView,
@@ -239,6 +240,25 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
           `message ${record.id}'s MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
         );
       });
+    },
+
+    /** One part of the structure as sent, and decoded when it is text (the Source tab's parts). */
+    async structurePart(id: string, partId: string): Promise<MimePartContent> {
+      const record = store.record(id);
+      const content = await parser
+        .partContent(await spool.readRaw(record.id), partId)
+        .catch((err: Error) => {
+          if (!(err instanceof MessageParseError)) throw err;
+          throw new NotFoundError(
+            `message ${record.id}'s MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
+          );
+        });
+      if (!content) {
+        throw new NotFoundError(
+          `message ${record.id} has no part ${JSON.stringify(partId)} with content of its own (a multipart's content is its parts); /api/v1/message/${record.id}/structure lists the PartIDs`,
+        );
+      }
+      return content;
     },
 
     /**

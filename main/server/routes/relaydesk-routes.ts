@@ -103,6 +103,23 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
     async (req) => service.structure(req.params.id),
   );
 
+  app.get<{ Params: { id: string; partId: string } }>(
+    '/api/v1/message/:id/structure/:partId',
+    {
+      schema: {
+        tags,
+        summary:
+          'One part of the MIME structure (a PartID of /structure): its headers and body as sent, and a text part decoded',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, partId: { type: 'string' } },
+          required: ['id', 'partId'],
+        },
+      },
+    },
+    async (req) => service.structurePart(req.params.id, req.params.partId),
+  );
+
   app.get<{ Params: { id: string } }>(
     '/api/v1/message/:id/route',
     {
