@@ -4,13 +4,20 @@
 // Only flags that are not also ours are here (`--smtp`, `--hostname`, `--config`, and the
 // Mailpit names we kept: `--api-cors`, `--pop3`, `--tags-*`, `--webhook-url`, …).
 
-interface OtherToolFlag {
+type OtherToolFlag = {
   tool: 'Mailpit' | 'MailHog' | 'MailDev' | 'smtp4dev';
   /** What the flag takes there, as its help writes it. */
   takes: string;
-  /** The same thing here. */
-  here: string;
-}
+} & (
+  | {
+      /** The same thing here. */
+      here: string;
+    }
+  | {
+      /** Why nothing here does it, or what Relaydesk does instead without being told. */
+      none: string;
+    }
+);
 
 const relayRules = '--mode relay (relay everything), or routing rules in a --config file';
 
@@ -35,6 +42,16 @@ const mailpitHttp: OtherToolFlag = {
   tool: 'Mailpit',
   takes: 'HOST:PORT',
   here: '--http HOST:PORT (UI and API)',
+};
+const mailpitHttps: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: 'FILE',
+  none: 'the UI and API are plain HTTP on --http (127.0.0.1 by default); for HTTPS put a reverse proxy such as Caddy or nginx in front of it',
+};
+const mailpitLogLevel: OtherToolFlag = {
+  tool: 'Mailpit',
+  takes: '',
+  none: 'Relaydesk has no log levels: its lines go to standard output and to the logs in the --data folder, and the Logs view filters them by kind and text',
 };
 const mailpitMax: OtherToolFlag = { tool: 'Mailpit', takes: 'N', here: '--max-messages N' };
 const mailhogHttp: OtherToolFlag = {
@@ -151,6 +168,91 @@ const otherToolFlags: Record<string, OtherToolFlag> = {
     tool: 'Mailpit',
     takes: 'FILE',
     here: '--tls-key FILE (one key for SMTP and POP3)',
+  },
+  // Mailpit's flags with nothing to set here: said why, so a command line or compose file
+  // brought over is fixed in one go
+  '--compression': {
+    tool: 'Mailpit',
+    takes: '0-3',
+    none: 'each message is kept as the .eml file it came as, in the --data folder (put that folder on a compressed filesystem to compress it)',
+  },
+  '--disable-wal': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the index is SQLite on the --data folder, rebuilt from the .eml files when it is missing or damaged; keep that folder on a local disk, not NFS',
+  },
+  '--disable-auto-vacuum': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the index takes no vacuum setting (it can be deleted: it is rebuilt from the .eml files)',
+  },
+  '--disable-version-check': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'Relaydesk never asks the network for a newer version',
+  },
+  '--disable-html-check': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the HTML check runs only for the message open in the GUI or asked for by the API',
+  },
+  '--disable-http-compression': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'Relaydesk does not compress its HTTP answers',
+  },
+  '--disable-link-check-rate-limit': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the link check has no rate limit to lift (6 links at a time, 2 on one host)',
+  },
+  '--allow-untrusted-tls': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the link check and the screenshot always verify certificates; a link whose certificate is not trusted is listed with the certificate error',
+  },
+  '--block-remote-css-and-fonts': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'the HTML view loads nothing remote (images, style sheets, fonts) until you press Load remote content',
+  },
+  '--smtp-strict-rfc-headers': {
+    tool: 'Mailpit',
+    takes: '',
+    none: 'a message with bare CR or LF line ends is repaired and kept, and the message and its SMTP session say so',
+  },
+  '--smtp-ignore-rejected-recipients': {
+    tool: 'Mailpit',
+    takes: '',
+    here: '--mode rules with {"type": "capture", "mailbox": NAME} routing rules in a --config file for the recipients to set aside (kept in a mailbox of their own, not dropped)',
+  },
+  '--ui-tls-cert': mailpitHttps,
+  '--ui-ssl-cert': mailpitHttps,
+  '--ui-tls-key': mailpitHttps,
+  '--ui-ssl-key': mailpitHttps,
+  '--webroot': {
+    tool: 'Mailpit',
+    takes: 'PATH',
+    none: 'the UI and API are served at the root of --http; behind a reverse proxy, give Relaydesk a host name or port of its own',
+  },
+  '--log-file': {
+    tool: 'Mailpit',
+    takes: 'FILE',
+    none: 'the logs are relay.log, audit.log and service.log in the --data folder (rotated by --log-max-size and --log-keep), and standard output',
+  },
+  '--quiet': mailpitLogLevel,
+  '-q': mailpitLogLevel,
+  '--verbose': mailpitLogLevel,
+  '-v': mailpitLogLevel,
+  '--webhook-limit': {
+    tool: 'Mailpit',
+    takes: 'N',
+    none: 'each new message is posted at once, a few requests at a time (--webhook-timeout-ms, --webhook-retries)',
+  },
+  '--webhook-delay': {
+    tool: 'Mailpit',
+    takes: 'SECONDS',
+    none: 'each new message is posted at once (--webhook-retries and --webhook-retry-delay-ms set the retries)',
   },
   '--tag': mailpitTag,
   '-t': mailpitTag,
@@ -292,7 +394,12 @@ export function otherToolFlagHint(flag: string, typed = flag): string | null {
   const known = Object.hasOwn(otherToolFlags, flag) ? otherToolFlags[flag] : undefined;
   if (!known) return null;
   const theirs = known.takes ? `${typed} ${known.takes}` : typed;
-  return `${typed}: not a Relaydesk flag; ${known.tool}'s ${theirs} is ${known.here} here (\`relaydesk serve --help\` lists the flags)`;
+  return `${typed}: not a Relaydesk flag; ${known.tool}'s ${theirs} ${counterpartOf(known)} (\`relaydesk serve --help\` lists the flags)`;
+}
+
+/** "is --http HOST:PORT here", or why nothing is needed here. */
+function counterpartOf(known: OtherToolFlag): string {
+  return 'here' in known ? `is ${known.here} here` : `has nothing to set here: ${known.none}`;
 }
 
 /** The flags this file knows, for the tests that check every hint names real flags. */
@@ -336,7 +443,7 @@ export function mailpitVariables(
     const instead = same
       ? `Relaydesk's is ${same.env} (${same.flag})`
       : known
-        ? `Mailpit's ${flag} is ${known.here} here (each flag --x-y is RELAYDESK_X_Y)`
+        ? `Mailpit's ${flag} ${counterpartOf(known)} (each flag --x-y is RELAYDESK_X_Y)`
         : '`relaydesk serve --help` lists the settings (each flag --x-y is RELAYDESK_X_Y)';
     lines.push(`environment: ${name} is Mailpit's and is ignored; ${instead}`);
   }

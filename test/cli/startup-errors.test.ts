@@ -141,11 +141,42 @@ describe('flags', () => {
     );
   });
 
+  it('a Mailpit flag with nothing to set here, saying why', async () => {
+    expect(await serve(['--compression', '3'])).toBe(
+      "--compression: not a Relaydesk flag; Mailpit's --compression 0-3 has nothing to set here: each message is kept as the .eml file it came as, in the --data folder (put that folder on a compressed filesystem to compress it) (`relaydesk serve --help` lists the flags)",
+    );
+    expect(await serve(['--ui-tls-cert', 'cert.pem'])).toMatch(
+      /^--ui-tls-cert: not a Relaydesk flag; Mailpit's --ui-tls-cert FILE has nothing to set here: .* for HTTPS put a reverse proxy/,
+    );
+  });
+
+  it("knows every flag of Mailpit's (1.2x cmd/root.go): ours, or what does it here, or why none is needed", () => {
+    const mailpit = [
+      ...'allow-internal-http-requests allow-untrusted-tls api-cors block-remote-css-and-fonts chaos-triggers compression database db-file',
+      ...' disable-auto-vacuum disable-html-check disable-http-compression disable-link-check-rate-limit disable-version-check disable-wal',
+      ...' enable-chaos enable-prometheus enable-spamassassin hide-delete-all-button ignore-duplicate-ids label listen log-file max max-age',
+      ...' max-message-size pop3 pop3-auth-file pop3-tls-cert pop3-tls-key quiet send-api-auth-accept-any send-api-auth-file smtp',
+      ...' smtp-allowed-recipients smtp-auth-accept-any smtp-auth-allow-insecure smtp-auth-file smtp-disable-rdns smtp-forward-config',
+      ...' smtp-ignore-rejected-recipients smtp-max-recipients smtp-relay-all smtp-relay-config smtp-relay-matching smtp-require-starttls',
+      ...' smtp-require-tls smtp-ssl-cert smtp-ssl-key smtp-strict-rfc-headers smtp-tls-cert smtp-tls-key smtp-tls-required tag tags-config',
+      ...' tags-disable tags-title-case tags-username tenant-id ui-auth-file ui-ssl-cert ui-ssl-key ui-tls-cert ui-tls-key use-message-dates',
+      ...' verbose webhook-delay webhook-limit webhook-url webroot',
+    ]
+      .join('')
+      .split(' ')
+      .map((name) => `--${name}`);
+    const ours = new Set(serveFlags.map((f) => f.flag));
+    const unknown = mailpit.filter((flag) => !ours.has(flag) && !otherToolFlagNames.includes(flag));
+    expect(unknown).toEqual([]);
+  });
+
   it("every flag another tool's hint names is a flag of serve", () => {
     const ours = new Set(['--config', '--help', ...serveFlags.map((f) => f.flag)]);
     for (const flag of otherToolFlagNames) {
       expect(ours.has(flag), `${flag} is ours too`).toBe(false);
-      const named = (otherToolFlagHint(flag) ?? '').split(' is ')[1]?.match(/--[a-z][a-z0-9-]*/g);
+      const named = (otherToolFlagHint(flag) ?? '')
+        .split(/ is | has nothing to set here: /)[1]
+        ?.match(/--[a-z][a-z0-9-]*/g);
       for (const name of named ?? []) expect(ours, `${flag} names ${name}`).toContain(name);
     }
   });

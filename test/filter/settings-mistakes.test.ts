@@ -136,7 +136,7 @@ describe('variables in the environment', () => {
       .filter((line) => line.includes('environment: MP_'))
       .map((line) => line.replace(/^\S+ /, ''));
     expect(lines).toEqual([
-      "environment: MP_DISABLE_VERSION_CHECK is Mailpit's and is ignored; `relaydesk serve --help` lists the settings (each flag --x-y is RELAYDESK_X_Y)",
+      "environment: MP_DISABLE_VERSION_CHECK is Mailpit's and is ignored; Mailpit's --disable-version-check has nothing to set here: Relaydesk never asks the network for a newer version (each flag --x-y is RELAYDESK_X_Y)",
       "environment: MP_MAX_MESSAGES is Mailpit's and is ignored; Relaydesk's is RELAYDESK_MAX_MESSAGES (--max-messages)",
       "environment: MP_SMTP_RELAY_HOST is Mailpit's and is ignored; Relaydesk's is RELAYDESK_RELAY_HOST (--relay-host)",
       "environment: MP_UI_BIND_ADDR is Mailpit's and is ignored; Mailpit's --listen is --http HOST:PORT (UI and API) here (each flag --x-y is RELAYDESK_X_Y)",
