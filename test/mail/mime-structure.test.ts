@@ -19,18 +19,20 @@ async function send(message: Parameters<ReturnType<TestRelaydesk['transport']>['
   return /queued as (\S+)/.exec(info.response)?.[1] as string;
 }
 
+/** A message attached whole (message/rfc822): one part, Latin-1 in quoted-printable. */
+const returned = [
+  'From: shop@example.com',
+  'To: buyer@example.net',
+  'Subject: Your order',
+  'Content-Type: text/plain; charset=iso-8859-1',
+  'Content-Transfer-Encoding: quoted-printable',
+  '',
+  'Caf=E9 au lait',
+  '',
+].join('\r\n');
+
 describe('the MIME structure', () => {
   it('lists every part in order, numbered as the message’s PartIDs, with what it declares', async () => {
-    const returned = [
-      'From: shop@example.com',
-      'To: buyer@example.net',
-      'Subject: Your order',
-      'Content-Type: text/plain; charset=iso-8859-1',
-      'Content-Transfer-Encoding: quoted-printable',
-      '',
-      'Caf=E9 au lait',
-      '',
-    ].join('\r\n');
     const id = await send({
       from: 'app@example.com',
       to: 'dev@example.net',
@@ -159,15 +161,6 @@ describe('the MIME structure', () => {
   });
 
   it('shows a part as sent and its text decoded, by the PartIDs of the structure', async () => {
-    const attached = [
-      'From: shop@example.com',
-      'Subject: Returned',
-      'Content-Type: text/plain; charset=iso-8859-1',
-      'Content-Transfer-Encoding: quoted-printable',
-      '',
-      'Caf=E9 au lait',
-      '',
-    ].join('\r\n');
     const id = await send({
       from: 'app@example.com',
       to: 'dev@example.net',
@@ -176,7 +169,7 @@ describe('the MIME structure', () => {
       html: { content: '<p>Grüße <b>aus</b> München</p>', contentTransferEncoding: 'base64' },
       attachments: [
         { filename: 'logo.png', content: Buffer.from('89504e470d0a', 'hex'), cid: 'logo@x' },
-        { content: attached, contentType: 'message/rfc822' },
+        { content: returned, contentType: 'message/rfc822' },
         { filename: 'notes.txt', content: Buffer.from('Zeile äöü\n'.repeat(120_000)) },
       ],
     });
