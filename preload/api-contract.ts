@@ -134,6 +134,56 @@ export interface MimePartContent {
   TextCut: boolean;
 }
 
+/** Two messages compared (`GET /api/v1/message/{A}/compare/{B}`): only what differs. */
+export interface MessageComparison {
+  A: MessageComparisonSide;
+  B: MessageComparisonSide;
+  /** Each header field whose values differ, by name; a field one side lacks has no values there. */
+  Headers: MessageComparisonHeader[];
+  Text: MessageComparisonBody;
+  HTML: MessageComparisonBody;
+  /** Attachments and inline parts that differ, by name and type: changed, or on one side only. */
+  Attachments: MessageComparisonPart[];
+}
+
+export interface MessageComparisonSide {
+  ID: string;
+  Subject: string;
+  Created: string;
+}
+
+export interface MessageComparisonHeader {
+  Name: string;
+  A: string[];
+  B: string[];
+  /** A field that differs in every message (Date, Message-ID, Received, signatures…). */
+  PerMessage: boolean;
+}
+
+export interface MessageComparisonBody {
+  Same: boolean;
+  /** As `diff -u` gives them: each line starts with ' ', '-' (A only) or '+' (B only). */
+  Hunks: MessageComparisonHunk[];
+  /** Why they differ without hunks (too long, too different, line ends only); '' otherwise. */
+  Note: string;
+}
+
+export interface MessageComparisonHunk {
+  AStart: number;
+  ALines: number;
+  BStart: number;
+  BLines: number;
+  Lines: string[];
+}
+
+export interface MessageComparisonPart {
+  Name: string;
+  ContentType: string;
+  /** Null on the side that lacks it. */
+  A: { Size: number; SHA256: string } | null;
+  B: { Size: number; SHA256: string } | null;
+}
+
 export interface PartChecksums {
   MD5: string;
   SHA1: string;

@@ -29,6 +29,7 @@ import type {
   MessageDetail,
   MessageSourceView,
   MessagesPage,
+  MessageComparison,
   MimePartContent,
   MimeStructurePart,
   RecipientState,
@@ -255,6 +256,16 @@ export const apiMethods = {
       'The MIME structure as sent: each part in order with its PartID, depth, declared type, charset, encoding, disposition, file name, Content-ID, size and headers',
     args: () => z.tuple([id()]),
     http: { verb: 'GET', route: '/api/v1/message/:id/structure', request: messageParams },
+  }),
+  compareMessages: method<MessageComparison>()({
+    summary:
+      'What differs between two messages: header fields, the text and HTML line by line (as diff -u), attachments; neither is marked read',
+    args: () => z.tuple([id(), id('other')]),
+    http: {
+      verb: 'GET',
+      route: '/api/v1/message/:id/compare/:other',
+      request: (message, other) => ({ params: { id: message, other } }),
+    },
   }),
   messageStructurePart: method<MimePartContent>()({
     summary:

@@ -49,6 +49,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getPart: (service, id, partId) => service.partContent(id, partId),
   messageStructure: (service, id) => service.structure(id),
   messageStructurePart: (service, id, partId) => service.structurePart(id, partId),
+  compareMessages: (service, id, other) => service.compare(id, other),
   proxyAsset: async (service, id, url) => {
     const asset = await service.proxyAsset(id, url);
     return { FileName: '', ContentType: asset.contentType, Data: new Uint8Array(asset.body) };

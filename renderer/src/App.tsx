@@ -67,6 +67,9 @@ import { runQueueAction } from './queue/queue-actions';
 import { QueueView } from './queue/QueueView';
 import { LogsView } from './logs/LogsView';
 // a page of its own, opened seldom: loaded when first shown, out of the first paint's bundle
+const CompareDialog = lazy(() =>
+  import('./message/CompareDialog').then((module) => ({ default: module.CompareDialog })),
+);
 const SessionsView = lazy(() =>
   import('./sessions/SessionsView').then((module) => ({ default: module.SessionsView })),
 );
@@ -98,6 +101,7 @@ type OpenDialog =
   | { kind: 'shortcuts' }
   | { kind: 'tags' }
   | { kind: 'bulk-release'; plan: ReleasePlan }
+  | { kind: 'compare'; ids: [string, string] }
   | null;
 
 /** What the last action on the selected messages said: why it did nothing, or each outcome. */
@@ -847,6 +851,10 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   <BulkBar
                     count={bulkSelection ? selection.ids.size : 0}
                     onAction={(action) => void runBulk(action)}
+                    onCompare={() => {
+                      const [first, second] = [...selection.ids];
+                      if (first && second) setDialog({ kind: 'compare', ids: [first, second] });
+                    }}
                     onClear={() => chooseSelection(noSelection)}
                   />
                   {bulkNotice && !bulkNotice.details && (
@@ -1035,6 +1043,11 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             />
           )}
           {dialog?.kind === 'shortcuts' && <ShortcutsDialog onClose={() => setDialog(null)} />}
+          {dialog?.kind === 'compare' && (
+            <Suspense fallback={null}>
+              <CompareDialog ids={dialog.ids} onClose={() => setDialog(null)} />
+            </Suspense>
+          )}
           {dialog?.kind === 'bulk-release' && (
             <BulkReleaseDialog
               plan={dialog.plan}

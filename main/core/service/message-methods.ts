@@ -13,6 +13,7 @@ import type {
   MailboxCount,
   MessagePartContent,
   MessageSourceView,
+  MessageComparison,
   MimePartContent,
   MimeStructurePart,
   MessageStatus,
@@ -21,6 +22,7 @@ import type {
 } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { headerMap } from '../message/header-fields.js';
+import type { ComparedMessage } from '../message/message-compare.js';
 import { partThumbnail } from '../message/part-thumbnail.js';
 import { headerProblems, type HeaderProblem } from '../message/header-conformance.js';
 import { unencodedHeaderFields } from '../message/unencoded-headers.js';
@@ -46,6 +48,10 @@ const routeAnalysis = (): Promise<typeof import('../route-analysis/index.js')> =
 /** iconv-lite's charset tables, loaded when a Source tab first asks, as routeAnalysis is. */
 const sourceTextModule = (): Promise<typeof import('../message/source-text.js')> =>
   import('../message/source-text.js');
+
+/** The line diff (the diff package), loaded when two messages are first compared. */
+const messageCompare = (): Promise<typeof import('../message/message-compare.js')> =>
+  import('../message/message-compare.js');
 
 /** A message's delivery: its status and each recipient with the address check's verdict. */
 export interface MessageDeliveryRecord {
@@ -240,6 +246,39 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
           `message ${record.id}'s MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
         );
       });
+    },
+
+    /**
+     * What differs between two messages: headers, text, HTML, attachments. Neither is marked
+     * read: comparing is not reading.
+     */
+    async compare(aId: string, bId: string): Promise<MessageComparison> {
+      const side = async (id: string): Promise<ComparedMessage> => {
+        const record = store.record(id);
+        const raw = await spool.readRaw(record.id);
+        const parsed = await parser.detail(raw).catch((err: Error) => {
+          if (!(err instanceof MessageParseError)) throw err;
+          throw new NotFoundError(
+            `message ${record.id} cannot be compared: its MIME structure could not be read (${err.message}); /api/v1/message/${record.id}/raw has it whole`,
+          );
+        });
+        return {
+          id: record.id,
+          subject: parsed.summary.subject,
+          created: record.receivedAt,
+          headers: headerMap(raw),
+          text: parsed.text,
+          html: parsed.html,
+          parts: parsed.parts.map((part) => ({
+            name: part.FileName || part.savedName || `part ${part.PartID}`,
+            contentType: part.ContentType,
+            size: part.Size,
+            sha256: part.Checksums.SHA256,
+          })),
+        };
+      };
+      const [a, b] = await Promise.all([side(aId), side(bId)]);
+      return (await messageCompare()).compareMessages(a, b);
     },
 
     /** One part of the structure as sent, and decoded when it is text (the Source tab's parts). */

@@ -103,6 +103,23 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
     async (req) => service.structure(req.params.id),
   );
 
+  app.get<{ Params: { id: string; other: string } }>(
+    '/api/v1/message/:id/compare/:other',
+    {
+      schema: {
+        tags,
+        summary:
+          'What differs between two messages: header fields, the text and HTML line by line (as diff -u), attachments; neither is marked read',
+        params: {
+          type: 'object',
+          properties: { id: { type: 'string' }, other: { type: 'string' } },
+          required: ['id', 'other'],
+        },
+      },
+    },
+    async (req) => service.compare(req.params.id, req.params.other),
+  );
+
   app.get<{ Params: { id: string; partId: string } }>(
     '/api/v1/message/:id/structure/:partId',
     {

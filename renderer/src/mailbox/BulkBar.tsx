@@ -32,6 +32,8 @@ export function bulkSentence(action: BulkAction, count: number): string {
 export function BulkBar(props: {
   count: number;
   onAction(action: BulkAction): void;
+  /** Two selected: compare them (headers, text, HTML, attachments). */
+  onCompare?(): void;
   onClear(): void;
 }) {
   // a Resend without an upstream could only be refused, message by message
@@ -57,6 +59,16 @@ export function BulkBar(props: {
           {action.label}
         </button>
       ))}
+      {props.onCompare && (
+        <button
+          type="button"
+          disabled={props.count !== 2}
+          title={props.count === 2 ? undefined : 'Select two messages to compare them'}
+          onClick={props.onCompare}
+        >
+          Compare
+        </button>
+      )}
       <button type="button" onClick={props.onClear}>
         Clear selection
       </button>
