@@ -64,9 +64,7 @@ describe.skipIf(!chromiumPath)('comparing two messages', () => {
     // the per-message fields are apart, closed
     const perMessage = dialog.locator('.compare-per-message');
     expect(await perMessage.getAttribute('open')).toBeNull();
-    expect(await perMessage.locator('summary').innerText()).toMatch(
-      /Message-I[Dd].*Received/,
-    );
+    expect(await perMessage.locator('summary').innerText()).toMatch(/Message-I[Dd].*Received/);
 
     // comparing is not reading
     expect(await row('Your order 1001').getAttribute('class')).toContain('unread');
