@@ -128,7 +128,7 @@ function Comparison({ result }: { result: MessageComparison }) {
 
 function HeaderTable({ headers, label }: { headers: MessageComparison['Headers']; label: string }) {
   return (
-    <table className="compare-table" aria-label={label}>
+    <table className="compare-table compare-fields" aria-label={label}>
       <thead>
         <tr>
           <th scope="col">Field</th>
