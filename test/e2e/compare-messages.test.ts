@@ -61,6 +61,10 @@ describe.skipIf(!chromiumPath)('comparing two messages', () => {
       '-removed: Total: 10.00 EUR\n',
     );
     expect(await text.locator('.compare-added').textContent()).toBe('+added: Total: 12.50 EUR\n');
+    // within the changed line, the changed words are marked: the amount, not "Total"
+    const changed = await text.locator('.compare-removed mark').allInnerTexts();
+    expect(changed.join('')).toContain('10');
+    expect(changed.join('')).not.toContain('Total');
     // the per-message fields are apart, closed
     const perMessage = dialog.locator('.compare-per-message');
     expect(await perMessage.getAttribute('open')).toBeNull();

@@ -11,6 +11,9 @@ import type {
 import { serverWords } from '../api/http-transport';
 import { formatSize } from '../format/mail-format';
 import { Dialog } from '../layout/Dialog';
+import { diffRows } from './changed-words';
+
+const marks = { same: ' ', removed: '-', added: '+' } as const;
 
 const lines = (n: number) => `${n} ${n === 1 ? 'line' : 'lines'}`;
 
@@ -33,19 +36,24 @@ function DiffBody({ label, body }: { label: string; body: MessageComparisonBody 
           <span className="compare-hunk-head">
             {`Lines ${hunk.AStart}–${hunk.AStart + Math.max(hunk.ALines, 1) - 1} of the older, ${hunk.BStart}–${hunk.BStart + Math.max(hunk.BLines, 1) - 1} of the newer`}
           </span>
-          {hunk.Lines.map((line, index) => {
-            const kind = line[0] === '-' ? 'removed' : line[0] === '+' ? 'added' : 'same';
-            return (
-              <span key={index} className={`compare-line compare-${kind}`}>
-                <span className="compare-mark" aria-hidden="true">
-                  {line[0] === ' ' ? ' ' : line[0]}
-                </span>
-                {kind !== 'same' && <span className="visually-hidden">{kind}: </span>}
-                {line.slice(1)}
-                {'\n'}
+          {diffRows(hunk.Lines).map((row, index) => (
+            <span key={index} className={`compare-line compare-${row.kind}`}>
+              <span className="compare-mark" aria-hidden="true">
+                {marks[row.kind]}
               </span>
-            );
-          })}
+              {row.kind !== 'same' && <span className="visually-hidden">{row.kind}: </span>}
+              {row.segments.map((segment, at) =>
+                segment.changed ? (
+                  <mark key={at} className="compare-word">
+                    {segment.text}
+                  </mark>
+                ) : (
+                  segment.text
+                ),
+              )}
+              {'\n'}
+            </span>
+          ))}
         </pre>
       ))}
     </div>
