@@ -2,10 +2,12 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import { contentIdKey, referencedContentIds } from '../api/contract';
 import type { MessagePart } from '../api/contract';
+import { storedChoice, useStoredChoice } from '../use-stored-choice';
 import { HtmlScreenshotButton } from './HtmlScreenshot';
 import { bytesAsDataUrl } from './data-url';
 import { captureHtml, screenshotHtml } from './html-screenshot';
 import {
+  asDarkMode,
   buildPreviewDocument,
   hasRemoteContent,
   withInlineParts,
@@ -19,6 +21,18 @@ const widths = [
 ] as const;
 
 type Width = (typeof widths)[number]['id'];
+
+/**
+ * The preview as a mail client in dark mode asks for it: the frame prefers a dark colour scheme,
+ * so the message's own dark-mode CSS (`@media (prefers-color-scheme: dark)`, a
+ * `<meta name="color-scheme" content="light dark">`) applies, as in Apple Mail and Outlook for
+ * Mac. Kept for every message: a designer checks one mail after another in it.
+ */
+const darkPreview = storedChoice(
+  'relaydesk.previewDark',
+  (stored) => stored === 'dark',
+  (dark) => (dark ? 'dark' : null),
+);
 
 /**
  * How long the preview waits for the message's inline images before it shows the text without
@@ -141,6 +155,7 @@ export function HtmlPreview({
   const api = useApi();
   const [remote, setRemote] = useState(false);
   const [width, setWidth] = useState<Width>('desktop');
+  const dark = useStoredChoice(darkPreview);
   const { images, pending } = useInlineImages(messageId, parts, html);
   // the text alone only if the images are slow to come (see inlineImagesWaitMs)
   const waitedLong = useWaitedLong(pending, messageId, inlineImagesWaitMs);
@@ -148,7 +163,10 @@ export function HtmlPreview({
     () => withInlineParts(withSafeLinks(html, new DOMParser()), images),
     [html, images],
   );
-  const document = useMemo(() => buildPreviewDocument(safe, { remote }), [safe, remote]);
+  const document = useMemo(
+    () => buildPreviewDocument(dark ? asDarkMode(safe) : safe, { remote }),
+    [safe, remote, dark],
+  );
   const generation = useDocumentGeneration(document);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
   // the frame (or its stand-in while the images come): the screenshot is drawn at its width
@@ -172,7 +190,8 @@ export function HtmlPreview({
         <HtmlScreenshotButton
           messageId={messageId}
           capture={() =>
-            captureHtml(screenshotHtml(safe, new DOMParser()), {
+            // the picture is of what the preview shows, dark mode included
+            captureHtml(screenshotHtml(dark ? asDarkMode(safe) : safe, new DOMParser()), {
               width: preview.current?.clientWidth ?? 0,
               remote,
               fetchRemote: async (url) => {
@@ -182,6 +201,17 @@ export function HtmlPreview({
             })
           }
         />
+        <label
+          className="dark-preview-switch"
+          title="As a mail client in dark mode shows it: the message's own dark-mode CSS (prefers-color-scheme) applies, as in Apple Mail; a message without any shows as in light"
+        >
+          <input
+            type="checkbox"
+            checked={dark}
+            onChange={(event) => darkPreview.choose(event.target.checked)}
+          />
+          Dark mode
+        </label>
         <div role="radiogroup" aria-label="Preview width" className="width-switch">
           {widths.map((w) => (
             <label key={w.id}>
@@ -219,6 +249,7 @@ export function HtmlPreview({
           className="html-preview"
           data-testid="html-preview"
           data-width={width}
+          data-dark={dark ? 'true' : undefined}
           title="HTML body"
           sandbox="allow-popups allow-popups-to-escape-sandbox"
           referrerPolicy="no-referrer"

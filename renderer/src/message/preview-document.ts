@@ -37,6 +37,47 @@ export function buildPreviewDocument(html: string, options: { remote?: boolean }
   return doctype[0] + guard + html.slice(doctype[0].length);
 }
 
+const styleBlock = /(<style\b[^>]*>)([\s\S]*?)(<\/style>)/gi;
+/** `@media (prefers-color-scheme: dark)` and the like, in a style sheet or a media attribute. */
+const schemeQuery = /prefers-color-scheme\s*:\s*(dark|light)/gi;
+/** The mail says it is made for a dark page as well: in a meta, or the CSS property. */
+const darkMeta =
+  /<meta\s[^>]*name\s*=\s*["']?(?:supported-)?color-scheme["']?[^>]*content\s*=\s*["'][^"']*\bdark\b/i;
+const darkProperty = /(?<!prefers-)color-scheme\s*:[^;}"']*\bdark\b/i;
+const styleAttribute = /\sstyle\s*=\s*("[^"]*"|'[^']*')/gi;
+
+function declaresDark(html: string): boolean {
+  if (darkMeta.test(html)) return true;
+  const css = [
+    ...Array.from(html.matchAll(styleBlock), (m) => m[2] ?? ''),
+    ...Array.from(html.matchAll(styleAttribute), (m) => m[1] ?? ''),
+  ];
+  return css.some((text) => darkProperty.test(text));
+}
+
+/**
+ * The mail as a client in dark mode shows it (Apple Mail, Outlook for Mac): its dark-mode CSS
+ * applies and its light-only CSS does not, and a mail that declares a dark colour scheme gets a
+ * dark page. A frame's preference follows the app's, not its element's colour scheme, so the
+ * queries are answered here: `prefers-color-scheme: dark` becomes a query that always matches,
+ * `light` one that never does. A mail without either shows as in light, on white. Pure.
+ */
+export function asDarkMode(html: string): string {
+  const answered = html.replace(
+    styleBlock,
+    (_whole, open: string, css: string, close: string) =>
+      open +
+      css.replace(schemeQuery, (_query, scheme: string) =>
+        scheme.toLowerCase() === 'dark' ? 'min-width: 0px' : 'max-width: -1px',
+      ) +
+      close,
+  );
+  if (!declaresDark(html)) return answered;
+  // after the doctype, which must stay first (see buildPreviewDocument)
+  const doctype = leadingDoctype.exec(answered)?.[0] ?? '';
+  return `${doctype}<style>:root { color-scheme: dark; }</style>${answered.slice(doctype.length)}`;
+}
+
 /** Whether the mail asks for anything remote: only then is the "Load remote content" bar shown. */
 export function hasRemoteContent(html: string): boolean {
   // links (<a href>) are not fetched by showing the mail, so they do not count
