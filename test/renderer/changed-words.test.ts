@@ -20,13 +20,20 @@ describe('changed words in a compared line', () => {
       ' </html>',
     ]);
     expect(rows.map((r) => r.kind)).toEqual(['same', 'removed', 'added', 'same']);
-    // the lines whole, as sent
-    expect(whole(rows[1])).toBe(html('#06c', 't=abc'));
-    expect(whole(rows[2])).toBe(html('#0a7', 't=abc&utm=mail'));
+    // the long line cut to the changes with their surroundings, not shown whole on both sides
+    expect(whole(rows[1]).length).toBeLessThan(html('#06c', 't=abc').length);
+    expect(whole(rows[1])).toContain('…');
+    expect(whole(rows[1])).toContain('style="background:#06c;color:#fff">Reset');
     expect(new Set(marked(rows[1]))).toEqual(new Set(['06c']));
     expect(marked(rows[2]).join(' ')).toMatch(/0a7/);
     expect(marked(rows[2]).join('')).toContain('utm');
     expect(marked(rows[2]).join('')).not.toContain('Reset');
+  });
+
+  it('keeps a short changed line whole', () => {
+    const rows = diffRows(['-Total: 10 EUR, paid by card', '+Total: 12 EUR, paid by card']);
+    expect(whole(rows[0])).toBe('Total: 10 EUR, paid by card');
+    expect(whole(rows[1])).toBe('Total: 12 EUR, paid by card');
   });
 
   it('pairs a run of removed lines with the added run after it, in order', () => {

@@ -40,11 +40,42 @@ export function diffRows(lines: readonly string[]): DiffRow[] {
       const older = rows[at + i] as DiffRow;
       const newer = rows[removedEnd + i] as DiffRow;
       const marked = changedWords(older.segments[0]?.text ?? '', newer.segments[0]?.text ?? '');
-      if (marked) [older.segments, newer.segments] = marked;
+      if (marked) {
+        older.segments = shortened(marked[0]);
+        newer.segments = shortened(marked[1]);
+      }
     }
     at = addedEnd;
   }
   return rows;
+}
+
+/** Unchanged text kept on each side of a change in a long line; the rest is an ellipsis. */
+const contextChars = 60;
+
+/**
+ * A long line's unchanged stretches cut to their ends next to a change: a minified email's one
+ * line of 30 KB showed whole on both sides, with two words marked somewhere in it.
+ */
+function shortened(parts: LineSegment[]): LineSegment[] {
+  // a side's unchanged text comes in pieces where the other side's additions were
+  const segments: LineSegment[] = [];
+  for (const part of parts) {
+    const previous = segments.at(-1);
+    if (previous && previous.changed === part.changed) previous.text += part.text;
+    else segments.push({ ...part });
+  }
+  const length = segments.reduce((n, segment) => n + segment.text.length, 0);
+  if (length <= 4 * contextChars) return segments;
+  return segments.map((segment, index) => {
+    const { text } = segment;
+    if (segment.changed || text.length <= 2 * contextChars + 5) return segment;
+    const first = index === 0;
+    const last = index === segments.length - 1;
+    const head = first ? '' : text.slice(0, contextChars);
+    const tail = last ? '' : text.slice(-contextChars);
+    return { text: `${head}…${tail}`, changed: false };
+  });
 }
 
 function changedWords(older: string, newer: string): [LineSegment[], LineSegment[]] | null {
