@@ -32,7 +32,11 @@ function DiffBody({ label, body }: { label: string; body: MessageComparisonBody 
   return (
     <div className="compare-diff" role="group" aria-label={label}>
       {body.Hunks.map((hunk) => (
-        <pre key={`${hunk.AStart}:${hunk.BStart}`} className="compare-hunk" tabIndex={0}>
+        <pre
+          key={`${hunk.AStart}:${hunk.BStart}`}
+          className="mime-part-headers compare-hunk"
+          tabIndex={0}
+        >
           <span className="compare-hunk-head">
             {`Lines ${hunk.AStart}–${hunk.AStart + Math.max(hunk.ALines, 1) - 1} of the older, ${hunk.BStart}–${hunk.BStart + Math.max(hunk.BLines, 1) - 1} of the newer`}
           </span>
@@ -161,6 +165,20 @@ function HeaderTable({ headers, label }: { headers: MessageComparison['Headers']
   );
 }
 
+function Side({ label, side }: { label: string; side: MessageComparison['A'] }) {
+  return (
+    <div>
+      <dt>{label}</dt>
+      <dd>
+        {side.Subject || '(no subject)'}{' '}
+        <time className="muted" dateTime={side.Created}>
+          {new Date(side.Created).toLocaleString()}
+        </time>
+      </dd>
+    </div>
+  );
+}
+
 /** Compares the two messages, the one received first as the older. */
 export function CompareDialog(props: { ids: [string, string]; onClose(): void }) {
   const api = useApi();
@@ -199,24 +217,8 @@ export function CompareDialog(props: { ids: [string, string]; onClose(): void })
       {result && (
         <>
           <dl className="compare-sides">
-            <div>
-              <dt>Older</dt>
-              <dd>
-                {result.A.Subject || '(no subject)'}{' '}
-                <time className="muted" dateTime={result.A.Created}>
-                  {new Date(result.A.Created).toLocaleString()}
-                </time>
-              </dd>
-            </div>
-            <div>
-              <dt>Newer</dt>
-              <dd>
-                {result.B.Subject || '(no subject)'}{' '}
-                <time className="muted" dateTime={result.B.Created}>
-                  {new Date(result.B.Created).toLocaleString()}
-                </time>
-              </dd>
-            </div>
+            <Side label="Older" side={result.A} />
+            <Side label="Newer" side={result.B} />
           </dl>
           <Comparison result={result} />
         </>
