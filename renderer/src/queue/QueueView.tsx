@@ -8,7 +8,7 @@ import type {
   RateLimitedView,
   UpstreamPauseView,
 } from '../api/contract';
-import { rateLimitWords } from '../api/contract';
+import { rateLimitWords, sentByLiftedPause } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
@@ -59,9 +59,18 @@ function retryWords(
   all: boolean,
   changed: number,
   rateLimited: RateLimitedView | null,
+  lifted = 0,
 ): string {
-  if (all && changed === 0) return `${label}: nothing was deferred.`;
-  const due = all ? `${messageCount(changed)} due now` : 'due now';
+  // the pause a failure set is lifted too: what waited for the upstream goes with the rest
+  const waited = `${messageCount(lifted)} waiting for the upstream`;
+  if (all && changed === 0) {
+    return lifted > 0
+      ? `${label}: nothing was deferred; relaying resumed, so ${waited} ${lifted === 1 ? 'goes' : 'go'} now.`
+      : `${label}: nothing was deferred.`;
+  }
+  const due = all
+    ? `${messageCount(changed)} due now${lifted > 0 ? `, and ${waited}` : ''}`
+    : 'due now';
   if (!rateLimited) return `${label}: ${due}.`;
   return `${label}: ${due}; the rate limit holds ${all && changed > 1 ? 'them' : 'it'} back (see below).`;
 }
@@ -111,10 +120,12 @@ export function QueueView(props: {
     // emptied first, so the same words again ("Hold: done.") are a change the region reads out
     setNotice(null);
     try {
+      const before = props.queue;
       const changed = await runQueueAction(api, action, ids);
+      const lifted = action === 'retry' && before ? sentByLiftedPause(before, changed) : 0;
       setNotice(
         action === 'retry'
-          ? retryWords(label, ids.length === 0, changed.length, rateLimited)
+          ? retryWords(label, ids.length === 0, changed.length, rateLimited, lifted)
           : `${label}: done.`,
       );
     } catch (failure) {
