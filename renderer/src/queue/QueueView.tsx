@@ -25,6 +25,16 @@ function entryActions(held: boolean): DeliveryHandAction[] {
   return ['retry', held ? 'release' : 'hold', 'cancel'];
 }
 
+/**
+ * An entry's button acts on its message, as Postfix's postsuper -h and -d act on a queue file:
+ * with several recipients listed as entries of their own, Hold on bob's row held alice and carol
+ * too, and said only "Hold: done.". The button's tooltip and the answer say so.
+ */
+function wholeMessage(message: QueuedMessage): string | null {
+  const n = message.recipients.length;
+  return n > 1 ? `all ${n} recipients of "${shownSubject(message.Subject)}"` : null;
+}
+
 /** When a queue entry is tried next, then how many attempts it has had. */
 function NextTry({
   recipient,
@@ -116,7 +126,13 @@ export function QueueView(props: {
     target.focus();
   }, [props.queue]);
   const rateLimited = props.queue?.rateLimited ?? null;
-  const act = async (action: QueueAction, ids: string[], label: string) => {
+  const act = async (
+    action: QueueAction,
+    ids: string[],
+    label: string,
+    /** The one message acted on from its entry: named when it has other recipients. */
+    message?: QueuedMessage,
+  ) => {
     // emptied first, so the same words again ("Hold: done.") are a change the region reads out
     setNotice(null);
     try {
@@ -126,7 +142,7 @@ export function QueueView(props: {
       setNotice(
         action === 'retry'
           ? retryWords(label, ids.length === 0, changed.length, rateLimited, lifted)
-          : `${label}: done.`,
+          : `${label}: done${message && wholeMessage(message) ? `, for ${wholeMessage(message)}` : ''}.`,
       );
     } catch (failure) {
       setNotice(`${label} failed: ${serverWords(failure)}`);
@@ -211,7 +227,12 @@ export function QueueView(props: {
           onConfirm={() => {
             acted.current = cancelling.from;
             setCancelling(null);
-            void act('cancel', [cancelling.message.ID], handActionButtons.cancel.label);
+            void act(
+              'cancel',
+              [cancelling.message.ID],
+              handActionButtons.cancel.label,
+              cancelling.message,
+            );
           }}
         />
       )}
@@ -302,12 +323,13 @@ export function QueueView(props: {
                   {entryActions(recipient.state === 'held').map((action) => {
                     const { label, without } = handActionButtons[action];
                     const applies = message.actions.includes(action);
+                    const whole = wholeMessage(message);
                     return (
                       <button
                         key={action}
                         type="button"
                         disabled={!applies}
-                        title={applies ? undefined : without}
+                        title={applies ? (whole ? `${label}: ${whole}` : undefined) : without}
                         onClick={(event) => {
                           const entry = event.currentTarget.closest<HTMLElement>('.queue-entry');
                           const all = [...(view.current?.querySelectorAll('.queue-entry') ?? [])];
@@ -320,7 +342,7 @@ export function QueueView(props: {
                             return;
                           }
                           acted.current = from;
-                          void act(action, [message.ID], label);
+                          void act(action, [message.ID], label, message);
                         }}
                       >
                         {label}
