@@ -1,7 +1,8 @@
 // The office's smart host was down; one message was tried and deferred, a second came in while
 // the queue was paused and waits for the upstream without an attempt. The host is back and the
 // admin presses Retry all deferred in the Queue view: the notice counts the waiting message too,
-// which the lifted pause sends; it said "1 message due now" of two going.
+// which the lifted pause sends; it said "1 message due now" of two going. Before, the waiting
+// entry gives no routing rule as why it waits.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
@@ -47,9 +48,16 @@ describe.skipIf(!chromiumPath)(
         return queue.messages.flatMap((m) => m.recipients.map((r) => r.state)).sort();
       }).toEqual(['deferred', 'pending']);
 
-      upstream = await startUpstreamServer({ tls: 'none', port });
       await gui.openLive('#queue');
-      await page.getByTestId('queue-entry').nth(1).waitFor();
+      const waiting = page.locator('[data-testid="queue-entry"][data-state="pending"]');
+      await eventually(() => waiting.getByTestId('queue-next').innerText()).toMatch(
+        /^goes when the upstream answers again/,
+      );
+      // why it waits is the pause, said beside it; not the routing of relay mode, which was the
+      // entry's first line ('rule 0 "relay everything" matched: it has no conditions…')
+      expect(await waiting.getByTestId('queue-why').innerText()).toBe('');
+
+      upstream = await startUpstreamServer({ tls: 'none', port });
       await page.getByRole('button', { name: 'Retry all deferred' }).click();
       await eventually(() => page.getByTestId('queue-notice').innerText()).toBe(
         'Retry all deferred: 1 message due now, and 1 message waiting for the upstream.',

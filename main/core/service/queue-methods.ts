@@ -169,6 +169,8 @@ export function queueMethods({
           actions: applicableActions(record.delivery ?? []),
           recipients: recipientsOf(record).map((r) => {
             const last = r.attempts.at(-1);
+            // a delay warning sent is a notice, not why it waits
+            const why = r.history.findLast((h) => !h.notice)?.reason ?? '';
             const advice =
               last && (r.state === 'bounced' || r.state === 'deferred')
                 ? adviseOnSenderRefusal(
@@ -184,8 +186,11 @@ export function queueMethods({
               nextAttemptAt: r.nextAttemptAt,
               attempts: r.attempts.length,
               lastReply: last?.reply ?? null,
-              // a delay warning sent is a notice, not why it waits
-              why: r.history.findLast((h) => !h.notice)?.reason ?? '',
+              // still pending from its arrival, the last reason is the routing rule that sent
+              // it to the upstream ('rule 0 "relay everything" matched…'), which is not why it
+              // waits (the pause, the rate limit or its turn is, and the entry says those); mailq
+              // leaves it out too, and the Delivery tab shows the rule as such
+              why: r.state === 'pending' && why === r.rule ? '' : why,
               ...(waitsForUpstream(r) ? { waitsForUpstream: true } : {}),
               ...(last?.notSent ? { lastNotSent: true as const } : {}),
               ...(advice ? { advice } : {}),
