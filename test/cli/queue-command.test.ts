@@ -140,6 +140,15 @@ describe('relaydesk queue', () => {
         'm',
       ),
     );
+    // held mail has no next attempt (postqueue -j gives none for the hold queue): the retry
+    // time its deferral had set was listed as when it goes
+    const heldJson = (await queue('--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { queue_id: string; recipients: unknown[] })
+      .find((m) => m.queue_id === id);
+    expect(heldJson).toMatchObject({ queue_name: 'hold' });
+    expect(heldJson?.recipients[0]).toMatchObject({ state: 'held', next_attempt_time: null });
     expect(oneLineFailure(await queue('hold', id))).toBe(
       `queue hold: message ${id} is already held; only queued or deferred messages can be held`,
     );
