@@ -12,14 +12,12 @@ const chromiumPath = requireTool(tools.chromium);
 
 /** The words the allowlist box is described by (its hint). */
 async function allowlistHint(page: Page): Promise<string> {
-  return page
-    .getByLabel('Allowed client addresses (CIDR, one per line)')
-    .evaluate((box) =>
-      (box.getAttribute('aria-describedby') ?? '')
-        .split(' ')
-        .map((id) => document.getElementById(id)?.textContent ?? '')
-        .join(' '),
-    );
+  return page.getByLabel('Allowed client addresses (CIDR, one per line)').evaluate((box) =>
+    (box.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent ?? '')
+      .join(' '),
+  );
 }
 
 describe.skipIf(!chromiumPath)('the allowlist beside a loopback listener, in Chromium', () => {
