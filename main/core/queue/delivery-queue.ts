@@ -4,6 +4,7 @@
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test. This file schedules and takes the actions by
 // hand; one transaction is batch-sender.ts, a state change recipient-ledger.ts.
+import { upstreamKey } from './upstream-answered.js';
 import { NotFoundError } from '../caller-error.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
@@ -80,6 +81,7 @@ export class DeliveryQueue {
         pause: (pause) => this.pauseUpstream(pause),
         answered: (upstream) => {
           this.lastAnsweredAt = options.now();
+          options.answeredFile?.save(upstreamKey(options.settings.relay), this.lastAnsweredAt);
           if (this.paused?.unreachable && !this.paused.byHand)
             this.resume('the upstream answered again');
           if (this.upstreamWaiters) void this.releaseWaiting(upstream);
@@ -107,6 +109,9 @@ export class DeliveryQueue {
    * The start then holds what must not go (suspended senders) and calls probeAtStart.
    */
   async recover(): Promise<void> {
+    // what an earlier run knew of the upstream: a pause now can still say the settings worked
+    this.lastAnsweredAt ??=
+      (await this.options.answeredFile?.load(upstreamKey(this.options.settings.relay))) ?? null;
     const event = {
       type: 'interrupt',
       reason: 'Relaydesk stopped while sending; sending again',
