@@ -1,4 +1,4 @@
-import type { MessageDelivery, RecipientDeliveryView } from '../api/contract';
+import type { MessageDelivery, RecipientDeliveryView, RecipientState } from '../api/contract';
 import { attemptReply, recipientStateLabels } from './delivery-format';
 
 /**
@@ -9,8 +9,11 @@ import { attemptReply, recipientStateLabels } from './delivery-format';
  */
 export function notDelivered(delivery: MessageDelivery): RecipientDeliveryView[] {
   if (delivery.status !== 'partial') return [];
-  return delivery.recipients.filter((r) => r.state !== 'relayed');
+  // a recipient captured by a rule got the message as it asked (kept here): not a failure
+  return delivery.recipients.filter((r) => failedStates.has(r.state));
 }
+
+const failedStates: ReadonlySet<RecipientState> = new Set(['bounced', 'expired', 'cancelled']);
 
 export function DeliverySummary({
   delivery,
