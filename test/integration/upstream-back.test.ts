@@ -432,6 +432,35 @@ describe('while relaying is paused because the upstream did not answer', () => {
     expect((await queueView(relay)).upstream.paused?.fix).toMatch(/^check the host and port; /);
   });
 
+  it("Test connection's fix says what the banner says of an upstream that took mail with these settings", async () => {
+    // the banner said "nothing needs changing here"; its Test connection said "check the host
+    // and port" of the same settings
+    const server = await upstream();
+    const clock = manualClock();
+    const { relay } = await relaydesk(server.port, clock);
+    const first = await send(relay, 'bob@rcpt.example', 'first');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const tookMailAt = new Date(clock.now()).toISOString().slice(0, 19).replace('T', ' ');
+    await server.close();
+
+    type Tested = { ok: boolean; steps: Array<{ step: string; ok: boolean; fix?: string }> };
+    const tested = await relay.api<Tested>('/api/v1/relay/test', { method: 'POST' });
+    expect(tested.ok).toBe(false);
+    expect(tested.steps.find((s) => !s.ok)).toMatchObject({ step: 'connect' });
+    expect(tested.steps.find((s) => !s.ok)?.fix).toMatch(
+      new RegExp(
+        `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down .*; otherwise check the host and port`,
+      ),
+    );
+    // other settings in the form: what the saved ones did says nothing of them
+    const other = await relay.api<Tested>('/api/v1/relay/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ host: '127.0.0.1', port: await closedPort(), security: 'none' }),
+    });
+    expect(other.steps.find((s) => !s.ok)?.fix).toMatch(/^check the host and port/);
+  });
+
   it('still says to check the host and port of an upstream that never answered', async () => {
     const port = await closedPort();
     const clock = manualClock();

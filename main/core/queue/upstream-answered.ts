@@ -11,6 +11,17 @@ import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 const SAVE_GAP_MS = 60_000;
 
 /**
+ * Before the fix of an upstream that does not answer, when it took mail with the settings in
+ * use: "check the host and port" alone sends an office to change settings that worked, when its
+ * smart host is restarting or the network is down. The pause banner and Test connection say it
+ * alike.
+ */
+export function answeredBeforeNote(at: number): string {
+  const when = new Date(at).toISOString().slice(0, 19).replace('T', ' ');
+  return `it took mail at ${when} UTC with these same settings, so it is more likely down or restarting (or the network is) than set up wrong: nothing needs changing here; otherwise `;
+}
+
+/**
  * What "the same settings" means, without a secret in it: everything of the upstream but its
  * password or token (a changed password does not make a host that refused connections answer).
  */

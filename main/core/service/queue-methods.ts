@@ -28,6 +28,7 @@ import {
 } from '../queue/recipient-state.js';
 import { parseRelay } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
+import { answeredBeforeNote } from '../queue/upstream-answered.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { NotFoundError, SettingsInputError } from './service-errors.js';
@@ -392,8 +393,19 @@ export function queueMethods({
       // the upstream back and the test passed would look as if nothing had happened.
       // the saved upstream tested on its own (the banner's Test connection) ends any pause, also
       // one by hand, as it always has
+      const savedOne = candidate === undefined || sameUpstream(endpoint, settings.relay);
+      const answeredAt = queue.answeredAt;
+      if (!result.ok && savedOne && answeredAt !== null) {
+        // the banner says the upstream took mail with these settings: the test's fix agrees
+        // with it rather than sending the admin to "check the host and port"
+        for (const step of result.steps) {
+          if (step.step === 'connect' && !step.ok && step.fix) {
+            step.fix = `${answeredBeforeNote(answeredAt)}${step.fix}`;
+          }
+        }
+      }
       if (result.ok && candidate === undefined) queue.resume('connection test succeeded');
-      if (result.ok && (candidate === undefined || sameUpstream(endpoint, settings.relay))) {
+      if (result.ok && savedOne) {
         await queue.retryAll('connection test succeeded');
       }
       return result;
