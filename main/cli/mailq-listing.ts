@@ -202,7 +202,9 @@ export function postqueueJson(view: QueueView, now: number = Date.now()): string
           ...(reason(r) !== null && r.state !== 'relayed' ? { delay_reason: reason(r) } : {}),
           state: r.state,
           attempts: r.attempts,
-          next_attempt_time: unixTime(r.nextAttemptAt),
+          // held mail goes when released, not at the retry time a deferral had set (the
+          // listing says no time for it either)
+          next_attempt_time: r.state === 'held' ? null : unixTime(r.nextAttemptAt),
           ...probe(r),
         })),
       }),

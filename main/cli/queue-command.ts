@@ -10,6 +10,7 @@ import type {
   QueueView,
 } from '../../preload/api-contract.js';
 import { recipientStates } from '../../preload/api-methods.js';
+import { sentByLiftedPause } from '../../preload/flush-resumes.js';
 import { mailqListing, postqueueJson, quarantineLine } from './mailq-listing.js';
 import {
   answerText,
@@ -272,9 +273,19 @@ export async function runQueueCommand(
         `queue flush: takes no IDs (it tries everything deferred); use relaydesk queue retry ${ids.join(' ')}`,
       );
     }
+    const before = await readQueue(api, undefined);
     const flushed = await post(api, 'retry', [], 'queue flush');
+    const lifted = sentByLiftedPause(before, flushed);
     if (json) out(`${JSON.stringify({ IDs: flushed })}\n`);
-    else out(`${flushed.length} deferred message(s) to be tried now\n`);
+    else {
+      out(
+        `${flushed.length} deferred message(s) to be tried now` +
+          (lifted > 0
+            ? `; the upstream's pause is lifted, so ${lifted} message(s) waiting for it go now too`
+            : '') +
+          '\n',
+      );
+    }
     // a pause by hand outlives a flush (as the network coming back does not lift it): say so,
     // or the user waits for mail that will not go
     const paused = (await readQueue(api, undefined)).upstream.paused;

@@ -22,6 +22,7 @@ import {
 } from '../helpers/cli-process.js';
 import { startTestRelaydesk } from '../helpers/relaydesk.js';
 import { eventually } from '../helpers/eventually.js';
+import { unusedPort } from '../helpers/ports.js';
 import {
   closedPort,
   startUpstreamServer,
@@ -139,6 +140,15 @@ describe('relaydesk queue', () => {
         'm',
       ),
     );
+    // held mail has no next attempt (postqueue -j gives none for the hold queue): the retry
+    // time its deferral had set was listed as when it goes
+    const heldJson = (await queue('--json')).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { queue_id: string; recipients: unknown[] })
+      .find((m) => m.queue_id === id);
+    expect(heldJson).toMatchObject({ queue_name: 'hold' });
+    expect(heldJson?.recipients[0]).toMatchObject({ state: 'held', next_attempt_time: null });
     expect(oneLineFailure(await queue('hold', id))).toBe(
       `queue hold: message ${id} is already held; only queued or deferred messages can be held`,
     );
@@ -382,6 +392,45 @@ describe('relaydesk queue while the upstream is down', () => {
         waits_for_upstream: true,
         next_probe_time: Math.floor(Date.parse(next) / 1000),
       });
+  });
+});
+
+describe('relaydesk queue flush while the upstream is paused by a failure', () => {
+  it('says the mail that waited for the upstream goes too, not only the deferred', async () => {
+    // postqueue -f after the ISP's smart host came back: the flush lifts the pause, so the
+    // message that never had an attempt of its own goes as well; it said "0 deferred message(s)"
+    const port = await unusedPort();
+    const down = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port, security: 'none' },
+    });
+    onTestFinished(() => down.dispose());
+    const first = await send(down.smtp.port, ['one@rcpt.example'], 'first');
+    await eventually(
+      async () => (await down.api<QueueView>('/api/v1/queue')).upstream.paused?.unreachable,
+    ).toBe(true);
+    const second = await send(down.smtp.port, ['two@rcpt.example'], 'second');
+    await eventually(
+      async () =>
+        (await down.api<MessageDelivery>(`/api/v1/message/${second}/delivery`)).recipients[0]
+          ?.state,
+    ).toBe('pending');
+
+    const back = await startUpstreamServer({ tls: 'none', port });
+    onTestFinished(() => back.close());
+    const flushed = await runCli(['queue', 'flush'], {
+      env: { RELAYDESK_HTTP: `127.0.0.1:${down.http.port}` },
+    });
+    expect(flushed).toMatchObject({
+      code: 0,
+      stderr: '',
+      stdout:
+        "1 deferred message(s) to be tried now; the upstream's pause is lifted, so 1 message(s) waiting for it go now too\n",
+    });
+    await eventually(() => back.messages.length).toBe(2);
+    expect((await down.api<MessageDelivery>(`/api/v1/message/${first}/delivery`)).status).toBe(
+      'delivered',
+    );
   });
 });
 

@@ -127,9 +127,37 @@ describe.skipIf(!chromiumPath)('the pin advice when the upstream comes from flag
     // stayed usable, and a preset chosen could only be refused at the save)
     const preset = page.getByLabel('Provider preset', { exact: true });
     expect(await preset.isDisabled()).toBe(true);
-    expect(await page.locator('#setting-relay-preset-pinned').innerText()).toContain(
-      '--relay-host',
-    );
+    const described = async (label: string) =>
+      page.getByLabel(label, { exact: true }).evaluate((box) =>
+        (box.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+    expect(await described('Provider preset')).toContain('Set by --relay-host');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('says once in Settings → Upstream which flags set it, not under each of its boxes', async () => {
+    // the same sentence ('Set by --relay-host, --relay-security, --relay-user,
+    // --relay-password-file for this run; remove them…') stood under ten boxes, four lines each
+    await page.goto(`http://127.0.0.1:${running.http.port}/#settings`);
+    const section = upstreamSection(page);
+    const notes = section.locator('.field-pinned').filter({ hasText: 'Set by --relay-host' });
+    await notes.first().waitFor();
+    expect(await notes.count()).toBe(1);
+    // each box is still read-only, and still says why to a screen reader
+    for (const label of ['Upstream host', 'Upstream port', 'Upstream user name']) {
+      const box = page.getByLabel(label, { exact: true });
+      expect(await box.getAttribute('readonly')).not.toBeNull();
+      const note = await box.evaluate((input) =>
+        (input.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+      expect(note).toContain('Set by --relay-host');
+    }
     expect(pageErrors).toEqual([]);
   });
 });

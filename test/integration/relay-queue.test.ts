@@ -170,6 +170,32 @@ describe('relaying through an upstream', () => {
     );
   });
 
+  it('a rejected login is logged dsn=4.7.8, status=deferred, as Postfix logs a deferral; the attempt keeps the 535 5.7.8', async () => {
+    // Postfix: `dsn=4.7.8, status=deferred (SASL authentication failed; … said: 535 5.7.8 …)`;
+    // this said dsn=5.7.8 beside status=deferred, which reads as a bounce in the log
+    const server = await upstream({ tls: 'none', users: { relayuser: 'right' } });
+    const relay = await relaydesk({
+      mode: 'relay',
+      relay: relaySettings(server, { auth: { user: 'relayuser', password: 'wrong' } }),
+    });
+    const id = await send(relay, ['bob@rcpt.example']);
+    const delivery = await settled(relay, id, (d) => d.recipients[0]?.state === 'deferred');
+    expect(delivery.recipients[0]?.attempts.at(-1)?.reply).toMatchObject({
+      code: 535,
+      enhanced: '5.7.8',
+    });
+    const line = await waitFor("the attempt's log line", async () =>
+      (await relay.api<{ lines: string[] }>('/api/v1/relay/log')).lines.find((l) =>
+        l.startsWith(`${id}: to=`),
+      ),
+    );
+    expect(line.replace(/delay=[\d.]+/, 'delay=…')).toBe(
+      `${id}: to=<bob@rcpt.example>, relay=127.0.0.1[127.0.0.1]:${server.port}, delay=…, dsn=4.7.8, status=deferred (535 5.7.8 Authentication credentials invalid)`,
+    );
+    const file = await readFile(join(relay.dataDir, 'relay.log'), 'utf8');
+    expect(file).toContain('dsn=4.7.8, status=deferred (535 5.7.8');
+  });
+
   it('sends the stored bytes of small and large messages (read at once, or streamed from the file)', async () => {
     const server = await upstream();
     const relay = await relaydesk({ mode: 'relay', relay: relaySettings(server) });

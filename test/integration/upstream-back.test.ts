@@ -3,6 +3,8 @@
 // refused for themselves (greylisting) keep theirs. Real smtp-server upstreams, an in-process
 // Relaydesk on a clock the test moves by hand: the clock never reaches the retry times under
 // test, so only the release can send the deferred mail.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { settled } from '../helpers/delivery.js';
@@ -378,6 +380,85 @@ describe('while relaying is paused because the upstream did not answer', () => {
         `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down or restarting \\(or the network is\\) than set up wrong: nothing needs changing here; otherwise check the host and port`,
       ),
     );
+  });
+
+  it('still says so after a restart: when the upstream last answered is kept in the data folder', async () => {
+    // the office PC restarted while the ISP's smart host was down: the pause said "check the
+    // host and port" of settings that had delivered mail before the restart
+    const server = await upstream();
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    const before = await relaydesk(server.port, clock, {}, dataDir);
+    const first = await send(before.relay, 'bob@rcpt.example', 'first');
+    await settled(before.relay, first, (d) => d.status === 'delivered');
+    const tookMailAt = new Date(clock.now()).toISOString().slice(0, 19).replace('T', ' ');
+    const kept = join(dataDir, 'upstream-answered.json');
+    await waitFor('the time kept on disk', () => readFile(kept, 'utf8').catch(() => ''));
+    // the password is not in it, in any form
+    expect(await readFile(kept, 'utf8')).not.toMatch(/password|token/i);
+    await before.relay.dispose();
+    await server.close();
+
+    clock.advance(60 * 60_000);
+    const { relay } = await relaydesk(server.port, clock, {}, dataDir);
+    const second = await send(relay, 'carol@rcpt.example', 'second');
+    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    const paused = (await queueView(relay)).upstream.paused;
+    expect(paused?.reason).toMatch(/^connection refused: nothing listens on /);
+    expect(paused?.fix).toMatch(
+      new RegExp(
+        `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down`,
+      ),
+    );
+  });
+
+  it('after a restart with other upstream settings, says to check the host and port again', async () => {
+    const server = await upstream();
+    const clock = manualClock();
+    const dataDir = await makeDataDir();
+    const before = await relaydesk(server.port, clock, {}, dataDir);
+    const first = await send(before.relay, 'bob@rcpt.example', 'first');
+    await settled(before.relay, first, (d) => d.status === 'delivered');
+    await waitFor('the time kept on disk', () =>
+      readFile(join(dataDir, 'upstream-answered.json'), 'utf8').catch(() => ''),
+    );
+    await before.relay.dispose();
+    await server.close();
+
+    // another port: what the old one did says nothing of it
+    const { relay } = await relaydesk(await closedPort(), clock, {}, dataDir);
+    const second = await send(relay, 'carol@rcpt.example', 'second');
+    await settled(relay, second, (d) => d.recipients[0]?.state === 'deferred');
+    expect((await queueView(relay)).upstream.paused?.fix).toMatch(/^check the host and port; /);
+  });
+
+  it("Test connection's fix says what the banner says of an upstream that took mail with these settings", async () => {
+    // the banner said "nothing needs changing here"; its Test connection said "check the host
+    // and port" of the same settings
+    const server = await upstream();
+    const clock = manualClock();
+    const { relay } = await relaydesk(server.port, clock);
+    const first = await send(relay, 'bob@rcpt.example', 'first');
+    await settled(relay, first, (d) => d.status === 'delivered');
+    const tookMailAt = new Date(clock.now()).toISOString().slice(0, 19).replace('T', ' ');
+    await server.close();
+
+    type Tested = { ok: boolean; steps: Array<{ step: string; ok: boolean; fix?: string }> };
+    const tested = await relay.api<Tested>('/api/v1/relay/test', { method: 'POST' });
+    expect(tested.ok).toBe(false);
+    expect(tested.steps.find((s) => !s.ok)).toMatchObject({ step: 'connect' });
+    expect(tested.steps.find((s) => !s.ok)?.fix).toMatch(
+      new RegExp(
+        `^it took mail at ${tookMailAt} UTC with these same settings, so it is more likely down .*; otherwise check the host and port`,
+      ),
+    );
+    // other settings in the form: what the saved ones did says nothing of them
+    const other = await relay.api<Tested>('/api/v1/relay/test', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ host: '127.0.0.1', port: await closedPort(), security: 'none' }),
+    });
+    expect(other.steps.find((s) => !s.ok)?.fix).toMatch(/^check the host and port/);
   });
 
   it('still says to check the host and port of an upstream that never answered', async () => {

@@ -107,6 +107,25 @@ describe('start-up checks (nothing is bound when they fail)', () => {
     wire.close();
     await strict.stop();
   });
+
+  it('says when the allowlist names machines that cannot connect, SMTP being on loopback only', async () => {
+    // an office's printer on 192.168.1.0/24 got "connection refused" with the allowlist set:
+    // --smtp stayed 127.0.0.1, and nothing said the allowlist alone lets no one in
+    const office = await startServe({ args: ['--allow-ip', '192.168.1.0/24,127.0.0.0/8'] });
+    const port = office.smtp.port;
+    expect(office.stdout).toContain(
+      `exposure: --allow-ip 192.168.1.0/24 names other machines, but SMTP listens on 127.0.0.1:${port} only (this machine): they cannot connect; to take their mail, listen on the network too (--smtp 0.0.0.0:${port}, or this machine's LAN address)`,
+    );
+    await office.stop();
+
+    // an allowlist of this machine's own addresses is reachable as it is
+    const local = await startServe({ args: ['--allow-ip', '127.0.0.0/8,::1'] });
+    expect(local.stdout).toMatch(
+      /exposure: send and relay without AUTH: loopback, 127\.0\.0\.0\/8, ::1;/,
+    );
+    expect(local.stdout).not.toContain('names other machines');
+    await local.stop();
+  });
 });
 
 describe('the UI password (basic auth)', () => {

@@ -5,6 +5,7 @@
 import type { ListenAddress } from '../settings/settings-schema.js';
 import type { TlsMinVersion } from '../settings/settings-types.js';
 import { isLoopbackHost } from '../net/ip-address.js';
+import { allowlistOutOfReach } from '../../../preload/allowlist-reach.js';
 
 export interface ExposureInput {
   smtp: ListenAddress;
@@ -58,6 +59,12 @@ export function describeExposure(input: ExposureInput): string[] {
         ? ' (loopback AUTH accepts any credentials until a user is added)'
         : ''),
   );
+  const unreachable = allowlistOutOfReach([input.smtp, input.smtps], input.allowIp);
+  if (unreachable.length > 0) {
+    lines.push(
+      `exposure: --allow-ip ${unreachable.join(',')} names other machines, but SMTP listens on ${where(input.smtp)} only (this machine): they cannot connect; to take their mail, listen on the network too (--smtp 0.0.0.0:${input.smtp.port}, or this machine's LAN address)`,
+    );
+  }
   if (input.requireAuth && input.userCount === 0) {
     lines.push(
       'exposure: --require-auth is on but there are no SMTP users: every client is refused until you add one (relaydesk user add NAME)',

@@ -4,6 +4,7 @@
 // connection refused) pauses the queue instead of bouncing every recipient; it resumes on a
 // retry by hand or a successful connection test. This file schedules and takes the actions by
 // hand; one transaction is batch-sender.ts, a state change recipient-ledger.ts.
+import { answeredBeforeNote, upstreamKey } from './upstream-answered.js';
 import { NotFoundError } from '../caller-error.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
@@ -80,6 +81,7 @@ export class DeliveryQueue {
         pause: (pause) => this.pauseUpstream(pause),
         answered: (upstream) => {
           this.lastAnsweredAt = options.now();
+          options.answeredFile?.save(upstreamKey(options.settings.relay), this.lastAnsweredAt);
           if (this.paused?.unreachable && !this.paused.byHand)
             this.resume('the upstream answered again');
           if (this.upstreamWaiters) void this.releaseWaiting(upstream);
@@ -92,6 +94,11 @@ export class DeliveryQueue {
       this.pool,
       this.logins,
     );
+  }
+
+  /** When the upstream last took part in a transaction with the settings in use, if known. */
+  get answeredAt(): number | null {
+    return this.lastAnsweredAt;
   }
 
   get schedule(): RetrySchedule {
@@ -107,6 +114,9 @@ export class DeliveryQueue {
    * The start then holds what must not go (suspended senders) and calls probeAtStart.
    */
   async recover(): Promise<void> {
+    // what an earlier run knew of the upstream: a pause now can still say the settings worked
+    this.lastAnsweredAt ??=
+      (await this.options.answeredFile?.load(upstreamKey(this.options.settings.relay))) ?? null;
     const event = {
       type: 'interrupt',
       reason: 'Relaydesk stopped while sending; sending again',
@@ -464,13 +474,7 @@ export class DeliveryQueue {
     }
     const now = this.options.now();
     if (pause.unreachable && this.lastAnsweredAt !== null) {
-      // "check the host and port" sends an office to change settings that worked minutes ago,
-      // when its smart host is restarting or the network is down
-      const at = new Date(this.lastAnsweredAt).toISOString().slice(0, 19).replace('T', ' ');
-      pause = {
-        ...pause,
-        fix: `it took mail at ${at} UTC with these same settings, so it is more likely down or restarting (or the network is) than set up wrong: nothing needs changing here; otherwise ${pause.fix}`,
-      };
+      pause = { ...pause, fix: `${answeredBeforeNote(this.lastAnsweredAt)}${pause.fix}` };
     }
     this.paused = { ...pause, since: new Date(now).toISOString() };
     this.probe = pause.unreachable ? new UpstreamProbe(now) : null;

@@ -74,6 +74,14 @@ export interface QueueOptions {
    */
   onDelayed?(record: MessageRecord, recipients: RecipientDelivery[]): void;
   /**
+   * When the upstream last answered, kept across restarts (upstream-answered.ts), so a pause
+   * after a restart can still say the settings worked.
+   */
+  answeredFile?: {
+    load(key: string | null): Promise<number | null>;
+    save(key: string | null, at: number): void;
+  };
+  /**
    * Brings `settings.relay` up to date just before a batch goes out (the password file read
    * again if it changed), so a new login never uses a password that was already put right.
    */

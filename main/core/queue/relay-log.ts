@@ -42,16 +42,29 @@ function notConnectedText(
   return `connect to ${upstream.host}[${address}]:${upstream.port}: ${words}`;
 }
 
-/**
- * The record of one attempt for one recipient: sent is `info`, anything else `warn`. An attempt
- * that made no connection (`notConnected`) is logged `relay=none` with Postfix's reason.
- */
 /** The upstream's reply as the log quotes it: `250 2.0.0 Ok`, or the reason none came. */
 export function replyWords(attempt: DeliveryAttemptView): string {
   const { code, enhanced, text } = attempt.reply;
   return code ? `${code} ${enhanced ? `${enhanced} ` : ''}${text}` : text;
 }
 
+/**
+ * The `dsn=` of the line: the reply's enhanced code, its class made to agree with the status.
+ * A reply the queue defers anyway (a `535 5.7.8` rejected login, which pauses the upstream
+ * instead of bouncing every recipient) is logged `dsn=4.7.8, status=deferred`, as Postfix's
+ * smtp_trouble.c turns a soft error's 5 into 4: whoever reads Postfix logs takes `dsn=5` for a
+ * bounce, and `dsn=5.7.8, status=deferred` said both. The attempt keeps the reply as it came.
+ */
+function logDsn(status: string, attempt: DeliveryAttemptView): string {
+  const { enhanced, code } = attempt.reply;
+  const dsn = enhanced ?? (code ? `${String(code)[0]}.0.0` : '4.0.0');
+  return status === 'deferred' && dsn.startsWith('5.') ? `4${dsn.slice(1)}` : dsn;
+}
+
+/**
+ * The record of one attempt for one recipient: sent is `info`, anything else `warn`. An attempt
+ * that made no connection (`notConnected`) is logged `relay=none` with Postfix's reason.
+ */
 export function attemptLogRecord(
   record: MessageRecord,
   recipient: RecipientDelivery,
@@ -74,9 +87,7 @@ export function attemptLogRecord(
         ? 'none'
         : `${attempt.upstream.host}[${attempt.upstream.ip ?? 'unknown'}]:${attempt.upstream.port}`,
       delay: delay.toFixed(2),
-      dsn:
-        attempt.reply.enhanced ??
-        (attempt.reply.code ? `${String(attempt.reply.code)[0]}.0.0` : '4.0.0'),
+      dsn: logDsn(status, attempt),
       status: `${status} (${oneLine(reply)})`,
     },
   };

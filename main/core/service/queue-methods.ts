@@ -28,6 +28,7 @@ import {
 } from '../queue/recipient-state.js';
 import { parseRelay } from '../settings/settings-editor.js';
 import { testUpstream, type ConnectionTestResult } from '../upstream/connection-test.js';
+import { answeredBeforeNote } from '../queue/upstream-answered.js';
 import { getPreset, presetIds } from '../upstream/presets.js';
 import type { UpstreamSettings } from '../upstream/upstream-settings.js';
 import { NotFoundError, SettingsInputError } from './service-errors.js';
@@ -169,6 +170,8 @@ export function queueMethods({
           actions: applicableActions(record.delivery ?? []),
           recipients: recipientsOf(record).map((r) => {
             const last = r.attempts.at(-1);
+            // a delay warning sent is a notice, not why it waits
+            const why = r.history.findLast((h) => !h.notice)?.reason ?? '';
             const advice =
               last && (r.state === 'bounced' || r.state === 'deferred')
                 ? adviseOnSenderRefusal(
@@ -184,8 +187,11 @@ export function queueMethods({
               nextAttemptAt: r.nextAttemptAt,
               attempts: r.attempts.length,
               lastReply: last?.reply ?? null,
-              // a delay warning sent is a notice, not why it waits
-              why: r.history.findLast((h) => !h.notice)?.reason ?? '',
+              // still pending from its arrival, the last reason is the routing rule that sent
+              // it to the upstream ('rule 0 "relay everything" matched…'), which is not why it
+              // waits (the pause, the rate limit or its turn is, and the entry says those); mailq
+              // leaves it out too, and the Delivery tab shows the rule as such
+              why: r.state === 'pending' && why === r.rule ? '' : why,
               ...(waitsForUpstream(r) ? { waitsForUpstream: true } : {}),
               ...(last?.notSent ? { lastNotSent: true as const } : {}),
               ...(advice ? { advice } : {}),
@@ -387,8 +393,19 @@ export function queueMethods({
       // the upstream back and the test passed would look as if nothing had happened.
       // the saved upstream tested on its own (the banner's Test connection) ends any pause, also
       // one by hand, as it always has
+      const savedOne = candidate === undefined || sameUpstream(endpoint, settings.relay);
+      const answeredAt = queue.answeredAt;
+      if (!result.ok && savedOne && answeredAt !== null) {
+        // the banner says the upstream took mail with these settings: the test's fix agrees
+        // with it rather than sending the admin to "check the host and port"
+        for (const step of result.steps) {
+          if (step.step === 'connect' && !step.ok && step.fix) {
+            step.fix = `${answeredBeforeNote(answeredAt)}${step.fix}`;
+          }
+        }
+      }
       if (result.ok && candidate === undefined) queue.resume('connection test succeeded');
-      if (result.ok && (candidate === undefined || sameUpstream(endpoint, settings.relay))) {
+      if (result.ok && savedOne) {
         await queue.retryAll('connection test succeeded');
       }
       return result;

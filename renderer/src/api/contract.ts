@@ -9,6 +9,8 @@ export { onScreen, securityLabels, settingName } from '../../../preload/setting-
 export { arrivalSender } from '../../../preload/arrival-sender.js';
 export { enhancedStatusMeaning } from '../../../preload/enhanced-status.js';
 export { rateLimitWords } from '../../../preload/rate-limit-words.js';
+export { allowlistOutOfReach } from '../../../preload/allowlist-reach.js';
+export { sentByLiftedPause } from '../../../preload/flush-resumes.js';
 export { selectorWord } from '../../../preload/dkim-words.js';
 export { shownMailText, withoutBidiControls } from '../../../preload/mail-text.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

@@ -21,12 +21,14 @@ import {
   dkimKeyName,
   recipientStateLabels,
   relativeTime,
+  resendToLabel,
 } from './delivery-format';
 import { useMessageUpdates } from '../message/use-message-updates';
 import { nextTry, rateLimitedTry, type NextTry } from '../queue/queue-groups';
 import { useUpstreamConfigured, useUpstreamPause } from '../status/upstream-pause-context';
 import { useTickingNow } from '../queue/use-ticking-now';
 import { serverWords } from '../api/http-transport';
+import { DeliverySummary } from './DeliverySummary';
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 /** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
@@ -87,7 +89,8 @@ function Recipient({
       data-state={recipient.state}
       data-address={recipient.address}
     >
-      <h3>
+      {/* takes the focus when the summary above names this recipient */}
+      <h3 tabIndex={-1}>
         {recipient.address}
         {recipient.deliverTo !== recipient.address && ` → ${recipient.deliverTo}`}
       </h3>
@@ -144,7 +147,9 @@ function Recipient({
                 <th scope="col">Time</th>
                 <th scope="col">Upstream</th>
                 <th scope="col">TLS</th>
-                <th scope="col">Reply</th>
+                <th scope="col" className="attempt-reply-head">
+                  Reply
+                </th>
                 <th scope="col">Upstream queue ID</th>
               </tr>
             </thead>
@@ -276,6 +281,14 @@ export function DeliveryPanel({
   // command-line flag; the box says where to set one instead
   const noUpstream = useUpstreamConfigured() === false;
   const actions = useRef<HTMLDivElement>(null);
+  const recipientList = useRef<HTMLUListElement>(null);
+  const showRecipient = (address: string) => {
+    const card = [
+      ...(recipientList.current?.querySelectorAll<HTMLElement>('[data-testid="recipient"]') ?? []),
+    ].find((element) => element.dataset.address === address);
+    card?.scrollIntoView({ block: 'start' });
+    card?.querySelector<HTMLElement>('h3')?.focus({ preventScroll: true });
+  };
   // The button pressed: Hold, Release and Cancel turn themselves off (Hold gives way to Release),
   // and a disabled button drops the focus to the page. Once the delivery is read again it goes to
   // the button that undoes it, else the same one, else the first that applies, else Resend to.
@@ -347,6 +360,7 @@ export function DeliveryPanel({
       <p className="delivery-status">
         Status: <StatusMark status={delivery.status} />
       </p>
+      <DeliverySummary delivery={delivery} onShow={showRecipient} />
       {delivery.status === 'quarantined' ? (
         <QuarantineActions messageId={messageId} onReleased={() => setAsked((n) => n + 1)} />
       ) : (
@@ -371,7 +385,7 @@ export function DeliveryPanel({
           })}
           {!unreadable && (
             <span className="resend">
-              <label htmlFor={resendId}>Resend to (empty: the same recipients)</label>
+              <label htmlFor={resendId}>{resendToLabel(delivery.recipients)}</label>
               <input
                 id={resendId}
                 type="text"
@@ -417,7 +431,7 @@ export function DeliveryPanel({
       >
         {notice && !notice.failed ? notice.text : ''}
       </p>
-      <ul className="recipients">
+      <ul ref={recipientList} className="recipients">
         {delivery.recipients.map((recipient) => (
           <Recipient
             key={recipient.address}

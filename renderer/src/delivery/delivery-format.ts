@@ -68,3 +68,17 @@ export function attemptTls(attempt: DeliveryAttemptView): string {
   if (attempt.notSent) return '—';
   return attempt.tls ? `${tlsVersionName(attempt.tls.version)}, ${attempt.tls.cipher}` : 'none';
 }
+
+/**
+ * The Resend box's label: what an empty box resends to. Resend goes to the recipients that
+ * bounced, expired or were cancelled when there are any (main/core/queue/resend.ts), so on a
+ * partly delivered message "the same recipients" read as sending everyone a second copy.
+ */
+export function resendToLabel(recipients: ReadonlyArray<{ state: RecipientState }>): string {
+  const failed = recipients.filter((r) => ['bounced', 'expired', 'cancelled'].includes(r.state));
+  if (failed.length === 0 || failed.length === recipients.length) {
+    return 'Resend to (empty: the same recipients)';
+  }
+  const which = failed.length === 1 ? 'the recipient' : `the ${failed.length} recipients`;
+  return `Resend to (empty: only ${which} it failed for)`;
+}

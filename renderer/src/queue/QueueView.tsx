@@ -8,7 +8,7 @@ import type {
   RateLimitedView,
   UpstreamPauseView,
 } from '../api/contract';
-import { rateLimitWords } from '../api/contract';
+import { rateLimitWords, sentByLiftedPause } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
@@ -23,6 +23,16 @@ import { serverWords } from '../api/http-transport';
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
   return ['retry', held ? 'release' : 'hold', 'cancel'];
+}
+
+/**
+ * An entry's button acts on its message, as Postfix's postsuper -h and -d act on a queue file:
+ * with several recipients listed as entries of their own, Hold on bob's row held alice and carol
+ * too, and said only "Hold: done.". The button's tooltip and the answer say so.
+ */
+function wholeMessage(message: QueuedMessage): string | null {
+  const n = message.recipients.length;
+  return n > 1 ? `all ${n} recipients of "${shownSubject(message.Subject)}"` : null;
 }
 
 /** When a queue entry is tried next, then how many attempts it has had. */
@@ -59,9 +69,18 @@ function retryWords(
   all: boolean,
   changed: number,
   rateLimited: RateLimitedView | null,
+  lifted = 0,
 ): string {
-  if (all && changed === 0) return `${label}: nothing was deferred.`;
-  const due = all ? `${messageCount(changed)} due now` : 'due now';
+  // the pause a failure set is lifted too: what waited for the upstream goes with the rest
+  const waited = `${messageCount(lifted)} waiting for the upstream`;
+  if (all && changed === 0) {
+    return lifted > 0
+      ? `${label}: nothing was deferred; relaying resumed, so ${waited} ${lifted === 1 ? 'goes' : 'go'} now.`
+      : `${label}: nothing was deferred.`;
+  }
+  const due = all
+    ? `${messageCount(changed)} due now${lifted > 0 ? `, and ${waited}` : ''}`
+    : 'due now';
   if (!rateLimited) return `${label}: ${due}.`;
   return `${label}: ${due}; the rate limit holds ${all && changed > 1 ? 'them' : 'it'} back (see below).`;
 }
@@ -107,15 +126,23 @@ export function QueueView(props: {
     target.focus();
   }, [props.queue]);
   const rateLimited = props.queue?.rateLimited ?? null;
-  const act = async (action: QueueAction, ids: string[], label: string) => {
+  const act = async (
+    action: QueueAction,
+    ids: string[],
+    label: string,
+    /** The one message acted on from its entry: named when it has other recipients. */
+    message?: QueuedMessage,
+  ) => {
     // emptied first, so the same words again ("Hold: done.") are a change the region reads out
     setNotice(null);
     try {
+      const before = props.queue;
       const changed = await runQueueAction(api, action, ids);
+      const lifted = action === 'retry' && before ? sentByLiftedPause(before, changed) : 0;
       setNotice(
         action === 'retry'
-          ? retryWords(label, ids.length === 0, changed.length, rateLimited)
-          : `${label}: done.`,
+          ? retryWords(label, ids.length === 0, changed.length, rateLimited, lifted)
+          : `${label}: done${message && wholeMessage(message) ? `, for ${wholeMessage(message)}` : ''}.`,
       );
     } catch (failure) {
       setNotice(`${label} failed: ${serverWords(failure)}`);
@@ -200,7 +227,12 @@ export function QueueView(props: {
           onConfirm={() => {
             acted.current = cancelling.from;
             setCancelling(null);
-            void act('cancel', [cancelling.message.ID], handActionButtons.cancel.label);
+            void act(
+              'cancel',
+              [cancelling.message.ID],
+              handActionButtons.cancel.label,
+              cancelling.message,
+            );
           }}
         />
       )}
@@ -291,12 +323,13 @@ export function QueueView(props: {
                   {entryActions(recipient.state === 'held').map((action) => {
                     const { label, without } = handActionButtons[action];
                     const applies = message.actions.includes(action);
+                    const whole = wholeMessage(message);
                     return (
                       <button
                         key={action}
                         type="button"
                         disabled={!applies}
-                        title={applies ? undefined : without}
+                        title={applies ? (whole ? `${label}: ${whole}` : undefined) : without}
                         onClick={(event) => {
                           const entry = event.currentTarget.closest<HTMLElement>('.queue-entry');
                           const all = [...(view.current?.querySelectorAll('.queue-entry') ?? [])];
@@ -309,7 +342,7 @@ export function QueueView(props: {
                             return;
                           }
                           acted.current = from;
-                          void act(action, [message.ID], label);
+                          void act(action, [message.ID], label, message);
                         }}
                       >
                         {label}

@@ -35,6 +35,7 @@ import { DeclaredFields } from './DeclaredFields';
 import { revealSection } from '../status/reveal-section';
 import { ScannerState } from '../status/ScannerState';
 import { QuotasSection } from './QuotasSection';
+import { allowHint } from './allowlist-hint';
 import './settings.css';
 import { serverWords } from '../api/http-transport';
 
@@ -362,7 +363,7 @@ export function SettingsView({
         <div className="field-grid">
           <TextAreaField
             {...common('allowIp')}
-            hint="One address or CIDR per line, e.g. 192.168.1.0/24 or 2001:db8::/32. These may send and relay without logging in."
+            hint={allowHint(values)}
             label="Allowed client addresses (CIDR, one per line)"
             value={allowText}
             onChange={(text) => {

@@ -4,7 +4,7 @@ import type { SettingsFieldError, UpstreamPresetView, UpstreamView } from '../ap
 import { securityLabels } from '../api/contract';
 import { ConnectionTestPanel } from './ConnectionTestPanel';
 import { CheckboxField, NumberField, SelectField, TextField } from './fields';
-import type { FieldErrors } from './settings-form';
+import { fieldId, type FieldErrors } from './settings-form';
 
 // labelled as the errors shown here name them (setting-names)
 const securities = (['starttls', 'tls', 'none'] as const).map((value) => ({
@@ -106,6 +106,8 @@ export function UpstreamSection({
     if (relay) setPinFor(relay.host);
   };
   const auth = relay?.auth;
+  // the same flags pin every field: said once, under the checkbox, not under each of ten boxes
+  const pinnedNote = pinnedBy ? `${fieldId('relay')}-pinned` : undefined;
 
   return (
     <>
@@ -147,6 +149,7 @@ export function UpstreamSection({
               hint="fills in host, port and security"
               // what it fills in is set by the flags for this run: it could only be refused
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               value={presetId}
               options={[
                 { value: '', label: 'Choose a provider…' },
@@ -160,6 +163,7 @@ export function UpstreamSection({
               placeholder="smtp.example.com"
               value={relay.host}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('host')}
               onChange={(host) => set({ host })}
             />
@@ -171,6 +175,7 @@ export function UpstreamSection({
               max={65535}
               value={relay.port}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('port')}
               onChange={(port) => set({ port })}
             />
@@ -180,6 +185,7 @@ export function UpstreamSection({
               value={relay.security}
               options={securities}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('security')}
               onChange={(security) => set({ security })}
             />
@@ -193,6 +199,7 @@ export function UpstreamSection({
                 hint="The upstream password and every message cross the network in clear: anyone on the way can read them. Only for a smart host on a network you trust; a host on this computer (127.0.0.1) needs no tick."
                 checked={relay.allowInsecure}
                 pinnedBy={pinnedBy}
+                pinnedNoteId={pinnedNote}
                 error={err('allowInsecure')}
                 onChange={(allowInsecure) => set({ allowInsecure })}
               />
@@ -203,6 +210,7 @@ export function UpstreamSection({
               placeholder="empty: no AUTH"
               value={auth?.user ?? ''}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('auth.user') ?? err('auth')}
               onChange={(user) => set({ auth: { mechanism: 'auto', ...auth, user } })}
             />
@@ -215,6 +223,7 @@ export function UpstreamSection({
               hint={auth?.passwordSet ? 'A password is saved; it is never shown.' : undefined}
               value={password}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('auth.password')}
               onChange={onPassword}
             />
@@ -224,6 +233,7 @@ export function UpstreamSection({
               placeholder="empty: the system's CAs"
               value={relay.caFile ?? ''}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('caFile')}
               onChange={(caFile) => set({ caFile })}
             />
@@ -235,6 +245,7 @@ export function UpstreamSection({
               hint="AB:CD:… for a self-signed one: Test connection shows it, and offers to fill it in"
               value={relay.pinSha256 ?? ''}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('pinSha256') ?? pinMismatch}
               onChange={pin}
             />
@@ -245,6 +256,7 @@ export function UpstreamSection({
               hint="the name Relaydesk greets the upstream with (EHLO)"
               value={relay.heloName ?? ''}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('heloName')}
               onChange={(heloName) => set({ heloName })}
             />
@@ -253,6 +265,7 @@ export function UpstreamSection({
               label="Verify the upstream's certificate"
               checked={relay.verifyCertificate}
               pinnedBy={pinnedBy}
+              pinnedNoteId={pinnedNote}
               error={err('verifyCertificate')}
               onChange={(verifyCertificate) => set({ verifyCertificate })}
             />

@@ -13,11 +13,16 @@ export interface FieldProps {
   error?: SettingsFieldError;
   /** What pins it (`--smtp`, `RELAYDESK_MAX_MESSAGES`), when it is pinned. */
   pinnedBy?: string;
+  /**
+   * The id of a note that already says what pins it, once for a group of fields set by the same
+   * flags: the field is described by that note instead of repeating it under itself.
+   */
+  pinnedNoteId?: string;
   /** "Takes effect after restart". */
   restart?: boolean;
 }
 
-function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
+function Notes({ field, hint, error, pinnedBy, pinnedNoteId, restart }: FieldProps) {
   const id = fieldId(field);
   return (
     <>
@@ -30,7 +35,7 @@ function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
           {restart && <span className="restart-note"> Takes effect after restart.</span>}
         </span>
       )}
-      {pinnedBy && (
+      {pinnedBy && !pinnedNoteId && (
         <span className="field-pinned" id={`${id}-pinned`}>
           Set by {pinnedBy} for this run; remove {pinnedBy.includes(', ') ? 'them' : 'it'} to change
           this here.
@@ -45,11 +50,18 @@ function Notes({ field, hint, error, pinnedBy, restart }: FieldProps) {
   );
 }
 
-function describedBy({ field, hint, error, pinnedBy, restart }: FieldProps): string | undefined {
+function describedBy({
+  field,
+  hint,
+  error,
+  pinnedBy,
+  pinnedNoteId,
+  restart,
+}: FieldProps): string | undefined {
   const id = fieldId(field);
   const ids = [
     hint || restart ? `${id}-hint` : null,
-    pinnedBy ? `${id}-pinned` : null,
+    pinnedBy ? (pinnedNoteId ?? `${id}-pinned`) : null,
     error ? `${id}-error` : null,
   ].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
