@@ -78,3 +78,22 @@ describe('the source as text to read', () => {
     expect(broken.decodedAs).toEqual(['windows-1252']);
   });
 });
+
+describe('a Latin-1 label read as browsers read it', () => {
+  it('shows 0x80-0x9f of an iso-8859-1 or us-ascii part as windows-1252, as browsers do', () => {
+    // PHP apps declare ISO-8859-1 and write the euro sign and curly quotes as Windows bytes
+    const raw = bytes(
+      'Subject: x\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n',
+      'Caf\xe9 \x80 10, \x93ok\x94\r\n',
+    );
+    expect(sourceText(raw)).toEqual({
+      text: 'Subject: x\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\nCafé € 10, “ok”\r\n',
+      decodedAs: ['iso-8859-1'],
+    });
+    const ascii = bytes('Content-Type: text/plain; charset=us-ascii\r\n\r\n', '\x80\r\n');
+    expect(sourceText(ascii).text.endsWith('€\r\n')).toBe(true);
+    // Latin-5 (Turkish) likewise: its Windows superset has the euro at 0x80 too
+    const latin5 = bytes('Content-Type: text/plain; charset=iso-8859-9\r\n\r\n', '\x80 \xfe\r\n');
+    expect(sourceText(latin5).text.endsWith('€ ş\r\n')).toBe(true);
+  });
+});
