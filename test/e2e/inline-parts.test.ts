@@ -2,7 +2,9 @@
 // the pane listed none of them: a text-only message's signature logo, or an image whose cid: the
 // HTML misspells, was on no screen at all, though the API's `Inline` had it and Mailpit's UI
 // lists "Inline images". Now those the HTML does not show are listed with the reason, and those
-// it shows are behind a button, to download or check. Real SMTP (nodemailer), the real renderer
+// it shows are behind a button, to download or check. And a cid: the HTML shows that no part
+// has (a template's `cid:logo` for a part sent as `logo.png@app`) was only the frame's broken
+// image icon: the HTML tab now says which and lists the Content-IDs there are. Real SMTP (nodemailer), the real renderer
 // in Chromium, light and dark.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +47,13 @@ describe.skipIf(!chromiumPath)('inline parts in the reading pane', () => {
             { filename: 'receipt.pdf', content: '%PDF-1.4\n%%EOF\n' },
           ],
         });
+        await gui.send({
+          from: 'tpl@shop.example',
+          to: 'dev@project.example',
+          subject: 'Misnamed logo',
+          html: '<p><img src="cid:logo" alt="Logo"> Welcome</p>',
+          attachments: [{ filename: 'logo.png', content: png, cid: 'logo.png@app' }],
+        });
       }, 120_000);
 
       afterAll(async () => {
@@ -86,6 +95,20 @@ describe.skipIf(!chromiumPath)('inline parts in the reading pane', () => {
         const shown = parts.filter({ hasText: 'logo.png' });
         expect(await shown.locator('.inline-note').innerText()).toBe('inline, shown in the HTML');
         await page.screenshot({ path: join(screenshots, `inline-parts-html-${colorScheme}.png`) });
+        // every cid: of this HTML names a part: no warning
+        expect(await page.getByTestId('cid-notice').count()).toBe(0);
+        expect(gui.pageErrors).toEqual([]);
+      });
+
+      it('says which cid: image of the HTML names no part, and the Content-IDs there are', async () => {
+        const { page } = gui;
+        await gui.openMessage('Misnamed logo');
+        const notice = page.getByTestId('cid-notice');
+        await eventually(() => notice.innerText()).toBe(
+          'The HTML shows cid:logo, but no part of this message has that Content-ID: that image ' +
+            "is broken in every mail client. Its parts' Content-IDs: logo.png@app (logo.png).",
+        );
+        await page.screenshot({ path: join(screenshots, `inline-parts-cid-${colorScheme}.png`) });
         expect(gui.pageErrors).toEqual([]);
       });
     });
