@@ -6,6 +6,7 @@
 // raw route and Download .eml give.
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import { elideLongBase64 } from './source-elision.js';
 
 /**
  * What a line in no declared charset is read as: the superset of Latin-1 that browsers use.
@@ -18,6 +19,8 @@ export interface SourceText {
   text: string;
   /** The charsets lines were decoded with because they were not UTF-8; empty when none were. */
   decodedAs: string[];
+  /** Bytes of long base64 bodies left out of `text` (source-elision.ts); 0 when it is whole. */
+  elidedBytes: number;
 }
 
 /** The charset as the message names it, if the decoder knows it (`iso-8859-1`, `Shift_JIS`). */
@@ -87,6 +90,11 @@ function lineCharsets(lines: string[]): Array<string | null> {
 }
 
 export function sourceText(raw: Uint8Array): SourceText {
+  const { text, decodedAs } = decodedSource(raw);
+  return { ...elideLongBase64(text), decodedAs };
+}
+
+function decodedSource(raw: Uint8Array): { text: string; decodedAs: string[] } {
   const whole = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (isUtf8(whole)) return { text: whole.toString('utf8'), decodedAs: [] };
   const lines: Buffer[] = [];
