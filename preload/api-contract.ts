@@ -43,6 +43,12 @@ export interface MessageSourceView {
    * (windows-1252 where it declares none); empty when every line was UTF-8.
    */
   decodedAs: string[];
+  /**
+   * Bytes of long base64 bodies (over 500 lines, an attachment's) left out of `text`, each run
+   * kept by its first 8 and last 2 lines around a line that says how much is not shown; 0 when
+   * `text` is the whole source. `/raw` has every byte.
+   */
+  elidedBytes: number;
 }
 
 export interface MessageSummary {

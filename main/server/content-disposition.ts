@@ -36,8 +36,11 @@ function asciiFallback(name: string): string {
  */
 export function contentDisposition(sentName: string, attachment = true): string {
   const type = attachment ? 'attachment; ' : '';
-  // a file manager would obey them: `invoice<U+202E>fdp.exe` shows as "invoiceexe.pdf"
-  const fileName = withoutBidiControls(sentName);
+  // a file manager would obey them: `invoice<U+202E>fdp.exe` shows as "invoiceexe.pdf"; and a
+  // path separator is never passed on (RFC 6266 §4.3): a client that saves under the header's
+  // name would write `../../etc/passwd` outside its folder (MailDev's GHSA-vc6q-ccj9-9r89 was
+  // such a name). As Chrome saves it, each separator becomes `_`; Mailpit %-escapes them.
+  const fileName = withoutBidiControls(sentName).replace(/[/\\]/g, '_');
   const plain = asciiFallback(fileName);
   // printable ASCII without quotes or backslashes is its own fallback
   if (plain === fileName) return `${type}filename="${plain}"`;

@@ -15,6 +15,8 @@ const quoted = 'report "final" \\ v2.txt';
 const photo = 'Foto Müller.png';
 // a right-to-left override: shown as it is, it reads "invoiceexe.pdf"
 const overridden = 'invoice\u202efdp.exe';
+// a path, as a hostile or careless sender names a part
+const traversal = '../../etc/passwd';
 // a 1×1 PNG, so the thumbnail route has an image to scale
 const onePixel = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC',
@@ -34,6 +36,7 @@ beforeAll(async () => {
       { filename: 'invoice.pdf', content: '%PDF-1.4 fake\n', contentType: 'application/pdf' },
       { filename: photo, content: onePixel, contentType: 'image/png' },
       { filename: overridden, content: 'MZ', contentType: 'application/octet-stream' },
+      { filename: traversal, content: 'root:x:0:0\n' },
     ],
   });
   id = /queued as (\S+)/.exec(info.response)?.[1] as string;
@@ -66,17 +69,26 @@ describe('GET /api/v1/message/{ID}/part/{PartID}', () => {
     expect(disposition).toMatch(/^attachment; filename="Uberweisung Marz _ __\.txt"; filename\*=/);
   });
 
-  it('keeps quotes and backslashes in the name without breaking the header', async () => {
+  it('keeps quotes in the name without breaking the header, a backslash as _', async () => {
     const res = await download(quoted);
     expect(res.status).toBe(200);
     const disposition = res.headers.get('content-disposition') as string;
-    expect(nameIn(disposition)).toBe(quoted);
+    // a backslash separates folders on Windows: saved under it, the file lands elsewhere
+    expect(nameIn(disposition)).toBe('report "final" _ v2.txt');
     expect(disposition).toContain('filename="report _final_ _ v2.txt"');
   });
 
   it('saves a name with a right-to-left override without it, so it reads as it is', async () => {
     const res = await download(overridden);
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="invoicefdp.exe"');
+  });
+
+  it('never passes a folder path on: each / of a name is _', async () => {
+    const res = await download(traversal);
+    expect(await res.text()).toBe('root:x:0:0\n');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename=".._.._etc_passwd"');
+    // the API's FileName stays as sent, as Mailpit's does
+    expect(partIds.has(traversal)).toBe(true);
   });
 
   it('names an ASCII part with the one plain parameter, as Mailpit does', async () => {

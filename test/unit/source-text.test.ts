@@ -13,7 +13,7 @@ describe('the source as text to read', () => {
     const raw = Buffer.from(
       'Subject: Zoë\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nZoë\r\n',
     );
-    expect(sourceText(raw)).toEqual({ text: raw.toString('utf8'), decodedAs: [] });
+    expect(sourceText(raw)).toEqual({ text: raw.toString('utf8'), decodedAs: [], elidedBytes: 0 });
   });
 
   it('reads an 8-bit Latin-1 body with the charset it declares, headers untouched', () => {
@@ -24,6 +24,7 @@ describe('the source as text to read', () => {
     expect(sourceText(raw)).toEqual({
       text: 'Subject: x\r\nContent-Type: text/plain; charset="ISO-8859-1"\r\n\r\nCafé crème\r\n',
       decodedAs: ['iso-8859-1'],
+      elidedBytes: 0,
     });
   });
 
@@ -36,6 +37,7 @@ describe('the source as text to read', () => {
     expect(sourceText(raw)).toEqual({
       text: 'Subject: Présentation\r\nContent-Type: text/plain; charset=iso-8859-15\r\n\r\n€ 5\r\n',
       decodedAs: ['iso-8859-15'],
+      elidedBytes: 0,
     });
     // a body line that looks like a header does not change the charset
     const html = bytes(
@@ -70,11 +72,56 @@ describe('the source as text to read', () => {
     ).toEqual({
       text: 'Content-Type: text/plain; charset=x-unknown-7\r\n\r\nété\r\n',
       decodedAs: ['windows-1252'],
+      elidedBytes: 0,
     });
     const broken = sourceText(
       bytes('Content-Type: text/plain; charset=utf-8\r\n\r\nok\r\n', 'na\xefve\r\n'),
     );
     expect(broken.text.endsWith('ok\r\nnaïve\r\n')).toBe(true);
     expect(broken.decodedAs).toEqual(['windows-1252']);
+  });
+});
+
+describe('a Latin-1 label read as browsers read it', () => {
+  it('shows 0x80-0x9f of an iso-8859-1 or us-ascii part as windows-1252, as browsers do', () => {
+    // PHP apps declare ISO-8859-1 and write the euro sign and curly quotes as Windows bytes
+    const raw = bytes(
+      'Subject: x\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\n',
+      'Caf\xe9 \x80 10, \x93ok\x94\r\n',
+    );
+    expect(sourceText(raw)).toEqual({
+      text: 'Subject: x\r\nContent-Type: text/plain; charset=ISO-8859-1\r\n\r\nCafé € 10, “ok”\r\n',
+      decodedAs: ['iso-8859-1'],
+      elidedBytes: 0,
+    });
+    const ascii = bytes('Content-Type: text/plain; charset=us-ascii\r\n\r\n', '\x80\r\n');
+    expect(sourceText(ascii).text.endsWith('€\r\n')).toBe(true);
+    // Latin-5 (Turkish) likewise: its Windows superset has the euro at 0x80 too
+    const latin5 = bytes('Content-Type: text/plain; charset=iso-8859-9\r\n\r\n', '\x80 \xfe\r\n');
+    expect(sourceText(latin5).text.endsWith('€ ş\r\n')).toBe(true);
+  });
+});
+
+describe('long base64 bodies shortened', () => {
+  const line = 'QUJD'.repeat(19); // 76 characters, as mailers write base64
+  it('keeps the first 8 and last 2 lines of a run over 500 lines, with a line saying how much is left', () => {
+    const body = Array.from({ length: 1000 }, () => `${line}\r\n`).join('');
+    const raw = Buffer.from(
+      `Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n${body}RA==\r\n--b--\r\n`,
+    );
+    const { text, elidedBytes } = sourceText(raw);
+    const lines = text.split('\r\n');
+    expect(lines.slice(3, 11)).toEqual(Array.from({ length: 8 }, () => line));
+    expect(lines[11]).toBe(
+      '[… 990 more lines of base64 (75 KB) not shown here: Download .eml has the whole message …]',
+    );
+    expect(lines.slice(12)).toEqual([line, line, 'RA==', '--b--', '']);
+    expect(elidedBytes).toBe(990 * 78);
+  });
+
+  it('leaves a run of 500 lines, and text lines, as they are', () => {
+    const body = Array.from({ length: 500 }, () => `${line}\r\n`).join('');
+    const raw = Buffer.from(`Subject: x\r\n\r\n${body}${'word\r\n'.repeat(2000)}`);
+    expect(sourceText(raw)).toEqual({ text: raw.toString('utf8'), decodedAs: [], elidedBytes: 0 });
   });
 });

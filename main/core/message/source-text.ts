@@ -6,6 +6,7 @@
 // raw route and Download .eml give.
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import { elideLongBase64 } from './source-elision.js';
 
 /**
  * What a line in no declared charset is read as: the superset of Latin-1 that browsers use.
@@ -18,12 +19,34 @@ export interface SourceText {
   text: string;
   /** The charsets lines were decoded with because they were not UTF-8; empty when none were. */
   decodedAs: string[];
+  /** Bytes of long base64 bodies left out of `text` (source-elision.ts); 0 when it is whole. */
+  elidedBytes: number;
 }
 
 /** The charset as the message names it, if the decoder knows it (`iso-8859-1`, `Shift_JIS`). */
 function known(label: string | null): string | null {
   return label !== null && label !== 'utf-8' && iconv.encodingExists(label) ? label : null;
 }
+
+/**
+ * What a label is decoded with: the WHATWG Encoding Standard reads Latin-1, ASCII, Latin-5 and
+ * TIS-620 as their Windows supersets, as browsers and Go's htmlindex (Mailpit) do, and
+ * mailparser (our Text tab and snippet) for Latin-1 and Latin-5. Read literally, a
+ * `charset=iso-8859-1` body's 0x80 was an invisible C1 control in the Source tab while the Text
+ * tab and the snippet showed the sender's "€".
+ */
+const windowsSuperset: Record<string, string> = {
+  'iso-8859-1': 'windows-1252',
+  'iso8859-1': 'windows-1252',
+  latin1: 'windows-1252',
+  'us-ascii': 'windows-1252',
+  ascii: 'windows-1252',
+  'iso-8859-9': 'windows-1254',
+  'iso8859-9': 'windows-1254',
+  latin5: 'windows-1254',
+  'iso-8859-11': 'windows-874',
+  'tis-620': 'windows-874',
+};
 
 const charsetParameter = /\bcharset\s*=\s*"?([^";\s]+)/i;
 
@@ -67,6 +90,11 @@ function lineCharsets(lines: string[]): Array<string | null> {
 }
 
 export function sourceText(raw: Uint8Array): SourceText {
+  const { text, decodedAs } = decodedSource(raw);
+  return { ...elideLongBase64(text), decodedAs };
+}
+
+function decodedSource(raw: Uint8Array): { text: string; decodedAs: string[] } {
   const whole = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength);
   if (isUtf8(whole)) return { text: whole.toString('utf8'), decodedAs: [] };
   const lines: Buffer[] = [];
@@ -82,7 +110,7 @@ export function sourceText(raw: Uint8Array): SourceText {
     if (isUtf8(line)) return line.toString('utf8');
     const charset = known(charsets[i] ?? null) ?? fallbackCharset;
     decodedAs.add(charset);
-    return iconv.decode(line, charset);
+    return iconv.decode(line, windowsSuperset[charset] ?? charset);
   });
   return { text: text.join(''), decodedAs: [...decodedAs] };
 }

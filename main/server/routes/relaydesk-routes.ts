@@ -73,7 +73,7 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
       schema: {
         tags,
         summary:
-          'The message source as text to read: a line that is not UTF-8 is decoded with the charset its MIME part declares (windows-1252 where none), named in `decodedAs`; `/raw` has the bytes',
+          'The message source as text to read: a line that is not UTF-8 is decoded with the charset its MIME part declares (windows-1252 where none), named in `decodedAs`; a run of over 500 base64 lines (an attachment) keeps its first 8 and last 2 lines around one saying how much is left out, `elidedBytes` in all; `/raw` has the bytes',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
         response: {
           200: {
@@ -81,8 +81,9 @@ export function registerRelaydeskRoutes(app: FastifyInstance, service: RelayServ
             properties: {
               text: { type: 'string' },
               decodedAs: { type: 'array', items: { type: 'string' } },
+              elidedBytes: { type: 'integer' },
             },
-            required: ['text', 'decodedAs'],
+            required: ['text', 'decodedAs', 'elidedBytes'],
           },
         },
       },

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
+import { contentIdKey, referencedContentIds } from '../api/contract';
 import type { MessageDetail, MessagePart } from '../api/contract';
 import { formatSize, savedFileName, shownMailText } from '../format/mail-format';
 import { storedChoice, useStoredChoice } from '../use-stored-choice';
@@ -81,17 +82,35 @@ function partName(part: MessagePart, savedName: string | undefined): string {
   return shownMailText(savedName);
 }
 
+/**
+ * How an inline part (multipart/related, or a Content-ID with `inline` disposition) stands to
+ * the HTML: `shown` where the HTML names its cid:, `unseen` where nothing does (a text-only
+ * message's, a mistyped cid:), which the HTML view cannot show.
+ */
+type InlineUse = 'shown' | 'unseen';
+
+function inlineNote(part: MessagePart, use: InlineUse, hasHtml: boolean): string {
+  if (use === 'shown') return 'inline, shown in the HTML';
+  if (!hasHtml) return 'inline, but the message has no HTML to show it in';
+  return part.ContentID
+    ? `inline, not shown: the HTML has no cid:${part.ContentID}`
+    : 'inline, not shown: it has no Content-ID for the HTML to name';
+}
+
 function Attachment({
   messageId,
   part,
   savedName,
   details,
+  inline,
 }: {
   messageId: string;
   part: MessagePart;
   /** An attached message's or returned header block's name (AttachedMessages); undefined else. */
   savedName?: string;
   details: boolean;
+  /** An inline part's note (inlineNote); undefined for an attachment. */
+  inline?: { use: InlineUse; note: string };
 }) {
   const [wanted, setWanted] = useState(part.ContentType.startsWith('image/'));
   const [showEvent, setShowEvent] = useState(false);
@@ -103,7 +122,10 @@ function Attachment({
       ? 'invitation.ics'
       : partName(part, savedName);
   return (
-    <li className="attachment" data-testid="attachment">
+    <li
+      className={`attachment${inline ? ` inline-part inline-${inline.use}` : ''}`}
+      data-testid={inline ? 'inline-part' : 'attachment'}
+    >
       <a
         href={url ?? '#'}
         download={savedFileName(part.FileName) || savedFileName(name)}
@@ -122,6 +144,7 @@ function Attachment({
       <span className="attachment-meta">
         {part.ContentType}, {formatSize(part.Size)}
       </span>
+      {inline && <span className="inline-note">{inline.note}</span>}
       {isCalendarPart(part) && (
         <button type="button" className="link-button" onClick={() => setShowEvent(true)}>
           Show the event
@@ -157,41 +180,78 @@ function Attachment({
 /**
  * Each attachment as a download link named by its file name, images with a thumbnail. Past a
  * dozen, the rest behind "+N more": a message of thousands listed them all and pushed the tabs
- * and the body out of the pane.
+ * and the body out of the pane. Inline parts too, as Mailpit lists its "Inline images": those
+ * the HTML does not show (a text-only message's logo, a cid: that names another part) with the
+ * reason, since nothing else on the screen showed they exist; those it shows behind a button, to
+ * download or check.
  */
 export function Attachments({ message }: { message: MessageDetail }) {
   const details = useStoredChoice(detailsChosen);
-  if (message.Attachments.length === 0) return null;
+  const [showShown, setShowShown] = useState(false);
+  const hasHtml = message.HTML !== '';
+  const referenced = referencedContentIds(message.HTML);
+  const use = (part: MessagePart): InlineUse =>
+    hasHtml && part.ContentID !== '' && referenced.has(contentIdKey(part.ContentID))
+      ? 'shown'
+      : 'unseen';
+  const shownInline = message.Inline.filter((part) => use(part) === 'shown');
+  const unseenInline = message.Inline.filter((part) => use(part) === 'unseen');
+  if (message.Attachments.length === 0 && message.Inline.length === 0) return null;
   const savedNames = new Map(message.AttachedMessages.map((m) => [m.PartID, m.SavedName]));
+  const items: Array<{ part: MessagePart; inline?: { use: InlineUse; note: string } }> = [
+    ...message.Attachments.map((part) => ({ part })),
+    ...[...unseenInline, ...(showShown ? shownInline : [])].map((part) => ({
+      part,
+      inline: { use: use(part), note: inlineNote(part, use(part), hasHtml) },
+    })),
+  ];
   return (
     <section className={`attachments${details ? ' with-details' : ''}`} aria-label="Attachments">
-      <button
-        type="button"
-        className="link-button attachment-details-toggle"
-        aria-pressed={details}
-        onClick={() => detailsChosen.choose(!details)}
-      >
-        {details ? 'Hide attachment details' : 'Show attachment details (checksums)'}
-      </button>
-      <CollapsedList
-        items={message.Attachments}
-        shown={12}
-        label="attachments"
-        testId="attachments-more"
-        render={(shown) => (
-          <ul>
-            {shown.map((part) => (
-              <Attachment
-                key={part.PartID}
-                messageId={message.ID}
-                part={part}
-                savedName={savedNames.get(part.PartID)}
-                details={details}
-              />
-            ))}
-          </ul>
+      <div className="attachments-toggles">
+        <button
+          type="button"
+          className="link-button attachment-details-toggle"
+          aria-pressed={details}
+          onClick={() => detailsChosen.choose(!details)}
+        >
+          {details ? 'Hide attachment details' : 'Show attachment details (checksums)'}
+        </button>
+        {shownInline.length > 0 && (
+          <button
+            type="button"
+            className="link-button attachment-details-toggle"
+            aria-expanded={showShown}
+            data-testid="inline-shown-toggle"
+            onClick={() => setShowShown((shown) => !shown)}
+          >
+            {showShown
+              ? 'Hide the inline images the HTML shows'
+              : `Inline images the HTML shows (${shownInline.length})`}
+          </button>
         )}
-      />
+      </div>
+      {items.length > 0 && (
+        <CollapsedList
+          items={items}
+          shown={12}
+          label="attachments"
+          testId="attachments-more"
+          render={(shown) => (
+            <ul>
+              {shown.map(({ part, inline }) => (
+                <Attachment
+                  key={part.PartID}
+                  messageId={message.ID}
+                  part={part}
+                  savedName={savedNames.get(part.PartID)}
+                  details={details}
+                  {...(inline ? { inline } : {})}
+                />
+              ))}
+            </ul>
+          )}
+        />
+      )}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { highlightedHtml, highlightLimit } from './html-highlight';
 import { saveFile } from './save-file';
+import { textWithLinks } from './text-links';
 
 /** A body part saved as Mailpit's Download menu saves it: {ID}.html or {ID}.txt. */
 function SaveBody(props: { messageId: string; text: string; kind: 'html' | 'txt' }) {
@@ -53,6 +54,7 @@ export function TextBody(props: {
   fromHtml: boolean;
 }) {
   const { messageId, text } = props;
+  const pieces = useMemo(() => textWithLinks(text), [text]);
   if (text === '') return <p className="body-notice">This message has no text part.</p>;
   return (
     <>
@@ -63,7 +65,16 @@ export function TextBody(props: {
       )}
       <SaveBody messageId={messageId} text={text} kind="txt" />
       <pre className="text-body" data-testid="text-body">
-        {text}
+        {pieces.map((piece, i) =>
+          piece.href ? (
+            // a new tab (the desktop shell opens it in the browser), as Mailpit's text view does
+            <a key={i} href={piece.href} target="_blank" rel="noopener noreferrer">
+              {piece.text}
+            </a>
+          ) : (
+            piece.text
+          ),
+        )}
       </pre>
     </>
   );

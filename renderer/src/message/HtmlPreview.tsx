@@ -106,6 +106,18 @@ function useInlineImages(
 
 const noImages: ReadonlyMap<string, string> = new Map();
 
+/**
+ * The cid: references of the HTML that name no part of the message, as written: every mail
+ * client shows a broken image there, and the frame's broken-image icon did not say why (a
+ * template's `cid:logo` for a part sent as `logo.png@app`).
+ */
+function missingContentIds(html: string, parts: readonly MessagePart[]): string[] {
+  const present = new Set(
+    parts.filter((part) => part.ContentID !== '').map((part) => contentIdKey(part.ContentID)),
+  );
+  return [...referencedContentIds(html)].filter((key) => !present.has(key));
+}
+
 /** True once `ms` have passed while `waiting` held (for the same `subject`). */
 function useWaitedLong(waiting: boolean, subject: string, ms: number): boolean {
   const [waitedFor, setWaitedFor] = useState<string | null>(null);
@@ -169,6 +181,7 @@ export function HtmlPreview({
   );
   const generation = useDocumentGeneration(document);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
+  const missing = useMemo(() => missingContentIds(html, parts), [html, parts]);
   // the frame (or its stand-in while the images come): the screenshot is drawn at its width
   const preview = useRef<HTMLElement | null>(null);
   if (html.trim() === '') {
@@ -187,6 +200,7 @@ export function HtmlPreview({
           </p>
         )}
         {remote && <p className="remote-notice">Remote content loaded.</p>}
+        {missing.length > 0 && <MissingPartsNotice missing={missing} parts={parts} />}
         <HtmlScreenshotButton
           messageId={messageId}
           capture={() =>
@@ -258,5 +272,21 @@ export function HtmlPreview({
         />
       )}
     </div>
+  );
+}
+
+/** Which cid: images are broken, and the Content-IDs the message does have, to compare. */
+function MissingPartsNotice(props: { missing: string[]; parts: readonly MessagePart[] }) {
+  const named = props.parts.filter((part) => part.ContentID !== '');
+  const images = props.missing.map((key) => `cid:${key}`).join(', ');
+  return (
+    <p className="cid-notice" role="note" data-testid="cid-notice">
+      {props.missing.length === 1
+        ? `The HTML shows ${images}, but no part of this message has that Content-ID: that image is broken in every mail client.`
+        : `The HTML shows ${images}, but no part of this message has those Content-IDs: those images are broken in every mail client.`}{' '}
+      {named.length === 0
+        ? 'The message has no part with a Content-ID: attach the image with one.'
+        : `Its parts' Content-IDs: ${named.map((part) => `${part.ContentID} (${part.FileName || `part ${part.PartID}`})`).join(', ')}.`}
+    </p>
   );
 }

@@ -1,4 +1,5 @@
 import { useApi } from '../api/api-context';
+import { formatSize } from '../format/mail-format';
 import { useAsyncValue } from '../use-async-value';
 import { MimeStructure } from './MimeStructure';
 
@@ -18,7 +19,7 @@ export function RawSource({ messageId }: { messageId: string }) {
       </p>
     );
   }
-  const { text, decodedAs } = source.value;
+  const { text, decodedAs, elidedBytes } = source.value;
   return (
     <>
       <MimeStructure messageId={messageId} />
@@ -28,6 +29,13 @@ export function RawSource({ messageId }: { messageId: string }) {
           their MIME part declares
           {decodedAs.includes('windows-1252') && '; windows-1252 where it declares none'}). Download
           .eml has the bytes as they are.
+        </p>
+      )}
+      {elidedBytes > 0 && (
+        <p className="body-notice source-elided" data-testid="source-elided">
+          Long base64 bodies (attachments) are shortened here to their first and last lines,{' '}
+          {formatSize(elidedBytes)} in all, so the source opens at once. Download .eml has every
+          byte.
         </p>
       )}
       <pre className="raw-source" data-testid="source">
