@@ -30,13 +30,13 @@ import { useTickingNow } from '../queue/use-ticking-now';
 import { serverWords } from '../api/http-transport';
 import { DeliverySummary } from './DeliverySummary';
 
-/** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 /** `office@example.com (From: "Scanner" <office@example.com>), by senderRewrite[0] "*@printer.local"` */
 function sentAsLabel(sentAs: NonNullable<DeliveryAttemptView['sentAs']>): string {
   const sender = sentAs.mailFrom === '' ? '<> (null sender)' : sentAs.mailFrom;
   return `${sender}${sentAs.from ? ` (From: ${sentAs.from})` : ''}, by ${sentAs.rule}`;
 }
 
+/** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
 function signedByLabel(attempt: DeliveryAttemptView): string {
   if (!attempt.signedBy?.length) {
     return attempt.unsignedReason ? `not signed: ${attempt.unsignedReason}` : 'not signed';
