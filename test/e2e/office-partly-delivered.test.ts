@@ -103,6 +103,15 @@ describe.skipIf(!chromiumPath)('a partly delivered message, in Chromium', () => 
       return { reply: cell('Reply'), tls: cell('TLS') };
     });
     expect(widths.reply).toBeGreaterThan(widths.tls);
+    // today's attempt by its time to the second, on one line; the whole date in its title
+    const time = row.locator('td[data-label="Time"] time');
+    expect(await time.innerText()).not.toMatch(/\d{4}/);
+    expect(await time.getAttribute('title')).toMatch(/\d{4}/);
+    const lines = await time.evaluate((el) => {
+      const box = el.getBoundingClientRect();
+      return Math.round(box.height / parseFloat(getComputedStyle(el).lineHeight));
+    });
+    expect(lines).toBe(1);
 
     await page.evaluate(() => document.querySelector('.delivery')?.scrollIntoView());
     await page.screenshot({ path: join(screenshots, 'delivery-partly-delivered-light.png') });

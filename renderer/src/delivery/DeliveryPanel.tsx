@@ -1,4 +1,12 @@
-import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
+import {
+  Fragment,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type ReactNode,
+} from 'react';
 import { useApi } from '../api/api-context';
 import type {
   DeliveryAttemptView,
@@ -13,7 +21,7 @@ import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
 import { CancelDeliveryConfirm } from '../queue/CancelDeliveryConfirm';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
-import { formatFullDate } from '../format/mail-format';
+import { formatAttemptTime, formatFullDate } from '../format/mail-format';
 import {
   attemptReply,
   attemptTls,
@@ -34,6 +42,24 @@ import { DeliverySummary } from './DeliverySummary';
 function sentAsLabel(sentAs: NonNullable<DeliveryAttemptView['sentAs']>): string {
   const sender = sentAs.mailFrom === '' ? '<> (null sender)' : sentAs.mailFrom;
   return `${sender}${sentAs.from ? ` (From: ${sentAs.from})` : ''}, by ${sentAs.rule}`;
+}
+
+/**
+ * A cipher name may break after its underscores (TLS_AES_256_ / GCM_SHA384): unbroken, it
+ * took the width the reply asks for, and broken anywhere it read as four scraps.
+ */
+function cipherBreaks(text: string): ReactNode {
+  const pieces = text.split('_');
+  return pieces.map((piece, index) => (
+    <Fragment key={index}>
+      {piece}
+      {index < pieces.length - 1 && (
+        <>
+          _<wbr />
+        </>
+      )}
+    </Fragment>
+  ));
 }
 
 /** Which DKIM key(s) signed the copy this attempt sent, as `selector._domainkey.domain`. */
@@ -156,10 +182,14 @@ function Recipient({
             <tbody>
               {recipient.attempts.map((attempt, index) => (
                 <tr key={index} data-testid="attempt">
-                  <td data-label="Time">{formatFullDate(attempt.startedAt)}</td>
+                  <td data-label="Time" className="attempt-time">
+                    <time dateTime={attempt.startedAt} title={formatFullDate(attempt.startedAt)}>
+                      {formatAttemptTime(attempt.startedAt)}
+                    </time>
+                  </td>
                   <td data-label="Upstream">{attemptUpstream(attempt)}</td>
                   <td data-testid="attempt-tls" data-label="TLS">
-                    {attemptTls(attempt)}
+                    {cipherBreaks(attemptTls(attempt))}
                   </td>
                   <td className="attempt-free-text" data-label="Reply">
                     <span data-testid="attempt-reply">{attemptReply(attempt)}</span>

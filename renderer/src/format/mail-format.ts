@@ -74,6 +74,28 @@ export function formatReceivedTime(iso: string, now: Date = new Date()): string 
     : dayOfYear.format(date);
 }
 
+const timeWithSeconds = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
+const dayAndTime = new Intl.DateTimeFormat(undefined, {
+  month: 'short',
+  day: 'numeric',
+  hour: 'numeric',
+  minute: '2-digit',
+  second: '2-digit',
+});
+
+/**
+ * A delivery attempt's time: to the second, as retries are timed, and the day only when it is
+ * not today ("7:57:35 AM", "Dec 6, 7:57:35 AM"). The whole date in a narrow table cell took
+ * four lines for each attempt.
+ */
+export function formatAttemptTime(iso: string, now: Date = new Date()): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toDateString() === now.toDateString()
+    ? timeWithSeconds.format(date)
+    : dayAndTime.format(date);
+}
+
 export function formatFullDate(iso: string | null): string {
   if (!iso) return '';
   const date = new Date(iso);
