@@ -39,4 +39,56 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     }
     expect(gui.pageErrors).toEqual([]);
   });
+
+  /** The name of the element with the focus, as a screen reader would say it (no roles). */
+  const focused = () =>
+    page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return '(body)';
+      return element.id || element.textContent?.replace(/\s+/g, ' ').trim() || element.tagName;
+    });
+
+  it('SMTP users: the focus stays in the list as a user is removed or a password set', async () => {
+    for (const name of ['alpha', 'beta', 'gamma']) {
+      const added = await gui.relaydesk.fetch('/api/v1/users', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name, password: `a-long-password-of-${name}` }),
+      });
+      expect(added.status, await added.text()).toBeLessThan(300);
+    }
+    // a page loaded afresh, which reads the users just added
+    await page.goto('about:blank');
+    await gui.openLive('#settings');
+    const access = page.locator('#section-access');
+    const button = (name: string) => access.getByRole('button', { name, exact: true });
+    await button('Remove beta').focus();
+    await page.keyboard.press('Enter');
+    // the row and its button are gone: the focus went to the page's body, and the next Tab
+    // started at the top of the window
+    await eventually(focused).toBe('Remove gamma');
+    await page.keyboard.press('Enter');
+    // the last row: the previous one's
+    await eventually(focused).toBe('Remove alpha');
+
+    // the password form opens under the list: the focus goes to its box, and back when it closes
+    await button('Change password of alpha').focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('user-new-password');
+    await access.getByRole('button', { name: 'Cancel', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Change password of alpha');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('user-new-password');
+    await page.keyboard.type('another-long-password');
+    await page.keyboard.press('Enter');
+    await access.getByText("Changed alpha's password.").waitFor();
+    expect(await focused()).toBe('Change password of alpha');
+
+    // the only one left: Add's name box
+    await button('Remove alpha').focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('user-add-name');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
