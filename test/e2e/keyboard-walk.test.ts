@@ -91,4 +91,43 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     await eventually(focused).toBe('user-add-name');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('routing rules: Move keeps the focus on the rule moved, Delete on the next rule', async () => {
+    await page.goto('about:blank');
+    await gui.openLive('#settings');
+    const routing = page.locator('#section-routing');
+    await routing.getByRole('button', { name: 'Add rule', exact: true }).focus();
+    for (let n = 0; n < 3; n++) await page.keyboard.press('Enter');
+    const names = routing.getByRole('textbox', { name: /^Name of rule \d$/ });
+    await eventually(() => names.count()).toBe(3);
+    for (const [index, name] of ['first', 'second', 'third'].entries()) {
+      await names.nth(index).fill(name);
+    }
+    const order = () =>
+      names.evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+
+    // "first" to the bottom by pressing Move down twice: the focus stayed in place, so the
+    // second press moved "second" (now on top) back down under "first"
+    await routing.getByRole('button', { name: 'Move down first', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(order).toEqual(['second', 'first', 'third']);
+    await page.keyboard.press('Enter');
+    await eventually(order).toEqual(['second', 'third', 'first']);
+    // at the bottom its Move down is off: the focus is on its Move up
+    await eventually(focused).toBe('Move up first');
+    await page.keyboard.press('Enter');
+    await eventually(order).toEqual(['second', 'first', 'third']);
+    await eventually(focused).toBe('Move up first');
+
+    // Delete: the next rule's Delete, the previous one's for the last, then Add rule
+    await routing.getByRole('button', { name: 'Delete first', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(order).toEqual(['second', 'third']);
+    await eventually(focused).toBe('Delete third');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Delete second');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Add rule');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
