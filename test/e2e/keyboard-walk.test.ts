@@ -130,4 +130,22 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     await eventually(focused).toBe('Add rule');
     expect(gui.pageErrors).toEqual([]);
   });
+
+  it('sending quotas: after Remove the focus is on the Remove in its place, else Add', async () => {
+    await page.goto('about:blank');
+    await gui.openLive('#settings');
+    const quotas = page.getByRole('group', { name: 'Sending quotas' });
+    await quotas.getByRole('button', { name: 'Add a quota', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    const remove = (n: number) => quotas.getByRole('button', { name: `Remove quota ${n}` });
+    await remove(2).waitFor();
+    // the last one's button goes with it: the focus fell to the page's body
+    await remove(2).focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Remove quota 1');
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('Add a quota');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
