@@ -1,5 +1,6 @@
 // What a walk through the GUI by keyboard alone found (light and dark, 1280×800 and 800×600),
 // each checked in Chromium against the real headless server with mail sent over SMTP.
+import { createServer } from 'node:net';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
@@ -131,6 +132,38 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('Analyze and Test connection keep the focus on their button while they work', async () => {
+    await gui.openLive();
+    await page.keyboard.press('a');
+    const dialog = page.getByRole('dialog', { name: 'Analyze headers' });
+    await dialog
+      .getByRole('textbox')
+      .fill(
+        'Received: from a.example ([192.0.2.1]) by b.example with ESMTP id 1; Mon, 7 Dec 2026 07:00:00 +0000\nSubject: hello\n',
+      );
+    await dialog.getByRole('button', { name: 'Analyze', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    // disabled while it worked, the button dropped the focus to the page's body
+    await dialog.getByText('b.example').first().waitFor();
+    await eventually(focused).toBe('Analyze');
+    await page.keyboard.press('Escape');
+
+    await page.goto('about:blank');
+    await gui.openLive('#settings');
+    const upstream = page.locator('#section-upstream');
+    await upstream.getByLabel('Relay through an upstream smart host').check();
+    // a port nothing listens on: the test fails at once, as a mistyped port does
+    await upstream.getByLabel('Upstream host', { exact: true }).fill('127.0.0.1');
+    await upstream.getByLabel('Upstream port', { exact: true }).fill(String(await closedPort()));
+    await upstream.getByLabel(/^Security/).selectOption('none');
+    const test = upstream.getByRole('button', { name: 'Test connection', exact: true });
+    await test.focus();
+    await page.keyboard.press('Enter');
+    await upstream.locator('.test-verdict, .field-error').first().waitFor();
+    await eventually(focused).toBe('Test connection');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('sending quotas: after Remove the focus is on the Remove in its place, else Add', async () => {
     await page.goto('about:blank');
     await gui.openLive('#settings');
@@ -149,3 +182,12 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 });
+
+/** A loopback port nothing listens on: listened on, then closed. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
