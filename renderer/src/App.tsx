@@ -82,6 +82,7 @@ import { PinnedSettingsContext } from './settings/pinned-settings-context';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
 import { useUnreadBadge } from './status/use-unread-badge';
+import { useFocusLanding } from './layout/focus-landing';
 import { useBrowserNotifications } from './status/use-browser-notifications';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
@@ -224,6 +225,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     opening.start > 0 ? { row: opening.start, view: listViewOf(opening) } : null,
   );
   const [showSenders, setShowSenders] = useState(false);
+  // where the focus goes when the button that moved the user here went with the page it was on
+  useFocusLanding(
+    place.kind === 'sessions'
+      ? `sessions/${place.session ?? ''}`
+      : place.kind === 'mail' && showSenders
+        ? 'senders'
+        : place.kind,
+  );
   const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(
     opening.query === '' ? undefined : { query: opening.query, n: 0 },
   );

@@ -191,3 +191,65 @@ async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return typeof address === 'object' && address ? address.port : 0;
 }
+
+describe.skipIf(!chromiumPath)('the focus after a button that leaves its page', () => {
+  let gui: Gui;
+  let page: Page;
+
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string, {
+      settings: {
+        mode: 'relay',
+        relay: { host: '127.0.0.1', port: await closedPort(), security: 'none' },
+      },
+    });
+    page = gui.page;
+    await gui.send({
+      from: 'app@example.test',
+      to: 'customer@example.com',
+      subject: 'Order confirmation',
+      text: 'Thanks.',
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  /** The focused element's tag and words, '(body)' when the focus is lost. */
+  const focused = () =>
+    page.evaluate(() => {
+      const element = document.activeElement;
+      if (!element || element === document.body) return '(body)';
+      return `${element.tagName.toLowerCase()}: ${element.textContent?.trim() ?? ''}`;
+    });
+
+  it('lands on the message opened from the Queue, on the session opened from a message', async () => {
+    await page.goto('about:blank');
+    await gui.openLive('#queue');
+    const entry = page.locator('[data-testid="queue-entry"][data-address="customer@example.com"]');
+    await eventually(() => entry.getAttribute('data-state')).toBe('deferred');
+    await entry.getByRole('button', { name: 'Order confirmation' }).focus();
+    await page.keyboard.press('Enter');
+    // the Queue and its button are gone: the focus fell to the body, and the next Tab went to
+    // the search box at the top of the window
+    await eventually(focused).toBe('h2: Order confirmation');
+
+    await page.getByRole('link', { name: 'SMTP session', exact: true }).focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toMatch(/^h3: Session from 127\.0\.0\.1/);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('lands on Suspended senders opened from Settings', async () => {
+    await page.goto('about:blank');
+    await gui.openLive('#settings');
+    await page.getByTestId('open-senders').focus();
+    await page.keyboard.press('Enter');
+    await eventually(focused).toBe('h2: Suspended senders');
+    // and goes on into the pane
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => !!document.activeElement?.closest('.suspensions'))).toBe(true);
+    expect(gui.pageErrors).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import { formatAddress, formatFullDate, shownMailText, shownSubject } from '../f
 import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
 import { UnsubscribeField } from './UnsubscribeField';
+import { focusLanding } from '../layout/focus-landing';
 
 /**
  * One address, kept whole: a narrow pane breaks a list between addresses, never inside one ("Jane"
@@ -179,7 +180,11 @@ export function MessageHeader({
             keeps them after it in its flex row */}
         {actions}
         {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
-        <h2 data-testid="message-subject" title={shownMailText(message.Subject) || undefined}>
+        <h2
+          {...focusLanding}
+          data-testid="message-subject"
+          title={shownMailText(message.Subject) || undefined}
+        >
           {shownSubject(message.Subject)}
         </h2>
       </div>
