@@ -987,6 +987,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   onChanged={status.refresh}
                   onOpenMessage={(id) => {
                     go({ kind: 'mail', mailbox });
+                    // the Senders pane, if it was left open, stood where the message was asked for
+                    setShowSenders(false);
                     setOpenedId(id);
                     setChosenTab({ messageId: id, tab: 'delivery' });
                   }}
@@ -1010,6 +1012,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     onChoose={(id) => go({ kind: 'sessions', session: id })}
                     onOpenMessage={(id) => {
                       go({ kind: 'mail', mailbox });
+                      setShowSenders(false);
                       setOpenedId(id);
                     }}
                   />

@@ -241,6 +241,32 @@ describe.skipIf(!chromiumPath)('the focus after a button that leaves its page', 
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('a message opened from the Queue or a session is shown, not the Senders pane left open', async () => {
+    await page.goto('about:blank');
+    await gui.openLive();
+    await page.getByRole('button', { name: /^More actions/ }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Senders' }).click();
+    await page.getByTestId('suspensions').waitFor();
+    await page.getByTestId('nav-queue').click();
+    await page.getByRole('button', { name: 'Order confirmation' }).click();
+    // the pane still showed Suspended senders: the message asked for was nowhere
+    await eventually(() => page.getByTestId('message-subject').count()).toBe(1);
+    expect(await page.getByTestId('suspensions').count()).toBe(0);
+
+    await page.getByRole('button', { name: /^More actions/ }).click();
+    await page.getByRole('menuitemcheckbox', { name: 'Senders' }).click();
+    await page.getByTestId('suspensions').waitFor();
+    await page.getByTestId('nav-sessions').click();
+    await page
+      .getByRole('button', { name: /^Show the session/ })
+      .first()
+      .click();
+    await page.getByRole('button', { name: /^Open message / }).click();
+    await eventually(() => page.getByTestId('message-subject').count()).toBe(1);
+    expect(await page.getByTestId('suspensions').count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('lands on Suspended senders opened from Settings', async () => {
     await page.goto('about:blank');
     await gui.openLive('#settings');
