@@ -132,6 +132,48 @@ describe.skipIf(!chromiumPath)('a keyboard walk through the GUI', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
+  it('in a short window, the header fields that scroll in their box can be scrolled by keyboard', async () => {
+    // no Date, no Message-ID: both are said in the header, under its other fields
+    await gui.send({
+      envelope: { from: 'app@example.test', to: ['bob@example.test'] },
+      raw: [
+        'From: Promo <promo@example.test>',
+        'To: bob@example.test',
+        'Subject: Header problems',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Hello.',
+        '',
+      ].join('\r\n'),
+    });
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await gui.openLive();
+      await gui.openMessage('Header problems');
+      const header = page.locator('.message-header');
+      const problem = header.getByText(/^No Message-ID/);
+      await problem.waitFor();
+      await eventually(() => header.evaluate((box) => box.scrollHeight > box.clientHeight)).toBe(
+        true,
+      );
+      // nothing in it past Add a tag to Tab to: the problems under it could not be reached
+      await header.getByRole('button').first().focus();
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(
+        'Message header (scrolls)',
+      );
+      await page.keyboard.press('End');
+      await eventually(() =>
+        header.evaluate((box) => box.scrollTop + box.clientHeight >= box.scrollHeight - 1),
+      ).toBe(true);
+      const [shown, box] = await Promise.all([problem.boundingBox(), header.boundingBox()]);
+      expect(shown && box && shown.y + shown.height <= box.y + box.height + 1).toBe(true);
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 800 });
+    }
+    expect(gui.pageErrors).toEqual([]);
+  });
+
   it('Analyze and Test connection keep the focus on their button while they work', async () => {
     await gui.openLive();
     await page.keyboard.press('a');
