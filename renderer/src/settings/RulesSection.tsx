@@ -7,7 +7,7 @@ import type {
   RuleFilterView,
 } from '../api/contract';
 import { SelectField, TextField, NumberField } from './fields';
-import { cleanRule, emptyRule, moveRule, type FieldErrors } from './settings-form';
+import { cleanRule, emptyRule, fieldId, moveRule, type FieldErrors } from './settings-form';
 import { serverWords } from '../api/http-transport';
 
 const actionTypes = [
@@ -229,7 +229,7 @@ function RuleEditor({
 }
 
 /** A rule's buttons, by the `data-control` each carries. */
-type RuleControl = 'up' | 'down' | 'delete';
+type RuleControl = 'up' | 'down' | 'delete' | 'name';
 
 /** The ordered rules (the first that matches decides) and "Test an address". */
 export function RulesSection({
@@ -254,6 +254,11 @@ export function RulesSection({
     const wanted = focusAfter.current;
     if (!wanted) return;
     focusAfter.current = null;
+    if (wanted.control === 'name') {
+      // a rule added: it is drawn above Add rule, a dozen Shift+Tabs back; its name comes first
+      document.getElementById(fieldId(`rules[${wanted.index}].name`))?.focus();
+      return;
+    }
     const button = (control: RuleControl) =>
       list.current?.querySelector<HTMLButtonElement>(
         `button[data-rule="${wanted.index}"][data-control="${control}"]:not(:disabled)`,
@@ -296,7 +301,14 @@ export function RulesSection({
           ))}
         </ol>
       )}
-      <button type="button" ref={addButton} onClick={() => onChange([...rules, emptyRule()])}>
+      <button
+        type="button"
+        ref={addButton}
+        onClick={() => {
+          focusAfter.current = { index: rules.length, control: 'name' };
+          onChange([...rules, emptyRule()]);
+        }}
+      >
         Add rule
       </button>
       <AddressTest rules={rules} />
