@@ -9,7 +9,7 @@ import { DkimSigning } from '../core/signing/dkim-signing.js';
 import { binaryKeyFileAdvice, isBinaryKeyFile } from '../core/signing/key-file-kind.js';
 import { DkimKeyNotFound, DkimKeyStore } from '../core/signing/key-store.js';
 import type { DkimKeyInfo, DkimKeyRemoval } from '../../preload/auth-contract.js';
-import { selectorWord } from '../../preload/dkim-words.js';
+import { domainWithDnsForm, selectorWord } from '../../preload/dkim-words.js';
 import { OwnerOnlyFileVault } from '../core/signing/key-vault.js';
 import { defaultDataDir, resolveSettings } from '../core/settings/settings-sources.js';
 import { SettingsError } from '../core/settings/settings-schema.js';
@@ -98,7 +98,7 @@ export async function runDkimCommand(args: string[]): Promise<number> {
         algorithm,
       });
       process.stdout.write(
-        `stored the ${key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} key of selector ${key.selector} for ${key.domain} in ${join(dataDir, 'dkim', 'private')}\n` +
+        `stored the ${key.algorithm === 'rsa' ? 'RSA-2048' : 'Ed25519'} key of selector ${key.selector} for ${domainWithDnsForm(key)} in ${join(dataDir, 'dkim', 'private')}\n` +
           recordToPublish(key),
       );
       await noteEd25519Only(store, key);
@@ -112,7 +112,7 @@ export async function runDkimCommand(args: string[]): Promise<number> {
       );
       const kind = key.algorithm === 'rsa' ? `RSA-${key.bits ?? '?'}` : 'Ed25519';
       process.stdout.write(
-        `imported the ${kind} key of ${keyFile} as selector ${key.selector} for ${key.domain} into ${join(dataDir, 'dkim', 'private')} (the file itself is left as it was)\n` +
+        `imported the ${kind} key of ${keyFile} as selector ${key.selector} for ${domainWithDnsForm(key)} into ${join(dataDir, 'dkim', 'private')} (the file itself is left as it was)\n` +
           recordToPublish(key),
       );
       await noteEd25519Only(store, key);
@@ -130,8 +130,10 @@ export async function runDkimCommand(args: string[]): Promise<number> {
               : 'inactive';
         if (key.cannotSign) process.stderr.write(`relaydesk dkim: ${key.cannotSign}\n`);
         if (key.ed25519Only) process.stderr.write(`relaydesk dkim: ${key.ed25519Only}\n`);
+        // an IDN domain as Settings shows it, its A-labels beside it: `xn--bcher-kva.example`
+        // alone did not say which domain it was; the commands accept either form
         process.stdout.write(
-          `${key.domain}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
+          `${domainWithDnsForm(key)}\t${key.selector}\t${key.algorithm}\t${state}\t${key.record.name}\t${key.record.value}\n`,
         );
       }
     } else if (action === 'remove') {

@@ -85,6 +85,7 @@ import { PinnedSettingsContext } from './settings/pinned-settings-context';
 import { useListenerProblems } from './status/use-listener-status';
 import { revealSection } from './status/reveal-section';
 import { useUnreadBadge } from './status/use-unread-badge';
+import { useFocusLanding } from './layout/focus-landing';
 import { useBrowserNotifications } from './status/use-browser-notifications';
 import { useTheme } from './theme/theme';
 import { useAsyncValue } from './use-async-value';
@@ -228,6 +229,14 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     opening.start > 0 ? { row: opening.start, view: listViewOf(opening) } : null,
   );
   const [showSenders, setShowSenders] = useState(false);
+  // where the focus goes when the button that moved the user here went with the page it was on
+  useFocusLanding(
+    place.kind === 'sessions'
+      ? `sessions/${place.session ?? ''}`
+      : place.kind === 'mail' && showSenders
+        ? 'senders'
+        : place.kind,
+  );
   const [preset, setPreset] = useState<{ query: string; n: number } | undefined>(
     opening.query === '' ? undefined : { query: opening.query, n: 0 },
   );
@@ -986,6 +995,8 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   onChanged={status.refresh}
                   onOpenMessage={(id) => {
                     go({ kind: 'mail', mailbox });
+                    // the Senders pane, if it was left open, stood where the message was asked for
+                    setShowSenders(false);
                     setOpenedId(id);
                     setChosenTab({ messageId: id, tab: 'delivery' });
                   }}
@@ -1009,6 +1020,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                     onChoose={(id) => go({ kind: 'sessions', session: id })}
                     onOpenMessage={(id) => {
                       go({ kind: 'mail', mailbox });
+                      setShowSenders(false);
                       setOpenedId(id);
                     }}
                   />

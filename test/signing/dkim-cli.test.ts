@@ -119,6 +119,35 @@ describe('relaydesk dkim', () => {
     );
   });
 
+  it('names an IDN domain as Settings does, its DNS form beside it, and takes either form', async () => {
+    const data = await makeTempDir();
+    const gen = await runCli(['dkim', 'keygen', 'bücher.example', 's1', '--data', data]);
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout).toMatch(
+      /^stored the RSA-2048 key of selector s1 for bücher\.example \(xn--bcher-kva\.example in DNS\) in /,
+    );
+    // the record's name is what DNS takes: A-labels only
+    expect(gen.stdout).toMatch(/^name: {2}s1\._domainkey\.xn--bcher-kva\.example$/m);
+    // the Unicode form the list shows is accepted by the next command
+    const confirmed = await runCli(['dkim', 'confirm', 'bücher.example', 's1', '--data', data]);
+    expect(confirmed.code, confirmed.stderr).toBe(0);
+    expect((await runCli(['dkim', 'keygen', 'shop.example', 's2', '--data', data])).code).toBe(0);
+    const list = await runCli(['dkim', 'list', '--data', data]);
+    // in the order of the domains' DNS form, as before
+    expect(list.stdout.split('\n').map((line) => line.split('\t').slice(0, 5))).toEqual([
+      // an ASCII domain is itself alone
+      ['shop.example', 's2', 'rsa', 'waiting for DNS', 's2._domainkey.shop.example'],
+      [
+        'bücher.example (xn--bcher-kva.example in DNS)',
+        's1',
+        'rsa',
+        'active',
+        's1._domainkey.xn--bcher-kva.example',
+      ],
+      [''],
+    ]);
+  });
+
   it('an Ed25519 key alone is said to pass DKIM at many receivers only with an RSA key beside it', async () => {
     const data = await makeTempDir();
     const note =

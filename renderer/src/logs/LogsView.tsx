@@ -17,6 +17,7 @@ import {
 } from './log-lines';
 import './logs.css';
 import { serverWords } from '../api/http-transport';
+import { focusLanding } from '../layout/focus-landing';
 
 const kinds = [
   { value: 'all', label: 'Relay, audit and service' },
@@ -106,7 +107,7 @@ export function LogsView() {
     // busy until the history is read (after the live feed is sure to carry every later line)
     <div className="logs-view" aria-busy={loading}>
       <header className="logs-header">
-        <h2>Logs</h2>
+        <h2 {...focusLanding}>Logs</h2>
         <div className="logs-filters" role="group" aria-label="Filter the log">
           <label htmlFor="log-kind">Show</label>
           <select

@@ -6,6 +6,7 @@ import { heldMessages, messageCount } from '../queue/held-mail';
 import { HeldMailConfirm } from '../queue/HeldMailConfirm';
 import { useUpstreamPause } from '../status/upstream-pause-context';
 import { formatFullDate } from '../format/mail-format';
+import { focusLanding } from '../layout/focus-landing';
 
 /** A confirm open over one suspension's held mail: sending it (lift and release) or cancelling it. */
 interface HeldConfirm {
@@ -142,7 +143,7 @@ export function SuspensionsPanel() {
 
   return (
     <section className="suspensions" data-testid="suspensions" aria-label="Suspended senders">
-      <h2>Suspended senders</h2>
+      <h2 {...focusLanding}>Suspended senders</h2>
       <form className="suspend-form" onSubmit={submit}>
         <select
           aria-label="Kind"

@@ -1,4 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
+import { useFocusThroughBusy } from '../layout/use-focus-through-busy';
 import { onScreen } from '../api/contract';
 import { CollapsedList } from './CollapsedList';
 import type { HtmlScreenshot } from './html-screenshot';
@@ -35,21 +36,13 @@ export function HtmlScreenshotButton(props: {
   const running = useRef(false);
   const button = useRef<HTMLButtonElement>(null);
   const name = `${props.messageId}.png`;
-  // the button was disabled while it drew, and the focus fell from it: give it back, once the
-  // button is enabled again (a focus() before that does nothing)
-  const hadFocus = useRef(false);
-  useEffect(() => {
-    if (busy || !hadFocus.current) return;
-    hadFocus.current = false;
-    // fallen to the page, or to the panel around (a click on the disabled button focuses that)
-    const focused = document.activeElement;
-    if (button.current && (!focused || focused.contains(button.current))) button.current.focus();
-  }, [busy]);
+  // disabled while it draws: the focus comes back to it after
+  const noteFocus = useFocusThroughBusy(button, busy);
 
   const take = async () => {
     if (running.current) return;
     running.current = true;
-    hadFocus.current = document.activeElement === button.current;
+    noteFocus();
     setBusy(true);
     setError(null);
     setLacking([]);

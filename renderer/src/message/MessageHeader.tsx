@@ -1,9 +1,11 @@
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import type { HeaderProblem, MailAddress, MessageDetail } from '../api/contract';
 import { formatAddress, formatFullDate, shownMailText, shownSubject } from '../format/mail-format';
 import { TagEditor } from '../tags/TagEditor';
 import { CollapsedList } from './CollapsedList';
 import { UnsubscribeField } from './UnsubscribeField';
+import { focusLanding } from '../layout/focus-landing';
+import { useScrollsDown } from './use-scrolls-down';
 
 /**
  * One address, kept whole: a narrow pane breaks a list between addresses, never inside one ("Jane"
@@ -119,6 +121,14 @@ export function MessageHeader({
   /** What can be done to the message, on the subject's line (it costs the body no height). */
   actions?: ReactNode;
 }) {
+  /*
+   * In a short window the fields scroll in their own box (styles.css), and what lies below its
+   * edge (the header problems: "No Message-ID: Gmail refuses such mail…") holds nothing to Tab
+   * to: by keyboard it could not be scrolled into sight. While it scrolls, the box itself is a
+   * Tab stop, which the arrow keys and Page Down scroll.
+   */
+  const box = useRef<HTMLElement>(null);
+  const scrolls = useScrollsDown(box);
   const date = formatFullDate(message.Date ?? message.Created);
   const dateNote = dateProblem(message.HeaderProblems);
   const otherProblems = message.HeaderProblems.flatMap((p) => headerProblemWords(p) ?? []);
@@ -171,7 +181,11 @@ export function MessageHeader({
     },
   ];
   return (
-    <header className="message-header">
+    <header
+      ref={box}
+      className="message-header"
+      {...(scrolls ? { tabIndex: 0, role: 'group', 'aria-label': 'Message header (scrolls)' } : {})}
+    >
       <div className="subject-row">
         {/* before the subject, floated right in a tall window, so a long subject's lines run on
             under the buttons across the pane instead of down a column beside them (a 400-character
@@ -179,7 +193,11 @@ export function MessageHeader({
             keeps them after it in its flex row */}
         {actions}
         {/* a short window cuts a long subject to one line: the tooltip keeps it whole */}
-        <h2 data-testid="message-subject" title={shownMailText(message.Subject) || undefined}>
+        <h2
+          {...focusLanding}
+          data-testid="message-subject"
+          title={shownMailText(message.Subject) || undefined}
+        >
           {shownSubject(message.Subject)}
         </h2>
       </div>

@@ -19,6 +19,7 @@ import { heldMessages, messageCount } from './held-mail';
 import { HeldMailConfirm } from './HeldMailConfirm';
 import { CancelDeliveryConfirm } from './CancelDeliveryConfirm';
 import { serverWords } from '../api/http-transport';
+import { focusLanding } from '../layout/focus-landing';
 
 /** A queue entry's buttons: Release in place of Hold while the recipient is held. */
 function entryActions(held: boolean): DeliveryHandAction[] {
@@ -166,7 +167,7 @@ export function QueueView(props: {
     >
       <header className="view-header">
         {/* takes the focus when the last entry acted on leaves the queue */}
-        <h2 id="queue-title" tabIndex={-1}>
+        <h2 id="queue-title" {...focusLanding}>
           Queue
         </h2>
         {props.queue?.upstream.configured && (

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { AnalyzedHeaders } from '../api/contract';
 import { Dialog } from '../layout/Dialog';
+import { useFocusThroughBusy } from '../layout/use-focus-through-busy';
 import { ApiError, serverWords } from '../api/http-transport';
 import {
   MESSAGE_HEAD_BYTES,
@@ -84,6 +85,10 @@ export function AnalyzeDialog(props: {
   });
   const note = cut && cut.kept === text ? cut.note : null;
   const [busy, setBusy] = useState(false);
+  // Analyze is disabled while it works: the focus fell to the page's body, and the next Tab
+  // went to the dialog's first control instead of the answer after the button
+  const analyzeButton = useRef<HTMLButtonElement>(null);
+  const noteFocus = useFocusThroughBusy(analyzeButton, busy);
   const fieldId = useId();
 
   /**
@@ -110,6 +115,7 @@ export function AnalyzeDialog(props: {
   };
 
   const analyze = async (pasted: string) => {
+    noteFocus();
     // the field as a file filled it: the whole message goes (the field shows its header block)
     const fromFile = whole && whole.shown === pasted ? whole : null;
     let sent = fromFile ? fromFile.message : pasted;
@@ -227,7 +233,7 @@ export function AnalyzeDialog(props: {
           }}
         />
         <div className="analyze-actions">
-          <button type="submit" disabled={busy || text.trim() === ''}>
+          <button ref={analyzeButton} type="submit" disabled={busy || text.trim() === ''}>
             Analyze
           </button>
           <label className="file-button">

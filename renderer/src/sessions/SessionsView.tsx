@@ -18,6 +18,7 @@ import {
   type SessionFilter,
 } from './session-list';
 import './sessions.css';
+import { focusLanding } from '../layout/focus-landing';
 
 /** A deletion in words: open sessions are never deleted, and the reader may wonder why some stay. */
 function deletionWords({ deleted, open }: SmtpSessionsDeleted): string {
@@ -108,7 +109,8 @@ export function SessionsView({
   return (
     <div className="sessions-view" aria-busy={loading}>
       <header className="logs-header">
-        <h2>SMTP sessions</h2>
+        {/* with a session chosen, its heading is where the focus lands */}
+        <h2 {...(chosen === null ? focusLanding : {})}>SMTP sessions</h2>
         <div className="logs-filters" role="group" aria-label="Filter the sessions">
           <label htmlFor="session-filter">Filter sessions</label>
           <input
@@ -274,7 +276,8 @@ function SessionTranscriptPanel({
 
   if (error) {
     return (
-      <p className="field-error" role="alert">
+      // a session asked for that is gone (not kept since a restart): what the user needs to read
+      <p className="field-error" role="alert" {...focusLanding}>
         {error}
       </p>
     );
@@ -285,7 +288,7 @@ function SessionTranscriptPanel({
   return (
     <section className="session-transcript" aria-labelledby="session-heading">
       <header className="logs-header">
-        <h3 id="session-heading">
+        <h3 id="session-heading" {...focusLanding}>
           Session from {transcript.client}
           {transcript.helo && ` (${transcript.helo})`}
         </h3>

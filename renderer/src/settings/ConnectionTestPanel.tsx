@@ -1,4 +1,5 @@
-import { useState } from 'react';
+import { useRef, useState } from 'react';
+import { useFocusThroughBusy } from '../layout/use-focus-through-busy';
 import { useApi } from '../api/api-context';
 import type { ConnectionTestView } from '../api/contract';
 import { useOnScreen } from './pinned-settings-context';
@@ -37,8 +38,13 @@ export function ConnectionTestPanel({
   const [result, setResult] = useState<ConnectionTestView | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // disabled while it tests: the focus fell to the page's body (the banner's button in the
+  // middle of the window, the next Tab went back to the search box)
+  const button = useRef<HTMLButtonElement>(null);
+  const noteFocus = useFocusThroughBusy(button, busy);
 
   const run = async () => {
+    noteFocus();
     setBusy(true);
     setError(null);
     setResult(null);
@@ -55,7 +61,7 @@ export function ConnectionTestPanel({
 
   return (
     <section className="connection-test" aria-label={label}>
-      <button type="button" onClick={() => void run()} disabled={busy}>
+      <button ref={button} type="button" onClick={() => void run()} disabled={busy}>
         {busy ? 'Testing…' : 'Test connection'}
       </button>
       <div aria-live="polite">

@@ -2,6 +2,7 @@
 // a glob such as "*", or a CIDR) per minute, hour and day, and recipients per day; 0 or empty is
 // no limit. The server checks the whole list; an error sits beside the field it names
 // (`quotas[1].perHour`).
+import { useEffect, useRef } from 'react';
 import type { QuotaView } from '../api/contract';
 import { NumberField, SelectField, TextField } from './fields';
 import type { FieldErrors } from './settings-form';
@@ -23,8 +24,20 @@ export function QuotasSection(props: {
   const { quotas, errors } = props;
   const change = (index: number, quota: QuotaView) =>
     props.onChange(quotas.map((q, i) => (i === index ? quota : q)));
+  // after Remove, the Remove now in its place (the previous one's for the last, else Add a quota):
+  // removing the last quota took its button away and the focus fell to the page's body
+  const list = useRef<HTMLFieldSetElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  const focusAfterRemoval = useRef<number | null>(null);
+  useEffect(() => {
+    const index = focusAfterRemoval.current;
+    if (index === null) return;
+    focusAfterRemoval.current = null;
+    const remove = list.current?.querySelector<HTMLButtonElement>(`[data-remove-quota="${index}"]`);
+    (remove ?? addButton.current)?.focus();
+  }, [quotas]);
   return (
-    <fieldset className="quota-list" aria-describedby="quotas-hint">
+    <fieldset className="quota-list" aria-describedby="quotas-hint" ref={list}>
       <legend>Sending quotas</legend>
       <p className="field-hint" id="quotas-hint">
         Each quota counts every user or client address it matches on its own. Over a message limit
@@ -103,7 +116,11 @@ export function QuotasSection(props: {
             <button
               type="button"
               disabled={Boolean(props.pinnedBy)}
-              onClick={() => props.onChange(quotas.filter((_, i) => i !== index))}
+              data-remove-quota={index}
+              onClick={() => {
+                focusAfterRemoval.current = Math.min(index, quotas.length - 2);
+                props.onChange(quotas.filter((_, i) => i !== index));
+              }}
             >
               Remove quota {index + 1}
             </button>
@@ -112,6 +129,7 @@ export function QuotasSection(props: {
       })}
       <button
         type="button"
+        ref={addButton}
         disabled={Boolean(props.pinnedBy)}
         onClick={() => props.onChange([...quotas, { user: '*', perHour: 100 }])}
       >

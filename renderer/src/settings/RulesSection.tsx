@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type {
   RoutingActionView,
@@ -7,7 +7,7 @@ import type {
   RuleFilterView,
 } from '../api/contract';
 import { SelectField, TextField, NumberField } from './fields';
-import { cleanRule, emptyRule, moveRule, type FieldErrors } from './settings-form';
+import { cleanRule, emptyRule, fieldId, moveRule, type FieldErrors } from './settings-form';
 import { serverWords } from '../api/http-transport';
 
 const actionTypes = [
@@ -110,13 +110,31 @@ function RuleEditor({
           onChange={(name) => onChange({ ...rule, name })}
         />
         <div className="rule-buttons">
-          <button type="button" disabled={index === 0} onClick={() => onMove(-1)}>
+          <button
+            type="button"
+            disabled={index === 0}
+            data-rule={index}
+            data-control="up"
+            onClick={() => onMove(-1)}
+          >
             Move up<span className="visually-hidden"> {title}</span>
           </button>
-          <button type="button" disabled={index === count - 1} onClick={() => onMove(1)}>
+          <button
+            type="button"
+            disabled={index === count - 1}
+            data-rule={index}
+            data-control="down"
+            onClick={() => onMove(1)}
+          >
             Move down<span className="visually-hidden"> {title}</span>
           </button>
-          <button type="button" className="danger" onClick={onDelete}>
+          <button
+            type="button"
+            className="danger"
+            data-rule={index}
+            data-control="delete"
+            onClick={onDelete}
+          >
             Delete<span className="visually-hidden"> {title}</span>
           </button>
         </div>
@@ -210,6 +228,9 @@ function RuleEditor({
   );
 }
 
+/** A rule's buttons, by the `data-control` each carries. */
+type RuleControl = 'up' | 'down' | 'delete' | 'name';
+
 /** The ordered rules (the first that matches decides) and "Test an address". */
 export function RulesSection({
   rules,
@@ -220,6 +241,32 @@ export function RulesSection({
   errors: FieldErrors;
   onChange(rules: RoutingRuleView[]): void;
 }) {
+  const list = useRef<HTMLOListElement>(null);
+  const addButton = useRef<HTMLButtonElement>(null);
+  /*
+   * The rules are keyed by their place, so a moved rule's buttons are another rule's after the
+   * move: the focus stayed where it was, and Move down pressed again moved the other rule back.
+   * It follows the rule now (to its other Move at the end of the list), and after a Delete goes
+   * to the next rule's Delete, the previous one's, or Add rule, instead of the page's body.
+   */
+  const focusAfter = useRef<{ index: number; control: RuleControl } | null>(null);
+  useEffect(() => {
+    const wanted = focusAfter.current;
+    if (!wanted) return;
+    focusAfter.current = null;
+    if (wanted.control === 'name') {
+      // a rule added: it is drawn above Add rule, a dozen Shift+Tabs back; its name comes first
+      document.getElementById(fieldId(`rules[${wanted.index}].name`))?.focus();
+      return;
+    }
+    const button = (control: RuleControl) =>
+      list.current?.querySelector<HTMLButtonElement>(
+        `button[data-rule="${wanted.index}"][data-control="${control}"]:not(:disabled)`,
+      );
+    const other = wanted.control === 'up' ? 'down' : wanted.control === 'down' ? 'up' : null;
+    (button(wanted.control) ?? (other && button(other)) ?? addButton.current)?.focus();
+  }, [rules]);
+
   return (
     <>
       {errors.rules && (
@@ -232,7 +279,7 @@ export function RulesSection({
           No rules: in “rules” mode every recipient is captured into the inbox.
         </p>
       ) : (
-        <ol className="rule-list" aria-label="Routing rules">
+        <ol className="rule-list" aria-label="Routing rules" ref={list}>
           {rules.map((rule, index) => (
             <RuleEditor
               key={index}
@@ -241,13 +288,27 @@ export function RulesSection({
               count={rules.length}
               errors={errors}
               onChange={(next) => onChange(rules.map((r, i) => (i === index ? next : r)))}
-              onMove={(by) => onChange(moveRule(rules, index, by))}
-              onDelete={() => onChange(rules.filter((_, i) => i !== index))}
+              onMove={(by) => {
+                focusAfter.current = { index: index + by, control: by < 0 ? 'up' : 'down' };
+                onChange(moveRule(rules, index, by));
+              }}
+              onDelete={() => {
+                const left = rules.length - 1;
+                focusAfter.current = { index: Math.min(index, left - 1), control: 'delete' };
+                onChange(rules.filter((_, i) => i !== index));
+              }}
             />
           ))}
         </ol>
       )}
-      <button type="button" onClick={() => onChange([...rules, emptyRule()])}>
+      <button
+        type="button"
+        ref={addButton}
+        onClick={() => {
+          focusAfter.current = { index: rules.length, control: 'name' };
+          onChange([...rules, emptyRule()]);
+        }}
+      >
         Add rule
       </button>
       <AddressTest rules={rules} />

@@ -38,6 +38,7 @@ import { QuotasSection } from './QuotasSection';
 import { allowHint } from './allowlist-hint';
 import './settings.css';
 import { serverWords } from '../api/http-transport';
+import { focusLanding } from '../layout/focus-landing';
 
 const sections = [
   ['listener', 'Listener'],
@@ -257,7 +258,7 @@ export function SettingsView({
     // not a <form>: the users and "Test an address" forms sit inside, and forms cannot nest
     <div className="settings-view" role="region" aria-label="Settings">
       <header className="settings-header">
-        <h2>Settings</h2>
+        <h2 {...focusLanding}>Settings</h2>
         <nav aria-label="Settings sections">
           {sections.map(([id, title]) => (
             <a

@@ -1,4 +1,4 @@
-import { useCallback, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { SmtpUserView } from '../api/contract';
 import { useSectionList } from './use-section-list';
@@ -31,6 +31,44 @@ export function UsersSection() {
   const newPasswordError = (!adding && refusal?.byField.password?.join('\n')) || null;
   const otherProblems = refusal ? refusal.other.join('\n') : (message?.text ?? '');
 
+  /*
+   * Where the keyboard focus goes when the button that had it goes away: a removed user's row,
+   * the password form's Set and Cancel. Without this it fell to the page's body, and the next
+   * Tab started again at the top of the window.
+   */
+  const changeButtons = useRef(new Map<string, HTMLButtonElement>());
+  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
+  const nameField = useRef<HTMLInputElement>(null);
+  const newPasswordField = useRef<HTMLInputElement>(null);
+  /** After a removal: the next user's Remove (the previous one's for the last), else Add's name. */
+  const focusAfterRemoval = useRef<string | null>(null);
+  useEffect(() => {
+    const target = focusAfterRemoval.current;
+    if (target === null || !users) return;
+    focusAfterRemoval.current = null;
+    (removeButtons.current.get(target) ?? nameField.current)?.focus();
+  }, [users]);
+  // the form opens under the whole list, away from the button that opened it: go to its box
+  useEffect(() => {
+    if (changing) newPasswordField.current?.focus();
+  }, [changing]);
+
+  const remove = async (user: string) => {
+    const names = (users ?? []).map((u) => u.name);
+    const at = names.indexOf(user);
+    // set before the reload, whose new list the effect above focuses in
+    focusAfterRemoval.current = names[at + 1] ?? names[at - 1] ?? '';
+    const done = await act(() => api.removeUser(user), `Removed ${user}.`);
+    // refused: the user and its Remove button are still there, and have the focus
+    if (!done) focusAfterRemoval.current = null;
+  };
+
+  /** Closes the password form, the focus back on the Change password that opened it. */
+  const closeChange = () => {
+    if (changing) changeButtons.current.get(changing)?.focus();
+    setChanging(null);
+  };
+
   const add = async (event: FormEvent) => {
     event.preventDefault();
     if (await act(() => api.addUser(name.trim(), password), `Added ${name.trim()}.`, 'add')) {
@@ -49,7 +87,7 @@ export function UsersSection() {
         'change',
       )
     ) {
-      setChanging(null);
+      closeChange();
       setNewPassword('');
     }
   };
@@ -70,13 +108,18 @@ export function UsersSection() {
               <span className="field-hint">
                 changed {new Date(user.updatedAt).toLocaleString()}
               </span>
-              <button type="button" onClick={() => setChanging(user.name)}>
+              <button
+                type="button"
+                ref={(button) => keep(changeButtons.current, user.name, button)}
+                onClick={() => setChanging(user.name)}
+              >
                 Change password<span className="visually-hidden"> of {user.name}</span>
               </button>
               <button
                 type="button"
                 className="danger"
-                onClick={() => void act(() => api.removeUser(user.name), `Removed ${user.name}.`)}
+                ref={(button) => keep(removeButtons.current, user.name, button)}
+                onClick={() => void remove(user.name)}
               >
                 Remove<span className="visually-hidden"> {user.name}</span>
               </button>
@@ -90,6 +133,7 @@ export function UsersSection() {
             <label htmlFor="user-new-password">New password for {changing}</label>
             <input
               id="user-new-password"
+              ref={newPasswordField}
               type="password"
               autoComplete="new-password"
               value={newPassword}
@@ -104,7 +148,7 @@ export function UsersSection() {
             )}
           </div>
           <button type="submit">Set password</button>
-          <button type="button" onClick={() => setChanging(null)}>
+          <button type="button" onClick={closeChange}>
             Cancel
           </button>
         </form>
@@ -118,6 +162,7 @@ export function UsersSection() {
           <label htmlFor="user-add-name">User name</label>
           <input
             id="user-add-name"
+            ref={nameField}
             autoComplete="off"
             value={name}
             aria-invalid={nameError ? true : undefined}
@@ -159,4 +204,14 @@ export function UsersSection() {
       )}
     </div>
   );
+}
+
+/** Keeps a row's button by its user's name while it is in the page. */
+function keep(
+  buttons: Map<string, HTMLButtonElement>,
+  name: string,
+  button: HTMLButtonElement | null,
+): void {
+  if (button) buttons.set(name, button);
+  else buttons.delete(name);
 }

@@ -14,9 +14,16 @@ export function revealSection(section: string, timeoutMs = 5000): void {
     // a field pinned by a flag (--relay-host, --mode) is disabled and cannot take the focus, which
     // stayed on the link left behind at the top: the next Tab scrolled back there. The section's
     // title takes it instead, and Tab goes on into the section.
-    const first = element.querySelector<HTMLElement>('input, select, textarea, button');
-    const usable = first && !(first as HTMLInputElement).disabled ? first : null;
+    // Nor can one that is not drawn: Filtering's first button is the scanner line's Details,
+    // which only a narrow list shows (display: none here), and focus() on it did nothing.
+    const fields = element.querySelectorAll<HTMLElement>('input, select, textarea, button');
+    const usable = [...fields].find(canTakeFocus) ?? null;
     (usable ?? element.querySelector<HTMLElement>('h3[tabindex]'))?.focus({ preventScroll: true });
   };
   attempt();
+}
+
+/** Enabled and drawn: a field hidden by `display: none` (or inside such a box) has no boxes. */
+function canTakeFocus(field: HTMLElement): boolean {
+  return !(field as HTMLInputElement).disabled && field.getClientRects().length > 0;
 }
