@@ -85,6 +85,8 @@ describe.skipIf(!chromiumPath)('comparing two messages', () => {
   });
 
   it('offers Compare only for two messages', async () => {
+    // on its own, whatever the test before left open
+    if ((await page.getByTestId('compare-dialog').count()) > 0) await page.keyboard.press('Escape');
     await row('Third').click({ modifiers: ['Control'] });
     await eventually(() => page.getByTestId('selected-count').innerText()).toBe('3 selected');
     const compare = page
