@@ -16,14 +16,17 @@ export function revealSection(section: string, timeoutMs = 5000): void {
     // title takes it instead, and Tab goes on into the section.
     // Nor can one that is not drawn: Filtering's first button is the scanner line's Details,
     // which only a narrow list shows (display: none here), and focus() on it did nothing.
+    // (A disabled first field still sends the focus to the title, not to a field further down:
+    // the title says which section the reader is in, and Tab goes on from there.)
     const fields = element.querySelectorAll<HTMLElement>('input, select, textarea, button');
-    const usable = [...fields].find(canTakeFocus) ?? null;
+    const first = [...fields].find(isDrawn);
+    const usable = first && !(first as HTMLInputElement).disabled ? first : null;
     (usable ?? element.querySelector<HTMLElement>('h3[tabindex]'))?.focus({ preventScroll: true });
   };
   attempt();
 }
 
-/** Enabled and drawn: a field hidden by `display: none` (or inside such a box) has no boxes. */
-function canTakeFocus(field: HTMLElement): boolean {
-  return !(field as HTMLInputElement).disabled && field.getClientRects().length > 0;
+/** A field hidden by `display: none` (or inside such a box) has no boxes. */
+function isDrawn(field: HTMLElement): boolean {
+  return field.getClientRects().length > 0;
 }
