@@ -22,16 +22,28 @@ export function useFocusLanding(place: string, timeoutMs = 3000): void {
     shown.current = place;
     const until = Date.now() + timeoutMs;
     let timer: number | undefined;
+    // once the user acts, or anything takes the focus, the wait is over: a landing found later
+    // must not take the focus from what the user went on to (CI caught an Enter meant for a
+    // button landing on the message's heading, a second after the user came back to the list)
+    const events = ['keydown', 'pointerdown', 'focusin'] as const;
+    const stop = () => {
+      window.clearTimeout(timer);
+      for (const name of events) document.removeEventListener(name, stop, true);
+    };
     const attempt = () => {
       const focused = document.activeElement;
-      if (focused && focused !== document.body) return;
+      if (focused && focused !== document.body) return stop();
       // the place's own heading: a session's comes after the list's, a message's after the list
       const landings = document.querySelectorAll<HTMLElement>('[data-focus-landing]');
       const landing = landings[landings.length - 1];
-      if (landing) landing.focus();
-      else if (Date.now() < until) timer = window.setTimeout(attempt, 50);
+      if (landing) {
+        stop();
+        landing.focus();
+      } else if (Date.now() < until) timer = window.setTimeout(attempt, 50);
+      else stop();
     };
+    for (const name of events) document.addEventListener(name, stop, true);
     attempt();
-    return () => window.clearTimeout(timer);
+    return stop;
   }, [place, timeoutMs]);
 }
