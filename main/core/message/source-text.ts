@@ -6,6 +6,7 @@
 // raw route and Download .eml give.
 import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
+import libmime from 'libmime';
 import { elideLongBase64 } from './source-elision.js';
 
 /**
@@ -27,26 +28,6 @@ export interface SourceText {
 function known(label: string | null): string | null {
   return label !== null && label !== 'utf-8' && iconv.encodingExists(label) ? label : null;
 }
-
-/**
- * What a label is decoded with: the WHATWG Encoding Standard reads Latin-1, ASCII, Latin-5 and
- * TIS-620 as their Windows supersets, as browsers and Go's htmlindex (Mailpit) do, and
- * mailparser (our Text tab and snippet) for Latin-1 and Latin-5. Read literally, a
- * `charset=iso-8859-1` body's 0x80 was an invisible C1 control in the Source tab while the Text
- * tab and the snippet showed the sender's "€".
- */
-const windowsSuperset: Record<string, string> = {
-  'iso-8859-1': 'windows-1252',
-  'iso8859-1': 'windows-1252',
-  latin1: 'windows-1252',
-  'us-ascii': 'windows-1252',
-  ascii: 'windows-1252',
-  'iso-8859-9': 'windows-1254',
-  'iso8859-9': 'windows-1254',
-  latin5: 'windows-1254',
-  'iso-8859-11': 'windows-874',
-  'tis-620': 'windows-874',
-};
 
 const charsetParameter = /\bcharset\s*=\s*"?([^";\s]+)/i;
 
@@ -110,7 +91,11 @@ function decodedSource(raw: Uint8Array): { text: string; decodedAs: string[] } {
     if (isUtf8(line)) return line.toString('utf8');
     const charset = known(charsets[i] ?? null) ?? fallbackCharset;
     decodedAs.add(charset);
-    return iconv.decode(line, windowsSuperset[charset] ?? charset);
+    // libmime's names, as mailparser (the Text tab, the snippet) decodes: the WHATWG Encoding
+    // Standard reads Latin-1, ASCII, Latin-5 and TIS-620 as their Windows supersets, as browsers
+    // and Mailpit do; read literally, a `charset=iso-8859-1` body's 0x80 was an invisible C1
+    // control here while the Text tab showed the sender's "€"
+    return iconv.decode(line, libmime.normalizeCharset(charset));
   });
   return { text: text.join(''), decodedAs: [...decodedAs] };
 }
