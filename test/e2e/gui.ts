@@ -130,3 +130,15 @@ function settleResizes(page: Page): void {
       .catch(() => undefined);
   };
 }
+
+/**
+ * The page as it is, light then dark, as `{name}-light.png` and `{name}-dark.png` (emulated: one
+ * relay and browser serve both), and back to light.
+ */
+export async function shootLightAndDark(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: join(screenshots, `${name}-${colorScheme}.png`) });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}

@@ -6,11 +6,10 @@
 // has (a template's `cid:logo` for a part sent as `logo.png@app`) was only the frame's broken
 // image icon: the HTML tab now says which and lists the Content-IDs there are. Real SMTP (nodemailer), the real renderer
 // in Chromium, light and dark.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { shootLightAndDark, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -21,96 +20,92 @@ const png = Buffer.from(
 );
 
 describe.skipIf(!chromiumPath)('inline parts in the reading pane', () => {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    describe(colorScheme, () => {
-      let gui: Gui;
+  let gui: Gui;
 
-      beforeAll(async () => {
-        gui = await startGui(chromiumPath as string, { colorScheme });
-        await gui.send({
-          from: 'support@shop.example',
-          to: 'dev@project.example',
-          subject: 'Signature only',
-          text: 'Regards,\nThe team',
-          attachments: [
-            { filename: 'signature.png', content: png, cid: 'sig1', contentDisposition: 'inline' },
-          ],
-        });
-        await gui.send({
-          from: 'orders@shop.example',
-          to: 'dev@project.example',
-          subject: 'Receipt with logos',
-          html: '<p>Logo: <img src="cid:logo@shop" alt="Shop"></p>',
-          attachments: [
-            { filename: 'logo.png', content: png, cid: 'logo@shop' },
-            { filename: 'banner.png', content: png, cid: 'banner@shop' },
-            { filename: 'receipt.pdf', content: '%PDF-1.4\n%%EOF\n' },
-          ],
-        });
-        await gui.send({
-          from: 'tpl@shop.example',
-          to: 'dev@project.example',
-          subject: 'Misnamed logo',
-          html: '<p><img src="cid:logo" alt="Logo"> Welcome</p>',
-          attachments: [{ filename: 'logo.png', content: png, cid: 'logo.png@app' }],
-        });
-      }, 120_000);
-
-      afterAll(async () => {
-        await gui?.close();
-      });
-
-      it('lists an inline part of a text-only message, saying why the body does not show it', async () => {
-        const { page } = gui;
-        await gui.openLive();
-        await gui.openMessage('Signature only');
-        const part = page.getByTestId('inline-part');
-        await eventually(() => part.count()).toBe(1);
-        expect(await part.locator('.attachment-name').innerText()).toBe('signature.png');
-        expect(await part.locator('.inline-note').innerText()).toBe(
-          'inline, but the message has no HTML to show it in',
-        );
-        // downloadable, as an attachment is
-        const href = await part.locator('a').getAttribute('href');
-        expect(href).toMatch(/\/part\/1\.2$|\/part\/2$/);
-        const bytes = Buffer.from(await (await gui.relaydesk.fetch(`/${href}`)).arrayBuffer());
-        expect(bytes.equals(png)).toBe(true);
-        await page.screenshot({ path: join(screenshots, `inline-parts-text-${colorScheme}.png`) });
-      });
-
-      it('lists one the HTML does not name, and those it shows behind a button', async () => {
-        const { page } = gui;
-        await gui.openMessage('Receipt with logos');
-        await eventually(() => page.getByTestId('attachment').count()).toBe(1);
-        const parts = page.getByTestId('inline-part');
-        await eventually(() => parts.count()).toBe(1);
-        expect(await parts.locator('.attachment-name').innerText()).toBe('banner.png');
-        expect(await parts.locator('.inline-note').innerText()).toBe(
-          'inline, not shown: the HTML has no cid:banner@shop',
-        );
-        const toggle = page.getByTestId('inline-shown-toggle');
-        expect(await toggle.innerText()).toBe('Inline images the HTML shows (1)');
-        await toggle.click();
-        await eventually(() => parts.count()).toBe(2);
-        const shown = parts.filter({ hasText: 'logo.png' });
-        expect(await shown.locator('.inline-note').innerText()).toBe('inline, shown in the HTML');
-        await page.screenshot({ path: join(screenshots, `inline-parts-html-${colorScheme}.png`) });
-        // every cid: of this HTML names a part: no warning
-        expect(await page.getByTestId('cid-notice').count()).toBe(0);
-        expect(gui.pageErrors).toEqual([]);
-      });
-
-      it('says which cid: image of the HTML names no part, and the Content-IDs there are', async () => {
-        const { page } = gui;
-        await gui.openMessage('Misnamed logo');
-        const notice = page.getByTestId('cid-notice');
-        await eventually(() => notice.innerText()).toBe(
-          'The HTML shows cid:logo, but no part of this message has that Content-ID: that image ' +
-            "is broken in every mail client. Its parts' Content-IDs: logo.png@app (logo.png).",
-        );
-        await page.screenshot({ path: join(screenshots, `inline-parts-cid-${colorScheme}.png`) });
-        expect(gui.pageErrors).toEqual([]);
-      });
+  beforeAll(async () => {
+    gui = await startGui(chromiumPath as string);
+    await gui.send({
+      from: 'support@shop.example',
+      to: 'dev@project.example',
+      subject: 'Signature only',
+      text: 'Regards,\nThe team',
+      attachments: [
+        { filename: 'signature.png', content: png, cid: 'sig1', contentDisposition: 'inline' },
+      ],
     });
-  }
+    await gui.send({
+      from: 'orders@shop.example',
+      to: 'dev@project.example',
+      subject: 'Receipt with logos',
+      html: '<p>Logo: <img src="cid:logo@shop" alt="Shop"></p>',
+      attachments: [
+        { filename: 'logo.png', content: png, cid: 'logo@shop' },
+        { filename: 'banner.png', content: png, cid: 'banner@shop' },
+        { filename: 'receipt.pdf', content: '%PDF-1.4\n%%EOF\n' },
+      ],
+    });
+    await gui.send({
+      from: 'tpl@shop.example',
+      to: 'dev@project.example',
+      subject: 'Misnamed logo',
+      html: '<p><img src="cid:logo" alt="Logo"> Welcome</p>',
+      attachments: [{ filename: 'logo.png', content: png, cid: 'logo.png@app' }],
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await gui?.close();
+  });
+
+  it('lists an inline part of a text-only message, saying why the body does not show it', async () => {
+    const { page } = gui;
+    await gui.openLive();
+    await gui.openMessage('Signature only');
+    const part = page.getByTestId('inline-part');
+    await eventually(() => part.count()).toBe(1);
+    expect(await part.locator('.attachment-name').innerText()).toBe('signature.png');
+    expect(await part.locator('.inline-note').innerText()).toBe(
+      'inline, but the message has no HTML to show it in',
+    );
+    // downloadable, as an attachment is
+    const href = await part.locator('a').getAttribute('href');
+    expect(href).toMatch(/\/part\/1\.2$|\/part\/2$/);
+    const bytes = Buffer.from(await (await gui.relaydesk.fetch(`/${href}`)).arrayBuffer());
+    expect(bytes.equals(png)).toBe(true);
+    await shootLightAndDark(page, 'inline-parts-text');
+  });
+
+  it('lists one the HTML does not name, and those it shows behind a button', async () => {
+    const { page } = gui;
+    await gui.openMessage('Receipt with logos');
+    await eventually(() => page.getByTestId('attachment').count()).toBe(1);
+    const parts = page.getByTestId('inline-part');
+    await eventually(() => parts.count()).toBe(1);
+    expect(await parts.locator('.attachment-name').innerText()).toBe('banner.png');
+    expect(await parts.locator('.inline-note').innerText()).toBe(
+      'inline, not shown: the HTML has no cid:banner@shop',
+    );
+    const toggle = page.getByTestId('inline-shown-toggle');
+    expect(await toggle.innerText()).toBe('Inline images the HTML shows (1)');
+    await toggle.click();
+    await eventually(() => parts.count()).toBe(2);
+    const shown = parts.filter({ hasText: 'logo.png' });
+    expect(await shown.locator('.inline-note').innerText()).toBe('inline, shown in the HTML');
+    await shootLightAndDark(page, 'inline-parts-html');
+    // every cid: of this HTML names a part: no warning
+    expect(await page.getByTestId('cid-notice').count()).toBe(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('says which cid: image of the HTML names no part, and the Content-IDs there are', async () => {
+    const { page } = gui;
+    await gui.openMessage('Misnamed logo');
+    const notice = page.getByTestId('cid-notice');
+    await eventually(() => notice.innerText()).toBe(
+      'The HTML shows cid:logo, but no part of this message has that Content-ID: that image ' +
+        "is broken in every mail client. Its parts' Content-IDs: logo.png@app (logo.png).",
+    );
+    await shootLightAndDark(page, 'inline-parts-cid');
+    expect(gui.pageErrors).toEqual([]);
+  });
 });
