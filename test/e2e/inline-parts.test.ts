@@ -105,6 +105,8 @@ describe.skipIf(!chromiumPath)('inline parts in the reading pane', () => {
       'The HTML shows cid:logo, but no part of this message has that Content-ID: that image ' +
         "is broken in every mail client. Its parts' Content-IDs: logo.png@app (logo.png).",
     );
+    // the picture with the body drawn beside the broken image, as a reader sees it
+    await page.frameLocator('[data-testid="html-preview"]').getByText('Welcome').waitFor();
     await shootLightAndDark(page, 'inline-parts-cid');
     expect(gui.pageErrors).toEqual([]);
   });
