@@ -177,6 +177,17 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
     }
     await page.emulateMedia({ colorScheme: 'light' });
   };
+  /** The attempts made for a recipient once none is under way (-1 while one is). */
+  const attemptsOf = async (address: string | null): Promise<number> => {
+    const queue = await gui.relaydesk.api<{
+      messages: { recipients: { address: string; state: string; attempts: number }[] }[];
+    }>('/api/v1/queue');
+    const recipient = queue.messages
+      .flatMap((message) => message.recipients)
+      .find((r) => r.address === address);
+    if (!recipient || recipient.state === 'sending') return -1;
+    return recipient.attempts;
+  };
   const focusedButton = () =>
     page.evaluate(() => {
       const element = document.activeElement as HTMLElement | null;
@@ -248,9 +259,12 @@ describe.skipIf(!chromiumPath)('the GUI with relaying paused, in small windows',
       await eventually(async () => (await said()).length).toBe(round * 2);
     }
     // the same words twice are said twice (Retry now's answer does not change)
+    const attemptsBefore = await attemptsOf(address);
     await page.keyboard.press('Enter');
     await eventually(async () => (await said()).length).toBe(5);
-    // the answer can come before the button is enabled again (CI pressed a busy one once)
+    // the answer comes before the attempt it asked for: its buttons are off while it is under
+    // way, and an Enter pressed then does nothing (CI pressed between the answer and the attempt)
+    await eventually(() => attemptsOf(address)).toBeGreaterThan(attemptsBefore);
     await eventually(focusedButton).toBe(`Retry now ${address}`);
     await eventually(() =>
       entry.getByRole('button', { name: 'Retry now', exact: true }).isEnabled(),

@@ -345,6 +345,33 @@ describe('the message window', () => {
     expect(state.rows.get(0)?.Status).toBe('delivered');
   });
 
+  it('keeps a change of Read made here over an earlier change whose event comes after it', () => {
+    const update = (ID: string, Read: boolean): WindowAction => ({
+      type: 'event',
+      event: { Type: 'update', Data: { ID, Read } },
+    });
+    const readOf = (state: MessageWindow, id: string) =>
+      state.rows.get(state.positions.get(id) as number)?.Read;
+    let state = emptyWindow();
+    state = run(state, page(state, 0, serverPage(3, 0, 100)));
+    // opening m2 marks it read; Mark unread at once, before the open's event has come
+    state = run(state, { type: 'read', ids: ['m2'], read: true, token: 1 });
+    state = run(state, { type: 'read', ids: ['m2'], read: false, token: 2 });
+    state = run(state, update('m2', true));
+    expect(readOf(state, 'm2')).toBe(false);
+    expect(state.counts.unread).toBe(3);
+    // the first change's answer does not end the second's
+    state = run(state, { type: 'read-answered', token: 1 }, update('m2', false));
+    expect(readOf(state, 'm2')).toBe(false);
+    // once the second is answered, an event is news again (another client read it)
+    state = run(state, { type: 'read-answered', token: 2 }, update('m2', true));
+    expect(readOf(state, 'm2')).toBe(true);
+    expect(state.counts.unread).toBe(2);
+    // and another message's events were never held back
+    state = run(state, update('m0', true));
+    expect(readOf(state, 'm0')).toBe(true);
+  });
+
   it('builds the server query from the mailbox and the search', () => {
     expect(viewQuery({ mailbox: null, query: ' from:ada ' })).toBe('from:ada');
     expect(viewQuery({ mailbox: 'inbox', query: '' })).toBe('mailbox:inbox');

@@ -33,6 +33,13 @@ export interface MessageWindow {
   error: string | null;
   /** Over every mailbox, for the status bar. */
   counts: { total: number; unread: number };
+  /**
+   * Read or unread set here and not yet answered for (by ID, with the change's token): an
+   * `update` event saying otherwise was sent before the server took the change (opening marks
+   * read, Mark unread at once; the open's event came after and showed the message read again, so
+   * a second press marked it unread once more).
+   */
+  readSetHere: ReadonlyMap<string, { read: boolean; token: number }>;
 }
 
 export type WindowAction =
@@ -49,7 +56,9 @@ export type WindowAction =
     }
   | { type: 'failed'; generation: number; error: string }
   | { type: 'refetch' }
-  | { type: 'read'; ids: readonly string[]; read: boolean }
+  | { type: 'read'; ids: readonly string[]; read: boolean; token?: number }
+  /** The server has answered a `read` change a while ago: its events say what is so again. */
+  | { type: 'read-answered'; token: number }
   | {
       type: 'event';
       event: RelaydeskEvent;
@@ -87,6 +96,7 @@ export function emptyWindow(view: ListView = { mailbox: null, query: '' }): Mess
     ready: false,
     error: null,
     counts: { total: 0, unread: 0 },
+    readSetHere: new Map(),
   };
 }
 
@@ -173,6 +183,7 @@ export function windowReducer(state: MessageWindow, action: WindowAction): Messa
         ...emptyWindow(action.view),
         generation: state.generation + 1,
         counts: state.counts,
+        readSetHere: state.readSetHere,
       };
     case 'refetch':
       return { ...state, generation: state.generation + 1 };
@@ -181,8 +192,19 @@ export function windowReducer(state: MessageWindow, action: WindowAction): Messa
       return { ...state, error: action.error, ready: true };
     case 'page':
       return applyPage(state, action);
-    case 'read':
-      return applyRead(state, new Set(action.ids), action.read);
+    case 'read': {
+      const changed = applyRead(state, new Set(action.ids), action.read);
+      if (action.token === undefined) return changed;
+      const readSetHere = new Map(state.readSetHere);
+      for (const id of action.ids) readSetHere.set(id, { read: action.read, token: action.token });
+      return { ...changed, readSetHere };
+    }
+    case 'read-answered': {
+      const readSetHere = new Map(
+        [...state.readSetHere].filter(([, change]) => change.token !== action.token),
+      );
+      return readSetHere.size === state.readSetHere.size ? state : { ...state, readSetHere };
+    }
     case 'event':
       return trimmed(applyEvent(state, action.event), action.sight);
     case 'events':
@@ -330,7 +352,8 @@ function applyEvent(state: MessageWindow, event: RelaydeskEvent): MessageWindow 
     case 'update': {
       const { ID, Read, Tags, Status } = event.Data;
       const at = state.positions.get(ID);
-      const withRead = Read === undefined ? state : applyRead(state, new Set([ID]), Read);
+      const stale = Read !== undefined && state.readSetHere.get(ID)?.read === !Read;
+      const withRead = Read === undefined || stale ? state : applyRead(state, new Set([ID]), Read);
       if (at === undefined || (Tags === undefined && Status === undefined)) return withRead;
       const current = withRead.rows.get(at) as MessageSummary;
       const next = { ...current, ...(Tags ? { Tags } : {}), ...(Status ? { Status } : {}) };

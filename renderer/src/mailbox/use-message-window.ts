@@ -24,6 +24,9 @@ export function requestFirstPage(api: RendererApi): Promise<MessagesPage> {
   return request;
 }
 
+/** How long after the server answers a change of Read its earlier events may still arrive. */
+const READ_SETTLES_MS = 1000;
+
 function describeError(error: unknown): string {
   // a 400 to a page of the list is the search (its syntax, a date, the time zone): the server's
   // sentence names the term and the fix; the request line around it is noise to a reader
@@ -141,11 +144,20 @@ export function useMessageWindow(
     loadRows(0, 0);
   }, [loadRows, state.generation]);
 
+  const readChanges = useRef(0);
   const markRead = useCallback(
     (ids: string[], read: boolean) => {
       if (ids.length === 0) return;
-      dispatch({ type: 'read', ids, read });
-      api.setRead(ids, read).catch(() => dispatch({ type: 'refetch' }));
+      const token = ++readChanges.current;
+      dispatch({ type: 'read', ids, read, token });
+      // the events the server sent before it took this change reach the page by then (they are
+      // batched every EVENT_BATCH_MS): later ones are news, from here or from another client
+      const answered = () =>
+        setTimeout(() => dispatch({ type: 'read-answered', token }), READ_SETTLES_MS);
+      api.setRead(ids, read).then(answered, () => {
+        answered();
+        dispatch({ type: 'refetch' });
+      });
     },
     [api],
   );

@@ -56,6 +56,23 @@ export function MessageTabs(props: {
     if (row && tab) revealSideways(row, tab);
   }, [props.selected]);
 
+  // and kept in sight when a tab before it widens: a check's badge arrives a moment after the
+  // message opens (later on a busy machine), and pushed the chosen tab out of the row's end
+  const selected = useRef(props.selected);
+  const tabIds = tabs.map((tab) => tab.id).join(' ');
+  selected.current = props.selected;
+  useEffect(() => {
+    const row = list.current;
+    if (!row || typeof ResizeObserver === 'undefined') return;
+    const observer = new ResizeObserver(() => {
+      const tab = buttons.current.get(selected.current);
+      if (tab) revealSideways(row, tab);
+    });
+    observer.observe(row);
+    for (const tab of row.children) observer.observe(tab);
+    return () => observer.disconnect();
+  }, [tabIds]);
+
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
     const index = tabs.findIndex((tab) => tab.id === props.selected);
     const targets: Record<string, number> = {
