@@ -278,12 +278,13 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     expect(gui.pageErrors).toEqual([]);
   });
 
-  it("a tag's × and Edit tags' Save, Delete and Cancel leave the focus beside what they did", async () => {
+  /** The only message, tagged alpha, beta and gamma, opened from the list by the keyboard. */
+  async function openTagged(subject: string) {
     await deleteAll();
     await gui.send({
       from: 'ada@example.test',
       to: 'bob@example.test',
-      subject: 'Tagged',
+      subject,
       text: 'x',
       headers: { 'X-Tags': 'alpha, beta, gamma' },
     });
@@ -291,8 +292,12 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     await gui.openLive();
     await page.getByTestId('message-list').focus();
     await page.keyboard.press('j');
-    await eventually(openedSubject).toBe('Tagged');
-    const chips = page.getByTestId('tag-editor').getByTestId('tag-chip');
+    await eventually(openedSubject).toBe(subject);
+    return page.getByTestId('tag-editor').getByTestId('tag-chip');
+  }
+
+  it("a tag's × and Edit tags' Save, Delete and Cancel leave the focus beside what they did", async () => {
+    const chips = await openTagged('Tagged');
     // × on a middle tag: the next one's ×; on the last: the one before; on the only: the field
     await page.getByRole('button', { name: 'Remove the tag beta' }).focus();
     await page.keyboard.press('Enter');
@@ -354,6 +359,25 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     await eventually(() => rows.count()).toBe(0);
     await eventually(() => focusedName(page)).toBe('Close');
     await page.keyboard.press('Escape');
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('Delete or Backspace on a tag takes the tag off, never the message', async () => {
+    const chips = await openTagged('Tagged to keep');
+    await eventually(() => chips.count()).toBe(3);
+    // on the tag's name (the button that shows its messages), as a user tabbing along the tags is
+    await page.getByTestId('tag-editor').getByRole('button', { name: 'beta', exact: true }).focus();
+    await page.keyboard.press('Delete');
+    await eventually(() => chips.count()).toBe(2);
+    expect(await focusedName(page)).toBe('Remove the tag gamma');
+    await page.keyboard.press('Backspace');
+    await eventually(() => chips.count()).toBe(1);
+    expect(await chips.innerText()).toContain('alpha');
+    // the message is still there, open, and so on the server
+    expect(await total()).toBe(1);
+    expect(await openedSubject()).toBe('Tagged to keep');
+    const message = await gui.relaydesk.api<{ messages: { Tags: string[] }[] }>('/api/v1/messages');
+    expect(message.messages[0]?.Tags).toEqual(['alpha']);
     expect(gui.pageErrors).toEqual([]);
   });
 });

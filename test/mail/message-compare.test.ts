@@ -39,6 +39,8 @@ describe('comparing two messages', () => {
       from: 'App <no-reply@app.example>',
       to: 'ada@example.com',
       subject: 'Reset your password',
+      // minutes apart, as two runs of an app are: sent within one second, both Dates were equal
+      date: new Date('2026-12-07T10:00:00Z'),
       text: 'Hello Ada,\nOpen https://app.example/reset?t=abc\nThe Example team\n',
       html: resetHtml('#06c'),
       attachments: [
@@ -50,6 +52,7 @@ describe('comparing two messages', () => {
       from: 'App <no-reply@app.example>',
       to: 'ada@example.com',
       subject: 'Reset your Example password',
+      date: new Date('2026-12-07T10:05:00Z'),
       text: 'Hello Ada,\nOpen https://app.example/reset?t=abc&utm_source=mail\nThe Example team\n',
       html: resetHtml('#0a7'),
       attachments: [

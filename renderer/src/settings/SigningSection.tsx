@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useRef, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
 import type { DkimAlgorithm, DkimDnsCheck, DkimKeyInfo, DkimKeyRemoval } from '../api/contract';
 import { selectorWord } from '../api/contract';
@@ -6,6 +6,8 @@ import { RemoveKeyDialog } from './RemoveKeyDialog';
 import { useSectionList } from './use-section-list';
 import { fieldProblems } from './field-problems';
 import { serverWords } from '../api/http-transport';
+import { InlineField } from './InlineField';
+import { useFocusAfterRemoval } from './use-focus-after-removal';
 
 /** The boxes of the Add form, by the field name the API's refusal starts each line with. */
 const addFormFields = ['domain', 'selector', 'privateKey', 'headers'] as const;
@@ -73,34 +75,20 @@ export function SigningSection() {
   const headersError = boxError('headers');
   const otherProblems = refusal ? refusal.other.join('\n') : (message?.text ?? '');
 
-  /**
-   * Where the keyboard focus goes once a removed key's row (and its Remove button, where the
-   * dialog gave the focus back) is gone; without this it fell to the page's body.
-   */
-  const focusAfterRemoval = useRef<string | null>(null);
+  // a removed key's Remove had the focus again once its dialog closed: Generate/Import key takes
+  // it when no other key is left
   const addButton = useRef<HTMLButtonElement>(null);
-  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
-  useEffect(() => {
-    const target = focusAfterRemoval.current;
-    if (target === null || !keys) return;
-    focusAfterRemoval.current = null;
-    (removeButtons.current.get(target) ?? addButton.current)?.focus();
-  }, [keys]);
+  const removal = useFocusAfterRemoval(keys, addButton);
 
   const remove = async (key: DkimKeyInfo) => {
     setRemoving(null);
-    // the next key's Remove (the previous one's for the last key), else Generate/Import key
-    const removable = (keys ?? []).filter((k) => k.source !== 'settings');
-    const at = removable.indexOf(key);
-    const next = removable[at + 1] ?? removable[at - 1];
-    // set before the reload, whose new list the effect above focuses in
-    focusAfterRemoval.current = next ? `${next.domain}/${next.selector}` : '';
-    const done = await act(
-      () => api.removeDkimKey(key.domain, key.selector),
-      (answer) => removalNotice(key, answer, keys ?? []),
+    const removable = (keys ?? []).filter((k) => k.source !== 'settings').map(keyName);
+    await removal.removing(removable, keyName(key), () =>
+      act(
+        () => api.removeDkimKey(key.domain, key.selector),
+        (answer) => removalNotice(key, answer, keys ?? []),
+      ),
     );
-    // refused: the key and its Remove button are still there, and have the focus
-    if (!done) focusAfterRemoval.current = null;
   };
 
   const add = async (event: FormEvent) => {
@@ -122,7 +110,7 @@ export function SigningSection() {
   };
 
   const checkDns = async (key: DkimKeyInfo) => {
-    const id = `${key.domain}/${key.selector}`;
+    const id = keyName(key);
     setChecks((current) => ({ ...current, [id]: 'checking' }));
     try {
       const result = await api.checkDkimDns(key.domain, key.selector);
@@ -153,7 +141,7 @@ export function SigningSection() {
       {keys && keys.length > 0 && (
         <ul className="dkim-keys" aria-label="DKIM keys">
           {keys.map((key) => {
-            const id = `${key.domain}/${key.selector}`;
+            const id = keyName(key);
             // what the buttons' names say: the domain as the list shows it
             const named = `${key.domainUnicode}/${key.selector}`;
             // an IDN domain (bücher.example): DNS and the provider's form take its A-labels
@@ -208,10 +196,7 @@ export function SigningSection() {
                       <button
                         type="button"
                         className="danger"
-                        ref={(button) => {
-                          if (button) removeButtons.current.set(id, button);
-                          else removeButtons.current.delete(id);
-                        }}
+                        ref={removal.removeButton(id)}
                         onClick={() => setRemoving(key)}
                       >
                         Remove<span className="visually-hidden"> {named}</span>
@@ -292,40 +277,24 @@ export function SigningSection() {
         onSubmit={(event) => void add(event)}
         aria-label="Add a DKIM key"
       >
-        <div className="field">
-          <label htmlFor="dkim-add-domain">Domain</label>
-          <input
-            id="dkim-add-domain"
-            autoComplete="off"
-            placeholder="example.com"
-            value={domain}
-            aria-invalid={domainError ? true : undefined}
-            aria-describedby={domainError ? 'dkim-add-domain-error' : undefined}
-            onChange={(event) => setDomain(event.target.value)}
-          />
-          {domainError && (
-            <span className="field-error" id="dkim-add-domain-error" role="alert">
-              {domainError}
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="dkim-add-selector">Selector</label>
-          <input
-            id="dkim-add-selector"
-            autoComplete="off"
-            placeholder="mail2026"
-            value={selector}
-            aria-invalid={selectorError ? true : undefined}
-            aria-describedby={selectorError ? 'dkim-add-selector-error' : undefined}
-            onChange={(event) => setSelector(event.target.value)}
-          />
-          {selectorError && (
-            <span className="field-error" id="dkim-add-selector-error" role="alert">
-              {selectorError}
-            </span>
-          )}
-        </div>
+        <InlineField
+          id="dkim-add-domain"
+          label="Domain"
+          autoComplete="off"
+          placeholder="example.com"
+          value={domain}
+          error={domainError}
+          onChange={setDomain}
+        />
+        <InlineField
+          id="dkim-add-selector"
+          label="Selector"
+          autoComplete="off"
+          placeholder="mail2026"
+          value={selector}
+          error={selectorError}
+          onChange={setSelector}
+        />
         <div className="field">
           <label htmlFor="dkim-add-algorithm">Key</label>
           <select
@@ -354,23 +323,15 @@ export function SigningSection() {
             </span>
           )}
         </div>
-        <div className="field">
-          <label htmlFor="dkim-add-headers">Header fields to sign (optional)</label>
-          <input
-            id="dkim-add-headers"
-            autoComplete="off"
-            placeholder="the usual set, with From"
-            value={headers}
-            aria-invalid={headersError ? true : undefined}
-            aria-describedby={headersError ? 'dkim-add-headers-error' : undefined}
-            onChange={(event) => setHeaders(event.target.value)}
-          />
-          {headersError && (
-            <span className="field-error" id="dkim-add-headers-error" role="alert">
-              {headersError}
-            </span>
-          )}
-        </div>
+        <InlineField
+          id="dkim-add-headers"
+          label="Header fields to sign (optional)"
+          autoComplete="off"
+          placeholder="the usual set, with From"
+          value={headers}
+          error={headersError}
+          onChange={setHeaders}
+        />
         <button type="submit" ref={addButton}>
           {pem.trim() ? 'Import key' : 'Generate key'}
         </button>
@@ -400,4 +361,9 @@ export function SigningSection() {
       )}
     </div>
   );
+}
+
+/** A key's name among the section's buttons: its domain and selector. */
+function keyName(key: DkimKeyInfo): string {
+  return `${key.domain}/${key.selector}`;
 }

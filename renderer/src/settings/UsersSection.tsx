@@ -3,6 +3,8 @@ import { useApi } from '../api/api-context';
 import type { SmtpUserView } from '../api/contract';
 import { useSectionList } from './use-section-list';
 import { fieldProblems } from './field-problems';
+import { InlineField } from './InlineField';
+import { useFocusAfterRemoval } from './use-focus-after-removal';
 
 /** The boxes of the Add form, by the field name the API's refusal starts each line with. */
 const addFormFields = ['name', 'password'] as const;
@@ -37,31 +39,20 @@ export function UsersSection() {
    * Tab started again at the top of the window.
    */
   const changeButtons = useRef(new Map<string, HTMLButtonElement>());
-  const removeButtons = useRef(new Map<string, HTMLButtonElement>());
   const nameField = useRef<HTMLInputElement>(null);
   const newPasswordField = useRef<HTMLInputElement>(null);
-  /** After a removal: the next user's Remove (the previous one's for the last), else Add's name. */
-  const focusAfterRemoval = useRef<string | null>(null);
-  useEffect(() => {
-    const target = focusAfterRemoval.current;
-    if (target === null || !users) return;
-    focusAfterRemoval.current = null;
-    (removeButtons.current.get(target) ?? nameField.current)?.focus();
-  }, [users]);
+  const removal = useFocusAfterRemoval(users, nameField);
   // the form opens under the whole list, away from the button that opened it: go to its box
   useEffect(() => {
     if (changing) newPasswordField.current?.focus();
   }, [changing]);
 
-  const remove = async (user: string) => {
-    const names = (users ?? []).map((u) => u.name);
-    const at = names.indexOf(user);
-    // set before the reload, whose new list the effect above focuses in
-    focusAfterRemoval.current = names[at + 1] ?? names[at - 1] ?? '';
-    const done = await act(() => api.removeUser(user), `Removed ${user}.`);
-    // refused: the user and its Remove button are still there, and have the focus
-    if (!done) focusAfterRemoval.current = null;
-  };
+  const remove = (user: string) =>
+    removal.removing(
+      (users ?? []).map((u) => u.name),
+      user,
+      () => act(() => api.removeUser(user), `Removed ${user}.`),
+    );
 
   /** Closes the password form, the focus back on the Change password that opened it. */
   const closeChange = () => {
@@ -118,7 +109,7 @@ export function UsersSection() {
               <button
                 type="button"
                 className="danger"
-                ref={(button) => keep(removeButtons.current, user.name, button)}
+                ref={removal.removeButton(user.name)}
                 onClick={() => void remove(user.name)}
               >
                 Remove<span className="visually-hidden"> {user.name}</span>
@@ -129,24 +120,16 @@ export function UsersSection() {
       )}
       {changing && (
         <form className="inline-form" onSubmit={(event) => void change(event)}>
-          <div className="field">
-            <label htmlFor="user-new-password">New password for {changing}</label>
-            <input
-              id="user-new-password"
-              ref={newPasswordField}
-              type="password"
-              autoComplete="new-password"
-              value={newPassword}
-              aria-invalid={newPasswordError ? true : undefined}
-              aria-describedby={newPasswordError ? 'user-new-password-error' : undefined}
-              onChange={(event) => setNewPassword(event.target.value)}
-            />
-            {newPasswordError && (
-              <span className="field-error" id="user-new-password-error" role="alert">
-                {newPasswordError}
-              </span>
-            )}
-          </div>
+          <InlineField
+            id="user-new-password"
+            label={<>New password for {changing}</>}
+            inputRef={newPasswordField}
+            type="password"
+            autoComplete="new-password"
+            value={newPassword}
+            error={newPasswordError}
+            onChange={setNewPassword}
+          />
           <button type="submit">Set password</button>
           <button type="button" onClick={closeChange}>
             Cancel
@@ -158,40 +141,24 @@ export function UsersSection() {
         onSubmit={(event) => void add(event)}
         aria-label="Add an SMTP user"
       >
-        <div className="field">
-          <label htmlFor="user-add-name">User name</label>
-          <input
-            id="user-add-name"
-            ref={nameField}
-            autoComplete="off"
-            value={name}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'user-add-name-error' : undefined}
-            onChange={(event) => setName(event.target.value)}
-          />
-          {nameError && (
-            <span className="field-error" id="user-add-name-error" role="alert">
-              {nameError}
-            </span>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="user-add-password">Password</label>
-          <input
-            id="user-add-password"
-            type="password"
-            autoComplete="new-password"
-            value={password}
-            aria-invalid={passwordError ? true : undefined}
-            aria-describedby={passwordError ? 'user-add-password-error' : undefined}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-          {passwordError && (
-            <span className="field-error" id="user-add-password-error" role="alert">
-              {passwordError}
-            </span>
-          )}
-        </div>
+        <InlineField
+          id="user-add-name"
+          label="User name"
+          inputRef={nameField}
+          autoComplete="off"
+          value={name}
+          error={nameError}
+          onChange={setName}
+        />
+        <InlineField
+          id="user-add-password"
+          label="Password"
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          error={passwordError}
+          onChange={setPassword}
+        />
         <button type="submit">Add user</button>
       </form>
       {message && otherProblems !== '' && (

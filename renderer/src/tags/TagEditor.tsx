@@ -102,6 +102,15 @@ export function TagEditor(props: {
             className={`tag-chip editable${colours.on ? ' coloured' : ''}`}
             style={tagChipStyle(tag, colours.on)}
             data-testid="tag-chip"
+            // Delete on a tag takes the tag off, as in a mail client's tag field: the page-wide
+            // Delete (the message itself, for good) was one key away from a user on a tag
+            onKeyDown={(event) => {
+              if (event.key !== 'Delete' && event.key !== 'Backspace') return;
+              if (event.ctrlKey || event.metaKey || event.altKey || event.shiftKey) return;
+              event.preventDefault();
+              refocus.current = index;
+              void save(tags.filter((t) => t !== tag));
+            }}
           >
             <button
               type="button"
