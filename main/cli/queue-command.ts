@@ -2,6 +2,7 @@
 // `postqueue -p` (list), `postqueue -f` (flush) and `postsuper -h/-H/-d` (hold, release,
 // delete) give it. It goes through the HTTP API, as `dump` does: the queue lives in the relay's
 // memory and journal, which only the running relay may change.
+import type { Readable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type {
   MessageDecisions,
@@ -12,6 +13,7 @@ import type {
 import { recipientStates } from '../../preload/api-methods.js';
 import { sentByLiftedPause } from '../../preload/flush-resumes.js';
 import { mailqListing, postqueueJson, quarantineLine } from './mailq-listing.js';
+import { readStdin } from './read-stdin.js';
 import {
   answerText,
   CliUsageError,
@@ -25,6 +27,7 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
        relaydesk queue flush [--http URL]
        relaydesk queue pause [REASON…] [--http URL] | relaydesk queue resume [--http URL]
        relaydesk queue hold|release|retry|delete ID… [--http URL]
+       relaydesk queue hold|release|retry|delete - [--http URL]   (the IDs on stdin)
        relaydesk queue release [--virus] ID… [--http URL]
        relaydesk queue delete --held [--suspension ID] [--http URL]
 
@@ -47,6 +50,9 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
             --held: every held message instead of IDs (postsuper -d ALL hold): its held
             recipients are cancelled; --suspension ID: only the mail held for that
             suspension (relaydesk suspensions shows the IDs)
+  -         in place of the IDs: read them from standard input, one or more a line
+            (postsuper -d -), e.g. relaydesk queue --json | jq -r 'select(.sender ==
+            "bob@example.com") | .queue_id' | relaydesk queue delete -
 
   --state STATE  list the messages with a recipient in STATE:
                  ${recipientStates.join(', ')}
@@ -210,11 +216,31 @@ async function deleteHeld(
   return 0;
 }
 
+/**
+ * `postsuper -d -`: the IDs a script picked from the listing (every message of a stolen
+ * login's sender, say), piped in. The `*` and `!` that `relaydesk queue` puts after an ID it is
+ * sending or holding are taken off, so its first column can be piped as it is. Without this,
+ * `-` was taken as an ID and the answer was `message "-" not found`.
+ */
+async function idsFromStdin(command: string, input: Readable): Promise<string[]> {
+  const ids = (await readStdin(input))
+    .toString('utf8')
+    .split(/\s+/)
+    .map((word) => word.replace(/[*!]$/, ''))
+    .filter((word) => word !== '');
+  if (ids.length === 0)
+    throw new CliUsageError(
+      `queue ${command} -: no queue ID on standard input; pipe in the IDs, one or more a line (\`relaydesk queue\` lists them)`,
+    );
+  return ids;
+}
+
 export async function runQueueCommand(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   out: (text: string) => void = (text) => process.stdout.write(text),
   err: (text: string) => void = (text) => process.stderr.write(text),
+  input: Readable = process.stdin,
 ): Promise<number> {
   const parsed = parseCommandArgs('queue', () =>
     parseArgs({
@@ -237,7 +263,11 @@ export async function runQueueCommand(
     out(usage);
     return 0;
   }
-  const [command = 'list', ...ids] = parsed.positionals;
+  const [command = 'list', ...given] = parsed.positionals;
+  const ids =
+    isActionName(command) && given.length === 1 && given[0] === '-'
+      ? await idsFromStdin(command, input)
+      : given;
   const api = relayApi(parsed.values.http, env, {
     ...(parsed.values['ui-password-file'] !== undefined
       ? { passwordFile: parsed.values['ui-password-file'] }

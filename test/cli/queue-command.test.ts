@@ -169,6 +169,36 @@ describe('relaydesk queue', () => {
     expect((await queue()).stdout).not.toContain(id);
   });
 
+  it('takes the IDs on standard input for "-", as postsuper -d - does, the listing\'s first column as it is', async () => {
+    // a stolen login's spam, picked from the listing by a script: `-` was taken as an ID
+    // ("message "-" not found") and nothing was cancelled
+    const spam = [
+      await send(serve.smtp.port, ['grey@rcpt.example'], 'spam 1'),
+      await send(serve.smtp.port, ['grey@rcpt.example'], 'spam 2'),
+    ];
+    for (const id of spam)
+      await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    expect((await queue('hold', spam[0] as string)).code).toBe(0);
+    // the held one is listed as `ID!`
+    const piped = await runCli(['queue', 'delete', '-'], {
+      env,
+      input: `${spam[0]}!
+${spam[1]}
+`,
+    });
+    expect(piped.stderr).toBe('');
+    expect(piped.code).toBe(0);
+    expect(piped.stdout).toMatch(new RegExp(`^${spam[0]}: deleted from the queue`, 'm'));
+    expect(piped.stdout).toMatch(new RegExp(`^${spam[1]}: deleted from the queue`, 'm'));
+    for (const id of spam) expect((await delivery(id)).recipients[0]?.state).toBe('cancelled');
+
+    const empty = await runCli(['queue', 'delete', '-'], { env, input: '\n' });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toBe(
+      'relaydesk: queue delete -: no queue ID on standard input; pipe in the IDs, one or more a line (`relaydesk queue` lists them)\n',
+    );
+  });
+
   it('refuses to hold a delivered message, naming it and its state', async () => {
     const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
     await eventually(async () => (await delivery(id)).status).toBe('delivered');
