@@ -63,7 +63,7 @@ describe.skipIf(!chromiumPath)('the automatic pause in the sender alert', () => 
     expect(raised?.SuspensionID).toBe(paused?.ID);
     // the pause is real: the workstation's next message is turned away
     await expect(send('after the pause')).rejects.toThrow(
-      /421 4\.7\.0 Client suspended: automatic/,
+      /421 4\.7\.0 Client suspended: unusual sending volume; ask your mail administrator/,
     );
 
     await page.screenshot({ path: join(screenshots, 'sender-alert-paused-light.png') });

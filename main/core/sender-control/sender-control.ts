@@ -14,6 +14,14 @@ import {
   type Suspension,
 } from './suspensions.js';
 
+/**
+ * What the client of an automatic pause is told. The pause's reason ("21 messages this hour …,
+ * over 10 times its hourly median of 2") was the reply, which told a script on a stolen login
+ * how far under the threshold to stay; the figures are for the administrator (audit log, alert,
+ * Senders panel), as policyd-rate-limit answers a bare "rate limit reached".
+ */
+const automaticPauseReply = 'unusual sending volume; ask your mail administrator';
+
 export interface SenderRefusal {
   code: number;
   /** The reply text, starting with its enhanced status code. */
@@ -74,7 +82,7 @@ export class SenderControl {
   private suspended(entry: Suspension, code: number, enhanced: string): SenderRefusal {
     return {
       code,
-      message: `${enhanced} ${entry.Kind === 'ip' || entry.Kind === 'cidr' ? 'Client' : entry.Kind === 'user' ? 'User' : 'Sender'} suspended: ${replyReason(entry.Reason)}`,
+      message: `${enhanced} ${entry.Kind === 'ip' || entry.Kind === 'cidr' ? 'Client' : entry.Kind === 'user' ? 'User' : 'Sender'} suspended: ${entry.Auto ? automaticPauseReply : replyReason(entry.Reason)}`,
       reason: `suspended ${entry.Kind} ${entry.Value} (${entry.ID}): ${entry.Reason}`,
     };
   }
