@@ -791,7 +791,7 @@ export const apiMethods = {
     args: () => z.tuple([]),
     http: { verb: 'GET', route: '/api/v1/suspensions' },
   }),
-  suspend: method<SuspensionEntry & { Held: string[]; InAttempt: string[] }>()({
+  suspend: method<SuspensionEntry & { Held: string[]; InAttempt: string[]; Warning?: string }>()({
     summary: 'Suspend an ip, cidr, user or sender at once, with a reason; its queued mail is held',
     args: () =>
       z.tuple([

@@ -171,12 +171,20 @@ export async function runSuspendCommand(
         Kind: kind,
         Value: value,
         Reason: reason,
-      })) as { ID: string; Kind: string; Value: string; Held: string[]; InAttempt?: string[] };
+      })) as {
+        ID: string;
+        Kind: string;
+        Value: string;
+        Held: string[];
+        InAttempt?: string[];
+        Warning?: string;
+      };
       out(`${entry.ID}\n`);
       const inAttempt = entry.InAttempt?.length ?? 0;
       err(
         `suspended ${entry.Kind} ${entry.Value} (ID ${entry.ID})${entry.Held.length ? `; ${entry.Held.length} queued message(s) held` : ''}${inAttempt ? `; ${inAttempt} in an attempt now, held if that attempt defers ${inAttempt === 1 ? 'it' : 'them'} (${entry.InAttempt?.join(', ')})` : ''}\n`,
       );
+      if (entry.Warning) err(`relaydesk suspend: warning: ${entry.Warning}\n`);
       return 0;
     }
     const release = args.includes('--release');

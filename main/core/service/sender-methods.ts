@@ -19,6 +19,8 @@ import {
 import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
 import { capturedInto } from './record-builder.js';
 import { auditLine } from '../policy/audit-line.js';
+import { suspensionCovers } from '../sender-control/suspensions.js';
+import { nearestName } from '../text/nearest-name.js';
 import { crashPoint } from '../queue/crash-point.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
@@ -41,9 +43,34 @@ export function senderMethods(
     /** Suspended client IPs, CIDRs, SMTP users and senders. */
     suspensions: (): SuspensionEntry[] => senders.list(),
 
-    /** Suspends at once (`{Kind, Value, Reason}`); what the sender has queued is held. */
-    suspend: (input: unknown): Promise<SuspensionEntry & { Held: string[]; InAttempt: string[] }> =>
-      senders.suspend(input),
+    /**
+     * Suspends at once (`{Kind, Value, Reason}`); what the sender has queued is held. A user
+     * name that no SMTP user has and that held nothing (`alicee` for `alice`) is still saved, as
+     * a user may be added later, but the answer's `Warning` says it stops nobody: the answer
+     * "user alicee suspended" let the admin believe the stolen login was cut off while it sent on.
+     */
+    suspend: async (
+      input: unknown,
+    ): Promise<SuspensionEntry & { Held: string[]; InAttempt: string[]; Warning?: string }> => {
+      const made = await senders.suspend(input);
+      if (made.Kind !== 'user' || made.Held.length > 0 || made.InAttempt.length > 0) return made;
+      const names = (await users.list()).map((u) => u.name);
+      const covered = names.some((name) =>
+        suspensionCovers(made, { clientIp: '', user: name, sender: '' }),
+      );
+      if (covered) return made;
+      const near = nearestName(made.Value, names);
+      return {
+        ...made,
+        Warning:
+          `no SMTP user is named ${JSON.stringify(made.Value)}, so this suspension stops nobody now` +
+          (near !== null
+            ? `; did you mean ${JSON.stringify(near)}? Lift this one and suspend that name`
+            : names.length > 0
+              ? `; the SMTP users are ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
+              : '; there are no SMTP users (relaydesk user add NAME)'),
+      };
+    },
 
     /** Lifts a suspension; `release` also sends on what it held. */
     unsuspend: (

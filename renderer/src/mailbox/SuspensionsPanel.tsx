@@ -64,6 +64,9 @@ export function SuspensionsPanel() {
   const [value, setValue] = useState('');
   const [reason, setReason] = useState('');
   const [notice, setNotice] = useState<string | null>(null);
+  // said beside the notice, in the warning colours: a suspension of a user name nobody has
+  // (a typo of the stolen login's) stops nobody, which a grey "… suspended" hid
+  const [warning, setWarning] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<HeldConfirm | null>(null);
   // while relaying is paused what a lift releases waits in the queue: "at once" was not true
   const relayPaused = useUpstreamPause() !== null;
@@ -87,12 +90,14 @@ export function SuspensionsPanel() {
     work.then(
       (result) => {
         setError(null);
+        setWarning(null);
         setNotice(told(result));
         reload();
       },
       (err: Error) => {
         // the last action's "… suspended" beside this refusal read as if this one was done too
         setNotice(null);
+        setWarning(null);
         setError(serverWords(err));
       },
     );
@@ -120,11 +125,13 @@ export function SuspensionsPanel() {
           act(api.unsuspend(entry.ID, true), (l) => liftNotice(l, true, relayPaused));
         else {
           setError(null);
+          setWarning(null);
           setNotice(`No message is held for ${entry.Kind} ${entry.Value}`);
         }
       },
       (err: Error) => {
         setNotice(null);
+        setWarning(null);
         setError(serverWords(err));
       },
     );
@@ -137,6 +144,7 @@ export function SuspensionsPanel() {
       setReason('');
       const held = made.Held.length;
       const inAttempt = made.InAttempt.length;
+      setWarning(made.Warning ?? null);
       return `${made.Kind} ${made.Value} suspended${held > 0 ? `; ${held} queued message${held === 1 ? '' : 's'} held for review` : ''}${inAttempt > 0 ? `; ${inAttempt} in an attempt now, held if that attempt defers ${inAttempt === 1 ? 'it' : 'them'}` : ''}`;
     });
   };
@@ -184,6 +192,11 @@ export function SuspensionsPanel() {
       <p className={notice ? 'body-notice' : undefined} role="status" data-testid="suspend-notice">
         {notice}
       </p>
+      {warning && (
+        <p className="body-notice suspend-warning" role="alert" data-testid="suspend-warning">
+          {warning}
+        </p>
+      )}
       {entries && entries.length === 0 && <p className="body-notice">Nobody is suspended.</p>}
       <ul className="suspension-list">
         {(entries ?? []).map((entry) => (
@@ -263,6 +276,7 @@ export function SuspensionsPanel() {
               );
             }
             setError(null);
+            setWarning(null);
             setConfirm(null);
             reload();
           }}
