@@ -231,13 +231,18 @@ describe('suspensions', () => {
     expect(bad.stderr).toMatch(/KIND: "host" is not valid; KIND is one of ip, cidr, user, sender/);
   });
 
-  it('refuses a sender value that would match nobody (a bare domain, @domain, <address>) with the fix', async () => {
+  it('refuses a sender value that would match nobody (a bare domain, a login name, @domain, <address>) with the fix', async () => {
     const relay = await relaydesk();
     const env = { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` };
     const cases: Array<[string, string]> = [
       [
         'office.example',
         'has no "@", so it matches no sender address; give "*@office.example" for the whole domain, or one address such as "bob@office.example"',
+      ],
+      // a login name where a sender goes: the kind is what to change, not a domain to add
+      [
+        'alice',
+        'has no "@", so it matches no sender address; to stop the SMTP login "alice" choose the kind user, or give a sender address such as "alice@example.com"',
       ],
       [
         '@office.example',

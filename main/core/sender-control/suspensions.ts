@@ -150,6 +150,10 @@ function senderMatchesSomething(value: string): void {
   let fix: string | null = null;
   if (/^<.*>$/.test(value)) {
     fix = `is in angle brackets, which no sender address has; give ${JSON.stringify(value.slice(1, -1) || '*@example.com')}`;
+  } else if (!value.includes('@') && !hasGlob && !value.includes('.')) {
+    // no dot: no domain but a login name (`sender alice` for the stolen login alice), and
+    // "*@alice" for "the whole domain" sent the admin the wrong way
+    fix = `has no "@", so it matches no sender address; to stop the SMTP login ${JSON.stringify(value)} choose the kind user, or give a sender address such as ${JSON.stringify(`${value}@example.com`)}`;
   } else if (!value.includes('@') && !hasGlob) {
     fix = `has no "@", so it matches no sender address; give ${JSON.stringify(`*@${value}`)} for the whole domain, or one address such as ${JSON.stringify(`bob@${value}`)}`;
   } else if (value.startsWith('@')) {
