@@ -2,8 +2,9 @@
 // a glob such as "*", or a CIDR) per minute, hour and day, and recipients per day; 0 or empty is
 // no limit. The server checks the whole list; an error sits beside the field it names
 // (`quotas[1].perHour`).
-import { useEffect, useRef } from 'react';
-import type { QuotaView } from '../api/contract';
+import { useEffect, useRef, useState } from 'react';
+import { useApi } from '../api/api-context';
+import type { QuotaUsageView, QuotaView } from '../api/contract';
 import { NumberField, SelectField, TextField } from './fields';
 import type { FieldErrors } from './settings-form';
 
@@ -14,6 +15,56 @@ const limits = [
   ['recipientsPerDay', 'Recipients a day'],
 ] as const;
 
+/** The same quota, whatever the order of its keys (the relay writes them in its own). */
+function sameQuota(a: Record<string, unknown>, b: QuotaView): boolean {
+  const sorted = (q: Record<string, unknown>) =>
+    JSON.stringify(
+      Object.keys(q)
+        .filter((k) => q[k] !== undefined && q[k] !== 0)
+        .sort()
+        .map((k) => [k, q[k]]),
+    );
+  return sorted(a) === sorted(b as Record<string, unknown>);
+}
+
+const usageWindows = [
+  ['perMinute', 'lastMinute', 'this minute', 'messages a minute'],
+  ['perHour', 'lastHour', 'this hour', 'messages an hour'],
+  ['perDay', 'lastDay', 'today', 'messages a day'],
+  ['recipientsPerDay', 'recipientsLastDay', 'recipients today', 'recipients a day'],
+] as const;
+
+/**
+ * What a saved quota has counted, per user or address it matched, and which limit is reached.
+ * An admin who set a quota on a stolen login saw nothing of it here (only in the audit log),
+ * and could not tell that the counting starts when the quota is saved, not with the mail sent
+ * before it.
+ */
+function QuotaUsageLine({ quota, usage }: { quota: QuotaView; usage: QuotaUsageView[] | null }) {
+  if (usage === null) return null;
+  const rows = usage.filter((u) => sameQuota(u.quota, quota));
+  return (
+    <div className="field-hint quota-usage" data-testid="quota-usage">
+      {rows.length === 0 ? (
+        <p>Counted: nothing yet (a quota counts the mail accepted since it was saved).</p>
+      ) : (
+        rows.map((row) => {
+          const reached = usageWindows
+            .filter(([limit, used]) => (quota[limit] ?? 0) > 0 && row[used] >= (quota[limit] ?? 0))
+            .map(([limit, , , words]) => `${quota[limit]} ${words}`);
+          return (
+            <p key={row.key}>
+              Counted for {row.key}: {row.lastMinute} this minute, {row.lastHour} this hour,{' '}
+              {row.lastDay} today, {row.recipientsLastDay} recipients today
+              {reached.length > 0 && <strong> — at the limit of {reached.join(' and ')}</strong>}
+            </p>
+          );
+        })
+      )}
+    </div>
+  );
+}
+
 export function QuotasSection(props: {
   quotas: QuotaView[];
   errors: FieldErrors;
@@ -22,6 +73,25 @@ export function QuotasSection(props: {
   onChange(quotas: QuotaView[]): void;
 }) {
   const { quotas, errors } = props;
+  const api = useApi();
+  const [usage, setUsage] = useState<QuotaUsageView[] | null>(null);
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api.quotaUsage().then(
+        (answer) => live && setUsage(answer.usage),
+        () => live && setUsage(null),
+      );
+    void load();
+    // each accepted message counts; a refused one changes nothing
+    const stop = api.onEvent((event) => {
+      if (event.Type === 'new') void load();
+    });
+    return () => {
+      live = false;
+      stop();
+    };
+  }, [api]);
   const change = (index: number, quota: QuotaView) =>
     props.onChange(quotas.map((q, i) => (i === index ? quota : q)));
   // after Remove, the Remove now in its place (the previous one's for the last, else Add a quota):
@@ -124,6 +194,7 @@ export function QuotasSection(props: {
             >
               Remove quota {index + 1}
             </button>
+            <QuotaUsageLine quota={quota} usage={usage} />
           </div>
         );
       })}
