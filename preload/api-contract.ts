@@ -488,6 +488,11 @@ export type MessageStatus =
   | 'delivered'
   | 'partial'
   | 'failed'
+  /**
+   * Every recipient not sent was cancelled by hand (Cancel, Cancel all held, `relaydesk queue
+   * delete`), none delivered: a person's decision, not a failure of the upstream's.
+   */
+  | 'cancelled'
   /** Held by the content filter until released by hand (the Delivery view's answer). */
   | 'quarantined';
 

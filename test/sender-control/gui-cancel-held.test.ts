@@ -168,6 +168,15 @@ describe.skipIf(!chromiumPath)('cancelling held mail in one go', () => {
     await settled(relaydesk, printer, (d) => d.recipients[0]?.state === 'cancelled');
     await expect.poll(() => page.getByTestId('cancel-all-held').count()).toBe(0);
     expect(server.messages).toHaveLength(0);
+
+    // the list says what a person did to them: "Failed" read as the upstream's refusal, and
+    // the tray counted them with the bounces
+    const cancelled = await settled(relaydesk, printer, (d) => d.status !== 'held');
+    expect(cancelled.status).toBe('cancelled');
+    await gui.openLive();
+    const marks = page.getByTestId('message-row').getByTestId('status-mark');
+    await expect.poll(() => marks.allInnerTexts()).toEqual(ids.map(() => 'Cancelled'));
+    await shoot(page, 'cancelled-in-list');
     expect(gui.pageErrors).toEqual([]);
   }, 90_000);
 });

@@ -39,7 +39,11 @@ describe('message status roll-up', () => {
     [['relayed', 'bounced'], 'partial'],
     [['captured', 'expired'], 'partial'],
     [['bounced', 'expired'], 'failed'],
-    [['cancelled'], 'failed'],
+    // cancelled by a person (a stolen login's spam) is no failure; with a bounce it is one
+    [['cancelled'], 'cancelled'],
+    [['cancelled', 'cancelled'], 'cancelled'],
+    [['cancelled', 'bounced'], 'failed'],
+    [['relayed', 'cancelled'], 'partial'],
   ] as Array<[RecipientState[], string]>)('%j → %s', (states, status) => {
     expect(messageStatus(states.length ? states.map((s) => recipient(s)) : undefined)).toBe(status);
   });

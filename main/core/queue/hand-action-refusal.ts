@@ -35,6 +35,8 @@ function stateWords(
       return `already failed (${[...states].join(', ')})`;
     case 'partial':
       return `already final (partly delivered: ${[...states].join(', ')})`;
+    case 'cancelled':
+      return 'already cancelled';
     case 'held':
       return action === 'hold' ? 'already held' : 'held';
     case 'quarantined':

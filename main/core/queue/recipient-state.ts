@@ -56,7 +56,10 @@ export function messageStatus(
   const succeeded = recipients.filter(
     (r) => r.state === 'relayed' || r.state === 'captured',
   ).length;
-  return succeeded > 0 ? 'partial' : 'failed';
+  if (succeeded > 0) return 'partial';
+  // the spam of a stolen login, cancelled in bulk, was listed as "Failed" and counted with the
+  // bounces in the tray, as if the upstream had refused it
+  return recipients.every((r) => r.state === 'cancelled') ? 'cancelled' : 'failed';
 }
 
 /** A status with recipients still to be sent (or released): the queue's working set. */

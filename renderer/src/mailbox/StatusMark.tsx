@@ -15,6 +15,7 @@ export const statusLabels: Record<RowState, string> = {
   delivered: 'Delivered',
   partial: 'Partly delivered',
   failed: 'Failed',
+  cancelled: 'Cancelled',
 };
 
 /** Shapes differ as well as colours, so the status reads without colour vision. */
@@ -27,6 +28,8 @@ const paths: Record<RowState, string> = {
   delivered: 'M3 8l3 3 7-7',
   partial: 'M3 8l3 3 7-7 M9 13h5',
   failed: 'M4 4l8 8 M12 4l-8 8',
+  // a circle struck through: stopped by a person, not refused by the upstream
+  cancelled: 'M8 2a6 6 0 1 0 0 12A6 6 0 0 0 8 2z M4 12l8-8',
 };
 
 /**
