@@ -11,7 +11,12 @@ import {
   previewContentSecurityPolicy,
   remotePreviewContentSecurityPolicy,
 } from '../../renderer/src/message/preview-document.js';
-import { failingUpstream, groupQueue, queueCounts } from '../../renderer/src/queue/queue-groups.js';
+import {
+  failingUpstream,
+  groupCount,
+  groupQueue,
+  queueCounts,
+} from '../../renderer/src/queue/queue-groups.js';
 import {
   authGroups,
   authSubject,
@@ -195,6 +200,23 @@ describe('the queue', () => {
     ]);
     expect(queueCounts(queue)).toEqual({ deferred: 2, held: 1 });
     expect(queueCounts(null)).toEqual({});
+    expect(groups.map(groupCount)).toEqual(['2', '1']);
+  });
+
+  it('counts messages in the sidebar, and both where a message waits for several recipients', () => {
+    // a stolen login's spam: one message to three addresses, held; another held to one
+    const spam = {
+      ...queue,
+      messages: [
+        { ID: 's1', recipients: ['a@x', 'b@x', 'c@x'].map((a) => recipient(a, 'held')) },
+        { ID: 's2', recipients: [recipient('d@x', 'held'), recipient('e@x', 'deferred')] },
+      ],
+    } as unknown as QueueView;
+    expect(queueCounts(spam)).toEqual({ held: 2, deferred: 1 });
+    expect(groupQueue(spam).map((g) => [g.title, groupCount(g)])).toEqual([
+      ['Deferred', '1'],
+      ['Held', '2 messages, 4 recipients'],
+    ]);
   });
 
   it('calls the upstream failing only when a deferral had no reply at all', () => {

@@ -12,7 +12,7 @@ import { rateLimitWords, sentByLiftedPause } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
 import { formatFullDate, shownSubject } from '../format/mail-format';
 import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
-import { groupQueue, lastReplyNote, nextTry, rateLimitedTry } from './queue-groups';
+import { groupCount, groupQueue, lastReplyNote, nextTry, rateLimitedTry } from './queue-groups';
 import { relativeTime } from '../delivery/delivery-format';
 import { useTickingNow } from './use-ticking-now';
 import { heldMessages, messageCount } from './held-mail';
@@ -286,7 +286,7 @@ export function QueueView(props: {
       {groups.map((group) => (
         <section key={group.state} className="queue-group" aria-label={group.title}>
           <h3>
-            {group.title} ({group.entries.length})
+            {group.title} ({groupCount(group)})
           </h3>
           <ul>
             {group.entries.map(({ message, recipient }) => (
