@@ -39,7 +39,7 @@ describe('filter settings', () => {
       '--virus-action: "delete" is not valid; use "reject" (554 at end of DATA), "quarantine" (kept, never relayed) or "tag"',
     );
     expect(() => resolveSettings({ env: {}, flags: { '--clamd': 'clamd' } })).toThrow(
-      /^--clamd: "clamd" is not valid; use HOST:PORT of clamd/,
+      '--clamd: "clamd" has no port; give HOST:PORT with clamd.conf\'s TCPSocket, e.g. clamd:3310',
     );
     expect(() =>
       resolveSettings({

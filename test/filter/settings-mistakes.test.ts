@@ -12,6 +12,7 @@ import {
   startServe,
   type ServeProcess,
 } from '../helpers/cli-process.js';
+import { resolveSettings } from '../../main/core/settings/settings-sources.js';
 import { startTestRelaydesk } from '../helpers/relaydesk.js';
 
 afterEach(cleanupCliProcesses);
@@ -68,6 +69,66 @@ describe('attachment types in the settings', () => {
     // the group as the user wrote it, not its forty extensions (the Settings screen shows this)
     expect(view.values.attachments.types).toEqual(['executable', 'exec', 'iso', 'xlsm']);
     await relay.dispose();
+  });
+});
+
+describe('a clamd address copied from elsewhere', () => {
+  // clamav-milter's ClamdSocket, Exim's av_scanner, clamd.conf's TCPSocket without its host: each
+  // got "is not valid; use HOST:PORT of clamd …, the path of its Unix socket", naming neither
+  // what was wrong nor what to write
+  const copied: Array<[string, string]> = [
+    [
+      'unix:/run/clamav/clamd.ctl',
+      'has clamav-milter\'s "unix:" in front; give the socket\'s path alone: /run/clamav/clamd.ctl',
+    ],
+    [
+      'tcp:127.0.0.1:3310',
+      'has clamav-milter\'s "tcp:" in front; give HOST:PORT alone: 127.0.0.1:3310',
+    ],
+    ['127.0.0.1 3310', 'has a space between host and port; give HOST:PORT: 127.0.0.1:3310'],
+    [
+      '127.0.0.1:99999',
+      "has port 99999; give a port from 1 to 65535 (clamd.conf's TCPSocket, 3310 by default)",
+    ],
+    [
+      'run/clamav/clamd.ctl',
+      "is not the full path of a socket; give it from the root, as clamd.conf's LocalSocket says, e.g. /run/clamav/clamd.ctl",
+    ],
+    ['localhost', "has no port; give HOST:PORT with clamd.conf's TCPSocket, e.g. localhost:3310"],
+  ];
+
+  it('says what is wrong and what to write, for the flag and in Settings', async () => {
+    for (const [value, why] of copied) {
+      expect(() => resolveSettings({ env: {}, flags: { '--clamd': value } })).toThrow(
+        `--clamd: ${JSON.stringify(value)} ${why}`,
+      );
+    }
+    // the settings file is named too (the line said only "relaydesk: clamd: …")
+    const result = await serveWithConfig({ clamd: 'unix:/run/clamav/clamd.ctl' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `relaydesk: settings file ${JSON.stringify(result.config)}: clamd: "unix:/run/clamav/clamd.ctl" ${copied[0]?.[1]}\n`,
+    );
+    const relay = await startTestRelaydesk();
+    try {
+      for (const [value, why] of copied) {
+        const saved = await relay.fetch('/api/v1/settings', {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ clamd: value }),
+        });
+        expect(saved.status).toBe(400);
+        const body = (await saved.json()) as { errors: Array<{ field: string; message: string }> };
+        expect(body.errors).toEqual([
+          expect.objectContaining({
+            field: 'clamd',
+            message: `clamd: ${JSON.stringify(value)} ${why}`,
+          }),
+        ]);
+      }
+    } finally {
+      await relay.dispose();
+    }
   });
 });
 

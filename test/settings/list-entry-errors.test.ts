@@ -63,6 +63,29 @@ describe('one sender-rewrite entry', () => {
   });
 });
 
+describe('a field left out of an entry', () => {
+  // a Postfix admin writes REJECT without a text; the screen said only that the whole list "is
+  // not valid" with the example, since "… is missing" was not read as naming a field
+  it('is named with its fix beside the box, not as the whole setting', async () => {
+    const saved = await send('PUT', '/api/v1/settings', {
+      contentRules: [{ where: 'header', match: '^Subject: .*invoice', action: 'reject' }],
+      senderRewrite: [{ match: '*@printer.local' }],
+    });
+    expect(saved.status).toBe(400);
+    const body = saved.body as SettingsSaveResult;
+    expect(body.ok === false && body.errors.map((e) => [e.field, e.message])).toEqual([
+      [
+        'contentRules[0].text',
+        'contentRules[0].text is missing; "reject" needs it: give the reply the client gets after "550 5.7.1", such as "no lotteries here"',
+      ],
+      [
+        'senderRewrite[0].to',
+        'senderRewrite[0].to is missing; give the address the upstream lets you send as, e.g. "office@example.com"',
+      ],
+    ]);
+  });
+});
+
 describe('a quota with a name over 100 characters', () => {
   it('says the name with the quota’s other problems', async () => {
     const name = 'n'.repeat(101);

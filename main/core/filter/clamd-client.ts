@@ -48,6 +48,36 @@ export function parseClamdAddress(raw: unknown): ClamdAddress | undefined {
   return { host, port };
 }
 
+/**
+ * Why a clamd address is not one, in the words of the fix: an admin copies it from clamd.conf
+ * (`LocalSocket`, `TCPSocket` without its address), from clamav-milter's `ClamdSocket
+ * unix:…`/`tcp:…`, or from Exim's `av_scanner` (`127.0.0.1 3310`); all got the same "is not
+ * valid", which said neither what was wrong nor what to write. Undefined when it reads.
+ */
+export function clamdAddressProblem(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || parseClamdAddress(raw) !== undefined) return undefined;
+  const text = raw.trim();
+  const shown = JSON.stringify(raw);
+  const scheme = /^(unix|local|tcp|inet):(?:\/\/)?(.*)$/i.exec(text);
+  if (scheme) {
+    const rest = scheme[1]?.toLowerCase() === 'unix' || scheme[1]?.toLowerCase() === 'local';
+    const bare = rest ? `/${(scheme[2] ?? '').replace(/^\/+/, '')}` : (scheme[2] ?? '');
+    if (parseClamdAddress(bare))
+      return `clamd: ${shown} has clamav-milter's "${scheme[1]}:" in front; give ${rest ? "the socket's path" : 'HOST:PORT'} alone: ${bare}`;
+  }
+  const spaced = /^(\S+)\s+(\d{1,5})$/.exec(text);
+  if (spaced && parseClamdAddress(`${spaced[1]}:${spaced[2]}`))
+    return `clamd: ${shown} has a space between host and port; give HOST:PORT: ${spaced[1]}:${spaced[2]}`;
+  const port = /:(\d+)$/.exec(text);
+  if (port && parseClamdAddress(`${text.slice(0, port.index)}:3310`))
+    return `clamd: ${shown} has port ${port[1]}; give a port from 1 to 65535 (clamd.conf's TCPSocket, 3310 by default)`;
+  if (/[/\\]|\.(sock|ctl)$/.test(text) || text.startsWith('~'))
+    return `clamd: ${shown} is not the full path of a socket; give it from the root, as clamd.conf's LocalSocket says, e.g. /run/clamav/clamd.ctl`;
+  if (parseClamdAddress(`${text}:3310`))
+    return `clamd: ${shown} has no port; give HOST:PORT with clamd.conf's TCPSocket, e.g. ${text}:3310`;
+  return undefined;
+}
+
 export function describeClamdAddress(address: ClamdAddress): string {
   if ('path' in address) return address.path;
   return address.host.includes(':')

@@ -3,11 +3,13 @@
 // (an attachment rule that hit a legitimate file). The message goes back to the mailbox it was
 // for and, where its recipients' rules relay, into the queue through the normal relay path. Its
 // verdict stays on it, with the time of the release, so what the filter found is never lost.
+import type { MessageStatus } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../message-record.js';
 import { planDelivery } from '../queue/delivery-plan.js';
 import { applyDelivery } from '../queue/delivery-transition.js';
 import { defaultRetrySchedule } from '../queue/retry-schedule.js';
 import { QueueError } from '../queue/queue-error.js';
+import { messageStatus } from '../queue/recipient-state.js';
 import type { RecipientDecision } from '../routing-rules/index.js';
 import { quarantineMailbox } from './message-filter.js';
 import { withQuarantineHistory } from './quarantined-recipients.js';
@@ -36,6 +38,15 @@ export const heldInQuarantineQuery = 'tag:quarantined !tag:released';
 /** Whether the filter quarantined the message and it has not been released since. */
 export function isHeldInQuarantine(record: Pick<MessageRecord, 'filter'>): boolean {
   return record.filter?.action === 'quarantined' && record.filter.released === undefined;
+}
+
+/**
+ * A message's status as the API's summaries and the webhooks tell it. One held in the quarantine
+ * keeps no delivery list, so it read `captured`, mail that was meant to be relayed and waits for
+ * a release; its Delivery view said `quarantined` all along.
+ */
+export function summaryStatus(record: Pick<MessageRecord, 'filter' | 'delivery'>): MessageStatus {
+  return isHeldInQuarantine(record) ? 'quarantined' : messageStatus(record.delivery);
 }
 
 /**

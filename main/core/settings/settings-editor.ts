@@ -259,7 +259,8 @@ function parseRules(raw: unknown): Parsed {
  * (`quotas[1].perHour: …`): the error points there, so the screen shows it beside that field.
  */
 function structureError(key: string, raw: unknown, message: string, allowed: string) {
-  const at = /^([A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*): /.exec(message)?.[1];
+  // "contentRules[0].text is missing; …" names its field as surely as "…text: 42 is not text"
+  const at = /^([A-Za-z]+(?:\[\d+\]|\.[A-Za-z]+)*)(?:: | is missing; )/.exec(message)?.[1];
   if (!at || !at.startsWith(key)) return fieldError(key, raw, allowed);
   // the part's own value and fix, as the routing rules' errors give them
   const path = [...at.slice(key.length).matchAll(/\[(\d+)\]|\.([A-Za-z]+)/g)].map((m) =>

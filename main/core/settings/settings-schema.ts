@@ -97,7 +97,14 @@ function withSourceNamed<T>(fieldSpec: SettingField, source: SettingSource, pars
     const ofKey = (line: string) =>
       [':', '.', '['].some((after) => line.startsWith(`${fieldSpec.key}${after}`));
     if (!lines.every(ofKey)) throw err;
-    throw new SettingsError(lines.map((line) => `${name}: ${line}`).join('\n'), { cause: err });
+    // "--clamd: clamd: …" said the setting twice: the flag or variable names it
+    const own = `${fieldSpec.key}: `;
+    throw new SettingsError(
+      lines
+        .map((line) => `${name}: ${line.startsWith(own) ? line.slice(own.length) : line}`)
+        .join('\n'),
+      { cause: err },
+    );
   }
 }
 

@@ -233,7 +233,8 @@ function namingConfigFile<T>(key: string, file: string | undefined, read: () => 
     const quoted = /^"([^"]+)" in the settings file/.exec(err.message);
     const problem = quoted ? `${quoted[1]}${err.message.slice(quoted[0].length)}` : err.message;
     const place = quoted?.[1] ?? problem;
-    if (place !== key && !place.startsWith(`${key}.`) && !place.startsWith(`${key}[`)) throw err;
+    const ofKey = [':', '.', '['].some((after) => place.startsWith(`${key}${after}`));
+    if (place !== key && !ofKey) throw err;
     throw new SettingsError(inSettingsFile(file, problem), { cause: err });
   }
 }

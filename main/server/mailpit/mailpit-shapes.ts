@@ -12,7 +12,7 @@ import type { MessageRecord } from '../../core/message-record.js';
 import type { ParsedDetail } from '../../core/parse/message-parser.js';
 import { parseListUnsubscribe } from './list-unsubscribe.js';
 import { mailpitDate } from './mailpit-date.js';
-import { messageStatus } from '../../core/queue/recipient-state.js';
+import { summaryStatus } from '../../core/filter/quarantine-release.js';
 import type { MessageListing, OpenedMessage } from '../../core/service/message-methods.js';
 import type { QueueState } from '../../core/service/queue-methods.js';
 
@@ -39,7 +39,7 @@ export function toMessageSummary(record: MessageRecord): MessageSummary {
     Snippet: s.snippet,
     Mailbox: record.mailbox,
     MailFrom: record.envelope.mailFrom,
-    Status: messageStatus(record.delivery),
+    Status: summaryStatus(record),
   };
 }
 

@@ -3,7 +3,7 @@
 // own: the message's rolled-up status and each recipient's state and last reply.
 import type { MessageSummary } from '../../../preload/api-contract.js';
 import type { MessageRecord } from '../../core/message-record.js';
-import { messageStatus } from '../../core/queue/recipient-state.js';
+import { summaryStatus } from '../../core/filter/quarantine-release.js';
 import { toMessageSummary } from '../mailpit/mailpit-shapes.js';
 
 export function newMessagePayload(record: MessageRecord): MessageSummary {
@@ -29,7 +29,7 @@ export function deliveryPayload(record: MessageRecord): DeliveryWebhookPayload {
     ID: record.id,
     MessageID: record.summary.messageId,
     Subject: record.summary.subject,
-    Status: messageStatus(record.delivery),
+    Status: summaryStatus(record),
     Recipients: (record.delivery ?? []).map((r) => ({
       Address: r.address,
       DeliverTo: r.deliverTo,

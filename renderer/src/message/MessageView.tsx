@@ -81,7 +81,7 @@ function MessageBody({
     case 'links':
       return <LinkCheckPanel state={checks.links} onCheck={checks.checkLinks} />;
     case 'spam':
-      return <SpamCheckPanel check={checks.spam} />;
+      return <SpamCheckPanel check={checks.spam} onAskAgain={checks.checkSpamAgain} />;
   }
 }
 

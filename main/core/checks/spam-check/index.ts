@@ -24,7 +24,9 @@ export async function checkSpam(
   try {
     return readSpamReport(await askSpamd(spamd, 'REPORT', raw, timeoutMs));
   } catch (err) {
-    if (err instanceof SpamdUnavailableError) return notAvailable(`not available: ${err.message}`);
+    // a sentence as the unconfigured one is: "not available: SpamAssassin (…)" read as a fragment
+    if (err instanceof SpamdUnavailableError)
+      return notAvailable(`SpamAssassin is not available: ${err.spamd}: ${err.reason}`);
     throw err;
   }
 }

@@ -10,6 +10,13 @@ const protocolVersion = '1.5';
 /** spamd could not be asked, or answered with an error; the message says which. */
 export class SpamdUnavailableError extends Error {
   override name = 'SpamdUnavailableError';
+  constructor(
+    /** `spamd at HOST:PORT`. */
+    readonly spamd: string,
+    readonly reason: string,
+  ) {
+    super(`SpamAssassin (${spamd}): ${reason}`);
+  }
 }
 
 export interface SpamdReply {
@@ -40,7 +47,7 @@ export function askSpamd(
       if (settled) return;
       settled = true;
       socket.destroy();
-      reject(new SpamdUnavailableError(`SpamAssassin (spamd at ${where(address)}): ${reason}`));
+      reject(new SpamdUnavailableError(`spamd at ${where(address)}`, reason));
     };
     socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs / 1000} s`));
     socket.on('error', (err: NodeJS.ErrnoException) =>

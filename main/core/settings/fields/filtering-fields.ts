@@ -1,7 +1,11 @@
 // The filter stage and sender control: clamd and what a virus or a scanner outage does, the
 // attachment policy, sending quotas, warm-up schedules and the anomaly alert (the Settings
 // screen's "Filtering & senders"), and the address checks (beside Signing).
-import { describeClamdAddress, parseClamdAddress } from '../../filter/clamd-client.js';
+import {
+  clamdAddressProblem,
+  describeClamdAddress,
+  parseClamdAddress,
+} from '../../filter/clamd-client.js';
 import { contentRuleSource, parseContentRules } from '../../filter/content-rules.js';
 import { attachmentPolicyProblem, parseAttachmentPolicy } from '../../filter/filter-settings.js';
 import { parseQuotas, quotaSource } from '../../sender-control/quotas.js';
@@ -87,9 +91,14 @@ export const filteringFields = [
     flag: '--clamd',
     env: 'RELAYDESK_CLAMD',
     value: 'ADDRESS',
-    type: fromParser((raw) =>
-      raw === null || raw === '' || raw === 'off' ? null : parseClamdAddress(raw),
-    ),
+    type: fromParser((raw) => {
+      if (raw === null || raw === '' || raw === 'off') return null;
+      const address = parseClamdAddress(raw);
+      if (address) return address;
+      const problem = clamdAddressProblem(raw);
+      if (problem) throw new SettingsError(problem);
+      return undefined;
+    }),
     allowed: 'HOST:PORT of clamd (e.g. 127.0.0.1:3310), the path of its Unix socket, or "off"',
     input: { kind: 'text', nullable: true, placeholder: 'empty: no virus scanning' },
     default: null,

@@ -3,22 +3,43 @@ import type { AsyncValue } from '../../use-async-value';
 import type { SpamCheck } from './check-results';
 
 /** The SpamAssassin score and every rule that fired, or why spamd is not available. */
-export function SpamCheckPanel({ check }: { check: AsyncValue<SpamCheck> }) {
+export function SpamCheckPanel({
+  check,
+  onAskAgain,
+}: {
+  check: AsyncValue<SpamCheck>;
+  onAskAgain: () => void;
+}) {
+  // spamd busy, stopped or just configured answers later: the tab kept its first "not
+  // available" until another message was opened and this one again
+  const askAgain = (
+    <p className="body-notice">
+      <button type="button" data-testid="spam-check-again" onClick={onAskAgain}>
+        Ask SpamAssassin again
+      </button>
+    </p>
+  );
   if (check.status === 'loading') return <p className="body-notice">Asking SpamAssassin…</p>;
   if (check.status === 'failed') {
     return (
-      <p className="body-notice error" role="alert">
-        {check.error}
-      </p>
+      <>
+        <p className="body-notice error" role="alert">
+          {check.error}
+        </p>
+        {askAgain}
+      </>
     );
   }
   const result = check.value;
   if (result.Error) {
     return (
-      <p className="body-notice" role="status" data-testid="spam-check-notice">
-        {/* the core names spamd's setting as the command line does; here, as the screen does */}
-        {onScreen(result.Error)}
-      </p>
+      <>
+        <p className="body-notice" role="status" data-testid="spam-check-notice">
+          {/* the core names spamd's setting as the command line does; here, as the screen does */}
+          {onScreen(result.Error)}
+        </p>
+        {askAgain}
+      </>
     );
   }
   return (

@@ -20,6 +20,8 @@ export interface MessageChecks {
   /** Null for a message without an HTML part: nothing to check. */
   html: AsyncValue<HtmlCheck | null>;
   spam: AsyncValue<SpamCheck>;
+  /** Asks spamd again: one that was busy or stopped when the message opened answers later. */
+  checkSpamAgain(): void;
   links: LinkCheckState;
   checkLinks(follow: boolean): void;
 }
@@ -44,9 +46,11 @@ export function useMessageChecks(messageId: string, hasHtml: boolean): MessageCh
     () => (!settled ? pending() : hasHtml ? api.htmlCheck(messageId) : Promise.resolve(null)),
     `html-check:${messageId}:${hasHtml}:${settled}`,
   );
+  const [spamAsked, setSpamAsked] = useState({ messageId, times: 0 });
+  const spamTimes = spamAsked.messageId === messageId ? spamAsked.times : 0;
   const spam = useAsyncValue<SpamCheck>(
     () => (settled ? api.spamCheck(messageId) : pending()),
-    `spam-check:${messageId}:${settled}`,
+    `spam-check:${messageId}:${settled}:${spamTimes}`,
   );
   const [links, setLinks] = useState<{ messageId: string; state: LinkCheckState }>({
     messageId,
@@ -69,6 +73,7 @@ export function useMessageChecks(messageId: string, hasHtml: boolean): MessageCh
   return {
     html,
     spam,
+    checkSpamAgain: () => setSpamAsked({ messageId, times: spamTimes + 1 }),
     links: links.messageId === messageId ? links.state : { status: 'idle' },
     checkLinks,
   };
