@@ -3,6 +3,8 @@
 // refused message. Now it says once that clamd stopped answering, what happens to mail meanwhile
 // (clamdUnavailable) and the fix, and once that it answers again, as the start-up check does.
 // A real clamd stopped and started again on the same port, real SMTP sessions.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { clamdTool, startClamd, type TestClamd } from '../helpers/clamd.js';
 import { eventually } from '../helpers/eventually.js';
@@ -69,5 +71,48 @@ describe.skipIf(!clamdPath)('clamd lost while running', () => {
     );
     expect(await send(relay, 'scanned again')).toMatch(/^250 /);
     expect(said(/stopped answering|answers again: /)).toHaveLength(2);
+  }, 120_000);
+
+  it('a hung clamd keeps one message waiting for its verdict, not every message after it', async () => {
+    const clamd = await startClamd(clamdPath as string, Buffer.from('unused'));
+    cleanups.push(() => clamd.stop());
+    // clamdTimeoutSeconds: the longest wait for a verdict (a minute by default)
+    const timeoutMs = 4000;
+    const relay = await startTestRelaydesk({
+      clamd: clamd.address,
+      clamdUnavailable: 'defer',
+      clamdTimeoutSeconds: timeoutMs / 1000,
+    });
+    cleanups.push(() => relay.dispose());
+    const log: string[] = [];
+    relay.service.on('log', (line) => log.push(line));
+    expect(await send(relay, 'scanned')).toMatch(/^250 /);
+
+    // stopped, not ended: it still takes connections, and answers nothing
+    process.kill(clamd.pid, 'SIGSTOP');
+    cleanups.push(async () => void process.kill(clamd.pid, 'SIGCONT'));
+    const timed = async (subject: string) => {
+      const started = Date.now();
+      const reply = await send(relay, subject);
+      return { reply, ms: Date.now() - started };
+    };
+    const first = await timed('waits for the verdict');
+    expect(first.reply).toMatch(/^451 4\.7\.0/);
+    expect(first.ms).toBeGreaterThanOrEqual(timeoutMs - 100);
+    expect(log.filter((line) => line.includes('stopped answering'))).toHaveLength(1);
+    // clamd is asked again every few seconds meanwhile; mail is not sent to it
+    const next = await timed('answered at once');
+    expect(next.reply).toMatch(/^451 4\.7\.0/);
+    expect(next.ms).toBeLessThan(timeoutMs - 100);
+    const audit = await readFile(join(relay.dataDir, 'audit.log'), 'utf8');
+    expect(audit).toContain(
+      `clamd at ${clamd.address} did not answer in ${timeoutMs} ms when last asked; not sent to it until it answers again`,
+    );
+
+    process.kill(clamd.pid, 'SIGCONT');
+    await eventually(() => log.filter((line) => /answers again: /.test(line)).length, 30_000).toBe(
+      1,
+    );
+    expect(await send(relay, 'scanned again')).toMatch(/^250 /);
   }, 120_000);
 });

@@ -20,6 +20,11 @@ export class ClamdUnavailableError extends Error {
   }
 }
 
+/** clamd took the connection and did not answer in time: hung (stopped, swapping), not gone. */
+export class ClamdTimeoutError extends ClamdUnavailableError {
+  override name = 'ClamdTimeoutError';
+}
+
 /**
  * clamd read its StreamMaxLength (clamd.conf; 25M in Debian's) and stopped: the message was
  * not scanned, and never will be by this clamd, so a "try again later" would be answered the
@@ -133,8 +138,7 @@ export class ClamdClient {
         else resolve(text ?? '');
       };
       const timer = setTimeout(
-        () =>
-          finish(new ClamdUnavailableError(`clamd at ${where} did not answer in ${timeoutMs} ms`)),
+        () => finish(new ClamdTimeoutError(`clamd at ${where} did not answer in ${timeoutMs} ms`)),
         timeoutMs,
       );
       socket.setNoDelay(true);

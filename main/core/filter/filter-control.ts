@@ -9,7 +9,12 @@ import type { MessageParser } from '../parse/message-parser.js';
 import { auditLine } from '../policy/audit-line.js';
 import type { RoutingRule } from '../routing-rules/index.js';
 import type { Spool } from '../spool/spool.js';
-import { describeClamdAddress, type ClamdUnavailableError } from './clamd-client.js';
+import {
+  ClamdTimeoutError,
+  describeClamdAddress,
+  type ClamdClient,
+  type ClamdUnavailableError,
+} from './clamd-client.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
 import { MessageDiscard } from './message-refusal.js';
 
@@ -38,6 +43,14 @@ export class FilterControl {
   private readonly filter: MessageFilter;
   private scannerTimer: NodeJS.Timeout | null = null;
   private watching = false;
+  /** A PING of the checks below is on its way: clamd is being asked again. */
+  private pinging = false;
+  /**
+   * Why clamd was last found hung (it took the connection and did not answer in time): while it
+   * is down for that reason, messages are not sent to it (MessageFilter's scannerDown). One that
+   * refuses the connection answers at once, with its own error, and is still asked per message.
+   */
+  private hung: string | null = null;
   private scannerState: ScannerState = 'unknown';
   private warn: (line: string) => void = () => undefined;
   private info: (line: string) => void = () => undefined;
@@ -50,8 +63,16 @@ export class FilterControl {
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,
   ) {
-    this.filter = new MessageFilter(settings, rules, parser, now, (error) =>
-      this.scannerAnswered(error),
+    this.filter = new MessageFilter(
+      settings,
+      rules,
+      parser,
+      now,
+      (error) => this.scannerAnswered(error),
+      () =>
+        this.scannerState === 'down' && (this.scannerTimer !== null || this.pinging)
+          ? this.hung
+          : null,
     );
   }
 
@@ -100,6 +121,7 @@ export class FilterControl {
     const scanner = this.filter.scanner;
     if (!scanner) return;
     const where = scanner.description;
+    this.hung = error instanceof ClamdTimeoutError ? error.message : null;
     if (error === null) {
       if (this.scannerState === 'down') {
         this.info(`clamd at ${where} answers again: messages are scanned`);
@@ -135,12 +157,21 @@ export class FilterControl {
     if (!scanner || !this.watching || this.scannerTimer) return;
     this.scannerTimer = setTimeout(() => {
       this.scannerTimer = null;
-      void scanner.ping().then((up) => {
+      void this.ping(scanner).then((up) => {
         if (up) this.scannerAnswered(null);
         else if (this.scannerState === 'down' && Date.now() < deadline) this.recheck(deadline);
       });
     }, scannerRecheckMs);
     this.scannerTimer.unref();
+  }
+
+  private async ping(scanner: ClamdClient): Promise<boolean> {
+    this.pinging = true;
+    try {
+      return await scanner.ping();
+    } finally {
+      this.pinging = false;
+    }
   }
 
   private stopRecheck(): void {
@@ -222,7 +253,7 @@ export class FilterControl {
     const deadline = Date.now() + scannerRecheckForMs;
     const ask = async (): Promise<void> => {
       this.scannerTimer = null;
-      const up = await scanner.ping();
+      const up = await this.ping(scanner);
       // a scan may have said it meanwhile
       if (this.scannerState === 'up') return;
       if (up) {

@@ -24,7 +24,12 @@ import { defaultRetrySchedule } from '../queue/retry-schedule.js';
 
 export type FilterSettings = Pick<
   Settings,
-  'clamd' | 'virusAction' | 'clamdUnavailable' | 'attachments' | 'contentRules'
+  | 'clamd'
+  | 'clamdTimeoutSeconds'
+  | 'virusAction'
+  | 'clamdUnavailable'
+  | 'attachments'
+  | 'contentRules'
 >;
 
 /** What the filter decided, kept in the message's sidecar and shown with the message. */
@@ -127,8 +132,17 @@ export class MessageFilter {
      */
     private readonly scannerAnswered: (error: ClamdUnavailableError | null) => void = () =>
       undefined,
+    /**
+     * Why clamd is hung, while it is asked again every few seconds (FilterControl); else null.
+     * A hung clamd (stopped, swapping) takes the connection and never answers, so each message
+     * waited out the whole scan timeout, a minute by default, before its 451, and the clients'
+     * sessions piled up: meanwhile a message is not sent to it.
+     */
+    private readonly scannerHung: () => string | null = () => null,
   ) {
-    this.clamd = settings.clamd ? new ClamdClient(settings.clamd) : null;
+    this.clamd = settings.clamd
+      ? new ClamdClient(settings.clamd, { scanTimeoutMs: settings.clamdTimeoutSeconds * 1000 })
+      : null;
   }
 
   /** Whether any check is configured; without one, messages take the plain store path. */
@@ -150,18 +164,27 @@ export class MessageFilter {
    */
   async inspect(input: FilterInput): Promise<FilterVerdict> {
     // the scan starts at once and runs while the parse worker reads the MIME structure
-    const scanning = this.clamd?.scan(input.raw).then(
-      (result) => {
-        this.scannerAnswered(null);
-        return { result, error: null };
-      },
-      (error: unknown) => {
-        if (error instanceof ClamdUnavailableError)
-          // its size limit is an answer: clamd is up
-          this.scannerAnswered(error instanceof ClamdSizeLimitError ? null : error);
-        return { result: null, error };
-      },
-    );
+    const hung = this.clamd ? this.scannerHung() : null;
+    const scanning =
+      hung !== null
+        ? Promise.resolve({
+            result: null,
+            error: new ClamdUnavailableError(
+              `${hung} when last asked; not sent to it until it answers again (asked every few seconds)`,
+            ),
+          })
+        : this.clamd?.scan(input.raw).then(
+            (result) => {
+              this.scannerAnswered(null);
+              return { result, error: null };
+            },
+            (error: unknown) => {
+              if (error instanceof ClamdUnavailableError)
+                // its size limit is an answer: clamd is up
+                this.scannerAnswered(error instanceof ClamdSizeLimitError ? null : error);
+              return { result: null, error };
+            },
+          );
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);

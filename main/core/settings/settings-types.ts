@@ -203,6 +203,8 @@ export interface Settings {
   // --- content filter and sender control (main/core/filter, main/core/sender-control) ---
   /** clamd's address (TCP or Unix socket); null: no virus scanning. */
   clamd: ClamdAddress | null;
+  /** The longest wait for clamd's verdict on one message, in seconds (then clamdUnavailable). */
+  clamdTimeoutSeconds: number;
   /** What happens to a message with a virus (per routing rule too). */
   virusAction: VirusAction;
   /** What happens when clamd cannot be reached: `defer` (451 4.7.0) or `accept` flagged. */

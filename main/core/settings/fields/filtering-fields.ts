@@ -109,6 +109,19 @@ export const filteringFields = [
     view: (address) => (address ? describeClamdAddress(address) : null),
   }),
   setting({
+    key: 'clamdTimeoutSeconds',
+    flag: '--clamd-timeout',
+    env: 'RELAYDESK_CLAMD_TIMEOUT',
+    value: 'SECONDS',
+    ...wholeNumber(1, 600, { unit: 'seconds' }),
+    default: 60,
+    defaultText:
+      '`60` (a hung clamd: each message waits this long once, then none while it is down)',
+    label: "Longest wait for clamd's verdict (seconds)",
+    section,
+    applies: 'restart',
+  }),
+  setting({
     key: 'virusAction',
     flag: '--virus-action',
     env: 'RELAYDESK_VIRUS_ACTION',
