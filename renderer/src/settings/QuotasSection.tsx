@@ -4,7 +4,7 @@
 // (`quotas[1].perHour`).
 import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
-import type { QuotaUsageView, QuotaView } from '../api/contract';
+import type { QuotaUsageView, QuotaView, RelaydeskEvent } from '../api/contract';
 import { NumberField, SelectField, TextField } from './fields';
 import type { FieldErrors } from './settings-form';
 
@@ -83,10 +83,14 @@ export function QuotasSection(props: {
         () => live && setUsage(null),
       );
     void load();
-    // each accepted message counts; a refused one changes nothing
-    const stop = api.onEvent((event) => {
-      if (event.Type === 'new') void load();
-    });
+    // each accepted message counts; a refused one changes nothing. Read once per batch of
+    // events: a burst of arrivals with Settings open asked the relay once per message
+    const arrived = (events: readonly RelaydeskEvent[]) => {
+      if (events.some((event) => event.Type === 'new')) void load();
+    };
+    const stop = api.onEventBatch
+      ? api.onEventBatch(arrived)
+      : api.onEvent((event) => arrived([event]));
     return () => {
       live = false;
       stop();
