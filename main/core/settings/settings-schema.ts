@@ -87,6 +87,11 @@ export function parseSettingValue(
  * typed: each line gets the flag or variable in front. (The settings file's are named with the
  * file by settings-sources.ts.)
  */
+/** Whether an error line speaks of the setting `key` (`clamd: …`, `quotas[1].perHour …`). */
+export function aboutSetting(line: string, key: string): boolean {
+  return [':', '.', '['].some((after) => line.startsWith(`${key}${after}`));
+}
+
 function withSourceNamed<T>(fieldSpec: SettingField, source: SettingSource, parse: () => T): T {
   try {
     return parse();
@@ -94,9 +99,7 @@ function withSourceNamed<T>(fieldSpec: SettingField, source: SettingSource, pars
     if (source === 'file' || !(err instanceof SettingsError)) throw err;
     const name = nameIn(fieldSpec, source);
     const lines = err.message.split('\n');
-    const ofKey = (line: string) =>
-      [':', '.', '['].some((after) => line.startsWith(`${fieldSpec.key}${after}`));
-    if (!lines.every(ofKey)) throw err;
+    if (!lines.every((line) => aboutSetting(line, fieldSpec.key))) throw err;
     // "--clamd: clamd: …" said the setting twice: the flag or variable names it
     const own = `${fieldSpec.key}: `;
     throw new SettingsError(

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import {
+  aboutSetting,
   defaultSettings,
   fieldByKey,
   parseSettingValue,
@@ -233,8 +234,7 @@ function namingConfigFile<T>(key: string, file: string | undefined, read: () => 
     const quoted = /^"([^"]+)" in the settings file/.exec(err.message);
     const problem = quoted ? `${quoted[1]}${err.message.slice(quoted[0].length)}` : err.message;
     const place = quoted?.[1] ?? problem;
-    const ofKey = [':', '.', '['].some((after) => place.startsWith(`${key}${after}`));
-    if (place !== key && !ofKey) throw err;
+    if (place !== key && !aboutSetting(place, key)) throw err;
     throw new SettingsError(inSettingsFile(file, problem), { cause: err });
   }
 }
