@@ -2,7 +2,6 @@
 // & senders to see it work: the section showed the quota's boxes and nothing of what it had
 // counted (only GET /api/v1/quotas and the audit log did), nor that it counts from the moment it
 // is saved. Real renderer in Chromium, real SMTP sessions logged in as the user.
-import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../e2e/browser.js';
 import { shootLightAndDark, startGui, type Gui } from '../e2e/gui.js';
@@ -14,21 +13,6 @@ afterEach(async () => {
   await gui?.close();
   gui = undefined;
 });
-
-async function sendAsAlice(port: number, to: string[]): Promise<void> {
-  const transport = nodemailer.createTransport({
-    host: '127.0.0.1',
-    port,
-    secure: false,
-    ignoreTLS: true,
-    auth: { user: 'alice', pass: 'any' },
-  });
-  try {
-    await transport.sendMail({ from: 'alice@office.example', to, text: 'cheap pills' });
-  } finally {
-    transport.close();
-  }
-}
 
 describe.skipIf(!chromiumPath)('a sending quota in Settings', () => {
   it('shows what it has counted for each user, live, and which limit is reached', async () => {
@@ -43,7 +27,11 @@ describe.skipIf(!chromiumPath)('a sending quota in Settings', () => {
       'Counted: nothing yet (a quota counts the mail accepted since it was saved).',
     );
 
-    await sendAsAlice(relaydesk.smtp.port, ['a@far.example', 'b@far.example', 'c@far.example']);
+    await relaydesk.transport({ user: 'alice', pass: 'any' }).sendMail({
+      from: 'alice@office.example',
+      to: ['a@far.example', 'b@far.example', 'c@far.example'],
+      text: 'cheap pills',
+    });
     await eventually(() => usage.innerText()).toBe(
       'Counted for user alice: 1 this minute, 1 this hour, 1 today, 3 recipients today — at the limit of 3 recipients a day',
     );

@@ -47,7 +47,7 @@ export class FilterControl {
   private pinging = false;
   /**
    * Why clamd was last found hung (it took the connection and did not answer in time): while it
-   * is down for that reason, messages are not sent to it (MessageFilter's scannerDown). One that
+   * is down for that reason, messages are not sent to it (MessageFilter's scannerHung). One that
    * refuses the connection answers at once, with its own error, and is still asked per message.
    */
   private hung: string | null = null;
