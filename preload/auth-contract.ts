@@ -181,7 +181,8 @@ export interface AnalyzedDkimSignature {
  * the sender for what the paste left out); `unsigned`: no DKIM-Signature field.
  */
 export interface AnalyzedDkim {
-  state: 'verified' | 'header-only' | 'unsigned';
+  /** not-in-copy: unsigned as given, but the paste's Authentication-Results saw a signature. */
+  state: 'verified' | 'header-only' | 'unsigned' | 'not-in-copy';
   /** What the state means, in words; '' when the signatures' verdicts say it all. */
   note: string;
   /** Some lookups could not be made: DNS was unreachable. */

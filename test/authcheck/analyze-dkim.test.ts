@@ -223,4 +223,41 @@ describe.skipIf(!dkimsign)('Analyze verifies the DKIM of a whole message', () =>
     expect(answer.dkim).toMatchObject({ state: 'unsigned', signatures: [] });
     expect(answer.dkim.note).toMatch(/^No DKIM-Signature field/);
   });
+
+  it('says a copy without its signature was signed when its receiver reported DKIM', async () => {
+    // Outlook's "Internet headers" as a user copies them: Microsoft's Authentication-Results
+    // (no authserv-id) says dkim=pass, and the DKIM-Signature field is not in the copy
+    const outlookCopy = [
+      'Authentication-Results: spf=pass (sender IP is 209.85.128.54)',
+      ' smtp.mailfrom=gmail.com; dkim=pass (signature was verified)',
+      ' header.d=gmail.com;dmarc=pass action=none header.from=gmail.com',
+      'Received: from mail-wm1-f54.google.com (209.85.128.54) by',
+      ' BN2PEPF000044A8.mail.protection.outlook.com (10.167.243.102) with Microsoft',
+      ' SMTP Server id 15.20.8207.15; Mon, 7 Dec 2026 09:14:20 +0000',
+      'From: Bob <bob@gmail.com>',
+      'Subject: Quarterly figures',
+      '',
+    ].join('\n');
+    const answer = await analyze(outlookCopy);
+    expect(answer.dkim).toMatchObject({ state: 'not-in-copy', signatures: [] });
+    expect(answer.dkim.note).toBe(
+      'No DKIM-Signature field in what was given, yet the Authentication-Results reported dkim=pass for gmail.com: the message was signed, and the signature was left out of this copy (a mail program’s header view can drop it). Paste or drop the whole message (the .eml, or Gmail’s “Show original” → Download original) to verify it.',
+    );
+    // Gmail's field names itself and its signer by identity; a receiver's dkim=none is no news
+    const gmail = await analyze(
+      [
+        'ARC-Authentication-Results: i=1; mx.google.com;',
+        '       dkim=fail header.i=@news.example header.s=s1 header.b=abc',
+        'From: News <hi@news.example>',
+        '',
+      ].join('\n'),
+    );
+    expect(gmail.dkim.note).toContain(
+      'yet mx.google.com (its ARC-Authentication-Results) reported dkim=fail for news.example:',
+    );
+    const none = await analyze(
+      ['Authentication-Results: mx.example.net; dkim=none', 'From: a@b.example', ''].join('\n'),
+    );
+    expect(none.dkim.state).toBe('unsigned');
+  });
 });

@@ -3,6 +3,7 @@
 // signers. Before, Analyze said nothing of DKIM at all (`authentication: []` without an
 // Authentication-Results field), and a paste with no Received field showed only "no route".
 import type { AnalyzedDkim, AnalyzedDkimSignature } from '../../../preload/auth-contract.js';
+import type { AuthenticationResult } from '../../../preload/route-contract.js';
 import type { DnsResolver } from '../dns/dns-resolver.js';
 import { headerBlockEnd, splitHeaderBlock } from '../mail/header-block.js';
 import { verifyDkim } from './auth-check.js';
@@ -57,6 +58,34 @@ const headerOnlyNote =
 const unsignedNote =
   'No DKIM-Signature field: the message is not DKIM-signed, so receivers cannot tie it to a domain ' +
   'by DKIM (DMARC then rests on SPF alone).';
+
+/**
+ * An unsigned paste whose own Authentication-Results say a receiver checked a DKIM signature:
+ * the message was signed, and the copy lost the field (Outlook's "Internet headers" and some
+ * webmail header views leave DKIM-Signature out). Saying "not DKIM-signed" right above the
+ * receiver's "dkim=pass" contradicts what the reader sees; this says which to believe.
+ */
+export function withReceiversDkim(
+  dkim: AnalyzedDkim,
+  authentication: readonly AuthenticationResult[],
+): AnalyzedDkim {
+  if (dkim.state !== 'unsigned') return dkim;
+  // the top-most first: the receiver nearest the reader
+  const seen = authentication.find((r) => r.method === 'dkim' && r.result !== 'none');
+  if (!seen) return dkim;
+  const who = seen.authservId ? `${seen.authservId} (its ${seen.header})` : `the ${seen.header}`;
+  // header.i is an identity (`@gmail.com`, `user@example.com`): its domain is what a reader knows
+  const domain = seen.properties['header.d'] ?? seen.properties['header.i']?.split('@').pop();
+  return {
+    ...dkim,
+    state: 'not-in-copy',
+    note:
+      `No DKIM-Signature field in what was given, yet ${who} reported dkim=${seen.result}` +
+      `${domain ? ` for ${domain}` : ''}: the message was signed, and the signature was left out ` +
+      'of this copy (a mail program’s header view can drop it). Paste or drop the whole message ' +
+      '(the .eml, or Gmail’s “Show original” → Download original) to verify it.',
+  };
+}
 
 /** The DKIM signatures of `text`, verified when it has a body. */
 export async function analyzeDkim(dns: DnsResolver, text: string | Buffer): Promise<AnalyzedDkim> {

@@ -5,7 +5,7 @@ import { deliveryOrCaptured } from '../queue/captured-recipients.js';
 import { isHeldInQuarantine } from '../filter/quarantine-release.js';
 import { quarantinedRecipients } from '../filter/quarantined-recipients.js';
 import { adviseOnSenderRefusal } from '../upstream/sender-refusal.js';
-import { analyzeDkim } from '../authcheck/analyzed-dkim.js';
+import { analyzeDkim, withReceiversDkim } from '../authcheck/analyzed-dkim.js';
 import type {
   AnalyzedHeaders,
   ReportedRoute,
@@ -220,7 +220,8 @@ export function messageMethods({ store, events, log, settings, queue, now, dns }
         encoding === 'latin1' && typeof given === 'string' ? Buffer.from(given, 'latin1') : given;
       const { analyzeMessage } = await routeAnalysis();
       const [report, dkim] = await Promise.all([reportedRoute(text), analyzeDkim(dns, text)]);
-      return { ...analyzeMessage(text, null), report, dkim };
+      const analysis = analyzeMessage(text, null);
+      return { ...analysis, report, dkim: withReceiversDkim(dkim, analysis.authentication) };
     },
 
     async part(id: string, partId: string): Promise<ParsedPart> {

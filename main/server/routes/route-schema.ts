@@ -229,9 +229,9 @@ const analyzedDkim = allOf(
   {
     state: {
       type: 'string',
-      enum: ['verified', 'header-only', 'unsigned'],
+      enum: ['verified', 'header-only', 'unsigned', 'not-in-copy'],
       description:
-        'verified: a whole message was given and each signature checked against DNS; header-only: no body, so the signers are listed unverified (a body hash cannot be checked without the body); unsigned: no DKIM-Signature',
+        'verified: a whole message was given and each signature checked against DNS; header-only: no body, so the signers are listed unverified (a body hash cannot be checked without the body); unsigned: no DKIM-Signature; not-in-copy: no DKIM-Signature in what was given, but its Authentication-Results report a DKIM result, so the signature was left out of the copy',
     },
     note: { ...text, description: "What the state means, in words; '' when verified" },
     offline: {

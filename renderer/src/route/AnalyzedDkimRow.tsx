@@ -35,15 +35,15 @@ export function AnalyzedDkimRow({
   dkim: AnalyzedDkim;
   partial?: string | null;
 }) {
-  if (dkim.state === 'unsigned') {
+  if (dkim.state === 'unsigned' || dkim.state === 'not-in-copy') {
     return (
-      <div className="auth-group" data-testid="analyze-dkim" data-state="unsigned">
+      <div className="auth-group" data-testid="analyze-dkim" data-state={dkim.state}>
         <p className="auth-source">{TITLE}</p>
         <ul className="auth-badges" aria-label={TITLE}>
           <AuthBadge
             label="DKIM"
             tone="neutral"
-            word="none"
+            word={dkim.state === 'unsigned' ? 'none' : 'not in this copy'}
             reason={dkim.note}
             title={dkim.note}
             testId="analyze-dkim-badge"
