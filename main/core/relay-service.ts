@@ -35,7 +35,7 @@ import { DkimSigning } from './signing/dkim-signing.js';
 import { removeListeningFile, writeListeningFile } from './maildrop/listening-file.js';
 import { OwnerOnlyFileVault, type PrivateKeyVault } from './signing/key-vault.js';
 import { deliverToUpstream } from './upstream/delivery-attempt.js';
-import type { WebhookSender } from './webhooks/index.js';
+import { loadWebhookSecret, type WebhookSender } from './webhooks/index.js';
 import {
   checkMethods,
   signingMethods,
@@ -297,6 +297,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
           },
         });
         if (changed.includes('relay')) queue.upstreamChanged();
+        if (changed.some((key) => key.startsWith('webhook'))) void this.webhooksChanged();
         queue.kick();
         void retention.apply();
       },
@@ -507,6 +508,36 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       this.maildrop?.stop(),
     ]).then(() => undefined);
     return this.closingListener;
+  }
+
+  /**
+   * Webhook settings saved in Settings apply at once: the first URL added starts the sender,
+   * later saves reconfigure it. A secret file that cannot be read changes nothing (webhooks
+   * signed with the old secret, or none, rather than sent unsigned) and is logged with its fix.
+   */
+  private async webhooksChanged(): Promise<void> {
+    const { settings, log } = this.parts;
+    try {
+      if (!this.webhooks) {
+        this.webhooks = await startWebhooks(this.parts);
+        return;
+      }
+      this.webhooks.reconfigure({
+        urls: settings.webhookUrls,
+        secret: await loadWebhookSecret(settings.webhookSecretFile, process.env),
+        timeoutMs: settings.webhookTimeoutMs,
+        retries: settings.webhookRetries,
+        retryDelayMs: settings.webhookRetryDelayMs,
+      });
+    } catch (err) {
+      log(
+        note(
+          'webhooks',
+          `the saved webhook settings are not applied: ${(err as Error).message}`,
+          'error',
+        ),
+      );
+    }
   }
 
   /** Stops taking mail, lets messages being received finish, then releases everything. */

@@ -345,6 +345,59 @@ describe('webhooks', () => {
     }
   });
 
+  it('takes webhook URLs saved in Settings at once, and drops retries to a URL taken out', async () => {
+    relay = await startTestRelaydesk({});
+    const save = (change: Record<string, unknown>) =>
+      (relay as TestRelaydesk).fetch('/api/v1/settings', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(change),
+      });
+    await send('Before any URL');
+    const failing = await startReceiver();
+    failing.answer = () => 503;
+    // the first URL starts webhooks, without a restart
+    expect(
+      (await save({ webhookUrls: [failing.url], webhookRetries: 5, webhookRetryDelayMs: 60_000 }))
+        .status,
+    ).toBe(200);
+    const retried = await send('To a failing receiver');
+    await expect.poll(async () => (await deliveries())[0]?.State).toBe('retrying');
+    // the failing URL replaced: its retry, a minute away, is dropped now and said so; the new
+    // URL gets the next message
+    const good = await startReceiver();
+    expect((await save({ webhookUrls: [good.url] })).status).toBe(200);
+    const id = await send('To the new receiver');
+    await expect.poll(() => good.hooks.length).toBe(1);
+    expect(JSON.parse(good.hooks[0]?.body ?? '{}')).toMatchObject({ ID: id });
+    const log = await deliveries();
+    expect(log.find((d) => d.MessageID === retried)).toMatchObject({
+      State: 'dropped',
+      Attempts: 1,
+      Error: 'not sent: its URL was taken out of the webhook URLs in the settings',
+    });
+    expect(log.filter((d) => d.MessageID === id)).toMatchObject([{ State: 'delivered' }]);
+    expect(failing.hooks).toHaveLength(1);
+    expect(
+      (await (relay as TestRelaydesk).api<{ URLs: string[] }>('/api/v1/webhooks')).URLs,
+    ).toEqual([good.url]);
+    // a secret file saved later signs the next webhook; one that cannot be read changes nothing
+    const folder = await mkdtemp(join(tmpdir(), 'relaydesk-hook-secret-'));
+    await writeFile(join(folder, 'secret'), 's3cret\n');
+    expect((await save({ webhookSecretFile: join(folder, 'secret') })).status).toBe(200);
+    await send('Signed now');
+    await expect.poll(() => good.hooks.length).toBe(2);
+    const signed = good.hooks[1] as Hook;
+    expect(signed.headers['x-relaydesk-signature-256']).toBe(
+      `sha256=${createHmac('sha256', 's3cret').update(signed.body).digest('hex')}`,
+    );
+    expect((await save({ webhookSecretFile: join(folder, 'gone') })).status).toBe(200);
+    await send('Still signed');
+    await expect.poll(() => good.hooks.length).toBe(3);
+    expect(good.hooks[2]?.headers['x-relaydesk-signature-256']).toMatch(/^sha256=/);
+    await rm(folder, { recursive: true });
+  });
+
   it('keeps its queue bounded: beyond the limit the oldest waiting webhook is dropped', async () => {
     const hanging = await startReceiver();
     hanging.answer = () => null;

@@ -35,6 +35,12 @@ export interface WebhookSenderOptions {
   concurrency?: number;
 }
 
+/** What a save in Settings changes on a running sender. */
+export type WebhookSenderChange = Pick<
+  WebhookSenderOptions,
+  'urls' | 'secret' | 'timeoutMs' | 'retries' | 'retryDelayMs'
+>;
+
 interface Job {
   delivery: WebhookDelivery;
   url: string;
@@ -52,6 +58,8 @@ export function signBody(secret: string, body: string): string {
 }
 
 const urlSetting = '--webhook-url ("webhookUrls" in the settings)';
+
+const removedWords = 'not sent: its URL was taken out of the webhook URLs in the settings';
 
 // What failed and the fix, for the delivery log, the Logs view and the service log: "HTTP 500"
 // or "connect ECONNREFUSED 127.0.0.1:9000" alone left the user to work out whose side failed and
@@ -83,14 +91,15 @@ function unreachedAdvice(err: unknown, href: string): string {
 
 export class WebhookSender {
   private readonly waiting: Job[] = [];
-  private readonly retryTimers = new Set<NodeJS.Timeout>();
+  /** Each job waiting out its retry delay, by its timer. */
+  private readonly retryTimers = new Map<NodeJS.Timeout, Job>();
   private readonly inFlight = new Map<Job, AbortController>();
   private readonly log: WebhookDelivery[] = [];
   private stopped = false;
   private readonly maxQueued: number;
   private readonly concurrency: number;
 
-  constructor(private readonly options: WebhookSenderOptions) {
+  constructor(private options: WebhookSenderOptions) {
     this.maxQueued = options.maxQueued ?? 1000;
     this.concurrency = options.concurrency ?? 4;
   }
@@ -131,10 +140,31 @@ export class WebhookSender {
     return this.log.map((d) => ({ ...d }));
   }
 
+  /**
+   * Takes the URLs, secret, timeout and retries saved in Settings, at once. A webhook waiting for a URL
+   * no longer listed is dropped (said in the delivery log), never sent to an address the user
+   * just took out; one already in flight ends as it ends, and is not retried.
+   */
+  reconfigure(change: WebhookSenderChange): void {
+    this.options = { ...this.options, ...change };
+    const removed = (job: Job) => !this.options.urls.includes(job.url);
+    for (const job of this.waiting.filter(removed)) {
+      this.waiting.splice(this.waiting.indexOf(job), 1);
+      this.finish(job, 'dropped', removedWords);
+    }
+    for (const [timer, job] of this.retryTimers) {
+      if (!removed(job)) continue;
+      clearTimeout(timer);
+      this.retryTimers.delete(timer);
+      this.finish(job, 'dropped', removedWords);
+    }
+    this.pump();
+  }
+
   /** Stops sending: requests in flight are aborted, waiting ones are left (and lost). */
   stop(): void {
     this.stopped = true;
-    for (const timer of this.retryTimers) clearTimeout(timer);
+    for (const timer of this.retryTimers.keys()) clearTimeout(timer);
     this.retryTimers.clear();
     for (const controller of this.inFlight.values()) controller.abort();
   }
@@ -205,6 +235,7 @@ export class WebhookSender {
     }
     if (error === null) this.finish(job, 'delivered', null);
     else if (this.stopped) d.Error = error;
+    else if (!this.options.urls.includes(job.url)) this.finish(job, 'dropped', removedWords);
     else if (d.Attempts > this.options.retries) this.finish(job, 'failed', error);
     else {
       d.State = 'retrying';
@@ -216,7 +247,7 @@ export class WebhookSender {
         this.pump();
       }, wait);
       retry.unref();
-      this.retryTimers.add(retry);
+      this.retryTimers.set(retry, job);
     }
     this.pump();
   }

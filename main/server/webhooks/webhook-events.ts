@@ -6,10 +6,14 @@ import type { MessageRecord } from '../../core/message-record.js';
 import { NotFoundError, type RelayService, type ServiceEvent } from '../../core/relay-service.js';
 import { deliveryPayload, newMessagePayload } from './webhook-payloads.js';
 
-/** Starts turning the service's events into webhooks (none when no URL is set); returns a stop. */
+/**
+ * Starts turning the service's events into webhooks while a URL is set (a URL saved in Settings
+ * applies at once, so this listens from the start); returns a stop.
+ */
 export function sendEventsAsWebhooks(service: RelayService): () => void {
-  if (!service.webhooksOn) return () => undefined;
   const onEvent = (event: ServiceEvent): void => {
+    // no body is shaped while no URL is set
+    if (!service.webhooksOn) return;
     if (event.Type === 'listed') {
       service.queueWebhook('new', event.Data.id, newMessagePayload(event.Data));
     } else if (event.Type === 'update' && event.Data.Status !== undefined) {

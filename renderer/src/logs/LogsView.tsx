@@ -240,9 +240,9 @@ function WebhooksSection() {
         (log.URLs.length === 0 ? (
           <p className="field-hint">
             No webhook URLs are configured. Add them in{' '}
-            <a href="#settings">Settings → Capture toolkit → Webhook URLs</a> (they apply after a
-            restart) or start Relaydesk with <code>--webhook-url URL</code>, once per URL, to have
-            each new message posted to each.
+            <a href="#settings">Settings → Capture toolkit → Webhook URLs</a> (they apply at once)
+            or start Relaydesk with <code>--webhook-url URL</code>, once per URL, to have each new
+            message posted to each.
           </p>
         ) : (
           <ul className="webhook-urls" aria-label="Webhook URLs">

@@ -136,7 +136,7 @@ export const toolkitFields = [
     default: [],
     label: 'Webhook URLs (one per line)',
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'webhookSecretFile',
@@ -151,7 +151,7 @@ export const toolkitFields = [
     defaultText: 'none (unsigned; `RELAYDESK_WEBHOOK_SECRET` gives the secret itself)',
     label: 'Webhook signing secret file',
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'webhookTimeoutMs',
@@ -162,7 +162,7 @@ export const toolkitFields = [
     default: 5000,
     label: 'Webhook timeout (ms)',
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'webhookRetries',
@@ -173,7 +173,7 @@ export const toolkitFields = [
     default: 3,
     label: 'Webhook retries',
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'webhookRetryDelayMs',
@@ -185,7 +185,7 @@ export const toolkitFields = [
     defaultText: '`2000` (doubles each retry)',
     label: 'First wait before a webhook retry (ms)',
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'enableChaos',
