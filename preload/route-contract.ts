@@ -103,13 +103,16 @@ export interface InternalStep {
    * mx.example.com`), or a list manager's re-injection;
    * `provider-http`: the provider's own gateway handed the message to its mail server by HTTP,
    * naming no address (Yahoo's `from sonic.gate.mail.ne1.yahoo.com by sonic310.consmr.mail.gq1.
-   * yahoo.com with HTTP`, where its webmail and submission servers hand mail to its outbound ones).
+   * yahoo.com with HTTP`, where its webmail and submission servers hand mail to its outbound ones);
+   * `provider-origin`: the first stamp, where the message began inside the provider: Gmail's
+   * `by mail-wm1-f54.google.com with SMTP id …` for mail written in Gmail on the web, its apps
+   * or its API, which names no client because none connected.
    */
-  kind: 'same-machine' | 'provider-http';
+  kind: 'same-machine' | 'provider-http' | 'provider-origin';
   /**
    * For a step on one machine, that machine, as the hop below named its receiver
    * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the
-   * provider's registered domain (`yahoo.com`).
+   * provider's registered domain (`yahoo.com`, `google.com`).
    */
   host: string;
 }

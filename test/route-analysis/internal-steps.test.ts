@@ -7,6 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
 import {
   clientCheckLabel,
+  hopClient,
   hopCountText,
   hopReceiver,
   internalStepNote,
@@ -65,6 +66,46 @@ describe('Yahoo’s gateway handing the message over by HTTP', () => {
       'Received: from a.example.net (a.example.net [192.0.2.1]) by relay.example.net ' +
       '(Postfix) with ESMTP id 1; Thu, 28 Sep 2023 13:07:14 +0000\n';
     expect(codes(sonic + publicBelow)).toEqual([['chain-broken', 1]]);
+  });
+});
+
+describe('Gmail’s own first stamp, on mail written in Gmail', () => {
+  // the sender's side of a message written in Gmail on the web (December 2026): Google's
+  // outbound server stamps only itself, then Microsoft's MX takes it from that server
+  const gmail =
+    'Received: by mail-wm1-f54.google.com with SMTP id 5b1f17b1804b1-43621d27adeso12345675e9.2\n' +
+    '        for <anna@contoso.com>; Mon, 07 Dec 2026 01:14:19 -0800 (PST)\n';
+  const mx =
+    'Received: from mail-wm1-f54.google.com (209.85.128.54) by\n' +
+    ' BN2PEPF000044A8.mail.protection.outlook.com (10.167.243.102) with Microsoft\n' +
+    ' SMTP Server id 15.20.8207.15; Mon, 7 Dec 2026 09:14:20 +0000\n';
+
+  test('reads as where the message began, not as an unknown, unverified client', () => {
+    const route = analyzeMessage(mx + gmail);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[0];
+    expect(hop?.internalStep).toEqual({ kind: 'provider-origin', host: 'google.com' });
+    expect(hop && hopClient(hop)).toBe('written with google.com');
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'none: the message began here, written with google.com (web mail, app or API)',
+    );
+    expect(hop && internalStepNote(hop)?.badge).toBe('where it began');
+    // one hand-over left, Google to Microsoft, whose client is an address only
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+  });
+
+  test('a by-only stamp of anyone else, higher in the chain, or with a client, stays as it was', () => {
+    const other = gmail.replace('mail-wm1-f54.google.com with', 'mx.example.org with');
+    expect(analyzeMessage(mx + other).hops[0]?.internalStep).toBeNull();
+    // Gmail's delivery into the mailbox is a by-only stamp too, at the top: not where it began
+    const top = analyzeMessage(gmail + mx + gmail);
+    expect(top.hops.map((h) => h.internalStep?.kind ?? null)).toEqual([
+      'provider-origin',
+      null,
+      null,
+    ]);
+    const named = gmail.replace('by mail-wm1', 'from [10.1.2.3] by mail-wm1');
+    expect(analyzeMessage(named).hops[0]?.internalStep).toBeNull();
   });
 });
 

@@ -70,3 +70,30 @@ export function providerHttpGateway(
   if (!sameOrganisation(nameKey(hop.from), by)) return null;
   return getDomain(by);
 }
+
+/**
+ * Providers whose first stamp on mail written with them names no client: Gmail on the web, its
+ * apps and its API hand the message to Google's outbound server inside Google, which stamps only
+ * itself (`Received: by mail-wm1-f54.google.com with SMTP id 5b1f17b1804b1-…`). Taken from real
+ * Gmail chains; a provider whose first stamp names its own gateway joins by HTTP instead
+ * (providerHttpGateway).
+ */
+const ORIGIN_PROVIDERS: readonly string[] = ['google.com'];
+
+/**
+ * The provider where the message began, for the first stamp of a chain (0-based hop 0), or null:
+ * no client named at all (no name, no address, no looked-up name), written by one of the
+ * providers above over SMTP. Its client is not unverified, there was none: Gmail's own
+ * submission read "unknown client, unverified" on every message written in Gmail. Returns the
+ * provider's registered domain.
+ */
+export function providerOrigin(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
+): string | null {
+  if (hop.from !== null || hop.fromIp !== null || hop.fromRdns !== null || !hop.by) return null;
+  if (!/^SMTP$/i.test(hop.with ?? '')) return null;
+  const by = nameKey(hop.by);
+  if (normalizeIp(by)) return null;
+  const domain = getDomain(by);
+  return domain !== null && ORIGIN_PROVIDERS.includes(domain) ? domain : null;
+}

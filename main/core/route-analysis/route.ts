@@ -4,7 +4,7 @@
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
-import { providerHttpGateway, sameOrganisation } from './provider-domains.js';
+import { providerHttpGateway, providerOrigin, sameOrganisation } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
 import { routeSpan } from '../../../preload/route-figures.js';
@@ -380,6 +380,11 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   for (const hop of hops) {
     const provider = providerHttpGateway(hop);
     if (provider !== null) hop.internalStep = { kind: 'provider-http', host: provider };
+  }
+  const firstStamp = hops[0];
+  const origin = firstStamp ? providerOrigin(firstStamp) : null;
+  if (firstStamp && origin !== null) {
+    firstStamp.internalStep = { kind: 'provider-origin', host: origin };
   }
 
   let previousMs: number | null = null;

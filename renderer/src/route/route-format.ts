@@ -102,6 +102,7 @@ export function uncountedDelay(
 /** The sender side of a hop: HELO name and the reverse-DNS name where they differ. */
 export function hopClient(hop: Hop): string {
   if (hop.local) return 'local submission';
+  if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -282,6 +283,10 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'provider-http') {
     return `${hop.internalStep.host}’s own gateway, by HTTP: no client address to check`;
   }
+  // Gmail's first stamp names no client because none connected: the message was written there
+  if (hop.internalStep?.kind === 'provider-origin') {
+    return `none: the message began here, written with ${hop.internalStep.host} (web mail, app or API)`;
+  }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
@@ -354,6 +359,15 @@ export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-he
 export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
   const step = hop.internalStep;
   if (!step) return null;
+  if (step.kind === 'provider-origin') {
+    return {
+      badge: 'where it began',
+      sentence:
+        `Where the message began: it was written with ${step.host} (on the web, in its app or ` +
+        'through its API) and handed to its outbound server inside the provider, so no client ' +
+        'connected and none is named; not counted among the hand-overs between servers.',
+    };
+  }
   if (step.kind === 'provider-http') {
     return {
       badge: 'in-network',
