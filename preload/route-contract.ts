@@ -106,9 +106,12 @@ export interface InternalStep {
    * yahoo.com with HTTP`, where its webmail and submission servers hand mail to its outbound ones);
    * `provider-origin`: the first stamp, where the message began inside the provider: Gmail's
    * `by mail-wm1-f54.google.com with SMTP id …` for mail written in Gmail on the web, its apps
-   * or its API, which names no client because none connected.
+   * or its API, which names no client because none connected;
+   * `provider-mailbox`: the last stamp, where the provider's MX passed the message to the
+   * mailbox's server inside it: Gmail's `by 2002:a05:7208:3184:… with SMTP id …` on top of
+   * `by mx.google.com`.
    */
-  kind: 'same-machine' | 'provider-http' | 'provider-origin';
+  kind: 'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox';
   /**
    * For a step on one machine, that machine, as the hop below named its receiver
    * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the

@@ -109,6 +109,42 @@ describe('Gmail’s own first stamp, on mail written in Gmail', () => {
   });
 });
 
+describe('Gmail’s own last stamp, into the mailbox', () => {
+  // the top of a message received by Gmail, as "Show original" gives it: Gmail's MX, then the
+  // mailbox's server, which names itself by address only
+  const mailbox =
+    'Received: by 2002:a05:7208:3184:b0:7e:9a8d:3cd3 with SMTP id t4csp1432456rbd;\n' +
+    '        Mon, 7 Dec 2026 01:14:21 -0800 (PST)\n';
+  const mx =
+    'Received: from mail.example.org (mail.example.org. [192.0.2.150])\n' +
+    '        by mx.google.com with ESMTPS id d9443c01a7336-22368f9b0c1si1234567;\n' +
+    '        Mon, 07 Dec 2026 01:14:20 -0800 (PST)\n';
+  const sender =
+    'Received: by mail.example.org (Postfix, from userid 1000)\n' +
+    '\tid 4Z8M0b3kQxz1abc; Mon,  7 Dec 2026 09:14:19 +0000 (GMT)\n';
+
+  test('reads as the step into the mailbox, not as an unknown, unverified client', () => {
+    const route = analyzeMessage(mailbox + mx + sender);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[2];
+    expect(hop?.internalStep).toEqual({ kind: 'provider-mailbox', host: 'google.com' });
+    expect(hop && hopClient(hop)).toBe('google.com’s MX');
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'none: a step inside google.com, from its MX into the mailbox',
+    );
+    expect(hop && internalStepNote(hop)?.badge).toBe('into the mailbox');
+    expect(hop && tlsLabel(hop)).toBe('not stated: a step inside google.com');
+    expect(route.verifiedClients).toEqual({ verified: [1], networkHops: 1 });
+  });
+
+  test('above another MX, or named by another domain, it stays a hop with no client', () => {
+    const otherMx = mx.replace('by mx.google.com', 'by mx.example.net');
+    expect(analyzeMessage(mailbox + otherMx + sender).hops[2]?.internalStep).toBeNull();
+    const named = mailbox.replace('by 2002:a05:7208:3184:b0:7e:9a8d:3cd3', 'by mx.example.net');
+    expect(analyzeMessage(named + mx + sender).hops[2]?.internalStep).toBeNull();
+  });
+});
+
 describe('amavis and other filters on the machine that received the hop below', () => {
   const corpus = (name: string) =>
     analyzeMessage(readFileSync(join(import.meta.dirname, 'corpus', `${name}.eml`)));

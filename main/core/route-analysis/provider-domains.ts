@@ -72,28 +72,60 @@ export function providerHttpGateway(
 }
 
 /**
- * Providers whose first stamp on mail written with them names no client: Gmail on the web, its
- * apps and its API hand the message to Google's outbound server inside Google, which stamps only
- * itself (`Received: by mail-wm1-f54.google.com with SMTP id 5b1f17b1804b1-…`). Taken from real
- * Gmail chains; a provider whose first stamp names its own gateway joins by HTTP instead
- * (providerHttpGateway).
+ * Providers whose own steps at either end of a chain stamp only themselves, naming no client:
+ * Gmail on the web, its apps and its API hand the message to Google's outbound server, which
+ * writes `Received: by mail-wm1-f54.google.com with SMTP id 5b1f17b1804b1-…`; Gmail's MX hands
+ * what it received to the mailbox's server, which writes `Received: by 2002:a05:7208:3184:… with
+ * SMTP id t4csp1432456rbd` on top. Taken from real Gmail chains; a provider whose steps name its
+ * own gateway joins by HTTP instead (providerHttpGateway).
  */
-const ORIGIN_PROVIDERS: readonly string[] = ['google.com'];
+const SELF_STAMPING_PROVIDERS: readonly string[] = ['google.com'];
+
+/** A stamp that names no client at all (no name, no address, no looked-up name), over SMTP. */
+function stampsOnlyItself(hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>) {
+  return (
+    hop.from === null &&
+    hop.fromIp === null &&
+    hop.fromRdns === null &&
+    !!hop.by &&
+    /^SMTP$/i.test(hop.with ?? '')
+  );
+}
+
+/** The registered domain of a self-stamping provider's server name, or null. */
+function selfStampingProvider(by: string | null): string | null {
+  if (!by) return null;
+  const name = nameKey(by);
+  if (normalizeIp(name)) return null;
+  const domain = getDomain(name);
+  return domain !== null && SELF_STAMPING_PROVIDERS.includes(domain) ? domain : null;
+}
 
 /**
- * The provider where the message began, for the first stamp of a chain (0-based hop 0), or null:
- * no client named at all (no name, no address, no looked-up name), written by one of the
- * providers above over SMTP. Its client is not unverified, there was none: Gmail's own
- * submission read "unknown client, unverified" on every message written in Gmail. Returns the
- * provider's registered domain.
+ * The provider where the message began, for the first stamp of a chain (0-based hop 0), or null.
+ * Its client is not unverified, there was none: Gmail's own submission read "unknown client,
+ * unverified" on every message written in Gmail. Returns the provider's registered domain.
  */
 export function providerOrigin(
   hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
 ): string | null {
-  if (hop.from !== null || hop.fromIp !== null || hop.fromRdns !== null || !hop.by) return null;
-  if (!/^SMTP$/i.test(hop.with ?? '')) return null;
+  return stampsOnlyItself(hop) ? selfStampingProvider(hop.by) : null;
+}
+
+/**
+ * The provider that passed the message into the mailbox, for the last stamp of a chain, or null:
+ * a stamp naming no client right above one the provider's MX wrote (`by mx.google.com`). Only
+ * the receiving provider writes above its own MX's stamp, so no sender can have made it up; its
+ * server names itself by address alone (`by 2002:a05:7208:…`), which is why the MX's stamp below
+ * says whose it is.
+ */
+export function providerMailbox(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
+  below: Pick<Hop, 'by'>,
+): string | null {
+  if (!stampsOnlyItself(hop)) return null;
+  const provider = selfStampingProvider(below.by);
+  if (provider === null || !hop.by) return null;
   const by = nameKey(hop.by);
-  if (normalizeIp(by)) return null;
-  const domain = getDomain(by);
-  return domain !== null && ORIGIN_PROVIDERS.includes(domain) ? domain : null;
+  return normalizeIp(by) !== null || getDomain(by) === provider ? provider : null;
 }

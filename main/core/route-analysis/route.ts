@@ -4,7 +4,12 @@
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
-import { providerHttpGateway, providerOrigin, sameOrganisation } from './provider-domains.js';
+import {
+  providerHttpGateway,
+  providerMailbox,
+  providerOrigin,
+  sameOrganisation,
+} from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
 import { routeSpan } from '../../../preload/route-figures.js';
@@ -386,6 +391,9 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   if (firstStamp && origin !== null) {
     firstStamp.internalStep = { kind: 'provider-origin', host: origin };
   }
+  const [below, top] = hops.slice(-2);
+  const mailbox = below && top ? providerMailbox(top, below) : null;
+  if (top && mailbox !== null) top.internalStep = { kind: 'provider-mailbox', host: mailbox };
 
   let previousMs: number | null = null;
   let previousIndex = -1;

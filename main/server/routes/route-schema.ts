@@ -81,7 +81,10 @@ const hop = allOf(
       additionalProperties: true,
       required: ['kind', 'host'],
       properties: {
-        kind: { type: 'string', enum: ['same-machine', 'provider-http', 'provider-origin'] },
+        kind: {
+          type: 'string',
+          enum: ['same-machine', 'provider-http', 'provider-origin', 'provider-mailbox'],
+        },
         host: {
           ...text,
           description: "The machine the step was on, or the provider's registered domain",

@@ -103,6 +103,7 @@ export function uncountedDelay(
 export function hopClient(hop: Hop): string {
   if (hop.local) return 'local submission';
   if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
+  if (hop.internalStep?.kind === 'provider-mailbox') return `${hop.internalStep.host}’s MX`;
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -174,6 +175,12 @@ export function tlsLabel(hop: Hop): string {
   if (hop.tls === null && (hop.local || hop.clientCheck === 'local')) return 'none: no network';
   // a step on one machine (a content filter over 127.0.0.1) crossed no network to encrypt
   if (!hop.tls && hop.internalStep?.kind === 'same-machine') return 'none: no network';
+  // Gmail stamps its own inner steps `with SMTP` whatever they run over: not a plain-text hop
+  // anyone outside could read, and not one the stamp tells about
+  const inside = hop.internalStep?.kind;
+  if (!hop.tls && (inside === 'provider-origin' || inside === 'provider-mailbox')) {
+    return `not stated: a step inside ${hop.internalStep?.host ?? 'the provider'}`;
+  }
   if (hop.tls === null) return 'TLS unknown';
   if (!hop.tls) return 'no TLS';
   const version = hop.tlsVersion ? tlsVersionName(hop.tlsVersion) : 'TLS';
@@ -287,6 +294,9 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'provider-origin') {
     return `none: the message began here, written with ${hop.internalStep.host} (web mail, app or API)`;
   }
+  if (hop.internalStep?.kind === 'provider-mailbox') {
+    return `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
+  }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
@@ -366,6 +376,15 @@ export function internalStepNote(hop: Hop): { badge: string; sentence: string } 
         `Where the message began: it was written with ${step.host} (on the web, in its app or ` +
         'through its API) and handed to its outbound server inside the provider, so no client ' +
         'connected and none is named; not counted among the hand-overs between servers.',
+    };
+  }
+  if (step.kind === 'provider-mailbox') {
+    return {
+      badge: 'into the mailbox',
+      sentence:
+        `Into the mailbox: ${step.host}’s MX, which stamped the hop below, passed the message to ` +
+        'the server that keeps the mailbox, inside the provider; that server names itself by ' +
+        'address and no client; not counted among the hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-http') {
