@@ -281,6 +281,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       ...(options.pinnedSettings ? { pinned: options.pinnedSettings } : {}),
       ...(options.savedIn ? { savedIn: options.savedIn } : {}),
       userCount: () => users.count,
+      userNames: () => users.names,
+      refreshUsers: () => users.refresh(),
       applied: (changed, restartNeeded) => {
         rules.reload(settings);
         listener.refreshPolicy();

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { QuotaUsageView, QuotaView, RelaydeskEvent } from '../api/contract';
 import { NumberField, SelectField, TextField } from './fields';
-import type { FieldErrors } from './settings-form';
+import type { FieldErrors, FieldWarnings } from './settings-form';
 
 const limits = [
   ['perMinute', 'Messages a minute'],
@@ -68,6 +68,8 @@ function QuotaUsageLine({ quota, usage }: { quota: QuotaView; usage: QuotaUsageV
 export function QuotasSection(props: {
   quotas: QuotaView[];
   errors: FieldErrors;
+  /** The saved quotas' warnings (a user no login has), beside their boxes. */
+  warnings?: FieldWarnings;
   pinnedBy?: string;
   hint?: string;
   onChange(quotas: QuotaView[]): void;
@@ -128,6 +130,7 @@ export function QuotasSection(props: {
         const common = (part: string) => ({
           field: `${at}.${part}`,
           error: errors[`${at}.${part}`],
+          warning: props.warnings?.[`${at}.${part}`],
           pinnedBy: props.pinnedBy,
         });
         return (

@@ -23,6 +23,7 @@ import {
   errorInList,
   refusedSaveCount,
   errorsByField,
+  warningsByField,
   fieldId,
   splitList,
   type FieldErrors,
@@ -157,6 +158,7 @@ export function SettingsView({
 
   const values = draft.values;
   const byField: FieldErrors = errorsByField(errors);
+  const warned = warningsByField(view.warnings);
   const update = <K extends SettingKey>(key: K, value: EditableSettings[K]) =>
     setDraft((current) => current && { ...current, values: { ...current.values, [key]: value } });
   // the schema's words on what is allowed suit number and text boxes; a checkbox or a list of
@@ -239,11 +241,15 @@ export function SettingsView({
       setErrors([]);
       show(result.settings);
       onSaved?.();
+      const warnedOf =
+        result.warnings.length === 0
+          ? ''
+          : ` ${result.warnings.length === 1 ? 'One warning' : `${result.warnings.length} warnings`} below.`;
       setStatus({
         text:
-          result.restartNeeded.length > 0
+          (result.restartNeeded.length > 0
             ? `Saved. ${result.restartNeeded.join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
-            : 'Saved. The changes apply now.',
+            : 'Saved. The changes apply now.') + warnedOf,
         error: false,
       });
     } catch (failure) {
@@ -306,6 +312,25 @@ export function SettingsView({
                 </li>
               );
             })}
+          </ul>
+        )}
+        {view.warnings.length > 0 && (
+          // saved, and valid, but probably not what was meant: said here too, as a quota on a
+          // user no login has (`alice@office.example` for `alice`) was accepted without a word
+          <ul className="warning-list" aria-label="Warnings">
+            {view.warnings.map((warning, index) => (
+              <li key={`${index} ${warning.field}`}>
+                <a
+                  href={`#${fieldId(warning.field)}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    revealField(warning.field);
+                  }}
+                >
+                  {errorInList({ ...warning, allowed: '' }, labelOf(warning.field))}
+                </a>
+              </li>
+            ))}
           </ul>
         )}
         {view.restartPending.length > 0 && (
@@ -410,6 +435,7 @@ export function SettingsView({
         <RulesSection
           rules={values.rules}
           errors={byField}
+          warnings={warned}
           onChange={(rules) => update('rules', rules)}
         />
         {declared('routing')}
@@ -435,6 +461,7 @@ export function SettingsView({
         <QuotasSection
           quotas={values.quotas}
           errors={byField}
+          warnings={warned}
           pinnedBy={view.pinned.quotas}
           onChange={(quotas) => update('quotas', quotas)}
         />
