@@ -155,6 +155,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const senders = new SenderControlService(settings, now, {
       records: () => store.index.workingOldestFirst(),
       relayedRecords: () => store.index.relayedOldestFirst(),
+      smtpArrivalsSince: (since) => store.index.smtpArrivalsSince(since),
       hold: (ids, reason) => parts.queue.hold(ids, reason),
       rehold: (ids, reason) => parts.queue.rehold(ids, reason),
       release: (ids) => parts.queue.release(ids),
