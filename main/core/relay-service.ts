@@ -149,7 +149,14 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const users = new UserStore(settings.dataDir, (line) => log(line));
     const dns = new DnsResolver({ servers: settings.dnsServers });
     const recipientCheck = new RecipientCheck(new AddressChecker(dns), settings, log);
-    const filter = new FilterControl(settings, () => rules.current, store.parser, now, log);
+    const filter = new FilterControl(
+      settings,
+      () => rules.current,
+      store.parser,
+      now,
+      log,
+      (key) => options.pinnedSettings?.[key],
+    );
     // the parts below call one another through `parts`, which is complete before any call
     const parts = {} as ServiceParts;
     const senders = new SenderControlService(settings, now, {

@@ -78,4 +78,27 @@ describe.skipIf(!clamdPath)('a clamd address changed in Settings', () => {
       ),
     ]);
   }, 120_000);
+
+  // set up in the window, the Logs view's line named "--clamd", a flag its user never typed
+  it('names the Settings boxes, not flags, in the log line of a clamd saved there that does not answer', async () => {
+    const relay = await startTestRelaydesk({});
+    cleanups.push(() => relay.dispose());
+    const wrong = `127.0.0.1:${await closedPort()}`;
+    const answer = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ clamd: wrong }),
+    });
+    expect(answer.status).toBe(200);
+    const serviceLog = async () =>
+      (
+        (await relay.fetch('/api/v1/service/log').then((r) => r.json())) as { lines: string[] }
+      ).lines.join('\n');
+    await eventually(serviceLog).toContain(`clamd at ${wrong} does not answer PING`);
+    const line = (await serviceLog()).split('\n').find((l) => l.includes('does not answer PING'));
+    expect(line).toContain(
+      'Start clamd (it takes a while to load its database), correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders ("clamd" in the settings), or choose “Accept, tagged not-scanned” as “When clamd cannot be reached” under Settings → Filtering & senders ("clamdUnavailable" in the settings)',
+    );
+    expect(line).not.toContain('--clamd');
+  }, 60_000);
 });

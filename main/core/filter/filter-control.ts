@@ -2,7 +2,7 @@
 // (raw file, scan, then sidecar), writes the decision to the audit log, and reports the
 // scanner's state for the API.
 import type { FilterStatus } from '../../../preload/filter-contract.js';
-import { settingName } from '../../../preload/setting-names.js';
+import { settingName, settingNamedFrom } from '../../../preload/setting-names.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
@@ -64,6 +64,8 @@ export class FilterControl {
     parser: MessageParser,
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,
+    /** What pins a setting for this run (a flag or a variable), so a log line names it so. */
+    private readonly pinnedBy: (key: string) => string | undefined = () => undefined,
   ) {
     this.filter = new MessageFilter(
       settings,
@@ -103,17 +105,27 @@ export class FilterControl {
    * relay that had it already.
    */
   private get otherChoice(): string {
-    return settingName(
+    return this.named(
       'clamdUnavailable',
       this.settings.clamdUnavailable === 'defer' ? 'accept' : 'defer',
     );
   }
 
+  /**
+   * A setting as a log line names it: by the flag or variable that set it, else its box; one
+   * left at its default by the flag in a relay whose clamd a flag sets (a command-line setup).
+   */
+  private named(key: 'clamd' | 'clamdUnavailable', value = ''): string {
+    const clamdBy = this.pinnedBy('clamd');
+    const commandLine = clamdBy?.startsWith('--') ? clamdBy : undefined;
+    return settingNamedFrom(key, value, this.pinnedBy(key) ?? commandLine);
+  }
+
   /** What happens to mail while clamd does not answer, per clamdUnavailable. */
   private get meanwhile(): string {
     return this.settings.clamdUnavailable === 'defer'
-      ? `each message is refused with 451 4.7.0 and its client retries later (${settingName('clamdUnavailable', 'defer')})`
-      : `mail is taken unscanned and tagged not-scanned (${settingName('clamdUnavailable', 'accept')})`;
+      ? `each message is refused with 451 4.7.0 and its client retries later (${this.named('clamdUnavailable', 'defer')})`
+      : `mail is taken unscanned and tagged not-scanned (${this.named('clamdUnavailable', 'accept')})`;
   }
 
   /**
@@ -308,7 +320,7 @@ export class FilterControl {
         this.scannerState = 'down';
         this.told(this.down(where));
         this.warn(
-          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${this.otherChoice}`,
+          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${this.named('clamd')}, or choose ${this.otherChoice}`,
         );
       }
       if (Date.now() < deadline && this.watching) {
