@@ -202,7 +202,12 @@ describe.skipIf(!swaks)('content rules', () => {
     expect(code, out).toBe(0);
     const id = queuedId(out);
     // the server's replies (swaks marks them "<-")
-    expect(out.split('\n').filter((l) => /^ *<-/.test(l)).join('\n')).not.toContain(secret);
+    expect(
+      out
+        .split('\n')
+        .filter((l) => /^ *<-/.test(l))
+        .join('\n'),
+    ).not.toContain(secret);
     const line = (await auditLines()).find((l) => l.includes(`id=${id} `)) ?? '';
     expect(line).toContain(
       'reason="content rule 6 (body /^password:/i warn) matched \\"Password:\\" in body line 4: a password in a mail"',

@@ -112,6 +112,8 @@ export function SettingsView({
   const [errors, setErrors] = useState<SettingsFieldError[]>([]);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** Saves that went through: the scanner strip asks again after each (a clamd address applies). */
+  const [saves, setSaves] = useState(0);
   const summary = useRef<HTMLDivElement>(null);
   // counts the saves whose summary must be brought into view; read once React has drawn it
   const [reveals, setReveals] = useState(0);
@@ -240,6 +242,7 @@ export function SettingsView({
       }
       setErrors([]);
       show(result.settings);
+      setSaves((n) => n + 1);
       onSaved?.();
       const warnedOf =
         result.warnings.length === 0
@@ -446,7 +449,7 @@ export function SettingsView({
         {declared('signing')}
       </Section>
       <Section id="filtering" title="Filtering & senders">
-        <ScannerState inSettings />
+        <ScannerState inSettings saves={saves} />
         {onOpenSenders && (
           // stopping a sender is no setting: an admin looking for it here found nothing
           <p className="field-hint">
