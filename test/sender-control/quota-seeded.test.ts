@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { QuotaUsageView } from '../../preload/api-contract.js';
-import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const run = promisify(execFile);
@@ -21,9 +21,9 @@ describe.skipIf(!swaks)('a quota saved while running', () => {
   afterAll(async () => relay?.dispose());
 
   /** One message as `user` (loopback: any password); the server's last reply line. */
-  async function send(user: string, to = ['a@far.example']): Promise<string> {
+  async function send(user: string, to = ['a@far.example'], via = relay): Promise<string> {
     const args = [
-      ...['--server', `127.0.0.1:${relay.smtp.port}`, '--auth', 'PLAIN'],
+      ...['--server', `127.0.0.1:${via.smtp.port}`, '--auth', 'PLAIN'],
       ...['--auth-user', user, '--auth-password', 'any'],
       ...['--from', `${user}@office.example`, '--to', to.join(',')],
       ...['--body', 'cheap pills'],
@@ -47,9 +47,9 @@ describe.skipIf(!swaks)('a quota saved while running', () => {
     expect(answer.status, await answer.clone().text()).toBe(200);
   }
 
-  const usage = async () =>
+  const usage = async (via = relay) =>
     (
-      await relay
+      await via
         .fetch('/api/v1/quotas')
         .then((r) => r.json() as Promise<{ usage: QuotaUsageView[] }>)
     ).usage.map(({ key, lastHour, lastDay, recipientsLastDay }) => ({
@@ -93,5 +93,27 @@ describe.skipIf(!swaks)('a quota saved while running', () => {
       lastDay: 6,
       recipientsLastDay: 7,
     });
+  });
+
+  // the quota added to the settings file while the relay was stopped, as an admin may do
+  it('counts, at start, the mail of a sender the counters file has nothing of', async () => {
+    const dir = await makeDataDir();
+    const first = await startTestRelaydesk({}, dir);
+    try {
+      expect(await send('carol', ['a@far.example'], first)).toMatch(/250 .*queued/);
+      expect(await send('carol', ['b@far.example'], first)).toMatch(/250 .*queued/);
+    } finally {
+      await first.dispose();
+    }
+    const second = await startTestRelaydesk({ quotas: [{ user: 'carol', perHour: 3 }] }, dir);
+    try {
+      expect(await usage(second)).toEqual([
+        { key: 'user carol', lastHour: 2, lastDay: 2, recipientsLastDay: 2 },
+      ]);
+      expect(await send('carol', ['c@far.example'], second)).toMatch(/250 .*queued/);
+      expect(await send('carol', ['d@far.example'], second)).toMatch(/451 4\.7\.1 Quota exceeded/);
+    } finally {
+      await second.dispose();
+    }
   });
 });

@@ -267,16 +267,20 @@ export class QuotaLedger {
    * saved, and they include mail deleted since); one no quota counts now is forgotten, so a
    * quota on it later is counted afresh rather than with a gap.
    */
-  private recount(quotas: readonly Quota[]): void {
+  private recount(quotas: readonly Quota[], atStart = false): void {
     const before = this.countedFor;
     this.countedFor = quotas;
-    // at start the journal holds the counts of the quotas saved then
-    if (before === null || !this.arrivals) return;
+    // before load(): the journal is not read yet, and load() counts
+    if ((before === null && !atStart) || !this.arrivals) return;
     const now = this.now();
     const fresh = new Map<string, Usage>();
     for (const arrival of this.arrivals(now - day)) {
       for (const { key } of matchingIn(quotas, arrival)) {
-        if (this.usage.has(key) && matchingIn(before, arrival).some((m) => m.key === key)) continue;
+        // at start the journal's counts stand; a sender it has none of (a quota added to the
+        // settings file while stopped, or one counted from the index and not yet written) is
+        // counted from the index
+        const kept = atStart || matchingIn(before ?? [], arrival).some((m) => m.key === key);
+        if (this.usage.has(key) && kept) continue;
         const usage = fresh.get(key) ?? { messages: [], recipients: [] };
         usage.messages.push(arrival.at);
         usage.recipients.push({ at: arrival.at, count: arrival.recipients });
@@ -287,7 +291,9 @@ export class QuotaLedger {
       if (!quotas.some((quota) => counts(quota, key))) this.usage.delete(key);
     }
     for (const [key, usage] of fresh) this.usage.set(key, usage);
-    if (fresh.size > 0 && this.journalState === 'open')
+    // a journal not open yet (no quota at start) is opened now: it writes these with the rest
+    if (fresh.size > 0 && this.journalState === 'closed') void this.openJournal();
+    else if (fresh.size > 0 && this.journalState === 'open')
       this.journal?.append(
         [...fresh].flatMap(([key, usage]) =>
           usage.messages.map((at, i) => ({
@@ -302,8 +308,10 @@ export class QuotaLedger {
 
   /** Reads the counts the journal kept (the last day's), then appends to it. */
   async load(): Promise<void> {
-    if (this.quotas.length === 0) return;
+    const quotas = typeof this.source === 'function' ? this.source() : this.source;
+    if (quotas.length === 0) return;
     await this.openJournal();
+    this.recount(quotas, true);
   }
 
   private async openJournal(): Promise<void> {
