@@ -170,6 +170,28 @@ export function settingName(key: SettingNameKey, value = ''): string {
   return names[key].text.replace('{value}', value);
 }
 
+/**
+ * The setting as a log line names it, by where its value came from this run, as the settings
+ * errors do (aboutSetting): the flag or the variable that pins it, else the Settings screen's box
+ * with the key the settings hold it under. The Logs view shows log lines as written, so a relay
+ * set up in the window read "correct --clamd" there, a flag its user never typed.
+ */
+export function settingNamedFrom(
+  key: SettingNameKey,
+  value: string,
+  /** What pins it for this run (`--clamd`, `RELAYDESK_CLAMD`), as the settings API gives it. */
+  pinnedBy: string | undefined,
+): string {
+  const name: SettingName = names[key];
+  if (pinnedBy === undefined)
+    return `${name.screen(value)}${name.setting ? ` ("${name.setting}" in the settings)` : ''}`;
+  if (pinnedBy.includes('--')) return settingName(key, value);
+  // a variable: its name where the text names the flag, `NAME=value` where a value follows it
+  return settingName(key, value).replace(/--[a-z0-9-]+( (?=\S))?/, (_flag, space?: string) =>
+    space ? `${pinnedBy}=` : pinnedBy,
+  );
+}
+
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 // the longer texts first, so a text that holds a shorter one is replaced whole

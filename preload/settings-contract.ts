@@ -275,6 +275,20 @@ export interface SettingsView {
   restartPending: SettingKey[];
   /** Where saved settings are kept (the settings file, or the desktop app's store). */
   savedIn: string;
+  /**
+   * Saved values that are valid but probably not meant (a quota on a user no login has): said
+   * beside the field, never a reason to refuse the save.
+   */
+  warnings: SettingsFieldWarning[];
+}
+
+/** A valid value that probably does not do what was meant: saved, and said beside the field. */
+export interface SettingsFieldWarning {
+  /** The field's path, e.g. `quotas[2].user`. */
+  field: string;
+  value: unknown;
+  /** The whole sentence, naming the field, the value and what was probably meant. */
+  message: string;
 }
 
 /** One wrong field of a change: its name, the value given and what is allowed. */
@@ -298,5 +312,12 @@ export type SettingsCheck =
   | { ok: false; errors: SettingsFieldError[]; restartNeeded: SettingKey[] };
 
 export type SettingsSaveResult =
-  | { ok: true; errors: []; restartNeeded: SettingKey[]; settings: SettingsView }
+  | {
+      ok: true;
+      errors: [];
+      /** The saved settings' warnings (as in `settings.warnings`). */
+      warnings: SettingsFieldWarning[];
+      restartNeeded: SettingKey[];
+      settings: SettingsView;
+    }
   | { ok: false; errors: SettingsFieldError[]; restartNeeded: SettingKey[] };

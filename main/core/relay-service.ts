@@ -149,12 +149,20 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const users = new UserStore(settings.dataDir, (line) => log(line));
     const dns = new DnsResolver({ servers: settings.dnsServers });
     const recipientCheck = new RecipientCheck(new AddressChecker(dns), settings, log);
-    const filter = new FilterControl(settings, () => rules.current, store.parser, now, log);
+    const filter = new FilterControl(
+      settings,
+      () => rules.current,
+      store.parser,
+      now,
+      log,
+      (key) => options.pinnedSettings?.[key],
+    );
     // the parts below call one another through `parts`, which is complete before any call
     const parts = {} as ServiceParts;
     const senders = new SenderControlService(settings, now, {
       records: () => store.index.workingOldestFirst(),
       relayedRecords: () => store.index.relayedOldestFirst(),
+      smtpArrivalsSince: (since) => store.index.smtpArrivalsSince(since),
       hold: (ids, reason) => parts.queue.hold(ids, reason),
       rehold: (ids, reason) => parts.queue.rehold(ids, reason),
       release: (ids) => parts.queue.release(ids),
@@ -281,6 +289,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       ...(options.pinnedSettings ? { pinned: options.pinnedSettings } : {}),
       ...(options.savedIn ? { savedIn: options.savedIn } : {}),
       userCount: () => users.count,
+      userNames: () => users.names,
+      refreshUsers: () => users.refresh(),
       applied: (changed, restartNeeded) => {
         rules.reload(settings);
         listener.refreshPolicy();

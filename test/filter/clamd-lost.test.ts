@@ -57,7 +57,8 @@ describe.skipIf(!clamdPath)('clamd lost while running', () => {
     const lost = said(/stopped answering/);
     expect(lost).toHaveLength(1);
     expect(lost[0]).toContain(
-      `clamd at ${clamd.address} stopped answering (clamd at ${clamd.address}: ECONNREFUSED); until it answers again, each message is refused with 451 4.7.0 and its client retries later (--clamd-unavailable defer), unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose --clamd-unavailable accept`,
+      // set in the settings, not by a flag: named by the Settings box and the settings' key
+      `clamd at ${clamd.address} stopped answering (clamd at ${clamd.address}: ECONNREFUSED); until it answers again, each message is refused with 451 4.7.0 and its client retries later (“Defer (451 4.7.0, the client retries)” as “When clamd cannot be reached” under Settings → Filtering & senders ("clamdUnavailable" in the settings)), unless a routing rule's filter says otherwise. Start clamd again (it takes a while to load its database; its log says why it stopped), or choose “Accept, tagged not-scanned” as “When clamd cannot be reached” under Settings → Filtering & senders ("clamdUnavailable" in the settings)`,
     );
     // the Logs view reads the service log
     const serviceLog = await relay.fetch('/api/v1/service/log');

@@ -109,7 +109,7 @@ describe.skipIf(!swaks)('content rules', () => {
     expect(stored).toContain('[192.168.1.23]');
     const record = relay.service.record(id);
     expect(record.notes.join('\n')).toMatch(
-      /content rule 0 \(header .* ignore\) matched the header "Received: from pc7\.office\.lan .*: removed from the copy sent on/,
+      /content rule 0 \(header .* ignore\) matched "Received: from pc7\.office\.lan \(pc7\.office\.lan \[192\.168\." in the Received header: removed from the copy sent on/,
     );
     const line = (await auditLines()).find((l) => l.includes(`id=${id} `));
     expect(line).toMatch(/result=tagged .*reason="content rule 0 /);
@@ -124,7 +124,7 @@ describe.skipIf(!swaks)('content rules', () => {
     const files = await readdir(join(relay.dataDir, 'spool'));
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect((await auditLines()).at(-1)).toMatch(
-      /result=rejected .*reply=550 reason="content rule 1 \(header \/\^Subject: \.\*lottery\/i reject\) matched the header \\"Subject: You won the LOTTERY\\""/,
+      /result=rejected .*reply=550 reason="content rule 1 \(header \/\^Subject: \.\*lottery\/i reject\) matched \\"Subject: You won the LOTTERY\\" in the Subject header"/,
     );
   });
 
@@ -187,8 +187,36 @@ describe.skipIf(!swaks)('content rules', () => {
     expect(sent).not.toContain('CONFIDENTIAL');
     const notes = relay.service.record(id).notes.join('\n');
     expect(notes).toContain(
-      'content rule 6 (body /^password:/i warn) matched the body line "Password: hunter2": a password in a mail',
+      'content rule 6 (body /^password:/i warn) matched "Password:" in body line 1: a password in a mail',
     );
+  });
+
+  // "secrets never in logs": the reason names the rule, the place and the rule's own match, and
+  // goes everywhere the reasons go (audit log, notes, the API and GUI, webhooks)
+  it('a warn rule on "password:" names the rule, the line and "Password:", never the password after it', async () => {
+    const secret = 'Tr0ub4dor-and-3-more-words';
+    const { out, code } = await send(
+      ['Subject: account for the new hire'],
+      `Hello,\n\nlogin: alice\nPassword: ${secret}\nbye`,
+    );
+    expect(code, out).toBe(0);
+    const id = queuedId(out);
+    // the server's replies (swaks marks them "<-")
+    expect(
+      out
+        .split('\n')
+        .filter((l) => /^ *<-/.test(l))
+        .join('\n'),
+    ).not.toContain(secret);
+    const line = (await auditLines()).find((l) => l.includes(`id=${id} `)) ?? '';
+    expect(line).toContain(
+      'reason="content rule 6 (body /^password:/i warn) matched \\"Password:\\" in body line 4: a password in a mail"',
+    );
+    expect(await readFile(join(relay.dataDir, 'audit.log'), 'utf8')).not.toContain(secret);
+    expect(relay.service.record(id).notes.join('\n')).not.toContain(secret);
+    const api = await relay.fetch(`/api/v1/message/${id}/filter`).then((r) => r.text());
+    expect(api).toContain('matched \\"Password:\\" in body line 4');
+    expect(api).not.toContain(secret);
   });
 
   // what the Settings screen's box sends while its JSON does not parse, and a save applying at once

@@ -2,7 +2,12 @@
 // settings-file key of the table gives way to the Settings screen's name, with its value kept,
 // and the rest of a message stays as the core wrote it.
 import { describe, expect, it } from 'vitest';
-import { onScreen, settingName, settingNameKeys } from '../../preload/setting-names.js';
+import {
+  onScreen,
+  settingName,
+  settingNamedFrom,
+  settingNameKeys,
+} from '../../preload/setting-names.js';
 
 describe('setting names on screen', () => {
   it.each(settingNameKeys)('%s: no flag, variable or settings key is left on screen', (key) => {
@@ -62,5 +67,19 @@ describe('setting names on screen', () => {
   it('leaves a message without such a phrase as it is', () => {
     const text = 'connection refused: nothing listens on 127.0.0.1:25 (--verbose "x")';
     expect(onScreen(text)).toBe(text);
+  });
+
+  // the Logs view shows log lines as written: a relay set up in the window read "correct --clamd"
+  it('names a setting in a log line by where it came from: its flag, its variable, or its box', () => {
+    expect(settingNamedFrom('clamdUnavailable', 'accept', '--clamd-unavailable')).toBe(
+      '--clamd-unavailable accept',
+    );
+    expect(settingNamedFrom('clamdUnavailable', 'accept', 'RELAYDESK_CLAMD_UNAVAILABLE')).toBe(
+      'RELAYDESK_CLAMD_UNAVAILABLE=accept',
+    );
+    expect(settingNamedFrom('clamd', '', 'RELAYDESK_CLAMD')).toBe('correct RELAYDESK_CLAMD');
+    expect(settingNamedFrom('clamd', '', undefined)).toBe(
+      'correct “clamd address (HOST:PORT or Unix socket)” under Settings → Filtering & senders ("clamd" in the settings)',
+    );
   });
 });

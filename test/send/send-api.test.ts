@@ -226,7 +226,7 @@ describe('POST /api/v1/send', () => {
       Discarded: {
         Rule: 1,
         Reason: expect.stringMatching(
-          /^content rule 1 \(header \/\^Subject: newsletter draft\/ discard\) matched the header "Subject: newsletter draft 4": discarded \(drafts\)$/,
+          /^content rule 1 \(header \/\^Subject: newsletter draft\/ discard\) matched "Subject: newsletter draft" in the Subject header: discarded \(drafts\)$/,
         ),
       },
     });

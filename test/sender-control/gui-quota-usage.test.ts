@@ -1,7 +1,7 @@
 // An office admin puts a quota on the login a spam script uses, then opens Settings → Filtering
 // & senders to see it work: the section showed the quota's boxes and nothing of what it had
-// counted (only GET /api/v1/quotas and the audit log did), nor that it counts from the moment it
-// is saved. Real renderer in Chromium, real SMTP sessions logged in as the user.
+// counted (only GET /api/v1/quotas and the audit log did). Real renderer in Chromium, real SMTP
+// sessions logged in as the user.
 import { afterEach, describe, expect, it } from 'vitest';
 import { eventually } from '../e2e/browser.js';
 import { shootLightAndDark, startGui, type Gui } from '../e2e/gui.js';
@@ -24,7 +24,7 @@ describe.skipIf(!chromiumPath)('a sending quota in Settings', () => {
     await page.goto(`${relaydesk.url}#settings`);
     const usage = page.locator('#section-filtering').getByTestId('quota-usage');
     await eventually(() => usage.innerText()).toBe(
-      'Counted: nothing yet (a quota counts the mail accepted since it was saved).',
+      'Counted: nothing in the last day (a quota counts the mail accepted before it was saved too).',
     );
 
     await relaydesk.transport({ user: 'alice', pass: 'any' }).sendMail({

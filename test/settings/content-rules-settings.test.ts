@@ -182,7 +182,7 @@ describe('the rules on one message', () => {
     expect(found.stop).toBeNull();
     expect(found.reasons).toHaveLength(4);
     expect(found.reasons[0]).toMatch(
-      /^content rule 0 .* matched the header "Received: from pc1 \(pc1 \[192\.168\.0\.9\]\) by files/,
+      /^content rule 0 .* matched "Received: from pc1 \(pc1 \[192\.168\.0\.9\]\) by files" in the Received header/,
     );
     expect(withContentEdits(message, found.edits).toString()).toBe(
       ['X-Seen: 1', 'Subject: hello', 'X-Mailer: New', '', 'line one', 'redacted', ''].join('\r\n'),

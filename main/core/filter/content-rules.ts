@@ -260,12 +260,28 @@ export interface ContentInspection {
   edits: ContentEdit[];
 }
 
-/** A line as a reason shows it: one line, printable, cut after 100 characters. */
-function shownLine(text: string): string {
+/** Text as a reason shows it: one line, printable, cut after `max` characters. */
+function shownLine(text: string, max = 100): string {
   const clean = text
     .replace(/[\r\n]*[ \t]+|[\r\n]+/g, ' ')
     .replace(/[^\x20-\x7e\u00a0-\uffff]/g, '?');
-  return JSON.stringify(clean.length > 100 ? `${clean.slice(0, 97)}...` : clean);
+  return JSON.stringify(clean.length > max ? `${clean.slice(0, max - 3)}...` : clean);
+}
+
+/** The longest match a reason quotes: enough to recognise it, not a whole line's worth. */
+const matchShown = 60;
+
+/**
+ * What a reason says of a match: the rule's own match and where it was, never the rest of the
+ * line. The reasons go to the audit log, the message's notes, the API, the GUI and webhooks, and
+ * a rule on "password:" must not copy the password after it into all of them.
+ */
+function shownMatch(line: Line, match: RegExpExecArray): string {
+  const place =
+    line.where === 'header'
+      ? `in the ${line.text.slice(0, Math.max(0, line.text.indexOf(':'))) || 'unnamed'} header`
+      : `in body line ${line.number}`;
+  return `${shownLine(match[0], matchShown)} ${place}`;
 }
 
 function describe(rule: ContentRule, index: number): string {
@@ -279,6 +295,8 @@ interface Line {
   /** The line break it ends with ('' for a last line without one). */
   eol: string;
   text: string;
+  /** Which body line it is, from 1 (0 for a header). */
+  number: number;
 }
 
 /** The header fields (unfolded) and the body lines of the examined prefix, with byte offsets. */
@@ -298,12 +316,20 @@ function linesOf(prefix: Buffer, complete: boolean, body: boolean): Line[] {
     const field = prefix.subarray(at, end).toString('utf8');
     const eol = field.endsWith('\r\n') ? '\r\n' : field.endsWith('\n') ? '\n' : '';
     const unfolded = field.slice(0, field.length - eol.length).replace(/\r?\n(?=[ \t])/g, '');
-    lines.push({ where: 'header', start: at, end, eol, text: unfolded.slice(0, headerExamined) });
+    lines.push({
+      where: 'header',
+      start: at,
+      end,
+      eol,
+      text: unfolded.slice(0, headerExamined),
+      number: 0,
+    });
     at = end;
   }
   // no body rule: its lines are not even split
   const limit = body ? Math.min(prefix.length, bodyStart + bodyExamined) : bodyStart;
   at = bodyStart;
+  let number = 0;
   while (at < limit) {
     const lf = prefix.indexOf(0x0a, at);
     // a line cut by the examined prefix is still examined, but never changed: its end is unseen
@@ -312,10 +338,22 @@ function linesOf(prefix: Buffer, complete: boolean, body: boolean): Line[] {
     const line = prefix.subarray(at, Math.min(end, at + lineExamined + 2)).toString('utf8');
     const eol = lf < 0 ? '' : prefix[lf - 1] === 0x0d ? '\r\n' : '\n';
     const text = line.replace(/\r?\n$/, '').slice(0, lineExamined);
-    lines.push({ where: 'body', start: at, end, eol, text });
+    lines.push({ where: 'body', start: at, end, eol, text, number: ++number });
     at = end;
   }
   return lines;
+}
+
+function firstMatch(
+  rules: readonly ContentRule[],
+  line: Line,
+): { rule: ContentRule; index: number; match: RegExpExecArray } | null {
+  for (const [index, rule] of rules.entries()) {
+    if (rule.where !== line.where) continue;
+    const match = rule.pattern.exec(line.text);
+    if (match) return { rule, index, match };
+  }
+  return null;
 }
 
 /** Applies the rules to a message; the first rule matching a line decides for it. */
@@ -335,10 +373,10 @@ export async function inspectContent(
   }
   const complete = prefix.length >= size;
   for (const line of linesOf(prefix, complete, body)) {
-    const index = rules.findIndex((r) => r.where === line.where && r.pattern.test(line.text));
-    const rule = rules[index];
-    if (!rule) continue;
-    const what = `${describe(rule, index)} matched ${line.where === 'header' ? 'the header' : 'the body line'} ${shownLine(line.text)}`;
+    const found = firstMatch(rules, line);
+    if (!found) continue;
+    const { rule, index, match } = found;
+    const what = `${describe(rule, index)} matched ${shownMatch(line, match)}`;
     const eol = line.eol || '\r\n';
     switch (rule.action) {
       case 'reject':

@@ -2,7 +2,7 @@
 // (raw file, scan, then sidecar), writes the decision to the audit log, and reports the
 // scanner's state for the API.
 import type { FilterStatus } from '../../../preload/filter-contract.js';
-import { settingName } from '../../../preload/setting-names.js';
+import { settingName, settingNamedFrom } from '../../../preload/setting-names.js';
 import type { AcceptedMessage } from '../listener/smtp-listener.js';
 import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
@@ -52,6 +52,8 @@ export class FilterControl {
    */
   private hung: string | null = null;
   private scannerState: ScannerState = 'unknown';
+  /** The clamd the state above is about: the settings' address when it was last looked at. */
+  private watched: ClamdClient | null = null;
   private warn: (line: string) => void = () => undefined;
   private info: (line: string) => void = () => undefined;
   private told: (down: ScannerDown | null) => void = () => undefined;
@@ -62,13 +64,18 @@ export class FilterControl {
     parser: MessageParser,
     now: () => number,
     private readonly log: (line: string) => void = () => undefined,
+    /** What pins a setting for this run (a flag or a variable), so a log line names it so. */
+    private readonly pinnedBy: (key: string) => string | undefined = () => undefined,
   ) {
     this.filter = new MessageFilter(
       settings,
       rules,
       parser,
       now,
-      (error) => this.scannerAnswered(error),
+      (error, scanner) => {
+        // a scan at an address changed since says nothing of the one asked now
+        if (scanner === this.watched) this.scannerAnswered(error);
+      },
       () =>
         this.scannerState === 'down' && (this.scannerTimer !== null || this.pinging)
           ? this.hung
@@ -98,17 +105,27 @@ export class FilterControl {
    * relay that had it already.
    */
   private get otherChoice(): string {
-    return settingName(
+    return this.named(
       'clamdUnavailable',
       this.settings.clamdUnavailable === 'defer' ? 'accept' : 'defer',
     );
   }
 
+  /**
+   * A setting as a log line names it: by the flag or variable that set it, else its box; one
+   * left at its default by the flag in a relay whose clamd a flag sets (a command-line setup).
+   */
+  private named(key: 'clamd' | 'clamdUnavailable', value = ''): string {
+    const clamdBy = this.pinnedBy('clamd');
+    const commandLine = clamdBy?.startsWith('--') ? clamdBy : undefined;
+    return settingNamedFrom(key, value, this.pinnedBy(key) ?? commandLine);
+  }
+
   /** What happens to mail while clamd does not answer, per clamdUnavailable. */
   private get meanwhile(): string {
     return this.settings.clamdUnavailable === 'defer'
-      ? `each message is refused with 451 4.7.0 and its client retries later (${settingName('clamdUnavailable', 'defer')})`
-      : `mail is taken unscanned and tagged not-scanned (${settingName('clamdUnavailable', 'accept')})`;
+      ? `each message is refused with 451 4.7.0 and its client retries later (${this.named('clamdUnavailable', 'defer')})`
+      : `mail is taken unscanned and tagged not-scanned (${this.named('clamdUnavailable', 'accept')})`;
   }
 
   /**
@@ -148,7 +165,34 @@ export class FilterControl {
    */
   settingsChanged(): void {
     const scanner = this.filter.scanner;
+    if (scanner !== this.watched) {
+      this.follow(scanner);
+      return;
+    }
     if (scanner && this.scannerState === 'down') this.told(this.down(scanner.description));
+  }
+
+  /**
+   * The clamd address (or its timeout) was changed in Settings: the next message goes to the new
+   * one (MessageFilter), and what was known of the old one goes with it. The new one is asked
+   * as at start, so the strip and the log speak of the address in use, never of the old one.
+   */
+  private follow(scanner: ClamdClient | null): void {
+    const before = this.watched;
+    this.watched = scanner;
+    this.stopRecheck();
+    this.hung = null;
+    const wasDown = this.scannerState === 'down';
+    this.scannerState = 'unknown';
+    if (wasDown) this.told(null);
+    if (!this.watching) return;
+    if (before && scanner && before.description !== scanner.description)
+      this.info(
+        `clamd address changed in Settings from ${before.description} to ${scanner.description}: the next message is scanned there`,
+      );
+    else if (before && !scanner)
+      this.info('clamd address removed in Settings: messages are no longer scanned for viruses');
+    if (scanner) this.askUntilAnswered(scanner);
   }
 
   /** Asks clamd every few seconds until it answers, or until `deadline`. */
@@ -158,6 +202,7 @@ export class FilterControl {
     this.scannerTimer = setTimeout(() => {
       this.scannerTimer = null;
       void this.ping(scanner).then((up) => {
+        if (scanner !== this.watched) return;
         if (up) this.scannerAnswered(null);
         else if (this.scannerState === 'down' && Date.now() < deadline) this.recheck(deadline);
       });
@@ -244,31 +289,38 @@ export class FilterControl {
     /** The window's notice: set while clamd does not answer, null once it does. */
     told: (down: ScannerDown | null) => void = () => undefined,
   ): void {
-    const scanner = this.filter.scanner;
-    if (!scanner) return;
+    // kept with no clamd set too: one set in Settings later is asked and spoken of the same way
     this.warn = warn;
     this.info = info;
     this.told = told;
+    this.watching = true;
+    const scanner = this.filter.scanner;
+    this.watched = scanner;
+    if (scanner) this.askUntilAnswered(scanner);
+  }
+
+  /** The start-up check of one clamd: asked every few seconds for a while until it answers. */
+  private askUntilAnswered(scanner: ClamdClient): void {
     const where = scanner.description;
     const deadline = Date.now() + scannerRecheckForMs;
     const ask = async (): Promise<void> => {
       this.scannerTimer = null;
       const up = await this.ping(scanner);
-      // a scan may have said it meanwhile
-      if (this.scannerState === 'up') return;
+      // another address was set meanwhile, or a scan may have said it
+      if (scanner !== this.watched || this.scannerState === 'up') return;
       if (up) {
         if (this.scannerState === 'down') {
-          info(`clamd at ${where} answers now: messages are scanned`);
-          told(null);
+          this.info(`clamd at ${where} answers now: messages are scanned`);
+          this.told(null);
         }
         this.scannerState = 'up';
         return;
       }
       if (this.scannerState === 'unknown') {
         this.scannerState = 'down';
-        told(this.down(where));
-        warn(
-          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${settingName('clamd')}, or choose ${this.otherChoice}`,
+        this.told(this.down(where));
+        this.warn(
+          `clamd at ${where} does not answer PING; until it does, ${this.meanwhile}, unless a routing rule's filter says otherwise. Start clamd (it takes a while to load its database), ${this.named('clamd')}, or choose ${this.otherChoice}`,
         );
       }
       if (Date.now() < deadline && this.watching) {
@@ -276,7 +328,6 @@ export class FilterControl {
         this.scannerTimer.unref();
       }
     };
-    this.watching = true;
     void ask();
   }
 

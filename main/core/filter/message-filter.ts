@@ -9,7 +9,12 @@ import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
 import type { MessageSource } from '../spool/message-source.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
-import { ClamdClient, ClamdSizeLimitError, ClamdUnavailableError } from './clamd-client.js';
+import {
+  ClamdClient,
+  ClamdSizeLimitError,
+  ClamdUnavailableError,
+  describeClamdAddress,
+} from './clamd-client.js';
 import type {
   AttachmentAction,
   AttachmentPolicy,
@@ -118,7 +123,8 @@ export interface FilterInput {
 }
 
 export class MessageFilter {
-  private readonly clamd: ClamdClient | null;
+  /** The client for the address and timeout in the settings now, made again when they change. */
+  private client: { key: string; clamd: ClamdClient | null } = { key: '', clamd: null };
 
   constructor(
     private readonly settings: FilterSettings,
@@ -130,8 +136,10 @@ export class MessageFilter {
      * After each scan: null when clamd answered (a verdict, or its StreamMaxLength refusal),
      * else why it did not. FilterControl says when clamd is lost and when it is back.
      */
-    private readonly scannerAnswered: (error: ClamdUnavailableError | null) => void = () =>
-      undefined,
+    private readonly scannerAnswered: (
+      error: ClamdUnavailableError | null,
+      scanner: ClamdClient,
+    ) => void = () => undefined,
     /**
      * Why clamd is hung, while it is asked again every few seconds (FilterControl); else null.
      * A hung clamd (stopped, swapping) takes the connection and never answers, so each message
@@ -139,10 +147,23 @@ export class MessageFilter {
      * sessions piled up: meanwhile a message is not sent to it.
      */
     private readonly scannerHung: () => string | null = () => null,
-  ) {
-    this.clamd = settings.clamd
-      ? new ClamdClient(settings.clamd, { scanTimeoutMs: settings.clamdTimeoutSeconds * 1000 })
-      : null;
+  ) {}
+
+  /**
+   * The clamd the settings name now: an address changed in Settings applies to the next
+   * message. Made once at start, it kept scanning at the old address until a restart while the
+   * scanner strip named the new one.
+   */
+  private get clamd(): ClamdClient | null {
+    const { clamd, clamdTimeoutSeconds } = this.settings;
+    const key = clamd ? `${describeClamdAddress(clamd)} ${clamdTimeoutSeconds}` : '';
+    if (key !== this.client.key) {
+      this.client = {
+        key,
+        clamd: clamd ? new ClamdClient(clamd, { scanTimeoutMs: clamdTimeoutSeconds * 1000 }) : null,
+      };
+    }
+    return this.client.clamd;
   }
 
   /** Whether any check is configured; without one, messages take the plain store path. */
@@ -164,7 +185,8 @@ export class MessageFilter {
    */
   async inspect(input: FilterInput): Promise<FilterVerdict> {
     // the scan starts at once and runs while the parse worker reads the MIME structure
-    const hung = this.clamd ? this.scannerHung() : null;
+    const clamd = this.clamd;
+    const hung = clamd ? this.scannerHung() : null;
     const scanning =
       hung !== null
         ? Promise.resolve({
@@ -173,15 +195,15 @@ export class MessageFilter {
               `${hung} when last asked; not sent to it until it answers again (asked every few seconds)`,
             ),
           })
-        : this.clamd?.scan(input.raw).then(
+        : clamd?.scan(input.raw).then(
             (result) => {
-              this.scannerAnswered(null);
+              this.scannerAnswered(null, clamd);
               return { result, error: null };
             },
             (error: unknown) => {
               if (error instanceof ClamdUnavailableError)
                 // its size limit is an answer: clamd is up
-                this.scannerAnswered(error instanceof ClamdSizeLimitError ? null : error);
+                this.scannerAnswered(error instanceof ClamdSizeLimitError ? null : error, clamd);
               return { result: null, error };
             },
           );

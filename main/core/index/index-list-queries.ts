@@ -213,3 +213,44 @@ export function* oldestFirst(
     if (rows.length < chunk) return;
   }
 }
+
+/** One message received over SMTP, as the quotas count it. */
+export interface SmtpArrival {
+  clientIp: string;
+  user: string | null;
+  /** When it was received (ms). */
+  at: number;
+  recipients: number;
+}
+
+/**
+ * The messages received over SMTP since `since` (ms), oldest first: a quota saved while running
+ * counts them (QuotaLedger), so one set mid-incident does not hand a stolen login its whole
+ * allowance again. Read from the stored records' envelopes in the database, without parsing them.
+ */
+export function smtpArrivalsSince(src: ListSource, since: number): SmtpArrival[] {
+  src.flush();
+  const rows = src
+    .db()
+    .prepare(
+      `SELECT m.received_ms AS at,
+         json_extract(r.record, '$.envelope.clientIp') AS clientIp,
+         json_extract(r.record, '$.envelope.user') AS user,
+         json_array_length(r.record, '$.envelope.rcptTo') AS recipients
+       FROM messages m JOIN message_records r ON r.rowid = m.rowid
+       WHERE m.received_ms > ? AND json_extract(r.record, '$.envelope.origin') IS NULL
+       ORDER BY m.received_ms`,
+    )
+    .all(Math.floor(since)) as Array<{
+    at: number;
+    clientIp: string | null;
+    user: string | null;
+    recipients: number | null;
+  }>;
+  return rows.map((row) => ({
+    clientIp: row.clientIp ?? '',
+    user: row.user,
+    at: row.at,
+    recipients: row.recipients ?? 0,
+  }));
+}

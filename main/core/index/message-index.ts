@@ -29,6 +29,8 @@ import {
   type ListPage,
   type OldestFirstOptions,
   type ListSource,
+  smtpArrivalsSince,
+  type SmtpArrival,
 } from './index-list-queries.js';
 import { headerSearchWords, indexRow, recordJson } from './index-row.js';
 import { cleanSearchWord } from '../search/search-words.js';
@@ -496,6 +498,11 @@ export class MessageIndex {
   /** True when the message `id` matches the search. */
   matches(id: string, query: SearchQuery): boolean {
     return matchesSearch(this.source, id, query);
+  }
+
+  /** The messages received over SMTP since `since` (ms), for the quotas' counters. */
+  smtpArrivalsSince(since: number): SmtpArrival[] {
+    return smtpArrivalsSince(this.source, since);
   }
 
   /** Oldest first, read from the database in chunks (safe to change the index meanwhile). */

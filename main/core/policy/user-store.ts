@@ -200,6 +200,11 @@ export class UserStore {
     return this.users.length;
   }
 
+  /** The users' names as last read; call `refresh` first when another process may have written. */
+  get names(): string[] {
+    return this.users.map((u) => u.name);
+  }
+
   async list(): Promise<UserView[]> {
     await this.refresh();
     return this.users.map(({ name, createdAt, updatedAt }) => ({ name, createdAt, updatedAt }));

@@ -195,6 +195,30 @@ function counts(quota: Quota, key: string): boolean {
   return quota.ip !== null && address !== null && inCidr(address, quota.ip);
 }
 
+/** A message received over SMTP, as the message index has it. */
+export interface QuotaArrival extends QuotaSender {
+  at: number;
+  recipients: number;
+}
+
+/** The quotas that count this sender, with the key its usage is kept under. */
+function matchingIn(
+  quotas: readonly Quota[],
+  sender: QuotaSender,
+): Array<{ quota: Quota; key: string }> {
+  const out: Array<{ quota: Quota; key: string }> = [];
+  const address = parseIp(sender.clientIp);
+  for (const quota of quotas) {
+    if (quota.user) {
+      if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
+      out.push({ quota, key: `user ${sender.user}` });
+    } else if (quota.ip && address && inCidr(address, quota.ip)) {
+      out.push({ quota, key: `ip ${address.toString()}` });
+    }
+  }
+  return out;
+}
+
 /**
  * The usage is kept per sender key (`user alice`, `ip 192.0.2.7`), not per quota, so a quota's
  * limits can change across a restart without its usage being forgotten. With a journal the
@@ -214,21 +238,80 @@ export class QuotaLedger {
   private journalState: 'closed' | 'reading' | 'open' = 'closed';
   private stopped = false;
 
-  /** `quotas` may be a getter: a quota saved in the settings then counts from the next MAIL. */
+  /** The quotas the counters were last made for; a save replaces the settings' list. */
+  private countedFor: readonly Quota[] | null = null;
+
+  /**
+   * `quotas` may be a getter: a quota saved in the settings then applies from the next MAIL.
+   * `arrivals`: the messages received over SMTP since a time (the message index), which a quota
+   * saved while running counts from its first check.
+   */
   constructor(
     private readonly source: readonly Quota[] | (() => readonly Quota[]),
     private readonly now: () => number,
     private readonly journal: QuotaJournal | null = null,
+    private readonly arrivals: ((since: number) => Iterable<QuotaArrival>) | null = null,
   ) {}
 
   private get quotas(): readonly Quota[] {
-    return typeof this.source === 'function' ? this.source() : this.source;
+    const quotas = typeof this.source === 'function' ? this.source() : this.source;
+    if (quotas !== this.countedFor) this.recount(quotas);
+    return quotas;
+  }
+
+  /**
+   * After the quotas changed: a sender a new or changed quota counts, and no quota counted
+   * before, is counted from the mail it sent in the last day, as the index has it. Counted only
+   * from the save, "100 an hour" set mid-incident let a stolen login send another 100 at once.
+   * A sender an earlier quota already counted keeps its counters (complete since that quota was
+   * saved, and they include mail deleted since); one no quota counts now is forgotten, so a
+   * quota on it later is counted afresh rather than with a gap.
+   */
+  private recount(quotas: readonly Quota[], atStart = false): void {
+    const before = this.countedFor;
+    this.countedFor = quotas;
+    // before load(): the journal is not read yet, and load() counts
+    if ((before === null && !atStart) || !this.arrivals) return;
+    const now = this.now();
+    const fresh = new Map<string, Usage>();
+    for (const arrival of this.arrivals(now - day)) {
+      for (const { key } of matchingIn(quotas, arrival)) {
+        // at start the journal's counts stand; a sender it has none of (a quota added to the
+        // settings file while stopped, or one counted from the index and not yet written) is
+        // counted from the index
+        const kept = atStart || matchingIn(before ?? [], arrival).some((m) => m.key === key);
+        if (this.usage.has(key) && kept) continue;
+        const usage = fresh.get(key) ?? { messages: [], recipients: [] };
+        usage.messages.push(arrival.at);
+        usage.recipients.push({ at: arrival.at, count: arrival.recipients });
+        fresh.set(key, usage);
+      }
+    }
+    for (const key of [...this.usage.keys()]) {
+      if (!quotas.some((quota) => counts(quota, key))) this.usage.delete(key);
+    }
+    for (const [key, usage] of fresh) this.usage.set(key, usage);
+    // a journal not open yet (no quota at start) is opened now: it writes these with the rest
+    if (fresh.size > 0 && this.journalState === 'closed') void this.openJournal();
+    else if (fresh.size > 0 && this.journalState === 'open')
+      this.journal?.append(
+        [...fresh].flatMap(([key, usage]) =>
+          usage.messages.map((at, i) => ({
+            key,
+            at,
+            recipients: usage.recipients[i]?.count ?? 0,
+          })),
+        ),
+        () => this.live(),
+      );
   }
 
   /** Reads the counts the journal kept (the last day's), then appends to it. */
   async load(): Promise<void> {
-    if (this.quotas.length === 0) return;
+    const quotas = typeof this.source === 'function' ? this.source() : this.source;
+    if (quotas.length === 0) return;
     await this.openJournal();
+    this.recount(quotas, true);
   }
 
   private async openJournal(): Promise<void> {
@@ -270,17 +353,7 @@ export class QuotaLedger {
 
   /** The quotas that count this sender, with the key its usage is kept under. */
   private matching(sender: QuotaSender): Array<{ quota: Quota; key: string }> {
-    const out: Array<{ quota: Quota; key: string }> = [];
-    const address = parseIp(sender.clientIp);
-    for (const quota of this.quotas) {
-      if (quota.user) {
-        if (sender.user === null || !matchesPattern(quota.user, sender.user)) continue;
-        out.push({ quota, key: `user ${sender.user}` });
-      } else if (quota.ip && address && inCidr(address, quota.ip)) {
-        out.push({ quota, key: `ip ${address.toString()}` });
-      }
-    }
-    return out;
+    return matchingIn(this.quotas, sender);
   }
 
   private used(key: string): Usage {
@@ -383,11 +456,13 @@ export class QuotaLedger {
   /** What each user and IP has used of each quota that counts it, for the usage API. */
   view(): QuotaUsageView[] {
     const now = this.now();
+    // first: a change of the quotas recounts the usage read below
+    const quotas = this.quotas;
     const rows: Array<{ order: string; view: QuotaUsageView }> = [];
-    for (const key of this.usage.keys()) {
+    for (const key of [...this.usage.keys()]) {
       const usage = this.used(key);
       if (usage.messages.length === 0) continue;
-      for (const [index, quota] of this.quotas.entries()) {
+      for (const [index, quota] of quotas.entries()) {
         if (!counts(quota, key)) continue;
         rows.push({
           order: `${index} ${key}`,

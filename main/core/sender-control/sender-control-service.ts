@@ -14,7 +14,7 @@ import { crashPoint } from '../queue/crash-point.js';
 import { isFinal } from '../queue/recipient-state.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { SenderAlertLog } from './alert-log.js';
-import { quotaSource } from './quotas.js';
+import { quotaSource, type QuotaArrival } from './quotas.js';
 import type { AnomalyAlert } from './anomaly.js';
 import { SenderControl } from './sender-control.js';
 import { SuspensionNotFoundError } from './suspensions.js';
@@ -25,6 +25,8 @@ export interface SenderControlHost {
   records(): Iterable<MessageRecord>;
   /** Every record planned for relaying, those whose recipients are all final included. */
   relayedRecords(): Iterable<MessageRecord>;
+  /** The messages received over SMTP since a time (ms): a quota saved while running counts them. */
+  smtpArrivalsSince?(since: number): Iterable<QuotaArrival>;
   hold(ids: string[], reason: string): Promise<string[]>;
   /** Held recipients stay held, with a new reason (what holds them now). */
   rehold(ids: string[], reason: string): Promise<string[]>;
@@ -90,7 +92,11 @@ export class SenderControlService {
     private readonly now: () => number,
     private readonly host: SenderControlHost,
   ) {
-    this.control = new SenderControl(settings, now);
+    this.control = new SenderControl(
+      settings,
+      now,
+      host.smtpArrivalsSince ? (since) => host.smtpArrivalsSince?.(since) ?? [] : null,
+    );
     this.alerts = new SenderAlertLog(settings.dataDir, now);
   }
 

@@ -5,7 +5,7 @@ import type { Envelope } from '../message-record.js';
 import { AnomalyDetector, type AnomalyAlert } from './anomaly.js';
 import { QuotaJournal } from './quota-journal.js';
 import { SendingHistoryFile } from './sending-history.js';
-import { QuotaLedger, type Quota } from './quotas.js';
+import { QuotaLedger, type Quota, type QuotaArrival } from './quotas.js';
 import {
   replyReason,
   suspensionCovers,
@@ -45,13 +45,18 @@ export class SenderControl {
   /** Counts are saved only once the kept ones are read: a save before would drop them. */
   private historyLoaded = false;
 
-  constructor(settings: SenderControlSettings, now: () => number) {
+  constructor(
+    settings: SenderControlSettings,
+    now: () => number,
+    arrivals: ((since: number) => Iterable<QuotaArrival>) | null = null,
+  ) {
     this.history = new SendingHistoryFile(settings.dataDir, (line) => this.log(line));
     this.suspensions = new SuspensionStore(settings.dataDir, now);
     this.quotas = new QuotaLedger(
       () => settings.quotas,
       now,
       new QuotaJournal(settings.dataDir, (line) => this.log(line)),
+      arrivals,
     );
     this.anomaly = new AnomalyDetector(
       { factor: settings.anomalyFactor, minMessages: settings.anomalyMinMessages },

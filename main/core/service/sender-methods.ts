@@ -20,7 +20,7 @@ import { DEFAULT_MAILBOX } from '../routing-rules/routing-action.js';
 import { capturedInto } from './record-builder.js';
 import { auditLine } from '../policy/audit-line.js';
 import { suspensionCovers } from '../sender-control/suspensions.js';
-import { nearestName } from '../text/nearest-name.js';
+import { loginsHint } from '../sender-control/unknown-user.js';
 import { crashPoint } from '../queue/crash-point.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import type { AuthLockoutEntry } from '../policy/auth-lockout.js';
@@ -59,16 +59,11 @@ export function senderMethods(
         suspensionCovers(made, { clientIp: '', user: name, sender: '' }),
       );
       if (covered) return made;
-      const near = nearestName(made.Value, names);
       return {
         ...made,
         Warning:
           `no SMTP user is named ${JSON.stringify(made.Value)}, so this suspension stops nobody now` +
-          (near !== null
-            ? `; did you mean ${JSON.stringify(near)}? Lift this one and suspend that name`
-            : names.length > 0
-              ? `; the SMTP users are ${names.slice(0, 10).join(', ')}${names.length > 10 ? ', …' : ''}`
-              : '; there are no SMTP users (relaydesk user add NAME)'),
+          loginsHint(made.Value, names, 'Lift this one and suspend that name'),
       };
     },
 

@@ -15,6 +15,7 @@ import { FileSettingsStore, type SettingsStore } from '../settings/settings-stor
 import type { Settings } from '../settings/settings-schema.js';
 import { storageFullCode, storageFullWords } from '../spool/storage-full.js';
 import { ReportedFailure } from '../reported-failure.js';
+import { unknownUserWarnings } from '../sender-control/unknown-user.js';
 
 export interface SettingsKeeperOptions {
   /** The running settings; live changes are written into this object. */
@@ -28,6 +29,10 @@ export interface SettingsKeeperOptions {
   savedIn?: string;
   /** How many SMTP users exist (AUTH settings are checked against it). */
   userCount: () => number;
+  /** The SMTP users' names as last read (a quota on a user no login has is warned of). */
+  userNames?: () => readonly string[];
+  /** Reads the users again, before a save's warnings (`relaydesk user add` in another process). */
+  refreshUsers?: () => Promise<void>;
   /** Called after a save that changed something, once the live settings are applied. */
   applied: (changed: string[], restartNeeded: string[]) => void;
 }
@@ -54,7 +59,10 @@ export class SettingsKeeper {
 
   /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
   view(): SettingsView {
-    return settingsView(this.target, this.options.settings, this.pinned, this.savedIn);
+    return {
+      ...settingsView(this.target, this.options.settings, this.pinned, this.savedIn),
+      warnings: unknownUserWarnings(this.target, this.options.userNames?.() ?? []),
+    };
   }
 
   /** Checks a change without saving it: every wrong field with its value and what is allowed. */
@@ -100,7 +108,9 @@ export class SettingsKeeper {
       applyLiveSettings(this.options.settings, checked.next);
       this.options.applied(changed, restartNeeded);
     }
-    return { ok: true, errors: [], restartNeeded, settings: this.view() };
+    await this.options.refreshUsers?.();
+    const settings = this.view();
+    return { ok: true, errors: [], warnings: settings.warnings, restartNeeded, settings };
   }
 }
 

@@ -6,7 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { QuotaUsageView, QuotaView, RelaydeskEvent } from '../api/contract';
 import { NumberField, SelectField, TextField } from './fields';
-import type { FieldErrors } from './settings-form';
+import type { FieldErrors, FieldWarnings } from './settings-form';
 
 const limits = [
   ['perMinute', 'Messages a minute'],
@@ -36,9 +36,8 @@ const usageWindows = [
 
 /**
  * What a saved quota has counted, per user or address it matched, and which limit is reached.
- * An admin who set a quota on a stolen login saw nothing of it here (only in the audit log),
- * and could not tell that the counting starts when the quota is saved, not with the mail sent
- * before it.
+ * An admin who set a quota on a stolen login saw nothing of it here (only in the audit log).
+ * A quota saved counts the mail of the last day too (QuotaLedger), which the words say.
  */
 function QuotaUsageLine({ quota, usage }: { quota: QuotaView; usage: QuotaUsageView[] | null }) {
   if (usage === null) return null;
@@ -46,7 +45,10 @@ function QuotaUsageLine({ quota, usage }: { quota: QuotaView; usage: QuotaUsageV
   return (
     <div className="field-hint quota-usage" data-testid="quota-usage">
       {rows.length === 0 ? (
-        <p>Counted: nothing yet (a quota counts the mail accepted since it was saved).</p>
+        <p>
+          Counted: nothing in the last day (a quota counts the mail accepted before it was saved
+          too).
+        </p>
       ) : (
         rows.map((row) => {
           const reached = usageWindows
@@ -68,6 +70,8 @@ function QuotaUsageLine({ quota, usage }: { quota: QuotaView; usage: QuotaUsageV
 export function QuotasSection(props: {
   quotas: QuotaView[];
   errors: FieldErrors;
+  /** The saved quotas' warnings (a user no login has), beside their boxes. */
+  warnings?: FieldWarnings;
   pinnedBy?: string;
   hint?: string;
   onChange(quotas: QuotaView[]): void;
@@ -128,6 +132,7 @@ export function QuotasSection(props: {
         const common = (part: string) => ({
           field: `${at}.${part}`,
           error: errors[`${at}.${part}`],
+          warning: props.warnings?.[`${at}.${part}`],
           pinnedBy: props.pinnedBy,
         });
         return (

@@ -7,7 +7,14 @@ import type {
   RuleFilterView,
 } from '../api/contract';
 import { SelectField, TextField, NumberField } from './fields';
-import { cleanRule, emptyRule, fieldId, moveRule, type FieldErrors } from './settings-form';
+import {
+  cleanRule,
+  emptyRule,
+  fieldId,
+  moveRule,
+  type FieldErrors,
+  type FieldWarnings,
+} from './settings-form';
 import { serverWords } from '../api/http-transport';
 
 const actionTypes = [
@@ -81,6 +88,7 @@ function RuleEditor({
   index,
   count,
   errors,
+  warnings,
   onChange,
   onMove,
   onDelete,
@@ -89,6 +97,7 @@ function RuleEditor({
   index: number;
   count: number;
   errors: FieldErrors;
+  warnings?: FieldWarnings;
   onChange(rule: RoutingRuleView): void;
   onMove(by: -1 | 1): void;
   onDelete(): void;
@@ -162,6 +171,7 @@ function RuleEditor({
           placeholder="empty: any user"
           value={rule.match.user ?? ''}
           error={errors[`${at}.match.user`]}
+          warning={warnings?.[`${at}.match.user`]}
           onChange={(value) => match('user', value)}
         />
         <SelectField
@@ -235,10 +245,13 @@ type RuleControl = 'up' | 'down' | 'delete' | 'name';
 export function RulesSection({
   rules,
   errors,
+  warnings,
   onChange,
 }: {
   rules: RoutingRuleView[];
   errors: FieldErrors;
+  /** The saved rules' warnings (a user no login has), beside their boxes. */
+  warnings?: FieldWarnings;
   onChange(rules: RoutingRuleView[]): void;
 }) {
   const list = useRef<HTMLOListElement>(null);
@@ -287,6 +300,7 @@ export function RulesSection({
               index={index}
               count={rules.length}
               errors={errors}
+              warnings={warnings}
               onChange={(next) => onChange(rules.map((r, i) => (i === index ? next : r)))}
               onMove={(by) => {
                 focusAfter.current = { index: index + by, control: by < 0 ? 'up' : 'down' };

@@ -23,6 +23,7 @@ import {
   errorInList,
   refusedSaveCount,
   errorsByField,
+  warningsByField,
   fieldId,
   splitList,
   type FieldErrors,
@@ -111,6 +112,8 @@ export function SettingsView({
   const [errors, setErrors] = useState<SettingsFieldError[]>([]);
   const [status, setStatus] = useState<{ text: string; error: boolean } | null>(null);
   const [saving, setSaving] = useState(false);
+  /** Saves that went through: the scanner strip asks again after each (a clamd address applies). */
+  const [saves, setSaves] = useState(0);
   const summary = useRef<HTMLDivElement>(null);
   // counts the saves whose summary must be brought into view; read once React has drawn it
   const [reveals, setReveals] = useState(0);
@@ -157,6 +160,7 @@ export function SettingsView({
 
   const values = draft.values;
   const byField: FieldErrors = errorsByField(errors);
+  const warned = warningsByField(view.warnings);
   const update = <K extends SettingKey>(key: K, value: EditableSettings[K]) =>
     setDraft((current) => current && { ...current, values: { ...current.values, [key]: value } });
   // the schema's words on what is allowed suit number and text boxes; a checkbox or a list of
@@ -238,12 +242,17 @@ export function SettingsView({
       }
       setErrors([]);
       show(result.settings);
+      setSaves((n) => n + 1);
       onSaved?.();
+      const warnedOf =
+        result.warnings.length === 0
+          ? ''
+          : ` ${result.warnings.length === 1 ? 'One warning' : `${result.warnings.length} warnings`} below.`;
       setStatus({
         text:
-          result.restartNeeded.length > 0
+          (result.restartNeeded.length > 0
             ? `Saved. ${result.restartNeeded.join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
-            : 'Saved. The changes apply now.',
+            : 'Saved. The changes apply now.') + warnedOf,
         error: false,
       });
     } catch (failure) {
@@ -306,6 +315,25 @@ export function SettingsView({
                 </li>
               );
             })}
+          </ul>
+        )}
+        {view.warnings.length > 0 && (
+          // saved, and valid, but probably not what was meant: said here too, as a quota on a
+          // user no login has (`alice@office.example` for `alice`) was accepted without a word
+          <ul className="warning-list" aria-label="Warnings">
+            {view.warnings.map((warning, index) => (
+              <li key={`${index} ${warning.field}`}>
+                <a
+                  href={`#${fieldId(warning.field)}`}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    revealField(warning.field);
+                  }}
+                >
+                  {errorInList({ ...warning, allowed: '' }, labelOf(warning.field))}
+                </a>
+              </li>
+            ))}
           </ul>
         )}
         {view.restartPending.length > 0 && (
@@ -410,6 +438,7 @@ export function SettingsView({
         <RulesSection
           rules={values.rules}
           errors={byField}
+          warnings={warned}
           onChange={(rules) => update('rules', rules)}
         />
         {declared('routing')}
@@ -420,7 +449,7 @@ export function SettingsView({
         {declared('signing')}
       </Section>
       <Section id="filtering" title="Filtering & senders">
-        <ScannerState inSettings />
+        <ScannerState inSettings saves={saves} />
         {onOpenSenders && (
           // stopping a sender is no setting: an admin looking for it here found nothing
           <p className="field-hint">
@@ -435,6 +464,7 @@ export function SettingsView({
         <QuotasSection
           quotas={values.quotas}
           errors={byField}
+          warnings={warned}
           pinnedBy={view.pinned.quotas}
           onChange={(quotas) => update('quotas', quotas)}
         />

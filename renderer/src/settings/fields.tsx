@@ -2,7 +2,7 @@
 // refused save, the server's error sit beside it and are tied to it with aria-describedby.
 // Pinned settings (set by a flag or an environment variable) are read-only and say why.
 import type { ReactNode } from 'react';
-import type { SettingsFieldError } from '../api/contract';
+import type { SettingsFieldError, SettingsFieldWarning } from '../api/contract';
 import { errorAtField, fieldId } from './settings-form';
 
 export interface FieldProps {
@@ -20,9 +20,11 @@ export interface FieldProps {
   pinnedNoteId?: string;
   /** "Takes effect after restart". */
   restart?: boolean;
+  /** A saved value that probably does not do what was meant (a quota on a user no login has). */
+  warning?: SettingsFieldWarning;
 }
 
-function Notes({ field, hint, error, pinnedBy, pinnedNoteId, restart }: FieldProps) {
+function Notes({ field, hint, error, pinnedBy, pinnedNoteId, restart, warning }: FieldProps) {
   const id = fieldId(field);
   return (
     <>
@@ -46,6 +48,11 @@ function Notes({ field, hint, error, pinnedBy, pinnedNoteId, restart }: FieldPro
           {errorAtField(error, field)}
         </span>
       )}
+      {warning && !error && (
+        <span className="field-warning" id={`${id}-warning`}>
+          {errorAtField(warning, field)}
+        </span>
+      )}
     </>
   );
 }
@@ -57,12 +64,14 @@ function describedBy({
   pinnedBy,
   pinnedNoteId,
   restart,
+  warning,
 }: FieldProps): string | undefined {
   const id = fieldId(field);
   const ids = [
     hint || restart ? `${id}-hint` : null,
     pinnedBy ? (pinnedNoteId ?? `${id}-pinned`) : null,
     error ? `${id}-error` : null,
+    warning && !error ? `${id}-warning` : null,
   ].filter(Boolean);
   return ids.length ? ids.join(' ') : undefined;
 }

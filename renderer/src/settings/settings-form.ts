@@ -6,6 +6,7 @@ import type {
   SettingKey,
   SettingsChange,
   SettingsFieldError,
+  SettingsFieldWarning,
   UpstreamView,
 } from '../api/contract';
 
@@ -52,6 +53,14 @@ function withPassword(relay: UpstreamView, password: string): Record<string, unk
 /** Field errors by field path (`smtp.port`, `rules[2].action.to`). */
 export type FieldErrors = Record<string, SettingsFieldError>;
 
+export type FieldWarnings = Record<string, SettingsFieldWarning>;
+
+export function warningsByField(warnings: readonly SettingsFieldWarning[]): FieldWarnings {
+  const byField: FieldWarnings = {};
+  for (const warning of warnings) byField[warning.field] ??= warning;
+  return byField;
+}
+
 export function errorsByField(errors: readonly SettingsFieldError[]): FieldErrors {
   const byField: FieldErrors = {};
   for (const error of errors) byField[error.field] ??= error;
@@ -64,7 +73,10 @@ export function errorsByField(errors: readonly SettingsFieldError[]): FieldError
  * file's path that begins it (`relay.security: "none" is not allowed…`) goes. An error for a part
  * of the box's setting (`warmup[0].start: …` at the warm-up box) keeps it: it says which part.
  */
-export function errorAtField(error: SettingsFieldError, field: string): string {
+export function errorAtField(
+  error: Pick<SettingsFieldError, 'field' | 'message'>,
+  field: string,
+): string {
   const path = `${field}: `;
   return error.field === field && error.message.startsWith(path)
     ? error.message.slice(path.length)

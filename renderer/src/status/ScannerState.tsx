@@ -75,10 +75,19 @@ function Strip({ tone, title, headline, detail, fix, role, busy }: StripProps) {
  * Asked on open rather than live: a PING per few seconds for every open window is load for a
  * state that changes rarely, and the button answers the one question after starting clamd.
  */
-export function ScannerState(props: { inSettings?: boolean } = {}) {
+export function ScannerState(
+  props: {
+    inSettings?: boolean;
+    /**
+     * Changes with each save of the settings: a clamd address saved applies at once, and the
+     * strip kept saying the old one does not answer until the page was opened again.
+     */
+    saves?: number;
+  } = {},
+) {
   const api = useApi();
   const [asked, setAsked] = useState(0);
-  const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}`);
+  const status = useAsyncValue(() => api.filterStatus(), `filter-${asked}-${props.saves ?? 0}`);
   const again = (
     <button type="button" data-testid="scanner-check" onClick={() => setAsked((n) => n + 1)}>
       Check again

@@ -105,7 +105,8 @@ export const filteringFields = [
     defaultText: 'none (`127.0.0.1:3310` or `/run/clamav/clamd.ctl`)',
     label: 'clamd address (HOST:PORT or Unix socket)',
     section,
-    applies: 'restart',
+    // the next message is scanned at the new address (MessageFilter, FilterControl.follow)
+    applies: 'now',
     view: (address) => (address ? describeClamdAddress(address) : null),
   }),
   setting({
@@ -119,7 +120,7 @@ export const filteringFields = [
       '`60` (a hung clamd: each message waits this long once, then none while it is down)',
     label: "Longest wait for clamd's verdict (seconds)",
     section,
-    applies: 'restart',
+    applies: 'now',
   }),
   setting({
     key: 'virusAction',
