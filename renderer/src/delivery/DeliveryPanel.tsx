@@ -472,8 +472,7 @@ export function DeliveryPanel({
       </ul>
       {confirmingCancel && (
         <CancelDeliveryConfirm
-          subject={subject}
-          recipients={delivery.recipients}
+          messages={[{ subject, recipients: delivery.recipients }]}
           onKeep={() => setConfirmingCancel(false)}
           onConfirm={() => {
             setConfirmingCancel(false);
