@@ -1004,7 +1004,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   {/* an anomaly alert, told at once and kept until dismissed */}
                   <SenderAlerts onReview={() => setShowSenders(true)} />
                   {showSenders ? (
-                    <SuspensionsPanel />
+                    <SuspensionsPanel queue={status.queue} />
                   ) : openedId ? (
                     <MessageView
                       key={openedId}
