@@ -22,6 +22,7 @@ import { StatusMark } from '../mailbox/StatusMark';
 import { CancelDeliveryConfirm } from '../queue/CancelDeliveryConfirm';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatAttemptTime, formatFullDate } from '../format/mail-format';
+import { localTimes } from '../format/local-times';
 import {
   attemptReply,
   attemptTls,
@@ -128,7 +129,7 @@ function Recipient({
         {held && (
           <div>
             <dt>Held because</dt>
-            <dd data-testid="recipient-held-reason">{held}</dd>
+            <dd data-testid="recipient-held-reason">{localTimes(held)}</dd>
           </div>
         )}
         <div>
