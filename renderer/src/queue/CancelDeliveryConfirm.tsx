@@ -31,7 +31,7 @@ export function cancelDeliveryWords(
   );
   const skippedText =
     skipped > 0
-      ? `${skipped} of the selected ${skipped === 1 ? 'message has' : 'messages have'} nothing left to cancel (captured only, or already delivered) and ${skipped === 1 ? 'is' : 'are'} skipped.`
+      ? `${skipped} of the selected messages ${skipped === 1 ? 'has' : 'have'} nothing left to cancel (captured only, or already delivered) and ${skipped === 1 ? 'is' : 'are'} skipped.`
       : null;
   const [only] = messages;
   if (messages.length === 1 && only) {
