@@ -10,7 +10,7 @@ import {
   type DragEvent,
 } from 'react';
 import { useApi } from './api/api-context';
-import type { MessagesPage, MessageSummary } from './api/contract';
+import type { MessagesPage, MessageSummary, QueuedMessage } from './api/contract';
 import type { EventStreamState } from './api/renderer-api';
 import { commandFor, isTabCommand, tabCommands } from './keyboard/shortcuts';
 import { ShortcutsDialog } from './keyboard/ShortcutsDialog';
@@ -27,6 +27,8 @@ import { MoreActionsMenu } from './layout/MoreActionsMenu';
 import { flushSync } from 'react-dom';
 import { BulkBar, bulkSentence, type BulkAction } from './mailbox/BulkBar';
 import { BulkReleaseDialog } from './mailbox/BulkReleaseDialog';
+import { CancelDeliveryConfirm } from './queue/CancelDeliveryConfirm';
+import { messageCount } from './queue/held-mail';
 import {
   outcomeSummary,
   planRelease,
@@ -102,6 +104,7 @@ type OpenDialog =
   | { kind: 'shortcuts' }
   | { kind: 'tags' }
   | { kind: 'bulk-release'; plan: ReleasePlan }
+  | { kind: 'bulk-cancel'; ids: string[]; messages: QueuedMessage[] }
   | { kind: 'compare'; ids: [string, string] }
   | null;
 
@@ -552,9 +555,53 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
     return null;
   };
 
+  /**
+   * Cancel of the selection asks first, counting the messages and the recipients it stops from
+   * the queue; a message with nothing left to cancel (captured only, every recipient final) is
+   * skipped, and the confirm and the outcome say so.
+   */
+  const askCancel = (ids: string[]) => {
+    const queued = new Map((status.queue?.messages ?? []).map((m) => [m.ID, m]));
+    const waiting = ids.flatMap((id) => {
+      const message = queued.get(id);
+      return message?.actions.includes('cancel') ? [message] : [];
+    });
+    if (waiting.length > 0) {
+      setDialog({ kind: 'bulk-cancel', ids, messages: waiting });
+      return;
+    }
+    const text = `Nothing to cancel: ${ids.length === 1 ? 'the selected message waits' : `none of the ${ids.length} selected messages waits`} to be delivered (captured only, or already delivered).`;
+    setBulkNotice({ text, error: false, details: [] });
+    say(text);
+  };
+
+  const cancelSelected = async (ids: string[]) => {
+    setDialog(null);
+    setBulkNotice(null);
+    try {
+      const cancelled = await runQueueAction(api, 'cancel', ids);
+      leaveSelection(cancelled);
+      const skipped = ids.length - cancelled.length;
+      const text =
+        `${messageCount(cancelled.length)} cancelled: never sent, kept in the mail list` +
+        (skipped > 0
+          ? `; ${skipped} skipped, with nothing left to cancel (captured only, or already delivered), left selected.`
+          : '.');
+      setBulkNotice({ text, error: false, details: [] });
+      say(text);
+    } catch (failure) {
+      setBulkNotice({ text: serverWords(failure), error: true });
+    }
+    status.refresh();
+  };
+
   const runBulk = async (action: BulkAction, only?: string[]) => {
     const ids = only ?? targets();
     if (ids.length === 0) return;
+    if (action === 'cancel') {
+      askCancel(ids);
+      return;
+    }
     setBulkNotice(null);
     // emptied on the page now, so the same words again are a change a screen reader reads (a
     // mark read has no wait in which React would draw the empty region)
@@ -957,7 +1004,7 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
                   {/* an anomaly alert, told at once and kept until dismissed */}
                   <SenderAlerts onReview={() => setShowSenders(true)} />
                   {showSenders ? (
-                    <SuspensionsPanel />
+                    <SuspensionsPanel queue={status.queue} />
                   ) : openedId ? (
                     <MessageView
                       key={openedId}
@@ -1059,6 +1106,17 @@ export function App(props: { firstPage?: Promise<MessagesPage> } = {}) {
             <Suspense fallback={null}>
               <CompareDialog ids={dialog.ids} onClose={() => setDialog(null)} />
             </Suspense>
+          )}
+          {dialog?.kind === 'bulk-cancel' && (
+            <CancelDeliveryConfirm
+              messages={dialog.messages.map((m) => ({
+                subject: m.Subject,
+                recipients: m.recipients,
+              }))}
+              skipped={dialog.ids.length - dialog.messages.length}
+              onKeep={() => setDialog(null)}
+              onConfirm={() => void cancelSelected(dialog.ids)}
+            />
           )}
           {dialog?.kind === 'bulk-release' && (
             <BulkReleaseDialog

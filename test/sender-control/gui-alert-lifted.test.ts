@@ -71,11 +71,12 @@ describe.skipIf(!chromiumPath)('the automatic pause in the sender alert', () => 
     await page.screenshot({ path: join(screenshots, 'sender-alert-paused-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
 
-    // Review senders: the automatic entry, with Lift and release to end the pause
+    // Review senders: the automatic entry, with Lift to end the pause (captured mail: it holds
+    // none, so nothing to release or cancel is offered)
     await alert.getByRole('button', { name: 'Review senders' }).click();
     const entry = page.getByTestId('suspension').filter({ hasText: '127.0.0.1' });
     await eventually(() => entry.innerText()).toContain('automatic');
-    expect(await entry.getByTestId('unsuspend-release').innerText()).toBe('Lift and release…');
+    await eventually(() => entry.getByRole('button').allInnerTexts()).toEqual(['Lift']);
     // who made it and when: the alert, at the time the API gives (shown in the page's words)
     const made = entry.getByTestId('suspension-made');
     expect(await made.innerText()).toMatch(/^Paused by the anomaly alert, \S.*\d/);

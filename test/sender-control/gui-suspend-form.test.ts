@@ -63,13 +63,19 @@ describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => notice.innerText()).toBe('ip 127.0.0.1 suspended');
     await expect.poll(() => error.count()).toBe(0);
-    // its buttons stay inside the narrow pane (they ran past its edge, "Lift and release" cut)
+    // its button stays inside the narrow pane (they ran past its edge, "Lift and release" cut)
     const pane = await page.getByTestId('suspensions').boundingBox();
-    const lift = await page.getByTestId('unsuspend-release').boundingBox();
+    const lift = await page.getByTestId('unsuspend').boundingBox();
     expect(lift && pane && lift.x + lift.width).toBeLessThanOrEqual(
       (pane?.x ?? 0) + (pane?.width ?? 0),
     );
-    expect(await page.getByTestId('unsuspend-release').innerText()).toBe('Lift and release…');
+    // it holds nothing: just Lift (sending or cancelling its held mail could only say none is)
+    await expect
+      .poll(() => page.getByTestId('suspension-holds').innerText())
+      .toBe(' · holds no mail');
+    expect(await page.getByTestId('suspension').getByRole('button').allInnerTexts()).toEqual([
+      'Lift',
+    ]);
     // it took effect: the workstation is turned away at connect
     await expect(greetedSession(relaydesk.smtp.port)).rejects.toThrow(
       /421 4\.7\.0 Client suspended: infected workstation, ticket 4711/,
@@ -125,10 +131,27 @@ describe.skipIf(!chromiumPath)('the Suspend form of the Senders panel', () => {
       .toBe(
         'sender app@example.test suspended; 1 in an attempt now, held if that attempt defers it',
       );
+    // the message is on the wire, not held: nothing to send on or cancel yet, so just Lift
+    const entry = page.getByTestId('suspension');
+    await expect
+      .poll(() => entry.getByTestId('suspension-holds').innerText())
+      .toBe(' · holds no mail');
+    expect(await entry.getByRole('button').allInnerTexts()).toEqual(['Lift']);
     await page.screenshot({ path: join(screenshots, 'suspend-in-attempt-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'suspend-in-attempt-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     upstream.answer();
+    // the attempt deferred and the suspension held it: the panel follows, with the held mail's
+    // buttons
+    await expect
+      .poll(() => entry.getByTestId('suspension-holds').innerText())
+      .toBe(' · holds 1 message');
+    expect(await entry.getByRole('button').allInnerTexts()).toEqual([
+      'Lift',
+      'Lift and release…',
+      'Cancel held…',
+    ]);
     await gui.openLive('#queue');
     await expect
       .poll(() => page.getByTestId('queue-entry').first().innerText())

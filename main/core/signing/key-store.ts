@@ -20,6 +20,7 @@ import { dkimRecord } from './dkim-record.js';
 import { binaryKeyFileAdvice, isBinaryKeyFile } from './key-file-kind.js';
 import type { DkimKeyInfo, DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
 import { keyRemoval } from './key-removal.js';
+import { noKeyForDomainWords } from '../../../preload/dkim-words.js';
 import type { PrivateKeyVault } from './key-vault.js';
 import { signedHeaderFields } from './dkim-signer.js';
 
@@ -252,7 +253,7 @@ export class DkimKeyStore {
     }
     const domains = [...new Set(all.map((k) => shownDomain(k.domain)))].sort().join(', ');
     const shown = shownDomain(domain);
-    return `no DKIM key signs mail from ${shown}: the keys are for ${domains}; add a key for ${shown} in Settings → Signing (or relaydesk dkim keygen ${domain} SELECTOR)`;
+    return noKeyForDomainWords(shown, domains, domain);
   }
 
   private async ensureLoaded(): Promise<void> {

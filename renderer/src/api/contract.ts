@@ -11,6 +11,6 @@ export { enhancedStatusMeaning } from '../../../preload/enhanced-status.js';
 export { rateLimitWords } from '../../../preload/rate-limit-words.js';
 export { allowlistOutOfReach } from '../../../preload/allowlist-reach.js';
 export { sentByLiftedPause } from '../../../preload/flush-resumes.js';
-export { selectorWord } from '../../../preload/dkim-words.js';
+export { noKeyForDomain, selectorWord } from '../../../preload/dkim-words.js';
 export { shownMailText, withoutBidiControls } from '../../../preload/mail-text.js';
 export { cleanTag, typedTagProblem } from '../../../preload/tag-name.js';

@@ -16,12 +16,14 @@ import type {
   RateLimitedView,
   RecipientDeliveryView,
 } from '../api/contract';
-import { rateLimitWords } from '../api/contract';
+import { noKeyForDomain, rateLimitWords } from '../api/contract';
+import { revealSection } from '../status/reveal-section';
 import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
 import { CancelDeliveryConfirm } from '../queue/CancelDeliveryConfirm';
 import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
 import { formatAttemptTime, formatFullDate } from '../format/mail-format';
+import { localTimes } from '../format/local-times';
 import {
   attemptReply,
   attemptTls,
@@ -70,6 +72,34 @@ function signedByLabel(attempt: DeliveryAttemptView): string {
   return attempt.signedBy.map((key) => `${dkimKeyName(key)} (${key.algorithm})`).join(', ');
 }
 
+/**
+ * Every attempt that sent something went out unsigned because no DKIM key covers the From
+ * domain: there is no key at all (the attempt gives no reason), or keys for other domains only.
+ * Said once for the message: "Signed by: not signed" on every attempt repeated a non-fact. Null
+ * when a key signed an attempt, or one went unsigned for a reason of its own (its key waits for
+ * DNS, is turned off, could not be used), which is news on the attempt it happened to.
+ */
+export function unsignedForLackOfKey(
+  delivery: Pick<MessageDelivery, 'recipients'>,
+  fromAddress: string | null,
+): { domain: string | null; keysFor: string | null } | null {
+  const sent = delivery.recipients.flatMap((r) => r.attempts).filter((a) => !a.notSent);
+  if (sent.length === 0) return null;
+  const at = fromAddress?.lastIndexOf('@') ?? -1;
+  let lack: { domain: string | null; keysFor: string | null } = {
+    domain: fromAddress && at > 0 ? fromAddress.slice(at + 1) : null,
+    keysFor: null,
+  };
+  for (const attempt of sent) {
+    if (attempt.signedBy?.length) return null;
+    if (attempt.unsignedReason === undefined) continue;
+    const other = noKeyForDomain(attempt.unsignedReason);
+    if (!other) return null;
+    lack = other;
+  }
+  return lack;
+}
+
 const capitalised = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Due now but held back by the rate limit: which limit, and when the next message goes. */
@@ -90,9 +120,12 @@ function rateLimitedNext(
 function Recipient({
   recipient,
   rateLimited,
+  unsignedSaid,
 }: {
   recipient: RecipientDeliveryView;
   rateLimited: RateLimitedView | null;
+  /** The panel says once that no key signs this message's mail: no "Signed by" per attempt. */
+  unsignedSaid: boolean;
 }) {
   const pause = useUpstreamPause();
   // worded as the Queue view words it: mail waiting for an upstream that did not answer goes when
@@ -128,7 +161,7 @@ function Recipient({
         {held && (
           <div>
             <dt>Held because</dt>
-            <dd data-testid="recipient-held-reason">{held}</dd>
+            <dd data-testid="recipient-held-reason">{localTimes(held)}</dd>
           </div>
         )}
         <div>
@@ -194,7 +227,7 @@ function Recipient({
                   <td className="attempt-free-text" data-label="Reply">
                     <span data-testid="attempt-reply">{attemptReply(attempt)}</span>
                     {/* nothing was signed or said to anyone: the message could not be made */}
-                    {!attempt.notSent && (
+                    {!attempt.notSent && !unsignedSaid && (
                       <p className="attempt-signed">
                         Signed by:{' '}
                         <span data-testid="attempt-signed-by">{signedByLabel(attempt)}</span>
@@ -281,11 +314,14 @@ function QuarantineActions({ messageId, onReleased }: { messageId: string; onRel
 export function DeliveryPanel({
   messageId,
   subject = '',
+  fromAddress,
   unreadable = false,
 }: {
   messageId: string;
   /** Named in the question before Cancel. */
   subject?: string;
+  /** The From address, whose domain a DKIM key signs for. */
+  fromAddress?: string | null;
   /**
    * The message's file cannot be read (the pane beside it says why): nothing is shown for a
    * captured message, which has no delivery, and no Resend, which would read that file.
@@ -385,11 +421,25 @@ export function DeliveryPanel({
   }
   if (!delivery) return unreadable ? null : <p className="body-notice">Loading delivery…</p>;
   if (unreadable && delivery.status === 'captured') return null;
+  const unsigned = unsignedForLackOfKey(delivery, fromAddress ?? null);
   return (
     <section className="delivery" data-testid="delivery-view" aria-label="Delivery">
       <p className="delivery-status">
         Status: <StatusMark status={delivery.status} />
       </p>
+      {unsigned && (
+        <p className="body-notice" data-testid="delivery-unsigned">
+          Not DKIM-signed:{' '}
+          {unsigned.domain
+            ? `no key for ${unsigned.domain}${unsigned.keysFor ? ` (the keys are for ${unsigned.keysFor})` : ''}`
+            : 'no DKIM key is set up'}{' '}
+          — add one in{' '}
+          <a href="#settings" onClick={() => revealSection('signing')}>
+            Settings → Signing
+          </a>
+          .
+        </p>
+      )}
       <DeliverySummary delivery={delivery} onShow={showRecipient} />
       {delivery.status === 'quarantined' ? (
         <QuarantineActions messageId={messageId} onReleased={() => setAsked((n) => n + 1)} />
@@ -467,13 +517,13 @@ export function DeliveryPanel({
             key={recipient.address}
             recipient={recipient}
             rateLimited={delivery.rateLimited}
+            unsignedSaid={unsigned !== null}
           />
         ))}
       </ul>
       {confirmingCancel && (
         <CancelDeliveryConfirm
-          subject={subject}
-          recipients={delivery.recipients}
+          messages={[{ subject, recipients: delivery.recipients }]}
           onKeep={() => setConfirmingCancel(false)}
           onConfirm={() => {
             setConfirmingCancel(false);

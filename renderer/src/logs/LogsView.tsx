@@ -17,6 +17,7 @@ import {
 } from './log-lines';
 import './logs.css';
 import { serverWords } from '../api/http-transport';
+import { localTimes } from '../format/local-times';
 import { focusLanding } from '../layout/focus-landing';
 
 const kinds = [
@@ -168,7 +169,9 @@ export function LogsView() {
             <li key={`${entry.at}-${index}`} className={`log-line ${entry.kind}`}>
               <time dateTime={entry.at}>{logTime(entry.at)}</time>
               <span className="log-kind">{entry.kind}</span>
-              <code>{entry.line}</code>
+              {/* a time in the line (until=…Z) reads in local time, as the time column does;
+                  the line as logged is its tooltip */}
+              <LoggedLine line={entry.line} />
             </li>
           ))}
         </ol>
@@ -177,6 +180,11 @@ export function LogsView() {
       <WebhooksSection />
     </div>
   );
+}
+
+function LoggedLine({ line }: { line: string }) {
+  const shown = localTimes(line);
+  return <code title={shown === line ? undefined : line}>{shown}</code>;
 }
 
 /** A POST is still under way or waiting for its retry, so its outcome is yet to come. */

@@ -1,7 +1,7 @@
 import type { QueueAction } from '../queue/queue-actions';
 import { useUpstreamConfigured } from '../status/upstream-pause-context';
 
-export type BulkAction = 'delete' | 'read' | 'unread' | Exclude<QueueAction, 'cancel'>;
+export type BulkAction = 'delete' | 'read' | 'unread' | QueueAction;
 
 const actions: { id: BulkAction; label: string }[] = [
   { id: 'delete', label: 'Delete' },
@@ -11,6 +11,8 @@ const actions: { id: BulkAction; label: string }[] = [
   { id: 'release', label: 'Release' },
   { id: 'retry', label: 'Retry' },
   { id: 'resend', label: 'Resend' },
+  // asks first (how many messages and recipients it stops, that it cannot be undone)
+  { id: 'cancel', label: 'Cancel delivery…' },
 ];
 
 const done: Record<BulkAction, string> = {
@@ -21,6 +23,7 @@ const done: Record<BulkAction, string> = {
   release: 'released',
   retry: 'due for a retry now',
   resend: 'queued to be sent again',
+  cancel: 'cancelled',
 };
 
 /** What a screen reader hears once an action on the selection is done ("2 messages held"). Pure. */

@@ -170,6 +170,7 @@ const MessageRowContent = memo(function MessageRowContent({
   // mail with no To (cron, msmtp, `sendmail rcpt`) names whom it went to: Cc, else the envelope
   const shownRecipients = [message.To, message.Cc, message.Bcc].find((l) => l.length > 0) ?? [];
   const unread = !message.Read;
+  const chips = chipTagsOf(message.Tags);
   return (
     <>
       <span className="row-who">
@@ -196,7 +197,19 @@ const MessageRowContent = memo(function MessageRowContent({
         {/* on the detail line, not in the time and size column: a message's tags there made
             that column as wide as its chips, and the subject beside it went down to a few px */}
         <span className="row-attachments">
-          <TagChips tags={chipTagsOf(message.Tags)} onShowTag={onShowTag} />
+          <TagChips tags={chips} onShowTag={onShowTag} />
+          {/* the narrowest list shows how many tags in place of the chips (styles.css): every
+              tag is still read out, so the count is for the eye only */}
+          {chips.length > 1 && (
+            <span
+              className="tag-more"
+              data-testid="tag-more"
+              aria-hidden="true"
+              title={`Tagged ${chips.join(', ')}`}
+            >
+              {chips.length} tags
+            </span>
+          )}
           {message.Attachments > 0 && <AttachmentMarker count={message.Attachments} />}
         </span>
       </span>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useApi } from '../api/api-context';
-import type { QueuedMessage, SuspensionEntry } from '../api/contract';
+import type { QueuedMessage, QueueView, SuspensionEntry } from '../api/contract';
 import { serverWords } from '../api/http-transport';
 import { heldMessages, messageCount } from '../queue/held-mail';
 import { HeldMailConfirm } from '../queue/HeldMailConfirm';
@@ -54,9 +54,11 @@ export function liftNotice(
 /**
  * Suspended senders: cut one off at once (an IP, a range, an SMTP user or a sender, with the
  * reason the client is told), lift a suspension, or lift it and send on what it held. Kept
- * current by the `sender` events, so an automatic pause appears here as it happens.
+ * current by the `sender` events, so an automatic pause appears here as it happens. `queue` (the
+ * relay's, read again as mail changes) counts what each one holds: one that holds nothing offers
+ * only Lift, since sending or cancelling its held mail could only answer that none is held.
  */
-export function SuspensionsPanel() {
+export function SuspensionsPanel(props: { queue: QueueView | null }) {
   const api = useApi();
   const [entries, setEntries] = useState<SuspensionEntry[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -73,6 +75,10 @@ export function SuspensionsPanel() {
   // the lift confirm's title and button say what the body says: released mail waits for the
   // pause to end, so it is released, not sent
   const liftVerb = relayPaused ? 'release' : 'send';
+
+  /** How many messages the suspension holds now; null until the queue is read. */
+  const holding = (entry: SuspensionEntry): number | null =>
+    props.queue ? heldMessages(props.queue, entry).length : null;
 
   const reload = useCallback(() => {
     api.listSuspensions().then(setEntries, (err: Error) => setError(serverWords(err)));
@@ -212,6 +218,14 @@ export function SuspensionsPanel() {
               <span className="suspension-made" data-testid="suspension-made">
                 {entry.Auto ? 'Paused by the anomaly alert' : 'Suspended by hand'},{' '}
                 <time dateTime={entry.Created}>{formatFullDate(entry.Created)}</time>
+                {holding(entry) !== null && (
+                  <span data-testid="suspension-holds">
+                    {' · '}
+                    {holding(entry) === 0
+                      ? 'holds no mail'
+                      : `holds ${messageCount(holding(entry) ?? 0)}`}
+                  </span>
+                )}
               </span>
             </span>
             <span className="suspension-actions">
@@ -223,28 +237,34 @@ export function SuspensionsPanel() {
               >
                 Lift
               </button>
-              <button
-                type="button"
-                className="toolbar-button"
-                data-testid="unsuspend-release"
-                title={
-                  relayPaused
-                    ? 'Lift, and release the mail it held to wait for relaying to resume'
-                    : 'Lift, and send on the mail it held'
-                }
-                onClick={() => ask(entry, 'release')}
-              >
-                Lift and release…
-              </button>
-              <button
-                type="button"
-                className="toolbar-button"
-                data-testid="suspension-cancel-held"
-                title="Cancel the mail it held: never sent"
-                onClick={() => ask(entry, 'cancel')}
-              >
-                Cancel held…
-              </button>
+              {/* until the queue is read, what it holds is not known: both are offered (each
+                  reads the queue itself) */}
+              {holding(entry) !== 0 && (
+                <>
+                  <button
+                    type="button"
+                    className="toolbar-button"
+                    data-testid="unsuspend-release"
+                    title={
+                      relayPaused
+                        ? 'Lift, and release the mail it held to wait for relaying to resume'
+                        : 'Lift, and send on the mail it held'
+                    }
+                    onClick={() => ask(entry, 'release')}
+                  >
+                    Lift and release…
+                  </button>
+                  <button
+                    type="button"
+                    className="toolbar-button"
+                    data-testid="suspension-cancel-held"
+                    title="Cancel the mail it held: never sent"
+                    onClick={() => ask(entry, 'cancel')}
+                  >
+                    Cancel held…
+                  </button>
+                </>
+              )}
             </span>
           </li>
         ))}

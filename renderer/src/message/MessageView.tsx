@@ -75,7 +75,13 @@ function MessageBody({
         <RoutePanel messageId={message.ID} writtenHere={message.Envelope.origin === 'relaydesk'} />
       );
     case 'delivery':
-      return <DeliveryPanel messageId={message.ID} subject={message.Subject} />;
+      return (
+        <DeliveryPanel
+          messageId={message.ID}
+          subject={message.Subject}
+          fromAddress={message.From?.Address ?? null}
+        />
+      );
     case 'html-check':
       return <HtmlCheckPanel check={checks.html} />;
     case 'links':

@@ -222,8 +222,9 @@ export function QueueView(props: {
       )}
       {cancelling && (
         <CancelDeliveryConfirm
-          subject={cancelling.message.Subject}
-          recipients={cancelling.message.recipients}
+          messages={[
+            { subject: cancelling.message.Subject, recipients: cancelling.message.recipients },
+          ]}
           onKeep={() => setCancelling(null)}
           onConfirm={() => {
             acted.current = cancelling.from;

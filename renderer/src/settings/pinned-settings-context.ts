@@ -3,11 +3,12 @@
 // read-only, so its fix names the flag to start with instead (onScreen).
 import { createContext, useContext } from 'react';
 import { onScreen } from '../api/contract';
+import { localTimes } from '../format/local-times';
 
 export const PinnedSettingsContext = createContext<Readonly<Record<string, string>>>({});
 
-/** onScreen with the pinned settings of this run. */
+/** onScreen with the pinned settings of this run, and the relay's UTC times in local time. */
 export function useOnScreen(): (text: string) => string {
   const pinned = useContext(PinnedSettingsContext);
-  return (text) => onScreen(text, pinned);
+  return (text) => localTimes(onScreen(text, pinned));
 }

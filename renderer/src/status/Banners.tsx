@@ -80,8 +80,10 @@ export function Banners(props: {
           <p>
             <strong>The upstream is not answering:</strong> mail to {props.failing.deliverTo} is
             deferred (
-            {props.failing.lastReply ? replyLine(props.failing.lastReply) : props.failing.why}). It
-            is retried by itself; check the upstream in Settings.
+            {props.failing.lastReply
+              ? replyLine(props.failing.lastReply)
+              : onScreen(props.failing.why)}
+            ). It is retried by itself; check the upstream in Settings.
           </p>
         </section>
       )}

@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { useApi } from '../api/api-context';
 import type { SenderAlert } from '../api/contract';
 import { serverWords } from '../api/http-transport';
+import { formatFullDate } from '../format/mail-format';
+import { localTimes } from '../format/local-times';
 
 function usual(median: number): string {
   return `usually ${median} an hour`;
@@ -58,7 +60,7 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
       role="status"
       aria-label="Sender alert"
       data-testid="sender-alert"
-      title={alert.Text}
+      title={localTimes(alert.Text)}
     >
       <strong>
         {alert.Kind === 'user' ? 'SMTP user' : 'Client'} {alert.Value} sent {alert.Count} messages
@@ -69,7 +71,9 @@ export function SenderAlerts({ onReview }: { onReview(): void }) {
         : lifted
           ? ', and was paused; the pause has been lifted.'
           : '.'}{' '}
-      <span className="sender-alert-when">{new Date(alert.Created).toLocaleString()}</span>
+      <time className="sender-alert-when" dateTime={alert.Created}>
+        {formatFullDate(alert.Created)}
+      </time>
       <span className="sender-alert-actions">
         {!paused && (
           <button
