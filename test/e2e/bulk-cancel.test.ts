@@ -2,13 +2,12 @@
 // Hold them and cancel them elsewhere. It asks first in the confirm the Queue view's and the
 // Delivery tab's Cancel use, counting the messages and recipients it stops and saying it cannot
 // be undone; a selected message with nothing left to cancel is skipped, and both say so.
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { closedPort } from '../helpers/upstream-server.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { shootLightAndDark, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -75,7 +74,7 @@ describe.skipIf(!chromiumPath)('Cancel delivery in the bulk bar', () => {
     const text = await dialog.getByTestId('cancel-delivery-text').innerText();
     expect(text).toMatch(/^3 messages will never be delivered to the 4 recipients still waiting/);
     expect(text).toContain('cannot be undone');
-    await page.screenshot({ path: join(screenshots, 'bulk-cancel-confirm-light.png') });
+    await shootLightAndDark(page, 'bulk-cancel-confirm');
     expect(await dialog.getByTestId('cancel-delivery-skipped').innerText()).toBe(
       '1 of the selected messages has nothing left to cancel (captured only, or already delivered) and is skipped.',
     );
@@ -93,7 +92,7 @@ describe.skipIf(!chromiumPath)('Cancel delivery in the bulk bar', () => {
       expect(new Set(await states(subject))).toEqual(new Set(['cancelled']));
     // the one skipped stays selected, beside the words that say why
     expect(await page.getByTestId('selected-count').innerText()).toBe('1 selected');
-    await page.screenshot({ path: join(screenshots, 'bulk-cancel-outcome-light.png') });
+    await shootLightAndDark(page, 'bulk-cancel-outcome');
     // with only it selected, nothing is asked: the bar says there is nothing to cancel
     await page.getByTestId('bulk-bar').getByRole('button', { name: 'Cancel delivery…' }).click();
     await eventually(() => page.getByTestId('bulk-outcome-summary').innerText()).toMatch(

@@ -2,14 +2,13 @@
 // signed" on every attempt, a non-fact repeated: it says it once for the message, with the way to
 // Settings → Signing. A key of the domain that did not sign (it waits for DNS) is news on the
 // attempt it happened to, and keeps its line there. Real SMTP in and out, Debian's Chromium.
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settled } from '../helpers/delivery.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { shootLightAndDark, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -67,7 +66,7 @@ describe.skipIf(!chromiumPath)('an unsigned message in the Delivery tab', () => 
     );
     expect(await page.getByTestId('attempt-signed-by').count()).toBe(0);
     expect(await page.getByText('Signed by:').count()).toBe(0);
-    await page.screenshot({ path: join(screenshots, 'delivery-unsigned-once-light.png') });
+    await shootLightAndDark(page, 'delivery-unsigned-once');
 
     await page.getByTestId('delivery-unsigned').getByRole('link').click();
     await eventually(() => page.evaluate(() => location.hash)).toBe('#settings');

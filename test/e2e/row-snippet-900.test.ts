@@ -1,12 +1,11 @@
 // A list row at 900 px wide (the list takes 40% of a window under 1100 px): with three tags on
 // its detail line, the snippet went down to one letter before the chips. It keeps room to read:
 // at 900 px the chips give way to "3 tags" (still read out); a wider list keeps the chips that fit.
-import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually } from './browser.js';
-import { screenshots, startGui, type Gui } from './gui.js';
+import { shootLightAndDark, startGui, type Gui } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
 
@@ -68,7 +67,7 @@ describe.skipIf(!chromiumPath)('a list row with three tags at 900×650', () => {
     await row.waitFor();
     await eventually(() => row.getByTestId('tag-chip').count()).toBe(3);
     const measured = await measure(row);
-    await page.screenshot({ path: join(screenshots, 'row-snippet-900-light.png') });
+    await shootLightAndDark(page, 'row-snippet-900');
     // a few words of it, not one letter
     expect(measured.width).toBeGreaterThanOrEqual(80);
     expect(measured.shown).toBeGreaterThanOrEqual(10);
@@ -88,7 +87,7 @@ describe.skipIf(!chromiumPath)('a list row with three tags at 900×650', () => {
     expect(wider.shown).toBeGreaterThanOrEqual(10);
     expect(wider.visibleChips).toBeGreaterThanOrEqual(1);
     expect(wider.more).toBeNull();
-    await page.screenshot({ path: join(screenshots, 'row-snippet-1000-light.png') });
+    await shootLightAndDark(page, 'row-snippet-1000');
     expect(gui.pageErrors).toEqual([]);
   });
 });
