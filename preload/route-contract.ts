@@ -109,7 +109,9 @@ export interface InternalStep {
    * or its API, which names no client because none connected;
    * `provider-mailbox`: the last stamp, where the provider's MX passed the message to the
    * mailbox's server inside it: Gmail's `by 2002:a05:7208:3184:… with SMTP id …` on top of
-   * `by mx.google.com`.
+   * `by mx.google.com`, iCloud's `from mx6.mail.icloud.com by p32-mailgateway-smtp-…`; inside the
+   * chain, a group's mailbox that the provider sends on from (Google Groups' `by 2002:… with SMTP
+   * id` between `by gmr-mx.google.com` and `from mail-sor-f69.google.com`).
    */
   kind: 'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox';
   /**

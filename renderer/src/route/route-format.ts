@@ -295,7 +295,10 @@ export function clientCheckLabel(hop: Hop): string | null {
     return `none: the message began here, written with ${hop.internalStep.host} (web mail, app or API)`;
   }
   if (hop.internalStep?.kind === 'provider-mailbox') {
-    return `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
+    // iCloud's gateway names its MX, by name alone: the provider's own server, not a sender's claim
+    return hop.from !== null
+      ? `${hop.internalStep.host}’s own MX, named by its mailbox server: a step inside ${hop.internalStep.host}`
+      : `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
   }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
@@ -366,9 +369,24 @@ export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-he
  * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
  * between servers; null for any other hop.
  */
-export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
+export function internalStepNote(
+  hop: Hop,
+  sentOn = false,
+): { badge: string; sentence: string } | null {
   const step = hop.internalStep;
   if (!step) return null;
+  // a mailbox the provider sends on from is a group's, not the reader's: "into the mailbox" alone
+  // left the hops above it unexplained
+  if (step.kind === 'provider-mailbox' && sentOn) {
+    return {
+      badge: 'into a group',
+      sentence:
+        `Into a group’s mailbox: ${step.host}’s MX, which stamped the hop below, passed the ` +
+        'message to the server that keeps the mailbox of the address it was sent to, a group or ' +
+        `list that ${step.host} runs; ${step.host} then sent it on to the members (the hops ` +
+        'above). Not counted among the hand-overs between servers.',
+    };
+  }
   if (step.kind === 'provider-origin') {
     return {
       badge: 'where it began',
@@ -383,8 +401,12 @@ export function internalStepNote(hop: Hop): { badge: string; sentence: string } 
       badge: 'into the mailbox',
       sentence:
         `Into the mailbox: ${step.host}’s MX, which stamped the hop below, passed the message to ` +
-        'the server that keeps the mailbox, inside the provider; that server names itself by ' +
-        'address and no client; not counted among the hand-overs between servers.',
+        'the server that keeps the mailbox, inside the provider; that server names itself ' +
+        // iCloud's gateway calls itself `p32-mailgateway-smtp-…` and names the MX
+        (hop.from === null
+          ? 'by address and no client'
+          : 'by a name only the provider’s own network knows') +
+        '; not counted among the hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-http') {
