@@ -111,13 +111,19 @@ export interface InternalStep {
    * mailbox's server inside it: Gmail's `by 2002:a05:7208:3184:… with SMTP id …` on top of
    * `by mx.google.com`, iCloud's `from mx6.mail.icloud.com by p32-mailgateway-smtp-…`; inside the
    * chain, a group's mailbox that the provider sends on from (Google Groups' `by 2002:… with SMTP
-   * id` between `by gmr-mx.google.com` and `from mail-sor-f69.google.com`).
+   * id` between `by gmr-mx.google.com` and `from mail-sor-f69.google.com`);
+   * `mapi-submission`: the first stamp, where Outlook (or Outlook on the web) handed the message
+   * to its Exchange mailbox server by MAPI: `from EXCH02.corp.example ([fe80::…]) by
+   * EXCH02.corp.example ([fe80::…%12]) with mapi id 15.2…`, as Exchange, Microsoft 365 and
+   * Outlook.com write it; both addresses are the server's own, no SMTP client connected.
    */
-  kind: 'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox';
+  kind:
+    'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox' | 'mapi-submission';
   /**
    * For a step on one machine, that machine, as the hop below named its receiver
    * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the
-   * provider's registered domain (`yahoo.com`, `google.com`).
+   * provider's registered domain (`yahoo.com`, `google.com`); for a MAPI submission, the mailbox
+   * server as it named itself.
    */
   host: string;
 }

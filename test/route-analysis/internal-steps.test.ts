@@ -332,3 +332,43 @@ describe('iCloud’s mailbox gateway, on top', () => {
     expect(analyzeMessage(public_ + mx).hops[1]?.internalStep).toBeNull();
   });
 });
+
+describe('Outlook’s MAPI submission, where it began', () => {
+  // the first stamp of every message written in Outlook or Outlook on the web: Exchange writes
+  // its own name and address on both sides
+  const mapi =
+    'Received: from EXCH02.corp.contoso.example ([fe80::8d2c:1a3b:9f0e:42b1]) by\n' +
+    ' EXCH02.corp.contoso.example ([fe80::8d2c:1a3b:9f0e:42b1%12]) with mapi id\n' +
+    ' 15.02.1544.004; Mon, 7 Dec 2026 18:15:03 +0000\n';
+  const out =
+    'Received: from EXCH02.corp.contoso.example (10.0.0.22) by EXCH01.corp.contoso.example\n' +
+    ' (10.0.0.21) with Microsoft SMTP Server (version=TLS1_2,\n' +
+    ' cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.1544.4; Mon, 7 Dec 2026\n' +
+    ' 18:15:04 +0000\n';
+
+  test('reads as written in Outlook, not as a client address nobody checked', () => {
+    const route = analyzeMessage(out + mapi);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[0];
+    expect(hop?.internalStep).toEqual({
+      kind: 'mapi-submission',
+      host: 'EXCH02.corp.contoso.example',
+    });
+    expect(hop && hopClient(hop)).toBe('written in Outlook');
+    // was "address only: no name the receiver checked" beside the server's own fe80:: address
+    expect(hop && clientCheckLabel(hop)).toMatch(/^none: Outlook handed it to its mailbox server/);
+    expect(hop && tlsLabel(hop)).toBe('not stated: Outlook’s own connection to its server');
+    expect(hop && internalStepNote(hop)?.badge).toBe('where it began');
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+  });
+
+  test('a MAPI stamp naming another machine, or SMTP between the two, is no such step', () => {
+    const other = mapi.replace(
+      ' EXCH02.corp.contoso.example ([fe80',
+      ' EXCH09.corp.contoso.example ([fe80',
+    );
+    expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
+    const smtp = mapi.replace('with mapi', 'with ESMTP');
+    expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});

@@ -175,6 +175,19 @@ function insideHandOver(hop: Hop, previous: Hop): boolean {
 }
 
 /**
+ * Outlook handing the message to its Exchange mailbox server, where every message written in
+ * Outlook, Outlook on the web or Microsoft 365 begins: `from EXCH02.corp.example ([fe80::8d2c:…])
+ * by EXCH02.corp.example ([fe80::8d2c:…%12]) with mapi id 15.2.1544.4`. MAPI is no SMTP: the
+ * server writes its own name and address on both sides, so the address read as the client's,
+ * "address only: no name the receiver checked", a link-local one, with "TLS unknown".
+ */
+function mapiSubmission(hop: Hop): boolean {
+  if (!/^mapi$/i.test(hop.with ?? '') || hop.fromRdns !== null) return false;
+  const by = hostKey(hop.by);
+  return by !== null && sameHost(hostKey(hop.from), by);
+}
+
+/**
  * The receiver's MX handing the message to its mailbox gateway, on top of the chain: iCloud's
  * `from mx6.mail.icloud.com by p32-mailgateway-smtp-7d8f9c6b5-x2k4p (mailgateway 2446B41) with
  * SMTP id …` names its MX by name alone, no address, which read "unverified: name claimed by the
@@ -412,6 +425,9 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   const origin = firstStamp ? providerOrigin(firstStamp) : null;
   if (firstStamp && origin !== null) {
     firstStamp.internalStep = { kind: 'provider-origin', host: origin };
+  }
+  if (firstStamp && mapiSubmission(firstStamp)) {
+    firstStamp.internalStep = { kind: 'mapi-submission', host: firstStamp.by ?? '' };
   }
   const [below, top] = hops.slice(-2);
   const mailbox = below && top ? (providerMailbox(top, below) ?? mailboxGateway(top, below)) : null;

@@ -104,6 +104,7 @@ export function hopClient(hop: Hop): string {
   if (hop.local) return 'local submission';
   if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
   if (hop.internalStep?.kind === 'provider-mailbox') return `${hop.internalStep.host}’s MX`;
+  if (hop.internalStep?.kind === 'mapi-submission') return 'written in Outlook';
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -178,6 +179,8 @@ export function tlsLabel(hop: Hop): string {
   // Gmail stamps its own inner steps `with SMTP` whatever they run over: not a plain-text hop
   // anyone outside could read, and not one the stamp tells about
   const inside = hop.internalStep?.kind;
+  // Outlook's MAPI connection runs over HTTPS or RPC, which Exchange's stamp does not name
+  if (inside === 'mapi-submission') return 'not stated: Outlook’s own connection to its server';
   if (!hop.tls && (inside === 'provider-origin' || inside === 'provider-mailbox')) {
     return `not stated: a step inside ${hop.internalStep?.host ?? 'the provider'}`;
   }
@@ -300,6 +303,10 @@ export function clientCheckLabel(hop: Hop): string | null {
       ? `${hop.internalStep.host}’s own MX, named by its mailbox server: a step inside ${hop.internalStep.host}`
       : `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
   }
+  // the address Exchange writes on a MAPI submission is its own, not a client's it could check
+  if (hop.internalStep?.kind === 'mapi-submission') {
+    return `none: Outlook handed it to its mailbox server by MAPI, not SMTP (the address is the server’s own)`;
+  }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
@@ -407,6 +414,16 @@ export function internalStepNote(
           ? 'by address and no client'
           : 'by a name only the provider’s own network knows') +
         '; not counted among the hand-overs between servers.',
+    };
+  }
+  if (step.kind === 'mapi-submission') {
+    return {
+      badge: 'where it began',
+      sentence:
+        'Where the message began: it was written in Outlook (the app or Outlook on the web) and ' +
+        `handed by MAPI to its Exchange mailbox server, ${step.host}, which writes its own name ` +
+        'and address on both sides; no server handed it over, so there is no client to check; ' +
+        'not counted among the hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-http') {
