@@ -271,8 +271,10 @@ describe('A Google Group sending on to its members', () => {
       'provider-mailbox',
     ]);
     const hop = route.hops[2];
-    expect(hop && internalStepNote(hop, true)?.badge).toBe('into a group');
-    expect(hop && internalStepNote(hop, true)?.sentence).toMatch(/^Into a group’s mailbox: /);
+    expect(hop && internalStepNote(hop, true)?.badge).toBe('sent on from a mailbox');
+    expect(hop && internalStepNote(hop, true)?.sentence).toMatch(
+      /^Into a mailbox that sends it on: /,
+    );
     expect(route.verifiedClients).toEqual({ verified: [1, 3], networkHops: 2 });
     expect(route.totalSeconds).toBe(4);
   });

@@ -382,16 +382,17 @@ export function internalStepNote(
 ): { badge: string; sentence: string } | null {
   const step = hop.internalStep;
   if (!step) return null;
-  // a mailbox the provider sends on from is a group's, not the reader's: "into the mailbox" alone
-  // left the hops above it unexplained
+  // a mailbox the provider sends on from (a Google Group, a Gmail forward) is not the reader's:
+  // "into the mailbox" alone left the hops above it unexplained
   if (step.kind === 'provider-mailbox' && sentOn) {
     return {
-      badge: 'into a group',
+      badge: 'sent on from a mailbox',
       sentence:
-        `Into a group’s mailbox: ${step.host}’s MX, which stamped the hop below, passed the ` +
-        'message to the server that keeps the mailbox of the address it was sent to, a group or ' +
-        `list that ${step.host} runs; ${step.host} then sent it on to the members (the hops ` +
-        'above). Not counted among the hand-overs between servers.',
+        `Into a mailbox that sends it on: ${step.host}’s MX, which stamped the hop below, passed ` +
+        'the message to the server that keeps the mailbox of the address it was sent to, inside ' +
+        `the provider, and ${step.host} sent it on from there (the hops above): to a group’s or ` +
+        'list’s members, or by a forward set up in that mailbox. Not counted among the ' +
+        'hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-origin') {
