@@ -32,7 +32,11 @@ export interface Hop {
   for: string | null;
   /** ISO-8601 UTC. */
   timestamp: string | null;
-  /** This hop's time minus the nearest earlier dated hop's; negative means clock skew. */
+  /**
+   * This hop's time minus the nearest earlier dated hop's; negative means clock skew. 0 where this
+   * stamp names whole seconds and falls under a second before a stamp with fractions below it:
+   * the second it names covers the earlier instant.
+   */
   delaySeconds: number | null;
   /** The whole field exactly as written. */
   raw: string;

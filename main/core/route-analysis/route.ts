@@ -174,6 +174,11 @@ function insideHandOver(hop: Hop, previous: Hop): boolean {
   return verified || hop.private === true || hop.internalStep?.kind === 'provider-http';
 }
 
+/** The hop's date gave no fraction of a second (its ISO form has none, mail-date.ts). */
+function wholeSecond(hop: Hop | undefined): boolean {
+  return hop?.timestamp != null && !hop.timestamp.includes('.');
+}
+
 /**
  * Outlook handing the message to its Exchange mailbox server, where every message written in
  * Outlook, Outlook on the web or Microsoft 365 begins: `from EXCH02.corp.example ([fe80::8d2c:…])
@@ -485,6 +490,11 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
         }
       } else if (delay > 0) {
         inTransit[index] = true;
+      } else if (delay < 0 && delay > -1 && wholeSecond(hop)) {
+        // a stamp in whole seconds names the second it fell in, so the later one may be up to a
+        // second after what it says: SendGrid's `04:54:50.563674155` below Cloudflare's
+        // `04:54:50` read as clock skew, when the hand-over took under a second
+        hop.delaySeconds = 0;
       } else if (delay < 0) {
         hop.skew = true;
         warnings.push({
