@@ -32,7 +32,11 @@ export interface Hop {
   for: string | null;
   /** ISO-8601 UTC. */
   timestamp: string | null;
-  /** This hop's time minus the nearest earlier dated hop's; negative means clock skew. */
+  /**
+   * This hop's time minus the nearest earlier dated hop's; negative means clock skew. 0 where this
+   * stamp names whole seconds and falls under a second before a stamp with fractions below it:
+   * the second it names covers the earlier instant.
+   */
   delaySeconds: number | null;
   /** The whole field exactly as written. */
   raw: string;
@@ -109,13 +113,21 @@ export interface InternalStep {
    * or its API, which names no client because none connected;
    * `provider-mailbox`: the last stamp, where the provider's MX passed the message to the
    * mailbox's server inside it: Gmail's `by 2002:a05:7208:3184:… with SMTP id …` on top of
-   * `by mx.google.com`.
+   * `by mx.google.com`, iCloud's `from mx6.mail.icloud.com by p32-mailgateway-smtp-…`; inside the
+   * chain, a group's mailbox that the provider sends on from (Google Groups' `by 2002:… with SMTP
+   * id` between `by gmr-mx.google.com` and `from mail-sor-f69.google.com`);
+   * `mapi-submission`: the first stamp, where Outlook (or Outlook on the web) handed the message
+   * to its Exchange mailbox server by MAPI: `from EXCH02.corp.example ([fe80::…]) by
+   * EXCH02.corp.example ([fe80::…%12]) with mapi id 15.2…`, as Exchange, Microsoft 365 and
+   * Outlook.com write it; both addresses are the server's own, no SMTP client connected.
    */
-  kind: 'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox';
+  kind:
+    'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox' | 'mapi-submission';
   /**
    * For a step on one machine, that machine, as the hop below named its receiver
    * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the
-   * provider's registered domain (`yahoo.com`, `google.com`).
+   * provider's registered domain (`yahoo.com`, `google.com`); for a MAPI submission, the mailbox
+   * server as it named itself.
    */
   host: string;
 }

@@ -233,3 +233,144 @@ describe('amavis and other filters on the machine that received the hop below', 
     expect(hopCountText(program.hops)).toBe('1 hop');
   });
 });
+
+describe('A Google Group sending on to its members', () => {
+  // a Gmail user writes to a group at googlegroups.com and a member reads it in Gmail: the group's
+  // own mailbox stamps itself by address between the group's MX and the group's sending server
+  const memberMailbox =
+    'Received: by 2002:a05:7010:8b09:b0:3e1:1a2:5c3f with SMTP id t9csp2214567mdb;\n' +
+    '        Mon, 7 Dec 2026 10:15:09 -0800 (PST)\n';
+  const groupSends =
+    'Received: from mail-sor-f69.google.com (mail-sor-f69.google.com. [198.51.100.69])\n' +
+    '        by mx.google.com with SMTPS id 6a1803df08f44-6d8e1b2a3c4sor1234567d6.12\n' +
+    '        for <member@gmail.com>\n        (Google Transport Security);\n' +
+    '        Mon, 07 Dec 2026 10:15:08 -0800 (PST)\n';
+  const groupMailbox =
+    'Received: by 2002:a05:6214:5e05:b0:6d8:aa3c:1f2e with SMTP id ' +
+    '6a1803df08f44-6d8e6f0d1e2ls1234567d6.1.-pod-prod-02-us;\n' +
+    ' Mon, 07 Dec 2026 10:15:07 -0800 (PST)\n';
+  const groupMx =
+    'Received: from mail-yw1-f173.google.com (mail-yw1-f173.google.com. [198.51.100.173])\n' +
+    '        by gmr-mx.google.com with ESMTPS id 00721157ae682-6ef4f1a2b3csi123456787b3.1\n' +
+    '        for <team@googlegroups.com>\n' +
+    '        (version=TLS1_3 cipher=TLS_AES_128_GCM_SHA256 bits=128/128);\n' +
+    '        Mon, 07 Dec 2026 10:15:06 -0800 (PST)\n';
+  const written =
+    'Received: by mail-yw1-f173.google.com with SMTP id 00721157ae682-6ef4f1a2b3cso12345677b3.1\n' +
+    '        for <team@googlegroups.com>; Mon, 07 Dec 2026 10:15:05 -0800 (PST)\n';
+
+  test('the group’s mailbox is a step inside google.com, and its sending joins the chain', () => {
+    const route = analyzeMessage(memberMailbox + groupSends + groupMailbox + groupMx + written);
+    // read as "a hop may be missing" between the group's mailbox and the group's sending server
+    expect(route.warnings).toEqual([]);
+    expect(route.hops.map((h) => h.internalStep?.kind ?? null)).toEqual([
+      'provider-origin',
+      null,
+      'provider-mailbox',
+      null,
+      'provider-mailbox',
+    ]);
+    const hop = route.hops[2];
+    expect(hop && internalStepNote(hop, true)?.badge).toBe('sent on from a mailbox');
+    expect(hop && internalStepNote(hop, true)?.sentence).toMatch(
+      /^Into a mailbox that sends it on: /,
+    );
+    expect(route.verifiedClients).toEqual({ verified: [1, 3], networkHops: 2 });
+    expect(route.totalSeconds).toBe(4);
+  });
+
+  test('a sending server tied on by its HELO name alone still breaks the chain', () => {
+    // a forger's stamps below a real one: the client names Google but its receiver found no
+    // name for its address, so nothing shows the stamps below were Google's
+    const claimed = groupSends.replace(
+      '(mail-sor-f69.google.com. [198.51.100.69])',
+      '(unknown [203.0.113.9])',
+    );
+    const route = analyzeMessage(memberMailbox + claimed + groupMailbox + groupMx + written);
+    expect(route.hops[2]?.internalStep).toBeNull();
+    expect(route.warnings.map((w) => [w.code, w.hop])).toEqual([['chain-broken', 3]]);
+    // another provider's server sending on from a stamp Google's mailbox would have written
+    const stranger = groupSends.replace(
+      '(mail-sor-f69.google.com. [198.51.100.69])',
+      '(mail.example.org [192.0.2.150])',
+    );
+    const other = analyzeMessage(memberMailbox + stranger + groupMailbox + groupMx + written);
+    expect(other.hops[2]?.internalStep).toBeNull();
+    expect(other.warnings.map((w) => [w.code, w.hop])).toEqual([['chain-broken', 3]]);
+  });
+});
+
+describe('iCloud’s mailbox gateway, on top', () => {
+  // iCloud's MX hands the message to its mailbox gateway, which names the MX by name alone
+  const gateway =
+    'Received: from mx6.mail.icloud.com by p32-mailgateway-smtp-7d8f9c6b5-x2k4p (mailgateway ' +
+    '2446B41)\n\twith SMTP id 5e3c0a1b-7f2d-4c4e-9a8b-1d2e3f4a5b6c \n' +
+    '\tfor <reader@icloud.com>; Mon, 7 Dec 2026 18:15:06 GMT\n';
+  const mx =
+    'Received: from mail.example.org (mail.example.org [192.0.2.150])\n' +
+    '\tby mx6.mail.icloud.com (Postfix) with ESMTPS id 7A1B2C3D4E5\n' +
+    '\tfor <reader@icloud.com>; Mon,  7 Dec 2026 18:15:05 +0000 (UTC)\n';
+
+  test('reads as the step into the mailbox, not as a name claimed by the sender', () => {
+    const route = analyzeMessage(gateway + mx);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[1];
+    expect(hop?.internalStep).toEqual({ kind: 'provider-mailbox', host: 'icloud.com' });
+    expect(hop && hopClient(hop)).toBe('icloud.com’s MX');
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'icloud.com’s own MX, named by its mailbox server: a step inside icloud.com',
+    );
+    expect(hop && tlsLabel(hop)).toBe('not stated: a step inside icloud.com');
+    expect(hop && internalStepNote(hop)?.sentence).toMatch(
+      /names itself by a name only the provider’s own network knows/,
+    );
+    expect(route.verifiedClients).toEqual({ verified: [0], networkHops: 1 });
+  });
+
+  test('naming another client, or under a public name, it stays a claimed client', () => {
+    const other = gateway.replace('from mx6.mail.icloud.com', 'from mx1.example.net');
+    expect(analyzeMessage(other + mx).hops[1]?.internalStep).toBeNull();
+    const public_ = gateway.replace('p32-mailgateway-smtp-7d8f9c6b5-x2k4p', 'mail.example.net');
+    expect(analyzeMessage(public_ + mx).hops[1]?.internalStep).toBeNull();
+  });
+});
+
+describe('Outlook’s MAPI submission, where it began', () => {
+  // the first stamp of every message written in Outlook or Outlook on the web: Exchange writes
+  // its own name and address on both sides
+  const mapi =
+    'Received: from EXCH02.corp.contoso.example ([fe80::8d2c:1a3b:9f0e:42b1]) by\n' +
+    ' EXCH02.corp.contoso.example ([fe80::8d2c:1a3b:9f0e:42b1%12]) with mapi id\n' +
+    ' 15.02.1544.004; Mon, 7 Dec 2026 18:15:03 +0000\n';
+  const out =
+    'Received: from EXCH02.corp.contoso.example (10.0.0.22) by EXCH01.corp.contoso.example\n' +
+    ' (10.0.0.21) with Microsoft SMTP Server (version=TLS1_2,\n' +
+    ' cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.2.1544.4; Mon, 7 Dec 2026\n' +
+    ' 18:15:04 +0000\n';
+
+  test('reads as written in Outlook, not as a client address nobody checked', () => {
+    const route = analyzeMessage(out + mapi);
+    expect(route.warnings).toEqual([]);
+    const hop = route.hops[0];
+    expect(hop?.internalStep).toEqual({
+      kind: 'mapi-submission',
+      host: 'EXCH02.corp.contoso.example',
+    });
+    expect(hop && hopClient(hop)).toBe('written in Outlook');
+    // was "address only: no name the receiver checked" beside the server's own fe80:: address
+    expect(hop && clientCheckLabel(hop)).toMatch(/^none: Outlook handed it to its mailbox server/);
+    expect(hop && tlsLabel(hop)).toBe('not stated: Outlook’s own connection to its server');
+    expect(hop && internalStepNote(hop)?.badge).toBe('where it began');
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+  });
+
+  test('a MAPI stamp naming another machine, or SMTP between the two, is no such step', () => {
+    const other = mapi.replace(
+      ' EXCH02.corp.contoso.example ([fe80',
+      ' EXCH09.corp.contoso.example ([fe80',
+    );
+    expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
+    const smtp = mapi.replace('with mapi', 'with ESMTP');
+    expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});

@@ -312,3 +312,34 @@ describe('route', () => {
     expect(hop).toMatchObject({ from: 'evil\uFFFDgpj.exe', id: 'a\uFFFDb' });
   });
 });
+
+describe('stamps in whole seconds above one in fractions', () => {
+  // SendGrid's own stamp (Go's time format, to the nanosecond) below Cloudflare Email Routing's,
+  // which names only the second (a real chain, October 2025)
+  const cloudflare =
+    'Received: from o13.ptr1681.sender.example (203.0.113.231)\n' +
+    '        by cloudflare-email.net (cloudflare) id B1LtRqYDFOMJ\n' +
+    '        for <me@owner.example>; Sat, 25 Oct 2025 04:54:50 +0000\n';
+  const sendgrid =
+    'Received: by recvd-868874bfdf-4nfd6 with SMTP id recvd-868874bfdf-4nfd6-1-68FC581A-19\n' +
+    '\t2025-10-25 04:54:50.563674155 +0000 UTC m=+6852734.027865782\n';
+
+  test('under a second "before" the one below is within the second it names: no clock skew', () => {
+    const route = analyzeMessage(cloudflare + sendgrid);
+    expect(route.warnings.map((w) => w.code)).not.toContain('clock-skew');
+    expect(route.hops[1]?.skew).toBe(false);
+    expect(route.hops[1]?.delaySeconds).toBe(0);
+  });
+
+  test('a second or more before, or a fraction above a whole second, is still skew', () => {
+    const earlier = cloudflare.replace('04:54:50 +0000', '04:54:49 +0000');
+    expect(analyzeMessage(earlier + sendgrid).hops[1]?.skew).toBe(true);
+    // the lower stamp in whole seconds can only be later than it says, so this is skew
+    const wholeBelow =
+      'Received: from a.example (a.example [192.0.2.1]) by b.example with ESMTP id 1; ' +
+      'Sat, 25 Oct 2025 04:54:50.400 +0000\n' +
+      'Received: from c.example (c.example [192.0.2.2]) by a.example with ESMTP id 2; ' +
+      'Sat, 25 Oct 2025 04:54:51 +0000\n';
+    expect(analyzeMessage(wholeBelow).hops[1]?.skew).toBe(true);
+  });
+});

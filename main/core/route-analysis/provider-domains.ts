@@ -129,3 +129,19 @@ export function providerMailbox(
   const by = nameKey(hop.by);
   return normalizeIp(by) !== null || getDomain(by) === provider ? provider : null;
 }
+
+/**
+ * The provider's own server handing on what one of its mailboxes received: a list the provider
+ * runs re-sends to its members. Google Groups does so: `by gmr-mx.google.com` takes the message
+ * for the group, `by 2002:a05:6214:… with SMTP id …` (no client) keeps it in the group, and the
+ * group sends it out `from mail-sor-f69.google.com`. Only a client whose name the receiver looked
+ * up for its address counts: a HELO name is anyone's to type, so it cannot tie a stamp below to
+ * the provider (forged-below.test.ts).
+ */
+export function providerSendsOn(
+  hop: Pick<Hop, 'fromIp' | 'fromRdns' | 'forged'>,
+  provider: string,
+): boolean {
+  if (hop.fromIp === null || hop.fromRdns === null || hop.forged) return false;
+  return getDomain(nameKey(hop.fromRdns)) === provider;
+}

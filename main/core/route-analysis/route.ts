@@ -1,6 +1,7 @@
 // The route: Received fields in trace order (RFC 5321 §4.4: each server prepends its own, so the
 // bottom-most is the oldest), the time between stamps, and where the chain does not join up.
 // Order is never taken from the clocks: a negative delay is reported as skew, not re-sorted.
+import { getDomain } from 'tldts';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
@@ -8,6 +9,7 @@ import {
   providerHttpGateway,
   providerMailbox,
   providerOrigin,
+  providerSendsOn,
   sameOrganisation,
 } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
@@ -112,6 +114,9 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
     return true;
   }
   if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
+  // the provider's mailbox server names itself by address alone, so no client name can match it
+  const step = previous.internalStep;
+  if (step?.kind === 'provider-mailbox' && providerSendsOn(hop, step.host)) return true;
   return insideHandOver(hop, previous);
 }
 
@@ -167,6 +172,41 @@ function insideHandOver(hop: Hop, previous: Hop): boolean {
   // the receiver's own gateway, by HTTP: no address to look up, and none missing (Yahoo's
   // `from sonic.gate.mail.ne1.yahoo.com … with HTTP` above `by hermes--production-ne1-…`)
   return verified || hop.private === true || hop.internalStep?.kind === 'provider-http';
+}
+
+/** The hop's date gave no fraction of a second (its ISO form has none, mail-date.ts). */
+function wholeSecond(hop: Hop | undefined): boolean {
+  return hop?.timestamp != null && !hop.timestamp.includes('.');
+}
+
+/**
+ * Outlook handing the message to its Exchange mailbox server, where every message written in
+ * Outlook, Outlook on the web or Microsoft 365 begins: `from EXCH02.corp.example ([fe80::8d2c:…])
+ * by EXCH02.corp.example ([fe80::8d2c:…%12]) with mapi id 15.2.1544.4`. MAPI is no SMTP: the
+ * server writes its own name and address on both sides, so the address read as the client's,
+ * "address only: no name the receiver checked", a link-local one, with "TLS unknown".
+ */
+function mapiSubmission(hop: Hop): boolean {
+  if (!/^mapi$/i.test(hop.with ?? '') || hop.fromRdns !== null) return false;
+  const by = hostKey(hop.by);
+  return by !== null && sameHost(hostKey(hop.from), by);
+}
+
+/**
+ * The receiver's MX handing the message to its mailbox gateway, on top of the chain: iCloud's
+ * `from mx6.mail.icloud.com by p32-mailgateway-smtp-7d8f9c6b5-x2k4p (mailgateway 2446B41) with
+ * SMTP id …` names its MX by name alone, no address, which read "unverified: name claimed by the
+ * sender". The top stamp is the mailbox's own server's, which no sender writes, its client is the
+ * server that stamped the hop below, and it names itself as only its own network knows it.
+ * Returns the registered domain of that MX.
+ */
+function mailboxGateway(top: Hop, below: Hop): string | null {
+  if (top.fromIp !== null || top.fromRdns !== null || top.local) return null;
+  const by = hostKey(top.by);
+  const mx = hostKey(below.by);
+  if (!by || !mx || normalizeIp(by) || normalizeIp(mx) || !internalName(by)) return null;
+  if (!sameHost(hostKey(top.from), mx)) return null;
+  return getDomain(mx);
 }
 
 /**
@@ -391,9 +431,23 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   if (firstStamp && origin !== null) {
     firstStamp.internalStep = { kind: 'provider-origin', host: origin };
   }
+  if (firstStamp && mapiSubmission(firstStamp)) {
+    firstStamp.internalStep = { kind: 'mapi-submission', host: firstStamp.by ?? '' };
+  }
   const [below, top] = hops.slice(-2);
-  const mailbox = below && top ? providerMailbox(top, below) : null;
+  const mailbox = below && top ? (providerMailbox(top, below) ?? mailboxGateway(top, below)) : null;
   if (top && mailbox !== null) top.internalStep = { kind: 'provider-mailbox', host: mailbox };
+  // a mailbox inside the chain, which the provider's own server sends on from (a Google Group):
+  // read as "unknown client, unverified", and the group's sending as a broken chain
+  hops.forEach((hop, index) => {
+    const previous = hops[index - 1];
+    const next = hops[index + 1];
+    if (!previous || !next || hop.internalStep !== null) return;
+    const provider = providerMailbox(hop, previous);
+    if (provider !== null && providerSendsOn(next, provider)) {
+      hop.internalStep = { kind: 'provider-mailbox', host: provider };
+    }
+  });
 
   let previousMs: number | null = null;
   let previousIndex = -1;
@@ -436,6 +490,11 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
         }
       } else if (delay > 0) {
         inTransit[index] = true;
+      } else if (delay < 0 && delay > -1 && wholeSecond(hop)) {
+        // a stamp in whole seconds names the second it fell in, so the later one may be up to a
+        // second after what it says: SendGrid's `04:54:50.563674155` below Cloudflare's
+        // `04:54:50` read as clock skew, when the hand-over took under a second
+        hop.delaySeconds = 0;
       } else if (delay < 0) {
         hop.skew = true;
         warnings.push({

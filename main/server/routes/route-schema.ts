@@ -83,7 +83,13 @@ const hop = allOf(
       properties: {
         kind: {
           type: 'string',
-          enum: ['same-machine', 'provider-http', 'provider-origin', 'provider-mailbox'],
+          enum: [
+            'same-machine',
+            'provider-http',
+            'provider-origin',
+            'provider-mailbox',
+            'mapi-submission',
+          ],
         },
         host: {
           ...text,

@@ -175,7 +175,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const check = clientCheckLabel(hop);
           const queued = queueNote(hop);
           const invoked = localInvocation(hop);
-          const step = internalStepNote(hop);
+          const step = internalStepNote(hop, index < route.hops.length - 1);
           const unverified =
             queued === null &&
             step === null &&

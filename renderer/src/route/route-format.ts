@@ -104,6 +104,7 @@ export function hopClient(hop: Hop): string {
   if (hop.local) return 'local submission';
   if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
   if (hop.internalStep?.kind === 'provider-mailbox') return `${hop.internalStep.host}’s MX`;
+  if (hop.internalStep?.kind === 'mapi-submission') return 'written in Outlook';
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -178,6 +179,8 @@ export function tlsLabel(hop: Hop): string {
   // Gmail stamps its own inner steps `with SMTP` whatever they run over: not a plain-text hop
   // anyone outside could read, and not one the stamp tells about
   const inside = hop.internalStep?.kind;
+  // Outlook's MAPI connection runs over HTTPS or RPC, which Exchange's stamp does not name
+  if (inside === 'mapi-submission') return 'not stated: Outlook’s own connection to its server';
   if (!hop.tls && (inside === 'provider-origin' || inside === 'provider-mailbox')) {
     return `not stated: a step inside ${hop.internalStep?.host ?? 'the provider'}`;
   }
@@ -295,7 +298,14 @@ export function clientCheckLabel(hop: Hop): string | null {
     return `none: the message began here, written with ${hop.internalStep.host} (web mail, app or API)`;
   }
   if (hop.internalStep?.kind === 'provider-mailbox') {
-    return `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
+    // iCloud's gateway names its MX, by name alone: the provider's own server, not a sender's claim
+    return hop.from !== null
+      ? `${hop.internalStep.host}’s own MX, named by its mailbox server: a step inside ${hop.internalStep.host}`
+      : `none: a step inside ${hop.internalStep.host}, from its MX into the mailbox`;
+  }
+  // the address Exchange writes on a MAPI submission is its own, not a client's it could check
+  if (hop.internalStep?.kind === 'mapi-submission') {
+    return `none: Outlook handed it to its mailbox server by MAPI, not SMTP (the address is the server’s own)`;
   }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
@@ -366,9 +376,25 @@ export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-he
  * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
  * between servers; null for any other hop.
  */
-export function internalStepNote(hop: Hop): { badge: string; sentence: string } | null {
+export function internalStepNote(
+  hop: Hop,
+  sentOn = false,
+): { badge: string; sentence: string } | null {
   const step = hop.internalStep;
   if (!step) return null;
+  // a mailbox the provider sends on from (a Google Group, a Gmail forward) is not the reader's:
+  // "into the mailbox" alone left the hops above it unexplained
+  if (step.kind === 'provider-mailbox' && sentOn) {
+    return {
+      badge: 'sent on from a mailbox',
+      sentence:
+        `Into a mailbox that sends it on: ${step.host}’s MX, which stamped the hop below, passed ` +
+        'the message to the server that keeps the mailbox of the address it was sent to, inside ' +
+        `the provider, and ${step.host} sent it on from there (the hops above): to a group’s or ` +
+        'list’s members, or by a forward set up in that mailbox. Not counted among the ' +
+        'hand-overs between servers.',
+    };
+  }
   if (step.kind === 'provider-origin') {
     return {
       badge: 'where it began',
@@ -383,8 +409,22 @@ export function internalStepNote(hop: Hop): { badge: string; sentence: string } 
       badge: 'into the mailbox',
       sentence:
         `Into the mailbox: ${step.host}’s MX, which stamped the hop below, passed the message to ` +
-        'the server that keeps the mailbox, inside the provider; that server names itself by ' +
-        'address and no client; not counted among the hand-overs between servers.',
+        'the server that keeps the mailbox, inside the provider; that server names itself ' +
+        // iCloud's gateway calls itself `p32-mailgateway-smtp-…` and names the MX
+        (hop.from === null
+          ? 'by address and no client'
+          : 'by a name only the provider’s own network knows') +
+        '; not counted among the hand-overs between servers.',
+    };
+  }
+  if (step.kind === 'mapi-submission') {
+    return {
+      badge: 'where it began',
+      sentence:
+        'Where the message began: it was written in Outlook (the app or Outlook on the web) and ' +
+        `handed by MAPI to its Exchange mailbox server, ${step.host}, which writes its own name ` +
+        'and address on both sides; no server handed it over, so there is no client to check; ' +
+        'not counted among the hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-http') {
