@@ -107,6 +107,23 @@ describe('Gmail’s own first stamp, on mail written in Gmail', () => {
     const named = gmail.replace('by mail-wm1', 'from [10.1.2.3] by mail-wm1');
     expect(analyzeMessage(named).hops[0]?.internalStep).toBeNull();
   });
+
+  test('a copied Gmail stamp below someone else’s server keeps its unknown client', () => {
+    // the bottom stamp is the sender's to write: a server whose address looks up to another
+    // domain, saying HELO mail-wm1-f54.google.com, is not Google's
+    const impostor =
+      'Received: from mail-wm1-f54.google.com (attacker.example [203.0.113.5]) by mx.example.com ' +
+      '(Postfix) with ESMTP id 4Z; Mon, 7 Dec 2026 09:14:20 +0000\n';
+    const route = analyzeMessage(impostor + gmail);
+    expect(route.hops[0]?.internalStep).toBeNull();
+    expect(route.hops[0] && hopClient(route.hops[0])).toBe('unknown client');
+    // Google's own server, as a Postfix MX records it, still joins
+    const google = impostor.replace(
+      'attacker.example [203.0.113.5]',
+      'mail-wm1-f54.google.com [209.85.128.54]',
+    );
+    expect(analyzeMessage(google + gmail).hops[0]?.internalStep?.kind).toBe('provider-origin');
+  });
 });
 
 describe('Gmail’s own last stamp, into the mailbox', () => {

@@ -428,7 +428,16 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   }
   const firstStamp = hops[0];
   const origin = firstStamp ? providerOrigin(firstStamp) : null;
-  if (firstStamp && origin !== null) {
+  // the bottom stamp is the sender's to write: read as the provider's own only when the receiver
+  // above found nothing against it (no looked-up name of another domain, no name that did not map
+  // back); a server of someone else's behind a copied Gmail stamp keeps "unknown client"
+  const handedOn = hops[1];
+  const contradicted =
+    handedOn !== undefined &&
+    origin !== null &&
+    (handedOn.forged ||
+      (handedOn.fromRdns !== null && getDomain(hostKey(handedOn.fromRdns) ?? '') !== origin));
+  if (firstStamp && origin !== null && !contradicted) {
     firstStamp.internalStep = { kind: 'provider-origin', host: origin };
   }
   if (firstStamp && mapiSubmission(firstStamp)) {
