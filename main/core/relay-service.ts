@@ -306,6 +306,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
             'after-restart': restartNeeded.length ? restartNeeded.join(',') : undefined,
           },
         });
+        if (changed.includes('quotas')) senders.quotasSaved();
         if (changed.includes('relay')) queue.upstreamChanged();
         if (changed.some((key) => key.startsWith('webhook'))) void this.webhooksChanged();
         queue.kick();

@@ -3,9 +3,13 @@
 // submissions (swaks, logged in) before and after the save through the settings API. (The
 // listener stamps arrivals with the real clock, so the window is the real last hour here.)
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { quotaJournalName } from '../../main/core/sender-control/quota-journal.js';
 import type { QuotaUsageView } from '../../preload/api-contract.js';
+import { eventually } from '../helpers/eventually.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
@@ -69,6 +73,12 @@ describe.skipIf(!swaks)('a quota saved while running', () => {
 
     // the admin sees the spam and sets 6 an hour on alice: her five are in its hour
     await saveQuotas([{ user: 'alice', perHour: 6 }]);
+    // counted at the save, not by the next MAIL (the index read on the SMTP path): the counters
+    // file has her five before anything else is asked of the relay
+    await eventually(async () => {
+      const lines = await readFile(join(relay.dataDir, quotaJournalName), 'utf8').catch(() => '');
+      return lines.split('\n').filter((line) => line.includes('user alice')).length;
+    }).toBe(5);
     expect(await usage()).toEqual([
       { key: 'user alice', lastHour: 5, lastDay: 5, recipientsLastDay: 6 },
     ]);

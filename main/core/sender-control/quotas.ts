@@ -260,6 +260,15 @@ export class QuotaLedger {
   }
 
   /**
+   * The settings' quotas were saved: counted now, at the save, so the index is read then and
+   * not on the SMTP path by the next MAIL (the getter above still counts a change made any other
+   * way). Does nothing when the list is the one already counted for.
+   */
+  quotasSaved(): void {
+    void this.quotas;
+  }
+
+  /**
    * After the quotas changed: a sender a new or changed quota counts, and no quota counted
    * before, is counted from the mail it sent in the last day, as the index has it. Counted only
    * from the save, "100 an hour" set mid-incident let a stolen login send another 100 at once.

@@ -127,6 +127,11 @@ export class SenderControlService {
     await this.alerts.load((line) => this.host.log(line));
   }
 
+  /** After a save of the quotas: see QuotaLedger.quotasSaved. */
+  quotasSaved(): void {
+    this.control.quotas.quotasSaved();
+  }
+
   /** The anomaly alerts not yet dismissed, newest first. */
   listAlerts(): SenderAlert[] {
     return this.alerts.list();
