@@ -101,15 +101,67 @@ async function serve(args: string[]): Promise<void> {
     finish(running);
     return;
   }
+  const say = consoleReady(lines);
+  /**
+   * The Settings view's "Restart now": the service stops as on SIGTERM (the messages being
+   * received are finished) and starts again in this process with the settings read again. A
+   * listener that cannot start then keeps the rest running (the UI says why), as the desktop app
+   * does, unless --listener-failure says otherwise; when the service cannot start at all with
+   * them (the UI's own port taken), it starts again with the settings it ran with, so a wrong
+   * port typed in the GUI never leaves the relay down.
+   */
+  const offerRestart = (relay: RunningRelaydesk): void =>
+    relay.service.offerRestart(() => void restartInPlace(relay));
+  const restartInPlace = async (before: RunningRelaydesk): Promise<void> => {
+    const ran = before.service.settings;
+    try {
+      await before.close();
+    } catch (err) {
+      lines.flush();
+      process.stderr.write(
+        `relaydesk: error while stopping to restart: ${(err as Error).message}\n`,
+      );
+      process.exit(1);
+    }
+    // a SIGTERM during the restart stopped what ran, and the stop says so and exits
+    if (stopping) return;
+    let next: RunningRelaydesk;
+    try {
+      const again = await resolveWithSaved({ flags, configFile, env: process.env });
+      if (flags['--listener-failure'] === undefined && !process.env.RELAYDESK_LISTENER_FAILURE)
+        again.settings.listenerFailure = 'keep-running';
+      next = await startRelaydesk({ resolved: again.settings, saved: again, log });
+    } catch (err) {
+      log(
+        `restart: the saved settings could not start (${(err as Error).message}); starting again with the settings it ran with`,
+      );
+      try {
+        const saved = await resolveWithSaved({ flags, configFile, env: process.env });
+        next = await startRelaydesk({ resolved: ran, saved, savedTarget: saved.settings, log });
+      } catch (again) {
+        lines.flush();
+        process.stderr.write(`relaydesk: could not start again: ${(again as Error).message}\n`);
+        process.exit(1);
+      }
+    }
+    running = next;
+    if (stopping) {
+      finish(next);
+      return;
+    }
+    offerRestart(next);
+    say(next);
+  };
+  offerRestart(running);
   // no Electron powerMonitor or net.isOnline here: deferred mail is retried when a wake from
   // sleep shows, and when the network comes back or changes
   const { watchForWake } = await import('./cli/wake-watch.js');
   const { NetworkWatch, machineInterfaces } = await import('./cli/network-watch.js');
-  const relay = running;
+  const relay = (): RunningRelaydesk => running as RunningRelaydesk;
   const network = new NetworkWatch(machineInterfaces(process.env));
   const retry = (why: string, said: string): void => {
-    relay.service
-      .retryDeferred(why)
+    relay()
+      .service.retryDeferred(why)
       .then((ids) => {
         if (ids.length > 0)
           log(
@@ -125,8 +177,8 @@ async function serve(args: string[]): Promise<void> {
     onWake: (away) => {
       network.look(); // a new address found at the wake is part of it
       log(`woke after about ${Math.round(away / 60_000)} min asleep: retrying deferred mail now`);
-      relay.service
-        .retryDeferred('wake from sleep')
+      relay()
+        .service.retryDeferred('wake from sleep')
         .catch((err: Error) => log(`retry after the wake failed: ${err.message}`));
     },
     onTick: () => {
@@ -134,7 +186,7 @@ async function serve(args: string[]): Promise<void> {
       if (!change) return;
       const addresses = change.appeared.map((a) => `${a.address} on ${a.interface}`).join(', ');
       const why = change.wasOffline ? 'network is back' : 'network changed';
-      const pause = relay.service.relayPause;
+      const pause = relay().service.relayPause;
       // a pause by hand, a rejected login or certificate waits for a person: another network
       // does not fix it, and each try would be one more failed login (some lock the account)
       if (pause && !pause.unreachable) {
@@ -144,15 +196,22 @@ async function serve(args: string[]): Promise<void> {
       retry(why, `${why} (${addresses})`);
     },
   });
-  // with --listener-failure keep-running, SMTP may be down (the log line above says why)
-  const smtpDown = running.service.listenerView().listeners.find((l) => l.listener === 'smtp');
-  const smtpWords =
-    smtpDown?.state === 'failed'
-      ? `SMTP not listening (${smtpDown.address} could not start)`
-      : `SMTP on ${hostPort(running.smtp)}`;
-  lines.print(
-    `Relaydesk is ready: ${smtpWords}, UI and API on ${running.url} (data in ${settings.dataDir})\n`,
-  );
+  say(running);
+}
+
+/** The ready line, at start and after each restart in place. */
+function consoleReady(out: typeof lines) {
+  return (running: RunningRelaydesk): void => {
+    // with --listener-failure keep-running, SMTP may be down (the log line above says why)
+    const smtpDown = running.service.listenerView().listeners.find((l) => l.listener === 'smtp');
+    const smtpWords =
+      smtpDown?.state === 'failed'
+        ? `SMTP not listening (${smtpDown.address} could not start)`
+        : `SMTP on ${hostPort(running.smtp)}`;
+    out.print(
+      `Relaydesk is ready: ${smtpWords}, UI and API on ${running.url} (data in ${running.service.settings.dataDir})\n`,
+    );
+  };
 }
 
 /**

@@ -28,6 +28,8 @@ export interface StartOptions {
   resolved?: Settings;
   /** With `resolved`: the saved settings it was resolved with (see resolveWithSaved). */
   saved?: SavedSettings;
+  /** With `resolved`: the saved settings, when they are not those it runs with (RelayServiceOptions). */
+  savedTarget?: Settings;
   /** Where GUI saves go; default `settings.json` in the data folder. */
   settingsStore?: SettingsStore;
   rendererDir?: string;
@@ -82,6 +84,7 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
           savedSettings: saved.saved,
           pinnedSettings: saved.pinned,
           savedIn: saved.savedIn,
+          ...(options.savedTarget ? { savedTarget: options.savedTarget } : {}),
         }
       : options.settingsStore
         ? { settingsStore: options.settingsStore }

@@ -72,6 +72,7 @@ import type {
   WarmupStatus,
 } from './filter-contract.js';
 import type {
+  RestartAnswer,
   SettingsChange,
   SettingsCheck,
   SettingsSaveResult,
@@ -878,6 +879,12 @@ export const apiMethods = {
       request: (change) => ({ body: change }),
       resultStatus: 400,
     },
+  }),
+  restart: method<RestartAnswer>()({
+    summary:
+      'Restart to apply the saved settings that wait for a restart (the listeners, TLS, timeouts); answers before it begins, with the UI address after it',
+    args: () => z.tuple([]),
+    http: { verb: 'POST', route: '/api/v1/restart', request: () => ({ body: {} }) },
   }),
 } as const;
 

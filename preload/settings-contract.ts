@@ -276,10 +276,24 @@ export interface SettingsView {
   /** Where saved settings are kept (the settings file, or the desktop app's store). */
   savedIn: string;
   /**
+   * Whether this Relaydesk can restart itself to apply them (POST /api/v1/restart): the desktop
+   * app and `relaydesk serve` can; one started inside another program (a test) cannot.
+   */
+  restartable: boolean;
+  /**
    * Saved values that are valid but probably not meant (a quota on a user no login has): said
    * beside the field, never a reason to refuse the save.
    */
   warnings: SettingsFieldWarning[];
+}
+
+/** The answer to a restart request, sent before the restart begins. */
+export interface RestartAnswer {
+  restarting: true;
+  /** The settings the restart applies (those saved and waiting for it). */
+  applies: string[];
+  /** The UI's address after the restart, which a browser goes to; null when its port is 0. */
+  url: string | null;
 }
 
 /** A valid value that probably does not do what was meant: saved, and said beside the field. */

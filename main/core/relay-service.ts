@@ -42,6 +42,7 @@ import {
   type CheckMethods,
   type SigningMethods,
 } from './service/check-methods.js';
+import { RestartOffer } from './service/restart-offer.js';
 import { controlMethods, type ControlMethods } from './service/control-methods.js';
 import { MessageArrival } from './service/message-arrival.js';
 import { messageMethods, type MessageMethods } from './service/message-methods.js';
@@ -79,6 +80,11 @@ export interface RelayServiceOptions {
   pinnedSettings?: Record<string, string>;
   /** Where saved settings are kept, in words (shown in the Settings view). */
   savedIn?: string;
+  /**
+   * The saved settings, when they are not those it runs with: a restart that could not start
+   * with them runs with the earlier ones, and they still wait for a restart.
+   */
+  savedTarget?: Settings;
 }
 
 // The calls of each feature area, attached to the facade in the constructor.
@@ -282,12 +288,15 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       deleteMessages: (ids, cause) => store.deleteMessages(ids, cause),
       log,
     });
+    const restart = new RestartOffer();
     const saved = new SettingsKeeper({
       settings,
+      restartable: () => restart.available,
       ...(options.settingsStore ? { store: options.settingsStore } : {}),
       ...(options.savedSettings ? { saved: options.savedSettings } : {}),
       ...(options.pinnedSettings ? { pinned: options.pinnedSettings } : {}),
       ...(options.savedIn ? { savedIn: options.savedIn } : {}),
+      ...(options.savedTarget ? { target: options.savedTarget } : {}),
       userCount: () => users.count,
       userNames: () => users.names,
       refreshUsers: () => users.refresh(),
@@ -346,6 +355,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       retention,
       relayLog,
       saved,
+      restart,
       listener,
       pop3,
       listenerStatus,

@@ -179,6 +179,13 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
       options.platform === 'darwin' || (service.settings.closeToTray && tray !== null),
     log,
   });
+  // the Settings view's "Restart now": Electron starts the app again once this one has quit,
+  // and the quit stops the relay as any quit does (see lifecycle.ts)
+  service.offerRestart(() => {
+    log('restarting the app to apply the saved settings');
+    app.relaunch();
+    app.quit();
+  });
 
   const icon = electron.nativeImage.createFromBuffer(relayIconPng(256));
   let window = openWindow();

@@ -140,6 +140,7 @@ export const serviceCalls: { [M in MethodName]: ServiceCall<M> } = {
   getSettings: (service) => service.settingsView(),
   validateSettings: (service, change) => service.checkSettings(change),
   saveSettings: (service, change) => service.saveSettings(change),
+  restart: (service) => service.restart(),
 };
 
 /** Checks the arguments against the table, then calls the service. */

@@ -4,7 +4,7 @@
 // close-to-tray, and a quit that finishes the message being received.
 import Conf from 'conf';
 import { existsSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -446,6 +446,31 @@ describe('an SMTP port another program holds', () => {
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
+  });
+});
+
+describe("the Settings view's Restart now", () => {
+  it('relaunches the app once the relay has stopped, to apply a saved SMTP address', async () => {
+    const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
+    const app = (await launch(standIn)) as DesktopApp;
+    const service = app.running.service;
+    const saved = await serviceCalls.saveSettings(service, {
+      smtp: { host: '127.0.0.1', port: 0 },
+    });
+    expect(saved.ok).toBe(true);
+    expect((await serviceCalls.getSettings(service)).restartable).toBe(true);
+    const answer = await serviceCalls.restart(service);
+    expect(answer).toMatchObject({ restarting: true });
+    // the relaunch is asked for before the quit, and the quit stops the relay cleanly first
+    await expect.poll(() => standIn.app.exitCode, { timeout: 15_000 }).toBe(0);
+    expect(standIn.app.relaunchCalls).toBe(1);
+    // the relay is stopped, not left running beside the relaunched app
+    const refused = await new Promise<boolean>((resolve) => {
+      const socket = connect(app.running.smtp.port, '127.0.0.1');
+      socket.once('connect', () => (socket.destroy(), resolve(false)));
+      socket.once('error', () => resolve(true));
+    });
+    expect(refused).toBe(true);
   });
 });
 

@@ -52,6 +52,11 @@ export function createDesktopStandIn(options: DesktopStandInOptions) {
     getVersion(): string {
       return '0.1.0';
     }
+    /** app.relaunch() calls: Electron starts the app again once this one has exited. */
+    relaunchCalls = 0;
+    relaunch(): void {
+      this.relaunchCalls++;
+    }
     quit(): void {
       this.quitCalls++;
       const before = new Cancellable();

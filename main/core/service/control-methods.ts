@@ -10,6 +10,7 @@ import type {
   SettingsSaveResult,
   SettingsView,
 } from '../../../preload/api-contract.js';
+import type { RestartAnswer } from '../../../preload/settings-contract.js';
 import type { SmtpSecurity } from '../listener/smtp-listener.js';
 import type { RouteExplanation } from '../routing-rules/index.js';
 import { rewrittenEnvelopeSender } from '../queue/sender-rewrite.js';
@@ -17,6 +18,7 @@ import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
 import { CallerError, NotFoundError } from '../caller-error.js';
 import type { ServiceParts } from './service-parts.js';
+import type { RestartHandler } from './restart-offer.js';
 
 type SentEnvelope = NonNullable<RoutingExplanationView['sentAs']>;
 
@@ -30,6 +32,7 @@ export function controlMethods({
   runtime,
   store,
   log,
+  restart,
 }: ServiceParts) {
   const setReceivingPaused = (paused: boolean): { paused: boolean } => {
     if (listener.receivingPaused !== paused) {
@@ -83,6 +86,21 @@ export function controlMethods({
 
     /** The settings as saved (secrets only said to be set), which are pinned, which wait for a restart. */
     settingsView: (): SettingsView => saved.view(),
+
+    /** Whoever started the service offers to restart it (see restart-offer.ts). */
+    offerRestart: (handler: RestartHandler): void => restart.offer(handler),
+
+    /** Restarts to apply what waits for a restart, once the answer is sent. */
+    restart: (): RestartAnswer => {
+      const waiting = saved.view().restartPending;
+      log(
+        note(
+          'settings',
+          `restarting to apply ${waiting.length ? waiting.join(', ') : 'the saved settings (none waits for it)'}`,
+        ),
+      );
+      return restart.request(saved.target.http, waiting);
+    },
 
     /** Checks a change without saving it: every wrong field with its value and what is allowed. */
     checkSettings: (change: unknown): SettingsCheck => saved.check(change),

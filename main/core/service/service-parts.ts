@@ -1,5 +1,6 @@
 // The parts of the relay that the service's feature modules share. The facade (relay-service.ts)
 // builds them once; a feature module gets them and exposes methods, never the parts themselves.
+import type { RestartOffer } from './restart-offer.js';
 import type { EventEmitter } from 'node:events';
 import type { RecipientCheck } from '../address-check/recipient-check.js';
 import type { Chaos } from '../chaos/chaos-triggers.js';
@@ -61,6 +62,8 @@ export interface ServiceParts {
   retention: Retention;
   relayLog: RelayLog;
   saved: SettingsKeeper;
+  /** The restart its owner offers (see restart-offer.ts). */
+  restart: RestartOffer;
   listener: SmtpListener;
   pop3: Pop3Listener;
   listenerStatus: ListenerStatus;

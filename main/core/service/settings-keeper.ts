@@ -33,6 +33,10 @@ export interface SettingsKeeperOptions {
   userNames?: () => readonly string[];
   /** Reads the users again, before a save's warnings (`relaydesk user add` in another process). */
   refreshUsers?: () => Promise<void>;
+  /** The saved settings when they differ from the running ones (see RelayServiceOptions). */
+  target?: Settings;
+  /** Whether whoever started the service offered to restart it (see restart-offer.ts). */
+  restartable?: () => boolean;
   /** Called after a save that changed something, once the live settings are applied. */
   applied: (changed: string[], restartNeeded: string[]) => void;
 }
@@ -48,7 +52,8 @@ export class SettingsKeeper {
 
   constructor(private readonly options: SettingsKeeperOptions) {
     const { settings } = options;
-    this.target = { ...settings, rateLimit: { ...settings.rateLimit } };
+    const target = options.target ?? settings;
+    this.target = { ...target, rateLimit: { ...target.rateLimit } };
     this.store = options.store ?? new FileSettingsStore(settings.dataDir);
     this.savedValues = options.saved ?? null;
     this.pinned = options.pinned ?? {};
@@ -62,6 +67,7 @@ export class SettingsKeeper {
     return {
       ...settingsView(this.target, this.options.settings, this.pinned, this.savedIn),
       warnings: unknownUserWarnings(this.target, this.options.userNames?.() ?? []),
+      restartable: this.options.restartable?.() ?? false,
     };
   }
 

@@ -117,7 +117,7 @@ export function settingsView(
   running: Settings,
   pinned: Record<string, string>,
   savedIn: string,
-): Omit<SettingsView, 'warnings'> {
+): Omit<SettingsView, 'warnings' | 'restartable'> {
   const allowed: SettingsView['allowed'] = { relay: RELAY_ALLOWED, rules: RULES_ALLOWED };
   for (const field of editableFields) allowed[field.key as SettingKey] = field.allowed;
   return {

@@ -52,4 +52,16 @@ export function registerSettingsRoutes(app: FastifyInstance, service: RelayServi
       return reply.code(result.ok ? 200 : 400).send(result);
     },
   );
+
+  app.post(
+    '/api/v1/restart',
+    {
+      schema: {
+        tags,
+        summary:
+          'Restart to apply the saved settings that wait for a restart (the listeners, TLS, timeouts). Answers before it begins, with the UI address after it; 409 when another program started this Relaydesk',
+      },
+    },
+    async () => service.restart(),
+  );
 }

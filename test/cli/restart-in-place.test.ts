@@ -1,0 +1,170 @@
+// The Settings view's "Restart now" on `relaydesk serve`: a saved SMTP or HTTP address that waits
+// for a restart is applied in the same process, the mail already taken stays, and an address the
+// relay cannot take never leaves it down. The real command, real sockets, real SMTP clients.
+import { writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import nodemailer from 'nodemailer';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { RestartAnswer, SettingsView } from '../../preload/api-contract.js';
+import { savedSettingsFileName } from '../../main/core/settings/settings-store.js';
+import {
+  cleanupCliProcesses,
+  freePort,
+  makeTempDir,
+  startServe,
+  type ServeProcess,
+} from '../helpers/cli-process.js';
+import { eventually } from '../helpers/eventually.js';
+
+afterEach(cleanupCliProcesses);
+
+const readyLines = (server: ServeProcess): string[] =>
+  server.stdout.split('\n').filter((line) => line.startsWith('Relaydesk is ready: '));
+
+/** `relaydesk serve` on ports from its saved settings (a flag would pin them: not editable). */
+async function serveOnSavedPorts(): Promise<{ server: ServeProcess; smtp: number; http: number }> {
+  const dataDir = await makeTempDir();
+  const smtp = await freePort();
+  const http = await freePort();
+  await writeFile(
+    join(dataDir, savedSettingsFileName),
+    JSON.stringify({ smtp: `127.0.0.1:${smtp}`, http: `127.0.0.1:${http}` }),
+  );
+  const server = await startServe({ dataDir, freePorts: false });
+  return { server, smtp, http };
+}
+
+async function send(port: number, subject: string): Promise<void> {
+  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
+  try {
+    await transport.sendMail({
+      from: 'app@example.test',
+      to: 'dev@example.test',
+      subject,
+      text: 'x',
+    });
+  } finally {
+    transport.close();
+  }
+}
+
+function refuses(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
+  });
+}
+
+async function save(server: ServeProcess, change: Record<string, unknown>): Promise<string[]> {
+  const answer = await server.api<{ restartNeeded: string[] }>('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(change),
+  });
+  return answer.restartNeeded;
+}
+
+const restart = (server: ServeProcess) =>
+  server.api<RestartAnswer>('/api/v1/restart', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
+
+describe('Restart now, in `relaydesk serve`', () => {
+  it('applies a saved SMTP port in the same process, keeping the mail it took', async () => {
+    const { server, smtp, http } = await serveOnSavedPorts();
+    await send(smtp, 'before the restart');
+    const next = await freePort();
+    expect(await save(server, { smtp: { host: '127.0.0.1', port: next } })).toEqual(['smtp']);
+    const view = await server.api<SettingsView>('/api/v1/settings');
+    expect(view).toMatchObject({ restartable: true, restartPending: ['smtp'] });
+
+    expect(await restart(server)).toEqual({
+      restarting: true,
+      applies: ['smtp'],
+      url: `http://127.0.0.1:${http}/`,
+    });
+    await eventually(() => readyLines(server).length, 20_000).toBe(2);
+    expect(readyLines(server)[1]).toContain(`SMTP on 127.0.0.1:${next},`);
+    expect(server.stdout).toContain('restarting to apply smtp');
+    expect(server.child.exitCode).toBeNull();
+
+    await send(next, 'after the restart');
+    expect(await refuses(smtp)).toBe(true);
+    const listed = await server.api<{ total: number; messages: Array<{ Subject: string }> }>(
+      '/api/v1/messages',
+    );
+    expect(listed.messages.map((m) => m.Subject).sort()).toEqual([
+      'after the restart',
+      'before the restart',
+    ]);
+    expect((await server.api<SettingsView>('/api/v1/settings')).restartPending).toEqual([]);
+    // it still stops cleanly, once
+    expect(await server.stop()).toEqual({ code: 0, signal: null });
+    expect(server.stdout.match(/Relaydesk stopped/g)).toHaveLength(1);
+  });
+
+  it('comes back with the settings it ran with when the saved UI address is taken', async () => {
+    const { server, smtp, http } = await serveOnSavedPorts();
+    const holder: Server = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => holder.listen(taken, '127.0.0.1', resolve));
+    try {
+      expect(await save(server, { http: { host: '127.0.0.1', port: taken } })).toEqual(['http']);
+      await restart(server);
+      await eventually(() => readyLines(server).length, 20_000).toBe(2);
+      expect(server.stdout).toMatch(
+        /restart: the saved settings could not start \(.*127\.0\.0\.1:\d+.*\); starting again with the settings it ran with/,
+      );
+      expect(readyLines(server)[1]).toContain(`UI and API on http://127.0.0.1:${http}/`);
+      await send(smtp, 'still taken');
+      // still waiting for a restart: the saved address is kept for the user to change
+      expect((await server.api<SettingsView>('/api/v1/settings')).restartPending).toEqual(['http']);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('keeps the UI up and says so when the saved SMTP port is taken', async () => {
+    const { server, http } = await serveOnSavedPorts();
+    const holder: Server = createServer();
+    const taken = await freePort();
+    await new Promise<void>((resolve) => holder.listen(taken, '127.0.0.1', resolve));
+    try {
+      await save(server, { smtp: { host: '127.0.0.1', port: taken } });
+      await restart(server);
+      await eventually(() => readyLines(server).length, 20_000).toBe(2);
+      expect(readyLines(server)[1]).toBe(
+        `Relaydesk is ready: SMTP not listening (127.0.0.1:${taken} could not start), UI and API on http://127.0.0.1:${http}/ (data in ${server.dataDir})`,
+      );
+      const view = await server.api<SettingsView>('/api/v1/settings');
+      expect(view.restartPending).toEqual([]);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+});
+
+describe('Restart now where another program started Relaydesk', () => {
+  it('is refused with a 409 that says how to apply the settings', async () => {
+    const { startTestRelaydesk } = await import('../helpers/relaydesk.js');
+    const relay = await startTestRelaydesk({});
+    try {
+      expect((await relay.api<SettingsView>('/api/v1/settings')).restartable).toBe(false);
+      const answer = await relay.fetch('/api/v1/restart', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
+      expect(answer.status).toBe(409);
+      expect(await answer.text()).toContain(
+        'this Relaydesk cannot restart itself: another program started it. Stop it and start it again to apply the saved settings',
+      );
+    } finally {
+      await relay.dispose();
+    }
+  });
+});
