@@ -104,11 +104,10 @@ async function serve(args: string[]): Promise<void> {
   const say = consoleReady(lines);
   /**
    * The Settings view's "Restart now": the service stops as on SIGTERM (the messages being
-   * received are finished) and starts again in this process with the settings read again. A
-   * listener that cannot start then keeps the rest running (the UI says why), as the desktop app
-   * does, unless --listener-failure says otherwise; when the service cannot start at all with
-   * them (the UI's own port taken), it starts again with the settings it ran with, so a wrong
-   * port typed in the GUI never leaves the relay down.
+   * received are finished) and starts again in this process with the settings read again. When
+   * it cannot start with them (a port taken, under --listener-failure exit; the UI's own port
+   * taken), it starts again with the settings it ran with, so a wrong port typed in the GUI never
+   * leaves the relay down; the saved ones still wait, and the log says why.
    */
   const offerRestart = (relay: RunningRelaydesk): void =>
     relay.service.offerRestart(() => void restartInPlace(relay));
@@ -128,8 +127,6 @@ async function serve(args: string[]): Promise<void> {
     let next: RunningRelaydesk;
     try {
       const again = await resolveWithSaved({ flags, configFile, env: process.env });
-      if (flags['--listener-failure'] === undefined && !process.env.RELAYDESK_LISTENER_FAILURE)
-        again.settings.listenerFailure = 'keep-running';
       next = await startRelaydesk({ resolved: again.settings, saved: again, log });
     } catch (err) {
       log(
@@ -150,6 +147,10 @@ async function serve(args: string[]): Promise<void> {
       return;
     }
     offerRestart(next);
+    if (hostPort(before.http) !== hostPort(next.http)) {
+      const { redirectMovedUi } = await import('./cli/moved-ui.js');
+      await redirectMovedUi(before.http, next.url);
+    }
     say(next);
   };
   offerRestart(running);

@@ -128,8 +128,8 @@ describe('Restart now, in `relaydesk serve`', () => {
     }
   });
 
-  it('keeps the UI up and says so when the saved SMTP port is taken', async () => {
-    const { server, http } = await serveOnSavedPorts();
+  it('comes back on the SMTP port it had when the saved one is taken', async () => {
+    const { server, smtp } = await serveOnSavedPorts();
     const holder: Server = createServer();
     const taken = await freePort();
     await new Promise<void>((resolve) => holder.listen(taken, '127.0.0.1', resolve));
@@ -137,11 +137,11 @@ describe('Restart now, in `relaydesk serve`', () => {
       await save(server, { smtp: { host: '127.0.0.1', port: taken } });
       await restart(server);
       await eventually(() => readyLines(server).length, 20_000).toBe(2);
-      expect(readyLines(server)[1]).toBe(
-        `Relaydesk is ready: SMTP not listening (127.0.0.1:${taken} could not start), UI and API on http://127.0.0.1:${http}/ (data in ${server.dataDir})`,
-      );
+      expect(server.stdout).toContain(`127.0.0.1:${taken} is already in use`);
+      expect(readyLines(server)[1]).toContain(`SMTP on 127.0.0.1:${smtp},`);
+      await send(smtp, 'on the old port');
       const view = await server.api<SettingsView>('/api/v1/settings');
-      expect(view.restartPending).toEqual([]);
+      expect(view.restartPending).toEqual(['smtp']);
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }

@@ -36,6 +36,7 @@ import { DeclaredFields } from './DeclaredFields';
 import { revealSection } from '../status/reveal-section';
 import { ScannerState } from '../status/ScannerState';
 import { QuotasSection } from './QuotasSection';
+import { RestartNow } from './RestartNow';
 import { allowHint } from './allowlist-hint';
 import './settings.css';
 import { serverWords } from '../api/http-transport';
@@ -251,7 +252,7 @@ export function SettingsView({
       setStatus({
         text:
           (result.restartNeeded.length > 0
-            ? `Saved. ${result.restartNeeded.join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
+            ? `Saved. ${result.restartNeeded.map((key) => result.settings.fields.find((field) => field.key === key)?.label ?? key).join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
             : 'Saved. The changes apply now.') + warnedOf,
         error: false,
       });
@@ -336,11 +337,19 @@ export function SettingsView({
             ))}
           </ul>
         )}
-        {view.restartPending.length > 0 && (
-          <p className="field-hint">
-            Saved, waiting for a restart: {view.restartPending.join(', ')}.
-          </p>
-        )}
+        {view.restartPending.length > 0 &&
+          (view.restartable ? (
+            <RestartNow
+              pending={view.restartPending}
+              labels={view.restartPending.map(
+                (key) => view.fields.find((field) => field.key === key)?.label ?? key,
+              )}
+            />
+          ) : (
+            <p className="field-hint">
+              Saved, waiting for a restart: {view.restartPending.join(', ')}.
+            </p>
+          ))}
       </div>
 
       <Section id="listener" title="Listener">
