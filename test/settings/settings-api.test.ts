@@ -101,6 +101,22 @@ describe('PUT /api/v1/settings', () => {
     ]);
   });
 
+  it('says how to set a key a save may not change, and which key a slip meant, in a line', async () => {
+    const relay = await relaydesk();
+    const { status, body } = await put(relay, {
+      uiPasswordFile: '/etc/relaydesk/ui.htpasswd',
+      maxMesages: 50,
+    });
+    expect(status).toBe(400);
+    expect(body.errors.map((e) => e.message)).toEqual([
+      'uiPasswordFile: not changed by a settings save (the API must not be able to turn off its own password); set it with --ui-password-file, RELAYDESK_UI_PASSWORD_FILE or "uiPasswordFile" in the --config file, then restart',
+      'maxMesages: not a setting; did you mean "maxMessages"?',
+    ]);
+    // no list of every setting: each answer is one line a person reads
+    for (const error of body.errors) expect(error.message.length).toBeLessThan(260);
+    expect((await view(relay)).values).not.toHaveProperty('uiPasswordFile');
+  });
+
   it('applies a saved routing rule to the next message sent over SMTP', async () => {
     const relay = await relaydesk();
     const { status, body } = await put(relay, {

@@ -21,6 +21,7 @@ import {
 import type { AnySettingDeclaration } from './setting-declaration.js';
 import { settingName } from '../../../preload/setting-names.js';
 import { safeJson } from './setting-kinds.js';
+import { nearestName } from '../text/nearest-name.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -324,6 +325,29 @@ export interface CheckOptions {
  * Checks a whole change against `current` (the settings as saved). Values equal to the current
  * ones are not changes (a form sends everything), so a pinned field can be sent back unchanged.
  */
+/**
+ * Why a key cannot be saved, and what to do: a setting that only a flag, a variable or the
+ * --config file may set says which and why; a slip is answered with the key probably meant.
+ * Never the list of all ~100 keys, which buried the one the caller needed.
+ */
+function notEditableWords(key: string): { allowed: string; message: string } {
+  const declared = fieldByKey(key);
+  if (declared?.notEditable) {
+    const how = `${declared.flag}, ${declared.env} or "${declared.key}" in the --config file, then restart`;
+    return {
+      allowed: `not here: ${how}`,
+      message: `${key}: not changed by a settings save (${declared.notEditable}); set it with ${how}`,
+    };
+  }
+  const near = nearestName(key, editableKeys);
+  return {
+    allowed: near ? `a setting such as ${JSON.stringify(near)}` : 'a key GET /api/v1/settings lists',
+    message: near
+      ? `${key}: not a setting; did you mean ${JSON.stringify(near)}?`
+      : `${key}: not a setting; GET /api/v1/settings lists those that can be changed (README: Settings)`,
+  };
+}
+
 export function checkSettingsChange(
   current: Settings,
   change: unknown,
@@ -342,8 +366,7 @@ export function checkSettingsChange(
       result.errors.push({
         field: key,
         ...(raw === undefined ? {} : { value: raw }),
-        allowed: `one of ${editableKeys.join(', ')}`,
-        message: `${key}: not a setting that can be changed here; the settings are ${editableKeys.join(', ')}`,
+        ...notEditableWords(key),
       });
       continue;
     }
