@@ -111,6 +111,20 @@ describe.skipIf(!chromiumPath)('Restart now in Settings, in Chromium', () => {
       await open(server.url);
       await page.getByLabel('SMTP port', { exact: true }).fill(String(taken));
       await page.getByRole('button', { name: 'Save settings' }).click();
+      // said at the save, beside the box, before anyone restarts
+      await page.getByText('One warning below.', { exact: false }).waitFor();
+      const port = page.getByLabel('SMTP port', { exact: true });
+      const described = await port.evaluate((input) =>
+        (input.getAttribute('aria-describedby') ?? '')
+          .split(' ')
+          .map((id) => document.getElementById(id)?.textContent ?? '')
+          .join(' '),
+      );
+      expect(described).toContain(
+        `127.0.0.1:${taken} is in use by another program now; stop that program or choose another port before restarting`,
+      );
+      await page.locator('.restart-now').scrollIntoViewIfNeeded();
+      await shootLightAndDark(page, 'restart-now-port-warned');
       await page.locator('.restart-now').getByRole('button', { name: 'Restart now' }).click();
       const alert = page.locator('.restart-now').getByRole('alert');
       await eventually(() => alert.count(), 20_000).toBe(1);

@@ -3,6 +3,7 @@
 // saved in settings.json (0600, the password never sent back) and kept across a restart;
 // settings pinned by a flag or an environment variable are shown and refused.
 import { readFile, stat } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type {
@@ -115,6 +116,47 @@ describe('PUT /api/v1/settings', () => {
     // no list of every setting: each answer is one line a person reads
     for (const error of body.errors) expect(error.message.length).toBeLessThan(260);
     expect((await view(relay)).values).not.toHaveProperty('uiPasswordFile');
+  });
+
+  it('warns at the save of what a restart could not take: a held port, an unreadable TLS file', async () => {
+    const relay = await relaydesk();
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => holder.close(() => resolve())));
+    const taken = (holder.address() as AddressInfo).port;
+    const folder = await makeDataDir();
+    cleanups.push(() => rm(folder, { recursive: true, force: true }));
+    const { status, body } = await put(relay, {
+      pop3: { host: '127.0.0.1', port: taken },
+      tlsCert: join(folder, 'missing.pem'),
+      tlsKey: folder,
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    const said = body.warnings.map((w) => [w.field, w.message]);
+    expect(said).toEqual([
+      [
+        'tlsCert',
+        `tlsCert: cannot read ${JSON.stringify(join(folder, 'missing.pem'))} (no such file), so the TLS listeners cannot start with it; check the path`,
+      ],
+      [
+        'tlsKey',
+        `tlsKey: cannot read ${JSON.stringify(folder)} (a folder), so the TLS listeners cannot start with it; check the path`,
+      ],
+      [
+        'pop3.port',
+        `pop3: 127.0.0.1:${taken} is in use by another program now; stop that program or choose another port before restarting`,
+      ],
+    ]);
+    // saved all the same, and said again to whoever opens the settings
+    expect((await view(relay)).warnings.map((w) => w.field)).toEqual([
+      'tlsCert',
+      'tlsKey',
+      'pop3.port',
+    ]);
+    // a port that is free by then is no longer warned of at the next save
+    await new Promise((resolve) => holder.close(resolve));
+    const again = await put(relay, { pop3: { host: '127.0.0.1', port: taken } });
+    expect(again.body.warnings.map((w) => w.field)).toEqual(['tlsCert', 'tlsKey']);
   });
 
   it('applies a saved routing rule to the next message sent over SMTP', async () => {

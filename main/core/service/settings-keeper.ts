@@ -2,6 +2,7 @@
 // a restart. A save is checked whole, written to the settings store, and what can change live
 // is applied to the running settings at once.
 import type {
+  SettingsFieldWarning,
   SettingsCheck,
   SettingsSaveResult,
   SettingsView,
@@ -16,6 +17,10 @@ import type { Settings } from '../settings/settings-schema.js';
 import { storageFullCode, storageFullWords } from '../spool/storage-full.js';
 import { ReportedFailure } from '../reported-failure.js';
 import { unknownUserWarnings } from '../sender-control/unknown-user.js';
+import {
+  unlistenableAddressWarnings,
+  unreadableFileWarnings,
+} from '../settings/restart-readiness.js';
 
 export interface SettingsKeeperOptions {
   /** The running settings; live changes are written into this object. */
@@ -49,6 +54,8 @@ export class SettingsKeeper {
   private readonly pinned: Record<string, string>;
   private readonly savedIn: string;
   private saving: Promise<unknown> = Promise.resolve();
+  /** Listen addresses saved for the restart whose port could not be taken at the save. */
+  private addressWarnings: SettingsFieldWarning[] = [];
 
   constructor(private readonly options: SettingsKeeperOptions) {
     const { settings } = options;
@@ -66,7 +73,11 @@ export class SettingsKeeper {
   view(): SettingsView {
     return {
       ...settingsView(this.target, this.options.settings, this.pinned, this.savedIn),
-      warnings: unknownUserWarnings(this.target, this.options.userNames?.() ?? []),
+      warnings: [
+        ...unknownUserWarnings(this.target, this.options.userNames?.() ?? []),
+        ...unreadableFileWarnings(this.target),
+        ...this.addressWarnings,
+      ],
       restartable: this.options.restartable?.() ?? false,
     };
   }
@@ -114,6 +125,8 @@ export class SettingsKeeper {
       applyLiveSettings(this.options.settings, checked.next);
       this.options.applied(changed, restartNeeded);
     }
+    // each save asks again: a program holding a port may have stopped since
+    this.addressWarnings = await unlistenableAddressWarnings(this.target, this.options.settings);
     await this.options.refreshUsers?.();
     const settings = this.view();
     return { ok: true, errors: [], warnings: settings.warnings, restartNeeded, settings };

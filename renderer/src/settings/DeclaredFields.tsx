@@ -17,12 +17,14 @@ import {
   TextField,
   type FieldProps,
 } from './fields';
-import type { FieldErrors } from './settings-form';
+import type { FieldErrors, FieldWarnings } from './settings-form';
 
 interface Props {
   view: SettingsView;
   values: Record<string, unknown>;
   errors: FieldErrors;
+  /** Saved values said beside their box: a listen address's under `key.port`. */
+  warnings?: FieldWarnings;
   section: SettingFieldView['section'];
   /** Keys the section draws itself. */
   skip?: ReadonlySet<string>;
@@ -100,7 +102,7 @@ function sizeText(value: unknown): string {
   return String(value);
 }
 
-export function DeclaredFields({ view, values, errors, section, skip, onChange }: Props) {
+export function DeclaredFields({ view, values, errors, warnings, section, skip, onChange }: Props) {
   const fields = view.fields.filter(
     (f) => f.section === section && f.input.kind !== 'custom' && !skip?.has(f.key),
   );
@@ -114,6 +116,7 @@ export function DeclaredFields({ view, values, errors, section, skip, onChange }
         const common = {
           field: key,
           error: errorFor(errors, key),
+          warning: warnings?.[key] ?? warnings?.[`${key}.port`],
           pinnedBy: view.pinned[key],
           restart: view.restartFields.includes(key),
           hint: view.allowed[key],

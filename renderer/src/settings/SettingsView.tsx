@@ -169,6 +169,7 @@ export function SettingsView({
   const common = (key: SettingKey, withHint = false) => ({
     field: key,
     error: byField[key],
+    warning: warned[key],
     pinnedBy: view.pinned[key],
     restart: view.restartFields.includes(key),
     hint: withHint ? view.allowed[key] : undefined,
@@ -179,6 +180,7 @@ export function SettingsView({
       view={view}
       values={values as unknown as Record<string, unknown>}
       errors={byField}
+      warnings={warned}
       section={section}
       skip={drawnHere}
       onChange={(key, value) => update(key, value as never)}
@@ -201,6 +203,7 @@ export function SettingsView({
         field={`${key}.port`}
         hint="1–65535"
         error={byField[`${key}.port`]}
+        warning={warned[`${key}.port`]}
         label={`${label} port`}
         min={0}
         max={65535}
