@@ -133,6 +133,20 @@ const expected: Record<string, Reading> = {
     warnings: [],
     slowestHop: 2,
   },
+  // SendGrid's API to Cloudflare Email Routing, forwarded to Gmail: Cloudflare records the
+  // client's address and HELO only, and the address is in SendGrid's network
+  'sendgrid-cloudflare': {
+    by: [
+      'geopod-ismtpd-9',
+      'recvd-868874bfdf-4nfd6',
+      'cloudflare-email.net',
+      'mx.google.com',
+      '2002:a17:907:2da0:b0:b6d:5460:51a7',
+    ],
+    tls: [null, false, null, 'TLS1_3', false],
+    warnings: [],
+    slowestHop: 3,
+  },
   sendmail: {
     by: ['build.lab.example', 'relay.lab.example', 'mail.lab.example'],
     tls: [null, false, 'TLSv1.3'],

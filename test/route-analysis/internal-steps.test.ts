@@ -391,3 +391,49 @@ describe('Outlook’s MAPI submission, where it began', () => {
     expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
   });
 });
+
+describe('SendGrid’s web API, where it began, taken out through Cloudflare Email Routing', () => {
+  // a real chain (October 2025), the customer's names made up: SendGrid's API server, its
+  // filter, then Cloudflare Email Routing taking it from SendGrid's address, which it records
+  // with the HELO name only (no looked-up name), and forwarding it to Gmail
+  const sendgridCloudflare = readFileSync(
+    join(import.meta.dirname, 'header-sets', 'sendgrid-cloudflare.eml'),
+  );
+
+  test('the API stamp is where it began, the filter a step inside, Cloudflare’s hop joins', () => {
+    const route = analyzeMessage(sendgridCloudflare);
+    // was chain-broken at Cloudflare's hop ("a hop may be missing")
+    expect(route.warnings).toEqual([]);
+    const [api, filter, cloudflare] = route.hops;
+    expect(api?.internalStep).toEqual({ kind: 'api-submission', host: 'sendgrid.net' });
+    expect(api && hopClient(api)).toBe('sent through sendgrid.net’s API');
+    // was "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(api && clientCheckLabel(api)).toBe(
+      'none: the message began here, handed to sendgrid.net through its web API (HTTP); the ' +
+        'stamp names the sender’s account (20216706), not a server',
+    );
+    expect(api && tlsLabel(api)).toBe('not stated: the call to sendgrid.net’s API');
+    expect(api && internalStepNote(api)?.badge).toBe('where it began');
+    expect(filter?.internalStep).toEqual({ kind: 'provider-step', host: 'sendgrid.net' });
+    expect(filter && clientCheckLabel(filter)).toBe(
+      'none: a step inside sendgrid.net, whose server stamps only itself',
+    );
+    expect(filter && tlsLabel(filter)).toBe('not stated: a step inside sendgrid.net');
+    expect(cloudflare?.broken).toBe(false);
+    expect(cloudflare?.internalStep).toBeNull();
+    // Cloudflare's hop (address only) and Gmail's MX (verified): the API and the filter are not
+    // hand-overs whose client could be checked
+    expect(route.verifiedClients).toEqual({ verified: [3], networkHops: 2 });
+  });
+
+  test('a SendGrid server named by the receiver’s lookup takes it out just as well', () => {
+    const route = analyzeMessage(
+      readFileSync(join(import.meta.dirname, 'header-sets', 'sendgrid.eml')),
+    );
+    expect(route.hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      'api-submission',
+      'provider-step',
+      null,
+    ]);
+  });
+});

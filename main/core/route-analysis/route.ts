@@ -6,11 +6,14 @@ import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
 import {
+  apiStampOf,
   providerHttpGateway,
   providerMailbox,
   providerOrigin,
   providerSendsOn,
   sameOrganisation,
+  sendingServiceOf,
+  serviceInnerStep,
 } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
@@ -114,6 +117,12 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
     return true;
   }
   if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
+  // a sending service's server, by the address its receiver recorded, handing on what its own
+  // server stamped under an internal name or in its domain (SendGrid to Cloudflare Email Routing)
+  const service = sendingServiceOf(hop);
+  if (service !== null && by !== null && !normalizeIp(by)) {
+    if (internalName(by) || getDomain(by) === service) return true;
+  }
   // the provider's mailbox server names itself by address alone, so no client name can match it
   const step = previous.internalStep;
   if (step?.kind === 'provider-mailbox' && providerSendsOn(hop, step.host)) return true;
@@ -207,6 +216,26 @@ function mailboxGateway(top: Hop, below: Hop): string | null {
   if (!by || !mx || normalizeIp(by) || normalizeIp(mx) || !internalName(by)) return null;
   if (!sameHost(hostKey(top.from), mx)) return null;
   return getDomain(mx);
+}
+
+/**
+ * Where a sending service's web API took the message, at the bottom of the chain: its API stamp
+ * (`from MjAyMTY3MDY (unknown) by geopod-ismtpd-9 (SG) with HTTP`), its own inner steps above it
+ * that name no client (`by recvd-868874bfdf-4nfd6 with SMTP id …`), then the hop that takes the
+ * message from the service. The bottom stamps are the sender's to write, so they are read as the
+ * service's only when that hop's receiver found its client to be the service's server (by the
+ * address it recorded or the name it looked up, provider-domains.ts): a copy of SendGrid's stamps
+ * below anyone else's server keeps "name claimed by the sender". `steps` is how many inner steps.
+ */
+function apiOrigin(hops: readonly Hop[]): { service: string; steps: number } | null {
+  const first = hops[0];
+  const service = first ? apiStampOf(first, internalName) : null;
+  if (service === null) return null;
+  let out = 1;
+  while (hops[out] && serviceInnerStep(hops[out] as Hop, service, internalName)) out++;
+  const handedOut = hops[out];
+  if (!handedOut || sendingServiceOf(handedOut) !== service) return null;
+  return { service, steps: out - 1 };
 }
 
 /**
@@ -442,6 +471,15 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   }
   if (firstStamp && mapiSubmission(firstStamp)) {
     firstStamp.internalStep = { kind: 'mapi-submission', host: firstStamp.by ?? '' };
+  }
+  const api = apiOrigin(hops);
+  if (api !== null) {
+    for (const [index, hop] of hops.slice(0, api.steps + 1).entries()) {
+      hop.internalStep = {
+        kind: index === 0 ? 'api-submission' : 'provider-step',
+        host: api.service,
+      };
+    }
   }
   const [below, top] = hops.slice(-2);
   const mailbox = below && top ? (providerMailbox(top, below) ?? mailboxGateway(top, below)) : null;

@@ -105,6 +105,9 @@ export function hopClient(hop: Hop): string {
   if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
   if (hop.internalStep?.kind === 'provider-mailbox') return `${hop.internalStep.host}’s MX`;
   if (hop.internalStep?.kind === 'mapi-submission') return 'written in Outlook';
+  if (hop.internalStep?.kind === 'api-submission')
+    return `sent through ${hop.internalStep.host}’s API`;
+  if (hop.internalStep?.kind === 'provider-step') return `inside ${hop.internalStep.host}`;
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -181,7 +184,10 @@ export function tlsLabel(hop: Hop): string {
   const inside = hop.internalStep?.kind;
   // Outlook's MAPI connection runs over HTTPS or RPC, which Exchange's stamp does not name
   if (inside === 'mapi-submission') return 'not stated: Outlook’s own connection to its server';
-  if (!hop.tls && (inside === 'provider-origin' || inside === 'provider-mailbox')) {
+  if (inside === 'api-submission')
+    return `not stated: the call to ${hop.internalStep?.host ?? 'the service'}’s API`;
+  const provider = inside === 'provider-origin' || inside === 'provider-mailbox';
+  if (!hop.tls && (provider || inside === 'provider-step')) {
     return `not stated: a step inside ${hop.internalStep?.host ?? 'the provider'}`;
   }
   if (hop.tls === null) return 'TLS unknown';
@@ -307,6 +313,17 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'mapi-submission') {
     return `none: Outlook handed it to its mailbox server by MAPI, not SMTP (the address is the server’s own)`;
   }
+  // SendGrid's API stamp names the account where a client goes: nobody's HELO, and no server
+  if (hop.internalStep?.kind === 'api-submission') {
+    const account = apiAccount(hop);
+    return (
+      `none: the message began here, handed to ${hop.internalStep.host} through its web API ` +
+      `(HTTP); the stamp names the sender’s account${account ? ` (${account})` : ''}, not a server`
+    );
+  }
+  if (hop.internalStep?.kind === 'provider-step') {
+    return `none: a step inside ${hop.internalStep.host}, whose server stamps only itself`;
+  }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
@@ -335,6 +352,23 @@ export function clientCheckLabel(hop: Hop): string | null {
       return hop.local ? null : 'this machine (a local socket, no network)';
     default:
       return null;
+  }
+}
+
+/**
+ * The account SendGrid's API stamp names where a client goes: its number in base64
+ * (`MjAyMTY3MDY` is 20216706, as in the return path `bounces+20216706-…`); null when the word is
+ * no such number.
+ */
+function apiAccount(hop: Hop): string | null {
+  const word = hop.from ?? '';
+  if (!/^[A-Za-z0-9+/]{4,24}={0,2}$/.test(word)) return null;
+  try {
+    const padded = word.padEnd(Math.ceil(word.length / 4) * 4, '=');
+    const number = atob(padded);
+    return /^\d{1,12}$/.test(number) ? number : null;
+  } catch {
+    return null;
   }
 }
 
@@ -425,6 +459,26 @@ export function internalStepNote(
         `handed by MAPI to its Exchange mailbox server, ${step.host}, which writes its own name ` +
         'and address on both sides; no server handed it over, so there is no client to check; ' +
         'not counted among the hand-overs between servers.',
+    };
+  }
+  if (step.kind === 'api-submission') {
+    return {
+      badge: 'where it began',
+      sentence:
+        `Where the message began: the sender handed it to ${step.host} through its web API ` +
+        '(HTTP), not through a mail server, so no SMTP client connected and there is no address ' +
+        `to check; the server that took it out of ${step.host} (above) came from an address or ` +
+        `name of ${step.host}’s, as its receiver recorded. Not counted among the hand-overs ` +
+        'between servers.',
+    };
+  }
+  if (step.kind === 'provider-step') {
+    return {
+      badge: 'in-network',
+      sentence:
+        `A step inside ${step.host}: its next server, named as only its own network knows it, ` +
+        'took the message from the one below and stamps only itself; not counted among the ' +
+        'hand-overs between servers.',
     };
   }
   if (step.kind === 'provider-http') {
