@@ -125,7 +125,11 @@ export interface InternalStep {
    * names the account (its number in base64), not a server; read so only when the hop that takes
    * the message from the service came from the service's own address or name;
    * `provider-step`: a stamp naming no client between such an API stamp and that hop, the
-   * service's next server inside its network (SendGrid's `by recvd-868874bfdf-4nfd6 with SMTP`).
+   * service's next server inside its network (SendGrid's `by recvd-868874bfdf-4nfd6 with SMTP`);
+   * and Exchange handing the message between its own servers of one domain (`from
+   * DU2PEPF00028D0B.eurprd03.prod.outlook.com (2603:…) by DU2PR04CA0123.outlook.office365.com
+   * (2603:…) with Microsoft SMTP Server … id 15.20…`), on top of the chain or below a hop whose
+   * receiver looked up its client's name in that domain.
    */
   kind:
     | 'same-machine'

@@ -378,7 +378,9 @@ describe('Outlook’s MAPI submission, where it began', () => {
     expect(hop && clientCheckLabel(hop)).toMatch(/^none: Outlook handed it to its mailbox server/);
     expect(hop && tlsLabel(hop)).toBe('not stated: Outlook’s own connection to its server');
     expect(hop && internalStepNote(hop)?.badge).toBe('where it began');
-    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+    // EXCH02 handing it to EXCH01 on top is Exchange's step inside contoso.example
+    expect(route.hops[1]?.internalStep).toEqual({ kind: 'provider-step', host: 'contoso.example' });
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 0 });
   });
 
   test('a MAPI stamp naming another machine, or SMTP between the two, is no such step', () => {
@@ -434,6 +436,90 @@ describe('SendGrid’s web API, where it began, taken out through Cloudflare Ema
       'api-submission',
       'provider-step',
       null,
+    ]);
+  });
+});
+
+describe('Exchange’s steps inside one organisation', () => {
+  const headerSet = (name: string) =>
+    readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`));
+  const corpus = (name: string) => readFileSync(join(import.meta.dirname, 'corpus', `${name}.eml`));
+
+  test('Microsoft 365’s protection, front end and mailbox servers are steps inside outlook.com', () => {
+    const route = analyzeMessage(headerSet('m365'));
+    expect(route.warnings).toEqual([]);
+    expect(route.hops.map((hop) => hop.internalStep)).toEqual([
+      null,
+      // the hand-over into Microsoft 365 stays one: its client is the sender's server
+      null,
+      { kind: 'provider-step', host: 'outlook.com' },
+      { kind: 'provider-step', host: 'outlook.com' },
+      { kind: 'provider-step', host: 'outlook.com' },
+    ]);
+    const step = route.hops[2];
+    expect(step && hopClient(step)).toBe('DU2PEPF00028D0B.eurprd03.prod.outlook.com');
+    expect(step && clientCheckLabel(step)).toBe(
+      'outlook.com’s own server, by its greeting and address: a step inside outlook.com',
+    );
+    expect(step && tlsLabel(step)).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+    expect(step && internalStepNote(step)?.badge).toBe('in-network');
+    // was "at 1 of 5 hops": Microsoft's own three steps counted as unverifiable hand-overs
+    expect(route.verifiedClients).toEqual({ verified: [0], networkHops: 2 });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 2 hops; at the other the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
+  });
+
+  test('sent from Microsoft 365, its steps below a receiver that looked up outlook.com count as its own', () => {
+    const route = analyzeMessage(corpus('microsoft-365-outbound'));
+    expect(route.hops[1]?.internalStep).toEqual({
+      kind: 'provider-step',
+      host: 'outlook.example',
+    });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at both hops.',
+    );
+  });
+
+  test('Hotmail through Exchange Online Protection: "0 of 5" becomes two hand-overs, said why', () => {
+    const route = analyzeMessage(corpus('hotmail-eop'));
+    expect(route.hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      null,
+      null,
+      'provider-step',
+      'provider-step',
+      'provider-step',
+    ]);
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 0 of 2 hops; at both the receiver recorded ' +
+        'the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
+  });
+
+  test('copied below another server, Microsoft’s stamps stay hand-overs the sender wrote', () => {
+    const spam =
+      'Received: from mail.spam.example (mail.spam.example [203.0.113.66]) by mx.victim.example ' +
+      '(Postfix) with ESMTPS id 9; Tue, 4 Mar 2025 09:31:09 +0000\n';
+    const copied =
+      'Received: from DU2PR04CA0123.eurprd04.prod.outlook.com (2603:10a6:10:230::8)\n' +
+      ' by AM6PR04MB5412.eurprd04.prod.outlook.com (2603:10a6:20b:4a::17) with\n' +
+      ' Microsoft SMTP Server (version=TLS1_2,\n' +
+      ' cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8489.25; Tue, 4 Mar\n' +
+      ' 2025 09:31:05 +0000\n' +
+      'Received: from DU2PEPF00028D0B.eurprd03.prod.outlook.com\n' +
+      ' (2603:10a6:10:230:cafe::4f) by DU2PR04CA0123.outlook.office365.com\n' +
+      ' (2603:10a6:10:230::8) with Microsoft SMTP Server (version=TLS1_3,\n' +
+      ' cipher=TLS_AES_256_GCM_SHA384) id 15.20.8489.28 via Frontend Transport; Tue,\n' +
+      ' 4 Mar 2025 09:31:05 +0000\n';
+    const route = analyzeMessage(spam + copied);
+    expect(route.hops.map((hop) => hop.internalStep)).toEqual([null, null, null]);
+    expect(route.verifiedClients.networkHops).toBe(3);
+    // the same stamps on top, where only the recipient's servers write, are Microsoft's steps
+    // (the first as far as it joins one below: alone, it is where the chain begins)
+    expect(analyzeMessage(copied).hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      null,
+      'provider-step',
     ]);
   });
 });

@@ -334,6 +334,81 @@ function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]):
   });
 }
 
+/**
+ * Exchange's hand-overs between its own servers: `with Microsoft SMTP Server (version=TLS1_2, …)
+ * id 15.20…`, and Exchange Online's delivery to the mailbox's server `with HTTPS`.
+ */
+const exchangeStamp = /^(?:Microsoft SMTP Server|HTTPS)$/i;
+
+/**
+ * The registered domains the hop's receiver goes by: its own name's, and the name it greets the
+ * next server with where that is the same machine, as Exchange Online names one server in two
+ * domains (`by BN6PR06CA0019.outlook.office365.com`, then `from BN6PR06CA0019.namprd06.prod.
+ * outlook.com`).
+ */
+function receiverDomains(hops: readonly Hop[], index: number): string[] {
+  const by = hostKey(hops[index]?.by ?? null);
+  if (!by || normalizeIp(by)) return [];
+  const domains = [getDomain(by)];
+  const greeting = hostKey(hops[index + 1]?.from ?? null);
+  if (greeting && sameHost(greeting, by)) domains.push(getDomain(greeting));
+  return domains.filter((domain): domain is string => domain !== null);
+}
+
+/**
+ * The organisation a hop is a step inside, when Exchange stamped one of its servers handing the
+ * message to another of the same domain, and the chain joins there; null otherwise. The client is
+ * named by its greeting: Exchange records the address beside it and never a looked-up name.
+ */
+function exchangeInnerStep(hops: readonly Hop[], joined: readonly boolean[], index: number) {
+  const hop = hops[index];
+  if (!hop || !joined[index] || hop.internalStep !== null) return null;
+  if (!exchangeStamp.test(hop.with ?? '')) return null;
+  const client = hostKey(hop.fromRdns ?? hop.from);
+  const domain = client && !normalizeIp(client) ? getDomain(client) : null;
+  return domain !== null && receiverDomains(hops, index).includes(domain) ? domain : null;
+}
+
+/**
+ * Exchange's steps inside one organisation (Microsoft 365's protection servers, its front end
+ * and the mailbox's server; a company's Exchange servers) as `provider-step`: Exchange never
+ * writes a looked-up name, so each read as a hand-over whose client nobody verified, and Microsoft
+ * 365 mail said "verified at 0 of 4 hops" for its own inner steps. A run of such steps counts as
+ * the organisation's only where no sender can have written it: at the top of the chain (the
+ * recipient's side, or a saved copy handed in again on this machine), or below a hop whose
+ * receiver looked up its client's name in that domain (Microsoft 365 sending to Postfix,
+ * `mail-am6eur05on2071.outbound.protection.outlook.com`). Copied below anyone else's server they
+ * stay hand-overs, as the sender wrote them.
+ */
+function markExchangeSteps(hops: Hop[], joined: readonly boolean[]): void {
+  const inside = hops.map((_, index) => exchangeInnerStep(hops, joined, index));
+  let start = 0;
+  while (start < hops.length) {
+    const domain = inside[start];
+    if (domain === null || domain === undefined) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (inside[end + 1] === domain) end++;
+    const above = hops[end + 1];
+    const onTop = !above || (above.fromIpScope === 'loopback' && joined[end + 1] !== true);
+    const vouched =
+      above !== undefined &&
+      joined[end + 1] === true &&
+      above.fromIp !== null &&
+      above.fromRdns !== null &&
+      !above.forged &&
+      getDomain(hostKey(above.fromRdns) ?? '') === domain;
+    if (onTop || vouched) {
+      for (const hop of hops.slice(start, end + 1)) {
+        hop.internalStep = { kind: 'provider-step', host: domain };
+      }
+    }
+    start = end + 1;
+  }
+}
+
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
 const LOOP_REPEATS = 3;
 
@@ -600,6 +675,7 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   });
 
   markSameMachineSteps(hops, joined);
+  markExchangeSteps(hops, joined);
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

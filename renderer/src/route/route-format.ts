@@ -1,7 +1,12 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
 import { vouchedStart } from '../../../preload/route-vouched.js';
 // qmail's queue notes are told apart where the API counts hand-overs: one rule for both
-import { localInvocation, localSubmitter, queueNote } from '../../../preload/route-figures.js';
+import {
+  localInvocation,
+  localSubmitter,
+  networkHandOver,
+  queueNote,
+} from '../../../preload/route-figures.js';
 
 export { localInvocation, localSubmitter, queueNote };
 import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
@@ -107,7 +112,10 @@ export function hopClient(hop: Hop): string {
   if (hop.internalStep?.kind === 'mapi-submission') return 'written in Outlook';
   if (hop.internalStep?.kind === 'api-submission')
     return `sent through ${hop.internalStep.host}’s API`;
-  if (hop.internalStep?.kind === 'provider-step') return `inside ${hop.internalStep.host}`;
+  // a step that names no client (SendGrid's filter) says whose it is; Exchange's names its server
+  if (hop.internalStep?.kind === 'provider-step' && hop.from === null && hop.fromIp === null) {
+    return `inside ${hop.internalStep.host}`;
+  }
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -322,7 +330,10 @@ export function clientCheckLabel(hop: Hop): string | null {
     );
   }
   if (hop.internalStep?.kind === 'provider-step') {
-    return `none: a step inside ${hop.internalStep.host}, whose server stamps only itself`;
+    // Exchange records its own server's greeting and address, never a looked-up name
+    return hop.from === null && hop.fromIp === null
+      ? `none: a step inside ${hop.internalStep.host}, whose server stamps only itself`
+      : `${hop.internalStep.host}’s own server, by its greeting and address: a step inside ${hop.internalStep.host}`;
   }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
@@ -380,9 +391,24 @@ export function verifiedClientsText(route: RouteAnalysis): string | null {
   // the API counts hand-overs only (not qmail's queue notes): the screen says its figures
   const { verified, networkHops } = route.verifiedClients;
   if (networkHops < 2) return null;
-  return verified.length === networkHops
-    ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`
-    : `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops.`;
+  if (verified.length === networkHops) {
+    return `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`;
+  }
+  const counted = `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops`;
+  // "0 of 2" alone read as something wrong, where Exchange simply never writes a looked-up name
+  const addressOnly = route.hops.filter(
+    (hop) => networkHandOver(hop) && hop.clientCheck === 'address' && !hop.forged,
+  );
+  // only Exchange's: elsewhere a receiver that wrote no name may have found none
+  const exchange = addressOnly.every((hop) => /^Microsoft SMTP/i.test(hop.with ?? ''));
+  if (addressOnly.length === 0 || !exchange) return `${counted}.`;
+  const where =
+    addressOnly.length === networkHops - verified.length
+      ? networkHops - verified.length === 1
+        ? 'at the other'
+        : `at ${verified.length === 0 ? (networkHops === 2 ? 'both' : 'all') : 'the others'}`
+      : `at ${addressOnly.length} of the others`;
+  return `${counted}; ${where} the receiver recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.`;
 }
 
 /**
@@ -476,9 +502,15 @@ export function internalStepNote(
     return {
       badge: 'in-network',
       sentence:
-        `A step inside ${step.host}: its next server, named as only its own network knows it, ` +
-        'took the message from the one below and stamps only itself; not counted among the ' +
-        'hand-overs between servers.',
+        hop.from === null && hop.fromIp === null
+          ? `A step inside ${step.host}: its next server, named as only its own network knows ` +
+            'it, took the message from the one below and stamps only itself; not counted among ' +
+            'the hand-overs between servers.'
+          : `A step inside ${step.host}: one of its Exchange servers handed the message to ` +
+            'another, as Exchange does on its way through its own network (protection, front ' +
+            'end, the mailbox’s server); Exchange records the address and never a looked-up ' +
+            'name, so there is no client to verify here. Not counted among the hand-overs ' +
+            'between servers.',
     };
   }
   if (step.kind === 'provider-http') {
