@@ -175,6 +175,20 @@ describe('a provider under two registered domains (provider-domains.ts)', () => 
     expect(codes(strangerAbove + zohoBelow)).toEqual([['chain-broken', 1]]);
   });
 
+  test('Brevo’s relay joins the servers it sends from, in its other domains, by their looked-up names', () => {
+    const relay =
+      'Received: by smtp-relay.sendinblue.com with ESMTP id ca7b5992-61ae-4353-adcb-f81d7ca12f0d; ' +
+      'Sun, 14 April 2024 13:20:26 +0000 (UTC)\n';
+    const from = (client: string, rdns: string) =>
+      `Received: from ${client} (${rdns} [77.32.148.22]) by smtp.lists.example.org (Postfix) ` +
+      'with ESMTPS id 6009641A84; Sun, 14 Apr 2024 13:21:36 +0000 (UTC)\n';
+    expect(codes(from('gu.d.sender-sib.com', 'gu.d.sender-sib.com') + relay)).toEqual([]);
+    expect(codes(from('bi.d.mailin.fr', 'bi.d.mailin.fr') + relay)).toEqual([]);
+    expect(codes(from('gu.d.sender-sib.com', 'unknown') + relay)).toEqual([
+      ['chain-unverified', 1],
+    ]);
+  });
+
   test('only vger’s own names join vger.email, not the rest of kernel.org', () => {
     const vger = (by: string) =>
       'Received: from out1.vger.email (out1.vger.email [IPv6:2001:db8:e000::1:20]) by ' +

@@ -18,6 +18,14 @@ interface Reading {
 }
 
 const expected: Record<string, Reading> = {
+  // Brevo's SMTP relay (its stamp names no client), then its outbound server in its other domain
+  // (sender-sib.com) to a list server and the reader's MX; its date spells the month in full
+  brevo: {
+    by: ['smtp-relay.sendinblue.com', 'smtp.lists.example.org', 'mx.example.org'],
+    tls: [false, 'TLSv1.2', 'TLSv1.2'],
+    warnings: [],
+    slowestHop: 1,
+  },
   'exchange-onprem': {
     by: ['EXCH02.corp.contoso.example', 'EXCH01.corp.contoso.example'],
     tls: [null, 'TLS1_2'],

@@ -25,6 +25,9 @@ export const SIBLING_DOMAINS: readonly (readonly string[])[] = [
   // vger, the kernel's list server, stamps `by vger.kernel.org via listexpand` and has sent from
   // `out1.vger.email` since 2022; only these names, not the rest of kernel.org
   ['vger.kernel.org', 'vger.email'],
+  // Brevo (Sendinblue) stamps `by smtp-relay.sendinblue.com with ESMTP id …` and sends from
+  // `gu.d.sender-sib.com`, earlier `bi.d.mailin.fr` (kernel.org's lists, December 2023 to 2024)
+  ['sendinblue.com', 'sender-sib.com', 'mailin.fr'],
 ];
 
 /** The table entry a host key (lower case, no root dot) falls in, or -1. */
