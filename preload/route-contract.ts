@@ -129,7 +129,9 @@ export interface InternalStep {
    * and Exchange handing the message between its own servers of one domain (`from
    * DU2PEPF00028D0B.eurprd03.prod.outlook.com (2603:…) by DU2PR04CA0123.outlook.office365.com
    * (2603:…) with Microsoft SMTP Server … id 15.20…`), on top of the chain or below a hop whose
-   * receiver looked up its client's name in that domain.
+   * receiver looked up its client's name in that domain; and the top stamp where the provider
+   * delivered the message itself, naming its server on both sides and no address (Proton Mail's
+   * `from mail.protonmail.ch by mail.protonmail.ch`, between its users).
    */
   kind:
     | 'same-machine'

@@ -121,6 +121,13 @@ const expected: Record<string, Reading> = {
     slowestHop: 1,
   },
   proton: { by: ['mx.customer.example'], tls: ['TLSv1.3'], warnings: [], slowestHop: null },
+  // mail between two Proton users: one stamp, Proton's server naming itself on both sides
+  'proton-internal': {
+    by: ['mail.protonmail.ch'],
+    tls: [null],
+    warnings: [],
+    slowestHop: null,
+  },
   qmail: {
     by: [null, 'mx.qmailhost.example', null],
     tls: [null, true, null],

@@ -523,3 +523,34 @@ describe('Exchange’s steps inside one organisation', () => {
     ]);
   });
 });
+
+describe('Proton Mail delivering mail between its users', () => {
+  const proton =
+    'Received: from mail.protonmail.ch by mail.protonmail.ch; Fri, 14 Jun 2024 06:03:48 +0000\n';
+
+  test('its one stamp is Proton’s own delivery, not a name claimed by the sender', () => {
+    const route = analyzeMessage(
+      readFileSync(join(import.meta.dirname, 'header-sets', 'proton-internal.eml')),
+    );
+    const [hop] = route.hops;
+    expect(hop?.internalStep).toEqual({ kind: 'provider-step', host: 'protonmail.ch' });
+    expect(hop && hopClient(hop)).toBe('inside protonmail.ch');
+    // was "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'none: protonmail.ch’s server names itself on both sides; no client connected',
+    );
+    expect(hop && tlsLabel(hop)).toBe('not stated: a step inside protonmail.ch');
+    expect(hop && internalStepNote(hop)?.sentence).toMatch(/as Proton Mail stamps mail between/);
+  });
+
+  test('below another stamp, or naming another server, it is what the sender wrote', () => {
+    const above =
+      'Received: from mail.spam.example (mail.spam.example [203.0.113.66]) by mx.victim.example ' +
+      '(Postfix) with ESMTPS id 9; Fri, 14 Jun 2024 06:03:50 +0000\n';
+    expect(analyzeMessage(above + proton).hops[0]?.internalStep).toBeNull();
+    const other = proton.replace('from mail.protonmail.ch', 'from mail.spam.example');
+    expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
+    const smtp = proton.replace('mail.protonmail.ch;', 'mail.protonmail.ch with ESMTP;');
+    expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});

@@ -409,6 +409,20 @@ function markExchangeSteps(hops: Hop[], joined: readonly boolean[]): void {
   }
 }
 
+/**
+ * The reader's provider delivering the message itself, on top of the chain, naming its own server
+ * on both sides and no address or protocol: Proton Mail stamps `from mail.protonmail.ch by
+ * mail.protonmail.ch; Fri, 14 Jun 2024 06:03:48 +0000` on mail between its users, which read
+ * "unverified: name claimed by the sender" on the only hop. No client connected whose name could
+ * be checked, and only the provider writes on top of the chain.
+ */
+function ownDelivery(hop: Hop): boolean {
+  if (hop.fromIp !== null || hop.fromRdns !== null || hop.with !== null || hop.local) return false;
+  const by = hostKey(hop.by);
+  if (!by || normalizeIp(by) || internalName(by) || getDomain(by) === null) return false;
+  return hostKey(hop.from) === by;
+}
+
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
 const LOOP_REPEATS = 3;
 
@@ -676,6 +690,11 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
 
   markSameMachineSteps(hops, joined);
   markExchangeSteps(hops, joined);
+  const topIndex = hops.length - 1;
+  const delivery = hops[topIndex];
+  if (delivery && (topIndex === 0 || joined[topIndex] === true) && ownDelivery(delivery)) {
+    delivery.internalStep = { kind: 'provider-step', host: getDomain(delivery.by ?? '') ?? '' };
+  }
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

@@ -113,7 +113,7 @@ export function hopClient(hop: Hop): string {
   if (hop.internalStep?.kind === 'api-submission')
     return `sent through ${hop.internalStep.host}’s API`;
   // a step that names no client (SendGrid's filter) says whose it is; Exchange's names its server
-  if (hop.internalStep?.kind === 'provider-step' && hop.from === null && hop.fromIp === null) {
+  if (hop.internalStep?.kind === 'provider-step' && hop.fromIp === null) {
     return `inside ${hop.internalStep.host}`;
   }
   const names = [hop.from, hop.fromRdns].filter(
@@ -331,9 +331,13 @@ export function clientCheckLabel(hop: Hop): string | null {
   }
   if (hop.internalStep?.kind === 'provider-step') {
     // Exchange records its own server's greeting and address, never a looked-up name
-    return hop.from === null && hop.fromIp === null
+    if (hop.fromIp !== null) {
+      return `${hop.internalStep.host}’s own server, by its greeting and address: a step inside ${hop.internalStep.host}`;
+    }
+    // Proton's own delivery names its server on both sides
+    return hop.from === null
       ? `none: a step inside ${hop.internalStep.host}, whose server stamps only itself`
-      : `${hop.internalStep.host}’s own server, by its greeting and address: a step inside ${hop.internalStep.host}`;
+      : `none: ${hop.internalStep.host}’s server names itself on both sides; no client connected`;
   }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
@@ -506,11 +510,16 @@ export function internalStepNote(
           ? `A step inside ${step.host}: its next server, named as only its own network knows ` +
             'it, took the message from the one below and stamps only itself; not counted among ' +
             'the hand-overs between servers.'
-          : `A step inside ${step.host}: one of its Exchange servers handed the message to ` +
-            'another, as Exchange does on its way through its own network (protection, front ' +
-            'end, the mailbox’s server); Exchange records the address and never a looked-up ' +
-            'name, so there is no client to verify here. Not counted among the hand-overs ' +
-            'between servers.',
+          : hop.fromIp === null
+            ? `A step inside ${step.host}: its own server delivered the message, naming itself ` +
+              'on both sides and no address (as Proton Mail stamps mail between its users), so ' +
+              'no server handed it over and there is no client to check; not counted among the ' +
+              'hand-overs between servers.'
+            : `A step inside ${step.host}: one of its Exchange servers handed the message to ` +
+              'another, as Exchange does on its way through its own network (protection, front ' +
+              'end, the mailbox’s server); Exchange records the address and never a looked-up ' +
+              'name, so there is no client to verify here. Not counted among the hand-overs ' +
+              'between servers.',
     };
   }
   if (step.kind === 'provider-http') {
