@@ -543,6 +543,14 @@ describe('Proton Mail delivering mail between its users', () => {
     expect(hop && internalStepNote(hop)?.sentence).toMatch(/as Proton Mail stamps mail between/);
   });
 
+  test('a saved copy handed in again on this machine keeps it as Proton’s delivery', () => {
+    const relaydesk =
+      'Received: from vm (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 0mx9; ' +
+      'Fri, 14 Jun 2024 09:00:00 +0000\n';
+    const route = analyzeMessage(relaydesk + proton);
+    expect(route.hops[0]?.internalStep).toEqual({ kind: 'provider-step', host: 'protonmail.ch' });
+  });
+
   test('below another stamp, or naming another server, it is what the sender wrote', () => {
     const above =
       'Received: from mail.spam.example (mail.spam.example [203.0.113.66]) by mx.victim.example ' +

@@ -690,11 +690,13 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
 
   markSameMachineSteps(hops, joined);
   markExchangeSteps(hops, joined);
-  const topIndex = hops.length - 1;
-  const delivery = hops[topIndex];
-  if (delivery && (topIndex === 0 || joined[topIndex] === true) && ownDelivery(delivery)) {
+  hops.forEach((delivery, index) => {
+    const above = hops[index + 1];
+    // the top of the chain, or of a saved copy handed in again on this machine
+    const onTop = !above || (above.fromIpScope === 'loopback' && joined[index + 1] !== true);
+    if (!onTop || (index > 0 && joined[index] !== true) || !ownDelivery(delivery)) return;
     delivery.internalStep = { kind: 'provider-step', host: getDomain(delivery.by ?? '') ?? '' };
-  }
+  });
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a
