@@ -11,6 +11,7 @@ import {
   hopCountText,
   hopReceiver,
   internalStepNote,
+  sentOnFromMailbox,
   tlsLabel,
   verifiedClientsText,
 } from '../../renderer/src/route/route-format.js';
@@ -466,7 +467,7 @@ describe('Exchange’s steps inside one organisation', () => {
     // was "at 1 of 5 hops": Microsoft's own three steps counted as unverifiable hand-overs
     expect(route.verifiedClients).toEqual({ verified: [0], networkHops: 2 });
     expect(verifiedClientsText(route)).toBe(
-      'Client verified (reverse DNS and address) at 1 of 2 hops; at the other the receiver ' +
+      'Client verified (reverse DNS and address) at 1 of 2 hops; at Hop 2 the receiver ' +
         'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
     );
   });
@@ -492,8 +493,8 @@ describe('Exchange’s steps inside one organisation', () => {
       'provider-step',
     ]);
     expect(verifiedClientsText(route)).toBe(
-      'Client verified (reverse DNS and address) at 0 of 2 hops; at both the receiver recorded ' +
-        'the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+      'Client verified (reverse DNS and address) at 0 of 2 hops; at Hops 1 and 2 the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
     );
   });
 
@@ -560,5 +561,36 @@ describe('Proton Mail delivering mail between its users', () => {
     expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
     const smtp = proton.replace('mail.protonmail.ch;', 'mail.protonmail.ch with ESMTP;');
     expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});
+
+describe('a copy sent to Relaydesk again, with Relaydesk’s own stamp on top', () => {
+  const relaydesk =
+    'Received: from vm (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 0mx9; ' +
+    'Mon, 7 Dec 2026 18:00:00 +0000\n';
+  const headerSet = (name: string) =>
+    readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`), 'utf8');
+
+  test('Gmail’s mailbox stamp under it is still the step into the mailbox', () => {
+    // was "unknown client, unverified" once the re-send's stamp sat above it
+    const route = analyzeMessage(relaydesk + headerSet('sendgrid-cloudflare'));
+    expect(route.hops[4]?.internalStep).toEqual({ kind: 'provider-mailbox', host: 'google.com' });
+    // and not a mailbox that sent it on: the hop above is this machine handing the copy in again
+    expect(sentOnFromMailbox(route, 4)).toBe(false);
+    expect(
+      sentOnFromMailbox(
+        analyzeMessage(readFileSync(join(import.meta.dirname, 'corpus', 'google-groups.eml'))),
+        2,
+      ),
+    ).toBe(true);
+  });
+
+  test('the Exchange summary names Microsoft’s hop, not the loopback re-send', () => {
+    const route = analyzeMessage(relaydesk + headerSet('m365'));
+    // was "at 1 of 3 hops." with no word of why: the re-send's loopback client read as unchecked
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 3 hops; at Hop 2 the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
   });
 });

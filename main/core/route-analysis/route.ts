@@ -570,7 +570,15 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
       };
     }
   }
-  const [below, top] = hops.slice(-2);
+  // the mailbox's own stamp is the top one, or the one under a saved copy's re-send on this
+  // machine: every message sent to Relaydesk again carries Relaydesk's stamp from 127.0.0.1 on top
+  const topStamp = hops[hops.length - 1];
+  const resent =
+    topStamp !== undefined &&
+    hops.length >= 3 &&
+    topStamp.fromIpScope === 'loopback' &&
+    !joinsUp(topStamp, hops[hops.length - 2] as Hop);
+  const [below, top] = resent ? hops.slice(-3, -1) : hops.slice(-2);
   const mailbox = below && top ? (providerMailbox(top, below) ?? mailboxGateway(top, below)) : null;
   if (top && mailbox !== null) top.internalStep = { kind: 'provider-mailbox', host: mailbox };
   // a mailbox inside the chain, which the provider's own server sends on from (a Google Group):

@@ -400,19 +400,23 @@ export function verifiedClientsText(route: RouteAnalysis): string | null {
   }
   const counted = `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops`;
   // "0 of 2" alone read as something wrong, where Exchange simply never writes a looked-up name
+  // a loopback client is this machine (every copy sent to Relaydesk again), no address left unchecked
   const addressOnly = route.hops.filter(
-    (hop) => networkHandOver(hop) && hop.clientCheck === 'address' && !hop.forged,
+    (hop) =>
+      networkHandOver(hop) &&
+      hop.clientCheck === 'address' &&
+      !hop.forged &&
+      hop.fromIpScope !== 'loopback',
   );
   // only Exchange's: elsewhere a receiver that wrote no name may have found none
   const exchange = addressOnly.every((hop) => /^Microsoft SMTP/i.test(hop.with ?? ''));
   if (addressOnly.length === 0 || !exchange) return `${counted}.`;
-  const where =
-    addressOnly.length === networkHops - verified.length
-      ? networkHops - verified.length === 1
-        ? 'at the other'
-        : `at ${verified.length === 0 ? (networkHops === 2 ? 'both' : 'all') : 'the others'}`
-      : `at ${addressOnly.length} of the others`;
-  return `${counted}; ${where} the receiver recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.`;
+  const names = addressOnly.map((hop) => String(hop.index + 1));
+  const list =
+    names.length === 1
+      ? `Hop ${names[0] ?? ''}`
+      : `Hops ${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  return `${counted}; at ${list} the receiver recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.`;
 }
 
 /**
@@ -435,6 +439,20 @@ export function slowestLabel(route: RouteAnalysis, index: number): string | null
 
 /** The warnings the Date line of the timeline already shows, kept out of the general list. */
 export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-held'];
+
+/**
+ * Whether a mailbox step was sent on from: a hop above it, other than this machine handing in a
+ * saved copy again (Relaydesk's own stamp from 127.0.0.1 on every message sent to it again, which
+ * read as "sent on from a mailbox" under it).
+ */
+export function sentOnFromMailbox(route: Pick<RouteAnalysis, 'hops' | 'warnings'>, index: number) {
+  const above = route.hops[index + 1];
+  if (!above) return false;
+  const resent = route.warnings.some(
+    (w) => w.hop === index + 1 && (w.code === 'local-resubmission' || w.code === 'delay-resent'),
+  );
+  return !(resent && above.fromIpScope === 'loopback');
+}
 
 /**
  * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
