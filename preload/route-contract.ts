@@ -119,15 +119,33 @@ export interface InternalStep {
    * `mapi-submission`: the first stamp, where Outlook (or Outlook on the web) handed the message
    * to its Exchange mailbox server by MAPI: `from EXCH02.corp.example ([fe80::…]) by
    * EXCH02.corp.example ([fe80::…%12]) with mapi id 15.2…`, as Exchange, Microsoft 365 and
-   * Outlook.com write it; both addresses are the server's own, no SMTP client connected.
+   * Outlook.com write it; both addresses are the server's own, no SMTP client connected;
+   * `api-submission`: the first stamp, where a sending service's web API took the message:
+   * SendGrid's `from MjAyMTY3MDY (unknown) by geopod-ismtpd-9 (SG) with HTTP id …`, whose from
+   * names the account (its number in base64), not a server; read so only when the hop that takes
+   * the message from the service came from the service's own address or name;
+   * `provider-step`: a stamp naming no client between such an API stamp and that hop, the
+   * service's next server inside its network (SendGrid's `by recvd-868874bfdf-4nfd6 with SMTP`);
+   * and Exchange handing the message between its own servers of one domain (`from
+   * DU2PEPF00028D0B.eurprd03.prod.outlook.com (2603:…) by DU2PR04CA0123.outlook.office365.com
+   * (2603:…) with Microsoft SMTP Server … id 15.20…`), on top of the chain or below a hop whose
+   * receiver looked up its client's name in that domain; and the top stamp where the provider
+   * delivered the message itself, naming its server on both sides and no address (Proton Mail's
+   * `from mail.protonmail.ch by mail.protonmail.ch`, between its users).
    */
   kind:
-    'same-machine' | 'provider-http' | 'provider-origin' | 'provider-mailbox' | 'mapi-submission';
+    | 'same-machine'
+    | 'provider-http'
+    | 'provider-origin'
+    | 'provider-mailbox'
+    | 'mapi-submission'
+    | 'api-submission'
+    | 'provider-step';
   /**
    * For a step on one machine, that machine, as the hop below named its receiver
    * (`mx.example.com`, where amavis calls itself `localhost`); for the provider's gateway, the
-   * provider's registered domain (`yahoo.com`, `google.com`); for a MAPI submission, the mailbox
-   * server as it named itself.
+   * provider's registered domain (`yahoo.com`, `google.com`, `sendgrid.net`); for a MAPI
+   * submission, the mailbox server as it named itself.
    */
   host: string;
 }

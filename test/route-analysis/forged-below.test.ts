@@ -175,6 +175,20 @@ describe('a provider under two registered domains (provider-domains.ts)', () => 
     expect(codes(strangerAbove + zohoBelow)).toEqual([['chain-broken', 1]]);
   });
 
+  test('Brevo’s relay joins the servers it sends from, in its other domains, by their looked-up names', () => {
+    const relay =
+      'Received: by smtp-relay.sendinblue.com with ESMTP id ca7b5992-61ae-4353-adcb-f81d7ca12f0d; ' +
+      'Sun, 14 April 2024 13:20:26 +0000 (UTC)\n';
+    const from = (client: string, rdns: string) =>
+      `Received: from ${client} (${rdns} [77.32.148.22]) by smtp.lists.example.org (Postfix) ` +
+      'with ESMTPS id 6009641A84; Sun, 14 Apr 2024 13:21:36 +0000 (UTC)\n';
+    expect(codes(from('gu.d.sender-sib.com', 'gu.d.sender-sib.com') + relay)).toEqual([]);
+    expect(codes(from('bi.d.mailin.fr', 'bi.d.mailin.fr') + relay)).toEqual([]);
+    expect(codes(from('gu.d.sender-sib.com', 'unknown') + relay)).toEqual([
+      ['chain-unverified', 1],
+    ]);
+  });
+
   test('only vger’s own names join vger.email, not the rest of kernel.org', () => {
     const vger = (by: string) =>
       'Received: from out1.vger.email (out1.vger.email [IPv6:2001:db8:e000::1:20]) by ' +
@@ -183,5 +197,44 @@ describe('a provider under two registered domains (provider-domains.ts)', () => 
       'Mon, 29 Aug 2022 10:11:11 -0400\n';
     expect(codes(vger('vger.kernel.org'))).toEqual([]);
     expect(codes(vger('smtp.kernel.org'))).toEqual([['chain-broken', 1]]);
+  });
+});
+
+describe('SendGrid’s API stamps below a server that is not SendGrid’s', () => {
+  // the bottom stamps are the sender's to write: copied below a spammer's own server they must
+  // not read as SendGrid's API, nor join up
+  const sendgridBelow =
+    'Received: by recvd-868874bfdf-4nfd6 with SMTP id recvd-868874bfdf-4nfd6-1-68FC581A-19\n' +
+    '\t2025-10-25 04:54:50.563674155 +0000 UTC m=+6852734.027865782\n' +
+    'Received: from MjAyMTY3MDY (unknown)\n\tby geopod-ismtpd-9 (SG) with HTTP\n' +
+    '\tid PPZxkN-RRX2WQXr8fgE-uw\n\tSat, 25 Oct 2025 04:54:50.526 +0000 (UTC)\n';
+  const cloudflareFrom = (address: string) =>
+    `Received: from o13.ptr1681.sender.example (${address})\n` +
+    '        by cloudflare-email.net (cloudflare) id B1LtRqYDFOMJ\n' +
+    '        for <me@owner.example>; Sat, 25 Oct 2025 04:54:50 +0000\n';
+
+  test('from an address outside SendGrid’s network, the chain breaks and no API is read', () => {
+    const route = analyzeMessage(cloudflareFrom('203.0.113.66') + sendgridBelow);
+    expect(route.warnings.map((w) => [w.code, w.hop])).toEqual([['chain-broken', 2]]);
+    expect(route.hops.map((hop) => hop.internalStep)).toEqual([null, null, null]);
+    expect(route.hops[0]?.clientCheck).toBe('claimed');
+  });
+
+  test('from SendGrid’s network, the same stamps are SendGrid’s and join up', () => {
+    const route = analyzeMessage(cloudflareFrom('159.183.12.231') + sendgridBelow);
+    expect(route.warnings).toEqual([]);
+    expect(route.hops[0]?.internalStep?.kind).toBe('api-submission');
+  });
+
+  test('a HELO in SendGrid’s domain, or a name that did not map back, earns nothing', () => {
+    const helo =
+      'Received: from o1.outbound-mail.sendgrid.net (203.0.113.66) by cloudflare-email.net ' +
+      '(cloudflare) id B1; Sat, 25 Oct 2025 04:54:50 +0000\n';
+    expect(codes(helo + sendgridBelow)).toEqual([['chain-broken', 2]]);
+    const forged =
+      'Received: from o1.outbound-mail.sendgrid.net (o1.outbound-mail.sendgrid.net ' +
+      '[159.183.12.231] (may be forged)) by mx.example.org (8.18.1/8.18.1) with ESMTP id 2; ' +
+      'Sat, 25 Oct 2025 04:54:50 +0000\n';
+    expect(analyzeMessage(forged + sendgridBelow).hops[0]?.internalStep).toBeNull();
   });
 });

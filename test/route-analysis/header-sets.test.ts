@@ -18,6 +18,14 @@ interface Reading {
 }
 
 const expected: Record<string, Reading> = {
+  // Brevo's SMTP relay (its stamp names no client), then its outbound server in its other domain
+  // (sender-sib.com) to a list server and the reader's MX; its date spells the month in full
+  brevo: {
+    by: ['smtp-relay.sendinblue.com', 'smtp.lists.example.org', 'mx.example.org'],
+    tls: [false, 'TLSv1.2', 'TLSv1.2'],
+    warnings: [],
+    slowestHop: 1,
+  },
   'exchange-onprem': {
     by: ['EXCH02.corp.contoso.example', 'EXCH01.corp.contoso.example'],
     tls: [null, 'TLS1_2'],
@@ -113,6 +121,13 @@ const expected: Record<string, Reading> = {
     slowestHop: 1,
   },
   proton: { by: ['mx.customer.example'], tls: ['TLSv1.3'], warnings: [], slowestHop: null },
+  // mail between two Proton users: one stamp, Proton's server naming itself on both sides
+  'proton-internal': {
+    by: ['mail.protonmail.ch'],
+    tls: [null],
+    warnings: [],
+    slowestHop: null,
+  },
   qmail: {
     by: [null, 'mx.qmailhost.example', null],
     tls: [null, true, null],
@@ -132,6 +147,20 @@ const expected: Record<string, Reading> = {
     tls: [null, false, true],
     warnings: [],
     slowestHop: 2,
+  },
+  // SendGrid's API to Cloudflare Email Routing, forwarded to Gmail: Cloudflare records the
+  // client's address and HELO only, and the address is in SendGrid's network
+  'sendgrid-cloudflare': {
+    by: [
+      'geopod-ismtpd-9',
+      'recvd-868874bfdf-4nfd6',
+      'cloudflare-email.net',
+      'mx.google.com',
+      '2002:a17:907:2da0:b0:b6d:5460:51a7',
+    ],
+    tls: [null, false, null, 'TLS1_3', false],
+    warnings: [],
+    slowestHop: 3,
   },
   sendmail: {
     by: ['build.lab.example', 'relay.lab.example', 'mail.lab.example'],

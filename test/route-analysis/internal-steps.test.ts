@@ -11,6 +11,7 @@ import {
   hopCountText,
   hopReceiver,
   internalStepNote,
+  sentOnFromMailbox,
   tlsLabel,
   verifiedClientsText,
 } from '../../renderer/src/route/route-format.js';
@@ -378,7 +379,9 @@ describe('Outlook’s MAPI submission, where it began', () => {
     expect(hop && clientCheckLabel(hop)).toMatch(/^none: Outlook handed it to its mailbox server/);
     expect(hop && tlsLabel(hop)).toBe('not stated: Outlook’s own connection to its server');
     expect(hop && internalStepNote(hop)?.badge).toBe('where it began');
-    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+    // EXCH02 handing it to EXCH01 on top is Exchange's step inside contoso.example
+    expect(route.hops[1]?.internalStep).toEqual({ kind: 'provider-step', host: 'contoso.example' });
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 0 });
   });
 
   test('a MAPI stamp naming another machine, or SMTP between the two, is no such step', () => {
@@ -389,5 +392,205 @@ describe('Outlook’s MAPI submission, where it began', () => {
     expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
     const smtp = mapi.replace('with mapi', 'with ESMTP');
     expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});
+
+describe('SendGrid’s web API, where it began, taken out through Cloudflare Email Routing', () => {
+  // a real chain (October 2025), the customer's names made up: SendGrid's API server, its
+  // filter, then Cloudflare Email Routing taking it from SendGrid's address, which it records
+  // with the HELO name only (no looked-up name), and forwarding it to Gmail
+  const sendgridCloudflare = readFileSync(
+    join(import.meta.dirname, 'header-sets', 'sendgrid-cloudflare.eml'),
+  );
+
+  test('the API stamp is where it began, the filter a step inside, Cloudflare’s hop joins', () => {
+    const route = analyzeMessage(sendgridCloudflare);
+    // was chain-broken at Cloudflare's hop ("a hop may be missing")
+    expect(route.warnings).toEqual([]);
+    const [api, filter, cloudflare] = route.hops;
+    expect(api?.internalStep).toEqual({ kind: 'api-submission', host: 'sendgrid.net' });
+    expect(api && hopClient(api)).toBe('sent through sendgrid.net’s API');
+    // was "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(api && clientCheckLabel(api)).toBe(
+      'none: the message began here, handed to sendgrid.net through its web API (HTTP); the ' +
+        'stamp names the sender’s account (20216706), not a server',
+    );
+    expect(api && tlsLabel(api)).toBe('not stated: the call to sendgrid.net’s API');
+    expect(api && internalStepNote(api)?.badge).toBe('where it began');
+    expect(filter?.internalStep).toEqual({ kind: 'provider-step', host: 'sendgrid.net' });
+    expect(filter && clientCheckLabel(filter)).toBe(
+      'none: a step inside sendgrid.net, whose server stamps only itself',
+    );
+    expect(filter && tlsLabel(filter)).toBe('not stated: a step inside sendgrid.net');
+    expect(cloudflare?.broken).toBe(false);
+    expect(cloudflare?.internalStep).toBeNull();
+    // Cloudflare's hop (address only) and Gmail's MX (verified): the API and the filter are not
+    // hand-overs whose client could be checked
+    expect(route.verifiedClients).toEqual({ verified: [3], networkHops: 2 });
+  });
+
+  test('a SendGrid server named by the receiver’s lookup takes it out just as well', () => {
+    const route = analyzeMessage(
+      readFileSync(join(import.meta.dirname, 'header-sets', 'sendgrid.eml')),
+    );
+    expect(route.hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      'api-submission',
+      'provider-step',
+      null,
+    ]);
+  });
+});
+
+describe('Exchange’s steps inside one organisation', () => {
+  const headerSet = (name: string) =>
+    readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`));
+  const corpus = (name: string) => readFileSync(join(import.meta.dirname, 'corpus', `${name}.eml`));
+
+  test('Microsoft 365’s protection, front end and mailbox servers are steps inside outlook.com', () => {
+    const route = analyzeMessage(headerSet('m365'));
+    expect(route.warnings).toEqual([]);
+    expect(route.hops.map((hop) => hop.internalStep)).toEqual([
+      null,
+      // the hand-over into Microsoft 365 stays one: its client is the sender's server
+      null,
+      { kind: 'provider-step', host: 'outlook.com' },
+      { kind: 'provider-step', host: 'outlook.com' },
+      { kind: 'provider-step', host: 'outlook.com' },
+    ]);
+    const step = route.hops[2];
+    expect(step && hopClient(step)).toBe('DU2PEPF00028D0B.eurprd03.prod.outlook.com');
+    expect(step && clientCheckLabel(step)).toBe(
+      'outlook.com’s own server, by its greeting and address: a step inside outlook.com',
+    );
+    expect(step && tlsLabel(step)).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
+    expect(step && internalStepNote(step)?.badge).toBe('in-network');
+    // was "at 1 of 5 hops": Microsoft's own three steps counted as unverifiable hand-overs
+    expect(route.verifiedClients).toEqual({ verified: [0], networkHops: 2 });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 2 hops; at Hop 2 the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
+  });
+
+  test('sent from Microsoft 365, its steps below a receiver that looked up outlook.com count as its own', () => {
+    const route = analyzeMessage(corpus('microsoft-365-outbound'));
+    expect(route.hops[1]?.internalStep).toEqual({
+      kind: 'provider-step',
+      host: 'outlook.example',
+    });
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at both hops.',
+    );
+  });
+
+  test('Hotmail through Exchange Online Protection: "0 of 5" becomes two hand-overs, said why', () => {
+    const route = analyzeMessage(corpus('hotmail-eop'));
+    expect(route.hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      null,
+      null,
+      'provider-step',
+      'provider-step',
+      'provider-step',
+    ]);
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 0 of 2 hops; at Hops 1 and 2 the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
+  });
+
+  test('copied below another server, Microsoft’s stamps stay hand-overs the sender wrote', () => {
+    const spam =
+      'Received: from mail.spam.example (mail.spam.example [203.0.113.66]) by mx.victim.example ' +
+      '(Postfix) with ESMTPS id 9; Tue, 4 Mar 2025 09:31:09 +0000\n';
+    const copied =
+      'Received: from DU2PR04CA0123.eurprd04.prod.outlook.com (2603:10a6:10:230::8)\n' +
+      ' by AM6PR04MB5412.eurprd04.prod.outlook.com (2603:10a6:20b:4a::17) with\n' +
+      ' Microsoft SMTP Server (version=TLS1_2,\n' +
+      ' cipher=TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384) id 15.20.8489.25; Tue, 4 Mar\n' +
+      ' 2025 09:31:05 +0000\n' +
+      'Received: from DU2PEPF00028D0B.eurprd03.prod.outlook.com\n' +
+      ' (2603:10a6:10:230:cafe::4f) by DU2PR04CA0123.outlook.office365.com\n' +
+      ' (2603:10a6:10:230::8) with Microsoft SMTP Server (version=TLS1_3,\n' +
+      ' cipher=TLS_AES_256_GCM_SHA384) id 15.20.8489.28 via Frontend Transport; Tue,\n' +
+      ' 4 Mar 2025 09:31:05 +0000\n';
+    const route = analyzeMessage(spam + copied);
+    expect(route.hops.map((hop) => hop.internalStep)).toEqual([null, null, null]);
+    expect(route.verifiedClients.networkHops).toBe(3);
+    // the same stamps on top, where only the recipient's servers write, are Microsoft's steps
+    // (the first as far as it joins one below: alone, it is where the chain begins)
+    expect(analyzeMessage(copied).hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      null,
+      'provider-step',
+    ]);
+  });
+});
+
+describe('Proton Mail delivering mail between its users', () => {
+  const proton =
+    'Received: from mail.protonmail.ch by mail.protonmail.ch; Fri, 14 Jun 2024 06:03:48 +0000\n';
+
+  test('its one stamp is Proton’s own delivery, not a name claimed by the sender', () => {
+    const route = analyzeMessage(
+      readFileSync(join(import.meta.dirname, 'header-sets', 'proton-internal.eml')),
+    );
+    const [hop] = route.hops;
+    expect(hop?.internalStep).toEqual({ kind: 'provider-step', host: 'protonmail.ch' });
+    expect(hop && hopClient(hop)).toBe('inside protonmail.ch');
+    // was "unverified: name claimed by the sender only (HELO), no address recorded"
+    expect(hop && clientCheckLabel(hop)).toBe(
+      'none: protonmail.ch’s server names itself on both sides; no client connected',
+    );
+    expect(hop && tlsLabel(hop)).toBe('not stated: a step inside protonmail.ch');
+    expect(hop && internalStepNote(hop)?.sentence).toMatch(/as Proton Mail stamps mail between/);
+  });
+
+  test('a saved copy handed in again on this machine keeps it as Proton’s delivery', () => {
+    const relaydesk =
+      'Received: from vm (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 0mx9; ' +
+      'Fri, 14 Jun 2024 09:00:00 +0000\n';
+    const route = analyzeMessage(relaydesk + proton);
+    expect(route.hops[0]?.internalStep).toEqual({ kind: 'provider-step', host: 'protonmail.ch' });
+  });
+
+  test('below another stamp, or naming another server, it is what the sender wrote', () => {
+    const above =
+      'Received: from mail.spam.example (mail.spam.example [203.0.113.66]) by mx.victim.example ' +
+      '(Postfix) with ESMTPS id 9; Fri, 14 Jun 2024 06:03:50 +0000\n';
+    expect(analyzeMessage(above + proton).hops[0]?.internalStep).toBeNull();
+    const other = proton.replace('from mail.protonmail.ch', 'from mail.spam.example');
+    expect(analyzeMessage(other).hops[0]?.internalStep).toBeNull();
+    const smtp = proton.replace('mail.protonmail.ch;', 'mail.protonmail.ch with ESMTP;');
+    expect(analyzeMessage(smtp).hops[0]?.internalStep).toBeNull();
+  });
+});
+
+describe('a copy sent to Relaydesk again, with Relaydesk’s own stamp on top', () => {
+  const relaydesk =
+    'Received: from vm (unknown [127.0.0.1]) by vm (Relaydesk) with ESMTP id 0mx9; ' +
+    'Mon, 7 Dec 2026 18:00:00 +0000\n';
+  const headerSet = (name: string) =>
+    readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`), 'utf8');
+
+  test('Gmail’s mailbox stamp under it is still the step into the mailbox', () => {
+    // was "unknown client, unverified" once the re-send's stamp sat above it
+    const route = analyzeMessage(relaydesk + headerSet('sendgrid-cloudflare'));
+    expect(route.hops[4]?.internalStep).toEqual({ kind: 'provider-mailbox', host: 'google.com' });
+    // and not a mailbox that sent it on: the hop above is this machine handing the copy in again
+    expect(sentOnFromMailbox(route, 4)).toBe(false);
+    expect(
+      sentOnFromMailbox(
+        analyzeMessage(readFileSync(join(import.meta.dirname, 'corpus', 'google-groups.eml'))),
+        2,
+      ),
+    ).toBe(true);
+  });
+
+  test('the Exchange summary names Microsoft’s hop, not the loopback re-send', () => {
+    const route = analyzeMessage(relaydesk + headerSet('m365'));
+    // was "at 1 of 3 hops." with no word of why: the re-send's loopback client read as unchecked
+    expect(verifiedClientsText(route)).toBe(
+      'Client verified (reverse DNS and address) at 1 of 3 hops; at Hop 2 the receiver ' +
+        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    );
   });
 });

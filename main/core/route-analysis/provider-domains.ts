@@ -1,7 +1,7 @@
 // Which servers belong to one organisation, by their names: the registered domain the Public
 // Suffix List gives, and the few providers whose own servers stamp under two registered domains.
 import { getDomain } from 'tldts';
-import { normalizeIp } from '../net/ip-address.js';
+import { inCidr, normalizeIp, parseCidr, type CidrRange } from '../net/ip-address.js';
 import type { Hop } from './types.js';
 
 /**
@@ -25,6 +25,9 @@ export const SIBLING_DOMAINS: readonly (readonly string[])[] = [
   // vger, the kernel's list server, stamps `by vger.kernel.org via listexpand` and has sent from
   // `out1.vger.email` since 2022; only these names, not the rest of kernel.org
   ['vger.kernel.org', 'vger.email'],
+  // Brevo (Sendinblue) stamps `by smtp-relay.sendinblue.com with ESMTP id …` and sends from
+  // `gu.d.sender-sib.com`, earlier `bi.d.mailin.fr` (kernel.org's lists, December 2023 to 2024)
+  ['sendinblue.com', 'sender-sib.com', 'mailin.fr'],
 ];
 
 /** The table entry a host key (lower case, no root dot) falls in, or -1. */
@@ -144,4 +147,105 @@ export function providerSendsOn(
 ): boolean {
   if (hop.fromIp === null || hop.fromRdns === null || hop.forged) return false;
   return getDomain(nameKey(hop.fromRdns)) === provider;
+}
+
+/**
+ * Sending services whose servers stamp under names only their own network knows and hand the
+ * message on from the addresses they publish for their mail, which is what ties the two: SendGrid
+ * stamps `by recvd-868874bfdf-4nfd6 with SMTP id …`, then connects from 159.183.12.231, greeting
+ * with its customer's branded name (`o13.ptr1681.<customer's domain>`). A receiver that records
+ * no looked-up name (Cloudflare Email Routing's `from o13.ptr1681.… (159.183.12.231) by
+ * cloudflare-email.net`) leaves no name to join by; the address it recorded is its own finding,
+ * which no sender can make up, and lies in the service's network. `apiMark` is the comment the
+ * service writes after its API server's name on the first stamp (`by geopod-ismtpd-9 (SG) with
+ * HTTP`), where the message was handed to it through its web API.
+ */
+export const SENDING_SERVICES: readonly {
+  domain: string;
+  apiMark: string;
+  networks: readonly string[];
+}[] = [
+  {
+    domain: 'sendgrid.net',
+    apiMark: 'SG',
+    // the `ip4:` ranges of sendgrid.net's SPF record (as Mailtrap's SPF guide quotes it)
+    networks: [
+      '167.89.0.0/17',
+      '208.117.48.0/20',
+      '50.31.32.0/19',
+      '198.37.144.0/20',
+      '198.21.0.0/21',
+      '192.254.112.0/20',
+      '168.245.0.0/17',
+      '149.72.0.0/16',
+      '159.183.0.0/16',
+    ],
+  },
+];
+
+const serviceNetworks: readonly { domain: string; ranges: CidrRange[] }[] = SENDING_SERVICES.map(
+  (service) => ({
+    domain: service.domain,
+    ranges: service.networks
+      .map((network) => parseCidr(network))
+      .filter((range): range is CidrRange => range !== null),
+  }),
+);
+
+/**
+ * The sending service whose server the client was, by what its receiver found: the address it
+ * recorded in the service's published network, or the name it looked up for that address in the
+ * service's domain (`o1678912x123.outbound-mail.sendgrid.net`). Never by a HELO name, which is
+ * anyone's to type, nor when the receiver saw the two not map to each other (`may be forged`).
+ */
+export function sendingServiceOf(hop: Pick<Hop, 'fromIp' | 'fromRdns' | 'forged'>): string | null {
+  if (hop.fromIp === null || hop.forged) return null;
+  const ip = hop.fromIp;
+  const byAddress = serviceNetworks.find((service) =>
+    service.ranges.some((range) => inCidr(ip, range)),
+  );
+  if (byAddress) return byAddress.domain;
+  const named = hop.fromRdns === null ? null : getDomain(nameKey(hop.fromRdns));
+  return SENDING_SERVICES.find((service) => service.domain === named)?.domain ?? null;
+}
+
+/**
+ * The sending service whose web API took the message, for a stamp that says so: no client
+ * address or looked-up name, HTTP as the protocol and the service's mark after its server's name
+ * (`from MjAyMTY3MDY (unknown) by geopod-ismtpd-9 (SG) with HTTP id …`; the from-word is the
+ * account's number in base64, not a server). `internal` tells a name only the service's own
+ * network knows (route.ts). Only a claim until the hop that hands the message out of the service
+ * shows its server (route.ts): the bottom stamp is the sender's to write.
+ */
+export function apiStampOf(
+  hop: Pick<Hop, 'fromIp' | 'fromRdns' | 'by' | 'with' | 'raw'>,
+  internal: (name: string) => boolean,
+): string | null {
+  if (hop.fromIp !== null || hop.fromRdns !== null || !hop.by) return null;
+  if (!/^HTTPS?$/i.test(hop.with ?? '')) return null;
+  const by = nameKey(hop.by);
+  if (normalizeIp(by)) return null;
+  const service = SENDING_SERVICES.find((candidate) => {
+    const mark = new RegExp(
+      `\\bby\\s+\\S+\\s+\\(${candidate.apiMark}\\)\\s+with\\s+HTTPS?\\b`,
+      'i',
+    );
+    return mark.test(hop.raw) && (internal(by) || getDomain(by) === candidate.domain);
+  });
+  return service?.domain ?? null;
+}
+
+/**
+ * A stamp that names no client, by a server under an internal name or in the service's domain:
+ * the service's next step inside its network, after its API took the message (SendGrid's
+ * `by recvd-868874bfdf-4nfd6 with SMTP id …`, its filter).
+ */
+export function serviceInnerStep(
+  hop: Pick<Hop, 'from' | 'fromIp' | 'fromRdns' | 'by' | 'with'>,
+  service: string,
+  internal: (name: string) => boolean,
+): boolean {
+  if (!stampsOnlyItself(hop) || !hop.by) return false;
+  const by = nameKey(hop.by);
+  return !normalizeIp(by) && (internal(by) || getDomain(by) === service);
 }

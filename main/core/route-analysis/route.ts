@@ -6,11 +6,14 @@ import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
 import { ipScope, isPrivateScope, normalizeIp } from '../net/ip-address.js';
 import { parseReceived, type ParsedReceived } from './received-parser.js';
 import {
+  apiStampOf,
   providerHttpGateway,
   providerMailbox,
   providerOrigin,
   providerSendsOn,
   sameOrganisation,
+  sendingServiceOf,
+  serviceInnerStep,
 } from './provider-domains.js';
 import type { ClientCheck, Hop, Warning } from './types.js';
 import { vouchedStart } from '../../../preload/route-vouched.js';
@@ -114,6 +117,12 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
     return true;
   }
   if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
+  // a sending service's server, by the address its receiver recorded, handing on what its own
+  // server stamped under an internal name or in its domain (SendGrid to Cloudflare Email Routing)
+  const service = sendingServiceOf(hop);
+  if (service !== null && by !== null && !normalizeIp(by)) {
+    if (internalName(by) || getDomain(by) === service) return true;
+  }
   // the provider's mailbox server names itself by address alone, so no client name can match it
   const step = previous.internalStep;
   if (step?.kind === 'provider-mailbox' && providerSendsOn(hop, step.host)) return true;
@@ -210,6 +219,26 @@ function mailboxGateway(top: Hop, below: Hop): string | null {
 }
 
 /**
+ * Where a sending service's web API took the message, at the bottom of the chain: its API stamp
+ * (`from MjAyMTY3MDY (unknown) by geopod-ismtpd-9 (SG) with HTTP`), its own inner steps above it
+ * that name no client (`by recvd-868874bfdf-4nfd6 with SMTP id …`), then the hop that takes the
+ * message from the service. The bottom stamps are the sender's to write, so they are read as the
+ * service's only when that hop's receiver found its client to be the service's server (by the
+ * address it recorded or the name it looked up, provider-domains.ts): a copy of SendGrid's stamps
+ * below anyone else's server keeps "name claimed by the sender". `steps` is how many inner steps.
+ */
+function apiOrigin(hops: readonly Hop[]): { service: string; steps: number } | null {
+  const first = hops[0];
+  const service = first ? apiStampOf(first, internalName) : null;
+  if (service === null) return null;
+  let out = 1;
+  while (hops[out] && serviceInnerStep(hops[out] as Hop, service, internalName)) out++;
+  const handedOut = hops[out];
+  if (!handedOut || sendingServiceOf(handedOut) !== service) return null;
+  return { service, steps: out - 1 };
+}
+
+/**
  * A date whose zone gives no offset is read as UTC, as RFC 5322 §4.3 asks of unknown zones, but
  * the reader is told: a CET server's stamp read as UTC is an hour off, which shows as a delay or
  * clock skew that never happened.
@@ -303,6 +332,95 @@ function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]):
     // the message is still on that machine, whatever the program there called itself
     machine = below;
   });
+}
+
+/**
+ * Exchange's hand-overs between its own servers: `with Microsoft SMTP Server (version=TLS1_2, …)
+ * id 15.20…`, and Exchange Online's delivery to the mailbox's server `with HTTPS`.
+ */
+const exchangeStamp = /^(?:Microsoft SMTP Server|HTTPS)$/i;
+
+/**
+ * The registered domains the hop's receiver goes by: its own name's, and the name it greets the
+ * next server with where that is the same machine, as Exchange Online names one server in two
+ * domains (`by BN6PR06CA0019.outlook.office365.com`, then `from BN6PR06CA0019.namprd06.prod.
+ * outlook.com`).
+ */
+function receiverDomains(hops: readonly Hop[], index: number): string[] {
+  const by = hostKey(hops[index]?.by ?? null);
+  if (!by || normalizeIp(by)) return [];
+  const domains = [getDomain(by)];
+  const greeting = hostKey(hops[index + 1]?.from ?? null);
+  if (greeting && sameHost(greeting, by)) domains.push(getDomain(greeting));
+  return domains.filter((domain): domain is string => domain !== null);
+}
+
+/**
+ * The organisation a hop is a step inside, when Exchange stamped one of its servers handing the
+ * message to another of the same domain, and the chain joins there; null otherwise. The client is
+ * named by its greeting: Exchange records the address beside it and never a looked-up name.
+ */
+function exchangeInnerStep(hops: readonly Hop[], joined: readonly boolean[], index: number) {
+  const hop = hops[index];
+  if (!hop || !joined[index] || hop.internalStep !== null) return null;
+  if (!exchangeStamp.test(hop.with ?? '')) return null;
+  const client = hostKey(hop.fromRdns ?? hop.from);
+  const domain = client && !normalizeIp(client) ? getDomain(client) : null;
+  return domain !== null && receiverDomains(hops, index).includes(domain) ? domain : null;
+}
+
+/**
+ * Exchange's steps inside one organisation (Microsoft 365's protection servers, its front end
+ * and the mailbox's server; a company's Exchange servers) as `provider-step`: Exchange never
+ * writes a looked-up name, so each read as a hand-over whose client nobody verified, and Microsoft
+ * 365 mail said "verified at 0 of 4 hops" for its own inner steps. A run of such steps counts as
+ * the organisation's only where no sender can have written it: at the top of the chain (the
+ * recipient's side, or a saved copy handed in again on this machine), or below a hop whose
+ * receiver looked up its client's name in that domain (Microsoft 365 sending to Postfix,
+ * `mail-am6eur05on2071.outbound.protection.outlook.com`). Copied below anyone else's server they
+ * stay hand-overs, as the sender wrote them.
+ */
+function markExchangeSteps(hops: Hop[], joined: readonly boolean[]): void {
+  const inside = hops.map((_, index) => exchangeInnerStep(hops, joined, index));
+  let start = 0;
+  while (start < hops.length) {
+    const domain = inside[start];
+    if (domain === null || domain === undefined) {
+      start++;
+      continue;
+    }
+    let end = start;
+    while (inside[end + 1] === domain) end++;
+    const above = hops[end + 1];
+    const onTop = !above || (above.fromIpScope === 'loopback' && joined[end + 1] !== true);
+    const vouched =
+      above !== undefined &&
+      joined[end + 1] === true &&
+      above.fromIp !== null &&
+      above.fromRdns !== null &&
+      !above.forged &&
+      getDomain(hostKey(above.fromRdns) ?? '') === domain;
+    if (onTop || vouched) {
+      for (const hop of hops.slice(start, end + 1)) {
+        hop.internalStep = { kind: 'provider-step', host: domain };
+      }
+    }
+    start = end + 1;
+  }
+}
+
+/**
+ * The reader's provider delivering the message itself, on top of the chain, naming its own server
+ * on both sides and no address or protocol: Proton Mail stamps `from mail.protonmail.ch by
+ * mail.protonmail.ch; Fri, 14 Jun 2024 06:03:48 +0000` on mail between its users, which read
+ * "unverified: name claimed by the sender" on the only hop. No client connected whose name could
+ * be checked, and only the provider writes on top of the chain.
+ */
+function ownDelivery(hop: Hop): boolean {
+  if (hop.fromIp !== null || hop.fromRdns !== null || hop.with !== null || hop.local) return false;
+  const by = hostKey(hop.by);
+  if (!by || normalizeIp(by) || internalName(by) || getDomain(by) === null) return false;
+  return hostKey(hop.from) === by;
 }
 
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
@@ -443,7 +561,24 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   if (firstStamp && mapiSubmission(firstStamp)) {
     firstStamp.internalStep = { kind: 'mapi-submission', host: firstStamp.by ?? '' };
   }
-  const [below, top] = hops.slice(-2);
+  const api = apiOrigin(hops);
+  if (api !== null) {
+    for (const [index, hop] of hops.slice(0, api.steps + 1).entries()) {
+      hop.internalStep = {
+        kind: index === 0 ? 'api-submission' : 'provider-step',
+        host: api.service,
+      };
+    }
+  }
+  // the mailbox's own stamp is the top one, or the one under a saved copy's re-send on this
+  // machine: every message sent to Relaydesk again carries Relaydesk's stamp from 127.0.0.1 on top
+  const topStamp = hops[hops.length - 1];
+  const resent =
+    topStamp !== undefined &&
+    hops.length >= 3 &&
+    topStamp.fromIpScope === 'loopback' &&
+    !joinsUp(topStamp, hops[hops.length - 2] as Hop);
+  const [below, top] = resent ? hops.slice(-3, -1) : hops.slice(-2);
   const mailbox = below && top ? (providerMailbox(top, below) ?? mailboxGateway(top, below)) : null;
   if (top && mailbox !== null) top.internalStep = { kind: 'provider-mailbox', host: mailbox };
   // a mailbox inside the chain, which the provider's own server sends on from (a Google Group):
@@ -562,6 +697,14 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
   });
 
   markSameMachineSteps(hops, joined);
+  markExchangeSteps(hops, joined);
+  hops.forEach((delivery, index) => {
+    const above = hops[index + 1];
+    // the top of the chain, or of a saved copy handed in again on this machine
+    const onTop = !above || (above.fromIpScope === 'loopback' && joined[index + 1] !== true);
+    if (!onTop || (index > 0 && joined[index] !== true) || !ownDelivery(delivery)) return;
+    delivery.internalStep = { kind: 'provider-step', host: getDomain(delivery.by ?? '') ?? '' };
+  });
 
   // time in transit, the total and the slowest hop count from the receivers' own stamps: a
   // made-up route's years are no delay of anyone's, nor are the minutes a forger wrote below a

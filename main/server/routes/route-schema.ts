@@ -89,6 +89,8 @@ const hop = allOf(
             'provider-origin',
             'provider-mailbox',
             'mapi-submission',
+            'api-submission',
+            'provider-step',
           ],
         },
         host: {

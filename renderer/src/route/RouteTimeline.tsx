@@ -21,6 +21,7 @@ import {
   originHop,
   queueNote,
   routeSpanText,
+  sentOnFromMailbox,
   slowestLabel,
   tlsLabel,
   uncountedDelay,
@@ -175,7 +176,7 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
           const check = clientCheckLabel(hop);
           const queued = queueNote(hop);
           const invoked = localInvocation(hop);
-          const step = internalStepNote(hop, index < route.hops.length - 1);
+          const step = internalStepNote(hop, sentOnFromMailbox(route, index));
           const unverified =
             queued === null &&
             step === null &&

@@ -1,7 +1,12 @@
 // How a route reads: delays in human terms and bars drawn to scale. Pure.
 import { vouchedStart } from '../../../preload/route-vouched.js';
 // qmail's queue notes are told apart where the API counts hand-overs: one rule for both
-import { localInvocation, localSubmitter, queueNote } from '../../../preload/route-figures.js';
+import {
+  localInvocation,
+  localSubmitter,
+  networkHandOver,
+  queueNote,
+} from '../../../preload/route-figures.js';
 
 export { localInvocation, localSubmitter, queueNote };
 import type { AuthenticationResult, Hop, RouteAnalysis, Warning } from '../api/contract.js';
@@ -105,6 +110,12 @@ export function hopClient(hop: Hop): string {
   if (hop.internalStep?.kind === 'provider-origin') return `written with ${hop.internalStep.host}`;
   if (hop.internalStep?.kind === 'provider-mailbox') return `${hop.internalStep.host}’s MX`;
   if (hop.internalStep?.kind === 'mapi-submission') return 'written in Outlook';
+  if (hop.internalStep?.kind === 'api-submission')
+    return `sent through ${hop.internalStep.host}’s API`;
+  // a step that names no client (SendGrid's filter) says whose it is; Exchange's names its server
+  if (hop.internalStep?.kind === 'provider-step' && hop.fromIp === null) {
+    return `inside ${hop.internalStep.host}`;
+  }
   const names = [hop.from, hop.fromRdns].filter(
     (name, index, all): name is string => !!name && all.indexOf(name) === index,
   );
@@ -181,7 +192,10 @@ export function tlsLabel(hop: Hop): string {
   const inside = hop.internalStep?.kind;
   // Outlook's MAPI connection runs over HTTPS or RPC, which Exchange's stamp does not name
   if (inside === 'mapi-submission') return 'not stated: Outlook’s own connection to its server';
-  if (!hop.tls && (inside === 'provider-origin' || inside === 'provider-mailbox')) {
+  if (inside === 'api-submission')
+    return `not stated: the call to ${hop.internalStep?.host ?? 'the service'}’s API`;
+  const provider = inside === 'provider-origin' || inside === 'provider-mailbox';
+  if (!hop.tls && (provider || inside === 'provider-step')) {
     return `not stated: a step inside ${hop.internalStep?.host ?? 'the provider'}`;
   }
   if (hop.tls === null) return 'TLS unknown';
@@ -307,6 +321,24 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'mapi-submission') {
     return `none: Outlook handed it to its mailbox server by MAPI, not SMTP (the address is the server’s own)`;
   }
+  // SendGrid's API stamp names the account where a client goes: nobody's HELO, and no server
+  if (hop.internalStep?.kind === 'api-submission') {
+    const account = apiAccount(hop);
+    return (
+      `none: the message began here, handed to ${hop.internalStep.host} through its web API ` +
+      `(HTTP); the stamp names the sender’s account${account ? ` (${account})` : ''}, not a server`
+    );
+  }
+  if (hop.internalStep?.kind === 'provider-step') {
+    // Exchange records its own server's greeting and address, never a looked-up name
+    if (hop.fromIp !== null) {
+      return `${hop.internalStep.host}’s own server, by its greeting and address: a step inside ${hop.internalStep.host}`;
+    }
+    // Proton's own delivery names its server on both sides
+    return hop.from === null
+      ? `none: a step inside ${hop.internalStep.host}, whose server stamps only itself`
+      : `none: ${hop.internalStep.host}’s server names itself on both sides; no client connected`;
+  }
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
@@ -339,6 +371,23 @@ export function clientCheckLabel(hop: Hop): string | null {
 }
 
 /**
+ * The account SendGrid's API stamp names where a client goes: its number in base64
+ * (`MjAyMTY3MDY` is 20216706, as in the return path `bounces+20216706-…`); null when the word is
+ * no such number.
+ */
+function apiAccount(hop: Hop): string | null {
+  const word = hop.from ?? '';
+  if (!/^[A-Za-z0-9+/]{4,24}={0,2}$/.test(word)) return null;
+  try {
+    const padded = word.padEnd(Math.ceil(word.length / 4) * 4, '=');
+    const number = atob(padded);
+    return /^\d{1,12}$/.test(number) ? number : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The route's verdict on its clients: at how many hops a receiver really checked who handed the
  * message over. Only for two network hops or more: a single hop's Client fact says it already.
  */
@@ -346,9 +395,28 @@ export function verifiedClientsText(route: RouteAnalysis): string | null {
   // the API counts hand-overs only (not qmail's queue notes): the screen says its figures
   const { verified, networkHops } = route.verifiedClients;
   if (networkHops < 2) return null;
-  return verified.length === networkHops
-    ? `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`
-    : `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops.`;
+  if (verified.length === networkHops) {
+    return `Client verified (reverse DNS and address) at ${networkHops === 2 ? 'both' : `all ${networkHops}`} hops.`;
+  }
+  const counted = `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops`;
+  // "0 of 2" alone read as something wrong, where Exchange simply never writes a looked-up name
+  // a loopback client is this machine (every copy sent to Relaydesk again), no address left unchecked
+  const addressOnly = route.hops.filter(
+    (hop) =>
+      networkHandOver(hop) &&
+      hop.clientCheck === 'address' &&
+      !hop.forged &&
+      hop.fromIpScope !== 'loopback',
+  );
+  // only Exchange's: elsewhere a receiver that wrote no name may have found none
+  const exchange = addressOnly.every((hop) => /^Microsoft SMTP/i.test(hop.with ?? ''));
+  if (addressOnly.length === 0 || !exchange) return `${counted}.`;
+  const names = addressOnly.map((hop) => String(hop.index + 1));
+  const list =
+    names.length === 1
+      ? `Hop ${names[0] ?? ''}`
+      : `Hops ${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+  return `${counted}; at ${list} the receiver recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.`;
 }
 
 /**
@@ -371,6 +439,20 @@ export function slowestLabel(route: RouteAnalysis, index: number): string | null
 
 /** The warnings the Date line of the timeline already shows, kept out of the general list. */
 export const dateLineWarnings: readonly string[] = ['date-clock-ahead', 'date-held'];
+
+/**
+ * Whether a mailbox step was sent on from: a hop above it, other than this machine handing in a
+ * saved copy again (Relaydesk's own stamp from 127.0.0.1 on every message sent to it again, which
+ * read as "sent on from a mailbox" under it).
+ */
+export function sentOnFromMailbox(route: Pick<RouteAnalysis, 'hops' | 'warnings'>, index: number) {
+  const above = route.hops[index + 1];
+  if (!above) return false;
+  const resent = route.warnings.some(
+    (w) => w.hop === index + 1 && (w.code === 'local-resubmission' || w.code === 'delay-resent'),
+  );
+  return !(resent && above.fromIpScope === 'loopback');
+}
 
 /**
  * The badge and sentence for a hop that is a step inside one provider rather than a hand-over
@@ -425,6 +507,37 @@ export function internalStepNote(
         `handed by MAPI to its Exchange mailbox server, ${step.host}, which writes its own name ` +
         'and address on both sides; no server handed it over, so there is no client to check; ' +
         'not counted among the hand-overs between servers.',
+    };
+  }
+  if (step.kind === 'api-submission') {
+    return {
+      badge: 'where it began',
+      sentence:
+        `Where the message began: the sender handed it to ${step.host} through its web API ` +
+        '(HTTP), not through a mail server, so no SMTP client connected and there is no address ' +
+        `to check; the server that took it out of ${step.host} (above) came from an address or ` +
+        `name of ${step.host}’s, as its receiver recorded. Not counted among the hand-overs ` +
+        'between servers.',
+    };
+  }
+  if (step.kind === 'provider-step') {
+    return {
+      badge: 'in-network',
+      sentence:
+        hop.from === null && hop.fromIp === null
+          ? `A step inside ${step.host}: its next server, named as only its own network knows ` +
+            'it, took the message from the one below and stamps only itself; not counted among ' +
+            'the hand-overs between servers.'
+          : hop.fromIp === null
+            ? `A step inside ${step.host}: its own server delivered the message, naming itself ` +
+              'on both sides and no address (as Proton Mail stamps mail between its users), so ' +
+              'no server handed it over and there is no client to check; not counted among the ' +
+              'hand-overs between servers.'
+            : `A step inside ${step.host}: one of its Exchange servers handed the message to ` +
+              'another, as Exchange does on its way through its own network (protection, front ' +
+              'end, the mailbox’s server); Exchange records the address and never a looked-up ' +
+              'name, so there is no client to verify here. Not counted among the hand-overs ' +
+              'between servers.',
     };
   }
   if (step.kind === 'provider-http') {
