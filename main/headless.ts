@@ -5,8 +5,10 @@ import type { DeliverFunction } from './core/queue/delivery-queue.js';
 import {
   listenFailure,
   listenOnLoopbackTwin,
+  ownTwin,
   type LoopbackTwin,
 } from './core/listener/listen-address.js';
+import { loopbackTwinHost } from '../preload/loopback-twin.js';
 import { RelayService } from './core/relay-service.js';
 import { resolveWithSaved, type SavedSettings } from './core/settings/saved-settings.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
@@ -107,11 +109,17 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
       server.app = await createHttpServer(service, { rendererDir: options.rendererDir });
       await server.app.listen({ host: settings.http.host, port: settings.http.port });
       const bound = server.app.server.address() as AddressInfo;
+      const twinHost = loopbackTwinHost(settings.http.host, bound.address);
+      const own = server.app
+        .addresses()
+        .find((a): a is AddressInfo => typeof a !== 'string' && a.address === twinHost);
       // a Mailpit-API test suite told http://localhost:8025 may try ::1 alone (Node 18's fetch)
-      server.twin = await listenOnLoopbackTwin(server.app.server, '--http', settings.http, {
-        host: bound.address,
-        port: bound.port,
-      });
+      server.twin = own
+        ? ownTwin({ host: own.address, port: own.port })
+        : await listenOnLoopbackTwin(server.app.server, '--http', settings.http, {
+            host: bound.address,
+            port: bound.port,
+          });
       if (server.twin.note) service.logLine(`listener: ${server.twin.note}`);
     } catch (err) {
       server.failed = true;

@@ -179,3 +179,29 @@ describe.skipIf(!ipv6)('a ::1 port another program holds', () => {
     );
   });
 });
+
+describe.skipIf(!ipv6)('a relay told "localhost"', () => {
+  let relay: RunningRelaydesk | undefined;
+  const logged: string[] = [];
+
+  afterAll(async () => relay?.close());
+
+  it('listens on both loopback addresses, whichever one the name resolves to first', async () => {
+    // where /etc/hosts lists ::1 for localhost too, Fastify binds both itself: that is no
+    // "other program" holding the twin's port
+    relay = await startRelaydesk({
+      smtp: 'localhost:0',
+      http: 'localhost:0',
+      dataDir: await makeDataDir(),
+      log: (line) => logged.push(line),
+    });
+    const hosts = (address: { host: string } | null) => address?.host;
+    expect([hosts(relay.smtp), hosts(relay.alsoOn.smtp)].sort()).toEqual(['127.0.0.1', '::1']);
+    expect([hosts(relay.http), hosts(relay.alsoOn.http)].sort()).toEqual(['127.0.0.1', '::1']);
+    expect(logged.filter((line) => line.startsWith('listener: '))).toEqual([]);
+    for (const host of ['127.0.0.1', '[::1]']) {
+      const res = await fetch(`http://${host}:${relay.http.port}/livez`);
+      expect(res.status).toBe(200);
+    }
+  });
+});

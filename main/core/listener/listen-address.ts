@@ -65,6 +65,14 @@ export interface LoopbackTwin {
   close(): Promise<void>;
 }
 
+/**
+ * A twin the server opened itself: Fastify, told `localhost`, listens on every address the name
+ * resolves to, ::1 and 127.0.0.1 alike. Closed with the server.
+ */
+export function ownTwin(address: ListenAddress): LoopbackTwin {
+  return { address, note: null, close: async () => undefined };
+}
+
 const noTwin = (note: string | null): LoopbackTwin => ({
   address: null,
   note,
