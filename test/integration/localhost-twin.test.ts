@@ -15,6 +15,7 @@ import { eventually } from '../helpers/eventually.js';
 import { unusedPort } from '../helpers/ports.js';
 import { startRelaydesk, type RunningRelaydesk } from '../../main/headless.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { php, symfonyMailer } from '../helpers/php-mailers.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 
 const run = promisify(execFile);
@@ -178,6 +179,63 @@ describe.skipIf(!ipv6)('a ::1 port another program holds', () => {
       `exposure: SMTP on 127.0.0.1:${port} (this machine only; no TLS)`,
     );
   });
+});
+
+describe('a relay told "localhost" as its own address', () => {
+  let relay: RunningRelaydesk | undefined;
+  const logged: string[] = [];
+
+  beforeAll(async () => {
+    relay = await startRelaydesk({
+      smtp: 'localhost:0',
+      http: '127.0.0.1:0',
+      dataDir: await makeDataDir(),
+      log: (line) => logged.push(line),
+    });
+  });
+  afterAll(async () => relay?.close());
+
+  const latestSubject = async (): Promise<string> => {
+    const res = await fetch(`http://127.0.0.1:${relay?.http.port}/api/v1/message/latest`);
+    return ((await res.json()) as MessageDetail).Subject;
+  };
+
+  // STARTTLS with the self-signed certificate was offered, as off loopback, and clients that
+  // upgrade whenever it is offered failed on the certificate
+  it('offers no STARTTLS with its self-signed certificate, as on 127.0.0.1', () => {
+    expect(logged).toContainEqual(
+      expect.stringMatching(/^exposure: SMTP on .* \(this machine only; no TLS\)$/),
+    );
+  });
+
+  it('takes mail from nodemailer told host "localhost" with its defaults', async () => {
+    const transport = nodemailer.createTransport({ host: 'localhost', port: relay?.smtp.port });
+    try {
+      await transport.sendMail({
+        from: 'app@example.com',
+        to: 'dev@example.com',
+        subject: 'nodemailer to localhost',
+        text: 'hello',
+      });
+    } finally {
+      transport.close();
+    }
+    expect(await latestSubject()).toBe('nodemailer to localhost');
+  });
+
+  it.skipIf(!symfonyMailer)(
+    "takes mail from Symfony Mailer's MAILER_DSN=smtp://localhost:PORT",
+    async () => {
+      const script = [
+        `require '/usr/share/php/Symfony/Component/Mailer/autoload.php';`,
+        `require_once '/usr/share/php/Symfony/Component/Mime/autoload.php';`,
+        `$mailer = new Symfony\\Component\\Mailer\\Mailer(Symfony\\Component\\Mailer\\Transport::fromDsn('smtp://localhost:${relay?.smtp.port}'));`,
+        `$mailer->send((new Symfony\\Component\\Mime\\Email())->from('app@example.com')->to('dev@example.com')->subject('symfony to localhost')->text('hello'));`,
+      ].join('\n');
+      await run(php as string, ['-r', script]);
+      expect(await latestSubject()).toBe('symfony to localhost');
+    },
+  );
 });
 
 describe.skipIf(!ipv6)('a relay told "localhost"', () => {

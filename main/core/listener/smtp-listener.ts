@@ -15,7 +15,7 @@ import { SettingsError, type ListenAddress } from '../settings/settings-schema.j
 import { makeFolder } from '../spool/durable-file.js';
 import { spoolFolder } from '../spool/spool.js';
 import { SmtpAdmission } from './admission.js';
-import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
+import { isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
 import { listenOn, listenOnLoopbackTwin, type LoopbackTwin } from './listen-address.js';
 import type {
   ListenerEvents,
@@ -112,7 +112,10 @@ export class SmtpListener {
   private get starttlsOffered(): boolean {
     const setting = this.settings.starttls;
     if (setting !== 'auto') return setting;
-    return this.settings.tlsCert !== null || !isLoopbackIp(this.settings.smtp.host);
+    // `localhost` is loopback too: with --smtp localhost:1025 STARTTLS was offered with the
+    // self-signed certificate, and clients that upgrade when offered (Symfony Mailer,
+    // nodemailer) failed on it ("certificate verify failed")
+    return this.settings.tlsCert !== null || !isLoopbackHost(this.settings.smtp.host);
   }
 
   get security(): SmtpSecurity {
