@@ -2,7 +2,13 @@
 // same thing behind its window, and the tests start it this way.
 import type { AddressInfo } from 'node:net';
 import type { DeliverFunction } from './core/queue/delivery-queue.js';
-import { listenFailure } from './core/listener/listen-address.js';
+import {
+  listenFailure,
+  listenOnLoopbackTwin,
+  ownTwin,
+  type LoopbackTwin,
+} from './core/listener/listen-address.js';
+import { loopbackTwinHost } from '../preload/loopback-twin.js';
 import { RelayService } from './core/relay-service.js';
 import { resolveWithSaved, type SavedSettings } from './core/settings/saved-settings.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
@@ -14,7 +20,7 @@ import {
 import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 import { sendEventsAsWebhooks } from './server/webhooks/webhook-events.js';
-import { bracketHost } from './core/net/ip-address.js';
+import { bracketHost, hostPort } from './core/net/ip-address.js';
 import { storageFullFailure } from './core/spool/storage-full.js';
 
 export interface StartOptions {
@@ -42,6 +48,8 @@ export interface StartOptions {
 export interface RunningRelaydesk {
   smtp: ListenAddress;
   http: ListenAddress;
+  /** The loopback twins (`[::1]` beside 127.0.0.1, listen-address.ts), null where none. */
+  alsoOn: { smtp: ListenAddress | null; http: ListenAddress | null };
   url: string;
   service: RelayService;
   close(): Promise<void>;
@@ -94,24 +102,43 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   // before the start, so that no message listed is missed; the service sends, the edge shapes
   sendEventsAsWebhooks(service);
 
-  const server: { app?: Awaited<ReturnType<typeof createHttpServer>>; failed?: boolean } = {};
+  const server: {
+    app?: Awaited<ReturnType<typeof createHttpServer>>;
+    twin?: LoopbackTwin;
+    failed?: boolean;
+  } = {};
   const listenHttp = async (): Promise<void> => {
     try {
       server.app = await createHttpServer(service, { rendererDir: options.rendererDir });
       await server.app.listen({ host: settings.http.host, port: settings.http.port });
+      const bound = server.app.server.address() as AddressInfo;
+      const twinHost = loopbackTwinHost(settings.http.host, bound.address);
+      const own = server.app
+        .addresses()
+        .find((a): a is AddressInfo => typeof a !== 'string' && a.address === twinHost);
+      // a Mailpit-API test suite told http://localhost:8025 may try ::1 alone (Node 18's fetch)
+      server.twin = own
+        ? ownTwin({ host: own.address, port: own.port })
+        : await listenOnLoopbackTwin(server.app.server, '--http', settings.http, {
+            host: bound.address,
+            port: bound.port,
+          });
+      if (server.twin.note) service.logLine(`listener: ${server.twin.note}`);
     } catch (err) {
       server.failed = true;
       throw err;
     }
   };
   let smtp: ListenAddress;
+  let smtpAlso: ListenAddress | null;
   try {
     // the API listens before the SMTP port does (see RelayService.start)
-    ({ smtp } = await service.start({ beforeListening: listenHttp }));
+    ({ smtp, smtpAlso } = await service.start({ beforeListening: listenHttp }));
   } catch (err) {
     if (!server.failed) {
       // a listener (SMTP, POP3) could not start: the API, already up, goes too, and what the
       // service opened (spool, index, journals, workers) is closed
+      await server.twin?.close();
       await server.app?.close();
       await service.stop().catch(() => undefined);
       throw storageFullFailure('start', err, settings.dataDir) ?? err;
@@ -127,14 +154,19 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   const address = app.server.address() as AddressInfo;
   const http = { host: address.address, port: address.port };
   service.httpListening(http);
+  const httpAlso = server.twin?.address ?? null;
   service.logLine(
-    `exposure: UI and API on ${http.host}:${http.port} (${settings.uiPasswordFile ? 'password required' : 'no password: this machine only'})`,
+    `exposure: UI and API on ${hostPort(http)}${httpAlso ? ` and ${hostPort(httpAlso)}` : ''} (${settings.uiPasswordFile ? 'password required' : 'no password: this machine only'})`,
   );
 
   let closing: Promise<void> | null = null;
   return {
     smtp,
     http,
+    alsoOn: {
+      smtp: smtpAlso,
+      http: httpAlso,
+    },
     url: `http://${urlHost(http.host)}:${http.port}/`,
     service,
     close() {
@@ -142,6 +174,7 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
         // SMTP refuses new connections at once; the API closes before the service's last word
         // (the index snapshot), so nothing changes the messages after it
         const accepting = service.stopAccepting();
+        await server.twin?.close();
         await app.close();
         await accepting;
         await service.stop().catch((err: unknown) => {

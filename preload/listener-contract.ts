@@ -26,6 +26,12 @@ export interface ListenerStatusView {
   state: 'listening' | 'failed' | 'not-started';
   /** HOST:PORT it is bound to (the real port when 0 was configured), when listening. */
   listeningOn: string | null;
+  /**
+   * HOST:PORT of its loopback twin: `[::1]:1025` beside `127.0.0.1:1025` (and the other way
+   * round), so a client told `localhost` reaches it whichever address it tries first. Null when
+   * there is none; optional: older relays do not send it.
+   */
+  alsoListeningOn?: string | null;
   problem: ListenerProblemView | null;
 }
 

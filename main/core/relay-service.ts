@@ -392,6 +392,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
    */
   async start({ beforeListening }: { beforeListening?: () => Promise<void> } = {}): Promise<{
     smtp: ListenAddress;
+    /** The SMTP listener's loopback twin (listen-address.ts), or null. */
+    smtpAlso: ListenAddress | null;
   }> {
     const { store, dkim, queue, journal, senders, retention, chaos, listener, pop3, log } =
       this.parts;
@@ -429,6 +431,11 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       smtps: listener.security.smtps,
     }));
     this.parts.runtime.smtpAddress = smtp;
+    if (smtp) {
+      const also = listener.alsoListeningOn;
+      this.parts.listenerStatus.alsoListening('smtp', also.smtp);
+      this.parts.listenerStatus.alsoListening('smtps', also.smtps);
+    }
     try {
       await this.parts.listenerStatus.start(pop3, ['pop3', 'pop3s'], (bound) => ({ ...bound }));
     } catch (err) {
@@ -465,7 +472,10 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       (line, level) => log(note('index', line, level)),
     );
     void this.bodyTextRefill.start();
-    return { smtp: smtp ?? this.settings.smtp };
+    return {
+      smtp: smtp ?? this.settings.smtp,
+      smtpAlso: smtp ? listener.alsoListeningOn.smtp : null,
+    };
   }
 
   /**

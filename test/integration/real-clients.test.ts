@@ -76,6 +76,26 @@ describe.skipIf(!swaks)('swaks', () => {
     expect(detail.Text).toContain('Body written by swaks');
     expect(detail.Attachments.map((a) => a.FileName)).toEqual(['data.csv']);
   });
+
+  it('keeps the Received stamp 7-bit for an IDN recipient written in A-labels without SMTPUTF8', async () => {
+    await run(swaks as string, [
+      '--server',
+      `127.0.0.1:${relay.smtp.port}`,
+      '--from',
+      'swaks@sender.example',
+      '--to',
+      'eleni@xn--mller-kva.example',
+      '--header',
+      'Subject: to an IDN domain',
+    ]);
+    const detail = await latest();
+    expect(detail.Subject).toBe('to an IDN domain');
+    const raw = await (await relay.fetch(`/api/v1/message/${detail.ID}/raw`)).text();
+    const stamp = raw.slice(0, raw.indexOf('\r\n', raw.indexOf('\tfor <')));
+    // an upstream without SMTPUTF8 gets this header as it is: RFC 6532 keeps UTF-8 out of it
+    expect(stamp).toContain('\tfor <eleni@xn--mller-kva.example>;');
+    expect(stamp).toMatch(/^[\x20-\x7e\r\n\t]+$/);
+  });
 });
 
 describe.skipIf(!python)("Python's smtplib", () => {

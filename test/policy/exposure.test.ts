@@ -76,7 +76,7 @@ describe('start-up checks (nothing is bound when they fail)', () => {
       ],
     });
     expect(serve.stdout).toMatch(
-      /exposure: SMTP on 127\.0\.0\.1:\d+ \(this machine only; STARTTLS offered\)/,
+      /exposure: SMTP on 127\.0\.0\.1:(\d+)(?: and \[::1\]:\1)? \(this machine only; STARTTLS offered\)/,
     );
     expect(serve.stdout).toMatch(
       /exposure: send and relay without AUTH: loopback, 10\.0\.0\.0\/8, 192\.168\.0\.0\/16; SMTP users: 0/,
@@ -85,14 +85,14 @@ describe('start-up checks (nothing is bound when they fail)', () => {
       /tls: certificate SHA-256 ([0-9A-F]{2}:){31}[0-9A-F]{2} \(self-signed, /,
     );
     expect(serve.stdout).toMatch(
-      /exposure: UI and API on 127\.0\.0\.1:\d+ \(no password: this machine only\)/,
+      /exposure: UI and API on 127\.0\.0\.1:(\d+)(?: and \[::1\]:\1)? \(no password: this machine only\)/,
     );
     await serve.stop();
 
     // TLS weaker than the default (an old printer's) is said where the listener is
     const legacy = await startServe({ args: ['--starttls', 'true', '--tls-min-version', '1.0'] });
     expect(legacy.stdout).toMatch(
-      /exposure: SMTP on 127\.0\.0\.1:\d+ \(this machine only; STARTTLS offered, TLS 1\.0 and newer taken \(weak: --tls-min-version 1\.0\)\)/,
+      /exposure: SMTP on 127\.0\.0\.1:(\d+)(?: and \[::1\]:\1)? \(this machine only; STARTTLS offered, TLS 1\.0 and newer taken \(weak: --tls-min-version 1\.0\)\)/,
     );
     await legacy.stop();
 

@@ -52,6 +52,19 @@ describe('Received stamp', () => {
     expect(stamp).toContain('\tfor <only@x.example>;');
   });
 
+  it('names an IDN recipient in A-labels unless the message came with SMTPUTF8', () => {
+    // smtp-server hands the domain over as U-labels whatever the client wrote
+    const one = { ...base, rcptTo: ['eleni@müller.example'] };
+    expect(buildReceivedStamp(one)).toContain('\tfor <eleni@xn--mller-kva.example>;');
+    expect(buildReceivedStamp({ ...one, rcptTo: ['"eleni m"@müller.example'] })).toContain(
+      '\tfor <"eleni m"@xn--mller-kva.example>;',
+    );
+    // with SMTPUTF8 the header may carry UTF-8 (RFC 6532), and the client wrote it so
+    expect(buildReceivedStamp({ ...one, smtpUtf8: true })).toContain(
+      '\tfor <eleni@müller.example>;',
+    );
+  });
+
   it('cannot be broken by a hostile HELO name', () => {
     const stamp = buildReceivedStamp({ ...base, helo: 'evil\r\nBcc: victim@x.example (x); y' });
     expect(stamp.split('\r\n')).toHaveLength(3);

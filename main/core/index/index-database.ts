@@ -9,7 +9,8 @@ import type BetterSqlite3 from 'better-sqlite3';
 // 4: body_text_pending (sidecars no longer carry the body text)
 // 5: the full-text row has the HTML's words with link addresses and the attachments' file names
 //    (read again from the .eml files after the rebuild, as after any)
-export const indexSchemaVersion = 5;
+// 6: an IDN address is in the address columns in A-labels too (xn--…, as its header has it)
+export const indexSchemaVersion = 6;
 
 export class IndexUnavailableError extends Error {
   override name = 'IndexUnavailableError';

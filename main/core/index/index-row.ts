@@ -2,6 +2,7 @@
 // cleaned the way the search terms' values are (so `instr` is the whole comparison), and the
 // record itself as JSON without its body text, which lives in the full-text table instead.
 import type { MessageStatus } from '../../../preload/api-contract.js';
+import { asciiDomainForm } from '../mail/address-key.js';
 import type { MailAddress, MessageRecord } from '../message-record.js';
 import { messageStatus } from '../queue/recipient-state.js';
 import { cleanSearchWord, fullTextRow } from '../search/search-words.js';
@@ -28,11 +29,18 @@ export interface IndexRow {
   reply_to_text: string;
 }
 
-/** Name and address apart, so that a word never matches across the two (as in the matcher). */
+/**
+ * Name and address apart, so that a word never matches across the two (as in the matcher); an
+ * IDN address in its A-label form too (asciiDomainForm).
+ */
 function addressText(addresses: readonly MailAddress[]): string {
   // a cleaned search word never contains a comma, so it cannot match across parts
   return addresses
-    .flatMap((a) => [cleanSearchWord(a.Name), cleanSearchWord(a.Address)])
+    .flatMap((a) => [
+      cleanSearchWord(a.Name),
+      cleanSearchWord(a.Address),
+      cleanSearchWord(asciiDomainForm(a.Address) ?? ''),
+    ])
     .filter((part) => part !== '')
     .join(',');
 }

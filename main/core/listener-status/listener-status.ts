@@ -196,6 +196,13 @@ export class ListenerStatus {
     this.events.publish(this.view());
   }
 
+  /** A listening listener's loopback twin (listen-address.ts), told with its address. */
+  alsoListening(name: ListenerName, twin: ListenAddress | null): void {
+    const state = this.states.get(name);
+    if (!state || state.state !== 'listening') return;
+    this.states.set(name, { ...state, alsoListeningOn: twin ? where(twin) : null });
+  }
+
   /** The listeners that could not start. */
   failed(): ListenerStatusView[] {
     return this.view().listeners.filter((l) => l.state === 'failed');

@@ -15,8 +15,8 @@ import { SettingsError, type ListenAddress } from '../settings/settings-schema.j
 import { makeFolder } from '../spool/durable-file.js';
 import { spoolFolder } from '../spool/spool.js';
 import { SmtpAdmission } from './admission.js';
-import { isLoopbackIp, normalizeClientIp } from '../net/ip-address.js';
-import { listenOn } from './listen-address.js';
+import { isLoopbackHost, normalizeClientIp } from '../net/ip-address.js';
+import { listenOn, listenOnLoopbackTwin, type LoopbackTwin } from './listen-address.js';
 import type {
   ListenerEvents,
   ListenerOptions,
@@ -50,6 +50,11 @@ export class SmtpListener {
   private readonly intake: MessageIntake;
   private tls: TlsMaterial | null = null;
   private smtpsAddress: ListenAddress | null = null;
+  /** The ::1 (or 127.0.0.1) twins of loopback listeners, so `localhost` reaches them. */
+  private twins: { smtp: LoopbackTwin | null; smtps: LoopbackTwin | null } = {
+    smtp: null,
+    smtps: null,
+  };
   private readonly lookupName: ReverseLookup;
   private readonly reverseDnsAddressFor: ListenerOptions['reverseDnsAddressFor'];
   /** The conversation of the last sessions (and the open ones), for the Logs view. */
@@ -107,7 +112,10 @@ export class SmtpListener {
   private get starttlsOffered(): boolean {
     const setting = this.settings.starttls;
     if (setting !== 'auto') return setting;
-    return this.settings.tlsCert !== null || !isLoopbackIp(this.settings.smtp.host);
+    // `localhost` is loopback too: with --smtp localhost:1025 STARTTLS was offered with the
+    // self-signed certificate, and clients that upgrade when offered (Symfony Mailer,
+    // nodemailer) failed on it ("certificate verify failed")
+    return this.settings.tlsCert !== null || !isLoopbackHost(this.settings.smtp.host);
   }
 
   get security(): SmtpSecurity {
@@ -125,6 +133,14 @@ export class SmtpListener {
             validTo: tls.validTo,
           }
         : null,
+    };
+  }
+
+  /** Where each listener also listens: its loopback twin (listen-address.ts), or null. */
+  get alsoListeningOn(): { smtp: ListenAddress | null; smtps: ListenAddress | null } {
+    return {
+      smtp: this.twins.smtp?.address ?? null,
+      smtps: this.twins.smtps?.address ?? null,
     };
   }
 
@@ -179,15 +195,26 @@ export class SmtpListener {
     const main = this.createServer('smtp', false);
     this.servers.push(main);
     const address = await listenOn(main.server, '--smtp', settings.smtp, 1025);
+    this.twins.smtp = await listenOnLoopbackTwin(main.server, '--smtp', settings.smtp, address);
     if (settings.smtps) {
       const implicit = this.createServer('smtps', true);
       this.servers.push(implicit);
       this.smtpsAddress = await listenOn(implicit.server, '--smtps', settings.smtps, 1465);
+      this.twins.smtps = await listenOnLoopbackTwin(
+        implicit.server,
+        '--smtps',
+        settings.smtps,
+        this.smtpsAddress,
+      );
+    }
+    for (const twin of [this.twins.smtp, this.twins.smtps]) {
+      if (twin?.note) this.events.log(`listener: ${twin.note}`);
     }
     for (const line of describeExposure({
       ...exposure,
       smtp: address,
       smtps: this.smtpsAddress,
+      alsoOn: this.alsoListeningOn,
       tlsFingerprint: this.tls
         ? `${this.tls.fingerprint256} (${this.tls.source === 'self-signed' ? `self-signed, ${this.tls.certPath}` : this.tls.certPath})`
         : null,
@@ -209,6 +236,10 @@ export class SmtpListener {
     this.intake.close();
     const servers = this.servers;
     this.servers = [];
+    const twins = [this.twins.smtp, this.twins.smtps];
+    this.twins = { smtp: null, smtps: null };
+    // the twins stop taking connections first: they hand them to the servers closing below
+    await Promise.all(twins.map((twin) => twin?.close()));
     // smtp-server stops listening, lets open sessions finish for up to closeTimeout, then ends them
     await Promise.all(
       servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),

@@ -16,6 +16,21 @@ export function addressKey(address: string): string {
   return (ascii ? `${bare.slice(0, at)}@${ascii}` : bare).toLowerCase();
 }
 
+/**
+ * The address with its IDN domain in A-labels (`sender@xn--bcher-kva.example`), or null when the
+ * domain has none other than as written. mailparser decodes the A-labels of a header into
+ * U-labels, so the list shows `sender@bücher.example` while the header (what the app sent, and
+ * what Mailpit's search finds) says `xn--bcher-kva`: search looks in both forms.
+ */
+export function asciiDomainForm(address: string): string | null {
+  const at = address.lastIndexOf('@');
+  const domain = address.slice(at + 1);
+  // the cheap test first: a search runs this for every address of every message
+  if (at <= 0 || !/[^ -~]/.test(domain)) return null;
+  const ascii = domainToASCII(domain);
+  return ascii ? `${address.slice(0, at)}@${ascii}` : null;
+}
+
 /** The recipients whose address is not among `named`, in their order, each once. */
 export function recipientsNotNamed(
   recipients: readonly string[],

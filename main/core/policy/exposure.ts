@@ -18,6 +18,8 @@ export interface ExposureInput {
   /** The oldest TLS version clients may use: said when it is weaker than the default. */
   tlsMinVersion: TlsMinVersion;
   tlsFingerprint: string | null;
+  /** The loopback twins the listeners got (listen-address.ts), said with their address. */
+  alsoOn?: { smtp: ListenAddress | null; smtps: ListenAddress | null };
 }
 
 function where(address: ListenAddress): string {
@@ -41,17 +43,22 @@ export function smtpExposureProblem(input: ExposureInput): string | null {
 /** Lines printed at start: who may do what on each listener. */
 export function describeExposure(input: ExposureInput): string[] {
   const lines: string[] = [];
-  const listeners: [string, ListenAddress, boolean][] = [['SMTP', input.smtp, false]];
-  if (input.smtps) listeners.push(['SMTPS (implicit TLS)', input.smtps, true]);
+  const listeners: [string, ListenAddress, boolean, ListenAddress | null][] = [
+    ['SMTP', input.smtp, false, input.alsoOn?.smtp ?? null],
+  ];
+  if (input.smtps) {
+    listeners.push(['SMTPS (implicit TLS)', input.smtps, true, input.alsoOn?.smtps ?? null]);
+  }
   const trusted = [...(input.trustLoopback ? ['loopback'] : []), ...input.allowIp];
-  for (const [name, address, implicit] of listeners) {
+  for (const [name, address, implicit, also] of listeners) {
     const reach = isLoopbackHost(address.host) ? 'this machine only' : 'other machines too';
     const tls = implicit ? 'TLS' : input.starttls ? 'STARTTLS offered' : 'no TLS';
     const weak =
       tls !== 'no TLS' && (input.tlsMinVersion === '1.0' || input.tlsMinVersion === '1.1')
         ? `, TLS ${input.tlsMinVersion} and newer taken (weak: --tls-min-version ${input.tlsMinVersion})`
         : '';
-    lines.push(`exposure: ${name} on ${where(address)} (${reach}; ${tls}${weak})`);
+    const twin = also ? ` and ${where(also)}` : '';
+    lines.push(`exposure: ${name} on ${where(address)}${twin} (${reach}; ${tls}${weak})`);
   }
   lines.push(
     `exposure: send and relay without AUTH: ${input.requireAuth ? 'nobody (--require-auth)' : trusted.length ? trusted.join(', ') : 'nobody'}; SMTP users: ${input.userCount}` +

@@ -11,6 +11,7 @@
 // - words without an ASCII letter or digit (e.g. 日本) are searched; Mailpit drops them.
 // - a word made only of ASCII signs (`-`, `!`, `@`, `<>`) is skipped: it is what a person types on
 //   the way to an exclusion, an operator or a phrase, and would match nearly every message.
+import { asciiDomainForm } from '../mail/address-key.js';
 import type { MailAddress, MessageRecord } from '../message-record.js';
 import { parseMessageSize } from './message-size.js';
 import { splitQueryWords } from './query-words.js';
@@ -282,7 +283,10 @@ function addressFieldContains(
 }
 
 function addressContains(address: MailAddress, needle: TextNeedle): boolean {
-  return needle.foundIn(address.Name) || needle.foundIn(address.Address);
+  if (needle.foundIn(address.Name) || needle.foundIn(address.Address)) return true;
+  // the header's A-labels, as the index has them too (index-row.ts)
+  const ascii = asciiDomainForm(address.Address);
+  return ascii !== null && needle.foundIn(ascii);
 }
 
 function addressesContain(addresses: readonly MailAddress[], needle: TextNeedle): boolean {

@@ -10,6 +10,7 @@ export { arrivalSender } from '../../../preload/arrival-sender.js';
 export { enhancedStatusMeaning } from '../../../preload/enhanced-status.js';
 export { rateLimitWords } from '../../../preload/rate-limit-words.js';
 export { allowlistOutOfReach } from '../../../preload/allowlist-reach.js';
+export { loopbackTwinWords } from '../../../preload/loopback-twin.js';
 export { sentByLiftedPause } from '../../../preload/flush-resumes.js';
 export { noKeyForDomain, selectorWord } from '../../../preload/dkim-words.js';
 export { shownMailText, withoutBidiControls } from '../../../preload/mail-text.js';

@@ -11,7 +11,7 @@ import type {
   SettingsFieldError,
   SettingsView as SettingsViewData,
 } from '../api/contract';
-import { onScreen } from '../api/contract';
+import { loopbackTwinWords, onScreen } from '../api/contract';
 import { themeChoices, type AppearanceControl } from './appearance';
 import { useTagColours } from '../tags/tag-colours';
 import { CheckboxField, NumberField, SelectField, TextAreaField, TextField } from './fields';
@@ -192,7 +192,7 @@ export function SettingsView({
       <TextField
         {...common(key)}
         field={`${key}.host`}
-        hint={undefined}
+        hint={loopbackTwinWords(value.host) ?? undefined}
         error={byField[`${key}.host`] ?? byField[key]}
         label={`${label} address`}
         value={value.host}
