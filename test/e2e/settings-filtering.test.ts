@@ -115,7 +115,9 @@ describe.skipIf(!chromiumPath || !clamdPath)('Filtering & senders in the Setting
     await page.getByLabel('Rotated files of each log to keep').fill('7');
     await save();
     await eventually(() => status()).toContain('Saved.');
-    expect(await status()).toContain('logKeep takes effect after restart');
+    expect(await status()).toContain(
+      'Rotated files of each log to keep takes effect after restart',
+    );
     saved = await api<SettingsView>('/api/v1/settings');
     expect(saved.values).toMatchObject({
       virusAction: 'quarantine',

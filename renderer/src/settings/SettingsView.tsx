@@ -160,6 +160,9 @@ export function SettingsView({
   }
 
   const values = draft.values;
+  const waitingLabels = view.restartPending.map(
+    (key) => view.fields.find((field) => field.key === key)?.label ?? key,
+  );
   const byField: FieldErrors = errorsByField(errors);
   const warned = warningsByField(view.warnings);
   const update = <K extends SettingKey>(key: K, value: EditableSettings[K]) =>
@@ -342,16 +345,9 @@ export function SettingsView({
         )}
         {view.restartPending.length > 0 &&
           (view.restartable ? (
-            <RestartNow
-              pending={view.restartPending}
-              labels={view.restartPending.map(
-                (key) => view.fields.find((field) => field.key === key)?.label ?? key,
-              )}
-            />
+            <RestartNow pending={view.restartPending} labels={waitingLabels} />
           ) : (
-            <p className="field-hint">
-              Saved, waiting for a restart: {view.restartPending.join(', ')}.
-            </p>
+            <p className="field-hint">Saved, waiting for a restart: {waitingLabels.join(', ')}.</p>
           ))}
       </div>
 
