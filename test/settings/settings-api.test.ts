@@ -132,6 +132,7 @@ describe('PUT /api/v1/settings', () => {
       tlsKey: folder,
     });
     expect(status, JSON.stringify(body)).toBe(200);
+    if (!body.ok) throw new Error('the save was refused');
     const said = body.warnings.map((w) => [w.field, w.message]);
     expect(said).toEqual([
       [
@@ -156,6 +157,7 @@ describe('PUT /api/v1/settings', () => {
     // a port that is free by then is no longer warned of at the next save
     await new Promise((resolve) => holder.close(resolve));
     const again = await put(relay, { pop3: { host: '127.0.0.1', port: taken } });
+    if (!again.body.ok) throw new Error('the save was refused');
     expect(again.body.warnings.map((w) => w.field)).toEqual(['tlsCert', 'tlsKey']);
   });
 

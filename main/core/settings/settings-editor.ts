@@ -341,7 +341,9 @@ function notEditableWords(key: string): { allowed: string; message: string } {
   }
   const near = nearestName(key, editableKeys);
   return {
-    allowed: near ? `a setting such as ${JSON.stringify(near)}` : 'a key GET /api/v1/settings lists',
+    allowed: near
+      ? `a setting such as ${JSON.stringify(near)}`
+      : 'a key GET /api/v1/settings lists',
     message: near
       ? `${key}: not a setting; did you mean ${JSON.stringify(near)}?`
       : `${key}: not a setting; GET /api/v1/settings lists those that can be changed (README: Settings)`,
