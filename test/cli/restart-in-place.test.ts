@@ -1,53 +1,17 @@
 // The Settings view's "Restart now" on `relaydesk serve`: a saved SMTP or HTTP address that waits
 // for a restart is applied in the same process, the mail already taken stays, and an address the
 // relay cannot take never leaves it down. The real command, real sockets, real SMTP clients.
-import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
-import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RestartAnswer, SettingsView } from '../../preload/api-contract.js';
-import { savedSettingsFileName } from '../../main/core/settings/settings-store.js';
-import {
-  cleanupCliProcesses,
-  freePort,
-  makeTempDir,
-  startServe,
-  type ServeProcess,
-} from '../helpers/cli-process.js';
+import { cleanupCliProcesses, freePort, type ServeProcess } from '../helpers/cli-process.js';
+import { serveOnSavedPorts, sendTo } from '../helpers/serve-saved-ports.js';
 import { eventually } from '../helpers/eventually.js';
 
 afterEach(cleanupCliProcesses);
 
 const readyLines = (server: ServeProcess): string[] =>
   server.stdout.split('\n').filter((line) => line.startsWith('Relaydesk is ready: '));
-
-/** `relaydesk serve` on ports from its saved settings (a flag would pin them: not editable). */
-async function serveOnSavedPorts(): Promise<{ server: ServeProcess; smtp: number; http: number }> {
-  const dataDir = await makeTempDir();
-  const smtp = await freePort();
-  const http = await freePort();
-  await writeFile(
-    join(dataDir, savedSettingsFileName),
-    JSON.stringify({ smtp: `127.0.0.1:${smtp}`, http: `127.0.0.1:${http}` }),
-  );
-  const server = await startServe({ dataDir, freePorts: false });
-  return { server, smtp, http };
-}
-
-async function send(port: number, subject: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
-  try {
-    await transport.sendMail({
-      from: 'app@example.test',
-      to: 'dev@example.test',
-      subject,
-      text: 'x',
-    });
-  } finally {
-    transport.close();
-  }
-}
 
 function refuses(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -76,7 +40,7 @@ const restart = (server: ServeProcess) =>
 describe('Restart now, in `relaydesk serve`', () => {
   it('applies a saved SMTP port in the same process, keeping the mail it took', async () => {
     const { server, smtp, http } = await serveOnSavedPorts();
-    await send(smtp, 'before the restart');
+    await sendTo(smtp, 'before the restart');
     const next = await freePort();
     expect(await save(server, { smtp: { host: '127.0.0.1', port: next } })).toEqual(['smtp']);
     const view = await server.api<SettingsView>('/api/v1/settings');
@@ -92,7 +56,7 @@ describe('Restart now, in `relaydesk serve`', () => {
     expect(server.stdout).toContain('restarting to apply smtp');
     expect(server.child.exitCode).toBeNull();
 
-    await send(next, 'after the restart');
+    await sendTo(next, 'after the restart');
     expect(await refuses(smtp)).toBe(true);
     const listed = await server.api<{ total: number; messages: Array<{ Subject: string }> }>(
       '/api/v1/messages',
@@ -120,7 +84,7 @@ describe('Restart now, in `relaydesk serve`', () => {
         /restart: the saved settings could not start \(.*127\.0\.0\.1:\d+.*\); starting again with the settings it ran with/,
       );
       expect(readyLines(server)[1]).toContain(`UI and API on http://127.0.0.1:${http}/`);
-      await send(smtp, 'still taken');
+      await sendTo(smtp, 'still taken');
       // still waiting for a restart: the saved address is kept for the user to change
       expect((await server.api<SettingsView>('/api/v1/settings')).restartPending).toEqual(['http']);
     } finally {
@@ -139,7 +103,7 @@ describe('Restart now, in `relaydesk serve`', () => {
       await eventually(() => readyLines(server).length, 20_000).toBe(2);
       expect(server.stdout).toContain(`127.0.0.1:${taken} is already in use`);
       expect(readyLines(server)[1]).toContain(`SMTP on 127.0.0.1:${smtp},`);
-      await send(smtp, 'on the old port');
+      await sendTo(smtp, 'on the old port');
       const view = await server.api<SettingsView>('/api/v1/settings');
       expect(view.restartPending).toEqual(['smtp']);
     } finally {

@@ -1,50 +1,17 @@
 // Settings → Listener, a new SMTP or UI port saved, then "Restart now", in Chromium against the
 // real `relaydesk serve`: the relay restarts in its process, the page comes back (at the UI's new
 // address when that was changed), and mail goes to the new port.
-import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { savedSettingsFileName } from '../../main/core/settings/settings-store.js';
-import {
-  cleanupCliProcesses,
-  freePort,
-  makeTempDir,
-  startServe,
-  type ServeProcess,
-} from '../helpers/cli-process.js';
+import { cleanupCliProcesses, freePort } from '../helpers/cli-process.js';
+import { serveOnSavedPorts, sendTo } from '../helpers/serve-saved-ports.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import { eventually, launchChromium, type ChromiumSession } from './browser.js';
 import { shootLightAndDark } from './gui.js';
 
 const chromiumPath = requireTool(tools.chromium);
-
-async function serveOnSavedPorts(): Promise<{ server: ServeProcess; smtp: number; http: number }> {
-  const dataDir = await makeTempDir();
-  const smtp = await freePort();
-  const http = await freePort();
-  await writeFile(
-    join(dataDir, savedSettingsFileName),
-    JSON.stringify({ smtp: `127.0.0.1:${smtp}`, http: `127.0.0.1:${http}` }),
-  );
-  return { server: await startServe({ dataDir, freePorts: false }), smtp, http };
-}
-
-async function send(port: number, subject: string): Promise<void> {
-  const transport = nodemailer.createTransport({ host: '127.0.0.1', port, ignoreTLS: true });
-  try {
-    await transport.sendMail({
-      from: 'app@example.test',
-      to: 'dev@example.test',
-      subject,
-      text: 'x',
-    });
-  } finally {
-    transport.close();
-  }
-}
 
 describe.skipIf(!chromiumPath)('Restart now in Settings, in Chromium', () => {
   let browser: ChromiumSession;
@@ -87,7 +54,7 @@ describe.skipIf(!chromiumPath)('Restart now in Settings, in Chromium', () => {
     await eventually(() => page.locator('.restart-now').count(), 20_000).toBe(0);
     expect(await page.getByLabel('SMTP port', { exact: true }).inputValue()).toBe(String(next));
 
-    await send(next, 'through the new port');
+    await sendTo(next, 'through the new port');
     await page.goto(server.url);
     await page.getByTestId('message-row').filter({ hasText: 'through the new port' }).waitFor();
     await expect(
@@ -132,7 +99,7 @@ describe.skipIf(!chromiumPath)('Restart now in Settings, in Chromium', () => {
         'Relaydesk restarted, but could not start with the saved settings for SMTP, and runs with the ones it had. Logs → Service says why; change them and restart again.',
       );
       await shootLightAndDark(page, 'restart-now-port-taken');
-      await send(smtp, 'still on the old port');
+      await sendTo(smtp, 'still on the old port');
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
