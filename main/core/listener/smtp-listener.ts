@@ -238,12 +238,16 @@ export class SmtpListener {
     this.servers = [];
     const twins = [this.twins.smtp, this.twins.smtps];
     this.twins = { smtp: null, smtps: null };
-    // the twins stop taking connections first: they hand them to the servers closing below
-    await Promise.all(twins.map((twin) => twin?.close()));
+    // the twins stop taking connections first (they hand them to the servers closing below), and
+    // in the same turn as the servers: an await between let a connection in after a SIGTERM's
+    // "finishing the messages being received" (cli/signals)
+    const twinsClosed = Promise.all(twins.map((twin) => twin?.close()));
     // smtp-server stops listening, lets open sessions finish for up to closeTimeout, then ends them
-    await Promise.all(
+    const serversClosed = Promise.all(
       servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
     );
+    await twinsClosed;
+    await serversClosed;
     await Promise.allSettled([...this.inFlight]);
   }
 }
