@@ -15,6 +15,8 @@ import {
 } from '../core/settings/settings-schema.js';
 import type { SettingsStore } from '../core/settings/settings-store.js';
 import { startRelaydesk, type RunningRelaydesk } from '../headless.js';
+import { ListenFailure } from '../core/listener/listen-address.js';
+import { hostPort } from '../core/net/ip-address.js';
 import type { DesktopView } from '../../preload/desktop-contract.js';
 import { applicationMenuTemplate, type MenuAction } from './app-menu.js';
 import { settingFlags } from './desktop-arguments.js';
@@ -146,17 +148,37 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
     settings.listenerFailure = 'keep-running';
   // the Settings view saves through the service into this store, as headless mode into its file
   const pinned = pinnedSettings({ env: options.env, flags });
-  const running = await startRelaydesk({
-    resolved: settings,
-    saved: {
-      store: settingsStore,
-      saved,
-      pinned,
-      savedIn: `${store.path} (secrets ${secrets.store.where})`,
-    },
-    log,
-    ...(options.now ? { now: options.now } : {}),
-  });
+  const start = (resolved: Settings, savedTarget?: Settings) =>
+    startRelaydesk({
+      resolved,
+      saved: {
+        store: settingsStore,
+        saved,
+        pinned,
+        savedIn: `${store.path} (secrets ${secrets.store.where})`,
+      },
+      ...(savedTarget ? { savedTarget } : {}),
+      log,
+      ...(options.now ? { now: options.now } : {}),
+    });
+  let running: RunningRelaydesk;
+  /** Why the web UI and API listen elsewhere than their settings say, to be told once. */
+  let httpElsewhere: string | null = null;
+  try {
+    running = await start(settings);
+  } catch (err) {
+    // the window talks to the relay over IPC, not HTTP: a UI/API port another program holds
+    // (Mailpit's 8025, beside which many first try Relaydesk) must not end the app. The API
+    // takes a free port until the setting is changed; the saved address still waits.
+    const httpTaken =
+      err instanceof ListenFailure &&
+      err.flag === '--http' &&
+      settings.listenerFailure === 'keep-running';
+    if (!httpTaken) throw err;
+    running = await start({ ...settings, http: { host: settings.http.host, port: 0 } }, settings);
+    httpElsewhere = `${err.message.replace(/^--http: /, '')}. Until then the API listens on ${hostPort(running.http)}.`;
+    log(`listener: web UI and API: ${httpElsewhere}`);
+  }
   const service = running.service;
 
   const ownPage = (url: string): boolean => isOwnPage(url, options.rendererIndex);
@@ -314,18 +336,23 @@ export async function runDesktopApp(options: DesktopAppOptions): Promise<Desktop
   }
 
   const shown = new Set<InstanceType<typeof Notification>>();
-  const notifier = new DesktopNotifier(service, {
-    pinned,
-    show: (notice: DesktopNotice) => {
-      if (!Notification.isSupported()) return;
-      const note = new Notification({ title: notice.title, body: notice.body, icon });
-      // a notification nobody holds on to can be collected before it is clicked
-      shown.add(note);
-      note.on('click', () => show(notice.open));
-      note.on('close', () => shown.delete(note));
-      note.show();
-    },
-  });
+  const showNotice = (notice: DesktopNotice): void => {
+    if (!Notification.isSupported()) return;
+    const note = new Notification({ title: notice.title, body: notice.body, icon });
+    // a notification nobody holds on to can be collected before it is clicked
+    shown.add(note);
+    note.on('click', () => show(notice.open));
+    note.on('close', () => shown.delete(note));
+    note.show();
+  };
+  const notifier = new DesktopNotifier(service, { pinned, show: showNotice });
+  if (httpElsewhere)
+    showNotice({
+      kind: 'listener-failed',
+      title: 'Web UI and API could not start',
+      body: `${httpElsewhere} Change its port in Settings → Listener and restart.`,
+      open: { view: 'settings', section: 'listener' },
+    });
 
   app.on('second-instance', (_event, argv, cwd, data) => {
     const fromData = (data as { file?: unknown } | undefined)?.file;

@@ -449,6 +449,43 @@ describe('an SMTP port another program holds', () => {
   });
 });
 
+describe('a UI/API port another program holds (Mailpit on 8025, say)', () => {
+  it('keeps the app up with the API on a free port, and says so in a notification', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as AddressInfo).port;
+    try {
+      const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
+      const app = (await launch(standIn, ['--http', `127.0.0.1:${port}`])) as DesktopApp;
+      expect(standIn.app.exitCode).toBeNull();
+      const api = app.running.http.port;
+      expect(api).not.toBe(port);
+      const note = standIn.Notification.shown.find(
+        (n) => n.options.title === 'Web UI and API could not start',
+      );
+      expect(note?.options.body).toBe(
+        `127.0.0.1:${port} is already in use; stop the other program or choose another port. Until then the API listens on 127.0.0.1:${api}. Change its port in Settings → Listener and restart.`,
+      );
+      note?.click();
+      await expect
+        .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
+        .toEqual({
+          channel: 'relaydesk-desktop:event',
+          args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
+        });
+      // the API answers where it went, and the relay takes mail
+      const info = (await (await fetch(`${app.running.url}api/v1/info`)).json()) as {
+        Version: string;
+      };
+      expect(info.Version).toBeTruthy();
+      await quit(standIn);
+      expect(standIn.app.exitCode).toBe(0);
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+});
+
 describe("the Settings view's Restart now", () => {
   it('relaunches the app once the relay has stopped, to apply a saved SMTP address', async () => {
     const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });

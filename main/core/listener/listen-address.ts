@@ -14,12 +14,24 @@ export function describeAddress(address: ListenAddress): string {
  * The start-up error for a failed bind. `freePort` is a port of the same service above 1024,
  * offered when a privileged port was refused.
  */
+/** A listener that could not listen, named by the flag of its address (`--http`, `--smtp`…). */
+export class ListenFailure extends Error {
+  override name = 'ListenFailure';
+  constructor(
+    message: string,
+    readonly flag: string,
+    options: { cause: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 export function listenFailure(
   flag: string,
   address: ListenAddress,
   err: unknown,
   freePort: number,
-): Error {
+): ListenFailure {
   const where = describeAddress(address);
   const code = (err as NodeJS.ErrnoException | null)?.code;
   const message =
@@ -30,7 +42,7 @@ export function listenFailure(
         : code === 'EADDRNOTAVAIL'
           ? `${flag}: ${address.host} is not an address of this machine; use 127.0.0.1`
           : `${flag}: cannot listen on ${where}: ${(err as Error).message}`;
-  return new Error(message, { cause: err });
+  return new ListenFailure(message, flag, { cause: err });
 }
 
 /** Listens on `address`; resolves with the address really bound (port 0 becomes a port). */
