@@ -20,7 +20,7 @@ import {
 import { httpExposureProblem } from './server/basic-auth.js';
 import { createHttpServer } from './server/http-server.js';
 import { sendEventsAsWebhooks } from './server/webhooks/webhook-events.js';
-import { bracketHost, hostPort } from './core/net/ip-address.js';
+import { hostPort, uiUrl } from './core/net/ip-address.js';
 import { storageFullFailure } from './core/spool/storage-full.js';
 
 export interface StartOptions {
@@ -53,11 +53,6 @@ export interface RunningRelaydesk {
   url: string;
   service: RelayService;
   close(): Promise<void>;
-}
-
-function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
-  return bracketHost(host);
 }
 
 export async function startRelaydesk(options: StartOptions = {}): Promise<RunningRelaydesk> {
@@ -167,7 +162,7 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
       smtp: smtpAlso,
       http: httpAlso,
     },
-    url: `http://${urlHost(http.host)}:${http.port}/`,
+    url: uiUrl(http),
     service,
     close() {
       closing ??= (async () => {

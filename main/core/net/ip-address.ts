@@ -183,6 +183,12 @@ export function bracketHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/** The web UI's address for a browser: a wildcard listener is reached through 127.0.0.1. */
+export function uiUrl(address: { host: string; port: number }): string {
+  const host = address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host;
+  return `http://${bracketHost(host)}:${address.port}/`;
+}
+
 /** HOST:PORT as the flags take it and POP3 clients are told (an IPv6 host in brackets). */
 export function hostPort(address: { host: string; port: number }): string {
   return `${bracketHost(address.host)}:${address.port}`;

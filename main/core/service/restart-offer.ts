@@ -5,7 +5,7 @@
 import type { RestartAnswer } from '../../../preload/settings-contract.js';
 import { CallerError } from '../caller-error.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
-import { bracketHost } from '../net/ip-address.js';
+import { uiUrl } from '../net/ip-address.js';
 
 /** Called once the answer to the restart request is on its way; the owner stops and starts. */
 export type RestartHandler = () => void;
@@ -39,11 +39,6 @@ export class RestartOffer {
       // after this turn: the HTTP answer (or the IPC reply) is written before the listeners close
       setImmediate(handler);
     }
-    const host = http.host === '0.0.0.0' || http.host === '::' ? '127.0.0.1' : http.host;
-    return {
-      restarting: true,
-      applies: [...waiting],
-      url: http.port === 0 ? null : `http://${bracketHost(host)}:${http.port}/`,
-    };
+    return { restarting: true, applies: [...waiting], url: http.port === 0 ? null : uiUrl(http) };
   }
 }
