@@ -23,6 +23,7 @@ import {
   errorInList,
   refusedSaveCount,
   errorsByField,
+  settingLabels,
   warningsByField,
   fieldId,
   splitList,
@@ -160,9 +161,7 @@ export function SettingsView({
   }
 
   const values = draft.values;
-  const waitingLabels = view.restartPending.map(
-    (key) => view.fields.find((field) => field.key === key)?.label ?? key,
-  );
+  const waitingLabels = settingLabels(view.restartPending, view);
   const byField: FieldErrors = errorsByField(errors);
   const warned = warningsByField(view.warnings);
   const update = <K extends SettingKey>(key: K, value: EditableSettings[K]) =>
@@ -258,7 +257,7 @@ export function SettingsView({
       setStatus({
         text:
           (result.restartNeeded.length > 0
-            ? `Saved. ${result.restartNeeded.map((key) => result.settings.fields.find((field) => field.key === key)?.label ?? key).join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
+            ? `Saved. ${settingLabels(result.restartNeeded, result.settings).join(', ')} take${result.restartNeeded.length === 1 ? 's' : ''} effect after restart; the rest applies now.`
             : 'Saved. The changes apply now.') + warnedOf,
         error: false,
       });

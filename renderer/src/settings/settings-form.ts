@@ -7,6 +7,7 @@ import type {
   SettingsChange,
   SettingsFieldError,
   SettingsFieldWarning,
+  SettingsView,
   UpstreamView,
 } from '../api/contract';
 
@@ -54,6 +55,14 @@ function withPassword(relay: UpstreamView, password: string): Record<string, unk
 export type FieldErrors = Record<string, SettingsFieldError>;
 
 export type FieldWarnings = Record<string, SettingsFieldWarning>;
+
+/** Settings named as the screen labels their boxes (the key where a setting has no box). */
+export function settingLabels(
+  keys: readonly string[],
+  view: Pick<SettingsView, 'fields'>,
+): string[] {
+  return keys.map((key) => view.fields.find((field) => field.key === key)?.label ?? key);
+}
 
 export function warningsByField(warnings: readonly SettingsFieldWarning[]): FieldWarnings {
   const byField: FieldWarnings = {};
