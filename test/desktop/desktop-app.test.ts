@@ -410,12 +410,33 @@ describe('notifications', () => {
   });
 });
 
+/** A port on 127.0.0.1 held by another program (a plain listener) while `use` runs. */
+async function withPortHeld(use: (port: number) => Promise<void>): Promise<void> {
+  const holder = createServer();
+  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+  try {
+    await use((holder.address() as AddressInfo).port);
+  } finally {
+    await new Promise((resolve) => holder.close(resolve));
+  }
+}
+
+/** Clicks the notification titled `title`, and sees it open Settings → Listener in the window. */
+async function clickOpensListenerSettings(standIn: DesktopStandIn, title: string): Promise<string> {
+  const note = standIn.Notification.shown.find((n) => n.options.title === title);
+  note?.click();
+  await expect
+    .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
+    .toEqual({
+      channel: 'relaydesk-desktop:event',
+      args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
+    });
+  return String(note?.options.body);
+}
+
 describe('an SMTP port another program holds', () => {
   it('keeps the window up, tells in a notification, and a click opens Settings → Listener', async () => {
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const port = (holder.address() as AddressInfo).port;
-    try {
+    await withPortHeld(async (port) => {
       const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
       // the flag given last wins over the launch's own --smtp 127.0.0.1:0
       const app = (await launch(standIn, ['--smtp', `127.0.0.1:${port}`])) as DesktopApp;
@@ -426,63 +447,36 @@ describe('an SMTP port another program holds', () => {
         state: 'failed',
         problem: { code: 'EADDRINUSE' },
       });
-      const note = standIn.Notification.shown.find(
-        (n) => n.options.title === 'SMTP could not start',
-      );
-      expect(note?.options.body).toBe(
+      expect(await clickOpensListenerSettings(standIn, 'SMTP could not start')).toBe(
         `127.0.0.1:${port} is already in use by another program: stop that program, or choose another port in Settings → Listener and restart Relaydesk.`,
       );
-      note?.click();
-      await expect
-        .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
-        .toEqual({
-          channel: 'relaydesk-desktop:event',
-          args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
-        });
       // the rest of the app works: the API answers over IPC's service
       expect((await serviceCalls.info(app.running.service)).Listeners.smtp).toBe('');
       await quit(standIn);
       expect(standIn.app.exitCode).toBe(0);
-    } finally {
-      await new Promise((resolve) => holder.close(resolve));
-    }
+    });
   });
 });
 
 describe('a UI/API port another program holds (Mailpit on 8025, say)', () => {
   it('keeps the app up with the API on a free port, and says so in a notification', async () => {
-    const holder = createServer();
-    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-    const port = (holder.address() as AddressInfo).port;
-    try {
+    await withPortHeld(async (port) => {
       const standIn = createDesktopStandIn({ pageUrl, userData: await folder() });
       const app = (await launch(standIn, ['--http', `127.0.0.1:${port}`])) as DesktopApp;
       expect(standIn.app.exitCode).toBeNull();
       const api = app.running.http.port;
       expect(api).not.toBe(port);
-      const note = standIn.Notification.shown.find(
-        (n) => n.options.title === 'Web UI and API could not start',
-      );
-      expect(note?.options.body).toBe(
+      expect(await clickOpensListenerSettings(standIn, 'Web UI and API could not start')).toBe(
         `127.0.0.1:${port} is already in use; stop the other program or choose another port. Until then the API listens on 127.0.0.1:${api}. Change its port in Settings → Listener and restart.`,
       );
-      note?.click();
-      await expect
-        .poll(() => standIn.windows[0]?.webContents.sent.at(-1))
-        .toEqual({
-          channel: 'relaydesk-desktop:event',
-          args: [{ Type: 'open', Data: { view: 'settings', section: 'listener' } }],
-        });
-      // the API answers where it went, and the relay takes mail
+      // the API answers where it went
       const info = (await (await fetch(`${app.running.url}api/v1/info`)).json()) as {
         Version: string;
       };
       expect(info.Version).toBeTruthy();
       await quit(standIn);
       expect(standIn.app.exitCode).toBe(0);
-    } finally {
-      await new Promise((resolve) => holder.close(resolve));
-    }
+    });
   });
 });
 
