@@ -12,6 +12,11 @@ import { serverWords } from '../api/http-transport';
  * hold and what it would be saved as, with a button to save that. The tags shown are what the
  * server kept, from the message's update event.
  */
+/** Tags as a set to compare: the server keeps them sorted, a save lists them as added. */
+function tagSet(tags: readonly string[]): string {
+  return JSON.stringify(tags.map((tag) => tag.toLowerCase()).sort());
+}
+
 export function TagEditor(props: {
   messageId: string;
   tags: readonly string[];
@@ -42,18 +47,27 @@ export function TagEditor(props: {
     (target ?? field.current)?.focus();
   }, [tags, refused]);
 
-  // Saves not yet answered. Each save's update event comes back after it, so with × pressed on
-  // three tags in a row the first's event ([alpha, gamma]) came after the third's removal and put
-  // removed tags back, and a tag added then was saved beside them. While a save of ours is on
-  // its way, the tags shown are the ones being saved.
-  const saving = useRef(0);
+  // Our saves whose update event has not come back. Each save's event comes after it, and live
+  // events come in batches, so with × pressed on three tags in a row the first's event
+  // ([alpha, gamma]) could come after the third's removal had been answered and put removed tags
+  // back, and a tag added then was saved beside them (e2e/keyboard-focus under load). An event
+  // is applied only once the echoes of our saves are in: the one of the latest save ends them.
+  const echoes = useRef({ waiting: 0, latest: '' });
   useEffect(
     () =>
       api.onEvent((event) => {
-        if (saving.current > 0) return;
-        if (event.Type === 'update' && event.Data.ID === messageId && event.Data.Tags) {
-          setTags(event.Data.Tags);
+        if (event.Type !== 'update' || event.Data.ID !== messageId || !event.Data.Tags) return;
+        const pending = echoes.current;
+        if (pending.waiting > 0) {
+          // the latest save's echo is the server's word on it (in its order): shown; an older one
+          // is not
+          if (tagSet(event.Data.Tags) !== pending.latest) {
+            pending.waiting -= 1;
+            return;
+          }
+          pending.waiting = 0;
         }
+        setTags(event.Data.Tags);
       }),
     [api, messageId],
   );
@@ -62,14 +76,14 @@ export function TagEditor(props: {
     setFailure(null);
     const before = tags;
     setTags(next);
-    saving.current += 1;
+    echoes.current = { waiting: echoes.current.waiting + 1, latest: tagSet(next) };
     try {
       await api.setTags([messageId], next);
     } catch (error) {
+      // a refused save sends no event
+      echoes.current.waiting = Math.max(0, echoes.current.waiting - 1);
       setTags(before);
       setFailure(serverWords(error));
-    } finally {
-      saving.current -= 1;
     }
   };
 
