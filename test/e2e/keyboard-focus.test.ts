@@ -376,8 +376,11 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
     // the message is still there, open, and so on the server
     expect(await total()).toBe(1);
     expect(await openedSubject()).toBe('Tagged to keep');
-    const message = await gui.relaydesk.api<{ messages: { Tags: string[] }[] }>('/api/v1/messages');
-    expect(message.messages[0]?.Tags).toEqual(['alpha']);
+    // the chips change at once; the server has the save once it is answered
+    const tagsOnServer = async () =>
+      (await gui.relaydesk.api<{ messages: { Tags: string[] }[] }>('/api/v1/messages')).messages[0]
+        ?.Tags;
+    await eventually(tagsOnServer).toEqual(['alpha']);
     expect(gui.pageErrors).toEqual([]);
   });
 });
