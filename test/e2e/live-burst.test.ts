@@ -43,14 +43,33 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
       if (path === '/api/v1/mailboxes' || path === '/api/v1/queue') reads.push(path);
     });
     // the page's own stalls (its main thread held up on a loaded machine): a quiet timer that
-    // comes due during one runs before the events waiting behind it, as after a pause
+    // comes due during one runs before the events waiting behind it, as after a pause; and the
+    // quiet spells in the Inbox badge's count, which each batch of arrivals redraws: a spell of
+    // the events as the page took them, whether the relay, the socket or the page held them up
+    // (sender pauses and page stalls under 300 ms each could add up to the page's 400 ms: CI read
+    // 6 times with neither seen)
     await page.evaluate(() => {
-      const probe = window as unknown as { stalls: number; stallProbe: number; iconDraws: number };
+      const probe = window as unknown as {
+        stalls: number;
+        stallProbe: number;
+        iconDraws: number;
+        badgeDraws: [number, string][];
+      };
       let last = performance.now();
       probe.stalls = 0;
       probe.iconDraws = 0;
+      probe.badgeDraws = [];
       const icon = document.head.querySelector('link[rel="icon"]');
       if (icon) new MutationObserver(() => probe.iconDraws++).observe(icon, { attributes: true });
+      const badge = document.querySelectorAll('.nav-count')[1];
+      if (badge)
+        new MutationObserver(() =>
+          probe.badgeDraws.push([performance.now(), badge.textContent ?? '']),
+        ).observe(badge, {
+          childList: true,
+          characterData: true,
+          subtree: true,
+        });
       probe.stallProbe = window.setInterval(() => {
         const now = performance.now();
         if (now - last >= 300) probe.stalls += 1;
@@ -78,26 +97,34 @@ describe.skipIf(!chromiumPath)('a burst of mail into the open list', () => {
       transport.close();
     }
     const senderPauses = taken.slice(1).filter((at, i) => at - (taken[i] as number) >= 300).length;
-    const { stalls, iconDraws } = await page.evaluate(() => {
-      const probe = window as unknown as { stalls: number; stallProbe: number; iconDraws: number };
-      window.clearInterval(probe.stallProbe);
-      return { stalls: probe.stalls, iconDraws: probe.iconDraws };
-    });
-    const pauses = senderPauses + stalls;
     const total = String(2 * COUNT);
     await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe(total);
     const inbox = page.locator('.nav-count').nth(1);
     await eventually(() => inbox.textContent(), 5_000).toBe(`${total}, ${total} unread`);
+    const { stalls, iconDraws, badgeDraws } = await page.evaluate(() => {
+      const probe = window as unknown as {
+        stalls: number;
+        stallProbe: number;
+        iconDraws: number;
+        badgeDraws: [number, string][];
+      };
+      window.clearInterval(probe.stallProbe);
+      return { stalls: probe.stalls, iconDraws: probe.iconDraws, badgeDraws: probe.badgeDraws };
+    });
+    // up to the draw of the burst's last arrival: a read's answer redrawn after it is no spell
+    const last = badgeDraws.findIndex(([, text]) => text.startsWith(`${total},`));
+    const during = badgeDraws.slice(0, last + 1).map(([at]) => at);
+    const badgeSpells = during.slice(1).filter((at, i) => at - (during[i] as number) >= 300).length;
+    const pauses = Math.max(senderPauses + stalls, badgeSpells);
+    const seen = `${senderPauses} sender pauses, ${stalls} stalls, ${badgeSpells} quiet spells`;
     // the counts and the queue (two requests) are read when the mail stops (and maybe once as it
     // starts, for the first burst's, and after each pause of the burst), not every 400 ms while
     // it comes: the old page made 24 requests for this burst on a quiet machine, with no pause
     await eventually(() => reads.length, 5_000).toBeGreaterThan(0);
-    expect(reads.length, `${senderPauses} pauses, ${stalls} stalls`).toBeLessThanOrEqual(
-      2 * (pauses + 2),
-    );
+    expect(reads.length, seen).toBeLessThanOrEqual(2 * (pauses + 2));
     // the favicon's count is drawn when the burst settles (and maybe after a pause), not every
     // half second while it comes
-    expect(iconDraws, `${senderPauses} pauses, ${stalls} stalls`).toBeLessThanOrEqual(pauses + 1);
+    expect(iconDraws, seen).toBeLessThanOrEqual(pauses + 1);
     expect(gui.pageErrors).toEqual([]);
   });
 });
