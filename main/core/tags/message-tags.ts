@@ -40,12 +40,26 @@ function filterTags(record: MessageRecord): string[] {
   return kept;
 }
 
-async function retag(store: TaggedStore, record: MessageRecord, asked: string[]): Promise<void> {
+/**
+ * `answerUnchanged`: an explicit set of a message's tags is answered with its update event even
+ * when nothing changed. The tag editor waits for the echo of each of its saves before it takes
+ * other clients' changes (TagEditor.tsx), and a save that found the tags already so (set from
+ * another window a moment before) sent none, so the next real change was taken as that echo and
+ * not shown.
+ */
+async function retag(
+  store: TaggedStore,
+  record: MessageRecord,
+  asked: string[],
+  answerUnchanged = false,
+): Promise<void> {
   const missing = filterTags(record).filter((tag) => !asked.includes(tag));
   const tags = [...asked, ...missing];
   if (sameTags(record.tags, tags)) {
     // the view took the tag off as asked: the event puts it back on screen
-    if (missing.length > 0) store.publish({ Type: 'update', Data: { ID: record.id, Tags: tags } });
+    if (missing.length > 0 || answerUnchanged) {
+      store.publish({ Type: 'update', Data: { ID: record.id, Tags: tags } });
+    }
     return;
   }
   record.tags = tags;
@@ -69,7 +83,7 @@ export async function setMessageTags(
     return record;
   });
   const wanted = normalizeTags(tags, store.knownTags());
-  for (const record of records) await retag(store, record, wanted);
+  for (const record of records) await retag(store, record, wanted, true);
 }
 
 function findTag(store: TaggedStore, tag: string): string {

@@ -52,6 +52,7 @@ export function TagEditor(props: {
   // ([alpha, gamma]) could come after the third's removal had been answered and put removed tags
   // back, and a tag added then was saved beside them (e2e/keyboard-focus under load). An event
   // is applied only once the echoes of our saves are in: the one of the latest save ends them.
+  // The server answers every save with one, also a save that changed nothing (message-tags.ts).
   const echoes = useRef({ waiting: 0, latest: '' });
   useEffect(
     () =>
