@@ -10,6 +10,7 @@ import {
 } from './core/listener/listen-address.js';
 import { loopbackTwinHost } from '../preload/loopback-twin.js';
 import { RelayService } from './core/relay-service.js';
+import { listenerClash, listenerClashWords } from './core/settings/listener-overlap.js';
 import { resolveWithSaved, type SavedSettings } from './core/settings/saved-settings.js';
 import type { SettingsStore } from './core/settings/settings-store.js';
 import {
@@ -77,6 +78,11 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   }
   const httpProblem = httpExposureProblem(settings);
   if (httpProblem) throw new SettingsError(httpProblem);
+  // said before anything listens: otherwise the second listener's EADDRINUSE reads as another
+  // program's. Under keep-running (the desktop app) the others start and that one's failure is
+  // shown, as for any listener, rather than no app at all
+  const clash = settings.listenerFailure === 'exit' ? listenerClash(settings) : null;
+  if (clash) throw new SettingsError(listenerClashWords(clash, (key) => `--${key}`));
   const service = new RelayService({
     settings,
     ...(options.now ? { now: options.now } : {}),

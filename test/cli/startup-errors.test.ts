@@ -9,6 +9,7 @@ import { otherToolFlagHint, otherToolFlagNames } from '../../main/cli/other-tool
 import { serveFlags } from '../../main/cli/serve-flags.js';
 import {
   cleanupCliProcesses,
+  freePort,
   makeTempDir,
   runCli,
   type RunResult,
@@ -64,6 +65,19 @@ describe('a port in use', () => {
     const port = await occupiedPort();
     expect(await serve(['--http', `127.0.0.1:${port}`])).toBe(
       `--http: 127.0.0.1:${port} is already in use; stop the other program or choose another port`,
+    );
+  });
+});
+
+describe('two listeners on one port', () => {
+  it('names both before anything listens, not "the other program" (the loopback twin counts)', async () => {
+    const port = await freePort();
+    expect(await serve(['--smtp', `127.0.0.1:${port}`, '--pop3', `127.0.0.1:${port}`])).toBe(
+      `--pop3: 127.0.0.1:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
+    );
+    // a listener on 127.0.0.1 takes ::1 at its port too (preload/loopback-twin.ts)
+    expect(await serve(['--smtp', `127.0.0.1:${port}`, '--pop3', `[::1]:${port}`])).toBe(
+      `--pop3: [::1]:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
     );
   });
 });

@@ -2,7 +2,7 @@
 // names every wrong field), applied at once where it can be (routing rules, limits, upstream),
 // saved in settings.json (0600, the password never sent back) and kept across a restart;
 // settings pinned by a flag or an environment variable are shown and refused.
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ import type {
 import { startRelaydesk } from '../../main/headless.js';
 import { resolveWithSaved } from '../../main/core/settings/saved-settings.js';
 import { makeDataDir, startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { freePort } from '../helpers/cli-process.js';
+import { savedSettingsFileName } from '../../main/core/settings/settings-store.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 import { rm } from 'node:fs/promises';
 
@@ -38,7 +40,7 @@ async function upstream(options: Parameters<typeof startUpstreamServer>[0] = {})
   return server;
 }
 
-async function put(relay: TestRelaydesk, change: unknown) {
+async function put(relay: Pick<TestRelaydesk, 'fetch'>, change: unknown) {
   const res = await relay.fetch('/api/v1/settings', {
     method: 'PUT',
     headers: { 'content-type': 'application/json' },
@@ -159,6 +161,43 @@ describe('PUT /api/v1/settings', () => {
     const again = await put(relay, { pop3: { host: '127.0.0.1', port: taken } });
     if (!again.body.ok) throw new Error('the save was refused');
     expect(again.body.warnings.map((w) => w.field)).toEqual(['tlsCert', 'tlsKey']);
+  });
+
+  it('takes a listener moved to its loopback twin for its own port, and refuses two listeners on one port', async () => {
+    // on its saved ports (a --smtp flag would pin the address): the SMTP listener on 127.0.0.1
+    // takes ::1 at the same port too
+    const dataDir = await makeDataDir();
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    await writeFile(
+      join(dataDir, savedSettingsFileName),
+      JSON.stringify({ smtp: `127.0.0.1:${port}` }),
+    );
+    const running = await startRelaydesk({ dataDir, http: '127.0.0.1:0' });
+    cleanups.push(() => running.close());
+    expect(running.alsoOn.smtp, 'this machine has no ::1 for the twin').toMatchObject({
+      host: '::1',
+      port,
+    });
+    const relay = {
+      fetch: (path: string, init?: RequestInit) =>
+        fetch(running.url.replace(/\/$/, '') + path, init),
+    };
+    const moved = await put(relay, { smtp: { host: '::1', port } });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    if (!moved.body.ok) throw new Error('the save was refused');
+    // the restart closes the twin before it listens there: no other program holds it
+    expect(moved.body.warnings).toEqual([]);
+    const clash = await put(relay, { pop3: { host: '127.0.0.1', port } });
+    expect(clash.status).toBe(400);
+    expect(clash.body.errors).toEqual([
+      {
+        field: 'pop3.port',
+        value: port,
+        allowed: `a port no other listener of this relay uses (smtp has ${port})`,
+        message: `pop3.port: 127.0.0.1:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
+      },
+    ]);
   });
 
   it('applies a saved routing rule to the next message sent over SMTP', async () => {

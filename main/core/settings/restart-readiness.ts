@@ -6,9 +6,8 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { SettingsFieldWarning } from '../../../preload/settings-contract.js';
 import { bracketHost } from '../net/ip-address.js';
+import { listenerKeys, sharesSocket } from './listener-overlap.js';
 import type { ListenAddress, Settings } from './settings-schema.js';
-
-const listenerKeys = ['smtp', 'http', 'smtps', 'pop3', 'pop3s'] as const;
 
 const fileKeys = {
   tlsCert: 'the TLS listeners cannot start with it',
@@ -73,19 +72,19 @@ export async function unlistenableAddressWarnings(
   target: Settings,
   running: Settings,
 ): Promise<SettingsFieldWarning[]> {
-  const held = new Set(
-    listenerKeys
-      .map((key) => running[key])
-      .filter((address): address is ListenAddress => address !== null)
-      .map((address) => `${address.host} ${address.port}`),
-  );
+  const held = listenerKeys
+    .map((key) => running[key])
+    .filter((address): address is ListenAddress => address !== null);
   const warnings: SettingsFieldWarning[] = [];
   for (const key of listenerKeys) {
     const address = target[key];
     const before = running[key];
     if (!address || address.port === 0) continue;
     if (before && before.host === address.host && before.port === address.port) continue;
-    if (held.has(`${address.host} ${address.port}`)) continue;
+    // the restart closes the relay's own sockets first: the same address, its loopback twin
+    // (127.0.0.1:1025 moved to [::1]:1025 was warned of as "in use by another program") or a
+    // wildcard address on either side
+    if (held.some((own) => sharesSocket(address, own))) continue;
     const code = await tryListen(address);
     if (code)
       warnings.push({

@@ -30,6 +30,7 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { missingUpstreamProblem } from './settings-sources.js';
+import { listenerClash, listenerClashWords } from './listener-overlap.js';
 import {
   editableKeys,
   fieldValueView,
@@ -401,6 +402,15 @@ export function checkSettingsChange(
       value: upstreamView(next.relay),
       allowed: 'an upstream (host and port) while the mode or a rule relays or redirects mail',
       message: missing,
+    });
+  }
+  const clash = listenerClash(next);
+  if (clash) {
+    result.errors.push({
+      field: `${clash.key}.port`,
+      value: clash.address.port,
+      allowed: `a port no other listener of this relay uses (${clash.other} has ${clash.address.port})`,
+      message: listenerClashWords(clash, (key) => `${key}.port`),
     });
   }
   const exposure = smtpExposureProblem({
