@@ -410,7 +410,7 @@ export function checkSettingsChange(
       field: `${clash.key}.port`,
       value: clash.address.port,
       allowed: `a port no other listener of this relay uses (${clash.other} has ${clash.address.port})`,
-      message: listenerClashWords(clash, (key) => `${key}.port`),
+      message: listenerClashWords(clash, (key) => key),
     });
   }
   const exposure = smtpExposureProblem({
