@@ -129,8 +129,11 @@ async function serve(args: string[]): Promise<void> {
       const again = await resolveWithSaved({ flags, configFile, env: process.env });
       next = await startRelaydesk({ resolved: again.settings, saved: again, log });
     } catch (err) {
+      // the saved address came from Settings, not from a flag: named by its setting (smtp:, not
+      // --smtp:, which a user who never typed a flag went looking for)
+      const why = (err as Error).message.replace(/^--(smtps?|http|pop3s?): /, '$1: ');
       log(
-        `restart: the saved settings could not start (${(err as Error).message}); starting again with the settings it ran with`,
+        `restart: the saved settings could not start (${why}); starting again with the settings it ran with`,
       );
       try {
         const saved = await resolveWithSaved({ flags, configFile, env: process.env });

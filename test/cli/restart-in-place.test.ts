@@ -101,7 +101,10 @@ describe('Restart now, in `relaydesk serve`', () => {
       await save(server, { smtp: { host: '127.0.0.1', port: taken } });
       await restart(server);
       await eventually(() => readyLines(server).length, 20_000).toBe(2);
-      expect(server.stdout).toContain(`127.0.0.1:${taken} is already in use`);
+      // named by the setting saved, not by a flag the user never typed
+      expect(server.stdout).toContain(
+        `restart: the saved settings could not start (smtp: 127.0.0.1:${taken} is already in use;`,
+      );
       expect(readyLines(server)[1]).toContain(`SMTP on 127.0.0.1:${smtp},`);
       await sendTo(smtp, 'on the old port');
       const view = await server.api<SettingsView>('/api/v1/settings');
