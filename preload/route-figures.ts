@@ -50,13 +50,21 @@ export function localSubmitter(
 
 /**
  * A hop that came over the network from another server: not a local submission, not a queue note
- * (which names no client because there was no hand-over, not for want of a check), and not a step
- * inside one provider (its own gateway by HTTP has no address to check, nor is one missing).
+ * (which names no client because there was no hand-over, not for want of a check), not a step
+ * inside one provider (its own gateway by HTTP has no address to check, nor is one missing), and
+ * not a client on the receiver's own machine (a loopback address: an app handing mail to
+ * Relaydesk, a web server to its local MTA), whose "verified" `localhost` made a chain read
+ * "verified at 1 of 2" with no server verified at all.
  */
 export function networkHandOver(
-  hop: Pick<Hop, 'clientCheck' | 'internalStep' | 'from' | 'fromIp' | 'by' | 'raw'>,
+  hop: Pick<Hop, 'clientCheck' | 'internalStep' | 'from' | 'fromIp' | 'fromIpScope' | 'by' | 'raw'>,
 ): boolean {
-  return hop.clientCheck !== 'local' && !hop.internalStep && queueNote(hop) === null;
+  return (
+    hop.clientCheck !== 'local' &&
+    !hop.internalStep &&
+    hop.fromIpScope !== 'loopback' &&
+    queueNote(hop) === null
+  );
 }
 
 /** How many hops were hand-overs between servers (`networkHandOver`). */

@@ -464,12 +464,12 @@ describe('Exchange’s steps inside one organisation', () => {
     );
     expect(step && tlsLabel(step)).toBe('TLS 1.3, TLS_AES_256_GCM_SHA384');
     expect(step && internalStepNote(step)?.badge).toBe('in-network');
-    // was "at 1 of 5 hops": Microsoft's own three steps counted as unverifiable hand-overs
-    expect(route.verifiedClients).toEqual({ verified: [0], networkHops: 2 });
-    expect(verifiedClientsText(route)).toBe(
-      'Client verified (reverse DNS and address) at 1 of 2 hops; at Hop 2 the receiver ' +
-        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
-    );
+    // was "at 1 of 5 hops": Microsoft's own three steps counted as unverifiable hand-overs; then
+    // "at 1 of 2", the one verified being the sender's app on its own server's loopback
+    // (`[127.0.0.1]` at Hop 1), no hand-over between servers: one is left, and its Client fact
+    // says what its receiver checked
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+    expect(verifiedClientsText(route)).toBeNull();
   });
 
   test('sent from Microsoft 365, its steps below a receiver that looked up outlook.com count as its own', () => {
@@ -585,12 +585,15 @@ describe('a copy sent to Relaydesk again, with Relaydesk’s own stamp on top', 
     ).toBe(true);
   });
 
-  test('the Exchange summary names Microsoft’s hop, not the loopback re-send', () => {
+  test('the loopback re-send is no hand-over between servers, nor counted as one', () => {
     const route = analyzeMessage(relaydesk + headerSet('m365'));
-    // was "at 1 of 3 hops." with no word of why: the re-send's loopback client read as unchecked
-    expect(verifiedClientsText(route)).toBe(
-      'Client verified (reverse DNS and address) at 1 of 3 hops; at Hop 2 the receiver ' +
-        'recorded the address and no looked-up name, as Exchange and Microsoft 365 always do.',
+    // was "at 1 of 3 hops." with no word of why (the re-send's loopback client read as
+    // unchecked), then "at 1 of 3 hops; at Hop 2 … as Exchange …", the one verified being the
+    // sender's own loopback: of the two loopback clients, neither is counted
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+    const sendgrid = analyzeMessage(relaydesk + headerSet('sendgrid-cloudflare'));
+    expect(sendgrid.verifiedClients.networkHops).toBe(
+      analyzeMessage(headerSet('sendgrid-cloudflare')).verifiedClients.networkHops,
     );
   });
 });

@@ -400,13 +400,8 @@ export function verifiedClientsText(route: RouteAnalysis): string | null {
   }
   const counted = `Client verified (reverse DNS and address) at ${verified.length} of ${networkHops} hops`;
   // "0 of 2" alone read as something wrong, where Exchange simply never writes a looked-up name
-  // a loopback client is this machine (every copy sent to Relaydesk again), no address left unchecked
   const addressOnly = route.hops.filter(
-    (hop) =>
-      networkHandOver(hop) &&
-      hop.clientCheck === 'address' &&
-      !hop.forged &&
-      hop.fromIpScope !== 'loopback',
+    (hop) => networkHandOver(hop) && hop.clientCheck === 'address' && !hop.forged,
   );
   // only Exchange's: elsewhere a receiver that wrote no name may have found none
   const exchange = addressOnly.every((hop) => /^Microsoft SMTP/i.test(hop.with ?? ''));
