@@ -199,6 +199,26 @@ ${spam[1]}
     );
   });
 
+  it('takes a queue ID copied from the listing with its mark (ID! held), as for the IDs on stdin', async () => {
+    // the first column says `ID!` for held mail; pasted into release, it was `message "ID!" not
+    // found` and the mail stayed held
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'copied with its mark');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    expect(await queue('hold', id)).toMatchObject({ code: 0 });
+    const listed = (await queue()).stdout.split('\n').find((line) => line.startsWith(id));
+    const column = listed?.split(' ')[0];
+    expect(column).toBe(`${id}!`);
+
+    expect(await queue('release', column as string)).toMatchObject({
+      code: 0,
+      stdout: `${id}: released\n`,
+      stderr: '',
+    });
+    await eventually(async () => (await delivery(id)).recipients[0]?.attempts.length).toBe(2);
+    expect(await queue('delete', `${id}*`)).toMatchObject({ code: 0, stderr: '' });
+    expect((await delivery(id)).recipients[0]?.state).toBe('cancelled');
+  });
+
   it('refuses to hold a delivered message, naming it and its state', async () => {
     const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
     await eventually(async () => (await delivery(id)).status).toBe('delivered');
