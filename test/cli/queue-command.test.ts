@@ -219,6 +219,17 @@ ${spam[1]}
     expect((await delivery(id)).recipients[0]?.state).toBe('cancelled');
   });
 
+  it('refuses to retry held mail and names the release, not Resend (which sends a copy)', async () => {
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'held, then retried');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    expect(await queue('hold', id)).toMatchObject({ code: 0 });
+    expect(oneLineFailure(await queue('retry', id))).toBe(
+      `queue retry: message ${id} is held: it is not sent until released; release it (relaydesk queue release ${id}, Release in the Queue view or POST /api/v1/queue/release)`,
+    );
+    expect((await delivery(id)).recipients[0]?.state).toBe('held');
+    expect(await queue('delete', id)).toMatchObject({ code: 0 });
+  });
+
   it('refuses to hold a delivered message, naming it and its state', async () => {
     const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
     await eventually(async () => (await delivery(id)).status).toBe('delivered');
