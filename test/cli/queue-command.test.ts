@@ -230,6 +230,36 @@ ${spam[1]}
     expect(await queue('delete', id)).toMatchObject({ code: 0 });
   });
 
+  it('retrying by hand does not push the next automatic retry out, as postqueue -i/-f do not', async () => {
+    // counted by tries, three retries in the first minute put the next one 20 minutes away (five:
+    // an hour), while the mail had waited seconds
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'retried by hand');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    for (const attempts of [2, 3, 4]) {
+      expect(await queue('retry', id)).toMatchObject({ code: 0 });
+      await eventually(async () => {
+        const r = (await delivery(id)).recipients[0];
+        return r?.state === 'deferred' ? r.attempts.length : 0;
+      }).toBe(attempts);
+    }
+    const listed = (await queue('--json')).stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            queue_id: string;
+            recipients: { next_attempt_time: number; attempts: number }[];
+          },
+      )
+      .find((m) => m.queue_id === id);
+    expect(listed?.recipients[0]?.attempts).toBe(4);
+    // the schedule's first step (1 minute), from the last failure a moment ago
+    const wait = (listed?.recipients[0]?.next_attempt_time ?? 0) * 1000 - Date.now();
+    expect(wait).toBeLessThanOrEqual(60_000);
+    expect(await queue('delete', id)).toMatchObject({ code: 0 });
+  });
+
   it('refuses to hold a delivered message, naming it and its state', async () => {
     const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
     await eventually(async () => (await delivery(id)).status).toBe('delivered');
