@@ -217,16 +217,23 @@ async function deleteHeld(
 }
 
 /**
+ * A queue ID as the listing shows it: `relaydesk queue` puts `*` after an ID it is sending and
+ * `!` after one it holds, as mailq does. Copied from the first column into `relaydesk queue
+ * release 0mx…!`, the mark made it an unknown ID (`message "0mx…!" not found`), the held mail
+ * staying held.
+ */
+const listedId = (word: string): string => word.replace(/[*!]$/, '');
+
+/**
  * `postsuper -d -`: the IDs a script picked from the listing (every message of a stolen
- * login's sender, say), piped in. The `*` and `!` that `relaydesk queue` puts after an ID it is
- * sending or holding are taken off, so its first column can be piped as it is. Without this,
- * `-` was taken as an ID and the answer was `message "-" not found`.
+ * login's sender, say), piped in, the listing's first column as it is. Without this, `-` was
+ * taken as an ID and the answer was `message "-" not found`.
  */
 async function idsFromStdin(command: string, input: Readable): Promise<string[]> {
   const ids = (await readStdin(input))
     .toString('utf8')
     .split(/\s+/)
-    .map((word) => word.replace(/[*!]$/, ''))
+    .map(listedId)
     .filter((word) => word !== '');
   if (ids.length === 0)
     throw new CliUsageError(
@@ -267,7 +274,9 @@ export async function runQueueCommand(
   const ids =
     isActionName(command) && given.length === 1 && given[0] === '-'
       ? await idsFromStdin(command, input)
-      : given;
+      : isActionName(command)
+        ? given.map(listedId)
+        : given;
   const api = relayApi(parsed.values.http, env, {
     ...(parsed.values['ui-password-file'] !== undefined
       ? { passwordFile: parsed.values['ui-password-file'] }

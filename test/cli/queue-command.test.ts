@@ -199,6 +199,67 @@ ${spam[1]}
     );
   });
 
+  it('takes a queue ID copied from the listing with its mark (ID! held), as for the IDs on stdin', async () => {
+    // the first column says `ID!` for held mail; pasted into release, it was `message "ID!" not
+    // found` and the mail stayed held
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'copied with its mark');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    expect(await queue('hold', id)).toMatchObject({ code: 0 });
+    const listed = (await queue()).stdout.split('\n').find((line) => line.startsWith(id));
+    const column = listed?.split(' ')[0];
+    expect(column).toBe(`${id}!`);
+
+    expect(await queue('release', column as string)).toMatchObject({
+      code: 0,
+      stdout: `${id}: released\n`,
+      stderr: '',
+    });
+    await eventually(async () => (await delivery(id)).recipients[0]?.attempts.length).toBe(2);
+    expect(await queue('delete', `${id}*`)).toMatchObject({ code: 0, stderr: '' });
+    expect((await delivery(id)).recipients[0]?.state).toBe('cancelled');
+  });
+
+  it('refuses to retry held mail and names the release, not Resend (which sends a copy)', async () => {
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'held, then retried');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    expect(await queue('hold', id)).toMatchObject({ code: 0 });
+    expect(oneLineFailure(await queue('retry', id))).toBe(
+      `queue retry: message ${id} is held: it is not sent until released; release it (relaydesk queue release ${id}, Release in the Queue view or POST /api/v1/queue/release)`,
+    );
+    expect((await delivery(id)).recipients[0]?.state).toBe('held');
+    expect(await queue('delete', id)).toMatchObject({ code: 0 });
+  });
+
+  it('retrying by hand does not push the next automatic retry out, as postqueue -i/-f do not', async () => {
+    // counted by tries, three retries in the first minute put the next one 20 minutes away (five:
+    // an hour), while the mail had waited seconds
+    const id = await send(serve.smtp.port, ['grey@rcpt.example'], 'retried by hand');
+    await eventually(async () => (await delivery(id)).recipients[0]?.state).toBe('deferred');
+    for (const attempts of [2, 3, 4]) {
+      expect(await queue('retry', id)).toMatchObject({ code: 0 });
+      await eventually(async () => {
+        const r = (await delivery(id)).recipients[0];
+        return r?.state === 'deferred' ? r.attempts.length : 0;
+      }).toBe(attempts);
+    }
+    const listed = (await queue('--json')).stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            queue_id: string;
+            recipients: { next_attempt_time: number; attempts: number }[];
+          },
+      )
+      .find((m) => m.queue_id === id);
+    expect(listed?.recipients[0]?.attempts).toBe(4);
+    // the schedule's first step (1 minute), from the last failure a moment ago
+    const wait = (listed?.recipients[0]?.next_attempt_time ?? 0) * 1000 - Date.now();
+    expect(wait).toBeLessThanOrEqual(60_000);
+    expect(await queue('delete', id)).toMatchObject({ code: 0 });
+  });
+
   it('refuses to hold a delivered message, naming it and its state', async () => {
     const id = await send(serve.smtp.port, ['ok@rcpt.example'], 'delivered');
     await eventually(async () => (await delivery(id)).status).toBe('delivered');

@@ -25,6 +25,15 @@ describe('retry schedule', () => {
     expect(nextAttemptAt(0, t0, t0)?.getTime()).toBe(t0);
   });
 
+  test('attempts made early (by hand) do not move the schedule on: the wait follows the age', () => {
+    // first attempt, then three hand retries within 10 s: 4 attempts, still in the first minute
+    expect(nextAttemptAt(4, t0, t0 + 10_000)?.getTime()).toBe(t0 + 10_000 + MIN);
+    // on the schedule: attempts at 0, 1, 6, 16 minutes; the 4th failed at 16 min waits 20
+    expect(nextAttemptAt(4, t0, t0 + 16 * MIN)?.getTime()).toBe(t0 + 36 * MIN);
+    // six attempts by the 7th minute: the age has reached the third step (10 minutes), not the hour
+    expect(nextAttemptAt(6, t0, t0 + 7 * MIN)?.getTime()).toBe(t0 + 17 * MIN);
+  });
+
   test('no attempt beyond the lifetime: null means the recipient expires', () => {
     expect(nextAttemptAt(70, t0, t0 + 71.5 * HOUR)).toBeNull();
     expect(nextAttemptAt(70, t0, t0 + 70 * HOUR)?.getTime()).toBe(t0 + 71 * HOUR);

@@ -61,5 +61,10 @@ export function handActionRefusal(
   if (list.some((r) => allows(r.state, action))) return null;
   const states = new Set(list.map((r) => r.state));
   const status = messageStatus(list);
+  // Resend (a new delivery) is the wrong way out for held mail: it sent a copy while the held
+  // recipients stayed held. What a person who retries held mail wants is the release.
+  if (action === 'retry' && status === 'held') {
+    return `message ${id} is held: it is not sent until released; release it (relaydesk queue release ${id}, Release in the Queue view or POST /api/v1/queue/release)`;
+  }
   return `message ${id} is ${stateWords(status, states, action)}; ${appliesTo[action]}`;
 }

@@ -43,9 +43,28 @@ export function isExpired(
 }
 
 /**
+ * How far along the schedule a recipient first tried `age` ago is, up to `cap`: 1 before the
+ * first retry is due, 2 once it is, and so on. An attempt made on the schedule is never earlier.
+ */
+function stepOfAge(age: number, cap: number, schedule: RetrySchedule): number {
+  let step = 1;
+  let due = delayAfterAttempt(step, schedule);
+  while (step < cap && due <= age) {
+    step += 1;
+    due += delayAfterAttempt(step, schedule);
+  }
+  return step;
+}
+
+/**
  * When to try next after `attemptsSoFar` attempts, the last of which failed at `now`; null when
  * that would fall beyond the lifetime, i.e. the recipient has had its last attempt and expires.
  * With no attempt yet, the answer is `now`.
+ *
+ * Attempts made early, by hand (Retry now, `relaydesk queue flush`), do not move the schedule on:
+ * the wait is never longer than the recipient's age has reached, as Postfix's backoff follows
+ * the time in the queue, not the number of tries. Counted by attempts, three flushes in the
+ * first minute put the next retry 20 minutes away instead of 1, and five an hour.
  */
 export function nextAttemptAt(
   attemptsSoFar: number,
@@ -54,7 +73,9 @@ export function nextAttemptAt(
   schedule: RetrySchedule = defaultRetrySchedule,
 ): Date | null {
   if (attemptsSoFar < 1) return new Date(ms(now));
-  const next = ms(now) + delayAfterAttempt(attemptsSoFar, schedule);
+  const age = ms(now) - ms(firstAttemptAt);
+  const step = stepOfAge(age, attemptsSoFar, schedule);
+  const next = ms(now) + delayAfterAttempt(step, schedule);
   if (next - ms(firstAttemptAt) >= schedule.lifetimeMs) return null;
   return new Date(next);
 }
