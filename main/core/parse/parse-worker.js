@@ -237,6 +237,31 @@ function isInline(att) {
   return Boolean(att.related) || (att.contentDisposition === 'inline' && Boolean(att.cid));
 }
 
+// Mailpit lists a part under Inline or Attachments only when it has a file name or a Content-ID
+// (messages.go, GetMessage), and counts as attachments only the parts enmime files as such: those
+// with `Content-Disposition: attachment` or of type application/octet-stream. A part with neither
+// disposition nor name nor Content-ID (enmime's OtherParts: an invitation's text/calendar beside
+// its text and HTML, as Outlook and nodemailer's icalEvent write it) is in neither list and is not
+// counted: a test counting an invitation's attachments found one more here than in Mailpit. Such
+// a part is still served by /part/{PartID} (as Mailpit's GetAttachmentPart finds it) and listed
+// in OtherParts for the GUI. An attached message is kept listed: the GUI names it (AttachedMessages).
+/**
+ * @param {Attachment} att
+ * @returns {boolean}
+ */
+function unlistedByMailpit(att) {
+  // a message that is one binary part (a scan sent as application/pdf) is enmime's attachment
+  if (!att.partId) return false;
+  if (att.filename || att.cid) return false;
+  if (att.headers && att.headers.has('content-disposition')) return false;
+  const type = att.contentType || '';
+  return (
+    type !== 'application/octet-stream' &&
+    type !== 'message/rfc822' &&
+    type !== 'text/rfc822-headers'
+  );
+}
+
 /**
  * @param {ParsedMail} parsed
  * @param {string} name
@@ -352,7 +377,7 @@ function searchTextOf(parsed, text) {
  * @returns {ParsedSummary}
  */
 function summarize(parsed, body, text = textStart(body)) {
-  const attachments = parsed.attachments || [];
+  const attachments = (parsed.attachments || []).filter((att) => !unlistedByMailpit(att));
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
   const returnPath = headerText(parsed, 'return-path').replace(/^\s*<|>\s*$/g, '');
@@ -416,6 +441,7 @@ function parts(parsed) {
     Size: att.size || (att.content ? att.content.length : 0),
     Checksums: checksums(att.content),
     inline: isInline(att),
+    unlisted: unlistedByMailpit(att),
     // an attached message or returned header block is named by its Subject in the GUI (enmime
     // gives it no FileName)
     ...returnedNaming(att),
