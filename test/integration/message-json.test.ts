@@ -394,6 +394,66 @@ describe('the parts of a calendar invitation', () => {
   });
 });
 
+describe('inline or attachment', () => {
+  const summaryOf = async (id: string) =>
+    (await relay.api<MessagesPage>('/api/v1/messages')).messages.find((m) => m.ID === id);
+  const names = (parts: MessageDetail['Inline']) => parts.map((p) => p.FileName);
+
+  // Mailpit (enmime) goes by the disposition the sender wrote, not by where the part sits
+  it("is the sender's `inline`, with or without a Content-ID, as Mailpit tells it", async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'an inline pdf',
+      text: 'your invoice',
+      attachments: [
+        { filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4'), contentDisposition: 'inline' },
+        { filename: 'terms.pdf', content: Buffer.from('%PDF-1.4 terms') },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    expect(names(message.Inline)).toEqual(['invoice.pdf']);
+    expect(names(message.Attachments)).toEqual(['terms.pdf']);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
+  });
+
+  it('is an attachment when written so inside multipart/related, inline with a bare Content-ID', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: dispositions',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m"',
+      '',
+      '--m',
+      'Content-Type: multipart/related; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: text/html',
+      '',
+      '<p><img src="cid:chart"></p>',
+      '--r',
+      'Content-Type: image/png; name="chart.png"',
+      'Content-ID: <chart>',
+      'Content-Disposition: attachment; filename="chart.png"',
+      '',
+      'png bytes',
+      '--r--',
+      '--m',
+      'Content-Type: image/png; name="logo.png"',
+      'Content-ID: <logo>',
+      '',
+      'png bytes',
+      '--m--',
+    ]);
+    const message = await detail(id);
+    expect(names(message.Attachments)).toEqual(['chart.png']);
+    expect(names(message.Inline)).toEqual(['logo.png']);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
+  });
+});
+
 describe('PartIDs', () => {
   it("are the parts' MIME positions, and /part/{PartID} serves each", async () => {
     const pdf = Buffer.from('%PDF-1.4 fake\n');

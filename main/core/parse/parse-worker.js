@@ -229,12 +229,36 @@ function rootType(parsed) {
   return type && typeof type.value === 'string' ? type.value.toLowerCase() : '';
 }
 
+// Inline or attachment as Mailpit tells them (enmime, parseMultiPartBody): by the disposition the
+// sender wrote, not by where the part sits. An `inline` part is inline with or without a
+// Content-ID (Apple Mail's and nodemailer's `contentDisposition: 'inline'` files, pasted images),
+// and so is a part with a Content-ID and no disposition, whatever multipart holds it; an
+// `attachment`, or an application/octet-stream, is an attachment even inside multipart/related.
+// Both used to be read the other way here: such an inline file was counted as an attachment
+// (has:attachment found it, Mailpit's does not). A part with neither disposition nor Content-ID
+// stays an attachment (Mailpit lists a named one as inline; mail clients show it as a file).
 /**
  * @param {Attachment} att
  * @returns {boolean}
  */
 function isInline(att) {
-  return Boolean(att.related) || (att.contentDisposition === 'inline' && Boolean(att.cid));
+  if (!att.partId) return false;
+  const disposition = writtenDisposition(att);
+  if (disposition === 'attachment' || att.contentType === 'application/octet-stream') return false;
+  return disposition === 'inline' || (disposition === '' && Boolean(att.cid));
+}
+
+/**
+ * A part's Content-Disposition as written, lowercase; '' without one (mailparser's own
+ * `contentDisposition` says `attachment` for any part without one that is not text).
+ * @param {Attachment} att
+ * @returns {string}
+ */
+function writtenDisposition(att) {
+  const header = att.headers && att.headers.get('content-disposition');
+  if (!header) return '';
+  const value = typeof header === 'object' && 'value' in header ? header.value : header;
+  return String(value).trim().toLowerCase();
 }
 
 // Mailpit lists a part under Inline or Attachments only when it has a file name or a Content-ID
@@ -253,7 +277,7 @@ function unlistedByMailpit(att) {
   // a message that is one binary part (a scan sent as application/pdf) is enmime's attachment
   if (!att.partId) return false;
   if (att.filename || att.cid) return false;
-  if (att.headers && att.headers.has('content-disposition')) return false;
+  if (writtenDisposition(att) !== '') return false;
   const type = att.contentType || '';
   return (
     type !== 'application/octet-stream' &&

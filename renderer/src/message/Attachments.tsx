@@ -83,7 +83,7 @@ function partName(part: MessagePart, savedName: string | undefined): string {
 }
 
 /**
- * How an inline part (multipart/related, or a Content-ID with `inline` disposition) stands to
+ * How an inline part (its disposition `inline`, or a Content-ID and no disposition) stands to
  * the HTML: `shown` where the HTML names its cid:, `unseen` where nothing does (a text-only
  * message's, a mistyped cid:), which the HTML view cannot show.
  */
