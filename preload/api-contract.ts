@@ -208,6 +208,12 @@ export interface MessageDetail extends Omit<MessageSummary, 'Attachments' | 'Sni
   HTML: string;
   Inline: MessagePart[];
   Attachments: MessagePart[];
+  /**
+   * Relaydesk's own: the parts Mailpit lists under neither Inline nor Attachments, having no file
+   * name, Content-ID or Content-Disposition (enmime's other parts: an invitation's text/calendar
+   * alternative). `/part/{PartID}` serves them, as Mailpit's does; the GUI lists them.
+   */
+  OtherParts: MessagePart[];
   ListUnsubscribe: { Header: string; Links: string[]; Errors: string; HeaderPost: string };
   /** Relaydesk's own: the SMTP envelope. */
   Envelope: Envelope;

@@ -2,7 +2,7 @@
 // same message (axllent/mailpit internal/storage/messages.go), field by field where we differed.
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { MessageDetail } from '../../preload/api-contract.js';
+import type { MessageDetail, MessagesPage } from '../../preload/api-contract.js';
 import { unusedPort } from '../helpers/ports.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
 
@@ -291,6 +291,166 @@ describe('Text of a message with several text parts', () => {
       '--b--',
     ]);
     expect((await detail(id)).Text).toBe('the short version');
+  });
+});
+
+describe('the parts of a calendar invitation', () => {
+  const calendar = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'METHOD:REQUEST',
+    'BEGIN:VEVENT',
+    'UID:standup@example.com',
+    'DTSTART:20261210T100000Z',
+    'SUMMARY:Standup',
+    'END:VEVENT',
+    'END:VCALENDAR',
+  ];
+  const summaryOf = async (id: string) =>
+    (await relay.api<MessagesPage>('/api/v1/messages')).messages.find((m) => m.ID === id);
+  const found = async (query: string, id: string) =>
+    (
+      await relay.api<MessagesPage>(`/api/v1/search?query=${encodeURIComponent(query)}`)
+    ).messages.some((m) => m.ID === id);
+
+  // Mailpit (messages.go, GetMessage) lists a part only with a file name or a Content-ID, and
+  // counts enmime's attachments: the unnamed text/calendar alternative is neither
+  it("lists nodemailer's .ics attachment alone, not the unnamed text/calendar alternative", async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'invitation from nodemailer',
+      text: 'You are invited',
+      html: '<p>You are invited</p>',
+      icalEvent: { method: 'REQUEST', content: calendar.join('\r\n') + '\r\n' },
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    expect(message.Attachments.map((a) => [a.PartID, a.FileName, a.ContentType])).toEqual([
+      ['2', 'invite.ics', 'application/ics'],
+    ]);
+    expect(message.Inline).toEqual([]);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
+    // still served by its PartID, as Mailpit's, and named for the GUI among OtherParts
+    expect(message.OtherParts.map((a) => [a.PartID, a.ContentType])).toEqual([
+      ['1.3', 'text/calendar'],
+    ]);
+    const part = await relay.fetch(`/api/v1/message/${id}/part/1.3`);
+    expect(part.status).toBe(200);
+    expect(await part.text()).toContain('SUMMARY:Standup');
+  });
+
+  it('counts no attachment for an invitation that is only alternatives, as Outlook sends it', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: invitation from outlook',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/alternative; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'You are invited',
+      '--b',
+      'Content-Type: text/calendar; charset=utf-8; method=REQUEST',
+      '',
+      ...calendar,
+      '--b--',
+    ]);
+    const message = await detail(id);
+    expect(message.Attachments).toEqual([]);
+    expect(message.Inline).toEqual([]);
+    expect(message.OtherParts.map((a) => a.PartID)).toEqual(['2']);
+    expect((await summaryOf(id))?.Attachments).toBe(0);
+    expect(await found('has:attachment subject:"invitation from outlook"', id)).toBe(false);
+  });
+
+  it('keeps a text/calendar with an attachment disposition among the attachments', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: invitation attached',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b"',
+      '',
+      '--b',
+      'Content-Type: text/plain',
+      '',
+      'See the invitation',
+      '--b',
+      'Content-Type: text/calendar; charset=utf-8',
+      'Content-Disposition: attachment',
+      '',
+      ...calendar,
+      '--b--',
+    ]);
+    const message = await detail(id);
+    // counted as enmime's attachment; Mailpit's message view lists it only with a name, but an
+    // unnamed attachment is still listed here (the GUI names it)
+    expect(message.Attachments.map((a) => a.ContentType)).toEqual(['text/calendar']);
+    expect(message.OtherParts).toEqual([]);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
+  });
+});
+
+describe('inline or attachment', () => {
+  const summaryOf = async (id: string) =>
+    (await relay.api<MessagesPage>('/api/v1/messages')).messages.find((m) => m.ID === id);
+  const names = (parts: MessageDetail['Inline']) => parts.map((p) => p.FileName);
+
+  // Mailpit (enmime) goes by the disposition the sender wrote, not by where the part sits
+  it("is the sender's `inline`, with or without a Content-ID, as Mailpit tells it", async () => {
+    const info = await relay.transport().sendMail({
+      from: 'ada@sender.example',
+      to: 'bob@rcpt.example',
+      subject: 'an inline pdf',
+      text: 'your invoice',
+      attachments: [
+        { filename: 'invoice.pdf', content: Buffer.from('%PDF-1.4'), contentDisposition: 'inline' },
+        { filename: 'terms.pdf', content: Buffer.from('%PDF-1.4 terms') },
+      ],
+    });
+    const id = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    const message = await detail(id);
+    expect(names(message.Inline)).toEqual(['invoice.pdf']);
+    expect(names(message.Attachments)).toEqual(['terms.pdf']);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
+  });
+
+  it('is an attachment when written so inside multipart/related, inline with a bare Content-ID', async () => {
+    const id = await sendRaw([
+      'From: ada@sender.example',
+      'To: bob@rcpt.example',
+      'Subject: dispositions',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="m"',
+      '',
+      '--m',
+      'Content-Type: multipart/related; boundary="r"',
+      '',
+      '--r',
+      'Content-Type: text/html',
+      '',
+      '<p><img src="cid:chart"></p>',
+      '--r',
+      'Content-Type: image/png; name="chart.png"',
+      'Content-ID: <chart>',
+      'Content-Disposition: attachment; filename="chart.png"',
+      '',
+      'png bytes',
+      '--r--',
+      '--m',
+      'Content-Type: image/png; name="logo.png"',
+      'Content-ID: <logo>',
+      '',
+      'png bytes',
+      '--m--',
+    ]);
+    const message = await detail(id);
+    expect(names(message.Attachments)).toEqual(['chart.png']);
+    expect(names(message.Inline)).toEqual(['logo.png']);
+    expect((await summaryOf(id))?.Attachments).toBe(1);
   });
 });
 

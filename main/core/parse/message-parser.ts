@@ -89,6 +89,11 @@ export interface ParsedPartInfo {
   Checksums: PartChecksums;
   inline: boolean;
   /**
+   * Mailpit's API lists it under neither Inline nor Attachments: no file name, Content-ID or
+   * Content-Disposition (an invitation's text/calendar alternative; parse-worker.js).
+   */
+  unlisted: boolean;
+  /**
    * An attached message's (message/rfc822) Subject, or that of the message a returned header
    * block (text/rfc822-headers) comes from; absent for other parts.
    */

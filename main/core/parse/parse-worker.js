@@ -229,12 +229,61 @@ function rootType(parsed) {
   return type && typeof type.value === 'string' ? type.value.toLowerCase() : '';
 }
 
+// Inline or attachment as Mailpit tells them (enmime, parseMultiPartBody): by the disposition the
+// sender wrote, not by where the part sits. An `inline` part is inline with or without a
+// Content-ID (Apple Mail's and nodemailer's `contentDisposition: 'inline'` files, pasted images),
+// and so is a part with a Content-ID and no disposition, whatever multipart holds it; an
+// `attachment`, or an application/octet-stream, is an attachment even inside multipart/related.
+// Both used to be read the other way here: such an inline file was counted as an attachment
+// (has:attachment found it, Mailpit's does not). A part with neither disposition nor Content-ID
+// stays an attachment (Mailpit lists a named one as inline; mail clients show it as a file).
 /**
  * @param {Attachment} att
  * @returns {boolean}
  */
 function isInline(att) {
-  return Boolean(att.related) || (att.contentDisposition === 'inline' && Boolean(att.cid));
+  if (!att.partId) return false;
+  const disposition = writtenDisposition(att);
+  if (disposition === 'attachment' || att.contentType === 'application/octet-stream') return false;
+  return disposition === 'inline' || (disposition === '' && Boolean(att.cid));
+}
+
+/**
+ * A part's Content-Disposition as written, lowercase; '' without one (mailparser's own
+ * `contentDisposition` says `attachment` for any part without one that is not text).
+ * @param {Attachment} att
+ * @returns {string}
+ */
+function writtenDisposition(att) {
+  const header = att.headers && att.headers.get('content-disposition');
+  if (!header) return '';
+  const value = typeof header === 'object' && 'value' in header ? header.value : header;
+  return String(value).trim().toLowerCase();
+}
+
+// Mailpit lists a part under Inline or Attachments only when it has a file name or a Content-ID
+// (messages.go, GetMessage), and counts as attachments only the parts enmime files as such: those
+// with `Content-Disposition: attachment` or of type application/octet-stream. A part with neither
+// disposition nor name nor Content-ID (enmime's OtherParts: an invitation's text/calendar beside
+// its text and HTML, as Outlook and nodemailer's icalEvent write it) is in neither list and is not
+// counted: a test counting an invitation's attachments found one more here than in Mailpit. Such
+// a part is still served by /part/{PartID} (as Mailpit's GetAttachmentPart finds it) and listed
+// in OtherParts for the GUI. An attached message is kept listed: the GUI names it (AttachedMessages).
+/**
+ * @param {Attachment} att
+ * @returns {boolean}
+ */
+function unlistedByMailpit(att) {
+  // a message that is one binary part (a scan sent as application/pdf) is enmime's attachment
+  if (!att.partId) return false;
+  if (att.filename || att.cid) return false;
+  if (writtenDisposition(att) !== '') return false;
+  const type = att.contentType || '';
+  return (
+    type !== 'application/octet-stream' &&
+    type !== 'message/rfc822' &&
+    type !== 'text/rfc822-headers'
+  );
 }
 
 /**
@@ -352,7 +401,7 @@ function searchTextOf(parsed, text) {
  * @returns {ParsedSummary}
  */
 function summarize(parsed, body, text = textStart(body)) {
-  const attachments = parsed.attachments || [];
+  const attachments = (parsed.attachments || []).filter((att) => !unlistedByMailpit(att));
   const inline = attachments.filter(isInline).length;
   const date = parsed.date instanceof Date && !isNaN(parsed.date.getTime()) ? parsed.date : null;
   const returnPath = headerText(parsed, 'return-path').replace(/^\s*<|>\s*$/g, '');
@@ -416,6 +465,7 @@ function parts(parsed) {
     Size: att.size || (att.content ? att.content.length : 0),
     Checksums: checksums(att.content),
     inline: isInline(att),
+    unlisted: unlistedByMailpit(att),
     // an attached message or returned header block is named by its Subject in the GUI (enmime
     // gives it no FileName)
     ...returnedNaming(att),

@@ -65,9 +65,17 @@ export function toMessageDetail({
 }: OpenedMessage): MessageDetail {
   const { Attachments: _count, Snippet: _snippet, ...summary } = toMessageSummary(record);
   const parts: MessagePart[] = (parsed?.parts ?? []).map(
-    ({ inline: _inline, messageSubject: _subject, savedName: _saved, ...part }) => part,
+    ({
+      inline: _inline,
+      unlisted: _unlisted,
+      messageSubject: _subject,
+      savedName: _saved,
+      ...part
+    }) => part,
   );
   const inlineIds = new Set((parsed?.parts ?? []).filter((p) => p.inline).map((p) => p.PartID));
+  const unlistedIds = new Set((parsed?.parts ?? []).filter((p) => p.unlisted).map((p) => p.PartID));
+  const listed = parts.filter((p) => !unlistedIds.has(p.PartID));
   return {
     ...summary,
     // as Mailpit: the header's wall clock and offset, or the time received when Go's
@@ -79,8 +87,9 @@ export function toMessageDetail({
     Text: parsed?.text ?? '',
     TextFromHTML: parsed?.textFromHtml ?? false,
     HTML: parsed?.html ?? '',
-    Inline: parts.filter((p) => inlineIds.has(p.PartID)),
-    Attachments: parts.filter((p) => !inlineIds.has(p.PartID)),
+    Inline: listed.filter((p) => inlineIds.has(p.PartID)),
+    Attachments: listed.filter((p) => !inlineIds.has(p.PartID)),
+    OtherParts: parts.filter((p) => unlistedIds.has(p.PartID)),
     ListUnsubscribe: listUnsubscribe(parsed),
     Envelope: record.envelope,
     ParseError: parseError ?? record.summary.parseError,

@@ -83,7 +83,7 @@ function partName(part: MessagePart, savedName: string | undefined): string {
 }
 
 /**
- * How an inline part (multipart/related, or a Content-ID with `inline` disposition) stands to
+ * How an inline part (its disposition `inline`, or a Content-ID and no disposition) stands to
  * the HTML: `shown` where the HTML names its cid:, `unseen` where nothing does (a text-only
  * message's, a mistyped cid:), which the HTML view cannot show.
  */
@@ -196,10 +196,13 @@ export function Attachments({ message }: { message: MessageDetail }) {
       : 'unseen';
   const shownInline = message.Inline.filter((part) => use(part) === 'shown');
   const unseenInline = message.Inline.filter((part) => use(part) === 'unseen');
-  if (message.Attachments.length === 0 && message.Inline.length === 0) return null;
+  // the parts Mailpit's API leaves out (an invitation's unnamed text/calendar) are listed with
+  // the attachments, as files: the invitation's event is shown from there
+  const files = [...message.Attachments, ...message.OtherParts];
+  if (files.length === 0 && message.Inline.length === 0) return null;
   const savedNames = new Map(message.AttachedMessages.map((m) => [m.PartID, m.SavedName]));
   const items: Array<{ part: MessagePart; inline?: { use: InlineUse; note: string } }> = [
-    ...message.Attachments.map((part) => ({ part })),
+    ...files.map((part) => ({ part })),
     ...[...unseenInline, ...(showShown ? shownInline : [])].map((part) => ({
       part,
       inline: { use: use(part), note: inlineNote(part, use(part), hasHtml) },
