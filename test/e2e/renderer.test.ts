@@ -450,8 +450,10 @@ describe.skipIf(!chromiumPath)('the screens in Chromium against the headless ser
     await shoot('queue-light');
     await entry.getByRole('button', { name: 'Hold' }).click();
     await eventually(() => entry.getAttribute('data-state')).toBe('held');
-    // held: nothing to retry until it is released
-    expect(await entry.getByRole('button', { name: 'Retry now' }).isDisabled()).toBe(true);
+    // held: nothing to retry until it is released, and the greyed button says so
+    const retry = entry.getByRole('button', { name: 'Retry now' });
+    expect(await retry.isDisabled()).toBe(true);
+    expect(await retry.getAttribute('title')).toBe('Held: Release sends it');
     await entry.getByRole('button', { name: 'Release' }).click();
     // a release makes it due: its attempt meets the greylisting again (one that was still on its
     // way once the upstream stopped greylisting got through, and nothing was left waiting: a

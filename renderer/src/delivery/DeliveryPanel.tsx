@@ -21,7 +21,12 @@ import { revealSection } from '../status/reveal-section';
 import { ReleaseDialog } from '../message/ReleaseDialog';
 import { StatusMark } from '../mailbox/StatusMark';
 import { CancelDeliveryConfirm } from '../queue/CancelDeliveryConfirm';
-import { handActionButtons, runQueueAction, type QueueAction } from '../queue/queue-actions';
+import {
+  handActionButtons,
+  handActionWithout,
+  runQueueAction,
+  type QueueAction,
+} from '../queue/queue-actions';
 import { formatAttemptTime, formatFullDate } from '../format/mail-format';
 import { localTimes } from '../format/local-times';
 import {
@@ -446,8 +451,9 @@ export function DeliveryPanel({
       ) : (
         <div ref={actions} className="delivery-actions" role="group" aria-label="Delivery actions">
           {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
-            const { label, without } = handActionButtons[action];
+            const { label } = handActionButtons[action];
             const applies = delivery.actions.includes(action);
+            const without = handActionWithout(action, delivery.status === 'held');
             return (
               <button
                 key={action}

@@ -11,7 +11,12 @@ import type {
 import { rateLimitWords, sentByLiftedPause } from '../api/contract';
 import { useOnScreen } from '../settings/pinned-settings-context';
 import { formatFullDate, shownSubject } from '../format/mail-format';
-import { handActionButtons, runQueueAction, type QueueAction } from './queue-actions';
+import {
+  handActionButtons,
+  handActionWithout,
+  runQueueAction,
+  type QueueAction,
+} from './queue-actions';
 import { groupCount, groupQueue, lastReplyNote, nextTry, rateLimitedTry } from './queue-groups';
 import { relativeTime } from '../delivery/delivery-format';
 import { useTickingNow } from './use-ticking-now';
@@ -323,7 +328,8 @@ export function QueueView(props: {
                   aria-label={`Actions for ${message.Subject}`}
                 >
                   {entryActions(recipient.state === 'held').map((action) => {
-                    const { label, without } = handActionButtons[action];
+                    const { label } = handActionButtons[action];
+                    const without = handActionWithout(action, recipient.state === 'held');
                     const applies = message.actions.includes(action);
                     const whole = wholeMessage(message);
                     return (

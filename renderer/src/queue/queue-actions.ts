@@ -14,6 +14,15 @@ export const handActionButtons: Record<DeliveryHandAction, { label: string; with
 };
 
 /**
+ * What a button's tooltip says while it would change nothing. Retry now on held mail says how it
+ * goes instead ("No recipient waits for a retry" left a held message's user looking for why):
+ * the relay, asked, names the release too (hand-action-refusal.ts).
+ */
+export function handActionWithout(action: DeliveryHandAction, held: boolean): string {
+  return action === 'retry' && held ? 'Held: Release sends it' : handActionButtons[action].without;
+}
+
+/**
  * One door for the queue's buttons, wherever they are (list, queue view, delivery tab). Resolves
  * to the messages the relay changed: of several, it changes what it can and names those.
  */
