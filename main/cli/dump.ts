@@ -16,7 +16,9 @@ const usage = `Usage: relaydesk dump DIR [--http URL]
 Writes every message of the running relay to DIR as <ID>.eml, with DIR/index.json
 listing each message's summary (Mailpit's JSON shape) and its file.
 
-  --http URL   the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
+  --http URL   the relay's API (default: RELAYDESK_HTTP, else that of the relay
+               running on RELAYDESK_DATA or the default data folder, else
+               127.0.0.1:8025);
                a UI password goes in the URL (http://any:PASSWORD@host:port),
                --ui-password-file FILE or RELAYDESK_UI_PASSWORD
 `;

@@ -18,7 +18,9 @@ const usage = `Usage: relaydesk ingest PATH… [--http URL] [--mailbox NAME]
 Imports .eml files, Maildir folders and mbox files into the running relay, captured
 (never relayed), keeping their dates (the mbox From_ line, else the Date header).
 
-  --http URL      the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
+  --http URL      the relay's API (default: RELAYDESK_HTTP, else that of the relay
+                  running on RELAYDESK_DATA or the default data folder, else
+                  127.0.0.1:8025);
                   a UI password goes in the URL (http://any:PASSWORD@host:port),
                   --ui-password-file FILE or RELAYDESK_UI_PASSWORD
   --mailbox NAME  the mailbox to capture into (default: inbox)

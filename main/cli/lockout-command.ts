@@ -20,7 +20,9 @@ const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http 
   release ADDRESS         every user of ADDRESS (and forget its failures)
   release --all           every lockout
 
-  --http HOST:PORT        the running relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025)
+  --http HOST:PORT        the running relay's API (default: RELAYDESK_HTTP, else that of the
+                          relay running on RELAYDESK_DATA or the default data folder, else
+                          127.0.0.1:8025)
   --ui-password-file FILE the UI password, when the relay has one (or RELAYDESK_UI_PASSWORD)
 `;
 

@@ -59,7 +59,9 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
                  (quarantined: the mail the filter holds, flagged ! as held mail is;
                  release it with relaydesk queue release [--virus] ID)
   --json         one JSON object per message and line, in postqueue -j's fields
-  --http URL     the relay's API (default: RELAYDESK_HTTP, else 127.0.0.1:8025);
+  --http URL     the relay's API (default: RELAYDESK_HTTP, else that of the relay
+                 running on RELAYDESK_DATA or the default data folder, else
+                 127.0.0.1:8025);
                  a UI password goes in the URL (http://any:PASSWORD@host:port),
                  --ui-password-file FILE or RELAYDESK_UI_PASSWORD
 `;

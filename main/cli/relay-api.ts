@@ -1,5 +1,7 @@
 // How the commands that drive the running relay (`dump`, `ingest`, `queue`, `suspend`, `lockout`)
-// reach it: its HTTP API at --http (a URL or HOST:PORT), else RELAYDESK_HTTP, else 127.0.0.1:8025.
+// reach it: its HTTP API at --http (a URL or HOST:PORT), else RELAYDESK_HTTP, else where the relay
+// running on the data folder (RELAYDESK_DATA, else the default one) recorded it, as `mailq` needs
+// no address, else 127.0.0.1:8025.
 // A UI password goes in the URL (http://any:PASSWORD@127.0.0.1:8025), a file named by
 // --ui-password-file, or RELAYDESK_UI_PASSWORD, and is sent as basic auth.
 //
@@ -10,6 +12,9 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isHtpasswd } from '../core/policy/htpasswd-line.js';
+import { runningRelayHttp } from '../core/maildrop/listening-file.js';
+import { defaultDataDir } from '../core/settings/settings-sources.js';
+import { bracketHost } from '../core/net/ip-address.js';
 
 export interface RelayApi {
   /** Base URL without credentials, ending in "/". */
@@ -34,6 +39,12 @@ export interface ApiAnswer {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** HOST:PORT of the API of the relay running on the data folder, or undefined. */
+function runningApi(env: NodeJS.ProcessEnv): string | undefined {
+  const http = runningRelayHttp(env.RELAYDESK_DATA || defaultDataDir(undefined, env));
+  return http ? `${bracketHost(http.host)}:${http.port}` : undefined;
+}
+
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
 }
@@ -48,7 +59,7 @@ export function relayApi(
   env: NodeJS.ProcessEnv,
   options: { passwordFile?: string } = {},
 ): RelayApi {
-  const raw = flag ?? env.RELAYDESK_HTTP ?? '127.0.0.1:8025';
+  const raw = flag ?? env.RELAYDESK_HTTP ?? runningApi(env) ?? '127.0.0.1:8025';
   let url: URL;
   try {
     url = new URL(

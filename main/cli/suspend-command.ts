@@ -21,7 +21,8 @@ const usage = `Usage:
   relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
   relaydesk unsuspend ID [--release] [--http HOST:PORT]
   relaydesk suspensions [--http HOST:PORT]
-The relay's API is at --http, else RELAYDESK_HTTP, else 127.0.0.1:8025. With a UI password,
+The relay's API is at --http, else RELAYDESK_HTTP, else where the relay running on
+RELAYDESK_DATA or the default data folder listens, else 127.0.0.1:8025. With a UI password,
 give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
 `;
 

@@ -445,7 +445,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // for `relaydesk sendmail --data` without --smtp (listening-file.ts); a relay that cannot
     // write it still runs, and sendmail then keeps mail in the drop folder, as before
     if (smtp) {
-      await writeListeningFile(this.settings.dataDir, smtp).catch((err: Error) =>
+      await writeListeningFile(this.settings.dataDir, { smtp }).catch((err: Error) =>
         log(
           note(
             'maildrop',

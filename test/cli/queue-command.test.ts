@@ -390,6 +390,37 @@ ${spam[1]}
   });
 });
 
+describe('relaydesk queue with no address given, as mailq is run', () => {
+  it('finds the API of the relay running on the data folder, and not after it stopped', async () => {
+    const dataDir = await makeTempDir();
+    // deferred by the upstream (451), it waits in the queue
+    const running = await startServe({
+      dataDir,
+      args: [
+        '--mode',
+        'relay',
+        '--relay-host',
+        `127.0.0.1:${upstream.port}`,
+        '--relay-security',
+        'none',
+      ],
+    });
+    const id = await sendForQueueId(running.smtp.port, {
+      from: 'app@sender.example',
+      to: 'grey@rcpt.example',
+      subject: 'found without --http',
+    });
+    const found = await runCli(['queue'], { env: { RELAYDESK_DATA: dataDir } });
+    expect(found.stderr).toBe('');
+    expect(found.stdout).toContain(id);
+    // a stopped relay leaves no address: the answer names the default it tried
+    await running.stop();
+    const gone = await runCli(['queue'], { env: { RELAYDESK_DATA: dataDir } });
+    expect(gone.code).not.toBe(0);
+    expect(gone.stderr).toContain('127.0.0.1:8025');
+  });
+});
+
 describe('relaydesk queue against a relay with a UI password', () => {
   it('says the password is missing or wrong, and how to give it', async () => {
     const dir = await makeTempDir();

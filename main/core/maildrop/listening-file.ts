@@ -1,6 +1,7 @@
-// Where the relay of a data folder takes SMTP, for `relaydesk sendmail --data DIR`: `serve` (and
-// the desktop app) write `<data>/listening.json` once the SMTP listener is up, and remove it at a
-// clean stop. Without it sendmail tried 127.0.0.1:1025 whatever port the relay was on, found
+// Where the relay of a data folder takes SMTP, for `relaydesk sendmail --data DIR`, and its API,
+// for `relaydesk queue` and the other commands that talk to it: `serve` (and the desktop app)
+// write `<data>/listening.json` once the SMTP listener is up, again with the API's address once
+// that listens, and remove it at a clean stop. Without it sendmail tried 127.0.0.1:1025 whatever port the relay was on, found
 // nothing there, and kept the message in the drop folder with exit 0; the relay then took it in
 // with a log line saying it was left "while the relay was stopped" although it ran all along.
 //
@@ -16,6 +17,11 @@ export interface ListeningRecord {
   pid: number;
   /** The SMTP listener's bound address (a port of 0 in the settings is the real one here). */
   smtp: { host: string; port: number };
+  /**
+   * The UI and API's bound address, once it listens. Without it, `relaydesk queue` (like
+   * `mailq`, run with no address) asked 127.0.0.1:8025 whatever port the relay's API was on.
+   */
+  http?: { host: string; port: number };
   startedAt: string;
 }
 
@@ -26,12 +32,12 @@ export function listeningFile(dataDir: string): string {
 /** Written under a temporary name and renamed: a sendmail starting meanwhile reads all or none. */
 export async function writeListeningFile(
   dataDir: string,
-  smtp: { host: string; port: number },
+  addresses: Pick<ListeningRecord, 'smtp' | 'http'>,
   pid = process.pid,
 ): Promise<void> {
   const file = listeningFile(dataDir);
   const temp = tempPathFor(file);
-  const record: ListeningRecord = { pid, smtp, startedAt: new Date().toISOString() };
+  const record: ListeningRecord = { pid, ...addresses, startedAt: new Date().toISOString() };
   await writeFile(temp, `${JSON.stringify(record)}\n`, { mode: 0o600 });
   await rename(temp, file);
 }
@@ -80,14 +86,26 @@ export function readListeningFile(dataDir: string): ListeningRecord | null {
   }
 }
 
+/** A wildcard listener is reached on loopback. */
+function reachable({ host, port }: { host: string; port: number }): { host: string; port: number } {
+  return host === '0.0.0.0' || host === '::' ? { host: '127.0.0.1', port } : { host, port };
+}
+
 /**
  * The SMTP address of the relay running on this data folder, or null when none is recorded or
- * the process that wrote it is gone (killed, or the machine restarted). A wildcard listener is
- * reached on loopback.
+ * the process that wrote it is gone (killed, or the machine restarted).
  */
 export function runningRelaySmtp(dataDir: string): { host: string; port: number } | null {
   const record = readListeningFile(dataDir);
   if (!record || !processAlive(record.pid)) return null;
-  const { host, port } = record.smtp;
-  return host === '0.0.0.0' || host === '::' ? { host: '127.0.0.1', port } : { host, port };
+  return reachable(record.smtp);
+}
+
+/** The UI and API address of the relay running on this data folder, or null (as above). */
+export function runningRelayHttp(dataDir: string): { host: string; port: number } | null {
+  const record = readListeningFile(dataDir);
+  if (!record?.http || !processAlive(record.pid)) return null;
+  const { host, port } = record.http;
+  if (typeof host !== 'string' || !Number.isInteger(port) || port <= 0) return null;
+  return reachable(record.http);
 }

@@ -16,6 +16,7 @@ import type { RouteExplanation } from '../routing-rules/index.js';
 import { rewrittenEnvelopeSender } from '../queue/sender-rewrite.js';
 import type { ListenAddress } from '../settings/settings-schema.js';
 import { note, type LogRecord } from '../logs/log-record.js';
+import { writeListeningFile } from '../maildrop/listening-file.js';
 import { CallerError, NotFoundError } from '../caller-error.js';
 import type { ServiceParts } from './service-parts.js';
 import type { RestartHandler } from './restart-offer.js';
@@ -64,9 +65,19 @@ export function controlMethods({
     /** Where the POP3 listeners listen (empty when none is configured). */
     pop3Addresses: () => pop3.addresses,
 
-    /** Where the HTTP API listens, once whoever starts it says so (for the info API). */
+    /**
+     * Where the HTTP API listens, once whoever starts it says so: for the info API, and in the
+     * data folder's listening.json for `relaydesk queue` and the other commands that call it.
+     */
     httpListening(address: ListenAddress): void {
       runtime.httpAddress = address;
+      const smtp = runtime.smtpAddress;
+      if (!smtp) return;
+      void writeListeningFile(settings.dataDir, { smtp, http: address }).catch((err: Error) =>
+        log(
+          note('maildrop', `could not record the API address for the CLI: ${err.message}`, 'warn'),
+        ),
+      );
     },
 
     /** Which rule decides for an address, and why (the "test this address" call). */
