@@ -73,6 +73,30 @@ describe('the API', () => {
     ]);
   });
 
+  it("says a port taken by another of its own listeners is that listener's, not another program's", async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const shared = (probe.address() as AddressInfo).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const both = await startRelaydesk({
+      smtp: `127.0.0.1:${shared}`,
+      http: '127.0.0.1:0',
+      dataDir: await mkdtemp(join(tmpdir(), 'relaydesk-e2e-listener-')),
+      settings: { listenerFailure: 'keep-running', pop3: `127.0.0.1:${shared}` },
+    });
+    try {
+      const view = (await (await fetch(`${both.url}api/v1/listeners`)).json()) as ListenersView;
+      expect(view.listeners.find((l) => l.listener === 'pop3')?.problem).toMatchObject({
+        code: 'EADDRINUSE',
+        reason: `127.0.0.1:${shared} is the smtp listener's address as well (one port, one listener)`,
+        fix: 'give pop3 a port of its own in --pop3 (flag, RELAYDESK_POP3 or settings file) and restart Relaydesk',
+      });
+    } finally {
+      await both.close();
+      await rm(both.service.settings.dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('without keep-running the start still stops, naming the flag and the address', async () => {
     await expect(
       startRelaydesk({ smtp: `127.0.0.1:${port}`, http: '127.0.0.1:0', dataDir }),

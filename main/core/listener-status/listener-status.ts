@@ -12,10 +12,11 @@ import type {
 import { settingName } from '../../../preload/setting-names.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { storageFullWords } from '../spool/storage-full.js';
+import { listenerKeys, sharesSocket } from '../settings/listener-overlap.js';
 
 export type ListenerStatusSettings = Pick<
   Settings,
-  'smtp' | 'smtps' | 'pop3' | 'pop3s' | 'listenerFailure' | 'dataDir'
+  'smtp' | 'http' | 'smtps' | 'pop3' | 'pop3s' | 'listenerFailure' | 'dataDir'
 >;
 
 const flags: Record<ListenerName, string> = {
@@ -235,6 +236,29 @@ export class ListenerStatus {
    * the start unless `listenerFailure` is `keep-running`; then it is recorded, logged and told,
    * the group is closed (its listeners start together), and null is returned.
    */
+  /**
+   * A port in use by another of this relay's listeners (two set to one port by a flag or an older
+   * version's save; listener-overlap.ts) is said so: "in use by another program" sent the user
+   * looking for a program that was Relaydesk itself.
+   */
+  private ownClash(
+    failed: ListenerName,
+    address: ListenAddress,
+    problem: ListenerProblemView,
+  ): ListenerProblemView {
+    if (problem.code !== 'EADDRINUSE') return problem;
+    const other = listenerKeys.find((key) => {
+      const taken = key === failed ? null : this.settings[key];
+      return taken ? sharesSocket(address, taken) : false;
+    });
+    if (!other) return problem;
+    return {
+      ...problem,
+      reason: `${where(address)} is the ${other} listener's address as well (one port, one listener)`,
+      fix: `give ${failed} a port of its own in ${placeOf(failed)} and restart Relaydesk`,
+    };
+  }
+
   async start<T>(
     group: ListenerGroup<T>,
     names: readonly ListenerName[],
@@ -250,7 +274,11 @@ export class ListenerStatus {
       await group.close();
       const failed = named(err as Error, names);
       const address = this.configured(failed) as ListenAddress;
-      const problem = listenProblem(err, address, new Date(this.now()), placeOf(failed));
+      const problem = this.ownClash(
+        failed,
+        address,
+        listenProblem(err, address, new Date(this.now()), placeOf(failed)),
+      );
       for (const name of names) {
         if (name === failed) this.set(name, 'failed', null, problem);
         else this.set(name, 'not-started', null, null);
