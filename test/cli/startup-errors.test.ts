@@ -73,11 +73,11 @@ describe('two listeners on one port', () => {
   it('names both before anything listens, not "the other program" (the loopback twin counts)', async () => {
     const port = await freePort();
     expect(await serve(['--smtp', `127.0.0.1:${port}`, '--pop3', `127.0.0.1:${port}`])).toBe(
-      `--pop3: 127.0.0.1:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
+      `--pop3: 127.0.0.1:${port} is the SMTP listener's address as well (one port, one listener); give POP3 a port of its own`,
     );
     // a listener on 127.0.0.1 takes ::1 at its port too (preload/loopback-twin.ts)
     expect(await serve(['--smtp', `127.0.0.1:${port}`, '--pop3', `[::1]:${port}`])).toBe(
-      `--pop3: [::1]:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
+      `--pop3: [::1]:${port} is the SMTP listener's address as well (one port, one listener); give POP3 a port of its own`,
     );
   });
 });

@@ -88,8 +88,8 @@ describe('the API', () => {
       const view = (await (await fetch(`${both.url}api/v1/listeners`)).json()) as ListenersView;
       expect(view.listeners.find((l) => l.listener === 'pop3')?.problem).toMatchObject({
         code: 'EADDRINUSE',
-        reason: `127.0.0.1:${shared} is the smtp listener's address as well (one port, one listener)`,
-        fix: 'give pop3 a port of its own in --pop3 (flag, RELAYDESK_POP3 or settings file) and restart Relaydesk',
+        reason: `127.0.0.1:${shared} is the SMTP listener's address as well (one port, one listener)`,
+        fix: 'give POP3 a port of its own in --pop3 (flag, RELAYDESK_POP3 or settings file) and restart Relaydesk',
       });
     } finally {
       await both.close();

@@ -194,8 +194,8 @@ describe('PUT /api/v1/settings', () => {
       {
         field: 'pop3.port',
         value: port,
-        allowed: `a port no other listener of this relay uses (smtp has ${port})`,
-        message: `pop3: 127.0.0.1:${port} is the smtp listener's address as well (one port, one listener); give pop3 a port of its own`,
+        allowed: `a port no other listener of this relay uses (SMTP has ${port})`,
+        message: `pop3: 127.0.0.1:${port} is the SMTP listener's address as well (one port, one listener); give POP3 a port of its own`,
       },
     ]);
   });

@@ -12,7 +12,7 @@ import type {
 import { settingName } from '../../../preload/setting-names.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
 import { storageFullWords } from '../spool/storage-full.js';
-import { listenerKeys, sharesSocket } from '../settings/listener-overlap.js';
+import { listenerKeys, listenerWords, sharesSocket } from '../settings/listener-overlap.js';
 
 export type ListenerStatusSettings = Pick<
   Settings,
@@ -254,8 +254,8 @@ export class ListenerStatus {
     if (!other) return problem;
     return {
       ...problem,
-      reason: `${where(address)} is the ${other} listener's address as well (one port, one listener)`,
-      fix: `give ${failed} a port of its own in ${placeOf(failed)} and restart Relaydesk`,
+      reason: `${where(address)} is the ${listenerWords[other]} listener's address as well (one port, one listener)`,
+      fix: `give ${listenerWords[failed]} a port of its own in ${placeOf(failed)} and restart Relaydesk`,
     };
   }
 

@@ -37,6 +37,15 @@ export function listenerClash(
   return null;
 }
 
+/** A listener as the user knows it: SMTP, the UI and API, POP3… */
+export const listenerWords: Record<ListenerKey, string> = {
+  smtp: 'SMTP',
+  http: 'UI and API',
+  smtps: 'SMTPS',
+  pop3: 'POP3',
+  pop3s: 'POP3S',
+};
+
 /**
  * The words for a clash: the setting, the value, what else takes it and the fix. `name` says a
  * listener's setting as the reader set it (`--pop3` at a start, `pop3.port` in a save).
@@ -46,5 +55,5 @@ export function listenerClashWords(
   name: (key: ListenerKey) => string,
 ): string {
   const where = `${bracketHost(clash.address.host)}:${clash.address.port}`;
-  return `${name(clash.key)}: ${where} is the ${clash.other} listener's address as well (one port, one listener); give ${clash.key} a port of its own`;
+  return `${name(clash.key)}: ${where} is the ${listenerWords[clash.other]} listener's address as well (one port, one listener); give ${listenerWords[clash.key]} a port of its own`;
 }

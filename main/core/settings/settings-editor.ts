@@ -30,7 +30,7 @@ import {
   type Settings,
 } from './settings-schema.js';
 import { missingUpstreamProblem } from './settings-sources.js';
-import { listenerClash, listenerClashWords } from './listener-overlap.js';
+import { listenerClash, listenerClashWords, listenerWords } from './listener-overlap.js';
 import {
   editableKeys,
   fieldValueView,
@@ -409,7 +409,7 @@ export function checkSettingsChange(
     result.errors.push({
       field: `${clash.key}.port`,
       value: clash.address.port,
-      allowed: `a port no other listener of this relay uses (${clash.other} has ${clash.address.port})`,
+      allowed: `a port no other listener of this relay uses (${listenerWords[clash.other]} has ${clash.address.port})`,
       message: listenerClashWords(clash, (key) => key),
     });
   }
