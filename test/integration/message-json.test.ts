@@ -24,6 +24,27 @@ async function sendRaw(lines: string[]): Promise<string> {
 
 const detail = (id: string) => relay.api<MessageDetail>(`/api/v1/message/${id}`);
 
+describe('ReturnPath', () => {
+  it('is the envelope sender, and for a bounce (MAIL FROM:<>) the From address, as Mailpit gives', async () => {
+    const send = async (from: string | false) => {
+      const info = await relay.transport().sendMail({
+        envelope: { from, to: ['bob@rcpt.example'] } as { from: string; to: string[] },
+        raw: [
+          'From: Mail Delivery System <mailer-daemon@mx.sender.example>',
+          'To: bob@rcpt.example',
+          'Subject: Undelivered Mail Returned to Sender',
+          '',
+          'bounced',
+        ].join('\r\n'),
+      });
+      return /queued as (\S+)/.exec(info.response)?.[1] as string;
+    };
+    expect((await detail(await send('ada@sender.example'))).ReturnPath).toBe('ada@sender.example');
+    // Mailpit's Return-Path of <> is empty, and it gives the From address then
+    expect((await detail(await send(''))).ReturnPath).toBe('mailer-daemon@mx.sender.example');
+  });
+});
+
 describe('ListUnsubscribe', () => {
   it('has the header, its links, no errors and the -Post header for a valid one', async () => {
     const id = await sendRaw([

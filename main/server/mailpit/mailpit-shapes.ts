@@ -83,7 +83,9 @@ export function toMessageDetail({
     Date: parsed
       ? (mailpitDate(parsed.dateHeader) ?? record.receivedAt)
       : (record.summary.date ?? record.receivedAt),
-    ReturnPath: record.summary.returnPath || record.envelope.mailFrom,
+    // Mailpit's: the Return-Path (which it writes from MAIL FROM), else the From address, so a
+    // bounce (MAIL FROM:<>) gives its From rather than ''
+    ReturnPath: record.summary.returnPath || record.envelope.mailFrom || summary.From.Address,
     Text: parsed?.text ?? '',
     TextFromHTML: parsed?.textFromHtml ?? false,
     HTML: parsed?.html ?? '',
