@@ -85,7 +85,8 @@ export function toMessageDetail({
       : (record.summary.date ?? record.receivedAt),
     // Mailpit's: the Return-Path (which it writes from MAIL FROM), else the From address, so a
     // bounce (MAIL FROM:<>) gives its From rather than ''
-    ReturnPath: record.summary.returnPath || record.envelope.mailFrom || summary.From.Address,
+    ReturnPath:
+      record.summary.returnPath || record.envelope.mailFrom || (summary.From?.Address ?? ''),
     Text: parsed?.text ?? '',
     TextFromHTML: parsed?.textFromHtml ?? false,
     HTML: parsed?.html ?? '',
