@@ -73,7 +73,10 @@ export function controlMethods({
       runtime.httpAddress = address;
       const smtp = runtime.smtpAddress;
       if (!smtp) return;
-      void writeListeningFile(settings.dataDir, { smtp, http: address }).catch((err: Error) =>
+      runtime.listeningWrite = writeListeningFile(settings.dataDir, {
+        smtp,
+        http: address,
+      }).catch((err: Error) =>
         log(
           note('maildrop', `could not record the API address for the CLI: ${err.message}`, 'warn'),
         ),
