@@ -154,7 +154,7 @@ export async function startRelaydesk(options: StartOptions = {}): Promise<Runnin
   if (!app) throw new Error('the HTTP server was not started');
   const address = app.server.address() as AddressInfo;
   const http = { host: address.address, port: address.port };
-  service.httpListening(http);
+  await service.httpListening(http);
   const httpAlso = server.twin?.address ?? null;
   service.logLine(
     `exposure: UI and API on ${hostPort(http)}${httpAlso ? ` and ${hostPort(httpAlso)}` : ''} (${settings.uiPasswordFile ? 'password required' : 'no password: this machine only'})`,

@@ -68,11 +68,13 @@ export function controlMethods({
     /**
      * Where the HTTP API listens, once whoever starts it says so: for the info API, and in the
      * data folder's listening.json for `relaydesk queue` and the other commands that call it.
+     * Resolves once written, so a command run after the ready line finds it (and a test that
+     * lists the folder at once meets no temporary file).
      */
-    httpListening(address: ListenAddress): void {
+    httpListening(address: ListenAddress): Promise<void> {
       runtime.httpAddress = address;
       const smtp = runtime.smtpAddress;
-      if (!smtp) return;
+      if (!smtp) return Promise.resolve();
       runtime.listeningWrite = writeListeningFile(settings.dataDir, {
         smtp,
         http: address,
@@ -81,6 +83,7 @@ export function controlMethods({
           note('maildrop', `could not record the API address for the CLI: ${err.message}`, 'warn'),
         ),
       );
+      return runtime.listeningWrite;
     },
 
     /** Which rule decides for an address, and why (the "test this address" call). */
