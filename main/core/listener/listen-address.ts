@@ -10,10 +10,6 @@ export function describeAddress(address: ListenAddress): string {
   return `${address.host}:${address.port}`;
 }
 
-/**
- * The start-up error for a failed bind. `freePort` is a port of the same service above 1024,
- * offered when a privileged port was refused.
- */
 /** A listener that could not listen, named by the flag of its address (`--http`, `--smtp`…). */
 export class ListenFailure extends Error {
   override name = 'ListenFailure';
@@ -26,6 +22,10 @@ export class ListenFailure extends Error {
   }
 }
 
+/**
+ * The start-up error for a failed bind. `freePort` is a port of the same service above 1024,
+ * offered when a privileged port was refused.
+ */
 export function listenFailure(
   flag: string,
   address: ListenAddress,
