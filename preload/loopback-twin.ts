@@ -7,8 +7,15 @@
 // loopback address (127.0.0.2) was chosen on purpose and gets none. Shared by the listeners
 // (main/core/listener/listen-address.ts) and Settings → Listener, which says so.
 
-function bare(host: string): string {
+/** A host as typed, without brackets, lowercase. */
+export function bareHost(host: string): string {
   return host.trim().toLowerCase().replace(/^\[/, '').replace(/\]$/, '');
+}
+
+/** Whether a listener on this host has a loopback twin (so takes both 127.0.0.1 and ::1). */
+export function hasLoopbackTwin(host: string): boolean {
+  const configured = bareHost(host);
+  return configured === 'localhost' || configured === '127.0.0.1' || configured === '::1';
 }
 
 /**
@@ -16,10 +23,7 @@ function bare(host: string): string {
  * (`::1` beside `127.0.0.1`, and the other way round), or null when it gets none.
  */
 export function loopbackTwinHost(configuredHost: string, boundHost: string): string | null {
-  const configured = bare(configuredHost);
-  if (configured !== 'localhost' && configured !== '127.0.0.1' && configured !== '::1') {
-    return null;
-  }
+  if (!hasLoopbackTwin(configuredHost)) return null;
   if (boundHost === '127.0.0.1') return '::1';
   if (boundHost === '::1') return '127.0.0.1';
   return null;
@@ -27,7 +31,7 @@ export function loopbackTwinHost(configuredHost: string, boundHost: string): str
 
 /** What a listener on this host takes, for the host field in Settings; null for other hosts. */
 export function loopbackTwinWords(host: string): string | null {
-  const configured = bare(host);
+  const configured = bareHost(host);
   if (configured === '127.0.0.1' || configured === 'localhost') {
     return 'Listens on 127.0.0.1 and ::1 (this machine only), so clients told “localhost” reach it whichever address they try first';
   }

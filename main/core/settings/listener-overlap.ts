@@ -1,25 +1,21 @@
 // Whether two listen addresses would take the same socket: a listener on 127.0.0.1 also takes
 // ::1 at its port (its loopback twin, preload/loopback-twin.ts), and a wildcard address takes the
 // port on every address. Used where settings are checked before anything listens.
+import { bareHost, hasLoopbackTwin } from '../../../preload/loopback-twin.js';
 import { bracketHost } from '../net/ip-address.js';
 import type { ListenAddress, Settings } from './settings-schema.js';
 
 export const listenerKeys = ['smtp', 'http', 'smtps', 'pop3', 'pop3s'] as const;
 export type ListenerKey = (typeof listenerKeys)[number];
 
-const loopbackHosts = new Set(['127.0.0.1', '::1', 'localhost']);
 const wildcardHosts = new Set(['0.0.0.0', '::', '']);
-
-function bareHost(host: string): string {
-  return host.trim().toLowerCase().replace(/^\[/, '').replace(/\]$/, '');
-}
 
 /** Whether listening on `a` and on `b` at once would fail (port 0 takes a free port: never). */
 export function sharesSocket(a: ListenAddress, b: ListenAddress): boolean {
   if (a.port === 0 || a.port !== b.port) return false;
   const [x, y] = [bareHost(a.host), bareHost(b.host)];
   if (x === y || wildcardHosts.has(x) || wildcardHosts.has(y)) return true;
-  return loopbackHosts.has(x) && loopbackHosts.has(y);
+  return hasLoopbackTwin(x) && hasLoopbackTwin(y);
 }
 
 /** The first two listeners of these settings that would take the same socket, or null. */
