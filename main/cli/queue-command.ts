@@ -273,12 +273,11 @@ export async function runQueueCommand(
     return 0;
   }
   const [command = 'list', ...given] = parsed.positionals;
-  const ids =
-    isActionName(command) && given.length === 1 && given[0] === '-'
+  const ids = !isActionName(command)
+    ? given
+    : given.length === 1 && given[0] === '-'
       ? await idsFromStdin(command, input)
-      : isActionName(command)
-        ? given.map(listedId)
-        : given;
+      : given.map(listedId);
   const api = relayApi(parsed.values.http, env, {
     ...(parsed.values['ui-password-file'] !== undefined
       ? { passwordFile: parsed.values['ui-password-file'] }

@@ -141,7 +141,6 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     const runtime: ServiceParts['runtime'] = {
       smtpAddress: null,
       httpAddress: null,
-      listeningWrite: null,
       parseFailures: 0,
       deliveryOutcomes: new LabelledCounter(),
     };
@@ -533,11 +532,8 @@ export class RelayService extends EventEmitter<ServiceEvents> {
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */
   stopAccepting(): Promise<void> {
     this.closingListener ??= Promise.all([
-      // first: a sendmail starting now keeps its message in the drop folder instead (after the
-      // API's address is written, or that write would put the file back)
-      (this.parts.runtime.listeningWrite ?? Promise.resolve()).then(() =>
-        removeListeningFile(this.settings.dataDir),
-      ),
+      // first: a sendmail starting now keeps its message in the drop folder instead
+      removeListeningFile(this.settings.dataDir),
       this.parts.listener.close(),
       this.parts.pop3.close(),
       this.maildrop?.stop(),

@@ -75,15 +75,11 @@ export function controlMethods({
       runtime.httpAddress = address;
       const smtp = runtime.smtpAddress;
       if (!smtp) return Promise.resolve();
-      runtime.listeningWrite = writeListeningFile(settings.dataDir, {
-        smtp,
-        http: address,
-      }).catch((err: Error) =>
+      return writeListeningFile(settings.dataDir, { smtp, http: address }).catch((err: Error) =>
         log(
           note('maildrop', `could not record the API address for the CLI: ${err.message}`, 'warn'),
         ),
       );
-      return runtime.listeningWrite;
     },
 
     /** Which rule decides for an address, and why (the "test this address" call). */

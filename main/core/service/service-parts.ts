@@ -41,8 +41,6 @@ export interface ServiceEvents {
 export interface ServiceRuntime {
   smtpAddress: ListenAddress | null;
   httpAddress: ListenAddress | null;
-  /** The listening file's rewrite with the API's address, awaited before a stop removes it. */
-  listeningWrite: Promise<void> | null;
   /** MIME parse failures (kept raw), for /metrics. */
   parseFailures: number;
   /** Recipients' outcomes after each attempt, for /metrics. */
