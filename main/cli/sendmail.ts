@@ -20,6 +20,7 @@ import { storageFullCode, storageFullWords } from '../core/spool/storage-full.js
 import { keepSmtpSessionInMaildrop } from './sendmail-local-smtp.js';
 import { runningRelaySmtp } from '../core/maildrop/listening-file.js';
 import { defaultDataDir } from '../core/settings/settings-sources.js';
+import { reachableAddress } from '../core/net/ip-address.js';
 import {
   fieldByKey,
   parseSettingValue,
@@ -124,7 +125,7 @@ export function parseSendmailArgs(args: string[], env: NodeJS.ProcessEnv): Sendm
   // neither --smtp nor RELAYDESK_SMTP: the relay running on the data folder says where it
   // listens (a serve on another port than 1025 got nothing, and its mail sat in the drop folder)
   smtp ??= runningRelaySmtp(resolve(dataDir)) ?? { host: '127.0.0.1', port: 1025 };
-  if (smtp.host === '0.0.0.0' || smtp.host === '::') smtp = { ...smtp, host: '127.0.0.1' };
+  smtp = reachableAddress(smtp);
   return {
     readRecipientsFromHeaders,
     from,

@@ -232,11 +232,6 @@ export class ListenerStatus {
   }
 
   /**
-   * Starts one group of listeners (SMTP with SMTPS, or POP3 with POP3S). A failed listen stops
-   * the start unless `listenerFailure` is `keep-running`; then it is recorded, logged and told,
-   * the group is closed (its listeners start together), and null is returned.
-   */
-  /**
    * A port in use by another of this relay's listeners (two set to one port by a flag or an older
    * version's save; listener-overlap.ts) is said so: "in use by another program" sent the user
    * looking for a program that was Relaydesk itself.
@@ -259,6 +254,11 @@ export class ListenerStatus {
     };
   }
 
+  /**
+   * Starts one group of listeners (SMTP with SMTPS, or POP3 with POP3S). A failed listen stops
+   * the start unless `listenerFailure` is `keep-running`; then it is recorded, logged and told,
+   * the group is closed (its listeners start together), and null is returned.
+   */
   async start<T>(
     group: ListenerGroup<T>,
     names: readonly ListenerName[],

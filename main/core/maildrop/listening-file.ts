@@ -1,9 +1,10 @@
 // Where the relay of a data folder takes SMTP, for `relaydesk sendmail --data DIR`, and its API,
 // for `relaydesk queue` and the other commands that talk to it: `serve` (and the desktop app)
 // write `<data>/listening.json` once the SMTP listener is up, again with the API's address once
-// that listens, and remove it at a clean stop. Without it sendmail tried 127.0.0.1:1025 whatever port the relay was on, found
-// nothing there, and kept the message in the drop folder with exit 0; the relay then took it in
-// with a log line saying it was left "while the relay was stopped" although it ran all along.
+// that listens, and remove it at a clean stop. Without it sendmail tried 127.0.0.1:1025 whatever
+// port the relay was on, found nothing there, and kept the message in the drop folder with exit
+// 0; the relay then took it in with a log line saying it was left "while the relay was stopped"
+// although it ran all along.
 //
 // The file is a hint, not a lock: a relay killed with -9 leaves it behind, so a reader ignores one
 // whose process is gone, and sendmail still keeps the message in the drop folder when the address
@@ -12,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tempPathFor } from '../spool/durable-file.js';
+import { reachableAddress } from '../net/ip-address.js';
 
 export interface ListeningRecord {
   pid: number;
@@ -58,15 +60,19 @@ function processAlive(pid: number): boolean {
   }
 }
 
+function isAddress(value: unknown): value is { host: string; port: number } {
+  const v = value as { host?: unknown; port?: unknown } | null | undefined;
+  return typeof v?.host === 'string' && Number.isInteger(v.port) && (v.port as number) > 0;
+}
+
 function isRecord(value: unknown): value is ListeningRecord {
   const v = value as Partial<ListeningRecord> | null;
   return (
     typeof v === 'object' &&
     v !== null &&
     Number.isInteger(v.pid) &&
-    typeof v.smtp?.host === 'string' &&
-    Number.isInteger(v.smtp?.port) &&
-    (v.smtp?.port ?? 0) > 0
+    isAddress(v.smtp) &&
+    (v.http === undefined || isAddress(v.http))
   );
 }
 
@@ -86,11 +92,6 @@ export function readListeningFile(dataDir: string): ListeningRecord | null {
   }
 }
 
-/** A wildcard listener is reached on loopback. */
-function reachable({ host, port }: { host: string; port: number }): { host: string; port: number } {
-  return host === '0.0.0.0' || host === '::' ? { host: '127.0.0.1', port } : { host, port };
-}
-
 /**
  * The SMTP address of the relay running on this data folder, or null when none is recorded or
  * the process that wrote it is gone (killed, or the machine restarted).
@@ -98,14 +99,12 @@ function reachable({ host, port }: { host: string; port: number }): { host: stri
 export function runningRelaySmtp(dataDir: string): { host: string; port: number } | null {
   const record = readListeningFile(dataDir);
   if (!record || !processAlive(record.pid)) return null;
-  return reachable(record.smtp);
+  return reachableAddress(record.smtp);
 }
 
 /** The UI and API address of the relay running on this data folder, or null (as above). */
 export function runningRelayHttp(dataDir: string): { host: string; port: number } | null {
   const record = readListeningFile(dataDir);
   if (!record?.http || !processAlive(record.pid)) return null;
-  const { host, port } = record.http;
-  if (typeof host !== 'string' || !Number.isInteger(port) || port <= 0) return null;
-  return reachable(record.http);
+  return reachableAddress(record.http);
 }

@@ -183,10 +183,19 @@ export function bracketHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/** The web UI's address for a browser: a wildcard listener is reached through 127.0.0.1. */
+/** Where a client on this machine reaches a listener: a wildcard one through 127.0.0.1. */
+export function reachableAddress(address: { host: string; port: number }): {
+  host: string;
+  port: number;
+} {
+  const { host, port } = address;
+  return host === '0.0.0.0' || host === '::' ? { host: '127.0.0.1', port } : { host, port };
+}
+
+/** The web UI's address for a browser (a wildcard listener through 127.0.0.1). */
 export function uiUrl(address: { host: string; port: number }): string {
-  const host = address.host === '0.0.0.0' || address.host === '::' ? '127.0.0.1' : address.host;
-  return `http://${bracketHost(host)}:${address.port}/`;
+  const { host, port } = reachableAddress(address);
+  return `http://${bracketHost(host)}:${port}/`;
 }
 
 /** HOST:PORT as the flags take it and POP3 clients are told (an IPv6 host in brackets). */
