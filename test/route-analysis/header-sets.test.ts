@@ -73,6 +73,22 @@ const expected: Record<string, Reading> = {
     warnings: [],
     slowestHop: null,
   },
+  // Gmail to Microsoft 365 as delivered in 2026 (a chain quoted in a public write-up, August
+  // 2026; Microsoft's MHA tests have the same top stamp in April 2026): Exchange Online writes
+  // `(::1)` for the client of its delivery into the mailbox, between two mailbox servers
+  'gmail-m365': {
+    by: [
+      'mail-qv1-f52.google.com',
+      'DS2PEPF000061C7.mail.protection.outlook.com',
+      'DS1P222CA0016.outlook.office365.com',
+      'DS7PR12MB5765.namprd12.prod.outlook.com',
+      'MW4PR12MB7238.namprd12.prod.outlook.com',
+    ],
+    tls: [false, 'TLS1_3', 'TLS1_3', 'TLS1_2', true],
+    warnings: [],
+    // the mailbox delivery took 6 s, every other step under a second
+    slowestHop: 4,
+  },
   ipv6: {
     by: ['mail6.sender.example', 'mx6.dest.example'],
     tls: [true, 'TLSv1.3'],

@@ -472,6 +472,34 @@ describe('Exchange’s steps inside one organisation', () => {
     expect(verifiedClientsText(route)).toBeNull();
   });
 
+  test('Microsoft 365’s delivery into the mailbox, stamped from ::1, is its step, not one machine', () => {
+    // Gmail to Microsoft 365 as delivered in 2026: the top stamp's client is `(::1)`, written on
+    // every inbound message since 2023, between two differently named mailbox servers
+    const route = analyzeMessage(headerSet('gmail-m365'));
+    expect(route.warnings).toEqual([]);
+    expect(route.hops.map((hop) => hop.internalStep?.kind ?? null)).toEqual([
+      'provider-origin',
+      // the hand-over into Microsoft 365: its client is Gmail's server, by greeting and address
+      null,
+      'provider-step',
+      'provider-step',
+      'provider-step',
+    ]);
+    // was "5 hops (1 of them on one machine, not between servers)"
+    expect(hopCountText(route.hops)).toBe('5 hops');
+    const delivery = route.hops[4];
+    expect(delivery && hopReceiver(delivery)).toBe('MW4PR12MB7238.namprd12.prod.outlook.com');
+    // was "On DS7PR12MB5765.namprd12.prod.outlook.com itself, over ::1: a program there …"
+    expect(delivery && internalStepNote(delivery)?.sentence).toMatch(
+      /^A step inside outlook\.com: one of its Exchange servers handed the message to another/,
+    );
+    expect(delivery && clientCheckLabel(delivery)).toBe(
+      'outlook.com’s own server, by its greeting and address: a step inside outlook.com',
+    );
+    // was "at 0 of 3 hops": Microsoft's protection and front-end steps counted as hand-overs
+    expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
+  });
+
   test('sent from Microsoft 365, its steps below a receiver that looked up outlook.com count as its own', () => {
     const route = analyzeMessage(corpus('microsoft-365-outbound'));
     expect(route.hops[1]?.internalStep).toEqual({

@@ -328,10 +328,28 @@ function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]):
     const below = machine;
     machine = hop.by ?? hop.byIp;
     if (below === null || joined[index] !== true || !fromThisMachine(hop)) return;
+    if (exchangeMailboxDelivery(hop)) return;
     hop.internalStep = { kind: 'same-machine', host: below };
     // the message is still on that machine, whatever the program there called itself
     machine = below;
   });
+}
+
+/**
+ * Exchange Online handing the message to the mailbox's server, on top of every message Microsoft
+ * 365 and Outlook.com deliver: `from DS7PR06MB6790.namprd06.prod.outlook.com (::1) by
+ * CH3PPF3CC9C8367.namprd06.prod.outlook.com with HTTPS` (so since 2023; earlier it wrote the
+ * sender's IPv6 address). The `::1` is no connection within one machine: the two names are two
+ * servers of one organisation, and the step is Exchange's own (markExchangeSteps). Read as one
+ * machine, it said a content filter on the server below took the message, and left Microsoft's
+ * protection and front-end steps under it counted as hand-overs nobody verified.
+ */
+function exchangeMailboxDelivery(hop: Hop): boolean {
+  if (!/^HTTPS$/i.test(hop.with ?? '')) return false;
+  const from = hostKey(hop.from);
+  const by = hostKey(hop.by);
+  if (!from || !by || normalizeIp(from) || normalizeIp(by)) return false;
+  return !sameHost(from, by) && sameOrganisation(from, by);
 }
 
 /**
