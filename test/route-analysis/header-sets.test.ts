@@ -192,6 +192,15 @@ const expected: Record<string, Reading> = {
     warnings: ['clock-skew@1'],
     slowestHop: null,
   },
+  // Postfix stamps (the TLS comments as Postfix 3.x writes them), with the partner's relay
+  // writing its local time (UTC+1) under +0000: made up to test a hop with a wrong time zone
+  'wrong-zone': {
+    by: ['relay.partner.example', 'mx2.isp.example', 'imap1.isp.example'],
+    tls: ['TLSv1.3', 'TLSv1.3', false],
+    // the relay's stamp is an hour later than the two on either side, which are 5 s apart
+    warnings: ['clock-out-of-step@1'],
+    slowestHop: null,
+  },
   yahoo: {
     by: [
       'sonic310-21.consmr.mail.ne1.yahoo.com',

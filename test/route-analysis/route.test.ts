@@ -1,6 +1,7 @@
 import MailComposer from 'nodemailer/lib/mail-composer';
 import { describe, expect, test } from 'vitest';
 import { analyzeMessage } from '../../main/core/route-analysis/index.js';
+import { delayBars, uncountedDelay } from '../../renderer/src/route/route-format.js';
 import { hopContractKeys } from './hop-keys.js';
 
 const field = (from: string, by: string, date: string): string =>
@@ -36,6 +37,55 @@ describe('route', () => {
     const [warning] = analysis.warnings;
     expect(warning).toMatchObject({ code: 'clock-skew', hop: 1 });
     expect(warning?.message).toMatch(/Hop 2 is stamped 1 min before Hop 1/);
+  });
+
+  test('a stamp an hour ahead of both its neighbours is that server’s clock, not an hour queued', () => {
+    // the relay wrote its local time (UTC+1) under +0000; the stamps on either side are 5 s apart
+    const ahead =
+      field('mx2.isp.example', 'imap1.isp.example', 'Tue, 4 Mar 2025 09:31:09 +0000') +
+      field('relay.partner.example', 'mx2.isp.example', 'Tue, 4 Mar 2025 10:31:07 +0000') +
+      field('mail.partner.example', 'relay.partner.example', 'Tue, 4 Mar 2025 09:31:04 +0000');
+    const analysis = analyzeMessage(ahead);
+    expect(analysis.hops.map((h) => h.delaySeconds)).toEqual([null, 3603, -3598]);
+    // was Hop 2, "+1 h slowest hop", with the skew warning on Hop 3 only
+    expect(analysis.slowestHop).toBeNull();
+    expect(analysis.totalSeconds).toBe(5);
+    expect(analysis.positiveSeconds).toBe(0);
+    expect(analysis.warnings).toEqual([
+      {
+        code: 'clock-out-of-step',
+        hop: 1,
+        message:
+          'Hop 2 is stamped later than both Hop 1 and Hop 3, which are 5 s apart: its server’s ' +
+          'clock or time zone is off by about 1 h, most likely its time zone (a local time ' +
+          'written with the wrong offset). So the 1 h before it is no time the message spent ' +
+          'in a queue, and is not counted.',
+      },
+    ]);
+    expect(uncountedDelay(analysis, 1)).toBe('not counted: Hop 2’s clock is off');
+    expect(delayBars(analysis.hops, [null, uncountedDelay(analysis, 1), null])).toEqual([0, 0, 0]);
+
+    // a stamp 40 s behind both: the delay out of it is the clock's, the one before it counts
+    const behind = analyzeMessage(
+      field('c.example', 'd.example', 'Thu, 6 Mar 2025 10:00:50 +0000') +
+        field('b.example', 'c.example', 'Thu, 6 Mar 2025 09:59:50 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:30 +0000') +
+        field('z.example', 'a.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(behind.warnings.map((w) => [w.code, w.hop])).toEqual([['clock-out-of-step', 2]]);
+    expect(behind.slowestHop).toBe(1);
+    expect(uncountedDelay(behind, 3)).toBe('not counted: Hop 3’s clock is off');
+    expect(uncountedDelay(behind, 1)).toBeNull();
+
+    // neighbours that disagree too (the top one before the bottom one): which clock is off cannot
+    // be told, so it stays a skew after the hop, and the delay before it counts
+    const unclear = analyzeMessage(
+      field('b.example', 'c.example', 'Thu, 6 Mar 2025 09:59:00 +0000') +
+        field('a.example', 'b.example', 'Thu, 6 Mar 2025 10:00:05 +0000') +
+        field('z.example', 'a.example', 'Thu, 6 Mar 2025 10:00:00 +0000'),
+    );
+    expect(unclear.warnings.map((w) => [w.code, w.hop])).toEqual([['clock-skew', 2]]);
+    expect(unclear.slowestHop).toBe(1);
   });
 
   test('a gap longer than any queue keeps mail: the hops below it are named as likely forged', () => {

@@ -441,6 +441,67 @@ function ownDelivery(hop: Hop): boolean {
   return hostKey(hop.from) === by;
 }
 
+/**
+ * A stamp out of step with both its neighbours: ahead of the stamps on either side (`09:31:04`,
+ * `10:31:07`, `09:31:09`, where a server wrote its local time under `+0000`), or behind both.
+ * The clock-skew warning named only the hop after the gap, and the hour into the odd stamp read
+ * as the slowest hop, time the message sat in a queue, when the two neighbours are seconds apart.
+ * It is read so only when the neighbours agree with each other (the later is not before the
+ * earlier) and are closer together than the skew is large; otherwise which clock is off cannot be
+ * told, and the skew stays as it was. The delay into (ahead) or out of (behind) the odd stamp is
+ * then no time in transit, and the warning names the odd stamp (`clock-out-of-step`).
+ */
+function markStampsOutOfStep(
+  hops: readonly Hop[],
+  instants: readonly (number | null)[],
+  measuredFrom: readonly number[],
+  inTransit: boolean[],
+  warnings: Warning[],
+): void {
+  const apart = (later: number, earlier: number) =>
+    seconds((instants[later] ?? 0) - (instants[earlier] ?? 0));
+  hops.forEach((hop, index) => {
+    if (!hop.skew || hop.delaySeconds === null) return;
+    const skew = -hop.delaySeconds;
+    const before = measuredFrom[index] ?? -1;
+    if (before < 0) return;
+    const belowThat = measuredFrom[before] ?? -1;
+    const next = hops.findIndex((_, i) => measuredFrom[i] === index);
+    const agree = (later: number, earlier: number) =>
+      apart(later, earlier) >= 0 && apart(later, earlier) < skew;
+    let found: { odd: number; uncounted: number; first: number; last: number } | null = null;
+    // ahead: the stamp below this one is later than both of its neighbours
+    if (belowThat >= 0 && inTransit[before] && agree(index, belowThat)) {
+      found = { odd: before, uncounted: before, first: belowThat, last: index };
+    } else if (next >= 0 && inTransit[next] && agree(next, before)) {
+      // behind: this stamp is earlier than both of its neighbours
+      found = { odd: index, uncounted: next, first: before, last: next };
+    }
+    if (found === null) return;
+    const { odd, uncounted, first, last } = found;
+    inTransit[uncounted] = false;
+    // a whole number of hours (or half hours) off is a zone, not a drifting clock
+    const halfHours = Math.round(skew / 1800);
+    const zone =
+      halfHours >= 1 && Math.abs(skew - halfHours * 1800) <= 120
+        ? ` by about ${describeSeconds(halfHours * 1800)}, most likely its time zone (a local ` +
+          'time written with the wrong offset)'
+        : '';
+    const message =
+      `${hopName(odd)} is stamped ${odd === index ? 'earlier' : 'later'} than both ` +
+      `${hopName(first)} and ${hopName(last)}, which are ${describeSeconds(apart(last, first))} ` +
+      `apart: its server’s clock or time zone is off${zone}. So the ` +
+      `${describeSeconds(hops[uncounted]?.delaySeconds ?? 0)} ` +
+      `${uncounted === odd ? 'before' : 'after'} it is no time the message spent in a queue, ` +
+      'and is not counted.';
+    // one warning, on the stamp that is off, in place of the skew's on the hop after it
+    const replaced = warnings.findIndex((w) => w.code === 'clock-skew' && w.hop === index);
+    const warning: Warning = { code: 'clock-out-of-step', message, hop: odd };
+    if (replaced >= 0) warnings[replaced] = warning;
+    else warnings.push(warning);
+  });
+}
+
 /** A hand-over seen this often is a loop: a content filter's re-injection repeats once or twice. */
 const LOOP_REPEATS = 3;
 
@@ -672,6 +733,8 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
     previousMs = ms;
     previousIndex = index;
   });
+
+  markStampsOutOfStep(hops, instants, measuredFrom, inTransit, warnings);
 
   // the hops whose client is the receiver of the hop below, by the names and addresses
   const joined: boolean[] = hops.map(() => false);

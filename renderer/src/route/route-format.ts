@@ -93,15 +93,36 @@ export function uncountedDelay(
   route: Pick<RouteAnalysis, 'hops' | 'warnings'>,
   index: number,
 ): string | null {
-  const { hop: start, after } = vouchedStart(route.warnings);
-  if (after === null || index === 0) return null;
   let from = index - 1;
   while (from >= 0 && route.hops[from]?.timestamp === null) from--;
+  const offClock = clockOutOfStep(route, index, from);
+  if (offClock !== null) return `not counted: Hop ${offClock + 1}’s clock is off`;
+  const { hop: start, after } = vouchedStart(route.warnings);
+  if (after === null || index === 0) return null;
   if (from < 0 || from >= start) return null;
   if (after === 'delay' && index === start) return 'not counted: longer than any queue keeps mail';
   return index === start
     ? 'not counted: from the sender’s claim'
     : 'not counted: the sender’s claim';
+}
+
+/**
+ * The stamp whose clock is off (`clock-out-of-step`) when this hop's delay leads into it (a stamp
+ * later than both neighbours) or out of it (earlier than both): that delay is the clock's error,
+ * not time in a queue, and the core does not count it. `from` is the dated hop it is measured from.
+ */
+function clockOutOfStep(
+  route: Pick<RouteAnalysis, 'hops' | 'warnings'>,
+  index: number,
+  from: number,
+): number | null {
+  if ((route.hops[index]?.delaySeconds ?? 0) <= 0) return null;
+  const odd = route.warnings.find(
+    (w) =>
+      w.code === 'clock-out-of-step' &&
+      (w.hop === index || (w.hop === from && (route.hops[from]?.delaySeconds ?? 0) < 0)),
+  );
+  return odd?.hop ?? null;
 }
 
 /** The sender side of a hop: HELO name and the reverse-DNS name where they differ. */
