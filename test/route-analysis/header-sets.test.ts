@@ -119,6 +119,15 @@ const expected: Record<string, Reading> = {
     warnings: [],
     slowestHop: null,
   },
+  // Mailchimp Transactional (Mandrill): its API's intake by its bare domain (the address is the
+  // customer's server), its sending engine handing the message to its outbound server over
+  // 127.0.0.1, then the recipient's MX (the shape of xen-devel's copies, 2024 to 2026)
+  mandrill: {
+    by: ['mandrillapp.com', 'mail137-31.atl71.mandrillapp.com', 'mx.customer.example'],
+    tls: [null, false, 'TLSv1.3'],
+    warnings: [],
+    slowestHop: 2,
+  },
   'mailing-list': {
     by: [
       'mail.contributor.example',

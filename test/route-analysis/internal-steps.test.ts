@@ -252,6 +252,40 @@ describe('amavis and other filters on the machine that received the hop below', 
   });
 });
 
+describe('Mailchimp Transactional (Mandrill): its intake, then its own server', () => {
+  const mandrill = readFileSync(join(import.meta.dirname, 'header-sets', 'mandrill.eml'));
+
+  test('its sending engine handing over on 127.0.0.1 joins the intake, on the outbound server', () => {
+    const route = analyzeMessage(mandrill);
+    // was "Hop 2 was handed in by a program on mail137-31… itself (127.0.0.1), not passed on by
+    // mandrillapp.com, which stamped Hop 1: a saved message sent again …"
+    expect(route.warnings).toEqual([]);
+    const engine = route.hops[1];
+    expect(engine?.internalStep).toEqual({
+      kind: 'same-machine',
+      host: 'mail137-31.atl71.mandrillapp.com',
+    });
+    expect(engine && internalStepNote(engine)?.sentence).toMatch(
+      /^On mail137-31\.atl71\.mandrillapp\.com itself, over 127\.0\.0\.1: a program there/,
+    );
+    // the customer's server, which called the API, is where the message began
+    expect(route.hops[0]?.fromIp).toBe('198.51.100.47');
+  });
+
+  test('a loopback hand-over below a host name, or into another domain, is still a re-send', () => {
+    const resent = (below: string, by: string) =>
+      analyzeMessage(
+        `Received: from pmta07.example.net (localhost [127.0.0.1]) by ${by} with ESMTP id 2; ` +
+          'Fri, 19 Dec 2025 15:42:18 +0000\n' +
+          `Received: from [198.51.100.47] by ${below} id 1; Fri, 19 Dec 2025 15:42:17 +0000\n`,
+      ).warnings.map((w) => w.code);
+    expect(resent('api.mandrillapp.com', 'mail137-31.atl71.mandrillapp.com')).toEqual([
+      'local-resubmission',
+    ]);
+    expect(resent('mandrillapp.com', 'mail.other.example')).toEqual(['local-resubmission']);
+  });
+});
+
 describe('A Google Group sending on to its members', () => {
   // a Gmail user writes to a group at googlegroups.com and a member reads it in Gmail: the group's
   // own mailbox stamps itself by address between the group's MX and the group's sending server

@@ -116,7 +116,9 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   ) {
     return true;
   }
-  if (fromThisMachine(hop)) return sameHost(hostKey(hop.by), by);
+  if (fromThisMachine(hop)) {
+    return sameHost(hostKey(hop.by), by) || serviceIntake(by, hostKey(hop.by));
+  }
   // a sending service's server, by the address its receiver recorded, handing on what its own
   // server stamped under an internal name or in its domain (SendGrid to Cloudflare Email Routing)
   const service = sendingServiceOf(hop);
@@ -127,6 +129,23 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
   const step = previous.internalStep;
   if (step?.kind === 'provider-mailbox' && providerSendsOn(hop, step.host)) return true;
   return insideHandOver(hop, previous);
+}
+
+/**
+ * A sending service's intake, stamped by its bare domain, and its own mail server taking the
+ * message from a program on that server's machine: Mailchimp Transactional (Mandrill) stamps its
+ * API's intake `from [198.51.100.7] by mandrillapp.com id 236ed50d…` (the address is its
+ * customer's), then `from pmta07.mandrill.prod.atl01.rsglab.com (localhost [127.0.0.1]) by
+ * mail137-31.atl71.mandrillapp.com (Mailchimp)` (xen-devel, 2024 to 2026). A mail server stamps
+ * its host name; the bare domain is the service's own, and so is the server in it that a program
+ * on its own machine handed the message to, over a connection no one outside can make. It read as
+ * "handed in by a program on mail137-31… itself, not passed on by mandrillapp.com: a saved
+ * message sent again" on every message sent through Mandrill. `below` (the intake's name) and
+ * `receiver` are host keys.
+ */
+function serviceIntake(below: string | null, receiver: string | null): boolean {
+  if (!below || !receiver || normalizeIp(below) || getDomain(below) !== below) return false;
+  return receiver.endsWith(`.${below}`);
 }
 
 /**
@@ -329,9 +348,11 @@ function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]):
     machine = hop.by ?? hop.byIp;
     if (below === null || joined[index] !== true || !fromThisMachine(hop)) return;
     if (exchangeMailboxDelivery(hop)) return;
-    hop.internalStep = { kind: 'same-machine', host: below };
+    // a service's intake, named by its bare domain, is no machine: the step is on the receiver's
+    const host = serviceIntake(hostKey(below), hostKey(hop.by)) ? (hop.by ?? below) : below;
+    hop.internalStep = { kind: 'same-machine', host };
     // the message is still on that machine, whatever the program there called itself
-    machine = below;
+    machine = host;
   });
 }
 
