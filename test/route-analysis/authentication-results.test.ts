@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import {
   parseArcAuthenticationResults,
@@ -84,6 +86,45 @@ describe('Authentication-Results (RFC 8601)', () => {
     );
     expect(analysis.warnings.filter((w) => w.code === 'authentication-failed')).toHaveLength(1);
     expect(analysis.authentication).toHaveLength(3);
+  });
+
+  test('a list’s DKIM and DMARC failure beside an ARC pass says the list’s seal vouches for it', () => {
+    // a Mailman list tagging the subject, its member's MX verifying the list's ARC seal (the
+    // mailing-list header set)
+    const readings = (name: string) =>
+      analyzeMessage(readFileSync(join(import.meta.dirname, 'header-sets', `${name}.eml`)))
+        .warnings.filter((w) => w.code === 'authentication-failed')
+        .map((w) => w.message);
+    const arc =
+      ' But ARC passed there (i=1 spf=pass dkim=pass dkdomain=lists.project.example): a ' +
+      'mailing list or forwarder on the way changed or re-sent the message and sealed what it ' +
+      'found when the message reached it; a receiver that trusts that seal delivers it despite ' +
+      'these failures.';
+    // was the two failures alone, "DMARC fail … (p=reject dis=none)." beside the ARC pass badge;
+    // said once, after the last of them
+    expect(readings('mailing-list')).toEqual([
+      'DKIM fail according to mx.member.example.',
+      `DMARC fail according to mx.member.example (p=reject dis=none).${arc}`,
+    ]);
+    // a forward's SPF failure alone
+    const forwarded = analyzeMessage(
+      'Authentication-Results: mx.example.com; spf=fail smtp.mailfrom=a.example; arc=pass\n',
+    ).warnings.find((w) => w.code === 'authentication-failed');
+    expect(forwarded?.message).toMatch(/^SPF fail according to mx\.example\.com\. But ARC passed /);
+    expect(forwarded?.message).toMatch(/delivers it despite this failure\.$/);
+    // an ARC pass in another receiver's field, or an ARC failure, vouches for nothing here
+    const elsewhere = analyzeMessage(
+      'Authentication-Results: mx.example.com; dmarc=fail (p=REJECT) header.from=example.org\n' +
+        'Authentication-Results: other.example; arc=pass\n' +
+        'Authentication-Results: third.example; dkim=fail; arc=fail\n',
+    )
+      .warnings.filter((w) => w.code === 'authentication-failed')
+      .map((w) => w.message);
+    expect(elsewhere).toEqual([
+      'DMARC fail according to mx.example.com (p=REJECT).',
+      'DKIM fail according to third.example.',
+      'ARC fail according to third.example.',
+    ]);
   });
 
   test('garbage never throws', () => {

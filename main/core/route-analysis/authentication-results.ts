@@ -189,17 +189,56 @@ export function authenticationResults(fields: readonly HeaderField[]): {
     if (result) results.push(result);
   });
   const warnings: Warning[] = [];
-  for (const result of results) {
-    if (result.header !== 'Authentication-Results') continue;
-    if (!checked.has(result.method) || !failing.has(result.result)) continue;
+  const failures = results.filter(
+    (result) =>
+      result.header === 'Authentication-Results' &&
+      checked.has(result.method) &&
+      failing.has(result.result),
+  );
+  for (const result of failures) {
     warnings.push({
       code: 'authentication-failed',
       message:
         `${result.method.toUpperCase()} ${result.result}` +
         (result.authservId ? ` according to ${result.authservId}` : '') +
         (result.comment ? ` (${result.comment})` : '') +
-        '.',
+        '.' +
+        arcVouched(results, failures, result),
     });
   }
   return { results, warnings };
+}
+
+/**
+ * What an ARC pass in the same Authentication-Results says of a failure beside it: a mailing
+ * list or a forwarder changed the message (a subject tag, a footer) or sent it from its own
+ * server, which breaks DKIM, SPF and so DMARC, and sealed what it had found on arrival (RFC 8617
+ * §1); a receiver that trusts the seal delivers the message anyway, as Gmail and Microsoft 365 do
+ * with Mailman's and Google Groups' mail. Without this, a list's every message read "DMARC fail
+ * (p=reject)" beside the ARC pass badge, as if it should have been refused.
+ */
+function arcVouched(
+  results: readonly AuthenticationResult[],
+  failures: readonly AuthenticationResult[],
+  failed: AuthenticationResult,
+): string {
+  // said once, after the field's last failure, for all of them
+  const inField = failures.filter(
+    (result) => result.fieldIndex === failed.fieldIndex && result.method !== 'arc',
+  );
+  if (failed.method === 'arc' || inField[inField.length - 1] !== failed) return '';
+  const arc = results.find(
+    (result) =>
+      result.header === 'Authentication-Results' &&
+      result.fieldIndex === failed.fieldIndex &&
+      result.method === 'arc' &&
+      result.result === 'pass',
+  );
+  if (!arc) return '';
+  return (
+    ` But ARC passed there${arc.comment ? ` (${arc.comment})` : ''}: a mailing list or ` +
+    'forwarder on the way changed or re-sent the message and sealed what it found when the ' +
+    'message reached it; a receiver that trusts that seal delivers it despite ' +
+    (inField.length > 1 ? 'these failures.' : 'this failure.')
+  );
 }
