@@ -143,6 +143,13 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
       envelope: { from: 'joerg@example.org', to: ['alice@example.com'] },
       raw: zones,
     });
+    await gui.send({
+      envelope: { from: 'invoices@partner.example', to: ['reader@isp.example'] },
+      raw: await readFile(
+        join(import.meta.dirname, '..', 'route-analysis', 'header-sets', 'wrong-zone.eml'),
+        'utf8',
+      ),
+    });
     await gui.openLive();
   }, 120_000);
 
@@ -242,6 +249,33 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     // the Headers tab keeps the field as it was written
     await page.getByRole('tab', { name: 'Headers', exact: true }).click();
     await eventually(() => page.getByText('=?utf-8?q?m=C3=BCller-pc?=').count()).toBeGreaterThan(0);
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a relay that wrote its local time under +0000: its hour is its clock, not the slowest hop', async () => {
+    await openRoute('Invoice 2025-0311');
+    const hops = page.getByTestId('hop');
+    // the three stamps of the header set and Relaydesk's own
+    await eventually(() => hops.count()).toBe(4);
+    const relay = hops.nth(1);
+    // was "+1 h slowest hop", an orange bar and the hop outlined, under "5 s from first to last"
+    expect(await relay.getByTestId('hop-delay').innerText()).toBe(
+      '+1 h, not counted: Hop 2’s clock is off',
+    );
+    expect(await relay.locator('.hop-bar').count()).toBe(0);
+    expect(await page.locator('[data-testid=hop][data-slowest=true]').count()).toBe(0);
+    expect(await relay.getByRole('note').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        /^Hop 2 is stamped later than both Hop 1 and Hop 3, which are 5 s apart: .* most likely its time zone/,
+      ),
+    ]);
+    // the hop after it no longer carries the warning, only its own earlier stamp
+    expect(await hops.nth(2).getByRole('note').count()).toBe(0);
+    expect(await page.locator('.route-summary').innerText()).toMatch(/^4 hops, 5 s from first/);
+    await page.screenshot({ path: join(screenshots, 'route-reading-wrong-zone-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'route-reading-wrong-zone-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     expect(gui.pageErrors).toEqual([]);
   });
 
