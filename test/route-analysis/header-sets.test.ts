@@ -20,6 +20,22 @@ interface Reading {
 const expected: Record<string, Reading> = {
   // Brevo's SMTP relay (its stamp names no client), then its outbound server in its other domain
   // (sender-sib.com) to a list server and the reader's MX; its date spells the month in full
+  // ActiveCampaign (KumoMTA, `by acems1.com`, sending from `mail60.use2.acemsrvh.com`) to
+  // Microsoft 365: the shape of a copy quoted in Microsoft's MHA tests (April 2026), the
+  // customer's names made up
+  'activecampaign-m365': {
+    by: [
+      'acems1.com',
+      'CO1PEPF000066E8.mail.protection.outlook.com',
+      'BY5PR04CA0017.outlook.office365.com',
+      'DS7PR06MB6790.namprd06.prod.outlook.com',
+      'CH3PPF3CC9C8367.namprd06.prod.outlook.com',
+    ],
+    tls: ['TLSv1_3', 'TLS1_3', 'TLS1_3', 'TLS1_2', true],
+    // was "Hop 2 was received from mail60.use2.acemsrvh.com, which is not acems1.com …"
+    warnings: [],
+    slowestHop: 4,
+  },
   brevo: {
     by: ['smtp-relay.sendinblue.com', 'smtp.lists.example.org', 'mx.example.org'],
     tls: [false, 'TLSv1.2', 'TLSv1.2'],

@@ -28,6 +28,11 @@ export const SIBLING_DOMAINS: readonly (readonly string[])[] = [
   // Brevo (Sendinblue) stamps `by smtp-relay.sendinblue.com with ESMTP id …` and sends from
   // `gu.d.sender-sib.com`, earlier `bi.d.mailin.fr` (kernel.org's lists, December 2023 to 2024)
   ['sendinblue.com', 'sender-sib.com', 'mailin.fr'],
+  // ActiveCampaign's KumoMTA stamps `by acems1.com (KumoMTA 10.96.112.98)` and hands the message
+  // on from `mail60.use2.acemsrvh.com`; the same message gives both as ActiveCampaign's (its
+  // CFBL-Address at acems1.com, its List-Unsubscribe at acemsrvh.com; a copy to Microsoft 365
+  // quoted in Microsoft's MHA tests, April 2026)
+  ['acems1.com', 'acemsrvh.com'],
 ];
 
 /** The table entry a host key (lower case, no root dot) falls in, or -1. */
