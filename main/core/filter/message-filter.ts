@@ -7,7 +7,8 @@ import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
-import type { MessageSource } from '../spool/message-source.js';
+import { readSource, sourceSize, type MessageSource } from '../spool/message-source.js';
+import { askSpamd, spamdTimeoutMs, SpamdUnavailableError } from '../checks/spam-check/index.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
 import {
   ClamdClient,
@@ -33,6 +34,8 @@ export type FilterSettings = Pick<
   | 'clamdTimeoutSeconds'
   | 'virusAction'
   | 'clamdUnavailable'
+  | 'spamassassin'
+  | 'spamAction'
   | 'attachments'
   | 'contentRules'
 >;
@@ -87,6 +90,56 @@ export function filterChoices(
       attachmentDefault,
     ),
   };
+}
+
+/**
+ * The largest message sent to spamd: spamc's own limit (its -s default, 500 KB), which passes a
+ * larger message on unscored; spam is small, and spamd reads the whole message into memory.
+ */
+export const spamCheckMaxBytes = 500 * 1024;
+
+interface SpamScore {
+  isSpam: boolean;
+  score: number;
+  required: number;
+}
+
+/** spamd's CHECK verdict on a message, or why it has none (never an error for the client). */
+async function scoreSpam(
+  spamd: NonNullable<FilterSettings['spamassassin']>,
+  raw: MessageSource,
+): Promise<{ score: SpamScore | null; problem: string | null }> {
+  const size = sourceSize(raw);
+  if (size > spamCheckMaxBytes) {
+    return {
+      score: null,
+      problem: `not spam-checked: ${size} bytes is over the ${spamCheckMaxBytes} spamd is sent (spamc's limit)`,
+    };
+  }
+  try {
+    const reply = await askSpamd(spamd, 'CHECK', await readSource(raw), spamdTimeoutMs);
+    // "True ; 1000.0 / 5.0": spamd's verdict, the score and its required_score
+    const verdict = /^(\w+)\s*;\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)/.exec(reply.headers.spam ?? '');
+    if (!verdict) {
+      return {
+        score: null,
+        problem: `not spam-checked: spamd answered without a verdict (Spam header ${JSON.stringify(reply.headers.spam ?? '')})`,
+      };
+    }
+    return {
+      score: {
+        isSpam: /^(true|yes)$/i.test(verdict[1] as string),
+        score: Number(verdict[2]),
+        required: Number(verdict[3]),
+      },
+      problem: null,
+    };
+  } catch (err) {
+    // as amavis passes mail on when SpamAssassin fails: a missing score is no reason to refuse
+    // mail. Never thrown, also since a virus or a content rule may end the message first.
+    const why = err instanceof SpamdUnavailableError ? err.message : (err as Error).message;
+    return { score: null, problem: `not spam-checked: ${why}; passed on unscored` };
+  }
 }
 
 /** How deep forwarded messages inside forwarded messages are opened. */
@@ -170,9 +223,15 @@ export class MessageFilter {
   get enabled(): boolean {
     return (
       this.clamd !== null ||
+      this.spamd !== null ||
       this.settings.attachments !== null ||
       this.settings.contentRules.length > 0
     );
+  }
+
+  /** The spamd whose verdict the filter acts on: none while spamAction is off. */
+  private get spamd(): FilterSettings['spamassassin'] {
+    return this.settings.spamAction === 'off' ? null : this.settings.spamassassin;
   }
 
   get scanner(): ClamdClient | null {
@@ -207,6 +266,8 @@ export class MessageFilter {
               return { result: null, error };
             },
           );
+    const spamd = this.spamd;
+    const spamScoring = spamd ? scoreSpam(spamd, input.raw) : null;
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);
@@ -271,6 +332,29 @@ export class MessageFilter {
       }
     }
 
+    let spam: SpamScore | null = null;
+    if (spamScoring) {
+      const scored = await spamScoring;
+      spam = scored.score;
+      if (scored.problem) reasons.push(scored.problem);
+      if (spam?.isSpam) {
+        // one decimal, as SpamAssassin's own X-Spam-Status says it
+        const score = spam.score.toFixed(1);
+        const required = spam.required.toFixed(1);
+        const reason = `spam: spamd scored it ${score} (required ${required})`;
+        if (this.settings.spamAction === 'reject') {
+          throw new MessageRefusal(
+            554,
+            `5.7.1 Message rejected as spam (score ${score}, required ${required})`,
+            reason,
+          );
+        }
+        reasons.push(reason);
+        if (this.settings.spamAction === 'quarantine') quarantine = true;
+        else tag = true;
+      }
+    }
+
     const policy = this.settings.attachments;
     const summary = record.summary;
     if (policy && choices.attachment !== 'allow') {
@@ -296,6 +380,7 @@ export class MessageFilter {
             : 'accepted',
       scan,
       signature,
+      ...(spam ? { spam } : {}),
       reasons,
       at: new Date(this.now()).toISOString(),
       ...(content.hold ? { hold: content.hold } : {}),
@@ -344,6 +429,7 @@ export function applyVerdict(record: MessageRecord, verdict: FilterVerdict): Mes
   const tags = new Set(record.tags);
   if (verdict.scan === 'infected') tags.add('virus');
   if (verdict.scan === 'not-scanned') tags.add('not-scanned');
+  if (verdict.spam?.isSpam) tags.add('spam');
   const notes = [...record.notes, ...verdict.reasons];
   if (verdict.action === 'held') {
     // born held (Postfix's HOLD): its recipients wait in the queue for a person, with the

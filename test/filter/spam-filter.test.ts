@@ -1,0 +1,158 @@
+// Spam scoring of the mail Relaydesk relays, through a real SpamAssassin spamd started here: what
+// spamd scores as spam (GTUBE, SpamAssassin's test string) is quarantined, tagged or rejected by
+// spamAction, as amavis' spam levels and spamass-milter do. Before, the spamd address only scored
+// a message opened in its Spam tab: GTUBE went to the upstream unmarked. Real SMTP sessions
+// (nodemailer, swaks), a real upstream, real files.
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { MessagesPage } from '../../preload/api-contract.js';
+import type { FilterVerdictView } from '../../preload/filter-contract.js';
+import { waitFor } from '../helpers/eventually.js';
+import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { startSpamd, type RunningSpamd } from '../helpers/spamd.js';
+import { requireTool, tools } from '../helpers/system-tools.js';
+import {
+  closedPort,
+  startUpstreamServer,
+  type RunningUpstream,
+} from '../helpers/upstream-server.js';
+
+const spamdCommand = requireTool(tools.spamd);
+const swaksCommand = requireTool(tools.swaks);
+
+/** SpamAssassin's GTUBE: every spamd scores a message holding it 1000. */
+const gtube = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
+
+async function send(
+  relay: TestRelaydesk,
+  subject: string,
+  text: string,
+  headers: Record<string, string> = {},
+): Promise<string> {
+  const info = await relay.transport().sendMail({
+    from: 'alice@office.example',
+    to: 'partner@example.net',
+    subject,
+    text,
+    headers,
+  });
+  return /queued as (\S+)/.exec(info.response)?.[1] as string;
+}
+
+async function save(relay: TestRelaydesk, settings: Record<string, unknown>): Promise<void> {
+  const answer = await relay.fetch('/api/v1/settings', {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(settings),
+  });
+  expect(answer.status, await answer.clone().text()).toBe(200);
+}
+
+describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by spamd', () => {
+  let spamd: RunningSpamd;
+  let upstream: RunningUpstream;
+  let relay: TestRelaydesk;
+
+  beforeAll(async () => {
+    spamd = await startSpamd(spamdCommand as string);
+    upstream = await startUpstreamServer({ tls: 'none' });
+    relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+      spamassassin: `${spamd.address.host}:${spamd.address.port}`,
+      spamAction: 'quarantine',
+    });
+  }, 90_000);
+
+  afterAll(async () => {
+    await relay?.dispose();
+    await upstream?.close();
+    await spamd?.stop();
+  });
+
+  it('quarantines what spamd scores as spam (never relayed) and relays the rest; a release sends it', async () => {
+    const spam = await send(relay, 'a test of the spam filter', `Hello\n${gtube}\n`);
+    const ham = await send(relay, 'minutes of the meeting', 'The minutes are attached.\n');
+    await relay.service.queueIdle();
+    expect(upstream.messages.map((m) => m.raw.toString())).toEqual([
+      expect.stringContaining('minutes of the meeting'),
+    ]);
+    expect(upstream.messages[0]?.raw.toString()).not.toMatch(/^X-Spam-Flag/im);
+
+    const quarantine = await relay.api<MessagesPage>('/api/v1/quarantine');
+    const listed = quarantine.messages.find((m) => m.ID === spam);
+    expect(listed?.Tags).toEqual(expect.arrayContaining(['quarantined', 'spam']));
+    expect(quarantine.messages.some((m) => m.ID === ham)).toBe(false);
+    const { Filter } = await relay.api<{ Filter: FilterVerdictView }>(
+      `/api/v1/message/${spam}/filter`,
+    );
+    expect(Filter.action).toBe('quarantined');
+    expect(Filter.spam).toMatchObject({ isSpam: true, required: 5 });
+    expect(Filter.spam?.score).toBeGreaterThanOrEqual(900);
+    expect(Filter.reasons).toEqual([
+      expect.stringMatching(/^spam: spamd scored it \d+\.\d \(required 5\.0\)$/),
+    ]);
+
+    // a false positive goes on when released, unmarked (as amavis releases the original)
+    const released = await relay.fetch(`/api/v1/quarantine/${spam}/release`, { method: 'POST' });
+    expect(released.status).toBe(200);
+    await waitFor('the released message at the upstream', () => upstream.messages.length === 2);
+    expect(upstream.messages[1]?.raw.toString()).toContain('a test of the spam filter');
+  });
+
+  it('tags it under spamAction tag: the copy sent on says X-Spam-Flag: YES, a forged NO taken out', async () => {
+    await save(relay, { spamAction: 'tag' });
+    const before = upstream.messages.length;
+    await send(relay, 'tagged spam', `${gtube}\n`, {
+      'X-Spam-Flag': 'NO',
+      'X-Spam-Status': 'No, score=-5.0',
+    });
+    await waitFor('the tagged message at the upstream', () => upstream.messages.length > before);
+    const raw = upstream.messages[before]?.raw.toString() ?? '';
+    expect(raw).toMatch(/^X-Spam-Flag: YES\r\n/m);
+    expect(raw).toMatch(/^X-Spam-Status: Yes, score=\d+\.\d required=5\.0\r\n/m);
+    expect(raw).not.toMatch(/^X-Spam-Flag: NO/im);
+    expect(raw).not.toMatch(/^X-Spam-Status: No/im);
+  });
+
+  it('rejects it under spamAction reject with 554 5.7.1 at the end of DATA (swaks)', async () => {
+    await save(relay, { spamAction: 'reject' });
+    const before = relay.service.total;
+    const { stdout } = await promisify(execFile)(
+      swaksCommand as string,
+      [
+        '--server',
+        `127.0.0.1:${relay.smtp.port}`,
+        '--from',
+        'alice@office.example',
+        '--to',
+        'partner@example.net',
+        '--body',
+        gtube,
+      ],
+      { encoding: 'utf8' },
+    ).catch((err: { stdout: string }) => ({ stdout: err.stdout }));
+    expect(stdout).toMatch(
+      /<\*\* +554 5\.7\.1 Message rejected as spam \(score \d+\.\d, required 5\.0\)/,
+    );
+    expect(relay.service.total).toBe(before);
+  });
+
+  it('passes mail on unscored, with a note saying so, while spamd cannot be reached', async () => {
+    await save(relay, {
+      spamAction: 'quarantine',
+      spamassassin: `127.0.0.1:${await closedPort()}`,
+    });
+    const before = upstream.messages.length;
+    const id = await send(relay, 'while spamd is down', `${gtube}\n`);
+    await waitFor('the unscored message at the upstream', () => upstream.messages.length > before);
+    const { Filter } = await relay.api<{ Filter: FilterVerdictView }>(
+      `/api/v1/message/${id}/filter`,
+    );
+    expect(Filter.action).toBe('accepted');
+    expect(Filter.reasons).toEqual([
+      expect.stringMatching(/^not spam-checked: .*connection refused.*; passed on unscored$/),
+    ]);
+  });
+});
