@@ -53,6 +53,7 @@ describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by
   let spamd: RunningSpamd;
   let upstream: RunningUpstream;
   let relay: TestRelaydesk;
+  const log: string[] = [];
 
   beforeAll(async () => {
     spamd = await startSpamd(spamdCommand as string);
@@ -63,6 +64,7 @@ describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by
       spamassassin: `${spamd.address.host}:${spamd.address.port}`,
       spamAction: 'quarantine',
     });
+    relay.service.on('log', (line) => log.push(line));
   }, 90_000);
 
   afterAll(async () => {
@@ -139,20 +141,38 @@ describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by
     expect(relay.service.total).toBe(before);
   });
 
-  it('passes mail on unscored, with a note saying so, while spamd cannot be reached', async () => {
-    await save(relay, {
-      spamAction: 'quarantine',
-      spamassassin: `127.0.0.1:${await closedPort()}`,
-    });
+  it('passes mail on unscored while spamd cannot be reached, says so once in the log, and once when it is back', async () => {
+    const down = `127.0.0.1:${await closedPort()}`;
+    await save(relay, { spamAction: 'quarantine', spamassassin: down });
     const before = upstream.messages.length;
-    const id = await send(relay, 'while spamd is down', `${gtube}\n`);
-    await waitFor('the unscored message at the upstream', () => upstream.messages.length > before);
+    const first = await send(relay, 'while spamd is down', `${gtube}\n`);
+    await send(relay, 'still down', 'hello\n');
+    await waitFor(
+      'the unscored messages at the upstream',
+      () => upstream.messages.length === before + 2,
+    );
     const { Filter } = await relay.api<{ Filter: FilterVerdictView }>(
-      `/api/v1/message/${id}/filter`,
+      `/api/v1/message/${first}/filter`,
     );
     expect(Filter.action).toBe('accepted');
     expect(Filter.reasons).toEqual([
       expect.stringMatching(/^not spam-checked: .*connection refused.*; passed on unscored$/),
+    ]);
+    // one warning for the outage, not one per message, naming the address, the outcome and the fix
+    const warnings = log.filter((l) => l.includes('does not answer'));
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `filter: spamd at ${down.replace(/\./g, '\\.')} does not answer \\(connection refused; is spamd running\\?\\); until it does, mail is passed on unscored.*or choose --spam-action off`,
+        ),
+      ),
+    ]);
+
+    await save(relay, { spamassassin: `${spamd.address.host}:${spamd.address.port}` });
+    await send(relay, 'spamd is back', 'hello again\n');
+    const back = `${spamd.address.host}:${spamd.address.port}`;
+    expect(log.filter((l) => l.includes('messages are scored for spam'))).toEqual([
+      expect.stringContaining(`filter: spamd at ${back} answers: messages are scored for spam`),
     ]);
   });
 });

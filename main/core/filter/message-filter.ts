@@ -104,16 +104,24 @@ interface SpamScore {
   required: number;
 }
 
+interface SpamScoring {
+  score: SpamScore | null;
+  problem: string | null;
+  /** spamd could not be asked or failed (null: it answered, or it was not asked). */
+  unavailable: SpamdUnavailableError | null;
+}
+
 /** spamd's CHECK verdict on a message, or why it has none (never an error for the client). */
 async function scoreSpam(
   spamd: NonNullable<FilterSettings['spamassassin']>,
   raw: MessageSource,
-): Promise<{ score: SpamScore | null; problem: string | null }> {
+): Promise<SpamScoring> {
   const size = sourceSize(raw);
   if (size > spamCheckMaxBytes) {
     return {
       score: null,
       problem: `not spam-checked: ${size} bytes is over the ${spamCheckMaxBytes} spamd is sent (spamc's limit)`,
+      unavailable: null,
     };
   }
   try {
@@ -124,6 +132,7 @@ async function scoreSpam(
       return {
         score: null,
         problem: `not spam-checked: spamd answered without a verdict (Spam header ${JSON.stringify(reply.headers.spam ?? '')})`,
+        unavailable: null,
       };
     }
     return {
@@ -133,12 +142,17 @@ async function scoreSpam(
         required: Number(verdict[3]),
       },
       problem: null,
+      unavailable: null,
     };
   } catch (err) {
     // as amavis passes mail on when SpamAssassin fails: a missing score is no reason to refuse
     // mail. Never thrown, also since a virus or a content rule may end the message first.
-    const why = err instanceof SpamdUnavailableError ? err.message : (err as Error).message;
-    return { score: null, problem: `not spam-checked: ${why}; passed on unscored` };
+    const unavailable = err instanceof SpamdUnavailableError ? err : null;
+    return {
+      score: null,
+      problem: `not spam-checked: ${(unavailable ?? (err as Error)).message}; passed on unscored`,
+      unavailable,
+    };
   }
 }
 
@@ -200,6 +214,16 @@ export class MessageFilter {
      * sessions piled up: meanwhile a message is not sent to it.
      */
     private readonly scannerHung: () => string | null = () => null,
+    /**
+     * After each message spamd was asked about: null when it answered, else why not.
+     * FilterControl says once when spamd stops answering and once when it is back: the notes of
+     * each message passed on unscored were all that told of it.
+     */
+    private readonly spamdAnswered: (
+      /** `spamd at HOST:PORT`, as its errors name it. */
+      spamd: string,
+      error: SpamdUnavailableError | null,
+    ) => void = () => undefined,
   ) {}
 
   /**
@@ -267,7 +291,16 @@ export class MessageFilter {
             },
           );
     const spamd = this.spamd;
-    const spamScoring = spamd ? scoreSpam(spamd, input.raw) : null;
+    const spamScoring = spamd
+      ? scoreSpam(spamd, input.raw).then((scored) => {
+          if (scored.problem === null || scored.unavailable)
+            this.spamdAnswered(
+              `spamd at ${spamd.host.includes(':') ? `[${spamd.host}]` : spamd.host}:${spamd.port}`,
+              scored.unavailable,
+            );
+          return scored;
+        })
+      : null;
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);
