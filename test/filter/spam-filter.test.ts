@@ -175,4 +175,16 @@ describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by
       expect.stringContaining(`filter: spamd at ${back} answers: messages are scored for spam`),
     ]);
   });
+
+  it('refuses to save the spamd address emptied while spamAction is on, naming both and the fix', async () => {
+    const answer = await relay.fetch('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ spamAction: 'tag', spamassassin: null }),
+    });
+    expect(answer.status).toBe(400);
+    expect(JSON.stringify(await answer.json())).toContain(
+      '--spam-action tag acts on what a SpamAssassin spamd scores, and none is set: give --spamassassin HOST:PORT, or choose --spam-action off',
+    );
+  });
 });
