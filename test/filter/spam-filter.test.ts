@@ -10,6 +10,7 @@ import type { MessagesPage } from '../../preload/api-contract.js';
 import type { FilterVerdictView } from '../../preload/filter-contract.js';
 import { waitFor } from '../helpers/eventually.js';
 import { startTestRelaydesk, type TestRelaydesk } from '../helpers/relaydesk.js';
+import { startSilentHost } from '../helpers/silent-host.js';
 import { startSpamd, type RunningSpamd } from '../helpers/spamd.js';
 import { requireTool, tools } from '../helpers/system-tools.js';
 import {
@@ -175,6 +176,35 @@ describe.skipIf(!spamdCommand || !swaksCommand)('spam scoring of relayed mail by
       expect.stringContaining(`filter: spamd at ${back} answers: messages are scored for spam`),
     ]);
   });
+
+  it('a hung spamd (takes the connection, never answers) holds up one message, not each one after it', async () => {
+    const port = await closedPort();
+    const silent = await startSilentHost(port);
+    try {
+      await save(relay, { spamAction: 'quarantine', spamassassin: `127.0.0.1:${port}` });
+      const first = await send(relay, 'spamd hung', `${gtube}\n`);
+      const second = await send(relay, 'spamd still hung', `${gtube}\n`);
+      const reasons = async (id: string) =>
+        (await relay.api<{ Filter: FilterVerdictView }>(`/api/v1/message/${id}/filter`)).Filter
+          .reasons;
+      expect(await reasons(first)).toEqual([
+        expect.stringMatching(/^not spam-checked: .*no answer within 10 s; passed on unscored$/),
+      ]);
+      // the second was not sent to it: no second connection, and its note says why
+      expect(silent.sockets).toHaveLength(1);
+      expect(await reasons(second)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^not spam-checked: spamd at 127\\.0\\.0\\.1:${port} did not answer in time when last asked \\(no answer within 10 s\\); not asked again until \\S+; passed on unscored$`,
+          ),
+        ),
+      ]);
+      expect(log.filter((l) => l.includes(`127.0.0.1:${port} does not answer`))).toHaveLength(1);
+    } finally {
+      await silent.close();
+      await save(relay, { spamassassin: `${spamd.address.host}:${spamd.address.port}` });
+    }
+  }, 60_000);
 
   it('refuses to save the spamd address emptied while spamAction is on, naming both and the fix', async () => {
     const answer = await relay.fetch('/api/v1/settings', {

@@ -98,6 +98,12 @@ export function filterChoices(
  */
 export const spamCheckMaxBytes = 500 * 1024;
 
+/**
+ * How long a spamd that did not answer in time is not asked: each message would wait out the
+ * whole timeout for the same unscored outcome, and the clients' sessions pile up meanwhile.
+ */
+export const spamdHungRestMs = 30_000;
+
 interface SpamScore {
   isSpam: boolean;
   score: number;
@@ -192,6 +198,8 @@ export interface FilterInput {
 export class MessageFilter {
   /** The client for the address and timeout in the settings now, made again when they change. */
   private client: { key: string; clamd: ClamdClient | null } = { key: '', clamd: null };
+  /** The spamd that last did not answer in time, and until when it is not asked. */
+  private spamdHung: { where: string; until: number; why: string } | null = null;
 
   constructor(
     private readonly settings: FilterSettings,
@@ -291,16 +299,7 @@ export class MessageFilter {
             },
           );
     const spamd = this.spamd;
-    const spamScoring = spamd
-      ? scoreSpam(spamd, input.raw).then((scored) => {
-          if (scored.problem === null || scored.unavailable)
-            this.spamdAnswered(
-              `spamd at ${spamd.host.includes(':') ? `[${spamd.host}]` : spamd.host}:${spamd.port}`,
-              scored.unavailable,
-            );
-          return scored;
-        })
-      : null;
+    const spamScoring = spamd ? this.scoreSpam(spamd, input.raw) : null;
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);
@@ -419,6 +418,33 @@ export class MessageFilter {
       ...(content.hold ? { hold: content.hold } : {}),
       ...(content.edits.length > 0 ? { edits: content.edits } : {}),
     };
+  }
+
+  /** spamd's verdict, unless it did not answer in time a moment ago: then it is not asked. */
+  private async scoreSpam(
+    spamd: NonNullable<FilterSettings['spamassassin']>,
+    raw: MessageSource,
+  ): Promise<SpamScoring> {
+    const where = `spamd at ${spamd.host.includes(':') ? `[${spamd.host}]` : spamd.host}:${spamd.port}`;
+    const hung = this.spamdHung;
+    if (hung && hung.where === where && this.now() < hung.until) {
+      return {
+        score: null,
+        problem: `not spam-checked: ${where} did not answer in time when last asked (${hung.why}); not asked again until ${new Date(hung.until).toISOString()}; passed on unscored`,
+        unavailable: null,
+      };
+    }
+    const scored = await scoreSpam(spamd, raw);
+    if (scored.unavailable?.timedOut)
+      this.spamdHung = {
+        where,
+        until: this.now() + spamdHungRestMs,
+        why: scored.unavailable.reason,
+      };
+    else if (scored.problem === null) this.spamdHung = null;
+    if (scored.problem === null || scored.unavailable)
+      this.spamdAnswered(where, scored.unavailable);
+    return scored;
   }
 
   /**
