@@ -60,7 +60,12 @@ export interface FilterVerdictView {
   /** `off` when no scanner is configured. */
   scan: 'clean' | 'infected' | 'not-scanned' | 'off';
   signature: string | null;
-  /** Every finding in words (virus, attachment, scanner down). */
+  /**
+   * spamd's score and its required_score, when it scored the message (spamAction not `off`);
+   * `isSpam` is spamd's own verdict (score at or over required_score).
+   */
+  spam?: { isSpam: boolean; score: number; required: number };
+  /** Every finding in words (virus, spam, attachment, scanner down). */
   reasons: string[];
   at: string;
   /**

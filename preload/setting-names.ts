@@ -39,6 +39,14 @@ const clamdUnavailableLabels: Record<string, string> = {
   accept: 'Accept, tagged not-scanned',
 };
 
+/** The choices of “A message spamd scores as spam”, as the Settings screen labels them. */
+const spamActionLabels: Record<string, string> = {
+  off: 'Nothing (spamd only scores it in the Spam tab)',
+  reject: 'Reject (554 at end of DATA)',
+  quarantine: 'Quarantine (kept, never relayed)',
+  tag: 'Tag (X-Spam-Flag: YES on the copy sent on)',
+};
+
 /** The Security box's choices, as the Settings screen labels them. */
 export const securityLabels: Record<string, string> = {
   starttls: 'STARTTLS (port 587)',
@@ -141,6 +149,12 @@ const names = {
     screen: (value: string) =>
       `“${clamdUnavailableLabels[value] ?? value}” as “When clamd cannot be reached” ${filtering}`,
     setting: 'clamdUnavailable',
+  },
+  spamAction: {
+    text: '--spam-action {value}',
+    screen: (value: string) =>
+      `“${spamActionLabels[value] ?? value}” as “A message spamd scores as spam” ${filtering}`,
+    setting: 'spamAction',
   },
   spamassassin: {
     text: 'give --spamassassin HOST:PORT',

@@ -210,6 +210,7 @@ export interface EditableSettings {
   clamd: string | null;
   virusAction: 'reject' | 'quarantine' | 'tag';
   clamdUnavailable: 'defer' | 'accept';
+  spamAction: 'off' | 'reject' | 'quarantine' | 'tag';
   attachments: AttachmentPolicyView | null;
   contentRules: ContentRuleView[];
   quotas: QuotaView[];

@@ -251,6 +251,12 @@ describe('bad values', () => {
     );
   });
 
+  it('--spam-action without a spamd to ask names both settings and the fix (it passed all mail unscored)', async () => {
+    expect(await serve(['--spam-action', 'quarantine'])).toBe(
+      '--spam-action quarantine acts on what a SpamAssassin spamd scores, and none is set: give --spamassassin HOST:PORT, or choose --spam-action off',
+    );
+  });
+
   it('content rules in RELAYDESK_CONTENT_RULES with an unknown action and a reject without its text', async () => {
     const result = await runCli(
       [

@@ -15,6 +15,7 @@ import {
   type ClamdClient,
   type ClamdUnavailableError,
 } from './clamd-client.js';
+import type { SpamdUnavailableError } from '../checks/spam-check/index.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
 import { MessageDiscard } from './message-refusal.js';
 
@@ -57,6 +58,8 @@ export class FilterControl {
   private warn: (line: string) => void = () => undefined;
   private info: (line: string) => void = () => undefined;
   private told: (down: ScannerDown | null) => void = () => undefined;
+  /** What the service log last said of spamd: the address it said does not answer, or null. */
+  private spamdDown: string | null = null;
 
   constructor(
     private readonly settings: FilterSettings,
@@ -80,6 +83,29 @@ export class FilterControl {
         this.scannerState === 'down' && (this.scannerTimer !== null || this.pinging)
           ? this.hung
           : null,
+      (spamd, error) => this.spamdAnswered(spamd, error),
+    );
+  }
+
+  /**
+   * After each message spamd was asked about. spamd stopped (or hung) said nothing in the
+   * service log, only a note on each message passed on unscored: said once when it stops
+   * answering, with what happens to mail meanwhile and the fix, and once when it answers again.
+   */
+  private spamdAnswered(spamd: string, error: SpamdUnavailableError | null): void {
+    if (error === null) {
+      // an address changed in Settings meanwhile answers, not the one that did not
+      if (this.spamdDown !== null)
+        this.info(
+          `${spamd} answers${spamd === this.spamdDown ? ' again' : ''}: messages are scored for spam`,
+        );
+      this.spamdDown = null;
+      return;
+    }
+    if (this.spamdDown === spamd) return;
+    this.spamdDown = spamd;
+    this.warn(
+      `${error.spamd} does not answer (${error.reason}); until it does, mail is passed on unscored, as amavis passes it when SpamAssassin fails. Start spamd again (its log says why it stopped), check its address (${settingName('spamassassin')}), or choose ${settingName('spamAction', 'off')}`,
     );
   }
 

@@ -10,9 +10,12 @@ import { editDistance } from '../text/nearest-name.js';
 export type VirusAction = 'reject' | 'quarantine' | 'tag';
 export type ClamdUnavailableAction = 'defer' | 'accept';
 export type AttachmentAction = 'reject' | 'quarantine';
+/** What spamd's verdict of spam does (`off`: spamd only scores the message in its Spam tab). */
+export type SpamAction = 'off' | 'reject' | 'quarantine' | 'tag';
 
 export const virusActions: readonly VirusAction[] = ['reject', 'quarantine', 'tag'];
 export const clamdUnavailableActions: readonly ClamdUnavailableAction[] = ['defer', 'accept'];
+export const spamActions: readonly SpamAction[] = ['off', 'reject', 'quarantine', 'tag'];
 
 export interface AttachmentPolicy {
   /**

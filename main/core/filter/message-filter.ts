@@ -7,7 +7,8 @@ import type { MessageRecord } from '../message-record.js';
 import type { MessageParser } from '../parse/message-parser.js';
 import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
-import type { MessageSource } from '../spool/message-source.js';
+import { readSource, sourceSize, type MessageSource } from '../spool/message-source.js';
+import { askSpamd, spamdTimeoutMs, SpamdUnavailableError } from '../checks/spam-check/index.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
 import {
   ClamdClient,
@@ -33,6 +34,8 @@ export type FilterSettings = Pick<
   | 'clamdTimeoutSeconds'
   | 'virusAction'
   | 'clamdUnavailable'
+  | 'spamassassin'
+  | 'spamAction'
   | 'attachments'
   | 'contentRules'
 >;
@@ -89,6 +92,76 @@ export function filterChoices(
   };
 }
 
+/**
+ * The largest message sent to spamd: spamc's own limit (its -s default, 500 KB), which passes a
+ * larger message on unscored; spam is small, and spamd reads the whole message into memory.
+ */
+export const spamCheckMaxBytes = 500 * 1024;
+
+/**
+ * How long a spamd that did not answer in time is not asked: each message would wait out the
+ * whole timeout for the same unscored outcome, and the clients' sessions pile up meanwhile.
+ */
+export const spamdHungRestMs = 30_000;
+
+interface SpamScore {
+  isSpam: boolean;
+  score: number;
+  required: number;
+}
+
+interface SpamScoring {
+  score: SpamScore | null;
+  problem: string | null;
+  /** spamd could not be asked or failed (null: it answered, or it was not asked). */
+  unavailable: SpamdUnavailableError | null;
+}
+
+/** spamd's CHECK verdict on a message, or why it has none (never an error for the client). */
+async function scoreSpam(
+  spamd: NonNullable<FilterSettings['spamassassin']>,
+  raw: MessageSource,
+): Promise<SpamScoring> {
+  const size = sourceSize(raw);
+  if (size > spamCheckMaxBytes) {
+    return {
+      score: null,
+      problem: `not spam-checked: ${size} bytes is over the ${spamCheckMaxBytes} spamd is sent (spamc's limit)`,
+      unavailable: null,
+    };
+  }
+  try {
+    const reply = await askSpamd(spamd, 'CHECK', await readSource(raw), spamdTimeoutMs);
+    // "True ; 1000.0 / 5.0": spamd's verdict, the score and its required_score
+    const verdict = /^(\w+)\s*;\s*(-?[\d.]+)\s*\/\s*(-?[\d.]+)/.exec(reply.headers.spam ?? '');
+    if (!verdict) {
+      return {
+        score: null,
+        problem: `not spam-checked: spamd answered without a verdict (Spam header ${JSON.stringify(reply.headers.spam ?? '')})`,
+        unavailable: null,
+      };
+    }
+    return {
+      score: {
+        isSpam: /^(true|yes)$/i.test(verdict[1] as string),
+        score: Number(verdict[2]),
+        required: Number(verdict[3]),
+      },
+      problem: null,
+      unavailable: null,
+    };
+  } catch (err) {
+    // as amavis passes mail on when SpamAssassin fails: a missing score is no reason to refuse
+    // mail. Never thrown, also since a virus or a content rule may end the message first.
+    const unavailable = err instanceof SpamdUnavailableError ? err : null;
+    return {
+      score: null,
+      problem: `not spam-checked: ${(unavailable ?? (err as Error)).message}; passed on unscored`,
+      unavailable,
+    };
+  }
+}
+
 /** How deep forwarded messages inside forwarded messages are opened. */
 const attachedMessageDepth = 3;
 
@@ -125,6 +198,8 @@ export interface FilterInput {
 export class MessageFilter {
   /** The client for the address and timeout in the settings now, made again when they change. */
   private client: { key: string; clamd: ClamdClient | null } = { key: '', clamd: null };
+  /** The spamd that last did not answer in time, and until when it is not asked. */
+  private spamdHung: { where: string; until: number; why: string } | null = null;
 
   constructor(
     private readonly settings: FilterSettings,
@@ -147,6 +222,16 @@ export class MessageFilter {
      * sessions piled up: meanwhile a message is not sent to it.
      */
     private readonly scannerHung: () => string | null = () => null,
+    /**
+     * After each message spamd was asked about: null when it answered, else why not.
+     * FilterControl says once when spamd stops answering and once when it is back: the notes of
+     * each message passed on unscored were all that told of it.
+     */
+    private readonly spamdAnswered: (
+      /** `spamd at HOST:PORT`, as its errors name it. */
+      spamd: string,
+      error: SpamdUnavailableError | null,
+    ) => void = () => undefined,
   ) {}
 
   /**
@@ -170,9 +255,15 @@ export class MessageFilter {
   get enabled(): boolean {
     return (
       this.clamd !== null ||
+      this.spamd !== null ||
       this.settings.attachments !== null ||
       this.settings.contentRules.length > 0
     );
+  }
+
+  /** The spamd whose verdict the filter acts on: none while spamAction is off. */
+  private get spamd(): FilterSettings['spamassassin'] {
+    return this.settings.spamAction === 'off' ? null : this.settings.spamassassin;
   }
 
   get scanner(): ClamdClient | null {
@@ -207,6 +298,8 @@ export class MessageFilter {
               return { result: null, error };
             },
           );
+    const spamd = this.spamd;
+    const spamScoring = spamd ? this.scoreSpam(spamd, input.raw) : null;
     // the content rules (header_checks, body_checks) first, as Postfix's cleanup reads the
     // message before any content filter: their reject or discard ends it
     const content = await inspectContent(this.settings.contentRules, input.raw);
@@ -271,6 +364,29 @@ export class MessageFilter {
       }
     }
 
+    let spam: SpamScore | null = null;
+    if (spamScoring) {
+      const scored = await spamScoring;
+      spam = scored.score;
+      if (scored.problem) reasons.push(scored.problem);
+      if (spam?.isSpam) {
+        // one decimal, as SpamAssassin's own X-Spam-Status says it
+        const score = spam.score.toFixed(1);
+        const required = spam.required.toFixed(1);
+        const reason = `spam: spamd scored it ${score} (required ${required})`;
+        if (this.settings.spamAction === 'reject') {
+          throw new MessageRefusal(
+            554,
+            `5.7.1 Message rejected as spam (score ${score}, required ${required})`,
+            reason,
+          );
+        }
+        reasons.push(reason);
+        if (this.settings.spamAction === 'quarantine') quarantine = true;
+        else tag = true;
+      }
+    }
+
     const policy = this.settings.attachments;
     const summary = record.summary;
     if (policy && choices.attachment !== 'allow') {
@@ -296,11 +412,39 @@ export class MessageFilter {
             : 'accepted',
       scan,
       signature,
+      ...(spam ? { spam } : {}),
       reasons,
       at: new Date(this.now()).toISOString(),
       ...(content.hold ? { hold: content.hold } : {}),
       ...(content.edits.length > 0 ? { edits: content.edits } : {}),
     };
+  }
+
+  /** spamd's verdict, unless it did not answer in time a moment ago: then it is not asked. */
+  private async scoreSpam(
+    spamd: NonNullable<FilterSettings['spamassassin']>,
+    raw: MessageSource,
+  ): Promise<SpamScoring> {
+    const where = `spamd at ${spamd.host.includes(':') ? `[${spamd.host}]` : spamd.host}:${spamd.port}`;
+    const hung = this.spamdHung;
+    if (hung && hung.where === where && this.now() < hung.until) {
+      return {
+        score: null,
+        problem: `not spam-checked: ${where} did not answer in time when last asked (${hung.why}); not asked again until ${new Date(hung.until).toISOString()}; passed on unscored`,
+        unavailable: null,
+      };
+    }
+    const scored = await scoreSpam(spamd, raw);
+    if (scored.unavailable?.timedOut)
+      this.spamdHung = {
+        where,
+        until: this.now() + spamdHungRestMs,
+        why: scored.unavailable.reason,
+      };
+    else if (scored.problem === null) this.spamdHung = null;
+    if (scored.problem === null || scored.unavailable)
+      this.spamdAnswered(where, scored.unavailable);
+    return scored;
   }
 
   /**
@@ -344,6 +488,7 @@ export function applyVerdict(record: MessageRecord, verdict: FilterVerdict): Mes
   const tags = new Set(record.tags);
   if (verdict.scan === 'infected') tags.add('virus');
   if (verdict.scan === 'not-scanned') tags.add('not-scanned');
+  if (verdict.spam?.isSpam) tags.add('spam');
   const notes = [...record.notes, ...verdict.reasons];
   if (verdict.action === 'held') {
     // born held (Postfix's HOLD): its recipients wait in the queue for a person, with the

@@ -4,7 +4,7 @@
 // connection is free for the next message as soon as the upstream has answered; the outcome is
 // made durable meanwhile.
 import { withContentEdits } from '../filter/content-rules.js';
-import { withVirusStatus } from '../filter/virus-status-header.js';
+import { withSpamStatus, withVirusStatus } from '../filter/virus-status-header.js';
 import type { DeliveryAttemptView } from '../../../preload/api-contract.js';
 import type { MessageRecord, RecipientDelivery } from '../message-record.js';
 import { endpointKey, type ConnectionPool } from '../upstream/connection-pool.js';
@@ -174,9 +174,12 @@ export class BatchSender {
         hostname: this.options.settings.hostname,
       }));
     }
-    // a message passed on with a virus (virus action "tag") says so to its recipient, before
-    // the signature, which then covers the mark
-    if (record) raw = withVirusStatus(raw, record.filter, this.options.settings.hostname).raw;
+    // a message passed on with a virus or as spam (action "tag") says so to its recipient,
+    // before the signature, which then covers the mark
+    if (record) {
+      raw = withVirusStatus(raw, record.filter, this.options.settings.hostname).raw;
+      raw = withSpamStatus(raw, record.filter).raw;
+    }
     let signedBy: SignedBy = [];
     let unsigned: string | undefined;
     if (store.sign) ({ raw, signatures: signedBy, unsigned } = await store.sign(raw));

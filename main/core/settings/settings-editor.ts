@@ -29,7 +29,7 @@ import {
   type ListenAddress,
   type Settings,
 } from './settings-schema.js';
-import { missingUpstreamProblem } from './settings-sources.js';
+import { missingSpamdProblem, missingUpstreamProblem } from './settings-sources.js';
 import { listenerClash, listenerClashWords, listenerWords } from './listener-overlap.js';
 import {
   editableKeys,
@@ -402,6 +402,15 @@ export function checkSettingsChange(
       value: upstreamView(next.relay),
       allowed: 'an upstream (host and port) while the mode or a rule relays or redirects mail',
       message: missing,
+    });
+  }
+  const noSpamd = missingSpamdProblem(next);
+  if (noSpamd) {
+    result.errors.push({
+      field: 'spamassassin',
+      value: null,
+      allowed: 'the HOST:PORT of a SpamAssassin spamd while spamAction is not off',
+      message: noSpamd,
     });
   }
   const clash = listenerClash(next);

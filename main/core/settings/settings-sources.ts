@@ -199,7 +199,7 @@ export function resolveSettings(input: SettingsInput = {}): Settings {
     return rules.data;
   });
   const settings = merged as unknown as Settings;
-  const missing = missingUpstreamProblem(settings);
+  const missing = missingUpstreamProblem(settings) ?? missingSpamdProblem(settings);
   if (missing) throw new SettingsError(missing);
   return settings;
 }
@@ -250,6 +250,17 @@ export function missingUpstreamProblem(
   return settings.mode === 'relay'
     ? `${settingName('modeRelay')}: ${settingName('relayHost')}`
     : `the routing rules relay or redirect mail but no upstream is set: ${settingName('relayHost')}`;
+}
+
+/**
+ * spamAction on without a spamd to ask: the relay would start, and save, as if spam were
+ * filtered, and pass every message on unscored without a word.
+ */
+export function missingSpamdProblem(
+  settings: Pick<Settings, 'spamAction' | 'spamassassin'>,
+): string | null {
+  if (settings.spamAction === 'off' || settings.spamassassin) return null;
+  return `${settingName('spamAction', settings.spamAction)} acts on what a SpamAssassin spamd scores, and none is set: ${settingName('spamassassin')}, or choose ${settingName('spamAction', 'off')}`;
 }
 
 /** RELAYDESK_ variables that are no setting of serve but are read by name elsewhere. */

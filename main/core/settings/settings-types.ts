@@ -10,6 +10,7 @@ import type { ClamdAddress } from '../filter/clamd-client.js';
 import type {
   AttachmentPolicy,
   ClamdUnavailableAction,
+  SpamAction,
   VirusAction,
 } from '../filter/filter-settings.js';
 import type { Quota } from '../sender-control/quotas.js';
@@ -209,6 +210,8 @@ export interface Settings {
   virusAction: VirusAction;
   /** What happens when clamd cannot be reached: `defer` (451 4.7.0) or `accept` flagged. */
   clamdUnavailable: ClamdUnavailableAction;
+  /** What a message spamd (the `spamassassin` address) scores as spam does; `off`: nothing. */
+  spamAction: SpamAction;
   /** Attachments refused by type, size or encryption; null: no attachment policy. */
   attachments: AttachmentPolicy | null;
   /** Postfix's header_checks and body_checks: regular expressions over headers and body lines. */

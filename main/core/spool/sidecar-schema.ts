@@ -121,6 +121,7 @@ const sidecar = z.object({
       action: z.enum(['accepted', 'tagged', 'held', 'quarantined']),
       scan: z.enum(['clean', 'infected', 'not-scanned', 'off']),
       signature: z.string().nullable(),
+      spam: z.object({ isSpam: z.boolean(), score: z.number(), required: z.number() }).optional(),
       reasons: z.array(z.string()),
       at: z.string(),
       released: z.string().optional(),

@@ -14,6 +14,8 @@ export class SpamdUnavailableError extends Error {
     /** `spamd at HOST:PORT`. */
     readonly spamd: string,
     readonly reason: string,
+    /** It took the connection and did not answer in time (hung, or too busy), rather than refuse. */
+    readonly timedOut = false,
   ) {
     super(`SpamAssassin (${spamd}): ${reason}`);
   }
@@ -43,13 +45,13 @@ export function askSpamd(
     const chunks: Buffer[] = [];
     let settled = false;
     const socket = connect({ host: address.host, port: address.port });
-    const fail = (reason: string): void => {
+    const fail = (reason: string, timedOut = false): void => {
       if (settled) return;
       settled = true;
       socket.destroy();
-      reject(new SpamdUnavailableError(`spamd at ${where(address)}`, reason));
+      reject(new SpamdUnavailableError(`spamd at ${where(address)}`, reason, timedOut));
     };
-    socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs / 1000} s`));
+    socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs / 1000} s`, true));
     socket.on('error', (err: NodeJS.ErrnoException) =>
       fail(
         err.code === 'ECONNREFUSED'

@@ -158,6 +158,26 @@ export const filteringFields = [
     applies: 'now',
   }),
   setting({
+    key: 'spamAction',
+    flag: '--spam-action',
+    env: 'RELAYDESK_SPAM_ACTION',
+    value: 'off|reject|quarantine|tag',
+    ...oneOf(
+      {
+        off: 'Nothing (spamd only scores it in the Spam tab)',
+        reject: 'Reject (554 at end of DATA)',
+        quarantine: 'Quarantine (kept, never relayed)',
+        tag: 'Tag (X-Spam-Flag: YES on the copy sent on)',
+      },
+      '"off" (spamd only scores a message in its Spam tab), "reject" (554 at end of DATA), "quarantine" (kept, never relayed) or "tag" (X-Spam-Flag: YES on the copy sent on); spamd\'s required_score decides what is spam; needs the SpamAssassin spamd address (--spamassassin)',
+    ),
+    default: 'off',
+    defaultText: '`off` (the spamd address only scores a message in its Spam tab)',
+    label: 'A message spamd scores as spam (needs the SpamAssassin spamd address)',
+    section,
+    applies: 'now',
+  }),
+  setting({
     key: 'attachments',
     flag: '--attachments',
     env: 'RELAYDESK_ATTACHMENTS',
