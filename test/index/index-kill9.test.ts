@@ -82,7 +82,7 @@ it('keeps arrivals, read flags and deletions made just before a kill -9', async 
   }
   expect((await third.stop()).code).toBe(0);
   expect((await readdir(join(dataDir, 'spool'))).length).toBe(20);
-});
+}, 60_000);
 
 async function call(server: ServeProcess, method: string, body: unknown): Promise<void> {
   const res = await server.fetch('/api/v1/messages', json(method, body));
@@ -161,4 +161,5 @@ it('after a kill -9 in a quiet moment starts without listing the spool, and stil
   expect((await readdir(join(dataDir, 'spool'))).sort()).toEqual(
     [read, last, late].flatMap((id) => [`${id}.eml`, `${id}.json`]).sort(),
   );
-});
+  // three starts and two kills: past the default 30 s on a loaded 2-core machine
+}, 60_000);

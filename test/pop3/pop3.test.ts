@@ -444,7 +444,8 @@ describe.skipIf(!python)('POP3 login failures', () => {
     } finally {
       await relay.dispose();
     }
-  });
+    // seven Python clients and two password hashes: 11 s quiet, past 30 s on a loaded 2-core machine
+  }, 60_000);
 });
 
 describe.skipIf(!python)('POP3 beyond loopback', () => {
