@@ -148,6 +148,12 @@ export interface FilterStatus {
   clamdReachable: boolean | null;
   virusAction: 'reject' | 'quarantine' | 'tag';
   clamdUnavailable: 'defer' | 'accept';
+  /** What spamd's verdict of spam does; `off`: spamd only scores a message in its Spam tab. */
+  spamAction: 'off' | 'reject' | 'quarantine' | 'tag';
+  /** The spamd whose verdict mail is filtered by (HOST:PORT); null while spamAction is off. */
+  spamd: string | null;
+  /** Whether that spamd answered PING just now; null when none is asked. */
+  spamdReachable: boolean | null;
   attachments: {
     types: string[];
     maxSize: number | null;

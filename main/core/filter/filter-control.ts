@@ -15,7 +15,11 @@ import {
   type ClamdClient,
   type ClamdUnavailableError,
 } from './clamd-client.js';
-import type { SpamdUnavailableError } from '../checks/spam-check/index.js';
+import {
+  spamdAddressText,
+  spamdAnswers,
+  type SpamdUnavailableError,
+} from '../checks/spam-check/index.js';
 import { applyVerdict, MessageFilter, type FilterSettings } from './message-filter.js';
 import { MessageDiscard } from './message-refusal.js';
 
@@ -32,6 +36,11 @@ export interface ScannerDown {
 
 /** How often, and how long, a clamd that did not answer at start is asked again. */
 const scannerRecheckMs = 5_000;
+/**
+ * How long the filter's state waits for spamd's PONG: shown at once when the view opens, and a
+ * spamd slower than this to answer a PING is too slow to score mail without holding it up.
+ */
+const spamdPingTimeoutMs = 3_000;
 const scannerRecheckForMs = 10 * 60_000;
 
 /**
@@ -365,11 +374,21 @@ export class FilterControl {
 
   async status(): Promise<FilterStatus> {
     const scanner = this.filter.scanner;
+    // the spamd mail is filtered by: with spamAction off it only scores a message opened in its
+    // Spam tab, and its being down changes nothing for mail
+    const spamd = this.settings.spamAction === 'off' ? null : this.settings.spamassassin;
+    const [clamdReachable, spamdReachable] = await Promise.all([
+      scanner ? scanner.ping() : null,
+      spamd ? spamdAnswers(spamd, spamdPingTimeoutMs) : null,
+    ]);
     return {
       clamd: this.settings.clamd ? describeClamdAddress(this.settings.clamd) : null,
-      clamdReachable: scanner ? await scanner.ping() : null,
+      clamdReachable,
       virusAction: this.settings.virusAction,
       clamdUnavailable: this.settings.clamdUnavailable,
+      spamAction: this.settings.spamAction,
+      spamd: spamd ? spamdAddressText(spamd) : null,
+      spamdReachable,
       attachments: this.settings.attachments,
     };
   }

@@ -8,7 +8,12 @@ import type { MessageParser } from '../parse/message-parser.js';
 import { routeEnvelope, type RoutingRule } from '../routing-rules/index.js';
 import type { Settings } from '../settings/settings-schema.js';
 import { readSource, sourceSize, type MessageSource } from '../spool/message-source.js';
-import { askSpamd, spamdTimeoutMs, SpamdUnavailableError } from '../checks/spam-check/index.js';
+import {
+  askSpamd,
+  spamdAddressText,
+  spamdTimeoutMs,
+  SpamdUnavailableError,
+} from '../checks/spam-check/index.js';
 import { inspectAttachments, type AttachmentPart } from './attachment-policy.js';
 import {
   ClamdClient,
@@ -425,7 +430,7 @@ export class MessageFilter {
     spamd: NonNullable<FilterSettings['spamassassin']>,
     raw: MessageSource,
   ): Promise<SpamScoring> {
-    const where = `spamd at ${spamd.host.includes(':') ? `[${spamd.host}]` : spamd.host}:${spamd.port}`;
+    const where = `spamd at ${spamdAddressText(spamd)}`;
     const hung = this.spamdHung;
     if (hung && hung.where === where && this.now() < hung.until) {
       return {

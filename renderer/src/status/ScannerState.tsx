@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { useApi } from '../api/api-context';
 import { onScreen, settingName, type FilterStatus } from '../api/contract';
 import { useAsyncValue } from '../use-async-value';
@@ -26,6 +26,8 @@ interface StripProps {
   fix?: ReactNode;
   role?: 'alert' | 'status';
   busy?: boolean;
+  /** clamd's strip by default; spamd's has its own. */
+  testId?: string;
 }
 
 /**
@@ -34,13 +36,22 @@ interface StripProps {
  * whole strip took half the list's height (the answering one three lines); the full text stays
  * in the page, so a screen reader and a wide list read it all.
  */
-function Strip({ tone, title, headline, detail, fix, role, busy }: StripProps) {
+function Strip({
+  tone,
+  title,
+  headline,
+  detail,
+  fix,
+  role,
+  busy,
+  testId = 'scanner-state',
+}: StripProps) {
   const [open, setOpen] = useState(false);
   const more = detail !== undefined || fix !== undefined;
   return (
     <div
       className={`scanner-state ${tone}${open ? ' open' : ''}`}
-      data-testid="scanner-state"
+      data-testid={testId}
       title={title}
       {...(role ? { role } : {})}
       {...(busy ? { 'aria-busy': true } : {})}
@@ -93,56 +104,88 @@ export function ScannerState(
       Check again
     </button>
   );
+  // the strips stay the same elements while the relay is asked again, so one opened with
+  // Details stays open (a narrow list's strips are one line until then)
+  const known = useRef<FilterStatus | null>(null);
+  if (status.status === 'ready') known.current = status.value;
+  const spamd = status.status === 'failed' ? null : known.current;
+  let clamd: StripProps;
   if (status.status === 'loading') {
+    clamd = {
+      tone: 'asking',
+      busy: true,
+      title: 'Asking the relay whether clamd answers…',
+      headline: 'Asking clamd…',
+    };
+  } else if (status.status === 'failed') {
+    clamd = {
+      tone: 'down',
+      role: 'alert',
+      title: `The virus scanner’s state could not be read: ${status.error}`,
+      headline: 'Scan state unknown',
+      detail: (
+        <>
+          : the virus scanner’s state could not be read. {status.error} {again}
+        </>
+      ),
+    };
+  } else {
+    clamd = clamdStrip(status.value, props.inSettings, again);
+  }
+  return (
+    <>
+      <Strip {...clamd} />
+      {spamd && <SpamdStrip filter={spamd} asking={status.status === 'loading'} again={again} />}
+    </>
+  );
+}
+
+/** What a message spamd scores as spam undergoes, as the Settings choice says it. */
+const spamActionWords: Record<FilterStatus['spamAction'], string> = {
+  off: 'nothing is done with the score',
+  reject: 'what it scores as spam is refused with 554 5.7.1',
+  quarantine: 'what it scores as spam is quarantined',
+  tag: 'what it scores as spam is relayed marked X-Spam-Flag: YES',
+};
+
+/**
+ * Whether the spamd that mail is filtered by answers (spamAction on): down, mail goes on
+ * unscored, which the service log said once and nothing on screen did.
+ */
+function SpamdStrip({
+  filter,
+  asking,
+  again,
+}: {
+  filter: FilterStatus;
+  /** Asked again: the last answer's spamd is being asked. */
+  asking: boolean;
+  again: ReactNode;
+}) {
+  if (!filter.spamd) return null;
+  if (asking) {
     return (
       <Strip
+        testId="spamd-state"
         tone="asking"
         busy
-        title="Asking the relay whether clamd answers…"
-        headline="Asking clamd…"
+        title={`Asking the relay whether spamd answers at ${filter.spamd}…`}
+        headline="Asking spamd…"
       />
     );
   }
-  if (status.status === 'failed') {
+  if (filter.spamdReachable) {
     return (
       <Strip
-        tone="down"
-        role="alert"
-        title={`The virus scanner’s state could not be read: ${status.error}`}
-        headline="Scan state unknown"
-        detail={
-          <>
-            : the virus scanner’s state could not be read. {status.error} {again}
-          </>
-        }
-      />
-    );
-  }
-  const filter = status.value;
-  if (filter.clamd === null) {
-    // in Settings the box for it is just below: sending the user to Settings there read oddly
-    const why = props.inSettings
-      ? 'no clamd address is set below; only the attachment policy quarantines mail'
-      : 'no clamd is set in Settings → Filtering & senders; only the attachment policy quarantines mail';
-    return (
-      <Strip
-        tone="off"
-        title={`Virus scanning is off: ${why}.`}
-        headline="Virus scanning is off"
-        detail={`: ${why}.`}
-      />
-    );
-  }
-  if (filter.clamdReachable) {
-    return (
-      <Strip
+        testId="spamd-state"
         tone="ok"
-        title={`clamd answers at ${filter.clamd}: messages are scanned.`}
-        headline="clamd answers"
+        title={`spamd answers at ${filter.spamd}: messages are scored for spam, and ${spamActionWords[filter.spamAction]}.`}
+        headline="spamd answers"
         detail={
           <>
             {' '}
-            at {filter.clamd}: messages are scanned. {again}
+            at {filter.spamd}: messages are scored for spam, and{' '}
+            {spamActionWords[filter.spamAction]}. {again}
           </>
         }
       />
@@ -150,23 +193,81 @@ export function ScannerState(
   }
   return (
     <Strip
+      testId="spamd-state"
       tone="down"
       role="status"
-      title={`clamd does not answer at ${filter.clamd}. ${meanwhile[filter.clamdUnavailable]}`}
-      headline="clamd does not answer"
+      title={`spamd does not answer at ${filter.spamd}. Meanwhile mail is passed on unscored, as amavis passes it when SpamAssassin fails.`}
+      headline="spamd does not answer"
       detail={
         <>
           {' '}
-          at {filter.clamd}. {meanwhile[filter.clamdUnavailable]}
+          at {filter.spamd}. Meanwhile mail is passed on unscored, as amavis passes it when
+          SpamAssassin fails.
         </>
       }
       fix={
         <>
-          Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or{' '}
-          {/* the box by the Settings screen's name, as the relay's own warning names its flag */}
-          {onScreen(settingName('clamd'))}. {again}
+          Fix: start spamd listening at {filter.spamd}, or {onScreen(settingName('spamassassin'))}.{' '}
+          {again}
         </>
       }
     />
   );
+}
+
+/** The clamd strip's look and words for the relay's answer. */
+function clamdStrip(
+  filter: FilterStatus,
+  inSettings: boolean | undefined,
+  again: ReactNode,
+): StripProps {
+  // the spam filter quarantines too, when it is set to
+  const quarantines =
+    filter.spamAction === 'quarantine' && filter.spamd !== null
+      ? 'only the attachment policy and the spam filter quarantine mail'
+      : 'only the attachment policy quarantines mail';
+  if (filter.clamd === null) {
+    // in Settings the box for it is just below: sending the user to Settings there read oddly
+    const why = inSettings
+      ? `no clamd address is set below; ${quarantines}`
+      : `no clamd is set in Settings → Filtering & senders; ${quarantines}`;
+    return {
+      tone: 'off',
+      title: `Virus scanning is off: ${why}.`,
+      headline: 'Virus scanning is off',
+      detail: `: ${why}.`,
+    };
+  }
+  if (filter.clamdReachable) {
+    return {
+      tone: 'ok',
+      title: `clamd answers at ${filter.clamd}: messages are scanned.`,
+      headline: 'clamd answers',
+      detail: (
+        <>
+          {' '}
+          at {filter.clamd}: messages are scanned. {again}
+        </>
+      ),
+    };
+  }
+  return {
+    tone: 'down',
+    role: 'status',
+    title: `clamd does not answer at ${filter.clamd}. ${meanwhile[filter.clamdUnavailable]}`,
+    headline: 'clamd does not answer',
+    detail: (
+      <>
+        {' '}
+        at {filter.clamd}. {meanwhile[filter.clamdUnavailable]}
+      </>
+    ),
+    fix: (
+      <>
+        Fix: start clamd listening at {filter.clamd} (it takes a while to load its database), or{' '}
+        {/* the box by the Settings screen's name, as the relay's own warning names its flag */}
+        {onScreen(settingName('clamd'))}. {again}
+      </>
+    ),
+  };
 }

@@ -6,7 +6,7 @@ import { notAvailable, readSpamReport, type SpamCheckResult } from './spam-repor
 import { askSpamd, SpamdUnavailableError } from './spamd-client.js';
 
 export type { SpamCheckResult, SpamRule } from './spam-report.js';
-export { askSpamd, SpamdUnavailableError } from './spamd-client.js';
+export { askSpamd, spamdAddressText, spamdAnswers, SpamdUnavailableError } from './spamd-client.js';
 
 /** spamd scores a message in about 0.1 s; DNS-based rules can take seconds (Mailpit waits 8). */
 export const spamdTimeoutMs = 10_000;

@@ -28,7 +28,8 @@ export interface SpamdReply {
   body: string;
 }
 
-function where(address: ListenAddress): string {
+/** `HOST:PORT` of a spamd, an IPv6 host in brackets. */
+export function spamdAddressText(address: ListenAddress): string {
   return address.host.includes(':')
     ? `[${address.host}]:${address.port}`
     : `${address.host}:${address.port}`;
@@ -49,7 +50,7 @@ export function askSpamd(
       if (settled) return;
       settled = true;
       socket.destroy();
-      reject(new SpamdUnavailableError(`spamd at ${where(address)}`, reason, timedOut));
+      reject(new SpamdUnavailableError(`spamd at ${spamdAddressText(address)}`, reason, timedOut));
     };
     socket.setTimeout(timeoutMs, () => fail(`no answer within ${timeoutMs / 1000} s`, true));
     socket.on('error', (err: NodeJS.ErrnoException) =>
@@ -90,4 +91,14 @@ export function askSpamd(
       resolve({ status, headers, body });
     });
   });
+}
+
+/** PING → PONG: whether spamd takes requests now (asked when the filter's state is shown). */
+export async function spamdAnswers(address: ListenAddress, timeoutMs: number): Promise<boolean> {
+  try {
+    const reply = await askSpamd(address, 'PING', null, timeoutMs);
+    return /\bPONG\b/.test(reply.status);
+  } catch {
+    return false;
+  }
 }
