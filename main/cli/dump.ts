@@ -9,18 +9,19 @@ import { rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { makeFolder } from '../core/spool/durable-file.js';
-import { answerText, CliUsageError, parseCommandArgs, relayApi } from './relay-api.js';
+import { answerText, CliUsageError, parseCommandArgs, relayApiOfFlags } from './relay-api.js';
 
 const usage = `Usage: relaydesk dump DIR [--http URL]
 
 Writes every message of the running relay to DIR as <ID>.eml, with DIR/index.json
 listing each message's summary (Mailpit's JSON shape) and its file.
 
-  --http URL   the relay's API (default: RELAYDESK_HTTP, else that of the relay
-               running on RELAYDESK_DATA or the default data folder, else
-               127.0.0.1:8025);
+  --http URL   the relay's API (default: that of the relay running on --data,
+               else RELAYDESK_HTTP, else that of the relay running on
+               RELAYDESK_DATA or the default data folder, else 127.0.0.1:8025);
                a UI password goes in the URL (http://any:PASSWORD@host:port),
                --ui-password-file FILE or RELAYDESK_UI_PASSWORD
+  --data DIR   ask the relay running on this data folder (relaydesk serve --data DIR)
 `;
 
 interface Summary {
@@ -48,6 +49,7 @@ export async function runDump(
     parseArgs({
       args,
       options: {
+        data: { type: 'string' },
         http: { type: 'string' },
         'ui-password-file': { type: 'string' },
         help: { type: 'boolean' },
@@ -64,11 +66,7 @@ export async function runDump(
     throw new CliUsageError('dump: give one folder to write to: relaydesk dump DIR [--http URL]');
   }
   const dir = resolve(parsed.positionals[0] as string);
-  const api = relayApi(parsed.values.http, env, {
-    ...(parsed.values['ui-password-file'] !== undefined
-      ? { passwordFile: parsed.values['ui-password-file'] }
-      : {}),
-  });
+  const api = relayApiOfFlags(parsed.values, env);
   await makeFolder(dir);
 
   const summaries: Summary[] = [];

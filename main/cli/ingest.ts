@@ -11,18 +11,19 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mboxReader } from 'mbox-reader';
-import { answerText, CliUsageError, parseCommandArgs, relayApi } from './relay-api.js';
+import { answerText, CliUsageError, parseCommandArgs, relayApiOfFlags } from './relay-api.js';
 
 const usage = `Usage: relaydesk ingest PATH… [--http URL] [--mailbox NAME]
 
 Imports .eml files, Maildir folders and mbox files into the running relay, captured
 (never relayed), keeping their dates (the mbox From_ line, else the Date header).
 
-  --http URL      the relay's API (default: RELAYDESK_HTTP, else that of the relay
-                  running on RELAYDESK_DATA or the default data folder, else
-                  127.0.0.1:8025);
+  --http URL      the relay's API (default: that of the relay running on --data,
+                  else RELAYDESK_HTTP, else that of the relay running on
+                  RELAYDESK_DATA or the default data folder, else 127.0.0.1:8025);
                   a UI password goes in the URL (http://any:PASSWORD@host:port),
                   --ui-password-file FILE or RELAYDESK_UI_PASSWORD
+  --data DIR      ask the relay running on this data folder (relaydesk serve --data DIR)
   --mailbox NAME  the mailbox to capture into (default: inbox)
 `;
 
@@ -57,6 +58,7 @@ export async function runIngest(
     parseArgs({
       args,
       options: {
+        data: { type: 'string' },
         http: { type: 'string' },
         'ui-password-file': { type: 'string' },
         mailbox: { type: 'string' },
@@ -73,11 +75,7 @@ export async function runIngest(
   if (parsed.positionals.length === 0) {
     throw new CliUsageError('ingest: give at least one .eml file, Maildir folder or mbox file');
   }
-  const api = relayApi(parsed.values.http, env, {
-    ...(parsed.values['ui-password-file'] !== undefined
-      ? { passwordFile: parsed.values['ui-password-file'] }
-      : {}),
-  });
+  const api = relayApiOfFlags(parsed.values, env);
   const mailbox = parsed.values.mailbox;
   const tally: Tally = { imported: 0, failed: 0, skipped: 0 };
 

@@ -6,7 +6,7 @@ import { isIP } from 'node:net';
 import type { AuthLockoutEntry } from '../core/policy/auth-lockout.js';
 import {
   passwordHint,
-  relayApi,
+  relayApiOfFlags,
   RelayUnreachableError,
   takeOptions,
   type ApiAnswer,
@@ -20,9 +20,10 @@ const usage = `Usage: relaydesk lockout <list|release> [ADDRESS [USER]] [--http 
   release ADDRESS         every user of ADDRESS (and forget its failures)
   release --all           every lockout
 
-  --http HOST:PORT        the running relay's API (default: RELAYDESK_HTTP, else that of the
-                          relay running on RELAYDESK_DATA or the default data folder, else
-                          127.0.0.1:8025)
+  --http HOST:PORT        the running relay's API (default: that of the relay running on
+                          --data, else RELAYDESK_HTTP, else that of the relay running on
+                          RELAYDESK_DATA or the default data folder, else 127.0.0.1:8025)
+  --data DIR              ask the relay running on this data folder (relaydesk serve --data DIR)
   --ui-password-file FILE the UI password, when the relay has one (or RELAYDESK_UI_PASSWORD)
 `;
 
@@ -38,15 +39,15 @@ export async function runLockoutCommand(
 ): Promise<number> {
   try {
     const {
-      options: { '--http': http, '--ui-password-file': passwordFile },
+      options: { '--http': http, '--ui-password-file': passwordFile, '--data': data },
       rest,
-    } = takeOptions(args, ['--http', '--ui-password-file']);
+    } = takeOptions(args, ['--http', '--ui-password-file', '--data']);
     const [action, address, user, extra] = rest;
     if (action === undefined || action === '--help' || action === '-h') {
       process.stdout.write(usage);
       return action === undefined ? 2 : 0;
     }
-    const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
+    const api = relayApiOfFlags({ http, data, 'ui-password-file': passwordFile }, env);
     const headers = { 'content-type': 'application/json' };
     let path: string;
     let init: ApiRequest;

@@ -18,7 +18,7 @@ import {
   answerText,
   CliUsageError,
   parseCommandArgs,
-  relayApi,
+  relayApiOfFlags,
   type ApiAnswer,
   type RelayApi,
 } from './relay-api.js';
@@ -59,11 +59,12 @@ const usage = `Usage: relaydesk queue [list] [--state STATE] [--json] [--http UR
                  (quarantined: the mail the filter holds, flagged ! as held mail is;
                  release it with relaydesk queue release [--virus] ID)
   --json         one JSON object per message and line, in postqueue -j's fields
-  --http URL     the relay's API (default: RELAYDESK_HTTP, else that of the relay
-                 running on RELAYDESK_DATA or the default data folder, else
-                 127.0.0.1:8025);
+  --http URL     the relay's API (default: that of the relay running on --data,
+                 else RELAYDESK_HTTP, else that of the relay running on
+                 RELAYDESK_DATA or the default data folder, else 127.0.0.1:8025);
                  a UI password goes in the URL (http://any:PASSWORD@host:port),
                  --ui-password-file FILE or RELAYDESK_UI_PASSWORD
+  --data DIR     ask the relay running on this data folder (relaydesk serve --data DIR)
 `;
 
 /** The API's queue action for each subcommand that takes IDs. */
@@ -255,6 +256,7 @@ export async function runQueueCommand(
     parseArgs({
       args,
       options: {
+        data: { type: 'string' },
         http: { type: 'string' },
         'ui-password-file': { type: 'string' },
         json: { type: 'boolean' },
@@ -278,11 +280,7 @@ export async function runQueueCommand(
     : given.length === 1 && given[0] === '-'
       ? await idsFromStdin(command, input)
       : given.map(listedId);
-  const api = relayApi(parsed.values.http, env, {
-    ...(parsed.values['ui-password-file'] !== undefined
-      ? { passwordFile: parsed.values['ui-password-file'] }
-      : {}),
-  });
+  const api = relayApiOfFlags(parsed.values, env);
   const json = parsed.values.json === true;
 
   const state = parsed.values.state;

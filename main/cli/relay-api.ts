@@ -1,7 +1,8 @@
 // How the commands that drive the running relay (`dump`, `ingest`, `queue`, `suspend`, `lockout`)
-// reach it: its HTTP API at --http (a URL or HOST:PORT), else RELAYDESK_HTTP, else where the relay
-// running on the data folder (RELAYDESK_DATA, else the default one) recorded it, as `mailq` needs
-// no address, else 127.0.0.1:8025.
+// reach it: its HTTP API at --http (a URL or HOST:PORT), else where the relay running on the data
+// folder given in --data recorded it, else RELAYDESK_HTTP, else where the relay running on
+// RELAYDESK_DATA (else the default data folder) recorded it, as `mailq` needs no address, else
+// 127.0.0.1:8025.
 // A UI password goes in the URL (http://any:PASSWORD@127.0.0.1:8025), a file named by
 // --ui-password-file, or RELAYDESK_UI_PASSWORD, and is sent as basic auth.
 //
@@ -45,6 +46,20 @@ function runningApi(env: NodeJS.ProcessEnv): string | undefined {
   return http ? `${bracketHost(http.host)}:${http.port}` : undefined;
 }
 
+/**
+ * HOST:PORT of the API of the relay running on a data folder named with --data. None there is an
+ * error, not 127.0.0.1:8025: that would ask whatever else listens there (Mailpit, another relay).
+ */
+function apiOfDataFolder(dataDir: string): string {
+  const http = runningRelayHttp(dataDir);
+  if (!http) {
+    throw new RelayUnreachableError(
+      `--data: no relay is running on ${JSON.stringify(dataDir)} (its listening.json names no running relaydesk serve); start one with relaydesk serve --data ${JSON.stringify(dataDir)}, or give --http URL`,
+    );
+  }
+  return `${bracketHost(http.host)}:${http.port}`;
+}
+
 export class CliUsageError extends Error {
   override name = 'CliUsageError';
 }
@@ -57,9 +72,14 @@ export class RelayUnreachableError extends Error {
 export function relayApi(
   flag: string | undefined,
   env: NodeJS.ProcessEnv,
-  options: { passwordFile?: string } = {},
+  options: { passwordFile?: string; dataDir?: string } = {},
 ): RelayApi {
-  const raw = flag ?? env.RELAYDESK_HTTP ?? runningApi(env) ?? '127.0.0.1:8025';
+  const raw =
+    flag ??
+    (options.dataDir !== undefined ? apiOfDataFolder(options.dataDir) : undefined) ??
+    env.RELAYDESK_HTTP ??
+    runningApi(env) ??
+    '127.0.0.1:8025';
   let url: URL;
   try {
     url = new URL(
@@ -105,6 +125,17 @@ export function relayApi(
       }
     },
   };
+}
+
+/** The relay's API as the flags --http, --data and --ui-password-file of a command say. */
+export function relayApiOfFlags(
+  flags: { http?: string; data?: string; 'ui-password-file'?: string },
+  env: NodeJS.ProcessEnv,
+): RelayApi {
+  return relayApi(flags.http, env, {
+    ...(flags['ui-password-file'] !== undefined ? { passwordFile: flags['ui-password-file'] } : {}),
+    ...(flags.data !== undefined ? { dataDir: flags.data } : {}),
+  });
 }
 
 function ask(

@@ -5,7 +5,7 @@
 import {
   answerText,
   passwordHint,
-  relayApi,
+  relayApiOfFlags,
   RelayUnreachableError,
   takeOptions,
   type ApiAnswer,
@@ -21,9 +21,10 @@ const usage = `Usage:
   relaydesk suspend ip|cidr|user|sender VALUE --reason TEXT [--http HOST:PORT]
   relaydesk unsuspend ID [--release] [--http HOST:PORT]
   relaydesk suspensions [--http HOST:PORT]
-The relay's API is at --http, else RELAYDESK_HTTP, else where the relay running on
-RELAYDESK_DATA or the default data folder listens, else 127.0.0.1:8025. With a UI password,
-give it in RELAYDESK_UI_PASSWORD or --ui-password-file FILE.
+The relay's API is at --http, else where the relay running on the data folder in --data DIR
+listens, else RELAYDESK_HTTP, else where the relay running on RELAYDESK_DATA or the default
+data folder listens, else 127.0.0.1:8025. With a UI password, give it in RELAYDESK_UI_PASSWORD
+or --ui-password-file FILE.
 `;
 
 /**
@@ -85,9 +86,14 @@ export async function runSuspendCommand(
   err: (text: string) => void = (text) => process.stderr.write(text),
 ): Promise<number> {
   const {
-    options: { '--http': http, '--ui-password-file': passwordFile, '--reason': reason },
+    options: {
+      '--http': http,
+      '--ui-password-file': passwordFile,
+      '--reason': reason,
+      '--data': data,
+    },
     rest: args,
-  } = takeOptions(rawArgs, ['--http', '--ui-password-file', '--reason']);
+  } = takeOptions(rawArgs, ['--http', '--ui-password-file', '--reason', '--data']);
   if (args.includes('--help') || args.includes('-h')) {
     out(usage);
     return 0;
@@ -103,6 +109,7 @@ export async function runSuspendCommand(
       ...flags,
       ...(command === 'suspend' ? ['--reason TEXT'] : []),
       '--http HOST:PORT',
+      '--data DIR',
       '--ui-password-file FILE',
     ];
     err(
@@ -111,7 +118,7 @@ export async function runSuspendCommand(
     return exUsage;
   }
   try {
-    const api = relayApi(http, env, passwordFile !== undefined ? { passwordFile } : {});
+    const api = relayApiOfFlags({ http, data, 'ui-password-file': passwordFile }, env);
     if (command === 'suspensions') {
       const list = (await call(api, 'GET', '/api/v1/suspensions')) as Array<
         Record<string, unknown>

@@ -5,7 +5,7 @@
 // one line with a non-zero exit. The relays of the tests that need settings of their own (a UI
 // password, an upstream down or refusing the login, a quarantine) run in this process: what is
 // tested is the command's answer, from the same API, and a `serve` start costs ~2 s of CPU.
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -13,6 +13,7 @@ import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
 import { mailqTime as listedTime } from '../../main/cli/mailq-listing.js';
 import {
   cleanupCliProcesses,
+  freePort,
   makeTempDir,
   runCli,
   sendForQueueId,
@@ -404,11 +405,31 @@ describe('relaydesk queue with no address given, as mailq is run', () => {
     const found = await runCli(['queue'], { env: { RELAYDESK_DATA: dataDir } });
     expect(found.stderr).toBe('');
     expect(found.stdout).toContain(id);
+    // named with --data, as `relaydesk dkim --data` names it, ahead of an RELAYDESK_HTTP that
+    // points elsewhere (a Mailpit on 8025, say); the other commands that ask the API alike
+    const elsewhere = { RELAYDESK_HTTP: `127.0.0.1:${await freePort()}` };
+    const byFlag = await runCli(['queue', '--data', dataDir], { env: elsewhere });
+    expect(byFlag.stderr).toBe('');
+    expect(byFlag.stdout).toContain(id);
+    const suspensions = await runCli(['suspensions', '--data', dataDir], { env: elsewhere });
+    expect([suspensions.code, suspensions.stderr]).toEqual([0, 'no suspensions\n']);
+    const lockouts = await runCli(['lockout', 'list', '--data', dataDir], { env: elsewhere });
+    expect(lockouts.code, lockouts.stderr).toBe(0);
+    const dumped = join(await makeTempDir(), 'dump');
+    const dump = await runCli(['dump', dumped, '--data', dataDir], { env: elsewhere });
+    expect(dump.code, dump.stderr).toBe(0);
+    expect(await readdir(dumped)).toContain(`${id}.eml`);
     // a stopped relay leaves no address: the answer names the default it tried
     await running.stop();
     const gone = await runCli(['queue'], { env: { RELAYDESK_DATA: dataDir } });
     expect(gone.code).not.toBe(0);
     expect(gone.stderr).toContain('127.0.0.1:8025');
+    // with --data, no fallback to 8025 (whatever listens there is not this relay): it says so
+    const named = await runCli(['queue', '--data', dataDir]);
+    expect(named.code).not.toBe(0);
+    expect(named.stderr).toContain(
+      `--data: no relay is running on ${JSON.stringify(dataDir)} (its listening.json names no running relaydesk serve); start one with relaydesk serve --data ${JSON.stringify(dataDir)}, or give --http URL`,
+    );
   });
 });
 

@@ -281,7 +281,7 @@ describe('suspensions', () => {
     const typo = await runCli(['unsuspend', id, '--relese'], { env });
     expect(typo.code).toBe(64);
     expect(typo.stderr).toBe(
-      'relaydesk unsuspend: --relese is not a flag of unsuspend; its flags are --release, --http HOST:PORT, --ui-password-file FILE\n',
+      'relaydesk unsuspend: --relese is not a flag of unsuspend; its flags are --release, --http HOST:PORT, --data DIR, --ui-password-file FILE\n',
     );
     // nothing was lifted on the strength of a typo
     expect(relay.service.suspensions().map((s) => s.ID)).toEqual([id]);
