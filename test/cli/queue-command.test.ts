@@ -15,6 +15,7 @@ import {
   cleanupCliProcesses,
   freePort,
   makeTempDir,
+  relayFlags,
   runCli,
   sendForQueueId,
   startServe,
@@ -37,22 +38,12 @@ let env: Record<string, string>;
 const busy = { code: 451, text: '4.3.2 Busy, try later' };
 const mailqTime = String.raw`\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d`;
 
-/** The flags of a relay to the test's upstream on 127.0.0.1:`port`, without TLS. */
-const relayTo = (port: number): string[] => [
-  '--mode',
-  'relay',
-  '--relay-host',
-  `127.0.0.1:${port}`,
-  '--relay-security',
-  'none',
-];
-
 beforeAll(async () => {
   upstream = await startUpstreamServer({
     tls: 'none',
     failures: { rcpt: { 'grey@rcpt.example': busy } },
   });
-  serve = await startServe({ args: relayTo(upstream.port) });
+  serve = await startServe({ args: relayFlags(upstream.port) });
   env = { RELAYDESK_HTTP: `127.0.0.1:${serve.http.port}` };
 });
 afterAll(async () => {
@@ -396,7 +387,7 @@ describe('relaydesk queue with no address given, as mailq is run', () => {
   it('finds the API of the relay running on the data folder, and not after it stopped', async () => {
     const dataDir = await makeTempDir();
     // deferred by the upstream (451), it waits in the queue
-    const running = await startServe({ dataDir, args: relayTo(upstream.port) });
+    const running = await startServe({ dataDir, args: relayFlags(upstream.port) });
     const id = await sendForQueueId(running.smtp.port, {
       from: 'app@sender.example',
       to: 'grey@rcpt.example',

@@ -6,7 +6,13 @@ import nodemailer from 'nodemailer';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MessageDelivery } from '../../preload/api-contract.js';
 import type { SettingsView } from '../../preload/settings-contract.js';
-import { cleanupCliProcesses, makeTempDir, runCli, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  relayFlags,
+  runCli,
+  startServe,
+} from '../helpers/cli-process.js';
 import { startUpstreamServer, type RunningUpstream } from '../helpers/upstream-server.js';
 
 const upstreams: RunningUpstream[] = [];
@@ -135,12 +141,7 @@ describe('relaying configured by flags', () => {
     await writeFile(passwordFile, 'hunter2-secret\n', { mode: 0o600 });
     const serve = await startServe({
       args: [
-        '--mode',
-        'relay',
-        '--relay-host',
-        `127.0.0.1:${upstream.port}`,
-        '--relay-security',
-        'none',
+        ...relayFlags(upstream.port),
         '--relay-user',
         'relayuser',
         '--relay-password-file',
@@ -194,12 +195,7 @@ describe('relaying configured by flags', () => {
       await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
       const serve = await startServe({
         args: [
-          '--mode',
-          'relay',
-          '--relay-host',
-          `127.0.0.1:${upstream.port}`,
-          '--relay-security',
-          'none',
+          ...relayFlags(upstream.port),
           '--relay-user',
           'relayuser',
           '--relay-password-file',

@@ -13,6 +13,7 @@ import {
   cliEnv,
   makeTempDir,
   relaydeskBin,
+  relayFlags,
   runCli,
   sendmailRelayDown,
   startServe,
@@ -308,16 +309,7 @@ describe('a message sendmail left that serve refuses for good: a notice in the I
       const [name] = await droppedFiles(dataDir);
       const server = await startServe({
         dataDir,
-        args: [
-          '--mode',
-          'relay',
-          '--relay-host',
-          `127.0.0.1:${upstream.port}`,
-          '--relay-security',
-          'none',
-          '--max-size',
-          '2k',
-        ],
+        args: [...relayFlags(upstream.port), '--max-size', '2k'],
       });
       const notice = await noticeAbout(server, subject);
       // to the local sender, listed in the Inbox

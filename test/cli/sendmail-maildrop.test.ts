@@ -12,6 +12,7 @@ import {
   cleanupCliProcesses,
   freePort,
   makeTempDir,
+  relayFlags,
   runCli,
   sendmailRelayDown,
   startServe,
@@ -84,14 +85,7 @@ describe('sendmail with the relay down (the maildrop)', () => {
       expect(result.code, result.stderr).toBe(0);
       await startServe({
         dataDir,
-        args: [
-          '--mode',
-          'relay',
-          '--relay-host',
-          `127.0.0.1:${upstream.port}`,
-          '--relay-security',
-          'none',
-        ],
+        args: [...relayFlags(upstream.port)],
       });
       await eventually(() => upstream.messages.length, 20_000).toBe(1);
       const sent = upstream.messages[0];

@@ -7,7 +7,12 @@ import type { AddressInfo } from 'node:net';
 import nodemailer from 'nodemailer';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { QueueView } from '../../preload/api-contract.js';
-import { cleanupCliProcesses, makeTempDir, startServe } from '../helpers/cli-process.js';
+import {
+  cleanupCliProcesses,
+  makeTempDir,
+  relayFlags,
+  startServe,
+} from '../helpers/cli-process.js';
 import { letTimePass, waitFor } from '../helpers/eventually.js';
 import { closedPort, startUpstreamServer } from '../helpers/upstream-server.js';
 
@@ -78,14 +83,7 @@ describe('relaydesk serve when the smart host answers again', () => {
   it('sends the deferred mail at once, and a kill -9 in the middle loses nothing', async () => {
     const host = await smartHost();
     const dataDir = await makeTempDir();
-    const args = [
-      '--mode',
-      'relay',
-      '--relay-host',
-      `127.0.0.1:${host.port}`,
-      '--relay-security',
-      'none',
-    ];
+    const args = relayFlags(host.port);
     const first = await startServe({ dataDir, args });
     const deferred = Array.from({ length: 12 }, (_, i) => `Invoice ${i + 1}`);
     await sendAll(first.smtp.port, deferred);
@@ -132,14 +130,7 @@ describe('relaydesk serve while the smart host does not answer', () => {
   it('keeps what arrived during the pause through a kill -9, and sends each message once when the host is back', async () => {
     const port = await closedPort();
     const dataDir = await makeTempDir();
-    const args = [
-      '--mode',
-      'relay',
-      '--relay-host',
-      `127.0.0.1:${port}`,
-      '--relay-security',
-      'none',
-    ];
+    const args = relayFlags(port);
     const first = await startServe({ dataDir, args });
     await sendAll(first.smtp.port, ['Before the pause']);
     await waitFor('paused: nothing answered', async () => {

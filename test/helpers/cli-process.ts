@@ -229,6 +229,11 @@ export interface ServeOptions {
   fileSizeLimit?: { prlimit: string; bytes: number };
 }
 
+/** The flags of a relay to a test's smart host on 127.0.0.1:`port`, without TLS. */
+export function relayFlags(port: number): string[] {
+  return ['--mode', 'relay', '--relay-host', `127.0.0.1:${port}`, '--relay-security', 'none'];
+}
+
 /** Starts `relaydesk serve` and waits for its ready line. */
 export async function startServe(options: ServeOptions = {}): Promise<ServeProcess> {
   const dataDir = options.dataDir === undefined ? await makeTempDir() : options.dataDir;

@@ -14,6 +14,7 @@ import {
   cliEnv,
   makeTempDir,
   relaydeskBin,
+  relayFlags,
   runCli,
   startServe,
   TrackedProcess,
@@ -279,14 +280,7 @@ describe('relaydesk dkim', () => {
 
       const serve = await startServe({
         dataDir: data,
-        args: [
-          '--mode',
-          'relay',
-          '--relay-host',
-          `127.0.0.1:${upstream.port}`,
-          '--relay-security',
-          'none',
-        ],
+        args: [...relayFlags(upstream.port)],
       });
       const before = upstream.messages.length;
       const transport = nodemailer.createTransport({
@@ -517,12 +511,7 @@ describe('serve --dkim-domain --dkim-selector --dkim-key', () => {
     });
     const serve = await startServe({
       args: [
-        '--mode',
-        'relay',
-        '--relay-host',
-        `127.0.0.1:${upstream.port}`,
-        '--relay-security',
-        'none',
+        ...relayFlags(upstream.port),
         '--dkim-domain',
         'flags.example',
         '--dkim-selector',
