@@ -240,6 +240,11 @@ export interface EnvelopeComparison {
   /** Null when the message has no Return-Path. */
   mailFromMatchesReturnPath: boolean | null;
   /**
+   * MAIL FROM's domain is the From address's or in its registered domain (DMARC's relaxed
+   * alignment, RFC 7489 §3.1.2): a bounce address of the sender's own, not a warning.
+   */
+  mailFromAligned: boolean;
+  /**
    * The message is a delivery report (multipart/report; report-type=delivery-status) or an
    * automatic reply (`Auto-Submitted:` other than `no`): mail that is sent from the null sender.
    */

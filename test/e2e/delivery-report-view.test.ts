@@ -31,6 +31,16 @@ for (const colorScheme of ['light', 'dark'] as const) {
         envelope: { from: '', to: ['app@example.test'] },
         raw: 'From: newsletter@example.test\r\nTo: app@example.test\r\nSubject: Plain mail from nobody\r\n\r\nhello\r\n',
       });
+      // an app's mail with its own bounce address (VERP), and one with an ESP's of another domain
+      for (const [from, subject] of [
+        ['bounces+u42@mail.shop.example', 'Your receipt'],
+        ['bounces+u42@sendgrid.example', 'Your invoice'],
+      ]) {
+        await gui.send({
+          envelope: { from, to: ['app@example.test'] },
+          raw: `From: Shop <orders@shop.example>\r\nTo: app@example.test\r\nSubject: ${subject}\r\n\r\nthanks\r\n`,
+        });
+      }
     }, 120_000);
 
     afterAll(async () => {
@@ -98,6 +108,28 @@ for (const colorScheme of ['light', 'dark'] as const) {
       expect(await mailFrom().innerText()).toBe('<> (null sender) differs from the From header');
       expect(await mailFrom().locator('xpath=..').getAttribute('class')).toBe('mismatch');
       expect(await page.getByTestId('delivery-report').count()).toBe(0);
+      expect(gui.pageErrors).toEqual([]);
+    });
+
+    it("says a bounce address of the From's own domain is one, and flags another domain's", async () => {
+      await gui.openMessage('Your receipt');
+      await eventually(compared).toBe('yes');
+      // it was flagged "differs from the From header", as a forged sender is, in every such mail
+      expect(await mailFrom().innerText()).toBe(
+        'bounces+u42@mail.shop.example a bounce address in the From address’s domain (SPF counts for DMARC with it)',
+      );
+      expect(await mailFrom().locator('xpath=..').getAttribute('class')).toBeNull();
+      expect(await page.getByTestId('envelope-flag').count()).toBe(0);
+      await page.getByTestId('envelope').screenshot({
+        path: join(screenshots, `envelope-own-bounce-address-${colorScheme}.png`),
+      });
+
+      await gui.openMessage('Your invoice');
+      await eventually(compared).toBe('yes');
+      expect(await mailFrom().innerText()).toBe(
+        'bounces+u42@sendgrid.example differs from the From header',
+      );
+      expect(await mailFrom().locator('xpath=..').getAttribute('class')).toBe('mismatch');
       expect(gui.pageErrors).toEqual([]);
     });
 

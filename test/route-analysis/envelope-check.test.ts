@@ -68,13 +68,14 @@ describe('envelope against headers', () => {
   test('Bcc recipients are derived, missing recipients and a different sender flagged', () => {
     const analysis = analyzeMessage(
       'Return-Path: <bounce@example.org>\n' + headers,
-      envelope('bounces+123@lists.example.org', ['bob@example.com', 'secret@example.net']),
+      envelope('bounces+123@lists.example.com', ['bob@example.com', 'secret@example.net']),
     );
     expect(analysis.envelope).toMatchObject({
-      mailFrom: 'bounces+123@lists.example.org',
+      mailFrom: 'bounces+123@lists.example.com',
       returnPath: 'bounce@example.org',
       mailFromMatchesFrom: false,
       mailFromMatchesReturnPath: false,
+      mailFromAligned: false,
       bcc: ['secret@example.net'],
       notInEnvelope: ['carol@example.com', 'dave@example.com', 'erin@example.com'],
     });
@@ -88,6 +89,27 @@ describe('envelope against headers', () => {
     expect(analysis.warnings.find((w) => w.code === 'envelope-bcc')?.message).toContain(
       'secret@example.net',
     );
+  });
+
+  test("a bounce address of the From's own domain is no warning; another domain's says what DMARC then needs", () => {
+    const head = 'From: Shop <orders@Shop.co.uk>\nTo: bob@example.com\n';
+    for (const mailFrom of [
+      'bounces+u42@mail.shop.co.uk',
+      'orders-bounces@shop.co.uk',
+      'b@EM123.Shop.co.uk.',
+    ]) {
+      const own = analyzeMessage(head, envelope(mailFrom, ['bob@example.com']));
+      expect(own.envelope).toMatchObject({ mailFromMatchesFrom: false, mailFromAligned: true });
+      expect(own.warnings.map((w) => w.code)).not.toContain('envelope-sender-differs');
+    }
+    // the registered domain decides: a neighbour under the same public suffix is another owner
+    for (const mailFrom of ['b@other.co.uk', 'b@co.uk', 'bounces@sendgrid.net']) {
+      const foreign = analyzeMessage(head, envelope(mailFrom, ['bob@example.com']));
+      expect(foreign.envelope?.mailFromAligned).toBe(false);
+      expect(foreign.warnings.find((w) => w.code === 'envelope-sender-differs')?.message).toBe(
+        `The envelope sender (MAIL FROM) is ${mailFrom}, but the header says the message is from orders@Shop.co.uk. Its domain is not in the From address's (shop.co.uk), so SPF cannot count for DMARC: DMARC can pass only on a DKIM signature of that domain.`,
+      );
+    }
   });
 
   test('Sender counts as the author; the null sender is explained', () => {
@@ -129,10 +151,10 @@ describe('envelope against headers', () => {
       expect(person.envelope?.automatic).toBeNull();
       expect(person.warnings.map((w) => w.code)).toContain('envelope-sender-differs');
     }
-    // an automatic reply from a sender other than its From still differs
+    // an automatic reply from a sender of another domain than its From's still differs
     const robot = analyzeMessage(
       'From: bob@example.org\nAuto-Submitted: auto-generated\n',
-      envelope('robot@example.org', []),
+      envelope('robot@example.net', []),
     );
     expect(robot.warnings.map((w) => w.code)).toContain('envelope-sender-differs');
   });

@@ -1,6 +1,7 @@
 // The envelope (what the SMTP client said in MAIL FROM and RCPT TO, RFC 5321 §3.3) against what
 // the headers claim. They differ legitimately (bounces use the null sender, lists and VERP rewrite
 // MAIL FROM, Bcc recipients appear only in RCPT TO), so differences are reported, not judged.
+import { getDomain } from 'tldts';
 import type { Envelope } from '../../../preload/api-contract.js';
 import { addressList, firstAddress } from './address-list.js';
 import { fieldsNamed, type HeaderField } from '../mail/header-block.js';
@@ -32,6 +33,30 @@ export function automaticKind(fields: readonly HeaderField[]): EnvelopeCompariso
   return keyword !== '' && keyword !== 'no' ? 'auto-submitted' : null;
 }
 
+function domainOf(address: string): string {
+  return address
+    .slice(address.lastIndexOf('@') + 1)
+    .toLowerCase()
+    .replace(/\.$/, '');
+}
+
+/**
+ * The envelope sender's domain is the From address's, or shares its registered domain: DMARC's
+ * relaxed alignment (RFC 7489 §3.1.2), which SPF needs to count for DMARC. It is what a sender's
+ * own bounce address has (`bounces+42@mail.shop.example` for `news@shop.example`: VERP, an ESP's
+ * custom return path), so that difference is the usual shape of bulk and app mail, not a warning.
+ */
+function alignedWithFrom(mailFrom: string, from: string | undefined): boolean {
+  if (mailFrom === '' || !from?.includes('@') || !mailFrom.includes('@')) return false;
+  const envelopeDomain = domainOf(mailFrom);
+  const fromDomain = domainOf(from);
+  if (envelopeDomain === fromDomain) return true;
+  const registered = getDomain(fromDomain);
+  return (
+    registered !== null && registered.includes('.') && registered === getDomain(envelopeDomain)
+  );
+}
+
 export function compareEnvelope(
   fields: readonly HeaderField[],
   envelope: Envelope,
@@ -49,9 +74,11 @@ export function compareEnvelope(
   const authors = [...from, ...(sender ? [sender] : [])].map(key);
   const mailFromMatchesFrom = authors.includes(key(mailFrom));
   const mailFromMatchesReturnPath = returnPath === null ? null : key(returnPath) === key(mailFrom);
+  const mailFromAligned = alignedWithFrom(mailFrom, from[0]);
   const automatic = automaticKind(fields);
-  // a bounce's or an automatic reply's null sender is what it should have: no warning
-  if (!mailFromMatchesFrom && !(mailFrom === '' && automatic)) {
+  // a bounce's or an automatic reply's null sender is what it should have, and a bounce address
+  // of the From's own domain is how bulk and app mail is sent: no warning for either
+  if (!mailFromMatchesFrom && !mailFromAligned && !(mailFrom === '' && automatic)) {
     const claimed = sender ?? from[0];
     warnings.push({
       code: 'envelope-sender-differs',
@@ -61,7 +88,11 @@ export function compareEnvelope(
           : `The envelope sender (MAIL FROM) is ${mailFrom}`) +
         (claimed
           ? `, but the header says the message is from ${claimed}.`
-          : ', and the message has no From address.'),
+          : ', and the message has no From address.') +
+        // the consequence a sender can act on: DMARC then rests on DKIM alone
+        (mailFrom !== '' && from[0]?.includes('@')
+          ? ` Its domain is not in the From address's (${domainOf(from[0])}), so SPF cannot count for DMARC: DMARC can pass only on a DKIM signature of that domain.`
+          : ''),
     });
   }
   if (mailFromMatchesReturnPath === false) {
@@ -95,6 +126,7 @@ export function compareEnvelope(
       returnPath,
       mailFromMatchesFrom,
       mailFromMatchesReturnPath,
+      mailFromAligned,
       automatic,
       rcptTo,
       headerRecipients,

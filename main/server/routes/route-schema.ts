@@ -165,6 +165,11 @@ const envelope = {
       returnPath: maybeText,
       mailFromMatchesFrom: { type: 'boolean' },
       mailFromMatchesReturnPath: maybeBoolean,
+      mailFromAligned: {
+        type: 'boolean',
+        description:
+          "MAIL FROM's domain is the From address's or in its registered domain (DMARC relaxed alignment)",
+      },
       automatic: {
         type: 'string',
         enum: ['delivery-report', 'auto-submitted', null],

@@ -59,8 +59,14 @@ export function EnvelopePanel({
   // a bounce and an automatic reply are sent from <> (RFC 3464 §2, RFC 3834 §3.3): as they
   // should be, so not flagged; any other mail from <> still is
   const expectedNullSender = envelope.mailFrom === '' && Boolean(comparison?.automatic);
+  // a bounce address of the From's own domain (VERP, an ESP's custom return path) is how app and
+  // bulk mail is sent, and SPF counts for DMARC with it: said, not flagged
+  const ownBounceAddress =
+    comparison !== null && !comparison.mailFromMatchesFrom && comparison.mailFromAligned;
   const senderMismatch =
-    comparison && !expectedNullSender ? !comparison.mailFromMatchesFrom : false;
+    comparison && !expectedNullSender && !ownBounceAddress
+      ? !comparison.mailFromMatchesFrom
+      : false;
   const fromless = !message.From || message.From.Address === '';
   const disclosure = useRememberedDisclosure('envelope');
   const summary = envelopeSummary(
@@ -110,6 +116,12 @@ export function EnvelopePanel({
               <span className="flag" data-testid="envelope-flag">
                 {' '}
                 {fromless ? 'and the message has no From address' : 'differs from the From header'}
+              </span>
+            )}
+            {ownBounceAddress && (
+              <span className="aside" data-testid="envelope-aligned">
+                {' '}
+                a bounce address in the From address’s domain (SPF counts for DMARC with it)
               </span>
             )}
           </dd>
