@@ -150,6 +150,13 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
         'utf8',
       ),
     });
+    await gui.send({
+      envelope: { from: 'xen-devel-bounces@lists.xenproject.org', to: ['lists+xen-devel@lfdr.de'] },
+      raw: await readFile(
+        join(import.meta.dirname, '..', 'route-analysis', 'header-sets', 'xen-mailman.eml'),
+        'utf8',
+      ),
+    });
     await gui.openLive();
   }, 120_000);
 
@@ -275,6 +282,37 @@ describe.skipIf(!chromiumPath)('Reading a route, in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'route-reading-wrong-zone-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: join(screenshots, 'route-reading-wrong-zone-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
+
+  it('a list server’s programs stamping by their own names: steps on the list server, no broken chain', async () => {
+    await openRoute('[PATCH] x');
+    const hops = page.getByTestId('hop');
+    // the header set's nine stamps and Relaydesk's own
+    await eventually(() => hops.count()).toBe(10);
+    // was "a saved message sent again" on Hop 6 and "a hop may be missing" on Hops 7 and 8
+    // (the one note left is on Relaydesk's own stamp: the saved message sent to it today)
+    expect(await page.locator('[data-testid=hop] [role=note]').allInnerTexts()).toEqual([
+      expect.stringMatching(
+        /^Hop 10 is stamped \d+ days after Hop 9, .* sent again from 127\.0\.0\.1/,
+      ),
+    ]);
+    const input = hops.nth(4);
+    expect(await input.locator('.hop-title').innerText()).toMatch(
+      /^Hop 5 local submission\s*same machine\s*→ outflank-mailman on lists\.xenproject\.org$/,
+    );
+    // was "none: on outflank-mailman itself": a program's name, not the machine
+    expect(await input.getByTestId('hop-no-network').innerText()).toBe(
+      'none: on lists.xenproject.org itself, no network',
+    );
+    expect(await page.locator('.route-summary').innerText()).toMatch(
+      /^10 hops \(5 of them on one machine, not between servers\)/,
+    );
+    await input.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(screenshots, 'route-reading-xen-mailman-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'route-reading-xen-mailman-dark.png') });
     await page.emulateMedia({ colorScheme: 'light' });
     expect(gui.pageErrors).toEqual([]);
   });

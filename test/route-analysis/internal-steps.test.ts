@@ -216,9 +216,10 @@ describe('amavis and other filters on the machine that received the hop below', 
       'bastet.example.org',
       null,
     ]);
-    // IMSVA names itself: shown as written, the step said in the hop's sentence
+    // IMSVA names itself by one label, no host's name: shown on the machine it runs on, as a
+    // program's name is (outflank-mailman below)
     const imsva = route.hops[3];
-    expect(imsva && hopReceiver(imsva)).toBe('IMSVA');
+    expect(imsva && hopReceiver(imsva)).toBe('IMSVA on boulder03.example.org');
     expect(imsva && internalStepNote(imsva)?.sentence).toMatch(
       /^On boulder03\.example\.org itself, over 127\.0\.0\.1: /,
     );
@@ -283,6 +284,55 @@ describe('Mailchimp Transactional (Mandrill): its intake, then its own server', 
       'local-resubmission',
     ]);
     expect(resent('mandrillapp.com', 'mail.other.example')).toEqual(['local-resubmission']);
+  });
+});
+
+describe('A list server whose programs stamp by their own names (Xen’s Mailman)', () => {
+  const xen = readFileSync(join(import.meta.dirname, 'header-sets', 'xen-mailman.eml'));
+
+  test('Mailman’s steps and Exim’s taking it back are steps on the list server', () => {
+    const route = analyzeMessage(xen);
+    expect(route.warnings).toEqual([]);
+    const onList = { kind: 'same-machine', host: 'lists.xenproject.org' };
+    const [input, reinjected, output, fromList] = route.hops.slice(4, 8);
+    for (const hop of [input, reinjected, output, fromList]) {
+      expect(hop?.internalStep).toEqual(onList);
+    }
+    // they read "unknown client" and "outflank-mailman" as a server's name
+    expect(input && hopReceiver(input)).toBe('outflank-mailman on lists.xenproject.org');
+    expect(input && clientCheckLabel(input)).toBe(
+      'none: a program on lists.xenproject.org stamped it; no client connected',
+    );
+    expect(output && clientCheckLabel(output)).toBe(
+      'a program on lists.xenproject.org (it names itself mailman); no address recorded',
+    );
+    expect(fromList && hopReceiver(fromList)).toBe('lists.xenproject.org');
+    expect(fromList && clientCheckLabel(fromList)).toBe(
+      'a program on lists.xenproject.org (it names itself list); no address recorded',
+    );
+    expect(hopCountText(route.hops)).toBe('9 hops (5 of them on one machine, not between servers)');
+  });
+
+  test('a program’s name handing it to another machine, or a server named by one, still breaks', () => {
+    const below =
+      'Received: from mx.sender.example (mx.sender.example [192.0.2.10]) by ' +
+      'lists.project.example with esmtp; Fri, 16 May 2025 10:25:02 +0000\n';
+    // Exim's local submission, but on another host than the one below
+    expect(
+      codes(
+        'Received: from dave by mail.other.example with local (Exim 4.96) id 2; ' +
+          'Fri, 16 May 2025 10:25:03 +0000\n' +
+          below,
+      ),
+    ).toEqual([['chain-broken', 1]]);
+    // a server's own protocol named: a host under an internal name, not a program's step
+    expect(
+      codes(
+        'Received: from list by lists.project.example with ESMTP id 2; ' +
+          'Fri, 16 May 2025 10:25:03 +0000\n' +
+          below,
+      ),
+    ).toEqual([['chain-broken', 1]]);
   });
 });
 

@@ -132,6 +132,44 @@ function joinsUp(hop: Hop, previous: Hop, byHelo = true): boolean {
 }
 
 /**
+ * A name a program stamps for itself, not a host's: one label, no address (`outflank-mailman`,
+ * `mailman`, `list`). `name` is a host key.
+ */
+function programName(name: string | null): boolean {
+  return name !== null && !name.includes('.') && name !== 'localhost' && !normalizeIp(name);
+}
+
+/**
+ * A stamp a program wrote under its own name on the machine below, with no address on either
+ * side: nothing crossed a network. Xen's list server stamps `by outflank-mailman (input) for
+ * mailman id 986884` and `by outflank-mailman (output) from mailman id 986884.1372421` around
+ * Mailman (xen-devel, 2021 to 2026); each read as a hand-over to a server named outflank-mailman
+ * ("a hop may be missing"), and Mailman's re-injection from 127.0.0.1 above the first as "a saved
+ * message sent again".
+ */
+function programStamp(hop: Hop): boolean {
+  // a provider's servers under internal one-label names stamp their protocol (SendGrid's `by
+  // recvd-868874bfdf-4nfd6 with SMTP`, Yahoo's `by hermes--production-ne1-… with ESMTPA`)
+  if (hop.with !== null || hop.fromIp !== null || hop.fromRdns !== null || hop.byIp !== null) {
+    return false;
+  }
+  const from = hostKey(hop.from);
+  return programName(hostKey(hop.by)) && (from === null || programName(from));
+}
+
+/**
+ * The server on a machine taking the message from a program there, which it names by the
+ * program's name and no address (`from list by lists.xenproject.org with outflank-mailman…`):
+ * `machine` is the host the stamps below were on. Exim's own local submission (`from dave by
+ * mx.example with local`) on another machine than the one below still breaks the chain.
+ */
+function fromProgramOnMachine(hop: Hop, machine: string | null): boolean {
+  if (hop.fromIp !== null || hop.fromRdns !== null || !programName(hostKey(hop.from))) return false;
+  if (/^(?:e?smtp|lmtp|http)/i.test(hop.with ?? '')) return false;
+  return sameHost(hostKey(hop.by), hostKey(machine));
+}
+
+/**
  * A sending service's intake, stamped by its bare domain, and its own mail server taking the
  * message from a program on that server's machine: Mailchimp Transactional (Mandrill) stamps its
  * API's intake `from [198.51.100.7] by mandrillapp.com id 236ed50d…` (the address is its
@@ -346,7 +384,13 @@ function markSameMachineSteps(hops: readonly Hop[], joined: readonly boolean[]):
   hops.forEach((hop, index) => {
     const below = machine;
     machine = hop.by ?? hop.byIp;
-    if (below === null || joined[index] !== true || !fromThisMachine(hop)) return;
+    if (below === null || joined[index] !== true) return;
+    if (programStamp(hop) || fromProgramOnMachine(hop, below)) {
+      hop.internalStep = { kind: 'same-machine', host: below };
+      machine = below;
+      return;
+    }
+    if (!fromThisMachine(hop)) return;
     if (exchangeMailboxDelivery(hop)) return;
     // a service's intake, named by its bare domain, is no machine: the step is on the receiver's
     const host = serviceIntake(hostKey(below), hostKey(hop.by)) ? (hop.by ?? below) : below;
@@ -759,10 +803,21 @@ export function buildRoute(fields: readonly HeaderField[]): Route {
 
   // the hops whose client is the receiver of the hop below, by the names and addresses
   const joined: boolean[] = hops.map(() => false);
+  // the machine each stamp was written on: a program's stamp (programStamp) is on the one below
+  const machines: (string | null)[] = [];
   hops.forEach((hop, index) => {
-    const previous = hops[index - 1];
-    if (!previous || !hop.parsed || !previous.parsed) return;
+    const below = machines[index - 1] ?? null;
+    machines.push(index > 0 && programStamp(hop) ? below : (hop.by ?? hop.byIp));
+    const stamped = hops[index - 1];
+    if (!stamped || !hop.parsed || !stamped.parsed) return;
+    if (below !== null && (programStamp(hop) || fromProgramOnMachine(hop, below))) {
+      joined[index] = true;
+      return;
+    }
     if (hop.from === null && hop.fromIp === null) return;
+    // below a program's stamp, the client is compared with the machine the program ran on
+    const previous =
+      programStamp(stamped) && below !== null ? { ...stamped, by: below, byIp: null } : stamped;
     if (previous.by === null && previous.byIp === null) return;
     // a private or loopback address is one only the receiver's own network can send from (the
     // IMSVA filter's `from mx1.example (unknown [127.0.0.1])`, `from relay (unknown [10.0.2.173])`):

@@ -291,7 +291,12 @@ export function RouteTimeline({ route, check }: { route: RouteAnalysis; check?: 
                     <div>
                       <dt>Protocol</dt>
                       <dd data-testid="hop-no-network">
-                        none: on {hop.by ?? 'its host'} itself, no network
+                        none: on{' '}
+                        {/* a program's step is on the machine it ran on, not on its own name */}
+                        {hop.internalStep?.kind === 'same-machine'
+                          ? hop.internalStep.host
+                          : (hop.by ?? 'its host')}{' '}
+                        itself, no network
                       </dd>
                     </div>
                   ) : (

@@ -363,6 +363,13 @@ export function clientCheckLabel(hop: Hop): string | null {
   // IBM's gateway takes its filter's hand-back `from localhost` with no address: a step on the
   // machine itself, not a name some sender claimed
   if (hop.internalStep?.kind === 'same-machine' && hop.fromIp === null) {
+    const host = hop.internalStep.host;
+    // Xen's list server stamps Mailman's steps by the programs' names (`by outflank-mailman
+    // (input) for mailman`, `from list by lists.xenproject.org`), none of them a host
+    if (hop.from === null) return `none: a program on ${host} stamped it; no client connected`;
+    if (!/^localhost\.?$/i.test(hop.from)) {
+      return `a program on ${host} (it names itself ${hop.from}); no address recorded`;
+    }
     return 'this machine (named localhost, no address recorded)';
   }
   // a loopback client is this machine by the kernel's word (every message a local app sends),
@@ -594,6 +601,10 @@ function stampedAsLocalhost(hop: Hop): boolean {
 export function hopReceiver(hop: Hop): string {
   if (hop.internalStep?.kind === 'same-machine' && stampedAsLocalhost(hop)) {
     return `content filter on ${hop.internalStep.host}`;
+  }
+  // a program's own name, one label and no address (`by outflank-mailman`), is no host
+  if (hop.internalStep?.kind === 'same-machine' && hop.by !== null && !/[.:]/.test(hop.by)) {
+    return `${hop.by} on ${hop.internalStep.host}`;
   }
   return hop.by ?? 'unknown server';
 }
