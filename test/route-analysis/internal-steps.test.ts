@@ -11,6 +11,7 @@ import {
   hopCountText,
   hopReceiver,
   internalStepNote,
+  ipScopeLabel,
   sentOnFromMailbox,
   tlsLabel,
   verifiedClientsText,
@@ -577,9 +578,16 @@ describe('Exchange’s steps inside one organisation', () => {
     expect(delivery && internalStepNote(delivery)?.sentence).toMatch(
       /^A step inside outlook\.com: one of its Exchange servers handed the message to another/,
     );
+    // was "by its greeting and address" and "IP ::1 (loopback)", as if one machine's
     expect(delivery && clientCheckLabel(delivery)).toBe(
-      'outlook.com’s own server, by its greeting and address: a step inside outlook.com',
+      'outlook.com’s own server, by its greeting: a step inside outlook.com',
     );
+    expect(delivery && ipScopeLabel(delivery)).toBe(
+      '::1 (loopback, as Exchange writes it for this step; not a client’s address)',
+    );
+    // the steps below it record their own servers' real addresses
+    const frontEnd = route.hops[3];
+    expect(frontEnd && ipScopeLabel(frontEnd)).toMatch(/^[\d:a-f]+ \((public|private)\)$/);
     // was "at 0 of 3 hops": Microsoft's protection and front-end steps counted as hand-overs
     expect(route.verifiedClients).toEqual({ verified: [], networkHops: 1 });
   });

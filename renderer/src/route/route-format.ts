@@ -184,6 +184,11 @@ export function hopWrittenTime(hop: Hop): string | null {
 export function ipScopeLabel(hop: Hop): string | null {
   if (!hop.fromIp) return null;
   const scope = hop.fromIpScope ?? (hop.private ? 'private' : 'public');
+  // Exchange Online stamps its delivery to the mailbox's server `from DS7PR… (::1) by MW4PR…
+  // with HTTPS`: two servers, so the loopback address is no connection on one machine
+  if (scope === 'loopback' && hop.internalStep?.kind === 'provider-step') {
+    return `${hop.fromIp} (loopback, as Exchange writes it for this step; not a client’s address)`;
+  }
   return `${hop.fromIp} (${scope})`;
 }
 
@@ -353,7 +358,8 @@ export function clientCheckLabel(hop: Hop): string | null {
   if (hop.internalStep?.kind === 'provider-step') {
     // Exchange records its own server's greeting and address, never a looked-up name
     if (hop.fromIp !== null) {
-      return `${hop.internalStep.host}’s own server, by its greeting and address: a step inside ${hop.internalStep.host}`;
+      const by = hop.fromIpScope === 'loopback' ? 'by its greeting' : 'by its greeting and address';
+      return `${hop.internalStep.host}’s own server, ${by}: a step inside ${hop.internalStep.host}`;
     }
     // Proton's own delivery names its server on both sides
     return hop.from === null
