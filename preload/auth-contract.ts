@@ -141,6 +141,13 @@ export interface MessageAuthCheck {
     policy: string;
   };
   arc: AuthVerdict & { instance: number | null };
+  /**
+   * An imported message only (it came from no SMTP client): the Received stamp whose client SPF
+   * was checked for, the server that delivered it to its mailbox as that mailbox's receiver
+   * recorded it (`hop` 1-based, as the Route tab numbers them); null when no stamp names a server
+   * on the Internet, and SPF was checked for the address the import came from.
+   */
+  spfClientFrom?: { hop: number; receiver: string } | null;
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;
   /**

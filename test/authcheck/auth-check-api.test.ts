@@ -64,6 +64,45 @@ describe('auth check of captured mail', () => {
     expect(check.dmarc).toMatchObject({ result: 'fail', badge: 'fail', policy: 'reject' });
   });
 
+  it('judges an imported message for the server that delivered it to its mailbox, not where it was imported from', async () => {
+    dns.set('shop.example', { TXT: ['v=spf1 ip4:192.0.2.10 -all'] });
+    dns.set('_dmarc.shop.example', { TXT: ['v=DMARC1; p=reject'] });
+    const ingest = async (received: string) => {
+      const { ID } = await relay.api<{ ID: string }>('/api/v1/ingest', {
+        method: 'POST',
+        headers: { 'content-type': 'message/rfc822' },
+        body:
+          'Return-Path: <bounces@shop.example>\r\n' +
+          received +
+          'From: Shop <orders@shop.example>\r\nTo: reader@isp.example\r\nSubject: Your order\r\n' +
+          'Date: Mon, 1 Dec 2025 10:00:00 +0000\r\n\r\nthanks\r\n',
+      });
+      return relay.api<MessageAuthCheck>(`/api/v1/message/${ID}/auth-check`);
+    };
+    // the mailbox's MX took it from the shop's server; its IMAP server from the MX, inside
+    const delivered = await ingest(
+      'Received: from mx.isp.example (mx.isp.example [10.1.2.3]) by imap.isp.example with LMTP ' +
+        'id 2; Mon, 1 Dec 2025 10:00:03 +0000\r\n' +
+        'Received: from out.shop.example (out.shop.example [192.0.2.10]) by mx.isp.example with ' +
+        'ESMTPS id 1; Mon, 1 Dec 2025 10:00:02 +0000\r\n',
+    );
+    // was SPF fail for 127.0.0.1 (where the import came from), and DMARC fail (p=reject)
+    expect(delivered).toMatchObject({
+      spf: { result: 'pass', clientIp: '192.0.2.10', sender: 'bounces@shop.example' },
+      dmarc: { result: 'pass', policy: 'reject' },
+      spfClientFrom: { hop: 1, receiver: 'mx.isp.example' },
+    });
+    // no stamp names a server on the Internet: judged where it came from, and said so
+    const unstamped = await ingest('');
+    expect(unstamped.spf).toMatchObject({ result: 'fail', clientIp: '127.0.0.1' });
+    expect(unstamped.spfClientFrom).toBeNull();
+    // mail received over SMTP is judged for its client, with no such note
+    const sent = await send({ from: 'App <noreply@app.example>', dkim: false, subject: 'smtp' });
+    const overSmtp = await relay.api<MessageAuthCheck>(`/api/v1/message/${sent}/auth-check`);
+    expect(overSmtp.spf.clientIp).toBe('127.0.0.1');
+    expect(overSmtp.spfClientFrom).toBeUndefined();
+  });
+
   it('answers offline when DNS is down, and 404 for an unknown message', async () => {
     const id = await send({ from: 'App <noreply@app.example>', dkim: true, subject: 'offline' });
     dns.silent = true;

@@ -154,7 +154,10 @@ for (const colorScheme of ['light', 'dark'] as const) {
       const res = await gui.relaydesk.fetch('/api/v1/ingest?source=archive.mbox', {
         method: 'POST',
         headers: { 'content-type': 'message/rfc822' },
-        body: 'From: old@archive.example\r\nTo: me@home.example\r\nSubject: Archived note\r\n\r\nfrom the archive\r\n',
+        body:
+          'Received: from out.archive.example (out.archive.example [192.0.2.10]) by ' +
+          'mx.home.example with ESMTPS id 1; Mon, 1 Dec 2025 10:00:02 +0000\r\n' +
+          'From: old@archive.example\r\nTo: me@home.example\r\nSubject: Archived note\r\n\r\nfrom the archive\r\n',
       });
       expect(res.status).toBe(200);
       await gui.openLive();
@@ -166,6 +169,11 @@ for (const colorScheme of ['light', 'dark'] as const) {
       // it read "relaydesk-ingest [127.0.0.1], no TLS"
       await eventually(() => page.getByTestId('envelope-client').innerText()).toBe(
         'none: imported from a file (relaydesk ingest, from 127.0.0.1); the envelope is read from its headers',
+      );
+      // its SPF was judged for 127.0.0.1, where it was imported from
+      await gui.openTab('Archived note', 'Route');
+      await eventually(() => page.getByTestId('auth-check-client').innerText()).toBe(
+        'Imported from a file: SPF is judged for 192.0.2.10, the server that handed it to mx.home.example (Hop 1).',
       );
       expect(gui.pageErrors).toEqual([]);
     });

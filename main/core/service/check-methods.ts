@@ -3,6 +3,7 @@
 import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contract.js';
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
+import { deliveringClient } from '../authcheck/delivering-client.js';
 import type { MessageRecord } from '../message-record.js';
 import { NoHtmlError } from '../checks/html-check/html-checker.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
@@ -84,11 +85,14 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
     /** DKIM, SPF, DMARC and ARC of a message, as its receiver would judge them. */
     async authCheck(id: string): Promise<MessageAuthCheck> {
       const record = store.record(id);
+      const raw = await store.spool.readRaw(record.id);
+      const imported = record.envelope.origin === 'ingest';
+      const delivering = imported ? deliveringClient(raw) : null;
       const check = await checkAuthentication(dns, {
         id: record.id,
-        raw: await store.spool.readRaw(record.id),
-        clientIp: record.envelope.clientIp,
-        helo: record.envelope.helo,
+        raw,
+        clientIp: delivering?.ip ?? record.envelope.clientIp,
+        helo: delivering ? delivering.helo : record.envelope.helo,
         sender: record.envelope.mailFrom,
         hostname: settings.hostname,
       });
@@ -96,6 +100,9 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
       const unsigned = signedBy.length === 0 ? relayedUnsignedReason(record) : undefined;
       return {
         ...check,
+        ...(imported
+          ? { spfClientFrom: delivering && { hop: delivering.hop, receiver: delivering.receiver } }
+          : {}),
         relayedSignedBy: signedBy,
         ...(unsigned ? { relayedUnsignedReason: unsigned } : {}),
       };

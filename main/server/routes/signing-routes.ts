@@ -22,7 +22,7 @@ export function registerSigningRoutes(app: FastifyInstance, service: RelayServic
       schema: {
         tags,
         summary:
-          'DKIM, SPF, DMARC and ARC of a message as received, each pass/fail/neutral (or offline when DNS is unreachable) with the reason; relayedSignedBy: our DKIM keys that signed the copies relayed upstream',
+          'DKIM, SPF, DMARC and ARC of a message as received, each pass/fail/neutral (or offline when DNS is unreachable) with the reason; relayedSignedBy: our DKIM keys that signed the copies relayed upstream; spfClientFrom (an imported message only): the Received stamp whose client SPF was checked for',
         params: { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] },
       },
     },
