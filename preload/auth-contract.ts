@@ -142,12 +142,14 @@ export interface MessageAuthCheck {
   };
   arc: AuthVerdict & { instance: number | null };
   /**
-   * An imported message only (it came from no SMTP client): the Received stamp whose client SPF
-   * was checked for, the server that delivered it to its mailbox as that mailbox's receiver
-   * recorded it (`hop` 1-based, as the Route tab numbers them); null when no stamp names a server
-   * on the Internet, and SPF was checked for the address the import came from.
+   * For a message that came from no SMTP client (`imported`) or was handed in again by a program
+   * on this machine with the stamps of an earlier delivery (`sent-again`): the Received stamp
+   * whose client SPF was checked for, the server that delivered it to its mailbox as that
+   * mailbox's receiver recorded it (`hop` 1-based, as the Route tab numbers them). Null for an
+   * imported message whose stamps name no server on the Internet (SPF was then checked for the
+   * address the import came from); absent for all other mail, checked for its SMTP client.
    */
-  spfClientFrom?: { hop: number; receiver: string } | null;
+  spfClientFrom?: { hop: number; receiver: string; why: 'imported' | 'sent-again' } | null;
   /** The Authentication-Results header a receiver would add (RFC 8601). */
   authenticationResults: string;
   /**

@@ -64,7 +64,7 @@ describe('auth check of captured mail', () => {
     expect(check.dmarc).toMatchObject({ result: 'fail', badge: 'fail', policy: 'reject' });
   });
 
-  it('judges an imported message for the server that delivered it to its mailbox, not where it was imported from', async () => {
+  it('judges an imported or re-sent message for the server that delivered it to its mailbox, not this machine', async () => {
     dns.set('shop.example', { TXT: ['v=spf1 ip4:192.0.2.10 -all'] });
     dns.set('_dmarc.shop.example', { TXT: ['v=DMARC1; p=reject'] });
     const ingest = async (received: string) => {
@@ -90,17 +90,33 @@ describe('auth check of captured mail', () => {
     expect(delivered).toMatchObject({
       spf: { result: 'pass', clientIp: '192.0.2.10', sender: 'bounces@shop.example' },
       dmarc: { result: 'pass', policy: 'reject' },
-      spfClientFrom: { hop: 1, receiver: 'mx.isp.example' },
+      spfClientFrom: { hop: 1, receiver: 'mx.isp.example', why: 'imported' },
     });
     // no stamp names a server on the Internet: judged where it came from, and said so
     const unstamped = await ingest('');
     expect(unstamped.spf).toMatchObject({ result: 'fail', clientIp: '127.0.0.1' });
     expect(unstamped.spfClientFrom).toBeNull();
-    // mail received over SMTP is judged for its client, with no such note
+    // an app's own mail over SMTP is judged for its client, with no such note
     const sent = await send({ from: 'App <noreply@app.example>', dkim: false, subject: 'smtp' });
     const overSmtp = await relay.api<MessageAuthCheck>(`/api/v1/message/${sent}/auth-check`);
     expect(overSmtp.spf.clientIp).toBe('127.0.0.1');
     expect(overSmtp.spfClientFrom).toBeUndefined();
+    // the saved message sent to Relaydesk again from this machine, its stamps below Relaydesk's
+    const info = await relay.transport().sendMail({
+      envelope: { from: 'bounces@shop.example', to: ['reader@isp.example'] },
+      raw:
+        'Received: from out.shop.example (out.shop.example [192.0.2.10]) by mx.isp.example with ' +
+        'ESMTPS id 1; Mon, 1 Dec 2025 10:00:02 +0000\r\n' +
+        'From: Shop <orders@shop.example>\r\nTo: reader@isp.example\r\nSubject: Your order again\r\n' +
+        'Date: Mon, 1 Dec 2025 10:00:00 +0000\r\n\r\nthanks\r\n',
+    });
+    const again = /queued as (\S+)/.exec(info.response)?.[1] as string;
+    // was SPF fail for 127.0.0.1
+    expect(await relay.api<MessageAuthCheck>(`/api/v1/message/${again}/auth-check`)).toMatchObject({
+      spf: { result: 'pass', clientIp: '192.0.2.10' },
+      dmarc: { result: 'pass' },
+      spfClientFrom: { hop: 1, receiver: 'mx.isp.example', why: 'sent-again' },
+    });
   });
 
   it('answers offline when DNS is down, and 404 for an unknown message', async () => {

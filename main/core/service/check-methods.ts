@@ -4,6 +4,7 @@ import type { DkimKeyInput, DkimKeyRemoval } from '../../../preload/auth-contrac
 import type { AddressCheck } from '../address-check/address-checker.js';
 import { checkAuthentication, type MessageAuthCheck } from '../authcheck/auth-check.js';
 import { deliveringClient } from '../authcheck/delivering-client.js';
+import { ipScope } from '../net/ip-address.js';
 import type { MessageRecord } from '../message-record.js';
 import { NoHtmlError } from '../checks/html-check/html-checker.js';
 import type { HtmlCheckResult } from '../checks/html-check/index.js';
@@ -87,7 +88,13 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
       const record = store.record(id);
       const raw = await store.spool.readRaw(record.id);
       const imported = record.envelope.origin === 'ingest';
-      const delivering = imported ? deliveringClient(raw) : null;
+      // a program here handing in mail delivered elsewhere before (a saved message sent again):
+      // its earlier stamps name the client its sender's SPF is about; an app's own mail has none
+      const sentAgain =
+        !imported &&
+        record.envelope.origin !== 'relaydesk' &&
+        ipScope(record.envelope.clientIp) === 'loopback';
+      const delivering = imported || sentAgain ? deliveringClient(raw) : null;
       const check = await checkAuthentication(dns, {
         id: record.id,
         raw,
@@ -100,8 +107,14 @@ export function checkMethods({ settings, store, dns, recipientCheck, htmlChecker
       const unsigned = signedBy.length === 0 ? relayedUnsignedReason(record) : undefined;
       return {
         ...check,
-        ...(imported
-          ? { spfClientFrom: delivering && { hop: delivering.hop, receiver: delivering.receiver } }
+        ...(imported || delivering
+          ? {
+              spfClientFrom: delivering && {
+                hop: delivering.hop,
+                receiver: delivering.receiver,
+                why: imported ? ('imported' as const) : ('sent-again' as const),
+              },
+            }
           : {}),
         relayedSignedBy: signedBy,
         ...(unsigned ? { relayedUnsignedReason: unsigned } : {}),

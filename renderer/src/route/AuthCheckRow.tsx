@@ -123,8 +123,9 @@ export function AuthCheckRow({
 }
 
 /**
- * An imported message came from no SMTP client: which client its SPF (and DMARC by SPF) was
- * judged for, the server that delivered it to its mailbox, as the Route below shows that hop.
+ * An imported message came from no SMTP client, and a saved one sent again came from a program
+ * here: which client its SPF (and DMARC by SPF) was judged for, the server that delivered it to
+ * its mailbox, as the Route below shows that hop.
  */
 function ImportedClient({ check }: { check: MessageAuthCheck }) {
   if (check.spfClientFrom === undefined) return null;
@@ -132,7 +133,7 @@ function ImportedClient({ check }: { check: MessageAuthCheck }) {
   return (
     <p className="route-note" data-testid="auth-check-client">
       {from
-        ? `Imported from a file: SPF is judged for ${check.spf.clientIp}, the server that handed it to ${from.receiver} (Hop ${from.hop}).`
+        ? `${from.why === 'imported' ? 'Imported from a file' : 'Sent again from this machine, with the stamps of an earlier delivery'}: SPF is judged for ${check.spf.clientIp}, the server that handed it to ${from.receiver} (Hop ${from.hop}).`
         : `Imported from a file, and no Received field names a server on the Internet that delivered it: SPF is judged for ${check.spf.clientIp}, where it was imported from, which says nothing of its sender.`}
     </p>
   );
