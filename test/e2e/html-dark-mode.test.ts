@@ -63,6 +63,8 @@ describe.skipIf(!chromiumPath)('the HTML preview in dark mode', () => {
     // its light-only rule no longer applies, as in a mail client in dark mode
     expect(await frame().locator('#light-note').isVisible()).toBe(false);
     expect(await seriousAxeViolations(page)).toEqual([]);
+    // it has dark-mode CSS: no word that it has none
+    expect(await page.getByTestId('dark-preview-none').count()).toBe(0);
     await page.screenshot({ path: join(screenshots, 'html-dark-mode.png') });
 
     // kept for the next message, and after a reload
@@ -87,7 +89,16 @@ describe.skipIf(!chromiumPath)('the HTML preview in dark mode', () => {
         .locator('#title')
         .evaluate((el) => getComputedStyle(el).color),
     ).toBe('rgb(0, 0, 0)');
+    // the tick changes nothing for this one, and the bar says why rather than look broken
+    await expect(page.getByTestId('dark-preview-none').innerText()).resolves.toContain(
+      'No dark-mode CSS in this message',
+    );
+    await page.screenshot({ path: join(screenshots, 'html-dark-mode-none-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'html-dark-mode-none-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.getByLabel('Dark mode').uncheck();
+    await eventually(() => page.getByTestId('dark-preview-none').count()).toBe(0);
     expect(gui.pageErrors).toEqual([]);
   });
 });

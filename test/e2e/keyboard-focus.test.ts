@@ -220,6 +220,18 @@ describe.skipIf(!chromiumPath)('the focus after keyboard actions', () => {
       await eventually(() => param('q')).toBe('jakarta');
       await eventually(() => page.getByTestId('message-list').getAttribute('data-total')).toBe('1');
       expect(await focused(page)).toBe('search-input');
+      // the down arrow goes to what it found, the search kept, and moves on from there as in
+      // the list (before, it did nothing: only Escape, which cleared the search, or Tabs)
+      await page.keyboard.press('ArrowDown');
+      expect(await focused(page)).toBe('message-list');
+      expect(param('q')).toBe('jakarta');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Enter');
+      await eventually(() => page.getByTestId('message-subject').textContent()).toBe(
+        'jakarta trip',
+      );
+      await page.keyboard.press('/');
+      expect(await focused(page)).toBe('search-input');
       // Escape clears it and stays; a second Escape goes to the list
       await page.keyboard.press('Escape');
       await eventually(() => param('q')).toBe(null);

@@ -39,6 +39,12 @@ describe.skipIf(!chromiumPath)('setting up relaying from capture mode, in Chromi
     await expect(note.innerText()).resolves.toContain(
       'Mail is not relayed yet: the mode (under Routing rules) is “Capture everything”',
     );
+    // the button that sends a captured message through the upstream is Resend; the Delivery
+    // tab's Release is the queue's (held mail), off for captured mail
+    await expect(note.innerText()).resolves.toContain(
+      "used only when you resend one (Resend, in the message's Delivery tab",
+    );
+    await expect(note.innerText()).resolves.not.toContain('release');
     await note.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'upstream-capture-mode-light.png') });
     await page.emulateMedia({ colorScheme: 'dark' });

@@ -66,4 +66,29 @@ describe.skipIf(!chromiumPath)('the toolbar count while a search loads', () => {
     expect(await counts.getAttribute('data-pending')).toBeNull();
     expect(gui.pageErrors).toEqual([]);
   });
+
+  // The list asked the server again when mail came during a search, but lined its answer up by
+  // the rows it had: the new match went to the row above the first and never showed (the count
+  // stayed too), until the search was typed again. A developer watching `to:` their test user
+  // saw nothing arrive.
+  it('shows new mail that matches the search on top of its results, and counts it', async () => {
+    const { page } = gui;
+    const counts = page.getByTestId('mailbox-counts');
+    const rows = page.getByRole('listbox', { name: /messages/i }).getByRole('option');
+    await eventually(() => counts.locator('.counts-full').textContent()).toBe(
+      '2 of 5 messages, 2 unread',
+    );
+    await gui.send({ from: 'shop@example.test', to: 'bob@example.test', subject: 'Invoice 3' });
+    await gui.send({ from: 'shop@example.test', to: 'bob@example.test', subject: 'Note 6' });
+    await eventually(() => counts.locator('.counts-full').textContent()).toBe(
+      '3 of 7 messages, 3 unread',
+    );
+    await eventually(async () => (await rows.allInnerTexts()).length).toBe(3);
+    expect(await rows.first().innerText()).toContain('Invoice 3');
+    await page.screenshot({ path: join(screenshots, 'search-live-arrival-light.png') });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: join(screenshots, 'search-live-arrival-dark.png') });
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(gui.pageErrors).toEqual([]);
+  });
 });

@@ -1,7 +1,11 @@
 // The HTML preview's dark mode answers the mail's colour-scheme queries as a mail client in dark
 // mode does (a frame's own preference follows the app's, not its element's colour scheme).
 import { describe, expect, it } from 'vitest';
-import { asDarkMode, buildPreviewDocument } from '../../renderer/src/message/preview-document.js';
+import {
+  asDarkMode,
+  buildPreviewDocument,
+  hasDarkModeCss,
+} from '../../renderer/src/message/preview-document.js';
 
 describe('the preview in dark mode', () => {
   it('answers prefers-color-scheme in style sheets: dark matches, light does not', () => {
@@ -31,5 +35,18 @@ describe('the preview in dark mode', () => {
     expect(
       asDarkMode('<style>@media (prefers-color-scheme: dark){p{color:#ccc}}</style>'),
     ).not.toMatch(/^<style>:root/);
+  });
+
+  it('tells a mail with dark-mode CSS from one without, for the note beside Dark mode', () => {
+    expect(
+      hasDarkModeCss('<style>@media (prefers-color-scheme: dark){p{color:#ccc}}</style>'),
+    ).toBe(true);
+    expect(hasDarkModeCss('<meta name="color-scheme" content="light dark"><p>x</p>')).toBe(true);
+    expect(
+      hasDarkModeCss('<style>@media (prefers-color-scheme: light){p{color:#000}}</style>'),
+    ).toBe(false);
+    // the words in the text are not CSS
+    expect(hasDarkModeCss('<p>prefers-color-scheme: dark</p>')).toBe(false);
+    expect(hasDarkModeCss('<h1>Plain</h1>')).toBe(false);
   });
 });

@@ -42,6 +42,7 @@ export const otherKeys: { keys: string[]; does: string }[] = [
   { keys: ['Ctrl', 'A'], does: 'Select all loaded messages' },
   { keys: ['←', '→'], does: 'Switch tabs' },
   { keys: ['Esc'], does: 'Close a dialog or menu, clear the search' },
+  { keys: ['↓'], does: 'In the search box: go to the messages found, keeping the search' },
   // the list's tag chips are for the mouse (a listbox row holds no buttons): the open message's
   // tags are buttons that do the same
   {

@@ -76,6 +76,13 @@ export function SearchBox({
         spellCheck={false}
         onChange={(event) => setText(event.target.value)}
         onKeyDown={(event) => {
+          // down to the messages found, the search kept: Escape clears it first, and Tab passes
+          // the toolbar and the sidebar on the way
+          if (event.key === 'ArrowDown' && onLeave) {
+            event.preventDefault();
+            onLeave();
+            return;
+          }
           if (event.key !== 'Escape') return;
           if (text !== '') setText('');
           else onLeave?.();

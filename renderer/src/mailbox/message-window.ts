@@ -302,6 +302,15 @@ function applyPage(
       break;
     }
   }
+  // Rows above the top: messages the list has not placed yet, above one it has. A search's
+  // arrivals are not put on top when they come (which match is the server's call), so its page
+  // asked again is the first to show them; aligned by the row below, they went to rows -1, -2…,
+  // and new mail that matched a search never showed in it. They go on top, as arrivals do.
+  const above = -(start + offset);
+  if (above > 0) {
+    const arrived = page.messages.slice(0, above).reverse();
+    return applyPage(putOnTop(state, arrived), action);
+  }
   const placed = page.messages.map((m, i): [number, MessageSummary] => [start + i + offset, m]);
   const { rows, positions } = build([...state.rows, ...placed]);
   return {

@@ -9,6 +9,7 @@ import { captureHtml, screenshotHtml } from './html-screenshot';
 import {
   asDarkMode,
   buildPreviewDocument,
+  hasDarkModeCss,
   hasRemoteContent,
   withInlineParts,
   withSafeLinks,
@@ -181,6 +182,7 @@ export function HtmlPreview({
   );
   const generation = useDocumentGeneration(document);
   const asksRemote = useMemo(() => hasRemoteContent(html), [html]);
+  const darkCss = useMemo(() => hasDarkModeCss(html), [html]);
   const missing = useMemo(() => missingContentIds(html, parts), [html, parts]);
   // the frame (or its stand-in while the images come): the screenshot is drawn at its width
   const preview = useRef<HTMLElement | null>(null);
@@ -200,6 +202,12 @@ export function HtmlPreview({
           </p>
         )}
         {remote && <p className="remote-notice">Remote content loaded.</p>}
+        {dark && !darkCss && (
+          <p className="remote-notice" data-testid="dark-preview-none">
+            No dark-mode CSS in this message (prefers-color-scheme, color-scheme): a mail client in
+            dark mode that honours it, such as Apple Mail, shows it as here, in light.
+          </p>
+        )}
         {missing.length > 0 && <MissingPartsNotice missing={missing} parts={parts} />}
         <HtmlScreenshotButton
           messageId={messageId}

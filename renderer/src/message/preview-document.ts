@@ -78,6 +78,17 @@ export function asDarkMode(html: string): string {
   return `${doctype}<style>:root { color-scheme: dark; }</style>${answered.slice(doctype.length)}`;
 }
 
+/**
+ * Whether the mail has any dark-mode CSS for a client in dark mode to apply: without it the
+ * preview's Dark mode changes nothing, which the bar says (a tick that changed nothing read as
+ * a switch that does not work). Pure.
+ */
+export function hasDarkModeCss(html: string): boolean {
+  // where asDarkMode answers the query: in style sheets, not in the text of the mail
+  const sheets = Array.from(html.matchAll(styleBlock), (m) => m[2] ?? '');
+  return declaresDark(html) || sheets.some((css) => /prefers-color-scheme\s*:\s*dark/i.test(css));
+}
+
 /** Whether the mail asks for anything remote: only then is the "Load remote content" bar shown. */
 export function hasRemoteContent(html: string): boolean {
   // links (<a href>) are not fetched by showing the mail, so they do not count

@@ -121,11 +121,14 @@ export function UpstreamSection({
       />
       {relay && mode === 'capture' && (
         // "Relay through an upstream" reads as if mail now goes out; in capture mode the
-        // upstream is used only by Release, and an office would find its mail kept here instead
+        // upstream is used only by Resend, and an office would find its mail kept here instead.
+        // The button is named as it reads: "release one" sent Mailpit's and MailHog's users to
+        // the Delivery tab's Release, which is the queue's (a held message) and is off there.
         <div className="upstream-mode-note" role="note">
           <p>
             Mail is not relayed yet: the mode (under Routing rules) is “Capture everything”, so each
-            message is kept here and this upstream is used only when you release one.
+            message is kept here and this upstream is used only when you resend one (Resend, in the
+            message&apos;s Delivery tab or the bar over selected messages).
           </p>
           {modePinnedBy ? (
             <p className="field-pinned">
