@@ -2,9 +2,10 @@
 // (or restarted `serve` without the --relay-host of the run that queued it). The queue does not
 // run without an upstream, so the mail stays. The Queue view said "No upstream is set up, so
 // every message is captured and nothing waits here" above the waiting mail, each entry said
-// "next try due now" for ever, and Retry now answered "due now" while nothing was tried. Now it
-// says the mail waits for an upstream, and Retry now is refused with the fix; once an upstream is
-// set the mail goes by itself.
+// "next try due now" for ever (so did the message's Delivery tab), and Retry now answered "due
+// now" while nothing was tried. Now both say the mail waits for an upstream, Retry now is refused
+// with the fix (and off in the Delivery tab, saying why); once an upstream is set the mail goes
+// by itself.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MessageDelivery, QueueView } from '../../preload/api-contract.js';
@@ -77,6 +78,22 @@ describe.skipIf(!chromiumPath)(
         /^Retry now failed: nothing can be tried: no upstream is set up \("relay" is not set\); set one in Settings → Upstream/,
       );
 
+      // the message's Delivery tab said "Next attempt: next try due now" with Retry now offered
+      await gui.openLive();
+      await gui.openTab('Invoice 9', 'Delivery');
+      const recipient = page.getByTestId('recipient');
+      await eventually(() => recipient.getByTestId('recipient-next').innerText()).toBe(
+        'waits for an upstream to be set up',
+      );
+      const retry = page.getByRole('group', { name: 'Delivery actions' }).getByRole('button', {
+        name: 'Retry now',
+      });
+      expect(await retry.isDisabled()).toBe(true);
+      expect(await retry.getAttribute('title')).toBe(
+        'Nothing is tried while no upstream is set: set one in Settings → Upstream',
+      );
+      await shootLightAndDark(page, 'delivery-no-upstream');
+
       upstream.setFailures({});
       await settings({
         mode: 'relay',
@@ -88,6 +105,7 @@ describe.skipIf(!chromiumPath)(
       expect(
         (await relay.api<MessageDelivery>(`/api/v1/message/${queued?.ID}/delivery`)).status,
       ).toBe('delivered');
+      await gui.openLive('#queue');
       await eventually(() => page.getByTestId('queue-empty').isVisible()).toBe(true);
       expect(gui.pageErrors).toEqual([]);
     });
