@@ -2,6 +2,7 @@
 // app) the IPC handlers are thin adapters over its methods and events; none holds logic, and none
 // reaches its parts. This file builds the parts and starts and stops them; each feature area's
 // calls live in their own module under service/ and are attached here.
+import { HandPauseFile } from './queue/hand-pause-file.js';
 import { UpstreamAnsweredFile } from './queue/upstream-answered.js';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -257,6 +258,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
       answeredFile: new UpstreamAnsweredFile(
         join(settings.dataDir, 'upstream-answered.json'),
         (line) => log(line),
+      ),
+      handPauseFile: new HandPauseFile(join(settings.dataDir, 'relay-paused.json'), (line) =>
+        log(line),
       ),
       ...(passwordFile ? { refreshUpstream: () => passwordFile.refresh() } : {}),
       store: queueStore(store, journal, dkim, now),
