@@ -43,6 +43,7 @@ function reason(r: QueuedRecipient): string | null {
 }
 
 const WAITS = 'waits for the upstream to resume';
+const UNSET = 'waits for an upstream to be set up';
 const ANSWERS = 'goes when the upstream answers again';
 const PROBE = 'a probe: does the upstream answer again?';
 
@@ -65,12 +66,15 @@ function stateWords(
   pause: UpstreamPauseView | null,
   rateLimited: boolean,
   now: number,
+  configured: boolean,
 ): string {
   const parts: string[] = [r.state];
   if (r.attempts > 0) parts.push(`${r.attempts} attempt${r.attempts === 1 ? '' : 's'}`);
   const waiting = r.state === 'pending' || r.state === 'deferred';
   const due = r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= now;
-  if (r.state === 'sending' && pause?.probingSince) parts.push(PROBE);
+  // with no upstream the queue does not run: a retry time would be one that never comes
+  if (waiting && !configured) parts.push(UNSET);
+  else if (r.state === 'sending' && pause?.probingSince) parts.push(PROBE);
   else if (pause?.unreachable && goesWithProbe(r, now)) {
     parts.push(ANSWERS);
     // while a probe is out there is no next one yet: its time, past by then, would mislead
@@ -105,6 +109,11 @@ const sender = (message: QueuedMessage): string => message.sender || 'MAILER-DAE
 export function mailqListing(view: QueueView, now: number = Date.now()): string {
   const lines: string[] = [];
   const pause = view.upstream.paused;
+  if (!view.upstream.configured && view.messages.length > 0) {
+    lines.push(
+      'No upstream is set up: nothing listed here is sent, nor given up on, until one is (Settings → Upstream, or --mode relay --relay-host HOST:PORT); new mail is not relayed',
+    );
+  }
   if (pause) {
     lines.push(
       `Relaying is paused since ${mailqTime(pause.since)}: ${pause.reason} (${pause.fix})`,
@@ -133,7 +142,9 @@ export function mailqListing(view: QueueView, now: number = Date.now()): string 
     for (const r of message.recipients) {
       const to =
         r.deliverTo && r.deliverTo !== r.address ? `${r.address} -> ${r.deliverTo}` : r.address;
-      lines.push(`${indent}${to}  ${stateWords(r, pause, view.rateLimited !== null, now)}`);
+      lines.push(
+        `${indent}${to}  ${stateWords(r, pause, view.rateLimited !== null, now, view.upstream.configured)}`,
+      );
       const why = reason(r);
       if (why) lines.push(`${indent}  (${why})`);
       if (r.advice) lines.push(`${indent}  fix: ${r.advice.fix}`);

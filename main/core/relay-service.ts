@@ -2,6 +2,7 @@
 // app) the IPC handlers are thin adapters over its methods and events; none holds logic, and none
 // reaches its parts. This file builds the parts and starts and stops them; each feature area's
 // calls live in their own module under service/ and are attached here.
+import { HandPauseFile } from './queue/hand-pause-file.js';
 import { UpstreamAnsweredFile } from './queue/upstream-answered.js';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -258,6 +259,9 @@ export class RelayService extends EventEmitter<ServiceEvents> {
         join(settings.dataDir, 'upstream-answered.json'),
         (line) => log(line),
       ),
+      handPauseFile: new HandPauseFile(join(settings.dataDir, 'relay-paused.json'), (line) =>
+        log(line),
+      ),
       ...(passwordFile ? { refreshUpstream: () => passwordFile.refresh() } : {}),
       store: queueStore(store, journal, dkim, now),
       deliver: options.deliver ?? deliverToUpstream,
@@ -421,6 +425,7 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     // smtp-audit line says what it held)
     await senders.holdUnheldAtStart();
     await queue.probeAtStart();
+    this.sayQueueWithoutUpstream();
     await retention.apply();
     this.webhooks = await startWebhooks(this.parts);
     if (chaos.enabled) log(chaos.describe());
@@ -527,6 +532,29 @@ export class RelayService extends EventEmitter<ServiceEvents> {
     this.parts.store.parser.warm((ms) => {
       if (!this.closingListener) this.parts.log(note('parser', `mailparser loaded in ${ms} ms`));
     });
+  }
+
+  /**
+   * A start with mail queued for relaying and no upstream (an earlier run had --relay-host, this
+   * one not): the queue does not run, so that mail would wait without a word in the log an admin
+   * reads after a restart. Said once, as a warning with the fix.
+   */
+  private sayQueueWithoutUpstream(): void {
+    if (this.settings.relay) return;
+    const waiting = this.parts.store.index
+      .workingOldestFirst()
+      .filter((record) =>
+        record.delivery?.some((r) => r.state === 'pending' || r.state === 'deferred'),
+      ).length;
+    if (waiting === 0) return;
+    const messages = waiting === 1 ? '1 message waits' : `${waiting} messages wait`;
+    this.parts.log(
+      note(
+        'queue',
+        `${messages} to be relayed, but no upstream is set up: none is sent, nor given up on, until one is (Settings → Upstream, or --mode relay --relay-host HOST:PORT)`,
+        'warn',
+      ),
+    );
   }
 
   /** Refuses new SMTP connections at once; resolves when messages being received are stored. */

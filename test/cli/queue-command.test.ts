@@ -678,3 +678,45 @@ describe('relaydesk queue while the filter holds mail in the quarantine', () => 
     }
   });
 });
+
+describe('relaydesk queue with mail waiting and no upstream', () => {
+  it('says the mail waits for an upstream to be set up, and refuses a flush with the fix', async () => {
+    // the admin went back to capture (or restarted serve without the --relay-host that queued
+    // it): the queue does not run, and the listing gave a retry time long past as "next", while
+    // flush answered "to be tried now" of mail nothing would try
+    const relay = await startTestRelaydesk({
+      mode: 'relay',
+      relay: { host: '127.0.0.1', port: upstream.port, security: 'none' },
+    });
+    onTestFinished(() => relay.dispose());
+    const id = await send(relay.smtp.port, ['grey@rcpt.example'], 'waits for an upstream');
+    await eventually(
+      async () =>
+        (await relay.api<MessageDelivery>(`/api/v1/message/${id}/delivery`)).recipients[0]?.state,
+    ).toBe('deferred');
+    await relay.api('/api/v1/settings', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ mode: 'capture', relay: null }),
+    });
+    const local = { env: { RELAYDESK_HTTP: `127.0.0.1:${relay.http.port}` } };
+
+    const listing = await runCli(['queue'], local);
+    expect(listing.code, listing.stderr).toBe(0);
+    const lines = listing.stdout.split('\n');
+    expect(lines[0]).toBe(
+      'No upstream is set up: nothing listed here is sent, nor given up on, until one is (Settings → Upstream, or --mode relay --relay-host HOST:PORT); new mail is not relayed',
+    );
+    const at = lines.findIndex((line) => line.startsWith(id));
+    expect(lines[at + 1]).toMatch(
+      /^ +grey@rcpt\.example {2}\w+, 1 attempt, waits for an upstream to be set up$/,
+    );
+
+    expect(oneLineFailure(await runCli(['queue', 'flush'], local))).toMatch(
+      /^queue flush: nothing can be tried: no upstream is set up \("relay" is not set\); set one in Settings → Upstream, or start with --mode relay --relay-host HOST:PORT/,
+    );
+    expect(oneLineFailure(await runCli(['queue', 'retry', id], local))).toMatch(
+      /^queue retry: nothing can be tried: no upstream is set up/,
+    );
+  });
+});

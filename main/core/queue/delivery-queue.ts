@@ -26,6 +26,8 @@ import { UpstreamProbe } from './upstream-probe.js';
 
 export { maxRecipientsPerTransaction } from './delivery-batches.js';
 
+const HAND_PAUSE_FIX = 'resume the upstream when it should be used again';
+
 /** Deferred for an upstream-wide failure, and its retry time is still to come. */
 function waitsForUpstreamNow(r: RecipientDelivery, now: number): boolean {
   return waitsForUpstream(r) && r.nextAttemptAt !== null && Date.parse(r.nextAttemptAt) > now;
@@ -117,6 +119,15 @@ export class DeliveryQueue {
     // what an earlier run knew of the upstream: a pause now can still say the settings worked
     this.lastAnsweredAt ??=
       (await this.options.answeredFile?.load(upstreamKey(this.options.settings.relay))) ?? null;
+    // a pause by hand holds until resumed, not until the next restart
+    const kept = await this.options.handPauseFile?.load();
+    if (kept && !this.paused) {
+      const fix = HAND_PAUSE_FIX;
+      this.paused = { reason: kept.reason, fix, since: kept.since, byHand: true };
+      this.options.log(
+        `upstream paused by hand since ${kept.since}, kept across the restart: ${kept.reason} (${fix})`,
+      );
+    }
     const event = {
       type: 'interrupt',
       reason: 'Relaydesk stopped while sending; sending again',
@@ -485,6 +496,7 @@ export class DeliveryQueue {
   /** Lifts a pause (after a successful test or a retry by hand). */
   resume(why: string): void {
     if (!this.paused) return;
+    if (this.paused.byHand) this.options.handPauseFile?.save(null);
     this.paused = null;
     this.probe = null;
     // a rejected login held the others back for the pause; its end allows one more try
@@ -509,8 +521,10 @@ export class DeliveryQueue {
   /** Pauses by hand: nothing is sent to the upstream until resumed (or retried by hand). */
   pause(reason: string): void {
     if (this.paused) return;
-    const fix = 'resume the upstream when it should be used again';
-    this.paused = { reason, fix, since: new Date(this.options.now()).toISOString(), byHand: true };
+    const fix = HAND_PAUSE_FIX;
+    const since = new Date(this.options.now()).toISOString();
+    this.paused = { reason, fix, since, byHand: true };
+    this.options.handPauseFile?.save({ reason, since });
     this.options.log(`upstream paused: ${reason} (${fix})`);
     this.options.publish({ Type: 'upstream', Data: { paused: true, reason, fix } });
   }

@@ -81,6 +81,11 @@ export interface QueueOptions {
     load(key: string | null): Promise<number | null>;
     save(key: string | null, at: number): void;
   };
+  /** A pause by hand, kept across restarts (hand-pause-file.ts). */
+  handPauseFile?: {
+    load(): Promise<{ reason: string; since: string } | null>;
+    save(pause: { reason: string; since: string } | null): void;
+  };
   /**
    * Brings `settings.relay` up to date just before a batch goes out (the password file read
    * again if it changed), so a new login never uses a password that was already put right.

@@ -212,6 +212,13 @@ export function queueMethods({
     /** "Retry now"; with no IDs, everything deferred (greylisted recipients too: it is by hand). */
     async retryMessages(ids: string[]): Promise<QueueActionResult> {
       const known = changeableIds('retry', ids);
+      // with no upstream nothing is tried (the queue does not run): "to be tried now" was a
+      // promise the relay could not keep, and the mail stayed where it was
+      if (settings.relay === null) {
+        throw new QueueError(
+          `nothing can be tried: no upstream is set up ("relay" is not set); set one in Settings → Upstream, or start with --mode relay --relay-host HOST:PORT, and the waiting mail goes by itself`,
+        );
+      }
       return {
         IDs: known.length
           ? await queue.retry(known)

@@ -143,9 +143,13 @@ function Recipient({
     recipient.state === 'held'
       ? recipient.history.findLast((change) => change.state === 'held')?.reason
       : undefined;
+  // with no upstream the queue does not run: its retry time ("due now") would never come
+  const noUpstream = useUpstreamConfigured() === false;
   const next =
-    rateLimitedNext(recipient, rateLimited, now) ??
-    (waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null);
+    waiting && noUpstream
+      ? { text: 'waits for an upstream to be set up', at: null }
+      : (rateLimitedNext(recipient, rateLimited, now) ??
+        (waiting && (recipient.nextAttemptAt || pause) ? nextTry(recipient, pause, now) : null));
   return (
     <li
       className="recipient"
@@ -452,8 +456,12 @@ export function DeliveryPanel({
         <div ref={actions} className="delivery-actions" role="group" aria-label="Delivery actions">
           {(Object.keys(handActionButtons) as DeliveryHandAction[]).map((action) => {
             const { label } = handActionButtons[action];
-            const applies = delivery.actions.includes(action);
-            const without = handActionWithout(action, delivery.status === 'held');
+            // nothing is tried with no upstream: the relay refuses it, so the button says why
+            const unsent = action === 'retry' && noUpstream;
+            const applies = delivery.actions.includes(action) && !unsent;
+            const without = unsent
+              ? 'Nothing is tried while no upstream is set: set one in Settings → Upstream'
+              : handActionWithout(action, delivery.status === 'held');
             return (
               <button
                 key={action}

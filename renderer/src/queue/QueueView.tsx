@@ -47,13 +47,19 @@ function NextTry({
   paused,
   rateLimited,
   now,
+  unset,
 }: {
   recipient: QueuedRecipient;
   paused: UpstreamPauseView | null;
   rateLimited: RateLimitedView | null;
   now: number;
+  /** No upstream is set up: nothing is tried, whatever retry time the mail kept. */
+  unset: boolean;
 }) {
-  const next = rateLimitedTry(recipient, rateLimited, now) ?? nextTry(recipient, paused, now);
+  const next =
+    unset && recipient.state !== 'held'
+      ? { text: 'waits for an upstream to be set up', at: null }
+      : (rateLimitedTry(recipient, rateLimited, now) ?? nextTry(recipient, paused, now));
   const attempts = `${recipient.attempts} ${recipient.attempts === 1 ? 'attempt' : 'attempts'}`;
   return (
     <span className="queue-next">
@@ -253,10 +259,19 @@ export function QueueView(props: {
           {props.error}
         </p>
       )}
+      {/* mail queued while an upstream was set (or by an earlier run's flags) stays: the queue
+          does not run without one, so say that it waits, not that nothing does */}
       {props.queue && !props.queue.upstream.configured && (
-        <p className="body-notice">
-          No upstream is set up, so every message is captured and nothing waits here. Set one in
-          Settings → Upstream to relay mail.
+        <p className="body-notice" data-testid="queue-no-upstream">
+          {groups.length === 0 ? (
+            'No upstream is set up, so every message is captured and nothing waits here. Set one in Settings → Upstream to relay mail.'
+          ) : (
+            <>
+              No upstream is set up: the mail below is not sent, nor given up on, until one is set
+              in <a href="#settings">Settings → Upstream</a>; then it goes by itself. New mail is
+              not relayed meanwhile.
+            </>
+          )}
         </p>
       )}
       {props.queue && groups.length === 0 && (
@@ -321,6 +336,7 @@ export function QueueView(props: {
                   paused={paused}
                   rateLimited={rateLimited}
                   now={now}
+                  unset={!props.queue?.upstream.configured}
                 />
                 <span
                   className="queue-actions"
