@@ -37,7 +37,16 @@ describe.skipIf(!chromiumPath || !prlimit)('mail refused for want of room', () =
     expect(await sendOfSize(serve.smtp.port, 'too large to store', 600 * 1024)).toBe(452);
     const banner = page.getByTestId('disk-full-banner');
     await eventually(() => banner.innerText()).toBe(
-      `New mail is refused: A file in ${serve.dataDir} reached the largest size its disk or this process allows (EFBIG), so every new message gets 452 4.3.1 (try again later). Delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored.`,
+      `Mail too large to store is refused: A file in ${serve.dataDir} reached the largest size its disk or this process allows (EFBIG), so mail that would make a file pass that size gets 452 4.3.1 (try again later). Keep messages below that size (--max-size), or raise the limit (the ulimit -f of the process running Relaydesk, or a disk that takes files larger than FAT32’s 4 GB); freeing space does not help; this notice goes when the next message is stored.`,
+    );
+    // a size limit is no full disk: it said "every new message gets 452" and "free space on
+    // that disk", and the audit "disk full", while smaller mail was taken
+    const log = serve.stdout + serve.stderr;
+    expect(log).toContain(
+      `spool: a file in ${serve.dataDir} reached the largest size its disk or this process allows (EFBIG); mail that would make a file pass that size gets 452 4.3.1 (try again later): keep messages below that size (--max-size)`,
+    );
+    expect(log).toMatch(
+      /smtp-audit event=message result=rejected .* reply=452 reason="file too large"/,
     );
     expect(await banner.getAttribute('role')).toBe('alert');
     // a window opened now reads it too, not only one that saw the event

@@ -11,7 +11,11 @@ import type {
 } from '../../../preload/listener-contract.js';
 import { settingName } from '../../../preload/setting-names.js';
 import { SettingsError, type ListenAddress, type Settings } from '../settings/settings-schema.js';
-import { storageFullWords } from '../spool/storage-full.js';
+import {
+  storageFullRefusal,
+  storageFullWords,
+  type StorageFullCode,
+} from '../spool/storage-full.js';
 import { listenerKeys, listenerWords, sharesSocket } from '../settings/listener-overlap.js';
 
 export type ListenerStatusSettings = Pick<
@@ -182,18 +186,26 @@ export class ListenerStatus {
    * The disk filled up (new mail refused with 452) or has room again: said to the window, which
    * otherwise showed a relay taking mail while every client was being turned away.
    */
-  storage(full: { code: string } | null): void {
-    this.diskFull = full && {
-      code: full.code,
-      reason: `${storageFullWords(full.code, this.settings.dataDir)}, so every new message gets 452 4.3.1 (try again later)`,
+  storage(full: { code: StorageFullCode } | null): void {
+    if (full === null) {
+      this.diskFull = null;
+    } else {
+      const refusal = storageFullRefusal(full.code);
       // a full disk is looked at again every few seconds (message-intake.ts); a quota or a
       // size limit shows only when the next message is stored
-      fix:
+      const after =
         full.code === 'ENOSPC'
-          ? 'delete messages here or free space on that disk: mail is taken again by itself once a message fits'
-          : 'delete messages here or free space on that disk: mail is taken again by itself once there is room, and this notice goes when the next message is stored',
-      at: new Date(this.now()).toISOString(),
-    };
+          ? ': mail is taken again by itself once a message fits'
+          : full.code === 'EFBIG'
+            ? '; this notice goes when the next message is stored'
+            : ': mail is taken again by itself once there is room, and this notice goes when the next message is stored';
+      this.diskFull = {
+        code: full.code,
+        reason: `${storageFullWords(full.code, this.settings.dataDir)}, so ${refusal.refused}`,
+        fix: `${refusal.fix}${after}`,
+        at: new Date(this.now()).toISOString(),
+      };
+    }
     this.events.publish(this.view());
   }
 

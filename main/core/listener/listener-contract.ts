@@ -7,6 +7,7 @@ import type { Envelope } from '../message-record.js';
 import type { RecipientAction, TlsMaterial, UserStore } from '../policy/index.js';
 import type { ListenAddress, Settings } from '../settings/settings-schema.js';
 import type { MessageSource } from '../spool/message-source.js';
+import type { StorageFullCode } from '../spool/storage-full.js';
 import type { SenderControl } from '../sender-control/sender-control.js';
 import type { ChaosStage } from '../chaos/chaos-triggers.js';
 
@@ -91,7 +92,7 @@ export interface ListenerEvents {
    * A message could not be stored for want of room (`code`: ENOSPC, EDQUOT or EFBIG), or, null,
    * one was stored again after that: told once at each change.
    */
-  storage?(full: { code: string } | null): void;
+  storage?(full: { code: StorageFullCode } | null): void;
   /** A client connected and was let in: what its message will need can get ready meanwhile. */
   connected?(): void;
   /** An SMTP session began or ended: its transcript's summary (the Logs view lists them). */

@@ -11,7 +11,7 @@ import { dataGarbage } from '../load/data-garbage.js';
 import { IncomingFile } from '../spool/incoming-file.js';
 import { newMessageId } from '../spool/message-id.js';
 import { spoolFolder } from '../spool/spool.js';
-import { storageFullCode, storageFullWords } from '../spool/storage-full.js';
+import { storageFullCode, storageFullRefusal, storageFullWords } from '../spool/storage-full.js';
 import { normalizeClientIp } from '../net/ip-address.js';
 import { countReceivedHeaders, LineEndingRepairStream } from './line-endings.js';
 import { buildReceivedStamp } from './received-stamp.js';
@@ -293,15 +293,18 @@ export class MessageIntake {
     const code = storageFullCode(err);
     if (code) {
       // nothing of the message is left on disk (its file is removed when storing fails)
+      const refusal = storageFullRefusal(code);
       if (!this.storageFull) {
         this.events.log(
-          `spool: ${storageFullWords(code, this.settings.dataDir)}; new mail gets 452 4.3.1 until space is freed`,
+          code === 'EFBIG'
+            ? `spool: ${storageFullWords(code, this.settings.dataDir)}; ${refusal.refused}: ${refusal.fix}`
+            : `spool: ${storageFullWords(code, this.settings.dataDir)}; new mail gets 452 4.3.1 until space is freed`,
         );
         this.storageFull = true;
         this.events.storage?.({ code });
         if (code === 'ENOSPC') this.watchForRoom();
       }
-      this.auditMessageRefusal(session, 452, 'disk full');
+      this.auditMessageRefusal(session, 452, refusal.reason);
       return new SmtpRefusal(452, '4.3.1 Insufficient system storage; try again later');
     }
     this.events.log(`${id}: could not store the message: ${(err as Error).message}`);

@@ -25,6 +25,33 @@ export function storageFullWords(code: string, dataDir: string): string {
 }
 
 /**
+ * What follows for new mail, in the log's and the window's words. A file size limit is no full
+ * disk: only mail that makes a file pass it is refused, and freeing space does not help (it said
+ * "until space is freed" and "every new message gets 452" while smaller messages were taken).
+ */
+export function storageFullRefusal(code: StorageFullCode): {
+  /** After "so": who gets the 452. */
+  refused: string;
+  /** The audit line's reason. */
+  reason: string;
+  /** What the user can do. */
+  fix: string;
+} {
+  if (code === 'EFBIG') {
+    return {
+      refused: 'mail that would make a file pass that size gets 452 4.3.1 (try again later)',
+      reason: 'file too large',
+      fix: 'keep messages below that size (--max-size), or raise the limit (the ulimit -f of the process running Relaydesk, or a disk that takes files larger than FAT32’s 4 GB); freeing space does not help',
+    };
+  }
+  return {
+    refused: 'every new message gets 452 4.3.1 (try again later)',
+    reason: code === 'EDQUOT' ? 'disk quota full' : 'disk full',
+    fix: 'delete messages here or free space on that disk',
+  };
+}
+
+/**
  * A start or a stop that failed for want of room, said with the disk and what follows (else the
  * user read only "ENOSPC: no space left on device, write"); null for any other failure. Nothing
  * is lost either way: what was not yet written out stays in the journals, read at the next start.

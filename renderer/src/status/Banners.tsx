@@ -112,9 +112,14 @@ export function Banners(props: {
       })}
       {props.diskFull && (
         <ProblemBanner
-          label="Disk full"
+          // a file size limit refuses only mail that large, on a disk with room
+          label={props.diskFull.code === 'EFBIG' ? 'File size limit reached' : 'Disk full'}
           testId="disk-full-banner"
-          lead="New mail is refused:"
+          lead={
+            props.diskFull.code === 'EFBIG'
+              ? 'Mail too large to store is refused:'
+              : 'New mail is refused:'
+          }
           problem={props.diskFull}
           onScreen={onScreen}
         />
