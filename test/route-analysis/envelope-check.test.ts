@@ -102,6 +102,12 @@ describe('envelope against headers', () => {
       expect(own.envelope).toMatchObject({ mailFromMatchesFrom: false, mailFromAligned: true });
       expect(own.warnings.map((w) => w.code)).not.toContain('envelope-sender-differs');
     }
+    // one IDN domain in either form: smtp-server gives the envelope's in U-labels
+    const idn = analyzeMessage(
+      'From: info@xn--bcher-kva.example\n',
+      envelope('bounces+7@mail.bücher.example', []),
+    );
+    expect(idn.envelope?.mailFromAligned).toBe(true);
     // the registered domain decides: a neighbour under the same public suffix is another owner
     for (const mailFrom of ['b@other.co.uk', 'b@co.uk', 'bounces@sendgrid.net']) {
       const foreign = analyzeMessage(head, envelope(mailFrom, ['bob@example.com']));

@@ -33,11 +33,10 @@ export function automaticKind(fields: readonly HeaderField[]): EnvelopeCompariso
   return keyword !== '' && keyword !== 'no' ? 'auto-submitted' : null;
 }
 
+/** Compared as addresses are (addressKey): lower case, an IDN's in A-labels either way. */
 function domainOf(address: string): string {
-  return address
-    .slice(address.lastIndexOf('@') + 1)
-    .toLowerCase()
-    .replace(/\.$/, '');
+  const compared = key(address);
+  return compared.slice(compared.lastIndexOf('@') + 1).replace(/\.$/, '');
 }
 
 /**
