@@ -296,9 +296,7 @@ export class MessageIntake {
       const refusal = storageFullRefusal(code);
       if (!this.storageFull) {
         this.events.log(
-          code === 'EFBIG'
-            ? `spool: ${storageFullWords(code, this.settings.dataDir)}; ${refusal.refused}: ${refusal.fix}`
-            : `spool: ${storageFullWords(code, this.settings.dataDir)}; new mail gets 452 4.3.1 until space is freed`,
+          `spool: ${storageFullWords(code, this.settings.dataDir)}; ${refusal.logged}`,
         );
         this.storageFull = true;
         this.events.storage?.({ code });

@@ -32,22 +32,29 @@ export function storageFullWords(code: string, dataDir: string): string {
 export function storageFullRefusal(code: StorageFullCode): {
   /** After "so": who gets the 452. */
   refused: string;
+  /** The log line's end, after what is full. */
+  logged: string;
   /** The audit line's reason. */
   reason: string;
   /** What the user can do. */
   fix: string;
 } {
   if (code === 'EFBIG') {
+    const refused = 'mail that would make a file pass that size gets 452 4.3.1 (try again later)';
+    const fix =
+      'keep messages below that size (--max-size), or raise the limit (the ulimit -f of the process running Relaydesk, or a disk that takes files larger than FAT32’s 4 GB); freeing space does not help';
     return {
-      refused: 'mail that would make a file pass that size gets 452 4.3.1 (try again later)',
+      refused,
       reason: 'file too large',
-      fix: 'keep messages below that size (--max-size), or raise the limit (the ulimit -f of the process running Relaydesk, or a disk that takes files larger than FAT32’s 4 GB); freeing space does not help',
+      fix,
+      logged: `${refused}: ${fix}`,
     };
   }
   return {
     refused: 'every new message gets 452 4.3.1 (try again later)',
     reason: code === 'EDQUOT' ? 'disk quota full' : 'disk full',
     fix: 'delete messages here or free space on that disk',
+    logged: 'new mail gets 452 4.3.1 until space is freed',
   };
 }
 
